@@ -1,0 +1,173 @@
+/**
+ * Service configuration, read from the environment once at start into a typed, frozen object.
+ * Every problem is collected and reported together, so a misconfigured deployment fails with the whole list.
+ */
+
+export type Mode = 'development' | 'production';
+
+export interface Thresholds {
+  /** LVEF (%) below which doxorubicin is not recommended (PATHWAY.md §9). */
+  readonly lvefMinPercent: number;
+  /** Days after which an LVEF is no longer a recent baseline. */
+  readonly lvefRecencyDays: number;
+  readonly cumulativeDoxoWarnMgM2: number;
+  readonly cumulativeDoxoCriticalMgM2: number;
+  /** Days within which a drug's latest exposure makes it part of the current regimen. */
+  readonly currentRegimenDays: number;
+  /** Days within which two drugs count as given together. */
+  readonly combinationDays: number;
+  readonly trabMaintenanceDays: number;
+  readonly trabMaintenanceMaxCycles: number;
+}
+
+export interface Config {
+  readonly mode: Mode;
+  readonly port: number;
+  readonly host: string;
+  /** Start the embedded FHIR server (with the demo patients) inside this process. */
+  readonly embeddedFhir: boolean;
+  /** Maximum request body size in bytes. */
+  readonly bodyLimitBytes: number;
+  /** Time allowed for one FHIR HTTP call. */
+  readonly fhirTimeoutMs: number;
+  /** Time allowed for all FHIR calls of one hook request. */
+  readonly requestDeadlineMs: number;
+  /** Bundle `next` pages followed per query at most. */
+  readonly fhirMaxPages: number;
+  /** Largest FHIR response body accepted, in bytes. */
+  readonly fhirMaxResponseBytes: number;
+  /** Largest number of entries accepted in one prefetch Bundle or all fetched pages of one query. */
+  readonly maxBundleEntries: number;
+  readonly logLevel: string;
+  /** IANA time zone in which "now" is a date (PATHWAY.md §2). */
+  readonly timeZone: string;
+  /** Public base URL of this service, used for card `source.url` and JWT `aud` checks. */
+  readonly publicBaseUrl: string | undefined;
+  readonly thresholds: Thresholds;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  lvefMinPercent: 50,
+  lvefRecencyDays: 90,
+  cumulativeDoxoWarnMgM2: 300,
+  cumulativeDoxoCriticalMgM2: 450,
+  currentRegimenDays: 42,
+  combinationDays: 7,
+  trabMaintenanceDays: 365,
+  trabMaintenanceMaxCycles: 17,
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  optionalString(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got '${v}')`);
+      return fallback;
+    }
+    return n;
+  }
+
+  number(name: string, fallback: number, min: number, max: number): number {
+    const v = this.env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a number from ${min} to ${max} (got '${v}')`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.env[name];
+    if (v === undefined || v === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    this.problems.push(`${name} must be true or false (got '${v}')`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const v = this.env[name];
+    if (v === undefined || v === '') return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got '${v}')`);
+    return fallback;
+  }
+}
+
+/** Reads the configuration from `env` (defaults in one place); throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const mode = r.oneOf<Mode>('STS_MODE', 'development', ['development', 'production']);
+  const timeZone = r.string('STS_TIME_ZONE', 'UTC');
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone });
+  } catch {
+    r.problems.push(`STS_TIME_ZONE must be an IANA time zone (got '${timeZone}')`);
+  }
+  const publicBaseUrl = r.optionalString('PUBLIC_BASE_URL');
+  if (publicBaseUrl !== undefined && !URL.canParse(publicBaseUrl)) {
+    r.problems.push(`PUBLIC_BASE_URL must be an absolute URL (got '${publicBaseUrl}')`);
+  }
+  const thresholds: Thresholds = Object.freeze({
+    lvefMinPercent: r.number('LVEF_MIN_PERCENT', DEFAULT_THRESHOLDS.lvefMinPercent, 1, 100),
+    lvefRecencyDays: r.int('LVEF_RECENCY_DAYS', DEFAULT_THRESHOLDS.lvefRecencyDays, 1, 3650),
+    cumulativeDoxoWarnMgM2: r.number('DOXO_CUMULATIVE_WARN_MG_M2', DEFAULT_THRESHOLDS.cumulativeDoxoWarnMgM2, 1, 2000),
+    cumulativeDoxoCriticalMgM2: r.number(
+      'DOXO_CUMULATIVE_CRITICAL_MG_M2',
+      DEFAULT_THRESHOLDS.cumulativeDoxoCriticalMgM2,
+      1,
+      2000,
+    ),
+    currentRegimenDays: r.int('CURRENT_REGIMEN_DAYS', DEFAULT_THRESHOLDS.currentRegimenDays, 1, 365),
+    combinationDays: r.int('COMBINATION_DAYS', DEFAULT_THRESHOLDS.combinationDays, 0, 60),
+    trabMaintenanceDays: r.int('TRAB_MAINTENANCE_DAYS', DEFAULT_THRESHOLDS.trabMaintenanceDays, 1, 3650),
+    trabMaintenanceMaxCycles: r.int('TRAB_MAINTENANCE_MAX_CYCLES', DEFAULT_THRESHOLDS.trabMaintenanceMaxCycles, 1, 100),
+  });
+  if (thresholds.cumulativeDoxoWarnMgM2 >= thresholds.cumulativeDoxoCriticalMgM2) {
+    r.problems.push('DOXO_CUMULATIVE_WARN_MG_M2 must be below DOXO_CUMULATIVE_CRITICAL_MG_M2');
+  }
+  const config: Config = {
+    mode,
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.string('HOST', mode === 'development' ? '127.0.0.1' : '0.0.0.0'),
+    embeddedFhir: r.bool('EMBEDDED_FHIR', mode === 'development'),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000),
+    fhirTimeoutMs: r.int('FHIR_TIMEOUT_MS', 5_000, 50, 120_000),
+    requestDeadlineMs: r.int('REQUEST_DEADLINE_MS', 10_000, 100, 300_000),
+    fhirMaxPages: r.int('FHIR_MAX_PAGES', 20, 1, 1_000),
+    fhirMaxResponseBytes: r.int('FHIR_MAX_RESPONSE_BYTES', 20_000_000, 1_000, 500_000_000),
+    maxBundleEntries: r.int('MAX_BUNDLE_ENTRIES', 10_000, 10, 1_000_000),
+    logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    timeZone,
+    publicBaseUrl,
+    thresholds,
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}

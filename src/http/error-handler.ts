@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { CdsError, internalError, outcome, statusOf } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/** Body-parser errors carry a `type` and a `status`; nothing else is read from them. */
+function bodyParserType(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'type' in err && typeof err.type === 'string') return err.type;
+  return undefined;
+}
+
+/**
+ * The one place errors become HTTP responses: a CdsError sends its OperationOutcome; body-parser failures map to
+ * 400/413; anything else is a 500 with a generic text, logged without request data.
+ */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    let body;
+    if (err instanceof CdsError) {
+      body = err.outcome;
+      if (err.status >= 500) log.warn({ code: err.status, msg: err.message, cause: describeCause(err.cause) }, 'upstream failure');
+    } else {
+      switch (bodyParserType(err)) {
+        case 'entity.parse.failed':
+          body = outcome('malformed-json', 'Request body is not valid JSON');
+          break;
+        case 'entity.too.large':
+          body = outcome('body-too-large', 'Request body is larger than this service accepts');
+          break;
+        case 'encoding.unsupported':
+        case 'charset.unsupported':
+          body = outcome('invalid-request', 'Request body encoding is not supported; send UTF-8 JSON');
+          break;
+        case 'request.aborted':
+          body = outcome('invalid-request', 'Request body was not received completely');
+          break;
+        default:
+          log.error({ err: describeCause(err) }, 'unhandled error');
+          body = internalError();
+      }
+    }
+    if (res.headersSent) return;
+    res.status(statusOf(body)).type('application/fhir+json').json(body);
+  };
+}
+
+/** A 404 for any route this service does not have. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  const body = outcome('not-found', `No such endpoint: ${req.method} ${req.path.slice(0, 100)}`);
+  res.status(404).type('application/fhir+json').json(body);
+};
+
+/** An error's name, message and stack for the log; never request data. */
+function describeCause(err: unknown): Record<string, unknown> | undefined {
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  if (err === undefined) return undefined;
+  return { value: String(err).slice(0, 200) };
+}

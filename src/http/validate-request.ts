@@ -1,0 +1,74 @@
+import { CdsError, badRequest, outcome } from '../errors.js';
+import type { CdsRequest, FhirAuthorization } from '../hooks/types.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Which `context` fields each hook requires, and their JSON types (https://cds-hooks.hl7.org/hooks/). */
+const REQUIRED_CONTEXT: Readonly<Record<string, Readonly<Record<string, 'string' | 'object' | 'array'>>>> = {
+  'patient-view': { userId: 'string', patientId: 'string' },
+  'order-select': { userId: 'string', patientId: 'string', selections: 'array', draftOrders: 'object' },
+  'order-sign': { userId: 'string', patientId: 'string', draftOrders: 'object' },
+};
+
+const typeOfJson = (v: unknown): string => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+
+/** Narrows an unknown body to a CdsRequest for `hook`, or throws a 400 CdsError naming the first problem. */
+export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
+  if (!isObject(body)) throw new CdsError(badRequest('Request body must be a JSON object'));
+  const fail = (msg: string, path: string): never => {
+    throw new CdsError(badRequest(msg, [path]));
+  };
+  if (typeof body.hook !== 'string') fail('`hook` is required and must be a string', 'hook');
+  if (body.hook !== hook) {
+    throw new CdsError(
+      outcome('hook-mismatch', `This service answers the '${hook}' hook, not '${String(body.hook).slice(0, 60)}'`, ['hook']),
+    );
+  }
+  if (typeof body.hookInstance !== 'string' || body.hookInstance.length === 0 || body.hookInstance.length > 200) {
+    fail('`hookInstance` is required and must be a non-empty string (a UUID)', 'hookInstance');
+  }
+  if (body.fhirServer !== undefined && (typeof body.fhirServer !== 'string' || !isHttpUrl(body.fhirServer))) {
+    fail('`fhirServer` must be an absolute http(s) URL', 'fhirServer');
+  }
+  if (body.fhirAuthorization !== undefined && body.fhirAuthorization !== null) {
+    validateAuthorization(body.fhirAuthorization, fail);
+    if (body.fhirServer === undefined) fail('`fhirAuthorization` is given without `fhirServer`', 'fhirAuthorization');
+  }
+  if (!isObject(body.context)) fail('`context` is required and must be an object', 'context');
+  const context = body.context as Record<string, unknown>;
+  const required = REQUIRED_CONTEXT[hook] ?? {};
+  for (const [field, type] of Object.entries(required)) {
+    const value = context[field];
+    if (value === undefined || value === null) fail(`\`context.${field}\` is required for ${hook}`, `context.${field}`);
+    if (typeOfJson(value) !== type) {
+      fail(`\`context.${field}\` must be of type ${type}, not ${typeOfJson(value)}`, `context.${field}`);
+    }
+  }
+  if (typeof context.patientId === 'string' && !/^[A-Za-z0-9\-.]{1,64}$/.test(context.patientId)) {
+    fail('`context.patientId` must be a FHIR id ([A-Za-z0-9-.], 1-64 characters)', 'context.patientId');
+  }
+  if (body.prefetch !== undefined && body.prefetch !== null && !isObject(body.prefetch)) {
+    fail('`prefetch` must be an object keyed by prefetch template name', 'prefetch');
+  }
+  return body as unknown as CdsRequest;
+}
+
+function validateAuthorization(v: unknown, fail: (msg: string, path: string) => never): asserts v is FhirAuthorization {
+  if (!isObject(v)) fail('`fhirAuthorization` must be an object', 'fhirAuthorization');
+  const a = v as Record<string, unknown>;
+  if (typeof a.access_token !== 'string' || a.access_token.length === 0) {
+    fail('`fhirAuthorization.access_token` must be a non-empty string', 'fhirAuthorization.access_token');
+  }
+  if (a.token_type !== undefined && (typeof a.token_type !== 'string' || a.token_type.toLowerCase() !== 'bearer')) {
+    fail('`fhirAuthorization.token_type` must be "Bearer"', 'fhirAuthorization.token_type');
+  }
+}
+
+function isHttpUrl(s: string): boolean {
+  if (!URL.canParse(s)) return false;
+  const u = new URL(s);
+  return u.protocol === 'http:' || u.protocol === 'https:';
+}
+
+export { isObject };
