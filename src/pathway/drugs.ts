@@ -1,0 +1,149 @@
+/**
+ * Drugs of PATHWAY.md §6 and the matcher that recognises them in a medication CodeableConcept.
+ */
+import type { CodeDef } from './codes.js';
+import type { NodeId } from './nodes.js';
+import { SYSTEMS } from './systems.js';
+
+/** Every drug §6 names. */
+export type DrugKey =
+  | 'doxorubicin' | 'ifosfamide' | 'mesna' | 'dexrazoxane' | 'trabectedin' | 'gemcitabine' | 'docetaxel' | 'pazopanib'
+  | 'eribulin' | 'pembrolizumab' | 'olaratumab' | 'epirubicin' | 'daunorubicin' | 'idarubicin' | 'mitoxantrone'
+  | 'imatinib' | 'avapritinib' | 'atezolizumab' | 'nirogacestat' | 'sorafenib' | 'paclitaxel';
+
+/** How the pathway treats a drug: recommended, supportive, counted as an anthracycline only, never, or not STS-pathway. */
+export type DrugRole = 'pathway' | 'supportive' | 'anthracycline-only' | 'never' | 'non-pathway';
+
+/** One §6 drug. */
+export interface DrugDef {
+  readonly key: DrugKey;
+  /** Ingredient name (MedicationRequest.medicationCodeableConcept.text of a suggestion). */
+  readonly name: string;
+  readonly rxnorm?: CodeDef;
+  /** Brands and other names matched as whole words. */
+  readonly names: readonly string[];
+  readonly anthracycline: boolean;
+  readonly supportive: boolean;
+  readonly role: DrugRole;
+}
+
+const rx = (code: string, display: string, toVerify?: boolean): CodeDef => ({
+  system: SYSTEMS.rxnorm, code, display, ...(toVerify ? { toVerify } : {}),
+});
+
+const drug = (key: DrugKey, role: DrugRole, names: readonly string[], rxnorm?: CodeDef, anthracycline = false): DrugDef => ({
+  key, name: key, names, anthracycline, supportive: role === 'supportive', role, ...(rxnorm ? { rxnorm } : {}),
+});
+
+/** §6 drugs by key. */
+export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
+  doxorubicin: drug('doxorubicin', 'pathway', ['Adriamycin', 'Doxil', 'Caelyx', 'Lipodox', 'Myocet'], rx('3639', 'doxorubicin'), true),
+  ifosfamide: drug('ifosfamide', 'pathway', ['Ifex'], rx('5657', 'ifosfamide')),
+  mesna: drug('mesna', 'supportive', ['Mesnex']),
+  dexrazoxane: drug('dexrazoxane', 'supportive', ['Zinecard', 'Totect']),
+  trabectedin: drug('trabectedin', 'pathway', ['Yondelis']),
+  gemcitabine: drug('gemcitabine', 'pathway', ['Gemzar'], rx('12574', 'gemcitabine')),
+  docetaxel: drug('docetaxel', 'pathway', ['Taxotere'], rx('72962', 'docetaxel')),
+  pazopanib: drug('pazopanib', 'pathway', ['Votrient'], rx('714438', 'pazopanib')),
+  // A product code: matched on input only, never emitted (PATHWAY.md §6 "(to verify)").
+  eribulin: drug('eribulin', 'pathway', ['Halaven'], rx('1045456', 'eribulin', true)),
+  pembrolizumab: drug('pembrolizumab', 'pathway', ['Keytruda'], rx('1547545', 'pembrolizumab')),
+  olaratumab: drug('olaratumab', 'never', ['Lartruvo']),
+  epirubicin: drug('epirubicin', 'anthracycline-only', ['Ellence'], undefined, true),
+  daunorubicin: drug('daunorubicin', 'anthracycline-only', ['Cerubidine'], undefined, true),
+  idarubicin: drug('idarubicin', 'anthracycline-only', ['Idamycin'], undefined, true),
+  mitoxantrone: drug('mitoxantrone', 'anthracycline-only', ['Novantrone'], undefined, true),
+  imatinib: drug('imatinib', 'non-pathway', ['Gleevec'], rx('282388', 'imatinib')),
+  avapritinib: drug('avapritinib', 'non-pathway', ['Ayvakit']),
+  atezolizumab: drug('atezolizumab', 'non-pathway', ['Tecentriq']),
+  nirogacestat: drug('nirogacestat', 'non-pathway', ['Ogsiveo']),
+  sorafenib: drug('sorafenib', 'non-pathway', ['Nexavar']),
+  paclitaxel: drug('paclitaxel', 'non-pathway', ['Taxol'], rx('56946', 'paclitaxel')),
+};
+
+/** Every drug key, in §6 order (the matcher's preference order when a text names several). */
+export const DRUG_KEYS = Object.keys(DRUGS) as readonly DrugKey[];
+
+/** Every RxNorm code of §6 (all from third-party mappings; a release checks each). */
+export const RXNORM_CODES: readonly CodeDef[] = DRUG_KEYS.flatMap((k) => DRUGS[k].rxnorm ?? []);
+
+/** RxNorm codes the service may emit: pathway drugs, not "(to verify)". A release confirms each is an ingredient code. */
+export const RXNORM_EMITTED: readonly CodeDef[] = DRUG_KEYS.filter((k) => DRUGS[k].role === 'pathway').flatMap((k) => {
+  const code = DRUGS[k].rxnorm;
+  return code && !code.toVerify ? [code] : [];
+});
+
+/** §6: text or display fragments that make doxorubicin liposomal (substrings first, then brand names as words). */
+export const LIPOSOMAL_MARKERS: readonly string[] = ['liposom', 'pegylated', 'Doxil', 'Caelyx', 'Lipodox', 'Myocet'];
+
+/** §6 schedule texts, verbatim, by node and drug (`dosageInstruction[0].text` of a suggestion). */
+export const SCHEDULE_TEXT: Readonly<Partial<Record<NodeId, Partial<Record<DrugKey, string>>>>> = {
+  'M-1L-DOXO': {
+    doxorubicin: 'Doxorubicin 75 mg/m2 every 3 weeks for up to 6 cycles, as in the control arm of LMS-04',
+  },
+  'M-LMS-1L-DOXO-TRAB': {
+    doxorubicin:
+      'Doxorubicin 60 mg/m2 with trabectedin 1.1 mg/m2 every 3 weeks for up to 6 cycles, then trabectedin maintenance (LMS-04)',
+  },
+  'M-LMS-TRAB-MAINT': {
+    trabectedin:
+      'Trabectedin 1.1 mg/m2 every 3 weeks (the combination dose), for up to 17 cycles or 1 year after up to 6 cycles of doxorubicin + trabectedin, if no progression (LMS-04)',
+  },
+  'M-3L-TRABECTEDIN': {
+    // The label dose, read in secondary sources: confirm against the label before release (PATHWAY.md §6).
+    trabectedin: 'Trabectedin 1.5 mg/m2 as a 24-hour infusion every 3 weeks, via a central venous line, with dexamethasone premedication',
+  },
+  'L-NEOADJ-UPS-PEMBRO-RT': {
+    pembrolizumab:
+      'Pembrolizumab 200 mg every 3 weeks: 3 cycles before and during pre-operative RT (50 Gy in 25 fractions), then up to 14 cycles after surgery (SU2C-SARC032)',
+  },
+};
+
+/** A coding or CodeableConcept as it arrives from an EHR (every field optional). */
+export interface ConceptInput {
+  readonly coding?: readonly { readonly system?: string; readonly code?: string; readonly display?: string }[];
+  readonly text?: string;
+}
+
+/** The result of recognising a medication. */
+export interface DrugMatch {
+  readonly drug: DrugKey;
+  readonly liposomal: boolean;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// Whole word: not preceded or followed by a letter or digit ("doxorubicinol" is a metabolite, not doxorubicin).
+const wordPattern = (word: string): RegExp => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'iu');
+
+const DRUG_PATTERNS: readonly { readonly key: DrugKey; readonly patterns: readonly RegExp[] }[] = DRUG_KEYS.map((key) => ({
+  key,
+  patterns: [DRUGS[key].name, ...DRUGS[key].names].map(wordPattern),
+}));
+
+const LIPOSOMAL_SUBSTRINGS: readonly string[] = ['liposom', 'pegylated'];
+const LIPOSOMAL_BRANDS: readonly RegExp[] = LIPOSOMAL_MARKERS.filter((m) => !LIPOSOMAL_SUBSTRINGS.includes(m)).map(wordPattern);
+
+const isLiposomal = (texts: readonly string[]): boolean =>
+  texts.some((t) => {
+    const lower = t.toLowerCase();
+    return LIPOSOMAL_SUBSTRINGS.some((m) => lower.includes(m)) || LIPOSOMAL_BRANDS.some((re) => re.test(t));
+  });
+
+/** §6: the drug a medication concept names (RxNorm code first, else a whole-word name in its text or a display). */
+export const matchDrug = (concept: ConceptInput | undefined): DrugMatch | undefined => {
+  if (!concept) return undefined;
+  const codings = concept.coding ?? [];
+  const texts = [concept.text, ...codings.map((c) => c.display)].filter((t): t is string => typeof t === 'string' && t !== '');
+  const liposomalIfDoxo = (drug: DrugKey): DrugMatch => ({ drug, liposomal: drug === 'doxorubicin' && isLiposomal(texts) });
+
+  for (const c of codings) {
+    if (c.system !== SYSTEMS.rxnorm || !c.code) continue;
+    const byCode = DRUG_KEYS.find((k) => DRUGS[k].rxnorm?.code === c.code);
+    if (byCode) return liposomalIfDoxo(byCode);
+  }
+  for (const { key, patterns } of DRUG_PATTERNS) {
+    if (texts.some((t) => patterns.some((re) => re.test(t)))) return liposomalIfDoxo(key);
+  }
+  return undefined;
+};

@@ -1,0 +1,75 @@
+import { describe, expect, test } from '@jest/globals';
+import { DRUGS, EXAMPLE_CODES, RXNORM_CODES, RXNORM_EMITTED, SCHEDULE_TEXT, SYSTEMS, matchDrug } from '../../../src/pathway/index.js';
+
+describe('matchDrug', () => {
+  test('recognises a drug by its RxNorm ingredient code alone', () => {
+    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '3639' }] })).toEqual({ drug: 'doxorubicin', liposomal: false });
+    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '72962' }] })).toEqual({ drug: 'docetaxel', liposomal: false });
+  });
+
+  test('ignores an RxNorm-looking code in another system', () => {
+    expect(matchDrug({ coding: [{ system: SYSTEMS.snomed, code: '3639' }] })).toBeUndefined();
+  });
+
+  test('recognises the mCODE product display "10 ML doxorubicin hydrochloride 2 MG/ML Injection"', () => {
+    expect(matchDrug({ coding: [EXAMPLE_CODES.doxorubicinProduct] })).toEqual({ drug: 'doxorubicin', liposomal: false });
+  });
+
+  test('recognises a drug named in the text only', () => {
+    expect(matchDrug({ text: 'Eribulin mesylate injection' })).toEqual({ drug: 'eribulin', liposomal: false });
+    expect(matchDrug({ text: 'Lartruvo' })).toEqual({ drug: 'olaratumab', liposomal: false });
+    expect(matchDrug({ text: 'Yondelis 1 mg vial' })).toEqual({ drug: 'trabectedin', liposomal: false });
+  });
+
+  test('marks liposomal doxorubicin by brand or by the word liposomal', () => {
+    expect(matchDrug({ text: 'Doxil' })).toEqual({ drug: 'doxorubicin', liposomal: true });
+    expect(matchDrug({ text: 'doxorubicin hydrochloride liposome injection' })).toEqual({ drug: 'doxorubicin', liposomal: true });
+    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '3639', display: 'pegylated liposomal doxorubicin' }] }))
+      .toEqual({ drug: 'doxorubicin', liposomal: true });
+  });
+
+  test('matches whole words only: doxorubicinol is not doxorubicin', () => {
+    expect(matchDrug({ text: 'doxorubicinol level' })).toBeUndefined();
+    expect(matchDrug({ text: 'predoxorubicin' })).toBeUndefined();
+  });
+
+  test('matches case-insensitively', () => {
+    expect(matchDrug({ text: 'GEMCITABINE 1000 MG/M2' })).toEqual({ drug: 'gemcitabine', liposomal: false });
+    expect(matchDrug({ text: 'keytruda' })).toEqual({ drug: 'pembrolizumab', liposomal: false });
+  });
+
+  test('returns nothing for an unknown medication or no concept', () => {
+    expect(matchDrug({ text: 'ondansetron' })).toBeUndefined();
+    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '999999' }] })).toBeUndefined();
+    expect(matchDrug(undefined)).toBeUndefined();
+  });
+});
+
+describe('drug table', () => {
+  test('lists every RxNorm code of §6 (third-party mappings, for release review)', () => {
+    for (const c of RXNORM_CODES) expect(c.system).toBe(SYSTEMS.rxnorm);
+    expect(RXNORM_CODES.map((c) => c.code).sort()).toEqual(
+      ['1045456', '12574', '1547545', '282388', '3639', '56946', '5657', '714438', '72962'].sort(),
+    );
+  });
+
+  test('emits only pathway-drug RxNorm codes not marked to verify (eribulin 1045456 is never emitted)', () => {
+    expect(RXNORM_EMITTED.map((c) => c.code).sort()).toEqual(['12574', '1547545', '3639', '5657', '714438', '72962'].sort());
+  });
+
+  test('counts doxorubicin, epirubicin, daunorubicin, idarubicin and mitoxantrone as anthracyclines', () => {
+    const anthracyclines = Object.values(DRUGS).filter((d) => d.anthracycline).map((d) => d.key).sort();
+    expect(anthracyclines).toEqual(['daunorubicin', 'doxorubicin', 'epirubicin', 'idarubicin', 'mitoxantrone']);
+  });
+
+  test('treats mesna and dexrazoxane as supportive only', () => {
+    expect(Object.values(DRUGS).filter((d) => d.supportive).map((d) => d.key).sort()).toEqual(['dexrazoxane', 'mesna']);
+  });
+
+  test('carries the LMS-04 combination schedule text verbatim', () => {
+    expect(SCHEDULE_TEXT['M-LMS-1L-DOXO-TRAB']?.doxorubicin).toBe(
+      'Doxorubicin 60 mg/m2 with trabectedin 1.1 mg/m2 every 3 weeks for up to 6 cycles, then trabectedin maintenance (LMS-04)',
+    );
+    expect(SCHEDULE_TEXT['M-2L-GEM-DOCE']).toBeUndefined();
+  });
+});
