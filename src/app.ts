@@ -1,10 +1,14 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { discoveryRouter } from './http/discovery.js';
 import { hooksRouter } from './http/hooks-router.js';
 import { healthRouter } from './http/health.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { requireCdsClient } from './security/require-cds-client.js';
+import { createCqlEngine, type CqlEngine } from './cql/engine.js';
+import { pathwayDocRouter } from './cards/pathway-doc.js';
+import { pageRouter } from './page/index.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -12,6 +16,10 @@ export interface AppDeps {
   /** The service clock ("now" in PATHWAY.md); tests pass a fixed one. */
   readonly clock?: () => Date;
   readonly isReady?: () => boolean;
+  /** The embedded FHIR server's router, mounted at `/fhir` (development mode with EMBEDDED_FHIR). */
+  readonly fhirRouter?: Router;
+  /** The CQL engine (default: one created from cql/*.elm.json when the app is built). */
+  readonly engine?: CqlEngine;
 }
 
 /** Builds the Express app (no listen). */
@@ -31,10 +39,17 @@ export function createApp(deps: AppDeps): Express {
     }
     next();
   });
+  // Every CDS Hooks endpoint (discovery, services, feedback) needs a verified client JWT; checked before the body is parsed.
+  app.use('/cds-services', requireCdsClient(config.security, log, deps.clock));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  app.use(healthRouter(config, deps.isReady ?? (() => true)));
+  // The engine loads ELM and the FHIR model info once, here, not per request.
+  const engine = deps.engine ?? createCqlEngine({ timeZone: config.timeZone });
+  app.use(healthRouter(config, deps.isReady ?? (() => engine.ready)));
   app.use(discoveryRouter());
-  app.use(hooksRouter({ clock: deps.clock ?? (() => new Date()) }));
+  app.use(pathwayDocRouter());
+  app.use(pageRouter({ mode: config.mode, pageEnabled: config.pageEnabled }));
+  app.use(hooksRouter({ clock: deps.clock ?? (() => new Date()), config, engine }));
+  if (deps.fhirRouter) app.use('/fhir', deps.fhirRouter);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
   return app;

@@ -2,6 +2,7 @@
  * Service configuration, read from the environment once at start into a typed, frozen object.
  * Every problem is collected and reported together, so a misconfigured deployment fails with the whole list.
  */
+import { loadSecurityConfig, type SecurityConfig } from './security/config.js';
 
 export type Mode = 'development' | 'production';
 
@@ -44,6 +45,10 @@ export interface Config {
   /** Public base URL of this service, used for card `source.url` and JWT `aud` checks. */
   readonly publicBaseUrl: string | undefined;
   readonly thresholds: Thresholds;
+  /** Serve the pathway page (GET /) in production mode too; it is always served in development. */
+  readonly pageEnabled: boolean;
+  /** CDS client trust (JWT) and allowed FHIR servers: src/security/config.ts. */
+  readonly security: SecurityConfig;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -167,7 +172,13 @@ export function loadConfig(env: Env = process.env): Config {
     timeZone,
     publicBaseUrl,
     thresholds,
+    pageEnabled: r.bool('PAGE_ENABLED', false),
+    security: loadSecurityConfig(r, mode, publicBaseUrl),
   };
+  if (config.embeddedFhir && mode === 'production') {
+    // The embedded server takes writes from anyone who can reach the port: a development aid only.
+    r.problems.push('EMBEDDED_FHIR must be false in production mode (the embedded FHIR server has no access control)');
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);
 }

@@ -1,6 +1,7 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
+import { createFhirRouter, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
 
 /** Entry point: read config, build the app, listen. */
 async function main(): Promise<void> {
@@ -15,9 +16,20 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const app = createApp({ config, log });
+  let fhir: EmbeddedFhir | undefined;
+  if (config.embeddedFhir) {
+    fhir = await createFhirRouter();
+    const demo = await loadDemoPatients(fhir);
+    for (const failure of demo.failures) log.error({ failure }, 'demo patient not loaded');
+    log.info({ files: demo.files, patients: demo.patients, resources: demo.resources }, 'demo patients loaded');
+  }
+  const app = createApp({ config, log, fhirRouter: fhir?.router });
   const server = app.listen(config.port, config.host, () => {
     log.info({ port: config.port, host: config.host, mode: config.mode }, 'STS pathway CDS service listening');
+    if (fhir) {
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      log.info({ url: `http://${host}:${config.port}/fhir` }, 'embedded FHIR R4 server (demo patients) listening');
+    }
     if (config.mode === 'development') log.warn('DEVELOPMENT MODE: CDS Hooks JWTs are NOT verified');
   });
   const stop = (): void => {

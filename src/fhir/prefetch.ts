@@ -1,3 +1,5 @@
+import type { CdsRequest } from '../hooks/types.js';
+
 /**
  * Prefetch templates: queries any FHIR R4 EHR API answers (a read and patient-scoped type searches).
  * https://cds-hooks.hl7.org/2.0/#prefetch-template
@@ -11,3 +13,50 @@ export const PREFETCH_TEMPLATES: Readonly<Record<string, string>> = Object.freez
   medicationStatements: 'MedicationStatement?patient={{context.patientId}}&_count=100',
   procedures: 'Procedure?patient={{context.patientId}}&_count=100',
 });
+
+/** The resource type a template reads or searches (`Condition?...` -> `Condition`). */
+export function templateResourceType(template: string): string {
+  return template.split(/[/?]/, 1)[0] ?? template;
+}
+
+/** True when the template is a read (`Type/id`) rather than a search. */
+export function isReadTemplate(template: string): boolean {
+  return !template.includes('?') && template.includes('/');
+}
+
+/** The user tokens of https://cds-hooks.hl7.org/2.0/#prefetch-tokens, each the id part of `context.userId` of that type. */
+const USER_TOKENS: Readonly<Record<string, string>> = {
+  userPractitionerId: 'Practitioner',
+  userPractitionerRoleId: 'PractitionerRole',
+  userPatientId: 'Patient',
+  userRelatedPersonId: 'RelatedPerson',
+};
+
+/**
+ * Fills a prefetch template's `{{context.<field>}}` and `{{user...Id}}` tokens from the request (values URL-encoded).
+ * Returns undefined when a token has no value (a context field missing or not a string, or a user of another type),
+ * as the query cannot then be asked.
+ */
+export function fillPrefetchTemplate(template: string, request: Pick<CdsRequest, 'context'>): string | undefined {
+  let unfilled = false;
+  const filled = template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_token, name: string) => {
+    const value = tokenValue(name, request.context);
+    if (value === undefined || value === '') {
+      unfilled = true;
+      return '';
+    }
+    return encodeURIComponent(value);
+  });
+  return unfilled ? undefined : filled;
+}
+
+function tokenValue(name: string, context: Readonly<Record<string, unknown>>): string | undefined {
+  if (name.startsWith('context.')) {
+    const value = context[name.slice('context.'.length)];
+    return typeof value === 'string' ? value : undefined;
+  }
+  const userType = USER_TOKENS[name];
+  if (userType === undefined || typeof context.userId !== 'string') return undefined;
+  const [type, id, ...rest] = context.userId.split('/');
+  return type === userType && id && rest.length === 0 ? id : undefined;
+}

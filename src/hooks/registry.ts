@@ -1,10 +1,24 @@
 import type { CdsRequest, CdsResponse, CdsServiceDefinition, PatientData } from './types.js';
 import { PATHWAY_VERSION } from '../pathway/version.js';
 import { PREFETCH_TEMPLATES } from '../fhir/prefetch.js';
+import type { Thresholds } from '../config.js';
+import type { CqlEngine } from '../cql/engine.js';
+import { patientView } from './patient-view.js';
+import { orderSelect } from './order-select.js';
+import { orderSign } from './order-sign.js';
 
-/** What a hook module gets besides the request: the patient data and the service clock. */
+/** What a hook module gets besides the request and the patient data. */
 export interface HookDeps {
+  /** The service clock, read once per request. */
   readonly now: Date;
+  /** The CQL engine, created once at start (createCqlEngine). */
+  readonly engine: CqlEngine;
+  /** PATHWAY.md §9 thresholds (config.thresholds). */
+  readonly thresholds: Thresholds;
+  /** IANA time zone in which "now" is a date (config.timeZone). */
+  readonly timeZone: string;
+  /** Public base URL of the service for card `source.url` (`<baseUrl>/pathway#<id>`); no url when absent. */
+  readonly baseUrl?: string;
 }
 
 export type HookHandler = (request: CdsRequest, data: PatientData, deps: HookDeps) => Promise<CdsResponse>;
@@ -14,8 +28,6 @@ export interface HookService {
   /** Context fields the hook requires, checked before any data is read. */
   readonly handle: HookHandler;
 }
-
-const noCards: HookHandler = async () => ({ cards: [] });
 
 const describe = (what: string): string =>
   `Soft tissue sarcoma treatment pathway ${PATHWAY_VERSION}: ${what}`;
@@ -30,7 +42,7 @@ export const HOOK_SERVICES: readonly HookService[] = [
       description: describe('the recommended next step for an adult with soft tissue sarcoma, with the facts behind it.'),
       prefetch: PREFETCH_TEMPLATES,
     },
-    handle: noCards,
+    handle: patientView,
   },
   {
     definition: {
@@ -40,7 +52,7 @@ export const HOOK_SERVICES: readonly HookService[] = [
       description: describe('whether a selected anticancer drug is on the pathway for this patient, and safe.'),
       prefetch: PREFETCH_TEMPLATES,
     },
-    handle: noCards,
+    handle: orderSelect,
   },
   {
     definition: {
@@ -50,7 +62,7 @@ export const HOOK_SERVICES: readonly HookService[] = [
       description: describe('checks every drafted anticancer drug against the pathway and its safety rules.'),
       prefetch: PREFETCH_TEMPLATES,
     },
-    handle: noCards,
+    handle: orderSign,
   },
 ];
 

@@ -8,7 +8,8 @@ export function healthRouter(config: Config, isReady: () => boolean): Router {
     res.json({
       status: 'ok',
       mode: config.mode,
-      ...(config.mode === 'development' ? { warning: 'development mode: CDS Hooks JWTs are not verified' } : {}),
+      auth: config.security.auth,
+      ...(config.security.auth === 'disabled' ? { warning: 'auth disabled: CDS Hooks JWTs are not verified' } : {}),
     });
   });
   router.get('/ready', (_req, res) => {

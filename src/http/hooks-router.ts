@@ -1,12 +1,19 @@
 import { Router } from 'express';
 import { CdsError, unknownService } from '../errors.js';
 import { findService } from '../hooks/registry.js';
-import { loadPatientData } from '../fhir/patient-data.js';
+import { loadPatientData, type PatientDataDeps } from '../fhir/patient-data.js';
 import { validateCdsRequest } from './validate-request.js';
 import { validateFeedback } from './feedback.js';
+import type { Config } from '../config.js';
+import type { CqlEngine } from '../cql/engine.js';
+import { verifiedClientOf } from '../security/index.js';
 
 export interface HooksRouterDeps {
   readonly clock: () => Date;
+  /** Limits of the data path (fetching the prefetch keys the EHR did not send). */
+  readonly config: PatientDataDeps['config'] & Pick<Config, 'thresholds' | 'timeZone' | 'publicBaseUrl'>;
+  /** The CQL engine, created once at start. */
+  readonly engine: CqlEngine;
 }
 
 /** POST /cds-services/{id} and /cds-services/{id}/feedback for the registered services. */
@@ -16,8 +23,19 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
     const service = findService(req.params.id);
     if (!service) throw new CdsError(unknownService(req.params.id));
     const request = validateCdsRequest(req.body, service.definition.hook);
-    const data = await loadPatientData(request);
-    const response = await service.handle(request, data, { now: deps.clock() });
+    const data = await loadPatientData(request, {
+      config: deps.config,
+      templates: service.definition.prefetch,
+      client: verifiedClientOf(res),
+    });
+    const response = await service.handle(request, data, {
+      now: deps.clock(),
+      engine: deps.engine,
+      thresholds: deps.config.thresholds,
+      timeZone: deps.config.timeZone,
+      // Card source.url points at this service's GET /pathway page.
+      baseUrl: deps.config.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+    });
     res.json(response);
   });
   router.post('/cds-services/:id/feedback', (req, res) => {

@@ -1,0 +1,38 @@
+/**
+ * `npm run build:cql`: regenerates cql/StsCodes.cql from src/pathway/ and translates every cql/*.cql to
+ * cql/<Name>.elm.json. Any translator error or warning fails the build with file:line:col.
+ * `npm run build:cql -- --check`: builds in memory and exits 1 if a committed output is stale (for CI).
+ * `npm run build:cql -- StsDiagnosis StsCommon`: only those libraries (while another library is being edited).
+ */
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildCql, formatMessage, staleOutputs } from '../src/cql/build.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cqlDir = join(root, 'cql');
+const check = process.argv.includes('--check');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+
+const result = buildCql(cqlDir, only);
+if (result.messages.length > 0) {
+  for (const m of result.messages) console.error(formatMessage(relative(root, cqlDir), m));
+  console.error(`build:cql failed: ${result.messages.length} translator message(s)`);
+  process.exit(1);
+}
+
+const stale = staleOutputs(cqlDir, result, only.length === 0);
+if (check) {
+  if (stale.length > 0) {
+    for (const p of stale) console.error(`stale: ${relative(root, p)}`);
+    console.error('build:cql --check: outputs are stale; run `npm run build:cql` and commit the result');
+    process.exit(1);
+  }
+  console.error(`build:cql --check: ${result.outputs.length} outputs up to date`);
+} else {
+  const produced = new Set(result.outputs.map((o) => o.path));
+  for (const out of result.outputs) if (stale.includes(out.path)) writeFileSync(out.path, out.text);
+  // An .elm.json whose .cql was removed would still be loaded by the engine: delete it (full builds only).
+  if (only.length === 0) for (const p of stale) if (!produced.has(p)) unlinkSync(p);
+  console.error(`build:cql: ${result.outputs.length} outputs, ${stale.length} updated`);
+}

@@ -1,0 +1,135 @@
+/**
+ * The CQL engine of the service: loads every compiled library (cql/*.elm.json) and the FHIR model info once, parses each
+ * library once, and evaluates any library for one patient Bundle, returning plain values.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Repository } from 'cql-execution';
+import { CdsError, internalError } from '../errors.js';
+import { createPatientSourceFactory } from './patient-source.js';
+import { toPlain, type PlainValue } from './plain.js';
+
+/** Default location of the compiled libraries: `cql/` at the project root. */
+export const DEFAULT_ELM_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cql');
+
+/**
+ * Name of the parameter through which every evaluated library receives "Now" as a date in the configured time zone
+ * (PATHWAY.md §2). Declare it as `parameter "Today" System.Date` in a library that needs it.
+ */
+export const TODAY_PARAMETER = 'Today';
+
+/** Options of one evaluation. */
+export interface EvaluateOptions {
+  /** The service clock: cql-execution's execution date-time (CQL `Now()`), and "Today" in the engine's time zone. */
+  readonly now: Date;
+  /**
+   * Values of the evaluated library's own parameters (included libraries' parameters cannot be set). Plain numbers,
+   * strings and booleans pass as they are; `{ value, unit }` becomes a System.Quantity; a JS Date a System.DateTime.
+   */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+/** Evaluates compiled CQL libraries for one patient at a time. */
+export interface CqlEngine {
+  /** True once every library and the model info are loaded (the engine is usable). */
+  readonly ready: boolean;
+  /** Names of the loaded libraries. */
+  readonly libraries: readonly string[];
+  /** Every define of `libraryName` for the patient of `bundle`, as plain values (functions are skipped). */
+  evaluate(libraryName: string, bundle: unknown, opts: EvaluateOptions): Promise<Record<string, PlainValue>>;
+}
+
+/** Engine construction options. */
+export interface CqlEngineOptions {
+  /** Directory holding the `*.elm.json` files. */
+  readonly elmDir?: string;
+  /** IANA time zone in which "Now" is a date (config.timeZone). */
+  readonly timeZone?: string;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function libraryIdOf(elm: unknown): { id: string; version: string | undefined } {
+  const identifier = isRecord(elm) && isRecord(elm.library) ? elm.library.identifier : undefined;
+  if (!isRecord(identifier) || typeof identifier.id !== 'string') throw new Error('ELM without library.identifier.id');
+  return { id: identifier.id, version: typeof identifier.version === 'string' ? identifier.version : undefined };
+}
+
+/** The calendar date of `now` in `timeZone`, as a CQL Date. */
+export function todayIn(now: Date, timeZone: string): CqlDate {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(now);
+  const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  return new CqlDate(part('year'), part('month'), part('day'));
+}
+
+function toCqlParameter(v: unknown): unknown {
+  if (v instanceof Date) return DateTime.fromJSDate(v, 0);
+  if (isRecord(v) && typeof v.value === 'number' && typeof v.unit === 'string') return new Quantity(v.value, v.unit);
+  return v;
+}
+
+/** Creates the engine, reading every `*.elm.json` of the ELM directory once. */
+export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
+  const elmDir = options.elmDir ?? DEFAULT_ELM_DIR;
+  const timeZone = options.timeZone ?? 'UTC';
+  const elms: Record<string, unknown> = {};
+  for (const file of readdirSync(elmDir).filter((f) => f.endsWith('.elm.json')).sort()) {
+    const elm: unknown = JSON.parse(readFileSync(join(elmDir, file), 'utf8'));
+    elms[libraryIdOf(elm).id] = elm;
+  }
+  const repository = new Repository(elms);
+  const codeService = new CodeService({});
+  const libraries = new Map<string, Library>();
+  const parameterNames = new Map<string, ReadonlySet<string>>();
+  for (const [name, elm] of Object.entries(elms)) {
+    const library = repository.resolve(name, libraryIdOf(elm).version);
+    if (library === undefined) throw new Error(`CQL library ${name} could not be resolved`);
+    libraries.set(name, library);
+    parameterNames.set(name, new Set(Object.keys(library.parameters)));
+  }
+  const sources = createPatientSourceFactory();
+
+  return {
+    ready: true,
+    libraries: [...libraries.keys()].sort(),
+    async evaluate(libraryName, bundle, opts) {
+      const library = libraries.get(libraryName);
+      const declared = parameterNames.get(libraryName);
+      if (library === undefined || declared === undefined) {
+        throw new CdsError(internalError(), { cause: new Error(`Unknown CQL library ${libraryName}`) });
+      }
+      const parameters: Record<string, unknown> = {};
+      if (declared.has(TODAY_PARAMETER)) parameters[TODAY_PARAMETER] = todayIn(opts.now, timeZone);
+      for (const [key, value] of Object.entries(opts.parameters ?? {})) {
+        if (!declared.has(key)) {
+          throw new CdsError(internalError(), { cause: new Error(`${libraryName} has no parameter ${key}`) });
+        }
+        parameters[key] = toCqlParameter(value);
+      }
+      try {
+        // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
+        // parsed Library keeps concurrent evaluations apart.
+        const results = await new Executor(library, codeService, parameters).exec(
+          sources.forBundle(bundle),
+          DateTime.fromJSDate(opts.now, 0),
+        );
+        const patientResults: unknown = results.patientResults;
+        const first = isRecord(patientResults) ? Object.values(patientResults)[0] : undefined;
+        const out: Record<string, PlainValue> = {};
+        if (isRecord(first)) {
+          for (const [key, value] of Object.entries(first)) {
+            if (key !== 'Patient') out[key] = toPlain(value);
+          }
+        }
+        return out;
+      } catch (err) {
+        if (err instanceof CdsError) throw err;
+        throw new CdsError(internalError(), { cause: err });
+      }
+    },
+  };
+}

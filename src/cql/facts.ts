@@ -1,0 +1,124 @@
+/**
+ * The "Based on" facts of every card (PATHWAY.md §1 "Facts"): histology, extent, site, current regimen, line, ECOG,
+ * LVEF, cumulative doxorubicin, grade, local therapy and age, from the fact defines of cql/StsPathway.
+ */
+import type { FactEntry } from './decision.js';
+import { SYSTEMS } from '../pathway/systems.js';
+import type { PlainValue } from './plain.js';
+
+type PlainRecord = { readonly [key: string]: PlainValue };
+
+const rec = (v: PlainValue | undefined): PlainRecord | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+const str = (v: PlainValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: PlainValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+const strs = (v: PlainValue | undefined): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+function entry(fact: string, value: string, reference?: string, date?: string): FactEntry {
+  return { fact, value, ...(reference !== undefined ? { reference } : {}), ...(date !== undefined ? { date } : {}) };
+}
+
+const notFound = (fact: string, lookedFor: string | undefined): FactEntry =>
+  entry(fact, `not found (looked for: ${lookedFor ?? fact.toLowerCase()})`);
+
+const unavailable = (fact: string, why: string): FactEntry => entry(fact, `unavailable (${why})`);
+
+const MEDICATION_TYPES = ['MedicationRequest', 'MedicationAdministration', 'MedicationStatement'];
+
+/** Builds the fact list from the evaluated StsPathway defines and the unreadable resource types (§2). */
+export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable: ReadonlyMap<string, string>): FactEntry[] {
+  const out: FactEntry[] = [];
+  const why = (type: string): string | undefined => {
+    const reason = unreadable.get(type);
+    return reason === undefined ? undefined : `${type} could not be read: ${reason}`;
+  };
+  const medicationWhy = MEDICATION_TYPES.map(why).find((w) => w !== undefined);
+
+  const histology = rec(raw['Fact Histology']);
+  const code = str(histology?.code);
+  if (code !== undefined) {
+    const display = str(histology?.display);
+    out.push({
+      ...entry('Histology', display !== undefined ? `${display} (${code})` : code, str(histology?.resource) ?? str(histology?.conditionId),
+        str(histology?.date)),
+      code: { system: SYSTEMS.icdo3, code, ...(display !== undefined ? { display } : {}) },
+    });
+  } else out.push(notFound('Histology', str(histology?.lookedFor)));
+
+  const extent = rec(raw['Fact Extent']);
+  const extentValue = str(extent?.extent);
+  if (extentValue !== undefined && extentValue !== 'UNKNOWN') {
+    const first = rec(Array.isArray(extent?.evidence) ? extent.evidence[0] : undefined);
+    out.push(entry('Extent', extentValue.toLowerCase(), str(first?.resource), str(first?.date)));
+  } else if (why('Observation') !== undefined) out.push(unavailable('Extent', `${why('Observation')}; Conditions alone do not show it`));
+  else out.push(notFound('Extent', str(extent?.lookedFor)));
+
+  const site = rec(raw['Fact Site']);
+  const siteValue = str(site?.site);
+  if (siteValue !== undefined && siteValue !== 'UNKNOWN') {
+    out.push(entry('Primary site', `${siteValue}${str(site?.code) !== undefined ? ` (${str(site?.code)})` : ''}`, str(site?.resource)));
+  } else out.push(notFound('Primary site', str(site?.lookedFor)));
+
+  if (medicationWhy !== undefined) {
+    out.push(unavailable('Treatment history', medicationWhy));
+  } else {
+    const current = Array.isArray(raw['Fact Current Regimen']) ? raw['Fact Current Regimen'].map(rec) : [];
+    const drugs = current.map((c) => str(c?.drug)).filter((d): d is string => d !== undefined);
+    if (drugs.length > 0) {
+      const start = current.map((c) => str(c?.runStart)).filter((d): d is string => d !== undefined).sort()[0];
+      out.push(entry('Current regimen', drugs.join(' + '), strs(current[0]?.sources)[0], start));
+    } else out.push(entry('Current regimen', 'none (no exposure within the current-regimen window)'));
+    const line = num(raw['Fact Line']);
+    const sources = strs(raw['Fact Line Sources']);
+    if (line !== undefined) {
+      out.push(entry('Line of therapy', `${line === 3 ? '3+' : String(line)}${sources.length > 0 ? ` (set by ${sources.join(', ')})` : ''}`));
+    }
+    const unrecognized = num(raw['Fact Unrecognized']) ?? 0;
+    if (unrecognized > 0) out.push(entry('Unrecognized medications', `${unrecognized} administered medications not recognized (the line may be understated)`));
+  }
+
+  const observationWhy = why('Observation');
+  const ecog = rec(raw['Fact ECOG']);
+  if (observationWhy !== undefined) out.push(unavailable('ECOG', observationWhy));
+  else if (num(ecog?.value) !== undefined) out.push(entry('ECOG', String(num(ecog?.value)), str(ecog?.source), str(ecog?.date)));
+  else out.push(notFound('ECOG', 'an ECOG Observation (LOINC 89247-1)'));
+
+  const lvef = rec(raw['Fact LVEF']);
+  if (observationWhy !== undefined) out.push(unavailable('LVEF', observationWhy));
+  else if (num(lvef?.value) !== undefined) {
+    out.push(entry('LVEF', `${num(lvef?.value)} %${lvef?.recent === true ? '' : ' (no recent baseline LVEF)'}`, str(lvef?.source), str(lvef?.date)));
+  } else out.push(notFound('LVEF', 'an LVEF Observation (LOINC 10230-1, 18043-0)'));
+
+  const cumulative = rec(raw['Fact Cumulative']);
+  if (medicationWhy !== undefined) out.push(unavailable('Cumulative doxorubicin', medicationWhy));
+  else if (cumulative !== undefined) {
+    const mg = num(cumulative.mgM2) ?? num(cumulative.atLeast) ?? 0;
+    const others = strs(cumulative.otherAnthracyclines);
+    out.push(entry('Cumulative doxorubicin', cumulative.known === true ? `${mg} mg/m2`
+      : `unknown, at least ${mg} mg/m2${others.length > 0 ? ` doxorubicin; other anthracyclines received: ${others.join(', ')}` : ''}`));
+  }
+
+  const grade = rec(raw['Fact Grade']);
+  if (observationWhy !== undefined) out.push(unavailable('Grade', observationWhy));
+  else if (num(grade?.grade) !== undefined) out.push(entry('Grade', String(num(grade?.grade)), str(grade?.resource), str(grade?.date)));
+  else out.push(notFound('Grade', str(grade?.lookedFor)));
+
+  const procedureWhy = why('Procedure');
+  if (procedureWhy !== undefined) out.push(unavailable('Local therapy', procedureWhy));
+  else {
+    const surgery = rec(raw['Fact Surgery']);
+    const rt = rec(raw['Fact Radiotherapy']);
+    out.push(surgery?.done === true ? entry('Surgery', 'done', str(surgery.resource), str(surgery.date))
+      : entry('Surgery', surgery?.localRecurrence === true ? 'local recurrence: treated as not resected' : `not found (looked for: ${str(surgery?.lookedFor) ?? 'a surgical Procedure'})`));
+    out.push(rt?.done === true ? entry('Radiotherapy', 'done', str(rt.resource), str(rt.date))
+      : entry('Radiotherapy', `not found (looked for: ${str(rt?.lookedFor) ?? 'a radiotherapy Procedure'})`));
+  }
+
+  const patientWhy = why('Patient');
+  const age = rec(raw['Fact Age']);
+  if (patientWhy !== undefined) out.push(unavailable('Age', patientWhy));
+  else if (num(age?.value) !== undefined) out.push(entry('Age', `${num(age?.value)} years`, str(age?.resource), str(age?.birthDate)));
+  else out.push(notFound('Age', 'Patient.birthDate'));
+  return out;
+}

@@ -1,0 +1,123 @@
+/**
+ * The patient-view decision (PATHWAY.md §3 with the §5 patient-view effects): evaluates cql/StsPathway once per request
+ * and narrows its node tuples into a `PathwayDecision`.
+ */
+import type { Thresholds } from '../config.js';
+import type { PatientData } from '../hooks/types.js';
+import { NODES, type NodeId } from '../pathway/nodes.js';
+import type { DecidedNode, NodeRole, PathwayDecision } from './decision.js';
+import type { CqlEngine } from './engine.js';
+import { buildFacts } from './facts.js';
+import type { PlainValue } from './plain.js';
+import { hoistContainedMedications } from './treatment.js';
+
+/** Name of the patient-view library (cql/StsPathway.cql). */
+export const PATHWAY_LIBRARY = 'StsPathway';
+
+/** Options of one evaluation. */
+export interface PathwayOptions {
+  readonly now: Date;
+  readonly thresholds: Thresholds;
+  /** IANA time zone of "now" (the engine is built with it; kept for the callers' symmetry). */
+  readonly timeZone: string;
+  /** Ids of the current request's draft orders (never exposures, F5). */
+  readonly draftOrderIds?: readonly string[];
+}
+
+const ROLES: ReadonlySet<string> = new Set<NodeRole>(['primary', 'alternative', 'current', 'next', 'later-line', 'data', 'trial']);
+
+type PlainRecord = { readonly [key: string]: PlainValue };
+
+/** Narrows a plain value to a record. */
+export function isPlainRecord(v: PlainValue | undefined): v is PlainRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Strings of a plain list (other items dropped). */
+export function stringsOf(v: PlainValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function isNodeId(id: string): id is NodeId {
+  return Object.hasOwn(NODES, id);
+}
+
+function isRole(role: string): role is NodeRole {
+  return ROLES.has(role);
+}
+
+/** The library parameters of one request: the §9 thresholds by their config names, the unreadable types, node drugs. */
+export function pathwayParameters(data: PatientData, opts: PathwayOptions): Record<string, unknown> {
+  const t = opts.thresholds;
+  return {
+    lvefMinPercent: t.lvefMinPercent,
+    lvefRecencyDays: t.lvefRecencyDays,
+    cumulativeDoxoWarnMgM2: t.cumulativeDoxoWarnMgM2,
+    cumulativeDoxoCriticalMgM2: t.cumulativeDoxoCriticalMgM2,
+    currentRegimenDays: t.currentRegimenDays,
+    combinationDays: t.combinationDays,
+    trabMaintenanceDays: t.trabMaintenanceDays,
+    trabMaintenanceMaxCycles: t.trabMaintenanceMaxCycles,
+    DraftOrderIds: [...(opts.draftOrderIds ?? [])],
+    // Joined: the engine rejects a non-empty List<String> parameter value (see StsSafety).
+    Unreadable: [...data.unreadable.keys()].join(','),
+    'Node Drugs': Object.values(NODES).map((n) => ({ id: n.id, drugs: [...n.drugs] })),
+  };
+}
+
+/** Narrows one node tuple of the `Decision` define; throws on a shape the library never produces. */
+export function toDecidedNode(v: PlainValue): DecidedNode {
+  if (!isPlainRecord(v) || typeof v.id !== 'string' || !isNodeId(v.id) || typeof v.role !== 'string' || !isRole(v.role)) {
+    throw new Error(`StsPathway produced an unexpected node: ${JSON.stringify(v)}`);
+  }
+  const node = NODES[v.id];
+  const related = typeof v.related === 'string' && isNodeId(v.related) ? NODES[v.related].title : undefined;
+  return {
+    id: v.id,
+    role: v.role,
+    withSuggestions: v.withSuggestions === true,
+    isRecommended: v.isRecommended === true,
+    // §5 effects raise a node to warning; a node that is a warning stays one.
+    indicator: v.warning === true && node.indicator === 'info' ? 'warning' : node.indicator,
+    ...(related !== undefined ? { relatedTitle: related } : {}),
+    notes: stringsOf(v.notes),
+    rules: stringsOf(v.rules),
+  };
+}
+
+/** Evaluates the library once; shared by the patient-view and order-time paths. */
+export async function evaluateLibrary(
+  engine: CqlEngine,
+  library: string,
+  data: PatientData,
+  opts: PathwayOptions,
+  extra: Readonly<Record<string, unknown>> = {},
+): Promise<Record<string, PlainValue>> {
+  return engine.evaluate(library, hoistContainedMedications(data.bundle), {
+    now: opts.now,
+    parameters: { ...pathwayParameters(data, opts), ...extra },
+  });
+}
+
+/** Reference of the patient of a Bundle ("Patient/id"), else "Patient/unknown". */
+export function patientReference(data: PatientData): string {
+  const p = data.bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource;
+  return `Patient/${p?.id ?? 'unknown'}`;
+}
+
+/** The patient-view decision for the patient of `data`. */
+export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts: PathwayOptions): Promise<PathwayDecision> {
+  const raw = await evaluateLibrary(engine, PATHWAY_LIBRARY, data, opts);
+  const hasSts = raw['Has STS'] === true;
+  const decision = raw.Decision;
+  const nodes = hasSts && Array.isArray(decision) ? decision.map(toDecidedNode) : [];
+  const prior = stringsOf(raw['Prior Drugs']);
+  return {
+    hasSts,
+    // Line 2+ titles name the prior regimen ("If the disease has progressed on, or did not tolerate, <prior>").
+    nodes: nodes.map((n) => (n.role === 'later-line' && prior.length > 0 ? { ...n, priorRegimen: prior.join(' + ') } : n)),
+    facts: hasSts ? buildFacts(raw, data.unreadable) : [],
+    stsConditions: stringsOf(raw['STS Condition Keys']),
+    patient: patientReference(data),
+  };
+}

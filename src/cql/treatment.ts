@@ -1,0 +1,413 @@
+/**
+ * Typed treatment-history and safety-input facts (PATHWAY.md §2 F5, F6, F7; §9 thresholds) from the StsTreatment
+ * library: evaluates it with the service's engine and narrows its plain output into `TreatmentFacts`.
+ */
+import type { Bundle, BundleEntry, Medication, Resource } from 'fhir/r4.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../config.js';
+import { CdsError, internalError } from '../errors.js';
+import { DRUG_KEYS, type DrugKey, type DrugRole } from '../pathway/drugs.js';
+import type { CqlEngine } from './engine.js';
+import type { PlainValue } from './plain.js';
+
+/** Name of the CQL library (cql/StsTreatment.cql). */
+export const TREATMENT_LIBRARY = 'StsTreatment';
+
+/** Resource types whose medication can be an exposure (F5). */
+export type ExposureKind = 'MedicationAdministration' | 'MedicationStatement' | 'MedicationRequest';
+
+/** One F5 exposure. Dates are whole days ("YYYY-MM-DD"): a partial date's first day in `date`, its last in `lastDate`. */
+export interface Exposure {
+  readonly drug: DrugKey;
+  readonly role: DrugRole;
+  readonly anthracycline: boolean;
+  readonly liposomal: boolean;
+  readonly kind: ExposureKind;
+  /** "Type/id" of the resource. */
+  readonly source: string;
+  /** Status as counted: an `active` request authored before the current-regimen window reads `completed`. */
+  readonly status: string;
+  readonly date: string | null;
+  readonly lastDate: string | null;
+  /** Administration dose as recorded (value and UCUM code or unit). */
+  readonly dose: { readonly value: number; readonly unit: string | null } | null;
+  /** An active request authored within the current-regimen window. */
+  readonly ongoing: boolean;
+}
+
+/** F5 current regimen: drugs whose latest exposure is within the window, and the earliest start of their runs. */
+export interface CurrentRegimen {
+  readonly drugs: readonly DrugKey[];
+  readonly start: string;
+  readonly lastDates: Readonly<Partial<Record<DrugKey, string>>>;
+  /** Exposures of the runs ("Type/id"). */
+  readonly sources: readonly string[];
+}
+
+/** F5 metastatic line from the prior exposures. */
+export interface LineFact {
+  readonly value: 1 | 2 | 3;
+  /** Line 3+ reached by gemcitabine + docetaxel without any anthracycline (the card says so). */
+  readonly anthracyclineFree: boolean;
+  /** Trabectedin, pazopanib or eribulin already received. */
+  readonly notReoffered: readonly DrugKey[];
+  readonly sources: readonly string[];
+}
+
+/** §3 step 7 LMS maintenance conditions (a)-(d). */
+export interface MaintenanceFact {
+  readonly eligible: boolean;
+  readonly combinationGiven: boolean;
+  readonly phaseOver: boolean;
+  readonly withinPeriod: boolean;
+  readonly underCycleLimit: boolean;
+  readonly noGemcitabineOrDocetaxel: boolean;
+  readonly lastCombinationDate: string | null;
+  /** First maintenance trabectedin date, else the last combination date: the 1-year period runs from it. */
+  readonly anchorDate: string | null;
+  readonly maintenanceDates: readonly string[];
+  /** One line per condition, for the card. */
+  readonly reasons: readonly string[];
+  readonly sources: readonly string[];
+}
+
+/** A dated observation value. */
+export interface Reading {
+  readonly value: number;
+  readonly date: string;
+  readonly source: string;
+}
+
+/** F7 LVEF with its §9 evaluation. */
+export interface LvefFact extends Reading {
+  /** Below the LVEF threshold (counts whatever its age). */
+  readonly low: boolean;
+  /** Within the recency window and not before the latest anthracycline exposure. */
+  readonly recent: boolean;
+}
+
+/** One doxorubicin exposure in the cumulative dose. */
+export interface DoxorubicinDose {
+  readonly source: string;
+  readonly date: string | null;
+  readonly kind: ExposureKind;
+  readonly liposomal: boolean;
+  /** Dose in mg/m2, or null when not convertible (not an administration, no dose, no BSA, other unit). */
+  readonly mgM2: number | null;
+  readonly bsa: number | null;
+  /** Observations the BSA came from (a BSA, or the height and weight of Mosteller). */
+  readonly bsaSources: readonly string[];
+}
+
+/** F7 cumulative doxorubicin. */
+export interface CumulativeDoxorubicin {
+  /** Every doxorubicin exposure converted and no other anthracycline received. */
+  readonly known: boolean;
+  /** The total when known, else null. */
+  readonly mgM2: number | null;
+  /** The lower bound when not known ("unknown, at least N mg/m²"), else null. */
+  readonly atLeast: number | null;
+  /** Total or lower bound >= the §9 warning / critical threshold. */
+  readonly reachedWarn: boolean;
+  readonly reachedCritical: boolean;
+  readonly otherAnthracyclines: readonly DrugKey[];
+  /** Every doxorubicin and other anthracycline exposure ("Type/id"). */
+  readonly sources: readonly string[];
+  readonly doses: readonly DoxorubicinDose[];
+}
+
+/** F5 anthracycline given for localized disease: true/false, or null when the setting cannot be dated. */
+export interface AnthracyclineSetting {
+  readonly value: boolean | null;
+  readonly sources: readonly string[];
+}
+
+/** Everything StsTreatment computes for one patient. */
+export interface TreatmentFacts {
+  readonly exposures: readonly Exposure[];
+  readonly currentRegimen: CurrentRegimen | null;
+  readonly priorExposures: readonly Exposure[];
+  readonly line: LineFact;
+  readonly maintenance: MaintenanceFact;
+  readonly ecog: Reading | null;
+  readonly karnofsky: Reading | null;
+  readonly lvef: LvefFact | null;
+  readonly cumulativeDoxorubicin: CumulativeDoxorubicin;
+  /** "N administered medications not recognized" (F5). */
+  readonly unrecognizedCount: number;
+  readonly unrecognizedSources: readonly string[];
+  readonly anthracyclineBeforeMetastatic: AnthracyclineSetting;
+}
+
+/** Options of one evaluation. */
+export interface TreatmentOptions {
+  readonly now: Date;
+  /** §9 thresholds (config.thresholds); the §9 defaults otherwise. */
+  readonly thresholds?: Thresholds;
+  /** Ids of the draft orders of the current request (never exposures). */
+  readonly draftOrderIds?: readonly string[];
+  /** Date of the earliest metastatic evidence (StsDiagnosis), "YYYY[-MM[-DD]]". */
+  readonly earliestMetastaticDate?: string;
+}
+
+/** Prefix of the id under which a contained Medication is lifted into the Bundle (StsTreatment `HoistedId`). */
+const HOISTED_PREFIX = 'contained';
+
+const MEDICATION_OWNERS: ReadonlySet<string> = new Set<ExposureKind>([
+  'MedicationAdministration',
+  'MedicationStatement',
+  'MedicationRequest',
+]);
+
+function isMedication(r: unknown): r is Medication {
+  return typeof r === 'object' && r !== null && Reflect.get(r, 'resourceType') === 'Medication';
+}
+
+/**
+ * Copies the contained Medications of medication resources to Bundle entries with the id StsTreatment looks up
+ * (`contained.<Type>.<id>.<containedId>`): cql-exec-fhir types `contained` as FHIR.Resource, so CQL cannot read them
+ * in place. Returns the same bundle when nothing is contained.
+ */
+export function hoistContainedMedications(bundle: Bundle): Bundle {
+  const hoisted: BundleEntry[] = [];
+  for (const entry of bundle.entry ?? []) {
+    const r: Resource | undefined = entry.resource;
+    if (r === undefined || !MEDICATION_OWNERS.has(r.resourceType) || r.id === undefined) continue;
+    const contained: unknown = Reflect.get(r, 'contained');
+    if (!Array.isArray(contained)) continue;
+    for (const c of contained) {
+      if (!isMedication(c) || c.id === undefined) continue;
+      hoisted.push({ resource: { ...c, id: [HOISTED_PREFIX, r.resourceType, r.id, c.id].join('.') } });
+    }
+  }
+  return hoisted.length === 0 ? bundle : { ...bundle, entry: [...(bundle.entry ?? []), ...hoisted] };
+}
+
+/** Evaluates StsTreatment for the patient of `bundle` and returns its typed facts. */
+export async function evaluateTreatment(engine: CqlEngine, bundle: Bundle, opts: TreatmentOptions): Promise<TreatmentFacts> {
+  const t = opts.thresholds ?? DEFAULT_THRESHOLDS;
+  const parameters: Record<string, unknown> = {
+    lvefMinPercent: t.lvefMinPercent,
+    lvefRecencyDays: t.lvefRecencyDays,
+    cumulativeDoxoWarnMgM2: t.cumulativeDoxoWarnMgM2,
+    cumulativeDoxoCriticalMgM2: t.cumulativeDoxoCriticalMgM2,
+    currentRegimenDays: t.currentRegimenDays,
+    combinationDays: t.combinationDays,
+    trabMaintenanceDays: t.trabMaintenanceDays,
+    trabMaintenanceMaxCycles: t.trabMaintenanceMaxCycles,
+    DraftOrderIds: [...(opts.draftOrderIds ?? [])],
+    ...(opts.earliestMetastaticDate !== undefined ? { EarliestMetastaticDate: opts.earliestMetastaticDate } : {}),
+  };
+  const raw = await engine.evaluate(TREATMENT_LIBRARY, hoistContainedMedications(bundle), { now: opts.now, parameters });
+  try {
+    return toTreatmentFacts(raw);
+  } catch (err) {
+    throw new CdsError(internalError(), { cause: err });
+  }
+}
+
+/* ---------- Narrowing the engine's plain output ---------- */
+
+type PlainRecord = { readonly [key: string]: PlainValue };
+
+class ShapeError extends Error {
+  constructor(path: string, expected: string) {
+    super(`StsTreatment result ${path}: expected ${expected}`);
+    this.name = 'ShapeError';
+  }
+}
+
+function isRecord(v: PlainValue | undefined): v is PlainRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function record(v: PlainValue | undefined, path: string): PlainRecord {
+  if (!isRecord(v)) throw new ShapeError(path, 'a tuple');
+  return v;
+}
+
+function list(v: PlainValue | undefined, path: string): readonly PlainValue[] {
+  if (v === null || v === undefined) return [];
+  if (!Array.isArray(v)) throw new ShapeError(path, 'a list');
+  return v;
+}
+
+function str(v: PlainValue | undefined, path: string): string {
+  if (typeof v !== 'string') throw new ShapeError(path, 'a string');
+  return v;
+}
+
+function optStr(v: PlainValue | undefined, path: string): string | null {
+  return v === null || v === undefined ? null : str(v, path);
+}
+
+function num(v: PlainValue | undefined, path: string): number {
+  if (typeof v !== 'number') throw new ShapeError(path, 'a number');
+  return v;
+}
+
+function optNum(v: PlainValue | undefined, path: string): number | null {
+  return v === null || v === undefined ? null : num(v, path);
+}
+
+// A null Boolean is CQL's "unknown": every flag here is false unless shown true.
+function bool(v: PlainValue | undefined): boolean {
+  return v === true;
+}
+
+function strings(v: PlainValue | undefined, path: string): string[] {
+  return list(v, path).map((x, i) => str(x, `${path}[${i}]`));
+}
+
+function isDrugKey(v: string): v is DrugKey {
+  return (DRUG_KEYS as readonly string[]).includes(v);
+}
+
+function drugKey(v: PlainValue | undefined, path: string): DrugKey {
+  const s = str(v, path);
+  if (!isDrugKey(s)) throw new ShapeError(path, 'a drug key of src/pathway/drugs.ts');
+  return s;
+}
+
+const ROLES: readonly DrugRole[] = ['pathway', 'supportive', 'anthracycline-only', 'never', 'non-pathway'];
+const KINDS: readonly ExposureKind[] = ['MedicationAdministration', 'MedicationStatement', 'MedicationRequest'];
+
+function oneOf<T extends string>(v: PlainValue | undefined, allowed: readonly T[], path: string): T {
+  const s = str(v, path);
+  const found = allowed.find((a) => a === s);
+  if (found === undefined) throw new ShapeError(path, `one of ${allowed.join(', ')}`);
+  return found;
+}
+
+function toExposure(v: PlainValue, path: string): Exposure {
+  const r = record(v, path);
+  const doseValue = optNum(r.doseValue, `${path}.doseValue`);
+  return {
+    drug: drugKey(r.drug, `${path}.drug`),
+    role: oneOf(r.role, ROLES, `${path}.role`),
+    anthracycline: bool(r.anthracycline),
+    liposomal: bool(r.liposomal),
+    kind: oneOf(r.kind, KINDS, `${path}.kind`),
+    source: str(r.source, `${path}.source`),
+    status: str(r.status, `${path}.status`),
+    date: optStr(r.date, `${path}.date`),
+    lastDate: optStr(r.lastDate, `${path}.lastDate`),
+    dose: doseValue === null ? null : { value: doseValue, unit: optStr(r.doseUnit, `${path}.doseUnit`) },
+    ongoing: bool(r.ongoing),
+  };
+}
+
+function toReading(v: PlainValue | undefined, path: string): Reading | null {
+  if (v === null || v === undefined) return null;
+  const r = record(v, path);
+  return { value: num(r.value, `${path}.value`), date: str(r.date, `${path}.date`), source: str(r.source, `${path}.source`) };
+}
+
+function toCurrentRegimen(raw: Readonly<Record<string, PlainValue>>): CurrentRegimen | null {
+  const drugs = list(raw['Current Regimen Drugs'], 'Current Regimen Drugs').map((v, i) => record(v, `Current Regimen Drugs[${i}]`));
+  const start = optStr(raw['Regimen Start'], 'Regimen Start');
+  if (drugs.length === 0 || start === null) return null;
+  const lastDates: Partial<Record<DrugKey, string>> = {};
+  const keys: DrugKey[] = [];
+  const sources: string[] = [];
+  drugs.forEach((d, i) => {
+    const key = drugKey(d.drug, `Current Regimen Drugs[${i}].drug`);
+    keys.push(key);
+    lastDates[key] = str(d.lastDate, `Current Regimen Drugs[${i}].lastDate`);
+    sources.push(...strings(d.sources, `Current Regimen Drugs[${i}].sources`));
+  });
+  return { drugs: keys, start, lastDates, sources };
+}
+
+function toLine(raw: Readonly<Record<string, PlainValue>>): LineFact {
+  const n = num(raw['Line'], 'Line');
+  if (n !== 1 && n !== 2 && n !== 3) throw new ShapeError('Line', '1, 2 or 3');
+  return {
+    value: n,
+    anthracyclineFree: bool(raw['Anthracycline Free']),
+    notReoffered: list(raw['Not Reoffered'], 'Not Reoffered').map((v, i) => drugKey(v, `Not Reoffered[${i}]`)),
+    sources: strings(raw['Line Sources'], 'Line Sources'),
+  };
+}
+
+function toMaintenance(raw: Readonly<Record<string, PlainValue>>): MaintenanceFact {
+  return {
+    eligible: bool(raw['Maintenance Eligible']),
+    combinationGiven: bool(raw['Combination Given']),
+    phaseOver: bool(raw['Combination Phase Over']),
+    withinPeriod: bool(raw['Maintenance Within Period']),
+    underCycleLimit: bool(raw['Maintenance Under Cycle Limit']),
+    noGemcitabineOrDocetaxel: bool(raw['No Gemcitabine Or Docetaxel']),
+    lastCombinationDate: optStr(raw['Last Combination Date'], 'Last Combination Date'),
+    anchorDate: optStr(raw['Maintenance Anchor'], 'Maintenance Anchor'),
+    maintenanceDates: strings(raw['Maintenance Dates'], 'Maintenance Dates').sort(),
+    reasons: strings(raw['Maintenance Reasons'], 'Maintenance Reasons'),
+    sources: strings(raw['Maintenance Sources'], 'Maintenance Sources'),
+  };
+}
+
+function toLvef(v: PlainValue | undefined): LvefFact | null {
+  const reading = toReading(v, 'LVEF');
+  if (reading === null || !isRecord(v)) return null;
+  return { ...reading, low: bool(v.low), recent: bool(v.recent) };
+}
+
+function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
+  const r = record(v, 'Cumulative Doxorubicin');
+  const known = bool(r.known);
+  const total = num(r.mgM2, 'Cumulative Doxorubicin.mgM2');
+  const doses = list(r.doses, 'Cumulative Doxorubicin.doses').map((d, i): DoxorubicinDose => {
+    const p = `Cumulative Doxorubicin.doses[${i}]`;
+    const x = record(d, p);
+    return {
+      source: str(x.source, `${p}.source`),
+      date: optStr(x.date, `${p}.date`),
+      kind: oneOf(x.kind, KINDS, `${p}.kind`),
+      liposomal: bool(x.liposomal),
+      mgM2: optNum(x.mgM2, `${p}.mgM2`),
+      bsa: optNum(x.bsa, `${p}.bsa`),
+      bsaSources: strings(x.bsaSources, `${p}.bsaSources`),
+    };
+  });
+  const others = strings(r.otherAnthracyclineSources, 'Cumulative Doxorubicin.otherAnthracyclineSources');
+  return {
+    known,
+    mgM2: known ? total : null,
+    atLeast: known ? null : total,
+    reachedWarn: bool(r.reachedWarn),
+    reachedCritical: bool(r.reachedCritical),
+    otherAnthracyclines: list(r.otherAnthracyclines, 'Cumulative Doxorubicin.otherAnthracyclines').map((x, i) =>
+      drugKey(x, `Cumulative Doxorubicin.otherAnthracyclines[${i}]`),
+    ),
+    sources: [...doses.map((d) => d.source), ...others],
+    doses,
+  };
+}
+
+// Date order, then source: cql-execution cannot break a sort tie on dates (it compares them by identity).
+function byDateThenSource(a: Exposure, b: Exposure): number {
+  return (a.date ?? '').localeCompare(b.date ?? '') || a.source.localeCompare(b.source);
+}
+
+/** Narrows the engine's plain StsTreatment results; throws on a shape the library does not produce. */
+export function toTreatmentFacts(raw: Readonly<Record<string, PlainValue>>): TreatmentFacts {
+  const setting = raw['Anthracycline Before Metastatic'];
+  return {
+    exposures: list(raw['Exposures'], 'Exposures').map((v, i) => toExposure(v, `Exposures[${i}]`)).sort(byDateThenSource),
+    currentRegimen: toCurrentRegimen(raw),
+    priorExposures: list(raw['Prior Exposures'], 'Prior Exposures')
+      .map((v, i) => toExposure(v, `Prior Exposures[${i}]`))
+      .sort(byDateThenSource),
+    line: toLine(raw),
+    maintenance: toMaintenance(raw),
+    ecog: toReading(raw['ECOG'], 'ECOG'),
+    karnofsky: toReading(raw['Karnofsky'], 'Karnofsky'),
+    lvef: toLvef(raw['LVEF']),
+    cumulativeDoxorubicin: toCumulative(raw['Cumulative Doxorubicin']),
+    unrecognizedCount: num(raw['Unrecognized Count'], 'Unrecognized Count'),
+    unrecognizedSources: strings(raw['Unrecognized Administrations'], 'Unrecognized Administrations'),
+    anthracyclineBeforeMetastatic: {
+      value: typeof setting === 'boolean' ? setting : null,
+      sources: strings(raw['Anthracycline Before Metastatic Sources'], 'Anthracycline Before Metastatic Sources'),
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The draft orders of an order-select / order-sign request (https://cds-hooks.org/hooks/order-select/,
+ * https://cds-hooks.org/hooks/order-sign/): `context.draftOrders` (a Bundle) and `context.selections`, narrowed to the
+ * draft MedicationRequests whose medication is a §6 drug (PATHWAY.md §5 "draft set").
+ */
+import type { CodeableConcept, FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
+import { CdsError, badRequest, truncate } from '../errors.js';
+import { DRUGS, matchDrug, type ConceptInput } from '../pathway/index.js';
+import type { DraftInfo } from '../cards/index.js';
+import type { DraftInput } from '../cql/orders.js';
+import type { CdsRequest } from './types.js';
+
+/** The draft set of one request. */
+export interface DraftOrders {
+  /** Every draft MedicationRequest of `draftOrders` (recognised or not), in Bundle order. */
+  readonly requests: readonly MedicationRequest[];
+  /** Each draft's id and medication concept, as the order evaluation takes them (all drafts: none is an exposure). */
+  readonly inputs: readonly DraftInput[];
+  /** Draft MedicationRequests naming a §6 drug that is not supportive: the ones that can get a card. */
+  readonly drafts: readonly DraftInfo[];
+  /** order-select: ids of the MedicationRequests named in `context.selections`; order-sign: every draft id. */
+  readonly selected: readonly string[];
+}
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const isResource = (v: unknown): v is FhirResource => isRecord(v) && typeof v.resourceType === 'string';
+
+const isConcept = (v: unknown): v is CodeableConcept =>
+  isRecord(v) && (v.coding === undefined || Array.isArray(v.coding)) && (v.text === undefined || typeof v.text === 'string');
+
+const fail = (msg: string, path: string): never => {
+  throw new CdsError(badRequest(msg, [path]));
+};
+
+/** The resources of `context.draftOrders`, or a 400 when it is not a Bundle. */
+function draftResources(context: Readonly<Record<string, unknown>>): FhirResource[] {
+  const bundle = context.draftOrders;
+  if (!isRecord(bundle) || bundle.resourceType !== 'Bundle') {
+    return fail('`context.draftOrders` must be a FHIR Bundle', 'context.draftOrders');
+  }
+  if (bundle.entry === undefined) return [];
+  if (!Array.isArray(bundle.entry)) return fail('`context.draftOrders.entry` must be an array', 'context.draftOrders.entry');
+  return bundle.entry.flatMap((e: unknown) => (isRecord(e) && isResource(e.resource) ? [e.resource] : []));
+}
+
+/** The medication concept of a request: inline, or the `code` of a contained or referenced Medication. */
+export function medicationConcept(mr: MedicationRequest, others: readonly FhirResource[]): ConceptInput | undefined {
+  if (isConcept(mr.medicationCodeableConcept)) return mr.medicationCodeableConcept;
+  const ref = mr.medicationReference?.reference;
+  if (typeof ref !== 'string') return undefined;
+  let med: Medication | undefined;
+  if (ref.startsWith('#')) {
+    med = (mr.contained ?? []).find((r): r is Medication => r.resourceType === 'Medication' && r.id === ref.slice(1));
+  } else {
+    const id = ref.split('/').pop();
+    med = others.find((r): r is Medication => r.resourceType === 'Medication' && r.id === id);
+  }
+  const code = med?.code;
+  if (isConcept(code)) return code;
+  // A reference's display often names the drug when no Medication is sent.
+  const display = mr.medicationReference?.display;
+  return typeof display === 'string' ? { text: display } : undefined;
+}
+
+/** Parses the draft orders of a request; 400 when draftOrders is not a Bundle or a selection is not among them. */
+export function parseDraftOrders(request: CdsRequest): DraftOrders {
+  const resources = draftResources(request.context);
+  const requests: MedicationRequest[] = [];
+  resources.forEach((r, i) => {
+    if (r.resourceType !== 'MedicationRequest' || r.status !== 'draft') return;
+    if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) {
+      fail(`Draft MedicationRequest ${i} of \`context.draftOrders\` needs an id, to be named by cards and suggestions`,
+        `context.draftOrders.entry[${i}].resource.id`);
+    }
+    requests.push(r);
+  });
+  const inputs: DraftInput[] = requests.flatMap((mr) => (mr.id !== undefined ? [{ id: mr.id, medication: medicationConcept(mr, resources) }] : []));
+  const drafts: DraftInfo[] = inputs.flatMap((d) => {
+    const match = matchDrug(d.medication);
+    if (!match || DRUGS[match.drug].supportive) return [];
+    return [{ id: d.id, drug: match.drug, liposomal: match.liposomal }];
+  });
+  const selected = request.hook === 'order-select' ? parseSelections(request.context, resources) : requests.flatMap((r) => r.id ?? []);
+  return { requests, inputs, drafts, selected };
+}
+
+/** order-select `context.selections`: each "Type/id" must be a resource of draftOrders; MedicationRequest ids returned. */
+function parseSelections(context: Readonly<Record<string, unknown>>, resources: readonly FhirResource[]): string[] {
+  const selections = context.selections;
+  if (!Array.isArray(selections)) return fail('`context.selections` must be an array', 'context.selections');
+  const ids: string[] = [];
+  selections.forEach((s: unknown, i) => {
+    const at = `context.selections[${i}]`;
+    if (typeof s !== 'string') return fail(`${at} must be a string "Type/id"`, at);
+    const [type, id, ...rest] = s.split('/');
+    const found = rest.length === 0 && resources.some((r) => r.resourceType === type && r.id === id);
+    if (!found) fail(`${at} '${truncate(s, 80)}' is not a resource of context.draftOrders`, at);
+    if (type === 'MedicationRequest' && id !== undefined) ids.push(id);
+  });
+  return ids;
+}

@@ -1,0 +1,40 @@
+/**
+ * order-sign (https://cds-hooks.org/hooks/order-sign/): every drafted anticancer drug checked against the pathway and
+ * its safety rules (PATHWAY.md §5). Also the shared order-time evaluation of order-select.
+ */
+import { buildOrderCards } from '../cards/index.js';
+import { evaluateOrders } from '../cql/orders.js';
+import { parseDraftOrders, type DraftOrders } from './draft-orders.js';
+import type { HookDeps } from './registry.js';
+import type { CdsRequest, CdsResponse, PatientData } from './types.js';
+
+/** Order-time cards for a parsed draft set; only cards about `orders.selected` drafts are returned. */
+export async function orderTimeResponse(
+  request: CdsRequest,
+  data: PatientData,
+  deps: HookDeps,
+  orders: DraftOrders,
+): Promise<CdsResponse> {
+  // Supportive drugs and drugs outside §6 give no card (§5): nothing to evaluate when no selected draft is a §6 drug.
+  const recognised = new Set(orders.drafts.map((d) => d.id));
+  if (!orders.selected.some((id) => recognised.has(id))) return { cards: [] };
+  const decision = await evaluateOrders(deps.engine, data, orders.inputs, {
+    now: deps.now,
+    thresholds: deps.thresholds,
+    timeZone: deps.timeZone,
+  });
+  const selected = new Set(orders.selected);
+  const about = { ...decision, cards: decision.cards.filter((c) => c.draftIds.some((id) => selected.has(id))) };
+  const cards = buildOrderCards(about, {
+    patientRef: `Patient/${String(request.context.patientId)}`,
+    now: deps.now,
+    drafts: orders.drafts,
+    ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}),
+  });
+  return { cards };
+}
+
+/** order-sign: every draft MedicationRequest of `context.draftOrders`. */
+export async function orderSign(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {
+  return orderTimeResponse(request, data, deps, parseDraftOrders(request));
+}

@@ -1,0 +1,14 @@
+/**
+ * patient-view (https://cds-hooks.org/hooks/patient-view/): where the patient stands on the STS pathway (PATHWAY.md §3).
+ */
+import { buildPathwayCards } from '../cards/index.js';
+import { evaluatePathway } from '../cql/pathway.js';
+import type { HookDeps } from './registry.js';
+import type { CdsRequest, CdsResponse, PatientData } from './types.js';
+
+/** The patient-view cards: one per decided node; none without an STS Condition. */
+export async function patientView(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {
+  const decision = await evaluatePathway(deps.engine, data, { now: deps.now, thresholds: deps.thresholds, timeZone: deps.timeZone });
+  const patientRef = `Patient/${String(request.context.patientId)}`;
+  return { cards: buildPathwayCards(decision, { patientRef, now: deps.now, ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}) }) };
+}

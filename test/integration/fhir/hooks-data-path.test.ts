@@ -1,0 +1,67 @@
+import request from 'supertest';
+import { preconditionFailed, upstreamFailed } from '../../../src/errors.js';
+import { testApp } from '../../helpers/app.js';
+import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
+import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
+
+const app = testApp({ FHIR_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '1500' });
+const TOKEN = 'hooks-data-path-token';
+
+let fhir: TestFhirServer;
+let p: DataPathPatient;
+beforeAll(async () => {
+  fhir = await startTestFhirServer();
+  p = dataPathPatient();
+  await fhir.load(p.transaction);
+});
+afterAll(() => fhir.close());
+
+const patientView = (fhirServer: string | undefined, prefetch?: Record<string, unknown>) =>
+  request(app)
+    .post('/cds-services/sts-pathway-patient-view')
+    .send({
+      hook: 'patient-view',
+      hookInstance: 'a8a5b2a0-0000-4000-8000-000000000002',
+      ...(fhirServer ? { fhirServer, fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' } } : {}),
+      context: { userId: 'Practitioner/1', patientId: p.patientId },
+      ...(prefetch ? { prefetch } : {}),
+    });
+
+describe('POST /cds-services/{id}: the data path over HTTP', () => {
+  test('with no prefetch, the service reads every key from fhirServer with the bearer token and answers 200', async () => {
+    const before = fhir.requests.length;
+    const res = await patientView(fhir.url);
+    expect(res.status).toBe(200);
+    const seen = fhir.requests.slice(before);
+    expect(seen.length).toBeGreaterThanOrEqual(7);
+    expect(seen.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+
+  test('no prefetch and no fhirServer is a 412 OperationOutcome naming the keys', async () => {
+    const res = await patientView(undefined);
+    expect(res.status).toBe(412);
+    expect(res.headers['content-type']).toMatch(/application\/fhir\+json/);
+    expect(res.body).toEqual(preconditionFailed(res.body.issue[0].diagnostics));
+    expect(res.body.issue[0].diagnostics).toMatch(/'patient'.*'conditions'.*no fhirServer/);
+  });
+
+  test('an unreachable fhirServer is a 502 OperationOutcome', async () => {
+    const res = await patientView(await closedPortUrl());
+    expect(res.status).toBe(502);
+    expect(res.body).toEqual(upstreamFailed(res.body.issue[0].diagnostics));
+    expect(res.body.issue[0].diagnostics).toMatch(/could not be reached/);
+  });
+
+  test('a fhirServer that stalls on Conditions is a 412 within the deadline', async () => {
+    const stalled = await startFaultyFhirServer({ kind: 'stall' }, { upstream: fhir.url, affects: /Condition/ });
+    try {
+      const started = Date.now();
+      const res = await patientView(stalled.url);
+      expect(res.status).toBe(412);
+      expect(res.body.issue[0].diagnostics).toMatch(/'conditions'.*timeout/);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      await stalled.close();
+    }
+  });
+});

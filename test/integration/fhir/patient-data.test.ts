@@ -1,0 +1,195 @@
+import type { Bundle, FhirResource } from 'fhir/r4.js';
+import { loadPatientData, type PatientDataDeps } from '../../../src/fhir/patient-data.js';
+import { PREFETCH_TEMPLATES } from '../../../src/fhir/prefetch.js';
+import { CdsError, preconditionFailed, statusOf, upstreamFailed } from '../../../src/errors.js';
+import type { CdsRequest } from '../../../src/hooks/types.js';
+import { testConfig } from '../../helpers/app.js';
+import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type Fault, type TestFhirServer } from '../../helpers/fhir-server.js';
+import { dataPathPatient, ofType, searchset, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
+
+const TOKEN = 'test-access-token-4711';
+const deps: PatientDataDeps = {
+  config: testConfig({ FHIR_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '1500', FHIR_MAX_PAGES: '4', FHIR_MAX_RESPONSE_BYTES: '65536' }),
+};
+
+let fhir: TestFhirServer;
+let p: DataPathPatient;
+beforeAll(async () => {
+  fhir = await startTestFhirServer();
+  p = dataPathPatient();
+  await fhir.load(p.transaction);
+});
+afterAll(() => fhir.close());
+
+const request = (over: Partial<CdsRequest> = {}, patientId = p.patientId): CdsRequest => ({
+  hook: 'patient-view',
+  hookInstance: 'd1d3b8d6-0000-4000-8000-000000000001',
+  fhirServer: fhir.url,
+  fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
+  context: { userId: 'Practitioner/1', patientId },
+  ...over,
+});
+
+/** The full prefetch an EHR would send for the patient. */
+const fullPrefetch = (): Record<string, unknown> => ({
+  patient: ofType(p, 'Patient')[0],
+  conditions: searchset(ofType(p, 'Condition')),
+  observations: searchset(ofType(p, 'Observation')),
+  medicationRequests: searchset(ofType(p, 'MedicationRequest')),
+  medicationAdministrations: searchset([]),
+  medicationStatements: searchset([]),
+  procedures: searchset(ofType(p, 'Procedure')),
+});
+
+const ids = (b: Bundle): string[] => (b.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id}`).sort();
+const expectedIds = (): string[] =>
+  ['Patient', 'Condition', 'Observation', 'MedicationRequest', 'Procedure']
+    .flatMap((t) => ofType(p, t))
+    .map((r: FhirResource) => `${r.resourceType}/${r.id}`)
+    .sort();
+
+/** What `fn` returned, and the requests the FHIR server got meanwhile. */
+async function withRequests<T>(fn: () => Promise<T>): Promise<{ result: T; seen: typeof fhir.requests }> {
+  const before = fhir.requests.length;
+  const result = await fn();
+  return { result, seen: fhir.requests.slice(before) };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<CdsError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof CdsError)) throw new Error(`expected a CdsError, got ${String(err)}`);
+  return err;
+}
+
+describe('loadPatientData against the embedded FHIR server', () => {
+  test('a complete prefetch is used as it is: no request reaches fhirServer', async () => {
+    const { result: data, seen } = await withRequests(() => loadPatientData(request({ prefetch: fullPrefetch() }), deps));
+    expect(seen).toEqual([]);
+    expect(data.bundle.type).toBe('collection');
+    expect(ids(data.bundle)).toEqual(expectedIds());
+    expect(data.unreadable.size).toBe(0);
+  });
+
+  test('a partial prefetch fetches only the missing keys, in one query each', async () => {
+    const prefetch = fullPrefetch();
+    delete prefetch.observations;
+    prefetch.procedures = null;
+    const { result: data, seen } = await withRequests(() => loadPatientData(request({ prefetch }), deps));
+    expect(seen.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/Observation', '/fhir/Procedure']);
+    expect(ids(data.bundle)).toEqual(expectedIds());
+  });
+
+  test('without prefetch every key comes from fhirServer, with the bearer token, and other patients are dropped', async () => {
+    const { result: data, seen } = await withRequests(() => loadPatientData(request(), deps));
+    expect(seen).toHaveLength(Object.keys(PREFETCH_TEMPLATES).length);
+    expect(seen.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(seen.map((r) => r.url)).toContain(`/fhir/Patient/${p.patientId}`);
+    expect(ids(data.bundle)).toEqual(expectedIds());
+    expect(ids(data.bundle).some((id) => id.includes('-other'))).toBe(false);
+  });
+
+  test('an OperationOutcome in place of a prefetch key is fetched again', async () => {
+    const prefetch = fullPrefetch();
+    prefetch.conditions = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] };
+    const { result: data, seen } = await withRequests(() => loadPatientData(request({ prefetch }), deps));
+    expect(seen.map((r) => r.url.split('?')[0])).toEqual(['/fhir/Condition']);
+    expect(ids(data.bundle)).toEqual(expectedIds());
+  });
+
+  test('Bundle next links are followed until the last page', async () => {
+    const big = dataPathPatient(7);
+    await fhir.load(big.transaction);
+    const templates = { observations: 'Observation?patient={{context.patientId}}&_count=2' };
+    const { result: data, seen } = await withRequests(() => loadPatientData(request({}, big.patientId), { ...deps, templates }));
+    expect(seen.filter((r) => r.url.startsWith('/fhir/Observation'))).toHaveLength(4);
+    expect(data.bundle.entry?.filter((e) => e.resource?.resourceType === 'Observation')).toHaveLength(7);
+  });
+
+  test('without prefetch and without fhirServer, Patient and Condition are a 412 naming the keys', async () => {
+    const err = await failureOf(loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined }), deps));
+    expect(err.status).toBe(412);
+    expect(err.outcome).toEqual(preconditionFailed(err.message));
+    expect(err.message).toMatch(/'patient' \(Patient\/\{\{context.patientId\}\}\) was not sent, 'conditions' .* no fhirServer/);
+  });
+
+  test('without fhirServer, a missing non-essential key is unreadable, not an error', async () => {
+    const prefetch = fullPrefetch();
+    delete prefetch.observations;
+    const data = await loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }), deps);
+    expect(data.unreadable.get('Observation')).toMatch(/not sent and no fhirServer/);
+  });
+});
+
+describe('loadPatientData when the FHIR server fails', () => {
+  const started: { close(): Promise<void> }[] = [];
+  afterAll(() => Promise.all(started.map((s) => s.close())));
+
+  /** A server with `fault` on every request, or only on paths matching `affects` (the rest served for real). */
+  async function faulty(fault: Fault, affects?: RegExp): Promise<string> {
+    const s = await startFaultyFhirServer(fault, affects ? { upstream: fhir.url, affects } : {});
+    started.push(s);
+    return s.url;
+  }
+
+  test('a refused connection for every key is a 502 saying the server is unreachable', async () => {
+    const err = await failureOf(loadPatientData(request({ fhirServer: await closedPortUrl() }), deps));
+    expect(err.outcome).toEqual(upstreamFailed(err.message));
+    expect(err.status).toBe(statusOf(upstreamFailed('')));
+    expect(err.message).toMatch(/could not be reached.*ECONNREFUSED/);
+    expect(err.message).not.toContain(p.patientId);
+  });
+
+  test.each<[string, Fault, RegExp]>([
+    ['a stall past the timeout', { kind: 'stall' }, /timeout: no complete answer within 300 ms/],
+    ['HTTP 500', { kind: 'status', status: 500 }, /http-status: HTTP 500/],
+    ['HTTP 401', { kind: 'status', status: 401 }, /HTTP 401: the access token was refused/],
+    ['HTML instead of FHIR', { kind: 'html' }, /not-fhir: answer is not FHIR JSON \(text\/html\)/],
+    ['a next link looping to itself', { kind: 'next-loop' }, /next-link-loop/],
+    ['endless next pages', { kind: 'endless-pages' }, /too-many-pages: more than 4 pages/],
+    ['an answer over the byte cap', { kind: 'huge', bytes: 5_000_000 }, /too-large: answer larger than 65536 bytes/],
+  ])('%s on the Condition query is a 412 naming the query and the failure', async (_name, fault, why) => {
+    const started = Date.now();
+    const url = await faulty(fault, /Condition/);
+    const err = await failureOf(loadPatientData(request({ fhirServer: url }), deps));
+    expect(err.outcome).toEqual(preconditionFailed(err.message));
+    expect(err.message).toContain("'conditions' (Condition?patient={{context.patientId}}");
+    expect(err.message).toMatch(why);
+    expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs + 500);
+  });
+
+  test('a failing Observation query leaves Observation unreadable and the rest loaded', async () => {
+    const url = await faulty({ kind: 'status', status: 500 }, /Observation/);
+    const data = await loadPatientData(request({ fhirServer: url }), deps);
+    expect(data.unreadable.get('Observation')).toMatch(/'observations' failed: http-status: HTTP 500/);
+    expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Observation/')));
+  });
+
+  test('a stalled Patient read makes Patient unreadable and still ends within the deadline', async () => {
+    const started = Date.now();
+    const url = await faulty({ kind: 'stall' }, /Patient\//);
+    const data = await loadPatientData(request({ fhirServer: url }), deps);
+    expect(data.unreadable.get('Patient')).toMatch(/timeout/);
+    expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs);
+  });
+
+  test('the overall deadline ends a slow server even when each call is within its timeout', async () => {
+    const slow = { config: { ...deps.config, fhirTimeoutMs: 5_000, requestDeadlineMs: 400 } };
+    const started = Date.now();
+    const url = await faulty({ kind: 'stall' }, /Observation/);
+    const data = await loadPatientData(request({ fhirServer: url }), slow);
+    expect(data.unreadable.get('Observation')).toMatch(/deadline/);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  test('the bearer token reaches a failing server too, and never appears in the error', async () => {
+    const s = await startFaultyFhirServer({ kind: 'status', status: 401 });
+    started.push(s);
+    const err = await failureOf(loadPatientData(request({ fhirServer: s.url }), deps));
+    expect(s.requests.length).toBeGreaterThan(0);
+    expect(s.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(JSON.stringify(err.outcome)).not.toContain(TOKEN);
+  });
+});

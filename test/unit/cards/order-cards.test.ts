@@ -1,0 +1,120 @@
+import type { MedicationRequest } from 'fhir/r4.js';
+import type { FactEntry, OrderCard, OrderDecision } from '../../../src/cql/decision.js';
+import { buildOrderCards, OVERRIDE_CODINGS, type DraftInfo } from '../../../src/cards/index.js';
+import type { Card } from '../../../src/hooks/types.js';
+import { NODES, OVERRIDE_REASONS, RULES, SYSTEMS, topicOf } from '../../../src/pathway/index.js';
+import { createdResources, responseProblems } from '../../helpers/card-checks.js';
+
+const drafts: DraftInfo[] = [
+  { id: 'd-pazo', drug: 'pazopanib', liposomal: false },
+  { id: 'd-doxo', drug: 'doxorubicin', liposomal: true },
+];
+const ctx = { patientRef: 'Patient/p1', now: new Date('2026-11-23T12:00:00Z'), baseUrl: 'https://cds.example.org', drafts };
+const facts: FactEntry[] = [{ fact: 'Histology', value: 'liposarcoma (8850/3)', code: { system: SYSTEMS.icdo3, code: '8850/3' }, reference: 'Condition/sts1', date: '2026-01-10' }];
+
+const orderCard = (over: Partial<OrderCard> & Pick<OrderCard, 'kind' | 'topic'>): OrderCard => ({
+  indicator: 'info', draftIds: ['d-pazo'], alternatives: [], notes: [], facts: [], ...over,
+});
+
+const build = (cards: OrderCard[]): Card[] => {
+  const decision: OrderDecision = { hasSts: true, cards, facts, stsConditions: ['Condition/sts1'], patient: 'Patient/p1' };
+  const out = buildOrderCards(decision, ctx);
+  expect(responseProblems({ cards: out })).toEqual([]);
+  return out;
+};
+
+describe('order-time cards', () => {
+  test('are empty without an STS Condition', () => {
+    expect(buildOrderCards({ hasSts: false, cards: [orderCard({ kind: 'on-pathway', topic: 'M-1L-DOXO' })], facts, stsConditions: [], patient: 'Patient/p1' }, ctx)).toEqual([]);
+  });
+
+  test('an on-pathway drug gets an info card naming its node, with no override reasons', () => {
+    const [card] = build([orderCard({ kind: 'on-pathway', topic: 'M-2L-GEM-DOCE', notes: ['part of Second line: gemcitabine + docetaxel'] })]);
+    expect(card?.summary).toBe(`On the STS pathway: ${NODES['M-2L-GEM-DOCE'].title}`);
+    expect(card?.indicator).toBe('info');
+    expect(card?.source.topic).toEqual(topicOf('M-2L-GEM-DOCE'));
+    expect(card?.overrideReasons).toBeUndefined();
+    expect(card?.suggestions).toBeUndefined();
+    expect(card?.detail).toContain('- part of Second line: gemcitabine + docetaxel');
+  });
+
+  test('warns with alternatives when the drug is off pathway', () => {
+    const [card] = build([
+      orderCard({ kind: 'off-pathway', topic: 'OFF-PATHWAY', indicator: 'warning', draftIds: ['d-doxo'], position: 'M-1L-DOXO', alternatives: ['M-1L-DOXO', 'M-TRIAL'] }),
+    ]);
+    expect(card?.summary).toBe('Order is off the STS pathway: doxorubicin (liposomal)');
+    expect(card?.indicator).toBe('warning');
+    expect(card?.detail).toContain(`Pathway position: ${NODES['M-1L-DOXO'].title}.`);
+    expect(card?.overrideReasons).toEqual(OVERRIDE_REASONS.map((r) => ({ system: r.system, code: r.code, display: r.display })));
+    expect(card?.selectionBehavior).toBe('at-most-one');
+    expect(card?.suggestions?.map((s) => s.label)).toEqual([`Replace with ${NODES['M-1L-DOXO'].title}`, `Replace with ${NODES['M-TRIAL'].title}`]);
+    const [first] = card!.suggestions!;
+    expect(first?.isRecommended).toBe(false);
+    expect(first?.actions?.[0]).toMatchObject({ type: 'delete', resourceId: ['MedicationRequest/d-doxo'] });
+    const created = first?.actions?.[1]?.resource as MedicationRequest;
+    expect(created).toMatchObject({ resourceType: 'MedicationRequest', status: 'draft', intent: 'proposal', medicationCodeableConcept: { text: 'doxorubicin' } });
+    expect(created.groupIdentifier?.value).toBe(`M-1L-DOXO/${first?.uuid}`);
+  });
+
+  test('a position without regimens gets an info card naming the position', () => {
+    const [card] = build([orderCard({ kind: 'position-unknown', topic: 'POSITION-UNKNOWN', position: 'D-MISSING-HISTOLOGY' })]);
+    expect(card?.summary).toBe(`Pathway position: ${NODES['D-MISSING-HISTOLOGY'].title}; no on-pathway regimen to compare`);
+    expect(card?.overrideReasons).toBeUndefined();
+  });
+
+  test('a blocking rule card is titled by the rule, lists its triggering facts and offers the on-pathway options', () => {
+    const trigger: FactEntry[] = [{ fact: 'Histology', value: 'liposarcoma (8850/3)', reference: 'Condition/sts1', date: '2026-01-10' }];
+    const [card] = build([
+      orderCard({ kind: 'rule', topic: 'S-PAZO-ADIPOCYTIC', indicator: 'critical', facts: trigger, alternatives: ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN'] }),
+    ]);
+    expect(card?.summary).toBe('Pazopanib for LPS');
+    expect(card?.source.topic).toEqual({ system: SYSTEMS.pathwayNode, code: 'S-PAZO-ADIPOCYTIC', display: RULES['S-PAZO-ADIPOCYTIC'].title });
+    expect(card?.source.url).toBe('https://cds.example.org/pathway#S-PAZO-ADIPOCYTIC');
+    expect(card?.indicator).toBe('critical');
+    expect(card?.detail).toContain('- Histology: liposarcoma (8850/3) (2026-01-10, `Condition/sts1`)');
+    expect(card?.links).toEqual([{ label: 'van der Graaf, Lancet, 2012', url: 'https://doi.org/10.1016/S0140-6736(12)60651-5', type: 'absolute' }]);
+    expect(card?.overrideReasons).toEqual(OVERRIDE_CODINGS);
+    expect(card?.suggestions).toHaveLength(2);
+    for (const s of card!.suggestions!) expect(s.actions?.[0]).toEqual(expect.objectContaining({ type: 'delete', resourceId: ['MedicationRequest/d-pazo'] }));
+    expect(card?.extension).toEqual({ [SYSTEMS.factsExtension]: trigger });
+  });
+
+  test('a rule title stops at its first parenthesis', () => {
+    const [card] = build([orderCard({ kind: 'rule', topic: 'S-DOXO-LVEF', indicator: 'critical', draftIds: ['d-doxo'] })]);
+    expect(card?.summary).toBe('Doxorubicin');
+    expect(card?.detail).toContain(RULES['S-DOXO-LVEF'].text);
+  });
+
+  test('an advisory warning carries override reasons but no replacements; an info rule carries neither', () => {
+    const [warn, info] = build([
+      orderCard({ kind: 'rule', topic: 'S-DOXO-CUMULATIVE-WARN', indicator: 'warning', draftIds: ['d-doxo'], alternatives: ['M-2L-GEM-DOCE'] }),
+      orderCard({ kind: 'rule', topic: 'S-REPEAT', indicator: 'info' }),
+    ]);
+    expect(warn?.overrideReasons).toEqual(OVERRIDE_CODINGS);
+    expect(warn?.suggestions).toBeUndefined();
+    expect(info?.overrideReasons).toBeUndefined();
+  });
+
+  test('a next step ordered early asks to confirm progression', () => {
+    const [card] = build([orderCard({ kind: 'next-step-early', topic: 'M-2L-GEM-DOCE', position: 'M-1L-DOXO' })]);
+    expect(card?.summary).toBe(`Next step ordered while ${NODES['M-1L-DOXO'].title} is ongoing: confirm progression or intolerance`);
+    expect(card?.source.topic?.code).toBe('M-2L-GEM-DOCE');
+  });
+
+  test('a later-line drug ordered early says gemcitabine + docetaxel comes first', () => {
+    const note = 'the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)';
+    const [card] = build([orderCard({ kind: 'later-line-early', topic: 'M-3L-PAZOPANIB', notes: [note, 'ECOG 1 recorded 2026-11-05'] })]);
+    expect(card?.summary).toBe(`Ordered before gemcitabine + docetaxel: ${NODES['M-3L-PAZOPANIB'].title}`);
+    expect(card?.detail).toMatch(/label indication after an anthracycline/);
+    // The decision's note says the same as the card's own sentence: shown once; other notes stay.
+    expect(card?.detail?.match(/gemcitabine \+ docetaxel first/gi)).toHaveLength(1);
+    expect(card?.detail).toContain('- ECOG 1 recorded 2026-11-05');
+  });
+
+  test('replacement orders are valid FHIR and carry only verified codes', () => {
+    const cards = build([
+      orderCard({ kind: 'off-pathway', topic: 'OFF-PATHWAY', indicator: 'warning', alternatives: ['M-3L-ERIBULIN', 'M-3L-TRABECTEDIN', 'L-NEOADJ-UPS-PEMBRO-RT'] }),
+    ]);
+    expect(createdResources(cards)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * src/cql/treatment.ts without the engine: contained Medications lifted for CQL, and the narrowing of raw results.
+ */
+import type { Bundle, Medication, MedicationRequest } from 'fhir/r4.js';
+import { hoistContainedMedications, toTreatmentFacts } from '../../../src/cql/treatment.js';
+import type { PlainValue } from '../../../src/cql/plain.js';
+import { bundleOf, medicationConcept, medicationRequest, patient } from '../../fixtures/builders.js';
+
+describe('hoistContainedMedications', () => {
+  const doxorubicin: Medication = { resourceType: 'Medication', id: 'm', code: medicationConcept('doxorubicin') };
+  const withContained: MedicationRequest = {
+    ...medicationRequest({ id: 'mr1', drug: 'doxorubicin', authoredOn: '2026-01-01' }),
+    medicationCodeableConcept: undefined,
+    medicationReference: { reference: '#m' },
+    contained: [doxorubicin],
+  };
+
+  test('adds each contained Medication under the id StsTreatment looks up, leaving the owner unchanged', () => {
+    const bundle = bundleOf([patient(), withContained], 'collection');
+    const out = hoistContainedMedications(bundle);
+    expect(out.entry).toHaveLength(3);
+    expect(out.entry?.[2]?.resource).toEqual({
+      resourceType: 'Medication',
+      id: 'contained.MedicationRequest.mr1.m',
+      code: medicationConcept('doxorubicin'),
+    });
+    expect(out.entry?.[1]?.resource).toBe(withContained);
+    expect(bundle.entry).toHaveLength(2);
+  });
+
+  test('returns the bundle itself when nothing is contained', () => {
+    const bundle: Bundle = bundleOf([patient()], 'collection');
+    expect(hoistContainedMedications(bundle)).toBe(bundle);
+  });
+});
+
+describe('toTreatmentFacts', () => {
+  const minimal: Record<string, PlainValue> = {
+    Exposures: [],
+    'Prior Exposures': [],
+    'Current Regimen Drugs': [],
+    'Regimen Start': null,
+    Line: 1,
+    'Anthracycline Free': false,
+    'Not Reoffered': [],
+    'Line Sources': [],
+    'Maintenance Eligible': false,
+    'Combination Given': false,
+    'Combination Phase Over': true,
+    'Maintenance Within Period': false,
+    'Maintenance Under Cycle Limit': true,
+    'No Gemcitabine Or Docetaxel': true,
+    'Last Combination Date': null,
+    'Maintenance Anchor': null,
+    'Maintenance Dates': [],
+    'Maintenance Reasons': ['no doxorubicin + trabectedin combination'],
+    'Maintenance Sources': [],
+    ECOG: null,
+    Karnofsky: null,
+    LVEF: null,
+    'Cumulative Doxorubicin': {
+      known: false,
+      mgM2: 150,
+      reachedWarn: false,
+      reachedCritical: false,
+      otherAnthracyclines: ['epirubicin'],
+      otherAnthracyclineSources: ['MedicationStatement/s1'],
+      doses: [],
+    },
+    'Unrecognized Count': 0,
+    'Unrecognized Administrations': [],
+    'Anthracycline Before Metastatic': null,
+    'Anthracycline Before Metastatic Sources': [],
+  };
+
+  test('an unknown total becomes "at least" and a null setting stays unknown', () => {
+    const f = toTreatmentFacts(minimal);
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, mgM2: null, atLeast: 150, otherAnthracyclines: ['epirubicin'] });
+    expect(f.anthracyclineBeforeMetastatic.value).toBeNull();
+    expect(f.currentRegimen).toBeNull();
+  });
+
+  test('rejects a drug key that src/pathway does not define', () => {
+    expect(() => toTreatmentFacts({ ...minimal, 'Not Reoffered': ['aspirin'] })).toThrow(/drug key/);
+  });
+
+  test('rejects a line outside 1-3', () => {
+    expect(() => toTreatmentFacts({ ...minimal, Line: 4 })).toThrow(/Line/);
+  });
+});

@@ -1,0 +1,86 @@
+import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
+import { parseDraftOrders } from '../../../src/hooks/draft-orders.js';
+import { CdsError, badRequest } from '../../../src/errors.js';
+import type { CdsRequest } from '../../../src/hooks/types.js';
+import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
+
+const draft = (id: string, med: Partial<MedicationRequest>, status: MedicationRequest['status'] = 'draft'): MedicationRequest => ({
+  resourceType: 'MedicationRequest', id, status, intent: 'order', subject: { reference: 'Patient/p1' }, ...med,
+} as MedicationRequest);
+
+const req = (hook: 'order-select' | 'order-sign', resources: FhirResource[], selections?: unknown[]): CdsRequest => ({
+  hook,
+  hookInstance: 'h1',
+  context: {
+    userId: 'Practitioner/1', patientId: 'p1',
+    draftOrders: { resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) },
+    ...(selections ? { selections } : {}),
+  },
+});
+
+const thrown = (f: () => unknown): CdsError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CdsError) return e;
+    throw e;
+  }
+  throw new Error('did not throw');
+};
+
+const yondelis: Medication = { resourceType: 'Medication', id: 'm1', code: { text: 'Yondelis' } };
+
+describe('draft orders', () => {
+  test('recognise drugs by RxNorm code, by product display and by a contained or referenced Medication', () => {
+    const parsed = parseDraftOrders(req('order-sign', [
+      draft('a', { medicationCodeableConcept: { coding: [{ system: SYSTEMS.rxnorm, code: DRUGS.gemcitabine.rxnorm!.code }] } }),
+      draft('b', { medicationCodeableConcept: { coding: [{ system: SYSTEMS.rxnorm, code: '1790099', display: '10 ML doxorubicin hydrochloride 2 MG/ML Injection' }] } }),
+      draft('c', { medicationReference: { reference: '#m1' }, contained: [yondelis] }),
+      draft('d', { medicationReference: { reference: 'Medication/m2' } }),
+      { resourceType: 'Medication', id: 'm2', code: { text: 'Doxil 20 mg' } },
+    ]));
+    expect(parsed.drafts).toEqual([
+      { id: 'a', drug: 'gemcitabine', liposomal: false },
+      { id: 'b', drug: 'doxorubicin', liposomal: false },
+      { id: 'c', drug: 'trabectedin', liposomal: false },
+      { id: 'd', drug: 'doxorubicin', liposomal: true },
+    ]);
+    expect(parsed.selected).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  test('ignore non-draft requests, other resource types, supportive drugs and drugs outside §6', () => {
+    const parsed = parseDraftOrders(req('order-sign', [
+      draft('active', { medicationCodeableConcept: { text: 'pazopanib' } }, 'active'),
+      { resourceType: 'ServiceRequest', id: 's1', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' } },
+      draft('mesna', { medicationCodeableConcept: { text: 'Mesna 400 mg' } }),
+      draft('aspirin', { medicationCodeableConcept: { text: 'aspirin' } }),
+    ]));
+    expect(parsed.drafts).toEqual([]);
+    expect(parsed.requests.map((r) => r.id)).toEqual(['mesna', 'aspirin']);
+  });
+
+  test('order-select keeps the selected MedicationRequests', () => {
+    const parsed = parseDraftOrders(req('order-select', [
+      draft('a', { medicationCodeableConcept: { text: 'pazopanib' } }),
+      draft('b', { medicationCodeableConcept: { text: 'docetaxel' } }),
+    ], ['MedicationRequest/b']));
+    expect(parsed.selected).toEqual(['b']);
+    expect(parsed.drafts.map((d) => d.id)).toEqual(['a', 'b']);
+  });
+
+  test('a selection that is not among the draft orders is a 400 naming it', () => {
+    const e = thrown(() => parseDraftOrders(req('order-select', [draft('a', { medicationCodeableConcept: { text: 'pazopanib' } })], ['MedicationRequest/zzz'])));
+    expect(e.outcome).toMatchObject(badRequest("context.selections[0] 'MedicationRequest/zzz' is not a resource of context.draftOrders", ['context.selections[0]']));
+  });
+
+  test('draftOrders that is not a Bundle is a 400', () => {
+    const e = thrown(() => parseDraftOrders({ hook: 'order-sign', hookInstance: 'h', context: { draftOrders: { resourceType: 'MedicationRequest' } } }));
+    expect(e.outcome.issue[0]?.expression).toEqual(['context.draftOrders']);
+  });
+
+  test('a draft MedicationRequest without an id is a 400', () => {
+    const noId = { resourceType: 'MedicationRequest', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: { text: 'x' } } as MedicationRequest;
+    const e = thrown(() => parseDraftOrders(req('order-sign', [noId])));
+    expect(e.outcome.issue[0]?.expression).toEqual(['context.draftOrders.entry[0].resource.id']);
+  });
+});
