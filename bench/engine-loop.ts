@@ -1,5 +1,5 @@
 /**
- * Engine-only timing (no HTTP): evaluates one CQL library for every demo patient, a few rounds, and prints the mean and
+ * Engine-only timing (no HTTP, result cache off unless CACHE=1): evaluates one CQL library for every demo patient, a few rounds, and prints the mean and
  * worst milliseconds per patient. `tsx bench/engine-loop.ts [Library] [rounds]`; run with `node --cpu-prof` to profile.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const bundles = index.map((e) => {
   const b = JSON.parse(readFileSync(join(DEMO_DIR, e.file), 'utf8')) as Bundle;
   return { id: e.patientId, bundle: { resourceType: 'Bundle', type: 'collection', entry: (b.entry ?? []).map((x) => ({ resource: x.resource })) } as Bundle };
 });
-const engine = createCqlEngine({ timeZone: 'UTC', ...(process.env.ELM_DIR ? { elmDir: process.env.ELM_DIR } : {}), ...(process.env.NO_CACHE === '1' ? { resultCacheSize: 0 } : {}) });
+const engine = createCqlEngine({ timeZone: 'UTC', ...(process.env.ELM_DIR ? { elmDir: process.env.ELM_DIR } : {}), resultCacheSize: process.env.CACHE === '1' ? 256 : 0 });
 const now = new Date('2026-11-23T12:00:00Z');
 const per = new Map<string, number[]>();
 const extra = library === 'StsOrders' ? { Drafts: [{ id: 'draft-doxorubicin', drug: 'doxorubicin', liposomal: false }] } : {};

@@ -9,6 +9,7 @@ import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Re
 import { CdsError, internalError } from '../errors.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
+import { createResultCache, resultKey, type ResultCacheStats } from './result-cache.js';
 
 /** Default location of the compiled libraries: `cql/` at the project root. */
 export const DEFAULT_ELM_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cql');
@@ -38,6 +39,8 @@ export interface CqlEngine {
   readonly libraries: readonly string[];
   /** Every define of `libraryName` for the patient of `bundle`, as plain values (functions are skipped). */
   evaluate(libraryName: string, bundle: unknown, opts: EvaluateOptions): Promise<Record<string, PlainValue>>;
+  /** Hits and misses of the result cache (absent on engines without one). */
+  readonly cacheStats?: () => ResultCacheStats;
 }
 
 /** Engine construction options. */
@@ -46,6 +49,22 @@ export interface CqlEngineOptions {
   readonly elmDir?: string;
   /** IANA time zone in which "Now" is a date (config.timeZone). */
   readonly timeZone?: string;
+  /**
+   * Results kept in the LRU keyed on the exact input (src/cql/result-cache.ts); 0 turns caching off. Default 256
+   * (a few MB: one entry is the plain result of one library for one patient).
+   */
+  readonly resultCacheSize?: number;
+}
+
+/** Default size of the result cache. */
+export const DEFAULT_RESULT_CACHE_SIZE = 256;
+
+/** True when an ELM tree reads the clock below the day (CQL Now() or TimeOfDay()). */
+function readsTimeOfDay(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(readsTimeOfDay);
+  if (!isRecord(node)) return false;
+  if (node.type === 'Now' || node.type === 'TimeOfDay') return true;
+  return Object.entries(node).some(([key, value]) => key !== 'annotation' && readsTimeOfDay(value));
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -92,6 +111,31 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
     parameterNames.set(name, new Set(Object.keys(library.parameters)));
   }
   const sources = createPatientSourceFactory();
+  const cache = createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
+  // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
+  const clockOfKey = Object.values(elms).some(readsTimeOfDay)
+    ? (now: Date): string => now.toISOString()
+    : (now: Date): string => `${todayIn(now, timeZone).toString()}|${now.toISOString().slice(0, 10)}`;
+
+  async function run(library: Library, parameters: Record<string, unknown>, bundle: unknown, now: Date): Promise<Record<string, PlainValue>> {
+    try {
+      // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
+      // parsed Library keeps concurrent evaluations apart.
+      const results = await new Executor(library, codeService, parameters).exec(sources.forBundle(bundle), DateTime.fromJSDate(now, 0));
+      const patientResults: unknown = results.patientResults;
+      const first = isRecord(patientResults) ? Object.values(patientResults)[0] : undefined;
+      const out: Record<string, PlainValue> = {};
+      if (isRecord(first)) {
+        for (const [key, value] of Object.entries(first)) {
+          if (key !== 'Patient') out[key] = toPlain(value);
+        }
+      }
+      return out;
+    } catch (err) {
+      if (err instanceof CdsError) throw err;
+      throw new CdsError(internalError(), { cause: err });
+    }
+  }
 
   return {
     ready: true,
@@ -110,26 +154,10 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         }
         parameters[key] = toCqlParameter(value);
       }
-      try {
-        // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
-        // parsed Library keeps concurrent evaluations apart.
-        const results = await new Executor(library, codeService, parameters).exec(
-          sources.forBundle(bundle),
-          DateTime.fromJSDate(opts.now, 0),
-        );
-        const patientResults: unknown = results.patientResults;
-        const first = isRecord(patientResults) ? Object.values(patientResults)[0] : undefined;
-        const out: Record<string, PlainValue> = {};
-        if (isRecord(first)) {
-          for (const [key, value] of Object.entries(first)) {
-            if (key !== 'Patient') out[key] = toPlain(value);
-          }
-        }
-        return out;
-      } catch (err) {
-        if (err instanceof CdsError) throw err;
-        throw new CdsError(internalError(), { cause: err });
-      }
+      // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
+      const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
+      return cache.getOrCompute(key, () => run(library, parameters, bundle, opts.now));
     },
+    cacheStats: () => cache.stats(),
   };
 }

@@ -1,0 +1,226 @@
+/**
+ * `npm run bench`: starts the service as a child process (STS_MODE=development: JWT auth off, embedded FHIR server with
+ * the demo patients, all on 127.0.0.1), drives it with autocannon and prints one table; writes bench/results.json.
+ *
+ *   BENCH_DURATION=5   seconds per scenario (1-120)      WORKERS=1   service processes (src/cluster.ts)
+ *   --soak             only scenario 1 for 60 s, RSS at 10 s and at 60 s
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { PREFETCH_TEMPLATES, fillPrefetchTemplate } from '../src/fhir/prefetch.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DURATION = Number(process.env.BENCH_DURATION ?? '5');
+if (!Number.isFinite(DURATION) || DURATION < 1 || DURATION > 120) throw new Error('BENCH_DURATION must be 1-120 seconds');
+const SOAK = process.argv.includes('--soak');
+const WORKERS = process.env.WORKERS ?? '1';
+const NONCE = '__BENCH_NONCE__';
+
+interface Row {
+  readonly scenario: string;
+  readonly connections: number;
+  readonly requestsPerSec: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly rssBeforeMiB: number;
+  readonly rssAfterMiB: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a !== null && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** RSS of the service: the child and (with WORKERS > 1) its worker processes, in MiB. */
+function rssMiB(pid: number): number {
+  const pids = [pid];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      pids.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+  } catch {
+    // Not Linux: the child alone.
+  }
+  let kb = 0;
+  for (const p of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      kb += m ? Number(m[1]) : 0;
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return Math.round(kb / 1024);
+}
+
+async function startService(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cluster.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, STS_MODE: 'development', EMBEDDED_FHIR: 'true', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WORKERS },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/cds-services`);
+      if (res.ok) {
+        // With several workers, wait until each has answered once (round-robin).
+        await Promise.all(Array.from({ length: Number(WORKERS) * 2 }, () => fetch(`http://127.0.0.1:${port}/cds-services`)));
+        return child;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error('service did not start within 60 s');
+}
+
+async function prefetchOf(fhirUrl: string, patientId: string): Promise<Record<string, unknown>> {
+  const entries = await Promise.all(Object.entries(PREFETCH_TEMPLATES).map(async ([key, template]) => {
+    const query = fillPrefetchTemplate(template, { context: { patientId } });
+    if (query === undefined) throw new Error(`template ${key} cannot be filled`);
+    const res = await fetch(`${fhirUrl}/${query}`, { headers: { accept: 'application/fhir+json' } });
+    if (!res.ok) throw new Error(`prefetch ${key}: HTTP ${res.status}`);
+    return [key, (await res.json()) as unknown] as const;
+  }));
+  return Object.fromEntries(entries);
+}
+
+/** Marks the Patient resource of a prefetch with a placeholder that each request replaces (distinct data, same answer). */
+function withNonce(prefetch: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(prefetch);
+  const patient = copy.patient;
+  if (typeof patient === 'object' && patient !== null) Object.assign(patient, { meta: { versionId: NONCE } });
+  return copy;
+}
+
+const patientView = (patientId: string, source: object): object => ({
+  hook: 'patient-view',
+  hookInstance: 'c3f8d0a2-5a4e-4b8e-9d0e-3f2f6f0d9a11',
+  context: { userId: 'Practitioner/demo', patientId },
+  ...source,
+});
+
+const orderSelect = (patientId: string, prefetch: Record<string, unknown>): object => ({
+  hook: 'order-select',
+  hookInstance: '0b6c7e4a-2f7d-4d36-9a1c-1f0c6f3b8e21',
+  context: {
+    userId: 'Practitioner/demo',
+    patientId,
+    draftOrders: {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: { resourceType: 'MedicationRequest', id: 'draft-doxorubicin', status: 'draft', intent: 'order',
+        subject: { reference: `Patient/${patientId}` }, medicationCodeableConcept: { text: 'doxorubicin' } } }],
+    },
+    selections: ['MedicationRequest/draft-doxorubicin'],
+  },
+  prefetch,
+});
+
+type Req = { method: 'GET' | 'POST'; path: string; body?: string };
+
+async function drive(url: string, requests: readonly Req[], connections: number, seconds: number, nonce: boolean): Promise<autocannon.Result> {
+  let n = 0;
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: requests.map((r) => ({
+      method: r.method,
+      path: r.path,
+      ...(r.body !== undefined ? { body: r.body } : {}),
+      ...(nonce && r.body !== undefined ? {
+        setupRequest: (req: autocannon.Request): autocannon.Request => ({ ...req, body: (r.body ?? '').replace(NONCE, `bench-${++n}`) }),
+      } : {}),
+    })),
+  });
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = await startService(port);
+  const pid = child.pid ?? 0;
+  try {
+    const index = JSON.parse(readFileSync(`${ROOT}demo/index.json`, 'utf8')) as { patientId: string }[];
+    const prefetches = await Promise.all(index.map(async (e) => ({ id: e.patientId, prefetch: await prefetchOf(`${base}/fhir`, e.patientId) })));
+    const pv = '/cds-services/sts-pathway-patient-view';
+    const os_ = '/cds-services/sts-pathway-order-select';
+    const scenarios: { name: string; requests: Req[]; nonce?: boolean }[] = [
+      { name: '1 patient-view, prefetch, cycling all demo patients', requests: prefetches.map((p) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(p.id, { prefetch: p.prefetch })) })) },
+      { name: '1b same, unique data per request (cache never hits)', nonce: true, requests: prefetches.map((p) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(p.id, { prefetch: withNonce(p.prefetch) })) })) },
+      { name: '2 patient-view, prefetch, same patient', requests: [{ method: 'POST', path: pv, body: JSON.stringify(patientView('sts-lms-doxo-trab', { prefetch: prefetches.find((p) => p.id === 'sts-lms-doxo-trab')?.prefetch })) }] },
+      { name: '3 patient-view, no prefetch (fhirServer = embedded)', requests: index.map((e) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(e.patientId, { fhirServer: `${base}/fhir` })) })) },
+      { name: '4 order-select, doxorubicin draft, cycling patients', requests: prefetches.map((p) => ({ method: 'POST', path: os_, body: JSON.stringify(orderSelect(p.id, p.prefetch)) })) },
+      { name: '5 discovery', requests: [{ method: 'GET', path: '/cds-services' }] },
+    ];
+    const run = SOAK ? scenarios.slice(0, 1) : scenarios;
+    // Warm-up: every body once, so JIT and first-use costs are not in the numbers.
+    for (const s of run) for (const r of s.requests) await fetch(`${base}${r.path}`, { method: r.method, headers: { 'content-type': 'application/json' }, ...(r.body !== undefined ? { body: r.body.replace(NONCE, 'warm') } : {}) });
+    const rows: Row[] = [];
+    const connections = 10;
+    const record = (scenario: string, r: autocannon.Result, before: number): Row => ({
+      scenario,
+      connections,
+      requestsPerSec: Math.round(r.requests.average),
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+      rssBeforeMiB: before,
+      rssAfterMiB: rssMiB(pid),
+    });
+    if (SOAK) {
+      const s = scenarios[0];
+      if (s === undefined) throw new Error('no scenario');
+      const before = rssMiB(pid);
+      rows.push(record(`${s.name}: first 10 s`, await drive(base, s.requests, connections, 10, false), before));
+      rows.push(record(`${s.name}: next 50 s`, await drive(base, s.requests, connections, 50, false), rows[0]?.rssAfterMiB ?? before));
+    } else {
+      for (const s of run) {
+        const before = rssMiB(pid);
+        rows.push(record(s.name, await drive(base, s.requests, connections, DURATION, s.nonce === true), before));
+      }
+    }
+    printTable(rows);
+    const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
+      node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg() };
+    const out = { date: new Date().toISOString(), machine, workers: Number(WORKERS), durationSeconds: SOAK ? 60 : DURATION,
+      mode: 'STS_MODE=development (JWT auth off), embedded FHIR server, loopback', soak: SOAK, rows };
+    writeFileSync(`${ROOT}bench/${SOAK ? 'results-soak' : 'results'}.json`, `${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function printTable(rows: readonly Row[]): void {
+  const head = ['scenario', 'conn', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'err/non2xx', 'RSS MiB before/after'];
+  const body = rows.map((r) => [r.scenario, String(r.connections), String(r.requestsPerSec), String(r.p50), String(r.p90), String(r.p99),
+    String(r.max), `${r.errors}/${r.non2xx}`, `${r.rssBeforeMiB}/${r.rssAfterMiB}`]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  process.stdout.write(`${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n')}\n`);
+  process.stdout.write(`node ${process.version}, ${os.cpus().length} cpus, WORKERS=${WORKERS}, ${SOAK ? 'soak' : `${DURATION} s per scenario`}\n`);
+}
+
+await main();

@@ -1,0 +1,81 @@
+/**
+ * A bounded LRU of CQL evaluation results keyed on a hash of the exact input: library, the whole patient Bundle as
+ * sent, the parameter values and the dates the libraries can read. Two requests share an entry only when every byte of
+ * that input is the same, so a changed resource (or another patient with the same id) is a miss, never a stale answer.
+ */
+import { createHash } from 'node:crypto';
+
+/** What the cache reports (for the bench and tests). */
+export interface ResultCacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly size: number;
+  readonly maxEntries: number;
+}
+
+/** An LRU of evaluation results with in-flight sharing: concurrent identical evaluations run once. */
+export interface ResultCache<T> {
+  /** The cached (or in-flight) result of `key`, else the result of `compute`, stored when it resolves. */
+  getOrCompute(key: string, compute: () => Promise<T>): Promise<T>;
+  stats(): ResultCacheStats;
+}
+
+/** The cache key of one evaluation: SHA-256 over the JSON of its parts (the input is never kept, only the hash). */
+export function resultKey(parts: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    // A separator no JSON text contains keeps ["ab","c"] and ["a","bc"] apart.
+    hash.update(JSON.stringify(part) ?? 'undefined');
+    hash.update('\u0000');
+  }
+  return hash.digest('base64url');
+}
+
+/**
+ * Creates an LRU of at most `maxEntries` results (0 disables caching: every call computes). Results are returned as
+ * copies made by `copy`, so a caller that changes its answer cannot change the next caller's.
+ */
+export function createResultCache<T>(maxEntries: number, copy: (v: T) => T = structuredClone): ResultCache<T> {
+  const done = new Map<string, T>();
+  const running = new Map<string, Promise<T>>();
+  let hits = 0;
+  let misses = 0;
+  return {
+    async getOrCompute(key, compute) {
+      if (maxEntries <= 0) {
+        misses++;
+        return compute();
+      }
+      const cached = done.get(key);
+      if (cached !== undefined) {
+        hits++;
+        // Map order is insertion order: re-inserting marks the entry most recently used.
+        done.delete(key);
+        done.set(key, cached);
+        return copy(cached);
+      }
+      const inFlight = running.get(key);
+      if (inFlight !== undefined) {
+        hits++;
+        return copy(await inFlight);
+      }
+      misses++;
+      const promise = compute();
+      running.set(key, promise);
+      try {
+        const value = await promise;
+        done.set(key, value);
+        while (done.size > maxEntries) {
+          const oldest = done.keys().next();
+          if (oldest.done === true) break;
+          done.delete(oldest.value);
+        }
+        return copy(value);
+      } finally {
+        // A failed evaluation is not cached: the next request tries again.
+        running.delete(key);
+      }
+    },
+    stats: () => ({ hits, misses, size: done.size, maxEntries }),
+  };
+}
