@@ -35,15 +35,23 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   };
   const medicationWhy = MEDICATION_TYPES.map(why).find((w) => w !== undefined);
 
+  const conditions = stsConditions(raw['Fact STS Conditions']);
+  if (conditions !== undefined) out.push(conditions);
+
   const histology = rec(raw['Fact Histology']);
   const code = str(histology?.code);
+  const conflict = histologyList(histology?.conflict);
   if (code !== undefined) {
     const display = str(histology?.display);
+    const also = histologyList(histology?.alsoRecorded);
     out.push({
-      ...entry('Histology', display !== undefined ? `${display} (${code})` : code, str(histology?.resource) ?? str(histology?.conditionId),
-        str(histology?.date)),
+      ...entry('Histology', `${display !== undefined ? `${display} (${code})` : code}${also !== undefined ? `; also recorded: ${also}` : ''}`,
+        str(histology?.resource) ?? str(histology?.conditionId), str(histology?.date)),
       code: { system: SYSTEMS.icdo3, code, ...(display !== undefined ? { display } : {}) },
     });
+  } else if (conflict !== undefined) {
+    // F2: two specific classes at the same level (or across Conditions): the card names both codes and resources.
+    out.push(entry('Histology', `conflict: ${conflict}`, str(histology?.conditionId)));
   } else out.push(notFound('Histology', str(histology?.lookedFor)));
 
   const extent = rec(raw['Fact Extent']);
@@ -56,6 +64,14 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
 
   const site = rec(raw['Fact Site']);
   const siteValue = str(site?.site);
+  // F3: C77 counts as metastatic; for a retroperitoneal STS the card adds how nodal disease is staged there.
+  const evidence = Array.isArray(extent?.evidence) ? extent.evidence.map(rec) : [];
+  if (siteValue === 'RETROPERITONEAL' && evidence.some((e) => str(e?.value) === 'C77')) {
+    out.push(entry('Nodal disease', 'lymph-node metastasis (C77) counted as metastatic; for retroperitoneal STS nodal disease is staged IIIB (AJCC 8th edition, to verify)'));
+  }
+  const ignored = ignoredEvidence(raw['Fact Ignored Evidence']);
+  if (ignored !== undefined) out.push(ignored);
+
   if (siteValue !== undefined && siteValue !== 'UNKNOWN') {
     out.push(entry('Primary site', `${siteValue}${str(site?.code) !== undefined ? ` (${str(site?.code)})` : ''}`, str(site?.resource)));
   } else out.push(notFound('Primary site', str(site?.lookedFor)));
@@ -73,6 +89,11 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
     const sources = strs(raw['Fact Line Sources']);
     if (line !== undefined) {
       out.push(entry('Line of therapy', `${line === 3 ? '3+' : String(line)}${sources.length > 0 ? ` (set by ${sources.join(', ')})` : ''}`));
+    }
+    const prior = rec(raw['Fact Prior Last Exposure']);
+    if (line !== undefined && line > 1 && str(prior?.lastDate) !== undefined) {
+      out.push(entry('Prior regimen last exposure', `${str(prior?.drug) ?? 'unknown drug'} on ${str(prior?.lastDate) ?? ''}`,
+        str(prior?.source), str(prior?.lastDate)));
     }
     const unrecognized = num(raw['Fact Unrecognized']) ?? 0;
     if (unrecognized > 0) out.push(entry('Unrecognized medications', `${unrecognized} administered medications not recognized (the line may be understated)`));
@@ -121,4 +142,32 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   else if (num(age?.value) !== undefined) out.push(entry('Age', `${num(age?.value)} years`, str(age?.resource), str(age?.birthDate)));
   else out.push(notFound('Age', 'Patient.birthDate'));
   return out;
+}
+
+/** "Display (code, resource)" of each histology finding, joined; undefined when none. */
+function histologyList(v: PlainValue | undefined): string | undefined {
+  const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
+  if (items.length === 0) return undefined;
+  return items.map((h) => {
+    const where = [str(h.code), str(h.resource)].filter((x): x is string => x !== undefined).join(', ');
+    return `${str(h.display) ?? str(h.class) ?? 'histology'} (${where})`;
+  }).join(' vs ');
+}
+
+/** F1: the STS Conditions with their statuses (absent statuses say how they were read). */
+function stsConditions(v: PlainValue | undefined): FactEntry | undefined {
+  const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
+  const keys = items.map((c) => str(c.resource)).filter((x): x is string => x !== undefined);
+  if (keys.length === 0) return undefined;
+  const value = items.map((c) => `${str(c.resource) ?? 'Condition'} (verificationStatus ${str(c.verificationStatus) ?? 'absent: counted as confirmed'}, `
+    + `clinicalStatus ${str(c.clinicalStatus) ?? 'absent: counted as active'})`).join('; ');
+  return entry(keys.length === 1 ? 'STS Condition' : 'STS Conditions', value, keys[0]);
+}
+
+/** §2: evidence that belongs to another primary cancer, named with why it was ignored; undefined when none. */
+function ignoredEvidence(v: PlainValue | undefined): FactEntry | undefined {
+  const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
+  if (items.length === 0) return undefined;
+  const value = items.map((e) => `${str(e.resource) ?? 'a resource'} (${str(e.kind) ?? 'evidence'}${str(e.value) !== undefined ? ` ${str(e.value) ?? ''}` : ''}): ${str(e.reason) ?? 'belongs to another primary cancer'}`).join('; ');
+  return entry('Ignored (another primary cancer)', value);
 }

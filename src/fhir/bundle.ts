@@ -17,8 +17,10 @@ export function isOperationOutcome(v: unknown): boolean {
 /** The resources of a prefetch value or FHIR answer: a Bundle's entries, or the resource itself; OperationOutcomes dropped. */
 export function resourcesOf(value: unknown): FhirResource[] {
   if (isBundle(value)) {
-    return (value.entry ?? []).flatMap((e) => {
-      const r: unknown = e.resource;
+    // Request and FHIR-server JSON is untrusted: `entry` may be anything, and its items too.
+    const entries: unknown = value.entry;
+    return (Array.isArray(entries) ? entries : []).flatMap((e: unknown) => {
+      const r: unknown = isObject(e) ? e.resource : undefined;
       return isFhirResource(r) && r.resourceType !== 'OperationOutcome' ? [r] : [];
     });
   }

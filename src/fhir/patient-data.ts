@@ -74,6 +74,15 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
   } else if (missing.length > 0 && request.fhirServer !== undefined) {
     resources.push(...(await fetchMissing(request, request.fhirServer, missing, deps, unreadable)));
   }
+  // The CQL patient context is the Patient resource. An unreadable (or never asked for) Patient leaves age unknown
+  // (PATHWAY.md §2), so the patient is just its id then; a Patient that is simply not there (a `patient` key holding
+  // something else, or a Patient with another id) is a 412.
+  const hasPatient = resources.some((r) => r.resourceType === 'Patient' && r.id === patientId);
+  const asksPatient = Object.values(deps.templates ?? PREFETCH_TEMPLATES).some((t) => templateResourceType(t) === 'Patient');
+  if (!hasPatient && asksPatient && !unreadable.has('Patient')) {
+    throw new CdsError(preconditionFailed('Neither prefetch nor fhirServer gave the Patient resource of context.patientId'));
+  }
+  if (!hasPatient) resources.push({ resourceType: 'Patient', id: patientId });
   return { bundle: normalizePatientBundle(resources, patientId), unreadable };
 }
 
@@ -132,6 +141,8 @@ async function fetchMissing(
 
 /** A prefetch value that can stand in for its query: a resource or Bundle, not null and not an OperationOutcome. */
 function isUsablePrefetch(value: unknown): boolean {
+  // A Bundle whose `entry` is not a list says nothing about the data: as good as absent (never silently empty).
+  if (isBundle(value) && value.entry !== undefined && !Array.isArray(value.entry)) return false;
   return isFhirResource(value) && !isOperationOutcome(value);
 }
 

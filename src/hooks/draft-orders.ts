@@ -29,7 +29,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isResource = (v: unknown): v is FhirResource => isRecord(v) && typeof v.resourceType === 'string';
 
 const isConcept = (v: unknown): v is CodeableConcept =>
-  isRecord(v) && (v.coding === undefined || Array.isArray(v.coding)) && (v.text === undefined || typeof v.text === 'string');
+  isRecord(v) &&
+  (v.coding === undefined || (Array.isArray(v.coding) && v.coding.every(isRecord))) &&
+  (v.text === undefined || typeof v.text === 'string');
 
 const fail = (msg: string, path: string): never => {
   throw new CdsError(badRequest(msg, [path]));
@@ -53,7 +55,10 @@ export function medicationConcept(mr: MedicationRequest, others: readonly FhirRe
   if (typeof ref !== 'string') return undefined;
   let med: Medication | undefined;
   if (ref.startsWith('#')) {
-    med = (mr.contained ?? []).find((r): r is Medication => r.resourceType === 'Medication' && r.id === ref.slice(1));
+    const contained: unknown = mr.contained;
+    med = (Array.isArray(contained) ? contained : []).find(
+      (r: unknown): r is Medication => isResource(r) && r.resourceType === 'Medication' && r.id === ref.slice(1),
+    );
   } else {
     const id = ref.split('/').pop();
     med = others.find((r): r is Medication => r.resourceType === 'Medication' && r.id === id);

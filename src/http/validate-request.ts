@@ -16,6 +16,10 @@ const typeOfJson = (v: unknown): string => (Array.isArray(v) ? 'array' : v === n
 /** Narrows an unknown body to a CdsRequest for `hook`, or throws a 400 CdsError naming the first problem. */
 export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
   if (!isObject(body)) throw new CdsError(badRequest('Request body must be a JSON object'));
+  // Recursive code further on (JSON.stringify, the FHIR model) would overflow the stack on a 10,000-deep value.
+  if (isNestedDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new CdsError(badRequest(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep`));
+  }
   const fail = (msg: string, path: string): never => {
     throw new CdsError(badRequest(msg, [path]));
   };
@@ -63,6 +67,23 @@ function validateAuthorization(v: unknown, fail: (msg: string, path: string) => 
   if (a.token_type !== undefined && (typeof a.token_type !== 'string' || a.token_type.toLowerCase() !== 'bearer')) {
     fail('`fhirAuthorization.token_type` must be "Bearer"', 'fhirAuthorization.token_type');
   }
+}
+
+/** Far deeper than any CDS request with FHIR resources (about 20 levels), far shallower than the stack allows. */
+const MAX_JSON_DEPTH = 100;
+
+/** True when `root` has a value more than `max` objects/arrays deep (iterative: the check itself cannot overflow). */
+function isNestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 1 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, depth } = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return false;
 }
 
 function isHttpUrl(s: string): boolean {
