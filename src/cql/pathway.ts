@@ -10,6 +10,7 @@ import type { CqlEngine } from './engine.js';
 import { buildFacts } from './facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
+import { thresholdParameters } from './parameters.js';
 
 /** Name of the patient-view library (cql/StsPathway.cql). */
 export const PATHWAY_LIBRARY = 'StsPathway';
@@ -50,14 +51,7 @@ function isRole(role: string): role is NodeRole {
 export function pathwayParameters(data: PatientData, opts: PathwayOptions): Record<string, unknown> {
   const t = opts.thresholds;
   return {
-    lvefMinPercent: t.lvefMinPercent,
-    lvefRecencyDays: t.lvefRecencyDays,
-    cumulativeDoxoWarnMgM2: t.cumulativeDoxoWarnMgM2,
-    cumulativeDoxoCriticalMgM2: t.cumulativeDoxoCriticalMgM2,
-    currentRegimenDays: t.currentRegimenDays,
-    combinationDays: t.combinationDays,
-    trabMaintenanceDays: t.trabMaintenanceDays,
-    trabMaintenanceMaxCycles: t.trabMaintenanceMaxCycles,
+    ...thresholdParameters(t),
     DraftOrderIds: [...(opts.draftOrderIds ?? [])],
     // Joined: the engine rejects a non-empty List<String> parameter value (see StsSafety).
     Unreadable: [...data.unreadable.keys()].join(','),

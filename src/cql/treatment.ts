@@ -8,6 +8,7 @@ import { CdsError, internalError } from '../errors.js';
 import { DRUG_KEYS, type DrugKey, type DrugRole } from '../pathway/drugs.js';
 import type { CqlEngine } from './engine.js';
 import type { PlainValue } from './plain.js';
+import { thresholdParameters } from './parameters.js';
 
 /** Name of the CQL library (cql/StsTreatment.cql). */
 export const TREATMENT_LIBRARY = 'StsTreatment';
@@ -186,14 +187,7 @@ export function hoistContainedMedications(bundle: Bundle): Bundle {
 export async function evaluateTreatment(engine: CqlEngine, bundle: Bundle, opts: TreatmentOptions): Promise<TreatmentFacts> {
   const t = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const parameters: Record<string, unknown> = {
-    lvefMinPercent: t.lvefMinPercent,
-    lvefRecencyDays: t.lvefRecencyDays,
-    cumulativeDoxoWarnMgM2: t.cumulativeDoxoWarnMgM2,
-    cumulativeDoxoCriticalMgM2: t.cumulativeDoxoCriticalMgM2,
-    currentRegimenDays: t.currentRegimenDays,
-    combinationDays: t.combinationDays,
-    trabMaintenanceDays: t.trabMaintenanceDays,
-    trabMaintenanceMaxCycles: t.trabMaintenanceMaxCycles,
+    ...thresholdParameters(t),
     DraftOrderIds: [...(opts.draftOrderIds ?? [])],
     ...(opts.earliestMetastaticDate !== undefined ? { EarliestMetastaticDate: opts.earliestMetastaticDate } : {}),
   };
