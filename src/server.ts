@@ -30,7 +30,6 @@ async function main(): Promise<void> {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       log.info({ url: `http://${host}:${config.port}/fhir` }, 'embedded FHIR R4 server (demo patients) listening');
     }
-    if (config.mode === 'development') log.warn('DEVELOPMENT MODE: CDS Hooks JWTs are NOT verified');
   });
   const stop = (): void => {
     server.close(() => process.exit(0));

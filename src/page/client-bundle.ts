@@ -1,30 +1,41 @@
 /**
- * Bundles the browser code (client/main.ts and its imports, TypeScript) into one ES module with esbuild, once per
- * process. esbuild ships with tsx (a runtime dependency), so `npm start` needs no separate build step.
+ * The browser code (client/main.ts and its imports, TypeScript) as one ES module. `npm run build` writes it next to the
+ * compiled router (`dist/page/client/app.js`, scripts/build-page.ts); from the sources (`npm start` with tsx) it is
+ * bundled with esbuild once per process, so development needs no build step.
  */
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import esbuild from 'esbuild';
 
-/** Folder of the browser sources and the stylesheet. */
+/** Folder of the browser sources (or, in dist/, of the built bundle) and the stylesheet. */
 export const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
+
+/** File name of the prebuilt bundle in CLIENT_DIR. */
+export const BUILT_BUNDLE = 'app.js';
 
 let bundle: Promise<string> | undefined;
 
-/** The bundled browser code (cached; a failed build is retried on the next call). */
+/** Bundles the browser sources with esbuild. */
+export async function buildClientBundle(minify: boolean): Promise<string> {
+  const r = await esbuild.build({
+    entryPoints: [`${CLIENT_DIR}main.ts`],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0]?.text ?? '';
+}
+
+/** The bundled browser code: the prebuilt file when there is one, else built once (a failed build is retried). */
 export function clientBundle(minify: boolean): Promise<string> {
-  bundle ??= esbuild
-    .build({
-      entryPoints: [`${CLIENT_DIR}main.ts`],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      minify,
-      legalComments: 'none',
-      logLevel: 'silent',
-    })
-    .then((r) => r.outputFiles[0]?.text ?? '')
+  const built = `${CLIENT_DIR}${BUILT_BUNDLE}`;
+  bundle ??= (existsSync(built) ? readFile(built, 'utf8') : buildClientBundle(minify))
     .catch((err: unknown) => {
       bundle = undefined;
       throw err;
