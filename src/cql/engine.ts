@@ -10,6 +10,7 @@ import { CdsError, internalError } from '../errors.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCacheStats } from './result-cache.js';
+import { createShapeGuard, type ShapeGuard } from './shape-guard.js';
 
 /** Default location of the compiled libraries: `cql/` at the project root. */
 export const DEFAULT_ELM_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cql');
@@ -39,6 +40,11 @@ export interface CqlEngine {
   readonly libraries: readonly string[];
   /** Every define of `libraryName` for the patient of `bundle`, as plain values (functions are skipped). */
   evaluate(libraryName: string, bundle: unknown, opts: EvaluateOptions): Promise<Record<string, PlainValue>>;
+  /**
+   * Checks FHIR resources against the model info this engine reads them with: a resource it rejects would make the
+   * engine throw (PATHWAY.md §2 "Unreadable data": the data path drops it and marks its type unreadable).
+   */
+  readonly shapeGuard: ShapeGuard;
   /** Hits and misses of the result cache (absent on engines without one). */
   readonly cacheStats?: () => ResultCacheStats;
 }
@@ -111,6 +117,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
     parameterNames.set(name, new Set(Object.keys(library.parameters)));
   }
   const sources = createPatientSourceFactory();
+  const shapeGuard = createShapeGuard(sources.modelInfo);
   const cache = createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
   // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
   const clockOfKey = Object.values(elms).some(readsTimeOfDay)
@@ -140,6 +147,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   return {
     ready: true,
     libraries: [...libraries.keys()].sort(),
+    shapeGuard,
     async evaluate(libraryName, bundle, opts) {
       const library = libraries.get(libraryName);
       const declared = parameterNames.get(libraryName);

@@ -35,6 +35,9 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   };
   const medicationWhy = MEDICATION_TYPES.map(why).find((w) => w !== undefined);
 
+  // §4.3 D-DATA-UNAVAILABLE: the card names which query failed and why.
+  const conditionWhy = why('Condition');
+  if (conditionWhy !== undefined) out.push(unavailable('Conditions', conditionWhy));
   const conditions = stsConditions(raw['Fact STS Conditions']);
   if (conditions !== undefined) out.push(conditions);
 

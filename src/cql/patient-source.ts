@@ -16,6 +16,8 @@ import { PatientSource } from 'cql-exec-fhir';
 /** Creates fresh patient sources for single bundles, all sharing one parsed model info. */
 export interface PatientSourceFactory {
   forBundle(bundle: unknown): PatientSource;
+  /** The shared parsed model info (cql-exec-fhir's ModelInfo), for readers of the same model (src/cql/shape-guard.ts). */
+  readonly modelInfo: unknown;
 }
 
 type Getter = (this: object, field: string) => unknown;
@@ -92,5 +94,5 @@ export function createPatientSourceFactory(): PatientSourceFactory {
   const patientPrototype: unknown = typeof probe === 'object' && probe !== null ? Object.getPrototypeOf(probe) : undefined;
   if (typeof patientPrototype !== 'object' || patientPrototype === null) throw new Error('cql-exec-fhir: no Patient prototype');
   memoizeFhirReads(patientPrototype);
-  return { forBundle };
+  return { forBundle, modelInfo };
 }

@@ -34,8 +34,9 @@ export function patientIdOfReference(reference: unknown): string | undefined {
 }
 
 /** The patient a resource says it belongs to (Patient itself, or its `subject`/`patient` reference), if it says. */
-function ownerOf(r: FhirResource): string | undefined {
-  if (r.resourceType === 'Patient') return r.id;
+export function ownerOf(r: FhirResource): string | undefined {
+  // Request JSON is untrusted: a Patient whose id is not a string names no patient.
+  if (r.resourceType === 'Patient') return typeof r.id === 'string' ? r.id : undefined;
   for (const field of ['subject', 'patient'] as const) {
     const ref: unknown = Reflect.get(r, field);
     const id = isObject(ref) ? patientIdOfReference(ref.reference) : undefined;

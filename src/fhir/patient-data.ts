@@ -1,12 +1,14 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { Config } from '../config.js';
-import { CdsError, badRequest, outcome, preconditionFailed, upstreamFailed } from '../errors.js';
+import { CdsError, badRequest, outcome, preconditionFailed, truncate, upstreamFailed } from '../errors.js';
 import type { CdsRequest, PatientData } from '../hooks/types.js';
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate, templateResourceType } from './prefetch.js';
-import { isBundle, isFhirResource, isOperationOutcome, normalizePatientBundle, resourcesOf } from './bundle.js';
+import { isBundle, isFhirResource, isOperationOutcome, normalizePatientBundle, ownerOf, resourcesOf } from './bundle.js';
 import { fetchQuery } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
 import { addressPolicyFor, checkFhirServer, type VerifiedClient } from '../security/index.js';
+import { describeShapeProblem, type ShapeGuard } from '../cql/shape-guard.js';
+import { isObject } from '../http/validate-request.js';
 
 /** What the data path needs besides the request. */
 export interface PatientDataDeps {
@@ -18,34 +20,42 @@ export interface PatientDataDeps {
   readonly client?: VerifiedClient;
   /** The service's prefetch templates (default: PREFETCH_TEMPLATES). */
   readonly templates?: Readonly<Record<string, string>>;
+  /** The CQL engine's shape guard (`engine.shapeGuard`): a resource that does not fit is dropped, its type unreadable. */
+  readonly shapeGuard: ShapeGuard;
 }
 
-/** Without these the pathway cannot place the patient: never silently absent (PATHWAY.md §2). */
+/** Not sent at all and not fetchable: the pathway cannot even start (CDS Hooks: data neither prefetched nor fetchable). */
 const REQUIRED_TYPES: ReadonlySet<string> = new Set(['Patient', 'Condition']);
-/** Failing this on the FHIR server means no card can be computed: 412 rather than a degraded answer. */
-const BLOCKING_TYPES: ReadonlySet<string> = new Set(['Condition']);
 
 interface MissingKey {
   readonly key: string;
   readonly template: string;
   readonly type: string;
-  /** Why the prefetch value was not usable. */
-  readonly prefetch: 'absent' | 'OperationOutcome';
+  /** Why the prefetch value was not usable: not sent (absent or null), the EHR's failed read, or not a FHIR answer. */
+  readonly prefetch: 'absent' | 'OperationOutcome' | 'malformed';
+  /** What the EHR said (an OperationOutcome's first issue) or held, for the unreadable reason. */
+  readonly said?: string;
 }
 
 /**
- * The patient's data for a hook: the prefetch the EHR sent, plus every key it did not send (absent, null or an
- * OperationOutcome) fetched from `fhirServer` in parallel, merged into one de-duplicated collection Bundle.
- * Throws CdsError 412 when Patient or Condition data can be had neither way (or the Condition query fails),
- * 502 when the FHIR server cannot be reached for any of the keys; other failed types go to `unreadable`.
+ * The patient's data for a hook: the prefetch the EHR sent, plus every key it did not send (absent, null, an
+ * OperationOutcome or something that is no FHIR answer) fetched from `fhirServer` in parallel, merged into one
+ * de-duplicated collection Bundle of resources that fit the engine's FHIR model. PATHWAY.md §2 "Unreadable data": a
+ * type whose key failed both ways (or that held a malformed resource) goes to `unreadable`, Condition included (the
+ * D-DATA-UNAVAILABLE card); an unreadable Patient becomes an id-only Patient (age unavailable).
+ * Throws CdsError 412 when Patient or Condition was simply not sent and there is no fhirServer, or when the Patient
+ * resource is not there at all; when fhirServer answered no query and the prefetch held no other data, 502 if it could
+ * not be reached, else 412.
  */
 export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps): Promise<PatientData> {
   const patientId = request.context.patientId;
   if (typeof patientId !== 'string') throw new CdsError(badRequest('`context.patientId` is required', ['context.patientId']));
   const { config } = deps;
+  const templates = deps.templates ?? PREFETCH_TEMPLATES;
   const resources: FhirResource[] = [];
   const missing: MissingKey[] = [];
-  for (const [key, template] of Object.entries(deps.templates ?? PREFETCH_TEMPLATES)) {
+  let prefetchedOther = false;
+  for (const [key, template] of Object.entries(templates)) {
     const value = request.prefetch?.[key];
     const type = templateResourceType(template);
     if (isUsablePrefetch(value)) {
@@ -55,13 +65,15 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
         );
       }
       resources.push(...resourcesOf(value));
+      if (type !== 'Patient') prefetchedOther = true;
     } else {
-      missing.push({ key, template, type, prefetch: isOperationOutcome(value) ? 'OperationOutcome' : 'absent' });
+      missing.push({ key, template, type, ...prefetchProblem(value) });
     }
   }
   const unreadable = new Map<string, string>();
   if (missing.length > 0 && request.fhirServer === undefined) {
-    const required = missing.filter((m) => REQUIRED_TYPES.has(m.type));
+    // Only a key the EHR did not send at all is a 412: one it tried to read and could not is unreadable data (§2).
+    const required = missing.filter((m) => REQUIRED_TYPES.has(m.type) && m.prefetch === 'absent');
     if (required.length > 0) {
       throw new CdsError(
         preconditionFailed(
@@ -70,29 +82,50 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
         ),
       );
     }
-    for (const m of missing) note(unreadable, m.type, `prefetch '${m.key}' ${prefetchState(m)} and no fhirServer given`);
+    for (const m of missing) note(unreadable, m.type, `prefetch '${m.key}' ${prefetchState(m)} and no fhirServer was given`);
   } else if (missing.length > 0 && request.fhirServer !== undefined) {
-    resources.push(...(await fetchMissing(request, request.fhirServer, missing, deps, unreadable)));
+    resources.push(...(await fetchMissing(request, request.fhirServer, missing, deps, unreadable, prefetchedOther)));
   }
-  // The CQL patient context is the Patient resource. An unreadable (or never asked for) Patient leaves age unknown
-  // (PATHWAY.md §2), so the patient is just its id then; a Patient that is simply not there (a `patient` key holding
-  // something else, or a Patient with another id) is a 412.
-  const hasPatient = resources.some((r) => r.resourceType === 'Patient' && r.id === patientId);
-  const asksPatient = Object.values(deps.templates ?? PREFETCH_TEMPLATES).some((t) => templateResourceType(t) === 'Patient');
+  const fitting = dropMalformed(resources, patientId, deps.shapeGuard, unreadable);
+  // The CQL patient context is the Patient resource. An unreadable Patient (failed read, malformed resource) leaves age
+  // unknown (PATHWAY.md §2), so the patient is just its id then; a Patient that is simply not there (a `patient` key
+  // holding something else, or a Patient with another id) is a 412.
+  const hasPatient = fitting.some((r) => r.resourceType === 'Patient' && r.id === patientId);
+  const asksPatient = Object.values(templates).some((t) => templateResourceType(t) === 'Patient');
   if (!hasPatient && asksPatient && !unreadable.has('Patient')) {
     throw new CdsError(preconditionFailed('Neither prefetch nor fhirServer gave the Patient resource of context.patientId'));
   }
-  if (!hasPatient) resources.push({ resourceType: 'Patient', id: patientId });
-  return { bundle: normalizePatientBundle(resources, patientId), unreadable };
+  if (!hasPatient) fitting.push({ resourceType: 'Patient', id: patientId });
+  return { bundle: normalizePatientBundle(fitting, patientId), unreadable };
 }
 
-/** Fetches the missing keys in parallel under one deadline; applies the failure policy. */
+/**
+ * The resources that fit the engine's FHIR model. One that does not is dropped and its type noted unreadable with the
+ * field that did not fit, unless it says it belongs to another patient (dropped later anyway, it says nothing of this one).
+ */
+function dropMalformed(
+  resources: readonly FhirResource[],
+  patientId: string,
+  guard: ShapeGuard,
+  unreadable: Map<string, string>,
+): FhirResource[] {
+  return resources.filter((r) => {
+    const problem = guard.check(r);
+    if (problem === undefined) return true;
+    const owner = ownerOf(r);
+    if (owner === undefined || owner === patientId) note(unreadable, r.resourceType, describeShapeProblem(r, problem));
+    return false;
+  });
+}
+
+/** Fetches the missing keys in parallel under one deadline; applies the failure policy (PATHWAY.md §2). */
 async function fetchMissing(
   request: CdsRequest,
   fhirServer: string,
   missing: readonly MissingKey[],
   deps: PatientDataDeps,
   unreadable: Map<string, string>,
+  prefetchedOther: boolean,
 ): Promise<FhirResource[]> {
   const { config } = deps;
   // SSRF policy: a refused server (403) or unresolvable host (412) fails the request before any connection is made.
@@ -116,38 +149,64 @@ async function fetchMissing(
   );
   const failures = results.flatMap((r) => (r.error ? [{ m: r.m, error: r.error }] : []));
   const first = failures[0];
-  if (first && failures.length === results.length && failures.every((f) => f.error.kind === 'unreachable')) {
+  // The server answered nothing and the prefetch held nothing but (at most) the Patient: nothing is known about the
+  // patient, so no card could be honest. An unreachable server is the upstream's failure (502), anything else a 412.
+  if (first && failures.length === results.length && !prefetchedOther) {
+    if (failures.every((f) => f.error.kind === 'unreachable')) {
+      throw new CdsError(
+        upstreamFailed(`The FHIR server (fhirServer) could not be reached for any query: ${first.error.message}`),
+        { cause: first.error },
+      );
+    }
     throw new CdsError(
-      upstreamFailed(`The FHIR server (fhirServer) could not be reached for any query: ${first.error.message}`),
+      preconditionFailed(`The FHIR server (fhirServer) answered no query: ${failures.map(({ m, error }) => describeFailure(m, error)).join('; ')}`),
       { cause: first.error },
     );
   }
-  const blocking = failures.find((f) => BLOCKING_TYPES.has(f.m.type));
-  if (blocking) {
-    throw new CdsError(
-      preconditionFailed(
-        `Could not read '${blocking.m.key}' (${blocking.m.template}) from fhirServer: ` +
-          `${blocking.error.kind}: ${blocking.error.message}`,
-      ),
-      { cause: blocking.error },
-    );
-  }
   for (const { m, error } of failures) {
-    const prefix = m.prefetch === 'OperationOutcome' ? `prefetch '${m.key}' held an OperationOutcome; ` : '';
-    note(unreadable, m.type, `${prefix}fhirServer query '${m.key}' failed: ${error.kind}: ${error.message}`);
+    const prefix = m.prefetch === 'absent' ? '' : `prefetch '${m.key}' ${prefetchState(m)}; `;
+    note(unreadable, m.type, `${prefix}fhirServer ${describeFailure(m, error)}`);
   }
   return results.flatMap((r) => r.resources ?? []);
 }
 
+/** "query 'conditions' (Condition?patient={{context.patientId}}&_count=100) failed: timeout: ..." (no URL, no id). */
+function describeFailure(m: MissingKey, error: FhirFetchError): string {
+  return `query '${m.key}' (${m.template}) failed: ${error.kind}: ${error.message}`;
+}
+
 /** A prefetch value that can stand in for its query: a resource or Bundle, not null and not an OperationOutcome. */
 function isUsablePrefetch(value: unknown): boolean {
-  // A Bundle whose `entry` is not a list says nothing about the data: as good as absent (never silently empty).
+  // A Bundle whose `entry` is not a list says nothing about the data: unreadable, never silently empty.
   if (isBundle(value) && value.entry !== undefined && !Array.isArray(value.entry)) return false;
   return isFhirResource(value) && !isOperationOutcome(value);
 }
 
+/** Why an unusable prefetch value is unusable. */
+function prefetchProblem(value: unknown): Pick<MissingKey, 'prefetch' | 'said'> {
+  if (value === undefined || value === null) return { prefetch: 'absent' };
+  if (isOperationOutcome(value)) return { prefetch: 'OperationOutcome', said: outcomeSays(value) };
+  return { prefetch: 'malformed', said: isFhirResource(value) ? `a ${truncate(value.resourceType, 40)} that cannot be read` : 'not a FHIR resource' };
+}
+
+/** The first issue of an OperationOutcome, short: "exception: upstream timeout". */
+function outcomeSays(value: unknown): string | undefined {
+  const issues: unknown = isObject(value) ? value.issue : undefined;
+  const issue: unknown = Array.isArray(issues) ? issues[0] : undefined;
+  if (!isObject(issue)) return undefined;
+  const parts = [issue.code, issue.diagnostics].filter((x): x is string => typeof x === 'string' && x !== '');
+  return parts.length > 0 ? truncate(parts.join(': '), 120) : undefined;
+}
+
 function prefetchState(m: MissingKey): string {
-  return m.prefetch === 'OperationOutcome' ? 'held an OperationOutcome' : 'was not sent';
+  switch (m.prefetch) {
+    case 'absent':
+      return 'was not sent';
+    case 'OperationOutcome':
+      return `held an OperationOutcome${m.said !== undefined ? ` (${m.said})` : ''}`;
+    case 'malformed':
+      return `held ${m.said ?? 'something that is not FHIR'}`;
+  }
 }
 
 function describeMissing(m: MissingKey): string {
@@ -156,5 +215,7 @@ function describeMissing(m: MissingKey): string {
 
 function note(unreadable: Map<string, string>, type: string, why: string): void {
   const before = unreadable.get(type);
+  // Bounded: a Bundle of a thousand malformed resources names the first few.
+  if (before !== undefined && before.length > 600) return;
   unreadable.set(type, before ? `${before}; ${why}` : why);
 }

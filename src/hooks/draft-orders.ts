@@ -8,6 +8,7 @@ import { CdsError, badRequest, truncate } from '../errors.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/index.js';
 import type { DraftInfo } from '../cards/index.js';
 import type { DraftInput } from '../cql/orders.js';
+import type { ShapeGuard } from '../cql/shape-guard.js';
 import type { CdsRequest } from './types.js';
 
 /** The draft set of one request. */
@@ -37,15 +38,36 @@ const fail = (msg: string, path: string): never => {
   throw new CdsError(badRequest(msg, [path]));
 };
 
+/** One resource of draftOrders and the index of its entry (for error paths). */
+interface DraftEntry {
+  readonly resource: FhirResource;
+  readonly entry: number;
+}
+
 /** The resources of `context.draftOrders`, or a 400 when it is not a Bundle. */
-function draftResources(context: Readonly<Record<string, unknown>>): FhirResource[] {
+function draftEntries(context: Readonly<Record<string, unknown>>): DraftEntry[] {
   const bundle = context.draftOrders;
   if (!isRecord(bundle) || bundle.resourceType !== 'Bundle') {
     return fail('`context.draftOrders` must be a FHIR Bundle', 'context.draftOrders');
   }
   if (bundle.entry === undefined) return [];
   if (!Array.isArray(bundle.entry)) return fail('`context.draftOrders.entry` must be an array', 'context.draftOrders.entry');
-  return bundle.entry.flatMap((e: unknown) => (isRecord(e) && isResource(e.resource) ? [e.resource] : []));
+  return bundle.entry.flatMap((e: unknown, entry) => (isRecord(e) && isResource(e.resource) ? [{ resource: e.resource, entry }] : []));
+}
+
+/**
+ * 400 naming the first field of a draft MedicationRequest (of any status: a malformed `status` hides whether it is a
+ * draft) that does not fit the engine's FHIR model: an order the service cannot read is the EHR's error to fix.
+ */
+function checkDraftShapes(entries: readonly DraftEntry[], guard: ShapeGuard): void {
+  for (const { resource, entry } of entries) {
+    if (resource.resourceType !== 'MedicationRequest') continue;
+    const problem = guard.check(resource);
+    if (problem !== undefined) {
+      fail(`Draft MedicationRequest in entry ${entry} of \`context.draftOrders\`: ${problem.message}`,
+        `context.draftOrders.entry[${entry}].resource.${problem.field}`);
+    }
+  }
 }
 
 /** The medication concept of a request: inline, or the `code` of a contained or referenced Medication. */
@@ -70,15 +92,20 @@ export function medicationConcept(mr: MedicationRequest, others: readonly FhirRe
   return typeof display === 'string' ? { text: display } : undefined;
 }
 
-/** Parses the draft orders of a request; 400 when draftOrders is not a Bundle or a selection is not among them. */
-export function parseDraftOrders(request: CdsRequest): DraftOrders {
-  const resources = draftResources(request.context);
+/**
+ * Parses the draft orders of a request; 400 when draftOrders is not a Bundle, a draft MedicationRequest does not fit
+ * the engine's FHIR model (`shapeGuard`, the engine's: `engine.shapeGuard`) or a selection is not among them.
+ */
+export function parseDraftOrders(request: CdsRequest, shapeGuard?: ShapeGuard): DraftOrders {
+  const entries = draftEntries(request.context);
+  if (shapeGuard !== undefined) checkDraftShapes(entries, shapeGuard);
+  const resources = entries.map((e) => e.resource);
   const requests: MedicationRequest[] = [];
-  resources.forEach((r, i) => {
+  entries.forEach(({ resource: r, entry }) => {
     if (r.resourceType !== 'MedicationRequest' || r.status !== 'draft') return;
     if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) {
-      fail(`Draft MedicationRequest ${i} of \`context.draftOrders\` needs an id, to be named by cards and suggestions`,
-        `context.draftOrders.entry[${i}].resource.id`);
+      fail(`Draft MedicationRequest in entry ${entry} of \`context.draftOrders\` needs an id, to be named by cards and suggestions`,
+        `context.draftOrders.entry[${entry}].resource.id`);
     }
     requests.push(r);
   });

@@ -9,5 +9,5 @@ import type { CdsRequest, CdsResponse, PatientData } from './types.js';
 
 /** order-select: cards about the selected draft MedicationRequests only. */
 export async function orderSelect(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {
-  return orderTimeResponse(request, data, deps, parseDraftOrders(request));
+  return orderTimeResponse(request, data, deps, parseDraftOrders(request, deps.engine.shapeGuard));
 }

@@ -36,5 +36,5 @@ export async function orderTimeResponse(
 
 /** order-sign: every draft MedicationRequest of `context.draftOrders`. */
 export async function orderSign(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {
-  return orderTimeResponse(request, data, deps, parseDraftOrders(request));
+  return orderTimeResponse(request, data, deps, parseDraftOrders(request, deps.engine.shapeGuard));
 }

@@ -27,6 +27,7 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
       config: deps.config,
       templates: service.definition.prefetch,
       client: verifiedClientOf(res),
+      shapeGuard: deps.engine.shapeGuard,
     });
     const response = await service.handle(request, data, {
       now: deps.clock(),

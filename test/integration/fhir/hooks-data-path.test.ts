@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { preconditionFailed, upstreamFailed } from '../../../src/errors.js';
+import type { CdsResponse } from '../../../src/hooks/types.js';
 import { testApp } from '../../helpers/app.js';
 import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
 import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
@@ -52,13 +53,17 @@ describe('POST /cds-services/{id}: the data path over HTTP', () => {
     expect(res.body.issue[0].diagnostics).toMatch(/could not be reached/);
   });
 
-  test('a fhirServer that stalls on Conditions is a 412 within the deadline', async () => {
+  test('a fhirServer that stalls on Conditions (and answers the rest) gives the D-DATA-UNAVAILABLE card within the deadline', async () => {
+    // PATHWAY.md §2 "Unreadable data": a Condition query that failed is no 412 but one card naming what could not be read.
     const stalled = await startFaultyFhirServer({ kind: 'stall' }, { upstream: fhir.url, affects: /Condition/ });
     try {
       const started = Date.now();
       const res = await patientView(stalled.url);
-      expect(res.status).toBe(412);
-      expect(res.body.issue[0].diagnostics).toMatch(/'conditions'.*timeout/);
+      expect(res.status).toBe(200);
+      const cards = (res.body as CdsResponse).cards;
+      expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-DATA-UNAVAILABLE']);
+      expect(cards[0]?.indicator).toBe('warning');
+      expect(cards[0]?.detail).toMatch(/Conditions: unavailable \(Condition could not be read: fhirServer query 'conditions' .*timeout/);
       expect(Date.now() - started).toBeLessThan(1_500);
     } finally {
       await stalled.close();

@@ -2,6 +2,8 @@ import type { Bundle, FhirResource } from 'fhir/r4.js';
 import { loadPatientData, type PatientDataDeps } from '../../../src/fhir/patient-data.js';
 import { PREFETCH_TEMPLATES } from '../../../src/fhir/prefetch.js';
 import { CdsError, preconditionFailed, statusOf, upstreamFailed } from '../../../src/errors.js';
+import { createPatientSourceFactory } from '../../../src/cql/patient-source.js';
+import { createShapeGuard } from '../../../src/cql/shape-guard.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
 import { testConfig } from '../../helpers/app.js';
 import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type Fault, type TestFhirServer } from '../../helpers/fhir-server.js';
@@ -10,6 +12,8 @@ import { dataPathPatient, ofType, searchset, type DataPathPatient } from '../../
 const TOKEN = 'test-access-token-4711';
 const deps: PatientDataDeps = {
   config: testConfig({ FHIR_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '1500', FHIR_MAX_PAGES: '4', FHIR_MAX_RESPONSE_BYTES: '65536' }),
+  // The guard over the same parsed model info the engine reads resources with.
+  shapeGuard: createShapeGuard(createPatientSourceFactory().modelInfo),
 };
 
 let fhir: TestFhirServer;
@@ -123,6 +127,55 @@ describe('loadPatientData against the embedded FHIR server', () => {
   });
 });
 
+describe('loadPatientData: what the EHR could not read (PATHWAY.md §2 "Unreadable data")', () => {
+  const noServer = (prefetch: Record<string, unknown>): CdsRequest => request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch });
+  const failedRead = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'Condition search failed' }] };
+
+  test('a Condition key holding an OperationOutcome, without fhirServer: Condition unreadable, naming what the EHR said', async () => {
+    const data = await loadPatientData(noServer({ ...fullPrefetch(), conditions: failedRead }), deps);
+    expect(data.unreadable.get('Condition')).toBe(
+      "prefetch 'conditions' held an OperationOutcome (exception: Condition search failed) and no fhirServer was given",
+    );
+    expect(ids(data.bundle).some((id) => id.startsWith('Condition/'))).toBe(false);
+  });
+
+  test('a Patient key holding an OperationOutcome, without fhirServer: an id-only Patient, Patient unreadable', async () => {
+    const data = await loadPatientData(noServer({ ...fullPrefetch(), patient: failedRead }), deps);
+    expect(data.unreadable.get('Patient')).toMatch(/prefetch 'patient' held an OperationOutcome/);
+    expect(data.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Patient')).toEqual({ resourceType: 'Patient', id: p.patientId });
+  });
+
+  test('a Conditions key holding something that is no FHIR answer is unreadable, not a 412', async () => {
+    const data = await loadPatientData(noServer({ ...fullPrefetch(), conditions: { resourceType: 'Bundle', type: 'searchset', entry: 5 } }), deps);
+    expect(data.unreadable.get('Condition')).toMatch(/prefetch 'conditions' held a Bundle that cannot be read/);
+  });
+
+  test('a resource with a wrong-typed field is dropped and its type unreadable, naming the resource and the field', async () => {
+    const prefetch = fullPrefetch();
+    const [obs, ...rest] = ofType(p, 'Observation');
+    prefetch.observations = searchset([{ ...obs, code: 'x' } as unknown as FhirResource, ...rest]);
+    const data = await loadPatientData(noServer(prefetch), deps);
+    expect(data.unreadable.get('Observation')).toBe(`Observation/${obs?.id ?? ''}: field 'code' has the wrong type`);
+    expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => id !== `Observation/${obs?.id ?? ''}`));
+  });
+
+  test('a malformed Patient is Patient unreadable: an id-only Patient in its place', async () => {
+    const patient = { ...ofType(p, 'Patient')[0], birthDate: { year: 1960 } };
+    const data = await loadPatientData(noServer({ ...fullPrefetch(), patient }), deps);
+    expect(data.unreadable.get('Patient')).toBe(`Patient/${p.patientId}: field 'birthDate' has the wrong type`);
+    expect(data.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Patient')).toEqual({ resourceType: 'Patient', id: p.patientId });
+  });
+
+  test("a malformed resource of another patient is dropped without making this patient's data unreadable", async () => {
+    const prefetch = fullPrefetch();
+    const other = { resourceType: 'Observation', id: 'elsewhere', status: 'final', code: 5, subject: { reference: 'Patient/someone-else' } };
+    prefetch.observations = searchset([...ofType(p, 'Observation'), other as unknown as FhirResource]);
+    const data = await loadPatientData(noServer(prefetch), deps);
+    expect(data.unreadable.size).toBe(0);
+    expect(ids(data.bundle)).toEqual(expectedIds());
+  });
+});
+
 describe('loadPatientData when the FHIR server fails', () => {
   const started: { close(): Promise<void> }[] = [];
   afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -150,20 +203,48 @@ describe('loadPatientData when the FHIR server fails', () => {
     ['a next link looping to itself', { kind: 'next-loop' }, /next-link-loop/],
     ['endless next pages', { kind: 'endless-pages' }, /too-many-pages: more than 4 pages/],
     ['an answer over the byte cap', { kind: 'huge', bytes: 5_000_000 }, /too-large: answer larger than 65536 bytes/],
-  ])('%s on the Condition query is a 412 naming the query and the failure', async (_name, fault, why) => {
+  ])('%s on the Condition query (the other queries answered) leaves Condition unreadable, naming the query and the failure', async (_name, fault, why) => {
+    // PATHWAY.md §2 "Unreadable data": a Condition that could not be read is the D-DATA-UNAVAILABLE card, not a 412.
     const started = Date.now();
     const url = await faulty(fault, /Condition/);
+    const data = await loadPatientData(request({ fhirServer: url }), deps);
+    const reason = data.unreadable.get('Condition') ?? '';
+    expect(reason).toContain("query 'conditions' (Condition?patient={{context.patientId}}");
+    expect(reason).toMatch(why);
+    expect(reason).not.toContain(p.patientId);
+    expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Condition/')));
+    expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs + 500);
+  });
+
+  test('a server that answers no query, with nothing prefetched, is a 412 naming the failures', async () => {
+    const url = await faulty({ kind: 'status', status: 500 });
     const err = await failureOf(loadPatientData(request({ fhirServer: url }), deps));
     expect(err.outcome).toEqual(preconditionFailed(err.message));
-    expect(err.message).toContain("'conditions' (Condition?patient={{context.patientId}}");
-    expect(err.message).toMatch(why);
-    expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs + 500);
+    expect(err.message).toMatch(/answered no query: query 'patient' .*HTTP 500/);
+  });
+
+  test('an unreachable server for the one key the EHR did not send leaves that type unreadable (the rest is known)', async () => {
+    const prefetch = fullPrefetch();
+    delete prefetch.observations;
+    const data = await loadPatientData(request({ fhirServer: await closedPortUrl(), prefetch }), deps);
+    expect(data.unreadable.get('Observation')).toMatch(/query 'observations' .*failed: unreachable/);
+    expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Observation/')));
+  });
+
+  test('an OperationOutcome prefetch whose query also fails on fhirServer: unreadable, naming both', async () => {
+    const prefetch = fullPrefetch();
+    prefetch.conditions = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout', diagnostics: 'EHR read timed out' }] };
+    const url = await faulty({ kind: 'status', status: 503 }, /Condition/);
+    const data = await loadPatientData(request({ fhirServer: url, prefetch }), deps);
+    expect(data.unreadable.get('Condition')).toMatch(
+      /^prefetch 'conditions' held an OperationOutcome \(timeout: EHR read timed out\); fhirServer query 'conditions' .*HTTP 503/,
+    );
   });
 
   test('a failing Observation query leaves Observation unreadable and the rest loaded', async () => {
     const url = await faulty({ kind: 'status', status: 500 }, /Observation/);
     const data = await loadPatientData(request({ fhirServer: url }), deps);
-    expect(data.unreadable.get('Observation')).toMatch(/'observations' failed: http-status: HTTP 500/);
+    expect(data.unreadable.get('Observation')).toMatch(/query 'observations' \(Observation\?.*\) failed: http-status: HTTP 500/);
     expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Observation/')));
   });
 
@@ -176,7 +257,7 @@ describe('loadPatientData when the FHIR server fails', () => {
   });
 
   test('the overall deadline ends a slow server even when each call is within its timeout', async () => {
-    const slow = { config: { ...deps.config, fhirTimeoutMs: 5_000, requestDeadlineMs: 400 } };
+    const slow = { ...deps, config: { ...deps.config, fhirTimeoutMs: 5_000, requestDeadlineMs: 400 } };
     const started = Date.now();
     const url = await faulty({ kind: 'stall' }, /Observation/);
     const data = await loadPatientData(request({ fhirServer: url }), slow);

@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
-import { badRequest, preconditionFailed } from '../../../src/errors.js';
+import { badRequest } from '../../../src/errors.js';
 import { answerProblem, send, serveApp, type RunningApp } from './harness.js';
 import { draft, seedRequest, seeds } from './seeds.js';
 
@@ -26,6 +26,8 @@ const post = async (hook: string, body: string) => {
   return { status: answer.status, body: JSON.parse(answer.text) as Record<string, unknown> };
 };
 const prefetchOf = (body: Record<string, unknown>): Record<string, unknown> => body.prefetch as Record<string, unknown>;
+const topics = (body: Record<string, unknown>): string[] =>
+  (body.cards as { source: { topic?: { code: string } } }[]).map((c) => c.source.topic?.code ?? '');
 
 test('a 20,000-deep value inside a resource is a 400, not a stack overflow', async () => {
   const text = JSON.stringify(seedRequest(seed(), 'patient-view')).replace('"birthDate":"', `"deep":${'['.repeat(20_000)}${']'.repeat(20_000)},"birthDate":"`);
@@ -34,12 +36,14 @@ test('a 20,000-deep value inside a resource is a 400, not a stack overflow', asy
   expect(res.body).toEqual(badRequest('Request body is nested more than 100 levels deep'));
 });
 
-test('a prefetch Bundle whose entry is not a list counts as not sent (412), not as empty', async () => {
+test('a prefetch Bundle whose entry is not a list is unreadable (D-DATA-UNAVAILABLE), not empty', async () => {
+  // PATHWAY.md §2 "Unreadable data": the EHR sent the key but it cannot be read; without fhirServer that is no 412
+  // (kept for keys simply not sent) but the Conditions are unreadable: one D-DATA-UNAVAILABLE card.
   const body = seedRequest(seed(), 'patient-view');
   prefetchOf(body).conditions = { resourceType: 'Bundle', type: 'searchset', entry: 5 };
   const res = await post('patient-view', JSON.stringify(body));
-  expect(res.status).toBe(412);
-  expect(res.body).toEqual(preconditionFailed(String((res.body.issue as { diagnostics: string }[])[0]?.diagnostics)));
+  expect(res.status).toBe(200);
+  expect(topics(res.body)).toEqual(['D-DATA-UNAVAILABLE']);
 });
 
 test('null, numbers and empty entries inside a prefetch Bundle are skipped', async () => {
@@ -57,15 +61,53 @@ test('a `patient` key holding a Bundle of Conditions instead of the Patient is a
   expect((await post('patient-view', JSON.stringify(body))).status).toBe(412);
 });
 
-test('order-sign survives a draft whose contained list holds null and whose coding holds null', async () => {
+test('order-sign: a draft whose contained list holds null, or whose coding holds null, is a 400 naming the field', async () => {
+  // A draft MedicationRequest that does not fit the FHIR model cannot be judged: the EHR's error to fix, named.
   const s = seed();
-  const body = seedRequest(s, 'order-sign');
   const odd = { ...draft('doxorubicin', s.patientId, 'odd'), medicationCodeableConcept: undefined, medicationReference: { reference: '#m' }, contained: [null, 5, { resourceType: 'Medication', id: 'm', code: 5 }] };
   const nullCoding = { ...draft('trabectedin', s.patientId, 'nullcoding'), medicationCodeableConcept: { coding: [null], text: 'trabectedin' } };
-  const context = body.context as { draftOrders: { entry: unknown[] } };
-  context.draftOrders.entry.push({ resource: odd }, { resource: nullCoding });
-  const res = await post('order-sign', JSON.stringify(body));
-  expect(res.status).toBe(200);
+  for (const [resource, field] of [[odd, 'contained[0]'], [nullCoding, 'medicationCodeableConcept.coding[0]']] as const) {
+    const body = seedRequest(s, 'order-sign');
+    const context = body.context as { draftOrders: { entry: unknown[] } };
+    context.draftOrders.entry.push({ resource });
+    const res = await post('order-sign', JSON.stringify(body));
+    expect(res.body).toEqual(badRequest(
+      `Draft MedicationRequest in entry 1 of \`context.draftOrders\`: field '${field}' has the wrong type`,
+      [`context.draftOrders.entry[1].resource.${field}`],
+    ));
+  }
+});
+
+describe('a wrong-typed field inside a prefetched resource: the resource is dropped and its type unreadable (no 500)', () => {
+  // Each once made cql-exec-fhir throw ("data.map is not a function", "args[0].replace is not a function").
+  const withResource = (key: string, type: string, edit: (r: Record<string, unknown>) => void): Record<string, unknown> => {
+    const body = seedRequest(seed(), 'patient-view');
+    const bundle = prefetchOf(body)[key] as { entry: { resource: Record<string, unknown> }[] };
+    const entry = bundle.entry.find((e) => e.resource.resourceType === type);
+    if (!entry) throw new Error(`seed without ${type}`);
+    edit(entry.resource);
+    return body;
+  };
+
+  test.each<[string, string, string, (r: Record<string, unknown>) => void]>([
+    ['`coding: 5`', 'observations', 'Observation', (r) => { r.code = { coding: 5 }; }],
+    ['`category: {}`', 'observations', 'Observation', (r) => { r.category = {}; }],
+    ['`code: "x"`', 'observations', 'Observation', (r) => { r.code = 'x'; }],
+    ['`effectiveDateTime: {}`', 'observations', 'Observation', (r) => { delete r.effectivePeriod; r.effectiveDateTime = {}; }],
+    ['`valueQuantity: []`', 'observations', 'Observation', (r) => { r.valueQuantity = []; }],
+    ['a number where a code string belongs', 'observations', 'Observation', (r) => { r.code = { coding: [{ system: 'http://loinc.org', code: 5 }] }; }],
+  ])('an Observation with %s', async (_name, key, type, edit) => {
+    const res = await post('patient-view', JSON.stringify(withResource(key, type, edit)));
+    expect(res.status).toBe(200);
+    expect((res.body.cards as unknown[]).length).toBeGreaterThan(0);
+    expect(JSON.stringify(res.body)).toMatch(new RegExp(`${type} could not be read: ${type}/[^:]+: field '[^']+' has the wrong type`));
+  });
+
+  test('a Condition with `code: "C49.2"`: the D-DATA-UNAVAILABLE card naming it', async () => {
+    const res = await post('patient-view', JSON.stringify(withResource('conditions', 'Condition', (r) => { r.code = 'C49.2'; })));
+    expect(topics(res.body)).toEqual(['D-DATA-UNAVAILABLE']);
+    expect(JSON.stringify(res.body)).toMatch(/Condition could not be read: Condition\/[^:]+: field 'code' has the wrong type/);
+  });
 });
 
 test('prototype keys in a request neither pollute Object.prototype nor break the answer', async () => {
