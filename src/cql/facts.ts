@@ -37,7 +37,13 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
 
   // §4.3 D-DATA-UNAVAILABLE: the card names which query failed and why.
   const conditionWhy = why('Condition');
-  if (conditionWhy !== undefined) out.push(unavailable('Conditions', conditionWhy));
+  if (conditionWhy !== undefined) {
+    // Histology, extent and site are read from the Conditions: with none readable they are unknown, not absent.
+    out.push(unavailable('Conditions', conditionWhy));
+    for (const fact of ['Histology', 'Extent', 'Primary site']) out.push(unavailable(fact, 'the Conditions could not be read'));
+    out.push(ageFact(raw, why));
+    return out;
+  }
   const conditions = stsConditions(raw['Fact STS Conditions']);
   if (conditions !== undefined) out.push(conditions);
 
@@ -139,12 +145,17 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
       : entry('Radiotherapy', `not found (looked for: ${str(rt?.lookedFor) ?? 'a radiotherapy Procedure'})`));
   }
 
+  out.push(ageFact(raw, why));
+  return out;
+}
+
+/** F0: the age, or why it is unknown. */
+function ageFact(raw: Readonly<Record<string, PlainValue>>, why: (type: string) => string | undefined): FactEntry {
   const patientWhy = why('Patient');
   const age = rec(raw['Fact Age']);
-  if (patientWhy !== undefined) out.push(unavailable('Age', patientWhy));
-  else if (num(age?.value) !== undefined) out.push(entry('Age', `${num(age?.value)} years`, str(age?.resource), str(age?.birthDate)));
-  else out.push(notFound('Age', 'Patient.birthDate'));
-  return out;
+  if (patientWhy !== undefined) return unavailable('Age', patientWhy);
+  if (num(age?.value) !== undefined) return entry('Age', `${num(age?.value)} years`, str(age?.resource), str(age?.birthDate));
+  return notFound('Age', 'Patient.birthDate');
 }
 
 /** "Display (code, resource)" of each histology finding, joined; undefined when none. */

@@ -98,6 +98,10 @@ describe('Conditions unreadable: one D-DATA-UNAVAILABLE card naming what failed 
       "unavailable (Condition could not be read: prefetch 'conditions' held an OperationOutcome " +
         '(exception: Condition read failed upstream) and no fhirServer was given)',
     );
+    // What the Conditions would have told is unknown, not absent: never "not found" for them.
+    for (const f of ['Histology', 'Extent', 'Primary site']) {
+      expect(fact(card, f)).toBe('unavailable (the Conditions could not be read)');
+    }
   });
 
   test('the conditions key holds an OperationOutcome and the fhirServer fails that query too (HTTP 500)', async () => {
