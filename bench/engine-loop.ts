@@ -38,3 +38,6 @@ rows.sort((a, b) => b.mean - a.mean);
 const all = rows.reduce((a, b) => a + b.mean, 0);
 console.log(`${library}: CPU ${cpuMs.toFixed(1)} ms/patient, wall mean ${(all / rows.length).toFixed(1)} ms/patient over ${rows.length} patients (warm rounds ${rounds - 1})`);
 for (const r of rows.slice(0, 6)) console.log(`  ${r.id.padEnd(32)} ${r.mean.toFixed(1)} ms`);
+const median = rows[Math.floor(rows.length / 2)];
+const fastest = rows[rows.length - 1];
+if (median && fastest) console.log(`  median ${median.mean.toFixed(1)} ms (${median.id}), fastest ${fastest.mean.toFixed(1)} ms (${fastest.id})`);

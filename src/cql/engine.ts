@@ -85,10 +85,20 @@ function libraryIdOf(elm: unknown): { id: string; version: string | undefined } 
 
 /** The calendar date of `now` in `timeZone`, as a CQL Date. */
 export function todayIn(now: Date, timeZone: string): CqlDate {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(now);
+  const parts = dayFormatter(timeZone).formatToParts(now);
   const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
   return new CqlDate(part('year'), part('month'), part('day'));
+}
+
+// Building an Intl.DateTimeFormat costs more than formatting with it: one per time zone, made once.
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = dayFormatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, f);
+  }
+  return f;
 }
 
 function toCqlParameter(v: unknown): unknown {

@@ -10,8 +10,11 @@
  * Speed (bench/profile.md): reading a FHIR property wraps the JSON in a new FHIRObject every time (the constructor
  * defines a getter per element of the type hierarchy), and every `[Observation]` retrieve wraps every Observation
  * again; that was a quarter of an evaluation. `memoizeFhirReads` makes both happen once per resource and evaluation.
+ * Reading a FHIR dateTime parses its string (a regex and a luxon parse, 4 % of an evaluation), and every wrapper looks
+ * up its type's base classes by name: `memoizeDateTimeParse` and `memoizeFindClass` remember both across evaluations.
  */
 import { PatientSource } from 'cql-exec-fhir';
+import { DateTime } from 'cql-execution';
 
 /** Creates fresh patient sources for single bundles, all sharing one parsed model info. */
 export interface PatientSourceFactory {
@@ -24,6 +27,18 @@ type Getter = (this: object, field: string) => unknown;
 type FindRecords = (this: object, profile: string, details?: { datatype?: string }) => unknown;
 
 const MEMOIZED = Symbol.for('sts-pathway-cds.memoized-fhir-reads');
+const READS = Symbol('sts-pathway-cds.fhir-reads');
+// A cached read whose value is undefined (an absent element).
+const ABSENT = Symbol('absent');
+
+/** The read cache of one FHIR wrapper, created on its first read. */
+function readsOf(wrapper: object): Map<string, unknown> {
+  const existing: unknown = Reflect.get(wrapper, READS);
+  if (existing instanceof Map) return existing;
+  const created = new Map<string, unknown>();
+  Object.defineProperty(wrapper, READS, { value: created });
+  return created;
+}
 
 /**
  * Memoizes, per wrapped object, FHIRObject `get(field)` and Patient `findRecords(type)`: both are pure functions of the
@@ -40,16 +55,15 @@ function memoizeFhirReads(patientPrototype: object): void {
     || typeof findRecords !== 'function') {
     throw new Error('cql-exec-fhir: FHIRObject.get / Patient.findRecords not found (version changed?)');
   }
-  const reads = new WeakMap<object, Map<string, unknown>>();
   const originalGet = get as Getter;
+  // Every FHIR property read of an evaluation passes here: the cache hangs off the wrapper itself (a hidden,
+  // non-enumerable property: invisible to key listings and JSON), and one Map lookup answers a hit.
   const memoGet: Getter = function (this: object, field: string): unknown {
-    let cache = reads.get(this);
-    if (cache === undefined) {
-      cache = new Map();
-      reads.set(this, cache);
-    } else if (cache.has(field)) return cache.get(field);
+    const reads = readsOf(this);
+    const hit = reads.get(field);
+    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
     const value = originalGet.call(this, field);
-    cache.set(field, value);
+    reads.set(field, value === undefined ? ABSENT : value);
     return value;
   };
   const records = new WeakMap<object, Map<string, unknown>>();
@@ -74,12 +88,63 @@ function memoizeFhirReads(patientPrototype: object): void {
   Object.defineProperty(patientPrototype, MEMOIZED, { value: true });
 }
 
+type DateTimeArgs = readonly (number | null | undefined)[];
+const DATETIME_MEMO_MAX = 20_000;
+// cql-execution 3.3.2 DateTime.parse's own pattern.
+const DATETIME_PATTERN = /(\d{4})(-(\d{2}))?(-(\d{2}))?(T((\d{2})(:(\d{2})(:(\d{2})(\.(\d+))?)?)?)?(Z|(([+-])(\d{2})(:?(\d{2}))?))?)?/;
+const PARSE_MEMOIZED = Symbol.for('sts-pathway-cds.memoized-datetime-parse');
+
+/**
+ * Memoizes cql-execution's `DateTime.parse` by string: the parse is a pure function of its string, so the fields it
+ * found are kept, and each call still gets a new DateTime from them (never a shared object; the constructor runs as
+ * before, including its default time-zone offset for a string without one). Bounded: cleared when full. Once per process.
+ */
+function memoizeDateTimeParse(): void {
+  if (Reflect.get(DateTime, PARSE_MEMOIZED) === true) return;
+  const originalParse = DateTime.parse.bind(DateTime);
+  const fields = new Map<string, DateTimeArgs | null>();
+  const memoParse = (text: string): DateTime | null => {
+    if (typeof text !== 'string') return originalParse(text);
+    let args = fields.get(text);
+    if (args === undefined) {
+      const parsed = originalParse(text);
+      // The original passes an offset only when the string has one (its regex, groups 15 and 18); without, the
+      // constructor picks the default: leave it to the constructor here too.
+      const m = DATETIME_PATTERN.exec(text);
+      const offset = m !== null && (m[18] !== undefined || m[15] === 'Z') ? [parsed?.timezoneOffset] : [];
+      args = parsed === null ? null : [parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second,
+        parsed.millisecond, ...offset];
+      if (fields.size >= DATETIME_MEMO_MAX) fields.clear();
+      fields.set(text, args);
+    }
+    return args === null ? null : new DateTime(...args);
+  };
+  Object.defineProperty(DateTime, 'parse', { value: memoParse, writable: true, configurable: true });
+  Object.defineProperty(DateTime, PARSE_MEMOIZED, { value: true });
+}
+
+/** Memoizes `findClass(name)` of the shared, never-changing model info (every FHIR wrapper walks its base classes). */
+function memoizeFindClass(modelInfo: object): void {
+  const findClass: unknown = Reflect.get(modelInfo, 'findClass');
+  if (typeof findClass !== 'function') throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
+  const classes = new Map<string, unknown>();
+  const memoFind = function (this: object, name: string): unknown {
+    if (classes.has(name)) return classes.get(name);
+    const found: unknown = Reflect.apply(findClass, this, [name]);
+    classes.set(name, found);
+    return found;
+  };
+  Object.defineProperty(modelInfo, 'findClass', { value: memoFind, writable: true, configurable: true });
+}
+
 /** Builds the factory (parses the model info once). */
 export function createPatientSourceFactory(): PatientSourceFactory {
   const base = PatientSource.FHIRv401();
   const modelInfo: unknown = Reflect.get(base, '_modelInfo');
   const options: unknown = Reflect.get(base, '_patientSourceOptions');
-  if (modelInfo === undefined) throw new Error('cql-exec-fhir: PatientSource has no _modelInfo (version changed?)');
+  if (typeof modelInfo !== 'object' || modelInfo === null) throw new Error('cql-exec-fhir: PatientSource has no _modelInfo (version changed?)');
+  memoizeFindClass(modelInfo);
+  memoizeDateTimeParse();
   const prototype: object | null = Object.getPrototypeOf(base);
   const forBundle = (bundle: unknown): PatientSource => {
     const source: unknown = Object.create(prototype);

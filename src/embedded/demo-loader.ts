@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bundle } from 'fhir/r4.js';
 import { isObject } from '../http/validate-request.js';
@@ -17,10 +19,30 @@ export interface DemoLoadSummary {
 }
 
 /**
- * Loads every demo patient Bundle of `dir` into the embedded server as an idempotent (PUT by id) transaction.
+ * The transaction with the same `meta.versionId` and `meta.lastUpdated` on every load and in every process: the
+ * version from the resource's content, the time from the file's. With WORKERS=2 (src/cluster.ts) each worker loads its
+ * own embedded server; with server-assigned random versions one patient's data differed between the two, so a request
+ * whose searches two workers answered never matched the result cache, and the same search answered differently.
+ */
+function withStableMeta(transaction: Bundle, lastUpdated: string): Bundle {
+  return {
+    ...transaction,
+    entry: transaction.entry?.map((e) => {
+      if (!e.resource) return e;
+      const { meta, ...rest } = e.resource;
+      const { versionId: _v, lastUpdated: _l, ...keptMeta } = meta ?? {};
+      const versionId = createHash('sha256').update(JSON.stringify([rest, keptMeta])).digest('hex').slice(0, 16);
+      return { ...e, resource: { ...rest, meta: { ...keptMeta, versionId, lastUpdated } } };
+    }),
+  };
+}
+
+/**
+ * Loads every demo patient Bundle of `dir` into the embedded server as an idempotent (PUT by id) transaction, with
+ * stable versions (see withStableMeta: the repository keeps a given meta while seeding).
  * A missing folder loads nothing; a rejected transaction is reported in `failures`, the other files still load.
  */
-export async function loadDemoPatients(target: Pick<EmbeddedFhir, 'handle'>, dir = DEMO_DIR): Promise<DemoLoadSummary> {
+export async function loadDemoPatients(target: Pick<EmbeddedFhir, 'handle' | 'repo'>, dir = DEMO_DIR): Promise<DemoLoadSummary> {
   if (!existsSync(dir)) return { files: 0, patients: 0, resources: 0, failures: [] };
   const failures: string[] = [];
   let patients = 0;
@@ -29,7 +51,9 @@ export async function loadDemoPatients(target: Pick<EmbeddedFhir, 'handle'>, dir
   for (const { file, bundle } of bundles) {
     const { transaction, rejected } = toPutTransaction(bundle);
     failures.push(...rejected.map((r) => `${file}: ${r}`));
-    const result = await target.handle('POST', '', transaction);
+    const lastUpdated = statSync(join(dir, file)).mtime.toISOString();
+    // handle() answers errors, it does not throw: seeding always ends (Medplum's withSeeding has no finally).
+    const result = await target.repo.withSeeding(() => target.handle('POST', '', withStableMeta(transaction, lastUpdated)));
     if (result.status >= 300 || !isTransactionResponse(result.body)) {
       failures.push(`${file}: transaction rejected (HTTP ${result.status}): ${diagnosticsOf(result.body)}`);
       continue;

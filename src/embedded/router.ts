@@ -1,10 +1,11 @@
 import express, { Router, type Request } from 'express';
 import { getStatus, isOperationOutcome, normalizeOperationOutcome, isResourceType } from '@medplum/core';
-import { FhirRouter, MemoryRepository, type HttpMethod } from '@medplum/fhir-router';
+import { FhirRouter, type HttpMethod, type MemoryRepository } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome } from 'fhir/r4.js';
 import { isObject } from '../http/validate-request.js';
 import { indexFhirDefinitions } from './definitions.js';
 import { buildCapabilityStatement } from './capability.js';
+import { PatientIndexedRepository } from './indexed-repository.js';
 import { addPagingLinks, rewritePatientSearch } from './search-query.js';
 import { invalidWrite } from './validate.js';
 
@@ -29,11 +30,12 @@ const FHIR_JSON = 'application/fhir+json';
 /** Transactions of the demo patients run to a few MB; the service's own body limit does not apply here. */
 const BODY_LIMIT = '50mb';
 
-/** Builds the embedded FHIR server (Medplum FhirRouter + MemoryRepository) as an Express router. */
+/** Builds the embedded FHIR server (Medplum FhirRouter + MemoryRepository, indexed by patient) as an Express router. */
 export async function createFhirRouter(): Promise<EmbeddedFhir> {
   const resourceTypes = indexFhirDefinitions();
   const fhirRouter = new FhirRouter();
-  const repo = new MemoryRepository();
+  // Patient-scoped searches read an index (indexed-repository.ts); everything else is Medplum's MemoryRepository.
+  const repo = new PatientIndexedRepository();
 
   async function handle(method: HttpMethod, pathAndQuery: string, body?: unknown, baseUrl = ''): Promise<FhirAnswer> {
     const [rawPath = '', rawQuery = ''] = splitOnce(pathAndQuery.replace(/^\/+/, ''), '?');

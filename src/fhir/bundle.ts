@@ -55,13 +55,16 @@ function isLater(a: FhirResource, b: FhirResource): boolean {
 
 /**
  * One `collection` Bundle of the patient's resources: de-duplicated by type/id (the later `meta.lastUpdated` wins),
- * OperationOutcomes dropped, and resources of another patient than `patientId` dropped where a reference says so.
+ * OperationOutcomes dropped, resources of another patient than `patientId` dropped where a reference says so, and no
+ * Patient but the one with that id.
  */
 export function normalizePatientBundle(resources: Iterable<FhirResource>, patientId: string): Bundle {
   const byKey = new Map<string, FhirResource>();
   let anonymous = 0;
   for (const r of resources) {
     if (r.resourceType === 'OperationOutcome') continue;
+    // The engine reads exactly one Patient: any Patient but the context patient (another id, or none) is not this one.
+    if (r.resourceType === 'Patient' && r.id !== patientId) continue;
     const owner = ownerOf(r);
     if (owner !== undefined && owner !== patientId) continue;
     const key = r.id ? `${r.resourceType}/${r.id}` : `#${anonymous++}`;

@@ -61,6 +61,16 @@ test('a `patient` key holding a Bundle of Conditions instead of the Patient is a
   expect((await post('patient-view', JSON.stringify(body))).status).toBe(412);
 });
 
+test('order-sign: a second Patient without an id in the conditions key is dropped, not a second Patient for the engine', async () => {
+  // Found by the fuzzer (seed 102016074): two Patients made the engine's `singleton from [Patient]` throw.
+  const body = seedRequest(seed(), 'order-sign');
+  const patient = { ...(prefetchOf(body).patient as Record<string, unknown>) };
+  delete patient.id;
+  prefetchOf(body).conditions = { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: patient }] };
+  const res = await post('order-sign', JSON.stringify(body));
+  expect(res.status).toBe(200);
+});
+
 test('order-sign: a draft whose contained list holds null, or whose coding holds null, is a 400 naming the field', async () => {
   // A draft MedicationRequest that does not fit the FHIR model cannot be judged: the EHR's error to fix, named.
   const s = seed();
