@@ -7,6 +7,7 @@ import type { Bundle, FhirResource, MedicationRequest } from 'fhir/r4.js';
 import { DEMO_DIR } from '../../../src/embedded/index.js';
 import { PREFETCH_TEMPLATES, templateResourceType } from '../../../src/fhir/prefetch.js';
 import { DRUGS, type DrugKey } from '../../../src/pathway/index.js';
+import { draftOf } from '../../e2e/order-helpers.js';
 
 export const HOOKS = ['patient-view', 'order-select', 'order-sign'] as const;
 export type Hook = (typeof HOOKS)[number];
@@ -59,14 +60,7 @@ export function searchset(resources: readonly FhirResource[]): Bundle {
 
 /** A draft MedicationRequest for a §6 drug, named by ingredient text as an order entry screen sends it. */
 export function draft(drug: DrugKey, patientId: string, id: string): MedicationRequest {
-  return {
-    resourceType: 'MedicationRequest',
-    id,
-    status: 'draft',
-    intent: 'order',
-    subject: { reference: `Patient/${patientId}` },
-    medicationCodeableConcept: { text: DRUGS[drug].name },
-  };
+  return draftOf(drug, patientId, id);
 }
 
 /** A valid request body for `hook` on the seed (a fresh object: the fuzzer mutates it). */
