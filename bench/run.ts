@@ -3,12 +3,15 @@
  * the demo patients, all on 127.0.0.1), drives it with autocannon and prints one table; writes bench/results.json.
  *
  *   BENCH_DURATION=5   seconds per scenario (1-120)      WORKERS=1   service processes (src/cluster.ts)
- *   --soak             only scenario 1 for 60 s, RSS at 10 s and at 60 s
+ *   --soak             only scenario 1 for 60 s: RSS and heapUsed (after a full GC, bench/memory-probe.ts) at 10 s
+ *                      and at 60 s, PASS when neither grew more than 5 % (issue 8); writes bench/results-soak.json
+ *   BENCH_NODE_FLAGS   extra V8 flags for the service, e.g. "--max-semi-space-size=16" (bench/profile.md, soak)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate } from '../src/fhir/prefetch.js';
@@ -19,6 +22,11 @@ if (!Number.isFinite(DURATION) || DURATION < 1 || DURATION > 120) throw new Erro
 const SOAK = process.argv.includes('--soak');
 const WORKERS = process.env.WORKERS ?? '1';
 const NONCE = '__BENCH_NONCE__';
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+// Where bench/memory-probe.ts writes its samples (soak only).
+const MEMORY_DIR = SOAK ? mkdtempSync(join(os.tmpdir(), 'sts-bench-memory-')) : undefined;
+/** Largest growth from the 10 s to the 60 s sample that passes the soak (issue 8). */
+const SOAK_MAX_GROWTH = 0.05;
 
 interface Row {
   readonly scenario: string;
@@ -44,18 +52,34 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** RSS of the service: the child and (with WORKERS > 1) its worker processes, in MiB. */
-function rssMiB(pid: number): number {
+/**
+ * The service's Node processes: the child and (with WORKERS > 1) its workers. Other children are left out: tsx's
+ * esbuild service (a Go process, ~100 MiB, started when a file is first transformed) is not the service's memory, and
+ * the soak's SIGUSR2 would end it.
+ */
+function servicePids(pid: number): number[] {
   const pids = [pid];
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
-      pids.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      pids.push(...children.filter((c) => {
+        try {
+          return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('src/cluster.ts');
+        } catch {
+          return false; // Exited meanwhile.
+        }
+      }));
     }
   } catch {
     // Not Linux: the child alone.
   }
+  return pids;
+}
+
+/** RSS of the service: the child and (with WORKERS > 1) its worker processes, in MiB. */
+function rssMiB(pid: number): number {
   let kb = 0;
-  for (const p of pids) {
+  for (const p of servicePids(pid)) {
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
       kb += m ? Number(m[1]) : 0;
@@ -67,9 +91,12 @@ function rssMiB(pid: number): number {
 }
 
 async function startService(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cluster.ts'], {
+  // The soak loads the memory probe (and exposes gc() to it); cluster workers inherit these flags.
+  const probe = MEMORY_DIR !== undefined ? ['--expose-gc', '--import', './bench/memory-probe.ts'] : [];
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', ...probe, 'src/cluster.ts'], {
     cwd: ROOT,
-    env: { ...process.env, STS_MODE: 'development', EMBEDDED_FHIR: 'true', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WORKERS },
+    env: { ...process.env, STS_MODE: 'development', EMBEDDED_FHIR: 'true', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WORKERS,
+      ...(MEMORY_DIR !== undefined ? { BENCH_MEMORY_DIR: MEMORY_DIR } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
@@ -134,6 +161,71 @@ const orderSelect = (patientId: string, prefetch: Record<string, unknown>): obje
   prefetch,
 });
 
+/** Memory of the whole service at one moment, in MiB: RSS as it is, heap after a full GC (summed over processes). */
+interface MemoryPoint {
+  readonly rssMiB: number;
+  readonly heapUsedMiB: number;
+  readonly heapTotalMiB: number;
+  readonly externalMiB: number;
+  readonly arrayBuffersMiB: number;
+}
+
+const toMiB = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** Asks every service process for a sample (SIGUSR2, bench/memory-probe.ts) and sums them; RSS is read first. */
+async function memoryPoint(pid: number, dir: string): Promise<MemoryPoint> {
+  const rss = rssMiB(pid);
+  const pids = servicePids(pid);
+  for (const p of pids) rmSync(join(dir, `${p}.json`), { force: true });
+  for (const p of pids) process.kill(p, 'SIGUSR2');
+  const heap = { used: 0, total: 0, external: 0, arrayBuffers: 0 };
+  for (const p of pids) {
+    const file = join(dir, `${p}.json`);
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(file)) {
+      if (Date.now() > deadline) throw new Error(`no memory sample from process ${p}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // The probe renames a complete file into place.
+    const sample: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const m = isRecord(sample) && isRecord(sample.afterGc) ? sample.afterGc : undefined;
+    if (m === undefined) throw new Error(`memory sample of process ${p} has no afterGc (gc() not exposed?)`);
+    heap.used += Number(m.heapUsed);
+    heap.total += Number(m.heapTotal);
+    heap.external += Number(m.external);
+    heap.arrayBuffers += Number(m.arrayBuffers);
+  }
+  return { rssMiB: rss, heapUsedMiB: toMiB(heap.used), heapTotalMiB: toMiB(heap.total), externalMiB: toMiB(heap.external),
+    arrayBuffersMiB: toMiB(heap.arrayBuffers) };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The soak verdict: RSS and heapUsed at 60 s against 10 s. */
+interface SoakVerdict {
+  readonly at10s: MemoryPoint;
+  readonly at60s: MemoryPoint;
+  readonly rssGrowth: number;
+  readonly heapUsedGrowth: number;
+  readonly pass: boolean;
+}
+
+function soakVerdict(at10s: MemoryPoint, at60s: MemoryPoint): SoakVerdict {
+  const rssGrowth = at60s.rssMiB / at10s.rssMiB - 1;
+  const heapUsedGrowth = at60s.heapUsedMiB / at10s.heapUsedMiB - 1;
+  return { at10s, at60s, rssGrowth, heapUsedGrowth, pass: rssGrowth <= SOAK_MAX_GROWTH && heapUsedGrowth <= SOAK_MAX_GROWTH };
+}
+
+function printSoak(v: SoakVerdict): void {
+  const pct = (g: number): string => `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`;
+  const line = (name: string, a: MemoryPoint): string => `${name}: RSS ${a.rssMiB} MiB, after GC heapUsed ${a.heapUsedMiB} MiB, `
+    + `heapTotal ${a.heapTotalMiB} MiB, external ${a.externalMiB} MiB, arrayBuffers ${a.arrayBuffersMiB} MiB`;
+  process.stdout.write(`${line('at 10 s', v.at10s)}\n${line('at 60 s', v.at60s)}\n`);
+  process.stdout.write(`RSS ${pct(v.rssGrowth)}, heapUsed ${pct(v.heapUsedGrowth)} (limit +${SOAK_MAX_GROWTH * 100} %): ${v.pass ? 'PASS' : 'FAIL'}\n`);
+}
+
 type Req = { method: 'GET' | 'POST'; path: string; body?: string };
 
 async function drive(url: string, requests: readonly Req[], connections: number, seconds: number, nonce: boolean): Promise<autocannon.Result> {
@@ -190,12 +282,15 @@ async function main(): Promise<void> {
       rssBeforeMiB: before,
       rssAfterMiB: rssMiB(pid),
     });
-    if (SOAK) {
+    let verdict: SoakVerdict | undefined;
+    if (SOAK && MEMORY_DIR !== undefined) {
       const s = scenarios[0];
       if (s === undefined) throw new Error('no scenario');
       const before = rssMiB(pid);
       rows.push(record(`${s.name}: first 10 s`, await drive(base, s.requests, connections, 10, false), before));
-      rows.push(record(`${s.name}: next 50 s`, await drive(base, s.requests, connections, 50, false), rows[0]?.rssAfterMiB ?? before));
+      const at10s = await memoryPoint(pid, MEMORY_DIR);
+      rows.push(record(`${s.name}: next 50 s`, await drive(base, s.requests, connections, 50, false), at10s.rssMiB));
+      verdict = soakVerdict(at10s, await memoryPoint(pid, MEMORY_DIR));
     } else {
       for (const s of run) {
         const before = rssMiB(pid);
@@ -203,13 +298,16 @@ async function main(): Promise<void> {
       }
     }
     printTable(rows);
+    if (verdict !== undefined) printSoak(verdict);
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
       node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg() };
     const out = { date: new Date().toISOString(), machine, workers: Number(WORKERS), durationSeconds: SOAK ? 60 : DURATION,
-      mode: 'STS_MODE=development (JWT auth off), embedded FHIR server, loopback', soak: SOAK, rows };
+      mode: 'STS_MODE=development (JWT auth off), embedded FHIR server, loopback', nodeFlags: NODE_FLAGS, soak: SOAK, rows,
+      ...(verdict !== undefined ? { memory: verdict } : {}) };
     writeFileSync(`${ROOT}bench/${SOAK ? 'results-soak' : 'results'}.json`, `${JSON.stringify(out, null, 2)}\n`);
   } finally {
     child.kill('SIGTERM');
+    if (MEMORY_DIR !== undefined) rmSync(MEMORY_DIR, { recursive: true, force: true });
   }
 }
 
@@ -220,7 +318,8 @@ function printTable(rows: readonly Row[]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
   process.stdout.write(`${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n')}\n`);
-  process.stdout.write(`node ${process.version}, ${os.cpus().length} cpus, WORKERS=${WORKERS}, ${SOAK ? 'soak' : `${DURATION} s per scenario`}\n`);
+  process.stdout.write(`node ${process.version}, ${os.cpus().length} cpus, WORKERS=${WORKERS}, ${SOAK ? 'soak' : `${DURATION} s per scenario`}`
+    + `${NODE_FLAGS.length > 0 ? `, ${NODE_FLAGS.join(' ')}` : ''}\n`);
 }
 
 await main();
