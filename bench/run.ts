@@ -14,7 +14,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { PREFETCH_TEMPLATES, fillPrefetchTemplate } from '../src/fhir/prefetch.js';
+import { prefetchOf } from '../test/helpers/prefetch.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? '5');
@@ -116,17 +116,6 @@ async function startService(port: number): Promise<ChildProcess> {
   }
   child.kill('SIGTERM');
   throw new Error('service did not start within 60 s');
-}
-
-async function prefetchOf(fhirUrl: string, patientId: string): Promise<Record<string, unknown>> {
-  const entries = await Promise.all(Object.entries(PREFETCH_TEMPLATES).map(async ([key, template]) => {
-    const query = fillPrefetchTemplate(template, { context: { patientId } });
-    if (query === undefined) throw new Error(`template ${key} cannot be filled`);
-    const res = await fetch(`${fhirUrl}/${query}`, { headers: { accept: 'application/fhir+json' } });
-    if (!res.ok) throw new Error(`prefetch ${key}: HTTP ${res.status}`);
-    return [key, (await res.json()) as unknown] as const;
-  }));
-  return Object.fromEntries(entries);
 }
 
 /** Marks the Patient resource of a prefetch with a placeholder that each request replaces (distinct data, same answer). */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import request from 'supertest';
-import { PREFETCH_TEMPLATES, fillPrefetchTemplate } from '../../src/fhir/prefetch.js';
+import { prefetchOf } from '../helpers/prefetch.js';
 import { loadDemoPatients, startFhirServer, DEMO_DIR, type RunningFhirServer } from '../../src/embedded/index.js';
 import type { CdsResponse } from '../../src/hooks/types.js';
 import { testApp } from '../helpers/app.js';
@@ -57,19 +57,8 @@ export async function startDemoFhir(): Promise<RunningFhirServer> {
   return fhir;
 }
 
-/** The full prefetch of a patient, read from the FHIR server with the service's own templates. */
-export async function prefetchOf(fhirUrl: string, patientId: string): Promise<Record<string, unknown>> {
-  const entries = await Promise.all(
-    Object.entries(PREFETCH_TEMPLATES).map(async ([key, template]) => {
-      const query = fillPrefetchTemplate(template, { context: { patientId } });
-      if (query === undefined) throw new Error(`template ${key} cannot be filled`);
-      const res = await fetch(`${fhirUrl}/${query}`, { headers: { accept: 'application/fhir+json' } });
-      if (!res.ok) throw new Error(`prefetch ${key}: HTTP ${res.status}`);
-      return [key, (await res.json()) as unknown] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
-}
+// Re-exported: the e2e tests take the prefetch helper from here with the demo server.
+export { prefetchOf };
 
 /** A patient-view request body. */
 export function patientViewBody(patientId: string, source: { prefetch: Record<string, unknown> } | { fhirServer: string }): object {
