@@ -1,6 +1,7 @@
 /**
  * Engine-only timing (no HTTP, result cache off unless CACHE=1): evaluates one CQL library for every demo patient, a few rounds, and prints the mean and
  * worst milliseconds per patient. `tsx bench/engine-loop.ts [Library] [rounds]`; run with `node --cpu-prof` to profile.
+ * LABS=200 adds that many lab results per patient (codes the pathway never reads), as a real chart has: what they cost.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,12 @@ const rounds = Number(process.argv[3] ?? 5);
 const index = JSON.parse(readFileSync(join(DEMO_DIR, 'index.json'), 'utf8')) as { file: string; patientId: string }[];
 const bundles = index.map((e) => {
   const b = JSON.parse(readFileSync(join(DEMO_DIR, e.file), 'utf8')) as Bundle;
-  return { id: e.patientId, bundle: { resourceType: 'Bundle', type: 'collection', entry: (b.entry ?? []).map((x) => ({ resource: x.resource })) } as Bundle };
+  const labs = Array.from({ length: Number(process.env.LABS ?? 0) }, (_, i) => ({ resource: {
+    resourceType: 'Observation', id: `lab-${i}`, status: 'final', subject: { reference: `Patient/${e.patientId}` },
+    code: { coding: [{ system: 'http://loinc.org', code: ['718-7', '2160-0', '1742-6', '777-3'][i % 4] }] },
+    effectiveDateTime: `2026-${String(1 + (i % 10)).padStart(2, '0')}-0${1 + (i % 9)}`, valueQuantity: { value: 10 + (i % 7), unit: 'g/dL' },
+  } }));
+  return { id: e.patientId, bundle: { resourceType: 'Bundle', type: 'collection', entry: [...(b.entry ?? []).map((x) => ({ resource: x.resource })), ...labs] } as Bundle };
 });
 const engine = createCqlEngine({ timeZone: 'UTC', ...(process.env.ELM_DIR ? { elmDir: process.env.ELM_DIR } : {}), resultCacheSize: process.env.CACHE === '1' ? 256 : 0 });
 const now = new Date('2026-11-23T12:00:00Z');

@@ -27,6 +27,7 @@ import {
 } from '../pathway/codes.js';
 import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS } from '../pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../pathway/systems.js';
+import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
 export const STS_CODES_LIBRARY = { name: 'StsCodes', version: '1.0.0' } as const;
@@ -60,6 +61,11 @@ export function generateStsCodesCql(): string {
     // No data model: only System values, so any library can include it and every define is context-free.
     '',
   );
+  // Value sets: the engine's code service holds their expansions (src/pathway/value-sets.ts, src/cql/engine.ts).
+  for (const v of OBSERVATION_VALUE_SETS) {
+    out.push(`valueset ${JSON.stringify(v.name)}: ${cqlString(v.url)} version ${cqlString(v.version)}`);
+  }
+  out.push('');
 
   for (const [key, url] of Object.entries(SYSTEMS).sort(([a], [b]) => a.localeCompare(b))) {
     define(`System ${camelToTitle(key)}`, cqlString(url));

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Repository } from 'cql-execution';
 import { CdsError, internalError } from '../errors.js';
+import { valueSetExpansions } from '../pathway/value-sets.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCacheStats } from './result-cache.js';
@@ -60,6 +61,11 @@ export interface CqlEngineOptions {
    * (a few MB: one entry is the plain result of one library for one patient).
    */
   readonly resultCacheSize?: number;
+  /**
+   * Expansions of the value sets the libraries declare, as cql-execution's CodeService takes them
+   * (`{ url: { version: [{ system, code }] } }`). Default: the pathway's (src/pathway/value-sets.ts).
+   */
+  readonly valueSets?: Record<string, Record<string, { system: string; code: string }[]>>;
 }
 
 /** Default size of the result cache. */
@@ -117,7 +123,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
     elms[libraryIdOf(elm).id] = elm;
   }
   const repository = new Repository(elms);
-  const codeService = new CodeService({});
+  const codeService = new CodeService(options.valueSets ?? valueSetExpansions());
   const libraries = new Map<string, Library>();
   const parameterNames = new Map<string, ReadonlySet<string>>();
   for (const [name, elm] of Object.entries(elms)) {

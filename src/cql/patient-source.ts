@@ -41,7 +41,7 @@ function readsOf(wrapper: object): Map<string, unknown> {
 }
 
 /**
- * Memoizes, per wrapped object, FHIRObject `get(field)` and Patient `findRecords(type)`: both are pure functions of the
+ * Memoizes, per wrapped object, FHIRObject `get(field)` and `getCode(field)` and Patient `findRecords(type)`: all are pure functions of the
  * (never mutated) Bundle JSON, so a repeated read returns the same wrapper instead of building a new one. The caches
  * hang off the wrappers (WeakMap), which live as long as one evaluation. Installed once per process.
  */
@@ -66,6 +66,21 @@ function memoizeFhirReads(patientPrototype: object): void {
     reads.set(field, value === undefined ? ABSENT : value);
     return value;
   };
+  // `getCode(field)` is what a retrieve's value-set filter reads from every resource of the type (cql-execution's
+  // Retrieve), once per retrieve: it converts the element to CQL Codes each time. Same purity, same cache; the key
+  // cannot collide with an element name.
+  const getCode: unknown = Reflect.get(fhirObjectPrototype, 'getCode');
+  if (typeof getCode !== 'function') throw new Error('cql-exec-fhir: FHIRObject.getCode not found (version changed?)');
+  const originalGetCode = getCode as Getter;
+  const memoGetCode: Getter = function (this: object, field: string): unknown {
+    const reads = readsOf(this);
+    const key = `\u0000code:${field}`;
+    const hit = reads.get(key);
+    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
+    const value = originalGetCode.call(this, field);
+    reads.set(key, value === undefined ? ABSENT : value);
+    return value;
+  };
   const records = new WeakMap<object, Map<string, unknown>>();
   const originalFind = findRecords as FindRecords;
   const memoFind: FindRecords = function (this: object, profile: string, details?: { datatype?: string }): unknown {
@@ -84,6 +99,7 @@ function memoizeFhirReads(patientPrototype: object): void {
     return Array.isArray(found) ? [...found] : found;
   };
   Object.defineProperty(fhirObjectPrototype, 'get', { value: memoGet, writable: true, configurable: true });
+  Object.defineProperty(fhirObjectPrototype, 'getCode', { value: memoGetCode, writable: true, configurable: true });
   Object.defineProperty(patientPrototype, 'findRecords', { value: memoFind, writable: true, configurable: true });
   Object.defineProperty(patientPrototype, MEMOIZED, { value: true });
 }
