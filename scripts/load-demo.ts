@@ -1,19 +1,22 @@
 /**
  * Loads the demo patient Bundles into any FHIR R4 server, idempotently (every resource PUT by id):
- *   npm run load-demo -- --fhir <base URL> [--token <bearer>] [--dir demo] [--wait <seconds>]
+ *   npm run load-demo -- --fhir <base URL> [--token <bearer>] [--dir demo] [--wait <seconds>] [--dates current|as-built]
  * One progress line per patient, one error line per rejected resource; exit code 1 if anything failed.
+ * `--dates current` (the default) moves every date by the days from 2026-11-23 to today (UTC), as the embedded server
+ * does (src/embedded/demo-dates.ts): the patients on a current regimen are still on it; `as-built` loads the files as they are.
  */
 import { parseArgs } from 'node:util';
 import { Client } from 'fhir-kit-client';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { DEMO_DIR, diagnosticsOf } from '../src/embedded/demo-loader.js';
 import { patientIdsOf, readDemoBundles, toPutTransaction } from '../src/embedded/demo-bundles.js';
+import { DEMO_DATED_AGAINST, demoDayShift, shiftDates } from '../src/embedded/demo-dates.js';
 import { isObject } from '../src/http/validate-request.js';
 
 /** Raw requests carry no content type of their own; servers such as HAPI answer 415 without one. */
 const FHIR_BODY = { headers: { 'content-type': 'application/fhir+json' } };
 
-const USAGE = 'usage: npm run load-demo -- --fhir <base URL> [--token <bearer>] [--dir <folder>] [--wait <seconds>]';
+const USAGE = 'usage: npm run load-demo -- --fhir <base URL> [--token <bearer>] [--dir <folder>] [--wait <seconds>] [--dates current|as-built]';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -23,9 +26,10 @@ async function main(argv: string[]): Promise<number> {
       token: { type: 'string' },
       dir: { type: 'string', default: DEMO_DIR },
       wait: { type: 'string', default: '0' },
+      dates: { type: 'string', default: 'current' },
     },
   });
-  if (!values.fhir || !URL.canParse(values.fhir) || !/^(\d+)$/.test(values.wait)) {
+  if (!values.fhir || !URL.canParse(values.fhir) || !/^(\d+)$/.test(values.wait) || !['current', 'as-built'].includes(values.dates)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -36,10 +40,12 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   let failed = 0;
+  const shiftDays = values.dates === 'current' ? demoDayShift(new Date().toISOString().slice(0, 10)) : 0;
+  if (shiftDays !== 0) process.stdout.write(`dates moved by ${shiftDays} days (today against ${DEMO_DATED_AGAINST}; --dates as-built to keep them)\n`);
   const bundles = await readDemoBundles(values.dir);
   for (const { file, bundle } of bundles) {
     const who = patientIdsOf(bundle).join(', ') || '(no Patient)';
-    const { transaction, rejected } = toPutTransaction(bundle);
+    const { transaction, rejected } = toPutTransaction(shiftDates(bundle, shiftDays));
     const errors = rejected.slice();
     errors.push(...(await loadOne(client, transaction)));
     const total = transaction.entry?.length ?? 0;

@@ -27,6 +27,11 @@ export interface Config {
   readonly host: string;
   /** Start the embedded FHIR server (with the demo patients) inside this process. */
   readonly embeddedFhir: boolean;
+  /**
+   * 'current': the demo patients are loaded with their dates moved to today (src/embedded/demo-dates.ts), so they
+   * reach the same nodes on any day; 'as-built': as the files are, dated against 2026-11-23.
+   */
+  readonly demoDates: 'current' | 'as-built';
   /** Maximum request body size in bytes. */
   readonly bodyLimitBytes: number;
   /** Time allowed for one FHIR HTTP call. */
@@ -162,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', mode === 'development' ? '127.0.0.1' : '0.0.0.0'),
     embeddedFhir: r.bool('EMBEDDED_FHIR', mode === 'development'),
+    demoDates: r.oneOf('DEMO_DATES', 'current', ['current', 'as-built']),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000),
     fhirTimeoutMs: r.int('FHIR_TIMEOUT_MS', 5_000, 50, 120_000),
     requestDeadlineMs: r.int('REQUEST_DEADLINE_MS', 10_000, 100, 300_000),

@@ -1,7 +1,12 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
-import { createFhirRouter, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
+import { createFhirRouter, demoDayShift, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
+
+/** The calendar date (YYYY-MM-DD) of `now` in `timeZone`. */
+function dateIn(now: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
 
 /** Entry point: read config, build the app, listen. */
 async function main(): Promise<void> {
@@ -19,9 +24,11 @@ async function main(): Promise<void> {
   let fhir: EmbeddedFhir | undefined;
   if (config.embeddedFhir) {
     fhir = await createFhirRouter();
-    const demo = await loadDemoPatients(fhir);
+    // The demo's dates follow today (in the service's time zone), unless DEMO_DATES=as-built.
+    const shiftDays = config.demoDates === 'current' ? demoDayShift(dateIn(new Date(), config.timeZone)) : 0;
+    const demo = await loadDemoPatients(fhir, undefined, { shiftDays });
     for (const failure of demo.failures) log.error({ failure }, 'demo patient not loaded');
-    log.info({ files: demo.files, patients: demo.patients, resources: demo.resources }, 'demo patients loaded');
+    log.info({ files: demo.files, patients: demo.patients, resources: demo.resources, shiftDays }, 'demo patients loaded');
   }
   const app = createApp({ config, log, fhirRouter: fhir?.router });
   const server = app.listen(config.port, config.host, () => {

@@ -6,6 +6,7 @@ import type { Bundle } from 'fhir/r4.js';
 import { isObject } from '../http/validate-request.js';
 import type { EmbeddedFhir } from './router.js';
 import { patientIdsOf, readDemoBundles, toPutTransaction } from './demo-bundles.js';
+import { shiftDates } from './demo-dates.js';
 
 /** The repository's `demo/` folder (demo patient Bundles). */
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -37,19 +38,29 @@ function withStableMeta(transaction: Bundle, lastUpdated: string): Bundle {
   };
 }
 
+/** How the demo patients are loaded. */
+export interface DemoLoadOptions {
+  /** Days every full date is moved by (`demoDayShift(today)`: the demo stays current); 0, the default, loads the files as they are. */
+  readonly shiftDays?: number;
+}
+
 /**
  * Loads every demo patient Bundle of `dir` into the embedded server as an idempotent (PUT by id) transaction, with
- * stable versions (see withStableMeta: the repository keeps a given meta while seeding).
+ * stable versions (see withStableMeta: the repository keeps a given meta while seeding), dates moved by `shiftDays`.
  * A missing folder loads nothing; a rejected transaction is reported in `failures`, the other files still load.
  */
-export async function loadDemoPatients(target: Pick<EmbeddedFhir, 'handle' | 'repo'>, dir = DEMO_DIR): Promise<DemoLoadSummary> {
+export async function loadDemoPatients(
+  target: Pick<EmbeddedFhir, 'handle' | 'repo'>,
+  dir = DEMO_DIR,
+  options: DemoLoadOptions = {},
+): Promise<DemoLoadSummary> {
   if (!existsSync(dir)) return { files: 0, patients: 0, resources: 0, failures: [] };
   const failures: string[] = [];
   let patients = 0;
   let resources = 0;
   const bundles = await readDemoBundles(dir);
   for (const { file, bundle } of bundles) {
-    const { transaction, rejected } = toPutTransaction(bundle);
+    const { transaction, rejected } = toPutTransaction(shiftDates(bundle, options.shiftDays ?? 0));
     failures.push(...rejected.map((r) => `${file}: ${r}`));
     const lastUpdated = statSync(join(dir, file)).mtime.toISOString();
     // handle() answers errors, it does not throw: seeding always ends (Medplum's withSeeding has no finally).
