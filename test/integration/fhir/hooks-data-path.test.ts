@@ -5,7 +5,8 @@ import { testApp } from '../../helpers/app.js';
 import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
 import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
 
-const app = testApp({ FHIR_TIMEOUT_MS: '300', REQUEST_DEADLINE_MS: '1500' });
+// Timeouts with room for a loaded CI machine; the stall test waits the FHIR timeout out.
+const app = testApp({ FHIR_TIMEOUT_MS: '1500', REQUEST_DEADLINE_MS: '4000' });
 const TOKEN = 'hooks-data-path-token';
 
 let fhir: TestFhirServer;
@@ -64,7 +65,7 @@ describe('POST /cds-services/{id}: the data path over HTTP', () => {
       expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-DATA-UNAVAILABLE']);
       expect(cards[0]?.indicator).toBe('warning');
       expect(cards[0]?.detail).toMatch(/Conditions: unavailable \(Condition could not be read: fhirServer query 'conditions' .*timeout/);
-      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await stalled.close();
     }

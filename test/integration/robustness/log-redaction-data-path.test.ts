@@ -47,8 +47,8 @@ test('tokens, JWTs and patient ids never reach the log on the hook and FHIR fetc
     STS_MODE: 'production',
     LOG_LEVEL: 'trace',
     PUBLIC_BASE_URL: BASE,
-    FHIR_TIMEOUT_MS: '300',
-    REQUEST_DEADLINE_MS: '1500',
+    FHIR_TIMEOUT_MS: '1500',
+    REQUEST_DEADLINE_MS: '4000',
     FHIR_MAX_RESPONSE_BYTES: '65536',
     CDS_CLIENTS: JSON.stringify([
       { iss: EHR, jwks: { keys: [key.publicJwk] }, fhirServers: [fhir.url, closed, ...faulty.map((f) => f.url)], allowPrivateNetwork: true },
