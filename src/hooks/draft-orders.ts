@@ -96,9 +96,9 @@ export function medicationConcept(mr: MedicationRequest, others: readonly FhirRe
  * Parses the draft orders of a request; 400 when draftOrders is not a Bundle, a draft MedicationRequest does not fit
  * the engine's FHIR model (`shapeGuard`, the engine's: `engine.shapeGuard`) or a selection is not among them.
  */
-export function parseDraftOrders(request: CdsRequest, shapeGuard?: ShapeGuard): DraftOrders {
+export function parseDraftOrders(request: CdsRequest, shapeGuard: ShapeGuard): DraftOrders {
   const entries = draftEntries(request.context);
-  if (shapeGuard !== undefined) checkDraftShapes(entries, shapeGuard);
+  checkDraftShapes(entries, shapeGuard);
   const resources = entries.map((e) => e.resource);
   const requests: MedicationRequest[] = [];
   entries.forEach(({ resource: r, entry }) => {

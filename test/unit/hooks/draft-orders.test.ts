@@ -1,5 +1,7 @@
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
-import { parseDraftOrders } from '../../../src/hooks/draft-orders.js';
+import { parseDraftOrders as parseWith } from '../../../src/hooks/draft-orders.js';
+import { createPatientSourceFactory } from '../../../src/cql/patient-source.js';
+import { createShapeGuard } from '../../../src/cql/shape-guard.js';
 import { CdsError, badRequest } from '../../../src/errors.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
 import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
@@ -27,6 +29,10 @@ const thrown = (f: () => unknown): CdsError => {
   }
   throw new Error('did not throw');
 };
+
+// The guard the hooks pass: the engine's, over the shared FHIR model info.
+const guard = createShapeGuard(createPatientSourceFactory().modelInfo);
+const parseDraftOrders = (request: CdsRequest): ReturnType<typeof parseWith> => parseWith(request, guard);
 
 const yondelis: Medication = { resourceType: 'Medication', id: 'm1', code: { text: 'Yondelis' } };
 
