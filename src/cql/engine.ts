@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Repository } from 'cql-execution';
 import { CdsError, internalError } from '../errors.js';
 import { valueSetExpansions } from '../pathway/value-sets.js';
+import { installFastDistinct } from './distinct.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCacheStats } from './result-cache.js';
@@ -132,6 +133,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
     libraries.set(name, library);
     parameterNames.set(name, new Set(Object.keys(library.parameters)));
   }
+  installFastDistinct();
   const sources = createPatientSourceFactory();
   const shapeGuard = createShapeGuard(sources.modelInfo);
   const cache = createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
