@@ -8,10 +8,13 @@
  *
  * For those lists the normalized key of an element is the element itself (null for null and undefined), and
  * immutable.js compares primitive keys as a JS Set does (SameValueZero): the first occurrence of each value is kept,
- * in order, exactly as before. Any other list goes to the original. Tested against it in
- * test/unit/cql/distinct.test.ts.
+ * in order, exactly as before. Lists of tuples (plain objects) whose values are primitives, lists, tuples, CQL Dates
+ * and DateTimes get a canonical string per element that is equal exactly when the normalized keys are equal (the same
+ * own keys and values; a DateTime at UTC first, as the original normalizes it). Any other list goes to the original.
+ * Tested against it in test/unit/cql/distinct.test.ts.
  */
 import { createRequire } from 'node:module';
+import { Date as CqlDate, DateTime as CqlDateTime } from 'cql-execution';
 
 type Distinct = (list: readonly unknown[]) => unknown[];
 
@@ -34,6 +37,73 @@ export function distinctPrimitives(list: readonly unknown[]): unknown[] {
   return out;
 }
 
+/**
+ * A string that two values share exactly when cql-execution's normalized keys of them are equal; undefined when the
+ * value holds anything else (then the original decides). Numbers as immutable.js compares them: NaN equals NaN,
+ * -0 equals 0.
+ */
+export function canonicalKey(v: unknown): string | undefined {
+  if (v === null || v === undefined) return 'N';
+  switch (typeof v) {
+    case 'string':
+      return `s${JSON.stringify(v)}`;
+    case 'number':
+      return Number.isNaN(v) ? 'nNaN' : `n${String(v === 0 ? 0 : v)}`;
+    case 'boolean':
+      return v ? 'b1' : 'b0';
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (Array.isArray(v)) {
+    const items: string[] = [];
+    for (const x of v) {
+      const k = canonicalKey(x);
+      if (k === undefined) return undefined;
+      items.push(k);
+    }
+    return `a[${items.join(',')}]`;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === Object.prototype) return keyedKey('o', v);
+  // Exactly these classes (the original tags a key with the constructor: a subclass would differ).
+  if (proto === CqlDateTime.prototype && v instanceof CqlDateTime) {
+    const utc = typeof v.timezoneOffset === 'number' && v.timezoneOffset !== 0 ? v.convertToTimezoneOffset(0) : v;
+    return keyedKey('T', utc);
+  }
+  if (proto === CqlDate.prototype) return keyedKey('D', v);
+  return undefined;
+}
+
+/** An object normalized as immutable.js sees it (its own keys, in any order) under a tag for its class. */
+function keyedKey(tag: string, v: object): string | undefined {
+  // immutable.js reads an object with a `length`, an iterator or symbol keys differently: leave those to the original.
+  if (Object.hasOwn(v, 'length') || Symbol.iterator in v || Object.getOwnPropertySymbols(v).length > 0) return undefined;
+  const parts: string[] = [];
+  for (const key of Object.keys(v).sort()) {
+    const k = canonicalKey(Reflect.get(v, key));
+    if (k === undefined) return undefined;
+    parts.push(`${JSON.stringify(key)}:${k}`);
+  }
+  return `${tag}{${parts.join(',')}}`;
+}
+
+/** The first element of each canonical key, in order; undefined when some element has none. */
+function distinctByCanonicalKey(list: readonly unknown[]): unknown[] | undefined {
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const v of list) {
+    const key = canonicalKey(v);
+    if (key === undefined) return undefined;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
 /** cql-execution's own `toDistinctList` (for the tests), whether or not the fast path is installed. */
 export function originalDistinct(): Distinct {
   const list = listModule();
@@ -41,7 +111,7 @@ export function originalDistinct(): Distinct {
   return current[INSTALLED] ?? current;
 }
 
-/** Replaces cql-execution's `toDistinctList` by one with a fast path for empty and primitive lists. Idempotent. */
+/** Replaces cql-execution's `toDistinctList` by one with fast paths (empty, primitive, tuple lists). Idempotent. */
 export function installFastDistinct(): void {
   const list = listModule();
   const original: unknown = Reflect.get(list, 'toDistinctList');
@@ -50,7 +120,8 @@ export function installFastDistinct(): void {
   const fallback = original as Distinct;
   const fast: Distinct = (items) => {
     if (items.length === 0) return [];
-    return items.every(isPrimitive) ? distinctPrimitives(items) : fallback(items);
+    if (items.every(isPrimitive)) return distinctPrimitives(items);
+    return distinctByCanonicalKey(items) ?? fallback(items);
   };
   Object.defineProperty(fast, INSTALLED, { value: fallback });
   // Every caller reads it from the module's exports at call time (`(0, list_1.toDistinctList)(...)`).
