@@ -163,6 +163,14 @@ describe('F5 exposures and current regimen', () => {
     const f = await facts([statement({ drug: 'ifosfamide', date: '2024-06' })]);
     expect(f.exposures[0]).toMatchObject({ date: '2024-06-01', lastDate: '2024-06-30' });
   });
+
+  test('a dateTime with a time and an offset counts on its own calendar day, first and last alike', async () => {
+    const late = await facts([admin({ drug: 'doxorubicin', date: '2026-02-20T23:30:00-05:00' }), observation.lvef(55, '2026-02-20T23:45:00-05:00')]);
+    expect(late.exposures[0]).toMatchObject({ date: '2026-02-20', lastDate: '2026-02-20' });
+    expect(late.lvef).toMatchObject({ value: 55, date: '2026-02-20' });
+    const year = await facts([statement({ drug: 'ifosfamide', date: '2024' })]);
+    expect(year.exposures[0]).toMatchObject({ date: '2024-01-01', lastDate: '2024-12-31' });
+  });
 });
 
 describe('F5 metastatic line', () => {
