@@ -6,6 +6,7 @@
  *
  *   BENCH_DURATION=5   seconds per scenario (1-120)      WORKERS=1   service processes (src/cluster.ts)
  *   BENCH_ONLY=1,3     only these scenarios (the number or tag in front of the name)
+ *   BENCH_WARMUP=3     seconds of unmeasured load (data never seen before) after start, before the first scenario
  *   --soak             only scenario 1 for 60 s: RSS and heapUsed (after a full GC, bench/memory-probe.ts) at 10 s
  *                      and at 60 s, PASS when neither grew more than 5 % (issue 8); writes bench/results-soak.json
  *   BENCH_NODE_FLAGS   extra V8 flags for the service, e.g. "--max-semi-space-size=16" (bench/profile.md, soak)
@@ -23,6 +24,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? '5');
 if (!Number.isFinite(DURATION) || DURATION < 1 || DURATION > 120) throw new Error('BENCH_DURATION must be 1-120 seconds');
 const SOAK = process.argv.includes('--soak');
+const WARMUP = Number(process.env.BENCH_WARMUP ?? '3');
+if (!Number.isFinite(WARMUP) || WARMUP < 0 || WARMUP > 60) throw new Error('BENCH_WARMUP must be 0-60 seconds');
 const WORKERS = process.env.WORKERS ?? '1';
 const NONCE = '__BENCH_NONCE__';
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
@@ -242,8 +245,10 @@ function printSoak(v: SoakVerdict): void {
 
 type Req = { method: 'GET' | 'POST'; path: string; body?: string };
 
+/** Requests given a nonce so far: one count for the whole run, so no two requests (in any scenario) carry the same. */
+let nonces = 0;
+
 async function drive(url: string, requests: readonly Req[], connections: number, seconds: number, nonce: boolean): Promise<autocannon.Result> {
-  let n = 0;
   return autocannon({
     url,
     connections,
@@ -254,7 +259,7 @@ async function drive(url: string, requests: readonly Req[], connections: number,
       path: r.path,
       ...(r.body !== undefined ? { body: r.body } : {}),
       ...(nonce && r.body !== undefined ? {
-        setupRequest: (req: autocannon.Request): autocannon.Request => ({ ...req, body: (r.body ?? '').replace(NONCE, `bench-${++n}`) }),
+        setupRequest: (req: autocannon.Request): autocannon.Request => ({ ...req, body: (r.body ?? '').replace(NONCE, `bench-${++nonces}`) }),
       } : {}),
     })),
   });
@@ -285,8 +290,11 @@ async function main(): Promise<void> {
     const only = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
     const run = SOAK ? scenarios.slice(0, 1) : only.length > 0 ? scenarios.filter((s) => only.includes(s.name.split(' ')[0] ?? '')) : scenarios;
     if (run.length === 0) throw new Error(`BENCH_ONLY=${only.join(',')} names no scenario`);
-    // Warm-up: every body once, so JIT and first-use costs are not in the numbers.
+    // Warm-up: every body once, then WARMUP seconds of load with data never seen before (unmeasured), so that V8 has
+    // optimized the evaluation before the first measured scenario: a service runs for days, not for its first seconds.
     for (const s of run) for (const r of s.requests) await fetch(`${base}${r.path}`, { method: r.method, headers: { 'content-type': 'application/json' }, ...(r.body !== undefined ? { body: r.body.replace(NONCE, 'warm') } : {}) });
+    const cold = run.filter((s) => s.nonce === true).flatMap((s) => s.requests);
+    if (WARMUP > 0 && cold.length > 0) await drive(base, cold, 10, WARMUP, true);
     const rows: Row[] = [];
     const connections = 10;
     const record = (scenario: string, r: autocannon.Result, before: number): Row => ({
