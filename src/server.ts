@@ -1,12 +1,8 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
+import { todayIn } from './cql/engine.js';
 import { createFhirRouter, demoDayShift, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
-
-/** The calendar date (YYYY-MM-DD) of `now` in `timeZone`. */
-function dateIn(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 /** Entry point: read config, build the app, listen. */
 async function main(): Promise<void> {
@@ -25,7 +21,7 @@ async function main(): Promise<void> {
   if (config.embeddedFhir) {
     fhir = await createFhirRouter();
     // The demo's dates follow today (in the service's time zone), unless DEMO_DATES=as-built.
-    const shiftDays = config.demoDates === 'current' ? demoDayShift(dateIn(new Date(), config.timeZone)) : 0;
+    const shiftDays = config.demoDates === 'current' ? demoDayShift(todayIn(new Date(), config.timeZone).toString()) : 0;
     const demo = await loadDemoPatients(fhir, undefined, { shiftDays });
     for (const failure of demo.failures) log.error({ failure }, 'demo patient not loaded');
     log.info({ files: demo.files, patients: demo.patients, resources: demo.resources, shiftDays }, 'demo patients loaded');
