@@ -27,6 +27,7 @@ import {
 } from '../pathway/codes.js';
 import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS } from '../pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../pathway/systems.js';
+import { camelToTitle } from '../pathway/names.js';
 import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
@@ -43,8 +44,6 @@ const strings = (values: readonly string[]): string =>
 const codes = (defs: readonly CodeDef[]): string =>
   `{ ${defs.map((d) => `Tuple { system: ${cqlString(d.system)}, code: ${cqlString(d.code)} }`).join(', ')} }`;
 
-const camelToTitle = (key: string): string =>
-  key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 
 /** Returns the text of cql/StsCodes.cql. Deterministic: the same pathway module always gives the same text. */
 export function generateStsCodesCql(): string {

@@ -41,9 +41,25 @@ function readsOf(wrapper: object): Map<string, unknown> {
 }
 
 /**
- * Memoizes, per wrapped object, FHIRObject `get(field)` and `getCode(field)` and Patient `findRecords(type)`: all are pure functions of the
- * (never mutated) Bundle JSON, so a repeated read returns the same wrapper instead of building a new one. The caches
- * hang off the wrappers (WeakMap), which live as long as one evaluation. Installed once per process.
+ * `original(field)` read once per wrapper: the cache hangs off the wrapper itself (a hidden, non-enumerable property:
+ * invisible to key listings and JSON), keyed `prefix + field`, and one Map lookup answers a hit.
+ */
+function memoizedReader(original: Getter, prefix: string): Getter {
+  return function (this: object, field: string): unknown {
+    const reads = readsOf(this);
+    const key = prefix + field;
+    const hit = reads.get(key);
+    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
+    const value = original.call(this, field);
+    reads.set(key, value === undefined ? ABSENT : value);
+    return value;
+  };
+}
+
+/**
+ * Memoizes, per wrapped object, FHIRObject `get(field)` and `getCode(field)` and Patient `findRecords(type)`: all are
+ * pure functions of the (never mutated) Bundle JSON, so a repeated read returns the same wrapper instead of building a
+ * new one. The caches hang off the wrappers, which live as long as one evaluation. Installed once per process.
  */
 function memoizeFhirReads(patientPrototype: object): void {
   if (Reflect.get(patientPrototype, MEMOIZED) === true) return;
@@ -55,32 +71,14 @@ function memoizeFhirReads(patientPrototype: object): void {
     || typeof findRecords !== 'function') {
     throw new Error('cql-exec-fhir: FHIRObject.get / Patient.findRecords not found (version changed?)');
   }
-  const originalGet = get as Getter;
-  // Every FHIR property read of an evaluation passes here: the cache hangs off the wrapper itself (a hidden,
-  // non-enumerable property: invisible to key listings and JSON), and one Map lookup answers a hit.
-  const memoGet: Getter = function (this: object, field: string): unknown {
-    const reads = readsOf(this);
-    const hit = reads.get(field);
-    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
-    const value = originalGet.call(this, field);
-    reads.set(field, value === undefined ? ABSENT : value);
-    return value;
-  };
+  // Every FHIR property read of an evaluation passes here.
+  const memoGet = memoizedReader(get as Getter, '');
   // `getCode(field)` is what a retrieve's value-set filter reads from every resource of the type (cql-execution's
-  // Retrieve), once per retrieve: it converts the element to CQL Codes each time. Same purity, same cache; the key
-  // cannot collide with an element name.
+  // Retrieve), once per retrieve: it converts the element to CQL Codes each time. Same purity, same cache, under keys
+  // that cannot collide with an element name.
   const getCode: unknown = Reflect.get(fhirObjectPrototype, 'getCode');
   if (typeof getCode !== 'function') throw new Error('cql-exec-fhir: FHIRObject.getCode not found (version changed?)');
-  const originalGetCode = getCode as Getter;
-  const memoGetCode: Getter = function (this: object, field: string): unknown {
-    const reads = readsOf(this);
-    const key = `\u0000code:${field}`;
-    const hit = reads.get(key);
-    if (hit !== undefined) return hit === ABSENT ? undefined : hit;
-    const value = originalGetCode.call(this, field);
-    reads.set(key, value === undefined ? ABSENT : value);
-    return value;
-  };
+  const memoGetCode = memoizedReader(getCode as Getter, '\u0000code:');
   const records = new WeakMap<object, Map<string, unknown>>();
   const originalFind = findRecords as FindRecords;
   const memoFind: FindRecords = function (this: object, profile: string, details?: { datatype?: string }): unknown {

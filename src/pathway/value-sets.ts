@@ -5,6 +5,7 @@
  * service's own (no published value set has exactly these members).
  */
 import { OBSERVATION_CODES, type ObservationFact } from './codes.js';
+import { camelToKebab, camelToTitle } from './names.js';
 
 /** One value set: the CQL name StsCodes declares it under, its URL and version, its codes. */
 export interface ValueSetDef {
@@ -15,13 +16,11 @@ export interface ValueSetDef {
 }
 
 const VERSION = '1.0.0';
-const kebab = (key: string): string => key.replace(/([A-Z])/g, '-$1').toLowerCase();
-const title = (key: string): string => key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 
 /** One value set per §7.3 Observation fact, in OBSERVATION_CODES order. */
 export const OBSERVATION_VALUE_SETS: readonly ValueSetDef[] = (Object.keys(OBSERVATION_CODES) as ObservationFact[]).map((key) => ({
-  name: `Observation ${title(key)}`,
-  url: `urn:sts-pathway-cds:valueset:observation-${kebab(key)}`,
+  name: `Observation ${camelToTitle(key)}`,
+  url: `urn:sts-pathway-cds:valueset:observation-${camelToKebab(key)}`,
   version: VERSION,
   codes: OBSERVATION_CODES[key].map(({ system, code }) => ({ system, code })),
 }));
