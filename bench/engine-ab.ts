@@ -4,35 +4,22 @@
  * one process keeps the machine's load (which moves 20-40 % between runs here) out of the comparison.
  *   tsx bench/engine-ab.ts <ELM dir A> [ELM dir B = cql/] [Library = StsPathway] [rounds = 8]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Bundle } from 'fhir/r4.js';
-import { DEFAULT_THRESHOLDS } from '../src/config.js';
 import { createCqlEngine, DEFAULT_ELM_DIR, type CqlEngine } from '../src/cql/engine.js';
-import { evaluateLibrary } from '../src/cql/pathway.js';
-import { DEMO_DIR } from '../src/embedded/index.js';
+import { demoPatients, evaluatePatient } from './engine-patients.js';
 
 const [dirA, dirB = DEFAULT_ELM_DIR, library = 'StsPathway', roundsArg = '8'] = process.argv.slice(2);
 if (dirA === undefined) {
   process.stderr.write('usage: tsx bench/engine-ab.ts <ELM dir A> [ELM dir B] [Library] [rounds]\n');
   process.exit(2);
 }
-const index = JSON.parse(readFileSync(join(DEMO_DIR, 'index.json'), 'utf8')) as { file: string }[];
-const bundles = index.map((e) => {
-  const b = JSON.parse(readFileSync(join(DEMO_DIR, e.file), 'utf8')) as Bundle;
-  return { resourceType: 'Bundle', type: 'collection', entry: (b.entry ?? []).map((x) => ({ resource: x.resource })) } as Bundle;
-});
-const now = new Date('2026-11-23T12:00:00Z');
-const extra = library === 'StsOrders' ? { Drafts: [{ id: 'draft-doxorubicin', drug: 'doxorubicin', liposomal: false }] } : {};
+const patients = demoPatients();
 
 /** CPU ms per patient of one round over every demo patient. */
 async function round(engine: CqlEngine): Promise<number> {
   const before = process.cpuUsage();
-  for (const bundle of bundles) {
-    await evaluateLibrary(engine, library, { bundle, unreadable: new Map() }, { now, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' }, extra);
-  }
+  for (const { bundle } of patients) await evaluatePatient(engine, library, bundle);
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / bundles.length;
+  return (used.user + used.system) / 1000 / patients.length;
 }
 
 const engines = [dirA, dirB].map((elmDir) => createCqlEngine({ timeZone: 'UTC', resultCacheSize: 0, elmDir }));
