@@ -23,18 +23,24 @@ const require = createRequire(import.meta.url);
 
 const isPrimitive = (v: unknown): boolean => v === null || (typeof v !== 'object' && typeof v !== 'function');
 
-/** The first occurrence of each value of a list of primitives (null and undefined are one value), in order. */
-export function distinctPrimitives(list: readonly unknown[]): unknown[] {
+/** The first element of each key, in order; undefined as soon as `keyOf` has no key for an element. */
+function firstOfEachKey(list: readonly unknown[], keyOf: (v: unknown) => unknown): unknown[] | undefined {
   const seen = new Set<unknown>();
   const out: unknown[] = [];
   for (const v of list) {
-    const key = v === undefined ? null : v;
+    const key = keyOf(v);
+    if (key === undefined) return undefined;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(v);
     }
   }
   return out;
+}
+
+/** The first occurrence of each value of a list of primitives (null and undefined are one value), in order. */
+export function distinctPrimitives(list: readonly unknown[]): unknown[] {
+  return firstOfEachKey(list, (v) => (v === undefined ? null : v)) ?? [];
 }
 
 /**
@@ -89,21 +95,6 @@ function keyedKey(tag: string, v: object): string | undefined {
   return `${tag}{${parts.join(',')}}`;
 }
 
-/** The first element of each canonical key, in order; undefined when some element has none. */
-function distinctByCanonicalKey(list: readonly unknown[]): unknown[] | undefined {
-  const seen = new Set<string>();
-  const out: unknown[] = [];
-  for (const v of list) {
-    const key = canonicalKey(v);
-    if (key === undefined) return undefined;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(v);
-    }
-  }
-  return out;
-}
-
 /** cql-execution's own `toDistinctList` (for the tests), whether or not the fast path is installed. */
 export function originalDistinct(): Distinct {
   const list = listModule();
@@ -121,7 +112,7 @@ export function installFastDistinct(): void {
   const fast: Distinct = (items) => {
     if (items.length === 0) return [];
     if (items.every(isPrimitive)) return distinctPrimitives(items);
-    return distinctByCanonicalKey(items) ?? fallback(items);
+    return firstOfEachKey(items, canonicalKey) ?? fallback(items);
   };
   Object.defineProperty(fast, INSTALLED, { value: fallback });
   // Every caller reads it from the module's exports at call time (`(0, list_1.toDistinctList)(...)`).
