@@ -7,7 +7,7 @@ import { DRUGS, matchDrug, type ConceptInput } from '../pathway/drugs.js';
 import { NODES, RULES, isRuleId, type NodeId } from '../pathway/nodes.js';
 import type { FactEntry, OrderCard, OrderCardKind, OrderDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
-import { buildFacts } from './facts.js';
+import { factsOf } from './data-facts.js';
 import { evaluateLibrary, isPlainRecord, patientReference, stringsOf, type PathwayOptions } from './pathway.js';
 import type { PlainValue } from './plain.js';
 
@@ -96,7 +96,7 @@ export async function evaluateOrders(
     Drafts: matched,
   });
   const hasSts = raw['Has STS'] === true;
-  const facts = hasSts ? buildFacts(raw, data.unreadable) : [];
+  const facts = hasSts ? factsOf(raw, data) : [];
   const cards = hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map((c) => toOrderCard(c, facts)) : [];
   return { hasSts, cards, facts, stsConditions: stringsOf(raw['STS Condition Keys']), patient: patientReference(data) };
 }

@@ -7,7 +7,7 @@ import type { PatientData } from '../hooks/types.js';
 import { NODES, type NodeId } from '../pathway/nodes.js';
 import type { DecidedNode, NodeRole, PathwayDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
-import { buildFacts } from './facts.js';
+import { factsOf } from './data-facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
 import { thresholdParameters } from './parameters.js';
@@ -55,6 +55,7 @@ export function pathwayParameters(data: PatientData, opts: PathwayOptions): Reco
     DraftOrderIds: [...(opts.draftOrderIds ?? [])],
     // Joined: the engine rejects a non-empty List<String> parameter value (see StsSafety).
     Unreadable: [...data.unreadable.keys()].join(','),
+    Incomplete: [...(data.incomplete?.keys() ?? [])].join(','),
     'Node Drugs': Object.values(NODES).map((n) => ({ id: n.id, drugs: [...n.drugs] })),
   };
 }
@@ -110,7 +111,7 @@ export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts
     hasSts,
     // Line 2+ titles name the prior regimen ("If the disease has progressed on, or did not tolerate, <prior>").
     nodes: nodes.map((n) => (n.role === 'later-line' && prior.length > 0 ? { ...n, priorRegimen: prior.join(' + ') } : n)),
-    facts: hasSts ? buildFacts(raw, data.unreadable) : [],
+    facts: hasSts ? factsOf(raw, data) : [],
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),
   };

@@ -31,6 +31,8 @@ export interface TestPatient {
   /** Patient.birthDate; default 1960-01-01, `null` for none. */
   readonly birthDate?: string | null;
   readonly unreadable?: Unreadable;
+  /** Types read only in part (PatientData.incomplete). */
+  readonly incomplete?: Unreadable;
 }
 
 const unreadableOf = (...types: string[]): Unreadable => new Map(types.map((t) => [t, 'HTTP 500 from the FHIR server']));
@@ -40,6 +42,7 @@ function dataOf(p: TestPatient) {
   return {
     bundle: bundleOf([p.birthDate === null ? patient() : patient({ birthDate: p.birthDate ?? '1960-01-01' }), ...p.resources], 'collection'),
     unreadable: p.unreadable ?? new Map<string, string>(),
+    incomplete: p.incomplete ?? new Map<string, string>(),
   };
 }
 
