@@ -2,24 +2,13 @@
  * Service configuration, read from the environment once at start into a typed, frozen object.
  * Every problem is collected and reported together, so a misconfigured deployment fails with the whole list.
  */
+import { THRESHOLD_NAMES, THRESHOLDS, type ThresholdDef, type Thresholds } from './pathway/thresholds.js';
 import { loadSecurityConfig, type SecurityConfig } from './security/config.js';
+
+export { DEFAULT_THRESHOLDS, type Thresholds } from './pathway/thresholds.js';
 
 export type Mode = 'development' | 'production';
 
-export interface Thresholds {
-  /** LVEF (%) below which doxorubicin is not recommended (PATHWAY.md §9). */
-  readonly lvefMinPercent: number;
-  /** Days after which an LVEF is no longer a recent baseline. */
-  readonly lvefRecencyDays: number;
-  readonly cumulativeDoxoWarnMgM2: number;
-  readonly cumulativeDoxoCriticalMgM2: number;
-  /** Days within which a drug's latest exposure makes it part of the current regimen. */
-  readonly currentRegimenDays: number;
-  /** Days within which two drugs count as given together. */
-  readonly combinationDays: number;
-  readonly trabMaintenanceDays: number;
-  readonly trabMaintenanceMaxCycles: number;
-}
 
 export interface Config {
   readonly mode: Mode;
@@ -38,7 +27,7 @@ export interface Config {
   readonly fhirTimeoutMs: number;
   /** Time allowed for all FHIR calls of one hook request. */
   readonly requestDeadlineMs: number;
-  /** Bundle `next` pages followed per query at most. */
+  /** Bundle `next` pages followed per query at most (the §9 threshold `fhirMaxPages`). */
   readonly fhirMaxPages: number;
   /** Largest FHIR response body accepted, in bytes. */
   readonly fhirMaxResponseBytes: number;
@@ -56,16 +45,6 @@ export interface Config {
   readonly security: SecurityConfig;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
-  lvefMinPercent: 50,
-  lvefRecencyDays: 90,
-  cumulativeDoxoWarnMgM2: 300,
-  cumulativeDoxoCriticalMgM2: 450,
-  currentRegimenDays: 42,
-  combinationDays: 7,
-  trabMaintenanceDays: 365,
-  trabMaintenanceMaxCycles: 17,
-});
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -78,7 +57,7 @@ export class ConfigError extends Error {
 
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
+  constructor(readonly env: Env) {}
 
   string(name: string, fallback: string): string {
     const v = this.env[name];
@@ -130,6 +109,30 @@ class Reader {
   }
 }
 
+/**
+ * One §9 threshold from its variable or an earlier name of it (PATHWAY.md §9 table in src/pathway/thresholds.ts).
+ * Two names of one threshold set to different values is a problem: the deployment would not say which applies.
+ */
+function readThreshold(r: Reader, def: ThresholdDef): number | boolean {
+  const env = r.env;
+  const names = [def.env, ...(def.envAliases ?? [])].filter((n) => env[n] !== undefined && env[n] !== '');
+  const distinct = new Set(names.map((n) => env[n]));
+  if (distinct.size > 1) r.problems.push(`${names.join(' and ')} name one threshold but differ`);
+  const name = names[0] ?? def.env;
+  if (def.type === 'boolean') return r.bool(name, def.default as boolean);
+  const min = def.min ?? 0;
+  const max = def.max ?? Number.MAX_SAFE_INTEGER;
+  return def.type === 'integer'
+    ? r.int(name, def.default as number, min, max)
+    : r.number(name, def.default as number, min, max);
+}
+
+function readThresholds(r: Reader): Thresholds {
+  return Object.freeze(
+    Object.fromEntries(THRESHOLD_NAMES.map((n) => [n, readThreshold(r, THRESHOLDS[n])])) as unknown as Thresholds,
+  );
+}
+
 /** Reads the configuration from `env` (defaults in one place); throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
@@ -144,23 +147,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (publicBaseUrl !== undefined && !URL.canParse(publicBaseUrl)) {
     r.problems.push(`PUBLIC_BASE_URL must be an absolute URL (got '${publicBaseUrl}')`);
   }
-  const thresholds: Thresholds = Object.freeze({
-    lvefMinPercent: r.number('LVEF_MIN_PERCENT', DEFAULT_THRESHOLDS.lvefMinPercent, 1, 100),
-    lvefRecencyDays: r.int('LVEF_RECENCY_DAYS', DEFAULT_THRESHOLDS.lvefRecencyDays, 1, 3650),
-    cumulativeDoxoWarnMgM2: r.number('DOXO_CUMULATIVE_WARN_MG_M2', DEFAULT_THRESHOLDS.cumulativeDoxoWarnMgM2, 1, 2000),
-    cumulativeDoxoCriticalMgM2: r.number(
-      'DOXO_CUMULATIVE_CRITICAL_MG_M2',
-      DEFAULT_THRESHOLDS.cumulativeDoxoCriticalMgM2,
-      1,
-      2000,
-    ),
-    currentRegimenDays: r.int('CURRENT_REGIMEN_DAYS', DEFAULT_THRESHOLDS.currentRegimenDays, 1, 365),
-    combinationDays: r.int('COMBINATION_DAYS', DEFAULT_THRESHOLDS.combinationDays, 0, 60),
-    trabMaintenanceDays: r.int('TRAB_MAINTENANCE_DAYS', DEFAULT_THRESHOLDS.trabMaintenanceDays, 1, 3650),
-    trabMaintenanceMaxCycles: r.int('TRAB_MAINTENANCE_MAX_CYCLES', DEFAULT_THRESHOLDS.trabMaintenanceMaxCycles, 1, 100),
-  });
+  const thresholds = readThresholds(r);
   if (thresholds.cumulativeDoxoWarnMgM2 >= thresholds.cumulativeDoxoCriticalMgM2) {
-    r.problems.push('DOXO_CUMULATIVE_WARN_MG_M2 must be below DOXO_CUMULATIVE_CRITICAL_MG_M2');
+    r.problems.push(
+      `${THRESHOLDS.cumulativeDoxoWarnMgM2.env} must be below ${THRESHOLDS.cumulativeDoxoCriticalMgM2.env}`,
+    );
   }
   const config: Config = {
     mode,
@@ -171,7 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000),
     fhirTimeoutMs: r.int('FHIR_TIMEOUT_MS', 5_000, 50, 120_000),
     requestDeadlineMs: r.int('REQUEST_DEADLINE_MS', 10_000, 100, 300_000),
-    fhirMaxPages: r.int('FHIR_MAX_PAGES', 20, 1, 1_000),
+    fhirMaxPages: thresholds.fhirMaxPages,
     fhirMaxResponseBytes: r.int('FHIR_MAX_RESPONSE_BYTES', 20_000_000, 1_000, 500_000_000),
     maxBundleEntries: r.int('MAX_BUNDLE_ENTRIES', 10_000, 10, 1_000_000),
     logLevel: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateStsCodesCql, STS_CODES_LIBRARY } from './codes-cql.js';
+import { withThresholdBlock } from './threshold-cql.js';
 import { createTranslatorSession, type CqlMessage } from './translate.js';
 
 /** One file the build produces, with its text. */
@@ -37,18 +38,23 @@ export function buildCql(cqlDir: string, only?: readonly string[]): BuildResult 
   const sources = new Map<string, string>();
   const files = new Map<string, string>();
   const codesText = generateStsCodesCql();
+  const outputs: BuildOutput[] = [{ path: join(cqlDir, `${STS_CODES_LIBRARY.name}.cql`), text: codesText }];
   for (const file of readdirSync(cqlDir).filter((f) => f.endsWith('.cql')).sort()) {
-    const name = libraryNameOf(readFileSync(join(cqlDir, file), 'utf8'));
+    if (file === `${STS_CODES_LIBRARY.name}.cql`) continue;
+    const committed = readFileSync(join(cqlDir, file), 'utf8');
+    const name = libraryNameOf(committed);
     if (name === undefined) throw new Error(`${file}: no library declaration`);
     if (`${name}.cql` !== file) throw new Error(`${file}: declares library ${name}; the file must be named ${name}.cql`);
-    sources.set(name, readFileSync(join(cqlDir, file), 'utf8'));
+    // The §9 threshold declarations are generated into the library (src/cql/threshold-cql.ts).
+    const text = withThresholdBlock(file, committed);
+    if (text !== committed) outputs.push({ path: join(cqlDir, file), text });
+    sources.set(name, text);
     files.set(name, file);
   }
   sources.set(STS_CODES_LIBRARY.name, codesText);
   files.set(STS_CODES_LIBRARY.name, `${STS_CODES_LIBRARY.name}.cql`);
 
   const session = createTranslatorSession(sources);
-  const outputs: BuildOutput[] = [{ path: join(cqlDir, `${STS_CODES_LIBRARY.name}.cql`), text: codesText }];
   const messages: CqlMessage[] = [];
   const seen = new Set<string>();
   const names = [...sources.keys()].sort().filter((n) => only === undefined || only.length === 0 || only.includes(n));

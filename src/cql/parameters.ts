@@ -1,18 +1,10 @@
-import type { Thresholds } from '../config.js';
+import { CQL_THRESHOLDS, type Thresholds } from '../pathway/thresholds.js';
 
 /**
- * The PATHWAY.md §9 thresholds as CQL parameters. The libraries declare them under the config's own key names, and
- * cql-execution hands the main library's parameter values to its included libraries by name.
+ * The PATHWAY.md §9 thresholds as CQL parameters, under the names of src/pathway/thresholds.ts. Every library that
+ * reads one declares them all (a block `npm run build:cql` writes, src/cql/threshold-cql.ts), and cql-execution hands
+ * the main library's parameter values to its included libraries by name.
  */
-export function thresholdParameters(t: Thresholds): Record<keyof Thresholds, number> {
-  return {
-    lvefMinPercent: t.lvefMinPercent,
-    lvefRecencyDays: t.lvefRecencyDays,
-    cumulativeDoxoWarnMgM2: t.cumulativeDoxoWarnMgM2,
-    cumulativeDoxoCriticalMgM2: t.cumulativeDoxoCriticalMgM2,
-    currentRegimenDays: t.currentRegimenDays,
-    combinationDays: t.combinationDays,
-    trabMaintenanceDays: t.trabMaintenanceDays,
-    trabMaintenanceMaxCycles: t.trabMaintenanceMaxCycles,
-  };
+export function thresholdParameters(t: Thresholds): Record<string, number | boolean> {
+  return Object.fromEntries(CQL_THRESHOLDS.map((d) => [d.cql, t[d.name]]));
 }

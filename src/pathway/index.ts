@@ -14,6 +14,7 @@ export * from './evidence.js';
 export * from './override-reasons.js';
 export * from './examples.js';
 export * from './value-sets.js';
+export * from './thresholds.js';
 
 /** Every CodeDef of the module marked "(to verify)" in PATHWAY.md (matched on input, never emitted). */
 export const toVerifyCodes = (): readonly CodeDef[] => {

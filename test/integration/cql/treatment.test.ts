@@ -74,7 +74,7 @@ describe('F5 exposures and current regimen', () => {
 
   test('the current-regimen window is a parameter', async () => {
     const f = await facts([admin({ drug: 'doxorubicin', date: ago(30) })], {
-      thresholds: { ...DEFAULT_THRESHOLDS, currentRegimenDays: 21 },
+      thresholds: { ...DEFAULT_THRESHOLDS, currentRegimenWindowDays: 21 },
     });
     expect(f.currentRegimen).toBeNull();
   });
