@@ -17,7 +17,7 @@ describe('discovery', () => {
       'sts-pathway-order-sign:order-sign',
     ]);
     for (const s of res.body.services) {
-      expect(s.description).toContain('2026.11.2');
+      expect(s.description).toContain('2026.12.1');
       expect(s.prefetch.patient).toBe('Patient/{{context.patientId}}');
       expect(s.prefetch.conditions).toMatch(/^Condition\?patient=\{\{context\.patientId\}\}/);
     }
