@@ -9,6 +9,8 @@ import { requireCdsClient } from './security/require-cds-client.js';
 import { createCqlEngine, type CqlEngine } from './cql/engine.js';
 import { pathwayDocRouter } from './cards/pathway-doc.js';
 import { pageRouter } from './page/index.js';
+import { adherenceRouter } from './http/adherence.js';
+import type { AdherenceStore } from './adherence/index.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -20,6 +22,8 @@ export interface AppDeps {
   readonly fhirRouter?: Router;
   /** The CQL engine (default: one created from cql/*.elm.json when the app is built). */
   readonly engine?: CqlEngine;
+  /** The adherence store (openAdherenceStore); without it nothing is recorded and feedback is only validated. */
+  readonly adherence?: AdherenceStore;
 }
 
 /** Builds the Express app (no listen). */
@@ -48,7 +52,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(discoveryRouter());
   app.use(pathwayDocRouter());
   app.use(pageRouter({ mode: config.mode, pageEnabled: config.pageEnabled }));
-  app.use(hooksRouter({ clock: deps.clock ?? (() => new Date()), config, engine }));
+  const clock = deps.clock ?? (() => new Date());
+  app.use(hooksRouter({ clock, config, engine, adherence: deps.adherence }));
+  app.use(adherenceRouter({ store: deps.adherence, mode: config.mode, adminToken: config.adherence.adminToken, clock }));
   if (deps.fhirRouter) app.use('/fhir', deps.fhirRouter);
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -4,6 +4,7 @@
  */
 import { THRESHOLD_NAMES, THRESHOLDS, type ThresholdDef, type Thresholds } from './pathway/thresholds.js';
 import { loadSecurityConfig, type SecurityConfig } from './security/config.js';
+import { loadAdherenceConfig, type AdherenceConfig } from './adherence/config.js';
 
 export { DEFAULT_THRESHOLDS, type Thresholds } from './pathway/thresholds.js';
 
@@ -43,6 +44,8 @@ export interface Config {
   readonly pageEnabled: boolean;
   /** CDS client trust (JWT) and allowed FHIR servers: src/security/config.ts. */
   readonly security: SecurityConfig;
+  /** Adherence store and report: src/adherence/config.ts. */
+  readonly adherence: AdherenceConfig;
 }
 
 
@@ -171,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     thresholds,
     pageEnabled: r.bool('PAGE_ENABLED', false),
     security: loadSecurityConfig(r, mode, publicBaseUrl),
+    adherence: loadAdherenceConfig(r, mode),
   };
   if (config.embeddedFhir && mode === 'production') {
     // The embedded server takes writes from anyone who can reach the port: a development aid only.

@@ -3,6 +3,7 @@ import { createLogger } from './log.js';
 import { createApp } from './app.js';
 import { todayIn } from './cql/engine.js';
 import { createFhirRouter, demoDayShift, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
+import { openAdherenceStore, type AdherenceStore } from './adherence/index.js';
 
 /** Entry point: read config, build the app, listen. */
 async function main(): Promise<void> {
@@ -26,7 +27,17 @@ async function main(): Promise<void> {
     for (const failure of demo.failures) log.error({ failure }, 'demo patient not loaded');
     log.info({ files: demo.files, patients: demo.patients, resources: demo.resources, shiftDays }, 'demo patients loaded');
   }
-  const app = createApp({ config, log, fhirRouter: fhir?.router });
+  // The adherence store (issue 17): PostgreSQL with DATABASE_URL, else embedded PGlite; migrated before listening.
+  let adherence: AdherenceStore | undefined;
+  if (config.adherence.enabled) {
+    try {
+      adherence = await openAdherenceStore(config.adherence, log);
+    } catch (err) {
+      log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'adherence store could not be opened (DATABASE_URL, DATA_DIR)');
+      process.exit(1);
+    }
+  }
+  const app = createApp({ config, log, fhirRouter: fhir?.router, adherence });
   const server = app.listen(config.port, config.host, () => {
     log.info({ port: config.port, host: config.host, mode: config.mode }, 'STS pathway CDS service listening');
     if (fhir) {
@@ -35,7 +46,10 @@ async function main(): Promise<void> {
     }
   });
   const stop = (): void => {
-    server.close(() => process.exit(0));
+    server.close(() => {
+      // Queued card records are written before the process ends.
+      void (adherence?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+    });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -6,6 +6,7 @@ import type { CqlEngine } from '../cql/engine.js';
 import { patientView } from './patient-view.js';
 import { orderSelect } from './order-select.js';
 import { orderSign } from './order-sign.js';
+import type { OrderCardNote } from '../adherence/records.js';
 
 /** What a hook module gets besides the request and the patient data. */
 export interface HookDeps {
@@ -19,6 +20,8 @@ export interface HookDeps {
   readonly timeZone: string;
   /** Public base URL of the service for card `source.url` (`<baseUrl>/pathway#<id>`); no url when absent. */
   readonly baseUrl?: string;
+  /** Told which drafts each order card judges, and how (the adherence record, src/adherence/). */
+  readonly onOrderCards?: (notes: readonly OrderCardNote[]) => void;
 }
 
 export type HookHandler = (request: CdsRequest, data: PatientData, deps: HookDeps) => Promise<CdsResponse>;

@@ -7,6 +7,8 @@ import { validateFeedback } from './feedback.js';
 import type { Config } from '../config.js';
 import type { CqlEngine } from '../cql/engine.js';
 import { verifiedClientOf } from '../security/index.js';
+import type { AdherenceStore, OrderCardNote } from '../adherence/index.js';
+import { saveFeedback } from './adherence.js';
 
 export interface HooksRouterDeps {
   readonly clock: () => Date;
@@ -14,6 +16,8 @@ export interface HooksRouterDeps {
   readonly config: PatientDataDeps['config'] & Pick<Config, 'thresholds' | 'timeZone' | 'publicBaseUrl'>;
   /** The CQL engine, created once at start. */
   readonly engine: CqlEngine;
+  /** Where shown cards and feedback are recorded (issue 17); nothing is recorded without it. */
+  readonly adherence?: AdherenceStore | undefined;
 }
 
 /** POST /cds-services/{id} and /cds-services/{id}/feedback for the registered services. */
@@ -29,6 +33,7 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
       client: verifiedClientOf(res),
       shapeGuard: deps.engine.shapeGuard,
     });
+    const orderCards: OrderCardNote[] = [];
     const response = await service.handle(request, data, {
       now: deps.clock(),
       engine: deps.engine,
@@ -36,13 +41,16 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
       timeZone: deps.config.timeZone,
       // Card source.url points at this service's GET /pathway page.
       baseUrl: deps.config.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+      onOrderCards: (notes) => orderCards.push(...notes),
     });
     res.json(response);
+    deps.adherence?.recordResponse(service.definition.id, request, response, orderCards);
   });
-  router.post('/cds-services/:id/feedback', (req, res) => {
+  router.post('/cds-services/:id/feedback', async (req, res) => {
     const service = findService(req.params.id);
     if (!service) throw new CdsError(unknownService(req.params.id));
     validateFeedback(req.body);
+    if (deps.adherence) await saveFeedback(deps.adherence, service.definition.id, req.body, verifiedClientOf(res), res);
     res.status(200).json({});
   });
   return router;

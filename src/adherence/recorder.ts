@@ -1,0 +1,145 @@
+/**
+ * Card records are written off the request path: a hook response only appends its record to a bounded queue, and one
+ * writer drains it in batches. When the database is down the writer keeps the batch and retries with backoff while
+ * the queue fills; once it is full, new records are dropped, counted and logged (never a blocked or failed response).
+ */
+import type { Logger } from '../log.js';
+import type { Database } from './db.js';
+import type { ResponseRecord } from './records.js';
+
+export interface RecorderStats {
+  readonly queued: number;
+  readonly written: number;
+  /** Records not kept because the queue was full. */
+  readonly dropped: number;
+  /** Records the database refused (bad data, not an outage): logged and not retried. */
+  readonly rejected: number;
+}
+
+const BATCH = 100;
+const BACKOFF_MIN_MS = 200;
+const BACKOFF_MAX_MS = 5_000;
+const DROP_LOG_EVERY_MS = 10_000;
+
+// One statement per batch: ids are drawn first so each card joins its response; every row or none is written.
+const INSERT_BATCH = `
+  WITH input AS MATERIALIZED (
+    SELECT nextval('adherence.hook_responses_id_seq') AS id, r FROM jsonb_array_elements($1::jsonb) AS r
+  ),
+  responses AS (
+    INSERT INTO adherence.hook_responses
+      (id, recorded_at, service, hook, hook_instance, pathway_version, patient_pseudonym, user_pseudonym)
+    SELECT id, (r->>'recordedAt')::timestamptz, r->>'service', r->>'hook', r->>'hookInstance', r->>'pathwayVersion',
+      r->>'patient', r->>'user'
+    FROM input
+  ),
+  cards AS (
+    INSERT INTO adherence.cards (uuid, response_id, topic, indicator)
+    SELECT c->>'uuid', input.id, c->>'topic', c->>'indicator'
+    FROM input, jsonb_array_elements(input.r->'cards') AS c
+    ON CONFLICT (uuid) DO NOTHING
+  ),
+  suggestions AS (
+    INSERT INTO adherence.card_suggestions (uuid, card_uuid, label)
+    SELECT s->>'uuid', c->>'uuid', s->>'label'
+    FROM input, jsonb_array_elements(input.r->'cards') AS c, jsonb_array_elements(c->'suggestions') AS s
+    ON CONFLICT (uuid) DO NOTHING
+  )
+  INSERT INTO adherence.order_drafts (response_id, card_uuid, drug, classification)
+  SELECT input.id, d->>'cardUuid', d->>'drug', d->>'classification'
+  FROM input, jsonb_array_elements(input.r->'drafts') AS d`;
+
+/** SQLSTATE classes that mean the data, not the connection, is at fault: retrying cannot help. */
+const isDataError = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && /^(22|23|42)/.test(err.code);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+export class CardRecorder {
+  private readonly queue: ResponseRecord[] = [];
+  private written = 0;
+  private dropped = 0;
+  private rejected = 0;
+  private droppedSinceLog = 0;
+  private lastDropLog = 0;
+  private running: Promise<void> | undefined;
+  private closed = false;
+  private failing = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    private readonly capacity: number,
+  ) {}
+
+  /** Queues a record; false (and counted) when the queue is full. Never waits. */
+  enqueue(record: ResponseRecord): boolean {
+    if (this.closed || this.queue.length >= this.capacity) {
+      this.dropped += 1;
+      this.droppedSinceLog += 1;
+      const now = Date.now();
+      if (now - this.lastDropLog >= DROP_LOG_EVERY_MS) {
+        this.log.warn({ dropped: this.droppedSinceLog, droppedTotal: this.dropped, capacity: this.capacity },
+          'adherence: card records dropped (queue full or closed)');
+        this.lastDropLog = now;
+        this.droppedSinceLog = 0;
+      }
+      return false;
+    }
+    this.queue.push(record);
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return true;
+  }
+
+  stats(): RecorderStats {
+    return { queued: this.queue.length, written: this.written, dropped: this.dropped, rejected: this.rejected };
+  }
+
+  /** Waits until every queued record is written, or `timeoutMs` passed; true when the queue is empty. */
+  async flush(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length > 0 && this.running !== undefined && Date.now() < deadline) {
+      await Promise.race([this.running, sleep(Math.min(50, Math.max(1, deadline - Date.now())))]);
+    }
+    return this.queue.length === 0;
+  }
+
+  /** Stops taking records; writes what is queued (up to `timeoutMs`). */
+  async close(timeoutMs = 10_000): Promise<boolean> {
+    const emptied = await this.flush(timeoutMs);
+    this.closed = true;
+    if (!emptied) this.log.warn({ lost: this.queue.length }, 'adherence: card records not written at close');
+    return emptied;
+  }
+
+  private async drain(): Promise<void> {
+    let backoff = BACKOFF_MIN_MS;
+    while (this.queue.length > 0 && !this.closed) {
+      const batch = this.queue.slice(0, BATCH);
+      try {
+        await this.db.query(INSERT_BATCH, [JSON.stringify(batch)]);
+        this.queue.splice(0, batch.length);
+        this.written += batch.length;
+        if (this.failing) this.log.info({ queued: this.queue.length }, 'adherence: database reachable again; writing queued card records');
+        this.failing = false;
+        backoff = BACKOFF_MIN_MS;
+      } catch (err) {
+        if (isDataError(err)) {
+          this.queue.splice(0, batch.length);
+          this.rejected += batch.length;
+          this.log.error({ err: errorText(err), records: batch.length }, 'adherence: card records refused by the database');
+          continue;
+        }
+        if (!this.failing) this.log.warn({ err: errorText(err), queued: this.queue.length }, 'adherence: database unreachable; card records wait in the queue');
+        this.failing = true;
+        await sleep(backoff);
+        backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+      }
+    }
+  }
+}
+
+/** An error's message only: a driver error can carry the statement's parameters. */
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,174 @@
+/**
+ * The adherence report (issue 17): per week the share of signed anticancer orders on the pathway; overrides by reason
+ * and by node or rule; acceptance of each node's suggestions; the off-pathway drugs most often ordered; the safety rules
+ * fired and how often they were overridden. Titles come from src/pathway, counts from the store.
+ */
+import { NODES, RULES, isRuleId, type NodeId } from '../pathway/index.js';
+import { CLASSIFICATIONS, CLASSIFICATION_PRECEDENCE, type Classification } from './classify.js';
+import type { Queryable } from './db.js';
+
+/** The hook at which an order is signed (CDS Hooks `order-sign`): the orders the weekly share counts. */
+export const SIGN_HOOK = 'order-sign';
+
+export interface ReportFilter {
+  /** Inclusive start instant. */
+  readonly from: Date;
+  /** Exclusive end instant. */
+  readonly to: Date;
+  readonly service?: string;
+  /** A node or rule id. */
+  readonly topic?: string;
+}
+
+export interface WeekRow {
+  /** Monday of the ISO week (UTC), YYYY-MM-DD. */
+  readonly week: string;
+  /** Drafted anticancer drugs at order-sign. */
+  readonly signed: number;
+  readonly onPathway: number;
+  /** onPathway / signed, or null for a week without signed drugs. */
+  readonly share: number | null;
+  readonly byClassification: Readonly<Record<Classification, number>>;
+}
+
+export interface TopicRow {
+  readonly topic: string;
+  readonly title: string;
+  readonly shown: number;
+  readonly withSuggestions: number;
+  readonly accepted: number;
+  readonly overridden: number;
+}
+
+export interface AdherenceReport {
+  readonly period: { readonly from: string; readonly to: string };
+  readonly service: string | null;
+  readonly topic: string | null;
+  readonly totals: {
+    readonly responses: number;
+    readonly patients: number;
+    readonly cards: number;
+    readonly feedback: number;
+    /** Feedback about a card this service has no record of (never issued, or its record was dropped). */
+    readonly unmatchedFeedback: number;
+  };
+  readonly weekly: readonly WeekRow[];
+  readonly overridesByReason: readonly { readonly code: string | null; readonly display: string; readonly count: number }[];
+  readonly overridesByTopic: readonly { readonly topic: string; readonly title: string; readonly shown: number; readonly overridden: number; readonly rate: number | null }[];
+  readonly acceptance: readonly { readonly node: string; readonly title: string; readonly withSuggestions: number; readonly accepted: number; readonly rate: number | null }[];
+  readonly offPathwayDrugs: readonly { readonly drug: string; readonly count: number }[];
+  readonly safetyRules: readonly { readonly rule: string; readonly title: string; readonly fired: number; readonly overridden: number; readonly rate: number | null }[];
+}
+
+// $1 from, $2 to, $3 service or null, $4 topic or null: the filters every query shares.
+const RESPONSE_FILTER = `r.recorded_at >= $1::timestamptz AND r.recorded_at < $2::timestamptz AND ($3::text IS NULL OR r.service = $3)`;
+const FEEDBACK_FILTER = `f.outcome_at >= $1::timestamptz AND f.outcome_at < $2::timestamptz AND ($3::text IS NULL OR f.service = $3)`;
+
+const WEEKLY = `
+  WITH drafts AS (
+    SELECT r.id, d.drug, date_trunc('week', r.recorded_at AT TIME ZONE 'UTC') AS week,
+      min((SELECT p.ord FROM jsonb_array_elements_text($6::jsonb) WITH ORDINALITY AS p(c, ord) WHERE p.c = d.classification)) AS rank
+    FROM adherence.order_drafts d
+    JOIN adherence.hook_responses r ON r.id = d.response_id
+    JOIN adherence.cards c ON c.uuid = d.card_uuid
+    WHERE r.hook = $5 AND ${RESPONSE_FILTER} AND ($4::text IS NULL OR c.topic = $4)
+    GROUP BY r.id, d.drug, week
+  )
+  SELECT to_char(week, 'YYYY-MM-DD') AS week, rank::int AS rank, count(*)::int AS n FROM drafts GROUP BY week, rank ORDER BY week`;
+
+const TOPICS = `
+  SELECT c.topic,
+    count(DISTINCT c.uuid)::int AS shown,
+    count(DISTINCT c.uuid) FILTER (WHERE EXISTS (SELECT 1 FROM adherence.card_suggestions s WHERE s.card_uuid = c.uuid))::int AS with_suggestions,
+    count(DISTINCT f.card_uuid) FILTER (WHERE f.outcome = 'accepted')::int AS accepted,
+    count(DISTINCT f.card_uuid) FILTER (WHERE f.outcome = 'overridden')::int AS overridden
+  FROM adherence.cards c
+  JOIN adherence.hook_responses r ON r.id = c.response_id
+  LEFT JOIN adherence.feedback f ON f.card_uuid = c.uuid
+  WHERE ${RESPONSE_FILTER} AND ($4::text IS NULL OR c.topic = $4)
+  GROUP BY c.topic ORDER BY c.topic`;
+
+const REASONS = `
+  SELECT f.override_code AS code, f.override_display AS display, count(*)::int AS n
+  FROM adherence.feedback f LEFT JOIN adherence.cards c ON c.uuid = f.card_uuid
+  WHERE f.outcome = 'overridden' AND ${FEEDBACK_FILTER} AND ($4::text IS NULL OR c.topic = $4)
+  GROUP BY f.override_code, f.override_display ORDER BY n DESC, f.override_code`;
+
+const OFF_PATHWAY_DRUGS = `
+  SELECT d.drug, count(DISTINCT (r.id, d.drug))::int AS n
+  FROM adherence.order_drafts d
+  JOIN adherence.hook_responses r ON r.id = d.response_id
+  JOIN adherence.cards c ON c.uuid = d.card_uuid
+  WHERE d.classification = $6 AND r.hook = $5 AND ${RESPONSE_FILTER} AND ($4::text IS NULL OR c.topic = $4)
+  GROUP BY d.drug ORDER BY n DESC, d.drug LIMIT 10`;
+
+const TOTALS = `
+  SELECT
+    (SELECT count(*)::int FROM adherence.hook_responses r WHERE ${RESPONSE_FILTER}) AS responses,
+    (SELECT count(DISTINCT r.patient_pseudonym)::int FROM adherence.hook_responses r WHERE ${RESPONSE_FILTER}) AS patients,
+    (SELECT count(*)::int FROM adherence.cards c JOIN adherence.hook_responses r ON r.id = c.response_id
+      WHERE ${RESPONSE_FILTER} AND ($4::text IS NULL OR c.topic = $4)) AS cards,
+    (SELECT count(*)::int FROM adherence.feedback f LEFT JOIN adherence.cards c ON c.uuid = f.card_uuid
+      WHERE ${FEEDBACK_FILTER} AND ($4::text IS NULL OR c.topic = $4)) AS feedback,
+    (SELECT count(*)::int FROM adherence.feedback f
+      WHERE ${FEEDBACK_FILTER} AND $4::text IS NULL AND NOT EXISTS (SELECT 1 FROM adherence.cards c WHERE c.uuid = f.card_uuid)) AS unmatched`;
+
+const rate = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
+
+/** A node's or rule's title, or the id itself for a topic this version no longer has. */
+export const topicTitle = (id: string): string =>
+  isRuleId(id) ? RULES[id].title : Object.hasOwn(NODES, id) ? NODES[id as NodeId].title : id;
+
+const emptyCounts = (): Record<Classification, number> =>
+  Object.fromEntries(CLASSIFICATIONS.map((c) => [c, 0])) as Record<Classification, number>;
+
+/** Runs the report queries for one filter. */
+export async function buildReport(db: Queryable, filter: ReportFilter): Promise<AdherenceReport> {
+  const base = [filter.from.toISOString(), filter.to.toISOString(), filter.service ?? null, filter.topic ?? null];
+  const precedence = JSON.stringify(CLASSIFICATION_PRECEDENCE);
+  const weeklyRows = await db.query<{ week: string; rank: number; n: number }>(WEEKLY, [...base, SIGN_HOOK, precedence]);
+  const topics = await db.query<{ topic: string; shown: number; with_suggestions: number; accepted: number; overridden: number }>(TOPICS, base);
+  const reasons = await db.query<{ code: string | null; display: string | null; n: number }>(REASONS, base);
+  const drugs = await db.query<{ drug: string; n: number }>(OFF_PATHWAY_DRUGS, [...base, SIGN_HOOK, 'off-pathway' satisfies Classification]);
+  const totals = (await db.query<{ responses: number; patients: number; cards: number; feedback: number; unmatched: number }>(TOTALS, base))[0];
+
+  const weeks = new Map<string, Record<Classification, number>>();
+  for (const row of weeklyRows) {
+    const counts = weeks.get(row.week) ?? emptyCounts();
+    const c = CLASSIFICATION_PRECEDENCE[row.rank - 1];
+    if (c !== undefined) counts[c] += row.n;
+    weeks.set(row.week, counts);
+  }
+  const topicRows: TopicRow[] = topics.map((t) => ({
+    topic: t.topic, title: topicTitle(t.topic), shown: t.shown, withSuggestions: t.with_suggestions, accepted: t.accepted, overridden: t.overridden,
+  }));
+  return {
+    period: { from: base[0] as string, to: base[1] as string },
+    service: filter.service ?? null,
+    topic: filter.topic ?? null,
+    totals: {
+      responses: totals?.responses ?? 0,
+      patients: totals?.patients ?? 0,
+      cards: totals?.cards ?? 0,
+      feedback: totals?.feedback ?? 0,
+      unmatchedFeedback: totals?.unmatched ?? 0,
+    },
+    weekly: [...weeks].map(([week, byClassification]) => {
+      const signed = CLASSIFICATIONS.reduce((sum, c) => sum + byClassification[c], 0);
+      const onPathway = byClassification['on-pathway'];
+      return { week, signed, onPathway, share: rate(onPathway, signed), byClassification };
+    }),
+    overridesByReason: reasons.map((r) => ({ code: r.code, display: r.display ?? 'No reason given', count: r.n })),
+    overridesByTopic: topicRows
+      .filter((t) => t.overridden > 0)
+      .sort((a, b) => b.overridden - a.overridden)
+      .map((t) => ({ topic: t.topic, title: t.title, shown: t.shown, overridden: t.overridden, rate: rate(t.overridden, t.shown) })),
+    acceptance: topicRows
+      .filter((t) => !isRuleId(t.topic) && t.withSuggestions > 0)
+      .map((t) => ({ node: t.topic, title: t.title, withSuggestions: t.withSuggestions, accepted: t.accepted, rate: rate(t.accepted, t.withSuggestions) })),
+    offPathwayDrugs: drugs.map((d) => ({ drug: d.drug, count: d.n })),
+    safetyRules: topicRows
+      .filter((t) => isRuleId(t.topic))
+      .map((t) => ({ rule: t.topic, title: t.title, fired: t.shown, overridden: t.overridden, rate: rate(t.overridden, t.shown) })),
+  };
+}
