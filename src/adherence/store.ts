@@ -2,6 +2,7 @@
  * The adherence store: opens the database (PostgreSQL with DATABASE_URL, else embedded PGlite), migrates it, and
  * offers what the routes need. Card records go through the bounded queue; feedback is written before it is answered.
  */
+import cluster from 'node:cluster';
 import type { Logger } from '../log.js';
 import type { CdsRequest, CdsResponse } from '../hooks/types.js';
 import type { AdherenceConfig } from './config.js';
@@ -42,6 +43,10 @@ export interface StoreOptions {
 /** Opens and migrates the store; throws when the database cannot be reached or migrated. */
 export async function openAdherenceStore(config: AdherenceConfig, log: Logger, opts: StoreOptions = {}): Promise<AdherenceStore> {
   const clock = opts.clock ?? (() => new Date());
+  if (opts.db === undefined && config.databaseUrl === undefined && config.dataDir !== undefined && cluster.isWorker) {
+    // PGlite is single-process: two workers opening one folder would corrupt it.
+    throw new Error('DATA_DIR (embedded database on disk) serves one process: with WORKERS > 1 set DATABASE_URL');
+  }
   const db =
     opts.db ??
     (config.databaseUrl !== undefined
