@@ -12,6 +12,7 @@ import { installFastDistinct } from './distinct.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCacheStats } from './result-cache.js';
+import { cqlReads } from './pathway-reads.js';
 import { createShapeGuard, type ShapeGuard } from './shape-guard.js';
 
 /** Default location of the compiled libraries: `cql/` at the project root. */
@@ -43,8 +44,9 @@ export interface CqlEngine {
   /** Every define of `libraryName` for the patient of `bundle`, as plain values (functions are skipped). */
   evaluate(libraryName: string, bundle: unknown, opts: EvaluateOptions): Promise<Record<string, PlainValue>>;
   /**
-   * Checks FHIR resources against the model info this engine reads them with: a resource it rejects would make the
-   * engine throw (PATHWAY.md §2 "Unreadable data": the data path drops it and marks its type unreadable).
+   * Checks FHIR resources against the model info this engine reads them with, strictly where the CQL reads: a field
+   * the CQL reads that does not fit makes the resource unusable (PATHWAY.md §2 "Unreadable data": the data path drops
+   * it and marks its type unreadable); any other field that does not fit is dropped from the resource.
    */
   readonly shapeGuard: ShapeGuard;
   /** Hits and misses of the result cache (absent on engines without one). */
@@ -135,7 +137,9 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   }
   installFastDistinct();
   const sources = createPatientSourceFactory();
-  const shapeGuard = createShapeGuard(sources.modelInfo);
+  if (typeof sources.modelInfo !== 'object' || sources.modelInfo === null) throw new Error('cql-exec-fhir: no model info');
+  // Strict where the CQL reads, tolerant elsewhere: the reads come from the same ELM the engine runs.
+  const shapeGuard = createShapeGuard(sources.modelInfo, cqlReads(Object.values(elms), sources.modelInfo));
   const cache = createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
   // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
   const clockOfKey = Object.values(elms).some(readsTimeOfDay)

@@ -1,11 +1,17 @@
 /**
  * A FHIR JSON shape guard in front of the CQL engine, driven by the engine's own parsed FHIR 4.0.1 model info
- * (cql-exec-fhir's ClassInfo / ClassElement / type specifiers).
+ * (cql-exec-fhir's ClassInfo / ClassElement / type specifiers) and by what the pathway reads (src/cql/pathway-reads.ts).
  *
  * cql-exec-fhir trusts the JSON: a list element that is not an array (`coding: 5`), an object where a primitive belongs
  * (`effectiveDateTime: {}`) or a string where a complex type belongs (`code: "x"`) throws inside the engine
- * ("data.map is not a function"). The guard walks a resource the way the engine would read it and names the first field
- * that does not fit, so the data path can drop the resource (PATHWAY.md §2 "Unreadable data") instead of answering 500.
+ * ("data.map is not a function"). It reads lazily, but not only what the CQL asks for: de-duplicating a list of
+ * resources (every union, every query without `return all`) walks every element of each one. So the guard walks the
+ * whole resource the way the engine would read it, and for each field that does not fit:
+ * - a field the pathway reads (its class and element are in the reads, and so is every enclosing field) is a
+ *   problem: the data path drops the resource (PATHWAY.md §2 "Unreadable data"), the order hooks answer 400;
+ * - any other field is dropped from (a copy of) the resource and named in `ignored`: EHR payloads carry shapes the
+ *   pathway never looks at (the CDS Hooks sandbox sends MedicationRequest.category as one object), and those must not
+ *   cost the patient a card. An extension is read only when its url is one the pathway reads.
  *
  * Rules, as FHIR JSON (https://hl7.org/fhir/R4/json.html) and cql-exec-fhir's reader see them:
  * - a list element is an array (null allowed); items of a primitive list may be null, items of other lists not;
@@ -17,6 +23,8 @@
  * - keys the model does not know are never read by the engine and are left alone.
  * Tables are compiled once per class (lazily, then cached): a request never parses model info.
  */
+import { classOf, fqn, isRecord, type ClassView, type TypeSpec } from './model-info.js';
+import type { PathwayReads } from './pathway-reads.js';
 
 /** Why a resource does not fit the model: the first field (a path) that does not. */
 export interface ShapeProblem {
@@ -26,14 +34,30 @@ export interface ShapeProblem {
   readonly message: string;
 }
 
-/** Checks resources against the engine's FHIR model. */
+/** What the guard made of one resource. */
+export interface ShapeCheck {
+  /** The first field the pathway reads that does not fit: the resource cannot be used. */
+  readonly problem?: ShapeProblem;
+  /** The resource to use: the input itself, or a copy without the ill-typed fields the pathway does not read. */
+  readonly resource: unknown;
+  /** Paths of the fields dropped (at most MAX_IGNORED). */
+  readonly ignored: readonly string[];
+}
+
+/** Checks resources against the engine's FHIR model, strictly where the pathway reads. */
 export interface ShapeGuard {
-  /** Undefined when `resource` fits (or names a type the model does not know); else the first field that does not. */
+  inspect(resource: unknown): ShapeCheck;
+  /** `inspect(resource).problem`. */
   check(resource: unknown): ShapeProblem | undefined;
+  /** The same guard (sharing its compiled tables) for another reader's reads (the order hooks' reads of a draft). */
+  forReads(reads: PathwayReads): ShapeGuard;
 }
 
 /** Deepest object/array nesting walked inside one resource; deeper is a problem (realistic resources stay under 12). */
 export const MAX_SHAPE_DEPTH = 40;
+
+/** Dropped fields named per resource, at most. */
+export const MAX_IGNORED = 10;
 
 /** "Observation/abc: field 'code' has the wrong type" (the type alone when the resource has no usable id). */
 export function describeShapeProblem(resource: unknown, problem: ShapeProblem): string {
@@ -41,8 +65,6 @@ export function describeShapeProblem(resource: unknown, problem: ShapeProblem): 
   const id = isRecord(resource) && typeof resource.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(resource.id) ? resource.id : undefined;
   return `${id !== undefined ? `${type}/${id}` : `a ${type} without a valid id`}: ${problem.message}`;
 }
-
-/* ---------- The model info, narrowed once ---------- */
 
 type JsKind = 'string' | 'number' | 'boolean';
 
@@ -55,6 +77,8 @@ type Expect =
   | { readonly kind: 'any' };
 
 interface Field {
+  /** The model element the key holds (`value` for `valueQuantity`, `birthDate` for `_birthDate`). */
+  readonly element: string;
   readonly expect: Expect;
   readonly list: boolean;
   /** Items of the list may be null (primitive lists, aligned with their `_field` list). */
@@ -62,63 +86,6 @@ interface Field {
 }
 
 type FieldTable = ReadonlyMap<string, Field>;
-
-/** A type specifier of cql-exec-fhir, as plain data. */
-type TypeSpec =
-  | { readonly kind: 'named'; readonly namespace: string | undefined; readonly name: string }
-  | { readonly kind: 'list'; readonly element: TypeSpec }
-  | { readonly kind: 'choice'; readonly choices: readonly TypeSpec[] }
-  | { readonly kind: 'other' };
-
-interface ClassView {
-  readonly name: string;
-  readonly base: TypeSpec | undefined;
-  readonly elements: readonly { readonly name: string; readonly type: TypeSpec }[];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Reads a property of one of cql-exec-fhir's class instances (getters live on the prototype). */
-function prop(o: unknown, key: string): unknown {
-  return typeof o === 'object' && o !== null ? Reflect.get(o, key) : undefined;
-}
-
-function toTypeSpec(ts: unknown): TypeSpec {
-  if (prop(ts, 'isNamed') === true) {
-    const name = prop(ts, 'name');
-    const namespace = prop(ts, 'namespace');
-    if (typeof name === 'string') return { kind: 'named', name, namespace: typeof namespace === 'string' ? namespace : undefined };
-  }
-  if (prop(ts, 'isList') === true) return { kind: 'list', element: toTypeSpec(prop(ts, 'elementType')) };
-  if (prop(ts, 'isChoice') === true) {
-    const choices = prop(ts, 'choices');
-    return { kind: 'choice', choices: Array.isArray(choices) ? choices.map(toTypeSpec) : [] };
-  }
-  return { kind: 'other' };
-}
-
-/** The class `name` ("Observation", "FHIR.Observation", "Observation.Component") of the model, narrowed. */
-function classOf(modelInfo: object, name: string): ClassView | undefined {
-  const findClass: unknown = Reflect.get(modelInfo, 'findClass');
-  if (typeof findClass !== 'function') throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
-  const c: unknown = Reflect.apply(findClass, modelInfo, [name]);
-  const className = prop(c, 'name');
-  if (typeof className !== 'string') return undefined;
-  const elements = prop(c, 'elements');
-  const base = prop(c, 'baseTypeSpecifier');
-  return {
-    name: className,
-    base: base === undefined || base === null ? undefined : toTypeSpec(base),
-    elements: (Array.isArray(elements) ? elements : []).flatMap((e: unknown) => {
-      const n = prop(e, 'name');
-      return typeof n === 'string' ? [{ name: n, type: toTypeSpec(prop(e, 'typeSpecifier')) }] : [];
-    }),
-  };
-}
-
-const fqn = (t: TypeSpec & { kind: 'named' }): string => (t.namespace !== undefined ? `${t.namespace}.${t.name}` : t.name);
 
 /** cql-exec-fhir's JSON name of a choice type (util.normalizeChoiceName): SimpleQuantity is serialised as Quantity. */
 const choiceJsonName = (name: string): string => (name === 'SimpleQuantity' ? 'Quantity' : name);
@@ -128,7 +95,7 @@ const SYSTEM_JS: Readonly<Record<string, JsKind>> = {
 };
 
 /** Creates the guard over cql-exec-fhir's parsed ModelInfo (the engine's: `PatientSourceFactory.modelInfo`). */
-export function createShapeGuard(modelInfo: unknown): ShapeGuard {
+export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): ShapeGuard {
   if (typeof modelInfo !== 'object' || modelInfo === null) throw new Error('cql-exec-fhir: no model info for the shape guard');
   const model: object = modelInfo;
   const classes = new Map<string, ClassView>();
@@ -199,14 +166,14 @@ export function createShapeGuard(modelInfo: unknown): ShapeGuard {
   };
 
   /** Adds `key` (and `_key` for FHIR primitives) for an element of type `t` (a named type or a list of one). */
-  const addField = (table: Map<string, Field>, key: string, t: TypeSpec): void => {
+  const addField = (table: Map<string, Field>, element: string, key: string, t: TypeSpec): void => {
     const list = t.kind === 'list';
     const item = t.kind === 'list' ? t.element : t;
     const expect = expectOf(item);
     // System-typed elements (Element.id) are read as they are; FHIR primitives may carry a `_key` sibling.
     const fhirPrimitive = expect.kind === 'primitive' && !(item.kind === 'named' && item.namespace === 'System');
-    table.set(key, { expect, list, nullItems: fhirPrimitive });
-    if (fhirPrimitive) table.set(`_${key}`, { expect: { kind: 'element-extension' }, list, nullItems: true });
+    table.set(key, { element, expect, list, nullItems: fhirPrimitive });
+    if (fhirPrimitive) table.set(`_${key}`, { element, expect: { kind: 'element-extension' }, list, nullItems: true });
   };
 
   const tableOf = (className: string): FieldTable => {
@@ -220,9 +187,9 @@ export function createShapeGuard(modelInfo: unknown): ShapeGuard {
           for (const choice of e.type.choices) {
             if (choice.kind !== 'named') continue;
             const typed = choiceJsonName(choice.name);
-            addField(table, `${e.name}${typed.charAt(0).toUpperCase()}${typed.slice(1)}`, choice);
+            addField(table, e.name, `${e.name}${typed.charAt(0).toUpperCase()}${typed.slice(1)}`, choice);
           }
-        } else addField(table, e.name, e.type);
+        } else addField(table, e.name, e.name, e.type);
       }
     }
     tables.set(className, table);
@@ -233,69 +200,133 @@ export function createShapeGuard(modelInfo: unknown): ShapeGuard {
 
   const join = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 
-  /** Walks one object as `className`; the first problem, or undefined. */
-  function walkObject(json: Record<string, unknown>, className: string, path: string, depth: number): ShapeProblem | undefined {
-    if (depth > MAX_SHAPE_DEPTH) return fail(path, `field '${path}' is nested more than ${MAX_SHAPE_DEPTH} levels deep`);
-    const table = tableOf(className);
-    for (const key of Object.keys(json)) {
-      const field = table.get(key);
-      if (field === undefined) continue;
-      const value = json[key];
-      if (value === null || value === undefined) continue;
-      const at = join(path, key);
-      if (field.list) {
-        if (!Array.isArray(value)) return fail(at);
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          if (item === null || item === undefined) {
-            if (field.nullItems) continue;
-            return fail(`${at}[${i}]`);
-          }
-          const problem = walkValue(item, field.expect, `${at}[${i}]`, depth + 1);
-          if (problem !== undefined) return problem;
+  const isExtensionClass = (className: string): boolean => className === 'FHIR.Extension' || className === 'Extension';
+
+  /** A guard over the shared tables for one set of reads. */
+  function guardFor(reads: PathwayReads): ShapeGuard {
+    const readSets = new Map<string, ReadonlySet<string>>();
+    /** The elements read on a class: its own and its bases' (`id` is read on Resource for every resource type). */
+    const readOf = (className: string): ReadonlySet<string> => {
+      const cached = readSets.get(className);
+      if (cached !== undefined) return cached;
+      const set = new Set<string>();
+      for (const c of lineage(className)) for (const e of reads.elements.get(c.name) ?? []) set.add(e);
+      readSets.set(className, set);
+      return set;
+    };
+
+    /** Walks one object as `className`: undefined when it fits as it is. */
+    function walkObject(json: Record<string, unknown>, className: string, path: string, depth: number, strict: boolean, ignored: string[]): Verdict {
+      if (depth > MAX_SHAPE_DEPTH) return { problem: fail(path, `field '${path}' is nested more than ${MAX_SHAPE_DEPTH} levels deep`) };
+      const table = tableOf(className);
+      const read = strict ? readOf(className) : NOTHING;
+      let copy: Record<string, unknown> | undefined;
+      for (const key of Object.keys(json)) {
+        const field = table.get(key);
+        if (field === undefined) continue;
+        const value = json[key];
+        if (value === null || value === undefined) continue;
+        const keyStrict = read.has(field.element);
+        const verdict = walkField(value, field, join(path, key), depth, keyStrict, ignored);
+        if (verdict === undefined) continue;
+        copy ??= { ...json };
+        if ('problem' in verdict) {
+          if (keyStrict) return verdict;
+          // Not read by the pathway: dropped, so neither the engine nor anything after it sees it.
+          delete copy[key];
+          if (ignored.length < MAX_IGNORED) ignored.push(verdict.problem.field);
+        } else copy[key] = verdict.value;
+      }
+      return copy === undefined ? undefined : { value: copy };
+    }
+
+    function walkField(value: unknown, field: Field, at: string, depth: number, strict: boolean, ignored: string[]): Verdict {
+      if (!field.list) return walkValue(value, field.expect, at, depth + 1, strict, ignored);
+      if (!Array.isArray(value)) return { problem: fail(at) };
+      // The pathway reads an extension only when its url is one it looks for: any other that does not fit is dropped.
+      const byUrl = strict && field.expect.kind === 'complex' && isExtensionClass(field.expect.className);
+      let copy: unknown[] | undefined;
+      const dropped = new Set<number>();
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (item === null || item === undefined) {
+          if (field.nullItems) continue;
+          return { problem: fail(`${at}[${i}]`) };
         }
-      } else {
-        const problem = walkValue(value, field.expect, at, depth + 1);
-        if (problem !== undefined) return problem;
+        const itemStrict = byUrl ? isRecord(item) && typeof item.url === 'string' && reads.extensionUrls.has(item.url) : strict;
+        const verdict = walkValue(item, field.expect, `${at}[${i}]`, depth + 1, itemStrict, ignored);
+        if (verdict === undefined) continue;
+        if ('problem' in verdict) {
+          if (!byUrl || itemStrict) return verdict;
+          dropped.add(i);
+          if (ignored.length < MAX_IGNORED) ignored.push(verdict.problem.field);
+        } else {
+          copy ??= [...value];
+          copy[i] = verdict.value;
+        }
+      }
+      if (copy === undefined && dropped.size === 0) return undefined;
+      return { value: (copy ?? value).filter((_, i) => !dropped.has(i)) };
+    }
+
+    function walkValue(value: unknown, expect: Expect, path: string, depth: number, strict: boolean, ignored: string[]): Verdict {
+      switch (expect.kind) {
+        case 'any':
+          return undefined;
+        case 'primitive':
+          // JSON.parse turns 1e999 into Infinity: no FHIR number.
+          if (typeof value !== expect.js || (typeof value === 'number' && !Number.isFinite(value))) return { problem: fail(path) };
+          return undefined;
+        case 'element-extension': {
+          // cql-exec-fhir merges `_field` into the primitive's object (Object.assign): only Element's own keys may be there.
+          if (!isRecord(value)) return { problem: fail(path) };
+          for (const key of Object.keys(value)) {
+            if (key !== 'id' && key !== 'extension' && key !== 'fhir_comments') return { problem: fail(join(path, key)) };
+          }
+          return walkObject(value, 'FHIR.Element', path, depth, strict, ignored);
+        }
+        case 'complex':
+          return isRecord(value) ? walkObject(value, expect.className, path, depth, strict, ignored) : { problem: fail(path) };
+        case 'resource': {
+          if (!isRecord(value)) return { problem: fail(path) };
+          const declared = value.resourceType;
+          if (declared !== undefined && typeof declared !== 'string') return { problem: fail(join(path, 'resourceType')) };
+          const named = typeof declared === 'string' && declared !== '' && isResourceClass(declared) ? declared : expect.className;
+          return walkObject(value, named, path, depth, strict, ignored);
+        }
       }
     }
-    return undefined;
+
+    const others = new Map<PathwayReads, ShapeGuard>();
+    const guard: ShapeGuard = {
+      inspect(resource) {
+        if (!isRecord(resource) || typeof resource.resourceType !== 'string') return { problem: fail('resourceType'), resource, ignored: [] };
+        const type = resource.resourceType;
+        // A type the model does not know is never retrieved by the engine: nothing to protect it from.
+        if (type === '' || !isResourceClass(type)) return { resource, ignored: [] };
+        const ignored: string[] = [];
+        const verdict = walkObject(resource, type, '', 0, true, ignored);
+        if (verdict === undefined) return { resource, ignored };
+        return 'problem' in verdict ? { problem: verdict.problem, resource, ignored } : { resource: verdict.value, ignored };
+      },
+      check: (resource) => guard.inspect(resource).problem,
+      forReads(other) {
+        if (other === reads) return guard;
+        const known = others.get(other);
+        if (known !== undefined) return known;
+        const made = guardFor(other);
+        // Callers pass a few constant read sets; a bound keeps a caller passing fresh ones from growing this.
+        if (others.size < 8) others.set(other, made);
+        return made;
+      },
+    };
+    return guard;
   }
 
-  function walkValue(value: unknown, expect: Expect, path: string, depth: number): ShapeProblem | undefined {
-    switch (expect.kind) {
-      case 'any':
-        return undefined;
-      case 'primitive':
-        // JSON.parse turns 1e999 into Infinity: no FHIR number.
-        if (typeof value !== expect.js || (typeof value === 'number' && !Number.isFinite(value))) return fail(path);
-        return undefined;
-      case 'element-extension': {
-        // cql-exec-fhir merges `_field` into the primitive's object (Object.assign): only Element's own keys may be there.
-        if (!isRecord(value)) return fail(path);
-        for (const key of Object.keys(value)) if (key !== 'id' && key !== 'extension' && key !== 'fhir_comments') return fail(join(path, key));
-        return walkObject(value, 'FHIR.Element', path, depth);
-      }
-      case 'complex':
-        return isRecord(value) ? walkObject(value, expect.className, path, depth) : fail(path);
-      case 'resource': {
-        if (!isRecord(value)) return fail(path);
-        const declared = value.resourceType;
-        if (declared !== undefined && typeof declared !== 'string') return fail(join(path, 'resourceType'));
-        const named = typeof declared === 'string' && declared !== '' && isResourceClass(declared) ? declared : expect.className;
-        return walkObject(value, named, path, depth);
-      }
-    }
-  }
-
-  return {
-    check(resource) {
-      if (!isRecord(resource) || typeof resource.resourceType !== 'string') return fail('resourceType');
-      const type = resource.resourceType;
-      // A type the model does not know is never retrieved by the engine: nothing to protect it from.
-      if (type === '' || !isResourceClass(type)) return undefined;
-      return walkObject(resource, type, '', 0);
-    },
-  };
+  return guardFor(reads);
 }
 
+/** A walk's verdict on a value: undefined when it fits as it is. */
+type Verdict = undefined | { readonly problem: ShapeProblem } | { readonly value: unknown };
+
+const NOTHING: ReadonlySet<string> = new Set();

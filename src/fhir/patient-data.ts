@@ -100,8 +100,9 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
 }
 
 /**
- * The resources that fit the engine's FHIR model. One that does not is dropped and its type noted unreadable with the
- * field that did not fit, unless it says it belongs to another patient (dropped later anyway, it says nothing of this one).
+ * The resources as the engine may read them. One whose field the pathway reads does not fit is dropped and its type
+ * noted unreadable with that field, unless it says it belongs to another patient (dropped later anyway, it says
+ * nothing of this one); ill-typed fields the pathway does not read are dropped from the resource (src/cql/shape-guard.ts).
  */
 function dropMalformed(
   resources: readonly FhirResource[],
@@ -109,12 +110,12 @@ function dropMalformed(
   guard: ShapeGuard,
   unreadable: Map<string, string>,
 ): FhirResource[] {
-  return resources.filter((r) => {
-    const problem = guard.check(r);
-    if (problem === undefined) return true;
+  return resources.flatMap((r) => {
+    const { problem, resource } = guard.inspect(r);
+    if (problem === undefined) return isFhirResource(resource) ? [resource] : [];
     const owner = ownerOf(r);
     if (owner === undefined || owner === patientId) note(unreadable, r.resourceType, describeShapeProblem(r, problem));
-    return false;
+    return [];
   });
 }
 

@@ -8,6 +8,7 @@ import { CdsError, badRequest, truncate } from '../errors.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/index.js';
 import type { DraftInfo } from '../cards/index.js';
 import type { DraftInput } from '../cql/orders.js';
+import { listedReads } from '../cql/pathway-reads.js';
 import type { ShapeGuard } from '../cql/shape-guard.js';
 import type { CdsRequest } from './types.js';
 
@@ -56,10 +57,26 @@ function draftEntries(context: Readonly<Record<string, unknown>>): DraftEntry[] 
 }
 
 /**
- * 400 naming the first field of a draft MedicationRequest (of any status: a malformed `status` hides whether it is a
- * draft) that does not fit the engine's FHIR model: an order the service cannot read is the EHR's error to fix.
+ * What the order logic reads of a draft MedicationRequest (this module and src/pathway/drugs.ts `matchDrug`): its id,
+ * status and medication (inline, or a contained or referenced Medication's code). Nothing else of a draft reaches the
+ * pathway (the CQL gets each draft's id and drug), so nothing else of it can be wrong for it.
  */
-function checkDraftShapes(entries: readonly DraftEntry[], guard: ShapeGuard): void {
+export const DRAFT_READS = listedReads({
+  MedicationRequest: ['id', 'status', 'medication', 'contained'],
+  Medication: ['id', 'code'],
+  CodeableConcept: ['coding', 'text'],
+  Coding: ['system', 'code', 'display'],
+  Reference: ['reference', 'display'],
+});
+
+/**
+ * 400 naming the first field the order logic reads (DRAFT_READS) of a draft MedicationRequest (of any status: a
+ * malformed `status` hides whether it is a draft) that does not fit the FHIR model: an order the service cannot read
+ * is the EHR's error to fix. Fields it does not read (`category` as one object, as the CDS Hooks sandbox sends it;
+ * `reasonCode`, `dosageInstruction`, extensions) are the EHR's business, never a 400.
+ */
+function checkDraftShapes(entries: readonly DraftEntry[], engineGuard: ShapeGuard): void {
+  const guard = engineGuard.forReads(DRAFT_READS);
   for (const { resource, entry } of entries) {
     if (resource.resourceType !== 'MedicationRequest') continue;
     const problem = guard.check(resource);

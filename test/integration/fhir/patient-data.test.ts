@@ -2,8 +2,7 @@ import type { Bundle, FhirResource } from 'fhir/r4.js';
 import { loadPatientData, type PatientDataDeps } from '../../../src/fhir/patient-data.js';
 import { PREFETCH_TEMPLATES } from '../../../src/fhir/prefetch.js';
 import { CdsError, preconditionFailed, statusOf, upstreamFailed } from '../../../src/errors.js';
-import { createPatientSourceFactory } from '../../../src/cql/patient-source.js';
-import { createShapeGuard } from '../../../src/cql/shape-guard.js';
+import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
 import { testConfig } from '../../helpers/app.js';
 import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type Fault, type TestFhirServer } from '../../helpers/fhir-server.js';
@@ -14,7 +13,7 @@ const deps: PatientDataDeps = {
   // Timeouts with room for a loaded CI machine (a cold first search took over 300 ms there); the stall test waits them out.
   config: testConfig({ FHIR_TIMEOUT_MS: '2000', REQUEST_DEADLINE_MS: '4000', FHIR_MAX_PAGES: '4', FHIR_MAX_RESPONSE_BYTES: '65536' }),
   // The guard over the same parsed model info the engine reads resources with.
-  shapeGuard: createShapeGuard(createPatientSourceFactory().modelInfo),
+  shapeGuard: engineShapeGuard(),
 };
 
 let fhir: TestFhirServer;

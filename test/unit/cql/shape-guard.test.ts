@@ -1,12 +1,14 @@
-import { createPatientSourceFactory } from '../../../src/cql/patient-source.js';
-import { MAX_SHAPE_DEPTH, createShapeGuard, describeShapeProblem, type ShapeGuard } from '../../../src/cql/shape-guard.js';
+import { MAX_SHAPE_DEPTH, describeShapeProblem, type ShapeGuard } from '../../../src/cql/shape-guard.js';
+import { engineShapeGuard } from '../../helpers/shape-guard.js';
+import { DRAFT_READS } from '../../../src/hooks/draft-orders.js';
+import { CONDITION_RELATED_EXT } from '../../../src/pathway/systems.js';
 import { readDemoBundles } from '../../../src/embedded/demo-bundles.js';
 import { DEMO_DIR } from '../../../src/embedded/index.js';
 
 let guard: ShapeGuard;
 let demo: unknown[][];
 beforeAll(async () => {
-  guard = createShapeGuard(createPatientSourceFactory().modelInfo);
+  guard = engineShapeGuard();
   demo = (await readDemoBundles(DEMO_DIR)).map((d) => (d.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])));
 });
 
@@ -47,17 +49,17 @@ describe('shape guard: resources that fit the engine model', () => {
 describe('shape guard: the wrong JSON type in a field is named by its path', () => {
   test.each<[string, Record<string, unknown>, string]>([
     ['a list given a number (`coding: 5`)', { code: { coding: 5 } }, 'code.coding'],
-    ['a list given an object (`category: {}`)', { category: {} }, 'category'],
+    ['a list given an object (`focus: {}`)', { focus: {} }, 'focus'],
     ['a complex type given a string (`code: "x"`)', { code: 'x' }, 'code'],
     ['a primitive given an object (`effectiveDateTime: {}`)', { effectiveDateTime: {} }, 'effectiveDateTime'],
     ['a complex choice given a list (`valueQuantity: []`)', { valueQuantity: [] }, 'valueQuantity'],
     ['a code enum given a number (`status: 5`)', { status: 5 }, 'status'],
     ['a decimal given a string', { valueQuantity: { value: 'abc' } }, 'valueQuantity.value'],
-    ['a null inside a list of complex types', { category: [null] }, 'category[0]'],
-    ['a wrong type deep in a BackboneElement', { component: [{ code: { coding: [{ system: {} }] } }] }, 'component[0].code.coding[0].system'],
+    ['a null inside a list of complex types', { focus: [null] }, 'focus[0]'],
+    ['a wrong type deep in a read element', { code: { coding: [{ system: {} }] } }, 'code.coding[0].system'],
     ['a `_field` that is not an object', { _effectiveDateTime: 'x' }, '_effectiveDateTime'],
     ['a `_field` that would overwrite the primitive value', { _effectiveDateTime: { value: {} } }, '_effectiveDateTime.value'],
-    ['an extension value of the wrong type', { extension: [{ url: 'http://x', valueReference: { reference: {} } }] }, 'extension[0].valueReference.reference'],
+    ['the value of an extension the pathway reads', { extension: [{ url: CONDITION_RELATED_EXT, valueReference: { reference: {} } }] }, 'extension[0].valueReference.reference'],
     ['an id that is not a string', { id: 5 }, 'id'],
   ])('%s', (_name, extra, field) => {
     const problem = guard.check(observation(extra));
@@ -65,29 +67,85 @@ describe('shape guard: the wrong JSON type in a field is named by its path', () 
     expect(problem?.message).toBe(`field '${field}' has the wrong type`);
   });
 
-  test('a contained resource is walked as the type it names', () => {
-    expect(fieldOf({
+  test('a wrong type deep in a BackboneElement the pathway reads (Condition.stage.summary)', () => {
+    expect(fieldOf({ resourceType: 'Condition', id: 'c1', stage: [{ summary: { coding: 'x' } }] })).toBe('stage[0].summary.coding');
+  });
+
+  test('a contained resource is walked as the type it names (the order hooks read a contained Medication\'s code)', () => {
+    expect(guard.forReads(DRAFT_READS).check({
       resourceType: 'MedicationRequest', id: 'd', status: 'draft', intent: 'order', medicationReference: { reference: '#m' },
       contained: [{ resourceType: 'Medication', id: 'm', code: 5 }],
-    })).toBe('contained[0].code');
+    })?.field).toBe('contained[0].code');
   });
 
-  test('a Condition whose subject is a number and code a string: the first field is named', () => {
+  test('a Condition whose code is a string is named by it (its subject, a number, is not read by the pathway)', () => {
     const condition = { resourceType: 'Condition', id: 'c1', subject: 7, code: 'C49.2' };
     const problem = guard.check(condition);
-    expect(problem?.field).toBe('subject');
-    expect(problem && describeShapeProblem(condition, problem)).toBe("Condition/c1: field 'subject' has the wrong type");
+    expect(problem?.field).toBe('code');
+    expect(problem && describeShapeProblem(condition, problem)).toBe("Condition/c1: field 'code' has the wrong type");
   });
 
-  test('nesting beyond the depth bound is a problem, not a stack overflow', () => {
+  test('nesting beyond the depth bound is dropped where the pathway does not read, not a stack overflow', () => {
     let ext: Record<string, unknown> = { url: 'http://x', valueString: 'leaf' };
     for (let i = 0; i < MAX_SHAPE_DEPTH + 5; i++) ext = { url: 'http://x', extension: [ext] };
-    expect(guard.check(observation({ extension: [ext] }))?.message).toMatch(/nested more than 40 levels deep/);
+    const inspected = guard.inspect(observation({ extension: [ext] }));
+    expect(inspected.problem).toBeUndefined();
+    expect(inspected.ignored).toHaveLength(1);
+    expect(inspected.ignored[0]).toMatch(/^extension\[0\](\.extension\[0\])+$/);
+    expect(guard.check(observation({ extension: [ext] }))).toBeUndefined();
   });
 
   test('not a resource at all', () => {
     expect(fieldOf(5)).toBe('resourceType');
     expect(fieldOf({ resourceType: 5 })).toBe('resourceType');
+  });
+});
+
+describe('shape guard: tolerant of what the pathway does not read', () => {
+  /** A draft as the CDS Hooks sandbox builds it (its medication-reducers.js): category one object, reasonCode one object. */
+  const sandboxDraft = (): Record<string, unknown> => ({
+    resourceType: 'MedicationRequest', id: 'request-123', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' },
+    authoredOn: '2026-11-23',
+    category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community' }] },
+    reasonCode: { coding: [{ system: 'http://snomed.info/sct', code: '420120006' }], text: 'Leiomyosarcoma' },
+    medicationCodeableConcept: { text: 'pazopanib 200 MG Oral Tablet', coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '714438' }] },
+  });
+
+  test('MedicationRequest.category and reasonCode as one object: dropped from a copy, the resource stays usable', () => {
+    const draft = sandboxDraft();
+    const inspected = guard.inspect(draft);
+    expect(inspected.problem).toBeUndefined();
+    expect(inspected.ignored).toEqual(['category', 'reasonCode']);
+    expect(inspected.resource).toMatchObject({ id: 'request-123', medicationCodeableConcept: draft.medicationCodeableConcept });
+    expect(inspected.resource).not.toHaveProperty('category');
+    expect(draft).toHaveProperty('category');
+  });
+
+  test('odd narrative, an unknown extension of the wrong shape and a wrong-typed unread sub-field are dropped alone', () => {
+    const obs = observation({
+      text: 'not a Narrative',
+      extension: [{ url: 'http://vendor.example/x', valueString: 5 }, { url: CONDITION_RELATED_EXT, valueReference: { reference: 'Condition/c1' } }],
+      code: { coding: [{ system: 'http://loinc.org', code: '10230-1', userSelected: 'yes' }] },
+      category: {},
+    });
+    const inspected = guard.inspect(obs);
+    expect(inspected.problem).toBeUndefined();
+    expect([...inspected.ignored].sort()).toEqual(['category', 'code.coding[0].userSelected', 'extension[0].valueString', 'text']);
+    expect(inspected.resource).toMatchObject({
+      extension: [{ url: 'http://vendor.example/x' }, { url: CONDITION_RELATED_EXT, valueReference: { reference: 'Condition/c1' } }],
+      code: { coding: [{ system: 'http://loinc.org', code: '10230-1' }] },
+    });
+  });
+
+  test('a wrong-typed field the pathway reads is still a problem (MedicationRequest.status, medicationCodeableConcept)', () => {
+    expect(fieldOf({ ...sandboxDraft(), status: 5 })).toBe('status');
+    expect(fieldOf({ ...sandboxDraft(), medicationCodeableConcept: { coding: {} } })).toBe('medicationCodeableConcept.coding');
+  });
+
+  test('a resource type the pathway never reads keeps every field it can, whatever their shapes', () => {
+    const inspected = guard.inspect({ resourceType: 'Encounter', id: 'e1', status: 5, class: 'x' });
+    expect(inspected.problem).toBeUndefined();
+    expect(inspected.resource).toEqual({ resourceType: 'Encounter', id: 'e1' });
   });
 });
 

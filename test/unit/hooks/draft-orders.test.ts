@@ -1,7 +1,6 @@
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
 import { parseDraftOrders as parseWith } from '../../../src/hooks/draft-orders.js';
-import { createPatientSourceFactory } from '../../../src/cql/patient-source.js';
-import { createShapeGuard } from '../../../src/cql/shape-guard.js';
+import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import { CdsError, badRequest } from '../../../src/errors.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
 import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
@@ -31,7 +30,7 @@ const thrown = (f: () => unknown): CdsError => {
 };
 
 // The guard the hooks pass: the engine's, over the shared FHIR model info.
-const guard = createShapeGuard(createPatientSourceFactory().modelInfo);
+const guard = engineShapeGuard();
 const parseDraftOrders = (request: CdsRequest): ReturnType<typeof parseWith> => parseWith(request, guard);
 
 const yondelis: Medication = { resourceType: 'Medication', id: 'm1', code: { text: 'Yondelis' } };
@@ -88,5 +87,26 @@ describe('draft orders', () => {
     const noId = { resourceType: 'MedicationRequest', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: { text: 'x' } } as MedicationRequest;
     const e = thrown(() => parseDraftOrders(req('order-sign', [noId])));
     expect(e.outcome.issue[0]?.expression).toEqual(['context.draftOrders.entry[0].resource.id']);
+  });
+
+  test('fields the order logic does not read may have any shape: category and reasonCode as one object, odd narrative', () => {
+    const sandboxLike = draft('request-123', {
+      medicationCodeableConcept: { text: 'pazopanib 400 MG Oral Tablet', coding: [{ system: SYSTEMS.rxnorm, code: '867508' }] },
+      category: { coding: [{ code: 'community' }] }, reasonCode: { text: 'Leiomyosarcoma' }, text: 'x', dosageInstruction: {},
+    } as unknown as Partial<MedicationRequest>);
+    expect(parseDraftOrders(req('order-select', [sandboxLike], ['MedicationRequest/request-123'])).drafts)
+      .toEqual([{ id: 'request-123', drug: 'pazopanib', liposomal: false }]);
+  });
+
+  test('a wrong-typed field the order logic reads is a 400 naming it (medication coding, status, a contained Medication code)', () => {
+    const cases: [Partial<MedicationRequest>, string][] = [
+      [{ medicationCodeableConcept: { coding: { code: '1' } } } as unknown as Partial<MedicationRequest>, 'medicationCodeableConcept.coding'],
+      [{ status: 5, medicationCodeableConcept: { text: 'x' } } as unknown as Partial<MedicationRequest>, 'status'],
+      [{ medicationReference: { reference: '#m1' }, contained: [{ resourceType: 'Medication', id: 'm1', code: 'Yondelis' }] } as unknown as Partial<MedicationRequest>, 'contained[0].code'],
+    ];
+    for (const [fields, field] of cases) {
+      const e = thrown(() => parseDraftOrders(req('order-sign', [draft('a', fields)])));
+      expect(e.outcome.issue[0]?.expression).toEqual([`context.draftOrders.entry[0].resource.${field}`]);
+    }
   });
 });
