@@ -101,7 +101,7 @@ describe('a wrong-typed field inside a prefetched resource: the resource is drop
 
   test.each<[string, string, string, (r: Record<string, unknown>) => void]>([
     ['`coding: 5`', 'observations', 'Observation', (r) => { r.code = { coding: 5 }; }],
-    ['`category: {}`', 'observations', 'Observation', (r) => { r.category = {}; }],
+    ['`focus: {}`', 'observations', 'Observation', (r) => { r.focus = {}; }],
     ['`code: "x"`', 'observations', 'Observation', (r) => { r.code = 'x'; }],
     ['`effectiveDateTime: {}`', 'observations', 'Observation', (r) => { delete r.effectivePeriod; r.effectiveDateTime = {}; }],
     ['`valueQuantity: []`', 'observations', 'Observation', (r) => { r.valueQuantity = []; }],
@@ -111,6 +111,14 @@ describe('a wrong-typed field inside a prefetched resource: the resource is drop
     expect(res.status).toBe(200);
     expect((res.body.cards as unknown[]).length).toBeGreaterThan(0);
     expect(JSON.stringify(res.body)).toMatch(new RegExp(`${type} could not be read: ${type}/[^:]+: field '[^']+' has the wrong type`));
+  });
+
+  test('a wrong-typed field the pathway does not read (`category: {}`, narrative as a string) is ignored: the same cards', async () => {
+    const plain = await post('patient-view', JSON.stringify(withResource('observations', 'Observation', () => undefined)));
+    const odd = await post('patient-view', JSON.stringify(withResource('observations', 'Observation', (r) => { r.category = {}; r.text = 'x'; })));
+    expect(odd.status).toBe(200);
+    expect(JSON.stringify(odd.body)).not.toMatch(/could not be read/);
+    expect(topics(odd.body)).toEqual(topics(plain.body));
   });
 
   test('a Condition with `code: "C49.2"`: the D-DATA-UNAVAILABLE card naming it', async () => {
