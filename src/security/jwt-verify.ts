@@ -15,7 +15,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { CdsClientConfig, SecurityConfig } from './config.js';
-import { ReplayCache } from './replay-cache.js';
+import { MemoryReplayStore, type ReplayStore } from './replay-cache.js';
 import type { VerifiedClient } from './verified-client.js';
 
 /** Signature algorithms accepted: asymmetric only; `none` and every HMAC are refused (CDS Hooks forbids them). */
@@ -69,8 +69,12 @@ type KeySet = (header: JWSHeaderParameters, token: FlattenedJWSInput) => ReturnT
 const MAX_TOKEN_CHARS = 16_384;
 const MAX_JTI_CHARS = 256;
 
-/** Builds a verifier holding the JWKS caches and the replay cache for `config`. */
-export function createJwtVerifier(config: SecurityConfig, clock: () => Date = () => new Date()): JwtVerifier {
+/** Builds a verifier holding the JWKS caches for `config`; `replay` remembers the jtis (in process by default). */
+export function createJwtVerifier(
+  config: SecurityConfig,
+  clock: () => Date = () => new Date(),
+  replay: ReplayStore = new MemoryReplayStore(config.replayCacheSize),
+): JwtVerifier {
   const clients = new Map(config.clients.map((c) => [c.iss, c]));
   const remote = new Map<string, KeySet>();
   const local = new Map<string, KeySet>();
@@ -88,8 +92,6 @@ export function createJwtVerifier(config: SecurityConfig, clock: () => Date = ()
       );
     }
   }
-  const replay = new ReplayCache(config.replayCacheSize);
-
   const keySetsFor = (client: CdsClientConfig, header: JWSHeaderParameters): KeySet[] => {
     if (header.jku !== undefined) {
       const wanted = typeof header.jku === 'string' && URL.canParse(header.jku) ? new URL(header.jku).href : undefined;
@@ -172,9 +174,11 @@ export function createJwtVerifier(config: SecurityConfig, clock: () => Date = ()
       if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_CHARS) {
         throw new JwtRejected('jti', `jti must be a non-empty string of at most ${MAX_JTI_CHARS} characters`);
       }
-      const verdict = replay.check(`${client.iss}\u0000${jti}`, (exp + config.clockSkewS) * 1000, now.getTime());
+      const verdict = await replay.check(client.iss, jti, (exp + config.clockSkewS) * 1000, now.getTime());
       if (verdict === 'replayed') throw new JwtRejected('jti', 'this jti was already used: a JWT is accepted once');
-      if (verdict === 'full') throw new JwtRejected('jti', 'too many live tokens to remember; retry with a new token shortly');
+      if (verdict === 'full') {
+        throw new JwtRejected('jti', 'this issuer has too many live tokens to remember; retry with a new token shortly');
+      }
       const tenant: unknown = payload.tenant;
       return Object.freeze({
         iss: client.iss,

@@ -3,18 +3,24 @@ import { CdsError, unauthorized } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SecurityConfig } from './config.js';
 import { createJwtVerifier, JwtRejected } from './jwt-verify.js';
+import type { ReplayStore } from './replay-cache.js';
 
 /**
  * Express middleware for the CDS Hooks endpoints (discovery, services, feedback): verifies the client's
  * `Authorization: Bearer <JWT>` and leaves the verified client on `res.locals.cdsClient`; any failure is a 401
  * naming the failed check. With `auth: 'disabled'` it lets everything through and says so in the log.
  */
-export function requireCdsClient(config: SecurityConfig, log: Logger, clock?: () => Date): RequestHandler {
+export function requireCdsClient(
+  config: SecurityConfig,
+  log: Logger,
+  clock?: () => Date,
+  replay?: ReplayStore,
+): RequestHandler {
   if (config.auth === 'disabled') {
     log.warn('AUTH DISABLED: CDS client JWTs are NOT verified; fhirServer is limited to loopback. Never expose this service.');
     return (_req, _res, next) => next();
   }
-  const verifier = createJwtVerifier(config, clock);
+  const verifier = createJwtVerifier(config, clock, replay);
   const base = (config.publicBaseUrl ?? '').replace(/\/+$/, '');
   return async (req, res, next) => {
     try {
