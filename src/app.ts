@@ -11,6 +11,8 @@ import { pathwayDocRouter } from './cards/pathway-doc.js';
 import { pageRouter } from './page/index.js';
 import { adherenceRouter } from './http/adherence.js';
 import type { AdherenceStore } from './adherence/index.js';
+import type { Admission } from './lifecycle/admission.js';
+import type { ReplayStore } from './security/replay-cache.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -24,6 +26,12 @@ export interface AppDeps {
   readonly engine?: CqlEngine;
   /** The adherence store (openAdherenceStore); without it nothing is recorded and feedback is only validated. */
   readonly adherence?: AdherenceStore;
+  /** Load shedding of the hook endpoints (src/lifecycle/admission.ts); none in tests that do not ask for it. */
+  readonly admission?: Admission;
+  /** True once a graceful stop has begun (src/lifecycle/serve.ts): /ready says so and connections are not kept. */
+  readonly draining?: () => boolean;
+  /** Where JWT jtis are remembered (default: in this process). */
+  readonly replayStore?: ReplayStore;
 }
 
 /** Builds the Express app (no listen). */
@@ -43,12 +51,22 @@ export function createApp(deps: AppDeps): Express {
     }
     next();
   });
+  const draining = deps.draining;
+  if (draining) {
+    app.use((_req, res, next) => {
+      if (draining()) res.setHeader('Connection', 'close');
+      next();
+    });
+  }
+  // Shed load before any work is spent on a request (JWT signature, body parsing).
+  if (deps.admission) app.post('/cds-services/:id', deps.admission.middleware);
   // Every CDS Hooks endpoint (discovery, services, feedback) needs a verified client JWT; checked before the body is parsed.
-  app.use('/cds-services', requireCdsClient(config.security, log, deps.clock));
+  app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, deps.replayStore));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // The engine loads ELM and the FHIR model info once, here, not per request.
   const engine = deps.engine ?? createCqlEngine({ timeZone: config.timeZone });
-  app.use(healthRouter(config, deps.isReady ?? (() => engine.ready)));
+  const isReady = deps.isReady ?? (() => engine.ready);
+  app.use(healthRouter(config, draining ? () => isReady() && !draining() : isReady));
   app.use(discoveryRouter());
   app.use(pathwayDocRouter());
   app.use(pageRouter({ mode: config.mode, pageEnabled: config.pageEnabled }));

@@ -7,6 +7,7 @@ import { loadSecurityConfig, type SecurityConfig } from './security/config.js';
 import { loadAdherenceConfig, type AdherenceConfig } from './adherence/config.js';
 
 export { DEFAULT_THRESHOLDS, type Thresholds } from './pathway/thresholds.js';
+import { loadCapacityConfig, type CapacityConfig } from './lifecycle/config.js';
 
 export type Mode = 'development' | 'production';
 
@@ -46,6 +47,8 @@ export interface Config {
   readonly security: SecurityConfig;
   /** Adherence store and report: src/adherence/config.ts. */
   readonly adherence: AdherenceConfig;
+  /** Server timeouts, load shedding, shutdown timing: src/lifecycle/config.ts. */
+  readonly capacity: CapacityConfig;
 }
 
 
@@ -175,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     pageEnabled: r.bool('PAGE_ENABLED', false),
     security: loadSecurityConfig(r, mode, publicBaseUrl),
     adherence: loadAdherenceConfig(r, mode),
+    capacity: loadCapacityConfig(r, mode),
   };
   if (config.embeddedFhir && mode === 'production') {
     // The embedded server takes writes from anyone who can reach the port: a development aid only.

@@ -16,6 +16,8 @@ export const ERROR_CASES = {
   'precondition-failed': { status: 412, type: 'incomplete' },
   'fhir-upstream': { status: 502, type: 'transient' },
   'not-ready': { status: 503, type: 'transient' },
+  overloaded: { status: 503, type: 'throttled' },
+  'state-unavailable': { status: 503, type: 'transient' },
   internal: { status: 500, type: 'exception' },
 } as const satisfies Record<string, { status: number; type: OperationOutcomeIssue['code'] }>;
 

@@ -1,11 +1,11 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './log.js';
-import { createApp } from './app.js';
 import { todayIn } from './cql/engine.js';
 import { createFhirRouter, demoDayShift, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
 import { openAdherenceStore, type AdherenceStore } from './adherence/index.js';
+import { startService } from './lifecycle/serve.js';
 
-/** Entry point: read config, build the app, listen. */
+/** Entry point: read config, build the app, listen; SIGTERM/SIGINT stop gracefully (src/lifecycle/serve.ts). */
 async function main(): Promise<void> {
   let config;
   try {
@@ -37,22 +37,19 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const app = createApp({ config, log, fhirRouter: fhir?.router, adherence });
-  const server = app.listen(config.port, config.host, () => {
-    log.info({ port: config.port, host: config.host, mode: config.mode }, 'STS pathway CDS service listening');
-    if (fhir) {
-      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-      log.info({ url: `http://${host}:${config.port}/fhir` }, 'embedded FHIR R4 server (demo patients) listening');
-    }
+  // Queued card records are written (adherence.close) after the last request, before the process ends.
+  const service = await startService(config, log, {
+    fhirRouter: fhir?.router,
+    adherence,
+    onStop: adherence ? [() => adherence.close()] : [],
   });
+  log.info({ port: service.port, host: config.host, mode: config.mode }, 'STS pathway CDS service listening');
+  if (fhir) log.info({ url: `${service.url}/fhir` }, 'embedded FHIR R4 server (demo patients) listening');
   const stop = (): void => {
-    server.close(() => {
-      // Queued card records are written before the process ends.
-      void (adherence?.close() ?? Promise.resolve()).finally(() => process.exit(0));
-    });
+    void service.stop().then(() => process.exit(0));
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 await main();
