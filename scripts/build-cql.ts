@@ -8,17 +8,33 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCql, formatMessage, staleOutputs } from '../src/cql/build.js';
+import { CompileError } from '../tools/elm-compiler/compile.js';
+import { compiledOutputs } from '../tools/elm-compiler/outputs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cqlDir = join(root, 'cql');
 const check = process.argv.includes('--check');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
-const result = buildCql(cqlDir, only);
+let result = buildCql(cqlDir, only);
 if (result.messages.length > 0) {
   for (const m of result.messages) console.error(formatMessage(relative(root, cqlDir), m));
   console.error(`build:cql failed: ${result.messages.length} translator message(s)`);
   process.exit(1);
+}
+
+// The compiled engine (src/engine/compiled/): every library's ELM compiled to TypeScript (full builds only: the
+// compiler needs every library). A node the compiler cannot compile fails the build with library, define and locator.
+if (only.length === 0) {
+  const elmTexts = result.outputs.filter((o) => o.path.endsWith('.elm.json')).map((o) => o.text);
+  try {
+    result = { ...result, outputs: [...result.outputs, ...compiledOutputs(elmTexts, join(root, 'src', 'engine', 'compiled'))] };
+  } catch (err) {
+    if (!(err instanceof CompileError)) throw err;
+    console.error(err.message);
+    console.error('build:cql failed: the ELM compiler cannot compile this library (tools/elm-compiler/README.md)');
+    process.exit(1);
+  }
 }
 
 const stale = staleOutputs(cqlDir, result, only.length === 0);

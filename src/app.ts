@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, deps.replayStore));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // The engine loads ELM and the FHIR model info once, here, not per request.
-  const engine = deps.engine ?? createCqlEngine({ timeZone: config.timeZone });
+  const engine = deps.engine ?? createCqlEngine({ timeZone: config.timeZone, engine: config.engine });
   const isReady = deps.isReady ?? (() => engine.ready);
   app.use(healthRouter(config, draining ? () => isReady() && !draining() : isReady));
   app.use(discoveryRouter());

@@ -41,6 +41,8 @@ export interface Config {
   /** Public base URL of this service, used for card `source.url` and JWT `aud` checks. */
   readonly publicBaseUrl: string | undefined;
   readonly thresholds: Thresholds;
+  /** The CQL engine: `compiled` (the ELM compiled at build time) or `interpreter` (cql-execution), src/cql/engine.ts. */
+  readonly engine: 'compiled' | 'interpreter';
   /** Serve the pathway page (GET /) in production mode too; it is always served in development. */
   readonly pageEnabled: boolean;
   /** CDS client trust (JWT) and allowed FHIR servers: src/security/config.ts. */
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     thresholds,
     pageEnabled: r.bool('PAGE_ENABLED', false),
+    engine: r.oneOf('ENGINE', 'compiled', ['compiled', 'interpreter']),
     security: loadSecurityConfig(r, mode, publicBaseUrl),
     adherence: loadAdherenceConfig(r, mode),
     capacity: loadCapacityConfig(r, mode),

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Repository } from 'cql-execution';
 import { CdsError, internalError } from '../errors.js';
+import { compiledLibraries, evaluateCompiled } from '../engine/compiled-engine.js';
 import { valueSetExpansions } from '../pathway/value-sets.js';
 import { installFastDistinct } from './distinct.js';
 import { createPatientSourceFactory } from './patient-source.js';
@@ -37,6 +38,8 @@ export interface EvaluateOptions {
 
 /** Evaluates compiled CQL libraries for one patient at a time. */
 export interface CqlEngine {
+  /** Which engine evaluates (EngineKind). */
+  readonly kind?: EngineKind;
   /** True once every library and the model info are loaded (the engine is usable). */
   readonly ready: boolean;
   /** Names of the loaded libraries. */
@@ -69,7 +72,18 @@ export interface CqlEngineOptions {
    * (`{ url: { version: [{ system, code }] } }`). Default: the pathway's (src/pathway/value-sets.ts).
    */
   readonly valueSets?: Record<string, Record<string, { system: string; code: string }[]>>;
+  /**
+   * Default `compiled` for the committed ELM (`npm run build:cql` keeps the compiled modules in step with it); an engine
+   * over another ELM directory (tests of ad-hoc libraries) interprets, since only the committed ELM is compiled.
+   */
+  readonly engine?: EngineKind;
 }
+
+/**
+ * Which engine evaluates: `compiled` (src/engine/compiled/, the ELM compiled at build time; proven identical by
+ * test/integration/engine/engine-diff.test.ts) or `interpreter` (cql-execution over the ELM, the reference).
+ */
+export type EngineKind = 'compiled' | 'interpreter';
 
 /** Default size of the result cache. */
 export const DEFAULT_RESULT_CACHE_SIZE = 256;
@@ -119,6 +133,7 @@ function toCqlParameter(v: unknown): unknown {
 /** Creates the engine, reading every `*.elm.json` of the ELM directory once. */
 export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   const elmDir = options.elmDir ?? DEFAULT_ELM_DIR;
+  const kind: EngineKind = options.engine ?? (options.elmDir === undefined ? 'compiled' : 'interpreter');
   const timeZone = options.timeZone ?? 'UTC';
   const elms: Record<string, unknown> = {};
   for (const file of readdirSync(elmDir).filter((f) => f.endsWith('.elm.json')).sort()) {
@@ -146,8 +161,19 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
     ? (now: Date): string => now.toISOString()
     : (now: Date): string => `${todayIn(now, timeZone).toString()}|${now.toISOString().slice(0, 10)}`;
 
+  if (kind === 'compiled') {
+    const missing = [...libraries.keys()].filter((name) => !compiledLibraries.includes(name));
+    if (missing.length > 0) throw new Error(`ENGINE=compiled: no compiled module for ${missing.join(', ')} (run npm run build:cql)`);
+  }
+
   async function run(library: Library, parameters: Record<string, unknown>, bundle: unknown, now: Date): Promise<Record<string, PlainValue>> {
     try {
+      if (kind === 'compiled') {
+        const results = evaluateCompiled(library.source.library.identifier.id, bundle, parameters, DateTime.fromJSDate(now, 0), codeService);
+        const out: Record<string, PlainValue> = {};
+        for (const [key, value] of Object.entries(results)) if (key !== 'Patient') out[key] = toPlain(value);
+        return out;
+      }
       // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
       // parsed Library keeps concurrent evaluations apart.
       const results = await new Executor(library, codeService, parameters).exec(sources.forBundle(bundle), DateTime.fromJSDate(now, 0));
@@ -167,6 +193,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   }
 
   return {
+    kind,
     ready: true,
     libraries: [...libraries.keys()].sort(),
     shapeGuard,

@@ -2,6 +2,7 @@
  * Converts cql-execution results into plain JSON values, so engine types stop at src/cql/.
  */
 import { Code, Concept, Date as CqlDate, DateTime, Interval, Quantity, Ratio } from 'cql-execution';
+import { FhirValue } from '../engine/runtime/fhir.js';
 
 /** A plain JSON value as the engine returns it. */
 export type PlainValue = null | boolean | number | string | PlainValue[] | { [key: string]: PlainValue };
@@ -36,7 +37,7 @@ export function toPlain(v: unknown): PlainValue {
     return { low: toPlain(v.low), high: toPlain(v.high), lowClosed: v.lowClosed ?? null, highClosed: v.highClosed ?? null };
   }
   if (v instanceof Ratio) return { numerator: toPlain(v.numerator), denominator: toPlain(v.denominator) };
-  const json = fhirJsonOf(v);
+  const json = v instanceof FhirValue ? v.json : fhirJsonOf(v);
   if (json !== undefined) {
     if (isResourceJson(json)) return `${json.resourceType}/${json.id ?? ''}`;
     return toPlainJson(json);

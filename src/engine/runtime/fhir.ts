@@ -1,0 +1,294 @@
+/**
+ * FHIR R4 JSON read the way cql-exec-fhir 2.2.0 reads it, without its wrappers.
+ *
+ * cql-exec-fhir wraps every element it hands out in a `FHIRObject` whose constructor defines one getter per element of
+ * the type hierarchy; once the interpreter is gone, those wrappers dominate an evaluation (TOOLCHAIN.md, "cql-execution
+ * 3.3.2 semantics"). `FhirValue` holds the same two things a FHIRObject holds (the JSON and the model info's class) and
+ * `readProperty` follows `FHIRObject.get` step by step: choices in model-info order (a choice is present when only its
+ * `_x` is), primitives merged with their `_x` extension object, code-like enum classes read as primitives, System
+ * leaves converted by the same rules (`DateTime.parse`, Date through DateTime). The static part of each read (element
+ * lookup, choice list, primitive test) is resolved once per class and field.
+ *
+ * Where cql-execution's own code must see a FHIR value (equality, de-duplication of FHIR objects), `toLegacy` builds
+ * the real cql-exec-fhir wrapper, so those rare paths give the original's answer by running the original.
+ */
+import { createRequire } from 'node:module';
+import { PatientSource } from 'cql-exec-fhir';
+import { Code, DateTime } from 'cql-execution';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fhirUtil = require('cql-exec-fhir/lib/util.js') as { normalizeChoiceName(n: string): string };
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+export type ClassInfo = any;
+type ModelInfo = any;
+
+let model: ModelInfo;
+let legacyWrapperProto: any;
+
+/** The FHIR 4.0.1 model info, parsed once per process (the same file cql-exec-fhir's PatientSource uses). */
+export function modelInfo(): ModelInfo {
+  if (model === undefined) {
+    const source = PatientSource.FHIRv401();
+    model = Reflect.get(source, '_modelInfo');
+    // The FHIRObject class is not exported: reach it through a throwaway patient.
+    source.loadBundles([{ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] }]);
+    const probe: any = source.currentPatient();
+    legacyWrapperProto = Object.getPrototypeOf(Object.getPrototypeOf(probe));
+  }
+  return model;
+}
+
+/** A FHIR element or resource: its JSON and its model-info class (what a cql-exec-fhir FHIRObject holds). */
+export class FhirValue {
+  constructor(readonly json: Json, readonly typeInfo: ClassInfo) {}
+}
+
+interface Plan {
+  readonly system?: string;
+  readonly property?: string;
+  readonly typeSpecifier?: any;
+  readonly choices?: readonly { property: string; typeSpecifier: any }[];
+  readonly missing?: boolean;
+  readonly primitive?: boolean;
+  readonly suffix?: string;
+}
+
+const plans = new WeakMap<ClassInfo, Map<string, Plan>>();
+const primitiveCache = new Map<any, boolean>();
+
+function choicePropertyName(element: any, choice: any): string {
+  const name = fhirUtil.normalizeChoiceName(choice.name);
+  return `${element.name}${name[0]!.toUpperCase()}${name.slice(1)}`;
+}
+
+/** cql-exec-fhir's isFHIRPrimitiveOrListOfFHIRPrimitives, memoized per type specifier. */
+function isPrimitive(ts: any): boolean {
+  let hit = primitiveCache.get(ts);
+  if (hit !== undefined) return hit;
+  hit = false;
+  if (ts.isNamed) {
+    if (ts.namespace === 'FHIR' && ts.name[0].toLowerCase() === ts.name[0]) hit = true;
+    else {
+      const info = modelInfo().findClass(ts.fqn);
+      if (info && info.baseTypeSpecifier && info.baseTypeSpecifier.fqn === 'FHIR.Element' && info.elements.length === 1) {
+        const property = info.findElement('value');
+        hit = Boolean(property && property.typeSpecifier.fqn === 'System.String');
+      }
+    }
+  } else if (ts.isList) hit = isPrimitive(ts.elementType);
+  primitiveCache.set(ts, hit);
+  return hit;
+}
+
+function planOf(typeInfo: ClassInfo, field: string): Plan {
+  let byField = plans.get(typeInfo);
+  if (byField === undefined) {
+    byField = new Map();
+    plans.set(typeInfo, byField);
+  }
+  let plan = byField.get(field);
+  if (plan !== undefined) return plan;
+  const parts = field.split('.');
+  const root = parts[0]!;
+  const suffix = parts.length > 1 ? parts.slice(1).join('.') : undefined;
+  const element = typeInfo.findElement(root, true);
+  if (element === undefined) plan = { missing: true };
+  else if (root !== element.name && element.typeSpecifier.isChoice) {
+    const ts = element.typeSpecifier.choices.find((c: any) => root === choicePropertyName(element, c));
+    plan = withSuffix({ property: root, typeSpecifier: ts }, suffix);
+  } else if (element.typeSpecifier.isChoice) {
+    const choices = element.typeSpecifier.choices.filter((c: any) => c.isNamed)
+      .map((c: any) => ({ property: choicePropertyName(element, c), typeSpecifier: c }));
+    plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier, choices }, suffix);
+  } else plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier }, suffix);
+  byField.set(field, plan);
+  return plan;
+}
+
+function withSuffix(p: { property: string; typeSpecifier: any; choices?: Plan['choices'] }, suffix: string | undefined): Plan {
+  const ts = p.typeSpecifier;
+  if (ts && !p.choices && ts.namespace === 'System') return { ...p, system: ts.name, suffix };
+  return { ...p, suffix, primitive: ts && !p.choices ? isPrimitive(ts) : undefined };
+}
+
+/** `FHIRObject.get(field)` of cql-exec-fhir 2.2.0 on a FhirValue. */
+export function readProperty(obj: FhirValue, field: string): unknown {
+  const json = obj.json;
+  if (json == null) return json;
+  const plan = planOf(obj.typeInfo, field);
+  if (plan.missing) return undefined;
+  let property = plan.property!;
+  let ts = plan.typeSpecifier;
+  let primitive = plan.primitive;
+  if (plan.choices) {
+    for (const c of plan.choices) {
+      if (json[c.property] != null || json[`_${c.property}`] != null) {
+        property = c.property;
+        ts = c.typeSpecifier;
+        break;
+      }
+    }
+    if (ts.namespace === 'System') {
+      if (plan.suffix != null) return undefined;
+      return toSystemObject(json[property], ts.name);
+    }
+    primitive = isPrimitive(ts);
+  } else if (plan.system !== undefined) {
+    if (plan.suffix != null) return undefined;
+    return toSystemObject(json[property], plan.system);
+  }
+  const data = fromJson(json, property, ts, primitive === true);
+  if (data == null) return data;
+  return toFhirValue(data, ts, plan.suffix);
+}
+
+/** getPropertyFromJSON of cql-exec-fhir: a primitive merged with its `_x` object (element-wise for lists). */
+function fromJson(json: Json, property: string, ts: any, primitive: boolean): Json {
+  const value = json[property];
+  const extra = json[`_${property}`];
+  if (value == null && extra == null) return value;
+  if (!primitive) return value;
+  const valueArr = ts.isList && Array.isArray(value) ? [...value] : [value];
+  const extraArr = ts.isList && Array.isArray(extra) ? [...extra] : [extra];
+  while (valueArr.length > extraArr.length) extraArr.push(undefined);
+  while (extraArr.length > valueArr.length) valueArr.push(undefined);
+  const data: Json[] = [];
+  for (let i = 0; i < valueArr.length; i++) {
+    let item: Json = {};
+    if (typeof valueArr[i] !== 'undefined') item.value = valueArr[i];
+    if (extraArr[i] != null) Object.assign(item, extraArr[i]);
+    if (valueArr[i] == null && extraArr[i] == null) item = valueArr[i];
+    data.push(item);
+  }
+  return ts.isList ? data : data[0];
+}
+
+function toFhirValue(data: Json, ts: any, suffix?: string): unknown {
+  if (data == null) return data;
+  if (ts.isNamed) {
+    const root = new FhirValue(data, modelInfo().findClass(ts.fqn));
+    return suffix != null ? readProperty(root, suffix) : root;
+  }
+  if (ts.isList) {
+    if (suffix != null) return undefined;
+    return data.map((item: Json) => toFhirValue(item, ts.elementType));
+  }
+  return undefined;
+}
+
+function toSystemObject(data: Json, name: string): unknown {
+  if (data == null) return data;
+  switch (name) {
+    case 'Boolean':
+    case 'Integer':
+    case 'String':
+    case 'Decimal':
+      return data;
+    case 'DateTime':
+      return DateTime.parse(String(data).replace('Z', '+00:00'));
+    case 'Date': {
+      const d = DateTime.parse(data);
+      return d != null ? DateTime.parse(data)!.getDate() : undefined;
+    }
+    case 'Time': {
+      const time: any = DateTime.parse(`0000-01-01T${String(data).replace('Z', '+00:00')}`);
+      time.timezoneOffset = null;
+      return time;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The resources of one type in a Bundle (cql-exec-fhir `findRecords`: every entry whose resourceType matches). */
+export function findRecords(bundle: Json, dataType: string): FhirValue[] {
+  const classInfo = modelInfo().findClass(dataType);
+  if (classInfo == null) return [];
+  const resourceType = classInfo.name.replace(/^FHIR\./, '');
+  const out: FhirValue[] = [];
+  for (const e of bundle.entry ?? []) {
+    if (e.resource && e.resource.resourceType == resourceType) out.push(new FhirValue(e.resource, classInfo));
+  }
+  return out;
+}
+
+/** `FHIRObject.getCode(field)`: the element as CQL Code(s), as a retrieve's value-set filter reads it. */
+export function getCode(obj: FhirValue, field: string): unknown {
+  const code = readProperty(obj, field);
+  return code instanceof Code ? code : toCode(code);
+}
+
+function toCode(f: any): any {
+  if (f == null) return f;
+  if (Array.isArray(f)) return f.map(toCode);
+  const typeName = f.typeInfo.name.replace(/^FHIR\./, '');
+  if (typeName === 'CodeableConcept') {
+    const coding = readProperty(f, 'coding') as any;
+    if (coding == null) return coding;
+    const codings = coding.map(toCode);
+    return codings.length === 1 ? codings[0] : codings;
+  }
+  if (typeName === 'Coding') {
+    const v = (name: string): any => {
+      const p: any = readProperty(f, name);
+      return p ? readProperty(p, 'value') : p;
+    };
+    return new Code(v('code'), v('system'), v('version'), v('display'));
+  }
+  if (typeName === 'code') return readProperty(f, 'value');
+  return undefined;
+}
+
+const hierarchies = new WeakMap<ClassInfo, { name: string; type: string }[]>();
+
+/** FHIRObject `_typeHierarchy`, once per class. */
+function typeHierarchy(info: ClassInfo): { name: string; type: string }[] {
+  let h = hierarchies.get(info);
+  if (h !== undefined) return h;
+  h = [info, ...info.parentClasses()].map((c: any) => {
+    let namespace = c.namespace;
+    if (namespace === c.modelInfo.name) namespace = c.modelInfo.url;
+    else if (namespace === 'System') namespace = 'urn:hl7-org:elm-types:r1';
+    let name = c.name;
+    if (name.startsWith(`${c.modelInfo.name}.`)) name = name.slice(c.modelInfo.name.length + 1);
+    return { name: `{${namespace}}${name}`, type: 'NamedTypeSpecifier' };
+  });
+  h.push({ name: '{urn:hl7-org:elm-types:r1}Any', type: 'NamedTypeSpecifier' });
+  hierarchies.set(info, h);
+  return h;
+}
+
+/** FHIRObject `_is(typeSpecifier)`. */
+export function fhirIs(v: FhirValue, spec: { type: string; name: string }): boolean {
+  if (v.typeInfo == null) return spec.name === '{urn:hl7-org:elm-types:r1}Any';
+  return typeHierarchy(v.typeInfo).some((t) => t.type === spec.type && t.name == spec.name);
+}
+
+/** True when a value is, or holds, a FhirValue (then cql-execution's own code needs the real wrappers). */
+export function holdsFhir(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (v instanceof FhirValue) return true;
+  if (Array.isArray(v)) return v.some(holdsFhir);
+  if (Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).some(holdsFhir);
+  return false;
+}
+
+/** The same value with every FhirValue replaced by cql-exec-fhir's own FHIRObject over the same JSON and class. */
+export function toLegacy(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof FhirValue) {
+    modelInfo();
+    const Ctor = legacyWrapperProto.constructor;
+    return new Ctor(v.json, v.typeInfo, model);
+  }
+  if (Array.isArray(v)) return v.map(toLegacy);
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = toLegacy(x);
+    return out;
+  }
+  return v;
+}
