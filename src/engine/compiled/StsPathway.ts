@@ -8,7 +8,7 @@ export const id = "StsPathway";
 export const version = "1.0.0";
 /** The defines of StsPathway, in ELM order (the results of an evaluation). */
 export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
-export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenDays","combinationDays","trabMaintenanceDays","trabMaintenanceMaxCycles","DraftOrderIds","Unreadable","Node Drugs"];
+export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs"];
 
 export function instantiate(env) {
   const L_FHIRHelpers = R.libraryInstance(env, "FHIRHelpers", I_FHIRHelpers);
@@ -17,16 +17,24 @@ export function instantiate(env) {
   function paramDefault(name) {
     switch (name) {
       case "Today": return new R.UnsetParameter("Today");
-      case "lvefMinPercent": return 50;
-      case "lvefRecencyDays": return 90;
-      case "cumulativeDoxoWarnMgM2": return 300;
-      case "cumulativeDoxoCriticalMgM2": return 450;
-      case "currentRegimenDays": return 42;
-      case "combinationDays": return 7;
-      case "trabMaintenanceDays": return 365;
-      case "trabMaintenanceMaxCycles": return 17;
+      case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
+      case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
+      case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
+      case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
+      case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
+      case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
+      case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
+      case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
+      case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
+      case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
+      case "coverGapDays": return new R.UnsetParameter("coverGapDays");
+      case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
+      case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
+      case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
+      case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
       case "DraftOrderIds": return new R.UnsetParameter("DraftOrderIds");
       case "Unreadable": return "";
+      case "Incomplete": return "";
       case "Node Drugs": return new R.UnsetParameter("Node Drugs");
       default: return new R.UnsetParameter(name);
     }

@@ -9,8 +9,8 @@ import { instantiate as I_StsCodes } from './StsCodes.js';
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","ECOG","LVEF","Anthracycline Before Metastatic","Doxo LVEF Low","LVEF Missing","LVEF Not Recent","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
-export const parameterNames = ["lvefMinPercent","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","Unreadable"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","ECOG","LVEF","Anthracycline Before Metastatic","Doxo LVEF Low","LVEF Missing","LVEF Not Recent","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
+export const parameterNames = ["lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 export function instantiate(env) {
   const L_FHIRHelpers = R.libraryInstance(env, "FHIRHelpers", I_FHIRHelpers);
@@ -20,10 +20,23 @@ export function instantiate(env) {
   const p = (name, atRoot) => R.param(env, name, atRoot, () => paramDefault(name));
   function paramDefault(name) {
     switch (name) {
-      case "lvefMinPercent": return 50;
-      case "cumulativeDoxoWarnMgM2": return 300;
-      case "cumulativeDoxoCriticalMgM2": return 450;
+      case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
+      case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
+      case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
+      case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
+      case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
+      case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
+      case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
+      case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
+      case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
+      case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
+      case "coverGapDays": return new R.UnsetParameter("coverGapDays");
+      case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
+      case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
+      case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
+      case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
       case "Unreadable": return "";
+      case "Incomplete": return "";
       default: return new R.UnsetParameter(name);
     }
   }
@@ -45,43 +58,51 @@ export function instantiate(env) {
     d1_done = d1_value !== undefined;
     return d1_value;
   }
-  // define "Conditions Unreadable"
+  // define "Incomplete Types"
   let d2_done = false, d2_value;
   function d2() {
     if (d2_done) return d2_value;
-    d2_value = R.inList("Condition", d1(), undefined);
+    d2_value = R.split(p("Incomplete", true), ",");
     d2_done = d2_value !== undefined;
     return d2_value;
   }
-  // define "Patient Unreadable"
+  // define "Conditions Unreadable"
   let d3_done = false, d3_value;
   function d3() {
     if (d3_done) return d3_value;
-    d3_value = R.inList("Patient", d1(), undefined);
+    d3_value = R.or(R.inList("Condition", d1(), undefined), R.inList("Condition", d2(), undefined));
     d3_done = d3_value !== undefined;
     return d3_value;
   }
-  // define "Observations Unreadable"
+  // define "Patient Unreadable"
   let d4_done = false, d4_value;
   function d4() {
     if (d4_done) return d4_value;
-    d4_value = R.inList("Observation", d1(), undefined);
+    d4_value = R.or(R.inList("Patient", d1(), undefined), R.inList("Patient", d2(), undefined));
     d4_done = d4_value !== undefined;
     return d4_value;
   }
-  // define "Procedures Unreadable"
+  // define "Observations Unreadable"
   let d5_done = false, d5_value;
   function d5() {
     if (d5_done) return d5_value;
-    d5_value = R.inList("Procedure", d1(), undefined);
+    d5_value = R.or(R.inList("Observation", d1(), undefined), R.inList("Observation", d2(), undefined));
     d5_done = d5_value !== undefined;
     return d5_value;
   }
-  // define "Medications Unreadable"
+  // define "Procedures Unreadable"
   let d6_done = false, d6_value;
   function d6() {
     if (d6_done) return d6_value;
-    d6_value = R.exists((() => { const s0 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+    d6_value = R.or(R.inList("Procedure", d1(), undefined), R.inList("Procedure", d2(), undefined));
+    d6_done = d6_value !== undefined;
+    return d6_value;
+  }
+  // define "Medications Unreadable"
+  let d7_done = false, d7_value;
+  function d7() {
+    if (d7_done) return d7_value;
+    d7_value = R.exists((() => { const s0 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
 if (s0 == null) return null;
 const isList = Array.isArray(s0);
 let out2 = [];
@@ -91,584 +112,601 @@ out2.push(a_T_1);
 }
 out2 = R.distinctList(out2);
 return isList ? out2 : out2[0]; })());
-    d6_done = d6_value !== undefined;
-    return d6_value;
-  }
-  // define "Has STS"
-  let d7_done = false, d7_value;
-  function d7() {
-    if (d7_done) return d7_value;
-    d7_value = (() => { let r3; r3 = L_Dx.d["Has STS Condition"](); if (r3 != null) return r3; r3 = false; if (r3 != null) return r3; return null; })();
     d7_done = d7_value !== undefined;
     return d7_value;
   }
-  // define "Confirmed"
+  // define "Medications Incomplete"
   let d8_done = false, d8_value;
   function d8() {
     if (d8_done) return d8_value;
-    d8_value = (() => { let r4; r4 = L_Dx.d["Is Confirmed"](); if (r4 != null) return r4; r4 = false; if (r4 != null) return r4; return null; })();
+    d8_value = R.exists((() => { const s3 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+if (s3 == null) return null;
+const isList = Array.isArray(s3);
+let out5 = [];
+for (const a_T_4 of (s3 == null ? [] : Array.isArray(s3) ? s3 : [s3])) {
+if (!(R.inList(a_T_4, d2(), undefined))) continue;
+out5.push(a_T_4);
+}
+out5 = R.distinctList(out5);
+return isList ? out5 : out5[0]; })());
     d8_done = d8_value !== undefined;
     return d8_value;
   }
-  // define "Histology"
+  // define "Has STS"
   let d9_done = false, d9_value;
   function d9() {
     if (d9_done) return d9_value;
-    d9_value = (() => { let r5; r5 = R.prop(L_Dx.d["Histology"](), "class"); if (r5 != null) return r5; r5 = "UNKNOWN"; if (r5 != null) return r5; return null; })();
+    d9_value = (() => { let r6; r6 = L_Dx.d["Has STS Condition"](); if (r6 != null) return r6; r6 = false; if (r6 != null) return r6; return null; })();
     d9_done = d9_value !== undefined;
     return d9_value;
   }
-  // define "Histology Code"
+  // define "Confirmed"
   let d10_done = false, d10_value;
   function d10() {
     if (d10_done) return d10_value;
-    d10_value = R.prop(L_Dx.d["Histology"](), "code");
+    d10_value = (() => { let r7; r7 = L_Dx.d["Is Confirmed"](); if (r7 != null) return r7; r7 = false; if (r7 != null) return r7; return null; })();
     d10_done = d10_value !== undefined;
     return d10_value;
   }
-  // define "Histology Known"
+  // define "Histology"
   let d11_done = false, d11_value;
   function d11() {
     if (d11_done) return d11_value;
-    d11_value = R.inList(d9(), ["LMS", "LPS", "UPS", "OTHER"], undefined);
+    d11_value = (() => { let r8; r8 = R.prop(L_Dx.d["Histology"](), "class"); if (r8 != null) return r8; r8 = "UNKNOWN"; if (r8 != null) return r8; return null; })();
     d11_done = d11_value !== undefined;
     return d11_value;
   }
-  // define "Extent"
+  // define "Histology Code"
   let d12_done = false, d12_value;
   function d12() {
     if (d12_done) return d12_value;
-    d12_value = (() => { let r6; r6 = R.prop(L_Dx.d["Extent"](), "extent"); if (r6 != null) return r6; r6 = "UNKNOWN"; if (r6 != null) return r6; return null; })();
+    d12_value = R.prop(L_Dx.d["Histology"](), "code");
     d12_done = d12_value !== undefined;
     return d12_value;
   }
-  // define "Site"
+  // define "Histology Known"
   let d13_done = false, d13_value;
   function d13() {
     if (d13_done) return d13_value;
-    d13_value = (() => { let r7; r7 = R.prop(L_Dx.d["Site"](), "site"); if (r7 != null) return r7; r7 = "UNKNOWN"; if (r7 != null) return r7; return null; })();
+    d13_value = R.inList(d11(), ["LMS", "LPS", "UPS", "OTHER"], undefined);
     d13_done = d13_value !== undefined;
     return d13_value;
   }
-  // define "Grade"
+  // define "Extent"
   let d14_done = false, d14_value;
   function d14() {
     if (d14_done) return d14_value;
-    d14_value = R.prop(L_Dx.d["Grade"](), "grade");
+    d14_value = (() => { let r9; r9 = R.prop(L_Dx.d["Extent"](), "extent"); if (r9 != null) return r9; r9 = "UNKNOWN"; if (r9 != null) return r9; return null; })();
     d14_done = d14_value !== undefined;
     return d14_value;
   }
-  // define "Surgery Done"
+  // define "Site"
   let d15_done = false, d15_value;
   function d15() {
     if (d15_done) return d15_value;
-    d15_value = (() => { let r8; r8 = R.prop(L_Dx.d["Surgery"](), "done"); if (r8 != null) return r8; r8 = false; if (r8 != null) return r8; return null; })();
+    d15_value = (() => { let r10; r10 = R.prop(L_Dx.d["Site"](), "site"); if (r10 != null) return r10; r10 = "UNKNOWN"; if (r10 != null) return r10; return null; })();
     d15_done = d15_value !== undefined;
     return d15_value;
   }
-  // define "RT Done"
+  // define "Grade"
   let d16_done = false, d16_value;
   function d16() {
     if (d16_done) return d16_value;
-    d16_value = (() => { let r9; r9 = R.prop(L_Dx.d["Radiotherapy"](), "done"); if (r9 != null) return r9; r9 = false; if (r9 != null) return r9; return null; })();
+    d16_value = R.prop(L_Dx.d["Grade"](), "grade");
     d16_done = d16_value !== undefined;
     return d16_value;
   }
-  // define "Dx Age"
+  // define "Surgery Done"
   let d17_done = false, d17_value;
   function d17() {
     if (d17_done) return d17_value;
-    d17_value = L_Dx.d["Age"]();
+    d17_value = (() => { let r11; r11 = R.prop(L_Dx.d["Surgery"](), "done"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })();
     d17_done = d17_value !== undefined;
     return d17_value;
   }
-  // define "Age"
+  // define "RT Done"
   let d18_done = false, d18_value;
   function d18() {
     if (d18_done) return d18_value;
-    d18_value = (d3() ? R.as(null, {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}, false) : R.prop(d17(), "value"));
+    d18_value = (() => { let r12; r12 = R.prop(L_Dx.d["Radiotherapy"](), "done"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })();
     d18_done = d18_value !== undefined;
     return d18_value;
   }
-  // define "Pediatric"
+  // define "Dx Age"
   let d19_done = false, d19_value;
   function d19() {
     if (d19_done) return d19_value;
-    d19_value = (() => { let r10; r10 = R.less(d18(), 18); if (r10 != null) return r10; r10 = false; if (r10 != null) return r10; return null; })();
+    d19_value = L_Dx.d["Age"]();
     d19_done = d19_value !== undefined;
     return d19_value;
   }
-  // define "Earliest Metastatic Date"
+  // define "Age"
   let d20_done = false, d20_value;
   function d20() {
     if (d20_done) return d20_value;
-    d20_value = R.min((() => { const s11 = L_Dx.d["Metastatic Evidence"]();
-if (s11 == null) return null;
-const isList = Array.isArray(s11);
-let out13 = [];
-for (const a_E_12 of (s11 == null ? [] : Array.isArray(s11) ? s11 : [s11])) {
-out13.push(R.prop(a_E_12, "date"));
-}
-out13 = R.distinctList(out13);
-return isList ? out13 : out13[0]; })());
+    d20_value = (d4() ? R.as(null, {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}, false) : R.prop(d19(), "value"));
     d20_done = d20_value !== undefined;
     return d20_value;
   }
-  // define "Stage I-II Recorded"
+  // define "Pediatric"
   let d21_done = false, d21_value;
   function d21() {
     if (d21_done) return d21_value;
-    d21_value = R.or(R.exists((() => { const s14 = L_Dx.d["Stage Observations"]();
-if (s14 == null) return null;
-const isList = Array.isArray(s14);
-let out16 = [];
-for (const a_O_15 of (s14 == null ? [] : Array.isArray(s14) ? s14 : [s14])) {
-if (!(R.and(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_15, "id"), "value")), (() => { const s17 = L_Dx.d["Attributed Extent Evidence"]();
-if (s17 == null) return null;
-const isList = Array.isArray(s17);
-let out19 = [];
-for (const a_E_18 of (s17 == null ? [] : Array.isArray(s17) ? s17 : [s17])) {
-if (!(R.equal(R.prop(a_E_18, "kind"), "stage-group"))) continue;
-out19.push(R.prop(a_E_18, "resource"));
-}
-out19 = R.distinctList(out19);
-return isList ? out19 : out19[0]; })(), undefined), F["IsStageIorII"](R.as(R.prop(a_O_15, "value"), {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}, false))))) continue;
-out16.push(a_O_15);
-}
-return isList ? out16 : out16[0]; })()), R.exists((() => { const s20 = R.flatten((() => { const s22 = L_Dx.d["Confirmed STS Conditions"]();
-if (s22 == null) return null;
-const isList = Array.isArray(s22);
-let out24 = [];
-for (const a_C_23 of (s22 == null ? [] : Array.isArray(s22) ? s22 : [s22])) {
-out24.push((() => { const s25 = R.prop(a_C_23, "stage");
-if (s25 == null) return null;
-const isList = Array.isArray(s25);
-let out27 = [];
-for (const a_S_26 of (s25 == null ? [] : Array.isArray(s25) ? s25 : [s25])) {
-out27.push(F["IsStageIorII"](R.prop(a_S_26, "summary")));
-}
-out27 = R.distinctList(out27);
-return isList ? out27 : out27[0]; })());
-}
-out24 = R.distinctList(out24);
-return isList ? out24 : out24[0]; })());
-if (s20 == null) return null;
-const isList = Array.isArray(s20);
-let out28 = [];
-for (const a_B_21 of (s20 == null ? [] : Array.isArray(s20) ? s20 : [s20])) {
-if (!(a_B_21)) continue;
-out28.push(a_B_21);
-}
-out28 = R.distinctList(out28);
-return isList ? out28 : out28[0]; })()));
+    d21_value = (() => { let r13; r13 = R.less(d20(), 18); if (r13 != null) return r13; r13 = false; if (r13 != null) return r13; return null; })();
     d21_done = d21_value !== undefined;
     return d21_value;
   }
-  // define "Current Drugs"
+  // define "Earliest Metastatic Date"
   let d22_done = false, d22_value;
   function d22() {
     if (d22_done) return d22_value;
-    d22_value = (() => { const s29 = L_Tx.d["Current Regimen Drugs"]();
-if (s29 == null) return null;
-const isList = Array.isArray(s29);
-let out31 = [];
-for (const a_C_30 of (s29 == null ? [] : Array.isArray(s29) ? s29 : [s29])) {
-out31.push(R.prop(a_C_30, "drug"));
+    d22_value = R.min((() => { const s14 = L_Dx.d["Metastatic Evidence"]();
+if (s14 == null) return null;
+const isList = Array.isArray(s14);
+let out16 = [];
+for (const a_E_15 of (s14 == null ? [] : Array.isArray(s14) ? s14 : [s14])) {
+out16.push(R.prop(a_E_15, "date"));
 }
-out31 = R.distinctList(out31);
-return isList ? out31 : out31[0]; })();
+out16 = R.distinctList(out16);
+return isList ? out16 : out16[0]; })());
     d22_done = d22_value !== undefined;
     return d22_value;
   }
-  // define "Prior Drugs"
+  // define "Stage I-II Recorded"
   let d23_done = false, d23_value;
   function d23() {
     if (d23_done) return d23_value;
-    d23_value = L_Tx.d["Prior Drugs"]();
+    d23_value = R.or(R.exists((() => { const s17 = L_Dx.d["Stage Observations"]();
+if (s17 == null) return null;
+const isList = Array.isArray(s17);
+let out19 = [];
+for (const a_O_18 of (s17 == null ? [] : Array.isArray(s17) ? s17 : [s17])) {
+if (!(R.and(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_18, "id"), "value")), (() => { const s20 = L_Dx.d["Attributed Extent Evidence"]();
+if (s20 == null) return null;
+const isList = Array.isArray(s20);
+let out22 = [];
+for (const a_E_21 of (s20 == null ? [] : Array.isArray(s20) ? s20 : [s20])) {
+if (!(R.equal(R.prop(a_E_21, "kind"), "stage-group"))) continue;
+out22.push(R.prop(a_E_21, "resource"));
+}
+out22 = R.distinctList(out22);
+return isList ? out22 : out22[0]; })(), undefined), F["IsStageIorII"](R.as(R.prop(a_O_18, "value"), {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}, false))))) continue;
+out19.push(a_O_18);
+}
+return isList ? out19 : out19[0]; })()), R.exists((() => { const s23 = R.flatten((() => { const s25 = L_Dx.d["Confirmed STS Conditions"]();
+if (s25 == null) return null;
+const isList = Array.isArray(s25);
+let out27 = [];
+for (const a_C_26 of (s25 == null ? [] : Array.isArray(s25) ? s25 : [s25])) {
+out27.push((() => { const s28 = R.prop(a_C_26, "stage");
+if (s28 == null) return null;
+const isList = Array.isArray(s28);
+let out30 = [];
+for (const a_S_29 of (s28 == null ? [] : Array.isArray(s28) ? s28 : [s28])) {
+out30.push(F["IsStageIorII"](R.prop(a_S_29, "summary")));
+}
+out30 = R.distinctList(out30);
+return isList ? out30 : out30[0]; })());
+}
+out27 = R.distinctList(out27);
+return isList ? out27 : out27[0]; })());
+if (s23 == null) return null;
+const isList = Array.isArray(s23);
+let out31 = [];
+for (const a_B_24 of (s23 == null ? [] : Array.isArray(s23) ? s23 : [s23])) {
+if (!(a_B_24)) continue;
+out31.push(a_B_24);
+}
+out31 = R.distinctList(out31);
+return isList ? out31 : out31[0]; })()));
     d23_done = d23_value !== undefined;
     return d23_value;
   }
-  // define "Exposed Drugs"
+  // define "Current Drugs"
   let d24_done = false, d24_value;
   function d24() {
     if (d24_done) return d24_value;
-    d24_value = L_Tx.d["Exposed Drugs"]();
-    d24_done = d24_value !== undefined;
-    return d24_value;
-  }
-  // define "Line"
-  let d25_done = false, d25_value;
-  function d25() {
-    if (d25_done) return d25_value;
-    d25_value = L_Tx.d["Line"]();
-    d25_done = d25_value !== undefined;
-    return d25_value;
-  }
-  // define "Anthracycline Free"
-  let d26_done = false, d26_value;
-  function d26() {
-    if (d26_done) return d26_value;
-    d26_value = L_Tx.d["Anthracycline Free"]();
-    d26_done = d26_value !== undefined;
-    return d26_value;
-  }
-  // define "Any Anthracycline"
-  let d27_done = false, d27_value;
-  function d27() {
-    if (d27_done) return d27_value;
-    d27_value = R.exists(L_Tx.d["Anthracycline Exposures"]());
-    d27_done = d27_value !== undefined;
-    return d27_value;
-  }
-  // define "Maintenance"
-  let d28_done = false, d28_value;
-  function d28() {
-    if (d28_done) return d28_value;
-    d28_value = L_Tx.d["Maintenance Eligible"]();
-    d28_done = d28_value !== undefined;
-    return d28_value;
-  }
-  // define "ECOG"
-  let d29_done = false, d29_value;
-  function d29() {
-    if (d29_done) return d29_value;
-    d29_value = R.prop(L_Tx.d["ECOG"](), "value");
-    d29_done = d29_value !== undefined;
-    return d29_value;
-  }
-  // define "LVEF"
-  let d30_done = false, d30_value;
-  function d30() {
-    if (d30_done) return d30_value;
-    d30_value = L_Tx.d["LVEF"]();
-    d30_done = d30_value !== undefined;
-    return d30_value;
-  }
-  // define "Anthracycline Before Metastatic"
-  let d31_done = false, d31_value;
-  function d31() {
-    if (d31_done) return d31_value;
-    d31_value = (R.not(d27()) ? false : (R.exists((() => { const s32 = L_Tx.d["Anthracycline Exposures"]();
+    d24_value = (() => { const s32 = L_Tx.d["Current Regimen Drugs"]();
 if (s32 == null) return null;
 const isList = Array.isArray(s32);
 let out34 = [];
-for (const a_E_33 of (s32 == null ? [] : Array.isArray(s32) ? s32 : [s32])) {
-if (!(R.less(R.prop(a_E_33, "lastDate"), R.dateFrom(d20())))) continue;
-out34.push(a_E_33);
+for (const a_C_33 of (s32 == null ? [] : Array.isArray(s32) ? s32 : [s32])) {
+out34.push(R.prop(a_C_33, "drug"));
 }
-return isList ? out34 : out34[0]; })()) ? true : (R.or((d20() == null), R.exists((() => { const s35 = L_Tx.d["Anthracycline Exposures"]();
+out34 = R.distinctList(out34);
+return isList ? out34 : out34[0]; })();
+    d24_done = d24_value !== undefined;
+    return d24_value;
+  }
+  // define "Prior Drugs"
+  let d25_done = false, d25_value;
+  function d25() {
+    if (d25_done) return d25_value;
+    d25_value = L_Tx.d["Prior Drugs"]();
+    d25_done = d25_value !== undefined;
+    return d25_value;
+  }
+  // define "Exposed Drugs"
+  let d26_done = false, d26_value;
+  function d26() {
+    if (d26_done) return d26_value;
+    d26_value = L_Tx.d["Exposed Drugs"]();
+    d26_done = d26_value !== undefined;
+    return d26_value;
+  }
+  // define "Line"
+  let d27_done = false, d27_value;
+  function d27() {
+    if (d27_done) return d27_value;
+    d27_value = L_Tx.d["Line"]();
+    d27_done = d27_value !== undefined;
+    return d27_value;
+  }
+  // define "Anthracycline Free"
+  let d28_done = false, d28_value;
+  function d28() {
+    if (d28_done) return d28_value;
+    d28_value = L_Tx.d["Anthracycline Free"]();
+    d28_done = d28_value !== undefined;
+    return d28_value;
+  }
+  // define "Any Anthracycline"
+  let d29_done = false, d29_value;
+  function d29() {
+    if (d29_done) return d29_value;
+    d29_value = R.exists(L_Tx.d["Anthracycline Exposures"]());
+    d29_done = d29_value !== undefined;
+    return d29_value;
+  }
+  // define "Maintenance"
+  let d30_done = false, d30_value;
+  function d30() {
+    if (d30_done) return d30_value;
+    d30_value = L_Tx.d["Maintenance Eligible"]();
+    d30_done = d30_value !== undefined;
+    return d30_value;
+  }
+  // define "ECOG"
+  let d31_done = false, d31_value;
+  function d31() {
+    if (d31_done) return d31_value;
+    d31_value = R.prop(L_Tx.d["ECOG"](), "value");
+    d31_done = d31_value !== undefined;
+    return d31_value;
+  }
+  // define "LVEF"
+  let d32_done = false, d32_value;
+  function d32() {
+    if (d32_done) return d32_value;
+    d32_value = L_Tx.d["LVEF"]();
+    d32_done = d32_value !== undefined;
+    return d32_value;
+  }
+  // define "Anthracycline Before Metastatic"
+  let d33_done = false, d33_value;
+  function d33() {
+    if (d33_done) return d33_value;
+    d33_value = (R.not(d29()) ? false : (R.exists((() => { const s35 = L_Tx.d["Anthracycline Exposures"]();
 if (s35 == null) return null;
 const isList = Array.isArray(s35);
 let out37 = [];
 for (const a_E_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
-if (!((R.prop(a_E_36, "lastDate") == null))) continue;
+if (!(R.less(R.prop(a_E_36, "lastDate"), R.dateFrom(d22())))) continue;
 out37.push(a_E_36);
 }
-return isList ? out37 : out37[0]; })())) ? R.as(null, {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}, false) : false)));
-    d31_done = d31_value !== undefined;
-    return d31_value;
-  }
-  // define "Doxo LVEF Low"
-  let d32_done = false, d32_value;
-  function d32() {
-    if (d32_done) return d32_value;
-    d32_value = (() => { let r38; r38 = R.less(R.prop(d30(), "value"), p("lvefMinPercent", true)); if (r38 != null) return r38; r38 = false; if (r38 != null) return r38; return null; })();
-    d32_done = d32_value !== undefined;
-    return d32_value;
-  }
-  // define "LVEF Missing"
-  let d33_done = false, d33_value;
-  function d33() {
-    if (d33_done) return d33_value;
-    d33_value = (d30() == null);
+return isList ? out37 : out37[0]; })()) ? true : (R.or((d22() == null), R.exists((() => { const s38 = L_Tx.d["Anthracycline Exposures"]();
+if (s38 == null) return null;
+const isList = Array.isArray(s38);
+let out40 = [];
+for (const a_E_39 of (s38 == null ? [] : Array.isArray(s38) ? s38 : [s38])) {
+if (!((R.prop(a_E_39, "lastDate") == null))) continue;
+out40.push(a_E_39);
+}
+return isList ? out40 : out40[0]; })())) ? R.as(null, {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}, false) : false)));
     d33_done = d33_value !== undefined;
     return d33_value;
   }
-  // define "LVEF Not Recent"
+  // define "Doxo LVEF Low"
   let d34_done = false, d34_value;
   function d34() {
     if (d34_done) return d34_value;
-    d34_value = R.and(R.not((d30() == null)), R.not((() => { let r39; r39 = R.prop(d30(), "recent"); if (r39 != null) return r39; r39 = false; if (r39 != null) return r39; return null; })()));
+    d34_value = (() => { let r41; r41 = R.less(R.prop(d32(), "value"), p("lvefMinPercent", true)); if (r41 != null) return r41; r41 = false; if (r41 != null) return r41; return null; })();
     d34_done = d34_value !== undefined;
     return d34_value;
   }
-  // define "Cumulative Doxo"
+  // define "LVEF Missing"
   let d35_done = false, d35_value;
   function d35() {
     if (d35_done) return d35_value;
-    d35_value = L_Tx.d["Cumulative Doxorubicin Sum"]();
+    d35_value = (d32() == null);
     d35_done = d35_value !== undefined;
     return d35_value;
   }
-  // define "Cumulative Known"
+  // define "LVEF Not Recent"
   let d36_done = false, d36_value;
   function d36() {
     if (d36_done) return d36_value;
-    d36_value = R.and(R.not(d6()), (() => { let r40; r40 = L_Tx.d["Cumulative Doxorubicin Known"](); if (r40 != null) return r40; r40 = false; if (r40 != null) return r40; return null; })());
+    d36_value = R.and(R.not((d32() == null)), R.not((() => { let r42; r42 = R.prop(d32(), "recent"); if (r42 != null) return r42; r42 = false; if (r42 != null) return r42; return null; })()));
     d36_done = d36_value !== undefined;
     return d36_value;
   }
-  // define "Doxo Cumulative Critical"
+  // define "Cumulative Doxo"
   let d37_done = false, d37_value;
   function d37() {
     if (d37_done) return d37_value;
-    d37_value = (() => { let r41; r41 = R.greaterOrEqual(d35(), p("cumulativeDoxoCriticalMgM2", true)); if (r41 != null) return r41; r41 = false; if (r41 != null) return r41; return null; })();
+    d37_value = L_Tx.d["Cumulative Doxorubicin Sum"]();
     d37_done = d37_value !== undefined;
     return d37_value;
   }
-  // define "Doxo Contraindicated"
+  // define "Cumulative Known"
   let d38_done = false, d38_value;
   function d38() {
     if (d38_done) return d38_value;
-    d38_value = R.or(d32(), d37());
+    d38_value = R.and(R.not(d7()), (() => { let r43; r43 = L_Tx.d["Cumulative Doxorubicin Known"](); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })());
     d38_done = d38_value !== undefined;
     return d38_value;
   }
-  // define "Doxo Cumulative Warn"
+  // define "Doxo Cumulative Critical"
   let d39_done = false, d39_value;
   function d39() {
     if (d39_done) return d39_value;
-    d39_value = R.and(R.not(d37()), R.or(R.not(d36()), (() => { let r42; r42 = R.greaterOrEqual(d35(), p("cumulativeDoxoWarnMgM2", true)); if (r42 != null) return r42; r42 = false; if (r42 != null) return r42; return null; })()));
+    d39_value = (() => { let r44; r44 = R.greaterOrEqual(d37(), p("cumulativeDoxoCriticalMgM2", true)); if (r44 != null) return r44; r44 = false; if (r44 != null) return r44; return null; })();
     d39_done = d39_value !== undefined;
     return d39_value;
   }
-  // define "ECOG Combo"
+  // define "Doxo Contraindicated"
   let d40_done = false, d40_value;
   function d40() {
     if (d40_done) return d40_value;
-    d40_value = (() => { let r43; r43 = R.greaterOrEqual(d29(), 2); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })();
+    d40_value = R.or(d34(), d39());
     d40_done = d40_value !== undefined;
     return d40_value;
   }
-  // define "ECOG Poor"
+  // define "Doxo Cumulative Warn"
   let d41_done = false, d41_value;
   function d41() {
     if (d41_done) return d41_value;
-    d41_value = (() => { let r44; r44 = R.greaterOrEqual(d29(), 3); if (r44 != null) return r44; r44 = false; if (r44 != null) return r44; return null; })();
+    d41_value = R.and(R.not(d39()), R.or(R.not(d38()), (() => { let r45; r45 = R.greaterOrEqual(d37(), p("cumulativeDoxoWarnMgM2", true)); if (r45 != null) return r45; r45 = false; if (r45 != null) return r45; return null; })()));
     d41_done = d41_value !== undefined;
     return d41_value;
   }
-  // define "Doxo Notes"
+  // define "ECOG Combo"
   let d42_done = false, d42_value;
   function d42() {
     if (d42_done) return d42_value;
-    d42_value = (() => { const s45 = [(d4() ? "LVEF unavailable (Observations could not be read)" : (d33() ? "baseline LVEF not found" : (d34() ? "no recent baseline LVEF" : R.as(null, {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}, false)))), (R.not(d39()) ? R.as(null, {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}, false) : (R.not(d36()) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d35())), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d35())), " mg/m2: at or above the warning threshold of "), R.toStringOp(p("cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
-if (s45 == null) return null;
-const isList = Array.isArray(s45);
-let out47 = [];
-for (const a_N_46 of (s45 == null ? [] : Array.isArray(s45) ? s45 : [s45])) {
-if (!(R.not((a_N_46 == null)))) continue;
-out47.push(a_N_46);
-}
-out47 = R.distinctList(out47);
-return isList ? out47 : out47[0]; })();
+    d42_value = (() => { let r46; r46 = R.greaterOrEqual(d31(), 2); if (r46 != null) return r46; r46 = false; if (r46 != null) return r46; return null; })();
     d42_done = d42_value !== undefined;
     return d42_value;
   }
-  // define "Blocking Rule Ids"
+  // define "ECOG Poor"
   let d43_done = false, d43_value;
   function d43() {
     if (d43_done) return d43_value;
-    d43_value = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
+    d43_value = (() => { let r47; r47 = R.greaterOrEqual(d31(), 3); if (r47 != null) return r47; r47 = false; if (r47 != null) return r47; return null; })();
     d43_done = d43_value !== undefined;
     return d43_value;
   }
-  // define "Used Condition Keys"
+  // define "Doxo Notes"
   let d44_done = false, d44_value;
   function d44() {
     if (d44_done) return d44_value;
-    d44_value = (() => { const s48 = L_Dx.d["Used Analyses"]();
+    d44_value = (() => { const s48 = [(d5() ? "LVEF unavailable (Observations could not be read)" : (d35() ? "baseline LVEF not found" : (d36() ? "no recent baseline LVEF" : R.as(null, {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}, false)))), (R.not(d41()) ? R.as(null, {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}, false) : (R.not(d38()) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d37())), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d37())), " mg/m2: at or above the warning threshold of "), R.toStringOp(p("cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
 if (s48 == null) return null;
 const isList = Array.isArray(s48);
 let out50 = [];
-for (const a_A_49 of (s48 == null ? [] : Array.isArray(s48) ? s48 : [s48])) {
-out50.push(R.prop(R.prop(a_A_49, "fact"), "key"));
+for (const a_N_49 of (s48 == null ? [] : Array.isArray(s48) ? s48 : [s48])) {
+if (!(R.not((a_N_49 == null)))) continue;
+out50.push(a_N_49);
 }
 out50 = R.distinctList(out50);
 return isList ? out50 : out50[0]; })();
     d44_done = d44_value !== undefined;
     return d44_value;
   }
-  // define "Fact Histology"
+  // define "Blocking Rule Ids"
   let d45_done = false, d45_value;
   function d45() {
     if (d45_done) return d45_value;
-    d45_value = L_Dx.d["Histology"]();
+    d45_value = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
     d45_done = d45_value !== undefined;
     return d45_value;
   }
-  // define "Fact Extent"
+  // define "Used Condition Keys"
   let d46_done = false, d46_value;
   function d46() {
     if (d46_done) return d46_value;
-    d46_value = L_Dx.d["Extent"]();
+    d46_value = (() => { const s51 = L_Dx.d["Used Analyses"]();
+if (s51 == null) return null;
+const isList = Array.isArray(s51);
+let out53 = [];
+for (const a_A_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
+out53.push(R.prop(R.prop(a_A_52, "fact"), "key"));
+}
+out53 = R.distinctList(out53);
+return isList ? out53 : out53[0]; })();
     d46_done = d46_value !== undefined;
     return d46_value;
   }
-  // define "Fact Site"
+  // define "Fact Histology"
   let d47_done = false, d47_value;
   function d47() {
     if (d47_done) return d47_value;
-    d47_value = L_Dx.d["Site"]();
+    d47_value = L_Dx.d["Histology"]();
     d47_done = d47_value !== undefined;
     return d47_value;
   }
-  // define "Fact Grade"
+  // define "Fact Extent"
   let d48_done = false, d48_value;
   function d48() {
     if (d48_done) return d48_value;
-    d48_value = L_Dx.d["Grade"]();
+    d48_value = L_Dx.d["Extent"]();
     d48_done = d48_value !== undefined;
     return d48_value;
   }
-  // define "Fact Surgery"
+  // define "Fact Site"
   let d49_done = false, d49_value;
   function d49() {
     if (d49_done) return d49_value;
-    d49_value = L_Dx.d["Surgery"]();
+    d49_value = L_Dx.d["Site"]();
     d49_done = d49_value !== undefined;
     return d49_value;
   }
-  // define "Fact Radiotherapy"
+  // define "Fact Grade"
   let d50_done = false, d50_value;
   function d50() {
     if (d50_done) return d50_value;
-    d50_value = L_Dx.d["Radiotherapy"]();
+    d50_value = L_Dx.d["Grade"]();
     d50_done = d50_value !== undefined;
     return d50_value;
   }
-  // define "Fact Age"
+  // define "Fact Surgery"
   let d51_done = false, d51_value;
   function d51() {
     if (d51_done) return d51_value;
-    d51_value = d17();
+    d51_value = L_Dx.d["Surgery"]();
     d51_done = d51_value !== undefined;
     return d51_value;
   }
-  // define "Fact Current Regimen"
+  // define "Fact Radiotherapy"
   let d52_done = false, d52_value;
   function d52() {
     if (d52_done) return d52_value;
-    d52_value = L_Tx.d["Current Regimen Drugs"]();
+    d52_value = L_Dx.d["Radiotherapy"]();
     d52_done = d52_value !== undefined;
     return d52_value;
   }
-  // define "Fact Line"
+  // define "Fact Age"
   let d53_done = false, d53_value;
   function d53() {
     if (d53_done) return d53_value;
-    d53_value = L_Tx.d["Line"]();
+    d53_value = d19();
     d53_done = d53_value !== undefined;
     return d53_value;
   }
-  // define "Fact Line Sources"
+  // define "Fact Current Regimen"
   let d54_done = false, d54_value;
   function d54() {
     if (d54_done) return d54_value;
-    d54_value = L_Tx.d["Line Sources"]();
+    d54_value = L_Tx.d["Current Regimen Drugs"]();
     d54_done = d54_value !== undefined;
     return d54_value;
   }
-  // define "Fact ECOG"
+  // define "Fact Line"
   let d55_done = false, d55_value;
   function d55() {
     if (d55_done) return d55_value;
-    d55_value = L_Tx.d["ECOG"]();
+    d55_value = L_Tx.d["Line"]();
     d55_done = d55_value !== undefined;
     return d55_value;
   }
-  // define "Fact LVEF"
+  // define "Fact Line Sources"
   let d56_done = false, d56_value;
   function d56() {
     if (d56_done) return d56_value;
-    d56_value = L_Tx.d["LVEF"]();
+    d56_value = L_Tx.d["Line Sources"]();
     d56_done = d56_value !== undefined;
     return d56_value;
   }
-  // define "Fact Cumulative"
+  // define "Fact ECOG"
   let d57_done = false, d57_value;
   function d57() {
     if (d57_done) return d57_value;
-    d57_value = L_Tx.d["Cumulative Doxorubicin"]();
+    d57_value = L_Tx.d["ECOG"]();
     d57_done = d57_value !== undefined;
     return d57_value;
   }
-  // define "Fact Unrecognized"
+  // define "Fact LVEF"
   let d58_done = false, d58_value;
   function d58() {
     if (d58_done) return d58_value;
-    d58_value = L_Tx.d["Unrecognized Count"]();
+    d58_value = L_Tx.d["LVEF"]();
     d58_done = d58_value !== undefined;
     return d58_value;
   }
-  // define "Fact STS Conditions"
+  // define "Fact Cumulative"
   let d59_done = false, d59_value;
   function d59() {
     if (d59_done) return d59_value;
-    d59_value = L_Dx.d["STS Condition List"]();
+    d59_value = L_Tx.d["Cumulative Doxorubicin"]();
     d59_done = d59_value !== undefined;
     return d59_value;
   }
-  // define "Fact Ignored Evidence"
+  // define "Fact Unrecognized"
   let d60_done = false, d60_value;
   function d60() {
     if (d60_done) return d60_value;
-    d60_value = L_Dx.d["Ignored Evidence"]();
+    d60_value = L_Tx.d["Unrecognized Count"]();
     d60_done = d60_value !== undefined;
     return d60_value;
   }
-  // define "Fact Prior Last Exposure"
+  // define "Fact STS Conditions"
   let d61_done = false, d61_value;
   function d61() {
     if (d61_done) return d61_value;
-    d61_value = R.last((() => { const s51 = (() => { const s53 = L_Tx.d["Prior Exposures"]();
-if (s53 == null) return null;
-const isList = Array.isArray(s53);
-let out55 = [];
-for (const a_E_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
-if (!(R.and(R.not((() => { let r56; r56 = R.prop(a_E_54, "supportive"); if (r56 != null) return r56; r56 = false; if (r56 != null) return r56; return null; })()), R.not((R.prop(a_E_54, "lastDate") == null))))) continue;
-out55.push(({ "drug": R.prop(a_E_54, "drug"), "lastDate": R.prop(a_E_54, "lastDate"), "lastDayNumber": R.prop(a_E_54, "lastDayNumber"), "source": R.prop(a_E_54, "source") }));
-}
-return isList ? out55 : out55[0]; })();
-if (s51 == null) return null;
-const isList = Array.isArray(s51);
-let out57 = [];
-for (const a_X_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
-out57.push(a_X_52);
-}
-out57 = R.mergeSort(out57, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastDayNumber"), R.column(y, "lastDayNumber"), true); if (o !== 0) return o; return o; });
-return isList ? out57 : out57[0]; })());
+    d61_value = L_Dx.d["STS Condition List"]();
     d61_done = d61_value !== undefined;
     return d61_value;
   }
+  // define "Fact Ignored Evidence"
+  let d62_done = false, d62_value;
+  function d62() {
+    if (d62_done) return d62_value;
+    d62_value = L_Dx.d["Ignored Evidence"]();
+    d62_done = d62_value !== undefined;
+    return d62_value;
+  }
+  // define "Fact Prior Last Exposure"
+  let d63_done = false, d63_value;
+  function d63() {
+    if (d63_done) return d63_value;
+    d63_value = R.last((() => { const s54 = (() => { const s56 = L_Tx.d["Prior Exposures"]();
+if (s56 == null) return null;
+const isList = Array.isArray(s56);
+let out58 = [];
+for (const a_E_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
+if (!(R.and(R.not((() => { let r59; r59 = R.prop(a_E_57, "supportive"); if (r59 != null) return r59; r59 = false; if (r59 != null) return r59; return null; })()), R.not((R.prop(a_E_57, "lastDate") == null))))) continue;
+out58.push(({ "drug": R.prop(a_E_57, "drug"), "lastDate": R.prop(a_E_57, "lastDate"), "lastDayNumber": R.prop(a_E_57, "lastDayNumber"), "source": R.prop(a_E_57, "source") }));
+}
+return isList ? out58 : out58[0]; })();
+if (s54 == null) return null;
+const isList = Array.isArray(s54);
+let out60 = [];
+for (const a_X_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
+out60.push(a_X_55);
+}
+out60 = R.mergeSort(out60, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastDayNumber"), R.column(y, "lastDayNumber"), true); if (o !== 0) return o; return o; });
+return isList ? out60 : out60[0]; })());
+    d63_done = d63_value !== undefined;
+    return d63_value;
+  }
   // function "IsStageIorII"(concept)
   function f0(o0) {
-    return R.or(R.exists((() => { const s58 = R.prop(o0, "coding");
-if (s58 == null) return null;
-const isList = Array.isArray(s58);
-let out60 = [];
-for (const a_X_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_59, "system"), "value"), L_Codes.d["System Ajcc"]()), R.or(R.startsWith(R.prop(R.prop(a_X_59, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_59, "code"), "value"), "2"))))) continue;
-out60.push(a_X_59);
-}
-return isList ? out60 : out60[0]; })()), R.exists((() => { const s61 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s63 = R.prop(o0, "coding");
-if (s63 == null) return null;
-const isList = Array.isArray(s63);
-let out65 = [];
-for (const a_X_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
-out65.push(R.prop(R.prop(a_X_64, "display"), "value"));
-}
-out65 = R.distinctList(out65);
-return isList ? out65 : out65[0]; })(), false);
+    return R.or(R.exists((() => { const s61 = R.prop(o0, "coding");
 if (s61 == null) return null;
 const isList = Array.isArray(s61);
-let out66 = [];
-for (const a_T_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
-if (!(R.and(R.and(R.not((a_T_62 == null)), R.matches(R.lowerCase(a_T_62), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_62), ".*stage (iii|iv).*"))))) continue;
-out66.push(a_T_62);
+let out63 = [];
+for (const a_X_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_62, "system"), "value"), L_Codes.d["System Ajcc"]()), R.or(R.startsWith(R.prop(R.prop(a_X_62, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_62, "code"), "value"), "2"))))) continue;
+out63.push(a_X_62);
 }
-out66 = R.distinctList(out66);
-return isList ? out66 : out66[0]; })()));
+return isList ? out63 : out63[0]; })()), R.exists((() => { const s64 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s66 = R.prop(o0, "coding");
+if (s66 == null) return null;
+const isList = Array.isArray(s66);
+let out68 = [];
+for (const a_X_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
+out68.push(R.prop(R.prop(a_X_67, "display"), "value"));
+}
+out68 = R.distinctList(out68);
+return isList ? out68 : out68[0]; })(), false);
+if (s64 == null) return null;
+const isList = Array.isArray(s64);
+let out69 = [];
+for (const a_T_65 of (s64 == null ? [] : Array.isArray(s64) ? s64 : [s64])) {
+if (!(R.and(R.and(R.not((a_T_65 == null)), R.matches(R.lowerCase(a_T_65), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_65), ".*stage (iii|iv).*"))))) continue;
+out69.push(a_T_65);
+}
+out69 = R.distinctList(out69);
+return isList ? out69 : out69[0]; })()));
   }
   const F = {
     "IsStageIorII": (...args) => R.dispatch(args, [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]]),
@@ -677,66 +715,68 @@ return isList ? out66 : out66[0]; })()));
     d: {
       "Patient": d0,
       "Unreadable Types": d1,
-      "Conditions Unreadable": d2,
-      "Patient Unreadable": d3,
-      "Observations Unreadable": d4,
-      "Procedures Unreadable": d5,
-      "Medications Unreadable": d6,
-      "Has STS": d7,
-      "Confirmed": d8,
-      "Histology": d9,
-      "Histology Code": d10,
-      "Histology Known": d11,
-      "Extent": d12,
-      "Site": d13,
-      "Grade": d14,
-      "Surgery Done": d15,
-      "RT Done": d16,
-      "Dx Age": d17,
-      "Age": d18,
-      "Pediatric": d19,
-      "Earliest Metastatic Date": d20,
-      "Stage I-II Recorded": d21,
-      "Current Drugs": d22,
-      "Prior Drugs": d23,
-      "Exposed Drugs": d24,
-      "Line": d25,
-      "Anthracycline Free": d26,
-      "Any Anthracycline": d27,
-      "Maintenance": d28,
-      "ECOG": d29,
-      "LVEF": d30,
-      "Anthracycline Before Metastatic": d31,
-      "Doxo LVEF Low": d32,
-      "LVEF Missing": d33,
-      "LVEF Not Recent": d34,
-      "Cumulative Doxo": d35,
-      "Cumulative Known": d36,
-      "Doxo Cumulative Critical": d37,
-      "Doxo Contraindicated": d38,
-      "Doxo Cumulative Warn": d39,
-      "ECOG Combo": d40,
-      "ECOG Poor": d41,
-      "Doxo Notes": d42,
-      "Blocking Rule Ids": d43,
-      "Used Condition Keys": d44,
-      "Fact Histology": d45,
-      "Fact Extent": d46,
-      "Fact Site": d47,
-      "Fact Grade": d48,
-      "Fact Surgery": d49,
-      "Fact Radiotherapy": d50,
-      "Fact Age": d51,
-      "Fact Current Regimen": d52,
-      "Fact Line": d53,
-      "Fact Line Sources": d54,
-      "Fact ECOG": d55,
-      "Fact LVEF": d56,
-      "Fact Cumulative": d57,
-      "Fact Unrecognized": d58,
-      "Fact STS Conditions": d59,
-      "Fact Ignored Evidence": d60,
-      "Fact Prior Last Exposure": d61,
+      "Incomplete Types": d2,
+      "Conditions Unreadable": d3,
+      "Patient Unreadable": d4,
+      "Observations Unreadable": d5,
+      "Procedures Unreadable": d6,
+      "Medications Unreadable": d7,
+      "Medications Incomplete": d8,
+      "Has STS": d9,
+      "Confirmed": d10,
+      "Histology": d11,
+      "Histology Code": d12,
+      "Histology Known": d13,
+      "Extent": d14,
+      "Site": d15,
+      "Grade": d16,
+      "Surgery Done": d17,
+      "RT Done": d18,
+      "Dx Age": d19,
+      "Age": d20,
+      "Pediatric": d21,
+      "Earliest Metastatic Date": d22,
+      "Stage I-II Recorded": d23,
+      "Current Drugs": d24,
+      "Prior Drugs": d25,
+      "Exposed Drugs": d26,
+      "Line": d27,
+      "Anthracycline Free": d28,
+      "Any Anthracycline": d29,
+      "Maintenance": d30,
+      "ECOG": d31,
+      "LVEF": d32,
+      "Anthracycline Before Metastatic": d33,
+      "Doxo LVEF Low": d34,
+      "LVEF Missing": d35,
+      "LVEF Not Recent": d36,
+      "Cumulative Doxo": d37,
+      "Cumulative Known": d38,
+      "Doxo Cumulative Critical": d39,
+      "Doxo Contraindicated": d40,
+      "Doxo Cumulative Warn": d41,
+      "ECOG Combo": d42,
+      "ECOG Poor": d43,
+      "Doxo Notes": d44,
+      "Blocking Rule Ids": d45,
+      "Used Condition Keys": d46,
+      "Fact Histology": d47,
+      "Fact Extent": d48,
+      "Fact Site": d49,
+      "Fact Grade": d50,
+      "Fact Surgery": d51,
+      "Fact Radiotherapy": d52,
+      "Fact Age": d53,
+      "Fact Current Regimen": d54,
+      "Fact Line": d55,
+      "Fact Line Sources": d56,
+      "Fact ECOG": d57,
+      "Fact LVEF": d58,
+      "Fact Cumulative": d59,
+      "Fact Unrecognized": d60,
+      "Fact STS Conditions": d61,
+      "Fact Ignored Evidence": d62,
+      "Fact Prior Last Exposure": d63,
     },
     f: F,
     p,

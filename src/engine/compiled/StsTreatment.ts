@@ -9,7 +9,7 @@ export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
 export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Doxorubicin Doses","Other Anthracyclines","Cumulative Doxorubicin Sum","Cumulative Doxorubicin Known","Cumulative Doxorubicin"];
-export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenDays","combinationDays","trabMaintenanceDays","trabMaintenanceMaxCycles","DraftOrderIds","EarliestMetastaticDate"];
+export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","EarliestMetastaticDate"];
 
 export function instantiate(env) {
   const L_FHIRHelpers = R.libraryInstance(env, "FHIRHelpers", I_FHIRHelpers);
@@ -19,14 +19,21 @@ export function instantiate(env) {
   function paramDefault(name) {
     switch (name) {
       case "Today": return new R.UnsetParameter("Today");
-      case "lvefMinPercent": return 50;
-      case "lvefRecencyDays": return 90;
-      case "cumulativeDoxoWarnMgM2": return 300;
-      case "cumulativeDoxoCriticalMgM2": return 450;
-      case "currentRegimenDays": return 42;
-      case "combinationDays": return 7;
-      case "trabMaintenanceDays": return 365;
-      case "trabMaintenanceMaxCycles": return 17;
+      case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
+      case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
+      case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
+      case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
+      case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
+      case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
+      case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
+      case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
+      case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
+      case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
+      case "coverGapDays": return new R.UnsetParameter("coverGapDays");
+      case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
+      case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
+      case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
+      case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
       case "DraftOrderIds": return new R.UnsetParameter("DraftOrderIds");
       case "EarliestMetastaticDate": return new R.UnsetParameter("EarliestMetastaticDate");
       default: return new R.UnsetParameter(name);
@@ -274,7 +281,7 @@ const isList = Array.isArray(s58);
 let out60 = [];
 for (const a_M_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
 const l_last_61 = L_Common.f["LastDay"](a_M_59);
-const l_recent_62 = R.lessOrEqual(R.durationBetween(l_last_61, d1(), "day"), p("currentRegimenDays", false));
+const l_recent_62 = R.lessOrEqual(R.durationBetween(l_last_61, d1(), "day"), p("currentRegimenWindowDays", false));
 const l_medication_63 = F["MedicationConcept"](a_M_59);
 out60.push(F["Exposure"]("MedicationRequest", R.prop(R.prop(a_M_59, "id"), "value"), (R.and(R.equal(R.prop(R.prop(a_M_59, "status"), "value"), "active"), R.not((() => { let r64; r64 = l_recent_62; if (r64 != null) return r64; r64 = false; if (r64 != null) return r64; return null; })())) ? "completed" : R.prop(R.prop(a_M_59, "status"), "value")), l_medication_63, F["DrugOf"](l_medication_63), L_Common.f["FirstDay"](a_M_59), l_last_61, R.as(null, {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}, false), R.as(null, {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}, false), R.and(R.equal(R.prop(R.prop(a_M_59, "status"), "value"), "active"), (() => { let r65; r65 = l_recent_62; if (r65 != null) return r65; r65 = false; if (r65 != null) return r65; return null; })())));
 }
@@ -376,7 +383,7 @@ for (const a_E_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
 out91.push(R.prop(a_E_90, "lastDate"));
 }
 return isList ? out91 : out91[0]; })());
-if (!(R.lessOrEqual(R.subtract(d2(), F["DayNumber"](l_last_88)), p("currentRegimenDays", false)))) continue;
+if (!(R.lessOrEqual(R.subtract(d2(), F["DayNumber"](l_last_88)), p("currentRegimenWindowDays", false)))) continue;
 out83.push((() => { const s92 = R.max((() => { const s94 = l_drugExposures_84;
 if (s94 == null) return null;
 const isList = Array.isArray(s94);
@@ -387,7 +394,7 @@ if (s97 == null) return null;
 const isList = Array.isArray(s97);
 let out99 = [];
 for (const a_Y_98 of (s97 == null ? [] : Array.isArray(s97) ? s97 : [s97])) {
-if (!((R.less(R.prop(a_Y_98, "dayNumber"), R.prop(a_X_95, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_95, "dayNumber"), R.prop(a_Y_98, "lastDayNumber")), p("currentRegimenDays", false)) : false))) continue;
+if (!((R.less(R.prop(a_Y_98, "dayNumber"), R.prop(a_X_95, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_95, "dayNumber"), R.prop(a_Y_98, "lastDayNumber")), p("currentRegimenWindowDays", false)) : false))) continue;
 out99.push(a_Y_98);
 }
 return isList ? out99 : out99[0]; })()))))) continue;
@@ -648,7 +655,7 @@ const isList = Array.isArray(s140) || Array.isArray(s141);
 let out144 = [];
 for (const a_D_142 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
 for (const a_T_143 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_142, "dayNumber"), R.prop(a_T_143, "dayNumber"))), p("combinationDays", false)))) continue;
+if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_142, "dayNumber"), R.prop(a_T_143, "dayNumber"))), p("combinationWindowDays", false)))) continue;
 out144.push([R.prop(a_D_142, "date"), R.prop(a_T_143, "date")]);
 }
 }
@@ -699,7 +706,7 @@ if (s148 == null) return null;
 const isList = Array.isArray(s148);
 let out150 = [];
 for (const a_E_149 of (s148 == null ? [] : Array.isArray(s148) ? s148 : [s148])) {
-if (!(R.lessOrEqual(R.subtract(d2(), R.prop(a_E_149, "lastDayNumber")), p("currentRegimenDays", false)))) continue;
+if (!(R.lessOrEqual(R.subtract(d2(), R.prop(a_E_149, "lastDayNumber")), p("currentRegimenWindowDays", false)))) continue;
 out150.push(a_E_149);
 }
 return isList ? out150 : out150[0]; })())));
@@ -735,7 +742,7 @@ return isList ? out153 : out153[0]; })());
   let d41_done = false, d41_value;
   function d41() {
     if (d41_done) return d41_value;
-    d41_value = (() => { let r155; r155 = R.less(R.subtract(d2(), F["DayNumber"](d40())), p("trabMaintenanceDays", true)); if (r155 != null) return r155; r155 = false; if (r155 != null) return r155; return null; })();
+    d41_value = (() => { let r155; r155 = R.less(R.subtract(d2(), F["DayNumber"](d40())), p("maintenanceMaxDays", true)); if (r155 != null) return r155; r155 = false; if (r155 != null) return r155; return null; })();
     d41_done = d41_value !== undefined;
     return d41_value;
   }
@@ -743,7 +750,7 @@ return isList ? out153 : out153[0]; })());
   let d42_done = false, d42_value;
   function d42() {
     if (d42_done) return d42_value;
-    d42_value = R.less(R.count(d39()), p("trabMaintenanceMaxCycles", true));
+    d42_value = R.less(R.count(d39()), p("maintenanceMaxCycles", true));
     d42_done = d42_value !== undefined;
     return d42_value;
   }
