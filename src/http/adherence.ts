@@ -105,9 +105,9 @@ function instant(v: unknown, name: string, endOfDay: boolean): Date | undefined 
   return new Date(dateOnly && endOfDay ? t + DAY_MS : t);
 }
 
-/** The report filter of a query: from, to (default: the last 365 days), service, node or rule. */
+/** The report filter of a query: from, to (default: the 365 days up to the end of today, UTC), service, node or rule. */
 export function reportFilter(query: Request['query'], now: Date): ReportFilter {
-  const to = instant(query.to, 'to', true) ?? now;
+  const to = instant(query.to, 'to', true) ?? new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS);
   const from = instant(query.from, 'from', false) ?? new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);
   if (from >= to) throw new CdsError(badRequest('`from` must be before `to`', ['from']));
   const service = str(query.service);

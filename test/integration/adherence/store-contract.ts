@@ -119,6 +119,13 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
       const pvOnly = await store.report({ from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + DAY), service: 'sts-pathway-patient-view' });
       expect(pvOnly.totals.responses).toBe(1);
       expect(pvOnly.weekly).toEqual([]);
+
+      // Patient and user are pseudonyms: neither id (nor the FHIR server they are keyed with) is in any table.
+      for (const t of await tables()) {
+        for (const row of await db.query<{ row: string }>(`SELECT row_to_json(x)::text AS row FROM adherence.${t} x`)) {
+          expect(row.row).not.toMatch(/pat-1|dr-contract|ehr\.example\.org/);
+        }
+      }
     });
 
     test('stores the same feedback posted twice once', async () => {
