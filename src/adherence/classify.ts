@@ -8,6 +8,15 @@ import { RULES, isRuleId } from '../pathway/index.js';
 export const CLASSIFICATIONS = ['on-pathway', 'off-pathway', 'unsafe', 'later-line-early', 'position-unknown'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
+/** How the report and the adherence view name each classification. */
+export const CLASSIFICATION_LABELS: Readonly<Record<Classification, string>> = {
+  'on-pathway': 'On the pathway',
+  'off-pathway': 'Off the pathway',
+  unsafe: 'Unsafe (blocking rule)',
+  'later-line-early': 'Later-line drug early',
+  'position-unknown': 'Pathway position unknown',
+};
+
 /**
  * The classification a card gives its drafts; undefined for an advisory rule card, which sits beside the draft's
  * classification card (§5 "Advisory rules that hold add their own card"). A next step ordered early (§5 step 5) is a

@@ -14,12 +14,16 @@ export const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
 /** File name of the prebuilt bundle in CLIENT_DIR. */
 export const BUILT_BUNDLE = 'app.js';
 
-let bundle: Promise<string> | undefined;
+/** The pages' entry points (client/<entry>.ts) and their prebuilt bundles: the pathway page and the adherence view. */
+export const CLIENT_ENTRIES = { main: BUILT_BUNDLE, adherence: 'adherence.js' } as const;
+export type ClientEntry = keyof typeof CLIENT_ENTRIES;
 
-/** Bundles the browser sources with esbuild. */
-export async function buildClientBundle(minify: boolean): Promise<string> {
+const bundles = new Map<ClientEntry, Promise<string>>();
+
+/** Bundles the browser sources of one page with esbuild. */
+export async function buildClientBundle(minify: boolean, entry: ClientEntry = 'main'): Promise<string> {
   const r = await esbuild.build({
-    entryPoints: [`${CLIENT_DIR}main.ts`],
+    entryPoints: [`${CLIENT_DIR}${entry}.ts`],
     bundle: true,
     write: false,
     format: 'esm',
@@ -33,12 +37,15 @@ export async function buildClientBundle(minify: boolean): Promise<string> {
 }
 
 /** The bundled browser code: the prebuilt file when there is one, else built once (a failed build is retried). */
-export function clientBundle(minify: boolean): Promise<string> {
-  const built = `${CLIENT_DIR}${BUILT_BUNDLE}`;
-  bundle ??= (existsSync(built) ? readFile(built, 'utf8') : buildClientBundle(minify))
-    .catch((err: unknown) => {
-      bundle = undefined;
+export function clientBundle(minify: boolean, entry: ClientEntry = 'main'): Promise<string> {
+  const built = `${CLIENT_DIR}${CLIENT_ENTRIES[entry]}`;
+  let bundle = bundles.get(entry);
+  if (bundle === undefined) {
+    bundle = (existsSync(built) ? readFile(built, 'utf8') : buildClientBundle(minify, entry)).catch((err: unknown) => {
+      bundles.delete(entry);
       throw err;
     });
+    bundles.set(entry, bundle);
+  }
   return bundle;
 }

@@ -73,7 +73,7 @@ export function renderPage(svg: string, model: ChartModel): string {
 <script type="module" src="/page/app.js"></script>
 </head>
 <body>
-<header class="top"><h1>Soft tissue sarcoma treatment pathway</h1><p>${escapeXml(SOURCE_LABEL)} · ${nodeCount} nodes, ${RULE_IDS.length} safety rules · CDS Hooks demo page</p></header>
+<header class="top"><h1>Soft tissue sarcoma treatment pathway</h1><p>${escapeXml(SOURCE_LABEL)} · ${nodeCount} nodes, ${RULE_IDS.length} safety rules · CDS Hooks demo page · <a href="/adherence/view">adherence</a></p></header>
 <main>
 <div class="col-chart">
 <section class="panel" aria-labelledby="chart-h">

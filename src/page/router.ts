@@ -10,6 +10,7 @@ import { buildChartModel } from './graph-model.js';
 import { layoutChart } from './graph-layout.js';
 import { renderChartSvg } from './graph-svg.js';
 import { renderPage } from './html.js';
+import { renderAdherencePage } from './adherence-html.js';
 
 export interface PageRouterOptions {
   readonly mode: Mode;
@@ -60,6 +61,13 @@ export function pageRouter(options: PageRouterOptions): Router {
   });
   router.get('/page/app.js', async (_req, res) => {
     secured(res).type('text/javascript').send(await clientBundle(minify));
+  });
+  // The adherence view: its data come from GET /adherence, which asks for the admin token itself.
+  router.get('/adherence/view', (_req, res) => {
+    secured(res).type('html').send(renderAdherencePage());
+  });
+  router.get('/page/adherence.js', async (_req, res) => {
+    secured(res).type('text/javascript').send(await clientBundle(minify, 'adherence'));
   });
   router.get('/page/page.css', async (_req, res) => {
     secured(res).type('text/css').send(await readFile(`${CLIENT_DIR}page.css`, 'utf8'));
