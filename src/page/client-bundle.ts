@@ -14,8 +14,8 @@ export const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
 /** File name of the prebuilt bundle in CLIENT_DIR. */
 export const BUILT_BUNDLE = 'app.js';
 
-/** The pages' entry points (client/<entry>.ts) and their prebuilt bundles: the pathway page and the adherence view. */
-export const CLIENT_ENTRIES = { main: BUILT_BUNDLE, adherence: 'adherence.js' } as const;
+/** The pages' entry points (client/<entry>.ts) and their prebuilt bundles (not tsc's per-file output names): the pathway page and the adherence view. */
+export const CLIENT_ENTRIES = { main: BUILT_BUNDLE, adherence: 'adherence-view.js' } as const;
 export type ClientEntry = keyof typeof CLIENT_ENTRIES;
 
 const bundles = new Map<ClientEntry, Promise<string>>();
