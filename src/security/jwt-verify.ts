@@ -79,7 +79,11 @@ export function createJwtVerifier(
   const remote = new Map<string, KeySet>();
   const local = new Map<string, KeySet>();
   for (const client of config.clients) {
-    if (client.jwks) local.set(client.iss, createLocalJWKSet(client.jwks));
+    // Pinned keys: a client configured with `jwks` is never fetched from, whatever its `jku` list says.
+    if (client.jwks) {
+      local.set(client.iss, createLocalJWKSet(client.jwks));
+      continue;
+    }
     for (const url of client.jku) {
       if (remote.has(url)) continue;
       remote.set(
@@ -92,21 +96,27 @@ export function createJwtVerifier(
       );
     }
   }
+  /**
+   * The keys a token of `client` may be signed with. A `jku` header must be on the client's allow-list (CDS Hooks 2.0
+   * "Trusting CDS Clients": the service keeps an allow-list of jku URLs; an unlisted one is never fetched). A listed
+   * jku of a client with pinned `jwks` is answered by those keys, offline: the configured keys are what that URL holds
+   * for this service (how the CDS Hooks sandbox, whose tokens always carry its jku, is trusted without reaching it).
+   */
   const keySetsFor = (client: CdsClientConfig, header: JWSHeaderParameters): KeySet[] => {
+    const own = local.get(client.iss);
     if (header.jku !== undefined) {
       const wanted = typeof header.jku === 'string' && URL.canParse(header.jku) ? new URL(header.jku).href : undefined;
-      const set = wanted !== undefined && client.jku.includes(wanted) ? remote.get(wanted) : undefined;
+      if (wanted === undefined || !client.jku.includes(wanted)) {
+        throw new JwtRejected('jku', own
+          ? "the token's jku header is not a JWKS URL configured for this client (list it in the client's jku to answer it with the pinned jwks)"
+          : "the token's jku header is not a JWKS URL configured for this client");
+      }
+      const set = own ?? remote.get(wanted);
       if (!set) throw new JwtRejected('jku', "the token's jku header is not a JWKS URL configured for this client");
       return [set];
     }
-    const sets: KeySet[] = [];
-    const own = local.get(client.iss);
-    if (own) sets.push(own);
-    for (const url of client.jku) {
-      const set = remote.get(url);
-      if (set) sets.push(set);
-    }
-    return sets;
+    if (own) return [own];
+    return client.jku.flatMap((url) => remote.get(url) ?? []);
   };
 
   const keyGetterFor =
