@@ -56,7 +56,9 @@ describe('what the pathway reads', () => {
   });
 
   test('every FHIR element the engine reads over the demo patients (patient-view and order-time) is in the derived reads', async () => {
-    const engine = createCqlEngine({ resultCacheSize: 0 });
+    // The interpreter: its reads pass through cql-exec-fhir's reader (the compiled engine reads the same elements, as
+    // test/integration/engine/engine-diff.test.ts proves it answers the same).
+    const engine = createCqlEngine({ resultCacheSize: 0, engine: 'interpreter' });
     const reads = cqlReadsOfRepo();
     const demo = await readDemoBundles(DEMO_DIR);
     const opts = { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' };
