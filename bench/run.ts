@@ -10,6 +10,8 @@
  *   --soak             only scenario 1 for 60 s: RSS and heapUsed (after a full GC, bench/memory-probe.ts) at 10 s
  *                      and at 60 s, PASS when neither grew more than 5 % (issue 8); writes bench/results-soak.json
  *   BENCH_NODE_FLAGS   extra V8 flags for the service, e.g. "--max-semi-space-size=16" (bench/profile.md, soak)
+ *   BENCH_ADHERENCE=0  skip the adherence store's cost (scenario 1 again on services started with the store off and
+ *                      with DATABASE_URL: BENCH_DATABASE_URL, default a database adherence_bench on the local server)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { prefetchOf } from '../test/helpers/prefetch.js';
+import { benchDatabaseUrl } from './adherence-db.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? '5');
@@ -117,17 +120,18 @@ function rssMiB(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-async function startService(port: number): Promise<ChildProcess> {
+async function startService(port: number, extraEnv: Readonly<Record<string, string>> = {}): Promise<ChildProcess> {
   // The soak loads the memory probe (and exposes gc() to it); cluster workers inherit these flags. Node 24 runs the
   // probe's TypeScript as it is (type stripping).
   const probe = MEMORY_DIR !== undefined ? ['--expose-gc', '--import', './bench/memory-probe.ts'] : [];
   const child = spawn(process.execPath, [...NODE_FLAGS, ...probe, ENTRY], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', STS_MODE: 'development', EMBEDDED_FHIR: 'true', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WORKERS,
-      ...(MEMORY_DIR !== undefined ? { BENCH_MEMORY_DIR: MEMORY_DIR } : {}) },
+      ...(MEMORY_DIR !== undefined ? { BENCH_MEMORY_DIR: MEMORY_DIR } : {}), ...extraEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const deadline = Date.now() + 60_000;
+  // The embedded database (PGlite, WASM) takes up to ~30 s to start on a busy machine.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
     try {
@@ -143,7 +147,7 @@ async function startService(port: number): Promise<ChildProcess> {
     await new Promise((r) => setTimeout(r, 250));
   }
   child.kill('SIGTERM');
-  throw new Error('service did not start within 60 s');
+  throw new Error('service did not start within 120 s');
 }
 
 /** Marks the Patient resource of a prefetch with a placeholder that each request replaces (distinct data, same answer). */
@@ -323,6 +327,29 @@ async function main(): Promise<void> {
       for (const s of run) {
         const before = rssMiB(pid);
         rows.push(record(s.name, await drive(base, s.requests, connections, DURATION, s.nonce === true), before));
+      }
+    }
+    const first = run[0];
+    if (!SOAK && process.env.BENCH_ADHERENCE !== '0' && first?.name.startsWith('1 ')) {
+      // The adherence store's cost on the hook path (issue 17): the same scenario on a service with the store off and on
+      // one writing to PostgreSQL, each started fresh and warmed as the first; the rows above used the default (PGlite
+      // in process, no DATABASE_URL) unless the environment set DATABASE_URL.
+      const variants: [string, Record<string, string>][] = [
+        ['adherence store off (ADHERENCE_STORE=false)', { ADHERENCE_STORE: 'false' }],
+        ['adherence store in PostgreSQL (DATABASE_URL)', { DATABASE_URL: await benchDatabaseUrl() }],
+      ];
+      for (const [label, env] of variants) {
+        const vport = await freePort();
+        const other = await startService(vport, env);
+        try {
+          const vbase = `http://127.0.0.1:${vport}`;
+          if (WARMUP > 0) await drive(vbase, first.requests, 10, WARMUP, true);
+          const before = rssMiB(other.pid ?? 0);
+          const r = await drive(vbase, first.requests, connections, DURATION, true);
+          rows.push({ ...record(`${first.name.split(' ')[0]} ${label}`, r, before), rssAfterMiB: rssMiB(other.pid ?? 0) });
+        } finally {
+          other.kill('SIGTERM');
+        }
       }
     }
     printTable(rows);
