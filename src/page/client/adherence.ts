@@ -72,6 +72,18 @@ const horizontal = (title: string, max?: number): ChartConfiguration['options'] 
   scales: { x: { beginAtZero: true, ...(max !== undefined ? { max } : {}), title: { display: true, text: title }, ticks: { precision: 0 } } },
 });
 
+/** One bar series: its legend, its value per row, its colour. */
+type Series = readonly [string, (r: Row) => number, string];
+
+/** A horizontal bar chart, one bar per series for each row. */
+function bars(id: string, list: readonly Row[], labelOf: (r: Row) => string, series: readonly Series[], axis: string, max?: number): void {
+  draw(id, {
+    type: 'bar',
+    data: { labels: list.map(labelOf), datasets: series.map(([label, value, color]) => ({ label, data: list.map(value), backgroundColor: color })) },
+    options: horizontal(axis, max),
+  }, list.length, 24 + 10 * series.length);
+}
+
 function render(report: Report): void {
   for (const c of charts.splice(0)) c.destroy();
   const totals = isRecord(report.totals) ? report.totals : {};
@@ -124,55 +136,24 @@ function render(report: Report): void {
       ...classes.map((c) => text(isRecord(w.byClassification) ? w.byClassification[c] : 0))]));
 
   const reasons = rows(report.overridesByReason);
-  draw('reasons', {
-    type: 'bar',
-    data: { labels: reasons.map((r) => text(r.display)), datasets: [{ label: 'Overrides', data: reasons.map((r) => num(r.count)), backgroundColor: BLUE }] },
-    options: horizontal('Overrides'),
-  }, reasons.length, 34);
+  bars('reasons', reasons, (r) => text(r.display), [['Overrides', (r) => num(r.count), BLUE]], 'Overrides');
   table('reasons', ['Reason', 'Code', 'Overrides'], reasons.map((r) => [text(r.display), text(r.code), text(r.count)]));
 
   const topics = rows(report.overridesByTopic);
-  draw('topics', {
-    type: 'bar',
-    data: {
-      labels: topics.map((t) => text(t.topic)),
-      datasets: [
-        { label: 'Cards shown', data: topics.map((t) => num(t.shown)), backgroundColor: '#b9c4d3' },
-        { label: 'Overridden', data: topics.map((t) => num(t.overridden)), backgroundColor: RED },
-      ],
-    },
-    options: horizontal('Cards'),
-  }, topics.length, 44);
+  bars('topics', topics, (t) => text(t.topic), [['Cards shown', (t) => num(t.shown), '#b9c4d3'], ['Overridden', (t) => num(t.overridden), RED]], 'Cards');
   table('topics', ['Node or rule', 'Title', 'Shown', 'Overridden', 'Rate'], topics.map((t) => [text(t.topic), text(t.title), text(t.shown), text(t.overridden), pct(t.rate)]));
 
   const acceptance = rows(report.acceptance);
-  draw('acceptance', {
-    type: 'bar',
-    data: { labels: acceptance.map((a) => text(a.node)), datasets: [{ label: 'Accepted (%)', data: acceptance.map((a) => Math.round(num(a.rate) * 100)), backgroundColor: '#2e7d32' }] },
-    options: horizontal('% of cards with suggestions whose suggestion was accepted', 100),
-  }, acceptance.length, 34);
+  bars('acceptance', acceptance, (a) => text(a.node), [['Accepted (%)', (a) => Math.round(num(a.rate) * 100), '#2e7d32']],
+    '% of cards with suggestions whose suggestion was accepted', 100);
   table('acceptance', ['Node', 'Title', 'Cards with suggestions', 'Accepted', 'Rate'], acceptance.map((a) => [text(a.node), text(a.title), text(a.withSuggestions), text(a.accepted), pct(a.rate)]));
 
   const drugs = rows(report.offPathwayDrugs);
-  draw('drugs', {
-    type: 'bar',
-    data: { labels: drugs.map((d) => text(d.drug)), datasets: [{ label: 'Signed off the pathway', data: drugs.map((d) => num(d.count)), backgroundColor: CLASS_COLORS['off-pathway'] }] },
-    options: horizontal('Drafted drugs signed'),
-  }, drugs.length, 34);
+  bars('drugs', drugs, (d) => text(d.drug), [['Signed off the pathway', (d) => num(d.count), CLASS_COLORS['off-pathway'] ?? RED]], 'Drafted drugs signed');
   table('drugs', ['Drug', 'Signed off the pathway'], drugs.map((d) => [text(d.drug), text(d.count)]));
 
   const rules = rows(report.safetyRules);
-  draw('rules', {
-    type: 'bar',
-    data: {
-      labels: rules.map((r) => text(r.rule)),
-      datasets: [
-        { label: 'Fired', data: rules.map((r) => num(r.fired)), backgroundColor: '#e0a800' },
-        { label: 'Overridden', data: rules.map((r) => num(r.overridden)), backgroundColor: RED },
-      ],
-    },
-    options: horizontal('Rule cards'),
-  }, rules.length, 44);
+  bars('rules', rules, (r) => text(r.rule), [['Fired', (r) => num(r.fired), '#e0a800'], ['Overridden', (r) => num(r.overridden), RED]], 'Rule cards');
   table('rules', ['Rule', 'Title', 'Fired', 'Overridden', 'Rate'], rules.map((r) => [text(r.rule), text(r.title), text(r.fired), text(r.overridden), pct(r.rate)]));
 }
 
