@@ -1,5 +1,6 @@
 import type { Bundle, FhirResource } from 'fhir/r4.js';
 import { isObject } from '../http/validate-request.js';
+import { truncate } from '../errors.js';
 
 /** A JSON value that names a resource type (the least a FHIR resource has). */
 export function isFhirResource(v: unknown): v is FhirResource {
@@ -16,33 +17,72 @@ export function isOperationOutcome(v: unknown): boolean {
 
 /** The resources of a prefetch value or FHIR answer: a Bundle's entries, or the resource itself; OperationOutcomes dropped. */
 export function resourcesOf(value: unknown): FhirResource[] {
-  if (isBundle(value)) {
-    // Request and FHIR-server JSON is untrusted: `entry` may be anything, and its items too.
-    const entries: unknown = value.entry;
-    return (Array.isArray(entries) ? entries : []).flatMap((e: unknown) => {
-      const r: unknown = isObject(e) ? e.resource : undefined;
-      return isFhirResource(r) && r.resourceType !== 'OperationOutcome' ? [r] : [];
-    });
+  return readBundle(value).resources;
+}
+
+/** One Bundle (or single resource) as the data path reads it. */
+export interface ReadBundle {
+  readonly resources: FhirResource[];
+  /** fullUrl -> id of each Patient entry: a `urn:uuid:` reference resolves only within its own Bundle. */
+  readonly patientUrls: ReadonlyMap<string, string>;
+  /** Texts of OperationOutcome entries of severity warning or information (PATHWAY.md §2: listed under "Based on"). */
+  readonly warnings: string[];
+  /** Texts of OperationOutcome entries of severity error or fatal (the first issue's code and diagnostics). */
+  readonly errors: string[];
+  /** The `next` link, when the Bundle is one page of more. */
+  readonly next?: string;
+}
+
+/** Reads a Bundle's entries (request and FHIR-server JSON is untrusted: `entry` may be anything, its items too). */
+export function readBundle(value: unknown): ReadBundle {
+  const out = { resources: [] as FhirResource[], patientUrls: new Map<string, string>(), warnings: [] as string[], errors: [] as string[] };
+  if (!isBundle(value)) {
+    if (isOperationOutcome(value)) (isErrorOutcome(value) ? out.errors : out.warnings).push(outcomeText(value));
+    else if (isFhirResource(value)) out.resources.push(value);
+    return out;
   }
-  return isFhirResource(value) && value.resourceType !== 'OperationOutcome' ? [value] : [];
+  const entries: unknown = value.entry;
+  for (const e of Array.isArray(entries) ? entries : []) {
+    const r: unknown = isObject(e) ? e.resource : undefined;
+    if (!isFhirResource(r)) continue;
+    if (r.resourceType === 'OperationOutcome') {
+      (isErrorOutcome(r) ? out.errors : out.warnings).push(outcomeText(r));
+      continue;
+    }
+    out.resources.push(r);
+    const fullUrl: unknown = isObject(e) ? e.fullUrl : undefined;
+    if (r.resourceType === 'Patient' && typeof fullUrl === 'string' && typeof r.id === 'string') out.patientUrls.set(fullUrl, r.id);
+  }
+  const next = nextLinkOf(value);
+  return next === undefined ? out : { ...out, next };
 }
 
-/** The patient id a reference points at (`Patient/1`, `https://x/fhir/Patient/1/_history/2`), if it is one. */
-export function patientIdOfReference(reference: unknown): string | undefined {
-  if (typeof reference !== 'string') return undefined;
-  return /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference)?.[1];
-}
-
-/** The patient a resource says it belongs to (Patient itself, or its `subject`/`patient` reference), if it says. */
-export function ownerOf(r: FhirResource): string | undefined {
-  // Request JSON is untrusted: a Patient whose id is not a string names no patient.
-  if (r.resourceType === 'Patient') return typeof r.id === 'string' ? r.id : undefined;
-  for (const field of ['subject', 'patient'] as const) {
-    const ref: unknown = Reflect.get(r, field);
-    const id = isObject(ref) ? patientIdOfReference(ref.reference) : undefined;
-    if (id !== undefined) return id;
+/** The `next` link of a searchset page, if any. */
+export function nextLinkOf(bundle: Bundle): string | undefined {
+  const links: unknown = bundle.link;
+  if (!Array.isArray(links)) return undefined;
+  for (const l of links) {
+    if (isObject(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
   }
   return undefined;
+}
+
+/** True when an OperationOutcome has an issue of severity error or fatal (or issues that say nothing of severity). */
+export function isErrorOutcome(value: unknown): boolean {
+  const issues: unknown = isObject(value) ? value.issue : undefined;
+  if (!Array.isArray(issues) || issues.length === 0) return true;
+  return issues.some((i) => !isObject(i) || (i.severity !== 'warning' && i.severity !== 'information'));
+}
+
+/** The first issue of an OperationOutcome, short: "exception: upstream timeout" (code and diagnostics, else details.text). */
+export function outcomeText(value: unknown): string {
+  const issues: unknown = isObject(value) ? value.issue : undefined;
+  const issue: unknown = Array.isArray(issues) ? issues[0] : undefined;
+  if (!isObject(issue)) return 'an OperationOutcome with no issue';
+  const details: unknown = issue.details;
+  const text = issue.diagnostics ?? (isObject(details) ? details.text : undefined);
+  const parts = [issue.code, text].filter((x): x is string => typeof x === 'string' && x !== '');
+  return parts.length > 0 ? truncate(parts.join(': '), 160) : 'an OperationOutcome issue without code or text';
 }
 
 /** True when `a` is a later version than `b` by `meta.lastUpdated` (a stamped version beats an unstamped one). */
@@ -54,9 +94,8 @@ function isLater(a: FhirResource, b: FhirResource): boolean {
 }
 
 /**
- * One `collection` Bundle of the patient's resources: de-duplicated by type/id (the later `meta.lastUpdated` wins),
- * OperationOutcomes dropped, resources of another patient than `patientId` dropped where a reference says so, and no
- * Patient but the one with that id.
+ * One `collection` Bundle of the patient's resources (already checked to be this patient's): de-duplicated by type/id
+ * (the later `meta.lastUpdated` wins), OperationOutcomes dropped, and no Patient but the one with `patientId`.
  */
 export function normalizePatientBundle(resources: Iterable<FhirResource>, patientId: string): Bundle {
   const byKey = new Map<string, FhirResource>();
@@ -65,8 +104,6 @@ export function normalizePatientBundle(resources: Iterable<FhirResource>, patien
     if (r.resourceType === 'OperationOutcome') continue;
     // The engine reads exactly one Patient: any Patient but the context patient (another id, or none) is not this one.
     if (r.resourceType === 'Patient' && r.id !== patientId) continue;
-    const owner = ownerOf(r);
-    if (owner !== undefined && owner !== patientId) continue;
     const key = r.id ? `${r.resourceType}/${r.id}` : `#${anonymous++}`;
     const seen = byKey.get(key);
     if (!seen || isLater(r, seen)) byKey.set(key, r);

@@ -10,6 +10,8 @@ export type FetchFailureKind =
   | 'not-fhir'
   | 'too-large'
   | 'too-many-entries'
+  | 'too-deep'
+  | 'outcome'
   | 'too-many-pages'
   | 'next-link-loop'
   | 'foreign-link'
@@ -24,13 +26,5 @@ export class FhirFetchError extends Error {
   ) {
     super(message);
     this.name = 'FhirFetchError';
-  }
-}
-
-/** Raised inside the HTTP stack when a response body passes the byte cap; found again in the error's cause chain. */
-export class ResponseTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`response larger than ${maxBytes} bytes`);
-    this.name = 'ResponseTooLargeError';
   }
 }

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
-import { Client } from 'fhir-kit-client';
 import { CdsError, forbidden } from '../errors.js';
 import { addressRefusal, createGuardedLookup, type AddressPolicy } from '../security/index.js';
-import { byteCappedDispatcher, nodeGlobalDispatcher } from './byte-cap.js';
-import { FhirFetchError, ResponseTooLargeError } from './fetch-error.js';
+import { nodeGlobalDispatcher } from './undici-agent.js';
+import { FhirFetchError } from './fetch-error.js';
+import { jsonOverLimit } from './json-scan.js';
 
 /** One GET to a FHIR server. */
 export interface FhirGet {
@@ -17,48 +17,101 @@ export interface FhirGet {
   readonly timeoutMs: number;
   /** Fires when the whole hook request's deadline passes. */
   readonly deadline: AbortSignal;
+  /** Largest answer accepted, in decoded bytes (after gzip/brotli): decoding stops there. */
   readonly maxBytes: number;
+  /** Largest number of Bundle entries accepted in the answer (checked before it is parsed). Default: no limit. */
+  readonly maxEntries?: number;
+  /** Deepest nesting accepted in the answer (default: the request-body limit). */
+  readonly maxDepth?: number;
   /** Which addresses the connection may reach (`addressPolicyFor` the verified client); checked at connect time. */
   readonly policy: AddressPolicy;
 }
 
+/** Same as request bodies (src/http/validate-request.ts): far deeper than any FHIR resource, far shallower than the stack. */
+export const MAX_FHIR_JSON_DEPTH = 100;
+
 /**
- * The one function that sends requests to a FHIR server, through fhir-kit-client: every outbound call of the service
- * passes here. The caller checks the server first (`checkFhirServer`); here every connection goes through an undici
- * Agent whose DNS lookup refuses addresses outside `policy`, so the address connected to is the one checked (DNS
- * rebinding), and an IP-literal host is checked directly (Node skips `lookup` for those).
+ * The one function that sends requests to a FHIR server: every outbound call of the service passes here. The caller
+ * checks the server first (`checkFhirServer`); here every connection goes through an undici Agent whose DNS lookup
+ * refuses addresses outside `policy`, so the address connected to is the one checked (DNS rebinding), and an IP-literal
+ * host is checked directly (Node skips `lookup` for those). The body is read as a stream of decoded bytes and dropped
+ * at `maxBytes` (a compressed bomb costs at most that), then scanned for depth and entry count before it is parsed.
  * Resolves to the parsed JSON body; rejects with a FhirFetchError whose message holds no URL, token or patient id,
  * or with a 403 CdsError when the policy refuses the address.
  */
 export async function fhirGet(req: FhirGet): Promise<unknown> {
-  refuseIpLiteral(req);
-  let tooLarge = false;
-  const agent = guardedAgent(req.policy);
-  const capped = byteCappedDispatcher(
-    req.maxBytes,
-    () => {
-      tooLarge = true;
-    },
-    agent,
-  );
-  const client = new Client({
-    baseUrl: req.baseUrl,
-    ...(req.token ? { bearerToken: req.token } : {}),
-    // Redirects are answered, not followed: a FHIR server must not send the service to another host.
-    requestOptions: { redirect: 'manual', dispatcher: capped ?? agent },
-  });
+  const target = targetUrl(req);
+  refuseIpLiteral(target, req.policy);
   const callTimeout = AbortSignal.timeout(req.timeoutMs);
   const signal = AbortSignal.any([callTimeout, req.deadline]);
+  const failed = (err: unknown): FhirFetchError | CdsError => connectRefusalOf(err) ?? classify(err, req, callTimeout);
+  let response: Response;
   try {
-    const body = await client.request(req.url, { options: { signal } });
-    if (!capped) checkDeclaredLength(Client.httpFor(body).response, req.maxBytes);
-    return body;
+    response = await fetch(target, {
+      headers: { accept: 'application/fhir+json', ...(req.token ? { authorization: `Bearer ${req.token}` } : {}) },
+      // Redirects are answered, not followed: a FHIR server must not send the service to another host.
+      redirect: 'manual',
+      signal,
+      // Node's fetch takes an undici dispatcher; the RequestInit type of lib.dom does not know the field.
+      ...{ dispatcher: guardedAgent(req.policy) },
+    });
   } catch (err) {
-    if (err instanceof FhirFetchError) throw err;
-    const refusal = connectRefusalOf(err);
-    if (refusal) throw refusal;
-    throw classify(err, req, callTimeout, tooLarge);
+    throw failed(err);
   }
+  if (response.status < 200 || response.status >= 300) {
+    await response.body?.cancel().catch(() => undefined);
+    const hint = response.status === 401 || response.status === 403 ? ': the access token was refused' : '';
+    throw new FhirFetchError('http-status', `HTTP ${response.status}${hint}`, response.status);
+  }
+  let text: string;
+  try {
+    text = await readCapped(response, req.maxBytes);
+  } catch (err) {
+    throw err instanceof FhirFetchError ? err : failed(err);
+  }
+  const over = jsonOverLimit(text, { maxDepth: req.maxDepth ?? MAX_FHIR_JSON_DEPTH, maxEntries: req.maxEntries ?? Number.MAX_SAFE_INTEGER });
+  if (over !== undefined) throw new FhirFetchError(over.includes('entries') ? 'too-many-entries' : 'too-deep', `answer is ${over}`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const type = response.headers.get('content-type')?.split(';')[0];
+    throw new FhirFetchError('not-fhir', `answer is not FHIR JSON (${type ?? 'no content type'})`);
+  }
+}
+
+/** The body as text, counting decoded bytes; stops reading (and cancels the stream) past `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (!response.headers.has('content-encoding') && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(maxBytes);
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+const tooLarge = (maxBytes: number): FhirFetchError => new FhirFetchError('too-large', `answer larger than ${maxBytes} bytes`);
+
+/** The URL asked, resolved against the base with the URL API. */
+function targetUrl(req: FhirGet): URL {
+  const base = req.baseUrl.endsWith('/') ? req.baseUrl : `${req.baseUrl}/`;
+  if (!URL.canParse(req.url, base)) throw new FhirFetchError('not-fhir', 'the query is not a URL');
+  return new URL(req.url, base);
 }
 
 /** One keep-alive Agent per address policy: connections made under one policy are never reused under another. */
@@ -82,13 +135,11 @@ function guardedAgent(policy: AddressPolicy): object {
 }
 
 /** An IP-literal host never reaches the lookup, so its address is judged here. */
-function refuseIpLiteral(req: FhirGet): void {
-  const base = req.baseUrl.endsWith('/') ? req.baseUrl : `${req.baseUrl}/`;
-  const target = URL.canParse(req.url, base) ? new URL(req.url, base) : undefined;
-  const host = target?.hostname.replace(/^\[|\]$/g, '') ?? '';
+function refuseIpLiteral(target: URL, policy: AddressPolicy): void {
+  const host = target.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) === 0) return;
-  const why = addressRefusal(host, req.policy);
-  if (why) throw new CdsError(forbidden(`fhirServer refused: ${target?.host ?? host} is ${why}`));
+  const why = addressRefusal(host, policy);
+  if (why) throw new CdsError(forbidden(`fhirServer refused: ${target.host} is ${why}`));
 }
 
 const REFUSED = /^(?:CdsError: )?(fhirServer refused: .*)$/s;
@@ -104,42 +155,14 @@ function connectRefusalOf(err: unknown): CdsError | undefined {
   return text === undefined ? undefined : new CdsError(forbidden(text), { cause: err });
 }
 
-/** Where no byte-capping dispatcher exists, at least refuse an answer that declares itself too large. */
-function checkDeclaredLength(response: Response | undefined, maxBytes: number): void {
-  const declared = Number(response?.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new ResponseTooLargeError(maxBytes);
-}
-
 const NETWORK_CODE = /^(E[A-Z_]+|UND_ERR_[A-Z_]+|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)$/;
 
-/** Turns whatever fetch or fhir-kit-client threw into a FhirFetchError. */
-function classify(err: unknown, req: FhirGet, callTimeout: AbortSignal, tooLarge: boolean): FhirFetchError {
+/** Turns whatever fetch threw into a FhirFetchError. */
+function classify(err: unknown, req: FhirGet, callTimeout: AbortSignal): FhirFetchError {
   if (req.deadline.aborted) return new FhirFetchError('deadline', 'request deadline passed before the FHIR server answered');
   if (callTimeout.aborted) return new FhirFetchError('timeout', `no complete answer within ${req.timeoutMs} ms`);
-  if (tooLarge || findInCauses(err, (e) => e instanceof ResponseTooLargeError)) {
-    return new FhirFetchError('too-large', `answer larger than ${req.maxBytes} bytes`);
-  }
-  const response = httpResponseOf(err);
-  if (response) {
-    if (response.status >= 200 && response.status < 300) {
-      return new FhirFetchError('not-fhir', `answer is not FHIR JSON (${response.contentType ?? 'no content type'})`);
-    }
-    const hint = response.status === 401 || response.status === 403 ? ': the access token was refused' : '';
-    return new FhirFetchError('http-status', `HTTP ${response.status}${hint}`, response.status);
-  }
   const code = findInCauses(err, (e) => typeof e.code === 'string' && NETWORK_CODE.test(e.code))?.code;
   return new FhirFetchError('unreachable', `could not connect or the connection failed (${String(code ?? 'network error')})`);
-}
-
-/** fhir-kit-client errors carry `response.status`, the body in `response.data` and the headers in `config.headers`. */
-function httpResponseOf(err: unknown): { status: number; contentType?: string } | undefined {
-  if (typeof err !== 'object' || err === null || !('response' in err)) return undefined;
-  const response: unknown = err.response;
-  if (typeof response !== 'object' || response === null || !('status' in response)) return undefined;
-  if (typeof response.status !== 'number') return undefined;
-  const headers: unknown = 'config' in err && typeof err.config === 'object' && err.config ? Reflect.get(err.config, 'headers') : undefined;
-  const contentType = headers instanceof Headers ? (headers.get('content-type') ?? undefined) : undefined;
-  return { status: response.status, contentType: contentType?.split(';')[0] };
 }
 
 type ErrorLike = { code?: unknown; cause?: unknown; message?: unknown };

@@ -1,14 +1,14 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { Config } from '../config.js';
-import { CdsError, badRequest, outcome, preconditionFailed, truncate, upstreamFailed } from '../errors.js';
-import type { CdsRequest, PatientData } from '../hooks/types.js';
+import { CdsError, badRequest, outcome, preconditionFailed, truncate } from '../errors.js';
+import type { CdsRequest, DataNotice, PatientData } from '../hooks/types.js';
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate, templateResourceType } from './prefetch.js';
-import { isBundle, isFhirResource, isOperationOutcome, normalizePatientBundle, ownerOf, resourcesOf } from './bundle.js';
-import { fetchQuery } from './fetch-query.js';
+import { isBundle, isFhirResource, isOperationOutcome, normalizePatientBundle, outcomeText, readBundle, type ReadBundle } from './bundle.js';
+import { fetchQuery, followPages, type FhirTarget } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
+import { FHIR_ID, LeftOut, leftOutReason } from './patient-reference.js';
 import { addressPolicyFor, checkFhirServer, type VerifiedClient } from '../security/index.js';
 import { describeShapeProblem, type ShapeGuard } from '../cql/shape-guard.js';
-import { isObject } from '../http/validate-request.js';
 
 /** What the data path needs besides the request. */
 export interface PatientDataDeps {
@@ -24,199 +24,260 @@ export interface PatientDataDeps {
   readonly shapeGuard: ShapeGuard;
 }
 
-/** Not sent at all and not fetchable: the pathway cannot even start (CDS Hooks: data neither prefetched nor fetchable). */
+/** PATHWAY.md §2 rule 4: without these the pathway cannot start (CDS Hooks 2.0: the service SHALL answer 412). */
 const REQUIRED_TYPES: ReadonlySet<string> = new Set(['Patient', 'Condition']);
 
-interface MissingKey {
+/** What one prefetch key held (PATHWAY.md §2 "Reading the data", rules 1-4). */
+type KeyState =
+  | { readonly kind: 'data'; readonly page: ReadBundle }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'outcome'; readonly said: string }
+  | { readonly kind: 'malformed'; readonly said: string };
+
+interface KeyRead {
   readonly key: string;
   readonly template: string;
   readonly type: string;
-  /** Why the prefetch value was not usable: not sent (absent or null), the EHR's failed read, or not a FHIR answer. */
-  readonly prefetch: 'absent' | 'OperationOutcome' | 'malformed';
-  /** What the EHR said (an OperationOutcome's first issue) or held, for the unreadable reason. */
-  readonly said?: string;
+  readonly state: KeyState;
+}
+
+/** Pages read for one resource type. */
+interface TypedPage {
+  readonly type: string;
+  readonly page: ReadBundle;
+}
+
+/** The findings of one request's data path, filled as the keys are read. */
+class Findings {
+  readonly pages: TypedPage[] = [];
+  readonly unreadable = new Map<string, string>();
+  readonly incomplete = new Map<string, string>();
+  readonly warnings: string[] = [];
+
+  addPage(type: string, page: ReadBundle): void {
+    this.pages.push({ type, page });
+    for (const w of page.warnings) this.warnings.push(`${type}: ${w}`);
+    // A page that carries data and an error outcome: the EHR or server read the type only in part.
+    if (page.errors.length > 0) note(this.incomplete, type, `an OperationOutcome in the answer says: ${page.errors[0] ?? ''}`);
+  }
 }
 
 /**
- * The patient's data for a hook: the prefetch the EHR sent, plus every key it did not send (absent, null, an
- * OperationOutcome or something that is no FHIR answer) fetched from `fhirServer` in parallel, merged into one
- * de-duplicated collection Bundle of resources that fit the engine's FHIR model. PATHWAY.md §2 "Unreadable data": a
- * type whose key failed both ways (or that held a malformed resource) goes to `unreadable`, Condition included (the
- * D-DATA-UNAVAILABLE card); an unreadable Patient becomes an id-only Patient (age unavailable).
- * Throws CdsError 412 when Patient or Condition was simply not sent and there is no fhirServer, or when the Patient
- * resource is not there at all; when fhirServer answered no query and the prefetch held no other data, 502 if it could
- * not be reached, else 412.
+ * The patient's data for a hook (PATHWAY.md §2 "Reading the data"): the prefetch the EHR sent, plus what `fhirServer`
+ * gives for every key that was absent or held an OperationOutcome (or something that is no FHIR answer), and the
+ * later pages of every truncated searchset, fetched in parallel under one deadline. Only resources that provably
+ * belong to the context patient count (src/fhir/patient-reference.ts); the others are counted on the cards.
+ * Throws CdsError 400 for a patient id that is not a FHIR id, 412 when the Patient or Condition key was absent and
+ * could not be fetched (§2 rule 4), 403 when the fhirServer is refused.
  */
 export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps): Promise<PatientData> {
-  const patientId = request.context.patientId;
-  if (typeof patientId !== 'string') throw new CdsError(badRequest('`context.patientId` is required', ['context.patientId']));
+  const patientId = checkedPatientId(request.context.patientId);
   const { config } = deps;
   const templates = deps.templates ?? PREFETCH_TEMPLATES;
-  const resources: FhirResource[] = [];
-  const missing: MissingKey[] = [];
-  let prefetchedOther = false;
-  for (const [key, template] of Object.entries(templates)) {
-    const value = request.prefetch?.[key];
-    const type = templateResourceType(template);
-    if (isUsablePrefetch(value)) {
-      if (isBundle(value) && (value.entry?.length ?? 0) > config.maxBundleEntries) {
-        throw new CdsError(
-          outcome('body-too-large', `prefetch '${key}' holds more than ${config.maxBundleEntries} entries`, [`prefetch.${key}`]),
-        );
-      }
-      resources.push(...resourcesOf(value));
-      if (type !== 'Patient') prefetchedOther = true;
-    } else {
-      missing.push({ key, template, type, ...prefetchProblem(value) });
-    }
-  }
-  const unreadable = new Map<string, string>();
-  if (missing.length > 0 && request.fhirServer === undefined) {
-    // Only a key the EHR did not send at all is a 412: one it tried to read and could not is unreadable data (§2).
-    const required = missing.filter((m) => REQUIRED_TYPES.has(m.type) && m.prefetch === 'absent');
+  const found = new Findings();
+  const reads: KeyRead[] = Object.entries(templates).map(([key, template]) => ({
+    key,
+    template,
+    type: templateResourceType(template),
+    state: readKey(key, request.prefetch?.[key], config.maxBundleEntries),
+  }));
+  for (const r of reads) if (r.state.kind === 'data') found.addPage(r.type, r.state.page);
+  const toFetch = reads.filter((r) => r.state.kind === 'absent' || r.state.kind === 'outcome' || r.state.kind === 'malformed');
+  const truncated = reads.filter((r): r is KeyRead & { state: { kind: 'data'; page: ReadBundle } } =>
+    r.state.kind === 'data' && r.state.page.next !== undefined);
+  if (request.fhirServer === undefined) {
+    const required = toFetch.filter((m) => REQUIRED_TYPES.has(m.type) && m.state.kind === 'absent');
     if (required.length > 0) {
-      throw new CdsError(
-        preconditionFailed(
-          `Prefetch ${required.map(describeMissing).join(', ')}, and no fhirServer was given to fetch ` +
-            `${required.length > 1 ? 'them' : 'it'} from`,
-        ),
-      );
+      throw new CdsError(preconditionFailed(
+        `Prefetch ${required.map(describeKey).join(', ')}, and no fhirServer was given to fetch ${required.length > 1 ? 'them' : 'it'} from`,
+      ));
     }
-    for (const m of missing) note(unreadable, m.type, `prefetch '${m.key}' ${prefetchState(m)} and no fhirServer was given`);
-  } else if (missing.length > 0 && request.fhirServer !== undefined) {
-    resources.push(...(await fetchMissing(request, request.fhirServer, missing, deps, unreadable, prefetchedOther)));
+    for (const m of toFetch) note(found.unreadable, m.type, `prefetch '${m.key}' ${keyState(m)} and no fhirServer was given`);
+    for (const t of truncated) {
+      note(found.incomplete, t.type, `prefetch '${t.key}' has more pages (a next link) and no fhirServer was given to read them`);
+    }
+  } else if (toFetch.length > 0 || truncated.length > 0) {
+    await fetchFromServer(request, request.fhirServer, toFetch, truncated, deps, found);
   }
-  const fitting = dropMalformed(resources, patientId, deps.shapeGuard, unreadable);
-  // The CQL patient context is the Patient resource. An unreadable Patient (failed read, malformed resource) leaves age
-  // unknown (PATHWAY.md §2), so the patient is just its id then; a Patient that is simply not there (a `patient` key
-  // holding something else, or a Patient with another id) is a 412.
+  const leftOut = new LeftOut();
+  const kept = keepPatients(found.pages, patientId, leftOut);
+  const fitting = dropMalformed(kept, deps.shapeGuard, found.unreadable);
+  // The CQL patient context is the Patient resource. A Patient key that was null, or an unreadable Patient (failed
+  // read, malformed resource), leaves age unknown (§2), so the patient is just its id then; a Patient that is simply
+  // not there (a `patient` key holding something else, or a Patient with another id) is a 412.
   const hasPatient = fitting.some((r) => r.resourceType === 'Patient' && r.id === patientId);
-  const asksPatient = Object.values(templates).some((t) => templateResourceType(t) === 'Patient');
-  if (!hasPatient && asksPatient && !unreadable.has('Patient')) {
+  const patientKey = reads.find((r) => r.type === 'Patient');
+  if (!hasPatient && patientKey !== undefined && patientKey.state.kind !== 'empty' && !found.unreadable.has('Patient')) {
     throw new CdsError(preconditionFailed('Neither prefetch nor fhirServer gave the Patient resource of context.patientId'));
   }
   if (!hasPatient) fitting.push({ resourceType: 'Patient', id: patientId });
-  return { bundle: normalizePatientBundle(fitting, patientId), unreadable };
+  return {
+    bundle: normalizePatientBundle(fitting, patientId),
+    unreadable: found.unreadable,
+    incomplete: found.incomplete,
+    notices: notices(found.warnings, leftOut),
+  };
 }
 
-/**
- * The resources as the engine may read them. One whose field the pathway reads does not fit is dropped and its type
- * noted unreadable with that field, unless it says it belongs to another patient (dropped later anyway, it says
- * nothing of this one); ill-typed fields the pathway does not read are dropped from the resource (src/cql/shape-guard.ts).
- */
-function dropMalformed(
-  resources: readonly FhirResource[],
-  patientId: string,
-  guard: ShapeGuard,
-  unreadable: Map<string, string>,
-): FhirResource[] {
-  return resources.flatMap((r) => {
-    const { problem, resource } = guard.inspect(r);
-    if (problem === undefined) return isFhirResource(resource) ? [resource] : [];
-    const owner = ownerOf(r);
-    if (owner === undefined || owner === patientId) note(unreadable, r.resourceType, describeShapeProblem(r, problem));
-    return [];
-  });
+/** A FHIR id ([A-Za-z0-9-.]{1,64}) that is a path segment (not `.` or `..`), or a 400 naming context.patientId. */
+function checkedPatientId(patientId: unknown): string {
+  if (typeof patientId !== 'string') throw new CdsError(badRequest('`context.patientId` is required', ['context.patientId']));
+  if (!FHIR_ID.test(patientId) || /^\.{1,2}$/.test(patientId)) {
+    throw new CdsError(badRequest('`context.patientId` must be a FHIR id ([A-Za-z0-9-.], 1-64 characters, not . or ..)', ['context.patientId']));
+  }
+  return patientId;
 }
 
-/** Fetches the missing keys in parallel under one deadline; applies the failure policy (PATHWAY.md §2). */
-async function fetchMissing(
+/** Classifies one prefetch value (§2 rules 1-4). */
+function readKey(key: string, value: unknown, maxEntries: number): KeyState {
+  if (value === undefined) return { kind: 'absent' };
+  // Rule 2: the EHR ran the query and found nothing.
+  if (value === null) return { kind: 'empty' };
+  if (!isFhirResource(value)) return { kind: 'malformed', said: 'not a FHIR resource' };
+  if (isOperationOutcome(value)) return { kind: 'outcome', said: outcomeText(value) };
+  if (isBundle(value)) {
+    const entries: unknown = value.entry;
+    // A Bundle whose `entry` is not a list says nothing about the data: unreadable, never silently empty.
+    if (entries !== undefined && !Array.isArray(entries)) return { kind: 'malformed', said: 'a Bundle whose entry is not a list' };
+    if (Array.isArray(entries) && entries.length > maxEntries) {
+      throw new CdsError(outcome('body-too-large', `prefetch '${key}' holds more than ${maxEntries} entries`, [`prefetch.${key}`]));
+    }
+  }
+  const page = readBundle(value);
+  // Rule 3: a Bundle whose only entries are error OperationOutcomes is the EHR's failed query.
+  if (page.resources.length === 0 && page.errors.length > 0) return { kind: 'outcome', said: page.errors[0] ?? '' };
+  return { kind: 'data', page };
+}
+
+/** Fetches the unusable keys and the later pages of truncated prefetch Bundles, in parallel under one deadline. */
+async function fetchFromServer(
   request: CdsRequest,
   fhirServer: string,
-  missing: readonly MissingKey[],
+  toFetch: readonly KeyRead[],
+  truncated: readonly (KeyRead & { state: { kind: 'data'; page: ReadBundle } })[],
   deps: PatientDataDeps,
-  unreadable: Map<string, string>,
-  prefetchedOther: boolean,
-): Promise<FhirResource[]> {
+  found: Findings,
+): Promise<void> {
   const { config } = deps;
   // SSRF policy: a refused server (403) or unresolvable host (412) fails the request before any connection is made.
   await checkFhirServer(fhirServer, deps.client, config.security);
   const deadline = AbortSignal.timeout(config.requestDeadlineMs);
   const policy = addressPolicyFor(deps.client, config.security);
-  const target = { baseUrl: fhirServer, token: request.fhirAuthorization?.access_token, policy };
-  const results = await Promise.all(
-    missing.map(async (m) => {
-      const query = fillPrefetchTemplate(m.template, request);
-      if (query === undefined) {
-        return { m, error: new FhirFetchError('unfillable-template', 'its template has a token the request gives no value for') };
-      }
-      try {
-        return { m, resources: await fetchQuery(target, query, m.type, config, deadline) };
-      } catch (err) {
-        if (err instanceof FhirFetchError) return { m, error: err };
-        throw err;
-      }
-    }),
-  );
-  const failures = results.flatMap((r) => (r.error ? [{ m: r.m, error: r.error }] : []));
-  const first = failures[0];
-  // The server answered nothing and the prefetch held nothing but (at most) the Patient: nothing is known about the
-  // patient, so no card could be honest. An unreachable server is the upstream's failure (502), anything else a 412.
-  if (first && failures.length === results.length && !prefetchedOther) {
-    if (failures.every((f) => f.error.kind === 'unreachable')) {
-      throw new CdsError(
-        upstreamFailed(`The FHIR server (fhirServer) could not be reached for any query: ${first.error.message}`),
-        { cause: first.error },
-      );
+  const target: FhirTarget = { baseUrl: fhirServer, token: request.fhirAuthorization?.access_token, policy };
+  const required: string[] = [];
+  const fetches = toFetch.map(async (m) => {
+    const error = await fetchKey(request, target, m, deps, deadline, found);
+    if (error === undefined) return;
+    // Rule 4: Patient or Condition not sent and not fetchable is a 412; every other failure is unreadable data.
+    if (m.state.kind === 'absent' && REQUIRED_TYPES.has(m.type)) required.push(`${describeKey(m)}, and fhirServer ${describeFailure(m, error)}`);
+    else note(found.unreadable, m.type, `${m.state.kind === 'absent' ? '' : `prefetch '${m.key}' ${keyState(m)}; `}fhirServer ${describeFailure(m, error)}`);
+  });
+  const follows = truncated.map(async (t) => {
+    try {
+      const [, ...more] = await followPages(target, t.state.page, config, deadline);
+      for (const page of more) found.addPage(t.type, page);
+    } catch (err) {
+      if (!(err instanceof FhirFetchError)) throw err;
+      // Rule 1: a truncated Bundle that cannot be followed is incomplete; the pages read still count.
+      const why = `prefetch '${t.key}' has more pages (a next link) that could not be read: ${err.kind}: ${err.message}`;
+      note(err.kind === 'too-many-entries' ? found.unreadable : found.incomplete, t.type, why);
     }
-    throw new CdsError(
-      preconditionFailed(`The FHIR server (fhirServer) answered no query: ${failures.map(({ m, error }) => describeFailure(m, error)).join('; ')}`),
-      { cause: first.error },
-    );
+  });
+  await Promise.all([...fetches, ...follows]);
+  if (required.length > 0) throw new CdsError(preconditionFailed(`Prefetch ${required.join('; ')}`));
+}
+
+/** Runs one key's query; its pages go to `found`. Resolves to the failure, if any (a 403 CdsError propagates). */
+async function fetchKey(
+  request: CdsRequest,
+  target: FhirTarget,
+  m: KeyRead,
+  deps: PatientDataDeps,
+  deadline: AbortSignal,
+  found: Findings,
+): Promise<FhirFetchError | undefined> {
+  const query = fillPrefetchTemplate(m.template, request);
+  if (query === undefined) return new FhirFetchError('unfillable-template', 'its template has a token the request gives no value for');
+  try {
+    const pages = await fetchQuery(target, query, m.type, deps.config, deadline);
+    // The server's answer holds only error OperationOutcomes: it could not run the query either.
+    const firstError = pages.flatMap((p) => p.errors)[0];
+    if (firstError !== undefined && pages.every((p) => p.resources.length === 0)) return new FhirFetchError('outcome', firstError);
+    for (const page of pages) found.addPage(m.type, page);
+    return undefined;
+  } catch (err) {
+    if (err instanceof FhirFetchError) return err;
+    throw err;
   }
-  for (const { m, error } of failures) {
-    const prefix = m.prefetch === 'absent' ? '' : `prefetch '${m.key}' ${prefetchState(m)}; `;
-    note(unreadable, m.type, `${prefix}fhirServer ${describeFailure(m, error)}`);
+}
+
+/** The resources of every page that belong to the context patient; the rest counted in `leftOut`. */
+function keepPatients(pages: readonly TypedPage[], patientId: string, leftOut: LeftOut): FhirResource[] {
+  const kept: FhirResource[] = [];
+  for (const { page } of pages) {
+    for (const r of page.resources) {
+      const reason = leftOutReason(r, patientId, page.patientUrls);
+      if (reason === undefined) kept.push(r);
+      else leftOut.add(reason, r.resourceType);
+    }
   }
-  return results.flatMap((r) => r.resources ?? []);
+  return kept;
+}
+
+/**
+ * The resources as the engine may read them. One whose field the pathway reads does not fit is dropped and its type
+ * noted unreadable with that field; ill-typed fields the pathway does not read are dropped from the resource
+ * (src/cql/shape-guard.ts).
+ */
+function dropMalformed(resources: readonly FhirResource[], guard: ShapeGuard, unreadable: Map<string, string>): FhirResource[] {
+  return resources.flatMap((r) => {
+    const { problem, resource } = guard.inspect(r);
+    if (problem === undefined) return isFhirResource(resource) ? [resource] : [];
+    note(unreadable, r.resourceType, describeShapeProblem(r, problem));
+    return [];
+  });
+}
+
+/** The data-quality lines of every card: the EHR's and server's warnings (§2 rule 1), the resources left out. */
+function notices(warnings: readonly string[], leftOut: LeftOut): DataNotice[] {
+  const out: DataNotice[] = [];
+  const shown = warnings.slice(0, 5);
+  if (shown.length > 0) {
+    const more = warnings.length - shown.length;
+    out.push({ fact: 'FHIR server notes', value: `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}` });
+  }
+  if (leftOut.size > 0) out.push({ fact: 'Left out (not this patient\'s)', value: leftOut.describe() });
+  return out;
 }
 
 /** "query 'conditions' (Condition?patient={{context.patientId}}&_count=100) failed: timeout: ..." (no URL, no id). */
-function describeFailure(m: MissingKey, error: FhirFetchError): string {
+function describeFailure(m: KeyRead, error: FhirFetchError): string {
   return `query '${m.key}' (${m.template}) failed: ${error.kind}: ${error.message}`;
 }
 
-/** A prefetch value that can stand in for its query: a resource or Bundle, not null and not an OperationOutcome. */
-function isUsablePrefetch(value: unknown): boolean {
-  // A Bundle whose `entry` is not a list says nothing about the data: unreadable, never silently empty.
-  if (isBundle(value) && value.entry !== undefined && !Array.isArray(value.entry)) return false;
-  return isFhirResource(value) && !isOperationOutcome(value);
-}
-
-/** Why an unusable prefetch value is unusable. */
-function prefetchProblem(value: unknown): Pick<MissingKey, 'prefetch' | 'said'> {
-  if (value === undefined || value === null) return { prefetch: 'absent' };
-  if (isOperationOutcome(value)) return { prefetch: 'OperationOutcome', said: outcomeSays(value) };
-  return { prefetch: 'malformed', said: isFhirResource(value) ? `a ${truncate(value.resourceType, 40)} that cannot be read` : 'not a FHIR resource' };
-}
-
-/** The first issue of an OperationOutcome, short: "exception: upstream timeout". */
-function outcomeSays(value: unknown): string | undefined {
-  const issues: unknown = isObject(value) ? value.issue : undefined;
-  const issue: unknown = Array.isArray(issues) ? issues[0] : undefined;
-  if (!isObject(issue)) return undefined;
-  const parts = [issue.code, issue.diagnostics].filter((x): x is string => typeof x === 'string' && x !== '');
-  return parts.length > 0 ? truncate(parts.join(': '), 120) : undefined;
-}
-
-function prefetchState(m: MissingKey): string {
-  switch (m.prefetch) {
+function keyState(m: KeyRead): string {
+  switch (m.state.kind) {
     case 'absent':
       return 'was not sent';
-    case 'OperationOutcome':
-      return `held an OperationOutcome${m.said !== undefined ? ` (${m.said})` : ''}`;
+    case 'outcome':
+      return `held an OperationOutcome (${m.state.said})`;
     case 'malformed':
-      return `held ${m.said ?? 'something that is not FHIR'}`;
+      return `held ${m.state.said}`;
+    case 'empty':
+      return 'was null (no data)';
+    case 'data':
+      return 'held data';
   }
 }
 
-function describeMissing(m: MissingKey): string {
-  return `'${m.key}' (${m.template}) ${prefetchState(m)}`;
+function describeKey(m: KeyRead): string {
+  return `'${m.key}' (${m.template}) ${keyState(m)}`;
 }
 
-function note(unreadable: Map<string, string>, type: string, why: string): void {
-  const before = unreadable.get(type);
+function note(map: Map<string, string>, type: string, why: string): void {
+  const before = map.get(type);
   // Bounded: a Bundle of a thousand malformed resources names the first few.
   if (before !== undefined && before.length > 600) return;
-  unreadable.set(type, before ? `${before}; ${why}` : why);
+  map.set(type, before ? `${before}; ${truncate(why, 300)}` : truncate(why, 300));
 }

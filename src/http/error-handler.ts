@@ -1,5 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { CdsError, internalError, outcome, statusOf } from '../errors.js';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { CdsError, errorCodeOf, internalError, outcome, statusOf } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** Body-parser errors carry a `type` and a `status`; nothing else is read from them. */
@@ -13,11 +13,12 @@ function bodyParserType(err: unknown): string | undefined {
  * 400/413; anything else is a 500 with a generic text, logged without request data.
  */
 export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
     let body;
     if (err instanceof CdsError) {
       body = err.outcome;
       if (err.status >= 500) log.warn({ code: err.status, msg: err.message, cause: describeCause(err.cause) }, 'upstream failure');
+      else if (LOGGED_REFUSALS.has(err.status)) logRefusal(log, req, err.status, errorCodeOf(err.outcome), err.message);
     } else {
       switch (bodyParserType(err)) {
         case 'entity.parse.failed':
@@ -38,6 +39,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
           body = internalError();
       }
     }
+    if (!(err instanceof CdsError) && statusOf(body) === 400) logRefusal(log, req, 400, errorCodeOf(body), body.issue[0]?.diagnostics ?? '');
     if (res.headersSent) return;
     res.status(statusOf(body)).type('application/fhir+json').json(body);
   };
@@ -54,4 +56,15 @@ function describeCause(err: unknown): Record<string, unknown> | undefined {
   if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
   if (err === undefined) return undefined;
   return { value: String(err).slice(0, 200) };
+}
+
+/** Answers an operator wants to see (a misconfigured client or EHR): 400, 403 and 412 (issue 15, "Also"). */
+const LOGGED_REFUSALS: ReadonlySet<number> = new Set([400, 403, 412]);
+
+/**
+ * One line per refused request: status, error code, the route and the reason. The reasons are the service's own
+ * diagnostics, which name prefetch templates and fields, never a token or a patient id (the id is never echoed).
+ */
+function logRefusal(log: Logger, req: Request, status: number, code: string, reason: string): void {
+  log.warn({ status, error: code, method: req.method, path: `${req.baseUrl}${req.path}`.slice(0, 200), reason: reason.slice(0, 500) }, 'request refused');
 }

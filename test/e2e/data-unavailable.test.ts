@@ -1,7 +1,8 @@
 /**
  * PATHWAY.md §2 "Unreadable data", black-box over HTTP: a resource type the EHR could not read (an OperationOutcome in
  * its prefetch key, a fhirServer query that fails too, a malformed resource) makes the facts built on it unavailable,
- * and the cards say so. A Condition that could not be read is the one D-DATA-UNAVAILABLE card, never a 412.
+ * and the cards say so. A Condition that could not be read is the one D-DATA-UNAVAILABLE card; a 412 only where §2 rule 4
+ * says (the Condition key not sent, and fhirServer failed).
  */
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
 import request from 'supertest';
@@ -112,15 +113,15 @@ describe('Conditions unreadable: one D-DATA-UNAVAILABLE card naming what failed 
     );
   });
 
-  test('nothing prefetched, and the fhirServer answers every query but the Condition search', async () => {
+  test('nothing prefetched, and the fhirServer fails only the Condition search: HTTP 412 (§2 rule 4), not a card', async () => {
     const resources = metastaticLms('du-c-server');
     await fhir.load({ resourceType: 'Bundle', type: 'transaction', entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` } })) });
-    const absent = Object.fromEntries(Object.keys(prefetchOf(resources)).map((k) => [k, undefined]));
-    const body = await call(resources, { prefetch: absent, fhirServer: conditionsFail.url });
-    expect(topics(body)).toEqual(['D-DATA-UNAVAILABLE']);
-    expect(fact(cardOf(body, 'D-DATA-UNAVAILABLE'), 'Conditions')).toMatch(/fhirServer query 'conditions' .*HTTP 500/);
-    // The rest was read: the age is there.
-    expect(fact(cardOf(body, 'D-DATA-UNAVAILABLE'), 'Age')).toMatch(/^\d+ years$/);
+    const res = await request(app).post('/cds-services/sts-pathway-patient-view').send({
+      hook: 'patient-view', hookInstance: 'd5d5d5d5-0000-4000-8000-00000000d5d6', fhirServer: conditionsFail.url,
+      context: { userId: 'Practitioner/reviewer', patientId: 'du-c-server' },
+    });
+    expect(res.status).toBe(412);
+    expect(res.body.issue[0].diagnostics).toMatch(/'conditions' .*was not sent, and fhirServer query 'conditions' .*HTTP 500/);
   });
 
   test('a Condition with a wrong-typed field is dropped: the card names the resource and the field', async () => {

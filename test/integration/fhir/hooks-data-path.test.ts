@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { preconditionFailed, upstreamFailed } from '../../../src/errors.js';
+import { preconditionFailed } from '../../../src/errors.js';
 import type { CdsResponse } from '../../../src/hooks/types.js';
 import { testApp } from '../../helpers/app.js';
 import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
@@ -47,24 +47,26 @@ describe('POST /cds-services/{id}: the data path over HTTP', () => {
     expect(res.body.issue[0].diagnostics).toMatch(/'patient'.*'conditions'.*no fhirServer/);
   });
 
-  test('an unreachable fhirServer is a 502 OperationOutcome', async () => {
+  test('an unreachable fhirServer with nothing prefetched is a 412 (§2 rule 4: Patient and Condition not obtainable)', async () => {
     const res = await patientView(await closedPortUrl());
-    expect(res.status).toBe(502);
-    expect(res.body).toEqual(upstreamFailed(res.body.issue[0].diagnostics));
-    expect(res.body.issue[0].diagnostics).toMatch(/could not be reached/);
+    expect(res.status).toBe(412);
+    expect(res.body).toEqual(preconditionFailed(res.body.issue[0].diagnostics));
+    expect(res.body.issue[0].diagnostics).toMatch(/'conditions' .*was not sent, and fhirServer query 'conditions' .*unreachable/);
   });
 
-  test('a fhirServer that stalls on Conditions (and answers the rest) gives the D-DATA-UNAVAILABLE card within the deadline', async () => {
-    // PATHWAY.md §2 "Unreadable data": a Condition query that failed is no 412 but one card naming what could not be read.
+  test('a fhirServer that stalls on Conditions the EHR could not read gives the D-DATA-UNAVAILABLE card within the deadline', async () => {
+    // PATHWAY.md §2 rule 3: a Condition key the EHR could not read, and a fhirServer query that failed too: no 412 but
+    // one card naming what could not be read.
     const stalled = await startFaultyFhirServer({ kind: 'stall' }, { upstream: fhir.url, affects: /Condition/ });
     try {
       const started = Date.now();
-      const res = await patientView(stalled.url);
+      const conditions = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout', diagnostics: 'EHR search timed out' }] };
+      const res = await patientView(stalled.url, { conditions });
       expect(res.status).toBe(200);
       const cards = (res.body as CdsResponse).cards;
       expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-DATA-UNAVAILABLE']);
       expect(cards[0]?.indicator).toBe('warning');
-      expect(cards[0]?.detail).toMatch(/Conditions: unavailable \(Condition could not be read: fhirServer query 'conditions' .*timeout/);
+      expect(cards[0]?.detail).toMatch(/Conditions: unavailable \(Condition could not be read: prefetch 'conditions' held an OperationOutcome \(timeout: EHR search timed out\); fhirServer query 'conditions' .*timeout/);
       expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await stalled.close();

@@ -1,7 +1,7 @@
 import type { Bundle, FhirResource } from 'fhir/r4.js';
 import { loadPatientData, type PatientDataDeps } from '../../../src/fhir/patient-data.js';
 import { PREFETCH_TEMPLATES } from '../../../src/fhir/prefetch.js';
-import { CdsError, preconditionFailed, statusOf, upstreamFailed } from '../../../src/errors.js';
+import { CdsError, preconditionFailed } from '../../../src/errors.js';
 import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
 import { testConfig } from '../../helpers/app.js';
@@ -77,13 +77,21 @@ describe('loadPatientData against the embedded FHIR server', () => {
     expect(data.unreadable.size).toBe(0);
   });
 
-  test('a partial prefetch fetches only the missing keys, in one query each', async () => {
+  test('a partial prefetch fetches only the absent keys, in one query each; a null key is read and empty (§2 rule 2)', async () => {
     const prefetch = fullPrefetch();
     delete prefetch.observations;
     prefetch.procedures = null;
     const { result: data, seen } = await withRequests(() => loadPatientData(request({ prefetch }), deps));
-    expect(seen.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/Observation', '/fhir/Procedure']);
-    expect(ids(data.bundle)).toEqual(expectedIds());
+    expect(seen.map((r) => r.url.split('?')[0]).sort()).toEqual(['/fhir/Observation']);
+    expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Procedure/')));
+    expect(data.unreadable.size + (data.incomplete?.size ?? 0)).toBe(0);
+  });
+
+  test('null Patient and Condition keys without fhirServer: read and empty, never a 412 (§2 rule 2)', async () => {
+    const prefetch = { ...fullPrefetch(), patient: null, conditions: null };
+    const data = await loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }), deps);
+    expect(data.unreadable.size).toBe(0);
+    expect(ids(data.bundle).filter((id) => /^(Patient|Condition)\//.test(id))).toEqual([`Patient/${p.patientId}`]);
   });
 
   test('without prefetch every key comes from fhirServer, with the bearer token, and other patients are dropped', async () => {
@@ -123,7 +131,7 @@ describe('loadPatientData against the embedded FHIR server', () => {
     const prefetch = fullPrefetch();
     delete prefetch.observations;
     const data = await loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }), deps);
-    expect(data.unreadable.get('Observation')).toMatch(/not sent and no fhirServer/);
+    expect(data.unreadable.get('Observation')).toMatch(/was not sent and no fhirServer was given/);
   });
 });
 
@@ -147,7 +155,7 @@ describe('loadPatientData: what the EHR could not read (PATHWAY.md §2 "Unreadab
 
   test('a Conditions key holding something that is no FHIR answer is unreadable, not a 412', async () => {
     const data = await loadPatientData(noServer({ ...fullPrefetch(), conditions: { resourceType: 'Bundle', type: 'searchset', entry: 5 } }), deps);
-    expect(data.unreadable.get('Condition')).toMatch(/prefetch 'conditions' held a Bundle that cannot be read/);
+    expect(data.unreadable.get('Condition')).toMatch(/prefetch 'conditions' held a Bundle whose entry is not a list/);
   });
 
   test('a resource with a wrong-typed field is dropped and its type unreadable, naming the resource and the field', async () => {
@@ -187,11 +195,10 @@ describe('loadPatientData when the FHIR server fails', () => {
     return s.url;
   }
 
-  test('a refused connection for every key is a 502 saying the server is unreachable', async () => {
+  test('a refused connection for every key is a 412 (§2 rule 4: Patient and Condition neither sent nor fetchable)', async () => {
     const err = await failureOf(loadPatientData(request({ fhirServer: await closedPortUrl() }), deps));
-    expect(err.outcome).toEqual(upstreamFailed(err.message));
-    expect(err.status).toBe(statusOf(upstreamFailed('')));
-    expect(err.message).toMatch(/could not be reached.*ECONNREFUSED/);
+    expect(err.outcome).toEqual(preconditionFailed(err.message));
+    expect(err.message).toMatch(/'patient' .*was not sent, and fhirServer query 'patient' .*failed: unreachable.*ECONNREFUSED/);
     expect(err.message).not.toContain(p.patientId);
   });
 
@@ -203,11 +210,12 @@ describe('loadPatientData when the FHIR server fails', () => {
     ['a next link looping to itself', { kind: 'next-loop' }, /next-link-loop/],
     ['endless next pages', { kind: 'endless-pages' }, /too-many-pages: more than 4 pages/],
     ['an answer over the byte cap', { kind: 'huge', bytes: 5_000_000 }, /too-large: answer larger than 65536 bytes/],
-  ])('%s on the Condition query (the other queries answered) leaves Condition unreadable, naming the query and the failure', async (_name, fault, why) => {
-    // PATHWAY.md §2 "Unreadable data": a Condition that could not be read is the D-DATA-UNAVAILABLE card, not a 412.
+  ])('%s on the Condition query after the EHR sent an OperationOutcome leaves Condition unreadable, naming the query and the failure', async (_name, fault, why) => {
+    // PATHWAY.md §2 rule 3: the EHR could not read the Conditions, nor could fhirServer: the D-DATA-UNAVAILABLE card, not a 412.
     const started = Date.now();
     const url = await faulty(fault, /Condition/);
-    const data = await loadPatientData(request({ fhirServer: url }), deps);
+    const prefetch = { patient: fullPrefetch().patient, conditions: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] } };
+    const data = await loadPatientData(request({ fhirServer: url, prefetch }), deps);
     const reason = data.unreadable.get('Condition') ?? '';
     expect(reason).toContain("query 'conditions' (Condition?patient={{context.patientId}}");
     expect(reason).toMatch(why);
@@ -220,7 +228,7 @@ describe('loadPatientData when the FHIR server fails', () => {
     const url = await faulty({ kind: 'status', status: 500 });
     const err = await failureOf(loadPatientData(request({ fhirServer: url }), deps));
     expect(err.outcome).toEqual(preconditionFailed(err.message));
-    expect(err.message).toMatch(/answered no query: query 'patient' .*HTTP 500/);
+    expect(err.message).toMatch(/'patient' .*was not sent, and fhirServer query 'patient' .*HTTP 500/);
   });
 
   test('an unreachable server for the one key the EHR did not send leaves that type unreadable (the rest is known)', async () => {
@@ -248,10 +256,11 @@ describe('loadPatientData when the FHIR server fails', () => {
     expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Observation/')));
   });
 
-  test('a stalled Patient read makes Patient unreadable and still ends within the deadline', async () => {
+  test('a stalled Patient read after the EHR sent an OperationOutcome makes Patient unreadable and still ends within the deadline', async () => {
     const started = Date.now();
     const url = await faulty({ kind: 'stall' }, /Patient\//);
-    const data = await loadPatientData(request({ fhirServer: url }), deps);
+    const patient = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
+    const data = await loadPatientData(request({ fhirServer: url, prefetch: { patient } }), deps);
     expect(data.unreadable.get('Patient')).toMatch(/timeout/);
     expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs);
   });

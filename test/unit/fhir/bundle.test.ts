@@ -1,5 +1,5 @@
 import type { Bundle, FhirResource } from 'fhir/r4.js';
-import { normalizePatientBundle, patientIdOfReference, resourcesOf } from '../../../src/fhir/bundle.js';
+import { normalizePatientBundle, readBundle, resourcesOf } from '../../../src/fhir/bundle.js';
 
 const cond = (id: string, patient: string, lastUpdated?: string, text = id): FhirResource => ({
   resourceType: 'Condition',
@@ -28,18 +28,14 @@ describe('normalizePatientBundle', () => {
     expect(stamped?.resource).toBe(older);
   });
 
-  test('drops OperationOutcomes and resources a reference gives to another patient', () => {
+  test('drops OperationOutcomes and every Patient but the context one', () => {
     const resources: FhirResource[] = [
       { resourceType: 'Patient', id: 'p' },
       { resourceType: 'Patient', id: 'q' },
       cond('mine', 'p'),
-      cond('theirs', 'q'),
-      { resourceType: 'AllergyIntolerance', id: 'al', patient: { reference: 'https://ehr/fhir/Patient/q/_history/2' } },
-      { resourceType: 'Observation', id: 'o', status: 'final', code: {}, subject: { reference: 'https://ehr/fhir/Patient/p' } },
-      { resourceType: 'Observation', id: 'grp', status: 'final', code: {}, subject: { reference: 'Group/g' } },
       { resourceType: 'OperationOutcome', issue: [] },
     ];
-    expect(keys(normalizePatientBundle(resources, 'p'))).toEqual(['Patient/p', 'Condition/mine', 'Observation/o', 'Observation/grp']);
+    expect(keys(normalizePatientBundle(resources, 'p'))).toEqual(['Patient/p', 'Condition/mine']);
   });
 });
 
@@ -54,14 +50,28 @@ describe('resourcesOf', () => {
   });
 });
 
-describe('patientIdOfReference', () => {
-  test.each([
-    ['Patient/123', '123'],
-    ['https://ehr.example/fhir/Patient/a-b.c', 'a-b.c'],
-    ['Patient/9/_history/3', '9'],
-    ['Group/1', undefined],
-    ['urn:uuid:6c1d', undefined],
-  ])('%s -> %s', (ref, id) => {
-    expect(patientIdOfReference(ref)).toBe(id);
+describe('readBundle', () => {
+  const oo = (severity: string, diagnostics: string): FhirResource => ({
+    resourceType: 'OperationOutcome', issue: [{ severity: severity as 'error', code: 'processing', diagnostics }],
+  });
+
+  test('sorts OperationOutcome entries into warnings and errors, maps Patient fullUrls and finds the next link', () => {
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      link: [{ relation: 'self', url: 'https://ehr/fhir/Condition' }, { relation: 'next', url: 'https://ehr/fhir/Condition?page=2' }],
+      entry: [
+        { fullUrl: 'urn:uuid:1', resource: { resourceType: 'Patient', id: 'p' } },
+        { resource: cond('a', 'p') },
+        { resource: oo('warning', 'results limited'), search: { mode: 'outcome' } },
+        { resource: oo('error', 'backend down'), search: { mode: 'outcome' } },
+      ],
+    };
+    const read = readBundle(bundle);
+    expect(read.resources.map((r) => r.id)).toEqual(['p', 'a']);
+    expect(read.warnings).toEqual(['processing: results limited']);
+    expect(read.errors).toEqual(['processing: backend down']);
+    expect(read.next).toBe('https://ehr/fhir/Condition?page=2');
+    expect([...read.patientUrls]).toEqual([['urn:uuid:1', 'p']]);
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * Only this patient's data (issue 15, item 1): a resource the pathway reads counts for the context patient only when
+ * its patient reference provably is that patient. Everything else is left out, and counted so the cards can say so.
+ */
+import type { FhirResource } from 'fhir/r4.js';
+import { isObject } from '../http/validate-request.js';
+
+/** FHIR id grammar (R4 `id`): checked before any id goes into a URL. */
+export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * The element that names the patient, per resource type the pathway reads (R4: all `subject`). A type not listed here
+ * is not read by the pathway and passes through (a Medication has no patient).
+ */
+export const PATIENT_REFERENCE: Readonly<Record<string, string>> = Object.freeze({
+  Condition: 'subject',
+  Observation: 'subject',
+  MedicationRequest: 'subject',
+  MedicationAdministration: 'subject',
+  MedicationStatement: 'subject',
+  Procedure: 'subject',
+});
+
+/** Why a resource was left out. */
+export type LeftOutReason = 'another-patient' | 'no-reference' | 'unresolved-reference';
+
+/**
+ * The patient id a reference string provably names: relative `Patient/<id>`, or an absolute http(s) URL whose last two
+ * path segments are `Patient/<id>` (no `_history`, query, fragment or trailing slash), or a `urn:uuid:` found in
+ * `patientUrls` (the fullUrls of the Patients of the same Bundle, mapped to their ids). Anything else: undefined.
+ */
+export function patientOfReference(reference: string, patientUrls: ReadonlyMap<string, string>): string | undefined {
+  if (reference.startsWith('urn:')) return patientUrls.get(reference);
+  const relative = /^Patient\/([^/]*)$/.exec(reference);
+  if (relative) return FHIR_ID.test(relative[1] ?? '') ? relative[1] : undefined;
+  if (!/^https?:\/\//.test(reference) || !URL.canParse(reference)) return undefined;
+  const url = new URL(reference);
+  // The raw text must end in the two segments: URL parsing would drop a bare `?` or `#` and resolve dot segments.
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(reference)) return undefined;
+  const segments = url.pathname.split('/');
+  const id = segments.at(-1) ?? '';
+  return segments.at(-2) === 'Patient' && FHIR_ID.test(id) && reference.endsWith(`/Patient/${id}`) ? id : undefined;
+}
+
+/** Why `resource` is not the context patient's, or undefined when it is (or is a type the pathway does not read). */
+export function leftOutReason(
+  resource: FhirResource,
+  patientId: string,
+  patientUrls: ReadonlyMap<string, string>,
+): LeftOutReason | undefined {
+  const field = PATIENT_REFERENCE[resource.resourceType];
+  if (field === undefined) return undefined;
+  const ref: unknown = Reflect.get(resource, field);
+  const reference: unknown = isObject(ref) ? ref.reference : undefined;
+  if (typeof reference !== 'string' || reference === '') return 'no-reference';
+  const id = patientOfReference(reference, patientUrls);
+  if (id === undefined) return 'unresolved-reference';
+  return id === patientId ? undefined : 'another-patient';
+}
+
+const REASON_TEXT: Readonly<Record<LeftOutReason, string>> = {
+  'another-patient': 'of another patient',
+  'no-reference': 'with no patient reference (missing, or an identifier only)',
+  'unresolved-reference': 'whose patient reference does not resolve to this patient',
+};
+
+/** Counts of left-out resources by reason and type. */
+export class LeftOut {
+  private readonly counts = new Map<LeftOutReason, Map<string, number>>();
+  private total = 0;
+
+  add(reason: LeftOutReason, resourceType: string): void {
+    const byType = this.counts.get(reason) ?? new Map<string, number>();
+    byType.set(resourceType, (byType.get(resourceType) ?? 0) + 1);
+    this.counts.set(reason, byType);
+    this.total++;
+  }
+
+  get size(): number {
+    return this.total;
+  }
+
+  /** "3 resources: 2 of another patient (Condition 2); 1 with no patient reference (...) (Observation 1)". */
+  describe(): string {
+    const parts = [...this.counts].map(([reason, byType]) => {
+      const n = [...byType.values()].reduce((a, b) => a + b, 0);
+      const types = [...byType].map(([t, c]) => `${t} ${c}`).join(', ');
+      return `${n} ${REASON_TEXT[reason]} (${types})`;
+    });
+    return `${this.total} resource${this.total === 1 ? '' : 's'} not counted: ${parts.join('; ')}`;
+  }
+}
