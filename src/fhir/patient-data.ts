@@ -253,7 +253,12 @@ function notices(warnings: readonly string[], leftOut: LeftOut): DataNotice[] {
 
 /** "query 'conditions' (Condition?patient={{context.patientId}}&_count=100) failed: timeout: ..." (no URL, no id). */
 function describeFailure(m: KeyRead, error: FhirFetchError): string {
-  return `query '${m.key}' (${m.template}) failed: ${error.kind}: ${error.message}`;
+  return `query '${m.key}' (${shortTemplate(m.template)}) failed: ${error.kind}: ${error.message}`;
+}
+
+/** A template short enough for a card: a long parameter value (the Observation code filter) becomes its count. */
+function shortTemplate(template: string): string {
+  return template.replace(/=([^&]{80,})/g, (_all, value: string) => `=(${value.split(',').length} values)`);
 }
 
 function keyState(m: KeyRead): string {
@@ -272,7 +277,7 @@ function keyState(m: KeyRead): string {
 }
 
 function describeKey(m: KeyRead): string {
-  return `'${m.key}' (${m.template}) ${keyState(m)}`;
+  return `'${m.key}' (${shortTemplate(m.template)}) ${keyState(m)}`;
 }
 
 function note(map: Map<string, string>, type: string, why: string): void {

@@ -1,13 +1,24 @@
 import type { CdsRequest } from '../hooks/types.js';
+import { OBSERVATION_CODES } from '../pathway/codes.js';
 
 /**
- * Prefetch templates: queries any FHIR R4 EHR API answers (a read and patient-scoped type searches).
+ * `code=` of the Observation query (PATHWAY.md §2 "Queries"): every §7.3 and F10 code as `system|code`, from the
+ * pathway's code definitions, so unrelated Observations (vital signs, laboratory panels) cannot push the pathway's
+ * facts past the page limit.
+ */
+export const OBSERVATION_CODE_FILTER: string = [
+  ...new Set(Object.values(OBSERVATION_CODES).flatMap((codes) => codes.map((c) => `${c.system}|${c.code}`))),
+].join(',');
+
+/**
+ * Prefetch templates: queries any FHIR R4 EHR API answers (a read and patient-scoped type searches); Observations
+ * filtered by the pathway's codes and sorted newest first (§2 "Queries").
  * https://cds-hooks.hl7.org/2.0/#prefetch-template
  */
 export const PREFETCH_TEMPLATES: Readonly<Record<string, string>> = Object.freeze({
   patient: 'Patient/{{context.patientId}}',
   conditions: 'Condition?patient={{context.patientId}}&_count=100',
-  observations: 'Observation?patient={{context.patientId}}&_count=200',
+  observations: `Observation?patient={{context.patientId}}&code=${OBSERVATION_CODE_FILTER}&_sort=-date&_count=200`,
   medicationRequests: 'MedicationRequest?patient={{context.patientId}}&_count=100',
   medicationAdministrations: 'MedicationAdministration?patient={{context.patientId}}&_count=100',
   medicationStatements: 'MedicationStatement?patient={{context.patientId}}&_count=100',

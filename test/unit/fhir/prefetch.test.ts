@@ -1,4 +1,5 @@
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate, isReadTemplate, templateResourceType } from '../../../src/fhir/prefetch.js';
+import { OBSERVATION_CODES, SYSTEMS } from '../../../src/pathway/index.js';
 
 const ctx = (context: Record<string, unknown>) => ({ context });
 
@@ -48,5 +49,18 @@ describe('template shape', () => {
     expect(templateResourceType('MedicationRequest?patient=x')).toBe('MedicationRequest');
     expect(isReadTemplate('Patient/{{context.patientId}}')).toBe(true);
     expect(isReadTemplate('Condition?patient=x')).toBe(false);
+  });
+});
+
+describe('the Observation query (PATHWAY.md §2 "Queries")', () => {
+  test('is filtered by every §7.3 code of the pathway, as system|code, and sorted newest first', () => {
+    const template = PREFETCH_TEMPLATES.observations ?? '';
+    const params = new URLSearchParams(template.split('?')[1]);
+    const codes = (params.get('code') ?? '').split(',');
+    const expected = Object.values(OBSERVATION_CODES).flatMap((list) => list.map((c) => `${c.system}|${c.code}`));
+    expect(new Set(codes)).toEqual(new Set(expected));
+    expect(codes).toContain(`${SYSTEMS.loinc}|10230-1`);
+    expect(params.get('_sort')).toBe('-date');
+    expect(params.get('patient')).toBe('{{context.patientId}}');
   });
 });
