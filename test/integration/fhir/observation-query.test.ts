@@ -4,8 +4,7 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import { loadPatientData } from '../../../src/fhir/patient-data.js';
-import { createPatientSourceFactory } from '../../../src/cql/patient-source.js';
-import { createShapeGuard } from '../../../src/cql/shape-guard.js';
+import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import { OBSERVATION_CODES } from '../../../src/pathway/index.js';
 import { testConfig } from '../../helpers/app.js';
 import { startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
@@ -42,7 +41,7 @@ test('with 30 vital signs newer than the LVEF and 2 pages allowed, the LVEF is s
   const before = fhir.requests.length;
   const data = await loadPatientData(
     { hook: 'patient-view', hookInstance: 'x', fhirServer: fhir.url, context: { patientId } },
-    { config: testConfig({ FHIR_MAX_PAGES: '2' }), templates, shapeGuard: createShapeGuard(createPatientSourceFactory().modelInfo) },
+    { config: testConfig({ FHIR_MAX_PAGES: '2' }), templates, shapeGuard: engineShapeGuard() },
   );
   const read = (data.bundle.entry ?? []).map((e) => e.resource?.id).filter((id) => id?.startsWith('oq-')).sort();
   expect(read).toEqual(['oq-ecog', 'oq-lvef']);
