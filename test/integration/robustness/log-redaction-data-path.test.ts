@@ -45,6 +45,7 @@ test('tokens, JWTs and patient ids never reach the log on the hook and FHIR fetc
   const log = createLogger('trace', { write: (s: string) => void lines.push(s) });
   const config = loadConfig({
     STS_MODE: 'production',
+    PSEUDONYM_KEY: 'k'.repeat(40),
     LOG_LEVEL: 'trace',
     PUBLIC_BASE_URL: BASE,
     FHIR_TIMEOUT_MS: '1500',
