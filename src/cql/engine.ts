@@ -108,10 +108,17 @@ function libraryIdOf(elm: unknown): { id: string; version: string | undefined } 
 
 /** The calendar date of `now` in `timeZone`, as a CQL Date. */
 export function todayIn(now: Date, timeZone: string): CqlDate {
+  // Formatting costs more than an evaluation's worth of small work; a zone's date only changes on a minute boundary.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastDay.get(timeZone);
+  if (last !== undefined && last.minute === minute) return new CqlDate(last.year, last.month, last.day);
   const parts = dayFormatter(timeZone).formatToParts(now);
   const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
-  return new CqlDate(part('year'), part('month'), part('day'));
+  const day = { minute, year: part('year'), month: part('month'), day: part('day') };
+  lastDay.set(timeZone, day);
+  return new CqlDate(day.year, day.month, day.day);
 }
+const lastDay = new Map<string, { minute: number; year: number; month: number; day: number }>();
 
 // Building an Intl.DateTimeFormat costs more than formatting with it: one per time zone, made once.
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();

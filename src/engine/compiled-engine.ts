@@ -12,7 +12,8 @@ interface CompiledModule {
   readonly id: string;
   readonly expressionNames: readonly string[];
   readonly parameterNames: readonly string[];
-  instantiate(env: ReturnType<typeof createEnv>): { d: Record<string, () => unknown> };
+  readonly d: Record<string, (state: unknown) => unknown>;
+  instantiate(env: ReturnType<typeof createEnv>): unknown;
 }
 
 const modules = libraries as unknown as Record<string, CompiledModule>;
@@ -39,6 +40,6 @@ export function evaluateCompiled(library: string, bundle: unknown, parameters: R
   const inst = m.instantiate(env);
   env.instances.set(m.id, inst);
   const out: Record<string, unknown> = {};
-  for (const name of m.expressionNames) out[name] = inst.d[name]!();
+  for (const name of m.expressionNames) out[name] = m.d[name]!(inst);
   return out;
 }

@@ -61,6 +61,17 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   for (const v of lib.valueSets?.def ?? []) valueSets.set(v.name, v);
 
   let current = '';
+  // Constant type specifiers, emitted once at module level.
+  const constants = new Map<string, string>();
+  const constant = (value: unknown): string => {
+    const text = js(value);
+    let v = constants.get(text);
+    if (v === undefined) {
+      v = `K${constants.size}`;
+      constants.set(text, v);
+    }
+    return v;
+  };
   let tmp = 0;
   const fresh = (prefix: string): string => `${prefix}${tmp++}`;
   const fail = (node: Node, what: string): string => {
@@ -70,6 +81,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     return `R.unsupported(${js(msg)})`;
   };
   const libVar = (alias: string): string => `L_${alias.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const modVar = (alias: string): string => `M_${includes.get(alias) ?? alias}`;
 
   const args = (node: Node, s: Scope): string[] => {
     const op = node.operand;
@@ -104,9 +116,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         return `R.prop(${ex(node.source, s)}, ${js(node.path)})`;
       }
       case 'ExpressionRef': {
-        if (node.libraryName) return `${libVar(node.libraryName)}.d[${js(node.name)}]()`;
+        if (node.libraryName) return `${modVar(node.libraryName)}.d[${js(node.name)}](st.${libVar(node.libraryName)})`;
         const v = defineVar.get(node.name);
-        return v === undefined ? fail(node, `unknown define ${node.name}`) : `${v}()`;
+        return v === undefined ? fail(node, `unknown define ${node.name}`) : `${v}(st)`;
       }
       case 'FunctionRef': return functionRef(node, s);
       case 'OperandRef':
@@ -116,18 +128,18 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         return v === undefined ? fail(node, `${node.type} ${node.name} not in scope`) : v;
       }
       case 'ParameterRef': {
-        if (node.libraryName) return `${libVar(node.libraryName)}.p(${js(node.name)}, ${s.atRoot})`;
-        return `p(${js(node.name)}, ${s.atRoot})`;
+        if (node.libraryName) return `${modVar(node.libraryName)}.p(st.${libVar(node.libraryName)}, ${js(node.name)}, ${s.atRoot})`;
+        return `p(st, ${js(node.name)}, ${s.atRoot})`;
       }
       case 'ValueSetRef': {
-        if (node.libraryName) return `${libVar(node.libraryName)}.vs[${js(node.name)}]()`;
+        if (node.libraryName) return `${modVar(node.libraryName)}.vs[${js(node.name)}]()`;
         return valueSets.has(node.name) ? `vs[${js(node.name)}]()` : fail(node, `unknown value set ${node.name}`);
       }
       case 'Retrieve': {
         // cql-exec-fhir finds records by the retrieve's dataType; templateId only matters with requireProfileTagging (off).
         if (node.dateRange != null) return fail(node, 'Retrieve with dateRange');
-        if (node.codes != null) return `R.retrieve(env, ${js(node.dataType)}, () => ${ex(node.codes, s)}, ${js(node.codeProperty)})`;
-        return `R.retrieve(env, ${js(node.dataType)})`;
+        if (node.codes != null) return `R.retrieve(st.env, ${js(node.dataType)}, () => ${ex(node.codes, s)}, ${js(node.codeProperty)})`;
+        return `R.retrieve(st.env, ${js(node.dataType)})`;
       }
       case 'Query': return query(node, s);
       case 'If': return `(${ex(node.condition, s)} ? ${ex(node.then, s)} : ${ex(node.else, s)})`;
@@ -155,7 +167,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'IsFalse': return `(false === ${one(node, s)})`;
       case 'Equal': return `R.equal(${a().join(', ')})`;
       case 'NotEqual': return `R.notEqual(${a().join(', ')})`;
-      case 'Equivalent': return `R.equivalent(${a().join(', ')}, env.codeService)`;
+      case 'Equivalent': return `R.equivalent(${a().join(', ')}, st.env.codeService)`;
       case 'Less': return `R.less(${a().join(', ')})`;
       case 'Greater': return `R.greater(${a().join(', ')})`;
       case 'LessOrEqual': return `R.lessOrEqual(${a().join(', ')})`;
@@ -209,21 +221,21 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'ToString': return `R.toStringOp(${one(node, s)})`;
       case 'ToInteger': return `R.toInteger(${one(node, s)})`;
       case 'ToDecimal': return `R.toDecimal(${one(node, s)})`;
-      case 'ToDateTime': return `R.toDateTime(${one(node, s)}, env.now)`;
+      case 'ToDateTime': return `R.toDateTime(${one(node, s)}, st.env.now)`;
       case 'ToDate': return `R.toDate(${one(node, s)})`;
       case 'ToConcept': return `R.toConcept(${one(node, s)})`;
       case 'As': {
         const spec = node.asTypeSpecifier ?? { name: node.asType, type: 'NamedTypeSpecifier' };
-        return `R.as(${one(node, s)}, ${js(stripSpec(spec))}, ${node.strict === true})`;
+        return `R.as(${one(node, s)}, ${constant(stripSpec(spec))}, ${node.strict === true})`;
       }
       case 'Is': {
         const spec = node.isTypeSpecifier ?? { name: node.isType, type: 'NamedTypeSpecifier' };
-        return `R.is(${one(node, s)}, ${js(stripSpec(spec))})`;
+        return `R.is(${one(node, s)}, ${constant(stripSpec(spec))})`;
       }
       case 'DateTime': {
         const parts = ['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond', 'timezoneOffset'].map((p) => {
           if (node[p] != null) return ex(node[p], s);
-          return p === 'timezoneOffset' ? 'env.now.timezoneOffset' : 'undefined';
+          return p === 'timezoneOffset' ? 'st.env.now.timezoneOffset' : 'undefined';
         });
         return `new R.DateTime(${parts.join(', ')})`;
       }
@@ -232,8 +244,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'DateFrom': return `R.dateFrom(${one(node, s)})`;
       case 'DateTimeComponentFrom': return `R.component(${one(node, s)}, ${js(String(node.precision).toLowerCase())})`;
       case 'TimezoneOffsetFrom': return `R.timezoneOffsetFrom(${one(node, s)})`;
-      case 'Today': return 'env.now.getDate()';
-      case 'Now': return 'env.now';
+      case 'Today': return 'st.env.now.getDate()';
+      case 'Now': return 'st.env.now';
       case 'DurationBetween': return `R.durationBetween(${a().join(', ')}, ${precision(node)})`;
       case 'DifferenceBetween': return `R.differenceBetween(${a().join(', ')}, ${precision(node)})`;
       case 'SameAs': return `R.sameAs(${a().join(', ')}, ${precision(node)})`;
@@ -265,9 +277,13 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
 
   function functionRef(node: Node, s: Scope): string {
     const argList = (node.operand ?? []).map((o: Node) => ex(o, s));
-    if (node.libraryName) return `${libVar(node.libraryName)}.f[${js(node.name)}](${argList.join(', ')})`;
-    if (!overloads.has(node.name)) return fail(node, `unknown function ${node.name}`);
-    return `F[${js(node.name)}](${argList.join(', ')})`;
+    if (node.libraryName) return `${modVar(node.libraryName)}.f[${js(node.name)}](st.${libVar(node.libraryName)}, ${argList.join(', ')})`;
+    const defs = overloads.get(node.name);
+    if (defs === undefined) return fail(node, `unknown function ${node.name}`);
+    // One definition of this name: cql-execution calls it without looking at types.
+    const sameArity = defs.filter((f) => (f.operand ?? []).length === argList.length);
+    if (defs.length === 1 && sameArity.length === 1) return `${functionVar.get(defs[0])}(st, ${argList.join(', ')})`;
+    return `F[${js(node.name)}](st, ${argList.join(', ')})`;
   }
 
   function query(node: Node, s: Scope): string {
@@ -331,23 +347,24 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   };
 
   // ---------- the module ----------
+  // Functions live at module level; one evaluation's state (`st`: its environment, the included libraries' states and
+  // the defines' values) is their first argument, so an evaluation allocates no closures.
   const root: Scope = { vars: new Map(), atRoot: true };
   const body: string[] = [];
-  for (const [local, path] of includes) body.push(`  const ${libVar(local)} = R.libraryInstance(env, ${js(path)}, I_${path});`);
-  body.push('  const p = (name, atRoot) => R.param(env, name, atRoot, () => paramDefault(name));');
   const paramDefaults: string[] = [];
   for (const [pname, pdef] of parameters) {
     current = `parameter ${pname}`;
-    paramDefaults.push(`      case ${js(pname)}: return ${pdef.default != null ? ex(pdef.default, { vars: new Map(), atRoot: true }) : `new R.UnsetParameter(${js(pname)})`};`);
+    paramDefaults.push(`    case ${js(pname)}: return ${pdef.default != null ? ex(pdef.default, { vars: new Map(), atRoot: true }) : `new R.UnsetParameter(${js(pname)})`};`);
   }
-  body.push(`  function paramDefault(name) {\n    switch (name) {\n${paramDefaults.join('\n')}\n      default: return new R.UnsetParameter(name);\n    }\n  }`);
-  body.push(`  const vs = {${[...valueSets.values()].map((v) => `\n    ${js(v.name)}: () => R.valueSet(${js(v.id)}, ${js(v.version)}, ${js(v.name)}),`).join('')}\n  };`);
-  for (const d of defines) {
+  body.push(`function paramDefault(st, name) {\n  switch (name) {\n${paramDefaults.join('\n')}\n    default: return new R.UnsetParameter(name);\n  }\n}`);
+  body.push('export function p(st, name, atRoot) {\n  return R.param(st.env, name, atRoot, () => paramDefault(st, name));\n}');
+  body.push(`export const vs = {${[...valueSets.values()].map((v) => `\n  ${js(v.name)}: () => R.valueSet(${js(v.id)}, ${js(v.version)}, ${js(v.name)}),`).join('')}\n};`);
+  defines.forEach((d, i) => {
     current = d.name;
     const v = defineVar.get(d.name)!;
     const expr = d.expression != null ? ex(d.expression, root) : 'undefined';
-    body.push(`  // define ${js(d.name)}\n  let ${v}_done = false, ${v}_value;\n  function ${v}() {\n    if (${v}_done) return ${v}_value;\n    ${v}_value = ${expr};\n    ${v}_done = ${v}_value !== undefined;\n    return ${v}_value;\n  }`);
-  }
+    body.push(`// define ${js(d.name)}\nfunction ${v}(st) {\n  let x = st.v[${i}];\n  if (x !== undefined) return x;\n  x = ${expr};\n  st.v[${i}] = x;\n  return x;\n}`);
+  });
   for (const f of functions) {
     current = `function ${f.name}`;
     const ops: Node[] = f.operand ?? [];
@@ -355,7 +372,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     ops.forEach((o, i) => { vars[o.name] = `o${i}`; });
     const fs: Scope = { vars: new Map(Object.entries(vars)), atRoot: false };
     const expr = f.expression != null ? ex(f.expression, fs) : 'undefined';
-    body.push(`  // function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\n  function ${functionVar.get(f)}(${ops.map((_o, i) => `o${i}`).join(', ')}) {\n    return ${expr};\n  }`);
+    body.push(`// function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\nfunction ${functionVar.get(f)}(st${ops.map((_o, i) => `, o${i}`).join('')}) {\n  return ${expr};\n}`);
   }
   // Dispatchers: cql-execution keeps the overloads of the call's arity, then (when more than one) those whose operand
   // types match the non-null arguments, and calls the last one left.
@@ -363,27 +380,30 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   for (const [fname, defs] of overloads) {
     const specs = defs.map((f) => ({ v: functionVar.get(f)!, arity: (f.operand ?? []).length,
       types: (f.operand ?? []).map((o: Node) => stripSpec(o.operandTypeSpecifier ?? { name: o.operandType, type: 'NamedTypeSpecifier' })) }));
-    dispatch.push(`    ${js(fname)}: (...args) => R.dispatch(args, [${specs.map((x) => `[${x.v}, ${x.arity}, ${js(x.types)}]`).join(', ')}]),`);
+    const tv = fresh('T');
+    body.push(`const ${tv} = [${specs.map((x) => `[${x.v}, ${x.arity}, ${js(x.types)}]`).join(', ')}];`);
+    dispatch.push(`  ${js(fname)}: (st, ...args) => R.dispatch(st, args, ${tv}),`);
   }
-  body.push(`  const F = {\n${dispatch.join('\n')}\n  };`);
-  body.push(`  return {\n    d: {${defines.map((d) => `\n      ${js(d.name)}: ${defineVar.get(d.name)},`).join('')}\n    },\n    f: F,\n    p,\n    vs,\n  };`);
+  body.push(`export const f = {\n${dispatch.join('\n')}\n};\nconst F = f;`);
+  body.push(`export const d = {${defines.map((d) => `\n  ${js(d.name)}: ${defineVar.get(d.name)},`).join('')}\n};`);
+  const incs = [...includes.entries()];
+  body.push(`/** The state of one evaluation of ${name}. */\nexport function instantiate(env) {\n  return {\n    env,\n    v: new Array(${defines.length}),${incs.map(([local, path]) => `\n    ${libVar(local)}: R.libraryInstance(env, ${js(path)}, ${modVar(local)}.instantiate),`).join('')}\n  };\n}`);
 
-  const imports = [...new Set(includes.values())].map((path) => `import { instantiate as I_${path} } from './${path}.js';`);
+  const imports = [...new Set(includes.values())].map((path) => `import * as M_${path} from './${path}.js';`);
   const text = [
     '// @ts-nocheck',
     `// Generated by tools/elm-compiler from cql/${name}.elm.json (npm run build:cql). Do not edit.`,
     "import * as R from '../runtime/index.js';",
     ...imports,
     '',
+    ...[...constants].map(([text, v]) => `const ${v} = ${text};`),
     `export const id = ${js(name)};`,
     `export const version = ${js(lib.identifier.version ?? null)};`,
     `/** The defines of ${name}, in ELM order (the results of an evaluation). */`,
     `export const expressionNames = ${js(defines.map((d) => d.name))};`,
     `export const parameterNames = ${js([...parameters.keys()])};`,
     '',
-    'export function instantiate(env) {',
     ...body,
-    '}',
     '',
   ].join('\n');
   return { name, text, unsupported };

@@ -8,763 +8,766 @@ export const version = "1.0.0";
 export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Drugs","Liposomal Markers"];
 export const parameterNames = [];
 
+function paramDefault(st, name) {
+  switch (name) {
+
+    default: return new R.UnsetParameter(name);
+  }
+}
+export function p(st, name, atRoot) {
+  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
+}
+export const vs = {
+  "Observation Ecog": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-ecog", "1.0.0", "Observation Ecog"),
+  "Observation Karnofsky": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-karnofsky", "1.0.0", "Observation Karnofsky"),
+  "Observation Lvef": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-lvef", "1.0.0", "Observation Lvef"),
+  "Observation Height": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-height", "1.0.0", "Observation Height"),
+  "Observation Weight": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-weight", "1.0.0", "Observation Weight"),
+  "Observation Bsa": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-bsa", "1.0.0", "Observation Bsa"),
+  "Observation Histology": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-histology", "1.0.0", "Observation Histology"),
+  "Observation Grade": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-grade", "1.0.0", "Observation Grade"),
+  "Observation M Category": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-m-category", "1.0.0", "Observation M Category"),
+  "Observation Stage Group": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-stage-group", "1.0.0", "Observation Stage Group"),
+};
+// define "System Ajcc"
+function d0(st) {
+  let x = st.v[0];
+  if (x !== undefined) return x;
+  x = "http://cancerstaging.org";
+  st.v[0] = x;
+  return x;
+}
+// define "System Condition Category"
+function d1(st) {
+  let x = st.v[1];
+  if (x !== undefined) return x;
+  x = "http://terminology.hl7.org/CodeSystem/condition-category";
+  st.v[1] = x;
+  return x;
+}
+// define "System Condition Clinical"
+function d2(st) {
+  let x = st.v[2];
+  if (x !== undefined) return x;
+  x = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+  st.v[2] = x;
+  return x;
+}
+// define "System Condition Verification"
+function d3(st) {
+  let x = st.v[3];
+  if (x !== undefined) return x;
+  x = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+  st.v[3] = x;
+  return x;
+}
+// define "System Facts Extension"
+function d4(st) {
+  let x = st.v[4];
+  if (x !== undefined) return x;
+  x = "http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts";
+  st.v[4] = x;
+  return x;
+}
+// define "System Icd10cm"
+function d5(st) {
+  let x = st.v[5];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/sid/icd-10-cm";
+  st.v[5] = x;
+  return x;
+}
+// define "System Icdo3"
+function d6(st) {
+  let x = st.v[6];
+  if (x !== undefined) return x;
+  x = "http://terminology.hl7.org/CodeSystem/icd-o-3";
+  st.v[6] = x;
+  return x;
+}
+// define "System Loinc"
+function d7(st) {
+  let x = st.v[7];
+  if (x !== undefined) return x;
+  x = "http://loinc.org";
+  st.v[7] = x;
+  return x;
+}
+// define "System Ncit"
+function d8(st) {
+  let x = st.v[8];
+  if (x !== undefined) return x;
+  x = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl";
+  st.v[8] = x;
+  return x;
+}
+// define "System Observation Category"
+function d9(st) {
+  let x = st.v[9];
+  if (x !== undefined) return x;
+  x = "http://terminology.hl7.org/CodeSystem/observation-category";
+  st.v[9] = x;
+  return x;
+}
+// define "System Override Reason"
+function d10(st) {
+  let x = st.v[10];
+  if (x !== undefined) return x;
+  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason";
+  st.v[10] = x;
+  return x;
+}
+// define "System Pathway Node"
+function d11(st) {
+  let x = st.v[11];
+  if (x !== undefined) return x;
+  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node";
+  st.v[11] = x;
+  return x;
+}
+// define "System Rxnorm"
+function d12(st) {
+  let x = st.v[12];
+  if (x !== undefined) return x;
+  x = "http://www.nlm.nih.gov/research/umls/rxnorm";
+  st.v[12] = x;
+  return x;
+}
+// define "System Snomed"
+function d13(st) {
+  let x = st.v[13];
+  if (x !== undefined) return x;
+  x = "http://snomed.info/sct";
+  st.v[13] = x;
+  return x;
+}
+// define "System Ucum"
+function d14(st) {
+  let x = st.v[14];
+  if (x !== undefined) return x;
+  x = "http://unitsofmeasure.org";
+  st.v[14] = x;
+  return x;
+}
+// define "Profile Primary Cancer Condition"
+function d15(st) {
+  let x = st.v[15];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition";
+  st.v[15] = x;
+  return x;
+}
+// define "Profile Secondary Cancer Condition"
+function d16(st) {
+  let x = st.v[16];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition";
+  st.v[16] = x;
+  return x;
+}
+// define "Profile Tnm Stage Group"
+function d17(st) {
+  let x = st.v[17];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group";
+  st.v[17] = x;
+  return x;
+}
+// define "Profile Cancer Stage Group"
+function d18(st) {
+  let x = st.v[18];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group";
+  st.v[18] = x;
+  return x;
+}
+// define "Profile Tnm Distant Metastases Category"
+function d19(st) {
+  let x = st.v[19];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category";
+  st.v[19] = x;
+  return x;
+}
+// define "Profile Ecog Performance Status"
+function d20(st) {
+  let x = st.v[20];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status";
+  st.v[20] = x;
+  return x;
+}
+// define "Profile Histologic Behavior And Type"
+function d21(st) {
+  let x = st.v[21];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type";
+  st.v[21] = x;
+  return x;
+}
+// define "Profile Histologic Grade"
+function d22(st) {
+  let x = st.v[22];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade";
+  st.v[22] = x;
+  return x;
+}
+// define "Profile Cancer Related Surgical Procedure"
+function d23(st) {
+  let x = st.v[23];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure";
+  st.v[23] = x;
+  return x;
+}
+// define "Extension Histology Morphology Behavior"
+function d24(st) {
+  let x = st.v[24];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior";
+  st.v[24] = x;
+  return x;
+}
+// define "Extension Condition Related"
+function d25(st) {
+  let x = st.v[25];
+  if (x !== undefined) return x;
+  x = "http://hl7.org/fhir/StructureDefinition/condition-related";
+  st.v[25] = x;
+  return x;
+}
+// define "STS Diagnosis Codes"
+function d26(st) {
+  let x = st.v[26];
+  if (x !== undefined) return x;
+  x = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"];
+  st.v[26] = x;
+  return x;
+}
+// define "Specialty Diagnosis Prefixes"
+function d27(st) {
+  let x = st.v[27];
+  if (x !== undefined) return x;
+  x = ["C49.A", "C46"];
+  st.v[27] = x;
+  return x;
+}
+// define "Histology LMS"
+function d28(st) {
+  let x = st.v[28];
+  if (x !== undefined) return x;
+  x = ["8890/3", "8891/3", "8896/3"];
+  st.v[28] = x;
+  return x;
+}
+// define "Histology LPS"
+function d29(st) {
+  let x = st.v[29];
+  if (x !== undefined) return x;
+  x = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"];
+  st.v[29] = x;
+  return x;
+}
+// define "Histology UPS"
+function d30(st) {
+  let x = st.v[30];
+  if (x !== undefined) return x;
+  x = ["8830/3", "8802/3"];
+  st.v[30] = x;
+  return x;
+}
+// define "Histology OTHER"
+function d31(st) {
+  let x = st.v[31];
+  if (x !== undefined) return x;
+  x = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"];
+  st.v[31] = x;
+  return x;
+}
+// define "Histology SPECIALTY"
+function d32(st) {
+  let x = st.v[32];
+  if (x !== undefined) return x;
+  x = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"];
+  st.v[32] = x;
+  return x;
+}
+// define "Histology Displays"
+function d33(st) {
+  let x = st.v[33];
+  if (x !== undefined) return x;
+  x = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })];
+  st.v[33] = x;
+  return x;
+}
+// define "Non-specific Histology"
+function d34(st) {
+  let x = st.v[34];
+  if (x !== undefined) return x;
+  x = ["8800/3", "8805/3"];
+  st.v[34] = x;
+  return x;
+}
+// define "Well-differentiated LPS"
+function d35(st) {
+  let x = st.v[35];
+  if (x !== undefined) return x;
+  x = "8851/3";
+  st.v[35] = x;
+  return x;
+}
+// define "Sarcoma Morphology Ranges"
+function d36(st) {
+  let x = st.v[36];
+  if (x !== undefined) return x;
+  x = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)];
+  st.v[36] = x;
+  return x;
+}
+// define "Observation Ecog Codes"
+function d37(st) {
+  let x = st.v[37];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "89247-1" })];
+  st.v[37] = x;
+  return x;
+}
+// define "Observation Karnofsky Codes"
+function d38(st) {
+  let x = st.v[38];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "89243-0" })];
+  st.v[38] = x;
+  return x;
+}
+// define "Observation Lvef Codes"
+function d39(st) {
+  let x = st.v[39];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://loinc.org", "code": "18043-0" })];
+  st.v[39] = x;
+  return x;
+}
+// define "Observation Height Codes"
+function d40(st) {
+  let x = st.v[40];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "8302-2" })];
+  st.v[40] = x;
+  return x;
+}
+// define "Observation Weight Codes"
+function d41(st) {
+  let x = st.v[41];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "29463-7" })];
+  st.v[41] = x;
+  return x;
+}
+// define "Observation Bsa Codes"
+function d42(st) {
+  let x = st.v[42];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "8277-6" })];
+  st.v[42] = x;
+  return x;
+}
+// define "Observation Histology Codes"
+function d43(st) {
+  let x = st.v[43];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "31206-6" })];
+  st.v[43] = x;
+  return x;
+}
+// define "Observation Grade Codes"
+function d44(st) {
+  let x = st.v[44];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })];
+  st.v[44] = x;
+  return x;
+}
+// define "Observation M Category Codes"
+function d45(st) {
+  let x = st.v[45];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })];
+  st.v[45] = x;
+  return x;
+}
+// define "Observation Stage Group Codes"
+function d46(st) {
+  let x = st.v[46];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })];
+  st.v[46] = x;
+  return x;
+}
+// define "M1 AJCC Code Prefixes"
+function d47(st) {
+  let x = st.v[47];
+  if (x !== undefined) return x;
+  x = ["cM1", "pM1", "M1"];
+  st.v[47] = x;
+  return x;
+}
+// define "M1 Display Contains"
+function d48(st) {
+  let x = st.v[48];
+  if (x !== undefined) return x;
+  x = ["cM1", "pM1", "M1"];
+  st.v[48] = x;
+  return x;
+}
+// define "M0 AJCC Codes"
+function d49(st) {
+  let x = st.v[49];
+  if (x !== undefined) return x;
+  x = ["cM0", "pM0", "M0"];
+  st.v[49] = x;
+  return x;
+}
+// define "M0 Codes"
+function d50(st) {
+  let x = st.v[50];
+  if (x !== undefined) return x;
+  x = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
+  st.v[50] = x;
+  return x;
+}
+// define "Stage IV AJCC Code Prefixes"
+function d51(st) {
+  let x = st.v[51];
+  if (x !== undefined) return x;
+  x = ["4"];
+  st.v[51] = x;
+  return x;
+}
+// define "Stage IV Display Contains"
+function d52(st) {
+  let x = st.v[52];
+  if (x !== undefined) return x;
+  x = ["stage IV"];
+  st.v[52] = x;
+  return x;
+}
+// define "Stage IV Display Starts"
+function d53(st) {
+  let x = st.v[53];
+  if (x !== undefined) return x;
+  x = ["IV"];
+  st.v[53] = x;
+  return x;
+}
+// define "Stage I-III AJCC Code Prefixes"
+function d54(st) {
+  let x = st.v[54];
+  if (x !== undefined) return x;
+  x = ["1", "2", "3"];
+  st.v[54] = x;
+  return x;
+}
+// define "Stage I-III Display Contains"
+function d55(st) {
+  let x = st.v[55];
+  if (x !== undefined) return x;
+  x = ["stage I", "stage II", "stage III"];
+  st.v[55] = x;
+  return x;
+}
+// define "Metastasis ICD10 Prefixes"
+function d56(st) {
+  let x = st.v[56];
+  if (x !== undefined) return x;
+  x = ["C77", "C78", "C79"];
+  st.v[56] = x;
+  return x;
+}
+// define "Metastasis SNOMED Codes"
+function d57(st) {
+  let x = st.v[57];
+  if (x !== undefined) return x;
+  x = ["128462008"];
+  st.v[57] = x;
+  return x;
+}
+// define "Metastasis Display Prefix"
+function d58(st) {
+  let x = st.v[58];
+  if (x !== undefined) return x;
+  x = "Secondary malignant neoplasm of";
+  st.v[58] = x;
+  return x;
+}
+// define "Site By ICD10"
+function d59(st) {
+  let x = st.v[59];
+  if (x !== undefined) return x;
+  x = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
+  st.v[59] = x;
+  return x;
+}
+// define "Surgery Code"
+function d60(st) {
+  let x = st.v[60];
+  if (x !== undefined) return x;
+  x = "387713003";
+  st.v[60] = x;
+  return x;
+}
+// define "RT Course Code"
+function d61(st) {
+  let x = st.v[61];
+  if (x !== undefined) return x;
+  x = "1217123003";
+  st.v[61] = x;
+  return x;
+}
+// define "RT Category Code"
+function d62(st) {
+  let x = st.v[62];
+  if (x !== undefined) return x;
+  x = "108290001";
+  st.v[62] = x;
+  return x;
+}
+// define "Surgery Display Words"
+function d63(st) {
+  let x = st.v[63];
+  if (x !== undefined) return x;
+  x = ["excision", "resection"];
+  st.v[63] = x;
+  return x;
+}
+// define "Surgery Display Excluded"
+function d64(st) {
+  let x = st.v[64];
+  if (x !== undefined) return x;
+  x = "biopsy";
+  st.v[64] = x;
+  return x;
+}
+// define "Other Primary Excluded Prefixes"
+function d65(st) {
+  let x = st.v[65];
+  if (x !== undefined) return x;
+  x = ["C44", "C77", "C78", "C79", "C7B"];
+  st.v[65] = x;
+  return x;
+}
+// define "Grade 1 Patterns"
+function d66(st) {
+  let x = st.v[66];
+  if (x !== undefined) return x;
+  x = ["grade 1", "G1", "low"];
+  st.v[66] = x;
+  return x;
+}
+// define "Grade 2 Patterns"
+function d67(st) {
+  let x = st.v[67];
+  if (x !== undefined) return x;
+  x = ["grade 2", "G2", "intermediate"];
+  st.v[67] = x;
+  return x;
+}
+// define "Grade 3 Patterns"
+function d68(st) {
+  let x = st.v[68];
+  if (x !== undefined) return x;
+  x = ["grade 3", "G3", "high"];
+  st.v[68] = x;
+  return x;
+}
+// define "Status Observation Counts"
+function d69(st) {
+  let x = st.v[69];
+  if (x !== undefined) return x;
+  x = ["final", "amended", "corrected"];
+  st.v[69] = x;
+  return x;
+}
+// define "Status Condition Active"
+function d70(st) {
+  let x = st.v[70];
+  if (x !== undefined) return x;
+  x = ["active", "recurrence", "relapse"];
+  st.v[70] = x;
+  return x;
+}
+// define "Status Condition Inactive"
+function d71(st) {
+  let x = st.v[71];
+  if (x !== undefined) return x;
+  x = ["inactive", "remission", "resolved"];
+  st.v[71] = x;
+  return x;
+}
+// define "Status Condition Local Recurrence"
+function d72(st) {
+  let x = st.v[72];
+  if (x !== undefined) return x;
+  x = ["recurrence", "relapse"];
+  st.v[72] = x;
+  return x;
+}
+// define "Status Verification Ignored"
+function d73(st) {
+  let x = st.v[73];
+  if (x !== undefined) return x;
+  x = ["entered-in-error", "refuted"];
+  st.v[73] = x;
+  return x;
+}
+// define "Status Verification Unconfirmed"
+function d74(st) {
+  let x = st.v[74];
+  if (x !== undefined) return x;
+  x = ["provisional", "differential", "unconfirmed"];
+  st.v[74] = x;
+  return x;
+}
+// define "Status Administration Exposure"
+function d75(st) {
+  let x = st.v[75];
+  if (x !== undefined) return x;
+  x = ["completed", "in-progress", "stopped"];
+  st.v[75] = x;
+  return x;
+}
+// define "Status Statement Exposure"
+function d76(st) {
+  let x = st.v[76];
+  if (x !== undefined) return x;
+  x = ["active", "completed", "stopped"];
+  st.v[76] = x;
+  return x;
+}
+// define "Status Request Exposure"
+function d77(st) {
+  let x = st.v[77];
+  if (x !== undefined) return x;
+  x = ["completed", "active"];
+  st.v[77] = x;
+  return x;
+}
+// define "Status Request Intents"
+function d78(st) {
+  let x = st.v[78];
+  if (x !== undefined) return x;
+  x = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
+  st.v[78] = x;
+  return x;
+}
+// define "Drugs"
+function d79(st) {
+  let x = st.v[79];
+  if (x !== undefined) return x;
+  x = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
+  st.v[79] = x;
+  return x;
+}
+// define "Liposomal Markers"
+function d80(st) {
+  let x = st.v[80];
+  if (x !== undefined) return x;
+  x = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
+  st.v[80] = x;
+  return x;
+}
+export const f = {
+
+};
+const F = f;
+export const d = {
+  "System Ajcc": d0,
+  "System Condition Category": d1,
+  "System Condition Clinical": d2,
+  "System Condition Verification": d3,
+  "System Facts Extension": d4,
+  "System Icd10cm": d5,
+  "System Icdo3": d6,
+  "System Loinc": d7,
+  "System Ncit": d8,
+  "System Observation Category": d9,
+  "System Override Reason": d10,
+  "System Pathway Node": d11,
+  "System Rxnorm": d12,
+  "System Snomed": d13,
+  "System Ucum": d14,
+  "Profile Primary Cancer Condition": d15,
+  "Profile Secondary Cancer Condition": d16,
+  "Profile Tnm Stage Group": d17,
+  "Profile Cancer Stage Group": d18,
+  "Profile Tnm Distant Metastases Category": d19,
+  "Profile Ecog Performance Status": d20,
+  "Profile Histologic Behavior And Type": d21,
+  "Profile Histologic Grade": d22,
+  "Profile Cancer Related Surgical Procedure": d23,
+  "Extension Histology Morphology Behavior": d24,
+  "Extension Condition Related": d25,
+  "STS Diagnosis Codes": d26,
+  "Specialty Diagnosis Prefixes": d27,
+  "Histology LMS": d28,
+  "Histology LPS": d29,
+  "Histology UPS": d30,
+  "Histology OTHER": d31,
+  "Histology SPECIALTY": d32,
+  "Histology Displays": d33,
+  "Non-specific Histology": d34,
+  "Well-differentiated LPS": d35,
+  "Sarcoma Morphology Ranges": d36,
+  "Observation Ecog Codes": d37,
+  "Observation Karnofsky Codes": d38,
+  "Observation Lvef Codes": d39,
+  "Observation Height Codes": d40,
+  "Observation Weight Codes": d41,
+  "Observation Bsa Codes": d42,
+  "Observation Histology Codes": d43,
+  "Observation Grade Codes": d44,
+  "Observation M Category Codes": d45,
+  "Observation Stage Group Codes": d46,
+  "M1 AJCC Code Prefixes": d47,
+  "M1 Display Contains": d48,
+  "M0 AJCC Codes": d49,
+  "M0 Codes": d50,
+  "Stage IV AJCC Code Prefixes": d51,
+  "Stage IV Display Contains": d52,
+  "Stage IV Display Starts": d53,
+  "Stage I-III AJCC Code Prefixes": d54,
+  "Stage I-III Display Contains": d55,
+  "Metastasis ICD10 Prefixes": d56,
+  "Metastasis SNOMED Codes": d57,
+  "Metastasis Display Prefix": d58,
+  "Site By ICD10": d59,
+  "Surgery Code": d60,
+  "RT Course Code": d61,
+  "RT Category Code": d62,
+  "Surgery Display Words": d63,
+  "Surgery Display Excluded": d64,
+  "Other Primary Excluded Prefixes": d65,
+  "Grade 1 Patterns": d66,
+  "Grade 2 Patterns": d67,
+  "Grade 3 Patterns": d68,
+  "Status Observation Counts": d69,
+  "Status Condition Active": d70,
+  "Status Condition Inactive": d71,
+  "Status Condition Local Recurrence": d72,
+  "Status Verification Ignored": d73,
+  "Status Verification Unconfirmed": d74,
+  "Status Administration Exposure": d75,
+  "Status Statement Exposure": d76,
+  "Status Request Exposure": d77,
+  "Status Request Intents": d78,
+  "Drugs": d79,
+  "Liposomal Markers": d80,
+};
+/** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
-  const p = (name, atRoot) => R.param(env, name, atRoot, () => paramDefault(name));
-  function paramDefault(name) {
-    switch (name) {
-
-      default: return new R.UnsetParameter(name);
-    }
-  }
-  const vs = {
-    "Observation Ecog": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-ecog", "1.0.0", "Observation Ecog"),
-    "Observation Karnofsky": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-karnofsky", "1.0.0", "Observation Karnofsky"),
-    "Observation Lvef": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-lvef", "1.0.0", "Observation Lvef"),
-    "Observation Height": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-height", "1.0.0", "Observation Height"),
-    "Observation Weight": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-weight", "1.0.0", "Observation Weight"),
-    "Observation Bsa": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-bsa", "1.0.0", "Observation Bsa"),
-    "Observation Histology": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-histology", "1.0.0", "Observation Histology"),
-    "Observation Grade": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-grade", "1.0.0", "Observation Grade"),
-    "Observation M Category": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-m-category", "1.0.0", "Observation M Category"),
-    "Observation Stage Group": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-stage-group", "1.0.0", "Observation Stage Group"),
-  };
-  // define "System Ajcc"
-  let d0_done = false, d0_value;
-  function d0() {
-    if (d0_done) return d0_value;
-    d0_value = "http://cancerstaging.org";
-    d0_done = d0_value !== undefined;
-    return d0_value;
-  }
-  // define "System Condition Category"
-  let d1_done = false, d1_value;
-  function d1() {
-    if (d1_done) return d1_value;
-    d1_value = "http://terminology.hl7.org/CodeSystem/condition-category";
-    d1_done = d1_value !== undefined;
-    return d1_value;
-  }
-  // define "System Condition Clinical"
-  let d2_done = false, d2_value;
-  function d2() {
-    if (d2_done) return d2_value;
-    d2_value = "http://terminology.hl7.org/CodeSystem/condition-clinical";
-    d2_done = d2_value !== undefined;
-    return d2_value;
-  }
-  // define "System Condition Verification"
-  let d3_done = false, d3_value;
-  function d3() {
-    if (d3_done) return d3_value;
-    d3_value = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
-    d3_done = d3_value !== undefined;
-    return d3_value;
-  }
-  // define "System Facts Extension"
-  let d4_done = false, d4_value;
-  function d4() {
-    if (d4_done) return d4_value;
-    d4_value = "http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts";
-    d4_done = d4_value !== undefined;
-    return d4_value;
-  }
-  // define "System Icd10cm"
-  let d5_done = false, d5_value;
-  function d5() {
-    if (d5_done) return d5_value;
-    d5_value = "http://hl7.org/fhir/sid/icd-10-cm";
-    d5_done = d5_value !== undefined;
-    return d5_value;
-  }
-  // define "System Icdo3"
-  let d6_done = false, d6_value;
-  function d6() {
-    if (d6_done) return d6_value;
-    d6_value = "http://terminology.hl7.org/CodeSystem/icd-o-3";
-    d6_done = d6_value !== undefined;
-    return d6_value;
-  }
-  // define "System Loinc"
-  let d7_done = false, d7_value;
-  function d7() {
-    if (d7_done) return d7_value;
-    d7_value = "http://loinc.org";
-    d7_done = d7_value !== undefined;
-    return d7_value;
-  }
-  // define "System Ncit"
-  let d8_done = false, d8_value;
-  function d8() {
-    if (d8_done) return d8_value;
-    d8_value = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl";
-    d8_done = d8_value !== undefined;
-    return d8_value;
-  }
-  // define "System Observation Category"
-  let d9_done = false, d9_value;
-  function d9() {
-    if (d9_done) return d9_value;
-    d9_value = "http://terminology.hl7.org/CodeSystem/observation-category";
-    d9_done = d9_value !== undefined;
-    return d9_value;
-  }
-  // define "System Override Reason"
-  let d10_done = false, d10_value;
-  function d10() {
-    if (d10_done) return d10_value;
-    d10_value = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason";
-    d10_done = d10_value !== undefined;
-    return d10_value;
-  }
-  // define "System Pathway Node"
-  let d11_done = false, d11_value;
-  function d11() {
-    if (d11_done) return d11_value;
-    d11_value = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node";
-    d11_done = d11_value !== undefined;
-    return d11_value;
-  }
-  // define "System Rxnorm"
-  let d12_done = false, d12_value;
-  function d12() {
-    if (d12_done) return d12_value;
-    d12_value = "http://www.nlm.nih.gov/research/umls/rxnorm";
-    d12_done = d12_value !== undefined;
-    return d12_value;
-  }
-  // define "System Snomed"
-  let d13_done = false, d13_value;
-  function d13() {
-    if (d13_done) return d13_value;
-    d13_value = "http://snomed.info/sct";
-    d13_done = d13_value !== undefined;
-    return d13_value;
-  }
-  // define "System Ucum"
-  let d14_done = false, d14_value;
-  function d14() {
-    if (d14_done) return d14_value;
-    d14_value = "http://unitsofmeasure.org";
-    d14_done = d14_value !== undefined;
-    return d14_value;
-  }
-  // define "Profile Primary Cancer Condition"
-  let d15_done = false, d15_value;
-  function d15() {
-    if (d15_done) return d15_value;
-    d15_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition";
-    d15_done = d15_value !== undefined;
-    return d15_value;
-  }
-  // define "Profile Secondary Cancer Condition"
-  let d16_done = false, d16_value;
-  function d16() {
-    if (d16_done) return d16_value;
-    d16_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition";
-    d16_done = d16_value !== undefined;
-    return d16_value;
-  }
-  // define "Profile Tnm Stage Group"
-  let d17_done = false, d17_value;
-  function d17() {
-    if (d17_done) return d17_value;
-    d17_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group";
-    d17_done = d17_value !== undefined;
-    return d17_value;
-  }
-  // define "Profile Cancer Stage Group"
-  let d18_done = false, d18_value;
-  function d18() {
-    if (d18_done) return d18_value;
-    d18_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group";
-    d18_done = d18_value !== undefined;
-    return d18_value;
-  }
-  // define "Profile Tnm Distant Metastases Category"
-  let d19_done = false, d19_value;
-  function d19() {
-    if (d19_done) return d19_value;
-    d19_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category";
-    d19_done = d19_value !== undefined;
-    return d19_value;
-  }
-  // define "Profile Ecog Performance Status"
-  let d20_done = false, d20_value;
-  function d20() {
-    if (d20_done) return d20_value;
-    d20_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status";
-    d20_done = d20_value !== undefined;
-    return d20_value;
-  }
-  // define "Profile Histologic Behavior And Type"
-  let d21_done = false, d21_value;
-  function d21() {
-    if (d21_done) return d21_value;
-    d21_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type";
-    d21_done = d21_value !== undefined;
-    return d21_value;
-  }
-  // define "Profile Histologic Grade"
-  let d22_done = false, d22_value;
-  function d22() {
-    if (d22_done) return d22_value;
-    d22_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade";
-    d22_done = d22_value !== undefined;
-    return d22_value;
-  }
-  // define "Profile Cancer Related Surgical Procedure"
-  let d23_done = false, d23_value;
-  function d23() {
-    if (d23_done) return d23_value;
-    d23_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure";
-    d23_done = d23_value !== undefined;
-    return d23_value;
-  }
-  // define "Extension Histology Morphology Behavior"
-  let d24_done = false, d24_value;
-  function d24() {
-    if (d24_done) return d24_value;
-    d24_value = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior";
-    d24_done = d24_value !== undefined;
-    return d24_value;
-  }
-  // define "Extension Condition Related"
-  let d25_done = false, d25_value;
-  function d25() {
-    if (d25_done) return d25_value;
-    d25_value = "http://hl7.org/fhir/StructureDefinition/condition-related";
-    d25_done = d25_value !== undefined;
-    return d25_value;
-  }
-  // define "STS Diagnosis Codes"
-  let d26_done = false, d26_value;
-  function d26() {
-    if (d26_done) return d26_value;
-    d26_value = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"];
-    d26_done = d26_value !== undefined;
-    return d26_value;
-  }
-  // define "Specialty Diagnosis Prefixes"
-  let d27_done = false, d27_value;
-  function d27() {
-    if (d27_done) return d27_value;
-    d27_value = ["C49.A", "C46"];
-    d27_done = d27_value !== undefined;
-    return d27_value;
-  }
-  // define "Histology LMS"
-  let d28_done = false, d28_value;
-  function d28() {
-    if (d28_done) return d28_value;
-    d28_value = ["8890/3", "8891/3", "8896/3"];
-    d28_done = d28_value !== undefined;
-    return d28_value;
-  }
-  // define "Histology LPS"
-  let d29_done = false, d29_value;
-  function d29() {
-    if (d29_done) return d29_value;
-    d29_value = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"];
-    d29_done = d29_value !== undefined;
-    return d29_value;
-  }
-  // define "Histology UPS"
-  let d30_done = false, d30_value;
-  function d30() {
-    if (d30_done) return d30_value;
-    d30_value = ["8830/3", "8802/3"];
-    d30_done = d30_value !== undefined;
-    return d30_value;
-  }
-  // define "Histology OTHER"
-  let d31_done = false, d31_value;
-  function d31() {
-    if (d31_done) return d31_value;
-    d31_value = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"];
-    d31_done = d31_value !== undefined;
-    return d31_value;
-  }
-  // define "Histology SPECIALTY"
-  let d32_done = false, d32_value;
-  function d32() {
-    if (d32_done) return d32_value;
-    d32_value = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"];
-    d32_done = d32_value !== undefined;
-    return d32_value;
-  }
-  // define "Histology Displays"
-  let d33_done = false, d33_value;
-  function d33() {
-    if (d33_done) return d33_value;
-    d33_value = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })];
-    d33_done = d33_value !== undefined;
-    return d33_value;
-  }
-  // define "Non-specific Histology"
-  let d34_done = false, d34_value;
-  function d34() {
-    if (d34_done) return d34_value;
-    d34_value = ["8800/3", "8805/3"];
-    d34_done = d34_value !== undefined;
-    return d34_value;
-  }
-  // define "Well-differentiated LPS"
-  let d35_done = false, d35_value;
-  function d35() {
-    if (d35_done) return d35_value;
-    d35_value = "8851/3";
-    d35_done = d35_value !== undefined;
-    return d35_value;
-  }
-  // define "Sarcoma Morphology Ranges"
-  let d36_done = false, d36_value;
-  function d36() {
-    if (d36_done) return d36_value;
-    d36_value = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)];
-    d36_done = d36_value !== undefined;
-    return d36_value;
-  }
-  // define "Observation Ecog Codes"
-  let d37_done = false, d37_value;
-  function d37() {
-    if (d37_done) return d37_value;
-    d37_value = [({ "system": "http://loinc.org", "code": "89247-1" })];
-    d37_done = d37_value !== undefined;
-    return d37_value;
-  }
-  // define "Observation Karnofsky Codes"
-  let d38_done = false, d38_value;
-  function d38() {
-    if (d38_done) return d38_value;
-    d38_value = [({ "system": "http://loinc.org", "code": "89243-0" })];
-    d38_done = d38_value !== undefined;
-    return d38_value;
-  }
-  // define "Observation Lvef Codes"
-  let d39_done = false, d39_value;
-  function d39() {
-    if (d39_done) return d39_value;
-    d39_value = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://loinc.org", "code": "18043-0" })];
-    d39_done = d39_value !== undefined;
-    return d39_value;
-  }
-  // define "Observation Height Codes"
-  let d40_done = false, d40_value;
-  function d40() {
-    if (d40_done) return d40_value;
-    d40_value = [({ "system": "http://loinc.org", "code": "8302-2" })];
-    d40_done = d40_value !== undefined;
-    return d40_value;
-  }
-  // define "Observation Weight Codes"
-  let d41_done = false, d41_value;
-  function d41() {
-    if (d41_done) return d41_value;
-    d41_value = [({ "system": "http://loinc.org", "code": "29463-7" })];
-    d41_done = d41_value !== undefined;
-    return d41_value;
-  }
-  // define "Observation Bsa Codes"
-  let d42_done = false, d42_value;
-  function d42() {
-    if (d42_done) return d42_value;
-    d42_value = [({ "system": "http://loinc.org", "code": "8277-6" })];
-    d42_done = d42_value !== undefined;
-    return d42_value;
-  }
-  // define "Observation Histology Codes"
-  let d43_done = false, d43_value;
-  function d43() {
-    if (d43_done) return d43_value;
-    d43_value = [({ "system": "http://loinc.org", "code": "31206-6" })];
-    d43_done = d43_value !== undefined;
-    return d43_value;
-  }
-  // define "Observation Grade Codes"
-  let d44_done = false, d44_value;
-  function d44() {
-    if (d44_done) return d44_value;
-    d44_value = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })];
-    d44_done = d44_value !== undefined;
-    return d44_value;
-  }
-  // define "Observation M Category Codes"
-  let d45_done = false, d45_value;
-  function d45() {
-    if (d45_done) return d45_value;
-    d45_value = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })];
-    d45_done = d45_value !== undefined;
-    return d45_value;
-  }
-  // define "Observation Stage Group Codes"
-  let d46_done = false, d46_value;
-  function d46() {
-    if (d46_done) return d46_value;
-    d46_value = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })];
-    d46_done = d46_value !== undefined;
-    return d46_value;
-  }
-  // define "M1 AJCC Code Prefixes"
-  let d47_done = false, d47_value;
-  function d47() {
-    if (d47_done) return d47_value;
-    d47_value = ["cM1", "pM1", "M1"];
-    d47_done = d47_value !== undefined;
-    return d47_value;
-  }
-  // define "M1 Display Contains"
-  let d48_done = false, d48_value;
-  function d48() {
-    if (d48_done) return d48_value;
-    d48_value = ["cM1", "pM1", "M1"];
-    d48_done = d48_value !== undefined;
-    return d48_value;
-  }
-  // define "M0 AJCC Codes"
-  let d49_done = false, d49_value;
-  function d49() {
-    if (d49_done) return d49_value;
-    d49_value = ["cM0", "pM0", "M0"];
-    d49_done = d49_value !== undefined;
-    return d49_value;
-  }
-  // define "M0 Codes"
-  let d50_done = false, d50_value;
-  function d50() {
-    if (d50_done) return d50_value;
-    d50_value = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
-    d50_done = d50_value !== undefined;
-    return d50_value;
-  }
-  // define "Stage IV AJCC Code Prefixes"
-  let d51_done = false, d51_value;
-  function d51() {
-    if (d51_done) return d51_value;
-    d51_value = ["4"];
-    d51_done = d51_value !== undefined;
-    return d51_value;
-  }
-  // define "Stage IV Display Contains"
-  let d52_done = false, d52_value;
-  function d52() {
-    if (d52_done) return d52_value;
-    d52_value = ["stage IV"];
-    d52_done = d52_value !== undefined;
-    return d52_value;
-  }
-  // define "Stage IV Display Starts"
-  let d53_done = false, d53_value;
-  function d53() {
-    if (d53_done) return d53_value;
-    d53_value = ["IV"];
-    d53_done = d53_value !== undefined;
-    return d53_value;
-  }
-  // define "Stage I-III AJCC Code Prefixes"
-  let d54_done = false, d54_value;
-  function d54() {
-    if (d54_done) return d54_value;
-    d54_value = ["1", "2", "3"];
-    d54_done = d54_value !== undefined;
-    return d54_value;
-  }
-  // define "Stage I-III Display Contains"
-  let d55_done = false, d55_value;
-  function d55() {
-    if (d55_done) return d55_value;
-    d55_value = ["stage I", "stage II", "stage III"];
-    d55_done = d55_value !== undefined;
-    return d55_value;
-  }
-  // define "Metastasis ICD10 Prefixes"
-  let d56_done = false, d56_value;
-  function d56() {
-    if (d56_done) return d56_value;
-    d56_value = ["C77", "C78", "C79"];
-    d56_done = d56_value !== undefined;
-    return d56_value;
-  }
-  // define "Metastasis SNOMED Codes"
-  let d57_done = false, d57_value;
-  function d57() {
-    if (d57_done) return d57_value;
-    d57_value = ["128462008"];
-    d57_done = d57_value !== undefined;
-    return d57_value;
-  }
-  // define "Metastasis Display Prefix"
-  let d58_done = false, d58_value;
-  function d58() {
-    if (d58_done) return d58_value;
-    d58_value = "Secondary malignant neoplasm of";
-    d58_done = d58_value !== undefined;
-    return d58_value;
-  }
-  // define "Site By ICD10"
-  let d59_done = false, d59_value;
-  function d59() {
-    if (d59_done) return d59_value;
-    d59_value = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
-    d59_done = d59_value !== undefined;
-    return d59_value;
-  }
-  // define "Surgery Code"
-  let d60_done = false, d60_value;
-  function d60() {
-    if (d60_done) return d60_value;
-    d60_value = "387713003";
-    d60_done = d60_value !== undefined;
-    return d60_value;
-  }
-  // define "RT Course Code"
-  let d61_done = false, d61_value;
-  function d61() {
-    if (d61_done) return d61_value;
-    d61_value = "1217123003";
-    d61_done = d61_value !== undefined;
-    return d61_value;
-  }
-  // define "RT Category Code"
-  let d62_done = false, d62_value;
-  function d62() {
-    if (d62_done) return d62_value;
-    d62_value = "108290001";
-    d62_done = d62_value !== undefined;
-    return d62_value;
-  }
-  // define "Surgery Display Words"
-  let d63_done = false, d63_value;
-  function d63() {
-    if (d63_done) return d63_value;
-    d63_value = ["excision", "resection"];
-    d63_done = d63_value !== undefined;
-    return d63_value;
-  }
-  // define "Surgery Display Excluded"
-  let d64_done = false, d64_value;
-  function d64() {
-    if (d64_done) return d64_value;
-    d64_value = "biopsy";
-    d64_done = d64_value !== undefined;
-    return d64_value;
-  }
-  // define "Other Primary Excluded Prefixes"
-  let d65_done = false, d65_value;
-  function d65() {
-    if (d65_done) return d65_value;
-    d65_value = ["C44", "C77", "C78", "C79", "C7B"];
-    d65_done = d65_value !== undefined;
-    return d65_value;
-  }
-  // define "Grade 1 Patterns"
-  let d66_done = false, d66_value;
-  function d66() {
-    if (d66_done) return d66_value;
-    d66_value = ["grade 1", "G1", "low"];
-    d66_done = d66_value !== undefined;
-    return d66_value;
-  }
-  // define "Grade 2 Patterns"
-  let d67_done = false, d67_value;
-  function d67() {
-    if (d67_done) return d67_value;
-    d67_value = ["grade 2", "G2", "intermediate"];
-    d67_done = d67_value !== undefined;
-    return d67_value;
-  }
-  // define "Grade 3 Patterns"
-  let d68_done = false, d68_value;
-  function d68() {
-    if (d68_done) return d68_value;
-    d68_value = ["grade 3", "G3", "high"];
-    d68_done = d68_value !== undefined;
-    return d68_value;
-  }
-  // define "Status Observation Counts"
-  let d69_done = false, d69_value;
-  function d69() {
-    if (d69_done) return d69_value;
-    d69_value = ["final", "amended", "corrected"];
-    d69_done = d69_value !== undefined;
-    return d69_value;
-  }
-  // define "Status Condition Active"
-  let d70_done = false, d70_value;
-  function d70() {
-    if (d70_done) return d70_value;
-    d70_value = ["active", "recurrence", "relapse"];
-    d70_done = d70_value !== undefined;
-    return d70_value;
-  }
-  // define "Status Condition Inactive"
-  let d71_done = false, d71_value;
-  function d71() {
-    if (d71_done) return d71_value;
-    d71_value = ["inactive", "remission", "resolved"];
-    d71_done = d71_value !== undefined;
-    return d71_value;
-  }
-  // define "Status Condition Local Recurrence"
-  let d72_done = false, d72_value;
-  function d72() {
-    if (d72_done) return d72_value;
-    d72_value = ["recurrence", "relapse"];
-    d72_done = d72_value !== undefined;
-    return d72_value;
-  }
-  // define "Status Verification Ignored"
-  let d73_done = false, d73_value;
-  function d73() {
-    if (d73_done) return d73_value;
-    d73_value = ["entered-in-error", "refuted"];
-    d73_done = d73_value !== undefined;
-    return d73_value;
-  }
-  // define "Status Verification Unconfirmed"
-  let d74_done = false, d74_value;
-  function d74() {
-    if (d74_done) return d74_value;
-    d74_value = ["provisional", "differential", "unconfirmed"];
-    d74_done = d74_value !== undefined;
-    return d74_value;
-  }
-  // define "Status Administration Exposure"
-  let d75_done = false, d75_value;
-  function d75() {
-    if (d75_done) return d75_value;
-    d75_value = ["completed", "in-progress", "stopped"];
-    d75_done = d75_value !== undefined;
-    return d75_value;
-  }
-  // define "Status Statement Exposure"
-  let d76_done = false, d76_value;
-  function d76() {
-    if (d76_done) return d76_value;
-    d76_value = ["active", "completed", "stopped"];
-    d76_done = d76_value !== undefined;
-    return d76_value;
-  }
-  // define "Status Request Exposure"
-  let d77_done = false, d77_value;
-  function d77() {
-    if (d77_done) return d77_value;
-    d77_value = ["completed", "active"];
-    d77_done = d77_value !== undefined;
-    return d77_value;
-  }
-  // define "Status Request Intents"
-  let d78_done = false, d78_value;
-  function d78() {
-    if (d78_done) return d78_value;
-    d78_value = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
-    d78_done = d78_value !== undefined;
-    return d78_value;
-  }
-  // define "Drugs"
-  let d79_done = false, d79_value;
-  function d79() {
-    if (d79_done) return d79_value;
-    d79_value = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
-    d79_done = d79_value !== undefined;
-    return d79_value;
-  }
-  // define "Liposomal Markers"
-  let d80_done = false, d80_value;
-  function d80() {
-    if (d80_done) return d80_value;
-    d80_value = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
-    d80_done = d80_value !== undefined;
-    return d80_value;
-  }
-  const F = {
-
-  };
   return {
-    d: {
-      "System Ajcc": d0,
-      "System Condition Category": d1,
-      "System Condition Clinical": d2,
-      "System Condition Verification": d3,
-      "System Facts Extension": d4,
-      "System Icd10cm": d5,
-      "System Icdo3": d6,
-      "System Loinc": d7,
-      "System Ncit": d8,
-      "System Observation Category": d9,
-      "System Override Reason": d10,
-      "System Pathway Node": d11,
-      "System Rxnorm": d12,
-      "System Snomed": d13,
-      "System Ucum": d14,
-      "Profile Primary Cancer Condition": d15,
-      "Profile Secondary Cancer Condition": d16,
-      "Profile Tnm Stage Group": d17,
-      "Profile Cancer Stage Group": d18,
-      "Profile Tnm Distant Metastases Category": d19,
-      "Profile Ecog Performance Status": d20,
-      "Profile Histologic Behavior And Type": d21,
-      "Profile Histologic Grade": d22,
-      "Profile Cancer Related Surgical Procedure": d23,
-      "Extension Histology Morphology Behavior": d24,
-      "Extension Condition Related": d25,
-      "STS Diagnosis Codes": d26,
-      "Specialty Diagnosis Prefixes": d27,
-      "Histology LMS": d28,
-      "Histology LPS": d29,
-      "Histology UPS": d30,
-      "Histology OTHER": d31,
-      "Histology SPECIALTY": d32,
-      "Histology Displays": d33,
-      "Non-specific Histology": d34,
-      "Well-differentiated LPS": d35,
-      "Sarcoma Morphology Ranges": d36,
-      "Observation Ecog Codes": d37,
-      "Observation Karnofsky Codes": d38,
-      "Observation Lvef Codes": d39,
-      "Observation Height Codes": d40,
-      "Observation Weight Codes": d41,
-      "Observation Bsa Codes": d42,
-      "Observation Histology Codes": d43,
-      "Observation Grade Codes": d44,
-      "Observation M Category Codes": d45,
-      "Observation Stage Group Codes": d46,
-      "M1 AJCC Code Prefixes": d47,
-      "M1 Display Contains": d48,
-      "M0 AJCC Codes": d49,
-      "M0 Codes": d50,
-      "Stage IV AJCC Code Prefixes": d51,
-      "Stage IV Display Contains": d52,
-      "Stage IV Display Starts": d53,
-      "Stage I-III AJCC Code Prefixes": d54,
-      "Stage I-III Display Contains": d55,
-      "Metastasis ICD10 Prefixes": d56,
-      "Metastasis SNOMED Codes": d57,
-      "Metastasis Display Prefix": d58,
-      "Site By ICD10": d59,
-      "Surgery Code": d60,
-      "RT Course Code": d61,
-      "RT Category Code": d62,
-      "Surgery Display Words": d63,
-      "Surgery Display Excluded": d64,
-      "Other Primary Excluded Prefixes": d65,
-      "Grade 1 Patterns": d66,
-      "Grade 2 Patterns": d67,
-      "Grade 3 Patterns": d68,
-      "Status Observation Counts": d69,
-      "Status Condition Active": d70,
-      "Status Condition Inactive": d71,
-      "Status Condition Local Recurrence": d72,
-      "Status Verification Ignored": d73,
-      "Status Verification Unconfirmed": d74,
-      "Status Administration Exposure": d75,
-      "Status Statement Exposure": d76,
-      "Status Request Exposure": d77,
-      "Status Request Intents": d78,
-      "Drugs": d79,
-      "Liposomal Markers": d80,
-    },
-    f: F,
-    p,
-    vs,
+    env,
+    v: new Array(81),
   };
 }

@@ -43,6 +43,8 @@ export function modelInfo(): ModelInfo {
 
 /** A FHIR element or resource: its JSON and its model-info class (what a cql-exec-fhir FHIRObject holds). */
 export class FhirValue {
+  /** getCode results by field (set on first use). */
+  codes: Map<string, unknown> | undefined = undefined;
   constructor(readonly json: Json, readonly typeInfo: ClassInfo) {}
 }
 
@@ -50,7 +52,9 @@ interface Plan {
   readonly system?: string;
   readonly property?: string;
   readonly typeSpecifier?: any;
-  readonly choices?: readonly { property: string; typeSpecifier: any }[];
+  readonly choices?: readonly { property: string; typeSpecifier: any; cls: ClassInfo }[];
+  /** The class of the values read (of the list's items for a list). */
+  readonly cls?: ClassInfo;
   readonly missing?: boolean;
   readonly primitive?: boolean;
   readonly suffix?: string;
@@ -101,7 +105,7 @@ function planOf(typeInfo: ClassInfo, field: string): Plan {
     plan = withSuffix({ property: root, typeSpecifier: ts }, suffix);
   } else if (element.typeSpecifier.isChoice) {
     const choices = element.typeSpecifier.choices.filter((c: any) => c.isNamed)
-      .map((c: any) => ({ property: choicePropertyName(element, c), typeSpecifier: c }));
+      .map((c: any) => ({ property: choicePropertyName(element, c), typeSpecifier: c, cls: classOfSpec(c) }));
     plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier, choices }, suffix);
   } else plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier }, suffix);
   byField.set(field, plan);
@@ -111,7 +115,7 @@ function planOf(typeInfo: ClassInfo, field: string): Plan {
 function withSuffix(p: { property: string; typeSpecifier: any; choices?: Plan['choices'] }, suffix: string | undefined): Plan {
   const ts = p.typeSpecifier;
   if (ts && !p.choices && ts.namespace === 'System') return { ...p, system: ts.name, suffix };
-  return { ...p, suffix, primitive: ts && !p.choices ? isPrimitive(ts) : undefined };
+  return { ...p, suffix, primitive: ts && !p.choices ? isPrimitive(ts) : undefined, cls: ts && !p.choices ? classOfSpec(ts) : undefined };
 }
 
 /** `FHIRObject.get(field)` of cql-exec-fhir 2.2.0 on a FhirValue. */
@@ -123,11 +127,13 @@ export function readProperty(obj: FhirValue, field: string): unknown {
   let property = plan.property!;
   let ts = plan.typeSpecifier;
   let primitive = plan.primitive;
+  let cls = plan.cls;
   if (plan.choices) {
     for (const c of plan.choices) {
       if (json[c.property] != null || json[`_${c.property}`] != null) {
         property = c.property;
         ts = c.typeSpecifier;
+        cls = c.cls;
         break;
       }
     }
@@ -142,7 +148,7 @@ export function readProperty(obj: FhirValue, field: string): unknown {
   }
   const data = fromJson(json, property, ts, primitive === true);
   if (data == null) return data;
-  return toFhirValue(data, ts, plan.suffix);
+  return toFhirValue(data, ts, plan.suffix, cls);
 }
 
 /** getPropertyFromJSON of cql-exec-fhir: a primitive merged with its `_x` object (element-wise for lists). */
@@ -166,15 +172,33 @@ function fromJson(json: Json, property: string, ts: any, primitive: boolean): Js
   return ts.isList ? data : data[0];
 }
 
-function toFhirValue(data: Json, ts: any, suffix?: string): unknown {
+// The model info's class of a type specifier's fqn (findClass tries labels, identifiers and names with string edits).
+const classes = new Map<string, ClassInfo>();
+function classOf(fqn: string): ClassInfo {
+  let c = classes.get(fqn);
+  if (c === undefined && !classes.has(fqn)) {
+    c = modelInfo().findClass(fqn);
+    classes.set(fqn, c);
+  }
+  return c;
+}
+
+function classOfSpec(ts: any): ClassInfo {
+  if (ts == null) return undefined;
+  if (ts.isNamed) return classOf(ts.fqn);
+  if (ts.isList && ts.elementType?.isNamed) return classOf(ts.elementType.fqn);
+  return undefined;
+}
+
+function toFhirValue(data: Json, ts: any, suffix?: string, cls?: ClassInfo): unknown {
   if (data == null) return data;
   if (ts.isNamed) {
-    const root = new FhirValue(data, modelInfo().findClass(ts.fqn));
+    const root = new FhirValue(data, cls ?? classOf(ts.fqn));
     return suffix != null ? readProperty(root, suffix) : root;
   }
   if (ts.isList) {
     if (suffix != null) return undefined;
-    return data.map((item: Json) => toFhirValue(item, ts.elementType));
+    return data.map((item: Json) => toFhirValue(item, ts.elementType, undefined, cls));
   }
   return undefined;
 }
@@ -205,7 +229,7 @@ function toSystemObject(data: Json, name: string): unknown {
 
 /** The resources of one type in a Bundle (cql-exec-fhir `findRecords`: every entry whose resourceType matches). */
 export function findRecords(bundle: Json, dataType: string): FhirValue[] {
-  const classInfo = modelInfo().findClass(dataType);
+  const classInfo = classOf(dataType);
   if (classInfo == null) return [];
   const resourceType = classInfo.name.replace(/^FHIR\./, '');
   const out: FhirValue[] = [];
@@ -217,8 +241,13 @@ export function findRecords(bundle: Json, dataType: string): FhirValue[] {
 
 /** `FHIRObject.getCode(field)`: the element as CQL Code(s), as a retrieve's value-set filter reads it. */
 export function getCode(obj: FhirValue, field: string): unknown {
-  const code = readProperty(obj, field);
-  return code instanceof Code ? code : toCode(code);
+  // A pure function of the JSON: kept on the value (a resource's code is read by every value-set retrieve of its type).
+  const memo = obj.codes ?? (obj.codes = new Map());
+  if (memo.has(field)) return memo.get(field);
+  const read = readProperty(obj, field);
+  const code = read instanceof Code ? read : toCode(read);
+  memo.set(field, code);
+  return code;
 }
 
 function toCode(f: any): any {

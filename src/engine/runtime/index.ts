@@ -115,13 +115,18 @@ export function param(env: Env, name: string, atRoot: boolean, fallback: () => u
   return fallback();
 }
 
-type Overload = readonly [(...args: any[]) => unknown, number, readonly any[]];
+type Overload = readonly [(st: unknown, ...args: any[]) => unknown, number, readonly any[]];
 
 /**
  * FunctionRef: the overloads of the call's arity; when more than one, those whose operand types match every non-null
- * argument (null matches any); the last one left is called.
+ * argument (null matches any); the last one left is called (with the evaluation state `st` of its library).
  */
-export function dispatch(args: unknown[], overloads: readonly Overload[]): unknown {
+export function dispatch(st: unknown, args: unknown[], overloads: readonly Overload[]): unknown {
+  if (overloads.length === 1) {
+    const only = overloads[0]!;
+    if (only[1] !== args.length) throw new Error('no function with matching signature could be found');
+    return only[0](st, ...args);
+  }
   let defs = overloads.filter((o) => o[1] === args.length);
   if (defs.length > 1) {
     defs = defs.filter((o) => {
@@ -131,7 +136,7 @@ export function dispatch(args: unknown[], overloads: readonly Overload[]): unkno
   }
   const def = defs[defs.length - 1];
   if (def === undefined) throw new Error('no function with matching signature could be found');
-  return def[0](...args);
+  return def[0](st, ...args);
 }
 
 /** A node the compiler could not compile (lenient builds only): fails when the code reaches it. */

@@ -25,8 +25,9 @@ const mathUtil = require('cql-execution/lib/util/math.js') as any;
 export { Code, Concept, CqlDate, DateTime, Interval, Quantity, FhirValue };
 
 /* ---------- logic ---------- */
-export const and = (a: unknown, b: unknown): any => logic.and(a, b);
-export const or = (a: unknown, b: unknown): any => logic.or(a, b);
+// ThreeValuedLogic.and/or of two values (false/true first, then null; undefined counts as neither).
+export const and = (a: unknown, b: unknown): any => (a === false || b === false ? false : a === null || b === null ? null : true);
+export const or = (a: unknown, b: unknown): any => (a === true || b === true ? true : a === null || b === null ? null : false);
 export const not = (a: unknown): any => logic.not(a);
 export const implies = (a: unknown, b: unknown): any => logic.implies(a, b);
 export const xor = (a: unknown, b: unknown): any => logic.xor(a, b);
@@ -65,6 +66,14 @@ export function resolveValueSet(vs: any, codeService: any): any {
 
 /* ---------- lists ---------- */
 function doContains(container: any[], item: any): boolean {
+  if (typeof item === 'string' || typeof item === 'number') {
+    // equals of a string or number with anything: strict equality for its own type, else through comparison.equals.
+    for (const element of container) {
+      if (element === item) return true;
+      if (element != null && typeof element === 'object' && equals(element, item)) return true;
+    }
+    return false;
+  }
   return container.some((element) => equals(element, item) || (element == null && item == null));
 }
 export function inList(item: any, container: any, precision?: string): any {
@@ -88,7 +97,8 @@ export function exists(list: any): boolean {
 
 /** cql-execution's `toDistinctList` (whichever is installed: the original or src/cql/distinct.ts's identical one). */
 export function distinctList(list: any[]): any[] {
-  if (list.length === 0) return [];
+  // Zero or one element: nothing to compare (cql-execution returns the element, whatever its key).
+  if (list.length <= 1) return list.length === 0 ? [] : [list[0]];
   if (!list.some(holdsFhir)) return listLib.toDistinctList(list);
   const legacy = list.map(toLegacy);
   const kept: any[] = listLib.toDistinctList(legacy);
