@@ -434,12 +434,22 @@ export const buildDemo = (): { readonly files: readonly { file: string; bundle: 
       ...p.resources(id, o),
     ];
     const file = `${p.patientId}.json`;
-    files.push({ file, bundle: bundleOf(resources) });
+    files.push({ file, bundle: bundleOf(resources.map(withConditionText)) });
     const demonstrates = [...new Set([...p.patientView, ...(p.rules ?? []), ...(p.orders ?? []).map((x) => x.reaches)])];
     return { file, patientId: p.patientId, name: `${p.family}: ${p.given}`, demonstrates, patientView: p.patientView, orders: p.orders ?? [] };
   });
   return { files, index };
 };
+
+/**
+ * A Condition whose code has no text gets its first coding's display as text: EHR pickers list Conditions by it (the
+ * CDS Hooks sandbox's "Treating" list shows a blank entry without it).
+ */
+function withConditionText(resource: FhirResource): FhirResource {
+  if (resource.resourceType !== 'Condition' || resource.code === undefined || resource.code.text !== undefined) return resource;
+  const display = resource.code.coding?.find((c) => c.display !== undefined)?.display;
+  return display === undefined ? resource : { ...resource, code: { ...resource.code, text: display } };
+}
 
 /** The text a demo JSON file holds. */
 export const toFileText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

@@ -45,10 +45,27 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    // A browser may read why a call was refused (401) and when to retry (503).
+    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Retry-After');
     if (req.method === 'OPTIONS') {
+      // Without it the browser sends a preflight before every call (a JSON POST with Authorization is never "simple");
+      // 7200 s is the longest Chromium keeps one.
+      res.setHeader('Access-Control-Max-Age', '7200');
+      // Chromium's Private Network Access: a page served from the internet (the public sandbox) calling this service on
+      // the user's own machine or network asks first.
+      if (req.get('access-control-request-private-network') === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
       res.status(204).end();
       return;
     }
+    next();
+  });
+  // A discovery URL entered with a trailing slash makes clients call `/cds-services//{id}`: one slash is meant. The
+  // path is rewritten, not redirected (a redirected POST loses its body in some clients); the JWT audience is still
+  // checked against the URL as called (req.originalUrl).
+  app.use('/cds-services', (req, _res, next) => {
+    const [path = '', query] = req.url.split(/\?(.*)/s, 2);
+    const tidy = path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+    if (tidy !== path) req.url = query !== undefined ? `${tidy}?${query}` : tidy;
     next();
   });
   const draining = deps.draining;
