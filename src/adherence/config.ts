@@ -16,6 +16,8 @@ export interface AdherenceConfig {
   readonly pseudonymKey: Buffer;
   /** False when the key is random for this process (development without PSEUDONYM_KEY). */
   readonly pseudonymKeyFromEnv: boolean;
+  /** Production: the store refuses to open without PSEUDONYM_KEY (openAdherenceStore), so the service does not start. */
+  readonly pseudonymKeyRequired: boolean;
   readonly retentionDays: number;
   /** Card records waiting to be written at most; more are dropped (and counted). */
   readonly queueSize: number;
@@ -37,9 +39,6 @@ export function loadAdherenceConfig(r: EnvReader, mode: Mode): AdherenceConfig {
   if (key !== undefined && key.length < MIN_SECRET) {
     r.problems.push(`PSEUDONYM_KEY must be at least ${MIN_SECRET} characters (a random secret)`);
   }
-  if (key === undefined && enabled && mode === 'production') {
-    r.problems.push('PSEUDONYM_KEY is required in production (the secret of the patient and user pseudonyms of the adherence store)');
-  }
   const adminToken = r.optionalString('ADHERENCE_ADMIN_TOKEN');
   if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN) {
     r.problems.push(`ADHERENCE_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters`);
@@ -50,6 +49,7 @@ export function loadAdherenceConfig(r: EnvReader, mode: Mode): AdherenceConfig {
     dataDir: r.optionalString('DATA_DIR'),
     pseudonymKey: key !== undefined ? Buffer.from(key, 'utf8') : randomBytes(32),
     pseudonymKeyFromEnv: key !== undefined,
+    pseudonymKeyRequired: mode === 'production',
     retentionDays: r.int('ADHERENCE_RETENTION_DAYS', 365, 1, 36_500),
     queueSize: r.int('ADHERENCE_QUEUE_SIZE', 10_000, 1, 1_000_000),
     adminToken,

@@ -43,6 +43,10 @@ export interface StoreOptions {
 /** Opens and migrates the store; throws when the database cannot be reached or migrated. */
 export async function openAdherenceStore(config: AdherenceConfig, log: Logger, opts: StoreOptions = {}): Promise<AdherenceStore> {
   const clock = opts.clock ?? (() => new Date());
+  if (config.pseudonymKeyRequired && !config.pseudonymKeyFromEnv) {
+    // Checked here rather than with the rest of the configuration: only a process that opens the store needs the key.
+    throw new Error('PSEUDONYM_KEY is required in production (the secret of the patient and user pseudonyms of the adherence store)');
+  }
   if (opts.db === undefined && config.databaseUrl === undefined && config.dataDir !== undefined && cluster.isWorker) {
     // PGlite is single-process: two workers opening one folder would corrupt it.
     throw new Error('DATA_DIR (embedded database on disk) serves one process: with WORKERS > 1 set DATABASE_URL');
