@@ -153,6 +153,7 @@ describe("production mode: the verified client's allow-list", () => {
       STS_MODE: 'production',
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: BASE,
+      PSEUDONYM_KEY: 'k'.repeat(40),
       FHIR_TIMEOUT_MS: '1000',
       CDS_CLIENTS: JSON.stringify([
         // An on-premises EHR whose FHIR server is on this host.

@@ -56,6 +56,7 @@ const production = (clients: readonly unknown[]): SecurityConfig =>
     STS_MODE: 'production',
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: 'https://cds.example.org',
+    PSEUDONYM_KEY: 'k'.repeat(40),
     CDS_CLIENTS: JSON.stringify(clients.map((c) => ({ jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }] }, ...(c as object) }))),
   }).security;
 
