@@ -5,7 +5,7 @@
  */
 import type { Bundle, FhirResource } from 'fhir/r4.js';
 import type { DrugKey, NodeId, RuleId } from '../src/pathway/index.js';
-import { EXAMPLE_CODES, METASTASIS_SNOMED_EXAMPLE } from '../src/pathway/index.js';
+import { EXAMPLE_CODES, METASTASIS_SNOMED_EXAMPLE, SYSTEMS } from '../src/pathway/index.js';
 import {
   type DoseSpec, bundleOf, medicationAdministration, medicationRequest, medicationStatement, observation, otherCondition, patient,
   procedure, secondaryCondition, stsCondition, type DrugSpec,
@@ -39,6 +39,16 @@ const cycles = (start: string, n: number, days = 21): string[] =>
 const given = (id: (s: string) => string, o: { patientId: string }, drug: DrugSpec, key: string, dates: readonly string[],
   dose: DoseSpec = {}) =>
   dates.map((date, i) => medicationAdministration({ ...o, id: id(`${key}-${i + 1}`), drug, date, ...dose }));
+
+/** A completed order with its dose in mg/m² (dosageInstruction[0].doseAndRate[0].doseQuantity) and its boundsPeriod. */
+const doseOrder = (requestId: string, o: { patientId: string }, drug: DrugKey, authoredOn: string, mgM2: number,
+  bounds: { start: string; end: string }) => ({
+  ...medicationRequest({ ...o, id: requestId, drug, authoredOn, status: 'completed' }),
+  dosageInstruction: [{
+    timing: { repeat: { boundsPeriod: bounds } },
+    doseAndRate: [{ doseQuantity: { value: mgM2, unit: 'mg/m2', system: SYSTEMS.ucum, code: 'mg/m2' } }],
+  }],
+});
 
 /** ECOG and LVEF baseline shared by most adults (recent LVEF: within 90 days of 2026-11-23). */
 const baseline = (id: (s: string) => string, o: { patientId: string }, ecog = 1, lvef = 60, lvefDate = '2026-11-05') => [
@@ -222,13 +232,18 @@ export const PATIENTS: readonly DemoPatient[] = [
     ],
   },
   {
-    patientId: 'sts-doxo-450', family: 'Metastatic LMS', given: 'Cumulative doxorubicin 450 mg/m2', birthDate: '1960-10-08', gender: 'female',
-    patientView: ['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE', 'M-TRIAL'], rules: ['S-DOXO-CUMULATIVE'],
+    // §3 step 7: the limit reached during the current course ends doxorubicin; it is not progression, so the next step
+    // (gemcitabine + docetaxel) carries no draft orders. The course is the usual EHR shape: one order, six linked
+    // administrations (F7: a known 450 mg/m², not "unknown").
+    patientId: 'sts-doxo-450', family: 'Metastatic LMS', given: 'Just finished 6 x 75 mg/m2 doxorubicin (cumulative 450 mg/m2)', birthDate: '1960-10-08', gender: 'female',
+    patientView: ['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL'], rules: ['S-DOXO-CUMULATIVE'],
     orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE' }],
     resources: (id, o) => [
       ...metastatic(id, o, 'C49.22', '8890/3', '2026-01-20', '2026-07-13'),
       ...baseline(id, o, 1, 55, '2026-11-18'),
-      ...given(id, o, 'doxorubicin', 'doxorubicin', cycles('2026-08-03', 6), { doseMgM2: 75 }),
+      doseOrder(id('doxorubicin-order'), o, 'doxorubicin', '2026-08-03', 75, { start: '2026-08-03', end: '2026-11-16' }),
+      ...given(id, o, 'doxorubicin', 'doxorubicin', cycles('2026-08-03', 6), { doseMgM2: 75 })
+        .map((a) => ({ ...a, request: { reference: `MedicationRequest/${id('doxorubicin-order')}` } })),
     ],
   },
   {

@@ -38,6 +38,7 @@ export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[]): str
     if (regimen !== undefined && line !== undefined) return fitSummary('Current regimen: ', regimen, '; not a node of line ', line);
     return fitPlain(title);
   }
+  if (node.summary !== undefined) return fitPlain(node.summary);
   switch (node.role) {
     case 'current':
       return fitPlain(`Current: ${title}`);
@@ -96,7 +97,8 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
   const notes = [...node.notes];
   if (id.startsWith('L-') && !notes.some((n) => /unresectable/i.test(n))) notes.push(UNRESECTABLE_NOTE);
   const detail = paragraphs([
-    headline(node, id).join('\n\n'),
+    // §3 step 7: a variant's opening replaces the role's headline (a "current" card keeps its own after it).
+    [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? headline(node, id) : [])].join('\n\n'),
     text.text,
     bullets(notes.map(escapeMarkdown)),
     withSuggestions ? ordersParagraph(id) : undefined,

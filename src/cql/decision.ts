@@ -45,6 +45,10 @@ export interface DecidedNode {
   readonly notes: readonly string[];
   /** Safety rules (§5 ids) whose patient-view effect shaped this card. */
   readonly rules: readonly string[];
+  /** A summary that replaces the role's (§3 step 7 wording variants: anthracycline-free option, LVEF stop, F10 later line). */
+  readonly summary?: string;
+  /** Sentences that open the detail (§3 step 7): they replace the role's headline, or precede it on a "current" card. */
+  readonly opening?: readonly string[];
 }
 
 /** The patient-view decision for one patient. */

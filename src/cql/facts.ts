@@ -4,6 +4,10 @@
  */
 import type { FactEntry } from './decision.js';
 import { SYSTEMS } from '../pathway/systems.js';
+import {
+  administrationsSpan, cumulativeAtLeast, cumulativeKnown, cumulativePossible, EVENT_MARKS, HISTORY_INCOMPLETE_REASON, mg,
+  otherAnthracyclines, pendingOrder,
+} from '../pathway/treatment-words.js';
 import type { PlainValue } from './plain.js';
 
 type PlainRecord = { readonly [key: string]: PlainValue };
@@ -122,12 +126,7 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
 
   const cumulative = rec(raw['Fact Cumulative']);
   if (medicationWhy !== undefined) out.push(unavailable('Cumulative doxorubicin', medicationWhy));
-  else if (cumulative !== undefined) {
-    const mg = num(cumulative.mgM2) ?? num(cumulative.atLeast) ?? 0;
-    const others = strs(cumulative.otherAnthracyclines);
-    out.push(entry('Cumulative doxorubicin', cumulative.known === true ? `${mg} mg/m2`
-      : `unknown, at least ${mg} mg/m2${others.length > 0 ? ` doxorubicin; other anthracyclines received: ${others.join(', ')}` : ''}`));
-  }
+  else if (cumulative !== undefined) out.push(cumulativeFact(cumulative));
 
   const grade = rec(raw['Fact Grade']);
   if (observationWhy !== undefined) out.push(unavailable('Grade', observationWhy));
@@ -147,6 +146,37 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
 
   out.push(ageFact(raw, why));
   return out;
+}
+
+/** F7 item 5: the cumulative doxorubicin as recorded in this record, with what it leaves out. */
+function cumulativeFact(c: PlainRecord): FactEntry {
+  const events = Array.isArray(c.events) ? c.events.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
+  const dates = events.map((e) => str(e.date)).filter((d): d is string => d !== undefined).sort();
+  const span = administrationsSpan(events.length, dates[0] ?? null, dates[dates.length - 1] ?? null);
+  const n = num(c.mgM2) ?? 0;
+  const notCounted = (Array.isArray(c.notCounted) ? c.notCounted.map(rec) : [])
+    .map((x) => `${str(x?.source) ?? 'a resource'}, ${str(x?.date) ?? 'undated'}, ${str(x?.reason) ?? ''}`);
+  if (c.historyIncomplete === true) notCounted.push(HISTORY_INCOMPLETE_REASON);
+  const marks = events.flatMap((e) => {
+    const m: string[] = [];
+    if (e.partial === true) m.push(EVENT_MARKS.partial);
+    if (e.orderedDose === true) m.push(EVENT_MARKS.ordered);
+    if (e.checkDose === true) m.push(EVENT_MARKS.checkDose);
+    return m.length > 0 ? [`${str(e.source) ?? 'an administration'} (${str(e.date) ?? 'undated'}): ${m.join(', ')}`] : [];
+  });
+  const others = (Array.isArray(c.otherAnthracyclines) ? c.otherAnthracyclines.map(rec) : [])
+    .map((o) => `${str(o?.drug) ?? 'anthracycline'} ${o?.atLeast === true ? 'at least ' : ''}${mg(num(o?.mgM2) ?? 0)} mg/m²`);
+  const pending = (Array.isArray(c.pending) ? c.pending.map(rec) : []).map((p) => `${str(p?.source) ?? 'an order'}: ${pendingOrder(str(p?.date) ?? null)}`);
+  const m = num(c.unconfirmedCount) ?? 0;
+  const parts = [
+    c.known === true ? cumulativeKnown(n, span) : cumulativeAtLeast(n, span, notCounted),
+    ...(others.length > 0 ? [otherAnthracyclines(others)] : []),
+    // P only where it says more than N (an unconfirmed record with a convertible dose).
+    ...(m > 0 && (num(c.possible) ?? n) > n ? [cumulativePossible(m, num(c.possible) ?? n)] : []),
+    ...pending,
+    ...marks,
+  ];
+  return entry('Cumulative doxorubicin', parts.join('; '));
 }
 
 /** F0: the age, or why it is unknown. */

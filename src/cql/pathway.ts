@@ -10,6 +10,9 @@ import type { CqlEngine } from './engine.js';
 import { factsOf } from './data-facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
+import {
+  ANTHRACYCLINE_FREE_OPENING, ANTHRACYCLINE_FREE_SUMMARY, doxoCumulativeStop, doxoLvefHold, LVEF_STOP_SUMMARY,
+} from '../pathway/treatment-words.js';
 import { thresholdParameters } from './parameters.js';
 
 /** Name of the patient-view library (cql/StsPathway.cql). */
@@ -100,12 +103,41 @@ export function patientReference(data: PatientData): string {
   return `Patient/${p?.id ?? 'unknown'}`;
 }
 
+/** §3 step 7: the summary and opening of a node's wording variant(s), filled from the facts and the §9 thresholds. */
+export function variantWords(
+  variants: readonly string[],
+  raw: Readonly<Record<string, PlainValue>>,
+  t: Thresholds,
+): { summary?: string; opening?: string[] } {
+  const cumulative = isPlainRecord(raw['Fact Cumulative']) ? raw['Fact Cumulative'] : undefined;
+  const lvef = isPlainRecord(raw['Fact LVEF']) ? raw['Fact LVEF'] : undefined;
+  const opening: string[] = [];
+  let summary: string | undefined;
+  for (const v of variants) {
+    if (v === 'doxo-cumulative-stop') {
+      opening.push(doxoCumulativeStop(typeof cumulative?.mgM2 === 'number' ? cumulative.mgM2 : 0, t.cumulativeDoxoCriticalMgM2));
+    } else if (v === 'doxo-lvef-hold') {
+      opening.push(doxoLvefHold(typeof lvef?.value === 'number' ? lvef.value : 0, typeof lvef?.date === 'string' ? lvef.date : 'undated', t.lvefMinPercent));
+    } else if (v === 'anthracycline-free') {
+      summary = ANTHRACYCLINE_FREE_SUMMARY;
+      opening.push(ANTHRACYCLINE_FREE_OPENING);
+    } else if (v === 'lvef-stop') summary = LVEF_STOP_SUMMARY;
+  }
+  return { ...(summary !== undefined ? { summary } : {}), ...(opening.length > 0 ? { opening } : {}) };
+}
+
 /** The patient-view decision for the patient of `data`. */
 export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts: PathwayOptions): Promise<PathwayDecision> {
   const raw = await evaluateLibrary(engine, PATHWAY_LIBRARY, data, opts);
   const hasSts = raw['Has STS'] === true;
   const decision = raw.Decision;
-  const nodes = hasSts && Array.isArray(decision) ? decision.map(toDecidedNode) : [];
+  const nodes = hasSts && Array.isArray(decision)
+    ? decision.map((v) => {
+      const n = toDecidedNode(v);
+      const variant = isPlainRecord(v) && typeof v.variant === 'string' ? v.variant.split(',') : [];
+      return variant.length > 0 ? { ...n, ...variantWords(variant, raw, opts.thresholds) } : n;
+    })
+    : [];
   const prior = stringsOf(raw['Prior Drugs']);
   return {
     hasSts,

@@ -31,15 +31,21 @@ export interface Exposure {
   readonly lastDate: string | null;
   /** Administration dose as recorded (value and UCUM code or unit). */
   readonly dose: { readonly value: number; readonly unit: string | null } | null;
-  /** An active request authored within the current-regimen window. */
+  /** An active request authored within the current-regimen window, or an active statement with an open period. */
   readonly ongoing: boolean;
+  /** An undated active statement or request: its drug is current, "date unknown: confirm it is still given" (F5). */
+  readonly undatedCurrent: boolean;
 }
 
 /** F5 current regimen: drugs whose latest exposure is within the window, and the earliest start of their runs. */
 export interface CurrentRegimen {
   readonly drugs: readonly DrugKey[];
+  /** The earliest known run start; now when no drug has one (current only through undated exposures, F5). */
   readonly start: string;
+  /** The latest dated exposure of each drug current through a dated run. */
   readonly lastDates: Readonly<Partial<Record<DrugKey, string>>>;
+  /** Drugs current through an undated active statement or request. */
+  readonly undated: readonly DrugKey[];
   /** Exposures of the runs ("Type/id"). */
   readonly sources: readonly string[];
 }
@@ -86,34 +92,61 @@ export interface LvefFact extends Reading {
   readonly recent: boolean;
 }
 
-/** One doxorubicin exposure in the cumulative dose. */
-export interface DoxorubicinDose {
+/** One dose event of the cumulative dose (F7 items 1 and 6). */
+export interface DoseEvent {
   readonly source: string;
   readonly date: string | null;
-  readonly kind: ExposureKind;
-  readonly liposomal: boolean;
-  /** Dose in mg/m2, or null when not convertible (not an administration, no dose, no BSA, other unit). */
+  /** A stopped or in-progress administration, counted in full ("partial?"). */
+  readonly partial: boolean;
+  /** Dose in mg/m2, or null when not convertible (`reason`: no dose, unit, no BSA). */
   readonly mgM2: number | null;
-  readonly bsa: number | null;
+  /** The referenced request's mg/m2 dose stood in for the administration's ("(ordered dose)"). */
+  readonly orderedDose: boolean;
+  readonly reason: string | null;
+  /** Above doxoSingleEventMaxMgM2, or above 200 mg with no BSA: "check dose" (F7 item 7). */
+  readonly checkDose: boolean;
   /** Observations the BSA came from (a BSA, or the height and weight of Mosteller). */
   readonly bsaSources: readonly string[];
 }
 
-/** F7 cumulative doxorubicin. */
+/** A resource left out of N, with its date and why (F7 item 5). */
+export interface NotCounted {
+  readonly source: string;
+  readonly date: string | null;
+  readonly reason: string;
+}
+
+/** Another anthracycline's own mg/m2 sum (F7 item 5): listed, never converted to doxorubicin. */
+export interface OtherAnthracyclineSum {
+  readonly drug: DrugKey;
+  readonly mgM2: number;
+  readonly atLeast: boolean;
+  readonly sources: readonly string[];
+}
+
+/** How an order or statement of doxorubicin was read (F7 item 2). */
+export type RecordStatus = 'linked' | 'explained' | 'pending' | 'unconfirmed';
+
+/**
+ * F7 cumulative doxorubicin, as recorded in this record. `confirmed` is N; `atLeast` says the total is a lower bound;
+ * `possible` is P = N + one dose per unconfirmed order or statement (never an upper bound).
+ */
 export interface CumulativeDoxorubicin {
-  /** Every doxorubicin exposure converted and no other anthracycline received. */
   readonly known: boolean;
-  /** The total when known, else null. */
-  readonly mgM2: number | null;
-  /** The lower bound when not known ("unknown, at least N mg/m²"), else null. */
-  readonly atLeast: number | null;
-  /** Total or lower bound >= the §9 warning / critical threshold. */
+  readonly atLeast: boolean;
+  readonly confirmed: number;
+  readonly possible: number;
+  readonly unconfirmedCount: number;
+  readonly historyIncomplete: boolean;
+  /** N >= the §9 warning / critical threshold. */
   readonly reachedWarn: boolean;
   readonly reachedCritical: boolean;
-  readonly otherAnthracyclines: readonly DrugKey[];
-  /** Every doxorubicin and other anthracycline exposure ("Type/id"). */
+  readonly otherAnthracyclines: readonly OtherAnthracyclineSum[];
+  readonly events: readonly DoseEvent[];
+  readonly notCounted: readonly NotCounted[];
+  readonly records: readonly { readonly source: string; readonly date: string | null; readonly status: RecordStatus }[];
+  /** Every doxorubicin event and other anthracycline exposure ("Type/id"). */
   readonly sources: readonly string[];
-  readonly doses: readonly DoxorubicinDose[];
 }
 
 /** F5 anthracycline given for localized disease: true/false, or null when the setting cannot be dated. */
@@ -148,6 +181,8 @@ export interface TreatmentOptions {
   readonly draftOrderIds?: readonly string[];
   /** Date of the earliest metastatic evidence (StsDiagnosis), "YYYY[-MM[-DD]]". */
   readonly earliestMetastaticDate?: string;
+  /** Resource types whose search was truncated (§2 "incomplete"). */
+  readonly incomplete?: readonly string[];
 }
 
 /** Prefix of the id under which a contained Medication is lifted into the Bundle (StsTreatment `HoistedId`). */
@@ -190,6 +225,7 @@ export async function evaluateTreatment(engine: CqlEngine, bundle: Bundle, opts:
     ...thresholdParameters(t),
     DraftOrderIds: [...(opts.draftOrderIds ?? [])],
     ...(opts.earliestMetastaticDate !== undefined ? { EarliestMetastaticDate: opts.earliestMetastaticDate } : {}),
+    Incomplete: [...(opts.incomplete ?? [])].join(','),
   };
   const raw = await engine.evaluate(TREATMENT_LIBRARY, hoistContainedMedications(bundle), { now: opts.now, parameters });
   try {
@@ -287,6 +323,7 @@ function toExposure(v: PlainValue, path: string): Exposure {
     lastDate: optStr(r.lastDate, `${path}.lastDate`),
     dose: doseValue === null ? null : { value: doseValue, unit: optStr(r.doseUnit, `${path}.doseUnit`) },
     ongoing: bool(r.ongoing),
+    undatedCurrent: bool(r.undatedCurrent),
   };
 }
 
@@ -302,14 +339,17 @@ function toCurrentRegimen(raw: Readonly<Record<string, PlainValue>>): CurrentReg
   if (drugs.length === 0 || start === null) return null;
   const lastDates: Partial<Record<DrugKey, string>> = {};
   const keys: DrugKey[] = [];
+  const undated: DrugKey[] = [];
   const sources: string[] = [];
   drugs.forEach((d, i) => {
     const key = drugKey(d.drug, `Current Regimen Drugs[${i}].drug`);
     keys.push(key);
-    lastDates[key] = str(d.lastDate, `Current Regimen Drugs[${i}].lastDate`);
+    const last = optStr(d.lastDate, `Current Regimen Drugs[${i}].lastDate`);
+    if (last !== null) lastDates[key] = last;
+    if (bool(d.undated)) undated.push(key);
     sources.push(...strings(d.sources, `Current Regimen Drugs[${i}].sources`));
   });
-  return { drugs: keys, start, lastDates, sources };
+  return { drugs: keys, start, lastDates, undated, sources };
 }
 
 function toLine(raw: Readonly<Record<string, PlainValue>>): LineFact {
@@ -345,40 +385,59 @@ function toLvef(v: PlainValue | undefined): LvefFact | null {
   return { ...reading, low: bool(v.low), recent: bool(v.recent) };
 }
 
+const RECORD_STATUSES: readonly RecordStatus[] = ['linked', 'explained', 'pending', 'unconfirmed'];
+
 function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
-  const r = record(v, 'Cumulative Doxorubicin');
-  const known = bool(r.known);
-  const total = num(r.mgM2, 'Cumulative Doxorubicin.mgM2');
-  const doses = list(r.doses, 'Cumulative Doxorubicin.doses').map((d, i): DoxorubicinDose => {
-    const p = `Cumulative Doxorubicin.doses[${i}]`;
-    const x = record(d, p);
+  const p = 'Cumulative Doxorubicin';
+  const r = record(v, p);
+  const events = list(r.events, `${p}.events`).map((d, i): DoseEvent => {
+    const q = `${p}.events[${i}]`;
+    const x = record(d, q);
     return {
-      source: str(x.source, `${p}.source`),
-      date: optStr(x.date, `${p}.date`),
-      kind: oneOf(x.kind, KINDS, `${p}.kind`),
-      liposomal: bool(x.liposomal),
-      mgM2: optNum(x.mgM2, `${p}.mgM2`),
-      bsa: optNum(x.bsa, `${p}.bsa`),
-      bsaSources: strings(x.bsaSources, `${p}.bsaSources`),
+      source: str(x.source, `${q}.source`),
+      date: optStr(x.date, `${q}.date`),
+      partial: bool(x.partial),
+      mgM2: optNum(x.mgM2, `${q}.mgM2`),
+      orderedDose: bool(x.orderedDose),
+      reason: optStr(x.reason, `${q}.reason`),
+      checkDose: bool(x.checkDose),
+      bsaSources: strings(x.bsaSources, `${q}.bsaSources`),
     };
+  }).sort(byDateThenSource);
+  const others = list(r.otherAnthracyclines, `${p}.otherAnthracyclines`).map((d, i): OtherAnthracyclineSum => {
+    const q = `${p}.otherAnthracyclines[${i}]`;
+    const x = record(d, q);
+    return { drug: drugKey(x.drug, `${q}.drug`), mgM2: num(x.mgM2, `${q}.mgM2`), atLeast: bool(x.atLeast), sources: strings(x.sources, `${q}.sources`) };
   });
-  const others = strings(r.otherAnthracyclineSources, 'Cumulative Doxorubicin.otherAnthracyclineSources');
   return {
-    known,
-    mgM2: known ? total : null,
-    atLeast: known ? null : total,
+    known: bool(r.known),
+    atLeast: !bool(r.known),
+    confirmed: num(r.mgM2, `${p}.mgM2`),
+    possible: num(r.possible, `${p}.possible`),
+    unconfirmedCount: num(r.unconfirmedCount, `${p}.unconfirmedCount`),
+    historyIncomplete: bool(r.historyIncomplete),
     reachedWarn: bool(r.reachedWarn),
     reachedCritical: bool(r.reachedCritical),
-    otherAnthracyclines: list(r.otherAnthracyclines, 'Cumulative Doxorubicin.otherAnthracyclines').map((x, i) =>
-      drugKey(x, `Cumulative Doxorubicin.otherAnthracyclines[${i}]`),
-    ),
-    sources: [...doses.map((d) => d.source), ...others],
-    doses,
+    otherAnthracyclines: others,
+    events,
+    notCounted: list(r.notCounted, `${p}.notCounted`).map((d, i) => {
+      const x = record(d, `${p}.notCounted[${i}]`);
+      return { source: str(x.source, `${p}.notCounted[${i}].source`), date: optStr(x.date, `${p}.notCounted[${i}].date`), reason: str(x.reason, `${p}.notCounted[${i}].reason`) };
+    }),
+    records: list(r.records, `${p}.records`).map((d, i) => {
+      const x = record(d, `${p}.records[${i}]`);
+      return {
+        source: str(x.source, `${p}.records[${i}].source`),
+        date: optStr(x.date, `${p}.records[${i}].date`),
+        status: oneOf(x.status, RECORD_STATUSES, `${p}.records[${i}].status`),
+      };
+    }),
+    sources: [...events.map((e) => e.source), ...others.flatMap((o) => o.sources)],
   };
 }
 
 // Date order, then source: cql-execution cannot break a sort tie on dates (it compares them by identity).
-function byDateThenSource(a: Exposure, b: Exposure): number {
+function byDateThenSource(a: { readonly date: string | null; readonly source: string }, b: { readonly date: string | null; readonly source: string }): number {
   return (a.date ?? '').localeCompare(b.date ?? '') || a.source.localeCompare(b.source);
 }
 

@@ -15,6 +15,7 @@ export * from './override-reasons.js';
 export * from './examples.js';
 export * from './value-sets.js';
 export * from './thresholds.js';
+export * from './treatment-words.js';
 
 /** Every CodeDef of the module marked "(to verify)" in PATHWAY.md (matched on input, never emitted). */
 export const toVerifyCodes = (): readonly CodeDef[] => {

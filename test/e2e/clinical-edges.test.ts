@@ -68,12 +68,13 @@ describe('§2 latest values and ties', () => {
       resourceType: 'Observation', id: 'qa-e-bsa-bsa', status: 'final', code: { coding: [{ system: SYS.loinc, code: '8277-6' }] },
       subject: { reference: 'Patient/qa-e-bsa' }, effectiveDateTime: ago(200), valueQuantity: { value: 2, unit: 'm^2', system: SYS.ucum, code: 'm^2' },
     }, p.doxoProductAdmin('qa-e-bsa-d', ago(200), 150)]));
-    expect(fact(cardOf(body, 'M-2L-GEM-DOCE'), 'Cumulative doxorubicin')).toBe('75 mg/m2');
+    expect(fact(cardOf(body, 'M-2L-GEM-DOCE'), 'Cumulative doxorubicin')).toBe(`75 mg/m² as recorded in this record (1 administration, ${ago(200)})`);
   });
 
-  test('a dose in mg with no height, weight or BSA: total unknown, at least 0', async () => {
+  test('a dose in mg with no height, weight or BSA: at least 0, the administration not counted (no BSA)', async () => {
     const body = await patientView(app, metastatic('qa-e-nobsa', CODES.synovial, (p) => [p.doxoProductAdmin('qa-e-nobsa-d', ago(200), 150)]));
-    expect(fact(cardOf(body, 'M-2L-GEM-DOCE'), 'Cumulative doxorubicin')).toMatch(/^unknown, at least 0 mg\/m2/);
+    expect(fact(cardOf(body, 'M-2L-GEM-DOCE'), 'Cumulative doxorubicin')).toBe(`at least 0 mg/m² as recorded in this record (1 administration, ${ago(200)}); `
+      + `not counted: MedicationAdministration/qa-e-nobsa-d, ${ago(200)}, no BSA`);
   });
 });
 

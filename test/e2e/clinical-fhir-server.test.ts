@@ -45,6 +45,7 @@ describe('patient-view from fhirServer', () => {
       p.primary({ id: 'qa-f-lps-bc', icd10: CODES.breastIcd, onset: '2015-03' }),
       p.secondary({ id: 'qa-f-lps-bcmet', primaryId: 'qa-f-lps-bc', onset: '2016' }),
       p.height('qa-f-lps-ht', ago(380), 65, '[in_i]'), p.weight('qa-f-lps-wt', ago(380), 150, '[lb_av]'),
+      ...[360, 339, 318].map((d, i) => p.weight(`qa-f-lps-wt${i}`, ago(d), 150, '[lb_av]')),
       ...[360, 339, 318].map((d, i) => p.doxoProductAdmin(`qa-f-lps-d${i}`, ago(d), 130)),
       p.ecogInteger('qa-f-lps-ecog', ago(7), 1),
     ]);

@@ -129,7 +129,9 @@ describe('order time: safety rules and off pathway', () => {
 
   test('doxorubicin after seven 130 mg product-coded doses (about 515 mg/m2 by Mosteller from [in_i]/[lb_av]): S-DOXO-CUMULATIVE critical', async () => {
     const res = metastatic('qa-o-cum', CODES.synovial, (p) => [
-      p.height('qa-o-cum-h', ago(400), 65, '[in_i]'), p.weight('qa-o-cum-w', ago(400), 150, '[lb_av]'),
+      p.height('qa-o-cum-h', ago(400), 65, '[in_i]'),
+      // F7: a weight within 30 days of each dose (the weight of each cycle).
+      ...Array.from({ length: 7 }, (_, i) => p.weight(`qa-o-cum-w${i}`, ago(300 - 21 * i), 150, '[lb_av]')),
       ...Array.from({ length: 7 }, (_, i) => p.doxoProductAdmin(`qa-o-cum-d${i}`, ago(300 - 21 * i), 130)),
     ]);
     const body = await orders(app, res, [draft('d-dox', 'qa-o-cum', '10 ML doxorubicin hydrochloride 2 MG/ML Injection')]);
@@ -139,14 +141,15 @@ describe('order time: safety rules and off pathway', () => {
 
   test('doxorubicin after six such doses (441.6 mg/m2): S-DOXO-CUMULATIVE-WARN beside the classification card', async () => {
     const res = metastatic('qa-o-warn', CODES.synovial, (p) => [
-      p.height('qa-o-warn-h', ago(400), 65, '[in_i]'), p.weight('qa-o-warn-w', ago(400), 150, '[lb_av]'),
+      p.height('qa-o-warn-h', ago(400), 65, '[in_i]'),
+      ...Array.from({ length: 6 }, (_, i) => p.weight(`qa-o-warn-w${i}`, ago(300 - 21 * i), 150, '[lb_av]')),
       ...Array.from({ length: 6 }, (_, i) => p.doxoProductAdmin(`qa-o-warn-d${i}`, ago(300 - 21 * i), 130)),
     ]);
     const body = await orders(app, res, [draft('d-dox', 'qa-o-warn', 'doxorubicin', '3639')]);
     expect(topics(body)).toContain('S-DOXO-CUMULATIVE-WARN');
     const warn = cardOf(body, 'S-DOXO-CUMULATIVE-WARN');
     expect(warn.indicator).toBe('warning');
-    expect(warn.detail).toMatch(/44[12](\.\d+)? mg\/m2/);
+    expect(warn.detail).toMatch(/44[12](\.\d+)? mg\/m(2|²)/);
     // Line 2 (anthracycline-pretreated): doxorubicin is not a node of the position, so it is judged as well.
     expect(topics(body).filter((t) => t !== 'S-DOXO-CUMULATIVE-WARN')).toHaveLength(1);
   });

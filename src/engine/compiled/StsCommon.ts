@@ -58,11 +58,11 @@ function f6(st, o0) {
 }
 // function "FirstRaw"(M)
 function f7(st, o0) {
-  return (() => { let r18; r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r18 != null) return r18; r18 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r18 != null) return r18; return null; })();
+  return (() => { let r18; r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r18 != null) return r18; r18 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r18 != null) return r18; r18 = R.prop(R.prop(o0, "dateAsserted"), "value"); if (r18 != null) return r18; return null; })();
 }
 // function "LastRaw"(M)
 function f8(st, o0) {
-  return (() => { let r19; r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "end"), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r19 != null) return r19; return null; })();
+  return (() => { let r19; r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "end"), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(o0, "dateAsserted"), "value"); if (r19 != null) return r19; return null; })();
 }
 // function "FirstDate"(O)
 function f9(st, o0) {

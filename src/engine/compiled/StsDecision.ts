@@ -4,12 +4,12 @@ import * as R from '../runtime/index.js';
 import * as M_FHIRHelpers from './FHIRHelpers.js';
 import * as M_StsSafety from './StsSafety.js';
 
-const K0 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"}],"type":"TupleTypeSpecifier"};
+const K0 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"};
 const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids"];
 export const parameterNames = ["Node Drugs"];
 
 function paramDefault(st, name) {
@@ -168,14 +168,14 @@ return isList ? out18 : out18[0]; })()) : R.as(null, K0, false)))));
 function d13(st) {
   let x = st.v[13];
   if (x !== undefined) return x;
-  x = (R.equal(M_StsSafety.d["Site"](st.L_S), "NON_SOFT_TISSUE") ? [f1(st, "L-OTHER-SITE", (() => { const s19 = [];
+  x = (R.equal(M_StsSafety.d["Site"](st.L_S), "NON_SOFT_TISSUE") ? [f2(st, "L-OTHER-SITE", (() => { const s19 = [];
 if (s19 == null) return null;
 const isList = Array.isArray(s19);
 let out21 = [];
 for (const a_X_20 of (s19 == null ? [] : Array.isArray(s19) ? s19 : [s19])) {
 out21.push(R.as(a_X_20, K1, false));
 }
-return isList ? out21 : out21[0]; })())] : (R.and(M_StsSafety.d["Surgery Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? [f1(st, "L-POST-RESECTION", (() => { const s22 = [];
+return isList ? out21 : out21[0]; })())] : (R.and(M_StsSafety.d["Surgery Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? [f2(st, "L-POST-RESECTION", (() => { const s22 = [];
 if (s22 == null) return null;
 const isList = Array.isArray(s22);
 let out24 = [];
@@ -221,7 +221,7 @@ if (s32 == null) return null;
 const isList = Array.isArray(s32);
 let out34 = [];
 for (const a_N_33 of (s32 == null ? [] : Array.isArray(s32) ? s32 : [s32])) {
-if (!(R.and(f3(st, a_N_33), R.not(f4(st, a_N_33))))) continue;
+if (!(R.and(f4(st, a_N_33), R.not(f5(st, a_N_33))))) continue;
 out34.push(a_N_33);
 }
 out34 = R.distinctList(out34);
@@ -262,16 +262,16 @@ if (s36 == null) return null;
 const isList = Array.isArray(s36);
 let out38 = [];
 for (const a_N_37 of (s36 == null ? [] : Array.isArray(s36) ? s36 : [s36])) {
-if (!(R.and(f3(st, a_N_37), f5(st, f2(st, a_N_37), d16(st))))) continue;
+if (!(R.and(f4(st, a_N_37), f6(st, f3(st, a_N_37), d16(st))))) continue;
 out38.push(a_N_37);
 }
 out38 = R.distinctList(out38);
-return isList ? out38 : out38[0]; })()); if (r35 != null) return r35; r35 = (f5(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false)); if (r35 != null) return r35; r35 = R.first((() => { const s39 = d18(st);
+return isList ? out38 : out38[0]; })()); if (r35 != null) return r35; r35 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false)); if (r35 != null) return r35; r35 = R.first((() => { const s39 = d18(st);
 if (s39 == null) return null;
 const isList = Array.isArray(s39);
 let out41 = [];
 for (const a_N_40 of (s39 == null ? [] : Array.isArray(s39) ? s39 : [s39])) {
-if (!(R.and(f3(st, a_N_40), R.includes(f2(st, a_N_40), d16(st), undefined)))) continue;
+if (!(R.and(f4(st, a_N_40), R.includes(f3(st, a_N_40), d16(st), undefined)))) continue;
 out41.push(a_N_40);
 }
 out41 = R.distinctList(out41);
@@ -312,12 +312,12 @@ let out51 = [];
 for (const a_X_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
 out51.push(R.as(a_X_50, K1, false));
 }
-return isList ? out51 : out51[0]; })())] : (R.equal(d14(st), 2) ? [f7(st, "M-2L-GEM-DOCE", d20(st))] : (() => { const s52 = d15(st);
+return isList ? out51 : out51[0]; })())] : (R.equal(d14(st), 2) ? [f8(st, "M-2L-GEM-DOCE", d20(st))] : (() => { const s52 = d15(st);
 if (s52 == null) return null;
 const isList = Array.isArray(s52);
 let out54 = [];
 for (const a_N_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-out54.push(f7(st, a_N_53, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? ["no anthracycline was given (an anthracycline-free sequence)"] : []), (R.equal(a_N_53, R.first(d15(st))) ? d20(st) : []), false)));
+out54.push(f8(st, a_N_53, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? ["no anthracycline was given (an anthracycline-free sequence)"] : []), (R.equal(a_N_53, R.first(d15(st))) ? d20(st) : []), false)));
 }
 out54 = R.distinctList(out54);
 return isList ? out54 : out54[0]; })())));
@@ -357,7 +357,7 @@ let out67 = [];
 for (const a_X_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
 out67.push(R.as(a_X_66, K1, false));
 }
-return isList ? out67 : out67[0]; })())], (() => { const s68 = f6(st, d19(st));
+return isList ? out67 : out67[0]; })())], (() => { const s68 = f7(st, d19(st));
 if (s68 == null) return null;
 const isList = Array.isArray(s68);
 let out70 = [];
@@ -372,7 +372,7 @@ out73.push(R.as(a_X_72, K1, false));
 return isList ? out73 : out73[0]; })()));
 }
 out70 = R.distinctList(out70);
-return isList ? out70 : out70[0]; })(), false) : (d17(st) ? [f1(st, "CURRENT-OFF-PATHWAY", (() => { const s74 = [];
+return isList ? out70 : out70[0]; })(), false) : (d17(st) ? [f2(st, "CURRENT-OFF-PATHWAY", (() => { const s74 = [];
 if (s74 == null) return null;
 const isList = Array.isArray(s74);
 let out76 = [];
@@ -383,564 +383,602 @@ return isList ? out76 : out76[0]; })())] : d21(st)))));
   st.v[22] = x;
   return x;
 }
-// define "Metastatic Safe"
+// define "Doxorubicin Current"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s77 = d22(st);
+  x = R.exists((() => { const s77 = d22(st);
 if (s77 == null) return null;
 const isList = Array.isArray(s77);
 let out79 = [];
 for (const a_N_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-if (!(R.inList(R.prop(a_N_78, "id"), d3(st), undefined))) continue;
+if (!(R.and(R.inList(R.prop(a_N_78, "id"), d3(st), undefined), R.equal(R.prop(a_N_78, "role"), "current")))) continue;
 out79.push(a_N_78);
 }
 out79 = R.distinctList(out79);
-return isList ? out79 : out79[0]; })()))) ? d22(st) : R.union([f1(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s80 = [];
+return isList ? out79 : out79[0]; })());
+  st.v[23] = x;
+  return x;
+}
+// define "Metastatic Safe"
+function d24(st) {
+  let x = st.v[24];
+  if (x !== undefined) return x;
+  x = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s80 = d22(st);
 if (s80 == null) return null;
 const isList = Array.isArray(s80);
 let out82 = [];
-for (const a_X_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
-out82.push(R.as(a_X_81, K1, false));
+for (const a_N_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
+if (!(R.inList(R.prop(a_N_81, "id"), d3(st), undefined))) continue;
+out82.push(a_N_81);
 }
-return isList ? out82 : out82[0]; })()), f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", ["anthracycline-free alternative; confirm with the treating team"])], (() => { const s83 = d22(st);
+out82 = R.distinctList(out82);
+return isList ? out82 : out82[0]; })()))) ? d22(st) : (d23(st) ? (() => { const s83 = d22(st);
 if (s83 == null) return null;
 const isList = Array.isArray(s83);
 let out85 = [];
 for (const a_N_84 of (s83 == null ? [] : Array.isArray(s83) ? s83 : [s83])) {
-if (!(R.and(R.not(R.inList(R.prop(a_N_84, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_84, "id"), "M-2L-GEM-DOCE"))))) continue;
-out85.push(a_N_84);
+out85.push((R.and(R.inList(R.prop(a_N_84, "id"), d3(st), undefined), R.equal(R.prop(a_N_84, "role"), "current")) ? f1(st, a_N_84, "current", false, true, (R.and(M_StsSafety.d["Doxo LVEF Low"](st.L_S), M_StsSafety.d["Doxo Cumulative Critical"](st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal(R.prop(a_N_84, "id"), "M-2L-GEM-DOCE"), M_StsSafety.d["Doxo LVEF Low"](st.L_S)) ? f1(st, a_N_84, "alternative", true, false, "lvef-stop") : a_N_84)));
 }
 out85 = R.distinctList(out85);
-return isList ? out85 : out85[0]; })(), false));
-  st.v[23] = x;
-  return x;
-}
-// define "Options Left"
-function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s86 = d23(st);
+return isList ? out85 : out85[0]; })() : R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s86 = [];
 if (s86 == null) return null;
 const isList = Array.isArray(s86);
 let out88 = [];
-for (const a_N_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
-if (!(R.or(R.inList(R.prop(a_N_87, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_87, "withSuggestions")))) continue;
-out88.push(a_N_87);
+for (const a_X_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
+out88.push(R.as(a_X_87, K1, false));
 }
-out88 = R.distinctList(out88);
-return isList ? out88 : out88[0]; })());
-  st.v[24] = x;
-  return x;
-}
-// define "Trial Node"
-function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d24(st))))), false, R.as(null, K1, false), (() => { const s89 = [];
+return isList ? out88 : out88[0]; })()), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s89 = [];
 if (s89 == null) return null;
 const isList = Array.isArray(s89);
 let out91 = [];
 for (const a_X_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
 out91.push(R.as(a_X_90, K1, false));
 }
-return isList ? out91 : out91[0]; })());
-  st.v[25] = x;
-  return x;
-}
-// define "Metastatic Nodes"
-function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = R.union(d23(st), [d25(st)], false);
-  st.v[26] = x;
-  return x;
-}
-// define "Localized Safe"
-function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s92 = d13(st);
+return isList ? out91 : out91[0]; })()), "alternative", true, false, "anthracycline-free")], (() => { const s92 = d22(st);
 if (s92 == null) return null;
 const isList = Array.isArray(s92);
 let out94 = [];
 for (const a_N_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
-if (!(R.equal(R.prop(a_N_93, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
+if (!(R.and(R.not(R.inList(R.prop(a_N_93, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_93, "id"), "M-2L-GEM-DOCE"))))) continue;
 out94.push(a_N_93);
 }
 out94 = R.distinctList(out94);
-return isList ? out94 : out94[0]; })())) ? R.union((() => { const s95 = d13(st);
+return isList ? out94 : out94[0]; })(), false)));
+  st.v[24] = x;
+  return x;
+}
+// define "Options Left"
+function d25(st) {
+  let x = st.v[25];
+  if (x !== undefined) return x;
+  x = R.exists((() => { const s95 = d24(st);
 if (s95 == null) return null;
 const isList = Array.isArray(s95);
 let out97 = [];
 for (const a_N_96 of (s95 == null ? [] : Array.isArray(s95) ? s95 : [s95])) {
-if (!(R.not(R.equal(R.prop(a_N_96, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
+if (!(R.or(R.inList(R.prop(a_N_96, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_96, "withSuggestions")))) continue;
 out97.push(a_N_96);
 }
 out97 = R.distinctList(out97);
-return isList ? out97 : out97[0]; })(), [f1(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s98 = [];
+return isList ? out97 : out97[0]; })());
+  st.v[25] = x;
+  return x;
+}
+// define "Trial Node"
+function d26(st) {
+  let x = st.v[26];
+  if (x !== undefined) return x;
+  x = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), (() => { const s98 = [];
 if (s98 == null) return null;
 const isList = Array.isArray(s98);
 let out100 = [];
 for (const a_X_99 of (s98 == null ? [] : Array.isArray(s98) ? s98 : [s98])) {
 out100.push(R.as(a_X_99, K1, false));
 }
-return isList ? out100 : out100[0]; })())], false) : d13(st));
+return isList ? out100 : out100[0]; })());
+  st.v[26] = x;
+  return x;
+}
+// define "Metastatic Nodes"
+function d27(st) {
+  let x = st.v[27];
+  if (x !== undefined) return x;
+  x = R.union(d24(st), [d26(st)], false);
   st.v[27] = x;
   return x;
 }
-// define "Base Nodes"
+// define "Localized Safe"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f1(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f1(st, "X-PEDIATRIC", (() => { const s101 = [];
+  x = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s101 = d13(st);
 if (s101 == null) return null;
 const isList = Array.isArray(s101);
 let out103 = [];
-for (const a_X_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-out103.push(R.as(a_X_102, K1, false));
+for (const a_N_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
+if (!(R.equal(R.prop(a_N_102, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
+out103.push(a_N_102);
 }
-return isList ? out103 : out103[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f1(st, "D-UNCONFIRMED", (() => { const s104 = [];
+out103 = R.distinctList(out103);
+return isList ? out103 : out103[0]; })())) ? R.union((() => { const s104 = d13(st);
 if (s104 == null) return null;
 const isList = Array.isArray(s104);
 let out106 = [];
-for (const a_X_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
-out106.push(R.as(a_X_105, K1, false));
+for (const a_N_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
+if (!(R.not(R.equal(R.prop(a_N_105, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
+out106.push(a_N_105);
 }
-return isList ? out106 : out106[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f1(st, "X-SPECIALTY", (() => { const s107 = [];
+out106 = R.distinctList(out106);
+return isList ? out106 : out106[0]; })(), [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s107 = [];
 if (s107 == null) return null;
 const isList = Array.isArray(s107);
 let out109 = [];
 for (const a_X_108 of (s107 == null ? [] : Array.isArray(s107) ? s107 : [s107])) {
 out109.push(R.as(a_X_108, K1, false));
 }
-return isList ? out109 : out109[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f1(st, "X-UNCOVERED", (() => { const s110 = [];
+return isList ? out109 : out109[0]; })())], false) : d13(st));
+  st.v[28] = x;
+  return x;
+}
+// define "Base Nodes"
+function d29(st) {
+  let x = st.v[29];
+  if (x !== undefined) return x;
+  x = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s110 = [];
 if (s110 == null) return null;
 const isList = Array.isArray(s110);
 let out112 = [];
 for (const a_X_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
 out112.push(R.as(a_X_111, K1, false));
 }
-return isList ? out112 : out112[0]; })())] : (R.not(M_StsSafety.d["Histology Known"](st.L_S)) ? [f1(st, "D-MISSING-HISTOLOGY", (() => { const s113 = [];
+return isList ? out112 : out112[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f2(st, "D-UNCONFIRMED", (() => { const s113 = [];
 if (s113 == null) return null;
 const isList = Array.isArray(s113);
 let out115 = [];
 for (const a_X_114 of (s113 == null ? [] : Array.isArray(s113) ? s113 : [s113])) {
 out115.push(R.as(a_X_114, K1, false));
 }
-return isList ? out115 : out115[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d27(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d26(st) : [f1(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))))));
-  st.v[28] = x;
-  return x;
-}
-// define "Combo Swapped"
-function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s116 = d28(st);
+return isList ? out115 : out115[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s116 = [];
 if (s116 == null) return null;
 const isList = Array.isArray(s116);
 let out118 = [];
-for (const a_N_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
-if (!(R.and(R.equal(R.prop(a_N_117, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_117, "role"), "primary")))) continue;
-out118.push(a_N_117);
+for (const a_X_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
+out118.push(R.as(a_X_117, K1, false));
 }
-out118 = R.distinctList(out118);
-return isList ? out118 : out118[0]; })())) ? R.union(R.union((() => { const s119 = d28(st);
+return isList ? out118 : out118[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f2(st, "X-UNCOVERED", (() => { const s119 = [];
 if (s119 == null) return null;
 const isList = Array.isArray(s119);
 let out121 = [];
-for (const a_N_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
-if (!(R.equal(R.prop(a_N_120, "id"), "M-1L-DOXO"))) continue;
-out121.push(({ "id": R.prop(a_N_120, "id"), "role": "primary", "withSuggestions": R.prop(a_N_120, "withSuggestions"), "isRecommended": R.prop(a_N_120, "withSuggestions"), "warning": R.prop(a_N_120, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_120, "notes"), "rules": R.prop(a_N_120, "rules") }));
+for (const a_X_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
+out121.push(R.as(a_X_120, K1, false));
 }
-out121 = R.distinctList(out121);
-return isList ? out121 : out121[0]; })(), (() => { const s122 = d28(st);
+return isList ? out121 : out121[0]; })())] : (R.not(M_StsSafety.d["Histology Known"](st.L_S)) ? [f2(st, "D-MISSING-HISTOLOGY", (() => { const s122 = [];
 if (s122 == null) return null;
 const isList = Array.isArray(s122);
 let out124 = [];
-for (const a_N_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
-if (!(R.equal(R.prop(a_N_123, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
-out124.push(({ "id": R.prop(a_N_123, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_123, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_123, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_123, "notes"), "rules": R.prop(a_N_123, "rules") }));
+for (const a_X_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
+out124.push(R.as(a_X_123, K1, false));
 }
-out124 = R.distinctList(out124);
-return isList ? out124 : out124[0]; })(), false), (() => { const s125 = d28(st);
+return isList ? out124 : out124[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d28(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d27(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))))));
+  st.v[29] = x;
+  return x;
+}
+// define "Combo Swapped"
+function d30(st) {
+  let x = st.v[30];
+  if (x !== undefined) return x;
+  x = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s125 = d29(st);
 if (s125 == null) return null;
 const isList = Array.isArray(s125);
 let out127 = [];
 for (const a_N_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
-if (!(R.not(R.inList(R.prop(a_N_126, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+if (!(R.and(R.equal(R.prop(a_N_126, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_126, "role"), "primary")))) continue;
 out127.push(a_N_126);
 }
 out127 = R.distinctList(out127);
-return isList ? out127 : out127[0]; })(), false) : d28(st));
-  st.v[29] = x;
-  return x;
-}
-// define "Decision"
-function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = (() => { const s128 = d29(st);
+return isList ? out127 : out127[0]; })())) ? R.union(R.union((() => { const s128 = d29(st);
 if (s128 == null) return null;
 const isList = Array.isArray(s128);
 let out130 = [];
 for (const a_N_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
-const l_poor_131 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_129, "id"), d2(st), undefined));
-const l_combo_132 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_129, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_129, "role"), "next")));
-const l_doxo_133 = R.and(R.inList(R.prop(a_N_129, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_129, "role"), "next")));
-out130.push(f8(st, a_N_129, l_poor_131, l_combo_132, l_doxo_133));
+if (!(R.equal(R.prop(a_N_129, "id"), "M-1L-DOXO"))) continue;
+out130.push(({ "id": R.prop(a_N_129, "id"), "role": "primary", "withSuggestions": R.prop(a_N_129, "withSuggestions"), "isRecommended": R.prop(a_N_129, "withSuggestions"), "warning": R.prop(a_N_129, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_129, "notes"), "rules": R.prop(a_N_129, "rules"), "variant": R.prop(a_N_129, "variant") }));
 }
 out130 = R.distinctList(out130);
-return isList ? out130 : out130[0]; })();
+return isList ? out130 : out130[0]; })(), (() => { const s131 = d29(st);
+if (s131 == null) return null;
+const isList = Array.isArray(s131);
+let out133 = [];
+for (const a_N_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
+if (!(R.equal(R.prop(a_N_132, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
+out133.push(({ "id": R.prop(a_N_132, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_132, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_132, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_132, "notes"), "rules": R.prop(a_N_132, "rules"), "variant": R.prop(a_N_132, "variant") }));
+}
+out133 = R.distinctList(out133);
+return isList ? out133 : out133[0]; })(), false), (() => { const s134 = d29(st);
+if (s134 == null) return null;
+const isList = Array.isArray(s134);
+let out136 = [];
+for (const a_N_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
+if (!(R.not(R.inList(R.prop(a_N_135, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out136.push(a_N_135);
+}
+out136 = R.distinctList(out136);
+return isList ? out136 : out136[0]; })(), false) : d29(st));
   st.v[30] = x;
   return x;
 }
-// define "Has STS"
+// define "Decision"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S));
+  x = (() => { const s137 = d30(st);
+if (s137 == null) return null;
+const isList = Array.isArray(s137);
+let out139 = [];
+for (const a_N_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
+const l_poor_140 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_138, "id"), d2(st), undefined));
+const l_combo_141 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_138, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_138, "role"), "next")));
+const l_doxo_142 = R.and(R.inList(R.prop(a_N_138, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_138, "role"), "next")));
+out139.push(f9(st, a_N_138, l_poor_140, l_combo_141, l_doxo_142));
+}
+out139 = R.distinctList(out139);
+return isList ? out139 : out139[0]; })();
   st.v[31] = x;
   return x;
 }
-// define "Current Drugs"
+// define "Has STS"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = d16(st);
+  x = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S));
   st.v[32] = x;
   return x;
 }
-// define "Prior Drugs"
+// define "Current Drugs"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Prior Drugs"](st.L_S);
+  x = d16(st);
   st.v[33] = x;
   return x;
 }
-// define "STS Condition Keys"
+// define "Prior Drugs"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Used Condition Keys"](st.L_S);
+  x = M_StsSafety.d["Prior Drugs"](st.L_S);
   st.v[34] = x;
   return x;
 }
-// define "Fact Histology"
+// define "STS Condition Keys"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Histology"](st.L_S);
+  x = M_StsSafety.d["Used Condition Keys"](st.L_S);
   st.v[35] = x;
   return x;
 }
-// define "Fact Extent"
+// define "Fact Histology"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Extent"](st.L_S);
+  x = M_StsSafety.d["Fact Histology"](st.L_S);
   st.v[36] = x;
   return x;
 }
-// define "Fact Site"
+// define "Fact Extent"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Site"](st.L_S);
+  x = M_StsSafety.d["Fact Extent"](st.L_S);
   st.v[37] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Fact Site"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Grade"](st.L_S);
+  x = M_StsSafety.d["Fact Site"](st.L_S);
   st.v[38] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Surgery"](st.L_S);
+  x = M_StsSafety.d["Fact Grade"](st.L_S);
   st.v[39] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Radiotherapy"](st.L_S);
+  x = M_StsSafety.d["Fact Surgery"](st.L_S);
   st.v[40] = x;
   return x;
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Age"](st.L_S);
+  x = M_StsSafety.d["Fact Radiotherapy"](st.L_S);
   st.v[41] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Current Regimen"](st.L_S);
+  x = M_StsSafety.d["Fact Age"](st.L_S);
   st.v[42] = x;
   return x;
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Line"](st.L_S);
+  x = M_StsSafety.d["Fact Current Regimen"](st.L_S);
   st.v[43] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Line Sources"](st.L_S);
+  x = M_StsSafety.d["Fact Line"](st.L_S);
   st.v[44] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact ECOG"](st.L_S);
+  x = M_StsSafety.d["Fact Line Sources"](st.L_S);
   st.v[45] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact LVEF"](st.L_S);
+  x = M_StsSafety.d["Fact ECOG"](st.L_S);
   st.v[46] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact LVEF"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Cumulative"](st.L_S);
+  x = M_StsSafety.d["Fact LVEF"](st.L_S);
   st.v[47] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Unrecognized"](st.L_S);
+  x = M_StsSafety.d["Fact Cumulative"](st.L_S);
   st.v[48] = x;
   return x;
 }
-// define "Fact STS Conditions"
+// define "Fact Unrecognized"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact STS Conditions"](st.L_S);
+  x = M_StsSafety.d["Fact Unrecognized"](st.L_S);
   st.v[49] = x;
   return x;
 }
-// define "Fact Ignored Evidence"
+// define "Fact STS Conditions"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Ignored Evidence"](st.L_S);
+  x = M_StsSafety.d["Fact STS Conditions"](st.L_S);
   st.v[50] = x;
   return x;
 }
-// define "Fact Prior Last Exposure"
+// define "Fact Ignored Evidence"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S);
+  x = M_StsSafety.d["Fact Ignored Evidence"](st.L_S);
   st.v[51] = x;
   return x;
 }
-// define "Pediatric"
+// define "Fact Prior Last Exposure"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Pediatric"](st.L_S);
+  x = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S);
   st.v[52] = x;
   return x;
 }
-// define "Histology"
+// define "Pediatric"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology"](st.L_S);
+  x = M_StsSafety.d["Pediatric"](st.L_S);
   st.v[53] = x;
   return x;
 }
-// define "Histology Known"
+// define "Histology"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Known"](st.L_S);
+  x = M_StsSafety.d["Histology"](st.L_S);
   st.v[54] = x;
   return x;
 }
-// define "Extent"
+// define "Histology Known"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Extent"](st.L_S);
+  x = M_StsSafety.d["Histology Known"](st.L_S);
   st.v[55] = x;
   return x;
 }
-// define "Exposed Drugs"
+// define "Extent"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
+  x = M_StsSafety.d["Extent"](st.L_S);
   st.v[56] = x;
   return x;
 }
-// define "Medications Unreadable"
+// define "Exposed Drugs"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
+  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
   st.v[57] = x;
   return x;
 }
-// define "Doxo LVEF Low"
+// define "Medications Unreadable"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
+  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
   st.v[58] = x;
   return x;
 }
-// define "Doxo Cumulative Critical"
+// define "Doxo LVEF Low"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
+  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
   st.v[59] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Doxo Cumulative Critical"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
   st.v[60] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "Doxo Cumulative Warn"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Combo"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
   st.v[61] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "ECOG Combo"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Poor"](st.L_S);
+  x = M_StsSafety.d["ECOG Combo"](st.L_S);
   st.v[62] = x;
   return x;
 }
-// define "Blocking Rule Ids"
+// define "ECOG Poor"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
+  x = M_StsSafety.d["ECOG Poor"](st.L_S);
   st.v[63] = x;
+  return x;
+}
+// define "Blocking Rule Ids"
+function d64(st) {
+  let x = st.v[64];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
+  st.v[64] = x;
   return x;
 }
 // function "Node"(id, role, sugg, rec, related, notes)
 function f0(st, o0, o1, o2, o3, o4, o5) {
-  return ({ "id": o0, "role": o1, "withSuggestions": o2, "isRecommended": R.and(o3, o2), "warning": false, "related": o4, "notes": o5, "rules": [] });
+  return ({ "id": o0, "role": o1, "withSuggestions": o2, "isRecommended": R.and(o3, o2), "warning": false, "related": o4, "notes": o5, "rules": [], "variant": R.as(null, K1, false) });
+}
+// function "Varied"(N, role, sugg, warning, variant)
+function f1(st, o0, o1, o2, o3, o4) {
+  return ({ "id": R.prop(o0, "id"), "role": o1, "withSuggestions": o2, "isRecommended": false, "warning": R.or(R.prop(o0, "warning"), o3), "related": R.prop(o0, "related"), "notes": R.prop(o0, "notes"), "rules": R.prop(o0, "rules"), "variant": o4 });
 }
 // function "Data"(id, notes)
-function f1(st, o0, o1) {
+function f2(st, o0, o1) {
   return f0(st, o0, "data", false, false, R.as(null, K1, false), o1);
 }
 // function "DrugsOf"(id)
-function f2(st, o0) {
-  return (() => { let r134; r134 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r134 != null) return r134; r134 = []; if (r134 != null) return r134; return null; })();
+function f3(st, o0) {
+  return (() => { let r143; r143 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r143 != null) return r143; r143 = []; if (r143 != null) return r143; return null; })();
 }
 // function "Allowed"(id)
-function f3(st, o0) {
+function f4(st, o0) {
   return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT"], undefined) ? R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS") : R.equal(o0, "M-3L-TRABECTEDIN") ? R.inList(M_StsSafety.d["Histology"](st.L_S), ["LMS", "LPS"], undefined) : R.equal(o0, "M-3L-PAZOPANIB") ? R.not(R.equal(M_StsSafety.d["Histology"](st.L_S), "LPS")) : R.equal(o0, "M-3L-ERIBULIN") ? R.equal(M_StsSafety.d["Histology"](st.L_S), "LPS") : true);
 }
 // function "Received"(id)
-function f4(st, o0) {
-  return R.exists((() => { const s135 = f2(st, o0);
-if (s135 == null) return null;
-const isList = Array.isArray(s135);
-let out137 = [];
-for (const a_D_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
-if (!(R.inList(a_D_136, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
-out137.push(a_D_136);
+function f5(st, o0) {
+  return R.exists((() => { const s144 = f3(st, o0);
+if (s144 == null) return null;
+const isList = Array.isArray(s144);
+let out146 = [];
+for (const a_D_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
+if (!(R.inList(a_D_145, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
+out146.push(a_D_145);
 }
-out137 = R.distinctList(out137);
-return isList ? out137 : out137[0]; })());
+out146 = R.distinctList(out146);
+return isList ? out146 : out146[0]; })());
 }
 // function "SameDrugs"(a, b)
-function f5(st, o0, o1) {
+function f6(st, o0, o1) {
   return R.and(R.includes(o0, o1, undefined), R.includes(o1, o0, undefined));
 }
 // function "NextOf"(id)
-function f6(st, o0) {
-  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s138 = d15(st);
-if (s138 == null) return null;
-const isList = Array.isArray(s138);
-let out140 = [];
-for (const a_N_139 of (s138 == null ? [] : Array.isArray(s138) ? s138 : [s138])) {
-if (!(R.not(R.equal(a_N_139, o0)))) continue;
-out140.push(a_N_139);
+function f7(st, o0) {
+  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s147 = d15(st);
+if (s147 == null) return null;
+const isList = Array.isArray(s147);
+let out149 = [];
+for (const a_N_148 of (s147 == null ? [] : Array.isArray(s147) ? s147 : [s147])) {
+if (!(R.not(R.equal(a_N_148, o0)))) continue;
+out149.push(a_N_148);
 }
-out140 = R.distinctList(out140);
-return isList ? out140 : out140[0]; })());
+out149 = R.distinctList(out149);
+return isList ? out149 : out149[0]; })());
 }
 // function "LaterLine"(id, notes)
-function f7(st, o0, o1) {
+function f8(st, o0, o1) {
   return f0(st, o0, "later-line", true, false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
-function f8(st, o0, o1, o2, o3) {
-  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), (R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s141 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-if (s141 == null) return null;
-const isList = Array.isArray(s141);
-let out143 = [];
-for (const a_R_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-if (!(R.not((a_R_142 == null)))) continue;
-out143.push(a_R_142);
+function f9(st, o0, o1, o2, o3) {
+  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s150 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+if (s150 == null) return null;
+const isList = Array.isArray(s150);
+let out152 = [];
+for (const a_R_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
+if (!(R.not((a_R_151 == null)))) continue;
+out152.push(a_R_151);
 }
-out143 = R.distinctList(out143);
-return isList ? out143 : out143[0]; })() : []), false) });
+out152 = R.distinctList(out152);
+return isList ? out152 : out152[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
 }
-const T144 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T145 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T146 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T147 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T148 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T149 = [[f5, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T150 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T151 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T152 = [[f8, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T153 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T154 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T155 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T156 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T157 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T158 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T159 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T160 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T161 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T162 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T144),
-  "Data": (st, ...args) => R.dispatch(st, args, T145),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T146),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T147),
-  "Received": (st, ...args) => R.dispatch(st, args, T148),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T149),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T150),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T151),
-  "Effects": (st, ...args) => R.dispatch(st, args, T152),
+  "Node": (st, ...args) => R.dispatch(st, args, T153),
+  "Varied": (st, ...args) => R.dispatch(st, args, T154),
+  "Data": (st, ...args) => R.dispatch(st, args, T155),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T156),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T157),
+  "Received": (st, ...args) => R.dispatch(st, args, T158),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T159),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T160),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T161),
+  "Effects": (st, ...args) => R.dispatch(st, args, T162),
 };
 const F = f;
 export const d = {
@@ -967,53 +1005,54 @@ export const d = {
   "Anthracycline Setting Notes": d20,
   "Line Nodes": d21,
   "Metastatic Base": d22,
-  "Metastatic Safe": d23,
-  "Options Left": d24,
-  "Trial Node": d25,
-  "Metastatic Nodes": d26,
-  "Localized Safe": d27,
-  "Base Nodes": d28,
-  "Combo Swapped": d29,
-  "Decision": d30,
-  "Has STS": d31,
-  "Current Drugs": d32,
-  "Prior Drugs": d33,
-  "STS Condition Keys": d34,
-  "Fact Histology": d35,
-  "Fact Extent": d36,
-  "Fact Site": d37,
-  "Fact Grade": d38,
-  "Fact Surgery": d39,
-  "Fact Radiotherapy": d40,
-  "Fact Age": d41,
-  "Fact Current Regimen": d42,
-  "Fact Line": d43,
-  "Fact Line Sources": d44,
-  "Fact ECOG": d45,
-  "Fact LVEF": d46,
-  "Fact Cumulative": d47,
-  "Fact Unrecognized": d48,
-  "Fact STS Conditions": d49,
-  "Fact Ignored Evidence": d50,
-  "Fact Prior Last Exposure": d51,
-  "Pediatric": d52,
-  "Histology": d53,
-  "Histology Known": d54,
-  "Extent": d55,
-  "Exposed Drugs": d56,
-  "Medications Unreadable": d57,
-  "Doxo LVEF Low": d58,
-  "Doxo Cumulative Critical": d59,
-  "Doxo Cumulative Warn": d60,
-  "ECOG Combo": d61,
-  "ECOG Poor": d62,
-  "Blocking Rule Ids": d63,
+  "Doxorubicin Current": d23,
+  "Metastatic Safe": d24,
+  "Options Left": d25,
+  "Trial Node": d26,
+  "Metastatic Nodes": d27,
+  "Localized Safe": d28,
+  "Base Nodes": d29,
+  "Combo Swapped": d30,
+  "Decision": d31,
+  "Has STS": d32,
+  "Current Drugs": d33,
+  "Prior Drugs": d34,
+  "STS Condition Keys": d35,
+  "Fact Histology": d36,
+  "Fact Extent": d37,
+  "Fact Site": d38,
+  "Fact Grade": d39,
+  "Fact Surgery": d40,
+  "Fact Radiotherapy": d41,
+  "Fact Age": d42,
+  "Fact Current Regimen": d43,
+  "Fact Line": d44,
+  "Fact Line Sources": d45,
+  "Fact ECOG": d46,
+  "Fact LVEF": d47,
+  "Fact Cumulative": d48,
+  "Fact Unrecognized": d49,
+  "Fact STS Conditions": d50,
+  "Fact Ignored Evidence": d51,
+  "Fact Prior Last Exposure": d52,
+  "Pediatric": d53,
+  "Histology": d54,
+  "Histology Known": d55,
+  "Extent": d56,
+  "Exposed Drugs": d57,
+  "Medications Unreadable": d58,
+  "Doxo LVEF Low": d59,
+  "Doxo Cumulative Critical": d60,
+  "Doxo Cumulative Warn": d61,
+  "ECOG Combo": d62,
+  "ECOG Poor": d63,
+  "Blocking Rule Ids": d64,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(64),
+    v: new Array(65),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
   };

@@ -6,20 +6,28 @@ import * as M_StsCodes from './StsCodes.js';
 import * as M_StsCommon from './StsCommon.js';
 
 const K0 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"};
-const K1 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
-const K2 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
-const K3 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
-const K4 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
-const K5 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
-const K6 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
-const K7 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
-const K8 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
-const K9 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K1 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
+const K2 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
+const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K4 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
+const K5 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
+const K6 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
+const K7 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
+const K8 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K9 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
+const K10 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K11 = {"name":"{http://hl7.org/fhir}boolean","type":"NamedTypeSpecifier"};
+const K12 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
+const K13 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"};
+const K14 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const K15 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
+const K16 = {"name":"{http://hl7.org/fhir}SimpleQuantity","type":"NamedTypeSpecifier"};
+const K17 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"};
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Doxorubicin Doses","Other Anthracyclines","Cumulative Doxorubicin Sum","Cumulative Doxorubicin Known","Cumulative Doxorubicin"];
-export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","EarliestMetastaticDate"];
+export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin"];
+export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Incomplete","DraftOrderIds","EarliestMetastaticDate"];
 
 function paramDefault(st, name) {
   switch (name) {
@@ -39,6 +47,7 @@ function paramDefault(st, name) {
     case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
     case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
     case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
+    case "Incomplete": return "";
     case "DraftOrderIds": return new R.UnsetParameter("DraftOrderIds");
     case "EarliestMetastaticDate": return new R.UnsetParameter("EarliestMetastaticDate");
     default: return new R.UnsetParameter(name);
@@ -171,7 +180,7 @@ if (s24 == null) return null;
 const isList = Array.isArray(s24);
 let out26 = [];
 for (const a_M_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
-if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_25, "status"), "value"), M_StsCodes.d["Status Request Exposure"](st.L_Codes), undefined), R.inList(R.prop(R.prop(a_M_25, "intent"), "value"), M_StsCodes.d["Status Request Intents"](st.L_Codes), undefined)), R.not(f1(st, R.prop(R.prop(a_M_25, "id"), "value")))))) continue;
+if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_25, "status"), "value"), M_StsCodes.d["Status Request Exposure"](st.L_Codes), undefined), R.or(R.inList(R.prop(R.prop(a_M_25, "intent"), "value"), M_StsCodes.d["Status Request Intents"](st.L_Codes), undefined), f16(st, a_M_25))), R.not(f1(st, R.prop(R.prop(a_M_25, "id"), "value")))))) continue;
 out26.push(a_M_25);
 }
 return isList ? out26 : out26[0]; })();
@@ -273,7 +282,9 @@ const isList = Array.isArray(s54);
 let out56 = [];
 for (const a_M_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
 const l_medication_57 = F["MedicationConcept"](st, a_M_55);
-out56.push(f15(st, "MedicationStatement", R.prop(R.prop(a_M_55, "id"), "value"), R.prop(R.prop(a_M_55, "status"), "value"), l_medication_57, f13(st, l_medication_57), M_StsCommon.f["FirstDay"](st.L_Common, a_M_55), M_StsCommon.f["LastDay"](st.L_Common, a_M_55), R.as(null, K1, false), R.as(null, K2, false), false));
+const l_period_58 = R.as(R.prop(a_M_55, "effective"), K1, false);
+const l_openActive_59 = R.and(R.and(R.equal(R.prop(R.prop(a_M_55, "status"), "value"), "active"), R.not((l_period_58 == null))), (R.prop(l_period_58, "end") == null));
+out56.push(f15(st, "MedicationStatement", R.prop(R.prop(a_M_55, "id"), "value"), R.prop(R.prop(a_M_55, "status"), "value"), l_medication_57, f13(st, l_medication_57), M_StsCommon.f["FirstDay"](st.L_Common, a_M_55), (l_openActive_59 ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_55)), R.as(null, K2, false), R.as(null, K3, false), l_openActive_59));
 }
 return isList ? out56 : out56[0]; })();
   st.v[12] = x;
@@ -283,17 +294,18 @@ return isList ? out56 : out56[0]; })();
 function d13(st) {
   let x = st.v[13];
   if (x !== undefined) return x;
-  x = (() => { const s58 = d7(st);
-if (s58 == null) return null;
-const isList = Array.isArray(s58);
-let out60 = [];
-for (const a_M_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
-const l_last_61 = M_StsCommon.f["LastDay"](st.L_Common, a_M_59);
-const l_recent_62 = R.lessOrEqual(R.durationBetween(l_last_61, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
-const l_medication_63 = F["MedicationConcept"](st, a_M_59);
-out60.push(f15(st, "MedicationRequest", R.prop(R.prop(a_M_59, "id"), "value"), (R.and(R.equal(R.prop(R.prop(a_M_59, "status"), "value"), "active"), R.not((() => { let r64; r64 = l_recent_62; if (r64 != null) return r64; r64 = false; if (r64 != null) return r64; return null; })())) ? "completed" : R.prop(R.prop(a_M_59, "status"), "value")), l_medication_63, f13(st, l_medication_63), M_StsCommon.f["FirstDay"](st.L_Common, a_M_59), l_last_61, R.as(null, K1, false), R.as(null, K2, false), R.and(R.equal(R.prop(R.prop(a_M_59, "status"), "value"), "active"), (() => { let r65; r65 = l_recent_62; if (r65 != null) return r65; r65 = false; if (r65 != null) return r65; return null; })())));
+  x = (() => { const s60 = d7(st);
+if (s60 == null) return null;
+const isList = Array.isArray(s60);
+let out62 = [];
+for (const a_M_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
+const l_last_63 = M_StsCommon.f["LastDay"](st.L_Common, a_M_61);
+const l_recent_64 = R.lessOrEqual(R.durationBetween(l_last_63, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
+const l_reported_65 = f16(st, a_M_61);
+const l_medication_66 = F["MedicationConcept"](st, a_M_61);
+out62.push(f15(st, "MedicationRequest", R.prop(R.prop(a_M_61, "id"), "value"), (R.and(R.and(R.and(R.equal(R.prop(R.prop(a_M_61, "status"), "value"), "active"), R.not(l_reported_65)), R.not((l_last_63 == null))), R.not((() => { let r67; r67 = l_recent_64; if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })())) ? "completed" : R.prop(R.prop(a_M_61, "status"), "value")), l_medication_66, f13(st, l_medication_66), M_StsCommon.f["FirstDay"](st.L_Common, a_M_61), l_last_63, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.prop(R.prop(a_M_61, "status"), "value"), "active"), R.not(l_reported_65)), (() => { let r68; r68 = l_recent_64; if (r68 != null) return r68; r68 = false; if (r68 != null) return r68; return null; })())));
 }
-return isList ? out60 : out60[0]; })();
+return isList ? out62 : out62[0]; })();
   st.v[13] = x;
   return x;
 }
@@ -301,16 +313,16 @@ return isList ? out60 : out60[0]; })();
 function d14(st) {
   let x = st.v[14];
   if (x !== undefined) return x;
-  x = (() => { const s66 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
-if (s66 == null) return null;
-const isList = Array.isArray(s66);
-let out68 = [];
-for (const a_E_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
-if (!(R.and(R.not((a_E_67 == null)), R.not(R.prop(a_E_67, "supportive"))))) continue;
-out68.push(a_E_67);
+  x = (() => { const s69 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
+if (s69 == null) return null;
+const isList = Array.isArray(s69);
+let out71 = [];
+for (const a_E_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
+if (!(R.and(R.not((a_E_70 == null)), R.not(R.prop(a_E_70, "supportive"))))) continue;
+out71.push(a_E_70);
 }
-out68 = R.mergeSort(out68, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out68 : out68[0]; })();
+out71 = R.mergeSort(out71, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out71 : out71[0]; })();
   st.v[14] = x;
   return x;
 }
@@ -318,26 +330,26 @@ return isList ? out68 : out68[0]; })();
 function d15(st) {
   let x = st.v[15];
   if (x !== undefined) return x;
-  x = (() => { const s69 = d10(st);
-if (s69 == null) return null;
-const isList = Array.isArray(s69);
-let out71 = [];
-for (const a_A_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
-const l_medication_72 = R.prop(a_A_70, "medication");
-const l_M_73 = R.prop(a_A_70, "resource");
-if (!((R.not((R.prop(a_A_70, "drug") == null)) ? false : R.and(R.and((R.prop(R.prop(l_medication_72, "text"), "value") == null), R.exists(R.prop(l_medication_72, "coding"))), R.allTrue((() => { const s74 = R.prop(l_medication_72, "coding");
-if (s74 == null) return null;
-const isList = Array.isArray(s74);
-let out76 = [];
-for (const a_C_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
-out76.push((() => { let r77; r77 = R.and(R.equal(R.prop(R.prop(a_C_75, "system"), "value"), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.prop(R.prop(a_C_75, "display"), "value") == null)); if (r77 != null) return r77; r77 = false; if (r77 != null) return r77; return null; })());
+  x = (() => { const s72 = d10(st);
+if (s72 == null) return null;
+const isList = Array.isArray(s72);
+let out74 = [];
+for (const a_A_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
+const l_medication_75 = R.prop(a_A_73, "medication");
+const l_M_76 = R.prop(a_A_73, "resource");
+if (!((R.not((R.prop(a_A_73, "drug") == null)) ? false : R.and(R.and((R.prop(R.prop(l_medication_75, "text"), "value") == null), R.exists(R.prop(l_medication_75, "coding"))), R.allTrue((() => { const s77 = R.prop(l_medication_75, "coding");
+if (s77 == null) return null;
+const isList = Array.isArray(s77);
+let out79 = [];
+for (const a_C_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
+out79.push((() => { let r80; r80 = R.and(R.equal(R.prop(R.prop(a_C_78, "system"), "value"), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.prop(R.prop(a_C_78, "display"), "value") == null)); if (r80 != null) return r80; r80 = false; if (r80 != null) return r80; return null; })());
 }
-out76 = R.distinctList(out76);
-return isList ? out76 : out76[0]; })()))))) continue;
-out71.push(R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_73, "id"), "value")));
+out79 = R.distinctList(out79);
+return isList ? out79 : out79[0]; })()))))) continue;
+out74.push(R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_76, "id"), "value")));
 }
-out71 = R.distinctList(out71);
-return isList ? out71 : out71[0]; })();
+out74 = R.distinctList(out74);
+return isList ? out74 : out74[0]; })();
   st.v[15] = x;
   return x;
 }
@@ -353,15 +365,15 @@ function d16(st) {
 function d17(st) {
   let x = st.v[17];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s78 = d14(st);
-if (s78 == null) return null;
-const isList = Array.isArray(s78);
-let out80 = [];
-for (const a_E_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
-out80.push(R.prop(a_E_79, "drug"));
+  x = R.distinct((() => { const s81 = d14(st);
+if (s81 == null) return null;
+const isList = Array.isArray(s81);
+let out83 = [];
+for (const a_E_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
+out83.push(R.prop(a_E_82, "drug"));
 }
-out80 = R.distinctList(out80);
-return isList ? out80 : out80[0]; })());
+out83 = R.distinctList(out83);
+return isList ? out83 : out83[0]; })());
   st.v[17] = x;
   return x;
 }
@@ -369,67 +381,77 @@ return isList ? out80 : out80[0]; })());
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = (() => { const s81 = d17(st);
-if (s81 == null) return null;
-const isList = Array.isArray(s81);
-let out83 = [];
-for (const a_K_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
-const l_drugExposures_84 = (() => { const s85 = d14(st);
-if (s85 == null) return null;
-const isList = Array.isArray(s85);
-let out87 = [];
-for (const a_E_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
-if (!(R.equal(R.prop(a_E_86, "drug"), a_K_82))) continue;
-out87.push(a_E_86);
+  x = (() => { const s84 = d17(st);
+if (s84 == null) return null;
+const isList = Array.isArray(s84);
+let out86 = [];
+for (const a_K_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
+const l_drugExposures_87 = (() => { const s88 = d14(st);
+if (s88 == null) return null;
+const isList = Array.isArray(s88);
+let out90 = [];
+for (const a_E_89 of (s88 == null ? [] : Array.isArray(s88) ? s88 : [s88])) {
+if (!(R.equal(R.prop(a_E_89, "drug"), a_K_85))) continue;
+out90.push(a_E_89);
 }
-return isList ? out87 : out87[0]; })();
-const l_last_88 = R.max((() => { const s89 = l_drugExposures_84;
-if (s89 == null) return null;
-const isList = Array.isArray(s89);
-let out91 = [];
-for (const a_E_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
-out91.push(R.prop(a_E_90, "lastDate"));
-}
-return isList ? out91 : out91[0]; })());
-if (!(R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_88)), p(st, "currentRegimenWindowDays", false)))) continue;
-out83.push((() => { const s92 = R.max((() => { const s94 = l_drugExposures_84;
-if (s94 == null) return null;
-const isList = Array.isArray(s94);
-let out96 = [];
-for (const a_X_95 of (s94 == null ? [] : Array.isArray(s94) ? s94 : [s94])) {
-if (!(R.and(R.not((R.prop(a_X_95, "date") == null)), R.not(R.exists((() => { const s97 = l_drugExposures_84;
-if (s97 == null) return null;
-const isList = Array.isArray(s97);
-let out99 = [];
-for (const a_Y_98 of (s97 == null ? [] : Array.isArray(s97) ? s97 : [s97])) {
-if (!((R.less(R.prop(a_Y_98, "dayNumber"), R.prop(a_X_95, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_95, "dayNumber"), R.prop(a_Y_98, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out99.push(a_Y_98);
-}
-return isList ? out99 : out99[0]; })()))))) continue;
-out96.push(R.prop(a_X_95, "date"));
-}
-return isList ? out96 : out96[0]; })());
+return isList ? out90 : out90[0]; })();
+const l_last_91 = R.max((() => { const s92 = l_drugExposures_87;
 if (s92 == null) return null;
 const isList = Array.isArray(s92);
+let out94 = [];
+for (const a_E_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
+out94.push(R.prop(a_E_93, "lastDate"));
+}
+return isList ? out94 : out94[0]; })());
+const l_datedCurrent_95 = (() => { let r96; r96 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_91)), p(st, "currentRegimenWindowDays", false)); if (r96 != null) return r96; r96 = false; if (r96 != null) return r96; return null; })();
+const l_undated_97 = R.exists((() => { const s98 = l_drugExposures_87;
+if (s98 == null) return null;
+const isList = Array.isArray(s98);
 let out100 = [];
-for (const a_Start_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
-out100.push(({ "drug": a_K_82, "lastDate": l_last_88, "runStart": a_Start_93, "sources": (() => { const s101 = d14(st);
+for (const a_E_99 of (s98 == null ? [] : Array.isArray(s98) ? s98 : [s98])) {
+if (!(R.prop(a_E_99, "undatedCurrent"))) continue;
+out100.push(a_E_99);
+}
+return isList ? out100 : out100[0]; })());
+if (!(R.or(l_datedCurrent_95, l_undated_97))) continue;
+out86.push((() => { const s101 = (R.not(l_datedCurrent_95) ? R.as(null, K4, false) : R.max((() => { const s103 = l_drugExposures_87;
+if (s103 == null) return null;
+const isList = Array.isArray(s103);
+let out105 = [];
+for (const a_X_104 of (s103 == null ? [] : Array.isArray(s103) ? s103 : [s103])) {
+if (!(R.and(R.not((R.prop(a_X_104, "date") == null)), R.not(R.exists((() => { const s106 = l_drugExposures_87;
+if (s106 == null) return null;
+const isList = Array.isArray(s106);
+let out108 = [];
+for (const a_Y_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
+if (!((R.less(R.prop(a_Y_107, "dayNumber"), R.prop(a_X_104, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_104, "dayNumber"), R.prop(a_Y_107, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out108.push(a_Y_107);
+}
+return isList ? out108 : out108[0]; })()))))) continue;
+out105.push(R.prop(a_X_104, "date"));
+}
+return isList ? out105 : out105[0]; })()));
 if (s101 == null) return null;
 const isList = Array.isArray(s101);
-let out103 = [];
-for (const a_E_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-if (!(R.and(R.equal(R.prop(a_E_102, "drug"), a_K_82), R.greaterOrEqual(R.prop(a_E_102, "date"), a_Start_93)))) continue;
-out103.push(R.prop(a_E_102, "source"));
+let out109 = [];
+for (const a_Start_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
+out109.push(({ "drug": a_K_85, "lastDate": (l_datedCurrent_95 ? l_last_91 : R.as(null, K4, false)), "runStart": a_Start_102, "undated": l_undated_97, "sources": (() => { const s110 = d14(st);
+if (s110 == null) return null;
+const isList = Array.isArray(s110);
+let out112 = [];
+for (const a_E_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
+if (!(R.and(R.equal(R.prop(a_E_111, "drug"), a_K_85), R.or(R.prop(a_E_111, "undatedCurrent"), R.greaterOrEqual(R.prop(a_E_111, "date"), a_Start_102))))) continue;
+out112.push(R.prop(a_E_111, "source"));
 }
-out103 = R.distinctList(out103);
-return isList ? out103 : out103[0]; })() }));
+out112 = R.distinctList(out112);
+return isList ? out112 : out112[0]; })() }));
 }
-out100 = R.distinctList(out100);
-return isList ? out100 : out100[0]; })());
+out109 = R.distinctList(out109);
+return isList ? out109 : out109[0]; })());
 }
-out83 = R.distinctList(out83);
-out83 = R.mergeSort(out83, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
-return isList ? out83 : out83[0]; })();
+out86 = R.distinctList(out86);
+out86 = R.mergeSort(out86, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
+return isList ? out86 : out86[0]; })();
   st.v[18] = x;
   return x;
 }
@@ -437,744 +459,1157 @@ return isList ? out83 : out83[0]; })();
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = R.min((() => { const s104 = d18(st);
-if (s104 == null) return null;
-const isList = Array.isArray(s104);
-let out106 = [];
-for (const a_C_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
-out106.push(R.prop(a_C_105, "runStart"));
+  x = (R.not(R.exists(d18(st))) ? R.as(null, K4, false) : (() => { let r113; r113 = R.min((() => { const s114 = d18(st);
+if (s114 == null) return null;
+const isList = Array.isArray(s114);
+let out116 = [];
+for (const a_C_115 of (s114 == null ? [] : Array.isArray(s114) ? s114 : [s114])) {
+out116.push(R.prop(a_C_115, "runStart"));
 }
-out106 = R.distinctList(out106);
-return isList ? out106 : out106[0]; })());
+out116 = R.distinctList(out116);
+return isList ? out116 : out116[0]; })()); if (r113 != null) return r113; r113 = d1(st); if (r113 != null) return r113; return null; })());
   st.v[19] = x;
   return x;
 }
-// define "Prior Exposures"
+// define "Undated Current Exposures"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = ((d19(st) == null) ? d14(st) : (() => { const s107 = d14(st);
-if (s107 == null) return null;
-const isList = Array.isArray(s107);
-let out109 = [];
-for (const a_E_108 of (s107 == null ? [] : Array.isArray(s107) ? s107 : [s107])) {
-if (!(R.or((R.prop(a_E_108, "date") == null), R.less(R.prop(a_E_108, "date"), d19(st))))) continue;
-out109.push(a_E_108);
+  x = (() => { const s117 = d14(st);
+if (s117 == null) return null;
+const isList = Array.isArray(s117);
+let out119 = [];
+for (const a_E_118 of (s117 == null ? [] : Array.isArray(s117) ? s117 : [s117])) {
+if (!(R.prop(a_E_118, "undatedCurrent"))) continue;
+out119.push(a_E_118);
 }
-return isList ? out109 : out109[0]; })());
+return isList ? out119 : out119[0]; })();
   st.v[20] = x;
   return x;
 }
-// define "Prior Drugs"
+// define "Undated Prior Exposures"
 function d21(st) {
   let x = st.v[21];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s110 = d20(st);
-if (s110 == null) return null;
-const isList = Array.isArray(s110);
-let out112 = [];
-for (const a_E_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
-out112.push(R.prop(a_E_111, "drug"));
+  x = (() => { const s120 = d14(st);
+if (s120 == null) return null;
+const isList = Array.isArray(s120);
+let out122 = [];
+for (const a_E_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
+if (!(R.and((R.prop(a_E_121, "date") == null), R.not(R.prop(a_E_121, "undatedCurrent"))))) continue;
+out122.push(a_E_121);
 }
-out112 = R.distinctList(out112);
-return isList ? out112 : out112[0]; })());
+return isList ? out122 : out122[0]; })();
   st.v[21] = x;
   return x;
 }
-// define "Prior Anthracycline"
+// define "Prior Exposures"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = R.exists((() => { const s113 = d20(st);
-if (s113 == null) return null;
-const isList = Array.isArray(s113);
-let out115 = [];
-for (const a_E_114 of (s113 == null ? [] : Array.isArray(s113) ? s113 : [s113])) {
-if (!(R.prop(a_E_114, "anthracycline"))) continue;
-out115.push(a_E_114);
+  x = ((d19(st) == null) ? (() => { const s123 = d14(st);
+if (s123 == null) return null;
+const isList = Array.isArray(s123);
+let out125 = [];
+for (const a_E_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
+if (!(R.not(R.prop(a_E_124, "undatedCurrent")))) continue;
+out125.push(a_E_124);
 }
-return isList ? out115 : out115[0]; })());
+return isList ? out125 : out125[0]; })() : (() => { const s126 = d14(st);
+if (s126 == null) return null;
+const isList = Array.isArray(s126);
+let out128 = [];
+for (const a_E_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
+if (!(R.and(R.not(R.prop(a_E_127, "undatedCurrent")), R.or((R.prop(a_E_127, "date") == null), R.less(R.prop(a_E_127, "date"), d19(st)))))) continue;
+out128.push(a_E_127);
+}
+return isList ? out128 : out128[0]; })());
   st.v[22] = x;
   return x;
 }
-// define "Prior Gemcitabine And Docetaxel"
+// define "Prior Drugs"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = R.and(R.inList("gemcitabine", d21(st), undefined), R.inList("docetaxel", d21(st), undefined));
+  x = R.distinct((() => { const s129 = d22(st);
+if (s129 == null) return null;
+const isList = Array.isArray(s129);
+let out131 = [];
+for (const a_E_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
+out131.push(R.prop(a_E_130, "drug"));
+}
+out131 = R.distinctList(out131);
+return isList ? out131 : out131[0]; })());
   st.v[23] = x;
   return x;
 }
-// define "Not Reoffered"
+// define "Prior Anthracycline"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = (() => { const s116 = d21(st);
-if (s116 == null) return null;
-const isList = Array.isArray(s116);
-let out118 = [];
-for (const a_D_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
-if (!(R.inList(a_D_117, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
-out118.push(a_D_117);
+  x = R.exists((() => { const s132 = d22(st);
+if (s132 == null) return null;
+const isList = Array.isArray(s132);
+let out134 = [];
+for (const a_E_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
+if (!(R.prop(a_E_133, "anthracycline"))) continue;
+out134.push(a_E_133);
 }
-out118 = R.distinctList(out118);
-return isList ? out118 : out118[0]; })();
+return isList ? out134 : out134[0]; })());
   st.v[24] = x;
   return x;
 }
-// define "Line"
+// define "Prior Gemcitabine And Docetaxel"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = (d23(st) ? 3 : (R.or(d22(st), R.exists(d24(st))) ? 2 : 1));
+  x = R.and(R.inList("gemcitabine", d23(st), undefined), R.inList("docetaxel", d23(st), undefined));
   st.v[25] = x;
   return x;
 }
-// define "Anthracycline Free"
+// define "Not Reoffered"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = R.and(R.not(d22(st)), d23(st));
+  x = (() => { const s135 = d23(st);
+if (s135 == null) return null;
+const isList = Array.isArray(s135);
+let out137 = [];
+for (const a_D_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
+if (!(R.inList(a_D_136, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
+out137.push(a_D_136);
+}
+out137 = R.distinctList(out137);
+return isList ? out137 : out137[0]; })();
   st.v[26] = x;
   return x;
 }
-// define "Line Sources"
+// define "Line"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = (() => { const s119 = d20(st);
-if (s119 == null) return null;
-const isList = Array.isArray(s119);
-let out121 = [];
-for (const a_E_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
-if (!(R.or(R.prop(a_E_120, "anthracycline"), R.inList(R.prop(a_E_120, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
-out121.push(R.prop(a_E_120, "source"));
-}
-out121 = R.distinctList(out121);
-return isList ? out121 : out121[0]; })();
+  x = (d25(st) ? 3 : (R.or(d24(st), R.exists(d26(st))) ? 2 : 1));
   st.v[27] = x;
   return x;
 }
-// define "Anthracycline Exposures"
+// define "Anthracycline Free"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = (() => { const s122 = d14(st);
-if (s122 == null) return null;
-const isList = Array.isArray(s122);
-let out124 = [];
-for (const a_E_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
-if (!(R.prop(a_E_123, "anthracycline"))) continue;
-out124.push(a_E_123);
-}
-return isList ? out124 : out124[0]; })();
+  x = R.and(R.not(d24(st)), d25(st));
   st.v[28] = x;
   return x;
 }
-// define "Metastatic Date"
+// define "Line Sources"
 function d29(st) {
   let x = st.v[29];
   if (x !== undefined) return x;
-  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
+  x = (() => { const s138 = d22(st);
+if (s138 == null) return null;
+const isList = Array.isArray(s138);
+let out140 = [];
+for (const a_E_139 of (s138 == null ? [] : Array.isArray(s138) ? s138 : [s138])) {
+if (!(R.or(R.prop(a_E_139, "anthracycline"), R.inList(R.prop(a_E_139, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
+out140.push(R.prop(a_E_139, "source"));
+}
+out140 = R.distinctList(out140);
+return isList ? out140 : out140[0]; })();
   st.v[29] = x;
   return x;
 }
-// define "Anthracycline Before Metastatic"
+// define "Anthracycline Exposures"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = (R.not(R.exists(d28(st))) ? false : (R.exists((() => { const s125 = d28(st);
-if (s125 == null) return null;
-const isList = Array.isArray(s125);
-let out127 = [];
-for (const a_E_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
-if (!(R.less(R.prop(a_E_126, "lastDate"), d29(st)))) continue;
-out127.push(a_E_126);
+  x = (() => { const s141 = d14(st);
+if (s141 == null) return null;
+const isList = Array.isArray(s141);
+let out143 = [];
+for (const a_E_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
+if (!(R.prop(a_E_142, "anthracycline"))) continue;
+out143.push(a_E_142);
 }
-return isList ? out127 : out127[0]; })()) ? true : (R.or((d29(st) == null), R.exists((() => { const s128 = d28(st);
-if (s128 == null) return null;
-const isList = Array.isArray(s128);
-let out130 = [];
-for (const a_E_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
-if (!((R.prop(a_E_129, "lastDate") == null))) continue;
-out130.push(a_E_129);
-}
-return isList ? out130 : out130[0]; })())) ? R.as(null, K3, false) : false)));
+return isList ? out143 : out143[0]; })();
   st.v[30] = x;
   return x;
 }
-// define "Anthracycline Before Metastatic Sources"
+// define "Metastatic Date"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = (() => { const s131 = d28(st);
-if (s131 == null) return null;
-const isList = Array.isArray(s131);
-let out133 = [];
-for (const a_E_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
-if (!(R.less(R.prop(a_E_132, "lastDate"), d29(st)))) continue;
-out133.push(R.prop(a_E_132, "source"));
-}
-out133 = R.distinctList(out133);
-return isList ? out133 : out133[0]; })();
+  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
   st.v[31] = x;
   return x;
 }
-// define "Doxorubicin Exposures"
+// define "Anthracycline Before Metastatic"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = (() => { const s134 = d14(st);
-if (s134 == null) return null;
-const isList = Array.isArray(s134);
-let out136 = [];
-for (const a_E_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
-if (!(R.equal(R.prop(a_E_135, "drug"), "doxorubicin"))) continue;
-out136.push(a_E_135);
+  x = (R.not(R.exists(d30(st))) ? false : (R.exists((() => { const s144 = d30(st);
+if (s144 == null) return null;
+const isList = Array.isArray(s144);
+let out146 = [];
+for (const a_E_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
+if (!(R.less(R.prop(a_E_145, "lastDate"), d31(st)))) continue;
+out146.push(a_E_145);
 }
-return isList ? out136 : out136[0]; })();
+return isList ? out146 : out146[0]; })()) ? true : (R.or((d31(st) == null), R.exists((() => { const s147 = d30(st);
+if (s147 == null) return null;
+const isList = Array.isArray(s147);
+let out149 = [];
+for (const a_E_148 of (s147 == null ? [] : Array.isArray(s147) ? s147 : [s147])) {
+if (!((R.prop(a_E_148, "lastDate") == null))) continue;
+out149.push(a_E_148);
+}
+return isList ? out149 : out149[0]; })())) ? R.as(null, K5, false) : false)));
   st.v[32] = x;
   return x;
 }
-// define "Trabectedin Exposures"
+// define "Anthracycline Before Metastatic Sources"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = (() => { const s137 = d14(st);
-if (s137 == null) return null;
-const isList = Array.isArray(s137);
-let out139 = [];
-for (const a_E_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
-if (!(R.equal(R.prop(a_E_138, "drug"), "trabectedin"))) continue;
-out139.push(a_E_138);
+  x = (() => { const s150 = d30(st);
+if (s150 == null) return null;
+const isList = Array.isArray(s150);
+let out152 = [];
+for (const a_E_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
+if (!(R.less(R.prop(a_E_151, "lastDate"), d31(st)))) continue;
+out152.push(R.prop(a_E_151, "source"));
 }
-return isList ? out139 : out139[0]; })();
+out152 = R.distinctList(out152);
+return isList ? out152 : out152[0]; })();
   st.v[33] = x;
   return x;
 }
-// define "Combination Dates"
+// define "Doxorubicin Exposures"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = R.distinct(R.flatten((() => { const s140 = d32(st);
-const s141 = d33(st);
-if (s140 == null && s141 == null) return null;
-const isList = Array.isArray(s140) || Array.isArray(s141);
-let out144 = [];
-for (const a_D_142 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
-for (const a_T_143 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_142, "dayNumber"), R.prop(a_T_143, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
-out144.push([R.prop(a_D_142, "date"), R.prop(a_T_143, "date")]);
+  x = (() => { const s153 = d14(st);
+if (s153 == null) return null;
+const isList = Array.isArray(s153);
+let out155 = [];
+for (const a_E_154 of (s153 == null ? [] : Array.isArray(s153) ? s153 : [s153])) {
+if (!(R.equal(R.prop(a_E_154, "drug"), "doxorubicin"))) continue;
+out155.push(a_E_154);
 }
-}
-out144 = R.distinctList(out144);
-return isList ? out144 : out144[0]; })()));
+return isList ? out155 : out155[0]; })();
   st.v[34] = x;
   return x;
 }
-// define "Combination Given"
+// define "Trabectedin Exposures"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = R.exists(d34(st));
-  st.v[35] = x;
-  return x;
-}
-// define "Last Combination Date"
-function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = R.max(d34(st));
-  st.v[36] = x;
-  return x;
-}
-// define "Doxorubicin Dates"
-function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s145 = d32(st);
-if (s145 == null) return null;
-const isList = Array.isArray(s145);
-let out147 = [];
-for (const a_E_146 of (s145 == null ? [] : Array.isArray(s145) ? s145 : [s145])) {
-if (!(R.not((R.prop(a_E_146, "date") == null)))) continue;
-out147.push(R.prop(a_E_146, "date"));
-}
-out147 = R.distinctList(out147);
-return isList ? out147 : out147[0]; })());
-  st.v[37] = x;
-  return x;
-}
-// define "Combination Phase Over"
-function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = R.or(R.greaterOrEqual(R.count(d37(st)), 6), R.not(R.exists((() => { const s148 = d32(st);
-if (s148 == null) return null;
-const isList = Array.isArray(s148);
-let out150 = [];
-for (const a_E_149 of (s148 == null ? [] : Array.isArray(s148) ? s148 : [s148])) {
-if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_149, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
-out150.push(a_E_149);
-}
-return isList ? out150 : out150[0]; })())));
-  st.v[38] = x;
-  return x;
-}
-// define "Maintenance Dates"
-function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s151 = d33(st);
-if (s151 == null) return null;
-const isList = Array.isArray(s151);
-let out153 = [];
-for (const a_T_152 of (s151 == null ? [] : Array.isArray(s151) ? s151 : [s151])) {
-if (!(R.greater(R.prop(a_T_152, "date"), d36(st)))) continue;
-out153.push(R.prop(a_T_152, "date"));
-}
-out153 = R.distinctList(out153);
-return isList ? out153 : out153[0]; })());
-  st.v[39] = x;
-  return x;
-}
-// define "Maintenance Anchor"
-function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = (() => { let r154; r154 = R.min(d39(st)); if (r154 != null) return r154; r154 = d36(st); if (r154 != null) return r154; return null; })();
-  st.v[40] = x;
-  return x;
-}
-// define "Maintenance Within Period"
-function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = (() => { let r155; r155 = R.less(R.subtract(d2(st), f0(st, d40(st))), p(st, "maintenanceMaxDays", true)); if (r155 != null) return r155; r155 = false; if (r155 != null) return r155; return null; })();
-  st.v[41] = x;
-  return x;
-}
-// define "Maintenance Under Cycle Limit"
-function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = R.less(R.count(d39(st)), p(st, "maintenanceMaxCycles", true));
-  st.v[42] = x;
-  return x;
-}
-// define "No Gemcitabine Or Docetaxel"
-function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = R.not(R.exists((() => { const s156 = d14(st);
+  x = (() => { const s156 = d14(st);
 if (s156 == null) return null;
 const isList = Array.isArray(s156);
 let out158 = [];
 for (const a_E_157 of (s156 == null ? [] : Array.isArray(s156) ? s156 : [s156])) {
-if (!(R.inList(R.prop(a_E_157, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
+if (!(R.equal(R.prop(a_E_157, "drug"), "trabectedin"))) continue;
 out158.push(a_E_157);
 }
-return isList ? out158 : out158[0]; })()));
-  st.v[43] = x;
+return isList ? out158 : out158[0]; })();
+  st.v[35] = x;
   return x;
 }
-// define "Maintenance Eligible"
-function d44(st) {
-  let x = st.v[44];
+// define "Combination Dates"
+function d36(st) {
+  let x = st.v[36];
   if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.and(d35(st), d38(st)), d41(st)), d42(st)), d43(st));
-  st.v[44] = x;
+  x = R.distinct(R.flatten((() => { const s159 = d34(st);
+const s160 = d35(st);
+if (s159 == null && s160 == null) return null;
+const isList = Array.isArray(s159) || Array.isArray(s160);
+let out163 = [];
+for (const a_D_161 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
+for (const a_T_162 of (s160 == null ? [] : Array.isArray(s160) ? s160 : [s160])) {
+if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_161, "dayNumber"), R.prop(a_T_162, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
+out163.push([R.prop(a_D_161, "date"), R.prop(a_T_162, "date")]);
+}
+}
+out163 = R.distinctList(out163);
+return isList ? out163 : out163[0]; })()));
+  st.v[36] = x;
   return x;
 }
-// define "Maintenance Reasons"
-function d45(st) {
-  let x = st.v[45];
+// define "Combination Given"
+function d37(st) {
+  let x = st.v[37];
   if (x !== undefined) return x;
-  x = (() => { const s159 = [(d35(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d36(st))), ")") : "no doxorubicin + trabectedin combination"), (d38(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d35(st)) ? R.as(null, K2, false) : (d41(st) ? R.concatenate("within 1 year of ", R.toStringOp(d40(st))) : R.concatenate("more than 1 year since ", R.toStringOp(d40(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d39(st))), " maintenance trabectedin dates"), (d42(st) ? "" : " (limit reached)")), (d43(st) ? R.as(null, K2, false) : "gemcitabine or docetaxel received")];
-if (s159 == null) return null;
-const isList = Array.isArray(s159);
-let out161 = [];
-for (const a_R_160 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
-if (!(R.not((a_R_160 == null)))) continue;
-out161.push(a_R_160);
-}
-out161 = R.distinctList(out161);
-return isList ? out161 : out161[0]; })();
-  st.v[45] = x;
+  x = R.exists(d36(st));
+  st.v[37] = x;
   return x;
 }
-// define "Maintenance Sources"
-function d46(st) {
-  let x = st.v[46];
+// define "Last Combination Date"
+function d38(st) {
+  let x = st.v[38];
   if (x !== undefined) return x;
-  x = (() => { const s162 = R.union(d32(st), d33(st), false);
-if (s162 == null) return null;
-const isList = Array.isArray(s162);
-let out164 = [];
-for (const a_E_163 of (s162 == null ? [] : Array.isArray(s162) ? s162 : [s162])) {
-out164.push(R.prop(a_E_163, "source"));
-}
-out164 = R.distinctList(out164);
-return isList ? out164 : out164[0]; })();
-  st.v[46] = x;
+  x = R.max(d36(st));
+  st.v[38] = x;
   return x;
 }
-// define "ECOG Readings"
-function d47(st) {
-  let x = st.v[47];
+// define "Doxorubicin Dates"
+function d39(st) {
+  let x = st.v[39];
   if (x !== undefined) return x;
-  x = (() => { const s165 = (() => { const s167 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+  x = R.distinct((() => { const s164 = d34(st);
+if (s164 == null) return null;
+const isList = Array.isArray(s164);
+let out166 = [];
+for (const a_E_165 of (s164 == null ? [] : Array.isArray(s164) ? s164 : [s164])) {
+if (!(R.not((R.prop(a_E_165, "date") == null)))) continue;
+out166.push(R.prop(a_E_165, "date"));
+}
+out166 = R.distinctList(out166);
+return isList ? out166 : out166[0]; })());
+  st.v[39] = x;
+  return x;
+}
+// define "Combination Phase Over"
+function d40(st) {
+  let x = st.v[40];
+  if (x !== undefined) return x;
+  x = R.or(R.greaterOrEqual(R.count(d39(st)), 6), R.not(R.exists((() => { const s167 = d34(st);
 if (s167 == null) return null;
 const isList = Array.isArray(s167);
 let out169 = [];
-for (const a_O_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_168))) continue;
-out169.push(a_O_168);
+for (const a_E_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
+if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_168, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
+out169.push(a_E_168);
 }
-return isList ? out169 : out169[0]; })();
-if (s165 == null) return null;
-const isList = Array.isArray(s165);
-let out170 = [];
-for (const a_O_166 of (s165 == null ? [] : Array.isArray(s165) ? s165 : [s165])) {
-const l_score_171 = (() => { let r172; r172 = R.prop(R.as(R.prop(a_O_166, "value"), K4, false), "value"); if (r172 != null) return r172; r172 = f19(st, R.as(R.prop(a_O_166, "value"), K5, false)); if (r172 != null) return r172; return null; })();
-const l_taken_173 = f16(st, a_O_166);
-if (!(R.and(R.not((l_score_171 == null)), R.not((l_taken_173 == null))))) continue;
-out170.push(({ "value": l_score_171, "date": l_taken_173, "source": f18(st, a_O_166) }));
+return isList ? out169 : out169[0]; })())));
+  st.v[40] = x;
+  return x;
 }
-return isList ? out170 : out170[0]; })();
+// define "Maintenance Dates"
+function d41(st) {
+  let x = st.v[41];
+  if (x !== undefined) return x;
+  x = R.distinct((() => { const s170 = d35(st);
+if (s170 == null) return null;
+const isList = Array.isArray(s170);
+let out172 = [];
+for (const a_T_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
+if (!(R.greater(R.prop(a_T_171, "date"), d38(st)))) continue;
+out172.push(R.prop(a_T_171, "date"));
+}
+out172 = R.distinctList(out172);
+return isList ? out172 : out172[0]; })());
+  st.v[41] = x;
+  return x;
+}
+// define "Maintenance Anchor"
+function d42(st) {
+  let x = st.v[42];
+  if (x !== undefined) return x;
+  x = (() => { let r173; r173 = R.min(d41(st)); if (r173 != null) return r173; r173 = d38(st); if (r173 != null) return r173; return null; })();
+  st.v[42] = x;
+  return x;
+}
+// define "Maintenance Within Period"
+function d43(st) {
+  let x = st.v[43];
+  if (x !== undefined) return x;
+  x = (() => { let r174; r174 = R.less(R.subtract(d2(st), f0(st, d42(st))), p(st, "maintenanceMaxDays", true)); if (r174 != null) return r174; r174 = false; if (r174 != null) return r174; return null; })();
+  st.v[43] = x;
+  return x;
+}
+// define "Maintenance Under Cycle Limit"
+function d44(st) {
+  let x = st.v[44];
+  if (x !== undefined) return x;
+  x = R.less(R.count(d41(st)), p(st, "maintenanceMaxCycles", true));
+  st.v[44] = x;
+  return x;
+}
+// define "No Gemcitabine Or Docetaxel"
+function d45(st) {
+  let x = st.v[45];
+  if (x !== undefined) return x;
+  x = R.not(R.exists((() => { const s175 = d14(st);
+if (s175 == null) return null;
+const isList = Array.isArray(s175);
+let out177 = [];
+for (const a_E_176 of (s175 == null ? [] : Array.isArray(s175) ? s175 : [s175])) {
+if (!(R.inList(R.prop(a_E_176, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
+out177.push(a_E_176);
+}
+return isList ? out177 : out177[0]; })()));
+  st.v[45] = x;
+  return x;
+}
+// define "Maintenance Eligible"
+function d46(st) {
+  let x = st.v[46];
+  if (x !== undefined) return x;
+  x = R.and(R.and(R.and(R.and(d37(st), d40(st)), d43(st)), d44(st)), d45(st));
+  st.v[46] = x;
+  return x;
+}
+// define "Maintenance Reasons"
+function d47(st) {
+  let x = st.v[47];
+  if (x !== undefined) return x;
+  x = (() => { const s178 = [(d37(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d38(st))), ")") : "no doxorubicin + trabectedin combination"), (d40(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d37(st)) ? R.as(null, K3, false) : (d43(st) ? R.concatenate("within 1 year of ", R.toStringOp(d42(st))) : R.concatenate("more than 1 year since ", R.toStringOp(d42(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d41(st))), " maintenance trabectedin dates"), (d44(st) ? "" : " (limit reached)")), (d45(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+if (s178 == null) return null;
+const isList = Array.isArray(s178);
+let out180 = [];
+for (const a_R_179 of (s178 == null ? [] : Array.isArray(s178) ? s178 : [s178])) {
+if (!(R.not((a_R_179 == null)))) continue;
+out180.push(a_R_179);
+}
+out180 = R.distinctList(out180);
+return isList ? out180 : out180[0]; })();
   st.v[47] = x;
   return x;
 }
-// define "ECOG"
+// define "Maintenance Sources"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = R.first((() => { const s174 = d47(st);
-if (s174 == null) return null;
-const isList = Array.isArray(s174);
-let out176 = [];
-for (const a_R_175 of (s174 == null ? [] : Array.isArray(s174) ? s174 : [s174])) {
-if (!(R.equal(R.prop(a_R_175, "date"), R.max((() => { const s177 = d47(st);
-if (s177 == null) return null;
-const isList = Array.isArray(s177);
-let out179 = [];
-for (const a_X_178 of (s177 == null ? [] : Array.isArray(s177) ? s177 : [s177])) {
-out179.push(R.prop(a_X_178, "date"));
+  x = (() => { const s181 = R.union(d34(st), d35(st), false);
+if (s181 == null) return null;
+const isList = Array.isArray(s181);
+let out183 = [];
+for (const a_E_182 of (s181 == null ? [] : Array.isArray(s181) ? s181 : [s181])) {
+out183.push(R.prop(a_E_182, "source"));
 }
-return isList ? out179 : out179[0]; })())))) continue;
-out176.push(a_R_175);
-}
-out176 = R.mergeSort(out176, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out176 : out176[0]; })());
+out183 = R.distinctList(out183);
+return isList ? out183 : out183[0]; })();
   st.v[48] = x;
   return x;
 }
-// define "Karnofsky Readings"
+// define "ECOG Readings"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = (() => { const s180 = (() => { const s182 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-if (s182 == null) return null;
-const isList = Array.isArray(s182);
-let out184 = [];
-for (const a_O_183 of (s182 == null ? [] : Array.isArray(s182) ? s182 : [s182])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_183))) continue;
-out184.push(a_O_183);
+  x = (() => { const s184 = (() => { const s186 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+if (s186 == null) return null;
+const isList = Array.isArray(s186);
+let out188 = [];
+for (const a_O_187 of (s186 == null ? [] : Array.isArray(s186) ? s186 : [s186])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_187))) continue;
+out188.push(a_O_187);
 }
-return isList ? out184 : out184[0]; })();
-if (s180 == null) return null;
-const isList = Array.isArray(s180);
-let out185 = [];
-for (const a_O_181 of (s180 == null ? [] : Array.isArray(s180) ? s180 : [s180])) {
-const l_score_186 = (() => { let r187; r187 = R.toDecimal(R.prop(R.as(R.prop(a_O_181, "value"), K4, false), "value")); if (r187 != null) return r187; r187 = R.prop(R.prop(R.as(R.prop(a_O_181, "value"), K6, false), "value"), "value"); if (r187 != null) return r187; return null; })();
-const l_taken_188 = f16(st, a_O_181);
-if (!(R.and(R.not((l_score_186 == null)), R.not((l_taken_188 == null))))) continue;
-out185.push(({ "value": l_score_186, "date": l_taken_188, "source": f18(st, a_O_181) }));
+return isList ? out188 : out188[0]; })();
+if (s184 == null) return null;
+const isList = Array.isArray(s184);
+let out189 = [];
+for (const a_O_185 of (s184 == null ? [] : Array.isArray(s184) ? s184 : [s184])) {
+const l_score_190 = (() => { let r191; r191 = R.prop(R.as(R.prop(a_O_185, "value"), K6, false), "value"); if (r191 != null) return r191; r191 = f20(st, R.as(R.prop(a_O_185, "value"), K7, false)); if (r191 != null) return r191; return null; })();
+const l_taken_192 = f17(st, a_O_185);
+if (!(R.and(R.not((l_score_190 == null)), R.not((l_taken_192 == null))))) continue;
+out189.push(({ "value": l_score_190, "date": l_taken_192, "source": f19(st, a_O_185) }));
 }
-return isList ? out185 : out185[0]; })();
+return isList ? out189 : out189[0]; })();
   st.v[49] = x;
   return x;
 }
-// define "Karnofsky"
+// define "ECOG"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = R.first((() => { const s189 = d49(st);
-if (s189 == null) return null;
-const isList = Array.isArray(s189);
-let out191 = [];
-for (const a_R_190 of (s189 == null ? [] : Array.isArray(s189) ? s189 : [s189])) {
-if (!(R.equal(R.prop(a_R_190, "date"), R.max((() => { const s192 = d49(st);
-if (s192 == null) return null;
-const isList = Array.isArray(s192);
-let out194 = [];
-for (const a_X_193 of (s192 == null ? [] : Array.isArray(s192) ? s192 : [s192])) {
-out194.push(R.prop(a_X_193, "date"));
+  x = R.first((() => { const s193 = d49(st);
+if (s193 == null) return null;
+const isList = Array.isArray(s193);
+let out195 = [];
+for (const a_R_194 of (s193 == null ? [] : Array.isArray(s193) ? s193 : [s193])) {
+if (!(R.equal(R.prop(a_R_194, "date"), R.max((() => { const s196 = d49(st);
+if (s196 == null) return null;
+const isList = Array.isArray(s196);
+let out198 = [];
+for (const a_X_197 of (s196 == null ? [] : Array.isArray(s196) ? s196 : [s196])) {
+out198.push(R.prop(a_X_197, "date"));
 }
-return isList ? out194 : out194[0]; })())))) continue;
-out191.push(a_R_190);
+return isList ? out198 : out198[0]; })())))) continue;
+out195.push(a_R_194);
 }
-out191 = R.mergeSort(out191, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out191 : out191[0]; })());
+out195 = R.mergeSort(out195, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+return isList ? out195 : out195[0]; })());
   st.v[50] = x;
   return x;
 }
-// define "LVEF Readings"
+// define "Karnofsky Readings"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = (() => { const s195 = (() => { const s197 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s197 == null) return null;
-const isList = Array.isArray(s197);
-let out199 = [];
-for (const a_O_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_198))) continue;
-out199.push(a_O_198);
+  x = (() => { const s199 = (() => { const s201 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+if (s201 == null) return null;
+const isList = Array.isArray(s201);
+let out203 = [];
+for (const a_O_202 of (s201 == null ? [] : Array.isArray(s201) ? s201 : [s201])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_202))) continue;
+out203.push(a_O_202);
 }
-return isList ? out199 : out199[0]; })();
-if (s195 == null) return null;
-const isList = Array.isArray(s195);
-let out200 = [];
-for (const a_O_196 of (s195 == null ? [] : Array.isArray(s195) ? s195 : [s195])) {
-const l_percent_201 = (() => { let r202; r202 = f20(st, R.as(R.prop(a_O_196, "value"), K6, false)); if (r202 != null) return r202; r202 = f20(st, R.prop(R.as(R.prop(a_O_196, "value"), K7, false), "low")); if (r202 != null) return r202; return null; })();
-const l_taken_203 = f16(st, a_O_196);
-if (!(R.and(R.not((l_percent_201 == null)), R.not((l_taken_203 == null))))) continue;
-out200.push(({ "value": l_percent_201, "date": l_taken_203, "source": f18(st, a_O_196) }));
+return isList ? out203 : out203[0]; })();
+if (s199 == null) return null;
+const isList = Array.isArray(s199);
+let out204 = [];
+for (const a_O_200 of (s199 == null ? [] : Array.isArray(s199) ? s199 : [s199])) {
+const l_score_205 = (() => { let r206; r206 = R.toDecimal(R.prop(R.as(R.prop(a_O_200, "value"), K6, false), "value")); if (r206 != null) return r206; r206 = R.prop(R.prop(R.as(R.prop(a_O_200, "value"), K8, false), "value"), "value"); if (r206 != null) return r206; return null; })();
+const l_taken_207 = f17(st, a_O_200);
+if (!(R.and(R.not((l_score_205 == null)), R.not((l_taken_207 == null))))) continue;
+out204.push(({ "value": l_score_205, "date": l_taken_207, "source": f19(st, a_O_200) }));
 }
-return isList ? out200 : out200[0]; })();
+return isList ? out204 : out204[0]; })();
   st.v[51] = x;
   return x;
 }
-// define "LVEF Latest"
+// define "Karnofsky"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = R.first((() => { const s204 = d51(st);
-if (s204 == null) return null;
-const isList = Array.isArray(s204);
-let out206 = [];
-for (const a_R_205 of (s204 == null ? [] : Array.isArray(s204) ? s204 : [s204])) {
-if (!(R.equal(R.prop(a_R_205, "date"), R.max((() => { const s207 = d51(st);
-if (s207 == null) return null;
-const isList = Array.isArray(s207);
-let out209 = [];
-for (const a_X_208 of (s207 == null ? [] : Array.isArray(s207) ? s207 : [s207])) {
-out209.push(R.prop(a_X_208, "date"));
+  x = R.first((() => { const s208 = d51(st);
+if (s208 == null) return null;
+const isList = Array.isArray(s208);
+let out210 = [];
+for (const a_R_209 of (s208 == null ? [] : Array.isArray(s208) ? s208 : [s208])) {
+if (!(R.equal(R.prop(a_R_209, "date"), R.max((() => { const s211 = d51(st);
+if (s211 == null) return null;
+const isList = Array.isArray(s211);
+let out213 = [];
+for (const a_X_212 of (s211 == null ? [] : Array.isArray(s211) ? s211 : [s211])) {
+out213.push(R.prop(a_X_212, "date"));
 }
-return isList ? out209 : out209[0]; })())))) continue;
-out206.push(a_R_205);
+return isList ? out213 : out213[0]; })())))) continue;
+out210.push(a_R_209);
 }
-out206 = R.mergeSort(out206, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out206 : out206[0]; })());
+out210 = R.mergeSort(out210, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out210 : out210[0]; })());
   st.v[52] = x;
   return x;
 }
-// define "Latest Anthracycline Date"
+// define "LVEF Readings"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = R.max((() => { const s210 = d28(st);
-if (s210 == null) return null;
-const isList = Array.isArray(s210);
-let out212 = [];
-for (const a_E_211 of (s210 == null ? [] : Array.isArray(s210) ? s210 : [s210])) {
-out212.push(R.prop(a_E_211, "lastDate"));
+  x = (() => { const s214 = (() => { const s216 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+if (s216 == null) return null;
+const isList = Array.isArray(s216);
+let out218 = [];
+for (const a_O_217 of (s216 == null ? [] : Array.isArray(s216) ? s216 : [s216])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_217))) continue;
+out218.push(a_O_217);
 }
-out212 = R.distinctList(out212);
-return isList ? out212 : out212[0]; })());
+return isList ? out218 : out218[0]; })();
+if (s214 == null) return null;
+const isList = Array.isArray(s214);
+let out219 = [];
+for (const a_O_215 of (s214 == null ? [] : Array.isArray(s214) ? s214 : [s214])) {
+const l_percent_220 = (() => { let r221; r221 = f21(st, R.as(R.prop(a_O_215, "value"), K8, false)); if (r221 != null) return r221; r221 = f21(st, R.prop(R.as(R.prop(a_O_215, "value"), K9, false), "low")); if (r221 != null) return r221; return null; })();
+const l_taken_222 = f17(st, a_O_215);
+if (!(R.and(R.not((l_percent_220 == null)), R.not((l_taken_222 == null))))) continue;
+out219.push(({ "value": l_percent_220, "date": l_taken_222, "source": f19(st, a_O_215) }));
+}
+return isList ? out219 : out219[0]; })();
   st.v[53] = x;
   return x;
 }
-// define "LVEF"
+// define "LVEF Latest"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = (() => { const s213 = d52(st);
-if (s213 == null) return null;
-const isList = Array.isArray(s213);
-let out215 = [];
-for (const a_L_214 of (s213 == null ? [] : Array.isArray(s213) ? s213 : [s213])) {
-out215.push(({ "value": R.prop(a_L_214, "value"), "date": R.prop(a_L_214, "date"), "source": R.prop(a_L_214, "source"), "low": R.less(R.prop(a_L_214, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_214, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d53(st) == null), R.greaterOrEqual(R.prop(a_L_214, "date"), d53(st)))) }));
-}
-out215 = R.distinctList(out215);
-return isList ? out215 : out215[0]; })();
-  st.v[54] = x;
-  return x;
-}
-// define "Heights"
-function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = (() => { const s216 = (() => { const s218 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-if (s218 == null) return null;
-const isList = Array.isArray(s218);
-let out220 = [];
-for (const a_O_219 of (s218 == null ? [] : Array.isArray(s218) ? s218 : [s218])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_219))) continue;
-out220.push(a_O_219);
-}
-return isList ? out220 : out220[0]; })();
-if (s216 == null) return null;
-const isList = Array.isArray(s216);
-let out221 = [];
-for (const a_O_217 of (s216 == null ? [] : Array.isArray(s216) ? s216 : [s216])) {
-const l_v_222 = f22(st, R.as(R.prop(a_O_217, "value"), K6, false));
-const l_taken_223 = f17(st, a_O_217);
-if (!(R.and(R.not((l_v_222 == null)), R.not((l_taken_223 == null))))) continue;
-out221.push(({ "value": l_v_222, "date": l_taken_223, "source": f18(st, a_O_217) }));
-}
-return isList ? out221 : out221[0]; })();
-  st.v[55] = x;
-  return x;
-}
-// define "Weights"
-function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = (() => { const s224 = (() => { const s226 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+  x = R.first((() => { const s223 = d53(st);
+if (s223 == null) return null;
+const isList = Array.isArray(s223);
+let out225 = [];
+for (const a_R_224 of (s223 == null ? [] : Array.isArray(s223) ? s223 : [s223])) {
+if (!(R.equal(R.prop(a_R_224, "date"), R.max((() => { const s226 = d53(st);
 if (s226 == null) return null;
 const isList = Array.isArray(s226);
 let out228 = [];
-for (const a_O_227 of (s226 == null ? [] : Array.isArray(s226) ? s226 : [s226])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_227))) continue;
-out228.push(a_O_227);
+for (const a_X_227 of (s226 == null ? [] : Array.isArray(s226) ? s226 : [s226])) {
+out228.push(R.prop(a_X_227, "date"));
 }
-return isList ? out228 : out228[0]; })();
-if (s224 == null) return null;
-const isList = Array.isArray(s224);
-let out229 = [];
-for (const a_O_225 of (s224 == null ? [] : Array.isArray(s224) ? s224 : [s224])) {
-const l_v_230 = f23(st, R.as(R.prop(a_O_225, "value"), K6, false));
-const l_taken_231 = f17(st, a_O_225);
-if (!(R.and(R.not((l_v_230 == null)), R.not((l_taken_231 == null))))) continue;
-out229.push(({ "value": l_v_230, "date": l_taken_231, "source": f18(st, a_O_225) }));
+return isList ? out228 : out228[0]; })())))) continue;
+out225.push(a_R_224);
 }
-return isList ? out229 : out229[0]; })();
+out225 = R.mergeSort(out225, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out225 : out225[0]; })());
+  st.v[54] = x;
+  return x;
+}
+// define "Latest Anthracycline Date"
+function d55(st) {
+  let x = st.v[55];
+  if (x !== undefined) return x;
+  x = R.max((() => { const s229 = d30(st);
+if (s229 == null) return null;
+const isList = Array.isArray(s229);
+let out231 = [];
+for (const a_E_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
+out231.push(R.prop(a_E_230, "lastDate"));
+}
+out231 = R.distinctList(out231);
+return isList ? out231 : out231[0]; })());
+  st.v[55] = x;
+  return x;
+}
+// define "LVEF"
+function d56(st) {
+  let x = st.v[56];
+  if (x !== undefined) return x;
+  x = (() => { const s232 = d54(st);
+if (s232 == null) return null;
+const isList = Array.isArray(s232);
+let out234 = [];
+for (const a_L_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
+out234.push(({ "value": R.prop(a_L_233, "value"), "date": R.prop(a_L_233, "date"), "source": R.prop(a_L_233, "source"), "low": R.less(R.prop(a_L_233, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_233, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d55(st) == null), R.greaterOrEqual(R.prop(a_L_233, "date"), d55(st)))) }));
+}
+out234 = R.distinctList(out234);
+return isList ? out234 : out234[0]; })();
   st.v[56] = x;
   return x;
 }
-// define "Surface Areas"
+// define "Heights"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = (() => { const s232 = (() => { const s234 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-if (s234 == null) return null;
-const isList = Array.isArray(s234);
-let out236 = [];
-for (const a_O_235 of (s234 == null ? [] : Array.isArray(s234) ? s234 : [s234])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_235))) continue;
-out236.push(a_O_235);
+  x = (() => { const s235 = (() => { const s237 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+if (s237 == null) return null;
+const isList = Array.isArray(s237);
+let out239 = [];
+for (const a_O_238 of (s237 == null ? [] : Array.isArray(s237) ? s237 : [s237])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_238))) continue;
+out239.push(a_O_238);
 }
-return isList ? out236 : out236[0]; })();
-if (s232 == null) return null;
-const isList = Array.isArray(s232);
-let out237 = [];
-for (const a_O_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
-const l_v_238 = f24(st, R.as(R.prop(a_O_233, "value"), K6, false));
-const l_taken_239 = f17(st, a_O_233);
-if (!(R.and(R.and(R.not((l_v_238 == null)), R.greater(l_v_238, R.toDecimal(0))), R.not((l_taken_239 == null))))) continue;
-out237.push(({ "value": l_v_238, "date": l_taken_239, "source": f18(st, a_O_233) }));
+return isList ? out239 : out239[0]; })();
+if (s235 == null) return null;
+const isList = Array.isArray(s235);
+let out240 = [];
+for (const a_O_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
+const l_v_241 = f23(st, R.as(R.prop(a_O_236, "value"), K8, false));
+const l_taken_242 = f18(st, a_O_236);
+if (!(R.and(R.and(R.not((l_v_241 == null)), R.greater(l_v_241, R.toDecimal(0))), R.not((l_taken_242 == null))))) continue;
+out240.push(({ "value": l_v_241, "date": l_taken_242, "dayNumber": f0(st, l_taken_242), "source": f19(st, a_O_236) }));
 }
-return isList ? out237 : out237[0]; })();
+return isList ? out240 : out240[0]; })();
   st.v[57] = x;
   return x;
 }
-// define "Doxorubicin Doses"
+// define "Weights"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = (() => { const s240 = d32(st);
-if (s240 == null) return null;
-const isList = Array.isArray(s240);
-let out242 = [];
-for (const a_E_241 of (s240 == null ? [] : Array.isArray(s240) ? s240 : [s240])) {
-const l_bsa_243 = f26(st, (R.and(R.equal(R.prop(a_E_241, "kind"), "MedicationAdministration"), R.equal(R.prop(a_E_241, "doseUnit"), "mg")) ? R.prop(a_E_241, "date") : R.as(null, K8, false)));
-out242.push(({ "source": R.prop(a_E_241, "source"), "date": R.prop(a_E_241, "date"), "kind": R.prop(a_E_241, "kind"), "liposomal": R.prop(a_E_241, "liposomal"), "doseValue": R.prop(a_E_241, "doseValue"), "doseUnit": R.prop(a_E_241, "doseUnit"), "mgM2": (R.or(R.not(R.equal(R.prop(a_E_241, "kind"), "MedicationAdministration")), (R.prop(a_E_241, "doseValue") == null)) ? R.as(null, K1, false) : (R.inList(R.prop(a_E_241, "doseUnit"), ["mg/m2", "mg/m^2"], undefined) ? R.prop(a_E_241, "doseValue") : (R.equal(R.prop(a_E_241, "doseUnit"), "mg") ? R.divide(R.prop(a_E_241, "doseValue"), R.prop(l_bsa_243, "value")) : R.as(null, K1, false)))), "bsa": R.prop(l_bsa_243, "value"), "bsaSources": R.prop(l_bsa_243, "sources") }));
+  x = (() => { const s243 = (() => { const s245 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+if (s245 == null) return null;
+const isList = Array.isArray(s245);
+let out247 = [];
+for (const a_O_246 of (s245 == null ? [] : Array.isArray(s245) ? s245 : [s245])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_246))) continue;
+out247.push(a_O_246);
 }
-out242 = R.distinctList(out242);
-return isList ? out242 : out242[0]; })();
+return isList ? out247 : out247[0]; })();
+if (s243 == null) return null;
+const isList = Array.isArray(s243);
+let out248 = [];
+for (const a_O_244 of (s243 == null ? [] : Array.isArray(s243) ? s243 : [s243])) {
+const l_v_249 = f24(st, R.as(R.prop(a_O_244, "value"), K8, false));
+const l_taken_250 = f18(st, a_O_244);
+if (!(R.and(R.and(R.not((l_v_249 == null)), R.greater(l_v_249, R.toDecimal(0))), R.not((l_taken_250 == null))))) continue;
+out248.push(({ "value": l_v_249, "date": l_taken_250, "dayNumber": f0(st, l_taken_250), "source": f19(st, a_O_244) }));
+}
+return isList ? out248 : out248[0]; })();
   st.v[58] = x;
   return x;
 }
-// define "Other Anthracyclines"
+// define "Surface Areas"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s244 = d28(st);
-if (s244 == null) return null;
-const isList = Array.isArray(s244);
-let out246 = [];
-for (const a_E_245 of (s244 == null ? [] : Array.isArray(s244) ? s244 : [s244])) {
-if (!(R.not(R.equal(R.prop(a_E_245, "drug"), "doxorubicin")))) continue;
-out246.push(R.prop(a_E_245, "drug"));
+  x = (() => { const s251 = (() => { const s253 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+if (s253 == null) return null;
+const isList = Array.isArray(s253);
+let out255 = [];
+for (const a_O_254 of (s253 == null ? [] : Array.isArray(s253) ? s253 : [s253])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_254))) continue;
+out255.push(a_O_254);
 }
-out246 = R.distinctList(out246);
-return isList ? out246 : out246[0]; })());
+return isList ? out255 : out255[0]; })();
+if (s251 == null) return null;
+const isList = Array.isArray(s251);
+let out256 = [];
+for (const a_O_252 of (s251 == null ? [] : Array.isArray(s251) ? s251 : [s251])) {
+const l_v_257 = f25(st, R.as(R.prop(a_O_252, "value"), K8, false));
+const l_taken_258 = f18(st, a_O_252);
+if (!(R.and(R.and(R.not((l_v_257 == null)), R.greater(l_v_257, R.toDecimal(0))), R.not((l_taken_258 == null))))) continue;
+out256.push(({ "value": l_v_257, "date": l_taken_258, "dayNumber": f0(st, l_taken_258), "source": f19(st, a_O_252) }));
+}
+return isList ? out256 : out256[0]; })();
   st.v[59] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Sum"
+// define "Anthracycline Administration Records"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = (() => { let r247; r247 = R.sum((() => { const s248 = d58(st);
-if (s248 == null) return null;
-const isList = Array.isArray(s248);
-let out250 = [];
-for (const a_D_249 of (s248 == null ? [] : Array.isArray(s248) ? s248 : [s248])) {
-out250.push(R.prop(a_D_249, "mgM2"));
+  x = (() => { const s259 = d10(st);
+if (s259 == null) return null;
+const isList = Array.isArray(s259);
+let out261 = [];
+for (const a_A_260 of (s259 == null ? [] : Array.isArray(s259) ? s259 : [s259])) {
+const l_M_262 = R.prop(a_A_260, "resource");
+const l_first_263 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_262);
+if (!(f37(st, R.prop(a_A_260, "drug")))) continue;
+out261.push(({ "drug": R.prop(R.prop(a_A_260, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_262, "id"), "value")), "status": R.prop(R.prop(l_M_262, "status"), "value"), "partial": R.inList(R.prop(R.prop(l_M_262, "status"), "value"), ["stopped", "in-progress"], undefined), "date": l_first_263, "dayNumber": f0(st, l_first_263), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_262)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_262, "request")), "dose": f29(st, R.prop(R.prop(l_M_262, "dosage"), "dose")) }));
 }
-return isList ? out250 : out250[0]; })()); if (r247 != null) return r247; r247 = 0; if (r247 != null) return r247; return null; })();
+return isList ? out261 : out261[0]; })();
   st.v[60] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Known"
+// define "Anthracycline Administrations"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = R.and(R.not(R.exists((() => { const s251 = d58(st);
-if (s251 == null) return null;
-const isList = Array.isArray(s251);
-let out253 = [];
-for (const a_D_252 of (s251 == null ? [] : Array.isArray(s251) ? s251 : [s251])) {
-if (!((R.prop(a_D_252, "mgM2") == null))) continue;
-out253.push(a_D_252);
+  x = (() => { const s264 = d60(st);
+if (s264 == null) return null;
+const isList = Array.isArray(s264);
+let out266 = [];
+for (const a_R_265 of (s264 == null ? [] : Array.isArray(s264) ? s264 : [s264])) {
+if (!(R.not(R.exists((() => { const s267 = d60(st);
+if (s267 == null) return null;
+const isList = Array.isArray(s267);
+let out269 = [];
+for (const a_X_268 of (s267 == null ? [] : Array.isArray(s267) ? s267 : [s267])) {
+if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_268, "requestKey") == null)), R.equal(R.prop(a_X_268, "requestKey"), R.prop(a_R_265, "requestKey"))), R.equivalent(R.prop(a_X_268, "startKey"), R.prop(a_R_265, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_268, "dose"), R.prop(a_R_265, "dose"), st.env.codeService)), R.less(R.prop(a_X_268, "source"), R.prop(a_R_265, "source"))))) continue;
+out269.push(R.prop(a_X_268, "source"));
 }
-return isList ? out253 : out253[0]; })())), R.not(R.exists(d59(st))));
+return isList ? out269 : out269[0]; })())))) continue;
+out266.push(a_R_265);
+}
+return isList ? out266 : out266[0]; })();
   st.v[61] = x;
   return x;
 }
-// define "Cumulative Doxorubicin"
+// define "Administration Events"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = ({ "known": d61(st), "mgM2": d60(st), "reachedWarn": R.greaterOrEqual(d60(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d60(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d59(st), "otherAnthracyclineSources": (() => { const s254 = d28(st);
-if (s254 == null) return null;
-const isList = Array.isArray(s254);
-let out256 = [];
-for (const a_E_255 of (s254 == null ? [] : Array.isArray(s254) ? s254 : [s254])) {
-if (!(R.not(R.equal(R.prop(a_E_255, "drug"), "doxorubicin")))) continue;
-out256.push(R.prop(a_E_255, "source"));
+  x = (() => { const s270 = d61(st);
+if (s270 == null) return null;
+const isList = Array.isArray(s270);
+let out272 = [];
+for (const a_A_271 of (s270 == null ? [] : Array.isArray(s270) ? s270 : [s270])) {
+const l_own_273 = f35(st, R.prop(a_A_271, "dose"), R.prop(a_A_271, "dayNumber"));
+const l_ordered_274 = (R.not((R.prop(l_own_273, "mgM2") == null)) ? R.as(null, K2, false) : (() => { const s275 = f30(st, f38(st, R.prop(a_A_271, "requestKey")));
+if (s275 == null) return null;
+const isList = Array.isArray(s275);
+let out277 = [];
+for (const a_D_276 of (s275 == null ? [] : Array.isArray(s275) ? s275 : [s275])) {
+if (!(f32(st, R.prop(a_D_276, "unit")))) continue;
+out277.push(R.prop(a_D_276, "value"));
 }
-out256 = R.distinctList(out256);
-return isList ? out256 : out256[0]; })(), "doses": d58(st) });
+out277 = R.distinctList(out277);
+return isList ? out277 : out277[0]; })());
+const l_mgM2_278 = (() => { let r279; r279 = R.prop(l_own_273, "mgM2"); if (r279 != null) return r279; r279 = l_ordered_274; if (r279 != null) return r279; return null; })();
+out272.push(({ "drug": R.prop(a_A_271, "drug"), "source": R.prop(a_A_271, "source"), "date": R.prop(a_A_271, "date"), "dayNumber": R.prop(a_A_271, "dayNumber"), "partial": R.prop(a_A_271, "partial"), "mgM2": l_mgM2_278, "orderedDose": R.not((l_ordered_274 == null)), "reason": ((l_mgM2_278 == null) ? R.prop(l_own_273, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_273, "bsa"), "bsaSources": R.prop(l_own_273, "bsaSources"), "checkDose": R.or((() => { let r280; r280 = R.greater(l_mgM2_278, p(st, "doxoSingleEventMaxMgM2", false)); if (r280 != null) return r280; r280 = false; if (r280 != null) return r280; return null; })(), R.prop(l_own_273, "heavyWithoutBsa")) }));
+}
+return isList ? out272 : out272[0]; })();
   st.v[62] = x;
+  return x;
+}
+// define "Anthracycline Orders And Statements"
+function d63(st) {
+  let x = st.v[63];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s281 = d7(st);
+if (s281 == null) return null;
+const isList = Array.isArray(s281);
+let out283 = [];
+for (const a_M_282 of (s281 == null ? [] : Array.isArray(s281) ? s281 : [s281])) {
+const l_medication_284 = F["MedicationConcept"](st, a_M_282);
+const l_drug_285 = f13(st, l_medication_284);
+const l_bounds_286 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_282, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
+const l_reported_287 = f16(st, a_M_282);
+const l_first_288 = (() => { let r289; r289 = f39(st, l_bounds_286); if (r289 != null) return r289; r289 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_282); if (r289 != null) return r289; return null; })();
+const l_last_290 = (R.not((l_bounds_286 == null)) ? (() => { let r291; r291 = f40(st, l_bounds_286); if (r291 != null) return r291; r291 = d1(st); if (r291 != null) return r291; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_282));
+if (!(f37(st, l_drug_285))) continue;
+out283.push(({ "drug": R.prop(l_drug_285, "key"), "source": R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_282, "id"), "value")), "kind": (l_reported_287 ? "statement" : "order"), "completed": R.equal(R.prop(R.prop(a_M_282, "status"), "value"), "completed"), "single": (l_bounds_286 == null), "date": l_first_288, "startNumber": f0(st, l_first_288), "endNumber": f0(st, l_last_290), "linkKeys": [], "dose": f30(st, a_M_282) }));
+}
+return isList ? out283 : out283[0]; })(), (() => { const s292 = d6(st);
+if (s292 == null) return null;
+const isList = Array.isArray(s292);
+let out294 = [];
+for (const a_M_293 of (s292 == null ? [] : Array.isArray(s292) ? s292 : [s292])) {
+const l_medication_295 = F["MedicationConcept"](st, a_M_293);
+const l_drug_296 = f13(st, l_medication_295);
+const l_period_297 = R.as(R.prop(a_M_293, "effective"), K1, false);
+const l_first_298 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_293);
+const l_last_299 = (R.and(R.not((l_period_297 == null)), (R.prop(l_period_297, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_293));
+if (!(f37(st, l_drug_296))) continue;
+out294.push(({ "drug": R.prop(l_drug_296, "key"), "source": R.concatenate("MedicationStatement/", R.prop(R.prop(a_M_293, "id"), "value")), "kind": "statement", "completed": false, "single": (l_period_297 == null), "date": l_first_298, "startNumber": f0(st, l_first_298), "endNumber": f0(st, l_last_299), "linkKeys": R.union((() => { const s300 = R.prop(a_M_293, "partOf");
+if (s300 == null) return null;
+const isList = Array.isArray(s300);
+let out302 = [];
+for (const a_R_301 of (s300 == null ? [] : Array.isArray(s300) ? s300 : [s300])) {
+out302.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_301));
+}
+return isList ? out302 : out302[0]; })(), (() => { const s303 = R.prop(a_M_293, "derivedFrom");
+if (s303 == null) return null;
+const isList = Array.isArray(s303);
+let out305 = [];
+for (const a_R_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
+out305.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_304));
+}
+return isList ? out305 : out305[0]; })(), false), "dose": f31(st, a_M_293) }));
+}
+return isList ? out294 : out294[0]; })(), false);
+  st.v[63] = x;
+  return x;
+}
+// define "Administration Sources"
+function d64(st) {
+  let x = st.v[64];
+  if (x !== undefined) return x;
+  x = (() => { const s306 = d60(st);
+if (s306 == null) return null;
+const isList = Array.isArray(s306);
+let out308 = [];
+for (const a_A_307 of (s306 == null ? [] : Array.isArray(s306) ? s306 : [s306])) {
+out308.push(R.prop(a_A_307, "source"));
+}
+return isList ? out308 : out308[0]; })();
+  st.v[64] = x;
+  return x;
+}
+// define "Record Coverage"
+function d65(st) {
+  let x = st.v[65];
+  if (x !== undefined) return x;
+  x = (() => { const s309 = d63(st);
+if (s309 == null) return null;
+const isList = Array.isArray(s309);
+let out311 = [];
+for (const a_R_310 of (s309 == null ? [] : Array.isArray(s309) ? s309 : [s309])) {
+const l_adminDays_312 = f42(st, a_R_310);
+out311.push(({ "record": a_R_310, "linked": f41(st, a_R_310), "spanCovered": f43(st, l_adminDays_312, R.subtract(R.prop(a_R_310, "startNumber"), 3), R.prop(a_R_310, "endNumber")), "adminDays": l_adminDays_312 }));
+}
+return isList ? out311 : out311[0]; })();
+  st.v[65] = x;
+  return x;
+}
+// define "Classified Records"
+function d66(st) {
+  let x = st.v[66];
+  if (x !== undefined) return x;
+  x = (() => { const s313 = d65(st);
+if (s313 == null) return null;
+const isList = Array.isArray(s313);
+let out315 = [];
+for (const a_C_314 of (s313 == null ? [] : Array.isArray(s313) ? s313 : [s313])) {
+const l_R_316 = R.prop(a_C_314, "record");
+const l_isExplained_317 = (R.prop(a_C_314, "linked") ? false : (R.not(R.prop(l_R_316, "single")) ? R.prop(a_C_314, "spanCovered") : R.exists((() => { const s318 = R.prop(a_C_314, "adminDays");
+if (s318 == null) return null;
+const isList = Array.isArray(s318);
+let out320 = [];
+for (const a_D_319 of (s318 == null ? [] : Array.isArray(s318) ? s318 : [s318])) {
+if (!(R.equal(f44(st, R.prop(l_R_316, "kind"), R.prop(l_R_316, "drug"), a_D_319), R.prop(l_R_316, "source")))) continue;
+out320.push(a_D_319);
+}
+out320 = R.distinctList(out320);
+return isList ? out320 : out320[0]; })())));
+const l_isPending_321 = R.and(R.and(R.and(R.not(R.prop(a_C_314, "linked")), R.not(l_isExplained_317)), R.equal(R.prop(l_R_316, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_316, "startNumber")), p(st, "coverGapDays", false)));
+out315.push(({ "drug": R.prop(l_R_316, "drug"), "source": R.prop(l_R_316, "source"), "kind": R.prop(l_R_316, "kind"), "date": R.prop(l_R_316, "date"), "status": (R.prop(a_C_314, "linked") ? "linked" : (l_isExplained_317 ? "explained" : (l_isPending_321 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_314, "linked")), R.not(l_isExplained_317)), R.not(l_isPending_321)), R.equal(R.prop(l_R_316, "kind"), "order")), R.prop(l_R_316, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f35(st, R.prop(l_R_316, "dose"), R.prop(l_R_316, "startNumber")) }));
+}
+return isList ? out315 : out315[0]; })();
+  st.v[66] = x;
+  return x;
+}
+// define "Dose Events"
+function d67(st) {
+  let x = st.v[67];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s322 = d62(st);
+if (s322 == null) return null;
+const isList = Array.isArray(s322);
+let out324 = [];
+for (const a_E_323 of (s322 == null ? [] : Array.isArray(s322) ? s322 : [s322])) {
+out324.push(({ "drug": R.prop(a_E_323, "drug"), "source": R.prop(a_E_323, "source"), "date": R.prop(a_E_323, "date"), "partial": R.prop(a_E_323, "partial"), "mgM2": R.prop(a_E_323, "mgM2"), "orderedDose": R.prop(a_E_323, "orderedDose"), "reason": R.prop(a_E_323, "reason"), "checkDose": R.prop(a_E_323, "checkDose"), "bsaSources": R.prop(a_E_323, "bsaSources") }));
+}
+return isList ? out324 : out324[0]; })(), (() => { const s325 = d66(st);
+if (s325 == null) return null;
+const isList = Array.isArray(s325);
+let out327 = [];
+for (const a_C_326 of (s325 == null ? [] : Array.isArray(s325) ? s325 : [s325])) {
+if (!(R.prop(a_C_326, "countsAsAdministration"))) continue;
+out327.push(({ "drug": R.prop(a_C_326, "drug"), "source": R.prop(a_C_326, "source"), "date": R.prop(a_C_326, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_326, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_326, "converted"), "reason"), "checkDose": R.or((() => { let r328; r328 = R.greater(R.prop(R.prop(a_C_326, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r328 != null) return r328; r328 = false; if (r328 != null) return r328; return null; })(), R.prop(R.prop(a_C_326, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_326, "converted"), "bsaSources") }));
+}
+return isList ? out327 : out327[0]; })(), false);
+  st.v[67] = x;
+  return x;
+}
+// define "Unconfirmed Records"
+function d68(st) {
+  let x = st.v[68];
+  if (x !== undefined) return x;
+  x = (() => { const s329 = d66(st);
+if (s329 == null) return null;
+const isList = Array.isArray(s329);
+let out331 = [];
+for (const a_C_330 of (s329 == null ? [] : Array.isArray(s329) ? s329 : [s329])) {
+if (!(R.and(R.equal(R.prop(a_C_330, "status"), "unconfirmed"), R.not(R.prop(a_C_330, "countsAsAdministration"))))) continue;
+out331.push(a_C_330);
+}
+return isList ? out331 : out331[0]; })();
+  st.v[68] = x;
+  return x;
+}
+// define "Incomplete Types"
+function d69(st) {
+  let x = st.v[69];
+  if (x !== undefined) return x;
+  x = R.split((() => { let r332; r332 = p(st, "Incomplete", true); if (r332 != null) return r332; r332 = ""; if (r332 != null) return r332; return null; })(), ",");
+  st.v[69] = x;
+  return x;
+}
+// define "Medication History Incomplete"
+function d70(st) {
+  let x = st.v[70];
+  if (x !== undefined) return x;
+  x = R.exists((() => { const s333 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+if (s333 == null) return null;
+const isList = Array.isArray(s333);
+let out335 = [];
+for (const a_T_334 of (s333 == null ? [] : Array.isArray(s333) ? s333 : [s333])) {
+if (!(R.inList(a_T_334, d69(st), undefined))) continue;
+out335.push(a_T_334);
+}
+out335 = R.distinctList(out335);
+return isList ? out335 : out335[0]; })());
+  st.v[70] = x;
+  return x;
+}
+// define "Doxorubicin Events"
+function d71(st) {
+  let x = st.v[71];
+  if (x !== undefined) return x;
+  x = (() => { const s336 = d67(st);
+if (s336 == null) return null;
+const isList = Array.isArray(s336);
+let out338 = [];
+for (const a_E_337 of (s336 == null ? [] : Array.isArray(s336) ? s336 : [s336])) {
+if (!(R.equal(R.prop(a_E_337, "drug"), "doxorubicin"))) continue;
+out338.push(a_E_337);
+}
+return isList ? out338 : out338[0]; })();
+  st.v[71] = x;
+  return x;
+}
+// define "Doxorubicin Unconfirmed"
+function d72(st) {
+  let x = st.v[72];
+  if (x !== undefined) return x;
+  x = (() => { const s339 = d68(st);
+if (s339 == null) return null;
+const isList = Array.isArray(s339);
+let out341 = [];
+for (const a_C_340 of (s339 == null ? [] : Array.isArray(s339) ? s339 : [s339])) {
+if (!(R.equal(R.prop(a_C_340, "drug"), "doxorubicin"))) continue;
+out341.push(a_C_340);
+}
+return isList ? out341 : out341[0]; })();
+  st.v[72] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Sum"
+function d73(st) {
+  let x = st.v[73];
+  if (x !== undefined) return x;
+  x = (() => { let r342; r342 = R.sum((() => { const s343 = d71(st);
+if (s343 == null) return null;
+const isList = Array.isArray(s343);
+let out345 = [];
+for (const a_E_344 of (s343 == null ? [] : Array.isArray(s343) ? s343 : [s343])) {
+out345.push(R.prop(a_E_344, "mgM2"));
+}
+return isList ? out345 : out345[0]; })()); if (r342 != null) return r342; r342 = 0; if (r342 != null) return r342; return null; })();
+  st.v[73] = x;
+  return x;
+}
+// define "Other Anthracyclines"
+function d74(st) {
+  let x = st.v[74];
+  if (x !== undefined) return x;
+  x = R.distinct((() => { const s346 = d30(st);
+if (s346 == null) return null;
+const isList = Array.isArray(s346);
+let out348 = [];
+for (const a_E_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
+if (!(R.not(R.equal(R.prop(a_E_347, "drug"), "doxorubicin")))) continue;
+out348.push(R.prop(a_E_347, "drug"));
+}
+out348 = R.distinctList(out348);
+return isList ? out348 : out348[0]; })());
+  st.v[74] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Known"
+function d75(st) {
+  let x = st.v[75];
+  if (x !== undefined) return x;
+  x = R.and(R.and(R.and(R.not(R.exists(d72(st))), R.not(R.exists((() => { const s349 = d71(st);
+if (s349 == null) return null;
+const isList = Array.isArray(s349);
+let out351 = [];
+for (const a_E_350 of (s349 == null ? [] : Array.isArray(s349) ? s349 : [s349])) {
+if (!((R.prop(a_E_350, "mgM2") == null))) continue;
+out351.push(a_E_350);
+}
+return isList ? out351 : out351[0]; })()))), R.not(R.exists(d74(st)))), R.not(d70(st)));
+  st.v[75] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin At Least"
+function d76(st) {
+  let x = st.v[76];
+  if (x !== undefined) return x;
+  x = R.not(d75(st));
+  st.v[76] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Possible"
+function d77(st) {
+  let x = st.v[77];
+  if (x !== undefined) return x;
+  x = R.add(d73(st), (() => { let r352; r352 = R.sum((() => { const s353 = d72(st);
+if (s353 == null) return null;
+const isList = Array.isArray(s353);
+let out355 = [];
+for (const a_C_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
+out355.push(R.prop(R.prop(a_C_354, "converted"), "mgM2"));
+}
+return isList ? out355 : out355[0]; })()); if (r352 != null) return r352; r352 = 0; if (r352 != null) return r352; return null; })());
+  st.v[77] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Unconfirmed Count"
+function d78(st) {
+  let x = st.v[78];
+  if (x !== undefined) return x;
+  x = R.count(d72(st));
+  st.v[78] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Not Counted"
+function d79(st) {
+  let x = st.v[79];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s356 = d71(st);
+if (s356 == null) return null;
+const isList = Array.isArray(s356);
+let out358 = [];
+for (const a_E_357 of (s356 == null ? [] : Array.isArray(s356) ? s356 : [s356])) {
+if (!((R.prop(a_E_357, "mgM2") == null))) continue;
+out358.push(({ "source": R.prop(a_E_357, "source"), "date": R.prop(a_E_357, "date"), "reason": R.prop(a_E_357, "reason") }));
+}
+return isList ? out358 : out358[0]; })(), (() => { const s359 = d72(st);
+if (s359 == null) return null;
+const isList = Array.isArray(s359);
+let out361 = [];
+for (const a_C_360 of (s359 == null ? [] : Array.isArray(s359) ? s359 : [s359])) {
+out361.push(({ "source": R.prop(a_C_360, "source"), "date": R.prop(a_C_360, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_360, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+}
+return isList ? out361 : out361[0]; })(), false);
+  st.v[79] = x;
+  return x;
+}
+// define "Other Anthracycline Sums"
+function d80(st) {
+  let x = st.v[80];
+  if (x !== undefined) return x;
+  x = (() => { const s362 = d74(st);
+if (s362 == null) return null;
+const isList = Array.isArray(s362);
+let out364 = [];
+for (const a_K_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
+out364.push(({ "drug": a_K_363, "mgM2": (() => { let r365; r365 = R.sum((() => { const s366 = d67(st);
+if (s366 == null) return null;
+const isList = Array.isArray(s366);
+let out368 = [];
+for (const a_E_367 of (s366 == null ? [] : Array.isArray(s366) ? s366 : [s366])) {
+if (!(R.equal(R.prop(a_E_367, "drug"), a_K_363))) continue;
+out368.push(R.prop(a_E_367, "mgM2"));
+}
+return isList ? out368 : out368[0]; })()); if (r365 != null) return r365; r365 = 0; if (r365 != null) return r365; return null; })(), "atLeast": R.or(R.or(R.or(R.exists((() => { const s369 = d68(st);
+if (s369 == null) return null;
+const isList = Array.isArray(s369);
+let out371 = [];
+for (const a_C_370 of (s369 == null ? [] : Array.isArray(s369) ? s369 : [s369])) {
+if (!(R.equal(R.prop(a_C_370, "drug"), a_K_363))) continue;
+out371.push(a_C_370);
+}
+return isList ? out371 : out371[0]; })()), R.exists((() => { const s372 = d67(st);
+if (s372 == null) return null;
+const isList = Array.isArray(s372);
+let out374 = [];
+for (const a_E_373 of (s372 == null ? [] : Array.isArray(s372) ? s372 : [s372])) {
+if (!(R.and(R.equal(R.prop(a_E_373, "drug"), a_K_363), (R.prop(a_E_373, "mgM2") == null)))) continue;
+out374.push(a_E_373);
+}
+return isList ? out374 : out374[0]; })())), R.not(R.exists((() => { const s375 = d67(st);
+if (s375 == null) return null;
+const isList = Array.isArray(s375);
+let out377 = [];
+for (const a_E_376 of (s375 == null ? [] : Array.isArray(s375) ? s375 : [s375])) {
+if (!(R.equal(R.prop(a_E_376, "drug"), a_K_363))) continue;
+out377.push(a_E_376);
+}
+return isList ? out377 : out377[0]; })()))), d70(st)), "sources": (() => { const s378 = d30(st);
+if (s378 == null) return null;
+const isList = Array.isArray(s378);
+let out380 = [];
+for (const a_E_379 of (s378 == null ? [] : Array.isArray(s378) ? s378 : [s378])) {
+if (!(R.equal(R.prop(a_E_379, "drug"), a_K_363))) continue;
+out380.push(R.prop(a_E_379, "source"));
+}
+out380 = R.distinctList(out380);
+return isList ? out380 : out380[0]; })() }));
+}
+out364 = R.distinctList(out364);
+return isList ? out364 : out364[0]; })();
+  st.v[80] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin"
+function d81(st) {
+  let x = st.v[81];
+  if (x !== undefined) return x;
+  x = ({ "known": d75(st), "mgM2": d73(st), "possible": d77(st), "unconfirmedCount": d78(st), "historyIncomplete": d70(st), "reachedWarn": R.greaterOrEqual(d73(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d73(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d80(st), "events": d71(st), "notCounted": d79(st), "pending": (() => { const s381 = d66(st);
+if (s381 == null) return null;
+const isList = Array.isArray(s381);
+let out383 = [];
+for (const a_C_382 of (s381 == null ? [] : Array.isArray(s381) ? s381 : [s381])) {
+if (!(R.and(R.equal(R.prop(a_C_382, "drug"), "doxorubicin"), R.equal(R.prop(a_C_382, "status"), "pending")))) continue;
+out383.push(({ "source": R.prop(a_C_382, "source"), "date": R.prop(a_C_382, "date") }));
+}
+return isList ? out383 : out383[0]; })(), "records": (() => { const s384 = d66(st);
+if (s384 == null) return null;
+const isList = Array.isArray(s384);
+let out386 = [];
+for (const a_C_385 of (s384 == null ? [] : Array.isArray(s384) ? s384 : [s384])) {
+if (!(R.equal(R.prop(a_C_385, "drug"), "doxorubicin"))) continue;
+out386.push(({ "source": R.prop(a_C_385, "source"), "date": R.prop(a_C_385, "date"), "status": R.prop(a_C_385, "status") }));
+}
+return isList ? out386 : out386[0]; })() });
+  st.v[81] = x;
   return x;
 }
 // function "DayNumber"(d)
 function f0(st, o0) {
-  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s257 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-if (s257 == null) return null;
-const isList = Array.isArray(s257);
-let out259 = [];
-for (const a_T_258 of (s257 == null ? [] : Array.isArray(s257) ? s257 : [s257])) {
-out259.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_258, "y"), 365), R.truncatedDivide(R.prop(a_T_258, "y"), 4)), R.truncatedDivide(R.prop(a_T_258, "y"), 100)), R.truncatedDivide(R.prop(a_T_258, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_258, "m"), 2) ? R.subtract(R.prop(a_T_258, "m"), 3) : R.add(R.prop(a_T_258, "m"), 9))), 2), 5)), R.prop(a_T_258, "dd")), 693902));
+  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s387 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+if (s387 == null) return null;
+const isList = Array.isArray(s387);
+let out389 = [];
+for (const a_T_388 of (s387 == null ? [] : Array.isArray(s387) ? s387 : [s387])) {
+out389.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_388, "y"), 365), R.truncatedDivide(R.prop(a_T_388, "y"), 4)), R.truncatedDivide(R.prop(a_T_388, "y"), 100)), R.truncatedDivide(R.prop(a_T_388, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_388, "m"), 2) ? R.subtract(R.prop(a_T_388, "m"), 3) : R.add(R.prop(a_T_388, "m"), 9))), 2), 5)), R.prop(a_T_388, "dd")), 693902));
 }
-return isList ? out259 : out259[0]; })());
+return isList ? out389 : out389[0]; })());
 }
 // function "IsDraft"(id)
 function f1(st, o0) {
-  return (() => { let r260; r260 = R.inList(o0, (() => { let r261; r261 = p(st, "DraftOrderIds", false); if (r261 != null) return r261; r261 = []; if (r261 != null) return r261; return null; })(), undefined); if (r260 != null) return r260; r260 = false; if (r260 != null) return r260; return null; })();
+  return (() => { let r390; r390 = R.inList(o0, (() => { let r391; r391 = p(st, "DraftOrderIds", false); if (r391 != null) return r391; r391 = []; if (r391 != null) return r391; return null; })(), undefined); if (r390 != null) return r390; r390 = false; if (r390 != null) return r390; return null; })();
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 function f2(st, o0, o1, o2) {
@@ -1182,39 +1617,39 @@ function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 function f3(st, o0, o1, o2) {
-  return ((o0 == null) ? R.as(null, K5, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s262 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s262 == null) return null;
-const isList = Array.isArray(s262);
-let out264 = [];
-for (const a_M_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262])) {
-if (!(R.equal(R.prop(R.prop(a_M_263, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out264.push(a_M_263);
+  return ((o0 == null) ? R.as(null, K7, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s392 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+if (s392 == null) return null;
+const isList = Array.isArray(s392);
+let out394 = [];
+for (const a_M_393 of (s392 == null ? [] : Array.isArray(s392) ? s392 : [s392])) {
+if (!(R.equal(R.prop(R.prop(a_M_393, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out394.push(a_M_393);
 }
-return isList ? out264 : out264[0]; })()), "code") : R.prop(R.first((() => { const s265 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s265 == null) return null;
-const isList = Array.isArray(s265);
-let out267 = [];
-for (const a_M_266 of (s265 == null ? [] : Array.isArray(s265) ? s265 : [s265])) {
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_266, "id"), "value"))))) continue;
-out267.push(a_M_266);
+return isList ? out394 : out394[0]; })()), "code") : R.prop(R.first((() => { const s395 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+if (s395 == null) return null;
+const isList = Array.isArray(s395);
+let out397 = [];
+for (const a_M_396 of (s395 == null ? [] : Array.isArray(s395) ? s395 : [s395])) {
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_396, "id"), "value"))))) continue;
+out397.push(a_M_396);
 }
-return isList ? out267 : out267[0]; })()), "code")));
+return isList ? out397 : out397[0]; })()), "code")));
 }
 // function "MedicationConcept"(M)
 function f4(st, o0) {
-  return (() => { let r268; r268 = R.as(R.prop(o0, "medication"), K5, false); if (r268 != null) return r268; r268 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K9, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r268 != null) return r268; return null; })();
+  return (() => { let r398; r398 = R.as(R.prop(o0, "medication"), K7, false); if (r398 != null) return r398; r398 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r398 != null) return r398; return null; })();
 }
 // function "MedicationConcept"(M)
 function f5(st, o0) {
-  return (() => { let r269; r269 = R.as(R.prop(o0, "medication"), K5, false); if (r269 != null) return r269; r269 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K9, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r269 != null) return r269; return null; })();
+  return (() => { let r399; r399 = R.as(R.prop(o0, "medication"), K7, false); if (r399 != null) return r399; r399 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r399 != null) return r399; return null; })();
 }
 // function "MedicationConcept"(M)
 function f6(st, o0) {
-  return (() => { let r270; r270 = R.as(R.prop(o0, "medication"), K5, false); if (r270 != null) return r270; r270 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K9, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r270 != null) return r270; return null; })();
+  return (() => { let r400; r400 = R.as(R.prop(o0, "medication"), K7, false); if (r400 != null) return r400; r400 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r400 != null) return r400; return null; })();
 }
 // function "HasWord"(text, word)
 function f7(st, o0, o1) {
-  return (() => { let r271; r271 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r271 != null) return r271; r271 = false; if (r271 != null) return r271; return null; })();
+  return (() => { let r401; r401 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r401 != null) return r401; r401 = false; if (r401 != null) return r401; return null; })();
 }
 // function "DrugByCode"(concept)
 function f8(st, o0) {
@@ -1222,253 +1657,448 @@ function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 function f9(st, o0) {
-  return R.first((() => { const s272 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s272 == null) return null;
-const isList = Array.isArray(s272);
-let out274 = [];
-for (const a_D_273 of (s272 == null ? [] : Array.isArray(s272) ? s272 : [s272])) {
-if (!(R.exists((() => { const s275 = o0;
-if (s275 == null) return null;
-const isList = Array.isArray(s275);
-let out277 = [];
-for (const a_C_276 of (s275 == null ? [] : Array.isArray(s275) ? s275 : [s275])) {
-if (!(R.inList(a_C_276, R.prop(a_D_273, "rxnorm"), undefined))) continue;
-out277.push(a_C_276);
+  return R.first((() => { const s402 = M_StsCodes.d["Drugs"](st.L_Codes);
+if (s402 == null) return null;
+const isList = Array.isArray(s402);
+let out404 = [];
+for (const a_D_403 of (s402 == null ? [] : Array.isArray(s402) ? s402 : [s402])) {
+if (!(R.exists((() => { const s405 = o0;
+if (s405 == null) return null;
+const isList = Array.isArray(s405);
+let out407 = [];
+for (const a_C_406 of (s405 == null ? [] : Array.isArray(s405) ? s405 : [s405])) {
+if (!(R.inList(a_C_406, R.prop(a_D_403, "rxnorm"), undefined))) continue;
+out407.push(a_C_406);
 }
-out277 = R.distinctList(out277);
-return isList ? out277 : out277[0]; })()))) continue;
-out274.push(a_D_273);
+out407 = R.distinctList(out407);
+return isList ? out407 : out407[0]; })()))) continue;
+out404.push(a_D_403);
 }
-out274 = R.distinctList(out274);
-return isList ? out274 : out274[0]; })());
+out404 = R.distinctList(out404);
+return isList ? out404 : out404[0]; })());
 }
 // function "HasLowerWord"(text, word)
 function f10(st, o0, o1) {
-  return (() => { let r278; r278 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r278 != null) return r278; r278 = false; if (r278 != null) return r278; return null; })();
+  return (() => { let r408; r408 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r408 != null) return r408; r408 = false; if (r408 != null) return r408; return null; })();
 }
 // function "DrugByName"(concept)
 function f11(st, o0) {
-  return f12(st, (() => { const s279 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s279 == null) return null;
-const isList = Array.isArray(s279);
-let out281 = [];
-for (const a_T_280 of (s279 == null ? [] : Array.isArray(s279) ? s279 : [s279])) {
-out281.push(R.lowerCase(a_T_280));
+  return f12(st, (() => { const s409 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s409 == null) return null;
+const isList = Array.isArray(s409);
+let out411 = [];
+for (const a_T_410 of (s409 == null ? [] : Array.isArray(s409) ? s409 : [s409])) {
+out411.push(R.lowerCase(a_T_410));
 }
-return isList ? out281 : out281[0]; })());
+return isList ? out411 : out411[0]; })());
 }
 // function "DrugByTexts"(texts)
 function f12(st, o0) {
-  return R.first((() => { const s282 = d3(st);
-if (s282 == null) return null;
-const isList = Array.isArray(s282);
-let out284 = [];
-for (const a_D_283 of (s282 == null ? [] : Array.isArray(s282) ? s282 : [s282])) {
-if (!(R.exists((() => { const s285 = o0;
-if (s285 == null) return null;
-const isList = Array.isArray(s285);
-let out287 = [];
-for (const a_T_286 of (s285 == null ? [] : Array.isArray(s285) ? s285 : [s285])) {
-if (!(R.or((R.prop(a_D_283, "hasLiterals") ? (() => { let r288; r288 = R.matches(a_T_286, R.prop(a_D_283, "literalPattern")); if (r288 != null) return r288; r288 = false; if (r288 != null) return r288; return null; })() : false), R.exists((() => { const s289 = R.prop(a_D_283, "others");
-if (s289 == null) return null;
-const isList = Array.isArray(s289);
-let out291 = [];
-for (const a_W_290 of (s289 == null ? [] : Array.isArray(s289) ? s289 : [s289])) {
-if (!(f10(st, a_T_286, a_W_290))) continue;
-out291.push(a_W_290);
+  return R.first((() => { const s412 = d3(st);
+if (s412 == null) return null;
+const isList = Array.isArray(s412);
+let out414 = [];
+for (const a_D_413 of (s412 == null ? [] : Array.isArray(s412) ? s412 : [s412])) {
+if (!(R.exists((() => { const s415 = o0;
+if (s415 == null) return null;
+const isList = Array.isArray(s415);
+let out417 = [];
+for (const a_T_416 of (s415 == null ? [] : Array.isArray(s415) ? s415 : [s415])) {
+if (!(R.or((R.prop(a_D_413, "hasLiterals") ? (() => { let r418; r418 = R.matches(a_T_416, R.prop(a_D_413, "literalPattern")); if (r418 != null) return r418; r418 = false; if (r418 != null) return r418; return null; })() : false), R.exists((() => { const s419 = R.prop(a_D_413, "others");
+if (s419 == null) return null;
+const isList = Array.isArray(s419);
+let out421 = [];
+for (const a_W_420 of (s419 == null ? [] : Array.isArray(s419) ? s419 : [s419])) {
+if (!(f10(st, a_T_416, a_W_420))) continue;
+out421.push(a_W_420);
 }
-return isList ? out291 : out291[0]; })())))) continue;
-out287.push(a_T_286);
+return isList ? out421 : out421[0]; })())))) continue;
+out417.push(a_T_416);
 }
-return isList ? out287 : out287[0]; })()))) continue;
-out284.push(R.prop(a_D_283, "drug"));
+return isList ? out417 : out417[0]; })()))) continue;
+out414.push(R.prop(a_D_413, "drug"));
 }
-return isList ? out284 : out284[0]; })());
+return isList ? out414 : out414[0]; })());
 }
 // function "DrugOf"(concept)
 function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r292; r292 = f8(st, o0); if (r292 != null) return r292; r292 = f11(st, o0); if (r292 != null) return r292; return null; })());
+  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r422; r422 = f8(st, o0); if (r422 != null) return r422; r422 = f11(st, o0); if (r422 != null) return r422; return null; })());
 }
 // function "IsLiposomal"(concept, drug)
 function f14(st, o0, o1) {
-  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s293 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s293 == null) return null;
-const isList = Array.isArray(s293);
-let out295 = [];
-for (const a_T_294 of (s293 == null ? [] : Array.isArray(s293) ? s293 : [s293])) {
-if (!(R.exists((() => { const s296 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
-if (s296 == null) return null;
-const isList = Array.isArray(s296);
-let out298 = [];
-for (const a_K_297 of (s296 == null ? [] : Array.isArray(s296) ? s296 : [s296])) {
-if (!((R.inList(a_K_297, d4(st), undefined) ? f7(st, a_T_294, a_K_297) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_297), R.lowerCase(a_T_294)), 0)))) continue;
-out298.push(a_K_297);
+  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s423 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s423 == null) return null;
+const isList = Array.isArray(s423);
+let out425 = [];
+for (const a_T_424 of (s423 == null ? [] : Array.isArray(s423) ? s423 : [s423])) {
+if (!(R.exists((() => { const s426 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
+if (s426 == null) return null;
+const isList = Array.isArray(s426);
+let out428 = [];
+for (const a_K_427 of (s426 == null ? [] : Array.isArray(s426) ? s426 : [s426])) {
+if (!((R.inList(a_K_427, d4(st), undefined) ? f7(st, a_T_424, a_K_427) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_427), R.lowerCase(a_T_424)), 0)))) continue;
+out428.push(a_K_427);
 }
-return isList ? out298 : out298[0]; })()))) continue;
-out295.push(a_T_294);
+return isList ? out428 : out428[0]; })()))) continue;
+out425.push(a_T_424);
 }
-return isList ? out295 : out295[0]; })()) : false);
+return isList ? out425 : out425[0]; })()) : false);
 }
 // function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
 function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-  return (() => { const s299 = o4;
-if (s299 == null) return null;
-const isList = Array.isArray(s299);
-let out301 = [];
-for (const a_D_300 of (s299 == null ? [] : Array.isArray(s299) ? s299 : [s299])) {
-const l_dayNumber_302 = f0(st, o5);
-out301.push(({ "drug": R.prop(a_D_300, "key"), "role": R.prop(a_D_300, "role"), "anthracycline": R.prop(a_D_300, "anthracycline"), "supportive": R.prop(a_D_300, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_300, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_302, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_302 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9 }));
+  return (() => { const s429 = o4;
+if (s429 == null) return null;
+const isList = Array.isArray(s429);
+let out431 = [];
+for (const a_D_430 of (s429 == null ? [] : Array.isArray(s429) ? s429 : [s429])) {
+const l_dayNumber_432 = f0(st, o5);
+out431.push(({ "drug": R.prop(a_D_430, "key"), "role": R.prop(a_D_430, "role"), "anthracycline": R.prop(a_D_430, "anthracycline"), "supportive": R.prop(a_D_430, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_430, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_432, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_432 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
-out301 = R.distinctList(out301);
-return isList ? out301 : out301[0]; })();
+out431 = R.distinctList(out431);
+return isList ? out431 : out431[0]; })();
+}
+// function "IsReported"(M)
+function f16(st, o0) {
+  return R.or((() => { let r433; r433 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value"); if (r433 != null) return r433; r433 = false; if (r433 != null) return r433; return null; })(), R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
 }
 // function "ObservationDate"(O)
-function f16(st, o0) {
+function f17(st, o0) {
   return M_StsCommon.f["LastDay"](st.L_Common, o0);
 }
 // function "ObservationFirstDate"(O)
-function f17(st, o0) {
+function f18(st, o0) {
   return M_StsCommon.f["FirstDay"](st.L_Common, o0);
 }
 // function "Source"(O)
-function f18(st, o0) {
+function f19(st, o0) {
   return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
 }
 // function "ScoreFromDisplay"(concept)
-function f19(st, o0) {
-  return R.first((() => { const s303 = R.prop(o0, "coding");
-if (s303 == null) return null;
-const isList = Array.isArray(s303);
-let out305 = [];
-for (const a_C_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
-if (!(R.matches(R.prop(R.prop(a_C_304, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out305.push(R.toInteger(R.substring(R.prop(R.prop(a_C_304, "display"), "value"), 0, 1)));
+function f20(st, o0) {
+  return R.first((() => { const s434 = R.prop(o0, "coding");
+if (s434 == null) return null;
+const isList = Array.isArray(s434);
+let out436 = [];
+for (const a_C_435 of (s434 == null ? [] : Array.isArray(s434) ? s434 : [s434])) {
+if (!(R.matches(R.prop(R.prop(a_C_435, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out436.push(R.toInteger(R.substring(R.prop(R.prop(a_C_435, "display"), "value"), 0, 1)));
 }
-out305 = R.distinctList(out305);
-return isList ? out305 : out305[0]; })());
+out436 = R.distinctList(out436);
+return isList ? out436 : out436[0]; })());
 }
 // function "Percent"(q)
-function f20(st, o0) {
-  return (R.equal((() => { let r306; r306 = R.prop(R.prop(o0, "code"), "value"); if (r306 != null) return r306; r306 = R.prop(R.prop(o0, "unit"), "value"); if (r306 != null) return r306; r306 = "%"; if (r306 != null) return r306; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K1, false));
+function f21(st, o0) {
+  return (R.equal((() => { let r437; r437 = R.prop(R.prop(o0, "code"), "value"); if (r437 != null) return r437; r437 = R.prop(R.prop(o0, "unit"), "value"); if (r437 != null) return r437; r437 = "%"; if (r437 != null) return r437; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
 }
 // function "Unit"(q)
-function f21(st, o0) {
-  return (() => { let r307; r307 = R.prop(R.prop(o0, "code"), "value"); if (r307 != null) return r307; r307 = R.prop(R.prop(o0, "unit"), "value"); if (r307 != null) return r307; return null; })();
+function f22(st, o0) {
+  return (() => { let r438; r438 = R.prop(R.prop(o0, "code"), "value"); if (r438 != null) return r438; r438 = R.prop(R.prop(o0, "unit"), "value"); if (r438 != null) return r438; return null; })();
 }
 // function "Centimetres"(q)
-function f22(st, o0) {
-  return ((c308) => R.equals("cm", c308) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c308) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c308) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K1, false))(f21(st, o0));
+function f23(st, o0) {
+  return ((c439) => R.equals("cm", c439) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c439) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c439) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K2, false))(f22(st, o0));
 }
 // function "Kilograms"(q)
-function f23(st, o0) {
-  return ((c309) => R.equals("kg", c309) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c309) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c309) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K1, false))(f21(st, o0));
+function f24(st, o0) {
+  return ((c440) => R.equals("kg", c440) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c440) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c440) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K2, false))(f22(st, o0));
 }
 // function "SquareMetres"(q)
-function f24(st, o0) {
-  return (R.inList(f21(st, o0), ["m2", "m^2"], undefined) ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K1, false));
+function f25(st, o0) {
+  return (R.inList(f22(st, o0), ["m2", "m^2"], undefined) ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
 }
-// function "LatestOnOrBefore"(readings, onDay)
-function f25(st, o0, o1) {
-  return R.first((() => { const s310 = o0;
-if (s310 == null) return null;
-const isList = Array.isArray(s310);
-let out312 = [];
-for (const a_R_311 of (s310 == null ? [] : Array.isArray(s310) ? s310 : [s310])) {
-if (!(R.equal(R.prop(a_R_311, "date"), R.max((() => { const s313 = o0;
-if (s313 == null) return null;
-const isList = Array.isArray(s313);
-let out315 = [];
-for (const a_X_314 of (s313 == null ? [] : Array.isArray(s313) ? s313 : [s313])) {
-if (!(R.sameOrBefore(R.prop(a_X_314, "date"), o1, undefined))) continue;
-out315.push(R.prop(a_X_314, "date"));
+// function "LatestWithin"(readings, dayNo, window)
+function f26(st, o0, o1, o2) {
+  return f27(st, o0, R.max((() => { const s441 = o0;
+if (s441 == null) return null;
+const isList = Array.isArray(s441);
+let out443 = [];
+for (const a_R_442 of (s441 == null ? [] : Array.isArray(s441) ? s441 : [s441])) {
+if (!(R.and(R.lessOrEqual(R.prop(a_R_442, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_442, "dayNumber")), o2))))) continue;
+out443.push(R.prop(a_R_442, "dayNumber"));
 }
-return isList ? out315 : out315[0]; })())))) continue;
-out312.push(a_R_311);
+return isList ? out443 : out443[0]; })()));
 }
-out312 = R.mergeSort(out312, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out312 : out312[0]; })());
+// function "ReadingOn"(candidates, latest)
+function f27(st, o0, o1) {
+  return ((o1 == null) ? R.as(null, K12, false) : R.first((() => { const s444 = o0;
+if (s444 == null) return null;
+const isList = Array.isArray(s444);
+let out446 = [];
+for (const a_R_445 of (s444 == null ? [] : Array.isArray(s444) ? s444 : [s444])) {
+if (!(R.equal(R.prop(a_R_445, "dayNumber"), o1))) continue;
+out446.push(a_R_445);
 }
-// function "SurfaceAreaOn"(onDay)
-function f26(st, o0) {
-  return (() => { let r316; r316 = (() => { const s317 = R.first((() => { const s319 = d57(st);
-if (s319 == null) return null;
-const isList = Array.isArray(s319);
-let out321 = [];
-for (const a_B_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319])) {
-if (!(R.sameAs(R.prop(a_B_320, "date"), o0, "day"))) continue;
-out321.push(a_B_320);
+out446 = R.mergeSort(out446, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out446 : out446[0]; })()));
 }
-out321 = R.mergeSort(out321, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out321 : out321[0]; })());
-if (s317 == null) return null;
-const isList = Array.isArray(s317);
-let out322 = [];
-for (const a_B_318 of (s317 == null ? [] : Array.isArray(s317) ? s317 : [s317])) {
-out322.push(({ "value": R.prop(a_B_318, "value"), "sources": [R.prop(a_B_318, "source")] }));
+// function "SurfaceAreaOn"(dayNo)
+function f28(st, o0) {
+  return ((o0 == null) ? R.as(null, K13, false) : (() => { let r447; r447 = (() => { const s448 = f26(st, d59(st), o0, p(st, "bsaWeightWindowDays", false));
+if (s448 == null) return null;
+const isList = Array.isArray(s448);
+let out450 = [];
+for (const a_B_449 of (s448 == null ? [] : Array.isArray(s448) ? s448 : [s448])) {
+out450.push(({ "value": R.prop(a_B_449, "value"), "sources": [R.prop(a_B_449, "source")] }));
 }
-out322 = R.distinctList(out322);
-return isList ? out322 : out322[0]; })(); if (r316 != null) return r316; r316 = (() => { const s323 = ({ "height": f25(st, d55(st), o0), "weight": f25(st, d56(st), o0) });
-if (s323 == null) return null;
-const isList = Array.isArray(s323);
-let out325 = [];
-for (const a_P_324 of (s323 == null ? [] : Array.isArray(s323) ? s323 : [s323])) {
-if (!(R.and(R.and(R.and(R.not((R.prop(a_P_324, "height") == null)), R.not((R.prop(a_P_324, "weight") == null))), R.greater(R.prop(R.prop(a_P_324, "height"), "value"), R.toDecimal(0))), R.greater(R.prop(R.prop(a_P_324, "weight"), "value"), R.toDecimal(0))))) continue;
-out325.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_324, "height"), "value"), R.prop(R.prop(a_P_324, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_324, "height"), "source"), R.prop(R.prop(a_P_324, "weight"), "source")] }));
+out450 = R.distinctList(out450);
+return isList ? out450 : out450[0]; })(); if (r447 != null) return r447; r447 = (() => { const s451 = ({ "height": f26(st, d57(st), o0, R.as(null, K14, false)), "weight": f26(st, d58(st), o0, p(st, "bsaWeightWindowDays", false)) });
+if (s451 == null) return null;
+const isList = Array.isArray(s451);
+let out453 = [];
+for (const a_P_452 of (s451 == null ? [] : Array.isArray(s451) ? s451 : [s451])) {
+if (!(R.and(R.not((R.prop(a_P_452, "height") == null)), R.not((R.prop(a_P_452, "weight") == null))))) continue;
+out453.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_452, "height"), "value"), R.prop(R.prop(a_P_452, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_452, "height"), "source"), R.prop(R.prop(a_P_452, "weight"), "source")] }));
 }
-out325 = R.distinctList(out325);
-return isList ? out325 : out325[0]; })(); if (r316 != null) return r316; return null; })();
+out453 = R.distinctList(out453);
+return isList ? out453 : out453[0]; })(); if (r447 != null) return r447; return null; })());
 }
-const T326 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T327 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T328 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T329 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T330 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T331 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T332 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T333 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T334 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T335 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T336 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T337 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T338 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T339 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T340 = [[f16, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T341 = [[f17, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T342 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T343 = [[f19, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T344 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T345 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T346 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T347 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T348 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T349 = [[f25, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T350 = [[f26, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+// function "DoseOf"(q)
+function f29(st, o0) {
+  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K15, false) : ({ "value": R.prop(R.prop(o0, "value"), "value"), "unit": f22(st, o0) }));
+}
+// function "RequestDose"(M)
+function f30(st, o0) {
+  return (() => { const s454 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
+if (s454 == null) return null;
+const isList = Array.isArray(s454);
+let out456 = [];
+for (const a_R_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
+out456.push((() => { let r457; r457 = f29(st, R.as(R.prop(a_R_455, "dose"), K16, false)); if (r457 != null) return r457; r457 = f29(st, R.prop(R.as(R.prop(a_R_455, "dose"), K9, false), "high")); if (r457 != null) return r457; return null; })());
+}
+out456 = R.distinctList(out456);
+return isList ? out456 : out456[0]; })();
+}
+// function "StatementDose"(M)
+function f31(st, o0) {
+  return (() => { const s458 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
+if (s458 == null) return null;
+const isList = Array.isArray(s458);
+let out460 = [];
+for (const a_R_459 of (s458 == null ? [] : Array.isArray(s458) ? s458 : [s458])) {
+out460.push((() => { let r461; r461 = f29(st, R.as(R.prop(a_R_459, "dose"), K16, false)); if (r461 != null) return r461; r461 = f29(st, R.prop(R.as(R.prop(a_R_459, "dose"), K9, false), "high")); if (r461 != null) return r461; return null; })());
+}
+out460 = R.distinctList(out460);
+return isList ? out460 : out460[0]; })();
+}
+// function "IsPerSquareMetre"(unit)
+function f32(st, o0) {
+  return R.inList(o0, ["mg/m2", "mg/m^2"], undefined);
+}
+// function "IsMass"(unit)
+function f33(st, o0) {
+  return R.inList(o0, ["mg", "g"], undefined);
+}
+// function "Milligrams"(dose)
+function f34(st, o0) {
+  return (R.equal(R.prop(o0, "unit"), "mg") ? R.prop(o0, "value") : (R.equal(R.prop(o0, "unit"), "g") ? R.multiply(R.prop(o0, "value"), 1000) : R.as(null, K2, false)));
+}
+// function "Converted"(dose, dayNo)
+function f35(st, o0, o1) {
+  return f36(st, o0, (R.and(R.not((o0 == null)), f33(st, R.prop(o0, "unit"))) ? f28(st, o1) : R.as(null, K13, false)));
+}
+// function "ConvertedWith"(d, Bsa)
+function f36(st, o0, o1) {
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f32(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f33(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f34(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": ((o0 == null) ? "no dose" : (f32(st, R.prop(o0, "unit")) ? R.as(null, K3, false) : (R.not(f33(st, R.prop(o0, "unit"))) ? R.concatenate(R.concatenate("unit ", (() => { let r462; r462 = R.prop(o0, "unit"); if (r462 != null) return r462; r462 = "absent"; if (r462 != null) return r462; return null; })()), " not convertible") : ((o1 == null) ? "no BSA" : R.as(null, K3, false))))), "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": (() => { let r463; r463 = R.and((o1 == null), R.greater(f34(st, o0), 200)); if (r463 != null) return r463; r463 = false; if (r463 != null) return r463; return null; })() });
+}
+// function "IsAnthracycline"(drug)
+function f37(st, o0) {
+  return (() => { let r464; r464 = R.prop(o0, "anthracycline"); if (r464 != null) return r464; r464 = false; if (r464 != null) return r464; return null; })();
+}
+// function "RequestByKey"(key)
+function f38(st, o0) {
+  return ((o0 == null) ? R.as(null, K17, false) : R.first((() => { const s465 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+if (s465 == null) return null;
+const isList = Array.isArray(s465);
+let out467 = [];
+for (const a_M_466 of (s465 == null ? [] : Array.isArray(s465) ? s465 : [s465])) {
+if (!(R.equal(R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_466, "id"), "value")), o0))) continue;
+out467.push(a_M_466);
+}
+return isList ? out467 : out467[0]; })()));
+}
+// function "SpanStart"(p)
+function f39(st, o0) {
+  return M_StsCommon.f["EarliestDay"](st.L_Common, R.prop(R.prop(o0, "start"), "value"));
+}
+// function "SpanEnd"(p)
+function f40(st, o0) {
+  return M_StsCommon.f["LatestDayOf"](st.L_Common, R.prop(R.prop(o0, "end"), "value"));
+}
+// function "IsLinked"(R)
+function f41(st, o0) {
+  return (R.equal(R.prop(o0, "kind"), "order") ? R.exists((() => { const s468 = d60(st);
+if (s468 == null) return null;
+const isList = Array.isArray(s468);
+let out470 = [];
+for (const a_A_469 of (s468 == null ? [] : Array.isArray(s468) ? s468 : [s468])) {
+if (!(R.equal(R.prop(a_A_469, "requestKey"), R.prop(o0, "source")))) continue;
+out470.push(R.prop(a_A_469, "source"));
+}
+return isList ? out470 : out470[0]; })()) : R.exists((() => { const s471 = R.prop(o0, "linkKeys");
+if (s471 == null) return null;
+const isList = Array.isArray(s471);
+let out473 = [];
+for (const a_K_472 of (s471 == null ? [] : Array.isArray(s471) ? s471 : [s471])) {
+if (!(R.inList(a_K_472, d64(st), undefined))) continue;
+out473.push(a_K_472);
+}
+out473 = R.distinctList(out473);
+return isList ? out473 : out473[0]; })()));
+}
+// function "SpanDays"(R)
+function f42(st, o0) {
+  return R.distinct((() => { const s474 = d61(st);
+if (s474 == null) return null;
+const isList = Array.isArray(s474);
+let out476 = [];
+for (const a_A_475 of (s474 == null ? [] : Array.isArray(s474) ? s474 : [s474])) {
+if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_475, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_475, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_475, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_475, "requestKey") == null)), R.equal(R.prop(a_A_475, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_475, "requestKey"), (() => { const s477 = d63(st);
+if (s477 == null) return null;
+const isList = Array.isArray(s477);
+let out479 = [];
+for (const a_O_478 of (s477 == null ? [] : Array.isArray(s477) ? s477 : [s477])) {
+if (!(R.equal(R.prop(a_O_478, "kind"), "order"))) continue;
+out479.push(R.prop(a_O_478, "source"));
+}
+return isList ? out479 : out479[0]; })(), undefined)))))) continue;
+out476.push(R.prop(a_A_475, "dayNumber"));
+}
+return isList ? out476 : out476[0]; })());
+}
+// function "GapsCovered"(adminDays, startNumber, endNumber)
+function f43(st, o0, o1, o2) {
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists((() => { const s480 = o0;
+if (s480 == null) return null;
+const isList = Array.isArray(s480);
+let out482 = [];
+for (const a_X_481 of (s480 == null ? [] : Array.isArray(s480) ? s480 : [s480])) {
+if (!(R.and(R.less(a_X_481, R.max(o0)), R.greater(R.subtract(R.min((() => { const s483 = o0;
+if (s483 == null) return null;
+const isList = Array.isArray(s483);
+let out485 = [];
+for (const a_Y_484 of (s483 == null ? [] : Array.isArray(s483) ? s483 : [s483])) {
+if (!(R.greater(a_Y_484, a_X_481))) continue;
+out485.push(a_Y_484);
+}
+return isList ? out485 : out485[0]; })()), a_X_481), p(st, "coverGapDays", false))))) continue;
+out482.push(a_X_481);
+}
+return isList ? out482 : out482[0]; })())));
+}
+// function "NearestSingle"(kind, drug, dayNo)
+function f44(st, o0, o1, o2) {
+  return R.prop(R.first((() => { const s486 = (() => { const s488 = d65(st);
+if (s488 == null) return null;
+const isList = Array.isArray(s488);
+let out490 = [];
+for (const a_C_489 of (s488 == null ? [] : Array.isArray(s488) ? s488 : [s488])) {
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_489, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_489, "record"), "drug"), o1)), R.prop(R.prop(a_C_489, "record"), "single")), R.not(R.prop(a_C_489, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_489, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_489, "record"), "endNumber"))))) continue;
+out490.push(({ "source": R.prop(R.prop(a_C_489, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_489, "record"), "startNumber"), o2)) }));
+}
+return isList ? out490 : out490[0]; })();
+if (s486 == null) return null;
+const isList = Array.isArray(s486);
+let out491 = [];
+for (const a_X_487 of (s486 == null ? [] : Array.isArray(s486) ? s486 : [s486])) {
+out491.push(a_X_487);
+}
+out491 = R.distinctList(out491);
+out491 = R.mergeSort(out491, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out491 : out491[0]; })()), "source");
+}
+// function "DraftDose"(M)
+function f45(st, o0) {
+  return f35(st, f30(st, o0), d2(st));
+}
+const T492 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T493 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T494 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T495 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T496 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T497 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T498 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T499 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T500 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T501 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T502 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T503 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T504 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T505 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T506 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T507 = [[f17, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T508 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T509 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T510 = [[f20, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T511 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T512 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T513 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T514 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T515 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T516 = [[f26, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T517 = [[f27, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T518 = [[f28, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T519 = [[f29, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T520 = [[f30, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T521 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T522 = [[f32, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T523 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T524 = [[f34, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T525 = [[f35, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T526 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T527 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T528 = [[f38, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T529 = [[f39, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T530 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T531 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T532 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T533 = [[f43, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T534 = [[f44, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T535 = [[f45, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T326),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T327),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T328),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T329),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T330),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T331),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T332),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T333),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T334),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T335),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T336),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T337),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T338),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T339),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T340),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T341),
-  "Source": (st, ...args) => R.dispatch(st, args, T342),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T343),
-  "Percent": (st, ...args) => R.dispatch(st, args, T344),
-  "Unit": (st, ...args) => R.dispatch(st, args, T345),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T346),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T347),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T348),
-  "LatestOnOrBefore": (st, ...args) => R.dispatch(st, args, T349),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T350),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T492),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T493),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T494),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T495),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T496),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T497),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T498),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T499),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T500),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T501),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T502),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T503),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T504),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T505),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T506),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T507),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T508),
+  "Source": (st, ...args) => R.dispatch(st, args, T509),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T510),
+  "Percent": (st, ...args) => R.dispatch(st, args, T511),
+  "Unit": (st, ...args) => R.dispatch(st, args, T512),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T513),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T514),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T515),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T516),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T517),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T518),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T519),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T520),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T521),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T522),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T523),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T524),
+  "Converted": (st, ...args) => R.dispatch(st, args, T525),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T526),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T527),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T528),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T529),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T530),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T531),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T532),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T533),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T534),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T535),
 };
 const F = f;
 export const d = {
@@ -1492,55 +2122,74 @@ export const d = {
   "Exposed Drugs": d17,
   "Current Regimen Drugs": d18,
   "Regimen Start": d19,
-  "Prior Exposures": d20,
-  "Prior Drugs": d21,
-  "Prior Anthracycline": d22,
-  "Prior Gemcitabine And Docetaxel": d23,
-  "Not Reoffered": d24,
-  "Line": d25,
-  "Anthracycline Free": d26,
-  "Line Sources": d27,
-  "Anthracycline Exposures": d28,
-  "Metastatic Date": d29,
-  "Anthracycline Before Metastatic": d30,
-  "Anthracycline Before Metastatic Sources": d31,
-  "Doxorubicin Exposures": d32,
-  "Trabectedin Exposures": d33,
-  "Combination Dates": d34,
-  "Combination Given": d35,
-  "Last Combination Date": d36,
-  "Doxorubicin Dates": d37,
-  "Combination Phase Over": d38,
-  "Maintenance Dates": d39,
-  "Maintenance Anchor": d40,
-  "Maintenance Within Period": d41,
-  "Maintenance Under Cycle Limit": d42,
-  "No Gemcitabine Or Docetaxel": d43,
-  "Maintenance Eligible": d44,
-  "Maintenance Reasons": d45,
-  "Maintenance Sources": d46,
-  "ECOG Readings": d47,
-  "ECOG": d48,
-  "Karnofsky Readings": d49,
-  "Karnofsky": d50,
-  "LVEF Readings": d51,
-  "LVEF Latest": d52,
-  "Latest Anthracycline Date": d53,
-  "LVEF": d54,
-  "Heights": d55,
-  "Weights": d56,
-  "Surface Areas": d57,
-  "Doxorubicin Doses": d58,
-  "Other Anthracyclines": d59,
-  "Cumulative Doxorubicin Sum": d60,
-  "Cumulative Doxorubicin Known": d61,
-  "Cumulative Doxorubicin": d62,
+  "Undated Current Exposures": d20,
+  "Undated Prior Exposures": d21,
+  "Prior Exposures": d22,
+  "Prior Drugs": d23,
+  "Prior Anthracycline": d24,
+  "Prior Gemcitabine And Docetaxel": d25,
+  "Not Reoffered": d26,
+  "Line": d27,
+  "Anthracycline Free": d28,
+  "Line Sources": d29,
+  "Anthracycline Exposures": d30,
+  "Metastatic Date": d31,
+  "Anthracycline Before Metastatic": d32,
+  "Anthracycline Before Metastatic Sources": d33,
+  "Doxorubicin Exposures": d34,
+  "Trabectedin Exposures": d35,
+  "Combination Dates": d36,
+  "Combination Given": d37,
+  "Last Combination Date": d38,
+  "Doxorubicin Dates": d39,
+  "Combination Phase Over": d40,
+  "Maintenance Dates": d41,
+  "Maintenance Anchor": d42,
+  "Maintenance Within Period": d43,
+  "Maintenance Under Cycle Limit": d44,
+  "No Gemcitabine Or Docetaxel": d45,
+  "Maintenance Eligible": d46,
+  "Maintenance Reasons": d47,
+  "Maintenance Sources": d48,
+  "ECOG Readings": d49,
+  "ECOG": d50,
+  "Karnofsky Readings": d51,
+  "Karnofsky": d52,
+  "LVEF Readings": d53,
+  "LVEF Latest": d54,
+  "Latest Anthracycline Date": d55,
+  "LVEF": d56,
+  "Heights": d57,
+  "Weights": d58,
+  "Surface Areas": d59,
+  "Anthracycline Administration Records": d60,
+  "Anthracycline Administrations": d61,
+  "Administration Events": d62,
+  "Anthracycline Orders And Statements": d63,
+  "Administration Sources": d64,
+  "Record Coverage": d65,
+  "Classified Records": d66,
+  "Dose Events": d67,
+  "Unconfirmed Records": d68,
+  "Incomplete Types": d69,
+  "Medication History Incomplete": d70,
+  "Doxorubicin Events": d71,
+  "Doxorubicin Unconfirmed": d72,
+  "Cumulative Doxorubicin Sum": d73,
+  "Other Anthracyclines": d74,
+  "Cumulative Doxorubicin Known": d75,
+  "Cumulative Doxorubicin At Least": d76,
+  "Cumulative Doxorubicin Possible": d77,
+  "Cumulative Doxorubicin Unconfirmed Count": d78,
+  "Cumulative Doxorubicin Not Counted": d79,
+  "Other Anthracycline Sums": d80,
+  "Cumulative Doxorubicin": d81,
 };
 /** The state of one evaluation of StsTreatment. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(63),
+    v: new Array(82),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),

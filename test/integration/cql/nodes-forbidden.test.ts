@@ -40,7 +40,10 @@ function expectAllowed(d: PathwayDecision, o: { contraindicated: boolean; ecogPo
   expect(ids.filter((id) => id === 'D-ANTHRACYCLINE-CONTRAINDICATED').length).toBeLessThanOrEqual(1);
   const forbidden: readonly string[] = forbiddenFor(histologyClassOf(d));
   expect(ids.filter((id) => forbidden.includes(id))).toEqual([]);
-  if (o.contraindicated) expect(ids.filter((id) => DOXORUBICIN_NODES.includes(id))).toEqual([]);
+  // §3 step 7: a contraindicated doxorubicin node is never offered; a current one stays, without suggestions.
+  if (o.contraindicated) {
+    expect(d.nodes.filter((n) => DOXORUBICIN_NODES.includes(n.id) && (n.role !== 'current' || n.withSuggestions)).map((n) => n.id)).toEqual([]);
+  }
   if (o.ecogPoor) expect(d.nodes.filter((n) => REGIMEN_NODES.includes(n.id) && n.withSuggestions).map((n) => n.id)).toEqual([]);
 }
 

@@ -240,7 +240,8 @@ describe('§4.2 metastatic disease', () => {
         ['M-2L-GEM-DOCE', 'alternative', true, false, 'info'],
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
-      expect(node(d, 'M-2L-GEM-DOCE').notes).toContain('anthracycline-free alternative; confirm with the treating team');
+      expect(node(d, 'M-2L-GEM-DOCE').summary).toBe('Anthracycline-free option: gemcitabine + docetaxel');
+      expect(node(d, 'M-2L-GEM-DOCE').opening?.[0]).toMatch(/^Doxorubicin is not recommended for this patient \(see that card\)\. Anthracycline-free option: in GeDDiS/);
       expect(node(d, 'D-ANTHRACYCLINE-CONTRAINDICATED').rules).toEqual(['S-DOXO-LVEF']);
     });
 
@@ -256,10 +257,36 @@ describe('§4.2 metastatic disease', () => {
       expect(ids(await decide(metastatic('8830/3', [observation.lvef(40, '2024-06-01')])))).toContain('D-ANTHRACYCLINE-CONTRAINDICATED');
     });
 
-    test('LVEF low and cumulative 450 together: still exactly one card, naming both rules', async () => {
+    test('cumulative 450 reached during the current course: the current card ends doxorubicin, next steps carry no orders (not progression)', async () => {
+      const d = await decide(metastatic('8890/3', doxoCycles(450, 12)));
+      expect(view(d)).toEqual([
+        ['M-1L-DOXO', 'current', false, false, 'warning'],
+        ['M-2L-GEM-DOCE', 'next', false, false, 'info'],
+        ['M-TRIAL', 'trial', false, false, 'info'],
+      ]);
+      expect(node(d, 'M-1L-DOXO').opening?.[0]).toMatch(/^No further doxorubicin: the cumulative dose as recorded has reached 450 mg\/m²/);
+    });
+
+    test('449 during the current course misses it: the current card stays info', async () => {
+      expect(view(await decide(metastatic('8890/3', doxoCycles(449, 12))))[0]).toEqual(['M-1L-DOXO', 'current', false, false, 'info']);
+    });
+
+    test('LVEF 45 during the current course: "Hold doxorubicin", gemcitabine + docetaxel once with its suggestion', async () => {
+      const d = await decide(metastatic('8890/3', [doxo(ago(30)), doxo(ago(9)), observation.lvef(45, ago(3))]));
+      expect(view(d)).toEqual([
+        ['M-1L-DOXO', 'current', false, false, 'warning'],
+        ['M-2L-GEM-DOCE', 'alternative', true, false, 'info'],
+        ['M-TRIAL', 'trial', false, false, 'info'],
+      ]);
+      expect(node(d, 'M-1L-DOXO').opening).toEqual([`Hold doxorubicin: LVEF 45 % (${ago(3)}) is below 50 %. Cardio-oncology review.`]);
+      expect(node(d, 'M-2L-GEM-DOCE').summary).toBe('If doxorubicin is stopped for the fall in LVEF: gemcitabine + docetaxel');
+    });
+
+    test('LVEF low and cumulative 450 during the current course: both openings, gemcitabine + docetaxel offered for the LVEF', async () => {
       const d = await decide(metastatic('8830/3', [...doxoCycles(450, 12), observation.lvef(40, ago(5))]));
-      expect(ids(d)).toEqual(['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE', 'M-TRIAL']);
-      expect(node(d, 'D-ANTHRACYCLINE-CONTRAINDICATED').rules).toEqual(['S-DOXO-LVEF', 'S-DOXO-CUMULATIVE']);
+      expect(ids(d)).toEqual(['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(node(d, 'M-1L-DOXO').rules).toEqual(['S-DOXO-CUMULATIVE', 'S-DOXO-LVEF']);
+      expect(node(d, 'M-2L-GEM-DOCE').withSuggestions).toBe(true);
     });
 
     test('at line 2 no doxorubicin node would be output, so no contraindication card', async () => {

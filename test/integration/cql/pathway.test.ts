@@ -18,6 +18,7 @@ async function decide(resources: readonly FhirResource[], unreadable: ReadonlyMa
     { now, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' });
 }
 const ids = (d: Awaited<ReturnType<typeof decide>>): string[] => d.nodes.map((n) => n.id);
+const view = (d: Awaited<ReturnType<typeof decide>>) => d.nodes.map((n) => [n.id, n.role, n.withSuggestions, n.isRecommended, n.indicator]);
 
 function metastatic(morph: string, extra: readonly FhirResource[] = []): FhirResource[] {
   const c = stsCondition({ id: `sts-${morph.replace('/', '-')}`, icd10: 'C49.20', morphology: morph, onset: '2025-01-01' });
@@ -102,7 +103,11 @@ describe('patient-view decision', () => {
     test('cumulative doxorubicin 450 mg/m2 on a current doxorubicin regimen contraindicates; 449 only warns on its card', async () => {
       const cycles = (total: number) => ['2026-02-04', '2026-02-25', '2026-03-18', '2026-04-08', '2026-04-29', '2026-05-20']
         .map((date, i) => doxo(date, i === 5 ? total - 375 : 75));
-      expect(ids(await decide(metastatic('8830/3', cycles(450))))).toEqual(['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(view(await decide(metastatic('8830/3', cycles(450))))).toEqual([
+        ['M-1L-DOXO', 'current', false, false, 'warning'],
+        ['M-2L-GEM-DOCE', 'next', false, false, 'info'],
+        ['M-TRIAL', 'trial', false, false, 'info'],
+      ]);
       const at449 = await decide(metastatic('8830/3', cycles(449)));
       expect(at449.nodes[0]).toMatchObject({ id: 'M-1L-DOXO', role: 'current', rules: ['S-DOXO-CUMULATIVE-WARN'] });
     });

@@ -134,7 +134,7 @@ describe('F5: a draft order of the request is never an exposure', () => {
     const d = await order(metastatic('8830/3', [historyCopy(status), observation.lvef(60, ago(10))]), [draft('mr-draft-1', 'doxorubicin')]);
     expect(cardsOf(d)).toEqual([{ kind: 'on-pathway', topic: 'M-1L-DOXO', indicator: 'info', draftIds: ['mr-draft-1'], alternatives: [] }]);
     expect(factValue(d, 'Current regimen')).toBe('none (no exposure within the current-regimen window)');
-    expect(factValue(d, 'Cumulative doxorubicin')).toBe('0 mg/m2');
+    expect(factValue(d, 'Cumulative doxorubicin')).toBe('0 mg/m² as recorded in this record (0 administrations)');
   });
 
   test('without its id the same active copy would count: doxorubicin shown as the current regimen', async () => {
@@ -149,10 +149,12 @@ describe('F5: a draft order of the request is never an exposure', () => {
     expect(factValue(d, 'Current regimen')).toBe('none (no exposure within the current-regimen window)');
   });
 
-  test('a different active doxorubicin request in the history still counts', async () => {
+  test('a different active doxorubicin request in the history still counts: current regimen, and a pending order (F7)', async () => {
     const other = medicationRequest({ id: 'mr-older', drug: 'doxorubicin', authoredOn: ago(20) });
     const d = await order(metastatic('8830/3', [other]), [draft('mr-draft-1', 'doxorubicin')]);
     expect(factValue(d, 'Current regimen')).toBe('doxorubicin');
-    expect(cardsOf(d).map((c) => c.topic)).toEqual(['S-DOXO-CUMULATIVE-WARN', 'M-1L-DOXO']);
+    // Ordered 20 days ago with no administration yet: pending, it adds nothing and leaves the total known.
+    expect(factValue(d, 'Cumulative doxorubicin')).toBe(`0 mg/m² as recorded in this record (0 administrations); MedicationRequest/mr-older: ordered ${ago(20)}, not yet given`);
+    expect(cardsOf(d).map((c) => c.topic)).toEqual(['M-1L-DOXO']);
   });
 });

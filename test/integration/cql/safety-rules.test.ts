@@ -115,10 +115,10 @@ describe('§5 blocking rules', () => {
   });
 
   describe('S-DOXO-CUMULATIVE', () => {
-    test('cumulative 450 mg/m2 on a current doxorubicin regimen: another cycle is critical', async () => {
+    test('cumulative 450 mg/m2 on a current doxorubicin regimen: another cycle is critical, with no next line offered (not progression)', async () => {
       const d = await order(metastatic('8830/3', doxoCycles(450, 12)), [draft('d1', 'doxorubicin')]);
-      expect(cardsOf(d)).toEqual([rule('S-DOXO-CUMULATIVE', 'critical', ['d1'], ['M-2L-GEM-DOCE'])]);
-      expect(d.cards[0]?.facts).toEqual([expect.objectContaining({ fact: 'Cumulative doxorubicin', value: '450 mg/m2' })]);
+      expect(cardsOf(d)).toEqual([rule('S-DOXO-CUMULATIVE', 'critical', ['d1'], [])]);
+      expect(d.cards[0]?.facts).toEqual([expect.objectContaining({ fact: 'Cumulative doxorubicin', value: expect.stringMatching(/^450 mg\/m² as recorded in this record \(6 administrations, /) })]);
     });
 
     test('449 mg/m2 just misses it: the continuation is on pathway, with the cumulative-dose warning', async () => {
@@ -135,9 +135,11 @@ describe('§5 blocking rules', () => {
       });
     });
 
-    test('patient-view: 450 replaces the current doxorubicin card; 449 keeps it with the warning fact', async () => {
+    test('patient-view: 450 during the course keeps the current card as a warning that ends doxorubicin; 449 keeps it with the warning fact', async () => {
       const at450 = await decide(metastatic('8830/3', doxoCycles(450, 12)));
-      expect(node(at450, 'D-ANTHRACYCLINE-CONTRAINDICATED').rules).toEqual(['S-DOXO-CUMULATIVE']);
+      expect(node(at450, 'M-1L-DOXO')).toMatchObject({ role: 'current', indicator: 'warning', withSuggestions: false, rules: ['S-DOXO-CUMULATIVE'] });
+      expect(node(at450, 'M-1L-DOXO').opening?.[0]).toBe('No further doxorubicin: the cumulative dose as recorded has reached 450 mg/m² '
+        + '(limit 450 mg/m²). Reaching the cumulative limit ends doxorubicin; it is not evidence of progression.');
       const at449 = await decide(metastatic('8830/3', doxoCycles(449, 12)));
       expect(node(at449, 'M-1L-DOXO')).toMatchObject({ role: 'current', rules: ['S-DOXO-CUMULATIVE-WARN'] });
     });

@@ -4,7 +4,7 @@
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
 import { DEFAULT_THRESHOLDS } from '../../../src/config.js';
 import { createCqlEngine, type CqlEngine } from '../../../src/cql/engine.js';
-import { evaluateTreatment, type TreatmentFacts, type TreatmentOptions } from '../../../src/cql/treatment.js';
+import { evaluateTreatment, toTreatmentFacts, TREATMENT_LIBRARY, type TreatmentFacts, type TreatmentOptions } from '../../../src/cql/treatment.js';
 import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
 import {
   bundleOf,
@@ -280,53 +280,173 @@ describe('F7 LVEF', () => {
 describe('F7 cumulative doxorubicin', () => {
   const doses = (...mgM2: number[]): FhirResource[] =>
     mgM2.map((d, i) => admin({ drug: 'doxorubicin', date: ago(400 - 21 * i), doseMgM2: d }));
+  const mgM2 = (value: number, unit = 'mg/m2') => ({ value, unit, system: SYSTEMS.ucum, code: unit });
+  /** An order with a dose in dosageInstruction[0].doseAndRate[0] and an optional boundsPeriod. */
+  const order = (o: { id: string; date: string; dose?: number; unit?: string; range?: boolean; bounds?: { start: string; end?: string };
+    status?: MedicationRequest['status']; reported?: boolean }): MedicationRequest => ({
+    ...request({ id: o.id, drug: 'doxorubicin', authoredOn: o.date, status: o.status ?? 'completed' }),
+    ...(o.reported ? { reportedBoolean: true } : {}),
+    dosageInstruction: [{
+      ...(o.bounds ? { timing: { repeat: { boundsPeriod: o.bounds } } } : {}),
+      ...(o.dose !== undefined ? { doseAndRate: [o.range
+        ? { doseRange: { low: mgM2(o.dose - 10, o.unit), high: mgM2(o.dose, o.unit) } }
+        : { doseQuantity: mgM2(o.dose, o.unit) }] } : {}),
+    }],
+  });
+  const linked = (id: string, date: string, requestId: string, dose?: number) => ({
+    ...(dose !== undefined ? admin({ id, drug: "doxorubicin", date, doseMgM2: dose }) : admin({ id, drug: "doxorubicin", date })),
+    request: { reference: `MedicationRequest/${requestId}` },
+  });
+  const statusOf = (f: TreatmentFacts, source: string) => f.cumulativeDoxorubicin.records.find((r) => r.source === source)?.status;
 
   test('449 mg/m² is below the critical threshold, 450 reaches it', async () => {
     const below = await facts(doses(75, 75, 75, 75, 75, 74));
-    expect(below.cumulativeDoxorubicin).toMatchObject({ known: true, mgM2: 449, atLeast: null, reachedWarn: true, reachedCritical: false });
+    expect(below.cumulativeDoxorubicin).toMatchObject({ known: true, atLeast: false, confirmed: 449, reachedWarn: true, reachedCritical: false });
     const at = await facts(doses(75, 75, 75, 75, 75, 75));
-    expect(at.cumulativeDoxorubicin).toMatchObject({ known: true, mgM2: 450, reachedCritical: true });
+    expect(at.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 450, reachedCritical: true });
   });
 
-  test('a mg dose is divided by Mosteller BSA from height in [in_i] and weight in [lb_av]', async () => {
+  test('one order with its six linked administrations (the usual EHR shape) is a known 450, not "unknown"', async () => {
+    const f = await facts([
+      order({ id: 'course', date: ago(110), dose: 75, status: 'active', bounds: { start: ago(110) } }),
+      ...Array.from({ length: 6 }, (_, i) => linked(`a${i}`, ago(110 - 21 * i), 'course', 75)),
+    ]);
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 450, possible: 450, unconfirmedCount: 0, reachedCritical: true });
+    expect(statusOf(f, 'MedicationRequest/course')).toBe('linked');
+  });
+
+  test('two administrations of one request with the same start and dose are one event (duplicate feed); another dose is not', async () => {
+    const dup = await facts([order({ id: 'r', date: ago(20) }), linked('x1', ago(20), 'r', 75), linked('x2', ago(20), 'r', 75)]);
+    expect(dup.cumulativeDoxorubicin.confirmed).toBe(75);
+    const two = await facts([order({ id: 'r', date: ago(20) }), linked('x1', ago(20), 'r', 75), linked('x2', ago(20), 'r', 60)]);
+    expect(two.cumulativeDoxorubicin.confirmed).toBe(135);
+  });
+
+  test('an administration without a dose uses its request\'s mg/m² dose (a doseRange counts its high), marked ordered', async () => {
+    const f = await facts([order({ id: 'r', date: ago(60), dose: 75, range: true }), linked('a', ago(60), 'r')]);
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 75 });
+    expect(f.cumulativeDoxorubicin.events[0]).toMatchObject({ orderedDose: true, mgM2: 75 });
+    const none = await facts([linked('a', ago(60), 'missing')]);
+    expect(none.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: true, confirmed: 0 });
+    expect(none.cumulativeDoxorubicin.notCounted).toEqual([{ source: 'MedicationAdministration/a', date: ago(60), reason: 'no dose' }]);
+  });
+
+  test('an unlinked single-date order is explained by an administration of its day (or up to 3 days before), and only one; a second order of that day is unconfirmed', async () => {
+    const one = await facts([order({ id: 'o1', date: ago(100), dose: 75 }), admin({ drug: 'doxorubicin', date: ago(100), doseMgM2: 75 })]);
+    expect(statusOf(one, 'MedicationRequest/o1')).toBe('explained');
+    expect(one.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 75 });
+    const two = await facts([
+      order({ id: 'o1', date: ago(100), dose: 75 }), order({ id: 'o2', date: ago(100), dose: 75 }),
+      admin({ drug: 'doxorubicin', date: ago(100), doseMgM2: 75 }),
+    ]);
+    expect([statusOf(two, 'MedicationRequest/o1'), statusOf(two, 'MedicationRequest/o2')]).toEqual(['explained', 'unconfirmed']);
+    expect(two.cumulativeDoxorubicin).toMatchObject({ known: false, confirmed: 75, possible: 150, unconfirmedCount: 1 });
+  });
+
+  test('a statement period is explained with gaps of 28 days; a 29-day gap leaves it unconfirmed and adds one dose to P', async () => {
+    const covered = await facts([
+      { ...statement({ id: 's', drug: 'doxorubicin', date: ago(200), end: ago(144) }), dosage: [{ doseAndRate: [{ doseQuantity: mgM2(75) }] }] },
+      admin({ drug: 'doxorubicin', date: ago(200), doseMgM2: 75 }),
+      admin({ drug: 'doxorubicin', date: ago(172), doseMgM2: 75 }),
+      admin({ drug: 'doxorubicin', date: ago(144), doseMgM2: 75 }),
+    ]);
+    expect(statusOf(covered, 'MedicationStatement/s')).toBe('explained');
+    expect(covered.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 225 });
+    const gap = await facts([
+      { ...statement({ id: 's', drug: 'doxorubicin', date: ago(200), end: ago(143) }), dosage: [{ doseAndRate: [{ doseQuantity: mgM2(75) }] }] },
+      admin({ drug: 'doxorubicin', date: ago(200), doseMgM2: 75 }),
+      admin({ drug: 'doxorubicin', date: ago(171), doseMgM2: 75 }),
+      admin({ drug: 'doxorubicin', date: ago(143), doseMgM2: 75 }),
+    ]);
+    expect(statusOf(gap, 'MedicationStatement/s')).toBe('unconfirmed');
+    expect(gap.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: true, confirmed: 225, possible: 300, unconfirmedCount: 1 });
+  });
+
+  test('a reported (outside) order is a statement: never pending, unconfirmed without local administrations', async () => {
+    const f = await facts([order({ id: 'outside', date: ago(5), dose: 75, reported: true, status: 'completed' })]);
+    expect(f.exposures.map((e) => e.source)).toEqual(['MedicationRequest/outside']);
+    expect(statusOf(f, 'MedicationRequest/outside')).toBe('unconfirmed');
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, confirmed: 0, possible: 75 });
+  });
+
+  test('an order 28 days old with no administration is pending (adds nothing, total known); 29 days old it is unconfirmed', async () => {
+    const pending = await facts([...doses(75), order({ id: 'new', date: ago(28), dose: 75, status: 'active' })]);
+    expect(statusOf(pending, 'MedicationRequest/new')).toBe('pending');
+    expect(pending.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 75, possible: 75 });
+    const old = await facts([...doses(75), order({ id: 'old', date: ago(29), dose: 75, status: 'active' })]);
+    expect(statusOf(old, 'MedicationRequest/old')).toBe('unconfirmed');
+    expect(old.cumulativeDoxorubicin).toMatchObject({ known: false, confirmed: 75, possible: 150 });
+  });
+
+  test('a mg dose is divided by Mosteller BSA from height in [in_i] and a weight within 30 days in [lb_av]', async () => {
     const f = await facts([
       observation.height(70, ago(100), '[in_i]', { id: 'h' }),
-      observation.weight(160, ago(50), '[lb_av]', { id: 'w' }),
+      observation.weight(160, ago(70), '[lb_av]', { id: 'w' }),
       admin({ drug: 'doxorubicin', date: ago(40), doseMg: 135 }),
     ]);
     // sqrt(177.8 cm x 72.5748 kg / 3600) = 1.8932 m²
     expect(f.cumulativeDoxorubicin.known).toBe(true);
-    expect(f.cumulativeDoxorubicin.mgM2).toBeCloseTo(135 / Math.sqrt((177.8 * 72.5747792) / 3600), 4);
-    expect(f.cumulativeDoxorubicin.doses[0]?.bsaSources).toEqual(['Observation/h', 'Observation/w']);
-  });
-
-  test('a BSA Observation of the same day wins over height and weight; a later height is not used', async () => {
-    const f = await facts([
-      observation.bsa(1.8, ago(40), 'm2', { id: 'bsa' }),
-      observation.height(170, ago(100)),
-      observation.weight(70, ago(100)),
-      admin({ drug: 'doxorubicin', date: ago(40), doseMg: 135 }),
-      observation.height(180, ago(10)),
-      admin({ drug: 'doxorubicin', date: ago(200), doseMg: 100 }),
+    expect(f.cumulativeDoxorubicin.confirmed).toBeCloseTo(135 / Math.sqrt((177.8 * 72.5747792) / 3600), 4);
+    expect(f.cumulativeDoxorubicin.events[0]?.bsaSources).toEqual(['Observation/h', 'Observation/w']);
+    const stale = await facts([
+      observation.height(70, ago(100), '[in_i]'),
+      observation.weight(160, ago(71), '[lb_av]'),
+      admin({ id: 'a', drug: 'doxorubicin', date: ago(40), doseMg: 135 }),
     ]);
-    expect(f.cumulativeDoxorubicin.doses.map((d) => d.mgM2)).toEqual([null, 75]);
-    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: 75, mgM2: null });
+    expect(stale.cumulativeDoxorubicin).toMatchObject({ known: false, confirmed: 0 });
+    expect(stale.cumulativeDoxorubicin.notCounted[0]).toMatchObject({ source: 'MedicationAdministration/a', reason: 'no BSA' });
   });
 
-  test('a MedicationStatement makes the total "at least"', async () => {
-    const f = await facts([...doses(75, 75), statement({ drug: 'doxorubicin', date: '2023-01' })]);
-    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, mgM2: null, atLeast: 150 });
+  test('a BSA Observation up to 30 days old wins over height and weight; 31 days old it does not; g converts, mL does not', async () => {
+    const f = await facts([
+      observation.bsa(1.8, ago(70), 'm2', { id: 'bsa' }),
+      admin({ drug: 'doxorubicin', date: ago(40), doseMg: 135 }),
+      { ...admin({ drug: 'doxorubicin', date: ago(41) }), dosage: { dose: { value: 0.09, unit: 'g', system: SYSTEMS.ucum, code: 'g' } } },
+    ]);
+    expect(f.cumulativeDoxorubicin.events.map((e) => e.mgM2)).toEqual([50, 75]); // by date: the g dose first
+    const old = await facts([
+      observation.bsa(1.8, ago(71), 'm2'),
+      admin({ drug: 'doxorubicin', date: ago(40), doseMg: 135 }),
+      { ...admin({ id: 'ml', drug: 'doxorubicin', date: ago(20) }), dosage: { dose: { value: 20, unit: 'mL', system: SYSTEMS.ucum, code: 'mL' } } },
+    ]);
+    expect(old.cumulativeDoxorubicin.notCounted.map((n) => n.reason).sort()).toEqual(['no BSA', 'unit mL not convertible']);
   });
 
-  test('epirubicin is listed as another anthracycline and makes the total unknown', async () => {
+  test('a stopped administration counts in full and is marked partial; 91 mg/m² is flagged "check dose", 90 is not', async () => {
+    const f = await facts([
+      admin({ id: 'stopped', drug: 'doxorubicin', date: ago(60), doseMgM2: 91, status: 'stopped' }),
+      admin({ id: 'ok', drug: 'doxorubicin', date: ago(30), doseMgM2: 90 }),
+    ]);
+    expect(f.cumulativeDoxorubicin.confirmed).toBe(181);
+    expect(f.cumulativeDoxorubicin.events.map((e) => [e.source, e.partial, e.checkDose])).toEqual([
+      ['MedicationAdministration/stopped', true, true],
+      ['MedicationAdministration/ok', false, false],
+    ]);
+  });
+
+  test('epirubicin is listed with its own sum and makes the doxorubicin total "at least"', async () => {
     const f = await facts([...doses(75), admin({ id: 'epi', drug: 'epirubicin', date: ago(500), doseMgM2: 90 })]);
-    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: 75, otherAnthracyclines: ['epirubicin'] });
-    expect(f.cumulativeDoxorubicin.sources).toContain('MedicationAdministration/epi');
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: true, confirmed: 75 });
+    expect(f.cumulativeDoxorubicin.otherAnthracyclines).toEqual([
+      { drug: 'epirubicin', mgM2: 90, atLeast: false, sources: ['MedicationAdministration/epi'] },
+    ]);
   });
 
   test('liposomal doxorubicin counts 1:1', async () => {
     const f = await facts([admin({ drug: { text: 'doxorubicin liposomal (Caelyx)' }, date: ago(30), doseMgM2: 50 }), ...doses(75)]);
-    expect(f.cumulativeDoxorubicin).toMatchObject({ known: true, mgM2: 125 });
-    expect(f.cumulativeDoxorubicin.doses.map((d) => d.liposomal).sort()).toEqual([false, true]);
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 125 });
+  });
+
+  test('a truncated medication history makes the total "at least"', async () => {
+    const f = await facts(doses(75, 75), { incomplete: ['MedicationAdministration'] });
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: true, confirmed: 150, historyIncomplete: true });
+  });
+
+  test('completedRequestsAreAdministrations counts an unconfirmed completed order in N', async () => {
+    const resources = [patient(), order({ id: 'done', date: ago(200), dose: 75 })];
+    const run = async (setting: boolean) => toTreatmentFacts(await engine.evaluate(TREATMENT_LIBRARY, bundleOf(resources, 'collection'),
+      { now: NOW, parameters: { completedRequestsAreAdministrations: setting, DraftOrderIds: [] } }));
+    expect((await run(false)).cumulativeDoxorubicin).toMatchObject({ known: false, confirmed: 0, possible: 75 });
+    expect((await run(true)).cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 75, possible: 75 });
   });
 });

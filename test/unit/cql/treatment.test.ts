@@ -61,11 +61,16 @@ describe('toTreatmentFacts', () => {
     'Cumulative Doxorubicin': {
       known: false,
       mgM2: 150,
+      possible: 225,
+      unconfirmedCount: 1,
+      historyIncomplete: false,
       reachedWarn: false,
       reachedCritical: false,
-      otherAnthracyclines: ['epirubicin'],
-      otherAnthracyclineSources: ['MedicationStatement/s1'],
-      doses: [],
+      otherAnthracyclines: [{ drug: 'epirubicin', mgM2: 0, atLeast: true, sources: ['MedicationStatement/s1'] }],
+      events: [],
+      notCounted: [],
+      pending: [],
+      records: [],
     },
     'Unrecognized Count': 0,
     'Unrecognized Administrations': [],
@@ -75,13 +80,20 @@ describe('toTreatmentFacts', () => {
 
   test('an unknown total becomes "at least" and a null setting stays unknown', () => {
     const f = toTreatmentFacts(minimal);
-    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, mgM2: null, atLeast: 150, otherAnthracyclines: ['epirubicin'] });
+    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: true, confirmed: 150, possible: 225, unconfirmedCount: 1 });
+    expect(f.cumulativeDoxorubicin.otherAnthracyclines.map((o) => o.drug)).toEqual(['epirubicin']);
     expect(f.anthracyclineBeforeMetastatic.value).toBeNull();
     expect(f.currentRegimen).toBeNull();
   });
 
   test('rejects a drug key that src/pathway does not define', () => {
     expect(() => toTreatmentFacts({ ...minimal, 'Not Reoffered': ['aspirin'] })).toThrow(/drug key/);
+  });
+
+  test('rejects a record status the library does not produce', () => {
+    const c = minimal['Cumulative Doxorubicin'] as Record<string, unknown>;
+    expect(() => toTreatmentFacts({ ...minimal, 'Cumulative Doxorubicin': { ...c, records: [{ source: 'MedicationRequest/r', date: null, status: 'maybe' }] } } as never))
+      .toThrow(/records\[0\]\.status/);
   });
 
   test('rejects a line outside 1-3', () => {

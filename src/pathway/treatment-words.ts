@@ -1,0 +1,91 @@
+/**
+ * The words of the treatment-history facts and decisions (PATHWAY.md F5, F7, F10, §3 step 7): the cumulative
+ * anthracycline dose as recorded, undated and incomplete history, disease status, the later-line summaries and the
+ * doxorubicin-contraindicated openings. Numbers are written by `mg`; thresholds come in as arguments (§9), never as
+ * literals.
+ */
+
+/** A dose in mg/m² as written on cards: at most one decimal. */
+export const mg = (n: number): string => `${Math.round(n * 10) / 10}`;
+
+/** F7 item 5: the administrations a total rests on ("K administrations, first-last date"). */
+export const administrationsSpan = (count: number, first: string | null, last: string | null): string =>
+  `${count} administration${count === 1 ? '' : 's'}${first !== null ? `, ${first === last || last === null ? first : `${first} to ${last}`}` : ''}`;
+
+/** F7 item 5, the known total. */
+export const cumulativeKnown = (n: number, span: string): string => `${mg(n)} mg/m² as recorded in this record (${span})`;
+
+/** F7 item 5, a lower bound. */
+export const cumulativeAtLeast = (n: number, span: string, notCounted: readonly string[]): string =>
+  `at least ${mg(n)} mg/m² as recorded in this record (${span})${notCounted.length > 0 ? `; not counted: ${notCounted.join('; ')}` : ''}`;
+
+/** F7 item 5, P: never an upper bound. */
+export const cumulativePossible = (m: number, p: number): string =>
+  `if the ${m} unconfirmed order${m === 1 ? '' : 's'} or statement${m === 1 ? '' : 's'} were given, at least ${mg(p)} mg/m²`;
+
+/** F7 item 5, other anthracyclines: listed with their own sums, never converted. */
+export const otherAnthracyclines = (items: readonly string[]): string =>
+  `also received: ${items.join(', ')} (include it in the cumulative dose; the conversion is a clinician's decision)`;
+
+/** F7 item 2d: why an unconfirmed order or statement is not in N. */
+export const UNCONFIRMED_REASON = 'unconfirmed order or statement: not confirmed as given; the number of doses it stands for is unknown';
+
+/** F7 items 1, 3, 7: marks on a dose event. */
+export const EVENT_MARKS = { partial: 'partial?', ordered: '(ordered dose)', checkDose: 'check dose' } as const;
+
+/** F7 item 2c. */
+export const pendingOrder = (date: string | null): string => `ordered ${date ?? 'undated'}, not yet given`;
+
+/** §2: a truncated medication history. */
+export const HISTORY_INCOMPLETE_REASON = 'history incomplete';
+export const HISTORY_INCOMPLETE_NOTE = 'treatment history incomplete: the line may be later';
+
+/** F5: an undated active statement or request. */
+export const UNDATED_CURRENT = 'date unknown: confirm it is still given';
+
+/** F5: the epirubicin current regimen (CURRENT-OFF-PATHWAY). */
+export const EPIRUBICIN_CURRENT =
+  'Epirubicin is an anthracycline: it counts for the line and is listed with the cumulative anthracycline dose.';
+
+/** §3 step 7, a current doxorubicin regimen at the cumulative limit. */
+export const doxoCumulativeStop = (n: number, limit: number): string =>
+  `No further doxorubicin: the cumulative dose as recorded has reached ${mg(n)} mg/m² (limit ${mg(limit)} mg/m²). ` +
+  'Reaching the cumulative limit ends doxorubicin; it is not evidence of progression.';
+
+/** §3 step 7, a current doxorubicin regimen with a low LVEF. */
+export const doxoLvefHold = (value: number, date: string, min: number): string =>
+  `Hold doxorubicin: LVEF ${mg(value)} % (${date}) is below ${mg(min)} %. Cardio-oncology review.`;
+
+/** §3 step 7, the anthracycline-free option when doxorubicin is not current. */
+export const ANTHRACYCLINE_FREE_SUMMARY = 'Anthracycline-free option: gemcitabine + docetaxel';
+export const ANTHRACYCLINE_FREE_OPENING =
+  'Doxorubicin is not recommended for this patient (see that card). Anthracycline-free option: in GeDDiS, gemcitabine + ' +
+  'docetaxel was not better than doxorubicin as first-line treatment and was more toxic; confirm with the treating team.';
+
+/** §3 step 7, gemcitabine + docetaxel when a current doxorubicin is held for the LVEF. */
+export const LVEF_STOP_SUMMARY = 'If doxorubicin is stopped for the fall in LVEF: gemcitabine + docetaxel';
+
+/** §3 step 7 "always": the card that gave the recommendation. */
+export const METASTASECTOMY =
+  'If the metastases are few and resectable (notably lung metastases after a long disease-free interval), discuss ' +
+  'metastasectomy or other local treatment at the sarcoma multidisciplinary team.';
+
+/** §3 step 7 (e) and later-line wording: a prior regimen "1. doxorubicin + ifosfamide, 18 administration dates, ...". */
+export const priorRegimenLine = (index: number, drugs: string, dates: number, first: string, last: string): string =>
+  `${index}. ${drugs}, ${dates} administration date${dates === 1 ? '' : 's'}, ${first === last ? first : `${first} to ${last}`}`;
+
+/** §3 later-line summaries by disease status (F10). */
+export const laterLineSummary = {
+  progression: (date: string, prior: string, shortName: string): string => `Progression recorded on ${date} after ${prior}: ${shortName}`,
+  noProgression: (prior: string, status: string, date: string, shortName: string): string =>
+    `No progression recorded since ${prior} (disease status ${status}, ${date}): ${shortName} applies at progression or intolerance`,
+  unknown: (prior: string, lastGiven: string, shortName: string): string =>
+    `If the disease has progressed on, or did not tolerate, ${prior} (last given ${lastGiven}): ${shortName}`,
+} as const;
+
+/** F10 values as written. */
+export const DISEASE_STATUS_WORDS: Readonly<Record<string, string>> = {
+  progression: 'worsened (progression)',
+  'no-progression': 'no progression',
+  unknown: 'undetermined',
+};
