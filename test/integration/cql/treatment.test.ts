@@ -4,6 +4,7 @@
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
 import { DEFAULT_THRESHOLDS } from '../../../src/config.js';
 import { createCqlEngine, type CqlEngine } from '../../../src/cql/engine.js';
+import { thresholdParameters } from '../../../src/cql/parameters.js';
 import { evaluateTreatment, toTreatmentFacts, TREATMENT_LIBRARY, type TreatmentFacts, type TreatmentOptions } from '../../../src/cql/treatment.js';
 import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
 import {
@@ -445,7 +446,7 @@ describe('F7 cumulative doxorubicin', () => {
   test('completedRequestsAreAdministrations counts an unconfirmed completed order in N', async () => {
     const resources = [patient(), order({ id: 'done', date: ago(200), dose: 75 })];
     const run = async (setting: boolean) => toTreatmentFacts(await engine.evaluate(TREATMENT_LIBRARY, bundleOf(resources, 'collection'),
-      { now: NOW, parameters: { completedRequestsAreAdministrations: setting, DraftOrderIds: [] } }));
+      { now: NOW, parameters: { ...thresholdParameters({ ...DEFAULT_THRESHOLDS, completedRequestsAreAdministrations: setting }), DraftOrderIds: [] } }));
     expect((await run(false)).cumulativeDoxorubicin).toMatchObject({ known: false, confirmed: 0, possible: 75 });
     expect((await run(true)).cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 75, possible: 75 });
   });
