@@ -1,4 +1,4 @@
-/** The part of autocannon 9's programmatic API that bench/run.ts uses (the package ships no types). */
+/** The part of autocannon 9's programmatic API that bench/run.ts and the load tests use (the package ships no types). */
 declare module 'autocannon' {
   namespace autocannon {
     interface Request {
@@ -14,6 +14,10 @@ declare module 'autocannon' {
       duration?: number;
       headers?: Record<string, string>;
       requests?: Request[];
+      method?: string;
+      body?: string;
+      /** Seconds before a request counts as timed out. */
+      timeout?: number;
     }
     interface Histogram {
       average: number;
@@ -28,6 +32,7 @@ declare module 'autocannon' {
       errors: number;
       timeouts: number;
       non2xx: number;
+      '2xx': number;
     }
   }
   function autocannon(opts: autocannon.Options): Promise<autocannon.Result>;

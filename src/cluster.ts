@@ -1,11 +1,17 @@
 /**
  * Entry point with one service process per core: `WORKERS=2 tsx src/cluster.ts` forks WORKERS copies of src/server.ts
- * that share the listening port (node:cluster hands connections round-robin). WORKERS=1 (the default) runs the server
- * in this process. CQL evaluation is CPU-bound on one thread, so a second worker is what uses the second core
- * (bench/profile.md). Each worker has its own result cache and, with EMBEDDED_FHIR, its own embedded FHIR server: a
- * write to one worker's /fhir is not seen by the others, so use one worker when clients write demo data.
+ * that share the listening port. WORKERS=1 (the default) runs the server in this process. CQL evaluation is CPU-bound
+ * on one thread, so a second worker is what uses the second core (bench/profile.md). Each worker has its own result
+ * cache (unless REDIS_URL) and, with EMBEDDED_FHIR, its own embedded FHIR server: a write to one worker's /fhir is not
+ * seen by the others, so use one worker when clients write demo data.
+ *
+ * The workers accept connections themselves (SCHED_NONE): with Node's default round-robin the primary accepts each
+ * connection and hands it to a worker, and a connection handed to a worker that dies before taking it stays open in
+ * the primary, unread, until the client gives up (issue 15 item 8). Here the primary never holds a client connection,
+ * and a dead worker's connections close with its process. On SIGTERM the primary passes it on to the workers, waits
+ * for their graceful stop (src/lifecycle/serve.ts) and exits.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 
 /** WORKERS: 1-64, default 1. Read here, not in config.ts: only this entry point forks. */
 function workerCount(raw: string | undefined): number {
@@ -22,17 +28,28 @@ const workers = workerCount(process.env.WORKERS);
 if (workers === 1 || !cluster.isPrimary) {
   await import('./server.js');
 } else {
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   let stopping = false;
-  for (let i = 0; i < workers; i++) cluster.fork();
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    process.stderr.write(`worker ${worker.process.pid} started\n`);
+    return worker;
+  };
+  for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
     process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
-    cluster.fork();
+    fork();
   });
   const stop = (): void => {
+    if (stopping) return;
     stopping = true;
-    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-    process.exit(0);
+    const running = Object.values(cluster.workers ?? {});
+    if (running.length === 0) process.exit(0);
+    for (const w of running) w?.process.kill('SIGTERM');
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

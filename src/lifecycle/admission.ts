@@ -75,9 +75,12 @@ export function createAdmission(
   };
 
   const middleware: RequestHandler = (_req, res, next) => {
+    const arrived = performance.now();
     const start = (): void => {
       running++;
       const t0 = performance.now();
+      // How long this request waited for a slot (seen by the client in Server-Timing; the tests read it).
+      res.setHeader('Server-Timing', `queue;dur=${Math.round(t0 - arrived)}`);
       // 'close' follows 'finish' and also fires when the client goes away: the slot is freed either way, once.
       res.once('close', () => {
         running--;

@@ -66,7 +66,12 @@ export async function startService(config: Config, log: Logger, options: Service
       await sleep(capacity.shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timedOut = await Promise.race([closed.then(() => false), sleep(capacity.shutdownGraceMs).then(() => true)]);
+      let graceTimer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        closed.then(() => false),
+        new Promise<boolean>((resolve) => (graceTimer = setTimeout(() => resolve(true), capacity.shutdownGraceMs))),
+      ]);
+      clearTimeout(graceTimer);
       if (timedOut) {
         log.warn('grace period over: closing the connections still open');
         server.closeAllConnections();
@@ -88,4 +93,4 @@ export async function startService(config: Config, log: Logger, options: Service
   return { server, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, admission, draining: () => draining, stop };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

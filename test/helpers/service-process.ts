@@ -15,7 +15,7 @@ export interface ServiceProcess {
   readonly lines: string[];
   /** Resolves with the exit code or signal once the process has ended. */
   readonly exited: Promise<number | string>;
-  /** Sends `signal` (default SIGKILL) unless it has ended; waits for the end. */
+  /** Sends `signal` (default SIGKILL) unless it has ended; waits for the end (SIGKILL after 30 s, never left running). */
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
@@ -35,6 +35,7 @@ export async function startServiceProcess(
       HOST: '127.0.0.1',
       PORT: '0',
       ADHERENCE_STORE: 'off',
+      SHUTDOWN_GRACE_MS: '3000',
       ...env,
       // The listening line (info) is how the port is found.
       LOG_LEVEL: 'info',
@@ -75,7 +76,8 @@ export async function startServiceProcess(
     exited,
     kill: (signal = 'SIGKILL') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      return exited.finally(() => clearTimeout(force));
     },
   };
 }

@@ -21,18 +21,17 @@ let prefetch: Record<string, unknown>;
 beforeAll(async () => {
   fhir = await startDemoFhir();
   prefetch = await prefetchOf(fhir.url, 'sts-lms-1l');
-  service = await startServiceProcess({
-    MAX_CONCURRENT_REQUESTS: '2',
-    QUEUE_DEADLINE_MS: String(QUEUE_DEADLINE_MS),
-  });
-  strict = await startServiceProcess({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '300' });
-}, 60_000);
+  [service, strict] = await Promise.all([
+    startServiceProcess({ MAX_CONCURRENT_REQUESTS: '2', QUEUE_DEADLINE_MS: String(QUEUE_DEADLINE_MS) }, undefined, 150_000),
+    startServiceProcess({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '300' }, undefined, 150_000),
+  ]);
+}, 180_000);
 
 afterAll(async () => {
   expect(await service.kill('SIGTERM')).toBe(0);
   expect(await strict.kill('SIGTERM')).toBe(0);
   await fhir.close();
-});
+}, 60_000);
 
 /** A patient-view body never seen before (the Patient's versionId differs), so no request is a cache hit. */
 function coldBody(n: number): string {
@@ -41,7 +40,17 @@ function coldBody(n: number): string {
   return JSON.stringify(patientViewBody('sts-lms-1l', { prefetch: copy }));
 }
 
-async function post(body: string): Promise<{ status: number; ms: number; retryAfter: string | null; type: string | null; json: any }> {
+interface Answer {
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+  type: string | null;
+  /** The time the request waited in the service's queue (Server-Timing queue;dur). */
+  queueMs: number | undefined;
+  json: any;
+}
+
+async function post(body: string): Promise<Answer> {
   const t0 = performance.now();
   const res = await fetch(`${service.url}/cds-services/sts-pathway-patient-view`, {
     method: 'POST',
@@ -50,18 +59,20 @@ async function post(body: string): Promise<{ status: number; ms: number; retryAf
     signal: AbortSignal.timeout(60_000),
   });
   const json: unknown = await res.json();
-  return { status: res.status, ms: performance.now() - t0, retryAfter: res.headers.get('retry-after'), type: res.headers.get('content-type'), json };
+  const queue = /queue;dur=(\d+)/.exec(res.headers.get('server-timing') ?? '');
+  return {
+    status: res.status,
+    ms: performance.now() - t0,
+    retryAfter: res.headers.get('retry-after'),
+    type: res.headers.get('content-type'),
+    queueMs: queue ? Number(queue[1]) : undefined,
+    json,
+  };
 }
 
 test('a burst beyond capacity: the excess gets 503 + Retry-After quickly, the accepted stay fast, none hangs', async () => {
-  // A few requests one at a time first: the service learns how long one takes, and so does the test.
-  const single: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const r = await post(coldBody(-i));
-    expect(r.status).toBe(200);
-    single.push(r.ms);
-  }
-  const singleMs = single.sort((a, b) => a - b)[2] as number;
+  // A few requests one at a time first: the service learns how long one takes.
+  for (let i = 0; i < 4; i++) expect((await post(coldBody(-i))).status).toBe(200);
 
   const bodies = Array.from({ length: BURST }, (_, i) => coldBody(i));
   const results = await Promise.all(bodies.map(post));
@@ -78,10 +89,9 @@ test('a burst beyond capacity: the excess gets 503 + Retry-After quickly, the ac
     expect(r.json.issue[0].code).toBe('throttled');
     expect(r.json.issue[0].diagnostics).toMatch(/at capacity/);
   }
-  // The backlog was not served: serving every request of the burst one after another would make the last wait about
-  // BURST x one request's time; with shedding the slowest accepted one is far from that (whatever the machine's speed).
-  const slowest = Math.max(...ok.map((r) => r.ms));
-  expect(slowest).toBeLessThan(0.5 * BURST * singleMs);
+  // No accepted request waited in the service's queue past the deadline (timer granularity aside). Measured by the
+  // service (Server-Timing): on a busy machine the test's own client adds its delays to what it sees.
+  for (const r of ok) expect(r.queueMs).toBeLessThanOrEqual(QUEUE_DEADLINE_MS + 100);
   // The service logged the shedding, without request data.
   expect(service.lines.some((l) => l.includes('request shed: at capacity'))).toBe(true);
 }, 60_000);
