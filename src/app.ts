@@ -90,7 +90,10 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? (() => new Date());
   app.use(hooksRouter({ clock, config, engine, adherence: deps.adherence }));
   app.use(adherenceRouter({ store: deps.adherence, mode: config.mode, adminToken: config.adherence.adminToken, clock }));
-  if (deps.fhirRouter) app.use('/fhir', deps.fhirRouter);
+  // The embedded /fhir follows the service's auth mode: with AUTH=required it needs the same verified client JWT.
+  if (deps.fhirRouter && config.security.auth === 'required') {
+    app.use('/fhir', requireCdsClient(config.security, log, deps.clock, deps.replayStore), deps.fhirRouter);
+  } else if (deps.fhirRouter) app.use('/fhir', deps.fhirRouter);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
   return app;

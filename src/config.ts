@@ -18,6 +18,8 @@ export interface Config {
   readonly host: string;
   /** Start the embedded FHIR server (with the demo patients) inside this process. */
   readonly embeddedFhir: boolean;
+  /** Accept writes on the embedded /fhir over HTTP (default: read-only; the demo loader writes in process). */
+  readonly embeddedFhirWritable: boolean;
   /**
    * 'current': the demo patients are loaded with their dates moved to today (src/embedded/demo-dates.ts), so they
    * reach the same nodes on any day; 'as-built': as the files are, dated against 2026-11-23.
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', mode === 'development' ? '127.0.0.1' : '0.0.0.0'),
     embeddedFhir: r.bool('EMBEDDED_FHIR', mode === 'development'),
+    embeddedFhirWritable: r.bool('EMBEDDED_FHIR_WRITABLE', false),
     demoDates: r.oneOf('DEMO_DATES', 'current', ['current', 'as-built']),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_000_000, 1_000, 100_000_000),
     fhirTimeoutMs: r.int('FHIR_TIMEOUT_MS', 5_000, 50, 120_000),
@@ -187,6 +190,15 @@ export function loadConfig(env: Env = process.env): Config {
     // The embedded server takes writes from anyone who can reach the port: a development aid only.
     r.problems.push('EMBEDDED_FHIR must be false in production mode (the embedded FHIR server has no access control)');
   }
+  if (config.security.auth === 'disabled' && !isLoopbackHost(config.host)) {
+    // Without client JWTs anyone who reaches the port is a CDS client (and, in development, a client of the embedded /fhir).
+    r.problems.push(`HOST=${config.host} with AUTH=disabled: bind to loopback (127.0.0.1, ::1, localhost) or set AUTH=required`);
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);
+}
+
+/** True for a host name or address that only this machine can reach. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

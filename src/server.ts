@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   let fhir: EmbeddedFhir | undefined;
   if (config.embeddedFhir) {
-    fhir = await createFhirRouter();
+    fhir = await createFhirRouter({ writable: config.embeddedFhirWritable });
     // The demo's dates follow today (in the service's time zone), unless DEMO_DATES=as-built.
     const shiftDays = config.demoDates === 'current' ? demoDayShift(todayIn(new Date(), config.timeZone).toString()) : 0;
     const demo = await loadDemoPatients(fhir, undefined, { shiftDays });

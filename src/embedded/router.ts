@@ -30,8 +30,17 @@ const FHIR_JSON = 'application/fhir+json';
 /** Transactions of the demo patients run to a few MB; the service's own body limit does not apply here. */
 const BODY_LIMIT = '50mb';
 
+/** How the embedded server answers over HTTP. */
+export interface FhirRouterOptions {
+  /**
+   * Accept writes (create, update, delete, transactions) over HTTP. Default false: read-only, so no web page can replace
+   * the demo data (EMBEDDED_FHIR_WRITABLE). `handle()` in process (the demo loader) writes either way.
+   */
+  readonly writable?: boolean;
+}
+
 /** Builds the embedded FHIR server (Medplum FhirRouter + MemoryRepository, indexed by patient) as an Express router. */
-export async function createFhirRouter(): Promise<EmbeddedFhir> {
+export async function createFhirRouter(options: FhirRouterOptions = {}): Promise<EmbeddedFhir> {
   const resourceTypes = indexFhirDefinitions();
   const fhirRouter = new FhirRouter();
   // Patient-scoped searches read an index (indexed-repository.ts); everything else is Medplum's MemoryRepository.
@@ -76,12 +85,18 @@ export async function createFhirRouter(): Promise<EmbeddedFhir> {
 
   const router = Router();
   router.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // FHIR search by POST (the CDS Hooks sandbox prefetches this way): the form body is the query, read as it is.
+  router.use(express.text({ limit: '1mb', type: 'application/x-www-form-urlencoded' }));
   router.use(async (req, res) => {
     const method = req.method.toUpperCase();
     const base = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
-    const result = METHODS.has(method)
-      ? await handle(toHttpMethod(method), pathAndQueryOf(req), req.body, base)
-      : answer(405, errorOutcome('not-supported', `Method ${method.slice(0, 10)} is not supported`));
+    const search = searchOf(method, req);
+    let result: FhirAnswer;
+    if (search !== undefined) result = await handle('GET', search, undefined, base);
+    else if (!METHODS.has(method)) result = answer(405, errorOutcome('not-supported', `Method ${method.slice(0, 10)} is not supported`));
+    else if (method !== 'GET' && options.writable !== true) {
+      result = answer(405, errorOutcome('not-supported', 'The embedded FHIR server is read-only (EMBEDDED_FHIR_WRITABLE=true opens it to writes)'));
+    } else result = await handle(toHttpMethod(method), pathAndQueryOf(req), req.body, base);
     res.status(result.status).set(result.headers).type(FHIR_JSON).send(JSON.stringify(result.body));
   });
   // A malformed body reaches here: answer an OperationOutcome, as FHIR clients expect.
@@ -99,6 +114,20 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
 
 function errorOutcome(code: 'not-supported' | 'too-costly' | 'structure', diagnostics: string): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
+}
+
+/**
+ * `{type}/_search` by GET or by form-encoded POST as the same search by GET: `type?<query and form parameters>`
+ * (FHIR R4 3.1.0.1.1: both give the same result). Undefined for anything else.
+ */
+function searchOf(method: string, req: Request): string | undefined {
+  const type = /^\/([A-Za-z]+)\/_search\/?$/.exec(req.path)?.[1];
+  if (type === undefined || !isResourceType(type) || (method !== 'GET' && method !== 'POST')) return undefined;
+  const q = req.originalUrl.indexOf('?');
+  const params = new URLSearchParams(q < 0 ? '' : req.originalUrl.slice(q + 1));
+  if (method === 'POST' && typeof req.body === 'string') for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
+  const query = params.toString();
+  return query ? `${type}?${query}` : type;
 }
 
 function pathAndQueryOf(req: Request): string {

@@ -27,7 +27,8 @@ export interface TestFhirServer extends EmbeddedFhir {
 
 /** Starts the embedded FHIR server (call in `beforeAll`; `close()` in `afterAll`). */
 export async function startTestFhirServer(): Promise<TestFhirServer> {
-  const fhir = await createFhirRouter();
+  // Tests load their patients over HTTP.
+  const fhir = await createFhirRouter({ writable: true });
   const requests: SeenRequest[] = [];
   const app = express();
   app.use((req, _res, next) => {

@@ -11,7 +11,7 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/
 
 let fhir: RunningFhirServer;
 beforeAll(async () => {
-  fhir = await startFhirServer();
+  fhir = await startFhirServer({ writable: true });
 });
 afterAll(() => fhir.close());
 

@@ -5,7 +5,7 @@ import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-
 let fhir: RunningFhirServer;
 let p: DataPathPatient;
 beforeAll(async () => {
-  fhir = await startFhirServer();
+  fhir = await startFhirServer({ writable: true });
   p = dataPathPatient(5);
 });
 afterAll(() => fhir.close());
