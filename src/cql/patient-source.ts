@@ -103,7 +103,10 @@ function memoizeFhirReads(patientPrototype: object): void {
 }
 
 type DateTimeArgs = readonly (number | null | undefined)[];
-const DATETIME_MEMO_MAX = 20_000;
+// Bounded in entries and bytes: strings come from requests. A FHIR dateTime is at most 35 characters
+// ("2026-11-23T10:00:00.123456789+05:00"); longer strings are parsed every time, never kept.
+const DATETIME_MEMO_MAX = 10_000;
+const DATETIME_MEMO_MAX_LENGTH = 40;
 // cql-execution 3.3.2 DateTime.parse's own pattern.
 const DATETIME_PATTERN = /(\d{4})(-(\d{2}))?(-(\d{2}))?(T((\d{2})(:(\d{2})(:(\d{2})(\.(\d+))?)?)?)?(Z|(([+-])(\d{2})(:?(\d{2}))?))?)?/;
 const PARSE_MEMOIZED = Symbol.for('sts-pathway-cds.memoized-datetime-parse');
@@ -111,14 +114,15 @@ const PARSE_MEMOIZED = Symbol.for('sts-pathway-cds.memoized-datetime-parse');
 /**
  * Memoizes cql-execution's `DateTime.parse` by string: the parse is a pure function of its string, so the fields it
  * found are kept, and each call still gets a new DateTime from them (never a shared object; the constructor runs as
- * before, including its default time-zone offset for a string without one). Bounded: cleared when full. Once per process.
+ * before, including its default time-zone offset for a string without one). Bounded: strings up to 40 characters,
+ * cleared when full. Once per process.
  */
 function memoizeDateTimeParse(): void {
   if (Reflect.get(DateTime, PARSE_MEMOIZED) === true) return;
   const originalParse = DateTime.parse.bind(DateTime);
   const fields = new Map<string, DateTimeArgs | null>();
   const memoParse = (text: string): DateTime | null => {
-    if (typeof text !== 'string') return originalParse(text);
+    if (typeof text !== 'string' || text.length > DATETIME_MEMO_MAX_LENGTH) return originalParse(text);
     let args = fields.get(text);
     if (args === undefined) {
       const parsed = originalParse(text);
@@ -137,15 +141,23 @@ function memoizeDateTimeParse(): void {
   Object.defineProperty(DateTime, PARSE_MEMOIZED, { value: true });
 }
 
-/** Memoizes `findClass(name)` of the shared, never-changing model info (every FHIR wrapper walks its base classes). */
+/** Found names kept at most: the model's classes under their few spellings (`Patient`, `FHIR.Patient`, ...). */
+const CLASS_MEMO_MAX = 5_000;
+
+/**
+ * Memoizes `findClass(name)` of the shared, never-changing model info (every FHIR wrapper walks its base classes).
+ * Only names the model knows are kept: the names come from requests (`resourceType`), and a miss costs a few Map
+ * lookups, so junk never grows the cache (issue 15 item 3).
+ */
 function memoizeFindClass(modelInfo: object): void {
   const findClass: unknown = Reflect.get(modelInfo, 'findClass');
   if (typeof findClass !== 'function') throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
   const classes = new Map<string, unknown>();
   const memoFind = function (this: object, name: string): unknown {
-    if (classes.has(name)) return classes.get(name);
+    const hit = classes.get(name);
+    if (hit !== undefined) return hit;
     const found: unknown = Reflect.apply(findClass, this, [name]);
-    classes.set(name, found);
+    if (found !== undefined && found !== null && classes.size < CLASS_MEMO_MAX) classes.set(name, found);
     return found;
   };
   Object.defineProperty(modelInfo, 'findClass', { value: memoFind, writable: true, configurable: true });

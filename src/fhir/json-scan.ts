@@ -20,62 +20,81 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
-/** Why `text` is over a limit ("nested more than 100 levels deep"), or undefined. Malformed JSON is left to JSON.parse. */
-export function jsonOverLimit(text: string, limits: JsonLimits): string | undefined {
-  let depth = 0;
-  let inString = false;
-  let stringStart = -1;
-  // The last string closed at depth 1 (the root object's key, once a colon follows).
-  let lastRootString = '';
-  let rootKey = '';
+/**
+ * Scans JSON text chunk by chunk as it arrives (state kept between chunks), so an answer over a limit is refused
+ * while it is read, before the rest is even received.
+ */
+export class JsonLimitScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  // The current string at depth 1 (a root key, once a colon follows), collected only while short.
+  private rootString = '';
+  private lastRootString = '';
+  private rootKey = '';
   // Inside the root's `entry` array (depth 2): counts value starts.
-  let inEntries = false;
-  let expectValue = false;
-  let entries = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) {
-        inString = false;
-        if (depth === 1) lastRootString = text.slice(stringStart + 1, i);
-      }
-      continue;
-    }
-    if (c <= 0x20) continue;
-    if (inEntries && depth === 2 && expectValue && c !== CLOSE_ARRAY) {
-      expectValue = false;
-      if (++entries > limits.maxEntries) return `a Bundle with more than ${limits.maxEntries} entries`;
-    }
-    switch (c) {
-      case QUOTE:
-        inString = true;
-        stringStart = i;
-        break;
-      case COLON:
-        if (depth === 1) rootKey = lastRootString;
-        break;
-      case OPEN_OBJECT:
-      case OPEN_ARRAY:
-        if (++depth > limits.maxDepth) return `JSON nested more than ${limits.maxDepth} levels deep`;
-        if (depth === 2 && c === OPEN_ARRAY && rootKey === 'entry') {
-          inEntries = true;
-          expectValue = true;
+  private inEntries = false;
+  private expectValue = false;
+  private entries = 0;
+
+  constructor(private readonly limits: JsonLimits) {}
+
+  /** Why the text so far is over a limit ("nested more than 100 levels deep"), or undefined. */
+  feed(text: string): string | undefined {
+    const { limits } = this;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) {
+          this.inString = false;
+          if (this.depth === 1) this.lastRootString = this.rootString;
+          continue;
         }
-        break;
-      case CLOSE_OBJECT:
-      case CLOSE_ARRAY:
-        if (depth === 2) inEntries = false;
-        depth--;
-        if (depth === 1) rootKey = '';
-        break;
-      case COMMA:
-        if (depth === 1) rootKey = '';
-        if (inEntries && depth === 2) expectValue = true;
-        break;
-      default:
-        break;
+        if (this.depth === 1 && this.rootString.length < 16) this.rootString += text[i];
+        continue;
+      }
+      if (c <= 0x20) continue;
+      if (this.inEntries && this.depth === 2 && this.expectValue && c !== CLOSE_ARRAY) {
+        this.expectValue = false;
+        if (++this.entries > limits.maxEntries) return `a Bundle with more than ${limits.maxEntries} entries`;
+      }
+      switch (c) {
+        case QUOTE:
+          this.inString = true;
+          this.rootString = '';
+          break;
+        case COLON:
+          if (this.depth === 1) this.rootKey = this.lastRootString;
+          break;
+        case OPEN_OBJECT:
+        case OPEN_ARRAY:
+          if (++this.depth > limits.maxDepth) return `JSON nested more than ${limits.maxDepth} levels deep`;
+          if (this.depth === 2 && c === OPEN_ARRAY && this.rootKey === 'entry') {
+            this.inEntries = true;
+            this.expectValue = true;
+          }
+          break;
+        case CLOSE_OBJECT:
+        case CLOSE_ARRAY:
+          if (this.depth === 2) this.inEntries = false;
+          this.depth--;
+          if (this.depth === 1) this.rootKey = '';
+          break;
+        case COMMA:
+          if (this.depth === 1) this.rootKey = '';
+          if (this.inEntries && this.depth === 2) this.expectValue = true;
+          break;
+        default:
+          break;
+      }
     }
+    return undefined;
   }
-  return undefined;
+}
+
+/** Why `text` is over a limit, or undefined. Malformed JSON is left to JSON.parse. */
+export function jsonOverLimit(text: string, limits: JsonLimits): string | undefined {
+  return new JsonLimitScanner(limits).feed(text);
 }

@@ -3,7 +3,7 @@ import { CdsError, forbidden } from '../errors.js';
 import { addressRefusal, createGuardedLookup, type AddressPolicy } from '../security/index.js';
 import { nodeGlobalDispatcher } from './undici-agent.js';
 import { FhirFetchError } from './fetch-error.js';
-import { jsonOverLimit } from './json-scan.js';
+import { JsonLimitScanner } from './json-scan.js';
 
 /** One GET to a FHIR server. */
 export interface FhirGet {
@@ -64,13 +64,12 @@ export async function fhirGet(req: FhirGet): Promise<unknown> {
     throw new FhirFetchError('http-status', `HTTP ${response.status}${hint}`, response.status);
   }
   let text: string;
+  const scanner = new JsonLimitScanner({ maxDepth: req.maxDepth ?? MAX_FHIR_JSON_DEPTH, maxEntries: req.maxEntries ?? Number.MAX_SAFE_INTEGER });
   try {
-    text = await readCapped(response, req.maxBytes);
+    text = await readCapped(response, req.maxBytes, scanner);
   } catch (err) {
     throw err instanceof FhirFetchError ? err : failed(err);
   }
-  const over = jsonOverLimit(text, { maxDepth: req.maxDepth ?? MAX_FHIR_JSON_DEPTH, maxEntries: req.maxEntries ?? Number.MAX_SAFE_INTEGER });
-  if (over !== undefined) throw new FhirFetchError(over.includes('entries') ? 'too-many-entries' : 'too-deep', `answer is ${over}`);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -79,8 +78,11 @@ export async function fhirGet(req: FhirGet): Promise<unknown> {
   }
 }
 
-/** The body as text, counting decoded bytes; stops reading (and cancels the stream) past `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
+/**
+ * The body as text, counting decoded bytes and scanning the JSON as it arrives; stops reading (and cancels the
+ * stream) past `maxBytes` or at the first limit the scanner finds.
+ */
+async function readCapped(response: Response, maxBytes: number, scanner: JsonLimitScanner): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (!response.headers.has('content-encoding') && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
@@ -99,7 +101,13 @@ async function readCapped(response: Response, maxBytes: number): Promise<string>
       await reader.cancel().catch(() => undefined);
       throw tooLarge(maxBytes);
     }
-    parts.push(decoder.decode(value, { stream: true }));
+    const text = decoder.decode(value, { stream: true });
+    const over = scanner.feed(text);
+    if (over !== undefined) {
+      await reader.cancel().catch(() => undefined);
+      throw new FhirFetchError(over.includes('entries') ? 'too-many-entries' : 'too-deep', `answer is ${over}`);
+    }
+    parts.push(text);
   }
   parts.push(decoder.decode());
   return parts.join('');

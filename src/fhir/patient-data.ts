@@ -6,7 +6,7 @@ import { PREFETCH_TEMPLATES, fillPrefetchTemplate, templateResourceType } from '
 import { isBundle, isFhirResource, isOperationOutcome, normalizePatientBundle, outcomeText, readBundle, type ReadBundle } from './bundle.js';
 import { fetchQuery, followPages, type FhirTarget } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
-import { FHIR_ID, LeftOut, leftOutReason } from './patient-reference.js';
+import { FHIR_ID, LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
 import { addressPolicyFor, checkFhirServer, type VerifiedClient } from '../security/index.js';
 import { describeShapeProblem, type ShapeGuard } from '../cql/shape-guard.js';
 
@@ -217,6 +217,8 @@ function keepPatients(pages: readonly TypedPage[], patientId: string, leftOut: L
   const kept: FhirResource[] = [];
   for (const { page } of pages) {
     for (const r of page.resources) {
+      // Tolerant of the rest: a type the pathway does not read (or no FHIR type at all) is ignored, not an error.
+      if (!READ_TYPES.has(r.resourceType)) continue;
       const reason = leftOutReason(r, patientId, page.patientUrls);
       if (reason === undefined) kept.push(r);
       else leftOut.add(reason, r.resourceType);

@@ -21,6 +21,9 @@ export const PATIENT_REFERENCE: Readonly<Record<string, string>> = Object.freeze
   Procedure: 'subject',
 });
 
+/** Every resource type the pathway reads (PATIENT_REFERENCE, the Patient, and the Medications that orders reference). */
+export const READ_TYPES: ReadonlySet<string> = new Set([...Object.keys(PATIENT_REFERENCE), 'Patient', 'Medication']);
+
 /** Why a resource was left out. */
 export type LeftOutReason = 'another-patient' | 'no-reference' | 'unresolved-reference';
 
