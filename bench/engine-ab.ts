@@ -1,33 +1,69 @@
 /**
- * Engine A/B in one process (result cache off): evaluates a library for every demo patient with the ELM of directory
- * A, then of directory B, in alternating rounds, and prints the median CPU ms per patient of each. Alternating inside
- * one process keeps the machine's load (which moves 20-40 % between runs here) out of the comparison.
- *   tsx bench/engine-ab.ts <ELM dir A> [ELM dir B = cql/] [Library = StsPathway] [rounds = 8]
+ * Engine A/B in one process (result cache off): the interpreter (cql-execution) and the compiled engine evaluate a
+ * library for every demo patient and for the multi-year charts of bench/charts.ts, in alternating rounds, and the
+ * median CPU ms per patient of each is printed with the ratio. Alternating inside one process keeps the machine's load
+ * (which moves 20-40 % between runs here) out of the ratio.
+ *   tsx bench/engine-ab.ts [Library = StsPathway] [rounds = 8]
+ * With ELM_A=<dir>, compares the interpreter over the ELM of <dir> with the interpreter over cql/ instead (a CQL change).
  */
+import os from 'node:os';
+import type { Bundle } from 'fhir/r4.js';
 import { createCqlEngine, DEFAULT_ELM_DIR, type CqlEngine } from '../src/cql/engine.js';
+import { CHART_SIZES, chartBundle } from './charts.js';
 import { demoPatients, evaluatePatient } from './engine-patients.js';
 
-const [dirA, dirB = DEFAULT_ELM_DIR, library = 'StsPathway', roundsArg = '8'] = process.argv.slice(2);
-if (dirA === undefined) {
-  process.stderr.write('usage: tsx bench/engine-ab.ts <ELM dir A> [ELM dir B] [Library] [rounds]\n');
-  process.exit(2);
-}
+const [library = 'StsPathway', roundsArg = '8'] = process.argv.slice(2);
+const rounds = Number(roundsArg);
 const patients = demoPatients();
 
-/** CPU ms per patient of one round over every demo patient. */
-async function round(engine: CqlEngine): Promise<number> {
-  const before = process.cpuUsage();
-  for (const { bundle } of patients) await evaluatePatient(engine, library, bundle);
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000 / patients.length;
+const engines: { label: string; engine: CqlEngine }[] = process.env.ELM_A
+  ? [{ label: `interpreter ${process.env.ELM_A}`, engine: createCqlEngine({ resultCacheSize: 0, elmDir: process.env.ELM_A }) },
+    { label: 'interpreter cql/', engine: createCqlEngine({ resultCacheSize: 0, elmDir: DEFAULT_ELM_DIR, engine: 'interpreter' }) }]
+  : [{ label: 'interpreter', engine: createCqlEngine({ resultCacheSize: 0, engine: 'interpreter' }) },
+    { label: 'compiled', engine: createCqlEngine({ resultCacheSize: 0, engine: 'compiled' }) }];
+
+const cpu = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+/** Median CPU ms of each bundle (and of their mean) per engine, over alternating rounds. */
+async function measure(bundles: readonly Bundle[], roundsFor: number): Promise<{ mean: number[]; each: number[][] }> {
+  const each = engines.map(() => bundles.map(() => [] as number[]));
+  const mean = engines.map(() => [] as number[]);
+  for (const { engine } of engines) for (const b of bundles) await evaluatePatient(engine, library, b); // warm-up
+  for (let r = 0; r < roundsFor; r++) {
+    for (const [i, { engine }] of engines.entries()) {
+      const t0 = cpu();
+      for (const [j, b] of bundles.entries()) {
+        const t = cpu();
+        await evaluatePatient(engine, library, b);
+        each[i]![j]!.push(cpu() - t);
+      }
+      mean[i]!.push((cpu() - t0) / bundles.length);
+    }
+  }
+  return { mean: mean.map(median), each: each.map((e) => e.map(median)) };
 }
 
-const engines = [dirA, dirB].map((elmDir) => createCqlEngine({ timeZone: 'UTC', resultCacheSize: 0, elmDir }));
-const times: number[][] = [[], []];
-for (const e of engines) await round(e); // warm-up
-for (let r = 0; r < Number(roundsArg); r++) {
-  for (const [i, e] of engines.entries()) times[i]?.push(await round(e));
+const out: string[] = [];
+const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+out.push(`${library}: median CPU ms per patient over ${rounds} alternating rounds, result cache off; load average at start ${load()}`);
+const [a, b] = engines;
+const demo = await measure(patients.map((p) => p.bundle), rounds);
+const slowest = (i: number): string => {
+  const e = demo.each[i]!;
+  const j = e.indexOf(Math.max(...e));
+  return `${e[j]!.toFixed(2)} (${patients[j]!.id})`;
+};
+out.push(`| patients | ${a!.label} | ${b!.label} | ratio |`, '|---|---|---|---|');
+out.push(`| ${patients.length} demo patients, mean | ${demo.mean[0]!.toFixed(2)} | ${demo.mean[1]!.toFixed(2)} | ${(demo.mean[0]! / demo.mean[1]!).toFixed(1)}x |`);
+out.push(`| slowest demo patient | ${slowest(0)} | ${slowest(1)} | ${(Math.max(...demo.each[0]!) / Math.max(...demo.each[1]!)).toFixed(1)}x |`);
+for (const size of CHART_SIZES) {
+  const chart = await measure([chartBundle(size)], Math.max(3, Math.ceil(rounds / 2)));
+  const resources = chartBundle(size).entry?.length ?? 0;
+  out.push(`| ${size.label} (${resources} resources) | ${chart.mean[0]!.toFixed(2)} | ${chart.mean[1]!.toFixed(2)} | ${(chart.mean[0]! / chart.mean[1]!).toFixed(1)}x |`);
 }
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const [a, b] = times.map(median);
-process.stdout.write(`${library}, median CPU ms per patient over ${roundsArg} alternating rounds: A ${a?.toFixed(2)} (${dirA}), B ${b?.toFixed(2)} (${dirB})\n`);
+out.push(`load average at end ${load()}`);
+process.stdout.write(`${out.join('\n')}\n`);

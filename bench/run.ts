@@ -20,7 +20,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { PREFETCH_TEMPLATES, isReadTemplate, templateResourceType } from '../src/fhir/prefetch.js';
 import { prefetchOf } from '../test/helpers/prefetch.js';
+import { CHART_SIZES, chartBundle } from './charts.js';
 import { benchDatabaseUrl } from './adherence-db.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -158,6 +160,20 @@ function withNonce(prefetch: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
+/** The prefetch an EHR would send for a multi-year chart (bench/charts.ts): every resource under its template's key. */
+function chartPrefetch(bundle: ReturnType<typeof chartBundle>): { id: string; prefetch: Record<string, unknown> } {
+  const resources = (bundle.entry ?? []).map((e) => e.resource!);
+  const id = resources.find((r) => r.resourceType === 'Patient')?.id ?? 'chart';
+  const prefetch: Record<string, unknown> = {};
+  for (const [key, template] of Object.entries(PREFETCH_TEMPLATES)) {
+    const type = templateResourceType(template);
+    const ofType = resources.filter((r) => r.resourceType === type);
+    prefetch[key] = isReadTemplate(template) ? ofType[0]
+      : { resourceType: 'Bundle', type: 'searchset', total: ofType.length, entry: ofType.map((resource) => ({ resource })) };
+  }
+  return { id, prefetch };
+}
+
 const patientView = (patientId: string, source: object): object => ({
   hook: 'patient-view',
   hookInstance: 'c3f8d0a2-5a4e-4b8e-9d0e-3f2f6f0d9a11',
@@ -290,6 +306,12 @@ async function main(): Promise<void> {
       { name: '3 patient-view, no prefetch, cycling patients (fhirServer = embedded)', requests: index.map((e) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(e.patientId, { fhirServer: `${base}/fhir` })) })) },
       { name: '4 order-select, doxorubicin draft, cycling patients, distinct data (no cache hits)', nonce: true, requests: prefetches.map((p) => ({ method: 'POST', path: os_, body: JSON.stringify(orderSelect(p.id, withNonce(p.prefetch))) })) },
       { name: '5 discovery', requests: [{ method: 'GET', path: '/cds-services' }] },
+      // Multi-year charts (issue 14): the 5-year chart has ~300 administrations, 500 observations and 20 conditions.
+      ...CHART_SIZES.map((size, i) => {
+        const chart = chartPrefetch(chartBundle(size));
+        return { name: `6${'abc'[i] ?? ''} patient-view, prefetch, ${size.label} (${chartBundle(size).entry?.length ?? 0} resources), distinct data per request`,
+          nonce: true, requests: [{ method: 'POST' as const, path: pv, body: JSON.stringify(patientView(chart.id, { prefetch: withNonce(chart.prefetch) })) }] };
+      }),
     ];
     const only = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
     const run = SOAK ? scenarios.slice(0, 1) : only.length > 0 ? scenarios.filter((s) => only.includes(s.name.split(' ')[0] ?? '')) : scenarios;
