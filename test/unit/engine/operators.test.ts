@@ -1,0 +1,155 @@
+/**
+ * Issue 14, per-operator proof: each operator of src/engine/runtime/ops.ts gives what cql-execution 3.3.2's own ELM
+ * node gives for the same operand values (its `exec`, fed the values directly), on values chosen for their tricky
+ * semantics: null and undefined in three-valued logic, `in` with a null item, dates and date-times of every precision
+ * and offset compared and subtracted, quantities, tuples, lists with duplicates; and the query sort against
+ * cql-execution's own merge sort, with a comparator that is not a total order (DateTime keys compare as objects).
+ */
+import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import { Date as CqlDate, DateTime, Quantity } from 'cql-execution';
+import * as R from '../../../src/engine/runtime/ops.js';
+import { installFastDistinct } from '../../../src/cql/distinct.js';
+import { describeValue } from '../../helpers/engine-diff.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const require = createRequire(import.meta.url);
+require('cql-execution');
+const elm = require('cql-execution/lib/elm/expressions.js') as Record<string, any>;
+const util = require('cql-execution/lib/util/util.js') as { asyncMergeSort(a: unknown[], f: (x: unknown, y: unknown) => Promise<number>): Promise<unknown[]> };
+
+// An ELM expression that evaluates to a given value.
+class Value extends elm.Expression {
+  constructor(readonly v: unknown) {
+    super({});
+  }
+  async exec(): Promise<unknown> {
+    return this.v;
+  }
+}
+
+const ctx = { getTimezoneOffset: () => 0, getExecutionDateTime: () => DateTime.fromJSDate(new Date('2026-11-23T12:00:00Z'), 0) };
+
+/** cql-execution's node `type` with `json` (precision...) over operand values; the result, or 'throws'. */
+async function reference(type: string, operands: unknown[], json: Record<string, unknown> = {}, field?: string): Promise<unknown> {
+  const node = new elm[type]({ ...json });
+  if (field !== undefined) node[field] = new Value(operands[0]);
+  else if (operands.length === 1) node.arg = new Value(operands[0]);
+  else node.args = operands.map((v) => new Value(v));
+  try {
+    return describeValue(await node.execute(ctx));
+  } catch {
+    return 'throws';
+  }
+}
+
+function compiled(f: () => unknown): unknown {
+  try {
+    return describeValue(f());
+  } catch {
+    return 'throws';
+  }
+}
+
+const logical = fc.constantFrom(true, false, null, undefined);
+const dateTime = fc.record({
+  y: fc.integer({ min: 2019, max: 2027 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }),
+  h: fc.integer({ min: 0, max: 23 }), off: fc.constantFrom(0, -5, 5.5, 1), p: fc.integer({ min: 1, max: 7 }),
+}).map(({ y, m, d, h, off, p }) => {
+  const parts = [y, m, d, h, 30, 15, 250].slice(0, p) as number[];
+  while (parts.length < 7) parts.push(undefined as unknown as number);
+  return new DateTime(...(parts as [number, number, number, number, number, number, number]), off);
+});
+const date = fc.record({ y: fc.integer({ min: 2019, max: 2027 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }), p: fc.integer({ min: 1, max: 3 }) })
+  .map(({ y, m, d, p }) => new CqlDate(y, p > 1 ? m : undefined, p > 2 ? d : undefined));
+const quantity = fc.record({ v: fc.integer({ min: -5, max: 40 }), u: fc.constantFrom('day', 'days', 'month', 'year', 'week', 'mg', 'kg', '%') })
+  .map(({ v, u }) => new Quantity(v, u));
+const primitive = fc.oneof(fc.constant(null), fc.boolean(), fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', 'A', ''));
+const tuple = fc.record({ code: fc.constantFrom('x', 'y', null), n: fc.constantFrom(1, 2) }, { noNullPrototype: true });
+const value = fc.oneof(primitive, dateTime, date, quantity, tuple);
+const list = fc.array(fc.oneof(primitive, tuple, date), { maxLength: 6 });
+
+const RUNS = { numRuns: 300, seed: 1402 };
+
+beforeAll(() => installFastDistinct());
+
+describe('operators = cql-execution', () => {
+  it('and / or / not / xor / implies on true, false, null and undefined', async () => {
+    for (const a of [true, false, null, undefined]) {
+      expect(compiled(() => R.not(a))).toEqual(await reference('Not', [a]));
+      for (const b of [true, false, null, undefined]) {
+        expect(compiled(() => R.and(a, b))).toEqual(await reference('And', [a, b]));
+        expect(compiled(() => R.or(a, b))).toEqual(await reference('Or', [a, b]));
+        expect(compiled(() => R.xor(a, b))).toEqual(await reference('Xor', [a, b]));
+        expect(compiled(() => R.implies(a, b))).toEqual(await reference('Implies', [a, b]));
+      }
+    }
+  });
+
+  it('equality and comparison of any two values (dates at every precision and offset)', async () => {
+    await fc.assert(fc.asyncProperty(value, value, async (a, b) => {
+      for (const [type, f] of [['Equal', R.equal], ['NotEqual', R.notEqual], ['Less', R.less], ['Greater', R.greater],
+        ['LessOrEqual', R.lessOrEqual], ['GreaterOrEqual', R.greaterOrEqual]] as const) {
+        expect([type, compiled(() => f(a, b))]).toEqual([type, await reference(type, [a, b])]);
+      }
+      expect(compiled(() => R.equivalent(a, b, undefined))).toEqual(await reference('Equivalent', [a, b]));
+    }), RUNS);
+  });
+
+  it('in, includes, union, distinct, exists, count, min, max, first, last, flatten (null items and duplicates)', async () => {
+    await fc.assert(fc.asyncProperty(fc.oneof(primitive, tuple, date), list, list, async (item, xs, ys) => {
+      expect(compiled(() => R.inList(item, xs))).toEqual(await reference('In', [item, xs]));
+      expect(compiled(() => R.inList(item, null))).toEqual(await reference('In', [item, null]));
+      expect(compiled(() => R.includes(xs, ys))).toEqual(await reference('Includes', [xs, ys]));
+      expect(compiled(() => R.union(xs, ys, false))).toEqual(await reference('Union', [xs, ys]));
+      expect(compiled(() => R.distinct(xs))).toEqual(await reference('Distinct', [xs]));
+      expect(compiled(() => R.exists(xs))).toEqual(await reference('Exists', [xs]));
+      const indexOf = new elm.IndexOf({});
+      indexOf.source = new Value(xs);
+      indexOf.element = new Value(item);
+      expect(compiled(() => R.indexOf(xs, item))).toEqual(describeValue(await indexOf.execute(ctx)));
+      for (const [type, f] of [['Count', R.count], ['Min', R.min], ['Max', R.max], ['First', R.first], ['Last', R.last], ['Sum', R.sum]] as const) {
+        expect([type, compiled(() => f(xs))]).toEqual([type, await reference(type, [xs], {}, 'source')]);
+      }
+      expect(compiled(() => R.flatten([xs, ys]))).toEqual(await reference('Flatten', [[xs, ys]]));
+    }), RUNS);
+  });
+
+  it('date arithmetic, durations and precision comparisons', async () => {
+    const temporal = fc.oneof(dateTime, date);
+    const precision = fc.constantFrom('Year', 'Month', 'Week', 'Day', 'Hour', 'Minute', undefined);
+    await fc.assert(fc.asyncProperty(temporal, temporal, quantity, precision, async (a, b, q, p) => {
+      expect(compiled(() => R.add(a, q))).toEqual(await reference('Add', [a, q]));
+      expect(compiled(() => R.subtract(a, q))).toEqual(await reference('Subtract', [a, q]));
+      expect(compiled(() => R.durationBetween(a, b, p))).toEqual(await reference('DurationBetween', [a, b], { precision: p }));
+      expect(compiled(() => R.sameAs(a, b, p))).toEqual(await reference('SameAs', [a, b], { precision: p }));
+      expect(compiled(() => R.sameOrBefore(a, b, p))).toEqual(await reference('SameOrBefore', [a, b], { precision: p }));
+      expect(compiled(() => R.dateFrom(a))).toEqual(await reference('DateFrom', [a]));
+      for (const c of ['Year', 'Month', 'Day', 'Hour']) {
+        expect(compiled(() => R.component(a, c.toLowerCase()))).toEqual(await reference('DateTimeComponentFrom', [a], { precision: c }));
+      }
+    }), RUNS);
+  });
+
+  it('string operators with null operands', async () => {
+    const str = fc.oneof(fc.constant(null), fc.constantFrom('abc', 'Doxorubicin 50 mg', '', 'a/b/_history/2', 'x.y'));
+    await fc.assert(fc.asyncProperty(str, str, async (a, b) => {
+      expect(compiled(() => R.concatenate(a, b))).toEqual(await reference('Concatenate', [a, b]));
+      expect(compiled(() => R.startsWith(a, b))).toEqual(await reference('StartsWith', [a, b]));
+      expect(compiled(() => R.endsWith(a, b))).toEqual(await reference('EndsWith', [a, b]));
+      expect(compiled(() => R.matches(a, b === null ? null : '[a-z ]+'))).toEqual(await reference('Matches', [a, b === null ? null : '[a-z ]+']));
+      expect(compiled(() => R.lowerCase(a))).toEqual(await reference('Lower', [a]));
+    }), RUNS);
+  });
+
+  it('the query sort is cql-execution\'s merge sort, also for a comparator that is not a total order', async () => {
+    const key = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constant(null), dateTime);
+    await fc.assert(fc.asyncProperty(fc.array(fc.record({ k: key, i: fc.nat() }), { maxLength: 20 }), fc.boolean(), async (rows, asc) => {
+      const cmp = (x: any, y: any): number => R.compareKeys(x.k, y.k, asc);
+      const mine = R.mergeSort([...rows], cmp);
+      const theirs = await util.asyncMergeSort([...rows], async (x, y) => cmp(x, y));
+      expect(mine).toEqual(theirs);
+      mine.forEach((r, i) => expect(r).toBe(theirs[i]));
+    }), RUNS);
+  });
+});
