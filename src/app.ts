@@ -12,6 +12,7 @@ import { pageRouter } from './page/index.js';
 import { adherenceRouter } from './http/adherence.js';
 import type { AdherenceStore } from './adherence/index.js';
 import type { Admission } from './lifecycle/admission.js';
+import { createMetrics } from './observability/metrics.js';
 import type { ReplayStore } from './security/replay-cache.js';
 
 export interface AppDeps {
@@ -68,6 +69,9 @@ export function createApp(deps: AppDeps): Express {
     if (tidy !== path) req.url = query !== undefined ? `${tidy}?${query}` : tidy;
     next();
   });
+  const metrics = createMetrics(config.mode, config.capacity.metricsToken);
+  app.use(metrics.middleware);
+  app.use(metrics.router);
   const draining = deps.draining;
   if (draining) {
     app.use((_req, res, next) => {

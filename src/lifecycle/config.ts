@@ -23,6 +23,8 @@ export interface CapacityConfig {
   readonly shutdownDelayMs: number;
   /** After the listener closes: time in-flight requests get to finish before their connections are cut. */
   readonly shutdownGraceMs: number;
+  /** Bearer token of GET /metrics in production (src/observability/metrics.ts); without it /metrics is not served there. */
+  readonly metricsToken: string | undefined;
 }
 
 export function loadCapacityConfig(r: EnvReader, mode: Mode): CapacityConfig {
@@ -39,5 +41,6 @@ export function loadCapacityConfig(r: EnvReader, mode: Mode): CapacityConfig {
     // In development nothing routes around the process: stop at once.
     shutdownDelayMs: r.int('SHUTDOWN_DELAY_MS', mode === 'production' ? 5_000 : 0, 0, 120_000),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
+    metricsToken: r.optionalString('METRICS_TOKEN'),
   });
 }
