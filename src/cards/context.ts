@@ -1,7 +1,7 @@
 /**
  * What every card builder needs besides the decision.
  */
-import { NODES, type NodeId } from '../pathway/index.js';
+import { NODES, type NodeId, type Thresholds } from '../pathway/index.js';
 
 /** The per-request context of the card builders. */
 export interface CardContext {
@@ -11,6 +11,8 @@ export interface CardContext {
   readonly now: Date;
   /** Public base URL of this service (no trailing slash needed); card `source.url` points at its /pathway page. */
   readonly baseUrl?: string;
+  /** The configured §9 thresholds that card texts state (the §9 defaults when absent). */
+  readonly thresholds?: Thresholds;
 }
 
 /** Whether an id from the decision is a node id of src/pathway. */

@@ -4,10 +4,12 @@
  */
 import type { FactEntry } from '../cql/decision.js';
 import type { Link } from '../hooks/types.js';
+import { histologyCode } from './facts-view.js';
 import {
+  DEFAULT_TRIAL_TERM,
   EVIDENCE,
   HISTOLOGY_CODES,
-  NON_SPECIFIC_HISTOLOGY,
+  TRIAL_TERMS,
   SPECIALTY_BY_ICD10_PREFIX,
   SYSTEMS,
   evidenceUrl,
@@ -15,22 +17,10 @@ import {
   type SpecialtyKind,
 } from '../pathway/index.js';
 
-/** The default ClinicalTrials.gov term (M-TRIAL note: class OTHER with 8800/3 searches "soft tissue sarcoma"). */
-export const DEFAULT_TRIAL_TERM = 'soft tissue sarcoma';
-
-const ALL_HISTOLOGY = Object.values(HISTOLOGY_CODES).flat();
-
-/** The ICD-O-3 histology coding among the facts, if any. */
-function histologyCode(facts: readonly FactEntry[]): { code: string; display?: string } | undefined {
-  const f = facts.find((x) => x.code?.system === SYSTEMS.icdo3);
-  return f?.code;
-}
-
-/** The ClinicalTrials.gov search term: the display of the patient's histology code, else "soft tissue sarcoma". */
+/** The ClinicalTrials.gov search term: the §7.2 trial term of the patient's histology, else "soft tissue sarcoma". */
 export function trialTerm(facts: readonly FactEntry[]): string {
   const h = histologyCode(facts);
-  if (!h || NON_SPECIFIC_HISTOLOGY.includes(h.code)) return DEFAULT_TRIAL_TERM;
-  return ALL_HISTOLOGY.find((d) => d.code === h.code)?.display ?? h.display ?? DEFAULT_TRIAL_TERM;
+  return (h !== undefined ? TRIAL_TERMS[h.code] : undefined) ?? DEFAULT_TRIAL_TERM;
 }
 
 /** The specialty histology the facts name (an ICD-O-3 code of §7.2 or an ICD-10-CM C49.A / C46 diagnosis). */
@@ -42,10 +32,9 @@ export function specialtyOf(facts: readonly FactEntry[]): SpecialtyKind | undefi
       const hit = HISTOLOGY_CODES.SPECIALTY.find((d) => d.code === c.code);
       if (hit?.specialty) return hit.specialty;
     }
-    if (c.system === SYSTEMS.icd10cm) {
-      const prefix = Object.keys(SPECIALTY_BY_ICD10_PREFIX).find((p) => c.code.startsWith(p));
-      if (prefix !== undefined) return SPECIALTY_BY_ICD10_PREFIX[prefix];
-    }
+    // F2 rule 0: GIST (C49.A*) and Kaposi (C46.*) by their ICD-10-CM code, whichever fact carries it.
+    const prefix = Object.keys(SPECIALTY_BY_ICD10_PREFIX).find((p) => c.code.startsWith(p));
+    if (prefix !== undefined) return SPECIALTY_BY_ICD10_PREFIX[prefix];
   }
   return undefined;
 }

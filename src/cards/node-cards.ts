@@ -3,21 +3,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js';
-import type { Card, Suggestion } from '../hooks/types.js';
+import type { Card, Link, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
-import { DRUGS, NODES, SCHEDULE_TEXT, SOURCE_LABEL, topicOf, type NodeId } from '../pathway/index.js';
+import {
+  ANTHRACYCLINE_FREE_OPTION, DEFAULT_THRESHOLDS, DRUGS, NODES, SITE_WORDS, SOURCE_LABEL, shownText, topicOf, type NodeId,
+} from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
-import { basedOn, bullets, citations, factsExtension, paragraphs } from './detail.js';
+import { bullets, citations, factsExtension, paragraphs } from './detail.js';
 import { evidenceLinks, textCitations } from './evidence.js';
+import { basedOnWords, cardFacts, fact, lineOf, numberIn } from './facts-view.js';
 import { nodeText } from './node-text.js';
-import { createActions, isOrderable, orderWords, type ResourceContext } from './resources.js';
+import { createActions, emittedCoding, isOrderable, orderWords, type ResourceContext } from './resources.js';
 import { escapeMarkdown, fitPlain, fitSummary } from './text.js';
 
-/** §3 F3: every localized card says what happens when the tumor cannot be resected. */
+/** §3 F3: every localized card (L-POST-RESECTION excepted, §4.1) says what happens when the tumor cannot be resected. */
 const UNRESECTABLE_NOTE =
   'If the tumor is unresectable, the advanced-disease options apply (multidisciplinary decision).';
 
-const PROGRESSION_UNREADABLE = 'Progression is not a fact the service can read: confirm progression or intolerance before ordering.';
+/** F10: progression is read only where the record states it; without it the card asks for it, never assumes it. */
+const CONFIRM_PROGRESSION = 'No progression is recorded in a form the pathway reads: confirm progression or intolerance before ordering.';
 
 /** The node id of a decided node, or a 500: the decision and src/pathway must agree. */
 export function nodeIdOf(id: string): NodeId {
@@ -25,103 +29,125 @@ export function nodeIdOf(id: string): NodeId {
   return id;
 }
 
-/** The value of the first fact whose name matches. */
-const factValue = (facts: readonly FactEntry[], name: RegExp): string | undefined => facts.find((f) => name.test(f.fact))?.value;
+/** §4.2 short name of a node (its title when it has none). */
+const shortName = (id: string | undefined, fallback: string): string =>
+  id !== undefined && isNodeId(id) ? (NODES[id].shortName ?? NODES[id].title) : fallback;
 
-/** Card summary by role (§1, §3). */
+/** Whether a card opens with "Pathway recommendation:" (§1: regimen and procedure cards only; not under S-ECOG-POOR). */
+const isRecommendation = (node: DecidedNode, id: NodeId): boolean =>
+  node.role === 'primary' && (NODES[id].kind === 'regimen' || NODES[id].kind === 'procedure') && !node.rules.includes('S-ECOG-POOR');
+
+/** §3 step 7: gemcitabine + docetaxel offered because doxorubicin is contraindicated (not a later line). */
+export const isAnthracyclineFreeOption = (node: DecidedNode): boolean =>
+  node.id === 'M-2L-GEM-DOCE' && node.relatedId === 'D-ANTHRACYCLINE-CONTRAINDICATED';
+
+/** Card summary by role (§1, §3): the words carry the pathway's preference, since clients may reorder cards. */
 export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[]): string {
   const id = nodeIdOf(node.id);
   const title = NODES[id].title;
+  if (node.summary !== undefined) return fitPlain(node.summary);
+  if (isAnthracyclineFreeOption(node)) return ANTHRACYCLINE_FREE_OPTION.summary;
+  const poor = ecogPoor(node, facts);
+  if (poor !== undefined) return fitPlain(poor);
   if (id === 'CURRENT-OFF-PATHWAY') {
-    const regimen = factValue(facts, /^current regimen/i);
-    const line = factValue(facts, /^line/i);
+    const regimen = fact(facts, /^Current regimen$/)?.value;
+    const line = lineOf(facts);
     if (regimen !== undefined && line !== undefined) return fitSummary('Current regimen: ', regimen, '; not a node of line ', line);
     return fitPlain(title);
   }
-  if (node.summary !== undefined) return fitPlain(node.summary);
   switch (node.role) {
     case 'current':
       return fitPlain(`Current: ${title}`);
     case 'next':
-      return fitSummary('Next step if the disease progresses on ', node.relatedTitle ?? 'the current regimen', ': ', title);
-    case 'later-line':
-      return fitSummary('If the disease has progressed on, or did not tolerate, ', node.priorRegimen ?? 'the prior regimen', ': ', title);
-    default:
-      return fitPlain(title);
-  }
-}
-
-/** The opening line(s) of the detail, by role. */
-function headline(node: DecidedNode, id: NodeId): string[] {
-  const title = NODES[id].title;
-  const consider = /\bconsider\b/i.test(title);
-  switch (node.role) {
-    case 'primary':
-      return [consider ? `**${title}.**` : `**Pathway recommendation: ${title}.**`];
+      return fitSummary('Next step if the disease progresses on ', shortName(node.relatedId, node.relatedTitle ?? 'the current regimen'), ': ', title);
     case 'alternative':
-      return [`Alternative to ${node.relatedTitle ?? 'the recommended option'}.`, `**${consider ? title : `Option: ${title}`}.**`];
-    case 'current':
-      return [`**The current regimen matches this node: ${title}.** No new order is suggested.`];
-    case 'next':
-      return [
-        `**Next step if the disease progresses on ${node.relatedTitle ?? 'the current regimen'}: ${title}.** No order is suggested now.`,
-        PROGRESSION_UNREADABLE,
-      ];
-    case 'later-line':
-      return [
-        `**If the disease has progressed on, or did not tolerate, ${escapeMarkdown(node.priorRegimen ?? 'the prior regimen')}: ${title}.**`,
-        PROGRESSION_UNREADABLE,
-      ];
+      return fitSummary('Alternative to ', shortName(node.relatedId, node.relatedTitle ?? 'the recommended option'), ': ', title);
+    case 'later-line': {
+      const last = fact(facts, /^Prior regimen last exposure$/)?.date;
+      const prior = `${node.priorRegimen ?? 'the prior regimen'}${last !== undefined ? ` (last given ${last})` : ''}`;
+      return fitSummary('If the disease has progressed on, or did not tolerate, ', prior, ': ', NODES[id].shortName ?? title);
+    }
     default:
-      return [`**${title}.**`];
+      return isRecommendation(node, id) ? fitSummary('Pathway recommendation: ', title, '', '') : fitPlain(title);
   }
 }
 
-/** The suggested-orders paragraph: what the suggestion creates and the §6 schedule text of each drug. */
-function ordersParagraph(id: NodeId): string {
-  const def = NODES[id];
-  const lines = def.drugs.map((d) => {
-    const schedule = SCHEDULE_TEXT[id]?.[d];
-    const supportive = DRUGS[d].supportive ? ' (supportive)' : '';
-    return `${DRUGS[d].name}${supportive}${schedule !== undefined ? `: ${schedule}` : ''}`;
-  });
-  if (def.service) lines.push(def.service.text ?? def.service.code.display ?? def.title);
-  return `Suggested draft orders (proposals to review; doses are not structured):\n\n${bullets(lines) ?? ''}`;
+/** §5 S-ECOG-POOR headline of a regimen card: "ECOG {ecog} ({date}): benefit of systemic therapy uncertain". */
+function ecogPoor(node: DecidedNode, facts: readonly FactEntry[]): string | undefined {
+  if (!node.rules.includes('S-ECOG-POOR')) return undefined;
+  const ecog = fact(facts, /^ECOG$/);
+  return `ECOG ${numberIn(ecog?.value) ?? '3-4'}${ecog?.date !== undefined ? ` (${ecog.date})` : ''}: benefit of systemic therapy uncertain`;
+}
+
+/** The opening line of the detail, by role: what the summary does not already say. */
+function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly FactEntry[]): string | undefined {
+  if (isAnthracyclineFreeOption(node)) return ANTHRACYCLINE_FREE_OPTION.opening;
+  if (ecogPoor(node, facts) !== undefined) {
+    return `Consider best supportive care. If treatment is chosen, the pathway option at this line is: ${NODES[nodeIdOf(node.id)].title}.`;
+  }
+  switch (node.role) {
+    case 'alternative':
+      return `Alternative to ${node.relatedTitle ?? 'the recommended option'}.`;
+    case 'current':
+      return withSuggestions ? undefined : 'No new order is suggested.';
+    case 'next':
+      return `No order is suggested now. ${CONFIRM_PROGRESSION}`;
+    case 'later-line':
+      return CONFIRM_PROGRESSION;
+    default:
+      return undefined;
+  }
+}
+
+/** §1 / issue 16: a suggested drug without a verified code is named as such on the card. */
+function uncodedDrugs(id: NodeId): string | undefined {
+  const uncoded = NODES[id].drugs.filter((d) => emittedCoding(DRUGS[d].rxnorm) === undefined).map((d) => DRUGS[d].name);
+  return uncoded.length > 0 ? `The draft order for ${uncoded.join(' and ')} carries no code (none verified): choose the product when ordering.` : undefined;
+}
+
+/** The pathway page for this patient: the fragment never reaches a server log (no patient id in logs). */
+function patientPageLink(ctx: CardContext): Link | undefined {
+  if (ctx.baseUrl === undefined) return undefined;
+  const id = ctx.patientRef.replace(/^Patient\//, '');
+  return { label: 'Pathway page for this patient', url: `${ctx.baseUrl.replace(/\/+$/, '')}/#patient=${encodeURIComponent(id)}`, type: 'absolute' };
 }
 
 /** One card for one decided node. */
 export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx: CardContext): Card {
   const id = nodeIdOf(node.id);
-  const text = nodeText(id, decision.facts, node.rules);
+  const thresholds = ctx.thresholds ?? DEFAULT_THRESHOLDS;
+  const text = nodeText(id, { facts: decision.facts, rules: node.rules, notes: node.notes, thresholds });
   const withSuggestions = node.withSuggestions && isOrderable(id);
-  const notes = [...node.notes];
-  if (id.startsWith('L-') && !notes.some((n) => /unresectable/i.test(n))) notes.push(UNRESECTABLE_NOTE);
+  // The anthracycline-free opening already says what the decision's note says.
+  const notes = node.notes.filter((n) => !(isAnthracyclineFreeOption(node) && /anthracycline-free/i.test(n))
+    && !(ecogPoor(node, decision.facts) !== undefined && /benefit of systemic therapy uncertain/i.test(n)));
+  if (id.startsWith('L-') && id !== 'L-POST-RESECTION' && !notes.some((n) => /unresectable/i.test(n))) notes.push(UNRESECTABLE_NOTE);
   const detail = paragraphs([
-    // §3 step 7: a variant's opening replaces the role's headline (a "current" card keeps its own after it).
-    [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? headline(node, id) : [])].join('\n\n'),
+    // §3 step 7: a variant's opening (from the decision) replaces the role's opening; a "current" card keeps its own after it.
+    [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? [opening(node, withSuggestions, decision.facts)] : [])]
+      .filter((s): s is string => s !== undefined).join('\n\n'),
     text.text,
-    bullets(notes.map(escapeMarkdown)),
-    withSuggestions ? ordersParagraph(id) : undefined,
+    bullets(notes.map((n) => escapeMarkdown(shownText(n)))),
+    withSuggestions ? uncodedDrugs(id) : undefined,
     citations(textCitations(text.evidence)),
-    basedOn(decision.facts),
+    basedOnWords(cardFacts(id, isAnthracyclineFreeOption(node) ? 'next' : node.role, decision.facts)),
   ]);
+  const site = siteOf(decision.facts);
   const res: ResourceContext = {
     patientRef: ctx.patientRef,
     now: ctx.now,
     ...(decision.stsConditions[0] !== undefined ? { reasonRef: decision.stsConditions[0] } : {}),
+    ...(site !== undefined ? { site } : {}),
   };
   const suggestions: Suggestion[] = [];
   if (withSuggestions) {
     const uuid = randomUUID();
-    suggestions.push({
-      label: `Draft orders: ${orderWords(id)}`,
-      uuid,
-      isRecommended: node.isRecommended,
-      actions: createActions(id, uuid, res),
-    });
+    // §1: isRecommended is omitted (a chemotherapy or procedure draft must never be pre-selected).
+    suggestions.push({ label: `Draft orders: ${orderWords(id, site)}`, uuid, actions: createActions(id, uuid, res) });
   }
   const url = docUrl(ctx, id);
-  const links = evidenceLinks(text.evidence, decision.facts);
+  const page = patientPageLink(ctx);
+  const links = [...evidenceLinks(text.evidence, decision.facts), ...(page !== undefined ? [page] : [])];
   return {
     uuid: randomUUID(),
     summary: nodeSummary(node, decision.facts),
@@ -132,6 +158,12 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
     ...(links.length > 0 ? { links } : {}),
     extension: factsExtension(decision.facts),
   };
+}
+
+/** F4 site of the facts as its enum (the fact is in words: "extremity (C49.22)"). */
+function siteOf(facts: readonly FactEntry[]): string | undefined {
+  const words = fact(facts, /^Primary site$/)?.value.replace(/\s*\(.*$/, '');
+  return Object.keys(SITE_WORDS).find((k) => SITE_WORDS[k] === words);
 }
 
 /** The patient-view cards of a decision: none without an STS Condition, else one per node (§1, §3). */

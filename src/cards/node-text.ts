@@ -1,19 +1,26 @@
 /**
- * What a card says for nodes whose §4 note describes the card rather than being the card's text (§4.3, §4.4 "the card
- * says", and the two localized info nodes that name patient data). Codes and URLs come from src/pathway.
+ * The text of a node's card: its §4.1/§4.2 note, or its §4.5 / §4.4 words with the placeholders filled from the facts
+ * and the configured §9 thresholds (src/pathway/card-words.ts). Every text passes through shownText, so a sentence
+ * PATHWAY.md marks "(to verify)" is never shown.
  */
 import type { FactEntry } from '../cql/decision.js';
 import {
-  MCODE_EXTENSION,
+  ANTHRACYCLINE_CONTRAINDICATED_TEXT,
+  CARD_TEXTS,
+  HISTOLOGY_CODES,
   NODES,
-  OBSERVATION_CODES,
-  RULES,
+  SPECIALTY_OPENING,
   SPECIALTY_STATEMENTS,
-  SYSTEMS,
+  SPECIALTY_UNKNOWN_ROW,
+  fillTemplate,
+  shownText,
   type EvidenceKey,
+  type HistologyClass,
   type NodeId,
-  type SpecialtyStatement,
+  type Slots,
+  type Thresholds,
 } from '../pathway/index.js';
+import { ageYears, fact, histologyCode, lineOf, numberIn } from './facts-view.js';
 import { specialtyOf, trialTerm } from './evidence.js';
 import { escapeMarkdown } from './text.js';
 
@@ -23,65 +30,152 @@ export interface NodeText {
   readonly evidence: readonly EvidenceKey[];
 }
 
-const histologyLoinc = OBSERVATION_CODES.histology.map((c) => c.code).join(', ');
-
-/** Every distinct specialty statement (rhabdomyosarcoma and Ewing share one row of §4.4). */
-const distinctStatements = (): SpecialtyStatement[] => [...new Set(Object.values(SPECIALTY_STATEMENTS))];
-
-function specialtyText(facts: readonly FactEntry[]): NodeText {
-  const kind = specialtyOf(facts);
-  const rows = kind !== undefined ? [SPECIALTY_STATEMENTS[kind]] : distinctStatements();
-  const lines = rows.map((r) => `${r.histology.charAt(0).toUpperCase()}${r.histology.slice(1)}: ${r.statement}.`);
-  return {
-    text: `The generic STS pathway does not apply to this histology; no regimen is suggested.\n\n${lines.join('\n\n')}`,
-    evidence: rows.flatMap((r) => r.evidence),
-  };
+/** What a text builder reads. */
+interface TextInput {
+  readonly facts: readonly FactEntry[];
+  readonly rules: readonly string[];
+  readonly notes: readonly string[];
+  readonly thresholds: Thresholds;
 }
 
-function uncoveredText(facts: readonly FactEntry[]): string {
-  const h = facts.find((f) => f.code?.system === SYSTEMS.icdo3)?.code;
-  const what = h ? `${escapeMarkdown(h.display ?? 'This histology')} (${escapeMarkdown(h.code)})` : 'This histology';
-  return `${what} is not covered by this pathway; no regimen is suggested.`;
+const md = (s: string | undefined, fallback: string): string => escapeMarkdown(s ?? fallback);
+
+/** The histology class of the patient's ICD-O-3 code, if it is one of §7.2. */
+function histologyClass(facts: readonly FactEntry[]): HistologyClass | undefined {
+  const code = histologyCode(facts)?.code;
+  return (Object.keys(HISTOLOGY_CODES) as HistologyClass[]).find((k) => HISTOLOGY_CODES[k].some((d) => d.code === code));
 }
 
-const CARD_TEXT: Partial<Record<NodeId, (facts: readonly FactEntry[], rules: readonly string[]) => string | NodeText>> = {
-  'L-POST-RESECTION': () =>
-    'Adjuvant therapy and follow-up per the multidisciplinary team; the surgery and any radiotherapy are listed below. ' +
-    'For UPS with pembrolizumab started before surgery, adjuvant pembrolizumab (up to 14 cycles, SU2C-SARC032) is on ' +
-    `pathway under "${NODES['L-NEOADJ-UPS-PEMBRO-RT'].title}".`,
-  'L-OTHER-SITE': () =>
-    'The primary site is coded outside the soft-tissue codes (e.g. uterine leiomyosarcoma, C55): no surgery, ' +
-    'radiotherapy or neoadjuvant recommendation from this pathway; local therapy per the site-specific guideline.',
-  'M-TRIAL': (facts) =>
-    `Clinical trials are an option at every line. The link searches ClinicalTrials.gov for "${escapeMarkdown(trialTerm(facts))}".`,
-  'D-UNCONFIRMED': () =>
-    'No STS Condition is confirmed (their verificationStatus is listed below). No recommendation until the diagnosis is confirmed.',
-  'D-MISSING-HISTOLOGY': () =>
-    'Looked for, in this order: the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 ' +
-    `morphology coding of Condition.code, and a histology Observation (LOINC ${histologyLoinc}) that belongs to the STS. ` +
-    `Record the histology with the mCODE extension (${MCODE_EXTENSION.histologyMorphologyBehavior}) and an ICD-O-3 code.`,
-  'D-MISSING-EXTENT': () =>
-    'Neither metastatic nor localized disease is recorded. Looked for: metastasis Conditions (secondary malignant ' +
-    'neoplasm or the mCODE secondary cancer profile), M category and stage group Observations, and the STS Condition ' +
-    'stage. Record the M category or stage group to place the patient on the pathway.',
-  'CURRENT-OFF-PATHWAY': () =>
-    'The current regimen matches no node of the patient\'s line; no regimen is suggested while it is given.',
-  'D-DATA-UNAVAILABLE': () => 'Patient data needed by the pathway could not be read; no recommendation.',
-  'D-ANTHRACYCLINE-CONTRAINDICATED': (_facts, rules) => {
-    const held = rules.filter((r): r is keyof typeof RULES => Object.hasOwn(RULES, r));
-    const why = held.map((r) => `Pathway rule ${r}: not ${RULES[r].text}.`);
-    return { text: [...why, 'Cardio-oncology assessment before any anthracycline.'].join('\n\n'), evidence: held.flatMap((r) => RULES[r].evidence) };
+/** §3 step 7: the nodes of a metastatic line for a histology (CURRENT-OFF-PATHWAY names them). */
+function lineNodes(line: string | undefined, cls: HistologyClass | undefined): NodeId[] {
+  if (line === '1') return cls === 'LMS' ? ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO'] : ['M-1L-DOXO'];
+  if (line === '2') return ['M-2L-GEM-DOCE'];
+  const later: NodeId[] = [];
+  if (cls === 'LMS' || cls === 'LPS') later.push('M-3L-TRABECTEDIN');
+  if (cls !== 'LPS') later.push('M-3L-PAZOPANIB');
+  if (cls === 'LPS') later.push('M-3L-ERIBULIN');
+  return later;
+}
+
+/** "Condition" could not be read: <reason>: the types and reasons of the unavailable facts (§2). */
+function unreadable(facts: readonly FactEntry[]): { types: string[]; reasons: string[] } {
+  const types: string[] = [];
+  const reasons: string[] = [];
+  for (const f of facts) {
+    const m = /^unavailable \((\w+) could not be read: (.*)\)$/.exec(f.value);
+    if (m === null || types.includes(m[1]!)) continue;
+    types.push(m[1]!);
+    reasons.push(m[2]!);
+  }
+  return { types, reasons };
+}
+
+const filled = (id: keyof typeof CARD_TEXTS, t: TextInput, slots: Slots, keep: readonly boolean[] = []): string =>
+  shownText(fillTemplate(CARD_TEXTS[id] ?? '', t.thresholds, slots, keep));
+
+type TextBuilder = (t: TextInput) => string | NodeText;
+
+const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
+  'D-UNCONFIRMED': (t) => {
+    const value = fact(t.facts, /^STS Conditions?$/)?.value ?? '';
+    const statuses = [...new Set(value.match(/provisional|differential|unconfirmed/g) ?? [])];
+    return filled('D-UNCONFIRMED', t, { '<provisional / differential / unconfirmed>': statuses.join(' and ') || 'unconfirmed' });
   },
-  'X-PEDIATRIC': () =>
-    'Pediatric and adolescent patients follow pediatric cooperative-group protocols; no regimen is suggested.',
-  'X-UNCOVERED': (facts) => uncoveredText(facts),
-  'X-SPECIALTY': (facts) => specialtyText(facts),
+  'D-MISSING-HISTOLOGY': (t) => filled('D-MISSING-HISTOLOGY', t, {}),
+  'D-HISTOLOGY-CONFLICT': (t) => {
+    const value = fact(t.facts, /^Histology$/)?.value.replace(/^conflict: /, '') ?? 'two subtypes';
+    return filled('D-HISTOLOGY-CONFLICT', t, {
+      '<A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>)': escapeMarkdown(value.replace(/ vs /g, ' and ')),
+    });
+  },
+  'D-MISSING-EXTENT': (t) => {
+    const code = histologyCode(t.facts)?.code;
+    return filled('D-MISSING-EXTENT', t, {}, [code === '8852/3' || code === '8853/3', fact(t.facts, /^Ignored/) !== undefined]);
+  },
+  'CURRENT-OFF-PATHWAY': (t) => {
+    const current = fact(t.facts, /^Current regimen$/);
+    const line = lineOf(t.facts);
+    const titles = lineNodes(line, histologyClass(t.facts)).map((id) => NODES[id].title);
+    return filled('CURRENT-OFF-PATHWAY', t, {
+      '<drugs>': md(current?.value, 'the current regimen'),
+      ' since <start>': current?.date !== undefined ? ` since ${current.date}` : '',
+      ' (last given <date>)': '',
+      '<n>': line ?? 'unknown',
+      '<titles>': titles.length > 0 ? titles.join('; ') : 'none for this histology',
+    }, [/epirubicin/i.test(current?.value ?? '')]);
+  },
+  'D-DATA-UNAVAILABLE': (t) => {
+    const { types, reasons } = unreadable(t.facts);
+    return filled('D-DATA-UNAVAILABLE', t, {
+      '<resource types>': `${types.join(', ') || 'patient'} records`,
+      '<reason>': escapeMarkdown(reasons.join('; ') || 'unknown reason'),
+    });
+  },
+  'D-ANTHRACYCLINE-CONTRAINDICATED': (t) => {
+    const parts: string[] = [];
+    const lvef = fact(t.facts, /^LVEF$/);
+    if (t.rules.includes('S-DOXO-LVEF')) {
+      parts.push(fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t.thresholds, {
+        '<value>': String(numberIn(lvef?.value) ?? 'unknown'),
+        '<date>': lvef?.date ?? 'date unknown',
+        '<resource>': lvef?.reference ?? 'resource unknown',
+      }));
+    }
+    if (t.rules.includes('S-DOXO-CUMULATIVE')) {
+      const n = numberIn(fact(t.facts, /^Cumulative doxorubicin$/)?.value);
+      parts.push(fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.cumulative, t.thresholds, { '<N>': String(n ?? 'unknown') }));
+    }
+    parts.push(ANTHRACYCLINE_CONTRAINDICATED_TEXT.modifiers);
+    if (/^metastatic/.test(fact(t.facts, /^Extent$/)?.value ?? '')) parts.push(ANTHRACYCLINE_CONTRAINDICATED_TEXT.metastatic);
+    return { text: shownText(parts.join(' ')), evidence: ['DOXORUBICIN-LABEL', 'ANNOUNCE'] };
+  },
+  'L-POST-RESECTION': (t) => {
+    const surgery = fact(t.facts, /^Surgery$/);
+    const rt = fact(t.facts, /^Radiotherapy$/);
+    return filled('L-POST-RESECTION', t, {
+      '<date>': surgery?.date ?? 'date unknown',
+      '<procedure>': surgery?.reference ?? 'procedure',
+      '<given on <date> / not recorded>': rt?.value === 'done' ? `given on ${rt.date ?? 'an unknown date'}` : 'not recorded',
+    }, [t.notes.some((n) => /pembrolizumab/i.test(n))]);
+  },
+  'L-OTHER-SITE': (t) => {
+    const site = fact(t.facts, /^Primary site$/);
+    const code = /\(([^)]+)\)/.exec(site?.value ?? '')?.[1];
+    // The facts carry the site's code, not its display: the code is named once.
+    return filled('L-OTHER-SITE', t, { '<ICD-10-CM display> (<code>)': code !== undefined ? `coded ${escapeMarkdown(code)}` : 'outside the soft-tissue codes' });
+  },
+  'M-TRIAL': (t) => filled('M-TRIAL', t, { '<trial term>': escapeMarkdown(trialTerm(t.facts)) }, [lineOf(t.facts) === '3+']),
+  'X-PEDIATRIC': (t) => filled('X-PEDIATRIC', t, { '<age>': ageYears(t.facts) !== undefined ? `${ageYears(t.facts)}` : 'under 18' }),
+  'X-UNCOVERED': (t) => {
+    const h = histologyCode(t.facts);
+    return filled('X-UNCOVERED', t, {
+      '<display>': escapeMarkdown(h?.display ?? (h !== undefined ? `ICD-O-3 ${h.code}` : 'This histology')),
+      '<code>': escapeMarkdown(h?.code ?? 'code unknown'),
+    });
+  },
+  'X-SPECIALTY': (t) => {
+    const kind = specialtyOf(t.facts);
+    if (kind === undefined) return `${SPECIALTY_OPENING} ${SPECIALTY_UNKNOWN_ROW}.`;
+    const row = SPECIALTY_STATEMENTS[kind];
+    return { text: shownText([SPECIALTY_OPENING, ...row.statements].join(' ')), evidence: row.evidence };
+  },
 };
 
-/** The card text for a node: its §4 evidence note, or the card prose of §4.3/§4.4 nodes. */
-export function nodeText(id: NodeId, facts: readonly FactEntry[], rules: readonly string[]): NodeText {
-  const custom = CARD_TEXT[id]?.(facts, rules);
-  if (custom === undefined) return { text: NODES[id].note, evidence: NODES[id].evidence };
+/** The §4 note of a regimen or localized node in card form, with its conditional parts. */
+function noteText(id: NodeId, t: TextInput): string {
+  const note = NODES[id].note;
+  // Order-time nodes (OFF-PATHWAY, POSITION-UNKNOWN) describe their card in the note: built by src/cards/order-cards.ts.
+  if (NODES[id].kind === 'order') return shownText(note);
+  // L-NEOADJ-DOXO-IFOS: the bracketed age sentence holds above comboMaxTrialAge (S-COMBO-AGE patient-view effect).
+  const age = ageYears(t.facts);
+  return shownText(fillTemplate(note, t.thresholds, {}, [age !== undefined && age > t.thresholds.comboMaxTrialAge]));
+}
+
+/** The card text for a node and the evidence it cites. */
+export function nodeText(id: NodeId, input: TextInput): NodeText {
+  const custom = CARD_TEXT[id]?.(input);
+  if (custom === undefined) return { text: noteText(id, input), evidence: NODES[id].evidence };
   if (typeof custom === 'string') return { text: custom, evidence: NODES[id].evidence };
   return { text: custom.text, evidence: [...NODES[id].evidence, ...custom.evidence] };
 }
+

@@ -163,7 +163,6 @@ function replacements(card: OrderCard, decision: OrderDecision, ctx: OrderCardCo
       return {
         label: `Replace with ${NODES[node].title}`,
         uuid,
-        isRecommended: false,
         actions: [...remove, ...createActions(node, uuid, res)],
       };
     });

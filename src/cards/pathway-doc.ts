@@ -10,7 +10,9 @@ import {
   NODE_IDS,
   RULES,
   RULE_IDS,
-  SCHEDULE_TEXT,
+  scheduleText,
+  shownText,
+  CARD_TEXTS,
   SOURCE_LABEL,
   evidenceUrl,
   type EvidenceKey,
@@ -33,17 +35,18 @@ function evidenceHtml(keys: readonly EvidenceKey[]): string {
 function nodeHtml(id: NodeId): string {
   const n = NODES[id];
   const drugs = n.drugs.map((d) => {
-    const schedule = SCHEDULE_TEXT[id]?.[d];
+    const schedule = scheduleText(id, d);
     return `<li>${escapeHtml(DRUGS[d].name)}${schedule !== undefined ? `: ${escapeHtml(schedule)}` : ''}</li>`;
   });
-  const service = n.service ? `<p>Orders: ${escapeHtml(n.service.text ?? n.service.code.display ?? n.service.code.code)}</p>` : '';
+  const service = n.service ? `<p>Orders: ${escapeHtml(n.service.text ?? Object.values(n.service.textBySite ?? {})[0] ?? n.service.code.display ?? n.service.code.code)}</p>` : '';
   const next =
     n.next === 'line3' ? 'the later-line options for the histology not yet received' : n.next.map((x) => NODES[x].title).join('; ');
   return [
     `<section id="${escapeHtml(id)}"><h3>${escapeHtml(n.title)}</h3>`,
     `<p><code>${escapeHtml(id)}</code>: ${escapeHtml(n.kind)}, indicator ${escapeHtml(n.indicator)}</p>`,
     n.when !== undefined ? `<p>When: ${escapeHtml(n.when)}</p>` : '',
-    `<p>${escapeHtml(n.note)}</p>`,
+    // The page shows what cards show: §4.5 template or note, never a sentence marked "(to verify)".
+    `<p>${escapeHtml(shownText(n.note === '§4.5' ? (CARD_TEXTS[id] ?? '') : n.note))}</p>`,
     drugs.length > 0 ? `<p>Drugs:</p><ul>${drugs.join('')}</ul>` : '',
     service,
     next !== '' ? `<p>Next: ${escapeHtml(next)}</p>` : '',

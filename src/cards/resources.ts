@@ -3,7 +3,7 @@
  * structured dose, never a code marked "(to verify)".
  */
 import type { CodeableConcept, Coding, MedicationRequest, Reference, ServiceRequest } from 'fhir/r4.js';
-import { DRUGS, NODES, SCHEDULE_TEXT, SYSTEMS, type CodeDef, type DrugKey, type NodeId } from '../pathway/index.js';
+import { DRUGS, NODES, SYSTEMS, scheduleText, type CodeDef, type DrugKey, type NodeId } from '../pathway/index.js';
 import type { Action } from '../hooks/types.js';
 
 /** Who and why every created resource refers to. */
@@ -14,7 +14,12 @@ export interface ResourceContext {
   readonly reasonRef?: string;
   /** The service clock, as authoredOn of the proposals. */
   readonly now: Date;
+  /** F4 site (EXTREMITY, ...): chooses the §4.1 ServiceRequest text where it is given per site. */
+  readonly site?: string;
 }
+
+/** §1 / issue 16: a drug with no verified RxNorm code is suggested by name, and the order says so. */
+export const NO_VERIFIED_CODE = 'No verified RxNorm ingredient code: choose the product in the order entry.';
 
 /** A CodeDef as an emitted Coding, or nothing when PATHWAY.md marks it "(to verify)". */
 export function emittedCoding(def: CodeDef | undefined): Coding | undefined {
@@ -30,7 +35,7 @@ export function medicationProposal(node: NodeId, drug: DrugKey, groupValue: stri
   const def = DRUGS[drug];
   const coding = emittedCoding(def.rxnorm);
   const concept: CodeableConcept = { ...(coding ? { coding: [coding] } : {}), text: def.name };
-  const schedule = SCHEDULE_TEXT[node]?.[drug];
+  const schedule = scheduleText(node, drug);
   return {
     resourceType: 'MedicationRequest',
     status: 'draft',
@@ -41,6 +46,7 @@ export function medicationProposal(node: NodeId, drug: DrugKey, groupValue: stri
     medicationCodeableConcept: concept,
     groupIdentifier: { system: SYSTEMS.pathwayNode, value: groupValue },
     ...(schedule !== undefined ? { dosageInstruction: [{ text: schedule }] } : {}),
+    ...(coding === undefined ? { note: [{ text: NO_VERIFIED_CODE }] } : {}),
   };
 }
 
@@ -49,7 +55,7 @@ export function serviceProposal(node: NodeId, ctx: ResourceContext): ServiceRequ
   const service = NODES[node].service;
   if (!service) return undefined;
   const coding = emittedCoding(service.code);
-  const text = service.text ?? service.code.display ?? NODES[node].title;
+  const text = serviceText(node, ctx.site);
   return {
     resourceType: 'ServiceRequest',
     status: 'draft',
@@ -61,10 +67,18 @@ export function serviceProposal(node: NodeId, ctx: ResourceContext): ServiceRequ
   };
 }
 
-/** What a node's suggestion orders, in words: "doxorubicin + ifosfamide + mesna". */
-export function orderWords(node: NodeId): string {
+/** The §4.1 text of a node's ServiceRequest (by site where §4.1 gives one per site). */
+export function serviceText(node: NodeId, site?: string): string {
   const def = NODES[node];
-  const service = def.service ? [def.service.text ?? def.service.code.display ?? def.title] : [];
+  const bySite = def.service?.textBySite;
+  const forSite = bySite !== undefined && site !== undefined ? bySite[site as keyof typeof bySite] : undefined;
+  return forSite ?? def.service?.text ?? def.service?.code.display ?? def.title;
+}
+
+/** What a node's suggestion orders, in words: "doxorubicin + ifosfamide + mesna". */
+export function orderWords(node: NodeId, site?: string): string {
+  const def = NODES[node];
+  const service = def.service ? [serviceText(node, site)] : [];
   return [...def.drugs.map((d) => DRUGS[d].name), ...service].join(' + ');
 }
 
@@ -73,7 +87,7 @@ export function createActions(node: NodeId, suggestionUuid: string, ctx: Resourc
   const group = `${node}/${suggestionUuid}`;
   const meds: Action[] = NODES[node].drugs.map((drug) => ({
     type: 'create',
-    description: `Create a draft order for ${DRUGS[drug].name}`,
+    description: `Create a draft order for ${DRUGS[drug].name}${emittedCoding(DRUGS[drug].rxnorm) === undefined ? ' (no verified code: choose the product)' : ''}`,
     resource: medicationProposal(node, drug, group, ctx),
   }));
   const service = serviceProposal(node, ctx);

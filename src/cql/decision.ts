@@ -33,12 +33,14 @@ export interface DecidedNode {
   readonly role: NodeRole;
   /** Whether the card carries the node's suggestion (regimen / procedure). */
   readonly withSuggestions: boolean;
-  /** isRecommended on that suggestion (PATHWAY.md §1). */
+  /** The node the pathway prefers at this position (never emitted: PATHWAY.md §1 omits isRecommended; words carry it). */
   readonly isRecommended: boolean;
   /** The card indicator after the §5 patient-view effects (e.g. S-COMBO-ECOG, S-ECOG-POOR make it 'warning'). */
   readonly indicator: 'info' | 'warning' | 'critical';
   /** Title of the node this one relates to: the primary (for 'alternative'), the current (for 'next'). */
   readonly relatedTitle?: string;
+  /** Id of that node (its §4.2 short name goes into summaries). */
+  readonly relatedId?: string;
   /** The prior regimen for 'later-line' titles, e.g. "doxorubicin". */
   readonly priorRegimen?: string;
   /** Extra lines of the card detail: why no suggestions, missing data, safety facts (§5 patient-view effects). */

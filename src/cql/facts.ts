@@ -3,6 +3,7 @@
  * LVEF, cumulative doxorubicin, grade, local therapy and age, from the fact defines of cql/StsPathway.
  */
 import type { FactEntry } from './decision.js';
+import { SITE_WORDS } from '../pathway/card-texts.js';
 import { SYSTEMS } from '../pathway/systems.js';
 import {
   administrationsSpan, cumulativeAtLeast, cumulativeKnown, cumulativePossible, EVENT_MARKS, HISTORY_INCOMPLETE_REASON, mg,
@@ -77,16 +78,14 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
 
   const site = rec(raw['Fact Site']);
   const siteValue = str(site?.site);
-  // F3: C77 counts as metastatic; for a retroperitoneal STS the card adds how nodal disease is staged there.
-  const evidence = Array.isArray(extent?.evidence) ? extent.evidence.map(rec) : [];
-  if (siteValue === 'RETROPERITONEAL' && evidence.some((e) => str(e?.value) === 'C77')) {
-    out.push(entry('Nodal disease', 'lymph-node metastasis (C77) counted as metastatic; for retroperitoneal STS nodal disease is staged IIIB (AJCC 8th edition, to verify)'));
-  }
+  // F3: the IIIB staging of nodal disease in the retroperitoneum is marked "(to verify)" in PATHWAY.md: not shown.
   const ignored = ignoredEvidence(raw['Fact Ignored Evidence']);
   if (ignored !== undefined) out.push(ignored);
 
   if (siteValue !== undefined && siteValue !== 'UNKNOWN') {
-    out.push(entry('Primary site', `${siteValue}${str(site?.code) !== undefined ? ` (${str(site?.code)})` : ''}`, str(site?.resource)));
+    // §1: the site in words ("extremity", "trunk and other", ...) with its code.
+    const words = SITE_WORDS[siteValue] ?? siteValue.toLowerCase();
+    out.push(entry('Primary site', `${words}${str(site?.code) !== undefined ? ` (${str(site?.code)})` : ''}`, str(site?.resource)));
   } else out.push(notFound('Primary site', str(site?.lookedFor)));
 
   if (medicationWhy !== undefined) {
@@ -203,8 +202,12 @@ function stsConditions(v: PlainValue | undefined): FactEntry | undefined {
   const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
   const keys = items.map((c) => str(c.resource)).filter((x): x is string => x !== undefined);
   if (keys.length === 0) return undefined;
-  const value = items.map((c) => `${str(c.resource) ?? 'Condition'} (verificationStatus ${str(c.verificationStatus) ?? 'absent: counted as confirmed'}, `
-    + `clinicalStatus ${str(c.clinicalStatus) ?? 'absent: counted as active'})`).join('; ');
+  // §1: a Condition by its codes and statuses in words (the reference is machine-readable).
+  const value = items.map((c) => {
+    const codes = strs(c.icd10);
+    return [codes.length > 0 ? codes.join(', ') : 'STS diagnosis', str(c.verificationStatus) ?? 'confirmed (status not recorded)',
+      str(c.clinicalStatus) ?? 'active (status not recorded)'].join(', ');
+  }).join('; ');
   return entry(keys.length === 1 ? 'STS Condition' : 'STS Conditions', value, keys[0]);
 }
 

@@ -74,10 +74,10 @@ export function toDecidedNode(v: PlainValue): DecidedNode {
     id: v.id,
     role: v.role,
     withSuggestions: v.withSuggestions === true,
-    isRecommended: v.isRecommended === true,
     // §5 effects raise a node to warning; a node that is a warning stays one.
     indicator: v.warning === true && node.indicator === 'info' ? 'warning' : node.indicator,
-    ...(related !== undefined ? { relatedTitle: related } : {}),
+    isRecommended: v.isRecommended === true,
+    ...(related !== undefined ? { relatedTitle: related, relatedId: v.related as string } : {}),
     notes: stringsOf(v.notes),
     rules: stringsOf(v.rules),
   };

@@ -10,5 +10,5 @@ import type { CdsRequest, CdsResponse, PatientData } from './types.js';
 export async function patientView(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {
   const decision = await evaluatePathway(deps.engine, data, { now: deps.now, thresholds: deps.thresholds, timeZone: deps.timeZone });
   const patientRef = `Patient/${String(request.context.patientId)}`;
-  return { cards: buildPathwayCards(decision, { patientRef, now: deps.now, ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}) }) };
+  return { cards: buildPathwayCards(decision, { patientRef, now: deps.now, thresholds: deps.thresholds, ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}) }) };
 }

@@ -3,6 +3,7 @@
  */
 import type { CodeDef } from './codes.js';
 import type { NodeId } from './nodes.js';
+import { shownText } from './card-words.js';
 import { SYSTEMS } from './systems.js';
 
 /** Every drug §6 names. */
@@ -41,7 +42,8 @@ export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
   ifosfamide: drug('ifosfamide', 'pathway', ['Ifex'], rx('5657', 'ifosfamide')),
   mesna: drug('mesna', 'supportive', ['Mesnex']),
   dexrazoxane: drug('dexrazoxane', 'supportive', ['Zinecard', 'Totect']),
-  trabectedin: drug('trabectedin', 'pathway', ['Yondelis']),
+  // §6: no ingredient code verified: a suggestion carries the name only and says so.
+  trabectedin: drug('trabectedin', 'pathway', ['Yondelis', 'EVDI']),
   gemcitabine: drug('gemcitabine', 'pathway', ['Gemzar'], rx('12574', 'gemcitabine')),
   docetaxel: drug('docetaxel', 'pathway', ['Taxotere'], rx('72962', 'docetaxel')),
   pazopanib: drug('pazopanib', 'pathway', ['Votrient'], rx('714438', 'pazopanib')),
@@ -76,28 +78,65 @@ export const RXNORM_EMITTED: readonly CodeDef[] = DRUG_KEYS.filter((k) => DRUGS[
 /** §6: text or display fragments that make doxorubicin liposomal (substrings first, then brand names as words). */
 export const LIPOSOMAL_MARKERS: readonly string[] = ['liposom', 'pegylated', 'Doxil', 'Caelyx', 'Lipodox', 'Myocet'];
 
-/** §6 schedule texts, verbatim, by node and drug (`dosageInstruction[0].text` of a suggestion). */
+/**
+ * §6 schedule texts, verbatim, by node and drug: each MedicationRequest carries its own drug's text for that node.
+ * Sentences marked "(to verify)" stay here (a test compares with docs/PATHWAY.md) and are never emitted or shown:
+ * read them through scheduleText().
+ */
 export const SCHEDULE_TEXT: Readonly<Partial<Record<NodeId, Partial<Record<DrugKey, string>>>>> = {
   'M-1L-DOXO': {
-    doxorubicin: 'Doxorubicin 75 mg/m2 every 3 weeks for up to 6 cycles, as in the control arm of LMS-04',
+    doxorubicin:
+      "Doxorubicin 75 mg/m2 IV on day 1 (bolus or 72-hour continuous infusion) every 3 weeks, up to 6 cycles. Assess LVEF before the first dose and during treatment.",
   },
   'M-LMS-1L-DOXO-TRAB': {
     doxorubicin:
-      'Doxorubicin 60 mg/m2 with trabectedin 1.1 mg/m2 every 3 weeks for up to 6 cycles, then trabectedin maintenance (LMS-04)',
+      "Doxorubicin 60 mg/m2 IV over 10-15 minutes on day 1, followed by trabectedin (separate order), every 3 weeks, up to 6 cycles. Not the 75 mg/m2 single-agent dose.",
+    trabectedin:
+      "Trabectedin 1.1 mg/m2 IV over 3 hours via a central venous line on day 1 after doxorubicin, with dexamethasone 20 mg IV premedication, every 3 weeks, up to 6 cycles, then maintenance if no progression. Not the 1.5 mg/m2 24-hour single-agent dose. G-CSF support as in LMS-02 (pegfilgrastim on day 2) (to verify).",
   },
   'M-LMS-TRAB-MAINT': {
     trabectedin:
-      'Trabectedin 1.1 mg/m2 every 3 weeks (the combination dose), for up to 17 cycles or 1 year after up to 6 cycles of doxorubicin + trabectedin, if no progression (LMS-04)',
+      "Trabectedin 1.1 mg/m2 IV over 3 hours every 3 weeks (the combination dose), via a central venous line with dexamethasone 20 mg IV premedication, for up to 17 cycles or 1 year after up to 6 cycles of doxorubicin + trabectedin, if no progression.",
+  },
+  'M-2L-GEM-DOCE': {
+    gemcitabine:
+      "Gemcitabine 900 mg/m2 IV over 90 minutes on days 1 and 8, every 3 weeks, with docetaxel on day 8; lower doses after pelvic radiotherapy.",
+    docetaxel:
+      "Docetaxel 100 mg/m2 IV on day 8 after gemcitabine, every 3 weeks, with G-CSF support from day 9 and premedication per the docetaxel label; lower doses after pelvic radiotherapy.",
   },
   'M-3L-TRABECTEDIN': {
-    // The label dose, read in secondary sources: confirm against the label before release (PATHWAY.md §6).
-    trabectedin: 'Trabectedin 1.5 mg/m2 as a 24-hour infusion every 3 weeks, via a central venous line, with dexamethasone premedication',
+    trabectedin:
+      "Trabectedin 1.5 mg/m2 IV over 24 hours every 3 weeks via a central venous line; dexamethasone 20 mg IV 30 minutes before each dose; 0.9 mg/m2 in moderate hepatic impairment.",
+  },
+  'M-3L-PAZOPANIB': {
+    pazopanib:
+      "Pazopanib 800 mg orally once daily. Liver tests before and during treatment (boxed warning: severe and fatal hepatotoxicity). Take without food (to verify).",
+  },
+  'M-3L-ERIBULIN': {
+    eribulin:
+      "Check whether this order is written as eribulin mesylate (US labels) or eribulin base (EU labels; 0.44 mg of base corresponds to 0.5 mg of mesylate). Eribulin mesylate 1.4 mg/m2 IV on days 1 and 8 every 3 weeks; lower doses in hepatic or renal impairment per the label (to verify).",
+  },
+  'L-NEOADJ-DOXO-IFOS': {
+    doxorubicin:
+      "Doxorubicin 75 mg/m2 per cycle (e.g. 25 mg/m2/day on days 1-3) with ifosfamide, every 3 weeks for 3 cycles before surgery, with G-CSF support (to verify).",
+    ifosfamide:
+      "Ifosfamide 3 g/m2/day on days 1-3 (9 g/m2 per cycle) with mesna and hydration, every 3 weeks for 3 cycles (to verify).",
+    mesna:
+      "Mesna with every ifosfamide dose, per institutional protocol (prophylaxis of ifosfamide-induced hemorrhagic cystitis).",
   },
   'L-NEOADJ-UPS-PEMBRO-RT': {
     pembrolizumab:
-      'Pembrolizumab 200 mg every 3 weeks: 3 cycles before and during pre-operative RT (50 Gy in 25 fractions), then up to 14 cycles after surgery (SU2C-SARC032)',
+      "Pembrolizumab 200 mg every 3 weeks: 3 cycles before and during pre-operative RT (50 Gy in 25 fractions), then up to 14 cycles after surgery.",
   },
 };
+
+/** The emitted form of a node's schedule text for one drug (dosageInstruction[0].text), or undefined when none is left. */
+export function scheduleText(node: NodeId, drug: DrugKey): string | undefined {
+  const spec = SCHEDULE_TEXT[node]?.[drug];
+  if (spec === undefined) return undefined;
+  const shown = shownText(spec);
+  return shown === '' ? undefined : shown;
+}
 
 /** A coding or CodeableConcept as it arrives from an EHR (every field optional). */
 export interface ConceptInput {

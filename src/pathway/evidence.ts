@@ -8,9 +8,14 @@ export type EvidenceKey =
   | 'SU2C-SARC032' | 'STRASS-2020' | 'OSULLIVAN-2002' | 'YANG-1998' | 'ISG-STS-1001' | 'ANNOUNCE' | 'DEFI-2023'
   | 'CHEN-2023' | 'ESMO-GUIDELINE' | 'NCCN-STS' | 'CT-GOV-STS' | 'NCI-STS-RESEARCH' | 'NCI-2024-LMS'
   | 'NCI-2024-GIST-IMATINIB' | 'NCI-2023-ASPS' | 'NCI-2023-NIROGACESTAT' | 'NCI-2022-ASPS' | 'NCI-2020-KAPOSI'
-  | 'NCI-2020-AVAPRITINIB' | 'NCI-2018-SORAFENIB' | 'NCI-2016-ERIBULIN' | 'NCI-2016-OLARATUMAB' | 'DOXORUBICIN-LABEL';
+  | 'NCI-2020-AVAPRITINIB' | 'NCI-2018-SORAFENIB' | 'NCI-2016-ERIBULIN' | 'NCI-2016-OLARATUMAB' | 'DOXORUBICIN-LABEL'
+  | 'EPIRUBICIN-LABEL' | 'DEXRAZOXANE-LABEL' | 'IFOSFAMIDE-LABEL' | 'PAZOPANIB-LABEL' | 'TRABECTEDIN-LABEL' | 'ERIBULIN-LABEL'
+  | 'LMS-02' | 'HENSLEY-GOG-2008' | 'DOCETAXEL-LABEL' | 'SARC028' | 'ANGIOTAX';
 
-/** One §8 reference; without `url` (and `urlFor`) it is cited as text only. */
+/**
+ * One §8 reference; without `url` (and `urlFor`) it is cited as text only. `citation` is what a card shows: the
+ * reference column without what §8 marks "to verify" (a label is cited by its name; its summary stays in §8).
+ */
 export interface EvidenceDef {
   readonly key: EvidenceKey;
   readonly citation: string;
@@ -48,7 +53,8 @@ export const EVIDENCE: Readonly<Record<EvidenceKey, EvidenceDef>> = {
   ANNOUNCE: ev('ANNOUNCE', 'Tap WD et al. JAMA 2020', 'Tap, JAMA, 2020', pubmed('32259228')),
   'DEFI-2023': ev('DEFI-2023', 'Gounder M et al. N Engl J Med 2023;388(10) (nirogacestat)', 'Gounder, N Engl J Med, 2023', pubmed('36884323')),
   'CHEN-2023': ev('CHEN-2023', 'Chen AP et al. N Engl J Med 2023;389(10):911-921 (atezolizumab, ASPS)', 'Chen, N Engl J Med, 2023', pubmed('37672694')),
-  'ESMO-GUIDELINE': ev('ESMO-GUIDELINE', 'ESMO-EURACAN-GENTURIS soft tissue and visceral sarcoma guidelines (year and citation to verify)', 'ESMO-EURACAN-GENTURIS guidelines'),
+  // §8: "(year and citation to verify)": cited by name only.
+  'ESMO-GUIDELINE': ev('ESMO-GUIDELINE', 'ESMO-EURACAN-GENTURIS soft tissue and visceral sarcoma guidelines', 'ESMO-EURACAN-GENTURIS guidelines'),
   'NCCN-STS': ev('NCCN-STS', 'NCCN Guidelines: Soft Tissue Sarcoma', 'NCCN Guidelines: Soft Tissue Sarcoma'),
   'CT-GOV-STS': { key: 'CT-GOV-STS', citation: 'ClinicalTrials.gov search', label: 'ClinicalTrials.gov', urlFor: ctGovSearchUrl },
   'NCI-STS-RESEARCH': ev('NCI-STS-RESEARCH', 'NCI, Soft Tissue Sarcoma Research', 'NCI, Soft Tissue Sarcoma Research', 'https://www.cancer.gov/types/soft-tissue-sarcoma/research'),
@@ -62,7 +68,20 @@ export const EVIDENCE: Readonly<Record<EvidenceKey, EvidenceDef>> = {
   'NCI-2018-SORAFENIB': ev('NCI-2018-SORAFENIB', 'NCI 2018: sorafenib for desmoid tumors', 'NCI, 2018', 'https://www.cancer.gov/news-events/press-releases/2018/sorafenib-desmoid-trial'),
   'NCI-2016-ERIBULIN': ev('NCI-2016-ERIBULIN', 'NCI 2016: FDA approves eribulin for advanced liposarcoma', 'NCI, 2016', 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-eribulin-mesylate'),
   'NCI-2016-OLARATUMAB': ev('NCI-2016-OLARATUMAB', 'NCI 2016: olaratumab accelerated approval (later withdrawn)', 'NCI, 2016', 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-olaratumab-sarcoma'),
-  'DOXORUBICIN-LABEL': ev('DOXORUBICIN-LABEL', 'US doxorubicin label, boxed warning: cardiomyopathy in 1-20 % at cumulative 300-500 mg/m²; assess LVEF before and during treatment', 'US doxorubicin label'),
+  'DOXORUBICIN-LABEL': ev('DOXORUBICIN-LABEL', 'US doxorubicin label', 'US doxorubicin label'),
+  'EPIRUBICIN-LABEL': ev('EPIRUBICIN-LABEL', 'US epirubicin label', 'US epirubicin label'),
+  'DEXRAZOXANE-LABEL': ev('DEXRAZOXANE-LABEL', 'US dexrazoxane label', 'US dexrazoxane label'),
+  'IFOSFAMIDE-LABEL': ev('IFOSFAMIDE-LABEL', 'US ifosfamide label', 'US ifosfamide label'),
+  'PAZOPANIB-LABEL': ev('PAZOPANIB-LABEL', 'US pazopanib label', 'US pazopanib label'),
+  'TRABECTEDIN-LABEL': ev('TRABECTEDIN-LABEL', 'US trabectedin label (Yondelis; generic EVDI)', 'US trabectedin label'),
+  'ERIBULIN-LABEL': ev('ERIBULIN-LABEL', 'US eribulin label', 'US eribulin label'),
+  'DOCETAXEL-LABEL': ev('DOCETAXEL-LABEL', 'US docetaxel label', 'US docetaxel label'),
+  // §8: "(first author and pages to verify)": cited without them.
+  'LMS-02': ev('LMS-02', 'LMS-02 phase 2 trial (French Sarcoma Group, NCT02131480), Lancet Oncol 2015', 'LMS-02, Lancet Oncol, 2015'),
+  'HENSLEY-GOG-2008': ev('HENSLEY-GOG-2008', 'Hensley ML et al. Gynecol Oncol 2008;109(3):323-328', 'Hensley, Gynecol Oncol, 2008', pubmed('18394689')),
+  SARC028: ev('SARC028', 'Tawbi HA et al. Lancet Oncol 2017 (SARC028)', 'Tawbi, Lancet Oncol, 2017', doi('10.1016/S1470-2045(17)30624-1')),
+  // §8: "(citation to verify)": named by the trial only.
+  ANGIOTAX: ev('ANGIOTAX', 'ANGIOTAX, French Sarcoma Group phase II trial of weekly paclitaxel in angiosarcoma', 'ANGIOTAX'),
 };
 
 /** The link of a reference, or undefined when §8 gives none; `term` fills the CT-GOV-STS search. */

@@ -16,6 +16,8 @@ export * from './examples.js';
 export * from './value-sets.js';
 export * from './thresholds.js';
 export * from './treatment-words.js';
+export * from './card-words.js';
+export * from './card-texts.js';
 
 /** Every CodeDef of the module marked "(to verify)" in PATHWAY.md (matched on input, never emitted). */
 export const toVerifyCodes = (): readonly CodeDef[] => {

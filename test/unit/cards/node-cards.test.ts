@@ -3,7 +3,7 @@ import type { DecidedNode, FactEntry, PathwayDecision } from '../../../src/cql/d
 import { buildPathwayCards, SUMMARY_MAX } from '../../../src/cards/index.js';
 import { CdsError, internalError, statusOf } from '../../../src/errors.js';
 import type { Card } from '../../../src/hooks/types.js';
-import { DRUGS, NODES, SCHEDULE_TEXT, SOURCE_LABEL, SYSTEMS, EVIDENCE, topicOf, ctGovSearchUrl } from '../../../src/pathway/index.js';
+import { DEFAULT_THRESHOLDS, DRUGS, NODES, SOURCE_LABEL, SYSTEMS, EVIDENCE, scheduleText, topicOf, ctGovSearchUrl } from '../../../src/pathway/index.js';
 import { createdResources, responseProblems } from '../../helpers/card-checks.js';
 
 const ctx = { patientRef: 'Patient/p1', now: new Date('2026-11-23T12:00:00Z'), baseUrl: 'https://cds.example.org/' };
@@ -51,11 +51,12 @@ describe('patient-view cards', () => {
 
   test('a regimen is one suggestion creating a draft proposal per drug, grouped by node and suggestion', () => {
     const [card] = build([node('M-LMS-1L-DOXO-TRAB')]);
-    expect(card?.summary).toBe(NODES['M-LMS-1L-DOXO-TRAB'].title);
+    expect(card?.summary).toBe(`Pathway recommendation: ${NODES['M-LMS-1L-DOXO-TRAB'].title}`);
     expect(card?.selectionBehavior).toBe('at-most-one');
     expect(card?.suggestions).toHaveLength(1);
     const s = card!.suggestions![0]!;
-    expect(s.isRecommended).toBe(true);
+    // PATHWAY.md §1: isRecommended is omitted, so no client pre-selects a chemotherapy order.
+    expect('isRecommended' in s).toBe(false);
     const meds = medsOf(card!);
     expect(meds.map((m) => m.medicationCodeableConcept?.text)).toEqual(['doxorubicin', 'trabectedin']);
     for (const m of meds) {
@@ -64,11 +65,14 @@ describe('patient-view cards', () => {
       expect(m.dosageInstruction?.[0] ?? {}).not.toHaveProperty('doseAndRate');
     }
     expect(meds[0]?.medicationCodeableConcept?.coding).toEqual([{ system: SYSTEMS.rxnorm, code: '3639', display: 'doxorubicin' }]);
-    expect(meds[0]?.dosageInstruction).toEqual([{ text: SCHEDULE_TEXT['M-LMS-1L-DOXO-TRAB']?.doxorubicin }]);
-    // Trabectedin has no RxNorm code in §6 and no schedule text at this node.
-    expect(meds[1]?.medicationCodeableConcept?.coding).toBeUndefined();
-    expect(meds[1]?.dosageInstruction).toBeUndefined();
-    expect(card?.detail).toContain(SCHEDULE_TEXT['M-LMS-1L-DOXO-TRAB']?.doxorubicin);
+    expect(meds[0]?.dosageInstruction).toEqual([{ text: scheduleText('M-LMS-1L-DOXO-TRAB', 'doxorubicin') }]);
+    // Each drug carries this node's own text: trabectedin 1.1 mg/m2 over 3 hours (LMS-04), not the single-agent dose.
+    expect(meds[1]?.dosageInstruction?.[0]?.text).toMatch(/^Trabectedin 1\.1 mg\/m2 IV over 3 hours/);
+    expect(meds[1]?.dosageInstruction?.[0]?.text).not.toMatch(/to verify|pegfilgrastim/);
+    // Trabectedin has no verified RxNorm code in §6: named only, and the order and the card say so.
+    expect(meds[1]?.medicationCodeableConcept).toEqual({ text: 'trabectedin' });
+    expect(meds[1]?.note?.[0]?.text).toMatch(/No verified RxNorm ingredient code/);
+    expect(card?.detail).toMatch(/trabectedin carries no code/);
   });
 
   test('supportive drugs listed by the node are ordered with the regimen', () => {
@@ -80,16 +84,16 @@ describe('patient-view cards', () => {
     const [card] = build([node('L-NEOADJ-UPS-PEMBRO-RT')]);
     expect(card?.suggestions).toHaveLength(1);
     expect(medsOf(card!).map((m) => m.medicationCodeableConcept?.coding?.[0]?.code)).toEqual(['1547545']);
-    expect(medsOf(card!)[0]?.dosageInstruction?.[0]?.text).toBe(SCHEDULE_TEXT['L-NEOADJ-UPS-PEMBRO-RT']?.pembrolizumab);
+    expect(medsOf(card!)[0]?.dosageInstruction?.[0]?.text).toBe(scheduleText('L-NEOADJ-UPS-PEMBRO-RT', 'pembrolizumab'));
     expect(servicesOf(card!).map((r) => r.code?.coding?.[0]?.code)).toEqual(['1217123003']);
   });
 
-  test('a procedure creates a draft ServiceRequest with the §7.6 code', () => {
-    const [card] = build([node('L-SURGERY')]);
+  test('a procedure creates a draft ServiceRequest with the §7.6 code and the §4.1 text of the site', () => {
+    const [card] = build([node('L-SURGERY')], [...lmsFacts, { fact: 'Primary site', value: 'extremity (C49.22)' }]);
     const [sr] = servicesOf(card!);
     expect(sr).toMatchObject({
       status: 'draft', intent: 'proposal', subject: { reference: 'Patient/p1' }, reasonReference: [{ reference: 'Condition/sts1' }],
-      code: { coding: [{ system: SYSTEMS.snomed, code: '387713003' }], text: 'Wide local excision of soft tissue sarcoma' },
+      code: { coding: [{ system: SYSTEMS.snomed, code: '387713003' }], text: 'Wide excision of soft tissue sarcoma with negative margins, after sarcoma multidisciplinary review' },
     });
     expect(card?.detail).toMatch(/unresectable, the advanced-disease options apply/);
   });
@@ -97,9 +101,9 @@ describe('patient-view cards', () => {
   test('a trial referral uses the pathway code and searches ClinicalTrials.gov for the histology', () => {
     const [card] = build([node('M-TRIAL', { role: 'trial', isRecommended: false })]);
     expect(servicesOf(card!)[0]?.code?.coding).toEqual([{ system: SYSTEMS.pathwayNode, code: 'M-TRIAL', display: 'Clinical trial' }]);
-    expect(card?.links).toEqual([{ label: 'ClinicalTrials.gov: Leiomyosarcoma, NOS', url: ctGovSearchUrl('Leiomyosarcoma, NOS'), type: 'absolute' }]);
-    expect(card?.detail).toContain('searches ClinicalTrials.gov for "Leiomyosarcoma, NOS"');
-    expect(card?.suggestions?.[0]?.isRecommended).toBe(false);
+    // §7.2 trial term: never ", NOS".
+    expect(card?.links?.[0]).toEqual({ label: 'ClinicalTrials.gov: leiomyosarcoma', url: ctGovSearchUrl('leiomyosarcoma'), type: 'absolute' });
+    expect(card?.detail).toContain('Search: ClinicalTrials.gov, "leiomyosarcoma".');
   });
 
   test('the trial search falls back to "soft tissue sarcoma" for sarcoma NOS', () => {
@@ -120,8 +124,8 @@ describe('patient-view cards', () => {
     const primary = NODES['M-LMS-1L-DOXO-TRAB'].title;
     const [, alt] = build([node('M-LMS-1L-DOXO-TRAB'), node('M-1L-DOXO', { role: 'alternative', isRecommended: false, relatedTitle: primary })]);
     expect(alt?.detail?.startsWith(`Alternative to ${primary}`)).toBe(true);
-    expect(alt?.summary).toBe(NODES['M-1L-DOXO'].title);
-    expect(alt?.suggestions?.[0]?.isRecommended).toBe(false);
+    expect(alt?.summary).toBe(`Alternative to ${primary}: ${NODES['M-1L-DOXO'].title}`);
+    expect(alt?.detail).not.toMatch(/Pathway recommendation/);
   });
 
   test('a current node is titled "Current: <title>" and a next step names the current regimen, without suggestions', () => {
@@ -132,6 +136,7 @@ describe('patient-view cards', () => {
     ]);
     expect(cards[0]?.summary).toBe(`Current: ${current}`);
     expect(cards[1]?.summary).toBe(`Next step if the disease progresses on ${current}: ${NODES['M-2L-GEM-DOCE'].title}`);
+    expect(cards[0]?.detail).toMatch(/^No new order is suggested\./);
     expect(cards.every((c) => c.suggestions === undefined)).toBe(true);
   });
 
@@ -143,35 +148,47 @@ describe('patient-view cards', () => {
     expect(card!.summary.endsWith(`…: ${NODES['M-2L-GEM-DOCE'].title}`)).toBe(true);
   });
 
-  test('a later-line card names the prior regimen and says progression cannot be read', () => {
-    const [card] = build([node('M-2L-GEM-DOCE', { role: 'later-line', isRecommended: false, priorRegimen: 'doxorubicin' })]);
-    expect(card?.summary).toBe(`If the disease has progressed on, or did not tolerate, doxorubicin: ${NODES['M-2L-GEM-DOCE'].title}`);
-    expect(card?.detail).toMatch(/Progression is not a fact the service can read/);
-    expect(card?.suggestions?.[0]?.isRecommended).toBe(false);
+  test('a later-line card names the prior regimen by its last date, uses the short name and asks to confirm progression', () => {
+    const facts = [...lmsFacts, { fact: 'Prior regimen last exposure', value: 'doxorubicin on 2026-03-16', date: '2026-03-16' }];
+    const [card] = build([node('M-2L-GEM-DOCE', { role: 'later-line', isRecommended: false, priorRegimen: 'doxorubicin' })], facts);
+    expect(card?.summary).toBe('If the disease has progressed on, or did not tolerate, doxorubicin (last given 2026-03-16): gemcitabine + docetaxel');
+    expect(card?.detail).toMatch(/confirm progression or intolerance before ordering/);
   });
 
   test('evidence with a verified link becomes a link; the others are cited as text', () => {
     const [card] = build([node('L-NEOADJ-DOXO-IFOS')]);
-    expect(card?.links).toBeUndefined();
+    expect(card?.links?.map((l) => l.label)).toEqual(['Pathway page for this patient']);
     expect(card?.detail).toContain(EVIDENCE['ISG-STS-1001'].citation);
     const [doxo] = build([node('M-1L-DOXO')]);
-    expect(doxo?.links).toEqual([
+    expect(doxo?.links?.slice(0, 2)).toEqual([
       { label: 'Judson, Lancet Oncol, 2014', url: 'https://pubmed.ncbi.nlm.nih.gov/24618336/', type: 'absolute' },
       { label: 'Seddon, Lancet Oncol, 2017', url: 'https://pubmed.ncbi.nlm.nih.gov/28882536/', type: 'absolute' },
     ]);
   });
 
-  test('the detail ends with the facts, which are also in the facts extension', () => {
-    const [card] = build([node('M-1L-DOXO', { notes: ['baseline LVEF not found'] })]);
+  test('the detail ends with the facts that decided the card, in words; all facts stay in the facts extension', () => {
+    const facts: FactEntry[] = [
+      ...lmsFacts,
+      { fact: 'Surgery', value: 'not found (looked for: a completed surgical Procedure (SNOMED 387713003))' },
+      { fact: 'Age', value: 'not found (looked for: Patient.birthDate)' },
+    ];
+    const [card] = build([node('M-1L-DOXO', { notes: ['baseline LVEF not found'] })], facts);
     const detail = card!.detail!;
     expect(detail).toContain('- baseline LVEF not found');
+    // Surgery does not decide a metastatic regimen; an age not found is on every card (§1); no resource ids, no codes looked for.
     expect(detail.slice(detail.indexOf('**Based on**'))).toBe(
       '**Based on**\n\n' +
-        '- Histology: leiomyosarcoma (8890/3) (2026-01-10, `Condition/sts1`)\n' +
-        '- Extent: metastatic (2026-09-01, `Condition/met1`)\n' +
-        '- ECOG: not found (looked for: LOINC 89247-1)',
+        '- Histology: leiomyosarcoma (8890/3), 2026-01-10\n' +
+        '- Extent: metastatic, 2026-09-01\n' +
+        '- ECOG: not found\n' +
+        '- Age: not found',
     );
-    expect(card?.extension).toEqual({ [SYSTEMS.factsExtension]: lmsFacts });
+    expect(card?.extension).toEqual({ [SYSTEMS.factsExtension]: facts });
+  });
+
+  test('a card links the pathway page for this patient, the patient id in the fragment only', () => {
+    const [card] = build([node('M-1L-DOXO')]);
+    expect(card?.links?.at(-1)).toEqual({ label: 'Pathway page for this patient', url: 'https://cds.example.org/#patient=p1', type: 'absolute' });
   });
 
   test('patient text in notes and facts cannot inject markdown links or HTML', () => {
@@ -183,20 +200,26 @@ describe('patient-view cards', () => {
     expect(card?.indicator).toBe('warning');
   });
 
-  test('the anthracycline contraindication appears once, naming its rule', () => {
+  test('the anthracycline contraindication appears once, in the §4.5 words with the configured threshold and no rule id', () => {
     const contra = node('D-ANTHRACYCLINE-CONTRAINDICATED', { role: 'data', withSuggestions: false, indicator: 'warning', rules: ['S-DOXO-LVEF'] });
-    const cards = build([contra, node('M-2L-GEM-DOCE', { role: 'alternative', isRecommended: false }), contra]);
+    const facts = [...lmsFacts, { fact: 'LVEF', value: '45 %', reference: 'Observation/lvef', date: '2026-11-10' }];
+    const free = node('M-2L-GEM-DOCE', { role: 'alternative', isRecommended: false, relatedId: 'D-ANTHRACYCLINE-CONTRAINDICATED' });
+    const cards = buildPathwayCards(decision([contra, free, contra], facts), { ...ctx, thresholds: { ...DEFAULT_THRESHOLDS, lvefMinPercent: 46 } });
     expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE']);
-    expect(cards[0]?.detail).toMatch(/latest LVEF below 50 %/);
-    expect(cards[0]?.detail).toMatch(/Cardio-oncology assessment before any anthracycline/);
+    expect(cards[0]?.detail).toMatch(/^Latest LVEF 45 % \(2026-11-10, Observation\/lvef\) is below 46 %, the threshold used by doxorubicin trials/);
+    expect(cards[0]?.detail).not.toMatch(/50 %|S-DOXO|§/);
+    expect(cards[0]?.detail).toMatch(/The anthracycline-free option is shown on its own card: 'Anthracycline-free option: gemcitabine \+ docetaxel'/);
+    expect(cards[1]?.summary).toBe('Anthracycline-free option: gemcitabine + docetaxel');
+    expect(cards[1]?.detail).toMatch(/^Doxorubicin is not recommended for this patient \(see that card\)\. Anthracycline-free option: in GeDDiS/);
+    expect(cards[1]?.detail).not.toMatch(/Line of therapy/);
   });
 
   test('a specialty histology card states that histology\'s own pathway and links its evidence', () => {
     const facts = [{ fact: 'Histology', value: 'GIST', code: { system: SYSTEMS.icdo3, code: '8936/3' } }];
     const [card] = build([node('X-SPECIALTY', { role: 'data', withSuggestions: false, indicator: 'warning' })], facts);
-    expect(card?.detail).toMatch(/GIST: treated with KIT\/PDGFRA inhibitors/);
-    expect(card?.detail).not.toMatch(/desmoid/);
-    expect(card?.links?.map((l) => l.url)).toEqual([EVIDENCE['NCI-2024-GIST-IMATINIB'].url, EVIDENCE['NCI-2020-AVAPRITINIB'].url]);
+    expect(card?.detail).toMatch(/^The general soft tissue sarcoma pathway does not apply to this histology; no regimen is suggested\. Gastrointestinal stromal tumor: treated with KIT\/PDGFRA inhibitors/);
+    expect(card?.detail).not.toMatch(/desmoid|rhabdomyosarcoma/i);
+    expect(card?.links?.map((l) => l.url).slice(0, 2)).toEqual([EVIDENCE['NCI-2024-GIST-IMATINIB'].url, EVIDENCE['NCI-2020-AVAPRITINIB'].url]);
   });
 
   test('an uncovered histology is named with its code', () => {

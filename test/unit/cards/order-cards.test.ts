@@ -49,7 +49,8 @@ describe('order-time cards', () => {
     expect(card?.selectionBehavior).toBe('at-most-one');
     expect(card?.suggestions?.map((s) => s.label)).toEqual([`Replace with ${NODES['M-1L-DOXO'].title}`, `Replace with ${NODES['M-TRIAL'].title}`]);
     const [first] = card!.suggestions!;
-    expect(first?.isRecommended).toBe(false);
+    // PATHWAY.md §1: isRecommended is omitted (a client could pre-select a chemotherapy order).
+    expect(first && 'isRecommended' in first).toBe(false);
     expect(first?.actions?.[0]).toMatchObject({ type: 'delete', resourceId: ['MedicationRequest/d-doxo'] });
     const created = first?.actions?.[1]?.resource as MedicationRequest;
     expect(created).toMatchObject({ resourceType: 'MedicationRequest', status: 'draft', intent: 'proposal', medicationCodeableConcept: { text: 'doxorubicin' } });

@@ -10,7 +10,7 @@ describe('GET /pathway', () => {
     const res = await request(app).get('/pathway').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     for (const id of [...NODE_IDS, ...RULE_IDS]) expect(res.text).toContain(`id="${id}"`);
-    expect(res.text).toContain('Doxorubicin 75 mg/m2 every 3 weeks for up to 6 cycles');
+    expect(res.text).toContain('Doxorubicin 75 mg/m2 IV on day 1 (bolus or 72-hour continuous infusion) every 3 weeks');
     expect(res.text).toContain('https://pubmed.ncbi.nlm.nih.gov/35835135/');
   });
 

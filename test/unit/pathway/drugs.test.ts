@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DRUGS, EXAMPLE_CODES, RXNORM_CODES, RXNORM_EMITTED, SCHEDULE_TEXT, SYSTEMS, matchDrug } from '../../../src/pathway/index.js';
+import { DRUGS, EXAMPLE_CODES, RXNORM_CODES, RXNORM_EMITTED, scheduleText, SYSTEMS, matchDrug } from '../../../src/pathway/index.js';
 
 describe('matchDrug', () => {
   test('recognises a drug by its RxNorm ingredient code alone', () => {
@@ -66,10 +66,16 @@ describe('drug table', () => {
     expect(Object.values(DRUGS).filter((d) => d.supportive).map((d) => d.key).sort()).toEqual(['dexrazoxane', 'mesna']);
   });
 
-  test('carries the LMS-04 combination schedule text verbatim', () => {
-    expect(SCHEDULE_TEXT['M-LMS-1L-DOXO-TRAB']?.doxorubicin).toBe(
-      'Doxorubicin 60 mg/m2 with trabectedin 1.1 mg/m2 every 3 weeks for up to 6 cycles, then trabectedin maintenance (LMS-04)',
-    );
-    expect(SCHEDULE_TEXT['M-2L-GEM-DOCE']).toBeUndefined();
+  test('emits each node\'s own text for each drug, without the sentences marked (to verify)', () => {
+    expect(scheduleText('M-LMS-1L-DOXO-TRAB', 'trabectedin')).toMatch(/^Trabectedin 1\.1 mg\/m2 IV over 3 hours/);
+    expect(scheduleText('M-LMS-1L-DOXO-TRAB', 'trabectedin')).not.toMatch(/G-CSF support as in LMS-02/);
+    expect(scheduleText('M-3L-TRABECTEDIN', 'trabectedin')).toMatch(/^Trabectedin 1\.5 mg\/m2 IV over 24 hours/);
+    expect(scheduleText('M-2L-GEM-DOCE', 'docetaxel')).toMatch(/^Docetaxel 100 mg\/m2/);
+    // Wholly unverified: no text at all rather than a dose nobody checked.
+    expect(scheduleText('L-NEOADJ-DOXO-IFOS', 'doxorubicin')).toBeUndefined();
+    expect(scheduleText('L-NEOADJ-DOXO-IFOS', 'ifosfamide')).toBeUndefined();
+    expect(scheduleText('L-NEOADJ-DOXO-IFOS', 'mesna')).toMatch(/^Mesna with every ifosfamide dose/);
+    expect(scheduleText('M-3L-PAZOPANIB', 'pazopanib')).toBe(
+      'Pazopanib 800 mg orally once daily. Liver tests before and during treatment (boxed warning: severe and fatal hepatotoxicity).');
   });
 });

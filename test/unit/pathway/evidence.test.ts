@@ -1,47 +1,31 @@
 import { describe, expect, test } from '@jest/globals';
 import { EVIDENCE, evidenceUrl, NODES, NODE_IDS, RULES, RULE_IDS, SPECIALTY_STATEMENTS, type EvidenceKey } from '../../../src/pathway/index.js';
 
-const PM = (id: string): string => `https://pubmed.ncbi.nlm.nih.gov/${id}/`;
-const EXPECTED_LINKS: Readonly<Record<EvidenceKey, string | undefined>> = {
-  'LMS-04': PM('35835135'),
-  'LMS-04-OS': PM('39231341'),
-  'EORTC-62012': PM('24618336'),
-  GEDDIS: PM('28882536'),
-  'MAKI-2007': PM('17602081'),
-  'DEMETRI-2016': PM('26371143'),
-  PALETTE: 'https://doi.org/10.1016/S0140-6736(12)60651-5',
-  'SCHOFFSKI-2016': PM('26874885'),
-  'SU2C-SARC032': 'https://doi.org/10.1016/S0140-6736(24)01812-9',
-  'STRASS-2020': PM('32941794'),
-  'OSULLIVAN-2002': PM('12103287'),
-  'YANG-1998': PM('9440743'),
-  'ISG-STS-1001': undefined,
-  ANNOUNCE: PM('32259228'),
-  'DEFI-2023': PM('36884323'),
-  'CHEN-2023': PM('37672694'),
-  'ESMO-GUIDELINE': undefined,
-  'NCCN-STS': undefined,
-  'CT-GOV-STS': 'https://clinicaltrials.gov/search?cond=soft%20tissue%20sarcoma',
-  'NCI-STS-RESEARCH': 'https://www.cancer.gov/types/soft-tissue-sarcoma/research',
-  'NCI-2024-LMS': 'https://www.cancer.gov/news-events/cancer-currents-blog/2024/leiomyosarcoma-yondelis-doxorubicin-improve-survival',
-  'NCI-2024-GIST-IMATINIB': 'https://www.cancer.gov/news-events/cancer-currents-blog/2024/gist-uninterrupted-gleevec-treatment',
-  'NCI-2023-ASPS': 'https://www.cancer.gov/news-events/cancer-currents-blog/2023/atezolizumab-effective-alveolar-soft-part-sarcoma',
-  'NCI-2023-NIROGACESTAT': 'https://www.cancer.gov/news-events/cancer-currents-blog/2023/nirogacestat-shrinks-desmoid-tumors',
-  'NCI-2022-ASPS': 'https://www.cancer.gov/news-events/press-releases/2022/nci-trial-atezolizumab-approval-alveolar-soft-part-sarcoma',
-  'NCI-2020-KAPOSI': 'https://www.cancer.gov/news-events/cancer-currents-blog/2020/kaposi-sarcoma-aids-paclitaxel-clinical-trial',
-  'NCI-2020-AVAPRITINIB': 'https://www.cancer.gov/news-events/cancer-currents-blog/2020/avapritinib-gist-pdgfra-alteration-fda-approval',
-  'NCI-2018-SORAFENIB': 'https://www.cancer.gov/news-events/press-releases/2018/sorafenib-desmoid-trial',
-  'NCI-2016-ERIBULIN': 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-eribulin-mesylate',
-  'NCI-2016-OLARATUMAB': 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-olaratumab-sarcoma',
-  'DOXORUBICIN-LABEL': undefined,
-};
+import { readFileSync } from 'node:fs';
+
+/** The §8 table of docs/PATHWAY.md: key to its link (PMID, DOI or URL), undefined for "text only". */
+function specLinks(): Map<string, string | undefined> {
+  const spec = readFileSync(new URL('../../../docs/PATHWAY.md', import.meta.url), 'utf8');
+  const section = spec.slice(spec.indexOf('## 8. Evidence'), spec.indexOf('## 9.'));
+  const out = new Map<string, string | undefined>();
+  for (const line of section.split('\n').filter((l) => l.startsWith('| `'))) {
+    const cells = line.split('|').map((c) => c.trim());
+    const key = /`([^`]+)`/.exec(cells[1] ?? '')?.[1] ?? '';
+    const link = cells[cells.length - 2] ?? '';
+    const pmid = /^PMID (\d+)$/.exec(link)?.[1];
+    const doi = /^DOI (\S+)$/.exec(link)?.[1];
+    const url = /^`(https:[^`<]+)(<[^>]+>)?`/.exec(link);
+    out.set(key, pmid !== undefined ? `https://pubmed.ncbi.nlm.nih.gov/${pmid}/` : doi !== undefined ? `https://doi.org/${doi}`
+      : url !== null ? `${url[1]}${url[2] !== undefined ? 'soft%20tissue%20sarcoma' : ''}` : undefined);
+  }
+  return out;
+}
+const EXPECTED_LINKS = specLinks();
 
 describe('evidence', () => {
   test('links every §8 reference exactly as PATHWAY.md gives it, and text-only ones not at all', () => {
-    expect(Object.keys(EVIDENCE).sort()).toEqual(Object.keys(EXPECTED_LINKS).sort());
-    for (const key of Object.keys(EXPECTED_LINKS) as EvidenceKey[]) {
-      expect([key, evidenceUrl(key)]).toEqual([key, EXPECTED_LINKS[key]]);
-    }
+    expect(Object.keys(EVIDENCE).sort()).toEqual([...EXPECTED_LINKS.keys()].sort());
+    for (const [key, link] of EXPECTED_LINKS) expect([key, evidenceUrl(key as EvidenceKey)]).toEqual([key, link]);
   });
 
   test('URL-encodes the ClinicalTrials.gov search term', () => {

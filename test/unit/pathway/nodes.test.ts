@@ -49,11 +49,10 @@ describe('nodes', () => {
     expect(NODES['X-PEDIATRIC'].indicator).toBe('warning');
   });
 
-  test('L-SURGERY orders SNOMED 387713003 with its text', () => {
-    expect(NODES['L-SURGERY'].service).toEqual({
-      code: { system: SYSTEMS.snomed, code: '387713003', display: 'Surgical procedure' },
-      text: 'Wide local excision of soft tissue sarcoma',
-    });
+  test('L-SURGERY orders SNOMED 387713003 with the §4.1 text of the site', () => {
+    expect(NODES['L-SURGERY'].service?.code).toEqual({ system: SYSTEMS.snomed, code: '387713003', display: 'Surgical procedure' });
+    expect(NODES['L-SURGERY'].service?.textBySite?.RETROPERITONEAL).toBe(
+      'En bloc resection of retroperitoneal sarcoma at a sarcoma reference center, after multidisciplinary review');
   });
 });
 

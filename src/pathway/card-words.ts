@@ -1,0 +1,63 @@
+/**
+ * From spec text to card text (PATHWAY.md "Verification" and §4.5): a sentence or clause marked "(to verify)" is not
+ * shown, the marks "(interpretation)" and "(label)" are spec annotations, and placeholders are filled: `<name>` of a
+ * §9 threshold from the configured value (so no card states a default), other `<...>` and `[...]` parts from the facts.
+ */
+import { THRESHOLD_NAMES, THRESHOLDS, type ThresholdName, type Thresholds } from './thresholds.js';
+
+const TO_VERIFY = /\(to verify\)|\bto verify\b/i;
+
+/** Sentences of a text: split after . ! ? (and a closing quote or bracket) before a capital, a quote or a bracket. */
+export function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?]["”\]]?)\s+(?=["“[A-Z])/u).filter((s) => s !== '');
+}
+
+/**
+ * The card form of a spec text: every sentence that carries "(to verify)" removed, a parenthesis whose own words say
+ * "to verify" removed (e.g. "(year and citation to verify)"), and the "(interpretation)" / "(label)" marks removed.
+ */
+export function shownText(spec: string): string {
+  const kept = sentences(spec).filter((s) => !/\(to verify\)/i.test(s)).join(' ');
+  return kept
+    .replace(/\s*\((?:[^()]*\bto verify\b[^()]*)\)/gi, '')
+    .replace(/\s*\((?:interpretation|label)\)/gi, '')
+    .replace(/\s+([.,;:])/g, '$1')
+    .trim();
+}
+
+/** Whether any part of a text is still marked for verification (a test guard for emitted text). */
+export const marksToVerify = (text: string): boolean => TO_VERIFY.test(text);
+
+/** A §9 threshold value in words: "46 %", "450 mg/m²", "60 years", "42 days". */
+export function thresholdWords(name: ThresholdName, t: Thresholds): string {
+  const value = t[name];
+  const unit = THRESHOLDS[name].unit;
+  const n = typeof value === 'number' ? String(Number(value.toFixed(2))) : String(value);
+  return unit === '' ? n : `${n} ${unit}`;
+}
+
+/** A §9 threshold's number alone, as the spec's `<name>` placeholder is followed by its unit in the text. */
+const thresholdNumber = (name: ThresholdName, t: Thresholds): string => {
+  const v = t[name];
+  return typeof v === 'number' ? String(Number(v.toFixed(2))) : String(v);
+};
+
+/** Values for the placeholders of one text: the exact placeholder (with its brackets) to its words. */
+export type Slots = Readonly<Record<string, string>>;
+
+/**
+ * Fills a spec template: `<threshold>` and `{threshold}` from `t`; any other `<...>` from `slots` (key = the whole
+ * placeholder, e.g. "<date>", "<given on <date> / not recorded>"); each `[...]` part kept (without its brackets) when
+ * its index in `keep` is true. Throws on a placeholder left unfilled: a card never shows a raw `<...>`.
+ */
+export function fillTemplate(template: string, t: Thresholds, slots: Slots = {}, keep: readonly boolean[] = []): string {
+  let i = 0;
+  let out = template.replace(/\[([^\]]*)\]/g, (_m, inner: string) => (keep[i++] === true ? inner : ''));
+  for (const name of THRESHOLD_NAMES) {
+    out = out.replaceAll(`<${name}>`, thresholdNumber(name, t)).replaceAll(`{${name}}`, thresholdNumber(name, t));
+  }
+  for (const key of Object.keys(slots).sort((a, b) => b.length - a.length)) out = out.replaceAll(key, slots[key] ?? '');
+  const left = /<[A-Za-z][^<>]*>/.exec(out);
+  if (left !== null) throw new Error(`card text placeholder ${left[0]} not filled`);
+  return out.replace(/\s{2,}/g, ' ').replace(/\s+([.,;:])/g, '$1').trim();
+}
