@@ -13,6 +13,9 @@ import type { PlainValue } from './plain.js';
 
 type PlainRecord = { readonly [key: string]: PlainValue };
 
+/** An ICD-O-3 morphology code ("8890/3"); anything else in the histology fact is the ICD-10-CM code of F2 rule 0. */
+const ICDO3_MORPHOLOGY = /^\d{4}\/\d$/;
+
 const rec = (v: PlainValue | undefined): PlainRecord | undefined =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
 const str = (v: PlainValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -61,7 +64,8 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
     out.push({
       ...entry('Histology', `${display !== undefined ? `${display} (${code})` : code}${also !== undefined ? `; also recorded: ${also}` : ''}`,
         str(histology?.resource) ?? str(histology?.conditionId), str(histology?.date)),
-      code: { system: SYSTEMS.icdo3, code, ...(display !== undefined ? { display } : {}) },
+      // F2 rule 0 gives the class from an ICD-10-CM code (C49.A* GIST, C46.* Kaposi): the fact keeps the system it was read from.
+      code: { system: ICDO3_MORPHOLOGY.test(code) ? SYSTEMS.icdo3 : SYSTEMS.icd10cm, code, ...(display !== undefined ? { display } : {}) },
     });
   } else if (conflict !== undefined) {
     // F2: two specific classes at the same level (or across Conditions): the card names both codes and resources.
