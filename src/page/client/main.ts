@@ -237,4 +237,11 @@ renderDrafts(ui.drafts, drafts);
 document.body.dataset.ready = 'true';
 void loadPatients().then(() => {
   document.body.dataset.patients = 'loaded';
+  // A card's "Pathway page for this patient" link: /#patient=<id> (a fragment, never sent to the server) opens that patient.
+  const id = /^#patient=([^&]+)$/.exec(location.hash)?.[1];
+  const wanted = id !== undefined ? decodeURIComponent(id) : undefined;
+  if (wanted !== undefined && Array.from(ui.patientSelect.options).some((o) => o.value === wanted)) {
+    ui.patientSelect.value = wanted;
+    void openPickedPatient();
+  }
 });
