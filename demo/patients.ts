@@ -212,7 +212,8 @@ export const PATIENTS: readonly DemoPatient[] = [
     patientView: ['M-1L-DOXO', 'M-TRIAL'],
     orders: [
       { drugs: ['doxorubicin', 'ifosfamide'], reaches: 'S-COMBO-ECOG' },
-      { drugs: ['pembrolizumab'], reaches: 'S-PEMBRO-SETTING' },
+      // §5 step 7: pembrolizumab for metastatic UPS is a histology-specific option (SARC028), not S-PEMBRO-SETTING.
+      { drugs: ['pembrolizumab'], reaches: 'HISTOLOGY-SPECIFIC-OPTION' },
     ],
     resources: (id, o) => [...metastatic(id, o, 'C49.20', '8830/3', '2026-02-14', '2026-10-30'), ...baseline(id, o, 2)],
   },

@@ -8,7 +8,9 @@ export type EvidenceKey =
   | 'SU2C-SARC032' | 'STRASS-2020' | 'OSULLIVAN-2002' | 'YANG-1998' | 'ISG-STS-1001' | 'ANNOUNCE' | 'DEFI-2023'
   | 'CHEN-2023' | 'ESMO-GUIDELINE' | 'NCCN-STS' | 'CT-GOV-STS' | 'NCI-STS-RESEARCH' | 'NCI-2024-LMS'
   | 'NCI-2024-GIST-IMATINIB' | 'NCI-2023-ASPS' | 'NCI-2023-NIROGACESTAT' | 'NCI-2022-ASPS' | 'NCI-2020-KAPOSI'
-  | 'NCI-2020-AVAPRITINIB' | 'NCI-2018-SORAFENIB' | 'NCI-2016-ERIBULIN' | 'NCI-2016-OLARATUMAB' | 'DOXORUBICIN-LABEL';
+  | 'NCI-2020-AVAPRITINIB' | 'NCI-2018-SORAFENIB' | 'NCI-2016-ERIBULIN' | 'NCI-2016-OLARATUMAB' | 'DOXORUBICIN-LABEL'
+  | 'EPIRUBICIN-LABEL' | 'DEXRAZOXANE-LABEL' | 'IFOSFAMIDE-LABEL' | 'PAZOPANIB-LABEL' | 'TRABECTEDIN-LABEL'
+  | 'DOCETAXEL-LABEL' | 'SARC028' | 'ANGIOTAX';
 
 /** One §8 reference; without `url` (and `urlFor`) it is cited as text only. */
 export interface EvidenceDef {
@@ -63,6 +65,15 @@ export const EVIDENCE: Readonly<Record<EvidenceKey, EvidenceDef>> = {
   'NCI-2016-ERIBULIN': ev('NCI-2016-ERIBULIN', 'NCI 2016: FDA approves eribulin for advanced liposarcoma', 'NCI, 2016', 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-eribulin-mesylate'),
   'NCI-2016-OLARATUMAB': ev('NCI-2016-OLARATUMAB', 'NCI 2016: olaratumab accelerated approval (later withdrawn)', 'NCI, 2016', 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-olaratumab-sarcoma'),
   'DOXORUBICIN-LABEL': ev('DOXORUBICIN-LABEL', 'US doxorubicin label, boxed warning: cardiomyopathy in 1-20 % at cumulative 300-500 mg/m²; assess LVEF before and during treatment', 'US doxorubicin label'),
+  'EPIRUBICIN-LABEL': ev('EPIRUBICIN-LABEL', 'US epirubicin label, boxed warning: cardiomyopathy 0.9 % at cumulative 550 mg/m², 1.6 % at 700, 3.3 % at 900', 'US epirubicin label'),
+  'DEXRAZOXANE-LABEL': ev('DEXRAZOXANE-LABEL', 'US dexrazoxane label: cardioprotection in metastatic breast cancer after 300 mg/m² doxorubicin when doxorubicin continues; not at the start of doxorubicin (use in sarcoma is off-label)', 'US dexrazoxane label'),
+  'IFOSFAMIDE-LABEL': ev('IFOSFAMIDE-LABEL', 'US ifosfamide label, boxed warning: myelosuppression, neurotoxicity (encephalopathy), nephrotoxicity and urotoxicity; hemorrhagic cystitis reduced by prophylactic mesna', 'US ifosfamide label'),
+  'PAZOPANIB-LABEL': ev('PAZOPANIB-LABEL', 'US pazopanib label, boxed warning: severe and fatal hepatotoxicity; monitor hepatic function', 'US pazopanib label'),
+  'TRABECTEDIN-LABEL': ev('TRABECTEDIN-LABEL', 'US trabectedin label (Yondelis; generic EVDI): unresectable or metastatic LPS or LMS after an anthracycline; 0.9 mg/m² in moderate hepatic impairment (bilirubin 1.5-3 x ULN), not given above 3 x ULN; warnings: neutropenic sepsis, rhabdomyolysis (CPK), hepatotoxicity, cardiomyopathy (withhold for left ventricular dysfunction)', 'US trabectedin label'),
+  'DOCETAXEL-LABEL': ev('DOCETAXEL-LABEL', 'US docetaxel label, boxed warning: toxic deaths, hepatotoxicity, neutropenia, hypersensitivity, fluid retention; avoid use when bilirubin > ULN, or AST/ALT > 1.5 x ULN with alkaline phosphatase > 2.5 x ULN', 'US docetaxel label'),
+  SARC028: ev('SARC028', 'Tawbi HA et al. Lancet Oncol 2017 (SARC028, pembrolizumab in advanced sarcoma: responses in 4/10 UPS, 2/10 liposarcoma, 1/10 synovial sarcoma, 0/10 LMS)', 'Tawbi, Lancet Oncol, 2017', doi('10.1016/S1470-2045(17)30624-1')),
+  // PATHWAY.md §8 marks the journal and year "(citation to verify)": they are not shown.
+  ANGIOTAX: ev('ANGIOTAX', 'Penel N et al., French Sarcoma Group phase II trial of weekly paclitaxel (80 mg/m² days 1, 8, 15 every 4 weeks) in metastatic or unresectable angiosarcoma (ANGIOTAX)', 'Penel, ANGIOTAX'),
 };
 
 /** The link of a reference, or undefined when §8 gives none; `term` fills the CT-GOV-STS search. */

@@ -34,6 +34,14 @@ const EXPECTED_LINKS: Readonly<Record<EvidenceKey, string | undefined>> = {
   'NCI-2016-ERIBULIN': 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-eribulin-mesylate',
   'NCI-2016-OLARATUMAB': 'https://www.cancer.gov/news-events/cancer-currents-blog/2016/fda-olaratumab-sarcoma',
   'DOXORUBICIN-LABEL': undefined,
+  'EPIRUBICIN-LABEL': undefined,
+  'DEXRAZOXANE-LABEL': undefined,
+  'IFOSFAMIDE-LABEL': undefined,
+  'PAZOPANIB-LABEL': undefined,
+  'TRABECTEDIN-LABEL': undefined,
+  'DOCETAXEL-LABEL': undefined,
+  SARC028: 'https://doi.org/10.1016/S1470-2045(17)30624-1',
+  ANGIOTAX: undefined,
 };
 
 describe('evidence', () => {
