@@ -249,7 +249,8 @@ function observationFacts(raw: Readonly<Record<string, PlainValue>>, observation
   const lvefValue = num(lvef?.value);
   const lvefBad = rec(lvef?.notInterpretable);
   const unusable = str(lvef?.unusable);
-  const usableNote = unusable !== undefined ? `; ${fill(SAFETY_TEXTS.lvefUnusable, { reason: unusable })}` : '';
+  // The F7 sentence itself goes on the anthracycline node's card (StsSafety "Doxo Notes"); the fact says why.
+  const usableNote = unusable !== undefined ? ` (not usable: ${unusable})` : '';
   if (lvefBad !== undefined) {
     const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: str(lvefBad.text) ?? 'no value' });
     const earlier = lvefValue !== undefined ? `; earlier: ${lvefValue} % on ${str(lvef?.date) ?? 'an unknown date'}` : '';
