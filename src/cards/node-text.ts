@@ -69,7 +69,7 @@ const CARD_TEXT: Partial<Record<NodeId, (facts: readonly FactEntry[], rules: rea
   'D-DATA-UNAVAILABLE': () => 'Patient data needed by the pathway could not be read; no recommendation.',
   'D-ANTHRACYCLINE-CONTRAINDICATED': (_facts, rules) => {
     const held = rules.filter((r): r is keyof typeof RULES => Object.hasOwn(RULES, r));
-    const why = held.map((r) => `Pathway rule ${r}: not ${RULES[r].text}.`);
+    const why = held.map((r) => `${RULES[r].title}.`);
     return { text: [...why, 'Cardio-oncology assessment before any anthracycline.'].join('\n\n'), evidence: held.flatMap((r) => RULES[r].evidence) };
   },
   'X-PEDIATRIC': () =>

@@ -187,7 +187,7 @@ describe('patient-view cards', () => {
     const contra = node('D-ANTHRACYCLINE-CONTRAINDICATED', { role: 'data', withSuggestions: false, indicator: 'warning', rules: ['S-DOXO-LVEF'] });
     const cards = build([contra, node('M-2L-GEM-DOCE', { role: 'alternative', isRecommended: false }), contra]);
     expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE']);
-    expect(cards[0]?.detail).toMatch(/latest LVEF below 50 %/);
+    expect(cards[0]?.detail).toMatch(/Anthracycline with low LVEF/);
     expect(cards[0]?.detail).toMatch(/Cardio-oncology assessment before any anthracycline/);
   });
 
