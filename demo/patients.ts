@@ -130,6 +130,8 @@ export const PATIENTS: readonly DemoPatient[] = [
       { drugs: ['olaratumab'], reaches: 'S-OLARATUMAB' },
       { drugs: ['pembrolizumab'], reaches: 'S-PEMBRO-SETTING' },
       { drugs: ['trabectedin'], reaches: 'M-LMS-1L-DOXO-TRAB' },
+      { drugs: ['ifosfamide'], reaches: 'S-IFOS-MESNA' },
+      { drugs: ['doxorubicin', 'ifosfamide', 'mesna'], reaches: 'S-COMBO-AGE' },
     ],
     resources: (id, o) => [...metastatic(id, o, 'C49.22', '8890/3', '2026-03-02', '2026-10-26'), ...baseline(id, o, 1)],
   },
@@ -164,6 +166,8 @@ export const PATIENTS: readonly DemoPatient[] = [
       { drugs: ['gemcitabine', 'docetaxel'], reaches: 'M-2L-GEM-DOCE' },
       { drugs: ['eribulin'], reaches: 'M-3L-ERIBULIN' },
       { drugs: ['pazopanib'], reaches: 'S-PAZO-ADIPOCYTIC' },
+      { drugs: ['doxorubicin'], reaches: 'S-DOXO-LVEF-UNKNOWN' },
+      { drugs: ['trabectedin'], reaches: 'S-TRAB-LVEF' },
     ],
     resources: (id, o) => [
       ...metastatic(id, o, 'C48.0', '8858/3', '2025-06-03', '2026-01-14'),
@@ -179,9 +183,11 @@ export const PATIENTS: readonly DemoPatient[] = [
       { drugs: ['eribulin'], reaches: 'M-3L-ERIBULIN' },
       { drugs: ['pazopanib'], reaches: 'S-PAZO-ADIPOCYTIC' },
       { drugs: ['gemcitabine', 'docetaxel'], reaches: 'S-REPEAT' },
+      { drugs: ['trabectedin'], reaches: 'S-BILIRUBIN-HIGH' },
     ],
     resources: (id, o) => [
       ...metastatic(id, o, 'C48.8', '8858/3', '2024-11-05', '2025-09-08'),
+      observation.bilirubin(2.1, 1.2, '2026-11-16', { ...o, id: id('bilirubin') }),
       ...baseline(id, o, 1, 56, '2026-08-02'),
       ...given(id, o, 'doxorubicin', 'doxorubicin', cycles('2025-09-29', 6), { doseMgM2: 75 }),
       ...given(id, o, 'gemcitabine', 'gemcitabine', cycles('2026-03-02', 6), { doseMg: 1600 }),
@@ -212,7 +218,8 @@ export const PATIENTS: readonly DemoPatient[] = [
     patientView: ['M-1L-DOXO', 'M-TRIAL'],
     orders: [
       { drugs: ['doxorubicin', 'ifosfamide'], reaches: 'S-COMBO-ECOG' },
-      { drugs: ['pembrolizumab'], reaches: 'S-PEMBRO-SETTING' },
+      // §5 step 7: pembrolizumab for metastatic UPS is a histology-specific option (SARC028), not S-PEMBRO-SETTING.
+      { drugs: ['pembrolizumab'], reaches: 'HISTOLOGY-SPECIFIC-OPTION' },
     ],
     resources: (id, o) => [...metastatic(id, o, 'C49.20', '8830/3', '2026-02-14', '2026-10-30'), ...baseline(id, o, 2)],
   },

@@ -6,10 +6,15 @@ import type { FactEntry, OrderCard, OrderDecision } from '../cql/decision.js';
 import type { Action, Card, Coding, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
 import {
+  BILIRUBIN_DRUG_SENTENCES,
+  CARDIAC_RULES,
   DRUGS,
+  HISTOLOGY_SPECIFIC_OPTIONS,
   NODES,
   OVERRIDE_REASONS,
+  RULE_DETAILS,
   RULES,
+  SAFETY_TEXTS,
   SOURCE_LABEL,
   isRuleId,
   topicOf,
@@ -37,12 +42,20 @@ export interface OrderCardContext extends CardContext {
   readonly drafts: readonly DraftInfo[];
 }
 
-/** §5 override reasons as CDS Hooks codings. */
-export const OVERRIDE_CODINGS: readonly Coding[] = OVERRIDE_REASONS.map((r) => ({
+const coding = (r: (typeof OVERRIDE_REASONS)[number]): Coding => ({
   system: r.system,
   code: r.code,
   ...(r.display !== undefined ? { display: r.display } : {}),
-}));
+});
+
+/** The code of the §5 override reason offered only on the cardiac rules' cards. */
+const CARDIO_ONCOLOGY_CLEARED = 'cardio-oncology-cleared';
+
+/** §5 override reasons as CDS Hooks codings, for a card of `topic`: `cardio-oncology-cleared` only on the cardiac rules. */
+export function overrideCodings(topic: NodeId | RuleId): Coding[] {
+  const cardiac = isRuleId(topic) && CARDIAC_RULES.includes(topic);
+  return OVERRIDE_REASONS.filter((r) => cardiac || r.code !== CARDIO_ONCOLOGY_CLEARED).map(coding);
+}
 
 /** The regimen whose drugs make the pathway order "gemcitabine + docetaxel first" (§5 step 6). */
 const SECOND_LINE: NodeId = 'M-2L-GEM-DOCE';
@@ -75,8 +88,55 @@ interface Rendered {
   readonly evidence: readonly EvidenceKey[];
 }
 
+/** Fills the `{name}` placeholders of a rule summary; an unknown one stays visible rather than silently empty. */
+const fillBraces = (template: string, values: Readonly<Record<string, string>>): string =>
+  template.replace(/\{([^{}]+)\}/g, (m, k: string) => values[k] ?? m);
+
+const fillAngles = (template: string, values: Readonly<Record<string, string>>): string =>
+  template.replace(/<(\w+)>/g, (m, k: string) => values[k] ?? m);
+
+/** The variant of a rule's summary that applies (§5: the first that applies). */
+function summaryVariant(rule: RuleId, values: Readonly<Record<string, string>>): number {
+  if (rule === 'S-TRAB-LVEF') return values.lvefLow === 'true' ? 0 : 1;
+  if (rule === 'S-DOXO-CUMULATIVE-WARN') {
+    const critical = Number(values.cumulativeDoxoCriticalMgM2);
+    if (values.P !== undefined && Number(values.P) >= critical) return 0;
+    if (values['N + d'] !== undefined && Number(values['N + d']) >= critical) return 1;
+    return values.cumulativeKnown === 'true' ? 3 : 2;
+  }
+  return 0;
+}
+
+/** The values a rule card's summary names: the decision's, the §9 thresholds, the card's drafted drugs. */
+function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext, rule: RuleId): Record<string, string> {
+  const v = decision.values ?? {};
+  const drugs = capitalize(draftNames(card, ctx));
+  const lvefRule = rule === 'S-DOXO-LVEF';
+  return {
+    ...Object.fromEntries(Object.entries(ctx.thresholds ?? {}).map(([k, x]) => [k, String(x)])),
+    ...v,
+    drug: drugs,
+    combination: drugs,
+    histology: v.histology ?? 'this histology',
+    date: lvefRule || rule === 'S-TRAB-LVEF' ? (v.lvefDate ?? '') : rule === 'S-BILIRUBIN-HIGH' ? (v.bilirubinDate ?? '') : (v.ecogDate ?? ''),
+    reason: rule === 'S-TRAB-LVEF' ? (v.trabReason ?? '') : (v.reason ?? ''),
+    value: v.bilirubin ?? '',
+    unit: v.bilirubinUnit ?? '',
+  };
+}
+
+/** The §5 detail sentences of a rule card beyond its summary (per drug for S-BILIRUBIN-HIGH). */
+function ruleDetail(rule: RuleId, card: OrderCard, ctx: OrderCardContext): string[] {
+  if (rule === 'S-DOXO-CUMULATIVE-WARN') return [RULE_DETAILS['S-DOXO-CUMULATIVE-WARN']];
+  if (rule === 'S-BILIRUBIN-HIGH') {
+    const drugs = new Set(card.draftIds.flatMap((id) => ctx.drafts.find((d) => d.id === id)?.drug ?? []));
+    return [...drugs].flatMap((d) => BILIRUBIN_DRUG_SENTENCES[d] ?? []);
+  }
+  return [];
+}
+
 /** Summary, opening lines and evidence of one order card, by kind. */
-function render(card: OrderCard, ctx: OrderCardContext): Rendered {
+function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Rendered {
   const drafts = draftNames(card, ctx);
   const alternatives = card.alternatives.map((a) => NODES[nodeOf(a)].title);
   const options =
@@ -95,12 +155,10 @@ function render(card: OrderCard, ctx: OrderCardContext): Rendered {
     case 'next-step-early': {
       const node = nodeOf(card.topic);
       const current = card.position !== undefined ? NODES[nodeOf(card.position)].title : 'the current regimen';
+      const text = fillAngles(SAFETY_TEXTS.nextStepEarly, { current });
       return {
-        summary: fitSummary('Next step ordered while ', current, ' is ongoing: confirm progression or intolerance', ''),
-        lines: [
-          `**Next step ordered while ${current} is ongoing.** Drafted: ${drafts}, a drug of "${NODES[node].title}".`,
-          'Confirm progression on, or intolerance of, the current regimen before signing: the service cannot read progression.',
-        ],
+        summary: fitPlain(text),
+        lines: [`**${text}.** Drafted: ${drafts}, a drug of "${NODES[node].title}".`],
         evidence: NODES[node].evidence,
       };
     }
@@ -111,7 +169,7 @@ function render(card: OrderCard, ctx: OrderCardContext): Rendered {
         summary: fitSummary('Ordered before ', first, ': ', NODES[node].title),
         lines: [
           `**${NODES[node].title}: ordered at line 2.** Drafted: ${drafts}.`,
-          `The pathway order is ${first} first ("${NODES[SECOND_LINE].title}"); ${drafts} is a label indication after an anthracycline.`,
+          `${capitalize(SAFETY_TEXTS.laterLineEarly)}.`,
         ],
         evidence: NODES[node].evidence,
       };
@@ -126,17 +184,42 @@ function render(card: OrderCard, ctx: OrderCardContext): Rendered {
         ],
         evidence: [],
       };
+    case 'histology-specific': {
+      const option = HISTOLOGY_SPECIFIC_OPTIONS.find((o) => card.notes.includes(o.drug));
+      const histology = decision.values?.histology;
+      const title = NODES['HISTOLOGY-SPECIFIC-OPTION'].title;
+      return {
+        summary: fitSummary(`${title}: `, drafts, '', ''),
+        lines: [
+          `**${title}.** Drafted: ${drafts}${histology !== undefined ? ` (histology ${histology})` : ''}.`,
+          ...(option ? [option.sentence] : []),
+          `Pathway position: ${positionTitle(card)}.`,
+        ],
+        evidence: option?.evidence ?? [],
+      };
+    }
     case 'position-unknown': {
-      const text = `Pathway position: ${positionTitle(card)}; no on-pathway regimen to compare`;
-      return { summary: fitSummary('Pathway position: ', positionTitle(card), '; no on-pathway regimen to compare', ''), lines: [`**${text}.** Drafted: ${drafts}.`], evidence: [] };
+      const text = fillAngles(SAFETY_TEXTS.positionUnknown, { position: positionTitle(card) });
+      return { summary: fitPlain(text), lines: [`**${text}.** Drafted: ${drafts}.`], evidence: [] };
+    }
+    case 'pediatric': {
+      const title = NODES['X-PEDIATRIC'].title;
+      return {
+        summary: fitPlain(title),
+        lines: [`**${title}.** Drafted: ${drafts}.`, SAFETY_TEXTS.pediatricOrder],
+        evidence: NODES['X-PEDIATRIC'].evidence,
+      };
     }
     case 'rule': {
-      const rule = RULES[ruleOf(card.topic)];
+      const id = ruleOf(card.topic);
+      const rule = RULES[id];
+      const values = ruleValues(card, decision, ctx, id);
+      const summary = fillBraces(rule.summary[summaryVariant(id, values)] ?? rule.summary[0] ?? rule.title, values);
       return {
-        summary: fitPlain(capitalize(rule.title)),
+        summary: fitPlain(summary),
         lines: [
-          `**${capitalize(rule.title)}** (pathway rule ${rule.id}, ${rule.kind}). Drafted: ${drafts}.`,
-          `Rule: ${rule.text}.`,
+          `**${summary}.** Drafted: ${drafts}.`,
+          ...ruleDetail(id, card, ctx),
           ...(rule.kind === 'blocking' ? [options] : []),
         ],
         evidence: rule.evidence,
@@ -152,18 +235,22 @@ function replacements(card: OrderCard, decision: OrderDecision, ctx: OrderCardCo
     now: ctx.now,
     ...(decision.stsConditions[0] !== undefined ? { reasonRef: decision.stsConditions[0] } : {}),
   };
-  const resourceId = card.draftIds.map((id) => `MedicationRequest/${id}`);
+  // One delete per draft, resourceId a string (CDS Hooks 2.0 Action); the creates come first, since a client that
+  // applies only the first action (the CDS Hooks sandbox) must not just delete the draft.
+  const removals: Action[] = card.draftIds.map((id) => ({
+    type: 'delete',
+    description: `Remove the draft order (${draftNames({ ...card, draftIds: [id] }, ctx)})`,
+    resourceId: `MedicationRequest/${id}`,
+  }));
   return card.alternatives
     .map(nodeOf)
     .filter(isOrderable)
     .map((node) => {
       const uuid = randomUUID();
-      const remove: Action[] =
-        resourceId.length > 0 ? [{ type: 'delete', description: `Remove the draft order (${draftNames(card, ctx)})`, resourceId }] : [];
       return {
         label: `Replace with ${NODES[node].title}`,
         uuid,
-        actions: [...remove, ...createActions(node, uuid, res)],
+        actions: [...createActions(node, uuid, res), ...removals],
       };
     });
 }
@@ -182,7 +269,7 @@ function notesBeyond(lines: readonly string[], notes: readonly string[]): string
 /** One order-time card. */
 export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Card {
   const topic = topicIdOf(card);
-  const rendered = render(card, ctx);
+  const rendered = render(card, decision, ctx);
   const facts: readonly FactEntry[] = card.facts.length > 0 ? card.facts : decision.facts;
   const offersReplacements =
     card.kind === 'off-pathway' || (card.kind === 'rule' && isRuleId(topic) && RULES[topic].kind === 'blocking');
@@ -202,7 +289,7 @@ export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: Or
     indicator: card.indicator,
     source: { label: SOURCE_LABEL, ...(url !== undefined ? { url } : {}), topic: topicOf(topic) },
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
-    ...(overridable ? { overrideReasons: OVERRIDE_CODINGS } : {}),
+    ...(overridable ? { overrideReasons: overrideCodings(topic) } : {}),
     ...(links.length > 0 ? { links } : {}),
     extension: factsExtension(facts),
   };

@@ -4,7 +4,10 @@
  */
 import type { CodeDef } from '../pathway/codes.js';
 import {
+  BILIRUBIN_HIGH_INTERPRETATIONS,
+  ECOG_ANSWERS,
   GRADE_PATTERNS,
+  LVEF_VALUE_RULES,
   HISTOLOGY_CODES,
   M0,
   M1_PATTERNS,
@@ -28,6 +31,7 @@ import {
 import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS } from '../pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../pathway/systems.js';
 import { camelToTitle } from '../pathway/names.js';
+import { BILIRUBIN_RULE_DRUGS, HISTOLOGY_SPECIFIC_OPTIONS, LVEF_UNUSABLE_REASONS, MESNA_ORDER_WINDOW_DAYS, SAFETY_TEXTS } from '../pathway/rules.js';
 import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
@@ -98,6 +102,17 @@ export function generateStsCodesCql(): string {
   for (const [key, defs] of Object.entries(OBSERVATION_CODES)) {
     define(`Observation ${camelToTitle(key)} Codes`, codes(defs), `§7.3 ${key}`);
   }
+  define(
+    'ECOG Answers',
+    `{ ${ECOG_ANSWERS.map((a) => `Tuple { system: ${cqlString(a.system)}, code: ${cqlString(a.code)}, score: ${a.score} }`).join(', ')} }`,
+    '§7.3 ECOG answer codes (LOINC LL529-9, SNOMED CT) by score',
+  );
+  define('LVEF Percent Codes', strings(LVEF_VALUE_RULES.percentCodes), '§7.3 LVEF value rules');
+  define('LVEF Percent Unit Texts', strings(LVEF_VALUE_RULES.percentUnitTexts));
+  define('LVEF Unitless Codes', strings(LVEF_VALUE_RULES.unitlessCodes));
+  define('LVEF Plausible Min', `${LVEF_VALUE_RULES.plausibleMinPercent}.0`);
+  define('LVEF Plausible Max', `${LVEF_VALUE_RULES.plausibleMaxPercent}.0`);
+  define('Bilirubin High Interpretations', strings(BILIRUBIN_HIGH_INTERPRETATIONS), '§7.3 total bilirubin');
   define('M1 AJCC Code Prefixes', strings(M1_PATTERNS.ajccCodePrefixes), '§7.3 M1 / M0');
   define('M1 Display Contains', strings(M1_PATTERNS.snomedDisplayContains));
   define('M0 AJCC Codes', strings(M0.ajccCodes));
@@ -140,5 +155,18 @@ export function generateStsCodesCql(): string {
     '§6 drugs, in matcher preference order',
   );
   define('Liposomal Markers', strings(LIPOSOMAL_MARKERS));
+  define('Bilirubin Rule Drugs', strings(BILIRUBIN_RULE_DRUGS), '§5 S-BILIRUBIN-HIGH');
+  define(
+    'Histology Specific Options',
+    `{ ${HISTOLOGY_SPECIFIC_OPTIONS.map((o) => `Tuple { drug: ${cqlString(o.drug)}, morphologies: ${strings(o.morphologies)}, metastaticOnly: ${o.metastaticOnly} }`).join(', ')} }`,
+    '§5 step 7 exceptions (HISTOLOGY-SPECIFIC-OPTION)',
+  );
+  define('Mesna Order Window Days', String(MESNA_ORDER_WINDOW_DAYS), '§5 S-IFOS-MESNA');
+  for (const [key, text] of Object.entries(LVEF_UNUSABLE_REASONS)) {
+    define(`LVEF Unusable ${camelToTitle(key)}`, cqlString(text), key === 'none' ? 'F7: why no LVEF is usable' : undefined);
+  }
+  for (const [key, text] of Object.entries(SAFETY_TEXTS)) {
+    define(`Text ${camelToTitle(key)}`, cqlString(text), key === 'lvefUnusable' ? 'F6, F7, §5 sentences (placeholders in angle brackets)' : undefined);
+  }
   return out.join('\n');
 }

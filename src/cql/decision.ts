@@ -72,7 +72,9 @@ export type OrderCardKind =
   | 'next-step-early' // step 5
   | 'later-line-early' // step 6
   | 'off-pathway' // step 7: warning OFF-PATHWAY with the on-pathway options as suggestions
+  | 'histology-specific' // step 7 exceptions: info HISTOLOGY-SPECIFIC-OPTION, notes = [the drug]
   | 'position-unknown' // step 2
+  | 'pediatric' // step 1: info X-PEDIATRIC for an anthracycline draft under 18
   | 'rule'; // a §5 rule card (blocking or advisory): topic = rule id
 
 /** One order-time card to build. */
@@ -100,4 +102,6 @@ export interface OrderDecision {
   readonly facts: readonly FactEntry[];
   readonly stsConditions: readonly string[];
   readonly patient: string;
+  /** Values of the rule summaries' placeholders (LVEF, dates, reasons, N, ECOG, age, bilirubin), as text. */
+  readonly values?: Readonly<Record<string, string>>;
 }

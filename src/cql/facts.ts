@@ -4,6 +4,8 @@
  */
 import type { FactEntry } from './decision.js';
 import { SITE_WORDS } from '../pathway/card-texts.js';
+import { OBSERVATION_CODES, type CodeDef } from '../pathway/codes.js';
+import { SAFETY_TEXTS } from '../pathway/rules.js';
 import { SYSTEMS } from '../pathway/systems.js';
 import {
   administrationsSpan, cumulativeAtLeast, cumulativeKnown, cumulativePossible, EVENT_MARKS, HISTORY_INCOMPLETE_REASON, mg,
@@ -116,16 +118,7 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   }
 
   const observationWhy = why('Observation');
-  const ecog = rec(raw['Fact ECOG']);
-  if (observationWhy !== undefined) out.push(unavailable('ECOG', observationWhy));
-  else if (num(ecog?.value) !== undefined) out.push(entry('ECOG', String(num(ecog?.value)), str(ecog?.source), str(ecog?.date)));
-  else out.push(notFound('ECOG', 'an ECOG Observation (LOINC 89247-1)'));
-
-  const lvef = rec(raw['Fact LVEF']);
-  if (observationWhy !== undefined) out.push(unavailable('LVEF', observationWhy));
-  else if (num(lvef?.value) !== undefined) {
-    out.push(entry('LVEF', `${num(lvef?.value)} %${lvef?.recent === true ? '' : ' (no recent baseline LVEF)'}`, str(lvef?.source), str(lvef?.date)));
-  } else out.push(notFound('LVEF', 'an LVEF Observation (LOINC 10230-1, 18043-0)'));
+  out.push(...observationFacts(raw, observationWhy));
 
   const cumulative = rec(raw['Fact Cumulative']);
   if (medicationWhy !== undefined) out.push(unavailable('Cumulative doxorubicin', medicationWhy));
@@ -221,4 +214,71 @@ function ignoredEvidence(v: PlainValue | undefined): FactEntry | undefined {
   if (items.length === 0) return undefined;
   const value = items.map((e) => `${str(e.resource) ?? 'a resource'} (${str(e.kind) ?? 'evidence'}${str(e.value) !== undefined ? ` ${str(e.value) ?? ''}` : ''}): ${str(e.reason) ?? 'belongs to another primary cancer'}`).join('; ');
   return entry('Ignored (another primary cancer)', value);
+}
+
+/** "LOINC 10230-1, SNOMED 250908004, ..." for a "not found (looked for: ...)" line. */
+const lookedForCodes = (what: string, defs: readonly CodeDef[]): string =>
+  `${what} (${defs.map((d) => `${d.system === SYSTEMS.loinc ? 'LOINC' : d.system === SYSTEMS.snomed ? 'SNOMED' : d.system} ${d.code}`).join(', ')})`;
+
+const fill = (template: string, values: Readonly<Record<string, string>>): string =>
+  template.replace(/<(\w+)>/g, (m, k: string) => values[k] ?? m);
+
+/** The code of an Observation fact, as it was read (§1: a fact's code keeps its system). */
+function codeOf(v: PlainValue | undefined): FactEntry['code'] | undefined {
+  const c = rec(v);
+  const system = str(c?.system);
+  const code = str(c?.code);
+  return system !== undefined && code !== undefined ? { system, code } : undefined;
+}
+
+function withCode(e: FactEntry, code: FactEntry['code'] | undefined): FactEntry {
+  return code !== undefined ? { ...e, code } : e;
+}
+
+/** F6 ECOG, F7 LVEF and §7.3 total bilirubin, or why they are unavailable. */
+function observationFacts(raw: Readonly<Record<string, PlainValue>>, observationWhy: string | undefined): FactEntry[] {
+  if (observationWhy !== undefined) return [unavailable('ECOG', observationWhy), unavailable('LVEF', observationWhy)];
+  const out: FactEntry[] = [];
+
+  const ecog = rec(raw['Fact ECOG']);
+  const ecogValue = num(ecog?.value);
+  const ecogBad = rec(ecog?.notInterpretable);
+  const ecogText = ecogValue === undefined ? undefined
+    : ecog?.recent === true ? String(ecogValue)
+    : fill(SAFETY_TEXTS.ecogNotRecent, { ecog: String(ecogValue), date: str(ecog?.date) ?? 'an unknown date' });
+  if (ecogBad !== undefined) {
+    const bad = fill(SAFETY_TEXTS.ecogNotInterpretable, { value: str(ecogBad.text) ?? 'no value' });
+    out.push(withCode(entry('ECOG', ecogText !== undefined ? `${bad}; earlier: ${ecogText}` : bad, str(ecogBad.source), str(ecogBad.date)), codeOf(ecogBad.code)));
+  } else if (ecogText !== undefined) out.push(withCode(entry('ECOG', ecogText, str(ecog?.source), str(ecog?.date)), codeOf(ecog?.code)));
+  else out.push(notFound('ECOG', lookedForCodes('an ECOG Observation', OBSERVATION_CODES.ecog)));
+
+  const lvef = rec(raw['Fact LVEF']);
+  const lvefValue = num(lvef?.value);
+  const lvefBad = rec(lvef?.notInterpretable);
+  const unusable = str(lvef?.unusable);
+  // The F7 sentence itself goes on the anthracycline node's card (StsSafety "Doxo Notes"); the fact says why.
+  const usableNote = unusable !== undefined ? ` (not usable: ${unusable})` : '';
+  if (lvefBad !== undefined) {
+    const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: str(lvefBad.text) ?? 'no value' });
+    const earlier = lvefValue !== undefined ? `; earlier: ${lvefValue} % on ${str(lvef?.date) ?? 'an unknown date'}` : '';
+    // §7.3: the LVEF and bilirubin codes are matched only, never emitted (no `code` on their facts).
+    out.push(entry('LVEF', `${bad}${earlier}${usableNote}`, str(lvefBad.source), str(lvefBad.date)));
+  } else if (lvefValue !== undefined) {
+    out.push(entry('LVEF', `${lvefValue} %${usableNote}`, str(lvef?.source), str(lvef?.date)));
+  } else out.push(notFound('LVEF', lookedForCodes('an LVEF Observation', OBSERVATION_CODES.lvef)));
+
+  const bilirubin = rec(raw['Fact Bilirubin']);
+  const reading = rec(bilirubin?.reading);
+  if (reading !== undefined) {
+    const value = num(reading.value);
+    const shown = value !== undefined ? `${value}${str(reading.unit) !== undefined ? ` ${str(reading.unit) ?? ''}` : ''}` : 'no value';
+    const upper = str(reading.upperLimit);
+    const judged = reading.high === true ? 'above the upper limit of normal'
+      : reading.high === false ? 'not above the upper limit of normal'
+      : 'not judged (no reference range in the same unit and no interpretation)';
+    const age = bilirubin?.recent === true ? '' : '; not recent: not judged';
+    out.push(entry('Total bilirubin', `${shown}${upper !== undefined ? ` (upper limit ${upper})` : ''}: ${judged}${age}`,
+      str(reading.source), str(reading.date)));
+  }
+  return out;
 }

@@ -4,7 +4,8 @@
  */
 import type { PatientData } from '../hooks/types.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/drugs.js';
-import { NODES, RULES, isRuleId, type NodeId } from '../pathway/nodes.js';
+import { NODES, type NodeId } from '../pathway/nodes.js';
+import { RULES, isRuleId } from '../pathway/rules.js';
 import type { FactEntry, OrderCard, OrderCardKind, OrderDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
 import { factsOf } from './data-facts.js';
@@ -18,10 +19,12 @@ export const ORDERS_LIBRARY = 'StsOrders';
 export interface DraftInput {
   readonly id: string;
   readonly medication: ConceptInput | undefined;
+  /** §5 S-IFOS-MESNA: mesna is in the draft set or in this draft's own Medication (an admixture). */
+  readonly mesna?: boolean;
 }
 
 const KINDS: ReadonlySet<string> = new Set<OrderCardKind>([
-  'on-pathway', 'next-step-early', 'later-line-early', 'off-pathway', 'position-unknown', 'rule',
+  'on-pathway', 'next-step-early', 'later-line-early', 'off-pathway', 'histology-specific', 'position-unknown', 'pediatric', 'rule',
 ]);
 
 function isKind(k: string): k is OrderCardKind {
@@ -39,16 +42,27 @@ const RULE_FACTS: Readonly<Record<string, readonly string[]>> = {
   'S-TRABECTEDIN-HISTOLOGY': ['Histology'],
   'S-DOXO-LVEF': ['LVEF'],
   'S-DOXO-CUMULATIVE': ['Cumulative doxorubicin'],
+  'S-DOXO-LVEF-UNKNOWN': ['LVEF', 'Cumulative doxorubicin'],
   'S-DOXO-CUMULATIVE-WARN': ['Cumulative doxorubicin', 'Treatment history'],
   'S-PEMBRO-SETTING': ['Histology', 'Extent'],
   'S-COMBO-ECOG': ['ECOG', 'Current regimen'],
+  'S-COMBO-AGE': ['Age', 'Current regimen'],
   'S-ECOG-POOR': ['ECOG'],
+  'S-IFOS-MESNA': ['Treatment history'],
+  'S-TRAB-LVEF': ['LVEF'],
+  'S-BILIRUBIN-HIGH': ['Total bilirubin'],
   'S-REPEAT': ['Line of therapy', 'Current regimen'],
+};
+
+// The facts of the other order-time cards: §5 step 1 lists the LVEF and cumulative anthracycline facts on X-PEDIATRIC.
+const KIND_FACTS: Partial<Record<OrderCardKind, readonly string[]>> = {
+  pediatric: ['Age', 'LVEF', 'Cumulative doxorubicin'],
 };
 
 /** The indicator of an order-time card: a rule's own, warning off pathway, info otherwise. */
 function indicatorOf(kind: OrderCardKind, topic: string): OrderCard['indicator'] {
   if (kind === 'rule') return isRuleId(topic) ? RULES[topic].indicator : 'warning';
+  // X-PEDIATRIC is info at order time (§4.4, §5 step 1).
   return kind === 'off-pathway' ? 'warning' : 'info';
 }
 
@@ -62,9 +76,8 @@ export function toOrderCard(v: PlainValue, facts: readonly FactEntry[]): OrderCa
     // "part-of": a drafted drug that is one component of a multi-drug node whose others are not drafted.
     n === 'part-of' && isNodeId(topic) ? `part of ${NODES[topic].title}` : n,
   );
-  if (kind === 'next-step-early') notes.unshift('Next step ordered while the current regimen is ongoing: confirm progression or intolerance');
   const position = typeof v.position === 'string' && v.position !== '' ? v.position : undefined;
-  const ruleFacts = kind === 'rule' ? (RULE_FACTS[topic] ?? []) : [];
+  const ruleFacts = kind === 'rule' ? (RULE_FACTS[topic] ?? []) : (KIND_FACTS[kind] ?? []);
   return {
     kind,
     topic,
@@ -77,26 +90,39 @@ export function toOrderCard(v: PlainValue, facts: readonly FactEntry[]): OrderCa
   };
 }
 
+/** The placeholders' values of the rule summaries (StsOrders "Rule Values"), as text. */
+function ruleValues(v: PlainValue | undefined): Readonly<Record<string, string>> {
+  if (!isPlainRecord(v)) return {};
+  return Object.fromEntries(Object.entries(v).flatMap(([k, x]) =>
+    typeof x === 'string' ? [[k, x]] : typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : []));
+}
+
 /** The order-time decision for the drafts of one request. */
 export async function evaluateOrders(
   engine: CqlEngine,
   data: PatientData,
   drafts: readonly DraftInput[],
-  opts: PathwayOptions,
+  opts: PathwayOptions & { readonly hook?: 'order-select' | 'order-sign' },
 ): Promise<OrderDecision> {
   // §5: supportive drugs are removed; drafts with no §6 drug give no card.
   const matched = drafts.flatMap((d) => {
     const m = matchDrug(d.medication);
-    return m !== undefined && !DRUGS[m.drug].supportive ? [{ id: d.id, drug: m.drug, liposomal: m.liposomal }] : [];
+    return m !== undefined && !DRUGS[m.drug].supportive
+      ? [{ id: d.id, drug: m.drug, liposomal: m.liposomal, anthracycline: DRUGS[m.drug].anthracycline, mesna: d.mesna === true }]
+      : [];
   });
   // F5: a resource whose id is a draft order of this request is never an exposure (an EHR may already return the draft,
   // or an active copy of it, in the patient's history). Every draft counts, recognised or not.
   const draftOrderIds = [...new Set([...(opts.draftOrderIds ?? []), ...drafts.map((d) => d.id)])];
   const raw = await evaluateLibrary(engine, ORDERS_LIBRARY, data, { ...opts, draftOrderIds }, {
     Drafts: matched,
+    'Order Sign': opts.hook === 'order-sign',
   });
   const hasSts = raw['Has STS'] === true;
   const facts = hasSts ? factsOf(raw, data) : [];
   const cards = hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map((c) => toOrderCard(c, facts)) : [];
-  return { hasSts, cards, facts, stsConditions: stringsOf(raw['STS Condition Keys']), patient: patientReference(data) };
+  return {
+    hasSts, cards, facts, stsConditions: stringsOf(raw['STS Condition Keys']), patient: patientReference(data),
+    values: ruleValues(raw['Rule Values']),
+  };
 }

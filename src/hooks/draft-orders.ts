@@ -87,26 +87,46 @@ function checkDraftShapes(entries: readonly DraftEntry[], engineGuard: ShapeGuar
   }
 }
 
+/** The contained ('#id') or referenced Medication a reference names, among `contained` and the request's resources. */
+function referencedMedication(ref: unknown, contained: unknown, others: readonly FhirResource[]): Medication | undefined {
+  if (typeof ref !== 'string') return undefined;
+  if (ref.startsWith('#')) {
+    return (Array.isArray(contained) ? contained : []).find(
+      (r: unknown): r is Medication => isResource(r) && r.resourceType === 'Medication' && r.id === ref.slice(1),
+    );
+  }
+  const id = ref.split('/').pop();
+  return others.find((r): r is Medication => r.resourceType === 'Medication' && r.id === id);
+}
+
 /** The medication concept of a request: inline, or the `code` of a contained or referenced Medication. */
 export function medicationConcept(mr: MedicationRequest, others: readonly FhirResource[]): ConceptInput | undefined {
   if (isConcept(mr.medicationCodeableConcept)) return mr.medicationCodeableConcept;
-  const ref = mr.medicationReference?.reference;
-  if (typeof ref !== 'string') return undefined;
-  let med: Medication | undefined;
-  if (ref.startsWith('#')) {
-    const contained: unknown = mr.contained;
-    med = (Array.isArray(contained) ? contained : []).find(
-      (r: unknown): r is Medication => isResource(r) && r.resourceType === 'Medication' && r.id === ref.slice(1),
-    );
-  } else {
-    const id = ref.split('/').pop();
-    med = others.find((r): r is Medication => r.resourceType === 'Medication' && r.id === id);
-  }
+  const med = referencedMedication(mr.medicationReference?.reference, mr.contained, others);
   const code = med?.code;
   if (isConcept(code)) return code;
   // A reference's display often names the drug when no Medication is sent.
   const display = mr.medicationReference?.display;
   return typeof display === 'string' ? { text: display } : undefined;
+}
+
+/**
+ * §5 S-IFOS-MESNA: whether the request's own Medication is an admixture with mesna (`Medication.ingredient`, coded or
+ * referenced), or its medication names mesna beside the drug (e.g. "ifosfamide / mesna").
+ */
+export function includesMesna(mr: MedicationRequest, others: readonly FhirResource[]): boolean {
+  const concept = medicationConcept(mr, others);
+  const texts = [concept?.text, ...(concept?.coding ?? []).map((c) => c.display)].filter((t): t is string => typeof t === 'string');
+  if (texts.some((t) => matchDrug({ text: t.replace(/ifosfamide/giu, ' ') })?.drug === 'mesna')) return true;
+  const med = referencedMedication(mr.medicationReference?.reference, mr.contained, others);
+  const ingredients: unknown = med?.ingredient;
+  return (Array.isArray(ingredients) ? ingredients : []).some((i: unknown) => {
+    if (!isRecord(i)) return false;
+    const item = isConcept(i.itemCodeableConcept)
+      ? i.itemCodeableConcept
+      : isRecord(i.itemReference) ? referencedMedication(i.itemReference.reference, mr.contained, others)?.code : undefined;
+    return isConcept(item) && matchDrug(item)?.drug === 'mesna';
+  });
 }
 
 /**
@@ -126,7 +146,11 @@ export function parseDraftOrders(request: CdsRequest, shapeGuard: ShapeGuard): D
     }
     requests.push(r);
   });
-  const inputs: DraftInput[] = requests.flatMap((mr) => (mr.id !== undefined ? [{ id: mr.id, medication: medicationConcept(mr, resources) }] : []));
+  // §5 S-IFOS-MESNA reads the draft set before supportive drugs are removed.
+  const mesnaDrafted = requests.some((mr) => matchDrug(medicationConcept(mr, resources))?.drug === 'mesna');
+  const inputs: DraftInput[] = requests.flatMap((mr) => (mr.id !== undefined
+    ? [{ id: mr.id, medication: medicationConcept(mr, resources), mesna: mesnaDrafted || includesMesna(mr, resources) }]
+    : []));
   const drafts: DraftInfo[] = inputs.flatMap((d) => {
     const match = matchDrug(d.medication);
     if (!match || DRUGS[match.drug].supportive) return [];

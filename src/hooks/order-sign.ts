@@ -22,6 +22,7 @@ export async function orderTimeResponse(
     now: deps.now,
     thresholds: deps.thresholds,
     timeZone: deps.timeZone,
+    hook: request.hook === 'order-sign' ? 'order-sign' : 'order-select',
   });
   const selected = new Set(orders.selected);
   const about = { ...decision, cards: decision.cards.filter((c) => c.draftIds.some((id) => selected.has(id))) };
@@ -29,6 +30,7 @@ export async function orderTimeResponse(
     patientRef: `Patient/${String(request.context.patientId)}`,
     now: deps.now,
     drafts: orders.drafts,
+    thresholds: { ...deps.thresholds },
     ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}),
   });
   if (deps.onOrderCards) {

@@ -52,7 +52,8 @@ export interface Action {
   readonly type: 'create' | 'update' | 'delete';
   readonly description: string;
   readonly resource?: FhirResource;
-  readonly resourceId?: readonly string[];
+  /** CDS Hooks 2.0 Action: one resource, "Type/id" (a string). */
+  readonly resourceId?: string;
 }
 
 /** https://cds-hooks.hl7.org/2.0/#suggestion */

@@ -114,6 +114,7 @@ export function titleCondition(id: NodeId): string | undefined {
 const GROUP_OF: Partial<Record<NodeId, GroupId>> = {
   'OFF-PATHWAY': 'order',
   'POSITION-UNKNOWN': 'order',
+  'HISTOLOGY-SPECIFIC-OPTION': 'order',
   'CURRENT-OFF-PATHWAY': 'metastatic',
   'M-TRIAL': 'metastatic',
 };
@@ -159,6 +160,7 @@ function decisionEdges(): readonly Omit<ChartEdge, 'id'>[] {
     f(STEP.metastatic, 'M-TRIAL', 'every line'),
     f(STEP.order, 'OFF-PATHWAY', 'no node output now'),
     f(STEP.order, 'POSITION-UNKNOWN', 'no pathway position'),
+    f(STEP.order, 'HISTOLOGY-SPECIFIC-OPTION', 'histology-specific drug'),
   ];
 }
 

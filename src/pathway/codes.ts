@@ -113,7 +113,13 @@ export const SARCOMA_MORPHOLOGY_RANGES: readonly (readonly [number, number])[] =
 export const OBSERVATION_CODES = {
   ecog: [loinc('89247-1', 'ECOG Performance Status score')],
   karnofsky: [loinc('89243-0', 'Karnofsky Performance Status score')],
-  lvef: [loinc('10230-1', 'Left ventricular Ejection fraction'), loinc('18043-0', undefined, true)],
+  // §7.3: LOINC 10230-1, SNOMED 250908004 and the method-specific LOINC codes (their methods "to verify"): all matched
+  // only, never emitted.
+  lvef: [
+    loinc('10230-1', 'Left ventricular Ejection fraction'), snomed('250908004', 'Left ventricular ejection fraction (observable entity)'),
+    loinc('8808-8', undefined, true), loinc('8811-2', undefined, true), loinc('18043-0', undefined, true),
+    loinc('8806-2', undefined, true), loinc('8810-4', undefined, true),
+  ],
   height: [loinc('8302-2', 'Body height')],
   weight: [loinc('29463-7', 'Body weight')],
   bsa: [loinc('8277-6', 'Body surface area')],
@@ -121,7 +127,32 @@ export const OBSERVATION_CODES = {
   grade: [{ system: SYSTEMS.ncit, code: 'C18000', display: 'Histologic Grade' }, loinc('33732-9')],
   mCategory: [loinc('21907-1'), loinc('21901-4'), snomed('277208005'), snomed('399387003'), snomed('371497001')],
   stageGroup: [loinc('21908-9'), loinc('21902-2'), loinc('21914-7'), snomed('399390009'), snomed('399537006'), snomed('399588009')],
+  // §7.3 total bilirubin: from third-party files, matched only (S-BILIRUBIN-HIGH).
+  bilirubin: [loinc('1975-2', 'Bilirubin.total [Mass/volume] in Serum or Plasma', true)],
 } as const satisfies Record<string, readonly CodeDef[]>;
+
+/** §7.3 ECOG answers (valueCodeableConcept): the LOINC answer list LL529-9 and the SNOMED CT ECOG findings, by score. */
+export const ECOG_ANSWERS: readonly (CodeDef & { readonly score: number })[] = [
+  { ...loinc('LA9622-7'), score: 0 }, { ...loinc('LA9623-5'), score: 1 }, { ...loinc('LA9624-3'), score: 2 },
+  { ...loinc('LA9625-0'), score: 3 }, { ...loinc('LA9626-8'), score: 4 }, { ...loinc('LA9627-6'), score: 5 },
+  { ...snomed('425389002'), score: 0 }, { ...snomed('422512005'), score: 1 }, { ...snomed('422894000'), score: 2 },
+  { ...snomed('423053003'), score: 3 }, { ...snomed('423237006'), score: 4 }, { ...snomed('423409001'), score: 5 },
+];
+
+/**
+ * §7.3 LVEF value rules: UCUM `%` (system UCUM or absent), or a unit text `%`/`percent` without a code; unitless or UCUM
+ * `1`: a fraction 0 < v <= 1 (x 100) or 1 < v <= 100 as %; an interpretable value lies within the plausible range.
+ */
+export const LVEF_VALUE_RULES = {
+  percentCodes: ['%'],
+  percentUnitTexts: ['%', 'percent'],
+  unitlessCodes: ['1'],
+  plausibleMinPercent: 5,
+  plausibleMaxPercent: 95,
+} as const;
+
+/** §7.3 total bilirubin above the upper limit of normal: these `interpretation` codes (v3-ObservationInterpretation). */
+export const BILIRUBIN_HIGH_INTERPRETATIONS: readonly string[] = ['H', 'HH'];
 
 /** Observation fact names of §7.3. */
 export type ObservationFact = keyof typeof OBSERVATION_CODES;
@@ -208,6 +239,8 @@ export const STATUS = {
   statementExposure: ['active', 'completed', 'stopped'],
   requestExposure: ['completed', 'active'],
   requestIntents: ['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order'],
+  /** §5 S-IFOS-MESNA: an existing mesna order counts with these statuses. */
+  mesnaOrder: ['active', 'on-hold', 'draft'],
 } as const;
 
 /** Every CodeDef of this file, for the "(to verify)" listing. */
@@ -215,6 +248,7 @@ export const ALL_CODE_DEFS: readonly CodeDef[] = [
   ...STS_DIAGNOSIS_CODES,
   ...Object.values(HISTOLOGY_CODES).flat(),
   ...Object.values(OBSERVATION_CODES).flat(),
+  ...ECOG_ANSWERS,
   ...M0.snomed,
   STAGE_GROUP_PATTERNS.example,
   ...METASTASIS_ICD10_PREFIXES,

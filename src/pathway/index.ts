@@ -10,6 +10,7 @@ export * from './systems.js';
 export * from './codes.js';
 export * from './drugs.js';
 export * from './nodes.js';
+export * from './rules.js';
 export * from './evidence.js';
 export * from './override-reasons.js';
 export * from './examples.js';

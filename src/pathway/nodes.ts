@@ -13,7 +13,8 @@ export type NodeId =
   | 'L-POST-RESECTION' | 'L-OTHER-SITE'
   | 'M-LMS-1L-DOXO-TRAB' | 'M-LMS-TRAB-MAINT' | 'M-1L-DOXO' | 'M-2L-GEM-DOCE' | 'M-3L-TRABECTEDIN' | 'M-3L-PAZOPANIB'
   | 'M-3L-ERIBULIN' | 'M-TRIAL'
-  | 'D-UNCONFIRMED' | 'D-MISSING-HISTOLOGY' | 'D-MISSING-EXTENT' | 'OFF-PATHWAY' | 'POSITION-UNKNOWN' | 'CURRENT-OFF-PATHWAY'
+  | 'D-UNCONFIRMED' | 'D-MISSING-HISTOLOGY' | 'D-MISSING-EXTENT' | 'OFF-PATHWAY' | 'HISTOLOGY-SPECIFIC-OPTION'
+  | 'POSITION-UNKNOWN' | 'CURRENT-OFF-PATHWAY'
   | 'D-DATA-UNAVAILABLE' | 'D-ANTHRACYCLINE-CONTRAINDICATED'
   | 'X-PEDIATRIC' | 'X-UNCOVERED' | 'X-SPECIALTY';
 
@@ -198,6 +199,10 @@ export const NODES: Readonly<Record<NodeId, NodeDef>> = nodes({
     title: 'Order is off the STS pathway', kind: 'order', indicator: 'warning', when: '§5 step 7',
     note: "the patient's position and the on-pathway options",
   },
+  'HISTOLOGY-SPECIFIC-OPTION': {
+    title: 'Histology-specific option outside this pathway', kind: 'order', indicator: 'info', when: '§5 step 7 exceptions',
+    note: "the drug, the histology, the evidence sentence of §5 step 7, and the patient's pathway position; no suggestion, no override reasons",
+  },
   'POSITION-UNKNOWN': {
     title: 'No on-pathway regimen to compare', kind: 'order', indicator: 'info', when: '§5 step 2',
     note: 'Pathway position: <node title>; no on-pathway regimen to compare',
@@ -291,73 +296,3 @@ export const SPECIALTY_STATEMENTS: Readonly<Record<SpecialtyKind, SpecialtyState
   rhabdomyosarcoma: RMS_EWING,
   Ewing: RMS_EWING,
 };
-
-/** §5 rule ids. */
-export type RuleId =
-  | 'S-PAZO-ADIPOCYTIC' | 'S-ERIBULIN-NON-LPS' | 'S-TRABECTEDIN-HISTOLOGY' | 'S-OLARATUMAB' | 'S-DOXO-LVEF'
-  | 'S-DOXO-CUMULATIVE' | 'S-PEMBRO-SETTING' | 'S-DOXO-CUMULATIVE-WARN' | 'S-COMBO-ECOG' | 'S-ECOG-POOR' | 'S-REPEAT';
-
-/** One §5 rule; `indicator` is the order-time indicator, `title` the rule text up to its first parenthesis. */
-export interface RuleDef {
-  readonly id: RuleId;
-  readonly title: string;
-  readonly text: string;
-  readonly kind: 'blocking' | 'advisory';
-  readonly indicator: NodeIndicator;
-  readonly patientViewEffect: string;
-  readonly evidence: readonly EvidenceKey[];
-}
-
-const rule = (id: RuleId, kind: RuleDef['kind'], text: string, indicator: NodeIndicator, patientViewEffect: string,
-  evidence: readonly EvidenceKey[]): RuleDef => {
-  const paren = text.indexOf('(');
-  return { id, title: (paren < 0 ? text : text.slice(0, paren)).trim(), text, kind, indicator, patientViewEffect, evidence };
-};
-
-/** §5 rules by id. */
-export const RULES: Readonly<Record<RuleId, RuleDef>> = {
-  'S-PAZO-ADIPOCYTIC': rule('S-PAZO-ADIPOCYTIC', 'blocking', 'pazopanib for LPS', 'critical',
-    '`M-3L-PAZOPANIB` never shown for LPS', ['PALETTE']),
-  'S-ERIBULIN-NON-LPS': rule('S-ERIBULIN-NON-LPS', 'blocking', 'eribulin for a histology other than LPS', 'warning',
-    'shown only for LPS', ['SCHOFFSKI-2016']),
-  'S-TRABECTEDIN-HISTOLOGY': rule('S-TRABECTEDIN-HISTOLOGY', 'blocking', 'trabectedin for a histology other than LMS/LPS', 'warning',
-    'shown only for LMS/LPS', ['DEMETRI-2016']),
-  'S-OLARATUMAB': rule('S-OLARATUMAB', 'blocking',
-    'olaratumab, any patient with an STS Condition (accelerated approval 2016; the confirmatory ANNOUNCE trial showed no survival benefit; withdrawn April 2019)',
-    'critical', 'never recommended', ['ANNOUNCE', 'NCI-2016-OLARATUMAB']),
-  'S-DOXO-LVEF': rule('S-DOXO-LVEF', 'blocking',
-    'doxorubicin (any formulation, alone or combined) with latest LVEF below 50 % (§9)', 'critical',
-    'doxorubicin nodes replaced (§3)', ['ANNOUNCE', 'DOXORUBICIN-LABEL']),
-  'S-DOXO-CUMULATIVE': rule('S-DOXO-CUMULATIVE', 'blocking',
-    'doxorubicin when the cumulative dose, or its known lower bound, has reached 450 mg/m² (§9)', 'critical',
-    'doxorubicin nodes replaced (§3)', ['DOXORUBICIN-LABEL']),
-  'S-PEMBRO-SETTING': rule('S-PEMBRO-SETTING', 'blocking',
-    'pembrolizumab outside localized UPS (and its adjuvant continuation)', 'warning', '—', ['SU2C-SARC032']),
-  'S-DOXO-CUMULATIVE-WARN': rule('S-DOXO-CUMULATIVE-WARN', 'advisory',
-    'doxorubicin when the cumulative dose is >= 300 and < 450 mg/m², or the total is unknown ("cumulative anthracycline dose incomplete: verify before ordering")',
-    'warning', "a fact on the doxorubicin node's card", ['DOXORUBICIN-LABEL']),
-  'S-COMBO-ECOG': rule('S-COMBO-ECOG', 'advisory',
-    'a combination (doxorubicin + ifosfamide, doxorubicin + trabectedin, gemcitabine + docetaxel) with latest ECOG >= 2', 'warning',
-    "the combination node's card becomes `warning` and says the trials enrolled ECOG 0-1; for LMS line 1, `M-1L-DOXO` becomes the primary node",
-    ['EORTC-62012', 'LMS-04']),
-  'S-ECOG-POOR': rule('S-ECOG-POOR', 'advisory',
-    'any regimen with latest ECOG >= 3 (interpretation; clinical sign-off pending)', 'warning',
-    'regimen nodes shown as `warning` without suggestions: "performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"',
-    []),
-  'S-REPEAT': rule('S-REPEAT', 'advisory',
-    'trabectedin, pazopanib, eribulin, or gemcitabine + docetaxel among the prior exposures, unless the draft continues the current regimen or belongs to `M-LMS-TRAB-MAINT` while that node is output',
-    'info', 'not re-offered', []),
-};
-
-/** Every rule id, in §5 order. */
-export const RULE_IDS = Object.keys(RULES) as readonly RuleId[];
-
-/** Whether an id is a §5 rule id (rather than a node id). */
-export const isRuleId = (id: string): id is RuleId => Object.hasOwn(RULES, id);
-
-/** A card's `source.topic` for a node or rule (§1): the pathway CodeSystem, the id, its title. */
-export const topicOf = (id: NodeId | RuleId): { readonly system: string; readonly code: string; readonly display: string } => ({
-  system: SYSTEMS.pathwayNode,
-  code: id,
-  display: isRuleId(id) ? RULES[id].title : NODES[id].title,
-});

@@ -13,6 +13,8 @@ export const OVERRIDE_REASONS: readonly CodeDef[] = [
   reason('contraindication', 'Contraindication to the on-pathway options'),
   reason('prior-toxicity', 'Prior toxicity to the on-pathway options'),
   reason('tumor-board', 'Multidisciplinary tumor board decision'),
+  // Offered only on the cardiac rules' cards (CARDIAC_RULES, src/pathway/rules.ts).
+  reason('cardio-oncology-cleared', 'Cardio-oncology review completed, or LVEF assessed outside this record'),
   reason('data-incorrect', 'The patient data behind this card is incorrect'),
   reason('other', 'Other clinical reason'),
 ];

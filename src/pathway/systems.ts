@@ -17,6 +17,7 @@ export const SYSTEMS = {
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
   conditionCategory: 'http://terminology.hl7.org/CodeSystem/condition-category',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
+  observationInterpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
   pathwayNode: 'http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node',
   overrideReason: 'http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason',
   factsExtension: 'http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts',

@@ -52,15 +52,16 @@ describe('§2 latest values and ties', () => {
     expect(topics(body)).toContain('D-ANTHRACYCLINE-CONTRAINDICATED');
   });
 
-  test('an old normal LVEF is shown as "no recent baseline LVEF" and blocks nothing', async () => {
+  test('an old normal LVEF is shown as not usable ("not recent") and blocks nothing', async () => {
     const body = await patientView(app, metastatic('qa-e-lvef-stale', CODES.synovial, (p) => [p.lvef('qa-e-lvef-stale-a', ago(200), 65)]));
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-TRIAL']);
-    expect(fact(cardOf(body, 'M-1L-DOXO'), 'LVEF')).toMatch(/no recent baseline LVEF/);
+    expect(fact(cardOf(body, 'M-1L-DOXO'), 'LVEF')).toBe('65 % (not usable: not recent)');
+    expect(cardOf(body, 'M-1L-DOXO').detail).toContain('no usable LVEF (not recent): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
   });
 
-  test('no LVEF at all: the doxorubicin card lists "baseline LVEF not found"', async () => {
+  test('no LVEF at all: the doxorubicin card says no usable LVEF was found (F7 wording)', async () => {
     const body = await patientView(app, metastatic('qa-e-nolvef', CODES.synovial));
-    expect(cardOf(body, 'M-1L-DOXO').detail).toMatch(/baseline LVEF not found/);
+    expect(cardOf(body, 'M-1L-DOXO').detail).toContain('no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
   });
 
   test('a same-day BSA Observation in m^2 is used for a dose in mg', async () => {

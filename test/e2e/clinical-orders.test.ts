@@ -12,6 +12,7 @@ const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 
 const OVERRIDE_SYSTEM = 'http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason';
 const OVERRIDE_CODES = ['patient-preference', 'clinical-trial', 'contraindication', 'prior-toxicity', 'tumor-board', 'data-incorrect', 'other'];
+const CARDIAC = ['S-DOXO-LVEF', 'S-DOXO-CUMULATIVE', 'S-DOXO-LVEF-UNKNOWN', 'S-DOXO-CUMULATIVE-WARN', 'S-TRAB-LVEF'];
 
 function metastatic(id: string, morph: [string, string], extra: (p: McodePatient) => FhirResource[] = () => [],
   icd10: [string, string] = CODES.thighIcd): FhirResource[] {
@@ -29,12 +30,15 @@ function metastatic(id: string, morph: [string, string], extra: (p: McodePatient
 /** §5: a blocking card offers the on-pathway options, each deleting the triggering draft and creating the option. */
 function expectBlocking(card: Card, draftId: string, indicator: 'warning' | 'critical'): void {
   expect(card.indicator).toBe(indicator);
-  expect(card.overrideReasons?.map((r) => r.code).sort()).toEqual([...OVERRIDE_CODES].sort());
+  const cardiac = CARDIAC.includes(card.source.topic?.code ?? '');
+  expect(card.overrideReasons?.map((r) => r.code).sort()).toEqual([...OVERRIDE_CODES, ...(cardiac ? ['cardio-oncology-cleared'] : [])].sort());
   expect(card.overrideReasons?.every((r) => r.system === OVERRIDE_SYSTEM)).toBe(true);
   expect(card.suggestions?.length).toBeGreaterThan(0);
   for (const s of card.suggestions ?? []) {
-    expect(s.actions?.[0]).toMatchObject({ type: 'delete', resourceId: [`MedicationRequest/${draftId}`] });
-    expect(s.actions?.slice(1).every((a) => a.type === 'create' && a.resource?.resourceType === 'MedicationRequest')).toBe(true);
+    // CDS Hooks 2.0: resourceId is one string; creates first, then one delete per draft (issue 16 item 3).
+    expect(s.actions?.at(-1)).toMatchObject({ type: 'delete', resourceId: `MedicationRequest/${draftId}` });
+    expect(s.actions?.slice(0, -1).every((a) => a.type === 'create' && a.resource?.resourceType === 'MedicationRequest')).toBe(true);
+    expect(s).not.toHaveProperty('isRecommended');
   }
   expect(card.selectionBehavior).toBe('at-most-one');
 }
@@ -62,10 +66,12 @@ describe('order time on pathway', () => {
     expect(cardOf(body, 'M-LMS-1L-DOXO-TRAB').detail).toMatch(/part of/i);
   });
 
-  test('doxorubicin + ifosfamide at line 1 with ECOG 2: on pathway under M-1L-DOXO plus the S-COMBO-ECOG advisory', async () => {
+  test('doxorubicin + ifosfamide at line 1 with ECOG 2, age 63: on pathway under M-1L-DOXO plus S-COMBO-ECOG and S-COMBO-AGE (info)', async () => {
     const res = metastatic('qa-o-combo', CODES.synovial, (p) => [p.ecogInteger('qa-o-combo-e2', ago(1), 2)]);
     const body = await orders(app, res, [draft('d1', 'qa-o-combo', 'doxorubicin', '3639'), draft('d2', 'qa-o-combo', 'ifosfamide', '5657'), draft('d3', 'qa-o-combo', 'mesna')]);
-    expect(topics(body).sort()).toEqual(['M-1L-DOXO', 'S-COMBO-ECOG']);
+    expect(topics(body).sort()).toEqual(['M-1L-DOXO', 'S-COMBO-AGE', 'S-COMBO-ECOG']);
+    expect(cardOf(body, 'S-COMBO-AGE').indicator).toBe('info');
+    expect(cardOf(body, 'S-COMBO-AGE').summary).toBe('Doxorubicin + ifosfamide at age 63: the EORTC 62012 trial enrolled ages 18-60');
     expect(cardOf(body, 'M-1L-DOXO').indicator).toBe('info');
     expect(cardOf(body, 'S-COMBO-ECOG').indicator).toBe('warning');
     expect(cardOf(body, 'S-COMBO-ECOG').suggestions ?? []).toEqual([]);
@@ -158,7 +164,7 @@ describe('order time: safety rules and off pathway', () => {
     const res = metastatic('qa-o-unk', CODES.synovial, (p) => [p.statement('qa-o-unk-s', ago(20), 'doxorubicin', { status: 'active' })]);
     const body = await orders(app, res, [draft('d-dox', 'qa-o-unk', 'doxorubicin', '3639')]);
     const warn = cardOf(body, 'S-DOXO-CUMULATIVE-WARN');
-    expect(warn.detail).toMatch(/cumulative anthracycline dose incomplete: verify before ordering/);
+    expect(warn.summary).toBe('Cumulative anthracycline dose incomplete (at least 0 mg/m² as recorded): verify before ordering');
   });
 
   test('imatinib for LMS: OFF-PATHWAY warning offering the line 1 options', async () => {
@@ -167,7 +173,7 @@ describe('order time: safety rules and off pathway', () => {
     expect(topics(body)).toEqual(['OFF-PATHWAY']);
     const card = cardOf(body, 'OFF-PATHWAY');
     expectBlocking(card, 'd-ima', 'warning');
-    const groups = (card.suggestions ?? []).map((s) => (s.actions?.[1]?.resource as MedicationRequest | undefined)?.groupIdentifier?.value?.split('/')[0]);
+    const groups = (card.suggestions ?? []).map((s) => (s.actions?.[0]?.resource as MedicationRequest | undefined)?.groupIdentifier?.value?.split('/')[0]);
     expect(groups.sort()).toEqual(['M-1L-DOXO', 'M-LMS-1L-DOXO-TRAB']);
   });
 

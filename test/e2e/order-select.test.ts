@@ -42,7 +42,9 @@ describe('order-select', () => {
     expect(responseProblems(res.body)).toEqual([]);
     const card = res.body.cards.find((c) => c.source.topic?.code === 'S-PAZO-ADIPOCYTIC');
     expect(card?.indicator).toBe('critical');
-    expect(card?.suggestions?.every((s) => s.actions?.[0]?.type === 'delete')).toBe(true);
+    // Creates first, then one delete (resourceId a string) per blocked draft.
+    expect(card?.suggestions?.every((s) => s.actions?.[0]?.type === 'create' && s.actions.at(-1)?.type === 'delete'
+      && typeof s.actions.at(-1)?.resourceId === 'string')).toBe(true);
   });
 
   test('a selection that is not among the draft orders is a 400 naming it', async () => {

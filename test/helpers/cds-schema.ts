@@ -17,7 +17,7 @@ const action = {
     type: { enum: ['create', 'update', 'delete'] },
     description: { type: 'string', minLength: 1 },
     resource: { type: 'object', required: ['resourceType'] },
-    resourceId: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z]+/[A-Za-z0-9\\-.]{1,64}$' }, minItems: 1 },
+    resourceId: { type: 'string', pattern: '^[A-Za-z]+/[A-Za-z0-9\\-.]{1,64}$' },
   },
   allOf: [
     { if: { properties: { type: { enum: ['create', 'update'] } } }, then: { required: ['resource'] } },

@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Drugs","Liposomal Markers"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text Dose Not Convertible"];
 export const parameterNames = [];
 
 function paramDefault(st, name) {
@@ -28,6 +28,7 @@ export const vs = {
   "Observation Grade": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-grade", "1.0.0", "Observation Grade"),
   "Observation M Category": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-m-category", "1.0.0", "Observation M Category"),
   "Observation Stage Group": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-stage-group", "1.0.0", "Observation Stage Group"),
+  "Observation Bilirubin": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-bilirubin", "1.0.0", "Observation Bilirubin"),
 };
 // define "System Ajcc"
 function d0(st) {
@@ -109,572 +110,812 @@ function d9(st) {
   st.v[9] = x;
   return x;
 }
-// define "System Override Reason"
+// define "System Observation Interpretation"
 function d10(st) {
   let x = st.v[10];
   if (x !== undefined) return x;
-  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason";
+  x = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
   st.v[10] = x;
   return x;
 }
-// define "System Pathway Node"
+// define "System Override Reason"
 function d11(st) {
   let x = st.v[11];
   if (x !== undefined) return x;
-  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node";
+  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason";
   st.v[11] = x;
   return x;
 }
-// define "System Rxnorm"
+// define "System Pathway Node"
 function d12(st) {
   let x = st.v[12];
   if (x !== undefined) return x;
-  x = "http://www.nlm.nih.gov/research/umls/rxnorm";
+  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node";
   st.v[12] = x;
   return x;
 }
-// define "System Snomed"
+// define "System Rxnorm"
 function d13(st) {
   let x = st.v[13];
   if (x !== undefined) return x;
-  x = "http://snomed.info/sct";
+  x = "http://www.nlm.nih.gov/research/umls/rxnorm";
   st.v[13] = x;
   return x;
 }
-// define "System Ucum"
+// define "System Snomed"
 function d14(st) {
   let x = st.v[14];
   if (x !== undefined) return x;
-  x = "http://unitsofmeasure.org";
+  x = "http://snomed.info/sct";
   st.v[14] = x;
   return x;
 }
-// define "Profile Primary Cancer Condition"
+// define "System Ucum"
 function d15(st) {
   let x = st.v[15];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition";
+  x = "http://unitsofmeasure.org";
   st.v[15] = x;
   return x;
 }
-// define "Profile Secondary Cancer Condition"
+// define "Profile Primary Cancer Condition"
 function d16(st) {
   let x = st.v[16];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition";
   st.v[16] = x;
   return x;
 }
-// define "Profile Tnm Stage Group"
+// define "Profile Secondary Cancer Condition"
 function d17(st) {
   let x = st.v[17];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition";
   st.v[17] = x;
   return x;
 }
-// define "Profile Cancer Stage Group"
+// define "Profile Tnm Stage Group"
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group";
   st.v[18] = x;
   return x;
 }
-// define "Profile Tnm Distant Metastases Category"
+// define "Profile Cancer Stage Group"
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group";
   st.v[19] = x;
   return x;
 }
-// define "Profile Ecog Performance Status"
+// define "Profile Tnm Distant Metastases Category"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category";
   st.v[20] = x;
   return x;
 }
-// define "Profile Histologic Behavior And Type"
+// define "Profile Ecog Performance Status"
 function d21(st) {
   let x = st.v[21];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status";
   st.v[21] = x;
   return x;
 }
-// define "Profile Histologic Grade"
+// define "Profile Histologic Behavior And Type"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type";
   st.v[22] = x;
   return x;
 }
-// define "Profile Cancer Related Surgical Procedure"
+// define "Profile Histologic Grade"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade";
   st.v[23] = x;
   return x;
 }
-// define "Extension Histology Morphology Behavior"
+// define "Profile Cancer Related Surgical Procedure"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure";
   st.v[24] = x;
   return x;
 }
-// define "Extension Condition Related"
+// define "Extension Histology Morphology Behavior"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/StructureDefinition/condition-related";
+  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior";
   st.v[25] = x;
   return x;
 }
-// define "STS Diagnosis Codes"
+// define "Extension Condition Related"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"];
+  x = "http://hl7.org/fhir/StructureDefinition/condition-related";
   st.v[26] = x;
   return x;
 }
-// define "Specialty Diagnosis Prefixes"
+// define "STS Diagnosis Codes"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = ["C49.A", "C46"];
+  x = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"];
   st.v[27] = x;
   return x;
 }
-// define "Histology LMS"
+// define "Specialty Diagnosis Prefixes"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = ["8890/3", "8891/3", "8896/3"];
+  x = ["C49.A", "C46"];
   st.v[28] = x;
   return x;
 }
-// define "Histology LPS"
+// define "Histology LMS"
 function d29(st) {
   let x = st.v[29];
   if (x !== undefined) return x;
-  x = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"];
+  x = ["8890/3", "8891/3", "8896/3"];
   st.v[29] = x;
   return x;
 }
-// define "Histology UPS"
+// define "Histology LPS"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = ["8830/3", "8802/3"];
+  x = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"];
   st.v[30] = x;
   return x;
 }
-// define "Histology OTHER"
+// define "Histology UPS"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"];
+  x = ["8830/3", "8802/3"];
   st.v[31] = x;
   return x;
 }
-// define "Histology SPECIALTY"
+// define "Histology OTHER"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"];
+  x = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"];
   st.v[32] = x;
   return x;
 }
-// define "Histology Displays"
+// define "Histology SPECIALTY"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })];
+  x = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"];
   st.v[33] = x;
   return x;
 }
-// define "Non-specific Histology"
+// define "Histology Displays"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = ["8800/3", "8805/3"];
+  x = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })];
   st.v[34] = x;
   return x;
 }
-// define "Well-differentiated LPS"
+// define "Non-specific Histology"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = "8851/3";
+  x = ["8800/3", "8805/3"];
   st.v[35] = x;
   return x;
 }
-// define "Sarcoma Morphology Ranges"
+// define "Well-differentiated LPS"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)];
+  x = "8851/3";
   st.v[36] = x;
   return x;
 }
-// define "Observation Ecog Codes"
+// define "Sarcoma Morphology Ranges"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "89247-1" })];
+  x = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)];
   st.v[37] = x;
   return x;
 }
-// define "Observation Karnofsky Codes"
+// define "Observation Ecog Codes"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "89243-0" })];
+  x = [({ "system": "http://loinc.org", "code": "89247-1" })];
   st.v[38] = x;
   return x;
 }
-// define "Observation Lvef Codes"
+// define "Observation Karnofsky Codes"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://loinc.org", "code": "18043-0" })];
+  x = [({ "system": "http://loinc.org", "code": "89243-0" })];
   st.v[39] = x;
   return x;
 }
-// define "Observation Height Codes"
+// define "Observation Lvef Codes"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "8302-2" })];
+  x = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://snomed.info/sct", "code": "250908004" }), ({ "system": "http://loinc.org", "code": "8808-8" }), ({ "system": "http://loinc.org", "code": "8811-2" }), ({ "system": "http://loinc.org", "code": "18043-0" }), ({ "system": "http://loinc.org", "code": "8806-2" }), ({ "system": "http://loinc.org", "code": "8810-4" })];
   st.v[40] = x;
   return x;
 }
-// define "Observation Weight Codes"
+// define "Observation Height Codes"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "29463-7" })];
+  x = [({ "system": "http://loinc.org", "code": "8302-2" })];
   st.v[41] = x;
   return x;
 }
-// define "Observation Bsa Codes"
+// define "Observation Weight Codes"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "8277-6" })];
+  x = [({ "system": "http://loinc.org", "code": "29463-7" })];
   st.v[42] = x;
   return x;
 }
-// define "Observation Histology Codes"
+// define "Observation Bsa Codes"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "31206-6" })];
+  x = [({ "system": "http://loinc.org", "code": "8277-6" })];
   st.v[43] = x;
   return x;
 }
-// define "Observation Grade Codes"
+// define "Observation Histology Codes"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })];
+  x = [({ "system": "http://loinc.org", "code": "31206-6" })];
   st.v[44] = x;
   return x;
 }
-// define "Observation M Category Codes"
+// define "Observation Grade Codes"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })];
+  x = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })];
   st.v[45] = x;
   return x;
 }
-// define "Observation Stage Group Codes"
+// define "Observation M Category Codes"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })];
+  x = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })];
   st.v[46] = x;
   return x;
 }
-// define "M1 AJCC Code Prefixes"
+// define "Observation Stage Group Codes"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = ["cM1", "pM1", "M1"];
+  x = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })];
   st.v[47] = x;
   return x;
 }
-// define "M1 Display Contains"
+// define "Observation Bilirubin Codes"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = ["cM1", "pM1", "M1"];
+  x = [({ "system": "http://loinc.org", "code": "1975-2" })];
   st.v[48] = x;
   return x;
 }
-// define "M0 AJCC Codes"
+// define "ECOG Answers"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = ["cM0", "pM0", "M0"];
+  x = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })];
   st.v[49] = x;
   return x;
 }
-// define "M0 Codes"
+// define "LVEF Percent Codes"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
+  x = ["%"];
   st.v[50] = x;
   return x;
 }
-// define "Stage IV AJCC Code Prefixes"
+// define "LVEF Percent Unit Texts"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = ["4"];
+  x = ["%", "percent"];
   st.v[51] = x;
   return x;
 }
-// define "Stage IV Display Contains"
+// define "LVEF Unitless Codes"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = ["stage IV"];
+  x = ["1"];
   st.v[52] = x;
   return x;
 }
-// define "Stage IV Display Starts"
+// define "LVEF Plausible Min"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = ["IV"];
+  x = 5;
   st.v[53] = x;
   return x;
 }
-// define "Stage I-III AJCC Code Prefixes"
+// define "LVEF Plausible Max"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = ["1", "2", "3"];
+  x = 95;
   st.v[54] = x;
   return x;
 }
-// define "Stage I-III Display Contains"
+// define "Bilirubin High Interpretations"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = ["stage I", "stage II", "stage III"];
+  x = ["H", "HH"];
   st.v[55] = x;
   return x;
 }
-// define "Metastasis ICD10 Prefixes"
+// define "M1 AJCC Code Prefixes"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = ["C77", "C78", "C79"];
+  x = ["cM1", "pM1", "M1"];
   st.v[56] = x;
   return x;
 }
-// define "Metastasis SNOMED Codes"
+// define "M1 Display Contains"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = ["128462008"];
+  x = ["cM1", "pM1", "M1"];
   st.v[57] = x;
   return x;
 }
-// define "Metastasis Display Prefix"
+// define "M0 AJCC Codes"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = "Secondary malignant neoplasm of";
+  x = ["cM0", "pM0", "M0"];
   st.v[58] = x;
   return x;
 }
-// define "Site By ICD10"
+// define "M0 Codes"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
+  x = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
   st.v[59] = x;
   return x;
 }
-// define "Surgery Code"
+// define "Stage IV AJCC Code Prefixes"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = "387713003";
+  x = ["4"];
   st.v[60] = x;
   return x;
 }
-// define "RT Course Code"
+// define "Stage IV Display Contains"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = "1217123003";
+  x = ["stage IV"];
   st.v[61] = x;
   return x;
 }
-// define "RT Category Code"
+// define "Stage IV Display Starts"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = "108290001";
+  x = ["IV"];
   st.v[62] = x;
   return x;
 }
-// define "Surgery Display Words"
+// define "Stage I-III AJCC Code Prefixes"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = ["excision", "resection"];
+  x = ["1", "2", "3"];
   st.v[63] = x;
   return x;
 }
-// define "Surgery Display Excluded"
+// define "Stage I-III Display Contains"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = "biopsy";
+  x = ["stage I", "stage II", "stage III"];
   st.v[64] = x;
   return x;
 }
-// define "Other Primary Excluded Prefixes"
+// define "Metastasis ICD10 Prefixes"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = ["C44", "C77", "C78", "C79", "C7B"];
+  x = ["C77", "C78", "C79"];
   st.v[65] = x;
   return x;
 }
-// define "Grade 1 Patterns"
+// define "Metastasis SNOMED Codes"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = ["grade 1", "G1", "low"];
+  x = ["128462008"];
   st.v[66] = x;
   return x;
 }
-// define "Grade 2 Patterns"
+// define "Metastasis Display Prefix"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = ["grade 2", "G2", "intermediate"];
+  x = "Secondary malignant neoplasm of";
   st.v[67] = x;
   return x;
 }
-// define "Grade 3 Patterns"
+// define "Site By ICD10"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = ["grade 3", "G3", "high"];
+  x = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
   st.v[68] = x;
   return x;
 }
-// define "Status Observation Counts"
+// define "Surgery Code"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = ["final", "amended", "corrected"];
+  x = "387713003";
   st.v[69] = x;
   return x;
 }
-// define "Status Condition Active"
+// define "RT Course Code"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = ["active", "recurrence", "relapse"];
+  x = "1217123003";
   st.v[70] = x;
   return x;
 }
-// define "Status Condition Inactive"
+// define "RT Category Code"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = ["inactive", "remission", "resolved"];
+  x = "108290001";
   st.v[71] = x;
   return x;
 }
-// define "Status Condition Local Recurrence"
+// define "Surgery Display Words"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = ["recurrence", "relapse"];
+  x = ["excision", "resection"];
   st.v[72] = x;
   return x;
 }
-// define "Status Verification Ignored"
+// define "Surgery Display Excluded"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = ["entered-in-error", "refuted"];
+  x = "biopsy";
   st.v[73] = x;
   return x;
 }
-// define "Status Verification Unconfirmed"
+// define "Other Primary Excluded Prefixes"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = ["provisional", "differential", "unconfirmed"];
+  x = ["C44", "C77", "C78", "C79", "C7B"];
   st.v[74] = x;
   return x;
 }
-// define "Status Administration Exposure"
+// define "Grade 1 Patterns"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = ["completed", "in-progress", "stopped"];
+  x = ["grade 1", "G1", "low"];
   st.v[75] = x;
   return x;
 }
-// define "Status Statement Exposure"
+// define "Grade 2 Patterns"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = ["active", "completed", "stopped"];
+  x = ["grade 2", "G2", "intermediate"];
   st.v[76] = x;
   return x;
 }
-// define "Status Request Exposure"
+// define "Grade 3 Patterns"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = ["completed", "active"];
+  x = ["grade 3", "G3", "high"];
   st.v[77] = x;
   return x;
 }
-// define "Status Request Intents"
+// define "Status Observation Counts"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
+  x = ["final", "amended", "corrected"];
   st.v[78] = x;
   return x;
 }
-// define "Drugs"
+// define "Status Condition Active"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
+  x = ["active", "recurrence", "relapse"];
   st.v[79] = x;
   return x;
 }
-// define "Liposomal Markers"
+// define "Status Condition Inactive"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
+  x = ["inactive", "remission", "resolved"];
   st.v[80] = x;
+  return x;
+}
+// define "Status Condition Local Recurrence"
+function d81(st) {
+  let x = st.v[81];
+  if (x !== undefined) return x;
+  x = ["recurrence", "relapse"];
+  st.v[81] = x;
+  return x;
+}
+// define "Status Verification Ignored"
+function d82(st) {
+  let x = st.v[82];
+  if (x !== undefined) return x;
+  x = ["entered-in-error", "refuted"];
+  st.v[82] = x;
+  return x;
+}
+// define "Status Verification Unconfirmed"
+function d83(st) {
+  let x = st.v[83];
+  if (x !== undefined) return x;
+  x = ["provisional", "differential", "unconfirmed"];
+  st.v[83] = x;
+  return x;
+}
+// define "Status Administration Exposure"
+function d84(st) {
+  let x = st.v[84];
+  if (x !== undefined) return x;
+  x = ["completed", "in-progress", "stopped"];
+  st.v[84] = x;
+  return x;
+}
+// define "Status Statement Exposure"
+function d85(st) {
+  let x = st.v[85];
+  if (x !== undefined) return x;
+  x = ["active", "completed", "stopped"];
+  st.v[85] = x;
+  return x;
+}
+// define "Status Request Exposure"
+function d86(st) {
+  let x = st.v[86];
+  if (x !== undefined) return x;
+  x = ["completed", "active"];
+  st.v[86] = x;
+  return x;
+}
+// define "Status Request Intents"
+function d87(st) {
+  let x = st.v[87];
+  if (x !== undefined) return x;
+  x = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
+  st.v[87] = x;
+  return x;
+}
+// define "Status Mesna Order"
+function d88(st) {
+  let x = st.v[88];
+  if (x !== undefined) return x;
+  x = ["active", "on-hold", "draft"];
+  st.v[88] = x;
+  return x;
+}
+// define "Drugs"
+function d89(st) {
+  let x = st.v[89];
+  if (x !== undefined) return x;
+  x = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
+  st.v[89] = x;
+  return x;
+}
+// define "Liposomal Markers"
+function d90(st) {
+  let x = st.v[90];
+  if (x !== undefined) return x;
+  x = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
+  st.v[90] = x;
+  return x;
+}
+// define "Bilirubin Rule Drugs"
+function d91(st) {
+  let x = st.v[91];
+  if (x !== undefined) return x;
+  x = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"];
+  st.v[91] = x;
+  return x;
+}
+// define "Histology Specific Options"
+function d92(st) {
+  let x = st.v[92];
+  if (x !== undefined) return x;
+  x = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })];
+  st.v[92] = x;
+  return x;
+}
+// define "Mesna Order Window Days"
+function d93(st) {
+  let x = st.v[93];
+  if (x !== undefined) return x;
+  x = 7;
+  st.v[93] = x;
+  return x;
+}
+// define "LVEF Unusable None"
+function d94(st) {
+  let x = st.v[94];
+  if (x !== undefined) return x;
+  x = "none found";
+  st.v[94] = x;
+  return x;
+}
+// define "LVEF Unusable Stale"
+function d95(st) {
+  let x = st.v[95];
+  if (x !== undefined) return x;
+  x = "not recent";
+  st.v[95] = x;
+  return x;
+}
+// define "LVEF Unusable Before Anthracycline"
+function d96(st) {
+  let x = st.v[96];
+  if (x !== undefined) return x;
+  x = "not since the last anthracycline dose";
+  st.v[96] = x;
+  return x;
+}
+// define "LVEF Unusable Not Interpretable"
+function d97(st) {
+  let x = st.v[97];
+  if (x !== undefined) return x;
+  x = "not interpretable";
+  st.v[97] = x;
+  return x;
+}
+// define "LVEF Unusable Unavailable"
+function d98(st) {
+  let x = st.v[98];
+  if (x !== undefined) return x;
+  x = "unavailable";
+  st.v[98] = x;
+  return x;
+}
+// define "Text Lvef Unusable"
+function d99(st) {
+  let x = st.v[99];
+  if (x !== undefined) return x;
+  x = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose";
+  st.v[99] = x;
+  return x;
+}
+// define "Text Lvef Not Interpretable"
+function d100(st) {
+  let x = st.v[100];
+  if (x !== undefined) return x;
+  x = "LVEF recorded but not interpretable (<value>)";
+  st.v[100] = x;
+  return x;
+}
+// define "Text Ecog Not Interpretable"
+function d101(st) {
+  let x = st.v[101];
+  if (x !== undefined) return x;
+  x = "ECOG recorded but not interpretable (<value>)";
+  st.v[101] = x;
+  return x;
+}
+// define "Text Ecog Not Recent"
+function d102(st) {
+  let x = st.v[102];
+  if (x !== undefined) return x;
+  x = "ECOG <ecog> on <date> (not recent: reassess performance status)";
+  st.v[102] = x;
+  return x;
+}
+// define "Text Mesna Unchecked"
+function d103(st) {
+  let x = st.v[103];
+  if (x !== undefined) return x;
+  x = "existing mesna orders could not be checked";
+  st.v[103] = x;
+  return x;
+}
+// define "Text Pediatric Order"
+function d104(st) {
+  let x = st.v[104];
+  if (x !== undefined) return x;
+  x = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.";
+  st.v[104] = x;
+  return x;
+}
+// define "Text Next Step Early"
+function d105(st) {
+  let x = st.v[105];
+  if (x !== undefined) return x;
+  x = "Next step ordered while <current> is ongoing: confirm progression or intolerance";
+  st.v[105] = x;
+  return x;
+}
+// define "Text Next Step Progression"
+function d106(st) {
+  let x = st.v[106];
+  if (x !== undefined) return x;
+  x = "Progression recorded on <date>";
+  st.v[106] = x;
+  return x;
+}
+// define "Text Later Line Early"
+function d107(st) {
+  let x = st.v[107];
+  if (x !== undefined) return x;
+  x = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)";
+  st.v[107] = x;
+  return x;
+}
+// define "Text Position Unknown"
+function d108(st) {
+  let x = st.v[108];
+  if (x !== undefined) return x;
+  x = "Pathway position: <position>; no on-pathway regimen to compare";
+  st.v[108] = x;
+  return x;
+}
+// define "Text After This Order"
+function d109(st) {
+  let x = st.v[109];
+  if (x !== undefined) return x;
+  x = "after this order: <atLeast><total> mg/m²";
+  st.v[109] = x;
+  return x;
+}
+// define "Text Dose Not Convertible"
+function d110(st) {
+  let x = st.v[110];
+  if (x !== undefined) return x;
+  x = "dose of this order not convertible (<why>)";
+  st.v[110] = x;
   return x;
 }
 export const f = {
@@ -692,82 +933,112 @@ export const d = {
   "System Loinc": d7,
   "System Ncit": d8,
   "System Observation Category": d9,
-  "System Override Reason": d10,
-  "System Pathway Node": d11,
-  "System Rxnorm": d12,
-  "System Snomed": d13,
-  "System Ucum": d14,
-  "Profile Primary Cancer Condition": d15,
-  "Profile Secondary Cancer Condition": d16,
-  "Profile Tnm Stage Group": d17,
-  "Profile Cancer Stage Group": d18,
-  "Profile Tnm Distant Metastases Category": d19,
-  "Profile Ecog Performance Status": d20,
-  "Profile Histologic Behavior And Type": d21,
-  "Profile Histologic Grade": d22,
-  "Profile Cancer Related Surgical Procedure": d23,
-  "Extension Histology Morphology Behavior": d24,
-  "Extension Condition Related": d25,
-  "STS Diagnosis Codes": d26,
-  "Specialty Diagnosis Prefixes": d27,
-  "Histology LMS": d28,
-  "Histology LPS": d29,
-  "Histology UPS": d30,
-  "Histology OTHER": d31,
-  "Histology SPECIALTY": d32,
-  "Histology Displays": d33,
-  "Non-specific Histology": d34,
-  "Well-differentiated LPS": d35,
-  "Sarcoma Morphology Ranges": d36,
-  "Observation Ecog Codes": d37,
-  "Observation Karnofsky Codes": d38,
-  "Observation Lvef Codes": d39,
-  "Observation Height Codes": d40,
-  "Observation Weight Codes": d41,
-  "Observation Bsa Codes": d42,
-  "Observation Histology Codes": d43,
-  "Observation Grade Codes": d44,
-  "Observation M Category Codes": d45,
-  "Observation Stage Group Codes": d46,
-  "M1 AJCC Code Prefixes": d47,
-  "M1 Display Contains": d48,
-  "M0 AJCC Codes": d49,
-  "M0 Codes": d50,
-  "Stage IV AJCC Code Prefixes": d51,
-  "Stage IV Display Contains": d52,
-  "Stage IV Display Starts": d53,
-  "Stage I-III AJCC Code Prefixes": d54,
-  "Stage I-III Display Contains": d55,
-  "Metastasis ICD10 Prefixes": d56,
-  "Metastasis SNOMED Codes": d57,
-  "Metastasis Display Prefix": d58,
-  "Site By ICD10": d59,
-  "Surgery Code": d60,
-  "RT Course Code": d61,
-  "RT Category Code": d62,
-  "Surgery Display Words": d63,
-  "Surgery Display Excluded": d64,
-  "Other Primary Excluded Prefixes": d65,
-  "Grade 1 Patterns": d66,
-  "Grade 2 Patterns": d67,
-  "Grade 3 Patterns": d68,
-  "Status Observation Counts": d69,
-  "Status Condition Active": d70,
-  "Status Condition Inactive": d71,
-  "Status Condition Local Recurrence": d72,
-  "Status Verification Ignored": d73,
-  "Status Verification Unconfirmed": d74,
-  "Status Administration Exposure": d75,
-  "Status Statement Exposure": d76,
-  "Status Request Exposure": d77,
-  "Status Request Intents": d78,
-  "Drugs": d79,
-  "Liposomal Markers": d80,
+  "System Observation Interpretation": d10,
+  "System Override Reason": d11,
+  "System Pathway Node": d12,
+  "System Rxnorm": d13,
+  "System Snomed": d14,
+  "System Ucum": d15,
+  "Profile Primary Cancer Condition": d16,
+  "Profile Secondary Cancer Condition": d17,
+  "Profile Tnm Stage Group": d18,
+  "Profile Cancer Stage Group": d19,
+  "Profile Tnm Distant Metastases Category": d20,
+  "Profile Ecog Performance Status": d21,
+  "Profile Histologic Behavior And Type": d22,
+  "Profile Histologic Grade": d23,
+  "Profile Cancer Related Surgical Procedure": d24,
+  "Extension Histology Morphology Behavior": d25,
+  "Extension Condition Related": d26,
+  "STS Diagnosis Codes": d27,
+  "Specialty Diagnosis Prefixes": d28,
+  "Histology LMS": d29,
+  "Histology LPS": d30,
+  "Histology UPS": d31,
+  "Histology OTHER": d32,
+  "Histology SPECIALTY": d33,
+  "Histology Displays": d34,
+  "Non-specific Histology": d35,
+  "Well-differentiated LPS": d36,
+  "Sarcoma Morphology Ranges": d37,
+  "Observation Ecog Codes": d38,
+  "Observation Karnofsky Codes": d39,
+  "Observation Lvef Codes": d40,
+  "Observation Height Codes": d41,
+  "Observation Weight Codes": d42,
+  "Observation Bsa Codes": d43,
+  "Observation Histology Codes": d44,
+  "Observation Grade Codes": d45,
+  "Observation M Category Codes": d46,
+  "Observation Stage Group Codes": d47,
+  "Observation Bilirubin Codes": d48,
+  "ECOG Answers": d49,
+  "LVEF Percent Codes": d50,
+  "LVEF Percent Unit Texts": d51,
+  "LVEF Unitless Codes": d52,
+  "LVEF Plausible Min": d53,
+  "LVEF Plausible Max": d54,
+  "Bilirubin High Interpretations": d55,
+  "M1 AJCC Code Prefixes": d56,
+  "M1 Display Contains": d57,
+  "M0 AJCC Codes": d58,
+  "M0 Codes": d59,
+  "Stage IV AJCC Code Prefixes": d60,
+  "Stage IV Display Contains": d61,
+  "Stage IV Display Starts": d62,
+  "Stage I-III AJCC Code Prefixes": d63,
+  "Stage I-III Display Contains": d64,
+  "Metastasis ICD10 Prefixes": d65,
+  "Metastasis SNOMED Codes": d66,
+  "Metastasis Display Prefix": d67,
+  "Site By ICD10": d68,
+  "Surgery Code": d69,
+  "RT Course Code": d70,
+  "RT Category Code": d71,
+  "Surgery Display Words": d72,
+  "Surgery Display Excluded": d73,
+  "Other Primary Excluded Prefixes": d74,
+  "Grade 1 Patterns": d75,
+  "Grade 2 Patterns": d76,
+  "Grade 3 Patterns": d77,
+  "Status Observation Counts": d78,
+  "Status Condition Active": d79,
+  "Status Condition Inactive": d80,
+  "Status Condition Local Recurrence": d81,
+  "Status Verification Ignored": d82,
+  "Status Verification Unconfirmed": d83,
+  "Status Administration Exposure": d84,
+  "Status Statement Exposure": d85,
+  "Status Request Exposure": d86,
+  "Status Request Intents": d87,
+  "Status Mesna Order": d88,
+  "Drugs": d89,
+  "Liposomal Markers": d90,
+  "Bilirubin Rule Drugs": d91,
+  "Histology Specific Options": d92,
+  "Mesna Order Window Days": d93,
+  "LVEF Unusable None": d94,
+  "LVEF Unusable Stale": d95,
+  "LVEF Unusable Before Anthracycline": d96,
+  "LVEF Unusable Not Interpretable": d97,
+  "LVEF Unusable Unavailable": d98,
+  "Text Lvef Unusable": d99,
+  "Text Lvef Not Interpretable": d100,
+  "Text Ecog Not Interpretable": d101,
+  "Text Ecog Not Recent": d102,
+  "Text Mesna Unchecked": d103,
+  "Text Pediatric Order": d104,
+  "Text Next Step Early": d105,
+  "Text Next Step Progression": d106,
+  "Text Later Line Early": d107,
+  "Text Position Unknown": d108,
+  "Text After This Order": d109,
+  "Text Dose Not Convertible": d110,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(81),
+    v: new Array(111),
   };
 }

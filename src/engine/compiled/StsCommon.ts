@@ -11,6 +11,13 @@ const K3 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{http://hl7.org/fhir}instant","type":"NamedTypeSpecifier"};
 const K5 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 const K6 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const K7 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
+const K8 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K9 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
+const K10 = {"name":"{http://hl7.org/fhir}string","type":"NamedTypeSpecifier"};
+const K11 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
+const K12 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
+const K13 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
 export const id = "StsCommon";
 export const version = "1.0.0";
 /** The defines of StsCommon, in ELM order (the results of an evaluation). */
@@ -307,59 +314,224 @@ function f48(st, o0) {
 function f49(st, o0) {
   return ((o0 == null) ? R.as(null, K6, false) : R.durationBetween(new R.DateTime(1970, 1, 1, 0, 0, 0, 0, 0), o0, "minute"));
 }
-const T56 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T57 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T58 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T59 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T60 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T61 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T62 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T63 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T64 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T65 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T66 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T67 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T68 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T69 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T70 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T71 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T72 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T73 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T74 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T75 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T76 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T77 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T78 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T79 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T80 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T81 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+// function "UnitlessLvef"(v)
+function f50(st, o0) {
+  return (R.and(R.greater(o0, 0), R.lessOrEqual(o0, 1)) ? R.multiply(o0, 100) : (R.and(R.greater(o0, 1), R.lessOrEqual(o0, 100)) ? o0 : R.as(null, K7, false)));
+}
+// function "Stripped"(s)
+function f51(st, o0) {
+  return R.replaceMatches(o0, "(^\\s+|\\s+$)", "");
+}
+// function "LvefPercent"(q)
+function f52(st, o0) {
+  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K7, false) : (R.not((R.prop(R.prop(o0, "code"), "value") == null)) ? (R.and(R.not((R.prop(R.prop(o0, "system"), "value") == null)), R.not(R.equal(R.prop(R.prop(o0, "system"), "value"), M_StsCodes.d["System Ucum"](st.L_Codes)))) ? R.as(null, K7, false) : (R.inList(R.prop(R.prop(o0, "code"), "value"), M_StsCodes.d["LVEF Percent Codes"](st.L_Codes), undefined) ? R.prop(R.prop(o0, "value"), "value") : (R.inList(R.prop(R.prop(o0, "code"), "value"), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.prop(R.prop(o0, "value"), "value")) : R.as(null, K7, false)))) : (R.or((R.prop(R.prop(o0, "unit"), "value") == null), R.equal(f51(st, R.prop(R.prop(o0, "unit"), "value")), "")) ? f50(st, R.prop(R.prop(o0, "value"), "value")) : (R.inList(R.lowerCase(f51(st, R.prop(R.prop(o0, "unit"), "value"))), M_StsCodes.d["LVEF Percent Unit Texts"](st.L_Codes), undefined) ? R.prop(R.prop(o0, "value"), "value") : (R.inList(f51(st, R.prop(R.prop(o0, "unit"), "value")), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.prop(R.prop(o0, "value"), "value")) : R.as(null, K7, false))))));
+}
+// function "NumbersIn"(s)
+function f53(st, o0) {
+  return (() => { const s56 = R.split(R.replaceMatches(o0, "([^0-9.]+|\\.(?![0-9])|(?<![0-9])\\.)", " "), " ");
+if (s56 == null) return null;
+const isList = Array.isArray(s56);
+let out58 = [];
+for (const a_T_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
+if (!(R.not(R.equal(a_T_57, "")))) continue;
+out58.push(R.toDecimal(a_T_57));
+}
+out58 = R.distinctList(out58);
+return isList ? out58 : out58[0]; })();
+}
+// function "LvefRawPercent"(O)
+function f54(st, o0) {
+  return (() => { let r59; r59 = f52(st, R.as(R.prop(o0, "value"), K8, false)); if (r59 != null) return r59; r59 = f52(st, R.prop(R.as(R.prop(o0, "value"), K9, false), "low")); if (r59 != null) return r59; r59 = R.min(f53(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value"))); if (r59 != null) return r59; r59 = f50(st, R.toDecimal(R.prop(R.as(R.prop(o0, "value"), K11, false), "value"))); if (r59 != null) return r59; return null; })();
+}
+// function "LvefValue"(O)
+function f55(st, o0) {
+  return (() => { const s60 = f54(st, o0);
+if (s60 == null) return null;
+const isList = Array.isArray(s60);
+let out62 = [];
+for (const a_P_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
+out62.push((R.and(R.greaterOrEqual(a_P_61, M_StsCodes.d["LVEF Plausible Min"](st.L_Codes)), R.lessOrEqual(a_P_61, M_StsCodes.d["LVEF Plausible Max"](st.L_Codes))) ? a_P_61 : R.as(null, K7, false)));
+}
+out62 = R.distinctList(out62);
+return isList ? out62 : out62[0]; })();
+}
+// function "QuantityText"(q)
+function f56(st, o0) {
+  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K5, false) : R.concatenate(R.toStringOp(R.prop(R.prop(o0, "value"), "value")), (() => { let r63; r63 = R.concatenate(" ", (() => { let r64; r64 = R.prop(R.prop(o0, "unit"), "value"); if (r64 != null) return r64; r64 = R.prop(R.prop(o0, "code"), "value"); if (r64 != null) return r64; return null; })()); if (r63 != null) return r63; r63 = ""; if (r63 != null) return r63; return null; })()));
+}
+// function "RangeText"(R)
+function f57(st, o0) {
+  return ((o0 == null) ? R.as(null, K5, false) : R.concatenate(R.concatenate(R.concatenate((() => { let r65; r65 = R.toStringOp(R.prop(R.prop(R.prop(o0, "low"), "value"), "value")); if (r65 != null) return r65; r65 = "?"; if (r65 != null) return r65; return null; })(), "-"), (() => { let r66; r66 = R.toStringOp(R.prop(R.prop(R.prop(o0, "high"), "value"), "value")); if (r66 != null) return r66; r66 = "?"; if (r66 != null) return r66; return null; })()), (() => { let r67; r67 = R.concatenate(" ", (() => { let r68; r68 = R.prop(R.prop(R.prop(o0, "low"), "unit"), "value"); if (r68 != null) return r68; r68 = R.prop(R.prop(R.prop(o0, "low"), "code"), "value"); if (r68 != null) return r68; r68 = R.prop(R.prop(R.prop(o0, "high"), "unit"), "value"); if (r68 != null) return r68; r68 = R.prop(R.prop(R.prop(o0, "high"), "code"), "value"); if (r68 != null) return r68; return null; })()); if (r67 != null) return r67; r67 = ""; if (r67 != null) return r67; return null; })()));
+}
+// function "ValueText"(O)
+function f58(st, o0) {
+  return (() => { let r69; r69 = f56(st, R.as(R.prop(o0, "value"), K8, false)); if (r69 != null) return r69; r69 = f57(st, R.as(R.prop(o0, "value"), K9, false)); if (r69 != null) return r69; r69 = R.prop(R.as(R.prop(o0, "value"), K10, false), "value"); if (r69 != null) return r69; r69 = R.toStringOp(R.prop(R.as(R.prop(o0, "value"), K11, false), "value")); if (r69 != null) return r69; r69 = (() => { let r70; r70 = R.first(f43(st, R.as(R.prop(o0, "value"), K12, false))); if (r70 != null) return r70; r70 = R.first((() => { const s71 = R.prop(R.as(R.prop(o0, "value"), K12, false), "coding");
+if (s71 == null) return null;
+const isList = Array.isArray(s71);
+let out73 = [];
+for (const a_C_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
+if (!(R.not((R.prop(R.prop(a_C_72, "code"), "value") == null)))) continue;
+out73.push(R.prop(R.prop(a_C_72, "code"), "value"));
+}
+out73 = R.distinctList(out73);
+return isList ? out73 : out73[0]; })()); if (r70 != null) return r70; r70 = "no value"; if (r70 != null) return r70; return null; })(); if (r69 != null) return r69; return null; })();
+}
+// function "EcogFromText"(t)
+function f59(st, o0) {
+  return ((o0 == null) ? R.as(null, K6, false) : (R.matches(R.lowerCase(o0), "\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(R.lowerCase(o0), "^\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*([0-5])[\\s\\S]*$", "$2")) : (R.matches(o0, "\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(o0, "^\\s*([0-5])[\\s\\S]*$", "$1")) : R.as(null, K6, false))));
+}
+// function "EcogFromConcept"(c)
+function f60(st, o0) {
+  return ((o0 == null) ? R.as(null, K6, false) : (() => { let r74; r74 = R.first((() => { const s75 = M_StsCodes.d["ECOG Answers"](st.L_Codes);
+if (s75 == null) return null;
+const isList = Array.isArray(s75);
+let out77 = [];
+for (const a_A_76 of (s75 == null ? [] : Array.isArray(s75) ? s75 : [s75])) {
+if (!(R.exists((() => { const s78 = R.prop(o0, "coding");
+if (s78 == null) return null;
+const isList = Array.isArray(s78);
+let out80 = [];
+for (const a_X_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_79, "system"), "value"), R.prop(a_A_76, "system")), R.equal(R.prop(R.prop(a_X_79, "code"), "value"), R.prop(a_A_76, "code"))))) continue;
+out80.push(R.prop(R.prop(a_X_79, "code"), "value"));
+}
+return isList ? out80 : out80[0]; })()))) continue;
+out77.push(R.prop(a_A_76, "score"));
+}
+out77 = R.distinctList(out77);
+return isList ? out77 : out77[0]; })()); if (r74 != null) return r74; r74 = R.first((() => { const s81 = f43(st, o0);
+if (s81 == null) return null;
+const isList = Array.isArray(s81);
+let out83 = [];
+for (const a_T_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
+if (!(R.not((f59(st, a_T_82) == null)))) continue;
+out83.push(f59(st, a_T_82));
+}
+out83 = R.distinctList(out83);
+return isList ? out83 : out83[0]; })()); if (r74 != null) return r74; return null; })());
+}
+// function "EcogValue"(O)
+function f61(st, o0) {
+  return (() => { let r84; r84 = (() => { const s85 = R.as(R.prop(o0, "value"), K11, false);
+if (s85 == null) return null;
+const isList = Array.isArray(s85);
+let out87 = [];
+for (const a_I_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
+if (!(R.and(R.greaterOrEqual(R.prop(a_I_86, "value"), 0), R.lessOrEqual(R.prop(a_I_86, "value"), 5)))) continue;
+out87.push(R.prop(a_I_86, "value"));
+}
+out87 = R.distinctList(out87);
+return isList ? out87 : out87[0]; })(); if (r84 != null) return r84; r84 = f60(st, R.as(R.prop(o0, "value"), K12, false)); if (r84 != null) return r84; r84 = f59(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value")); if (r84 != null) return r84; return null; })();
+}
+// function "BilirubinHigh"(O)
+function f62(st, o0) {
+  return (R.exists((() => { const s88 = R.prop(o0, "interpretation");
+if (s88 == null) return null;
+const isList = Array.isArray(s88);
+let out90 = [];
+for (const a_I_89 of (s88 == null ? [] : Array.isArray(s88) ? s88 : [s88])) {
+if (!(f40(st, a_I_89, M_StsCodes.d["System Observation Interpretation"](st.L_Codes), M_StsCodes.d["Bilirubin High Interpretations"](st.L_Codes)))) continue;
+out90.push(a_I_89);
+}
+out90 = R.distinctList(out90);
+return isList ? out90 : out90[0]; })()) ? true : (() => { const s91 = R.first((() => { const s93 = R.prop(o0, "referenceRange");
+if (s93 == null) return null;
+const isList = Array.isArray(s93);
+let out95 = [];
+for (const a_R_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
+if (!(R.not((R.prop(R.prop(R.prop(a_R_94, "high"), "value"), "value") == null)))) continue;
+out95.push(R.prop(a_R_94, "high"));
+}
+return isList ? out95 : out95[0]; })());
+if (s91 == null) return null;
+const isList = Array.isArray(s91);
+let out96 = [];
+for (const a_H_92 of (s91 == null ? [] : Array.isArray(s91) ? s91 : [s91])) {
+const l_q_97 = R.as(R.prop(o0, "value"), K8, false);
+out96.push((R.or(R.or((R.prop(R.prop(l_q_97, "value"), "value") == null), ((() => { let r98; r98 = R.prop(R.prop(l_q_97, "code"), "value"); if (r98 != null) return r98; r98 = R.prop(R.prop(l_q_97, "unit"), "value"); if (r98 != null) return r98; return null; })() == null)), R.not(R.equal((() => { let r99; r99 = R.prop(R.prop(l_q_97, "code"), "value"); if (r99 != null) return r99; r99 = R.prop(R.prop(l_q_97, "unit"), "value"); if (r99 != null) return r99; return null; })(), (() => { let r100; r100 = R.prop(R.prop(a_H_92, "code"), "value"); if (r100 != null) return r100; r100 = R.prop(R.prop(a_H_92, "unit"), "value"); if (r100 != null) return r100; return null; })()))) ? R.as(null, K13, false) : R.greater(R.prop(R.prop(l_q_97, "value"), "value"), R.prop(R.prop(a_H_92, "value"), "value"))));
+}
+out96 = R.distinctList(out96);
+return isList ? out96 : out96[0]; })());
+}
+const T101 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T102 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T103 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T104 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T105 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T106 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T107 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T108 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T109 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T110 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T111 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T112 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T113 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T114 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T115 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T116 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T117 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T118 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T119 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T120 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T121 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T122 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T123 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T124 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T125 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T126 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T127 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
+const T128 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T129 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T130 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T131 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T132 = [[f55, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T133 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T134 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
+const T135 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T136 = [[f59, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T137 = [[f60, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T138 = [[f61, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T139 = [[f62, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T56),
-  "LatestInstant": (st, ...args) => R.dispatch(st, args, T57),
-  "LatestDay": (st, ...args) => R.dispatch(st, args, T58),
-  "FirstRaw": (st, ...args) => R.dispatch(st, args, T59),
-  "LastRaw": (st, ...args) => R.dispatch(st, args, T60),
-  "FirstDate": (st, ...args) => R.dispatch(st, args, T61),
-  "LastDate": (st, ...args) => R.dispatch(st, args, T62),
-  "EarliestDay": (st, ...args) => R.dispatch(st, args, T63),
-  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T64),
-  "FirstDay": (st, ...args) => R.dispatch(st, args, T65),
-  "LastDay": (st, ...args) => R.dispatch(st, args, T66),
-  "RecordedDate": (st, ...args) => R.dispatch(st, args, T67),
-  "Counts": (st, ...args) => R.dispatch(st, args, T68),
-  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T69),
-  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T70),
-  "Exists": (st, ...args) => R.dispatch(st, args, T71),
-  "IsActive": (st, ...args) => R.dispatch(st, args, T72),
-  "CodesIn": (st, ...args) => R.dispatch(st, args, T73),
-  "HasCode": (st, ...args) => R.dispatch(st, args, T74),
-  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T75),
-  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T76),
-  "Texts": (st, ...args) => R.dispatch(st, args, T77),
-  "HasProfile": (st, ...args) => R.dispatch(st, args, T78),
-  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T79),
-  "Key": (st, ...args) => R.dispatch(st, args, T80),
-  "SortKey": (st, ...args) => R.dispatch(st, args, T81),
+  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T101),
+  "LatestInstant": (st, ...args) => R.dispatch(st, args, T102),
+  "LatestDay": (st, ...args) => R.dispatch(st, args, T103),
+  "FirstRaw": (st, ...args) => R.dispatch(st, args, T104),
+  "LastRaw": (st, ...args) => R.dispatch(st, args, T105),
+  "FirstDate": (st, ...args) => R.dispatch(st, args, T106),
+  "LastDate": (st, ...args) => R.dispatch(st, args, T107),
+  "EarliestDay": (st, ...args) => R.dispatch(st, args, T108),
+  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T109),
+  "FirstDay": (st, ...args) => R.dispatch(st, args, T110),
+  "LastDay": (st, ...args) => R.dispatch(st, args, T111),
+  "RecordedDate": (st, ...args) => R.dispatch(st, args, T112),
+  "Counts": (st, ...args) => R.dispatch(st, args, T113),
+  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T114),
+  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T115),
+  "Exists": (st, ...args) => R.dispatch(st, args, T116),
+  "IsActive": (st, ...args) => R.dispatch(st, args, T117),
+  "CodesIn": (st, ...args) => R.dispatch(st, args, T118),
+  "HasCode": (st, ...args) => R.dispatch(st, args, T119),
+  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T120),
+  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T121),
+  "Texts": (st, ...args) => R.dispatch(st, args, T122),
+  "HasProfile": (st, ...args) => R.dispatch(st, args, T123),
+  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T124),
+  "Key": (st, ...args) => R.dispatch(st, args, T125),
+  "SortKey": (st, ...args) => R.dispatch(st, args, T126),
+  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T127),
+  "Stripped": (st, ...args) => R.dispatch(st, args, T128),
+  "LvefPercent": (st, ...args) => R.dispatch(st, args, T129),
+  "NumbersIn": (st, ...args) => R.dispatch(st, args, T130),
+  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T131),
+  "LvefValue": (st, ...args) => R.dispatch(st, args, T132),
+  "QuantityText": (st, ...args) => R.dispatch(st, args, T133),
+  "RangeText": (st, ...args) => R.dispatch(st, args, T134),
+  "ValueText": (st, ...args) => R.dispatch(st, args, T135),
+  "EcogFromText": (st, ...args) => R.dispatch(st, args, T136),
+  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T137),
+  "EcogValue": (st, ...args) => R.dispatch(st, args, T138),
+  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T139),
 };
 const F = f;
 export const d = {

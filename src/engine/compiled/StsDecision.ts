@@ -9,7 +9,7 @@ const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
 export const parameterNames = ["Node Drugs"];
 
 function paramDefault(st, name) {
@@ -891,6 +891,110 @@ function d64(st) {
   st.v[64] = x;
   return x;
 }
+// define "Histology Code"
+function d65(st) {
+  let x = st.v[65];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Histology Code"](st.L_S);
+  st.v[65] = x;
+  return x;
+}
+// define "Age"
+function d66(st) {
+  let x = st.v[66];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Age"](st.L_S);
+  st.v[66] = x;
+  return x;
+}
+// define "ECOG Reading"
+function d67(st) {
+  let x = st.v[67];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["ECOG Reading"](st.L_S);
+  st.v[67] = x;
+  return x;
+}
+// define "LVEF"
+function d68(st) {
+  let x = st.v[68];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["LVEF"](st.L_S);
+  st.v[68] = x;
+  return x;
+}
+// define "LVEF Unusable Reason"
+function d69(st) {
+  let x = st.v[69];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
+  st.v[69] = x;
+  return x;
+}
+// define "Trabectedin LVEF Unusable Reason"
+function d70(st) {
+  let x = st.v[70];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
+  st.v[70] = x;
+  return x;
+}
+// define "Cumulative Doxo"
+function d71(st) {
+  let x = st.v[71];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
+  st.v[71] = x;
+  return x;
+}
+// define "Cumulative Known"
+function d72(st) {
+  let x = st.v[72];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Cumulative Known"](st.L_S);
+  st.v[72] = x;
+  return x;
+}
+// define "Bilirubin"
+function d73(st) {
+  let x = st.v[73];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Bilirubin"](st.L_S);
+  st.v[73] = x;
+  return x;
+}
+// define "Bilirubin High"
+function d74(st) {
+  let x = st.v[74];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  st.v[74] = x;
+  return x;
+}
+// define "Combo Age"
+function d75(st) {
+  let x = st.v[75];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Combo Age"](st.L_S);
+  st.v[75] = x;
+  return x;
+}
+// define "Recent Mesna Order"
+function d76(st) {
+  let x = st.v[76];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  st.v[76] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d77(st) {
+  let x = st.v[77];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  st.v[77] = x;
+  return x;
+}
 // function "Node"(id, role, sugg, rec, related, notes)
 function f0(st, o0, o1, o2, o3, o4, o5) {
   return ({ "id": o0, "role": o1, "withSuggestions": o2, "isRecommended": R.and(o3, o2), "warning": false, "related": o4, "notes": o5, "rules": [], "variant": R.as(null, K1, false) });
@@ -1047,12 +1151,25 @@ export const d = {
   "ECOG Combo": d62,
   "ECOG Poor": d63,
   "Blocking Rule Ids": d64,
+  "Histology Code": d65,
+  "Age": d66,
+  "ECOG Reading": d67,
+  "LVEF": d68,
+  "LVEF Unusable Reason": d69,
+  "Trabectedin LVEF Unusable Reason": d70,
+  "Cumulative Doxo": d71,
+  "Cumulative Known": d72,
+  "Bilirubin": d73,
+  "Bilirubin High": d74,
+  "Combo Age": d75,
+  "Recent Mesna Order": d76,
+  "Fact Bilirubin": d77,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(65),
+    v: new Array(78),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
   };

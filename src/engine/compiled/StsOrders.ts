@@ -3,13 +3,14 @@
 import * as R from '../runtime/index.js';
 import * as M_FHIRHelpers from './FHIRHelpers.js';
 import * as M_StsDecision from './StsDecision.js';
+import * as M_StsCodes from './StsCodes.js';
 
 const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized"];
-export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Rule Values"];
+export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 function paramDefault(st, name) {
   switch (name) {
@@ -34,6 +35,7 @@ function paramDefault(st, name) {
     case "Incomplete": return "";
     case "Node Drugs": return new R.UnsetParameter("Node Drugs");
     case "Drafts": return new R.UnsetParameter("Drafts");
+    case "Order Sign": return false;
     default: return new R.UnsetParameter(name);
   }
 }
@@ -154,419 +156,480 @@ function d10(st) {
   st.v[10] = x;
   return x;
 }
-// define "Pathway Nodes"
+// define "Anthracycline Drafted"
 function d11(st) {
   let x = st.v[11];
   if (x !== undefined) return x;
-  x = (() => { const s9 = d1(st);
+  x = R.exists((() => { const s9 = p(st, "Drafts", true);
 if (s9 == null) return null;
 const isList = Array.isArray(s9);
 let out11 = [];
-for (const a_N_10 of (s9 == null ? [] : Array.isArray(s9) ? s9 : [s9])) {
-if (!(R.and(R.inList(R.prop(a_N_10, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.inList(R.prop(a_N_10, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
-out11.push(a_N_10);
+for (const a_D_10 of (s9 == null ? [] : Array.isArray(s9) ? s9 : [s9])) {
+if (!(R.prop(a_D_10, "anthracycline"))) continue;
+out11.push(a_D_10);
 }
 out11 = R.distinctList(out11);
-return isList ? out11 : out11[0]; })();
+return isList ? out11 : out11[0]; })());
   st.v[11] = x;
   return x;
 }
-// define "Options"
+// define "Medication Requests Unreadable"
 function d12(st) {
   let x = st.v[12];
+  if (x !== undefined) return x;
+  x = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined);
+  st.v[12] = x;
+  return x;
+}
+// define "Pathway Nodes"
+function d13(st) {
+  let x = st.v[13];
   if (x !== undefined) return x;
   x = (() => { const s12 = d1(st);
 if (s12 == null) return null;
 const isList = Array.isArray(s12);
 let out14 = [];
 for (const a_N_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-if (!(R.and(R.inList(R.prop(a_N_13, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.prop(a_N_13, "withSuggestions")))) continue;
-out14.push(R.prop(a_N_13, "id"));
+if (!(R.and(R.inList(R.prop(a_N_13, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.inList(R.prop(a_N_13, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
+out14.push(a_N_13);
 }
 out14 = R.distinctList(out14);
 return isList ? out14 : out14[0]; })();
-  st.v[12] = x;
-  return x;
-}
-// define "Per Draft"
-function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = R.flatten((() => { const s15 = p(st, "Drafts", true);
-if (s15 == null) return null;
-const isList = Array.isArray(s15);
-let out17 = [];
-for (const a_D_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
-const l_blocking_18 = f1(st, R.prop(a_D_16, "drug"));
-out17.push(R.union(R.union((() => { const s19 = l_blocking_18;
-if (s19 == null) return null;
-const isList = Array.isArray(s19);
-let out21 = [];
-for (const a_B_20 of (s19 == null ? [] : Array.isArray(s19) ? s19 : [s19])) {
-out21.push(f9(st, R.prop(a_D_16, "id"), "rule", a_B_20, (() => { const s22 = [];
-if (s22 == null) return null;
-const isList = Array.isArray(s22);
-let out24 = [];
-for (const a_X_23 of (s22 == null ? [] : Array.isArray(s22) ? s22 : [s22])) {
-out24.push(R.as(a_X_23, K0, false));
-}
-return isList ? out24 : out24[0]; })()));
-}
-out21 = R.distinctList(out21);
-return isList ? out21 : out21[0]; })(), (() => { const s25 = f4(st, R.prop(a_D_16, "drug"));
-if (s25 == null) return null;
-const isList = Array.isArray(s25);
-let out27 = [];
-for (const a_A_26 of (s25 == null ? [] : Array.isArray(s25) ? s25 : [s25])) {
-out27.push(f9(st, R.prop(a_D_16, "id"), "rule", a_A_26, (() => { const s28 = [];
-if (s28 == null) return null;
-const isList = Array.isArray(s28);
-let out30 = [];
-for (const a_X_29 of (s28 == null ? [] : Array.isArray(s28) ? s28 : [s28])) {
-out30.push(R.as(a_X_29, K0, false));
-}
-return isList ? out30 : out30[0]; })()));
-}
-out27 = R.distinctList(out27);
-return isList ? out27 : out27[0]; })(), false), (R.or(R.exists(l_blocking_18), d6(st)) ? [] : [f10(st, a_D_16)]), false));
-}
-out17 = R.distinctList(out17);
-return isList ? out17 : out17[0]; })());
   st.v[13] = x;
   return x;
 }
-// define "Cards"
+// define "Options"
 function d14(st) {
   let x = st.v[14];
   if (x !== undefined) return x;
-  x = (() => { const s31 = R.distinct((() => { const s33 = d13(st);
-if (s33 == null) return null;
-const isList = Array.isArray(s33);
-let out35 = [];
-for (const a_C_34 of (s33 == null ? [] : Array.isArray(s33) ? s33 : [s33])) {
-out35.push(({ "kind": R.prop(a_C_34, "kind"), "topic": R.prop(a_C_34, "topic") }));
+  x = (() => { const s15 = d1(st);
+if (s15 == null) return null;
+const isList = Array.isArray(s15);
+let out17 = [];
+for (const a_N_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
+if (!(R.and(R.inList(R.prop(a_N_16, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.prop(a_N_16, "withSuggestions")))) continue;
+out17.push(R.prop(a_N_16, "id"));
 }
-out35 = R.distinctList(out35);
-return isList ? out35 : out35[0]; })());
-if (s31 == null) return null;
-const isList = Array.isArray(s31);
-let out36 = [];
-for (const a_K_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
-out36.push(({ "kind": R.prop(a_K_32, "kind"), "topic": R.prop(a_K_32, "topic"), "draftIds": (() => { const s37 = d13(st);
-if (s37 == null) return null;
-const isList = Array.isArray(s37);
-let out39 = [];
-for (const a_C_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-if (!(R.and(R.equal(R.prop(a_C_38, "kind"), R.prop(a_K_32, "kind")), R.equal(R.prop(a_C_38, "topic"), R.prop(a_K_32, "topic"))))) continue;
-out39.push(R.prop(a_C_38, "draftId"));
-}
-out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })(), "alternatives": (R.or(R.inList(R.prop(a_K_32, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_32, "kind"), "rule"), R.inList(R.prop(a_K_32, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))) ? d12(st) : []), "position": (R.inList(R.prop(a_K_32, "kind"), ["off-pathway", "position-unknown"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s40 = d13(st);
-if (s40 == null) return null;
-const isList = Array.isArray(s40);
-let out42 = [];
-for (const a_C_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-if (!(R.and(R.equal(R.prop(a_C_41, "kind"), R.prop(a_K_32, "kind")), R.equal(R.prop(a_C_41, "topic"), R.prop(a_K_32, "topic"))))) continue;
-out42.push(R.prop(a_C_41, "notes"));
-}
-out42 = R.distinctList(out42);
-return isList ? out42 : out42[0]; })())) }));
-}
-out36 = R.distinctList(out36);
-return isList ? out36 : out36[0]; })();
+out17 = R.distinctList(out17);
+return isList ? out17 : out17[0]; })();
   st.v[14] = x;
   return x;
 }
-// define "Has STS"
+// define "Per Draft"
 function d15(st) {
   let x = st.v[15];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Has STS"](st.L_P);
+  x = R.flatten((() => { const s18 = p(st, "Drafts", true);
+if (s18 == null) return null;
+const isList = Array.isArray(s18);
+let out20 = [];
+for (const a_D_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
+const l_blocking_21 = f2(st, a_D_19);
+const l_advisory_22 = f6(st, a_D_19);
+out20.push(R.union(R.union((() => { const s23 = l_blocking_21;
+if (s23 == null) return null;
+const isList = Array.isArray(s23);
+let out25 = [];
+for (const a_B_24 of (s23 == null ? [] : Array.isArray(s23) ? s23 : [s23])) {
+out25.push(f12(st, R.prop(a_D_19, "id"), "rule", a_B_24, f7(st, a_B_24)));
+}
+out25 = R.distinctList(out25);
+return isList ? out25 : out25[0]; })(), (() => { const s26 = l_advisory_22;
+if (s26 == null) return null;
+const isList = Array.isArray(s26);
+let out28 = [];
+for (const a_A_27 of (s26 == null ? [] : Array.isArray(s26) ? s26 : [s26])) {
+out28.push(f12(st, R.prop(a_D_19, "id"), "rule", a_A_27, f7(st, a_A_27)));
+}
+out28 = R.distinctList(out28);
+return isList ? out28 : out28[0]; })(), false), (R.exists(l_blocking_21) ? [] : (d6(st) ? f17(st, a_D_19) : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_19, "drug")))), R.exists(l_advisory_22)) ? [] : [f13(st, a_D_19)]))), false));
+}
+out20 = R.distinctList(out20);
+return isList ? out20 : out20[0]; })());
   st.v[15] = x;
   return x;
 }
-// define "STS Condition Keys"
+// define "Cards"
 function d16(st) {
   let x = st.v[16];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
+  x = (() => { const s29 = R.distinct((() => { const s31 = d15(st);
+if (s31 == null) return null;
+const isList = Array.isArray(s31);
+let out33 = [];
+for (const a_C_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
+out33.push(({ "kind": R.prop(a_C_32, "kind"), "topic": R.prop(a_C_32, "topic") }));
+}
+out33 = R.distinctList(out33);
+return isList ? out33 : out33[0]; })());
+if (s29 == null) return null;
+const isList = Array.isArray(s29);
+let out34 = [];
+for (const a_K_30 of (s29 == null ? [] : Array.isArray(s29) ? s29 : [s29])) {
+out34.push(({ "kind": R.prop(a_K_30, "kind"), "topic": R.prop(a_K_30, "topic"), "draftIds": (() => { const s35 = d15(st);
+if (s35 == null) return null;
+const isList = Array.isArray(s35);
+let out37 = [];
+for (const a_C_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
+if (!(R.and(R.equal(R.prop(a_C_36, "kind"), R.prop(a_K_30, "kind")), R.equal(R.prop(a_C_36, "topic"), R.prop(a_K_30, "topic"))))) continue;
+out37.push(R.prop(a_C_36, "draftId"));
+}
+out37 = R.distinctList(out37);
+return isList ? out37 : out37[0]; })(), "alternatives": (R.or(R.inList(R.prop(a_K_30, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_30, "kind"), "rule"), R.inList(R.prop(a_K_30, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))) ? d14(st) : []), "position": (R.inList(R.prop(a_K_30, "kind"), ["off-pathway", "position-unknown"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s38 = d15(st);
+if (s38 == null) return null;
+const isList = Array.isArray(s38);
+let out40 = [];
+for (const a_C_39 of (s38 == null ? [] : Array.isArray(s38) ? s38 : [s38])) {
+if (!(R.and(R.equal(R.prop(a_C_39, "kind"), R.prop(a_K_30, "kind")), R.equal(R.prop(a_C_39, "topic"), R.prop(a_K_30, "topic"))))) continue;
+out40.push(R.prop(a_C_39, "notes"));
+}
+out40 = R.distinctList(out40);
+return isList ? out40 : out40[0]; })())) }));
+}
+out34 = R.distinctList(out34);
+return isList ? out34 : out34[0]; })();
   st.v[16] = x;
   return x;
 }
-// define "Fact Histology"
+// define "Has STS"
 function d17(st) {
   let x = st.v[17];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Histology"](st.L_P);
+  x = M_StsDecision.d["Has STS"](st.L_P);
   st.v[17] = x;
   return x;
 }
-// define "Fact Extent"
+// define "STS Condition Keys"
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Extent"](st.L_P);
+  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
   st.v[18] = x;
   return x;
 }
-// define "Fact Site"
+// define "Fact Histology"
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Site"](st.L_P);
+  x = M_StsDecision.d["Fact Histology"](st.L_P);
   st.v[19] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Fact Extent"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Grade"](st.L_P);
+  x = M_StsDecision.d["Fact Extent"](st.L_P);
   st.v[20] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Fact Site"
 function d21(st) {
   let x = st.v[21];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Surgery"](st.L_P);
+  x = M_StsDecision.d["Fact Site"](st.L_P);
   st.v[21] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Fact Grade"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
+  x = M_StsDecision.d["Fact Grade"](st.L_P);
   st.v[22] = x;
   return x;
 }
-// define "Fact Age"
+// define "Fact Surgery"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Age"](st.L_P);
+  x = M_StsDecision.d["Fact Surgery"](st.L_P);
   st.v[23] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Fact Radiotherapy"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
+  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
   st.v[24] = x;
   return x;
 }
-// define "Fact Line"
+// define "Fact Age"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line"](st.L_P);
+  x = M_StsDecision.d["Fact Age"](st.L_P);
   st.v[25] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Fact Current Regimen"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
+  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
   st.v[26] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "Fact Line"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact ECOG"](st.L_P);
+  x = M_StsDecision.d["Fact Line"](st.L_P);
   st.v[27] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "Fact Line Sources"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact LVEF"](st.L_P);
+  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
   st.v[28] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact ECOG"
 function d29(st) {
   let x = st.v[29];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
+  x = M_StsDecision.d["Fact ECOG"](st.L_P);
   st.v[29] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact LVEF"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
+  x = M_StsDecision.d["Fact LVEF"](st.L_P);
   st.v[30] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d31(st) {
+  let x = st.v[31];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Bilirubin"](st.L_P);
+  st.v[31] = x;
+  return x;
+}
+// define "Fact Cumulative"
+function d32(st) {
+  let x = st.v[32];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
+  st.v[32] = x;
+  return x;
+}
+// define "Fact Unrecognized"
+function d33(st) {
+  let x = st.v[33];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
+  st.v[33] = x;
+  return x;
+}
+// define "Rule Values"
+function d34(st) {
+  let x = st.v[34];
+  if (x !== undefined) return x;
+  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": R.toStringOp(M_StsDecision.d["Cumulative Doxo"](st.L_P)), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P) });
+  st.v[34] = x;
   return x;
 }
 // function "IsAdjuvantPembro"(drug)
 function f0(st, o0) {
   return R.and(R.and(R.and(R.equal(o0, "pembrolizumab"), R.equal(d3(st), "L-POST-RESECTION")), R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS")), R.inList("pembrolizumab", M_StsDecision.d["Exposed Drugs"](st.L_P), undefined));
 }
-// function "Blocking"(drug)
+// function "IsHistologySpecific"(drug)
 function f1(st, o0) {
-  return (() => { const s43 = [(R.equal(o0, "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.equal(o0, "doxorubicin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.equal(o0, "doxorubicin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(o0, "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(o0, "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(o0, "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.equal(o0, "pembrolizumab"), d9(st)), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_R_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-if (!(R.not((a_R_44 == null)))) continue;
-out45.push(a_R_44);
+  return R.exists((() => { const s41 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
+if (s41 == null) return null;
+const isList = Array.isArray(s41);
+let out43 = [];
+for (const a_O_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
+if (!(R.and(R.and(R.equal(R.prop(a_O_42, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_42, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_42, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
+out43.push(a_O_42);
 }
-out45 = R.distinctList(out45);
-return isList ? out45 : out45[0]; })();
+out43 = R.distinctList(out43);
+return isList ? out43 : out43[0]; })());
+}
+// function "Blocking"(D)
+function f2(st, o0) {
+  return (() => { const s44 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f1(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+if (s44 == null) return null;
+const isList = Array.isArray(s44);
+let out46 = [];
+for (const a_R_45 of (s44 == null ? [] : Array.isArray(s44) ? s44 : [s44])) {
+if (!(R.not((a_R_45 == null)))) continue;
+out46.push(a_R_45);
+}
+out46 = R.distinctList(out46);
+return isList ? out46 : out46[0]; })();
 }
 // function "IsCombination"(drug)
-function f2(st, o0) {
+function f3(st, o0) {
   return R.or(R.or(R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined)), R.and(R.inList(o0, ["doxorubicin", "trabectedin"], undefined), R.includes(d5(st), ["doxorubicin", "trabectedin"], undefined))), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(d5(st), ["gemcitabine", "docetaxel"], undefined)));
 }
 // function "Repeats"(drug)
-function f3(st, o0) {
+function f4(st, o0) {
   return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d["Current Drugs"](st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d["Prior Drugs"](st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d["Prior Drugs"](st.L_P), ["gemcitabine", "docetaxel"], undefined))));
 }
-// function "Advisory"(drug)
-function f4(st, o0) {
-  return (() => { const s46 = [(R.and(R.and(R.equal(o0, "doxorubicin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Warn"](st.L_P)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f2(st, o0)) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (d6(st) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (d6(st) ? R.as(null, K0, false) : (f3(st, o0) ? "S-REPEAT" : R.as(null, K0, false)))];
-if (s46 == null) return null;
-const isList = Array.isArray(s46);
-let out48 = [];
-for (const a_R_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-if (!(R.not((a_R_47 == null)))) continue;
-out48.push(a_R_47);
+// function "IsDoxoIfos"(drug)
+function f5(st, o0) {
+  return R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined));
 }
-out48 = R.distinctList(out48);
-return isList ? out48 : out48[0]; })();
+// function "Advisory"(D)
+function f6(st, o0) {
+  return (() => { const s47 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Warn"](st.L_P)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f3(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f5(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (f4(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
+if (s47 == null) return null;
+const isList = Array.isArray(s47);
+let out49 = [];
+for (const a_R_48 of (s47 == null ? [] : Array.isArray(s47) ? s47 : [s47])) {
+if (!(R.not((a_R_48 == null)))) continue;
+out49.push(a_R_48);
+}
+out49 = R.distinctList(out49);
+return isList ? out49 : out49[0]; })();
+}
+// function "RuleNotes"(rule)
+function f7(st, o0) {
+  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d12(st)) ? [M_StsCodes.d["Text Mesna Unchecked"](st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
-function f5(st, o0) {
+function f8(st, o0) {
   return M_StsDecision.f["DrugsOf"](st.L_P, o0);
 }
 // function "OnPathwayNode"(D)
-function f6(st, o0) {
-  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s49 = (() => { const s51 = d11(st);
-if (s51 == null) return null;
-const isList = Array.isArray(s51);
-let out53 = [];
-for (const a_N_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
-if (!(R.or(R.inList(R.prop(o0, "drug"), f5(st, R.prop(a_N_52, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_52, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-out53.push(({ "id": R.prop(a_N_52, "id"), "score": R.add(R.multiply(10, R.count((() => { const s54 = f5(st, R.prop(a_N_52, "id"));
-if (s54 == null) return null;
-const isList = Array.isArray(s54);
-let out56 = [];
-for (const a_X_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
-if (!(R.inList(a_X_55, d5(st), undefined))) continue;
-out56.push(a_X_55);
-}
-out56 = R.distinctList(out56);
-return isList ? out56 : out56[0]; })())), (R.includes(d5(st), f5(st, R.prop(a_N_52, "id")), undefined) ? 5 : 0)) }));
-}
-out53 = R.distinctList(out53);
-return isList ? out53 : out53[0]; })();
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
+function f9(st, o0) {
+  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s50 = (() => { const s52 = d13(st);
+if (s52 == null) return null;
+const isList = Array.isArray(s52);
+let out54 = [];
+for (const a_N_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
+if (!(R.or(R.inList(R.prop(o0, "drug"), f8(st, R.prop(a_N_53, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_53, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+out54.push(({ "id": R.prop(a_N_53, "id"), "score": R.add(R.multiply(10, R.count((() => { const s55 = f8(st, R.prop(a_N_53, "id"));
+if (s55 == null) return null;
+const isList = Array.isArray(s55);
 let out57 = [];
-for (const a_T_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-out57.push(a_T_50);
+for (const a_X_56 of (s55 == null ? [] : Array.isArray(s55) ? s55 : [s55])) {
+if (!(R.inList(a_X_56, d5(st), undefined))) continue;
+out57.push(a_X_56);
 }
 out57 = R.distinctList(out57);
-out57 = R.mergeSort(out57, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
-return isList ? out57 : out57[0]; })()), "id"));
+return isList ? out57 : out57[0]; })())), (R.includes(d5(st), f8(st, R.prop(a_N_53, "id")), undefined) ? 5 : 0)) }));
+}
+out54 = R.distinctList(out54);
+return isList ? out54 : out54[0]; })();
+if (s50 == null) return null;
+const isList = Array.isArray(s50);
+let out58 = [];
+for (const a_T_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
+out58.push(a_T_51);
+}
+out58 = R.distinctList(out58);
+out58 = R.mergeSort(out58, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+return isList ? out58 : out58[0]; })()), "id"));
 }
 // function "NextStepNode"(drug)
-function f7(st, o0) {
-  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s58 = d1(st);
-if (s58 == null) return null;
-const isList = Array.isArray(s58);
-let out60 = [];
-for (const a_N_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
-if (!(R.and(R.equal(R.prop(a_N_59, "role"), "next"), R.inList(o0, f5(st, R.prop(a_N_59, "id")), undefined)))) continue;
-out60.push(R.prop(a_N_59, "id"));
+function f10(st, o0) {
+  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s59 = d1(st);
+if (s59 == null) return null;
+const isList = Array.isArray(s59);
+let out61 = [];
+for (const a_N_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
+if (!(R.and(R.equal(R.prop(a_N_60, "role"), "next"), R.inList(o0, f8(st, R.prop(a_N_60, "id")), undefined)))) continue;
+out61.push(R.prop(a_N_60, "id"));
 }
-out60 = R.distinctList(out60);
-return isList ? out60 : out60[0]; })()));
+out61 = R.distinctList(out61);
+return isList ? out61 : out61[0]; })()));
 }
 // function "LaterLineEarlyNode"(drug)
-function f8(st, o0) {
+function f11(st, o0) {
   return (R.or(R.not(R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d["Line"](st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
 }
 // function "Card"(draftId, kind, topic, notes)
-function f9(st, o0, o1, o2, o3) {
+function f12(st, o0, o1, o2, o3) {
   return ({ "draftId": o0, "kind": o1, "topic": o2, "notes": o3 });
 }
 // function "Classify"(D)
-function f10(st, o0) {
-  return (f0(st, R.prop(o0, "drug")) ? f9(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f9(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s61 = [];
-if (s61 == null) return null;
-const isList = Array.isArray(s61);
-let out63 = [];
-for (const a_X_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
-out63.push(R.as(a_X_62, K0, false));
+function f13(st, o0) {
+  return (f0(st, R.prop(o0, "drug")) ? f12(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f12(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s62 = [];
+if (s62 == null) return null;
+const isList = Array.isArray(s62);
+let out64 = [];
+for (const a_X_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
+out64.push(R.as(a_X_63, K0, false));
 }
-return isList ? out63 : out63[0]; })()) : f11(st, o0, f6(st, o0))));
+return isList ? out64 : out64[0]; })()) : f14(st, o0, f9(st, o0))));
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
-function f11(st, o0, o1) {
-  return (R.not((o1 == null)) ? f9(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s64 = [(R.not(R.includes(d5(st), f5(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
-if (s64 == null) return null;
-const isList = Array.isArray(s64);
-let out66 = [];
-for (const a_X_65 of (s64 == null ? [] : Array.isArray(s64) ? s64 : [s64])) {
-if (!(R.not((a_X_65 == null)))) continue;
-out66.push(a_X_65);
+function f14(st, o0, o1) {
+  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s65 = [(R.not(R.includes(d5(st), f8(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
+if (s65 == null) return null;
+const isList = Array.isArray(s65);
+let out67 = [];
+for (const a_X_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
+if (!(R.not((a_X_66 == null)))) continue;
+out67.push(a_X_66);
 }
-out66 = R.distinctList(out66);
-return isList ? out66 : out66[0]; })()) : f12(st, o0, f7(st, R.prop(o0, "drug"))));
+out67 = R.distinctList(out67);
+return isList ? out67 : out67[0]; })()) : f15(st, o0, f10(st, R.prop(o0, "drug"))));
 }
 // function "ClassifyNextStep"(Step5Draft, next)
-function f12(st, o0, o1) {
-  return (R.not((o1 == null)) ? f9(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s67 = [];
-if (s67 == null) return null;
-const isList = Array.isArray(s67);
-let out69 = [];
-for (const a_X_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
-out69.push(R.as(a_X_68, K0, false));
+function f15(st, o0, o1) {
+  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s68 = [];
+if (s68 == null) return null;
+const isList = Array.isArray(s68);
+let out70 = [];
+for (const a_X_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
+out70.push(R.as(a_X_69, K0, false));
 }
-return isList ? out69 : out69[0]; })()) : f13(st, o0, f8(st, R.prop(o0, "drug"))));
+return isList ? out70 : out70[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
-function f13(st, o0, o1) {
-  return (R.not((o1 == null)) ? f9(st, R.prop(o0, "id"), "later-line-early", o1, ["the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)"]) : f9(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? ["liposomal doxorubicin is not a pathway regimen"] : [])));
+function f16(st, o0, o1) {
+  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d["Text Later Line Early"](st.L_Codes)]) : (f1(st, R.prop(o0, "drug")) ? f12(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f12(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? ["liposomal doxorubicin is not a pathway regimen"] : []))));
 }
-const T70 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T71 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T72 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T73 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T74 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T75 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T76 = [[f6, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"}],"type":"TupleTypeSpecifier"}]]];
-const T77 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T78 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T79 = [[f9, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T80 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"}],"type":"TupleTypeSpecifier"}]]];
-const T81 = [[f11, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T82 = [[f12, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T83 = [[f13, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+// function "ClassifyOutside"(D)
+function f17(st, o0) {
+  return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f12(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Text Pediatric Order"](st.L_Codes)])] : []);
+}
+const T71 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T72 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T73 = [[f2, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
+const T74 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T75 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T76 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T77 = [[f6, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
+const T78 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T79 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T80 = [[f9, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
+const T81 = [[f10, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T82 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T83 = [[f12, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T84 = [[f13, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
+const T85 = [[f14, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T86 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T87 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T88 = [[f17, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T70),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T71),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T72),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T73),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T74),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T75),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T76),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T77),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T78),
-  "Card": (st, ...args) => R.dispatch(st, args, T79),
-  "Classify": (st, ...args) => R.dispatch(st, args, T80),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T81),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T82),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T83),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T71),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T72),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T73),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T74),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T75),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T76),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T77),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T78),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T79),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T80),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T81),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T82),
+  "Card": (st, ...args) => R.dispatch(st, args, T83),
+  "Classify": (st, ...args) => R.dispatch(st, args, T84),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T85),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T86),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T87),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T88),
 };
 const F = f;
 export const d = {
@@ -581,33 +644,38 @@ export const d = {
   "No Position": d8,
   "Pembro Setting Known": d9,
   "Maintenance Output": d10,
-  "Pathway Nodes": d11,
-  "Options": d12,
-  "Per Draft": d13,
-  "Cards": d14,
-  "Has STS": d15,
-  "STS Condition Keys": d16,
-  "Fact Histology": d17,
-  "Fact Extent": d18,
-  "Fact Site": d19,
-  "Fact Grade": d20,
-  "Fact Surgery": d21,
-  "Fact Radiotherapy": d22,
-  "Fact Age": d23,
-  "Fact Current Regimen": d24,
-  "Fact Line": d25,
-  "Fact Line Sources": d26,
-  "Fact ECOG": d27,
-  "Fact LVEF": d28,
-  "Fact Cumulative": d29,
-  "Fact Unrecognized": d30,
+  "Anthracycline Drafted": d11,
+  "Medication Requests Unreadable": d12,
+  "Pathway Nodes": d13,
+  "Options": d14,
+  "Per Draft": d15,
+  "Cards": d16,
+  "Has STS": d17,
+  "STS Condition Keys": d18,
+  "Fact Histology": d19,
+  "Fact Extent": d20,
+  "Fact Site": d21,
+  "Fact Grade": d22,
+  "Fact Surgery": d23,
+  "Fact Radiotherapy": d24,
+  "Fact Age": d25,
+  "Fact Current Regimen": d26,
+  "Fact Line": d27,
+  "Fact Line Sources": d28,
+  "Fact ECOG": d29,
+  "Fact LVEF": d30,
+  "Fact Bilirubin": d31,
+  "Fact Cumulative": d32,
+  "Fact Unrecognized": d33,
+  "Rule Values": d34,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(31),
+    v: new Array(35),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
+    L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
   };
 }

@@ -7,7 +7,7 @@ import * as M_StsDecision from './StsDecision.js';
 export const id = "StsPathway";
 export const version = "1.0.0";
 /** The defines of StsPathway, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
+export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs"];
 
 function paramDefault(st, name) {
@@ -176,44 +176,52 @@ function d16(st) {
   st.v[16] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 function d17(st) {
   let x = st.v[17];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Cumulative"](st.L_D);
+  x = M_StsDecision.d["Fact Bilirubin"](st.L_D);
   st.v[17] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Unrecognized"](st.L_D);
+  x = M_StsDecision.d["Fact Cumulative"](st.L_D);
   st.v[18] = x;
   return x;
 }
-// define "Fact STS Conditions"
+// define "Fact Unrecognized"
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact STS Conditions"](st.L_D);
+  x = M_StsDecision.d["Fact Unrecognized"](st.L_D);
   st.v[19] = x;
   return x;
 }
-// define "Fact Ignored Evidence"
+// define "Fact STS Conditions"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Ignored Evidence"](st.L_D);
+  x = M_StsDecision.d["Fact STS Conditions"](st.L_D);
   st.v[20] = x;
   return x;
 }
-// define "Fact Prior Last Exposure"
+// define "Fact Ignored Evidence"
 function d21(st) {
   let x = st.v[21];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D);
+  x = M_StsDecision.d["Fact Ignored Evidence"](st.L_D);
   st.v[21] = x;
+  return x;
+}
+// define "Fact Prior Last Exposure"
+function d22(st) {
+  let x = st.v[22];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D);
+  st.v[22] = x;
   return x;
 }
 export const f = {
@@ -238,17 +246,18 @@ export const d = {
   "Fact Line Sources": d14,
   "Fact ECOG": d15,
   "Fact LVEF": d16,
-  "Fact Cumulative": d17,
-  "Fact Unrecognized": d18,
-  "Fact STS Conditions": d19,
-  "Fact Ignored Evidence": d20,
-  "Fact Prior Last Exposure": d21,
+  "Fact Bilirubin": d17,
+  "Fact Cumulative": d18,
+  "Fact Unrecognized": d19,
+  "Fact STS Conditions": d20,
+  "Fact Ignored Evidence": d21,
+  "Fact Prior Last Exposure": d22,
 };
 /** The state of one evaluation of StsPathway. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(22),
+    v: new Array(23),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_D: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
   };

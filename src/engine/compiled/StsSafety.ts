@@ -5,19 +5,23 @@ import * as M_FHIRHelpers from './FHIRHelpers.js';
 import * as M_StsDiagnosis from './StsDiagnosis.js';
 import * as M_StsTreatment from './StsTreatment.js';
 import * as M_StsCodes from './StsCodes.js';
+import * as M_StsCommon from './StsCommon.js';
 
 const K0 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
 const K1 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
 const K2 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
-const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K3 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K4 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K5 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","ECOG","LVEF","Anthracycline Before Metastatic","Doxo LVEF Low","LVEF Missing","LVEF Not Recent","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
-export const parameterNames = ["lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","Anthracycline Before Metastatic","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
+export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 function paramDefault(st, name) {
   switch (name) {
+    case "Today": return new R.UnsetParameter("Today");
     case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
     case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
     case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
@@ -367,25 +371,9 @@ function d30(st) {
   st.v[30] = x;
   return x;
 }
-// define "ECOG"
+// define "Anthracycline Before Metastatic"
 function d31(st) {
   let x = st.v[31];
-  if (x !== undefined) return x;
-  x = R.prop(M_StsTreatment.d["ECOG"](st.L_Tx), "value");
-  st.v[31] = x;
-  return x;
-}
-// define "LVEF"
-function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["LVEF"](st.L_Tx);
-  st.v[32] = x;
-  return x;
-}
-// define "Anthracycline Before Metastatic"
-function d33(st) {
-  let x = st.v[33];
   if (x !== undefined) return x;
   x = (R.not(d29(st)) ? false : (R.exists((() => { const s35 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
 if (s35 == null) return null;
@@ -404,34 +392,93 @@ if (!((R.prop(a_E_39, "lastDate") == null))) continue;
 out40.push(a_E_39);
 }
 return isList ? out40 : out40[0]; })())) ? R.as(null, K2, false) : false)));
+  st.v[31] = x;
+  return x;
+}
+// define "Now Date"
+function d32(st) {
+  let x = st.v[32];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Now Date"](st.L_Tx);
+  st.v[32] = x;
+  return x;
+}
+// define "LVEF Readings"
+function d33(st) {
+  let x = st.v[33];
+  if (x !== undefined) return x;
+  x = (() => { const s41 = (() => { const s43 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+if (s43 == null) return null;
+const isList = Array.isArray(s43);
+let out45 = [];
+for (const a_O_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_44))) continue;
+out45.push(a_O_44);
+}
+return isList ? out45 : out45[0]; })();
+if (s41 == null) return null;
+const isList = Array.isArray(s41);
+let out46 = [];
+for (const a_O_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
+const l_taken_47 = M_StsCommon.f["LastDay"](st.L_Common, a_O_42);
+if (!(R.and(R.not((l_taken_47 == null)), R.not((R.prop(a_O_42, "value") == null))))) continue;
+out46.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_42), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_42), "date": l_taken_47, "source": f1(st, a_O_42), "code": f2(st, a_O_42) }));
+}
+return isList ? out46 : out46[0]; })();
   st.v[33] = x;
   return x;
 }
-// define "Doxo LVEF Low"
+// define "LVEF"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = (() => { let r41; r41 = R.less(R.prop(d32(st), "value"), p(st, "lvefMinPercent", true)); if (r41 != null) return r41; r41 = false; if (r41 != null) return r41; return null; })();
+  x = R.first((() => { const s48 = d33(st);
+if (s48 == null) return null;
+const isList = Array.isArray(s48);
+let out50 = [];
+for (const a_R_49 of (s48 == null ? [] : Array.isArray(s48) ? s48 : [s48])) {
+if (!(R.and(R.not((R.prop(a_R_49, "value") == null)), R.equal(R.prop(a_R_49, "date"), R.max((() => { const s51 = d33(st);
+if (s51 == null) return null;
+const isList = Array.isArray(s51);
+let out53 = [];
+for (const a_X_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
+if (!(R.not((R.prop(a_X_52, "value") == null)))) continue;
+out53.push(R.prop(a_X_52, "date"));
+}
+return isList ? out53 : out53[0]; })()))))) continue;
+out50.push(a_R_49);
+}
+out50 = R.mergeSort(out50, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out50 : out50[0]; })());
   st.v[34] = x;
   return x;
 }
-// define "LVEF Missing"
+// define "LVEF Not Interpretable"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = (d32(st) == null);
+  x = R.first((() => { const s54 = d33(st);
+if (s54 == null) return null;
+const isList = Array.isArray(s54);
+let out56 = [];
+for (const a_R_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
+if (!(R.and((R.prop(a_R_55, "value") == null), R.or((d34(st) == null), R.greater(R.prop(a_R_55, "date"), R.prop(d34(st), "date")))))) continue;
+out56.push(a_R_55);
+}
+out56 = R.mergeSort(out56, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out56 : out56[0]; })());
   st.v[35] = x;
   return x;
 }
-// define "LVEF Not Recent"
+// define "Latest Anthracycline Date"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = R.and(R.not((d32(st) == null)), R.not((() => { let r42; r42 = R.prop(d32(st), "recent"); if (r42 != null) return r42; r42 = false; if (r42 != null) return r42; return null; })()));
+  x = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx);
   st.v[36] = x;
   return x;
 }
-// define "Cumulative Doxo"
+// define "Confirmed Doxo"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
@@ -439,279 +486,560 @@ function d37(st) {
   st.v[37] = x;
   return x;
 }
-// define "Cumulative Known"
+// define "LVEF Recent"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = R.and(R.not(d7(st)), (() => { let r43; r43 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })());
+  x = (() => { let r57; r57 = R.lessOrEqual(R.durationBetween(R.prop(d34(st), "date"), d32(st), "day"), p(st, "lvefRecencyDays", true)); if (r57 != null) return r57; r57 = false; if (r57 != null) return r57; return null; })();
   st.v[38] = x;
   return x;
 }
-// define "Doxo Cumulative Critical"
+// define "LVEF Since Anthracycline"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = (() => { let r44; r44 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r44 != null) return r44; r44 = false; if (r44 != null) return r44; return null; })();
+  x = R.or((d36(st) == null), (() => { let r58; r58 = R.greater(R.prop(d34(st), "date"), d36(st)); if (r58 != null) return r58; r58 = false; if (r58 != null) return r58; return null; })());
   st.v[39] = x;
   return x;
 }
-// define "Doxo Contraindicated"
+// define "LVEF Unusable Reason"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = R.or(d34(st), d39(st));
+  x = f3(st, true);
   st.v[40] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Trabectedin LVEF Unusable Reason"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = R.and(R.not(d39(st)), R.or(R.not(d38(st)), (() => { let r45; r45 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r45 != null) return r45; r45 = false; if (r45 != null) return r45; return null; })()));
+  x = f3(st, false);
   st.v[41] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "ECOG Readings"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = (() => { let r46; r46 = R.greaterOrEqual(d31(st), 2); if (r46 != null) return r46; r46 = false; if (r46 != null) return r46; return null; })();
+  x = (() => { const s59 = (() => { const s61 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+if (s61 == null) return null;
+const isList = Array.isArray(s61);
+let out63 = [];
+for (const a_O_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_62))) continue;
+out63.push(a_O_62);
+}
+return isList ? out63 : out63[0]; })();
+if (s59 == null) return null;
+const isList = Array.isArray(s59);
+let out64 = [];
+for (const a_O_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
+const l_taken_65 = M_StsCommon.f["LastDay"](st.L_Common, a_O_60);
+if (!(R.and(R.not((l_taken_65 == null)), R.not((R.prop(a_O_60, "value") == null))))) continue;
+out64.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_60), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_60), "date": l_taken_65, "source": f1(st, a_O_60), "code": f2(st, a_O_60) }));
+}
+return isList ? out64 : out64[0]; })();
   st.v[42] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "ECOG Reading"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = (() => { let r47; r47 = R.greaterOrEqual(d31(st), 3); if (r47 != null) return r47; r47 = false; if (r47 != null) return r47; return null; })();
+  x = R.first((() => { const s66 = d42(st);
+if (s66 == null) return null;
+const isList = Array.isArray(s66);
+let out68 = [];
+for (const a_R_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
+if (!(R.and(R.not((R.prop(a_R_67, "value") == null)), R.equal(R.prop(a_R_67, "date"), R.max((() => { const s69 = d42(st);
+if (s69 == null) return null;
+const isList = Array.isArray(s69);
+let out71 = [];
+for (const a_X_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
+if (!(R.not((R.prop(a_X_70, "value") == null)))) continue;
+out71.push(R.prop(a_X_70, "date"));
+}
+return isList ? out71 : out71[0]; })()))))) continue;
+out68.push(a_R_67);
+}
+out68 = R.mergeSort(out68, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+return isList ? out68 : out68[0]; })());
   st.v[43] = x;
   return x;
 }
-// define "Doxo Notes"
+// define "ECOG Not Interpretable"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = (() => { const s48 = [(d5(st) ? "LVEF unavailable (Observations could not be read)" : (d35(st) ? "baseline LVEF not found" : (d36(st) ? "no recent baseline LVEF" : R.as(null, K3, false)))), (R.not(d41(st)) ? R.as(null, K3, false) : (R.not(d38(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d37(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d37(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
-if (s48 == null) return null;
-const isList = Array.isArray(s48);
-let out50 = [];
-for (const a_N_49 of (s48 == null ? [] : Array.isArray(s48) ? s48 : [s48])) {
-if (!(R.not((a_N_49 == null)))) continue;
-out50.push(a_N_49);
+  x = R.first((() => { const s72 = d42(st);
+if (s72 == null) return null;
+const isList = Array.isArray(s72);
+let out74 = [];
+for (const a_R_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
+if (!(R.and((R.prop(a_R_73, "value") == null), R.or((d43(st) == null), R.greater(R.prop(a_R_73, "date"), R.prop(d43(st), "date")))))) continue;
+out74.push(a_R_73);
 }
-out50 = R.distinctList(out50);
-return isList ? out50 : out50[0]; })();
+out74 = R.mergeSort(out74, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out74 : out74[0]; })());
   st.v[44] = x;
   return x;
 }
-// define "Blocking Rule Ids"
+// define "ECOG"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
+  x = R.prop(d43(st), "value");
   st.v[45] = x;
   return x;
 }
-// define "Used Condition Keys"
+// define "ECOG Recent"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = (() => { const s51 = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
-if (s51 == null) return null;
-const isList = Array.isArray(s51);
-let out53 = [];
-for (const a_A_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
-out53.push(R.prop(R.prop(a_A_52, "fact"), "key"));
-}
-out53 = R.distinctList(out53);
-return isList ? out53 : out53[0]; })();
+  x = (() => { let r75; r75 = R.lessOrEqual(R.durationBetween(R.prop(d43(st), "date"), d32(st), "day"), p(st, "ecogRecencyDays", true)); if (r75 != null) return r75; r75 = false; if (r75 != null) return r75; return null; })();
   st.v[46] = x;
   return x;
 }
-// define "Fact Histology"
+// define "Bilirubin Readings"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
+  x = (() => { const s76 = (() => { const s78 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+if (s78 == null) return null;
+const isList = Array.isArray(s78);
+let out80 = [];
+for (const a_O_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_79))) continue;
+out80.push(a_O_79);
+}
+return isList ? out80 : out80[0]; })();
+if (s76 == null) return null;
+const isList = Array.isArray(s76);
+let out81 = [];
+for (const a_O_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
+const l_taken_82 = M_StsCommon.f["LastDay"](st.L_Common, a_O_77);
+const l_q_83 = R.as(R.prop(a_O_77, "value"), K3, false);
+if (!(R.and(R.not((l_taken_82 == null)), R.or(R.not((R.prop(R.prop(l_q_83, "value"), "value") == null)), R.exists(R.prop(a_O_77, "interpretation")))))) continue;
+out81.push(({ "value": R.prop(R.prop(l_q_83, "value"), "value"), "unit": (() => { let r84; r84 = R.prop(R.prop(l_q_83, "unit"), "value"); if (r84 != null) return r84; r84 = R.prop(R.prop(l_q_83, "code"), "value"); if (r84 != null) return r84; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_77), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s85 = R.prop(a_O_77, "referenceRange");
+if (s85 == null) return null;
+const isList = Array.isArray(s85);
+let out87 = [];
+for (const a_R_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
+if (!(R.not((R.prop(R.prop(R.prop(a_R_86, "high"), "value"), "value") == null)))) continue;
+out87.push(R.prop(a_R_86, "high"));
+}
+return isList ? out87 : out87[0]; })())), "date": l_taken_82, "source": f1(st, a_O_77), "code": f2(st, a_O_77) }));
+}
+return isList ? out81 : out81[0]; })();
   st.v[47] = x;
   return x;
 }
-// define "Fact Extent"
+// define "Bilirubin Latest Date"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
+  x = R.max((() => { const s88 = d47(st);
+if (s88 == null) return null;
+const isList = Array.isArray(s88);
+let out90 = [];
+for (const a_R_89 of (s88 == null ? [] : Array.isArray(s88) ? s88 : [s88])) {
+out90.push(R.prop(a_R_89, "date"));
+}
+return isList ? out90 : out90[0]; })());
   st.v[48] = x;
   return x;
 }
-// define "Fact Site"
+// define "Bilirubin"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Site"](st.L_Dx);
+  x = (() => { let r91; r91 = R.first((() => { const s92 = d47(st);
+if (s92 == null) return null;
+const isList = Array.isArray(s92);
+let out94 = [];
+for (const a_R_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
+if (!(R.and(R.equal(R.prop(a_R_93, "date"), d48(st)), (() => { let r95; r95 = R.prop(a_R_93, "high"); if (r95 != null) return r95; r95 = false; if (r95 != null) return r95; return null; })()))) continue;
+out94.push(a_R_93);
+}
+out94 = R.mergeSort(out94, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out94 : out94[0]; })()); if (r91 != null) return r91; r91 = R.first((() => { const s96 = d47(st);
+if (s96 == null) return null;
+const isList = Array.isArray(s96);
+let out98 = [];
+for (const a_R_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
+if (!(R.equal(R.prop(a_R_97, "date"), d48(st)))) continue;
+out98.push(a_R_97);
+}
+out98 = R.mergeSort(out98, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out98 : out98[0]; })()); if (r91 != null) return r91; return null; })();
   st.v[49] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Bilirubin Recent"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
+  x = (() => { let r99; r99 = R.lessOrEqual(R.durationBetween(R.prop(d49(st), "date"), d32(st), "day"), p(st, "labRecencyDays", true)); if (r99 != null) return r99; r99 = false; if (r99 != null) return r99; return null; })();
   st.v[50] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Doxo LVEF Low"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
+  x = (() => { let r100; r100 = R.less(R.prop(d34(st), "value"), p(st, "lvefMinPercent", true)); if (r100 != null) return r100; r100 = false; if (r100 != null) return r100; return null; })();
   st.v[51] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Cumulative Doxo"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
+  x = d37(st);
   st.v[52] = x;
   return x;
 }
-// define "Fact Age"
+// define "Cumulative Known"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = d19(st);
+  x = R.and(R.not(d7(st)), (() => { let r101; r101 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r101 != null) return r101; r101 = false; if (r101 != null) return r101; return null; })());
   st.v[53] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Doxo Cumulative Critical"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
+  x = (() => { let r102; r102 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r102 != null) return r102; r102 = false; if (r102 != null) return r102; return null; })();
   st.v[54] = x;
   return x;
 }
-// define "Fact Line"
+// define "Doxo Contraindicated"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line"](st.L_Tx);
+  x = R.or(d51(st), d54(st));
   st.v[55] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Doxo Cumulative Warn"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
+  x = R.and(R.not(d54(st)), R.or(R.not(d53(st)), (() => { let r103; r103 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r103 != null) return r103; r103 = false; if (r103 != null) return r103; return null; })()));
   st.v[56] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "ECOG Combo"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["ECOG"](st.L_Tx);
+  x = (() => { let r104; r104 = R.greaterOrEqual(d45(st), 2); if (r104 != null) return r104; r104 = false; if (r104 != null) return r104; return null; })();
   st.v[57] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "ECOG Poor"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["LVEF"](st.L_Tx);
+  x = (() => { let r105; r105 = R.greaterOrEqual(d45(st), 3); if (r105 != null) return r105; r105 = false; if (r105 != null) return r105; return null; })();
   st.v[58] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Bilirubin High"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
+  x = R.and(d50(st), (() => { let r106; r106 = R.prop(d49(st), "high"); if (r106 != null) return r106; r106 = false; if (r106 != null) return r106; return null; })());
   st.v[59] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Combo Age"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
+  x = (() => { let r107; r107 = R.greater(d20(st), p(st, "comboMaxTrialAge", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })();
   st.v[60] = x;
   return x;
 }
-// define "Fact STS Conditions"
+// define "Recent Mesna Order"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
+  x = R.exists((() => { const s108 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+if (s108 == null) return null;
+const isList = Array.isArray(s108);
+let out110 = [];
+for (const a_M_109 of (s108 == null ? [] : Array.isArray(s108) ? s108 : [s108])) {
+if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_109, "status"), "value"), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r111; r111 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_109), d32(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_109)), "key"), "mesna")))) continue;
+out110.push(a_M_109);
+}
+return isList ? out110 : out110[0]; })());
   st.v[61] = x;
   return x;
 }
-// define "Fact Ignored Evidence"
+// define "Doxo Notes"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
+  x = (() => { const s112 = [((d40(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d40(st))), ((d35(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d35(st), "text"))), (R.not(d56(st)) ? R.as(null, K4, false) : (R.not(d53(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d52(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d52(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
+if (s112 == null) return null;
+const isList = Array.isArray(s112);
+let out114 = [];
+for (const a_N_113 of (s112 == null ? [] : Array.isArray(s112) ? s112 : [s112])) {
+if (!(R.not((a_N_113 == null)))) continue;
+out114.push(a_N_113);
+}
+out114 = R.distinctList(out114);
+return isList ? out114 : out114[0]; })();
   st.v[62] = x;
   return x;
 }
-// define "Fact Prior Last Exposure"
+// define "Blocking Rule Ids"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = R.last((() => { const s54 = (() => { const s56 = M_StsTreatment.d["Prior Exposures"](st.L_Tx);
-if (s56 == null) return null;
-const isList = Array.isArray(s56);
-let out58 = [];
-for (const a_E_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-if (!(R.and(R.not((() => { let r59; r59 = R.prop(a_E_57, "supportive"); if (r59 != null) return r59; r59 = false; if (r59 != null) return r59; return null; })()), R.not((R.prop(a_E_57, "lastDate") == null))))) continue;
-out58.push(({ "drug": R.prop(a_E_57, "drug"), "lastDate": R.prop(a_E_57, "lastDate"), "lastDayNumber": R.prop(a_E_57, "lastDayNumber"), "source": R.prop(a_E_57, "source") }));
-}
-return isList ? out58 : out58[0]; })();
-if (s54 == null) return null;
-const isList = Array.isArray(s54);
-let out60 = [];
-for (const a_X_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
-out60.push(a_X_55);
-}
-out60 = R.mergeSort(out60, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastDayNumber"), R.column(y, "lastDayNumber"), true); if (o !== 0) return o; return o; });
-return isList ? out60 : out60[0]; })());
+  x = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
   st.v[63] = x;
+  return x;
+}
+// define "Used Condition Keys"
+function d64(st) {
+  let x = st.v[64];
+  if (x !== undefined) return x;
+  x = (() => { const s115 = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
+if (s115 == null) return null;
+const isList = Array.isArray(s115);
+let out117 = [];
+for (const a_A_116 of (s115 == null ? [] : Array.isArray(s115) ? s115 : [s115])) {
+out117.push(R.prop(R.prop(a_A_116, "fact"), "key"));
+}
+out117 = R.distinctList(out117);
+return isList ? out117 : out117[0]; })();
+  st.v[64] = x;
+  return x;
+}
+// define "Fact Histology"
+function d65(st) {
+  let x = st.v[65];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
+  st.v[65] = x;
+  return x;
+}
+// define "Fact Extent"
+function d66(st) {
+  let x = st.v[66];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
+  st.v[66] = x;
+  return x;
+}
+// define "Fact Site"
+function d67(st) {
+  let x = st.v[67];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Site"](st.L_Dx);
+  st.v[67] = x;
+  return x;
+}
+// define "Fact Grade"
+function d68(st) {
+  let x = st.v[68];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
+  st.v[68] = x;
+  return x;
+}
+// define "Fact Surgery"
+function d69(st) {
+  let x = st.v[69];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
+  st.v[69] = x;
+  return x;
+}
+// define "Fact Radiotherapy"
+function d70(st) {
+  let x = st.v[70];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
+  st.v[70] = x;
+  return x;
+}
+// define "Fact Age"
+function d71(st) {
+  let x = st.v[71];
+  if (x !== undefined) return x;
+  x = d19(st);
+  st.v[71] = x;
+  return x;
+}
+// define "Fact Current Regimen"
+function d72(st) {
+  let x = st.v[72];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
+  st.v[72] = x;
+  return x;
+}
+// define "Fact Line"
+function d73(st) {
+  let x = st.v[73];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Line"](st.L_Tx);
+  st.v[73] = x;
+  return x;
+}
+// define "Fact Line Sources"
+function d74(st) {
+  let x = st.v[74];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
+  st.v[74] = x;
+  return x;
+}
+// define "Fact ECOG"
+function d75(st) {
+  let x = st.v[75];
+  if (x !== undefined) return x;
+  x = ({ "value": R.prop(d43(st), "value"), "date": R.prop(d43(st), "date"), "source": R.prop(d43(st), "source"), "code": R.prop(d43(st), "code"), "recent": d46(st), "notInterpretable": d44(st) });
+  st.v[75] = x;
+  return x;
+}
+// define "Fact LVEF"
+function d76(st) {
+  let x = st.v[76];
+  if (x !== undefined) return x;
+  x = ({ "value": R.prop(d34(st), "value"), "date": R.prop(d34(st), "date"), "source": R.prop(d34(st), "source"), "code": R.prop(d34(st), "code"), "unusable": d40(st), "notInterpretable": d35(st) });
+  st.v[76] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d77(st) {
+  let x = st.v[77];
+  if (x !== undefined) return x;
+  x = ((d49(st) == null) ? R.as(null, K5, false) : ({ "reading": d49(st), "recent": d50(st) }));
+  st.v[77] = x;
+  return x;
+}
+// define "Fact Cumulative"
+function d78(st) {
+  let x = st.v[78];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
+  st.v[78] = x;
+  return x;
+}
+// define "Fact Unrecognized"
+function d79(st) {
+  let x = st.v[79];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
+  st.v[79] = x;
+  return x;
+}
+// define "Fact STS Conditions"
+function d80(st) {
+  let x = st.v[80];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
+  st.v[80] = x;
+  return x;
+}
+// define "Fact Ignored Evidence"
+function d81(st) {
+  let x = st.v[81];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
+  st.v[81] = x;
+  return x;
+}
+// define "Fact Prior Last Exposure"
+function d82(st) {
+  let x = st.v[82];
+  if (x !== undefined) return x;
+  x = R.last((() => { const s118 = (() => { const s120 = M_StsTreatment.d["Prior Exposures"](st.L_Tx);
+if (s120 == null) return null;
+const isList = Array.isArray(s120);
+let out122 = [];
+for (const a_E_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
+if (!(R.and(R.not((() => { let r123; r123 = R.prop(a_E_121, "supportive"); if (r123 != null) return r123; r123 = false; if (r123 != null) return r123; return null; })()), R.not((R.prop(a_E_121, "lastDate") == null))))) continue;
+out122.push(({ "drug": R.prop(a_E_121, "drug"), "lastDate": R.prop(a_E_121, "lastDate"), "lastDayNumber": R.prop(a_E_121, "lastDayNumber"), "source": R.prop(a_E_121, "source") }));
+}
+return isList ? out122 : out122[0]; })();
+if (s118 == null) return null;
+const isList = Array.isArray(s118);
+let out124 = [];
+for (const a_X_119 of (s118 == null ? [] : Array.isArray(s118) ? s118 : [s118])) {
+out124.push(a_X_119);
+}
+out124 = R.mergeSort(out124, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastDayNumber"), R.column(y, "lastDayNumber"), true); if (o !== 0) return o; return o; });
+return isList ? out124 : out124[0]; })());
+  st.v[82] = x;
   return x;
 }
 // function "IsStageIorII"(concept)
 function f0(st, o0) {
-  return R.or(R.exists((() => { const s61 = R.prop(o0, "coding");
-if (s61 == null) return null;
-const isList = Array.isArray(s61);
-let out63 = [];
-for (const a_X_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_62, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_62, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_62, "code"), "value"), "2"))))) continue;
-out63.push(a_X_62);
+  return R.or(R.exists((() => { const s125 = R.prop(o0, "coding");
+if (s125 == null) return null;
+const isList = Array.isArray(s125);
+let out127 = [];
+for (const a_X_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_126, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_126, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_126, "code"), "value"), "2"))))) continue;
+out127.push(a_X_126);
 }
-return isList ? out63 : out63[0]; })()), R.exists((() => { const s64 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s66 = R.prop(o0, "coding");
-if (s66 == null) return null;
-const isList = Array.isArray(s66);
-let out68 = [];
-for (const a_X_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
-out68.push(R.prop(R.prop(a_X_67, "display"), "value"));
+return isList ? out127 : out127[0]; })()), R.exists((() => { const s128 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s130 = R.prop(o0, "coding");
+if (s130 == null) return null;
+const isList = Array.isArray(s130);
+let out132 = [];
+for (const a_X_131 of (s130 == null ? [] : Array.isArray(s130) ? s130 : [s130])) {
+out132.push(R.prop(R.prop(a_X_131, "display"), "value"));
 }
-out68 = R.distinctList(out68);
-return isList ? out68 : out68[0]; })(), false);
-if (s64 == null) return null;
-const isList = Array.isArray(s64);
-let out69 = [];
-for (const a_T_65 of (s64 == null ? [] : Array.isArray(s64) ? s64 : [s64])) {
-if (!(R.and(R.and(R.not((a_T_65 == null)), R.matches(R.lowerCase(a_T_65), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_65), ".*stage (iii|iv).*"))))) continue;
-out69.push(a_T_65);
+out132 = R.distinctList(out132);
+return isList ? out132 : out132[0]; })(), false);
+if (s128 == null) return null;
+const isList = Array.isArray(s128);
+let out133 = [];
+for (const a_T_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
+if (!(R.and(R.and(R.not((a_T_129 == null)), R.matches(R.lowerCase(a_T_129), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_129), ".*stage (iii|iv).*"))))) continue;
+out133.push(a_T_129);
 }
-out69 = R.distinctList(out69);
-return isList ? out69 : out69[0]; })()));
+out133 = R.distinctList(out133);
+return isList ? out133 : out133[0]; })()));
 }
-const T70 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+// function "ObservationKey"(O)
+function f1(st, o0) {
+  return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
+}
+// function "ObservationCode"(O)
+function f2(st, o0) {
+  return R.first((() => { const s134 = R.prop(R.prop(o0, "code"), "coding");
+if (s134 == null) return null;
+const isList = Array.isArray(s134);
+let out136 = [];
+for (const a_C_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
+if (!(R.not((R.prop(R.prop(a_C_135, "code"), "value") == null)))) continue;
+out136.push(({ "system": R.prop(R.prop(a_C_135, "system"), "value"), "code": R.prop(R.prop(a_C_135, "code"), "value") }));
+}
+out136 = R.distinctList(out136);
+return isList ? out136 : out136[0]; })());
+}
+// function "LvefUnusable"(cumulative)
+function f3(st, o0) {
+  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d35(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d34(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d38(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r137; r137 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r137 != null) return r137; r137 = false; if (r137 != null) return r137; return null; })()), R.not(d39(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K4, false))))));
+}
+const T138 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T139 = [[f1, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T140 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T141 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T70),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T138),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T139),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T140),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T141),
 };
 const F = f;
 export const d = {
@@ -746,48 +1074,68 @@ export const d = {
   "Anthracycline Free": d28,
   "Any Anthracycline": d29,
   "Maintenance": d30,
-  "ECOG": d31,
-  "LVEF": d32,
-  "Anthracycline Before Metastatic": d33,
-  "Doxo LVEF Low": d34,
-  "LVEF Missing": d35,
-  "LVEF Not Recent": d36,
-  "Cumulative Doxo": d37,
-  "Cumulative Known": d38,
-  "Doxo Cumulative Critical": d39,
-  "Doxo Contraindicated": d40,
-  "Doxo Cumulative Warn": d41,
-  "ECOG Combo": d42,
-  "ECOG Poor": d43,
-  "Doxo Notes": d44,
-  "Blocking Rule Ids": d45,
-  "Used Condition Keys": d46,
-  "Fact Histology": d47,
-  "Fact Extent": d48,
-  "Fact Site": d49,
-  "Fact Grade": d50,
-  "Fact Surgery": d51,
-  "Fact Radiotherapy": d52,
-  "Fact Age": d53,
-  "Fact Current Regimen": d54,
-  "Fact Line": d55,
-  "Fact Line Sources": d56,
-  "Fact ECOG": d57,
-  "Fact LVEF": d58,
-  "Fact Cumulative": d59,
-  "Fact Unrecognized": d60,
-  "Fact STS Conditions": d61,
-  "Fact Ignored Evidence": d62,
-  "Fact Prior Last Exposure": d63,
+  "Anthracycline Before Metastatic": d31,
+  "Now Date": d32,
+  "LVEF Readings": d33,
+  "LVEF": d34,
+  "LVEF Not Interpretable": d35,
+  "Latest Anthracycline Date": d36,
+  "Confirmed Doxo": d37,
+  "LVEF Recent": d38,
+  "LVEF Since Anthracycline": d39,
+  "LVEF Unusable Reason": d40,
+  "Trabectedin LVEF Unusable Reason": d41,
+  "ECOG Readings": d42,
+  "ECOG Reading": d43,
+  "ECOG Not Interpretable": d44,
+  "ECOG": d45,
+  "ECOG Recent": d46,
+  "Bilirubin Readings": d47,
+  "Bilirubin Latest Date": d48,
+  "Bilirubin": d49,
+  "Bilirubin Recent": d50,
+  "Doxo LVEF Low": d51,
+  "Cumulative Doxo": d52,
+  "Cumulative Known": d53,
+  "Doxo Cumulative Critical": d54,
+  "Doxo Contraindicated": d55,
+  "Doxo Cumulative Warn": d56,
+  "ECOG Combo": d57,
+  "ECOG Poor": d58,
+  "Bilirubin High": d59,
+  "Combo Age": d60,
+  "Recent Mesna Order": d61,
+  "Doxo Notes": d62,
+  "Blocking Rule Ids": d63,
+  "Used Condition Keys": d64,
+  "Fact Histology": d65,
+  "Fact Extent": d66,
+  "Fact Site": d67,
+  "Fact Grade": d68,
+  "Fact Surgery": d69,
+  "Fact Radiotherapy": d70,
+  "Fact Age": d71,
+  "Fact Current Regimen": d72,
+  "Fact Line": d73,
+  "Fact Line Sources": d74,
+  "Fact ECOG": d75,
+  "Fact LVEF": d76,
+  "Fact Bilirubin": d77,
+  "Fact Cumulative": d78,
+  "Fact Unrecognized": d79,
+  "Fact STS Conditions": d80,
+  "Fact Ignored Evidence": d81,
+  "Fact Prior Last Exposure": d82,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(64),
+    v: new Array(83),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Dx: R.libraryInstance(env, "StsDiagnosis", M_StsDiagnosis.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
+    L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),
   };
 }

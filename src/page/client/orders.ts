@@ -30,7 +30,7 @@ export function applyActions(drafts: readonly FhirResource[], actions: readonly 
   const ref = (r: FhirResource): string => `${r.resourceType}/${r.id ?? ''}`;
   for (const a of actions) {
     if (a.type === 'delete') {
-      const gone = new Set(a.resourceId ?? []);
+      const gone = new Set(a.resourceId !== undefined ? [a.resourceId] : []);
       out = out.filter((r) => !gone.has(ref(r)));
     } else if (a.type === 'create' && a.resource) {
       out.push({ ...a.resource, id: a.resource.id ?? `draft-${uuid()}` });

@@ -10,7 +10,7 @@ const LMS_LINE_1 = ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL'];
 describe('§2 incomplete types', () => {
   test('Observations incomplete: ECOG, LVEF and grade unavailable, saying the Observations were read only in part', async () => {
     const d = await decide(withData(metastatic('8830/3'), { incomplete: partly('Observation') }));
-    expect(node(d, 'M-1L-DOXO').notes).toContain('LVEF unavailable (Observations could not be read)');
+    expect(node(d, 'M-1L-DOXO').notes).toContain('no usable LVEF (unavailable): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
     for (const fact of ['ECOG', 'LVEF', 'Grade']) expect(factValue(d, fact)).toMatch(/^unavailable \(Observation could not be read: read only in part/);
   });
 

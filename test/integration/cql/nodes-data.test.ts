@@ -184,7 +184,7 @@ describe('§3 step 5 / F3: D-MISSING-EXTENT', () => {
   test('Observations unreadable with a metastasis Condition: metastatic, with ECOG, LVEF and grade unavailable', async () => {
     const d = await decide(withData(metastatic('8830/3'), { unreadable: unreadable('Observation') }));
     expect(ids(d)).toEqual(['M-1L-DOXO', 'M-TRIAL']);
-    expect(node(d, 'M-1L-DOXO').notes).toContain('LVEF unavailable (Observations could not be read)');
+    expect(node(d, 'M-1L-DOXO').notes).toContain('no usable LVEF (unavailable): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
     for (const fact of ['ECOG', 'LVEF', 'Grade']) expect(factValue(d, fact)).toMatch(/^unavailable \(Observation could not be read/);
   });
 });

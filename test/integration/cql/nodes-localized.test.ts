@@ -103,13 +103,13 @@ describe('§4.1 localized disease', () => {
 
   describe('L-NEOADJ-DOXO-IFOS', () => {
     test('grade 2 LMS of the extremity: considered, with its regimen suggestion and the missing-LVEF line', async () => {
-      const d = await decide(localized('8890/3', [grade(2)]));
+      const d = await decide(localized('8890/3', [grade(2)], 'C49.20', false));
       expect(view(d)).toEqual([
         ['L-SURGERY', 'primary', true, true, 'info'],
         ['L-RT-EXTREMITY', 'primary', true, false, 'info'],
         ['L-NEOADJ-DOXO-IFOS', 'primary', true, false, 'info'],
       ]);
-      expect(node(d, 'L-NEOADJ-DOXO-IFOS').notes).toContain('baseline LVEF not found');
+      expect(node(d, 'L-NEOADJ-DOXO-IFOS').notes).toContain('no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
     });
 
     test('grade 1 just misses it', async () => {

@@ -16,14 +16,14 @@ const priorDrugs = (n: { readonly priorRegimen?: string }): string[] => (n.prior
 describe('§4.2 metastatic disease', () => {
   describe('M-LMS-1L-DOXO-TRAB', () => {
     test('LMS at line 1: doxorubicin + trabectedin recommended, doxorubicin alone its alternative, trial as information', async () => {
-      const d = await decide(metastatic('8890/3'));
+      const d = await decide(metastatic('8890/3', [], { lvef: false }));
       expect(view(d)).toEqual([
         ['M-LMS-1L-DOXO-TRAB', 'primary', true, true, 'info'],
         ['M-1L-DOXO', 'alternative', true, false, 'info'],
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
       expect(node(d, 'M-1L-DOXO').relatedTitle).toBe(NODES['M-LMS-1L-DOXO-TRAB'].title);
-      expect(node(d, 'M-LMS-1L-DOXO-TRAB').notes).toContain('baseline LVEF not found');
+      expect(node(d, 'M-LMS-1L-DOXO-TRAB').notes).toContain('no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
     });
 
     test('UPS at line 1 misses it: doxorubicin alone is the primary', async () => {

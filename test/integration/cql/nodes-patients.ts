@@ -9,7 +9,7 @@ import type { PathwayDecision, OrderDecision } from '../../../src/cql/decision.j
 import { createCqlEngine } from '../../../src/cql/engine.js';
 import { evaluateOrders } from '../../../src/cql/orders.js';
 import { evaluatePathway } from '../../../src/cql/pathway.js';
-import { HISTOLOGY_CODES, MCODE_EXTENSION, NODES, SYSTEMS, type NodeId } from '../../../src/pathway/index.js';
+import { HISTOLOGY_CODES, MCODE_EXTENSION, NODES, OBSERVATION_CODES, SYSTEMS, type NodeId } from '../../../src/pathway/index.js';
 import {
   bundleOf, medicationAdministration, observation, patient, secondaryCondition, stsCondition,
 } from '../../fixtures/builders.js';
@@ -128,16 +128,26 @@ export const factValue = (d: PathwayDecision | OrderDecision, fact: string): str
 /** Id of the STS Condition of the builders below. */
 export const STS_ID = 'sts-1';
 
+const isLvef = (r: FhirResource): boolean =>
+  r.resourceType === 'Observation' && (r.code.coding ?? []).some((c) => OBSERVATION_CODES.lvef.some((l) => l.code === c.code));
+
+/**
+ * A recent normal LVEF unless the test brings its own LVEF or `lvef: false`: PATHWAY.md 2026.12.1 gives every
+ * anthracycline and trabectedin draft without a usable LVEF its own card (S-DOXO-LVEF-UNKNOWN, S-TRAB-LVEF).
+ */
+const withBaselineLvef = (extra: readonly FhirResource[], lvef: boolean): readonly FhirResource[] =>
+  lvef && !extra.some(isLvef) ? [observation.lvef(60, ago(10)), ...extra] : extra;
+
 /** A metastatic STS (C49.20 thigh with a linked metastasis, diagnosed 2025-01-01, metastatic 2025-06-01). */
-export function metastatic(morph: string, extra: readonly FhirResource[] = [], o: { icd10?: string } = {}): TestPatient {
+export function metastatic(morph: string, extra: readonly FhirResource[] = [], o: { icd10?: string; lvef?: boolean } = {}): TestPatient {
   const c = stsCondition({ id: STS_ID, icd10: o.icd10 ?? 'C49.20', morphology: morph, onset: '2025-01-01' });
-  return { resources: [c, secondaryCondition({ primaryId: STS_ID, onset: '2025-06-01' }), ...extra] };
+  return { resources: [c, secondaryCondition({ primaryId: STS_ID, onset: '2025-06-01' }), ...withBaselineLvef(extra, o.lvef ?? true)] };
 }
 
-/** A localized STS (M0) at a site given by its ICD-10-CM code, diagnosed 2026-01-01. */
-export function localized(morph: string, extra: readonly FhirResource[] = [], icd10 = 'C49.20'): TestPatient {
+/** A localized STS (M0) at a site given by its ICD-10-CM code, diagnosed 2026-01-01 (with a recent LVEF, as above). */
+export function localized(morph: string, extra: readonly FhirResource[] = [], icd10 = 'C49.20', lvef = true): TestPatient {
   const c = stsCondition({ id: STS_ID, icd10, morphology: morph, onset: '2026-01-01' });
-  return { resources: [c, observation.mCategory('M0', '2026-01-10'), ...extra] };
+  return { resources: [c, observation.mCategory('M0', '2026-01-10'), ...withBaselineLvef(extra, lvef)] };
 }
 
 /** A patient with extra resources and options. */

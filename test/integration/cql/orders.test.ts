@@ -10,9 +10,11 @@ import { bundleOf, medicationAdministration, observation, patient, secondaryCond
 const engine = createCqlEngine({ timeZone: 'UTC' });
 const now = new Date('2026-06-01T12:00:00Z');
 
+// A recent normal LVEF: without one, PATHWAY.md 2026.12.1 adds S-DOXO-LVEF-UNKNOWN / S-TRAB-LVEF to these drafts.
 function metastatic(morph: string, extra: readonly FhirResource[] = []): FhirResource[] {
   const c = stsCondition({ id: 'sts-1', icd10: 'C49.20', morphology: morph, onset: '2025-01-01' });
-  return [c, secondaryCondition({ primaryId: c.id, onset: '2025-06-01' }), ...extra];
+  const ownLvef = extra.some((r) => r.resourceType === 'Observation' && r.code.coding?.some((x) => x.code === '10230-1'));
+  return [c, secondaryCondition({ primaryId: c.id, onset: '2025-06-01' }), ...(ownLvef ? [] : [observation.lvef(60, '2026-05-20')]), ...extra];
 }
 const draft = (id: string, text: string) => ({ id, medication: { text } });
 async function order(resources: readonly FhirResource[], drafts: readonly { id: string; medication: { text: string } }[]) {
@@ -59,8 +61,9 @@ describe('order-time classification', () => {
     ]);
   });
 
-  test('pembrolizumab for metastatic UPS is blocked (S-PEMBRO-SETTING)', async () => {
-    expect((await order(metastatic('8830/3'), [draft('d1', 'pembrolizumab')]))[0]?.topic).toBe('S-PEMBRO-SETTING');
+  test('pembrolizumab for metastatic synovial sarcoma is blocked (S-PEMBRO-SETTING); for metastatic UPS it is a histology-specific option', async () => {
+    expect((await order(metastatic('9040/3'), [draft('d1', 'pembrolizumab')]))[0]?.topic).toBe('S-PEMBRO-SETTING');
+    expect((await order(metastatic('8830/3'), [draft('d1', 'pembrolizumab')]))[0]?.topic).toBe('HISTOLOGY-SPECIFIC-OPTION');
   });
 
   test('doxorubicin with LVEF 49 is critical (S-DOXO-LVEF), with gemcitabine + docetaxel offered', async () => {

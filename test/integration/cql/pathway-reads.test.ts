@@ -62,7 +62,7 @@ describe('what the pathway reads', () => {
     const reads = cqlReadsOfRepo();
     const demo = await readDemoBundles(DEMO_DIR);
     const opts = { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' };
-    const drafts = { Drafts: [{ id: 'd1', drug: 'doxorubicin', liposomal: false }, { id: 'd2', drug: 'pazopanib', liposomal: false }] };
+    const drafts = { Drafts: [{ id: 'd1', drug: 'doxorubicin', liposomal: false, anthracycline: true, mesna: false }, { id: 'd2', drug: 'pazopanib', liposomal: false, anthracycline: false, mesna: false }], 'Order Sign': true };
     const seen = await watchReads(async () => {
       for (const { bundle } of demo) {
         const data = { bundle, unreadable: new Map<string, string>() };

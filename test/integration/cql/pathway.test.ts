@@ -49,7 +49,7 @@ describe('patient-view decision', () => {
         ['M-1L-DOXO', 'alternative', true, false],
         ['M-TRIAL', 'trial', false, false],
       ]);
-      expect(d.nodes[1]?.notes).toContain('baseline LVEF not found');
+      expect(d.nodes[1]?.notes).toContain('no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
     });
 
     test('LMS after doxorubicin (line 2): gemcitabine + docetaxel, not recommended, naming the prior regimen', async () => {

@@ -45,7 +45,7 @@ describe('§5 order classification', () => {
 
   describe('POSITION-UNKNOWN (step 2)', () => {
     test('histology missing: doxorubicin gets "no on-pathway regimen to compare", naming D-MISSING-HISTOLOGY', async () => {
-      const p = { resources: [stsCondition({ id: STS_ID, icd10: 'C49.20' }), secondaryCondition({ primaryId: STS_ID })] };
+      const p = { resources: [stsCondition({ id: STS_ID, icd10: 'C49.20' }), secondaryCondition({ primaryId: STS_ID }), observation.lvef(60, ago(10))] };
       const d = await order(p, [draft('d1', 'doxorubicin')]);
       expect(cardsOf(d)).toEqual([positionUnknown(['d1'])]);
       expect(d.cards[0]?.position).toBe('D-MISSING-HISTOLOGY');

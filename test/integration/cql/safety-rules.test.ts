@@ -70,7 +70,9 @@ describe('§5 blocking rules', () => {
 
     test('also for a 17-year-old and for a GIST, where nothing else is said', async () => {
       const child = await order({ ...metastatic('8830/3'), birthDate: '2008-06' }, [draft('d1', 'Lartruvo'), draft('d2', 'doxorubicin')]);
-      expect(cardsOf(child)).toEqual([rule('S-OLARATUMAB', 'critical', ['d1'])]);
+      // §5 step 1: under 18, an anthracycline draft gets the pediatric order-time card (info) and no adult rule.
+      expect(cardsOf(child)).toEqual([rule('S-OLARATUMAB', 'critical', ['d1']),
+        { kind: 'pediatric', topic: 'X-PEDIATRIC', indicator: 'info', draftIds: ['d2'], alternatives: [] }]);
       const gist = await order(metastatic('8936/3'), [draft('d1', 'Lartruvo'), draft('d2', 'imatinib')]);
       expect(cardsOf(gist)).toEqual([rule('S-OLARATUMAB', 'critical', ['d1'])]);
     });
@@ -100,12 +102,14 @@ describe('§5 blocking rules', () => {
       expect(cardsOf(await order(metastatic('8936/3', [lvef]), [draft('d1', 'doxorubicin')]))).toEqual([
         rule('S-DOXO-LVEF', 'critical', ['d1']),
       ]);
-      expect(cardsOf(await order({ ...metastatic('8830/3', [lvef]), birthDate: '2008-06' }, [draft('d1', 'doxorubicin')]))).toEqual([]);
+      expect(cardsOf(await order({ ...metastatic('8830/3', [lvef]), birthDate: '2008-06' }, [draft('d1', 'doxorubicin')]))).toEqual([
+        { kind: 'pediatric', topic: 'X-PEDIATRIC', indicator: 'info', draftIds: ['d1'], alternatives: [] },
+      ]);
     });
 
-    test('patient-view: an LVEF of 60 taken 91 days ago is "no recent baseline LVEF" (no block)', async () => {
+    test('patient-view: an LVEF of 60 taken 91 days ago is not usable ("not recent"), and blocks nothing', async () => {
       const d = await decide(metastatic('8830/3', [observation.lvef(60, ago(91))]));
-      expect(node(d, 'M-1L-DOXO').notes).toContain('no recent baseline LVEF');
+      expect(node(d, 'M-1L-DOXO').notes).toContain('no usable LVEF (not recent): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
       expect(node(d, 'M-1L-DOXO').withSuggestions).toBe(true);
     });
 
@@ -152,9 +156,15 @@ describe('§5 blocking rules', () => {
       ]);
     });
 
-    test('pembrolizumab for a metastatic UPS: warning, doxorubicin offered', async () => {
-      expect(cardsOf(await order(metastatic('8830/3'), [draft('d1', 'Keytruda')]))).toEqual([
+    test('pembrolizumab for a metastatic synovial sarcoma: warning, doxorubicin offered', async () => {
+      expect(cardsOf(await order(metastatic('9040/3'), [draft('d1', 'Keytruda')]))).toEqual([
         rule('S-PEMBRO-SETTING', 'warning', ['d1'], ['M-1L-DOXO']),
+      ]);
+    });
+
+    test('pembrolizumab for a metastatic UPS is a histology-specific option (§5 step 7), not S-PEMBRO-SETTING', async () => {
+      expect(cardsOf(await order(metastatic('8830/3'), [draft('d1', 'Keytruda')]))).toEqual([
+        { kind: 'histology-specific', topic: 'HISTOLOGY-SPECIFIC-OPTION', indicator: 'info', draftIds: ['d1'], alternatives: [] },
       ]);
     });
 
@@ -207,20 +217,22 @@ describe('§5 advisory rules', () => {
 
     test('treatment history unreadable: the warning, and no OFF-PATHWAY', async () => {
       const d = await order(withData(metastatic('8830/3'), { unreadable: unreadable('MedicationAdministration') }), [draft('d1', 'doxorubicin')]);
-      expect(cardsOf(d).map((c) => c.topic)).toEqual(['S-DOXO-CUMULATIVE-WARN', 'POSITION-UNKNOWN']);
+      // §5 step 2: a draft that gets an advisory card gets no POSITION-UNKNOWN card ("otherwise").
+      expect(cardsOf(d).map((c) => c.topic)).toEqual(['S-DOXO-CUMULATIVE-WARN']);
     });
   });
 
   describe('S-COMBO-ECOG', () => {
     test('doxorubicin + ifosfamide at line 1 with ECOG 2: on pathway under M-1L-DOXO, plus the advisory', async () => {
       const d = await order(metastatic('8830/3', [observation.ecog(2, ago(5))]), [draft('d1', 'doxorubicin'), draft('d2', 'ifosfamide')]);
-      expect(cardsOf(d)).toEqual([rule('S-COMBO-ECOG', 'warning', ['d1', 'd2']), onPathway('M-1L-DOXO', ['d1', 'd2'])]);
-      expect(d.cards[1]?.notes).toContain('doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)');
+      // The builder's patient is above comboMaxTrialAge: S-COMBO-AGE (info) as well.
+      expect(cardsOf(d)).toEqual([rule('S-COMBO-ECOG', 'warning', ['d1', 'd2']), rule('S-COMBO-AGE', 'info', ['d1', 'd2']), onPathway('M-1L-DOXO', ['d1', 'd2'])]);
+      expect(d.cards[2]?.notes).toContain('doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)');
     });
 
     test('ECOG 1 just misses it', async () => {
       const d = await order(metastatic('8830/3', [observation.ecog(1, ago(5))]), [draft('d1', 'doxorubicin'), draft('d2', 'ifosfamide')]);
-      expect(cardsOf(d)).toEqual([onPathway('M-1L-DOXO', ['d1', 'd2'])]);
+      expect(cardsOf(d)).toEqual([rule('S-COMBO-AGE', 'info', ['d1', 'd2']), onPathway('M-1L-DOXO', ['d1', 'd2'])]);
     });
 
     test('a single agent with ECOG 2 misses it', async () => {

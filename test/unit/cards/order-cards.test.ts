@@ -1,6 +1,7 @@
+import { DEFAULT_THRESHOLDS } from '../../../src/pathway/thresholds.js';
 import type { MedicationRequest } from 'fhir/r4.js';
 import type { FactEntry, OrderCard, OrderDecision } from '../../../src/cql/decision.js';
-import { buildOrderCards, OVERRIDE_CODINGS, type DraftInfo } from '../../../src/cards/index.js';
+import { buildOrderCards, overrideCodings, type DraftInfo } from '../../../src/cards/index.js';
 import type { Card } from '../../../src/hooks/types.js';
 import { NODES, OVERRIDE_REASONS, RULES, SYSTEMS, topicOf } from '../../../src/pathway/index.js';
 import { createdResources, responseProblems } from '../../helpers/card-checks.js';
@@ -45,14 +46,16 @@ describe('order-time cards', () => {
     expect(card?.summary).toBe('Order is off the STS pathway: doxorubicin (liposomal)');
     expect(card?.indicator).toBe('warning');
     expect(card?.detail).toContain(`Pathway position: ${NODES['M-1L-DOXO'].title}.`);
-    expect(card?.overrideReasons).toEqual(OVERRIDE_REASONS.map((r) => ({ system: r.system, code: r.code, display: r.display })));
+    // §5: cardio-oncology-cleared is offered only on the cardiac rules' cards.
+    expect(card?.overrideReasons).toEqual(OVERRIDE_REASONS.filter((r) => r.code !== 'cardio-oncology-cleared')
+      .map((r) => ({ system: r.system, code: r.code, display: r.display })));
     expect(card?.selectionBehavior).toBe('at-most-one');
     expect(card?.suggestions?.map((s) => s.label)).toEqual([`Replace with ${NODES['M-1L-DOXO'].title}`, `Replace with ${NODES['M-TRIAL'].title}`]);
     const [first] = card!.suggestions!;
-    // PATHWAY.md §1: isRecommended is omitted (a client could pre-select a chemotherapy order).
-    expect(first && 'isRecommended' in first).toBe(false);
-    expect(first?.actions?.[0]).toMatchObject({ type: 'delete', resourceId: ['MedicationRequest/d-doxo'] });
-    const created = first?.actions?.[1]?.resource as MedicationRequest;
+    expect(first).not.toHaveProperty('isRecommended');
+    // The create comes first (a client applying only the first action must not just delete), then one delete per draft.
+    expect(first?.actions?.at(-1)).toMatchObject({ type: 'delete', resourceId: 'MedicationRequest/d-doxo' });
+    const created = first?.actions?.[0]?.resource as MedicationRequest;
     expect(created).toMatchObject({ resourceType: 'MedicationRequest', status: 'draft', intent: 'proposal', medicationCodeableConcept: { text: 'doxorubicin' } });
     expect(created.groupIdentifier?.value).toBe(`M-1L-DOXO/${first?.uuid}`);
   });
@@ -68,22 +71,31 @@ describe('order-time cards', () => {
     const [card] = build([
       orderCard({ kind: 'rule', topic: 'S-PAZO-ADIPOCYTIC', indicator: 'critical', facts: trigger, alternatives: ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN'] }),
     ]);
-    expect(card?.summary).toBe('Pazopanib for LPS');
+    expect(card?.summary).toBe('Pazopanib not recommended for liposarcoma: adipocytic sarcoma was excluded from PALETTE');
     expect(card?.source.topic).toEqual({ system: SYSTEMS.pathwayNode, code: 'S-PAZO-ADIPOCYTIC', display: RULES['S-PAZO-ADIPOCYTIC'].title });
     expect(card?.source.url).toBe('https://cds.example.org/pathway#S-PAZO-ADIPOCYTIC');
     expect(card?.indicator).toBe('critical');
     expect(card?.detail).toContain('- Histology: liposarcoma (8850/3) (2026-01-10, `Condition/sts1`)');
     expect(card?.links).toEqual([{ label: 'van der Graaf, Lancet, 2012', url: 'https://doi.org/10.1016/S0140-6736(12)60651-5', type: 'absolute' }]);
-    expect(card?.overrideReasons).toEqual(OVERRIDE_CODINGS);
+    expect(card?.overrideReasons).toEqual(overrideCodings('S-PAZO-ADIPOCYTIC'));
+    expect(card?.overrideReasons?.map((r) => r.code)).not.toContain('cardio-oncology-cleared');
     expect(card?.suggestions).toHaveLength(2);
-    for (const s of card!.suggestions!) expect(s.actions?.[0]).toEqual(expect.objectContaining({ type: 'delete', resourceId: ['MedicationRequest/d-pazo'] }));
+    for (const s of card!.suggestions!) {
+      expect(s.actions?.filter((a) => a.type === 'delete')).toEqual([expect.objectContaining({ resourceId: 'MedicationRequest/d-pazo' })]);
+      expect(s.actions?.[0]?.type).toBe('create');
+    }
     expect(card?.extension).toEqual({ [SYSTEMS.factsExtension]: trigger });
   });
 
-  test('a rule title stops at its first parenthesis', () => {
-    const [card] = build([orderCard({ kind: 'rule', topic: 'S-DOXO-LVEF', indicator: 'critical', draftIds: ['d-doxo'] })]);
-    expect(card?.summary).toBe('Doxorubicin');
-    expect(card?.detail).toContain(RULES['S-DOXO-LVEF'].text);
+  test('a rule summary fills its placeholders from the facts and the thresholds; its topic display is the rule title', () => {
+    const cards = buildOrderCards({
+      hasSts: true, facts, stsConditions: ['Condition/sts1'], patient: 'Patient/p1',
+      cards: [orderCard({ kind: 'rule', topic: 'S-DOXO-LVEF', indicator: 'critical', draftIds: ['d-doxo'] })],
+      values: { lvef: '42', lvefDate: '2026-11-01' },
+    }, { ...ctx, thresholds: { ...DEFAULT_THRESHOLDS, lvefMinPercent: 46 } });
+    expect(cards[0]?.summary).toBe('Doxorubicin (liposomal) not recommended: LVEF 42 % (2026-11-01) is below 46 %');
+    expect(cards[0]?.source.topic?.display).toBe('Anthracycline with low LVEF');
+    expect(cards[0]?.overrideReasons?.map((r) => r.code)).toContain('cardio-oncology-cleared');
   });
 
   test('an advisory warning carries override reasons but no replacements; an info rule carries neither', () => {
@@ -91,7 +103,7 @@ describe('order-time cards', () => {
       orderCard({ kind: 'rule', topic: 'S-DOXO-CUMULATIVE-WARN', indicator: 'warning', draftIds: ['d-doxo'], alternatives: ['M-2L-GEM-DOCE'] }),
       orderCard({ kind: 'rule', topic: 'S-REPEAT', indicator: 'info' }),
     ]);
-    expect(warn?.overrideReasons).toEqual(OVERRIDE_CODINGS);
+    expect(warn?.overrideReasons).toEqual(overrideCodings('S-DOXO-CUMULATIVE-WARN'));
     expect(warn?.suggestions).toBeUndefined();
     expect(info?.overrideReasons).toBeUndefined();
   });
@@ -106,7 +118,7 @@ describe('order-time cards', () => {
     const note = 'the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)';
     const [card] = build([orderCard({ kind: 'later-line-early', topic: 'M-3L-PAZOPANIB', notes: [note, 'ECOG 1 recorded 2026-11-05'] })]);
     expect(card?.summary).toBe(`Ordered before gemcitabine + docetaxel: ${NODES['M-3L-PAZOPANIB'].title}`);
-    expect(card?.detail).toMatch(/label indication after an anthracycline/);
+    expect(card?.detail).toMatch(/label indications after an anthracycline/);
     // The decision's note says the same as the card's own sentence: shown once; other notes stay.
     expect(card?.detail?.match(/gemcitabine \+ docetaxel first/gi)).toHaveLength(1);
     expect(card?.detail).toContain('- ECOG 1 recorded 2026-11-05');

@@ -11,6 +11,11 @@ describe('code sets', () => {
       `${SYSTEMS.icdo3} 8802/3`,
       `${SYSTEMS.icdo3} 9260/3`,
       `${SYSTEMS.loinc} 18043-0`,
+      `${SYSTEMS.loinc} 1975-2`,
+      `${SYSTEMS.loinc} 8806-2`,
+      `${SYSTEMS.loinc} 8808-8`,
+      `${SYSTEMS.loinc} 8810-4`,
+      `${SYSTEMS.loinc} 8811-2`,
       `${SYSTEMS.rxnorm} 1045456`,
     ].sort());
   });
@@ -31,15 +36,15 @@ describe('code sets', () => {
     expect(HISTOLOGY_CODES.SPECIALTY.find((c) => c.code === '9581/3')?.specialty).toBe('ASPS');
   });
 
-  test('reads LVEF from 10230-1 and the to-verify 18043-0, ECOG from 89247-1', () => {
-    expect(OBSERVATION_CODES.lvef.map((c) => c.code)).toEqual(['10230-1', '18043-0']);
+  test('reads LVEF from 10230-1, SNOMED 250908004 and the method-specific LOINC codes of §7.3, ECOG from 89247-1', () => {
+    expect(OBSERVATION_CODES.lvef.map((c) => c.code)).toEqual(['10230-1', '250908004', '8808-8', '8811-2', '18043-0', '8806-2', '8810-4']);
     expect(OBSERVATION_CODES.ecog.map((c) => c.code)).toEqual(['89247-1']);
     expect(METASTASIS_ICD10_PREFIXES.map((c) => c.code)).toEqual(['C77', 'C78', 'C79']);
   });
 
-  test('lists the seven §5 override reasons in their CodeSystem', () => {
+  test('lists the eight §5 override reasons in their CodeSystem', () => {
     expect(OVERRIDE_REASONS.map((r) => r.code)).toEqual([
-      'patient-preference', 'clinical-trial', 'contraindication', 'prior-toxicity', 'tumor-board', 'data-incorrect', 'other',
+      'patient-preference', 'clinical-trial', 'contraindication', 'prior-toxicity', 'tumor-board', 'cardio-oncology-cleared', 'data-incorrect', 'other',
     ]);
     for (const r of OVERRIDE_REASONS) expect(r.system).toBe(SYSTEMS.overrideReason);
   });

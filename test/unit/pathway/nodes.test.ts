@@ -22,6 +22,7 @@ const EXPECTED_TITLES: Readonly<Record<string, string>> = {
   'D-MISSING-HISTOLOGY': 'Histology needed to place the patient on the pathway',
   'D-MISSING-EXTENT': 'Extent of disease needed (localized or metastatic)',
   'OFF-PATHWAY': 'Order is off the STS pathway',
+  'HISTOLOGY-SPECIFIC-OPTION': 'Histology-specific option outside this pathway',
   'POSITION-UNKNOWN': 'No on-pathway regimen to compare',
   'CURRENT-OFF-PATHWAY': 'Current regimen is not a node of this line',
   'D-DATA-UNAVAILABLE': 'Patient data could not be read',
@@ -59,15 +60,16 @@ describe('nodes', () => {
 describe('rules', () => {
   test('has exactly the §5 rule ids', () => {
     expect([...RULE_IDS].sort()).toEqual([
-      'S-COMBO-ECOG', 'S-DOXO-CUMULATIVE', 'S-DOXO-CUMULATIVE-WARN', 'S-DOXO-LVEF', 'S-ECOG-POOR', 'S-ERIBULIN-NON-LPS',
-      'S-OLARATUMAB', 'S-PAZO-ADIPOCYTIC', 'S-PEMBRO-SETTING', 'S-REPEAT', 'S-TRABECTEDIN-HISTOLOGY',
+      'S-BILIRUBIN-HIGH', 'S-COMBO-AGE', 'S-COMBO-ECOG', 'S-DOXO-CUMULATIVE', 'S-DOXO-CUMULATIVE-WARN', 'S-DOXO-LVEF',
+      'S-DOXO-LVEF-UNKNOWN', 'S-ECOG-POOR', 'S-ERIBULIN-NON-LPS', 'S-IFOS-MESNA', 'S-OLARATUMAB', 'S-PAZO-ADIPOCYTIC',
+      'S-PEMBRO-SETTING', 'S-REPEAT', 'S-TRAB-LVEF', 'S-TRABECTEDIN-HISTOLOGY',
     ]);
   });
 
-  test('titles a rule with its text up to the first parenthesis', () => {
-    expect(RULES['S-OLARATUMAB'].title).toBe('olaratumab, any patient with an STS Condition');
-    expect(RULES['S-PAZO-ADIPOCYTIC'].title).toBe('pazopanib for LPS');
-    expect(RULES['S-DOXO-CUMULATIVE'].title).toBe('doxorubicin when the cumulative dose, or its known lower bound, has reached 450 mg/m²');
+  test('titles each rule with its §5 title, never a summary', () => {
+    expect(RULES['S-OLARATUMAB'].title).toBe('Olaratumab (withdrawn)');
+    expect(RULES['S-PAZO-ADIPOCYTIC'].title).toBe('Pazopanib for liposarcoma');
+    expect(RULES['S-DOXO-CUMULATIVE'].title).toBe('Anthracycline at the cumulative doxorubicin limit');
   });
 
   test('makes the olaratumab and doxorubicin safety blocks critical', () => {
@@ -81,6 +83,6 @@ describe('rules', () => {
 describe('topicOf', () => {
   test('names a node or a rule in the pathway CodeSystem', () => {
     expect(topicOf('M-1L-DOXO')).toEqual({ system: SYSTEMS.pathwayNode, code: 'M-1L-DOXO', display: 'First line: doxorubicin' });
-    expect(topicOf('S-PAZO-ADIPOCYTIC')).toEqual({ system: SYSTEMS.pathwayNode, code: 'S-PAZO-ADIPOCYTIC', display: 'pazopanib for LPS' });
+    expect(topicOf('S-PAZO-ADIPOCYTIC')).toEqual({ system: SYSTEMS.pathwayNode, code: 'S-PAZO-ADIPOCYTIC', display: 'Pazopanib for liposarcoma' });
   });
 });
