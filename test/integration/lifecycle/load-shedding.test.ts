@@ -9,8 +9,8 @@ import type { RunningFhirServer } from '../../../src/embedded/index.js';
 import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
 import { patientViewBody, prefetchOf, startDemoFhir } from '../../e2e/patient-view-fixtures-run.js';
 
-const QUEUE_DEADLINE_MS = 400;
-const BURST = 300;
+const QUEUE_DEADLINE_MS = 100;
+const BURST = 600;
 
 let fhir: RunningFhirServer;
 let service: ServiceProcess;
