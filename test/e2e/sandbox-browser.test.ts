@@ -15,14 +15,45 @@ import { createFhirRouter, loadDemoPatients } from '../../src/embedded/index.js'
 import { createLogger } from '../../src/log.js';
 import { testConfig } from '../helpers/app.js';
 import { browserSuiteEnabled, launchBrowser, type TestBrowser } from '../helpers/browser.js';
-import { PRESCRIBABLES, sandboxDraft, sandboxRequest } from '../helpers/sandbox-requests.js';
+import { PRESCRIBABLES, sandboxDraft, sandboxRequest, type Prescribable } from '../helpers/sandbox-requests.js';
 
 jest.setTimeout(90_000);
 const NOW = new Date('2026-11-23T12:00:00Z');
 
+interface SuggestedAction {
+  readonly type: string;
+  readonly description?: string;
+  readonly resourceId?: unknown;
+  readonly resource?: { medicationCodeableConcept?: { text?: string; coding?: { code?: string }[] } };
+}
+interface Suggestion {
+  readonly uuid?: string;
+  readonly label: string;
+  readonly actions?: SuggestedAction[];
+}
+
+/**
+ * What the sandbox's Rx View does with a taken suggestion (its medication reducer, read in its source): it walks the
+ * actions in order and stops at the first that changes the screen: a `create`/`update` whose medication has a text and
+ * a first coding with a code becomes the drafted prescribable; a `delete` clears the drafted medication. A create
+ * without text or code is skipped with a console warning. So only the first effective action counts.
+ */
+function takeLikeTheSandbox(suggestion: Suggestion): { outcome: 'drafted'; prescribable: Prescribable } | { outcome: 'cleared' } | { outcome: 'unchanged' } {
+  for (const action of suggestion.actions ?? []) {
+    if (action.type === 'create' || action.type === 'update') {
+      const med = action.resource?.medicationCodeableConcept;
+      const code = med?.coding?.[0]?.code;
+      if (med?.text !== undefined && code !== undefined) return { outcome: 'drafted', prescribable: { code, name: med.text } };
+    } else if (action.type === 'delete') {
+      return { outcome: 'cleared' };
+    }
+  }
+  return { outcome: 'unchanged' };
+}
+
 interface Answer {
   readonly status: number;
-  readonly body: { cards?: { uuid?: string; summary: string; indicator: string; source: { topic?: { code?: string } }; overrideReasons?: { code: string; system?: string }[]; suggestions?: { uuid?: string; label: string }[] }[] };
+  readonly body: { cards?: { uuid?: string; summary: string; indicator: string; source: { topic?: { code?: string } }; overrideReasons?: { code: string; system?: string }[]; suggestions?: Suggestion[] }[] };
   readonly exposed: string | null;
 }
 
@@ -148,6 +179,30 @@ suite('the CDS Hooks sandbox loop (browser, cross-origin)', () => {
       await call('/cds-services/sts-pathway-order-sign', sandboxRequest('order-sign', { patientId: 'sts-lms-1l', fhirServer: fhirServer(), drafts: [sandboxDraft('sts-lms-1l', PRESCRIBABLES.imatinib)] }));
     }
     expect(preflights - before).toBe(0);
+  });
+
+  test('"Replace with" as the sandbox applies it: the on-pathway drug is drafted (not just the draft deleted), and the next Rx View says it is on the pathway', async () => {
+    const select = (patientId: string, drug: Prescribable) =>
+      call('/cds-services/sts-pathway-order-select', sandboxRequest('order-select', { patientId, fhirServer: fhirServer(), drafts: [sandboxDraft(patientId, drug)] }));
+    for (const [patientId, expectedTopics] of [['sts-lms-1l', ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO']], ['sts-synovial-3l', ['M-3L-PAZOPANIB']]] as const) {
+      const off = await select(patientId, PRESCRIBABLES.imatinib);
+      const card = off.body.cards?.find((c) => c.source.topic?.code === 'OFF-PATHWAY');
+      const replacements = (card?.suggestions ?? []).filter((s) => (s.actions ?? []).some((a) => a.type === 'delete'));
+      expect(replacements.length).toBeGreaterThan(0);
+      // Every replacement that the sandbox can apply drafts a drug; none only deletes the draft.
+      const taken = replacements.map(takeLikeTheSandbox);
+      expect(taken.filter((t) => t.outcome === 'cleared')).toEqual([]);
+      const drafted = taken.flatMap((t) => (t.outcome === 'drafted' ? [t.prescribable] : []));
+      expect(drafted.length).toBeGreaterThan(0);
+      for (const drug of drafted) {
+        const next = await select(patientId, drug);
+        expect(next.status).toBe(200);
+        const on = next.body.cards?.find((c) => /^On the STS pathway/.test(c.summary));
+        expect(on?.source.topic?.code).toBeDefined();
+        expect(expectedTopics).toContain(on?.source.topic?.code);
+        expect(next.body.cards?.map((c) => c.source.topic?.code)).not.toContain('OFF-PATHWAY');
+      }
+    }
   });
 
   test('logs no browser errors', () => {
