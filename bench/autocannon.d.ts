@@ -21,6 +21,8 @@ declare module 'autocannon' {
     }
     interface Histogram {
       average: number;
+      /** Requests: how many completed in the run. */
+      total: number;
       p50: number;
       p90: number;
       p99: number;
@@ -33,6 +35,8 @@ declare module 'autocannon' {
       timeouts: number;
       non2xx: number;
       '2xx': number;
+      /** Seconds the run lasted. */
+      duration: number;
     }
   }
   function autocannon(opts: autocannon.Options): Promise<autocannon.Result>;

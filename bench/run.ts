@@ -352,41 +352,86 @@ async function main(): Promise<void> {
       }
     }
     const first = run[0];
+    let adherenceCost: AdherenceCost | undefined;
     if (!SOAK && process.env.BENCH_ADHERENCE !== '0' && first?.name.startsWith('1 ')) {
-      // The adherence store's cost on the hook path (issue 17): the same scenario on a service with the store off and on
-      // one writing to PostgreSQL, each started fresh and warmed as the first; the rows above used the default (PGlite
-      // in process, no DATABASE_URL) unless the environment set DATABASE_URL.
+      // The adherence store's cost on the hook path (issue 17). Three services run side by side: the store off, writing
+      // to PostgreSQL, and the embedded default (PGlite in process). Each is warmed alike, then they are driven in
+      // alternating 2-second slices (the order reversed every round), so the noise of a shared machine falls on all
+      // three alike; req/s is the total over the slices, latency percentiles the median of the slices'.
       const variants: [string, Record<string, string>][] = [
         ['adherence store off (ADHERENCE_STORE=false)', { ADHERENCE_STORE: 'false' }],
         ['adherence store in PostgreSQL (DATABASE_URL)', { DATABASE_URL: await benchDatabaseUrl() }],
+        ['adherence store embedded (PGlite, the default)', {}],
       ];
-      for (const [label, env] of variants) {
-        const vport = await freePort();
-        const other = await startService(vport, env);
-        try {
-          const vbase = `http://127.0.0.1:${vport}`;
-          if (WARMUP > 0) await drive(vbase, first.requests, 10, WARMUP, true);
-          const before = rssMiB(other.pid ?? 0);
-          const r = await drive(vbase, first.requests, connections, DURATION, true);
-          rows.push({ ...record(`${first.name.split(' ')[0]} ${label}`, r, before), rssAfterMiB: rssMiB(other.pid ?? 0) });
-        } finally {
-          other.kill('SIGTERM');
+      const services: { label: string; base: string; child: ChildProcess; before: number; slices: autocannon.Result[] }[] = [];
+      try {
+        for (const [label, env] of variants) {
+          const vport = await freePort();
+          const child = await startService(vport, env);
+          services.push({ label, base: `http://127.0.0.1:${vport}`, child, before: 0, slices: [] });
         }
+        for (const s of services) {
+          if (WARMUP > 0) await drive(s.base, first.requests, 10, WARMUP, true);
+          s.before = rssMiB(s.child.pid ?? 0);
+        }
+        const rounds = Math.max(3, Math.round(DURATION / 2));
+        for (let i = 0; i < rounds; i++) {
+          for (const s of i % 2 === 0 ? services : [...services].reverse()) s.slices.push(await drive(s.base, first.requests, connections, 2, true));
+        }
+        const combined = services.map((s) => combineSlices(`${first.name.split(' ')[0]} ${s.label}`, connections, s.slices, s.before, rssMiB(s.child.pid ?? 0)));
+        rows.push(...combined);
+        const [off, pg, lite] = combined;
+        if (off !== undefined && pg !== undefined && lite !== undefined) {
+          adherenceCost = { rounds, sliceSeconds: 2, postgresPercent: costPercent(off, pg), pglitePercent: costPercent(off, lite) };
+        }
+      } finally {
+        for (const s of services) s.child.kill('SIGTERM');
       }
     }
     printTable(rows);
+    if (adherenceCost !== undefined) {
+      process.stdout.write(`adherence store cost on scenario 1 (req/s lost against the store off, ${adherenceCost.rounds} interleaved rounds of `
+        + `${adherenceCost.sliceSeconds} s): PostgreSQL ${adherenceCost.postgresPercent} %, embedded PGlite ${adherenceCost.pglitePercent} %\n`);
+    }
     if (verdict !== undefined) printSoak(verdict);
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
       node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg() };
     const out = { date: new Date().toISOString(), machine, workers: Number(WORKERS), durationSeconds: SOAK ? 60 : DURATION,
       mode: `production build (${ENTRY}, NODE_ENV=production), STS_MODE=development (JWT auth off), embedded FHIR server, loopback`, nodeFlags: NODE_FLAGS, soak: SOAK, rows,
-      ...(verdict !== undefined ? { memory: verdict } : {}) };
+      ...(verdict !== undefined ? { memory: verdict } : {}), ...(adherenceCost !== undefined ? { adherenceCost } : {}) };
     writeFileSync(`${ROOT}bench/${SOAK ? 'results-soak' : 'results'}.json`, `${JSON.stringify(out, null, 2)}\n`);
   } finally {
     child.kill('SIGTERM');
     if (MEMORY_DIR !== undefined) rmSync(MEMORY_DIR, { recursive: true, force: true });
   }
 }
+
+/** The adherence store's cost (issue 17): the share of scenario 1's req/s lost against the store off, in %. */
+interface AdherenceCost {
+  readonly rounds: number;
+  readonly sliceSeconds: number;
+  readonly postgresPercent: number;
+  readonly pglitePercent: number;
+}
+
+/** One row from interleaved slices: req/s over all of them, each percentile the median of the slices' values. */
+function combineSlices(scenario: string, connections: number, slices: readonly autocannon.Result[], before: number, after: number): Row {
+  const median = (xs: readonly number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  };
+  const total = slices.reduce((n, r) => n + r.requests.total, 0);
+  const seconds = slices.reduce((n, r) => n + r.duration, 0);
+  return {
+    scenario, connections, requestsPerSec: seconds > 0 ? Math.round(total / seconds) : 0,
+    p50: median(slices.map((r) => r.latency.p50)), p90: median(slices.map((r) => r.latency.p90)),
+    p99: median(slices.map((r) => r.latency.p99)), max: Math.max(...slices.map((r) => r.latency.max)),
+    errors: slices.reduce((n, r) => n + r.errors + r.timeouts, 0), non2xx: slices.reduce((n, r) => n + r.non2xx, 0),
+    rssBeforeMiB: before, rssAfterMiB: after,
+  };
+}
+
+const costPercent = (off: Row, on: Row): number => (off.requestsPerSec > 0 ? Math.round(((off.requestsPerSec - on.requestsPerSec) / off.requestsPerSec) * 1000) / 10 : 0);
 
 function printTable(rows: readonly Row[]): void {
   const head = ['scenario', 'conn', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'err/non2xx', 'RSS MiB before/after'];
