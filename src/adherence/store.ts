@@ -56,6 +56,10 @@ export async function openAdherenceStore(config: AdherenceConfig, log: Logger, o
     (config.databaseUrl !== undefined
       ? openPostgres(config.databaseUrl, { onIdleError: (err) => log.warn({ err: errorText(err) }, 'adherence: idle database connection lost') })
       : await openPglite(config.dataDir));
+  if (opts.db === undefined && config.databaseUrl === undefined && cluster.isWorker) {
+    // Each worker's in-memory PGlite is its own: the adherence report read through one worker shows only its share.
+    log.warn('adherence: WORKERS > 1 without DATABASE_URL: each worker keeps its own in-memory store, so a report shows one worker\'s share; set DATABASE_URL');
+  }
   const migrated = await migrate(db);
   log.info({ database: db.kind, onDisk: db.kind === 'pglite' ? config.dataDir !== undefined : undefined, ...migrated }, 'adherence store ready');
   if (!config.pseudonymKeyFromEnv) {
