@@ -2,7 +2,7 @@
  * Order-time cards (order-select, order-sign): PATHWAY.md §5 "Order-select / order-sign classification" and rule cards.
  */
 import { randomUUID } from 'node:crypto';
-import type { FactEntry, OrderCard, OrderDecision } from '../cql/decision.js';
+import type { DraftDoseFact, FactEntry, OrderCard, OrderDecision } from '../cql/decision.js';
 import type { Action, Card, Coding, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
 import {
@@ -16,7 +16,9 @@ import {
   RULES,
   SAFETY_TEXTS,
   SOURCE_LABEL,
+  isDrugKey,
   isRuleId,
+  mg,
   topicOf,
   type DrugKey,
   type EvidenceKey,
@@ -57,6 +59,9 @@ export function overrideCodings(topic: NodeId | RuleId): Coding[] {
   return OVERRIDE_REASONS.filter((r) => cardiac || r.code !== CARDIO_ONCOLOGY_CLEARED).map(coding);
 }
 
+/** The fact the F7 item 8 sentence is added to (src/cql/facts.ts `cumulativeFact`). */
+const CUMULATIVE_FACT = 'Cumulative doxorubicin';
+
 /** The regimen whose drugs make the pathway order "gemcitabine + docetaxel first" (§5 step 6). */
 const SECOND_LINE: NodeId = 'M-2L-GEM-DOCE';
 
@@ -95,17 +100,50 @@ const fillBraces = (template: string, values: Readonly<Record<string, string>>):
 const fillAngles = (template: string, values: Readonly<Record<string, string>>): string =>
   template.replace(/<(\w+)>/g, (m, k: string) => values[k] ?? m);
 
-/** The variant of a rule's summary that applies (§5: the first that applies). */
-function summaryVariant(rule: RuleId, values: Readonly<Record<string, string>>): number {
+/**
+ * The variant of a rule's summary that applies (§5: the first that applies). S-DOXO-CUMULATIVE-WARN: (1) P reaches
+ * the critical value, (2) N plus the drafts' convertible dose does, (3) the total is "at least", (4) N >= warn.
+ */
+function summaryVariant(rule: RuleId, values: Readonly<Record<string, string>>, decision: OrderDecision, ctx: OrderCardContext): number {
   if (rule === 'S-TRAB-LVEF') return values.lvefLow === 'true' ? 0 : 1;
-  if (rule === 'S-DOXO-CUMULATIVE-WARN') {
-    const critical = Number(values.cumulativeDoxoCriticalMgM2);
-    if (values.P !== undefined && Number(values.P) >= critical) return 0;
-    if (values['N + d'] !== undefined && Number(values['N + d']) >= critical) return 1;
-    return values.cumulativeKnown === 'true' ? 3 : 2;
+  const c = decision.cumulative;
+  if (rule === 'S-DOXO-CUMULATIVE-WARN' && c !== undefined) {
+    const critical = ctx.thresholds?.cumulativeDoxoCriticalMgM2 ?? Number(values.cumulativeDoxoCriticalMgM2);
+    if (c.possible >= critical) return 0;
+    if (c.nPlusD !== undefined && c.nPlusD >= critical) return 1;
+    return c.known ? 3 : 2;
   }
   return 0;
 }
+
+/** The anthracycline drafts of a card with their doses (F7 item 8). */
+const cardDoses = (card: OrderCard, decision: OrderDecision): readonly DraftDoseFact[] =>
+  (decision.cumulative?.drafts ?? []).filter((d) => card.draftIds.includes(d.id));
+
+/**
+ * F7 item 8: "after this order: [at least] N + d mg/m²" when the card's anthracycline drafts have a convertible dose,
+ * else "dose of this order not convertible (<why>)"; undefined for a card without an anthracycline draft.
+ */
+function afterThisOrder(card: OrderCard, decision: OrderDecision): string | undefined {
+  const c = decision.cumulative;
+  const doses = cardDoses(card, decision);
+  if (c === undefined || doses.length === 0) return undefined;
+  const convertible = doses.filter((d) => d.mgM2 !== undefined);
+  const notConvertible = doses.filter((d) => d.mgM2 === undefined);
+  const why = (d: DraftDoseFact): string => fillAngles(SAFETY_TEXTS.doseNotConvertible, {
+    why: doses.length > 1 ? `${draftLabel(d.drug)}: ${d.reason ?? 'no dose'}` : (d.reason ?? 'no dose'),
+  });
+  if (convertible.length === 0) return notConvertible.map(why).join('; ');
+  const total = convertible.reduce((sum, d) => sum + (d.mgM2 ?? 0), c.n);
+  const after = fillAngles(doses.length > 1 ? SAFETY_TEXTS.afterTheseOrders : SAFETY_TEXTS.afterThisOrder, {
+    atLeast: c.known && notConvertible.length === 0 ? '' : 'at least ', total: mg(total),
+  });
+  const others = [...new Set(convertible.filter((d) => d.drug !== 'doxorubicin').map((d) => draftLabel(d.drug)))]
+    .map((drug) => fillAngles(SAFETY_TEXTS.draftCountedAsRecorded, { drug }));
+  return [after, ...others, ...notConvertible.map(why)].join('; ');
+}
+
+const draftLabel = (drug: string): string => (isDrugKey(drug) ? DRUGS[drug].name : drug);
 
 /** The values a rule card's summary names: the decision's, the §9 thresholds, the card's drafted drugs. */
 function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext, rule: RuleId): Record<string, string> {
@@ -125,9 +163,15 @@ function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardCont
   };
 }
 
-/** The §5 detail sentences of a rule card beyond its summary (per drug for S-BILIRUBIN-HIGH). */
-function ruleDetail(rule: RuleId, card: OrderCard, ctx: OrderCardContext): string[] {
-  if (rule === 'S-DOXO-CUMULATIVE-WARN') return [RULE_DETAILS['S-DOXO-CUMULATIVE-WARN']];
+/**
+ * The §5 detail sentences of a rule card beyond its summary: S-DOXO-CUMULATIVE-WARN's, with the F7 sentence on other
+ * anthracyclines when one was received or is drafted; S-BILIRUBIN-HIGH's per drug.
+ */
+function ruleDetail(rule: RuleId, card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): string[] {
+  if (rule === 'S-DOXO-CUMULATIVE-WARN') {
+    const others = decision.cumulative?.otherAnthracyclines === true || cardDoses(card, decision).some((d) => d.drug !== 'doxorubicin');
+    return [RULE_DETAILS['S-DOXO-CUMULATIVE-WARN'], ...(others ? [RULE_DETAILS.otherAnthracyclines] : [])];
+  }
   if (rule === 'S-BILIRUBIN-HIGH') {
     const drugs = new Set(card.draftIds.flatMap((id) => ctx.drafts.find((d) => d.id === id)?.drug ?? []));
     return [...drugs].flatMap((d) => BILIRUBIN_DRUG_SENTENCES[d] ?? []);
@@ -214,12 +258,12 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
       const id = ruleOf(card.topic);
       const rule = RULES[id];
       const values = ruleValues(card, decision, ctx, id);
-      const summary = fillBraces(rule.summary[summaryVariant(id, values)] ?? rule.summary[0] ?? rule.title, values);
+      const summary = fillBraces(rule.summary[summaryVariant(id, values, decision, ctx)] ?? rule.summary[0] ?? rule.title, values);
       return {
         summary: fitPlain(summary),
         lines: [
           `**${summary}.** Drafted: ${drafts}.`,
-          ...ruleDetail(id, card, ctx),
+          ...ruleDetail(id, card, decision, ctx),
           ...(rule.kind === 'blocking' ? [options] : []),
         ],
         evidence: rule.evidence,
@@ -270,7 +314,10 @@ function notesBeyond(lines: readonly string[], notes: readonly string[]): string
 export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Card {
   const topic = topicIdOf(card);
   const rendered = render(card, decision, ctx);
-  const facts: readonly FactEntry[] = card.facts.length > 0 ? card.facts : decision.facts;
+  const after = afterThisOrder(card, decision);
+  // F7 item 8: the drafted dose is never added to N; the card's cumulative fact says where this order would bring it.
+  const facts: readonly FactEntry[] = (card.facts.length > 0 ? card.facts : decision.facts).map((f) =>
+    after !== undefined && f.fact === CUMULATIVE_FACT ? { ...f, value: `${f.value}; ${after}` } : f);
   const offersReplacements =
     card.kind === 'off-pathway' || (card.kind === 'rule' && isRuleId(topic) && RULES[topic].kind === 'blocking');
   const suggestions = offersReplacements ? replacements(card, decision, ctx) : [];

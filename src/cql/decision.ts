@@ -104,4 +104,31 @@ export interface OrderDecision {
   readonly patient: string;
   /** Values of the rule summaries' placeholders (LVEF, dates, reasons, N, ECOG, age, bilirubin), as text. */
   readonly values?: Readonly<Record<string, string>>;
+  /** The cumulative doxorubicin as the order-time cards read it (F7 items 5 and 8, S-DOXO-CUMULATIVE-WARN). */
+  readonly cumulative?: OrderCumulative;
+}
+
+/** F7 item 8: one anthracycline draft's dose in mg/m² (mg over the BSA of now), or why it is not convertible. */
+export interface DraftDoseFact {
+  readonly id: string;
+  /** The §6 drug key of the draft. */
+  readonly drug: string;
+  readonly mgM2?: number;
+  /** Why the dose is not convertible ("no dose", "unit mL not convertible", "no BSA"). */
+  readonly reason?: string;
+}
+
+/** The cumulative doxorubicin at order time (F7 item 5), with the draft set's doses (item 8). */
+export interface OrderCumulative {
+  /** N: the confirmed cumulative doxorubicin (mg/m²). */
+  readonly n: number;
+  /** P: N plus one dose per unconfirmed order or statement (never an upper bound). */
+  readonly possible: number;
+  /** N plus the convertible doses of the draft set's anthracycline drafts; absent when none is convertible. */
+  readonly nPlusD?: number;
+  /** The total is known (else "at least N"). */
+  readonly known: boolean;
+  /** Another anthracycline (epirubicin, daunorubicin, idarubicin, mitoxantrone) was received. */
+  readonly otherAnthracyclines: boolean;
+  readonly drafts: readonly DraftDoseFact[];
 }

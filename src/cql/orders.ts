@@ -6,7 +6,8 @@ import type { PatientData } from '../hooks/types.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/drugs.js';
 import { NODES, type NodeId } from '../pathway/nodes.js';
 import { RULES, isRuleId } from '../pathway/rules.js';
-import type { FactEntry, OrderCard, OrderCardKind, OrderDecision } from './decision.js';
+import { mg } from '../pathway/treatment-words.js';
+import type { DraftDoseFact, FactEntry, OrderCard, OrderCardKind, OrderCumulative, OrderDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
 import { factsOf } from './data-facts.js';
 import { evaluateLibrary, isPlainRecord, patientReference, stringsOf, type PathwayOptions } from './pathway.js';
@@ -21,6 +22,14 @@ export interface DraftInput {
   readonly medication: ConceptInput | undefined;
   /** §5 S-IFOS-MESNA: mesna is in the draft set or in this draft's own Medication (an admixture). */
   readonly mesna?: boolean;
+  /** F7 item 8: the dose the draft records (null or absent: none). */
+  readonly dose?: DoseInput | null;
+}
+
+/** A recorded dose as F7 item 3 reads it: value and unit (UCUM code, else unit text; null when neither). */
+export interface DoseInput {
+  readonly value: number;
+  readonly unit: string | null;
 }
 
 const KINDS: ReadonlySet<string> = new Set<OrderCardKind>([
@@ -97,6 +106,33 @@ function ruleValues(v: PlainValue | undefined): Readonly<Record<string, string>>
     typeof x === 'string' ? [[k, x]] : typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : []));
 }
 
+/** The dose placeholders {N}, {P} and {N + d} (§5), written as doses are on cards (`mg`). */
+function doseValues(c: OrderCumulative | undefined): Readonly<Record<string, string>> {
+  if (c === undefined) return {};
+  return { N: mg(c.n), P: mg(c.possible), ...(c.nPlusD !== undefined ? { 'N + d': mg(c.nPlusD) } : {}) };
+}
+
+const num = (v: PlainValue | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** F7 items 5 and 8 as StsOrders gives them ("Rule Values", "Draft Doses"). */
+function cumulativeOf(values: PlainValue | undefined, doses: PlainValue | undefined): OrderCumulative | undefined {
+  if (!isPlainRecord(values)) return undefined;
+  const n = num(values.N) ?? 0;
+  const nPlusD = num(values.NPlusD);
+  const drafts = (Array.isArray(doses) ? doses : []).flatMap((d): DraftDoseFact[] => {
+    if (!isPlainRecord(d) || typeof d.id !== 'string' || typeof d.drug !== 'string') return [];
+    const mgM2 = num(d.mgM2);
+    return [{
+      id: d.id, drug: d.drug,
+      ...(mgM2 !== undefined ? { mgM2 } : { reason: typeof d.reason === 'string' ? d.reason : 'no dose' }),
+    }];
+  });
+  return {
+    n, possible: num(values.P) ?? n, ...(nPlusD !== undefined ? { nPlusD } : {}),
+    known: values.cumulativeKnown === true, otherAnthracyclines: values.otherAnthracyclines === true, drafts,
+  };
+}
+
 /** The order-time decision for the drafts of one request. */
 export async function evaluateOrders(
   engine: CqlEngine,
@@ -108,7 +144,11 @@ export async function evaluateOrders(
   const matched = drafts.flatMap((d) => {
     const m = matchDrug(d.medication);
     return m !== undefined && !DRUGS[m.drug].supportive
-      ? [{ id: d.id, drug: m.drug, liposomal: m.liposomal, anthracycline: DRUGS[m.drug].anthracycline, mesna: d.mesna === true }]
+      ? [{
+        id: d.id, drug: m.drug, liposomal: m.liposomal, anthracycline: DRUGS[m.drug].anthracycline, mesna: d.mesna === true,
+        // Never null: cql-execution 3.3.2 rejects a null tuple inside a parameter's tuple ("wrong type").
+        dose: d.dose ?? { value: null, unit: null },
+      }]
       : [];
   });
   // F5: a resource whose id is a draft order of this request is never an exposure (an EHR may already return the draft,
@@ -120,9 +160,11 @@ export async function evaluateOrders(
   });
   const hasSts = raw['Has STS'] === true;
   const facts = hasSts ? factsOf(raw, data) : [];
+  const cumulative = cumulativeOf(raw['Rule Values'], raw['Draft Doses']);
   const cards = hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map((c) => toOrderCard(c, facts)) : [];
   return {
     hasSts, cards, facts, stsConditions: stringsOf(raw['STS Condition Keys']), patient: patientReference(data),
-    values: ruleValues(raw['Rule Values']),
+    values: { ...ruleValues(raw['Rule Values']), ...doseValues(cumulative) },
+    ...(cumulative !== undefined ? { cumulative } : {}),
   };
 }

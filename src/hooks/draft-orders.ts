@@ -7,7 +7,7 @@ import type { CodeableConcept, FhirResource, Medication, MedicationRequest } fro
 import { CdsError, badRequest, truncate } from '../errors.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/index.js';
 import type { DraftInfo } from '../cards/index.js';
-import type { DraftInput } from '../cql/orders.js';
+import type { DoseInput, DraftInput } from '../cql/orders.js';
 import { listedReads } from '../cql/pathway-reads.js';
 import type { ShapeGuard } from '../cql/shape-guard.js';
 import type { CdsRequest } from './types.js';
@@ -111,6 +111,22 @@ export function medicationConcept(mr: MedicationRequest, others: readonly FhirRe
 }
 
 /**
+ * F7 items 3 and 8: the dose a draft records, `dosageInstruction[0].doseAndRate[0]` `doseQuantity` (a `doseRange`
+ * counts its `high`), with its UCUM `code`, else its `unit`; undefined when it records none. Read leniently: a dose
+ * the service cannot read is "not convertible" on the card, never a 400 that would cost the order its safety cards.
+ */
+export function draftDose(mr: MedicationRequest): DoseInput | undefined {
+  const dosage: unknown = Array.isArray(mr.dosageInstruction) ? mr.dosageInstruction[0] : undefined;
+  const rates: unknown = isRecord(dosage) ? dosage.doseAndRate : undefined;
+  const rate: unknown = Array.isArray(rates) ? rates[0] : undefined;
+  if (!isRecord(rate)) return undefined;
+  const q: unknown = rate.doseQuantity ?? (isRecord(rate.doseRange) ? rate.doseRange.high : undefined);
+  if (!isRecord(q) || typeof q.value !== 'number' || !Number.isFinite(q.value)) return undefined;
+  const unit = typeof q.code === 'string' ? q.code : typeof q.unit === 'string' ? q.unit : null;
+  return { value: q.value, unit };
+}
+
+/**
  * §5 S-IFOS-MESNA: whether the request's own Medication is an admixture with mesna (`Medication.ingredient`, coded or
  * referenced), or its medication names mesna beside the drug (e.g. "ifosfamide / mesna").
  */
@@ -149,7 +165,10 @@ export function parseDraftOrders(request: CdsRequest, shapeGuard: ShapeGuard): D
   // §5 S-IFOS-MESNA reads the draft set before supportive drugs are removed.
   const mesnaDrafted = requests.some((mr) => matchDrug(medicationConcept(mr, resources))?.drug === 'mesna');
   const inputs: DraftInput[] = requests.flatMap((mr) => (mr.id !== undefined
-    ? [{ id: mr.id, medication: medicationConcept(mr, resources), mesna: mesnaDrafted || includesMesna(mr, resources) }]
+    ? [{
+      id: mr.id, medication: medicationConcept(mr, resources), mesna: mesnaDrafted || includesMesna(mr, resources),
+      dose: draftDose(mr) ?? null,
+    }]
     : []));
   const drafts: DraftInfo[] = inputs.flatMap((d) => {
     const match = matchDrug(d.medication);

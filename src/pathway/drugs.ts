@@ -66,6 +66,9 @@ export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
 /** Every drug key, in §6 order (the matcher's preference order when a text names several). */
 export const DRUG_KEYS = Object.keys(DRUGS) as readonly DrugKey[];
 
+/** Whether a string is a §6 drug key. */
+export const isDrugKey = (k: string): k is DrugKey => Object.hasOwn(DRUGS, k);
+
 /** Every RxNorm code of §6 (all from third-party mappings; a release checks each). */
 export const RXNORM_CODES: readonly CodeDef[] = DRUG_KEYS.flatMap((k) => DRUGS[k].rxnorm ?? []);
 

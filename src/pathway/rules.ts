@@ -155,17 +155,21 @@ export const SAFETY_TEXTS = {
   laterLineEarly: 'the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)',
   /** §5 step 2. */
   positionUnknown: 'Pathway position: <position>; no on-pathway regimen to compare',
-  /** F7 item 8: the order-time card of an anthracycline draft. */
+  /** F7 item 8: the order-time card of an anthracycline draft (several anthracycline drafts on one card: "these orders"). */
   afterThisOrder: 'after this order: <atLeast><total> mg/m²',
+  afterTheseOrders: 'after these orders: <atLeast><total> mg/m²',
   doseNotConvertible: 'dose of this order not convertible (<why>)',
+  /** F7 items 5 and 8: a drafted anthracycline other than doxorubicin is added as its own mg/m², never converted. */
+  draftCountedAsRecorded: "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)",
 } as const;
 
 /** §5 card details of the advisory rules (after the facts). */
 export const RULE_DETAILS = {
   'S-DOXO-CUMULATIVE-WARN':
     'The doxorubicin label asks for LVEF assessment more often as the cumulative dose exceeds 300 mg/m²; prior mediastinal radiotherapy and other cardiotoxic drugs (e.g. cyclophosphamide, trastuzumab) add to the risk. Dexrazoxane is labelled for women with metastatic breast cancer who have received 300 mg/m² of doxorubicin and continue it; its use in sarcoma is off-label.',
+  /** F7 item 5, shown with other anthracyclines (received, or drafted). */
   otherAnthracyclines:
-    'The doxorubicin label asks to include prior doses of other anthracyclines and anthracenediones in the cumulative dose; no conversion factor is applied here (the conversion is a clinician\'s decision).',
+    'The doxorubicin label asks to include prior doses of other anthracyclines and anthracenediones in the cumulative dose, but no conversion factor is applied here (the epirubicin label gives 0.9 % cardiomyopathy at 550 mg/m²); the conversion is a clinician\'s decision.',
 } as const;
 
 /**

@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text Dose Not Convertible"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
 export const parameterNames = [];
 
 function paramDefault(st, name) {
@@ -910,12 +910,28 @@ function d109(st) {
   st.v[109] = x;
   return x;
 }
-// define "Text Dose Not Convertible"
+// define "Text After These Orders"
 function d110(st) {
   let x = st.v[110];
   if (x !== undefined) return x;
-  x = "dose of this order not convertible (<why>)";
+  x = "after these orders: <atLeast><total> mg/m²";
   st.v[110] = x;
+  return x;
+}
+// define "Text Dose Not Convertible"
+function d111(st) {
+  let x = st.v[111];
+  if (x !== undefined) return x;
+  x = "dose of this order not convertible (<why>)";
+  st.v[111] = x;
+  return x;
+}
+// define "Text Draft Counted As Recorded"
+function d112(st) {
+  let x = st.v[112];
+  if (x !== undefined) return x;
+  x = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)";
+  st.v[112] = x;
   return x;
 }
 export const f = {
@@ -1033,12 +1049,14 @@ export const d = {
   "Text Later Line Early": d107,
   "Text Position Unknown": d108,
   "Text After This Order": d109,
-  "Text Dose Not Convertible": d110,
+  "Text After These Orders": d110,
+  "Text Dose Not Convertible": d111,
+  "Text Draft Counted As Recorded": d112,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(111),
+    v: new Array(113),
   };
 }

@@ -9,7 +9,7 @@ const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
 export const parameterNames = ["Node Drugs"];
 
 function paramDefault(st, name) {
@@ -955,44 +955,60 @@ function d72(st) {
   st.v[72] = x;
   return x;
 }
-// define "Bilirubin"
+// define "Possible Doxo"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Possible Doxo"](st.L_S);
   st.v[73] = x;
   return x;
 }
-// define "Bilirubin High"
+// define "Other Anthracyclines Received"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
   st.v[74] = x;
   return x;
 }
-// define "Combo Age"
+// define "Bilirubin"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Combo Age"](st.L_S);
+  x = M_StsSafety.d["Bilirubin"](st.L_S);
   st.v[75] = x;
   return x;
 }
-// define "Recent Mesna Order"
+// define "Bilirubin High"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  x = M_StsSafety.d["Bilirubin High"](st.L_S);
   st.v[76] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Combo Age"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Combo Age"](st.L_S);
   st.v[77] = x;
+  return x;
+}
+// define "Recent Mesna Order"
+function d78(st) {
+  let x = st.v[78];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  st.v[78] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d79(st) {
+  let x = st.v[79];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  st.v[79] = x;
   return x;
 }
 // function "Node"(id, role, sugg, rec, related, notes)
@@ -1062,6 +1078,10 @@ out152.push(a_R_151);
 out152 = R.distinctList(out152);
 return isList ? out152 : out152[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
 }
+// function "DraftDose"(dose)
+function f10(st, o0) {
+  return M_StsSafety.f["DraftDose"](st.L_S, o0);
+}
 const T153 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
 const T154 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
 const T155 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
@@ -1072,6 +1092,7 @@ const T159 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String"
 const T160 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
 const T161 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
 const T162 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T163 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
   "Node": (st, ...args) => R.dispatch(st, args, T153),
   "Varied": (st, ...args) => R.dispatch(st, args, T154),
@@ -1083,6 +1104,7 @@ export const f = {
   "NextOf": (st, ...args) => R.dispatch(st, args, T160),
   "LaterLine": (st, ...args) => R.dispatch(st, args, T161),
   "Effects": (st, ...args) => R.dispatch(st, args, T162),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T163),
 };
 const F = f;
 export const d = {
@@ -1159,17 +1181,19 @@ export const d = {
   "Trabectedin LVEF Unusable Reason": d70,
   "Cumulative Doxo": d71,
   "Cumulative Known": d72,
-  "Bilirubin": d73,
-  "Bilirubin High": d74,
-  "Combo Age": d75,
-  "Recent Mesna Order": d76,
-  "Fact Bilirubin": d77,
+  "Possible Doxo": d73,
+  "Other Anthracyclines Received": d74,
+  "Bilirubin": d75,
+  "Bilirubin High": d76,
+  "Combo Age": d77,
+  "Recent Mesna Order": d78,
+  "Fact Bilirubin": d79,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(78),
+    v: new Array(80),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
   };

@@ -9,7 +9,7 @@ const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Rule Values"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 function paramDefault(st, name) {
@@ -173,266 +173,314 @@ return isList ? out11 : out11[0]; })());
   st.v[11] = x;
   return x;
 }
-// define "Medication Requests Unreadable"
+// define "Draft Doses"
 function d12(st) {
   let x = st.v[12];
   if (x !== undefined) return x;
-  x = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined);
-  st.v[12] = x;
-  return x;
-}
-// define "Pathway Nodes"
-function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = (() => { const s12 = d1(st);
+  x = (() => { const s12 = p(st, "Drafts", true);
 if (s12 == null) return null;
 const isList = Array.isArray(s12);
 let out14 = [];
-for (const a_N_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-if (!(R.and(R.inList(R.prop(a_N_13, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.inList(R.prop(a_N_13, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
-out14.push(a_N_13);
+for (const a_D_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
+const l_converted_15 = M_StsDecision.f["DraftDose"](st.L_P, R.prop(a_D_13, "dose"));
+if (!(R.prop(a_D_13, "anthracycline"))) continue;
+out14.push(({ "id": R.prop(a_D_13, "id"), "drug": R.prop(a_D_13, "drug"), "mgM2": R.prop(l_converted_15, "mgM2"), "reason": R.prop(l_converted_15, "reason") }));
 }
-out14 = R.distinctList(out14);
 return isList ? out14 : out14[0]; })();
+  st.v[12] = x;
+  return x;
+}
+// define "Drafted Dose"
+function d13(st) {
+  let x = st.v[13];
+  if (x !== undefined) return x;
+  x = R.sum((() => { const s16 = d12(st);
+if (s16 == null) return null;
+const isList = Array.isArray(s16);
+let out18 = [];
+for (const a_X_17 of (s16 == null ? [] : Array.isArray(s16) ? s16 : [s16])) {
+out18.push(R.prop(a_X_17, "mgM2"));
+}
+return isList ? out18 : out18[0]; })());
   st.v[13] = x;
   return x;
 }
-// define "Options"
+// define "N Plus Drafted Dose"
 function d14(st) {
   let x = st.v[14];
   if (x !== undefined) return x;
-  x = (() => { const s15 = d1(st);
-if (s15 == null) return null;
-const isList = Array.isArray(s15);
-let out17 = [];
-for (const a_N_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
-if (!(R.and(R.inList(R.prop(a_N_16, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.prop(a_N_16, "withSuggestions")))) continue;
-out17.push(R.prop(a_N_16, "id"));
-}
-out17 = R.distinctList(out17);
-return isList ? out17 : out17[0]; })();
+  x = R.add(M_StsDecision.d["Cumulative Doxo"](st.L_P), d13(st));
   st.v[14] = x;
   return x;
 }
-// define "Per Draft"
+// define "Doxo Cumulative Warn"
 function d15(st) {
   let x = st.v[15];
   if (x !== undefined) return x;
-  x = R.flatten((() => { const s18 = p(st, "Drafts", true);
-if (s18 == null) return null;
-const isList = Array.isArray(s18);
-let out20 = [];
-for (const a_D_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
-const l_blocking_21 = f2(st, a_D_19);
-const l_advisory_22 = f6(st, a_D_19);
-out20.push(R.union(R.union((() => { const s23 = l_blocking_21;
-if (s23 == null) return null;
-const isList = Array.isArray(s23);
-let out25 = [];
-for (const a_B_24 of (s23 == null ? [] : Array.isArray(s23) ? s23 : [s23])) {
-out25.push(f12(st, R.prop(a_D_19, "id"), "rule", a_B_24, f7(st, a_B_24)));
-}
-out25 = R.distinctList(out25);
-return isList ? out25 : out25[0]; })(), (() => { const s26 = l_advisory_22;
-if (s26 == null) return null;
-const isList = Array.isArray(s26);
-let out28 = [];
-for (const a_A_27 of (s26 == null ? [] : Array.isArray(s26) ? s26 : [s26])) {
-out28.push(f12(st, R.prop(a_D_19, "id"), "rule", a_A_27, f7(st, a_A_27)));
-}
-out28 = R.distinctList(out28);
-return isList ? out28 : out28[0]; })(), false), (R.exists(l_blocking_21) ? [] : (d6(st) ? f17(st, a_D_19) : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_19, "drug")))), R.exists(l_advisory_22)) ? [] : [f13(st, a_D_19)]))), false));
-}
-out20 = R.distinctList(out20);
-return isList ? out20 : out20[0]; })());
+  x = R.or(M_StsDecision.d["Doxo Cumulative Warn"](st.L_P), R.and(R.not(M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)), (() => { let r19; r19 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r19 != null) return r19; r19 = false; if (r19 != null) return r19; return null; })()));
   st.v[15] = x;
   return x;
 }
-// define "Cards"
+// define "Medication Requests Unreadable"
 function d16(st) {
   let x = st.v[16];
   if (x !== undefined) return x;
-  x = (() => { const s29 = R.distinct((() => { const s31 = d15(st);
-if (s31 == null) return null;
-const isList = Array.isArray(s31);
-let out33 = [];
-for (const a_C_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
-out33.push(({ "kind": R.prop(a_C_32, "kind"), "topic": R.prop(a_C_32, "topic") }));
-}
-out33 = R.distinctList(out33);
-return isList ? out33 : out33[0]; })());
-if (s29 == null) return null;
-const isList = Array.isArray(s29);
-let out34 = [];
-for (const a_K_30 of (s29 == null ? [] : Array.isArray(s29) ? s29 : [s29])) {
-out34.push(({ "kind": R.prop(a_K_30, "kind"), "topic": R.prop(a_K_30, "topic"), "draftIds": (() => { const s35 = d15(st);
-if (s35 == null) return null;
-const isList = Array.isArray(s35);
-let out37 = [];
-for (const a_C_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
-if (!(R.and(R.equal(R.prop(a_C_36, "kind"), R.prop(a_K_30, "kind")), R.equal(R.prop(a_C_36, "topic"), R.prop(a_K_30, "topic"))))) continue;
-out37.push(R.prop(a_C_36, "draftId"));
-}
-out37 = R.distinctList(out37);
-return isList ? out37 : out37[0]; })(), "alternatives": (R.or(R.inList(R.prop(a_K_30, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_30, "kind"), "rule"), R.inList(R.prop(a_K_30, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))) ? d14(st) : []), "position": (R.inList(R.prop(a_K_30, "kind"), ["off-pathway", "position-unknown"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s38 = d15(st);
-if (s38 == null) return null;
-const isList = Array.isArray(s38);
-let out40 = [];
-for (const a_C_39 of (s38 == null ? [] : Array.isArray(s38) ? s38 : [s38])) {
-if (!(R.and(R.equal(R.prop(a_C_39, "kind"), R.prop(a_K_30, "kind")), R.equal(R.prop(a_C_39, "topic"), R.prop(a_K_30, "topic"))))) continue;
-out40.push(R.prop(a_C_39, "notes"));
-}
-out40 = R.distinctList(out40);
-return isList ? out40 : out40[0]; })())) }));
-}
-out34 = R.distinctList(out34);
-return isList ? out34 : out34[0]; })();
+  x = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined);
   st.v[16] = x;
   return x;
 }
-// define "Has STS"
+// define "Pathway Nodes"
 function d17(st) {
   let x = st.v[17];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Has STS"](st.L_P);
+  x = (() => { const s20 = d1(st);
+if (s20 == null) return null;
+const isList = Array.isArray(s20);
+let out22 = [];
+for (const a_N_21 of (s20 == null ? [] : Array.isArray(s20) ? s20 : [s20])) {
+if (!(R.and(R.inList(R.prop(a_N_21, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.inList(R.prop(a_N_21, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
+out22.push(a_N_21);
+}
+out22 = R.distinctList(out22);
+return isList ? out22 : out22[0]; })();
   st.v[17] = x;
   return x;
 }
-// define "STS Condition Keys"
+// define "Options"
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
+  x = (() => { const s23 = d1(st);
+if (s23 == null) return null;
+const isList = Array.isArray(s23);
+let out25 = [];
+for (const a_N_24 of (s23 == null ? [] : Array.isArray(s23) ? s23 : [s23])) {
+if (!(R.and(R.inList(R.prop(a_N_24, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.prop(a_N_24, "withSuggestions")))) continue;
+out25.push(R.prop(a_N_24, "id"));
+}
+out25 = R.distinctList(out25);
+return isList ? out25 : out25[0]; })();
   st.v[18] = x;
   return x;
 }
-// define "Fact Histology"
+// define "Per Draft"
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Histology"](st.L_P);
+  x = R.flatten((() => { const s26 = p(st, "Drafts", true);
+if (s26 == null) return null;
+const isList = Array.isArray(s26);
+let out28 = [];
+for (const a_D_27 of (s26 == null ? [] : Array.isArray(s26) ? s26 : [s26])) {
+const l_blocking_29 = f2(st, a_D_27);
+const l_advisory_30 = f6(st, a_D_27);
+out28.push(R.union(R.union((() => { const s31 = l_blocking_29;
+if (s31 == null) return null;
+const isList = Array.isArray(s31);
+let out33 = [];
+for (const a_B_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
+out33.push(f12(st, R.prop(a_D_27, "id"), "rule", a_B_32, f7(st, a_B_32)));
+}
+out33 = R.distinctList(out33);
+return isList ? out33 : out33[0]; })(), (() => { const s34 = l_advisory_30;
+if (s34 == null) return null;
+const isList = Array.isArray(s34);
+let out36 = [];
+for (const a_A_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
+out36.push(f12(st, R.prop(a_D_27, "id"), "rule", a_A_35, f7(st, a_A_35)));
+}
+out36 = R.distinctList(out36);
+return isList ? out36 : out36[0]; })(), false), (R.exists(l_blocking_29) ? [] : (d6(st) ? f17(st, a_D_27) : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_27, "drug")))), R.exists(l_advisory_30)) ? [] : [f13(st, a_D_27)]))), false));
+}
+out28 = R.distinctList(out28);
+return isList ? out28 : out28[0]; })());
   st.v[19] = x;
   return x;
 }
-// define "Fact Extent"
+// define "Cards"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Extent"](st.L_P);
+  x = (() => { const s37 = R.distinct((() => { const s39 = d19(st);
+if (s39 == null) return null;
+const isList = Array.isArray(s39);
+let out41 = [];
+for (const a_C_40 of (s39 == null ? [] : Array.isArray(s39) ? s39 : [s39])) {
+out41.push(({ "kind": R.prop(a_C_40, "kind"), "topic": R.prop(a_C_40, "topic") }));
+}
+out41 = R.distinctList(out41);
+return isList ? out41 : out41[0]; })());
+if (s37 == null) return null;
+const isList = Array.isArray(s37);
+let out42 = [];
+for (const a_K_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
+out42.push(({ "kind": R.prop(a_K_38, "kind"), "topic": R.prop(a_K_38, "topic"), "draftIds": (() => { const s43 = d19(st);
+if (s43 == null) return null;
+const isList = Array.isArray(s43);
+let out45 = [];
+for (const a_C_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
+if (!(R.and(R.equal(R.prop(a_C_44, "kind"), R.prop(a_K_38, "kind")), R.equal(R.prop(a_C_44, "topic"), R.prop(a_K_38, "topic"))))) continue;
+out45.push(R.prop(a_C_44, "draftId"));
+}
+out45 = R.distinctList(out45);
+return isList ? out45 : out45[0]; })(), "alternatives": (R.or(R.inList(R.prop(a_K_38, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_38, "kind"), "rule"), R.inList(R.prop(a_K_38, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))) ? d18(st) : []), "position": (R.inList(R.prop(a_K_38, "kind"), ["off-pathway", "position-unknown"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s46 = d19(st);
+if (s46 == null) return null;
+const isList = Array.isArray(s46);
+let out48 = [];
+for (const a_C_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
+if (!(R.and(R.equal(R.prop(a_C_47, "kind"), R.prop(a_K_38, "kind")), R.equal(R.prop(a_C_47, "topic"), R.prop(a_K_38, "topic"))))) continue;
+out48.push(R.prop(a_C_47, "notes"));
+}
+out48 = R.distinctList(out48);
+return isList ? out48 : out48[0]; })())) }));
+}
+out42 = R.distinctList(out42);
+return isList ? out42 : out42[0]; })();
   st.v[20] = x;
   return x;
 }
-// define "Fact Site"
+// define "Has STS"
 function d21(st) {
   let x = st.v[21];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Site"](st.L_P);
+  x = M_StsDecision.d["Has STS"](st.L_P);
   st.v[21] = x;
   return x;
 }
-// define "Fact Grade"
+// define "STS Condition Keys"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Grade"](st.L_P);
+  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
   st.v[22] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Fact Histology"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Surgery"](st.L_P);
+  x = M_StsDecision.d["Fact Histology"](st.L_P);
   st.v[23] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Fact Extent"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
+  x = M_StsDecision.d["Fact Extent"](st.L_P);
   st.v[24] = x;
   return x;
 }
-// define "Fact Age"
+// define "Fact Site"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Age"](st.L_P);
+  x = M_StsDecision.d["Fact Site"](st.L_P);
   st.v[25] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Fact Grade"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
+  x = M_StsDecision.d["Fact Grade"](st.L_P);
   st.v[26] = x;
   return x;
 }
-// define "Fact Line"
+// define "Fact Surgery"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line"](st.L_P);
+  x = M_StsDecision.d["Fact Surgery"](st.L_P);
   st.v[27] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Fact Radiotherapy"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
+  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
   st.v[28] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "Fact Age"
 function d29(st) {
   let x = st.v[29];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact ECOG"](st.L_P);
+  x = M_StsDecision.d["Fact Age"](st.L_P);
   st.v[29] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "Fact Current Regimen"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact LVEF"](st.L_P);
+  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
   st.v[30] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Fact Line"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Bilirubin"](st.L_P);
+  x = M_StsDecision.d["Fact Line"](st.L_P);
   st.v[31] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact Line Sources"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
+  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
   st.v[32] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact ECOG"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
+  x = M_StsDecision.d["Fact ECOG"](st.L_P);
   st.v[33] = x;
   return x;
 }
-// define "Rule Values"
+// define "Fact LVEF"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": R.toStringOp(M_StsDecision.d["Cumulative Doxo"](st.L_P)), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P) });
+  x = M_StsDecision.d["Fact LVEF"](st.L_P);
   st.v[34] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d35(st) {
+  let x = st.v[35];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Bilirubin"](st.L_P);
+  st.v[35] = x;
+  return x;
+}
+// define "Fact Cumulative"
+function d36(st) {
+  let x = st.v[36];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
+  st.v[36] = x;
+  return x;
+}
+// define "Fact Unrecognized"
+function d37(st) {
+  let x = st.v[37];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
+  st.v[37] = x;
+  return x;
+}
+// define "Rule Values"
+function d38(st) {
+  let x = st.v[38];
+  if (x !== undefined) return x;
+  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P) });
+  st.v[38] = x;
   return x;
 }
 // function "IsAdjuvantPembro"(drug)
@@ -441,29 +489,29 @@ function f0(st, o0) {
 }
 // function "IsHistologySpecific"(drug)
 function f1(st, o0) {
-  return R.exists((() => { const s41 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
-if (s41 == null) return null;
-const isList = Array.isArray(s41);
-let out43 = [];
-for (const a_O_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
-if (!(R.and(R.and(R.equal(R.prop(a_O_42, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_42, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_42, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
-out43.push(a_O_42);
+  return R.exists((() => { const s49 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
+if (s49 == null) return null;
+const isList = Array.isArray(s49);
+let out51 = [];
+for (const a_O_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
+if (!(R.and(R.and(R.equal(R.prop(a_O_50, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_50, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_50, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
+out51.push(a_O_50);
 }
-out43 = R.distinctList(out43);
-return isList ? out43 : out43[0]; })());
+out51 = R.distinctList(out51);
+return isList ? out51 : out51[0]; })());
 }
 // function "Blocking"(D)
 function f2(st, o0) {
-  return (() => { const s44 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f1(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-if (s44 == null) return null;
-const isList = Array.isArray(s44);
-let out46 = [];
-for (const a_R_45 of (s44 == null ? [] : Array.isArray(s44) ? s44 : [s44])) {
-if (!(R.not((a_R_45 == null)))) continue;
-out46.push(a_R_45);
+  return (() => { const s52 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f1(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+if (s52 == null) return null;
+const isList = Array.isArray(s52);
+let out54 = [];
+for (const a_R_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
+if (!(R.not((a_R_53 == null)))) continue;
+out54.push(a_R_53);
 }
-out46 = R.distinctList(out46);
-return isList ? out46 : out46[0]; })();
+out54 = R.distinctList(out54);
+return isList ? out54 : out54[0]; })();
 }
 // function "IsCombination"(drug)
 function f3(st, o0) {
@@ -479,20 +527,20 @@ function f5(st, o0) {
 }
 // function "Advisory"(D)
 function f6(st, o0) {
-  return (() => { const s47 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Warn"](st.L_P)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f3(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f5(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (f4(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
-if (s47 == null) return null;
-const isList = Array.isArray(s47);
-let out49 = [];
-for (const a_R_48 of (s47 == null ? [] : Array.isArray(s47) ? s47 : [s47])) {
-if (!(R.not((a_R_48 == null)))) continue;
-out49.push(a_R_48);
+  return (() => { const s55 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f3(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f5(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (f4(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
+if (s55 == null) return null;
+const isList = Array.isArray(s55);
+let out57 = [];
+for (const a_R_56 of (s55 == null ? [] : Array.isArray(s55) ? s55 : [s55])) {
+if (!(R.not((a_R_56 == null)))) continue;
+out57.push(a_R_56);
 }
-out49 = R.distinctList(out49);
-return isList ? out49 : out49[0]; })();
+out57 = R.distinctList(out57);
+return isList ? out57 : out57[0]; })();
 }
 // function "RuleNotes"(rule)
 function f7(st, o0) {
-  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d12(st)) ? [M_StsCodes.d["Text Mesna Unchecked"](st.L_Codes)] : []);
+  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d["Text Mesna Unchecked"](st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
 function f8(st, o0) {
@@ -500,47 +548,47 @@ function f8(st, o0) {
 }
 // function "OnPathwayNode"(D)
 function f9(st, o0) {
-  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s50 = (() => { const s52 = d13(st);
-if (s52 == null) return null;
-const isList = Array.isArray(s52);
-let out54 = [];
-for (const a_N_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-if (!(R.or(R.inList(R.prop(o0, "drug"), f8(st, R.prop(a_N_53, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_53, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-out54.push(({ "id": R.prop(a_N_53, "id"), "score": R.add(R.multiply(10, R.count((() => { const s55 = f8(st, R.prop(a_N_53, "id"));
-if (s55 == null) return null;
-const isList = Array.isArray(s55);
-let out57 = [];
-for (const a_X_56 of (s55 == null ? [] : Array.isArray(s55) ? s55 : [s55])) {
-if (!(R.inList(a_X_56, d5(st), undefined))) continue;
-out57.push(a_X_56);
+  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s58 = (() => { const s60 = d17(st);
+if (s60 == null) return null;
+const isList = Array.isArray(s60);
+let out62 = [];
+for (const a_N_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
+if (!(R.or(R.inList(R.prop(o0, "drug"), f8(st, R.prop(a_N_61, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_61, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+out62.push(({ "id": R.prop(a_N_61, "id"), "score": R.add(R.multiply(10, R.count((() => { const s63 = f8(st, R.prop(a_N_61, "id"));
+if (s63 == null) return null;
+const isList = Array.isArray(s63);
+let out65 = [];
+for (const a_X_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
+if (!(R.inList(a_X_64, d5(st), undefined))) continue;
+out65.push(a_X_64);
 }
-out57 = R.distinctList(out57);
-return isList ? out57 : out57[0]; })())), (R.includes(d5(st), f8(st, R.prop(a_N_53, "id")), undefined) ? 5 : 0)) }));
+out65 = R.distinctList(out65);
+return isList ? out65 : out65[0]; })())), (R.includes(d5(st), f8(st, R.prop(a_N_61, "id")), undefined) ? 5 : 0)) }));
 }
-out54 = R.distinctList(out54);
-return isList ? out54 : out54[0]; })();
-if (s50 == null) return null;
-const isList = Array.isArray(s50);
-let out58 = [];
-for (const a_T_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
-out58.push(a_T_51);
+out62 = R.distinctList(out62);
+return isList ? out62 : out62[0]; })();
+if (s58 == null) return null;
+const isList = Array.isArray(s58);
+let out66 = [];
+for (const a_T_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
+out66.push(a_T_59);
 }
-out58 = R.distinctList(out58);
-out58 = R.mergeSort(out58, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
-return isList ? out58 : out58[0]; })()), "id"));
+out66 = R.distinctList(out66);
+out66 = R.mergeSort(out66, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+return isList ? out66 : out66[0]; })()), "id"));
 }
 // function "NextStepNode"(drug)
 function f10(st, o0) {
-  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s59 = d1(st);
-if (s59 == null) return null;
-const isList = Array.isArray(s59);
-let out61 = [];
-for (const a_N_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
-if (!(R.and(R.equal(R.prop(a_N_60, "role"), "next"), R.inList(o0, f8(st, R.prop(a_N_60, "id")), undefined)))) continue;
-out61.push(R.prop(a_N_60, "id"));
+  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s67 = d1(st);
+if (s67 == null) return null;
+const isList = Array.isArray(s67);
+let out69 = [];
+for (const a_N_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
+if (!(R.and(R.equal(R.prop(a_N_68, "role"), "next"), R.inList(o0, f8(st, R.prop(a_N_68, "id")), undefined)))) continue;
+out69.push(R.prop(a_N_68, "id"));
 }
-out61 = R.distinctList(out61);
-return isList ? out61 : out61[0]; })()));
+out69 = R.distinctList(out69);
+return isList ? out69 : out69[0]; })()));
 }
 // function "LaterLineEarlyNode"(drug)
 function f11(st, o0) {
@@ -552,38 +600,38 @@ function f12(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 function f13(st, o0) {
-  return (f0(st, R.prop(o0, "drug")) ? f12(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f12(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s62 = [];
-if (s62 == null) return null;
-const isList = Array.isArray(s62);
-let out64 = [];
-for (const a_X_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
-out64.push(R.as(a_X_63, K0, false));
+  return (f0(st, R.prop(o0, "drug")) ? f12(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f12(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s70 = [];
+if (s70 == null) return null;
+const isList = Array.isArray(s70);
+let out72 = [];
+for (const a_X_71 of (s70 == null ? [] : Array.isArray(s70) ? s70 : [s70])) {
+out72.push(R.as(a_X_71, K0, false));
 }
-return isList ? out64 : out64[0]; })()) : f14(st, o0, f9(st, o0))));
+return isList ? out72 : out72[0]; })()) : f14(st, o0, f9(st, o0))));
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
 function f14(st, o0, o1) {
-  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s65 = [(R.not(R.includes(d5(st), f8(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
-if (s65 == null) return null;
-const isList = Array.isArray(s65);
-let out67 = [];
-for (const a_X_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
-if (!(R.not((a_X_66 == null)))) continue;
-out67.push(a_X_66);
+  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s73 = [(R.not(R.includes(d5(st), f8(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
+if (s73 == null) return null;
+const isList = Array.isArray(s73);
+let out75 = [];
+for (const a_X_74 of (s73 == null ? [] : Array.isArray(s73) ? s73 : [s73])) {
+if (!(R.not((a_X_74 == null)))) continue;
+out75.push(a_X_74);
 }
-out67 = R.distinctList(out67);
-return isList ? out67 : out67[0]; })()) : f15(st, o0, f10(st, R.prop(o0, "drug"))));
+out75 = R.distinctList(out75);
+return isList ? out75 : out75[0]; })()) : f15(st, o0, f10(st, R.prop(o0, "drug"))));
 }
 // function "ClassifyNextStep"(Step5Draft, next)
 function f15(st, o0, o1) {
-  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s68 = [];
-if (s68 == null) return null;
-const isList = Array.isArray(s68);
-let out70 = [];
-for (const a_X_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
-out70.push(R.as(a_X_69, K0, false));
+  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s76 = [];
+if (s76 == null) return null;
+const isList = Array.isArray(s76);
+let out78 = [];
+for (const a_X_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
+out78.push(R.as(a_X_77, K0, false));
 }
-return isList ? out70 : out70[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
+return isList ? out78 : out78[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 function f16(st, o0, o1) {
@@ -593,43 +641,43 @@ function f16(st, o0, o1) {
 function f17(st, o0) {
   return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f12(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Text Pediatric Order"](st.L_Codes)])] : []);
 }
-const T71 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T72 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T73 = [[f2, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
-const T74 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T75 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T76 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T77 = [[f6, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
-const T78 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T79 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T80 = [[f9, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
-const T81 = [[f10, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T82 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T83 = [[f12, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T84 = [[f13, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
-const T85 = [[f14, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T86 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T87 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T88 = [[f17, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"}],"type":"TupleTypeSpecifier"}]]];
+const T79 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T80 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T81 = [[f2, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T82 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T83 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T84 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T85 = [[f6, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T86 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T87 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T88 = [[f9, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T89 = [[f10, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T90 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T91 = [[f12, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T92 = [[f13, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T93 = [[f14, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T94 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T95 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T96 = [[f17, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T71),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T72),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T73),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T74),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T75),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T76),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T77),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T78),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T79),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T80),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T81),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T82),
-  "Card": (st, ...args) => R.dispatch(st, args, T83),
-  "Classify": (st, ...args) => R.dispatch(st, args, T84),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T85),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T86),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T87),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T88),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T79),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T80),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T81),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T82),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T83),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T84),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T85),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T86),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T87),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T88),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T89),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T90),
+  "Card": (st, ...args) => R.dispatch(st, args, T91),
+  "Classify": (st, ...args) => R.dispatch(st, args, T92),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T93),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T94),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T95),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T96),
 };
 const F = f;
 export const d = {
@@ -645,35 +693,39 @@ export const d = {
   "Pembro Setting Known": d9,
   "Maintenance Output": d10,
   "Anthracycline Drafted": d11,
-  "Medication Requests Unreadable": d12,
-  "Pathway Nodes": d13,
-  "Options": d14,
-  "Per Draft": d15,
-  "Cards": d16,
-  "Has STS": d17,
-  "STS Condition Keys": d18,
-  "Fact Histology": d19,
-  "Fact Extent": d20,
-  "Fact Site": d21,
-  "Fact Grade": d22,
-  "Fact Surgery": d23,
-  "Fact Radiotherapy": d24,
-  "Fact Age": d25,
-  "Fact Current Regimen": d26,
-  "Fact Line": d27,
-  "Fact Line Sources": d28,
-  "Fact ECOG": d29,
-  "Fact LVEF": d30,
-  "Fact Bilirubin": d31,
-  "Fact Cumulative": d32,
-  "Fact Unrecognized": d33,
-  "Rule Values": d34,
+  "Draft Doses": d12,
+  "Drafted Dose": d13,
+  "N Plus Drafted Dose": d14,
+  "Doxo Cumulative Warn": d15,
+  "Medication Requests Unreadable": d16,
+  "Pathway Nodes": d17,
+  "Options": d18,
+  "Per Draft": d19,
+  "Cards": d20,
+  "Has STS": d21,
+  "STS Condition Keys": d22,
+  "Fact Histology": d23,
+  "Fact Extent": d24,
+  "Fact Site": d25,
+  "Fact Grade": d26,
+  "Fact Surgery": d27,
+  "Fact Radiotherapy": d28,
+  "Fact Age": d29,
+  "Fact Current Regimen": d30,
+  "Fact Line": d31,
+  "Fact Line Sources": d32,
+  "Fact ECOG": d33,
+  "Fact LVEF": d34,
+  "Fact Bilirubin": d35,
+  "Fact Cumulative": d36,
+  "Fact Unrecognized": d37,
+  "Rule Values": d38,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(35),
+    v: new Array(39),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),

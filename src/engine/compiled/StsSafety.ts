@@ -16,7 +16,7 @@ const K5 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:h
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","Anthracycline Before Metastatic","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","Anthracycline Before Metastatic","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 function paramDefault(st, name) {
@@ -724,49 +724,65 @@ function d55(st) {
   st.v[55] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Possible Doxo"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = R.and(R.not(d54(st)), R.or(R.not(d53(st)), (() => { let r103; r103 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r103 != null) return r103; r103 = false; if (r103 != null) return r103; return null; })()));
+  x = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx);
   st.v[56] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "Other Anthracyclines Received"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = (() => { let r104; r104 = R.greaterOrEqual(d45(st), 2); if (r104 != null) return r104; r104 = false; if (r104 != null) return r104; return null; })();
+  x = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx));
   st.v[57] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "Doxo Cumulative Warn"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = (() => { let r105; r105 = R.greaterOrEqual(d45(st), 3); if (r105 != null) return r105; r105 = false; if (r105 != null) return r105; return null; })();
+  x = R.and(R.not(d54(st)), R.or(R.not(d53(st)), (() => { let r103; r103 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r103 != null) return r103; r103 = false; if (r103 != null) return r103; return null; })()));
   st.v[58] = x;
   return x;
 }
-// define "Bilirubin High"
+// define "ECOG Combo"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = R.and(d50(st), (() => { let r106; r106 = R.prop(d49(st), "high"); if (r106 != null) return r106; r106 = false; if (r106 != null) return r106; return null; })());
+  x = (() => { let r104; r104 = R.greaterOrEqual(d45(st), 2); if (r104 != null) return r104; r104 = false; if (r104 != null) return r104; return null; })();
   st.v[59] = x;
   return x;
 }
-// define "Combo Age"
+// define "ECOG Poor"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = (() => { let r107; r107 = R.greater(d20(st), p(st, "comboMaxTrialAge", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })();
+  x = (() => { let r105; r105 = R.greaterOrEqual(d45(st), 3); if (r105 != null) return r105; r105 = false; if (r105 != null) return r105; return null; })();
   st.v[60] = x;
   return x;
 }
-// define "Recent Mesna Order"
+// define "Bilirubin High"
 function d61(st) {
   let x = st.v[61];
+  if (x !== undefined) return x;
+  x = R.and(d50(st), (() => { let r106; r106 = R.prop(d49(st), "high"); if (r106 != null) return r106; r106 = false; if (r106 != null) return r106; return null; })());
+  st.v[61] = x;
+  return x;
+}
+// define "Combo Age"
+function d62(st) {
+  let x = st.v[62];
+  if (x !== undefined) return x;
+  x = (() => { let r107; r107 = R.greater(d20(st), p(st, "comboMaxTrialAge", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })();
+  st.v[62] = x;
+  return x;
+}
+// define "Recent Mesna Order"
+function d63(st) {
+  let x = st.v[63];
   if (x !== undefined) return x;
   x = R.exists((() => { const s108 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
 if (s108 == null) return null;
@@ -777,14 +793,14 @@ if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_109, "status"), "value"), M_StsCode
 out110.push(a_M_109);
 }
 return isList ? out110 : out110[0]; })());
-  st.v[61] = x;
+  st.v[63] = x;
   return x;
 }
 // define "Doxo Notes"
-function d62(st) {
-  let x = st.v[62];
+function d64(st) {
+  let x = st.v[64];
   if (x !== undefined) return x;
-  x = (() => { const s112 = [((d40(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d40(st))), ((d35(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d35(st), "text"))), (R.not(d56(st)) ? R.as(null, K4, false) : (R.not(d53(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d52(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d52(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
+  x = (() => { const s112 = [((d40(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d40(st))), ((d35(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d35(st), "text"))), (R.not(d58(st)) ? R.as(null, K4, false) : (R.not(d53(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d52(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d52(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
 if (s112 == null) return null;
 const isList = Array.isArray(s112);
 let out114 = [];
@@ -794,20 +810,20 @@ out114.push(a_N_113);
 }
 out114 = R.distinctList(out114);
 return isList ? out114 : out114[0]; })();
-  st.v[62] = x;
+  st.v[64] = x;
   return x;
 }
 // define "Blocking Rule Ids"
-function d63(st) {
-  let x = st.v[63];
+function d65(st) {
+  let x = st.v[65];
   if (x !== undefined) return x;
   x = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
-  st.v[63] = x;
+  st.v[65] = x;
   return x;
 }
 // define "Used Condition Keys"
-function d64(st) {
-  let x = st.v[64];
+function d66(st) {
+  let x = st.v[66];
   if (x !== undefined) return x;
   x = (() => { const s115 = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
 if (s115 == null) return null;
@@ -818,148 +834,148 @@ out117.push(R.prop(R.prop(a_A_116, "fact"), "key"));
 }
 out117 = R.distinctList(out117);
 return isList ? out117 : out117[0]; })();
-  st.v[64] = x;
-  return x;
-}
-// define "Fact Histology"
-function d65(st) {
-  let x = st.v[65];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
-  st.v[65] = x;
-  return x;
-}
-// define "Fact Extent"
-function d66(st) {
-  let x = st.v[66];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
   st.v[66] = x;
   return x;
 }
-// define "Fact Site"
+// define "Fact Histology"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Site"](st.L_Dx);
+  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
   st.v[67] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Fact Extent"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
+  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
   st.v[68] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Fact Site"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
+  x = M_StsDiagnosis.d["Site"](st.L_Dx);
   st.v[69] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Fact Grade"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
+  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
   st.v[70] = x;
   return x;
 }
-// define "Fact Age"
+// define "Fact Surgery"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = d19(st);
+  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
   st.v[71] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Fact Radiotherapy"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
+  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
   st.v[72] = x;
   return x;
 }
-// define "Fact Line"
+// define "Fact Age"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line"](st.L_Tx);
+  x = d19(st);
   st.v[73] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Fact Current Regimen"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
+  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
   st.v[74] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "Fact Line"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = ({ "value": R.prop(d43(st), "value"), "date": R.prop(d43(st), "date"), "source": R.prop(d43(st), "source"), "code": R.prop(d43(st), "code"), "recent": d46(st), "notInterpretable": d44(st) });
+  x = M_StsTreatment.d["Line"](st.L_Tx);
   st.v[75] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "Fact Line Sources"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = ({ "value": R.prop(d34(st), "value"), "date": R.prop(d34(st), "date"), "source": R.prop(d34(st), "source"), "code": R.prop(d34(st), "code"), "unusable": d40(st), "notInterpretable": d35(st) });
+  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
   st.v[76] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Fact ECOG"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = ((d49(st) == null) ? R.as(null, K5, false) : ({ "reading": d49(st), "recent": d50(st) }));
+  x = ({ "value": R.prop(d43(st), "value"), "date": R.prop(d43(st), "date"), "source": R.prop(d43(st), "source"), "code": R.prop(d43(st), "code"), "recent": d46(st), "notInterpretable": d44(st) });
   st.v[77] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact LVEF"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
+  x = ({ "value": R.prop(d34(st), "value"), "date": R.prop(d34(st), "date"), "source": R.prop(d34(st), "source"), "code": R.prop(d34(st), "code"), "unusable": d40(st), "notInterpretable": d35(st) });
   st.v[78] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact Bilirubin"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
+  x = ((d49(st) == null) ? R.as(null, K5, false) : ({ "reading": d49(st), "recent": d50(st) }));
   st.v[79] = x;
   return x;
 }
-// define "Fact STS Conditions"
+// define "Fact Cumulative"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
+  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
   st.v[80] = x;
   return x;
 }
-// define "Fact Ignored Evidence"
+// define "Fact Unrecognized"
 function d81(st) {
   let x = st.v[81];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
+  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
   st.v[81] = x;
   return x;
 }
-// define "Fact Prior Last Exposure"
+// define "Fact STS Conditions"
 function d82(st) {
   let x = st.v[82];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
+  st.v[82] = x;
+  return x;
+}
+// define "Fact Ignored Evidence"
+function d83(st) {
+  let x = st.v[83];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
+  st.v[83] = x;
+  return x;
+}
+// define "Fact Prior Last Exposure"
+function d84(st) {
+  let x = st.v[84];
   if (x !== undefined) return x;
   x = R.last((() => { const s118 = (() => { const s120 = M_StsTreatment.d["Prior Exposures"](st.L_Tx);
 if (s120 == null) return null;
@@ -978,7 +994,7 @@ out124.push(a_X_119);
 }
 out124 = R.mergeSort(out124, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastDayNumber"), R.column(y, "lastDayNumber"), true); if (o !== 0) return o; return o; });
 return isList ? out124 : out124[0]; })());
-  st.v[82] = x;
+  st.v[84] = x;
   return x;
 }
 // function "IsStageIorII"(concept)
@@ -1031,15 +1047,21 @@ return isList ? out136 : out136[0]; })());
 function f3(st, o0) {
   return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d35(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d34(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d38(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r137; r137 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r137 != null) return r137; r137 = false; if (r137 != null) return r137; return null; })()), R.not(d39(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K4, false))))));
 }
+// function "DraftDose"(dose)
+function f4(st, o0) {
+  return M_StsTreatment.f["DraftDose"](st.L_Tx, o0);
+}
 const T138 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 const T139 = [[f1, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
 const T140 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
 const T141 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T142 = [[f4, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
   "IsStageIorII": (st, ...args) => R.dispatch(st, args, T138),
   "ObservationKey": (st, ...args) => R.dispatch(st, args, T139),
   "ObservationCode": (st, ...args) => R.dispatch(st, args, T140),
   "LvefUnusable": (st, ...args) => R.dispatch(st, args, T141),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T142),
 };
 const F = f;
 export const d = {
@@ -1099,39 +1121,41 @@ export const d = {
   "Cumulative Known": d53,
   "Doxo Cumulative Critical": d54,
   "Doxo Contraindicated": d55,
-  "Doxo Cumulative Warn": d56,
-  "ECOG Combo": d57,
-  "ECOG Poor": d58,
-  "Bilirubin High": d59,
-  "Combo Age": d60,
-  "Recent Mesna Order": d61,
-  "Doxo Notes": d62,
-  "Blocking Rule Ids": d63,
-  "Used Condition Keys": d64,
-  "Fact Histology": d65,
-  "Fact Extent": d66,
-  "Fact Site": d67,
-  "Fact Grade": d68,
-  "Fact Surgery": d69,
-  "Fact Radiotherapy": d70,
-  "Fact Age": d71,
-  "Fact Current Regimen": d72,
-  "Fact Line": d73,
-  "Fact Line Sources": d74,
-  "Fact ECOG": d75,
-  "Fact LVEF": d76,
-  "Fact Bilirubin": d77,
-  "Fact Cumulative": d78,
-  "Fact Unrecognized": d79,
-  "Fact STS Conditions": d80,
-  "Fact Ignored Evidence": d81,
-  "Fact Prior Last Exposure": d82,
+  "Possible Doxo": d56,
+  "Other Anthracyclines Received": d57,
+  "Doxo Cumulative Warn": d58,
+  "ECOG Combo": d59,
+  "ECOG Poor": d60,
+  "Bilirubin High": d61,
+  "Combo Age": d62,
+  "Recent Mesna Order": d63,
+  "Doxo Notes": d64,
+  "Blocking Rule Ids": d65,
+  "Used Condition Keys": d66,
+  "Fact Histology": d67,
+  "Fact Extent": d68,
+  "Fact Site": d69,
+  "Fact Grade": d70,
+  "Fact Surgery": d71,
+  "Fact Radiotherapy": d72,
+  "Fact Age": d73,
+  "Fact Current Regimen": d74,
+  "Fact Line": d75,
+  "Fact Line Sources": d76,
+  "Fact ECOG": d77,
+  "Fact LVEF": d78,
+  "Fact Bilirubin": d79,
+  "Fact Cumulative": d80,
+  "Fact Unrecognized": d81,
+  "Fact STS Conditions": d82,
+  "Fact Ignored Evidence": d83,
+  "Fact Prior Last Exposure": d84,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(83),
+    v: new Array(85),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Dx: R.libraryInstance(env, "StsDiagnosis", M_StsDiagnosis.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),

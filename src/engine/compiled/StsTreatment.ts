@@ -2006,9 +2006,9 @@ out491 = R.distinctList(out491);
 out491 = R.mergeSort(out491, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
 return isList ? out491 : out491[0]; })()), "source");
 }
-// function "DraftDose"(M)
+// function "DraftDose"(dose)
 function f45(st, o0) {
-  return f35(st, f30(st, o0), d2(st));
+  return f35(st, ((R.prop(o0, "value") == null) ? R.as(null, K15, false) : o0), d2(st));
 }
 const T492 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
 const T493 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
@@ -2053,7 +2053,7 @@ const T531 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-typ
 const T532 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 const T533 = [[f43, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
 const T534 = [[f44, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T535 = [[f45, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T535 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
   "DayNumber": (st, ...args) => R.dispatch(st, args, T492),
   "IsDraft": (st, ...args) => R.dispatch(st, args, T493),

@@ -65,7 +65,12 @@ describe('the service gets the same plain results from both engines', () => {
     for (const p of patients) {
       const data = { bundle: p.bundle, unreadable: new Map<string, string>() };
       expect(await evaluatePathway(compiled, data, opts)).toEqual(await evaluatePathway(interpreter, data, opts));
-      const drafts = [{ id: 'draft-1', medication: { text: 'doxorubicin 75 mg/m2' } }, { id: 'draft-2', medication: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] } }];
+      // F7 item 8: drafts with no dose, a dose in mg (over the BSA of now) and one in mg/m².
+      const drafts = [
+        { id: 'draft-1', medication: { text: 'doxorubicin 75 mg/m2' } },
+        { id: 'draft-2', medication: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] }, dose: { value: 150, unit: 'mg' } },
+        { id: 'draft-3', medication: { text: 'epirubicin' }, dose: { value: 60, unit: 'mg/m2' } },
+      ];
       expect(JSON.stringify(await evaluateOrders(compiled, data, drafts, opts)))
         .toBe(JSON.stringify(await evaluateOrders(interpreter, data, drafts, opts)));
     }
