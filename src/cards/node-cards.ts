@@ -6,7 +6,7 @@ import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js
 import type { Card, Link, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
 import {
-  ANTHRACYCLINE_FREE_OPTION, DEFAULT_THRESHOLDS, DRUGS, NODES, SITE_WORDS, SOURCE_LABEL, shownText, topicOf, type NodeId,
+  ANTHRACYCLINE_FREE_OPTION, DEFAULT_THRESHOLDS, DRUGS, NODES, SITE_WORDS, SOURCE_LABEL, nodeTitle, shownText, topicOf, type NodeId, type Thresholds,
 } from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
 import { bullets, citations, factsExtension, paragraphs } from './detail.js';
@@ -30,8 +30,8 @@ export function nodeIdOf(id: string): NodeId {
 }
 
 /** §4.2 short name of a node (its title when it has none). */
-const shortName = (id: string | undefined, fallback: string): string =>
-  id !== undefined && isNodeId(id) ? (NODES[id].shortName ?? NODES[id].title) : fallback;
+const shortName = (id: string | undefined, fallback: string, t: Thresholds): string =>
+  id !== undefined && isNodeId(id) ? (NODES[id].shortName ?? nodeTitle(id, t)) : fallback;
 
 /** Whether a card opens with "Pathway recommendation:" (§1: regimen and procedure cards only; not under S-ECOG-POOR). */
 const isRecommendation = (node: DecidedNode, id: NodeId): boolean =>
@@ -42,9 +42,9 @@ export const isAnthracyclineFreeOption = (node: DecidedNode): boolean =>
   node.id === 'M-2L-GEM-DOCE' && node.relatedId === 'D-ANTHRACYCLINE-CONTRAINDICATED';
 
 /** Card summary by role (§1, §3): the words carry the pathway's preference, since clients may reorder cards. */
-export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[]): string {
+export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[], t: Thresholds = DEFAULT_THRESHOLDS): string {
   const id = nodeIdOf(node.id);
-  const title = NODES[id].title;
+  const title = nodeTitle(id, t);
   if (node.summary !== undefined) return fitPlain(node.summary);
   if (isAnthracyclineFreeOption(node)) return ANTHRACYCLINE_FREE_OPTION.summary;
   const poor = ecogPoor(node, facts);
@@ -59,9 +59,9 @@ export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[]): str
     case 'current':
       return fitPlain(`Current: ${title}`);
     case 'next':
-      return fitSummary('Next step if the disease progresses on ', shortName(node.relatedId, node.relatedTitle ?? 'the current regimen'), ': ', title);
+      return fitSummary('Next step if the disease progresses on ', shortName(node.relatedId, node.relatedTitle ?? 'the current regimen', t), ': ', title);
     case 'alternative':
-      return fitSummary('Alternative to ', shortName(node.relatedId, node.relatedTitle ?? 'the recommended option'), ': ', title);
+      return fitSummary('Alternative to ', shortName(node.relatedId, node.relatedTitle ?? 'the recommended option', t), ': ', title);
     case 'later-line': {
       const last = fact(facts, /^Prior regimen last exposure$/)?.date;
       const prior = `${node.priorRegimen ?? 'the prior regimen'}${last !== undefined ? ` (last given ${last})` : ''}`;
@@ -80,10 +80,10 @@ function ecogPoor(node: DecidedNode, facts: readonly FactEntry[]): string | unde
 }
 
 /** The opening line of the detail, by role: what the summary does not already say. */
-function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly FactEntry[]): string | undefined {
+function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly FactEntry[], t: Thresholds): string | undefined {
   if (isAnthracyclineFreeOption(node)) return ANTHRACYCLINE_FREE_OPTION.opening;
   if (ecogPoor(node, facts) !== undefined) {
-    return `Consider best supportive care. If treatment is chosen, the pathway option at this line is: ${NODES[nodeIdOf(node.id)].title}.`;
+    return `Consider best supportive care. If treatment is chosen, the pathway option at this line is: ${nodeTitle(nodeIdOf(node.id), t)}.`;
   }
   switch (node.role) {
     case 'alternative':
@@ -124,7 +124,7 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
   if (id.startsWith('L-') && id !== 'L-POST-RESECTION' && !notes.some((n) => /unresectable/i.test(n))) notes.push(UNRESECTABLE_NOTE);
   const detail = paragraphs([
     // §3 step 7: a variant's opening (from the decision) replaces the role's opening; a "current" card keeps its own after it.
-    [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? [opening(node, withSuggestions, decision.facts)] : [])]
+    [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? [opening(node, withSuggestions, decision.facts, thresholds)] : [])]
       .filter((s): s is string => s !== undefined).join('\n\n'),
     text.text,
     bullets(notes.map((n) => escapeMarkdown(shownText(n)))),
@@ -138,6 +138,7 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
     now: ctx.now,
     ...(decision.stsConditions[0] !== undefined ? { reasonRef: decision.stsConditions[0] } : {}),
     ...(site !== undefined ? { site } : {}),
+    thresholds,
   };
   const suggestions: Suggestion[] = [];
   if (withSuggestions) {
@@ -150,10 +151,10 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
   const links = [...evidenceLinks(text.evidence, decision.facts), ...(page !== undefined ? [page] : [])];
   return {
     uuid: randomUUID(),
-    summary: nodeSummary(node, decision.facts),
+    summary: nodeSummary(node, decision.facts, thresholds),
     detail,
     indicator: node.indicator,
-    source: { label: SOURCE_LABEL, ...(url !== undefined ? { url } : {}), topic: topicOf(id) },
+    source: { label: SOURCE_LABEL, ...(url !== undefined ? { url } : {}), topic: topicOf(id, thresholds) },
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
     ...(links.length > 0 ? { links } : {}),
     extension: factsExtension(decision.facts),

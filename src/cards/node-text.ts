@@ -19,6 +19,7 @@ import {
   type NodeId,
   type Slots,
   type Thresholds,
+  nodeTitle,
 } from '../pathway/index.js';
 import { ageYears, fact, histologyCode, lineOf, numberIn } from './facts-view.js';
 import { specialtyOf, trialTerm } from './evidence.js';
@@ -95,7 +96,7 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
   'CURRENT-OFF-PATHWAY': (t) => {
     const current = fact(t.facts, /^Current regimen$/);
     const line = lineOf(t.facts);
-    const titles = lineNodes(line, histologyClass(t.facts)).map((id) => NODES[id].title);
+    const titles = lineNodes(line, histologyClass(t.facts)).map((id) => nodeTitle(id, t.thresholds));
     return filled('CURRENT-OFF-PATHWAY', t, {
       '<drugs>': md(current?.value, 'the current regimen'),
       ' since <start>': current?.date !== undefined ? ` since ${current.date}` : '',

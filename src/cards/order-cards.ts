@@ -24,6 +24,7 @@ import {
   type EvidenceKey,
   type NodeId,
   type RuleId,
+  nodeTitle,
 } from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
 import { basedOn, bullets, citations, factsExtension, paragraphs } from './detail.js';
@@ -82,8 +83,8 @@ function draftNames(card: OrderCard, ctx: OrderCardContext): string {
   return [...new Set(names)].join(' + ') || 'the drafted order';
 }
 
-const positionTitle = (card: OrderCard): string =>
-  card.position !== undefined ? NODES[nodeOf(card.position)].title : 'not determined';
+const positionTitle = (card: OrderCard, ctx: OrderCardContext): string =>
+  card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds) : 'not determined';
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -182,7 +183,7 @@ function ruleDetail(rule: RuleId, card: OrderCard, decision: OrderDecision, ctx:
 /** Summary, opening lines and evidence of one order card, by kind. */
 function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Rendered {
   const drafts = draftNames(card, ctx);
-  const alternatives = card.alternatives.map((a) => NODES[nodeOf(a)].title);
+  const alternatives = card.alternatives.map((a) => nodeTitle(nodeOf(a), ctx.thresholds));
   const options =
     alternatives.length > 0
       ? `On-pathway options (each suggestion below replaces the draft): ${alternatives.join('; ')}.`
@@ -191,18 +192,18 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
     case 'on-pathway': {
       const node = nodeOf(card.topic);
       return {
-        summary: fitPlain(`On the STS pathway: ${NODES[node].title}`),
-        lines: [`**On the STS pathway: ${NODES[node].title}.** Drafted: ${drafts}.`],
+        summary: fitPlain(`On the STS pathway: ${nodeTitle(node, ctx.thresholds)}`),
+        lines: [`**On the STS pathway: ${nodeTitle(node, ctx.thresholds)}.** Drafted: ${drafts}.`],
         evidence: NODES[node].evidence,
       };
     }
     case 'next-step-early': {
       const node = nodeOf(card.topic);
-      const current = card.position !== undefined ? NODES[nodeOf(card.position)].title : 'the current regimen';
+      const current = card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds) : 'the current regimen';
       const text = fillAngles(SAFETY_TEXTS.nextStepEarly, { current });
       return {
         summary: fitPlain(text),
-        lines: [`**${text}.** Drafted: ${drafts}, a drug of "${NODES[node].title}".`],
+        lines: [`**${text}.** Drafted: ${drafts}, a drug of "${nodeTitle(node, ctx.thresholds)}".`],
         evidence: NODES[node].evidence,
       };
     }
@@ -210,9 +211,9 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
       const node = nodeOf(card.topic);
       const first = orderWords(SECOND_LINE);
       return {
-        summary: fitSummary('Ordered before ', first, ': ', NODES[node].title),
+        summary: fitSummary('Ordered before ', first, ': ', nodeTitle(node, ctx.thresholds)),
         lines: [
-          `**${NODES[node].title}: ordered at line 2.** Drafted: ${drafts}.`,
+          `**${nodeTitle(node, ctx.thresholds)}: ordered at line 2.** Drafted: ${drafts}.`,
           `${capitalize(SAFETY_TEXTS.laterLineEarly)}.`,
         ],
         evidence: NODES[node].evidence,
@@ -220,10 +221,10 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
     }
     case 'off-pathway':
       return {
-        summary: fitSummary(`${NODES['OFF-PATHWAY'].title}: `, drafts, '', ''),
+        summary: fitSummary(`${nodeTitle('OFF-PATHWAY', ctx.thresholds)}: `, drafts, '', ''),
         lines: [
-          `**${NODES['OFF-PATHWAY'].title}.** Drafted: ${drafts}.`,
-          `Pathway position: ${positionTitle(card)}.`,
+          `**${nodeTitle('OFF-PATHWAY', ctx.thresholds)}.** Drafted: ${drafts}.`,
+          `Pathway position: ${positionTitle(card, ctx)}.`,
           options,
         ],
         evidence: [],
@@ -231,23 +232,23 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
     case 'histology-specific': {
       const option = HISTOLOGY_SPECIFIC_OPTIONS.find((o) => card.notes.includes(o.drug));
       const histology = decision.values?.histology;
-      const title = NODES['HISTOLOGY-SPECIFIC-OPTION'].title;
+      const title = nodeTitle('HISTOLOGY-SPECIFIC-OPTION', ctx.thresholds);
       return {
         summary: fitSummary(`${title}: `, drafts, '', ''),
         lines: [
           `**${title}.** Drafted: ${drafts}${histology !== undefined ? ` (histology ${histology})` : ''}.`,
           ...(option ? [option.sentence] : []),
-          `Pathway position: ${positionTitle(card)}.`,
+          `Pathway position: ${positionTitle(card, ctx)}.`,
         ],
         evidence: option?.evidence ?? [],
       };
     }
     case 'position-unknown': {
-      const text = fillAngles(SAFETY_TEXTS.positionUnknown, { position: positionTitle(card) });
+      const text = fillAngles(SAFETY_TEXTS.positionUnknown, { position: positionTitle(card, ctx) });
       return { summary: fitPlain(text), lines: [`**${text}.** Drafted: ${drafts}.`], evidence: [] };
     }
     case 'pediatric': {
-      const title = NODES['X-PEDIATRIC'].title;
+      const title = nodeTitle('X-PEDIATRIC', ctx.thresholds);
       return {
         summary: fitPlain(title),
         lines: [`**${title}.** Drafted: ${drafts}.`, SAFETY_TEXTS.pediatricOrder],
@@ -278,6 +279,7 @@ function replacements(card: OrderCard, decision: OrderDecision, ctx: OrderCardCo
     patientRef: ctx.patientRef,
     now: ctx.now,
     ...(decision.stsConditions[0] !== undefined ? { reasonRef: decision.stsConditions[0] } : {}),
+    ...(ctx.thresholds !== undefined ? { thresholds: ctx.thresholds } : {}),
   };
   // One delete per draft, resourceId a string (CDS Hooks 2.0 Action); the creates come first, since a client that
   // applies only the first action (the CDS Hooks sandbox) must not just delete the draft.
@@ -292,7 +294,7 @@ function replacements(card: OrderCard, decision: OrderDecision, ctx: OrderCardCo
     .map((node) => {
       const uuid = randomUUID();
       return {
-        label: `Replace with ${NODES[node].title}`,
+        label: `Replace with ${nodeTitle(node, ctx.thresholds)}`,
         uuid,
         actions: [...createActions(node, uuid, res), ...removals],
       };
@@ -334,7 +336,7 @@ export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: Or
       basedOn(facts),
     ]),
     indicator: card.indicator,
-    source: { label: SOURCE_LABEL, ...(url !== undefined ? { url } : {}), topic: topicOf(topic) },
+    source: { label: SOURCE_LABEL, ...(url !== undefined ? { url } : {}), topic: topicOf(topic, ctx.thresholds) },
     ...(suggestions.length > 0 ? { suggestions, selectionBehavior: 'at-most-one' as const } : {}),
     ...(overridable ? { overrideReasons: overrideCodings(topic) } : {}),
     ...(links.length > 0 ? { links } : {}),

@@ -3,7 +3,7 @@
  * structured dose, never a code marked "(to verify)".
  */
 import type { CodeableConcept, Coding, MedicationRequest, Reference, ServiceRequest } from 'fhir/r4.js';
-import { DRUGS, NODES, SYSTEMS, scheduleText, type CodeDef, type DrugKey, type NodeId } from '../pathway/index.js';
+import { DRUGS, NODES, SYSTEMS, nodeTitle, scheduleText, type CodeDef, type DrugKey, type NodeId, type Thresholds } from '../pathway/index.js';
 import type { Action } from '../hooks/types.js';
 
 /** Who and why every created resource refers to. */
@@ -16,6 +16,8 @@ export interface ResourceContext {
   readonly now: Date;
   /** F4 site (EXTREMITY, ...): chooses the §4.1 ServiceRequest text where it is given per site. */
   readonly site?: string;
+  /** The configured §9 thresholds that schedule texts state (the §9 defaults when absent). */
+  readonly thresholds?: Thresholds;
 }
 
 /** §1 / issue 16: a drug with no verified RxNorm code is suggested by name, and the order says so. */
@@ -35,7 +37,7 @@ export function medicationProposal(node: NodeId, drug: DrugKey, groupValue: stri
   const def = DRUGS[drug];
   const coding = emittedCoding(def.rxnorm);
   const concept: CodeableConcept = { ...(coding ? { coding: [coding] } : {}), text: def.name };
-  const schedule = scheduleText(node, drug);
+  const schedule = scheduleText(node, drug, ctx.thresholds);
   return {
     resourceType: 'MedicationRequest',
     status: 'draft',
@@ -92,7 +94,7 @@ export function createActions(node: NodeId, suggestionUuid: string, ctx: Resourc
   }));
   const service = serviceProposal(node, ctx);
   const services: Action[] = service
-    ? [{ type: 'create', description: `Create a draft request: ${service.code?.text ?? NODES[node].title}`, resource: service }]
+    ? [{ type: 'create', description: `Create a draft request: ${service.code?.text ?? nodeTitle(node, ctx.thresholds)}`, resource: service }]
     : [];
   return [...meds, ...services];
 }

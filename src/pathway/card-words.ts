@@ -42,6 +42,35 @@ const thresholdNumber = (name: ThresholdName, t: Thresholds): string => {
   return typeof v === 'number' ? String(Number(v.toFixed(2))) : String(v);
 };
 
+/** A §9 day count as the spec words it: whole years in years (365 days is the spec's "1 year"), else days. */
+export function periodWords(days: number): string {
+  if (days % 365 === 0) return days === 365 ? '1 year' : `${days / 365} years`;
+  return `${days} days`;
+}
+
+/**
+ * The spec phrases that state a §9 value in words instead of a placeholder: the §4.2 title and the §6 schedule text of
+ * maintenance trabectedin ("up to 17 cycles or 1 year", LMS-04 as configured by `maintenanceMaxCycles` and
+ * `maintenanceMaxDays`). The pathway keeps them verbatim; the card form restates them from the configured values.
+ */
+export const THRESHOLD_PHRASES: readonly { readonly phrase: string; readonly thresholds: readonly ThresholdName[]; readonly configured: (t: Thresholds) => string }[] = [
+  {
+    phrase: 'up to 17 cycles or 1 year',
+    thresholds: ['maintenanceMaxCycles', 'maintenanceMaxDays'],
+    configured: (t) => `up to ${thresholdNumber('maintenanceMaxCycles', t)} cycles or ${periodWords(t.maintenanceMaxDays)}`,
+  },
+  {
+    phrase: 'maintenance trabectedin, up to 1 year',
+    thresholds: ['maintenanceMaxDays'],
+    configured: (t) => `maintenance trabectedin, up to ${periodWords(t.maintenanceMaxDays)}`,
+  },
+];
+
+/** A spec text with every phrase of THRESHOLD_PHRASES stated from `t` (unchanged at the §9 defaults). */
+export function withConfiguredThresholds(text: string, t: Thresholds): string {
+  return THRESHOLD_PHRASES.reduce((out, p) => out.replaceAll(p.phrase, p.configured(t)), text);
+}
+
 /** Values for the placeholders of one text: the exact placeholder (with its brackets) to its words. */
 export type Slots = Readonly<Record<string, string>>;
 

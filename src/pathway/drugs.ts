@@ -3,7 +3,8 @@
  */
 import type { CodeDef } from './codes.js';
 import type { NodeId } from './nodes.js';
-import { shownText } from './card-words.js';
+import { shownText, withConfiguredThresholds } from './card-words.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 import { SYSTEMS } from './systems.js';
 
 /** Every drug §6 names. */
@@ -133,11 +134,14 @@ export const SCHEDULE_TEXT: Readonly<Partial<Record<NodeId, Partial<Record<DrugK
   },
 };
 
-/** The emitted form of a node's schedule text for one drug (dosageInstruction[0].text), or undefined when none is left. */
-export function scheduleText(node: NodeId, drug: DrugKey): string | undefined {
+/**
+ * The emitted form of a node's schedule text for one drug (dosageInstruction[0].text), with the §9 values it states
+ * as configured, or undefined when none is left.
+ */
+export function scheduleText(node: NodeId, drug: DrugKey, t: Thresholds = DEFAULT_THRESHOLDS): string | undefined {
   const spec = SCHEDULE_TEXT[node]?.[drug];
   if (spec === undefined) return undefined;
-  const shown = shownText(spec);
+  const shown = shownText(withConfiguredThresholds(spec, t));
   return shown === '' ? undefined : shown;
 }
 

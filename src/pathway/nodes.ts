@@ -6,6 +6,8 @@ import { PROCEDURE_CODES } from './codes.js';
 import type { DrugKey } from './drugs.js';
 import type { EvidenceKey } from './evidence.js';
 import { SYSTEMS } from './systems.js';
+import { withConfiguredThresholds } from './card-words.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 
 /** Every node id of §4.1-§4.4. */
 export type NodeId =
@@ -296,3 +298,6 @@ export const SPECIALTY_STATEMENTS: Readonly<Record<SpecialtyKind, SpecialtyState
   rhabdomyosarcoma: RMS_EWING,
   Ewing: RMS_EWING,
 };
+
+/** A node's title as cards show it: the §4 title with the §9 values it states as configured (src/pathway/card-words.ts). */
+export const nodeTitle = (id: NodeId, t: Thresholds = DEFAULT_THRESHOLDS): string => withConfiguredThresholds(NODES[id].title, t);

@@ -4,7 +4,8 @@
  */
 import type { DrugKey } from './drugs.js';
 import type { EvidenceKey } from './evidence.js';
-import { NODES, type NodeId, type NodeIndicator } from './nodes.js';
+import { nodeTitle, type NodeId, type NodeIndicator } from './nodes.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
 import { SYSTEMS } from './systems.js';
 
 /** §5 rule ids. */
@@ -211,8 +212,8 @@ export const HISTOLOGY_SPECIFIC_OPTIONS: readonly HistologySpecificOption[] = [
 ];
 
 /** A card's `source.topic` for a node or rule (§1): the pathway CodeSystem, the id, its title. */
-export const topicOf = (id: NodeId | RuleId): { readonly system: string; readonly code: string; readonly display: string } => ({
+export const topicOf = (id: NodeId | RuleId, t: Thresholds = DEFAULT_THRESHOLDS): { readonly system: string; readonly code: string; readonly display: string } => ({
   system: SYSTEMS.pathwayNode,
   code: id,
-  display: isRuleId(id) ? RULES[id].title : NODES[id].title,
+  display: isRuleId(id) ? RULES[id].title : nodeTitle(id, t),
 });

@@ -7,7 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import {
   ANTHRACYCLINE_CONTRAINDICATED_TEXT, CARD_TEXTS, DEFAULT_THRESHOLDS, NODES, SCHEDULE_TEXT, SPECIALTY_STATEMENTS,
-  fillTemplate, shownText, type NodeId,
+  THRESHOLD_PHRASES, fillTemplate, nodeTitle, periodWords, scheduleText, shownText, withConfiguredThresholds, type NodeId,
 } from '../../../src/pathway/index.js';
 
 const spec = readFileSync(new URL('../../../docs/PATHWAY.md', import.meta.url), 'utf8');
@@ -71,5 +71,25 @@ describe('card form of the spec words', () => {
     expect(text).not.toContain('50');
     expect(() => fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t)).toThrow(/<value>/);
     expect(fillTemplate(NODES['L-NEOADJ-DOXO-IFOS'].note, { ...t, comboMaxTrialAge: 65 }, {}, [true])).toContain('Age above 65:');
+  });
+});
+
+describe('§9 values the spec states in words', () => {
+  const specWords = [...Object.values(NODES).map((n) => n.title), ...Object.values(SCHEDULE_TEXT).flatMap((byDrug) => Object.values(byDrug ?? {}))];
+
+  test('each phrase is spec text at the §9 defaults, so the card form is verbatim there', () => {
+    for (const p of THRESHOLD_PHRASES) {
+      expect([p.phrase, specWords.some((w) => w.includes(p.phrase))]).toEqual([p.phrase, true]);
+      expect(p.configured(DEFAULT_THRESHOLDS)).toBe(p.phrase);
+    }
+    for (const w of specWords) expect(withConfiguredThresholds(w, DEFAULT_THRESHOLDS)).toBe(w);
+  });
+
+  test('maintenance trabectedin: the title and the order text state the configured cycles and period', () => {
+    const t = { ...DEFAULT_THRESHOLDS, maintenanceMaxCycles: 12, maintenanceMaxDays: 240 };
+    expect(nodeTitle('M-LMS-TRAB-MAINT', t)).toBe('LMS: maintenance trabectedin, up to 240 days');
+    expect(scheduleText('M-LMS-TRAB-MAINT', 'trabectedin', t)).toContain('for up to 12 cycles or 240 days after');
+    expect(nodeTitle('M-LMS-TRAB-MAINT')).toBe(NODES['M-LMS-TRAB-MAINT'].title);
+    expect([periodWords(365), periodWords(730), periodWords(200)]).toEqual(['1 year', '2 years', '200 days']);
   });
 });
