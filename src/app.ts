@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { discoveryRouter } from './http/discovery.js';
 import { hooksRouter } from './http/hooks-router.js';
-import { healthRouter } from './http/health.js';
+import { healthRouter, type Readiness } from './http/health.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requireCdsClient } from './security/require-cds-client.js';
 import { createCqlEngine, type CqlEngine } from './cql/engine.js';
@@ -13,7 +13,8 @@ import { adherenceRouter } from './http/adherence.js';
 import type { AdherenceStore } from './adherence/index.js';
 import type { Admission } from './lifecycle/admission.js';
 import { createMetrics } from './observability/metrics.js';
-import type { ReplayStore } from './security/replay-cache.js';
+import { MemoryReplayStore, type ReplayStore } from './security/replay-cache.js';
+import type { SharedState } from './shared-state/index.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -31,8 +32,10 @@ export interface AppDeps {
   readonly admission?: Admission;
   /** True once a graceful stop has begun (src/lifecycle/serve.ts): /ready says so and connections are not kept. */
   readonly draining?: () => boolean;
-  /** Where JWT jtis are remembered (default: in this process). */
+  /** Where JWT jtis are remembered (default: the shared state's, else in this process). */
   readonly replayStore?: ReplayStore;
+  /** Redis-backed replay memory and result cache shared by replicas (REDIS_URL); without it both stay in process. */
+  readonly sharedState?: SharedState;
 }
 
 /** Builds the Express app (no listen). */
@@ -81,13 +84,16 @@ export function createApp(deps: AppDeps): Express {
   }
   // Shed load before any work is spent on a request (JWT signature, body parsing).
   if (deps.admission) app.post('/cds-services/:id', deps.admission.middleware);
+  // One replay memory for every route that verifies JWTs: a token used on /fhir is refused on /cds-services too.
+  const replayStore = deps.replayStore ?? deps.sharedState?.replayStore ?? new MemoryReplayStore(config.security.replayCacheSize);
   // Every CDS Hooks endpoint (discovery, services, feedback) needs a verified client JWT; checked before the body is parsed.
-  app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, deps.replayStore));
+  app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, replayStore));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // The engine loads ELM and the FHIR model info once, here, not per request.
-  const engine = deps.engine ?? createCqlEngine({ timeZone: config.timeZone, engine: config.engine });
+  const engine =
+    deps.engine ?? createCqlEngine({ timeZone: config.timeZone, engine: config.engine, resultCache: deps.sharedState?.resultCache });
   const isReady = deps.isReady ?? (() => engine.ready);
-  app.use(healthRouter(config, draining ? () => isReady() && !draining() : isReady));
+  app.use(healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')));
   app.use(discoveryRouter());
   app.use(pathwayDocRouter());
   app.use(pageRouter({ mode: config.mode, pageEnabled: config.pageEnabled }));
@@ -96,9 +102,30 @@ export function createApp(deps: AppDeps): Express {
   app.use(adherenceRouter({ store: deps.adherence, mode: config.mode, adminToken: config.adherence.adminToken, clock }));
   // The embedded /fhir follows the service's auth mode: with AUTH=required it needs the same verified client JWT.
   if (deps.fhirRouter && config.security.auth === 'required') {
-    app.use('/fhir', requireCdsClient(config.security, log, deps.clock, deps.replayStore), deps.fhirRouter);
+    app.use('/fhir', requireCdsClient(config.security, log, deps.clock, replayStore), deps.fhirRouter);
   } else if (deps.fhirRouter) app.use('/fhir', deps.fhirRouter);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
   return app;
+}
+
+/**
+ * What GET /ready says. Not ready while stopping, while loading, and while Redis is unreachable with JWTs required
+ * (every hook call would be refused: the replay check fails closed). Without JWTs an unreachable Redis only turns the
+ * result cache off: still ready, and the reason is listed.
+ */
+function readiness(
+  isReady: () => boolean,
+  draining: (() => boolean) | undefined,
+  shared: SharedState | undefined,
+  replayCheckNeeded: boolean,
+): Readiness {
+  if (draining?.() === true) return { status: 'draining', reasons: ['stopping (SIGTERM): finishing the requests in flight'] };
+  if (!isReady()) return { status: 'starting', reasons: ['loading the pathway engine'] };
+  const state = shared?.state();
+  if (state === undefined || state.ok) return { status: 'ready', reasons: [] };
+  const why = state.reason ?? 'redis unreachable';
+  return replayCheckNeeded
+    ? { status: 'unavailable', reasons: [`${why}: the JWT replay check cannot run, so hook calls are refused (503)`] }
+    : { status: 'ready', reasons: [`${why}: result cache off`] };
 }

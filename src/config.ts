@@ -8,6 +8,7 @@ import { loadAdherenceConfig, type AdherenceConfig } from './adherence/config.js
 
 export { DEFAULT_THRESHOLDS, type Thresholds } from './pathway/thresholds.js';
 import { loadCapacityConfig, type CapacityConfig } from './lifecycle/config.js';
+import { loadSharedStateConfig, type SharedStateConfig } from './shared-state/config.js';
 
 export type Mode = 'development' | 'production';
 
@@ -53,6 +54,8 @@ export interface Config {
   readonly adherence: AdherenceConfig;
   /** Server timeouts, load shedding, shutdown timing: src/lifecycle/config.ts. */
   readonly capacity: CapacityConfig;
+  /** Redis for the state replicas share (JWT replay memory, result cache): src/shared-state/config.ts. */
+  readonly sharedState: SharedStateConfig;
 }
 
 
@@ -185,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     security: loadSecurityConfig(r, mode, publicBaseUrl),
     adherence: loadAdherenceConfig(r, mode),
     capacity: loadCapacityConfig(r, mode),
+    sharedState: loadSharedStateConfig(r),
   };
   if (config.embeddedFhir && mode === 'production') {
     // The embedded server takes writes from anyone who can reach the port: a development aid only.

@@ -61,12 +61,16 @@ export function statusOf(o: OperationOutcome): number {
 
 /** The one error class the service throws for anything that becomes an HTTP error response. */
 export class CdsError extends Error {
+  /** Seconds the client should wait before retrying (sent as Retry-After with a 503). */
+  readonly retryAfterS: number | undefined;
+
   constructor(
     readonly outcome: OperationOutcome,
-    opts?: { cause?: unknown },
+    opts?: { cause?: unknown; retryAfterS?: number },
   ) {
     super(outcome.issue[0]?.diagnostics ?? 'CDS error', opts);
     this.name = 'CdsError';
+    this.retryAfterS = opts?.retryAfterS;
   }
 
   get status(): number {

@@ -12,7 +12,7 @@ import { valueSetExpansions } from '../pathway/value-sets.js';
 import { installFastDistinct } from './distinct.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
-import { createResultCache, resultKey, type ResultCacheStats } from './result-cache.js';
+import { createResultCache, resultKey, type ResultCache, type ResultCacheStats } from './result-cache.js';
 import { cqlReads } from './pathway-reads.js';
 import { createShapeGuard, type ShapeGuard } from './shape-guard.js';
 
@@ -67,6 +67,8 @@ export interface CqlEngineOptions {
    * (a few MB: one entry is the plain result of one library for one patient).
    */
   readonly resultCacheSize?: number;
+  /** A result cache to use instead of the in-process LRU (the Redis one of src/shared-state/, shared by replicas). */
+  readonly resultCache?: ResultCache<Record<string, PlainValue>>;
   /**
    * Expansions of the value sets the libraries declare, as cql-execution's CodeService takes them
    * (`{ url: { version: [{ system, code }] } }`). Default: the pathway's (src/pathway/value-sets.ts).
@@ -162,7 +164,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   if (typeof sources.modelInfo !== 'object' || sources.modelInfo === null) throw new Error('cql-exec-fhir: no model info');
   // Strict where the CQL reads, tolerant elsewhere: the reads come from the same ELM the engine runs.
   const shapeGuard = createShapeGuard(sources.modelInfo, cqlReads(Object.values(elms), sources.modelInfo));
-  const cache = createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
+  const cache = options.resultCache ?? createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
   // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
   const clockOfKey = Object.values(elms).some(readsTimeOfDay)
     ? (now: Date): string => now.toISOString()

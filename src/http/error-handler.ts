@@ -41,6 +41,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (!(err instanceof CdsError) && statusOf(body) === 400) logRefusal(log, req, 400, errorCodeOf(body), body.issue[0]?.diagnostics ?? '');
     if (res.headersSent) return;
+    if (err instanceof CdsError && err.retryAfterS !== undefined) res.setHeader('Retry-After', String(err.retryAfterS));
     res.status(statusOf(body)).type('application/fhir+json').json(body);
   };
 }

@@ -1,8 +1,18 @@
 import { Router } from 'express';
 import type { Config } from '../config.js';
 
-/** GET /health (liveness) and GET /ready (pathway engine loaded). */
-export function healthRouter(config: Config, isReady: () => boolean): Router {
+/** What GET /ready answers: whether this replica should get traffic, and why not (or what works only in part). */
+export interface Readiness {
+  readonly status: 'ready' | 'starting' | 'draining' | 'unavailable';
+  /** Why not ready, or what is degraded while ready; plain words, never a URL or a secret. */
+  readonly reasons: readonly string[];
+}
+
+/**
+ * GET /health (liveness: the process answers; nothing it depends on is checked, so an orchestrator never restarts a
+ * replica for a Redis or database outage) and GET /ready (readiness: 200 only when `readiness()` says 'ready').
+ */
+export function healthRouter(config: Config, readiness: () => Readiness): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({
@@ -13,8 +23,8 @@ export function healthRouter(config: Config, isReady: () => boolean): Router {
     });
   });
   router.get('/ready', (_req, res) => {
-    const ready = isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    const r = readiness();
+    res.status(r.status === 'ready' ? 200 : 503).json({ status: r.status, ...(r.reasons.length > 0 ? { reasons: r.reasons } : {}) });
   });
   return router;
 }

@@ -14,10 +14,13 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createAdmission, type Admission } from './admission.js';
 import type { AdherenceStore } from '../adherence/index.js';
+import type { SharedState } from '../shared-state/index.js';
 
 export interface ServiceOptions {
   readonly fhirRouter?: Router;
   readonly adherence?: AdherenceStore;
+  /** Redis-backed replay memory and result cache (REDIS_URL). */
+  readonly sharedState?: SharedState;
   /** Run after the server has stopped, in order (e.g. flush a queue, then close a pool); errors are logged. */
   readonly onStop?: readonly (() => Promise<void>)[];
 }
@@ -37,7 +40,15 @@ export async function startService(config: Config, log: Logger, options: Service
   const { capacity } = config;
   let draining = false;
   const admission = createAdmission(capacity, () => log.warn({ ...admission.stats() }, 'request shed: at capacity'));
-  const app = createApp({ config, log, fhirRouter: options.fhirRouter, adherence: options.adherence, admission, draining: () => draining });
+  const app = createApp({
+    config,
+    log,
+    fhirRouter: options.fhirRouter,
+    adherence: options.adherence,
+    sharedState: options.sharedState,
+    admission,
+    draining: () => draining,
+  });
   const server = createServer(
     {
       headersTimeout: capacity.headersTimeoutMs,
