@@ -11,10 +11,15 @@ import {
   procedure, secondaryCondition, stsCondition, type DrugSpec,
 } from '../test/fixtures/builders.js';
 
-/** An order-time expectation: drafting `drug` (all drugs of the list together) reaches `reaches`. */
+/**
+ * An order-time expectation: drafting `drug` (all drugs of the list together) reaches `reaches`. `doses`: the dose a
+ * draft carries (`dosageInstruction[0].doseAndRate[0].doseQuantity`, F7 item 8); a drug without one is drafted without
+ * a dose.
+ */
 export interface DemoOrder {
   readonly drugs: readonly DrugKey[];
   readonly reaches: NodeId | RuleId;
+  readonly doses?: Readonly<Partial<Record<DrugKey, { readonly value: number; readonly unit: 'mg/m2' | 'mg' }>>>;
 }
 
 interface DemoPatient {
@@ -124,8 +129,10 @@ export const PATIENTS: readonly DemoPatient[] = [
     patientId: 'sts-lms-1l', family: 'Metastatic LMS', given: 'Untreated first line', birthDate: '1962-07-14', gender: 'female',
     patientView: ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL'],
     orders: [
-      { drugs: ['doxorubicin', 'trabectedin'], reaches: 'M-LMS-1L-DOXO-TRAB' },
-      { drugs: ['doxorubicin', 'ifosfamide'], reaches: 'M-1L-DOXO' },
+      // LMS-04: doxorubicin 60 mg/m² with trabectedin (§6 schedule text).
+      { drugs: ['doxorubicin', 'trabectedin'], reaches: 'M-LMS-1L-DOXO-TRAB', doses: { doxorubicin: { value: 60, unit: 'mg/m2' } } },
+      // 138 mg over the BSA of now (170 cm, 72 kg on 2026-11-05): about 75 mg/m² (F7 item 8).
+      { drugs: ['doxorubicin', 'ifosfamide'], reaches: 'M-1L-DOXO', doses: { doxorubicin: { value: 138, unit: 'mg' } } },
       { drugs: ['imatinib'], reaches: 'OFF-PATHWAY' },
       { drugs: ['olaratumab'], reaches: 'S-OLARATUMAB' },
       { drugs: ['pembrolizumab'], reaches: 'S-PEMBRO-SETTING' },
@@ -138,7 +145,10 @@ export const PATIENTS: readonly DemoPatient[] = [
   {
     patientId: 'sts-lms-doxo-trab', family: 'Metastatic LMS', given: 'On doxorubicin + trabectedin (cycle 3)', birthDate: '1966-12-01', gender: 'female',
     patientView: ['M-LMS-1L-DOXO-TRAB', 'M-2L-GEM-DOCE', 'M-TRIAL'],
-    orders: [{ drugs: ['doxorubicin', 'trabectedin'], reaches: 'M-LMS-1L-DOXO-TRAB' }, { drugs: ['gemcitabine', 'docetaxel'], reaches: 'M-2L-GEM-DOCE' }],
+    orders: [
+      { drugs: ['doxorubicin', 'trabectedin'], reaches: 'M-LMS-1L-DOXO-TRAB', doses: { doxorubicin: { value: 60, unit: 'mg/m2' } } },
+      { drugs: ['gemcitabine', 'docetaxel'], reaches: 'M-2L-GEM-DOCE' },
+    ],
     resources: (id, o) => [
       ...metastatic(id, o, 'C49.4', '8890/3', '2025-12-10', '2026-09-15'),
       ...baseline(id, o, 1, 62, '2026-09-28'),
@@ -150,7 +160,10 @@ export const PATIENTS: readonly DemoPatient[] = [
   {
     patientId: 'sts-lms-trab-maint', family: 'Metastatic LMS', given: 'Trabectedin maintenance after 6 cycles', birthDate: '1958-03-09', gender: 'female',
     patientView: ['M-LMS-TRAB-MAINT', 'M-2L-GEM-DOCE', 'M-TRIAL'],
-    orders: [{ drugs: ['trabectedin'], reaches: 'M-LMS-TRAB-MAINT' }, { drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN' }],
+    orders: [
+      { drugs: ['trabectedin'], reaches: 'M-LMS-TRAB-MAINT' },
+      { drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN', doses: { doxorubicin: { value: 60, unit: 'mg/m2' } } },
+    ],
     resources: (id, o) => [
       ...metastatic(id, o, 'C49.5', '8890/3', '2026-01-12', '2026-04-20'),
       observation.stageGroup('IV', '2026-04-20', { ...o, id: id('stage'), focusId: id('dx') }),
@@ -244,7 +257,7 @@ export const PATIENTS: readonly DemoPatient[] = [
     // administrations (F7: a known 450 mg/m², not "unknown").
     patientId: 'sts-doxo-450', family: 'Metastatic LMS', given: 'Just finished 6 x 75 mg/m2 doxorubicin (cumulative 450 mg/m2)', birthDate: '1960-10-08', gender: 'female',
     patientView: ['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL'], rules: ['S-DOXO-CUMULATIVE'],
-    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE' }],
+    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE', doses: { doxorubicin: { value: 75, unit: 'mg/m2' } } }],
     resources: (id, o) => [
       ...metastatic(id, o, 'C49.22', '8890/3', '2026-01-20', '2026-07-13'),
       ...baseline(id, o, 1, 55, '2026-11-18'),
@@ -256,7 +269,7 @@ export const PATIENTS: readonly DemoPatient[] = [
   {
     patientId: 'sts-doxo-320', family: 'Metastatic LMS', given: 'On doxorubicin, cumulative 320 mg/m2', birthDate: '1963-06-30', gender: 'female',
     patientView: ['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL'], rules: ['S-DOXO-CUMULATIVE-WARN'],
-    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN' }],
+    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN', doses: { doxorubicin: { value: 75, unit: 'mg/m2' } } }],
     resources: (id, o) => {
       const [c1, c2, c3, c4] = cycles('2026-08-31', 4, 21) as [string, string, string, string];
       return [
@@ -327,7 +340,7 @@ export const PATIENTS: readonly DemoPatient[] = [
   {
     patientId: 'sts-meds-text-only', family: 'Metastatic LPS', given: 'Treatment history recorded as text only', birthDate: '1967-01-22', gender: 'female',
     patientView: ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN', 'M-TRIAL'],
-    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN' }],
+    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN', doses: { doxorubicin: { value: 75, unit: 'mg/m2' } } }],
     resources: (id, o) => [
       stsCondition({ ...o, id: id('dx'), icd10: 'C49.4', morphology: '8854/3', onset: '2025-02-10' }),
       secondaryCondition({ ...o, id: id('met'), primaryId: id('dx'), code: METASTASIS_SNOMED_EXAMPLE, onset: '2025-05-12' }),

@@ -156,7 +156,9 @@ function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardCont
     ...v,
     drug: drugs,
     combination: drugs,
-    histology: v.histology ?? 'this histology',
+    // "Eribulin for Synovial sarcoma, NOS (9040/3)": the name a clinician reads, with the code the rule judged.
+    histology: v.histology === undefined ? 'this histology'
+      : v.histologyName !== undefined && v.histologyName !== '' ? `${v.histologyName} (${v.histology})` : v.histology,
     date: lvefRule || rule === 'S-TRAB-LVEF' ? (v.lvefDate ?? '') : rule === 'S-BILIRUBIN-HIGH' ? (v.bilirubinDate ?? '') : (v.ecogDate ?? ''),
     reason: rule === 'S-TRAB-LVEF' ? (v.trabReason ?? '') : (v.reason ?? ''),
     value: v.bilirubin ?? '',
@@ -267,10 +269,25 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
           ...ruleDetail(id, card, decision, ctx),
           ...(rule.kind === 'blocking' ? [options] : []),
         ],
-        evidence: rule.evidence,
+        evidence: ruleEvidence(id, card, ctx),
       };
     }
   }
+}
+
+/** S-BILIRUBIN-HIGH: each §5 label is its drug's; a card cites only the labels of the drugs it is about. */
+const BILIRUBIN_LABELS: Readonly<Partial<Record<DrugKey, EvidenceKey>>> = {
+  docetaxel: 'DOCETAXEL-LABEL', trabectedin: 'TRABECTEDIN-LABEL', pazopanib: 'PAZOPANIB-LABEL', doxorubicin: 'DOXORUBICIN-LABEL',
+};
+
+/** A rule card's evidence (§5 evidence column), narrowed to the card's drugs for S-BILIRUBIN-HIGH. */
+function ruleEvidence(rule: RuleId, card: OrderCard, ctx: OrderCardContext): readonly EvidenceKey[] {
+  if (rule !== 'S-BILIRUBIN-HIGH') return RULES[rule].evidence;
+  const labels = new Set(card.draftIds.flatMap((id) => {
+    const drug = ctx.drafts.find((d) => d.id === id)?.drug;
+    return drug !== undefined ? (BILIRUBIN_LABELS[drug] ?? []) : [];
+  }));
+  return RULES[rule].evidence.filter((e) => labels.has(e));
 }
 
 /** Suggestions replacing the drafts with each alternative node: delete the drafts, create the node's orders. */

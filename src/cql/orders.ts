@@ -57,7 +57,7 @@ const RULE_FACTS: Readonly<Record<string, readonly string[]>> = {
   'S-COMBO-ECOG': ['ECOG', 'Current regimen'],
   'S-COMBO-AGE': ['Age', 'Current regimen'],
   'S-ECOG-POOR': ['ECOG'],
-  'S-IFOS-MESNA': ['Treatment history'],
+  'S-IFOS-MESNA': ['Treatment history', 'Current regimen'],
   'S-TRAB-LVEF': ['LVEF'],
   'S-BILIRUBIN-HIGH': ['Total bilirubin'],
   'S-REPEAT': ['Line of therapy', 'Current regimen'],

@@ -27,13 +27,20 @@ export function fixtureApp(): Express {
 /** Where the expected patient-view cards live, one file per demo patient. */
 export const FIXTURE_DIR = fileURLToPath(new URL('../../cards/patient-view/', import.meta.url));
 
+/** One order of demo/index.json (demo/patients.ts DemoOrder, as read back from the file). */
+export interface DemoOrderEntry {
+  readonly drugs: readonly DrugKey[];
+  readonly reaches: string;
+  readonly doses?: Readonly<Partial<Record<DrugKey, { readonly value: number; readonly unit: string }>>>;
+}
+
 /** One patient of demo/index.json (demo/patients.ts DemoIndexEntry, as read back from the file). */
 export interface DemoPatientEntry {
   readonly file: string;
   readonly patientId: string;
   readonly name: string;
   readonly patientView: readonly string[];
-  readonly orders: readonly { readonly drugs: readonly DrugKey[]; readonly reaches: string }[];
+  readonly orders: readonly DemoOrderEntry[];
 }
 
 const isEntry = (v: unknown): v is DemoPatientEntry => {

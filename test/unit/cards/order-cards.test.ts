@@ -130,4 +130,34 @@ describe('order-time cards', () => {
     ]);
     expect(createdResources(cards)).toHaveLength(4);
   });
+
+  test('a histology rule names the histology as recorded, with its code', () => {
+    const [card] = buildOrderCards({
+      hasSts: true, facts, stsConditions: ['Condition/sts1'], patient: 'Patient/p1',
+      cards: [orderCard({ kind: 'rule', topic: 'S-ERIBULIN-NON-LPS', indicator: 'warning' })],
+      values: { histology: '9040/3', histologyName: 'Synovial sarcoma, NOS' },
+    }, ctx);
+    expect(card?.summary).toBe('Eribulin for Synovial sarcoma, NOS (9040/3): the survival benefit was confined to liposarcoma');
+  });
+
+  test('S-BILIRUBIN-HIGH cites only the label of the drafted drug (none for eribulin)', () => {
+    const ctxBili = { ...ctx, drafts: [...drafts, { id: 'd-eri', drug: 'eribulin' as const, liposomal: false }] };
+    const decision = (draftIds: string[]): OrderDecision => ({
+      hasSts: true, facts, stsConditions: ['Condition/sts1'], patient: 'Patient/p1',
+      cards: [orderCard({ kind: 'rule', topic: 'S-BILIRUBIN-HIGH', indicator: 'warning', draftIds })],
+      values: { bilirubin: '2.1', bilirubinUnit: 'mg/dL', bilirubinDate: '2026-11-16' },
+    });
+    const [pazo] = buildOrderCards(decision(['d-pazo']), ctxBili);
+    expect(pazo?.detail).toContain('References: US pazopanib label.');
+    const [eri] = buildOrderCards(decision(['d-eri']), ctxBili);
+    expect(eri?.detail).not.toContain('References');
+  });
+
+  test('a histology-specific option names the patient\'s pathway position', () => {
+    const [card] = buildOrderCards({
+      hasSts: true, facts, stsConditions: ['Condition/sts1'], patient: 'Patient/p1',
+      cards: [orderCard({ kind: 'histology-specific', topic: 'HISTOLOGY-SPECIFIC-OPTION', position: 'M-1L-DOXO', notes: ['pembrolizumab'] })],
+    }, ctx);
+    expect(card?.detail).toContain(`Pathway position: ${NODES['M-1L-DOXO'].title}.`);
+  });
 });
