@@ -129,9 +129,45 @@ describe('S-DOXO-CUMULATIVE-WARN variant (2): N plus the drafted dose reaches th
     expect(fact(cardOf(body, WARN), 'Cumulative doxorubicin')).toMatch(/; dose of this order not convertible \(no dose\)$/);
   });
 
+  test('two doxorubicin drafts of 37.5 mg/m² (a split dose) count together: N = 375 reaches 450, "after these orders"', async () => {
+    const body = await orders(app, patient('cw-split', N375),
+      [dosed('d1', 'cw-split', 'doxorubicin', mgM2(37.5)), dosed('d2', 'cw-split', 'doxorubicin', mgM2(37.5))]);
+    expect(warnSummary(body)).toBe('This dose would bring cumulative doxorubicin to 450 mg/m² (limit 450 mg/m²)');
+    expect(fact(cardOf(body, WARN), 'Cumulative doxorubicin')).toMatch(/; after these orders: 450 mg\/m²$/);
+  });
+
   test('order-select: the selected doxorubicin draft gets the same variant (2) card', async () => {
     const body = await orders(app, patient('cw-sel', N400), [dosed('d1', 'cw-sel', 'doxorubicin', mgM2(75))], ['MedicationRequest/d1']);
     expect(warnSummary(body)).toBe('This dose would bring cumulative doxorubicin to 475 mg/m² (limit 450 mg/m²)');
+  });
+});
+
+describe('variant (2) on the history shapes EHRs send', () => {
+  test('one order (doseAndRate 75 mg/m²) and five linked administrations without a dose (ordered dose): N = 375, a 75 mg/m² draft reaches 450', async () => {
+    const res = patient('cw-course', [], (p) => {
+      const order: MedicationRequest = {
+        ...p.request('cw-course-rx', ago(130), CODES.rxDoxo, { status: 'completed' }),
+        dosageInstruction: [{ timing: { repeat: { boundsPeriod: { start: ago(130), end: ago(40) } } }, doseAndRate: [mgM2(75)] }],
+      };
+      const admins = Array.from({ length: 5 }, (_, i) => ({
+        ...p.admin(`cw-course-a${i}`, ago(120 - 21 * i), CODES.rxDoxo), request: { reference: 'MedicationRequest/cw-course-rx' },
+      }));
+      return [order, ...admins];
+    });
+    const body = await orders(app, res, [dosed('d1', 'cw-course', 'doxorubicin', mgM2(75))]);
+    expect(warnSummary(body)).toBe('This dose would bring cumulative doxorubicin to 450 mg/m² (limit 450 mg/m²)');
+    expect(fact(cardOf(body, WARN), 'Cumulative doxorubicin')).toMatch(/^375 mg\/m² as recorded in this record \(5 administrations.*\(ordered dose\).*; after this order: 450 mg\/m²$/);
+  });
+
+  test('administrations in mg (150 mg, 2 m² from 180 cm and a weight at each dose): N = 375, a 150 mg draft (BSA of now) reaches 450', async () => {
+    const res = patient('cw-hmg', [], (p) => [
+      p.height('cw-hmg-h', ago(400), 180, 'cm'),
+      p.weight('cw-hmg-wnow', ago(2), 80, 'kg'),
+      ...Array.from({ length: 5 }, (_, i) => p.weight(`cw-hmg-w${i}`, ago(121 - 21 * i), 80, 'kg')),
+      ...Array.from({ length: 5 }, (_, i) => p.doxoProductAdmin(`cw-hmg-a${i}`, ago(120 - 21 * i), 150)),
+    ]);
+    const body = await orders(app, res, [dosed('d1', 'cw-hmg', 'doxorubicin', mgOnly(150))]);
+    expect(warnSummary(body)).toBe('This dose would bring cumulative doxorubicin to 450 mg/m² (limit 450 mg/m²)');
   });
 });
 
@@ -209,5 +245,16 @@ describe('an epirubicin draft gets the cardiac rules too (R2-1), its dose added 
     const body = await orders(app, res, [dosed('d1', 'ce-prior', 'doxorubicin', mgM2(75))]);
     expect(warnSummary(body)).toBe('Cumulative anthracycline dose incomplete (at least 100 mg/m² as recorded): verify before ordering');
     expect(cardOf(body, WARN).detail).toContain(RULE_DETAILS.otherAnthracyclines);
+  });
+});
+
+describe('the critical value is the configured one (§9 cumulativeDoxoCriticalMgM2)', () => {
+  const app400 = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org', CUMULATIVE_DOXO_CRITICAL_MG_M2: '400' }, () => NOW);
+
+  test('critical 400: N = 325 with a 75 mg/m² draft reaches it (variant (2) names 400); N = 324 just misses it', async () => {
+    const reached = await orders(app400, patient('cc-325', [75, 75, 75, 100]), [dosed('d1', 'cc-325', 'doxorubicin', mgM2(75))]);
+    expect(warnSummary(reached)).toBe('This dose would bring cumulative doxorubicin to 400 mg/m² (limit 400 mg/m²)');
+    const missed = await orders(app400, patient('cc-324', [75, 75, 75, 99]), [dosed('d1', 'cc-324', 'doxorubicin', mgM2(75))]);
+    expect(warnSummary(missed)).toBe('Cumulative doxorubicin 324 mg/m² (≥ 300): reassess LVEF before this dose');
   });
 });
