@@ -1,5 +1,5 @@
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
-import { parseDraftOrders as parseWith } from '../../../src/hooks/draft-orders.js';
+import { draftDose, parseDraftOrders as parseWith } from '../../../src/hooks/draft-orders.js';
 import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import { CdsError, badRequest } from '../../../src/errors.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
@@ -108,5 +108,36 @@ describe('draft orders', () => {
       const e = thrown(() => parseDraftOrders(req('order-sign', [draft('a', fields)])));
       expect(e.outcome.issue[0]?.expression).toEqual([`context.draftOrders.entry[0].resource.${field}`]);
     }
+  });
+});
+
+describe('draftDose (F7 items 3 and 8)', () => {
+  const withDose = (doseAndRate: unknown): MedicationRequest =>
+    draft('d', { medicationCodeableConcept: { text: 'doxorubicin' }, dosageInstruction: [{ doseAndRate }] } as Partial<MedicationRequest>);
+
+  test('reads doseAndRate[0].doseQuantity, its UCUM code before its unit text', () => {
+    expect(draftDose(withDose([{ doseQuantity: { value: 75, unit: 'mg/m²', code: 'mg/m2', system: SYSTEMS.ucum } }]))).toEqual({ value: 75, unit: 'mg/m2' });
+    expect(draftDose(withDose([{ doseQuantity: { value: 140, unit: 'mg' } }]))).toEqual({ value: 140, unit: 'mg' });
+    expect(draftDose(withDose([{ doseQuantity: { value: 1 } }]))).toEqual({ value: 1, unit: null });
+  });
+
+  test('a doseRange counts its high value', () => {
+    expect(draftDose(withDose([{ doseRange: { low: { value: 60, code: 'mg/m2' }, high: { value: 75, code: 'mg/m2' } } }]))).toEqual({ value: 75, unit: 'mg/m2' });
+  });
+
+  test('no dose, or one the service cannot read, is undefined (never an error)', () => {
+    expect(draftDose(draft('d', { medicationCodeableConcept: { text: 'doxorubicin' } }))).toBeUndefined();
+    expect(draftDose(withDose([]))).toBeUndefined();
+    expect(draftDose(withDose([{ doseQuantity: { value: '75', code: 'mg/m2' } }]))).toBeUndefined();
+    expect(draftDose(withDose({ doseQuantity: { value: 75 } }))).toBeUndefined();
+    expect(draftDose(draft('d', { dosageInstruction: 'x' } as unknown as Partial<MedicationRequest>))).toBeUndefined();
+  });
+
+  test('parseDraftOrders passes each draft\'s dose on, null when it has none', () => {
+    const parsed = parseDraftOrders(req('order-sign', [
+      withDose([{ doseQuantity: { value: 75, code: 'mg/m2' } }]),
+      draft('e', { medicationCodeableConcept: { text: 'epirubicin' } }),
+    ]));
+    expect(parsed.inputs.map((i) => [i.id, i.dose])).toEqual([['d', { value: 75, unit: 'mg/m2' }], ['e', null]]);
   });
 });
