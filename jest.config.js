@@ -8,4 +8,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)(?<!\\.xml)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testTimeout: 30000,
+  // Every CDS response of the suite is checked for what PATHWAY.md marks "(to verify)" (test/helpers/response-guard.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/jest-setup.ts'],
 };
