@@ -164,7 +164,9 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   if (typeof sources.modelInfo !== 'object' || sources.modelInfo === null) throw new Error('cql-exec-fhir: no model info');
   // Strict where the CQL reads, tolerant elsewhere: the reads come from the same ELM the engine runs.
   const shapeGuard = createShapeGuard(sources.modelInfo, cqlReads(Object.values(elms), sources.modelInfo));
-  const cache = options.resultCache ?? createResultCache<Record<string, PlainValue>>(options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE);
+  const cacheSize = options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE;
+  const cache = options.resultCache ?? createResultCache<Record<string, PlainValue>>(cacheSize);
+  const caching = options.resultCache !== undefined || cacheSize > 0;
   // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
   const clockOfKey = Object.values(elms).some(readsTimeOfDay)
     ? (now: Date): string => now.toISOString()
@@ -220,6 +222,8 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         }
         parameters[key] = toCqlParameter(value);
       }
+      // Without a cache the key (serializing and hashing the whole Bundle) would be pure cost.
+      if (!caching) return cache.getOrCompute('', () => run(library, parameters, bundle, opts.now));
       // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
       const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
       return cache.getOrCompute(key, () => run(library, parameters, bundle, opts.now));

@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Code, Concept, Date as CqlDate, DateTime, Interval, Quantity } from 'cql-execution';
+import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween } from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -263,6 +264,10 @@ function lift(x: any, y: any): [any, any] {
 export function add(a: any, b: any): any {
   if (a == null || b == null) return null;
   if (typeof a === 'number' && typeof b === 'number') return over(a + b);
+  if (a instanceof CqlDate && b.isQuantity) {
+    const r = dateAdd(a, b.value, b.unit);
+    if (r !== undefined) return r;
+  }
   const [x, y] = lift(a, b);
   if (x.isQuantity || x.isDateTime || x.isDate || (x.isTime && x.isTime())) return over(quantityLib.doAddition(x, y));
   if (x.isUncertainty && y.isUncertainty) {
@@ -276,6 +281,10 @@ export function add(a: any, b: any): any {
 export function subtract(a: any, b: any): any {
   if (a == null || b == null) return null;
   if (typeof a === 'number' && typeof b === 'number') return over(a - b);
+  if (a instanceof CqlDate && b.isQuantity) {
+    const r = dateAdd(a, b.value * -1, b.unit);
+    if (r !== undefined) return r;
+  }
   const [x, y] = lift(a, b);
   if (x.isQuantity || x.isDateTime || x.isDate) return over(quantityLib.doSubtraction(x, y));
   if (x.isUncertainty && y.isUncertainty) {
@@ -429,11 +438,16 @@ export function timezoneOffsetFrom(d: any): any {
 }
 export function durationBetween(a: any, b: any, precision?: string): any {
   if (a == null || b == null || typeof a.durationBetween !== 'function' || typeof b.durationBetween !== 'function') return null;
+  const unit = lower(precision);
+  const fast = a instanceof CqlDate ? dateDurationBetween(a, b, unit) : dateTimeDurationBetween(a, b, unit);
+  if (fast !== undefined) return fast;
   const result = a.durationBetween(b, lower(precision));
   return result != null && result.isPoint() ? result.low : result;
 }
 export function differenceBetween(a: any, b: any, precision?: string): any {
   if (a == null || b == null || typeof a.differenceBetween !== 'function' || typeof b.differenceBetween !== 'function') return null;
+  const fast = dateDifferenceBetween(a, b, lower(precision));
+  if (fast !== undefined) return fast;
   const result = a.differenceBetween(b, lower(precision));
   return result != null && result.isPoint() ? result.low : result;
 }
