@@ -15,9 +15,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The shipped manifests, copied, with `edit` applied to the objects of `file`; the validator's problems. */
-function problemsWith(file: string, edit: (object: Json) => void): string[] {
-  const files = shipped.map((f) => {
+/** The shipped manifests, copied, with `edit` applied to the objects of `file`. */
+function problemsFiles(file: string, edit: (object: Json) => void): string[] {
+  return shipped.map((f) => {
     const copy = join(dir, basename(f));
     if (basename(f) !== file) {
       copyFileSync(f, copy);
@@ -32,15 +32,32 @@ function problemsWith(file: string, edit: (object: Json) => void): string[] {
     }).join('---\n'));
     return copy;
   });
-  return validateDeploy(files, undefined, ROOT);
 }
+
+/** The validator's problems with the shipped manifests edited (schemas and rules; strict has its own test). */
+const problemsWith = (file: string, edit: (object: Json) => void): string[] => validateDeploy(problemsFiles(file, edit));
 
 /** The first container of the Deployment. */
 const container = (d: Json): Json => d.spec.template.spec.containers[0];
 
 describe('validate:deploy', () => {
   test('accepts the manifests and the compose file this repository ships', () => {
-    expect(validateDeploy(shipped, composeFile)).toEqual([]);
+    expect(validateDeploy(shipped, { composeFile, strict: true })).toEqual([]);
+  });
+
+  test('rejects a field its kind does not define, at any depth (strict)', () => {
+    const files = problemsFiles('deployment.yaml', (d) => {
+      d.spec.template.spec.automountServiceAcountToken = false;
+      container(d).readinesProbe = container(d).readinessProbe;
+      container(d).livenessProbe.httpGet.paht = '/health';
+    });
+    const problems = validateDeploy(files, { strict: true });
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/Deployment\/sts-pathway-cds: unknown field spec.template.spec.automountServiceAcountToken$/),
+      expect.stringMatching(/unknown field spec.template.spec.containers\[0\].readinesProbe$/),
+      expect.stringMatching(/unknown field spec.template.spec.containers\[0\].livenessProbe.httpGet.paht$/),
+    ]));
   });
 
   test('rejects an object its kind\'s Kubernetes schema refuses', () => {
@@ -173,7 +190,7 @@ describe('validate:deploy', () => {
   test('rejects a compose replica given a variable the service does not read', () => {
     const copy = join(dir, 'docker-compose.yml');
     writeFileSync(copy, readFileSync(composeFile, 'utf8').replace('    LOG_LEVEL:', '    LOGLEVEL: debug\n    LOG_LEVEL:'));
-    expect(validateDeploy(shipped, copy)).toEqual([
+    expect(validateDeploy(shipped, { composeFile: copy })).toEqual([
       expect.stringMatching(/service sts-pathway-cds-1: LOGLEVEL is not a variable the service reads$/),
       expect.stringMatching(/service sts-pathway-cds-2: LOGLEVEL is not a variable the service reads$/),
     ]);
