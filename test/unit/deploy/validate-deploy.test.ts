@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ROOT, shippedManifests, validateDeploy } from '../../../scripts/validate-deploy.js';
+import { checkConfig } from '../../../scripts/deploy/config-env.js';
 
 type Json = Record<string, any>;
 
@@ -58,6 +59,19 @@ describe('validate:deploy', () => {
       expect.stringMatching(/unknown field spec.template.spec.containers\[0\].readinesProbe$/),
       expect.stringMatching(/unknown field spec.template.spec.containers\[0\].livenessProbe.httpGet.paht$/),
     ]));
+  });
+
+  test('an unfilled Secret template never starts a replica: the service refuses its placeholders', () => {
+    const data = (file: string, key: 'data' | 'stringData'): Record<string, string> => {
+      const docs = parseAllDocuments(readFileSync(join(ROOT, file), 'utf8'));
+      if (!Array.isArray(docs)) throw new Error(`${file} has no documents`);
+      return (docs[0]?.toJS() as Json)[key];
+    };
+    const env = { ...data('deploy/kubernetes/configmap.yaml', 'data'), ...data('deploy/secret.template.yaml', 'stringData') };
+    const refused = checkConfig(env).problems.join('\n');
+    for (const name of ['CDS_CLIENTS', 'DATABASE_URL', 'REDIS_URL', 'PSEUDONYM_KEY', 'ADHERENCE_ADMIN_TOKEN']) {
+      expect(refused).toContain(name);
+    }
   });
 
   test('rejects an object its kind\'s Kubernetes schema refuses', () => {
