@@ -79,7 +79,7 @@ function containerPorts(d: Manifest): Set<string> {
   for (const c of list(rec(rec(rec(d.object.spec).template).spec).containers)) {
     for (const p of list(c.ports)) {
       if (typeof p.name === 'string') ports.add(p.name);
-      ports.add(String(p.containerPort));
+      if (typeof p.containerPort === 'number') ports.add(String(p.containerPort));
     }
   }
   return ports;
@@ -97,7 +97,7 @@ function deploymentProblems(d: Manifest, manifests: readonly Manifest[], knownEn
 
   for (const c of list(pod.containers)) {
     const cat = `${at}: container ${String(c.name)}`;
-    const ports = new Set(list(c.ports).flatMap((p) => [String(p.name), String(p.containerPort)]));
+    const ports = new Set(list(c.ports).flatMap((p) => [p.name, p.containerPort]).filter((p) => p !== undefined).map(String));
     const probe = (name: string, paths: readonly string[], required: boolean): void => {
       const get = rec(rec(c[name]).httpGet);
       if (c[name] === undefined) {
