@@ -13,6 +13,7 @@ import { adherenceRouter } from './http/adherence.js';
 import type { AdherenceStore } from './adherence/index.js';
 import type { Admission } from './lifecycle/admission.js';
 import { createMetrics } from './observability/metrics.js';
+import { requestContext } from './observability/request-context.js';
 import { MemoryReplayStore, type ReplayStore } from './security/replay-cache.js';
 import type { SharedState } from './shared-state/index.js';
 
@@ -41,16 +42,30 @@ export interface AppDeps {
 /** Builds the Express app (no listen). */
 export function createApp(deps: AppDeps): Express {
   const { config, log } = deps;
+  const metrics = createMetrics(config.mode, config.capacity.metricsToken);
+  // The engine loads ELM and the FHIR model info once, here, not per request.
+  const engine =
+    deps.engine ??
+    createCqlEngine({
+      timeZone: config.timeZone,
+      engine: config.engine,
+      resultCache: deps.sharedState?.resultCache,
+      onEvaluated: metrics.evaluated,
+    });
+  const adherence = deps.adherence;
+  metrics.watch({ cacheStats: engine.cacheStats, adherence: adherence && (() => adherence.stats()) });
   const app = express();
   app.disable('x-powered-by');
+  // First: every log line written while serving a request carries its id; its FHIR calls carry its trace and are counted.
+  app.use(requestContext(metrics.fetchObserver));
   app.set('query parser', 'simple');
   // CDS clients (the public sandbox among them) call from a browser origin.
   app.use((req, res, next) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Request-Id, Traceparent, Tracestate');
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
     // A browser may read why a call was refused (401) and when to retry (503).
-    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Retry-After');
+    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Retry-After, X-Request-Id');
     if (req.method === 'OPTIONS') {
       // Without it the browser sends a preflight before every call (a JSON POST with Authorization is never "simple");
       // 7200 s is the longest Chromium keeps one.
@@ -72,7 +87,6 @@ export function createApp(deps: AppDeps): Express {
     if (tidy !== path) req.url = query !== undefined ? `${tidy}?${query}` : tidy;
     next();
   });
-  const metrics = createMetrics(config.mode, config.capacity.metricsToken);
   app.use(metrics.middleware);
   app.use(metrics.router);
   const draining = deps.draining;
@@ -89,9 +103,6 @@ export function createApp(deps: AppDeps): Express {
   // Every CDS Hooks endpoint (discovery, services, feedback) needs a verified client JWT; checked before the body is parsed.
   app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, replayStore));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  // The engine loads ELM and the FHIR model info once, here, not per request.
-  const engine =
-    deps.engine ?? createCqlEngine({ timeZone: config.timeZone, engine: config.engine, resultCache: deps.sharedState?.resultCache });
   const isReady = deps.isReady ?? (() => engine.ready);
   app.use(healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')));
   app.use(discoveryRouter());

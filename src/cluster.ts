@@ -9,9 +9,11 @@
  * connection and hands it to a worker, and a connection handed to a worker that dies before taking it stays open in
  * the primary, unread, until the client gives up (issue 15 item 8). Here the primary never holds a client connection,
  * and a dead worker's connections close with its process. On SIGTERM the primary passes it on to the workers, waits
- * for their graceful stop (src/lifecycle/serve.ts) and exits.
+ * for their graceful stop (src/lifecycle/serve.ts) and exits. GET /metrics is aggregated over every worker
+ * (src/observability/cluster-metrics.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
+import { serveClusterMetrics } from './observability/cluster-metrics.js';
 
 /** WORKERS: 1-64, default 1. Read here, not in config.ts: only this entry point forks. */
 function workerCount(raw: string | undefined): number {
@@ -29,6 +31,8 @@ if (workers === 1 || !cluster.isPrimary) {
   await import('./server.js');
 } else {
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // GET /metrics, whichever worker gets it, answers for every worker.
+  serveClusterMetrics();
   let stopping = false;
   const fork = (): Worker => {
     const worker = cluster.fork();

@@ -67,6 +67,8 @@ export interface CqlEngineOptions {
    * (a few MB: one entry is the plain result of one library for one patient).
    */
   readonly resultCacheSize?: number;
+  /** Called after each evaluation (not for cache hits) with the library's name and the time it took (metrics). */
+  readonly onEvaluated?: (library: string, seconds: number) => void;
   /** A result cache to use instead of the in-process LRU (the Redis one of src/shared-state/, shared by replicas). */
   readonly resultCache?: ResultCache<Record<string, PlainValue>>;
   /**
@@ -226,7 +228,14 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
       if (!caching) return cache.getOrCompute('', () => run(library, parameters, bundle, opts.now));
       // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
       const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
-      return cache.getOrCompute(key, () => run(library, parameters, bundle, opts.now));
+      return cache.getOrCompute(key, async () => {
+        const started = performance.now();
+        try {
+          return await run(library, parameters, bundle, opts.now);
+        } finally {
+          options.onEvaluated?.(libraryName, (performance.now() - started) / 1000);
+        }
+      });
     },
     cacheStats: () => cache.stats(),
   };

@@ -4,6 +4,7 @@ import { addressRefusal, createGuardedLookup, type AddressPolicy } from '../secu
 import { nodeGlobalDispatcher } from './undici-agent.js';
 import { FhirFetchError } from './fetch-error.js';
 import { JsonLimitScanner } from './json-scan.js';
+import { currentRequest, outboundTraceHeaders } from '../observability/request-context.js';
 
 /** One GET to a FHIR server. */
 export interface FhirGet {
@@ -37,10 +38,25 @@ export const MAX_FHIR_JSON_DEPTH = 100;
  * host is checked directly (Node skips `lookup` for those). The body is read as a stream of decoded bytes and dropped
  * at `maxBytes` (a compressed bomb costs at most that), then scanned for depth and entry count before it is parsed.
  * Resolves to the parsed JSON body; rejects with a FhirFetchError whose message holds no URL, token or patient id,
- * or with a 403 CdsError when the policy refuses the address.
+ * or with a 403 CdsError when the policy refuses the address. Within a request, the call carries that request's W3C
+ * trace context (a child span) and is timed and counted per FHIR server host (src/observability/request-context.ts).
  */
 export async function fhirGet(req: FhirGet): Promise<unknown> {
   const target = targetUrl(req);
+  const observer = currentRequest()?.observer;
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
+  try {
+    const body = await send(req, target);
+    observer?.fhirFetch(target.host, seconds(), undefined);
+    return body;
+  } catch (err) {
+    observer?.fhirFetch(target.host, seconds(), err instanceof FhirFetchError ? err.kind : 'refused');
+    throw err;
+  }
+}
+
+async function send(req: FhirGet, target: URL): Promise<unknown> {
   refuseIpLiteral(target, req.policy);
   const callTimeout = AbortSignal.timeout(req.timeoutMs);
   const signal = AbortSignal.any([callTimeout, req.deadline]);
@@ -48,7 +64,11 @@ export async function fhirGet(req: FhirGet): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(target, {
-      headers: { accept: 'application/fhir+json', ...(req.token ? { authorization: `Bearer ${req.token}` } : {}) },
+      headers: {
+        accept: 'application/fhir+json',
+        ...outboundTraceHeaders(),
+        ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
+      },
       // Redirects are answered, not followed: a FHIR server must not send the service to another host.
       redirect: 'manual',
       signal,
