@@ -224,18 +224,18 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         }
         parameters[key] = toCqlParameter(value);
       }
-      // Without a cache the key (serializing and hashing the whole Bundle) would be pure cost.
-      if (!caching) return cache.getOrCompute('', () => run(library, parameters, bundle, opts.now));
-      // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
-      const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
-      return cache.getOrCompute(key, async () => {
+      const evaluate = async (): Promise<Record<string, PlainValue>> => {
         const started = performance.now();
         try {
           return await run(library, parameters, bundle, opts.now);
         } finally {
           options.onEvaluated?.(libraryName, (performance.now() - started) / 1000);
         }
-      });
+      };
+      // Without a cache the key (serializing and hashing the whole Bundle) would be pure cost.
+      if (!caching) return cache.getOrCompute('', evaluate);
+      // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
+      return cache.getOrCompute(resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]), evaluate);
     },
     cacheStats: () => cache.stats(),
   };
