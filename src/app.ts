@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): Express {
   const isReady = deps.isReady ?? (() => engine.ready);
   app.use(healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')));
   app.use(discoveryRouter());
-  app.use(pathwayDocRouter());
+  app.use(pathwayDocRouter(config.thresholds));
   app.use(pageRouter({ mode: config.mode, pageEnabled: config.pageEnabled }));
   const clock = deps.clock ?? (() => new Date());
   app.use(hooksRouter({ clock, config, engine, adherence: deps.adherence }));

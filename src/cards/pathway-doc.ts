@@ -13,10 +13,13 @@ import {
   scheduleText,
   shownText,
   CARD_TEXTS,
+  DEFAULT_THRESHOLDS,
   SOURCE_LABEL,
+  nodeTitle,
   evidenceUrl,
   type EvidenceKey,
   type NodeId,
+  type Thresholds,
 } from '../pathway/index.js';
 
 const escapeHtml = (s: string): string =>
@@ -32,17 +35,17 @@ function evidenceHtml(keys: readonly EvidenceKey[]): string {
   return `<p>Evidence:</p><ul>${items.join('')}</ul>`;
 }
 
-function nodeHtml(id: NodeId): string {
+function nodeHtml(id: NodeId, t: Thresholds): string {
   const n = NODES[id];
   const drugs = n.drugs.map((d) => {
-    const schedule = scheduleText(id, d);
+    const schedule = scheduleText(id, d, t);
     return `<li>${escapeHtml(DRUGS[d].name)}${schedule !== undefined ? `: ${escapeHtml(schedule)}` : ''}</li>`;
   });
   const service = n.service ? `<p>Orders: ${escapeHtml(n.service.text ?? Object.values(n.service.textBySite ?? {})[0] ?? n.service.code.display ?? n.service.code.code)}</p>` : '';
   const next =
-    n.next === 'line3' ? 'the later-line options for the histology not yet received' : n.next.map((x) => NODES[x].title).join('; ');
+    n.next === 'line3' ? 'the later-line options for the histology not yet received' : n.next.map((x) => nodeTitle(x, t)).join('; ');
   return [
-    `<section id="${escapeHtml(id)}"><h3>${escapeHtml(n.title)}</h3>`,
+    `<section id="${escapeHtml(id)}"><h3>${escapeHtml(nodeTitle(id, t))}</h3>`,
     `<p><code>${escapeHtml(id)}</code>: ${escapeHtml(n.kind)}, indicator ${escapeHtml(n.indicator)}</p>`,
     n.when !== undefined ? `<p>When: ${escapeHtml(n.when)}</p>` : '',
     // The page shows what cards show: §4.5 template or note, never a sentence marked "(to verify)".
@@ -55,9 +58,9 @@ function nodeHtml(id: NodeId): string {
   ].join('');
 }
 
-/** The whole pathway page as HTML. */
-export function renderPathwayDoc(): string {
-  const nodes = NODE_IDS.map(nodeHtml).join('\n');
+/** The whole pathway page as HTML, with the §9 values its titles and order texts state as configured. */
+export function renderPathwayDoc(t: Thresholds = DEFAULT_THRESHOLDS): string {
+  const nodes = NODE_IDS.map((id) => nodeHtml(id, t)).join('\n');
   const rules = RULE_IDS.map((id) => {
     const r = RULES[id];
     return [
@@ -81,9 +84,9 @@ ${rules}
 }
 
 /** Router serving GET /pathway. */
-export function pathwayDocRouter(): Router {
+export function pathwayDocRouter(t: Thresholds = DEFAULT_THRESHOLDS): Router {
   const router = Router();
-  const page = renderPathwayDoc();
+  const page = renderPathwayDoc(t);
   router.get('/pathway', (_req, res) => {
     res.type('text/html; charset=utf-8').send(page);
   });

@@ -11,7 +11,7 @@ import { factsOf } from './data-facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
 import {
-  ANTHRACYCLINE_FREE_OPENING, ANTHRACYCLINE_FREE_SUMMARY, doxoCumulativeStop, doxoLvefHold, LVEF_STOP_SUMMARY,
+  ANTHRACYCLINE_FREE_OPENING, ANTHRACYCLINE_FREE_SUMMARY, doxoCumulativeStop, doxoLvefHold, LVEF_STOP_SUMMARY, maintenanceOpening,
 } from '../pathway/treatment-words.js';
 import { thresholdParameters } from './parameters.js';
 
@@ -83,6 +83,13 @@ export function toDecidedNode(v: PlainValue): DecidedNode {
   };
 }
 
+/** §3 step 7: the opening of the maintenance card, from the library's `Fact Maintenance` (absent when not output). */
+function maintenanceWords(raw: Readonly<Record<string, PlainValue>>, t: Thresholds): string | undefined {
+  const m = raw['Fact Maintenance'];
+  if (!isPlainRecord(m) || typeof m.given !== 'number' || typeof m.since !== 'string') return undefined;
+  return maintenanceOpening(m.given, m.since, t.maintenanceMaxCycles, t.maintenanceMaxDays);
+}
+
 /** Evaluates the library once; shared by the patient-view and order-time paths. */
 export async function evaluateLibrary(
   engine: CqlEngine,
@@ -139,10 +146,14 @@ export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts
     })
     : [];
   const prior = stringsOf(raw['Prior Drugs']);
+  const maintenance = maintenanceWords(raw, opts.thresholds);
   return {
     hasSts,
     // Line 2+ titles name the prior regimen ("If the disease has progressed on, or did not tolerate, <prior>").
-    nodes: nodes.map((n) => (n.role === 'later-line' && prior.length > 0 ? { ...n, priorRegimen: prior.join(' + ') } : n)),
+    nodes: nodes
+      .map((n) => (n.role === 'later-line' && prior.length > 0 ? { ...n, priorRegimen: prior.join(' + ') } : n))
+      .map((n) => (n.id === 'M-LMS-TRAB-MAINT' && n.role === 'current' && maintenance !== undefined
+        ? { ...n, opening: [maintenance, ...(n.opening ?? [])] } : n)),
     facts: hasSts ? factsOf(raw, data) : [],
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),

@@ -56,6 +56,18 @@ export const doxoCumulativeStop = (n: number, limit: number): string =>
 export const doxoLvefHold = (value: number, date: string, min: number): string =>
   `Hold doxorubicin: LVEF ${mg(value)} % (${date}) is below ${mg(min)} %. Cardio-oncology review.`;
 
+/** "YYYY-MM-DD" plus `days` (UTC calendar days). */
+const plusDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * §3 step 7, the opening of the LMS maintenance card: the maintenance dates given since the date the period runs from,
+ * and when it ends (`maintenanceMaxCycles` and `maintenanceMaxDays` as configured, §9).
+ */
+export const maintenanceOpening = (given: number, since: string, maxCycles: number, maxDays: number): string =>
+  `Maintenance trabectedin (LMS-04): ${given} of at most ${maxCycles} cycles given since ${since}; continue every 3 weeks ` +
+  `until progression, toxicity, ${maxCycles} cycles or ${plusDays(since, maxDays)}, whichever comes first.`;
+
 /** §3 step 7, the anthracycline-free option when doxorubicin is not current. */
 export const ANTHRACYCLINE_FREE_SUMMARY = 'Anthracycline-free option: gemcitabine + docetaxel';
 export const ANTHRACYCLINE_FREE_OPENING =

@@ -291,6 +291,14 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(card.summary).toBe('Current: LMS: maintenance trabectedin, up to 200 days');
       expect(card.source.topic?.display).toBe('LMS: maintenance trabectedin, up to 200 days');
       expect(allText(inside)).toMatch(/for up to 17 cycles or 200 days after up to 6 cycles of doxorubicin \+ trabectedin/);
+      // The pathway page the card links to (source.url) states the configured period too.
+      const page = (await request(app).get('/pathway').expect(200)).text;
+      const section = page.slice(page.indexOf('<section id="M-LMS-TRAB-MAINT">'), page.indexOf('</section>', page.indexOf('<section id="M-LMS-TRAB-MAINT">')));
+      expect(section).toContain('LMS: maintenance trabectedin, up to 200 days');
+      expect(section).toContain('for up to 17 cycles or 200 days after');
+      expect(section).not.toMatch(DEFAULT_WORDS.maintenanceMaxDays);
+      // §3 step 7: the card opens with the period's end, 200 days after the first maintenance date.
+      expect(card.detail).toContain(`Maintenance trabectedin (LMS-04): 9 of at most 17 cycles given since ${ago(199)}; continue every 3 weeks until progression, toxicity, 17 cycles or ${ago(-1)}, whichever comes first.`);
       expectNoDefault('maintenanceMaxDays', inside, outside, moved);
     },
   },
@@ -307,6 +315,7 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(topics(outside)).not.toContain('M-LMS-TRAB-MAINT');
       expect(topics(await view(byDefault, maintenance('thr-mcyc-5', 5)))[0]).toBe('M-LMS-TRAB-MAINT');
       expect(allText(inside)).toMatch(/for up to 5 cycles or 1 year after up to 6 cycles of doxorubicin \+ trabectedin/);
+      expect(cardOf(inside, 'M-LMS-TRAB-MAINT').detail).toContain(`Maintenance trabectedin (LMS-04): 4 of at most 5 cycles given since ${ago(100)}; continue every 3 weeks until progression, toxicity, 5 cycles or ${ago(100 - 365)}, whichever comes first.`);
       expectNoDefault('maintenanceMaxCycles', inside, outside);
     },
   },

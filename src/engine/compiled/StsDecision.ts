@@ -9,7 +9,7 @@ const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
 export const parameterNames = ["Node Drugs"];
 
 function paramDefault(st, name) {
@@ -795,220 +795,228 @@ function d52(st) {
   st.v[52] = x;
   return x;
 }
-// define "Pediatric"
+// define "Fact Maintenance"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Pediatric"](st.L_S);
+  x = M_StsSafety.d["Fact Maintenance"](st.L_S);
   st.v[53] = x;
   return x;
 }
-// define "Histology"
+// define "Pediatric"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology"](st.L_S);
+  x = M_StsSafety.d["Pediatric"](st.L_S);
   st.v[54] = x;
   return x;
 }
-// define "Histology Known"
+// define "Histology"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Known"](st.L_S);
+  x = M_StsSafety.d["Histology"](st.L_S);
   st.v[55] = x;
   return x;
 }
-// define "Extent"
+// define "Histology Known"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Extent"](st.L_S);
+  x = M_StsSafety.d["Histology Known"](st.L_S);
   st.v[56] = x;
   return x;
 }
-// define "Exposed Drugs"
+// define "Extent"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
+  x = M_StsSafety.d["Extent"](st.L_S);
   st.v[57] = x;
   return x;
 }
-// define "Medications Unreadable"
+// define "Exposed Drugs"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
+  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
   st.v[58] = x;
   return x;
 }
-// define "Doxo LVEF Low"
+// define "Medications Unreadable"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
+  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
   st.v[59] = x;
   return x;
 }
-// define "Doxo Cumulative Critical"
+// define "Doxo LVEF Low"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
+  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
   st.v[60] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Doxo Cumulative Critical"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
   st.v[61] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "Doxo Cumulative Warn"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Combo"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
   st.v[62] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "ECOG Combo"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Poor"](st.L_S);
+  x = M_StsSafety.d["ECOG Combo"](st.L_S);
   st.v[63] = x;
   return x;
 }
-// define "Blocking Rule Ids"
+// define "ECOG Poor"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
+  x = M_StsSafety.d["ECOG Poor"](st.L_S);
   st.v[64] = x;
   return x;
 }
-// define "Histology Code"
+// define "Blocking Rule Ids"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Code"](st.L_S);
+  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
   st.v[65] = x;
   return x;
 }
-// define "Age"
+// define "Histology Code"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Age"](st.L_S);
+  x = M_StsSafety.d["Histology Code"](st.L_S);
   st.v[66] = x;
   return x;
 }
-// define "ECOG Reading"
+// define "Age"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Reading"](st.L_S);
+  x = M_StsSafety.d["Age"](st.L_S);
   st.v[67] = x;
   return x;
 }
-// define "LVEF"
+// define "ECOG Reading"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF"](st.L_S);
+  x = M_StsSafety.d["ECOG Reading"](st.L_S);
   st.v[68] = x;
   return x;
 }
-// define "LVEF Unusable Reason"
+// define "LVEF"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
+  x = M_StsSafety.d["LVEF"](st.L_S);
   st.v[69] = x;
   return x;
 }
-// define "Trabectedin LVEF Unusable Reason"
+// define "LVEF Unusable Reason"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
+  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
   st.v[70] = x;
   return x;
 }
-// define "Cumulative Doxo"
+// define "Trabectedin LVEF Unusable Reason"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
+  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
   st.v[71] = x;
   return x;
 }
-// define "Cumulative Known"
+// define "Cumulative Doxo"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Known"](st.L_S);
+  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
   st.v[72] = x;
   return x;
 }
-// define "Possible Doxo"
+// define "Cumulative Known"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Possible Doxo"](st.L_S);
+  x = M_StsSafety.d["Cumulative Known"](st.L_S);
   st.v[73] = x;
   return x;
 }
-// define "Other Anthracyclines Received"
+// define "Possible Doxo"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
+  x = M_StsSafety.d["Possible Doxo"](st.L_S);
   st.v[74] = x;
   return x;
 }
-// define "Bilirubin"
+// define "Other Anthracyclines Received"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
   st.v[75] = x;
   return x;
 }
-// define "Bilirubin High"
+// define "Bilirubin"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  x = M_StsSafety.d["Bilirubin"](st.L_S);
   st.v[76] = x;
   return x;
 }
-// define "Combo Age"
+// define "Bilirubin High"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Combo Age"](st.L_S);
+  x = M_StsSafety.d["Bilirubin High"](st.L_S);
   st.v[77] = x;
   return x;
 }
-// define "Recent Mesna Order"
+// define "Combo Age"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  x = M_StsSafety.d["Combo Age"](st.L_S);
   st.v[78] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Recent Mesna Order"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
   st.v[79] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d80(st) {
+  let x = st.v[80];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  st.v[80] = x;
   return x;
 }
 // function "Node"(id, role, sugg, rec, related, notes)
@@ -1161,39 +1169,40 @@ export const d = {
   "Fact STS Conditions": d50,
   "Fact Ignored Evidence": d51,
   "Fact Prior Last Exposure": d52,
-  "Pediatric": d53,
-  "Histology": d54,
-  "Histology Known": d55,
-  "Extent": d56,
-  "Exposed Drugs": d57,
-  "Medications Unreadable": d58,
-  "Doxo LVEF Low": d59,
-  "Doxo Cumulative Critical": d60,
-  "Doxo Cumulative Warn": d61,
-  "ECOG Combo": d62,
-  "ECOG Poor": d63,
-  "Blocking Rule Ids": d64,
-  "Histology Code": d65,
-  "Age": d66,
-  "ECOG Reading": d67,
-  "LVEF": d68,
-  "LVEF Unusable Reason": d69,
-  "Trabectedin LVEF Unusable Reason": d70,
-  "Cumulative Doxo": d71,
-  "Cumulative Known": d72,
-  "Possible Doxo": d73,
-  "Other Anthracyclines Received": d74,
-  "Bilirubin": d75,
-  "Bilirubin High": d76,
-  "Combo Age": d77,
-  "Recent Mesna Order": d78,
-  "Fact Bilirubin": d79,
+  "Fact Maintenance": d53,
+  "Pediatric": d54,
+  "Histology": d55,
+  "Histology Known": d56,
+  "Extent": d57,
+  "Exposed Drugs": d58,
+  "Medications Unreadable": d59,
+  "Doxo LVEF Low": d60,
+  "Doxo Cumulative Critical": d61,
+  "Doxo Cumulative Warn": d62,
+  "ECOG Combo": d63,
+  "ECOG Poor": d64,
+  "Blocking Rule Ids": d65,
+  "Histology Code": d66,
+  "Age": d67,
+  "ECOG Reading": d68,
+  "LVEF": d69,
+  "LVEF Unusable Reason": d70,
+  "Trabectedin LVEF Unusable Reason": d71,
+  "Cumulative Doxo": d72,
+  "Cumulative Known": d73,
+  "Possible Doxo": d74,
+  "Other Anthracyclines Received": d75,
+  "Bilirubin": d76,
+  "Bilirubin High": d77,
+  "Combo Age": d78,
+  "Recent Mesna Order": d79,
+  "Fact Bilirubin": d80,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(80),
+    v: new Array(81),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
   };

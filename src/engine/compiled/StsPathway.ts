@@ -7,7 +7,7 @@ import * as M_StsDecision from './StsDecision.js';
 export const id = "StsPathway";
 export const version = "1.0.0";
 /** The defines of StsPathway, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
+export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs"];
 
 function paramDefault(st, name) {
@@ -224,6 +224,14 @@ function d22(st) {
   st.v[22] = x;
   return x;
 }
+// define "Fact Maintenance"
+function d23(st) {
+  let x = st.v[23];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Maintenance"](st.L_D);
+  st.v[23] = x;
+  return x;
+}
 export const f = {
 
 };
@@ -252,12 +260,13 @@ export const d = {
   "Fact STS Conditions": d20,
   "Fact Ignored Evidence": d21,
   "Fact Prior Last Exposure": d22,
+  "Fact Maintenance": d23,
 };
 /** The state of one evaluation of StsPathway. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(23),
+    v: new Array(24),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_D: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
   };

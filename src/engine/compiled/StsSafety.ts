@@ -13,10 +13,11 @@ const K2 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifie
 const K3 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 const K5 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
+const K6 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","Anthracycline Before Metastatic","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","Anthracycline Before Metastatic","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 function paramDefault(st, name) {
@@ -997,34 +998,42 @@ return isList ? out124 : out124[0]; })());
   st.v[84] = x;
   return x;
 }
+// define "Fact Maintenance"
+function d85(st) {
+  let x = st.v[85];
+  if (x !== undefined) return x;
+  x = ((() => { let r125; r125 = d30(st); if (r125 != null) return r125; r125 = false; if (r125 != null) return r125; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K6, false));
+  st.v[85] = x;
+  return x;
+}
 // function "IsStageIorII"(concept)
 function f0(st, o0) {
-  return R.or(R.exists((() => { const s125 = R.prop(o0, "coding");
-if (s125 == null) return null;
-const isList = Array.isArray(s125);
-let out127 = [];
-for (const a_X_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_126, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_126, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_126, "code"), "value"), "2"))))) continue;
-out127.push(a_X_126);
+  return R.or(R.exists((() => { const s126 = R.prop(o0, "coding");
+if (s126 == null) return null;
+const isList = Array.isArray(s126);
+let out128 = [];
+for (const a_X_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_127, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_127, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_127, "code"), "value"), "2"))))) continue;
+out128.push(a_X_127);
 }
-return isList ? out127 : out127[0]; })()), R.exists((() => { const s128 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s130 = R.prop(o0, "coding");
-if (s130 == null) return null;
-const isList = Array.isArray(s130);
-let out132 = [];
-for (const a_X_131 of (s130 == null ? [] : Array.isArray(s130) ? s130 : [s130])) {
-out132.push(R.prop(R.prop(a_X_131, "display"), "value"));
-}
-out132 = R.distinctList(out132);
-return isList ? out132 : out132[0]; })(), false);
-if (s128 == null) return null;
-const isList = Array.isArray(s128);
+return isList ? out128 : out128[0]; })()), R.exists((() => { const s129 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s131 = R.prop(o0, "coding");
+if (s131 == null) return null;
+const isList = Array.isArray(s131);
 let out133 = [];
-for (const a_T_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
-if (!(R.and(R.and(R.not((a_T_129 == null)), R.matches(R.lowerCase(a_T_129), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_129), ".*stage (iii|iv).*"))))) continue;
-out133.push(a_T_129);
+for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
+out133.push(R.prop(R.prop(a_X_132, "display"), "value"));
 }
 out133 = R.distinctList(out133);
-return isList ? out133 : out133[0]; })()));
+return isList ? out133 : out133[0]; })(), false);
+if (s129 == null) return null;
+const isList = Array.isArray(s129);
+let out134 = [];
+for (const a_T_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
+if (!(R.and(R.and(R.not((a_T_130 == null)), R.matches(R.lowerCase(a_T_130), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_130), ".*stage (iii|iv).*"))))) continue;
+out134.push(a_T_130);
+}
+out134 = R.distinctList(out134);
+return isList ? out134 : out134[0]; })()));
 }
 // function "ObservationKey"(O)
 function f1(st, o0) {
@@ -1032,36 +1041,36 @@ function f1(st, o0) {
 }
 // function "ObservationCode"(O)
 function f2(st, o0) {
-  return R.first((() => { const s134 = R.prop(R.prop(o0, "code"), "coding");
-if (s134 == null) return null;
-const isList = Array.isArray(s134);
-let out136 = [];
-for (const a_C_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
-if (!(R.not((R.prop(R.prop(a_C_135, "code"), "value") == null)))) continue;
-out136.push(({ "system": R.prop(R.prop(a_C_135, "system"), "value"), "code": R.prop(R.prop(a_C_135, "code"), "value") }));
+  return R.first((() => { const s135 = R.prop(R.prop(o0, "code"), "coding");
+if (s135 == null) return null;
+const isList = Array.isArray(s135);
+let out137 = [];
+for (const a_C_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
+if (!(R.not((R.prop(R.prop(a_C_136, "code"), "value") == null)))) continue;
+out137.push(({ "system": R.prop(R.prop(a_C_136, "system"), "value"), "code": R.prop(R.prop(a_C_136, "code"), "value") }));
 }
-out136 = R.distinctList(out136);
-return isList ? out136 : out136[0]; })());
+out137 = R.distinctList(out137);
+return isList ? out137 : out137[0]; })());
 }
 // function "LvefUnusable"(cumulative)
 function f3(st, o0) {
-  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d35(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d34(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d38(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r137; r137 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r137 != null) return r137; r137 = false; if (r137 != null) return r137; return null; })()), R.not(d39(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K4, false))))));
+  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d35(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d34(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d38(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r138; r138 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r138 != null) return r138; r138 = false; if (r138 != null) return r138; return null; })()), R.not(d39(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K4, false))))));
 }
 // function "DraftDose"(dose)
 function f4(st, o0) {
   return M_StsTreatment.f["DraftDose"](st.L_Tx, o0);
 }
-const T138 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T139 = [[f1, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T140 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T141 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T142 = [[f4, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T139 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T140 = [[f1, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T141 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T142 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T143 = [[f4, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T138),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T139),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T140),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T141),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T142),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T139),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T140),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T141),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T142),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T143),
 };
 const F = f;
 export const d = {
@@ -1150,12 +1159,13 @@ export const d = {
   "Fact STS Conditions": d82,
   "Fact Ignored Evidence": d83,
   "Fact Prior Last Exposure": d84,
+  "Fact Maintenance": d85,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(85),
+    v: new Array(86),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Dx: R.libraryInstance(env, "StsDiagnosis", M_StsDiagnosis.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),

@@ -852,7 +852,7 @@ function d46(st) {
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = (() => { const s178 = [(d37(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d38(st))), ")") : "no doxorubicin + trabectedin combination"), (d40(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d37(st)) ? R.as(null, K3, false) : (d43(st) ? R.concatenate("within 1 year of ", R.toStringOp(d42(st))) : R.concatenate("more than 1 year since ", R.toStringOp(d42(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d41(st))), " maintenance trabectedin dates"), (d44(st) ? "" : " (limit reached)")), (d45(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+  x = (() => { const s178 = [(d37(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d38(st))), ")") : "no doxorubicin + trabectedin combination"), (d40(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d37(st)) ? R.as(null, K3, false) : (d43(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d42(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d42(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d41(st))), " maintenance trabectedin dates"), (d44(st) ? "" : " (limit reached)")), (d45(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
 if (s178 == null) return null;
 const isList = Array.isArray(s178);
 let out180 = [];
