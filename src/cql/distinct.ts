@@ -8,9 +8,11 @@
  *
  * For those lists the normalized key of an element is the element itself (null for null and undefined), and
  * immutable.js compares primitive keys as a JS Set does (SameValueZero): the first occurrence of each value is kept,
- * in order, exactly as before. Lists of tuples (plain objects) whose values are primitives, lists, tuples, CQL Dates
- * and DateTimes get a canonical string per element that is equal exactly when the normalized keys are equal (the same
- * own keys and values; a DateTime at UTC first, as the original normalizes it). Any other list goes to the original.
+ * in order, exactly as before. Tuples with their keys in one order (one query's rows) are keyed by their values alone
+ * (`distinctRows`). Other lists of tuples (plain objects) whose values are primitives,
+ * lists, tuples, CQL Dates and DateTimes get a canonical string per element that is equal exactly when the
+ * normalized keys are equal (the same own keys and values; a DateTime at UTC first, as the original normalizes it).
+ * Any other list goes to the original.
  * Tested against it in test/unit/cql/distinct.test.ts.
  */
 import { createRequire } from 'node:module';
@@ -78,7 +80,14 @@ export function canonicalKey(v: unknown): string | undefined {
     const utc = typeof v.timezoneOffset === 'number' && v.timezoneOffset !== 0 ? v.convertToTimezoneOffset(0) : v;
     return keyedKey('T', utc);
   }
-  if (proto === CqlDate.prototype) return keyedKey('D', v);
+  if (proto === CqlDate.prototype) {
+    // keyedKey's text for a Date with just its three fields, without sorting and quoting the names each time.
+    if (ownFieldCount(v) === 3) {
+      const d = v as CqlDate;
+      return `D{"day":${canonicalKey(d.day)},"month":${canonicalKey(d.month)},"year":${canonicalKey(d.year)}}`;
+    }
+    return keyedKey('D', v);
+  }
   return undefined;
 }
 
@@ -95,6 +104,101 @@ function keyedKey(tag: string, v: object): string | undefined {
   return `${tag}{${parts.join(',')}}`;
 }
 
+/**
+ * A field's part of a row key: two values get the same part exactly when their canonical keys are equal. Primitives
+ * are tagged (a string prefixed with its length, so no part runs into the next); a Date with only its own three fields
+ * and a DateTime at UTC (or without an offset) with only its own eight are their fields' parts; anything else with a
+ * canonical key is that key, prefixed with its length. A DateTime at another offset answers undefined: its canonical
+ * key is the UTC one (a conversion through luxon), which only canonicalKey makes.
+ */
+function rowPart(v: unknown): string | undefined {
+  if (v === null || v === undefined) return 'N';
+  switch (typeof v) {
+    case 'string':
+      return `s${v.length}:${v}`;
+    case 'number':
+      return Number.isNaN(v) ? 'nNaN|' : `n${String(v === 0 ? 0 : v)}|`;
+    case 'boolean':
+      return v ? 'T' : 'F';
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === CqlDate.prototype && ownFieldCount(v) === 3) {
+    const d = v as CqlDate;
+    return `D${rowPart(d.year)}${rowPart(d.month)}${rowPart(d.day)}`;
+  }
+  if (proto === CqlDateTime.prototype && v instanceof CqlDateTime) {
+    if (typeof v.timezoneOffset === 'number' && v.timezoneOffset !== 0) return undefined;
+    if (ownFieldCount(v) === 8) {
+      return `M${rowPart(v.year)}${rowPart(v.month)}${rowPart(v.day)}${rowPart(v.hour)}${rowPart(v.minute)}`
+        + `${rowPart(v.second)}${rowPart(v.millisecond)}${rowPart(v.timezoneOffset)}`;
+    }
+  }
+  const key = canonicalKey(v);
+  return key === undefined ? undefined : `c${key.length}:${key}`;
+}
+
+/**
+ * The number of own fields of a Date (year, month, day) or DateTime (and hour to timezoneOffset), as their
+ * constructors set them; -1 when anything else could change its normalized key (another field, `length`, symbols).
+ */
+function ownFieldCount(v: object): number {
+  if (Object.hasOwn(v, 'length') || Symbol.iterator in v || Object.getOwnPropertySymbols(v).length > 0) return -1;
+  const keys = Object.keys(v);
+  for (const k of keys) if (!DATE_FIELDS.has(k)) return -1;
+  return keys.length;
+}
+const DATE_FIELDS: ReadonlySet<string> = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond', 'timezoneOffset']);
+
+/**
+ * The first of each row of a list of tuples whose keys are the same, in the same order (the rows of one query's return
+ * clause); undefined for any other list, or when a field has no cheap part. Keys in one order need no sorting and no
+ * names: a row's key is its fields' parts in that order, which two rows share exactly when their canonical keys are
+ * equal.
+ */
+export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
+  const first = list[0];
+  if (!isPlainTuple(first)) return undefined;
+  const names = Object.keys(first);
+  if (names.includes('length')) return undefined;
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const v of list) {
+    if (!isPlainTuple(v)) return undefined;
+    const keys = Object.keys(v);
+    if (keys.length !== names.length) return undefined;
+    let key = '';
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== names[i]) return undefined;
+      const part = rowPart(Reflect.get(v, keys[i]!));
+      if (part === undefined) return undefined;
+      key += part;
+    }
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+function isPlainTuple(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && Object.getOwnPropertySymbols(v).length === 0;
+}
+
+/**
+ * `toDistinctList` wherever a fast path applies (empty, primitives, rows of one shape, values with a canonical key);
+ * undefined when only cql-execution's own code can tell.
+ */
+export function fastDistinct(items: readonly unknown[]): unknown[] | undefined {
+  if (items.length === 0) return [];
+  if (items.every(isPrimitive)) return distinctPrimitives(items);
+  return distinctRows(items) ?? firstOfEachKey(items, canonicalKey);
+}
+
 /** cql-execution's own `toDistinctList` (for the tests), whether or not the fast path is installed. */
 export function originalDistinct(): Distinct {
   const list = listModule();
@@ -109,11 +213,7 @@ export function installFastDistinct(): void {
   if (typeof original !== 'function') throw new Error('cql-execution: elm/list toDistinctList not found (version changed?)');
   if (INSTALLED in original) return;
   const fallback = original as Distinct;
-  const fast: Distinct = (items) => {
-    if (items.length === 0) return [];
-    if (items.every(isPrimitive)) return distinctPrimitives(items);
-    return firstOfEachKey(items, canonicalKey) ?? fallback(items);
-  };
+  const fast: Distinct = (items) => fastDistinct(items) ?? fallback(items);
   Object.defineProperty(fast, INSTALLED, { value: fallback });
   // Every caller reads it from the module's exports at call time (`(0, list_1.toDistinctList)(...)`).
   Object.defineProperty(list, 'toDistinctList', { value: fast, writable: true, configurable: true, enumerable: true });

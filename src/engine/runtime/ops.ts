@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Code, Concept, Date as CqlDate, DateTime, Interval, Quantity } from 'cql-execution';
+import { fastDistinct } from '../../cql/distinct.js';
 import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween } from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
@@ -34,10 +35,37 @@ export const implies = (a: unknown, b: unknown): any => logic.implies(a, b);
 export const xor = (a: unknown, b: unknown): any => logic.xor(a, b);
 
 /* ---------- equality ---------- */
+const unitsLib = require('cql-execution/lib/util/units.js') as { convertUnit(v: number, from: string, to: string): number | undefined };
+// ucum-lhc's conversion costs microseconds a call, and a duplicate check compares every pair of doses: the answer is a
+// pure function of the value and the two units, so it is kept (a bounded map, emptied when full).
+const conversions = new Map<string, number | undefined>();
+function convertUnit(value: number, from: string, to: string): number | undefined {
+  const key = `${from}\u0000${to}\u0000${Object.is(value, -0) ? '-0' : String(value)}`;
+  if (conversions.has(key)) return conversions.get(key);
+  const converted = unitsLib.convertUnit(value, from, to);
+  if (conversions.size >= 10_000) conversions.clear();
+  conversions.set(key, converted);
+  return converted;
+}
+/** Quantity.equals of cql-execution 3.3.2 (also what Quantity equivalence is), with the conversion above. */
+function quantityEquals(a: Quantity, b: any): any {
+  if (b != null && b.isQuantity) {
+    if ((!a.unit && b.unit) || (a.unit && !b.unit)) return false;
+    if (!a.unit && !b.unit) return a.value === b.value;
+    if (typeof b.value !== 'number' || typeof b.unit !== 'string' || typeof a.unit !== 'string') return a.equals(b);
+    const otherVal = convertUnit(b.value, b.unit, a.unit);
+    if (otherVal == null) return null;
+    return mathUtil.decimalAdjust('round', a.value, -8) === otherVal;
+  }
+  return undefined;
+}
+const isQuantity = (v: any): v is Quantity => v instanceof Quantity && v.constructor === Quantity;
+
 export function equals(a: any, b: any): any {
   if (a == null || b == null) return null;
   if (typeof a === 'string' && typeof b === 'string') return a === b;
   if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (isQuantity(a)) return quantityEquals(a, holdsFhir(b) ? toLegacy(b) : b);
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equals(toLegacy(a), toLegacy(b));
   return comparison.equals(a, b);
 }
@@ -49,12 +77,19 @@ export function notEqual(a: any, b: any): any {
   if (a == null || b == null) return null;
   return logic.not(equals(a, b));
 }
+// String equivalence is `localeCompare(b, 'en', { sensitivity: 'base' })`, which ECMA-402 defines as a new
+// Intl.Collator with those arguments comparing the two: one collator, made once, gives the same answer.
+const baseCollator = new Intl.Collator('en', { sensitivity: 'base' });
 export function equivalent(a: any, b: any, codeService: any): any {
   if (a == null && b == null) return true;
   if (a == null || b == null) return false;
+  if (typeof a === 'string' && typeof b === 'string') {
+    return a === b || baseCollator.compare(a.replace(/\s/g, ' '), b.replace(/\s/g, ' ')) === 0;
+  }
   if (a.isValueSet && b.isValueSet && a.id === b.id && a.version === b.version) return true;
   if (a.isValueSet) a = resolveValueSet(a, codeService);
   if (b.isValueSet) b = resolveValueSet(b, codeService);
+  if (isQuantity(a)) return quantityEquals(a, holdsFhir(b) ? toLegacy(b) : b);
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equivalent(toLegacy(a), toLegacy(b));
   return comparison.equivalent(a, b);
 }
@@ -96,10 +131,12 @@ export function exists(list: any): boolean {
   return false;
 }
 
-/** cql-execution's `toDistinctList` (whichever is installed: the original or src/cql/distinct.ts's identical one). */
+/** cql-execution's `toDistinctList`: src/cql/distinct.ts's fast paths (proven identical), else the original. */
 export function distinctList(list: any[]): any[] {
   // Zero or one element: nothing to compare (cql-execution returns the element, whatever its key).
   if (list.length <= 1) return list.length === 0 ? [] : [list[0]];
+  const fast = fastDistinct(list);
+  if (fast !== undefined) return fast;
   if (!list.some(holdsFhir)) return listLib.toDistinctList(list);
   const legacy = list.map(toLegacy);
   const kept: any[] = listLib.toDistinctList(legacy);

@@ -131,6 +131,25 @@ describe('operators = cql-execution', () => {
     }), RUNS);
   });
 
+  it('equivalence of strings: case, accents and white space as cql-execution compares them', async () => {
+    const text = fc.oneof(fc.constantFrom('Doxorubicin', 'doxorubicin', 'DOXORUBICIN', 'dóxorubicin', 'doxo rubicin', 'doxo\trubicin',
+      'doxo\u00a0rubicin', '75 mg/m2', '75 MG/M2', '75mg/m2', '', ' ', 'ß', 'ss', 'æ', 'ae'), fc.string({ maxLength: 4 }));
+    await fc.assert(fc.asyncProperty(text, text, async (a, b) => {
+      expect(compiled(() => R.equivalent(a, b, null))).toEqual(await reference('Equivalent', [a, b]));
+    }), RUNS);
+  });
+
+  it('equality and equivalence of quantities in convertible and other units (asked twice: the conversion is kept)', async () => {
+    const q = fc.record({ v: fc.oneof(fc.constantFrom(0, -0, 75, 0.075, 1e-9, 1.23456789012), fc.integer({ min: -500, max: 500 })),
+      u: fc.constantFrom('mg', 'g', 'mg/m2', 'ug', 'kg', '%', 'mL', '1', '', 'day', 'wk', '[iU]') }).map(({ v, u }) => new Quantity(v, u));
+    await fc.assert(fc.asyncProperty(q, q, async (a, b) => {
+      for (let i = 0; i < 2; i++) {
+        expect(compiled(() => R.equal(a, b))).toEqual(await reference('Equal', [a, b]));
+        expect(compiled(() => R.equivalent(a, b, null))).toEqual(await reference('Equivalent', [a, b]));
+      }
+    }), RUNS);
+  });
+
   it('string operators with null operands', async () => {
     const str = fc.oneof(fc.constant(null), fc.constantFrom('abc', 'Doxorubicin 50 mg', '', 'a/b/_history/2', 'x.y'));
     await fc.assert(fc.asyncProperty(str, str, async (a, b) => {
