@@ -14,7 +14,7 @@ import { testApp } from '../helpers/app.js';
 import { responseProblems } from '../helpers/card-checks.js';
 import { startTestFhirServer, type TestFhirServer } from '../helpers/fhir-server.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
-import { NOW, ago, cardOf, draft, expectCardMechanics, patientView, topics } from '../fixtures/mcode/http.js';
+import { NOW, ago, cardOf, draft, expectCardMechanics, factsOf, patientView, topics } from '../fixtures/mcode/http.js';
 
 let fhir: TestFhirServer;
 beforeAll(async () => {
@@ -247,7 +247,19 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(topics(outside)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
       expect(topics(moved)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
       expect(cardOf(await view(byDefault, between), 'M-1L-DOXO').summary).toMatch(/^Current/);
-      expectNoDefault('currentRegimenWindowDays', inside, outside, moved);
+      // F5: an active order is ongoing only when authored within the window (an older one is a prior exposure).
+      const ordered = (id: string, age: number) => metastatic(id, CODES.lpsDediff, (p) => [p.request(`${id}-rq`, ago(age), CODES.rxDoxo)]);
+      const orderInside = await view(app, ordered('thr-cur-rq-27', 27));
+      const orderOutside = await view(app, ordered('thr-cur-rq-35', 35));
+      expect(cardOf(orderInside, 'M-1L-DOXO').summary).toMatch(/^Current/);
+      expect(topics(orderOutside)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(cardOf(await view(byDefault, ordered('thr-cur-rq-35', 35)), 'M-1L-DOXO').summary).toMatch(/^Current/);
+      // F5: the run gap is the same window: doses 35 days apart are two runs, and the current one starts at the later.
+      const gapped = metastatic('thr-cur-gap', CODES.lpsDediff, (p) => doxoAdmins(p, 'thr-cur-gap', [72, 37, 2]));
+      const runStart = (body: CdsResponse) => factsOf(cardOf(body, 'M-1L-DOXO')).find((f) => f.fact === 'Current regimen')?.date;
+      expect(runStart(await view(app, gapped))).toBe(ago(2));
+      expect(runStart(await view(byDefault, gapped))).toBe(ago(72));
+      expectNoDefault('currentRegimenWindowDays', inside, outside, moved, orderInside, orderOutside);
     },
   },
   combinationWindowDays: {
@@ -401,7 +413,23 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(allText(outside)).toMatch(/more than 1 pages?/);
       expect(cardOf(outside, 'M-1L-DOXO').suggestions ?? []).toEqual([]);
       expect(allText(await view(byDefault, administrations('thr-pages-101', 101)))).not.toMatch(/treatment history unavailable/);
-      expectNoDefault('fhirMaxPages', inside, outside);
+      // §2 rule 1: a truncated prefetch Bundle (its first page, one entry a page) is followed to fhirMaxPages pages in all.
+      const doses = (id: string, n: number) => metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(200, n)));
+      const truncated = async (a: Express, resources: readonly FhirResource[]) => {
+        const patientId = await load(resources);
+        const first = (await (await fetch(`${fhir.url}/MedicationAdministration?patient=${patientId}&_count=1`)).json()) as Bundle;
+        const res = await request(a).post('/cds-services/sts-pathway-patient-view').set('content-type', 'application/json').send({
+          hook: 'patient-view', hookInstance: 'd9d4f5a3-0a6b-4c7e-8d8c-4f4a7a0d3e04', fhirServer: fhir.url,
+          context: { userId: 'Practitioner/reviewer', patientId }, prefetch: { medicationAdministrations: first },
+        }).expect(200);
+        return res.body as CdsResponse;
+      };
+      const onePage = await truncated(app, doses('thr-pages-pf-1', 1));
+      const twoPages = await truncated(app, doses('thr-pages-pf-2', 2));
+      expect(allText(onePage)).toMatch(/(?<!at least )75 mg\/m² as recorded in this record/);
+      expect(allText(twoPages)).toMatch(/at least 75 mg\/m² as recorded in this record/);
+      expect(allText(await truncated(byDefault, doses('thr-pages-pf-2', 2)))).toMatch(/(?<!at least )150 mg\/m² as recorded in this record/);
+      expectNoDefault('fhirMaxPages', inside, outside, onePage, twoPages);
     },
   },
   completedRequestsAreAdministrations: {
