@@ -158,7 +158,7 @@ export const PATIENTS: readonly DemoPatient[] = [
     ],
   },
   {
-    patientId: 'sts-lms-trab-maint', family: 'Metastatic LMS', given: 'Trabectedin maintenance after 6 cycles', birthDate: '1958-03-09', gender: 'female',
+    patientId: 'sts-lms-trab-maint', family: 'Metastatic LMS', given: 'Trabectedin maintenance after 6 cycles, disease stable', birthDate: '1958-03-09', gender: 'female',
     patientView: ['M-LMS-TRAB-MAINT', 'M-2L-GEM-DOCE', 'M-TRIAL'],
     orders: [
       { drugs: ['trabectedin'], reaches: 'M-LMS-TRAB-MAINT' },
@@ -170,6 +170,8 @@ export const PATIENTS: readonly DemoPatient[] = [
       ...baseline(id, o, 1, 58, '2026-09-01'),
       ...given(id, o, 'doxorubicin', 'doxorubicin', cycles('2026-05-04', 6), { doseMgM2: 60 }),
       ...given(id, o, 'trabectedin', 'trabectedin', [...cycles('2026-05-04', 6), ...cycles('2026-09-07', 4)], { doseMgM2: 1.1 }),
+      // F10: restaging during maintenance, mCODE CancerDiseaseStatus "stable" linked by focus (maintenance "if no progression").
+      observation.diseaseStatus('359746009', '2026-11-02', { ...o, id: id('disease-status'), focusId: id('dx') }),
     ],
   },
   {
@@ -190,7 +192,7 @@ export const PATIENTS: readonly DemoPatient[] = [
     ],
   },
   {
-    patientId: 'sts-lps-3l', family: 'Metastatic LPS', given: 'Third line after doxorubicin and gemcitabine + docetaxel', birthDate: '1957-05-16', gender: 'female',
+    patientId: 'sts-lps-3l', family: 'Metastatic LPS', given: 'Third line after doxorubicin and gemcitabine + docetaxel, progression recorded', birthDate: '1957-05-16', gender: 'female',
     patientView: ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN', 'M-TRIAL'],
     orders: [
       { drugs: ['eribulin'], reaches: 'M-3L-ERIBULIN' },
@@ -206,6 +208,9 @@ export const PATIENTS: readonly DemoPatient[] = [
       ...given(id, o, 'gemcitabine', 'gemcitabine', cycles('2026-03-02', 6), { doseMg: 1600 }),
       ...given(id, o, 'docetaxel', 'docetaxel', cycles('2026-03-10', 6), { doseMg: 130 }),
       observation.bsa(1.78, '2026-03-02', 'm2', { ...o, id: id('bsa') }),
+      // F10: progression after gemcitabine + docetaxel (mCODE CancerDiseaseStatus "worsened", linked by focus): the
+      // line-3 cards say "Progression recorded on ... after gemcitabine + docetaxel" and list both prior regimens.
+      observation.diseaseStatus('271299001', '2026-07-20', { ...o, id: id('disease-status'), focusId: id('dx') }),
     ],
   },
   {

@@ -48,7 +48,10 @@ function decidingFacts(id: NodeId, role: NodeRole): readonly string[] {
   const cardiac = drugs.includes('doxorubicin') ? CARDIAC : drugs.includes('trabectedin') ? ['LVEF'] : [];
   // A next-step card is about the line after this one: the current line would read wrong on it ("Second line" with
   // "Line of therapy: 1"), so it shows the current regimen only.
-  const history = role === 'next' ? ['Current regimen'] : role === 'current' ? ['Current regimen', 'Line of therapy'] : HISTORY;
+  // F10: the disease status decides the later-line wording and maintenance, and names a progression on a next step.
+  const history = role === 'next' ? ['Current regimen', 'Disease status'] : role === 'current'
+    ? ['Current regimen', 'Line of therapy', ...(id === 'M-LMS-TRAB-MAINT' ? ['Disease status'] : [])]
+    : role === 'later-line' ? [...HISTORY, 'Disease status'] : HISTORY;
   switch (id) {
     case 'D-UNCONFIRMED': return ['STS Condition', 'STS Conditions'];
     case 'D-MISSING-HISTOLOGY': case 'X-UNCOVERED': case 'X-SPECIALTY':
@@ -74,8 +77,10 @@ export function cardFacts(id: NodeId, role: NodeRole, facts: readonly FactEntry[
   return facts.filter((f) => {
     if (isAlwaysShown(f) || id === 'D-DATA-UNAVAILABLE') return true;
     if (!names.has(f.fact)) return false;
-    // "none" is no fact on a regimen card; a missing cardiac fact is (F7: no usable LVEF).
-    return !(f.fact === 'Current regimen' && /^none\b/.test(f.value));
+    // "none" is no fact on a regimen card; a missing cardiac fact is (F7: no usable LVEF). A next step names a disease
+    // status only when one is recorded.
+    return !(f.fact === 'Current regimen' && /^none\b/.test(f.value))
+      && !(role === 'next' && f.fact === 'Disease status' && /^not found\b/.test(f.value));
   });
 }
 

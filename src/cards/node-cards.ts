@@ -6,7 +6,8 @@ import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js
 import type { Card, Link, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
 import {
-  ANTHRACYCLINE_FREE_OPTION, DEFAULT_THRESHOLDS, DRUGS, NODES, SITE_WORDS, SOURCE_LABEL, nodeTitle, shownText, topicOf, type NodeId, type Thresholds,
+  ANTHRACYCLINE_FREE_OPTION, compactLaterLineRelated, DEFAULT_THRESHOLDS, DRUGS, NODES, PRIOR_REGIMENS_HEADING, SAFETY_TEXTS, SITE_WORDS,
+  SOURCE_LABEL, nodeTitle, shownText, topicOf, type NodeId, type Thresholds,
 } from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
 import { bullets, citations, factsExtension, paragraphs } from './detail.js';
@@ -14,7 +15,7 @@ import { evidenceLinks, textCitations } from './evidence.js';
 import { basedOnWords, cardFacts, fact, lineOf, numberIn } from './facts-view.js';
 import { nodeText } from './node-text.js';
 import { createActions, emittedCoding, isOrderable, orderWords, type ResourceContext } from './resources.js';
-import { escapeMarkdown, fitPlain, fitSummary } from './text.js';
+import { escapeMarkdown, fitPlain, fitSummary, SUMMARY_MAX } from './text.js';
 
 /** §3 F3: every localized card (L-POST-RESECTION excepted, §4.1) says what happens when the tumor cannot be resected. */
 const UNRESECTABLE_NOTE =
@@ -63,6 +64,12 @@ export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[], t: T
     case 'alternative':
       return fitSummary('Alternative to ', shortName(node.relatedId, node.relatedTitle ?? 'the recommended option', t), ': ', title);
     case 'later-line': {
+      // §3 "Later-line wording": the summary by the disease status (F10), built with the decision (src/cql/pathway.ts).
+      if (node.laterLineSummary !== undefined) {
+        const [before, related, between, title] = node.laterLineSummary;
+        const whole = `${before}${related}${between}${title}`;
+        return fitSummary(before, whole.length <= SUMMARY_MAX ? related : compactLaterLineRelated(related), between, title);
+      }
       const last = fact(facts, /^Prior regimen last exposure$/)?.date;
       const prior = `${node.priorRegimen ?? 'the prior regimen'}${last !== undefined ? ` (last given ${last})` : ''}`;
       return fitSummary('If the disease has progressed on, or did not tolerate, ', prior, ': ', NODES[id].shortName ?? title);
@@ -91,13 +98,31 @@ function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly Fa
     case 'current':
       return withSuggestions ? undefined : 'No new order is suggested.';
     case 'next':
-      return `No order is suggested now. ${CONFIRM_PROGRESSION}`;
-    case 'later-line':
-      return CONFIRM_PROGRESSION;
+      // F10: a progression recorded since the current regimen's start is named, never contradicted.
+      return node.progressionRecorded !== undefined
+        ? `No order is suggested now. ${fillAngles(SAFETY_TEXTS.nextStepProgression, { date: node.progressionRecorded })}.`
+        : `No order is suggested now. ${CONFIRM_PROGRESSION}`;
+    case 'later-line': {
+      // A summary shortened to fit is given whole here. With progression recorded the summary says so; with a
+      // no-progression status the card carries no suggestion; otherwise the card asks to confirm progression.
+      const full = node.laterLineSummary?.join('');
+      const whole = full !== undefined && full.length > SUMMARY_MAX ? `${full}.` : undefined;
+      const confirm = node.laterLineStatus === 'progression' || node.laterLineStatus === 'no-progression' ? undefined : CONFIRM_PROGRESSION;
+      return [whole, confirm].filter((x): x is string => x !== undefined).join(' ') || undefined;
+    }
     default:
       return undefined;
   }
 }
+
+/** §3 "Later-line wording": every prior regimen, oldest first, each on its own line (never one merged drug list). */
+function priorRegimenList(node: DecidedNode): string | undefined {
+  if (node.role !== 'later-line' || node.priorRegimens === undefined || node.priorRegimens.length === 0) return undefined;
+  return `${PRIOR_REGIMENS_HEADING}\n\n${node.priorRegimens.map(escapeMarkdown).join('\n')}`;
+}
+
+const fillAngles = (template: string, values: Readonly<Record<string, string>>): string =>
+  template.replace(/<(\w+)>/g, (m, k: string) => values[k] ?? m);
 
 /** §1 / issue 16: a suggested drug without a verified code is named as such on the card. */
 function uncodedDrugs(id: NodeId): string | undefined {
@@ -126,6 +151,7 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
     // §3 step 7: a variant's opening (from the decision) replaces the role's opening; a "current" card keeps its own after it.
     [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? [opening(node, withSuggestions, decision.facts, thresholds)] : [])]
       .filter((s): s is string => s !== undefined).join('\n\n'),
+    priorRegimenList(node),
     text.text,
     bullets(notes.map((n) => escapeMarkdown(shownText(n)))),
     withSuggestions ? uncodedDrugs(id) : undefined,

@@ -202,7 +202,13 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
     case 'next-step-early': {
       const node = nodeOf(card.topic);
       const current = card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds) : 'the current regimen';
-      const text = fillAngles(SAFETY_TEXTS.nextStepEarly, { current });
+      // §5 step 5: "Progression recorded on <date>" instead of the request to confirm it when F10 finds one after the
+      // current regimen's start.
+      const progressed = decision.values?.progressionDate;
+      const text = progressed !== undefined && progressed !== ''
+        ? fillAngles(SAFETY_TEXTS.nextStepEarly, { current }).replace(/confirm progression or intolerance$/,
+          fillAngles(SAFETY_TEXTS.nextStepProgression, { date: progressed }))
+        : fillAngles(SAFETY_TEXTS.nextStepEarly, { current });
       return {
         summary: fitPlain(text),
         lines: [`**${text}.** Drafted: ${drafts}, a drug of "${nodeTitle(node, ctx.thresholds)}".`],

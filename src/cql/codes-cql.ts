@@ -5,6 +5,7 @@
 import type { CodeDef } from '../pathway/codes.js';
 import {
   BILIRUBIN_HIGH_INTERPRETATIONS,
+  DISEASE_STATUS_VALUES,
   ECOG_ANSWERS,
   GRADE_PATTERNS,
   LVEF_VALUE_RULES,
@@ -112,6 +113,9 @@ export function generateStsCodesCql(): string {
   define('LVEF Unitless Codes', strings(LVEF_VALUE_RULES.unitlessCodes));
   define('LVEF Plausible Min', `${LVEF_VALUE_RULES.plausibleMinPercent}.0`);
   define('LVEF Plausible Max', `${LVEF_VALUE_RULES.plausibleMaxPercent}.0`);
+  define('Disease Status Progression', strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'progression').map((v) => v.code)),
+    'F10 disease status values (SNOMED CT); anything else is unknown');
+  define('Disease Status No Progression', strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'no-progression').map((v) => v.code)));
   define('Bilirubin High Interpretations', strings(BILIRUBIN_HIGH_INTERPRETATIONS), '§7.3 total bilirubin');
   define('M1 AJCC Code Prefixes', strings(M1_PATTERNS.ajccCodePrefixes), '§7.3 M1 / M0');
   define('M1 Display Contains', strings(M1_PATTERNS.snomedDisplayContains));

@@ -41,8 +41,17 @@ export interface DecidedNode {
   readonly relatedTitle?: string;
   /** Id of that node (its §4.2 short name goes into summaries). */
   readonly relatedId?: string;
-  /** The prior regimen for 'later-line' titles, e.g. "doxorubicin". */
+  /** The last prior regimen (F5) for 'later-line' titles, e.g. "gemcitabine + docetaxel". */
   readonly priorRegimen?: string;
+  /** 'later-line': every prior regimen (F5), oldest first, one line each ("1. doxorubicin, 6 administration dates, ..."). */
+  readonly priorRegimens?: readonly string[];
+  /** 'later-line': the summary by the disease status (F10) since the start of the last prior regimen (§3), in four
+   * parts `<before><related><between><title>` (the related part is shortened first when it must fit). */
+  readonly laterLineSummary?: readonly [string, string, string, string];
+  /** 'later-line': which of the three §3 summaries applies. */
+  readonly laterLineStatus?: 'progression' | 'no-progression' | 'unknown';
+  /** 'later-line' and 'next': the date of the progression F10 found (since the last prior regimen's or current start). */
+  readonly progressionRecorded?: string;
   /** Extra lines of the card detail: why no suggestions, missing data, safety facts (§5 patient-view effects). */
   readonly notes: readonly string[];
   /** Safety rules (§5 ids) whose patient-view effect shaped this card. */

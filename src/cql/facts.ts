@@ -8,9 +8,10 @@ import { OBSERVATION_CODES, type CodeDef } from '../pathway/codes.js';
 import { SAFETY_TEXTS } from '../pathway/rules.js';
 import { SYSTEMS } from '../pathway/systems.js';
 import {
-  administrationsSpan, cumulativeAtLeast, cumulativeKnown, cumulativePossible, EVENT_MARKS, HISTORY_INCOMPLETE_REASON, mg,
-  otherAnthracyclines, pendingOrder,
+  administrationsSpan, cumulativeAtLeast, cumulativeKnown, cumulativePossible, DISEASE_STATUS_WORDS, EVENT_MARKS,
+  HISTORY_INCOMPLETE_REASON, mg, otherAnthracyclines, pendingOrder,
 } from '../pathway/treatment-words.js';
+import { diseaseStatusWords } from './disease-status.js';
 import type { PlainValue } from './plain.js';
 
 type PlainRecord = { readonly [key: string]: PlainValue };
@@ -118,6 +119,7 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   }
 
   const observationWhy = why('Observation');
+  out.push(diseaseStatusFact(raw['Fact Disease Status'], observationWhy));
   out.push(...observationFacts(raw, observationWhy));
 
   const cumulative = rec(raw['Fact Cumulative']);
@@ -233,6 +235,21 @@ function codeOf(v: PlainValue | undefined): FactEntry['code'] | undefined {
 
 function withCode(e: FactEntry, code: FactEntry['code'] | undefined): FactEntry {
   return code !== undefined ? { ...e, code } : e;
+}
+
+/** F10: the latest disease status that belongs to the STS, or why there is none (never assumed). */
+function diseaseStatusFact(v: PlainValue | undefined, observationWhy: string | undefined): FactEntry {
+  if (observationWhy !== undefined) return unavailable('Disease status', observationWhy);
+  const s = rec(v);
+  if (s === undefined) return notFound('Disease status', lookedForCodes('a disease status Observation', OBSERVATION_CODES.diseaseStatus));
+  const status = str(s.status) ?? 'unknown';
+  const words = diseaseStatusWords(s);
+  const classWords = DISEASE_STATUS_WORDS[status] ?? status;
+  const code = str(s.code);
+  return {
+    ...entry('Disease status', words === classWords ? words : `${words} (${classWords})`, str(s.key), str(s.date)),
+    ...(code !== undefined ? { code: { system: SYSTEMS.snomed, code } } : {}),
+  };
 }
 
 /** F6 ECOG, F7 LVEF and §7.3 total bilirubin, or why they are unavailable. */

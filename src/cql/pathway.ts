@@ -11,8 +11,10 @@ import { factsOf } from './data-facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
 import {
-  ANTHRACYCLINE_FREE_OPENING, ANTHRACYCLINE_FREE_SUMMARY, doxoCumulativeStop, doxoLvefHold, LVEF_STOP_SUMMARY, maintenanceOpening,
+  ANTHRACYCLINE_FREE_OPENING, ANTHRACYCLINE_FREE_SUMMARY, doxoCumulativeStop, doxoLvefHold, laterLineSummary, LVEF_STOP_SUMMARY,
+  maintenanceOpening, priorRegimenLine,
 } from '../pathway/treatment-words.js';
+import { diseaseStatusWords } from './disease-status.js';
 import { thresholdParameters } from './parameters.js';
 
 /** Name of the patient-view library (cql/StsPathway.cql). */
@@ -133,6 +135,39 @@ export function variantWords(
   return { ...(summary !== undefined ? { summary } : {}), ...(opening.length > 0 ? { opening } : {}) };
 }
 
+const regimenDrugs = (r: Readonly<Record<string, PlainValue>>): string => stringsOf(r.drugs).join(' + ');
+
+/**
+ * §3 "Later-line wording" from F5 (prior regimens) and F10 (the disease status since the start of the last prior
+ * regimen): the fields of a later-line node, given its short name.
+ */
+export function laterLineWords(raw: Readonly<Record<string, PlainValue>>): (shortName: string) => Partial<DecidedNode> {
+  const regimens = (Array.isArray(raw['Fact Prior Regimens']) ? raw['Fact Prior Regimens'] : []).filter(isPlainRecord);
+  const lines = regimens.map((r, i) => priorRegimenLine(i + 1, regimenDrugs(r), typeof r.dates === 'number' ? r.dates : 0,
+    typeof r.first === 'string' ? r.first : 'undated', typeof r.last === 'string' ? r.last : 'undated'));
+  const last = isPlainRecord(raw['Fact Prior Last Exposure']) ? raw['Fact Prior Last Exposure'] : undefined;
+  const prior = typeof last?.drug === 'string' && last.drug !== '' ? last.drug : undefined;
+  const lastGiven = typeof last?.lastDate === 'string' ? last.lastDate : undefined;
+  const status = isPlainRecord(raw['Later Line Status']) ? raw['Later Line Status'] : undefined;
+  const reading = isPlainRecord(status?.reading) ? status.reading : undefined;
+  const date = typeof reading?.date === 'string' ? reading.date : undefined;
+  return (shortName) => {
+    const named = prior ?? 'the prior regimen';
+    const kind = date === undefined ? 'unknown' : status?.kind === 'progression' ? 'progression'
+      : status?.kind === 'no-progression' ? 'no-progression' : 'unknown';
+    const summary = kind === 'progression' && date !== undefined ? laterLineSummary.progression(date, named, shortName)
+      : kind === 'no-progression' && date !== undefined ? laterLineSummary.noProgression(named, diseaseStatusWords(reading), date, shortName)
+      : laterLineSummary.unknown(named, lastGiven, shortName);
+    return {
+      ...(prior !== undefined ? { priorRegimen: prior } : {}),
+      priorRegimens: lines,
+      laterLineSummary: summary,
+      laterLineStatus: kind,
+      ...(kind === 'progression' && date !== undefined ? { progressionRecorded: date } : {}),
+    };
+  };
+}
+
 /** The patient-view decision for the patient of `data`. */
 export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts: PathwayOptions): Promise<PathwayDecision> {
   const raw = await evaluateLibrary(engine, PATHWAY_LIBRARY, data, opts);
@@ -145,15 +180,22 @@ export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts
       return variant.length > 0 ? { ...n, ...variantWords(variant, raw, opts.thresholds) } : n;
     })
     : [];
-  const prior = stringsOf(raw['Prior Drugs']);
+  const laterLine = laterLineWords(raw);
+  const currentProgression = isPlainRecord(raw['Progression Since Current Start']) ? raw['Progression Since Current Start'] : undefined;
+  const progressedOn = typeof currentProgression?.date === 'string' ? currentProgression.date : undefined;
   const maintenance = maintenanceWords(raw, opts.thresholds);
   return {
     hasSts,
-    // Line 2+ titles name the prior regimen ("If the disease has progressed on, or did not tolerate, <prior>").
-    nodes: nodes
-      .map((n) => (n.role === 'later-line' && prior.length > 0 ? { ...n, priorRegimen: prior.join(' + ') } : n))
-      .map((n) => (n.id === 'M-LMS-TRAB-MAINT' && n.role === 'current' && maintenance !== undefined
-        ? { ...n, opening: [maintenance, ...(n.opening ?? [])] } : n)),
+    nodes: nodes.map((n) => {
+      // §3 "Later-line wording": line 2+ recommendation cards name the last prior regimen and list every prior regimen.
+      if (n.role === 'later-line') return { ...n, ...laterLine(NODES[n.id as NodeId].shortName ?? NODES[n.id as NodeId].title) };
+      // A next-step card does not say "no progression is recorded" when F10 finds one after the current start (§5 step 5).
+      if (n.role === 'next' && progressedOn !== undefined) return { ...n, progressionRecorded: progressedOn };
+      if (n.id === 'M-LMS-TRAB-MAINT' && n.role === 'current' && maintenance !== undefined) {
+        return { ...n, opening: [maintenance, ...(n.opening ?? [])] };
+      }
+      return n;
+    }),
     facts: hasSts ? factsOf(raw, data) : [],
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),

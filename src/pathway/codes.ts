@@ -129,6 +129,8 @@ export const OBSERVATION_CODES = {
   stageGroup: [loinc('21908-9'), loinc('21902-2'), loinc('21914-7'), snomed('399390009'), snomed('399537006'), snomed('399588009')],
   // §7.3 total bilirubin: from third-party files, matched only (S-BILIRUBIN-HIGH).
   bilirubin: [loinc('1975-2', 'Bilirubin.total [Mass/volume] in Serum or Plasma', true)],
+  // §7.3 / F10: mCODE CancerDiseaseStatus.
+  diseaseStatus: [loinc('97509-4', 'Cancer Disease Progression')],
 } as const satisfies Record<string, readonly CodeDef[]>;
 
 /** §7.3 ECOG answers (valueCodeableConcept): the LOINC answer list LL529-9 and the SNOMED CT ECOG findings, by score. */
@@ -150,6 +152,22 @@ export const LVEF_VALUE_RULES = {
   plausibleMinPercent: 5,
   plausibleMaxPercent: 95,
 } as const;
+
+/** F10 disease status classes: only `progression` is read as progression (never assumed). */
+export type DiseaseStatusClass = 'progression' | 'no-progression' | 'unknown';
+
+/**
+ * F10 values (SNOMED CT, mCODE ConditionStatusTrendVS) with the words PATHWAY.md gives them. 709137006 "undetermined"
+ * and any value not listed here are `unknown`.
+ */
+export const DISEASE_STATUS_VALUES: readonly (CodeDef & { readonly status: DiseaseStatusClass })[] = [
+  { ...snomed('271299001', "Patient's condition worsened"), status: 'progression' },
+  { ...snomed('268910001', 'improved'), status: 'no-progression' },
+  { ...snomed('359746009', 'stable'), status: 'no-progression' },
+  { ...snomed('550991000124107', 'Malignant neoplasm in full remission'), status: 'no-progression' },
+  { ...snomed('551001000124108', 'Malignant neoplasm in partial remission'), status: 'no-progression' },
+  { ...snomed('709137006', 'undetermined'), status: 'unknown' },
+];
 
 /** §7.3 total bilirubin above the upper limit of normal: these `interpretation` codes (v3-ObservationInterpretation). */
 export const BILIRUBIN_HIGH_INTERPRETATIONS: readonly string[] = ['H', 'HH'];
@@ -249,6 +267,7 @@ export const ALL_CODE_DEFS: readonly CodeDef[] = [
   ...Object.values(HISTOLOGY_CODES).flat(),
   ...Object.values(OBSERVATION_CODES).flat(),
   ...ECOG_ANSWERS,
+  ...DISEASE_STATUS_VALUES,
   ...M0.snomed,
   STAGE_GROUP_PATTERNS.example,
   ...METASTASIS_ICD10_PREFIXES,

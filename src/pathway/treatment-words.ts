@@ -82,22 +82,33 @@ export const METASTASECTOMY =
   'If the metastases are few and resectable (notably lung metastases after a long disease-free interval), discuss ' +
   'metastasectomy or other local treatment at the sarcoma multidisciplinary team.';
 
-/** §3 step 7 (e) and later-line wording: a prior regimen "1. doxorubicin + ifosfamide, 18 administration dates, ...". */
+/** §3 later-line wording: a prior regimen "1. doxorubicin + ifosfamide, 18 administration dates, 2025-02-03 to 2025-06-16". */
 export const priorRegimenLine = (index: number, drugs: string, dates: number, first: string, last: string): string =>
   `${index}. ${drugs}, ${dates} administration date${dates === 1 ? '' : 's'}, ${first === last ? first : `${first} to ${last}`}`;
 
-/** §3 later-line summaries by disease status (F10). */
+/** §3 later-line wording: the heading of the prior regimens listed in the detail, oldest first. */
+export const PRIOR_REGIMENS_HEADING = 'Prior regimens, oldest first:';
+
+/**
+ * §3 later-line summaries by disease status (F10), as the four parts of a summary `<before><related><between><title>`:
+ * the related part (the prior regimen and its date) is what a card shortens first to fit the CDS Hooks limit.
+ */
+export type SummaryParts = readonly [before: string, related: string, between: string, title: string];
 export const laterLineSummary = {
-  progression: (date: string, prior: string, shortName: string): string => `Progression recorded on ${date} after ${prior}: ${shortName}`,
-  noProgression: (prior: string, status: string, date: string, shortName: string): string =>
-    `No progression recorded since ${prior} (disease status ${status}, ${date}): ${shortName} applies at progression or intolerance`,
-  unknown: (prior: string, lastGiven: string, shortName: string): string =>
-    `If the disease has progressed on, or did not tolerate, ${prior} (last given ${lastGiven}): ${shortName}`,
+  progression: (date: string, prior: string, shortName: string): SummaryParts =>
+    [`Progression recorded on ${date} after `, prior, ': ', shortName],
+  noProgression: (prior: string, status: string, date: string, shortName: string): SummaryParts =>
+    ['No progression recorded since ', `${prior} (disease status ${status}, ${date})`, ': ', `${shortName} applies at progression or intolerance`],
+  unknown: (prior: string, lastGiven: string | undefined, shortName: string): SummaryParts =>
+    ['If the disease has progressed on, or did not tolerate, ', `${prior}${lastGiven !== undefined ? ` (last given ${lastGiven})` : ''}`, ': ', shortName],
 } as const;
 
-/** F10 values as written. */
+/** The related part of a later-line summary with the words "disease status" left out, when the whole must be shorter. */
+export const compactLaterLineRelated = (related: string): string => related.replace(' (disease status ', ' (');
+
+/** F10 classes in words (a status whose code PATHWAY.md does not name is shown by its class). */
 export const DISEASE_STATUS_WORDS: Readonly<Record<string, string>> = {
-  progression: 'worsened (progression)',
+  progression: 'progression',
   'no-progression': 'no progression',
-  unknown: 'undetermined',
+  unknown: 'not read as progression',
 };

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
-import { HISTOLOGY_CODES, OBSERVATION_CODES, STATUS, STS_DIAGNOSIS_CODES } from '../../src/pathway/codes.js';
+import { DISEASE_STATUS_VALUES, HISTOLOGY_CODES, OBSERVATION_CODES, STATUS, STS_DIAGNOSIS_CODES } from '../../src/pathway/codes.js';
 import { DRUGS, DRUG_KEYS } from '../../src/pathway/drugs.js';
 import { SYSTEMS } from '../../src/pathway/systems.js';
 
@@ -76,11 +76,17 @@ const observation = (patientId: string): fc.Arbitrary<any> => fc.record({
     fc.double({ min: 0, max: 250, noNaN: true }).map((v) => ({ valueQuantity: { value: v, unit: '%' } })),
     pick(HISTOLOGY_CODES.LMS).map((c) => ({ valueCodeableConcept: { coding: [c] } })),
     fc.constant({ valueString: 'grade 3' }),
+    // F10 disease status values; a text-only value is unknown.
+    pick(DISEASE_STATUS_VALUES).map((c) => ({ valueCodeableConcept: { coding: [{ system: c.system, code: c.code }] } })),
+    fc.constant({ valueCodeableConcept: { text: 'stable disease' } }),
     fc.constant({}),
   ),
+  // mCODE links a disease status (and other STS Observations) by `focus`: to a generated Condition, or none.
+  focus: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
 }).map((o) => ({
   resourceType: 'Observation', id: `gen-obs-${o.id}`, status: o.status, subject: { reference: `Patient/${patientId}` },
   code: { coding: [o.code] }, ...(o.date ? { effectiveDateTime: o.date } : {}), ...o.value,
+  ...(o.focus !== undefined ? { focus: [{ reference: `Condition/gen-cond-${o.focus}` }] } : {}),
 }));
 
 const condition = (patientId: string): fc.Arbitrary<any> => fc.record({

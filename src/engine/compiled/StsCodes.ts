@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
 export const parameterNames = [];
 
 function paramDefault(st, name) {
@@ -29,6 +29,7 @@ export const vs = {
   "Observation M Category": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-m-category", "1.0.0", "Observation M Category"),
   "Observation Stage Group": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-stage-group", "1.0.0", "Observation Stage Group"),
   "Observation Bilirubin": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-bilirubin", "1.0.0", "Observation Bilirubin"),
+  "Observation Disease Status": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-disease-status", "1.0.0", "Observation Disease Status"),
 };
 // define "System Ajcc"
 function d0(st) {
@@ -422,516 +423,540 @@ function d48(st) {
   st.v[48] = x;
   return x;
 }
-// define "ECOG Answers"
+// define "Observation Disease Status Codes"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })];
+  x = [({ "system": "http://loinc.org", "code": "97509-4" })];
   st.v[49] = x;
   return x;
 }
-// define "LVEF Percent Codes"
+// define "ECOG Answers"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = ["%"];
+  x = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })];
   st.v[50] = x;
   return x;
 }
-// define "LVEF Percent Unit Texts"
+// define "LVEF Percent Codes"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = ["%", "percent"];
+  x = ["%"];
   st.v[51] = x;
   return x;
 }
-// define "LVEF Unitless Codes"
+// define "LVEF Percent Unit Texts"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = ["1"];
+  x = ["%", "percent"];
   st.v[52] = x;
   return x;
 }
-// define "LVEF Plausible Min"
+// define "LVEF Unitless Codes"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = 5;
+  x = ["1"];
   st.v[53] = x;
   return x;
 }
-// define "LVEF Plausible Max"
+// define "LVEF Plausible Min"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = 95;
+  x = 5;
   st.v[54] = x;
   return x;
 }
-// define "Bilirubin High Interpretations"
+// define "LVEF Plausible Max"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = ["H", "HH"];
+  x = 95;
   st.v[55] = x;
   return x;
 }
-// define "M1 AJCC Code Prefixes"
+// define "Disease Status Progression"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = ["cM1", "pM1", "M1"];
+  x = ["271299001"];
   st.v[56] = x;
   return x;
 }
-// define "M1 Display Contains"
+// define "Disease Status No Progression"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = ["cM1", "pM1", "M1"];
+  x = ["268910001", "359746009", "550991000124107", "551001000124108"];
   st.v[57] = x;
   return x;
 }
-// define "M0 AJCC Codes"
+// define "Bilirubin High Interpretations"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = ["cM0", "pM0", "M0"];
+  x = ["H", "HH"];
   st.v[58] = x;
   return x;
 }
-// define "M0 Codes"
+// define "M1 AJCC Code Prefixes"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
+  x = ["cM1", "pM1", "M1"];
   st.v[59] = x;
   return x;
 }
-// define "Stage IV AJCC Code Prefixes"
+// define "M1 Display Contains"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = ["4"];
+  x = ["cM1", "pM1", "M1"];
   st.v[60] = x;
   return x;
 }
-// define "Stage IV Display Contains"
+// define "M0 AJCC Codes"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = ["stage IV"];
+  x = ["cM0", "pM0", "M0"];
   st.v[61] = x;
   return x;
 }
-// define "Stage IV Display Starts"
+// define "M0 Codes"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = ["IV"];
+  x = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
   st.v[62] = x;
   return x;
 }
-// define "Stage I-III AJCC Code Prefixes"
+// define "Stage IV AJCC Code Prefixes"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = ["1", "2", "3"];
+  x = ["4"];
   st.v[63] = x;
   return x;
 }
-// define "Stage I-III Display Contains"
+// define "Stage IV Display Contains"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = ["stage I", "stage II", "stage III"];
+  x = ["stage IV"];
   st.v[64] = x;
   return x;
 }
-// define "Metastasis ICD10 Prefixes"
+// define "Stage IV Display Starts"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = ["C77", "C78", "C79"];
+  x = ["IV"];
   st.v[65] = x;
   return x;
 }
-// define "Metastasis SNOMED Codes"
+// define "Stage I-III AJCC Code Prefixes"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = ["128462008"];
+  x = ["1", "2", "3"];
   st.v[66] = x;
   return x;
 }
-// define "Metastasis Display Prefix"
+// define "Stage I-III Display Contains"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = "Secondary malignant neoplasm of";
+  x = ["stage I", "stage II", "stage III"];
   st.v[67] = x;
   return x;
 }
-// define "Site By ICD10"
+// define "Metastasis ICD10 Prefixes"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
+  x = ["C77", "C78", "C79"];
   st.v[68] = x;
   return x;
 }
-// define "Surgery Code"
+// define "Metastasis SNOMED Codes"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = "387713003";
+  x = ["128462008"];
   st.v[69] = x;
   return x;
 }
-// define "RT Course Code"
+// define "Metastasis Display Prefix"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = "1217123003";
+  x = "Secondary malignant neoplasm of";
   st.v[70] = x;
   return x;
 }
-// define "RT Category Code"
+// define "Site By ICD10"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = "108290001";
+  x = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
   st.v[71] = x;
   return x;
 }
-// define "Surgery Display Words"
+// define "Surgery Code"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = ["excision", "resection"];
+  x = "387713003";
   st.v[72] = x;
   return x;
 }
-// define "Surgery Display Excluded"
+// define "RT Course Code"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = "biopsy";
+  x = "1217123003";
   st.v[73] = x;
   return x;
 }
-// define "Other Primary Excluded Prefixes"
+// define "RT Category Code"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = ["C44", "C77", "C78", "C79", "C7B"];
+  x = "108290001";
   st.v[74] = x;
   return x;
 }
-// define "Grade 1 Patterns"
+// define "Surgery Display Words"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = ["grade 1", "G1", "low"];
+  x = ["excision", "resection"];
   st.v[75] = x;
   return x;
 }
-// define "Grade 2 Patterns"
+// define "Surgery Display Excluded"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = ["grade 2", "G2", "intermediate"];
+  x = "biopsy";
   st.v[76] = x;
   return x;
 }
-// define "Grade 3 Patterns"
+// define "Other Primary Excluded Prefixes"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = ["grade 3", "G3", "high"];
+  x = ["C44", "C77", "C78", "C79", "C7B"];
   st.v[77] = x;
   return x;
 }
-// define "Status Observation Counts"
+// define "Grade 1 Patterns"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = ["final", "amended", "corrected"];
+  x = ["grade 1", "G1", "low"];
   st.v[78] = x;
   return x;
 }
-// define "Status Condition Active"
+// define "Grade 2 Patterns"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = ["active", "recurrence", "relapse"];
+  x = ["grade 2", "G2", "intermediate"];
   st.v[79] = x;
   return x;
 }
-// define "Status Condition Inactive"
+// define "Grade 3 Patterns"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = ["inactive", "remission", "resolved"];
+  x = ["grade 3", "G3", "high"];
   st.v[80] = x;
   return x;
 }
-// define "Status Condition Local Recurrence"
+// define "Status Observation Counts"
 function d81(st) {
   let x = st.v[81];
   if (x !== undefined) return x;
-  x = ["recurrence", "relapse"];
+  x = ["final", "amended", "corrected"];
   st.v[81] = x;
   return x;
 }
-// define "Status Verification Ignored"
+// define "Status Condition Active"
 function d82(st) {
   let x = st.v[82];
   if (x !== undefined) return x;
-  x = ["entered-in-error", "refuted"];
+  x = ["active", "recurrence", "relapse"];
   st.v[82] = x;
   return x;
 }
-// define "Status Verification Unconfirmed"
+// define "Status Condition Inactive"
 function d83(st) {
   let x = st.v[83];
   if (x !== undefined) return x;
-  x = ["provisional", "differential", "unconfirmed"];
+  x = ["inactive", "remission", "resolved"];
   st.v[83] = x;
   return x;
 }
-// define "Status Administration Exposure"
+// define "Status Condition Local Recurrence"
 function d84(st) {
   let x = st.v[84];
   if (x !== undefined) return x;
-  x = ["completed", "in-progress", "stopped"];
+  x = ["recurrence", "relapse"];
   st.v[84] = x;
   return x;
 }
-// define "Status Statement Exposure"
+// define "Status Verification Ignored"
 function d85(st) {
   let x = st.v[85];
   if (x !== undefined) return x;
-  x = ["active", "completed", "stopped"];
+  x = ["entered-in-error", "refuted"];
   st.v[85] = x;
   return x;
 }
-// define "Status Request Exposure"
+// define "Status Verification Unconfirmed"
 function d86(st) {
   let x = st.v[86];
   if (x !== undefined) return x;
-  x = ["completed", "active"];
+  x = ["provisional", "differential", "unconfirmed"];
   st.v[86] = x;
   return x;
 }
-// define "Status Request Intents"
+// define "Status Administration Exposure"
 function d87(st) {
   let x = st.v[87];
   if (x !== undefined) return x;
-  x = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
+  x = ["completed", "in-progress", "stopped"];
   st.v[87] = x;
   return x;
 }
-// define "Status Mesna Order"
+// define "Status Statement Exposure"
 function d88(st) {
   let x = st.v[88];
   if (x !== undefined) return x;
-  x = ["active", "on-hold", "draft"];
+  x = ["active", "completed", "stopped"];
   st.v[88] = x;
   return x;
 }
-// define "Drugs"
+// define "Status Request Exposure"
 function d89(st) {
   let x = st.v[89];
   if (x !== undefined) return x;
-  x = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
+  x = ["completed", "active"];
   st.v[89] = x;
   return x;
 }
-// define "Liposomal Markers"
+// define "Status Request Intents"
 function d90(st) {
   let x = st.v[90];
   if (x !== undefined) return x;
-  x = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
+  x = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
   st.v[90] = x;
   return x;
 }
-// define "Bilirubin Rule Drugs"
+// define "Status Mesna Order"
 function d91(st) {
   let x = st.v[91];
   if (x !== undefined) return x;
-  x = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"];
+  x = ["active", "on-hold", "draft"];
   st.v[91] = x;
   return x;
 }
-// define "Histology Specific Options"
+// define "Drugs"
 function d92(st) {
   let x = st.v[92];
   if (x !== undefined) return x;
-  x = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })];
+  x = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
   st.v[92] = x;
   return x;
 }
-// define "Mesna Order Window Days"
+// define "Liposomal Markers"
 function d93(st) {
   let x = st.v[93];
   if (x !== undefined) return x;
-  x = 7;
+  x = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
   st.v[93] = x;
   return x;
 }
-// define "LVEF Unusable None"
+// define "Bilirubin Rule Drugs"
 function d94(st) {
   let x = st.v[94];
   if (x !== undefined) return x;
-  x = "none found";
+  x = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"];
   st.v[94] = x;
   return x;
 }
-// define "LVEF Unusable Stale"
+// define "Histology Specific Options"
 function d95(st) {
   let x = st.v[95];
   if (x !== undefined) return x;
-  x = "not recent";
+  x = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })];
   st.v[95] = x;
   return x;
 }
-// define "LVEF Unusable Before Anthracycline"
+// define "Mesna Order Window Days"
 function d96(st) {
   let x = st.v[96];
   if (x !== undefined) return x;
-  x = "not since the last anthracycline dose";
+  x = 7;
   st.v[96] = x;
   return x;
 }
-// define "LVEF Unusable Not Interpretable"
+// define "LVEF Unusable None"
 function d97(st) {
   let x = st.v[97];
   if (x !== undefined) return x;
-  x = "not interpretable";
+  x = "none found";
   st.v[97] = x;
   return x;
 }
-// define "LVEF Unusable Unavailable"
+// define "LVEF Unusable Stale"
 function d98(st) {
   let x = st.v[98];
   if (x !== undefined) return x;
-  x = "unavailable";
+  x = "not recent";
   st.v[98] = x;
   return x;
 }
-// define "Text Lvef Unusable"
+// define "LVEF Unusable Before Anthracycline"
 function d99(st) {
   let x = st.v[99];
   if (x !== undefined) return x;
-  x = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose";
+  x = "not since the last anthracycline dose";
   st.v[99] = x;
   return x;
 }
-// define "Text Lvef Not Interpretable"
+// define "LVEF Unusable Not Interpretable"
 function d100(st) {
   let x = st.v[100];
   if (x !== undefined) return x;
-  x = "LVEF recorded but not interpretable (<value>)";
+  x = "not interpretable";
   st.v[100] = x;
   return x;
 }
-// define "Text Ecog Not Interpretable"
+// define "LVEF Unusable Unavailable"
 function d101(st) {
   let x = st.v[101];
   if (x !== undefined) return x;
-  x = "ECOG recorded but not interpretable (<value>)";
+  x = "unavailable";
   st.v[101] = x;
   return x;
 }
-// define "Text Ecog Not Recent"
+// define "Text Lvef Unusable"
 function d102(st) {
   let x = st.v[102];
   if (x !== undefined) return x;
-  x = "ECOG <ecog> on <date> (not recent: reassess performance status)";
+  x = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose";
   st.v[102] = x;
   return x;
 }
-// define "Text Mesna Unchecked"
+// define "Text Lvef Not Interpretable"
 function d103(st) {
   let x = st.v[103];
   if (x !== undefined) return x;
-  x = "existing mesna orders could not be checked";
+  x = "LVEF recorded but not interpretable (<value>)";
   st.v[103] = x;
   return x;
 }
-// define "Text Pediatric Order"
+// define "Text Ecog Not Interpretable"
 function d104(st) {
   let x = st.v[104];
   if (x !== undefined) return x;
-  x = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.";
+  x = "ECOG recorded but not interpretable (<value>)";
   st.v[104] = x;
   return x;
 }
-// define "Text Next Step Early"
+// define "Text Ecog Not Recent"
 function d105(st) {
   let x = st.v[105];
   if (x !== undefined) return x;
-  x = "Next step ordered while <current> is ongoing: confirm progression or intolerance";
+  x = "ECOG <ecog> on <date> (not recent: reassess performance status)";
   st.v[105] = x;
   return x;
 }
-// define "Text Next Step Progression"
+// define "Text Mesna Unchecked"
 function d106(st) {
   let x = st.v[106];
   if (x !== undefined) return x;
-  x = "Progression recorded on <date>";
+  x = "existing mesna orders could not be checked";
   st.v[106] = x;
   return x;
 }
-// define "Text Later Line Early"
+// define "Text Pediatric Order"
 function d107(st) {
   let x = st.v[107];
   if (x !== undefined) return x;
-  x = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)";
+  x = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.";
   st.v[107] = x;
   return x;
 }
-// define "Text Position Unknown"
+// define "Text Next Step Early"
 function d108(st) {
   let x = st.v[108];
   if (x !== undefined) return x;
-  x = "Pathway position: <position>; no on-pathway regimen to compare";
+  x = "Next step ordered while <current> is ongoing: confirm progression or intolerance";
   st.v[108] = x;
   return x;
 }
-// define "Text After This Order"
+// define "Text Next Step Progression"
 function d109(st) {
   let x = st.v[109];
   if (x !== undefined) return x;
-  x = "after this order: <atLeast><total> mg/m²";
+  x = "Progression recorded on <date>";
   st.v[109] = x;
   return x;
 }
-// define "Text After These Orders"
+// define "Text Later Line Early"
 function d110(st) {
   let x = st.v[110];
   if (x !== undefined) return x;
-  x = "after these orders: <atLeast><total> mg/m²";
+  x = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)";
   st.v[110] = x;
   return x;
 }
-// define "Text Dose Not Convertible"
+// define "Text Position Unknown"
 function d111(st) {
   let x = st.v[111];
   if (x !== undefined) return x;
-  x = "dose of this order not convertible (<why>)";
+  x = "Pathway position: <position>; no on-pathway regimen to compare";
   st.v[111] = x;
   return x;
 }
-// define "Text Draft Counted As Recorded"
+// define "Text After This Order"
 function d112(st) {
   let x = st.v[112];
   if (x !== undefined) return x;
-  x = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)";
+  x = "after this order: <atLeast><total> mg/m²";
   st.v[112] = x;
+  return x;
+}
+// define "Text After These Orders"
+function d113(st) {
+  let x = st.v[113];
+  if (x !== undefined) return x;
+  x = "after these orders: <atLeast><total> mg/m²";
+  st.v[113] = x;
+  return x;
+}
+// define "Text Dose Not Convertible"
+function d114(st) {
+  let x = st.v[114];
+  if (x !== undefined) return x;
+  x = "dose of this order not convertible (<why>)";
+  st.v[114] = x;
+  return x;
+}
+// define "Text Draft Counted As Recorded"
+function d115(st) {
+  let x = st.v[115];
+  if (x !== undefined) return x;
+  x = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)";
+  st.v[115] = x;
   return x;
 }
 export const f = {
@@ -988,75 +1013,78 @@ export const d = {
   "Observation M Category Codes": d46,
   "Observation Stage Group Codes": d47,
   "Observation Bilirubin Codes": d48,
-  "ECOG Answers": d49,
-  "LVEF Percent Codes": d50,
-  "LVEF Percent Unit Texts": d51,
-  "LVEF Unitless Codes": d52,
-  "LVEF Plausible Min": d53,
-  "LVEF Plausible Max": d54,
-  "Bilirubin High Interpretations": d55,
-  "M1 AJCC Code Prefixes": d56,
-  "M1 Display Contains": d57,
-  "M0 AJCC Codes": d58,
-  "M0 Codes": d59,
-  "Stage IV AJCC Code Prefixes": d60,
-  "Stage IV Display Contains": d61,
-  "Stage IV Display Starts": d62,
-  "Stage I-III AJCC Code Prefixes": d63,
-  "Stage I-III Display Contains": d64,
-  "Metastasis ICD10 Prefixes": d65,
-  "Metastasis SNOMED Codes": d66,
-  "Metastasis Display Prefix": d67,
-  "Site By ICD10": d68,
-  "Surgery Code": d69,
-  "RT Course Code": d70,
-  "RT Category Code": d71,
-  "Surgery Display Words": d72,
-  "Surgery Display Excluded": d73,
-  "Other Primary Excluded Prefixes": d74,
-  "Grade 1 Patterns": d75,
-  "Grade 2 Patterns": d76,
-  "Grade 3 Patterns": d77,
-  "Status Observation Counts": d78,
-  "Status Condition Active": d79,
-  "Status Condition Inactive": d80,
-  "Status Condition Local Recurrence": d81,
-  "Status Verification Ignored": d82,
-  "Status Verification Unconfirmed": d83,
-  "Status Administration Exposure": d84,
-  "Status Statement Exposure": d85,
-  "Status Request Exposure": d86,
-  "Status Request Intents": d87,
-  "Status Mesna Order": d88,
-  "Drugs": d89,
-  "Liposomal Markers": d90,
-  "Bilirubin Rule Drugs": d91,
-  "Histology Specific Options": d92,
-  "Mesna Order Window Days": d93,
-  "LVEF Unusable None": d94,
-  "LVEF Unusable Stale": d95,
-  "LVEF Unusable Before Anthracycline": d96,
-  "LVEF Unusable Not Interpretable": d97,
-  "LVEF Unusable Unavailable": d98,
-  "Text Lvef Unusable": d99,
-  "Text Lvef Not Interpretable": d100,
-  "Text Ecog Not Interpretable": d101,
-  "Text Ecog Not Recent": d102,
-  "Text Mesna Unchecked": d103,
-  "Text Pediatric Order": d104,
-  "Text Next Step Early": d105,
-  "Text Next Step Progression": d106,
-  "Text Later Line Early": d107,
-  "Text Position Unknown": d108,
-  "Text After This Order": d109,
-  "Text After These Orders": d110,
-  "Text Dose Not Convertible": d111,
-  "Text Draft Counted As Recorded": d112,
+  "Observation Disease Status Codes": d49,
+  "ECOG Answers": d50,
+  "LVEF Percent Codes": d51,
+  "LVEF Percent Unit Texts": d52,
+  "LVEF Unitless Codes": d53,
+  "LVEF Plausible Min": d54,
+  "LVEF Plausible Max": d55,
+  "Disease Status Progression": d56,
+  "Disease Status No Progression": d57,
+  "Bilirubin High Interpretations": d58,
+  "M1 AJCC Code Prefixes": d59,
+  "M1 Display Contains": d60,
+  "M0 AJCC Codes": d61,
+  "M0 Codes": d62,
+  "Stage IV AJCC Code Prefixes": d63,
+  "Stage IV Display Contains": d64,
+  "Stage IV Display Starts": d65,
+  "Stage I-III AJCC Code Prefixes": d66,
+  "Stage I-III Display Contains": d67,
+  "Metastasis ICD10 Prefixes": d68,
+  "Metastasis SNOMED Codes": d69,
+  "Metastasis Display Prefix": d70,
+  "Site By ICD10": d71,
+  "Surgery Code": d72,
+  "RT Course Code": d73,
+  "RT Category Code": d74,
+  "Surgery Display Words": d75,
+  "Surgery Display Excluded": d76,
+  "Other Primary Excluded Prefixes": d77,
+  "Grade 1 Patterns": d78,
+  "Grade 2 Patterns": d79,
+  "Grade 3 Patterns": d80,
+  "Status Observation Counts": d81,
+  "Status Condition Active": d82,
+  "Status Condition Inactive": d83,
+  "Status Condition Local Recurrence": d84,
+  "Status Verification Ignored": d85,
+  "Status Verification Unconfirmed": d86,
+  "Status Administration Exposure": d87,
+  "Status Statement Exposure": d88,
+  "Status Request Exposure": d89,
+  "Status Request Intents": d90,
+  "Status Mesna Order": d91,
+  "Drugs": d92,
+  "Liposomal Markers": d93,
+  "Bilirubin Rule Drugs": d94,
+  "Histology Specific Options": d95,
+  "Mesna Order Window Days": d96,
+  "LVEF Unusable None": d97,
+  "LVEF Unusable Stale": d98,
+  "LVEF Unusable Before Anthracycline": d99,
+  "LVEF Unusable Not Interpretable": d100,
+  "LVEF Unusable Unavailable": d101,
+  "Text Lvef Unusable": d102,
+  "Text Lvef Not Interpretable": d103,
+  "Text Ecog Not Interpretable": d104,
+  "Text Ecog Not Recent": d105,
+  "Text Mesna Unchecked": d106,
+  "Text Pediatric Order": d107,
+  "Text Next Step Early": d108,
+  "Text Next Step Progression": d109,
+  "Text Later Line Early": d110,
+  "Text Position Unknown": d111,
+  "Text After This Order": d112,
+  "Text After These Orders": d113,
+  "Text Dose Not Convertible": d114,
+  "Text Draft Counted As Recorded": d115,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(113),
+    v: new Array(116),
   };
 }

@@ -9,7 +9,7 @@ const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
 export const parameterNames = ["Node Drugs"];
 
 function paramDefault(st, name) {
@@ -257,7 +257,7 @@ function d18(st) {
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = (R.not(d17(st)) ? R.as(null, K1, false) : (() => { let r35; r35 = R.first((() => { const s36 = d18(st);
+  x = (R.not(d17(st)) ? R.as(null, K1, false) : (R.and(R.and(R.not((M_StsSafety.d["Maintenance Progression"](st.L_S) == null)), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"])) ? "M-LMS-1L-DOXO-TRAB" : (() => { let r35; r35 = R.first((() => { const s36 = d18(st);
 if (s36 == null) return null;
 const isList = Array.isArray(s36);
 let out38 = [];
@@ -275,7 +275,7 @@ if (!(R.and(f4(st, a_N_40), R.includes(f3(st, a_N_40), d16(st), undefined)))) co
 out41.push(a_N_40);
 }
 out41 = R.distinctList(out41);
-return isList ? out41 : out41[0]; })()); if (r35 != null) return r35; return null; })());
+return isList ? out41 : out41[0]; })()); if (r35 != null) return r35; return null; })()));
   st.v[19] = x;
   return x;
 }
@@ -803,220 +803,252 @@ function d53(st) {
   st.v[53] = x;
   return x;
 }
-// define "Pediatric"
+// define "Fact Prior Regimens"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Pediatric"](st.L_S);
+  x = M_StsSafety.d["Fact Prior Regimens"](st.L_S);
   st.v[54] = x;
   return x;
 }
-// define "Histology"
+// define "Fact Disease Status"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology"](st.L_S);
+  x = M_StsSafety.d["Fact Disease Status"](st.L_S);
   st.v[55] = x;
   return x;
 }
-// define "Histology Known"
+// define "Later Line Status"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Known"](st.L_S);
+  x = M_StsSafety.d["Later Line Status"](st.L_S);
   st.v[56] = x;
   return x;
 }
-// define "Extent"
+// define "Progression Since Current Start"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Extent"](st.L_S);
+  x = M_StsSafety.d["Progression Since Current Start"](st.L_S);
   st.v[57] = x;
   return x;
 }
-// define "Exposed Drugs"
+// define "Pediatric"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
+  x = M_StsSafety.d["Pediatric"](st.L_S);
   st.v[58] = x;
   return x;
 }
-// define "Medications Unreadable"
+// define "Histology"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
+  x = M_StsSafety.d["Histology"](st.L_S);
   st.v[59] = x;
   return x;
 }
-// define "Doxo LVEF Low"
+// define "Histology Known"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
+  x = M_StsSafety.d["Histology Known"](st.L_S);
   st.v[60] = x;
   return x;
 }
-// define "Doxo Cumulative Critical"
+// define "Extent"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
+  x = M_StsSafety.d["Extent"](st.L_S);
   st.v[61] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Exposed Drugs"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
+  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
   st.v[62] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "Medications Unreadable"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Combo"](st.L_S);
+  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
   st.v[63] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "Doxo LVEF Low"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Poor"](st.L_S);
+  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
   st.v[64] = x;
   return x;
 }
-// define "Blocking Rule Ids"
+// define "Doxo Cumulative Critical"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
   st.v[65] = x;
   return x;
 }
-// define "Histology Code"
+// define "Doxo Cumulative Warn"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Code"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
   st.v[66] = x;
   return x;
 }
-// define "Age"
+// define "ECOG Combo"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Age"](st.L_S);
+  x = M_StsSafety.d["ECOG Combo"](st.L_S);
   st.v[67] = x;
   return x;
 }
-// define "ECOG Reading"
+// define "ECOG Poor"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Reading"](st.L_S);
+  x = M_StsSafety.d["ECOG Poor"](st.L_S);
   st.v[68] = x;
   return x;
 }
-// define "LVEF"
+// define "Blocking Rule Ids"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF"](st.L_S);
+  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
   st.v[69] = x;
   return x;
 }
-// define "LVEF Unusable Reason"
+// define "Histology Code"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
+  x = M_StsSafety.d["Histology Code"](st.L_S);
   st.v[70] = x;
   return x;
 }
-// define "Trabectedin LVEF Unusable Reason"
+// define "Age"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
+  x = M_StsSafety.d["Age"](st.L_S);
   st.v[71] = x;
   return x;
 }
-// define "Cumulative Doxo"
+// define "ECOG Reading"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
+  x = M_StsSafety.d["ECOG Reading"](st.L_S);
   st.v[72] = x;
   return x;
 }
-// define "Cumulative Known"
+// define "LVEF"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Known"](st.L_S);
+  x = M_StsSafety.d["LVEF"](st.L_S);
   st.v[73] = x;
   return x;
 }
-// define "Possible Doxo"
+// define "LVEF Unusable Reason"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Possible Doxo"](st.L_S);
+  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
   st.v[74] = x;
   return x;
 }
-// define "Other Anthracyclines Received"
+// define "Trabectedin LVEF Unusable Reason"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
+  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
   st.v[75] = x;
   return x;
 }
-// define "Bilirubin"
+// define "Cumulative Doxo"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
   st.v[76] = x;
   return x;
 }
-// define "Bilirubin High"
+// define "Cumulative Known"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  x = M_StsSafety.d["Cumulative Known"](st.L_S);
   st.v[77] = x;
   return x;
 }
-// define "Combo Age"
+// define "Possible Doxo"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Combo Age"](st.L_S);
+  x = M_StsSafety.d["Possible Doxo"](st.L_S);
   st.v[78] = x;
   return x;
 }
-// define "Recent Mesna Order"
+// define "Other Anthracyclines Received"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
   st.v[79] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Bilirubin"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Bilirubin"](st.L_S);
   st.v[80] = x;
+  return x;
+}
+// define "Bilirubin High"
+function d81(st) {
+  let x = st.v[81];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  st.v[81] = x;
+  return x;
+}
+// define "Combo Age"
+function d82(st) {
+  let x = st.v[82];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Combo Age"](st.L_S);
+  st.v[82] = x;
+  return x;
+}
+// define "Recent Mesna Order"
+function d83(st) {
+  let x = st.v[83];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  st.v[83] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d84(st) {
+  let x = st.v[84];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  st.v[84] = x;
   return x;
 }
 // function "Node"(id, role, sugg, rec, related, notes)
@@ -1071,7 +1103,7 @@ return isList ? out149 : out149[0]; })());
 }
 // function "LaterLine"(id, notes)
 function f8(st, o0, o1) {
-  return f0(st, o0, "later-line", true, false, R.as(null, K1, false), o1);
+  return f0(st, o0, "later-line", R.not(R.equal(R.prop(M_StsSafety.d["Later Line Status"](st.L_S), "kind"), "no-progression")), false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
 function f9(st, o0, o1, o2, o3) {
@@ -1170,39 +1202,43 @@ export const d = {
   "Fact Ignored Evidence": d51,
   "Fact Prior Last Exposure": d52,
   "Fact Maintenance": d53,
-  "Pediatric": d54,
-  "Histology": d55,
-  "Histology Known": d56,
-  "Extent": d57,
-  "Exposed Drugs": d58,
-  "Medications Unreadable": d59,
-  "Doxo LVEF Low": d60,
-  "Doxo Cumulative Critical": d61,
-  "Doxo Cumulative Warn": d62,
-  "ECOG Combo": d63,
-  "ECOG Poor": d64,
-  "Blocking Rule Ids": d65,
-  "Histology Code": d66,
-  "Age": d67,
-  "ECOG Reading": d68,
-  "LVEF": d69,
-  "LVEF Unusable Reason": d70,
-  "Trabectedin LVEF Unusable Reason": d71,
-  "Cumulative Doxo": d72,
-  "Cumulative Known": d73,
-  "Possible Doxo": d74,
-  "Other Anthracyclines Received": d75,
-  "Bilirubin": d76,
-  "Bilirubin High": d77,
-  "Combo Age": d78,
-  "Recent Mesna Order": d79,
-  "Fact Bilirubin": d80,
+  "Fact Prior Regimens": d54,
+  "Fact Disease Status": d55,
+  "Later Line Status": d56,
+  "Progression Since Current Start": d57,
+  "Pediatric": d58,
+  "Histology": d59,
+  "Histology Known": d60,
+  "Extent": d61,
+  "Exposed Drugs": d62,
+  "Medications Unreadable": d63,
+  "Doxo LVEF Low": d64,
+  "Doxo Cumulative Critical": d65,
+  "Doxo Cumulative Warn": d66,
+  "ECOG Combo": d67,
+  "ECOG Poor": d68,
+  "Blocking Rule Ids": d69,
+  "Histology Code": d70,
+  "Age": d71,
+  "ECOG Reading": d72,
+  "LVEF": d73,
+  "LVEF Unusable Reason": d74,
+  "Trabectedin LVEF Unusable Reason": d75,
+  "Cumulative Doxo": d76,
+  "Cumulative Known": d77,
+  "Possible Doxo": d78,
+  "Other Anthracyclines Received": d79,
+  "Bilirubin": d80,
+  "Bilirubin High": d81,
+  "Combo Age": d82,
+  "Recent Mesna Order": d83,
+  "Fact Bilirubin": d84,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(81),
+    v: new Array(85),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
   };

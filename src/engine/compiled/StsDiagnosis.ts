@@ -15,7 +15,7 @@ const K6 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifie
 export const id = "StsDiagnosis";
 export const version = "1.0.0";
 /** The defines of StsDiagnosis, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Used Analyses","STS Condition List","Stage Assessment Keys","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
+export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Used Analyses","STS Condition List","Stage Assessment Keys","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Disease Status Facts","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","Disease Status","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
 export const parameterNames = ["Today"];
 
 function paramDefault(st, name) {
@@ -875,314 +875,364 @@ return isList ? out246 : out246[0]; })();
   st.v[31] = x;
   return x;
 }
-// define "Ignored Evidence"
+// define "Disease Status Facts"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = R.union((() => { const s247 = d30(st);
+  x = (() => { const s247 = (() => { const s249 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
+if (s249 == null) return null;
+const isList = Array.isArray(s249);
+let out251 = [];
+for (const a_O_250 of (s249 == null ? [] : Array.isArray(s249) ? s249 : [s249])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_250))) continue;
+out251.push(a_O_250);
+}
+return isList ? out251 : out251[0]; })();
 if (s247 == null) return null;
 const isList = Array.isArray(s247);
-let out249 = [];
-for (const a_E_248 of (s247 == null ? [] : Array.isArray(s247) ? s247 : [s247])) {
-if (!(R.not(f16(st, R.prop(a_E_248, "refs"), R.prop(a_E_248, "resource"))))) continue;
-out249.push(({ "kind": R.prop(a_E_248, "kind"), "value": R.prop(a_E_248, "value"), "resource": R.prop(a_E_248, "resource"), "reason": f17(st, R.prop(a_E_248, "refs")) }));
-}
-return isList ? out249 : out249[0]; })(), (() => { const s250 = d6(st);
-if (s250 == null) return null;
-const isList = Array.isArray(s250);
 let out252 = [];
-for (const a_G_251 of (s250 == null ? [] : Array.isArray(s250) ? s250 : [s250])) {
-if (!(R.not(f16(st, R.prop(a_G_251, "refs"), R.prop(a_G_251, "key"))))) continue;
-out252.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_251, "grade")), "resource": R.prop(a_G_251, "key"), "reason": f17(st, R.prop(a_G_251, "refs")) }));
+for (const a_O_248 of (s247 == null ? [] : Array.isArray(s247) ? s247 : [s247])) {
+const l_valueConcept_253 = R.as(R.prop(a_O_248, "value"), K0, false);
+const l_taken_254 = M_StsCommon.f["LastDay"](st.L_Common, a_O_248);
+if (!(R.not((l_taken_254 == null)))) continue;
+out252.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_248, "id"), "value")), "refs": f5(st, a_O_248), "status": f18(st, l_valueConcept_253), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_253, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_253)), "date": l_taken_254 }));
 }
-return isList ? out252 : out252[0]; })(), false);
+return isList ? out252 : out252[0]; })();
   st.v[32] = x;
   return x;
 }
-// define "Metastatic Evidence"
+// define "Ignored Evidence"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = (() => { const s253 = d31(st);
-if (s253 == null) return null;
-const isList = Array.isArray(s253);
-let out255 = [];
-for (const a_E_254 of (s253 == null ? [] : Array.isArray(s253) ? s253 : [s253])) {
-if (!(R.inList(R.prop(a_E_254, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
-out255.push(a_E_254);
+  x = R.union(R.union((() => { const s255 = d30(st);
+if (s255 == null) return null;
+const isList = Array.isArray(s255);
+let out257 = [];
+for (const a_E_256 of (s255 == null ? [] : Array.isArray(s255) ? s255 : [s255])) {
+if (!(R.not(f16(st, R.prop(a_E_256, "refs"), R.prop(a_E_256, "resource"))))) continue;
+out257.push(({ "kind": R.prop(a_E_256, "kind"), "value": R.prop(a_E_256, "value"), "resource": R.prop(a_E_256, "resource"), "reason": f17(st, R.prop(a_E_256, "refs")) }));
 }
-return isList ? out255 : out255[0]; })();
+return isList ? out257 : out257[0]; })(), (() => { const s258 = d6(st);
+if (s258 == null) return null;
+const isList = Array.isArray(s258);
+let out260 = [];
+for (const a_G_259 of (s258 == null ? [] : Array.isArray(s258) ? s258 : [s258])) {
+if (!(R.not(f16(st, R.prop(a_G_259, "refs"), R.prop(a_G_259, "key"))))) continue;
+out260.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_259, "grade")), "resource": R.prop(a_G_259, "key"), "reason": f17(st, R.prop(a_G_259, "refs")) }));
+}
+return isList ? out260 : out260[0]; })(), false), (() => { const s261 = d32(st);
+if (s261 == null) return null;
+const isList = Array.isArray(s261);
+let out263 = [];
+for (const a_S_262 of (s261 == null ? [] : Array.isArray(s261) ? s261 : [s261])) {
+if (!(R.not(f16(st, R.prop(a_S_262, "refs"), R.prop(a_S_262, "key"))))) continue;
+out263.push(({ "kind": "disease status", "value": R.prop(a_S_262, "status"), "resource": R.prop(a_S_262, "key"), "reason": f17(st, R.prop(a_S_262, "refs")) }));
+}
+return isList ? out263 : out263[0]; })(), false);
   st.v[33] = x;
   return x;
 }
-// define "Localized Evidence"
+// define "Metastatic Evidence"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = (() => { const s256 = d31(st);
-if (s256 == null) return null;
-const isList = Array.isArray(s256);
-let out258 = [];
-for (const a_E_257 of (s256 == null ? [] : Array.isArray(s256) ? s256 : [s256])) {
-if (!(R.inList(R.prop(a_E_257, "value"), ["M0", "I-III"], undefined))) continue;
-out258.push(a_E_257);
+  x = (() => { const s264 = d31(st);
+if (s264 == null) return null;
+const isList = Array.isArray(s264);
+let out266 = [];
+for (const a_E_265 of (s264 == null ? [] : Array.isArray(s264) ? s264 : [s264])) {
+if (!(R.inList(R.prop(a_E_265, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
+out266.push(a_E_265);
 }
-return isList ? out258 : out258[0]; })();
+return isList ? out266 : out266[0]; })();
   st.v[34] = x;
   return x;
 }
-// define "Extent"
+// define "Localized Evidence"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = ({ "extent": (R.exists(d33(st)) ? "METASTATIC" : (R.exists(d34(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d33(st)) ? d33(st) : d34(st)), "lymphNodeOnly": R.and(R.exists(d33(st)), R.not(R.exists((() => { const s259 = d33(st);
-if (s259 == null) return null;
-const isList = Array.isArray(s259);
-let out261 = [];
-for (const a_E_260 of (s259 == null ? [] : Array.isArray(s259) ? s259 : [s259])) {
-if (!(R.not(R.equal(R.prop(a_E_260, "value"), "C77")))) continue;
-out261.push(a_E_260);
+  x = (() => { const s267 = d31(st);
+if (s267 == null) return null;
+const isList = Array.isArray(s267);
+let out269 = [];
+for (const a_E_268 of (s267 == null ? [] : Array.isArray(s267) ? s267 : [s267])) {
+if (!(R.inList(R.prop(a_E_268, "value"), ["M0", "I-III"], undefined))) continue;
+out269.push(a_E_268);
 }
-return isList ? out261 : out261[0]; })()))), "stageGroupItoIII": R.exists((() => { const s262 = d31(st);
-if (s262 == null) return null;
-const isList = Array.isArray(s262);
-let out264 = [];
-for (const a_E_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262])) {
-if (!(R.equal(R.prop(a_E_263, "value"), "I-III"))) continue;
-out264.push(a_E_263);
-}
-return isList ? out264 : out264[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" });
+return isList ? out269 : out269[0]; })();
   st.v[35] = x;
   return x;
 }
-// define "Age"
+// define "Extent"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.prop(R.prop(d0(st), "birthDate"), "value")), p(st, "Today", true), "year"), "birthDate": R.prop(R.prop(d0(st), "birthDate"), "value"), "resource": R.concatenate("Patient/", R.prop(R.prop(d0(st), "id"), "value")), "lookedFor": "Patient.birthDate" });
+  x = ({ "extent": (R.exists(d34(st)) ? "METASTATIC" : (R.exists(d35(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d34(st)) ? d34(st) : d35(st)), "lymphNodeOnly": R.and(R.exists(d34(st)), R.not(R.exists((() => { const s270 = d34(st);
+if (s270 == null) return null;
+const isList = Array.isArray(s270);
+let out272 = [];
+for (const a_E_271 of (s270 == null ? [] : Array.isArray(s270) ? s270 : [s270])) {
+if (!(R.not(R.equal(R.prop(a_E_271, "value"), "C77")))) continue;
+out272.push(a_E_271);
+}
+return isList ? out272 : out272[0]; })()))), "stageGroupItoIII": R.exists((() => { const s273 = d31(st);
+if (s273 == null) return null;
+const isList = Array.isArray(s273);
+let out275 = [];
+for (const a_E_274 of (s273 == null ? [] : Array.isArray(s273) ? s273 : [s273])) {
+if (!(R.equal(R.prop(a_E_274, "value"), "I-III"))) continue;
+out275.push(a_E_274);
+}
+return isList ? out275 : out275[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" });
   st.v[36] = x;
   return x;
 }
-// define "Latest Grade"
+// define "Age"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = R.first((() => { const s265 = (() => { const s267 = (() => { const s269 = d6(st);
-if (s269 == null) return null;
-const isList = Array.isArray(s269);
-let out271 = [];
-for (const a_G_270 of (s269 == null ? [] : Array.isArray(s269) ? s269 : [s269])) {
-if (!(f16(st, R.prop(a_G_270, "refs"), R.prop(a_G_270, "key")))) continue;
-out271.push(a_G_270);
-}
-return isList ? out271 : out271[0]; })();
-if (s267 == null) return null;
-const isList = Array.isArray(s267);
-let out272 = [];
-for (const a_G2_268 of (s267 == null ? [] : Array.isArray(s267) ? s267 : [s267])) {
-out272.push(a_G2_268);
-}
-out272 = R.mergeSort(out272, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
-return isList ? out272 : out272[0]; })();
-if (s265 == null) return null;
-const isList = Array.isArray(s265);
-let out273 = [];
-for (const a_G3_266 of (s265 == null ? [] : Array.isArray(s265) ? s265 : [s265])) {
-out273.push(a_G3_266);
-}
-out273 = R.mergeSort(out273, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out273 : out273[0]; })());
+  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.prop(R.prop(d0(st), "birthDate"), "value")), p(st, "Today", true), "year"), "birthDate": R.prop(R.prop(d0(st), "birthDate"), "value"), "resource": R.concatenate("Patient/", R.prop(R.prop(d0(st), "id"), "value")), "lookedFor": "Patient.birthDate" });
   st.v[37] = x;
   return x;
 }
-// define "Grade"
+// define "Latest Grade"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = ({ "grade": R.prop(d37(st), "grade"), "resource": R.prop(d37(st), "key"), "date": R.prop(d37(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" });
+  x = R.first((() => { const s276 = (() => { const s278 = (() => { const s280 = d6(st);
+if (s280 == null) return null;
+const isList = Array.isArray(s280);
+let out282 = [];
+for (const a_G_281 of (s280 == null ? [] : Array.isArray(s280) ? s280 : [s280])) {
+if (!(f16(st, R.prop(a_G_281, "refs"), R.prop(a_G_281, "key")))) continue;
+out282.push(a_G_281);
+}
+return isList ? out282 : out282[0]; })();
+if (s278 == null) return null;
+const isList = Array.isArray(s278);
+let out283 = [];
+for (const a_G2_279 of (s278 == null ? [] : Array.isArray(s278) ? s278 : [s278])) {
+out283.push(a_G2_279);
+}
+out283 = R.mergeSort(out283, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
+return isList ? out283 : out283[0]; })();
+if (s276 == null) return null;
+const isList = Array.isArray(s276);
+let out284 = [];
+for (const a_G3_277 of (s276 == null ? [] : Array.isArray(s276) ? s276 : [s276])) {
+out284.push(a_G3_277);
+}
+out284 = R.mergeSort(out284, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out284 : out284[0]; })());
   st.v[38] = x;
   return x;
 }
-// define "Attributed Procedures"
+// define "Grade"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = (() => { const s274 = d7(st);
-if (s274 == null) return null;
-const isList = Array.isArray(s274);
-let out276 = [];
-for (const a_P_275 of (s274 == null ? [] : Array.isArray(s274) ? s274 : [s274])) {
-if (!(f16(st, R.prop(a_P_275, "refs"), R.prop(a_P_275, "key")))) continue;
-out276.push(a_P_275);
-}
-return isList ? out276 : out276[0]; })();
+  x = ({ "grade": R.prop(d38(st), "grade"), "resource": R.prop(d38(st), "key"), "date": R.prop(d38(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" });
   st.v[39] = x;
   return x;
 }
-// define "Local Recurrence"
+// define "Attributed Procedures"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = R.exists((() => { const s277 = d18(st);
-if (s277 == null) return null;
-const isList = Array.isArray(s277);
-let out279 = [];
-for (const a_A_278 of (s277 == null ? [] : Array.isArray(s277) ? s277 : [s277])) {
-if (!(R.inList(R.prop(R.prop(a_A_278, "fact"), "clinicalStatus"), M_StsCodes.d["Status Condition Local Recurrence"](st.L_Codes), undefined))) continue;
-out279.push(a_A_278);
+  x = (() => { const s285 = d7(st);
+if (s285 == null) return null;
+const isList = Array.isArray(s285);
+let out287 = [];
+for (const a_P_286 of (s285 == null ? [] : Array.isArray(s285) ? s285 : [s285])) {
+if (!(f16(st, R.prop(a_P_286, "refs"), R.prop(a_P_286, "key")))) continue;
+out287.push(a_P_286);
 }
-return isList ? out279 : out279[0]; })());
+return isList ? out287 : out287[0]; })();
   st.v[40] = x;
   return x;
 }
-// define "Latest Surgery"
+// define "Local Recurrence"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = R.first((() => { const s280 = (() => { const s282 = d39(st);
-if (s282 == null) return null;
-const isList = Array.isArray(s282);
-let out284 = [];
-for (const a_P_283 of (s282 == null ? [] : Array.isArray(s282) ? s282 : [s282])) {
-if (!(R.and(R.prop(a_P_283, "surgery"), R.greaterOrEqual(R.prop(a_P_283, "lastDate"), R.prop(d28(st), "firstDate"))))) continue;
-out284.push(a_P_283);
-}
-return isList ? out284 : out284[0]; })();
-if (s280 == null) return null;
-const isList = Array.isArray(s280);
-let out285 = [];
-for (const a_P2_281 of (s280 == null ? [] : Array.isArray(s280) ? s280 : [s280])) {
-out285.push(a_P2_281);
-}
-out285 = R.mergeSort(out285, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out285 : out285[0]; })());
-  st.v[41] = x;
-  return x;
-}
-// define "Surgery"
-function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = ({ "done": R.and(R.not((d41(st) == null)), R.not(d40(st))), "resource": (d40(st) ? R.as(null, K3, false) : R.prop(d41(st), "key")), "date": (d40(st) ? R.as(null, K4, false) : R.prop(d41(st), "date")), "localRecurrence": d40(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" });
-  st.v[42] = x;
-  return x;
-}
-// define "Latest Radiotherapy"
-function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s286 = (() => { const s288 = d39(st);
+  x = R.exists((() => { const s288 = d18(st);
 if (s288 == null) return null;
 const isList = Array.isArray(s288);
 let out290 = [];
-for (const a_P_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
-if (!(R.prop(a_P_289, "radiotherapy"))) continue;
-out290.push(a_P_289);
+for (const a_A_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
+if (!(R.inList(R.prop(R.prop(a_A_289, "fact"), "clinicalStatus"), M_StsCodes.d["Status Condition Local Recurrence"](st.L_Codes), undefined))) continue;
+out290.push(a_A_289);
 }
-return isList ? out290 : out290[0]; })();
-if (s286 == null) return null;
-const isList = Array.isArray(s286);
-let out291 = [];
-for (const a_P2_287 of (s286 == null ? [] : Array.isArray(s286) ? s286 : [s286])) {
-out291.push(a_P2_287);
+return isList ? out290 : out290[0]; })());
+  st.v[41] = x;
+  return x;
 }
-out291 = R.mergeSort(out291, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out291 : out291[0]; })());
+// define "Latest Surgery"
+function d42(st) {
+  let x = st.v[42];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s291 = (() => { const s293 = d40(st);
+if (s293 == null) return null;
+const isList = Array.isArray(s293);
+let out295 = [];
+for (const a_P_294 of (s293 == null ? [] : Array.isArray(s293) ? s293 : [s293])) {
+if (!(R.and(R.prop(a_P_294, "surgery"), R.greaterOrEqual(R.prop(a_P_294, "lastDate"), R.prop(d28(st), "firstDate"))))) continue;
+out295.push(a_P_294);
+}
+return isList ? out295 : out295[0]; })();
+if (s291 == null) return null;
+const isList = Array.isArray(s291);
+let out296 = [];
+for (const a_P2_292 of (s291 == null ? [] : Array.isArray(s291) ? s291 : [s291])) {
+out296.push(a_P2_292);
+}
+out296 = R.mergeSort(out296, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out296 : out296[0]; })());
+  st.v[42] = x;
+  return x;
+}
+// define "Surgery"
+function d43(st) {
+  let x = st.v[43];
+  if (x !== undefined) return x;
+  x = ({ "done": R.and(R.not((d42(st) == null)), R.not(d41(st))), "resource": (d41(st) ? R.as(null, K3, false) : R.prop(d42(st), "key")), "date": (d41(st) ? R.as(null, K4, false) : R.prop(d42(st), "date")), "localRecurrence": d41(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" });
   st.v[43] = x;
   return x;
 }
-// define "Radiotherapy"
+// define "Latest Radiotherapy"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = ({ "done": R.not((d43(st) == null)), "resource": R.prop(d43(st), "key"), "date": R.prop(d43(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" });
+  x = R.first((() => { const s297 = (() => { const s299 = d40(st);
+if (s299 == null) return null;
+const isList = Array.isArray(s299);
+let out301 = [];
+for (const a_P_300 of (s299 == null ? [] : Array.isArray(s299) ? s299 : [s299])) {
+if (!(R.prop(a_P_300, "radiotherapy"))) continue;
+out301.push(a_P_300);
+}
+return isList ? out301 : out301[0]; })();
+if (s297 == null) return null;
+const isList = Array.isArray(s297);
+let out302 = [];
+for (const a_P2_298 of (s297 == null ? [] : Array.isArray(s297) ? s297 : [s297])) {
+out302.push(a_P2_298);
+}
+out302 = R.mergeSort(out302, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out302 : out302[0]; })());
   st.v[44] = x;
   return x;
 }
-// define "STS Conditions"
+// define "Radiotherapy"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = (() => { const s292 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s292 == null) return null;
-const isList = Array.isArray(s292);
-let out294 = [];
-for (const a_C_293 of (s292 == null ? [] : Array.isArray(s292) ? s292 : [s292])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_293, "id"), "value")), d14(st), undefined))) continue;
-out294.push(a_C_293);
-}
-return isList ? out294 : out294[0]; })();
+  x = ({ "done": R.not((d44(st) == null)), "resource": R.prop(d44(st), "key"), "date": R.prop(d44(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" });
   st.v[45] = x;
   return x;
 }
-// define "Confirmed STS Conditions"
+// define "Disease Status"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = (() => { const s295 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s295 == null) return null;
-const isList = Array.isArray(s295);
-let out297 = [];
-for (const a_C_296 of (s295 == null ? [] : Array.isArray(s295) ? s295 : [s295])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_296, "id"), "value")), (() => { const s298 = d15(st);
-if (s298 == null) return null;
-const isList = Array.isArray(s298);
-let out300 = [];
-for (const a_A_299 of (s298 == null ? [] : Array.isArray(s298) ? s298 : [s298])) {
-out300.push(R.prop(R.prop(a_A_299, "fact"), "key"));
+  x = (() => { const s303 = d32(st);
+if (s303 == null) return null;
+const isList = Array.isArray(s303);
+let out305 = [];
+for (const a_F_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
+if (!(f16(st, R.prop(a_F_304, "refs"), R.prop(a_F_304, "key")))) continue;
+out305.push(({ "key": R.prop(a_F_304, "key"), "status": R.prop(a_F_304, "status"), "code": R.prop(a_F_304, "code"), "text": R.prop(a_F_304, "text"), "date": R.prop(a_F_304, "date") }));
 }
-return isList ? out300 : out300[0]; })(), undefined))) continue;
-out297.push(a_C_296);
-}
-return isList ? out297 : out297[0]; })();
+return isList ? out305 : out305[0]; })();
   st.v[46] = x;
   return x;
 }
-// define "Used Conditions"
+// define "STS Conditions"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = (() => { const s301 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s301 == null) return null;
-const isList = Array.isArray(s301);
-let out303 = [];
-for (const a_C_302 of (s301 == null ? [] : Array.isArray(s301) ? s301 : [s301])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_302, "id"), "value")), (() => { const s304 = d18(st);
-if (s304 == null) return null;
-const isList = Array.isArray(s304);
-let out306 = [];
-for (const a_A_305 of (s304 == null ? [] : Array.isArray(s304) ? s304 : [s304])) {
-out306.push(R.prop(R.prop(a_A_305, "fact"), "key"));
+  x = (() => { const s306 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+if (s306 == null) return null;
+const isList = Array.isArray(s306);
+let out308 = [];
+for (const a_C_307 of (s306 == null ? [] : Array.isArray(s306) ? s306 : [s306])) {
+if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_307, "id"), "value")), d14(st), undefined))) continue;
+out308.push(a_C_307);
 }
-return isList ? out306 : out306[0]; })(), undefined))) continue;
-out303.push(a_C_302);
-}
-return isList ? out303 : out303[0]; })();
+return isList ? out308 : out308[0]; })();
   st.v[47] = x;
   return x;
 }
-// define "Stage Observations"
+// define "Confirmed STS Conditions"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = (() => { const s307 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-if (s307 == null) return null;
-const isList = Array.isArray(s307);
-let out309 = [];
-for (const a_O_308 of (s307 == null ? [] : Array.isArray(s307) ? s307 : [s307])) {
-if (!(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_308, "id"), "value")), (() => { const s310 = d5(st);
-if (s310 == null) return null;
-const isList = Array.isArray(s310);
-let out312 = [];
-for (const a_E_311 of (s310 == null ? [] : Array.isArray(s310) ? s310 : [s310])) {
-if (!(R.equal(R.prop(a_E_311, "kind"), "stage-group"))) continue;
-out312.push(R.prop(a_E_311, "resource"));
+  x = (() => { const s309 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+if (s309 == null) return null;
+const isList = Array.isArray(s309);
+let out311 = [];
+for (const a_C_310 of (s309 == null ? [] : Array.isArray(s309) ? s309 : [s309])) {
+if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_310, "id"), "value")), (() => { const s312 = d15(st);
+if (s312 == null) return null;
+const isList = Array.isArray(s312);
+let out314 = [];
+for (const a_A_313 of (s312 == null ? [] : Array.isArray(s312) ? s312 : [s312])) {
+out314.push(R.prop(R.prop(a_A_313, "fact"), "key"));
 }
-return isList ? out312 : out312[0]; })(), undefined))) continue;
-out309.push(a_O_308);
+return isList ? out314 : out314[0]; })(), undefined))) continue;
+out311.push(a_C_310);
 }
-return isList ? out309 : out309[0]; })();
+return isList ? out311 : out311[0]; })();
   st.v[48] = x;
+  return x;
+}
+// define "Used Conditions"
+function d49(st) {
+  let x = st.v[49];
+  if (x !== undefined) return x;
+  x = (() => { const s315 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+if (s315 == null) return null;
+const isList = Array.isArray(s315);
+let out317 = [];
+for (const a_C_316 of (s315 == null ? [] : Array.isArray(s315) ? s315 : [s315])) {
+if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_316, "id"), "value")), (() => { const s318 = d18(st);
+if (s318 == null) return null;
+const isList = Array.isArray(s318);
+let out320 = [];
+for (const a_A_319 of (s318 == null ? [] : Array.isArray(s318) ? s318 : [s318])) {
+out320.push(R.prop(R.prop(a_A_319, "fact"), "key"));
+}
+return isList ? out320 : out320[0]; })(), undefined))) continue;
+out317.push(a_C_316);
+}
+return isList ? out317 : out317[0]; })();
+  st.v[49] = x;
+  return x;
+}
+// define "Stage Observations"
+function d50(st) {
+  let x = st.v[50];
+  if (x !== undefined) return x;
+  x = (() => { const s321 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+if (s321 == null) return null;
+const isList = Array.isArray(s321);
+let out323 = [];
+for (const a_O_322 of (s321 == null ? [] : Array.isArray(s321) ? s321 : [s321])) {
+if (!(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_322, "id"), "value")), (() => { const s324 = d5(st);
+if (s324 == null) return null;
+const isList = Array.isArray(s324);
+let out326 = [];
+for (const a_E_325 of (s324 == null ? [] : Array.isArray(s324) ? s324 : [s324])) {
+if (!(R.equal(R.prop(a_E_325, "kind"), "stage-group"))) continue;
+out326.push(R.prop(a_E_325, "resource"));
+}
+return isList ? out326 : out326[0]; })(), undefined))) continue;
+out323.push(a_O_322);
+}
+return isList ? out323 : out323[0]; })();
+  st.v[50] = x;
   return x;
 }
 // function "ICD10Codes"(Cond)
@@ -1191,16 +1241,16 @@ function f0(st, o0) {
 }
 // function "IsSarcomaRange"(code)
 function f1(st, o0) {
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists((() => { const s313 = M_StsCodes.d["Sarcoma Morphology Ranges"](st.L_Codes);
-if (s313 == null) return null;
-const isList = Array.isArray(s313);
-let out315 = [];
-for (const a_R_314 of (s313 == null ? [] : Array.isArray(s313) ? s313 : [s313])) {
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_314, undefined))) continue;
-out315.push(a_R_314);
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists((() => { const s327 = M_StsCodes.d["Sarcoma Morphology Ranges"](st.L_Codes);
+if (s327 == null) return null;
+const isList = Array.isArray(s327);
+let out329 = [];
+for (const a_R_328 of (s327 == null ? [] : Array.isArray(s327) ? s327 : [s327])) {
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_328, undefined))) continue;
+out329.push(a_R_328);
 }
-out315 = R.distinctList(out315);
-return isList ? out315 : out315[0]; })()));
+out329 = R.distinctList(out329);
+return isList ? out329 : out329[0]; })()));
 }
 // function "ClassOf"(code, onStsCode)
 function f2(st, o0, o1) {
@@ -1212,92 +1262,92 @@ function f3(st, o0, o1) {
 }
 // function "ListedDisplay"(code)
 function f4(st, o0) {
-  return R.first((() => { const s316 = M_StsCodes.d["Histology Displays"](st.L_Codes);
-if (s316 == null) return null;
-const isList = Array.isArray(s316);
-let out318 = [];
-for (const a_D_317 of (s316 == null ? [] : Array.isArray(s316) ? s316 : [s316])) {
-if (!(R.equal(R.prop(a_D_317, "code"), o0))) continue;
-out318.push(R.prop(a_D_317, "display"));
-}
-return isList ? out318 : out318[0]; })());
-}
-// function "ObservationRefs"(O)
-function f5(st, o0) {
-  return (() => { const s319 = R.union((() => { const s321 = R.prop(o0, "focus");
-if (s321 == null) return null;
-const isList = Array.isArray(s321);
-let out323 = [];
-for (const a_R_322 of (s321 == null ? [] : Array.isArray(s321) ? s321 : [s321])) {
-out323.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_322));
-}
-return isList ? out323 : out323[0]; })(), (() => { const s324 = R.prop(o0, "extension");
-if (s324 == null) return null;
-const isList = Array.isArray(s324);
-let out326 = [];
-for (const a_E_325 of (s324 == null ? [] : Array.isArray(s324) ? s324 : [s324])) {
-if (!(R.equal(R.prop(R.prop(a_E_325, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out326.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_325, "value"), K5, false)));
-}
-return isList ? out326 : out326[0]; })(), false);
-if (s319 == null) return null;
-const isList = Array.isArray(s319);
-let out327 = [];
-for (const a_K_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319])) {
-if (!(R.and(R.not((a_K_320 == null)), R.startsWith(a_K_320, "Condition/")))) continue;
-out327.push(a_K_320);
-}
-out327 = R.distinctList(out327);
-return isList ? out327 : out327[0]; })();
-}
-// function "ConditionRelatedRefs"(Cond)
-function f6(st, o0) {
-  return (() => { const s328 = (() => { const s330 = R.prop(o0, "extension");
+  return R.first((() => { const s330 = M_StsCodes.d["Histology Displays"](st.L_Codes);
 if (s330 == null) return null;
 const isList = Array.isArray(s330);
 let out332 = [];
-for (const a_E_331 of (s330 == null ? [] : Array.isArray(s330) ? s330 : [s330])) {
-if (!(R.equal(R.prop(R.prop(a_E_331, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out332.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_331, "value"), K5, false)));
+for (const a_D_331 of (s330 == null ? [] : Array.isArray(s330) ? s330 : [s330])) {
+if (!(R.equal(R.prop(a_D_331, "code"), o0))) continue;
+out332.push(R.prop(a_D_331, "display"));
 }
-return isList ? out332 : out332[0]; })();
-if (s328 == null) return null;
-const isList = Array.isArray(s328);
-let out333 = [];
-for (const a_K_329 of (s328 == null ? [] : Array.isArray(s328) ? s328 : [s328])) {
-if (!(R.and(R.not((a_K_329 == null)), R.startsWith(a_K_329, "Condition/")))) continue;
-out333.push(a_K_329);
+return isList ? out332 : out332[0]; })());
 }
-out333 = R.distinctList(out333);
-return isList ? out333 : out333[0]; })();
+// function "ObservationRefs"(O)
+function f5(st, o0) {
+  return (() => { const s333 = R.union((() => { const s335 = R.prop(o0, "focus");
+if (s335 == null) return null;
+const isList = Array.isArray(s335);
+let out337 = [];
+for (const a_R_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335])) {
+out337.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_336));
+}
+return isList ? out337 : out337[0]; })(), (() => { const s338 = R.prop(o0, "extension");
+if (s338 == null) return null;
+const isList = Array.isArray(s338);
+let out340 = [];
+for (const a_E_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])) {
+if (!(R.equal(R.prop(R.prop(a_E_339, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+out340.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_339, "value"), K5, false)));
+}
+return isList ? out340 : out340[0]; })(), false);
+if (s333 == null) return null;
+const isList = Array.isArray(s333);
+let out341 = [];
+for (const a_K_334 of (s333 == null ? [] : Array.isArray(s333) ? s333 : [s333])) {
+if (!(R.and(R.not((a_K_334 == null)), R.startsWith(a_K_334, "Condition/")))) continue;
+out341.push(a_K_334);
+}
+out341 = R.distinctList(out341);
+return isList ? out341 : out341[0]; })();
+}
+// function "ConditionRelatedRefs"(Cond)
+function f6(st, o0) {
+  return (() => { const s342 = (() => { const s344 = R.prop(o0, "extension");
+if (s344 == null) return null;
+const isList = Array.isArray(s344);
+let out346 = [];
+for (const a_E_345 of (s344 == null ? [] : Array.isArray(s344) ? s344 : [s344])) {
+if (!(R.equal(R.prop(R.prop(a_E_345, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+out346.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_345, "value"), K5, false)));
+}
+return isList ? out346 : out346[0]; })();
+if (s342 == null) return null;
+const isList = Array.isArray(s342);
+let out347 = [];
+for (const a_K_343 of (s342 == null ? [] : Array.isArray(s342) ? s342 : [s342])) {
+if (!(R.and(R.not((a_K_343 == null)), R.startsWith(a_K_343, "Condition/")))) continue;
+out347.push(a_K_343);
+}
+out347 = R.distinctList(out347);
+return isList ? out347 : out347[0]; })();
 }
 // function "ProcedureRefs"(P)
 function f7(st, o0) {
-  return (() => { const s334 = R.union((() => { const s336 = R.prop(o0, "reasonReference");
-if (s336 == null) return null;
-const isList = Array.isArray(s336);
-let out338 = [];
-for (const a_R_337 of (s336 == null ? [] : Array.isArray(s336) ? s336 : [s336])) {
-out338.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_337));
+  return (() => { const s348 = R.union((() => { const s350 = R.prop(o0, "reasonReference");
+if (s350 == null) return null;
+const isList = Array.isArray(s350);
+let out352 = [];
+for (const a_R_351 of (s350 == null ? [] : Array.isArray(s350) ? s350 : [s350])) {
+out352.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_351));
 }
-return isList ? out338 : out338[0]; })(), (() => { const s339 = R.prop(o0, "extension");
-if (s339 == null) return null;
-const isList = Array.isArray(s339);
-let out341 = [];
-for (const a_E_340 of (s339 == null ? [] : Array.isArray(s339) ? s339 : [s339])) {
-if (!(R.equal(R.prop(R.prop(a_E_340, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out341.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_340, "value"), K5, false)));
+return isList ? out352 : out352[0]; })(), (() => { const s353 = R.prop(o0, "extension");
+if (s353 == null) return null;
+const isList = Array.isArray(s353);
+let out355 = [];
+for (const a_E_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
+if (!(R.equal(R.prop(R.prop(a_E_354, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+out355.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_354, "value"), K5, false)));
 }
-return isList ? out341 : out341[0]; })(), false);
-if (s334 == null) return null;
-const isList = Array.isArray(s334);
-let out342 = [];
-for (const a_K_335 of (s334 == null ? [] : Array.isArray(s334) ? s334 : [s334])) {
-if (!(R.and(R.not((a_K_335 == null)), R.startsWith(a_K_335, "Condition/")))) continue;
-out342.push(a_K_335);
+return isList ? out355 : out355[0]; })(), false);
+if (s348 == null) return null;
+const isList = Array.isArray(s348);
+let out356 = [];
+for (const a_K_349 of (s348 == null ? [] : Array.isArray(s348) ? s348 : [s348])) {
+if (!(R.and(R.not((a_K_349 == null)), R.startsWith(a_K_349, "Condition/")))) continue;
+out356.push(a_K_349);
 }
-out342 = R.distinctList(out342);
-return isList ? out342 : out342[0]; })();
+out356 = R.distinctList(out356);
+return isList ? out356 : out356[0]; })();
 }
 // function "IsCancerCode"(code)
 function f8(st, o0) {
@@ -1305,266 +1355,272 @@ function f8(st, o0) {
 }
 // function "StageValue"(concept)
 function f9(st, o0) {
-  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s343 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s343 == null) return null;
-const isList = Array.isArray(s343);
-let out345 = [];
-for (const a_X_344 of (s343 == null ? [] : Array.isArray(s343) ? s343 : [s343])) {
-if (!(R.exists((() => { const s346 = M_StsCodes.d["Stage IV AJCC Code Prefixes"](st.L_Codes);
-if (s346 == null) return null;
-const isList = Array.isArray(s346);
-let out348 = [];
-for (const a_P_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
-if (!(R.startsWith(a_X_344, a_P_347))) continue;
-out348.push(a_P_347);
+  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s357 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
+if (s357 == null) return null;
+const isList = Array.isArray(s357);
+let out359 = [];
+for (const a_X_358 of (s357 == null ? [] : Array.isArray(s357) ? s357 : [s357])) {
+if (!(R.exists((() => { const s360 = M_StsCodes.d["Stage IV AJCC Code Prefixes"](st.L_Codes);
+if (s360 == null) return null;
+const isList = Array.isArray(s360);
+let out362 = [];
+for (const a_P_361 of (s360 == null ? [] : Array.isArray(s360) ? s360 : [s360])) {
+if (!(R.startsWith(a_X_358, a_P_361))) continue;
+out362.push(a_P_361);
 }
-out348 = R.distinctList(out348);
-return isList ? out348 : out348[0]; })()))) continue;
-out345.push(a_X_344);
+out362 = R.distinctList(out362);
+return isList ? out362 : out362[0]; })()))) continue;
+out359.push(a_X_358);
 }
-out345 = R.distinctList(out345);
-return isList ? out345 : out345[0]; })()), R.exists((() => { const s349 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s349 == null) return null;
-const isList = Array.isArray(s349);
-let out351 = [];
-for (const a_T_350 of (s349 == null ? [] : Array.isArray(s349) ? s349 : [s349])) {
-if (!(R.or(R.exists((() => { const s352 = M_StsCodes.d["Stage IV Display Contains"](st.L_Codes);
-if (s352 == null) return null;
-const isList = Array.isArray(s352);
-let out354 = [];
-for (const a_P_353 of (s352 == null ? [] : Array.isArray(s352) ? s352 : [s352])) {
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_353), R.lowerCase(a_T_350)), 0))) continue;
-out354.push(a_P_353);
+out359 = R.distinctList(out359);
+return isList ? out359 : out359[0]; })()), R.exists((() => { const s363 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s363 == null) return null;
+const isList = Array.isArray(s363);
+let out365 = [];
+for (const a_T_364 of (s363 == null ? [] : Array.isArray(s363) ? s363 : [s363])) {
+if (!(R.or(R.exists((() => { const s366 = M_StsCodes.d["Stage IV Display Contains"](st.L_Codes);
+if (s366 == null) return null;
+const isList = Array.isArray(s366);
+let out368 = [];
+for (const a_P_367 of (s366 == null ? [] : Array.isArray(s366) ? s366 : [s366])) {
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_367), R.lowerCase(a_T_364)), 0))) continue;
+out368.push(a_P_367);
 }
-out354 = R.distinctList(out354);
-return isList ? out354 : out354[0]; })()), R.exists((() => { const s355 = M_StsCodes.d["Stage IV Display Starts"](st.L_Codes);
-if (s355 == null) return null;
-const isList = Array.isArray(s355);
-let out357 = [];
-for (const a_P_356 of (s355 == null ? [] : Array.isArray(s355) ? s355 : [s355])) {
-if (!(R.startsWith(a_T_350, a_P_356))) continue;
-out357.push(a_P_356);
+out368 = R.distinctList(out368);
+return isList ? out368 : out368[0]; })()), R.exists((() => { const s369 = M_StsCodes.d["Stage IV Display Starts"](st.L_Codes);
+if (s369 == null) return null;
+const isList = Array.isArray(s369);
+let out371 = [];
+for (const a_P_370 of (s369 == null ? [] : Array.isArray(s369) ? s369 : [s369])) {
+if (!(R.startsWith(a_T_364, a_P_370))) continue;
+out371.push(a_P_370);
 }
-out357 = R.distinctList(out357);
-return isList ? out357 : out357[0]; })())))) continue;
-out351.push(a_T_350);
+out371 = R.distinctList(out371);
+return isList ? out371 : out371[0]; })())))) continue;
+out365.push(a_T_364);
 }
-out351 = R.distinctList(out351);
-return isList ? out351 : out351[0]; })())) ? "IV" : (R.or(R.exists((() => { const s358 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s358 == null) return null;
-const isList = Array.isArray(s358);
-let out360 = [];
-for (const a_X_359 of (s358 == null ? [] : Array.isArray(s358) ? s358 : [s358])) {
-if (!(R.exists((() => { const s361 = M_StsCodes.d["Stage I-III AJCC Code Prefixes"](st.L_Codes);
-if (s361 == null) return null;
-const isList = Array.isArray(s361);
-let out363 = [];
-for (const a_P_362 of (s361 == null ? [] : Array.isArray(s361) ? s361 : [s361])) {
-if (!(R.startsWith(a_X_359, a_P_362))) continue;
-out363.push(a_P_362);
+out365 = R.distinctList(out365);
+return isList ? out365 : out365[0]; })())) ? "IV" : (R.or(R.exists((() => { const s372 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
+if (s372 == null) return null;
+const isList = Array.isArray(s372);
+let out374 = [];
+for (const a_X_373 of (s372 == null ? [] : Array.isArray(s372) ? s372 : [s372])) {
+if (!(R.exists((() => { const s375 = M_StsCodes.d["Stage I-III AJCC Code Prefixes"](st.L_Codes);
+if (s375 == null) return null;
+const isList = Array.isArray(s375);
+let out377 = [];
+for (const a_P_376 of (s375 == null ? [] : Array.isArray(s375) ? s375 : [s375])) {
+if (!(R.startsWith(a_X_373, a_P_376))) continue;
+out377.push(a_P_376);
 }
-out363 = R.distinctList(out363);
-return isList ? out363 : out363[0]; })()))) continue;
-out360.push(a_X_359);
+out377 = R.distinctList(out377);
+return isList ? out377 : out377[0]; })()))) continue;
+out374.push(a_X_373);
 }
-out360 = R.distinctList(out360);
-return isList ? out360 : out360[0]; })()), R.exists((() => { const s364 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s364 == null) return null;
-const isList = Array.isArray(s364);
-let out366 = [];
-for (const a_T_365 of (s364 == null ? [] : Array.isArray(s364) ? s364 : [s364])) {
-if (!(R.exists((() => { const s367 = M_StsCodes.d["Stage I-III Display Contains"](st.L_Codes);
-if (s367 == null) return null;
-const isList = Array.isArray(s367);
-let out369 = [];
-for (const a_P_368 of (s367 == null ? [] : Array.isArray(s367) ? s367 : [s367])) {
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_368), R.lowerCase(a_T_365)), 0))) continue;
-out369.push(a_P_368);
+out374 = R.distinctList(out374);
+return isList ? out374 : out374[0]; })()), R.exists((() => { const s378 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s378 == null) return null;
+const isList = Array.isArray(s378);
+let out380 = [];
+for (const a_T_379 of (s378 == null ? [] : Array.isArray(s378) ? s378 : [s378])) {
+if (!(R.exists((() => { const s381 = M_StsCodes.d["Stage I-III Display Contains"](st.L_Codes);
+if (s381 == null) return null;
+const isList = Array.isArray(s381);
+let out383 = [];
+for (const a_P_382 of (s381 == null ? [] : Array.isArray(s381) ? s381 : [s381])) {
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_382), R.lowerCase(a_T_379)), 0))) continue;
+out383.push(a_P_382);
 }
-out369 = R.distinctList(out369);
-return isList ? out369 : out369[0]; })()))) continue;
-out366.push(a_T_365);
+out383 = R.distinctList(out383);
+return isList ? out383 : out383[0]; })()))) continue;
+out380.push(a_T_379);
 }
-out366 = R.distinctList(out366);
-return isList ? out366 : out366[0]; })())) ? "I-III" : R.as(null, K3, false))));
+out380 = R.distinctList(out380);
+return isList ? out380 : out380[0]; })())) ? "I-III" : R.as(null, K3, false))));
 }
 // function "MValue"(concept)
 function f10(st, o0) {
-  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s370 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s370 == null) return null;
-const isList = Array.isArray(s370);
-let out372 = [];
-for (const a_X_371 of (s370 == null ? [] : Array.isArray(s370) ? s370 : [s370])) {
-if (!(R.exists((() => { const s373 = M_StsCodes.d["M1 AJCC Code Prefixes"](st.L_Codes);
-if (s373 == null) return null;
-const isList = Array.isArray(s373);
-let out375 = [];
-for (const a_P_374 of (s373 == null ? [] : Array.isArray(s373) ? s373 : [s373])) {
-if (!(R.startsWith(a_X_371, a_P_374))) continue;
-out375.push(a_P_374);
+  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s384 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
+if (s384 == null) return null;
+const isList = Array.isArray(s384);
+let out386 = [];
+for (const a_X_385 of (s384 == null ? [] : Array.isArray(s384) ? s384 : [s384])) {
+if (!(R.exists((() => { const s387 = M_StsCodes.d["M1 AJCC Code Prefixes"](st.L_Codes);
+if (s387 == null) return null;
+const isList = Array.isArray(s387);
+let out389 = [];
+for (const a_P_388 of (s387 == null ? [] : Array.isArray(s387) ? s387 : [s387])) {
+if (!(R.startsWith(a_X_385, a_P_388))) continue;
+out389.push(a_P_388);
 }
-out375 = R.distinctList(out375);
-return isList ? out375 : out375[0]; })()))) continue;
-out372.push(a_X_371);
+out389 = R.distinctList(out389);
+return isList ? out389 : out389[0]; })()))) continue;
+out386.push(a_X_385);
 }
-out372 = R.distinctList(out372);
-return isList ? out372 : out372[0]; })()), R.exists((() => { const s376 = R.prop(o0, "coding");
-if (s376 == null) return null;
-const isList = Array.isArray(s376);
-let out378 = [];
-for (const a_X_377 of (s376 == null ? [] : Array.isArray(s376) ? s376 : [s376])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_377, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s379 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
-if (s379 == null) return null;
-const isList = Array.isArray(s379);
-let out381 = [];
-for (const a_P_380 of (s379 == null ? [] : Array.isArray(s379) ? s379 : [s379])) {
-if (!(R.greaterOrEqual(R.positionOf(a_P_380, (() => { let r382; r382 = R.prop(R.prop(a_X_377, "display"), "value"); if (r382 != null) return r382; r382 = ""; if (r382 != null) return r382; return null; })()), 0))) continue;
-out381.push(a_P_380);
-}
-out381 = R.distinctList(out381);
-return isList ? out381 : out381[0]; })())))) continue;
-out378.push(R.prop(R.prop(a_X_377, "code"), "value"));
-}
-return isList ? out378 : out378[0]; })())) ? "M1" : (R.or(R.exists((() => { const s383 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s383 == null) return null;
-const isList = Array.isArray(s383);
-let out385 = [];
-for (const a_X_384 of (s383 == null ? [] : Array.isArray(s383) ? s383 : [s383])) {
-if (!(R.inList(a_X_384, M_StsCodes.d["M0 AJCC Codes"](st.L_Codes), undefined))) continue;
-out385.push(a_X_384);
-}
-out385 = R.distinctList(out385);
-return isList ? out385 : out385[0]; })()), M_StsCommon.f["HasAnyCode"](st.L_Common, o0, M_StsCodes.d["M0 Codes"](st.L_Codes))) ? "M0" : R.as(null, K3, false))));
-}
-// function "Morphologies"(concept)
-function f11(st, o0) {
-  return (() => { const s386 = R.prop(o0, "coding");
-if (s386 == null) return null;
-const isList = Array.isArray(s386);
-let out388 = [];
-for (const a_X_387 of (s386 == null ? [] : Array.isArray(s386) ? s386 : [s386])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_387, "system"), "value"), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.prop(R.prop(a_X_387, "code"), "value") == null))))) continue;
-out388.push(({ "code": R.prop(R.prop(a_X_387, "code"), "value"), "display": (() => { let r389; r389 = R.prop(R.prop(a_X_387, "display"), "value"); if (r389 != null) return r389; r389 = f4(st, R.prop(R.prop(a_X_387, "code"), "value")); if (r389 != null) return r389; return null; })() }));
-}
-return isList ? out388 : out388[0]; })();
-}
-// function "GradeMatches"(texts, patterns)
-function f12(st, o0, o1) {
-  return R.exists((() => { const s390 = o0;
+out386 = R.distinctList(out386);
+return isList ? out386 : out386[0]; })()), R.exists((() => { const s390 = R.prop(o0, "coding");
 if (s390 == null) return null;
 const isList = Array.isArray(s390);
 let out392 = [];
-for (const a_T_391 of (s390 == null ? [] : Array.isArray(s390) ? s390 : [s390])) {
-if (!(R.matches(R.lowerCase(a_T_391), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out392.push(a_T_391);
-}
-out392 = R.distinctList(out392);
-return isList ? out392 : out392[0]; })());
-}
-// function "GradeOf"(concept)
-function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K6, false) : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s393 = R.prop(o0, "coding");
+for (const a_X_391 of (s390 == null ? [] : Array.isArray(s390) ? s390 : [s390])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_391, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s393 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
 if (s393 == null) return null;
 const isList = Array.isArray(s393);
 let out395 = [];
-for (const a_X_394 of (s393 == null ? [] : Array.isArray(s393) ? s393 : [s393])) {
-out395.push(R.prop(R.prop(a_X_394, "code"), "value"));
+for (const a_P_394 of (s393 == null ? [] : Array.isArray(s393) ? s393 : [s393])) {
+if (!(R.greaterOrEqual(R.positionOf(a_P_394, (() => { let r396; r396 = R.prop(R.prop(a_X_391, "display"), "value"); if (r396 != null) return r396; r396 = ""; if (r396 != null) return r396; return null; })()), 0))) continue;
+out395.push(a_P_394);
 }
-return isList ? out395 : out395[0]; })(), false), M_StsCodes.d["Grade 3 Patterns"](st.L_Codes)) ? 3 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s396 = R.prop(o0, "coding");
-if (s396 == null) return null;
-const isList = Array.isArray(s396);
-let out398 = [];
-for (const a_X_397 of (s396 == null ? [] : Array.isArray(s396) ? s396 : [s396])) {
-out398.push(R.prop(R.prop(a_X_397, "code"), "value"));
+out395 = R.distinctList(out395);
+return isList ? out395 : out395[0]; })())))) continue;
+out392.push(R.prop(R.prop(a_X_391, "code"), "value"));
 }
-return isList ? out398 : out398[0]; })(), false), M_StsCodes.d["Grade 2 Patterns"](st.L_Codes)) ? 2 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s399 = R.prop(o0, "coding");
-if (s399 == null) return null;
-const isList = Array.isArray(s399);
-let out401 = [];
-for (const a_X_400 of (s399 == null ? [] : Array.isArray(s399) ? s399 : [s399])) {
-out401.push(R.prop(R.prop(a_X_400, "code"), "value"));
+return isList ? out392 : out392[0]; })())) ? "M1" : (R.or(R.exists((() => { const s397 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
+if (s397 == null) return null;
+const isList = Array.isArray(s397);
+let out399 = [];
+for (const a_X_398 of (s397 == null ? [] : Array.isArray(s397) ? s397 : [s397])) {
+if (!(R.inList(a_X_398, M_StsCodes.d["M0 AJCC Codes"](st.L_Codes), undefined))) continue;
+out399.push(a_X_398);
 }
-return isList ? out401 : out401[0]; })(), false), M_StsCodes.d["Grade 1 Patterns"](st.L_Codes)) ? 1 : R.as(null, K6, false)))));
+out399 = R.distinctList(out399);
+return isList ? out399 : out399[0]; })()), M_StsCommon.f["HasAnyCode"](st.L_Common, o0, M_StsCodes.d["M0 Codes"](st.L_Codes))) ? "M0" : R.as(null, K3, false))));
+}
+// function "Morphologies"(concept)
+function f11(st, o0) {
+  return (() => { const s400 = R.prop(o0, "coding");
+if (s400 == null) return null;
+const isList = Array.isArray(s400);
+let out402 = [];
+for (const a_X_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_401, "system"), "value"), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.prop(R.prop(a_X_401, "code"), "value") == null))))) continue;
+out402.push(({ "code": R.prop(R.prop(a_X_401, "code"), "value"), "display": (() => { let r403; r403 = R.prop(R.prop(a_X_401, "display"), "value"); if (r403 != null) return r403; r403 = f4(st, R.prop(R.prop(a_X_401, "code"), "value")); if (r403 != null) return r403; return null; })() }));
+}
+return isList ? out402 : out402[0]; })();
+}
+// function "GradeMatches"(texts, patterns)
+function f12(st, o0, o1) {
+  return R.exists((() => { const s404 = o0;
+if (s404 == null) return null;
+const isList = Array.isArray(s404);
+let out406 = [];
+for (const a_T_405 of (s404 == null ? [] : Array.isArray(s404) ? s404 : [s404])) {
+if (!(R.matches(R.lowerCase(a_T_405), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out406.push(a_T_405);
+}
+out406 = R.distinctList(out406);
+return isList ? out406 : out406[0]; })());
+}
+// function "GradeOf"(concept)
+function f13(st, o0) {
+  return ((o0 == null) ? R.as(null, K6, false) : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s407 = R.prop(o0, "coding");
+if (s407 == null) return null;
+const isList = Array.isArray(s407);
+let out409 = [];
+for (const a_X_408 of (s407 == null ? [] : Array.isArray(s407) ? s407 : [s407])) {
+out409.push(R.prop(R.prop(a_X_408, "code"), "value"));
+}
+return isList ? out409 : out409[0]; })(), false), M_StsCodes.d["Grade 3 Patterns"](st.L_Codes)) ? 3 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s410 = R.prop(o0, "coding");
+if (s410 == null) return null;
+const isList = Array.isArray(s410);
+let out412 = [];
+for (const a_X_411 of (s410 == null ? [] : Array.isArray(s410) ? s410 : [s410])) {
+out412.push(R.prop(R.prop(a_X_411, "code"), "value"));
+}
+return isList ? out412 : out412[0]; })(), false), M_StsCodes.d["Grade 2 Patterns"](st.L_Codes)) ? 2 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s413 = R.prop(o0, "coding");
+if (s413 == null) return null;
+const isList = Array.isArray(s413);
+let out415 = [];
+for (const a_X_414 of (s413 == null ? [] : Array.isArray(s413) ? s413 : [s413])) {
+out415.push(R.prop(R.prop(a_X_414, "code"), "value"));
+}
+return isList ? out415 : out415[0]; })(), false), M_StsCodes.d["Grade 1 Patterns"](st.L_Codes)) ? 1 : R.as(null, K6, false)))));
 }
 // function "IsSurgery"(P)
 function f14(st, o0) {
-  return R.or(R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["Surgery Code"](st.L_Codes)]), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(o0, "meta"), M_StsCodes.d["Profile Cancer Related Surgical Procedure"](st.L_Codes))), R.exists((() => { const s402 = M_StsCommon.f["Texts"](st.L_Common, R.prop(o0, "code"));
-if (s402 == null) return null;
-const isList = Array.isArray(s402);
-let out404 = [];
-for (const a_T_403 of (s402 == null ? [] : Array.isArray(s402) ? s402 : [s402])) {
-if (!(R.and(R.matches(R.lowerCase(a_T_403), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d["Surgery Display Words"](st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d["Surgery Display Excluded"](st.L_Codes), R.lowerCase(a_T_403)), 0)))) continue;
-out404.push(a_T_403);
+  return R.or(R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["Surgery Code"](st.L_Codes)]), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(o0, "meta"), M_StsCodes.d["Profile Cancer Related Surgical Procedure"](st.L_Codes))), R.exists((() => { const s416 = M_StsCommon.f["Texts"](st.L_Common, R.prop(o0, "code"));
+if (s416 == null) return null;
+const isList = Array.isArray(s416);
+let out418 = [];
+for (const a_T_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416])) {
+if (!(R.and(R.matches(R.lowerCase(a_T_417), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d["Surgery Display Words"](st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d["Surgery Display Excluded"](st.L_Codes), R.lowerCase(a_T_417)), 0)))) continue;
+out418.push(a_T_417);
 }
-out404 = R.distinctList(out404);
-return isList ? out404 : out404[0]; })()));
+out418 = R.distinctList(out418);
+return isList ? out418 : out418[0]; })()));
 }
 // function "IsRadiotherapy"(P)
 function f15(st, o0) {
-  return R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["RT Course Code"](st.L_Codes)]), R.exists((() => { const s405 = R.prop(R.prop(o0, "category"), "coding");
-if (s405 == null) return null;
-const isList = Array.isArray(s405);
-let out407 = [];
-for (const a_X_406 of (s405 == null ? [] : Array.isArray(s405) ? s405 : [s405])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_406, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.prop(R.prop(a_X_406, "code"), "value"), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
-out407.push(R.prop(R.prop(a_X_406, "code"), "value"));
+  return R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["RT Course Code"](st.L_Codes)]), R.exists((() => { const s419 = R.prop(R.prop(o0, "category"), "coding");
+if (s419 == null) return null;
+const isList = Array.isArray(s419);
+let out421 = [];
+for (const a_X_420 of (s419 == null ? [] : Array.isArray(s419) ? s419 : [s419])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_420, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.prop(R.prop(a_X_420, "code"), "value"), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
+out421.push(R.prop(R.prop(a_X_420, "code"), "value"));
 }
-return isList ? out407 : out407[0]; })()));
+return isList ? out421 : out421[0]; })()));
 }
 // function "Belongs"(refs, selfKey)
 function f16(st, o0, o1) {
-  return R.or(R.or(R.exists((() => { const s408 = o0;
-if (s408 == null) return null;
-const isList = Array.isArray(s408);
-let out410 = [];
-for (const a_R_409 of (s408 == null ? [] : Array.isArray(s408) ? s408 : [s408])) {
-if (!(R.inList(a_R_409, d14(st), undefined))) continue;
-out410.push(a_R_409);
+  return R.or(R.or(R.exists((() => { const s422 = o0;
+if (s422 == null) return null;
+const isList = Array.isArray(s422);
+let out424 = [];
+for (const a_R_423 of (s422 == null ? [] : Array.isArray(s422) ? s422 : [s422])) {
+if (!(R.inList(a_R_423, d14(st), undefined))) continue;
+out424.push(a_R_423);
 }
-out410 = R.distinctList(out410);
-return isList ? out410 : out410[0]; })()), R.inList(o1, d20(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d11(st)))));
+out424 = R.distinctList(out424);
+return isList ? out424 : out424[0]; })()), R.inList(o1, d20(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d11(st)))));
 }
 // function "IgnoredReason"(refs)
 function f17(st, o0) {
   return (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d11(st), ", ")), ")"));
 }
-const T411 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T412 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T413 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T414 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T415 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T416 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T417 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T418 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T419 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T420 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T421 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T422 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T423 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T424 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T425 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T426 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T427 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T428 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+// function "DiseaseStatusClass"(concept)
+function f18(st, o0) {
+  return (M_StsCommon.f["HasCode"](st.L_Common, o0, M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Disease Status Progression"](st.L_Codes)) ? "progression" : (M_StsCommon.f["HasCode"](st.L_Common, o0, M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Disease Status No Progression"](st.L_Codes)) ? "no-progression" : "unknown"));
+}
+const T425 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T426 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T427 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T428 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T429 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T430 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T431 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T432 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T433 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T434 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T435 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T436 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T437 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T438 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T439 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T440 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T441 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T442 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T443 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T411),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T412),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T413),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T414),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T415),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T416),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T417),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T418),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T419),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T420),
-  "MValue": (st, ...args) => R.dispatch(st, args, T421),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T422),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T423),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T424),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T425),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T426),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T427),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T428),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T425),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T426),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T427),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T428),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T429),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T430),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T431),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T432),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T433),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T434),
+  "MValue": (st, ...args) => R.dispatch(st, args, T435),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T436),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T437),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T438),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T439),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T440),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T441),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T442),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T443),
 };
 const F = f;
 export const d = {
@@ -1600,29 +1656,31 @@ export const d = {
   "Site": d29,
   "Extent Evidence": d30,
   "Attributed Extent Evidence": d31,
-  "Ignored Evidence": d32,
-  "Metastatic Evidence": d33,
-  "Localized Evidence": d34,
-  "Extent": d35,
-  "Age": d36,
-  "Latest Grade": d37,
-  "Grade": d38,
-  "Attributed Procedures": d39,
-  "Local Recurrence": d40,
-  "Latest Surgery": d41,
-  "Surgery": d42,
-  "Latest Radiotherapy": d43,
-  "Radiotherapy": d44,
-  "STS Conditions": d45,
-  "Confirmed STS Conditions": d46,
-  "Used Conditions": d47,
-  "Stage Observations": d48,
+  "Disease Status Facts": d32,
+  "Ignored Evidence": d33,
+  "Metastatic Evidence": d34,
+  "Localized Evidence": d35,
+  "Extent": d36,
+  "Age": d37,
+  "Latest Grade": d38,
+  "Grade": d39,
+  "Attributed Procedures": d40,
+  "Local Recurrence": d41,
+  "Latest Surgery": d42,
+  "Surgery": d43,
+  "Latest Radiotherapy": d44,
+  "Radiotherapy": d45,
+  "Disease Status": d46,
+  "STS Conditions": d47,
+  "Confirmed STS Conditions": d48,
+  "Used Conditions": d49,
+  "Stage Observations": d50,
 };
 /** The state of one evaluation of StsDiagnosis. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(49),
+    v: new Array(51),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),

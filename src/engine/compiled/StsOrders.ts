@@ -9,7 +9,7 @@ const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Rule Values"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 function paramDefault(st, name) {
@@ -475,12 +475,20 @@ function d37(st) {
   st.v[37] = x;
   return x;
 }
-// define "Rule Values"
+// define "Fact Disease Status"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display") });
+  x = M_StsDecision.d["Fact Disease Status"](st.L_P);
   st.v[38] = x;
+  return x;
+}
+// define "Rule Values"
+function d39(st) {
+  let x = st.v[39];
+  if (x !== undefined) return x;
+  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) });
+  st.v[39] = x;
   return x;
 }
 // function "IsAdjuvantPembro"(drug)
@@ -719,13 +727,14 @@ export const d = {
   "Fact Bilirubin": d35,
   "Fact Cumulative": d36,
   "Fact Unrecognized": d37,
-  "Rule Values": d38,
+  "Fact Disease Status": d38,
+  "Rule Values": d39,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(39),
+    v: new Array(40),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),

@@ -9,15 +9,17 @@ import * as M_StsCommon from './StsCommon.js';
 
 const K0 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
 const K1 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
-const K2 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
-const K3 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
-const K4 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
-const K5 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
-const K6 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
+const K2 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"};
+const K3 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
+const K4 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K5 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K6 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
+const K7 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
+const K8 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Maintenance","Anthracycline Before Metastatic","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 function paramDefault(st, name) {
@@ -364,713 +366,834 @@ function d29(st) {
   st.v[29] = x;
   return x;
 }
-// define "Maintenance"
+// define "Disease Statuses"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Maintenance Eligible"](st.L_Tx);
-  st.v[30] = x;
-  return x;
-}
-// define "Anthracycline Before Metastatic"
-function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = (R.not(d29(st)) ? false : (R.exists((() => { const s35 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
+  x = (() => { const s35 = M_StsDiagnosis.d["Disease Status"](st.L_Dx);
 if (s35 == null) return null;
 const isList = Array.isArray(s35);
 let out37 = [];
-for (const a_E_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
-if (!(R.less(R.prop(a_E_36, "lastDate"), R.dateFrom(d22(st))))) continue;
-out37.push(a_E_36);
+for (const a_S_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
+if (!(R.not(d5(st)))) continue;
+out37.push(({ "key": R.prop(a_S_36, "key"), "status": R.prop(a_S_36, "status"), "code": R.prop(a_S_36, "code"), "text": R.prop(a_S_36, "text"), "date": R.prop(a_S_36, "date"), "dayNumber": M_StsTreatment.f["DayNumber"](st.L_Tx, R.prop(a_S_36, "date")) }));
 }
-return isList ? out37 : out37[0]; })()) ? true : (R.or((d22(st) == null), R.exists((() => { const s38 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
+return isList ? out37 : out37[0]; })();
+  st.v[30] = x;
+  return x;
+}
+// define "Maintenance Progression"
+function d31(st) {
+  let x = st.v[31];
+  if (x !== undefined) return x;
+  x = (M_StsTreatment.d["Maintenance Eligible"](st.L_Tx) ? f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["First Combination Date"](st.L_Tx))) : R.as(null, K2, false));
+  st.v[31] = x;
+  return x;
+}
+// define "Maintenance"
+function d32(st) {
+  let x = st.v[32];
+  if (x !== undefined) return x;
+  x = R.and(M_StsTreatment.d["Maintenance Eligible"](st.L_Tx), (d31(st) == null));
+  st.v[32] = x;
+  return x;
+}
+// define "Anthracycline Before Metastatic"
+function d33(st) {
+  let x = st.v[33];
+  if (x !== undefined) return x;
+  x = (R.not(d29(st)) ? false : (R.exists((() => { const s38 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
 if (s38 == null) return null;
 const isList = Array.isArray(s38);
 let out40 = [];
 for (const a_E_39 of (s38 == null ? [] : Array.isArray(s38) ? s38 : [s38])) {
-if (!((R.prop(a_E_39, "lastDate") == null))) continue;
+if (!(R.less(R.prop(a_E_39, "lastDate"), R.dateFrom(d22(st))))) continue;
 out40.push(a_E_39);
 }
-return isList ? out40 : out40[0]; })())) ? R.as(null, K2, false) : false)));
-  st.v[31] = x;
-  return x;
-}
-// define "Now Date"
-function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Now Date"](st.L_Tx);
-  st.v[32] = x;
-  return x;
-}
-// define "LVEF Readings"
-function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = (() => { const s41 = (() => { const s43 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_O_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_44))) continue;
-out45.push(a_O_44);
-}
-return isList ? out45 : out45[0]; })();
+return isList ? out40 : out40[0]; })()) ? true : (R.or((d22(st) == null), R.exists((() => { const s41 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
 if (s41 == null) return null;
 const isList = Array.isArray(s41);
-let out46 = [];
-for (const a_O_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
-const l_taken_47 = M_StsCommon.f["LastDay"](st.L_Common, a_O_42);
-if (!(R.and(R.not((l_taken_47 == null)), R.not((R.prop(a_O_42, "value") == null))))) continue;
-out46.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_42), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_42), "date": l_taken_47, "source": f1(st, a_O_42), "code": f2(st, a_O_42) }));
+let out43 = [];
+for (const a_E_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
+if (!((R.prop(a_E_42, "lastDate") == null))) continue;
+out43.push(a_E_42);
 }
-return isList ? out46 : out46[0]; })();
+return isList ? out43 : out43[0]; })())) ? R.as(null, K3, false) : false)));
   st.v[33] = x;
   return x;
 }
-// define "LVEF"
+// define "Latest Disease Status"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = R.first((() => { const s48 = d33(st);
-if (s48 == null) return null;
-const isList = Array.isArray(s48);
-let out50 = [];
-for (const a_R_49 of (s48 == null ? [] : Array.isArray(s48) ? s48 : [s48])) {
-if (!(R.and(R.not((R.prop(a_R_49, "value") == null)), R.equal(R.prop(a_R_49, "date"), R.max((() => { const s51 = d33(st);
-if (s51 == null) return null;
-const isList = Array.isArray(s51);
-let out53 = [];
-for (const a_X_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
-if (!(R.not((R.prop(a_X_52, "value") == null)))) continue;
-out53.push(R.prop(a_X_52, "date"));
+  x = (() => { let r44; r44 = f2(st, "progression", R.max((() => { const s45 = d30(st);
+if (s45 == null) return null;
+const isList = Array.isArray(s45);
+let out47 = [];
+for (const a_S_46 of (s45 == null ? [] : Array.isArray(s45) ? s45 : [s45])) {
+out47.push(R.prop(a_S_46, "dayNumber"));
 }
-return isList ? out53 : out53[0]; })()))))) continue;
-out50.push(a_R_49);
-}
-out50 = R.mergeSort(out50, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out50 : out50[0]; })());
+return isList ? out47 : out47[0]; })()), false); if (r44 != null) return r44; r44 = f3(st, d30(st)); if (r44 != null) return r44; return null; })();
   st.v[34] = x;
   return x;
 }
-// define "LVEF Not Interpretable"
+// define "Progression Since Current Start"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = R.first((() => { const s54 = d33(st);
-if (s54 == null) return null;
-const isList = Array.isArray(s54);
-let out56 = [];
-for (const a_R_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
-if (!(R.and((R.prop(a_R_55, "value") == null), R.or((d34(st) == null), R.greater(R.prop(a_R_55, "date"), R.prop(d34(st), "date")))))) continue;
-out56.push(a_R_55);
-}
-out56 = R.mergeSort(out56, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out56 : out56[0]; })());
+  x = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)));
   st.v[35] = x;
   return x;
 }
-// define "Latest Anthracycline Date"
+// define "Last Prior Regimen"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx);
+  x = M_StsTreatment.d["Last Prior Regimen"](st.L_Tx);
   st.v[36] = x;
   return x;
 }
-// define "Confirmed Doxo"
+// define "Later Line Progression"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx);
+  x = f1(st, R.prop(d36(st), "startNumber"));
   st.v[37] = x;
   return x;
 }
-// define "LVEF Recent"
+// define "Later Line No Progression"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = (() => { let r57; r57 = R.lessOrEqual(R.durationBetween(R.prop(d34(st), "date"), d32(st), "day"), p(st, "lvefRecencyDays", true)); if (r57 != null) return r57; r57 = false; if (r57 != null) return r57; return null; })();
+  x = (R.or(R.not((d37(st) == null)), (d36(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d36(st), "endNumber"), true));
   st.v[38] = x;
   return x;
 }
-// define "LVEF Since Anthracycline"
+// define "Later Line Status"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = R.or((d36(st) == null), (() => { let r58; r58 = R.greater(R.prop(d34(st), "date"), d36(st)); if (r58 != null) return r58; r58 = false; if (r58 != null) return r58; return null; })());
+  x = ({ "kind": (R.not((d37(st) == null)) ? "progression" : (R.not((d38(st) == null)) ? "no-progression" : "unknown")), "reading": (() => { let r48; r48 = d37(st); if (r48 != null) return r48; r48 = d38(st); if (r48 != null) return r48; return null; })() });
   st.v[39] = x;
   return x;
 }
-// define "LVEF Unusable Reason"
+// define "Now Date"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = f3(st, true);
+  x = M_StsTreatment.d["Now Date"](st.L_Tx);
   st.v[40] = x;
   return x;
 }
-// define "Trabectedin LVEF Unusable Reason"
+// define "LVEF Readings"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = f3(st, false);
+  x = (() => { const s49 = (() => { const s51 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+if (s51 == null) return null;
+const isList = Array.isArray(s51);
+let out53 = [];
+for (const a_O_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_52))) continue;
+out53.push(a_O_52);
+}
+return isList ? out53 : out53[0]; })();
+if (s49 == null) return null;
+const isList = Array.isArray(s49);
+let out54 = [];
+for (const a_O_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
+const l_taken_55 = M_StsCommon.f["LastDay"](st.L_Common, a_O_50);
+if (!(R.and(R.not((l_taken_55 == null)), R.not((R.prop(a_O_50, "value") == null))))) continue;
+out54.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_50), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_50), "date": l_taken_55, "source": f4(st, a_O_50), "code": f5(st, a_O_50) }));
+}
+return isList ? out54 : out54[0]; })();
   st.v[41] = x;
   return x;
 }
-// define "ECOG Readings"
+// define "LVEF"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = (() => { const s59 = (() => { const s61 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-if (s61 == null) return null;
-const isList = Array.isArray(s61);
-let out63 = [];
-for (const a_O_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_62))) continue;
-out63.push(a_O_62);
-}
-return isList ? out63 : out63[0]; })();
+  x = R.first((() => { const s56 = d41(st);
+if (s56 == null) return null;
+const isList = Array.isArray(s56);
+let out58 = [];
+for (const a_R_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
+if (!(R.and(R.not((R.prop(a_R_57, "value") == null)), R.equal(R.prop(a_R_57, "date"), R.max((() => { const s59 = d41(st);
 if (s59 == null) return null;
 const isList = Array.isArray(s59);
-let out64 = [];
-for (const a_O_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
-const l_taken_65 = M_StsCommon.f["LastDay"](st.L_Common, a_O_60);
-if (!(R.and(R.not((l_taken_65 == null)), R.not((R.prop(a_O_60, "value") == null))))) continue;
-out64.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_60), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_60), "date": l_taken_65, "source": f1(st, a_O_60), "code": f2(st, a_O_60) }));
+let out61 = [];
+for (const a_X_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
+if (!(R.not((R.prop(a_X_60, "value") == null)))) continue;
+out61.push(R.prop(a_X_60, "date"));
 }
-return isList ? out64 : out64[0]; })();
+return isList ? out61 : out61[0]; })()))))) continue;
+out58.push(a_R_57);
+}
+out58 = R.mergeSort(out58, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out58 : out58[0]; })());
   st.v[42] = x;
   return x;
 }
-// define "ECOG Reading"
+// define "LVEF Not Interpretable"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = R.first((() => { const s66 = d42(st);
-if (s66 == null) return null;
-const isList = Array.isArray(s66);
-let out68 = [];
-for (const a_R_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
-if (!(R.and(R.not((R.prop(a_R_67, "value") == null)), R.equal(R.prop(a_R_67, "date"), R.max((() => { const s69 = d42(st);
-if (s69 == null) return null;
-const isList = Array.isArray(s69);
-let out71 = [];
-for (const a_X_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
-if (!(R.not((R.prop(a_X_70, "value") == null)))) continue;
-out71.push(R.prop(a_X_70, "date"));
+  x = R.first((() => { const s62 = d41(st);
+if (s62 == null) return null;
+const isList = Array.isArray(s62);
+let out64 = [];
+for (const a_R_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
+if (!(R.and((R.prop(a_R_63, "value") == null), R.or((d42(st) == null), R.greater(R.prop(a_R_63, "date"), R.prop(d42(st), "date")))))) continue;
+out64.push(a_R_63);
 }
-return isList ? out71 : out71[0]; })()))))) continue;
-out68.push(a_R_67);
-}
-out68 = R.mergeSort(out68, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out68 : out68[0]; })());
+out64 = R.mergeSort(out64, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out64 : out64[0]; })());
   st.v[43] = x;
   return x;
 }
-// define "ECOG Not Interpretable"
+// define "Latest Anthracycline Date"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = R.first((() => { const s72 = d42(st);
-if (s72 == null) return null;
-const isList = Array.isArray(s72);
-let out74 = [];
-for (const a_R_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
-if (!(R.and((R.prop(a_R_73, "value") == null), R.or((d43(st) == null), R.greater(R.prop(a_R_73, "date"), R.prop(d43(st), "date")))))) continue;
-out74.push(a_R_73);
-}
-out74 = R.mergeSort(out74, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out74 : out74[0]; })());
+  x = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx);
   st.v[44] = x;
   return x;
 }
-// define "ECOG"
+// define "Confirmed Doxo"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = R.prop(d43(st), "value");
+  x = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx);
   st.v[45] = x;
   return x;
 }
-// define "ECOG Recent"
+// define "LVEF Recent"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = (() => { let r75; r75 = R.lessOrEqual(R.durationBetween(R.prop(d43(st), "date"), d32(st), "day"), p(st, "ecogRecencyDays", true)); if (r75 != null) return r75; r75 = false; if (r75 != null) return r75; return null; })();
+  x = (() => { let r65; r65 = R.lessOrEqual(R.durationBetween(R.prop(d42(st), "date"), d40(st), "day"), p(st, "lvefRecencyDays", true)); if (r65 != null) return r65; r65 = false; if (r65 != null) return r65; return null; })();
   st.v[46] = x;
   return x;
 }
-// define "Bilirubin Readings"
+// define "LVEF Since Anthracycline"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = (() => { const s76 = (() => { const s78 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-if (s78 == null) return null;
-const isList = Array.isArray(s78);
-let out80 = [];
-for (const a_O_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_79))) continue;
-out80.push(a_O_79);
-}
-return isList ? out80 : out80[0]; })();
-if (s76 == null) return null;
-const isList = Array.isArray(s76);
-let out81 = [];
-for (const a_O_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
-const l_taken_82 = M_StsCommon.f["LastDay"](st.L_Common, a_O_77);
-const l_q_83 = R.as(R.prop(a_O_77, "value"), K3, false);
-if (!(R.and(R.not((l_taken_82 == null)), R.or(R.not((R.prop(R.prop(l_q_83, "value"), "value") == null)), R.exists(R.prop(a_O_77, "interpretation")))))) continue;
-out81.push(({ "value": R.prop(R.prop(l_q_83, "value"), "value"), "unit": (() => { let r84; r84 = R.prop(R.prop(l_q_83, "unit"), "value"); if (r84 != null) return r84; r84 = R.prop(R.prop(l_q_83, "code"), "value"); if (r84 != null) return r84; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_77), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s85 = R.prop(a_O_77, "referenceRange");
-if (s85 == null) return null;
-const isList = Array.isArray(s85);
-let out87 = [];
-for (const a_R_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
-if (!(R.not((R.prop(R.prop(R.prop(a_R_86, "high"), "value"), "value") == null)))) continue;
-out87.push(R.prop(a_R_86, "high"));
-}
-return isList ? out87 : out87[0]; })())), "date": l_taken_82, "source": f1(st, a_O_77), "code": f2(st, a_O_77) }));
-}
-return isList ? out81 : out81[0]; })();
+  x = R.or((d44(st) == null), (() => { let r66; r66 = R.greater(R.prop(d42(st), "date"), d44(st)); if (r66 != null) return r66; r66 = false; if (r66 != null) return r66; return null; })());
   st.v[47] = x;
   return x;
 }
-// define "Bilirubin Latest Date"
+// define "LVEF Unusable Reason"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = R.max((() => { const s88 = d47(st);
-if (s88 == null) return null;
-const isList = Array.isArray(s88);
-let out90 = [];
-for (const a_R_89 of (s88 == null ? [] : Array.isArray(s88) ? s88 : [s88])) {
-out90.push(R.prop(a_R_89, "date"));
-}
-return isList ? out90 : out90[0]; })());
+  x = f6(st, true);
   st.v[48] = x;
   return x;
 }
-// define "Bilirubin"
+// define "Trabectedin LVEF Unusable Reason"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = (() => { let r91; r91 = R.first((() => { const s92 = d47(st);
-if (s92 == null) return null;
-const isList = Array.isArray(s92);
-let out94 = [];
-for (const a_R_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
-if (!(R.and(R.equal(R.prop(a_R_93, "date"), d48(st)), (() => { let r95; r95 = R.prop(a_R_93, "high"); if (r95 != null) return r95; r95 = false; if (r95 != null) return r95; return null; })()))) continue;
-out94.push(a_R_93);
+  x = f6(st, false);
+  st.v[49] = x;
+  return x;
 }
-out94 = R.mergeSort(out94, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out94 : out94[0]; })()); if (r91 != null) return r91; r91 = R.first((() => { const s96 = d47(st);
+// define "ECOG Readings"
+function d50(st) {
+  let x = st.v[50];
+  if (x !== undefined) return x;
+  x = (() => { const s67 = (() => { const s69 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+if (s69 == null) return null;
+const isList = Array.isArray(s69);
+let out71 = [];
+for (const a_O_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_70))) continue;
+out71.push(a_O_70);
+}
+return isList ? out71 : out71[0]; })();
+if (s67 == null) return null;
+const isList = Array.isArray(s67);
+let out72 = [];
+for (const a_O_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
+const l_taken_73 = M_StsCommon.f["LastDay"](st.L_Common, a_O_68);
+if (!(R.and(R.not((l_taken_73 == null)), R.not((R.prop(a_O_68, "value") == null))))) continue;
+out72.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_68), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_68), "date": l_taken_73, "source": f4(st, a_O_68), "code": f5(st, a_O_68) }));
+}
+return isList ? out72 : out72[0]; })();
+  st.v[50] = x;
+  return x;
+}
+// define "ECOG Reading"
+function d51(st) {
+  let x = st.v[51];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s74 = d50(st);
+if (s74 == null) return null;
+const isList = Array.isArray(s74);
+let out76 = [];
+for (const a_R_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
+if (!(R.and(R.not((R.prop(a_R_75, "value") == null)), R.equal(R.prop(a_R_75, "date"), R.max((() => { const s77 = d50(st);
+if (s77 == null) return null;
+const isList = Array.isArray(s77);
+let out79 = [];
+for (const a_X_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
+if (!(R.not((R.prop(a_X_78, "value") == null)))) continue;
+out79.push(R.prop(a_X_78, "date"));
+}
+return isList ? out79 : out79[0]; })()))))) continue;
+out76.push(a_R_75);
+}
+out76 = R.mergeSort(out76, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+return isList ? out76 : out76[0]; })());
+  st.v[51] = x;
+  return x;
+}
+// define "ECOG Not Interpretable"
+function d52(st) {
+  let x = st.v[52];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s80 = d50(st);
+if (s80 == null) return null;
+const isList = Array.isArray(s80);
+let out82 = [];
+for (const a_R_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
+if (!(R.and((R.prop(a_R_81, "value") == null), R.or((d51(st) == null), R.greater(R.prop(a_R_81, "date"), R.prop(d51(st), "date")))))) continue;
+out82.push(a_R_81);
+}
+out82 = R.mergeSort(out82, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out82 : out82[0]; })());
+  st.v[52] = x;
+  return x;
+}
+// define "ECOG"
+function d53(st) {
+  let x = st.v[53];
+  if (x !== undefined) return x;
+  x = R.prop(d51(st), "value");
+  st.v[53] = x;
+  return x;
+}
+// define "ECOG Recent"
+function d54(st) {
+  let x = st.v[54];
+  if (x !== undefined) return x;
+  x = (() => { let r83; r83 = R.lessOrEqual(R.durationBetween(R.prop(d51(st), "date"), d40(st), "day"), p(st, "ecogRecencyDays", true)); if (r83 != null) return r83; r83 = false; if (r83 != null) return r83; return null; })();
+  st.v[54] = x;
+  return x;
+}
+// define "Bilirubin Readings"
+function d55(st) {
+  let x = st.v[55];
+  if (x !== undefined) return x;
+  x = (() => { const s84 = (() => { const s86 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+if (s86 == null) return null;
+const isList = Array.isArray(s86);
+let out88 = [];
+for (const a_O_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_87))) continue;
+out88.push(a_O_87);
+}
+return isList ? out88 : out88[0]; })();
+if (s84 == null) return null;
+const isList = Array.isArray(s84);
+let out89 = [];
+for (const a_O_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
+const l_taken_90 = M_StsCommon.f["LastDay"](st.L_Common, a_O_85);
+const l_q_91 = R.as(R.prop(a_O_85, "value"), K4, false);
+if (!(R.and(R.not((l_taken_90 == null)), R.or(R.not((R.prop(R.prop(l_q_91, "value"), "value") == null)), R.exists(R.prop(a_O_85, "interpretation")))))) continue;
+out89.push(({ "value": R.prop(R.prop(l_q_91, "value"), "value"), "unit": (() => { let r92; r92 = R.prop(R.prop(l_q_91, "unit"), "value"); if (r92 != null) return r92; r92 = R.prop(R.prop(l_q_91, "code"), "value"); if (r92 != null) return r92; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_85), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s93 = R.prop(a_O_85, "referenceRange");
+if (s93 == null) return null;
+const isList = Array.isArray(s93);
+let out95 = [];
+for (const a_R_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
+if (!(R.not((R.prop(R.prop(R.prop(a_R_94, "high"), "value"), "value") == null)))) continue;
+out95.push(R.prop(a_R_94, "high"));
+}
+return isList ? out95 : out95[0]; })())), "date": l_taken_90, "source": f4(st, a_O_85), "code": f5(st, a_O_85) }));
+}
+return isList ? out89 : out89[0]; })();
+  st.v[55] = x;
+  return x;
+}
+// define "Bilirubin Latest Date"
+function d56(st) {
+  let x = st.v[56];
+  if (x !== undefined) return x;
+  x = R.max((() => { const s96 = d55(st);
 if (s96 == null) return null;
 const isList = Array.isArray(s96);
 let out98 = [];
 for (const a_R_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
-if (!(R.equal(R.prop(a_R_97, "date"), d48(st)))) continue;
-out98.push(a_R_97);
+out98.push(R.prop(a_R_97, "date"));
 }
-out98 = R.mergeSort(out98, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out98 : out98[0]; })()); if (r91 != null) return r91; return null; })();
-  st.v[49] = x;
-  return x;
-}
-// define "Bilirubin Recent"
-function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = (() => { let r99; r99 = R.lessOrEqual(R.durationBetween(R.prop(d49(st), "date"), d32(st), "day"), p(st, "labRecencyDays", true)); if (r99 != null) return r99; r99 = false; if (r99 != null) return r99; return null; })();
-  st.v[50] = x;
-  return x;
-}
-// define "Doxo LVEF Low"
-function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = (() => { let r100; r100 = R.less(R.prop(d34(st), "value"), p(st, "lvefMinPercent", true)); if (r100 != null) return r100; r100 = false; if (r100 != null) return r100; return null; })();
-  st.v[51] = x;
-  return x;
-}
-// define "Cumulative Doxo"
-function d52(st) {
-  let x = st.v[52];
-  if (x !== undefined) return x;
-  x = d37(st);
-  st.v[52] = x;
-  return x;
-}
-// define "Cumulative Known"
-function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = R.and(R.not(d7(st)), (() => { let r101; r101 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r101 != null) return r101; r101 = false; if (r101 != null) return r101; return null; })());
-  st.v[53] = x;
-  return x;
-}
-// define "Doxo Cumulative Critical"
-function d54(st) {
-  let x = st.v[54];
-  if (x !== undefined) return x;
-  x = (() => { let r102; r102 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r102 != null) return r102; r102 = false; if (r102 != null) return r102; return null; })();
-  st.v[54] = x;
-  return x;
-}
-// define "Doxo Contraindicated"
-function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = R.or(d51(st), d54(st));
-  st.v[55] = x;
-  return x;
-}
-// define "Possible Doxo"
-function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx);
+return isList ? out98 : out98[0]; })());
   st.v[56] = x;
   return x;
 }
-// define "Other Anthracyclines Received"
+// define "Bilirubin"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx));
+  x = (() => { let r99; r99 = R.first((() => { const s100 = d55(st);
+if (s100 == null) return null;
+const isList = Array.isArray(s100);
+let out102 = [];
+for (const a_R_101 of (s100 == null ? [] : Array.isArray(s100) ? s100 : [s100])) {
+if (!(R.and(R.equal(R.prop(a_R_101, "date"), d56(st)), (() => { let r103; r103 = R.prop(a_R_101, "high"); if (r103 != null) return r103; r103 = false; if (r103 != null) return r103; return null; })()))) continue;
+out102.push(a_R_101);
+}
+out102 = R.mergeSort(out102, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out102 : out102[0]; })()); if (r99 != null) return r99; r99 = R.first((() => { const s104 = d55(st);
+if (s104 == null) return null;
+const isList = Array.isArray(s104);
+let out106 = [];
+for (const a_R_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
+if (!(R.equal(R.prop(a_R_105, "date"), d56(st)))) continue;
+out106.push(a_R_105);
+}
+out106 = R.mergeSort(out106, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out106 : out106[0]; })()); if (r99 != null) return r99; return null; })();
   st.v[57] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Bilirubin Recent"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = R.and(R.not(d54(st)), R.or(R.not(d53(st)), (() => { let r103; r103 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r103 != null) return r103; r103 = false; if (r103 != null) return r103; return null; })()));
+  x = (() => { let r107; r107 = R.lessOrEqual(R.durationBetween(R.prop(d57(st), "date"), d40(st), "day"), p(st, "labRecencyDays", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })();
   st.v[58] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "Doxo LVEF Low"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = (() => { let r104; r104 = R.greaterOrEqual(d45(st), 2); if (r104 != null) return r104; r104 = false; if (r104 != null) return r104; return null; })();
+  x = (() => { let r108; r108 = R.less(R.prop(d42(st), "value"), p(st, "lvefMinPercent", true)); if (r108 != null) return r108; r108 = false; if (r108 != null) return r108; return null; })();
   st.v[59] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "Cumulative Doxo"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = (() => { let r105; r105 = R.greaterOrEqual(d45(st), 3); if (r105 != null) return r105; r105 = false; if (r105 != null) return r105; return null; })();
+  x = d45(st);
   st.v[60] = x;
   return x;
 }
-// define "Bilirubin High"
+// define "Cumulative Known"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = R.and(d50(st), (() => { let r106; r106 = R.prop(d49(st), "high"); if (r106 != null) return r106; r106 = false; if (r106 != null) return r106; return null; })());
+  x = R.and(R.not(d7(st)), (() => { let r109; r109 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r109 != null) return r109; r109 = false; if (r109 != null) return r109; return null; })());
   st.v[61] = x;
   return x;
 }
-// define "Combo Age"
+// define "Doxo Cumulative Critical"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = (() => { let r107; r107 = R.greater(d20(st), p(st, "comboMaxTrialAge", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })();
+  x = (() => { let r110; r110 = R.greaterOrEqual(d60(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r110 != null) return r110; r110 = false; if (r110 != null) return r110; return null; })();
   st.v[62] = x;
   return x;
 }
-// define "Recent Mesna Order"
+// define "Doxo Contraindicated"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = R.exists((() => { const s108 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s108 == null) return null;
-const isList = Array.isArray(s108);
-let out110 = [];
-for (const a_M_109 of (s108 == null ? [] : Array.isArray(s108) ? s108 : [s108])) {
-if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_109, "status"), "value"), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r111; r111 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_109), d32(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_109)), "key"), "mesna")))) continue;
-out110.push(a_M_109);
-}
-return isList ? out110 : out110[0]; })());
+  x = R.or(d59(st), d62(st));
   st.v[63] = x;
   return x;
 }
-// define "Doxo Notes"
+// define "Possible Doxo"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = (() => { const s112 = [((d40(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d40(st))), ((d35(st) == null) ? R.as(null, K4, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d35(st), "text"))), (R.not(d58(st)) ? R.as(null, K4, false) : (R.not(d53(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d52(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d52(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
-if (s112 == null) return null;
-const isList = Array.isArray(s112);
-let out114 = [];
-for (const a_N_113 of (s112 == null ? [] : Array.isArray(s112) ? s112 : [s112])) {
-if (!(R.not((a_N_113 == null)))) continue;
-out114.push(a_N_113);
-}
-out114 = R.distinctList(out114);
-return isList ? out114 : out114[0]; })();
+  x = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx);
   st.v[64] = x;
   return x;
 }
-// define "Blocking Rule Ids"
+// define "Other Anthracyclines Received"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
+  x = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx));
   st.v[65] = x;
   return x;
 }
-// define "Used Condition Keys"
+// define "Doxo Cumulative Warn"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = (() => { const s115 = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
-if (s115 == null) return null;
-const isList = Array.isArray(s115);
-let out117 = [];
-for (const a_A_116 of (s115 == null ? [] : Array.isArray(s115) ? s115 : [s115])) {
-out117.push(R.prop(R.prop(a_A_116, "fact"), "key"));
-}
-out117 = R.distinctList(out117);
-return isList ? out117 : out117[0]; })();
+  x = R.and(R.not(d62(st)), R.or(R.not(d61(st)), (() => { let r111; r111 = R.greaterOrEqual(d60(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })()));
   st.v[66] = x;
   return x;
 }
-// define "Fact Histology"
+// define "ECOG Combo"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
+  x = (() => { let r112; r112 = R.greaterOrEqual(d53(st), 2); if (r112 != null) return r112; r112 = false; if (r112 != null) return r112; return null; })();
   st.v[67] = x;
   return x;
 }
-// define "Fact Extent"
+// define "ECOG Poor"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
+  x = (() => { let r113; r113 = R.greaterOrEqual(d53(st), 3); if (r113 != null) return r113; r113 = false; if (r113 != null) return r113; return null; })();
   st.v[68] = x;
   return x;
 }
-// define "Fact Site"
+// define "Bilirubin High"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Site"](st.L_Dx);
+  x = R.and(d58(st), (() => { let r114; r114 = R.prop(d57(st), "high"); if (r114 != null) return r114; r114 = false; if (r114 != null) return r114; return null; })());
   st.v[69] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Combo Age"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
+  x = (() => { let r115; r115 = R.greater(d20(st), p(st, "comboMaxTrialAge", true)); if (r115 != null) return r115; r115 = false; if (r115 != null) return r115; return null; })();
   st.v[70] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Recent Mesna Order"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
+  x = R.exists((() => { const s116 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+if (s116 == null) return null;
+const isList = Array.isArray(s116);
+let out118 = [];
+for (const a_M_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
+if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_117, "status"), "value"), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r119; r119 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_117), d40(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r119 != null) return r119; r119 = false; if (r119 != null) return r119; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_117)), "key"), "mesna")))) continue;
+out118.push(a_M_117);
+}
+return isList ? out118 : out118[0]; })());
   st.v[71] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Doxo Notes"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
-  st.v[72] = x;
-  return x;
-}
-// define "Fact Age"
-function d73(st) {
-  let x = st.v[73];
-  if (x !== undefined) return x;
-  x = d19(st);
-  st.v[73] = x;
-  return x;
-}
-// define "Fact Current Regimen"
-function d74(st) {
-  let x = st.v[74];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
-  st.v[74] = x;
-  return x;
-}
-// define "Fact Line"
-function d75(st) {
-  let x = st.v[75];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line"](st.L_Tx);
-  st.v[75] = x;
-  return x;
-}
-// define "Fact Line Sources"
-function d76(st) {
-  let x = st.v[76];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
-  st.v[76] = x;
-  return x;
-}
-// define "Fact ECOG"
-function d77(st) {
-  let x = st.v[77];
-  if (x !== undefined) return x;
-  x = ({ "value": R.prop(d43(st), "value"), "date": R.prop(d43(st), "date"), "source": R.prop(d43(st), "source"), "code": R.prop(d43(st), "code"), "recent": d46(st), "notInterpretable": d44(st) });
-  st.v[77] = x;
-  return x;
-}
-// define "Fact LVEF"
-function d78(st) {
-  let x = st.v[78];
-  if (x !== undefined) return x;
-  x = ({ "value": R.prop(d34(st), "value"), "date": R.prop(d34(st), "date"), "source": R.prop(d34(st), "source"), "code": R.prop(d34(st), "code"), "unusable": d40(st), "notInterpretable": d35(st) });
-  st.v[78] = x;
-  return x;
-}
-// define "Fact Bilirubin"
-function d79(st) {
-  let x = st.v[79];
-  if (x !== undefined) return x;
-  x = ((d49(st) == null) ? R.as(null, K5, false) : ({ "reading": d49(st), "recent": d50(st) }));
-  st.v[79] = x;
-  return x;
-}
-// define "Fact Cumulative"
-function d80(st) {
-  let x = st.v[80];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
-  st.v[80] = x;
-  return x;
-}
-// define "Fact Unrecognized"
-function d81(st) {
-  let x = st.v[81];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
-  st.v[81] = x;
-  return x;
-}
-// define "Fact STS Conditions"
-function d82(st) {
-  let x = st.v[82];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
-  st.v[82] = x;
-  return x;
-}
-// define "Fact Ignored Evidence"
-function d83(st) {
-  let x = st.v[83];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
-  st.v[83] = x;
-  return x;
-}
-// define "Fact Prior Last Exposure"
-function d84(st) {
-  let x = st.v[84];
-  if (x !== undefined) return x;
-  x = R.last((() => { const s118 = (() => { const s120 = M_StsTreatment.d["Prior Exposures"](st.L_Tx);
+  x = (() => { const s120 = [((d48(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d48(st))), ((d43(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d43(st), "text"))), (R.not(d66(st)) ? R.as(null, K5, false) : (R.not(d61(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d60(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d60(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
 if (s120 == null) return null;
 const isList = Array.isArray(s120);
 let out122 = [];
-for (const a_E_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
-if (!(R.and(R.not((() => { let r123; r123 = R.prop(a_E_121, "supportive"); if (r123 != null) return r123; r123 = false; if (r123 != null) return r123; return null; })()), R.not((R.prop(a_E_121, "lastDate") == null))))) continue;
-out122.push(({ "drug": R.prop(a_E_121, "drug"), "lastDate": R.prop(a_E_121, "lastDate"), "lastDayNumber": R.prop(a_E_121, "lastDayNumber"), "source": R.prop(a_E_121, "source") }));
+for (const a_N_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
+if (!(R.not((a_N_121 == null)))) continue;
+out122.push(a_N_121);
 }
+out122 = R.distinctList(out122);
 return isList ? out122 : out122[0]; })();
-if (s118 == null) return null;
-const isList = Array.isArray(s118);
-let out124 = [];
-for (const a_X_119 of (s118 == null ? [] : Array.isArray(s118) ? s118 : [s118])) {
-out124.push(a_X_119);
+  st.v[72] = x;
+  return x;
 }
-out124 = R.mergeSort(out124, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastDayNumber"), R.column(y, "lastDayNumber"), true); if (o !== 0) return o; return o; });
-return isList ? out124 : out124[0]; })());
+// define "Blocking Rule Ids"
+function d73(st) {
+  let x = st.v[73];
+  if (x !== undefined) return x;
+  x = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
+  st.v[73] = x;
+  return x;
+}
+// define "Used Condition Keys"
+function d74(st) {
+  let x = st.v[74];
+  if (x !== undefined) return x;
+  x = (() => { const s123 = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
+if (s123 == null) return null;
+const isList = Array.isArray(s123);
+let out125 = [];
+for (const a_A_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
+out125.push(R.prop(R.prop(a_A_124, "fact"), "key"));
+}
+out125 = R.distinctList(out125);
+return isList ? out125 : out125[0]; })();
+  st.v[74] = x;
+  return x;
+}
+// define "Fact Histology"
+function d75(st) {
+  let x = st.v[75];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
+  st.v[75] = x;
+  return x;
+}
+// define "Fact Extent"
+function d76(st) {
+  let x = st.v[76];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
+  st.v[76] = x;
+  return x;
+}
+// define "Fact Site"
+function d77(st) {
+  let x = st.v[77];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Site"](st.L_Dx);
+  st.v[77] = x;
+  return x;
+}
+// define "Fact Grade"
+function d78(st) {
+  let x = st.v[78];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
+  st.v[78] = x;
+  return x;
+}
+// define "Fact Surgery"
+function d79(st) {
+  let x = st.v[79];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
+  st.v[79] = x;
+  return x;
+}
+// define "Fact Radiotherapy"
+function d80(st) {
+  let x = st.v[80];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
+  st.v[80] = x;
+  return x;
+}
+// define "Fact Age"
+function d81(st) {
+  let x = st.v[81];
+  if (x !== undefined) return x;
+  x = d19(st);
+  st.v[81] = x;
+  return x;
+}
+// define "Fact Current Regimen"
+function d82(st) {
+  let x = st.v[82];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
+  st.v[82] = x;
+  return x;
+}
+// define "Fact Line"
+function d83(st) {
+  let x = st.v[83];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Line"](st.L_Tx);
+  st.v[83] = x;
+  return x;
+}
+// define "Fact Line Sources"
+function d84(st) {
+  let x = st.v[84];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
   st.v[84] = x;
   return x;
 }
-// define "Fact Maintenance"
+// define "Fact ECOG"
 function d85(st) {
   let x = st.v[85];
   if (x !== undefined) return x;
-  x = ((() => { let r125; r125 = d30(st); if (r125 != null) return r125; r125 = false; if (r125 != null) return r125; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K6, false));
+  x = ({ "value": R.prop(d51(st), "value"), "date": R.prop(d51(st), "date"), "source": R.prop(d51(st), "source"), "code": R.prop(d51(st), "code"), "recent": d54(st), "notInterpretable": d52(st) });
   st.v[85] = x;
+  return x;
+}
+// define "Fact LVEF"
+function d86(st) {
+  let x = st.v[86];
+  if (x !== undefined) return x;
+  x = ({ "value": R.prop(d42(st), "value"), "date": R.prop(d42(st), "date"), "source": R.prop(d42(st), "source"), "code": R.prop(d42(st), "code"), "unusable": d48(st), "notInterpretable": d43(st) });
+  st.v[86] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d87(st) {
+  let x = st.v[87];
+  if (x !== undefined) return x;
+  x = ((d57(st) == null) ? R.as(null, K6, false) : ({ "reading": d57(st), "recent": d58(st) }));
+  st.v[87] = x;
+  return x;
+}
+// define "Fact Cumulative"
+function d88(st) {
+  let x = st.v[88];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
+  st.v[88] = x;
+  return x;
+}
+// define "Fact Unrecognized"
+function d89(st) {
+  let x = st.v[89];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
+  st.v[89] = x;
+  return x;
+}
+// define "Fact STS Conditions"
+function d90(st) {
+  let x = st.v[90];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
+  st.v[90] = x;
+  return x;
+}
+// define "Fact Ignored Evidence"
+function d91(st) {
+  let x = st.v[91];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
+  st.v[91] = x;
+  return x;
+}
+// define "Fact Prior Last Exposure"
+function d92(st) {
+  let x = st.v[92];
+  if (x !== undefined) return x;
+  x = ((d36(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d36(st), "drugs"), " + "), "lastDate": R.prop(d36(st), "last"), "source": R.prop(d36(st), "lastSource") }));
+  st.v[92] = x;
+  return x;
+}
+// define "Fact Prior Regimens"
+function d93(st) {
+  let x = st.v[93];
+  if (x !== undefined) return x;
+  x = M_StsTreatment.d["Prior Regimens"](st.L_Tx);
+  st.v[93] = x;
+  return x;
+}
+// define "Fact Disease Status"
+function d94(st) {
+  let x = st.v[94];
+  if (x !== undefined) return x;
+  x = d34(st);
+  st.v[94] = x;
+  return x;
+}
+// define "Fact Maintenance"
+function d95(st) {
+  let x = st.v[95];
+  if (x !== undefined) return x;
+  x = ((() => { let r126; r126 = d32(st); if (r126 != null) return r126; r126 = false; if (r126 != null) return r126; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K8, false));
+  st.v[95] = x;
   return x;
 }
 // function "IsStageIorII"(concept)
 function f0(st, o0) {
-  return R.or(R.exists((() => { const s126 = R.prop(o0, "coding");
-if (s126 == null) return null;
-const isList = Array.isArray(s126);
-let out128 = [];
-for (const a_X_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_127, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_127, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_127, "code"), "value"), "2"))))) continue;
-out128.push(a_X_127);
+  return R.or(R.exists((() => { const s127 = R.prop(o0, "coding");
+if (s127 == null) return null;
+const isList = Array.isArray(s127);
+let out129 = [];
+for (const a_X_128 of (s127 == null ? [] : Array.isArray(s127) ? s127 : [s127])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_128, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_128, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_128, "code"), "value"), "2"))))) continue;
+out129.push(a_X_128);
 }
-return isList ? out128 : out128[0]; })()), R.exists((() => { const s129 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s131 = R.prop(o0, "coding");
-if (s131 == null) return null;
-const isList = Array.isArray(s131);
-let out133 = [];
-for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
-out133.push(R.prop(R.prop(a_X_132, "display"), "value"));
-}
-out133 = R.distinctList(out133);
-return isList ? out133 : out133[0]; })(), false);
-if (s129 == null) return null;
-const isList = Array.isArray(s129);
+return isList ? out129 : out129[0]; })()), R.exists((() => { const s130 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s132 = R.prop(o0, "coding");
+if (s132 == null) return null;
+const isList = Array.isArray(s132);
 let out134 = [];
-for (const a_T_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
-if (!(R.and(R.and(R.not((a_T_130 == null)), R.matches(R.lowerCase(a_T_130), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_130), ".*stage (iii|iv).*"))))) continue;
-out134.push(a_T_130);
+for (const a_X_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
+out134.push(R.prop(R.prop(a_X_133, "display"), "value"));
 }
 out134 = R.distinctList(out134);
-return isList ? out134 : out134[0]; })()));
+return isList ? out134 : out134[0]; })(), false);
+if (s130 == null) return null;
+const isList = Array.isArray(s130);
+let out135 = [];
+for (const a_T_131 of (s130 == null ? [] : Array.isArray(s130) ? s130 : [s130])) {
+if (!(R.and(R.and(R.not((a_T_131 == null)), R.matches(R.lowerCase(a_T_131), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_131), ".*stage (iii|iv).*"))))) continue;
+out135.push(a_T_131);
+}
+out135 = R.distinctList(out135);
+return isList ? out135 : out135[0]; })()));
+}
+// function "ProgressionSince"(startDay)
+function f1(st, o0) {
+  return ((o0 == null) ? R.as(null, K2, false) : f2(st, "progression", o0, false));
+}
+// function "LatestStatus"(status, fromDay, strict)
+function f2(st, o0, o1, o2) {
+  return f3(st, (() => { const s136 = d30(st);
+if (s136 == null) return null;
+const isList = Array.isArray(s136);
+let out138 = [];
+for (const a_S_137 of (s136 == null ? [] : Array.isArray(s136) ? s136 : [s136])) {
+if (!(R.and(R.equal(R.prop(a_S_137, "status"), o0), (o2 ? R.greater(R.prop(a_S_137, "dayNumber"), o1) : R.greaterOrEqual(R.prop(a_S_137, "dayNumber"), o1))))) continue;
+out138.push(a_S_137);
+}
+return isList ? out138 : out138[0]; })());
+}
+// function "LatestOf"(statuses)
+function f3(st, o0) {
+  return R.first((() => { const s139 = o0;
+if (s139 == null) return null;
+const isList = Array.isArray(s139);
+let out141 = [];
+for (const a_S_140 of (s139 == null ? [] : Array.isArray(s139) ? s139 : [s139])) {
+if (!(R.equal(R.prop(a_S_140, "dayNumber"), R.max((() => { const s142 = o0;
+if (s142 == null) return null;
+const isList = Array.isArray(s142);
+let out144 = [];
+for (const a_X_143 of (s142 == null ? [] : Array.isArray(s142) ? s142 : [s142])) {
+out144.push(R.prop(a_X_143, "dayNumber"));
+}
+return isList ? out144 : out144[0]; })())))) continue;
+out141.push(a_S_140);
+}
+out141 = R.mergeSort(out141, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
+return isList ? out141 : out141[0]; })());
 }
 // function "ObservationKey"(O)
-function f1(st, o0) {
+function f4(st, o0) {
   return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
 }
 // function "ObservationCode"(O)
-function f2(st, o0) {
-  return R.first((() => { const s135 = R.prop(R.prop(o0, "code"), "coding");
-if (s135 == null) return null;
-const isList = Array.isArray(s135);
-let out137 = [];
-for (const a_C_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
-if (!(R.not((R.prop(R.prop(a_C_136, "code"), "value") == null)))) continue;
-out137.push(({ "system": R.prop(R.prop(a_C_136, "system"), "value"), "code": R.prop(R.prop(a_C_136, "code"), "value") }));
+function f5(st, o0) {
+  return R.first((() => { const s145 = R.prop(R.prop(o0, "code"), "coding");
+if (s145 == null) return null;
+const isList = Array.isArray(s145);
+let out147 = [];
+for (const a_C_146 of (s145 == null ? [] : Array.isArray(s145) ? s145 : [s145])) {
+if (!(R.not((R.prop(R.prop(a_C_146, "code"), "value") == null)))) continue;
+out147.push(({ "system": R.prop(R.prop(a_C_146, "system"), "value"), "code": R.prop(R.prop(a_C_146, "code"), "value") }));
 }
-out137 = R.distinctList(out137);
-return isList ? out137 : out137[0]; })());
+out147 = R.distinctList(out147);
+return isList ? out147 : out147[0]; })());
 }
 // function "LvefUnusable"(cumulative)
-function f3(st, o0) {
-  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d35(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d34(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d38(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r138; r138 = R.greaterOrEqual(d37(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r138 != null) return r138; r138 = false; if (r138 != null) return r138; return null; })()), R.not(d39(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K4, false))))));
+function f6(st, o0) {
+  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d43(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d42(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d46(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r148; r148 = R.greaterOrEqual(d45(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r148 != null) return r148; r148 = false; if (r148 != null) return r148; return null; })()), R.not(d47(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K5, false))))));
 }
 // function "DraftDose"(dose)
-function f4(st, o0) {
+function f7(st, o0) {
   return M_StsTreatment.f["DraftDose"](st.L_Tx, o0);
 }
-const T139 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T140 = [[f1, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T141 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T142 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T143 = [[f4, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T149 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T150 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T151 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T152 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T153 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T154 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T155 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T156 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T139),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T140),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T141),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T142),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T143),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T149),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T150),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T151),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T152),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T153),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T154),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T155),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T156),
 };
 const F = f;
 export const d = {
@@ -1104,68 +1227,78 @@ export const d = {
   "Line": d27,
   "Anthracycline Free": d28,
   "Any Anthracycline": d29,
-  "Maintenance": d30,
-  "Anthracycline Before Metastatic": d31,
-  "Now Date": d32,
-  "LVEF Readings": d33,
-  "LVEF": d34,
-  "LVEF Not Interpretable": d35,
-  "Latest Anthracycline Date": d36,
-  "Confirmed Doxo": d37,
-  "LVEF Recent": d38,
-  "LVEF Since Anthracycline": d39,
-  "LVEF Unusable Reason": d40,
-  "Trabectedin LVEF Unusable Reason": d41,
-  "ECOG Readings": d42,
-  "ECOG Reading": d43,
-  "ECOG Not Interpretable": d44,
-  "ECOG": d45,
-  "ECOG Recent": d46,
-  "Bilirubin Readings": d47,
-  "Bilirubin Latest Date": d48,
-  "Bilirubin": d49,
-  "Bilirubin Recent": d50,
-  "Doxo LVEF Low": d51,
-  "Cumulative Doxo": d52,
-  "Cumulative Known": d53,
-  "Doxo Cumulative Critical": d54,
-  "Doxo Contraindicated": d55,
-  "Possible Doxo": d56,
-  "Other Anthracyclines Received": d57,
-  "Doxo Cumulative Warn": d58,
-  "ECOG Combo": d59,
-  "ECOG Poor": d60,
-  "Bilirubin High": d61,
-  "Combo Age": d62,
-  "Recent Mesna Order": d63,
-  "Doxo Notes": d64,
-  "Blocking Rule Ids": d65,
-  "Used Condition Keys": d66,
-  "Fact Histology": d67,
-  "Fact Extent": d68,
-  "Fact Site": d69,
-  "Fact Grade": d70,
-  "Fact Surgery": d71,
-  "Fact Radiotherapy": d72,
-  "Fact Age": d73,
-  "Fact Current Regimen": d74,
-  "Fact Line": d75,
-  "Fact Line Sources": d76,
-  "Fact ECOG": d77,
-  "Fact LVEF": d78,
-  "Fact Bilirubin": d79,
-  "Fact Cumulative": d80,
-  "Fact Unrecognized": d81,
-  "Fact STS Conditions": d82,
-  "Fact Ignored Evidence": d83,
-  "Fact Prior Last Exposure": d84,
-  "Fact Maintenance": d85,
+  "Disease Statuses": d30,
+  "Maintenance Progression": d31,
+  "Maintenance": d32,
+  "Anthracycline Before Metastatic": d33,
+  "Latest Disease Status": d34,
+  "Progression Since Current Start": d35,
+  "Last Prior Regimen": d36,
+  "Later Line Progression": d37,
+  "Later Line No Progression": d38,
+  "Later Line Status": d39,
+  "Now Date": d40,
+  "LVEF Readings": d41,
+  "LVEF": d42,
+  "LVEF Not Interpretable": d43,
+  "Latest Anthracycline Date": d44,
+  "Confirmed Doxo": d45,
+  "LVEF Recent": d46,
+  "LVEF Since Anthracycline": d47,
+  "LVEF Unusable Reason": d48,
+  "Trabectedin LVEF Unusable Reason": d49,
+  "ECOG Readings": d50,
+  "ECOG Reading": d51,
+  "ECOG Not Interpretable": d52,
+  "ECOG": d53,
+  "ECOG Recent": d54,
+  "Bilirubin Readings": d55,
+  "Bilirubin Latest Date": d56,
+  "Bilirubin": d57,
+  "Bilirubin Recent": d58,
+  "Doxo LVEF Low": d59,
+  "Cumulative Doxo": d60,
+  "Cumulative Known": d61,
+  "Doxo Cumulative Critical": d62,
+  "Doxo Contraindicated": d63,
+  "Possible Doxo": d64,
+  "Other Anthracyclines Received": d65,
+  "Doxo Cumulative Warn": d66,
+  "ECOG Combo": d67,
+  "ECOG Poor": d68,
+  "Bilirubin High": d69,
+  "Combo Age": d70,
+  "Recent Mesna Order": d71,
+  "Doxo Notes": d72,
+  "Blocking Rule Ids": d73,
+  "Used Condition Keys": d74,
+  "Fact Histology": d75,
+  "Fact Extent": d76,
+  "Fact Site": d77,
+  "Fact Grade": d78,
+  "Fact Surgery": d79,
+  "Fact Radiotherapy": d80,
+  "Fact Age": d81,
+  "Fact Current Regimen": d82,
+  "Fact Line": d83,
+  "Fact Line Sources": d84,
+  "Fact ECOG": d85,
+  "Fact LVEF": d86,
+  "Fact Bilirubin": d87,
+  "Fact Cumulative": d88,
+  "Fact Unrecognized": d89,
+  "Fact STS Conditions": d90,
+  "Fact Ignored Evidence": d91,
+  "Fact Prior Last Exposure": d92,
+  "Fact Prior Regimens": d93,
+  "Fact Disease Status": d94,
+  "Fact Maintenance": d95,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(86),
+    v: new Array(96),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Dx: R.libraryInstance(env, "StsDiagnosis", M_StsDiagnosis.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),

@@ -26,7 +26,7 @@ const K17 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSp
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin"];
+export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Incomplete","DraftOrderIds","EarliestMetastaticDate"];
 
 function paramDefault(st, name) {
@@ -617,999 +617,1237 @@ return isList ? out140 : out140[0]; })();
   st.v[29] = x;
   return x;
 }
-// define "Anthracycline Exposures"
+// define "Prior Runs"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = (() => { const s141 = d14(st);
+  x = R.flatten((() => { const s141 = d23(st);
 if (s141 == null) return null;
 const isList = Array.isArray(s141);
 let out143 = [];
-for (const a_E_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-if (!(R.prop(a_E_142, "anthracycline"))) continue;
-out143.push(a_E_142);
+for (const a_K_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
+const l_drugExposures_144 = (() => { const s145 = d22(st);
+if (s145 == null) return null;
+const isList = Array.isArray(s145);
+let out147 = [];
+for (const a_E_146 of (s145 == null ? [] : Array.isArray(s145) ? s145 : [s145])) {
+if (!(R.and(R.equal(R.prop(a_E_146, "drug"), a_K_142), R.not((R.prop(a_E_146, "date") == null))))) continue;
+out147.push(a_E_146);
 }
-return isList ? out143 : out143[0]; })();
+return isList ? out147 : out147[0]; })();
+const l_runStarts_148 = R.distinct((() => { const s149 = l_drugExposures_144;
+if (s149 == null) return null;
+const isList = Array.isArray(s149);
+let out151 = [];
+for (const a_X_150 of (s149 == null ? [] : Array.isArray(s149) ? s149 : [s149])) {
+if (!(R.not(R.exists((() => { const s152 = l_drugExposures_144;
+if (s152 == null) return null;
+const isList = Array.isArray(s152);
+let out154 = [];
+for (const a_Y_153 of (s152 == null ? [] : Array.isArray(s152) ? s152 : [s152])) {
+if (!((R.less(R.prop(a_Y_153, "dayNumber"), R.prop(a_X_150, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_150, "dayNumber"), R.prop(a_Y_153, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out154.push(a_Y_153);
+}
+return isList ? out154 : out154[0]; })())))) continue;
+out151.push(R.prop(a_X_150, "dayNumber"));
+}
+return isList ? out151 : out151[0]; })());
+out143.push((() => { const s155 = l_runStarts_148;
+if (s155 == null) return null;
+const isList = Array.isArray(s155);
+let out157 = [];
+for (const a_S_156 of (s155 == null ? [] : Array.isArray(s155) ? s155 : [s155])) {
+const l_members_158 = (() => { const s159 = l_drugExposures_144;
+if (s159 == null) return null;
+const isList = Array.isArray(s159);
+let out161 = [];
+for (const a_E_160 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
+if (!(R.and(R.greaterOrEqual(R.prop(a_E_160, "dayNumber"), a_S_156), R.not(R.exists((() => { const s162 = l_runStarts_148;
+if (s162 == null) return null;
+const isList = Array.isArray(s162);
+let out164 = [];
+for (const a_T_163 of (s162 == null ? [] : Array.isArray(s162) ? s162 : [s162])) {
+if (!(R.and(R.greater(a_T_163, a_S_156), R.lessOrEqual(a_T_163, R.prop(a_E_160, "dayNumber"))))) continue;
+out164.push(a_T_163);
+}
+out164 = R.distinctList(out164);
+return isList ? out164 : out164[0]; })()))))) continue;
+out161.push(a_E_160);
+}
+return isList ? out161 : out161[0]; })();
+out157.push(({ "drug": a_K_142, "start": a_S_156, "end": R.max((() => { const s165 = l_members_158;
+if (s165 == null) return null;
+const isList = Array.isArray(s165);
+let out167 = [];
+for (const a_E_166 of (s165 == null ? [] : Array.isArray(s165) ? s165 : [s165])) {
+out167.push(R.prop(a_E_166, "lastDayNumber"));
+}
+return isList ? out167 : out167[0]; })()), "exposures": l_members_158 }));
+}
+return isList ? out157 : out157[0]; })());
+}
+return isList ? out143 : out143[0]; })());
   st.v[30] = x;
   return x;
 }
-// define "Metastatic Date"
+// define "Prior Regimen Starts"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
+  x = R.distinct((() => { const s168 = d30(st);
+if (s168 == null) return null;
+const isList = Array.isArray(s168);
+let out170 = [];
+for (const a_R_169 of (s168 == null ? [] : Array.isArray(s168) ? s168 : [s168])) {
+if (!(R.not(R.exists((() => { const s171 = d30(st);
+if (s171 == null) return null;
+const isList = Array.isArray(s171);
+let out173 = [];
+for (const a_Q_172 of (s171 == null ? [] : Array.isArray(s171) ? s171 : [s171])) {
+if (!(R.and(R.less(R.prop(a_Q_172, "start"), R.prop(a_R_169, "start")), R.or(R.greaterOrEqual(R.prop(a_Q_172, "end"), R.prop(a_R_169, "start")), R.lessOrEqual(R.subtract(R.prop(a_R_169, "start"), R.prop(a_Q_172, "start")), p(st, "combinationWindowDays", false)))))) continue;
+out173.push(a_Q_172);
+}
+return isList ? out173 : out173[0]; })())))) continue;
+out170.push(R.prop(a_R_169, "start"));
+}
+return isList ? out170 : out170[0]; })());
   st.v[31] = x;
   return x;
 }
-// define "Anthracycline Before Metastatic"
+// define "Prior Regimens"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = (R.not(R.exists(d30(st))) ? false : (R.exists((() => { const s144 = d30(st);
-if (s144 == null) return null;
-const isList = Array.isArray(s144);
-let out146 = [];
-for (const a_E_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
-if (!(R.less(R.prop(a_E_145, "lastDate"), d31(st)))) continue;
-out146.push(a_E_145);
+  x = (() => { const s174 = (() => { const s176 = d31(st);
+if (s176 == null) return null;
+const isList = Array.isArray(s176);
+let out178 = [];
+for (const a_S_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
+const l_nextStart_179 = R.min((() => { const s180 = d31(st);
+if (s180 == null) return null;
+const isList = Array.isArray(s180);
+let out182 = [];
+for (const a_T_181 of (s180 == null ? [] : Array.isArray(s180) ? s180 : [s180])) {
+if (!(R.greater(a_T_181, a_S_177))) continue;
+out182.push(a_T_181);
 }
-return isList ? out146 : out146[0]; })()) ? true : (R.or((d31(st) == null), R.exists((() => { const s147 = d30(st);
-if (s147 == null) return null;
-const isList = Array.isArray(s147);
-let out149 = [];
-for (const a_E_148 of (s147 == null ? [] : Array.isArray(s147) ? s147 : [s147])) {
-if (!((R.prop(a_E_148, "lastDate") == null))) continue;
-out149.push(a_E_148);
-}
-return isList ? out149 : out149[0]; })())) ? R.as(null, K5, false) : false)));
-  st.v[32] = x;
-  return x;
-}
-// define "Anthracycline Before Metastatic Sources"
-function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = (() => { const s150 = d30(st);
-if (s150 == null) return null;
-const isList = Array.isArray(s150);
-let out152 = [];
-for (const a_E_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
-if (!(R.less(R.prop(a_E_151, "lastDate"), d31(st)))) continue;
-out152.push(R.prop(a_E_151, "source"));
-}
-out152 = R.distinctList(out152);
-return isList ? out152 : out152[0]; })();
-  st.v[33] = x;
-  return x;
-}
-// define "Doxorubicin Exposures"
-function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = (() => { const s153 = d14(st);
-if (s153 == null) return null;
-const isList = Array.isArray(s153);
-let out155 = [];
-for (const a_E_154 of (s153 == null ? [] : Array.isArray(s153) ? s153 : [s153])) {
-if (!(R.equal(R.prop(a_E_154, "drug"), "doxorubicin"))) continue;
-out155.push(a_E_154);
-}
-return isList ? out155 : out155[0]; })();
-  st.v[34] = x;
-  return x;
-}
-// define "Trabectedin Exposures"
-function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = (() => { const s156 = d14(st);
-if (s156 == null) return null;
-const isList = Array.isArray(s156);
-let out158 = [];
-for (const a_E_157 of (s156 == null ? [] : Array.isArray(s156) ? s156 : [s156])) {
-if (!(R.equal(R.prop(a_E_157, "drug"), "trabectedin"))) continue;
-out158.push(a_E_157);
-}
-return isList ? out158 : out158[0]; })();
-  st.v[35] = x;
-  return x;
-}
-// define "Combination Dates"
-function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = R.distinct(R.flatten((() => { const s159 = d34(st);
-const s160 = d35(st);
-if (s159 == null && s160 == null) return null;
-const isList = Array.isArray(s159) || Array.isArray(s160);
-let out163 = [];
-for (const a_D_161 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
-for (const a_T_162 of (s160 == null ? [] : Array.isArray(s160) ? s160 : [s160])) {
-if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_161, "dayNumber"), R.prop(a_T_162, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
-out163.push([R.prop(a_D_161, "date"), R.prop(a_T_162, "date")]);
-}
-}
-out163 = R.distinctList(out163);
-return isList ? out163 : out163[0]; })()));
-  st.v[36] = x;
-  return x;
-}
-// define "Combination Given"
-function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = R.exists(d36(st));
-  st.v[37] = x;
-  return x;
-}
-// define "Last Combination Date"
-function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = R.max(d36(st));
-  st.v[38] = x;
-  return x;
-}
-// define "Doxorubicin Dates"
-function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s164 = d34(st);
-if (s164 == null) return null;
-const isList = Array.isArray(s164);
-let out166 = [];
-for (const a_E_165 of (s164 == null ? [] : Array.isArray(s164) ? s164 : [s164])) {
-if (!(R.not((R.prop(a_E_165, "date") == null)))) continue;
-out166.push(R.prop(a_E_165, "date"));
-}
-out166 = R.distinctList(out166);
-return isList ? out166 : out166[0]; })());
-  st.v[39] = x;
-  return x;
-}
-// define "Combination Phase Over"
-function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = R.or(R.greaterOrEqual(R.count(d39(st)), 6), R.not(R.exists((() => { const s167 = d34(st);
-if (s167 == null) return null;
-const isList = Array.isArray(s167);
-let out169 = [];
-for (const a_E_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
-if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_168, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
-out169.push(a_E_168);
-}
-return isList ? out169 : out169[0]; })())));
-  st.v[40] = x;
-  return x;
-}
-// define "Maintenance Dates"
-function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s170 = d35(st);
-if (s170 == null) return null;
-const isList = Array.isArray(s170);
-let out172 = [];
-for (const a_T_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
-if (!(R.greater(R.prop(a_T_171, "date"), d38(st)))) continue;
-out172.push(R.prop(a_T_171, "date"));
-}
-out172 = R.distinctList(out172);
-return isList ? out172 : out172[0]; })());
-  st.v[41] = x;
-  return x;
-}
-// define "Maintenance Anchor"
-function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = (() => { let r173; r173 = R.min(d41(st)); if (r173 != null) return r173; r173 = d38(st); if (r173 != null) return r173; return null; })();
-  st.v[42] = x;
-  return x;
-}
-// define "Maintenance Within Period"
-function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = (() => { let r174; r174 = R.less(R.subtract(d2(st), f0(st, d42(st))), p(st, "maintenanceMaxDays", true)); if (r174 != null) return r174; r174 = false; if (r174 != null) return r174; return null; })();
-  st.v[43] = x;
-  return x;
-}
-// define "Maintenance Under Cycle Limit"
-function d44(st) {
-  let x = st.v[44];
-  if (x !== undefined) return x;
-  x = R.less(R.count(d41(st)), p(st, "maintenanceMaxCycles", true));
-  st.v[44] = x;
-  return x;
-}
-// define "No Gemcitabine Or Docetaxel"
-function d45(st) {
-  let x = st.v[45];
-  if (x !== undefined) return x;
-  x = R.not(R.exists((() => { const s175 = d14(st);
-if (s175 == null) return null;
-const isList = Array.isArray(s175);
-let out177 = [];
-for (const a_E_176 of (s175 == null ? [] : Array.isArray(s175) ? s175 : [s175])) {
-if (!(R.inList(R.prop(a_E_176, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
-out177.push(a_E_176);
-}
-return isList ? out177 : out177[0]; })()));
-  st.v[45] = x;
-  return x;
-}
-// define "Maintenance Eligible"
-function d46(st) {
-  let x = st.v[46];
-  if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.and(d37(st), d40(st)), d43(st)), d44(st)), d45(st));
-  st.v[46] = x;
-  return x;
-}
-// define "Maintenance Reasons"
-function d47(st) {
-  let x = st.v[47];
-  if (x !== undefined) return x;
-  x = (() => { const s178 = [(d37(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d38(st))), ")") : "no doxorubicin + trabectedin combination"), (d40(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d37(st)) ? R.as(null, K3, false) : (d43(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d42(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d42(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d41(st))), " maintenance trabectedin dates"), (d44(st) ? "" : " (limit reached)")), (d45(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
-if (s178 == null) return null;
-const isList = Array.isArray(s178);
-let out180 = [];
-for (const a_R_179 of (s178 == null ? [] : Array.isArray(s178) ? s178 : [s178])) {
-if (!(R.not((a_R_179 == null)))) continue;
-out180.push(a_R_179);
-}
-out180 = R.distinctList(out180);
-return isList ? out180 : out180[0]; })();
-  st.v[47] = x;
-  return x;
-}
-// define "Maintenance Sources"
-function d48(st) {
-  let x = st.v[48];
-  if (x !== undefined) return x;
-  x = (() => { const s181 = R.union(d34(st), d35(st), false);
-if (s181 == null) return null;
-const isList = Array.isArray(s181);
-let out183 = [];
-for (const a_E_182 of (s181 == null ? [] : Array.isArray(s181) ? s181 : [s181])) {
-out183.push(R.prop(a_E_182, "source"));
-}
-out183 = R.distinctList(out183);
-return isList ? out183 : out183[0]; })();
-  st.v[48] = x;
-  return x;
-}
-// define "ECOG Readings"
-function d49(st) {
-  let x = st.v[49];
-  if (x !== undefined) return x;
-  x = (() => { const s184 = (() => { const s186 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-if (s186 == null) return null;
-const isList = Array.isArray(s186);
-let out188 = [];
-for (const a_O_187 of (s186 == null ? [] : Array.isArray(s186) ? s186 : [s186])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_187))) continue;
-out188.push(a_O_187);
-}
-return isList ? out188 : out188[0]; })();
+return isList ? out182 : out182[0]; })());
+const l_runs_183 = (() => { const s184 = d30(st);
 if (s184 == null) return null;
 const isList = Array.isArray(s184);
-let out189 = [];
-for (const a_O_185 of (s184 == null ? [] : Array.isArray(s184) ? s184 : [s184])) {
-const l_score_190 = (() => { let r191; r191 = R.prop(R.as(R.prop(a_O_185, "value"), K6, false), "value"); if (r191 != null) return r191; r191 = f20(st, R.as(R.prop(a_O_185, "value"), K7, false)); if (r191 != null) return r191; return null; })();
-const l_taken_192 = f17(st, a_O_185);
-if (!(R.and(R.not((l_score_190 == null)), R.not((l_taken_192 == null))))) continue;
-out189.push(({ "value": l_score_190, "date": l_taken_192, "source": f19(st, a_O_185) }));
+let out186 = [];
+for (const a_R_185 of (s184 == null ? [] : Array.isArray(s184) ? s184 : [s184])) {
+if (!(R.and(R.greaterOrEqual(R.prop(a_R_185, "start"), a_S_177), R.or((l_nextStart_179 == null), R.less(R.prop(a_R_185, "start"), l_nextStart_179))))) continue;
+out186.push(a_R_185);
 }
-return isList ? out189 : out189[0]; })();
-  st.v[49] = x;
-  return x;
+return isList ? out186 : out186[0]; })();
+const l_exposures_187 = R.flatten((() => { const s188 = l_runs_183;
+if (s188 == null) return null;
+const isList = Array.isArray(s188);
+let out190 = [];
+for (const a_R_189 of (s188 == null ? [] : Array.isArray(s188) ? s188 : [s188])) {
+out190.push(R.prop(a_R_189, "exposures"));
 }
-// define "ECOG"
-function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s193 = d49(st);
-if (s193 == null) return null;
-const isList = Array.isArray(s193);
-let out195 = [];
-for (const a_R_194 of (s193 == null ? [] : Array.isArray(s193) ? s193 : [s193])) {
-if (!(R.equal(R.prop(a_R_194, "date"), R.max((() => { const s196 = d49(st);
-if (s196 == null) return null;
-const isList = Array.isArray(s196);
-let out198 = [];
-for (const a_X_197 of (s196 == null ? [] : Array.isArray(s196) ? s196 : [s196])) {
-out198.push(R.prop(a_X_197, "date"));
+return isList ? out190 : out190[0]; })());
+const l_runDrugs_191 = (() => { const s192 = l_runs_183;
+if (s192 == null) return null;
+const isList = Array.isArray(s192);
+let out194 = [];
+for (const a_R_193 of (s192 == null ? [] : Array.isArray(s192) ? s192 : [s192])) {
+out194.push(R.prop(a_R_193, "drug"));
 }
-return isList ? out198 : out198[0]; })())))) continue;
-out195.push(a_R_194);
+return isList ? out194 : out194[0]; })();
+out178.push(({ "startNumber": a_S_177, "endNumber": R.max((() => { const s195 = l_runs_183;
+if (s195 == null) return null;
+const isList = Array.isArray(s195);
+let out197 = [];
+for (const a_R_196 of (s195 == null ? [] : Array.isArray(s195) ? s195 : [s195])) {
+out197.push(R.prop(a_R_196, "end"));
 }
-out195 = R.mergeSort(out195, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out195 : out195[0]; })());
-  st.v[50] = x;
-  return x;
+return isList ? out197 : out197[0]; })()), "drugs": (() => { const s198 = M_StsCodes.d["Drugs"](st.L_Codes);
+if (s198 == null) return null;
+const isList = Array.isArray(s198);
+let out200 = [];
+for (const a_D_199 of (s198 == null ? [] : Array.isArray(s198) ? s198 : [s198])) {
+if (!(R.inList(R.prop(a_D_199, "key"), l_runDrugs_191, undefined))) continue;
+out200.push(R.prop(a_D_199, "key"));
 }
-// define "Karnofsky Readings"
-function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = (() => { const s199 = (() => { const s201 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+return isList ? out200 : out200[0]; })(), "first": R.min((() => { const s201 = l_exposures_187;
 if (s201 == null) return null;
 const isList = Array.isArray(s201);
 let out203 = [];
-for (const a_O_202 of (s201 == null ? [] : Array.isArray(s201) ? s201 : [s201])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_202))) continue;
-out203.push(a_O_202);
+for (const a_E_202 of (s201 == null ? [] : Array.isArray(s201) ? s201 : [s201])) {
+out203.push(R.prop(a_E_202, "date"));
 }
-return isList ? out203 : out203[0]; })();
-if (s199 == null) return null;
-const isList = Array.isArray(s199);
-let out204 = [];
-for (const a_O_200 of (s199 == null ? [] : Array.isArray(s199) ? s199 : [s199])) {
-const l_score_205 = (() => { let r206; r206 = R.toDecimal(R.prop(R.as(R.prop(a_O_200, "value"), K6, false), "value")); if (r206 != null) return r206; r206 = R.prop(R.prop(R.as(R.prop(a_O_200, "value"), K8, false), "value"), "value"); if (r206 != null) return r206; return null; })();
-const l_taken_207 = f17(st, a_O_200);
-if (!(R.and(R.not((l_score_205 == null)), R.not((l_taken_207 == null))))) continue;
-out204.push(({ "value": l_score_205, "date": l_taken_207, "source": f19(st, a_O_200) }));
+return isList ? out203 : out203[0]; })()), "last": R.max((() => { const s204 = l_exposures_187;
+if (s204 == null) return null;
+const isList = Array.isArray(s204);
+let out206 = [];
+for (const a_E_205 of (s204 == null ? [] : Array.isArray(s204) ? s204 : [s204])) {
+out206.push(R.prop(a_E_205, "lastDate"));
 }
-return isList ? out204 : out204[0]; })();
-  st.v[51] = x;
+return isList ? out206 : out206[0]; })()), "dates": R.count(R.distinct((() => { const s207 = l_exposures_187;
+if (s207 == null) return null;
+const isList = Array.isArray(s207);
+let out209 = [];
+for (const a_E_208 of (s207 == null ? [] : Array.isArray(s207) ? s207 : [s207])) {
+out209.push(R.prop(a_E_208, "date"));
+}
+return isList ? out209 : out209[0]; })())), "lastSource": R.prop(R.last((() => { const s210 = (() => { const s212 = l_exposures_187;
+if (s212 == null) return null;
+const isList = Array.isArray(s212);
+let out214 = [];
+for (const a_E_213 of (s212 == null ? [] : Array.isArray(s212) ? s212 : [s212])) {
+out214.push(({ "n": R.prop(a_E_213, "lastDayNumber"), "source": R.prop(a_E_213, "source") }));
+}
+return isList ? out214 : out214[0]; })();
+if (s210 == null) return null;
+const isList = Array.isArray(s210);
+let out215 = [];
+for (const a_X_211 of (s210 == null ? [] : Array.isArray(s210) ? s210 : [s210])) {
+out215.push(a_X_211);
+}
+out215 = R.distinctList(out215);
+out215 = R.mergeSort(out215, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
+return isList ? out215 : out215[0]; })()), "source") }));
+}
+return isList ? out178 : out178[0]; })();
+if (s174 == null) return null;
+const isList = Array.isArray(s174);
+let out216 = [];
+for (const a_R_175 of (s174 == null ? [] : Array.isArray(s174) ? s174 : [s174])) {
+out216.push(a_R_175);
+}
+out216 = R.distinctList(out216);
+out216 = R.mergeSort(out216, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
+return isList ? out216 : out216[0]; })();
+  st.v[32] = x;
   return x;
 }
-// define "Karnofsky"
-function d52(st) {
-  let x = st.v[52];
+// define "Last Prior Regimen"
+function d33(st) {
+  let x = st.v[33];
   if (x !== undefined) return x;
-  x = R.first((() => { const s208 = d51(st);
-if (s208 == null) return null;
-const isList = Array.isArray(s208);
-let out210 = [];
-for (const a_R_209 of (s208 == null ? [] : Array.isArray(s208) ? s208 : [s208])) {
-if (!(R.equal(R.prop(a_R_209, "date"), R.max((() => { const s211 = d51(st);
-if (s211 == null) return null;
-const isList = Array.isArray(s211);
-let out213 = [];
-for (const a_X_212 of (s211 == null ? [] : Array.isArray(s211) ? s211 : [s211])) {
-out213.push(R.prop(a_X_212, "date"));
-}
-return isList ? out213 : out213[0]; })())))) continue;
-out210.push(a_R_209);
-}
-out210 = R.mergeSort(out210, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out210 : out210[0]; })());
-  st.v[52] = x;
-  return x;
-}
-// define "LVEF Readings"
-function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = (() => { const s214 = (() => { const s216 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s216 == null) return null;
-const isList = Array.isArray(s216);
-let out218 = [];
-for (const a_O_217 of (s216 == null ? [] : Array.isArray(s216) ? s216 : [s216])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_217))) continue;
-out218.push(a_O_217);
-}
-return isList ? out218 : out218[0]; })();
-if (s214 == null) return null;
-const isList = Array.isArray(s214);
+  x = R.last((() => { const s217 = d32(st);
+if (s217 == null) return null;
+const isList = Array.isArray(s217);
 let out219 = [];
-for (const a_O_215 of (s214 == null ? [] : Array.isArray(s214) ? s214 : [s214])) {
-const l_percent_220 = (() => { let r221; r221 = f21(st, R.as(R.prop(a_O_215, "value"), K8, false)); if (r221 != null) return r221; r221 = f21(st, R.prop(R.as(R.prop(a_O_215, "value"), K9, false), "low")); if (r221 != null) return r221; return null; })();
-const l_taken_222 = f17(st, a_O_215);
-if (!(R.and(R.not((l_percent_220 == null)), R.not((l_taken_222 == null))))) continue;
-out219.push(({ "value": l_percent_220, "date": l_taken_222, "source": f19(st, a_O_215) }));
+for (const a_R_218 of (s217 == null ? [] : Array.isArray(s217) ? s217 : [s217])) {
+if (!(R.equal(R.prop(a_R_218, "endNumber"), R.max((() => { const s220 = d32(st);
+if (s220 == null) return null;
+const isList = Array.isArray(s220);
+let out222 = [];
+for (const a_X_221 of (s220 == null ? [] : Array.isArray(s220) ? s220 : [s220])) {
+out222.push(R.prop(a_X_221, "endNumber"));
 }
-return isList ? out219 : out219[0]; })();
-  st.v[53] = x;
+return isList ? out222 : out222[0]; })())))) continue;
+out219.push(a_R_218);
+}
+return isList ? out219 : out219[0]; })());
+  st.v[33] = x;
   return x;
 }
-// define "LVEF Latest"
-function d54(st) {
-  let x = st.v[54];
+// define "Anthracycline Exposures"
+function d34(st) {
+  let x = st.v[34];
   if (x !== undefined) return x;
-  x = R.first((() => { const s223 = d53(st);
+  x = (() => { const s223 = d14(st);
 if (s223 == null) return null;
 const isList = Array.isArray(s223);
 let out225 = [];
-for (const a_R_224 of (s223 == null ? [] : Array.isArray(s223) ? s223 : [s223])) {
-if (!(R.equal(R.prop(a_R_224, "date"), R.max((() => { const s226 = d53(st);
+for (const a_E_224 of (s223 == null ? [] : Array.isArray(s223) ? s223 : [s223])) {
+if (!(R.prop(a_E_224, "anthracycline"))) continue;
+out225.push(a_E_224);
+}
+return isList ? out225 : out225[0]; })();
+  st.v[34] = x;
+  return x;
+}
+// define "Metastatic Date"
+function d35(st) {
+  let x = st.v[35];
+  if (x !== undefined) return x;
+  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
+  st.v[35] = x;
+  return x;
+}
+// define "Anthracycline Before Metastatic"
+function d36(st) {
+  let x = st.v[36];
+  if (x !== undefined) return x;
+  x = (R.not(R.exists(d34(st))) ? false : (R.exists((() => { const s226 = d34(st);
 if (s226 == null) return null;
 const isList = Array.isArray(s226);
 let out228 = [];
-for (const a_X_227 of (s226 == null ? [] : Array.isArray(s226) ? s226 : [s226])) {
-out228.push(R.prop(a_X_227, "date"));
+for (const a_E_227 of (s226 == null ? [] : Array.isArray(s226) ? s226 : [s226])) {
+if (!(R.less(R.prop(a_E_227, "lastDate"), d35(st)))) continue;
+out228.push(a_E_227);
 }
-return isList ? out228 : out228[0]; })())))) continue;
-out225.push(a_R_224);
-}
-out225 = R.mergeSort(out225, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out225 : out225[0]; })());
-  st.v[54] = x;
-  return x;
-}
-// define "Latest Anthracycline Date"
-function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = R.max((() => { const s229 = d30(st);
+return isList ? out228 : out228[0]; })()) ? true : (R.or((d35(st) == null), R.exists((() => { const s229 = d34(st);
 if (s229 == null) return null;
 const isList = Array.isArray(s229);
 let out231 = [];
 for (const a_E_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
-out231.push(R.prop(a_E_230, "lastDate"));
+if (!((R.prop(a_E_230, "lastDate") == null))) continue;
+out231.push(a_E_230);
 }
-out231 = R.distinctList(out231);
-return isList ? out231 : out231[0]; })());
-  st.v[55] = x;
+return isList ? out231 : out231[0]; })())) ? R.as(null, K5, false) : false)));
+  st.v[36] = x;
   return x;
 }
-// define "LVEF"
-function d56(st) {
-  let x = st.v[56];
+// define "Anthracycline Before Metastatic Sources"
+function d37(st) {
+  let x = st.v[37];
   if (x !== undefined) return x;
-  x = (() => { const s232 = d54(st);
+  x = (() => { const s232 = d34(st);
 if (s232 == null) return null;
 const isList = Array.isArray(s232);
 let out234 = [];
-for (const a_L_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
-out234.push(({ "value": R.prop(a_L_233, "value"), "date": R.prop(a_L_233, "date"), "source": R.prop(a_L_233, "source"), "low": R.less(R.prop(a_L_233, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_233, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d55(st) == null), R.greaterOrEqual(R.prop(a_L_233, "date"), d55(st)))) }));
+for (const a_E_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
+if (!(R.less(R.prop(a_E_233, "lastDate"), d35(st)))) continue;
+out234.push(R.prop(a_E_233, "source"));
 }
 out234 = R.distinctList(out234);
 return isList ? out234 : out234[0]; })();
-  st.v[56] = x;
+  st.v[37] = x;
   return x;
 }
-// define "Heights"
-function d57(st) {
-  let x = st.v[57];
+// define "Doxorubicin Exposures"
+function d38(st) {
+  let x = st.v[38];
   if (x !== undefined) return x;
-  x = (() => { const s235 = (() => { const s237 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-if (s237 == null) return null;
-const isList = Array.isArray(s237);
-let out239 = [];
-for (const a_O_238 of (s237 == null ? [] : Array.isArray(s237) ? s237 : [s237])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_238))) continue;
-out239.push(a_O_238);
-}
-return isList ? out239 : out239[0]; })();
+  x = (() => { const s235 = d14(st);
 if (s235 == null) return null;
 const isList = Array.isArray(s235);
+let out237 = [];
+for (const a_E_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
+if (!(R.equal(R.prop(a_E_236, "drug"), "doxorubicin"))) continue;
+out237.push(a_E_236);
+}
+return isList ? out237 : out237[0]; })();
+  st.v[38] = x;
+  return x;
+}
+// define "Trabectedin Exposures"
+function d39(st) {
+  let x = st.v[39];
+  if (x !== undefined) return x;
+  x = (() => { const s238 = d14(st);
+if (s238 == null) return null;
+const isList = Array.isArray(s238);
 let out240 = [];
-for (const a_O_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
-const l_v_241 = f23(st, R.as(R.prop(a_O_236, "value"), K8, false));
-const l_taken_242 = f18(st, a_O_236);
-if (!(R.and(R.and(R.not((l_v_241 == null)), R.greater(l_v_241, R.toDecimal(0))), R.not((l_taken_242 == null))))) continue;
-out240.push(({ "value": l_v_241, "date": l_taken_242, "dayNumber": f0(st, l_taken_242), "source": f19(st, a_O_236) }));
+for (const a_E_239 of (s238 == null ? [] : Array.isArray(s238) ? s238 : [s238])) {
+if (!(R.equal(R.prop(a_E_239, "drug"), "trabectedin"))) continue;
+out240.push(a_E_239);
 }
 return isList ? out240 : out240[0]; })();
-  st.v[57] = x;
+  st.v[39] = x;
   return x;
 }
-// define "Weights"
-function d58(st) {
-  let x = st.v[58];
+// define "Combination Dates"
+function d40(st) {
+  let x = st.v[40];
   if (x !== undefined) return x;
-  x = (() => { const s243 = (() => { const s245 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-if (s245 == null) return null;
-const isList = Array.isArray(s245);
-let out247 = [];
-for (const a_O_246 of (s245 == null ? [] : Array.isArray(s245) ? s245 : [s245])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_246))) continue;
-out247.push(a_O_246);
+  x = R.distinct(R.flatten((() => { const s241 = d38(st);
+const s242 = d39(st);
+if (s241 == null && s242 == null) return null;
+const isList = Array.isArray(s241) || Array.isArray(s242);
+let out245 = [];
+for (const a_D_243 of (s241 == null ? [] : Array.isArray(s241) ? s241 : [s241])) {
+for (const a_T_244 of (s242 == null ? [] : Array.isArray(s242) ? s242 : [s242])) {
+if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_243, "dayNumber"), R.prop(a_T_244, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
+out245.push([R.prop(a_D_243, "date"), R.prop(a_T_244, "date")]);
 }
-return isList ? out247 : out247[0]; })();
-if (s243 == null) return null;
-const isList = Array.isArray(s243);
+}
+out245 = R.distinctList(out245);
+return isList ? out245 : out245[0]; })()));
+  st.v[40] = x;
+  return x;
+}
+// define "Combination Given"
+function d41(st) {
+  let x = st.v[41];
+  if (x !== undefined) return x;
+  x = R.exists(d40(st));
+  st.v[41] = x;
+  return x;
+}
+// define "Last Combination Date"
+function d42(st) {
+  let x = st.v[42];
+  if (x !== undefined) return x;
+  x = R.max(d40(st));
+  st.v[42] = x;
+  return x;
+}
+// define "First Combination Date"
+function d43(st) {
+  let x = st.v[43];
+  if (x !== undefined) return x;
+  x = R.min(d40(st));
+  st.v[43] = x;
+  return x;
+}
+// define "Doxorubicin Dates"
+function d44(st) {
+  let x = st.v[44];
+  if (x !== undefined) return x;
+  x = R.distinct((() => { const s246 = d38(st);
+if (s246 == null) return null;
+const isList = Array.isArray(s246);
 let out248 = [];
-for (const a_O_244 of (s243 == null ? [] : Array.isArray(s243) ? s243 : [s243])) {
-const l_v_249 = f24(st, R.as(R.prop(a_O_244, "value"), K8, false));
-const l_taken_250 = f18(st, a_O_244);
-if (!(R.and(R.and(R.not((l_v_249 == null)), R.greater(l_v_249, R.toDecimal(0))), R.not((l_taken_250 == null))))) continue;
-out248.push(({ "value": l_v_249, "date": l_taken_250, "dayNumber": f0(st, l_taken_250), "source": f19(st, a_O_244) }));
+for (const a_E_247 of (s246 == null ? [] : Array.isArray(s246) ? s246 : [s246])) {
+if (!(R.not((R.prop(a_E_247, "date") == null)))) continue;
+out248.push(R.prop(a_E_247, "date"));
 }
-return isList ? out248 : out248[0]; })();
-  st.v[58] = x;
+out248 = R.distinctList(out248);
+return isList ? out248 : out248[0]; })());
+  st.v[44] = x;
   return x;
 }
-// define "Surface Areas"
-function d59(st) {
-  let x = st.v[59];
+// define "Combination Phase Over"
+function d45(st) {
+  let x = st.v[45];
   if (x !== undefined) return x;
-  x = (() => { const s251 = (() => { const s253 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-if (s253 == null) return null;
-const isList = Array.isArray(s253);
-let out255 = [];
-for (const a_O_254 of (s253 == null ? [] : Array.isArray(s253) ? s253 : [s253])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_254))) continue;
-out255.push(a_O_254);
+  x = R.or(R.greaterOrEqual(R.count(d44(st)), 6), R.not(R.exists((() => { const s249 = d38(st);
+if (s249 == null) return null;
+const isList = Array.isArray(s249);
+let out251 = [];
+for (const a_E_250 of (s249 == null ? [] : Array.isArray(s249) ? s249 : [s249])) {
+if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_250, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
+out251.push(a_E_250);
 }
-return isList ? out255 : out255[0]; })();
-if (s251 == null) return null;
-const isList = Array.isArray(s251);
-let out256 = [];
-for (const a_O_252 of (s251 == null ? [] : Array.isArray(s251) ? s251 : [s251])) {
-const l_v_257 = f25(st, R.as(R.prop(a_O_252, "value"), K8, false));
-const l_taken_258 = f18(st, a_O_252);
-if (!(R.and(R.and(R.not((l_v_257 == null)), R.greater(l_v_257, R.toDecimal(0))), R.not((l_taken_258 == null))))) continue;
-out256.push(({ "value": l_v_257, "date": l_taken_258, "dayNumber": f0(st, l_taken_258), "source": f19(st, a_O_252) }));
-}
-return isList ? out256 : out256[0]; })();
-  st.v[59] = x;
+return isList ? out251 : out251[0]; })())));
+  st.v[45] = x;
   return x;
 }
-// define "Anthracycline Administration Records"
-function d60(st) {
-  let x = st.v[60];
+// define "Maintenance Dates"
+function d46(st) {
+  let x = st.v[46];
   if (x !== undefined) return x;
-  x = (() => { const s259 = d10(st);
-if (s259 == null) return null;
-const isList = Array.isArray(s259);
-let out261 = [];
-for (const a_A_260 of (s259 == null ? [] : Array.isArray(s259) ? s259 : [s259])) {
-const l_M_262 = R.prop(a_A_260, "resource");
-const l_first_263 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_262);
-if (!(f37(st, R.prop(a_A_260, "drug")))) continue;
-out261.push(({ "drug": R.prop(R.prop(a_A_260, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_262, "id"), "value")), "status": R.prop(R.prop(l_M_262, "status"), "value"), "partial": R.inList(R.prop(R.prop(l_M_262, "status"), "value"), ["stopped", "in-progress"], undefined), "date": l_first_263, "dayNumber": f0(st, l_first_263), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_262)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_262, "request")), "dose": f29(st, R.prop(R.prop(l_M_262, "dosage"), "dose")) }));
+  x = R.distinct((() => { const s252 = d39(st);
+if (s252 == null) return null;
+const isList = Array.isArray(s252);
+let out254 = [];
+for (const a_T_253 of (s252 == null ? [] : Array.isArray(s252) ? s252 : [s252])) {
+if (!(R.greater(R.prop(a_T_253, "date"), d42(st)))) continue;
+out254.push(R.prop(a_T_253, "date"));
 }
-return isList ? out261 : out261[0]; })();
-  st.v[60] = x;
+out254 = R.distinctList(out254);
+return isList ? out254 : out254[0]; })());
+  st.v[46] = x;
   return x;
 }
-// define "Anthracycline Administrations"
-function d61(st) {
-  let x = st.v[61];
+// define "Maintenance Anchor"
+function d47(st) {
+  let x = st.v[47];
   if (x !== undefined) return x;
-  x = (() => { const s264 = d60(st);
-if (s264 == null) return null;
-const isList = Array.isArray(s264);
-let out266 = [];
-for (const a_R_265 of (s264 == null ? [] : Array.isArray(s264) ? s264 : [s264])) {
-if (!(R.not(R.exists((() => { const s267 = d60(st);
-if (s267 == null) return null;
-const isList = Array.isArray(s267);
-let out269 = [];
-for (const a_X_268 of (s267 == null ? [] : Array.isArray(s267) ? s267 : [s267])) {
-if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_268, "requestKey") == null)), R.equal(R.prop(a_X_268, "requestKey"), R.prop(a_R_265, "requestKey"))), R.equivalent(R.prop(a_X_268, "startKey"), R.prop(a_R_265, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_268, "dose"), R.prop(a_R_265, "dose"), st.env.codeService)), R.less(R.prop(a_X_268, "source"), R.prop(a_R_265, "source"))))) continue;
-out269.push(R.prop(a_X_268, "source"));
-}
-return isList ? out269 : out269[0]; })())))) continue;
-out266.push(a_R_265);
-}
-return isList ? out266 : out266[0]; })();
-  st.v[61] = x;
+  x = (() => { let r255; r255 = R.min(d46(st)); if (r255 != null) return r255; r255 = d42(st); if (r255 != null) return r255; return null; })();
+  st.v[47] = x;
   return x;
 }
-// define "Administration Events"
-function d62(st) {
-  let x = st.v[62];
+// define "Maintenance Within Period"
+function d48(st) {
+  let x = st.v[48];
   if (x !== undefined) return x;
-  x = (() => { const s270 = d61(st);
-if (s270 == null) return null;
-const isList = Array.isArray(s270);
-let out272 = [];
-for (const a_A_271 of (s270 == null ? [] : Array.isArray(s270) ? s270 : [s270])) {
-const l_own_273 = f35(st, R.prop(a_A_271, "dose"), R.prop(a_A_271, "dayNumber"));
-const l_ordered_274 = (R.not((R.prop(l_own_273, "mgM2") == null)) ? R.as(null, K2, false) : (() => { const s275 = f30(st, f38(st, R.prop(a_A_271, "requestKey")));
+  x = (() => { let r256; r256 = R.less(R.subtract(d2(st), f0(st, d47(st))), p(st, "maintenanceMaxDays", true)); if (r256 != null) return r256; r256 = false; if (r256 != null) return r256; return null; })();
+  st.v[48] = x;
+  return x;
+}
+// define "Maintenance Under Cycle Limit"
+function d49(st) {
+  let x = st.v[49];
+  if (x !== undefined) return x;
+  x = R.less(R.count(d46(st)), p(st, "maintenanceMaxCycles", true));
+  st.v[49] = x;
+  return x;
+}
+// define "No Gemcitabine Or Docetaxel"
+function d50(st) {
+  let x = st.v[50];
+  if (x !== undefined) return x;
+  x = R.not(R.exists((() => { const s257 = d14(st);
+if (s257 == null) return null;
+const isList = Array.isArray(s257);
+let out259 = [];
+for (const a_E_258 of (s257 == null ? [] : Array.isArray(s257) ? s257 : [s257])) {
+if (!(R.inList(R.prop(a_E_258, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
+out259.push(a_E_258);
+}
+return isList ? out259 : out259[0]; })()));
+  st.v[50] = x;
+  return x;
+}
+// define "Maintenance Eligible"
+function d51(st) {
+  let x = st.v[51];
+  if (x !== undefined) return x;
+  x = R.and(R.and(R.and(R.and(d41(st), d45(st)), d48(st)), d49(st)), d50(st));
+  st.v[51] = x;
+  return x;
+}
+// define "Maintenance Reasons"
+function d52(st) {
+  let x = st.v[52];
+  if (x !== undefined) return x;
+  x = (() => { const s260 = [(d41(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d42(st))), ")") : "no doxorubicin + trabectedin combination"), (d45(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d41(st)) ? R.as(null, K3, false) : (d48(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d47(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d47(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d46(st))), " maintenance trabectedin dates"), (d49(st) ? "" : " (limit reached)")), (d50(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+if (s260 == null) return null;
+const isList = Array.isArray(s260);
+let out262 = [];
+for (const a_R_261 of (s260 == null ? [] : Array.isArray(s260) ? s260 : [s260])) {
+if (!(R.not((a_R_261 == null)))) continue;
+out262.push(a_R_261);
+}
+out262 = R.distinctList(out262);
+return isList ? out262 : out262[0]; })();
+  st.v[52] = x;
+  return x;
+}
+// define "Maintenance Sources"
+function d53(st) {
+  let x = st.v[53];
+  if (x !== undefined) return x;
+  x = (() => { const s263 = R.union(d38(st), d39(st), false);
+if (s263 == null) return null;
+const isList = Array.isArray(s263);
+let out265 = [];
+for (const a_E_264 of (s263 == null ? [] : Array.isArray(s263) ? s263 : [s263])) {
+out265.push(R.prop(a_E_264, "source"));
+}
+out265 = R.distinctList(out265);
+return isList ? out265 : out265[0]; })();
+  st.v[53] = x;
+  return x;
+}
+// define "ECOG Readings"
+function d54(st) {
+  let x = st.v[54];
+  if (x !== undefined) return x;
+  x = (() => { const s266 = (() => { const s268 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+if (s268 == null) return null;
+const isList = Array.isArray(s268);
+let out270 = [];
+for (const a_O_269 of (s268 == null ? [] : Array.isArray(s268) ? s268 : [s268])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_269))) continue;
+out270.push(a_O_269);
+}
+return isList ? out270 : out270[0]; })();
+if (s266 == null) return null;
+const isList = Array.isArray(s266);
+let out271 = [];
+for (const a_O_267 of (s266 == null ? [] : Array.isArray(s266) ? s266 : [s266])) {
+const l_score_272 = (() => { let r273; r273 = R.prop(R.as(R.prop(a_O_267, "value"), K6, false), "value"); if (r273 != null) return r273; r273 = f20(st, R.as(R.prop(a_O_267, "value"), K7, false)); if (r273 != null) return r273; return null; })();
+const l_taken_274 = f17(st, a_O_267);
+if (!(R.and(R.not((l_score_272 == null)), R.not((l_taken_274 == null))))) continue;
+out271.push(({ "value": l_score_272, "date": l_taken_274, "source": f19(st, a_O_267) }));
+}
+return isList ? out271 : out271[0]; })();
+  st.v[54] = x;
+  return x;
+}
+// define "ECOG"
+function d55(st) {
+  let x = st.v[55];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s275 = d54(st);
 if (s275 == null) return null;
 const isList = Array.isArray(s275);
 let out277 = [];
-for (const a_D_276 of (s275 == null ? [] : Array.isArray(s275) ? s275 : [s275])) {
-if (!(f32(st, R.prop(a_D_276, "unit")))) continue;
-out277.push(R.prop(a_D_276, "value"));
+for (const a_R_276 of (s275 == null ? [] : Array.isArray(s275) ? s275 : [s275])) {
+if (!(R.equal(R.prop(a_R_276, "date"), R.max((() => { const s278 = d54(st);
+if (s278 == null) return null;
+const isList = Array.isArray(s278);
+let out280 = [];
+for (const a_X_279 of (s278 == null ? [] : Array.isArray(s278) ? s278 : [s278])) {
+out280.push(R.prop(a_X_279, "date"));
 }
-out277 = R.distinctList(out277);
+return isList ? out280 : out280[0]; })())))) continue;
+out277.push(a_R_276);
+}
+out277 = R.mergeSort(out277, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
 return isList ? out277 : out277[0]; })());
-const l_mgM2_278 = (() => { let r279; r279 = R.prop(l_own_273, "mgM2"); if (r279 != null) return r279; r279 = l_ordered_274; if (r279 != null) return r279; return null; })();
-out272.push(({ "drug": R.prop(a_A_271, "drug"), "source": R.prop(a_A_271, "source"), "date": R.prop(a_A_271, "date"), "dayNumber": R.prop(a_A_271, "dayNumber"), "partial": R.prop(a_A_271, "partial"), "mgM2": l_mgM2_278, "orderedDose": R.not((l_ordered_274 == null)), "reason": ((l_mgM2_278 == null) ? R.prop(l_own_273, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_273, "bsa"), "bsaSources": R.prop(l_own_273, "bsaSources"), "checkDose": R.or((() => { let r280; r280 = R.greater(l_mgM2_278, p(st, "doxoSingleEventMaxMgM2", false)); if (r280 != null) return r280; r280 = false; if (r280 != null) return r280; return null; })(), R.prop(l_own_273, "heavyWithoutBsa")) }));
+  st.v[55] = x;
+  return x;
 }
-return isList ? out272 : out272[0]; })();
+// define "Karnofsky Readings"
+function d56(st) {
+  let x = st.v[56];
+  if (x !== undefined) return x;
+  x = (() => { const s281 = (() => { const s283 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+if (s283 == null) return null;
+const isList = Array.isArray(s283);
+let out285 = [];
+for (const a_O_284 of (s283 == null ? [] : Array.isArray(s283) ? s283 : [s283])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_284))) continue;
+out285.push(a_O_284);
+}
+return isList ? out285 : out285[0]; })();
+if (s281 == null) return null;
+const isList = Array.isArray(s281);
+let out286 = [];
+for (const a_O_282 of (s281 == null ? [] : Array.isArray(s281) ? s281 : [s281])) {
+const l_score_287 = (() => { let r288; r288 = R.toDecimal(R.prop(R.as(R.prop(a_O_282, "value"), K6, false), "value")); if (r288 != null) return r288; r288 = R.prop(R.prop(R.as(R.prop(a_O_282, "value"), K8, false), "value"), "value"); if (r288 != null) return r288; return null; })();
+const l_taken_289 = f17(st, a_O_282);
+if (!(R.and(R.not((l_score_287 == null)), R.not((l_taken_289 == null))))) continue;
+out286.push(({ "value": l_score_287, "date": l_taken_289, "source": f19(st, a_O_282) }));
+}
+return isList ? out286 : out286[0]; })();
+  st.v[56] = x;
+  return x;
+}
+// define "Karnofsky"
+function d57(st) {
+  let x = st.v[57];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s290 = d56(st);
+if (s290 == null) return null;
+const isList = Array.isArray(s290);
+let out292 = [];
+for (const a_R_291 of (s290 == null ? [] : Array.isArray(s290) ? s290 : [s290])) {
+if (!(R.equal(R.prop(a_R_291, "date"), R.max((() => { const s293 = d56(st);
+if (s293 == null) return null;
+const isList = Array.isArray(s293);
+let out295 = [];
+for (const a_X_294 of (s293 == null ? [] : Array.isArray(s293) ? s293 : [s293])) {
+out295.push(R.prop(a_X_294, "date"));
+}
+return isList ? out295 : out295[0]; })())))) continue;
+out292.push(a_R_291);
+}
+out292 = R.mergeSort(out292, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out292 : out292[0]; })());
+  st.v[57] = x;
+  return x;
+}
+// define "LVEF Readings"
+function d58(st) {
+  let x = st.v[58];
+  if (x !== undefined) return x;
+  x = (() => { const s296 = (() => { const s298 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+if (s298 == null) return null;
+const isList = Array.isArray(s298);
+let out300 = [];
+for (const a_O_299 of (s298 == null ? [] : Array.isArray(s298) ? s298 : [s298])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_299))) continue;
+out300.push(a_O_299);
+}
+return isList ? out300 : out300[0]; })();
+if (s296 == null) return null;
+const isList = Array.isArray(s296);
+let out301 = [];
+for (const a_O_297 of (s296 == null ? [] : Array.isArray(s296) ? s296 : [s296])) {
+const l_percent_302 = (() => { let r303; r303 = f21(st, R.as(R.prop(a_O_297, "value"), K8, false)); if (r303 != null) return r303; r303 = f21(st, R.prop(R.as(R.prop(a_O_297, "value"), K9, false), "low")); if (r303 != null) return r303; return null; })();
+const l_taken_304 = f17(st, a_O_297);
+if (!(R.and(R.not((l_percent_302 == null)), R.not((l_taken_304 == null))))) continue;
+out301.push(({ "value": l_percent_302, "date": l_taken_304, "source": f19(st, a_O_297) }));
+}
+return isList ? out301 : out301[0]; })();
+  st.v[58] = x;
+  return x;
+}
+// define "LVEF Latest"
+function d59(st) {
+  let x = st.v[59];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s305 = d58(st);
+if (s305 == null) return null;
+const isList = Array.isArray(s305);
+let out307 = [];
+for (const a_R_306 of (s305 == null ? [] : Array.isArray(s305) ? s305 : [s305])) {
+if (!(R.equal(R.prop(a_R_306, "date"), R.max((() => { const s308 = d58(st);
+if (s308 == null) return null;
+const isList = Array.isArray(s308);
+let out310 = [];
+for (const a_X_309 of (s308 == null ? [] : Array.isArray(s308) ? s308 : [s308])) {
+out310.push(R.prop(a_X_309, "date"));
+}
+return isList ? out310 : out310[0]; })())))) continue;
+out307.push(a_R_306);
+}
+out307 = R.mergeSort(out307, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out307 : out307[0]; })());
+  st.v[59] = x;
+  return x;
+}
+// define "Latest Anthracycline Date"
+function d60(st) {
+  let x = st.v[60];
+  if (x !== undefined) return x;
+  x = R.max((() => { const s311 = d34(st);
+if (s311 == null) return null;
+const isList = Array.isArray(s311);
+let out313 = [];
+for (const a_E_312 of (s311 == null ? [] : Array.isArray(s311) ? s311 : [s311])) {
+out313.push(R.prop(a_E_312, "lastDate"));
+}
+out313 = R.distinctList(out313);
+return isList ? out313 : out313[0]; })());
+  st.v[60] = x;
+  return x;
+}
+// define "LVEF"
+function d61(st) {
+  let x = st.v[61];
+  if (x !== undefined) return x;
+  x = (() => { const s314 = d59(st);
+if (s314 == null) return null;
+const isList = Array.isArray(s314);
+let out316 = [];
+for (const a_L_315 of (s314 == null ? [] : Array.isArray(s314) ? s314 : [s314])) {
+out316.push(({ "value": R.prop(a_L_315, "value"), "date": R.prop(a_L_315, "date"), "source": R.prop(a_L_315, "source"), "low": R.less(R.prop(a_L_315, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_315, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d60(st) == null), R.greaterOrEqual(R.prop(a_L_315, "date"), d60(st)))) }));
+}
+out316 = R.distinctList(out316);
+return isList ? out316 : out316[0]; })();
+  st.v[61] = x;
+  return x;
+}
+// define "Heights"
+function d62(st) {
+  let x = st.v[62];
+  if (x !== undefined) return x;
+  x = (() => { const s317 = (() => { const s319 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+if (s319 == null) return null;
+const isList = Array.isArray(s319);
+let out321 = [];
+for (const a_O_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_320))) continue;
+out321.push(a_O_320);
+}
+return isList ? out321 : out321[0]; })();
+if (s317 == null) return null;
+const isList = Array.isArray(s317);
+let out322 = [];
+for (const a_O_318 of (s317 == null ? [] : Array.isArray(s317) ? s317 : [s317])) {
+const l_v_323 = f23(st, R.as(R.prop(a_O_318, "value"), K8, false));
+const l_taken_324 = f18(st, a_O_318);
+if (!(R.and(R.and(R.not((l_v_323 == null)), R.greater(l_v_323, R.toDecimal(0))), R.not((l_taken_324 == null))))) continue;
+out322.push(({ "value": l_v_323, "date": l_taken_324, "dayNumber": f0(st, l_taken_324), "source": f19(st, a_O_318) }));
+}
+return isList ? out322 : out322[0]; })();
   st.v[62] = x;
   return x;
 }
-// define "Anthracycline Orders And Statements"
+// define "Weights"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = R.union((() => { const s281 = d7(st);
-if (s281 == null) return null;
-const isList = Array.isArray(s281);
-let out283 = [];
-for (const a_M_282 of (s281 == null ? [] : Array.isArray(s281) ? s281 : [s281])) {
-const l_medication_284 = F["MedicationConcept"](st, a_M_282);
-const l_drug_285 = f13(st, l_medication_284);
-const l_bounds_286 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_282, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
-const l_reported_287 = f16(st, a_M_282);
-const l_first_288 = (() => { let r289; r289 = f39(st, l_bounds_286); if (r289 != null) return r289; r289 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_282); if (r289 != null) return r289; return null; })();
-const l_last_290 = (R.not((l_bounds_286 == null)) ? (() => { let r291; r291 = f40(st, l_bounds_286); if (r291 != null) return r291; r291 = d1(st); if (r291 != null) return r291; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_282));
-if (!(f37(st, l_drug_285))) continue;
-out283.push(({ "drug": R.prop(l_drug_285, "key"), "source": R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_282, "id"), "value")), "kind": (l_reported_287 ? "statement" : "order"), "completed": R.equal(R.prop(R.prop(a_M_282, "status"), "value"), "completed"), "single": (l_bounds_286 == null), "date": l_first_288, "startNumber": f0(st, l_first_288), "endNumber": f0(st, l_last_290), "linkKeys": [], "dose": f30(st, a_M_282) }));
+  x = (() => { const s325 = (() => { const s327 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+if (s327 == null) return null;
+const isList = Array.isArray(s327);
+let out329 = [];
+for (const a_O_328 of (s327 == null ? [] : Array.isArray(s327) ? s327 : [s327])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_328))) continue;
+out329.push(a_O_328);
 }
-return isList ? out283 : out283[0]; })(), (() => { const s292 = d6(st);
-if (s292 == null) return null;
-const isList = Array.isArray(s292);
-let out294 = [];
-for (const a_M_293 of (s292 == null ? [] : Array.isArray(s292) ? s292 : [s292])) {
-const l_medication_295 = F["MedicationConcept"](st, a_M_293);
-const l_drug_296 = f13(st, l_medication_295);
-const l_period_297 = R.as(R.prop(a_M_293, "effective"), K1, false);
-const l_first_298 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_293);
-const l_last_299 = (R.and(R.not((l_period_297 == null)), (R.prop(l_period_297, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_293));
-if (!(f37(st, l_drug_296))) continue;
-out294.push(({ "drug": R.prop(l_drug_296, "key"), "source": R.concatenate("MedicationStatement/", R.prop(R.prop(a_M_293, "id"), "value")), "kind": "statement", "completed": false, "single": (l_period_297 == null), "date": l_first_298, "startNumber": f0(st, l_first_298), "endNumber": f0(st, l_last_299), "linkKeys": R.union((() => { const s300 = R.prop(a_M_293, "partOf");
-if (s300 == null) return null;
-const isList = Array.isArray(s300);
-let out302 = [];
-for (const a_R_301 of (s300 == null ? [] : Array.isArray(s300) ? s300 : [s300])) {
-out302.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_301));
+return isList ? out329 : out329[0]; })();
+if (s325 == null) return null;
+const isList = Array.isArray(s325);
+let out330 = [];
+for (const a_O_326 of (s325 == null ? [] : Array.isArray(s325) ? s325 : [s325])) {
+const l_v_331 = f24(st, R.as(R.prop(a_O_326, "value"), K8, false));
+const l_taken_332 = f18(st, a_O_326);
+if (!(R.and(R.and(R.not((l_v_331 == null)), R.greater(l_v_331, R.toDecimal(0))), R.not((l_taken_332 == null))))) continue;
+out330.push(({ "value": l_v_331, "date": l_taken_332, "dayNumber": f0(st, l_taken_332), "source": f19(st, a_O_326) }));
 }
-return isList ? out302 : out302[0]; })(), (() => { const s303 = R.prop(a_M_293, "derivedFrom");
-if (s303 == null) return null;
-const isList = Array.isArray(s303);
-let out305 = [];
-for (const a_R_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
-out305.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_304));
-}
-return isList ? out305 : out305[0]; })(), false), "dose": f31(st, a_M_293) }));
-}
-return isList ? out294 : out294[0]; })(), false);
+return isList ? out330 : out330[0]; })();
   st.v[63] = x;
   return x;
 }
-// define "Administration Sources"
+// define "Surface Areas"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = (() => { const s306 = d60(st);
-if (s306 == null) return null;
-const isList = Array.isArray(s306);
-let out308 = [];
-for (const a_A_307 of (s306 == null ? [] : Array.isArray(s306) ? s306 : [s306])) {
-out308.push(R.prop(a_A_307, "source"));
+  x = (() => { const s333 = (() => { const s335 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+if (s335 == null) return null;
+const isList = Array.isArray(s335);
+let out337 = [];
+for (const a_O_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_336))) continue;
+out337.push(a_O_336);
 }
-return isList ? out308 : out308[0]; })();
+return isList ? out337 : out337[0]; })();
+if (s333 == null) return null;
+const isList = Array.isArray(s333);
+let out338 = [];
+for (const a_O_334 of (s333 == null ? [] : Array.isArray(s333) ? s333 : [s333])) {
+const l_v_339 = f25(st, R.as(R.prop(a_O_334, "value"), K8, false));
+const l_taken_340 = f18(st, a_O_334);
+if (!(R.and(R.and(R.not((l_v_339 == null)), R.greater(l_v_339, R.toDecimal(0))), R.not((l_taken_340 == null))))) continue;
+out338.push(({ "value": l_v_339, "date": l_taken_340, "dayNumber": f0(st, l_taken_340), "source": f19(st, a_O_334) }));
+}
+return isList ? out338 : out338[0]; })();
   st.v[64] = x;
   return x;
 }
-// define "Record Coverage"
+// define "Anthracycline Administration Records"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = (() => { const s309 = d63(st);
-if (s309 == null) return null;
-const isList = Array.isArray(s309);
-let out311 = [];
-for (const a_R_310 of (s309 == null ? [] : Array.isArray(s309) ? s309 : [s309])) {
-const l_adminDays_312 = f42(st, a_R_310);
-out311.push(({ "record": a_R_310, "linked": f41(st, a_R_310), "spanCovered": f43(st, l_adminDays_312, R.subtract(R.prop(a_R_310, "startNumber"), 3), R.prop(a_R_310, "endNumber")), "adminDays": l_adminDays_312 }));
+  x = (() => { const s341 = d10(st);
+if (s341 == null) return null;
+const isList = Array.isArray(s341);
+let out343 = [];
+for (const a_A_342 of (s341 == null ? [] : Array.isArray(s341) ? s341 : [s341])) {
+const l_M_344 = R.prop(a_A_342, "resource");
+const l_first_345 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_344);
+if (!(f37(st, R.prop(a_A_342, "drug")))) continue;
+out343.push(({ "drug": R.prop(R.prop(a_A_342, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_344, "id"), "value")), "status": R.prop(R.prop(l_M_344, "status"), "value"), "partial": R.inList(R.prop(R.prop(l_M_344, "status"), "value"), ["stopped", "in-progress"], undefined), "date": l_first_345, "dayNumber": f0(st, l_first_345), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_344)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_344, "request")), "dose": f29(st, R.prop(R.prop(l_M_344, "dosage"), "dose")) }));
 }
-return isList ? out311 : out311[0]; })();
+return isList ? out343 : out343[0]; })();
   st.v[65] = x;
   return x;
 }
-// define "Classified Records"
+// define "Anthracycline Administrations"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = (() => { const s313 = d65(st);
-if (s313 == null) return null;
-const isList = Array.isArray(s313);
-let out315 = [];
-for (const a_C_314 of (s313 == null ? [] : Array.isArray(s313) ? s313 : [s313])) {
-const l_R_316 = R.prop(a_C_314, "record");
-const l_isExplained_317 = (R.prop(a_C_314, "linked") ? false : (R.not(R.prop(l_R_316, "single")) ? R.prop(a_C_314, "spanCovered") : R.exists((() => { const s318 = R.prop(a_C_314, "adminDays");
-if (s318 == null) return null;
-const isList = Array.isArray(s318);
-let out320 = [];
-for (const a_D_319 of (s318 == null ? [] : Array.isArray(s318) ? s318 : [s318])) {
-if (!(R.equal(f44(st, R.prop(l_R_316, "kind"), R.prop(l_R_316, "drug"), a_D_319), R.prop(l_R_316, "source")))) continue;
-out320.push(a_D_319);
-}
-out320 = R.distinctList(out320);
-return isList ? out320 : out320[0]; })())));
-const l_isPending_321 = R.and(R.and(R.and(R.not(R.prop(a_C_314, "linked")), R.not(l_isExplained_317)), R.equal(R.prop(l_R_316, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_316, "startNumber")), p(st, "coverGapDays", false)));
-out315.push(({ "drug": R.prop(l_R_316, "drug"), "source": R.prop(l_R_316, "source"), "kind": R.prop(l_R_316, "kind"), "date": R.prop(l_R_316, "date"), "status": (R.prop(a_C_314, "linked") ? "linked" : (l_isExplained_317 ? "explained" : (l_isPending_321 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_314, "linked")), R.not(l_isExplained_317)), R.not(l_isPending_321)), R.equal(R.prop(l_R_316, "kind"), "order")), R.prop(l_R_316, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f35(st, R.prop(l_R_316, "dose"), R.prop(l_R_316, "startNumber")) }));
-}
-return isList ? out315 : out315[0]; })();
-  st.v[66] = x;
-  return x;
-}
-// define "Dose Events"
-function d67(st) {
-  let x = st.v[67];
-  if (x !== undefined) return x;
-  x = R.union((() => { const s322 = d62(st);
-if (s322 == null) return null;
-const isList = Array.isArray(s322);
-let out324 = [];
-for (const a_E_323 of (s322 == null ? [] : Array.isArray(s322) ? s322 : [s322])) {
-out324.push(({ "drug": R.prop(a_E_323, "drug"), "source": R.prop(a_E_323, "source"), "date": R.prop(a_E_323, "date"), "partial": R.prop(a_E_323, "partial"), "mgM2": R.prop(a_E_323, "mgM2"), "orderedDose": R.prop(a_E_323, "orderedDose"), "reason": R.prop(a_E_323, "reason"), "checkDose": R.prop(a_E_323, "checkDose"), "bsaSources": R.prop(a_E_323, "bsaSources") }));
-}
-return isList ? out324 : out324[0]; })(), (() => { const s325 = d66(st);
-if (s325 == null) return null;
-const isList = Array.isArray(s325);
-let out327 = [];
-for (const a_C_326 of (s325 == null ? [] : Array.isArray(s325) ? s325 : [s325])) {
-if (!(R.prop(a_C_326, "countsAsAdministration"))) continue;
-out327.push(({ "drug": R.prop(a_C_326, "drug"), "source": R.prop(a_C_326, "source"), "date": R.prop(a_C_326, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_326, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_326, "converted"), "reason"), "checkDose": R.or((() => { let r328; r328 = R.greater(R.prop(R.prop(a_C_326, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r328 != null) return r328; r328 = false; if (r328 != null) return r328; return null; })(), R.prop(R.prop(a_C_326, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_326, "converted"), "bsaSources") }));
-}
-return isList ? out327 : out327[0]; })(), false);
-  st.v[67] = x;
-  return x;
-}
-// define "Unconfirmed Records"
-function d68(st) {
-  let x = st.v[68];
-  if (x !== undefined) return x;
-  x = (() => { const s329 = d66(st);
-if (s329 == null) return null;
-const isList = Array.isArray(s329);
-let out331 = [];
-for (const a_C_330 of (s329 == null ? [] : Array.isArray(s329) ? s329 : [s329])) {
-if (!(R.and(R.equal(R.prop(a_C_330, "status"), "unconfirmed"), R.not(R.prop(a_C_330, "countsAsAdministration"))))) continue;
-out331.push(a_C_330);
-}
-return isList ? out331 : out331[0]; })();
-  st.v[68] = x;
-  return x;
-}
-// define "Incomplete Types"
-function d69(st) {
-  let x = st.v[69];
-  if (x !== undefined) return x;
-  x = R.split((() => { let r332; r332 = p(st, "Incomplete", true); if (r332 != null) return r332; r332 = ""; if (r332 != null) return r332; return null; })(), ",");
-  st.v[69] = x;
-  return x;
-}
-// define "Medication History Incomplete"
-function d70(st) {
-  let x = st.v[70];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s333 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-if (s333 == null) return null;
-const isList = Array.isArray(s333);
-let out335 = [];
-for (const a_T_334 of (s333 == null ? [] : Array.isArray(s333) ? s333 : [s333])) {
-if (!(R.inList(a_T_334, d69(st), undefined))) continue;
-out335.push(a_T_334);
-}
-out335 = R.distinctList(out335);
-return isList ? out335 : out335[0]; })());
-  st.v[70] = x;
-  return x;
-}
-// define "Doxorubicin Events"
-function d71(st) {
-  let x = st.v[71];
-  if (x !== undefined) return x;
-  x = (() => { const s336 = d67(st);
-if (s336 == null) return null;
-const isList = Array.isArray(s336);
-let out338 = [];
-for (const a_E_337 of (s336 == null ? [] : Array.isArray(s336) ? s336 : [s336])) {
-if (!(R.equal(R.prop(a_E_337, "drug"), "doxorubicin"))) continue;
-out338.push(a_E_337);
-}
-return isList ? out338 : out338[0]; })();
-  st.v[71] = x;
-  return x;
-}
-// define "Doxorubicin Unconfirmed"
-function d72(st) {
-  let x = st.v[72];
-  if (x !== undefined) return x;
-  x = (() => { const s339 = d68(st);
-if (s339 == null) return null;
-const isList = Array.isArray(s339);
-let out341 = [];
-for (const a_C_340 of (s339 == null ? [] : Array.isArray(s339) ? s339 : [s339])) {
-if (!(R.equal(R.prop(a_C_340, "drug"), "doxorubicin"))) continue;
-out341.push(a_C_340);
-}
-return isList ? out341 : out341[0]; })();
-  st.v[72] = x;
-  return x;
-}
-// define "Cumulative Doxorubicin Sum"
-function d73(st) {
-  let x = st.v[73];
-  if (x !== undefined) return x;
-  x = (() => { let r342; r342 = R.sum((() => { const s343 = d71(st);
-if (s343 == null) return null;
-const isList = Array.isArray(s343);
-let out345 = [];
-for (const a_E_344 of (s343 == null ? [] : Array.isArray(s343) ? s343 : [s343])) {
-out345.push(R.prop(a_E_344, "mgM2"));
-}
-return isList ? out345 : out345[0]; })()); if (r342 != null) return r342; r342 = 0; if (r342 != null) return r342; return null; })();
-  st.v[73] = x;
-  return x;
-}
-// define "Other Anthracyclines"
-function d74(st) {
-  let x = st.v[74];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s346 = d30(st);
+  x = (() => { const s346 = d65(st);
 if (s346 == null) return null;
 const isList = Array.isArray(s346);
 let out348 = [];
-for (const a_E_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
-if (!(R.not(R.equal(R.prop(a_E_347, "drug"), "doxorubicin")))) continue;
-out348.push(R.prop(a_E_347, "drug"));
-}
-out348 = R.distinctList(out348);
-return isList ? out348 : out348[0]; })());
-  st.v[74] = x;
-  return x;
-}
-// define "Cumulative Doxorubicin Known"
-function d75(st) {
-  let x = st.v[75];
-  if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.not(R.exists(d72(st))), R.not(R.exists((() => { const s349 = d71(st);
+for (const a_R_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
+if (!(R.not(R.exists((() => { const s349 = d65(st);
 if (s349 == null) return null;
 const isList = Array.isArray(s349);
 let out351 = [];
-for (const a_E_350 of (s349 == null ? [] : Array.isArray(s349) ? s349 : [s349])) {
-if (!((R.prop(a_E_350, "mgM2") == null))) continue;
-out351.push(a_E_350);
+for (const a_X_350 of (s349 == null ? [] : Array.isArray(s349) ? s349 : [s349])) {
+if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_350, "requestKey") == null)), R.equal(R.prop(a_X_350, "requestKey"), R.prop(a_R_347, "requestKey"))), R.equivalent(R.prop(a_X_350, "startKey"), R.prop(a_R_347, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_350, "dose"), R.prop(a_R_347, "dose"), st.env.codeService)), R.less(R.prop(a_X_350, "source"), R.prop(a_R_347, "source"))))) continue;
+out351.push(R.prop(a_X_350, "source"));
 }
-return isList ? out351 : out351[0]; })()))), R.not(R.exists(d74(st)))), R.not(d70(st)));
+return isList ? out351 : out351[0]; })())))) continue;
+out348.push(a_R_347);
+}
+return isList ? out348 : out348[0]; })();
+  st.v[66] = x;
+  return x;
+}
+// define "Administration Events"
+function d67(st) {
+  let x = st.v[67];
+  if (x !== undefined) return x;
+  x = (() => { const s352 = d66(st);
+if (s352 == null) return null;
+const isList = Array.isArray(s352);
+let out354 = [];
+for (const a_A_353 of (s352 == null ? [] : Array.isArray(s352) ? s352 : [s352])) {
+const l_own_355 = f35(st, R.prop(a_A_353, "dose"), R.prop(a_A_353, "dayNumber"));
+const l_ordered_356 = (R.not((R.prop(l_own_355, "mgM2") == null)) ? R.as(null, K2, false) : (() => { const s357 = f30(st, f38(st, R.prop(a_A_353, "requestKey")));
+if (s357 == null) return null;
+const isList = Array.isArray(s357);
+let out359 = [];
+for (const a_D_358 of (s357 == null ? [] : Array.isArray(s357) ? s357 : [s357])) {
+if (!(f32(st, R.prop(a_D_358, "unit")))) continue;
+out359.push(R.prop(a_D_358, "value"));
+}
+out359 = R.distinctList(out359);
+return isList ? out359 : out359[0]; })());
+const l_mgM2_360 = (() => { let r361; r361 = R.prop(l_own_355, "mgM2"); if (r361 != null) return r361; r361 = l_ordered_356; if (r361 != null) return r361; return null; })();
+out354.push(({ "drug": R.prop(a_A_353, "drug"), "source": R.prop(a_A_353, "source"), "date": R.prop(a_A_353, "date"), "dayNumber": R.prop(a_A_353, "dayNumber"), "partial": R.prop(a_A_353, "partial"), "mgM2": l_mgM2_360, "orderedDose": R.not((l_ordered_356 == null)), "reason": ((l_mgM2_360 == null) ? R.prop(l_own_355, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_355, "bsa"), "bsaSources": R.prop(l_own_355, "bsaSources"), "checkDose": R.or((() => { let r362; r362 = R.greater(l_mgM2_360, p(st, "doxoSingleEventMaxMgM2", false)); if (r362 != null) return r362; r362 = false; if (r362 != null) return r362; return null; })(), R.prop(l_own_355, "heavyWithoutBsa")) }));
+}
+return isList ? out354 : out354[0]; })();
+  st.v[67] = x;
+  return x;
+}
+// define "Anthracycline Orders And Statements"
+function d68(st) {
+  let x = st.v[68];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s363 = d7(st);
+if (s363 == null) return null;
+const isList = Array.isArray(s363);
+let out365 = [];
+for (const a_M_364 of (s363 == null ? [] : Array.isArray(s363) ? s363 : [s363])) {
+const l_medication_366 = F["MedicationConcept"](st, a_M_364);
+const l_drug_367 = f13(st, l_medication_366);
+const l_bounds_368 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_364, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
+const l_reported_369 = f16(st, a_M_364);
+const l_first_370 = (() => { let r371; r371 = f39(st, l_bounds_368); if (r371 != null) return r371; r371 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_364); if (r371 != null) return r371; return null; })();
+const l_last_372 = (R.not((l_bounds_368 == null)) ? (() => { let r373; r373 = f40(st, l_bounds_368); if (r373 != null) return r373; r373 = d1(st); if (r373 != null) return r373; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_364));
+if (!(f37(st, l_drug_367))) continue;
+out365.push(({ "drug": R.prop(l_drug_367, "key"), "source": R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_364, "id"), "value")), "kind": (l_reported_369 ? "statement" : "order"), "completed": R.equal(R.prop(R.prop(a_M_364, "status"), "value"), "completed"), "single": (l_bounds_368 == null), "date": l_first_370, "startNumber": f0(st, l_first_370), "endNumber": f0(st, l_last_372), "linkKeys": [], "dose": f30(st, a_M_364) }));
+}
+return isList ? out365 : out365[0]; })(), (() => { const s374 = d6(st);
+if (s374 == null) return null;
+const isList = Array.isArray(s374);
+let out376 = [];
+for (const a_M_375 of (s374 == null ? [] : Array.isArray(s374) ? s374 : [s374])) {
+const l_medication_377 = F["MedicationConcept"](st, a_M_375);
+const l_drug_378 = f13(st, l_medication_377);
+const l_period_379 = R.as(R.prop(a_M_375, "effective"), K1, false);
+const l_first_380 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_375);
+const l_last_381 = (R.and(R.not((l_period_379 == null)), (R.prop(l_period_379, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_375));
+if (!(f37(st, l_drug_378))) continue;
+out376.push(({ "drug": R.prop(l_drug_378, "key"), "source": R.concatenate("MedicationStatement/", R.prop(R.prop(a_M_375, "id"), "value")), "kind": "statement", "completed": false, "single": (l_period_379 == null), "date": l_first_380, "startNumber": f0(st, l_first_380), "endNumber": f0(st, l_last_381), "linkKeys": R.union((() => { const s382 = R.prop(a_M_375, "partOf");
+if (s382 == null) return null;
+const isList = Array.isArray(s382);
+let out384 = [];
+for (const a_R_383 of (s382 == null ? [] : Array.isArray(s382) ? s382 : [s382])) {
+out384.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_383));
+}
+return isList ? out384 : out384[0]; })(), (() => { const s385 = R.prop(a_M_375, "derivedFrom");
+if (s385 == null) return null;
+const isList = Array.isArray(s385);
+let out387 = [];
+for (const a_R_386 of (s385 == null ? [] : Array.isArray(s385) ? s385 : [s385])) {
+out387.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_386));
+}
+return isList ? out387 : out387[0]; })(), false), "dose": f31(st, a_M_375) }));
+}
+return isList ? out376 : out376[0]; })(), false);
+  st.v[68] = x;
+  return x;
+}
+// define "Administration Sources"
+function d69(st) {
+  let x = st.v[69];
+  if (x !== undefined) return x;
+  x = (() => { const s388 = d65(st);
+if (s388 == null) return null;
+const isList = Array.isArray(s388);
+let out390 = [];
+for (const a_A_389 of (s388 == null ? [] : Array.isArray(s388) ? s388 : [s388])) {
+out390.push(R.prop(a_A_389, "source"));
+}
+return isList ? out390 : out390[0]; })();
+  st.v[69] = x;
+  return x;
+}
+// define "Record Coverage"
+function d70(st) {
+  let x = st.v[70];
+  if (x !== undefined) return x;
+  x = (() => { const s391 = d68(st);
+if (s391 == null) return null;
+const isList = Array.isArray(s391);
+let out393 = [];
+for (const a_R_392 of (s391 == null ? [] : Array.isArray(s391) ? s391 : [s391])) {
+const l_adminDays_394 = f42(st, a_R_392);
+out393.push(({ "record": a_R_392, "linked": f41(st, a_R_392), "spanCovered": f43(st, l_adminDays_394, R.subtract(R.prop(a_R_392, "startNumber"), 3), R.prop(a_R_392, "endNumber")), "adminDays": l_adminDays_394 }));
+}
+return isList ? out393 : out393[0]; })();
+  st.v[70] = x;
+  return x;
+}
+// define "Classified Records"
+function d71(st) {
+  let x = st.v[71];
+  if (x !== undefined) return x;
+  x = (() => { const s395 = d70(st);
+if (s395 == null) return null;
+const isList = Array.isArray(s395);
+let out397 = [];
+for (const a_C_396 of (s395 == null ? [] : Array.isArray(s395) ? s395 : [s395])) {
+const l_R_398 = R.prop(a_C_396, "record");
+const l_isExplained_399 = (R.prop(a_C_396, "linked") ? false : (R.not(R.prop(l_R_398, "single")) ? R.prop(a_C_396, "spanCovered") : R.exists((() => { const s400 = R.prop(a_C_396, "adminDays");
+if (s400 == null) return null;
+const isList = Array.isArray(s400);
+let out402 = [];
+for (const a_D_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
+if (!(R.equal(f44(st, R.prop(l_R_398, "kind"), R.prop(l_R_398, "drug"), a_D_401), R.prop(l_R_398, "source")))) continue;
+out402.push(a_D_401);
+}
+out402 = R.distinctList(out402);
+return isList ? out402 : out402[0]; })())));
+const l_isPending_403 = R.and(R.and(R.and(R.not(R.prop(a_C_396, "linked")), R.not(l_isExplained_399)), R.equal(R.prop(l_R_398, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_398, "startNumber")), p(st, "coverGapDays", false)));
+out397.push(({ "drug": R.prop(l_R_398, "drug"), "source": R.prop(l_R_398, "source"), "kind": R.prop(l_R_398, "kind"), "date": R.prop(l_R_398, "date"), "status": (R.prop(a_C_396, "linked") ? "linked" : (l_isExplained_399 ? "explained" : (l_isPending_403 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_396, "linked")), R.not(l_isExplained_399)), R.not(l_isPending_403)), R.equal(R.prop(l_R_398, "kind"), "order")), R.prop(l_R_398, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f35(st, R.prop(l_R_398, "dose"), R.prop(l_R_398, "startNumber")) }));
+}
+return isList ? out397 : out397[0]; })();
+  st.v[71] = x;
+  return x;
+}
+// define "Dose Events"
+function d72(st) {
+  let x = st.v[72];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s404 = d67(st);
+if (s404 == null) return null;
+const isList = Array.isArray(s404);
+let out406 = [];
+for (const a_E_405 of (s404 == null ? [] : Array.isArray(s404) ? s404 : [s404])) {
+out406.push(({ "drug": R.prop(a_E_405, "drug"), "source": R.prop(a_E_405, "source"), "date": R.prop(a_E_405, "date"), "partial": R.prop(a_E_405, "partial"), "mgM2": R.prop(a_E_405, "mgM2"), "orderedDose": R.prop(a_E_405, "orderedDose"), "reason": R.prop(a_E_405, "reason"), "checkDose": R.prop(a_E_405, "checkDose"), "bsaSources": R.prop(a_E_405, "bsaSources") }));
+}
+return isList ? out406 : out406[0]; })(), (() => { const s407 = d71(st);
+if (s407 == null) return null;
+const isList = Array.isArray(s407);
+let out409 = [];
+for (const a_C_408 of (s407 == null ? [] : Array.isArray(s407) ? s407 : [s407])) {
+if (!(R.prop(a_C_408, "countsAsAdministration"))) continue;
+out409.push(({ "drug": R.prop(a_C_408, "drug"), "source": R.prop(a_C_408, "source"), "date": R.prop(a_C_408, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_408, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_408, "converted"), "reason"), "checkDose": R.or((() => { let r410; r410 = R.greater(R.prop(R.prop(a_C_408, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r410 != null) return r410; r410 = false; if (r410 != null) return r410; return null; })(), R.prop(R.prop(a_C_408, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_408, "converted"), "bsaSources") }));
+}
+return isList ? out409 : out409[0]; })(), false);
+  st.v[72] = x;
+  return x;
+}
+// define "Unconfirmed Records"
+function d73(st) {
+  let x = st.v[73];
+  if (x !== undefined) return x;
+  x = (() => { const s411 = d71(st);
+if (s411 == null) return null;
+const isList = Array.isArray(s411);
+let out413 = [];
+for (const a_C_412 of (s411 == null ? [] : Array.isArray(s411) ? s411 : [s411])) {
+if (!(R.and(R.equal(R.prop(a_C_412, "status"), "unconfirmed"), R.not(R.prop(a_C_412, "countsAsAdministration"))))) continue;
+out413.push(a_C_412);
+}
+return isList ? out413 : out413[0]; })();
+  st.v[73] = x;
+  return x;
+}
+// define "Incomplete Types"
+function d74(st) {
+  let x = st.v[74];
+  if (x !== undefined) return x;
+  x = R.split((() => { let r414; r414 = p(st, "Incomplete", true); if (r414 != null) return r414; r414 = ""; if (r414 != null) return r414; return null; })(), ",");
+  st.v[74] = x;
+  return x;
+}
+// define "Medication History Incomplete"
+function d75(st) {
+  let x = st.v[75];
+  if (x !== undefined) return x;
+  x = R.exists((() => { const s415 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+if (s415 == null) return null;
+const isList = Array.isArray(s415);
+let out417 = [];
+for (const a_T_416 of (s415 == null ? [] : Array.isArray(s415) ? s415 : [s415])) {
+if (!(R.inList(a_T_416, d74(st), undefined))) continue;
+out417.push(a_T_416);
+}
+out417 = R.distinctList(out417);
+return isList ? out417 : out417[0]; })());
   st.v[75] = x;
   return x;
 }
-// define "Cumulative Doxorubicin At Least"
+// define "Doxorubicin Events"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = R.not(d75(st));
+  x = (() => { const s418 = d72(st);
+if (s418 == null) return null;
+const isList = Array.isArray(s418);
+let out420 = [];
+for (const a_E_419 of (s418 == null ? [] : Array.isArray(s418) ? s418 : [s418])) {
+if (!(R.equal(R.prop(a_E_419, "drug"), "doxorubicin"))) continue;
+out420.push(a_E_419);
+}
+return isList ? out420 : out420[0]; })();
   st.v[76] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Possible"
+// define "Doxorubicin Unconfirmed"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = R.add(d73(st), (() => { let r352; r352 = R.sum((() => { const s353 = d72(st);
-if (s353 == null) return null;
-const isList = Array.isArray(s353);
-let out355 = [];
-for (const a_C_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
-out355.push(R.prop(R.prop(a_C_354, "converted"), "mgM2"));
+  x = (() => { const s421 = d73(st);
+if (s421 == null) return null;
+const isList = Array.isArray(s421);
+let out423 = [];
+for (const a_C_422 of (s421 == null ? [] : Array.isArray(s421) ? s421 : [s421])) {
+if (!(R.equal(R.prop(a_C_422, "drug"), "doxorubicin"))) continue;
+out423.push(a_C_422);
 }
-return isList ? out355 : out355[0]; })()); if (r352 != null) return r352; r352 = 0; if (r352 != null) return r352; return null; })());
+return isList ? out423 : out423[0]; })();
   st.v[77] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Unconfirmed Count"
+// define "Cumulative Doxorubicin Sum"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = R.count(d72(st));
+  x = (() => { let r424; r424 = R.sum((() => { const s425 = d76(st);
+if (s425 == null) return null;
+const isList = Array.isArray(s425);
+let out427 = [];
+for (const a_E_426 of (s425 == null ? [] : Array.isArray(s425) ? s425 : [s425])) {
+out427.push(R.prop(a_E_426, "mgM2"));
+}
+return isList ? out427 : out427[0]; })()); if (r424 != null) return r424; r424 = 0; if (r424 != null) return r424; return null; })();
   st.v[78] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Not Counted"
+// define "Other Anthracyclines"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = R.union((() => { const s356 = d71(st);
-if (s356 == null) return null;
-const isList = Array.isArray(s356);
-let out358 = [];
-for (const a_E_357 of (s356 == null ? [] : Array.isArray(s356) ? s356 : [s356])) {
-if (!((R.prop(a_E_357, "mgM2") == null))) continue;
-out358.push(({ "source": R.prop(a_E_357, "source"), "date": R.prop(a_E_357, "date"), "reason": R.prop(a_E_357, "reason") }));
+  x = R.distinct((() => { const s428 = d34(st);
+if (s428 == null) return null;
+const isList = Array.isArray(s428);
+let out430 = [];
+for (const a_E_429 of (s428 == null ? [] : Array.isArray(s428) ? s428 : [s428])) {
+if (!(R.not(R.equal(R.prop(a_E_429, "drug"), "doxorubicin")))) continue;
+out430.push(R.prop(a_E_429, "drug"));
 }
-return isList ? out358 : out358[0]; })(), (() => { const s359 = d72(st);
-if (s359 == null) return null;
-const isList = Array.isArray(s359);
-let out361 = [];
-for (const a_C_360 of (s359 == null ? [] : Array.isArray(s359) ? s359 : [s359])) {
-out361.push(({ "source": R.prop(a_C_360, "source"), "date": R.prop(a_C_360, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_360, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
-}
-return isList ? out361 : out361[0]; })(), false);
+out430 = R.distinctList(out430);
+return isList ? out430 : out430[0]; })());
   st.v[79] = x;
   return x;
 }
-// define "Other Anthracycline Sums"
+// define "Cumulative Doxorubicin Known"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = (() => { const s362 = d74(st);
-if (s362 == null) return null;
-const isList = Array.isArray(s362);
-let out364 = [];
-for (const a_K_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
-out364.push(({ "drug": a_K_363, "mgM2": (() => { let r365; r365 = R.sum((() => { const s366 = d67(st);
-if (s366 == null) return null;
-const isList = Array.isArray(s366);
-let out368 = [];
-for (const a_E_367 of (s366 == null ? [] : Array.isArray(s366) ? s366 : [s366])) {
-if (!(R.equal(R.prop(a_E_367, "drug"), a_K_363))) continue;
-out368.push(R.prop(a_E_367, "mgM2"));
+  x = R.and(R.and(R.and(R.not(R.exists(d77(st))), R.not(R.exists((() => { const s431 = d76(st);
+if (s431 == null) return null;
+const isList = Array.isArray(s431);
+let out433 = [];
+for (const a_E_432 of (s431 == null ? [] : Array.isArray(s431) ? s431 : [s431])) {
+if (!((R.prop(a_E_432, "mgM2") == null))) continue;
+out433.push(a_E_432);
 }
-return isList ? out368 : out368[0]; })()); if (r365 != null) return r365; r365 = 0; if (r365 != null) return r365; return null; })(), "atLeast": R.or(R.or(R.or(R.exists((() => { const s369 = d68(st);
-if (s369 == null) return null;
-const isList = Array.isArray(s369);
-let out371 = [];
-for (const a_C_370 of (s369 == null ? [] : Array.isArray(s369) ? s369 : [s369])) {
-if (!(R.equal(R.prop(a_C_370, "drug"), a_K_363))) continue;
-out371.push(a_C_370);
-}
-return isList ? out371 : out371[0]; })()), R.exists((() => { const s372 = d67(st);
-if (s372 == null) return null;
-const isList = Array.isArray(s372);
-let out374 = [];
-for (const a_E_373 of (s372 == null ? [] : Array.isArray(s372) ? s372 : [s372])) {
-if (!(R.and(R.equal(R.prop(a_E_373, "drug"), a_K_363), (R.prop(a_E_373, "mgM2") == null)))) continue;
-out374.push(a_E_373);
-}
-return isList ? out374 : out374[0]; })())), R.not(R.exists((() => { const s375 = d67(st);
-if (s375 == null) return null;
-const isList = Array.isArray(s375);
-let out377 = [];
-for (const a_E_376 of (s375 == null ? [] : Array.isArray(s375) ? s375 : [s375])) {
-if (!(R.equal(R.prop(a_E_376, "drug"), a_K_363))) continue;
-out377.push(a_E_376);
-}
-return isList ? out377 : out377[0]; })()))), d70(st)), "sources": (() => { const s378 = d30(st);
-if (s378 == null) return null;
-const isList = Array.isArray(s378);
-let out380 = [];
-for (const a_E_379 of (s378 == null ? [] : Array.isArray(s378) ? s378 : [s378])) {
-if (!(R.equal(R.prop(a_E_379, "drug"), a_K_363))) continue;
-out380.push(R.prop(a_E_379, "source"));
-}
-out380 = R.distinctList(out380);
-return isList ? out380 : out380[0]; })() }));
-}
-out364 = R.distinctList(out364);
-return isList ? out364 : out364[0]; })();
+return isList ? out433 : out433[0]; })()))), R.not(R.exists(d79(st)))), R.not(d75(st)));
   st.v[80] = x;
   return x;
 }
-// define "Cumulative Doxorubicin"
+// define "Cumulative Doxorubicin At Least"
 function d81(st) {
   let x = st.v[81];
   if (x !== undefined) return x;
-  x = ({ "known": d75(st), "mgM2": d73(st), "possible": d77(st), "unconfirmedCount": d78(st), "historyIncomplete": d70(st), "reachedWarn": R.greaterOrEqual(d73(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d73(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d80(st), "events": d71(st), "notCounted": d79(st), "pending": (() => { const s381 = d66(st);
-if (s381 == null) return null;
-const isList = Array.isArray(s381);
-let out383 = [];
-for (const a_C_382 of (s381 == null ? [] : Array.isArray(s381) ? s381 : [s381])) {
-if (!(R.and(R.equal(R.prop(a_C_382, "drug"), "doxorubicin"), R.equal(R.prop(a_C_382, "status"), "pending")))) continue;
-out383.push(({ "source": R.prop(a_C_382, "source"), "date": R.prop(a_C_382, "date") }));
-}
-return isList ? out383 : out383[0]; })(), "records": (() => { const s384 = d66(st);
-if (s384 == null) return null;
-const isList = Array.isArray(s384);
-let out386 = [];
-for (const a_C_385 of (s384 == null ? [] : Array.isArray(s384) ? s384 : [s384])) {
-if (!(R.equal(R.prop(a_C_385, "drug"), "doxorubicin"))) continue;
-out386.push(({ "source": R.prop(a_C_385, "source"), "date": R.prop(a_C_385, "date"), "status": R.prop(a_C_385, "status") }));
-}
-return isList ? out386 : out386[0]; })() });
+  x = R.not(d80(st));
   st.v[81] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Possible"
+function d82(st) {
+  let x = st.v[82];
+  if (x !== undefined) return x;
+  x = R.add(d78(st), (() => { let r434; r434 = R.sum((() => { const s435 = d77(st);
+if (s435 == null) return null;
+const isList = Array.isArray(s435);
+let out437 = [];
+for (const a_C_436 of (s435 == null ? [] : Array.isArray(s435) ? s435 : [s435])) {
+out437.push(R.prop(R.prop(a_C_436, "converted"), "mgM2"));
+}
+return isList ? out437 : out437[0]; })()); if (r434 != null) return r434; r434 = 0; if (r434 != null) return r434; return null; })());
+  st.v[82] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Unconfirmed Count"
+function d83(st) {
+  let x = st.v[83];
+  if (x !== undefined) return x;
+  x = R.count(d77(st));
+  st.v[83] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Not Counted"
+function d84(st) {
+  let x = st.v[84];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s438 = d76(st);
+if (s438 == null) return null;
+const isList = Array.isArray(s438);
+let out440 = [];
+for (const a_E_439 of (s438 == null ? [] : Array.isArray(s438) ? s438 : [s438])) {
+if (!((R.prop(a_E_439, "mgM2") == null))) continue;
+out440.push(({ "source": R.prop(a_E_439, "source"), "date": R.prop(a_E_439, "date"), "reason": R.prop(a_E_439, "reason") }));
+}
+return isList ? out440 : out440[0]; })(), (() => { const s441 = d77(st);
+if (s441 == null) return null;
+const isList = Array.isArray(s441);
+let out443 = [];
+for (const a_C_442 of (s441 == null ? [] : Array.isArray(s441) ? s441 : [s441])) {
+out443.push(({ "source": R.prop(a_C_442, "source"), "date": R.prop(a_C_442, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_442, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+}
+return isList ? out443 : out443[0]; })(), false);
+  st.v[84] = x;
+  return x;
+}
+// define "Other Anthracycline Sums"
+function d85(st) {
+  let x = st.v[85];
+  if (x !== undefined) return x;
+  x = (() => { const s444 = d79(st);
+if (s444 == null) return null;
+const isList = Array.isArray(s444);
+let out446 = [];
+for (const a_K_445 of (s444 == null ? [] : Array.isArray(s444) ? s444 : [s444])) {
+out446.push(({ "drug": a_K_445, "mgM2": (() => { let r447; r447 = R.sum((() => { const s448 = d72(st);
+if (s448 == null) return null;
+const isList = Array.isArray(s448);
+let out450 = [];
+for (const a_E_449 of (s448 == null ? [] : Array.isArray(s448) ? s448 : [s448])) {
+if (!(R.equal(R.prop(a_E_449, "drug"), a_K_445))) continue;
+out450.push(R.prop(a_E_449, "mgM2"));
+}
+return isList ? out450 : out450[0]; })()); if (r447 != null) return r447; r447 = 0; if (r447 != null) return r447; return null; })(), "atLeast": R.or(R.or(R.or(R.exists((() => { const s451 = d73(st);
+if (s451 == null) return null;
+const isList = Array.isArray(s451);
+let out453 = [];
+for (const a_C_452 of (s451 == null ? [] : Array.isArray(s451) ? s451 : [s451])) {
+if (!(R.equal(R.prop(a_C_452, "drug"), a_K_445))) continue;
+out453.push(a_C_452);
+}
+return isList ? out453 : out453[0]; })()), R.exists((() => { const s454 = d72(st);
+if (s454 == null) return null;
+const isList = Array.isArray(s454);
+let out456 = [];
+for (const a_E_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
+if (!(R.and(R.equal(R.prop(a_E_455, "drug"), a_K_445), (R.prop(a_E_455, "mgM2") == null)))) continue;
+out456.push(a_E_455);
+}
+return isList ? out456 : out456[0]; })())), R.not(R.exists((() => { const s457 = d72(st);
+if (s457 == null) return null;
+const isList = Array.isArray(s457);
+let out459 = [];
+for (const a_E_458 of (s457 == null ? [] : Array.isArray(s457) ? s457 : [s457])) {
+if (!(R.equal(R.prop(a_E_458, "drug"), a_K_445))) continue;
+out459.push(a_E_458);
+}
+return isList ? out459 : out459[0]; })()))), d75(st)), "sources": (() => { const s460 = d34(st);
+if (s460 == null) return null;
+const isList = Array.isArray(s460);
+let out462 = [];
+for (const a_E_461 of (s460 == null ? [] : Array.isArray(s460) ? s460 : [s460])) {
+if (!(R.equal(R.prop(a_E_461, "drug"), a_K_445))) continue;
+out462.push(R.prop(a_E_461, "source"));
+}
+out462 = R.distinctList(out462);
+return isList ? out462 : out462[0]; })() }));
+}
+out446 = R.distinctList(out446);
+return isList ? out446 : out446[0]; })();
+  st.v[85] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin"
+function d86(st) {
+  let x = st.v[86];
+  if (x !== undefined) return x;
+  x = ({ "known": d80(st), "mgM2": d78(st), "possible": d82(st), "unconfirmedCount": d83(st), "historyIncomplete": d75(st), "reachedWarn": R.greaterOrEqual(d78(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d78(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d85(st), "events": d76(st), "notCounted": d84(st), "pending": (() => { const s463 = d71(st);
+if (s463 == null) return null;
+const isList = Array.isArray(s463);
+let out465 = [];
+for (const a_C_464 of (s463 == null ? [] : Array.isArray(s463) ? s463 : [s463])) {
+if (!(R.and(R.equal(R.prop(a_C_464, "drug"), "doxorubicin"), R.equal(R.prop(a_C_464, "status"), "pending")))) continue;
+out465.push(({ "source": R.prop(a_C_464, "source"), "date": R.prop(a_C_464, "date") }));
+}
+return isList ? out465 : out465[0]; })(), "records": (() => { const s466 = d71(st);
+if (s466 == null) return null;
+const isList = Array.isArray(s466);
+let out468 = [];
+for (const a_C_467 of (s466 == null ? [] : Array.isArray(s466) ? s466 : [s466])) {
+if (!(R.equal(R.prop(a_C_467, "drug"), "doxorubicin"))) continue;
+out468.push(({ "source": R.prop(a_C_467, "source"), "date": R.prop(a_C_467, "date"), "status": R.prop(a_C_467, "status") }));
+}
+return isList ? out468 : out468[0]; })() });
+  st.v[86] = x;
   return x;
 }
 // function "DayNumber"(d)
 function f0(st, o0) {
-  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s387 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-if (s387 == null) return null;
-const isList = Array.isArray(s387);
-let out389 = [];
-for (const a_T_388 of (s387 == null ? [] : Array.isArray(s387) ? s387 : [s387])) {
-out389.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_388, "y"), 365), R.truncatedDivide(R.prop(a_T_388, "y"), 4)), R.truncatedDivide(R.prop(a_T_388, "y"), 100)), R.truncatedDivide(R.prop(a_T_388, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_388, "m"), 2) ? R.subtract(R.prop(a_T_388, "m"), 3) : R.add(R.prop(a_T_388, "m"), 9))), 2), 5)), R.prop(a_T_388, "dd")), 693902));
+  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s469 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+if (s469 == null) return null;
+const isList = Array.isArray(s469);
+let out471 = [];
+for (const a_T_470 of (s469 == null ? [] : Array.isArray(s469) ? s469 : [s469])) {
+out471.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_470, "y"), 365), R.truncatedDivide(R.prop(a_T_470, "y"), 4)), R.truncatedDivide(R.prop(a_T_470, "y"), 100)), R.truncatedDivide(R.prop(a_T_470, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_470, "m"), 2) ? R.subtract(R.prop(a_T_470, "m"), 3) : R.add(R.prop(a_T_470, "m"), 9))), 2), 5)), R.prop(a_T_470, "dd")), 693902));
 }
-return isList ? out389 : out389[0]; })());
+return isList ? out471 : out471[0]; })());
 }
 // function "IsDraft"(id)
 function f1(st, o0) {
-  return (() => { let r390; r390 = R.inList(o0, (() => { let r391; r391 = p(st, "DraftOrderIds", false); if (r391 != null) return r391; r391 = []; if (r391 != null) return r391; return null; })(), undefined); if (r390 != null) return r390; r390 = false; if (r390 != null) return r390; return null; })();
+  return (() => { let r472; r472 = R.inList(o0, (() => { let r473; r473 = p(st, "DraftOrderIds", false); if (r473 != null) return r473; r473 = []; if (r473 != null) return r473; return null; })(), undefined); if (r472 != null) return r472; r472 = false; if (r472 != null) return r472; return null; })();
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 function f2(st, o0, o1, o2) {
@@ -1617,39 +1855,39 @@ function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 function f3(st, o0, o1, o2) {
-  return ((o0 == null) ? R.as(null, K7, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s392 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s392 == null) return null;
-const isList = Array.isArray(s392);
-let out394 = [];
-for (const a_M_393 of (s392 == null ? [] : Array.isArray(s392) ? s392 : [s392])) {
-if (!(R.equal(R.prop(R.prop(a_M_393, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out394.push(a_M_393);
+  return ((o0 == null) ? R.as(null, K7, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s474 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+if (s474 == null) return null;
+const isList = Array.isArray(s474);
+let out476 = [];
+for (const a_M_475 of (s474 == null ? [] : Array.isArray(s474) ? s474 : [s474])) {
+if (!(R.equal(R.prop(R.prop(a_M_475, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out476.push(a_M_475);
 }
-return isList ? out394 : out394[0]; })()), "code") : R.prop(R.first((() => { const s395 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s395 == null) return null;
-const isList = Array.isArray(s395);
-let out397 = [];
-for (const a_M_396 of (s395 == null ? [] : Array.isArray(s395) ? s395 : [s395])) {
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_396, "id"), "value"))))) continue;
-out397.push(a_M_396);
+return isList ? out476 : out476[0]; })()), "code") : R.prop(R.first((() => { const s477 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+if (s477 == null) return null;
+const isList = Array.isArray(s477);
+let out479 = [];
+for (const a_M_478 of (s477 == null ? [] : Array.isArray(s477) ? s477 : [s477])) {
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_478, "id"), "value"))))) continue;
+out479.push(a_M_478);
 }
-return isList ? out397 : out397[0]; })()), "code")));
+return isList ? out479 : out479[0]; })()), "code")));
 }
 // function "MedicationConcept"(M)
 function f4(st, o0) {
-  return (() => { let r398; r398 = R.as(R.prop(o0, "medication"), K7, false); if (r398 != null) return r398; r398 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r398 != null) return r398; return null; })();
+  return (() => { let r480; r480 = R.as(R.prop(o0, "medication"), K7, false); if (r480 != null) return r480; r480 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r480 != null) return r480; return null; })();
 }
 // function "MedicationConcept"(M)
 function f5(st, o0) {
-  return (() => { let r399; r399 = R.as(R.prop(o0, "medication"), K7, false); if (r399 != null) return r399; r399 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r399 != null) return r399; return null; })();
+  return (() => { let r481; r481 = R.as(R.prop(o0, "medication"), K7, false); if (r481 != null) return r481; r481 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r481 != null) return r481; return null; })();
 }
 // function "MedicationConcept"(M)
 function f6(st, o0) {
-  return (() => { let r400; r400 = R.as(R.prop(o0, "medication"), K7, false); if (r400 != null) return r400; r400 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r400 != null) return r400; return null; })();
+  return (() => { let r482; r482 = R.as(R.prop(o0, "medication"), K7, false); if (r482 != null) return r482; r482 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r482 != null) return r482; return null; })();
 }
 // function "HasWord"(text, word)
 function f7(st, o0, o1) {
-  return (() => { let r401; r401 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r401 != null) return r401; r401 = false; if (r401 != null) return r401; return null; })();
+  return (() => { let r483; r483 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r483 != null) return r483; r483 = false; if (r483 != null) return r483; return null; })();
 }
 // function "DrugByCode"(concept)
 function f8(st, o0) {
@@ -1657,109 +1895,109 @@ function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 function f9(st, o0) {
-  return R.first((() => { const s402 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s402 == null) return null;
-const isList = Array.isArray(s402);
-let out404 = [];
-for (const a_D_403 of (s402 == null ? [] : Array.isArray(s402) ? s402 : [s402])) {
-if (!(R.exists((() => { const s405 = o0;
-if (s405 == null) return null;
-const isList = Array.isArray(s405);
-let out407 = [];
-for (const a_C_406 of (s405 == null ? [] : Array.isArray(s405) ? s405 : [s405])) {
-if (!(R.inList(a_C_406, R.prop(a_D_403, "rxnorm"), undefined))) continue;
-out407.push(a_C_406);
+  return R.first((() => { const s484 = M_StsCodes.d["Drugs"](st.L_Codes);
+if (s484 == null) return null;
+const isList = Array.isArray(s484);
+let out486 = [];
+for (const a_D_485 of (s484 == null ? [] : Array.isArray(s484) ? s484 : [s484])) {
+if (!(R.exists((() => { const s487 = o0;
+if (s487 == null) return null;
+const isList = Array.isArray(s487);
+let out489 = [];
+for (const a_C_488 of (s487 == null ? [] : Array.isArray(s487) ? s487 : [s487])) {
+if (!(R.inList(a_C_488, R.prop(a_D_485, "rxnorm"), undefined))) continue;
+out489.push(a_C_488);
 }
-out407 = R.distinctList(out407);
-return isList ? out407 : out407[0]; })()))) continue;
-out404.push(a_D_403);
+out489 = R.distinctList(out489);
+return isList ? out489 : out489[0]; })()))) continue;
+out486.push(a_D_485);
 }
-out404 = R.distinctList(out404);
-return isList ? out404 : out404[0]; })());
+out486 = R.distinctList(out486);
+return isList ? out486 : out486[0]; })());
 }
 // function "HasLowerWord"(text, word)
 function f10(st, o0, o1) {
-  return (() => { let r408; r408 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r408 != null) return r408; r408 = false; if (r408 != null) return r408; return null; })();
+  return (() => { let r490; r490 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r490 != null) return r490; r490 = false; if (r490 != null) return r490; return null; })();
 }
 // function "DrugByName"(concept)
 function f11(st, o0) {
-  return f12(st, (() => { const s409 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s409 == null) return null;
-const isList = Array.isArray(s409);
-let out411 = [];
-for (const a_T_410 of (s409 == null ? [] : Array.isArray(s409) ? s409 : [s409])) {
-out411.push(R.lowerCase(a_T_410));
+  return f12(st, (() => { const s491 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s491 == null) return null;
+const isList = Array.isArray(s491);
+let out493 = [];
+for (const a_T_492 of (s491 == null ? [] : Array.isArray(s491) ? s491 : [s491])) {
+out493.push(R.lowerCase(a_T_492));
 }
-return isList ? out411 : out411[0]; })());
+return isList ? out493 : out493[0]; })());
 }
 // function "DrugByTexts"(texts)
 function f12(st, o0) {
-  return R.first((() => { const s412 = d3(st);
-if (s412 == null) return null;
-const isList = Array.isArray(s412);
-let out414 = [];
-for (const a_D_413 of (s412 == null ? [] : Array.isArray(s412) ? s412 : [s412])) {
-if (!(R.exists((() => { const s415 = o0;
-if (s415 == null) return null;
-const isList = Array.isArray(s415);
-let out417 = [];
-for (const a_T_416 of (s415 == null ? [] : Array.isArray(s415) ? s415 : [s415])) {
-if (!(R.or((R.prop(a_D_413, "hasLiterals") ? (() => { let r418; r418 = R.matches(a_T_416, R.prop(a_D_413, "literalPattern")); if (r418 != null) return r418; r418 = false; if (r418 != null) return r418; return null; })() : false), R.exists((() => { const s419 = R.prop(a_D_413, "others");
-if (s419 == null) return null;
-const isList = Array.isArray(s419);
-let out421 = [];
-for (const a_W_420 of (s419 == null ? [] : Array.isArray(s419) ? s419 : [s419])) {
-if (!(f10(st, a_T_416, a_W_420))) continue;
-out421.push(a_W_420);
+  return R.first((() => { const s494 = d3(st);
+if (s494 == null) return null;
+const isList = Array.isArray(s494);
+let out496 = [];
+for (const a_D_495 of (s494 == null ? [] : Array.isArray(s494) ? s494 : [s494])) {
+if (!(R.exists((() => { const s497 = o0;
+if (s497 == null) return null;
+const isList = Array.isArray(s497);
+let out499 = [];
+for (const a_T_498 of (s497 == null ? [] : Array.isArray(s497) ? s497 : [s497])) {
+if (!(R.or((R.prop(a_D_495, "hasLiterals") ? (() => { let r500; r500 = R.matches(a_T_498, R.prop(a_D_495, "literalPattern")); if (r500 != null) return r500; r500 = false; if (r500 != null) return r500; return null; })() : false), R.exists((() => { const s501 = R.prop(a_D_495, "others");
+if (s501 == null) return null;
+const isList = Array.isArray(s501);
+let out503 = [];
+for (const a_W_502 of (s501 == null ? [] : Array.isArray(s501) ? s501 : [s501])) {
+if (!(f10(st, a_T_498, a_W_502))) continue;
+out503.push(a_W_502);
 }
-return isList ? out421 : out421[0]; })())))) continue;
-out417.push(a_T_416);
+return isList ? out503 : out503[0]; })())))) continue;
+out499.push(a_T_498);
 }
-return isList ? out417 : out417[0]; })()))) continue;
-out414.push(R.prop(a_D_413, "drug"));
+return isList ? out499 : out499[0]; })()))) continue;
+out496.push(R.prop(a_D_495, "drug"));
 }
-return isList ? out414 : out414[0]; })());
+return isList ? out496 : out496[0]; })());
 }
 // function "DrugOf"(concept)
 function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r422; r422 = f8(st, o0); if (r422 != null) return r422; r422 = f11(st, o0); if (r422 != null) return r422; return null; })());
+  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r504; r504 = f8(st, o0); if (r504 != null) return r504; r504 = f11(st, o0); if (r504 != null) return r504; return null; })());
 }
 // function "IsLiposomal"(concept, drug)
 function f14(st, o0, o1) {
-  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s423 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s423 == null) return null;
-const isList = Array.isArray(s423);
-let out425 = [];
-for (const a_T_424 of (s423 == null ? [] : Array.isArray(s423) ? s423 : [s423])) {
-if (!(R.exists((() => { const s426 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
-if (s426 == null) return null;
-const isList = Array.isArray(s426);
-let out428 = [];
-for (const a_K_427 of (s426 == null ? [] : Array.isArray(s426) ? s426 : [s426])) {
-if (!((R.inList(a_K_427, d4(st), undefined) ? f7(st, a_T_424, a_K_427) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_427), R.lowerCase(a_T_424)), 0)))) continue;
-out428.push(a_K_427);
+  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s505 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s505 == null) return null;
+const isList = Array.isArray(s505);
+let out507 = [];
+for (const a_T_506 of (s505 == null ? [] : Array.isArray(s505) ? s505 : [s505])) {
+if (!(R.exists((() => { const s508 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
+if (s508 == null) return null;
+const isList = Array.isArray(s508);
+let out510 = [];
+for (const a_K_509 of (s508 == null ? [] : Array.isArray(s508) ? s508 : [s508])) {
+if (!((R.inList(a_K_509, d4(st), undefined) ? f7(st, a_T_506, a_K_509) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_509), R.lowerCase(a_T_506)), 0)))) continue;
+out510.push(a_K_509);
 }
-return isList ? out428 : out428[0]; })()))) continue;
-out425.push(a_T_424);
+return isList ? out510 : out510[0]; })()))) continue;
+out507.push(a_T_506);
 }
-return isList ? out425 : out425[0]; })()) : false);
+return isList ? out507 : out507[0]; })()) : false);
 }
 // function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
 function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-  return (() => { const s429 = o4;
-if (s429 == null) return null;
-const isList = Array.isArray(s429);
-let out431 = [];
-for (const a_D_430 of (s429 == null ? [] : Array.isArray(s429) ? s429 : [s429])) {
-const l_dayNumber_432 = f0(st, o5);
-out431.push(({ "drug": R.prop(a_D_430, "key"), "role": R.prop(a_D_430, "role"), "anthracycline": R.prop(a_D_430, "anthracycline"), "supportive": R.prop(a_D_430, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_430, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_432, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_432 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+  return (() => { const s511 = o4;
+if (s511 == null) return null;
+const isList = Array.isArray(s511);
+let out513 = [];
+for (const a_D_512 of (s511 == null ? [] : Array.isArray(s511) ? s511 : [s511])) {
+const l_dayNumber_514 = f0(st, o5);
+out513.push(({ "drug": R.prop(a_D_512, "key"), "role": R.prop(a_D_512, "role"), "anthracycline": R.prop(a_D_512, "anthracycline"), "supportive": R.prop(a_D_512, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_512, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_514, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_514 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
-out431 = R.distinctList(out431);
-return isList ? out431 : out431[0]; })();
+out513 = R.distinctList(out513);
+return isList ? out513 : out513[0]; })();
 }
 // function "IsReported"(M)
 function f16(st, o0) {
-  return R.or((() => { let r433; r433 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value"); if (r433 != null) return r433; r433 = false; if (r433 != null) return r433; return null; })(), R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
+  return R.or((() => { let r515; r515 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value"); if (r515 != null) return r515; r515 = false; if (r515 != null) return r515; return null; })(), R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
 }
 // function "ObservationDate"(O)
 function f17(st, o0) {
@@ -1775,32 +2013,32 @@ function f19(st, o0) {
 }
 // function "ScoreFromDisplay"(concept)
 function f20(st, o0) {
-  return R.first((() => { const s434 = R.prop(o0, "coding");
-if (s434 == null) return null;
-const isList = Array.isArray(s434);
-let out436 = [];
-for (const a_C_435 of (s434 == null ? [] : Array.isArray(s434) ? s434 : [s434])) {
-if (!(R.matches(R.prop(R.prop(a_C_435, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out436.push(R.toInteger(R.substring(R.prop(R.prop(a_C_435, "display"), "value"), 0, 1)));
+  return R.first((() => { const s516 = R.prop(o0, "coding");
+if (s516 == null) return null;
+const isList = Array.isArray(s516);
+let out518 = [];
+for (const a_C_517 of (s516 == null ? [] : Array.isArray(s516) ? s516 : [s516])) {
+if (!(R.matches(R.prop(R.prop(a_C_517, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out518.push(R.toInteger(R.substring(R.prop(R.prop(a_C_517, "display"), "value"), 0, 1)));
 }
-out436 = R.distinctList(out436);
-return isList ? out436 : out436[0]; })());
+out518 = R.distinctList(out518);
+return isList ? out518 : out518[0]; })());
 }
 // function "Percent"(q)
 function f21(st, o0) {
-  return (R.equal((() => { let r437; r437 = R.prop(R.prop(o0, "code"), "value"); if (r437 != null) return r437; r437 = R.prop(R.prop(o0, "unit"), "value"); if (r437 != null) return r437; r437 = "%"; if (r437 != null) return r437; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
+  return (R.equal((() => { let r519; r519 = R.prop(R.prop(o0, "code"), "value"); if (r519 != null) return r519; r519 = R.prop(R.prop(o0, "unit"), "value"); if (r519 != null) return r519; r519 = "%"; if (r519 != null) return r519; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
 }
 // function "Unit"(q)
 function f22(st, o0) {
-  return (() => { let r438; r438 = R.prop(R.prop(o0, "code"), "value"); if (r438 != null) return r438; r438 = R.prop(R.prop(o0, "unit"), "value"); if (r438 != null) return r438; return null; })();
+  return (() => { let r520; r520 = R.prop(R.prop(o0, "code"), "value"); if (r520 != null) return r520; r520 = R.prop(R.prop(o0, "unit"), "value"); if (r520 != null) return r520; return null; })();
 }
 // function "Centimetres"(q)
 function f23(st, o0) {
-  return ((c439) => R.equals("cm", c439) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c439) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c439) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K2, false))(f22(st, o0));
+  return ((c521) => R.equals("cm", c521) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c521) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c521) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K2, false))(f22(st, o0));
 }
 // function "Kilograms"(q)
 function f24(st, o0) {
-  return ((c440) => R.equals("kg", c440) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c440) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c440) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K2, false))(f22(st, o0));
+  return ((c522) => R.equals("kg", c522) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c522) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c522) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K2, false))(f22(st, o0));
 }
 // function "SquareMetres"(q)
 function f25(st, o0) {
@@ -1808,49 +2046,49 @@ function f25(st, o0) {
 }
 // function "LatestWithin"(readings, dayNo, window)
 function f26(st, o0, o1, o2) {
-  return f27(st, o0, R.max((() => { const s441 = o0;
-if (s441 == null) return null;
-const isList = Array.isArray(s441);
-let out443 = [];
-for (const a_R_442 of (s441 == null ? [] : Array.isArray(s441) ? s441 : [s441])) {
-if (!(R.and(R.lessOrEqual(R.prop(a_R_442, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_442, "dayNumber")), o2))))) continue;
-out443.push(R.prop(a_R_442, "dayNumber"));
+  return f27(st, o0, R.max((() => { const s523 = o0;
+if (s523 == null) return null;
+const isList = Array.isArray(s523);
+let out525 = [];
+for (const a_R_524 of (s523 == null ? [] : Array.isArray(s523) ? s523 : [s523])) {
+if (!(R.and(R.lessOrEqual(R.prop(a_R_524, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_524, "dayNumber")), o2))))) continue;
+out525.push(R.prop(a_R_524, "dayNumber"));
 }
-return isList ? out443 : out443[0]; })()));
+return isList ? out525 : out525[0]; })()));
 }
 // function "ReadingOn"(candidates, latest)
 function f27(st, o0, o1) {
-  return ((o1 == null) ? R.as(null, K12, false) : R.first((() => { const s444 = o0;
-if (s444 == null) return null;
-const isList = Array.isArray(s444);
-let out446 = [];
-for (const a_R_445 of (s444 == null ? [] : Array.isArray(s444) ? s444 : [s444])) {
-if (!(R.equal(R.prop(a_R_445, "dayNumber"), o1))) continue;
-out446.push(a_R_445);
+  return ((o1 == null) ? R.as(null, K12, false) : R.first((() => { const s526 = o0;
+if (s526 == null) return null;
+const isList = Array.isArray(s526);
+let out528 = [];
+for (const a_R_527 of (s526 == null ? [] : Array.isArray(s526) ? s526 : [s526])) {
+if (!(R.equal(R.prop(a_R_527, "dayNumber"), o1))) continue;
+out528.push(a_R_527);
 }
-out446 = R.mergeSort(out446, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out446 : out446[0]; })()));
+out528 = R.mergeSort(out528, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out528 : out528[0]; })()));
 }
 // function "SurfaceAreaOn"(dayNo)
 function f28(st, o0) {
-  return ((o0 == null) ? R.as(null, K13, false) : (() => { let r447; r447 = (() => { const s448 = f26(st, d59(st), o0, p(st, "bsaWeightWindowDays", false));
-if (s448 == null) return null;
-const isList = Array.isArray(s448);
-let out450 = [];
-for (const a_B_449 of (s448 == null ? [] : Array.isArray(s448) ? s448 : [s448])) {
-out450.push(({ "value": R.prop(a_B_449, "value"), "sources": [R.prop(a_B_449, "source")] }));
+  return ((o0 == null) ? R.as(null, K13, false) : (() => { let r529; r529 = (() => { const s530 = f26(st, d64(st), o0, p(st, "bsaWeightWindowDays", false));
+if (s530 == null) return null;
+const isList = Array.isArray(s530);
+let out532 = [];
+for (const a_B_531 of (s530 == null ? [] : Array.isArray(s530) ? s530 : [s530])) {
+out532.push(({ "value": R.prop(a_B_531, "value"), "sources": [R.prop(a_B_531, "source")] }));
 }
-out450 = R.distinctList(out450);
-return isList ? out450 : out450[0]; })(); if (r447 != null) return r447; r447 = (() => { const s451 = ({ "height": f26(st, d57(st), o0, R.as(null, K14, false)), "weight": f26(st, d58(st), o0, p(st, "bsaWeightWindowDays", false)) });
-if (s451 == null) return null;
-const isList = Array.isArray(s451);
-let out453 = [];
-for (const a_P_452 of (s451 == null ? [] : Array.isArray(s451) ? s451 : [s451])) {
-if (!(R.and(R.not((R.prop(a_P_452, "height") == null)), R.not((R.prop(a_P_452, "weight") == null))))) continue;
-out453.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_452, "height"), "value"), R.prop(R.prop(a_P_452, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_452, "height"), "source"), R.prop(R.prop(a_P_452, "weight"), "source")] }));
+out532 = R.distinctList(out532);
+return isList ? out532 : out532[0]; })(); if (r529 != null) return r529; r529 = (() => { const s533 = ({ "height": f26(st, d62(st), o0, R.as(null, K14, false)), "weight": f26(st, d63(st), o0, p(st, "bsaWeightWindowDays", false)) });
+if (s533 == null) return null;
+const isList = Array.isArray(s533);
+let out535 = [];
+for (const a_P_534 of (s533 == null ? [] : Array.isArray(s533) ? s533 : [s533])) {
+if (!(R.and(R.not((R.prop(a_P_534, "height") == null)), R.not((R.prop(a_P_534, "weight") == null))))) continue;
+out535.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_534, "height"), "value"), R.prop(R.prop(a_P_534, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_534, "height"), "source"), R.prop(R.prop(a_P_534, "weight"), "source")] }));
 }
-out453 = R.distinctList(out453);
-return isList ? out453 : out453[0]; })(); if (r447 != null) return r447; return null; })());
+out535 = R.distinctList(out535);
+return isList ? out535 : out535[0]; })(); if (r529 != null) return r529; return null; })());
 }
 // function "DoseOf"(q)
 function f29(st, o0) {
@@ -1858,27 +2096,27 @@ function f29(st, o0) {
 }
 // function "RequestDose"(M)
 function f30(st, o0) {
-  return (() => { const s454 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
-if (s454 == null) return null;
-const isList = Array.isArray(s454);
-let out456 = [];
-for (const a_R_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
-out456.push((() => { let r457; r457 = f29(st, R.as(R.prop(a_R_455, "dose"), K16, false)); if (r457 != null) return r457; r457 = f29(st, R.prop(R.as(R.prop(a_R_455, "dose"), K9, false), "high")); if (r457 != null) return r457; return null; })());
+  return (() => { const s536 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
+if (s536 == null) return null;
+const isList = Array.isArray(s536);
+let out538 = [];
+for (const a_R_537 of (s536 == null ? [] : Array.isArray(s536) ? s536 : [s536])) {
+out538.push((() => { let r539; r539 = f29(st, R.as(R.prop(a_R_537, "dose"), K16, false)); if (r539 != null) return r539; r539 = f29(st, R.prop(R.as(R.prop(a_R_537, "dose"), K9, false), "high")); if (r539 != null) return r539; return null; })());
 }
-out456 = R.distinctList(out456);
-return isList ? out456 : out456[0]; })();
+out538 = R.distinctList(out538);
+return isList ? out538 : out538[0]; })();
 }
 // function "StatementDose"(M)
 function f31(st, o0) {
-  return (() => { const s458 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
-if (s458 == null) return null;
-const isList = Array.isArray(s458);
-let out460 = [];
-for (const a_R_459 of (s458 == null ? [] : Array.isArray(s458) ? s458 : [s458])) {
-out460.push((() => { let r461; r461 = f29(st, R.as(R.prop(a_R_459, "dose"), K16, false)); if (r461 != null) return r461; r461 = f29(st, R.prop(R.as(R.prop(a_R_459, "dose"), K9, false), "high")); if (r461 != null) return r461; return null; })());
+  return (() => { const s540 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
+if (s540 == null) return null;
+const isList = Array.isArray(s540);
+let out542 = [];
+for (const a_R_541 of (s540 == null ? [] : Array.isArray(s540) ? s540 : [s540])) {
+out542.push((() => { let r543; r543 = f29(st, R.as(R.prop(a_R_541, "dose"), K16, false)); if (r543 != null) return r543; r543 = f29(st, R.prop(R.as(R.prop(a_R_541, "dose"), K9, false), "high")); if (r543 != null) return r543; return null; })());
 }
-out460 = R.distinctList(out460);
-return isList ? out460 : out460[0]; })();
+out542 = R.distinctList(out542);
+return isList ? out542 : out542[0]; })();
 }
 // function "IsPerSquareMetre"(unit)
 function f32(st, o0) {
@@ -1898,23 +2136,23 @@ function f35(st, o0, o1) {
 }
 // function "ConvertedWith"(d, Bsa)
 function f36(st, o0, o1) {
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f32(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f33(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f34(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": ((o0 == null) ? "no dose" : (f32(st, R.prop(o0, "unit")) ? R.as(null, K3, false) : (R.not(f33(st, R.prop(o0, "unit"))) ? R.concatenate(R.concatenate("unit ", (() => { let r462; r462 = R.prop(o0, "unit"); if (r462 != null) return r462; r462 = "absent"; if (r462 != null) return r462; return null; })()), " not convertible") : ((o1 == null) ? "no BSA" : R.as(null, K3, false))))), "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": (() => { let r463; r463 = R.and((o1 == null), R.greater(f34(st, o0), 200)); if (r463 != null) return r463; r463 = false; if (r463 != null) return r463; return null; })() });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f32(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f33(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f34(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": ((o0 == null) ? "no dose" : (f32(st, R.prop(o0, "unit")) ? R.as(null, K3, false) : (R.not(f33(st, R.prop(o0, "unit"))) ? R.concatenate(R.concatenate("unit ", (() => { let r544; r544 = R.prop(o0, "unit"); if (r544 != null) return r544; r544 = "absent"; if (r544 != null) return r544; return null; })()), " not convertible") : ((o1 == null) ? "no BSA" : R.as(null, K3, false))))), "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": (() => { let r545; r545 = R.and((o1 == null), R.greater(f34(st, o0), 200)); if (r545 != null) return r545; r545 = false; if (r545 != null) return r545; return null; })() });
 }
 // function "IsAnthracycline"(drug)
 function f37(st, o0) {
-  return (() => { let r464; r464 = R.prop(o0, "anthracycline"); if (r464 != null) return r464; r464 = false; if (r464 != null) return r464; return null; })();
+  return (() => { let r546; r546 = R.prop(o0, "anthracycline"); if (r546 != null) return r546; r546 = false; if (r546 != null) return r546; return null; })();
 }
 // function "RequestByKey"(key)
 function f38(st, o0) {
-  return ((o0 == null) ? R.as(null, K17, false) : R.first((() => { const s465 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s465 == null) return null;
-const isList = Array.isArray(s465);
-let out467 = [];
-for (const a_M_466 of (s465 == null ? [] : Array.isArray(s465) ? s465 : [s465])) {
-if (!(R.equal(R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_466, "id"), "value")), o0))) continue;
-out467.push(a_M_466);
+  return ((o0 == null) ? R.as(null, K17, false) : R.first((() => { const s547 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+if (s547 == null) return null;
+const isList = Array.isArray(s547);
+let out549 = [];
+for (const a_M_548 of (s547 == null ? [] : Array.isArray(s547) ? s547 : [s547])) {
+if (!(R.equal(R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_548, "id"), "value")), o0))) continue;
+out549.push(a_M_548);
 }
-return isList ? out467 : out467[0]; })()));
+return isList ? out549 : out549[0]; })()));
 }
 // function "SpanStart"(p)
 function f39(st, o0) {
@@ -1926,179 +2164,179 @@ function f40(st, o0) {
 }
 // function "IsLinked"(R)
 function f41(st, o0) {
-  return (R.equal(R.prop(o0, "kind"), "order") ? R.exists((() => { const s468 = d60(st);
-if (s468 == null) return null;
-const isList = Array.isArray(s468);
-let out470 = [];
-for (const a_A_469 of (s468 == null ? [] : Array.isArray(s468) ? s468 : [s468])) {
-if (!(R.equal(R.prop(a_A_469, "requestKey"), R.prop(o0, "source")))) continue;
-out470.push(R.prop(a_A_469, "source"));
+  return (R.equal(R.prop(o0, "kind"), "order") ? R.exists((() => { const s550 = d65(st);
+if (s550 == null) return null;
+const isList = Array.isArray(s550);
+let out552 = [];
+for (const a_A_551 of (s550 == null ? [] : Array.isArray(s550) ? s550 : [s550])) {
+if (!(R.equal(R.prop(a_A_551, "requestKey"), R.prop(o0, "source")))) continue;
+out552.push(R.prop(a_A_551, "source"));
 }
-return isList ? out470 : out470[0]; })()) : R.exists((() => { const s471 = R.prop(o0, "linkKeys");
-if (s471 == null) return null;
-const isList = Array.isArray(s471);
-let out473 = [];
-for (const a_K_472 of (s471 == null ? [] : Array.isArray(s471) ? s471 : [s471])) {
-if (!(R.inList(a_K_472, d64(st), undefined))) continue;
-out473.push(a_K_472);
+return isList ? out552 : out552[0]; })()) : R.exists((() => { const s553 = R.prop(o0, "linkKeys");
+if (s553 == null) return null;
+const isList = Array.isArray(s553);
+let out555 = [];
+for (const a_K_554 of (s553 == null ? [] : Array.isArray(s553) ? s553 : [s553])) {
+if (!(R.inList(a_K_554, d69(st), undefined))) continue;
+out555.push(a_K_554);
 }
-out473 = R.distinctList(out473);
-return isList ? out473 : out473[0]; })()));
+out555 = R.distinctList(out555);
+return isList ? out555 : out555[0]; })()));
 }
 // function "SpanDays"(R)
 function f42(st, o0) {
-  return R.distinct((() => { const s474 = d61(st);
-if (s474 == null) return null;
-const isList = Array.isArray(s474);
-let out476 = [];
-for (const a_A_475 of (s474 == null ? [] : Array.isArray(s474) ? s474 : [s474])) {
-if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_475, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_475, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_475, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_475, "requestKey") == null)), R.equal(R.prop(a_A_475, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_475, "requestKey"), (() => { const s477 = d63(st);
-if (s477 == null) return null;
-const isList = Array.isArray(s477);
-let out479 = [];
-for (const a_O_478 of (s477 == null ? [] : Array.isArray(s477) ? s477 : [s477])) {
-if (!(R.equal(R.prop(a_O_478, "kind"), "order"))) continue;
-out479.push(R.prop(a_O_478, "source"));
+  return R.distinct((() => { const s556 = d66(st);
+if (s556 == null) return null;
+const isList = Array.isArray(s556);
+let out558 = [];
+for (const a_A_557 of (s556 == null ? [] : Array.isArray(s556) ? s556 : [s556])) {
+if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_557, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_557, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_557, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_557, "requestKey") == null)), R.equal(R.prop(a_A_557, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_557, "requestKey"), (() => { const s559 = d68(st);
+if (s559 == null) return null;
+const isList = Array.isArray(s559);
+let out561 = [];
+for (const a_O_560 of (s559 == null ? [] : Array.isArray(s559) ? s559 : [s559])) {
+if (!(R.equal(R.prop(a_O_560, "kind"), "order"))) continue;
+out561.push(R.prop(a_O_560, "source"));
 }
-return isList ? out479 : out479[0]; })(), undefined)))))) continue;
-out476.push(R.prop(a_A_475, "dayNumber"));
+return isList ? out561 : out561[0]; })(), undefined)))))) continue;
+out558.push(R.prop(a_A_557, "dayNumber"));
 }
-return isList ? out476 : out476[0]; })());
+return isList ? out558 : out558[0]; })());
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
 function f43(st, o0, o1, o2) {
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists((() => { const s480 = o0;
-if (s480 == null) return null;
-const isList = Array.isArray(s480);
-let out482 = [];
-for (const a_X_481 of (s480 == null ? [] : Array.isArray(s480) ? s480 : [s480])) {
-if (!(R.and(R.less(a_X_481, R.max(o0)), R.greater(R.subtract(R.min((() => { const s483 = o0;
-if (s483 == null) return null;
-const isList = Array.isArray(s483);
-let out485 = [];
-for (const a_Y_484 of (s483 == null ? [] : Array.isArray(s483) ? s483 : [s483])) {
-if (!(R.greater(a_Y_484, a_X_481))) continue;
-out485.push(a_Y_484);
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists((() => { const s562 = o0;
+if (s562 == null) return null;
+const isList = Array.isArray(s562);
+let out564 = [];
+for (const a_X_563 of (s562 == null ? [] : Array.isArray(s562) ? s562 : [s562])) {
+if (!(R.and(R.less(a_X_563, R.max(o0)), R.greater(R.subtract(R.min((() => { const s565 = o0;
+if (s565 == null) return null;
+const isList = Array.isArray(s565);
+let out567 = [];
+for (const a_Y_566 of (s565 == null ? [] : Array.isArray(s565) ? s565 : [s565])) {
+if (!(R.greater(a_Y_566, a_X_563))) continue;
+out567.push(a_Y_566);
 }
-return isList ? out485 : out485[0]; })()), a_X_481), p(st, "coverGapDays", false))))) continue;
-out482.push(a_X_481);
+return isList ? out567 : out567[0]; })()), a_X_563), p(st, "coverGapDays", false))))) continue;
+out564.push(a_X_563);
 }
-return isList ? out482 : out482[0]; })())));
+return isList ? out564 : out564[0]; })())));
 }
 // function "NearestSingle"(kind, drug, dayNo)
 function f44(st, o0, o1, o2) {
-  return R.prop(R.first((() => { const s486 = (() => { const s488 = d65(st);
-if (s488 == null) return null;
-const isList = Array.isArray(s488);
-let out490 = [];
-for (const a_C_489 of (s488 == null ? [] : Array.isArray(s488) ? s488 : [s488])) {
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_489, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_489, "record"), "drug"), o1)), R.prop(R.prop(a_C_489, "record"), "single")), R.not(R.prop(a_C_489, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_489, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_489, "record"), "endNumber"))))) continue;
-out490.push(({ "source": R.prop(R.prop(a_C_489, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_489, "record"), "startNumber"), o2)) }));
+  return R.prop(R.first((() => { const s568 = (() => { const s570 = d70(st);
+if (s570 == null) return null;
+const isList = Array.isArray(s570);
+let out572 = [];
+for (const a_C_571 of (s570 == null ? [] : Array.isArray(s570) ? s570 : [s570])) {
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_571, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_571, "record"), "drug"), o1)), R.prop(R.prop(a_C_571, "record"), "single")), R.not(R.prop(a_C_571, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_571, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_571, "record"), "endNumber"))))) continue;
+out572.push(({ "source": R.prop(R.prop(a_C_571, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_571, "record"), "startNumber"), o2)) }));
 }
-return isList ? out490 : out490[0]; })();
-if (s486 == null) return null;
-const isList = Array.isArray(s486);
-let out491 = [];
-for (const a_X_487 of (s486 == null ? [] : Array.isArray(s486) ? s486 : [s486])) {
-out491.push(a_X_487);
+return isList ? out572 : out572[0]; })();
+if (s568 == null) return null;
+const isList = Array.isArray(s568);
+let out573 = [];
+for (const a_X_569 of (s568 == null ? [] : Array.isArray(s568) ? s568 : [s568])) {
+out573.push(a_X_569);
 }
-out491 = R.distinctList(out491);
-out491 = R.mergeSort(out491, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out491 : out491[0]; })()), "source");
+out573 = R.distinctList(out573);
+out573 = R.mergeSort(out573, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out573 : out573[0]; })()), "source");
 }
 // function "DraftDose"(dose)
 function f45(st, o0) {
   return f35(st, ((R.prop(o0, "value") == null) ? R.as(null, K15, false) : o0), d2(st));
 }
-const T492 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T493 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T494 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T495 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T496 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T497 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T498 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T499 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T500 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T501 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T502 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T503 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T504 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T505 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T506 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T507 = [[f17, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T508 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T509 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T510 = [[f20, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T511 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T512 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T513 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T514 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T515 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T516 = [[f26, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T517 = [[f27, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T518 = [[f28, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T519 = [[f29, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T520 = [[f30, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T521 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T522 = [[f32, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T523 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T524 = [[f34, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T525 = [[f35, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T526 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T527 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T528 = [[f38, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T529 = [[f39, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T530 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T531 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T532 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T533 = [[f43, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T534 = [[f44, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T535 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T574 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T575 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T576 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T577 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T578 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T579 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T580 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T581 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T582 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T583 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T584 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T585 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T586 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T587 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T588 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T589 = [[f17, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T590 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T591 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T592 = [[f20, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T593 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T594 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T595 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T596 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T597 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T598 = [[f26, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T599 = [[f27, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T600 = [[f28, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T601 = [[f29, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T602 = [[f30, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T603 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T604 = [[f32, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T605 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T606 = [[f34, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T607 = [[f35, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T608 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T609 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T610 = [[f38, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T611 = [[f39, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T612 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T613 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T614 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T615 = [[f43, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T616 = [[f44, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T617 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T492),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T493),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T494),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T495),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T496),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T497),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T498),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T499),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T500),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T501),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T502),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T503),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T504),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T505),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T506),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T507),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T508),
-  "Source": (st, ...args) => R.dispatch(st, args, T509),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T510),
-  "Percent": (st, ...args) => R.dispatch(st, args, T511),
-  "Unit": (st, ...args) => R.dispatch(st, args, T512),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T513),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T514),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T515),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T516),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T517),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T518),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T519),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T520),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T521),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T522),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T523),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T524),
-  "Converted": (st, ...args) => R.dispatch(st, args, T525),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T526),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T527),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T528),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T529),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T530),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T531),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T532),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T533),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T534),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T535),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T574),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T575),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T576),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T577),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T578),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T579),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T580),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T581),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T582),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T583),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T584),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T585),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T586),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T587),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T588),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T589),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T590),
+  "Source": (st, ...args) => R.dispatch(st, args, T591),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T592),
+  "Percent": (st, ...args) => R.dispatch(st, args, T593),
+  "Unit": (st, ...args) => R.dispatch(st, args, T594),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T595),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T596),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T597),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T598),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T599),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T600),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T601),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T602),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T603),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T604),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T605),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T606),
+  "Converted": (st, ...args) => R.dispatch(st, args, T607),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T608),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T609),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T610),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T611),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T612),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T613),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T614),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T615),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T616),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T617),
 };
 const F = f;
 export const d = {
@@ -2132,64 +2370,69 @@ export const d = {
   "Line": d27,
   "Anthracycline Free": d28,
   "Line Sources": d29,
-  "Anthracycline Exposures": d30,
-  "Metastatic Date": d31,
-  "Anthracycline Before Metastatic": d32,
-  "Anthracycline Before Metastatic Sources": d33,
-  "Doxorubicin Exposures": d34,
-  "Trabectedin Exposures": d35,
-  "Combination Dates": d36,
-  "Combination Given": d37,
-  "Last Combination Date": d38,
-  "Doxorubicin Dates": d39,
-  "Combination Phase Over": d40,
-  "Maintenance Dates": d41,
-  "Maintenance Anchor": d42,
-  "Maintenance Within Period": d43,
-  "Maintenance Under Cycle Limit": d44,
-  "No Gemcitabine Or Docetaxel": d45,
-  "Maintenance Eligible": d46,
-  "Maintenance Reasons": d47,
-  "Maintenance Sources": d48,
-  "ECOG Readings": d49,
-  "ECOG": d50,
-  "Karnofsky Readings": d51,
-  "Karnofsky": d52,
-  "LVEF Readings": d53,
-  "LVEF Latest": d54,
-  "Latest Anthracycline Date": d55,
-  "LVEF": d56,
-  "Heights": d57,
-  "Weights": d58,
-  "Surface Areas": d59,
-  "Anthracycline Administration Records": d60,
-  "Anthracycline Administrations": d61,
-  "Administration Events": d62,
-  "Anthracycline Orders And Statements": d63,
-  "Administration Sources": d64,
-  "Record Coverage": d65,
-  "Classified Records": d66,
-  "Dose Events": d67,
-  "Unconfirmed Records": d68,
-  "Incomplete Types": d69,
-  "Medication History Incomplete": d70,
-  "Doxorubicin Events": d71,
-  "Doxorubicin Unconfirmed": d72,
-  "Cumulative Doxorubicin Sum": d73,
-  "Other Anthracyclines": d74,
-  "Cumulative Doxorubicin Known": d75,
-  "Cumulative Doxorubicin At Least": d76,
-  "Cumulative Doxorubicin Possible": d77,
-  "Cumulative Doxorubicin Unconfirmed Count": d78,
-  "Cumulative Doxorubicin Not Counted": d79,
-  "Other Anthracycline Sums": d80,
-  "Cumulative Doxorubicin": d81,
+  "Prior Runs": d30,
+  "Prior Regimen Starts": d31,
+  "Prior Regimens": d32,
+  "Last Prior Regimen": d33,
+  "Anthracycline Exposures": d34,
+  "Metastatic Date": d35,
+  "Anthracycline Before Metastatic": d36,
+  "Anthracycline Before Metastatic Sources": d37,
+  "Doxorubicin Exposures": d38,
+  "Trabectedin Exposures": d39,
+  "Combination Dates": d40,
+  "Combination Given": d41,
+  "Last Combination Date": d42,
+  "First Combination Date": d43,
+  "Doxorubicin Dates": d44,
+  "Combination Phase Over": d45,
+  "Maintenance Dates": d46,
+  "Maintenance Anchor": d47,
+  "Maintenance Within Period": d48,
+  "Maintenance Under Cycle Limit": d49,
+  "No Gemcitabine Or Docetaxel": d50,
+  "Maintenance Eligible": d51,
+  "Maintenance Reasons": d52,
+  "Maintenance Sources": d53,
+  "ECOG Readings": d54,
+  "ECOG": d55,
+  "Karnofsky Readings": d56,
+  "Karnofsky": d57,
+  "LVEF Readings": d58,
+  "LVEF Latest": d59,
+  "Latest Anthracycline Date": d60,
+  "LVEF": d61,
+  "Heights": d62,
+  "Weights": d63,
+  "Surface Areas": d64,
+  "Anthracycline Administration Records": d65,
+  "Anthracycline Administrations": d66,
+  "Administration Events": d67,
+  "Anthracycline Orders And Statements": d68,
+  "Administration Sources": d69,
+  "Record Coverage": d70,
+  "Classified Records": d71,
+  "Dose Events": d72,
+  "Unconfirmed Records": d73,
+  "Incomplete Types": d74,
+  "Medication History Incomplete": d75,
+  "Doxorubicin Events": d76,
+  "Doxorubicin Unconfirmed": d77,
+  "Cumulative Doxorubicin Sum": d78,
+  "Other Anthracyclines": d79,
+  "Cumulative Doxorubicin Known": d80,
+  "Cumulative Doxorubicin At Least": d81,
+  "Cumulative Doxorubicin Possible": d82,
+  "Cumulative Doxorubicin Unconfirmed Count": d83,
+  "Cumulative Doxorubicin Not Counted": d84,
+  "Other Anthracycline Sums": d85,
+  "Cumulative Doxorubicin": d86,
 };
 /** The state of one evaluation of StsTreatment. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(82),
+    v: new Array(87),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),

@@ -164,7 +164,9 @@ describe('§4.2 metastatic disease', () => {
       expect(ids(d)).toEqual([...options, 'M-TRIAL']);
       for (const id of options) {
         expect(node(d, id)).toMatchObject(LATER);
-        expect(priorDrugs(node(d, id))).toEqual(['docetaxel', 'doxorubicin', 'gemcitabine']);
+        // §3: the last prior regimen is named; every prior regimen is listed, oldest first, never merged.
+        expect(node(d, id).priorRegimen).toBe('gemcitabine + docetaxel');
+        expect(node(d, id).priorRegimens).toEqual(['1. doxorubicin, 1 administration date, 2025-07-01', '2. gemcitabine + docetaxel, 1 administration date, 2025-10-01']);
       }
       expect(node(d, 'M-TRIAL')).toMatchObject({ withSuggestions: true, isRecommended: false });
     });
