@@ -96,6 +96,12 @@ describe('§3 step 7 (e): maintenance trabectedin only while no progression is r
     expect(fact(next, 'Disease status')).toBe("Patient's condition worsened (progression)");
   });
 
+  test('progression dated on the first combination date counts ("on or after"): no maintenance', async () => {
+    const id = 'ds-m-on';
+    const body = await patientView(app, metastatic(id, '8890/3', [...lms04(id, 100, 5), status(id, 'p', PROGRESSION, 226)]));
+    expect(topics(body)).not.toContain('M-LMS-TRAB-MAINT');
+  });
+
   test('progression dated before the first combination date (the one that started treatment) just misses it: maintenance continues', async () => {
     const id = 'ds-m-before';
     const body = await patientView(app, metastatic(id, '8890/3', [...lms04(id, 100, 5), status(id, 'p', PROGRESSION, 227)]));
@@ -160,6 +166,8 @@ describe('§3 "Later-line wording": the last prior regimen and the disease statu
 
   test.each([
     ['dated before the start of the last prior regimen', (id: string) => status(id, 'p', PROGRESSION, DI_FIRST + 30)],
+    // The restaging that led to the regimen: not a progression on it (strictly after the start, the safer reading).
+    ['dated on the start day of the last prior regimen', (id: string) => status(id, 'p', PROGRESSION, DI_FIRST)],
     ['preliminary', (id: string) => status(id, 'p', PROGRESSION, 300, { status: 'preliminary' })],
     ['focused on another primary cancer', (id: string) => status(id, 'p', PROGRESSION, 300, { focusId: `${id}-bc` })],
   ])('a progression status %s just misses it: the conditional wording, with suggestions', async (label, make) => {
@@ -246,6 +254,42 @@ describe('§3 "Later-line wording": the last prior regimen and the disease statu
   });
 });
 
+describe('F5 prior regimens (the wording of line 2+ cards)', () => {
+  const secondLine = async (id: string, extra: FhirResource[]) => cardOf(await patientView(app, metastatic(id, '9040/3', extra)), 'M-2L-GEM-DOCE');
+
+  test('runs of two drugs starting 7 days apart form one regimen', async () => {
+    const id = 'ds-r-7';
+    const card = await secondLine(id, [given(id, 'dox', 'doxorubicin', 300, 75), given(id, 'ifo', 'ifosfamide', 293)]);
+    expect(card.summary).toBe(`If the disease has progressed on, or did not tolerate, doxorubicin + ifosfamide (last given ${ago(293)}): gemcitabine + docetaxel`);
+    expect(card.detail).toContain(`1. doxorubicin + ifosfamide, 2 administration dates, ${ago(300)} to ${ago(293)}`);
+  });
+
+  test('8 days apart (no overlap) just misses it: two regimens, the later one named', async () => {
+    const id = 'ds-r-8';
+    const card = await secondLine(id, [given(id, 'dox', 'doxorubicin', 300, 75), given(id, 'ifo', 'ifosfamide', 292)]);
+    expect(card.summary).toBe(`If the disease has progressed on, or did not tolerate, ifosfamide (last given ${ago(292)}): gemcitabine + docetaxel`);
+    expect(card.detail).toContain(`1. doxorubicin, 1 administration date, ${ago(300)}\n2. ifosfamide, 1 administration date, ${ago(292)}`);
+  });
+
+  test('one drug given 42 days apart is one run (one regimen); 43 days apart, two', async () => {
+    const one = 'ds-r-42';
+    expect((await secondLine(one, [given(one, 'dox', 'doxorubicin', 300, 75), given(one, 'dox', 'doxorubicin', 258, 75)])).detail)
+      .toContain(`1. doxorubicin, 2 administration dates, ${ago(300)} to ${ago(258)}\n\n`);
+    const two = 'ds-r-43';
+    expect((await secondLine(two, [given(two, 'dox', 'doxorubicin', 300, 75), given(two, 'dox', 'doxorubicin', 257, 75)])).detail)
+      .toContain(`1. doxorubicin, 1 administration date, ${ago(300)}\n2. doxorubicin, 1 administration date, ${ago(257)}`);
+  });
+
+  test('a drug whose run overlaps a longer run of another drug joins its regimen', async () => {
+    const id = 'ds-r-overlap';
+    const card = await secondLine(id, [
+      ...[300, 279, 258, 237].map((d) => given(id, 'dox', 'doxorubicin', d, 75)),
+      given(id, 'ifo', 'ifosfamide', 265),
+    ]);
+    expect(card.detail).toContain(`1. doxorubicin + ifosfamide, 5 administration dates, ${ago(300)} to ${ago(237)}\n\n`);
+  });
+});
+
 describe('§5 step 5: a next-step drug ordered while the current regimen is ongoing', () => {
   /** Doxorubicin 3-weekly, three doses, the first 52 days ago: the current regimen started then. */
   const onDoxo = (id: string, extra: FhirResource[]): FhirResource[] =>
@@ -266,6 +310,7 @@ describe('§5 step 5: a next-step drug ordered while the current regimen is ongo
 
   test.each([
     ['dated before the current regimen started', (id: string) => status(id, 'p', PROGRESSION, 60)],
+    ['dated on the day the current regimen started', (id: string) => status(id, 'p', PROGRESSION, 52)],
     ['preliminary', (id: string) => status(id, 'p', PROGRESSION, 5, { status: 'preliminary' })],
     ['none', () => undefined],
   ])('a progression status %s: "confirm progression or intolerance"', async (label, make) => {

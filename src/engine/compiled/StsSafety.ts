@@ -386,7 +386,7 @@ return isList ? out37 : out37[0]; })();
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = (M_StsTreatment.d["Maintenance Eligible"](st.L_Tx) ? f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["First Combination Date"](st.L_Tx))) : R.as(null, K2, false));
+  x = (M_StsTreatment.d["Maintenance Eligible"](st.L_Tx) ? f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["First Combination Date"](st.L_Tx)), false) : R.as(null, K2, false));
   st.v[31] = x;
   return x;
 }
@@ -441,7 +441,7 @@ return isList ? out47 : out47[0]; })()), false); if (r44 != null) return r44; r4
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)));
+  x = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)), true);
   st.v[35] = x;
   return x;
 }
@@ -457,7 +457,7 @@ function d36(st) {
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = f1(st, R.prop(d36(st), "startNumber"));
+  x = f1(st, R.prop(d36(st), "startNumber"), true);
   st.v[37] = x;
   return x;
 }
@@ -1116,9 +1116,9 @@ out135.push(a_T_131);
 out135 = R.distinctList(out135);
 return isList ? out135 : out135[0]; })()));
 }
-// function "ProgressionSince"(startDay)
-function f1(st, o0) {
-  return ((o0 == null) ? R.as(null, K2, false) : f2(st, "progression", o0, false));
+// function "ProgressionSince"(startDay, afterOnly)
+function f1(st, o0, o1) {
+  return ((o0 == null) ? R.as(null, K2, false) : f2(st, "progression", o0, o1));
 }
 // function "LatestStatus"(status, fromDay, strict)
 function f2(st, o0, o1, o2) {
@@ -1178,7 +1178,7 @@ function f7(st, o0) {
   return M_StsTreatment.f["DraftDose"](st.L_Tx, o0);
 }
 const T149 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T150 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T150 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
 const T151 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
 const T152 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
 const T153 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
