@@ -146,7 +146,9 @@ export function laterLineWords(raw: Readonly<Record<string, PlainValue>>): (shor
   const lines = regimens.map((r, i) => priorRegimenLine(i + 1, regimenDrugs(r), typeof r.dates === 'number' ? r.dates : 0,
     typeof r.first === 'string' ? r.first : 'undated', typeof r.last === 'string' ? r.last : 'undated'));
   const last = isPlainRecord(raw['Fact Prior Last Exposure']) ? raw['Fact Prior Last Exposure'] : undefined;
-  const prior = typeof last?.drug === 'string' && last.drug !== '' ? last.drug : undefined;
+  // Undated prior exposures form no regimen (F5 runs need dates): with no dated one, the prior drugs are named.
+  const priorDrugs = stringsOf(raw['Prior Drugs']).join(' + ');
+  const prior = typeof last?.drug === 'string' && last.drug !== '' ? last.drug : priorDrugs !== '' ? priorDrugs : undefined;
   const lastGiven = typeof last?.lastDate === 'string' ? last.lastDate : undefined;
   const status = isPlainRecord(raw['Later Line Status']) ? raw['Later Line Status'] : undefined;
   const reading = isPlainRecord(status?.reading) ? status.reading : undefined;

@@ -188,6 +188,14 @@ describe('§3 "Later-line wording": the last prior regimen and the disease statu
     expect(card.detail).toContain(DI_LINE);
   });
 
+  test('shown without suggestions, gemcitabine + docetaxel is still on the pathway at order time', async () => {
+    const id = 'ds-l-stable-order';
+    const body = await orders(app, metastatic(id, '9040/3', [...doxoIfos(id, DI_FIRST), status(id, 's', STABLE, 200)]),
+      [draft('d-gem', id, 'gemcitabine', '12574'), draft('d-doc', id, 'docetaxel', '72962')]);
+    expect(cardOf(body, 'M-2L-GEM-DOCE').summary).toMatch(/^On the STS pathway: /);
+    expect(topics(body)).not.toContain('OFF-PATHWAY');
+  });
+
   test('a remission status with a long name: the summary fits the CDS Hooks limit and the detail gives it whole', async () => {
     const id = 'ds-l-remission';
     const body = await patientView(app, metastatic(id, '9040/3', [...doxoIfos(id, DI_FIRST), status(id, 'r', PARTIAL_REMISSION, 200)]));
@@ -278,6 +286,16 @@ describe('F5 prior regimens (the wording of line 2+ cards)', () => {
     const two = 'ds-r-43';
     expect((await secondLine(two, [given(two, 'dox', 'doxorubicin', 300, 75), given(two, 'dox', 'doxorubicin', 257, 75)])).detail)
       .toContain(`1. doxorubicin, 1 administration date, ${ago(300)}\n2. doxorubicin, 1 administration date, ${ago(257)}`);
+  });
+
+  test('an undated completed doxorubicin statement (prior, F5) forms no dated regimen: the card names the drug', async () => {
+    const id = 'ds-r-undated';
+    const card = await secondLine(id, [{
+      resourceType: 'MedicationStatement', id: `${id}-s`, status: 'completed', subject: { reference: `Patient/${id}` },
+      medicationCodeableConcept: { text: 'doxorubicin' },
+    }]);
+    expect(card.summary).toBe('If the disease has progressed on, or did not tolerate, doxorubicin: gemcitabine + docetaxel');
+    expect(card.detail).not.toContain('Prior regimens, oldest first');
   });
 
   test('a drug whose run overlaps a longer run of another drug joins its regimen', async () => {
