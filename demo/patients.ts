@@ -3,7 +3,7 @@
  * them to demo/*.json; a unit test checks the files equal what this module builds. Dates that must be "recent" are
  * set against 2026-11-23 (see demo/README.md).
  */
-import type { Bundle, FhirResource } from 'fhir/r4.js';
+import type { Bundle, FhirResource, MedicationStatement } from 'fhir/r4.js';
 import type { DrugKey, NodeId, RuleId } from '../src/pathway/index.js';
 import { EXAMPLE_CODES, METASTASIS_SNOMED_EXAMPLE, SYSTEMS } from '../src/pathway/index.js';
 import {
@@ -54,6 +54,13 @@ const doseOrder = (requestId: string, o: { patientId: string }, drug: DrugKey, a
     doseAndRate: [{ doseQuantity: { value: mgM2, unit: 'mg/m2', system: SYSTEMS.ucum, code: 'mg/m2' } }],
   }],
 });
+
+/** An oral drug as EHRs record it: an active MedicationStatement whose effectivePeriod has no end (dated now, §2). */
+const ongoingStatement = (statementId: string, o: { patientId: string }, drug: DrugKey, start: string): MedicationStatement => {
+  const statement = medicationStatement({ ...o, id: statementId, drug, date: start, status: 'active' });
+  delete statement.effectiveDateTime;
+  return { ...statement, effectivePeriod: { start } };
+};
 
 /** ECOG and LVEF baseline shared by most adults (recent LVEF: within 90 days of 2026-11-23). */
 const baseline = (id: (s: string) => string, o: { patientId: string }, ecog = 1, lvef = 60, lvefDate = '2026-11-05') => [
@@ -313,6 +320,31 @@ export const PATIENTS: readonly DemoPatient[] = [
       ...given(id, o, 'mesna', 'mesna', cycles('2026-10-12', 2)),
     ],
   },
+  {
+    patientId: 'sts-epirubicin-ifosfamide', family: 'Metastatic LMS', given: 'On epirubicin + ifosfamide (ISG-STS 1001 regimen): not a pathway node, epirubicin counted as an anthracycline',
+    birthDate: '1969-02-17', gender: 'female',
+    patientView: ['CURRENT-OFF-PATHWAY', 'M-TRIAL'],
+    resources: (id, o) => [
+      ...metastatic(id, o, 'C49.12', '8890/3', '2026-05-04', '2026-09-21'),
+      ...baseline(id, o, 1, 60, '2026-10-05'),
+      ...given(id, o, 'epirubicin', 'epirubicin', cycles('2026-10-19', 2), { doseMgM2: 120 }),
+      ...given(id, o, 'ifosfamide', 'ifosfamide', cycles('2026-10-19', 2), { doseMgM2: 9000 }),
+      ...given(id, o, 'mesna', 'mesna', cycles('2026-10-19', 2)),
+    ],
+  },
+  {
+    patientId: 'sts-gist-lms', family: 'Gastric GIST and metastatic LMS of the thigh',
+    given: 'Second primary: the LMS pathway at line 1 (current imatinib is the GIST\'s), the GIST its own pathway',
+    birthDate: '1957-10-30', gender: 'male',
+    patientView: ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL', 'X-SPECIALTY'],
+    orders: [{ drugs: ['doxorubicin', 'trabectedin'], reaches: 'M-LMS-1L-DOXO-TRAB' }],
+    resources: (id, o) => [
+      stsCondition({ ...o, id: id('gist'), icd10: 'C49.A2', morphology: '8936/3', onset: '2025-03-10' }),
+      ...metastatic(id, o, 'C49.21', '8890/3', '2026-06-08', '2026-10-19'),
+      ...baseline(id, o, 1),
+      ongoingStatement(id('imatinib'), o, 'imatinib', '2025-04-01'),
+    ],
+  },
   // ---- Extent from one kind of evidence ----
   {
     patientId: 'sts-m1-only', family: 'Metastatic angiosarcoma', given: 'Metastasis from an M1 Observation only', birthDate: '1965-03-03', gender: 'male',
@@ -409,7 +441,7 @@ export const PATIENTS: readonly DemoPatient[] = [
   },
   {
     patientId: 'sts-conflicting-histology', family: 'Metastatic sarcoma', given: 'Conflicting histology (LMS and LPS Conditions)', birthDate: '1960-06-06', gender: 'male',
-    patientView: ['D-MISSING-HISTOLOGY'],
+    patientView: ['D-HISTOLOGY-CONFLICT'],
     resources: (id, o) => [
       ...metastatic(id, o, 'C49.22', '8890/3', '2026-02-02', '2026-09-07'),
       stsCondition({ ...o, id: id('dx-2'), icd10: 'C48.0', morphology: '8858/3', onset: '2026-03-03' }),

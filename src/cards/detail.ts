@@ -11,7 +11,9 @@ export function factLine(f: FactEntry): string {
   const where = [f.date, f.reference !== undefined ? `\`${f.reference.replace(/`/g, '')}\`` : undefined].filter(
     (x): x is string => x !== undefined && x !== '',
   );
-  return `- ${escapeMarkdown(f.fact)}: ${escapeMarkdown(f.value)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
+  // A value worded as a sentence that names its fact ("ECOG 1 on <date> (not recent: ...)", F6) is not prefixed again.
+  const words = f.value.startsWith(`${f.fact} `) ? escapeMarkdown(f.value) : `${escapeMarkdown(f.fact)}: ${escapeMarkdown(f.value)}`;
+  return `- ${words}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
 }
 
 /** The closing "Based on" section. */

@@ -5,7 +5,7 @@
  * stays machine-readable in the facts extension.
  */
 import type { FactEntry } from '../cql/decision.js';
-import { NODES, SYSTEMS, type NodeId } from '../pathway/index.js';
+import { DRUGS, DRUG_KEYS, NODES, SYSTEMS, type NodeId } from '../pathway/index.js';
 import type { NodeRole } from '../cql/decision.js';
 import { escapeMarkdown } from './text.js';
 
@@ -36,8 +36,10 @@ export function ageYears(facts: readonly FactEntry[]): number | undefined {
 export function isAlwaysShown(f: FactEntry): boolean {
   if (/^unavailable\b|\bincomplete\b/i.test(f.value)) return true;
   if (f.fact === 'Age' && /^not found/.test(f.value)) return true;
-  return /^(Treatment history|Undated exposures|Unrecognized medications|Ignored|Nodal disease)/.test(f.fact);
+  return /^(Treatment history|Undated exposures|Unrecognized medications|Ignored|Nodal disease|Second primary)/.test(f.fact);
 }
+
+const ANTHRACYCLINE_NAMES = new RegExp(`\\b(${DRUG_KEYS.filter((k) => DRUGS[k].anthracycline).join('|')})\\b`);
 
 const HISTORY = ['Current regimen', 'Line of therapy', 'Prior regimen last exposure'];
 const CARDIAC = ['LVEF', 'Cumulative doxorubicin'];
@@ -54,8 +56,8 @@ function decidingFacts(id: NodeId, role: NodeRole): readonly string[] {
     : role === 'later-line' ? [...HISTORY, 'Disease status'] : HISTORY;
   switch (id) {
     case 'D-UNCONFIRMED': return ['STS Condition', 'STS Conditions'];
-    case 'D-MISSING-HISTOLOGY': case 'X-UNCOVERED': case 'X-SPECIALTY':
-      return ['Histology', 'STS Conditions'];
+    case 'D-MISSING-HISTOLOGY': case 'D-HISTOLOGY-CONFLICT': case 'X-UNCOVERED': case 'X-SPECIALTY':
+      return ['Histology', 'STS Condition', 'STS Conditions'];
     case 'D-MISSING-EXTENT': return ['Histology', 'Extent'];
     case 'X-PEDIATRIC': return ['Age', 'Histology'];
     case 'CURRENT-OFF-PATHWAY': return ['Histology', 'Current regimen', 'Line of therapy'];
@@ -66,7 +68,8 @@ function decidingFacts(id: NodeId, role: NodeRole): readonly string[] {
       return ['Histology', 'Extent', 'Primary site'];
     case 'L-POST-RESECTION': return ['Histology', 'Extent', 'Surgery', 'Radiotherapy'];
     case 'L-NEOADJ-DOXO-IFOS': return ['Histology', 'Primary site', 'Grade', 'Age', 'ECOG', ...CARDIAC];
-    case 'L-NEOADJ-UPS-PEMBRO-RT': return ['Histology', 'Primary site', 'Grade', 'Radiotherapy'];
+    // F6: a regimen card shows the ECOG (an old one "not recent: reassess performance status").
+    case 'L-NEOADJ-UPS-PEMBRO-RT': return ['Histology', 'Primary site', 'Grade', 'Radiotherapy', 'ECOG'];
     default: return ['Histology', 'Extent', ...history, 'ECOG', ...cardiac];
   }
 }
@@ -74,6 +77,12 @@ function decidingFacts(id: NodeId, role: NodeRole): readonly string[] {
 /** The facts a node's card shows, in the order of the decision's list. */
 export function cardFacts(id: NodeId, role: NodeRole, facts: readonly FactEntry[]): FactEntry[] {
   const names = new Set(decidingFacts(id, role));
+  // F1: the X-SPECIALTY card of a second primary is about that tumor (the "Second primary" fact), not the other's histology.
+  if (id === 'X-SPECIALTY' && facts.some((f) => f.fact === 'Second primary')) names.delete('Histology');
+  // F5: an epirubicin (or other anthracycline) regimen is listed with the cumulative anthracycline dose.
+  if (id === 'CURRENT-OFF-PATHWAY' && ANTHRACYCLINE_NAMES.test(fact(facts, /^Current regimen$/)?.value ?? '')) {
+    for (const name of CARDIAC) names.add(name);
+  }
   return facts.filter((f) => {
     if (isAlwaysShown(f) || id === 'D-DATA-UNAVAILABLE') return true;
     if (!names.has(f.fact)) return false;
@@ -91,6 +100,8 @@ export function factWords(f: FactEntry): string {
   if (f.fact === 'Line of therapy') value = value.replace(/\s*\(set by [^)]*\)$/, '');
   value = value.replace(/\s*\(looked for: .*\)$/, (m) => (f.fact === 'Histology' || f.fact === 'Extent' ? m : ''));
   const date = f.date !== undefined && !value.includes(f.date) ? `, ${f.date}` : '';
+  // A value worded as a sentence that names its fact ("ECOG 1 on <date> (not recent: ...)", F6) is not prefixed again.
+  if (value.startsWith(`${f.fact} `)) return `${escapeMarkdown(value)}${date}`;
   return `${escapeMarkdown(f.fact)}: ${escapeMarkdown(value)}${date}`;
 }
 

@@ -6,8 +6,8 @@ import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js
 import type { Card, Link, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
 import {
-  ANTHRACYCLINE_FREE_OPTION, compactLaterLineRelated, DEFAULT_THRESHOLDS, DRUGS, NODES, PRIOR_REGIMENS_HEADING, SAFETY_TEXTS, SITE_WORDS,
-  SOURCE_LABEL, nodeTitle, shownText, topicOf, type NodeId, type Thresholds,
+  ANTHRACYCLINE_FREE_OPTION, compactLaterLineRelated, DEFAULT_THRESHOLDS, DRUGS, METASTASECTOMY, NODES, PRIOR_REGIMENS_HEADING,
+  SAFETY_TEXTS, SITE_WORDS, SOURCE_LABEL, nodeTitle, shownText, topicOf, type NodeId, type Thresholds,
 } from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
 import { bullets, citations, factsExtension, paragraphs } from './detail.js';
@@ -147,6 +147,7 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
   const notes = node.notes.filter((n) => !(isAnthracyclineFreeOption(node) && /anthracycline-free/i.test(n))
     && !(ecogPoor(node, decision.facts) !== undefined && /benefit of systemic therapy uncertain/i.test(n)));
   if (id.startsWith('L-') && id !== 'L-POST-RESECTION' && !notes.some((n) => /unresectable/i.test(n))) notes.push(UNRESECTABLE_NOTE);
+  if (node.metastasectomy === true) notes.push(METASTASECTOMY);
   const detail = paragraphs([
     // §3 step 7: a variant's opening (from the decision) replaces the role's opening; a "current" card keeps its own after it.
     [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? [opening(node, withSuggestions, decision.facts, thresholds)] : [])]

@@ -84,9 +84,10 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
   },
   'D-MISSING-HISTOLOGY': (t) => filled('D-MISSING-HISTOLOGY', t, {}),
   'D-HISTOLOGY-CONFLICT': (t) => {
+    // The Histology fact names each finding as "<display> (<code>, <Condition>, <date>)", joined with "and" (facts.ts).
     const value = fact(t.facts, /^Histology$/)?.value.replace(/^conflict: /, '') ?? 'two subtypes';
     return filled('D-HISTOLOGY-CONFLICT', t, {
-      '<A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>)': escapeMarkdown(value.replace(/ vs /g, ' and ')),
+      '<A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>)': escapeMarkdown(value),
     });
   },
   'D-MISSING-EXTENT': (t) => {
@@ -100,7 +101,7 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     return filled('CURRENT-OFF-PATHWAY', t, {
       '<drugs>': md(current?.value, 'the current regimen'),
       ' since <start>': current?.date !== undefined ? ` since ${current.date}` : '',
-      ' (last given <date>)': '',
+      '<date>': md(fact(t.facts, /^Current regimen last given$/)?.value, 'date unknown'),
       '<n>': line ?? 'unknown',
       '<titles>': titles.length > 0 ? titles.join('; ') : 'none for this histology',
     }, [/epirubicin/i.test(current?.value ?? '')]);
@@ -140,10 +141,12 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     }, [t.notes.some((n) => /pembrolizumab/i.test(n))]);
   },
   'L-OTHER-SITE': (t) => {
-    const site = fact(t.facts, /^Primary site$/);
-    const code = /\(([^)]+)\)/.exec(site?.value ?? '')?.[1];
-    // The facts carry the site's code, not its display: the code is named once.
-    return filled('L-OTHER-SITE', t, { '<ICD-10-CM display> (<code>)': code !== undefined ? `coded ${escapeMarkdown(code)}` : 'outside the soft-tissue codes' });
+    const coding = fact(t.facts, /^Primary site$/)?.code;
+    // §4.5 "<ICD-10-CM display> (<code>)": the display recorded with the code; without one, the code alone.
+    const words = coding === undefined ? 'outside the soft-tissue codes'
+      : coding.display !== undefined ? `${escapeMarkdown(coding.display)} (${escapeMarkdown(coding.code)})`
+      : `coded ${escapeMarkdown(coding.code)}`;
+    return filled('L-OTHER-SITE', t, { '<ICD-10-CM display> (<code>)': words });
   },
   'M-TRIAL': (t) => filled('M-TRIAL', t, { '<trial term>': escapeMarkdown(trialTerm(t.facts)) }, [lineOf(t.facts) === '3+']),
   'X-PEDIATRIC': (t) => filled('X-PEDIATRIC', t, { '<age>': ageYears(t.facts) !== undefined ? `${ageYears(t.facts)}` : 'under 18' }),

@@ -25,15 +25,19 @@ import {
   STAGE_GROUP_PATTERNS,
   STATUS,
   STS_DIAGNOSIS_CODES,
+  SPECIALTY_BY_ICD10_PREFIX,
+  UNCERTAIN_BEHAVIOR_HISTOLOGY,
+  UNCERTAIN_BEHAVIOR_ICD10,
   SURGERY_DISPLAY_EXCLUDED,
   SURGERY_DISPLAY_WORDS,
   WELL_DIFFERENTIATED_LPS,
 } from '../pathway/codes.js';
-import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS } from '../pathway/drugs.js';
+import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS } from '../pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../pathway/systems.js';
 import { camelToTitle } from '../pathway/names.js';
 import { BILIRUBIN_RULE_DRUGS, HISTOLOGY_SPECIFIC_OPTIONS, LVEF_UNUSABLE_REASONS, MESNA_ORDER_WINDOW_DAYS, SAFETY_TEXTS } from '../pathway/rules.js';
 import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
+import { HISTORY_INCOMPLETE_NOTE, HISTORY_UNAVAILABLE_NOTE } from '../pathway/treatment-words.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
 export const STS_CODES_LIBRARY = { name: 'StsCodes', version: '1.0.0' } as const;
@@ -159,6 +163,17 @@ export function generateStsCodesCql(): string {
     '§6 drugs, in matcher preference order',
   );
   define('Liposomal Markers', strings(LIPOSOMAL_MARKERS));
+  define(
+    'Specialty Rows',
+    `{\n${Object.entries(SPECIALTY_ROW_DRUGS).map(([kind, row]) => {
+      const morphologies = HISTOLOGY_CODES.SPECIALTY.filter((d) => d.specialty === kind).map((d) => d.code);
+      const prefixes = Object.entries(SPECIALTY_BY_ICD10_PREFIX).filter(([, k]) => k === kind).map(([p]) => p);
+      return `  Tuple { kind: ${cqlString(kind)}, morphologies: ${strings(morphologies)}, icd10Prefixes: ${strings(prefixes)}, drugs: ${strings(row.drugs)}, liposomalDoxorubicin: ${row.liposomalDoxorubicin} }`;
+    }).join(',\n')}\n}`,
+    'F1 second primary: the drugs of each SPECIALTY row of §4.4',
+  );
+  define('Uncertain Behavior ICD10', cqlString(UNCERTAIN_BEHAVIOR_ICD10), 'F1: D48.1 qualifies only through a desmoid histology');
+  define('Uncertain Behavior Histology', strings(UNCERTAIN_BEHAVIOR_HISTOLOGY));
   define('Bilirubin Rule Drugs', strings(BILIRUBIN_RULE_DRUGS), '§5 S-BILIRUBIN-HIGH');
   define(
     'Histology Specific Options',
@@ -169,6 +184,8 @@ export function generateStsCodesCql(): string {
   for (const [key, text] of Object.entries(LVEF_UNUSABLE_REASONS)) {
     define(`LVEF Unusable ${camelToTitle(key)}`, cqlString(text), key === 'none' ? 'F7: why no LVEF is usable' : undefined);
   }
+  define('Text History Unavailable', cqlString(HISTORY_UNAVAILABLE_NOTE), '§2 treatment history unreadable or incomplete');
+  define('Text History Incomplete', cqlString(HISTORY_INCOMPLETE_NOTE));
   for (const [key, text] of Object.entries(SAFETY_TEXTS)) {
     define(`Text ${camelToTitle(key)}`, cqlString(text), key === 'lvefUnusable' ? 'F6, F7, §5 sentences (placeholders in angle brackets)' : undefined);
   }

@@ -58,6 +58,8 @@ export interface DecidedNode {
   readonly rules: readonly string[];
   /** A summary that replaces the role's (§3 step 7 wording variants: anthracycline-free option, LVEF stop, F10 later line). */
   readonly summary?: string;
+  /** §3 step 7 "always": the card of the item that gave the metastatic recommendation adds the metastasectomy sentence. */
+  readonly metastasectomy?: boolean;
   /** Sentences that open the detail (§3 step 7): they replace the role's headline, or precede it on a "current" card. */
   readonly opening?: readonly string[];
 }

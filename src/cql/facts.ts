@@ -3,13 +3,13 @@
  * LVEF, cumulative doxorubicin, grade, local therapy and age, from the fact defines of cql/StsPathway.
  */
 import type { FactEntry } from './decision.js';
-import { SITE_WORDS } from '../pathway/card-texts.js';
+import { SITE_WORDS, secondPrimaryWords, uncertainBehaviorSite } from '../pathway/card-texts.js';
 import { OBSERVATION_CODES, type CodeDef } from '../pathway/codes.js';
 import { SAFETY_TEXTS } from '../pathway/rules.js';
 import { SYSTEMS } from '../pathway/systems.js';
 import {
   administrationsSpan, cumulativeAtLeast, cumulativeKnown, cumulativePossible, DISEASE_STATUS_WORDS, EVENT_MARKS,
-  HISTORY_INCOMPLETE_REASON, mg, otherAnthracyclines, pendingOrder,
+  HISTORY_INCOMPLETE_REASON, mg, otherAnthracyclines, pendingOrder, UNDATED_CURRENT, UNDATED_PRIOR,
 } from '../pathway/treatment-words.js';
 import { diseaseStatusWords } from './disease-status.js';
 import type { PlainValue } from './plain.js';
@@ -71,9 +71,10 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
       code: { system: ICDO3_MORPHOLOGY.test(code) ? SYSTEMS.icdo3 : SYSTEMS.icd10cm, code, ...(display !== undefined ? { display } : {}) },
     });
   } else if (conflict !== undefined) {
-    // F2: two specific classes at the same level (or across Conditions): the card names both codes and resources.
+    // F1, F2: two specific classes at the same level (or across Conditions): the card names both codes, Conditions and dates.
     out.push(entry('Histology', `conflict: ${conflict}`, str(histology?.conditionId)));
   } else out.push(notFound('Histology', str(histology?.lookedFor)));
+  out.push(...secondPrimaries(raw['Fact Second Primary']));
 
   const extent = rec(raw['Fact Extent']);
   const extentValue = str(extent?.extent);
@@ -89,10 +90,18 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   const ignored = ignoredEvidence(raw['Fact Ignored Evidence']);
   if (ignored !== undefined) out.push(ignored);
 
-  if (siteValue !== undefined && siteValue !== 'UNKNOWN') {
+  const siteCode = str(site?.code);
+  // §1: a fact's code keeps its system; L-OTHER-SITE names the code's display from the record.
+  const siteCoding = siteCode !== undefined
+    ? { system: SYSTEMS.icd10cm, code: siteCode, ...(str(site?.display) !== undefined ? { display: str(site?.display) ?? '' } : {}) }
+    : undefined;
+  if (site?.uncertainBehavior === true && siteCode !== undefined) {
+    // F1: a desmoid coded D48.1 (uncertain behavior) has no §7.5 site.
+    out.push(withCode(entry('Primary site', uncertainBehaviorSite(siteCode), str(site?.resource)), siteCoding));
+  } else if (siteValue !== undefined && siteValue !== 'UNKNOWN') {
     // §1: the site in words ("extremity", "trunk and other", ...) with its code.
     const words = SITE_WORDS[siteValue] ?? siteValue.toLowerCase();
-    out.push(entry('Primary site', `${words}${str(site?.code) !== undefined ? ` (${str(site?.code)})` : ''}`, str(site?.resource)));
+    out.push(withCode(entry('Primary site', `${words}${siteCode !== undefined ? ` (${siteCode})` : ''}`, str(site?.resource)), siteCoding));
   } else out.push(notFound('Primary site', str(site?.lookedFor)));
 
   if (medicationWhy !== undefined) {
@@ -103,6 +112,12 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
     if (drugs.length > 0) {
       const start = current.map((c) => str(c?.runStart)).filter((d): d is string => d !== undefined).sort()[0];
       out.push(entry('Current regimen', drugs.join(' + '), strs(current[0]?.sources)[0], start));
+      // §4.5 CURRENT-OFF-PATHWAY "(last given <date>)": the latest dated exposure of the regimen; a drug current only
+      // through an undated active statement or request has none (F5).
+      const last = current.map((c) => str(c?.lastDate)).filter((d): d is string => d !== undefined).sort().at(-1);
+      const undated = current.filter((c) => c?.undated === true).map((c) => str(c?.drug)).filter((d): d is string => d !== undefined);
+      out.push(entry('Current regimen last given',
+        [last, undated.length > 0 ? `${undated.join(' + ')}: ${UNDATED_CURRENT}` : undefined].filter((x) => x !== undefined).join('; ')));
     } else out.push(entry('Current regimen', 'none (no exposure within the current-regimen window)'));
     const line = num(raw['Fact Line']);
     const sources = strs(raw['Fact Line Sources']);
@@ -114,6 +129,8 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
       out.push(entry('Prior regimen last exposure', `${str(prior?.drug) ?? 'unknown drug'} on ${str(prior?.lastDate) ?? ''}`,
         str(prior?.source), str(prior?.lastDate)));
     }
+    const undated = undatedExposures(raw['Fact Undated Exposures']);
+    if (undated !== undefined) out.push(undated);
     const unrecognized = num(raw['Fact Unrecognized']) ?? 0;
     if (unrecognized > 0) out.push(entry('Unrecognized medications', `${unrecognized} administered medications not recognized (the line may be understated)`));
   }
@@ -186,14 +203,51 @@ function ageFact(raw: Readonly<Record<string, PlainValue>>, why: (type: string) 
   return notFound('Age', 'Patient.birthDate');
 }
 
-/** "Display (code, resource)" of each histology finding, joined; undefined when none. */
+/**
+ * "Display (code, Condition, date)" of each histology finding (§4.5 D-HISTOLOGY-CONFLICT: "<A> (<code>, <Condition>,
+ * <date>) and <B> (...)"; an Observation source is named after its Condition), joined with "and"; undefined when none.
+ */
 function histologyList(v: PlainValue | undefined): string | undefined {
   const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
   if (items.length === 0) return undefined;
-  return items.map((h) => {
-    const where = [str(h.code), str(h.resource)].filter((x): x is string => x !== undefined).join(', ');
+  const words = items.map((h) => {
+    const condition = str(h.condition);
+    const resource = str(h.resource);
+    const where = [str(h.code), condition ?? resource, condition !== undefined && resource !== condition ? resource : undefined,
+      h.date === undefined ? undefined : (str(h.date)?.slice(0, 10) ?? 'date unknown')]
+      .filter((x): x is string => x !== undefined).join(', ');
     return `${str(h.display) ?? str(h.class) ?? 'histology'} (${where})`;
-  }).join(' vs ');
+  });
+  return words.length <= 2 ? words.join(' and ') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1] ?? ''}`;
+}
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  MedicationStatement: 'statement', MedicationRequest: 'order', MedicationAdministration: 'administration',
+};
+
+/** F5: the undated exposures ("every card lists the undated exposures"); undefined when none. */
+function undatedExposures(v: PlainValue | undefined): FactEntry | undefined {
+  const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
+  if (items.length === 0) return undefined;
+  const value = items.map((e) => {
+    const kind = KIND_WORDS[str(e.kind) ?? ''] ?? 'record';
+    return `${str(e.drug) ?? 'a drug'} (${str(e.status) ?? 'no status'} ${kind}): ${e.current === true ? UNDATED_CURRENT : UNDATED_PRIOR}`;
+  }).join('; ');
+  return entry('Undated exposures', value, str(items[0]?.source));
+}
+
+/** F1: each SPECIALTY second primary, with the drugs of its §4.4 row left out of the other tumor's line. */
+function secondPrimaries(v: PlainValue | undefined): FactEntry[] {
+  const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
+  return items.map((p) => {
+    const code = str(p.code);
+    const display = str(p.display);
+    // The resources left out are in the machine-readable facts (Current regimen sources), not in the words (§1).
+    const e = entry('Second primary', secondPrimaryWords(display, code, strs(p.drugs)), str(p.resource), str(p.date));
+    return code !== undefined
+      ? { ...e, code: { system: ICDO3_MORPHOLOGY.test(code) ? SYSTEMS.icdo3 : SYSTEMS.icd10cm, code, ...(display !== undefined ? { display } : {}) } }
+      : e;
+  });
 }
 
 /** F1: the STS Conditions with their statuses (absent statuses say how they were read). */

@@ -170,6 +170,25 @@ export function laterLineWords(raw: Readonly<Record<string, PlainValue>>): (shor
   };
 }
 
+/**
+ * §3 step 7 "always": the card of the item that gave the metastatic recommendation (the current card when there is
+ * one) adds the metastasectomy sentence: the current or CURRENT-OFF-PATHWAY card, else the first recommendation
+ * (primary or later-line), else the anthracycline-free option, else the trial card (no other option is left).
+ * M-TRIAL is output at every metastatic position and only there.
+ */
+export function withMetastasectomy(nodes: readonly DecidedNode[]): DecidedNode[] {
+  if (!nodes.some((n) => n.id === 'M-TRIAL')) return [...nodes];
+  const find = (test: (n: DecidedNode) => boolean): number => nodes.findIndex(test);
+  const candidates = [
+    find((n) => n.role === 'current' || n.id === 'CURRENT-OFF-PATHWAY'),
+    find((n) => n.role === 'primary' || n.role === 'later-line'),
+    find((n) => n.id === 'M-2L-GEM-DOCE' && n.role === 'alternative'),
+    find((n) => n.id === 'M-TRIAL'),
+  ];
+  const target = candidates.find((i) => i >= 0) ?? -1;
+  return nodes.map((n, i) => (i === target ? { ...n, metastasectomy: true } : n));
+}
+
 /** The patient-view decision for the patient of `data`. */
 export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts: PathwayOptions): Promise<PathwayDecision> {
   const raw = await evaluateLibrary(engine, PATHWAY_LIBRARY, data, opts);
@@ -188,7 +207,7 @@ export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts
   const maintenance = maintenanceWords(raw, opts.thresholds);
   return {
     hasSts,
-    nodes: nodes.map((n) => {
+    nodes: withMetastasectomy(nodes.map((n) => {
       // §3 "Later-line wording": line 2+ recommendation cards name the last prior regimen and list every prior regimen.
       if (n.role === 'later-line') return { ...n, ...laterLine(NODES[n.id as NodeId].shortName ?? NODES[n.id as NodeId].title) };
       // A next-step card does not say "no progression is recorded" when F10 finds one after the current start (§5 step 5).
@@ -197,7 +216,7 @@ export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts
         return { ...n, opening: [maintenance, ...(n.opening ?? [])] };
       }
       return n;
-    }),
+    })),
     facts: hasSts ? factsOf(raw, data) : [],
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),

@@ -5,11 +5,8 @@
  */
 import type { NodeId } from './nodes.js';
 
-/**
- * §4.5 templates by node id (the text after the title line, before the facts). Keyed by string: D-HISTOLOGY-CONFLICT
- * is a 2026.12.1 node whose decision lands with the diagnosis logic.
- */
-export const CARD_TEXTS: Readonly<Partial<Record<NodeId | 'D-HISTOLOGY-CONFLICT', string>>> = {
+/** §4.5 templates by node id (the text after the title line, before the facts). */
+export const CARD_TEXTS: Readonly<Partial<Record<NodeId, string>>> = {
   'D-UNCONFIRMED': "The sarcoma diagnosis is recorded as <provisional / differential / unconfirmed>; no treatment is proposed until it is confirmed. Suspected soft tissue sarcoma: refer to a sarcoma reference center before biopsy or surgery; diagnosis by image-guided core needle biopsy planned with the surgeon who will resect, and review by a sarcoma pathologist (molecular testing where relevant). Avoid unplanned excision.",
   'D-MISSING-HISTOLOGY': "The sarcoma subtype is not recorded in a form the pathway can read, so no treatment can be placed: chemotherapy choices depend on it. If the pathology report gives the subtype, record it on the diagnosis (ICD-O-3 morphology, e.g. 8890/3 leiomyosarcoma). If no diagnostic biopsy has been done: image-guided core needle biopsy, planned with the sarcoma surgeon, and review by a sarcoma pathologist.",
   'D-HISTOLOGY-CONFLICT': "Two different sarcoma subtypes are recorded: <A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>). Treatment choices differ between them (e.g. pazopanib is not used in liposarcoma). Correct the record after pathology review; if these are two separate primary tumors, link each metastasis to its primary.",
@@ -58,6 +55,14 @@ export const SITE_WORDS: Readonly<Record<string, string>> = {
   NON_SOFT_TISSUE: 'organ site',
   UNKNOWN: 'unknown',
 };
+
+/** F1: the site fact of a desmoid coded D48.1 (uncertain behavior), which has no §7.5 site. */
+export const uncertainBehaviorSite = (code: string): string => `soft tissue, uncertain behavior (${code})`;
+
+/** F1: a SPECIALTY second primary in words: its own pathway, its §4.4 drugs not counted for the other tumor. */
+export const secondPrimaryWords = (display: string | undefined, code: string | undefined, drugs: readonly string[]): string =>
+  `${display ?? 'specialty histology'}${code !== undefined ? ` (${code})` : ''}: a separate primary tumor with its own pathway` +
+  (drugs.length > 0 ? `; its drugs (${drugs.join(', ')}) are not counted in the current regimen or the line` : '');
 
 /** §3 step 7: the anthracycline-free option shown beside D-ANTHRACYCLINE-CONTRAINDICATED (metastatic, doxorubicin not current). */
 export const ANTHRACYCLINE_FREE_OPTION = {

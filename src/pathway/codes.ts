@@ -100,6 +100,10 @@ export const NON_SPECIFIC_HISTOLOGY: readonly string[] = ['8800/3', '8805/3'];
 /** §3 step 6: well-differentiated liposarcoma, excluded from neoadjuvant doxorubicin + ifosfamide. */
 export const WELL_DIFFERENTIATED_LPS = '8851/3';
 
+/** F1: desmoid tumors coded D48.1 (uncertain behavior) qualify only through a desmoid histology (8821/1, 8822/1). */
+export const UNCERTAIN_BEHAVIOR_ICD10 = 'D48.1';
+export const UNCERTAIN_BEHAVIOR_HISTOLOGY: readonly string[] = ['8821/1', '8822/1'];
+
 /** GIST is specialty from ICD-10-CM C49.A* whatever the histology; used to name the subtype of rule-0 Conditions. */
 export const SPECIALTY_BY_ICD10_PREFIX: Readonly<Record<string, SpecialtyKind>> = { 'C49.A': 'GIST', C46: 'Kaposi' };
 

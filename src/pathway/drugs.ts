@@ -1,7 +1,7 @@
 /**
  * Drugs of PATHWAY.md §6 and the matcher that recognises them in a medication CodeableConcept.
  */
-import type { CodeDef } from './codes.js';
+import type { CodeDef, SpecialtyKind } from './codes.js';
 import type { NodeId } from './nodes.js';
 import { shownText, withConfiguredThresholds } from './card-words.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds.js';
@@ -62,6 +62,20 @@ export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
   nirogacestat: drug('nirogacestat', 'non-pathway', ['Ogsiveo']),
   sorafenib: drug('sorafenib', 'non-pathway', ['Nexavar']),
   paclitaxel: drug('paclitaxel', 'non-pathway', ['Taxol'], rx('56946', 'paclitaxel')),
+};
+
+/**
+ * F1 second primary: the drugs of each SPECIALTY histology's §4.4 row. They belong to that tumor: left out of the
+ * current regimen and the line of the other one, and never classified at order time (an anthracycline among them still
+ * counts for F7 and the cardiac rules). Kaposi sarcoma's row names liposomal doxorubicin, not conventional doxorubicin.
+ */
+export const SPECIALTY_ROW_DRUGS: Readonly<Record<SpecialtyKind, { readonly drugs: readonly DrugKey[]; readonly liposomalDoxorubicin: boolean }>> = {
+  GIST: { drugs: ['imatinib', 'avapritinib'], liposomalDoxorubicin: false },
+  desmoid: { drugs: ['nirogacestat', 'sorafenib'], liposomalDoxorubicin: false },
+  Kaposi: { drugs: ['paclitaxel'], liposomalDoxorubicin: true },
+  ASPS: { drugs: ['atezolizumab'], liposomalDoxorubicin: false },
+  rhabdomyosarcoma: { drugs: [], liposomalDoxorubicin: false },
+  Ewing: { drugs: [], liposomalDoxorubicin: false },
 };
 
 /** Every drug key, in §6 order (the matcher's preference order when a text names several). */

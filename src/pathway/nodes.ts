@@ -15,7 +15,7 @@ export type NodeId =
   | 'L-POST-RESECTION' | 'L-OTHER-SITE'
   | 'M-LMS-1L-DOXO-TRAB' | 'M-LMS-TRAB-MAINT' | 'M-1L-DOXO' | 'M-2L-GEM-DOCE' | 'M-3L-TRABECTEDIN' | 'M-3L-PAZOPANIB'
   | 'M-3L-ERIBULIN' | 'M-TRIAL'
-  | 'D-UNCONFIRMED' | 'D-MISSING-HISTOLOGY' | 'D-MISSING-EXTENT' | 'OFF-PATHWAY' | 'HISTOLOGY-SPECIFIC-OPTION'
+  | 'D-UNCONFIRMED' | 'D-MISSING-HISTOLOGY' | 'D-HISTOLOGY-CONFLICT' | 'D-MISSING-EXTENT' | 'OFF-PATHWAY' | 'HISTOLOGY-SPECIFIC-OPTION'
   | 'POSITION-UNKNOWN' | 'CURRENT-OFF-PATHWAY'
   | 'D-DATA-UNAVAILABLE' | 'D-ANTHRACYCLINE-CONTRAINDICATED'
   | 'X-PEDIATRIC' | 'X-UNCOVERED' | 'X-SPECIALTY';
@@ -191,6 +191,11 @@ export const NODES: Readonly<Record<NodeId, NodeDef>> = nodes({
   },
   'D-MISSING-HISTOLOGY': {
     title: 'Histology needed to place the patient on the pathway', kind: 'data', indicator: 'warning', when: '§3 step 4',
+    note: '§4.5',
+  },
+  'D-HISTOLOGY-CONFLICT': {
+    title: 'Conflicting sarcoma histologies: pathway position cannot be determined', kind: 'data', indicator: 'warning',
+    when: '§3 step 4, a conflict (F1, F2)',
     note: '§4.5',
   },
   'D-MISSING-EXTENT': {

@@ -39,9 +39,13 @@ export const pendingOrder = (date: string | null): string => `ordered ${date ?? 
 /** §2: a truncated medication history. */
 export const HISTORY_INCOMPLETE_REASON = 'history incomplete';
 export const HISTORY_INCOMPLETE_NOTE = 'treatment history incomplete: the line may be later';
+/** §2: an unreadable medication history (the nodes of line 1, without suggestions). */
+export const HISTORY_UNAVAILABLE_NOTE = 'treatment history unavailable';
 
 /** F5: an undated active statement or request. */
 export const UNDATED_CURRENT = 'date unknown: confirm it is still given';
+/** F5: any other undated exposure counts as prior. */
+export const UNDATED_PRIOR = 'date unknown: counted as prior treatment';
 
 /** F5: the epirubicin current regimen (CURRENT-OFF-PATHWAY). */
 export const EPIRUBICIN_CURRENT =

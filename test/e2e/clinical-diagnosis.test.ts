@@ -63,7 +63,7 @@ describe('F2 histology from real mCODE shapes', () => {
     expect(cardOf(body, 'M-LMS-1L-DOXO-TRAB').detail).toMatch(/also recorded/i);
   });
 
-  test('two 31206-6 Observations with different specific classes are a conflict: D-MISSING-HISTOLOGY naming both', async () => {
+  test('two 31206-6 Observations with different specific classes are a conflict: D-HISTOLOGY-CONFLICT naming both', async () => {
     const p = new McodePatient('qa-conflict');
     const body = await patientView(app, [
       p.patient('1958-01-01'),
@@ -72,8 +72,8 @@ describe('F2 histology from real mCODE shapes', () => {
       p.histology('qa-conflict-h2', '2026-01-14', CODES.lpsDediff, 'qa-conflict-dx'),
       p.stageGroup('qa-conflict-stage', '2026-01-20', CODES.stageIV),
     ]);
-    expect(topics(body)).toEqual(['D-MISSING-HISTOLOGY']);
-    const card = cardOf(body, 'D-MISSING-HISTOLOGY');
+    expect(topics(body)).toEqual(['D-HISTOLOGY-CONFLICT']);
+    const card = cardOf(body, 'D-HISTOLOGY-CONFLICT');
     expect(card.indicator).toBe('warning');
     expect(card.detail).toMatch(/8890\/3/);
     expect(card.detail).toMatch(/8858\/3/);

@@ -101,7 +101,7 @@ describe('F3 / F1 shapes at their edges', () => {
     expect(cardOf(body, 'M-1L-DOXO').detail).not.toMatch(/IIIB|to verify/);
   });
 
-  test('two confirmed STS Conditions with LMS and LPS: D-MISSING-HISTOLOGY naming both', async () => {
+  test('two confirmed STS Conditions with LMS and LPS: D-HISTOLOGY-CONFLICT naming both', async () => {
     const p = new McodePatient('qa-e-two');
     const body = await patientView(app, [
       p.patient('1960-01-01'),
@@ -109,8 +109,8 @@ describe('F3 / F1 shapes at their edges', () => {
       p.primary({ id: 'qa-e-two-b', icd10: CODES.retroIcd, extensionMorphology: CODES.lpsDediff, onset: ago(100) }),
       p.mCategory('qa-e-two-m', ago(50), CODES.cM1, { focus: [{ reference: 'Condition/qa-e-two-a' }] }),
     ]);
-    expect(topics(body)).toEqual(['D-MISSING-HISTOLOGY']);
-    const detail = cardOf(body, 'D-MISSING-HISTOLOGY').detail ?? '';
+    expect(topics(body)).toEqual(['D-HISTOLOGY-CONFLICT']);
+    const detail = cardOf(body, 'D-HISTOLOGY-CONFLICT').detail ?? '';
     expect(detail).toMatch(/8890\/3/);
     expect(detail).toMatch(/8858\/3/);
   });

@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text History Unavailable","Text History Incomplete","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
 export const parameterNames = [];
 
 function paramDefault(st, name) {
@@ -783,180 +783,220 @@ function d93(st) {
   st.v[93] = x;
   return x;
 }
-// define "Bilirubin Rule Drugs"
+// define "Specialty Rows"
 function d94(st) {
   let x = st.v[94];
   if (x !== undefined) return x;
-  x = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"];
+  x = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })];
   st.v[94] = x;
   return x;
 }
-// define "Histology Specific Options"
+// define "Uncertain Behavior ICD10"
 function d95(st) {
   let x = st.v[95];
   if (x !== undefined) return x;
-  x = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })];
+  x = "D48.1";
   st.v[95] = x;
   return x;
 }
-// define "Mesna Order Window Days"
+// define "Uncertain Behavior Histology"
 function d96(st) {
   let x = st.v[96];
   if (x !== undefined) return x;
-  x = 7;
+  x = ["8821/1", "8822/1"];
   st.v[96] = x;
   return x;
 }
-// define "LVEF Unusable None"
+// define "Bilirubin Rule Drugs"
 function d97(st) {
   let x = st.v[97];
   if (x !== undefined) return x;
-  x = "none found";
+  x = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"];
   st.v[97] = x;
   return x;
 }
-// define "LVEF Unusable Stale"
+// define "Histology Specific Options"
 function d98(st) {
   let x = st.v[98];
   if (x !== undefined) return x;
-  x = "not recent";
+  x = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })];
   st.v[98] = x;
   return x;
 }
-// define "LVEF Unusable Before Anthracycline"
+// define "Mesna Order Window Days"
 function d99(st) {
   let x = st.v[99];
   if (x !== undefined) return x;
-  x = "not since the last anthracycline dose";
+  x = 7;
   st.v[99] = x;
   return x;
 }
-// define "LVEF Unusable Not Interpretable"
+// define "LVEF Unusable None"
 function d100(st) {
   let x = st.v[100];
   if (x !== undefined) return x;
-  x = "not interpretable";
+  x = "none found";
   st.v[100] = x;
   return x;
 }
-// define "LVEF Unusable Unavailable"
+// define "LVEF Unusable Stale"
 function d101(st) {
   let x = st.v[101];
   if (x !== undefined) return x;
-  x = "unavailable";
+  x = "not recent";
   st.v[101] = x;
   return x;
 }
-// define "Text Lvef Unusable"
+// define "LVEF Unusable Before Anthracycline"
 function d102(st) {
   let x = st.v[102];
   if (x !== undefined) return x;
-  x = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose";
+  x = "not since the last anthracycline dose";
   st.v[102] = x;
   return x;
 }
-// define "Text Lvef Not Interpretable"
+// define "LVEF Unusable Not Interpretable"
 function d103(st) {
   let x = st.v[103];
   if (x !== undefined) return x;
-  x = "LVEF recorded but not interpretable (<value>)";
+  x = "not interpretable";
   st.v[103] = x;
   return x;
 }
-// define "Text Ecog Not Interpretable"
+// define "LVEF Unusable Unavailable"
 function d104(st) {
   let x = st.v[104];
   if (x !== undefined) return x;
-  x = "ECOG recorded but not interpretable (<value>)";
+  x = "unavailable";
   st.v[104] = x;
   return x;
 }
-// define "Text Ecog Not Recent"
+// define "Text History Unavailable"
 function d105(st) {
   let x = st.v[105];
   if (x !== undefined) return x;
-  x = "ECOG <ecog> on <date> (not recent: reassess performance status)";
+  x = "treatment history unavailable";
   st.v[105] = x;
   return x;
 }
-// define "Text Mesna Unchecked"
+// define "Text History Incomplete"
 function d106(st) {
   let x = st.v[106];
   if (x !== undefined) return x;
-  x = "existing mesna orders could not be checked";
+  x = "treatment history incomplete: the line may be later";
   st.v[106] = x;
   return x;
 }
-// define "Text Pediatric Order"
+// define "Text Lvef Unusable"
 function d107(st) {
   let x = st.v[107];
   if (x !== undefined) return x;
-  x = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.";
+  x = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose";
   st.v[107] = x;
   return x;
 }
-// define "Text Next Step Early"
+// define "Text Lvef Not Interpretable"
 function d108(st) {
   let x = st.v[108];
   if (x !== undefined) return x;
-  x = "Next step ordered while <current> is ongoing: confirm progression or intolerance";
+  x = "LVEF recorded but not interpretable (<value>)";
   st.v[108] = x;
   return x;
 }
-// define "Text Next Step Progression"
+// define "Text Ecog Not Interpretable"
 function d109(st) {
   let x = st.v[109];
   if (x !== undefined) return x;
-  x = "Progression recorded on <date>";
+  x = "ECOG recorded but not interpretable (<value>)";
   st.v[109] = x;
   return x;
 }
-// define "Text Later Line Early"
+// define "Text Ecog Not Recent"
 function d110(st) {
   let x = st.v[110];
   if (x !== undefined) return x;
-  x = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)";
+  x = "ECOG <ecog> on <date> (not recent: reassess performance status)";
   st.v[110] = x;
   return x;
 }
-// define "Text Position Unknown"
+// define "Text Mesna Unchecked"
 function d111(st) {
   let x = st.v[111];
   if (x !== undefined) return x;
-  x = "Pathway position: <position>; no on-pathway regimen to compare";
+  x = "existing mesna orders could not be checked";
   st.v[111] = x;
   return x;
 }
-// define "Text After This Order"
+// define "Text Pediatric Order"
 function d112(st) {
   let x = st.v[112];
   if (x !== undefined) return x;
-  x = "after this order: <atLeast><total> mg/m²";
+  x = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.";
   st.v[112] = x;
   return x;
 }
-// define "Text After These Orders"
+// define "Text Next Step Early"
 function d113(st) {
   let x = st.v[113];
   if (x !== undefined) return x;
-  x = "after these orders: <atLeast><total> mg/m²";
+  x = "Next step ordered while <current> is ongoing: confirm progression or intolerance";
   st.v[113] = x;
   return x;
 }
-// define "Text Dose Not Convertible"
+// define "Text Next Step Progression"
 function d114(st) {
   let x = st.v[114];
   if (x !== undefined) return x;
-  x = "dose of this order not convertible (<why>)";
+  x = "Progression recorded on <date>";
   st.v[114] = x;
   return x;
 }
-// define "Text Draft Counted As Recorded"
+// define "Text Later Line Early"
 function d115(st) {
   let x = st.v[115];
   if (x !== undefined) return x;
-  x = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)";
+  x = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)";
   st.v[115] = x;
+  return x;
+}
+// define "Text Position Unknown"
+function d116(st) {
+  let x = st.v[116];
+  if (x !== undefined) return x;
+  x = "Pathway position: <position>; no on-pathway regimen to compare";
+  st.v[116] = x;
+  return x;
+}
+// define "Text After This Order"
+function d117(st) {
+  let x = st.v[117];
+  if (x !== undefined) return x;
+  x = "after this order: <atLeast><total> mg/m²";
+  st.v[117] = x;
+  return x;
+}
+// define "Text After These Orders"
+function d118(st) {
+  let x = st.v[118];
+  if (x !== undefined) return x;
+  x = "after these orders: <atLeast><total> mg/m²";
+  st.v[118] = x;
+  return x;
+}
+// define "Text Dose Not Convertible"
+function d119(st) {
+  let x = st.v[119];
+  if (x !== undefined) return x;
+  x = "dose of this order not convertible (<why>)";
+  st.v[119] = x;
+  return x;
+}
+// define "Text Draft Counted As Recorded"
+function d120(st) {
+  let x = st.v[120];
+  if (x !== undefined) return x;
+  x = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)";
+  st.v[120] = x;
   return x;
 }
 export const f = {
@@ -1058,33 +1098,38 @@ export const d = {
   "Status Mesna Order": d91,
   "Drugs": d92,
   "Liposomal Markers": d93,
-  "Bilirubin Rule Drugs": d94,
-  "Histology Specific Options": d95,
-  "Mesna Order Window Days": d96,
-  "LVEF Unusable None": d97,
-  "LVEF Unusable Stale": d98,
-  "LVEF Unusable Before Anthracycline": d99,
-  "LVEF Unusable Not Interpretable": d100,
-  "LVEF Unusable Unavailable": d101,
-  "Text Lvef Unusable": d102,
-  "Text Lvef Not Interpretable": d103,
-  "Text Ecog Not Interpretable": d104,
-  "Text Ecog Not Recent": d105,
-  "Text Mesna Unchecked": d106,
-  "Text Pediatric Order": d107,
-  "Text Next Step Early": d108,
-  "Text Next Step Progression": d109,
-  "Text Later Line Early": d110,
-  "Text Position Unknown": d111,
-  "Text After This Order": d112,
-  "Text After These Orders": d113,
-  "Text Dose Not Convertible": d114,
-  "Text Draft Counted As Recorded": d115,
+  "Specialty Rows": d94,
+  "Uncertain Behavior ICD10": d95,
+  "Uncertain Behavior Histology": d96,
+  "Bilirubin Rule Drugs": d97,
+  "Histology Specific Options": d98,
+  "Mesna Order Window Days": d99,
+  "LVEF Unusable None": d100,
+  "LVEF Unusable Stale": d101,
+  "LVEF Unusable Before Anthracycline": d102,
+  "LVEF Unusable Not Interpretable": d103,
+  "LVEF Unusable Unavailable": d104,
+  "Text History Unavailable": d105,
+  "Text History Incomplete": d106,
+  "Text Lvef Unusable": d107,
+  "Text Lvef Not Interpretable": d108,
+  "Text Ecog Not Interpretable": d109,
+  "Text Ecog Not Recent": d110,
+  "Text Mesna Unchecked": d111,
+  "Text Pediatric Order": d112,
+  "Text Next Step Early": d113,
+  "Text Next Step Progression": d114,
+  "Text Later Line Early": d115,
+  "Text Position Unknown": d116,
+  "Text After This Order": d117,
+  "Text After These Orders": d118,
+  "Text Dose Not Convertible": d119,
+  "Text Draft Counted As Recorded": d120,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(116),
+    v: new Array(121),
   };
 }

@@ -3,13 +3,14 @@
 import * as R from '../runtime/index.js';
 import * as M_FHIRHelpers from './FHIRHelpers.js';
 import * as M_StsSafety from './StsSafety.js';
+import * as M_StsCodes from './StsCodes.js';
 
 const K0 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"};
 const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic Nodes","Localized Safe","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic History Checked","Metastatic Nodes","Localized Safe","Histology Nodes","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Medications Incomplete","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin","Second Primary Drugs","Second Primary Liposomal Doxorubicin"];
 export const parameterNames = ["Node Drugs"];
 
 function paramDefault(st, name) {
@@ -90,7 +91,7 @@ function d6(st) {
 function d7(st) {
   let x = st.v[7];
   if (x !== undefined) return x;
-  x = "treatment history unavailable";
+  x = M_StsCodes.d["Text History Unavailable"](st.L_Codes);
   st.v[7] = x;
   return x;
 }
@@ -480,73 +481,82 @@ return isList ? out100 : out100[0]; })());
   st.v[26] = x;
   return x;
 }
-// define "Metastatic Nodes"
+// define "Metastatic History Checked"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = R.union(d24(st), [d26(st)], false);
-  st.v[27] = x;
-  return x;
-}
-// define "Localized Safe"
-function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s101 = d13(st);
+  x = (R.not(M_StsSafety.d["Medications Incomplete"](st.L_S)) ? d24(st) : (() => { const s101 = d24(st);
 if (s101 == null) return null;
 const isList = Array.isArray(s101);
 let out103 = [];
 for (const a_N_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-if (!(R.equal(R.prop(a_N_102, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
-out103.push(a_N_102);
+out103.push(({ "id": R.prop(a_N_102, "id"), "role": R.prop(a_N_102, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_102, "warning"), "related": R.prop(a_N_102, "related"), "notes": (R.or(R.inList(R.prop(a_N_102, "id"), d2(st), undefined), R.equal(R.prop(a_N_102, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_102, "notes"), [M_StsCodes.d["Text History Incomplete"](st.L_Codes)], false) : R.prop(a_N_102, "notes")), "rules": R.prop(a_N_102, "rules"), "variant": R.prop(a_N_102, "variant") }));
 }
 out103 = R.distinctList(out103);
-return isList ? out103 : out103[0]; })())) ? R.union((() => { const s104 = d13(st);
+return isList ? out103 : out103[0]; })());
+  st.v[27] = x;
+  return x;
+}
+// define "Metastatic Nodes"
+function d28(st) {
+  let x = st.v[28];
+  if (x !== undefined) return x;
+  x = R.union(d27(st), [d26(st)], false);
+  st.v[28] = x;
+  return x;
+}
+// define "Localized Safe"
+function d29(st) {
+  let x = st.v[29];
+  if (x !== undefined) return x;
+  x = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s104 = d13(st);
 if (s104 == null) return null;
 const isList = Array.isArray(s104);
 let out106 = [];
 for (const a_N_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
-if (!(R.not(R.equal(R.prop(a_N_105, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
+if (!(R.equal(R.prop(a_N_105, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
 out106.push(a_N_105);
 }
 out106 = R.distinctList(out106);
-return isList ? out106 : out106[0]; })(), [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s107 = [];
+return isList ? out106 : out106[0]; })())) ? R.union((() => { const s107 = d13(st);
 if (s107 == null) return null;
 const isList = Array.isArray(s107);
 let out109 = [];
-for (const a_X_108 of (s107 == null ? [] : Array.isArray(s107) ? s107 : [s107])) {
-out109.push(R.as(a_X_108, K1, false));
+for (const a_N_108 of (s107 == null ? [] : Array.isArray(s107) ? s107 : [s107])) {
+if (!(R.not(R.equal(R.prop(a_N_108, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
+out109.push(a_N_108);
 }
-return isList ? out109 : out109[0]; })())], false) : d13(st));
-  st.v[28] = x;
-  return x;
-}
-// define "Base Nodes"
-function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s110 = [];
+out109 = R.distinctList(out109);
+return isList ? out109 : out109[0]; })(), [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s110 = [];
 if (s110 == null) return null;
 const isList = Array.isArray(s110);
 let out112 = [];
 for (const a_X_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
 out112.push(R.as(a_X_111, K1, false));
 }
-return isList ? out112 : out112[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f2(st, "D-UNCONFIRMED", (() => { const s113 = [];
+return isList ? out112 : out112[0]; })())], false) : d13(st));
+  st.v[29] = x;
+  return x;
+}
+// define "Histology Nodes"
+function d30(st) {
+  let x = st.v[30];
+  if (x !== undefined) return x;
+  x = (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s113 = [];
 if (s113 == null) return null;
 const isList = Array.isArray(s113);
 let out115 = [];
 for (const a_X_114 of (s113 == null ? [] : Array.isArray(s113) ? s113 : [s113])) {
 out115.push(R.as(a_X_114, K1, false));
 }
-return isList ? out115 : out115[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s116 = [];
+return isList ? out115 : out115[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f2(st, "X-UNCOVERED", (() => { const s116 = [];
 if (s116 == null) return null;
 const isList = Array.isArray(s116);
 let out118 = [];
 for (const a_X_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
 out118.push(R.as(a_X_117, K1, false));
 }
-return isList ? out118 : out118[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f2(st, "X-UNCOVERED", (() => { const s119 = [];
+return isList ? out118 : out118[0]; })())] : (M_StsSafety.d["Histology Conflict"](st.L_S) ? [f2(st, "D-HISTOLOGY-CONFLICT", (() => { const s119 = [];
 if (s119 == null) return null;
 const isList = Array.isArray(s119);
 let out121 = [];
@@ -560,495 +570,564 @@ let out124 = [];
 for (const a_X_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
 out124.push(R.as(a_X_123, K1, false));
 }
-return isList ? out124 : out124[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d28(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d27(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))))));
-  st.v[29] = x;
+return isList ? out124 : out124[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))]))))));
+  st.v[30] = x;
   return x;
 }
-// define "Combo Swapped"
-function d30(st) {
-  let x = st.v[30];
+// define "Base Nodes"
+function d31(st) {
+  let x = st.v[31];
   if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s125 = d29(st);
+  x = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s125 = [];
 if (s125 == null) return null;
 const isList = Array.isArray(s125);
 let out127 = [];
-for (const a_N_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
-if (!(R.and(R.equal(R.prop(a_N_126, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_126, "role"), "primary")))) continue;
-out127.push(a_N_126);
+for (const a_X_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
+out127.push(R.as(a_X_126, K1, false));
 }
-out127 = R.distinctList(out127);
-return isList ? out127 : out127[0]; })())) ? R.union(R.union((() => { const s128 = d29(st);
+return isList ? out127 : out127[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f2(st, "D-UNCONFIRMED", (() => { const s128 = [];
 if (s128 == null) return null;
 const isList = Array.isArray(s128);
 let out130 = [];
-for (const a_N_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
-if (!(R.equal(R.prop(a_N_129, "id"), "M-1L-DOXO"))) continue;
-out130.push(({ "id": R.prop(a_N_129, "id"), "role": "primary", "withSuggestions": R.prop(a_N_129, "withSuggestions"), "isRecommended": R.prop(a_N_129, "withSuggestions"), "warning": R.prop(a_N_129, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_129, "notes"), "rules": R.prop(a_N_129, "rules"), "variant": R.prop(a_N_129, "variant") }));
+for (const a_X_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
+out130.push(R.as(a_X_129, K1, false));
 }
-out130 = R.distinctList(out130);
-return isList ? out130 : out130[0]; })(), (() => { const s131 = d29(st);
+return isList ? out130 : out130[0]; })())] : (M_StsSafety.d["Second Primary"](st.L_S) ? R.union(d30(st), [f2(st, "X-SPECIALTY", (() => { const s131 = [];
 if (s131 == null) return null;
 const isList = Array.isArray(s131);
 let out133 = [];
-for (const a_N_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
-if (!(R.equal(R.prop(a_N_132, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
-out133.push(({ "id": R.prop(a_N_132, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_132, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_132, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_132, "notes"), "rules": R.prop(a_N_132, "rules"), "variant": R.prop(a_N_132, "variant") }));
+for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
+out133.push(R.as(a_X_132, K1, false));
 }
-out133 = R.distinctList(out133);
-return isList ? out133 : out133[0]; })(), false), (() => { const s134 = d29(st);
+return isList ? out133 : out133[0]; })())], false) : d30(st))))));
+  st.v[31] = x;
+  return x;
+}
+// define "Combo Swapped"
+function d32(st) {
+  let x = st.v[32];
+  if (x !== undefined) return x;
+  x = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s134 = d31(st);
 if (s134 == null) return null;
 const isList = Array.isArray(s134);
 let out136 = [];
 for (const a_N_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
-if (!(R.not(R.inList(R.prop(a_N_135, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+if (!(R.and(R.equal(R.prop(a_N_135, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_135, "role"), "primary")))) continue;
 out136.push(a_N_135);
 }
 out136 = R.distinctList(out136);
-return isList ? out136 : out136[0]; })(), false) : d29(st));
-  st.v[30] = x;
-  return x;
-}
-// define "Decision"
-function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = (() => { const s137 = d30(st);
+return isList ? out136 : out136[0]; })())) ? R.union(R.union((() => { const s137 = d31(st);
 if (s137 == null) return null;
 const isList = Array.isArray(s137);
 let out139 = [];
 for (const a_N_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
-const l_poor_140 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_138, "id"), d2(st), undefined));
-const l_combo_141 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_138, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_138, "role"), "next")));
-const l_doxo_142 = R.and(R.inList(R.prop(a_N_138, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_138, "role"), "next")));
-out139.push(f9(st, a_N_138, l_poor_140, l_combo_141, l_doxo_142));
+if (!(R.equal(R.prop(a_N_138, "id"), "M-1L-DOXO"))) continue;
+out139.push(({ "id": R.prop(a_N_138, "id"), "role": "primary", "withSuggestions": R.prop(a_N_138, "withSuggestions"), "isRecommended": R.prop(a_N_138, "withSuggestions"), "warning": R.prop(a_N_138, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_138, "notes"), "rules": R.prop(a_N_138, "rules"), "variant": R.prop(a_N_138, "variant") }));
 }
 out139 = R.distinctList(out139);
-return isList ? out139 : out139[0]; })();
-  st.v[31] = x;
-  return x;
+return isList ? out139 : out139[0]; })(), (() => { const s140 = d31(st);
+if (s140 == null) return null;
+const isList = Array.isArray(s140);
+let out142 = [];
+for (const a_N_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
+if (!(R.equal(R.prop(a_N_141, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
+out142.push(({ "id": R.prop(a_N_141, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_141, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_141, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_141, "notes"), "rules": R.prop(a_N_141, "rules"), "variant": R.prop(a_N_141, "variant") }));
 }
-// define "Has STS"
-function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S));
+out142 = R.distinctList(out142);
+return isList ? out142 : out142[0]; })(), false), (() => { const s143 = d31(st);
+if (s143 == null) return null;
+const isList = Array.isArray(s143);
+let out145 = [];
+for (const a_N_144 of (s143 == null ? [] : Array.isArray(s143) ? s143 : [s143])) {
+if (!(R.not(R.inList(R.prop(a_N_144, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out145.push(a_N_144);
+}
+out145 = R.distinctList(out145);
+return isList ? out145 : out145[0]; })(), false) : d31(st));
   st.v[32] = x;
   return x;
 }
-// define "Current Drugs"
+// define "Decision"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = d16(st);
+  x = (() => { const s146 = d32(st);
+if (s146 == null) return null;
+const isList = Array.isArray(s146);
+let out148 = [];
+for (const a_N_147 of (s146 == null ? [] : Array.isArray(s146) ? s146 : [s146])) {
+const l_poor_149 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_147, "id"), d2(st), undefined));
+const l_combo_150 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_147, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_147, "role"), "next")));
+const l_doxo_151 = R.and(R.inList(R.prop(a_N_147, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_147, "role"), "next")));
+out148.push(f9(st, a_N_147, l_poor_149, l_combo_150, l_doxo_151));
+}
+out148 = R.distinctList(out148);
+return isList ? out148 : out148[0]; })();
   st.v[33] = x;
   return x;
 }
-// define "Prior Drugs"
+// define "Has STS"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Prior Drugs"](st.L_S);
+  x = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S));
   st.v[34] = x;
   return x;
 }
-// define "STS Condition Keys"
+// define "Current Drugs"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Used Condition Keys"](st.L_S);
+  x = d16(st);
   st.v[35] = x;
   return x;
 }
-// define "Fact Histology"
+// define "Prior Drugs"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Histology"](st.L_S);
+  x = M_StsSafety.d["Prior Drugs"](st.L_S);
   st.v[36] = x;
   return x;
 }
-// define "Fact Extent"
+// define "STS Condition Keys"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Extent"](st.L_S);
+  x = M_StsSafety.d["Used Condition Keys"](st.L_S);
   st.v[37] = x;
   return x;
 }
-// define "Fact Site"
+// define "Fact Histology"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Site"](st.L_S);
+  x = M_StsSafety.d["Fact Histology"](st.L_S);
   st.v[38] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Fact Extent"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Grade"](st.L_S);
+  x = M_StsSafety.d["Fact Extent"](st.L_S);
   st.v[39] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Fact Site"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Surgery"](st.L_S);
+  x = M_StsSafety.d["Fact Site"](st.L_S);
   st.v[40] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Fact Grade"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Radiotherapy"](st.L_S);
+  x = M_StsSafety.d["Fact Grade"](st.L_S);
   st.v[41] = x;
   return x;
 }
-// define "Fact Age"
+// define "Fact Surgery"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Age"](st.L_S);
+  x = M_StsSafety.d["Fact Surgery"](st.L_S);
   st.v[42] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Fact Radiotherapy"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Current Regimen"](st.L_S);
+  x = M_StsSafety.d["Fact Radiotherapy"](st.L_S);
   st.v[43] = x;
   return x;
 }
-// define "Fact Line"
+// define "Fact Age"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Line"](st.L_S);
+  x = M_StsSafety.d["Fact Age"](st.L_S);
   st.v[44] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Fact Current Regimen"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Line Sources"](st.L_S);
+  x = M_StsSafety.d["Fact Current Regimen"](st.L_S);
   st.v[45] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "Fact Line"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact ECOG"](st.L_S);
+  x = M_StsSafety.d["Fact Line"](st.L_S);
   st.v[46] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "Fact Line Sources"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact LVEF"](st.L_S);
+  x = M_StsSafety.d["Fact Line Sources"](st.L_S);
   st.v[47] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact ECOG"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Cumulative"](st.L_S);
+  x = M_StsSafety.d["Fact ECOG"](st.L_S);
   st.v[48] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact LVEF"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Unrecognized"](st.L_S);
+  x = M_StsSafety.d["Fact LVEF"](st.L_S);
   st.v[49] = x;
   return x;
 }
-// define "Fact STS Conditions"
+// define "Fact Cumulative"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact STS Conditions"](st.L_S);
+  x = M_StsSafety.d["Fact Cumulative"](st.L_S);
   st.v[50] = x;
   return x;
 }
-// define "Fact Ignored Evidence"
+// define "Fact Unrecognized"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Ignored Evidence"](st.L_S);
+  x = M_StsSafety.d["Fact Unrecognized"](st.L_S);
   st.v[51] = x;
   return x;
 }
-// define "Fact Prior Last Exposure"
+// define "Fact STS Conditions"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S);
+  x = M_StsSafety.d["Fact STS Conditions"](st.L_S);
   st.v[52] = x;
   return x;
 }
-// define "Fact Maintenance"
+// define "Fact Ignored Evidence"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Maintenance"](st.L_S);
+  x = M_StsSafety.d["Fact Ignored Evidence"](st.L_S);
   st.v[53] = x;
   return x;
 }
-// define "Fact Prior Regimens"
+// define "Fact Second Primary"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Prior Regimens"](st.L_S);
+  x = M_StsSafety.d["Fact Second Primary"](st.L_S);
   st.v[54] = x;
   return x;
 }
-// define "Fact Disease Status"
+// define "Fact Undated Exposures"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Disease Status"](st.L_S);
+  x = M_StsSafety.d["Fact Undated Exposures"](st.L_S);
   st.v[55] = x;
   return x;
 }
-// define "Later Line Status"
+// define "Fact Prior Last Exposure"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Later Line Status"](st.L_S);
+  x = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S);
   st.v[56] = x;
   return x;
 }
-// define "Progression Since Current Start"
+// define "Fact Maintenance"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Progression Since Current Start"](st.L_S);
+  x = M_StsSafety.d["Fact Maintenance"](st.L_S);
   st.v[57] = x;
   return x;
 }
-// define "Pediatric"
+// define "Fact Prior Regimens"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Pediatric"](st.L_S);
+  x = M_StsSafety.d["Fact Prior Regimens"](st.L_S);
   st.v[58] = x;
   return x;
 }
-// define "Histology"
+// define "Fact Disease Status"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology"](st.L_S);
+  x = M_StsSafety.d["Fact Disease Status"](st.L_S);
   st.v[59] = x;
   return x;
 }
-// define "Histology Known"
+// define "Later Line Status"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Known"](st.L_S);
+  x = M_StsSafety.d["Later Line Status"](st.L_S);
   st.v[60] = x;
   return x;
 }
-// define "Extent"
+// define "Progression Since Current Start"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Extent"](st.L_S);
+  x = M_StsSafety.d["Progression Since Current Start"](st.L_S);
   st.v[61] = x;
   return x;
 }
-// define "Exposed Drugs"
+// define "Pediatric"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
+  x = M_StsSafety.d["Pediatric"](st.L_S);
   st.v[62] = x;
   return x;
 }
-// define "Medications Unreadable"
+// define "Histology"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
+  x = M_StsSafety.d["Histology"](st.L_S);
   st.v[63] = x;
   return x;
 }
-// define "Doxo LVEF Low"
+// define "Histology Known"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
+  x = M_StsSafety.d["Histology Known"](st.L_S);
   st.v[64] = x;
   return x;
 }
-// define "Doxo Cumulative Critical"
+// define "Extent"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
+  x = M_StsSafety.d["Extent"](st.L_S);
   st.v[65] = x;
   return x;
 }
-// define "Doxo Cumulative Warn"
+// define "Exposed Drugs"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
+  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
   st.v[66] = x;
   return x;
 }
-// define "ECOG Combo"
+// define "Medications Unreadable"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Combo"](st.L_S);
+  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
   st.v[67] = x;
   return x;
 }
-// define "ECOG Poor"
+// define "Medications Incomplete"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Poor"](st.L_S);
+  x = M_StsSafety.d["Medications Incomplete"](st.L_S);
   st.v[68] = x;
   return x;
 }
-// define "Blocking Rule Ids"
+// define "Doxo LVEF Low"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
+  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
   st.v[69] = x;
   return x;
 }
-// define "Histology Code"
+// define "Doxo Cumulative Critical"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Code"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
   st.v[70] = x;
   return x;
 }
-// define "Age"
+// define "Doxo Cumulative Warn"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Age"](st.L_S);
+  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
   st.v[71] = x;
   return x;
 }
-// define "ECOG Reading"
+// define "ECOG Combo"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Reading"](st.L_S);
+  x = M_StsSafety.d["ECOG Combo"](st.L_S);
   st.v[72] = x;
   return x;
 }
-// define "LVEF"
+// define "ECOG Poor"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF"](st.L_S);
+  x = M_StsSafety.d["ECOG Poor"](st.L_S);
   st.v[73] = x;
   return x;
 }
-// define "LVEF Unusable Reason"
+// define "Blocking Rule Ids"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
+  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
   st.v[74] = x;
   return x;
 }
-// define "Trabectedin LVEF Unusable Reason"
+// define "Histology Code"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
+  x = M_StsSafety.d["Histology Code"](st.L_S);
   st.v[75] = x;
   return x;
 }
-// define "Cumulative Doxo"
+// define "Age"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
+  x = M_StsSafety.d["Age"](st.L_S);
   st.v[76] = x;
   return x;
 }
-// define "Cumulative Known"
+// define "ECOG Reading"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Known"](st.L_S);
+  x = M_StsSafety.d["ECOG Reading"](st.L_S);
   st.v[77] = x;
   return x;
 }
-// define "Possible Doxo"
+// define "LVEF"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Possible Doxo"](st.L_S);
+  x = M_StsSafety.d["LVEF"](st.L_S);
   st.v[78] = x;
   return x;
 }
-// define "Other Anthracyclines Received"
+// define "LVEF Unusable Reason"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
+  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
   st.v[79] = x;
   return x;
 }
-// define "Bilirubin"
+// define "Trabectedin LVEF Unusable Reason"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
   st.v[80] = x;
   return x;
 }
-// define "Bilirubin High"
+// define "Cumulative Doxo"
 function d81(st) {
   let x = st.v[81];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
   st.v[81] = x;
   return x;
 }
-// define "Combo Age"
+// define "Cumulative Known"
 function d82(st) {
   let x = st.v[82];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Combo Age"](st.L_S);
+  x = M_StsSafety.d["Cumulative Known"](st.L_S);
   st.v[82] = x;
   return x;
 }
-// define "Recent Mesna Order"
+// define "Possible Doxo"
 function d83(st) {
   let x = st.v[83];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  x = M_StsSafety.d["Possible Doxo"](st.L_S);
   st.v[83] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Other Anthracyclines Received"
 function d84(st) {
   let x = st.v[84];
   if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
   st.v[84] = x;
+  return x;
+}
+// define "Bilirubin"
+function d85(st) {
+  let x = st.v[85];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Bilirubin"](st.L_S);
+  st.v[85] = x;
+  return x;
+}
+// define "Bilirubin High"
+function d86(st) {
+  let x = st.v[86];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Bilirubin High"](st.L_S);
+  st.v[86] = x;
+  return x;
+}
+// define "Combo Age"
+function d87(st) {
+  let x = st.v[87];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Combo Age"](st.L_S);
+  st.v[87] = x;
+  return x;
+}
+// define "Recent Mesna Order"
+function d88(st) {
+  let x = st.v[88];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
+  st.v[88] = x;
+  return x;
+}
+// define "Fact Bilirubin"
+function d89(st) {
+  let x = st.v[89];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
+  st.v[89] = x;
+  return x;
+}
+// define "Second Primary Drugs"
+function d90(st) {
+  let x = st.v[90];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Second Primary Drugs"](st.L_S);
+  st.v[90] = x;
+  return x;
+}
+// define "Second Primary Liposomal Doxorubicin"
+function d91(st) {
+  let x = st.v[91];
+  if (x !== undefined) return x;
+  x = M_StsSafety.d["Second Primary Liposomal Doxorubicin"](st.L_S);
+  st.v[91] = x;
   return x;
 }
 // function "Node"(id, role, sugg, rec, related, notes)
@@ -1065,7 +1144,7 @@ function f2(st, o0, o1) {
 }
 // function "DrugsOf"(id)
 function f3(st, o0) {
-  return (() => { let r143; r143 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r143 != null) return r143; r143 = []; if (r143 != null) return r143; return null; })();
+  return (() => { let r152; r152 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r152 != null) return r152; r152 = []; if (r152 != null) return r152; return null; })();
 }
 // function "Allowed"(id)
 function f4(st, o0) {
@@ -1073,16 +1152,16 @@ function f4(st, o0) {
 }
 // function "Received"(id)
 function f5(st, o0) {
-  return R.exists((() => { const s144 = f3(st, o0);
-if (s144 == null) return null;
-const isList = Array.isArray(s144);
-let out146 = [];
-for (const a_D_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
-if (!(R.inList(a_D_145, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
-out146.push(a_D_145);
+  return R.exists((() => { const s153 = f3(st, o0);
+if (s153 == null) return null;
+const isList = Array.isArray(s153);
+let out155 = [];
+for (const a_D_154 of (s153 == null ? [] : Array.isArray(s153) ? s153 : [s153])) {
+if (!(R.inList(a_D_154, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
+out155.push(a_D_154);
 }
-out146 = R.distinctList(out146);
-return isList ? out146 : out146[0]; })());
+out155 = R.distinctList(out155);
+return isList ? out155 : out155[0]; })());
 }
 // function "SameDrugs"(a, b)
 function f6(st, o0, o1) {
@@ -1090,16 +1169,16 @@ function f6(st, o0, o1) {
 }
 // function "NextOf"(id)
 function f7(st, o0) {
-  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s147 = d15(st);
-if (s147 == null) return null;
-const isList = Array.isArray(s147);
-let out149 = [];
-for (const a_N_148 of (s147 == null ? [] : Array.isArray(s147) ? s147 : [s147])) {
-if (!(R.not(R.equal(a_N_148, o0)))) continue;
-out149.push(a_N_148);
+  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s156 = d15(st);
+if (s156 == null) return null;
+const isList = Array.isArray(s156);
+let out158 = [];
+for (const a_N_157 of (s156 == null ? [] : Array.isArray(s156) ? s156 : [s156])) {
+if (!(R.not(R.equal(a_N_157, o0)))) continue;
+out158.push(a_N_157);
 }
-out149 = R.distinctList(out149);
-return isList ? out149 : out149[0]; })());
+out158 = R.distinctList(out158);
+return isList ? out158 : out158[0]; })());
 }
 // function "LaterLine"(id, notes)
 function f8(st, o0, o1) {
@@ -1107,44 +1186,44 @@ function f8(st, o0, o1) {
 }
 // function "Effects"(N, poor, combo, doxo)
 function f9(st, o0, o1, o2, o3) {
-  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s150 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-if (s150 == null) return null;
-const isList = Array.isArray(s150);
-let out152 = [];
-for (const a_R_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
-if (!(R.not((a_R_151 == null)))) continue;
-out152.push(a_R_151);
+  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s159 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+if (s159 == null) return null;
+const isList = Array.isArray(s159);
+let out161 = [];
+for (const a_R_160 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
+if (!(R.not((a_R_160 == null)))) continue;
+out161.push(a_R_160);
 }
-out152 = R.distinctList(out152);
-return isList ? out152 : out152[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
+out161 = R.distinctList(out161);
+return isList ? out161 : out161[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
 }
 // function "DraftDose"(dose)
 function f10(st, o0) {
   return M_StsSafety.f["DraftDose"](st.L_S, o0);
 }
-const T153 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T154 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T155 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T156 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T157 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T158 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T159 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T160 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T161 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T162 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T163 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T162 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T163 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T164 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T165 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T166 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T167 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T168 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T169 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T170 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T171 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T172 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T153),
-  "Varied": (st, ...args) => R.dispatch(st, args, T154),
-  "Data": (st, ...args) => R.dispatch(st, args, T155),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T156),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T157),
-  "Received": (st, ...args) => R.dispatch(st, args, T158),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T159),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T160),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T161),
-  "Effects": (st, ...args) => R.dispatch(st, args, T162),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T163),
+  "Node": (st, ...args) => R.dispatch(st, args, T162),
+  "Varied": (st, ...args) => R.dispatch(st, args, T163),
+  "Data": (st, ...args) => R.dispatch(st, args, T164),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T165),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T166),
+  "Received": (st, ...args) => R.dispatch(st, args, T167),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T168),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T169),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T170),
+  "Effects": (st, ...args) => R.dispatch(st, args, T171),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T172),
 };
 const F = f;
 export const d = {
@@ -1175,71 +1254,79 @@ export const d = {
   "Metastatic Safe": d24,
   "Options Left": d25,
   "Trial Node": d26,
-  "Metastatic Nodes": d27,
-  "Localized Safe": d28,
-  "Base Nodes": d29,
-  "Combo Swapped": d30,
-  "Decision": d31,
-  "Has STS": d32,
-  "Current Drugs": d33,
-  "Prior Drugs": d34,
-  "STS Condition Keys": d35,
-  "Fact Histology": d36,
-  "Fact Extent": d37,
-  "Fact Site": d38,
-  "Fact Grade": d39,
-  "Fact Surgery": d40,
-  "Fact Radiotherapy": d41,
-  "Fact Age": d42,
-  "Fact Current Regimen": d43,
-  "Fact Line": d44,
-  "Fact Line Sources": d45,
-  "Fact ECOG": d46,
-  "Fact LVEF": d47,
-  "Fact Cumulative": d48,
-  "Fact Unrecognized": d49,
-  "Fact STS Conditions": d50,
-  "Fact Ignored Evidence": d51,
-  "Fact Prior Last Exposure": d52,
-  "Fact Maintenance": d53,
-  "Fact Prior Regimens": d54,
-  "Fact Disease Status": d55,
-  "Later Line Status": d56,
-  "Progression Since Current Start": d57,
-  "Pediatric": d58,
-  "Histology": d59,
-  "Histology Known": d60,
-  "Extent": d61,
-  "Exposed Drugs": d62,
-  "Medications Unreadable": d63,
-  "Doxo LVEF Low": d64,
-  "Doxo Cumulative Critical": d65,
-  "Doxo Cumulative Warn": d66,
-  "ECOG Combo": d67,
-  "ECOG Poor": d68,
-  "Blocking Rule Ids": d69,
-  "Histology Code": d70,
-  "Age": d71,
-  "ECOG Reading": d72,
-  "LVEF": d73,
-  "LVEF Unusable Reason": d74,
-  "Trabectedin LVEF Unusable Reason": d75,
-  "Cumulative Doxo": d76,
-  "Cumulative Known": d77,
-  "Possible Doxo": d78,
-  "Other Anthracyclines Received": d79,
-  "Bilirubin": d80,
-  "Bilirubin High": d81,
-  "Combo Age": d82,
-  "Recent Mesna Order": d83,
-  "Fact Bilirubin": d84,
+  "Metastatic History Checked": d27,
+  "Metastatic Nodes": d28,
+  "Localized Safe": d29,
+  "Histology Nodes": d30,
+  "Base Nodes": d31,
+  "Combo Swapped": d32,
+  "Decision": d33,
+  "Has STS": d34,
+  "Current Drugs": d35,
+  "Prior Drugs": d36,
+  "STS Condition Keys": d37,
+  "Fact Histology": d38,
+  "Fact Extent": d39,
+  "Fact Site": d40,
+  "Fact Grade": d41,
+  "Fact Surgery": d42,
+  "Fact Radiotherapy": d43,
+  "Fact Age": d44,
+  "Fact Current Regimen": d45,
+  "Fact Line": d46,
+  "Fact Line Sources": d47,
+  "Fact ECOG": d48,
+  "Fact LVEF": d49,
+  "Fact Cumulative": d50,
+  "Fact Unrecognized": d51,
+  "Fact STS Conditions": d52,
+  "Fact Ignored Evidence": d53,
+  "Fact Second Primary": d54,
+  "Fact Undated Exposures": d55,
+  "Fact Prior Last Exposure": d56,
+  "Fact Maintenance": d57,
+  "Fact Prior Regimens": d58,
+  "Fact Disease Status": d59,
+  "Later Line Status": d60,
+  "Progression Since Current Start": d61,
+  "Pediatric": d62,
+  "Histology": d63,
+  "Histology Known": d64,
+  "Extent": d65,
+  "Exposed Drugs": d66,
+  "Medications Unreadable": d67,
+  "Medications Incomplete": d68,
+  "Doxo LVEF Low": d69,
+  "Doxo Cumulative Critical": d70,
+  "Doxo Cumulative Warn": d71,
+  "ECOG Combo": d72,
+  "ECOG Poor": d73,
+  "Blocking Rule Ids": d74,
+  "Histology Code": d75,
+  "Age": d76,
+  "ECOG Reading": d77,
+  "LVEF": d78,
+  "LVEF Unusable Reason": d79,
+  "Trabectedin LVEF Unusable Reason": d80,
+  "Cumulative Doxo": d81,
+  "Cumulative Known": d82,
+  "Possible Doxo": d83,
+  "Other Anthracyclines Received": d84,
+  "Bilirubin": d85,
+  "Bilirubin High": d86,
+  "Combo Age": d87,
+  "Recent Mesna Order": d88,
+  "Fact Bilirubin": d89,
+  "Second Primary Drugs": d90,
+  "Second Primary Liposomal Doxorubicin": d91,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(85),
+    v: new Array(92),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
+    L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
   };
 }

@@ -7,7 +7,7 @@ import * as M_StsCommon from './StsCommon.js';
 
 const K0 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
 const K1 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"level"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dateKey"}],"type":"TupleTypeSpecifier"};
-const K2 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"conditionId"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dateKey"},{"elementType":{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"alsoRecorded"},{"elementType":{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"conflict"}],"type":"TupleTypeSpecifier"};
+const K2 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"conditionId"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dateKey"},{"elementType":{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"alsoRecorded"},{"elementType":{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"condition"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"},"name":"date"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"conflict"}],"type":"TupleTypeSpecifier"};
 const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"};
 const K5 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
@@ -15,7 +15,7 @@ const K6 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifie
 export const id = "StsDiagnosis";
 export const version = "1.0.0";
 /** The defines of StsDiagnosis, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Used Analyses","STS Condition List","Stage Assessment Keys","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Disease Status Facts","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","Disease Status","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
+export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Second Primary Analyses","Second Primary Keys","Used Analyses","Second Primary Rows","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Second Primary List","STS Condition List","Attribution STS Keys","Stage Assessment Keys","Attribution Other Primaries","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Disease Status Facts","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","Disease Status","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
 export const parameterNames = ["Today"];
 
 function paramDefault(st, name) {
@@ -66,125 +66,133 @@ if (!(R.inList(a_X_10, M_StsCodes.d["STS Diagnosis Codes"](st.L_Codes), undefine
 out11.push(a_X_10);
 }
 out11 = R.distinctList(out11);
-return isList ? out11 : out11[0]; })()), "specialty": R.first((() => { const s12 = l_Icd_6;
+return isList ? out11 : out11[0]; })()), "uncertainBehavior": R.inList(M_StsCodes.d["Uncertain Behavior ICD10"](st.L_Codes), l_Icd_6, undefined), "icd10Display": R.first((() => { const s12 = R.prop(R.prop(a_C_1, "code"), "coding");
 if (s12 == null) return null;
 const isList = Array.isArray(s12);
 let out14 = [];
 for (const a_X_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-if (!(R.exists((() => { const s15 = M_StsCodes.d["Specialty Diagnosis Prefixes"](st.L_Codes);
+if (!(R.and(R.equal(R.prop(R.prop(a_X_13, "system"), "value"), M_StsCodes.d["System Icd10cm"](st.L_Codes)), R.not((R.prop(R.prop(a_X_13, "code"), "value") == null))))) continue;
+out14.push(R.prop(R.prop(a_X_13, "display"), "value"));
+}
+return isList ? out14 : out14[0]; })()), "specialty": R.first((() => { const s15 = l_Icd_6;
 if (s15 == null) return null;
 const isList = Array.isArray(s15);
 let out17 = [];
-for (const a_P_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
-if (!(R.startsWith(a_X_13, a_P_16))) continue;
-out17.push(a_P_16);
-}
-out17 = R.distinctList(out17);
-return isList ? out17 : out17[0]; })()))) continue;
-out14.push(a_X_13);
-}
-out14 = R.distinctList(out14);
-return isList ? out14 : out14[0]; })()), "specialtyDisplay": R.first((() => { const s18 = R.prop(R.prop(a_C_1, "code"), "coding");
+for (const a_X_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
+if (!(R.exists((() => { const s18 = M_StsCodes.d["Specialty Diagnosis Prefixes"](st.L_Codes);
 if (s18 == null) return null;
 const isList = Array.isArray(s18);
 let out20 = [];
-for (const a_X_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
-if (!(R.exists((() => { const s21 = M_StsCodes.d["Specialty Diagnosis Prefixes"](st.L_Codes);
+for (const a_P_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
+if (!(R.startsWith(a_X_16, a_P_19))) continue;
+out20.push(a_P_19);
+}
+out20 = R.distinctList(out20);
+return isList ? out20 : out20[0]; })()))) continue;
+out17.push(a_X_16);
+}
+out17 = R.distinctList(out17);
+return isList ? out17 : out17[0]; })()), "specialtyDisplay": R.first((() => { const s21 = R.prop(R.prop(a_C_1, "code"), "coding");
 if (s21 == null) return null;
 const isList = Array.isArray(s21);
 let out23 = [];
-for (const a_P_22 of (s21 == null ? [] : Array.isArray(s21) ? s21 : [s21])) {
-if (!(R.startsWith((() => { let r24; r24 = R.prop(R.prop(a_X_19, "code"), "value"); if (r24 != null) return r24; r24 = ""; if (r24 != null) return r24; return null; })(), a_P_22))) continue;
-out23.push(a_P_22);
+for (const a_X_22 of (s21 == null ? [] : Array.isArray(s21) ? s21 : [s21])) {
+if (!(R.exists((() => { const s24 = M_StsCodes.d["Specialty Diagnosis Prefixes"](st.L_Codes);
+if (s24 == null) return null;
+const isList = Array.isArray(s24);
+let out26 = [];
+for (const a_P_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
+if (!(R.startsWith((() => { let r27; r27 = R.prop(R.prop(a_X_22, "code"), "value"); if (r27 != null) return r27; r27 = ""; if (r27 != null) return r27; return null; })(), a_P_25))) continue;
+out26.push(a_P_25);
 }
-out23 = R.distinctList(out23);
-return isList ? out23 : out23[0]; })()))) continue;
-out20.push(R.prop(R.prop(a_X_19, "display"), "value"));
+out26 = R.distinctList(out26);
+return isList ? out26 : out26[0]; })()))) continue;
+out23.push(R.prop(R.prop(a_X_22, "display"), "value"));
 }
-return isList ? out20 : out20[0]; })()), "clinicalStatus": l_Clinical_7, "verificationStatus": M_StsCommon.f["VerificationStatus"](st.L_Common, a_C_1), "active": R.or((l_Clinical_7 == null), R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Active"](st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Inactive"](st.L_Codes), undefined), "firstDate": M_StsCommon.f["FirstDate"](st.L_Common, a_C_1), "lastDate": l_Last_8, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_8), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_C_1), "refs": f6(st, a_C_1), "stageValues": (() => { const s25 = R.prop(a_C_1, "stage");
-if (s25 == null) return null;
-const isList = Array.isArray(s25);
-let out27 = [];
-for (const a_S_26 of (s25 == null ? [] : Array.isArray(s25) ? s25 : [s25])) {
-if (!(R.not((R.prop(a_S_26, "summary") == null)))) continue;
-out27.push(f9(st, R.prop(a_S_26, "summary")));
-}
-return isList ? out27 : out27[0]; })(), "stageAssessments": R.flatten((() => { const s28 = R.prop(a_C_1, "stage");
+return isList ? out23 : out23[0]; })()), "clinicalStatus": l_Clinical_7, "verificationStatus": M_StsCommon.f["VerificationStatus"](st.L_Common, a_C_1), "active": R.or((l_Clinical_7 == null), R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Active"](st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Inactive"](st.L_Codes), undefined), "firstDate": M_StsCommon.f["FirstDate"](st.L_Common, a_C_1), "lastDate": l_Last_8, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_8), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_C_1), "refs": f6(st, a_C_1), "stageValues": (() => { const s28 = R.prop(a_C_1, "stage");
 if (s28 == null) return null;
 const isList = Array.isArray(s28);
 let out30 = [];
 for (const a_S_29 of (s28 == null ? [] : Array.isArray(s28) ? s28 : [s28])) {
-out30.push((() => { const s31 = R.prop(a_S_29, "assessment");
+if (!(R.not((R.prop(a_S_29, "summary") == null)))) continue;
+out30.push(f9(st, R.prop(a_S_29, "summary")));
+}
+return isList ? out30 : out30[0]; })(), "stageAssessments": R.flatten((() => { const s31 = R.prop(a_C_1, "stage");
 if (s31 == null) return null;
 const isList = Array.isArray(s31);
 let out33 = [];
-for (const a_A_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
-out33.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_A_32));
-}
-return isList ? out33 : out33[0]; })());
-}
-return isList ? out30 : out30[0]; })()), "metastasis": R.or(R.or(R.or(R.exists((() => { const s34 = l_Icd_6;
+for (const a_S_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
+out33.push((() => { const s34 = R.prop(a_S_32, "assessment");
 if (s34 == null) return null;
 const isList = Array.isArray(s34);
 let out36 = [];
-for (const a_X_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
-if (!(R.exists((() => { const s37 = M_StsCodes.d["Metastasis ICD10 Prefixes"](st.L_Codes);
+for (const a_A_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
+out36.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_A_35));
+}
+return isList ? out36 : out36[0]; })());
+}
+return isList ? out33 : out33[0]; })()), "metastasis": R.or(R.or(R.or(R.exists((() => { const s37 = l_Icd_6;
 if (s37 == null) return null;
 const isList = Array.isArray(s37);
 let out39 = [];
-for (const a_P_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-if (!(R.startsWith(a_X_35, a_P_38))) continue;
-out39.push(a_P_38);
-}
-out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })()))) continue;
-out36.push(a_X_35);
-}
-out36 = R.distinctList(out36);
-return isList ? out36 : out36[0]; })()), M_StsCommon.f["HasCode"](st.L_Common, R.prop(a_C_1, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Metastasis SNOMED Codes"](st.L_Codes))), R.exists((() => { const s40 = R.prop(R.prop(a_C_1, "code"), "coding");
+for (const a_X_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
+if (!(R.exists((() => { const s40 = M_StsCodes.d["Metastasis ICD10 Prefixes"](st.L_Codes);
 if (s40 == null) return null;
 const isList = Array.isArray(s40);
 let out42 = [];
-for (const a_X_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_41, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.startsWith((() => { let r43; r43 = R.prop(R.prop(a_X_41, "display"), "value"); if (r43 != null) return r43; r43 = ""; if (r43 != null) return r43; return null; })(), M_StsCodes.d["Metastasis Display Prefix"](st.L_Codes))))) continue;
-out42.push(R.prop(R.prop(a_X_41, "code"), "value"));
+for (const a_P_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
+if (!(R.startsWith(a_X_38, a_P_41))) continue;
+out42.push(a_P_41);
 }
-return isList ? out42 : out42[0]; })())), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Secondary Cancer Condition"](st.L_Codes))), "lymphNode": R.exists((() => { const s44 = l_Icd_6;
-if (s44 == null) return null;
-const isList = Array.isArray(s44);
-let out46 = [];
-for (const a_X_45 of (s44 == null ? [] : Array.isArray(s44) ? s44 : [s44])) {
-if (!(R.startsWith(a_X_45, "C77"))) continue;
-out46.push(a_X_45);
+out42 = R.distinctList(out42);
+return isList ? out42 : out42[0]; })()))) continue;
+out39.push(a_X_38);
 }
-out46 = R.distinctList(out46);
-return isList ? out46 : out46[0]; })()), "primaryShape": R.or(R.exists((() => { const s47 = l_Icd_6;
+out39 = R.distinctList(out39);
+return isList ? out39 : out39[0]; })()), M_StsCommon.f["HasCode"](st.L_Common, R.prop(a_C_1, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Metastasis SNOMED Codes"](st.L_Codes))), R.exists((() => { const s43 = R.prop(R.prop(a_C_1, "code"), "coding");
+if (s43 == null) return null;
+const isList = Array.isArray(s43);
+let out45 = [];
+for (const a_X_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_44, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.startsWith((() => { let r46; r46 = R.prop(R.prop(a_X_44, "display"), "value"); if (r46 != null) return r46; r46 = ""; if (r46 != null) return r46; return null; })(), M_StsCodes.d["Metastasis Display Prefix"](st.L_Codes))))) continue;
+out45.push(R.prop(R.prop(a_X_44, "code"), "value"));
+}
+return isList ? out45 : out45[0]; })())), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Secondary Cancer Condition"](st.L_Codes))), "lymphNode": R.exists((() => { const s47 = l_Icd_6;
 if (s47 == null) return null;
 const isList = Array.isArray(s47);
 let out49 = [];
 for (const a_X_48 of (s47 == null ? [] : Array.isArray(s47) ? s47 : [s47])) {
-if (!(R.and(f8(st, a_X_48), R.not(R.exists((() => { const s50 = M_StsCodes.d["Other Primary Excluded Prefixes"](st.L_Codes);
-if (s50 == null) return null;
-const isList = Array.isArray(s50);
-let out52 = [];
-for (const a_P_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
-if (!(R.startsWith(a_X_48, a_P_51))) continue;
-out52.push(a_P_51);
-}
-out52 = R.distinctList(out52);
-return isList ? out52 : out52[0]; })()))))) continue;
+if (!(R.startsWith(a_X_48, "C77"))) continue;
 out49.push(a_X_48);
 }
 out49 = R.distinctList(out49);
-return isList ? out49 : out49[0]; })()), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Primary Cancer Condition"](st.L_Codes))), "extensionMorphologies": R.flatten((() => { const s53 = R.prop(a_C_1, "extension");
+return isList ? out49 : out49[0]; })()), "primaryShape": R.or(R.exists((() => { const s50 = l_Icd_6;
+if (s50 == null) return null;
+const isList = Array.isArray(s50);
+let out52 = [];
+for (const a_X_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
+if (!(R.and(f8(st, a_X_51), R.not(R.exists((() => { const s53 = M_StsCodes.d["Other Primary Excluded Prefixes"](st.L_Codes);
 if (s53 == null) return null;
 const isList = Array.isArray(s53);
 let out55 = [];
-for (const a_E_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
-if (!(R.equal(R.prop(R.prop(a_E_54, "url"), "value"), M_StsCodes.d["Extension Histology Morphology Behavior"](st.L_Codes)))) continue;
-out55.push(f11(st, R.as(R.prop(a_E_54, "value"), K0, false)));
+for (const a_P_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
+if (!(R.startsWith(a_X_51, a_P_54))) continue;
+out55.push(a_P_54);
 }
-return isList ? out55 : out55[0]; })()), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
+out55 = R.distinctList(out55);
+return isList ? out55 : out55[0]; })()))))) continue;
+out52.push(a_X_51);
+}
+out52 = R.distinctList(out52);
+return isList ? out52 : out52[0]; })()), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Primary Cancer Condition"](st.L_Codes))), "extensionMorphologies": R.flatten((() => { const s56 = R.prop(a_C_1, "extension");
+if (s56 == null) return null;
+const isList = Array.isArray(s56);
+let out58 = [];
+for (const a_E_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
+if (!(R.equal(R.prop(R.prop(a_E_57, "url"), "value"), M_StsCodes.d["Extension Histology Morphology Behavior"](st.L_Codes)))) continue;
+out58.push(f11(st, R.as(R.prop(a_E_57, "value"), K0, false)));
+}
+return isList ? out58 : out58[0]; })()), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
 }
 return isList ? out5 : out5[0]; })();
   st.v[1] = x;
@@ -194,51 +202,51 @@ return isList ? out5 : out5[0]; })();
 function d2(st) {
   let x = st.v[2];
   if (x !== undefined) return x;
-  x = R.union(R.union(R.union((() => { const s56 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Histology"](), "code");
-if (s56 == null) return null;
-const isList = Array.isArray(s56);
-let out58 = [];
-for (const a_O_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-out58.push(R.prop(R.prop(a_O_57, "id"), "value"));
-}
-return isList ? out58 : out58[0]; })(), (() => { const s59 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Grade"](), "code");
+  x = R.union(R.union(R.union((() => { const s59 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Histology"](), "code");
 if (s59 == null) return null;
 const isList = Array.isArray(s59);
 let out61 = [];
 for (const a_O_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
 out61.push(R.prop(R.prop(a_O_60, "id"), "value"));
 }
-return isList ? out61 : out61[0]; })(), false), R.union((() => { const s62 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation M Category"](), "code");
+return isList ? out61 : out61[0]; })(), (() => { const s62 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Grade"](), "code");
 if (s62 == null) return null;
 const isList = Array.isArray(s62);
 let out64 = [];
 for (const a_O_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
 out64.push(R.prop(R.prop(a_O_63, "id"), "value"));
 }
-return isList ? out64 : out64[0]; })(), (() => { const s65 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Stage Group"](), "code");
+return isList ? out64 : out64[0]; })(), false), R.union((() => { const s65 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation M Category"](), "code");
 if (s65 == null) return null;
 const isList = Array.isArray(s65);
 let out67 = [];
 for (const a_O_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
 out67.push(R.prop(R.prop(a_O_66, "id"), "value"));
 }
-return isList ? out67 : out67[0]; })(), false), false), (() => { const s68 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+return isList ? out67 : out67[0]; })(), (() => { const s68 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Stage Group"](), "code");
 if (s68 == null) return null;
 const isList = Array.isArray(s68);
 let out70 = [];
 for (const a_O_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
-if (!(R.exists((() => { const s71 = R.prop(R.prop(a_O_69, "meta"), "profile");
+out70.push(R.prop(R.prop(a_O_69, "id"), "value"));
+}
+return isList ? out70 : out70[0]; })(), false), false), (() => { const s71 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
 if (s71 == null) return null;
 const isList = Array.isArray(s71);
 let out73 = [];
-for (const a_P_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
-if (!(R.inList(R.prop(a_P_72, "value"), [M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes), M_StsCodes.d["Profile Histologic Grade"](st.L_Codes)], undefined))) continue;
-out73.push(R.prop(a_P_72, "value"));
+for (const a_O_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
+if (!(R.exists((() => { const s74 = R.prop(R.prop(a_O_72, "meta"), "profile");
+if (s74 == null) return null;
+const isList = Array.isArray(s74);
+let out76 = [];
+for (const a_P_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
+if (!(R.inList(R.prop(a_P_75, "value"), [M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes), M_StsCodes.d["Profile Histologic Grade"](st.L_Codes)], undefined))) continue;
+out76.push(R.prop(a_P_75, "value"));
 }
-return isList ? out73 : out73[0]; })()))) continue;
-out70.push(R.prop(R.prop(a_O_69, "id"), "value"));
+return isList ? out76 : out76[0]; })()))) continue;
+out73.push(R.prop(R.prop(a_O_72, "id"), "value"));
 }
-return isList ? out70 : out70[0]; })(), false);
+return isList ? out73 : out73[0]; })(), false);
   st.v[2] = x;
   return x;
 }
@@ -246,15 +254,15 @@ return isList ? out70 : out70[0]; })(), false);
 function d3(st) {
   let x = st.v[3];
   if (x !== undefined) return x;
-  x = (() => { const s74 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-if (s74 == null) return null;
-const isList = Array.isArray(s74);
-let out76 = [];
-for (const a_O_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
-if (!((R.or((R.prop(R.prop(a_O_75, "id"), "value") == null), R.inList(R.prop(R.prop(a_O_75, "id"), "value"), d2(st), undefined)) ? M_StsCommon.f["Counts"](st.L_Common, a_O_75) : false))) continue;
-out76.push(a_O_75);
+  x = (() => { const s77 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+if (s77 == null) return null;
+const isList = Array.isArray(s77);
+let out79 = [];
+for (const a_O_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
+if (!((R.or((R.prop(R.prop(a_O_78, "id"), "value") == null), R.inList(R.prop(R.prop(a_O_78, "id"), "value"), d2(st), undefined)) ? M_StsCommon.f["Counts"](st.L_Common, a_O_78) : false))) continue;
+out79.push(a_O_78);
 }
-return isList ? out76 : out76[0]; })();
+return isList ? out79 : out79[0]; })();
   st.v[3] = x;
   return x;
 }
@@ -262,23 +270,23 @@ return isList ? out76 : out76[0]; })();
 function d4(st) {
   let x = st.v[4];
   if (x !== undefined) return x;
-  x = (() => { const s77 = (() => { const s79 = d3(st);
-if (s79 == null) return null;
-const isList = Array.isArray(s79);
-let out81 = [];
-for (const a_O_80 of (s79 == null ? [] : Array.isArray(s79) ? s79 : [s79])) {
-if (!(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_80, "code"), M_StsCodes.d["Observation Histology Codes"](st.L_Codes)))) continue;
-out81.push(a_O_80);
+  x = (() => { const s80 = (() => { const s82 = d3(st);
+if (s82 == null) return null;
+const isList = Array.isArray(s82);
+let out84 = [];
+for (const a_O_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
+if (!(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_83, "code"), M_StsCodes.d["Observation Histology Codes"](st.L_Codes)))) continue;
+out84.push(a_O_83);
 }
-return isList ? out81 : out81[0]; })();
-if (s77 == null) return null;
-const isList = Array.isArray(s77);
-let out82 = [];
-for (const a_O_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-const l_Last_83 = M_StsCommon.f["LastDate"](st.L_Common, a_O_78);
-out82.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_78, "id"), "value")), "refs": f5(st, a_O_78), "morphologies": f11(st, R.as(R.prop(a_O_78, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_78), "lastDate": l_Last_83, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_83) }));
+return isList ? out84 : out84[0]; })();
+if (s80 == null) return null;
+const isList = Array.isArray(s80);
+let out85 = [];
+for (const a_O_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
+const l_Last_86 = M_StsCommon.f["LastDate"](st.L_Common, a_O_81);
+out85.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_81, "id"), "value")), "refs": f5(st, a_O_81), "morphologies": f11(st, R.as(R.prop(a_O_81, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_81), "lastDate": l_Last_86, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_86) }));
 }
-return isList ? out82 : out82[0]; })();
+return isList ? out85 : out85[0]; })();
   st.v[4] = x;
   return x;
 }
@@ -286,17 +294,17 @@ return isList ? out82 : out82[0]; })();
 function d5(st) {
   let x = st.v[5];
   if (x !== undefined) return x;
-  x = (() => { const s84 = d3(st);
-if (s84 == null) return null;
-const isList = Array.isArray(s84);
-let out86 = [];
-for (const a_O_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
-const l_IsM_87 = R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_85, "code"), M_StsCodes.d["Observation M Category Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_85, "meta"), M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes)));
-const l_IsStage_88 = R.or(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_85, "code"), M_StsCodes.d["Observation Stage Group Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_85, "meta"), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes))), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_85, "meta"), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes)));
-if (!(R.or(l_IsM_87, l_IsStage_88))) continue;
-out86.push(({ "kind": (l_IsM_87 ? "m-category" : "stage-group"), "value": (l_IsM_87 ? f10(st, R.as(R.prop(a_O_85, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_85, "value"), K0, false))), "resource": R.concatenate("Observation/", R.prop(R.prop(a_O_85, "id"), "value")), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_85), "refs": f5(st, a_O_85) }));
+  x = (() => { const s87 = d3(st);
+if (s87 == null) return null;
+const isList = Array.isArray(s87);
+let out89 = [];
+for (const a_O_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
+const l_IsM_90 = R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_88, "code"), M_StsCodes.d["Observation M Category Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes)));
+const l_IsStage_91 = R.or(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_88, "code"), M_StsCodes.d["Observation Stage Group Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes))), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes)));
+if (!(R.or(l_IsM_90, l_IsStage_91))) continue;
+out89.push(({ "kind": (l_IsM_90 ? "m-category" : "stage-group"), "value": (l_IsM_90 ? f10(st, R.as(R.prop(a_O_88, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_88, "value"), K0, false))), "resource": R.concatenate("Observation/", R.prop(R.prop(a_O_88, "id"), "value")), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_88), "refs": f5(st, a_O_88) }));
 }
-return isList ? out86 : out86[0]; })();
+return isList ? out89 : out89[0]; })();
   st.v[5] = x;
   return x;
 }
@@ -304,23 +312,23 @@ return isList ? out86 : out86[0]; })();
 function d6(st) {
   let x = st.v[6];
   if (x !== undefined) return x;
-  x = (() => { const s89 = (() => { const s91 = d3(st);
-if (s91 == null) return null;
-const isList = Array.isArray(s91);
-let out93 = [];
-for (const a_O_92 of (s91 == null ? [] : Array.isArray(s91) ? s91 : [s91])) {
-if (!(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_92, "code"), M_StsCodes.d["Observation Grade Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_92, "meta"), M_StsCodes.d["Profile Histologic Grade"](st.L_Codes))))) continue;
-out93.push(a_O_92);
+  x = (() => { const s92 = (() => { const s94 = d3(st);
+if (s94 == null) return null;
+const isList = Array.isArray(s94);
+let out96 = [];
+for (const a_O_95 of (s94 == null ? [] : Array.isArray(s94) ? s94 : [s94])) {
+if (!(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_95, "code"), M_StsCodes.d["Observation Grade Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_95, "meta"), M_StsCodes.d["Profile Histologic Grade"](st.L_Codes))))) continue;
+out96.push(a_O_95);
 }
-return isList ? out93 : out93[0]; })();
-if (s89 == null) return null;
-const isList = Array.isArray(s89);
-let out94 = [];
-for (const a_O_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
-const l_Last_95 = M_StsCommon.f["LastDate"](st.L_Common, a_O_90);
-out94.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_90, "id"), "value")), "refs": f5(st, a_O_90), "grade": f13(st, R.as(R.prop(a_O_90, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_90), "lastDate": l_Last_95, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_95) }));
+return isList ? out96 : out96[0]; })();
+if (s92 == null) return null;
+const isList = Array.isArray(s92);
+let out97 = [];
+for (const a_O_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
+const l_Last_98 = M_StsCommon.f["LastDate"](st.L_Common, a_O_93);
+out97.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_93, "id"), "value")), "refs": f5(st, a_O_93), "grade": f13(st, R.as(R.prop(a_O_93, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_93), "lastDate": l_Last_98, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_98) }));
 }
-return isList ? out94 : out94[0]; })();
+return isList ? out97 : out97[0]; })();
   st.v[6] = x;
   return x;
 }
@@ -328,23 +336,23 @@ return isList ? out94 : out94[0]; })();
 function d7(st) {
   let x = st.v[7];
   if (x !== undefined) return x;
-  x = (() => { const s96 = (() => { const s98 = R.retrieve(st.env, "{http://hl7.org/fhir}Procedure");
-if (s98 == null) return null;
-const isList = Array.isArray(s98);
-let out100 = [];
-for (const a_P_99 of (s98 == null ? [] : Array.isArray(s98) ? s98 : [s98])) {
-if (!(R.equal(R.prop(R.prop(a_P_99, "status"), "value"), "completed"))) continue;
-out100.push(a_P_99);
+  x = (() => { const s99 = (() => { const s101 = R.retrieve(st.env, "{http://hl7.org/fhir}Procedure");
+if (s101 == null) return null;
+const isList = Array.isArray(s101);
+let out103 = [];
+for (const a_P_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
+if (!(R.equal(R.prop(R.prop(a_P_102, "status"), "value"), "completed"))) continue;
+out103.push(a_P_102);
 }
-return isList ? out100 : out100[0]; })();
-if (s96 == null) return null;
-const isList = Array.isArray(s96);
-let out101 = [];
-for (const a_P_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
-const l_Last_102 = M_StsCommon.f["LastDate"](st.L_Common, a_P_97);
-out101.push(({ "key": R.concatenate("Procedure/", R.prop(R.prop(a_P_97, "id"), "value")), "refs": f7(st, a_P_97), "surgery": f14(st, a_P_97), "radiotherapy": f15(st, a_P_97), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_P_97), "lastDate": l_Last_102, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_102) }));
+return isList ? out103 : out103[0]; })();
+if (s99 == null) return null;
+const isList = Array.isArray(s99);
+let out104 = [];
+for (const a_P_100 of (s99 == null ? [] : Array.isArray(s99) ? s99 : [s99])) {
+const l_Last_105 = M_StsCommon.f["LastDate"](st.L_Common, a_P_100);
+out104.push(({ "key": R.concatenate("Procedure/", R.prop(R.prop(a_P_100, "id"), "value")), "refs": f7(st, a_P_100), "surgery": f14(st, a_P_100), "radiotherapy": f15(st, a_P_100), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_P_100), "lastDate": l_Last_105, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_105) }));
 }
-return isList ? out101 : out101[0]; })();
+return isList ? out104 : out104[0]; })();
   st.v[7] = x;
   return x;
 }
@@ -352,23 +360,23 @@ return isList ? out101 : out101[0]; })();
 function d8(st) {
   let x = st.v[8];
   if (x !== undefined) return x;
-  x = (() => { const s103 = d1(st);
-if (s103 == null) return null;
-const isList = Array.isArray(s103);
-let out105 = [];
-for (const a_F_104 of (s103 == null ? [] : Array.isArray(s103) ? s103 : [s103])) {
-if (!(R.or(R.or(R.prop(a_F_104, "stsCode"), R.not((R.prop(a_F_104, "specialty") == null))), R.exists((() => { const s106 = R.union(R.prop(a_F_104, "extensionMorphologies"), R.prop(a_F_104, "codeMorphologies"), false);
+  x = (() => { const s106 = d1(st);
 if (s106 == null) return null;
 const isList = Array.isArray(s106);
 let out108 = [];
-for (const a_X_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
-if (!(R.inList(f2(st, R.prop(a_X_107, "code"), true), ["LMS", "LPS", "UPS", "SPECIALTY", "OTHER", "UNCOVERED"], undefined))) continue;
-out108.push(a_X_107);
+for (const a_F_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
+if (!(R.or(R.or(R.prop(a_F_107, "stsCode"), R.not((R.prop(a_F_107, "specialty") == null))), R.exists((() => { const s109 = R.union(R.prop(a_F_107, "extensionMorphologies"), R.prop(a_F_107, "codeMorphologies"), false);
+if (s109 == null) return null;
+const isList = Array.isArray(s109);
+let out111 = [];
+for (const a_X_110 of (s109 == null ? [] : Array.isArray(s109) ? s109 : [s109])) {
+if (!(R.inList(f2(st, R.prop(a_X_110, "code"), true), ["LMS", "LPS", "UPS", "SPECIALTY", "OTHER", "UNCOVERED"], undefined))) continue;
+out111.push(a_X_110);
 }
-return isList ? out108 : out108[0]; })())))) continue;
-out105.push(R.prop(a_F_104, "key"));
+return isList ? out111 : out111[0]; })())))) continue;
+out108.push(R.prop(a_F_107, "key"));
 }
-return isList ? out105 : out105[0]; })();
+return isList ? out108 : out108[0]; })();
   st.v[8] = x;
   return x;
 }
@@ -376,15 +384,15 @@ return isList ? out105 : out105[0]; })();
 function d9(st) {
   let x = st.v[9];
   if (x !== undefined) return x;
-  x = (() => { const s109 = d1(st);
-if (s109 == null) return null;
-const isList = Array.isArray(s109);
-let out111 = [];
-for (const a_F_110 of (s109 == null ? [] : Array.isArray(s109) ? s109 : [s109])) {
-if (!(R.and(R.and(R.prop(a_F_110, "active"), R.prop(a_F_110, "primaryShape")), R.not(R.inList(R.prop(a_F_110, "key"), d8(st), undefined))))) continue;
-out111.push(a_F_110);
+  x = (() => { const s112 = d1(st);
+if (s112 == null) return null;
+const isList = Array.isArray(s112);
+let out114 = [];
+for (const a_F_113 of (s112 == null ? [] : Array.isArray(s112) ? s112 : [s112])) {
+if (!(R.and(R.and(R.prop(a_F_113, "active"), R.prop(a_F_113, "primaryShape")), R.not(R.inList(R.prop(a_F_113, "key"), d8(st), undefined))))) continue;
+out114.push(a_F_113);
 }
-return isList ? out111 : out111[0]; })();
+return isList ? out114 : out114[0]; })();
   st.v[9] = x;
   return x;
 }
@@ -392,125 +400,125 @@ return isList ? out111 : out111[0]; })();
 function d10(st) {
   let x = st.v[10];
   if (x !== undefined) return x;
-  x = (() => { const s112 = d1(st);
-if (s112 == null) return null;
-const isList = Array.isArray(s112);
-let out114 = [];
-for (const a_F_113 of (s112 == null ? [] : Array.isArray(s112) ? s112 : [s112])) {
-const l_Obs_115 = (() => { const s116 = d4(st);
-if (s116 == null) return null;
-const isList = Array.isArray(s116);
-let out118 = [];
-for (const a_O_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
-if (!(R.or(R.inList(R.prop(a_F_113, "key"), R.prop(a_O_117, "refs"), undefined), R.and(R.and(R.and(R.not(R.exists(R.prop(a_O_117, "refs"))), R.equal(R.count(d8(st)), 1)), R.inList(R.prop(a_F_113, "key"), d8(st), undefined)), R.not(R.exists(d9(st))))))) continue;
-out118.push(a_O_117);
+  x = (() => { const s115 = d1(st);
+if (s115 == null) return null;
+const isList = Array.isArray(s115);
+let out117 = [];
+for (const a_F_116 of (s115 == null ? [] : Array.isArray(s115) ? s115 : [s115])) {
+const l_Obs_118 = (() => { const s119 = d4(st);
+if (s119 == null) return null;
+const isList = Array.isArray(s119);
+let out121 = [];
+for (const a_O_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
+if (!(R.or(R.inList(R.prop(a_F_116, "key"), R.prop(a_O_120, "refs"), undefined), R.and(R.and(R.and(R.not(R.exists(R.prop(a_O_120, "refs"))), R.equal(R.count(d8(st)), 1)), R.inList(R.prop(a_F_116, "key"), d8(st), undefined)), R.not(R.exists(d9(st))))))) continue;
+out121.push(a_O_120);
 }
-return isList ? out118 : out118[0]; })();
-const l_Findings_119 = R.union(R.union((() => { const s120 = R.prop(a_F_113, "extensionMorphologies");
-if (s120 == null) return null;
-const isList = Array.isArray(s120);
-let out122 = [];
-for (const a_X_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
-out122.push(({ "code": R.prop(a_X_121, "code"), "display": R.prop(a_X_121, "display"), "class": f2(st, R.prop(a_X_121, "code"), R.prop(a_F_113, "stsCode")), "level": 1, "source": "extension", "resource": R.prop(a_F_113, "key"), "date": R.prop(a_F_113, "date"), "dateKey": R.prop(a_F_113, "lastKey") }));
-}
-return isList ? out122 : out122[0]; })(), (() => { const s123 = R.prop(a_F_113, "codeMorphologies");
+return isList ? out121 : out121[0]; })();
+const l_Findings_122 = R.union(R.union((() => { const s123 = R.prop(a_F_116, "extensionMorphologies");
 if (s123 == null) return null;
 const isList = Array.isArray(s123);
 let out125 = [];
 for (const a_X_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
-out125.push(({ "code": R.prop(a_X_124, "code"), "display": R.prop(a_X_124, "display"), "class": f2(st, R.prop(a_X_124, "code"), R.prop(a_F_113, "stsCode")), "level": 2, "source": "condition-code", "resource": R.prop(a_F_113, "key"), "date": R.prop(a_F_113, "date"), "dateKey": R.prop(a_F_113, "lastKey") }));
+out125.push(({ "code": R.prop(a_X_124, "code"), "display": R.prop(a_X_124, "display"), "class": f2(st, R.prop(a_X_124, "code"), R.prop(a_F_116, "stsCode")), "level": 1, "source": "extension", "resource": R.prop(a_F_116, "key"), "date": R.prop(a_F_116, "date"), "dateKey": R.prop(a_F_116, "lastKey") }));
 }
-return isList ? out125 : out125[0]; })(), false), R.flatten((() => { const s126 = l_Obs_115;
+return isList ? out125 : out125[0]; })(), (() => { const s126 = R.prop(a_F_116, "codeMorphologies");
 if (s126 == null) return null;
 const isList = Array.isArray(s126);
 let out128 = [];
-for (const a_O_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
-out128.push((() => { const s129 = R.prop(a_O_127, "morphologies");
+for (const a_X_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
+out128.push(({ "code": R.prop(a_X_127, "code"), "display": R.prop(a_X_127, "display"), "class": f2(st, R.prop(a_X_127, "code"), R.prop(a_F_116, "stsCode")), "level": 2, "source": "condition-code", "resource": R.prop(a_F_116, "key"), "date": R.prop(a_F_116, "date"), "dateKey": R.prop(a_F_116, "lastKey") }));
+}
+return isList ? out128 : out128[0]; })(), false), R.flatten((() => { const s129 = l_Obs_118;
 if (s129 == null) return null;
 const isList = Array.isArray(s129);
 let out131 = [];
-for (const a_X_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
-out131.push(({ "code": R.prop(a_X_130, "code"), "display": R.prop(a_X_130, "display"), "class": f2(st, R.prop(a_X_130, "code"), R.prop(a_F_113, "stsCode")), "level": 3, "source": "observation", "resource": R.prop(a_O_127, "key"), "date": R.prop(a_O_127, "date"), "dateKey": R.prop(a_O_127, "lastKey") }));
+for (const a_O_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
+out131.push((() => { const s132 = R.prop(a_O_130, "morphologies");
+if (s132 == null) return null;
+const isList = Array.isArray(s132);
+let out134 = [];
+for (const a_X_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
+out134.push(({ "code": R.prop(a_X_133, "code"), "display": R.prop(a_X_133, "display"), "class": f2(st, R.prop(a_X_133, "code"), R.prop(a_F_116, "stsCode")), "level": 3, "source": "observation", "resource": R.prop(a_O_130, "key"), "date": R.prop(a_O_130, "date"), "dateKey": R.prop(a_O_130, "lastKey") }));
 }
-return isList ? out131 : out131[0]; })());
+return isList ? out134 : out134[0]; })());
 }
-return isList ? out128 : out128[0]; })()), false);
-const l_S_132 = (() => { const s133 = l_Findings_119;
-if (s133 == null) return null;
-const isList = Array.isArray(s133);
-let out135 = [];
-for (const a_X_134 of (s133 == null ? [] : Array.isArray(s133) ? s133 : [s133])) {
-if (!(f3(st, R.prop(a_X_134, "class"), R.prop(a_X_134, "code")))) continue;
-out135.push(a_X_134);
+return isList ? out131 : out131[0]; })()), false);
+const l_S_135 = (() => { const s136 = l_Findings_122;
+if (s136 == null) return null;
+const isList = Array.isArray(s136);
+let out138 = [];
+for (const a_X_137 of (s136 == null ? [] : Array.isArray(s136) ? s136 : [s136])) {
+if (!(f3(st, R.prop(a_X_137, "class"), R.prop(a_X_137, "code")))) continue;
+out138.push(a_X_137);
 }
-return isList ? out135 : out135[0]; })();
-const l_TopLevel_136 = R.min((() => { const s137 = l_S_132;
-if (s137 == null) return null;
-const isList = Array.isArray(s137);
-let out139 = [];
-for (const a_X_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
-out139.push(R.prop(a_X_138, "level"));
+return isList ? out138 : out138[0]; })();
+const l_TopLevel_139 = R.min((() => { const s140 = l_S_135;
+if (s140 == null) return null;
+const isList = Array.isArray(s140);
+let out142 = [];
+for (const a_X_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
+out142.push(R.prop(a_X_141, "level"));
 }
-return isList ? out139 : out139[0]; })());
-const l_Top_140 = (() => { const s141 = l_S_132;
-if (s141 == null) return null;
-const isList = Array.isArray(s141);
-let out143 = [];
-for (const a_X_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-if (!(R.equal(R.prop(a_X_142, "level"), l_TopLevel_136))) continue;
-out143.push(a_X_142);
+return isList ? out142 : out142[0]; })());
+const l_Top_143 = (() => { const s144 = l_S_135;
+if (s144 == null) return null;
+const isList = Array.isArray(s144);
+let out146 = [];
+for (const a_X_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
+if (!(R.equal(R.prop(a_X_145, "level"), l_TopLevel_139))) continue;
+out146.push(a_X_145);
 }
-out143 = R.mergeSort(out143, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out143 : out143[0]; })();
-const l_TopClasses_144 = R.distinct((() => { const s145 = l_Top_140;
-if (s145 == null) return null;
-const isList = Array.isArray(s145);
-let out147 = [];
-for (const a_X_146 of (s145 == null ? [] : Array.isArray(s145) ? s145 : [s145])) {
-out147.push(R.prop(a_X_146, "class"));
+out146 = R.mergeSort(out146, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+return isList ? out146 : out146[0]; })();
+const l_TopClasses_147 = R.distinct((() => { const s148 = l_Top_143;
+if (s148 == null) return null;
+const isList = Array.isArray(s148);
+let out150 = [];
+for (const a_X_149 of (s148 == null ? [] : Array.isArray(s148) ? s148 : [s148])) {
+out150.push(R.prop(a_X_149, "class"));
 }
-return isList ? out147 : out147[0]; })());
-const l_Chosen_148 = R.first(l_Top_140);
-const l_NonSpecific_149 = R.first((() => { const s150 = l_Findings_119;
-if (s150 == null) return null;
-const isList = Array.isArray(s150);
-let out152 = [];
-for (const a_X_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
-if (!(R.and(R.equal(R.prop(a_X_151, "class"), "OTHER"), R.not(f3(st, R.prop(a_X_151, "class"), R.prop(a_X_151, "code")))))) continue;
-out152.push(a_X_151);
+return isList ? out150 : out150[0]; })());
+const l_Chosen_151 = R.first(l_Top_143);
+const l_NonSpecific_152 = R.first((() => { const s153 = l_Findings_122;
+if (s153 == null) return null;
+const isList = Array.isArray(s153);
+let out155 = [];
+for (const a_X_154 of (s153 == null ? [] : Array.isArray(s153) ? s153 : [s153])) {
+if (!(R.and(R.equal(R.prop(a_X_154, "class"), "OTHER"), R.not(f3(st, R.prop(a_X_154, "class"), R.prop(a_X_154, "code")))))) continue;
+out155.push(a_X_154);
 }
-out152 = R.mergeSort(out152, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "level"), R.column(y, "level"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out152 : out152[0]; })());
-const l_Conflict_153 = R.and((R.prop(a_F_113, "specialty") == null), R.greater(R.count(l_TopClasses_144), 1));
-const l_Class_154 = (R.not((R.prop(a_F_113, "specialty") == null)) ? "SPECIALTY" : (l_Conflict_153 ? "UNKNOWN" : (R.not((l_Chosen_148 == null)) ? R.prop(l_Chosen_148, "class") : (R.not((l_NonSpecific_149 == null)) ? "OTHER" : "UNKNOWN"))));
-const l_Picked_155 = (R.or(R.not((R.prop(a_F_113, "specialty") == null)), l_Conflict_153) ? R.as(null, K1, false) : (() => { let r156; r156 = l_Chosen_148; if (r156 != null) return r156; r156 = l_NonSpecific_149; if (r156 != null) return r156; return null; })());
-const l_NonSarcomaOnly_157 = R.and(R.exists(l_Findings_119), R.not(R.exists((() => { const s158 = l_Findings_119;
-if (s158 == null) return null;
-const isList = Array.isArray(s158);
-let out160 = [];
-for (const a_X_159 of (s158 == null ? [] : Array.isArray(s158) ? s158 : [s158])) {
-if (!(R.not(R.equal(R.prop(a_X_159, "class"), "NON_SARCOMA")))) continue;
-out160.push(a_X_159);
-}
-return isList ? out160 : out160[0]; })())));
-out114.push(({ "fact": a_F_113, "histology": ({ "class": l_Class_154, "code": (R.not((R.prop(a_F_113, "specialty") == null)) ? R.prop(a_F_113, "specialty") : R.prop(l_Picked_155, "code")), "display": (R.not((R.prop(a_F_113, "specialty") == null)) ? R.prop(a_F_113, "specialtyDisplay") : R.prop(l_Picked_155, "display")), "source": (R.not((R.prop(a_F_113, "specialty") == null)) ? "diagnosis-code" : R.prop(l_Picked_155, "source")), "conditionId": R.prop(a_F_113, "key"), "resource": (R.not((R.prop(a_F_113, "specialty") == null)) ? R.prop(a_F_113, "key") : R.prop(l_Picked_155, "resource")), "date": (R.not((R.prop(a_F_113, "specialty") == null)) ? R.prop(a_F_113, "date") : R.prop(l_Picked_155, "date")), "dateKey": (R.not((R.prop(a_F_113, "specialty") == null)) ? R.prop(a_F_113, "lastKey") : R.prop(l_Picked_155, "dateKey")), "alsoRecorded": (R.or(R.not((R.prop(a_F_113, "specialty") == null)), l_Conflict_153) ? [] : (() => { const s161 = l_S_132;
+out155 = R.mergeSort(out155, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "level"), R.column(y, "level"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+return isList ? out155 : out155[0]; })());
+const l_Conflict_156 = R.and((R.prop(a_F_116, "specialty") == null), R.greater(R.count(l_TopClasses_147), 1));
+const l_Class_157 = (R.not((R.prop(a_F_116, "specialty") == null)) ? "SPECIALTY" : (l_Conflict_156 ? "UNKNOWN" : (R.not((l_Chosen_151 == null)) ? R.prop(l_Chosen_151, "class") : (R.not((l_NonSpecific_152 == null)) ? "OTHER" : "UNKNOWN"))));
+const l_Picked_158 = (R.or(R.not((R.prop(a_F_116, "specialty") == null)), l_Conflict_156) ? R.as(null, K1, false) : (() => { let r159; r159 = l_Chosen_151; if (r159 != null) return r159; r159 = l_NonSpecific_152; if (r159 != null) return r159; return null; })());
+const l_NonSarcomaOnly_160 = R.and(R.exists(l_Findings_122), R.not(R.exists((() => { const s161 = l_Findings_122;
 if (s161 == null) return null;
 const isList = Array.isArray(s161);
 let out163 = [];
 for (const a_X_162 of (s161 == null ? [] : Array.isArray(s161) ? s161 : [s161])) {
-if (!(R.and(R.greater(R.prop(a_X_162, "level"), l_TopLevel_136), R.not(R.equal(R.prop(a_X_162, "class"), R.prop(l_Chosen_148, "class")))))) continue;
-out163.push(({ "code": R.prop(a_X_162, "code"), "display": R.prop(a_X_162, "display"), "class": R.prop(a_X_162, "class"), "source": R.prop(a_X_162, "source"), "resource": R.prop(a_X_162, "resource") }));
+if (!(R.not(R.equal(R.prop(a_X_162, "class"), "NON_SARCOMA")))) continue;
+out163.push(a_X_162);
 }
-return isList ? out163 : out163[0]; })()), "conflict": (l_Conflict_153 ? (() => { const s164 = l_Top_140;
+return isList ? out163 : out163[0]; })())));
+out117.push(({ "fact": a_F_116, "histology": ({ "class": l_Class_157, "code": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "specialty") : R.prop(l_Picked_158, "code")), "display": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "specialtyDisplay") : R.prop(l_Picked_158, "display")), "source": (R.not((R.prop(a_F_116, "specialty") == null)) ? "diagnosis-code" : R.prop(l_Picked_158, "source")), "conditionId": R.prop(a_F_116, "key"), "resource": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "key") : R.prop(l_Picked_158, "resource")), "date": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "date") : R.prop(l_Picked_158, "date")), "dateKey": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "lastKey") : R.prop(l_Picked_158, "dateKey")), "alsoRecorded": (R.or(R.not((R.prop(a_F_116, "specialty") == null)), l_Conflict_156) ? [] : (() => { const s164 = l_S_135;
 if (s164 == null) return null;
 const isList = Array.isArray(s164);
 let out166 = [];
 for (const a_X_165 of (s164 == null ? [] : Array.isArray(s164) ? s164 : [s164])) {
+if (!(R.and(R.greater(R.prop(a_X_165, "level"), l_TopLevel_139), R.not(R.equal(R.prop(a_X_165, "class"), R.prop(l_Chosen_151, "class")))))) continue;
 out166.push(({ "code": R.prop(a_X_165, "code"), "display": R.prop(a_X_165, "display"), "class": R.prop(a_X_165, "class"), "source": R.prop(a_X_165, "source"), "resource": R.prop(a_X_165, "resource") }));
 }
-return isList ? out166 : out166[0]; })() : []) }), "qualifies": R.or(R.or(R.not((R.prop(a_F_113, "specialty") == null)), R.and(R.prop(a_F_113, "stsCode"), R.not(l_NonSarcomaOnly_157))), R.inList(l_Class_154, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined)) }));
+return isList ? out166 : out166[0]; })()), "conflict": (l_Conflict_156 ? (() => { const s167 = l_Top_143;
+if (s167 == null) return null;
+const isList = Array.isArray(s167);
+let out169 = [];
+for (const a_X_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
+out169.push(({ "code": R.prop(a_X_168, "code"), "display": R.prop(a_X_168, "display"), "class": R.prop(a_X_168, "class"), "source": R.prop(a_X_168, "source"), "resource": R.prop(a_X_168, "resource"), "condition": R.prop(a_F_116, "key"), "date": R.prop(a_X_168, "date") }));
 }
-return isList ? out114 : out114[0]; })();
+return isList ? out169 : out169[0]; })() : []) }), "qualifies": R.or(R.or(R.not((R.prop(a_F_116, "specialty") == null)), R.and(R.prop(a_F_116, "stsCode"), R.not(l_NonSarcomaOnly_160))), R.and(R.inList(l_Class_157, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or(R.prop(a_F_116, "stsCode"), R.not(R.prop(a_F_116, "uncertainBehavior"))), R.inList(R.prop(l_Picked_158, "code"), M_StsCodes.d["Uncertain Behavior Histology"](st.L_Codes), undefined)))) }));
+}
+return isList ? out117 : out117[0]; })();
   st.v[10] = x;
   return x;
 }
@@ -518,15 +526,15 @@ return isList ? out114 : out114[0]; })();
 function d11(st) {
   let x = st.v[11];
   if (x !== undefined) return x;
-  x = (() => { const s167 = d10(st);
-if (s167 == null) return null;
-const isList = Array.isArray(s167);
-let out169 = [];
-for (const a_A_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
-if (!(R.and(R.and(R.prop(R.prop(a_A_168, "fact"), "active"), R.prop(R.prop(a_A_168, "fact"), "primaryShape")), R.not(R.prop(a_A_168, "qualifies"))))) continue;
-out169.push(R.prop(R.prop(a_A_168, "fact"), "key"));
+  x = (() => { const s170 = d10(st);
+if (s170 == null) return null;
+const isList = Array.isArray(s170);
+let out172 = [];
+for (const a_A_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
+if (!(R.and(R.and(R.prop(R.prop(a_A_171, "fact"), "active"), R.prop(R.prop(a_A_171, "fact"), "primaryShape")), R.not(R.prop(a_A_171, "qualifies"))))) continue;
+out172.push(R.prop(R.prop(a_A_171, "fact"), "key"));
 }
-return isList ? out169 : out169[0]; })();
+return isList ? out172 : out172[0]; })();
   st.v[11] = x;
   return x;
 }
@@ -534,15 +542,15 @@ return isList ? out169 : out169[0]; })();
 function d12(st) {
   let x = st.v[12];
   if (x !== undefined) return x;
-  x = (() => { const s170 = d1(st);
-if (s170 == null) return null;
-const isList = Array.isArray(s170);
-let out172 = [];
-for (const a_F_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
-if (!(R.prop(a_F_171, "metastasis"))) continue;
-out172.push(a_F_171);
+  x = (() => { const s173 = d1(st);
+if (s173 == null) return null;
+const isList = Array.isArray(s173);
+let out175 = [];
+for (const a_F_174 of (s173 == null ? [] : Array.isArray(s173) ? s173 : [s173])) {
+if (!(R.prop(a_F_174, "metastasis"))) continue;
+out175.push(a_F_174);
 }
-return isList ? out172 : out172[0]; })();
+return isList ? out175 : out175[0]; })();
   st.v[12] = x;
   return x;
 }
@@ -550,23 +558,23 @@ return isList ? out172 : out172[0]; })();
 function d13(st) {
   let x = st.v[13];
   if (x !== undefined) return x;
-  x = (() => { const s173 = d10(st);
-if (s173 == null) return null;
-const isList = Array.isArray(s173);
-let out175 = [];
-for (const a_A_174 of (s173 == null ? [] : Array.isArray(s173) ? s173 : [s173])) {
-if (!(R.and(R.prop(a_A_174, "qualifies"), R.or(R.prop(R.prop(a_A_174, "fact"), "active"), R.and(R.prop(R.prop(a_A_174, "fact"), "inactive"), R.exists((() => { const s176 = d12(st);
+  x = (() => { const s176 = d10(st);
 if (s176 == null) return null;
 const isList = Array.isArray(s176);
 let out178 = [];
-for (const a_M_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
-if (!(R.and(R.not(R.equal(R.prop(a_M_177, "key"), R.prop(R.prop(a_A_174, "fact"), "key"))), R.or(R.inList(R.prop(R.prop(a_A_174, "fact"), "key"), R.prop(a_M_177, "refs"), undefined), R.and(R.not(R.exists(R.prop(a_M_177, "refs"))), R.not(R.exists(d11(st)))))))) continue;
-out178.push(R.prop(a_M_177, "key"));
+for (const a_A_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
+if (!(R.and(R.prop(a_A_177, "qualifies"), R.or(R.prop(R.prop(a_A_177, "fact"), "active"), R.and(R.prop(R.prop(a_A_177, "fact"), "inactive"), R.exists((() => { const s179 = d12(st);
+if (s179 == null) return null;
+const isList = Array.isArray(s179);
+let out181 = [];
+for (const a_M_180 of (s179 == null ? [] : Array.isArray(s179) ? s179 : [s179])) {
+if (!(R.and(R.not(R.equal(R.prop(a_M_180, "key"), R.prop(R.prop(a_A_177, "fact"), "key"))), R.or(R.inList(R.prop(R.prop(a_A_177, "fact"), "key"), R.prop(a_M_180, "refs"), undefined), R.and(R.not(R.exists(R.prop(a_M_180, "refs"))), R.not(R.exists(d11(st)))))))) continue;
+out181.push(R.prop(a_M_180, "key"));
 }
-return isList ? out178 : out178[0]; })())))))) continue;
-out175.push(a_A_174);
+return isList ? out181 : out181[0]; })())))))) continue;
+out178.push(a_A_177);
 }
-return isList ? out175 : out175[0]; })();
+return isList ? out178 : out178[0]; })();
   st.v[13] = x;
   return x;
 }
@@ -574,14 +582,14 @@ return isList ? out175 : out175[0]; })();
 function d14(st) {
   let x = st.v[14];
   if (x !== undefined) return x;
-  x = (() => { const s179 = d13(st);
-if (s179 == null) return null;
-const isList = Array.isArray(s179);
-let out181 = [];
-for (const a_A_180 of (s179 == null ? [] : Array.isArray(s179) ? s179 : [s179])) {
-out181.push(R.prop(R.prop(a_A_180, "fact"), "key"));
+  x = (() => { const s182 = d13(st);
+if (s182 == null) return null;
+const isList = Array.isArray(s182);
+let out184 = [];
+for (const a_A_183 of (s182 == null ? [] : Array.isArray(s182) ? s182 : [s182])) {
+out184.push(R.prop(R.prop(a_A_183, "fact"), "key"));
 }
-return isList ? out181 : out181[0]; })();
+return isList ? out184 : out184[0]; })();
   st.v[14] = x;
   return x;
 }
@@ -589,15 +597,15 @@ return isList ? out181 : out181[0]; })();
 function d15(st) {
   let x = st.v[15];
   if (x !== undefined) return x;
-  x = (() => { const s182 = d13(st);
-if (s182 == null) return null;
-const isList = Array.isArray(s182);
-let out184 = [];
-for (const a_A_183 of (s182 == null ? [] : Array.isArray(s182) ? s182 : [s182])) {
-if (!(R.or((R.prop(R.prop(a_A_183, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_183, "fact"), "verificationStatus"), "confirmed")))) continue;
-out184.push(a_A_183);
+  x = (() => { const s185 = d13(st);
+if (s185 == null) return null;
+const isList = Array.isArray(s185);
+let out187 = [];
+for (const a_A_186 of (s185 == null ? [] : Array.isArray(s185) ? s185 : [s185])) {
+if (!(R.or((R.prop(R.prop(a_A_186, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_186, "fact"), "verificationStatus"), "confirmed")))) continue;
+out187.push(a_A_186);
 }
-return isList ? out184 : out184[0]; })();
+return isList ? out187 : out187[0]; })();
   st.v[15] = x;
   return x;
 }
@@ -617,622 +625,799 @@ function d17(st) {
   st.v[17] = x;
   return x;
 }
-// define "Used Analyses"
+// define "Second Primary Analyses"
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = (R.exists(d15(st)) ? d15(st) : d13(st));
-  st.v[18] = x;
-  return x;
-}
-// define "STS Condition List"
-function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = (() => { const s185 = d13(st);
-if (s185 == null) return null;
-const isList = Array.isArray(s185);
-let out187 = [];
-for (const a_A_186 of (s185 == null ? [] : Array.isArray(s185) ? s185 : [s185])) {
-out187.push(({ "resource": R.prop(R.prop(a_A_186, "fact"), "key"), "clinicalStatus": R.prop(R.prop(a_A_186, "fact"), "clinicalStatus"), "verificationStatus": R.prop(R.prop(a_A_186, "fact"), "verificationStatus"), "confirmed": R.or((R.prop(R.prop(a_A_186, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_186, "fact"), "verificationStatus"), "confirmed")), "icd10": R.prop(R.prop(a_A_186, "fact"), "icd10"), "date": R.prop(R.prop(a_A_186, "fact"), "date") }));
-}
-return isList ? out187 : out187[0]; })();
-  st.v[19] = x;
-  return x;
-}
-// define "Stage Assessment Keys"
-function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = R.flatten((() => { const s188 = d13(st);
+  x = (() => { const s188 = d15(st);
 if (s188 == null) return null;
 const isList = Array.isArray(s188);
 let out190 = [];
 for (const a_A_189 of (s188 == null ? [] : Array.isArray(s188) ? s188 : [s188])) {
-out190.push(R.prop(R.prop(a_A_189, "fact"), "stageAssessments"));
-}
-return isList ? out190 : out190[0]; })());
-  st.v[20] = x;
-  return x;
-}
-// define "Used Histologies"
-function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = (() => { const s191 = d18(st);
+if (!(R.and(R.equal(R.prop(R.prop(a_A_189, "histology"), "class"), "SPECIALTY"), R.exists((() => { const s191 = d15(st);
 if (s191 == null) return null;
 const isList = Array.isArray(s191);
 let out193 = [];
-for (const a_A_192 of (s191 == null ? [] : Array.isArray(s191) ? s191 : [s191])) {
-out193.push(R.prop(a_A_192, "histology"));
-}
-return isList ? out193 : out193[0]; })();
-  st.v[21] = x;
-  return x;
-}
-// define "Specific Classes"
-function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s194 = d21(st);
+for (const a_B_192 of (s191 == null ? [] : Array.isArray(s191) ? s191 : [s191])) {
+if (!(R.and(R.and(R.inList(R.prop(R.prop(a_B_192, "histology"), "class"), ["LMS", "LPS", "UPS", "OTHER"], undefined), R.prop(R.prop(a_B_192, "fact"), "stsCode")), R.not(R.exists((() => { const s194 = R.prop(R.prop(a_A_189, "fact"), "icd10");
 if (s194 == null) return null;
 const isList = Array.isArray(s194);
 let out196 = [];
-for (const a_H_195 of (s194 == null ? [] : Array.isArray(s194) ? s194 : [s194])) {
-if (!(R.or(R.inList(R.prop(a_H_195, "class"), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(R.prop(a_H_195, "class"), "OTHER"), R.not(R.inList(R.prop(a_H_195, "code"), M_StsCodes.d["Non-specific Histology"](st.L_Codes), undefined)))))) continue;
-out196.push(R.prop(a_H_195, "class"));
+for (const a_X_195 of (s194 == null ? [] : Array.isArray(s194) ? s194 : [s194])) {
+if (!(R.inList(a_X_195, R.prop(R.prop(a_B_192, "fact"), "icd10"), undefined))) continue;
+out196.push(a_X_195);
 }
-return isList ? out196 : out196[0]; })());
-  st.v[22] = x;
+out196 = R.distinctList(out196);
+return isList ? out196 : out196[0]; })()))))) continue;
+out193.push(R.prop(R.prop(a_B_192, "fact"), "key"));
+}
+return isList ? out193 : out193[0]; })())))) continue;
+out190.push(a_A_189);
+}
+return isList ? out190 : out190[0]; })();
+  st.v[18] = x;
   return x;
 }
-// define "Histology Winner"
-function d23(st) {
-  let x = st.v[23];
+// define "Second Primary Keys"
+function d19(st) {
+  let x = st.v[19];
   if (x !== undefined) return x;
-  x = R.first((() => { const s197 = (() => { const s199 = d21(st);
-if (s199 == null) return null;
-const isList = Array.isArray(s199);
-let out201 = [];
-for (const a_H_200 of (s199 == null ? [] : Array.isArray(s199) ? s199 : [s199])) {
-if (!(R.inList(R.prop(a_H_200, "class"), d22(st), undefined))) continue;
-out201.push(a_H_200);
-}
-return isList ? out201 : out201[0]; })();
+  x = (() => { const s197 = d18(st);
 if (s197 == null) return null;
 const isList = Array.isArray(s197);
-let out202 = [];
-for (const a_H2_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
-out202.push(a_H2_198);
+let out199 = [];
+for (const a_A_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
+out199.push(R.prop(R.prop(a_A_198, "fact"), "key"));
 }
-out202 = R.mergeSort(out202, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out202 : out202[0]; })());
-  st.v[23] = x;
+return isList ? out199 : out199[0]; })();
+  st.v[19] = x;
   return x;
 }
-// define "Histology Non-specific"
-function d24(st) {
-  let x = st.v[24];
+// define "Used Analyses"
+function d20(st) {
+  let x = st.v[20];
   if (x !== undefined) return x;
-  x = R.first((() => { const s203 = (() => { const s205 = d21(st);
-if (s205 == null) return null;
-const isList = Array.isArray(s205);
-let out207 = [];
-for (const a_H_206 of (s205 == null ? [] : Array.isArray(s205) ? s205 : [s205])) {
-if (!(R.equal(R.prop(a_H_206, "class"), "OTHER"))) continue;
-out207.push(a_H_206);
+  x = (R.exists(d15(st)) ? (() => { const s200 = d15(st);
+if (s200 == null) return null;
+const isList = Array.isArray(s200);
+let out202 = [];
+for (const a_A_201 of (s200 == null ? [] : Array.isArray(s200) ? s200 : [s200])) {
+if (!(R.not(R.inList(R.prop(R.prop(a_A_201, "fact"), "key"), d19(st), undefined)))) continue;
+out202.push(a_A_201);
 }
-return isList ? out207 : out207[0]; })();
+return isList ? out202 : out202[0]; })() : d13(st));
+  st.v[20] = x;
+  return x;
+}
+// define "Second Primary Rows"
+function d21(st) {
+  let x = st.v[21];
+  if (x !== undefined) return x;
+  x = R.flatten((() => { const s203 = d18(st);
 if (s203 == null) return null;
 const isList = Array.isArray(s203);
+let out205 = [];
+for (const a_A_204 of (s203 == null ? [] : Array.isArray(s203) ? s203 : [s203])) {
+out205.push((() => { const s206 = M_StsCodes.d["Specialty Rows"](st.L_Codes);
+if (s206 == null) return null;
+const isList = Array.isArray(s206);
 let out208 = [];
-for (const a_H2_204 of (s203 == null ? [] : Array.isArray(s203) ? s203 : [s203])) {
-out208.push(a_H2_204);
-}
-out208 = R.mergeSort(out208, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out208 : out208[0]; })());
-  st.v[24] = x;
-  return x;
-}
-// define "Histology Conflict"
-function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s209 = d21(st);
+for (const a_R_207 of (s206 == null ? [] : Array.isArray(s206) ? s206 : [s206])) {
+if (!(R.or(R.inList(R.prop(R.prop(a_A_204, "histology"), "code"), R.prop(a_R_207, "morphologies"), undefined), R.exists((() => { const s209 = R.prop(a_R_207, "icd10Prefixes");
 if (s209 == null) return null;
 const isList = Array.isArray(s209);
 let out211 = [];
-for (const a_H_210 of (s209 == null ? [] : Array.isArray(s209) ? s209 : [s209])) {
-if (!(R.exists(R.prop(a_H_210, "conflict")))) continue;
-out211.push(a_H_210);
+for (const a_P_210 of (s209 == null ? [] : Array.isArray(s209) ? s209 : [s209])) {
+if (!(R.startsWith((() => { let r212; r212 = R.prop(R.prop(a_A_204, "histology"), "code"); if (r212 != null) return r212; r212 = ""; if (r212 != null) return r212; return null; })(), a_P_210))) continue;
+out211.push(a_P_210);
 }
-return isList ? out211 : out211[0]; })());
-  st.v[25] = x;
+out211 = R.distinctList(out211);
+return isList ? out211 : out211[0]; })())))) continue;
+out208.push(a_R_207);
+}
+return isList ? out208 : out208[0]; })());
+}
+return isList ? out205 : out205[0]; })());
+  st.v[21] = x;
   return x;
 }
-// define "Histology Picked"
-function d26(st) {
-  let x = st.v[26];
+// define "Second Primary Drugs"
+function d22(st) {
+  let x = st.v[22];
   if (x !== undefined) return x;
-  x = (R.or(R.not((d25(st) == null)), R.greater(R.count(d22(st)), 1)) ? R.as(null, K2, false) : (() => { let r212; r212 = d23(st); if (r212 != null) return r212; r212 = d24(st); if (r212 != null) return r212; return null; })());
-  st.v[26] = x;
+  x = R.distinct(R.flatten((() => { const s213 = d21(st);
+if (s213 == null) return null;
+const isList = Array.isArray(s213);
+let out215 = [];
+for (const a_R_214 of (s213 == null ? [] : Array.isArray(s213) ? s213 : [s213])) {
+out215.push(R.prop(a_R_214, "drugs"));
+}
+return isList ? out215 : out215[0]; })()));
+  st.v[22] = x;
   return x;
 }
-// define "Histology"
-function d27(st) {
-  let x = st.v[27];
+// define "Second Primary Liposomal Doxorubicin"
+function d23(st) {
+  let x = st.v[23];
   if (x !== undefined) return x;
-  x = ({ "class": (R.not((d26(st) == null)) ? R.prop(d26(st), "class") : "UNKNOWN"), "code": R.prop(d26(st), "code"), "display": R.prop(d26(st), "display"), "source": R.prop(d26(st), "source"), "conditionId": (() => { let r213; r213 = R.prop(d26(st), "conditionId"); if (r213 != null) return r213; r213 = R.prop(d25(st), "conditionId"); if (r213 != null) return r213; return null; })(), "resource": R.prop(d26(st), "resource"), "date": R.prop(d26(st), "date"), "alsoRecorded": (() => { let r214; r214 = R.prop(d26(st), "alsoRecorded"); if (r214 != null) return r214; r214 = []; if (r214 != null) return r214; return null; })(), "conflict": (R.not((d25(st) == null)) ? R.prop(d25(st), "conflict") : (R.greater(R.count(d22(st)), 1) ? (() => { const s215 = d21(st);
-if (s215 == null) return null;
-const isList = Array.isArray(s215);
-let out217 = [];
-for (const a_H_216 of (s215 == null ? [] : Array.isArray(s215) ? s215 : [s215])) {
-if (!(R.inList(R.prop(a_H_216, "class"), d22(st), undefined))) continue;
-out217.push(({ "code": R.prop(a_H_216, "code"), "display": R.prop(a_H_216, "display"), "class": R.prop(a_H_216, "class"), "source": R.prop(a_H_216, "source"), "resource": R.prop(a_H_216, "resource") }));
+  x = R.exists((() => { const s216 = d21(st);
+if (s216 == null) return null;
+const isList = Array.isArray(s216);
+let out218 = [];
+for (const a_R_217 of (s216 == null ? [] : Array.isArray(s216) ? s216 : [s216])) {
+if (!(R.prop(a_R_217, "liposomalDoxorubicin"))) continue;
+out218.push(a_R_217);
 }
-return isList ? out217 : out217[0]; })() : [])), "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" });
-  st.v[27] = x;
+out218 = R.distinctList(out218);
+return isList ? out218 : out218[0]; })());
+  st.v[23] = x;
   return x;
 }
-// define "Site Condition"
-function d28(st) {
-  let x = st.v[28];
+// define "Second Primary List"
+function d24(st) {
+  let x = st.v[24];
   if (x !== undefined) return x;
-  x = (() => { let r218; r218 = R.first((() => { const s219 = d18(st);
+  x = (() => { const s219 = d18(st);
 if (s219 == null) return null;
 const isList = Array.isArray(s219);
 let out221 = [];
 for (const a_A_220 of (s219 == null ? [] : Array.isArray(s219) ? s219 : [s219])) {
-if (!(R.equal(R.prop(R.prop(a_A_220, "fact"), "key"), R.prop(d27(st), "conditionId")))) continue;
-out221.push(R.prop(a_A_220, "fact"));
-}
-return isList ? out221 : out221[0]; })()); if (r218 != null) return r218; r218 = R.first((() => { const s222 = (() => { const s224 = d18(st);
-if (s224 == null) return null;
-const isList = Array.isArray(s224);
-let out226 = [];
-for (const a_A_225 of (s224 == null ? [] : Array.isArray(s224) ? s224 : [s224])) {
-out226.push(R.prop(a_A_225, "fact"));
-}
-return isList ? out226 : out226[0]; })();
+out221.push(({ "resource": R.prop(R.prop(a_A_220, "fact"), "key"), "code": R.prop(R.prop(a_A_220, "histology"), "code"), "display": R.prop(R.prop(a_A_220, "histology"), "display"), "date": R.prop(R.prop(a_A_220, "fact"), "date"), "drugs": R.flatten((() => { const s222 = d21(st);
 if (s222 == null) return null;
 const isList = Array.isArray(s222);
+let out224 = [];
+for (const a_R_223 of (s222 == null ? [] : Array.isArray(s222) ? s222 : [s222])) {
+if (!(R.or(R.inList(R.prop(R.prop(a_A_220, "histology"), "code"), R.prop(a_R_223, "morphologies"), undefined), R.exists((() => { const s225 = R.prop(a_R_223, "icd10Prefixes");
+if (s225 == null) return null;
+const isList = Array.isArray(s225);
 let out227 = [];
-for (const a_F_223 of (s222 == null ? [] : Array.isArray(s222) ? s222 : [s222])) {
-out227.push(a_F_223);
+for (const a_P_226 of (s225 == null ? [] : Array.isArray(s225) ? s225 : [s225])) {
+if (!(R.startsWith((() => { let r228; r228 = R.prop(R.prop(a_A_220, "histology"), "code"); if (r228 != null) return r228; r228 = ""; if (r228 != null) return r228; return null; })(), a_P_226))) continue;
+out227.push(a_P_226);
 }
-out227 = R.mergeSort(out227, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out227 : out227[0]; })()); if (r218 != null) return r218; return null; })();
-  st.v[28] = x;
+out227 = R.distinctList(out227);
+return isList ? out227 : out227[0]; })())))) continue;
+out224.push(R.prop(a_R_223, "drugs"));
+}
+return isList ? out224 : out224[0]; })()) }));
+}
+return isList ? out221 : out221[0]; })();
+  st.v[24] = x;
   return x;
 }
-// define "Site"
-function d29(st) {
-  let x = st.v[29];
+// define "STS Condition List"
+function d25(st) {
+  let x = st.v[25];
   if (x !== undefined) return x;
-  x = ({ "site": ((d28(st) == null) ? "UNKNOWN" : (() => { let r228; r228 = R.first((() => { const s229 = M_StsCodes.d["Site By ICD10"](st.L_Codes);
+  x = (() => { const s229 = d13(st);
 if (s229 == null) return null;
 const isList = Array.isArray(s229);
 let out231 = [];
-for (const a_S_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
-if (!(R.inList(R.prop(a_S_230, "code"), R.prop(d28(st), "icd10"), undefined))) continue;
-out231.push(R.prop(a_S_230, "site"));
+for (const a_A_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
+out231.push(({ "resource": R.prop(R.prop(a_A_230, "fact"), "key"), "clinicalStatus": R.prop(R.prop(a_A_230, "fact"), "clinicalStatus"), "verificationStatus": R.prop(R.prop(a_A_230, "fact"), "verificationStatus"), "confirmed": R.or((R.prop(R.prop(a_A_230, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_230, "fact"), "verificationStatus"), "confirmed")), "icd10": R.prop(R.prop(a_A_230, "fact"), "icd10"), "date": R.prop(R.prop(a_A_230, "fact"), "date") }));
 }
-return isList ? out231 : out231[0]; })()); if (r228 != null) return r228; r228 = (R.prop(d28(st), "stsCode") ? "UNKNOWN" : "NON_SOFT_TISSUE"); if (r228 != null) return r228; return null; })()), "code": R.first(R.prop(d28(st), "icd10")), "resource": R.prop(d28(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" });
-  st.v[29] = x;
+return isList ? out231 : out231[0]; })();
+  st.v[25] = x;
   return x;
 }
-// define "Extent Evidence"
-function d30(st) {
-  let x = st.v[30];
+// define "Attribution STS Keys"
+function d26(st) {
+  let x = st.v[26];
   if (x !== undefined) return x;
-  x = R.union(R.union((() => { const s232 = d12(st);
+  x = (() => { const s232 = d14(st);
 if (s232 == null) return null;
 const isList = Array.isArray(s232);
 let out234 = [];
-for (const a_M_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
-out234.push(({ "kind": "metastasis-condition", "value": (R.prop(a_M_233, "lymphNode") ? "C77" : "metastasis"), "resource": R.prop(a_M_233, "key"), "date": R.prop(a_M_233, "date"), "refs": R.prop(a_M_233, "refs") }));
+for (const a_K_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
+if (!(R.not(R.inList(a_K_233, d19(st), undefined)))) continue;
+out234.push(a_K_233);
 }
-return isList ? out234 : out234[0]; })(), (() => { const s235 = d5(st);
+return isList ? out234 : out234[0]; })();
+  st.v[26] = x;
+  return x;
+}
+// define "Stage Assessment Keys"
+function d27(st) {
+  let x = st.v[27];
+  if (x !== undefined) return x;
+  x = R.flatten((() => { const s235 = d13(st);
 if (s235 == null) return null;
 const isList = Array.isArray(s235);
 let out237 = [];
-for (const a_O_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
-if (!(R.not((R.prop(a_O_236, "value") == null)))) continue;
-out237.push(a_O_236);
+for (const a_A_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
+if (!(R.not(R.inList(R.prop(R.prop(a_A_236, "fact"), "key"), d19(st), undefined)))) continue;
+out237.push(R.prop(R.prop(a_A_236, "fact"), "stageAssessments"));
 }
-return isList ? out237 : out237[0]; })(), false), R.flatten((() => { const s238 = d13(st);
+return isList ? out237 : out237[0]; })());
+  st.v[27] = x;
+  return x;
+}
+// define "Attribution Other Primaries"
+function d28(st) {
+  let x = st.v[28];
+  if (x !== undefined) return x;
+  x = R.union(d11(st), d19(st), false);
+  st.v[28] = x;
+  return x;
+}
+// define "Used Histologies"
+function d29(st) {
+  let x = st.v[29];
+  if (x !== undefined) return x;
+  x = (() => { const s238 = d20(st);
 if (s238 == null) return null;
 const isList = Array.isArray(s238);
 let out240 = [];
 for (const a_A_239 of (s238 == null ? [] : Array.isArray(s238) ? s238 : [s238])) {
-out240.push((() => { const s241 = R.prop(R.prop(a_A_239, "fact"), "stageValues");
+out240.push(R.prop(a_A_239, "histology"));
+}
+return isList ? out240 : out240[0]; })();
+  st.v[29] = x;
+  return x;
+}
+// define "Specific Classes"
+function d30(st) {
+  let x = st.v[30];
+  if (x !== undefined) return x;
+  x = R.distinct((() => { const s241 = d29(st);
 if (s241 == null) return null;
 const isList = Array.isArray(s241);
 let out243 = [];
-for (const a_V_242 of (s241 == null ? [] : Array.isArray(s241) ? s241 : [s241])) {
-if (!(R.not((a_V_242 == null)))) continue;
-out243.push(({ "kind": "stage-summary", "value": a_V_242, "resource": R.prop(R.prop(a_A_239, "fact"), "key"), "date": R.prop(R.prop(a_A_239, "fact"), "date"), "refs": [R.prop(R.prop(a_A_239, "fact"), "key")] }));
+for (const a_H_242 of (s241 == null ? [] : Array.isArray(s241) ? s241 : [s241])) {
+if (!(R.or(R.inList(R.prop(a_H_242, "class"), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(R.prop(a_H_242, "class"), "OTHER"), R.not(R.inList(R.prop(a_H_242, "code"), M_StsCodes.d["Non-specific Histology"](st.L_Codes), undefined)))))) continue;
+out243.push(R.prop(a_H_242, "class"));
 }
 return isList ? out243 : out243[0]; })());
-}
-return isList ? out240 : out240[0]; })()), false);
   st.v[30] = x;
   return x;
 }
-// define "Attributed Extent Evidence"
+// define "Histology Winner"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = (() => { const s244 = d30(st);
+  x = R.first((() => { const s244 = (() => { const s246 = d29(st);
+if (s246 == null) return null;
+const isList = Array.isArray(s246);
+let out248 = [];
+for (const a_H_247 of (s246 == null ? [] : Array.isArray(s246) ? s246 : [s246])) {
+if (!(R.inList(R.prop(a_H_247, "class"), d30(st), undefined))) continue;
+out248.push(a_H_247);
+}
+return isList ? out248 : out248[0]; })();
 if (s244 == null) return null;
 const isList = Array.isArray(s244);
-let out246 = [];
-for (const a_E_245 of (s244 == null ? [] : Array.isArray(s244) ? s244 : [s244])) {
-if (!(f16(st, R.prop(a_E_245, "refs"), R.prop(a_E_245, "resource")))) continue;
-out246.push(({ "kind": R.prop(a_E_245, "kind"), "value": R.prop(a_E_245, "value"), "resource": R.prop(a_E_245, "resource"), "date": R.prop(a_E_245, "date") }));
+let out249 = [];
+for (const a_H2_245 of (s244 == null ? [] : Array.isArray(s244) ? s244 : [s244])) {
+out249.push(a_H2_245);
 }
-return isList ? out246 : out246[0]; })();
+out249 = R.mergeSort(out249, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+return isList ? out249 : out249[0]; })());
   st.v[31] = x;
   return x;
 }
-// define "Disease Status Facts"
+// define "Histology Non-specific"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = (() => { const s247 = (() => { const s249 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
-if (s249 == null) return null;
-const isList = Array.isArray(s249);
-let out251 = [];
-for (const a_O_250 of (s249 == null ? [] : Array.isArray(s249) ? s249 : [s249])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_250))) continue;
-out251.push(a_O_250);
+  x = R.first((() => { const s250 = (() => { const s252 = d29(st);
+if (s252 == null) return null;
+const isList = Array.isArray(s252);
+let out254 = [];
+for (const a_H_253 of (s252 == null ? [] : Array.isArray(s252) ? s252 : [s252])) {
+if (!(R.equal(R.prop(a_H_253, "class"), "OTHER"))) continue;
+out254.push(a_H_253);
 }
-return isList ? out251 : out251[0]; })();
-if (s247 == null) return null;
-const isList = Array.isArray(s247);
-let out252 = [];
-for (const a_O_248 of (s247 == null ? [] : Array.isArray(s247) ? s247 : [s247])) {
-const l_valueConcept_253 = R.as(R.prop(a_O_248, "value"), K0, false);
-const l_taken_254 = M_StsCommon.f["LastDay"](st.L_Common, a_O_248);
-if (!(R.not((l_taken_254 == null)))) continue;
-out252.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_248, "id"), "value")), "refs": f5(st, a_O_248), "status": f18(st, l_valueConcept_253), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_253, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_253)), "date": l_taken_254 }));
+return isList ? out254 : out254[0]; })();
+if (s250 == null) return null;
+const isList = Array.isArray(s250);
+let out255 = [];
+for (const a_H2_251 of (s250 == null ? [] : Array.isArray(s250) ? s250 : [s250])) {
+out255.push(a_H2_251);
 }
-return isList ? out252 : out252[0]; })();
+out255 = R.mergeSort(out255, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+return isList ? out255 : out255[0]; })());
   st.v[32] = x;
   return x;
 }
-// define "Ignored Evidence"
+// define "Histology Conflict"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = R.union(R.union((() => { const s255 = d30(st);
-if (s255 == null) return null;
-const isList = Array.isArray(s255);
-let out257 = [];
-for (const a_E_256 of (s255 == null ? [] : Array.isArray(s255) ? s255 : [s255])) {
-if (!(R.not(f16(st, R.prop(a_E_256, "refs"), R.prop(a_E_256, "resource"))))) continue;
-out257.push(({ "kind": R.prop(a_E_256, "kind"), "value": R.prop(a_E_256, "value"), "resource": R.prop(a_E_256, "resource"), "reason": f17(st, R.prop(a_E_256, "refs")) }));
+  x = R.first((() => { const s256 = d29(st);
+if (s256 == null) return null;
+const isList = Array.isArray(s256);
+let out258 = [];
+for (const a_H_257 of (s256 == null ? [] : Array.isArray(s256) ? s256 : [s256])) {
+if (!(R.exists(R.prop(a_H_257, "conflict")))) continue;
+out258.push(a_H_257);
 }
-return isList ? out257 : out257[0]; })(), (() => { const s258 = d6(st);
-if (s258 == null) return null;
-const isList = Array.isArray(s258);
-let out260 = [];
-for (const a_G_259 of (s258 == null ? [] : Array.isArray(s258) ? s258 : [s258])) {
-if (!(R.not(f16(st, R.prop(a_G_259, "refs"), R.prop(a_G_259, "key"))))) continue;
-out260.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_259, "grade")), "resource": R.prop(a_G_259, "key"), "reason": f17(st, R.prop(a_G_259, "refs")) }));
-}
-return isList ? out260 : out260[0]; })(), false), (() => { const s261 = d32(st);
-if (s261 == null) return null;
-const isList = Array.isArray(s261);
-let out263 = [];
-for (const a_S_262 of (s261 == null ? [] : Array.isArray(s261) ? s261 : [s261])) {
-if (!(R.not(f16(st, R.prop(a_S_262, "refs"), R.prop(a_S_262, "key"))))) continue;
-out263.push(({ "kind": "disease status", "value": R.prop(a_S_262, "status"), "resource": R.prop(a_S_262, "key"), "reason": f17(st, R.prop(a_S_262, "refs")) }));
-}
-return isList ? out263 : out263[0]; })(), false);
+return isList ? out258 : out258[0]; })());
   st.v[33] = x;
   return x;
 }
-// define "Metastatic Evidence"
+// define "Histology Picked"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = (() => { const s264 = d31(st);
-if (s264 == null) return null;
-const isList = Array.isArray(s264);
-let out266 = [];
-for (const a_E_265 of (s264 == null ? [] : Array.isArray(s264) ? s264 : [s264])) {
-if (!(R.inList(R.prop(a_E_265, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
-out266.push(a_E_265);
-}
-return isList ? out266 : out266[0]; })();
+  x = (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1)) ? R.as(null, K2, false) : (() => { let r259; r259 = d31(st); if (r259 != null) return r259; r259 = d32(st); if (r259 != null) return r259; return null; })());
   st.v[34] = x;
   return x;
 }
-// define "Localized Evidence"
+// define "Histology"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = (() => { const s267 = d31(st);
-if (s267 == null) return null;
-const isList = Array.isArray(s267);
-let out269 = [];
-for (const a_E_268 of (s267 == null ? [] : Array.isArray(s267) ? s267 : [s267])) {
-if (!(R.inList(R.prop(a_E_268, "value"), ["M0", "I-III"], undefined))) continue;
-out269.push(a_E_268);
+  x = ({ "class": (R.not((d34(st) == null)) ? R.prop(d34(st), "class") : "UNKNOWN"), "code": R.prop(d34(st), "code"), "display": R.prop(d34(st), "display"), "source": R.prop(d34(st), "source"), "conditionId": (() => { let r260; r260 = R.prop(d34(st), "conditionId"); if (r260 != null) return r260; r260 = R.prop(d33(st), "conditionId"); if (r260 != null) return r260; return null; })(), "resource": R.prop(d34(st), "resource"), "date": R.prop(d34(st), "date"), "alsoRecorded": (() => { let r261; r261 = R.prop(d34(st), "alsoRecorded"); if (r261 != null) return r261; r261 = []; if (r261 != null) return r261; return null; })(), "conflict": (R.not((d33(st) == null)) ? R.prop(d33(st), "conflict") : (R.greater(R.count(d30(st)), 1) ? (() => { const s262 = d29(st);
+if (s262 == null) return null;
+const isList = Array.isArray(s262);
+let out264 = [];
+for (const a_H_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262])) {
+if (!(R.inList(R.prop(a_H_263, "class"), d30(st), undefined))) continue;
+out264.push(({ "code": R.prop(a_H_263, "code"), "display": R.prop(a_H_263, "display"), "class": R.prop(a_H_263, "class"), "source": R.prop(a_H_263, "source"), "resource": R.prop(a_H_263, "resource"), "condition": R.prop(a_H_263, "conditionId"), "date": R.prop(a_H_263, "date") }));
 }
-return isList ? out269 : out269[0]; })();
+return isList ? out264 : out264[0]; })() : [])), "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" });
   st.v[35] = x;
   return x;
 }
-// define "Extent"
+// define "Site Condition"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = ({ "extent": (R.exists(d34(st)) ? "METASTATIC" : (R.exists(d35(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d34(st)) ? d34(st) : d35(st)), "lymphNodeOnly": R.and(R.exists(d34(st)), R.not(R.exists((() => { const s270 = d34(st);
-if (s270 == null) return null;
-const isList = Array.isArray(s270);
-let out272 = [];
-for (const a_E_271 of (s270 == null ? [] : Array.isArray(s270) ? s270 : [s270])) {
-if (!(R.not(R.equal(R.prop(a_E_271, "value"), "C77")))) continue;
-out272.push(a_E_271);
+  x = (() => { let r265; r265 = R.first((() => { const s266 = d20(st);
+if (s266 == null) return null;
+const isList = Array.isArray(s266);
+let out268 = [];
+for (const a_A_267 of (s266 == null ? [] : Array.isArray(s266) ? s266 : [s266])) {
+if (!(R.equal(R.prop(R.prop(a_A_267, "fact"), "key"), R.prop(d35(st), "conditionId")))) continue;
+out268.push(R.prop(a_A_267, "fact"));
 }
-return isList ? out272 : out272[0]; })()))), "stageGroupItoIII": R.exists((() => { const s273 = d31(st);
-if (s273 == null) return null;
-const isList = Array.isArray(s273);
-let out275 = [];
-for (const a_E_274 of (s273 == null ? [] : Array.isArray(s273) ? s273 : [s273])) {
-if (!(R.equal(R.prop(a_E_274, "value"), "I-III"))) continue;
-out275.push(a_E_274);
+return isList ? out268 : out268[0]; })()); if (r265 != null) return r265; r265 = R.first((() => { const s269 = (() => { const s271 = d20(st);
+if (s271 == null) return null;
+const isList = Array.isArray(s271);
+let out273 = [];
+for (const a_A_272 of (s271 == null ? [] : Array.isArray(s271) ? s271 : [s271])) {
+out273.push(R.prop(a_A_272, "fact"));
 }
-return isList ? out275 : out275[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" });
+return isList ? out273 : out273[0]; })();
+if (s269 == null) return null;
+const isList = Array.isArray(s269);
+let out274 = [];
+for (const a_F_270 of (s269 == null ? [] : Array.isArray(s269) ? s269 : [s269])) {
+out274.push(a_F_270);
+}
+out274 = R.mergeSort(out274, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out274 : out274[0]; })()); if (r265 != null) return r265; return null; })();
   st.v[36] = x;
   return x;
 }
-// define "Age"
+// define "Site"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.prop(R.prop(d0(st), "birthDate"), "value")), p(st, "Today", true), "year"), "birthDate": R.prop(R.prop(d0(st), "birthDate"), "value"), "resource": R.concatenate("Patient/", R.prop(R.prop(d0(st), "id"), "value")), "lookedFor": "Patient.birthDate" });
+  x = ({ "site": ((d36(st) == null) ? "UNKNOWN" : (() => { let r275; r275 = R.first((() => { const s276 = M_StsCodes.d["Site By ICD10"](st.L_Codes);
+if (s276 == null) return null;
+const isList = Array.isArray(s276);
+let out278 = [];
+for (const a_S_277 of (s276 == null ? [] : Array.isArray(s276) ? s276 : [s276])) {
+if (!(R.inList(R.prop(a_S_277, "code"), R.prop(d36(st), "icd10"), undefined))) continue;
+out278.push(R.prop(a_S_277, "site"));
+}
+return isList ? out278 : out278[0]; })()); if (r275 != null) return r275; r275 = (R.or(R.prop(d36(st), "stsCode"), R.prop(d36(st), "uncertainBehavior")) ? "UNKNOWN" : "NON_SOFT_TISSUE"); if (r275 != null) return r275; return null; })()), "code": R.first(R.prop(d36(st), "icd10")), "display": R.prop(d36(st), "icd10Display"), "uncertainBehavior": R.and(R.prop(d36(st), "uncertainBehavior"), R.not(R.prop(d36(st), "stsCode"))), "resource": R.prop(d36(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" });
   st.v[37] = x;
   return x;
 }
-// define "Latest Grade"
+// define "Extent Evidence"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = R.first((() => { const s276 = (() => { const s278 = (() => { const s280 = d6(st);
-if (s280 == null) return null;
-const isList = Array.isArray(s280);
-let out282 = [];
-for (const a_G_281 of (s280 == null ? [] : Array.isArray(s280) ? s280 : [s280])) {
-if (!(f16(st, R.prop(a_G_281, "refs"), R.prop(a_G_281, "key")))) continue;
-out282.push(a_G_281);
+  x = R.union(R.union((() => { const s279 = d12(st);
+if (s279 == null) return null;
+const isList = Array.isArray(s279);
+let out281 = [];
+for (const a_M_280 of (s279 == null ? [] : Array.isArray(s279) ? s279 : [s279])) {
+out281.push(({ "kind": "metastasis-condition", "value": (R.prop(a_M_280, "lymphNode") ? "C77" : "metastasis"), "resource": R.prop(a_M_280, "key"), "date": R.prop(a_M_280, "date"), "refs": R.prop(a_M_280, "refs") }));
 }
-return isList ? out282 : out282[0]; })();
-if (s278 == null) return null;
-const isList = Array.isArray(s278);
-let out283 = [];
-for (const a_G2_279 of (s278 == null ? [] : Array.isArray(s278) ? s278 : [s278])) {
-out283.push(a_G2_279);
-}
-out283 = R.mergeSort(out283, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
-return isList ? out283 : out283[0]; })();
-if (s276 == null) return null;
-const isList = Array.isArray(s276);
+return isList ? out281 : out281[0]; })(), (() => { const s282 = d5(st);
+if (s282 == null) return null;
+const isList = Array.isArray(s282);
 let out284 = [];
-for (const a_G3_277 of (s276 == null ? [] : Array.isArray(s276) ? s276 : [s276])) {
-out284.push(a_G3_277);
+for (const a_O_283 of (s282 == null ? [] : Array.isArray(s282) ? s282 : [s282])) {
+if (!(R.not((R.prop(a_O_283, "value") == null)))) continue;
+out284.push(a_O_283);
 }
-out284 = R.mergeSort(out284, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out284 : out284[0]; })());
-  st.v[38] = x;
-  return x;
-}
-// define "Grade"
-function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = ({ "grade": R.prop(d38(st), "grade"), "resource": R.prop(d38(st), "key"), "date": R.prop(d38(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" });
-  st.v[39] = x;
-  return x;
-}
-// define "Attributed Procedures"
-function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = (() => { const s285 = d7(st);
+return isList ? out284 : out284[0]; })(), false), R.flatten((() => { const s285 = d13(st);
 if (s285 == null) return null;
 const isList = Array.isArray(s285);
 let out287 = [];
-for (const a_P_286 of (s285 == null ? [] : Array.isArray(s285) ? s285 : [s285])) {
-if (!(f16(st, R.prop(a_P_286, "refs"), R.prop(a_P_286, "key")))) continue;
-out287.push(a_P_286);
-}
-return isList ? out287 : out287[0]; })();
-  st.v[40] = x;
-  return x;
-}
-// define "Local Recurrence"
-function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s288 = d18(st);
+for (const a_A_286 of (s285 == null ? [] : Array.isArray(s285) ? s285 : [s285])) {
+out287.push((() => { const s288 = R.prop(R.prop(a_A_286, "fact"), "stageValues");
 if (s288 == null) return null;
 const isList = Array.isArray(s288);
 let out290 = [];
-for (const a_A_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
-if (!(R.inList(R.prop(R.prop(a_A_289, "fact"), "clinicalStatus"), M_StsCodes.d["Status Condition Local Recurrence"](st.L_Codes), undefined))) continue;
-out290.push(a_A_289);
+for (const a_V_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
+if (!(R.not((a_V_289 == null)))) continue;
+out290.push(({ "kind": "stage-summary", "value": a_V_289, "resource": R.prop(R.prop(a_A_286, "fact"), "key"), "date": R.prop(R.prop(a_A_286, "fact"), "date"), "refs": [R.prop(R.prop(a_A_286, "fact"), "key")] }));
 }
 return isList ? out290 : out290[0]; })());
+}
+return isList ? out287 : out287[0]; })()), false);
+  st.v[38] = x;
+  return x;
+}
+// define "Attributed Extent Evidence"
+function d39(st) {
+  let x = st.v[39];
+  if (x !== undefined) return x;
+  x = (() => { const s291 = d38(st);
+if (s291 == null) return null;
+const isList = Array.isArray(s291);
+let out293 = [];
+for (const a_E_292 of (s291 == null ? [] : Array.isArray(s291) ? s291 : [s291])) {
+if (!(f16(st, R.prop(a_E_292, "refs"), R.prop(a_E_292, "resource")))) continue;
+out293.push(({ "kind": R.prop(a_E_292, "kind"), "value": R.prop(a_E_292, "value"), "resource": R.prop(a_E_292, "resource"), "date": R.prop(a_E_292, "date") }));
+}
+return isList ? out293 : out293[0]; })();
+  st.v[39] = x;
+  return x;
+}
+// define "Disease Status Facts"
+function d40(st) {
+  let x = st.v[40];
+  if (x !== undefined) return x;
+  x = (() => { const s294 = (() => { const s296 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
+if (s296 == null) return null;
+const isList = Array.isArray(s296);
+let out298 = [];
+for (const a_O_297 of (s296 == null ? [] : Array.isArray(s296) ? s296 : [s296])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_297))) continue;
+out298.push(a_O_297);
+}
+return isList ? out298 : out298[0]; })();
+if (s294 == null) return null;
+const isList = Array.isArray(s294);
+let out299 = [];
+for (const a_O_295 of (s294 == null ? [] : Array.isArray(s294) ? s294 : [s294])) {
+const l_valueConcept_300 = R.as(R.prop(a_O_295, "value"), K0, false);
+const l_taken_301 = M_StsCommon.f["LastDay"](st.L_Common, a_O_295);
+if (!(R.not((l_taken_301 == null)))) continue;
+out299.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_295, "id"), "value")), "refs": f5(st, a_O_295), "status": f18(st, l_valueConcept_300), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_300, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_300)), "date": l_taken_301 }));
+}
+return isList ? out299 : out299[0]; })();
+  st.v[40] = x;
+  return x;
+}
+// define "Ignored Evidence"
+function d41(st) {
+  let x = st.v[41];
+  if (x !== undefined) return x;
+  x = R.union(R.union((() => { const s302 = d38(st);
+if (s302 == null) return null;
+const isList = Array.isArray(s302);
+let out304 = [];
+for (const a_E_303 of (s302 == null ? [] : Array.isArray(s302) ? s302 : [s302])) {
+if (!(R.not(f16(st, R.prop(a_E_303, "refs"), R.prop(a_E_303, "resource"))))) continue;
+out304.push(({ "kind": R.prop(a_E_303, "kind"), "value": R.prop(a_E_303, "value"), "resource": R.prop(a_E_303, "resource"), "reason": f17(st, R.prop(a_E_303, "refs")) }));
+}
+return isList ? out304 : out304[0]; })(), (() => { const s305 = d6(st);
+if (s305 == null) return null;
+const isList = Array.isArray(s305);
+let out307 = [];
+for (const a_G_306 of (s305 == null ? [] : Array.isArray(s305) ? s305 : [s305])) {
+if (!(R.not(f16(st, R.prop(a_G_306, "refs"), R.prop(a_G_306, "key"))))) continue;
+out307.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_306, "grade")), "resource": R.prop(a_G_306, "key"), "reason": f17(st, R.prop(a_G_306, "refs")) }));
+}
+return isList ? out307 : out307[0]; })(), false), (() => { const s308 = d40(st);
+if (s308 == null) return null;
+const isList = Array.isArray(s308);
+let out310 = [];
+for (const a_S_309 of (s308 == null ? [] : Array.isArray(s308) ? s308 : [s308])) {
+if (!(R.not(f16(st, R.prop(a_S_309, "refs"), R.prop(a_S_309, "key"))))) continue;
+out310.push(({ "kind": "disease status", "value": R.prop(a_S_309, "status"), "resource": R.prop(a_S_309, "key"), "reason": f17(st, R.prop(a_S_309, "refs")) }));
+}
+return isList ? out310 : out310[0]; })(), false);
   st.v[41] = x;
   return x;
 }
-// define "Latest Surgery"
+// define "Metastatic Evidence"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = R.first((() => { const s291 = (() => { const s293 = d40(st);
-if (s293 == null) return null;
-const isList = Array.isArray(s293);
-let out295 = [];
-for (const a_P_294 of (s293 == null ? [] : Array.isArray(s293) ? s293 : [s293])) {
-if (!(R.and(R.prop(a_P_294, "surgery"), R.greaterOrEqual(R.prop(a_P_294, "lastDate"), R.prop(d28(st), "firstDate"))))) continue;
-out295.push(a_P_294);
+  x = (() => { const s311 = d39(st);
+if (s311 == null) return null;
+const isList = Array.isArray(s311);
+let out313 = [];
+for (const a_E_312 of (s311 == null ? [] : Array.isArray(s311) ? s311 : [s311])) {
+if (!(R.inList(R.prop(a_E_312, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
+out313.push(a_E_312);
 }
-return isList ? out295 : out295[0]; })();
-if (s291 == null) return null;
-const isList = Array.isArray(s291);
-let out296 = [];
-for (const a_P2_292 of (s291 == null ? [] : Array.isArray(s291) ? s291 : [s291])) {
-out296.push(a_P2_292);
-}
-out296 = R.mergeSort(out296, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out296 : out296[0]; })());
+return isList ? out313 : out313[0]; })();
   st.v[42] = x;
   return x;
 }
-// define "Surgery"
+// define "Localized Evidence"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = ({ "done": R.and(R.not((d42(st) == null)), R.not(d41(st))), "resource": (d41(st) ? R.as(null, K3, false) : R.prop(d42(st), "key")), "date": (d41(st) ? R.as(null, K4, false) : R.prop(d42(st), "date")), "localRecurrence": d41(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" });
+  x = (() => { const s314 = d39(st);
+if (s314 == null) return null;
+const isList = Array.isArray(s314);
+let out316 = [];
+for (const a_E_315 of (s314 == null ? [] : Array.isArray(s314) ? s314 : [s314])) {
+if (!(R.inList(R.prop(a_E_315, "value"), ["M0", "I-III"], undefined))) continue;
+out316.push(a_E_315);
+}
+return isList ? out316 : out316[0]; })();
   st.v[43] = x;
   return x;
 }
-// define "Latest Radiotherapy"
+// define "Extent"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = R.first((() => { const s297 = (() => { const s299 = d40(st);
-if (s299 == null) return null;
-const isList = Array.isArray(s299);
-let out301 = [];
-for (const a_P_300 of (s299 == null ? [] : Array.isArray(s299) ? s299 : [s299])) {
-if (!(R.prop(a_P_300, "radiotherapy"))) continue;
-out301.push(a_P_300);
+  x = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists((() => { const s317 = d42(st);
+if (s317 == null) return null;
+const isList = Array.isArray(s317);
+let out319 = [];
+for (const a_E_318 of (s317 == null ? [] : Array.isArray(s317) ? s317 : [s317])) {
+if (!(R.not(R.equal(R.prop(a_E_318, "value"), "C77")))) continue;
+out319.push(a_E_318);
 }
-return isList ? out301 : out301[0]; })();
-if (s297 == null) return null;
-const isList = Array.isArray(s297);
-let out302 = [];
-for (const a_P2_298 of (s297 == null ? [] : Array.isArray(s297) ? s297 : [s297])) {
-out302.push(a_P2_298);
+return isList ? out319 : out319[0]; })()))), "stageGroupItoIII": R.exists((() => { const s320 = d39(st);
+if (s320 == null) return null;
+const isList = Array.isArray(s320);
+let out322 = [];
+for (const a_E_321 of (s320 == null ? [] : Array.isArray(s320) ? s320 : [s320])) {
+if (!(R.equal(R.prop(a_E_321, "value"), "I-III"))) continue;
+out322.push(a_E_321);
 }
-out302 = R.mergeSort(out302, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out302 : out302[0]; })());
+return isList ? out322 : out322[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" });
   st.v[44] = x;
   return x;
 }
-// define "Radiotherapy"
+// define "Age"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = ({ "done": R.not((d44(st) == null)), "resource": R.prop(d44(st), "key"), "date": R.prop(d44(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" });
+  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.prop(R.prop(d0(st), "birthDate"), "value")), p(st, "Today", true), "year"), "birthDate": R.prop(R.prop(d0(st), "birthDate"), "value"), "resource": R.concatenate("Patient/", R.prop(R.prop(d0(st), "id"), "value")), "lookedFor": "Patient.birthDate" });
   st.v[45] = x;
   return x;
 }
-// define "Disease Status"
+// define "Latest Grade"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = (() => { const s303 = d32(st);
-if (s303 == null) return null;
-const isList = Array.isArray(s303);
-let out305 = [];
-for (const a_F_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
-if (!(f16(st, R.prop(a_F_304, "refs"), R.prop(a_F_304, "key")))) continue;
-out305.push(({ "key": R.prop(a_F_304, "key"), "status": R.prop(a_F_304, "status"), "code": R.prop(a_F_304, "code"), "text": R.prop(a_F_304, "text"), "date": R.prop(a_F_304, "date") }));
+  x = R.first((() => { const s323 = (() => { const s325 = (() => { const s327 = d6(st);
+if (s327 == null) return null;
+const isList = Array.isArray(s327);
+let out329 = [];
+for (const a_G_328 of (s327 == null ? [] : Array.isArray(s327) ? s327 : [s327])) {
+if (!(f16(st, R.prop(a_G_328, "refs"), R.prop(a_G_328, "key")))) continue;
+out329.push(a_G_328);
 }
-return isList ? out305 : out305[0]; })();
+return isList ? out329 : out329[0]; })();
+if (s325 == null) return null;
+const isList = Array.isArray(s325);
+let out330 = [];
+for (const a_G2_326 of (s325 == null ? [] : Array.isArray(s325) ? s325 : [s325])) {
+out330.push(a_G2_326);
+}
+out330 = R.mergeSort(out330, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
+return isList ? out330 : out330[0]; })();
+if (s323 == null) return null;
+const isList = Array.isArray(s323);
+let out331 = [];
+for (const a_G3_324 of (s323 == null ? [] : Array.isArray(s323) ? s323 : [s323])) {
+out331.push(a_G3_324);
+}
+out331 = R.mergeSort(out331, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out331 : out331[0]; })());
   st.v[46] = x;
   return x;
 }
-// define "STS Conditions"
+// define "Grade"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = (() => { const s306 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s306 == null) return null;
-const isList = Array.isArray(s306);
-let out308 = [];
-for (const a_C_307 of (s306 == null ? [] : Array.isArray(s306) ? s306 : [s306])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_307, "id"), "value")), d14(st), undefined))) continue;
-out308.push(a_C_307);
-}
-return isList ? out308 : out308[0]; })();
+  x = ({ "grade": R.prop(d46(st), "grade"), "resource": R.prop(d46(st), "key"), "date": R.prop(d46(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" });
   st.v[47] = x;
   return x;
 }
-// define "Confirmed STS Conditions"
+// define "Attributed Procedures"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = (() => { const s309 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s309 == null) return null;
-const isList = Array.isArray(s309);
-let out311 = [];
-for (const a_C_310 of (s309 == null ? [] : Array.isArray(s309) ? s309 : [s309])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_310, "id"), "value")), (() => { const s312 = d15(st);
-if (s312 == null) return null;
-const isList = Array.isArray(s312);
-let out314 = [];
-for (const a_A_313 of (s312 == null ? [] : Array.isArray(s312) ? s312 : [s312])) {
-out314.push(R.prop(R.prop(a_A_313, "fact"), "key"));
+  x = (() => { const s332 = d7(st);
+if (s332 == null) return null;
+const isList = Array.isArray(s332);
+let out334 = [];
+for (const a_P_333 of (s332 == null ? [] : Array.isArray(s332) ? s332 : [s332])) {
+if (!(f16(st, R.prop(a_P_333, "refs"), R.prop(a_P_333, "key")))) continue;
+out334.push(a_P_333);
 }
-return isList ? out314 : out314[0]; })(), undefined))) continue;
-out311.push(a_C_310);
-}
-return isList ? out311 : out311[0]; })();
+return isList ? out334 : out334[0]; })();
   st.v[48] = x;
   return x;
 }
-// define "Used Conditions"
+// define "Local Recurrence"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = (() => { const s315 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s315 == null) return null;
-const isList = Array.isArray(s315);
-let out317 = [];
-for (const a_C_316 of (s315 == null ? [] : Array.isArray(s315) ? s315 : [s315])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_316, "id"), "value")), (() => { const s318 = d18(st);
-if (s318 == null) return null;
-const isList = Array.isArray(s318);
-let out320 = [];
-for (const a_A_319 of (s318 == null ? [] : Array.isArray(s318) ? s318 : [s318])) {
-out320.push(R.prop(R.prop(a_A_319, "fact"), "key"));
+  x = R.exists((() => { const s335 = d20(st);
+if (s335 == null) return null;
+const isList = Array.isArray(s335);
+let out337 = [];
+for (const a_A_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335])) {
+if (!(R.inList(R.prop(R.prop(a_A_336, "fact"), "clinicalStatus"), M_StsCodes.d["Status Condition Local Recurrence"](st.L_Codes), undefined))) continue;
+out337.push(a_A_336);
 }
-return isList ? out320 : out320[0]; })(), undefined))) continue;
-out317.push(a_C_316);
-}
-return isList ? out317 : out317[0]; })();
+return isList ? out337 : out337[0]; })());
   st.v[49] = x;
   return x;
 }
-// define "Stage Observations"
+// define "Latest Surgery"
 function d50(st) {
   let x = st.v[50];
   if (x !== undefined) return x;
-  x = (() => { const s321 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-if (s321 == null) return null;
-const isList = Array.isArray(s321);
-let out323 = [];
-for (const a_O_322 of (s321 == null ? [] : Array.isArray(s321) ? s321 : [s321])) {
-if (!(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_322, "id"), "value")), (() => { const s324 = d5(st);
-if (s324 == null) return null;
-const isList = Array.isArray(s324);
-let out326 = [];
-for (const a_E_325 of (s324 == null ? [] : Array.isArray(s324) ? s324 : [s324])) {
-if (!(R.equal(R.prop(a_E_325, "kind"), "stage-group"))) continue;
-out326.push(R.prop(a_E_325, "resource"));
+  x = R.first((() => { const s338 = (() => { const s340 = d48(st);
+if (s340 == null) return null;
+const isList = Array.isArray(s340);
+let out342 = [];
+for (const a_P_341 of (s340 == null ? [] : Array.isArray(s340) ? s340 : [s340])) {
+if (!(R.and(R.prop(a_P_341, "surgery"), R.greaterOrEqual(R.prop(a_P_341, "lastDate"), R.prop(d36(st), "firstDate"))))) continue;
+out342.push(a_P_341);
 }
-return isList ? out326 : out326[0]; })(), undefined))) continue;
-out323.push(a_O_322);
+return isList ? out342 : out342[0]; })();
+if (s338 == null) return null;
+const isList = Array.isArray(s338);
+let out343 = [];
+for (const a_P2_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])) {
+out343.push(a_P2_339);
 }
-return isList ? out323 : out323[0]; })();
+out343 = R.mergeSort(out343, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out343 : out343[0]; })());
   st.v[50] = x;
+  return x;
+}
+// define "Surgery"
+function d51(st) {
+  let x = st.v[51];
+  if (x !== undefined) return x;
+  x = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": (d49(st) ? R.as(null, K3, false) : R.prop(d50(st), "key")), "date": (d49(st) ? R.as(null, K4, false) : R.prop(d50(st), "date")), "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" });
+  st.v[51] = x;
+  return x;
+}
+// define "Latest Radiotherapy"
+function d52(st) {
+  let x = st.v[52];
+  if (x !== undefined) return x;
+  x = R.first((() => { const s344 = (() => { const s346 = d48(st);
+if (s346 == null) return null;
+const isList = Array.isArray(s346);
+let out348 = [];
+for (const a_P_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
+if (!(R.prop(a_P_347, "radiotherapy"))) continue;
+out348.push(a_P_347);
+}
+return isList ? out348 : out348[0]; })();
+if (s344 == null) return null;
+const isList = Array.isArray(s344);
+let out349 = [];
+for (const a_P2_345 of (s344 == null ? [] : Array.isArray(s344) ? s344 : [s344])) {
+out349.push(a_P2_345);
+}
+out349 = R.mergeSort(out349, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+return isList ? out349 : out349[0]; })());
+  st.v[52] = x;
+  return x;
+}
+// define "Radiotherapy"
+function d53(st) {
+  let x = st.v[53];
+  if (x !== undefined) return x;
+  x = ({ "done": R.not((d52(st) == null)), "resource": R.prop(d52(st), "key"), "date": R.prop(d52(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" });
+  st.v[53] = x;
+  return x;
+}
+// define "Disease Status"
+function d54(st) {
+  let x = st.v[54];
+  if (x !== undefined) return x;
+  x = (() => { const s350 = d40(st);
+if (s350 == null) return null;
+const isList = Array.isArray(s350);
+let out352 = [];
+for (const a_F_351 of (s350 == null ? [] : Array.isArray(s350) ? s350 : [s350])) {
+if (!(f16(st, R.prop(a_F_351, "refs"), R.prop(a_F_351, "key")))) continue;
+out352.push(({ "key": R.prop(a_F_351, "key"), "status": R.prop(a_F_351, "status"), "code": R.prop(a_F_351, "code"), "text": R.prop(a_F_351, "text"), "date": R.prop(a_F_351, "date") }));
+}
+return isList ? out352 : out352[0]; })();
+  st.v[54] = x;
+  return x;
+}
+// define "STS Conditions"
+function d55(st) {
+  let x = st.v[55];
+  if (x !== undefined) return x;
+  x = (() => { const s353 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+if (s353 == null) return null;
+const isList = Array.isArray(s353);
+let out355 = [];
+for (const a_C_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
+if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_354, "id"), "value")), d14(st), undefined))) continue;
+out355.push(a_C_354);
+}
+return isList ? out355 : out355[0]; })();
+  st.v[55] = x;
+  return x;
+}
+// define "Confirmed STS Conditions"
+function d56(st) {
+  let x = st.v[56];
+  if (x !== undefined) return x;
+  x = (() => { const s356 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+if (s356 == null) return null;
+const isList = Array.isArray(s356);
+let out358 = [];
+for (const a_C_357 of (s356 == null ? [] : Array.isArray(s356) ? s356 : [s356])) {
+if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_357, "id"), "value")), (() => { const s359 = d15(st);
+if (s359 == null) return null;
+const isList = Array.isArray(s359);
+let out361 = [];
+for (const a_A_360 of (s359 == null ? [] : Array.isArray(s359) ? s359 : [s359])) {
+out361.push(R.prop(R.prop(a_A_360, "fact"), "key"));
+}
+return isList ? out361 : out361[0]; })(), undefined))) continue;
+out358.push(a_C_357);
+}
+return isList ? out358 : out358[0]; })();
+  st.v[56] = x;
+  return x;
+}
+// define "Used Conditions"
+function d57(st) {
+  let x = st.v[57];
+  if (x !== undefined) return x;
+  x = (() => { const s362 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+if (s362 == null) return null;
+const isList = Array.isArray(s362);
+let out364 = [];
+for (const a_C_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
+if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_363, "id"), "value")), (() => { const s365 = d20(st);
+if (s365 == null) return null;
+const isList = Array.isArray(s365);
+let out367 = [];
+for (const a_A_366 of (s365 == null ? [] : Array.isArray(s365) ? s365 : [s365])) {
+out367.push(R.prop(R.prop(a_A_366, "fact"), "key"));
+}
+return isList ? out367 : out367[0]; })(), undefined))) continue;
+out364.push(a_C_363);
+}
+return isList ? out364 : out364[0]; })();
+  st.v[57] = x;
+  return x;
+}
+// define "Stage Observations"
+function d58(st) {
+  let x = st.v[58];
+  if (x !== undefined) return x;
+  x = (() => { const s368 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+if (s368 == null) return null;
+const isList = Array.isArray(s368);
+let out370 = [];
+for (const a_O_369 of (s368 == null ? [] : Array.isArray(s368) ? s368 : [s368])) {
+if (!(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_369, "id"), "value")), (() => { const s371 = d5(st);
+if (s371 == null) return null;
+const isList = Array.isArray(s371);
+let out373 = [];
+for (const a_E_372 of (s371 == null ? [] : Array.isArray(s371) ? s371 : [s371])) {
+if (!(R.equal(R.prop(a_E_372, "kind"), "stage-group"))) continue;
+out373.push(R.prop(a_E_372, "resource"));
+}
+return isList ? out373 : out373[0]; })(), undefined))) continue;
+out370.push(a_O_369);
+}
+return isList ? out370 : out370[0]; })();
+  st.v[58] = x;
   return x;
 }
 // function "ICD10Codes"(Cond)
@@ -1241,16 +1426,16 @@ function f0(st, o0) {
 }
 // function "IsSarcomaRange"(code)
 function f1(st, o0) {
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists((() => { const s327 = M_StsCodes.d["Sarcoma Morphology Ranges"](st.L_Codes);
-if (s327 == null) return null;
-const isList = Array.isArray(s327);
-let out329 = [];
-for (const a_R_328 of (s327 == null ? [] : Array.isArray(s327) ? s327 : [s327])) {
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_328, undefined))) continue;
-out329.push(a_R_328);
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists((() => { const s374 = M_StsCodes.d["Sarcoma Morphology Ranges"](st.L_Codes);
+if (s374 == null) return null;
+const isList = Array.isArray(s374);
+let out376 = [];
+for (const a_R_375 of (s374 == null ? [] : Array.isArray(s374) ? s374 : [s374])) {
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_375, undefined))) continue;
+out376.push(a_R_375);
 }
-out329 = R.distinctList(out329);
-return isList ? out329 : out329[0]; })()));
+out376 = R.distinctList(out376);
+return isList ? out376 : out376[0]; })()));
 }
 // function "ClassOf"(code, onStsCode)
 function f2(st, o0, o1) {
@@ -1262,92 +1447,92 @@ function f3(st, o0, o1) {
 }
 // function "ListedDisplay"(code)
 function f4(st, o0) {
-  return R.first((() => { const s330 = M_StsCodes.d["Histology Displays"](st.L_Codes);
-if (s330 == null) return null;
-const isList = Array.isArray(s330);
-let out332 = [];
-for (const a_D_331 of (s330 == null ? [] : Array.isArray(s330) ? s330 : [s330])) {
-if (!(R.equal(R.prop(a_D_331, "code"), o0))) continue;
-out332.push(R.prop(a_D_331, "display"));
+  return R.first((() => { const s377 = M_StsCodes.d["Histology Displays"](st.L_Codes);
+if (s377 == null) return null;
+const isList = Array.isArray(s377);
+let out379 = [];
+for (const a_D_378 of (s377 == null ? [] : Array.isArray(s377) ? s377 : [s377])) {
+if (!(R.equal(R.prop(a_D_378, "code"), o0))) continue;
+out379.push(R.prop(a_D_378, "display"));
 }
-return isList ? out332 : out332[0]; })());
+return isList ? out379 : out379[0]; })());
 }
 // function "ObservationRefs"(O)
 function f5(st, o0) {
-  return (() => { const s333 = R.union((() => { const s335 = R.prop(o0, "focus");
-if (s335 == null) return null;
-const isList = Array.isArray(s335);
-let out337 = [];
-for (const a_R_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335])) {
-out337.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_336));
+  return (() => { const s380 = R.union((() => { const s382 = R.prop(o0, "focus");
+if (s382 == null) return null;
+const isList = Array.isArray(s382);
+let out384 = [];
+for (const a_R_383 of (s382 == null ? [] : Array.isArray(s382) ? s382 : [s382])) {
+out384.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_383));
 }
-return isList ? out337 : out337[0]; })(), (() => { const s338 = R.prop(o0, "extension");
-if (s338 == null) return null;
-const isList = Array.isArray(s338);
-let out340 = [];
-for (const a_E_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])) {
-if (!(R.equal(R.prop(R.prop(a_E_339, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out340.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_339, "value"), K5, false)));
+return isList ? out384 : out384[0]; })(), (() => { const s385 = R.prop(o0, "extension");
+if (s385 == null) return null;
+const isList = Array.isArray(s385);
+let out387 = [];
+for (const a_E_386 of (s385 == null ? [] : Array.isArray(s385) ? s385 : [s385])) {
+if (!(R.equal(R.prop(R.prop(a_E_386, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+out387.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_386, "value"), K5, false)));
 }
-return isList ? out340 : out340[0]; })(), false);
-if (s333 == null) return null;
-const isList = Array.isArray(s333);
-let out341 = [];
-for (const a_K_334 of (s333 == null ? [] : Array.isArray(s333) ? s333 : [s333])) {
-if (!(R.and(R.not((a_K_334 == null)), R.startsWith(a_K_334, "Condition/")))) continue;
-out341.push(a_K_334);
+return isList ? out387 : out387[0]; })(), false);
+if (s380 == null) return null;
+const isList = Array.isArray(s380);
+let out388 = [];
+for (const a_K_381 of (s380 == null ? [] : Array.isArray(s380) ? s380 : [s380])) {
+if (!(R.and(R.not((a_K_381 == null)), R.startsWith(a_K_381, "Condition/")))) continue;
+out388.push(a_K_381);
 }
-out341 = R.distinctList(out341);
-return isList ? out341 : out341[0]; })();
+out388 = R.distinctList(out388);
+return isList ? out388 : out388[0]; })();
 }
 // function "ConditionRelatedRefs"(Cond)
 function f6(st, o0) {
-  return (() => { const s342 = (() => { const s344 = R.prop(o0, "extension");
-if (s344 == null) return null;
-const isList = Array.isArray(s344);
-let out346 = [];
-for (const a_E_345 of (s344 == null ? [] : Array.isArray(s344) ? s344 : [s344])) {
-if (!(R.equal(R.prop(R.prop(a_E_345, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out346.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_345, "value"), K5, false)));
+  return (() => { const s389 = (() => { const s391 = R.prop(o0, "extension");
+if (s391 == null) return null;
+const isList = Array.isArray(s391);
+let out393 = [];
+for (const a_E_392 of (s391 == null ? [] : Array.isArray(s391) ? s391 : [s391])) {
+if (!(R.equal(R.prop(R.prop(a_E_392, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+out393.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_392, "value"), K5, false)));
 }
-return isList ? out346 : out346[0]; })();
-if (s342 == null) return null;
-const isList = Array.isArray(s342);
-let out347 = [];
-for (const a_K_343 of (s342 == null ? [] : Array.isArray(s342) ? s342 : [s342])) {
-if (!(R.and(R.not((a_K_343 == null)), R.startsWith(a_K_343, "Condition/")))) continue;
-out347.push(a_K_343);
+return isList ? out393 : out393[0]; })();
+if (s389 == null) return null;
+const isList = Array.isArray(s389);
+let out394 = [];
+for (const a_K_390 of (s389 == null ? [] : Array.isArray(s389) ? s389 : [s389])) {
+if (!(R.and(R.not((a_K_390 == null)), R.startsWith(a_K_390, "Condition/")))) continue;
+out394.push(a_K_390);
 }
-out347 = R.distinctList(out347);
-return isList ? out347 : out347[0]; })();
+out394 = R.distinctList(out394);
+return isList ? out394 : out394[0]; })();
 }
 // function "ProcedureRefs"(P)
 function f7(st, o0) {
-  return (() => { const s348 = R.union((() => { const s350 = R.prop(o0, "reasonReference");
-if (s350 == null) return null;
-const isList = Array.isArray(s350);
-let out352 = [];
-for (const a_R_351 of (s350 == null ? [] : Array.isArray(s350) ? s350 : [s350])) {
-out352.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_351));
+  return (() => { const s395 = R.union((() => { const s397 = R.prop(o0, "reasonReference");
+if (s397 == null) return null;
+const isList = Array.isArray(s397);
+let out399 = [];
+for (const a_R_398 of (s397 == null ? [] : Array.isArray(s397) ? s397 : [s397])) {
+out399.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_398));
 }
-return isList ? out352 : out352[0]; })(), (() => { const s353 = R.prop(o0, "extension");
-if (s353 == null) return null;
-const isList = Array.isArray(s353);
-let out355 = [];
-for (const a_E_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
-if (!(R.equal(R.prop(R.prop(a_E_354, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out355.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_354, "value"), K5, false)));
+return isList ? out399 : out399[0]; })(), (() => { const s400 = R.prop(o0, "extension");
+if (s400 == null) return null;
+const isList = Array.isArray(s400);
+let out402 = [];
+for (const a_E_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
+if (!(R.equal(R.prop(R.prop(a_E_401, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+out402.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_401, "value"), K5, false)));
 }
-return isList ? out355 : out355[0]; })(), false);
-if (s348 == null) return null;
-const isList = Array.isArray(s348);
-let out356 = [];
-for (const a_K_349 of (s348 == null ? [] : Array.isArray(s348) ? s348 : [s348])) {
-if (!(R.and(R.not((a_K_349 == null)), R.startsWith(a_K_349, "Condition/")))) continue;
-out356.push(a_K_349);
+return isList ? out402 : out402[0]; })(), false);
+if (s395 == null) return null;
+const isList = Array.isArray(s395);
+let out403 = [];
+for (const a_K_396 of (s395 == null ? [] : Array.isArray(s395) ? s395 : [s395])) {
+if (!(R.and(R.not((a_K_396 == null)), R.startsWith(a_K_396, "Condition/")))) continue;
+out403.push(a_K_396);
 }
-out356 = R.distinctList(out356);
-return isList ? out356 : out356[0]; })();
+out403 = R.distinctList(out403);
+return isList ? out403 : out403[0]; })();
 }
 // function "IsCancerCode"(code)
 function f8(st, o0) {
@@ -1355,272 +1540,281 @@ function f8(st, o0) {
 }
 // function "StageValue"(concept)
 function f9(st, o0) {
-  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s357 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s357 == null) return null;
-const isList = Array.isArray(s357);
-let out359 = [];
-for (const a_X_358 of (s357 == null ? [] : Array.isArray(s357) ? s357 : [s357])) {
-if (!(R.exists((() => { const s360 = M_StsCodes.d["Stage IV AJCC Code Prefixes"](st.L_Codes);
-if (s360 == null) return null;
-const isList = Array.isArray(s360);
-let out362 = [];
-for (const a_P_361 of (s360 == null ? [] : Array.isArray(s360) ? s360 : [s360])) {
-if (!(R.startsWith(a_X_358, a_P_361))) continue;
-out362.push(a_P_361);
-}
-out362 = R.distinctList(out362);
-return isList ? out362 : out362[0]; })()))) continue;
-out359.push(a_X_358);
-}
-out359 = R.distinctList(out359);
-return isList ? out359 : out359[0]; })()), R.exists((() => { const s363 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s363 == null) return null;
-const isList = Array.isArray(s363);
-let out365 = [];
-for (const a_T_364 of (s363 == null ? [] : Array.isArray(s363) ? s363 : [s363])) {
-if (!(R.or(R.exists((() => { const s366 = M_StsCodes.d["Stage IV Display Contains"](st.L_Codes);
-if (s366 == null) return null;
-const isList = Array.isArray(s366);
-let out368 = [];
-for (const a_P_367 of (s366 == null ? [] : Array.isArray(s366) ? s366 : [s366])) {
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_367), R.lowerCase(a_T_364)), 0))) continue;
-out368.push(a_P_367);
-}
-out368 = R.distinctList(out368);
-return isList ? out368 : out368[0]; })()), R.exists((() => { const s369 = M_StsCodes.d["Stage IV Display Starts"](st.L_Codes);
-if (s369 == null) return null;
-const isList = Array.isArray(s369);
-let out371 = [];
-for (const a_P_370 of (s369 == null ? [] : Array.isArray(s369) ? s369 : [s369])) {
-if (!(R.startsWith(a_T_364, a_P_370))) continue;
-out371.push(a_P_370);
-}
-out371 = R.distinctList(out371);
-return isList ? out371 : out371[0]; })())))) continue;
-out365.push(a_T_364);
-}
-out365 = R.distinctList(out365);
-return isList ? out365 : out365[0]; })())) ? "IV" : (R.or(R.exists((() => { const s372 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s372 == null) return null;
-const isList = Array.isArray(s372);
-let out374 = [];
-for (const a_X_373 of (s372 == null ? [] : Array.isArray(s372) ? s372 : [s372])) {
-if (!(R.exists((() => { const s375 = M_StsCodes.d["Stage I-III AJCC Code Prefixes"](st.L_Codes);
-if (s375 == null) return null;
-const isList = Array.isArray(s375);
-let out377 = [];
-for (const a_P_376 of (s375 == null ? [] : Array.isArray(s375) ? s375 : [s375])) {
-if (!(R.startsWith(a_X_373, a_P_376))) continue;
-out377.push(a_P_376);
-}
-out377 = R.distinctList(out377);
-return isList ? out377 : out377[0]; })()))) continue;
-out374.push(a_X_373);
-}
-out374 = R.distinctList(out374);
-return isList ? out374 : out374[0]; })()), R.exists((() => { const s378 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s378 == null) return null;
-const isList = Array.isArray(s378);
-let out380 = [];
-for (const a_T_379 of (s378 == null ? [] : Array.isArray(s378) ? s378 : [s378])) {
-if (!(R.exists((() => { const s381 = M_StsCodes.d["Stage I-III Display Contains"](st.L_Codes);
-if (s381 == null) return null;
-const isList = Array.isArray(s381);
-let out383 = [];
-for (const a_P_382 of (s381 == null ? [] : Array.isArray(s381) ? s381 : [s381])) {
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_382), R.lowerCase(a_T_379)), 0))) continue;
-out383.push(a_P_382);
-}
-out383 = R.distinctList(out383);
-return isList ? out383 : out383[0]; })()))) continue;
-out380.push(a_T_379);
-}
-out380 = R.distinctList(out380);
-return isList ? out380 : out380[0]; })())) ? "I-III" : R.as(null, K3, false))));
-}
-// function "MValue"(concept)
-function f10(st, o0) {
-  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s384 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s384 == null) return null;
-const isList = Array.isArray(s384);
-let out386 = [];
-for (const a_X_385 of (s384 == null ? [] : Array.isArray(s384) ? s384 : [s384])) {
-if (!(R.exists((() => { const s387 = M_StsCodes.d["M1 AJCC Code Prefixes"](st.L_Codes);
-if (s387 == null) return null;
-const isList = Array.isArray(s387);
-let out389 = [];
-for (const a_P_388 of (s387 == null ? [] : Array.isArray(s387) ? s387 : [s387])) {
-if (!(R.startsWith(a_X_385, a_P_388))) continue;
-out389.push(a_P_388);
-}
-out389 = R.distinctList(out389);
-return isList ? out389 : out389[0]; })()))) continue;
-out386.push(a_X_385);
-}
-out386 = R.distinctList(out386);
-return isList ? out386 : out386[0]; })()), R.exists((() => { const s390 = R.prop(o0, "coding");
-if (s390 == null) return null;
-const isList = Array.isArray(s390);
-let out392 = [];
-for (const a_X_391 of (s390 == null ? [] : Array.isArray(s390) ? s390 : [s390])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_391, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s393 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
-if (s393 == null) return null;
-const isList = Array.isArray(s393);
-let out395 = [];
-for (const a_P_394 of (s393 == null ? [] : Array.isArray(s393) ? s393 : [s393])) {
-if (!(R.greaterOrEqual(R.positionOf(a_P_394, (() => { let r396; r396 = R.prop(R.prop(a_X_391, "display"), "value"); if (r396 != null) return r396; r396 = ""; if (r396 != null) return r396; return null; })()), 0))) continue;
-out395.push(a_P_394);
-}
-out395 = R.distinctList(out395);
-return isList ? out395 : out395[0]; })())))) continue;
-out392.push(R.prop(R.prop(a_X_391, "code"), "value"));
-}
-return isList ? out392 : out392[0]; })())) ? "M1" : (R.or(R.exists((() => { const s397 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s397 == null) return null;
-const isList = Array.isArray(s397);
-let out399 = [];
-for (const a_X_398 of (s397 == null ? [] : Array.isArray(s397) ? s397 : [s397])) {
-if (!(R.inList(a_X_398, M_StsCodes.d["M0 AJCC Codes"](st.L_Codes), undefined))) continue;
-out399.push(a_X_398);
-}
-out399 = R.distinctList(out399);
-return isList ? out399 : out399[0]; })()), M_StsCommon.f["HasAnyCode"](st.L_Common, o0, M_StsCodes.d["M0 Codes"](st.L_Codes))) ? "M0" : R.as(null, K3, false))));
-}
-// function "Morphologies"(concept)
-function f11(st, o0) {
-  return (() => { const s400 = R.prop(o0, "coding");
-if (s400 == null) return null;
-const isList = Array.isArray(s400);
-let out402 = [];
-for (const a_X_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_401, "system"), "value"), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.prop(R.prop(a_X_401, "code"), "value") == null))))) continue;
-out402.push(({ "code": R.prop(R.prop(a_X_401, "code"), "value"), "display": (() => { let r403; r403 = R.prop(R.prop(a_X_401, "display"), "value"); if (r403 != null) return r403; r403 = f4(st, R.prop(R.prop(a_X_401, "code"), "value")); if (r403 != null) return r403; return null; })() }));
-}
-return isList ? out402 : out402[0]; })();
-}
-// function "GradeMatches"(texts, patterns)
-function f12(st, o0, o1) {
-  return R.exists((() => { const s404 = o0;
+  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s404 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
 if (s404 == null) return null;
 const isList = Array.isArray(s404);
 let out406 = [];
-for (const a_T_405 of (s404 == null ? [] : Array.isArray(s404) ? s404 : [s404])) {
-if (!(R.matches(R.lowerCase(a_T_405), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out406.push(a_T_405);
-}
-out406 = R.distinctList(out406);
-return isList ? out406 : out406[0]; })());
-}
-// function "GradeOf"(concept)
-function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K6, false) : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s407 = R.prop(o0, "coding");
+for (const a_X_405 of (s404 == null ? [] : Array.isArray(s404) ? s404 : [s404])) {
+if (!(R.exists((() => { const s407 = M_StsCodes.d["Stage IV AJCC Code Prefixes"](st.L_Codes);
 if (s407 == null) return null;
 const isList = Array.isArray(s407);
 let out409 = [];
-for (const a_X_408 of (s407 == null ? [] : Array.isArray(s407) ? s407 : [s407])) {
-out409.push(R.prop(R.prop(a_X_408, "code"), "value"));
+for (const a_P_408 of (s407 == null ? [] : Array.isArray(s407) ? s407 : [s407])) {
+if (!(R.startsWith(a_X_405, a_P_408))) continue;
+out409.push(a_P_408);
 }
-return isList ? out409 : out409[0]; })(), false), M_StsCodes.d["Grade 3 Patterns"](st.L_Codes)) ? 3 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s410 = R.prop(o0, "coding");
+out409 = R.distinctList(out409);
+return isList ? out409 : out409[0]; })()))) continue;
+out406.push(a_X_405);
+}
+out406 = R.distinctList(out406);
+return isList ? out406 : out406[0]; })()), R.exists((() => { const s410 = M_StsCommon.f["Texts"](st.L_Common, o0);
 if (s410 == null) return null;
 const isList = Array.isArray(s410);
 let out412 = [];
-for (const a_X_411 of (s410 == null ? [] : Array.isArray(s410) ? s410 : [s410])) {
-out412.push(R.prop(R.prop(a_X_411, "code"), "value"));
-}
-return isList ? out412 : out412[0]; })(), false), M_StsCodes.d["Grade 2 Patterns"](st.L_Codes)) ? 2 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s413 = R.prop(o0, "coding");
+for (const a_T_411 of (s410 == null ? [] : Array.isArray(s410) ? s410 : [s410])) {
+if (!(R.or(R.exists((() => { const s413 = M_StsCodes.d["Stage IV Display Contains"](st.L_Codes);
 if (s413 == null) return null;
 const isList = Array.isArray(s413);
 let out415 = [];
-for (const a_X_414 of (s413 == null ? [] : Array.isArray(s413) ? s413 : [s413])) {
-out415.push(R.prop(R.prop(a_X_414, "code"), "value"));
+for (const a_P_414 of (s413 == null ? [] : Array.isArray(s413) ? s413 : [s413])) {
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_414), R.lowerCase(a_T_411)), 0))) continue;
+out415.push(a_P_414);
 }
-return isList ? out415 : out415[0]; })(), false), M_StsCodes.d["Grade 1 Patterns"](st.L_Codes)) ? 1 : R.as(null, K6, false)))));
-}
-// function "IsSurgery"(P)
-function f14(st, o0) {
-  return R.or(R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["Surgery Code"](st.L_Codes)]), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(o0, "meta"), M_StsCodes.d["Profile Cancer Related Surgical Procedure"](st.L_Codes))), R.exists((() => { const s416 = M_StsCommon.f["Texts"](st.L_Common, R.prop(o0, "code"));
+out415 = R.distinctList(out415);
+return isList ? out415 : out415[0]; })()), R.exists((() => { const s416 = M_StsCodes.d["Stage IV Display Starts"](st.L_Codes);
 if (s416 == null) return null;
 const isList = Array.isArray(s416);
 let out418 = [];
-for (const a_T_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416])) {
-if (!(R.and(R.matches(R.lowerCase(a_T_417), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d["Surgery Display Words"](st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d["Surgery Display Excluded"](st.L_Codes), R.lowerCase(a_T_417)), 0)))) continue;
-out418.push(a_T_417);
+for (const a_P_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416])) {
+if (!(R.startsWith(a_T_411, a_P_417))) continue;
+out418.push(a_P_417);
 }
 out418 = R.distinctList(out418);
-return isList ? out418 : out418[0]; })()));
+return isList ? out418 : out418[0]; })())))) continue;
+out412.push(a_T_411);
 }
-// function "IsRadiotherapy"(P)
-function f15(st, o0) {
-  return R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["RT Course Code"](st.L_Codes)]), R.exists((() => { const s419 = R.prop(R.prop(o0, "category"), "coding");
+out412 = R.distinctList(out412);
+return isList ? out412 : out412[0]; })())) ? "IV" : (R.or(R.exists((() => { const s419 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
 if (s419 == null) return null;
 const isList = Array.isArray(s419);
 let out421 = [];
 for (const a_X_420 of (s419 == null ? [] : Array.isArray(s419) ? s419 : [s419])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_420, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.prop(R.prop(a_X_420, "code"), "value"), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
-out421.push(R.prop(R.prop(a_X_420, "code"), "value"));
-}
-return isList ? out421 : out421[0]; })()));
-}
-// function "Belongs"(refs, selfKey)
-function f16(st, o0, o1) {
-  return R.or(R.or(R.exists((() => { const s422 = o0;
+if (!(R.exists((() => { const s422 = M_StsCodes.d["Stage I-III AJCC Code Prefixes"](st.L_Codes);
 if (s422 == null) return null;
 const isList = Array.isArray(s422);
 let out424 = [];
-for (const a_R_423 of (s422 == null ? [] : Array.isArray(s422) ? s422 : [s422])) {
-if (!(R.inList(a_R_423, d14(st), undefined))) continue;
-out424.push(a_R_423);
+for (const a_P_423 of (s422 == null ? [] : Array.isArray(s422) ? s422 : [s422])) {
+if (!(R.startsWith(a_X_420, a_P_423))) continue;
+out424.push(a_P_423);
 }
 out424 = R.distinctList(out424);
-return isList ? out424 : out424[0]; })()), R.inList(o1, d20(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d11(st)))));
+return isList ? out424 : out424[0]; })()))) continue;
+out421.push(a_X_420);
+}
+out421 = R.distinctList(out421);
+return isList ? out421 : out421[0]; })()), R.exists((() => { const s425 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s425 == null) return null;
+const isList = Array.isArray(s425);
+let out427 = [];
+for (const a_T_426 of (s425 == null ? [] : Array.isArray(s425) ? s425 : [s425])) {
+if (!(R.exists((() => { const s428 = M_StsCodes.d["Stage I-III Display Contains"](st.L_Codes);
+if (s428 == null) return null;
+const isList = Array.isArray(s428);
+let out430 = [];
+for (const a_P_429 of (s428 == null ? [] : Array.isArray(s428) ? s428 : [s428])) {
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_429), R.lowerCase(a_T_426)), 0))) continue;
+out430.push(a_P_429);
+}
+out430 = R.distinctList(out430);
+return isList ? out430 : out430[0]; })()))) continue;
+out427.push(a_T_426);
+}
+out427 = R.distinctList(out427);
+return isList ? out427 : out427[0]; })())) ? "I-III" : R.as(null, K3, false))));
+}
+// function "MValue"(concept)
+function f10(st, o0) {
+  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s431 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
+if (s431 == null) return null;
+const isList = Array.isArray(s431);
+let out433 = [];
+for (const a_X_432 of (s431 == null ? [] : Array.isArray(s431) ? s431 : [s431])) {
+if (!(R.exists((() => { const s434 = M_StsCodes.d["M1 AJCC Code Prefixes"](st.L_Codes);
+if (s434 == null) return null;
+const isList = Array.isArray(s434);
+let out436 = [];
+for (const a_P_435 of (s434 == null ? [] : Array.isArray(s434) ? s434 : [s434])) {
+if (!(R.startsWith(a_X_432, a_P_435))) continue;
+out436.push(a_P_435);
+}
+out436 = R.distinctList(out436);
+return isList ? out436 : out436[0]; })()))) continue;
+out433.push(a_X_432);
+}
+out433 = R.distinctList(out433);
+return isList ? out433 : out433[0]; })()), R.exists((() => { const s437 = R.prop(o0, "coding");
+if (s437 == null) return null;
+const isList = Array.isArray(s437);
+let out439 = [];
+for (const a_X_438 of (s437 == null ? [] : Array.isArray(s437) ? s437 : [s437])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_438, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s440 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
+if (s440 == null) return null;
+const isList = Array.isArray(s440);
+let out442 = [];
+for (const a_P_441 of (s440 == null ? [] : Array.isArray(s440) ? s440 : [s440])) {
+if (!(R.greaterOrEqual(R.positionOf(a_P_441, (() => { let r443; r443 = R.prop(R.prop(a_X_438, "display"), "value"); if (r443 != null) return r443; r443 = ""; if (r443 != null) return r443; return null; })()), 0))) continue;
+out442.push(a_P_441);
+}
+out442 = R.distinctList(out442);
+return isList ? out442 : out442[0]; })())))) continue;
+out439.push(R.prop(R.prop(a_X_438, "code"), "value"));
+}
+return isList ? out439 : out439[0]; })())) ? "M1" : (R.or(R.exists((() => { const s444 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
+if (s444 == null) return null;
+const isList = Array.isArray(s444);
+let out446 = [];
+for (const a_X_445 of (s444 == null ? [] : Array.isArray(s444) ? s444 : [s444])) {
+if (!(R.inList(a_X_445, M_StsCodes.d["M0 AJCC Codes"](st.L_Codes), undefined))) continue;
+out446.push(a_X_445);
+}
+out446 = R.distinctList(out446);
+return isList ? out446 : out446[0]; })()), M_StsCommon.f["HasAnyCode"](st.L_Common, o0, M_StsCodes.d["M0 Codes"](st.L_Codes))) ? "M0" : R.as(null, K3, false))));
+}
+// function "Morphologies"(concept)
+function f11(st, o0) {
+  return (() => { const s447 = R.prop(o0, "coding");
+if (s447 == null) return null;
+const isList = Array.isArray(s447);
+let out449 = [];
+for (const a_X_448 of (s447 == null ? [] : Array.isArray(s447) ? s447 : [s447])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_448, "system"), "value"), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.prop(R.prop(a_X_448, "code"), "value") == null))))) continue;
+out449.push(({ "code": R.prop(R.prop(a_X_448, "code"), "value"), "display": (() => { let r450; r450 = R.prop(R.prop(a_X_448, "display"), "value"); if (r450 != null) return r450; r450 = f4(st, R.prop(R.prop(a_X_448, "code"), "value")); if (r450 != null) return r450; return null; })() }));
+}
+return isList ? out449 : out449[0]; })();
+}
+// function "GradeMatches"(texts, patterns)
+function f12(st, o0, o1) {
+  return R.exists((() => { const s451 = o0;
+if (s451 == null) return null;
+const isList = Array.isArray(s451);
+let out453 = [];
+for (const a_T_452 of (s451 == null ? [] : Array.isArray(s451) ? s451 : [s451])) {
+if (!(R.matches(R.lowerCase(a_T_452), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out453.push(a_T_452);
+}
+out453 = R.distinctList(out453);
+return isList ? out453 : out453[0]; })());
+}
+// function "GradeOf"(concept)
+function f13(st, o0) {
+  return ((o0 == null) ? R.as(null, K6, false) : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s454 = R.prop(o0, "coding");
+if (s454 == null) return null;
+const isList = Array.isArray(s454);
+let out456 = [];
+for (const a_X_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
+out456.push(R.prop(R.prop(a_X_455, "code"), "value"));
+}
+return isList ? out456 : out456[0]; })(), false), M_StsCodes.d["Grade 3 Patterns"](st.L_Codes)) ? 3 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s457 = R.prop(o0, "coding");
+if (s457 == null) return null;
+const isList = Array.isArray(s457);
+let out459 = [];
+for (const a_X_458 of (s457 == null ? [] : Array.isArray(s457) ? s457 : [s457])) {
+out459.push(R.prop(R.prop(a_X_458, "code"), "value"));
+}
+return isList ? out459 : out459[0]; })(), false), M_StsCodes.d["Grade 2 Patterns"](st.L_Codes)) ? 2 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s460 = R.prop(o0, "coding");
+if (s460 == null) return null;
+const isList = Array.isArray(s460);
+let out462 = [];
+for (const a_X_461 of (s460 == null ? [] : Array.isArray(s460) ? s460 : [s460])) {
+out462.push(R.prop(R.prop(a_X_461, "code"), "value"));
+}
+return isList ? out462 : out462[0]; })(), false), M_StsCodes.d["Grade 1 Patterns"](st.L_Codes)) ? 1 : R.as(null, K6, false)))));
+}
+// function "IsSurgery"(P)
+function f14(st, o0) {
+  return R.or(R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["Surgery Code"](st.L_Codes)]), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(o0, "meta"), M_StsCodes.d["Profile Cancer Related Surgical Procedure"](st.L_Codes))), R.exists((() => { const s463 = M_StsCommon.f["Texts"](st.L_Common, R.prop(o0, "code"));
+if (s463 == null) return null;
+const isList = Array.isArray(s463);
+let out465 = [];
+for (const a_T_464 of (s463 == null ? [] : Array.isArray(s463) ? s463 : [s463])) {
+if (!(R.and(R.matches(R.lowerCase(a_T_464), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d["Surgery Display Words"](st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d["Surgery Display Excluded"](st.L_Codes), R.lowerCase(a_T_464)), 0)))) continue;
+out465.push(a_T_464);
+}
+out465 = R.distinctList(out465);
+return isList ? out465 : out465[0]; })()));
+}
+// function "IsRadiotherapy"(P)
+function f15(st, o0) {
+  return R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["RT Course Code"](st.L_Codes)]), R.exists((() => { const s466 = R.prop(R.prop(o0, "category"), "coding");
+if (s466 == null) return null;
+const isList = Array.isArray(s466);
+let out468 = [];
+for (const a_X_467 of (s466 == null ? [] : Array.isArray(s466) ? s466 : [s466])) {
+if (!(R.and(R.equal(R.prop(R.prop(a_X_467, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.prop(R.prop(a_X_467, "code"), "value"), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
+out468.push(R.prop(R.prop(a_X_467, "code"), "value"));
+}
+return isList ? out468 : out468[0]; })()));
+}
+// function "Belongs"(refs, selfKey)
+function f16(st, o0, o1) {
+  return R.or(R.or(R.exists((() => { const s469 = o0;
+if (s469 == null) return null;
+const isList = Array.isArray(s469);
+let out471 = [];
+for (const a_R_470 of (s469 == null ? [] : Array.isArray(s469) ? s469 : [s469])) {
+if (!(R.inList(a_R_470, d26(st), undefined))) continue;
+out471.push(a_R_470);
+}
+out471 = R.distinctList(out471);
+return isList ? out471 : out471[0]; })()), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
 }
 // function "IgnoredReason"(refs)
 function f17(st, o0) {
-  return (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d11(st), ", ")), ")"));
+  return (R.exists((() => { const s472 = o0;
+if (s472 == null) return null;
+const isList = Array.isArray(s472);
+let out474 = [];
+for (const a_R_473 of (s472 == null ? [] : Array.isArray(s472) ? s472 : [s472])) {
+if (!(R.inList(a_R_473, d19(st), undefined))) continue;
+out474.push(a_R_473);
+}
+out474 = R.distinctList(out474);
+return isList ? out474 : out474[0]; })()) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
 }
 // function "DiseaseStatusClass"(concept)
 function f18(st, o0) {
   return (M_StsCommon.f["HasCode"](st.L_Common, o0, M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Disease Status Progression"](st.L_Codes)) ? "progression" : (M_StsCommon.f["HasCode"](st.L_Common, o0, M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Disease Status No Progression"](st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T425 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T426 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T427 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T428 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T429 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T430 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T431 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T432 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T433 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T434 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T435 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T436 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T437 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T438 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T439 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T440 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T441 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T442 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T443 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T475 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T476 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T477 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T478 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T479 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T480 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T481 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T482 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T483 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T484 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T485 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T486 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T487 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T488 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T489 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T490 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T491 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T492 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T493 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T425),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T426),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T427),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T428),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T429),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T430),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T431),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T432),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T433),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T434),
-  "MValue": (st, ...args) => R.dispatch(st, args, T435),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T436),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T437),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T438),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T439),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T440),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T441),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T442),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T443),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T475),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T476),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T477),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T478),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T479),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T480),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T481),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T482),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T483),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T484),
+  "MValue": (st, ...args) => R.dispatch(st, args, T485),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T486),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T487),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T488),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T489),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T490),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T491),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T492),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T493),
 };
 const F = f;
 export const d = {
@@ -1642,45 +1836,53 @@ export const d = {
   "Confirmed STS Analyses": d15,
   "Has STS Condition": d16,
   "Is Confirmed": d17,
-  "Used Analyses": d18,
-  "STS Condition List": d19,
-  "Stage Assessment Keys": d20,
-  "Used Histologies": d21,
-  "Specific Classes": d22,
-  "Histology Winner": d23,
-  "Histology Non-specific": d24,
-  "Histology Conflict": d25,
-  "Histology Picked": d26,
-  "Histology": d27,
-  "Site Condition": d28,
-  "Site": d29,
-  "Extent Evidence": d30,
-  "Attributed Extent Evidence": d31,
-  "Disease Status Facts": d32,
-  "Ignored Evidence": d33,
-  "Metastatic Evidence": d34,
-  "Localized Evidence": d35,
-  "Extent": d36,
-  "Age": d37,
-  "Latest Grade": d38,
-  "Grade": d39,
-  "Attributed Procedures": d40,
-  "Local Recurrence": d41,
-  "Latest Surgery": d42,
-  "Surgery": d43,
-  "Latest Radiotherapy": d44,
-  "Radiotherapy": d45,
-  "Disease Status": d46,
-  "STS Conditions": d47,
-  "Confirmed STS Conditions": d48,
-  "Used Conditions": d49,
-  "Stage Observations": d50,
+  "Second Primary Analyses": d18,
+  "Second Primary Keys": d19,
+  "Used Analyses": d20,
+  "Second Primary Rows": d21,
+  "Second Primary Drugs": d22,
+  "Second Primary Liposomal Doxorubicin": d23,
+  "Second Primary List": d24,
+  "STS Condition List": d25,
+  "Attribution STS Keys": d26,
+  "Stage Assessment Keys": d27,
+  "Attribution Other Primaries": d28,
+  "Used Histologies": d29,
+  "Specific Classes": d30,
+  "Histology Winner": d31,
+  "Histology Non-specific": d32,
+  "Histology Conflict": d33,
+  "Histology Picked": d34,
+  "Histology": d35,
+  "Site Condition": d36,
+  "Site": d37,
+  "Extent Evidence": d38,
+  "Attributed Extent Evidence": d39,
+  "Disease Status Facts": d40,
+  "Ignored Evidence": d41,
+  "Metastatic Evidence": d42,
+  "Localized Evidence": d43,
+  "Extent": d44,
+  "Age": d45,
+  "Latest Grade": d46,
+  "Grade": d47,
+  "Attributed Procedures": d48,
+  "Local Recurrence": d49,
+  "Latest Surgery": d50,
+  "Surgery": d51,
+  "Latest Radiotherapy": d52,
+  "Radiotherapy": d53,
+  "Disease Status": d54,
+  "STS Conditions": d55,
+  "Confirmed STS Conditions": d56,
+  "Used Conditions": d57,
+  "Stage Observations": d58,
 };
 /** The state of one evaluation of StsDiagnosis. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(51),
+    v: new Array(59),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),

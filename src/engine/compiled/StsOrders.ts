@@ -9,7 +9,7 @@ const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Rule Values"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 function paramDefault(st, name) {
@@ -128,7 +128,7 @@ function d6(st) {
 function d7(st) {
   let x = st.v[7];
   if (x !== undefined) return x;
-  x = ["D-UNCONFIRMED", "D-MISSING-HISTOLOGY", "D-MISSING-EXTENT", "D-DATA-UNAVAILABLE", "L-OTHER-SITE", "L-POST-RESECTION"];
+  x = ["D-UNCONFIRMED", "D-MISSING-HISTOLOGY", "D-HISTOLOGY-CONFLICT", "D-MISSING-EXTENT", "D-DATA-UNAVAILABLE", "L-OTHER-SITE", "L-POST-RESECTION"];
   st.v[7] = x;
   return x;
 }
@@ -272,14 +272,14 @@ if (s26 == null) return null;
 const isList = Array.isArray(s26);
 let out28 = [];
 for (const a_D_27 of (s26 == null ? [] : Array.isArray(s26) ? s26 : [s26])) {
-const l_blocking_29 = f2(st, a_D_27);
-const l_advisory_30 = f6(st, a_D_27);
+const l_blocking_29 = f3(st, a_D_27);
+const l_advisory_30 = f7(st, a_D_27);
 out28.push(R.union(R.union((() => { const s31 = l_blocking_29;
 if (s31 == null) return null;
 const isList = Array.isArray(s31);
 let out33 = [];
 for (const a_B_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
-out33.push(f12(st, R.prop(a_D_27, "id"), "rule", a_B_32, f7(st, a_B_32)));
+out33.push(f13(st, R.prop(a_D_27, "id"), "rule", a_B_32, f8(st, a_B_32)));
 }
 out33 = R.distinctList(out33);
 return isList ? out33 : out33[0]; })(), (() => { const s34 = l_advisory_30;
@@ -287,10 +287,10 @@ if (s34 == null) return null;
 const isList = Array.isArray(s34);
 let out36 = [];
 for (const a_A_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
-out36.push(f12(st, R.prop(a_D_27, "id"), "rule", a_A_35, f7(st, a_A_35)));
+out36.push(f13(st, R.prop(a_D_27, "id"), "rule", a_A_35, f8(st, a_A_35)));
 }
 out36 = R.distinctList(out36);
-return isList ? out36 : out36[0]; })(), false), (R.exists(l_blocking_29) ? [] : (d6(st) ? f17(st, a_D_27) : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_27, "drug")))), R.exists(l_advisory_30)) ? [] : [f13(st, a_D_27)]))), false));
+return isList ? out36 : out36[0]; })(), false), (R.exists(l_blocking_29) ? [] : (d6(st) ? f18(st, a_D_27) : (f1(st, R.prop(a_D_27, "drug"), R.prop(a_D_27, "liposomal")) ? [] : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_27, "drug")))), R.exists(l_advisory_30)) ? [] : [f14(st, a_D_27)])))), false));
 }
 out28 = R.distinctList(out28);
 return isList ? out28 : out28[0]; })());
@@ -483,59 +483,54 @@ function d38(st) {
   st.v[38] = x;
   return x;
 }
-// define "Rule Values"
+// define "Fact Second Primary"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) });
+  x = M_StsDecision.d["Fact Second Primary"](st.L_P);
   st.v[39] = x;
+  return x;
+}
+// define "Fact Undated Exposures"
+function d40(st) {
+  let x = st.v[40];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Fact Undated Exposures"](st.L_P);
+  st.v[40] = x;
+  return x;
+}
+// define "Rule Values"
+function d41(st) {
+  let x = st.v[41];
+  if (x !== undefined) return x;
+  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) });
+  st.v[41] = x;
   return x;
 }
 // function "IsAdjuvantPembro"(drug)
 function f0(st, o0) {
   return R.and(R.and(R.and(R.equal(o0, "pembrolizumab"), R.equal(d3(st), "L-POST-RESECTION")), R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS")), R.inList("pembrolizumab", M_StsDecision.d["Exposed Drugs"](st.L_P), undefined));
 }
+// function "IsSecondPrimaryDrug"(drug, liposomal)
+function f1(st, o0, o1) {
+  return R.or(R.inList(o0, (() => { let r49; r49 = M_StsDecision.d["Second Primary Drugs"](st.L_P); if (r49 != null) return r49; r49 = []; if (r49 != null) return r49; return null; })(), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), (() => { let r50; r50 = o1; if (r50 != null) return r50; r50 = false; if (r50 != null) return r50; return null; })()), (() => { let r51; r51 = M_StsDecision.d["Second Primary Liposomal Doxorubicin"](st.L_P); if (r51 != null) return r51; r51 = false; if (r51 != null) return r51; return null; })()));
+}
 // function "IsHistologySpecific"(drug)
-function f1(st, o0) {
-  return R.exists((() => { const s49 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
-let out51 = [];
-for (const a_O_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-if (!(R.and(R.and(R.equal(R.prop(a_O_50, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_50, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_50, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
-out51.push(a_O_50);
-}
-out51 = R.distinctList(out51);
-return isList ? out51 : out51[0]; })());
-}
-// function "Blocking"(D)
 function f2(st, o0) {
-  return (() => { const s52 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f1(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+  return R.exists((() => { const s52 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
 if (s52 == null) return null;
 const isList = Array.isArray(s52);
 let out54 = [];
-for (const a_R_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-if (!(R.not((a_R_53 == null)))) continue;
-out54.push(a_R_53);
+for (const a_O_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
+if (!(R.and(R.and(R.equal(R.prop(a_O_53, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_53, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_53, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
+out54.push(a_O_53);
 }
 out54 = R.distinctList(out54);
-return isList ? out54 : out54[0]; })();
+return isList ? out54 : out54[0]; })());
 }
-// function "IsCombination"(drug)
+// function "Blocking"(D)
 function f3(st, o0) {
-  return R.or(R.or(R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined)), R.and(R.inList(o0, ["doxorubicin", "trabectedin"], undefined), R.includes(d5(st), ["doxorubicin", "trabectedin"], undefined))), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(d5(st), ["gemcitabine", "docetaxel"], undefined)));
-}
-// function "Repeats"(drug)
-function f4(st, o0) {
-  return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d["Current Drugs"](st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d["Prior Drugs"](st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d["Prior Drugs"](st.L_P), ["gemcitabine", "docetaxel"], undefined))));
-}
-// function "IsDoxoIfos"(drug)
-function f5(st, o0) {
-  return R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined));
-}
-// function "Advisory"(D)
-function f6(st, o0) {
-  return (() => { const s55 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f3(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f5(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(d6(st), d8(st)) ? R.as(null, K0, false) : (f4(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
+  return (() => { const s55 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f2(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
 if (s55 == null) return null;
 const isList = Array.isArray(s55);
 let out57 = [];
@@ -546,146 +541,173 @@ out57.push(a_R_56);
 out57 = R.distinctList(out57);
 return isList ? out57 : out57[0]; })();
 }
-// function "RuleNotes"(rule)
+// function "IsCombination"(drug)
+function f4(st, o0) {
+  return R.or(R.or(R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined)), R.and(R.inList(o0, ["doxorubicin", "trabectedin"], undefined), R.includes(d5(st), ["doxorubicin", "trabectedin"], undefined))), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(d5(st), ["gemcitabine", "docetaxel"], undefined)));
+}
+// function "Repeats"(drug)
+function f5(st, o0) {
+  return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d["Current Drugs"](st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d["Prior Drugs"](st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d["Prior Drugs"](st.L_P), ["gemcitabine", "docetaxel"], undefined))));
+}
+// function "IsDoxoIfos"(drug)
+function f6(st, o0) {
+  return R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined));
+}
+// function "Advisory"(D)
 function f7(st, o0) {
+  return (() => { const s58 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f4(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f6(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (f5(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
+if (s58 == null) return null;
+const isList = Array.isArray(s58);
+let out60 = [];
+for (const a_R_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
+if (!(R.not((a_R_59 == null)))) continue;
+out60.push(a_R_59);
+}
+out60 = R.distinctList(out60);
+return isList ? out60 : out60[0]; })();
+}
+// function "RuleNotes"(rule)
+function f8(st, o0) {
   return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d["Text Mesna Unchecked"](st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
-function f8(st, o0) {
+function f9(st, o0) {
   return M_StsDecision.f["DrugsOf"](st.L_P, o0);
 }
 // function "OnPathwayNode"(D)
-function f9(st, o0) {
-  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s58 = (() => { const s60 = d17(st);
-if (s60 == null) return null;
-const isList = Array.isArray(s60);
-let out62 = [];
-for (const a_N_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
-if (!(R.or(R.inList(R.prop(o0, "drug"), f8(st, R.prop(a_N_61, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_61, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-out62.push(({ "id": R.prop(a_N_61, "id"), "score": R.add(R.multiply(10, R.count((() => { const s63 = f8(st, R.prop(a_N_61, "id"));
+function f10(st, o0) {
+  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s61 = (() => { const s63 = d17(st);
 if (s63 == null) return null;
 const isList = Array.isArray(s63);
 let out65 = [];
-for (const a_X_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
-if (!(R.inList(a_X_64, d5(st), undefined))) continue;
-out65.push(a_X_64);
+for (const a_N_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
+if (!(R.or(R.inList(R.prop(o0, "drug"), f9(st, R.prop(a_N_64, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_64, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+out65.push(({ "id": R.prop(a_N_64, "id"), "score": R.add(R.multiply(10, R.count((() => { const s66 = f9(st, R.prop(a_N_64, "id"));
+if (s66 == null) return null;
+const isList = Array.isArray(s66);
+let out68 = [];
+for (const a_X_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
+if (!(R.inList(a_X_67, d5(st), undefined))) continue;
+out68.push(a_X_67);
+}
+out68 = R.distinctList(out68);
+return isList ? out68 : out68[0]; })())), (R.includes(d5(st), f9(st, R.prop(a_N_64, "id")), undefined) ? 5 : 0)) }));
 }
 out65 = R.distinctList(out65);
-return isList ? out65 : out65[0]; })())), (R.includes(d5(st), f8(st, R.prop(a_N_61, "id")), undefined) ? 5 : 0)) }));
-}
-out62 = R.distinctList(out62);
-return isList ? out62 : out62[0]; })();
-if (s58 == null) return null;
-const isList = Array.isArray(s58);
-let out66 = [];
-for (const a_T_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
-out66.push(a_T_59);
-}
-out66 = R.distinctList(out66);
-out66 = R.mergeSort(out66, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
-return isList ? out66 : out66[0]; })()), "id"));
-}
-// function "NextStepNode"(drug)
-function f10(st, o0) {
-  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s67 = d1(st);
-if (s67 == null) return null;
-const isList = Array.isArray(s67);
+return isList ? out65 : out65[0]; })();
+if (s61 == null) return null;
+const isList = Array.isArray(s61);
 let out69 = [];
-for (const a_N_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
-if (!(R.and(R.equal(R.prop(a_N_68, "role"), "next"), R.inList(o0, f8(st, R.prop(a_N_68, "id")), undefined)))) continue;
-out69.push(R.prop(a_N_68, "id"));
+for (const a_T_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
+out69.push(a_T_62);
 }
 out69 = R.distinctList(out69);
-return isList ? out69 : out69[0]; })()));
+out69 = R.mergeSort(out69, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+return isList ? out69 : out69[0]; })()), "id"));
 }
-// function "LaterLineEarlyNode"(drug)
+// function "NextStepNode"(drug)
 function f11(st, o0) {
-  return (R.or(R.not(R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d["Line"](st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
-}
-// function "Card"(draftId, kind, topic, notes)
-function f12(st, o0, o1, o2, o3) {
-  return ({ "draftId": o0, "kind": o1, "topic": o2, "notes": o3 });
-}
-// function "Classify"(D)
-function f13(st, o0) {
-  return (f0(st, R.prop(o0, "drug")) ? f12(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f12(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s70 = [];
+  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s70 = d1(st);
 if (s70 == null) return null;
 const isList = Array.isArray(s70);
 let out72 = [];
-for (const a_X_71 of (s70 == null ? [] : Array.isArray(s70) ? s70 : [s70])) {
-out72.push(R.as(a_X_71, K0, false));
+for (const a_N_71 of (s70 == null ? [] : Array.isArray(s70) ? s70 : [s70])) {
+if (!(R.and(R.equal(R.prop(a_N_71, "role"), "next"), R.inList(o0, f9(st, R.prop(a_N_71, "id")), undefined)))) continue;
+out72.push(R.prop(a_N_71, "id"));
 }
-return isList ? out72 : out72[0]; })()) : f14(st, o0, f9(st, o0))));
+out72 = R.distinctList(out72);
+return isList ? out72 : out72[0]; })()));
 }
-// function "ClassifyOnPathway"(Step4Draft, node)
-function f14(st, o0, o1) {
-  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s73 = [(R.not(R.includes(d5(st), f8(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
+// function "LaterLineEarlyNode"(drug)
+function f12(st, o0) {
+  return (R.or(R.not(R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d["Line"](st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
+}
+// function "Card"(draftId, kind, topic, notes)
+function f13(st, o0, o1, o2, o3) {
+  return ({ "draftId": o0, "kind": o1, "topic": o2, "notes": o3 });
+}
+// function "Classify"(D)
+function f14(st, o0) {
+  return (f0(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s73 = [];
 if (s73 == null) return null;
 const isList = Array.isArray(s73);
 let out75 = [];
 for (const a_X_74 of (s73 == null ? [] : Array.isArray(s73) ? s73 : [s73])) {
-if (!(R.not((a_X_74 == null)))) continue;
-out75.push(a_X_74);
+out75.push(R.as(a_X_74, K0, false));
 }
-out75 = R.distinctList(out75);
-return isList ? out75 : out75[0]; })()) : f15(st, o0, f10(st, R.prop(o0, "drug"))));
+return isList ? out75 : out75[0]; })()) : f15(st, o0, f10(st, o0))));
 }
-// function "ClassifyNextStep"(Step5Draft, next)
+// function "ClassifyOnPathway"(Step4Draft, node)
 function f15(st, o0, o1) {
-  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s76 = [];
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s76 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
 if (s76 == null) return null;
 const isList = Array.isArray(s76);
 let out78 = [];
 for (const a_X_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
-out78.push(R.as(a_X_77, K0, false));
+if (!(R.not((a_X_77 == null)))) continue;
+out78.push(a_X_77);
 }
+out78 = R.distinctList(out78);
 return isList ? out78 : out78[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
 }
-// function "ClassifyLaterLine"(Step6Draft, later)
+// function "ClassifyNextStep"(Step5Draft, next)
 function f16(st, o0, o1) {
-  return (R.not((o1 == null)) ? f12(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d["Text Later Line Early"](st.L_Codes)]) : (f1(st, R.prop(o0, "drug")) ? f12(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f12(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? ["liposomal doxorubicin is not a pathway regimen"] : []))));
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s79 = [];
+if (s79 == null) return null;
+const isList = Array.isArray(s79);
+let out81 = [];
+for (const a_X_80 of (s79 == null ? [] : Array.isArray(s79) ? s79 : [s79])) {
+out81.push(R.as(a_X_80, K0, false));
+}
+return isList ? out81 : out81[0]; })()) : f17(st, o0, f12(st, R.prop(o0, "drug"))));
+}
+// function "ClassifyLaterLine"(Step6Draft, later)
+function f17(st, o0, o1) {
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d["Text Later Line Early"](st.L_Codes)]) : (f2(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f13(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? ["liposomal doxorubicin is not a pathway regimen"] : []))));
 }
 // function "ClassifyOutside"(D)
-function f17(st, o0) {
-  return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f12(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Text Pediatric Order"](st.L_Codes)])] : []);
+function f18(st, o0) {
+  return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Text Pediatric Order"](st.L_Codes)])] : []);
 }
-const T79 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T80 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T81 = [[f2, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T82 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T83 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T84 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T85 = [[f6, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T86 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T87 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T88 = [[f9, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T89 = [[f10, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T90 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T91 = [[f12, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T92 = [[f13, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T93 = [[f14, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T94 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T95 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T96 = [[f17, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T82 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T83 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T84 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T85 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T86 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T87 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T88 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T89 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T90 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T91 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T92 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T93 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T94 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T95 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T96 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T97 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T98 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T99 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T100 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T79),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T80),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T81),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T82),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T83),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T84),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T85),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T86),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T87),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T88),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T89),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T90),
-  "Card": (st, ...args) => R.dispatch(st, args, T91),
-  "Classify": (st, ...args) => R.dispatch(st, args, T92),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T93),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T94),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T95),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T96),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T82),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T83),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T84),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T85),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T86),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T87),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T88),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T89),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T90),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T91),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T92),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T93),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T94),
+  "Card": (st, ...args) => R.dispatch(st, args, T95),
+  "Classify": (st, ...args) => R.dispatch(st, args, T96),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T97),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T98),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T99),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T100),
 };
 const F = f;
 export const d = {
@@ -728,13 +750,15 @@ export const d = {
   "Fact Cumulative": d36,
   "Fact Unrecognized": d37,
   "Fact Disease Status": d38,
-  "Rule Values": d39,
+  "Fact Second Primary": d39,
+  "Fact Undated Exposures": d40,
+  "Rule Values": d41,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(40),
+    v: new Array(42),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),

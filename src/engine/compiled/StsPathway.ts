@@ -7,7 +7,7 @@ import * as M_StsDecision from './StsDecision.js';
 export const id = "StsPathway";
 export const version = "1.0.0";
 /** The defines of StsPathway, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start"];
+export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs"];
 
 function paramDefault(st, name) {
@@ -216,52 +216,68 @@ function d21(st) {
   st.v[21] = x;
   return x;
 }
-// define "Fact Prior Last Exposure"
+// define "Fact Second Primary"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D);
+  x = M_StsDecision.d["Fact Second Primary"](st.L_D);
   st.v[22] = x;
   return x;
 }
-// define "Fact Maintenance"
+// define "Fact Undated Exposures"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Maintenance"](st.L_D);
+  x = M_StsDecision.d["Fact Undated Exposures"](st.L_D);
   st.v[23] = x;
   return x;
 }
-// define "Fact Prior Regimens"
+// define "Fact Prior Last Exposure"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Prior Regimens"](st.L_D);
+  x = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D);
   st.v[24] = x;
   return x;
 }
-// define "Fact Disease Status"
+// define "Fact Maintenance"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Disease Status"](st.L_D);
+  x = M_StsDecision.d["Fact Maintenance"](st.L_D);
   st.v[25] = x;
   return x;
 }
-// define "Later Line Status"
+// define "Fact Prior Regimens"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Later Line Status"](st.L_D);
+  x = M_StsDecision.d["Fact Prior Regimens"](st.L_D);
   st.v[26] = x;
   return x;
 }
-// define "Progression Since Current Start"
+// define "Fact Disease Status"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Progression Since Current Start"](st.L_D);
+  x = M_StsDecision.d["Fact Disease Status"](st.L_D);
   st.v[27] = x;
+  return x;
+}
+// define "Later Line Status"
+function d28(st) {
+  let x = st.v[28];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Later Line Status"](st.L_D);
+  st.v[28] = x;
+  return x;
+}
+// define "Progression Since Current Start"
+function d29(st) {
+  let x = st.v[29];
+  if (x !== undefined) return x;
+  x = M_StsDecision.d["Progression Since Current Start"](st.L_D);
+  st.v[29] = x;
   return x;
 }
 export const f = {
@@ -291,18 +307,20 @@ export const d = {
   "Fact Unrecognized": d19,
   "Fact STS Conditions": d20,
   "Fact Ignored Evidence": d21,
-  "Fact Prior Last Exposure": d22,
-  "Fact Maintenance": d23,
-  "Fact Prior Regimens": d24,
-  "Fact Disease Status": d25,
-  "Later Line Status": d26,
-  "Progression Since Current Start": d27,
+  "Fact Second Primary": d22,
+  "Fact Undated Exposures": d23,
+  "Fact Prior Last Exposure": d24,
+  "Fact Maintenance": d25,
+  "Fact Prior Regimens": d26,
+  "Fact Disease Status": d27,
+  "Later Line Status": d28,
+  "Progression Since Current Start": d29,
 };
 /** The state of one evaluation of StsPathway. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(28),
+    v: new Array(30),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_D: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
   };

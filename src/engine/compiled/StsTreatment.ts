@@ -4,6 +4,7 @@ import * as R from '../runtime/index.js';
 import * as M_FHIRHelpers from './FHIRHelpers.js';
 import * as M_StsCodes from './StsCodes.js';
 import * as M_StsCommon from './StsCommon.js';
+import * as M_StsDiagnosis from './StsDiagnosis.js';
 
 const K0 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"};
 const K1 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
@@ -26,7 +27,7 @@ const K17 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSp
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin"];
+export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","All Exposures","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin","Dx Has STS Condition","Dx Is Confirmed","Dx Histology","Dx Extent","Dx Site","Dx Grade","Dx Surgery","Dx Radiotherapy","Dx Age","Dx Metastatic Evidence","Dx Attributed Extent Evidence","Dx Stage Observations","Dx Confirmed STS Conditions","Dx Used Analyses","Dx STS Condition List","Dx Ignored Evidence","Dx Second Primary List","Dx Disease Status"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Incomplete","DraftOrderIds","EarliestMetastaticDate"];
 
 function paramDefault(st, name) {
@@ -309,7 +310,7 @@ return isList ? out62 : out62[0]; })();
   st.v[13] = x;
   return x;
 }
-// define "Exposures"
+// define "All Exposures"
 function d14(st) {
   let x = st.v[14];
   if (x !== undefined) return x;
@@ -326,1528 +327,1704 @@ return isList ? out71 : out71[0]; })();
   st.v[14] = x;
   return x;
 }
-// define "Unrecognized Administrations"
+// define "Second Primary Drugs"
 function d15(st) {
   let x = st.v[15];
   if (x !== undefined) return x;
-  x = (() => { const s72 = d10(st);
-if (s72 == null) return null;
-const isList = Array.isArray(s72);
-let out74 = [];
-for (const a_A_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
-const l_medication_75 = R.prop(a_A_73, "medication");
-const l_M_76 = R.prop(a_A_73, "resource");
-if (!((R.not((R.prop(a_A_73, "drug") == null)) ? false : R.and(R.and((R.prop(R.prop(l_medication_75, "text"), "value") == null), R.exists(R.prop(l_medication_75, "coding"))), R.allTrue((() => { const s77 = R.prop(l_medication_75, "coding");
-if (s77 == null) return null;
-const isList = Array.isArray(s77);
-let out79 = [];
-for (const a_C_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-out79.push((() => { let r80; r80 = R.and(R.equal(R.prop(R.prop(a_C_78, "system"), "value"), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.prop(R.prop(a_C_78, "display"), "value") == null)); if (r80 != null) return r80; r80 = false; if (r80 != null) return r80; return null; })());
-}
-out79 = R.distinctList(out79);
-return isList ? out79 : out79[0]; })()))))) continue;
-out74.push(R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_76, "id"), "value")));
-}
-out74 = R.distinctList(out74);
-return isList ? out74 : out74[0]; })();
+  x = (() => { let r72; r72 = M_StsDiagnosis.d["Second Primary Drugs"](st.L_Dx); if (r72 != null) return r72; r72 = []; if (r72 != null) return r72; return null; })();
   st.v[15] = x;
   return x;
 }
-// define "Unrecognized Count"
+// define "Second Primary Liposomal Doxorubicin"
 function d16(st) {
   let x = st.v[16];
   if (x !== undefined) return x;
-  x = R.count(d15(st));
+  x = (() => { let r73; r73 = M_StsDiagnosis.d["Second Primary Liposomal Doxorubicin"](st.L_Dx); if (r73 != null) return r73; r73 = false; if (r73 != null) return r73; return null; })();
   st.v[16] = x;
   return x;
 }
-// define "Exposed Drugs"
+// define "Exposures"
 function d17(st) {
   let x = st.v[17];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s81 = d14(st);
-if (s81 == null) return null;
-const isList = Array.isArray(s81);
-let out83 = [];
-for (const a_E_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
-out83.push(R.prop(a_E_82, "drug"));
+  x = (R.and(R.not(R.exists(d15(st))), R.not(d16(st))) ? d14(st) : (() => { const s74 = d14(st);
+if (s74 == null) return null;
+const isList = Array.isArray(s74);
+let out76 = [];
+for (const a_E_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
+if (!(R.not(f17(st, R.prop(a_E_75, "drug"), R.prop(a_E_75, "liposomal"))))) continue;
+out76.push(a_E_75);
 }
-out83 = R.distinctList(out83);
-return isList ? out83 : out83[0]; })());
+return isList ? out76 : out76[0]; })());
   st.v[17] = x;
   return x;
 }
-// define "Current Regimen Drugs"
+// define "Unrecognized Administrations"
 function d18(st) {
   let x = st.v[18];
   if (x !== undefined) return x;
-  x = (() => { const s84 = d17(st);
-if (s84 == null) return null;
-const isList = Array.isArray(s84);
-let out86 = [];
-for (const a_K_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
-const l_drugExposures_87 = (() => { const s88 = d14(st);
-if (s88 == null) return null;
-const isList = Array.isArray(s88);
-let out90 = [];
-for (const a_E_89 of (s88 == null ? [] : Array.isArray(s88) ? s88 : [s88])) {
-if (!(R.equal(R.prop(a_E_89, "drug"), a_K_85))) continue;
-out90.push(a_E_89);
+  x = (() => { const s77 = d10(st);
+if (s77 == null) return null;
+const isList = Array.isArray(s77);
+let out79 = [];
+for (const a_A_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
+const l_medication_80 = R.prop(a_A_78, "medication");
+const l_M_81 = R.prop(a_A_78, "resource");
+if (!((R.not((R.prop(a_A_78, "drug") == null)) ? false : R.and(R.and((R.prop(R.prop(l_medication_80, "text"), "value") == null), R.exists(R.prop(l_medication_80, "coding"))), R.allTrue((() => { const s82 = R.prop(l_medication_80, "coding");
+if (s82 == null) return null;
+const isList = Array.isArray(s82);
+let out84 = [];
+for (const a_C_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
+out84.push((() => { let r85; r85 = R.and(R.equal(R.prop(R.prop(a_C_83, "system"), "value"), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.prop(R.prop(a_C_83, "display"), "value") == null)); if (r85 != null) return r85; r85 = false; if (r85 != null) return r85; return null; })());
 }
-return isList ? out90 : out90[0]; })();
-const l_last_91 = R.max((() => { const s92 = l_drugExposures_87;
-if (s92 == null) return null;
-const isList = Array.isArray(s92);
-let out94 = [];
-for (const a_E_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
-out94.push(R.prop(a_E_93, "lastDate"));
+out84 = R.distinctList(out84);
+return isList ? out84 : out84[0]; })()))))) continue;
+out79.push(R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_81, "id"), "value")));
 }
-return isList ? out94 : out94[0]; })());
-const l_datedCurrent_95 = (() => { let r96; r96 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_91)), p(st, "currentRegimenWindowDays", false)); if (r96 != null) return r96; r96 = false; if (r96 != null) return r96; return null; })();
-const l_undated_97 = R.exists((() => { const s98 = l_drugExposures_87;
-if (s98 == null) return null;
-const isList = Array.isArray(s98);
-let out100 = [];
-for (const a_E_99 of (s98 == null ? [] : Array.isArray(s98) ? s98 : [s98])) {
-if (!(R.prop(a_E_99, "undatedCurrent"))) continue;
-out100.push(a_E_99);
-}
-return isList ? out100 : out100[0]; })());
-if (!(R.or(l_datedCurrent_95, l_undated_97))) continue;
-out86.push((() => { const s101 = (R.not(l_datedCurrent_95) ? R.as(null, K4, false) : R.max((() => { const s103 = l_drugExposures_87;
-if (s103 == null) return null;
-const isList = Array.isArray(s103);
-let out105 = [];
-for (const a_X_104 of (s103 == null ? [] : Array.isArray(s103) ? s103 : [s103])) {
-if (!(R.and(R.not((R.prop(a_X_104, "date") == null)), R.not(R.exists((() => { const s106 = l_drugExposures_87;
-if (s106 == null) return null;
-const isList = Array.isArray(s106);
-let out108 = [];
-for (const a_Y_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
-if (!((R.less(R.prop(a_Y_107, "dayNumber"), R.prop(a_X_104, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_104, "dayNumber"), R.prop(a_Y_107, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out108.push(a_Y_107);
-}
-return isList ? out108 : out108[0]; })()))))) continue;
-out105.push(R.prop(a_X_104, "date"));
-}
-return isList ? out105 : out105[0]; })()));
-if (s101 == null) return null;
-const isList = Array.isArray(s101);
-let out109 = [];
-for (const a_Start_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-out109.push(({ "drug": a_K_85, "lastDate": (l_datedCurrent_95 ? l_last_91 : R.as(null, K4, false)), "runStart": a_Start_102, "undated": l_undated_97, "sources": (() => { const s110 = d14(st);
-if (s110 == null) return null;
-const isList = Array.isArray(s110);
-let out112 = [];
-for (const a_E_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
-if (!(R.and(R.equal(R.prop(a_E_111, "drug"), a_K_85), R.or(R.prop(a_E_111, "undatedCurrent"), R.greaterOrEqual(R.prop(a_E_111, "date"), a_Start_102))))) continue;
-out112.push(R.prop(a_E_111, "source"));
-}
-out112 = R.distinctList(out112);
-return isList ? out112 : out112[0]; })() }));
-}
-out109 = R.distinctList(out109);
-return isList ? out109 : out109[0]; })());
-}
-out86 = R.distinctList(out86);
-out86 = R.mergeSort(out86, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
-return isList ? out86 : out86[0]; })();
+out79 = R.distinctList(out79);
+return isList ? out79 : out79[0]; })();
   st.v[18] = x;
   return x;
 }
-// define "Regimen Start"
+// define "Unrecognized Count"
 function d19(st) {
   let x = st.v[19];
   if (x !== undefined) return x;
-  x = (R.not(R.exists(d18(st))) ? R.as(null, K4, false) : (() => { let r113; r113 = R.min((() => { const s114 = d18(st);
-if (s114 == null) return null;
-const isList = Array.isArray(s114);
-let out116 = [];
-for (const a_C_115 of (s114 == null ? [] : Array.isArray(s114) ? s114 : [s114])) {
-out116.push(R.prop(a_C_115, "runStart"));
-}
-out116 = R.distinctList(out116);
-return isList ? out116 : out116[0]; })()); if (r113 != null) return r113; r113 = d1(st); if (r113 != null) return r113; return null; })());
+  x = R.count(d18(st));
   st.v[19] = x;
   return x;
 }
-// define "Undated Current Exposures"
+// define "Exposed Drugs"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = (() => { const s117 = d14(st);
-if (s117 == null) return null;
-const isList = Array.isArray(s117);
-let out119 = [];
-for (const a_E_118 of (s117 == null ? [] : Array.isArray(s117) ? s117 : [s117])) {
-if (!(R.prop(a_E_118, "undatedCurrent"))) continue;
-out119.push(a_E_118);
+  x = R.distinct((() => { const s86 = d17(st);
+if (s86 == null) return null;
+const isList = Array.isArray(s86);
+let out88 = [];
+for (const a_E_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
+out88.push(R.prop(a_E_87, "drug"));
 }
-return isList ? out119 : out119[0]; })();
+out88 = R.distinctList(out88);
+return isList ? out88 : out88[0]; })());
   st.v[20] = x;
   return x;
 }
-// define "Undated Prior Exposures"
+// define "Current Regimen Drugs"
 function d21(st) {
   let x = st.v[21];
   if (x !== undefined) return x;
-  x = (() => { const s120 = d14(st);
-if (s120 == null) return null;
-const isList = Array.isArray(s120);
-let out122 = [];
-for (const a_E_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
-if (!(R.and((R.prop(a_E_121, "date") == null), R.not(R.prop(a_E_121, "undatedCurrent"))))) continue;
-out122.push(a_E_121);
+  x = (() => { const s89 = d20(st);
+if (s89 == null) return null;
+const isList = Array.isArray(s89);
+let out91 = [];
+for (const a_K_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
+const l_drugExposures_92 = (() => { const s93 = d17(st);
+if (s93 == null) return null;
+const isList = Array.isArray(s93);
+let out95 = [];
+for (const a_E_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
+if (!(R.equal(R.prop(a_E_94, "drug"), a_K_90))) continue;
+out95.push(a_E_94);
 }
-return isList ? out122 : out122[0]; })();
+return isList ? out95 : out95[0]; })();
+const l_last_96 = R.max((() => { const s97 = l_drugExposures_92;
+if (s97 == null) return null;
+const isList = Array.isArray(s97);
+let out99 = [];
+for (const a_E_98 of (s97 == null ? [] : Array.isArray(s97) ? s97 : [s97])) {
+out99.push(R.prop(a_E_98, "lastDate"));
+}
+return isList ? out99 : out99[0]; })());
+const l_datedCurrent_100 = (() => { let r101; r101 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_96)), p(st, "currentRegimenWindowDays", false)); if (r101 != null) return r101; r101 = false; if (r101 != null) return r101; return null; })();
+const l_undated_102 = R.exists((() => { const s103 = l_drugExposures_92;
+if (s103 == null) return null;
+const isList = Array.isArray(s103);
+let out105 = [];
+for (const a_E_104 of (s103 == null ? [] : Array.isArray(s103) ? s103 : [s103])) {
+if (!(R.prop(a_E_104, "undatedCurrent"))) continue;
+out105.push(a_E_104);
+}
+return isList ? out105 : out105[0]; })());
+if (!(R.or(l_datedCurrent_100, l_undated_102))) continue;
+out91.push((() => { const s106 = ({ "start": (R.not(l_datedCurrent_100) ? R.as(null, K4, false) : R.max((() => { const s108 = l_drugExposures_92;
+if (s108 == null) return null;
+const isList = Array.isArray(s108);
+let out110 = [];
+for (const a_X_109 of (s108 == null ? [] : Array.isArray(s108) ? s108 : [s108])) {
+if (!(R.and(R.not((R.prop(a_X_109, "date") == null)), R.not(R.exists((() => { const s111 = l_drugExposures_92;
+if (s111 == null) return null;
+const isList = Array.isArray(s111);
+let out113 = [];
+for (const a_Y_112 of (s111 == null ? [] : Array.isArray(s111) ? s111 : [s111])) {
+if (!((R.less(R.prop(a_Y_112, "dayNumber"), R.prop(a_X_109, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_109, "dayNumber"), R.prop(a_Y_112, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out113.push(a_Y_112);
+}
+return isList ? out113 : out113[0]; })()))))) continue;
+out110.push(R.prop(a_X_109, "date"));
+}
+return isList ? out110 : out110[0]; })())) });
+if (s106 == null) return null;
+const isList = Array.isArray(s106);
+let out114 = [];
+for (const a_Run_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
+out114.push(({ "drug": a_K_90, "lastDate": (l_datedCurrent_100 ? l_last_96 : R.as(null, K4, false)), "runStart": R.prop(a_Run_107, "start"), "undated": l_undated_102, "sources": (() => { const s115 = d17(st);
+if (s115 == null) return null;
+const isList = Array.isArray(s115);
+let out117 = [];
+for (const a_E_116 of (s115 == null ? [] : Array.isArray(s115) ? s115 : [s115])) {
+if (!(R.and(R.equal(R.prop(a_E_116, "drug"), a_K_90), R.or(R.prop(a_E_116, "undatedCurrent"), R.greaterOrEqual(R.prop(a_E_116, "date"), R.prop(a_Run_107, "start")))))) continue;
+out117.push(R.prop(a_E_116, "source"));
+}
+out117 = R.distinctList(out117);
+return isList ? out117 : out117[0]; })() }));
+}
+out114 = R.distinctList(out114);
+return isList ? out114 : out114[0]; })());
+}
+out91 = R.distinctList(out91);
+out91 = R.mergeSort(out91, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
+return isList ? out91 : out91[0]; })();
   st.v[21] = x;
   return x;
 }
-// define "Prior Exposures"
+// define "Regimen Start"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = ((d19(st) == null) ? (() => { const s123 = d14(st);
-if (s123 == null) return null;
-const isList = Array.isArray(s123);
-let out125 = [];
-for (const a_E_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
-if (!(R.not(R.prop(a_E_124, "undatedCurrent")))) continue;
-out125.push(a_E_124);
+  x = (R.not(R.exists(d21(st))) ? R.as(null, K4, false) : (() => { let r118; r118 = R.min((() => { const s119 = d21(st);
+if (s119 == null) return null;
+const isList = Array.isArray(s119);
+let out121 = [];
+for (const a_C_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
+out121.push(R.prop(a_C_120, "runStart"));
 }
-return isList ? out125 : out125[0]; })() : (() => { const s126 = d14(st);
-if (s126 == null) return null;
-const isList = Array.isArray(s126);
-let out128 = [];
-for (const a_E_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
-if (!(R.and(R.not(R.prop(a_E_127, "undatedCurrent")), R.or((R.prop(a_E_127, "date") == null), R.less(R.prop(a_E_127, "date"), d19(st)))))) continue;
-out128.push(a_E_127);
-}
-return isList ? out128 : out128[0]; })());
+out121 = R.distinctList(out121);
+return isList ? out121 : out121[0]; })()); if (r118 != null) return r118; r118 = d1(st); if (r118 != null) return r118; return null; })());
   st.v[22] = x;
   return x;
 }
-// define "Prior Drugs"
+// define "Undated Current Exposures"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s129 = d22(st);
-if (s129 == null) return null;
-const isList = Array.isArray(s129);
-let out131 = [];
-for (const a_E_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
-out131.push(R.prop(a_E_130, "drug"));
+  x = (() => { const s122 = d17(st);
+if (s122 == null) return null;
+const isList = Array.isArray(s122);
+let out124 = [];
+for (const a_E_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
+if (!(R.prop(a_E_123, "undatedCurrent"))) continue;
+out124.push(a_E_123);
 }
-out131 = R.distinctList(out131);
-return isList ? out131 : out131[0]; })());
+return isList ? out124 : out124[0]; })();
   st.v[23] = x;
   return x;
 }
-// define "Prior Anthracycline"
+// define "Undated Prior Exposures"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = R.exists((() => { const s132 = d22(st);
-if (s132 == null) return null;
-const isList = Array.isArray(s132);
-let out134 = [];
-for (const a_E_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
-if (!(R.prop(a_E_133, "anthracycline"))) continue;
-out134.push(a_E_133);
+  x = (() => { const s125 = d17(st);
+if (s125 == null) return null;
+const isList = Array.isArray(s125);
+let out127 = [];
+for (const a_E_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
+if (!(R.and((R.prop(a_E_126, "date") == null), R.not(R.prop(a_E_126, "undatedCurrent"))))) continue;
+out127.push(a_E_126);
 }
-return isList ? out134 : out134[0]; })());
+return isList ? out127 : out127[0]; })();
   st.v[24] = x;
   return x;
 }
-// define "Prior Gemcitabine And Docetaxel"
+// define "Prior Exposures"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = R.and(R.inList("gemcitabine", d23(st), undefined), R.inList("docetaxel", d23(st), undefined));
+  x = ((d22(st) == null) ? (() => { const s128 = d17(st);
+if (s128 == null) return null;
+const isList = Array.isArray(s128);
+let out130 = [];
+for (const a_E_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
+if (!(R.not(R.prop(a_E_129, "undatedCurrent")))) continue;
+out130.push(a_E_129);
+}
+return isList ? out130 : out130[0]; })() : (() => { const s131 = d17(st);
+if (s131 == null) return null;
+const isList = Array.isArray(s131);
+let out133 = [];
+for (const a_E_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
+if (!(R.and(R.not(R.prop(a_E_132, "undatedCurrent")), R.or((R.prop(a_E_132, "date") == null), R.less(R.prop(a_E_132, "date"), d22(st)))))) continue;
+out133.push(a_E_132);
+}
+return isList ? out133 : out133[0]; })());
   st.v[25] = x;
   return x;
 }
-// define "Not Reoffered"
+// define "Prior Drugs"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = (() => { const s135 = d23(st);
-if (s135 == null) return null;
-const isList = Array.isArray(s135);
-let out137 = [];
-for (const a_D_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
-if (!(R.inList(a_D_136, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
-out137.push(a_D_136);
+  x = R.distinct((() => { const s134 = d25(st);
+if (s134 == null) return null;
+const isList = Array.isArray(s134);
+let out136 = [];
+for (const a_E_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
+out136.push(R.prop(a_E_135, "drug"));
 }
-out137 = R.distinctList(out137);
-return isList ? out137 : out137[0]; })();
+out136 = R.distinctList(out136);
+return isList ? out136 : out136[0]; })());
   st.v[26] = x;
   return x;
 }
-// define "Line"
+// define "Prior Anthracycline"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = (d25(st) ? 3 : (R.or(d24(st), R.exists(d26(st))) ? 2 : 1));
+  x = R.exists((() => { const s137 = d25(st);
+if (s137 == null) return null;
+const isList = Array.isArray(s137);
+let out139 = [];
+for (const a_E_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
+if (!(R.prop(a_E_138, "anthracycline"))) continue;
+out139.push(a_E_138);
+}
+return isList ? out139 : out139[0]; })());
   st.v[27] = x;
   return x;
 }
-// define "Anthracycline Free"
+// define "Prior Gemcitabine And Docetaxel"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = R.and(R.not(d24(st)), d25(st));
+  x = R.and(R.inList("gemcitabine", d26(st), undefined), R.inList("docetaxel", d26(st), undefined));
   st.v[28] = x;
   return x;
 }
-// define "Line Sources"
+// define "Not Reoffered"
 function d29(st) {
   let x = st.v[29];
   if (x !== undefined) return x;
-  x = (() => { const s138 = d22(st);
-if (s138 == null) return null;
-const isList = Array.isArray(s138);
-let out140 = [];
-for (const a_E_139 of (s138 == null ? [] : Array.isArray(s138) ? s138 : [s138])) {
-if (!(R.or(R.prop(a_E_139, "anthracycline"), R.inList(R.prop(a_E_139, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
-out140.push(R.prop(a_E_139, "source"));
+  x = (() => { const s140 = d26(st);
+if (s140 == null) return null;
+const isList = Array.isArray(s140);
+let out142 = [];
+for (const a_D_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
+if (!(R.inList(a_D_141, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
+out142.push(a_D_141);
 }
-out140 = R.distinctList(out140);
-return isList ? out140 : out140[0]; })();
+out142 = R.distinctList(out142);
+return isList ? out142 : out142[0]; })();
   st.v[29] = x;
   return x;
 }
-// define "Prior Runs"
+// define "Line"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = R.flatten((() => { const s141 = d23(st);
-if (s141 == null) return null;
-const isList = Array.isArray(s141);
-let out143 = [];
-for (const a_K_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-const l_drugExposures_144 = (() => { const s145 = d22(st);
-if (s145 == null) return null;
-const isList = Array.isArray(s145);
-let out147 = [];
-for (const a_E_146 of (s145 == null ? [] : Array.isArray(s145) ? s145 : [s145])) {
-if (!(R.and(R.equal(R.prop(a_E_146, "drug"), a_K_142), R.not((R.prop(a_E_146, "date") == null))))) continue;
-out147.push(a_E_146);
-}
-return isList ? out147 : out147[0]; })();
-const l_runStarts_148 = R.distinct((() => { const s149 = l_drugExposures_144;
-if (s149 == null) return null;
-const isList = Array.isArray(s149);
-let out151 = [];
-for (const a_X_150 of (s149 == null ? [] : Array.isArray(s149) ? s149 : [s149])) {
-if (!(R.not(R.exists((() => { const s152 = l_drugExposures_144;
-if (s152 == null) return null;
-const isList = Array.isArray(s152);
-let out154 = [];
-for (const a_Y_153 of (s152 == null ? [] : Array.isArray(s152) ? s152 : [s152])) {
-if (!((R.less(R.prop(a_Y_153, "dayNumber"), R.prop(a_X_150, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_150, "dayNumber"), R.prop(a_Y_153, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out154.push(a_Y_153);
-}
-return isList ? out154 : out154[0]; })())))) continue;
-out151.push(R.prop(a_X_150, "dayNumber"));
-}
-return isList ? out151 : out151[0]; })());
-out143.push((() => { const s155 = l_runStarts_148;
-if (s155 == null) return null;
-const isList = Array.isArray(s155);
-let out157 = [];
-for (const a_S_156 of (s155 == null ? [] : Array.isArray(s155) ? s155 : [s155])) {
-const l_members_158 = (() => { const s159 = l_drugExposures_144;
-if (s159 == null) return null;
-const isList = Array.isArray(s159);
-let out161 = [];
-for (const a_E_160 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
-if (!(R.and(R.greaterOrEqual(R.prop(a_E_160, "dayNumber"), a_S_156), R.not(R.exists((() => { const s162 = l_runStarts_148;
-if (s162 == null) return null;
-const isList = Array.isArray(s162);
-let out164 = [];
-for (const a_T_163 of (s162 == null ? [] : Array.isArray(s162) ? s162 : [s162])) {
-if (!(R.and(R.greater(a_T_163, a_S_156), R.lessOrEqual(a_T_163, R.prop(a_E_160, "dayNumber"))))) continue;
-out164.push(a_T_163);
-}
-out164 = R.distinctList(out164);
-return isList ? out164 : out164[0]; })()))))) continue;
-out161.push(a_E_160);
-}
-return isList ? out161 : out161[0]; })();
-out157.push(({ "drug": a_K_142, "start": a_S_156, "end": R.max((() => { const s165 = l_members_158;
-if (s165 == null) return null;
-const isList = Array.isArray(s165);
-let out167 = [];
-for (const a_E_166 of (s165 == null ? [] : Array.isArray(s165) ? s165 : [s165])) {
-out167.push(R.prop(a_E_166, "lastDayNumber"));
-}
-return isList ? out167 : out167[0]; })()), "exposures": l_members_158 }));
-}
-return isList ? out157 : out157[0]; })());
-}
-return isList ? out143 : out143[0]; })());
+  x = (d28(st) ? 3 : (R.or(d27(st), R.exists(d29(st))) ? 2 : 1));
   st.v[30] = x;
   return x;
 }
-// define "Prior Regimen Starts"
+// define "Anthracycline Free"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s168 = d30(st);
-if (s168 == null) return null;
-const isList = Array.isArray(s168);
-let out170 = [];
-for (const a_R_169 of (s168 == null ? [] : Array.isArray(s168) ? s168 : [s168])) {
-if (!(R.not(R.exists((() => { const s171 = d30(st);
-if (s171 == null) return null;
-const isList = Array.isArray(s171);
-let out173 = [];
-for (const a_Q_172 of (s171 == null ? [] : Array.isArray(s171) ? s171 : [s171])) {
-if (!(R.and(R.less(R.prop(a_Q_172, "start"), R.prop(a_R_169, "start")), R.or(R.greaterOrEqual(R.prop(a_Q_172, "end"), R.prop(a_R_169, "start")), R.lessOrEqual(R.subtract(R.prop(a_R_169, "start"), R.prop(a_Q_172, "start")), p(st, "combinationWindowDays", false)))))) continue;
-out173.push(a_Q_172);
-}
-return isList ? out173 : out173[0]; })())))) continue;
-out170.push(R.prop(a_R_169, "start"));
-}
-return isList ? out170 : out170[0]; })());
+  x = R.and(R.not(d27(st)), d28(st));
   st.v[31] = x;
   return x;
 }
-// define "Prior Regimens"
+// define "Line Sources"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = (() => { const s174 = (() => { const s176 = d31(st);
+  x = (() => { const s143 = d25(st);
+if (s143 == null) return null;
+const isList = Array.isArray(s143);
+let out145 = [];
+for (const a_E_144 of (s143 == null ? [] : Array.isArray(s143) ? s143 : [s143])) {
+if (!(R.or(R.prop(a_E_144, "anthracycline"), R.inList(R.prop(a_E_144, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
+out145.push(R.prop(a_E_144, "source"));
+}
+out145 = R.distinctList(out145);
+return isList ? out145 : out145[0]; })();
+  st.v[32] = x;
+  return x;
+}
+// define "Prior Runs"
+function d33(st) {
+  let x = st.v[33];
+  if (x !== undefined) return x;
+  x = R.flatten((() => { const s146 = d26(st);
+if (s146 == null) return null;
+const isList = Array.isArray(s146);
+let out148 = [];
+for (const a_K_147 of (s146 == null ? [] : Array.isArray(s146) ? s146 : [s146])) {
+const l_drugExposures_149 = (() => { const s150 = d25(st);
+if (s150 == null) return null;
+const isList = Array.isArray(s150);
+let out152 = [];
+for (const a_E_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
+if (!(R.and(R.equal(R.prop(a_E_151, "drug"), a_K_147), R.not((R.prop(a_E_151, "date") == null))))) continue;
+out152.push(a_E_151);
+}
+return isList ? out152 : out152[0]; })();
+const l_runStarts_153 = R.distinct((() => { const s154 = l_drugExposures_149;
+if (s154 == null) return null;
+const isList = Array.isArray(s154);
+let out156 = [];
+for (const a_X_155 of (s154 == null ? [] : Array.isArray(s154) ? s154 : [s154])) {
+if (!(R.not(R.exists((() => { const s157 = l_drugExposures_149;
+if (s157 == null) return null;
+const isList = Array.isArray(s157);
+let out159 = [];
+for (const a_Y_158 of (s157 == null ? [] : Array.isArray(s157) ? s157 : [s157])) {
+if (!((R.less(R.prop(a_Y_158, "dayNumber"), R.prop(a_X_155, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_155, "dayNumber"), R.prop(a_Y_158, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out159.push(a_Y_158);
+}
+return isList ? out159 : out159[0]; })())))) continue;
+out156.push(R.prop(a_X_155, "dayNumber"));
+}
+return isList ? out156 : out156[0]; })());
+out148.push((() => { const s160 = l_runStarts_153;
+if (s160 == null) return null;
+const isList = Array.isArray(s160);
+let out162 = [];
+for (const a_S_161 of (s160 == null ? [] : Array.isArray(s160) ? s160 : [s160])) {
+const l_members_163 = (() => { const s164 = l_drugExposures_149;
+if (s164 == null) return null;
+const isList = Array.isArray(s164);
+let out166 = [];
+for (const a_E_165 of (s164 == null ? [] : Array.isArray(s164) ? s164 : [s164])) {
+if (!(R.and(R.greaterOrEqual(R.prop(a_E_165, "dayNumber"), a_S_161), R.not(R.exists((() => { const s167 = l_runStarts_153;
+if (s167 == null) return null;
+const isList = Array.isArray(s167);
+let out169 = [];
+for (const a_T_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
+if (!(R.and(R.greater(a_T_168, a_S_161), R.lessOrEqual(a_T_168, R.prop(a_E_165, "dayNumber"))))) continue;
+out169.push(a_T_168);
+}
+out169 = R.distinctList(out169);
+return isList ? out169 : out169[0]; })()))))) continue;
+out166.push(a_E_165);
+}
+return isList ? out166 : out166[0]; })();
+out162.push(({ "drug": a_K_147, "start": a_S_161, "end": R.max((() => { const s170 = l_members_163;
+if (s170 == null) return null;
+const isList = Array.isArray(s170);
+let out172 = [];
+for (const a_E_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
+out172.push(R.prop(a_E_171, "lastDayNumber"));
+}
+return isList ? out172 : out172[0]; })()), "exposures": l_members_163 }));
+}
+return isList ? out162 : out162[0]; })());
+}
+return isList ? out148 : out148[0]; })());
+  st.v[33] = x;
+  return x;
+}
+// define "Prior Regimen Starts"
+function d34(st) {
+  let x = st.v[34];
+  if (x !== undefined) return x;
+  x = R.distinct((() => { const s173 = d33(st);
+if (s173 == null) return null;
+const isList = Array.isArray(s173);
+let out175 = [];
+for (const a_R_174 of (s173 == null ? [] : Array.isArray(s173) ? s173 : [s173])) {
+if (!(R.not(R.exists((() => { const s176 = d33(st);
 if (s176 == null) return null;
 const isList = Array.isArray(s176);
 let out178 = [];
-for (const a_S_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
-const l_nextStart_179 = R.min((() => { const s180 = d31(st);
-if (s180 == null) return null;
-const isList = Array.isArray(s180);
-let out182 = [];
-for (const a_T_181 of (s180 == null ? [] : Array.isArray(s180) ? s180 : [s180])) {
-if (!(R.greater(a_T_181, a_S_177))) continue;
-out182.push(a_T_181);
+for (const a_Q_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
+if (!(R.and(R.less(R.prop(a_Q_177, "start"), R.prop(a_R_174, "start")), R.or(R.greaterOrEqual(R.prop(a_Q_177, "end"), R.prop(a_R_174, "start")), R.lessOrEqual(R.subtract(R.prop(a_R_174, "start"), R.prop(a_Q_177, "start")), p(st, "combinationWindowDays", false)))))) continue;
+out178.push(a_Q_177);
 }
-return isList ? out182 : out182[0]; })());
-const l_runs_183 = (() => { const s184 = d30(st);
-if (s184 == null) return null;
-const isList = Array.isArray(s184);
-let out186 = [];
-for (const a_R_185 of (s184 == null ? [] : Array.isArray(s184) ? s184 : [s184])) {
-if (!(R.and(R.greaterOrEqual(R.prop(a_R_185, "start"), a_S_177), R.or((l_nextStart_179 == null), R.less(R.prop(a_R_185, "start"), l_nextStart_179))))) continue;
-out186.push(a_R_185);
+return isList ? out178 : out178[0]; })())))) continue;
+out175.push(R.prop(a_R_174, "start"));
 }
-return isList ? out186 : out186[0]; })();
-const l_exposures_187 = R.flatten((() => { const s188 = l_runs_183;
-if (s188 == null) return null;
-const isList = Array.isArray(s188);
-let out190 = [];
-for (const a_R_189 of (s188 == null ? [] : Array.isArray(s188) ? s188 : [s188])) {
-out190.push(R.prop(a_R_189, "exposures"));
+return isList ? out175 : out175[0]; })());
+  st.v[34] = x;
+  return x;
 }
-return isList ? out190 : out190[0]; })());
-const l_runDrugs_191 = (() => { const s192 = l_runs_183;
-if (s192 == null) return null;
-const isList = Array.isArray(s192);
-let out194 = [];
-for (const a_R_193 of (s192 == null ? [] : Array.isArray(s192) ? s192 : [s192])) {
-out194.push(R.prop(a_R_193, "drug"));
+// define "Prior Regimens"
+function d35(st) {
+  let x = st.v[35];
+  if (x !== undefined) return x;
+  x = (() => { const s179 = (() => { const s181 = d34(st);
+if (s181 == null) return null;
+const isList = Array.isArray(s181);
+let out183 = [];
+for (const a_S_182 of (s181 == null ? [] : Array.isArray(s181) ? s181 : [s181])) {
+const l_nextStart_184 = R.min((() => { const s185 = d34(st);
+if (s185 == null) return null;
+const isList = Array.isArray(s185);
+let out187 = [];
+for (const a_T_186 of (s185 == null ? [] : Array.isArray(s185) ? s185 : [s185])) {
+if (!(R.greater(a_T_186, a_S_182))) continue;
+out187.push(a_T_186);
 }
-return isList ? out194 : out194[0]; })();
-out178.push(({ "startNumber": a_S_177, "endNumber": R.max((() => { const s195 = l_runs_183;
-if (s195 == null) return null;
-const isList = Array.isArray(s195);
-let out197 = [];
-for (const a_R_196 of (s195 == null ? [] : Array.isArray(s195) ? s195 : [s195])) {
-out197.push(R.prop(a_R_196, "end"));
+return isList ? out187 : out187[0]; })());
+const l_runs_188 = (() => { const s189 = d33(st);
+if (s189 == null) return null;
+const isList = Array.isArray(s189);
+let out191 = [];
+for (const a_R_190 of (s189 == null ? [] : Array.isArray(s189) ? s189 : [s189])) {
+if (!(R.and(R.greaterOrEqual(R.prop(a_R_190, "start"), a_S_182), R.or((l_nextStart_184 == null), R.less(R.prop(a_R_190, "start"), l_nextStart_184))))) continue;
+out191.push(a_R_190);
 }
-return isList ? out197 : out197[0]; })()), "drugs": (() => { const s198 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s198 == null) return null;
-const isList = Array.isArray(s198);
-let out200 = [];
-for (const a_D_199 of (s198 == null ? [] : Array.isArray(s198) ? s198 : [s198])) {
-if (!(R.inList(R.prop(a_D_199, "key"), l_runDrugs_191, undefined))) continue;
-out200.push(R.prop(a_D_199, "key"));
+return isList ? out191 : out191[0]; })();
+const l_exposures_192 = R.flatten((() => { const s193 = l_runs_188;
+if (s193 == null) return null;
+const isList = Array.isArray(s193);
+let out195 = [];
+for (const a_R_194 of (s193 == null ? [] : Array.isArray(s193) ? s193 : [s193])) {
+out195.push(R.prop(a_R_194, "exposures"));
 }
-return isList ? out200 : out200[0]; })(), "first": R.min((() => { const s201 = l_exposures_187;
-if (s201 == null) return null;
-const isList = Array.isArray(s201);
-let out203 = [];
-for (const a_E_202 of (s201 == null ? [] : Array.isArray(s201) ? s201 : [s201])) {
-out203.push(R.prop(a_E_202, "date"));
+return isList ? out195 : out195[0]; })());
+const l_runDrugs_196 = (() => { const s197 = l_runs_188;
+if (s197 == null) return null;
+const isList = Array.isArray(s197);
+let out199 = [];
+for (const a_R_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
+out199.push(R.prop(a_R_198, "drug"));
 }
-return isList ? out203 : out203[0]; })()), "last": R.max((() => { const s204 = l_exposures_187;
-if (s204 == null) return null;
-const isList = Array.isArray(s204);
-let out206 = [];
-for (const a_E_205 of (s204 == null ? [] : Array.isArray(s204) ? s204 : [s204])) {
-out206.push(R.prop(a_E_205, "lastDate"));
+return isList ? out199 : out199[0]; })();
+out183.push(({ "startNumber": a_S_182, "endNumber": R.max((() => { const s200 = l_runs_188;
+if (s200 == null) return null;
+const isList = Array.isArray(s200);
+let out202 = [];
+for (const a_R_201 of (s200 == null ? [] : Array.isArray(s200) ? s200 : [s200])) {
+out202.push(R.prop(a_R_201, "end"));
 }
-return isList ? out206 : out206[0]; })()), "dates": R.count(R.distinct((() => { const s207 = l_exposures_187;
-if (s207 == null) return null;
-const isList = Array.isArray(s207);
-let out209 = [];
-for (const a_E_208 of (s207 == null ? [] : Array.isArray(s207) ? s207 : [s207])) {
-out209.push(R.prop(a_E_208, "date"));
+return isList ? out202 : out202[0]; })()), "drugs": (() => { const s203 = M_StsCodes.d["Drugs"](st.L_Codes);
+if (s203 == null) return null;
+const isList = Array.isArray(s203);
+let out205 = [];
+for (const a_D_204 of (s203 == null ? [] : Array.isArray(s203) ? s203 : [s203])) {
+if (!(R.inList(R.prop(a_D_204, "key"), l_runDrugs_196, undefined))) continue;
+out205.push(R.prop(a_D_204, "key"));
 }
-return isList ? out209 : out209[0]; })())), "lastSource": R.prop(R.last((() => { const s210 = (() => { const s212 = l_exposures_187;
+return isList ? out205 : out205[0]; })(), "first": R.min((() => { const s206 = l_exposures_192;
+if (s206 == null) return null;
+const isList = Array.isArray(s206);
+let out208 = [];
+for (const a_E_207 of (s206 == null ? [] : Array.isArray(s206) ? s206 : [s206])) {
+out208.push(R.prop(a_E_207, "date"));
+}
+return isList ? out208 : out208[0]; })()), "last": R.max((() => { const s209 = l_exposures_192;
+if (s209 == null) return null;
+const isList = Array.isArray(s209);
+let out211 = [];
+for (const a_E_210 of (s209 == null ? [] : Array.isArray(s209) ? s209 : [s209])) {
+out211.push(R.prop(a_E_210, "lastDate"));
+}
+return isList ? out211 : out211[0]; })()), "dates": R.count(R.distinct((() => { const s212 = l_exposures_192;
 if (s212 == null) return null;
 const isList = Array.isArray(s212);
 let out214 = [];
 for (const a_E_213 of (s212 == null ? [] : Array.isArray(s212) ? s212 : [s212])) {
-out214.push(({ "n": R.prop(a_E_213, "lastDayNumber"), "source": R.prop(a_E_213, "source") }));
+out214.push(R.prop(a_E_213, "date"));
 }
-return isList ? out214 : out214[0]; })();
-if (s210 == null) return null;
-const isList = Array.isArray(s210);
-let out215 = [];
-for (const a_X_211 of (s210 == null ? [] : Array.isArray(s210) ? s210 : [s210])) {
-out215.push(a_X_211);
-}
-out215 = R.distinctList(out215);
-out215 = R.mergeSort(out215, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
-return isList ? out215 : out215[0]; })()), "source") }));
-}
-return isList ? out178 : out178[0]; })();
-if (s174 == null) return null;
-const isList = Array.isArray(s174);
-let out216 = [];
-for (const a_R_175 of (s174 == null ? [] : Array.isArray(s174) ? s174 : [s174])) {
-out216.push(a_R_175);
-}
-out216 = R.distinctList(out216);
-out216 = R.mergeSort(out216, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
-return isList ? out216 : out216[0]; })();
-  st.v[32] = x;
-  return x;
-}
-// define "Last Prior Regimen"
-function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = R.last((() => { const s217 = d32(st);
+return isList ? out214 : out214[0]; })())), "lastSource": R.prop(R.last((() => { const s215 = (() => { const s217 = l_exposures_192;
 if (s217 == null) return null;
 const isList = Array.isArray(s217);
 let out219 = [];
-for (const a_R_218 of (s217 == null ? [] : Array.isArray(s217) ? s217 : [s217])) {
-if (!(R.equal(R.prop(a_R_218, "endNumber"), R.max((() => { const s220 = d32(st);
-if (s220 == null) return null;
-const isList = Array.isArray(s220);
-let out222 = [];
-for (const a_X_221 of (s220 == null ? [] : Array.isArray(s220) ? s220 : [s220])) {
-out222.push(R.prop(a_X_221, "endNumber"));
+for (const a_E_218 of (s217 == null ? [] : Array.isArray(s217) ? s217 : [s217])) {
+out219.push(({ "n": R.prop(a_E_218, "lastDayNumber"), "source": R.prop(a_E_218, "source") }));
 }
-return isList ? out222 : out222[0]; })())))) continue;
-out219.push(a_R_218);
+return isList ? out219 : out219[0]; })();
+if (s215 == null) return null;
+const isList = Array.isArray(s215);
+let out220 = [];
+for (const a_X_216 of (s215 == null ? [] : Array.isArray(s215) ? s215 : [s215])) {
+out220.push(a_X_216);
 }
-return isList ? out219 : out219[0]; })());
-  st.v[33] = x;
-  return x;
+out220 = R.distinctList(out220);
+out220 = R.mergeSort(out220, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
+return isList ? out220 : out220[0]; })()), "source") }));
 }
-// define "Anthracycline Exposures"
-function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = (() => { const s223 = d14(st);
-if (s223 == null) return null;
-const isList = Array.isArray(s223);
-let out225 = [];
-for (const a_E_224 of (s223 == null ? [] : Array.isArray(s223) ? s223 : [s223])) {
-if (!(R.prop(a_E_224, "anthracycline"))) continue;
-out225.push(a_E_224);
+return isList ? out183 : out183[0]; })();
+if (s179 == null) return null;
+const isList = Array.isArray(s179);
+let out221 = [];
+for (const a_R_180 of (s179 == null ? [] : Array.isArray(s179) ? s179 : [s179])) {
+out221.push(a_R_180);
 }
-return isList ? out225 : out225[0]; })();
-  st.v[34] = x;
-  return x;
-}
-// define "Metastatic Date"
-function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
+out221 = R.distinctList(out221);
+out221 = R.mergeSort(out221, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
+return isList ? out221 : out221[0]; })();
   st.v[35] = x;
   return x;
 }
-// define "Anthracycline Before Metastatic"
+// define "Last Prior Regimen"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = (R.not(R.exists(d34(st))) ? false : (R.exists((() => { const s226 = d34(st);
-if (s226 == null) return null;
-const isList = Array.isArray(s226);
-let out228 = [];
-for (const a_E_227 of (s226 == null ? [] : Array.isArray(s226) ? s226 : [s226])) {
-if (!(R.less(R.prop(a_E_227, "lastDate"), d35(st)))) continue;
-out228.push(a_E_227);
+  x = R.last((() => { const s222 = d35(st);
+if (s222 == null) return null;
+const isList = Array.isArray(s222);
+let out224 = [];
+for (const a_R_223 of (s222 == null ? [] : Array.isArray(s222) ? s222 : [s222])) {
+if (!(R.equal(R.prop(a_R_223, "endNumber"), R.max((() => { const s225 = d35(st);
+if (s225 == null) return null;
+const isList = Array.isArray(s225);
+let out227 = [];
+for (const a_X_226 of (s225 == null ? [] : Array.isArray(s225) ? s225 : [s225])) {
+out227.push(R.prop(a_X_226, "endNumber"));
 }
-return isList ? out228 : out228[0]; })()) ? true : (R.or((d35(st) == null), R.exists((() => { const s229 = d34(st);
-if (s229 == null) return null;
-const isList = Array.isArray(s229);
-let out231 = [];
-for (const a_E_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
-if (!((R.prop(a_E_230, "lastDate") == null))) continue;
-out231.push(a_E_230);
+return isList ? out227 : out227[0]; })())))) continue;
+out224.push(a_R_223);
 }
-return isList ? out231 : out231[0]; })())) ? R.as(null, K5, false) : false)));
+return isList ? out224 : out224[0]; })());
   st.v[36] = x;
   return x;
 }
-// define "Anthracycline Before Metastatic Sources"
+// define "Anthracycline Exposures"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = (() => { const s232 = d34(st);
-if (s232 == null) return null;
-const isList = Array.isArray(s232);
-let out234 = [];
-for (const a_E_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
-if (!(R.less(R.prop(a_E_233, "lastDate"), d35(st)))) continue;
-out234.push(R.prop(a_E_233, "source"));
+  x = (() => { const s228 = d14(st);
+if (s228 == null) return null;
+const isList = Array.isArray(s228);
+let out230 = [];
+for (const a_E_229 of (s228 == null ? [] : Array.isArray(s228) ? s228 : [s228])) {
+if (!(R.prop(a_E_229, "anthracycline"))) continue;
+out230.push(a_E_229);
 }
-out234 = R.distinctList(out234);
-return isList ? out234 : out234[0]; })();
+return isList ? out230 : out230[0]; })();
   st.v[37] = x;
   return x;
 }
-// define "Doxorubicin Exposures"
+// define "Metastatic Date"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = (() => { const s235 = d14(st);
-if (s235 == null) return null;
-const isList = Array.isArray(s235);
-let out237 = [];
-for (const a_E_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
-if (!(R.equal(R.prop(a_E_236, "drug"), "doxorubicin"))) continue;
-out237.push(a_E_236);
-}
-return isList ? out237 : out237[0]; })();
+  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
   st.v[38] = x;
   return x;
 }
-// define "Trabectedin Exposures"
+// define "Anthracycline Before Metastatic"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = (() => { const s238 = d14(st);
-if (s238 == null) return null;
-const isList = Array.isArray(s238);
-let out240 = [];
-for (const a_E_239 of (s238 == null ? [] : Array.isArray(s238) ? s238 : [s238])) {
-if (!(R.equal(R.prop(a_E_239, "drug"), "trabectedin"))) continue;
-out240.push(a_E_239);
+  x = (R.not(R.exists(d37(st))) ? false : (R.exists((() => { const s231 = d37(st);
+if (s231 == null) return null;
+const isList = Array.isArray(s231);
+let out233 = [];
+for (const a_E_232 of (s231 == null ? [] : Array.isArray(s231) ? s231 : [s231])) {
+if (!(R.less(R.prop(a_E_232, "lastDate"), d38(st)))) continue;
+out233.push(a_E_232);
 }
-return isList ? out240 : out240[0]; })();
+return isList ? out233 : out233[0]; })()) ? true : (R.or((d38(st) == null), R.exists((() => { const s234 = d37(st);
+if (s234 == null) return null;
+const isList = Array.isArray(s234);
+let out236 = [];
+for (const a_E_235 of (s234 == null ? [] : Array.isArray(s234) ? s234 : [s234])) {
+if (!((R.prop(a_E_235, "lastDate") == null))) continue;
+out236.push(a_E_235);
+}
+return isList ? out236 : out236[0]; })())) ? R.as(null, K5, false) : false)));
   st.v[39] = x;
   return x;
 }
-// define "Combination Dates"
+// define "Anthracycline Before Metastatic Sources"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = R.distinct(R.flatten((() => { const s241 = d38(st);
-const s242 = d39(st);
-if (s241 == null && s242 == null) return null;
-const isList = Array.isArray(s241) || Array.isArray(s242);
-let out245 = [];
-for (const a_D_243 of (s241 == null ? [] : Array.isArray(s241) ? s241 : [s241])) {
-for (const a_T_244 of (s242 == null ? [] : Array.isArray(s242) ? s242 : [s242])) {
-if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_243, "dayNumber"), R.prop(a_T_244, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
-out245.push([R.prop(a_D_243, "date"), R.prop(a_T_244, "date")]);
+  x = (() => { const s237 = d37(st);
+if (s237 == null) return null;
+const isList = Array.isArray(s237);
+let out239 = [];
+for (const a_E_238 of (s237 == null ? [] : Array.isArray(s237) ? s237 : [s237])) {
+if (!(R.less(R.prop(a_E_238, "lastDate"), d38(st)))) continue;
+out239.push(R.prop(a_E_238, "source"));
 }
-}
-out245 = R.distinctList(out245);
-return isList ? out245 : out245[0]; })()));
+out239 = R.distinctList(out239);
+return isList ? out239 : out239[0]; })();
   st.v[40] = x;
   return x;
 }
-// define "Combination Given"
+// define "Doxorubicin Exposures"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = R.exists(d40(st));
+  x = (() => { const s240 = d17(st);
+if (s240 == null) return null;
+const isList = Array.isArray(s240);
+let out242 = [];
+for (const a_E_241 of (s240 == null ? [] : Array.isArray(s240) ? s240 : [s240])) {
+if (!(R.equal(R.prop(a_E_241, "drug"), "doxorubicin"))) continue;
+out242.push(a_E_241);
+}
+return isList ? out242 : out242[0]; })();
   st.v[41] = x;
   return x;
 }
-// define "Last Combination Date"
+// define "Trabectedin Exposures"
 function d42(st) {
   let x = st.v[42];
   if (x !== undefined) return x;
-  x = R.max(d40(st));
+  x = (() => { const s243 = d17(st);
+if (s243 == null) return null;
+const isList = Array.isArray(s243);
+let out245 = [];
+for (const a_E_244 of (s243 == null ? [] : Array.isArray(s243) ? s243 : [s243])) {
+if (!(R.equal(R.prop(a_E_244, "drug"), "trabectedin"))) continue;
+out245.push(a_E_244);
+}
+return isList ? out245 : out245[0]; })();
   st.v[42] = x;
   return x;
 }
-// define "First Combination Date"
+// define "Combination Dates"
 function d43(st) {
   let x = st.v[43];
   if (x !== undefined) return x;
-  x = R.min(d40(st));
+  x = R.distinct(R.flatten((() => { const s246 = d41(st);
+const s247 = d42(st);
+if (s246 == null && s247 == null) return null;
+const isList = Array.isArray(s246) || Array.isArray(s247);
+let out250 = [];
+for (const a_D_248 of (s246 == null ? [] : Array.isArray(s246) ? s246 : [s246])) {
+for (const a_T_249 of (s247 == null ? [] : Array.isArray(s247) ? s247 : [s247])) {
+if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_248, "dayNumber"), R.prop(a_T_249, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
+out250.push([R.prop(a_D_248, "date"), R.prop(a_T_249, "date")]);
+}
+}
+out250 = R.distinctList(out250);
+return isList ? out250 : out250[0]; })()));
   st.v[43] = x;
   return x;
 }
-// define "Doxorubicin Dates"
+// define "Combination Given"
 function d44(st) {
   let x = st.v[44];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s246 = d38(st);
-if (s246 == null) return null;
-const isList = Array.isArray(s246);
-let out248 = [];
-for (const a_E_247 of (s246 == null ? [] : Array.isArray(s246) ? s246 : [s246])) {
-if (!(R.not((R.prop(a_E_247, "date") == null)))) continue;
-out248.push(R.prop(a_E_247, "date"));
-}
-out248 = R.distinctList(out248);
-return isList ? out248 : out248[0]; })());
+  x = R.exists(d43(st));
   st.v[44] = x;
   return x;
 }
-// define "Combination Phase Over"
+// define "Last Combination Date"
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = R.or(R.greaterOrEqual(R.count(d44(st)), 6), R.not(R.exists((() => { const s249 = d38(st);
-if (s249 == null) return null;
-const isList = Array.isArray(s249);
-let out251 = [];
-for (const a_E_250 of (s249 == null ? [] : Array.isArray(s249) ? s249 : [s249])) {
-if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_250, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
-out251.push(a_E_250);
-}
-return isList ? out251 : out251[0]; })())));
+  x = R.max(d43(st));
   st.v[45] = x;
   return x;
 }
-// define "Maintenance Dates"
+// define "First Combination Date"
 function d46(st) {
   let x = st.v[46];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s252 = d39(st);
-if (s252 == null) return null;
-const isList = Array.isArray(s252);
-let out254 = [];
-for (const a_T_253 of (s252 == null ? [] : Array.isArray(s252) ? s252 : [s252])) {
-if (!(R.greater(R.prop(a_T_253, "date"), d42(st)))) continue;
-out254.push(R.prop(a_T_253, "date"));
-}
-out254 = R.distinctList(out254);
-return isList ? out254 : out254[0]; })());
+  x = R.min(d43(st));
   st.v[46] = x;
   return x;
 }
-// define "Maintenance Anchor"
+// define "Doxorubicin Dates"
 function d47(st) {
   let x = st.v[47];
   if (x !== undefined) return x;
-  x = (() => { let r255; r255 = R.min(d46(st)); if (r255 != null) return r255; r255 = d42(st); if (r255 != null) return r255; return null; })();
+  x = R.distinct((() => { const s251 = d41(st);
+if (s251 == null) return null;
+const isList = Array.isArray(s251);
+let out253 = [];
+for (const a_E_252 of (s251 == null ? [] : Array.isArray(s251) ? s251 : [s251])) {
+if (!(R.not((R.prop(a_E_252, "date") == null)))) continue;
+out253.push(R.prop(a_E_252, "date"));
+}
+out253 = R.distinctList(out253);
+return isList ? out253 : out253[0]; })());
   st.v[47] = x;
   return x;
 }
-// define "Maintenance Within Period"
+// define "Combination Phase Over"
 function d48(st) {
   let x = st.v[48];
   if (x !== undefined) return x;
-  x = (() => { let r256; r256 = R.less(R.subtract(d2(st), f0(st, d47(st))), p(st, "maintenanceMaxDays", true)); if (r256 != null) return r256; r256 = false; if (r256 != null) return r256; return null; })();
+  x = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists((() => { const s254 = d41(st);
+if (s254 == null) return null;
+const isList = Array.isArray(s254);
+let out256 = [];
+for (const a_E_255 of (s254 == null ? [] : Array.isArray(s254) ? s254 : [s254])) {
+if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_255, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
+out256.push(a_E_255);
+}
+return isList ? out256 : out256[0]; })())));
   st.v[48] = x;
   return x;
 }
-// define "Maintenance Under Cycle Limit"
+// define "Maintenance Dates"
 function d49(st) {
   let x = st.v[49];
   if (x !== undefined) return x;
-  x = R.less(R.count(d46(st)), p(st, "maintenanceMaxCycles", true));
-  st.v[49] = x;
-  return x;
-}
-// define "No Gemcitabine Or Docetaxel"
-function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = R.not(R.exists((() => { const s257 = d14(st);
+  x = R.distinct((() => { const s257 = d42(st);
 if (s257 == null) return null;
 const isList = Array.isArray(s257);
 let out259 = [];
-for (const a_E_258 of (s257 == null ? [] : Array.isArray(s257) ? s257 : [s257])) {
-if (!(R.inList(R.prop(a_E_258, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
-out259.push(a_E_258);
+for (const a_T_258 of (s257 == null ? [] : Array.isArray(s257) ? s257 : [s257])) {
+if (!(R.greater(R.prop(a_T_258, "date"), d45(st)))) continue;
+out259.push(R.prop(a_T_258, "date"));
 }
-return isList ? out259 : out259[0]; })()));
+out259 = R.distinctList(out259);
+return isList ? out259 : out259[0]; })());
+  st.v[49] = x;
+  return x;
+}
+// define "Maintenance Anchor"
+function d50(st) {
+  let x = st.v[50];
+  if (x !== undefined) return x;
+  x = (() => { let r260; r260 = R.min(d49(st)); if (r260 != null) return r260; r260 = d45(st); if (r260 != null) return r260; return null; })();
   st.v[50] = x;
   return x;
 }
-// define "Maintenance Eligible"
+// define "Maintenance Within Period"
 function d51(st) {
   let x = st.v[51];
   if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.and(d41(st), d45(st)), d48(st)), d49(st)), d50(st));
+  x = (() => { let r261; r261 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true)); if (r261 != null) return r261; r261 = false; if (r261 != null) return r261; return null; })();
   st.v[51] = x;
   return x;
 }
-// define "Maintenance Reasons"
+// define "Maintenance Under Cycle Limit"
 function d52(st) {
   let x = st.v[52];
   if (x !== undefined) return x;
-  x = (() => { const s260 = [(d41(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d42(st))), ")") : "no doxorubicin + trabectedin combination"), (d45(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d41(st)) ? R.as(null, K3, false) : (d48(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d47(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d47(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d46(st))), " maintenance trabectedin dates"), (d49(st) ? "" : " (limit reached)")), (d50(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
-if (s260 == null) return null;
-const isList = Array.isArray(s260);
-let out262 = [];
-for (const a_R_261 of (s260 == null ? [] : Array.isArray(s260) ? s260 : [s260])) {
-if (!(R.not((a_R_261 == null)))) continue;
-out262.push(a_R_261);
-}
-out262 = R.distinctList(out262);
-return isList ? out262 : out262[0]; })();
+  x = R.less(R.count(d49(st)), p(st, "maintenanceMaxCycles", true));
   st.v[52] = x;
   return x;
 }
-// define "Maintenance Sources"
+// define "No Gemcitabine Or Docetaxel"
 function d53(st) {
   let x = st.v[53];
   if (x !== undefined) return x;
-  x = (() => { const s263 = R.union(d38(st), d39(st), false);
-if (s263 == null) return null;
-const isList = Array.isArray(s263);
-let out265 = [];
-for (const a_E_264 of (s263 == null ? [] : Array.isArray(s263) ? s263 : [s263])) {
-out265.push(R.prop(a_E_264, "source"));
+  x = R.not(R.exists((() => { const s262 = d17(st);
+if (s262 == null) return null;
+const isList = Array.isArray(s262);
+let out264 = [];
+for (const a_E_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262])) {
+if (!(R.inList(R.prop(a_E_263, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
+out264.push(a_E_263);
 }
-out265 = R.distinctList(out265);
-return isList ? out265 : out265[0]; })();
+return isList ? out264 : out264[0]; })()));
   st.v[53] = x;
   return x;
 }
-// define "ECOG Readings"
+// define "Maintenance Eligible"
 function d54(st) {
   let x = st.v[54];
   if (x !== undefined) return x;
-  x = (() => { const s266 = (() => { const s268 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-if (s268 == null) return null;
-const isList = Array.isArray(s268);
-let out270 = [];
-for (const a_O_269 of (s268 == null ? [] : Array.isArray(s268) ? s268 : [s268])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_269))) continue;
-out270.push(a_O_269);
-}
-return isList ? out270 : out270[0]; })();
-if (s266 == null) return null;
-const isList = Array.isArray(s266);
-let out271 = [];
-for (const a_O_267 of (s266 == null ? [] : Array.isArray(s266) ? s266 : [s266])) {
-const l_score_272 = (() => { let r273; r273 = R.prop(R.as(R.prop(a_O_267, "value"), K6, false), "value"); if (r273 != null) return r273; r273 = f20(st, R.as(R.prop(a_O_267, "value"), K7, false)); if (r273 != null) return r273; return null; })();
-const l_taken_274 = f17(st, a_O_267);
-if (!(R.and(R.not((l_score_272 == null)), R.not((l_taken_274 == null))))) continue;
-out271.push(({ "value": l_score_272, "date": l_taken_274, "source": f19(st, a_O_267) }));
-}
-return isList ? out271 : out271[0]; })();
+  x = R.and(R.and(R.and(R.and(d44(st), d48(st)), d51(st)), d52(st)), d53(st));
   st.v[54] = x;
   return x;
 }
-// define "ECOG"
+// define "Maintenance Reasons"
 function d55(st) {
   let x = st.v[55];
   if (x !== undefined) return x;
-  x = R.first((() => { const s275 = d54(st);
-if (s275 == null) return null;
-const isList = Array.isArray(s275);
-let out277 = [];
-for (const a_R_276 of (s275 == null ? [] : Array.isArray(s275) ? s275 : [s275])) {
-if (!(R.equal(R.prop(a_R_276, "date"), R.max((() => { const s278 = d54(st);
-if (s278 == null) return null;
-const isList = Array.isArray(s278);
-let out280 = [];
-for (const a_X_279 of (s278 == null ? [] : Array.isArray(s278) ? s278 : [s278])) {
-out280.push(R.prop(a_X_279, "date"));
+  x = (() => { const s265 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+if (s265 == null) return null;
+const isList = Array.isArray(s265);
+let out267 = [];
+for (const a_R_266 of (s265 == null ? [] : Array.isArray(s265) ? s265 : [s265])) {
+if (!(R.not((a_R_266 == null)))) continue;
+out267.push(a_R_266);
 }
-return isList ? out280 : out280[0]; })())))) continue;
-out277.push(a_R_276);
-}
-out277 = R.mergeSort(out277, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out277 : out277[0]; })());
+out267 = R.distinctList(out267);
+return isList ? out267 : out267[0]; })();
   st.v[55] = x;
   return x;
 }
-// define "Karnofsky Readings"
+// define "Maintenance Sources"
 function d56(st) {
   let x = st.v[56];
   if (x !== undefined) return x;
-  x = (() => { const s281 = (() => { const s283 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-if (s283 == null) return null;
-const isList = Array.isArray(s283);
-let out285 = [];
-for (const a_O_284 of (s283 == null ? [] : Array.isArray(s283) ? s283 : [s283])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_284))) continue;
-out285.push(a_O_284);
+  x = (() => { const s268 = R.union(d41(st), d42(st), false);
+if (s268 == null) return null;
+const isList = Array.isArray(s268);
+let out270 = [];
+for (const a_E_269 of (s268 == null ? [] : Array.isArray(s268) ? s268 : [s268])) {
+out270.push(R.prop(a_E_269, "source"));
 }
-return isList ? out285 : out285[0]; })();
-if (s281 == null) return null;
-const isList = Array.isArray(s281);
-let out286 = [];
-for (const a_O_282 of (s281 == null ? [] : Array.isArray(s281) ? s281 : [s281])) {
-const l_score_287 = (() => { let r288; r288 = R.toDecimal(R.prop(R.as(R.prop(a_O_282, "value"), K6, false), "value")); if (r288 != null) return r288; r288 = R.prop(R.prop(R.as(R.prop(a_O_282, "value"), K8, false), "value"), "value"); if (r288 != null) return r288; return null; })();
-const l_taken_289 = f17(st, a_O_282);
-if (!(R.and(R.not((l_score_287 == null)), R.not((l_taken_289 == null))))) continue;
-out286.push(({ "value": l_score_287, "date": l_taken_289, "source": f19(st, a_O_282) }));
-}
-return isList ? out286 : out286[0]; })();
+out270 = R.distinctList(out270);
+return isList ? out270 : out270[0]; })();
   st.v[56] = x;
   return x;
 }
-// define "Karnofsky"
+// define "ECOG Readings"
 function d57(st) {
   let x = st.v[57];
   if (x !== undefined) return x;
-  x = R.first((() => { const s290 = d56(st);
-if (s290 == null) return null;
-const isList = Array.isArray(s290);
-let out292 = [];
-for (const a_R_291 of (s290 == null ? [] : Array.isArray(s290) ? s290 : [s290])) {
-if (!(R.equal(R.prop(a_R_291, "date"), R.max((() => { const s293 = d56(st);
-if (s293 == null) return null;
-const isList = Array.isArray(s293);
-let out295 = [];
-for (const a_X_294 of (s293 == null ? [] : Array.isArray(s293) ? s293 : [s293])) {
-out295.push(R.prop(a_X_294, "date"));
+  x = (() => { const s271 = (() => { const s273 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+if (s273 == null) return null;
+const isList = Array.isArray(s273);
+let out275 = [];
+for (const a_O_274 of (s273 == null ? [] : Array.isArray(s273) ? s273 : [s273])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_274))) continue;
+out275.push(a_O_274);
 }
-return isList ? out295 : out295[0]; })())))) continue;
-out292.push(a_R_291);
+return isList ? out275 : out275[0]; })();
+if (s271 == null) return null;
+const isList = Array.isArray(s271);
+let out276 = [];
+for (const a_O_272 of (s271 == null ? [] : Array.isArray(s271) ? s271 : [s271])) {
+const l_score_277 = (() => { let r278; r278 = R.prop(R.as(R.prop(a_O_272, "value"), K6, false), "value"); if (r278 != null) return r278; r278 = f21(st, R.as(R.prop(a_O_272, "value"), K7, false)); if (r278 != null) return r278; return null; })();
+const l_taken_279 = f18(st, a_O_272);
+if (!(R.and(R.not((l_score_277 == null)), R.not((l_taken_279 == null))))) continue;
+out276.push(({ "value": l_score_277, "date": l_taken_279, "source": f20(st, a_O_272) }));
 }
-out292 = R.mergeSort(out292, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out292 : out292[0]; })());
+return isList ? out276 : out276[0]; })();
   st.v[57] = x;
   return x;
 }
-// define "LVEF Readings"
+// define "ECOG"
 function d58(st) {
   let x = st.v[58];
   if (x !== undefined) return x;
-  x = (() => { const s296 = (() => { const s298 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s298 == null) return null;
-const isList = Array.isArray(s298);
-let out300 = [];
-for (const a_O_299 of (s298 == null ? [] : Array.isArray(s298) ? s298 : [s298])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_299))) continue;
-out300.push(a_O_299);
+  x = R.first((() => { const s280 = d57(st);
+if (s280 == null) return null;
+const isList = Array.isArray(s280);
+let out282 = [];
+for (const a_R_281 of (s280 == null ? [] : Array.isArray(s280) ? s280 : [s280])) {
+if (!(R.equal(R.prop(a_R_281, "date"), R.max((() => { const s283 = d57(st);
+if (s283 == null) return null;
+const isList = Array.isArray(s283);
+let out285 = [];
+for (const a_X_284 of (s283 == null ? [] : Array.isArray(s283) ? s283 : [s283])) {
+out285.push(R.prop(a_X_284, "date"));
 }
-return isList ? out300 : out300[0]; })();
-if (s296 == null) return null;
-const isList = Array.isArray(s296);
-let out301 = [];
-for (const a_O_297 of (s296 == null ? [] : Array.isArray(s296) ? s296 : [s296])) {
-const l_percent_302 = (() => { let r303; r303 = f21(st, R.as(R.prop(a_O_297, "value"), K8, false)); if (r303 != null) return r303; r303 = f21(st, R.prop(R.as(R.prop(a_O_297, "value"), K9, false), "low")); if (r303 != null) return r303; return null; })();
-const l_taken_304 = f17(st, a_O_297);
-if (!(R.and(R.not((l_percent_302 == null)), R.not((l_taken_304 == null))))) continue;
-out301.push(({ "value": l_percent_302, "date": l_taken_304, "source": f19(st, a_O_297) }));
+return isList ? out285 : out285[0]; })())))) continue;
+out282.push(a_R_281);
 }
-return isList ? out301 : out301[0]; })();
+out282 = R.mergeSort(out282, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+return isList ? out282 : out282[0]; })());
   st.v[58] = x;
   return x;
 }
-// define "LVEF Latest"
+// define "Karnofsky Readings"
 function d59(st) {
   let x = st.v[59];
   if (x !== undefined) return x;
-  x = R.first((() => { const s305 = d58(st);
-if (s305 == null) return null;
-const isList = Array.isArray(s305);
-let out307 = [];
-for (const a_R_306 of (s305 == null ? [] : Array.isArray(s305) ? s305 : [s305])) {
-if (!(R.equal(R.prop(a_R_306, "date"), R.max((() => { const s308 = d58(st);
-if (s308 == null) return null;
-const isList = Array.isArray(s308);
-let out310 = [];
-for (const a_X_309 of (s308 == null ? [] : Array.isArray(s308) ? s308 : [s308])) {
-out310.push(R.prop(a_X_309, "date"));
+  x = (() => { const s286 = (() => { const s288 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+if (s288 == null) return null;
+const isList = Array.isArray(s288);
+let out290 = [];
+for (const a_O_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_289))) continue;
+out290.push(a_O_289);
 }
-return isList ? out310 : out310[0]; })())))) continue;
-out307.push(a_R_306);
+return isList ? out290 : out290[0]; })();
+if (s286 == null) return null;
+const isList = Array.isArray(s286);
+let out291 = [];
+for (const a_O_287 of (s286 == null ? [] : Array.isArray(s286) ? s286 : [s286])) {
+const l_score_292 = (() => { let r293; r293 = R.toDecimal(R.prop(R.as(R.prop(a_O_287, "value"), K6, false), "value")); if (r293 != null) return r293; r293 = R.prop(R.prop(R.as(R.prop(a_O_287, "value"), K8, false), "value"), "value"); if (r293 != null) return r293; return null; })();
+const l_taken_294 = f18(st, a_O_287);
+if (!(R.and(R.not((l_score_292 == null)), R.not((l_taken_294 == null))))) continue;
+out291.push(({ "value": l_score_292, "date": l_taken_294, "source": f20(st, a_O_287) }));
 }
-out307 = R.mergeSort(out307, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out307 : out307[0]; })());
+return isList ? out291 : out291[0]; })();
   st.v[59] = x;
   return x;
 }
-// define "Latest Anthracycline Date"
+// define "Karnofsky"
 function d60(st) {
   let x = st.v[60];
   if (x !== undefined) return x;
-  x = R.max((() => { const s311 = d34(st);
-if (s311 == null) return null;
-const isList = Array.isArray(s311);
-let out313 = [];
-for (const a_E_312 of (s311 == null ? [] : Array.isArray(s311) ? s311 : [s311])) {
-out313.push(R.prop(a_E_312, "lastDate"));
+  x = R.first((() => { const s295 = d59(st);
+if (s295 == null) return null;
+const isList = Array.isArray(s295);
+let out297 = [];
+for (const a_R_296 of (s295 == null ? [] : Array.isArray(s295) ? s295 : [s295])) {
+if (!(R.equal(R.prop(a_R_296, "date"), R.max((() => { const s298 = d59(st);
+if (s298 == null) return null;
+const isList = Array.isArray(s298);
+let out300 = [];
+for (const a_X_299 of (s298 == null ? [] : Array.isArray(s298) ? s298 : [s298])) {
+out300.push(R.prop(a_X_299, "date"));
 }
-out313 = R.distinctList(out313);
-return isList ? out313 : out313[0]; })());
+return isList ? out300 : out300[0]; })())))) continue;
+out297.push(a_R_296);
+}
+out297 = R.mergeSort(out297, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out297 : out297[0]; })());
   st.v[60] = x;
   return x;
 }
-// define "LVEF"
+// define "LVEF Readings"
 function d61(st) {
   let x = st.v[61];
   if (x !== undefined) return x;
-  x = (() => { const s314 = d59(st);
-if (s314 == null) return null;
-const isList = Array.isArray(s314);
-let out316 = [];
-for (const a_L_315 of (s314 == null ? [] : Array.isArray(s314) ? s314 : [s314])) {
-out316.push(({ "value": R.prop(a_L_315, "value"), "date": R.prop(a_L_315, "date"), "source": R.prop(a_L_315, "source"), "low": R.less(R.prop(a_L_315, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_315, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d60(st) == null), R.greaterOrEqual(R.prop(a_L_315, "date"), d60(st)))) }));
+  x = (() => { const s301 = (() => { const s303 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+if (s303 == null) return null;
+const isList = Array.isArray(s303);
+let out305 = [];
+for (const a_O_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_304))) continue;
+out305.push(a_O_304);
 }
-out316 = R.distinctList(out316);
-return isList ? out316 : out316[0]; })();
+return isList ? out305 : out305[0]; })();
+if (s301 == null) return null;
+const isList = Array.isArray(s301);
+let out306 = [];
+for (const a_O_302 of (s301 == null ? [] : Array.isArray(s301) ? s301 : [s301])) {
+const l_percent_307 = (() => { let r308; r308 = f22(st, R.as(R.prop(a_O_302, "value"), K8, false)); if (r308 != null) return r308; r308 = f22(st, R.prop(R.as(R.prop(a_O_302, "value"), K9, false), "low")); if (r308 != null) return r308; return null; })();
+const l_taken_309 = f18(st, a_O_302);
+if (!(R.and(R.not((l_percent_307 == null)), R.not((l_taken_309 == null))))) continue;
+out306.push(({ "value": l_percent_307, "date": l_taken_309, "source": f20(st, a_O_302) }));
+}
+return isList ? out306 : out306[0]; })();
   st.v[61] = x;
   return x;
 }
-// define "Heights"
+// define "LVEF Latest"
 function d62(st) {
   let x = st.v[62];
   if (x !== undefined) return x;
-  x = (() => { const s317 = (() => { const s319 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-if (s319 == null) return null;
-const isList = Array.isArray(s319);
-let out321 = [];
-for (const a_O_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_320))) continue;
-out321.push(a_O_320);
+  x = R.first((() => { const s310 = d61(st);
+if (s310 == null) return null;
+const isList = Array.isArray(s310);
+let out312 = [];
+for (const a_R_311 of (s310 == null ? [] : Array.isArray(s310) ? s310 : [s310])) {
+if (!(R.equal(R.prop(a_R_311, "date"), R.max((() => { const s313 = d61(st);
+if (s313 == null) return null;
+const isList = Array.isArray(s313);
+let out315 = [];
+for (const a_X_314 of (s313 == null ? [] : Array.isArray(s313) ? s313 : [s313])) {
+out315.push(R.prop(a_X_314, "date"));
 }
-return isList ? out321 : out321[0]; })();
-if (s317 == null) return null;
-const isList = Array.isArray(s317);
-let out322 = [];
-for (const a_O_318 of (s317 == null ? [] : Array.isArray(s317) ? s317 : [s317])) {
-const l_v_323 = f23(st, R.as(R.prop(a_O_318, "value"), K8, false));
-const l_taken_324 = f18(st, a_O_318);
-if (!(R.and(R.and(R.not((l_v_323 == null)), R.greater(l_v_323, R.toDecimal(0))), R.not((l_taken_324 == null))))) continue;
-out322.push(({ "value": l_v_323, "date": l_taken_324, "dayNumber": f0(st, l_taken_324), "source": f19(st, a_O_318) }));
+return isList ? out315 : out315[0]; })())))) continue;
+out312.push(a_R_311);
 }
-return isList ? out322 : out322[0]; })();
+out312 = R.mergeSort(out312, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out312 : out312[0]; })());
   st.v[62] = x;
   return x;
 }
-// define "Weights"
+// define "Latest Anthracycline Date"
 function d63(st) {
   let x = st.v[63];
   if (x !== undefined) return x;
-  x = (() => { const s325 = (() => { const s327 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-if (s327 == null) return null;
-const isList = Array.isArray(s327);
-let out329 = [];
-for (const a_O_328 of (s327 == null ? [] : Array.isArray(s327) ? s327 : [s327])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_328))) continue;
-out329.push(a_O_328);
+  x = R.max((() => { const s316 = d37(st);
+if (s316 == null) return null;
+const isList = Array.isArray(s316);
+let out318 = [];
+for (const a_E_317 of (s316 == null ? [] : Array.isArray(s316) ? s316 : [s316])) {
+out318.push(R.prop(a_E_317, "lastDate"));
 }
-return isList ? out329 : out329[0]; })();
-if (s325 == null) return null;
-const isList = Array.isArray(s325);
-let out330 = [];
-for (const a_O_326 of (s325 == null ? [] : Array.isArray(s325) ? s325 : [s325])) {
-const l_v_331 = f24(st, R.as(R.prop(a_O_326, "value"), K8, false));
-const l_taken_332 = f18(st, a_O_326);
-if (!(R.and(R.and(R.not((l_v_331 == null)), R.greater(l_v_331, R.toDecimal(0))), R.not((l_taken_332 == null))))) continue;
-out330.push(({ "value": l_v_331, "date": l_taken_332, "dayNumber": f0(st, l_taken_332), "source": f19(st, a_O_326) }));
-}
-return isList ? out330 : out330[0]; })();
+out318 = R.distinctList(out318);
+return isList ? out318 : out318[0]; })());
   st.v[63] = x;
   return x;
 }
-// define "Surface Areas"
+// define "LVEF"
 function d64(st) {
   let x = st.v[64];
   if (x !== undefined) return x;
-  x = (() => { const s333 = (() => { const s335 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-if (s335 == null) return null;
-const isList = Array.isArray(s335);
-let out337 = [];
-for (const a_O_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_336))) continue;
-out337.push(a_O_336);
+  x = (() => { const s319 = d62(st);
+if (s319 == null) return null;
+const isList = Array.isArray(s319);
+let out321 = [];
+for (const a_L_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319])) {
+out321.push(({ "value": R.prop(a_L_320, "value"), "date": R.prop(a_L_320, "date"), "source": R.prop(a_L_320, "source"), "low": R.less(R.prop(a_L_320, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_320, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual(R.prop(a_L_320, "date"), d63(st)))) }));
 }
-return isList ? out337 : out337[0]; })();
-if (s333 == null) return null;
-const isList = Array.isArray(s333);
-let out338 = [];
-for (const a_O_334 of (s333 == null ? [] : Array.isArray(s333) ? s333 : [s333])) {
-const l_v_339 = f25(st, R.as(R.prop(a_O_334, "value"), K8, false));
-const l_taken_340 = f18(st, a_O_334);
-if (!(R.and(R.and(R.not((l_v_339 == null)), R.greater(l_v_339, R.toDecimal(0))), R.not((l_taken_340 == null))))) continue;
-out338.push(({ "value": l_v_339, "date": l_taken_340, "dayNumber": f0(st, l_taken_340), "source": f19(st, a_O_334) }));
-}
-return isList ? out338 : out338[0]; })();
+out321 = R.distinctList(out321);
+return isList ? out321 : out321[0]; })();
   st.v[64] = x;
   return x;
 }
-// define "Anthracycline Administration Records"
+// define "Heights"
 function d65(st) {
   let x = st.v[65];
   if (x !== undefined) return x;
-  x = (() => { const s341 = d10(st);
-if (s341 == null) return null;
-const isList = Array.isArray(s341);
-let out343 = [];
-for (const a_A_342 of (s341 == null ? [] : Array.isArray(s341) ? s341 : [s341])) {
-const l_M_344 = R.prop(a_A_342, "resource");
-const l_first_345 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_344);
-if (!(f37(st, R.prop(a_A_342, "drug")))) continue;
-out343.push(({ "drug": R.prop(R.prop(a_A_342, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_344, "id"), "value")), "status": R.prop(R.prop(l_M_344, "status"), "value"), "partial": R.inList(R.prop(R.prop(l_M_344, "status"), "value"), ["stopped", "in-progress"], undefined), "date": l_first_345, "dayNumber": f0(st, l_first_345), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_344)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_344, "request")), "dose": f29(st, R.prop(R.prop(l_M_344, "dosage"), "dose")) }));
+  x = (() => { const s322 = (() => { const s324 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+if (s324 == null) return null;
+const isList = Array.isArray(s324);
+let out326 = [];
+for (const a_O_325 of (s324 == null ? [] : Array.isArray(s324) ? s324 : [s324])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_325))) continue;
+out326.push(a_O_325);
 }
-return isList ? out343 : out343[0]; })();
+return isList ? out326 : out326[0]; })();
+if (s322 == null) return null;
+const isList = Array.isArray(s322);
+let out327 = [];
+for (const a_O_323 of (s322 == null ? [] : Array.isArray(s322) ? s322 : [s322])) {
+const l_v_328 = f24(st, R.as(R.prop(a_O_323, "value"), K8, false));
+const l_taken_329 = f19(st, a_O_323);
+if (!(R.and(R.and(R.not((l_v_328 == null)), R.greater(l_v_328, R.toDecimal(0))), R.not((l_taken_329 == null))))) continue;
+out327.push(({ "value": l_v_328, "date": l_taken_329, "dayNumber": f0(st, l_taken_329), "source": f20(st, a_O_323) }));
+}
+return isList ? out327 : out327[0]; })();
   st.v[65] = x;
   return x;
 }
-// define "Anthracycline Administrations"
+// define "Weights"
 function d66(st) {
   let x = st.v[66];
   if (x !== undefined) return x;
-  x = (() => { const s346 = d65(st);
-if (s346 == null) return null;
-const isList = Array.isArray(s346);
-let out348 = [];
-for (const a_R_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
-if (!(R.not(R.exists((() => { const s349 = d65(st);
-if (s349 == null) return null;
-const isList = Array.isArray(s349);
-let out351 = [];
-for (const a_X_350 of (s349 == null ? [] : Array.isArray(s349) ? s349 : [s349])) {
-if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_350, "requestKey") == null)), R.equal(R.prop(a_X_350, "requestKey"), R.prop(a_R_347, "requestKey"))), R.equivalent(R.prop(a_X_350, "startKey"), R.prop(a_R_347, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_350, "dose"), R.prop(a_R_347, "dose"), st.env.codeService)), R.less(R.prop(a_X_350, "source"), R.prop(a_R_347, "source"))))) continue;
-out351.push(R.prop(a_X_350, "source"));
+  x = (() => { const s330 = (() => { const s332 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+if (s332 == null) return null;
+const isList = Array.isArray(s332);
+let out334 = [];
+for (const a_O_333 of (s332 == null ? [] : Array.isArray(s332) ? s332 : [s332])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_333))) continue;
+out334.push(a_O_333);
 }
-return isList ? out351 : out351[0]; })())))) continue;
-out348.push(a_R_347);
+return isList ? out334 : out334[0]; })();
+if (s330 == null) return null;
+const isList = Array.isArray(s330);
+let out335 = [];
+for (const a_O_331 of (s330 == null ? [] : Array.isArray(s330) ? s330 : [s330])) {
+const l_v_336 = f25(st, R.as(R.prop(a_O_331, "value"), K8, false));
+const l_taken_337 = f19(st, a_O_331);
+if (!(R.and(R.and(R.not((l_v_336 == null)), R.greater(l_v_336, R.toDecimal(0))), R.not((l_taken_337 == null))))) continue;
+out335.push(({ "value": l_v_336, "date": l_taken_337, "dayNumber": f0(st, l_taken_337), "source": f20(st, a_O_331) }));
 }
-return isList ? out348 : out348[0]; })();
+return isList ? out335 : out335[0]; })();
   st.v[66] = x;
   return x;
 }
-// define "Administration Events"
+// define "Surface Areas"
 function d67(st) {
   let x = st.v[67];
   if (x !== undefined) return x;
-  x = (() => { const s352 = d66(st);
-if (s352 == null) return null;
-const isList = Array.isArray(s352);
-let out354 = [];
-for (const a_A_353 of (s352 == null ? [] : Array.isArray(s352) ? s352 : [s352])) {
-const l_own_355 = f35(st, R.prop(a_A_353, "dose"), R.prop(a_A_353, "dayNumber"));
-const l_ordered_356 = (R.not((R.prop(l_own_355, "mgM2") == null)) ? R.as(null, K2, false) : (() => { const s357 = f30(st, f38(st, R.prop(a_A_353, "requestKey")));
-if (s357 == null) return null;
-const isList = Array.isArray(s357);
-let out359 = [];
-for (const a_D_358 of (s357 == null ? [] : Array.isArray(s357) ? s357 : [s357])) {
-if (!(f32(st, R.prop(a_D_358, "unit")))) continue;
-out359.push(R.prop(a_D_358, "value"));
+  x = (() => { const s338 = (() => { const s340 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+if (s340 == null) return null;
+const isList = Array.isArray(s340);
+let out342 = [];
+for (const a_O_341 of (s340 == null ? [] : Array.isArray(s340) ? s340 : [s340])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_341))) continue;
+out342.push(a_O_341);
 }
-out359 = R.distinctList(out359);
-return isList ? out359 : out359[0]; })());
-const l_mgM2_360 = (() => { let r361; r361 = R.prop(l_own_355, "mgM2"); if (r361 != null) return r361; r361 = l_ordered_356; if (r361 != null) return r361; return null; })();
-out354.push(({ "drug": R.prop(a_A_353, "drug"), "source": R.prop(a_A_353, "source"), "date": R.prop(a_A_353, "date"), "dayNumber": R.prop(a_A_353, "dayNumber"), "partial": R.prop(a_A_353, "partial"), "mgM2": l_mgM2_360, "orderedDose": R.not((l_ordered_356 == null)), "reason": ((l_mgM2_360 == null) ? R.prop(l_own_355, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_355, "bsa"), "bsaSources": R.prop(l_own_355, "bsaSources"), "checkDose": R.or((() => { let r362; r362 = R.greater(l_mgM2_360, p(st, "doxoSingleEventMaxMgM2", false)); if (r362 != null) return r362; r362 = false; if (r362 != null) return r362; return null; })(), R.prop(l_own_355, "heavyWithoutBsa")) }));
+return isList ? out342 : out342[0]; })();
+if (s338 == null) return null;
+const isList = Array.isArray(s338);
+let out343 = [];
+for (const a_O_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])) {
+const l_v_344 = f26(st, R.as(R.prop(a_O_339, "value"), K8, false));
+const l_taken_345 = f19(st, a_O_339);
+if (!(R.and(R.and(R.not((l_v_344 == null)), R.greater(l_v_344, R.toDecimal(0))), R.not((l_taken_345 == null))))) continue;
+out343.push(({ "value": l_v_344, "date": l_taken_345, "dayNumber": f0(st, l_taken_345), "source": f20(st, a_O_339) }));
 }
-return isList ? out354 : out354[0]; })();
+return isList ? out343 : out343[0]; })();
   st.v[67] = x;
   return x;
 }
-// define "Anthracycline Orders And Statements"
+// define "Anthracycline Administration Records"
 function d68(st) {
   let x = st.v[68];
   if (x !== undefined) return x;
-  x = R.union((() => { const s363 = d7(st);
-if (s363 == null) return null;
-const isList = Array.isArray(s363);
-let out365 = [];
-for (const a_M_364 of (s363 == null ? [] : Array.isArray(s363) ? s363 : [s363])) {
-const l_medication_366 = F["MedicationConcept"](st, a_M_364);
-const l_drug_367 = f13(st, l_medication_366);
-const l_bounds_368 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_364, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
-const l_reported_369 = f16(st, a_M_364);
-const l_first_370 = (() => { let r371; r371 = f39(st, l_bounds_368); if (r371 != null) return r371; r371 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_364); if (r371 != null) return r371; return null; })();
-const l_last_372 = (R.not((l_bounds_368 == null)) ? (() => { let r373; r373 = f40(st, l_bounds_368); if (r373 != null) return r373; r373 = d1(st); if (r373 != null) return r373; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_364));
-if (!(f37(st, l_drug_367))) continue;
-out365.push(({ "drug": R.prop(l_drug_367, "key"), "source": R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_364, "id"), "value")), "kind": (l_reported_369 ? "statement" : "order"), "completed": R.equal(R.prop(R.prop(a_M_364, "status"), "value"), "completed"), "single": (l_bounds_368 == null), "date": l_first_370, "startNumber": f0(st, l_first_370), "endNumber": f0(st, l_last_372), "linkKeys": [], "dose": f30(st, a_M_364) }));
+  x = (() => { const s346 = d10(st);
+if (s346 == null) return null;
+const isList = Array.isArray(s346);
+let out348 = [];
+for (const a_A_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
+const l_M_349 = R.prop(a_A_347, "resource");
+const l_first_350 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_349);
+if (!(f38(st, R.prop(a_A_347, "drug")))) continue;
+out348.push(({ "drug": R.prop(R.prop(a_A_347, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_349, "id"), "value")), "status": R.prop(R.prop(l_M_349, "status"), "value"), "partial": R.inList(R.prop(R.prop(l_M_349, "status"), "value"), ["stopped", "in-progress"], undefined), "date": l_first_350, "dayNumber": f0(st, l_first_350), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_349)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_349, "request")), "dose": f30(st, R.prop(R.prop(l_M_349, "dosage"), "dose")) }));
 }
-return isList ? out365 : out365[0]; })(), (() => { const s374 = d6(st);
-if (s374 == null) return null;
-const isList = Array.isArray(s374);
-let out376 = [];
-for (const a_M_375 of (s374 == null ? [] : Array.isArray(s374) ? s374 : [s374])) {
-const l_medication_377 = F["MedicationConcept"](st, a_M_375);
-const l_drug_378 = f13(st, l_medication_377);
-const l_period_379 = R.as(R.prop(a_M_375, "effective"), K1, false);
-const l_first_380 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_375);
-const l_last_381 = (R.and(R.not((l_period_379 == null)), (R.prop(l_period_379, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_375));
-if (!(f37(st, l_drug_378))) continue;
-out376.push(({ "drug": R.prop(l_drug_378, "key"), "source": R.concatenate("MedicationStatement/", R.prop(R.prop(a_M_375, "id"), "value")), "kind": "statement", "completed": false, "single": (l_period_379 == null), "date": l_first_380, "startNumber": f0(st, l_first_380), "endNumber": f0(st, l_last_381), "linkKeys": R.union((() => { const s382 = R.prop(a_M_375, "partOf");
-if (s382 == null) return null;
-const isList = Array.isArray(s382);
-let out384 = [];
-for (const a_R_383 of (s382 == null ? [] : Array.isArray(s382) ? s382 : [s382])) {
-out384.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_383));
-}
-return isList ? out384 : out384[0]; })(), (() => { const s385 = R.prop(a_M_375, "derivedFrom");
-if (s385 == null) return null;
-const isList = Array.isArray(s385);
-let out387 = [];
-for (const a_R_386 of (s385 == null ? [] : Array.isArray(s385) ? s385 : [s385])) {
-out387.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_386));
-}
-return isList ? out387 : out387[0]; })(), false), "dose": f31(st, a_M_375) }));
-}
-return isList ? out376 : out376[0]; })(), false);
+return isList ? out348 : out348[0]; })();
   st.v[68] = x;
   return x;
 }
-// define "Administration Sources"
+// define "Anthracycline Administrations"
 function d69(st) {
   let x = st.v[69];
   if (x !== undefined) return x;
-  x = (() => { const s388 = d65(st);
-if (s388 == null) return null;
-const isList = Array.isArray(s388);
-let out390 = [];
-for (const a_A_389 of (s388 == null ? [] : Array.isArray(s388) ? s388 : [s388])) {
-out390.push(R.prop(a_A_389, "source"));
+  x = (() => { const s351 = d68(st);
+if (s351 == null) return null;
+const isList = Array.isArray(s351);
+let out353 = [];
+for (const a_R_352 of (s351 == null ? [] : Array.isArray(s351) ? s351 : [s351])) {
+if (!(R.not(R.exists((() => { const s354 = d68(st);
+if (s354 == null) return null;
+const isList = Array.isArray(s354);
+let out356 = [];
+for (const a_X_355 of (s354 == null ? [] : Array.isArray(s354) ? s354 : [s354])) {
+if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_355, "requestKey") == null)), R.equal(R.prop(a_X_355, "requestKey"), R.prop(a_R_352, "requestKey"))), R.equivalent(R.prop(a_X_355, "startKey"), R.prop(a_R_352, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_355, "dose"), R.prop(a_R_352, "dose"), st.env.codeService)), R.less(R.prop(a_X_355, "source"), R.prop(a_R_352, "source"))))) continue;
+out356.push(R.prop(a_X_355, "source"));
 }
-return isList ? out390 : out390[0]; })();
+return isList ? out356 : out356[0]; })())))) continue;
+out353.push(a_R_352);
+}
+return isList ? out353 : out353[0]; })();
   st.v[69] = x;
   return x;
 }
-// define "Record Coverage"
+// define "Administration Events"
 function d70(st) {
   let x = st.v[70];
   if (x !== undefined) return x;
-  x = (() => { const s391 = d68(st);
-if (s391 == null) return null;
-const isList = Array.isArray(s391);
-let out393 = [];
-for (const a_R_392 of (s391 == null ? [] : Array.isArray(s391) ? s391 : [s391])) {
-const l_adminDays_394 = f42(st, a_R_392);
-out393.push(({ "record": a_R_392, "linked": f41(st, a_R_392), "spanCovered": f43(st, l_adminDays_394, R.subtract(R.prop(a_R_392, "startNumber"), 3), R.prop(a_R_392, "endNumber")), "adminDays": l_adminDays_394 }));
+  x = (() => { const s357 = d69(st);
+if (s357 == null) return null;
+const isList = Array.isArray(s357);
+let out359 = [];
+for (const a_A_358 of (s357 == null ? [] : Array.isArray(s357) ? s357 : [s357])) {
+const l_own_360 = f36(st, R.prop(a_A_358, "dose"), R.prop(a_A_358, "dayNumber"));
+const l_ordered_361 = (R.not((R.prop(l_own_360, "mgM2") == null)) ? R.as(null, K2, false) : (() => { const s362 = f31(st, f39(st, R.prop(a_A_358, "requestKey")));
+if (s362 == null) return null;
+const isList = Array.isArray(s362);
+let out364 = [];
+for (const a_D_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
+if (!(f33(st, R.prop(a_D_363, "unit")))) continue;
+out364.push(R.prop(a_D_363, "value"));
 }
-return isList ? out393 : out393[0]; })();
+out364 = R.distinctList(out364);
+return isList ? out364 : out364[0]; })());
+const l_mgM2_365 = (() => { let r366; r366 = R.prop(l_own_360, "mgM2"); if (r366 != null) return r366; r366 = l_ordered_361; if (r366 != null) return r366; return null; })();
+out359.push(({ "drug": R.prop(a_A_358, "drug"), "source": R.prop(a_A_358, "source"), "date": R.prop(a_A_358, "date"), "dayNumber": R.prop(a_A_358, "dayNumber"), "partial": R.prop(a_A_358, "partial"), "mgM2": l_mgM2_365, "orderedDose": R.not((l_ordered_361 == null)), "reason": ((l_mgM2_365 == null) ? R.prop(l_own_360, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_360, "bsa"), "bsaSources": R.prop(l_own_360, "bsaSources"), "checkDose": R.or((() => { let r367; r367 = R.greater(l_mgM2_365, p(st, "doxoSingleEventMaxMgM2", false)); if (r367 != null) return r367; r367 = false; if (r367 != null) return r367; return null; })(), R.prop(l_own_360, "heavyWithoutBsa")) }));
+}
+return isList ? out359 : out359[0]; })();
   st.v[70] = x;
   return x;
 }
-// define "Classified Records"
+// define "Anthracycline Orders And Statements"
 function d71(st) {
   let x = st.v[71];
   if (x !== undefined) return x;
-  x = (() => { const s395 = d70(st);
-if (s395 == null) return null;
-const isList = Array.isArray(s395);
-let out397 = [];
-for (const a_C_396 of (s395 == null ? [] : Array.isArray(s395) ? s395 : [s395])) {
-const l_R_398 = R.prop(a_C_396, "record");
-const l_isExplained_399 = (R.prop(a_C_396, "linked") ? false : (R.not(R.prop(l_R_398, "single")) ? R.prop(a_C_396, "spanCovered") : R.exists((() => { const s400 = R.prop(a_C_396, "adminDays");
-if (s400 == null) return null;
-const isList = Array.isArray(s400);
-let out402 = [];
-for (const a_D_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
-if (!(R.equal(f44(st, R.prop(l_R_398, "kind"), R.prop(l_R_398, "drug"), a_D_401), R.prop(l_R_398, "source")))) continue;
-out402.push(a_D_401);
+  x = R.union((() => { const s368 = d7(st);
+if (s368 == null) return null;
+const isList = Array.isArray(s368);
+let out370 = [];
+for (const a_M_369 of (s368 == null ? [] : Array.isArray(s368) ? s368 : [s368])) {
+const l_medication_371 = F["MedicationConcept"](st, a_M_369);
+const l_drug_372 = f13(st, l_medication_371);
+const l_bounds_373 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_369, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
+const l_reported_374 = f16(st, a_M_369);
+const l_first_375 = (() => { let r376; r376 = f40(st, l_bounds_373); if (r376 != null) return r376; r376 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_369); if (r376 != null) return r376; return null; })();
+const l_last_377 = (R.not((l_bounds_373 == null)) ? (() => { let r378; r378 = f41(st, l_bounds_373); if (r378 != null) return r378; r378 = d1(st); if (r378 != null) return r378; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_369));
+if (!(f38(st, l_drug_372))) continue;
+out370.push(({ "drug": R.prop(l_drug_372, "key"), "source": R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_369, "id"), "value")), "kind": (l_reported_374 ? "statement" : "order"), "completed": R.equal(R.prop(R.prop(a_M_369, "status"), "value"), "completed"), "single": (l_bounds_373 == null), "date": l_first_375, "startNumber": f0(st, l_first_375), "endNumber": f0(st, l_last_377), "linkKeys": [], "dose": f31(st, a_M_369) }));
 }
-out402 = R.distinctList(out402);
-return isList ? out402 : out402[0]; })())));
-const l_isPending_403 = R.and(R.and(R.and(R.not(R.prop(a_C_396, "linked")), R.not(l_isExplained_399)), R.equal(R.prop(l_R_398, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_398, "startNumber")), p(st, "coverGapDays", false)));
-out397.push(({ "drug": R.prop(l_R_398, "drug"), "source": R.prop(l_R_398, "source"), "kind": R.prop(l_R_398, "kind"), "date": R.prop(l_R_398, "date"), "status": (R.prop(a_C_396, "linked") ? "linked" : (l_isExplained_399 ? "explained" : (l_isPending_403 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_396, "linked")), R.not(l_isExplained_399)), R.not(l_isPending_403)), R.equal(R.prop(l_R_398, "kind"), "order")), R.prop(l_R_398, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f35(st, R.prop(l_R_398, "dose"), R.prop(l_R_398, "startNumber")) }));
+return isList ? out370 : out370[0]; })(), (() => { const s379 = d6(st);
+if (s379 == null) return null;
+const isList = Array.isArray(s379);
+let out381 = [];
+for (const a_M_380 of (s379 == null ? [] : Array.isArray(s379) ? s379 : [s379])) {
+const l_medication_382 = F["MedicationConcept"](st, a_M_380);
+const l_drug_383 = f13(st, l_medication_382);
+const l_period_384 = R.as(R.prop(a_M_380, "effective"), K1, false);
+const l_first_385 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_380);
+const l_last_386 = (R.and(R.not((l_period_384 == null)), (R.prop(l_period_384, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_380));
+if (!(f38(st, l_drug_383))) continue;
+out381.push(({ "drug": R.prop(l_drug_383, "key"), "source": R.concatenate("MedicationStatement/", R.prop(R.prop(a_M_380, "id"), "value")), "kind": "statement", "completed": false, "single": (l_period_384 == null), "date": l_first_385, "startNumber": f0(st, l_first_385), "endNumber": f0(st, l_last_386), "linkKeys": R.union((() => { const s387 = R.prop(a_M_380, "partOf");
+if (s387 == null) return null;
+const isList = Array.isArray(s387);
+let out389 = [];
+for (const a_R_388 of (s387 == null ? [] : Array.isArray(s387) ? s387 : [s387])) {
+out389.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_388));
 }
-return isList ? out397 : out397[0]; })();
+return isList ? out389 : out389[0]; })(), (() => { const s390 = R.prop(a_M_380, "derivedFrom");
+if (s390 == null) return null;
+const isList = Array.isArray(s390);
+let out392 = [];
+for (const a_R_391 of (s390 == null ? [] : Array.isArray(s390) ? s390 : [s390])) {
+out392.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_391));
+}
+return isList ? out392 : out392[0]; })(), false), "dose": f32(st, a_M_380) }));
+}
+return isList ? out381 : out381[0]; })(), false);
   st.v[71] = x;
   return x;
 }
-// define "Dose Events"
+// define "Administration Sources"
 function d72(st) {
   let x = st.v[72];
   if (x !== undefined) return x;
-  x = R.union((() => { const s404 = d67(st);
-if (s404 == null) return null;
-const isList = Array.isArray(s404);
-let out406 = [];
-for (const a_E_405 of (s404 == null ? [] : Array.isArray(s404) ? s404 : [s404])) {
-out406.push(({ "drug": R.prop(a_E_405, "drug"), "source": R.prop(a_E_405, "source"), "date": R.prop(a_E_405, "date"), "partial": R.prop(a_E_405, "partial"), "mgM2": R.prop(a_E_405, "mgM2"), "orderedDose": R.prop(a_E_405, "orderedDose"), "reason": R.prop(a_E_405, "reason"), "checkDose": R.prop(a_E_405, "checkDose"), "bsaSources": R.prop(a_E_405, "bsaSources") }));
+  x = (() => { const s393 = d68(st);
+if (s393 == null) return null;
+const isList = Array.isArray(s393);
+let out395 = [];
+for (const a_A_394 of (s393 == null ? [] : Array.isArray(s393) ? s393 : [s393])) {
+out395.push(R.prop(a_A_394, "source"));
 }
-return isList ? out406 : out406[0]; })(), (() => { const s407 = d71(st);
-if (s407 == null) return null;
-const isList = Array.isArray(s407);
-let out409 = [];
-for (const a_C_408 of (s407 == null ? [] : Array.isArray(s407) ? s407 : [s407])) {
-if (!(R.prop(a_C_408, "countsAsAdministration"))) continue;
-out409.push(({ "drug": R.prop(a_C_408, "drug"), "source": R.prop(a_C_408, "source"), "date": R.prop(a_C_408, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_408, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_408, "converted"), "reason"), "checkDose": R.or((() => { let r410; r410 = R.greater(R.prop(R.prop(a_C_408, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r410 != null) return r410; r410 = false; if (r410 != null) return r410; return null; })(), R.prop(R.prop(a_C_408, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_408, "converted"), "bsaSources") }));
-}
-return isList ? out409 : out409[0]; })(), false);
+return isList ? out395 : out395[0]; })();
   st.v[72] = x;
   return x;
 }
-// define "Unconfirmed Records"
+// define "Record Coverage"
 function d73(st) {
   let x = st.v[73];
   if (x !== undefined) return x;
-  x = (() => { const s411 = d71(st);
-if (s411 == null) return null;
-const isList = Array.isArray(s411);
-let out413 = [];
-for (const a_C_412 of (s411 == null ? [] : Array.isArray(s411) ? s411 : [s411])) {
-if (!(R.and(R.equal(R.prop(a_C_412, "status"), "unconfirmed"), R.not(R.prop(a_C_412, "countsAsAdministration"))))) continue;
-out413.push(a_C_412);
+  x = (() => { const s396 = d71(st);
+if (s396 == null) return null;
+const isList = Array.isArray(s396);
+let out398 = [];
+for (const a_R_397 of (s396 == null ? [] : Array.isArray(s396) ? s396 : [s396])) {
+const l_adminDays_399 = f43(st, a_R_397);
+out398.push(({ "record": a_R_397, "linked": f42(st, a_R_397), "spanCovered": f44(st, l_adminDays_399, R.subtract(R.prop(a_R_397, "startNumber"), 3), R.prop(a_R_397, "endNumber")), "adminDays": l_adminDays_399 }));
 }
-return isList ? out413 : out413[0]; })();
+return isList ? out398 : out398[0]; })();
   st.v[73] = x;
   return x;
 }
-// define "Incomplete Types"
+// define "Classified Records"
 function d74(st) {
   let x = st.v[74];
   if (x !== undefined) return x;
-  x = R.split((() => { let r414; r414 = p(st, "Incomplete", true); if (r414 != null) return r414; r414 = ""; if (r414 != null) return r414; return null; })(), ",");
+  x = (() => { const s400 = d73(st);
+if (s400 == null) return null;
+const isList = Array.isArray(s400);
+let out402 = [];
+for (const a_C_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
+const l_R_403 = R.prop(a_C_401, "record");
+const l_isExplained_404 = (R.prop(a_C_401, "linked") ? false : (R.not(R.prop(l_R_403, "single")) ? R.prop(a_C_401, "spanCovered") : R.exists((() => { const s405 = R.prop(a_C_401, "adminDays");
+if (s405 == null) return null;
+const isList = Array.isArray(s405);
+let out407 = [];
+for (const a_D_406 of (s405 == null ? [] : Array.isArray(s405) ? s405 : [s405])) {
+if (!(R.equal(f45(st, R.prop(l_R_403, "kind"), R.prop(l_R_403, "drug"), a_D_406), R.prop(l_R_403, "source")))) continue;
+out407.push(a_D_406);
+}
+out407 = R.distinctList(out407);
+return isList ? out407 : out407[0]; })())));
+const l_isPending_408 = R.and(R.and(R.and(R.not(R.prop(a_C_401, "linked")), R.not(l_isExplained_404)), R.equal(R.prop(l_R_403, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_403, "startNumber")), p(st, "coverGapDays", false)));
+out402.push(({ "drug": R.prop(l_R_403, "drug"), "source": R.prop(l_R_403, "source"), "kind": R.prop(l_R_403, "kind"), "date": R.prop(l_R_403, "date"), "status": (R.prop(a_C_401, "linked") ? "linked" : (l_isExplained_404 ? "explained" : (l_isPending_408 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_401, "linked")), R.not(l_isExplained_404)), R.not(l_isPending_408)), R.equal(R.prop(l_R_403, "kind"), "order")), R.prop(l_R_403, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, R.prop(l_R_403, "dose"), R.prop(l_R_403, "startNumber")) }));
+}
+return isList ? out402 : out402[0]; })();
   st.v[74] = x;
   return x;
 }
-// define "Medication History Incomplete"
+// define "Dose Events"
 function d75(st) {
   let x = st.v[75];
   if (x !== undefined) return x;
-  x = R.exists((() => { const s415 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-if (s415 == null) return null;
-const isList = Array.isArray(s415);
-let out417 = [];
-for (const a_T_416 of (s415 == null ? [] : Array.isArray(s415) ? s415 : [s415])) {
-if (!(R.inList(a_T_416, d74(st), undefined))) continue;
-out417.push(a_T_416);
+  x = R.union((() => { const s409 = d70(st);
+if (s409 == null) return null;
+const isList = Array.isArray(s409);
+let out411 = [];
+for (const a_E_410 of (s409 == null ? [] : Array.isArray(s409) ? s409 : [s409])) {
+out411.push(({ "drug": R.prop(a_E_410, "drug"), "source": R.prop(a_E_410, "source"), "date": R.prop(a_E_410, "date"), "partial": R.prop(a_E_410, "partial"), "mgM2": R.prop(a_E_410, "mgM2"), "orderedDose": R.prop(a_E_410, "orderedDose"), "reason": R.prop(a_E_410, "reason"), "checkDose": R.prop(a_E_410, "checkDose"), "bsaSources": R.prop(a_E_410, "bsaSources") }));
 }
-out417 = R.distinctList(out417);
-return isList ? out417 : out417[0]; })());
+return isList ? out411 : out411[0]; })(), (() => { const s412 = d74(st);
+if (s412 == null) return null;
+const isList = Array.isArray(s412);
+let out414 = [];
+for (const a_C_413 of (s412 == null ? [] : Array.isArray(s412) ? s412 : [s412])) {
+if (!(R.prop(a_C_413, "countsAsAdministration"))) continue;
+out414.push(({ "drug": R.prop(a_C_413, "drug"), "source": R.prop(a_C_413, "source"), "date": R.prop(a_C_413, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_413, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_413, "converted"), "reason"), "checkDose": R.or((() => { let r415; r415 = R.greater(R.prop(R.prop(a_C_413, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r415 != null) return r415; r415 = false; if (r415 != null) return r415; return null; })(), R.prop(R.prop(a_C_413, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_413, "converted"), "bsaSources") }));
+}
+return isList ? out414 : out414[0]; })(), false);
   st.v[75] = x;
   return x;
 }
-// define "Doxorubicin Events"
+// define "Unconfirmed Records"
 function d76(st) {
   let x = st.v[76];
   if (x !== undefined) return x;
-  x = (() => { const s418 = d72(st);
-if (s418 == null) return null;
-const isList = Array.isArray(s418);
-let out420 = [];
-for (const a_E_419 of (s418 == null ? [] : Array.isArray(s418) ? s418 : [s418])) {
-if (!(R.equal(R.prop(a_E_419, "drug"), "doxorubicin"))) continue;
-out420.push(a_E_419);
+  x = (() => { const s416 = d74(st);
+if (s416 == null) return null;
+const isList = Array.isArray(s416);
+let out418 = [];
+for (const a_C_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416])) {
+if (!(R.and(R.equal(R.prop(a_C_417, "status"), "unconfirmed"), R.not(R.prop(a_C_417, "countsAsAdministration"))))) continue;
+out418.push(a_C_417);
 }
-return isList ? out420 : out420[0]; })();
+return isList ? out418 : out418[0]; })();
   st.v[76] = x;
   return x;
 }
-// define "Doxorubicin Unconfirmed"
+// define "Incomplete Types"
 function d77(st) {
   let x = st.v[77];
   if (x !== undefined) return x;
-  x = (() => { const s421 = d73(st);
-if (s421 == null) return null;
-const isList = Array.isArray(s421);
-let out423 = [];
-for (const a_C_422 of (s421 == null ? [] : Array.isArray(s421) ? s421 : [s421])) {
-if (!(R.equal(R.prop(a_C_422, "drug"), "doxorubicin"))) continue;
-out423.push(a_C_422);
-}
-return isList ? out423 : out423[0]; })();
+  x = R.split((() => { let r419; r419 = p(st, "Incomplete", true); if (r419 != null) return r419; r419 = ""; if (r419 != null) return r419; return null; })(), ",");
   st.v[77] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Sum"
+// define "Medication History Incomplete"
 function d78(st) {
   let x = st.v[78];
   if (x !== undefined) return x;
-  x = (() => { let r424; r424 = R.sum((() => { const s425 = d76(st);
-if (s425 == null) return null;
-const isList = Array.isArray(s425);
-let out427 = [];
-for (const a_E_426 of (s425 == null ? [] : Array.isArray(s425) ? s425 : [s425])) {
-out427.push(R.prop(a_E_426, "mgM2"));
+  x = R.exists((() => { const s420 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+if (s420 == null) return null;
+const isList = Array.isArray(s420);
+let out422 = [];
+for (const a_T_421 of (s420 == null ? [] : Array.isArray(s420) ? s420 : [s420])) {
+if (!(R.inList(a_T_421, d77(st), undefined))) continue;
+out422.push(a_T_421);
 }
-return isList ? out427 : out427[0]; })()); if (r424 != null) return r424; r424 = 0; if (r424 != null) return r424; return null; })();
+out422 = R.distinctList(out422);
+return isList ? out422 : out422[0]; })());
   st.v[78] = x;
   return x;
 }
-// define "Other Anthracyclines"
+// define "Doxorubicin Events"
 function d79(st) {
   let x = st.v[79];
   if (x !== undefined) return x;
-  x = R.distinct((() => { const s428 = d34(st);
-if (s428 == null) return null;
-const isList = Array.isArray(s428);
-let out430 = [];
-for (const a_E_429 of (s428 == null ? [] : Array.isArray(s428) ? s428 : [s428])) {
-if (!(R.not(R.equal(R.prop(a_E_429, "drug"), "doxorubicin")))) continue;
-out430.push(R.prop(a_E_429, "drug"));
+  x = (() => { const s423 = d75(st);
+if (s423 == null) return null;
+const isList = Array.isArray(s423);
+let out425 = [];
+for (const a_E_424 of (s423 == null ? [] : Array.isArray(s423) ? s423 : [s423])) {
+if (!(R.equal(R.prop(a_E_424, "drug"), "doxorubicin"))) continue;
+out425.push(a_E_424);
 }
-out430 = R.distinctList(out430);
-return isList ? out430 : out430[0]; })());
+return isList ? out425 : out425[0]; })();
   st.v[79] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Known"
+// define "Doxorubicin Unconfirmed"
 function d80(st) {
   let x = st.v[80];
   if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.not(R.exists(d77(st))), R.not(R.exists((() => { const s431 = d76(st);
-if (s431 == null) return null;
-const isList = Array.isArray(s431);
-let out433 = [];
-for (const a_E_432 of (s431 == null ? [] : Array.isArray(s431) ? s431 : [s431])) {
-if (!((R.prop(a_E_432, "mgM2") == null))) continue;
-out433.push(a_E_432);
+  x = (() => { const s426 = d76(st);
+if (s426 == null) return null;
+const isList = Array.isArray(s426);
+let out428 = [];
+for (const a_C_427 of (s426 == null ? [] : Array.isArray(s426) ? s426 : [s426])) {
+if (!(R.equal(R.prop(a_C_427, "drug"), "doxorubicin"))) continue;
+out428.push(a_C_427);
 }
-return isList ? out433 : out433[0]; })()))), R.not(R.exists(d79(st)))), R.not(d75(st)));
+return isList ? out428 : out428[0]; })();
   st.v[80] = x;
   return x;
 }
-// define "Cumulative Doxorubicin At Least"
+// define "Cumulative Doxorubicin Sum"
 function d81(st) {
   let x = st.v[81];
   if (x !== undefined) return x;
-  x = R.not(d80(st));
+  x = (() => { let r429; r429 = R.sum((() => { const s430 = d79(st);
+if (s430 == null) return null;
+const isList = Array.isArray(s430);
+let out432 = [];
+for (const a_E_431 of (s430 == null ? [] : Array.isArray(s430) ? s430 : [s430])) {
+out432.push(R.prop(a_E_431, "mgM2"));
+}
+return isList ? out432 : out432[0]; })()); if (r429 != null) return r429; r429 = 0; if (r429 != null) return r429; return null; })();
   st.v[81] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Possible"
+// define "Other Anthracyclines"
 function d82(st) {
   let x = st.v[82];
   if (x !== undefined) return x;
-  x = R.add(d78(st), (() => { let r434; r434 = R.sum((() => { const s435 = d77(st);
-if (s435 == null) return null;
-const isList = Array.isArray(s435);
-let out437 = [];
-for (const a_C_436 of (s435 == null ? [] : Array.isArray(s435) ? s435 : [s435])) {
-out437.push(R.prop(R.prop(a_C_436, "converted"), "mgM2"));
+  x = R.distinct((() => { const s433 = d37(st);
+if (s433 == null) return null;
+const isList = Array.isArray(s433);
+let out435 = [];
+for (const a_E_434 of (s433 == null ? [] : Array.isArray(s433) ? s433 : [s433])) {
+if (!(R.not(R.equal(R.prop(a_E_434, "drug"), "doxorubicin")))) continue;
+out435.push(R.prop(a_E_434, "drug"));
 }
-return isList ? out437 : out437[0]; })()); if (r434 != null) return r434; r434 = 0; if (r434 != null) return r434; return null; })());
+out435 = R.distinctList(out435);
+return isList ? out435 : out435[0]; })());
   st.v[82] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Unconfirmed Count"
+// define "Cumulative Doxorubicin Known"
 function d83(st) {
   let x = st.v[83];
   if (x !== undefined) return x;
-  x = R.count(d77(st));
+  x = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists((() => { const s436 = d79(st);
+if (s436 == null) return null;
+const isList = Array.isArray(s436);
+let out438 = [];
+for (const a_E_437 of (s436 == null ? [] : Array.isArray(s436) ? s436 : [s436])) {
+if (!((R.prop(a_E_437, "mgM2") == null))) continue;
+out438.push(a_E_437);
+}
+return isList ? out438 : out438[0]; })()))), R.not(R.exists(d82(st)))), R.not(d78(st)));
   st.v[83] = x;
   return x;
 }
-// define "Cumulative Doxorubicin Not Counted"
+// define "Cumulative Doxorubicin At Least"
 function d84(st) {
   let x = st.v[84];
   if (x !== undefined) return x;
-  x = R.union((() => { const s438 = d76(st);
-if (s438 == null) return null;
-const isList = Array.isArray(s438);
-let out440 = [];
-for (const a_E_439 of (s438 == null ? [] : Array.isArray(s438) ? s438 : [s438])) {
-if (!((R.prop(a_E_439, "mgM2") == null))) continue;
-out440.push(({ "source": R.prop(a_E_439, "source"), "date": R.prop(a_E_439, "date"), "reason": R.prop(a_E_439, "reason") }));
-}
-return isList ? out440 : out440[0]; })(), (() => { const s441 = d77(st);
-if (s441 == null) return null;
-const isList = Array.isArray(s441);
-let out443 = [];
-for (const a_C_442 of (s441 == null ? [] : Array.isArray(s441) ? s441 : [s441])) {
-out443.push(({ "source": R.prop(a_C_442, "source"), "date": R.prop(a_C_442, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_442, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
-}
-return isList ? out443 : out443[0]; })(), false);
+  x = R.not(d83(st));
   st.v[84] = x;
   return x;
 }
-// define "Other Anthracycline Sums"
+// define "Cumulative Doxorubicin Possible"
 function d85(st) {
   let x = st.v[85];
   if (x !== undefined) return x;
-  x = (() => { const s444 = d79(st);
-if (s444 == null) return null;
-const isList = Array.isArray(s444);
-let out446 = [];
-for (const a_K_445 of (s444 == null ? [] : Array.isArray(s444) ? s444 : [s444])) {
-out446.push(({ "drug": a_K_445, "mgM2": (() => { let r447; r447 = R.sum((() => { const s448 = d72(st);
-if (s448 == null) return null;
-const isList = Array.isArray(s448);
-let out450 = [];
-for (const a_E_449 of (s448 == null ? [] : Array.isArray(s448) ? s448 : [s448])) {
-if (!(R.equal(R.prop(a_E_449, "drug"), a_K_445))) continue;
-out450.push(R.prop(a_E_449, "mgM2"));
+  x = R.add(d81(st), (() => { let r439; r439 = R.sum((() => { const s440 = d80(st);
+if (s440 == null) return null;
+const isList = Array.isArray(s440);
+let out442 = [];
+for (const a_C_441 of (s440 == null ? [] : Array.isArray(s440) ? s440 : [s440])) {
+out442.push(R.prop(R.prop(a_C_441, "converted"), "mgM2"));
 }
-return isList ? out450 : out450[0]; })()); if (r447 != null) return r447; r447 = 0; if (r447 != null) return r447; return null; })(), "atLeast": R.or(R.or(R.or(R.exists((() => { const s451 = d73(st);
-if (s451 == null) return null;
-const isList = Array.isArray(s451);
-let out453 = [];
-for (const a_C_452 of (s451 == null ? [] : Array.isArray(s451) ? s451 : [s451])) {
-if (!(R.equal(R.prop(a_C_452, "drug"), a_K_445))) continue;
-out453.push(a_C_452);
-}
-return isList ? out453 : out453[0]; })()), R.exists((() => { const s454 = d72(st);
-if (s454 == null) return null;
-const isList = Array.isArray(s454);
-let out456 = [];
-for (const a_E_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
-if (!(R.and(R.equal(R.prop(a_E_455, "drug"), a_K_445), (R.prop(a_E_455, "mgM2") == null)))) continue;
-out456.push(a_E_455);
-}
-return isList ? out456 : out456[0]; })())), R.not(R.exists((() => { const s457 = d72(st);
-if (s457 == null) return null;
-const isList = Array.isArray(s457);
-let out459 = [];
-for (const a_E_458 of (s457 == null ? [] : Array.isArray(s457) ? s457 : [s457])) {
-if (!(R.equal(R.prop(a_E_458, "drug"), a_K_445))) continue;
-out459.push(a_E_458);
-}
-return isList ? out459 : out459[0]; })()))), d75(st)), "sources": (() => { const s460 = d34(st);
-if (s460 == null) return null;
-const isList = Array.isArray(s460);
-let out462 = [];
-for (const a_E_461 of (s460 == null ? [] : Array.isArray(s460) ? s460 : [s460])) {
-if (!(R.equal(R.prop(a_E_461, "drug"), a_K_445))) continue;
-out462.push(R.prop(a_E_461, "source"));
-}
-out462 = R.distinctList(out462);
-return isList ? out462 : out462[0]; })() }));
-}
-out446 = R.distinctList(out446);
-return isList ? out446 : out446[0]; })();
+return isList ? out442 : out442[0]; })()); if (r439 != null) return r439; r439 = 0; if (r439 != null) return r439; return null; })());
   st.v[85] = x;
   return x;
 }
-// define "Cumulative Doxorubicin"
+// define "Cumulative Doxorubicin Unconfirmed Count"
 function d86(st) {
   let x = st.v[86];
   if (x !== undefined) return x;
-  x = ({ "known": d80(st), "mgM2": d78(st), "possible": d82(st), "unconfirmedCount": d83(st), "historyIncomplete": d75(st), "reachedWarn": R.greaterOrEqual(d78(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d78(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d85(st), "events": d76(st), "notCounted": d84(st), "pending": (() => { const s463 = d71(st);
-if (s463 == null) return null;
-const isList = Array.isArray(s463);
-let out465 = [];
-for (const a_C_464 of (s463 == null ? [] : Array.isArray(s463) ? s463 : [s463])) {
-if (!(R.and(R.equal(R.prop(a_C_464, "drug"), "doxorubicin"), R.equal(R.prop(a_C_464, "status"), "pending")))) continue;
-out465.push(({ "source": R.prop(a_C_464, "source"), "date": R.prop(a_C_464, "date") }));
-}
-return isList ? out465 : out465[0]; })(), "records": (() => { const s466 = d71(st);
-if (s466 == null) return null;
-const isList = Array.isArray(s466);
-let out468 = [];
-for (const a_C_467 of (s466 == null ? [] : Array.isArray(s466) ? s466 : [s466])) {
-if (!(R.equal(R.prop(a_C_467, "drug"), "doxorubicin"))) continue;
-out468.push(({ "source": R.prop(a_C_467, "source"), "date": R.prop(a_C_467, "date"), "status": R.prop(a_C_467, "status") }));
-}
-return isList ? out468 : out468[0]; })() });
+  x = R.count(d80(st));
   st.v[86] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin Not Counted"
+function d87(st) {
+  let x = st.v[87];
+  if (x !== undefined) return x;
+  x = R.union((() => { const s443 = d79(st);
+if (s443 == null) return null;
+const isList = Array.isArray(s443);
+let out445 = [];
+for (const a_E_444 of (s443 == null ? [] : Array.isArray(s443) ? s443 : [s443])) {
+if (!((R.prop(a_E_444, "mgM2") == null))) continue;
+out445.push(({ "source": R.prop(a_E_444, "source"), "date": R.prop(a_E_444, "date"), "reason": R.prop(a_E_444, "reason") }));
+}
+return isList ? out445 : out445[0]; })(), (() => { const s446 = d80(st);
+if (s446 == null) return null;
+const isList = Array.isArray(s446);
+let out448 = [];
+for (const a_C_447 of (s446 == null ? [] : Array.isArray(s446) ? s446 : [s446])) {
+out448.push(({ "source": R.prop(a_C_447, "source"), "date": R.prop(a_C_447, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_447, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+}
+return isList ? out448 : out448[0]; })(), false);
+  st.v[87] = x;
+  return x;
+}
+// define "Other Anthracycline Sums"
+function d88(st) {
+  let x = st.v[88];
+  if (x !== undefined) return x;
+  x = (() => { const s449 = d82(st);
+if (s449 == null) return null;
+const isList = Array.isArray(s449);
+let out451 = [];
+for (const a_K_450 of (s449 == null ? [] : Array.isArray(s449) ? s449 : [s449])) {
+out451.push(({ "drug": a_K_450, "mgM2": (() => { let r452; r452 = R.sum((() => { const s453 = d75(st);
+if (s453 == null) return null;
+const isList = Array.isArray(s453);
+let out455 = [];
+for (const a_E_454 of (s453 == null ? [] : Array.isArray(s453) ? s453 : [s453])) {
+if (!(R.equal(R.prop(a_E_454, "drug"), a_K_450))) continue;
+out455.push(R.prop(a_E_454, "mgM2"));
+}
+return isList ? out455 : out455[0]; })()); if (r452 != null) return r452; r452 = 0; if (r452 != null) return r452; return null; })(), "atLeast": R.or(R.or(R.or(R.exists((() => { const s456 = d76(st);
+if (s456 == null) return null;
+const isList = Array.isArray(s456);
+let out458 = [];
+for (const a_C_457 of (s456 == null ? [] : Array.isArray(s456) ? s456 : [s456])) {
+if (!(R.equal(R.prop(a_C_457, "drug"), a_K_450))) continue;
+out458.push(a_C_457);
+}
+return isList ? out458 : out458[0]; })()), R.exists((() => { const s459 = d75(st);
+if (s459 == null) return null;
+const isList = Array.isArray(s459);
+let out461 = [];
+for (const a_E_460 of (s459 == null ? [] : Array.isArray(s459) ? s459 : [s459])) {
+if (!(R.and(R.equal(R.prop(a_E_460, "drug"), a_K_450), (R.prop(a_E_460, "mgM2") == null)))) continue;
+out461.push(a_E_460);
+}
+return isList ? out461 : out461[0]; })())), R.not(R.exists((() => { const s462 = d75(st);
+if (s462 == null) return null;
+const isList = Array.isArray(s462);
+let out464 = [];
+for (const a_E_463 of (s462 == null ? [] : Array.isArray(s462) ? s462 : [s462])) {
+if (!(R.equal(R.prop(a_E_463, "drug"), a_K_450))) continue;
+out464.push(a_E_463);
+}
+return isList ? out464 : out464[0]; })()))), d78(st)), "sources": (() => { const s465 = d37(st);
+if (s465 == null) return null;
+const isList = Array.isArray(s465);
+let out467 = [];
+for (const a_E_466 of (s465 == null ? [] : Array.isArray(s465) ? s465 : [s465])) {
+if (!(R.equal(R.prop(a_E_466, "drug"), a_K_450))) continue;
+out467.push(R.prop(a_E_466, "source"));
+}
+out467 = R.distinctList(out467);
+return isList ? out467 : out467[0]; })() }));
+}
+out451 = R.distinctList(out451);
+return isList ? out451 : out451[0]; })();
+  st.v[88] = x;
+  return x;
+}
+// define "Cumulative Doxorubicin"
+function d89(st) {
+  let x = st.v[89];
+  if (x !== undefined) return x;
+  x = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": (() => { const s468 = d74(st);
+if (s468 == null) return null;
+const isList = Array.isArray(s468);
+let out470 = [];
+for (const a_C_469 of (s468 == null ? [] : Array.isArray(s468) ? s468 : [s468])) {
+if (!(R.and(R.equal(R.prop(a_C_469, "drug"), "doxorubicin"), R.equal(R.prop(a_C_469, "status"), "pending")))) continue;
+out470.push(({ "source": R.prop(a_C_469, "source"), "date": R.prop(a_C_469, "date") }));
+}
+return isList ? out470 : out470[0]; })(), "records": (() => { const s471 = d74(st);
+if (s471 == null) return null;
+const isList = Array.isArray(s471);
+let out473 = [];
+for (const a_C_472 of (s471 == null ? [] : Array.isArray(s471) ? s471 : [s471])) {
+if (!(R.equal(R.prop(a_C_472, "drug"), "doxorubicin"))) continue;
+out473.push(({ "source": R.prop(a_C_472, "source"), "date": R.prop(a_C_472, "date"), "status": R.prop(a_C_472, "status") }));
+}
+return isList ? out473 : out473[0]; })() });
+  st.v[89] = x;
+  return x;
+}
+// define "Dx Has STS Condition"
+function d90(st) {
+  let x = st.v[90];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Has STS Condition"](st.L_Dx);
+  st.v[90] = x;
+  return x;
+}
+// define "Dx Is Confirmed"
+function d91(st) {
+  let x = st.v[91];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Is Confirmed"](st.L_Dx);
+  st.v[91] = x;
+  return x;
+}
+// define "Dx Histology"
+function d92(st) {
+  let x = st.v[92];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
+  st.v[92] = x;
+  return x;
+}
+// define "Dx Extent"
+function d93(st) {
+  let x = st.v[93];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
+  st.v[93] = x;
+  return x;
+}
+// define "Dx Site"
+function d94(st) {
+  let x = st.v[94];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Site"](st.L_Dx);
+  st.v[94] = x;
+  return x;
+}
+// define "Dx Grade"
+function d95(st) {
+  let x = st.v[95];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
+  st.v[95] = x;
+  return x;
+}
+// define "Dx Surgery"
+function d96(st) {
+  let x = st.v[96];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
+  st.v[96] = x;
+  return x;
+}
+// define "Dx Radiotherapy"
+function d97(st) {
+  let x = st.v[97];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
+  st.v[97] = x;
+  return x;
+}
+// define "Dx Age"
+function d98(st) {
+  let x = st.v[98];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Age"](st.L_Dx);
+  st.v[98] = x;
+  return x;
+}
+// define "Dx Metastatic Evidence"
+function d99(st) {
+  let x = st.v[99];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Metastatic Evidence"](st.L_Dx);
+  st.v[99] = x;
+  return x;
+}
+// define "Dx Attributed Extent Evidence"
+function d100(st) {
+  let x = st.v[100];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Attributed Extent Evidence"](st.L_Dx);
+  st.v[100] = x;
+  return x;
+}
+// define "Dx Stage Observations"
+function d101(st) {
+  let x = st.v[101];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Stage Observations"](st.L_Dx);
+  st.v[101] = x;
+  return x;
+}
+// define "Dx Confirmed STS Conditions"
+function d102(st) {
+  let x = st.v[102];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Confirmed STS Conditions"](st.L_Dx);
+  st.v[102] = x;
+  return x;
+}
+// define "Dx Used Analyses"
+function d103(st) {
+  let x = st.v[103];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
+  st.v[103] = x;
+  return x;
+}
+// define "Dx STS Condition List"
+function d104(st) {
+  let x = st.v[104];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
+  st.v[104] = x;
+  return x;
+}
+// define "Dx Ignored Evidence"
+function d105(st) {
+  let x = st.v[105];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
+  st.v[105] = x;
+  return x;
+}
+// define "Dx Second Primary List"
+function d106(st) {
+  let x = st.v[106];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Second Primary List"](st.L_Dx);
+  st.v[106] = x;
+  return x;
+}
+// define "Dx Disease Status"
+function d107(st) {
+  let x = st.v[107];
+  if (x !== undefined) return x;
+  x = M_StsDiagnosis.d["Disease Status"](st.L_Dx);
+  st.v[107] = x;
   return x;
 }
 // function "DayNumber"(d)
 function f0(st, o0) {
-  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s469 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-if (s469 == null) return null;
-const isList = Array.isArray(s469);
-let out471 = [];
-for (const a_T_470 of (s469 == null ? [] : Array.isArray(s469) ? s469 : [s469])) {
-out471.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_470, "y"), 365), R.truncatedDivide(R.prop(a_T_470, "y"), 4)), R.truncatedDivide(R.prop(a_T_470, "y"), 100)), R.truncatedDivide(R.prop(a_T_470, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_470, "m"), 2) ? R.subtract(R.prop(a_T_470, "m"), 3) : R.add(R.prop(a_T_470, "m"), 9))), 2), 5)), R.prop(a_T_470, "dd")), 693902));
+  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s474 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+if (s474 == null) return null;
+const isList = Array.isArray(s474);
+let out476 = [];
+for (const a_T_475 of (s474 == null ? [] : Array.isArray(s474) ? s474 : [s474])) {
+out476.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_475, "y"), 365), R.truncatedDivide(R.prop(a_T_475, "y"), 4)), R.truncatedDivide(R.prop(a_T_475, "y"), 100)), R.truncatedDivide(R.prop(a_T_475, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_475, "m"), 2) ? R.subtract(R.prop(a_T_475, "m"), 3) : R.add(R.prop(a_T_475, "m"), 9))), 2), 5)), R.prop(a_T_475, "dd")), 693902));
 }
-return isList ? out471 : out471[0]; })());
+return isList ? out476 : out476[0]; })());
 }
 // function "IsDraft"(id)
 function f1(st, o0) {
-  return (() => { let r472; r472 = R.inList(o0, (() => { let r473; r473 = p(st, "DraftOrderIds", false); if (r473 != null) return r473; r473 = []; if (r473 != null) return r473; return null; })(), undefined); if (r472 != null) return r472; r472 = false; if (r472 != null) return r472; return null; })();
+  return (() => { let r477; r477 = R.inList(o0, (() => { let r478; r478 = p(st, "DraftOrderIds", false); if (r478 != null) return r478; r478 = []; if (r478 != null) return r478; return null; })(), undefined); if (r477 != null) return r477; r477 = false; if (r477 != null) return r477; return null; })();
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 function f2(st, o0, o1, o2) {
@@ -1855,39 +2032,39 @@ function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 function f3(st, o0, o1, o2) {
-  return ((o0 == null) ? R.as(null, K7, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s474 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s474 == null) return null;
-const isList = Array.isArray(s474);
-let out476 = [];
-for (const a_M_475 of (s474 == null ? [] : Array.isArray(s474) ? s474 : [s474])) {
-if (!(R.equal(R.prop(R.prop(a_M_475, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out476.push(a_M_475);
+  return ((o0 == null) ? R.as(null, K7, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s479 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+if (s479 == null) return null;
+const isList = Array.isArray(s479);
+let out481 = [];
+for (const a_M_480 of (s479 == null ? [] : Array.isArray(s479) ? s479 : [s479])) {
+if (!(R.equal(R.prop(R.prop(a_M_480, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out481.push(a_M_480);
 }
-return isList ? out476 : out476[0]; })()), "code") : R.prop(R.first((() => { const s477 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s477 == null) return null;
-const isList = Array.isArray(s477);
-let out479 = [];
-for (const a_M_478 of (s477 == null ? [] : Array.isArray(s477) ? s477 : [s477])) {
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_478, "id"), "value"))))) continue;
-out479.push(a_M_478);
+return isList ? out481 : out481[0]; })()), "code") : R.prop(R.first((() => { const s482 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+if (s482 == null) return null;
+const isList = Array.isArray(s482);
+let out484 = [];
+for (const a_M_483 of (s482 == null ? [] : Array.isArray(s482) ? s482 : [s482])) {
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_483, "id"), "value"))))) continue;
+out484.push(a_M_483);
 }
-return isList ? out479 : out479[0]; })()), "code")));
+return isList ? out484 : out484[0]; })()), "code")));
 }
 // function "MedicationConcept"(M)
 function f4(st, o0) {
-  return (() => { let r480; r480 = R.as(R.prop(o0, "medication"), K7, false); if (r480 != null) return r480; r480 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r480 != null) return r480; return null; })();
+  return (() => { let r485; r485 = R.as(R.prop(o0, "medication"), K7, false); if (r485 != null) return r485; r485 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r485 != null) return r485; return null; })();
 }
 // function "MedicationConcept"(M)
 function f5(st, o0) {
-  return (() => { let r481; r481 = R.as(R.prop(o0, "medication"), K7, false); if (r481 != null) return r481; r481 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r481 != null) return r481; return null; })();
+  return (() => { let r486; r486 = R.as(R.prop(o0, "medication"), K7, false); if (r486 != null) return r486; r486 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r486 != null) return r486; return null; })();
 }
 // function "MedicationConcept"(M)
 function f6(st, o0) {
-  return (() => { let r482; r482 = R.as(R.prop(o0, "medication"), K7, false); if (r482 != null) return r482; r482 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r482 != null) return r482; return null; })();
+  return (() => { let r487; r487 = R.as(R.prop(o0, "medication"), K7, false); if (r487 != null) return r487; r487 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r487 != null) return r487; return null; })();
 }
 // function "HasWord"(text, word)
 function f7(st, o0, o1) {
-  return (() => { let r483; r483 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r483 != null) return r483; r483 = false; if (r483 != null) return r483; return null; })();
+  return (() => { let r488; r488 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r488 != null) return r488; r488 = false; if (r488 != null) return r488; return null; })();
 }
 // function "DrugByCode"(concept)
 function f8(st, o0) {
@@ -1895,448 +2072,454 @@ function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 function f9(st, o0) {
-  return R.first((() => { const s484 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s484 == null) return null;
-const isList = Array.isArray(s484);
-let out486 = [];
-for (const a_D_485 of (s484 == null ? [] : Array.isArray(s484) ? s484 : [s484])) {
-if (!(R.exists((() => { const s487 = o0;
-if (s487 == null) return null;
-const isList = Array.isArray(s487);
-let out489 = [];
-for (const a_C_488 of (s487 == null ? [] : Array.isArray(s487) ? s487 : [s487])) {
-if (!(R.inList(a_C_488, R.prop(a_D_485, "rxnorm"), undefined))) continue;
-out489.push(a_C_488);
+  return R.first((() => { const s489 = M_StsCodes.d["Drugs"](st.L_Codes);
+if (s489 == null) return null;
+const isList = Array.isArray(s489);
+let out491 = [];
+for (const a_D_490 of (s489 == null ? [] : Array.isArray(s489) ? s489 : [s489])) {
+if (!(R.exists((() => { const s492 = o0;
+if (s492 == null) return null;
+const isList = Array.isArray(s492);
+let out494 = [];
+for (const a_C_493 of (s492 == null ? [] : Array.isArray(s492) ? s492 : [s492])) {
+if (!(R.inList(a_C_493, R.prop(a_D_490, "rxnorm"), undefined))) continue;
+out494.push(a_C_493);
 }
-out489 = R.distinctList(out489);
-return isList ? out489 : out489[0]; })()))) continue;
-out486.push(a_D_485);
+out494 = R.distinctList(out494);
+return isList ? out494 : out494[0]; })()))) continue;
+out491.push(a_D_490);
 }
-out486 = R.distinctList(out486);
-return isList ? out486 : out486[0]; })());
+out491 = R.distinctList(out491);
+return isList ? out491 : out491[0]; })());
 }
 // function "HasLowerWord"(text, word)
 function f10(st, o0, o1) {
-  return (() => { let r490; r490 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r490 != null) return r490; r490 = false; if (r490 != null) return r490; return null; })();
+  return (() => { let r495; r495 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r495 != null) return r495; r495 = false; if (r495 != null) return r495; return null; })();
 }
 // function "DrugByName"(concept)
 function f11(st, o0) {
-  return f12(st, (() => { const s491 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s491 == null) return null;
-const isList = Array.isArray(s491);
-let out493 = [];
-for (const a_T_492 of (s491 == null ? [] : Array.isArray(s491) ? s491 : [s491])) {
-out493.push(R.lowerCase(a_T_492));
+  return f12(st, (() => { const s496 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s496 == null) return null;
+const isList = Array.isArray(s496);
+let out498 = [];
+for (const a_T_497 of (s496 == null ? [] : Array.isArray(s496) ? s496 : [s496])) {
+out498.push(R.lowerCase(a_T_497));
 }
-return isList ? out493 : out493[0]; })());
+return isList ? out498 : out498[0]; })());
 }
 // function "DrugByTexts"(texts)
 function f12(st, o0) {
-  return R.first((() => { const s494 = d3(st);
-if (s494 == null) return null;
-const isList = Array.isArray(s494);
-let out496 = [];
-for (const a_D_495 of (s494 == null ? [] : Array.isArray(s494) ? s494 : [s494])) {
-if (!(R.exists((() => { const s497 = o0;
-if (s497 == null) return null;
-const isList = Array.isArray(s497);
-let out499 = [];
-for (const a_T_498 of (s497 == null ? [] : Array.isArray(s497) ? s497 : [s497])) {
-if (!(R.or((R.prop(a_D_495, "hasLiterals") ? (() => { let r500; r500 = R.matches(a_T_498, R.prop(a_D_495, "literalPattern")); if (r500 != null) return r500; r500 = false; if (r500 != null) return r500; return null; })() : false), R.exists((() => { const s501 = R.prop(a_D_495, "others");
-if (s501 == null) return null;
-const isList = Array.isArray(s501);
-let out503 = [];
-for (const a_W_502 of (s501 == null ? [] : Array.isArray(s501) ? s501 : [s501])) {
-if (!(f10(st, a_T_498, a_W_502))) continue;
-out503.push(a_W_502);
+  return R.first((() => { const s499 = d3(st);
+if (s499 == null) return null;
+const isList = Array.isArray(s499);
+let out501 = [];
+for (const a_D_500 of (s499 == null ? [] : Array.isArray(s499) ? s499 : [s499])) {
+if (!(R.exists((() => { const s502 = o0;
+if (s502 == null) return null;
+const isList = Array.isArray(s502);
+let out504 = [];
+for (const a_T_503 of (s502 == null ? [] : Array.isArray(s502) ? s502 : [s502])) {
+if (!(R.or((R.prop(a_D_500, "hasLiterals") ? (() => { let r505; r505 = R.matches(a_T_503, R.prop(a_D_500, "literalPattern")); if (r505 != null) return r505; r505 = false; if (r505 != null) return r505; return null; })() : false), R.exists((() => { const s506 = R.prop(a_D_500, "others");
+if (s506 == null) return null;
+const isList = Array.isArray(s506);
+let out508 = [];
+for (const a_W_507 of (s506 == null ? [] : Array.isArray(s506) ? s506 : [s506])) {
+if (!(f10(st, a_T_503, a_W_507))) continue;
+out508.push(a_W_507);
 }
-return isList ? out503 : out503[0]; })())))) continue;
-out499.push(a_T_498);
+return isList ? out508 : out508[0]; })())))) continue;
+out504.push(a_T_503);
 }
-return isList ? out499 : out499[0]; })()))) continue;
-out496.push(R.prop(a_D_495, "drug"));
+return isList ? out504 : out504[0]; })()))) continue;
+out501.push(R.prop(a_D_500, "drug"));
 }
-return isList ? out496 : out496[0]; })());
+return isList ? out501 : out501[0]; })());
 }
 // function "DrugOf"(concept)
 function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r504; r504 = f8(st, o0); if (r504 != null) return r504; r504 = f11(st, o0); if (r504 != null) return r504; return null; })());
+  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r509; r509 = f8(st, o0); if (r509 != null) return r509; r509 = f11(st, o0); if (r509 != null) return r509; return null; })());
 }
 // function "IsLiposomal"(concept, drug)
 function f14(st, o0, o1) {
-  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s505 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s505 == null) return null;
-const isList = Array.isArray(s505);
-let out507 = [];
-for (const a_T_506 of (s505 == null ? [] : Array.isArray(s505) ? s505 : [s505])) {
-if (!(R.exists((() => { const s508 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
-if (s508 == null) return null;
-const isList = Array.isArray(s508);
-let out510 = [];
-for (const a_K_509 of (s508 == null ? [] : Array.isArray(s508) ? s508 : [s508])) {
-if (!((R.inList(a_K_509, d4(st), undefined) ? f7(st, a_T_506, a_K_509) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_509), R.lowerCase(a_T_506)), 0)))) continue;
-out510.push(a_K_509);
+  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s510 = M_StsCommon.f["Texts"](st.L_Common, o0);
+if (s510 == null) return null;
+const isList = Array.isArray(s510);
+let out512 = [];
+for (const a_T_511 of (s510 == null ? [] : Array.isArray(s510) ? s510 : [s510])) {
+if (!(R.exists((() => { const s513 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
+if (s513 == null) return null;
+const isList = Array.isArray(s513);
+let out515 = [];
+for (const a_K_514 of (s513 == null ? [] : Array.isArray(s513) ? s513 : [s513])) {
+if (!((R.inList(a_K_514, d4(st), undefined) ? f7(st, a_T_511, a_K_514) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_514), R.lowerCase(a_T_511)), 0)))) continue;
+out515.push(a_K_514);
 }
-return isList ? out510 : out510[0]; })()))) continue;
-out507.push(a_T_506);
+return isList ? out515 : out515[0]; })()))) continue;
+out512.push(a_T_511);
 }
-return isList ? out507 : out507[0]; })()) : false);
+return isList ? out512 : out512[0]; })()) : false);
 }
 // function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
 function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-  return (() => { const s511 = o4;
-if (s511 == null) return null;
-const isList = Array.isArray(s511);
-let out513 = [];
-for (const a_D_512 of (s511 == null ? [] : Array.isArray(s511) ? s511 : [s511])) {
-const l_dayNumber_514 = f0(st, o5);
-out513.push(({ "drug": R.prop(a_D_512, "key"), "role": R.prop(a_D_512, "role"), "anthracycline": R.prop(a_D_512, "anthracycline"), "supportive": R.prop(a_D_512, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_512, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_514, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_514 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
-}
-out513 = R.distinctList(out513);
-return isList ? out513 : out513[0]; })();
-}
-// function "IsReported"(M)
-function f16(st, o0) {
-  return R.or((() => { let r515; r515 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value"); if (r515 != null) return r515; r515 = false; if (r515 != null) return r515; return null; })(), R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
-}
-// function "ObservationDate"(O)
-function f17(st, o0) {
-  return M_StsCommon.f["LastDay"](st.L_Common, o0);
-}
-// function "ObservationFirstDate"(O)
-function f18(st, o0) {
-  return M_StsCommon.f["FirstDay"](st.L_Common, o0);
-}
-// function "Source"(O)
-function f19(st, o0) {
-  return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
-}
-// function "ScoreFromDisplay"(concept)
-function f20(st, o0) {
-  return R.first((() => { const s516 = R.prop(o0, "coding");
+  return (() => { const s516 = o4;
 if (s516 == null) return null;
 const isList = Array.isArray(s516);
 let out518 = [];
-for (const a_C_517 of (s516 == null ? [] : Array.isArray(s516) ? s516 : [s516])) {
-if (!(R.matches(R.prop(R.prop(a_C_517, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out518.push(R.toInteger(R.substring(R.prop(R.prop(a_C_517, "display"), "value"), 0, 1)));
+for (const a_D_517 of (s516 == null ? [] : Array.isArray(s516) ? s516 : [s516])) {
+const l_dayNumber_519 = f0(st, o5);
+out518.push(({ "drug": R.prop(a_D_517, "key"), "role": R.prop(a_D_517, "role"), "anthracycline": R.prop(a_D_517, "anthracycline"), "supportive": R.prop(a_D_517, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_517, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_519, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_519 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
 out518 = R.distinctList(out518);
-return isList ? out518 : out518[0]; })());
+return isList ? out518 : out518[0]; })();
+}
+// function "IsReported"(M)
+function f16(st, o0) {
+  return R.or((() => { let r520; r520 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value"); if (r520 != null) return r520; r520 = false; if (r520 != null) return r520; return null; })(), R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
+}
+// function "IsSecondPrimaryExposure"(drug, liposomal)
+function f17(st, o0, o1) {
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), (() => { let r521; r521 = o1; if (r521 != null) return r521; r521 = false; if (r521 != null) return r521; return null; })()), d16(st)));
+}
+// function "ObservationDate"(O)
+function f18(st, o0) {
+  return M_StsCommon.f["LastDay"](st.L_Common, o0);
+}
+// function "ObservationFirstDate"(O)
+function f19(st, o0) {
+  return M_StsCommon.f["FirstDay"](st.L_Common, o0);
+}
+// function "Source"(O)
+function f20(st, o0) {
+  return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
+}
+// function "ScoreFromDisplay"(concept)
+function f21(st, o0) {
+  return R.first((() => { const s522 = R.prop(o0, "coding");
+if (s522 == null) return null;
+const isList = Array.isArray(s522);
+let out524 = [];
+for (const a_C_523 of (s522 == null ? [] : Array.isArray(s522) ? s522 : [s522])) {
+if (!(R.matches(R.prop(R.prop(a_C_523, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out524.push(R.toInteger(R.substring(R.prop(R.prop(a_C_523, "display"), "value"), 0, 1)));
+}
+out524 = R.distinctList(out524);
+return isList ? out524 : out524[0]; })());
 }
 // function "Percent"(q)
-function f21(st, o0) {
-  return (R.equal((() => { let r519; r519 = R.prop(R.prop(o0, "code"), "value"); if (r519 != null) return r519; r519 = R.prop(R.prop(o0, "unit"), "value"); if (r519 != null) return r519; r519 = "%"; if (r519 != null) return r519; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
+function f22(st, o0) {
+  return (R.equal((() => { let r525; r525 = R.prop(R.prop(o0, "code"), "value"); if (r525 != null) return r525; r525 = R.prop(R.prop(o0, "unit"), "value"); if (r525 != null) return r525; r525 = "%"; if (r525 != null) return r525; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
 }
 // function "Unit"(q)
-function f22(st, o0) {
-  return (() => { let r520; r520 = R.prop(R.prop(o0, "code"), "value"); if (r520 != null) return r520; r520 = R.prop(R.prop(o0, "unit"), "value"); if (r520 != null) return r520; return null; })();
+function f23(st, o0) {
+  return (() => { let r526; r526 = R.prop(R.prop(o0, "code"), "value"); if (r526 != null) return r526; r526 = R.prop(R.prop(o0, "unit"), "value"); if (r526 != null) return r526; return null; })();
 }
 // function "Centimetres"(q)
-function f23(st, o0) {
-  return ((c521) => R.equals("cm", c521) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c521) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c521) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K2, false))(f22(st, o0));
+function f24(st, o0) {
+  return ((c527) => R.equals("cm", c527) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c527) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c527) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K2, false))(f23(st, o0));
 }
 // function "Kilograms"(q)
-function f24(st, o0) {
-  return ((c522) => R.equals("kg", c522) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c522) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c522) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K2, false))(f22(st, o0));
+function f25(st, o0) {
+  return ((c528) => R.equals("kg", c528) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c528) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c528) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K2, false))(f23(st, o0));
 }
 // function "SquareMetres"(q)
-function f25(st, o0) {
-  return (R.inList(f22(st, o0), ["m2", "m^2"], undefined) ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
+function f26(st, o0) {
+  return (R.inList(f23(st, o0), ["m2", "m^2"], undefined) ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
 }
 // function "LatestWithin"(readings, dayNo, window)
-function f26(st, o0, o1, o2) {
-  return f27(st, o0, R.max((() => { const s523 = o0;
-if (s523 == null) return null;
-const isList = Array.isArray(s523);
-let out525 = [];
-for (const a_R_524 of (s523 == null ? [] : Array.isArray(s523) ? s523 : [s523])) {
-if (!(R.and(R.lessOrEqual(R.prop(a_R_524, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_524, "dayNumber")), o2))))) continue;
-out525.push(R.prop(a_R_524, "dayNumber"));
+function f27(st, o0, o1, o2) {
+  return f28(st, o0, R.max((() => { const s529 = o0;
+if (s529 == null) return null;
+const isList = Array.isArray(s529);
+let out531 = [];
+for (const a_R_530 of (s529 == null ? [] : Array.isArray(s529) ? s529 : [s529])) {
+if (!(R.and(R.lessOrEqual(R.prop(a_R_530, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_530, "dayNumber")), o2))))) continue;
+out531.push(R.prop(a_R_530, "dayNumber"));
 }
-return isList ? out525 : out525[0]; })()));
+return isList ? out531 : out531[0]; })()));
 }
 // function "ReadingOn"(candidates, latest)
-function f27(st, o0, o1) {
-  return ((o1 == null) ? R.as(null, K12, false) : R.first((() => { const s526 = o0;
-if (s526 == null) return null;
-const isList = Array.isArray(s526);
-let out528 = [];
-for (const a_R_527 of (s526 == null ? [] : Array.isArray(s526) ? s526 : [s526])) {
-if (!(R.equal(R.prop(a_R_527, "dayNumber"), o1))) continue;
-out528.push(a_R_527);
+function f28(st, o0, o1) {
+  return ((o1 == null) ? R.as(null, K12, false) : R.first((() => { const s532 = o0;
+if (s532 == null) return null;
+const isList = Array.isArray(s532);
+let out534 = [];
+for (const a_R_533 of (s532 == null ? [] : Array.isArray(s532) ? s532 : [s532])) {
+if (!(R.equal(R.prop(a_R_533, "dayNumber"), o1))) continue;
+out534.push(a_R_533);
 }
-out528 = R.mergeSort(out528, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out528 : out528[0]; })()));
+out534 = R.mergeSort(out534, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out534 : out534[0]; })()));
 }
 // function "SurfaceAreaOn"(dayNo)
-function f28(st, o0) {
-  return ((o0 == null) ? R.as(null, K13, false) : (() => { let r529; r529 = (() => { const s530 = f26(st, d64(st), o0, p(st, "bsaWeightWindowDays", false));
-if (s530 == null) return null;
-const isList = Array.isArray(s530);
-let out532 = [];
-for (const a_B_531 of (s530 == null ? [] : Array.isArray(s530) ? s530 : [s530])) {
-out532.push(({ "value": R.prop(a_B_531, "value"), "sources": [R.prop(a_B_531, "source")] }));
-}
-out532 = R.distinctList(out532);
-return isList ? out532 : out532[0]; })(); if (r529 != null) return r529; r529 = (() => { const s533 = ({ "height": f26(st, d62(st), o0, R.as(null, K14, false)), "weight": f26(st, d63(st), o0, p(st, "bsaWeightWindowDays", false)) });
-if (s533 == null) return null;
-const isList = Array.isArray(s533);
-let out535 = [];
-for (const a_P_534 of (s533 == null ? [] : Array.isArray(s533) ? s533 : [s533])) {
-if (!(R.and(R.not((R.prop(a_P_534, "height") == null)), R.not((R.prop(a_P_534, "weight") == null))))) continue;
-out535.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_534, "height"), "value"), R.prop(R.prop(a_P_534, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_534, "height"), "source"), R.prop(R.prop(a_P_534, "weight"), "source")] }));
-}
-out535 = R.distinctList(out535);
-return isList ? out535 : out535[0]; })(); if (r529 != null) return r529; return null; })());
-}
-// function "DoseOf"(q)
 function f29(st, o0) {
-  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K15, false) : ({ "value": R.prop(R.prop(o0, "value"), "value"), "unit": f22(st, o0) }));
-}
-// function "RequestDose"(M)
-function f30(st, o0) {
-  return (() => { const s536 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
+  return ((o0 == null) ? R.as(null, K13, false) : (() => { let r535; r535 = (() => { const s536 = f27(st, d67(st), o0, p(st, "bsaWeightWindowDays", false));
 if (s536 == null) return null;
 const isList = Array.isArray(s536);
 let out538 = [];
-for (const a_R_537 of (s536 == null ? [] : Array.isArray(s536) ? s536 : [s536])) {
-out538.push((() => { let r539; r539 = f29(st, R.as(R.prop(a_R_537, "dose"), K16, false)); if (r539 != null) return r539; r539 = f29(st, R.prop(R.as(R.prop(a_R_537, "dose"), K9, false), "high")); if (r539 != null) return r539; return null; })());
+for (const a_B_537 of (s536 == null ? [] : Array.isArray(s536) ? s536 : [s536])) {
+out538.push(({ "value": R.prop(a_B_537, "value"), "sources": [R.prop(a_B_537, "source")] }));
 }
 out538 = R.distinctList(out538);
-return isList ? out538 : out538[0]; })();
+return isList ? out538 : out538[0]; })(); if (r535 != null) return r535; r535 = (() => { const s539 = ({ "height": f27(st, d65(st), o0, R.as(null, K14, false)), "weight": f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false)) });
+if (s539 == null) return null;
+const isList = Array.isArray(s539);
+let out541 = [];
+for (const a_P_540 of (s539 == null ? [] : Array.isArray(s539) ? s539 : [s539])) {
+if (!(R.and(R.not((R.prop(a_P_540, "height") == null)), R.not((R.prop(a_P_540, "weight") == null))))) continue;
+out541.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_540, "height"), "value"), R.prop(R.prop(a_P_540, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_540, "height"), "source"), R.prop(R.prop(a_P_540, "weight"), "source")] }));
+}
+out541 = R.distinctList(out541);
+return isList ? out541 : out541[0]; })(); if (r535 != null) return r535; return null; })());
+}
+// function "DoseOf"(q)
+function f30(st, o0) {
+  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K15, false) : ({ "value": R.prop(R.prop(o0, "value"), "value"), "unit": f23(st, o0) }));
+}
+// function "RequestDose"(M)
+function f31(st, o0) {
+  return (() => { const s542 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
+if (s542 == null) return null;
+const isList = Array.isArray(s542);
+let out544 = [];
+for (const a_R_543 of (s542 == null ? [] : Array.isArray(s542) ? s542 : [s542])) {
+out544.push((() => { let r545; r545 = f30(st, R.as(R.prop(a_R_543, "dose"), K16, false)); if (r545 != null) return r545; r545 = f30(st, R.prop(R.as(R.prop(a_R_543, "dose"), K9, false), "high")); if (r545 != null) return r545; return null; })());
+}
+out544 = R.distinctList(out544);
+return isList ? out544 : out544[0]; })();
 }
 // function "StatementDose"(M)
-function f31(st, o0) {
-  return (() => { const s540 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
-if (s540 == null) return null;
-const isList = Array.isArray(s540);
-let out542 = [];
-for (const a_R_541 of (s540 == null ? [] : Array.isArray(s540) ? s540 : [s540])) {
-out542.push((() => { let r543; r543 = f29(st, R.as(R.prop(a_R_541, "dose"), K16, false)); if (r543 != null) return r543; r543 = f29(st, R.prop(R.as(R.prop(a_R_541, "dose"), K9, false), "high")); if (r543 != null) return r543; return null; })());
+function f32(st, o0) {
+  return (() => { const s546 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
+if (s546 == null) return null;
+const isList = Array.isArray(s546);
+let out548 = [];
+for (const a_R_547 of (s546 == null ? [] : Array.isArray(s546) ? s546 : [s546])) {
+out548.push((() => { let r549; r549 = f30(st, R.as(R.prop(a_R_547, "dose"), K16, false)); if (r549 != null) return r549; r549 = f30(st, R.prop(R.as(R.prop(a_R_547, "dose"), K9, false), "high")); if (r549 != null) return r549; return null; })());
 }
-out542 = R.distinctList(out542);
-return isList ? out542 : out542[0]; })();
+out548 = R.distinctList(out548);
+return isList ? out548 : out548[0]; })();
 }
 // function "IsPerSquareMetre"(unit)
-function f32(st, o0) {
+function f33(st, o0) {
   return R.inList(o0, ["mg/m2", "mg/m^2"], undefined);
 }
 // function "IsMass"(unit)
-function f33(st, o0) {
+function f34(st, o0) {
   return R.inList(o0, ["mg", "g"], undefined);
 }
 // function "Milligrams"(dose)
-function f34(st, o0) {
+function f35(st, o0) {
   return (R.equal(R.prop(o0, "unit"), "mg") ? R.prop(o0, "value") : (R.equal(R.prop(o0, "unit"), "g") ? R.multiply(R.prop(o0, "value"), 1000) : R.as(null, K2, false)));
 }
 // function "Converted"(dose, dayNo)
-function f35(st, o0, o1) {
-  return f36(st, o0, (R.and(R.not((o0 == null)), f33(st, R.prop(o0, "unit"))) ? f28(st, o1) : R.as(null, K13, false)));
+function f36(st, o0, o1) {
+  return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, R.prop(o0, "unit"))) ? f29(st, o1) : R.as(null, K13, false)));
 }
 // function "ConvertedWith"(d, Bsa)
-function f36(st, o0, o1) {
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f32(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f33(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f34(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": ((o0 == null) ? "no dose" : (f32(st, R.prop(o0, "unit")) ? R.as(null, K3, false) : (R.not(f33(st, R.prop(o0, "unit"))) ? R.concatenate(R.concatenate("unit ", (() => { let r544; r544 = R.prop(o0, "unit"); if (r544 != null) return r544; r544 = "absent"; if (r544 != null) return r544; return null; })()), " not convertible") : ((o1 == null) ? "no BSA" : R.as(null, K3, false))))), "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": (() => { let r545; r545 = R.and((o1 == null), R.greater(f34(st, o0), 200)); if (r545 != null) return r545; r545 = false; if (r545 != null) return r545; return null; })() });
+function f37(st, o0, o1) {
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f34(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f35(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": ((o0 == null) ? "no dose" : (f33(st, R.prop(o0, "unit")) ? R.as(null, K3, false) : (R.not(f34(st, R.prop(o0, "unit"))) ? R.concatenate(R.concatenate("unit ", (() => { let r550; r550 = R.prop(o0, "unit"); if (r550 != null) return r550; r550 = "absent"; if (r550 != null) return r550; return null; })()), " not convertible") : ((o1 == null) ? "no BSA" : R.as(null, K3, false))))), "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": (() => { let r551; r551 = R.and((o1 == null), R.greater(f35(st, o0), 200)); if (r551 != null) return r551; r551 = false; if (r551 != null) return r551; return null; })() });
 }
 // function "IsAnthracycline"(drug)
-function f37(st, o0) {
-  return (() => { let r546; r546 = R.prop(o0, "anthracycline"); if (r546 != null) return r546; r546 = false; if (r546 != null) return r546; return null; })();
+function f38(st, o0) {
+  return (() => { let r552; r552 = R.prop(o0, "anthracycline"); if (r552 != null) return r552; r552 = false; if (r552 != null) return r552; return null; })();
 }
 // function "RequestByKey"(key)
-function f38(st, o0) {
-  return ((o0 == null) ? R.as(null, K17, false) : R.first((() => { const s547 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s547 == null) return null;
-const isList = Array.isArray(s547);
-let out549 = [];
-for (const a_M_548 of (s547 == null ? [] : Array.isArray(s547) ? s547 : [s547])) {
-if (!(R.equal(R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_548, "id"), "value")), o0))) continue;
-out549.push(a_M_548);
-}
-return isList ? out549 : out549[0]; })()));
-}
-// function "SpanStart"(p)
 function f39(st, o0) {
-  return M_StsCommon.f["EarliestDay"](st.L_Common, R.prop(R.prop(o0, "start"), "value"));
-}
-// function "SpanEnd"(p)
-function f40(st, o0) {
-  return M_StsCommon.f["LatestDayOf"](st.L_Common, R.prop(R.prop(o0, "end"), "value"));
-}
-// function "IsLinked"(R)
-function f41(st, o0) {
-  return (R.equal(R.prop(o0, "kind"), "order") ? R.exists((() => { const s550 = d65(st);
-if (s550 == null) return null;
-const isList = Array.isArray(s550);
-let out552 = [];
-for (const a_A_551 of (s550 == null ? [] : Array.isArray(s550) ? s550 : [s550])) {
-if (!(R.equal(R.prop(a_A_551, "requestKey"), R.prop(o0, "source")))) continue;
-out552.push(R.prop(a_A_551, "source"));
-}
-return isList ? out552 : out552[0]; })()) : R.exists((() => { const s553 = R.prop(o0, "linkKeys");
+  return ((o0 == null) ? R.as(null, K17, false) : R.first((() => { const s553 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
 if (s553 == null) return null;
 const isList = Array.isArray(s553);
 let out555 = [];
-for (const a_K_554 of (s553 == null ? [] : Array.isArray(s553) ? s553 : [s553])) {
-if (!(R.inList(a_K_554, d69(st), undefined))) continue;
-out555.push(a_K_554);
+for (const a_M_554 of (s553 == null ? [] : Array.isArray(s553) ? s553 : [s553])) {
+if (!(R.equal(R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_554, "id"), "value")), o0))) continue;
+out555.push(a_M_554);
 }
-out555 = R.distinctList(out555);
 return isList ? out555 : out555[0]; })()));
 }
-// function "SpanDays"(R)
+// function "SpanStart"(p)
+function f40(st, o0) {
+  return M_StsCommon.f["EarliestDay"](st.L_Common, R.prop(R.prop(o0, "start"), "value"));
+}
+// function "SpanEnd"(p)
+function f41(st, o0) {
+  return M_StsCommon.f["LatestDayOf"](st.L_Common, R.prop(R.prop(o0, "end"), "value"));
+}
+// function "IsLinked"(R)
 function f42(st, o0) {
-  return R.distinct((() => { const s556 = d66(st);
+  return (R.equal(R.prop(o0, "kind"), "order") ? R.exists((() => { const s556 = d68(st);
 if (s556 == null) return null;
 const isList = Array.isArray(s556);
 let out558 = [];
 for (const a_A_557 of (s556 == null ? [] : Array.isArray(s556) ? s556 : [s556])) {
-if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_557, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_557, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_557, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_557, "requestKey") == null)), R.equal(R.prop(a_A_557, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_557, "requestKey"), (() => { const s559 = d68(st);
+if (!(R.equal(R.prop(a_A_557, "requestKey"), R.prop(o0, "source")))) continue;
+out558.push(R.prop(a_A_557, "source"));
+}
+return isList ? out558 : out558[0]; })()) : R.exists((() => { const s559 = R.prop(o0, "linkKeys");
 if (s559 == null) return null;
 const isList = Array.isArray(s559);
 let out561 = [];
-for (const a_O_560 of (s559 == null ? [] : Array.isArray(s559) ? s559 : [s559])) {
-if (!(R.equal(R.prop(a_O_560, "kind"), "order"))) continue;
-out561.push(R.prop(a_O_560, "source"));
+for (const a_K_560 of (s559 == null ? [] : Array.isArray(s559) ? s559 : [s559])) {
+if (!(R.inList(a_K_560, d72(st), undefined))) continue;
+out561.push(a_K_560);
 }
-return isList ? out561 : out561[0]; })(), undefined)))))) continue;
-out558.push(R.prop(a_A_557, "dayNumber"));
+out561 = R.distinctList(out561);
+return isList ? out561 : out561[0]; })()));
 }
-return isList ? out558 : out558[0]; })());
-}
-// function "GapsCovered"(adminDays, startNumber, endNumber)
-function f43(st, o0, o1, o2) {
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists((() => { const s562 = o0;
+// function "SpanDays"(R)
+function f43(st, o0) {
+  return R.distinct((() => { const s562 = d69(st);
 if (s562 == null) return null;
 const isList = Array.isArray(s562);
 let out564 = [];
-for (const a_X_563 of (s562 == null ? [] : Array.isArray(s562) ? s562 : [s562])) {
-if (!(R.and(R.less(a_X_563, R.max(o0)), R.greater(R.subtract(R.min((() => { const s565 = o0;
+for (const a_A_563 of (s562 == null ? [] : Array.isArray(s562) ? s562 : [s562])) {
+if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_563, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_563, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_563, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_563, "requestKey") == null)), R.equal(R.prop(a_A_563, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_563, "requestKey"), (() => { const s565 = d71(st);
 if (s565 == null) return null;
 const isList = Array.isArray(s565);
 let out567 = [];
-for (const a_Y_566 of (s565 == null ? [] : Array.isArray(s565) ? s565 : [s565])) {
-if (!(R.greater(a_Y_566, a_X_563))) continue;
-out567.push(a_Y_566);
+for (const a_O_566 of (s565 == null ? [] : Array.isArray(s565) ? s565 : [s565])) {
+if (!(R.equal(R.prop(a_O_566, "kind"), "order"))) continue;
+out567.push(R.prop(a_O_566, "source"));
 }
-return isList ? out567 : out567[0]; })()), a_X_563), p(st, "coverGapDays", false))))) continue;
-out564.push(a_X_563);
+return isList ? out567 : out567[0]; })(), undefined)))))) continue;
+out564.push(R.prop(a_A_563, "dayNumber"));
 }
-return isList ? out564 : out564[0]; })())));
+return isList ? out564 : out564[0]; })());
 }
-// function "NearestSingle"(kind, drug, dayNo)
+// function "GapsCovered"(adminDays, startNumber, endNumber)
 function f44(st, o0, o1, o2) {
-  return R.prop(R.first((() => { const s568 = (() => { const s570 = d70(st);
-if (s570 == null) return null;
-const isList = Array.isArray(s570);
-let out572 = [];
-for (const a_C_571 of (s570 == null ? [] : Array.isArray(s570) ? s570 : [s570])) {
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_571, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_571, "record"), "drug"), o1)), R.prop(R.prop(a_C_571, "record"), "single")), R.not(R.prop(a_C_571, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_571, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_571, "record"), "endNumber"))))) continue;
-out572.push(({ "source": R.prop(R.prop(a_C_571, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_571, "record"), "startNumber"), o2)) }));
-}
-return isList ? out572 : out572[0]; })();
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists((() => { const s568 = o0;
 if (s568 == null) return null;
 const isList = Array.isArray(s568);
-let out573 = [];
+let out570 = [];
 for (const a_X_569 of (s568 == null ? [] : Array.isArray(s568) ? s568 : [s568])) {
-out573.push(a_X_569);
+if (!(R.and(R.less(a_X_569, R.max(o0)), R.greater(R.subtract(R.min((() => { const s571 = o0;
+if (s571 == null) return null;
+const isList = Array.isArray(s571);
+let out573 = [];
+for (const a_Y_572 of (s571 == null ? [] : Array.isArray(s571) ? s571 : [s571])) {
+if (!(R.greater(a_Y_572, a_X_569))) continue;
+out573.push(a_Y_572);
 }
-out573 = R.distinctList(out573);
-out573 = R.mergeSort(out573, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out573 : out573[0]; })()), "source");
+return isList ? out573 : out573[0]; })()), a_X_569), p(st, "coverGapDays", false))))) continue;
+out570.push(a_X_569);
+}
+return isList ? out570 : out570[0]; })())));
+}
+// function "NearestSingle"(kind, drug, dayNo)
+function f45(st, o0, o1, o2) {
+  return R.prop(R.first((() => { const s574 = (() => { const s576 = d73(st);
+if (s576 == null) return null;
+const isList = Array.isArray(s576);
+let out578 = [];
+for (const a_C_577 of (s576 == null ? [] : Array.isArray(s576) ? s576 : [s576])) {
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_577, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_577, "record"), "drug"), o1)), R.prop(R.prop(a_C_577, "record"), "single")), R.not(R.prop(a_C_577, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_577, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_577, "record"), "endNumber"))))) continue;
+out578.push(({ "source": R.prop(R.prop(a_C_577, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_577, "record"), "startNumber"), o2)) }));
+}
+return isList ? out578 : out578[0]; })();
+if (s574 == null) return null;
+const isList = Array.isArray(s574);
+let out579 = [];
+for (const a_X_575 of (s574 == null ? [] : Array.isArray(s574) ? s574 : [s574])) {
+out579.push(a_X_575);
+}
+out579 = R.distinctList(out579);
+out579 = R.mergeSort(out579, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out579 : out579[0]; })()), "source");
 }
 // function "DraftDose"(dose)
-function f45(st, o0) {
-  return f35(st, ((R.prop(o0, "value") == null) ? R.as(null, K15, false) : o0), d2(st));
+function f46(st, o0) {
+  return f36(st, ((R.prop(o0, "value") == null) ? R.as(null, K15, false) : o0), d2(st));
 }
-const T574 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T575 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T576 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T577 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T578 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T579 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T580 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T581 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T582 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T583 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T584 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T585 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T586 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T587 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T588 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T589 = [[f17, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T590 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T591 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T592 = [[f20, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T593 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T594 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T595 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T596 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T597 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T598 = [[f26, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T599 = [[f27, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T600 = [[f28, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T601 = [[f29, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T602 = [[f30, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T603 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T604 = [[f32, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T605 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T606 = [[f34, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T607 = [[f35, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T608 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T609 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T610 = [[f38, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T611 = [[f39, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T612 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T613 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T614 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T615 = [[f43, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T616 = [[f44, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T617 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T580 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T581 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T582 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T583 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T584 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T585 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T586 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T587 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T588 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T589 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T590 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T591 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T592 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T593 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T594 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T595 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T596 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T597 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T598 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T599 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T600 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T601 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T602 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T603 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T604 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T605 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T606 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T607 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T608 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T609 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T610 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T611 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T612 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T613 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T614 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T615 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T616 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T617 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T618 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T619 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T620 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T621 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T622 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T623 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T624 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T574),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T575),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T576),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T577),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T578),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T579),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T580),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T581),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T582),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T583),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T584),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T585),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T586),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T587),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T588),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T589),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T590),
-  "Source": (st, ...args) => R.dispatch(st, args, T591),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T592),
-  "Percent": (st, ...args) => R.dispatch(st, args, T593),
-  "Unit": (st, ...args) => R.dispatch(st, args, T594),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T595),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T596),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T597),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T598),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T599),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T600),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T601),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T602),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T603),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T604),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T605),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T606),
-  "Converted": (st, ...args) => R.dispatch(st, args, T607),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T608),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T609),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T610),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T611),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T612),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T613),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T614),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T615),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T616),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T617),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T580),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T581),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T582),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T583),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T584),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T585),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T586),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T587),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T588),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T589),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T590),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T591),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T592),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T593),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T594),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T595),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T596),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T597),
+  "Source": (st, ...args) => R.dispatch(st, args, T598),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T599),
+  "Percent": (st, ...args) => R.dispatch(st, args, T600),
+  "Unit": (st, ...args) => R.dispatch(st, args, T601),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T602),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T603),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T604),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T605),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T606),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T607),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T608),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T609),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T610),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T611),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T612),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T613),
+  "Converted": (st, ...args) => R.dispatch(st, args, T614),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T615),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T616),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T617),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T618),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T619),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T620),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T621),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T622),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T623),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T624),
 };
 const F = f;
 export const d = {
@@ -2354,87 +2537,109 @@ export const d = {
   "Administration Exposures": d11,
   "Statement Exposures": d12,
   "Request Exposures": d13,
-  "Exposures": d14,
-  "Unrecognized Administrations": d15,
-  "Unrecognized Count": d16,
-  "Exposed Drugs": d17,
-  "Current Regimen Drugs": d18,
-  "Regimen Start": d19,
-  "Undated Current Exposures": d20,
-  "Undated Prior Exposures": d21,
-  "Prior Exposures": d22,
-  "Prior Drugs": d23,
-  "Prior Anthracycline": d24,
-  "Prior Gemcitabine And Docetaxel": d25,
-  "Not Reoffered": d26,
-  "Line": d27,
-  "Anthracycline Free": d28,
-  "Line Sources": d29,
-  "Prior Runs": d30,
-  "Prior Regimen Starts": d31,
-  "Prior Regimens": d32,
-  "Last Prior Regimen": d33,
-  "Anthracycline Exposures": d34,
-  "Metastatic Date": d35,
-  "Anthracycline Before Metastatic": d36,
-  "Anthracycline Before Metastatic Sources": d37,
-  "Doxorubicin Exposures": d38,
-  "Trabectedin Exposures": d39,
-  "Combination Dates": d40,
-  "Combination Given": d41,
-  "Last Combination Date": d42,
-  "First Combination Date": d43,
-  "Doxorubicin Dates": d44,
-  "Combination Phase Over": d45,
-  "Maintenance Dates": d46,
-  "Maintenance Anchor": d47,
-  "Maintenance Within Period": d48,
-  "Maintenance Under Cycle Limit": d49,
-  "No Gemcitabine Or Docetaxel": d50,
-  "Maintenance Eligible": d51,
-  "Maintenance Reasons": d52,
-  "Maintenance Sources": d53,
-  "ECOG Readings": d54,
-  "ECOG": d55,
-  "Karnofsky Readings": d56,
-  "Karnofsky": d57,
-  "LVEF Readings": d58,
-  "LVEF Latest": d59,
-  "Latest Anthracycline Date": d60,
-  "LVEF": d61,
-  "Heights": d62,
-  "Weights": d63,
-  "Surface Areas": d64,
-  "Anthracycline Administration Records": d65,
-  "Anthracycline Administrations": d66,
-  "Administration Events": d67,
-  "Anthracycline Orders And Statements": d68,
-  "Administration Sources": d69,
-  "Record Coverage": d70,
-  "Classified Records": d71,
-  "Dose Events": d72,
-  "Unconfirmed Records": d73,
-  "Incomplete Types": d74,
-  "Medication History Incomplete": d75,
-  "Doxorubicin Events": d76,
-  "Doxorubicin Unconfirmed": d77,
-  "Cumulative Doxorubicin Sum": d78,
-  "Other Anthracyclines": d79,
-  "Cumulative Doxorubicin Known": d80,
-  "Cumulative Doxorubicin At Least": d81,
-  "Cumulative Doxorubicin Possible": d82,
-  "Cumulative Doxorubicin Unconfirmed Count": d83,
-  "Cumulative Doxorubicin Not Counted": d84,
-  "Other Anthracycline Sums": d85,
-  "Cumulative Doxorubicin": d86,
+  "All Exposures": d14,
+  "Second Primary Drugs": d15,
+  "Second Primary Liposomal Doxorubicin": d16,
+  "Exposures": d17,
+  "Unrecognized Administrations": d18,
+  "Unrecognized Count": d19,
+  "Exposed Drugs": d20,
+  "Current Regimen Drugs": d21,
+  "Regimen Start": d22,
+  "Undated Current Exposures": d23,
+  "Undated Prior Exposures": d24,
+  "Prior Exposures": d25,
+  "Prior Drugs": d26,
+  "Prior Anthracycline": d27,
+  "Prior Gemcitabine And Docetaxel": d28,
+  "Not Reoffered": d29,
+  "Line": d30,
+  "Anthracycline Free": d31,
+  "Line Sources": d32,
+  "Prior Runs": d33,
+  "Prior Regimen Starts": d34,
+  "Prior Regimens": d35,
+  "Last Prior Regimen": d36,
+  "Anthracycline Exposures": d37,
+  "Metastatic Date": d38,
+  "Anthracycline Before Metastatic": d39,
+  "Anthracycline Before Metastatic Sources": d40,
+  "Doxorubicin Exposures": d41,
+  "Trabectedin Exposures": d42,
+  "Combination Dates": d43,
+  "Combination Given": d44,
+  "Last Combination Date": d45,
+  "First Combination Date": d46,
+  "Doxorubicin Dates": d47,
+  "Combination Phase Over": d48,
+  "Maintenance Dates": d49,
+  "Maintenance Anchor": d50,
+  "Maintenance Within Period": d51,
+  "Maintenance Under Cycle Limit": d52,
+  "No Gemcitabine Or Docetaxel": d53,
+  "Maintenance Eligible": d54,
+  "Maintenance Reasons": d55,
+  "Maintenance Sources": d56,
+  "ECOG Readings": d57,
+  "ECOG": d58,
+  "Karnofsky Readings": d59,
+  "Karnofsky": d60,
+  "LVEF Readings": d61,
+  "LVEF Latest": d62,
+  "Latest Anthracycline Date": d63,
+  "LVEF": d64,
+  "Heights": d65,
+  "Weights": d66,
+  "Surface Areas": d67,
+  "Anthracycline Administration Records": d68,
+  "Anthracycline Administrations": d69,
+  "Administration Events": d70,
+  "Anthracycline Orders And Statements": d71,
+  "Administration Sources": d72,
+  "Record Coverage": d73,
+  "Classified Records": d74,
+  "Dose Events": d75,
+  "Unconfirmed Records": d76,
+  "Incomplete Types": d77,
+  "Medication History Incomplete": d78,
+  "Doxorubicin Events": d79,
+  "Doxorubicin Unconfirmed": d80,
+  "Cumulative Doxorubicin Sum": d81,
+  "Other Anthracyclines": d82,
+  "Cumulative Doxorubicin Known": d83,
+  "Cumulative Doxorubicin At Least": d84,
+  "Cumulative Doxorubicin Possible": d85,
+  "Cumulative Doxorubicin Unconfirmed Count": d86,
+  "Cumulative Doxorubicin Not Counted": d87,
+  "Other Anthracycline Sums": d88,
+  "Cumulative Doxorubicin": d89,
+  "Dx Has STS Condition": d90,
+  "Dx Is Confirmed": d91,
+  "Dx Histology": d92,
+  "Dx Extent": d93,
+  "Dx Site": d94,
+  "Dx Grade": d95,
+  "Dx Surgery": d96,
+  "Dx Radiotherapy": d97,
+  "Dx Age": d98,
+  "Dx Metastatic Evidence": d99,
+  "Dx Attributed Extent Evidence": d100,
+  "Dx Stage Observations": d101,
+  "Dx Confirmed STS Conditions": d102,
+  "Dx Used Analyses": d103,
+  "Dx STS Condition List": d104,
+  "Dx Ignored Evidence": d105,
+  "Dx Second Primary List": d106,
+  "Dx Disease Status": d107,
 };
 /** The state of one evaluation of StsTreatment. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(87),
+    v: new Array(108),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),
+    L_Dx: R.libraryInstance(env, "StsDiagnosis", M_StsDiagnosis.instantiate),
   };
 }

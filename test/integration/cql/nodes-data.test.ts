@@ -131,9 +131,10 @@ describe('§3 step 4 / F2: X-SPECIALTY, X-UNCOVERED, D-MISSING-HISTOLOGY', () =>
     expect(ids(d)).toEqual(LMS_LINE_1);
   });
 
-  test('two confirmed STS Conditions of different classes (LMS and LPS): D-MISSING-HISTOLOGY', async () => {
+  test('two confirmed STS Conditions of different classes (LMS and LPS): D-HISTOLOGY-CONFLICT', async () => {
     const lps = stsCondition({ id: 'sts-2', icd10: 'C48.0', morphology: '8858/3', onset: '2025-02-01' });
-    expect(ids(await decide({ resources: [...metastatic('8890/3').resources, lps] }))).toEqual(['D-MISSING-HISTOLOGY']);
+    expect(view(await decide({ resources: [...metastatic('8890/3').resources, lps] })))
+      .toEqual([['D-HISTOLOGY-CONFLICT', 'data', false, false, 'warning']]);
   });
 
   test('sarcoma NOS 8800/3 alone is non-specific but known: class OTHER', async () => {

@@ -20,6 +20,7 @@ const EXPECTED_TITLES: Readonly<Record<string, string>> = {
   'M-TRIAL': 'Clinical trial',
   'D-UNCONFIRMED': 'STS diagnosis not confirmed',
   'D-MISSING-HISTOLOGY': 'Histology needed to place the patient on the pathway',
+  'D-HISTOLOGY-CONFLICT': 'Conflicting sarcoma histologies: pathway position cannot be determined',
   'D-MISSING-EXTENT': 'Extent of disease needed (localized or metastatic)',
   'OFF-PATHWAY': 'Order is off the STS pathway',
   'HISTOLOGY-SPECIFIC-OPTION': 'Histology-specific option outside this pathway',
