@@ -18,6 +18,12 @@ declare module 'autocannon' {
       body?: string;
       /** Seconds before a request counts as timed out. */
       timeout?: number;
+      /** Requests to send in all (instead of a duration). */
+      amount?: number;
+    }
+    /** The running load: a promise of its result that also reports each response as it comes. */
+    interface Instance extends Promise<Result> {
+      on(event: 'response', listener: (client: unknown, statusCode: number) => void): Instance;
     }
     interface Histogram {
       average: number;
@@ -39,6 +45,6 @@ declare module 'autocannon' {
       duration: number;
     }
   }
-  function autocannon(opts: autocannon.Options): Promise<autocannon.Result>;
+  function autocannon(opts: autocannon.Options): autocannon.Instance;
   export default autocannon;
 }
