@@ -36,7 +36,8 @@ export function ageYears(facts: readonly FactEntry[]): number | undefined {
 export function isAlwaysShown(f: FactEntry): boolean {
   if (/^unavailable\b|\bincomplete\b/i.test(f.value)) return true;
   if (f.fact === 'Age' && /^not found/.test(f.value)) return true;
-  return /^(Treatment history|Undated exposures|Unrecognized medications|Ignored|Nodal disease|Second primary)/.test(f.fact);
+  // F1: several STS Conditions are merged, and every card lists the Conditions used.
+  return /^(Treatment history|Undated exposures|Unrecognized medications|Ignored|Nodal disease|Second primary|STS Conditions$)/.test(f.fact);
 }
 
 const ANTHRACYCLINE_NAMES = new RegExp(`\\b(${DRUG_KEYS.filter((k) => DRUGS[k].anthracycline).join('|')})\\b`);

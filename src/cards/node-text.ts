@@ -12,6 +12,7 @@ import {
   SPECIALTY_OPENING,
   SPECIALTY_STATEMENTS,
   SPECIALTY_UNKNOWN_ROW,
+  UNDATED_CURRENT,
   fillTemplate,
   shownText,
   type EvidenceKey,
@@ -71,6 +72,13 @@ function unreadable(facts: readonly FactEntry[]): { types: string[]; reasons: st
   return { types, reasons };
 }
 
+/** §4.5 CURRENT-OFF-PATHWAY "(last given <date>)", or why there is no date (F5 undated exposures). */
+function lastGiven(value: string | undefined): string {
+  const date = /^\d{4}(-\d{2}){0,2}/.exec(value ?? '')?.[0];
+  if (date !== undefined) return ` (last given ${date})`;
+  return value !== undefined ? ` (${UNDATED_CURRENT})` : '';
+}
+
 const filled = (id: keyof typeof CARD_TEXTS, t: TextInput, slots: Slots, keep: readonly boolean[] = []): string =>
   shownText(fillTemplate(CARD_TEXTS[id] ?? '', t.thresholds, slots, keep));
 
@@ -101,7 +109,8 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     return filled('CURRENT-OFF-PATHWAY', t, {
       '<drugs>': md(current?.value, 'the current regimen'),
       ' since <start>': current?.date !== undefined ? ` since ${current.date}` : '',
-      '<date>': md(fact(t.facts, /^Current regimen last given$/)?.value, 'date unknown'),
+      // F5: a regimen current only through an undated active statement or order has no date given.
+      ' (last given <date>)': lastGiven(fact(t.facts, /^Current regimen last given$/)?.value),
       '<n>': line ?? 'unknown',
       '<titles>': titles.length > 0 ? titles.join('; ') : 'none for this histology',
     }, [/epirubicin/i.test(current?.value ?? '')]);

@@ -64,6 +64,8 @@ describe('F1 a SPECIALTY second primary', () => {
     expect(fact(surgery, 'Extent')).toBe('localized');
     expect(fact(surgery, 'Ignored (another primary cancer)')).toMatch(new RegExp(`Condition/${patientId}-liver`));
     expect(surgery.detail).toMatch(/Second primary/);
+    // F1: every card lists the Conditions used.
+    for (const c of body.cards) expect(c.detail).toMatch(/STS Conditions: C49\.A2, confirmed, active; C49\.21, confirmed, active/);
   });
 
   test('current imatinib and avapritinib for the GIST are left out of the metastatic LMS line and current regimen', async () => {
@@ -95,6 +97,26 @@ describe('F1 a SPECIALTY second primary', () => {
     expect(topics(imatinib)).toEqual([]);
     const pazopanib = await orders(app, resources, [draft(`${patientId}-d2`, patientId, 'pazopanib', '714438')]);
     expect(topics(pazopanib)).toEqual(['OFF-PATHWAY']);
+  });
+
+  test('at order time a liposomal doxorubicin draft for a Kaposi sarcoma gets the cardiac rules only; paclitaxel gets no card', async () => {
+    const { patientId, p } = who('fx-kaposi-lms-ord');
+    const resources = [
+      ...adult(patientId, 40),
+      stsCondition({ ...p, id: `${patientId}-ks`, icd10: 'C46.0', onset: ago(500) }),
+      stsCondition({ ...p, id: `${patientId}-lms`, icd10: 'C49.21', morphology: '8890/3', onset: ago(300) }),
+      secondaryCondition({ ...p, id: `${patientId}-met`, primaryId: `${patientId}-lms`, onset: ago(30) }),
+    ];
+    const pld = await orders(app, resources, [draft(`${patientId}-d1`, patientId, 'doxorubicin hydrochloride liposomal (Doxil)')]);
+    expect(topics(pld)).toEqual(['S-DOXO-LVEF']);
+    // The LMS's options do not replace the Kaposi sarcoma's drug.
+    expect(cardOf(pld, 'S-DOXO-LVEF').suggestions ?? []).toEqual([]);
+    const paclitaxel = await orders(app, resources, [draft(`${patientId}-d2`, patientId, 'paclitaxel', '56946')]);
+    expect(topics(paclitaxel)).toEqual([]);
+    // Just misses: conventional doxorubicin is the LMS's (blocked by the low LVEF as well, with the pathway's options).
+    const doxo = await orders(app, resources, [draft(`${patientId}-d3`, patientId, 'doxorubicin', '3639')]);
+    expect(topics(doxo)).toEqual(['S-DOXO-LVEF']);
+    expect((cardOf(doxo, 'S-DOXO-LVEF').suggestions ?? []).length).toBeGreaterThan(0);
   });
 
   test('liposomal doxorubicin for a Kaposi sarcoma counts in full for the cumulative dose but not for the LMS line', async () => {
@@ -158,6 +180,7 @@ describe('F1, F2 D-HISTOLOGY-CONFLICT names both histologies with their Conditio
     expect(card.summary).toBe('Conflicting sarcoma histologies: pathway position cannot be determined');
     expect(card.detail).toContain(`Two different sarcoma subtypes are recorded: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-a, 2026-01-10) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-b, 2026-02-01). Treatment choices differ between them`);
     expect(card.suggestions ?? []).toEqual([]);
+    expect(card.detail).toMatch(/STS Conditions: C49\.22, confirmed, active; C48\.0, confirmed, active/);
   });
 
   test('two histology Observations of one Condition at the same precedence', async () => {
@@ -250,6 +273,17 @@ describe('F5 a current epirubicin regimen: CURRENT-OFF-PATHWAY', () => {
     expect(fact(card, 'Cumulative doxorubicin')).toMatch(/also received: epirubicin 120 mg\/m²/);
     expect(card.detail).toMatch(/Cumulative doxorubicin: at least 0 mg\/m².*also received: epirubicin 120 mg\/m²/);
     expect(card.suggestions ?? []).toEqual([]);
+  });
+
+  test('epirubicin current only through an undated active statement: no start or last date, "date unknown: confirm it is still given"', async () => {
+    const patientId = 'fx-epi-undated';
+    const statement = medicationStatement({ patientId, id: `${patientId}-st`, drug: 'epirubicin', date: ago(1), status: 'active' });
+    delete statement.effectiveDateTime;
+    const body = await view(metastaticLms(patientId, [statement]));
+    expect(topics(body)).toEqual(['CURRENT-OFF-PATHWAY', 'M-TRIAL']);
+    const card = cardOf(body, 'CURRENT-OFF-PATHWAY');
+    expect(card.detail).toContain('Current treatment: epirubicin (date unknown: confirm it is still given). It is not one of this pathway\'s options at line 1');
+    expect(card.detail).toContain('Epirubicin is an anthracycline');
   });
 
   test('just misses: ifosfamide alone is CURRENT-OFF-PATHWAY without the epirubicin sentence; doxorubicin + ifosfamide is "Current: First line: doxorubicin"', async () => {

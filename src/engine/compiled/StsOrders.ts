@@ -9,7 +9,7 @@ const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Second Primary Draft Ids","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 function paramDefault(st, name) {
@@ -297,214 +297,240 @@ return isList ? out28 : out28[0]; })());
   st.v[19] = x;
   return x;
 }
-// define "Cards"
+// define "Second Primary Draft Ids"
 function d20(st) {
   let x = st.v[20];
   if (x !== undefined) return x;
-  x = (() => { const s37 = R.distinct((() => { const s39 = d19(st);
-if (s39 == null) return null;
-const isList = Array.isArray(s39);
-let out41 = [];
-for (const a_C_40 of (s39 == null ? [] : Array.isArray(s39) ? s39 : [s39])) {
-out41.push(({ "kind": R.prop(a_C_40, "kind"), "topic": R.prop(a_C_40, "topic") }));
-}
-out41 = R.distinctList(out41);
-return isList ? out41 : out41[0]; })());
+  x = (() => { const s37 = p(st, "Drafts", true);
 if (s37 == null) return null;
 const isList = Array.isArray(s37);
-let out42 = [];
-for (const a_K_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-out42.push(({ "kind": R.prop(a_K_38, "kind"), "topic": R.prop(a_K_38, "topic"), "draftIds": (() => { const s43 = d19(st);
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_C_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-if (!(R.and(R.equal(R.prop(a_C_44, "kind"), R.prop(a_K_38, "kind")), R.equal(R.prop(a_C_44, "topic"), R.prop(a_K_38, "topic"))))) continue;
-out45.push(R.prop(a_C_44, "draftId"));
+let out39 = [];
+for (const a_D_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
+if (!(f1(st, R.prop(a_D_38, "drug"), R.prop(a_D_38, "liposomal")))) continue;
+out39.push(R.prop(a_D_38, "id"));
 }
-out45 = R.distinctList(out45);
-return isList ? out45 : out45[0]; })(), "alternatives": (R.or(R.inList(R.prop(a_K_38, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_38, "kind"), "rule"), R.inList(R.prop(a_K_38, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))) ? d18(st) : []), "position": (R.inList(R.prop(a_K_38, "kind"), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s46 = d19(st);
+out39 = R.distinctList(out39);
+return isList ? out39 : out39[0]; })();
+  st.v[20] = x;
+  return x;
+}
+// define "Cards"
+function d21(st) {
+  let x = st.v[21];
+  if (x !== undefined) return x;
+  x = (() => { const s40 = R.distinct((() => { const s42 = d19(st);
+if (s42 == null) return null;
+const isList = Array.isArray(s42);
+let out44 = [];
+for (const a_C_43 of (s42 == null ? [] : Array.isArray(s42) ? s42 : [s42])) {
+out44.push(({ "kind": R.prop(a_C_43, "kind"), "topic": R.prop(a_C_43, "topic") }));
+}
+out44 = R.distinctList(out44);
+return isList ? out44 : out44[0]; })());
+if (s40 == null) return null;
+const isList = Array.isArray(s40);
+let out45 = [];
+for (const a_K_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
+out45.push(({ "kind": R.prop(a_K_41, "kind"), "topic": R.prop(a_K_41, "topic"), "draftIds": (() => { const s46 = d19(st);
 if (s46 == null) return null;
 const isList = Array.isArray(s46);
 let out48 = [];
 for (const a_C_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-if (!(R.and(R.equal(R.prop(a_C_47, "kind"), R.prop(a_K_38, "kind")), R.equal(R.prop(a_C_47, "topic"), R.prop(a_K_38, "topic"))))) continue;
-out48.push(R.prop(a_C_47, "notes"));
+if (!(R.and(R.equal(R.prop(a_C_47, "kind"), R.prop(a_K_41, "kind")), R.equal(R.prop(a_C_47, "topic"), R.prop(a_K_41, "topic"))))) continue;
+out48.push(R.prop(a_C_47, "draftId"));
 }
 out48 = R.distinctList(out48);
-return isList ? out48 : out48[0]; })())) }));
+return isList ? out48 : out48[0]; })(), "alternatives": (R.and(R.or(R.inList(R.prop(a_K_41, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_41, "kind"), "rule"), R.inList(R.prop(a_K_41, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))), R.exists((() => { const s49 = d19(st);
+if (s49 == null) return null;
+const isList = Array.isArray(s49);
+let out51 = [];
+for (const a_C_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
+if (!(R.and(R.and(R.equal(R.prop(a_C_50, "kind"), R.prop(a_K_41, "kind")), R.equal(R.prop(a_C_50, "topic"), R.prop(a_K_41, "topic"))), R.not(R.inList(R.prop(a_C_50, "draftId"), d20(st), undefined))))) continue;
+out51.push(a_C_50);
 }
-out42 = R.distinctList(out42);
-return isList ? out42 : out42[0]; })();
-  st.v[20] = x;
-  return x;
+out51 = R.distinctList(out51);
+return isList ? out51 : out51[0]; })())) ? d18(st) : []), "position": (R.inList(R.prop(a_K_41, "kind"), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s52 = d19(st);
+if (s52 == null) return null;
+const isList = Array.isArray(s52);
+let out54 = [];
+for (const a_C_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
+if (!(R.and(R.equal(R.prop(a_C_53, "kind"), R.prop(a_K_41, "kind")), R.equal(R.prop(a_C_53, "topic"), R.prop(a_K_41, "topic"))))) continue;
+out54.push(R.prop(a_C_53, "notes"));
 }
-// define "Has STS"
-function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Has STS"](st.L_P);
+out54 = R.distinctList(out54);
+return isList ? out54 : out54[0]; })())) }));
+}
+out45 = R.distinctList(out45);
+return isList ? out45 : out45[0]; })();
   st.v[21] = x;
   return x;
 }
-// define "STS Condition Keys"
+// define "Has STS"
 function d22(st) {
   let x = st.v[22];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
+  x = M_StsDecision.d["Has STS"](st.L_P);
   st.v[22] = x;
   return x;
 }
-// define "Fact Histology"
+// define "STS Condition Keys"
 function d23(st) {
   let x = st.v[23];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Histology"](st.L_P);
+  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
   st.v[23] = x;
   return x;
 }
-// define "Fact Extent"
+// define "Fact Histology"
 function d24(st) {
   let x = st.v[24];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Extent"](st.L_P);
+  x = M_StsDecision.d["Fact Histology"](st.L_P);
   st.v[24] = x;
   return x;
 }
-// define "Fact Site"
+// define "Fact Extent"
 function d25(st) {
   let x = st.v[25];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Site"](st.L_P);
+  x = M_StsDecision.d["Fact Extent"](st.L_P);
   st.v[25] = x;
   return x;
 }
-// define "Fact Grade"
+// define "Fact Site"
 function d26(st) {
   let x = st.v[26];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Grade"](st.L_P);
+  x = M_StsDecision.d["Fact Site"](st.L_P);
   st.v[26] = x;
   return x;
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 function d27(st) {
   let x = st.v[27];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Surgery"](st.L_P);
+  x = M_StsDecision.d["Fact Grade"](st.L_P);
   st.v[27] = x;
   return x;
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 function d28(st) {
   let x = st.v[28];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
+  x = M_StsDecision.d["Fact Surgery"](st.L_P);
   st.v[28] = x;
   return x;
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 function d29(st) {
   let x = st.v[29];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Age"](st.L_P);
+  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
   st.v[29] = x;
   return x;
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 function d30(st) {
   let x = st.v[30];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
+  x = M_StsDecision.d["Fact Age"](st.L_P);
   st.v[30] = x;
   return x;
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 function d31(st) {
   let x = st.v[31];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line"](st.L_P);
+  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
   st.v[31] = x;
   return x;
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 function d32(st) {
   let x = st.v[32];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
+  x = M_StsDecision.d["Fact Line"](st.L_P);
   st.v[32] = x;
   return x;
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 function d33(st) {
   let x = st.v[33];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact ECOG"](st.L_P);
+  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
   st.v[33] = x;
   return x;
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 function d34(st) {
   let x = st.v[34];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact LVEF"](st.L_P);
+  x = M_StsDecision.d["Fact ECOG"](st.L_P);
   st.v[34] = x;
   return x;
 }
-// define "Fact Bilirubin"
+// define "Fact LVEF"
 function d35(st) {
   let x = st.v[35];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Bilirubin"](st.L_P);
+  x = M_StsDecision.d["Fact LVEF"](st.L_P);
   st.v[35] = x;
   return x;
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 function d36(st) {
   let x = st.v[36];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
+  x = M_StsDecision.d["Fact Bilirubin"](st.L_P);
   st.v[36] = x;
   return x;
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 function d37(st) {
   let x = st.v[37];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
+  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
   st.v[37] = x;
   return x;
 }
-// define "Fact Disease Status"
+// define "Fact Unrecognized"
 function d38(st) {
   let x = st.v[38];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Disease Status"](st.L_P);
+  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
   st.v[38] = x;
   return x;
 }
-// define "Fact Second Primary"
+// define "Fact Disease Status"
 function d39(st) {
   let x = st.v[39];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Second Primary"](st.L_P);
+  x = M_StsDecision.d["Fact Disease Status"](st.L_P);
   st.v[39] = x;
   return x;
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 function d40(st) {
   let x = st.v[40];
   if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Undated Exposures"](st.L_P);
+  x = M_StsDecision.d["Fact Second Primary"](st.L_P);
   st.v[40] = x;
   return x;
 }
-// define "Rule Values"
+// define "Fact Undated Exposures"
 function d41(st) {
   let x = st.v[41];
   if (x !== undefined) return x;
-  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) });
+  x = M_StsDecision.d["Fact Undated Exposures"](st.L_P);
   st.v[41] = x;
+  return x;
+}
+// define "Rule Values"
+function d42(st) {
+  let x = st.v[42];
+  if (x !== undefined) return x;
+  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) });
+  st.v[42] = x;
   return x;
 }
 // function "IsAdjuvantPembro"(drug)
@@ -513,33 +539,33 @@ function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 function f1(st, o0, o1) {
-  return R.or(R.inList(o0, (() => { let r49; r49 = M_StsDecision.d["Second Primary Drugs"](st.L_P); if (r49 != null) return r49; r49 = []; if (r49 != null) return r49; return null; })(), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), (() => { let r50; r50 = o1; if (r50 != null) return r50; r50 = false; if (r50 != null) return r50; return null; })()), (() => { let r51; r51 = M_StsDecision.d["Second Primary Liposomal Doxorubicin"](st.L_P); if (r51 != null) return r51; r51 = false; if (r51 != null) return r51; return null; })()));
+  return R.or(R.inList(o0, (() => { let r55; r55 = M_StsDecision.d["Second Primary Drugs"](st.L_P); if (r55 != null) return r55; r55 = []; if (r55 != null) return r55; return null; })(), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), (() => { let r56; r56 = o1; if (r56 != null) return r56; r56 = false; if (r56 != null) return r56; return null; })()), (() => { let r57; r57 = M_StsDecision.d["Second Primary Liposomal Doxorubicin"](st.L_P); if (r57 != null) return r57; r57 = false; if (r57 != null) return r57; return null; })()));
 }
 // function "IsHistologySpecific"(drug)
 function f2(st, o0) {
-  return R.exists((() => { const s52 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
-if (s52 == null) return null;
-const isList = Array.isArray(s52);
-let out54 = [];
-for (const a_O_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-if (!(R.and(R.and(R.equal(R.prop(a_O_53, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_53, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_53, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
-out54.push(a_O_53);
+  return R.exists((() => { const s58 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
+if (s58 == null) return null;
+const isList = Array.isArray(s58);
+let out60 = [];
+for (const a_O_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
+if (!(R.and(R.and(R.equal(R.prop(a_O_59, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_59, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_59, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
+out60.push(a_O_59);
 }
-out54 = R.distinctList(out54);
-return isList ? out54 : out54[0]; })());
+out60 = R.distinctList(out60);
+return isList ? out60 : out60[0]; })());
 }
 // function "Blocking"(D)
 function f3(st, o0) {
-  return (() => { const s55 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f2(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-if (s55 == null) return null;
-const isList = Array.isArray(s55);
-let out57 = [];
-for (const a_R_56 of (s55 == null ? [] : Array.isArray(s55) ? s55 : [s55])) {
-if (!(R.not((a_R_56 == null)))) continue;
-out57.push(a_R_56);
+  return (() => { const s61 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f2(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+if (s61 == null) return null;
+const isList = Array.isArray(s61);
+let out63 = [];
+for (const a_R_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
+if (!(R.not((a_R_62 == null)))) continue;
+out63.push(a_R_62);
 }
-out57 = R.distinctList(out57);
-return isList ? out57 : out57[0]; })();
+out63 = R.distinctList(out63);
+return isList ? out63 : out63[0]; })();
 }
 // function "IsCombination"(drug)
 function f4(st, o0) {
@@ -555,16 +581,16 @@ function f6(st, o0) {
 }
 // function "Advisory"(D)
 function f7(st, o0) {
-  return (() => { const s58 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f4(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f6(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (f5(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
-if (s58 == null) return null;
-const isList = Array.isArray(s58);
-let out60 = [];
-for (const a_R_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
-if (!(R.not((a_R_59 == null)))) continue;
-out60.push(a_R_59);
+  return (() => { const s64 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f4(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f6(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (f5(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
+if (s64 == null) return null;
+const isList = Array.isArray(s64);
+let out66 = [];
+for (const a_R_65 of (s64 == null ? [] : Array.isArray(s64) ? s64 : [s64])) {
+if (!(R.not((a_R_65 == null)))) continue;
+out66.push(a_R_65);
 }
-out60 = R.distinctList(out60);
-return isList ? out60 : out60[0]; })();
+out66 = R.distinctList(out66);
+return isList ? out66 : out66[0]; })();
 }
 // function "RuleNotes"(rule)
 function f8(st, o0) {
@@ -576,47 +602,47 @@ function f9(st, o0) {
 }
 // function "OnPathwayNode"(D)
 function f10(st, o0) {
-  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s61 = (() => { const s63 = d17(st);
-if (s63 == null) return null;
-const isList = Array.isArray(s63);
-let out65 = [];
-for (const a_N_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
-if (!(R.or(R.inList(R.prop(o0, "drug"), f9(st, R.prop(a_N_64, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_64, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-out65.push(({ "id": R.prop(a_N_64, "id"), "score": R.add(R.multiply(10, R.count((() => { const s66 = f9(st, R.prop(a_N_64, "id"));
-if (s66 == null) return null;
-const isList = Array.isArray(s66);
-let out68 = [];
-for (const a_X_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
-if (!(R.inList(a_X_67, d5(st), undefined))) continue;
-out68.push(a_X_67);
+  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s67 = (() => { const s69 = d17(st);
+if (s69 == null) return null;
+const isList = Array.isArray(s69);
+let out71 = [];
+for (const a_N_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
+if (!(R.or(R.inList(R.prop(o0, "drug"), f9(st, R.prop(a_N_70, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_70, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+out71.push(({ "id": R.prop(a_N_70, "id"), "score": R.add(R.multiply(10, R.count((() => { const s72 = f9(st, R.prop(a_N_70, "id"));
+if (s72 == null) return null;
+const isList = Array.isArray(s72);
+let out74 = [];
+for (const a_X_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
+if (!(R.inList(a_X_73, d5(st), undefined))) continue;
+out74.push(a_X_73);
 }
-out68 = R.distinctList(out68);
-return isList ? out68 : out68[0]; })())), (R.includes(d5(st), f9(st, R.prop(a_N_64, "id")), undefined) ? 5 : 0)) }));
+out74 = R.distinctList(out74);
+return isList ? out74 : out74[0]; })())), (R.includes(d5(st), f9(st, R.prop(a_N_70, "id")), undefined) ? 5 : 0)) }));
 }
-out65 = R.distinctList(out65);
-return isList ? out65 : out65[0]; })();
-if (s61 == null) return null;
-const isList = Array.isArray(s61);
-let out69 = [];
-for (const a_T_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
-out69.push(a_T_62);
+out71 = R.distinctList(out71);
+return isList ? out71 : out71[0]; })();
+if (s67 == null) return null;
+const isList = Array.isArray(s67);
+let out75 = [];
+for (const a_T_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
+out75.push(a_T_68);
 }
-out69 = R.distinctList(out69);
-out69 = R.mergeSort(out69, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
-return isList ? out69 : out69[0]; })()), "id"));
+out75 = R.distinctList(out75);
+out75 = R.mergeSort(out75, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+return isList ? out75 : out75[0]; })()), "id"));
 }
 // function "NextStepNode"(drug)
 function f11(st, o0) {
-  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s70 = d1(st);
-if (s70 == null) return null;
-const isList = Array.isArray(s70);
-let out72 = [];
-for (const a_N_71 of (s70 == null ? [] : Array.isArray(s70) ? s70 : [s70])) {
-if (!(R.and(R.equal(R.prop(a_N_71, "role"), "next"), R.inList(o0, f9(st, R.prop(a_N_71, "id")), undefined)))) continue;
-out72.push(R.prop(a_N_71, "id"));
+  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s76 = d1(st);
+if (s76 == null) return null;
+const isList = Array.isArray(s76);
+let out78 = [];
+for (const a_N_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
+if (!(R.and(R.equal(R.prop(a_N_77, "role"), "next"), R.inList(o0, f9(st, R.prop(a_N_77, "id")), undefined)))) continue;
+out78.push(R.prop(a_N_77, "id"));
 }
-out72 = R.distinctList(out72);
-return isList ? out72 : out72[0]; })()));
+out78 = R.distinctList(out78);
+return isList ? out78 : out78[0]; })()));
 }
 // function "LaterLineEarlyNode"(drug)
 function f12(st, o0) {
@@ -628,38 +654,38 @@ function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 function f14(st, o0) {
-  return (f0(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s73 = [];
-if (s73 == null) return null;
-const isList = Array.isArray(s73);
-let out75 = [];
-for (const a_X_74 of (s73 == null ? [] : Array.isArray(s73) ? s73 : [s73])) {
-out75.push(R.as(a_X_74, K0, false));
-}
-return isList ? out75 : out75[0]; })()) : f15(st, o0, f10(st, o0))));
-}
-// function "ClassifyOnPathway"(Step4Draft, node)
-function f15(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s76 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
-if (s76 == null) return null;
-const isList = Array.isArray(s76);
-let out78 = [];
-for (const a_X_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
-if (!(R.not((a_X_77 == null)))) continue;
-out78.push(a_X_77);
-}
-out78 = R.distinctList(out78);
-return isList ? out78 : out78[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
-}
-// function "ClassifyNextStep"(Step5Draft, next)
-function f16(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s79 = [];
+  return (f0(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s79 = [];
 if (s79 == null) return null;
 const isList = Array.isArray(s79);
 let out81 = [];
 for (const a_X_80 of (s79 == null ? [] : Array.isArray(s79) ? s79 : [s79])) {
 out81.push(R.as(a_X_80, K0, false));
 }
-return isList ? out81 : out81[0]; })()) : f17(st, o0, f12(st, R.prop(o0, "drug"))));
+return isList ? out81 : out81[0]; })()) : f15(st, o0, f10(st, o0))));
+}
+// function "ClassifyOnPathway"(Step4Draft, node)
+function f15(st, o0, o1) {
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s82 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
+if (s82 == null) return null;
+const isList = Array.isArray(s82);
+let out84 = [];
+for (const a_X_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
+if (!(R.not((a_X_83 == null)))) continue;
+out84.push(a_X_83);
+}
+out84 = R.distinctList(out84);
+return isList ? out84 : out84[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
+}
+// function "ClassifyNextStep"(Step5Draft, next)
+function f16(st, o0, o1) {
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s85 = [];
+if (s85 == null) return null;
+const isList = Array.isArray(s85);
+let out87 = [];
+for (const a_X_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
+out87.push(R.as(a_X_86, K0, false));
+}
+return isList ? out87 : out87[0]; })()) : f17(st, o0, f12(st, R.prop(o0, "drug"))));
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 function f17(st, o0, o1) {
@@ -669,45 +695,45 @@ function f17(st, o0, o1) {
 function f18(st, o0) {
   return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Text Pediatric Order"](st.L_Codes)])] : []);
 }
-const T82 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T83 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T84 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T85 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T86 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T87 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T88 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T89 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T90 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T91 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T92 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T93 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T94 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T95 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T96 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T97 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T98 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T99 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T100 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T88 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T89 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T90 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T91 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T92 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T93 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T94 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T95 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T96 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T97 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T98 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T99 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T100 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T101 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T102 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T103 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T104 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T105 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T106 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T82),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T83),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T84),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T85),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T86),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T87),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T88),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T89),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T90),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T91),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T92),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T93),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T94),
-  "Card": (st, ...args) => R.dispatch(st, args, T95),
-  "Classify": (st, ...args) => R.dispatch(st, args, T96),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T97),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T98),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T99),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T100),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T88),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T89),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T90),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T91),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T92),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T93),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T94),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T95),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T96),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T97),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T98),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T99),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T100),
+  "Card": (st, ...args) => R.dispatch(st, args, T101),
+  "Classify": (st, ...args) => R.dispatch(st, args, T102),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T103),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T104),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T105),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T106),
 };
 const F = f;
 export const d = {
@@ -731,34 +757,35 @@ export const d = {
   "Pathway Nodes": d17,
   "Options": d18,
   "Per Draft": d19,
-  "Cards": d20,
-  "Has STS": d21,
-  "STS Condition Keys": d22,
-  "Fact Histology": d23,
-  "Fact Extent": d24,
-  "Fact Site": d25,
-  "Fact Grade": d26,
-  "Fact Surgery": d27,
-  "Fact Radiotherapy": d28,
-  "Fact Age": d29,
-  "Fact Current Regimen": d30,
-  "Fact Line": d31,
-  "Fact Line Sources": d32,
-  "Fact ECOG": d33,
-  "Fact LVEF": d34,
-  "Fact Bilirubin": d35,
-  "Fact Cumulative": d36,
-  "Fact Unrecognized": d37,
-  "Fact Disease Status": d38,
-  "Fact Second Primary": d39,
-  "Fact Undated Exposures": d40,
-  "Rule Values": d41,
+  "Second Primary Draft Ids": d20,
+  "Cards": d21,
+  "Has STS": d22,
+  "STS Condition Keys": d23,
+  "Fact Histology": d24,
+  "Fact Extent": d25,
+  "Fact Site": d26,
+  "Fact Grade": d27,
+  "Fact Surgery": d28,
+  "Fact Radiotherapy": d29,
+  "Fact Age": d30,
+  "Fact Current Regimen": d31,
+  "Fact Line": d32,
+  "Fact Line Sources": d33,
+  "Fact ECOG": d34,
+  "Fact LVEF": d35,
+  "Fact Bilirubin": d36,
+  "Fact Cumulative": d37,
+  "Fact Unrecognized": d38,
+  "Fact Disease Status": d39,
+  "Fact Second Primary": d40,
+  "Fact Undated Exposures": d41,
+  "Rule Values": d42,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(42),
+    v: new Array(43),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
