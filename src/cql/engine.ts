@@ -141,6 +141,30 @@ function toCqlParameter(v: unknown): unknown {
   return v;
 }
 
+/**
+ * The plain values of an evaluation's defines (all but `Patient`), each converted when first read: a caller reads a
+ * few defines of the dozens a library has, and converting the others (lists of records, dates) was a share of the
+ * evaluation (bench/profile.md, "Sixth pass"). A read property becomes a plain data property (so the raw value is let
+ * go once every define is read, as the result cache's copy does), and can be assigned like any other.
+ */
+export function plainOnRead(results: Readonly<Record<string, unknown>>): Record<string, PlainValue> {
+  const out: Record<string, PlainValue> = {};
+  const settle = (key: string, value: PlainValue): PlainValue => {
+    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  for (const key of Object.keys(results)) {
+    if (key === 'Patient') continue;
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => settle(key, toPlain(results[key])),
+      set: (value: PlainValue) => settle(key, value),
+    });
+  }
+  return out;
+}
+
 /** Creates the engine, reading every `*.elm.json` of the ELM directory once. */
 export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   const elmDir = options.elmDir ?? DEFAULT_ELM_DIR;
@@ -182,23 +206,14 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   async function run(library: Library, parameters: Record<string, unknown>, bundle: unknown, now: Date): Promise<Record<string, PlainValue>> {
     try {
       if (kind === 'compiled') {
-        const results = evaluateCompiled(library.source.library.identifier.id, bundle, parameters, DateTime.fromJSDate(now, 0), codeService);
-        const out: Record<string, PlainValue> = {};
-        for (const [key, value] of Object.entries(results)) if (key !== 'Patient') out[key] = toPlain(value);
-        return out;
+        return plainOnRead(evaluateCompiled(library.source.library.identifier.id, bundle, parameters, DateTime.fromJSDate(now, 0), codeService));
       }
       // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
       // parsed Library keeps concurrent evaluations apart.
       const results = await new Executor(library, codeService, parameters).exec(sources.forBundle(bundle), DateTime.fromJSDate(now, 0));
       const patientResults: unknown = results.patientResults;
       const first = isRecord(patientResults) ? Object.values(patientResults)[0] : undefined;
-      const out: Record<string, PlainValue> = {};
-      if (isRecord(first)) {
-        for (const [key, value] of Object.entries(first)) {
-          if (key !== 'Patient') out[key] = toPlain(value);
-        }
-      }
-      return out;
+      return isRecord(first) ? plainOnRead(first) : {};
     } catch (err) {
       if (err instanceof CdsError) throw err;
       throw new CdsError(internalError(), { cause: err });

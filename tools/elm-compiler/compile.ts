@@ -26,9 +26,12 @@ export interface CompiledLibrary {
 }
 
 const SYSTEM = '{urn:hl7-org:elm-types:r1}';
+const FHIR = '{http://hl7.org/fhir}';
 
 interface Scope {
   readonly vars: ReadonlyMap<string, string>;
+  /** The FHIR class (ELM type name) of query aliases whose rows the ELM types as one. */
+  readonly types?: ReadonlyMap<string, string>;
   /** True in a define's own context (not inside a query row, a function body or a sort). */
   readonly atRoot: boolean;
 }
@@ -93,7 +96,29 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     return a.length === 1 ? a[0]! : `[${a.join(', ')}]`;
   };
   const precision = (node: Node): string => (node.precision != null ? js(String(node.precision).toLowerCase()) : 'undefined');
-  const child = (s: Scope, add: Record<string, string> = {}): Scope => ({ vars: new Map([...s.vars, ...Object.entries(add)]), atRoot: false });
+  const child = (s: Scope, add: Record<string, string> = {}, types: Record<string, string | undefined> = {}): Scope => {
+    const t = new Map(s.types ?? []);
+    // A name bound again loses the type of the outer binding.
+    for (const name of Object.keys(add)) t.delete(name);
+    for (const [name, type] of Object.entries(types)) if (type !== undefined) t.set(name, type);
+    return { vars: new Map([...s.vars, ...Object.entries(add)]), types: t, atRoot: false };
+  };
+  // `X.field.value` plans (R.primitiveValue), emitted once at module level.
+  const plans = new Map<string, string>();
+  const plan = (type: string, field: string): string => {
+    const key = js([type, field]);
+    let v = plans.get(key);
+    if (v === undefined) {
+      v = `P${plans.size}`;
+      plans.set(key, v);
+    }
+    return v;
+  };
+  /** The FHIR class of a node's value, when the ELM types it as one (a resource or element, not a list). */
+  const fhirType = (node: Node, s: Scope): string | undefined => {
+    const name: unknown = node.scope != null && node.source == null ? s.types?.get(node.scope) : node.source?.resultTypeName;
+    return typeof name === 'string' && name.startsWith(FHIR) ? name : undefined;
+  };
 
   function ex(node: Node, s: Scope): string {
     if (node == null) return 'undefined';
@@ -108,6 +133,17 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         return `R.instance(${js(node.classType)}, { ${(node.element ?? []).map((e: Node) => `${js(e.name)}: ${e.value != null ? ex(e.value, s) : 'undefined'}`).join(', ')} })`;
       case 'Quantity': return `new R.Quantity(${js(parseFloat(node.value))}, ${js(node.unit)})`;
       case 'Property': {
+        // `X.field.value` of a FHIR class the ELM names: one read without the primitive's wrapper (planned here,
+        // resolved against the model info on first use; any other value at run time takes the two reads).
+        const inner = node.source;
+        if (node.path === 'value' && node.scope == null && inner?.type === 'Property' && typeof inner.path === 'string'
+          && !inner.path.includes('.') && String(node.resultTypeName ?? '').startsWith(SYSTEM)) {
+          const type = fhirType(inner, s);
+          if (type !== undefined) {
+            const src = inner.scope != null ? s.vars.get(inner.scope) : ex(inner.source, s);
+            if (src !== undefined) return `R.primitiveValue(${src}, ${plan(type, inner.path)})`;
+          }
+        }
         if (node.scope != null) {
           const v = s.vars.get(node.scope);
           if (v === undefined) return fail(node, `scope ${node.scope} not in scope`);
@@ -293,8 +329,14 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     const srcVars = sources.map(() => fresh('s'));
     const aliasVars = sources.map((src: Node) => fresh(`a_${String(src.alias).replace(/[^A-Za-z0-9_]/g, '')}_`));
     const rowScope: Record<string, string> = {};
-    sources.forEach((src: Node, i: number) => { rowScope[src.alias] = aliasVars[i]!; });
-    let scope = child(s, rowScope);
+    const rowTypes: Record<string, string | undefined> = {};
+    sources.forEach((src: Node, i: number) => {
+      rowScope[src.alias] = aliasVars[i]!;
+      // A row of a list source is of its element type; of a single value, of that value's type.
+      const spec = src.expression?.resultTypeSpecifier ?? src.resultTypeSpecifier;
+      rowTypes[src.alias] = spec?.type === 'ListTypeSpecifier' ? spec.elementType?.name : src.expression?.resultTypeName;
+    });
+    let scope = child(s, rowScope, rowTypes);
     const lines: string[] = [];
     sources.forEach((src: Node, i: number) => lines.push(`const ${srcVars[i]} = ${ex(src.expression, s)};`));
     lines.push(`if (${srcVars.map((v) => `${v} == null`).join(' && ')}) return null;`);
@@ -397,6 +439,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     ...imports,
     '',
     ...[...constants].map(([text, v]) => `const ${v} = ${text};`),
+    ...[...plans].map(([key, v]) => `const ${v} = R.primitiveValuePlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`),
     `export const id = ${js(name)};`,
     `export const version = ${js(lib.identifier.version ?? null)};`,
     `/** The defines of ${name}, in ELM order (the results of an evaluation). */`,

@@ -8,6 +8,16 @@ const K2 = {"name":"{urn:hl7-org:elm-types:r1}Quantity","type":"NamedTypeSpecifi
 const K3 = {"name":"{urn:hl7-org:elm-types:r1}Ratio","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{urn:hl7-org:elm-types:r1}Code","type":"NamedTypeSpecifier"};
 const K5 = {"name":"{urn:hl7-org:elm-types:r1}Concept","type":"NamedTypeSpecifier"};
+const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
+const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
+const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
+const P3 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
+const P4 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
+const P5 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "code");
+const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
+const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "version");
+const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
+const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}CodeableConcept", "text");
 export const id = "FHIRHelpers";
 export const version = "4.0.1";
 /** The defines of FHIRHelpers, in ELM order (the results of an evaluation). */
@@ -27,7 +37,7 @@ export const vs = {
 };
 // function "ToInterval"(period)
 function f0(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : ((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(R.prop(R.prop(o0, "start"), "value"), R.prop(R.prop(o0, "end"), "value")));
+  return ((o0 == null) ? R.as(null, K0, false) : ((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(R.primitiveValue(o0, P0), R.primitiveValue(o0, P1)));
 }
 // function "ToInterval"(range)
 function f1(st, o0) {
@@ -35,7 +45,7 @@ function f1(st, o0) {
 }
 // function "ToQuantity"(quantity)
 function f2(st, o0) {
-  return (R.or((o0 == null), (R.prop(o0, "value") == null)) ? R.as(null, K2, false) : R.instance("{urn:hl7-org:elm-types:r1}Quantity", { "value": R.prop(R.prop(o0, "value"), "value"), "unit": (() => { let r4; r4 = R.prop(R.prop(o0, "code"), "value"); if (r4 != null) return r4; r4 = R.prop(R.prop(o0, "unit"), "value"); if (r4 != null) return r4; r4 = "1"; if (r4 != null) return r4; return null; })() }));
+  return (R.or((o0 == null), (R.prop(o0, "value") == null)) ? R.as(null, K2, false) : R.instance("{urn:hl7-org:elm-types:r1}Quantity", { "value": R.primitiveValue(o0, P2), "unit": (() => { let r4; r4 = R.primitiveValue(o0, P3); if (r4 != null) return r4; r4 = R.primitiveValue(o0, P4); if (r4 != null) return r4; r4 = "1"; if (r4 != null) return r4; return null; })() }));
 }
 // function "ToRatio"(ratio)
 function f3(st, o0) {
@@ -43,7 +53,7 @@ function f3(st, o0) {
 }
 // function "ToCode"(coding)
 function f4(st, o0) {
-  return ((o0 == null) ? R.as(null, K4, false) : R.instance("{urn:hl7-org:elm-types:r1}Code", { "code": R.prop(R.prop(o0, "code"), "value"), "system": R.prop(R.prop(o0, "system"), "value"), "version": R.prop(R.prop(o0, "version"), "value"), "display": R.prop(R.prop(o0, "display"), "value") }));
+  return ((o0 == null) ? R.as(null, K4, false) : R.instance("{urn:hl7-org:elm-types:r1}Code", { "code": R.primitiveValue(o0, P5), "system": R.primitiveValue(o0, P6), "version": R.primitiveValue(o0, P7), "display": R.primitiveValue(o0, P8) }));
 }
 // function "ToConcept"(concept)
 function f5(st, o0) {
@@ -55,7 +65,7 @@ for (const a_C_6 of (s5 == null ? [] : Array.isArray(s5) ? s5 : [s5])) {
 out7.push(f4(st, a_C_6));
 }
 out7 = R.distinctList(out7);
-return isList ? out7 : out7[0]; })(), "display": R.prop(R.prop(o0, "text"), "value") }));
+return isList ? out7 : out7[0]; })(), "display": R.primitiveValue(o0, P9) }));
 }
 // function "ToBoolean"(value)
 function f6(st, o0) {

@@ -18,6 +18,28 @@ const K10 = {"name":"{http://hl7.org/fhir}string","type":"NamedTypeSpecifier"};
 const K11 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
 const K12 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
 const K13 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
+const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
+const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "issued");
+const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
+const P3 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationStatement", "dateAsserted");
+const P4 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationRequest", "authoredOn");
+const P5 = R.primitiveValuePlan("{http://hl7.org/fhir}Condition", "recordedDate");
+const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "status");
+const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "code");
+const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
+const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
+const P10 = R.primitiveValuePlan("{http://hl7.org/fhir}CodeableConcept", "text");
+const P11 = R.primitiveValuePlan("{http://hl7.org/fhir}Reference", "reference");
+const P12 = R.primitiveValuePlan("{http://hl7.org/fhir}Condition", "id");
+const P13 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
+const P14 = R.primitiveValuePlan("{http://hl7.org/fhir}Procedure", "id");
+const P15 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
+const P16 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
+const P17 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "system");
+const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
+const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value");
+const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "unit");
+const P21 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "code");
 export const id = "StsCommon";
 export const version = "1.0.0";
 /** The defines of StsCommon, in ELM order (the results of an evaluation). */
@@ -49,27 +71,27 @@ function f2(st, o0) {
 }
 // function "FirstRaw"(O)
 function f3(st, o0) {
-  return (() => { let r14; r14 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r14 != null) return r14; r14 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r14 != null) return r14; r14 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r14 != null) return r14; r14 = R.prop(R.prop(o0, "issued"), "value"); if (r14 != null) return r14; return null; })();
+  return (() => { let r14; r14 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r14 != null) return r14; r14 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r14 != null) return r14; r14 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r14 != null) return r14; r14 = R.primitiveValue(o0, P1); if (r14 != null) return r14; return null; })();
 }
 // function "LastRaw"(O)
 function f4(st, o0) {
-  return (() => { let r15; r15 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r15 != null) return r15; r15 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "end"), "value"); if (r15 != null) return r15; r15 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r15 != null) return r15; r15 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r15 != null) return r15; r15 = R.prop(R.prop(o0, "issued"), "value"); if (r15 != null) return r15; return null; })();
+  return (() => { let r15; r15 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r15 != null) return r15; r15 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2); if (r15 != null) return r15; r15 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r15 != null) return r15; r15 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r15 != null) return r15; r15 = R.primitiveValue(o0, P1); if (r15 != null) return r15; return null; })();
 }
 // function "FirstRaw"(M)
 function f5(st, o0) {
-  return (() => { let r16; r16 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r16 != null) return r16; r16 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r16 != null) return r16; return null; })();
+  return (() => { let r16; r16 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r16 != null) return r16; r16 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r16 != null) return r16; return null; })();
 }
 // function "LastRaw"(M)
 function f6(st, o0) {
-  return (() => { let r17; r17 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r17 != null) return r17; r17 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "end"), "value"); if (r17 != null) return r17; r17 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r17 != null) return r17; return null; })();
+  return (() => { let r17; r17 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r17 != null) return r17; r17 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2); if (r17 != null) return r17; r17 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r17 != null) return r17; return null; })();
 }
 // function "FirstRaw"(M)
 function f7(st, o0) {
-  return (() => { let r18; r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r18 != null) return r18; r18 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r18 != null) return r18; r18 = R.prop(R.prop(o0, "dateAsserted"), "value"); if (r18 != null) return r18; return null; })();
+  return (() => { let r18; r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r18 != null) return r18; r18 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r18 != null) return r18; r18 = R.primitiveValue(o0, P3); if (r18 != null) return r18; return null; })();
 }
 // function "LastRaw"(M)
 function f8(st, o0) {
-  return (() => { let r19; r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "end"), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r19 != null) return r19; r19 = R.prop(R.prop(o0, "dateAsserted"), "value"); if (r19 != null) return r19; return null; })();
+  return (() => { let r19; r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r19 != null) return r19; r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2); if (r19 != null) return r19; r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r19 != null) return r19; r19 = R.primitiveValue(o0, P3); if (r19 != null) return r19; return null; })();
 }
 // function "FirstDate"(O)
 function f9(st, o0) {
@@ -97,11 +119,11 @@ function f14(st, o0) {
 }
 // function "FirstDate"(M)
 function f15(st, o0) {
-  return f0(st, R.prop(R.prop(o0, "authoredOn"), "value"));
+  return f0(st, R.primitiveValue(o0, P4));
 }
 // function "LastDate"(M)
 function f16(st, o0) {
-  return f1(st, R.prop(R.prop(o0, "authoredOn"), "value"));
+  return f1(st, R.primitiveValue(o0, P4));
 }
 // function "EarliestDay"(d)
 function f17(st, o0) {
@@ -137,43 +159,43 @@ function f24(st, o0) {
 }
 // function "FirstDay"(M)
 function f25(st, o0) {
-  return f17(st, R.prop(R.prop(o0, "authoredOn"), "value"));
+  return f17(st, R.primitiveValue(o0, P4));
 }
 // function "LastDay"(M)
 function f26(st, o0) {
-  return f18(st, R.prop(R.prop(o0, "authoredOn"), "value"));
+  return f18(st, R.primitiveValue(o0, P4));
 }
 // function "FirstDate"(P)
 function f27(st, o0) {
-  return f0(st, (() => { let r20; r20 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r20 != null) return r20; r20 = R.prop(R.prop(R.as(R.prop(o0, "performed"), K3, false), "start"), "value"); if (r20 != null) return r20; return null; })());
+  return f0(st, (() => { let r20; r20 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r20 != null) return r20; r20 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0); if (r20 != null) return r20; return null; })());
 }
 // function "LastDate"(P)
 function f28(st, o0) {
-  return f1(st, (() => { let r21; r21 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r21 != null) return r21; r21 = R.prop(R.prop(R.as(R.prop(o0, "performed"), K3, false), "start"), "value"); if (r21 != null) return r21; return null; })());
+  return f1(st, (() => { let r21; r21 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r21 != null) return r21; r21 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0); if (r21 != null) return r21; return null; })());
 }
 // function "FirstDate"(C)
 function f29(st, o0) {
-  return f0(st, (() => { let r22; r22 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r22 != null) return r22; r22 = R.prop(R.prop(R.as(R.prop(o0, "onset"), K3, false), "start"), "value"); if (r22 != null) return r22; r22 = R.prop(R.prop(o0, "recordedDate"), "value"); if (r22 != null) return r22; return null; })());
+  return f0(st, (() => { let r22; r22 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r22 != null) return r22; r22 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0); if (r22 != null) return r22; r22 = R.primitiveValue(o0, P5); if (r22 != null) return r22; return null; })());
 }
 // function "LastDate"(C)
 function f30(st, o0) {
-  return f1(st, (() => { let r23; r23 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r23 != null) return r23; r23 = R.prop(R.prop(R.as(R.prop(o0, "onset"), K3, false), "start"), "value"); if (r23 != null) return r23; r23 = R.prop(R.prop(o0, "recordedDate"), "value"); if (r23 != null) return r23; return null; })());
+  return f1(st, (() => { let r23; r23 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r23 != null) return r23; r23 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0); if (r23 != null) return r23; r23 = R.primitiveValue(o0, P5); if (r23 != null) return r23; return null; })());
 }
 // function "RecordedDate"(O)
 function f31(st, o0) {
-  return (() => { let r24; r24 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r24 != null) return r24; r24 = R.prop(R.prop(R.as(R.prop(o0, "effective"), K3, false), "start"), "value"); if (r24 != null) return r24; r24 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r24 != null) return r24; r24 = R.prop(R.prop(o0, "issued"), "value"); if (r24 != null) return r24; return null; })();
+  return (() => { let r24; r24 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r24 != null) return r24; r24 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r24 != null) return r24; r24 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r24 != null) return r24; r24 = R.primitiveValue(o0, P1); if (r24 != null) return r24; return null; })();
 }
 // function "RecordedDate"(C)
 function f32(st, o0) {
-  return (() => { let r25; r25 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r25 != null) return r25; r25 = R.prop(R.prop(R.as(R.prop(o0, "onset"), K3, false), "start"), "value"); if (r25 != null) return r25; r25 = R.prop(R.prop(o0, "recordedDate"), "value"); if (r25 != null) return r25; return null; })();
+  return (() => { let r25; r25 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r25 != null) return r25; r25 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0); if (r25 != null) return r25; r25 = R.primitiveValue(o0, P5); if (r25 != null) return r25; return null; })();
 }
 // function "RecordedDate"(P)
 function f33(st, o0) {
-  return (() => { let r26; r26 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r26 != null) return r26; r26 = R.prop(R.prop(R.as(R.prop(o0, "performed"), K3, false), "start"), "value"); if (r26 != null) return r26; return null; })();
+  return (() => { let r26; r26 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r26 != null) return r26; r26 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0); if (r26 != null) return r26; return null; })();
 }
 // function "Counts"(O)
 function f34(st, o0) {
-  return R.inList(R.prop(R.prop(o0, "status"), "value"), M_StsCodes.d["Status Observation Counts"](st.L_Codes), undefined);
+  return R.inList(R.primitiveValue(o0, P6), M_StsCodes.d["Status Observation Counts"](st.L_Codes), undefined);
 }
 // function "ClinicalStatus"(C)
 function f35(st, o0) {
@@ -182,8 +204,8 @@ if (s27 == null) return null;
 const isList = Array.isArray(s27);
 let out29 = [];
 for (const a_X_28 of (s27 == null ? [] : Array.isArray(s27) ? s27 : [s27])) {
-if (!(R.not((R.prop(R.prop(a_X_28, "code"), "value") == null)))) continue;
-out29.push(R.prop(R.prop(a_X_28, "code"), "value"));
+if (!(R.not((R.primitiveValue(a_X_28, P7) == null)))) continue;
+out29.push(R.primitiveValue(a_X_28, P7));
 }
 out29 = R.distinctList(out29);
 return isList ? out29 : out29[0]; })());
@@ -195,8 +217,8 @@ if (s30 == null) return null;
 const isList = Array.isArray(s30);
 let out32 = [];
 for (const a_X_31 of (s30 == null ? [] : Array.isArray(s30) ? s30 : [s30])) {
-if (!(R.not((R.prop(R.prop(a_X_31, "code"), "value") == null)))) continue;
-out32.push(R.prop(R.prop(a_X_31, "code"), "value"));
+if (!(R.not((R.primitiveValue(a_X_31, P7) == null)))) continue;
+out32.push(R.primitiveValue(a_X_31, P7));
 }
 out32 = R.distinctList(out32);
 return isList ? out32 : out32[0]; })());
@@ -216,8 +238,8 @@ if (s34 == null) return null;
 const isList = Array.isArray(s34);
 let out36 = [];
 for (const a_X_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_35, "system"), "value"), o1), R.not((R.prop(R.prop(a_X_35, "code"), "value") == null))))) continue;
-out36.push(R.prop(R.prop(a_X_35, "code"), "value"));
+if (!(R.and(R.equal(R.primitiveValue(a_X_35, P8), o1), R.not((R.primitiveValue(a_X_35, P7) == null))))) continue;
+out36.push(R.primitiveValue(a_X_35, P7));
 }
 out36 = R.distinctList(out36);
 return isList ? out36 : out36[0]; })();
@@ -264,8 +286,8 @@ if (s46 == null) return null;
 const isList = Array.isArray(s46);
 let out48 = [];
 for (const a_X_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-if (!(R.inList(({ "system": R.prop(R.prop(a_X_47, "system"), "value"), "code": R.prop(R.prop(a_X_47, "code"), "value") }), o1, undefined))) continue;
-out48.push(R.prop(R.prop(a_X_47, "code"), "value"));
+if (!(R.inList(({ "system": R.primitiveValue(a_X_47, P8), "code": R.primitiveValue(a_X_47, P7) }), o1, undefined))) continue;
+out48.push(R.primitiveValue(a_X_47, P7));
 }
 return isList ? out48 : out48[0]; })());
 }
@@ -276,11 +298,11 @@ if (s49 == null) return null;
 const isList = Array.isArray(s49);
 let out51 = [];
 for (const a_X_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-if (!(R.not((R.prop(R.prop(a_X_50, "display"), "value") == null)))) continue;
-out51.push(R.prop(R.prop(a_X_50, "display"), "value"));
+if (!(R.not((R.primitiveValue(a_X_50, P9) == null)))) continue;
+out51.push(R.primitiveValue(a_X_50, P9));
 }
 out51 = R.distinctList(out51);
-return isList ? out51 : out51[0]; })(), ((R.prop(R.prop(o0, "text"), "value") == null) ? [] : [R.prop(R.prop(o0, "text"), "value")]), false);
+return isList ? out51 : out51[0]; })(), ((R.primitiveValue(o0, P10) == null) ? [] : [R.primitiveValue(o0, P10)]), false);
 }
 // function "HasProfile"(meta, url)
 function f44(st, o0, o1) {
@@ -296,19 +318,19 @@ return isList ? out54 : out54[0]; })());
 }
 // function "ReferenceKey"(ref)
 function f45(st, o0) {
-  return (R.or((R.prop(R.prop(o0, "reference"), "value") == null), R.startsWith(R.prop(R.prop(o0, "reference"), "value"), "#")) ? R.as(null, K5, false) : R.combine(R.slice(R.slice(R.split(R.replaceMatches(R.prop(R.prop(o0, "reference"), "value"), "/_history/.*$", ""), "/"), () => R.subtract(R.count(R.split(R.replaceMatches(R.prop(R.prop(o0, "reference"), "value"), "/_history/.*$", ""), "/")), 2), () => null), () => 0, () => (() => { let r55; r55 = 2; if (r55 != null) return r55; r55 = 0; if (r55 != null) return r55; return null; })()), "/"));
+  return (R.or((R.primitiveValue(o0, P11) == null), R.startsWith(R.primitiveValue(o0, P11), "#")) ? R.as(null, K5, false) : R.combine(R.slice(R.slice(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/"), () => R.subtract(R.count(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/")), 2), () => null), () => 0, () => (() => { let r55; r55 = 2; if (r55 != null) return r55; r55 = 0; if (r55 != null) return r55; return null; })()), "/"));
 }
 // function "Key"(C)
 function f46(st, o0) {
-  return R.concatenate("Condition/", R.prop(R.prop(o0, "id"), "value"));
+  return R.concatenate("Condition/", R.primitiveValue(o0, P12));
 }
 // function "Key"(O)
 function f47(st, o0) {
-  return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
+  return R.concatenate("Observation/", R.primitiveValue(o0, P13));
 }
 // function "Key"(P)
 function f48(st, o0) {
-  return R.concatenate("Procedure/", R.prop(R.prop(o0, "id"), "value"));
+  return R.concatenate("Procedure/", R.primitiveValue(o0, P14));
 }
 // function "SortKey"(d)
 function f49(st, o0) {
@@ -324,7 +346,7 @@ function f51(st, o0) {
 }
 // function "LvefPercent"(q)
 function f52(st, o0) {
-  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K7, false) : (R.not((R.prop(R.prop(o0, "code"), "value") == null)) ? (R.and(R.not((R.prop(R.prop(o0, "system"), "value") == null)), R.not(R.equal(R.prop(R.prop(o0, "system"), "value"), M_StsCodes.d["System Ucum"](st.L_Codes)))) ? R.as(null, K7, false) : (R.inList(R.prop(R.prop(o0, "code"), "value"), M_StsCodes.d["LVEF Percent Codes"](st.L_Codes), undefined) ? R.prop(R.prop(o0, "value"), "value") : (R.inList(R.prop(R.prop(o0, "code"), "value"), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.prop(R.prop(o0, "value"), "value")) : R.as(null, K7, false)))) : (R.or((R.prop(R.prop(o0, "unit"), "value") == null), R.equal(f51(st, R.prop(R.prop(o0, "unit"), "value")), "")) ? f50(st, R.prop(R.prop(o0, "value"), "value")) : (R.inList(R.lowerCase(f51(st, R.prop(R.prop(o0, "unit"), "value"))), M_StsCodes.d["LVEF Percent Unit Texts"](st.L_Codes), undefined) ? R.prop(R.prop(o0, "value"), "value") : (R.inList(f51(st, R.prop(R.prop(o0, "unit"), "value")), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.prop(R.prop(o0, "value"), "value")) : R.as(null, K7, false))))));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K7, false) : (R.not((R.primitiveValue(o0, P16) == null)) ? (R.and(R.not((R.primitiveValue(o0, P17) == null)), R.not(R.equal(R.primitiveValue(o0, P17), M_StsCodes.d["System Ucum"](st.L_Codes)))) ? R.as(null, K7, false) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d["LVEF Percent Codes"](st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false)))) : (R.or((R.primitiveValue(o0, P18) == null), R.equal(f51(st, R.primitiveValue(o0, P18)), "")) ? f50(st, R.primitiveValue(o0, P15)) : (R.inList(R.lowerCase(f51(st, R.primitiveValue(o0, P18))), M_StsCodes.d["LVEF Percent Unit Texts"](st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(f51(st, R.primitiveValue(o0, P18)), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false))))));
 }
 // function "NumbersIn"(s)
 function f53(st, o0) {
@@ -357,11 +379,11 @@ return isList ? out62 : out62[0]; })();
 }
 // function "QuantityText"(q)
 function f56(st, o0) {
-  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K5, false) : R.concatenate(R.toStringOp(R.prop(R.prop(o0, "value"), "value")), (() => { let r63; r63 = R.concatenate(" ", (() => { let r64; r64 = R.prop(R.prop(o0, "unit"), "value"); if (r64 != null) return r64; r64 = R.prop(R.prop(o0, "code"), "value"); if (r64 != null) return r64; return null; })()); if (r63 != null) return r63; r63 = ""; if (r63 != null) return r63; return null; })()));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K5, false) : R.concatenate(R.toStringOp(R.primitiveValue(o0, P15)), (() => { let r63; r63 = R.concatenate(" ", (() => { let r64; r64 = R.primitiveValue(o0, P18); if (r64 != null) return r64; r64 = R.primitiveValue(o0, P16); if (r64 != null) return r64; return null; })()); if (r63 != null) return r63; r63 = ""; if (r63 != null) return r63; return null; })()));
 }
 // function "RangeText"(R)
 function f57(st, o0) {
-  return ((o0 == null) ? R.as(null, K5, false) : R.concatenate(R.concatenate(R.concatenate((() => { let r65; r65 = R.toStringOp(R.prop(R.prop(R.prop(o0, "low"), "value"), "value")); if (r65 != null) return r65; r65 = "?"; if (r65 != null) return r65; return null; })(), "-"), (() => { let r66; r66 = R.toStringOp(R.prop(R.prop(R.prop(o0, "high"), "value"), "value")); if (r66 != null) return r66; r66 = "?"; if (r66 != null) return r66; return null; })()), (() => { let r67; r67 = R.concatenate(" ", (() => { let r68; r68 = R.prop(R.prop(R.prop(o0, "low"), "unit"), "value"); if (r68 != null) return r68; r68 = R.prop(R.prop(R.prop(o0, "low"), "code"), "value"); if (r68 != null) return r68; r68 = R.prop(R.prop(R.prop(o0, "high"), "unit"), "value"); if (r68 != null) return r68; r68 = R.prop(R.prop(R.prop(o0, "high"), "code"), "value"); if (r68 != null) return r68; return null; })()); if (r67 != null) return r67; r67 = ""; if (r67 != null) return r67; return null; })()));
+  return ((o0 == null) ? R.as(null, K5, false) : R.concatenate(R.concatenate(R.concatenate((() => { let r65; r65 = R.toStringOp(R.primitiveValue(R.prop(o0, "low"), P19)); if (r65 != null) return r65; r65 = "?"; if (r65 != null) return r65; return null; })(), "-"), (() => { let r66; r66 = R.toStringOp(R.primitiveValue(R.prop(o0, "high"), P19)); if (r66 != null) return r66; r66 = "?"; if (r66 != null) return r66; return null; })()), (() => { let r67; r67 = R.concatenate(" ", (() => { let r68; r68 = R.primitiveValue(R.prop(o0, "low"), P20); if (r68 != null) return r68; r68 = R.primitiveValue(R.prop(o0, "low"), P21); if (r68 != null) return r68; r68 = R.primitiveValue(R.prop(o0, "high"), P20); if (r68 != null) return r68; r68 = R.primitiveValue(R.prop(o0, "high"), P21); if (r68 != null) return r68; return null; })()); if (r67 != null) return r67; r67 = ""; if (r67 != null) return r67; return null; })()));
 }
 // function "ValueText"(O)
 function f58(st, o0) {
@@ -370,8 +392,8 @@ if (s71 == null) return null;
 const isList = Array.isArray(s71);
 let out73 = [];
 for (const a_C_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
-if (!(R.not((R.prop(R.prop(a_C_72, "code"), "value") == null)))) continue;
-out73.push(R.prop(R.prop(a_C_72, "code"), "value"));
+if (!(R.not((R.primitiveValue(a_C_72, P7) == null)))) continue;
+out73.push(R.primitiveValue(a_C_72, P7));
 }
 out73 = R.distinctList(out73);
 return isList ? out73 : out73[0]; })()); if (r70 != null) return r70; r70 = "no value"; if (r70 != null) return r70; return null; })(); if (r69 != null) return r69; return null; })();
@@ -392,8 +414,8 @@ if (s78 == null) return null;
 const isList = Array.isArray(s78);
 let out80 = [];
 for (const a_X_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_79, "system"), "value"), R.prop(a_A_76, "system")), R.equal(R.prop(R.prop(a_X_79, "code"), "value"), R.prop(a_A_76, "code"))))) continue;
-out80.push(R.prop(R.prop(a_X_79, "code"), "value"));
+if (!(R.and(R.equal(R.primitiveValue(a_X_79, P8), R.prop(a_A_76, "system")), R.equal(R.primitiveValue(a_X_79, P7), R.prop(a_A_76, "code"))))) continue;
+out80.push(R.primitiveValue(a_X_79, P7));
 }
 return isList ? out80 : out80[0]; })()))) continue;
 out77.push(R.prop(a_A_76, "score"));
@@ -439,7 +461,7 @@ if (s93 == null) return null;
 const isList = Array.isArray(s93);
 let out95 = [];
 for (const a_R_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
-if (!(R.not((R.prop(R.prop(R.prop(a_R_94, "high"), "value"), "value") == null)))) continue;
+if (!(R.not((R.primitiveValue(R.prop(a_R_94, "high"), P19) == null)))) continue;
 out95.push(R.prop(a_R_94, "high"));
 }
 return isList ? out95 : out95[0]; })());
@@ -448,7 +470,7 @@ const isList = Array.isArray(s91);
 let out96 = [];
 for (const a_H_92 of (s91 == null ? [] : Array.isArray(s91) ? s91 : [s91])) {
 const l_q_97 = R.as(R.prop(o0, "value"), K8, false);
-out96.push((R.or(R.or((R.prop(R.prop(l_q_97, "value"), "value") == null), ((() => { let r98; r98 = R.prop(R.prop(l_q_97, "code"), "value"); if (r98 != null) return r98; r98 = R.prop(R.prop(l_q_97, "unit"), "value"); if (r98 != null) return r98; return null; })() == null)), R.not(R.equal((() => { let r99; r99 = R.prop(R.prop(l_q_97, "code"), "value"); if (r99 != null) return r99; r99 = R.prop(R.prop(l_q_97, "unit"), "value"); if (r99 != null) return r99; return null; })(), (() => { let r100; r100 = R.prop(R.prop(a_H_92, "code"), "value"); if (r100 != null) return r100; r100 = R.prop(R.prop(a_H_92, "unit"), "value"); if (r100 != null) return r100; return null; })()))) ? R.as(null, K13, false) : R.greater(R.prop(R.prop(l_q_97, "value"), "value"), R.prop(R.prop(a_H_92, "value"), "value"))));
+out96.push((R.or(R.or((R.primitiveValue(l_q_97, P15) == null), ((() => { let r98; r98 = R.primitiveValue(l_q_97, P16); if (r98 != null) return r98; r98 = R.primitiveValue(l_q_97, P18); if (r98 != null) return r98; return null; })() == null)), R.not(R.equal((() => { let r99; r99 = R.primitiveValue(l_q_97, P16); if (r99 != null) return r99; r99 = R.primitiveValue(l_q_97, P18); if (r99 != null) return r99; return null; })(), (() => { let r100; r100 = R.primitiveValue(a_H_92, P21); if (r100 != null) return r100; r100 = R.primitiveValue(a_H_92, P20); if (r100 != null) return r100; return null; })()))) ? R.as(null, K13, false) : R.greater(R.primitiveValue(l_q_97, P15), R.primitiveValue(a_H_92, P19))));
 }
 out96 = R.distinctList(out96);
 return isList ? out96 : out96[0]; })());

@@ -12,6 +12,16 @@ const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 const K4 = {"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"};
 const K5 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
 const K6 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Condition", "id");
+const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
+const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "code");
+const P3 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
+const P4 = R.primitiveValuePlan("{http://hl7.org/fhir}Extension", "url");
+const P5 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
+const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Procedure", "status");
+const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Procedure", "id");
+const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}Patient", "birthDate");
+const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}Patient", "id");
 export const id = "StsDiagnosis";
 export const version = "1.0.0";
 /** The defines of StsDiagnosis, in ELM order (the results of an evaluation). */
@@ -57,7 +67,7 @@ for (const a_C_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
 const l_Icd_6 = f0(st, a_C_1);
 const l_Clinical_7 = M_StsCommon.f["ClinicalStatus"](st.L_Common, a_C_1);
 const l_Last_8 = M_StsCommon.f["LastDate"](st.L_Common, a_C_1);
-out5.push(({ "key": R.concatenate("Condition/", R.prop(R.prop(a_C_1, "id"), "value")), "icd10": l_Icd_6, "stsCode": R.exists((() => { const s9 = l_Icd_6;
+out5.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_6, "stsCode": R.exists((() => { const s9 = l_Icd_6;
 if (s9 == null) return null;
 const isList = Array.isArray(s9);
 let out11 = [];
@@ -71,8 +81,8 @@ if (s12 == null) return null;
 const isList = Array.isArray(s12);
 let out14 = [];
 for (const a_X_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_13, "system"), "value"), M_StsCodes.d["System Icd10cm"](st.L_Codes)), R.not((R.prop(R.prop(a_X_13, "code"), "value") == null))))) continue;
-out14.push(R.prop(R.prop(a_X_13, "display"), "value"));
+if (!(R.and(R.equal(R.primitiveValue(a_X_13, P1), M_StsCodes.d["System Icd10cm"](st.L_Codes)), R.not((R.primitiveValue(a_X_13, P2) == null))))) continue;
+out14.push(R.primitiveValue(a_X_13, P3));
 }
 return isList ? out14 : out14[0]; })()), "specialty": R.first((() => { const s15 = l_Icd_6;
 if (s15 == null) return null;
@@ -102,12 +112,12 @@ if (s24 == null) return null;
 const isList = Array.isArray(s24);
 let out26 = [];
 for (const a_P_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
-if (!(R.startsWith((() => { let r27; r27 = R.prop(R.prop(a_X_22, "code"), "value"); if (r27 != null) return r27; r27 = ""; if (r27 != null) return r27; return null; })(), a_P_25))) continue;
+if (!(R.startsWith((() => { let r27; r27 = R.primitiveValue(a_X_22, P2); if (r27 != null) return r27; r27 = ""; if (r27 != null) return r27; return null; })(), a_P_25))) continue;
 out26.push(a_P_25);
 }
 out26 = R.distinctList(out26);
 return isList ? out26 : out26[0]; })()))) continue;
-out23.push(R.prop(R.prop(a_X_22, "display"), "value"));
+out23.push(R.primitiveValue(a_X_22, P3));
 }
 return isList ? out23 : out23[0]; })()), "clinicalStatus": l_Clinical_7, "verificationStatus": M_StsCommon.f["VerificationStatus"](st.L_Common, a_C_1), "active": R.or((l_Clinical_7 == null), R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Active"](st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Inactive"](st.L_Codes), undefined), "firstDate": M_StsCommon.f["FirstDate"](st.L_Common, a_C_1), "lastDate": l_Last_8, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_8), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_C_1), "refs": f6(st, a_C_1), "stageValues": (() => { const s28 = R.prop(a_C_1, "stage");
 if (s28 == null) return null;
@@ -154,8 +164,8 @@ if (s43 == null) return null;
 const isList = Array.isArray(s43);
 let out45 = [];
 for (const a_X_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_44, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.startsWith((() => { let r46; r46 = R.prop(R.prop(a_X_44, "display"), "value"); if (r46 != null) return r46; r46 = ""; if (r46 != null) return r46; return null; })(), M_StsCodes.d["Metastasis Display Prefix"](st.L_Codes))))) continue;
-out45.push(R.prop(R.prop(a_X_44, "code"), "value"));
+if (!(R.and(R.equal(R.primitiveValue(a_X_44, P1), M_StsCodes.d["System Snomed"](st.L_Codes)), R.startsWith((() => { let r46; r46 = R.primitiveValue(a_X_44, P3); if (r46 != null) return r46; r46 = ""; if (r46 != null) return r46; return null; })(), M_StsCodes.d["Metastasis Display Prefix"](st.L_Codes))))) continue;
+out45.push(R.primitiveValue(a_X_44, P2));
 }
 return isList ? out45 : out45[0]; })())), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Secondary Cancer Condition"](st.L_Codes))), "lymphNode": R.exists((() => { const s47 = l_Icd_6;
 if (s47 == null) return null;
@@ -189,7 +199,7 @@ if (s56 == null) return null;
 const isList = Array.isArray(s56);
 let out58 = [];
 for (const a_E_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-if (!(R.equal(R.prop(R.prop(a_E_57, "url"), "value"), M_StsCodes.d["Extension Histology Morphology Behavior"](st.L_Codes)))) continue;
+if (!(R.equal(R.primitiveValue(a_E_57, P4), M_StsCodes.d["Extension Histology Morphology Behavior"](st.L_Codes)))) continue;
 out58.push(f11(st, R.as(R.prop(a_E_57, "value"), K0, false)));
 }
 return isList ? out58 : out58[0]; })()), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
@@ -207,28 +217,28 @@ if (s59 == null) return null;
 const isList = Array.isArray(s59);
 let out61 = [];
 for (const a_O_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
-out61.push(R.prop(R.prop(a_O_60, "id"), "value"));
+out61.push(R.primitiveValue(a_O_60, P5));
 }
 return isList ? out61 : out61[0]; })(), (() => { const s62 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Grade"](), "code");
 if (s62 == null) return null;
 const isList = Array.isArray(s62);
 let out64 = [];
 for (const a_O_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
-out64.push(R.prop(R.prop(a_O_63, "id"), "value"));
+out64.push(R.primitiveValue(a_O_63, P5));
 }
 return isList ? out64 : out64[0]; })(), false), R.union((() => { const s65 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation M Category"](), "code");
 if (s65 == null) return null;
 const isList = Array.isArray(s65);
 let out67 = [];
 for (const a_O_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
-out67.push(R.prop(R.prop(a_O_66, "id"), "value"));
+out67.push(R.primitiveValue(a_O_66, P5));
 }
 return isList ? out67 : out67[0]; })(), (() => { const s68 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Stage Group"](), "code");
 if (s68 == null) return null;
 const isList = Array.isArray(s68);
 let out70 = [];
 for (const a_O_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
-out70.push(R.prop(R.prop(a_O_69, "id"), "value"));
+out70.push(R.primitiveValue(a_O_69, P5));
 }
 return isList ? out70 : out70[0]; })(), false), false), (() => { const s71 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
 if (s71 == null) return null;
@@ -244,7 +254,7 @@ if (!(R.inList(R.prop(a_P_75, "value"), [M_StsCodes.d["Profile Tnm Distant Metas
 out76.push(R.prop(a_P_75, "value"));
 }
 return isList ? out76 : out76[0]; })()))) continue;
-out73.push(R.prop(R.prop(a_O_72, "id"), "value"));
+out73.push(R.primitiveValue(a_O_72, P5));
 }
 return isList ? out73 : out73[0]; })(), false);
   st.v[2] = x;
@@ -259,7 +269,7 @@ if (s77 == null) return null;
 const isList = Array.isArray(s77);
 let out79 = [];
 for (const a_O_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-if (!((R.or((R.prop(R.prop(a_O_78, "id"), "value") == null), R.inList(R.prop(R.prop(a_O_78, "id"), "value"), d2(st), undefined)) ? M_StsCommon.f["Counts"](st.L_Common, a_O_78) : false))) continue;
+if (!((R.or((R.primitiveValue(a_O_78, P5) == null), R.inList(R.primitiveValue(a_O_78, P5), d2(st), undefined)) ? M_StsCommon.f["Counts"](st.L_Common, a_O_78) : false))) continue;
 out79.push(a_O_78);
 }
 return isList ? out79 : out79[0]; })();
@@ -284,7 +294,7 @@ const isList = Array.isArray(s80);
 let out85 = [];
 for (const a_O_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
 const l_Last_86 = M_StsCommon.f["LastDate"](st.L_Common, a_O_81);
-out85.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_81, "id"), "value")), "refs": f5(st, a_O_81), "morphologies": f11(st, R.as(R.prop(a_O_81, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_81), "lastDate": l_Last_86, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_86) }));
+out85.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_81, P5)), "refs": f5(st, a_O_81), "morphologies": f11(st, R.as(R.prop(a_O_81, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_81), "lastDate": l_Last_86, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_86) }));
 }
 return isList ? out85 : out85[0]; })();
   st.v[4] = x;
@@ -302,7 +312,7 @@ for (const a_O_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
 const l_IsM_90 = R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_88, "code"), M_StsCodes.d["Observation M Category Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes)));
 const l_IsStage_91 = R.or(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_88, "code"), M_StsCodes.d["Observation Stage Group Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes))), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes)));
 if (!(R.or(l_IsM_90, l_IsStage_91))) continue;
-out89.push(({ "kind": (l_IsM_90 ? "m-category" : "stage-group"), "value": (l_IsM_90 ? f10(st, R.as(R.prop(a_O_88, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_88, "value"), K0, false))), "resource": R.concatenate("Observation/", R.prop(R.prop(a_O_88, "id"), "value")), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_88), "refs": f5(st, a_O_88) }));
+out89.push(({ "kind": (l_IsM_90 ? "m-category" : "stage-group"), "value": (l_IsM_90 ? f10(st, R.as(R.prop(a_O_88, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_88, "value"), K0, false))), "resource": R.concatenate("Observation/", R.primitiveValue(a_O_88, P5)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_88), "refs": f5(st, a_O_88) }));
 }
 return isList ? out89 : out89[0]; })();
   st.v[5] = x;
@@ -326,7 +336,7 @@ const isList = Array.isArray(s92);
 let out97 = [];
 for (const a_O_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
 const l_Last_98 = M_StsCommon.f["LastDate"](st.L_Common, a_O_93);
-out97.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_93, "id"), "value")), "refs": f5(st, a_O_93), "grade": f13(st, R.as(R.prop(a_O_93, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_93), "lastDate": l_Last_98, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_98) }));
+out97.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_93, P5)), "refs": f5(st, a_O_93), "grade": f13(st, R.as(R.prop(a_O_93, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_93), "lastDate": l_Last_98, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_98) }));
 }
 return isList ? out97 : out97[0]; })();
   st.v[6] = x;
@@ -341,7 +351,7 @@ if (s101 == null) return null;
 const isList = Array.isArray(s101);
 let out103 = [];
 for (const a_P_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-if (!(R.equal(R.prop(R.prop(a_P_102, "status"), "value"), "completed"))) continue;
+if (!(R.equal(R.primitiveValue(a_P_102, P6), "completed"))) continue;
 out103.push(a_P_102);
 }
 return isList ? out103 : out103[0]; })();
@@ -350,7 +360,7 @@ const isList = Array.isArray(s99);
 let out104 = [];
 for (const a_P_100 of (s99 == null ? [] : Array.isArray(s99) ? s99 : [s99])) {
 const l_Last_105 = M_StsCommon.f["LastDate"](st.L_Common, a_P_100);
-out104.push(({ "key": R.concatenate("Procedure/", R.prop(R.prop(a_P_100, "id"), "value")), "refs": f7(st, a_P_100), "surgery": f14(st, a_P_100), "radiotherapy": f15(st, a_P_100), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_P_100), "lastDate": l_Last_105, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_105) }));
+out104.push(({ "key": R.concatenate("Procedure/", R.primitiveValue(a_P_100, P7)), "refs": f7(st, a_P_100), "surgery": f14(st, a_P_100), "radiotherapy": f15(st, a_P_100), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_P_100), "lastDate": l_Last_105, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_105) }));
 }
 return isList ? out104 : out104[0]; })();
   st.v[7] = x;
@@ -1080,7 +1090,7 @@ for (const a_O_295 of (s294 == null ? [] : Array.isArray(s294) ? s294 : [s294]))
 const l_valueConcept_300 = R.as(R.prop(a_O_295, "value"), K0, false);
 const l_taken_301 = M_StsCommon.f["LastDay"](st.L_Common, a_O_295);
 if (!(R.not((l_taken_301 == null)))) continue;
-out299.push(({ "key": R.concatenate("Observation/", R.prop(R.prop(a_O_295, "id"), "value")), "refs": f5(st, a_O_295), "status": f18(st, l_valueConcept_300), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_300, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_300)), "date": l_taken_301 }));
+out299.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_295, P5)), "refs": f5(st, a_O_295), "status": f18(st, l_valueConcept_300), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_300, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_300)), "date": l_taken_301 }));
 }
 return isList ? out299 : out299[0]; })();
   st.v[40] = x;
@@ -1178,7 +1188,7 @@ return isList ? out322 : out322[0]; })()), "lookedFor": "metastasis Conditions (
 function d45(st) {
   let x = st.v[45];
   if (x !== undefined) return x;
-  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.prop(R.prop(d0(st), "birthDate"), "value")), p(st, "Today", true), "year"), "birthDate": R.prop(R.prop(d0(st), "birthDate"), "value"), "resource": R.concatenate("Patient/", R.prop(R.prop(d0(st), "id"), "value")), "lookedFor": "Patient.birthDate" });
+  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)), "lookedFor": "Patient.birthDate" });
   st.v[45] = x;
   return x;
 }
@@ -1343,7 +1353,7 @@ if (s353 == null) return null;
 const isList = Array.isArray(s353);
 let out355 = [];
 for (const a_C_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_354, "id"), "value")), d14(st), undefined))) continue;
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_354, P0)), d14(st), undefined))) continue;
 out355.push(a_C_354);
 }
 return isList ? out355 : out355[0]; })();
@@ -1359,7 +1369,7 @@ if (s356 == null) return null;
 const isList = Array.isArray(s356);
 let out358 = [];
 for (const a_C_357 of (s356 == null ? [] : Array.isArray(s356) ? s356 : [s356])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_357, "id"), "value")), (() => { const s359 = d15(st);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_357, P0)), (() => { const s359 = d15(st);
 if (s359 == null) return null;
 const isList = Array.isArray(s359);
 let out361 = [];
@@ -1382,7 +1392,7 @@ if (s362 == null) return null;
 const isList = Array.isArray(s362);
 let out364 = [];
 for (const a_C_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
-if (!(R.inList(R.concatenate("Condition/", R.prop(R.prop(a_C_363, "id"), "value")), (() => { const s365 = d20(st);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_363, P0)), (() => { const s365 = d20(st);
 if (s365 == null) return null;
 const isList = Array.isArray(s365);
 let out367 = [];
@@ -1405,7 +1415,7 @@ if (s368 == null) return null;
 const isList = Array.isArray(s368);
 let out370 = [];
 for (const a_O_369 of (s368 == null ? [] : Array.isArray(s368) ? s368 : [s368])) {
-if (!(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_369, "id"), "value")), (() => { const s371 = d5(st);
+if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_369, P5)), (() => { const s371 = d5(st);
 if (s371 == null) return null;
 const isList = Array.isArray(s371);
 let out373 = [];
@@ -1471,7 +1481,7 @@ if (s385 == null) return null;
 const isList = Array.isArray(s385);
 let out387 = [];
 for (const a_E_386 of (s385 == null ? [] : Array.isArray(s385) ? s385 : [s385])) {
-if (!(R.equal(R.prop(R.prop(a_E_386, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+if (!(R.equal(R.primitiveValue(a_E_386, P4), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
 out387.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_386, "value"), K5, false)));
 }
 return isList ? out387 : out387[0]; })(), false);
@@ -1492,7 +1502,7 @@ if (s391 == null) return null;
 const isList = Array.isArray(s391);
 let out393 = [];
 for (const a_E_392 of (s391 == null ? [] : Array.isArray(s391) ? s391 : [s391])) {
-if (!(R.equal(R.prop(R.prop(a_E_392, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+if (!(R.equal(R.primitiveValue(a_E_392, P4), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
 out393.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_392, "value"), K5, false)));
 }
 return isList ? out393 : out393[0]; })();
@@ -1520,7 +1530,7 @@ if (s400 == null) return null;
 const isList = Array.isArray(s400);
 let out402 = [];
 for (const a_E_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
-if (!(R.equal(R.prop(R.prop(a_E_401, "url"), "value"), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
+if (!(R.equal(R.primitiveValue(a_E_401, P4), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
 out402.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_401, "value"), K5, false)));
 }
 return isList ? out402 : out402[0]; })(), false);
@@ -1648,17 +1658,17 @@ if (s437 == null) return null;
 const isList = Array.isArray(s437);
 let out439 = [];
 for (const a_X_438 of (s437 == null ? [] : Array.isArray(s437) ? s437 : [s437])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_438, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s440 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
+if (!(R.and(R.equal(R.primitiveValue(a_X_438, P1), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s440 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
 if (s440 == null) return null;
 const isList = Array.isArray(s440);
 let out442 = [];
 for (const a_P_441 of (s440 == null ? [] : Array.isArray(s440) ? s440 : [s440])) {
-if (!(R.greaterOrEqual(R.positionOf(a_P_441, (() => { let r443; r443 = R.prop(R.prop(a_X_438, "display"), "value"); if (r443 != null) return r443; r443 = ""; if (r443 != null) return r443; return null; })()), 0))) continue;
+if (!(R.greaterOrEqual(R.positionOf(a_P_441, (() => { let r443; r443 = R.primitiveValue(a_X_438, P3); if (r443 != null) return r443; r443 = ""; if (r443 != null) return r443; return null; })()), 0))) continue;
 out442.push(a_P_441);
 }
 out442 = R.distinctList(out442);
 return isList ? out442 : out442[0]; })())))) continue;
-out439.push(R.prop(R.prop(a_X_438, "code"), "value"));
+out439.push(R.primitiveValue(a_X_438, P2));
 }
 return isList ? out439 : out439[0]; })())) ? "M1" : (R.or(R.exists((() => { const s444 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
 if (s444 == null) return null;
@@ -1678,8 +1688,8 @@ if (s447 == null) return null;
 const isList = Array.isArray(s447);
 let out449 = [];
 for (const a_X_448 of (s447 == null ? [] : Array.isArray(s447) ? s447 : [s447])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_448, "system"), "value"), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.prop(R.prop(a_X_448, "code"), "value") == null))))) continue;
-out449.push(({ "code": R.prop(R.prop(a_X_448, "code"), "value"), "display": (() => { let r450; r450 = R.prop(R.prop(a_X_448, "display"), "value"); if (r450 != null) return r450; r450 = f4(st, R.prop(R.prop(a_X_448, "code"), "value")); if (r450 != null) return r450; return null; })() }));
+if (!(R.and(R.equal(R.primitiveValue(a_X_448, P1), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.primitiveValue(a_X_448, P2) == null))))) continue;
+out449.push(({ "code": R.primitiveValue(a_X_448, P2), "display": (() => { let r450; r450 = R.primitiveValue(a_X_448, P3); if (r450 != null) return r450; r450 = f4(st, R.primitiveValue(a_X_448, P2)); if (r450 != null) return r450; return null; })() }));
 }
 return isList ? out449 : out449[0]; })();
 }
@@ -1703,21 +1713,21 @@ if (s454 == null) return null;
 const isList = Array.isArray(s454);
 let out456 = [];
 for (const a_X_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
-out456.push(R.prop(R.prop(a_X_455, "code"), "value"));
+out456.push(R.primitiveValue(a_X_455, P2));
 }
 return isList ? out456 : out456[0]; })(), false), M_StsCodes.d["Grade 3 Patterns"](st.L_Codes)) ? 3 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s457 = R.prop(o0, "coding");
 if (s457 == null) return null;
 const isList = Array.isArray(s457);
 let out459 = [];
 for (const a_X_458 of (s457 == null ? [] : Array.isArray(s457) ? s457 : [s457])) {
-out459.push(R.prop(R.prop(a_X_458, "code"), "value"));
+out459.push(R.primitiveValue(a_X_458, P2));
 }
 return isList ? out459 : out459[0]; })(), false), M_StsCodes.d["Grade 2 Patterns"](st.L_Codes)) ? 2 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s460 = R.prop(o0, "coding");
 if (s460 == null) return null;
 const isList = Array.isArray(s460);
 let out462 = [];
 for (const a_X_461 of (s460 == null ? [] : Array.isArray(s460) ? s460 : [s460])) {
-out462.push(R.prop(R.prop(a_X_461, "code"), "value"));
+out462.push(R.primitiveValue(a_X_461, P2));
 }
 return isList ? out462 : out462[0]; })(), false), M_StsCodes.d["Grade 1 Patterns"](st.L_Codes)) ? 1 : R.as(null, K6, false)))));
 }
@@ -1741,8 +1751,8 @@ if (s466 == null) return null;
 const isList = Array.isArray(s466);
 let out468 = [];
 for (const a_X_467 of (s466 == null ? [] : Array.isArray(s466) ? s466 : [s466])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_467, "system"), "value"), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.prop(R.prop(a_X_467, "code"), "value"), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
-out468.push(R.prop(R.prop(a_X_467, "code"), "value"));
+if (!(R.and(R.equal(R.primitiveValue(a_X_467, P1), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.primitiveValue(a_X_467, P2), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
+out468.push(R.primitiveValue(a_X_467, P2));
 }
 return isList ? out468 : out468[0]; })()));
 }

@@ -15,6 +15,16 @@ const K5 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 const K6 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
 const K7 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
 const K8 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
+const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
+const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
+const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
+const P3 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
+const P4 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value");
+const P5 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationRequest", "status");
+const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
+const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "code");
+const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}CodeableConcept", "text");
+const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
@@ -300,7 +310,7 @@ if (s17 == null) return null;
 const isList = Array.isArray(s17);
 let out19 = [];
 for (const a_O_18 of (s17 == null ? [] : Array.isArray(s17) ? s17 : [s17])) {
-if (!(R.and(R.inList(R.concatenate("Observation/", R.prop(R.prop(a_O_18, "id"), "value")), (() => { const s20 = M_StsTreatment.d["Dx Attributed Extent Evidence"](st.L_Tx);
+if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_18, P0)), (() => { const s20 = M_StsTreatment.d["Dx Attributed Extent Evidence"](st.L_Tx);
 if (s20 == null) return null;
 const isList = Array.isArray(s20);
 let out22 = [];
@@ -733,13 +743,13 @@ let out89 = [];
 for (const a_O_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
 const l_taken_90 = M_StsCommon.f["LastDay"](st.L_Common, a_O_85);
 const l_q_91 = R.as(R.prop(a_O_85, "value"), K4, false);
-if (!(R.and(R.not((l_taken_90 == null)), R.or(R.not((R.prop(R.prop(l_q_91, "value"), "value") == null)), R.exists(R.prop(a_O_85, "interpretation")))))) continue;
-out89.push(({ "value": R.prop(R.prop(l_q_91, "value"), "value"), "unit": (() => { let r92; r92 = R.prop(R.prop(l_q_91, "unit"), "value"); if (r92 != null) return r92; r92 = R.prop(R.prop(l_q_91, "code"), "value"); if (r92 != null) return r92; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_85), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s93 = R.prop(a_O_85, "referenceRange");
+if (!(R.and(R.not((l_taken_90 == null)), R.or(R.not((R.primitiveValue(l_q_91, P1) == null)), R.exists(R.prop(a_O_85, "interpretation")))))) continue;
+out89.push(({ "value": R.primitiveValue(l_q_91, P1), "unit": (() => { let r92; r92 = R.primitiveValue(l_q_91, P2); if (r92 != null) return r92; r92 = R.primitiveValue(l_q_91, P3); if (r92 != null) return r92; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_85), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s93 = R.prop(a_O_85, "referenceRange");
 if (s93 == null) return null;
 const isList = Array.isArray(s93);
 let out95 = [];
 for (const a_R_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
-if (!(R.not((R.prop(R.prop(R.prop(a_R_94, "high"), "value"), "value") == null)))) continue;
+if (!(R.not((R.primitiveValue(R.prop(a_R_94, "high"), P4) == null)))) continue;
 out95.push(R.prop(a_R_94, "high"));
 }
 return isList ? out95 : out95[0]; })())), "date": l_taken_90, "source": f4(st, a_O_85), "code": f5(st, a_O_85) }));
@@ -902,7 +912,7 @@ if (s116 == null) return null;
 const isList = Array.isArray(s116);
 let out118 = [];
 for (const a_M_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
-if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_117, "status"), "value"), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r119; r119 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_117), d44(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r119 != null) return r119; r119 = false; if (r119 != null) return r119; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_117)), "key"), "mesna")))) continue;
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_117, P5), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r119; r119 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_117), d44(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r119 != null) return r119; r119 = false; if (r119 != null) return r119; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_117)), "key"), "mesna")))) continue;
 out118.push(a_M_117);
 }
 return isList ? out118 : out118[0]; })());
@@ -1148,15 +1158,15 @@ if (s130 == null) return null;
 const isList = Array.isArray(s130);
 let out132 = [];
 for (const a_X_131 of (s130 == null ? [] : Array.isArray(s130) ? s130 : [s130])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_X_131, "system"), "value"), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.prop(R.prop(a_X_131, "code"), "value"), "1"), R.startsWith(R.prop(R.prop(a_X_131, "code"), "value"), "2"))))) continue;
+if (!(R.and(R.equal(R.primitiveValue(a_X_131, P6), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_131, P7), "1"), R.startsWith(R.primitiveValue(a_X_131, P7), "2"))))) continue;
 out132.push(a_X_131);
 }
-return isList ? out132 : out132[0]; })()), R.exists((() => { const s133 = R.union([R.prop(R.prop(o0, "text"), "value")], (() => { const s135 = R.prop(o0, "coding");
+return isList ? out132 : out132[0]; })()), R.exists((() => { const s133 = R.union([R.primitiveValue(o0, P8)], (() => { const s135 = R.prop(o0, "coding");
 if (s135 == null) return null;
 const isList = Array.isArray(s135);
 let out137 = [];
 for (const a_X_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
-out137.push(R.prop(R.prop(a_X_136, "display"), "value"));
+out137.push(R.primitiveValue(a_X_136, P9));
 }
 out137 = R.distinctList(out137);
 return isList ? out137 : out137[0]; })(), false);
@@ -1208,7 +1218,7 @@ return isList ? out144 : out144[0]; })());
 }
 // function "ObservationKey"(O)
 function f4(st, o0) {
-  return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
+  return R.concatenate("Observation/", R.primitiveValue(o0, P0));
 }
 // function "ObservationCode"(O)
 function f5(st, o0) {
@@ -1217,8 +1227,8 @@ if (s148 == null) return null;
 const isList = Array.isArray(s148);
 let out150 = [];
 for (const a_C_149 of (s148 == null ? [] : Array.isArray(s148) ? s148 : [s148])) {
-if (!(R.not((R.prop(R.prop(a_C_149, "code"), "value") == null)))) continue;
-out150.push(({ "system": R.prop(R.prop(a_C_149, "system"), "value"), "code": R.prop(R.prop(a_C_149, "code"), "value") }));
+if (!(R.not((R.primitiveValue(a_C_149, P7) == null)))) continue;
+out150.push(({ "system": R.primitiveValue(a_C_149, P6), "code": R.primitiveValue(a_C_149, P7) }));
 }
 out150 = R.distinctList(out150);
 return isList ? out150 : out150[0]; })());

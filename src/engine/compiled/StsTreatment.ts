@@ -24,6 +24,27 @@ const K14 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifi
 const K15 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
 const K16 = {"name":"{http://hl7.org/fhir}SimpleQuantity","type":"NamedTypeSpecifier"};
 const K17 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"};
+const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationAdministration", "status");
+const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationAdministration", "id");
+const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationStatement", "status");
+const P3 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationStatement", "id");
+const P4 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationRequest", "status");
+const P5 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationRequest", "intent");
+const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationRequest", "id");
+const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value");
+const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "code");
+const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "unit");
+const P10 = R.primitiveValuePlan("{http://hl7.org/fhir}CodeableConcept", "text");
+const P11 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
+const P12 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
+const P13 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
+const P14 = R.primitiveValuePlan("{http://hl7.org/fhir}Medication", "id");
+const P15 = R.primitiveValuePlan("{http://hl7.org/fhir}Reference", "reference");
+const P16 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
+const P17 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
+const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
+const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
+const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
@@ -149,7 +170,7 @@ if (s18 == null) return null;
 const isList = Array.isArray(s18);
 let out20 = [];
 for (const a_M_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
-if (!(R.and(R.inList(R.prop(R.prop(a_M_19, "status"), "value"), M_StsCodes.d["Status Administration Exposure"](st.L_Codes), undefined), R.not(f1(st, R.prop(R.prop(a_M_19, "id"), "value")))))) continue;
+if (!(R.and(R.inList(R.primitiveValue(a_M_19, P0), M_StsCodes.d["Status Administration Exposure"](st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_19, P1)))))) continue;
 out20.push(a_M_19);
 }
 return isList ? out20 : out20[0]; })();
@@ -165,7 +186,7 @@ if (s21 == null) return null;
 const isList = Array.isArray(s21);
 let out23 = [];
 for (const a_M_22 of (s21 == null ? [] : Array.isArray(s21) ? s21 : [s21])) {
-if (!(R.and(R.inList(R.prop(R.prop(a_M_22, "status"), "value"), M_StsCodes.d["Status Statement Exposure"](st.L_Codes), undefined), R.not(f1(st, R.prop(R.prop(a_M_22, "id"), "value")))))) continue;
+if (!(R.and(R.inList(R.primitiveValue(a_M_22, P2), M_StsCodes.d["Status Statement Exposure"](st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_22, P3)))))) continue;
 out23.push(a_M_22);
 }
 return isList ? out23 : out23[0]; })();
@@ -181,7 +202,7 @@ if (s24 == null) return null;
 const isList = Array.isArray(s24);
 let out26 = [];
 for (const a_M_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
-if (!(R.and(R.and(R.inList(R.prop(R.prop(a_M_25, "status"), "value"), M_StsCodes.d["Status Request Exposure"](st.L_Codes), undefined), R.or(R.inList(R.prop(R.prop(a_M_25, "intent"), "value"), M_StsCodes.d["Status Request Intents"](st.L_Codes), undefined), f16(st, a_M_25))), R.not(f1(st, R.prop(R.prop(a_M_25, "id"), "value")))))) continue;
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_25, P4), M_StsCodes.d["Status Request Exposure"](st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_25, P5), M_StsCodes.d["Status Request Intents"](st.L_Codes), undefined), f16(st, a_M_25))), R.not(f1(st, R.primitiveValue(a_M_25, P6)))))) continue;
 out26.push(a_M_25);
 }
 return isList ? out26 : out26[0]; })();
@@ -267,7 +288,7 @@ const isList = Array.isArray(s49);
 let out51 = [];
 for (const a_A_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
 const l_M_52 = R.prop(a_A_50, "resource");
-out51.push(f15(st, "MedicationAdministration", R.prop(R.prop(l_M_52, "id"), "value"), R.prop(R.prop(l_M_52, "status"), "value"), R.prop(a_A_50, "medication"), R.prop(a_A_50, "drug"), M_StsCommon.f["FirstDay"](st.L_Common, l_M_52), M_StsCommon.f["LastDay"](st.L_Common, l_M_52), R.prop(R.prop(R.prop(R.prop(l_M_52, "dosage"), "dose"), "value"), "value"), (() => { let r53; r53 = R.prop(R.prop(R.prop(R.prop(l_M_52, "dosage"), "dose"), "code"), "value"); if (r53 != null) return r53; r53 = R.prop(R.prop(R.prop(R.prop(l_M_52, "dosage"), "dose"), "unit"), "value"); if (r53 != null) return r53; return null; })(), false));
+out51.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_52, P1), R.primitiveValue(l_M_52, P0), R.prop(a_A_50, "medication"), R.prop(a_A_50, "drug"), M_StsCommon.f["FirstDay"](st.L_Common, l_M_52), M_StsCommon.f["LastDay"](st.L_Common, l_M_52), R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P7), (() => { let r53; r53 = R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P8); if (r53 != null) return r53; r53 = R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P9); if (r53 != null) return r53; return null; })(), false));
 }
 return isList ? out51 : out51[0]; })();
   st.v[11] = x;
@@ -284,8 +305,8 @@ let out56 = [];
 for (const a_M_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
 const l_medication_57 = F["MedicationConcept"](st, a_M_55);
 const l_period_58 = R.as(R.prop(a_M_55, "effective"), K1, false);
-const l_openActive_59 = R.and(R.and(R.equal(R.prop(R.prop(a_M_55, "status"), "value"), "active"), R.not((l_period_58 == null))), (R.prop(l_period_58, "end") == null));
-out56.push(f15(st, "MedicationStatement", R.prop(R.prop(a_M_55, "id"), "value"), R.prop(R.prop(a_M_55, "status"), "value"), l_medication_57, f13(st, l_medication_57), M_StsCommon.f["FirstDay"](st.L_Common, a_M_55), (l_openActive_59 ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_55)), R.as(null, K2, false), R.as(null, K3, false), l_openActive_59));
+const l_openActive_59 = R.and(R.and(R.equal(R.primitiveValue(a_M_55, P2), "active"), R.not((l_period_58 == null))), (R.prop(l_period_58, "end") == null));
+out56.push(f15(st, "MedicationStatement", R.primitiveValue(a_M_55, P3), R.primitiveValue(a_M_55, P2), l_medication_57, f13(st, l_medication_57), M_StsCommon.f["FirstDay"](st.L_Common, a_M_55), (l_openActive_59 ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_55)), R.as(null, K2, false), R.as(null, K3, false), l_openActive_59));
 }
 return isList ? out56 : out56[0]; })();
   st.v[12] = x;
@@ -304,7 +325,7 @@ const l_last_63 = M_StsCommon.f["LastDay"](st.L_Common, a_M_61);
 const l_recent_64 = R.lessOrEqual(R.durationBetween(l_last_63, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
 const l_reported_65 = f16(st, a_M_61);
 const l_medication_66 = F["MedicationConcept"](st, a_M_61);
-out62.push(f15(st, "MedicationRequest", R.prop(R.prop(a_M_61, "id"), "value"), (R.and(R.and(R.and(R.equal(R.prop(R.prop(a_M_61, "status"), "value"), "active"), R.not(l_reported_65)), R.not((l_last_63 == null))), R.not((() => { let r67; r67 = l_recent_64; if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })())) ? "completed" : R.prop(R.prop(a_M_61, "status"), "value")), l_medication_66, f13(st, l_medication_66), M_StsCommon.f["FirstDay"](st.L_Common, a_M_61), l_last_63, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.prop(R.prop(a_M_61, "status"), "value"), "active"), R.not(l_reported_65)), (() => { let r68; r68 = l_recent_64; if (r68 != null) return r68; r68 = false; if (r68 != null) return r68; return null; })())));
+out62.push(f15(st, "MedicationRequest", R.primitiveValue(a_M_61, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_61, P4), "active"), R.not(l_reported_65)), R.not((l_last_63 == null))), R.not((() => { let r67; r67 = l_recent_64; if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })())) ? "completed" : R.primitiveValue(a_M_61, P4)), l_medication_66, f13(st, l_medication_66), M_StsCommon.f["FirstDay"](st.L_Common, a_M_61), l_last_63, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.primitiveValue(a_M_61, P4), "active"), R.not(l_reported_65)), (() => { let r68; r68 = l_recent_64; if (r68 != null) return r68; r68 = false; if (r68 != null) return r68; return null; })())));
 }
 return isList ? out62 : out62[0]; })();
   st.v[13] = x;
@@ -370,16 +391,16 @@ let out79 = [];
 for (const a_A_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
 const l_medication_80 = R.prop(a_A_78, "medication");
 const l_M_81 = R.prop(a_A_78, "resource");
-if (!((R.not((R.prop(a_A_78, "drug") == null)) ? false : R.and(R.and((R.prop(R.prop(l_medication_80, "text"), "value") == null), R.exists(R.prop(l_medication_80, "coding"))), R.allTrue((() => { const s82 = R.prop(l_medication_80, "coding");
+if (!((R.not((R.prop(a_A_78, "drug") == null)) ? false : R.and(R.and((R.primitiveValue(l_medication_80, P10) == null), R.exists(R.prop(l_medication_80, "coding"))), R.allTrue((() => { const s82 = R.prop(l_medication_80, "coding");
 if (s82 == null) return null;
 const isList = Array.isArray(s82);
 let out84 = [];
 for (const a_C_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
-out84.push((() => { let r85; r85 = R.and(R.equal(R.prop(R.prop(a_C_83, "system"), "value"), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.prop(R.prop(a_C_83, "display"), "value") == null)); if (r85 != null) return r85; r85 = false; if (r85 != null) return r85; return null; })());
+out84.push((() => { let r85; r85 = R.and(R.equal(R.primitiveValue(a_C_83, P11), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.primitiveValue(a_C_83, P12) == null)); if (r85 != null) return r85; r85 = false; if (r85 != null) return r85; return null; })());
 }
 out84 = R.distinctList(out84);
 return isList ? out84 : out84[0]; })()))))) continue;
-out79.push(R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_81, "id"), "value")));
+out79.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_81, P1)));
 }
 out79 = R.distinctList(out79);
 return isList ? out79 : out79[0]; })();
@@ -1219,7 +1240,7 @@ if (s286 == null) return null;
 const isList = Array.isArray(s286);
 let out291 = [];
 for (const a_O_287 of (s286 == null ? [] : Array.isArray(s286) ? s286 : [s286])) {
-const l_score_292 = (() => { let r293; r293 = R.toDecimal(R.prop(R.as(R.prop(a_O_287, "value"), K6, false), "value")); if (r293 != null) return r293; r293 = R.prop(R.prop(R.as(R.prop(a_O_287, "value"), K8, false), "value"), "value"); if (r293 != null) return r293; return null; })();
+const l_score_292 = (() => { let r293; r293 = R.toDecimal(R.prop(R.as(R.prop(a_O_287, "value"), K6, false), "value")); if (r293 != null) return r293; r293 = R.primitiveValue(R.as(R.prop(a_O_287, "value"), K8, false), P13); if (r293 != null) return r293; return null; })();
 const l_taken_294 = f18(st, a_O_287);
 if (!(R.and(R.not((l_score_292 == null)), R.not((l_taken_294 == null))))) continue;
 out291.push(({ "value": l_score_292, "date": l_taken_294, "source": f20(st, a_O_287) }));
@@ -1424,7 +1445,7 @@ for (const a_A_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346]))
 const l_M_349 = R.prop(a_A_347, "resource");
 const l_first_350 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_349);
 if (!(f38(st, R.prop(a_A_347, "drug")))) continue;
-out348.push(({ "drug": R.prop(R.prop(a_A_347, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.prop(R.prop(l_M_349, "id"), "value")), "status": R.prop(R.prop(l_M_349, "status"), "value"), "partial": R.inList(R.prop(R.prop(l_M_349, "status"), "value"), ["stopped", "in-progress"], undefined), "date": l_first_350, "dayNumber": f0(st, l_first_350), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_349)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_349, "request")), "dose": f30(st, R.prop(R.prop(l_M_349, "dosage"), "dose")) }));
+out348.push(({ "drug": R.prop(R.prop(a_A_347, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_349, P1)), "status": R.primitiveValue(l_M_349, P0), "partial": R.inList(R.primitiveValue(l_M_349, P0), ["stopped", "in-progress"], undefined), "date": l_first_350, "dayNumber": f0(st, l_first_350), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_349)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_349, "request")), "dose": f30(st, R.prop(R.prop(l_M_349, "dosage"), "dose")) }));
 }
 return isList ? out348 : out348[0]; })();
   st.v[68] = x;
@@ -1497,7 +1518,7 @@ const l_reported_374 = f16(st, a_M_369);
 const l_first_375 = (() => { let r376; r376 = f40(st, l_bounds_373); if (r376 != null) return r376; r376 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_369); if (r376 != null) return r376; return null; })();
 const l_last_377 = (R.not((l_bounds_373 == null)) ? (() => { let r378; r378 = f41(st, l_bounds_373); if (r378 != null) return r378; r378 = d1(st); if (r378 != null) return r378; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_369));
 if (!(f38(st, l_drug_372))) continue;
-out370.push(({ "drug": R.prop(l_drug_372, "key"), "source": R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_369, "id"), "value")), "kind": (l_reported_374 ? "statement" : "order"), "completed": R.equal(R.prop(R.prop(a_M_369, "status"), "value"), "completed"), "single": (l_bounds_373 == null), "date": l_first_375, "startNumber": f0(st, l_first_375), "endNumber": f0(st, l_last_377), "linkKeys": [], "dose": f31(st, a_M_369) }));
+out370.push(({ "drug": R.prop(l_drug_372, "key"), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_369, P6)), "kind": (l_reported_374 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_369, P4), "completed"), "single": (l_bounds_373 == null), "date": l_first_375, "startNumber": f0(st, l_first_375), "endNumber": f0(st, l_last_377), "linkKeys": [], "dose": f31(st, a_M_369) }));
 }
 return isList ? out370 : out370[0]; })(), (() => { const s379 = d6(st);
 if (s379 == null) return null;
@@ -1510,7 +1531,7 @@ const l_period_384 = R.as(R.prop(a_M_380, "effective"), K1, false);
 const l_first_385 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_380);
 const l_last_386 = (R.and(R.not((l_period_384 == null)), (R.prop(l_period_384, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_380));
 if (!(f38(st, l_drug_383))) continue;
-out381.push(({ "drug": R.prop(l_drug_383, "key"), "source": R.concatenate("MedicationStatement/", R.prop(R.prop(a_M_380, "id"), "value")), "kind": "statement", "completed": false, "single": (l_period_384 == null), "date": l_first_385, "startNumber": f0(st, l_first_385), "endNumber": f0(st, l_last_386), "linkKeys": R.union((() => { const s387 = R.prop(a_M_380, "partOf");
+out381.push(({ "drug": R.prop(l_drug_383, "key"), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_380, P3)), "kind": "statement", "completed": false, "single": (l_period_384 == null), "date": l_first_385, "startNumber": f0(st, l_first_385), "endNumber": f0(st, l_last_386), "linkKeys": R.union((() => { const s387 = R.prop(a_M_380, "partOf");
 if (s387 == null) return null;
 const isList = Array.isArray(s387);
 let out389 = [];
@@ -2037,7 +2058,7 @@ if (s479 == null) return null;
 const isList = Array.isArray(s479);
 let out481 = [];
 for (const a_M_480 of (s479 == null ? [] : Array.isArray(s479) ? s479 : [s479])) {
-if (!(R.equal(R.prop(R.prop(a_M_480, "id"), "value"), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+if (!(R.equal(R.primitiveValue(a_M_480, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
 out481.push(a_M_480);
 }
 return isList ? out481 : out481[0]; })()), "code") : R.prop(R.first((() => { const s482 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
@@ -2045,22 +2066,22 @@ if (s482 == null) return null;
 const isList = Array.isArray(s482);
 let out484 = [];
 for (const a_M_483 of (s482 == null ? [] : Array.isArray(s482) ? s482 : [s482])) {
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.prop(R.prop(a_M_483, "id"), "value"))))) continue;
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_483, P14))))) continue;
 out484.push(a_M_483);
 }
 return isList ? out484 : out484[0]; })()), "code")));
 }
 // function "MedicationConcept"(M)
 function f4(st, o0) {
-  return (() => { let r485; r485 = R.as(R.prop(o0, "medication"), K7, false); if (r485 != null) return r485; r485 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationAdministration", R.prop(R.prop(o0, "id"), "value")); if (r485 != null) return r485; return null; })();
+  return (() => { let r485; r485 = R.as(R.prop(o0, "medication"), K7, false); if (r485 != null) return r485; r485 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1)); if (r485 != null) return r485; return null; })();
 }
 // function "MedicationConcept"(M)
 function f5(st, o0) {
-  return (() => { let r486; r486 = R.as(R.prop(o0, "medication"), K7, false); if (r486 != null) return r486; r486 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationStatement", R.prop(R.prop(o0, "id"), "value")); if (r486 != null) return r486; return null; })();
+  return (() => { let r486; r486 = R.as(R.prop(o0, "medication"), K7, false); if (r486 != null) return r486; r486 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3)); if (r486 != null) return r486; return null; })();
 }
 // function "MedicationConcept"(M)
 function f6(st, o0) {
-  return (() => { let r487; r487 = R.as(R.prop(o0, "medication"), K7, false); if (r487 != null) return r487; r487 = f3(st, R.prop(R.prop(R.as(R.prop(o0, "medication"), K10, false), "reference"), "value"), "MedicationRequest", R.prop(R.prop(o0, "id"), "value")); if (r487 != null) return r487; return null; })();
+  return (() => { let r487; r487 = R.as(R.prop(o0, "medication"), K7, false); if (r487 != null) return r487; r487 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6)); if (r487 != null) return r487; return null; })();
 }
 // function "HasWord"(text, word)
 function f7(st, o0, o1) {
@@ -2190,7 +2211,7 @@ function f19(st, o0) {
 }
 // function "Source"(O)
 function f20(st, o0) {
-  return R.concatenate("Observation/", R.prop(R.prop(o0, "id"), "value"));
+  return R.concatenate("Observation/", R.primitiveValue(o0, P16));
 }
 // function "ScoreFromDisplay"(concept)
 function f21(st, o0) {
@@ -2199,31 +2220,31 @@ if (s522 == null) return null;
 const isList = Array.isArray(s522);
 let out524 = [];
 for (const a_C_523 of (s522 == null ? [] : Array.isArray(s522) ? s522 : [s522])) {
-if (!(R.matches(R.prop(R.prop(a_C_523, "display"), "value"), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out524.push(R.toInteger(R.substring(R.prop(R.prop(a_C_523, "display"), "value"), 0, 1)));
+if (!(R.matches(R.primitiveValue(a_C_523, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out524.push(R.toInteger(R.substring(R.primitiveValue(a_C_523, P12), 0, 1)));
 }
 out524 = R.distinctList(out524);
 return isList ? out524 : out524[0]; })());
 }
 // function "Percent"(q)
 function f22(st, o0) {
-  return (R.equal((() => { let r525; r525 = R.prop(R.prop(o0, "code"), "value"); if (r525 != null) return r525; r525 = R.prop(R.prop(o0, "unit"), "value"); if (r525 != null) return r525; r525 = "%"; if (r525 != null) return r525; return null; })(), "%") ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
+  return (R.equal((() => { let r525; r525 = R.primitiveValue(o0, P17); if (r525 != null) return r525; r525 = R.primitiveValue(o0, P18); if (r525 != null) return r525; r525 = "%"; if (r525 != null) return r525; return null; })(), "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
 }
 // function "Unit"(q)
 function f23(st, o0) {
-  return (() => { let r526; r526 = R.prop(R.prop(o0, "code"), "value"); if (r526 != null) return r526; r526 = R.prop(R.prop(o0, "unit"), "value"); if (r526 != null) return r526; return null; })();
+  return (() => { let r526; r526 = R.primitiveValue(o0, P17); if (r526 != null) return r526; r526 = R.primitiveValue(o0, P18); if (r526 != null) return r526; return null; })();
 }
 // function "Centimetres"(q)
 function f24(st, o0) {
-  return ((c527) => R.equals("cm", c527) ? R.prop(R.prop(o0, "value"), "value") : R.equals("m", c527) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 100) : R.equals("[in_i]", c527) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 2.54) : R.as(null, K2, false))(f23(st, o0));
+  return ((c527) => R.equals("cm", c527) ? R.primitiveValue(o0, P13) : R.equals("m", c527) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", c527) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false))(f23(st, o0));
 }
 // function "Kilograms"(q)
 function f25(st, o0) {
-  return ((c528) => R.equals("kg", c528) ? R.prop(R.prop(o0, "value"), "value") : R.equals("g", c528) ? R.divide(R.prop(R.prop(o0, "value"), "value"), 1000) : R.equals("[lb_av]", c528) ? R.multiply(R.prop(R.prop(o0, "value"), "value"), 0.45359237) : R.as(null, K2, false))(f23(st, o0));
+  return ((c528) => R.equals("kg", c528) ? R.primitiveValue(o0, P13) : R.equals("g", c528) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", c528) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false))(f23(st, o0));
 }
 // function "SquareMetres"(q)
 function f26(st, o0) {
-  return (R.inList(f23(st, o0), ["m2", "m^2"], undefined) ? R.prop(R.prop(o0, "value"), "value") : R.as(null, K2, false));
+  return (R.inList(f23(st, o0), ["m2", "m^2"], undefined) ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
 }
 // function "LatestWithin"(readings, dayNo, window)
 function f27(st, o0, o1, o2) {
@@ -2273,7 +2294,7 @@ return isList ? out541 : out541[0]; })(); if (r535 != null) return r535; return 
 }
 // function "DoseOf"(q)
 function f30(st, o0) {
-  return (R.or((o0 == null), (R.prop(R.prop(o0, "value"), "value") == null)) ? R.as(null, K15, false) : ({ "value": R.prop(R.prop(o0, "value"), "value"), "unit": f23(st, o0) }));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K15, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f23(st, o0) }));
 }
 // function "RequestDose"(M)
 function f31(st, o0) {
@@ -2330,18 +2351,18 @@ if (s553 == null) return null;
 const isList = Array.isArray(s553);
 let out555 = [];
 for (const a_M_554 of (s553 == null ? [] : Array.isArray(s553) ? s553 : [s553])) {
-if (!(R.equal(R.concatenate("MedicationRequest/", R.prop(R.prop(a_M_554, "id"), "value")), o0))) continue;
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_554, P6)), o0))) continue;
 out555.push(a_M_554);
 }
 return isList ? out555 : out555[0]; })()));
 }
 // function "SpanStart"(p)
 function f40(st, o0) {
-  return M_StsCommon.f["EarliestDay"](st.L_Common, R.prop(R.prop(o0, "start"), "value"));
+  return M_StsCommon.f["EarliestDay"](st.L_Common, R.primitiveValue(o0, P19));
 }
 // function "SpanEnd"(p)
 function f41(st, o0) {
-  return M_StsCommon.f["LatestDayOf"](st.L_Common, R.prop(R.prop(o0, "end"), "value"));
+  return M_StsCommon.f["LatestDayOf"](st.L_Common, R.primitiveValue(o0, P20));
 }
 // function "IsLinked"(R)
 function f42(st, o0) {

@@ -157,6 +157,13 @@ function fromJson(json: Json, property: string, ts: any, primitive: boolean): Js
   const extra = json[`_${property}`];
   if (value == null && extra == null) return value;
   if (!primitive) return value;
+  if (!ts.isList) {
+    // The loop below for one value, without its arrays.
+    const item: Json = {};
+    if (typeof value !== 'undefined') item.value = value;
+    if (extra != null) Object.assign(item, extra);
+    return item;
+  }
   const valueArr = ts.isList && Array.isArray(value) ? [...value] : [value];
   const extraArr = ts.isList && Array.isArray(extra) ? [...extra] : [extra];
   while (valueArr.length > extraArr.length) extraArr.push(undefined);
@@ -320,4 +327,49 @@ export function toLegacy(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/**
+ * A read of `X.field.value` planned at build time (tools/elm-compiler: a FHIR primitive field of a resource or element
+ * class the ELM names): the field's JSON and the System type its `value` converts to, resolved once. `undefined`
+ * until first use, null when the read is not that simple (a choice, a list, a nested path, not a primitive).
+ */
+export interface PrimitiveValuePlan {
+  readonly type: string;
+  readonly field: string;
+  resolved?: ResolvedPrimitiveValue | null;
+}
+interface ResolvedPrimitiveValue { readonly cls: ClassInfo; readonly property: string; readonly extra: string; readonly system: string }
+
+function resolvePrimitiveValue(plan: PrimitiveValuePlan): ResolvedPrimitiveValue | null {
+  if (plan.field.includes('.')) return null;
+  const cls = classOf(plan.type);
+  if (cls == null) return null;
+  const p = planOf(cls, plan.field);
+  if (p.missing || p.choices || p.system !== undefined || p.suffix != null || p.primitive !== true) return null;
+  if (!p.typeSpecifier?.isNamed || p.cls == null) return null;
+  const value = planOf(p.cls, 'value');
+  if (value.system === undefined || value.suffix != null) return null;
+  return { cls, property: p.property!, extra: `_${p.property!}`, system: value.system };
+}
+
+/**
+ * `X.field.value` on a FhirValue of the planned class without the element's wrapper: the field's JSON converted to its
+ * System type, as `readProperty(readProperty(x, field), 'value')` gives it when the field has no `_field` extension
+ * object (then, or for another class, undefined: the caller reads it the long way). Null for an absent value.
+ */
+export function readPrimitiveValue(obj: FhirValue, plan: PrimitiveValuePlan): unknown {
+  let r = plan.resolved;
+  if (r === undefined) {
+    modelInfo();
+    r = resolvePrimitiveValue(plan);
+    plan.resolved = r;
+  }
+  if (r === null || obj.typeInfo !== r.cls) return undefined;
+  const json = obj.json;
+  if (json == null || json[r.extra] != null) return undefined;
+  const v = json[r.property];
+  if (v == null) return null;
+  const out = toSystemObject(v, r.system);
+  return out != null ? out : null;
 }

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import type { CodeService, DateTime } from 'cql-execution';
-import { FhirValue, findRecords, getCode, readProperty } from './fhir.js';
+import { FhirValue, findRecords, getCode, readPrimitiveValue, readProperty, type PrimitiveValuePlan } from './fhir.js';
 import { matchesType, resolveValueSet } from './ops.js';
 
 export * from './ops.js';
@@ -68,6 +68,20 @@ export function prop(obj: any, path: string): any {
     val = cur != null ? cur : null;
   }
   return val instanceof Function ? val.call(obj) : val;
+}
+
+/** A build-time plan of `X.field.value` for X of FHIR class `type` (a module-level constant of a compiled library). */
+export function primitiveValuePlan(type: string, field: string): PrimitiveValuePlan {
+  return { type, field };
+}
+
+/** `X.field.value` (Property "value" of Property `field`): read in one step when the plan applies, else as two reads. */
+export function primitiveValue(obj: any, plan: PrimitiveValuePlan): any {
+  if (obj instanceof FhirValue) {
+    const v = readPrimitiveValue(obj, plan);
+    if (v !== undefined) return v;
+  }
+  return prop(prop(obj, plan.field), 'value');
 }
 
 /** A ByColumn sort key of one row (cql-execution reads it as an identifier in a context whose values are the row). */

@@ -83,16 +83,46 @@ const baseCollator = new Intl.Collator('en', { sensitivity: 'base' });
 export function equivalent(a: any, b: any, codeService: any): any {
   if (a == null && b == null) return true;
   if (a == null || b == null) return false;
-  if (typeof a === 'string' && typeof b === 'string') {
-    return a === b || baseCollator.compare(a.replace(/\s/g, ' '), b.replace(/\s/g, ' ')) === 0;
-  }
+  if (typeof a === 'string' && typeof b === 'string') return stringsEquivalent(a, b);
   if (a.isValueSet && b.isValueSet && a.id === b.id && a.version === b.version) return true;
   if (a.isValueSet) a = resolveValueSet(a, codeService);
   if (b.isValueSet) b = resolveValueSet(b, codeService);
   if (isQuantity(a)) return quantityEquals(a, holdsFhir(b) ? toLegacy(b) : b);
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equivalent(toLegacy(a), toLegacy(b));
+  return equivalentValues(a, b);
+}
+const stringsEquivalent = (a: string, b: string): boolean => a === b || baseCollator.compare(a.replace(/\s/g, ' '), b.replace(/\s/g, ' ')) === 0;
+const isTuple = (v: any): boolean => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+/**
+ * cql-execution's `equivalent` (util/comparison.js) on values holding no FHIR object, with its cases for strings,
+ * numbers, quantities and tuples (compareObjects: the same own non-function keys, values equivalent, null when one
+ * is unknown) done here, so a tuple's fields take them too.
+ */
+function equivalentValues(a: any, b: any): any {
+  if (a == null && b == null) return true;
+  if (a == null || b == null) return false;
+  if (typeof a === 'string' && typeof b === 'string') return stringsEquivalent(a, b);
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  if (isQuantity(a)) return quantityEquals(a, b);
+  if (isTuple(a) && isTuple(b)) {
+    const aKeys = Object.keys(a).filter((k) => !isFunction(a[k])).sort();
+    const bKeys = Object.keys(b).filter((k) => !isFunction(b[k])).sort();
+    if (aKeys.length !== bKeys.length || !aKeys.every((k, i) => k === bKeys[i])) return false;
+    let unknown = false;
+    const all = aKeys.every((k) => {
+      if (a[k] == null && b[k] == null) return true;
+      const r = equivalentValues(a[k], b[k]);
+      if (r === null) {
+        unknown = true;
+        return true;
+      }
+      return r;
+    });
+    return all && unknown ? null : all;
+  }
   return comparison.equivalent(a, b);
 }
+const isFunction = (v: unknown): boolean => v instanceof Function || {}.toString.call(v) === '[object Function]';
 
 export function resolveValueSet(vs: any, codeService: any): any {
   const expansion = codeService.findValueSet(vs.id, vs.version);

@@ -6,7 +6,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CdsError } from '../../../src/errors.js';
-import { createCqlEngine, DEFAULT_ELM_DIR, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
+import { Date as CqlDate, Quantity } from 'cql-execution';
+import { createCqlEngine, DEFAULT_ELM_DIR, plainOnRead, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
 import { formatElm } from '../../../src/cql/build.js';
 import { createTranslatorSession } from '../../../src/cql/translate.js';
 
@@ -120,6 +121,19 @@ describe('engine', () => {
   test('rejects an unknown library or parameter with a CdsError', async () => {
     await expect(engine.evaluate('Nope', bundle('p', []), { now: NOW })).rejects.toBeInstanceOf(CdsError);
     await expect(engine.evaluate('EngineTest', bundle('p', []), { now: NOW, parameters: { Nope: 1 } })).rejects.toBeInstanceOf(CdsError);
+  });
+
+  test('converts a define to a plain value when it is read, and only then; a read value can be replaced', () => {
+    const out = plainOnRead({ Patient: { id: 'p' }, Dose: new Quantity(75, 'mg'), Day: new CqlDate(2026, 11, 23), Unread: new CqlDate(2026, 1, 1) });
+    expect(Object.keys(out)).toEqual(['Dose', 'Day', 'Unread']);
+    expect(Object.getOwnPropertyDescriptor(out, 'Day')?.get).toBeDefined();
+    expect(out.Day).toBe('2026-11-23');
+    expect(Object.getOwnPropertyDescriptor(out, 'Day')).toMatchObject({ value: '2026-11-23', writable: true, enumerable: true });
+    expect(Object.getOwnPropertyDescriptor(out, 'Unread')?.get).toBeDefined();
+    out.Dose = 'changed';
+    expect(out.Dose).toBe('changed');
+    // A copy (the result cache's structuredClone, JSON) reads every define.
+    expect(structuredClone(out)).toEqual({ Dose: 'changed', Day: '2026-11-23', Unread: '2026-01-01' });
   });
 
   test('loads every committed library and evaluates StsDiagnosis warm (prints ms per evaluation)', async () => {

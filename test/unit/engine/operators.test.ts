@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { Date as CqlDate, DateTime, Quantity } from 'cql-execution';
+import { Code, Date as CqlDate, DateTime, Quantity } from 'cql-execution';
 import * as R from '../../../src/engine/runtime/ops.js';
 import { installFastDistinct } from '../../../src/cql/distinct.js';
 import { describeValue } from '../../helpers/engine-diff.js';
@@ -147,6 +147,17 @@ describe('operators = cql-execution', () => {
         expect(compiled(() => R.equal(a, b))).toEqual(await reference('Equal', [a, b]));
         expect(compiled(() => R.equivalent(a, b, null))).toEqual(await reference('Equivalent', [a, b]));
       }
+    }), RUNS);
+  });
+
+  it('equivalence of tuples of strings, numbers, quantities, codes and nested tuples', async () => {
+    const field = fc.oneof(fc.constantFrom(null, undefined, 'mg', 'MG', 'm g', 75, 75.0, 0.5, true),
+      fc.constantFrom(new Quantity(75, 'mg'), new Quantity(0.075, 'g'), new Quantity(75, '%')), fc.constantFrom(new Code('1', 's'), new Code('1', 's', undefined, 'x'), new Code('2', 's')));
+    const flat = fc.dictionary(fc.constantFrom('value', 'unit', 'code'), field, { maxKeys: 3, noNullPrototype: true });
+    const tuple = fc.oneof(flat, fc.record({ dose: flat, unit: field }, { noNullPrototype: true }));
+    await fc.assert(fc.asyncProperty(tuple, tuple, async (a, b) => {
+      expect(compiled(() => R.equivalent(a, b, null))).toEqual(await reference('Equivalent', [a, b]));
+      expect(compiled(() => R.equivalent(a, a, null))).toEqual(await reference('Equivalent', [a, a]));
     }), RUNS);
   });
 

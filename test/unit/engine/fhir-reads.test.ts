@@ -1,0 +1,67 @@
+/**
+ * `X.field.value` read in one step (R.primitiveValue, planned by tools/elm-compiler from the ELM's types) gives what
+ * the two reads it replaces give (`R.prop(R.prop(x, field), 'value')`, cql-exec-fhir's rules): on generated JSON with
+ * the field absent, null, of the expected JSON type or not, with and without its `_field` extension object (one that
+ * even carries a `value`), for strings, codes, booleans, decimals, ids, dates, date-times and instants, and on values
+ * of another class than the plan's. The plans of the committed libraries take the one-step read.
+ */
+import fc from 'fast-check';
+import * as R from '../../../src/engine/runtime/index.js';
+import { findRecords } from '../../../src/engine/runtime/fhir.js';
+import { describeValue } from '../../helpers/engine-diff.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const FHIR = '{http://hl7.org/fhir}';
+const READS: readonly [string, string][] = [
+  ['Observation', 'status'], ['Observation', 'issued'], ['Observation', 'id'], ['Patient', 'birthDate'], ['Patient', 'active'],
+  ['Patient', 'gender'], ['MedicationAdministration', 'status'], ['Condition', 'recordedDate'], ['Procedure', 'status'],
+];
+const json = fc.constantFrom(undefined, null, 'final', 'female', 'true', true, false, 0, 72.5, '2025', '2025-03', '2025-03-04',
+  '2025-03-04T10:15:30Z', '2025-03-04T10:15:30.123+05:30', 'not a date', {}, [], ['final']);
+const extension = fc.constantFrom(undefined, null, { id: 'x1' }, { extension: [{ url: 'http://example.org/x', valueString: 'y' }] }, { value: 'from-extension' });
+
+function resource(resourceType: string, field: string, value: unknown, extra: unknown): any {
+  const r: any = { resourceType, id: 'r1' };
+  if (value !== undefined) r[field] = value;
+  if (extra !== undefined) r[`_${field}`] = extra;
+  return r;
+}
+const value = (r: any): any => findRecords({ resourceType: 'Bundle', entry: [{ resource: r }] }, `${FHIR}${r.resourceType}`)[0];
+const safe = (f: () => unknown): unknown => {
+  try {
+    return describeValue(f());
+  } catch (e) {
+    return ['throws', String(e)];
+  }
+};
+
+describe('X.field.value in one read', () => {
+  it('equals the two reads on every JSON shape of the field', () => {
+    fc.assert(fc.property(fc.constantFrom(...READS), json, extension, ([type, field], v, extra) => {
+      const x = value(resource(type, field, v, extra));
+      const plan = R.primitiveValuePlan(`${FHIR}${type}`, field);
+      expect(safe(() => R.primitiveValue(x, plan))).toEqual(safe(() => R.prop(R.prop(x, field), 'value')));
+    }), { numRuns: 2000, seed: 1403 });
+  });
+
+  it('reads a value of another class, a non-FHIR value and null the long way, with the same answer', () => {
+    const plan = R.primitiveValuePlan(`${FHIR}Observation`, 'status');
+    const patient = value(resource('Patient', 'status', 'final', undefined));
+    for (const x of [patient, null, undefined, { status: { value: 'final' } }, 'final']) {
+      expect(safe(() => R.primitiveValue(x, plan))).toEqual(safe(() => R.prop(R.prop(x, 'status'), 'value')));
+    }
+    // A plan that is not a primitive field (a choice, a list, a nested path) always reads the long way.
+    for (const [type, field] of [['Observation', 'effective'], ['Observation', 'category'], ['Observation', 'code.text']]) {
+      const x = value({ resourceType: type, effectiveDateTime: '2025-01-01', category: [{ text: 'c' }], code: { text: 't' } });
+      const p = R.primitiveValuePlan(`${FHIR}${type}`, field!);
+      expect(safe(() => R.primitiveValue(x, p))).toEqual(safe(() => R.prop(R.prop(x, field!), 'value')));
+      expect(p.resolved).toBeNull();
+    }
+  });
+
+  it('plans a primitive field of a resource for the one-step read', () => {
+    const plan = R.primitiveValuePlan(`${FHIR}Observation`, 'status');
+    expect(R.primitiveValue(value(resource('Observation', 'status', 'final', undefined)), plan)).toBe('final');
+    expect(plan.resolved).toMatchObject({ property: 'status', system: 'String' });
+  });
+});
