@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,6 +43,10 @@ export function freePort(): Promise<number> {
 export interface Haproxy {
   readonly url: string;
   readonly port: number;
+  /** How many backends HAProxy's health checks currently count as up (its stats socket). */
+  serversUp(): Promise<number>;
+  /** Waits until every backend is up in HAProxy's eyes (a replica started again is not sent traffic before). */
+  waitAllUp(ms?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,10 +57,12 @@ export async function startHaproxy(backends: readonly number[]): Promise<Haproxy
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'haproxy-'));
   const config = join(dir, 'haproxy.cfg');
+  const socket = join(dir, 'admin.sock');
   writeFileSync(
     config,
     `global
   maxconn 2000
+  stats socket ${socket} mode 600 level operator
   # A whole hook request (prefetch included) must fit in the buffer for a retry to resend it.
   tune.bufsize 65536
 
@@ -80,7 +86,10 @@ backend replicas
   balance roundrobin
   option httpchk GET /ready
   http-check expect status 200
-  default-server inter 250ms fastinter 250ms downinter 500ms fall 1 rise 2
+  # Checked every 250 ms; a replica that answers /ready with 503 (stopping, Redis away) is out after two. A slow
+  # answer on a loaded machine is not a failure: 5 s per check.
+  timeout check 5s
+  default-server inter 250ms fastinter 250ms downinter 500ms fall 2 rise 2
 ${backends.map((p, i) => `  server replica${i + 1} 127.0.0.1:${p} check`).join('\n')}
 `,
   );
@@ -99,9 +108,28 @@ ${backends.map((p, i) => `  server replica${i + 1} 127.0.0.1:${p} check`).join('
     if (Date.now() > deadline || child.exitCode !== null) throw new Error('haproxy did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
+  const serversUp = async (): Promise<number> => {
+    const csv = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const c = connect(socket, () => c.end('show stat\n'));
+      c.on('data', (d: Buffer) => chunks.push(d));
+      c.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      c.on('error', reject);
+    });
+    // CSV: pxname,svname,...,status (18th field); one line per server.
+    return csv.split('\n').filter((l) => l.startsWith('replicas,replica') && l.split(',')[17]?.startsWith('UP')).length;
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    serversUp,
+    waitAllUp: async (ms = 60_000) => {
+      const end = Date.now() + ms;
+      while ((await serversUp()) < backends.length) {
+        if (Date.now() > end) throw new Error('HAProxy does not count every replica as up');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -80,6 +80,7 @@ export async function startTopology(label: string, redisUrl: string = TEST_REDIS
   ];
   await Promise.all(replicas.map((r) => waitReady(r.url)));
   const lb = await startHaproxy(ports);
+  await lb.waitAllUp();
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   const sign = (path: string): Promise<string> => signToken({ key, iss: EHR, aud: `${BASE}${path}`, claims: { jti: randomUUID() } });
   return {
@@ -98,6 +99,7 @@ export async function startTopology(label: string, redisUrl: string = TEST_REDIS
       await replica.process.kill('SIGKILL');
       replica.process = await start(replica.port);
       await waitReady(replica.url);
+      await lb.waitAllUp();
     },
     storedFeedback: async () => new Set((await db.query<{ card_uuid: string }>('SELECT card_uuid FROM adherence.feedback')).rows.map((r) => r.card_uuid)),
     storedResponses: async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM adherence.hook_responses')).rows[0]?.n ?? 0,
