@@ -136,6 +136,8 @@ describe('F1 a SPECIALTY second primary', () => {
     expect(free.summary).toBe('Anthracycline-free option: gemcitabine + docetaxel');
     expect(fact(free, 'Line of therapy')).toBe('1');
     expect(fact(cardOf(body, 'D-ANTHRACYCLINE-CONTRAINDICATED'), 'Cumulative doxorubicin')).toMatch(/^450 mg\/m² as recorded/);
+    // §3 step 7: the anthracycline-free option is the card that gave the recommendation.
+    expect(body.cards.map((c) => /discuss metastasectomy/.test(c.detail ?? ''))).toEqual([false, true, false, false]);
     expect(cardOf(body, 'X-SPECIALTY').detail).toMatch(/Kaposi sarcoma: its own pathway/);
   });
 
@@ -359,6 +361,21 @@ describe('§3, F1, F5, F6 card wording', () => {
     const body = await view(metastaticLms(id, [30, 9].map((d) => medicationAdministration({ patientId: id, id: `${id}-dox-${d}`, drug: 'doxorubicin', date: ago(d), doseMgM2: 75 }))));
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL']);
     expect(body.cards.map((c) => /discuss metastasectomy/.test(c.detail ?? ''))).toEqual([true, false, false]);
+  });
+
+  test('with no option left at line 3+ the metastasectomy sentence goes on the trial card', async () => {
+    const id = 'fx-metastasectomy-trial';
+    const p = { patientId: id };
+    const given = (drug: 'doxorubicin' | 'gemcitabine' | 'docetaxel' | 'trabectedin' | 'eribulin', d: number) =>
+      medicationAdministration({ ...p, id: `${id}-${drug}-${d}`, drug, date: ago(d) });
+    const body = await view([
+      ...adult(id),
+      stsCondition({ ...p, id: `${id}-dx`, icd10: 'C48.0', morphology: '8858/3', onset: ago(900) }),
+      secondaryCondition({ ...p, id: `${id}-met`, primaryId: `${id}-dx`, onset: ago(800) }),
+      given('doxorubicin', 700), given('gemcitabine', 500), given('docetaxel', 500), given('trabectedin', 300), given('eribulin', 150),
+    ]);
+    expect(topics(body)).toEqual(['M-TRIAL']);
+    expect(cardOf(body, 'M-TRIAL').detail).toMatch(/discuss metastasectomy/);
   });
 
   test('just misses: localized disease has no metastasectomy sentence', async () => {
