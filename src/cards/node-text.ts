@@ -92,8 +92,10 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
   },
   'D-MISSING-HISTOLOGY': (t) => filled('D-MISSING-HISTOLOGY', t, {}),
   'D-HISTOLOGY-CONFLICT': (t) => {
-    // The Histology fact names each finding as "<display> (<code>, <Condition>, <date>)", joined with "and" (facts.ts).
-    const value = fact(t.facts, /^Histology$/)?.value.replace(/^conflict: /, '') ?? 'two subtypes';
+    // The Histology fact names each finding as "<display> (<code>, <Condition>[, <Observation>], <date>)", joined with
+    // "and" (facts.ts); the card text keeps the §4.5 shape, the Observation that gave a finding stays under "Based on".
+    const value = fact(t.facts, /^Histology$/)?.value.replace(/^conflict: /, '').replace(/, Observation\/[^,()]+(?=, )/g, '')
+      ?? 'two subtypes';
     return filled('D-HISTOLOGY-CONFLICT', t, {
       '<A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>)': escapeMarkdown(value),
     });

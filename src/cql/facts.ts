@@ -210,7 +210,9 @@ function ageFact(raw: Readonly<Record<string, PlainValue>>, why: (type: string) 
 function histologyList(v: PlainValue | undefined): string | undefined {
   const items = Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
   if (items.length === 0) return undefined;
-  const words = items.map((h) => {
+  // Oldest first (undated last), so the order does not depend on how the record was sent.
+  const dated = [...items].sort((a, b) => (str(a.date) ?? '\uffff').localeCompare(str(b.date) ?? '\uffff'));
+  const words = dated.map((h) => {
     const condition = str(h.condition);
     const resource = str(h.resource);
     const where = [str(h.code), condition ?? resource, condition !== undefined && resource !== condition ? resource : undefined,

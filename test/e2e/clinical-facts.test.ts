@@ -194,9 +194,10 @@ describe('F1, F2 D-HISTOLOGY-CONFLICT names both histologies with their Conditio
       observation.histology('8858/3', '2026-01-14', { ...p, id: `${patientId}-h2`, focusId: `${patientId}-dx` }),
     ]);
     expect(topics(body)).toEqual(['D-HISTOLOGY-CONFLICT']);
-    const detail = cardOf(body, 'D-HISTOLOGY-CONFLICT').detail ?? '';
-    expect(detail).toMatch(new RegExp(`Leiomyosarcoma, NOS \\(8890/3, Condition/${patientId}-dx, Observation/${patientId}-h1, 2026-01-12\\)`));
-    expect(detail).toMatch(new RegExp(`Dedifferentiated liposarcoma \\(8858/3, Condition/${patientId}-dx, Observation/${patientId}-h2, 2026-01-14\\)`));
+    const card = cardOf(body, 'D-HISTOLOGY-CONFLICT');
+    expect(card.detail).toContain(`Two different sarcoma subtypes are recorded: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-dx, 2026-01-12) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-dx, 2026-01-14).`);
+    // The Observations that gave them are named under "Based on" (F2: both codes and resources).
+    expect(fact(card, 'Histology')).toBe(`conflict: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-dx, Observation/${patientId}-h1, 2026-01-12) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-dx, Observation/${patientId}-h2, 2026-01-14)`);
   });
 
   test('just misses: the same class at two precedence levels is no conflict (the higher one wins)', async () => {
