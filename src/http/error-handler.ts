@@ -17,7 +17,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let body;
     if (err instanceof CdsError) {
       body = err.outcome;
-      if (err.status >= 500) log.warn({ code: err.status, msg: err.message, cause: describeCause(err.cause) }, 'upstream failure');
+      // A Redis outage refuses every JWT call: one short line each (the outage itself is logged once by
+      // src/shared-state/redis.ts, with its cause), not a stack per request.
+      if (errorCodeOf(err.outcome) === 'state-unavailable') logRefusal(log, req, err.status, 'state-unavailable', err.message);
+      else if (err.status >= 500) log.warn({ code: err.status, msg: err.message, cause: describeCause(err.cause) }, 'upstream failure');
       else if (LOGGED_REFUSALS.has(err.status)) logRefusal(log, req, err.status, errorCodeOf(err.outcome), err.message);
     } else {
       switch (bodyParserType(err)) {

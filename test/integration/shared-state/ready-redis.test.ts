@@ -39,13 +39,16 @@ const until = async (what: () => boolean | Promise<boolean>, ms = 15_000): Promi
   }
 };
 
-/** An app whose shared state goes through the proxy. */
-function appWith(env: Record<string, string>): { app: Express; shared: SharedState } {
+/** An app whose shared state goes through the proxy; its log lines are kept. */
+function appWith(env: Record<string, string>): { app: Express; shared: SharedState; lines: () => Record<string, unknown>[] } {
   const config = loadConfig({ ...env, REDIS_URL: redisViaPort(proxy.port), REDIS_KEY_PREFIX: prefix, REDIS_TIMEOUT_MS: '500' });
+  const text: string[] = [];
+  const appLog = createLogger('info', { write: (line: string) => text.push(line) });
   const shared = openSharedState(config.sharedState, config.security.replayCacheSize, log);
   if (!shared) throw new Error('no shared state');
   states.push(shared);
-  return { app: createApp({ config, log, sharedState: shared }), shared };
+  const lines = (): Record<string, unknown>[] => text.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { app: createApp({ config, log: appLog, sharedState: shared }), shared, lines };
 }
 
 beforeAll(async () => {
@@ -69,7 +72,7 @@ afterAll(async () => {
 });
 
 test('JWTs required, Redis cut: hook calls 503 with Retry-After, replays never 200, /ready 503 with the reason, /health 200', async () => {
-  const { app, shared } = appWith(authEnv([{ iss: EHR, jwks: { keys: [key.publicJwk] }, fhirServers: [] }]));
+  const { app, shared, lines } = appWith(authEnv([{ iss: EHR, jwks: { keys: [key.publicJwk] }, fhirServers: [] }]));
   await until(() => shared.state().ok);
   const token = (): Promise<string> => signToken({ key, iss: EHR, aud: `${BASE}${SERVICE}` });
   const call = (jwt: string) => request(app).post(SERVICE).set('authorization', `Bearer ${jwt}`).send(body);
@@ -88,6 +91,11 @@ test('JWTs required, Redis cut: hook calls 503 with Retry-After, replays never 2
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(errorCodeOf(res.body)).toBe('state-unavailable');
   }
+  // One short line per refused call, with its request id; no stack.
+  const refusals = lines().filter((l) => l.error === 'state-unavailable');
+  expect(refusals).toHaveLength(3);
+  for (const line of refusals) expect(line).toMatchObject({ msg: 'request refused', status: 503, requestId: expect.any(String) });
+  expect(JSON.stringify(refusals)).not.toContain('stack');
   const ready = await request(app).get('/ready').expect(503);
   expect(ready.body.status).toBe('unavailable');
   expect(ready.body.reasons.join(' ')).toMatch(/redis .*JWT replay check/);
