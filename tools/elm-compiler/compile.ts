@@ -396,16 +396,19 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   const paramDefaults: string[] = [];
   for (const [pname, pdef] of parameters) {
     current = `parameter ${pname}`;
-    paramDefaults.push(`    case ${js(pname)}: return ${pdef.default != null ? ex(pdef.default, { vars: new Map(), atRoot: true }) : `new R.UnsetParameter(${js(pname)})`};`);
+    // A parameter without a default is its ParameterDef (R.UnsetParameter), as any unknown name is: only defaults
+    // need a case (the threshold parameters every library declares would otherwise repeat in each module).
+    if (pdef.default != null) paramDefaults.push(`    case ${js(pname)}: return ${ex(pdef.default, { vars: new Map(), atRoot: true })};`);
   }
-  body.push(`function paramDefault(st, name) {\n  switch (name) {\n${paramDefaults.join('\n')}\n    default: return new R.UnsetParameter(name);\n  }\n}`);
-  body.push('export function p(st, name, atRoot) {\n  return R.param(st.env, name, atRoot, () => paramDefault(st, name));\n}');
+  body.push(paramDefaults.length === 0 ? 'export const p = R.parameterReader();'
+    : `export const p = R.parameterReader((st, name) => {\n  switch (name) {\n${paramDefaults.join('\n')}\n    default: return R.NO_DEFAULT;\n  }\n});`);
   body.push(`export const vs = {${[...valueSets.values()].map((v) => `\n  ${js(v.name)}: () => R.valueSet(${js(v.id)}, ${js(v.version)}, ${js(v.name)}),`).join('')}\n};`);
   defines.forEach((d, i) => {
     current = d.name;
     const v = defineVar.get(d.name)!;
     const expr = d.expression != null ? ex(d.expression, root) : 'undefined';
-    body.push(`// define ${js(d.name)}\nfunction ${v}(st) {\n  let x = st.v[${i}];\n  if (x !== undefined) return x;\n  x = ${expr};\n  st.v[${i}] = x;\n  return x;\n}`);
+    // Memoized in the evaluation's state (a value of undefined is computed again, as a missing one).
+    body.push(`// define ${js(d.name)}\nfunction ${v}(st) {\n  const x = st.v[${i}];\n  return x !== undefined ? x : (st.v[${i}] = ${expr});\n}`);
   });
   for (const f of functions) {
     current = `function ${f.name}`;

@@ -8,15 +8,7 @@ export const version = "1.0.0";
 export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text History Unavailable","Text History Incomplete","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
 export const parameterNames = [];
 
-function paramDefault(st, name) {
-  switch (name) {
-
-    default: return new R.UnsetParameter(name);
-  }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+export const p = R.parameterReader();
 export const vs = {
   "Observation Ecog": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-ecog", "1.0.0", "Observation Ecog"),
   "Observation Karnofsky": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-karnofsky", "1.0.0", "Observation Karnofsky"),
@@ -33,971 +25,608 @@ export const vs = {
 };
 // define "System Ajcc"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = "http://cancerstaging.org";
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = "http://cancerstaging.org");
 }
 // define "System Condition Category"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = "http://terminology.hl7.org/CodeSystem/condition-category";
-  st.v[1] = x;
-  return x;
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = "http://terminology.hl7.org/CodeSystem/condition-category");
 }
 // define "System Condition Clinical"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = "http://terminology.hl7.org/CodeSystem/condition-clinical";
-  st.v[2] = x;
-  return x;
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = "http://terminology.hl7.org/CodeSystem/condition-clinical");
 }
 // define "System Condition Verification"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
-  st.v[3] = x;
-  return x;
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = "http://terminology.hl7.org/CodeSystem/condition-ver-status");
 }
 // define "System Facts Extension"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = "http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts";
-  st.v[4] = x;
-  return x;
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = "http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts");
 }
 // define "System Icd10cm"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/sid/icd-10-cm";
-  st.v[5] = x;
-  return x;
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = "http://hl7.org/fhir/sid/icd-10-cm");
 }
 // define "System Icdo3"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = "http://terminology.hl7.org/CodeSystem/icd-o-3";
-  st.v[6] = x;
-  return x;
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = "http://terminology.hl7.org/CodeSystem/icd-o-3");
 }
 // define "System Loinc"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = "http://loinc.org";
-  st.v[7] = x;
-  return x;
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = "http://loinc.org");
 }
 // define "System Ncit"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl";
-  st.v[8] = x;
-  return x;
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl");
 }
 // define "System Observation Category"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = "http://terminology.hl7.org/CodeSystem/observation-category";
-  st.v[9] = x;
-  return x;
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = "http://terminology.hl7.org/CodeSystem/observation-category");
 }
 // define "System Observation Interpretation"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
-  st.v[10] = x;
-  return x;
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
 }
 // define "System Override Reason"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason";
-  st.v[11] = x;
-  return x;
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason");
 }
 // define "System Pathway Node"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node";
-  st.v[12] = x;
-  return x;
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node");
 }
 // define "System Rxnorm"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = "http://www.nlm.nih.gov/research/umls/rxnorm";
-  st.v[13] = x;
-  return x;
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = "http://www.nlm.nih.gov/research/umls/rxnorm");
 }
 // define "System Snomed"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = "http://snomed.info/sct";
-  st.v[14] = x;
-  return x;
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = "http://snomed.info/sct");
 }
 // define "System Ucum"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = "http://unitsofmeasure.org";
-  st.v[15] = x;
-  return x;
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = "http://unitsofmeasure.org");
 }
 // define "Profile Primary Cancer Condition"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition";
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition");
 }
 // define "Profile Secondary Cancer Condition"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition";
-  st.v[17] = x;
-  return x;
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition");
 }
 // define "Profile Tnm Stage Group"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group";
-  st.v[18] = x;
-  return x;
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group");
 }
 // define "Profile Cancer Stage Group"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group";
-  st.v[19] = x;
-  return x;
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group");
 }
 // define "Profile Tnm Distant Metastases Category"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category";
-  st.v[20] = x;
-  return x;
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category");
 }
 // define "Profile Ecog Performance Status"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status";
-  st.v[21] = x;
-  return x;
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status");
 }
 // define "Profile Histologic Behavior And Type"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type";
-  st.v[22] = x;
-  return x;
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type");
 }
 // define "Profile Histologic Grade"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade";
-  st.v[23] = x;
-  return x;
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade");
 }
 // define "Profile Cancer Related Surgical Procedure"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure";
-  st.v[24] = x;
-  return x;
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure");
 }
 // define "Extension Histology Morphology Behavior"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior";
-  st.v[25] = x;
-  return x;
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior");
 }
 // define "Extension Condition Related"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = "http://hl7.org/fhir/StructureDefinition/condition-related";
-  st.v[26] = x;
-  return x;
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = "http://hl7.org/fhir/StructureDefinition/condition-related");
 }
 // define "STS Diagnosis Codes"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"];
-  st.v[27] = x;
-  return x;
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"]);
 }
 // define "Specialty Diagnosis Prefixes"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = ["C49.A", "C46"];
-  st.v[28] = x;
-  return x;
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = ["C49.A", "C46"]);
 }
 // define "Histology LMS"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = ["8890/3", "8891/3", "8896/3"];
-  st.v[29] = x;
-  return x;
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = ["8890/3", "8891/3", "8896/3"]);
 }
 // define "Histology LPS"
 function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"];
-  st.v[30] = x;
-  return x;
+  const x = st.v[30];
+  return x !== undefined ? x : (st.v[30] = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"]);
 }
 // define "Histology UPS"
 function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = ["8830/3", "8802/3"];
-  st.v[31] = x;
-  return x;
+  const x = st.v[31];
+  return x !== undefined ? x : (st.v[31] = ["8830/3", "8802/3"]);
 }
 // define "Histology OTHER"
 function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"];
-  st.v[32] = x;
-  return x;
+  const x = st.v[32];
+  return x !== undefined ? x : (st.v[32] = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"]);
 }
 // define "Histology SPECIALTY"
 function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"];
-  st.v[33] = x;
-  return x;
+  const x = st.v[33];
+  return x !== undefined ? x : (st.v[33] = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"]);
 }
 // define "Histology Displays"
 function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })];
-  st.v[34] = x;
-  return x;
+  const x = st.v[34];
+  return x !== undefined ? x : (st.v[34] = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })]);
 }
 // define "Non-specific Histology"
 function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = ["8800/3", "8805/3"];
-  st.v[35] = x;
-  return x;
+  const x = st.v[35];
+  return x !== undefined ? x : (st.v[35] = ["8800/3", "8805/3"]);
 }
 // define "Well-differentiated LPS"
 function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = "8851/3";
-  st.v[36] = x;
-  return x;
+  const x = st.v[36];
+  return x !== undefined ? x : (st.v[36] = "8851/3");
 }
 // define "Sarcoma Morphology Ranges"
 function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)];
-  st.v[37] = x;
-  return x;
+  const x = st.v[37];
+  return x !== undefined ? x : (st.v[37] = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)]);
 }
 // define "Observation Ecog Codes"
 function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "89247-1" })];
-  st.v[38] = x;
-  return x;
+  const x = st.v[38];
+  return x !== undefined ? x : (st.v[38] = [({ "system": "http://loinc.org", "code": "89247-1" })]);
 }
 // define "Observation Karnofsky Codes"
 function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "89243-0" })];
-  st.v[39] = x;
-  return x;
+  const x = st.v[39];
+  return x !== undefined ? x : (st.v[39] = [({ "system": "http://loinc.org", "code": "89243-0" })]);
 }
 // define "Observation Lvef Codes"
 function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://snomed.info/sct", "code": "250908004" }), ({ "system": "http://loinc.org", "code": "8808-8" }), ({ "system": "http://loinc.org", "code": "8811-2" }), ({ "system": "http://loinc.org", "code": "18043-0" }), ({ "system": "http://loinc.org", "code": "8806-2" }), ({ "system": "http://loinc.org", "code": "8810-4" })];
-  st.v[40] = x;
-  return x;
+  const x = st.v[40];
+  return x !== undefined ? x : (st.v[40] = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://snomed.info/sct", "code": "250908004" }), ({ "system": "http://loinc.org", "code": "8808-8" }), ({ "system": "http://loinc.org", "code": "8811-2" }), ({ "system": "http://loinc.org", "code": "18043-0" }), ({ "system": "http://loinc.org", "code": "8806-2" }), ({ "system": "http://loinc.org", "code": "8810-4" })]);
 }
 // define "Observation Height Codes"
 function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "8302-2" })];
-  st.v[41] = x;
-  return x;
+  const x = st.v[41];
+  return x !== undefined ? x : (st.v[41] = [({ "system": "http://loinc.org", "code": "8302-2" })]);
 }
 // define "Observation Weight Codes"
 function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "29463-7" })];
-  st.v[42] = x;
-  return x;
+  const x = st.v[42];
+  return x !== undefined ? x : (st.v[42] = [({ "system": "http://loinc.org", "code": "29463-7" })]);
 }
 // define "Observation Bsa Codes"
 function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "8277-6" })];
-  st.v[43] = x;
-  return x;
+  const x = st.v[43];
+  return x !== undefined ? x : (st.v[43] = [({ "system": "http://loinc.org", "code": "8277-6" })]);
 }
 // define "Observation Histology Codes"
 function d44(st) {
-  let x = st.v[44];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "31206-6" })];
-  st.v[44] = x;
-  return x;
+  const x = st.v[44];
+  return x !== undefined ? x : (st.v[44] = [({ "system": "http://loinc.org", "code": "31206-6" })]);
 }
 // define "Observation Grade Codes"
 function d45(st) {
-  let x = st.v[45];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })];
-  st.v[45] = x;
-  return x;
+  const x = st.v[45];
+  return x !== undefined ? x : (st.v[45] = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })]);
 }
 // define "Observation M Category Codes"
 function d46(st) {
-  let x = st.v[46];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })];
-  st.v[46] = x;
-  return x;
+  const x = st.v[46];
+  return x !== undefined ? x : (st.v[46] = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })]);
 }
 // define "Observation Stage Group Codes"
 function d47(st) {
-  let x = st.v[47];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })];
-  st.v[47] = x;
-  return x;
+  const x = st.v[47];
+  return x !== undefined ? x : (st.v[47] = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })]);
 }
 // define "Observation Bilirubin Codes"
 function d48(st) {
-  let x = st.v[48];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "1975-2" })];
-  st.v[48] = x;
-  return x;
+  const x = st.v[48];
+  return x !== undefined ? x : (st.v[48] = [({ "system": "http://loinc.org", "code": "1975-2" })]);
 }
 // define "Observation Disease Status Codes"
 function d49(st) {
-  let x = st.v[49];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "97509-4" })];
-  st.v[49] = x;
-  return x;
+  const x = st.v[49];
+  return x !== undefined ? x : (st.v[49] = [({ "system": "http://loinc.org", "code": "97509-4" })]);
 }
 // define "ECOG Answers"
 function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })];
-  st.v[50] = x;
-  return x;
+  const x = st.v[50];
+  return x !== undefined ? x : (st.v[50] = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })]);
 }
 // define "LVEF Percent Codes"
 function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = ["%"];
-  st.v[51] = x;
-  return x;
+  const x = st.v[51];
+  return x !== undefined ? x : (st.v[51] = ["%"]);
 }
 // define "LVEF Percent Unit Texts"
 function d52(st) {
-  let x = st.v[52];
-  if (x !== undefined) return x;
-  x = ["%", "percent"];
-  st.v[52] = x;
-  return x;
+  const x = st.v[52];
+  return x !== undefined ? x : (st.v[52] = ["%", "percent"]);
 }
 // define "LVEF Unitless Codes"
 function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = ["1"];
-  st.v[53] = x;
-  return x;
+  const x = st.v[53];
+  return x !== undefined ? x : (st.v[53] = ["1"]);
 }
 // define "LVEF Plausible Min"
 function d54(st) {
-  let x = st.v[54];
-  if (x !== undefined) return x;
-  x = 5;
-  st.v[54] = x;
-  return x;
+  const x = st.v[54];
+  return x !== undefined ? x : (st.v[54] = 5);
 }
 // define "LVEF Plausible Max"
 function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = 95;
-  st.v[55] = x;
-  return x;
+  const x = st.v[55];
+  return x !== undefined ? x : (st.v[55] = 95);
 }
 // define "Disease Status Progression"
 function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = ["271299001"];
-  st.v[56] = x;
-  return x;
+  const x = st.v[56];
+  return x !== undefined ? x : (st.v[56] = ["271299001"]);
 }
 // define "Disease Status No Progression"
 function d57(st) {
-  let x = st.v[57];
-  if (x !== undefined) return x;
-  x = ["268910001", "359746009", "550991000124107", "551001000124108"];
-  st.v[57] = x;
-  return x;
+  const x = st.v[57];
+  return x !== undefined ? x : (st.v[57] = ["268910001", "359746009", "550991000124107", "551001000124108"]);
 }
 // define "Bilirubin High Interpretations"
 function d58(st) {
-  let x = st.v[58];
-  if (x !== undefined) return x;
-  x = ["H", "HH"];
-  st.v[58] = x;
-  return x;
+  const x = st.v[58];
+  return x !== undefined ? x : (st.v[58] = ["H", "HH"]);
 }
 // define "M1 AJCC Code Prefixes"
 function d59(st) {
-  let x = st.v[59];
-  if (x !== undefined) return x;
-  x = ["cM1", "pM1", "M1"];
-  st.v[59] = x;
-  return x;
+  const x = st.v[59];
+  return x !== undefined ? x : (st.v[59] = ["cM1", "pM1", "M1"]);
 }
 // define "M1 Display Contains"
 function d60(st) {
-  let x = st.v[60];
-  if (x !== undefined) return x;
-  x = ["cM1", "pM1", "M1"];
-  st.v[60] = x;
-  return x;
+  const x = st.v[60];
+  return x !== undefined ? x : (st.v[60] = ["cM1", "pM1", "M1"]);
 }
 // define "M0 AJCC Codes"
 function d61(st) {
-  let x = st.v[61];
-  if (x !== undefined) return x;
-  x = ["cM0", "pM0", "M0"];
-  st.v[61] = x;
-  return x;
+  const x = st.v[61];
+  return x !== undefined ? x : (st.v[61] = ["cM0", "pM0", "M0"]);
 }
 // define "M0 Codes"
 function d62(st) {
-  let x = st.v[62];
-  if (x !== undefined) return x;
-  x = [({ "system": "http://snomed.info/sct", "code": "1229901006" })];
-  st.v[62] = x;
-  return x;
+  const x = st.v[62];
+  return x !== undefined ? x : (st.v[62] = [({ "system": "http://snomed.info/sct", "code": "1229901006" })]);
 }
 // define "Stage IV AJCC Code Prefixes"
 function d63(st) {
-  let x = st.v[63];
-  if (x !== undefined) return x;
-  x = ["4"];
-  st.v[63] = x;
-  return x;
+  const x = st.v[63];
+  return x !== undefined ? x : (st.v[63] = ["4"]);
 }
 // define "Stage IV Display Contains"
 function d64(st) {
-  let x = st.v[64];
-  if (x !== undefined) return x;
-  x = ["stage IV"];
-  st.v[64] = x;
-  return x;
+  const x = st.v[64];
+  return x !== undefined ? x : (st.v[64] = ["stage IV"]);
 }
 // define "Stage IV Display Starts"
 function d65(st) {
-  let x = st.v[65];
-  if (x !== undefined) return x;
-  x = ["IV"];
-  st.v[65] = x;
-  return x;
+  const x = st.v[65];
+  return x !== undefined ? x : (st.v[65] = ["IV"]);
 }
 // define "Stage I-III AJCC Code Prefixes"
 function d66(st) {
-  let x = st.v[66];
-  if (x !== undefined) return x;
-  x = ["1", "2", "3"];
-  st.v[66] = x;
-  return x;
+  const x = st.v[66];
+  return x !== undefined ? x : (st.v[66] = ["1", "2", "3"]);
 }
 // define "Stage I-III Display Contains"
 function d67(st) {
-  let x = st.v[67];
-  if (x !== undefined) return x;
-  x = ["stage I", "stage II", "stage III"];
-  st.v[67] = x;
-  return x;
+  const x = st.v[67];
+  return x !== undefined ? x : (st.v[67] = ["stage I", "stage II", "stage III"]);
 }
 // define "Metastasis ICD10 Prefixes"
 function d68(st) {
-  let x = st.v[68];
-  if (x !== undefined) return x;
-  x = ["C77", "C78", "C79"];
-  st.v[68] = x;
-  return x;
+  const x = st.v[68];
+  return x !== undefined ? x : (st.v[68] = ["C77", "C78", "C79"]);
 }
 // define "Metastasis SNOMED Codes"
 function d69(st) {
-  let x = st.v[69];
-  if (x !== undefined) return x;
-  x = ["128462008"];
-  st.v[69] = x;
-  return x;
+  const x = st.v[69];
+  return x !== undefined ? x : (st.v[69] = ["128462008"]);
 }
 // define "Metastasis Display Prefix"
 function d70(st) {
-  let x = st.v[70];
-  if (x !== undefined) return x;
-  x = "Secondary malignant neoplasm of";
-  st.v[70] = x;
-  return x;
+  const x = st.v[70];
+  return x !== undefined ? x : (st.v[70] = "Secondary malignant neoplasm of");
 }
 // define "Site By ICD10"
 function d71(st) {
-  let x = st.v[71];
-  if (x !== undefined) return x;
-  x = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })];
-  st.v[71] = x;
-  return x;
+  const x = st.v[71];
+  return x !== undefined ? x : (st.v[71] = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })]);
 }
 // define "Surgery Code"
 function d72(st) {
-  let x = st.v[72];
-  if (x !== undefined) return x;
-  x = "387713003";
-  st.v[72] = x;
-  return x;
+  const x = st.v[72];
+  return x !== undefined ? x : (st.v[72] = "387713003");
 }
 // define "RT Course Code"
 function d73(st) {
-  let x = st.v[73];
-  if (x !== undefined) return x;
-  x = "1217123003";
-  st.v[73] = x;
-  return x;
+  const x = st.v[73];
+  return x !== undefined ? x : (st.v[73] = "1217123003");
 }
 // define "RT Category Code"
 function d74(st) {
-  let x = st.v[74];
-  if (x !== undefined) return x;
-  x = "108290001";
-  st.v[74] = x;
-  return x;
+  const x = st.v[74];
+  return x !== undefined ? x : (st.v[74] = "108290001");
 }
 // define "Surgery Display Words"
 function d75(st) {
-  let x = st.v[75];
-  if (x !== undefined) return x;
-  x = ["excision", "resection"];
-  st.v[75] = x;
-  return x;
+  const x = st.v[75];
+  return x !== undefined ? x : (st.v[75] = ["excision", "resection"]);
 }
 // define "Surgery Display Excluded"
 function d76(st) {
-  let x = st.v[76];
-  if (x !== undefined) return x;
-  x = "biopsy";
-  st.v[76] = x;
-  return x;
+  const x = st.v[76];
+  return x !== undefined ? x : (st.v[76] = "biopsy");
 }
 // define "Other Primary Excluded Prefixes"
 function d77(st) {
-  let x = st.v[77];
-  if (x !== undefined) return x;
-  x = ["C44", "C77", "C78", "C79", "C7B"];
-  st.v[77] = x;
-  return x;
+  const x = st.v[77];
+  return x !== undefined ? x : (st.v[77] = ["C44", "C77", "C78", "C79", "C7B"]);
 }
 // define "Grade 1 Patterns"
 function d78(st) {
-  let x = st.v[78];
-  if (x !== undefined) return x;
-  x = ["grade 1", "G1", "low"];
-  st.v[78] = x;
-  return x;
+  const x = st.v[78];
+  return x !== undefined ? x : (st.v[78] = ["grade 1", "G1", "low"]);
 }
 // define "Grade 2 Patterns"
 function d79(st) {
-  let x = st.v[79];
-  if (x !== undefined) return x;
-  x = ["grade 2", "G2", "intermediate"];
-  st.v[79] = x;
-  return x;
+  const x = st.v[79];
+  return x !== undefined ? x : (st.v[79] = ["grade 2", "G2", "intermediate"]);
 }
 // define "Grade 3 Patterns"
 function d80(st) {
-  let x = st.v[80];
-  if (x !== undefined) return x;
-  x = ["grade 3", "G3", "high"];
-  st.v[80] = x;
-  return x;
+  const x = st.v[80];
+  return x !== undefined ? x : (st.v[80] = ["grade 3", "G3", "high"]);
 }
 // define "Status Observation Counts"
 function d81(st) {
-  let x = st.v[81];
-  if (x !== undefined) return x;
-  x = ["final", "amended", "corrected"];
-  st.v[81] = x;
-  return x;
+  const x = st.v[81];
+  return x !== undefined ? x : (st.v[81] = ["final", "amended", "corrected"]);
 }
 // define "Status Condition Active"
 function d82(st) {
-  let x = st.v[82];
-  if (x !== undefined) return x;
-  x = ["active", "recurrence", "relapse"];
-  st.v[82] = x;
-  return x;
+  const x = st.v[82];
+  return x !== undefined ? x : (st.v[82] = ["active", "recurrence", "relapse"]);
 }
 // define "Status Condition Inactive"
 function d83(st) {
-  let x = st.v[83];
-  if (x !== undefined) return x;
-  x = ["inactive", "remission", "resolved"];
-  st.v[83] = x;
-  return x;
+  const x = st.v[83];
+  return x !== undefined ? x : (st.v[83] = ["inactive", "remission", "resolved"]);
 }
 // define "Status Condition Local Recurrence"
 function d84(st) {
-  let x = st.v[84];
-  if (x !== undefined) return x;
-  x = ["recurrence", "relapse"];
-  st.v[84] = x;
-  return x;
+  const x = st.v[84];
+  return x !== undefined ? x : (st.v[84] = ["recurrence", "relapse"]);
 }
 // define "Status Verification Ignored"
 function d85(st) {
-  let x = st.v[85];
-  if (x !== undefined) return x;
-  x = ["entered-in-error", "refuted"];
-  st.v[85] = x;
-  return x;
+  const x = st.v[85];
+  return x !== undefined ? x : (st.v[85] = ["entered-in-error", "refuted"]);
 }
 // define "Status Verification Unconfirmed"
 function d86(st) {
-  let x = st.v[86];
-  if (x !== undefined) return x;
-  x = ["provisional", "differential", "unconfirmed"];
-  st.v[86] = x;
-  return x;
+  const x = st.v[86];
+  return x !== undefined ? x : (st.v[86] = ["provisional", "differential", "unconfirmed"]);
 }
 // define "Status Administration Exposure"
 function d87(st) {
-  let x = st.v[87];
-  if (x !== undefined) return x;
-  x = ["completed", "in-progress", "stopped"];
-  st.v[87] = x;
-  return x;
+  const x = st.v[87];
+  return x !== undefined ? x : (st.v[87] = ["completed", "in-progress", "stopped"]);
 }
 // define "Status Statement Exposure"
 function d88(st) {
-  let x = st.v[88];
-  if (x !== undefined) return x;
-  x = ["active", "completed", "stopped"];
-  st.v[88] = x;
-  return x;
+  const x = st.v[88];
+  return x !== undefined ? x : (st.v[88] = ["active", "completed", "stopped"]);
 }
 // define "Status Request Exposure"
 function d89(st) {
-  let x = st.v[89];
-  if (x !== undefined) return x;
-  x = ["completed", "active"];
-  st.v[89] = x;
-  return x;
+  const x = st.v[89];
+  return x !== undefined ? x : (st.v[89] = ["completed", "active"]);
 }
 // define "Status Request Intents"
 function d90(st) {
-  let x = st.v[90];
-  if (x !== undefined) return x;
-  x = ["order", "original-order", "reflex-order", "filler-order", "instance-order"];
-  st.v[90] = x;
-  return x;
+  const x = st.v[90];
+  return x !== undefined ? x : (st.v[90] = ["order", "original-order", "reflex-order", "filler-order", "instance-order"]);
 }
 // define "Status Mesna Order"
 function d91(st) {
-  let x = st.v[91];
-  if (x !== undefined) return x;
-  x = ["active", "on-hold", "draft"];
-  st.v[91] = x;
-  return x;
+  const x = st.v[91];
+  return x !== undefined ? x : (st.v[91] = ["active", "on-hold", "draft"]);
 }
 // define "Drugs"
 function d92(st) {
-  let x = st.v[92];
-  if (x !== undefined) return x;
-  x = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })];
-  st.v[92] = x;
-  return x;
+  const x = st.v[92];
+  return x !== undefined ? x : (st.v[92] = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })]);
 }
 // define "Liposomal Markers"
 function d93(st) {
-  let x = st.v[93];
-  if (x !== undefined) return x;
-  x = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"];
-  st.v[93] = x;
-  return x;
+  const x = st.v[93];
+  return x !== undefined ? x : (st.v[93] = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"]);
 }
 // define "Specialty Rows"
 function d94(st) {
-  let x = st.v[94];
-  if (x !== undefined) return x;
-  x = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })];
-  st.v[94] = x;
-  return x;
+  const x = st.v[94];
+  return x !== undefined ? x : (st.v[94] = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })]);
 }
 // define "Uncertain Behavior ICD10"
 function d95(st) {
-  let x = st.v[95];
-  if (x !== undefined) return x;
-  x = "D48.1";
-  st.v[95] = x;
-  return x;
+  const x = st.v[95];
+  return x !== undefined ? x : (st.v[95] = "D48.1");
 }
 // define "Uncertain Behavior Histology"
 function d96(st) {
-  let x = st.v[96];
-  if (x !== undefined) return x;
-  x = ["8821/1", "8822/1"];
-  st.v[96] = x;
-  return x;
+  const x = st.v[96];
+  return x !== undefined ? x : (st.v[96] = ["8821/1", "8822/1"]);
 }
 // define "Bilirubin Rule Drugs"
 function d97(st) {
-  let x = st.v[97];
-  if (x !== undefined) return x;
-  x = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"];
-  st.v[97] = x;
-  return x;
+  const x = st.v[97];
+  return x !== undefined ? x : (st.v[97] = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"]);
 }
 // define "Histology Specific Options"
 function d98(st) {
-  let x = st.v[98];
-  if (x !== undefined) return x;
-  x = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })];
-  st.v[98] = x;
-  return x;
+  const x = st.v[98];
+  return x !== undefined ? x : (st.v[98] = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })]);
 }
 // define "Mesna Order Window Days"
 function d99(st) {
-  let x = st.v[99];
-  if (x !== undefined) return x;
-  x = 7;
-  st.v[99] = x;
-  return x;
+  const x = st.v[99];
+  return x !== undefined ? x : (st.v[99] = 7);
 }
 // define "LVEF Unusable None"
 function d100(st) {
-  let x = st.v[100];
-  if (x !== undefined) return x;
-  x = "none found";
-  st.v[100] = x;
-  return x;
+  const x = st.v[100];
+  return x !== undefined ? x : (st.v[100] = "none found");
 }
 // define "LVEF Unusable Stale"
 function d101(st) {
-  let x = st.v[101];
-  if (x !== undefined) return x;
-  x = "not recent";
-  st.v[101] = x;
-  return x;
+  const x = st.v[101];
+  return x !== undefined ? x : (st.v[101] = "not recent");
 }
 // define "LVEF Unusable Before Anthracycline"
 function d102(st) {
-  let x = st.v[102];
-  if (x !== undefined) return x;
-  x = "not since the last anthracycline dose";
-  st.v[102] = x;
-  return x;
+  const x = st.v[102];
+  return x !== undefined ? x : (st.v[102] = "not since the last anthracycline dose");
 }
 // define "LVEF Unusable Not Interpretable"
 function d103(st) {
-  let x = st.v[103];
-  if (x !== undefined) return x;
-  x = "not interpretable";
-  st.v[103] = x;
-  return x;
+  const x = st.v[103];
+  return x !== undefined ? x : (st.v[103] = "not interpretable");
 }
 // define "LVEF Unusable Unavailable"
 function d104(st) {
-  let x = st.v[104];
-  if (x !== undefined) return x;
-  x = "unavailable";
-  st.v[104] = x;
-  return x;
+  const x = st.v[104];
+  return x !== undefined ? x : (st.v[104] = "unavailable");
 }
 // define "Text History Unavailable"
 function d105(st) {
-  let x = st.v[105];
-  if (x !== undefined) return x;
-  x = "treatment history unavailable";
-  st.v[105] = x;
-  return x;
+  const x = st.v[105];
+  return x !== undefined ? x : (st.v[105] = "treatment history unavailable");
 }
 // define "Text History Incomplete"
 function d106(st) {
-  let x = st.v[106];
-  if (x !== undefined) return x;
-  x = "treatment history incomplete: the line may be later";
-  st.v[106] = x;
-  return x;
+  const x = st.v[106];
+  return x !== undefined ? x : (st.v[106] = "treatment history incomplete: the line may be later");
 }
 // define "Text Lvef Unusable"
 function d107(st) {
-  let x = st.v[107];
-  if (x !== undefined) return x;
-  x = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose";
-  st.v[107] = x;
-  return x;
+  const x = st.v[107];
+  return x !== undefined ? x : (st.v[107] = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose");
 }
 // define "Text Lvef Not Interpretable"
 function d108(st) {
-  let x = st.v[108];
-  if (x !== undefined) return x;
-  x = "LVEF recorded but not interpretable (<value>)";
-  st.v[108] = x;
-  return x;
+  const x = st.v[108];
+  return x !== undefined ? x : (st.v[108] = "LVEF recorded but not interpretable (<value>)");
 }
 // define "Text Ecog Not Interpretable"
 function d109(st) {
-  let x = st.v[109];
-  if (x !== undefined) return x;
-  x = "ECOG recorded but not interpretable (<value>)";
-  st.v[109] = x;
-  return x;
+  const x = st.v[109];
+  return x !== undefined ? x : (st.v[109] = "ECOG recorded but not interpretable (<value>)");
 }
 // define "Text Ecog Not Recent"
 function d110(st) {
-  let x = st.v[110];
-  if (x !== undefined) return x;
-  x = "ECOG <ecog> on <date> (not recent: reassess performance status)";
-  st.v[110] = x;
-  return x;
+  const x = st.v[110];
+  return x !== undefined ? x : (st.v[110] = "ECOG <ecog> on <date> (not recent: reassess performance status)");
 }
 // define "Text Mesna Unchecked"
 function d111(st) {
-  let x = st.v[111];
-  if (x !== undefined) return x;
-  x = "existing mesna orders could not be checked";
-  st.v[111] = x;
-  return x;
+  const x = st.v[111];
+  return x !== undefined ? x : (st.v[111] = "existing mesna orders could not be checked");
 }
 // define "Text Pediatric Order"
 function d112(st) {
-  let x = st.v[112];
-  if (x !== undefined) return x;
-  x = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.";
-  st.v[112] = x;
-  return x;
+  const x = st.v[112];
+  return x !== undefined ? x : (st.v[112] = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.");
 }
 // define "Text Next Step Early"
 function d113(st) {
-  let x = st.v[113];
-  if (x !== undefined) return x;
-  x = "Next step ordered while <current> is ongoing: confirm progression or intolerance";
-  st.v[113] = x;
-  return x;
+  const x = st.v[113];
+  return x !== undefined ? x : (st.v[113] = "Next step ordered while <current> is ongoing: confirm progression or intolerance");
 }
 // define "Text Next Step Progression"
 function d114(st) {
-  let x = st.v[114];
-  if (x !== undefined) return x;
-  x = "Progression recorded on <date>";
-  st.v[114] = x;
-  return x;
+  const x = st.v[114];
+  return x !== undefined ? x : (st.v[114] = "Progression recorded on <date>");
 }
 // define "Text Later Line Early"
 function d115(st) {
-  let x = st.v[115];
-  if (x !== undefined) return x;
-  x = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)";
-  st.v[115] = x;
-  return x;
+  const x = st.v[115];
+  return x !== undefined ? x : (st.v[115] = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)");
 }
 // define "Text Position Unknown"
 function d116(st) {
-  let x = st.v[116];
-  if (x !== undefined) return x;
-  x = "Pathway position: <position>; no on-pathway regimen to compare";
-  st.v[116] = x;
-  return x;
+  const x = st.v[116];
+  return x !== undefined ? x : (st.v[116] = "Pathway position: <position>; no on-pathway regimen to compare");
 }
 // define "Text After This Order"
 function d117(st) {
-  let x = st.v[117];
-  if (x !== undefined) return x;
-  x = "after this order: <atLeast><total> mg/m²";
-  st.v[117] = x;
-  return x;
+  const x = st.v[117];
+  return x !== undefined ? x : (st.v[117] = "after this order: <atLeast><total> mg/m²");
 }
 // define "Text After These Orders"
 function d118(st) {
-  let x = st.v[118];
-  if (x !== undefined) return x;
-  x = "after these orders: <atLeast><total> mg/m²";
-  st.v[118] = x;
-  return x;
+  const x = st.v[118];
+  return x !== undefined ? x : (st.v[118] = "after these orders: <atLeast><total> mg/m²");
 }
 // define "Text Dose Not Convertible"
 function d119(st) {
-  let x = st.v[119];
-  if (x !== undefined) return x;
-  x = "dose of this order not convertible (<why>)";
-  st.v[119] = x;
-  return x;
+  const x = st.v[119];
+  return x !== undefined ? x : (st.v[119] = "dose of this order not convertible (<why>)");
 }
 // define "Text Draft Counted As Recorded"
 function d120(st) {
-  let x = st.v[120];
-  if (x !== undefined) return x;
-  x = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)";
-  st.v[120] = x;
-  return x;
+  const x = st.v[120];
+  return x !== undefined ? x : (st.v[120] = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)");
 }
 export const f = {
 

@@ -46,15 +46,7 @@ export const version = "1.0.0";
 export const expressionNames = [];
 export const parameterNames = [];
 
-function paramDefault(st, name) {
-  switch (name) {
-
-    default: return new R.UnsetParameter(name);
-  }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+export const p = R.parameterReader();
 export const vs = {
 };
 // function "EarliestInstant"(d)

@@ -13,124 +13,82 @@ export const version = "1.0.0";
 export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic History Checked","Metastatic Nodes","Localized Safe","Histology Nodes","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Medications Incomplete","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin","Second Primary Drugs","Second Primary Liposomal Doxorubicin"];
 export const parameterNames = ["Node Drugs"];
 
-function paramDefault(st, name) {
-  switch (name) {
-    case "Node Drugs": return new R.UnsetParameter("Node Drugs");
-    default: return new R.UnsetParameter(name);
-  }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+export const p = R.parameterReader();
 export const vs = {
 };
 // define "Patient"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient"));
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Node Drug Ids"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = (() => { const s0 = p(st, "Node Drugs", true);
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = (() => { const s0 = p(st, "Node Drugs", true);
 if (s0 == null) return null;
 const isList = Array.isArray(s0);
 let out2 = [];
 for (const a_N_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
 out2.push(R.prop(a_N_1, "id"));
 }
-return isList ? out2 : out2[0]; })();
-  st.v[1] = x;
-  return x;
+return isList ? out2 : out2[0]; })());
 }
 // define "Regimen Nodes"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT", "M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"];
-  st.v[2] = x;
-  return x;
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT", "M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
 }
 // define "Doxorubicin Nodes"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-1L-DOXO"];
-  st.v[3] = x;
-  return x;
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-1L-DOXO"]);
 }
 // define "Combination Nodes"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-2L-GEM-DOCE"];
-  st.v[4] = x;
-  return x;
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-2L-GEM-DOCE"]);
 }
 // define "Later Line Nodes"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = ["M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"];
-  st.v[5] = x;
-  return x;
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = ["M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
 }
 // define "Procedure Note"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = "local therapy unknown: procedures could not be read";
-  st.v[6] = x;
-  return x;
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = "local therapy unknown: procedures could not be read");
 }
 // define "Treatment History Note"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = M_StsCodes.d["Text History Unavailable"](st.L_Codes);
-  st.v[7] = x;
-  return x;
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = M_StsCodes.d["Text History Unavailable"](st.L_Codes));
 }
 // define "Neoadjuvant Note"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = "the evidence is for grade 2-3 stage III extremity/limb-girdle tumors";
-  st.v[8] = x;
-  return x;
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = "the evidence is for grade 2-3 stage III extremity/limb-girdle tumors");
 }
 // define "UPS Pembro Node"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = (R.or(R.not(R.equal(M_StsSafety.d["Histology"](st.L_S), "UPS")), R.not(R.inList(M_StsSafety.d["Site"](st.L_S), ["EXTREMITY", "TRUNK_OTHER", "UNKNOWN"], undefined))) ? R.as(null, K0, false) : (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d["Grade"](st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d["Stage I-II Recorded"](st.L_S))), R.not(M_StsSafety.d["RT Done"](st.L_S))), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", true, false, R.as(null, K1, false), (() => { const s3 = [];
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = (R.or(R.not(R.equal(M_StsSafety.d["Histology"](st.L_S), "UPS")), R.not(R.inList(M_StsSafety.d["Site"](st.L_S), ["EXTREMITY", "TRUNK_OTHER", "UNKNOWN"], undefined))) ? R.as(null, K0, false) : (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d["Grade"](st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d["Stage I-II Recorded"](st.L_S))), R.not(M_StsSafety.d["RT Done"](st.L_S))), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", true, false, R.as(null, K1, false), (() => { const s3 = [];
 if (s3 == null) return null;
 const isList = Array.isArray(s3);
 let out5 = [];
 for (const a_X_4 of (s3 == null ? [] : Array.isArray(s3) ? s3 : [s3])) {
 out5.push(R.as(a_X_4, K1, false));
 }
-return isList ? out5 : out5[0]; })()) : f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", false, false, R.as(null, K1, false), R.union([d8(st)], (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : []), false))));
-  st.v[9] = x;
-  return x;
+return isList ? out5 : out5[0]; })()) : f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", false, false, R.as(null, K1, false), R.union([d8(st)], (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : []), false)))));
 }
 // define "Doxo Ifos Shown"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.inList(M_StsSafety.d["Site"](st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), (() => { let r6; r6 = R.not(R.equal(M_StsSafety.d["Histology Code"](st.L_S), "8851/3")); if (r6 != null) return r6; r6 = true; if (r6 != null) return r6; return null; })()), (() => { let r7; r7 = R.not(R.equal(M_StsSafety.d["Grade"](st.L_S), 1)); if (r7 != null) return r7; r7 = true; if (r7 != null) return r7; return null; })()), R.or(M_StsSafety.d["Medications Unreadable"](st.L_S), R.not(M_StsSafety.d["Any Anthracycline"](st.L_S))));
-  st.v[10] = x;
-  return x;
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d["Site"](st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), (() => { let r6; r6 = R.not(R.equal(M_StsSafety.d["Histology Code"](st.L_S), "8851/3")); if (r6 != null) return r6; r6 = true; if (r6 != null) return r6; return null; })()), (() => { let r7; r7 = R.not(R.equal(M_StsSafety.d["Grade"](st.L_S), 1)); if (r7 != null) return r7; r7 = true; if (r7 != null) return r7; return null; })()), R.or(M_StsSafety.d["Medications Unreadable"](st.L_S), R.not(M_StsSafety.d["Any Anthracycline"](st.L_S)))));
 }
 // define "Doxo Ifos Node"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? "grade not found: the evidence is for high-grade, deep, large tumors" : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : R.as(null, K1, false))];
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? "grade not found: the evidence is for high-grade, deep, large tumors" : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : R.as(null, K1, false))];
 if (s8 == null) return null;
 const isList = Array.isArray(s8);
 let out10 = [];
@@ -139,15 +97,12 @@ if (!(R.not((a_N_9 == null)))) continue;
 out10.push(a_N_9);
 }
 out10 = R.distinctList(out10);
-return isList ? out10 : out10[0]; })()));
-  st.v[11] = x;
-  return x;
+return isList ? out10 : out10[0]; })())));
 }
 // define "RT Node"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["RT Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? R.as(null, K0, false) : (R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY") ? f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S)), R.not((() => { let r11; r11 = R.prop(d9(st), "withSuggestions"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })())), false, R.as(null, K1, false), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : ((() => { let r12; r12 = R.prop(d9(st), "withSuggestions"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })() ? ["radiotherapy is part of the neoadjuvant pembrolizumab + radiotherapy option"] : []))) : (R.equal(M_StsSafety.d["Site"](st.L_S), "TRUNK_OTHER") ? f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), (() => { const s13 = [];
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = (R.and(M_StsSafety.d["RT Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? R.as(null, K0, false) : (R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY") ? f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S)), R.not((() => { let r11; r11 = R.prop(d9(st), "withSuggestions"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })())), false, R.as(null, K1, false), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : ((() => { let r12; r12 = R.prop(d9(st), "withSuggestions"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })() ? ["radiotherapy is part of the neoadjuvant pembrolizumab + radiotherapy option"] : []))) : (R.equal(M_StsSafety.d["Site"](st.L_S), "TRUNK_OTHER") ? f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), (() => { const s13 = [];
 if (s13 == null) return null;
 const isList = Array.isArray(s13);
 let out15 = [];
@@ -161,15 +116,12 @@ let out18 = [];
 for (const a_X_17 of (s16 == null ? [] : Array.isArray(s16) ? s16 : [s16])) {
 out18.push(R.as(a_X_17, K1, false));
 }
-return isList ? out18 : out18[0]; })()) : R.as(null, K0, false)))));
-  st.v[12] = x;
-  return x;
+return isList ? out18 : out18[0]; })()) : R.as(null, K0, false))))));
 }
 // define "Localized Nodes"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = (R.equal(M_StsSafety.d["Site"](st.L_S), "NON_SOFT_TISSUE") ? [f2(st, "L-OTHER-SITE", (() => { const s19 = [];
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = (R.equal(M_StsSafety.d["Site"](st.L_S), "NON_SOFT_TISSUE") ? [f2(st, "L-OTHER-SITE", (() => { const s19 = [];
 if (s19 == null) return null;
 const isList = Array.isArray(s19);
 let out21 = [];
@@ -201,23 +153,17 @@ if (!(R.not((a_X_26 == null)))) continue;
 out30.push(a_X_26);
 }
 out30 = R.distinctList(out30);
-return isList ? out30 : out30[0]; })()));
-  st.v[13] = x;
-  return x;
+return isList ? out30 : out30[0]; })())));
 }
 // define "Line"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? 1 : (() => { let r31; r31 = M_StsSafety.d["Line"](st.L_S); if (r31 != null) return r31; r31 = 1; if (r31 != null) return r31; return null; })());
-  st.v[14] = x;
-  return x;
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? 1 : (() => { let r31; r31 = M_StsSafety.d["Line"](st.L_S); if (r31 != null) return r31; r31 = 1; if (r31 != null) return r31; return null; })()));
 }
 // define "Later Options"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = (() => { const s32 = d5(st);
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = (() => { const s32 = d5(st);
 if (s32 == null) return null;
 const isList = Array.isArray(s32);
 let out34 = [];
@@ -226,39 +172,27 @@ if (!(R.and(f4(st, a_N_33), R.not(f5(st, a_N_33))))) continue;
 out34.push(a_N_33);
 }
 out34 = R.distinctList(out34);
-return isList ? out34 : out34[0]; })();
-  st.v[15] = x;
-  return x;
+return isList ? out34 : out34[0]; })());
 }
 // define "Current"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Current Drugs"](st.L_S);
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = M_StsSafety.d["Current Drugs"](st.L_S));
 }
 // define "On Regimen"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = R.exists(d16(st));
-  st.v[17] = x;
-  return x;
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = R.exists(d16(st)));
 }
 // define "Matchable"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = ["M-LMS-1L-DOXO-TRAB", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"];
-  st.v[18] = x;
-  return x;
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = ["M-LMS-1L-DOXO-TRAB", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
 }
 // define "Current Match"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = (R.not(d17(st)) ? R.as(null, K1, false) : (R.and(R.and(R.not((M_StsSafety.d["Maintenance Progression"](st.L_S) == null)), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"])) ? "M-LMS-1L-DOXO-TRAB" : (() => { let r35; r35 = R.first((() => { const s36 = d18(st);
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = (R.not(d17(st)) ? R.as(null, K1, false) : (R.and(R.and(R.not((M_StsSafety.d["Maintenance Progression"](st.L_S) == null)), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"])) ? "M-LMS-1L-DOXO-TRAB" : (() => { let r35; r35 = R.first((() => { const s36 = d18(st);
 if (s36 == null) return null;
 const isList = Array.isArray(s36);
 let out38 = [];
@@ -276,23 +210,17 @@ if (!(R.and(f4(st, a_N_40), R.includes(f3(st, a_N_40), d16(st), undefined)))) co
 out41.push(a_N_40);
 }
 out41 = R.distinctList(out41);
-return isList ? out41 : out41[0]; })()); if (r35 != null) return r35; return null; })()));
-  st.v[19] = x;
-  return x;
+return isList ? out41 : out41[0]; })()); if (r35 != null) return r35; return null; })())));
 }
 // define "Anthracycline Setting Notes"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? ["setting of prior anthracycline unknown"] : ((() => { let r42; r42 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r42 != null) return r42; r42 = false; if (r42 != null) return r42; return null; })() ? ["an anthracycline was given for localized disease; re-challenge with doxorubicin is a clinician's decision bounded by the cumulative dose"] : []));
-  st.v[20] = x;
-  return x;
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? ["setting of prior anthracycline unknown"] : ((() => { let r42; r42 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r42 != null) return r42; r42 = false; if (r42 != null) return r42; return null; })() ? ["an anthracycline was given for localized disease; re-challenge with doxorubicin is a clinician's decision bounded by the cumulative dose"] : [])));
 }
 // define "Line Nodes"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")) ? [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), (() => { const s43 = [];
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")) ? [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), (() => { const s43 = [];
 if (s43 == null) return null;
 const isList = Array.isArray(s43);
 let out45 = [];
@@ -321,15 +249,12 @@ for (const a_N_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
 out54.push(f8(st, a_N_53, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? ["no anthracycline was given (an anthracycline-free sequence)"] : []), (R.equal(a_N_53, R.first(d15(st))) ? d20(st) : []), false)));
 }
 out54 = R.distinctList(out54);
-return isList ? out54 : out54[0]; })())));
-  st.v[21] = x;
-  return x;
+return isList ? out54 : out54[0]; })()))));
 }
 // define "Metastatic Base"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? (() => { const s55 = d21(st);
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? (() => { const s55 = d21(st);
 if (s55 == null) return null;
 const isList = Array.isArray(s55);
 let out57 = [];
@@ -380,15 +305,12 @@ let out76 = [];
 for (const a_X_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
 out76.push(R.as(a_X_75, K1, false));
 }
-return isList ? out76 : out76[0]; })())] : d21(st)))));
-  st.v[22] = x;
-  return x;
+return isList ? out76 : out76[0]; })())] : d21(st))))));
 }
 // define "Doxorubicin Current"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s77 = d22(st);
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = R.exists((() => { const s77 = d22(st);
 if (s77 == null) return null;
 const isList = Array.isArray(s77);
 let out79 = [];
@@ -397,15 +319,12 @@ if (!(R.and(R.inList(R.prop(a_N_78, "id"), d3(st), undefined), R.equal(R.prop(a_
 out79.push(a_N_78);
 }
 out79 = R.distinctList(out79);
-return isList ? out79 : out79[0]; })());
-  st.v[23] = x;
-  return x;
+return isList ? out79 : out79[0]; })()));
 }
 // define "Metastatic Safe"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s80 = d22(st);
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s80 = d22(st);
 if (s80 == null) return null;
 const isList = Array.isArray(s80);
 let out82 = [];
@@ -445,15 +364,12 @@ if (!(R.and(R.not(R.inList(R.prop(a_N_93, "id"), d3(st), undefined)), R.not(R.eq
 out94.push(a_N_93);
 }
 out94 = R.distinctList(out94);
-return isList ? out94 : out94[0]; })(), false)));
-  st.v[24] = x;
-  return x;
+return isList ? out94 : out94[0]; })(), false))));
 }
 // define "Options Left"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s95 = d24(st);
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = R.exists((() => { const s95 = d24(st);
 if (s95 == null) return null;
 const isList = Array.isArray(s95);
 let out97 = [];
@@ -462,30 +378,24 @@ if (!(R.or(R.inList(R.prop(a_N_96, "role"), ["primary", "alternative", "later-li
 out97.push(a_N_96);
 }
 out97 = R.distinctList(out97);
-return isList ? out97 : out97[0]; })());
-  st.v[25] = x;
-  return x;
+return isList ? out97 : out97[0]; })()));
 }
 // define "Trial Node"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), (() => { const s98 = [];
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), (() => { const s98 = [];
 if (s98 == null) return null;
 const isList = Array.isArray(s98);
 let out100 = [];
 for (const a_X_99 of (s98 == null ? [] : Array.isArray(s98) ? s98 : [s98])) {
 out100.push(R.as(a_X_99, K1, false));
 }
-return isList ? out100 : out100[0]; })());
-  st.v[26] = x;
-  return x;
+return isList ? out100 : out100[0]; })()));
 }
 // define "Metastatic History Checked"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = (R.not(M_StsSafety.d["Medications Incomplete"](st.L_S)) ? d24(st) : (() => { const s101 = d24(st);
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = (R.not(M_StsSafety.d["Medications Incomplete"](st.L_S)) ? d24(st) : (() => { const s101 = d24(st);
 if (s101 == null) return null;
 const isList = Array.isArray(s101);
 let out103 = [];
@@ -493,23 +403,17 @@ for (const a_N_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101]))
 out103.push(({ "id": R.prop(a_N_102, "id"), "role": R.prop(a_N_102, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_102, "warning"), "related": R.prop(a_N_102, "related"), "notes": (R.or(R.inList(R.prop(a_N_102, "id"), d2(st), undefined), R.equal(R.prop(a_N_102, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_102, "notes"), [M_StsCodes.d["Text History Incomplete"](st.L_Codes)], false) : R.prop(a_N_102, "notes")), "rules": R.prop(a_N_102, "rules"), "variant": R.prop(a_N_102, "variant") }));
 }
 out103 = R.distinctList(out103);
-return isList ? out103 : out103[0]; })());
-  st.v[27] = x;
-  return x;
+return isList ? out103 : out103[0]; })()));
 }
 // define "Metastatic Nodes"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = R.union(d27(st), [d26(st)], false);
-  st.v[28] = x;
-  return x;
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = R.union(d27(st), [d26(st)], false));
 }
 // define "Localized Safe"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s104 = d13(st);
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s104 = d13(st);
 if (s104 == null) return null;
 const isList = Array.isArray(s104);
 let out106 = [];
@@ -534,15 +438,12 @@ let out112 = [];
 for (const a_X_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
 out112.push(R.as(a_X_111, K1, false));
 }
-return isList ? out112 : out112[0]; })())], false) : d13(st));
-  st.v[29] = x;
-  return x;
+return isList ? out112 : out112[0]; })())], false) : d13(st)));
 }
 // define "Histology Nodes"
 function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s113 = [];
+  const x = st.v[30];
+  return x !== undefined ? x : (st.v[30] = (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s113 = [];
 if (s113 == null) return null;
 const isList = Array.isArray(s113);
 let out115 = [];
@@ -570,15 +471,12 @@ let out124 = [];
 for (const a_X_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
 out124.push(R.as(a_X_123, K1, false));
 }
-return isList ? out124 : out124[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))]))))));
-  st.v[30] = x;
-  return x;
+return isList ? out124 : out124[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))));
 }
 // define "Base Nodes"
 function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s125 = [];
+  const x = st.v[31];
+  return x !== undefined ? x : (st.v[31] = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s125 = [];
 if (s125 == null) return null;
 const isList = Array.isArray(s125);
 let out127 = [];
@@ -599,15 +497,12 @@ let out133 = [];
 for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
 out133.push(R.as(a_X_132, K1, false));
 }
-return isList ? out133 : out133[0]; })())], false) : d30(st))))));
-  st.v[31] = x;
-  return x;
+return isList ? out133 : out133[0]; })())], false) : d30(st)))))));
 }
 // define "Combo Swapped"
 function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s134 = d31(st);
+  const x = st.v[32];
+  return x !== undefined ? x : (st.v[32] = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s134 = d31(st);
 if (s134 == null) return null;
 const isList = Array.isArray(s134);
 let out136 = [];
@@ -643,15 +538,12 @@ if (!(R.not(R.inList(R.prop(a_N_144, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"],
 out145.push(a_N_144);
 }
 out145 = R.distinctList(out145);
-return isList ? out145 : out145[0]; })(), false) : d31(st));
-  st.v[32] = x;
-  return x;
+return isList ? out145 : out145[0]; })(), false) : d31(st)));
 }
 // define "Decision"
 function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = (() => { const s146 = d32(st);
+  const x = st.v[33];
+  return x !== undefined ? x : (st.v[33] = (() => { const s146 = d32(st);
 if (s146 == null) return null;
 const isList = Array.isArray(s146);
 let out148 = [];
@@ -662,473 +554,297 @@ const l_doxo_151 = R.and(R.inList(R.prop(a_N_147, "id"), d3(st), undefined), R.n
 out148.push(f9(st, a_N_147, l_poor_149, l_combo_150, l_doxo_151));
 }
 out148 = R.distinctList(out148);
-return isList ? out148 : out148[0]; })();
-  st.v[33] = x;
-  return x;
+return isList ? out148 : out148[0]; })());
 }
 // define "Has STS"
 function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S));
-  st.v[34] = x;
-  return x;
+  const x = st.v[34];
+  return x !== undefined ? x : (st.v[34] = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S)));
 }
 // define "Current Drugs"
 function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = d16(st);
-  st.v[35] = x;
-  return x;
+  const x = st.v[35];
+  return x !== undefined ? x : (st.v[35] = d16(st));
 }
 // define "Prior Drugs"
 function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Prior Drugs"](st.L_S);
-  st.v[36] = x;
-  return x;
+  const x = st.v[36];
+  return x !== undefined ? x : (st.v[36] = M_StsSafety.d["Prior Drugs"](st.L_S));
 }
 // define "STS Condition Keys"
 function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Used Condition Keys"](st.L_S);
-  st.v[37] = x;
-  return x;
+  const x = st.v[37];
+  return x !== undefined ? x : (st.v[37] = M_StsSafety.d["Used Condition Keys"](st.L_S));
 }
 // define "Fact Histology"
 function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Histology"](st.L_S);
-  st.v[38] = x;
-  return x;
+  const x = st.v[38];
+  return x !== undefined ? x : (st.v[38] = M_StsSafety.d["Fact Histology"](st.L_S));
 }
 // define "Fact Extent"
 function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Extent"](st.L_S);
-  st.v[39] = x;
-  return x;
+  const x = st.v[39];
+  return x !== undefined ? x : (st.v[39] = M_StsSafety.d["Fact Extent"](st.L_S));
 }
 // define "Fact Site"
 function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Site"](st.L_S);
-  st.v[40] = x;
-  return x;
+  const x = st.v[40];
+  return x !== undefined ? x : (st.v[40] = M_StsSafety.d["Fact Site"](st.L_S));
 }
 // define "Fact Grade"
 function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Grade"](st.L_S);
-  st.v[41] = x;
-  return x;
+  const x = st.v[41];
+  return x !== undefined ? x : (st.v[41] = M_StsSafety.d["Fact Grade"](st.L_S));
 }
 // define "Fact Surgery"
 function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Surgery"](st.L_S);
-  st.v[42] = x;
-  return x;
+  const x = st.v[42];
+  return x !== undefined ? x : (st.v[42] = M_StsSafety.d["Fact Surgery"](st.L_S));
 }
 // define "Fact Radiotherapy"
 function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Radiotherapy"](st.L_S);
-  st.v[43] = x;
-  return x;
+  const x = st.v[43];
+  return x !== undefined ? x : (st.v[43] = M_StsSafety.d["Fact Radiotherapy"](st.L_S));
 }
 // define "Fact Age"
 function d44(st) {
-  let x = st.v[44];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Age"](st.L_S);
-  st.v[44] = x;
-  return x;
+  const x = st.v[44];
+  return x !== undefined ? x : (st.v[44] = M_StsSafety.d["Fact Age"](st.L_S));
 }
 // define "Fact Current Regimen"
 function d45(st) {
-  let x = st.v[45];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Current Regimen"](st.L_S);
-  st.v[45] = x;
-  return x;
+  const x = st.v[45];
+  return x !== undefined ? x : (st.v[45] = M_StsSafety.d["Fact Current Regimen"](st.L_S));
 }
 // define "Fact Line"
 function d46(st) {
-  let x = st.v[46];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Line"](st.L_S);
-  st.v[46] = x;
-  return x;
+  const x = st.v[46];
+  return x !== undefined ? x : (st.v[46] = M_StsSafety.d["Fact Line"](st.L_S));
 }
 // define "Fact Line Sources"
 function d47(st) {
-  let x = st.v[47];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Line Sources"](st.L_S);
-  st.v[47] = x;
-  return x;
+  const x = st.v[47];
+  return x !== undefined ? x : (st.v[47] = M_StsSafety.d["Fact Line Sources"](st.L_S));
 }
 // define "Fact ECOG"
 function d48(st) {
-  let x = st.v[48];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact ECOG"](st.L_S);
-  st.v[48] = x;
-  return x;
+  const x = st.v[48];
+  return x !== undefined ? x : (st.v[48] = M_StsSafety.d["Fact ECOG"](st.L_S));
 }
 // define "Fact LVEF"
 function d49(st) {
-  let x = st.v[49];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact LVEF"](st.L_S);
-  st.v[49] = x;
-  return x;
+  const x = st.v[49];
+  return x !== undefined ? x : (st.v[49] = M_StsSafety.d["Fact LVEF"](st.L_S));
 }
 // define "Fact Cumulative"
 function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Cumulative"](st.L_S);
-  st.v[50] = x;
-  return x;
+  const x = st.v[50];
+  return x !== undefined ? x : (st.v[50] = M_StsSafety.d["Fact Cumulative"](st.L_S));
 }
 // define "Fact Unrecognized"
 function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Unrecognized"](st.L_S);
-  st.v[51] = x;
-  return x;
+  const x = st.v[51];
+  return x !== undefined ? x : (st.v[51] = M_StsSafety.d["Fact Unrecognized"](st.L_S));
 }
 // define "Fact STS Conditions"
 function d52(st) {
-  let x = st.v[52];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact STS Conditions"](st.L_S);
-  st.v[52] = x;
-  return x;
+  const x = st.v[52];
+  return x !== undefined ? x : (st.v[52] = M_StsSafety.d["Fact STS Conditions"](st.L_S));
 }
 // define "Fact Ignored Evidence"
 function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Ignored Evidence"](st.L_S);
-  st.v[53] = x;
-  return x;
+  const x = st.v[53];
+  return x !== undefined ? x : (st.v[53] = M_StsSafety.d["Fact Ignored Evidence"](st.L_S));
 }
 // define "Fact Second Primary"
 function d54(st) {
-  let x = st.v[54];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Second Primary"](st.L_S);
-  st.v[54] = x;
-  return x;
+  const x = st.v[54];
+  return x !== undefined ? x : (st.v[54] = M_StsSafety.d["Fact Second Primary"](st.L_S));
 }
 // define "Fact Undated Exposures"
 function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Undated Exposures"](st.L_S);
-  st.v[55] = x;
-  return x;
+  const x = st.v[55];
+  return x !== undefined ? x : (st.v[55] = M_StsSafety.d["Fact Undated Exposures"](st.L_S));
 }
 // define "Fact Prior Last Exposure"
 function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S);
-  st.v[56] = x;
-  return x;
+  const x = st.v[56];
+  return x !== undefined ? x : (st.v[56] = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S));
 }
 // define "Fact Maintenance"
 function d57(st) {
-  let x = st.v[57];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Maintenance"](st.L_S);
-  st.v[57] = x;
-  return x;
+  const x = st.v[57];
+  return x !== undefined ? x : (st.v[57] = M_StsSafety.d["Fact Maintenance"](st.L_S));
 }
 // define "Fact Prior Regimens"
 function d58(st) {
-  let x = st.v[58];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Prior Regimens"](st.L_S);
-  st.v[58] = x;
-  return x;
+  const x = st.v[58];
+  return x !== undefined ? x : (st.v[58] = M_StsSafety.d["Fact Prior Regimens"](st.L_S));
 }
 // define "Fact Disease Status"
 function d59(st) {
-  let x = st.v[59];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Disease Status"](st.L_S);
-  st.v[59] = x;
-  return x;
+  const x = st.v[59];
+  return x !== undefined ? x : (st.v[59] = M_StsSafety.d["Fact Disease Status"](st.L_S));
 }
 // define "Later Line Status"
 function d60(st) {
-  let x = st.v[60];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Later Line Status"](st.L_S);
-  st.v[60] = x;
-  return x;
+  const x = st.v[60];
+  return x !== undefined ? x : (st.v[60] = M_StsSafety.d["Later Line Status"](st.L_S));
 }
 // define "Progression Since Current Start"
 function d61(st) {
-  let x = st.v[61];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Progression Since Current Start"](st.L_S);
-  st.v[61] = x;
-  return x;
+  const x = st.v[61];
+  return x !== undefined ? x : (st.v[61] = M_StsSafety.d["Progression Since Current Start"](st.L_S));
 }
 // define "Pediatric"
 function d62(st) {
-  let x = st.v[62];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Pediatric"](st.L_S);
-  st.v[62] = x;
-  return x;
+  const x = st.v[62];
+  return x !== undefined ? x : (st.v[62] = M_StsSafety.d["Pediatric"](st.L_S));
 }
 // define "Histology"
 function d63(st) {
-  let x = st.v[63];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology"](st.L_S);
-  st.v[63] = x;
-  return x;
+  const x = st.v[63];
+  return x !== undefined ? x : (st.v[63] = M_StsSafety.d["Histology"](st.L_S));
 }
 // define "Histology Known"
 function d64(st) {
-  let x = st.v[64];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Known"](st.L_S);
-  st.v[64] = x;
-  return x;
+  const x = st.v[64];
+  return x !== undefined ? x : (st.v[64] = M_StsSafety.d["Histology Known"](st.L_S));
 }
 // define "Extent"
 function d65(st) {
-  let x = st.v[65];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Extent"](st.L_S);
-  st.v[65] = x;
-  return x;
+  const x = st.v[65];
+  return x !== undefined ? x : (st.v[65] = M_StsSafety.d["Extent"](st.L_S));
 }
 // define "Exposed Drugs"
 function d66(st) {
-  let x = st.v[66];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Exposed Drugs"](st.L_S);
-  st.v[66] = x;
-  return x;
+  const x = st.v[66];
+  return x !== undefined ? x : (st.v[66] = M_StsSafety.d["Exposed Drugs"](st.L_S));
 }
 // define "Medications Unreadable"
 function d67(st) {
-  let x = st.v[67];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Medications Unreadable"](st.L_S);
-  st.v[67] = x;
-  return x;
+  const x = st.v[67];
+  return x !== undefined ? x : (st.v[67] = M_StsSafety.d["Medications Unreadable"](st.L_S));
 }
 // define "Medications Incomplete"
 function d68(st) {
-  let x = st.v[68];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Medications Incomplete"](st.L_S);
-  st.v[68] = x;
-  return x;
+  const x = st.v[68];
+  return x !== undefined ? x : (st.v[68] = M_StsSafety.d["Medications Incomplete"](st.L_S));
 }
 // define "Doxo LVEF Low"
 function d69(st) {
-  let x = st.v[69];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo LVEF Low"](st.L_S);
-  st.v[69] = x;
-  return x;
+  const x = st.v[69];
+  return x !== undefined ? x : (st.v[69] = M_StsSafety.d["Doxo LVEF Low"](st.L_S));
 }
 // define "Doxo Cumulative Critical"
 function d70(st) {
-  let x = st.v[70];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S);
-  st.v[70] = x;
-  return x;
+  const x = st.v[70];
+  return x !== undefined ? x : (st.v[70] = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S));
 }
 // define "Doxo Cumulative Warn"
 function d71(st) {
-  let x = st.v[71];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S);
-  st.v[71] = x;
-  return x;
+  const x = st.v[71];
+  return x !== undefined ? x : (st.v[71] = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S));
 }
 // define "ECOG Combo"
 function d72(st) {
-  let x = st.v[72];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Combo"](st.L_S);
-  st.v[72] = x;
-  return x;
+  const x = st.v[72];
+  return x !== undefined ? x : (st.v[72] = M_StsSafety.d["ECOG Combo"](st.L_S));
 }
 // define "ECOG Poor"
 function d73(st) {
-  let x = st.v[73];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Poor"](st.L_S);
-  st.v[73] = x;
-  return x;
+  const x = st.v[73];
+  return x !== undefined ? x : (st.v[73] = M_StsSafety.d["ECOG Poor"](st.L_S));
 }
 // define "Blocking Rule Ids"
 function d74(st) {
-  let x = st.v[74];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Blocking Rule Ids"](st.L_S);
-  st.v[74] = x;
-  return x;
+  const x = st.v[74];
+  return x !== undefined ? x : (st.v[74] = M_StsSafety.d["Blocking Rule Ids"](st.L_S));
 }
 // define "Histology Code"
 function d75(st) {
-  let x = st.v[75];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Histology Code"](st.L_S);
-  st.v[75] = x;
-  return x;
+  const x = st.v[75];
+  return x !== undefined ? x : (st.v[75] = M_StsSafety.d["Histology Code"](st.L_S));
 }
 // define "Age"
 function d76(st) {
-  let x = st.v[76];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Age"](st.L_S);
-  st.v[76] = x;
-  return x;
+  const x = st.v[76];
+  return x !== undefined ? x : (st.v[76] = M_StsSafety.d["Age"](st.L_S));
 }
 // define "ECOG Reading"
 function d77(st) {
-  let x = st.v[77];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["ECOG Reading"](st.L_S);
-  st.v[77] = x;
-  return x;
+  const x = st.v[77];
+  return x !== undefined ? x : (st.v[77] = M_StsSafety.d["ECOG Reading"](st.L_S));
 }
 // define "LVEF"
 function d78(st) {
-  let x = st.v[78];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF"](st.L_S);
-  st.v[78] = x;
-  return x;
+  const x = st.v[78];
+  return x !== undefined ? x : (st.v[78] = M_StsSafety.d["LVEF"](st.L_S));
 }
 // define "LVEF Unusable Reason"
 function d79(st) {
-  let x = st.v[79];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["LVEF Unusable Reason"](st.L_S);
-  st.v[79] = x;
-  return x;
+  const x = st.v[79];
+  return x !== undefined ? x : (st.v[79] = M_StsSafety.d["LVEF Unusable Reason"](st.L_S));
 }
 // define "Trabectedin LVEF Unusable Reason"
 function d80(st) {
-  let x = st.v[80];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S);
-  st.v[80] = x;
-  return x;
+  const x = st.v[80];
+  return x !== undefined ? x : (st.v[80] = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S));
 }
 // define "Cumulative Doxo"
 function d81(st) {
-  let x = st.v[81];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Doxo"](st.L_S);
-  st.v[81] = x;
-  return x;
+  const x = st.v[81];
+  return x !== undefined ? x : (st.v[81] = M_StsSafety.d["Cumulative Doxo"](st.L_S));
 }
 // define "Cumulative Known"
 function d82(st) {
-  let x = st.v[82];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Cumulative Known"](st.L_S);
-  st.v[82] = x;
-  return x;
+  const x = st.v[82];
+  return x !== undefined ? x : (st.v[82] = M_StsSafety.d["Cumulative Known"](st.L_S));
 }
 // define "Possible Doxo"
 function d83(st) {
-  let x = st.v[83];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Possible Doxo"](st.L_S);
-  st.v[83] = x;
-  return x;
+  const x = st.v[83];
+  return x !== undefined ? x : (st.v[83] = M_StsSafety.d["Possible Doxo"](st.L_S));
 }
 // define "Other Anthracyclines Received"
 function d84(st) {
-  let x = st.v[84];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Other Anthracyclines Received"](st.L_S);
-  st.v[84] = x;
-  return x;
+  const x = st.v[84];
+  return x !== undefined ? x : (st.v[84] = M_StsSafety.d["Other Anthracyclines Received"](st.L_S));
 }
 // define "Bilirubin"
 function d85(st) {
-  let x = st.v[85];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin"](st.L_S);
-  st.v[85] = x;
-  return x;
+  const x = st.v[85];
+  return x !== undefined ? x : (st.v[85] = M_StsSafety.d["Bilirubin"](st.L_S));
 }
 // define "Bilirubin High"
 function d86(st) {
-  let x = st.v[86];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Bilirubin High"](st.L_S);
-  st.v[86] = x;
-  return x;
+  const x = st.v[86];
+  return x !== undefined ? x : (st.v[86] = M_StsSafety.d["Bilirubin High"](st.L_S));
 }
 // define "Combo Age"
 function d87(st) {
-  let x = st.v[87];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Combo Age"](st.L_S);
-  st.v[87] = x;
-  return x;
+  const x = st.v[87];
+  return x !== undefined ? x : (st.v[87] = M_StsSafety.d["Combo Age"](st.L_S));
 }
 // define "Recent Mesna Order"
 function d88(st) {
-  let x = st.v[88];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Recent Mesna Order"](st.L_S);
-  st.v[88] = x;
-  return x;
+  const x = st.v[88];
+  return x !== undefined ? x : (st.v[88] = M_StsSafety.d["Recent Mesna Order"](st.L_S));
 }
 // define "Fact Bilirubin"
 function d89(st) {
-  let x = st.v[89];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Fact Bilirubin"](st.L_S);
-  st.v[89] = x;
-  return x;
+  const x = st.v[89];
+  return x !== undefined ? x : (st.v[89] = M_StsSafety.d["Fact Bilirubin"](st.L_S));
 }
 // define "Second Primary Drugs"
 function d90(st) {
-  let x = st.v[90];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Second Primary Drugs"](st.L_S);
-  st.v[90] = x;
-  return x;
+  const x = st.v[90];
+  return x !== undefined ? x : (st.v[90] = M_StsSafety.d["Second Primary Drugs"](st.L_S));
 }
 // define "Second Primary Liposomal Doxorubicin"
 function d91(st) {
-  let x = st.v[91];
-  if (x !== undefined) return x;
-  x = M_StsSafety.d["Second Primary Liposomal Doxorubicin"](st.L_S);
-  st.v[91] = x;
-  return x;
+  const x = st.v[91];
+  return x !== undefined ? x : (st.v[91] = M_StsSafety.d["Second Primary Liposomal Doxorubicin"](st.L_S));
 }
 // function "Node"(id, role, sugg, rec, related, notes)
 function f0(st, o0, o1, o2, o3, o4, o5) {

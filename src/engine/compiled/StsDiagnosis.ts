@@ -28,30 +28,18 @@ export const version = "1.0.0";
 export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Second Primary Analyses","Second Primary Keys","Used Analyses","Second Primary Rows","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Second Primary List","STS Condition List","Attribution STS Keys","Stage Assessment Keys","Attribution Other Primaries","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Disease Status Facts","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","Disease Status","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
 export const parameterNames = ["Today"];
 
-function paramDefault(st, name) {
-  switch (name) {
-    case "Today": return new R.UnsetParameter("Today");
-    default: return new R.UnsetParameter(name);
-  }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+export const p = R.parameterReader();
 export const vs = {
 };
 // define "Patient"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient"));
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Condition Facts"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = (() => { const s0 = (() => { const s2 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = (() => { const s0 = (() => { const s2 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
 if (s2 == null) return null;
 const isList = Array.isArray(s2);
 let out4 = [];
@@ -204,15 +192,12 @@ out58.push(f11(st, R.as(R.prop(a_E_57, "value"), K0, false)));
 }
 return isList ? out58 : out58[0]; })()), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
 }
-return isList ? out5 : out5[0]; })();
-  st.v[1] = x;
-  return x;
+return isList ? out5 : out5[0]; })());
 }
 // define "Diagnosis Observation Ids"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = R.union(R.union(R.union((() => { const s59 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Histology"](), "code");
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = R.union(R.union(R.union((() => { const s59 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Histology"](), "code");
 if (s59 == null) return null;
 const isList = Array.isArray(s59);
 let out61 = [];
@@ -256,15 +241,12 @@ out76.push(R.prop(a_P_75, "value"));
 return isList ? out76 : out76[0]; })()))) continue;
 out73.push(R.primitiveValue(a_O_72, P5));
 }
-return isList ? out73 : out73[0]; })(), false);
-  st.v[2] = x;
-  return x;
+return isList ? out73 : out73[0]; })(), false));
 }
 // define "Diagnosis Observations"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = (() => { const s77 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = (() => { const s77 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
 if (s77 == null) return null;
 const isList = Array.isArray(s77);
 let out79 = [];
@@ -272,15 +254,12 @@ for (const a_O_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
 if (!((R.or((R.primitiveValue(a_O_78, P5) == null), R.inList(R.primitiveValue(a_O_78, P5), d2(st), undefined)) ? M_StsCommon.f["Counts"](st.L_Common, a_O_78) : false))) continue;
 out79.push(a_O_78);
 }
-return isList ? out79 : out79[0]; })();
-  st.v[3] = x;
-  return x;
+return isList ? out79 : out79[0]; })());
 }
 // define "Histology Observation Facts"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = (() => { const s80 = (() => { const s82 = d3(st);
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = (() => { const s80 = (() => { const s82 = d3(st);
 if (s82 == null) return null;
 const isList = Array.isArray(s82);
 let out84 = [];
@@ -296,15 +275,12 @@ for (const a_O_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
 const l_Last_86 = M_StsCommon.f["LastDate"](st.L_Common, a_O_81);
 out85.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_81, P5)), "refs": f5(st, a_O_81), "morphologies": f11(st, R.as(R.prop(a_O_81, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_81), "lastDate": l_Last_86, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_86) }));
 }
-return isList ? out85 : out85[0]; })();
-  st.v[4] = x;
-  return x;
+return isList ? out85 : out85[0]; })());
 }
 // define "Extent Observation Facts"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = (() => { const s87 = d3(st);
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = (() => { const s87 = d3(st);
 if (s87 == null) return null;
 const isList = Array.isArray(s87);
 let out89 = [];
@@ -314,15 +290,12 @@ const l_IsStage_91 = R.or(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a
 if (!(R.or(l_IsM_90, l_IsStage_91))) continue;
 out89.push(({ "kind": (l_IsM_90 ? "m-category" : "stage-group"), "value": (l_IsM_90 ? f10(st, R.as(R.prop(a_O_88, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_88, "value"), K0, false))), "resource": R.concatenate("Observation/", R.primitiveValue(a_O_88, P5)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_88), "refs": f5(st, a_O_88) }));
 }
-return isList ? out89 : out89[0]; })();
-  st.v[5] = x;
-  return x;
+return isList ? out89 : out89[0]; })());
 }
 // define "Grade Observation Facts"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = (() => { const s92 = (() => { const s94 = d3(st);
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = (() => { const s92 = (() => { const s94 = d3(st);
 if (s94 == null) return null;
 const isList = Array.isArray(s94);
 let out96 = [];
@@ -338,15 +311,12 @@ for (const a_O_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
 const l_Last_98 = M_StsCommon.f["LastDate"](st.L_Common, a_O_93);
 out97.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_93, P5)), "refs": f5(st, a_O_93), "grade": f13(st, R.as(R.prop(a_O_93, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_93), "lastDate": l_Last_98, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_98) }));
 }
-return isList ? out97 : out97[0]; })();
-  st.v[6] = x;
-  return x;
+return isList ? out97 : out97[0]; })());
 }
 // define "Procedure Facts"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = (() => { const s99 = (() => { const s101 = R.retrieve(st.env, "{http://hl7.org/fhir}Procedure");
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = (() => { const s99 = (() => { const s101 = R.retrieve(st.env, "{http://hl7.org/fhir}Procedure");
 if (s101 == null) return null;
 const isList = Array.isArray(s101);
 let out103 = [];
@@ -362,15 +332,12 @@ for (const a_P_100 of (s99 == null ? [] : Array.isArray(s99) ? s99 : [s99])) {
 const l_Last_105 = M_StsCommon.f["LastDate"](st.L_Common, a_P_100);
 out104.push(({ "key": R.concatenate("Procedure/", R.primitiveValue(a_P_100, P7)), "refs": f7(st, a_P_100), "surgery": f14(st, a_P_100), "radiotherapy": f15(st, a_P_100), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_P_100), "lastDate": l_Last_105, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_105) }));
 }
-return isList ? out104 : out104[0]; })();
-  st.v[7] = x;
-  return x;
+return isList ? out104 : out104[0]; })());
 }
 // define "Coded Candidate Keys"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = (() => { const s106 = d1(st);
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = (() => { const s106 = d1(st);
 if (s106 == null) return null;
 const isList = Array.isArray(s106);
 let out108 = [];
@@ -386,15 +353,12 @@ out111.push(a_X_110);
 return isList ? out111 : out111[0]; })())))) continue;
 out108.push(R.prop(a_F_107, "key"));
 }
-return isList ? out108 : out108[0]; })();
-  st.v[8] = x;
-  return x;
+return isList ? out108 : out108[0]; })());
 }
 // define "Other Primary Before Histology"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = (() => { const s112 = d1(st);
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = (() => { const s112 = d1(st);
 if (s112 == null) return null;
 const isList = Array.isArray(s112);
 let out114 = [];
@@ -402,15 +366,12 @@ for (const a_F_113 of (s112 == null ? [] : Array.isArray(s112) ? s112 : [s112]))
 if (!(R.and(R.and(R.prop(a_F_113, "active"), R.prop(a_F_113, "primaryShape")), R.not(R.inList(R.prop(a_F_113, "key"), d8(st), undefined))))) continue;
 out114.push(a_F_113);
 }
-return isList ? out114 : out114[0]; })();
-  st.v[9] = x;
-  return x;
+return isList ? out114 : out114[0]; })());
 }
 // define "Condition Analyses"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = (() => { const s115 = d1(st);
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = (() => { const s115 = d1(st);
 if (s115 == null) return null;
 const isList = Array.isArray(s115);
 let out117 = [];
@@ -528,15 +489,12 @@ out169.push(({ "code": R.prop(a_X_168, "code"), "display": R.prop(a_X_168, "disp
 }
 return isList ? out169 : out169[0]; })() : []) }), "qualifies": R.or(R.or(R.not((R.prop(a_F_116, "specialty") == null)), R.and(R.prop(a_F_116, "stsCode"), R.not(l_NonSarcomaOnly_160))), R.and(R.inList(l_Class_157, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or(R.prop(a_F_116, "stsCode"), R.not(R.prop(a_F_116, "uncertainBehavior"))), R.inList(R.prop(l_Picked_158, "code"), M_StsCodes.d["Uncertain Behavior Histology"](st.L_Codes), undefined)))) }));
 }
-return isList ? out117 : out117[0]; })();
-  st.v[10] = x;
-  return x;
+return isList ? out117 : out117[0]; })());
 }
 // define "Other Primary Cancer List"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = (() => { const s170 = d10(st);
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = (() => { const s170 = d10(st);
 if (s170 == null) return null;
 const isList = Array.isArray(s170);
 let out172 = [];
@@ -544,15 +502,12 @@ for (const a_A_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170]))
 if (!(R.and(R.and(R.prop(R.prop(a_A_171, "fact"), "active"), R.prop(R.prop(a_A_171, "fact"), "primaryShape")), R.not(R.prop(a_A_171, "qualifies"))))) continue;
 out172.push(R.prop(R.prop(a_A_171, "fact"), "key"));
 }
-return isList ? out172 : out172[0]; })();
-  st.v[11] = x;
-  return x;
+return isList ? out172 : out172[0]; })());
 }
 // define "Metastasis Facts"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = (() => { const s173 = d1(st);
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = (() => { const s173 = d1(st);
 if (s173 == null) return null;
 const isList = Array.isArray(s173);
 let out175 = [];
@@ -560,15 +515,12 @@ for (const a_F_174 of (s173 == null ? [] : Array.isArray(s173) ? s173 : [s173]))
 if (!(R.prop(a_F_174, "metastasis"))) continue;
 out175.push(a_F_174);
 }
-return isList ? out175 : out175[0]; })();
-  st.v[12] = x;
-  return x;
+return isList ? out175 : out175[0]; })());
 }
 // define "STS Analyses"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = (() => { const s176 = d10(st);
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = (() => { const s176 = d10(st);
 if (s176 == null) return null;
 const isList = Array.isArray(s176);
 let out178 = [];
@@ -584,30 +536,24 @@ out181.push(R.prop(a_M_180, "key"));
 return isList ? out181 : out181[0]; })())))))) continue;
 out178.push(a_A_177);
 }
-return isList ? out178 : out178[0]; })();
-  st.v[13] = x;
-  return x;
+return isList ? out178 : out178[0]; })());
 }
 // define "STS Condition Keys"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = (() => { const s182 = d13(st);
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = (() => { const s182 = d13(st);
 if (s182 == null) return null;
 const isList = Array.isArray(s182);
 let out184 = [];
 for (const a_A_183 of (s182 == null ? [] : Array.isArray(s182) ? s182 : [s182])) {
 out184.push(R.prop(R.prop(a_A_183, "fact"), "key"));
 }
-return isList ? out184 : out184[0]; })();
-  st.v[14] = x;
-  return x;
+return isList ? out184 : out184[0]; })());
 }
 // define "Confirmed STS Analyses"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = (() => { const s185 = d13(st);
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = (() => { const s185 = d13(st);
 if (s185 == null) return null;
 const isList = Array.isArray(s185);
 let out187 = [];
@@ -615,31 +561,22 @@ for (const a_A_186 of (s185 == null ? [] : Array.isArray(s185) ? s185 : [s185]))
 if (!(R.or((R.prop(R.prop(a_A_186, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_186, "fact"), "verificationStatus"), "confirmed")))) continue;
 out187.push(a_A_186);
 }
-return isList ? out187 : out187[0]; })();
-  st.v[15] = x;
-  return x;
+return isList ? out187 : out187[0]; })());
 }
 // define "Has STS Condition"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = R.exists(d13(st));
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = R.exists(d13(st)));
 }
 // define "Is Confirmed"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = R.exists(d15(st));
-  st.v[17] = x;
-  return x;
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = R.exists(d15(st)));
 }
 // define "Second Primary Analyses"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = (() => { const s188 = d15(st);
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = (() => { const s188 = d15(st);
 if (s188 == null) return null;
 const isList = Array.isArray(s188);
 let out190 = [];
@@ -664,30 +601,24 @@ out193.push(R.prop(R.prop(a_B_192, "fact"), "key"));
 return isList ? out193 : out193[0]; })())))) continue;
 out190.push(a_A_189);
 }
-return isList ? out190 : out190[0]; })();
-  st.v[18] = x;
-  return x;
+return isList ? out190 : out190[0]; })());
 }
 // define "Second Primary Keys"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = (() => { const s197 = d18(st);
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = (() => { const s197 = d18(st);
 if (s197 == null) return null;
 const isList = Array.isArray(s197);
 let out199 = [];
 for (const a_A_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
 out199.push(R.prop(R.prop(a_A_198, "fact"), "key"));
 }
-return isList ? out199 : out199[0]; })();
-  st.v[19] = x;
-  return x;
+return isList ? out199 : out199[0]; })());
 }
 // define "Used Analyses"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = (R.exists(d15(st)) ? (() => { const s200 = d15(st);
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = (R.exists(d15(st)) ? (() => { const s200 = d15(st);
 if (s200 == null) return null;
 const isList = Array.isArray(s200);
 let out202 = [];
@@ -695,15 +626,12 @@ for (const a_A_201 of (s200 == null ? [] : Array.isArray(s200) ? s200 : [s200]))
 if (!(R.not(R.inList(R.prop(R.prop(a_A_201, "fact"), "key"), d19(st), undefined)))) continue;
 out202.push(a_A_201);
 }
-return isList ? out202 : out202[0]; })() : d13(st));
-  st.v[20] = x;
-  return x;
+return isList ? out202 : out202[0]; })() : d13(st)));
 }
 // define "Second Primary Rows"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = R.flatten((() => { const s203 = d18(st);
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = R.flatten((() => { const s203 = d18(st);
 if (s203 == null) return null;
 const isList = Array.isArray(s203);
 let out205 = [];
@@ -727,30 +655,24 @@ out208.push(a_R_207);
 }
 return isList ? out208 : out208[0]; })());
 }
-return isList ? out205 : out205[0]; })());
-  st.v[21] = x;
-  return x;
+return isList ? out205 : out205[0]; })()));
 }
 // define "Second Primary Drugs"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = R.distinct(R.flatten((() => { const s213 = d21(st);
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = R.distinct(R.flatten((() => { const s213 = d21(st);
 if (s213 == null) return null;
 const isList = Array.isArray(s213);
 let out215 = [];
 for (const a_R_214 of (s213 == null ? [] : Array.isArray(s213) ? s213 : [s213])) {
 out215.push(R.prop(a_R_214, "drugs"));
 }
-return isList ? out215 : out215[0]; })()));
-  st.v[22] = x;
-  return x;
+return isList ? out215 : out215[0]; })())));
 }
 // define "Second Primary Liposomal Doxorubicin"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s216 = d21(st);
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = R.exists((() => { const s216 = d21(st);
 if (s216 == null) return null;
 const isList = Array.isArray(s216);
 let out218 = [];
@@ -759,15 +681,12 @@ if (!(R.prop(a_R_217, "liposomalDoxorubicin"))) continue;
 out218.push(a_R_217);
 }
 out218 = R.distinctList(out218);
-return isList ? out218 : out218[0]; })());
-  st.v[23] = x;
-  return x;
+return isList ? out218 : out218[0]; })()));
 }
 // define "Second Primary List"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = (() => { const s219 = d18(st);
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = (() => { const s219 = d18(st);
 if (s219 == null) return null;
 const isList = Array.isArray(s219);
 let out221 = [];
@@ -791,30 +710,24 @@ out224.push(R.prop(a_R_223, "drugs"));
 }
 return isList ? out224 : out224[0]; })()) }));
 }
-return isList ? out221 : out221[0]; })();
-  st.v[24] = x;
-  return x;
+return isList ? out221 : out221[0]; })());
 }
 // define "STS Condition List"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = (() => { const s229 = d13(st);
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = (() => { const s229 = d13(st);
 if (s229 == null) return null;
 const isList = Array.isArray(s229);
 let out231 = [];
 for (const a_A_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
 out231.push(({ "resource": R.prop(R.prop(a_A_230, "fact"), "key"), "clinicalStatus": R.prop(R.prop(a_A_230, "fact"), "clinicalStatus"), "verificationStatus": R.prop(R.prop(a_A_230, "fact"), "verificationStatus"), "confirmed": R.or((R.prop(R.prop(a_A_230, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_230, "fact"), "verificationStatus"), "confirmed")), "icd10": R.prop(R.prop(a_A_230, "fact"), "icd10"), "date": R.prop(R.prop(a_A_230, "fact"), "date") }));
 }
-return isList ? out231 : out231[0]; })();
-  st.v[25] = x;
-  return x;
+return isList ? out231 : out231[0]; })());
 }
 // define "Attribution STS Keys"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = (() => { const s232 = d14(st);
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = (() => { const s232 = d14(st);
 if (s232 == null) return null;
 const isList = Array.isArray(s232);
 let out234 = [];
@@ -822,15 +735,12 @@ for (const a_K_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232]))
 if (!(R.not(R.inList(a_K_233, d19(st), undefined)))) continue;
 out234.push(a_K_233);
 }
-return isList ? out234 : out234[0]; })();
-  st.v[26] = x;
-  return x;
+return isList ? out234 : out234[0]; })());
 }
 // define "Stage Assessment Keys"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = R.flatten((() => { const s235 = d13(st);
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = R.flatten((() => { const s235 = d13(st);
 if (s235 == null) return null;
 const isList = Array.isArray(s235);
 let out237 = [];
@@ -838,38 +748,29 @@ for (const a_A_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235]))
 if (!(R.not(R.inList(R.prop(R.prop(a_A_236, "fact"), "key"), d19(st), undefined)))) continue;
 out237.push(R.prop(R.prop(a_A_236, "fact"), "stageAssessments"));
 }
-return isList ? out237 : out237[0]; })());
-  st.v[27] = x;
-  return x;
+return isList ? out237 : out237[0]; })()));
 }
 // define "Attribution Other Primaries"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = R.union(d11(st), d19(st), false);
-  st.v[28] = x;
-  return x;
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = R.union(d11(st), d19(st), false));
 }
 // define "Used Histologies"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = (() => { const s238 = d20(st);
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = (() => { const s238 = d20(st);
 if (s238 == null) return null;
 const isList = Array.isArray(s238);
 let out240 = [];
 for (const a_A_239 of (s238 == null ? [] : Array.isArray(s238) ? s238 : [s238])) {
 out240.push(R.prop(a_A_239, "histology"));
 }
-return isList ? out240 : out240[0]; })();
-  st.v[29] = x;
-  return x;
+return isList ? out240 : out240[0]; })());
 }
 // define "Specific Classes"
 function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s241 = d29(st);
+  const x = st.v[30];
+  return x !== undefined ? x : (st.v[30] = R.distinct((() => { const s241 = d29(st);
 if (s241 == null) return null;
 const isList = Array.isArray(s241);
 let out243 = [];
@@ -877,15 +778,12 @@ for (const a_H_242 of (s241 == null ? [] : Array.isArray(s241) ? s241 : [s241]))
 if (!(R.or(R.inList(R.prop(a_H_242, "class"), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(R.prop(a_H_242, "class"), "OTHER"), R.not(R.inList(R.prop(a_H_242, "code"), M_StsCodes.d["Non-specific Histology"](st.L_Codes), undefined)))))) continue;
 out243.push(R.prop(a_H_242, "class"));
 }
-return isList ? out243 : out243[0]; })());
-  st.v[30] = x;
-  return x;
+return isList ? out243 : out243[0]; })()));
 }
 // define "Histology Winner"
 function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s244 = (() => { const s246 = d29(st);
+  const x = st.v[31];
+  return x !== undefined ? x : (st.v[31] = R.first((() => { const s244 = (() => { const s246 = d29(st);
 if (s246 == null) return null;
 const isList = Array.isArray(s246);
 let out248 = [];
@@ -901,15 +799,12 @@ for (const a_H2_245 of (s244 == null ? [] : Array.isArray(s244) ? s244 : [s244])
 out249.push(a_H2_245);
 }
 out249 = R.mergeSort(out249, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out249 : out249[0]; })());
-  st.v[31] = x;
-  return x;
+return isList ? out249 : out249[0]; })()));
 }
 // define "Histology Non-specific"
 function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s250 = (() => { const s252 = d29(st);
+  const x = st.v[32];
+  return x !== undefined ? x : (st.v[32] = R.first((() => { const s250 = (() => { const s252 = d29(st);
 if (s252 == null) return null;
 const isList = Array.isArray(s252);
 let out254 = [];
@@ -925,15 +820,12 @@ for (const a_H2_251 of (s250 == null ? [] : Array.isArray(s250) ? s250 : [s250])
 out255.push(a_H2_251);
 }
 out255 = R.mergeSort(out255, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out255 : out255[0]; })());
-  st.v[32] = x;
-  return x;
+return isList ? out255 : out255[0]; })()));
 }
 // define "Histology Conflict"
 function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s256 = d29(st);
+  const x = st.v[33];
+  return x !== undefined ? x : (st.v[33] = R.first((() => { const s256 = d29(st);
 if (s256 == null) return null;
 const isList = Array.isArray(s256);
 let out258 = [];
@@ -941,23 +833,17 @@ for (const a_H_257 of (s256 == null ? [] : Array.isArray(s256) ? s256 : [s256]))
 if (!(R.exists(R.prop(a_H_257, "conflict")))) continue;
 out258.push(a_H_257);
 }
-return isList ? out258 : out258[0]; })());
-  st.v[33] = x;
-  return x;
+return isList ? out258 : out258[0]; })()));
 }
 // define "Histology Picked"
 function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1)) ? R.as(null, K2, false) : (() => { let r259; r259 = d31(st); if (r259 != null) return r259; r259 = d32(st); if (r259 != null) return r259; return null; })());
-  st.v[34] = x;
-  return x;
+  const x = st.v[34];
+  return x !== undefined ? x : (st.v[34] = (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1)) ? R.as(null, K2, false) : (() => { let r259; r259 = d31(st); if (r259 != null) return r259; r259 = d32(st); if (r259 != null) return r259; return null; })()));
 }
 // define "Histology"
 function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = ({ "class": (R.not((d34(st) == null)) ? R.prop(d34(st), "class") : "UNKNOWN"), "code": R.prop(d34(st), "code"), "display": R.prop(d34(st), "display"), "source": R.prop(d34(st), "source"), "conditionId": (() => { let r260; r260 = R.prop(d34(st), "conditionId"); if (r260 != null) return r260; r260 = R.prop(d33(st), "conditionId"); if (r260 != null) return r260; return null; })(), "resource": R.prop(d34(st), "resource"), "date": R.prop(d34(st), "date"), "alsoRecorded": (() => { let r261; r261 = R.prop(d34(st), "alsoRecorded"); if (r261 != null) return r261; r261 = []; if (r261 != null) return r261; return null; })(), "conflict": (R.not((d33(st) == null)) ? R.prop(d33(st), "conflict") : (R.greater(R.count(d30(st)), 1) ? (() => { const s262 = d29(st);
+  const x = st.v[35];
+  return x !== undefined ? x : (st.v[35] = ({ "class": (R.not((d34(st) == null)) ? R.prop(d34(st), "class") : "UNKNOWN"), "code": R.prop(d34(st), "code"), "display": R.prop(d34(st), "display"), "source": R.prop(d34(st), "source"), "conditionId": (() => { let r260; r260 = R.prop(d34(st), "conditionId"); if (r260 != null) return r260; r260 = R.prop(d33(st), "conditionId"); if (r260 != null) return r260; return null; })(), "resource": R.prop(d34(st), "resource"), "date": R.prop(d34(st), "date"), "alsoRecorded": (() => { let r261; r261 = R.prop(d34(st), "alsoRecorded"); if (r261 != null) return r261; r261 = []; if (r261 != null) return r261; return null; })(), "conflict": (R.not((d33(st) == null)) ? R.prop(d33(st), "conflict") : (R.greater(R.count(d30(st)), 1) ? (() => { const s262 = d29(st);
 if (s262 == null) return null;
 const isList = Array.isArray(s262);
 let out264 = [];
@@ -965,15 +851,12 @@ for (const a_H_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262]))
 if (!(R.inList(R.prop(a_H_263, "class"), d30(st), undefined))) continue;
 out264.push(({ "code": R.prop(a_H_263, "code"), "display": R.prop(a_H_263, "display"), "class": R.prop(a_H_263, "class"), "source": R.prop(a_H_263, "source"), "resource": R.prop(a_H_263, "resource"), "condition": R.prop(a_H_263, "conditionId"), "date": R.prop(a_H_263, "date") }));
 }
-return isList ? out264 : out264[0]; })() : [])), "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" });
-  st.v[35] = x;
-  return x;
+return isList ? out264 : out264[0]; })() : [])), "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" }));
 }
 // define "Site Condition"
 function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = (() => { let r265; r265 = R.first((() => { const s266 = d20(st);
+  const x = st.v[36];
+  return x !== undefined ? x : (st.v[36] = (() => { let r265; r265 = R.first((() => { const s266 = d20(st);
 if (s266 == null) return null;
 const isList = Array.isArray(s266);
 let out268 = [];
@@ -996,15 +879,12 @@ for (const a_F_270 of (s269 == null ? [] : Array.isArray(s269) ? s269 : [s269]))
 out274.push(a_F_270);
 }
 out274 = R.mergeSort(out274, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out274 : out274[0]; })()); if (r265 != null) return r265; return null; })();
-  st.v[36] = x;
-  return x;
+return isList ? out274 : out274[0]; })()); if (r265 != null) return r265; return null; })());
 }
 // define "Site"
 function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = ({ "site": ((d36(st) == null) ? "UNKNOWN" : (() => { let r275; r275 = R.first((() => { const s276 = M_StsCodes.d["Site By ICD10"](st.L_Codes);
+  const x = st.v[37];
+  return x !== undefined ? x : (st.v[37] = ({ "site": ((d36(st) == null) ? "UNKNOWN" : (() => { let r275; r275 = R.first((() => { const s276 = M_StsCodes.d["Site By ICD10"](st.L_Codes);
 if (s276 == null) return null;
 const isList = Array.isArray(s276);
 let out278 = [];
@@ -1012,15 +892,12 @@ for (const a_S_277 of (s276 == null ? [] : Array.isArray(s276) ? s276 : [s276]))
 if (!(R.inList(R.prop(a_S_277, "code"), R.prop(d36(st), "icd10"), undefined))) continue;
 out278.push(R.prop(a_S_277, "site"));
 }
-return isList ? out278 : out278[0]; })()); if (r275 != null) return r275; r275 = (R.or(R.prop(d36(st), "stsCode"), R.prop(d36(st), "uncertainBehavior")) ? "UNKNOWN" : "NON_SOFT_TISSUE"); if (r275 != null) return r275; return null; })()), "code": R.first(R.prop(d36(st), "icd10")), "display": R.prop(d36(st), "icd10Display"), "uncertainBehavior": R.and(R.prop(d36(st), "uncertainBehavior"), R.not(R.prop(d36(st), "stsCode"))), "resource": R.prop(d36(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" });
-  st.v[37] = x;
-  return x;
+return isList ? out278 : out278[0]; })()); if (r275 != null) return r275; r275 = (R.or(R.prop(d36(st), "stsCode"), R.prop(d36(st), "uncertainBehavior")) ? "UNKNOWN" : "NON_SOFT_TISSUE"); if (r275 != null) return r275; return null; })()), "code": R.first(R.prop(d36(st), "icd10")), "display": R.prop(d36(st), "icd10Display"), "uncertainBehavior": R.and(R.prop(d36(st), "uncertainBehavior"), R.not(R.prop(d36(st), "stsCode"))), "resource": R.prop(d36(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" }));
 }
 // define "Extent Evidence"
 function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = R.union(R.union((() => { const s279 = d12(st);
+  const x = st.v[38];
+  return x !== undefined ? x : (st.v[38] = R.union(R.union((() => { const s279 = d12(st);
 if (s279 == null) return null;
 const isList = Array.isArray(s279);
 let out281 = [];
@@ -1050,15 +927,12 @@ out290.push(({ "kind": "stage-summary", "value": a_V_289, "resource": R.prop(R.p
 }
 return isList ? out290 : out290[0]; })());
 }
-return isList ? out287 : out287[0]; })()), false);
-  st.v[38] = x;
-  return x;
+return isList ? out287 : out287[0]; })()), false));
 }
 // define "Attributed Extent Evidence"
 function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = (() => { const s291 = d38(st);
+  const x = st.v[39];
+  return x !== undefined ? x : (st.v[39] = (() => { const s291 = d38(st);
 if (s291 == null) return null;
 const isList = Array.isArray(s291);
 let out293 = [];
@@ -1066,15 +940,12 @@ for (const a_E_292 of (s291 == null ? [] : Array.isArray(s291) ? s291 : [s291]))
 if (!(f16(st, R.prop(a_E_292, "refs"), R.prop(a_E_292, "resource")))) continue;
 out293.push(({ "kind": R.prop(a_E_292, "kind"), "value": R.prop(a_E_292, "value"), "resource": R.prop(a_E_292, "resource"), "date": R.prop(a_E_292, "date") }));
 }
-return isList ? out293 : out293[0]; })();
-  st.v[39] = x;
-  return x;
+return isList ? out293 : out293[0]; })());
 }
 // define "Disease Status Facts"
 function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = (() => { const s294 = (() => { const s296 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
+  const x = st.v[40];
+  return x !== undefined ? x : (st.v[40] = (() => { const s294 = (() => { const s296 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
 if (s296 == null) return null;
 const isList = Array.isArray(s296);
 let out298 = [];
@@ -1092,15 +963,12 @@ const l_taken_301 = M_StsCommon.f["LastDay"](st.L_Common, a_O_295);
 if (!(R.not((l_taken_301 == null)))) continue;
 out299.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_295, P5)), "refs": f5(st, a_O_295), "status": f18(st, l_valueConcept_300), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_300, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_300)), "date": l_taken_301 }));
 }
-return isList ? out299 : out299[0]; })();
-  st.v[40] = x;
-  return x;
+return isList ? out299 : out299[0]; })());
 }
 // define "Ignored Evidence"
 function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = R.union(R.union((() => { const s302 = d38(st);
+  const x = st.v[41];
+  return x !== undefined ? x : (st.v[41] = R.union(R.union((() => { const s302 = d38(st);
 if (s302 == null) return null;
 const isList = Array.isArray(s302);
 let out304 = [];
@@ -1124,15 +992,12 @@ for (const a_S_309 of (s308 == null ? [] : Array.isArray(s308) ? s308 : [s308]))
 if (!(R.not(f16(st, R.prop(a_S_309, "refs"), R.prop(a_S_309, "key"))))) continue;
 out310.push(({ "kind": "disease status", "value": R.prop(a_S_309, "status"), "resource": R.prop(a_S_309, "key"), "reason": f17(st, R.prop(a_S_309, "refs")) }));
 }
-return isList ? out310 : out310[0]; })(), false);
-  st.v[41] = x;
-  return x;
+return isList ? out310 : out310[0]; })(), false));
 }
 // define "Metastatic Evidence"
 function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = (() => { const s311 = d39(st);
+  const x = st.v[42];
+  return x !== undefined ? x : (st.v[42] = (() => { const s311 = d39(st);
 if (s311 == null) return null;
 const isList = Array.isArray(s311);
 let out313 = [];
@@ -1140,15 +1005,12 @@ for (const a_E_312 of (s311 == null ? [] : Array.isArray(s311) ? s311 : [s311]))
 if (!(R.inList(R.prop(a_E_312, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
 out313.push(a_E_312);
 }
-return isList ? out313 : out313[0]; })();
-  st.v[42] = x;
-  return x;
+return isList ? out313 : out313[0]; })());
 }
 // define "Localized Evidence"
 function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = (() => { const s314 = d39(st);
+  const x = st.v[43];
+  return x !== undefined ? x : (st.v[43] = (() => { const s314 = d39(st);
 if (s314 == null) return null;
 const isList = Array.isArray(s314);
 let out316 = [];
@@ -1156,15 +1018,12 @@ for (const a_E_315 of (s314 == null ? [] : Array.isArray(s314) ? s314 : [s314]))
 if (!(R.inList(R.prop(a_E_315, "value"), ["M0", "I-III"], undefined))) continue;
 out316.push(a_E_315);
 }
-return isList ? out316 : out316[0]; })();
-  st.v[43] = x;
-  return x;
+return isList ? out316 : out316[0]; })());
 }
 // define "Extent"
 function d44(st) {
-  let x = st.v[44];
-  if (x !== undefined) return x;
-  x = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists((() => { const s317 = d42(st);
+  const x = st.v[44];
+  return x !== undefined ? x : (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists((() => { const s317 = d42(st);
 if (s317 == null) return null;
 const isList = Array.isArray(s317);
 let out319 = [];
@@ -1180,23 +1039,17 @@ for (const a_E_321 of (s320 == null ? [] : Array.isArray(s320) ? s320 : [s320]))
 if (!(R.equal(R.prop(a_E_321, "value"), "I-III"))) continue;
 out322.push(a_E_321);
 }
-return isList ? out322 : out322[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" });
-  st.v[44] = x;
-  return x;
+return isList ? out322 : out322[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" }));
 }
 // define "Age"
 function d45(st) {
-  let x = st.v[45];
-  if (x !== undefined) return x;
-  x = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)), "lookedFor": "Patient.birthDate" });
-  st.v[45] = x;
-  return x;
+  const x = st.v[45];
+  return x !== undefined ? x : (st.v[45] = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)), "lookedFor": "Patient.birthDate" }));
 }
 // define "Latest Grade"
 function d46(st) {
-  let x = st.v[46];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s323 = (() => { const s325 = (() => { const s327 = d6(st);
+  const x = st.v[46];
+  return x !== undefined ? x : (st.v[46] = R.first((() => { const s323 = (() => { const s325 = (() => { const s327 = d6(st);
 if (s327 == null) return null;
 const isList = Array.isArray(s327);
 let out329 = [];
@@ -1220,23 +1073,17 @@ for (const a_G3_324 of (s323 == null ? [] : Array.isArray(s323) ? s323 : [s323])
 out331.push(a_G3_324);
 }
 out331 = R.mergeSort(out331, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out331 : out331[0]; })());
-  st.v[46] = x;
-  return x;
+return isList ? out331 : out331[0]; })()));
 }
 // define "Grade"
 function d47(st) {
-  let x = st.v[47];
-  if (x !== undefined) return x;
-  x = ({ "grade": R.prop(d46(st), "grade"), "resource": R.prop(d46(st), "key"), "date": R.prop(d46(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" });
-  st.v[47] = x;
-  return x;
+  const x = st.v[47];
+  return x !== undefined ? x : (st.v[47] = ({ "grade": R.prop(d46(st), "grade"), "resource": R.prop(d46(st), "key"), "date": R.prop(d46(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" }));
 }
 // define "Attributed Procedures"
 function d48(st) {
-  let x = st.v[48];
-  if (x !== undefined) return x;
-  x = (() => { const s332 = d7(st);
+  const x = st.v[48];
+  return x !== undefined ? x : (st.v[48] = (() => { const s332 = d7(st);
 if (s332 == null) return null;
 const isList = Array.isArray(s332);
 let out334 = [];
@@ -1244,15 +1091,12 @@ for (const a_P_333 of (s332 == null ? [] : Array.isArray(s332) ? s332 : [s332]))
 if (!(f16(st, R.prop(a_P_333, "refs"), R.prop(a_P_333, "key")))) continue;
 out334.push(a_P_333);
 }
-return isList ? out334 : out334[0]; })();
-  st.v[48] = x;
-  return x;
+return isList ? out334 : out334[0]; })());
 }
 // define "Local Recurrence"
 function d49(st) {
-  let x = st.v[49];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s335 = d20(st);
+  const x = st.v[49];
+  return x !== undefined ? x : (st.v[49] = R.exists((() => { const s335 = d20(st);
 if (s335 == null) return null;
 const isList = Array.isArray(s335);
 let out337 = [];
@@ -1260,15 +1104,12 @@ for (const a_A_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335]))
 if (!(R.inList(R.prop(R.prop(a_A_336, "fact"), "clinicalStatus"), M_StsCodes.d["Status Condition Local Recurrence"](st.L_Codes), undefined))) continue;
 out337.push(a_A_336);
 }
-return isList ? out337 : out337[0]; })());
-  st.v[49] = x;
-  return x;
+return isList ? out337 : out337[0]; })()));
 }
 // define "Latest Surgery"
 function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s338 = (() => { const s340 = d48(st);
+  const x = st.v[50];
+  return x !== undefined ? x : (st.v[50] = R.first((() => { const s338 = (() => { const s340 = d48(st);
 if (s340 == null) return null;
 const isList = Array.isArray(s340);
 let out342 = [];
@@ -1284,23 +1125,17 @@ for (const a_P2_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])
 out343.push(a_P2_339);
 }
 out343 = R.mergeSort(out343, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out343 : out343[0]; })());
-  st.v[50] = x;
-  return x;
+return isList ? out343 : out343[0]; })()));
 }
 // define "Surgery"
 function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": (d49(st) ? R.as(null, K3, false) : R.prop(d50(st), "key")), "date": (d49(st) ? R.as(null, K4, false) : R.prop(d50(st), "date")), "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" });
-  st.v[51] = x;
-  return x;
+  const x = st.v[51];
+  return x !== undefined ? x : (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": (d49(st) ? R.as(null, K3, false) : R.prop(d50(st), "key")), "date": (d49(st) ? R.as(null, K4, false) : R.prop(d50(st), "date")), "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" }));
 }
 // define "Latest Radiotherapy"
 function d52(st) {
-  let x = st.v[52];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s344 = (() => { const s346 = d48(st);
+  const x = st.v[52];
+  return x !== undefined ? x : (st.v[52] = R.first((() => { const s344 = (() => { const s346 = d48(st);
 if (s346 == null) return null;
 const isList = Array.isArray(s346);
 let out348 = [];
@@ -1316,23 +1151,17 @@ for (const a_P2_345 of (s344 == null ? [] : Array.isArray(s344) ? s344 : [s344])
 out349.push(a_P2_345);
 }
 out349 = R.mergeSort(out349, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out349 : out349[0]; })());
-  st.v[52] = x;
-  return x;
+return isList ? out349 : out349[0]; })()));
 }
 // define "Radiotherapy"
 function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = ({ "done": R.not((d52(st) == null)), "resource": R.prop(d52(st), "key"), "date": R.prop(d52(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" });
-  st.v[53] = x;
-  return x;
+  const x = st.v[53];
+  return x !== undefined ? x : (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": R.prop(d52(st), "key"), "date": R.prop(d52(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" }));
 }
 // define "Disease Status"
 function d54(st) {
-  let x = st.v[54];
-  if (x !== undefined) return x;
-  x = (() => { const s350 = d40(st);
+  const x = st.v[54];
+  return x !== undefined ? x : (st.v[54] = (() => { const s350 = d40(st);
 if (s350 == null) return null;
 const isList = Array.isArray(s350);
 let out352 = [];
@@ -1340,15 +1169,12 @@ for (const a_F_351 of (s350 == null ? [] : Array.isArray(s350) ? s350 : [s350]))
 if (!(f16(st, R.prop(a_F_351, "refs"), R.prop(a_F_351, "key")))) continue;
 out352.push(({ "key": R.prop(a_F_351, "key"), "status": R.prop(a_F_351, "status"), "code": R.prop(a_F_351, "code"), "text": R.prop(a_F_351, "text"), "date": R.prop(a_F_351, "date") }));
 }
-return isList ? out352 : out352[0]; })();
-  st.v[54] = x;
-  return x;
+return isList ? out352 : out352[0]; })());
 }
 // define "STS Conditions"
 function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = (() => { const s353 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+  const x = st.v[55];
+  return x !== undefined ? x : (st.v[55] = (() => { const s353 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
 if (s353 == null) return null;
 const isList = Array.isArray(s353);
 let out355 = [];
@@ -1356,15 +1182,12 @@ for (const a_C_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353]))
 if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_354, P0)), d14(st), undefined))) continue;
 out355.push(a_C_354);
 }
-return isList ? out355 : out355[0]; })();
-  st.v[55] = x;
-  return x;
+return isList ? out355 : out355[0]; })());
 }
 // define "Confirmed STS Conditions"
 function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = (() => { const s356 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+  const x = st.v[56];
+  return x !== undefined ? x : (st.v[56] = (() => { const s356 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
 if (s356 == null) return null;
 const isList = Array.isArray(s356);
 let out358 = [];
@@ -1379,15 +1202,12 @@ out361.push(R.prop(R.prop(a_A_360, "fact"), "key"));
 return isList ? out361 : out361[0]; })(), undefined))) continue;
 out358.push(a_C_357);
 }
-return isList ? out358 : out358[0]; })();
-  st.v[56] = x;
-  return x;
+return isList ? out358 : out358[0]; })());
 }
 // define "Used Conditions"
 function d57(st) {
-  let x = st.v[57];
-  if (x !== undefined) return x;
-  x = (() => { const s362 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+  const x = st.v[57];
+  return x !== undefined ? x : (st.v[57] = (() => { const s362 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
 if (s362 == null) return null;
 const isList = Array.isArray(s362);
 let out364 = [];
@@ -1402,15 +1222,12 @@ out367.push(R.prop(R.prop(a_A_366, "fact"), "key"));
 return isList ? out367 : out367[0]; })(), undefined))) continue;
 out364.push(a_C_363);
 }
-return isList ? out364 : out364[0]; })();
-  st.v[57] = x;
-  return x;
+return isList ? out364 : out364[0]; })());
 }
 // define "Stage Observations"
 function d58(st) {
-  let x = st.v[58];
-  if (x !== undefined) return x;
-  x = (() => { const s368 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+  const x = st.v[58];
+  return x !== undefined ? x : (st.v[58] = (() => { const s368 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
 if (s368 == null) return null;
 const isList = Array.isArray(s368);
 let out370 = [];
@@ -1426,9 +1243,7 @@ out373.push(R.prop(a_E_372, "resource"));
 return isList ? out373 : out373[0]; })(), undefined))) continue;
 out370.push(a_O_369);
 }
-return isList ? out370 : out370[0]; })();
-  st.v[58] = x;
-  return x;
+return isList ? out370 : out370[0]; })());
 }
 // function "ICD10Codes"(Cond)
 function f0(st, o0) {

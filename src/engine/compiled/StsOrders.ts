@@ -12,59 +12,30 @@ export const version = "1.0.0";
 export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Second Primary Draft Ids","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
-function paramDefault(st, name) {
+export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Today": return new R.UnsetParameter("Today");
-    case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
-    case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
-    case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
-    case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
-    case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
-    case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
-    case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
-    case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
-    case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
-    case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
-    case "coverGapDays": return new R.UnsetParameter("coverGapDays");
-    case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
-    case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
-    case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
-    case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
-    case "DraftOrderIds": return new R.UnsetParameter("DraftOrderIds");
     case "Unreadable": return "";
     case "Incomplete": return "";
-    case "Node Drugs": return new R.UnsetParameter("Node Drugs");
-    case "Drafts": return new R.UnsetParameter("Drafts");
     case "Order Sign": return false;
-    default: return new R.UnsetParameter(name);
+    default: return R.NO_DEFAULT;
   }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+});
 export const vs = {
 };
 // define "Patient"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient"));
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Decision"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Decision"](st.L_P);
-  st.v[1] = x;
-  return x;
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = M_StsDecision.d["Decision"](st.L_P));
 }
 // define "Output Ids"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = (() => { const s0 = d1(st);
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = (() => { const s0 = d1(st);
 if (s0 == null) return null;
 const isList = Array.isArray(s0);
 let out2 = [];
@@ -72,15 +43,12 @@ for (const a_N_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
 out2.push(R.prop(a_N_1, "id"));
 }
 out2 = R.distinctList(out2);
-return isList ? out2 : out2[0]; })();
-  st.v[2] = x;
-  return x;
+return isList ? out2 : out2[0]; })());
 }
 // define "Position"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s3 = d1(st);
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = R.first((() => { const s3 = d1(st);
 if (s3 == null) return null;
 const isList = Array.isArray(s3);
 let out5 = [];
@@ -88,15 +56,12 @@ for (const a_N_4 of (s3 == null ? [] : Array.isArray(s3) ? s3 : [s3])) {
 out5.push(R.prop(a_N_4, "id"));
 }
 out5 = R.distinctList(out5);
-return isList ? out5 : out5[0]; })());
-  st.v[3] = x;
-  return x;
+return isList ? out5 : out5[0]; })()));
 }
 // define "Draft Drugs"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s6 = p(st, "Drafts", true);
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = R.distinct((() => { const s6 = p(st, "Drafts", true);
 if (s6 == null) return null;
 const isList = Array.isArray(s6);
 let out8 = [];
@@ -104,63 +69,42 @@ for (const a_D_7 of (s6 == null ? [] : Array.isArray(s6) ? s6 : [s6])) {
 out8.push(R.prop(a_D_7, "drug"));
 }
 out8 = R.distinctList(out8);
-return isList ? out8 : out8[0]; })());
-  st.v[4] = x;
-  return x;
+return isList ? out8 : out8[0]; })()));
 }
 // define "Combined Drugs"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = R.union(d4(st), M_StsDecision.d["Current Drugs"](st.L_P), false);
-  st.v[5] = x;
-  return x;
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = R.union(d4(st), M_StsDecision.d["Current Drugs"](st.L_P), false));
 }
 // define "Outside"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = R.or(M_StsDecision.d["Pediatric"](st.L_P), R.inList(M_StsDecision.d["Histology"](st.L_P), ["SPECIALTY", "UNCOVERED"], undefined));
-  st.v[6] = x;
-  return x;
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = R.or(M_StsDecision.d["Pediatric"](st.L_P), R.inList(M_StsDecision.d["Histology"](st.L_P), ["SPECIALTY", "UNCOVERED"], undefined)));
 }
 // define "Position Ids Without Regimens"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = ["D-UNCONFIRMED", "D-MISSING-HISTOLOGY", "D-HISTOLOGY-CONFLICT", "D-MISSING-EXTENT", "D-DATA-UNAVAILABLE", "L-OTHER-SITE", "L-POST-RESECTION"];
-  st.v[7] = x;
-  return x;
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = ["D-UNCONFIRMED", "D-MISSING-HISTOLOGY", "D-HISTOLOGY-CONFLICT", "D-MISSING-EXTENT", "D-DATA-UNAVAILABLE", "L-OTHER-SITE", "L-POST-RESECTION"]);
 }
 // define "No Position"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = R.or(R.inList(d3(st), d7(st), undefined), M_StsDecision.d["Medications Unreadable"](st.L_P));
-  st.v[8] = x;
-  return x;
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = R.or(R.inList(d3(st), d7(st), undefined), M_StsDecision.d["Medications Unreadable"](st.L_P)));
 }
 // define "Pembro Setting Known"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = R.and(M_StsDecision.d["Histology Known"](st.L_P), R.or(R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS")), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)));
-  st.v[9] = x;
-  return x;
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = R.and(M_StsDecision.d["Histology Known"](st.L_P), R.or(R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS")), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined))));
 }
 // define "Maintenance Output"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = R.inList("M-LMS-TRAB-MAINT", d2(st), undefined);
-  st.v[10] = x;
-  return x;
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = R.inList("M-LMS-TRAB-MAINT", d2(st), undefined));
 }
 // define "Anthracycline Drafted"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s9 = p(st, "Drafts", true);
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = R.exists((() => { const s9 = p(st, "Drafts", true);
 if (s9 == null) return null;
 const isList = Array.isArray(s9);
 let out11 = [];
@@ -169,15 +113,12 @@ if (!(R.prop(a_D_10, "anthracycline"))) continue;
 out11.push(a_D_10);
 }
 out11 = R.distinctList(out11);
-return isList ? out11 : out11[0]; })());
-  st.v[11] = x;
-  return x;
+return isList ? out11 : out11[0]; })()));
 }
 // define "Draft Doses"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = (() => { const s12 = p(st, "Drafts", true);
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = (() => { const s12 = p(st, "Drafts", true);
 if (s12 == null) return null;
 const isList = Array.isArray(s12);
 let out14 = [];
@@ -186,54 +127,39 @@ const l_converted_15 = M_StsDecision.f["DraftDose"](st.L_P, R.prop(a_D_13, "dose
 if (!(R.prop(a_D_13, "anthracycline"))) continue;
 out14.push(({ "id": R.prop(a_D_13, "id"), "drug": R.prop(a_D_13, "drug"), "mgM2": R.prop(l_converted_15, "mgM2"), "reason": R.prop(l_converted_15, "reason") }));
 }
-return isList ? out14 : out14[0]; })();
-  st.v[12] = x;
-  return x;
+return isList ? out14 : out14[0]; })());
 }
 // define "Drafted Dose"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = R.sum((() => { const s16 = d12(st);
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = R.sum((() => { const s16 = d12(st);
 if (s16 == null) return null;
 const isList = Array.isArray(s16);
 let out18 = [];
 for (const a_X_17 of (s16 == null ? [] : Array.isArray(s16) ? s16 : [s16])) {
 out18.push(R.prop(a_X_17, "mgM2"));
 }
-return isList ? out18 : out18[0]; })());
-  st.v[13] = x;
-  return x;
+return isList ? out18 : out18[0]; })()));
 }
 // define "N Plus Drafted Dose"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = R.add(M_StsDecision.d["Cumulative Doxo"](st.L_P), d13(st));
-  st.v[14] = x;
-  return x;
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = R.add(M_StsDecision.d["Cumulative Doxo"](st.L_P), d13(st)));
 }
 // define "Doxo Cumulative Warn"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = R.or(M_StsDecision.d["Doxo Cumulative Warn"](st.L_P), R.and(R.not(M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)), (() => { let r19; r19 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r19 != null) return r19; r19 = false; if (r19 != null) return r19; return null; })()));
-  st.v[15] = x;
-  return x;
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = R.or(M_StsDecision.d["Doxo Cumulative Warn"](st.L_P), R.and(R.not(M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)), (() => { let r19; r19 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r19 != null) return r19; r19 = false; if (r19 != null) return r19; return null; })())));
 }
 // define "Medication Requests Unreadable"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined);
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined));
 }
 // define "Pathway Nodes"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = (() => { const s20 = d1(st);
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = (() => { const s20 = d1(st);
 if (s20 == null) return null;
 const isList = Array.isArray(s20);
 let out22 = [];
@@ -242,15 +168,12 @@ if (!(R.and(R.inList(R.prop(a_N_21, "id"), M_StsDecision.d["Regimen Nodes"](st.L
 out22.push(a_N_21);
 }
 out22 = R.distinctList(out22);
-return isList ? out22 : out22[0]; })();
-  st.v[17] = x;
-  return x;
+return isList ? out22 : out22[0]; })());
 }
 // define "Options"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = (() => { const s23 = d1(st);
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = (() => { const s23 = d1(st);
 if (s23 == null) return null;
 const isList = Array.isArray(s23);
 let out25 = [];
@@ -259,15 +182,12 @@ if (!(R.and(R.inList(R.prop(a_N_24, "id"), M_StsDecision.d["Regimen Nodes"](st.L
 out25.push(R.prop(a_N_24, "id"));
 }
 out25 = R.distinctList(out25);
-return isList ? out25 : out25[0]; })();
-  st.v[18] = x;
-  return x;
+return isList ? out25 : out25[0]; })());
 }
 // define "Per Draft"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = R.flatten((() => { const s26 = p(st, "Drafts", true);
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = R.flatten((() => { const s26 = p(st, "Drafts", true);
 if (s26 == null) return null;
 const isList = Array.isArray(s26);
 let out28 = [];
@@ -293,15 +213,12 @@ out36 = R.distinctList(out36);
 return isList ? out36 : out36[0]; })(), false), (R.exists(l_blocking_29) ? [] : (d6(st) ? f18(st, a_D_27) : (f1(st, R.prop(a_D_27, "drug"), R.prop(a_D_27, "liposomal")) ? [] : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_27, "drug")))), R.exists(l_advisory_30)) ? [] : [f14(st, a_D_27)])))), false));
 }
 out28 = R.distinctList(out28);
-return isList ? out28 : out28[0]; })());
-  st.v[19] = x;
-  return x;
+return isList ? out28 : out28[0]; })()));
 }
 // define "Second Primary Draft Ids"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = (() => { const s37 = p(st, "Drafts", true);
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = (() => { const s37 = p(st, "Drafts", true);
 if (s37 == null) return null;
 const isList = Array.isArray(s37);
 let out39 = [];
@@ -310,15 +227,12 @@ if (!(f1(st, R.prop(a_D_38, "drug"), R.prop(a_D_38, "liposomal")))) continue;
 out39.push(R.prop(a_D_38, "id"));
 }
 out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })();
-  st.v[20] = x;
-  return x;
+return isList ? out39 : out39[0]; })());
 }
 // define "Cards"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = (() => { const s40 = R.distinct((() => { const s42 = d19(st);
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = (() => { const s40 = R.distinct((() => { const s42 = d19(st);
 if (s42 == null) return null;
 const isList = Array.isArray(s42);
 let out44 = [];
@@ -361,177 +275,112 @@ out54 = R.distinctList(out54);
 return isList ? out54 : out54[0]; })())) }));
 }
 out45 = R.distinctList(out45);
-return isList ? out45 : out45[0]; })();
-  st.v[21] = x;
-  return x;
+return isList ? out45 : out45[0]; })());
 }
 // define "Has STS"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Has STS"](st.L_P);
-  st.v[22] = x;
-  return x;
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = M_StsDecision.d["Has STS"](st.L_P));
 }
 // define "STS Condition Keys"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["STS Condition Keys"](st.L_P);
-  st.v[23] = x;
-  return x;
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = M_StsDecision.d["STS Condition Keys"](st.L_P));
 }
 // define "Fact Histology"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Histology"](st.L_P);
-  st.v[24] = x;
-  return x;
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = M_StsDecision.d["Fact Histology"](st.L_P));
 }
 // define "Fact Extent"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Extent"](st.L_P);
-  st.v[25] = x;
-  return x;
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = M_StsDecision.d["Fact Extent"](st.L_P));
 }
 // define "Fact Site"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Site"](st.L_P);
-  st.v[26] = x;
-  return x;
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = M_StsDecision.d["Fact Site"](st.L_P));
 }
 // define "Fact Grade"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Grade"](st.L_P);
-  st.v[27] = x;
-  return x;
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = M_StsDecision.d["Fact Grade"](st.L_P));
 }
 // define "Fact Surgery"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Surgery"](st.L_P);
-  st.v[28] = x;
-  return x;
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = M_StsDecision.d["Fact Surgery"](st.L_P));
 }
 // define "Fact Radiotherapy"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Radiotherapy"](st.L_P);
-  st.v[29] = x;
-  return x;
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = M_StsDecision.d["Fact Radiotherapy"](st.L_P));
 }
 // define "Fact Age"
 function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Age"](st.L_P);
-  st.v[30] = x;
-  return x;
+  const x = st.v[30];
+  return x !== undefined ? x : (st.v[30] = M_StsDecision.d["Fact Age"](st.L_P));
 }
 // define "Fact Current Regimen"
 function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Current Regimen"](st.L_P);
-  st.v[31] = x;
-  return x;
+  const x = st.v[31];
+  return x !== undefined ? x : (st.v[31] = M_StsDecision.d["Fact Current Regimen"](st.L_P));
 }
 // define "Fact Line"
 function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line"](st.L_P);
-  st.v[32] = x;
-  return x;
+  const x = st.v[32];
+  return x !== undefined ? x : (st.v[32] = M_StsDecision.d["Fact Line"](st.L_P));
 }
 // define "Fact Line Sources"
 function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line Sources"](st.L_P);
-  st.v[33] = x;
-  return x;
+  const x = st.v[33];
+  return x !== undefined ? x : (st.v[33] = M_StsDecision.d["Fact Line Sources"](st.L_P));
 }
 // define "Fact ECOG"
 function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact ECOG"](st.L_P);
-  st.v[34] = x;
-  return x;
+  const x = st.v[34];
+  return x !== undefined ? x : (st.v[34] = M_StsDecision.d["Fact ECOG"](st.L_P));
 }
 // define "Fact LVEF"
 function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact LVEF"](st.L_P);
-  st.v[35] = x;
-  return x;
+  const x = st.v[35];
+  return x !== undefined ? x : (st.v[35] = M_StsDecision.d["Fact LVEF"](st.L_P));
 }
 // define "Fact Bilirubin"
 function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Bilirubin"](st.L_P);
-  st.v[36] = x;
-  return x;
+  const x = st.v[36];
+  return x !== undefined ? x : (st.v[36] = M_StsDecision.d["Fact Bilirubin"](st.L_P));
 }
 // define "Fact Cumulative"
 function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Cumulative"](st.L_P);
-  st.v[37] = x;
-  return x;
+  const x = st.v[37];
+  return x !== undefined ? x : (st.v[37] = M_StsDecision.d["Fact Cumulative"](st.L_P));
 }
 // define "Fact Unrecognized"
 function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Unrecognized"](st.L_P);
-  st.v[38] = x;
-  return x;
+  const x = st.v[38];
+  return x !== undefined ? x : (st.v[38] = M_StsDecision.d["Fact Unrecognized"](st.L_P));
 }
 // define "Fact Disease Status"
 function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Disease Status"](st.L_P);
-  st.v[39] = x;
-  return x;
+  const x = st.v[39];
+  return x !== undefined ? x : (st.v[39] = M_StsDecision.d["Fact Disease Status"](st.L_P));
 }
 // define "Fact Second Primary"
 function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Second Primary"](st.L_P);
-  st.v[40] = x;
-  return x;
+  const x = st.v[40];
+  return x !== undefined ? x : (st.v[40] = M_StsDecision.d["Fact Second Primary"](st.L_P));
 }
 // define "Fact Undated Exposures"
 function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Undated Exposures"](st.L_P);
-  st.v[41] = x;
-  return x;
+  const x = st.v[41];
+  return x !== undefined ? x : (st.v[41] = M_StsDecision.d["Fact Undated Exposures"](st.L_P));
 }
 // define "Rule Values"
 function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) });
-  st.v[42] = x;
-  return x;
+  const x = st.v[42];
+  return x !== undefined ? x : (st.v[42] = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) }));
 }
 // function "IsAdjuvantPembro"(drug)
 function f0(st, o0) {

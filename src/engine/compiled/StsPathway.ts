@@ -10,275 +10,164 @@ export const version = "1.0.0";
 export const expressionNames = ["Patient","Decision","Has STS","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs"];
 
-function paramDefault(st, name) {
+export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Today": return new R.UnsetParameter("Today");
-    case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
-    case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
-    case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
-    case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
-    case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
-    case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
-    case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
-    case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
-    case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
-    case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
-    case "coverGapDays": return new R.UnsetParameter("coverGapDays");
-    case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
-    case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
-    case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
-    case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
-    case "DraftOrderIds": return new R.UnsetParameter("DraftOrderIds");
     case "Unreadable": return "";
     case "Incomplete": return "";
-    case "Node Drugs": return new R.UnsetParameter("Node Drugs");
-    default: return new R.UnsetParameter(name);
+    default: return R.NO_DEFAULT;
   }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+});
 export const vs = {
 };
 // define "Patient"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient"));
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Decision"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Decision"](st.L_D);
-  st.v[1] = x;
-  return x;
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = M_StsDecision.d["Decision"](st.L_D));
 }
 // define "Has STS"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Has STS"](st.L_D);
-  st.v[2] = x;
-  return x;
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = M_StsDecision.d["Has STS"](st.L_D));
 }
 // define "Prior Drugs"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Prior Drugs"](st.L_D);
-  st.v[3] = x;
-  return x;
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = M_StsDecision.d["Prior Drugs"](st.L_D));
 }
 // define "STS Condition Keys"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["STS Condition Keys"](st.L_D);
-  st.v[4] = x;
-  return x;
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = M_StsDecision.d["STS Condition Keys"](st.L_D));
 }
 // define "Fact Histology"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Histology"](st.L_D);
-  st.v[5] = x;
-  return x;
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = M_StsDecision.d["Fact Histology"](st.L_D));
 }
 // define "Fact Extent"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Extent"](st.L_D);
-  st.v[6] = x;
-  return x;
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = M_StsDecision.d["Fact Extent"](st.L_D));
 }
 // define "Fact Site"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Site"](st.L_D);
-  st.v[7] = x;
-  return x;
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = M_StsDecision.d["Fact Site"](st.L_D));
 }
 // define "Fact Grade"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Grade"](st.L_D);
-  st.v[8] = x;
-  return x;
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = M_StsDecision.d["Fact Grade"](st.L_D));
 }
 // define "Fact Surgery"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Surgery"](st.L_D);
-  st.v[9] = x;
-  return x;
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = M_StsDecision.d["Fact Surgery"](st.L_D));
 }
 // define "Fact Radiotherapy"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Radiotherapy"](st.L_D);
-  st.v[10] = x;
-  return x;
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = M_StsDecision.d["Fact Radiotherapy"](st.L_D));
 }
 // define "Fact Age"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Age"](st.L_D);
-  st.v[11] = x;
-  return x;
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = M_StsDecision.d["Fact Age"](st.L_D));
 }
 // define "Fact Current Regimen"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Current Regimen"](st.L_D);
-  st.v[12] = x;
-  return x;
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = M_StsDecision.d["Fact Current Regimen"](st.L_D));
 }
 // define "Fact Line"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line"](st.L_D);
-  st.v[13] = x;
-  return x;
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = M_StsDecision.d["Fact Line"](st.L_D));
 }
 // define "Fact Line Sources"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Line Sources"](st.L_D);
-  st.v[14] = x;
-  return x;
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = M_StsDecision.d["Fact Line Sources"](st.L_D));
 }
 // define "Fact ECOG"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact ECOG"](st.L_D);
-  st.v[15] = x;
-  return x;
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = M_StsDecision.d["Fact ECOG"](st.L_D));
 }
 // define "Fact LVEF"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact LVEF"](st.L_D);
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = M_StsDecision.d["Fact LVEF"](st.L_D));
 }
 // define "Fact Bilirubin"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Bilirubin"](st.L_D);
-  st.v[17] = x;
-  return x;
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = M_StsDecision.d["Fact Bilirubin"](st.L_D));
 }
 // define "Fact Cumulative"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Cumulative"](st.L_D);
-  st.v[18] = x;
-  return x;
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = M_StsDecision.d["Fact Cumulative"](st.L_D));
 }
 // define "Fact Unrecognized"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Unrecognized"](st.L_D);
-  st.v[19] = x;
-  return x;
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = M_StsDecision.d["Fact Unrecognized"](st.L_D));
 }
 // define "Fact STS Conditions"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact STS Conditions"](st.L_D);
-  st.v[20] = x;
-  return x;
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = M_StsDecision.d["Fact STS Conditions"](st.L_D));
 }
 // define "Fact Ignored Evidence"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Ignored Evidence"](st.L_D);
-  st.v[21] = x;
-  return x;
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = M_StsDecision.d["Fact Ignored Evidence"](st.L_D));
 }
 // define "Fact Second Primary"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Second Primary"](st.L_D);
-  st.v[22] = x;
-  return x;
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = M_StsDecision.d["Fact Second Primary"](st.L_D));
 }
 // define "Fact Undated Exposures"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Undated Exposures"](st.L_D);
-  st.v[23] = x;
-  return x;
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = M_StsDecision.d["Fact Undated Exposures"](st.L_D));
 }
 // define "Fact Prior Last Exposure"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D);
-  st.v[24] = x;
-  return x;
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D));
 }
 // define "Fact Maintenance"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Maintenance"](st.L_D);
-  st.v[25] = x;
-  return x;
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = M_StsDecision.d["Fact Maintenance"](st.L_D));
 }
 // define "Fact Prior Regimens"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Prior Regimens"](st.L_D);
-  st.v[26] = x;
-  return x;
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = M_StsDecision.d["Fact Prior Regimens"](st.L_D));
 }
 // define "Fact Disease Status"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Fact Disease Status"](st.L_D);
-  st.v[27] = x;
-  return x;
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = M_StsDecision.d["Fact Disease Status"](st.L_D));
 }
 // define "Later Line Status"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Later Line Status"](st.L_D);
-  st.v[28] = x;
-  return x;
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = M_StsDecision.d["Later Line Status"](st.L_D));
 }
 // define "Progression Since Current Start"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = M_StsDecision.d["Progression Since Current Start"](st.L_D);
-  st.v[29] = x;
-  return x;
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = M_StsDecision.d["Progression Since Current Start"](st.L_D));
 }
 export const f = {
 

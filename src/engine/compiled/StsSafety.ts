@@ -31,95 +31,54 @@ export const version = "1.0.0";
 export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
-function paramDefault(st, name) {
+export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Today": return new R.UnsetParameter("Today");
-    case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
-    case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
-    case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
-    case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
-    case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
-    case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
-    case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
-    case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
-    case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
-    case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
-    case "coverGapDays": return new R.UnsetParameter("coverGapDays");
-    case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
-    case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
-    case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
-    case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
     case "Unreadable": return "";
     case "Incomplete": return "";
-    default: return new R.UnsetParameter(name);
+    default: return R.NO_DEFAULT;
   }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+});
 export const vs = {
 };
 // define "Patient"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient"));
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Unreadable Types"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = R.split(p(st, "Unreadable", true), ",");
-  st.v[1] = x;
-  return x;
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = R.split(p(st, "Unreadable", true), ","));
 }
 // define "Incomplete Types"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = R.split(p(st, "Incomplete", true), ",");
-  st.v[2] = x;
-  return x;
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = R.split(p(st, "Incomplete", true), ","));
 }
 // define "Conditions Unreadable"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = R.or(R.inList("Condition", d1(st), undefined), R.inList("Condition", d2(st), undefined));
-  st.v[3] = x;
-  return x;
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = R.or(R.inList("Condition", d1(st), undefined), R.inList("Condition", d2(st), undefined)));
 }
 // define "Patient Unreadable"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = R.or(R.inList("Patient", d1(st), undefined), R.inList("Patient", d2(st), undefined));
-  st.v[4] = x;
-  return x;
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = R.or(R.inList("Patient", d1(st), undefined), R.inList("Patient", d2(st), undefined)));
 }
 // define "Observations Unreadable"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = R.or(R.inList("Observation", d1(st), undefined), R.inList("Observation", d2(st), undefined));
-  st.v[5] = x;
-  return x;
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = R.or(R.inList("Observation", d1(st), undefined), R.inList("Observation", d2(st), undefined)));
 }
 // define "Procedures Unreadable"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = R.or(R.inList("Procedure", d1(st), undefined), R.inList("Procedure", d2(st), undefined));
-  st.v[6] = x;
-  return x;
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = R.or(R.inList("Procedure", d1(st), undefined), R.inList("Procedure", d2(st), undefined)));
 }
 // define "Medications Unreadable"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s0 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = R.exists((() => { const s0 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
 if (s0 == null) return null;
 const isList = Array.isArray(s0);
 let out2 = [];
@@ -128,15 +87,12 @@ if (!(R.inList(a_T_1, d1(st), undefined))) continue;
 out2.push(a_T_1);
 }
 out2 = R.distinctList(out2);
-return isList ? out2 : out2[0]; })());
-  st.v[7] = x;
-  return x;
+return isList ? out2 : out2[0]; })()));
 }
 // define "Medications Incomplete"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s3 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = R.exists((() => { const s3 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
 if (s3 == null) return null;
 const isList = Array.isArray(s3);
 let out5 = [];
@@ -145,151 +101,97 @@ if (!(R.inList(a_T_4, d2(st), undefined))) continue;
 out5.push(a_T_4);
 }
 out5 = R.distinctList(out5);
-return isList ? out5 : out5[0]; })());
-  st.v[8] = x;
-  return x;
+return isList ? out5 : out5[0]; })()));
 }
 // define "Has STS"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = (() => { let r6; r6 = M_StsTreatment.d["Dx Has STS Condition"](st.L_Tx); if (r6 != null) return r6; r6 = false; if (r6 != null) return r6; return null; })();
-  st.v[9] = x;
-  return x;
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = (() => { let r6; r6 = M_StsTreatment.d["Dx Has STS Condition"](st.L_Tx); if (r6 != null) return r6; r6 = false; if (r6 != null) return r6; return null; })());
 }
 // define "Confirmed"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = (() => { let r7; r7 = M_StsTreatment.d["Dx Is Confirmed"](st.L_Tx); if (r7 != null) return r7; r7 = false; if (r7 != null) return r7; return null; })();
-  st.v[10] = x;
-  return x;
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = (() => { let r7; r7 = M_StsTreatment.d["Dx Is Confirmed"](st.L_Tx); if (r7 != null) return r7; r7 = false; if (r7 != null) return r7; return null; })());
 }
 // define "Histology"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = (() => { let r8; r8 = R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "class"); if (r8 != null) return r8; r8 = "UNKNOWN"; if (r8 != null) return r8; return null; })();
-  st.v[11] = x;
-  return x;
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = (() => { let r8; r8 = R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "class"); if (r8 != null) return r8; r8 = "UNKNOWN"; if (r8 != null) return r8; return null; })());
 }
 // define "Histology Code"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "code");
-  st.v[12] = x;
-  return x;
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "code"));
 }
 // define "Histology Known"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = R.inList(d11(st), ["LMS", "LPS", "UPS", "OTHER"], undefined);
-  st.v[13] = x;
-  return x;
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = R.inList(d11(st), ["LMS", "LPS", "UPS", "OTHER"], undefined));
 }
 // define "Histology Conflict"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = R.exists(R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "conflict"));
-  st.v[14] = x;
-  return x;
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = R.exists(R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "conflict")));
 }
 // define "Second Primary"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = R.exists(M_StsTreatment.d["Dx Second Primary List"](st.L_Tx));
-  st.v[15] = x;
-  return x;
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = R.exists(M_StsTreatment.d["Dx Second Primary List"](st.L_Tx)));
 }
 // define "Second Primary Drugs"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Second Primary Drugs"](st.L_Tx);
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = M_StsTreatment.d["Second Primary Drugs"](st.L_Tx));
 }
 // define "Second Primary Liposomal Doxorubicin"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Second Primary Liposomal Doxorubicin"](st.L_Tx);
-  st.v[17] = x;
-  return x;
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = M_StsTreatment.d["Second Primary Liposomal Doxorubicin"](st.L_Tx));
 }
 // define "Extent"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = (() => { let r9; r9 = R.prop(M_StsTreatment.d["Dx Extent"](st.L_Tx), "extent"); if (r9 != null) return r9; r9 = "UNKNOWN"; if (r9 != null) return r9; return null; })();
-  st.v[18] = x;
-  return x;
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = (() => { let r9; r9 = R.prop(M_StsTreatment.d["Dx Extent"](st.L_Tx), "extent"); if (r9 != null) return r9; r9 = "UNKNOWN"; if (r9 != null) return r9; return null; })());
 }
 // define "Site"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = (() => { let r10; r10 = R.prop(M_StsTreatment.d["Dx Site"](st.L_Tx), "site"); if (r10 != null) return r10; r10 = "UNKNOWN"; if (r10 != null) return r10; return null; })();
-  st.v[19] = x;
-  return x;
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = (() => { let r10; r10 = R.prop(M_StsTreatment.d["Dx Site"](st.L_Tx), "site"); if (r10 != null) return r10; r10 = "UNKNOWN"; if (r10 != null) return r10; return null; })());
 }
 // define "Grade"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = R.prop(M_StsTreatment.d["Dx Grade"](st.L_Tx), "grade");
-  st.v[20] = x;
-  return x;
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = R.prop(M_StsTreatment.d["Dx Grade"](st.L_Tx), "grade"));
 }
 // define "Surgery Done"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = (() => { let r11; r11 = R.prop(M_StsTreatment.d["Dx Surgery"](st.L_Tx), "done"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })();
-  st.v[21] = x;
-  return x;
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = (() => { let r11; r11 = R.prop(M_StsTreatment.d["Dx Surgery"](st.L_Tx), "done"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })());
 }
 // define "RT Done"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = (() => { let r12; r12 = R.prop(M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx), "done"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })();
-  st.v[22] = x;
-  return x;
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = (() => { let r12; r12 = R.prop(M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx), "done"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })());
 }
 // define "Dx Age"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Age"](st.L_Tx);
-  st.v[23] = x;
-  return x;
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = M_StsTreatment.d["Dx Age"](st.L_Tx));
 }
 // define "Age"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = (d4(st) ? R.as(null, K0, false) : R.prop(d23(st), "value"));
-  st.v[24] = x;
-  return x;
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = (d4(st) ? R.as(null, K0, false) : R.prop(d23(st), "value")));
 }
 // define "Pediatric"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = (() => { let r13; r13 = R.less(d24(st), 18); if (r13 != null) return r13; r13 = false; if (r13 != null) return r13; return null; })();
-  st.v[25] = x;
-  return x;
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = (() => { let r13; r13 = R.less(d24(st), 18); if (r13 != null) return r13; r13 = false; if (r13 != null) return r13; return null; })());
 }
 // define "Earliest Metastatic Date"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = R.min((() => { const s14 = M_StsTreatment.d["Dx Metastatic Evidence"](st.L_Tx);
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = R.min((() => { const s14 = M_StsTreatment.d["Dx Metastatic Evidence"](st.L_Tx);
 if (s14 == null) return null;
 const isList = Array.isArray(s14);
 let out16 = [];
@@ -297,15 +199,12 @@ for (const a_E_15 of (s14 == null ? [] : Array.isArray(s14) ? s14 : [s14])) {
 out16.push(R.prop(a_E_15, "date"));
 }
 out16 = R.distinctList(out16);
-return isList ? out16 : out16[0]; })());
-  st.v[26] = x;
-  return x;
+return isList ? out16 : out16[0]; })()));
 }
 // define "Stage I-II Recorded"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = R.or(R.exists((() => { const s17 = M_StsTreatment.d["Dx Stage Observations"](st.L_Tx);
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = R.or(R.exists((() => { const s17 = M_StsTreatment.d["Dx Stage Observations"](st.L_Tx);
 if (s17 == null) return null;
 const isList = Array.isArray(s17);
 let out19 = [];
@@ -347,15 +246,12 @@ if (!(a_B_24)) continue;
 out31.push(a_B_24);
 }
 out31 = R.distinctList(out31);
-return isList ? out31 : out31[0]; })()));
-  st.v[27] = x;
-  return x;
+return isList ? out31 : out31[0]; })())));
 }
 // define "Current Drugs"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = (() => { const s32 = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = (() => { const s32 = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
 if (s32 == null) return null;
 const isList = Array.isArray(s32);
 let out34 = [];
@@ -363,55 +259,37 @@ for (const a_C_33 of (s32 == null ? [] : Array.isArray(s32) ? s32 : [s32])) {
 out34.push(R.prop(a_C_33, "drug"));
 }
 out34 = R.distinctList(out34);
-return isList ? out34 : out34[0]; })();
-  st.v[28] = x;
-  return x;
+return isList ? out34 : out34[0]; })());
 }
 // define "Prior Drugs"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Prior Drugs"](st.L_Tx);
-  st.v[29] = x;
-  return x;
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = M_StsTreatment.d["Prior Drugs"](st.L_Tx));
 }
 // define "Exposed Drugs"
 function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Exposed Drugs"](st.L_Tx);
-  st.v[30] = x;
-  return x;
+  const x = st.v[30];
+  return x !== undefined ? x : (st.v[30] = M_StsTreatment.d["Exposed Drugs"](st.L_Tx));
 }
 // define "Line"
 function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line"](st.L_Tx);
-  st.v[31] = x;
-  return x;
+  const x = st.v[31];
+  return x !== undefined ? x : (st.v[31] = M_StsTreatment.d["Line"](st.L_Tx));
 }
 // define "Anthracycline Free"
 function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Anthracycline Free"](st.L_Tx);
-  st.v[32] = x;
-  return x;
+  const x = st.v[32];
+  return x !== undefined ? x : (st.v[32] = M_StsTreatment.d["Anthracycline Free"](st.L_Tx));
 }
 // define "Any Anthracycline"
 function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = R.exists(M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx));
-  st.v[33] = x;
-  return x;
+  const x = st.v[33];
+  return x !== undefined ? x : (st.v[33] = R.exists(M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx)));
 }
 // define "Disease Statuses"
 function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = (() => { const s35 = M_StsTreatment.d["Dx Disease Status"](st.L_Tx);
+  const x = st.v[34];
+  return x !== undefined ? x : (st.v[34] = (() => { const s35 = M_StsTreatment.d["Dx Disease Status"](st.L_Tx);
 if (s35 == null) return null;
 const isList = Array.isArray(s35);
 let out37 = [];
@@ -419,31 +297,22 @@ for (const a_S_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
 if (!(R.not(d5(st)))) continue;
 out37.push(({ "key": R.prop(a_S_36, "key"), "status": R.prop(a_S_36, "status"), "code": R.prop(a_S_36, "code"), "text": R.prop(a_S_36, "text"), "date": R.prop(a_S_36, "date"), "dayNumber": M_StsTreatment.f["DayNumber"](st.L_Tx, R.prop(a_S_36, "date")) }));
 }
-return isList ? out37 : out37[0]; })();
-  st.v[34] = x;
-  return x;
+return isList ? out37 : out37[0]; })());
 }
 // define "Maintenance Progression"
 function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = (M_StsTreatment.d["Maintenance Eligible"](st.L_Tx) ? f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["First Combination Date"](st.L_Tx)), false) : R.as(null, K2, false));
-  st.v[35] = x;
-  return x;
+  const x = st.v[35];
+  return x !== undefined ? x : (st.v[35] = (M_StsTreatment.d["Maintenance Eligible"](st.L_Tx) ? f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["First Combination Date"](st.L_Tx)), false) : R.as(null, K2, false)));
 }
 // define "Maintenance"
 function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = R.and(M_StsTreatment.d["Maintenance Eligible"](st.L_Tx), (d35(st) == null));
-  st.v[36] = x;
-  return x;
+  const x = st.v[36];
+  return x !== undefined ? x : (st.v[36] = R.and(M_StsTreatment.d["Maintenance Eligible"](st.L_Tx), (d35(st) == null)));
 }
 // define "Anthracycline Before Metastatic"
 function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = (R.not(d33(st)) ? false : (R.exists((() => { const s38 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
+  const x = st.v[37];
+  return x !== undefined ? x : (st.v[37] = (R.not(d33(st)) ? false : (R.exists((() => { const s38 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
 if (s38 == null) return null;
 const isList = Array.isArray(s38);
 let out40 = [];
@@ -459,78 +328,54 @@ for (const a_E_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
 if (!((R.prop(a_E_42, "lastDate") == null))) continue;
 out43.push(a_E_42);
 }
-return isList ? out43 : out43[0]; })())) ? R.as(null, K3, false) : false)));
-  st.v[37] = x;
-  return x;
+return isList ? out43 : out43[0]; })())) ? R.as(null, K3, false) : false))));
 }
 // define "Latest Disease Status"
 function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = (() => { let r44; r44 = f2(st, "progression", R.max((() => { const s45 = d34(st);
+  const x = st.v[38];
+  return x !== undefined ? x : (st.v[38] = (() => { let r44; r44 = f2(st, "progression", R.max((() => { const s45 = d34(st);
 if (s45 == null) return null;
 const isList = Array.isArray(s45);
 let out47 = [];
 for (const a_S_46 of (s45 == null ? [] : Array.isArray(s45) ? s45 : [s45])) {
 out47.push(R.prop(a_S_46, "dayNumber"));
 }
-return isList ? out47 : out47[0]; })()), false); if (r44 != null) return r44; r44 = f3(st, d34(st)); if (r44 != null) return r44; return null; })();
-  st.v[38] = x;
-  return x;
+return isList ? out47 : out47[0]; })()), false); if (r44 != null) return r44; r44 = f3(st, d34(st)); if (r44 != null) return r44; return null; })());
 }
 // define "Progression Since Current Start"
 function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)), true);
-  st.v[39] = x;
-  return x;
+  const x = st.v[39];
+  return x !== undefined ? x : (st.v[39] = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)), true));
 }
 // define "Last Prior Regimen"
 function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Last Prior Regimen"](st.L_Tx);
-  st.v[40] = x;
-  return x;
+  const x = st.v[40];
+  return x !== undefined ? x : (st.v[40] = M_StsTreatment.d["Last Prior Regimen"](st.L_Tx));
 }
 // define "Later Line Progression"
 function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = f1(st, R.prop(d40(st), "startNumber"), true);
-  st.v[41] = x;
-  return x;
+  const x = st.v[41];
+  return x !== undefined ? x : (st.v[41] = f1(st, R.prop(d40(st), "startNumber"), true));
 }
 // define "Later Line No Progression"
 function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = (R.or(R.not((d41(st) == null)), (d40(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d40(st), "endNumber"), true));
-  st.v[42] = x;
-  return x;
+  const x = st.v[42];
+  return x !== undefined ? x : (st.v[42] = (R.or(R.not((d41(st) == null)), (d40(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d40(st), "endNumber"), true)));
 }
 // define "Later Line Status"
 function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = ({ "kind": (R.not((d41(st) == null)) ? "progression" : (R.not((d42(st) == null)) ? "no-progression" : "unknown")), "reading": (() => { let r48; r48 = d41(st); if (r48 != null) return r48; r48 = d42(st); if (r48 != null) return r48; return null; })() });
-  st.v[43] = x;
-  return x;
+  const x = st.v[43];
+  return x !== undefined ? x : (st.v[43] = ({ "kind": (R.not((d41(st) == null)) ? "progression" : (R.not((d42(st) == null)) ? "no-progression" : "unknown")), "reading": (() => { let r48; r48 = d41(st); if (r48 != null) return r48; r48 = d42(st); if (r48 != null) return r48; return null; })() }));
 }
 // define "Now Date"
 function d44(st) {
-  let x = st.v[44];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Now Date"](st.L_Tx);
-  st.v[44] = x;
-  return x;
+  const x = st.v[44];
+  return x !== undefined ? x : (st.v[44] = M_StsTreatment.d["Now Date"](st.L_Tx));
 }
 // define "LVEF Readings"
 function d45(st) {
-  let x = st.v[45];
-  if (x !== undefined) return x;
-  x = (() => { const s49 = (() => { const s51 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+  const x = st.v[45];
+  return x !== undefined ? x : (st.v[45] = (() => { const s49 = (() => { const s51 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
 if (s51 == null) return null;
 const isList = Array.isArray(s51);
 let out53 = [];
@@ -547,15 +392,12 @@ const l_taken_55 = M_StsCommon.f["LastDay"](st.L_Common, a_O_50);
 if (!(R.and(R.not((l_taken_55 == null)), R.not((R.prop(a_O_50, "value") == null))))) continue;
 out54.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_50), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_50), "date": l_taken_55, "source": f4(st, a_O_50), "code": f5(st, a_O_50) }));
 }
-return isList ? out54 : out54[0]; })();
-  st.v[45] = x;
-  return x;
+return isList ? out54 : out54[0]; })());
 }
 // define "LVEF"
 function d46(st) {
-  let x = st.v[46];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s56 = d45(st);
+  const x = st.v[46];
+  return x !== undefined ? x : (st.v[46] = R.first((() => { const s56 = d45(st);
 if (s56 == null) return null;
 const isList = Array.isArray(s56);
 let out58 = [];
@@ -572,15 +414,12 @@ return isList ? out61 : out61[0]; })()))))) continue;
 out58.push(a_R_57);
 }
 out58 = R.mergeSort(out58, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out58 : out58[0]; })());
-  st.v[46] = x;
-  return x;
+return isList ? out58 : out58[0]; })()));
 }
 // define "LVEF Not Interpretable"
 function d47(st) {
-  let x = st.v[47];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s62 = d45(st);
+  const x = st.v[47];
+  return x !== undefined ? x : (st.v[47] = R.first((() => { const s62 = d45(st);
 if (s62 == null) return null;
 const isList = Array.isArray(s62);
 let out64 = [];
@@ -589,63 +428,42 @@ if (!(R.and((R.prop(a_R_63, "value") == null), R.or((d46(st) == null), R.greater
 out64.push(a_R_63);
 }
 out64 = R.mergeSort(out64, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out64 : out64[0]; })());
-  st.v[47] = x;
-  return x;
+return isList ? out64 : out64[0]; })()));
 }
 // define "Latest Anthracycline Date"
 function d48(st) {
-  let x = st.v[48];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx);
-  st.v[48] = x;
-  return x;
+  const x = st.v[48];
+  return x !== undefined ? x : (st.v[48] = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx));
 }
 // define "Confirmed Doxo"
 function d49(st) {
-  let x = st.v[49];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx);
-  st.v[49] = x;
-  return x;
+  const x = st.v[49];
+  return x !== undefined ? x : (st.v[49] = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx));
 }
 // define "LVEF Recent"
 function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = (() => { let r65; r65 = R.lessOrEqual(R.durationBetween(R.prop(d46(st), "date"), d44(st), "day"), p(st, "lvefRecencyDays", true)); if (r65 != null) return r65; r65 = false; if (r65 != null) return r65; return null; })();
-  st.v[50] = x;
-  return x;
+  const x = st.v[50];
+  return x !== undefined ? x : (st.v[50] = (() => { let r65; r65 = R.lessOrEqual(R.durationBetween(R.prop(d46(st), "date"), d44(st), "day"), p(st, "lvefRecencyDays", true)); if (r65 != null) return r65; r65 = false; if (r65 != null) return r65; return null; })());
 }
 // define "LVEF Since Anthracycline"
 function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = R.or((d48(st) == null), (() => { let r66; r66 = R.greater(R.prop(d46(st), "date"), d48(st)); if (r66 != null) return r66; r66 = false; if (r66 != null) return r66; return null; })());
-  st.v[51] = x;
-  return x;
+  const x = st.v[51];
+  return x !== undefined ? x : (st.v[51] = R.or((d48(st) == null), (() => { let r66; r66 = R.greater(R.prop(d46(st), "date"), d48(st)); if (r66 != null) return r66; r66 = false; if (r66 != null) return r66; return null; })()));
 }
 // define "LVEF Unusable Reason"
 function d52(st) {
-  let x = st.v[52];
-  if (x !== undefined) return x;
-  x = f6(st, true);
-  st.v[52] = x;
-  return x;
+  const x = st.v[52];
+  return x !== undefined ? x : (st.v[52] = f6(st, true));
 }
 // define "Trabectedin LVEF Unusable Reason"
 function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = f6(st, false);
-  st.v[53] = x;
-  return x;
+  const x = st.v[53];
+  return x !== undefined ? x : (st.v[53] = f6(st, false));
 }
 // define "ECOG Readings"
 function d54(st) {
-  let x = st.v[54];
-  if (x !== undefined) return x;
-  x = (() => { const s67 = (() => { const s69 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+  const x = st.v[54];
+  return x !== undefined ? x : (st.v[54] = (() => { const s67 = (() => { const s69 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
 if (s69 == null) return null;
 const isList = Array.isArray(s69);
 let out71 = [];
@@ -662,15 +480,12 @@ const l_taken_73 = M_StsCommon.f["LastDay"](st.L_Common, a_O_68);
 if (!(R.and(R.not((l_taken_73 == null)), R.not((R.prop(a_O_68, "value") == null))))) continue;
 out72.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_68), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_68), "date": l_taken_73, "source": f4(st, a_O_68), "code": f5(st, a_O_68) }));
 }
-return isList ? out72 : out72[0]; })();
-  st.v[54] = x;
-  return x;
+return isList ? out72 : out72[0]; })());
 }
 // define "ECOG Reading"
 function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s74 = d54(st);
+  const x = st.v[55];
+  return x !== undefined ? x : (st.v[55] = R.first((() => { const s74 = d54(st);
 if (s74 == null) return null;
 const isList = Array.isArray(s74);
 let out76 = [];
@@ -687,15 +502,12 @@ return isList ? out79 : out79[0]; })()))))) continue;
 out76.push(a_R_75);
 }
 out76 = R.mergeSort(out76, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out76 : out76[0]; })());
-  st.v[55] = x;
-  return x;
+return isList ? out76 : out76[0]; })()));
 }
 // define "ECOG Not Interpretable"
 function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s80 = d54(st);
+  const x = st.v[56];
+  return x !== undefined ? x : (st.v[56] = R.first((() => { const s80 = d54(st);
 if (s80 == null) return null;
 const isList = Array.isArray(s80);
 let out82 = [];
@@ -704,31 +516,22 @@ if (!(R.and((R.prop(a_R_81, "value") == null), R.or((d55(st) == null), R.greater
 out82.push(a_R_81);
 }
 out82 = R.mergeSort(out82, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out82 : out82[0]; })());
-  st.v[56] = x;
-  return x;
+return isList ? out82 : out82[0]; })()));
 }
 // define "ECOG"
 function d57(st) {
-  let x = st.v[57];
-  if (x !== undefined) return x;
-  x = R.prop(d55(st), "value");
-  st.v[57] = x;
-  return x;
+  const x = st.v[57];
+  return x !== undefined ? x : (st.v[57] = R.prop(d55(st), "value"));
 }
 // define "ECOG Recent"
 function d58(st) {
-  let x = st.v[58];
-  if (x !== undefined) return x;
-  x = (() => { let r83; r83 = R.lessOrEqual(R.durationBetween(R.prop(d55(st), "date"), d44(st), "day"), p(st, "ecogRecencyDays", true)); if (r83 != null) return r83; r83 = false; if (r83 != null) return r83; return null; })();
-  st.v[58] = x;
-  return x;
+  const x = st.v[58];
+  return x !== undefined ? x : (st.v[58] = (() => { let r83; r83 = R.lessOrEqual(R.durationBetween(R.prop(d55(st), "date"), d44(st), "day"), p(st, "ecogRecencyDays", true)); if (r83 != null) return r83; r83 = false; if (r83 != null) return r83; return null; })());
 }
 // define "Bilirubin Readings"
 function d59(st) {
-  let x = st.v[59];
-  if (x !== undefined) return x;
-  x = (() => { const s84 = (() => { const s86 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+  const x = st.v[59];
+  return x !== undefined ? x : (st.v[59] = (() => { const s84 = (() => { const s86 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
 if (s86 == null) return null;
 const isList = Array.isArray(s86);
 let out88 = [];
@@ -754,30 +557,24 @@ out95.push(R.prop(a_R_94, "high"));
 }
 return isList ? out95 : out95[0]; })())), "date": l_taken_90, "source": f4(st, a_O_85), "code": f5(st, a_O_85) }));
 }
-return isList ? out89 : out89[0]; })();
-  st.v[59] = x;
-  return x;
+return isList ? out89 : out89[0]; })());
 }
 // define "Bilirubin Latest Date"
 function d60(st) {
-  let x = st.v[60];
-  if (x !== undefined) return x;
-  x = R.max((() => { const s96 = d59(st);
+  const x = st.v[60];
+  return x !== undefined ? x : (st.v[60] = R.max((() => { const s96 = d59(st);
 if (s96 == null) return null;
 const isList = Array.isArray(s96);
 let out98 = [];
 for (const a_R_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
 out98.push(R.prop(a_R_97, "date"));
 }
-return isList ? out98 : out98[0]; })());
-  st.v[60] = x;
-  return x;
+return isList ? out98 : out98[0]; })()));
 }
 // define "Bilirubin"
 function d61(st) {
-  let x = st.v[61];
-  if (x !== undefined) return x;
-  x = (() => { let r99; r99 = R.first((() => { const s100 = d59(st);
+  const x = st.v[61];
+  return x !== undefined ? x : (st.v[61] = (() => { let r99; r99 = R.first((() => { const s100 = d59(st);
 if (s100 == null) return null;
 const isList = Array.isArray(s100);
 let out102 = [];
@@ -795,119 +592,77 @@ if (!(R.equal(R.prop(a_R_105, "date"), d60(st)))) continue;
 out106.push(a_R_105);
 }
 out106 = R.mergeSort(out106, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out106 : out106[0]; })()); if (r99 != null) return r99; return null; })();
-  st.v[61] = x;
-  return x;
+return isList ? out106 : out106[0]; })()); if (r99 != null) return r99; return null; })());
 }
 // define "Bilirubin Recent"
 function d62(st) {
-  let x = st.v[62];
-  if (x !== undefined) return x;
-  x = (() => { let r107; r107 = R.lessOrEqual(R.durationBetween(R.prop(d61(st), "date"), d44(st), "day"), p(st, "labRecencyDays", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })();
-  st.v[62] = x;
-  return x;
+  const x = st.v[62];
+  return x !== undefined ? x : (st.v[62] = (() => { let r107; r107 = R.lessOrEqual(R.durationBetween(R.prop(d61(st), "date"), d44(st), "day"), p(st, "labRecencyDays", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })());
 }
 // define "Doxo LVEF Low"
 function d63(st) {
-  let x = st.v[63];
-  if (x !== undefined) return x;
-  x = (() => { let r108; r108 = R.less(R.prop(d46(st), "value"), p(st, "lvefMinPercent", true)); if (r108 != null) return r108; r108 = false; if (r108 != null) return r108; return null; })();
-  st.v[63] = x;
-  return x;
+  const x = st.v[63];
+  return x !== undefined ? x : (st.v[63] = (() => { let r108; r108 = R.less(R.prop(d46(st), "value"), p(st, "lvefMinPercent", true)); if (r108 != null) return r108; r108 = false; if (r108 != null) return r108; return null; })());
 }
 // define "Cumulative Doxo"
 function d64(st) {
-  let x = st.v[64];
-  if (x !== undefined) return x;
-  x = d49(st);
-  st.v[64] = x;
-  return x;
+  const x = st.v[64];
+  return x !== undefined ? x : (st.v[64] = d49(st));
 }
 // define "Cumulative Known"
 function d65(st) {
-  let x = st.v[65];
-  if (x !== undefined) return x;
-  x = R.and(R.not(d7(st)), (() => { let r109; r109 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r109 != null) return r109; r109 = false; if (r109 != null) return r109; return null; })());
-  st.v[65] = x;
-  return x;
+  const x = st.v[65];
+  return x !== undefined ? x : (st.v[65] = R.and(R.not(d7(st)), (() => { let r109; r109 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r109 != null) return r109; r109 = false; if (r109 != null) return r109; return null; })()));
 }
 // define "Doxo Cumulative Critical"
 function d66(st) {
-  let x = st.v[66];
-  if (x !== undefined) return x;
-  x = (() => { let r110; r110 = R.greaterOrEqual(d64(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r110 != null) return r110; r110 = false; if (r110 != null) return r110; return null; })();
-  st.v[66] = x;
-  return x;
+  const x = st.v[66];
+  return x !== undefined ? x : (st.v[66] = (() => { let r110; r110 = R.greaterOrEqual(d64(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r110 != null) return r110; r110 = false; if (r110 != null) return r110; return null; })());
 }
 // define "Doxo Contraindicated"
 function d67(st) {
-  let x = st.v[67];
-  if (x !== undefined) return x;
-  x = R.or(d63(st), d66(st));
-  st.v[67] = x;
-  return x;
+  const x = st.v[67];
+  return x !== undefined ? x : (st.v[67] = R.or(d63(st), d66(st)));
 }
 // define "Possible Doxo"
 function d68(st) {
-  let x = st.v[68];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx);
-  st.v[68] = x;
-  return x;
+  const x = st.v[68];
+  return x !== undefined ? x : (st.v[68] = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx));
 }
 // define "Other Anthracyclines Received"
 function d69(st) {
-  let x = st.v[69];
-  if (x !== undefined) return x;
-  x = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx));
-  st.v[69] = x;
-  return x;
+  const x = st.v[69];
+  return x !== undefined ? x : (st.v[69] = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx)));
 }
 // define "Doxo Cumulative Warn"
 function d70(st) {
-  let x = st.v[70];
-  if (x !== undefined) return x;
-  x = R.and(R.not(d66(st)), R.or(R.not(d65(st)), (() => { let r111; r111 = R.greaterOrEqual(d64(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })()));
-  st.v[70] = x;
-  return x;
+  const x = st.v[70];
+  return x !== undefined ? x : (st.v[70] = R.and(R.not(d66(st)), R.or(R.not(d65(st)), (() => { let r111; r111 = R.greaterOrEqual(d64(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })())));
 }
 // define "ECOG Combo"
 function d71(st) {
-  let x = st.v[71];
-  if (x !== undefined) return x;
-  x = (() => { let r112; r112 = R.greaterOrEqual(d57(st), 2); if (r112 != null) return r112; r112 = false; if (r112 != null) return r112; return null; })();
-  st.v[71] = x;
-  return x;
+  const x = st.v[71];
+  return x !== undefined ? x : (st.v[71] = (() => { let r112; r112 = R.greaterOrEqual(d57(st), 2); if (r112 != null) return r112; r112 = false; if (r112 != null) return r112; return null; })());
 }
 // define "ECOG Poor"
 function d72(st) {
-  let x = st.v[72];
-  if (x !== undefined) return x;
-  x = (() => { let r113; r113 = R.greaterOrEqual(d57(st), 3); if (r113 != null) return r113; r113 = false; if (r113 != null) return r113; return null; })();
-  st.v[72] = x;
-  return x;
+  const x = st.v[72];
+  return x !== undefined ? x : (st.v[72] = (() => { let r113; r113 = R.greaterOrEqual(d57(st), 3); if (r113 != null) return r113; r113 = false; if (r113 != null) return r113; return null; })());
 }
 // define "Bilirubin High"
 function d73(st) {
-  let x = st.v[73];
-  if (x !== undefined) return x;
-  x = R.and(d62(st), (() => { let r114; r114 = R.prop(d61(st), "high"); if (r114 != null) return r114; r114 = false; if (r114 != null) return r114; return null; })());
-  st.v[73] = x;
-  return x;
+  const x = st.v[73];
+  return x !== undefined ? x : (st.v[73] = R.and(d62(st), (() => { let r114; r114 = R.prop(d61(st), "high"); if (r114 != null) return r114; r114 = false; if (r114 != null) return r114; return null; })()));
 }
 // define "Combo Age"
 function d74(st) {
-  let x = st.v[74];
-  if (x !== undefined) return x;
-  x = (() => { let r115; r115 = R.greater(d24(st), p(st, "comboMaxTrialAge", true)); if (r115 != null) return r115; r115 = false; if (r115 != null) return r115; return null; })();
-  st.v[74] = x;
-  return x;
+  const x = st.v[74];
+  return x !== undefined ? x : (st.v[74] = (() => { let r115; r115 = R.greater(d24(st), p(st, "comboMaxTrialAge", true)); if (r115 != null) return r115; r115 = false; if (r115 != null) return r115; return null; })());
 }
 // define "Recent Mesna Order"
 function d75(st) {
-  let x = st.v[75];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s116 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+  const x = st.v[75];
+  return x !== undefined ? x : (st.v[75] = R.exists((() => { const s116 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
 if (s116 == null) return null;
 const isList = Array.isArray(s116);
 let out118 = [];
@@ -915,15 +670,12 @@ for (const a_M_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116]))
 if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_117, P5), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r119; r119 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_117), d44(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r119 != null) return r119; r119 = false; if (r119 != null) return r119; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_117)), "key"), "mesna")))) continue;
 out118.push(a_M_117);
 }
-return isList ? out118 : out118[0]; })());
-  st.v[75] = x;
-  return x;
+return isList ? out118 : out118[0]; })()));
 }
 // define "Doxo Notes"
 function d76(st) {
-  let x = st.v[76];
-  if (x !== undefined) return x;
-  x = (() => { const s120 = [((d52(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d52(st))), ((d47(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d47(st), "text"))), (R.not(d70(st)) ? R.as(null, K5, false) : (R.not(d65(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d64(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d64(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
+  const x = st.v[76];
+  return x !== undefined ? x : (st.v[76] = (() => { const s120 = [((d52(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d52(st))), ((d47(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d47(st), "text"))), (R.not(d70(st)) ? R.as(null, K5, false) : (R.not(d65(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d64(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d64(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
 if (s120 == null) return null;
 const isList = Array.isArray(s120);
 let out122 = [];
@@ -932,23 +684,17 @@ if (!(R.not((a_N_121 == null)))) continue;
 out122.push(a_N_121);
 }
 out122 = R.distinctList(out122);
-return isList ? out122 : out122[0]; })();
-  st.v[76] = x;
-  return x;
+return isList ? out122 : out122[0]; })());
 }
 // define "Blocking Rule Ids"
 function d77(st) {
-  let x = st.v[77];
-  if (x !== undefined) return x;
-  x = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"];
-  st.v[77] = x;
-  return x;
+  const x = st.v[77];
+  return x !== undefined ? x : (st.v[77] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
 }
 // define "Used Condition Keys"
 function d78(st) {
-  let x = st.v[78];
-  if (x !== undefined) return x;
-  x = (() => { const s123 = M_StsTreatment.d["Dx Used Analyses"](st.L_Tx);
+  const x = st.v[78];
+  return x !== undefined ? x : (st.v[78] = (() => { const s123 = M_StsTreatment.d["Dx Used Analyses"](st.L_Tx);
 if (s123 == null) return null;
 const isList = Array.isArray(s123);
 let out125 = [];
@@ -956,200 +702,129 @@ for (const a_A_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123]))
 out125.push(R.prop(R.prop(a_A_124, "fact"), "key"));
 }
 out125 = R.distinctList(out125);
-return isList ? out125 : out125[0]; })();
-  st.v[78] = x;
-  return x;
+return isList ? out125 : out125[0]; })());
 }
 // define "Fact Histology"
 function d79(st) {
-  let x = st.v[79];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Histology"](st.L_Tx);
-  st.v[79] = x;
-  return x;
+  const x = st.v[79];
+  return x !== undefined ? x : (st.v[79] = M_StsTreatment.d["Dx Histology"](st.L_Tx));
 }
 // define "Fact Extent"
 function d80(st) {
-  let x = st.v[80];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Extent"](st.L_Tx);
-  st.v[80] = x;
-  return x;
+  const x = st.v[80];
+  return x !== undefined ? x : (st.v[80] = M_StsTreatment.d["Dx Extent"](st.L_Tx));
 }
 // define "Fact Site"
 function d81(st) {
-  let x = st.v[81];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Site"](st.L_Tx);
-  st.v[81] = x;
-  return x;
+  const x = st.v[81];
+  return x !== undefined ? x : (st.v[81] = M_StsTreatment.d["Dx Site"](st.L_Tx));
 }
 // define "Fact Grade"
 function d82(st) {
-  let x = st.v[82];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Grade"](st.L_Tx);
-  st.v[82] = x;
-  return x;
+  const x = st.v[82];
+  return x !== undefined ? x : (st.v[82] = M_StsTreatment.d["Dx Grade"](st.L_Tx));
 }
 // define "Fact Surgery"
 function d83(st) {
-  let x = st.v[83];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Surgery"](st.L_Tx);
-  st.v[83] = x;
-  return x;
+  const x = st.v[83];
+  return x !== undefined ? x : (st.v[83] = M_StsTreatment.d["Dx Surgery"](st.L_Tx));
 }
 // define "Fact Radiotherapy"
 function d84(st) {
-  let x = st.v[84];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx);
-  st.v[84] = x;
-  return x;
+  const x = st.v[84];
+  return x !== undefined ? x : (st.v[84] = M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx));
 }
 // define "Fact Age"
 function d85(st) {
-  let x = st.v[85];
-  if (x !== undefined) return x;
-  x = d23(st);
-  st.v[85] = x;
-  return x;
+  const x = st.v[85];
+  return x !== undefined ? x : (st.v[85] = d23(st));
 }
 // define "Fact Current Regimen"
 function d86(st) {
-  let x = st.v[86];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
-  st.v[86] = x;
-  return x;
+  const x = st.v[86];
+  return x !== undefined ? x : (st.v[86] = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx));
 }
 // define "Fact Line"
 function d87(st) {
-  let x = st.v[87];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line"](st.L_Tx);
-  st.v[87] = x;
-  return x;
+  const x = st.v[87];
+  return x !== undefined ? x : (st.v[87] = M_StsTreatment.d["Line"](st.L_Tx));
 }
 // define "Fact Line Sources"
 function d88(st) {
-  let x = st.v[88];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Line Sources"](st.L_Tx);
-  st.v[88] = x;
-  return x;
+  const x = st.v[88];
+  return x !== undefined ? x : (st.v[88] = M_StsTreatment.d["Line Sources"](st.L_Tx));
 }
 // define "Fact ECOG"
 function d89(st) {
-  let x = st.v[89];
-  if (x !== undefined) return x;
-  x = ({ "value": R.prop(d55(st), "value"), "date": R.prop(d55(st), "date"), "source": R.prop(d55(st), "source"), "code": R.prop(d55(st), "code"), "recent": d58(st), "notInterpretable": d56(st) });
-  st.v[89] = x;
-  return x;
+  const x = st.v[89];
+  return x !== undefined ? x : (st.v[89] = ({ "value": R.prop(d55(st), "value"), "date": R.prop(d55(st), "date"), "source": R.prop(d55(st), "source"), "code": R.prop(d55(st), "code"), "recent": d58(st), "notInterpretable": d56(st) }));
 }
 // define "Fact LVEF"
 function d90(st) {
-  let x = st.v[90];
-  if (x !== undefined) return x;
-  x = ({ "value": R.prop(d46(st), "value"), "date": R.prop(d46(st), "date"), "source": R.prop(d46(st), "source"), "code": R.prop(d46(st), "code"), "unusable": d52(st), "notInterpretable": d47(st) });
-  st.v[90] = x;
-  return x;
+  const x = st.v[90];
+  return x !== undefined ? x : (st.v[90] = ({ "value": R.prop(d46(st), "value"), "date": R.prop(d46(st), "date"), "source": R.prop(d46(st), "source"), "code": R.prop(d46(st), "code"), "unusable": d52(st), "notInterpretable": d47(st) }));
 }
 // define "Fact Bilirubin"
 function d91(st) {
-  let x = st.v[91];
-  if (x !== undefined) return x;
-  x = ((d61(st) == null) ? R.as(null, K6, false) : ({ "reading": d61(st), "recent": d62(st) }));
-  st.v[91] = x;
-  return x;
+  const x = st.v[91];
+  return x !== undefined ? x : (st.v[91] = ((d61(st) == null) ? R.as(null, K6, false) : ({ "reading": d61(st), "recent": d62(st) })));
 }
 // define "Fact Cumulative"
 function d92(st) {
-  let x = st.v[92];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx);
-  st.v[92] = x;
-  return x;
+  const x = st.v[92];
+  return x !== undefined ? x : (st.v[92] = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx));
 }
 // define "Fact Unrecognized"
 function d93(st) {
-  let x = st.v[93];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Unrecognized Count"](st.L_Tx);
-  st.v[93] = x;
-  return x;
+  const x = st.v[93];
+  return x !== undefined ? x : (st.v[93] = M_StsTreatment.d["Unrecognized Count"](st.L_Tx));
 }
 // define "Fact STS Conditions"
 function d94(st) {
-  let x = st.v[94];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx STS Condition List"](st.L_Tx);
-  st.v[94] = x;
-  return x;
+  const x = st.v[94];
+  return x !== undefined ? x : (st.v[94] = M_StsTreatment.d["Dx STS Condition List"](st.L_Tx));
 }
 // define "Fact Ignored Evidence"
 function d95(st) {
-  let x = st.v[95];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Ignored Evidence"](st.L_Tx);
-  st.v[95] = x;
-  return x;
+  const x = st.v[95];
+  return x !== undefined ? x : (st.v[95] = M_StsTreatment.d["Dx Ignored Evidence"](st.L_Tx));
 }
 // define "Fact Second Primary"
 function d96(st) {
-  let x = st.v[96];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Dx Second Primary List"](st.L_Tx);
-  st.v[96] = x;
-  return x;
+  const x = st.v[96];
+  return x !== undefined ? x : (st.v[96] = M_StsTreatment.d["Dx Second Primary List"](st.L_Tx));
 }
 // define "Fact Undated Exposures"
 function d97(st) {
-  let x = st.v[97];
-  if (x !== undefined) return x;
-  x = (() => { const s126 = R.union(M_StsTreatment.d["Undated Current Exposures"](st.L_Tx), M_StsTreatment.d["Undated Prior Exposures"](st.L_Tx), false);
+  const x = st.v[97];
+  return x !== undefined ? x : (st.v[97] = (() => { const s126 = R.union(M_StsTreatment.d["Undated Current Exposures"](st.L_Tx), M_StsTreatment.d["Undated Prior Exposures"](st.L_Tx), false);
 if (s126 == null) return null;
 const isList = Array.isArray(s126);
 let out128 = [];
 for (const a_E_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
 out128.push(({ "drug": R.prop(a_E_127, "drug"), "source": R.prop(a_E_127, "source"), "kind": R.prop(a_E_127, "kind"), "status": R.prop(a_E_127, "status"), "current": R.prop(a_E_127, "undatedCurrent") }));
 }
-return isList ? out128 : out128[0]; })();
-  st.v[97] = x;
-  return x;
+return isList ? out128 : out128[0]; })());
 }
 // define "Fact Prior Last Exposure"
 function d98(st) {
-  let x = st.v[98];
-  if (x !== undefined) return x;
-  x = ((d40(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d40(st), "drugs"), " + "), "lastDate": R.prop(d40(st), "last"), "source": R.prop(d40(st), "lastSource") }));
-  st.v[98] = x;
-  return x;
+  const x = st.v[98];
+  return x !== undefined ? x : (st.v[98] = ((d40(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d40(st), "drugs"), " + "), "lastDate": R.prop(d40(st), "last"), "source": R.prop(d40(st), "lastSource") })));
 }
 // define "Fact Prior Regimens"
 function d99(st) {
-  let x = st.v[99];
-  if (x !== undefined) return x;
-  x = M_StsTreatment.d["Prior Regimens"](st.L_Tx);
-  st.v[99] = x;
-  return x;
+  const x = st.v[99];
+  return x !== undefined ? x : (st.v[99] = M_StsTreatment.d["Prior Regimens"](st.L_Tx));
 }
 // define "Fact Disease Status"
 function d100(st) {
-  let x = st.v[100];
-  if (x !== undefined) return x;
-  x = d38(st);
-  st.v[100] = x;
-  return x;
+  const x = st.v[100];
+  return x !== undefined ? x : (st.v[100] = d38(st));
 }
 // define "Fact Maintenance"
 function d101(st) {
-  let x = st.v[101];
-  if (x !== undefined) return x;
-  x = ((() => { let r129; r129 = d36(st); if (r129 != null) return r129; r129 = false; if (r129 != null) return r129; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K8, false));
-  st.v[101] = x;
-  return x;
+  const x = st.v[101];
+  return x !== undefined ? x : (st.v[101] = ((() => { let r129; r129 = d36(st); if (r129 != null) return r129; r129 = false; if (r129 != null) return r129; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K8, false)));
 }
 // function "IsStageIorII"(concept)
 function f0(st, o0) {

@@ -51,64 +51,33 @@ export const version = "1.0.0";
 export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","All Exposures","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin","Dx Has STS Condition","Dx Is Confirmed","Dx Histology","Dx Extent","Dx Site","Dx Grade","Dx Surgery","Dx Radiotherapy","Dx Age","Dx Metastatic Evidence","Dx Attributed Extent Evidence","Dx Stage Observations","Dx Confirmed STS Conditions","Dx Used Analyses","Dx STS Condition List","Dx Ignored Evidence","Dx Second Primary List","Dx Disease Status"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Incomplete","DraftOrderIds","EarliestMetastaticDate"];
 
-function paramDefault(st, name) {
+export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Today": return new R.UnsetParameter("Today");
-    case "lvefMinPercent": return new R.UnsetParameter("lvefMinPercent");
-    case "lvefRecencyDays": return new R.UnsetParameter("lvefRecencyDays");
-    case "cumulativeDoxoWarnMgM2": return new R.UnsetParameter("cumulativeDoxoWarnMgM2");
-    case "cumulativeDoxoCriticalMgM2": return new R.UnsetParameter("cumulativeDoxoCriticalMgM2");
-    case "currentRegimenWindowDays": return new R.UnsetParameter("currentRegimenWindowDays");
-    case "combinationWindowDays": return new R.UnsetParameter("combinationWindowDays");
-    case "maintenanceMaxDays": return new R.UnsetParameter("maintenanceMaxDays");
-    case "maintenanceMaxCycles": return new R.UnsetParameter("maintenanceMaxCycles");
-    case "ecogRecencyDays": return new R.UnsetParameter("ecogRecencyDays");
-    case "bsaWeightWindowDays": return new R.UnsetParameter("bsaWeightWindowDays");
-    case "coverGapDays": return new R.UnsetParameter("coverGapDays");
-    case "labRecencyDays": return new R.UnsetParameter("labRecencyDays");
-    case "completedRequestsAreAdministrations": return new R.UnsetParameter("completedRequestsAreAdministrations");
-    case "comboMaxTrialAge": return new R.UnsetParameter("comboMaxTrialAge");
-    case "doxoSingleEventMaxMgM2": return new R.UnsetParameter("doxoSingleEventMaxMgM2");
     case "Incomplete": return "";
-    case "DraftOrderIds": return new R.UnsetParameter("DraftOrderIds");
-    case "EarliestMetastaticDate": return new R.UnsetParameter("EarliestMetastaticDate");
-    default: return new R.UnsetParameter(name);
+    default: return R.NO_DEFAULT;
   }
-}
-export function p(st, name, atRoot) {
-  return R.param(st.env, name, atRoot, () => paramDefault(st, name));
-}
+});
 export const vs = {
 };
 // define "Patient"
 function d0(st) {
-  let x = st.v[0];
-  if (x !== undefined) return x;
-  x = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient"));
-  st.v[0] = x;
-  return x;
+  const x = st.v[0];
+  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Now Date"
 function d1(st) {
-  let x = st.v[1];
-  if (x !== undefined) return x;
-  x = (() => { let r0; r0 = p(st, "Today", true); if (r0 != null) return r0; r0 = st.env.now.getDate(); if (r0 != null) return r0; return null; })();
-  st.v[1] = x;
-  return x;
+  const x = st.v[1];
+  return x !== undefined ? x : (st.v[1] = (() => { let r0; r0 = p(st, "Today", true); if (r0 != null) return r0; r0 = st.env.now.getDate(); if (r0 != null) return r0; return null; })());
 }
 // define "Today Number"
 function d2(st) {
-  let x = st.v[2];
-  if (x !== undefined) return x;
-  x = f0(st, d1(st));
-  st.v[2] = x;
-  return x;
+  const x = st.v[2];
+  return x !== undefined ? x : (st.v[2] = f0(st, d1(st)));
 }
 // define "Drug Words"
 function d3(st) {
-  let x = st.v[3];
-  if (x !== undefined) return x;
-  x = (() => { const s1 = M_StsCodes.d["Drugs"](st.L_Codes);
+  const x = st.v[3];
+  return x !== undefined ? x : (st.v[3] = (() => { const s1 = M_StsCodes.d["Drugs"](st.L_Codes);
 if (s1 == null) return null;
 const isList = Array.isArray(s1);
 let out3 = [];
@@ -140,15 +109,12 @@ out14.push(R.prop(a_W_13, "word"));
 }
 return isList ? out14 : out14[0]; })() }));
 }
-return isList ? out3 : out3[0]; })();
-  st.v[3] = x;
-  return x;
+return isList ? out3 : out3[0]; })());
 }
 // define "Doxorubicin Names"
 function d4(st) {
-  let x = st.v[4];
-  if (x !== undefined) return x;
-  x = R.singletonFrom((() => { const s15 = M_StsCodes.d["Drugs"](st.L_Codes);
+  const x = st.v[4];
+  return x !== undefined ? x : (st.v[4] = R.singletonFrom((() => { const s15 = M_StsCodes.d["Drugs"](st.L_Codes);
 if (s15 == null) return null;
 const isList = Array.isArray(s15);
 let out17 = [];
@@ -157,15 +123,12 @@ if (!(R.equal(R.prop(a_D_16, "key"), "doxorubicin"))) continue;
 out17.push(R.prop(a_D_16, "names"));
 }
 out17 = R.distinctList(out17);
-return isList ? out17 : out17[0]; })());
-  st.v[4] = x;
-  return x;
+return isList ? out17 : out17[0]; })()));
 }
 // define "Administrations"
 function d5(st) {
-  let x = st.v[5];
-  if (x !== undefined) return x;
-  x = (() => { const s18 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationAdministration");
+  const x = st.v[5];
+  return x !== undefined ? x : (st.v[5] = (() => { const s18 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationAdministration");
 if (s18 == null) return null;
 const isList = Array.isArray(s18);
 let out20 = [];
@@ -173,15 +136,12 @@ for (const a_M_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
 if (!(R.and(R.inList(R.primitiveValue(a_M_19, P0), M_StsCodes.d["Status Administration Exposure"](st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_19, P1)))))) continue;
 out20.push(a_M_19);
 }
-return isList ? out20 : out20[0]; })();
-  st.v[5] = x;
-  return x;
+return isList ? out20 : out20[0]; })());
 }
 // define "Statements"
 function d6(st) {
-  let x = st.v[6];
-  if (x !== undefined) return x;
-  x = (() => { const s21 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationStatement");
+  const x = st.v[6];
+  return x !== undefined ? x : (st.v[6] = (() => { const s21 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationStatement");
 if (s21 == null) return null;
 const isList = Array.isArray(s21);
 let out23 = [];
@@ -189,15 +149,12 @@ for (const a_M_22 of (s21 == null ? [] : Array.isArray(s21) ? s21 : [s21])) {
 if (!(R.and(R.inList(R.primitiveValue(a_M_22, P2), M_StsCodes.d["Status Statement Exposure"](st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_22, P3)))))) continue;
 out23.push(a_M_22);
 }
-return isList ? out23 : out23[0]; })();
-  st.v[6] = x;
-  return x;
+return isList ? out23 : out23[0]; })());
 }
 // define "Requests"
 function d7(st) {
-  let x = st.v[7];
-  if (x !== undefined) return x;
-  x = (() => { const s24 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+  const x = st.v[7];
+  return x !== undefined ? x : (st.v[7] = (() => { const s24 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
 if (s24 == null) return null;
 const isList = Array.isArray(s24);
 let out26 = [];
@@ -205,15 +162,12 @@ for (const a_M_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
 if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_25, P4), M_StsCodes.d["Status Request Exposure"](st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_25, P5), M_StsCodes.d["Status Request Intents"](st.L_Codes), undefined), f16(st, a_M_25))), R.not(f1(st, R.primitiveValue(a_M_25, P6)))))) continue;
 out26.push(a_M_25);
 }
-return isList ? out26 : out26[0]; })();
-  st.v[7] = x;
-  return x;
+return isList ? out26 : out26[0]; })());
 }
 // define "Administration Medications"
 function d8(st) {
-  let x = st.v[8];
-  if (x !== undefined) return x;
-  x = (() => { const s27 = d5(st);
+  const x = st.v[8];
+  return x !== undefined ? x : (st.v[8] = (() => { const s27 = d5(st);
 if (s27 == null) return null;
 const isList = Array.isArray(s27);
 let out29 = [];
@@ -221,15 +175,12 @@ for (const a_M_28 of (s27 == null ? [] : Array.isArray(s27) ? s27 : [s27])) {
 const l_medication_30 = F["MedicationConcept"](st, a_M_28);
 out29.push(({ "resource": a_M_28, "medication": l_medication_30, "codes": (() => { let r31; r31 = M_StsCommon.f["CodesIn"](st.L_Common, l_medication_30, M_StsCodes.d["System Rxnorm"](st.L_Codes)); if (r31 != null) return r31; r31 = []; if (r31 != null) return r31; return null; })(), "texts": (() => { let r32; r32 = M_StsCommon.f["Texts"](st.L_Common, l_medication_30); if (r32 != null) return r32; r32 = []; if (r32 != null) return r32; return null; })() }));
 }
-return isList ? out29 : out29[0]; })();
-  st.v[8] = x;
-  return x;
+return isList ? out29 : out29[0]; })());
 }
 // define "Medication Drugs"
 function d9(st) {
-  let x = st.v[9];
-  if (x !== undefined) return x;
-  x = (() => { const s33 = R.distinct((() => { const s35 = d8(st);
+  const x = st.v[9];
+  return x !== undefined ? x : (st.v[9] = (() => { const s33 = R.distinct((() => { const s35 = d8(st);
 if (s35 == null) return null;
 const isList = Array.isArray(s35);
 let out37 = [];
@@ -251,15 +202,12 @@ out42.push(R.lowerCase(a_T_41));
 }
 return isList ? out42 : out42[0]; })()); if (r39 != null) return r39; return null; })() }));
 }
-return isList ? out38 : out38[0]; })();
-  st.v[9] = x;
-  return x;
+return isList ? out38 : out38[0]; })());
 }
 // define "Administration Drugs"
 function d10(st) {
-  let x = st.v[10];
-  if (x !== undefined) return x;
-  x = (() => { const s43 = d8(st);
+  const x = st.v[10];
+  return x !== undefined ? x : (st.v[10] = (() => { const s43 = d8(st);
 if (s43 == null) return null;
 const isList = Array.isArray(s43);
 let out45 = [];
@@ -274,15 +222,12 @@ out48.push(R.prop(a_K_47, "drug"));
 }
 return isList ? out48 : out48[0]; })())) }));
 }
-return isList ? out45 : out45[0]; })();
-  st.v[10] = x;
-  return x;
+return isList ? out45 : out45[0]; })());
 }
 // define "Administration Exposures"
 function d11(st) {
-  let x = st.v[11];
-  if (x !== undefined) return x;
-  x = (() => { const s49 = d10(st);
+  const x = st.v[11];
+  return x !== undefined ? x : (st.v[11] = (() => { const s49 = d10(st);
 if (s49 == null) return null;
 const isList = Array.isArray(s49);
 let out51 = [];
@@ -290,15 +235,12 @@ for (const a_A_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
 const l_M_52 = R.prop(a_A_50, "resource");
 out51.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_52, P1), R.primitiveValue(l_M_52, P0), R.prop(a_A_50, "medication"), R.prop(a_A_50, "drug"), M_StsCommon.f["FirstDay"](st.L_Common, l_M_52), M_StsCommon.f["LastDay"](st.L_Common, l_M_52), R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P7), (() => { let r53; r53 = R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P8); if (r53 != null) return r53; r53 = R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P9); if (r53 != null) return r53; return null; })(), false));
 }
-return isList ? out51 : out51[0]; })();
-  st.v[11] = x;
-  return x;
+return isList ? out51 : out51[0]; })());
 }
 // define "Statement Exposures"
 function d12(st) {
-  let x = st.v[12];
-  if (x !== undefined) return x;
-  x = (() => { const s54 = d6(st);
+  const x = st.v[12];
+  return x !== undefined ? x : (st.v[12] = (() => { const s54 = d6(st);
 if (s54 == null) return null;
 const isList = Array.isArray(s54);
 let out56 = [];
@@ -308,15 +250,12 @@ const l_period_58 = R.as(R.prop(a_M_55, "effective"), K1, false);
 const l_openActive_59 = R.and(R.and(R.equal(R.primitiveValue(a_M_55, P2), "active"), R.not((l_period_58 == null))), (R.prop(l_period_58, "end") == null));
 out56.push(f15(st, "MedicationStatement", R.primitiveValue(a_M_55, P3), R.primitiveValue(a_M_55, P2), l_medication_57, f13(st, l_medication_57), M_StsCommon.f["FirstDay"](st.L_Common, a_M_55), (l_openActive_59 ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_55)), R.as(null, K2, false), R.as(null, K3, false), l_openActive_59));
 }
-return isList ? out56 : out56[0]; })();
-  st.v[12] = x;
-  return x;
+return isList ? out56 : out56[0]; })());
 }
 // define "Request Exposures"
 function d13(st) {
-  let x = st.v[13];
-  if (x !== undefined) return x;
-  x = (() => { const s60 = d7(st);
+  const x = st.v[13];
+  return x !== undefined ? x : (st.v[13] = (() => { const s60 = d7(st);
 if (s60 == null) return null;
 const isList = Array.isArray(s60);
 let out62 = [];
@@ -327,15 +266,12 @@ const l_reported_65 = f16(st, a_M_61);
 const l_medication_66 = F["MedicationConcept"](st, a_M_61);
 out62.push(f15(st, "MedicationRequest", R.primitiveValue(a_M_61, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_61, P4), "active"), R.not(l_reported_65)), R.not((l_last_63 == null))), R.not((() => { let r67; r67 = l_recent_64; if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })())) ? "completed" : R.primitiveValue(a_M_61, P4)), l_medication_66, f13(st, l_medication_66), M_StsCommon.f["FirstDay"](st.L_Common, a_M_61), l_last_63, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.primitiveValue(a_M_61, P4), "active"), R.not(l_reported_65)), (() => { let r68; r68 = l_recent_64; if (r68 != null) return r68; r68 = false; if (r68 != null) return r68; return null; })())));
 }
-return isList ? out62 : out62[0]; })();
-  st.v[13] = x;
-  return x;
+return isList ? out62 : out62[0]; })());
 }
 // define "All Exposures"
 function d14(st) {
-  let x = st.v[14];
-  if (x !== undefined) return x;
-  x = (() => { const s69 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
+  const x = st.v[14];
+  return x !== undefined ? x : (st.v[14] = (() => { const s69 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
 if (s69 == null) return null;
 const isList = Array.isArray(s69);
 let out71 = [];
@@ -344,31 +280,22 @@ if (!(R.and(R.not((a_E_70 == null)), R.not(R.prop(a_E_70, "supportive"))))) cont
 out71.push(a_E_70);
 }
 out71 = R.mergeSort(out71, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out71 : out71[0]; })();
-  st.v[14] = x;
-  return x;
+return isList ? out71 : out71[0]; })());
 }
 // define "Second Primary Drugs"
 function d15(st) {
-  let x = st.v[15];
-  if (x !== undefined) return x;
-  x = (() => { let r72; r72 = M_StsDiagnosis.d["Second Primary Drugs"](st.L_Dx); if (r72 != null) return r72; r72 = []; if (r72 != null) return r72; return null; })();
-  st.v[15] = x;
-  return x;
+  const x = st.v[15];
+  return x !== undefined ? x : (st.v[15] = (() => { let r72; r72 = M_StsDiagnosis.d["Second Primary Drugs"](st.L_Dx); if (r72 != null) return r72; r72 = []; if (r72 != null) return r72; return null; })());
 }
 // define "Second Primary Liposomal Doxorubicin"
 function d16(st) {
-  let x = st.v[16];
-  if (x !== undefined) return x;
-  x = (() => { let r73; r73 = M_StsDiagnosis.d["Second Primary Liposomal Doxorubicin"](st.L_Dx); if (r73 != null) return r73; r73 = false; if (r73 != null) return r73; return null; })();
-  st.v[16] = x;
-  return x;
+  const x = st.v[16];
+  return x !== undefined ? x : (st.v[16] = (() => { let r73; r73 = M_StsDiagnosis.d["Second Primary Liposomal Doxorubicin"](st.L_Dx); if (r73 != null) return r73; r73 = false; if (r73 != null) return r73; return null; })());
 }
 // define "Exposures"
 function d17(st) {
-  let x = st.v[17];
-  if (x !== undefined) return x;
-  x = (R.and(R.not(R.exists(d15(st))), R.not(d16(st))) ? d14(st) : (() => { const s74 = d14(st);
+  const x = st.v[17];
+  return x !== undefined ? x : (st.v[17] = (R.and(R.not(R.exists(d15(st))), R.not(d16(st))) ? d14(st) : (() => { const s74 = d14(st);
 if (s74 == null) return null;
 const isList = Array.isArray(s74);
 let out76 = [];
@@ -376,15 +303,12 @@ for (const a_E_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
 if (!(R.not(f17(st, R.prop(a_E_75, "drug"), R.prop(a_E_75, "liposomal"))))) continue;
 out76.push(a_E_75);
 }
-return isList ? out76 : out76[0]; })());
-  st.v[17] = x;
-  return x;
+return isList ? out76 : out76[0]; })()));
 }
 // define "Unrecognized Administrations"
 function d18(st) {
-  let x = st.v[18];
-  if (x !== undefined) return x;
-  x = (() => { const s77 = d10(st);
+  const x = st.v[18];
+  return x !== undefined ? x : (st.v[18] = (() => { const s77 = d10(st);
 if (s77 == null) return null;
 const isList = Array.isArray(s77);
 let out79 = [];
@@ -403,23 +327,17 @@ return isList ? out84 : out84[0]; })()))))) continue;
 out79.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_81, P1)));
 }
 out79 = R.distinctList(out79);
-return isList ? out79 : out79[0]; })();
-  st.v[18] = x;
-  return x;
+return isList ? out79 : out79[0]; })());
 }
 // define "Unrecognized Count"
 function d19(st) {
-  let x = st.v[19];
-  if (x !== undefined) return x;
-  x = R.count(d18(st));
-  st.v[19] = x;
-  return x;
+  const x = st.v[19];
+  return x !== undefined ? x : (st.v[19] = R.count(d18(st)));
 }
 // define "Exposed Drugs"
 function d20(st) {
-  let x = st.v[20];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s86 = d17(st);
+  const x = st.v[20];
+  return x !== undefined ? x : (st.v[20] = R.distinct((() => { const s86 = d17(st);
 if (s86 == null) return null;
 const isList = Array.isArray(s86);
 let out88 = [];
@@ -427,15 +345,12 @@ for (const a_E_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
 out88.push(R.prop(a_E_87, "drug"));
 }
 out88 = R.distinctList(out88);
-return isList ? out88 : out88[0]; })());
-  st.v[20] = x;
-  return x;
+return isList ? out88 : out88[0]; })()));
 }
 // define "Current Regimen Drugs"
 function d21(st) {
-  let x = st.v[21];
-  if (x !== undefined) return x;
-  x = (() => { const s89 = d20(st);
+  const x = st.v[21];
+  return x !== undefined ? x : (st.v[21] = (() => { const s89 = d20(st);
 if (s89 == null) return null;
 const isList = Array.isArray(s89);
 let out91 = [];
@@ -505,15 +420,12 @@ return isList ? out114 : out114[0]; })());
 }
 out91 = R.distinctList(out91);
 out91 = R.mergeSort(out91, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
-return isList ? out91 : out91[0]; })();
-  st.v[21] = x;
-  return x;
+return isList ? out91 : out91[0]; })());
 }
 // define "Regimen Start"
 function d22(st) {
-  let x = st.v[22];
-  if (x !== undefined) return x;
-  x = (R.not(R.exists(d21(st))) ? R.as(null, K4, false) : (() => { let r118; r118 = R.min((() => { const s119 = d21(st);
+  const x = st.v[22];
+  return x !== undefined ? x : (st.v[22] = (R.not(R.exists(d21(st))) ? R.as(null, K4, false) : (() => { let r118; r118 = R.min((() => { const s119 = d21(st);
 if (s119 == null) return null;
 const isList = Array.isArray(s119);
 let out121 = [];
@@ -521,15 +433,12 @@ for (const a_C_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119]))
 out121.push(R.prop(a_C_120, "runStart"));
 }
 out121 = R.distinctList(out121);
-return isList ? out121 : out121[0]; })()); if (r118 != null) return r118; r118 = d1(st); if (r118 != null) return r118; return null; })());
-  st.v[22] = x;
-  return x;
+return isList ? out121 : out121[0]; })()); if (r118 != null) return r118; r118 = d1(st); if (r118 != null) return r118; return null; })()));
 }
 // define "Undated Current Exposures"
 function d23(st) {
-  let x = st.v[23];
-  if (x !== undefined) return x;
-  x = (() => { const s122 = d17(st);
+  const x = st.v[23];
+  return x !== undefined ? x : (st.v[23] = (() => { const s122 = d17(st);
 if (s122 == null) return null;
 const isList = Array.isArray(s122);
 let out124 = [];
@@ -537,15 +446,12 @@ for (const a_E_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122]))
 if (!(R.prop(a_E_123, "undatedCurrent"))) continue;
 out124.push(a_E_123);
 }
-return isList ? out124 : out124[0]; })();
-  st.v[23] = x;
-  return x;
+return isList ? out124 : out124[0]; })());
 }
 // define "Undated Prior Exposures"
 function d24(st) {
-  let x = st.v[24];
-  if (x !== undefined) return x;
-  x = (() => { const s125 = d17(st);
+  const x = st.v[24];
+  return x !== undefined ? x : (st.v[24] = (() => { const s125 = d17(st);
 if (s125 == null) return null;
 const isList = Array.isArray(s125);
 let out127 = [];
@@ -553,15 +459,12 @@ for (const a_E_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125]))
 if (!(R.and((R.prop(a_E_126, "date") == null), R.not(R.prop(a_E_126, "undatedCurrent"))))) continue;
 out127.push(a_E_126);
 }
-return isList ? out127 : out127[0]; })();
-  st.v[24] = x;
-  return x;
+return isList ? out127 : out127[0]; })());
 }
 // define "Prior Exposures"
 function d25(st) {
-  let x = st.v[25];
-  if (x !== undefined) return x;
-  x = ((d22(st) == null) ? (() => { const s128 = d17(st);
+  const x = st.v[25];
+  return x !== undefined ? x : (st.v[25] = ((d22(st) == null) ? (() => { const s128 = d17(st);
 if (s128 == null) return null;
 const isList = Array.isArray(s128);
 let out130 = [];
@@ -577,15 +480,12 @@ for (const a_E_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131]))
 if (!(R.and(R.not(R.prop(a_E_132, "undatedCurrent")), R.or((R.prop(a_E_132, "date") == null), R.less(R.prop(a_E_132, "date"), d22(st)))))) continue;
 out133.push(a_E_132);
 }
-return isList ? out133 : out133[0]; })());
-  st.v[25] = x;
-  return x;
+return isList ? out133 : out133[0]; })()));
 }
 // define "Prior Drugs"
 function d26(st) {
-  let x = st.v[26];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s134 = d25(st);
+  const x = st.v[26];
+  return x !== undefined ? x : (st.v[26] = R.distinct((() => { const s134 = d25(st);
 if (s134 == null) return null;
 const isList = Array.isArray(s134);
 let out136 = [];
@@ -593,15 +493,12 @@ for (const a_E_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134]))
 out136.push(R.prop(a_E_135, "drug"));
 }
 out136 = R.distinctList(out136);
-return isList ? out136 : out136[0]; })());
-  st.v[26] = x;
-  return x;
+return isList ? out136 : out136[0]; })()));
 }
 // define "Prior Anthracycline"
 function d27(st) {
-  let x = st.v[27];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s137 = d25(st);
+  const x = st.v[27];
+  return x !== undefined ? x : (st.v[27] = R.exists((() => { const s137 = d25(st);
 if (s137 == null) return null;
 const isList = Array.isArray(s137);
 let out139 = [];
@@ -609,23 +506,17 @@ for (const a_E_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137]))
 if (!(R.prop(a_E_138, "anthracycline"))) continue;
 out139.push(a_E_138);
 }
-return isList ? out139 : out139[0]; })());
-  st.v[27] = x;
-  return x;
+return isList ? out139 : out139[0]; })()));
 }
 // define "Prior Gemcitabine And Docetaxel"
 function d28(st) {
-  let x = st.v[28];
-  if (x !== undefined) return x;
-  x = R.and(R.inList("gemcitabine", d26(st), undefined), R.inList("docetaxel", d26(st), undefined));
-  st.v[28] = x;
-  return x;
+  const x = st.v[28];
+  return x !== undefined ? x : (st.v[28] = R.and(R.inList("gemcitabine", d26(st), undefined), R.inList("docetaxel", d26(st), undefined)));
 }
 // define "Not Reoffered"
 function d29(st) {
-  let x = st.v[29];
-  if (x !== undefined) return x;
-  x = (() => { const s140 = d26(st);
+  const x = st.v[29];
+  return x !== undefined ? x : (st.v[29] = (() => { const s140 = d26(st);
 if (s140 == null) return null;
 const isList = Array.isArray(s140);
 let out142 = [];
@@ -634,31 +525,22 @@ if (!(R.inList(a_D_141, ["trabectedin", "pazopanib", "eribulin"], undefined))) c
 out142.push(a_D_141);
 }
 out142 = R.distinctList(out142);
-return isList ? out142 : out142[0]; })();
-  st.v[29] = x;
-  return x;
+return isList ? out142 : out142[0]; })());
 }
 // define "Line"
 function d30(st) {
-  let x = st.v[30];
-  if (x !== undefined) return x;
-  x = (d28(st) ? 3 : (R.or(d27(st), R.exists(d29(st))) ? 2 : 1));
-  st.v[30] = x;
-  return x;
+  const x = st.v[30];
+  return x !== undefined ? x : (st.v[30] = (d28(st) ? 3 : (R.or(d27(st), R.exists(d29(st))) ? 2 : 1)));
 }
 // define "Anthracycline Free"
 function d31(st) {
-  let x = st.v[31];
-  if (x !== undefined) return x;
-  x = R.and(R.not(d27(st)), d28(st));
-  st.v[31] = x;
-  return x;
+  const x = st.v[31];
+  return x !== undefined ? x : (st.v[31] = R.and(R.not(d27(st)), d28(st)));
 }
 // define "Line Sources"
 function d32(st) {
-  let x = st.v[32];
-  if (x !== undefined) return x;
-  x = (() => { const s143 = d25(st);
+  const x = st.v[32];
+  return x !== undefined ? x : (st.v[32] = (() => { const s143 = d25(st);
 if (s143 == null) return null;
 const isList = Array.isArray(s143);
 let out145 = [];
@@ -667,15 +549,12 @@ if (!(R.or(R.prop(a_E_144, "anthracycline"), R.inList(R.prop(a_E_144, "drug"), [
 out145.push(R.prop(a_E_144, "source"));
 }
 out145 = R.distinctList(out145);
-return isList ? out145 : out145[0]; })();
-  st.v[32] = x;
-  return x;
+return isList ? out145 : out145[0]; })());
 }
 // define "Prior Runs"
 function d33(st) {
-  let x = st.v[33];
-  if (x !== undefined) return x;
-  x = R.flatten((() => { const s146 = d26(st);
+  const x = st.v[33];
+  return x !== undefined ? x : (st.v[33] = R.flatten((() => { const s146 = d26(st);
 if (s146 == null) return null;
 const isList = Array.isArray(s146);
 let out148 = [];
@@ -740,15 +619,12 @@ return isList ? out172 : out172[0]; })()), "exposures": l_members_163 }));
 }
 return isList ? out162 : out162[0]; })());
 }
-return isList ? out148 : out148[0]; })());
-  st.v[33] = x;
-  return x;
+return isList ? out148 : out148[0]; })()));
 }
 // define "Prior Regimen Starts"
 function d34(st) {
-  let x = st.v[34];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s173 = d33(st);
+  const x = st.v[34];
+  return x !== undefined ? x : (st.v[34] = R.distinct((() => { const s173 = d33(st);
 if (s173 == null) return null;
 const isList = Array.isArray(s173);
 let out175 = [];
@@ -764,15 +640,12 @@ out178.push(a_Q_177);
 return isList ? out178 : out178[0]; })())))) continue;
 out175.push(R.prop(a_R_174, "start"));
 }
-return isList ? out175 : out175[0]; })());
-  st.v[34] = x;
-  return x;
+return isList ? out175 : out175[0]; })()));
 }
 // define "Prior Regimens"
 function d35(st) {
-  let x = st.v[35];
-  if (x !== undefined) return x;
-  x = (() => { const s179 = (() => { const s181 = d34(st);
+  const x = st.v[35];
+  return x !== undefined ? x : (st.v[35] = (() => { const s179 = (() => { const s181 = d34(st);
 if (s181 == null) return null;
 const isList = Array.isArray(s181);
 let out183 = [];
@@ -874,15 +747,12 @@ out221.push(a_R_180);
 }
 out221 = R.distinctList(out221);
 out221 = R.mergeSort(out221, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
-return isList ? out221 : out221[0]; })();
-  st.v[35] = x;
-  return x;
+return isList ? out221 : out221[0]; })());
 }
 // define "Last Prior Regimen"
 function d36(st) {
-  let x = st.v[36];
-  if (x !== undefined) return x;
-  x = R.last((() => { const s222 = d35(st);
+  const x = st.v[36];
+  return x !== undefined ? x : (st.v[36] = R.last((() => { const s222 = d35(st);
 if (s222 == null) return null;
 const isList = Array.isArray(s222);
 let out224 = [];
@@ -897,15 +767,12 @@ out227.push(R.prop(a_X_226, "endNumber"));
 return isList ? out227 : out227[0]; })())))) continue;
 out224.push(a_R_223);
 }
-return isList ? out224 : out224[0]; })());
-  st.v[36] = x;
-  return x;
+return isList ? out224 : out224[0]; })()));
 }
 // define "Anthracycline Exposures"
 function d37(st) {
-  let x = st.v[37];
-  if (x !== undefined) return x;
-  x = (() => { const s228 = d14(st);
+  const x = st.v[37];
+  return x !== undefined ? x : (st.v[37] = (() => { const s228 = d14(st);
 if (s228 == null) return null;
 const isList = Array.isArray(s228);
 let out230 = [];
@@ -913,23 +780,17 @@ for (const a_E_229 of (s228 == null ? [] : Array.isArray(s228) ? s228 : [s228]))
 if (!(R.prop(a_E_229, "anthracycline"))) continue;
 out230.push(a_E_229);
 }
-return isList ? out230 : out230[0]; })();
-  st.v[37] = x;
-  return x;
+return isList ? out230 : out230[0]; })());
 }
 // define "Metastatic Date"
 function d38(st) {
-  let x = st.v[38];
-  if (x !== undefined) return x;
-  x = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now)));
-  st.v[38] = x;
-  return x;
+  const x = st.v[38];
+  return x !== undefined ? x : (st.v[38] = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now))));
 }
 // define "Anthracycline Before Metastatic"
 function d39(st) {
-  let x = st.v[39];
-  if (x !== undefined) return x;
-  x = (R.not(R.exists(d37(st))) ? false : (R.exists((() => { const s231 = d37(st);
+  const x = st.v[39];
+  return x !== undefined ? x : (st.v[39] = (R.not(R.exists(d37(st))) ? false : (R.exists((() => { const s231 = d37(st);
 if (s231 == null) return null;
 const isList = Array.isArray(s231);
 let out233 = [];
@@ -945,15 +806,12 @@ for (const a_E_235 of (s234 == null ? [] : Array.isArray(s234) ? s234 : [s234]))
 if (!((R.prop(a_E_235, "lastDate") == null))) continue;
 out236.push(a_E_235);
 }
-return isList ? out236 : out236[0]; })())) ? R.as(null, K5, false) : false)));
-  st.v[39] = x;
-  return x;
+return isList ? out236 : out236[0]; })())) ? R.as(null, K5, false) : false))));
 }
 // define "Anthracycline Before Metastatic Sources"
 function d40(st) {
-  let x = st.v[40];
-  if (x !== undefined) return x;
-  x = (() => { const s237 = d37(st);
+  const x = st.v[40];
+  return x !== undefined ? x : (st.v[40] = (() => { const s237 = d37(st);
 if (s237 == null) return null;
 const isList = Array.isArray(s237);
 let out239 = [];
@@ -962,15 +820,12 @@ if (!(R.less(R.prop(a_E_238, "lastDate"), d38(st)))) continue;
 out239.push(R.prop(a_E_238, "source"));
 }
 out239 = R.distinctList(out239);
-return isList ? out239 : out239[0]; })();
-  st.v[40] = x;
-  return x;
+return isList ? out239 : out239[0]; })());
 }
 // define "Doxorubicin Exposures"
 function d41(st) {
-  let x = st.v[41];
-  if (x !== undefined) return x;
-  x = (() => { const s240 = d17(st);
+  const x = st.v[41];
+  return x !== undefined ? x : (st.v[41] = (() => { const s240 = d17(st);
 if (s240 == null) return null;
 const isList = Array.isArray(s240);
 let out242 = [];
@@ -978,15 +833,12 @@ for (const a_E_241 of (s240 == null ? [] : Array.isArray(s240) ? s240 : [s240]))
 if (!(R.equal(R.prop(a_E_241, "drug"), "doxorubicin"))) continue;
 out242.push(a_E_241);
 }
-return isList ? out242 : out242[0]; })();
-  st.v[41] = x;
-  return x;
+return isList ? out242 : out242[0]; })());
 }
 // define "Trabectedin Exposures"
 function d42(st) {
-  let x = st.v[42];
-  if (x !== undefined) return x;
-  x = (() => { const s243 = d17(st);
+  const x = st.v[42];
+  return x !== undefined ? x : (st.v[42] = (() => { const s243 = d17(st);
 if (s243 == null) return null;
 const isList = Array.isArray(s243);
 let out245 = [];
@@ -994,15 +846,12 @@ for (const a_E_244 of (s243 == null ? [] : Array.isArray(s243) ? s243 : [s243]))
 if (!(R.equal(R.prop(a_E_244, "drug"), "trabectedin"))) continue;
 out245.push(a_E_244);
 }
-return isList ? out245 : out245[0]; })();
-  st.v[42] = x;
-  return x;
+return isList ? out245 : out245[0]; })());
 }
 // define "Combination Dates"
 function d43(st) {
-  let x = st.v[43];
-  if (x !== undefined) return x;
-  x = R.distinct(R.flatten((() => { const s246 = d41(st);
+  const x = st.v[43];
+  return x !== undefined ? x : (st.v[43] = R.distinct(R.flatten((() => { const s246 = d41(st);
 const s247 = d42(st);
 if (s246 == null && s247 == null) return null;
 const isList = Array.isArray(s246) || Array.isArray(s247);
@@ -1014,39 +863,27 @@ out250.push([R.prop(a_D_248, "date"), R.prop(a_T_249, "date")]);
 }
 }
 out250 = R.distinctList(out250);
-return isList ? out250 : out250[0]; })()));
-  st.v[43] = x;
-  return x;
+return isList ? out250 : out250[0]; })())));
 }
 // define "Combination Given"
 function d44(st) {
-  let x = st.v[44];
-  if (x !== undefined) return x;
-  x = R.exists(d43(st));
-  st.v[44] = x;
-  return x;
+  const x = st.v[44];
+  return x !== undefined ? x : (st.v[44] = R.exists(d43(st)));
 }
 // define "Last Combination Date"
 function d45(st) {
-  let x = st.v[45];
-  if (x !== undefined) return x;
-  x = R.max(d43(st));
-  st.v[45] = x;
-  return x;
+  const x = st.v[45];
+  return x !== undefined ? x : (st.v[45] = R.max(d43(st)));
 }
 // define "First Combination Date"
 function d46(st) {
-  let x = st.v[46];
-  if (x !== undefined) return x;
-  x = R.min(d43(st));
-  st.v[46] = x;
-  return x;
+  const x = st.v[46];
+  return x !== undefined ? x : (st.v[46] = R.min(d43(st)));
 }
 // define "Doxorubicin Dates"
 function d47(st) {
-  let x = st.v[47];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s251 = d41(st);
+  const x = st.v[47];
+  return x !== undefined ? x : (st.v[47] = R.distinct((() => { const s251 = d41(st);
 if (s251 == null) return null;
 const isList = Array.isArray(s251);
 let out253 = [];
@@ -1055,15 +892,12 @@ if (!(R.not((R.prop(a_E_252, "date") == null)))) continue;
 out253.push(R.prop(a_E_252, "date"));
 }
 out253 = R.distinctList(out253);
-return isList ? out253 : out253[0]; })());
-  st.v[47] = x;
-  return x;
+return isList ? out253 : out253[0]; })()));
 }
 // define "Combination Phase Over"
 function d48(st) {
-  let x = st.v[48];
-  if (x !== undefined) return x;
-  x = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists((() => { const s254 = d41(st);
+  const x = st.v[48];
+  return x !== undefined ? x : (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists((() => { const s254 = d41(st);
 if (s254 == null) return null;
 const isList = Array.isArray(s254);
 let out256 = [];
@@ -1071,15 +905,12 @@ for (const a_E_255 of (s254 == null ? [] : Array.isArray(s254) ? s254 : [s254]))
 if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_255, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
 out256.push(a_E_255);
 }
-return isList ? out256 : out256[0]; })())));
-  st.v[48] = x;
-  return x;
+return isList ? out256 : out256[0]; })()))));
 }
 // define "Maintenance Dates"
 function d49(st) {
-  let x = st.v[49];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s257 = d42(st);
+  const x = st.v[49];
+  return x !== undefined ? x : (st.v[49] = R.distinct((() => { const s257 = d42(st);
 if (s257 == null) return null;
 const isList = Array.isArray(s257);
 let out259 = [];
@@ -1088,39 +919,27 @@ if (!(R.greater(R.prop(a_T_258, "date"), d45(st)))) continue;
 out259.push(R.prop(a_T_258, "date"));
 }
 out259 = R.distinctList(out259);
-return isList ? out259 : out259[0]; })());
-  st.v[49] = x;
-  return x;
+return isList ? out259 : out259[0]; })()));
 }
 // define "Maintenance Anchor"
 function d50(st) {
-  let x = st.v[50];
-  if (x !== undefined) return x;
-  x = (() => { let r260; r260 = R.min(d49(st)); if (r260 != null) return r260; r260 = d45(st); if (r260 != null) return r260; return null; })();
-  st.v[50] = x;
-  return x;
+  const x = st.v[50];
+  return x !== undefined ? x : (st.v[50] = (() => { let r260; r260 = R.min(d49(st)); if (r260 != null) return r260; r260 = d45(st); if (r260 != null) return r260; return null; })());
 }
 // define "Maintenance Within Period"
 function d51(st) {
-  let x = st.v[51];
-  if (x !== undefined) return x;
-  x = (() => { let r261; r261 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true)); if (r261 != null) return r261; r261 = false; if (r261 != null) return r261; return null; })();
-  st.v[51] = x;
-  return x;
+  const x = st.v[51];
+  return x !== undefined ? x : (st.v[51] = (() => { let r261; r261 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true)); if (r261 != null) return r261; r261 = false; if (r261 != null) return r261; return null; })());
 }
 // define "Maintenance Under Cycle Limit"
 function d52(st) {
-  let x = st.v[52];
-  if (x !== undefined) return x;
-  x = R.less(R.count(d49(st)), p(st, "maintenanceMaxCycles", true));
-  st.v[52] = x;
-  return x;
+  const x = st.v[52];
+  return x !== undefined ? x : (st.v[52] = R.less(R.count(d49(st)), p(st, "maintenanceMaxCycles", true)));
 }
 // define "No Gemcitabine Or Docetaxel"
 function d53(st) {
-  let x = st.v[53];
-  if (x !== undefined) return x;
-  x = R.not(R.exists((() => { const s262 = d17(st);
+  const x = st.v[53];
+  return x !== undefined ? x : (st.v[53] = R.not(R.exists((() => { const s262 = d17(st);
 if (s262 == null) return null;
 const isList = Array.isArray(s262);
 let out264 = [];
@@ -1128,23 +947,17 @@ for (const a_E_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262]))
 if (!(R.inList(R.prop(a_E_263, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
 out264.push(a_E_263);
 }
-return isList ? out264 : out264[0]; })()));
-  st.v[53] = x;
-  return x;
+return isList ? out264 : out264[0]; })())));
 }
 // define "Maintenance Eligible"
 function d54(st) {
-  let x = st.v[54];
-  if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.and(d44(st), d48(st)), d51(st)), d52(st)), d53(st));
-  st.v[54] = x;
-  return x;
+  const x = st.v[54];
+  return x !== undefined ? x : (st.v[54] = R.and(R.and(R.and(R.and(d44(st), d48(st)), d51(st)), d52(st)), d53(st)));
 }
 // define "Maintenance Reasons"
 function d55(st) {
-  let x = st.v[55];
-  if (x !== undefined) return x;
-  x = (() => { const s265 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+  const x = st.v[55];
+  return x !== undefined ? x : (st.v[55] = (() => { const s265 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
 if (s265 == null) return null;
 const isList = Array.isArray(s265);
 let out267 = [];
@@ -1153,15 +966,12 @@ if (!(R.not((a_R_266 == null)))) continue;
 out267.push(a_R_266);
 }
 out267 = R.distinctList(out267);
-return isList ? out267 : out267[0]; })();
-  st.v[55] = x;
-  return x;
+return isList ? out267 : out267[0]; })());
 }
 // define "Maintenance Sources"
 function d56(st) {
-  let x = st.v[56];
-  if (x !== undefined) return x;
-  x = (() => { const s268 = R.union(d41(st), d42(st), false);
+  const x = st.v[56];
+  return x !== undefined ? x : (st.v[56] = (() => { const s268 = R.union(d41(st), d42(st), false);
 if (s268 == null) return null;
 const isList = Array.isArray(s268);
 let out270 = [];
@@ -1169,15 +979,12 @@ for (const a_E_269 of (s268 == null ? [] : Array.isArray(s268) ? s268 : [s268]))
 out270.push(R.prop(a_E_269, "source"));
 }
 out270 = R.distinctList(out270);
-return isList ? out270 : out270[0]; })();
-  st.v[56] = x;
-  return x;
+return isList ? out270 : out270[0]; })());
 }
 // define "ECOG Readings"
 function d57(st) {
-  let x = st.v[57];
-  if (x !== undefined) return x;
-  x = (() => { const s271 = (() => { const s273 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+  const x = st.v[57];
+  return x !== undefined ? x : (st.v[57] = (() => { const s271 = (() => { const s273 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
 if (s273 == null) return null;
 const isList = Array.isArray(s273);
 let out275 = [];
@@ -1195,15 +1002,12 @@ const l_taken_279 = f18(st, a_O_272);
 if (!(R.and(R.not((l_score_277 == null)), R.not((l_taken_279 == null))))) continue;
 out276.push(({ "value": l_score_277, "date": l_taken_279, "source": f20(st, a_O_272) }));
 }
-return isList ? out276 : out276[0]; })();
-  st.v[57] = x;
-  return x;
+return isList ? out276 : out276[0]; })());
 }
 // define "ECOG"
 function d58(st) {
-  let x = st.v[58];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s280 = d57(st);
+  const x = st.v[58];
+  return x !== undefined ? x : (st.v[58] = R.first((() => { const s280 = d57(st);
 if (s280 == null) return null;
 const isList = Array.isArray(s280);
 let out282 = [];
@@ -1219,15 +1023,12 @@ return isList ? out285 : out285[0]; })())))) continue;
 out282.push(a_R_281);
 }
 out282 = R.mergeSort(out282, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out282 : out282[0]; })());
-  st.v[58] = x;
-  return x;
+return isList ? out282 : out282[0]; })()));
 }
 // define "Karnofsky Readings"
 function d59(st) {
-  let x = st.v[59];
-  if (x !== undefined) return x;
-  x = (() => { const s286 = (() => { const s288 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+  const x = st.v[59];
+  return x !== undefined ? x : (st.v[59] = (() => { const s286 = (() => { const s288 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
 if (s288 == null) return null;
 const isList = Array.isArray(s288);
 let out290 = [];
@@ -1245,15 +1046,12 @@ const l_taken_294 = f18(st, a_O_287);
 if (!(R.and(R.not((l_score_292 == null)), R.not((l_taken_294 == null))))) continue;
 out291.push(({ "value": l_score_292, "date": l_taken_294, "source": f20(st, a_O_287) }));
 }
-return isList ? out291 : out291[0]; })();
-  st.v[59] = x;
-  return x;
+return isList ? out291 : out291[0]; })());
 }
 // define "Karnofsky"
 function d60(st) {
-  let x = st.v[60];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s295 = d59(st);
+  const x = st.v[60];
+  return x !== undefined ? x : (st.v[60] = R.first((() => { const s295 = d59(st);
 if (s295 == null) return null;
 const isList = Array.isArray(s295);
 let out297 = [];
@@ -1269,15 +1067,12 @@ return isList ? out300 : out300[0]; })())))) continue;
 out297.push(a_R_296);
 }
 out297 = R.mergeSort(out297, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out297 : out297[0]; })());
-  st.v[60] = x;
-  return x;
+return isList ? out297 : out297[0]; })()));
 }
 // define "LVEF Readings"
 function d61(st) {
-  let x = st.v[61];
-  if (x !== undefined) return x;
-  x = (() => { const s301 = (() => { const s303 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+  const x = st.v[61];
+  return x !== undefined ? x : (st.v[61] = (() => { const s301 = (() => { const s303 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
 if (s303 == null) return null;
 const isList = Array.isArray(s303);
 let out305 = [];
@@ -1295,15 +1090,12 @@ const l_taken_309 = f18(st, a_O_302);
 if (!(R.and(R.not((l_percent_307 == null)), R.not((l_taken_309 == null))))) continue;
 out306.push(({ "value": l_percent_307, "date": l_taken_309, "source": f20(st, a_O_302) }));
 }
-return isList ? out306 : out306[0]; })();
-  st.v[61] = x;
-  return x;
+return isList ? out306 : out306[0]; })());
 }
 // define "LVEF Latest"
 function d62(st) {
-  let x = st.v[62];
-  if (x !== undefined) return x;
-  x = R.first((() => { const s310 = d61(st);
+  const x = st.v[62];
+  return x !== undefined ? x : (st.v[62] = R.first((() => { const s310 = d61(st);
 if (s310 == null) return null;
 const isList = Array.isArray(s310);
 let out312 = [];
@@ -1319,15 +1111,12 @@ return isList ? out315 : out315[0]; })())))) continue;
 out312.push(a_R_311);
 }
 out312 = R.mergeSort(out312, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out312 : out312[0]; })());
-  st.v[62] = x;
-  return x;
+return isList ? out312 : out312[0]; })()));
 }
 // define "Latest Anthracycline Date"
 function d63(st) {
-  let x = st.v[63];
-  if (x !== undefined) return x;
-  x = R.max((() => { const s316 = d37(st);
+  const x = st.v[63];
+  return x !== undefined ? x : (st.v[63] = R.max((() => { const s316 = d37(st);
 if (s316 == null) return null;
 const isList = Array.isArray(s316);
 let out318 = [];
@@ -1335,15 +1124,12 @@ for (const a_E_317 of (s316 == null ? [] : Array.isArray(s316) ? s316 : [s316]))
 out318.push(R.prop(a_E_317, "lastDate"));
 }
 out318 = R.distinctList(out318);
-return isList ? out318 : out318[0]; })());
-  st.v[63] = x;
-  return x;
+return isList ? out318 : out318[0]; })()));
 }
 // define "LVEF"
 function d64(st) {
-  let x = st.v[64];
-  if (x !== undefined) return x;
-  x = (() => { const s319 = d62(st);
+  const x = st.v[64];
+  return x !== undefined ? x : (st.v[64] = (() => { const s319 = d62(st);
 if (s319 == null) return null;
 const isList = Array.isArray(s319);
 let out321 = [];
@@ -1351,15 +1137,12 @@ for (const a_L_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319]))
 out321.push(({ "value": R.prop(a_L_320, "value"), "date": R.prop(a_L_320, "date"), "source": R.prop(a_L_320, "source"), "low": R.less(R.prop(a_L_320, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_320, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual(R.prop(a_L_320, "date"), d63(st)))) }));
 }
 out321 = R.distinctList(out321);
-return isList ? out321 : out321[0]; })();
-  st.v[64] = x;
-  return x;
+return isList ? out321 : out321[0]; })());
 }
 // define "Heights"
 function d65(st) {
-  let x = st.v[65];
-  if (x !== undefined) return x;
-  x = (() => { const s322 = (() => { const s324 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+  const x = st.v[65];
+  return x !== undefined ? x : (st.v[65] = (() => { const s322 = (() => { const s324 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
 if (s324 == null) return null;
 const isList = Array.isArray(s324);
 let out326 = [];
@@ -1377,15 +1160,12 @@ const l_taken_329 = f19(st, a_O_323);
 if (!(R.and(R.and(R.not((l_v_328 == null)), R.greater(l_v_328, R.toDecimal(0))), R.not((l_taken_329 == null))))) continue;
 out327.push(({ "value": l_v_328, "date": l_taken_329, "dayNumber": f0(st, l_taken_329), "source": f20(st, a_O_323) }));
 }
-return isList ? out327 : out327[0]; })();
-  st.v[65] = x;
-  return x;
+return isList ? out327 : out327[0]; })());
 }
 // define "Weights"
 function d66(st) {
-  let x = st.v[66];
-  if (x !== undefined) return x;
-  x = (() => { const s330 = (() => { const s332 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+  const x = st.v[66];
+  return x !== undefined ? x : (st.v[66] = (() => { const s330 = (() => { const s332 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
 if (s332 == null) return null;
 const isList = Array.isArray(s332);
 let out334 = [];
@@ -1403,15 +1183,12 @@ const l_taken_337 = f19(st, a_O_331);
 if (!(R.and(R.and(R.not((l_v_336 == null)), R.greater(l_v_336, R.toDecimal(0))), R.not((l_taken_337 == null))))) continue;
 out335.push(({ "value": l_v_336, "date": l_taken_337, "dayNumber": f0(st, l_taken_337), "source": f20(st, a_O_331) }));
 }
-return isList ? out335 : out335[0]; })();
-  st.v[66] = x;
-  return x;
+return isList ? out335 : out335[0]; })());
 }
 // define "Surface Areas"
 function d67(st) {
-  let x = st.v[67];
-  if (x !== undefined) return x;
-  x = (() => { const s338 = (() => { const s340 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+  const x = st.v[67];
+  return x !== undefined ? x : (st.v[67] = (() => { const s338 = (() => { const s340 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
 if (s340 == null) return null;
 const isList = Array.isArray(s340);
 let out342 = [];
@@ -1429,15 +1206,12 @@ const l_taken_345 = f19(st, a_O_339);
 if (!(R.and(R.and(R.not((l_v_344 == null)), R.greater(l_v_344, R.toDecimal(0))), R.not((l_taken_345 == null))))) continue;
 out343.push(({ "value": l_v_344, "date": l_taken_345, "dayNumber": f0(st, l_taken_345), "source": f20(st, a_O_339) }));
 }
-return isList ? out343 : out343[0]; })();
-  st.v[67] = x;
-  return x;
+return isList ? out343 : out343[0]; })());
 }
 // define "Anthracycline Administration Records"
 function d68(st) {
-  let x = st.v[68];
-  if (x !== undefined) return x;
-  x = (() => { const s346 = d10(st);
+  const x = st.v[68];
+  return x !== undefined ? x : (st.v[68] = (() => { const s346 = d10(st);
 if (s346 == null) return null;
 const isList = Array.isArray(s346);
 let out348 = [];
@@ -1447,15 +1221,12 @@ const l_first_350 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_349);
 if (!(f38(st, R.prop(a_A_347, "drug")))) continue;
 out348.push(({ "drug": R.prop(R.prop(a_A_347, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_349, P1)), "status": R.primitiveValue(l_M_349, P0), "partial": R.inList(R.primitiveValue(l_M_349, P0), ["stopped", "in-progress"], undefined), "date": l_first_350, "dayNumber": f0(st, l_first_350), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_349)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_349, "request")), "dose": f30(st, R.prop(R.prop(l_M_349, "dosage"), "dose")) }));
 }
-return isList ? out348 : out348[0]; })();
-  st.v[68] = x;
-  return x;
+return isList ? out348 : out348[0]; })());
 }
 // define "Anthracycline Administrations"
 function d69(st) {
-  let x = st.v[69];
-  if (x !== undefined) return x;
-  x = (() => { const s351 = d68(st);
+  const x = st.v[69];
+  return x !== undefined ? x : (st.v[69] = (() => { const s351 = d68(st);
 if (s351 == null) return null;
 const isList = Array.isArray(s351);
 let out353 = [];
@@ -1471,15 +1242,12 @@ out356.push(R.prop(a_X_355, "source"));
 return isList ? out356 : out356[0]; })())))) continue;
 out353.push(a_R_352);
 }
-return isList ? out353 : out353[0]; })();
-  st.v[69] = x;
-  return x;
+return isList ? out353 : out353[0]; })());
 }
 // define "Administration Events"
 function d70(st) {
-  let x = st.v[70];
-  if (x !== undefined) return x;
-  x = (() => { const s357 = d69(st);
+  const x = st.v[70];
+  return x !== undefined ? x : (st.v[70] = (() => { const s357 = d69(st);
 if (s357 == null) return null;
 const isList = Array.isArray(s357);
 let out359 = [];
@@ -1498,15 +1266,12 @@ return isList ? out364 : out364[0]; })());
 const l_mgM2_365 = (() => { let r366; r366 = R.prop(l_own_360, "mgM2"); if (r366 != null) return r366; r366 = l_ordered_361; if (r366 != null) return r366; return null; })();
 out359.push(({ "drug": R.prop(a_A_358, "drug"), "source": R.prop(a_A_358, "source"), "date": R.prop(a_A_358, "date"), "dayNumber": R.prop(a_A_358, "dayNumber"), "partial": R.prop(a_A_358, "partial"), "mgM2": l_mgM2_365, "orderedDose": R.not((l_ordered_361 == null)), "reason": ((l_mgM2_365 == null) ? R.prop(l_own_360, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_360, "bsa"), "bsaSources": R.prop(l_own_360, "bsaSources"), "checkDose": R.or((() => { let r367; r367 = R.greater(l_mgM2_365, p(st, "doxoSingleEventMaxMgM2", false)); if (r367 != null) return r367; r367 = false; if (r367 != null) return r367; return null; })(), R.prop(l_own_360, "heavyWithoutBsa")) }));
 }
-return isList ? out359 : out359[0]; })();
-  st.v[70] = x;
-  return x;
+return isList ? out359 : out359[0]; })());
 }
 // define "Anthracycline Orders And Statements"
 function d71(st) {
-  let x = st.v[71];
-  if (x !== undefined) return x;
-  x = R.union((() => { const s368 = d7(st);
+  const x = st.v[71];
+  return x !== undefined ? x : (st.v[71] = R.union((() => { const s368 = d7(st);
 if (s368 == null) return null;
 const isList = Array.isArray(s368);
 let out370 = [];
@@ -1547,30 +1312,24 @@ out392.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_391));
 }
 return isList ? out392 : out392[0]; })(), false), "dose": f32(st, a_M_380) }));
 }
-return isList ? out381 : out381[0]; })(), false);
-  st.v[71] = x;
-  return x;
+return isList ? out381 : out381[0]; })(), false));
 }
 // define "Administration Sources"
 function d72(st) {
-  let x = st.v[72];
-  if (x !== undefined) return x;
-  x = (() => { const s393 = d68(st);
+  const x = st.v[72];
+  return x !== undefined ? x : (st.v[72] = (() => { const s393 = d68(st);
 if (s393 == null) return null;
 const isList = Array.isArray(s393);
 let out395 = [];
 for (const a_A_394 of (s393 == null ? [] : Array.isArray(s393) ? s393 : [s393])) {
 out395.push(R.prop(a_A_394, "source"));
 }
-return isList ? out395 : out395[0]; })();
-  st.v[72] = x;
-  return x;
+return isList ? out395 : out395[0]; })());
 }
 // define "Record Coverage"
 function d73(st) {
-  let x = st.v[73];
-  if (x !== undefined) return x;
-  x = (() => { const s396 = d71(st);
+  const x = st.v[73];
+  return x !== undefined ? x : (st.v[73] = (() => { const s396 = d71(st);
 if (s396 == null) return null;
 const isList = Array.isArray(s396);
 let out398 = [];
@@ -1578,15 +1337,12 @@ for (const a_R_397 of (s396 == null ? [] : Array.isArray(s396) ? s396 : [s396]))
 const l_adminDays_399 = f43(st, a_R_397);
 out398.push(({ "record": a_R_397, "linked": f42(st, a_R_397), "spanCovered": f44(st, l_adminDays_399, R.subtract(R.prop(a_R_397, "startNumber"), 3), R.prop(a_R_397, "endNumber")), "adminDays": l_adminDays_399 }));
 }
-return isList ? out398 : out398[0]; })();
-  st.v[73] = x;
-  return x;
+return isList ? out398 : out398[0]; })());
 }
 // define "Classified Records"
 function d74(st) {
-  let x = st.v[74];
-  if (x !== undefined) return x;
-  x = (() => { const s400 = d73(st);
+  const x = st.v[74];
+  return x !== undefined ? x : (st.v[74] = (() => { const s400 = d73(st);
 if (s400 == null) return null;
 const isList = Array.isArray(s400);
 let out402 = [];
@@ -1605,15 +1361,12 @@ return isList ? out407 : out407[0]; })())));
 const l_isPending_408 = R.and(R.and(R.and(R.not(R.prop(a_C_401, "linked")), R.not(l_isExplained_404)), R.equal(R.prop(l_R_403, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_403, "startNumber")), p(st, "coverGapDays", false)));
 out402.push(({ "drug": R.prop(l_R_403, "drug"), "source": R.prop(l_R_403, "source"), "kind": R.prop(l_R_403, "kind"), "date": R.prop(l_R_403, "date"), "status": (R.prop(a_C_401, "linked") ? "linked" : (l_isExplained_404 ? "explained" : (l_isPending_408 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_401, "linked")), R.not(l_isExplained_404)), R.not(l_isPending_408)), R.equal(R.prop(l_R_403, "kind"), "order")), R.prop(l_R_403, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, R.prop(l_R_403, "dose"), R.prop(l_R_403, "startNumber")) }));
 }
-return isList ? out402 : out402[0]; })();
-  st.v[74] = x;
-  return x;
+return isList ? out402 : out402[0]; })());
 }
 // define "Dose Events"
 function d75(st) {
-  let x = st.v[75];
-  if (x !== undefined) return x;
-  x = R.union((() => { const s409 = d70(st);
+  const x = st.v[75];
+  return x !== undefined ? x : (st.v[75] = R.union((() => { const s409 = d70(st);
 if (s409 == null) return null;
 const isList = Array.isArray(s409);
 let out411 = [];
@@ -1628,15 +1381,12 @@ for (const a_C_413 of (s412 == null ? [] : Array.isArray(s412) ? s412 : [s412]))
 if (!(R.prop(a_C_413, "countsAsAdministration"))) continue;
 out414.push(({ "drug": R.prop(a_C_413, "drug"), "source": R.prop(a_C_413, "source"), "date": R.prop(a_C_413, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_413, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_413, "converted"), "reason"), "checkDose": R.or((() => { let r415; r415 = R.greater(R.prop(R.prop(a_C_413, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r415 != null) return r415; r415 = false; if (r415 != null) return r415; return null; })(), R.prop(R.prop(a_C_413, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_413, "converted"), "bsaSources") }));
 }
-return isList ? out414 : out414[0]; })(), false);
-  st.v[75] = x;
-  return x;
+return isList ? out414 : out414[0]; })(), false));
 }
 // define "Unconfirmed Records"
 function d76(st) {
-  let x = st.v[76];
-  if (x !== undefined) return x;
-  x = (() => { const s416 = d74(st);
+  const x = st.v[76];
+  return x !== undefined ? x : (st.v[76] = (() => { const s416 = d74(st);
 if (s416 == null) return null;
 const isList = Array.isArray(s416);
 let out418 = [];
@@ -1644,23 +1394,17 @@ for (const a_C_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416]))
 if (!(R.and(R.equal(R.prop(a_C_417, "status"), "unconfirmed"), R.not(R.prop(a_C_417, "countsAsAdministration"))))) continue;
 out418.push(a_C_417);
 }
-return isList ? out418 : out418[0]; })();
-  st.v[76] = x;
-  return x;
+return isList ? out418 : out418[0]; })());
 }
 // define "Incomplete Types"
 function d77(st) {
-  let x = st.v[77];
-  if (x !== undefined) return x;
-  x = R.split((() => { let r419; r419 = p(st, "Incomplete", true); if (r419 != null) return r419; r419 = ""; if (r419 != null) return r419; return null; })(), ",");
-  st.v[77] = x;
-  return x;
+  const x = st.v[77];
+  return x !== undefined ? x : (st.v[77] = R.split((() => { let r419; r419 = p(st, "Incomplete", true); if (r419 != null) return r419; r419 = ""; if (r419 != null) return r419; return null; })(), ","));
 }
 // define "Medication History Incomplete"
 function d78(st) {
-  let x = st.v[78];
-  if (x !== undefined) return x;
-  x = R.exists((() => { const s420 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+  const x = st.v[78];
+  return x !== undefined ? x : (st.v[78] = R.exists((() => { const s420 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
 if (s420 == null) return null;
 const isList = Array.isArray(s420);
 let out422 = [];
@@ -1669,15 +1413,12 @@ if (!(R.inList(a_T_421, d77(st), undefined))) continue;
 out422.push(a_T_421);
 }
 out422 = R.distinctList(out422);
-return isList ? out422 : out422[0]; })());
-  st.v[78] = x;
-  return x;
+return isList ? out422 : out422[0]; })()));
 }
 // define "Doxorubicin Events"
 function d79(st) {
-  let x = st.v[79];
-  if (x !== undefined) return x;
-  x = (() => { const s423 = d75(st);
+  const x = st.v[79];
+  return x !== undefined ? x : (st.v[79] = (() => { const s423 = d75(st);
 if (s423 == null) return null;
 const isList = Array.isArray(s423);
 let out425 = [];
@@ -1685,15 +1426,12 @@ for (const a_E_424 of (s423 == null ? [] : Array.isArray(s423) ? s423 : [s423]))
 if (!(R.equal(R.prop(a_E_424, "drug"), "doxorubicin"))) continue;
 out425.push(a_E_424);
 }
-return isList ? out425 : out425[0]; })();
-  st.v[79] = x;
-  return x;
+return isList ? out425 : out425[0]; })());
 }
 // define "Doxorubicin Unconfirmed"
 function d80(st) {
-  let x = st.v[80];
-  if (x !== undefined) return x;
-  x = (() => { const s426 = d76(st);
+  const x = st.v[80];
+  return x !== undefined ? x : (st.v[80] = (() => { const s426 = d76(st);
 if (s426 == null) return null;
 const isList = Array.isArray(s426);
 let out428 = [];
@@ -1701,30 +1439,24 @@ for (const a_C_427 of (s426 == null ? [] : Array.isArray(s426) ? s426 : [s426]))
 if (!(R.equal(R.prop(a_C_427, "drug"), "doxorubicin"))) continue;
 out428.push(a_C_427);
 }
-return isList ? out428 : out428[0]; })();
-  st.v[80] = x;
-  return x;
+return isList ? out428 : out428[0]; })());
 }
 // define "Cumulative Doxorubicin Sum"
 function d81(st) {
-  let x = st.v[81];
-  if (x !== undefined) return x;
-  x = (() => { let r429; r429 = R.sum((() => { const s430 = d79(st);
+  const x = st.v[81];
+  return x !== undefined ? x : (st.v[81] = (() => { let r429; r429 = R.sum((() => { const s430 = d79(st);
 if (s430 == null) return null;
 const isList = Array.isArray(s430);
 let out432 = [];
 for (const a_E_431 of (s430 == null ? [] : Array.isArray(s430) ? s430 : [s430])) {
 out432.push(R.prop(a_E_431, "mgM2"));
 }
-return isList ? out432 : out432[0]; })()); if (r429 != null) return r429; r429 = 0; if (r429 != null) return r429; return null; })();
-  st.v[81] = x;
-  return x;
+return isList ? out432 : out432[0]; })()); if (r429 != null) return r429; r429 = 0; if (r429 != null) return r429; return null; })());
 }
 // define "Other Anthracyclines"
 function d82(st) {
-  let x = st.v[82];
-  if (x !== undefined) return x;
-  x = R.distinct((() => { const s433 = d37(st);
+  const x = st.v[82];
+  return x !== undefined ? x : (st.v[82] = R.distinct((() => { const s433 = d37(st);
 if (s433 == null) return null;
 const isList = Array.isArray(s433);
 let out435 = [];
@@ -1733,15 +1465,12 @@ if (!(R.not(R.equal(R.prop(a_E_434, "drug"), "doxorubicin")))) continue;
 out435.push(R.prop(a_E_434, "drug"));
 }
 out435 = R.distinctList(out435);
-return isList ? out435 : out435[0]; })());
-  st.v[82] = x;
-  return x;
+return isList ? out435 : out435[0]; })()));
 }
 // define "Cumulative Doxorubicin Known"
 function d83(st) {
-  let x = st.v[83];
-  if (x !== undefined) return x;
-  x = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists((() => { const s436 = d79(st);
+  const x = st.v[83];
+  return x !== undefined ? x : (st.v[83] = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists((() => { const s436 = d79(st);
 if (s436 == null) return null;
 const isList = Array.isArray(s436);
 let out438 = [];
@@ -1749,46 +1478,34 @@ for (const a_E_437 of (s436 == null ? [] : Array.isArray(s436) ? s436 : [s436]))
 if (!((R.prop(a_E_437, "mgM2") == null))) continue;
 out438.push(a_E_437);
 }
-return isList ? out438 : out438[0]; })()))), R.not(R.exists(d82(st)))), R.not(d78(st)));
-  st.v[83] = x;
-  return x;
+return isList ? out438 : out438[0]; })()))), R.not(R.exists(d82(st)))), R.not(d78(st))));
 }
 // define "Cumulative Doxorubicin At Least"
 function d84(st) {
-  let x = st.v[84];
-  if (x !== undefined) return x;
-  x = R.not(d83(st));
-  st.v[84] = x;
-  return x;
+  const x = st.v[84];
+  return x !== undefined ? x : (st.v[84] = R.not(d83(st)));
 }
 // define "Cumulative Doxorubicin Possible"
 function d85(st) {
-  let x = st.v[85];
-  if (x !== undefined) return x;
-  x = R.add(d81(st), (() => { let r439; r439 = R.sum((() => { const s440 = d80(st);
+  const x = st.v[85];
+  return x !== undefined ? x : (st.v[85] = R.add(d81(st), (() => { let r439; r439 = R.sum((() => { const s440 = d80(st);
 if (s440 == null) return null;
 const isList = Array.isArray(s440);
 let out442 = [];
 for (const a_C_441 of (s440 == null ? [] : Array.isArray(s440) ? s440 : [s440])) {
 out442.push(R.prop(R.prop(a_C_441, "converted"), "mgM2"));
 }
-return isList ? out442 : out442[0]; })()); if (r439 != null) return r439; r439 = 0; if (r439 != null) return r439; return null; })());
-  st.v[85] = x;
-  return x;
+return isList ? out442 : out442[0]; })()); if (r439 != null) return r439; r439 = 0; if (r439 != null) return r439; return null; })()));
 }
 // define "Cumulative Doxorubicin Unconfirmed Count"
 function d86(st) {
-  let x = st.v[86];
-  if (x !== undefined) return x;
-  x = R.count(d80(st));
-  st.v[86] = x;
-  return x;
+  const x = st.v[86];
+  return x !== undefined ? x : (st.v[86] = R.count(d80(st)));
 }
 // define "Cumulative Doxorubicin Not Counted"
 function d87(st) {
-  let x = st.v[87];
-  if (x !== undefined) return x;
-  x = R.union((() => { const s443 = d79(st);
+  const x = st.v[87];
+  return x !== undefined ? x : (st.v[87] = R.union((() => { const s443 = d79(st);
 if (s443 == null) return null;
 const isList = Array.isArray(s443);
 let out445 = [];
@@ -1803,15 +1520,12 @@ let out448 = [];
 for (const a_C_447 of (s446 == null ? [] : Array.isArray(s446) ? s446 : [s446])) {
 out448.push(({ "source": R.prop(a_C_447, "source"), "date": R.prop(a_C_447, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_447, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
 }
-return isList ? out448 : out448[0]; })(), false);
-  st.v[87] = x;
-  return x;
+return isList ? out448 : out448[0]; })(), false));
 }
 // define "Other Anthracycline Sums"
 function d88(st) {
-  let x = st.v[88];
-  if (x !== undefined) return x;
-  x = (() => { const s449 = d82(st);
+  const x = st.v[88];
+  return x !== undefined ? x : (st.v[88] = (() => { const s449 = d82(st);
 if (s449 == null) return null;
 const isList = Array.isArray(s449);
 let out451 = [];
@@ -1860,15 +1574,12 @@ out467 = R.distinctList(out467);
 return isList ? out467 : out467[0]; })() }));
 }
 out451 = R.distinctList(out451);
-return isList ? out451 : out451[0]; })();
-  st.v[88] = x;
-  return x;
+return isList ? out451 : out451[0]; })());
 }
 // define "Cumulative Doxorubicin"
 function d89(st) {
-  let x = st.v[89];
-  if (x !== undefined) return x;
-  x = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": (() => { const s468 = d74(st);
+  const x = st.v[89];
+  return x !== undefined ? x : (st.v[89] = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": (() => { const s468 = d74(st);
 if (s468 == null) return null;
 const isList = Array.isArray(s468);
 let out470 = [];
@@ -1884,153 +1595,97 @@ for (const a_C_472 of (s471 == null ? [] : Array.isArray(s471) ? s471 : [s471]))
 if (!(R.equal(R.prop(a_C_472, "drug"), "doxorubicin"))) continue;
 out473.push(({ "source": R.prop(a_C_472, "source"), "date": R.prop(a_C_472, "date"), "status": R.prop(a_C_472, "status") }));
 }
-return isList ? out473 : out473[0]; })() });
-  st.v[89] = x;
-  return x;
+return isList ? out473 : out473[0]; })() }));
 }
 // define "Dx Has STS Condition"
 function d90(st) {
-  let x = st.v[90];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Has STS Condition"](st.L_Dx);
-  st.v[90] = x;
-  return x;
+  const x = st.v[90];
+  return x !== undefined ? x : (st.v[90] = M_StsDiagnosis.d["Has STS Condition"](st.L_Dx));
 }
 // define "Dx Is Confirmed"
 function d91(st) {
-  let x = st.v[91];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Is Confirmed"](st.L_Dx);
-  st.v[91] = x;
-  return x;
+  const x = st.v[91];
+  return x !== undefined ? x : (st.v[91] = M_StsDiagnosis.d["Is Confirmed"](st.L_Dx));
 }
 // define "Dx Histology"
 function d92(st) {
-  let x = st.v[92];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Histology"](st.L_Dx);
-  st.v[92] = x;
-  return x;
+  const x = st.v[92];
+  return x !== undefined ? x : (st.v[92] = M_StsDiagnosis.d["Histology"](st.L_Dx));
 }
 // define "Dx Extent"
 function d93(st) {
-  let x = st.v[93];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Extent"](st.L_Dx);
-  st.v[93] = x;
-  return x;
+  const x = st.v[93];
+  return x !== undefined ? x : (st.v[93] = M_StsDiagnosis.d["Extent"](st.L_Dx));
 }
 // define "Dx Site"
 function d94(st) {
-  let x = st.v[94];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Site"](st.L_Dx);
-  st.v[94] = x;
-  return x;
+  const x = st.v[94];
+  return x !== undefined ? x : (st.v[94] = M_StsDiagnosis.d["Site"](st.L_Dx));
 }
 // define "Dx Grade"
 function d95(st) {
-  let x = st.v[95];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Grade"](st.L_Dx);
-  st.v[95] = x;
-  return x;
+  const x = st.v[95];
+  return x !== undefined ? x : (st.v[95] = M_StsDiagnosis.d["Grade"](st.L_Dx));
 }
 // define "Dx Surgery"
 function d96(st) {
-  let x = st.v[96];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Surgery"](st.L_Dx);
-  st.v[96] = x;
-  return x;
+  const x = st.v[96];
+  return x !== undefined ? x : (st.v[96] = M_StsDiagnosis.d["Surgery"](st.L_Dx));
 }
 // define "Dx Radiotherapy"
 function d97(st) {
-  let x = st.v[97];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx);
-  st.v[97] = x;
-  return x;
+  const x = st.v[97];
+  return x !== undefined ? x : (st.v[97] = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx));
 }
 // define "Dx Age"
 function d98(st) {
-  let x = st.v[98];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Age"](st.L_Dx);
-  st.v[98] = x;
-  return x;
+  const x = st.v[98];
+  return x !== undefined ? x : (st.v[98] = M_StsDiagnosis.d["Age"](st.L_Dx));
 }
 // define "Dx Metastatic Evidence"
 function d99(st) {
-  let x = st.v[99];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Metastatic Evidence"](st.L_Dx);
-  st.v[99] = x;
-  return x;
+  const x = st.v[99];
+  return x !== undefined ? x : (st.v[99] = M_StsDiagnosis.d["Metastatic Evidence"](st.L_Dx));
 }
 // define "Dx Attributed Extent Evidence"
 function d100(st) {
-  let x = st.v[100];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Attributed Extent Evidence"](st.L_Dx);
-  st.v[100] = x;
-  return x;
+  const x = st.v[100];
+  return x !== undefined ? x : (st.v[100] = M_StsDiagnosis.d["Attributed Extent Evidence"](st.L_Dx));
 }
 // define "Dx Stage Observations"
 function d101(st) {
-  let x = st.v[101];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Stage Observations"](st.L_Dx);
-  st.v[101] = x;
-  return x;
+  const x = st.v[101];
+  return x !== undefined ? x : (st.v[101] = M_StsDiagnosis.d["Stage Observations"](st.L_Dx));
 }
 // define "Dx Confirmed STS Conditions"
 function d102(st) {
-  let x = st.v[102];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Confirmed STS Conditions"](st.L_Dx);
-  st.v[102] = x;
-  return x;
+  const x = st.v[102];
+  return x !== undefined ? x : (st.v[102] = M_StsDiagnosis.d["Confirmed STS Conditions"](st.L_Dx));
 }
 // define "Dx Used Analyses"
 function d103(st) {
-  let x = st.v[103];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Used Analyses"](st.L_Dx);
-  st.v[103] = x;
-  return x;
+  const x = st.v[103];
+  return x !== undefined ? x : (st.v[103] = M_StsDiagnosis.d["Used Analyses"](st.L_Dx));
 }
 // define "Dx STS Condition List"
 function d104(st) {
-  let x = st.v[104];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["STS Condition List"](st.L_Dx);
-  st.v[104] = x;
-  return x;
+  const x = st.v[104];
+  return x !== undefined ? x : (st.v[104] = M_StsDiagnosis.d["STS Condition List"](st.L_Dx));
 }
 // define "Dx Ignored Evidence"
 function d105(st) {
-  let x = st.v[105];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx);
-  st.v[105] = x;
-  return x;
+  const x = st.v[105];
+  return x !== undefined ? x : (st.v[105] = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx));
 }
 // define "Dx Second Primary List"
 function d106(st) {
-  let x = st.v[106];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Second Primary List"](st.L_Dx);
-  st.v[106] = x;
-  return x;
+  const x = st.v[106];
+  return x !== undefined ? x : (st.v[106] = M_StsDiagnosis.d["Second Primary List"](st.L_Dx));
 }
 // define "Dx Disease Status"
 function d107(st) {
-  let x = st.v[107];
-  if (x !== undefined) return x;
-  x = M_StsDiagnosis.d["Disease Status"](st.L_Dx);
-  st.v[107] = x;
-  return x;
+  const x = st.v[107];
+  return x !== undefined ? x : (st.v[107] = M_StsDiagnosis.d["Disease Status"](st.L_Dx));
 }
 // function "DayNumber"(d)
 function f0(st, o0) {

@@ -129,6 +129,19 @@ export function param(env: Env, name: string, atRoot: boolean, fallback: () => u
   return fallback();
 }
 
+/**
+ * The ParameterRef reader of a compiled library (its `p`): `param` with the library's default of the parameter, or,
+ * for a parameter without one (or a name the library does not declare), its ParameterDef.
+ */
+export function parameterReader(defaults?: (st: any, name: string) => unknown): (st: any, name: string, atRoot: boolean) => unknown {
+  return (st, name, atRoot) => param(st.env, name, atRoot, () => {
+    const v = defaults === undefined ? NO_DEFAULT : defaults(st, name);
+    return v !== NO_DEFAULT ? v : new UnsetParameter(name);
+  });
+}
+/** What a library's defaults answer for a parameter without a default. */
+export const NO_DEFAULT: unique symbol = Symbol('no default');
+
 type Overload = readonly [(st: unknown, ...args: any[]) => unknown, number, readonly any[]];
 
 /**
