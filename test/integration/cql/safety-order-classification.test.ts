@@ -66,6 +66,10 @@ describe('§5 order classification', () => {
     test.each([
       ['D-UNCONFIRMED', { resources: [stsCondition({ id: STS_ID, icd10: 'C49.20', morphology: '8830/3', verificationStatus: 'provisional' }), secondaryCondition({ primaryId: STS_ID })] }],
       ['D-MISSING-EXTENT', { resources: [stsCondition({ id: STS_ID, icd10: 'C49.20', morphology: '8830/3' })] }],
+      ['D-HISTOLOGY-CONFLICT', { resources: [
+        stsCondition({ id: STS_ID, icd10: 'C49.20', morphology: '8890/3' }), stsCondition({ id: 'sts-2', icd10: 'C48.0', morphology: '8858/3' }),
+        secondaryCondition({ primaryId: STS_ID }),
+      ] }],
       ['L-OTHER-SITE', localized('8890/3', [], 'C55')],
       ['L-POST-RESECTION', localized('8890/3', [procedure({ kind: 'surgery', date: '2026-02-01', reasonId: STS_ID })])],
     ])('position %s: POSITION-UNKNOWN, never OFF-PATHWAY', async (position, p) => {
