@@ -190,7 +190,7 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
 
 /** F4 site of the facts as its enum (the fact is in words: "extremity (C49.22)"). */
 function siteOf(facts: readonly FactEntry[]): string | undefined {
-  const words = fact(facts, /^Primary site$/)?.value.replace(/\s*\(.*$/, '');
+  const words = fact(facts, /^Primary site$/)?.value.replace(/\s*[(:].*$/, '');
   return Object.keys(SITE_WORDS).find((k) => SITE_WORDS[k] === words);
 }
 

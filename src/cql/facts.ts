@@ -101,7 +101,10 @@ export function buildFacts(raw: Readonly<Record<string, PlainValue>>, unreadable
   } else if (siteValue !== undefined && siteValue !== 'UNKNOWN') {
     // §1: the site in words ("extremity", "trunk and other", ...) with its code.
     const words = SITE_WORDS[siteValue] ?? siteValue.toLowerCase();
-    out.push(withCode(entry('Primary site', `${words}${siteCode !== undefined ? ` (${siteCode})` : ''}`, str(site?.resource)), siteCoding));
+    // §1: "a site as 'extremity', ... with its code and display".
+    const display = str(site?.display);
+    const coded = siteCode === undefined ? '' : display !== undefined ? `: ${display} (${siteCode})` : ` (${siteCode})`;
+    out.push(withCode(entry('Primary site', `${words}${coded}`, str(site?.resource)), siteCoding));
   } else out.push(notFound('Primary site', str(site?.lookedFor)));
 
   if (medicationWhy !== undefined) {
