@@ -15,6 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -263,6 +264,40 @@ function printSoak(v: SoakVerdict): void {
   process.stdout.write(`RSS ${pct(v.rssGrowth)}, heapUsed ${pct(v.heapUsedGrowth)} (limit +${SOAK_MAX_GROWTH * 100} %): ${v.pass ? 'PASS' : 'FAIL'}\n`);
 }
 
+/**
+ * Scenario 3's `fhirServer`: a pass-through to the service's embedded FHIR server whose URL carries a nonce
+ * (`/n/<nonce>/fhir/...`), put into the Patient's meta.versionId on the way back (the service reads
+ * `Patient/{id}` first): every request's data is then new to every cache, as scenario 1's prefetch is, while the
+ * service still fetches everything over HTTP from the embedded server. It runs in the bench process (like autocannon);
+ * only the Patient read is parsed, the searches pass through as bytes.
+ */
+async function startNonceProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createHttpServer((req, res) => {
+    const m = /^\/n\/([^/]+)\/fhir(\/.*)?$/.exec(req.url ?? '');
+    if (m === null) {
+      res.writeHead(404).end();
+      return;
+    }
+    const [, nonce = '', rest = '/'] = m;
+    void (async () => {
+      const answer = await fetch(`${target}/fhir${rest}`, { headers: { accept: req.headers.accept ?? 'application/fhir+json' } });
+      let body = await answer.text();
+      if (answer.ok && /^\/Patient\/[^/?]+$/.test(rest.split('?')[0] ?? '')) {
+        const patient = JSON.parse(body) as { meta?: Record<string, unknown> };
+        patient.meta = { ...patient.meta, versionId: nonce };
+        body = JSON.stringify(patient);
+      }
+      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/fhir+json' }).end(body);
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 type Req = { method: 'GET' | 'POST'; path: string; body?: string };
 
 /** Requests given a nonce so far: one count for the whole run, so no two requests (in any scenario) carry the same. */
@@ -291,19 +326,23 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const child = await startService(port);
   const pid = child.pid ?? 0;
+  const closers: (() => Promise<void>)[] = [];
   try {
     const index = JSON.parse(readFileSync(`${ROOT}demo/index.json`, 'utf8')) as { patientId: string }[];
     const prefetches = await Promise.all(index.map(async (e) => ({ id: e.patientId, prefetch: await prefetchOf(`${base}/fhir`, e.patientId) })));
+    const proxy = await startNonceProxy(base);
+    closers.push(proxy.close);
     const pv = '/cds-services/sts-pathway-patient-view';
     const os_ = '/cds-services/sts-pathway-order-select';
-    // Scenarios 1 and 4 give every request data never seen before (the Patient's meta.versionId changes), so the result
-    // cache never answers: they measure a full evaluation. 1r, 2 and 3 repeat the same data, as an EHR does when a chart
-    // is reopened unchanged: the cache answers after the first of each.
+    // Scenarios 1, 3, 4 and 6 give every request data never seen before (the Patient's meta.versionId changes), so the
+    // result cache never answers: they measure a full evaluation. 1r and 2 repeat the same data, as an EHR does when a
+    // chart is reopened unchanged: the cache answers after the first of each.
     const scenarios: { name: string; requests: Req[]; nonce?: boolean }[] = [
       { name: '1 patient-view, prefetch, cycling all demo patients, distinct data per request (no cache hits)', nonce: true, requests: prefetches.map((p) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(p.id, { prefetch: withNonce(p.prefetch) })) })) },
       { name: '1r same 35 requests repeated unchanged (result cache hits)', requests: prefetches.map((p) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(p.id, { prefetch: p.prefetch })) })) },
       { name: '2 patient-view, prefetch, same patient (cache hits)', requests: [{ method: 'POST', path: pv, body: JSON.stringify(patientView('sts-lms-doxo-trab', { prefetch: prefetches.find((p) => p.id === 'sts-lms-doxo-trab')?.prefetch })) }] },
-      { name: '3 patient-view, no prefetch, cycling patients (fhirServer = embedded)', requests: index.map((e) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(e.patientId, { fhirServer: `${base}/fhir` })) })) },
+      { name: '3 patient-view, no prefetch, cycling patients (fhirServer = embedded, behind a pass-through giving each request new data: no cache hits)', nonce: true,
+        requests: index.map((e) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(e.patientId, { fhirServer: `${proxy.url}/n/${NONCE}/fhir` })) })) },
       { name: '4 order-select, doxorubicin draft, cycling patients, distinct data (no cache hits)', nonce: true, requests: prefetches.map((p) => ({ method: 'POST', path: os_, body: JSON.stringify(orderSelect(p.id, withNonce(p.prefetch))) })) },
       { name: '5 discovery', requests: [{ method: 'GET', path: '/cds-services' }] },
       // Multi-year charts (issue 14): the 5-year chart has ~300 administrations, 500 observations and 20 conditions.
@@ -401,7 +440,14 @@ async function main(): Promise<void> {
       ...(verdict !== undefined ? { memory: verdict } : {}), ...(adherenceCost !== undefined ? { adherenceCost } : {}) };
     writeFileSync(`${ROOT}bench/${SOAK ? 'results-soak' : 'results'}.json`, `${JSON.stringify(out, null, 2)}\n`);
   } finally {
+    const exited = new Promise((resolve) => {
+      child.once('exit', resolve);
+      setTimeout(resolve, 10_000).unref();
+    });
     child.kill('SIGTERM');
+    // The pass-through closes after the service: its last requests in flight still get their answers.
+    await exited;
+    for (const close of closers) await close();
     if (MEMORY_DIR !== undefined) rmSync(MEMORY_DIR, { recursive: true, force: true });
   }
 }

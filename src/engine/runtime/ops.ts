@@ -66,8 +66,27 @@ export function equals(a: any, b: any): any {
   if (typeof a === 'string' && typeof b === 'string') return a === b;
   if (typeof a === 'number' && typeof b === 'number') return a === b;
   if (isQuantity(a)) return quantityEquals(a, holdsFhir(b) ? toLegacy(b) : b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const same = primitiveListsEqual(a, b);
+    if (same !== undefined) return same;
+  }
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equals(toLegacy(a), toLegacy(b));
   return comparison.equals(a, b);
+}
+/**
+ * comparison.equals of two lists of strings, numbers and booleans: null when either holds a null, else the same length
+ * and each pair strictly equal (what equals answers for two primitives); undefined for lists holding anything else.
+ */
+function primitiveListsEqual(a: any[], b: any[]): boolean | null | undefined {
+  let hasNull = false;
+  for (const list of [a, b]) {
+    for (const x of list) {
+      if (x == null) hasNull = true;
+      else if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return undefined;
+    }
+  }
+  if (hasNull) return null;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 export function equal(a: any, b: any): any {
   if (a == null || b == null) return null;

@@ -161,6 +161,14 @@ describe('operators = cql-execution', () => {
     }), RUNS);
   });
 
+  it('equality of lists of strings, numbers and booleans (nulls, lengths, mixed types)', async () => {
+    const item = fc.constantFrom('a', 'A', '1', 1, 1.0, 0, -0, Number.NaN, true, null, undefined);
+    await fc.assert(fc.asyncProperty(fc.array(item, { maxLength: 3 }), fc.array(item, { maxLength: 3 }), async (a, b) => {
+      expect(compiled(() => R.equal(a, b))).toEqual(await reference('Equal', [a, b]));
+      expect(compiled(() => R.equal(a, [...a]))).toEqual(await reference('Equal', [a, [...a]]));
+    }), RUNS);
+  });
+
   it('string operators with null operands', async () => {
     const str = fc.oneof(fc.constant(null), fc.constantFrom('abc', 'Doxorubicin 50 mg', '', 'a/b/_history/2', 'x.y'));
     await fc.assert(fc.asyncProperty(str, str, async (a, b) => {
