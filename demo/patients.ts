@@ -375,6 +375,29 @@ export const PATIENTS: readonly DemoPatient[] = [
     ],
   },
   {
+    patientId: 'sts-outside-doxorubicin', family: 'Metastatic dedifferentiated LPS',
+    given: 'Doxorubicin given at another hospital (reported orders, 6 x 75 mg/m2: a possible 450 mg/m2), LVEF as a SNOMED fraction, ECOG as a LOINC answer',
+    birthDate: '1966-05-09', gender: 'male',
+    patientView: ['M-2L-GEM-DOCE', 'M-TRIAL'],
+    orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN', doses: { doxorubicin: { value: 75, unit: 'mg/m2' } } }],
+    resources: (id, o) => [
+      ...metastatic(id, o, 'C48.0', '8858/3', '2025-09-15', '2025-10-06'),
+      // The outside course as the receiving EHR records it: reported (outside) orders with their doses, no administrations.
+      ...cycles('2025-10-20', 6).map((date, i) => ({
+        ...doseOrder(id(`outside-doxorubicin-${i + 1}`), o, 'doxorubicin', date, 75, { start: date, end: date }),
+        reportedBoolean: true,
+      })),
+      // ECOG as a LOINC answer code (LA9623-5, ECOG 1); LVEF under SNOMED 250908004 as a fraction (0.58 = 58 %).
+      { ...observation.ecog(1, '2026-11-02', { ...o, id: id('ecog') }), valueInteger: undefined,
+        valueCodeableConcept: { coding: [{ system: SYSTEMS.loinc, code: 'LA9623-5', display: 'Symptomatic but completely ambulatory' }] } },
+      { ...observation.lvef(58, '2026-11-02', { ...o, id: id('lvef') }),
+        code: { coding: [{ system: SYSTEMS.snomed, code: '250908004', display: 'Left ventricular ejection fraction' }] },
+        valueQuantity: { value: 0.58, unit: '1', system: SYSTEMS.ucum, code: '1' } },
+      observation.height(178, '2026-11-02', 'cm', { ...o, id: id('height') }),
+      observation.weight(80, '2026-11-02', 'kg', { ...o, id: id('weight') }),
+    ],
+  },
+  {
     patientId: 'sts-meds-text-only', family: 'Metastatic LPS', given: 'Treatment history recorded as text only', birthDate: '1967-01-22', gender: 'female',
     patientView: ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN', 'M-TRIAL'],
     orders: [{ drugs: ['doxorubicin'], reaches: 'S-DOXO-CUMULATIVE-WARN', doses: { doxorubicin: { value: 75, unit: 'mg/m2' } } }],

@@ -21,6 +21,7 @@ import {
   type Slots,
   type Thresholds,
   nodeTitle,
+  mg,
 } from '../pathway/index.js';
 import { ageYears, fact, histologyCode, lineOf, numberIn } from './facts-view.js';
 import { specialtyOf, trialTerm } from './evidence.js';
@@ -129,7 +130,7 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     const lvef = fact(t.facts, /^LVEF$/);
     if (t.rules.includes('S-DOXO-LVEF')) {
       parts.push(fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t.thresholds, {
-        '<value>': String(numberIn(lvef?.value) ?? 'unknown'),
+        '<value>': ((n) => (n === undefined ? 'unknown' : mg(n)))(numberIn(lvef?.value)),
         '<date>': lvef?.date ?? 'date unknown',
         '<resource>': lvef?.reference ?? 'resource unknown',
       }));

@@ -154,6 +154,8 @@ function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardCont
   return {
     ...Object.fromEntries(Object.entries(ctx.thresholds ?? {}).map(([k, x]) => [k, String(x)])),
     ...v,
+    // A fraction read as % (0.58 x 100) is not an exact binary number: the card shows it to one decimal.
+    ...(v.lvef !== undefined && v.lvef !== '' && Number.isFinite(Number(v.lvef)) ? { lvef: mg(Number(v.lvef)) } : {}),
     drug: drugs,
     combination: drugs,
     // "Eribulin for Synovial sarcoma, NOS (9040/3)": the name a clinician reads, with the code the rule judged.

@@ -336,11 +336,11 @@ function observationFacts(raw: Readonly<Record<string, PlainValue>>, observation
   const usableNote = unusable !== undefined ? ` (not usable: ${unusable})` : '';
   if (lvefBad !== undefined) {
     const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: str(lvefBad.text) ?? 'no value' });
-    const earlier = lvefValue !== undefined ? `; earlier: ${lvefValue} % on ${str(lvef?.date) ?? 'an unknown date'}` : '';
+    const earlier = lvefValue !== undefined ? `; earlier: ${mg(lvefValue)} % on ${str(lvef?.date) ?? 'an unknown date'}` : '';
     // §7.3: the LVEF and bilirubin codes are matched only, never emitted (no `code` on their facts).
     out.push(entry('LVEF', `${bad}${earlier}${usableNote}`, str(lvefBad.source), str(lvefBad.date)));
   } else if (lvefValue !== undefined) {
-    out.push(entry('LVEF', `${lvefValue} %${usableNote}`, str(lvef?.source), str(lvef?.date)));
+    out.push(entry('LVEF', `${mg(lvefValue)} %${usableNote}`, str(lvef?.source), str(lvef?.date)));
   } else out.push(notFound('LVEF', lookedForCodes('an LVEF Observation', OBSERVATION_CODES.lvef)));
 
   const bilirubin = rec(raw['Fact Bilirubin']);
