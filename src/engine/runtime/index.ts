@@ -154,6 +154,49 @@ export function dispatch(st: unknown, args: unknown[], overloads: readonly Overl
     if (only[1] !== args.length) throw new Error('no function with matching signature could be found');
     return only[0](st, ...args);
   }
+  if (args.length === 1) {
+    // One argument that is null or a FHIR value: the choice depends only on its class, so it is made once per class.
+    const a = args[0];
+    const key = a === null ? NULL_ARGUMENT : a instanceof FhirValue ? (a.typeInfo ?? NO_CLASS) : undefined;
+    if (key !== undefined) {
+      let memo = chosen.get(overloads);
+      if (memo === undefined) {
+        memo = overloads.every((o) => o[1] !== 1 || classDecides(o[2][0])) ? new Map() : null;
+        chosen.set(overloads, memo);
+      }
+      if (memo !== null) {
+        let def = memo.get(key);
+        if (def === undefined) {
+          def = choose(args, overloads) ?? null;
+          memo.set(key, def);
+        }
+        if (def === null) throw new Error('no function with matching signature could be found');
+        return def[0](st, a);
+      }
+    }
+  }
+  const def = choose(args, overloads);
+  if (def === undefined) throw new Error('no function with matching signature could be found');
+  return def[0](st, ...args);
+}
+
+const NULL_ARGUMENT = Symbol('null');
+const NO_CLASS = Symbol('no class');
+const chosen = new WeakMap<readonly Overload[], Map<unknown, Overload | null> | null>();
+
+/** True when matchesType of a FhirValue against `spec` depends on its class alone (a tuple type reads its fields). */
+function classDecides(spec: any): boolean {
+  switch (spec?.type) {
+    case 'NamedTypeSpecifier': return true;
+    case 'ListTypeSpecifier': return true;
+    case 'IntervalTypeSpecifier': return true;
+    case 'ChoiceTypeSpecifier': return (spec.choice ?? []).every(classDecides);
+    default: return false;
+  }
+}
+
+/** The overload cql-execution calls: of the call's arity, then matching every non-null argument; the last one left. */
+function choose(args: unknown[], overloads: readonly Overload[]): Overload | undefined {
   let defs = overloads.filter((o) => o[1] === args.length);
   if (defs.length > 1) {
     defs = defs.filter((o) => {
@@ -161,9 +204,7 @@ export function dispatch(st: unknown, args: unknown[], overloads: readonly Overl
       return true;
     });
   }
-  const def = defs[defs.length - 1];
-  if (def === undefined) throw new Error('no function with matching signature could be found');
-  return def[0](st, ...args);
+  return defs[defs.length - 1];
 }
 
 /** A node the compiler could not compile (lenient builds only): fails when the code reaches it. */

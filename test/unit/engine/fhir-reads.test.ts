@@ -3,7 +3,8 @@
  * the two reads it replaces give (`R.prop(R.prop(x, field), 'value')`, cql-exec-fhir's rules): on generated JSON with
  * the field absent, null, of the expected JSON type or not, with and without its `_field` extension object (one that
  * even carries a `value`), for strings, codes, booleans, decimals, ids, dates, date-times and instants, and on values
- * of another class than the plan's. The plans of the committed libraries take the one-step read.
+ * of another class than the plan's. The plans of the committed libraries take the one-step read. Function overloads
+ * chosen once per argument class give the overload cql-execution's rule gives on every call.
  */
 import fc from 'fast-check';
 import * as R from '../../../src/engine/runtime/index.js';
@@ -63,5 +64,30 @@ describe('X.field.value in one read', () => {
     const plan = R.primitiveValuePlan(`${FHIR}Observation`, 'status');
     expect(R.primitiveValue(value(resource('Observation', 'status', 'final', undefined)), plan)).toBe('final');
     expect(plan.resolved).toMatchObject({ property: 'status', system: 'String' });
+  });
+});
+
+describe('overloads chosen once per FHIR class', () => {
+  it('calls what the arity-and-type rule calls, for each class, null and a tuple, on every call', () => {
+    const named = (name: string): unknown => ({ type: 'NamedTypeSpecifier', name: `${FHIR}${name}` });
+    const calls: string[] = [];
+    const overload = (label: string, type: unknown): [(st: unknown, ...a: unknown[]) => unknown, number, unknown[]] =>
+      [(_st, x) => { calls.push(label); return x; }, 1, [type]];
+    const table = [overload('observation', named('Observation')), overload('resource', named('Resource')),
+      overload('administration', named('MedicationAdministration'))];
+    const obs = value(resource('Observation', 'status', 'final', undefined));
+    const admin = value(resource('MedicationAdministration', 'status', 'completed', undefined));
+    const patient = value(resource('Patient', 'active', true, undefined));
+    for (let round = 0; round < 2; round++) {
+      calls.length = 0;
+      for (const x of [obs, admin, patient, null]) R.dispatch({}, [x], table);
+      // Observation: observation and resource match, the last one wins; null matches all.
+      expect(calls).toEqual(['resource', 'administration', 'resource', 'administration']);
+    }
+    const tupleTable = [overload('tuple', { type: 'TupleTypeSpecifier', element: [{ name: 'json', elementType: named('Observation') }] }),
+      overload('observation', named('Observation'))];
+    calls.length = 0;
+    R.dispatch({}, [obs], tupleTable);
+    expect(calls).toEqual(['observation']);
   });
 });
