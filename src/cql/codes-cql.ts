@@ -37,7 +37,7 @@ import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '
 import { camelToTitle } from '../pathway/names.js';
 import { BILIRUBIN_RULE_DRUGS, HISTOLOGY_SPECIFIC_OPTIONS, LVEF_UNUSABLE_REASONS, MESNA_ORDER_WINDOW_DAYS, SAFETY_TEXTS } from '../pathway/rules.js';
 import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
-import { HISTORY_INCOMPLETE_NOTE, HISTORY_UNAVAILABLE_NOTE } from '../pathway/treatment-words.js';
+import { HISTORY_INCOMPLETE_NOTE, HISTORY_INCOMPLETE_NEOADJUVANT_NOTE, HISTORY_UNAVAILABLE_NOTE } from '../pathway/treatment-words.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
 export const STS_CODES_LIBRARY = { name: 'StsCodes', version: '1.0.0' } as const;
@@ -186,6 +186,7 @@ export function generateStsCodesCql(): string {
   }
   define('Text History Unavailable', cqlString(HISTORY_UNAVAILABLE_NOTE), '§2 treatment history unreadable or incomplete');
   define('Text History Incomplete', cqlString(HISTORY_INCOMPLETE_NOTE));
+  define('Text History Incomplete Neoadjuvant', cqlString(HISTORY_INCOMPLETE_NEOADJUVANT_NOTE));
   for (const [key, text] of Object.entries(SAFETY_TEXTS)) {
     define(`Text ${camelToTitle(key)}`, cqlString(text), key === 'lvefUnusable' ? 'F6, F7, §5 sentences (placeholders in angle brackets)' : undefined);
   }

@@ -39,6 +39,11 @@ export const pendingOrder = (date: string | null): string => `ordered ${date ?? 
 /** §2: a truncated medication history. */
 export const HISTORY_INCOMPLETE_REASON = 'history incomplete';
 export const HISTORY_INCOMPLETE_NOTE = 'treatment history incomplete: the line may be later';
+/**
+ * §2 is silent on localized disease with a truncated history; the safer reading: neoadjuvant doxorubicin + ifosfamide
+ * rests on "no anthracycline exposure", which a partial history cannot show, so it is shown without suggestions.
+ */
+export const HISTORY_INCOMPLETE_NEOADJUVANT_NOTE = 'treatment history incomplete: a prior anthracycline may not have been read';
 /** §2: an unreadable medication history (the nodes of line 1, without suggestions). */
 export const HISTORY_UNAVAILABLE_NOTE = 'treatment history unavailable';
 

@@ -349,6 +349,47 @@ describe('§2 unreadable or incomplete treatment history', () => {
   });
 });
 
+describe('§2 incomplete treatment history before localized neoadjuvant chemotherapy (safer reading; §2 is silent)', () => {
+  /** A localized grade 3 LMS of the thigh with one non-anthracycline administration (so the type has a Bundle). */
+  const localizedLms = (id: string): FhirResource[] => {
+    const p = { patientId: id };
+    return [
+      patient({ id, birthDate: '1970-01-01' }),
+      stsCondition({ ...p, id: `${id}-dx`, icd10: 'C49.22', morphology: '8890/3', onset: ago(30) }),
+      observation.mCategory('M0', ago(25), { ...p, id: `${id}-m0`, focusId: `${id}-dx` }),
+      observation.grade(3, ago(25), { ...p, id: `${id}-grade`, focusId: `${id}-dx` }),
+      observation.ecog(1, ago(10), { ...p, id: `${id}-ecog` }),
+      observation.lvef(62, ago(10), { ...p, id: `${id}-lvef` }),
+      medicationAdministration({ ...p, id: `${id}-ondansetron`, drug: { text: 'ondansetron 8 mg' }, date: ago(400) }),
+    ];
+  };
+  async function withAdministrations(resources: readonly FhirResource[], truncated: boolean) {
+    const bundle = prefetchOf(resources).medicationAdministrations as Bundle;
+    const prefetch = { ...prefetchOf(resources), medicationAdministrations: truncated
+      ? { ...bundle, link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/MedicationAdministration?page=2' }] } : bundle };
+    const res = await request(app).post('/cds-services/sts-pathway-patient-view').send({
+      hook: 'patient-view', hookInstance: 'd6d6d6d6-0000-4000-8000-00000000d6d6',
+      context: { userId: 'Practitioner/reviewer', patientId: resources.find((r) => r.resourceType === 'Patient')?.id }, prefetch,
+    });
+    expect(res.status).toBe(200);
+    return res.body as CdsResponse;
+  }
+
+  test('a truncated administration history: doxorubicin + ifosfamide shown without its suggestion, saying why', async () => {
+    const body = await withAdministrations(localizedLms('fx-loc-incomplete'), true);
+    const card = cardOf(body, 'L-NEOADJ-DOXO-IFOS');
+    expect(card.suggestions ?? []).toEqual([]);
+    expect(card.detail).toContain('treatment history incomplete: a prior anthracycline may not have been read');
+  });
+
+  test('just misses: the same history complete keeps the suggestion', async () => {
+    const body = await withAdministrations(localizedLms('fx-loc-complete'), false);
+    const card = cardOf(body, 'L-NEOADJ-DOXO-IFOS');
+    expect(card.suggestions).toHaveLength(1);
+    expect(card.detail).not.toMatch(/treatment history incomplete/);
+  });
+});
+
 describe('§3, F1, F5, F6 card wording', () => {
   test('the metastasectomy sentence is on the card that gave the recommendation only', async () => {
     const body = await view(metastaticLms('fx-metastasectomy'));

@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text History Unavailable","Text History Incomplete","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text History Unavailable","Text History Incomplete","Text History Incomplete Neoadjuvant","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
 export const parameterNames = [];
 
 export const p = R.parameterReader();
@@ -558,75 +558,80 @@ function d106(st) {
   const x = st.v[106];
   return x !== undefined ? x : (st.v[106] = "treatment history incomplete: the line may be later");
 }
-// define "Text Lvef Unusable"
+// define "Text History Incomplete Neoadjuvant"
 function d107(st) {
   const x = st.v[107];
-  return x !== undefined ? x : (st.v[107] = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose");
+  return x !== undefined ? x : (st.v[107] = "treatment history incomplete: a prior anthracycline may not have been read");
 }
-// define "Text Lvef Not Interpretable"
+// define "Text Lvef Unusable"
 function d108(st) {
   const x = st.v[108];
-  return x !== undefined ? x : (st.v[108] = "LVEF recorded but not interpretable (<value>)");
+  return x !== undefined ? x : (st.v[108] = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose");
 }
-// define "Text Ecog Not Interpretable"
+// define "Text Lvef Not Interpretable"
 function d109(st) {
   const x = st.v[109];
-  return x !== undefined ? x : (st.v[109] = "ECOG recorded but not interpretable (<value>)");
+  return x !== undefined ? x : (st.v[109] = "LVEF recorded but not interpretable (<value>)");
 }
-// define "Text Ecog Not Recent"
+// define "Text Ecog Not Interpretable"
 function d110(st) {
   const x = st.v[110];
-  return x !== undefined ? x : (st.v[110] = "ECOG <ecog> on <date> (not recent: reassess performance status)");
+  return x !== undefined ? x : (st.v[110] = "ECOG recorded but not interpretable (<value>)");
 }
-// define "Text Mesna Unchecked"
+// define "Text Ecog Not Recent"
 function d111(st) {
   const x = st.v[111];
-  return x !== undefined ? x : (st.v[111] = "existing mesna orders could not be checked");
+  return x !== undefined ? x : (st.v[111] = "ECOG <ecog> on <date> (not recent: reassess performance status)");
 }
-// define "Text Pediatric Order"
+// define "Text Mesna Unchecked"
 function d112(st) {
   const x = st.v[112];
-  return x !== undefined ? x : (st.v[112] = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.");
+  return x !== undefined ? x : (st.v[112] = "existing mesna orders could not be checked");
 }
-// define "Text Next Step Early"
+// define "Text Pediatric Order"
 function d113(st) {
   const x = st.v[113];
-  return x !== undefined ? x : (st.v[113] = "Next step ordered while <current> is ongoing: confirm progression or intolerance");
+  return x !== undefined ? x : (st.v[113] = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.");
 }
-// define "Text Next Step Progression"
+// define "Text Next Step Early"
 function d114(st) {
   const x = st.v[114];
-  return x !== undefined ? x : (st.v[114] = "Progression recorded on <date>");
+  return x !== undefined ? x : (st.v[114] = "Next step ordered while <current> is ongoing: confirm progression or intolerance");
 }
-// define "Text Later Line Early"
+// define "Text Next Step Progression"
 function d115(st) {
   const x = st.v[115];
-  return x !== undefined ? x : (st.v[115] = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)");
+  return x !== undefined ? x : (st.v[115] = "Progression recorded on <date>");
 }
-// define "Text Position Unknown"
+// define "Text Later Line Early"
 function d116(st) {
   const x = st.v[116];
-  return x !== undefined ? x : (st.v[116] = "Pathway position: <position>; no on-pathway regimen to compare");
+  return x !== undefined ? x : (st.v[116] = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)");
 }
-// define "Text After This Order"
+// define "Text Position Unknown"
 function d117(st) {
   const x = st.v[117];
-  return x !== undefined ? x : (st.v[117] = "after this order: <atLeast><total> mg/m²");
+  return x !== undefined ? x : (st.v[117] = "Pathway position: <position>; no on-pathway regimen to compare");
 }
-// define "Text After These Orders"
+// define "Text After This Order"
 function d118(st) {
   const x = st.v[118];
-  return x !== undefined ? x : (st.v[118] = "after these orders: <atLeast><total> mg/m²");
+  return x !== undefined ? x : (st.v[118] = "after this order: <atLeast><total> mg/m²");
 }
-// define "Text Dose Not Convertible"
+// define "Text After These Orders"
 function d119(st) {
   const x = st.v[119];
-  return x !== undefined ? x : (st.v[119] = "dose of this order not convertible (<why>)");
+  return x !== undefined ? x : (st.v[119] = "after these orders: <atLeast><total> mg/m²");
 }
-// define "Text Draft Counted As Recorded"
+// define "Text Dose Not Convertible"
 function d120(st) {
   const x = st.v[120];
-  return x !== undefined ? x : (st.v[120] = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)");
+  return x !== undefined ? x : (st.v[120] = "dose of this order not convertible (<why>)");
+}
+// define "Text Draft Counted As Recorded"
+function d121(st) {
+  const x = st.v[121];
+  return x !== undefined ? x : (st.v[121] = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)");
 }
 export const f = {
 
@@ -740,25 +745,26 @@ export const d = {
   "LVEF Unusable Unavailable": d104,
   "Text History Unavailable": d105,
   "Text History Incomplete": d106,
-  "Text Lvef Unusable": d107,
-  "Text Lvef Not Interpretable": d108,
-  "Text Ecog Not Interpretable": d109,
-  "Text Ecog Not Recent": d110,
-  "Text Mesna Unchecked": d111,
-  "Text Pediatric Order": d112,
-  "Text Next Step Early": d113,
-  "Text Next Step Progression": d114,
-  "Text Later Line Early": d115,
-  "Text Position Unknown": d116,
-  "Text After This Order": d117,
-  "Text After These Orders": d118,
-  "Text Dose Not Convertible": d119,
-  "Text Draft Counted As Recorded": d120,
+  "Text History Incomplete Neoadjuvant": d107,
+  "Text Lvef Unusable": d108,
+  "Text Lvef Not Interpretable": d109,
+  "Text Ecog Not Interpretable": d110,
+  "Text Ecog Not Recent": d111,
+  "Text Mesna Unchecked": d112,
+  "Text Pediatric Order": d113,
+  "Text Next Step Early": d114,
+  "Text Next Step Progression": d115,
+  "Text Later Line Early": d116,
+  "Text Position Unknown": d117,
+  "Text After This Order": d118,
+  "Text After These Orders": d119,
+  "Text Dose Not Convertible": d120,
+  "Text Draft Counted As Recorded": d121,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(121),
+    v: new Array(122),
   };
 }

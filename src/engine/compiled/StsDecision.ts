@@ -88,7 +88,7 @@ function d10(st) {
 // define "Doxo Ifos Node"
 function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? "grade not found: the evidence is for high-grade, deep, large tumors" : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : R.as(null, K1, false))];
+  return x !== undefined ? x : (st.v[11] = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), R.not(M_StsSafety.d["Medications Incomplete"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? "grade not found: the evidence is for high-grade, deep, large tumors" : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : (M_StsSafety.d["Medications Incomplete"](st.L_S) ? M_StsCodes.d["Text History Incomplete Neoadjuvant"](st.L_Codes) : R.as(null, K1, false)))];
 if (s8 == null) return null;
 const isList = Array.isArray(s8);
 let out10 = [];
