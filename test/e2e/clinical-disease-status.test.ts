@@ -75,6 +75,22 @@ const DI_FIRST = 400;
 const DI_LAST = 400 - 63 - 2;
 const DI_LINE = `1. doxorubicin + ifosfamide, 12 administration dates, ${ago(DI_FIRST)} to ${ago(DI_LAST)}`;
 
+describe('§3 step 7 (c): a trabectedin still given past the maintenance limits', () => {
+  test('17 maintenance dates given and a trabectedin still current: it continues the combination, gemcitabine + docetaxel next (not the later-line trabectedin node)', async () => {
+    const id = 'ds-m-limit';
+    // 17 maintenance dates 14 days apart, the last 2 days ago: the cycle limit is reached, trabectedin is current.
+    const body = await patientView(app, metastatic(id, '8890/3', lms04(id, 2 + 14 * 16, 17, 14)));
+    expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-2L-GEM-DOCE', 'M-TRIAL']);
+    expect(cardOf(body, 'M-2L-GEM-DOCE').summary).toBe('Next step if the disease progresses on doxorubicin + trabectedin: Second line: gemcitabine + docetaxel');
+  });
+
+  test('just misses: 16 maintenance dates, maintenance is still the current node', async () => {
+    const id = 'ds-m-under';
+    const body = await patientView(app, metastatic(id, '8890/3', lms04(id, 2 + 14 * 15, 16, 14)));
+    expect(topics(body)).toEqual(['M-LMS-TRAB-MAINT', 'M-2L-GEM-DOCE', 'M-TRIAL']);
+  });
+});
+
 describe('§3 step 7 (e): maintenance trabectedin only while no progression is recorded', () => {
   test('no disease status (the usual case): maintenance is the current node with its order', async () => {
     const id = 'ds-m-none';

@@ -192,218 +192,218 @@ function d18(st) {
 // define "Current Match"
 function d19(st) {
   const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = (R.not(d17(st)) ? R.as(null, K1, false) : (R.and(R.and(R.not((M_StsSafety.d["Maintenance Progression"](st.L_S) == null)), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"])) ? "M-LMS-1L-DOXO-TRAB" : (() => { let r35; r35 = R.first((() => { const s36 = d18(st);
-if (s36 == null) return null;
-const isList = Array.isArray(s36);
-let out38 = [];
-for (const a_N_37 of (s36 == null ? [] : Array.isArray(s36) ? s36 : [s36])) {
-if (!(R.and(f4(st, a_N_37), f6(st, f3(st, a_N_37), d16(st))))) continue;
-out38.push(a_N_37);
+  return x !== undefined ? x : (st.v[19] = (R.not(d17(st)) ? R.as(null, K1, false) : (R.and(R.and((() => { let r35; r35 = M_StsSafety.d["Trabectedin After Combination"](st.L_S); if (r35 != null) return r35; r35 = false; if (r35 != null) return r35; return null; })(), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"])) ? "M-LMS-1L-DOXO-TRAB" : (() => { let r36; r36 = R.first((() => { const s37 = d18(st);
+if (s37 == null) return null;
+const isList = Array.isArray(s37);
+let out39 = [];
+for (const a_N_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
+if (!(R.and(f4(st, a_N_38), f6(st, f3(st, a_N_38), d16(st))))) continue;
+out39.push(a_N_38);
 }
-out38 = R.distinctList(out38);
-return isList ? out38 : out38[0]; })()); if (r35 != null) return r35; r35 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false)); if (r35 != null) return r35; r35 = R.first((() => { const s39 = d18(st);
-if (s39 == null) return null;
-const isList = Array.isArray(s39);
-let out41 = [];
-for (const a_N_40 of (s39 == null ? [] : Array.isArray(s39) ? s39 : [s39])) {
-if (!(R.and(f4(st, a_N_40), R.includes(f3(st, a_N_40), d16(st), undefined)))) continue;
-out41.push(a_N_40);
+out39 = R.distinctList(out39);
+return isList ? out39 : out39[0]; })()); if (r36 != null) return r36; r36 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false)); if (r36 != null) return r36; r36 = R.first((() => { const s40 = d18(st);
+if (s40 == null) return null;
+const isList = Array.isArray(s40);
+let out42 = [];
+for (const a_N_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
+if (!(R.and(f4(st, a_N_41), R.includes(f3(st, a_N_41), d16(st), undefined)))) continue;
+out42.push(a_N_41);
 }
-out41 = R.distinctList(out41);
-return isList ? out41 : out41[0]; })()); if (r35 != null) return r35; return null; })())));
+out42 = R.distinctList(out42);
+return isList ? out42 : out42[0]; })()); if (r36 != null) return r36; return null; })())));
 }
 // define "Anthracycline Setting Notes"
 function d20(st) {
   const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? ["setting of prior anthracycline unknown"] : ((() => { let r42; r42 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r42 != null) return r42; r42 = false; if (r42 != null) return r42; return null; })() ? ["an anthracycline was given for localized disease; re-challenge with doxorubicin is a clinician's decision bounded by the cumulative dose"] : [])));
+  return x !== undefined ? x : (st.v[20] = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? ["setting of prior anthracycline unknown"] : ((() => { let r43; r43 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })() ? ["an anthracycline was given for localized disease; re-challenge with doxorubicin is a clinician's decision bounded by the cumulative dose"] : [])));
 }
 // define "Line Nodes"
 function d21(st) {
   const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")) ? [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), (() => { const s43 = [];
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_X_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-out45.push(R.as(a_X_44, K1, false));
+  return x !== undefined ? x : (st.v[21] = (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")) ? [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), (() => { const s44 = [];
+if (s44 == null) return null;
+const isList = Array.isArray(s44);
+let out46 = [];
+for (const a_X_45 of (s44 == null ? [] : Array.isArray(s44) ? s44 : [s44])) {
+out46.push(R.as(a_X_45, K1, false));
 }
-return isList ? out45 : out45[0]; })()), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", (() => { const s46 = [];
-if (s46 == null) return null;
-const isList = Array.isArray(s46);
-let out48 = [];
-for (const a_X_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-out48.push(R.as(a_X_47, K1, false));
+return isList ? out46 : out46[0]; })()), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", (() => { const s47 = [];
+if (s47 == null) return null;
+const isList = Array.isArray(s47);
+let out49 = [];
+for (const a_X_48 of (s47 == null ? [] : Array.isArray(s47) ? s47 : [s47])) {
+out49.push(R.as(a_X_48, K1, false));
 }
-return isList ? out48 : out48[0]; })())] : (R.equal(d14(st), 1) ? [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), (() => { const s49 = [];
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
-let out51 = [];
-for (const a_X_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-out51.push(R.as(a_X_50, K1, false));
+return isList ? out49 : out49[0]; })())] : (R.equal(d14(st), 1) ? [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), (() => { const s50 = [];
+if (s50 == null) return null;
+const isList = Array.isArray(s50);
+let out52 = [];
+for (const a_X_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
+out52.push(R.as(a_X_51, K1, false));
 }
-return isList ? out51 : out51[0]; })())] : (R.equal(d14(st), 2) ? [f8(st, "M-2L-GEM-DOCE", d20(st))] : (() => { const s52 = d15(st);
-if (s52 == null) return null;
-const isList = Array.isArray(s52);
-let out54 = [];
-for (const a_N_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-out54.push(f8(st, a_N_53, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? ["no anthracycline was given (an anthracycline-free sequence)"] : []), (R.equal(a_N_53, R.first(d15(st))) ? d20(st) : []), false)));
+return isList ? out52 : out52[0]; })())] : (R.equal(d14(st), 2) ? [f8(st, "M-2L-GEM-DOCE", d20(st))] : (() => { const s53 = d15(st);
+if (s53 == null) return null;
+const isList = Array.isArray(s53);
+let out55 = [];
+for (const a_N_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
+out55.push(f8(st, a_N_54, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? ["no anthracycline was given (an anthracycline-free sequence)"] : []), (R.equal(a_N_54, R.first(d15(st))) ? d20(st) : []), false)));
 }
-out54 = R.distinctList(out54);
-return isList ? out54 : out54[0]; })()))));
+out55 = R.distinctList(out55);
+return isList ? out55 : out55[0]; })()))));
 }
 // define "Metastatic Base"
 function d22(st) {
   const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? (() => { const s55 = d21(st);
-if (s55 == null) return null;
-const isList = Array.isArray(s55);
-let out57 = [];
-for (const a_N_56 of (s55 == null ? [] : Array.isArray(s55) ? s55 : [s55])) {
-out57.push(f0(st, R.prop(a_N_56, "id"), R.prop(a_N_56, "role"), false, false, R.prop(a_N_56, "related"), [d7(st)]));
+  return x !== undefined ? x : (st.v[22] = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? (() => { const s56 = d21(st);
+if (s56 == null) return null;
+const isList = Array.isArray(s56);
+let out58 = [];
+for (const a_N_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
+out58.push(f0(st, R.prop(a_N_57, "id"), R.prop(a_N_57, "role"), false, false, R.prop(a_N_57, "related"), [d7(st)]));
 }
-out57 = R.distinctList(out57);
-return isList ? out57 : out57[0]; })() : (R.and(R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS"), (() => { let r58; r58 = M_StsSafety.d["Maintenance"](st.L_S); if (r58 != null) return r58; r58 = false; if (r58 != null) return r58; return null; })()) ? [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), (() => { const s59 = [];
-if (s59 == null) return null;
-const isList = Array.isArray(s59);
-let out61 = [];
-for (const a_X_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
-out61.push(R.as(a_X_60, K1, false));
+out58 = R.distinctList(out58);
+return isList ? out58 : out58[0]; })() : (R.and(R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS"), (() => { let r59; r59 = M_StsSafety.d["Maintenance"](st.L_S); if (r59 != null) return r59; r59 = false; if (r59 != null) return r59; return null; })()) ? [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), (() => { const s60 = [];
+if (s60 == null) return null;
+const isList = Array.isArray(s60);
+let out62 = [];
+for (const a_X_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
+out62.push(R.as(a_X_61, K1, false));
 }
-return isList ? out61 : out61[0]; })()), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", (() => { const s62 = [];
-if (s62 == null) return null;
-const isList = Array.isArray(s62);
-let out64 = [];
-for (const a_X_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
-out64.push(R.as(a_X_63, K1, false));
+return isList ? out62 : out62[0]; })()), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", (() => { const s63 = [];
+if (s63 == null) return null;
+const isList = Array.isArray(s63);
+let out65 = [];
+for (const a_X_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
+out65.push(R.as(a_X_64, K1, false));
 }
-return isList ? out64 : out64[0]; })())] : (R.not((d19(st) == null)) ? R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), (() => { const s65 = [];
-if (s65 == null) return null;
-const isList = Array.isArray(s65);
-let out67 = [];
-for (const a_X_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
-out67.push(R.as(a_X_66, K1, false));
+return isList ? out65 : out65[0]; })())] : (R.not((d19(st) == null)) ? R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), (() => { const s66 = [];
+if (s66 == null) return null;
+const isList = Array.isArray(s66);
+let out68 = [];
+for (const a_X_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
+out68.push(R.as(a_X_67, K1, false));
 }
-return isList ? out67 : out67[0]; })())], (() => { const s68 = f7(st, d19(st));
-if (s68 == null) return null;
-const isList = Array.isArray(s68);
-let out70 = [];
-for (const a_X_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
-out70.push(f0(st, a_X_69, "next", false, false, d19(st), (() => { const s71 = [];
-if (s71 == null) return null;
-const isList = Array.isArray(s71);
-let out73 = [];
-for (const a_X_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
-out73.push(R.as(a_X_72, K1, false));
+return isList ? out68 : out68[0]; })())], (() => { const s69 = f7(st, d19(st));
+if (s69 == null) return null;
+const isList = Array.isArray(s69);
+let out71 = [];
+for (const a_X_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
+out71.push(f0(st, a_X_70, "next", false, false, d19(st), (() => { const s72 = [];
+if (s72 == null) return null;
+const isList = Array.isArray(s72);
+let out74 = [];
+for (const a_X_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
+out74.push(R.as(a_X_73, K1, false));
 }
-return isList ? out73 : out73[0]; })()));
+return isList ? out74 : out74[0]; })()));
 }
-out70 = R.distinctList(out70);
-return isList ? out70 : out70[0]; })(), false) : (d17(st) ? [f2(st, "CURRENT-OFF-PATHWAY", (() => { const s74 = [];
-if (s74 == null) return null;
-const isList = Array.isArray(s74);
-let out76 = [];
-for (const a_X_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
-out76.push(R.as(a_X_75, K1, false));
+out71 = R.distinctList(out71);
+return isList ? out71 : out71[0]; })(), false) : (d17(st) ? [f2(st, "CURRENT-OFF-PATHWAY", (() => { const s75 = [];
+if (s75 == null) return null;
+const isList = Array.isArray(s75);
+let out77 = [];
+for (const a_X_76 of (s75 == null ? [] : Array.isArray(s75) ? s75 : [s75])) {
+out77.push(R.as(a_X_76, K1, false));
 }
-return isList ? out76 : out76[0]; })())] : d21(st))))));
+return isList ? out77 : out77[0]; })())] : d21(st))))));
 }
 // define "Doxorubicin Current"
 function d23(st) {
   const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = R.exists((() => { const s77 = d22(st);
-if (s77 == null) return null;
-const isList = Array.isArray(s77);
-let out79 = [];
-for (const a_N_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-if (!(R.and(R.inList(R.prop(a_N_78, "id"), d3(st), undefined), R.equal(R.prop(a_N_78, "role"), "current")))) continue;
-out79.push(a_N_78);
+  return x !== undefined ? x : (st.v[23] = R.exists((() => { const s78 = d22(st);
+if (s78 == null) return null;
+const isList = Array.isArray(s78);
+let out80 = [];
+for (const a_N_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
+if (!(R.and(R.inList(R.prop(a_N_79, "id"), d3(st), undefined), R.equal(R.prop(a_N_79, "role"), "current")))) continue;
+out80.push(a_N_79);
 }
-out79 = R.distinctList(out79);
-return isList ? out79 : out79[0]; })()));
+out80 = R.distinctList(out80);
+return isList ? out80 : out80[0]; })()));
 }
 // define "Metastatic Safe"
 function d24(st) {
   const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s80 = d22(st);
-if (s80 == null) return null;
-const isList = Array.isArray(s80);
-let out82 = [];
-for (const a_N_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
-if (!(R.inList(R.prop(a_N_81, "id"), d3(st), undefined))) continue;
-out82.push(a_N_81);
+  return x !== undefined ? x : (st.v[24] = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s81 = d22(st);
+if (s81 == null) return null;
+const isList = Array.isArray(s81);
+let out83 = [];
+for (const a_N_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
+if (!(R.inList(R.prop(a_N_82, "id"), d3(st), undefined))) continue;
+out83.push(a_N_82);
 }
-out82 = R.distinctList(out82);
-return isList ? out82 : out82[0]; })()))) ? d22(st) : (d23(st) ? (() => { const s83 = d22(st);
-if (s83 == null) return null;
-const isList = Array.isArray(s83);
-let out85 = [];
-for (const a_N_84 of (s83 == null ? [] : Array.isArray(s83) ? s83 : [s83])) {
-out85.push((R.and(R.inList(R.prop(a_N_84, "id"), d3(st), undefined), R.equal(R.prop(a_N_84, "role"), "current")) ? f1(st, a_N_84, "current", false, true, (R.and(M_StsSafety.d["Doxo LVEF Low"](st.L_S), M_StsSafety.d["Doxo Cumulative Critical"](st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal(R.prop(a_N_84, "id"), "M-2L-GEM-DOCE"), M_StsSafety.d["Doxo LVEF Low"](st.L_S)) ? f1(st, a_N_84, "alternative", true, false, "lvef-stop") : a_N_84)));
+out83 = R.distinctList(out83);
+return isList ? out83 : out83[0]; })()))) ? d22(st) : (d23(st) ? (() => { const s84 = d22(st);
+if (s84 == null) return null;
+const isList = Array.isArray(s84);
+let out86 = [];
+for (const a_N_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
+out86.push((R.and(R.inList(R.prop(a_N_85, "id"), d3(st), undefined), R.equal(R.prop(a_N_85, "role"), "current")) ? f1(st, a_N_85, "current", false, true, (R.and(M_StsSafety.d["Doxo LVEF Low"](st.L_S), M_StsSafety.d["Doxo Cumulative Critical"](st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal(R.prop(a_N_85, "id"), "M-2L-GEM-DOCE"), M_StsSafety.d["Doxo LVEF Low"](st.L_S)) ? f1(st, a_N_85, "alternative", true, false, "lvef-stop") : a_N_85)));
 }
-out85 = R.distinctList(out85);
-return isList ? out85 : out85[0]; })() : R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s86 = [];
-if (s86 == null) return null;
-const isList = Array.isArray(s86);
-let out88 = [];
-for (const a_X_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
-out88.push(R.as(a_X_87, K1, false));
+out86 = R.distinctList(out86);
+return isList ? out86 : out86[0]; })() : R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s87 = [];
+if (s87 == null) return null;
+const isList = Array.isArray(s87);
+let out89 = [];
+for (const a_X_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
+out89.push(R.as(a_X_88, K1, false));
 }
-return isList ? out88 : out88[0]; })()), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s89 = [];
-if (s89 == null) return null;
-const isList = Array.isArray(s89);
-let out91 = [];
-for (const a_X_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
-out91.push(R.as(a_X_90, K1, false));
+return isList ? out89 : out89[0]; })()), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s90 = [];
+if (s90 == null) return null;
+const isList = Array.isArray(s90);
+let out92 = [];
+for (const a_X_91 of (s90 == null ? [] : Array.isArray(s90) ? s90 : [s90])) {
+out92.push(R.as(a_X_91, K1, false));
 }
-return isList ? out91 : out91[0]; })()), "alternative", true, false, "anthracycline-free")], (() => { const s92 = d22(st);
-if (s92 == null) return null;
-const isList = Array.isArray(s92);
-let out94 = [];
-for (const a_N_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
-if (!(R.and(R.not(R.inList(R.prop(a_N_93, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_93, "id"), "M-2L-GEM-DOCE"))))) continue;
-out94.push(a_N_93);
+return isList ? out92 : out92[0]; })()), "alternative", true, false, "anthracycline-free")], (() => { const s93 = d22(st);
+if (s93 == null) return null;
+const isList = Array.isArray(s93);
+let out95 = [];
+for (const a_N_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
+if (!(R.and(R.not(R.inList(R.prop(a_N_94, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_94, "id"), "M-2L-GEM-DOCE"))))) continue;
+out95.push(a_N_94);
 }
-out94 = R.distinctList(out94);
-return isList ? out94 : out94[0]; })(), false))));
+out95 = R.distinctList(out95);
+return isList ? out95 : out95[0]; })(), false))));
 }
 // define "Options Left"
 function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = R.exists((() => { const s95 = d24(st);
-if (s95 == null) return null;
-const isList = Array.isArray(s95);
-let out97 = [];
-for (const a_N_96 of (s95 == null ? [] : Array.isArray(s95) ? s95 : [s95])) {
-if (!(R.or(R.inList(R.prop(a_N_96, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_96, "withSuggestions")))) continue;
-out97.push(a_N_96);
+  return x !== undefined ? x : (st.v[25] = R.exists((() => { const s96 = d24(st);
+if (s96 == null) return null;
+const isList = Array.isArray(s96);
+let out98 = [];
+for (const a_N_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
+if (!(R.or(R.inList(R.prop(a_N_97, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_97, "withSuggestions")))) continue;
+out98.push(a_N_97);
 }
-out97 = R.distinctList(out97);
-return isList ? out97 : out97[0]; })()));
+out98 = R.distinctList(out98);
+return isList ? out98 : out98[0]; })()));
 }
 // define "Trial Node"
 function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), (() => { const s98 = [];
-if (s98 == null) return null;
-const isList = Array.isArray(s98);
-let out100 = [];
-for (const a_X_99 of (s98 == null ? [] : Array.isArray(s98) ? s98 : [s98])) {
-out100.push(R.as(a_X_99, K1, false));
+  return x !== undefined ? x : (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), (() => { const s99 = [];
+if (s99 == null) return null;
+const isList = Array.isArray(s99);
+let out101 = [];
+for (const a_X_100 of (s99 == null ? [] : Array.isArray(s99) ? s99 : [s99])) {
+out101.push(R.as(a_X_100, K1, false));
 }
-return isList ? out100 : out100[0]; })()));
+return isList ? out101 : out101[0]; })()));
 }
 // define "Metastatic History Checked"
 function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = (R.not(M_StsSafety.d["Medications Incomplete"](st.L_S)) ? d24(st) : (() => { const s101 = d24(st);
-if (s101 == null) return null;
-const isList = Array.isArray(s101);
-let out103 = [];
-for (const a_N_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-out103.push(({ "id": R.prop(a_N_102, "id"), "role": R.prop(a_N_102, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_102, "warning"), "related": R.prop(a_N_102, "related"), "notes": (R.or(R.inList(R.prop(a_N_102, "id"), d2(st), undefined), R.equal(R.prop(a_N_102, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_102, "notes"), [M_StsCodes.d["Text History Incomplete"](st.L_Codes)], false) : R.prop(a_N_102, "notes")), "rules": R.prop(a_N_102, "rules"), "variant": R.prop(a_N_102, "variant") }));
+  return x !== undefined ? x : (st.v[27] = (R.not(M_StsSafety.d["Medications Incomplete"](st.L_S)) ? d24(st) : (() => { const s102 = d24(st);
+if (s102 == null) return null;
+const isList = Array.isArray(s102);
+let out104 = [];
+for (const a_N_103 of (s102 == null ? [] : Array.isArray(s102) ? s102 : [s102])) {
+out104.push(({ "id": R.prop(a_N_103, "id"), "role": R.prop(a_N_103, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_103, "warning"), "related": R.prop(a_N_103, "related"), "notes": (R.or(R.inList(R.prop(a_N_103, "id"), d2(st), undefined), R.equal(R.prop(a_N_103, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_103, "notes"), [M_StsCodes.d["Text History Incomplete"](st.L_Codes)], false) : R.prop(a_N_103, "notes")), "rules": R.prop(a_N_103, "rules"), "variant": R.prop(a_N_103, "variant") }));
 }
-out103 = R.distinctList(out103);
-return isList ? out103 : out103[0]; })()));
+out104 = R.distinctList(out104);
+return isList ? out104 : out104[0]; })()));
 }
 // define "Metastatic Nodes"
 function d28(st) {
@@ -413,148 +413,148 @@ function d28(st) {
 // define "Localized Safe"
 function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s104 = d13(st);
-if (s104 == null) return null;
-const isList = Array.isArray(s104);
-let out106 = [];
-for (const a_N_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
-if (!(R.equal(R.prop(a_N_105, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
-out106.push(a_N_105);
+  return x !== undefined ? x : (st.v[29] = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s105 = d13(st);
+if (s105 == null) return null;
+const isList = Array.isArray(s105);
+let out107 = [];
+for (const a_N_106 of (s105 == null ? [] : Array.isArray(s105) ? s105 : [s105])) {
+if (!(R.equal(R.prop(a_N_106, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
+out107.push(a_N_106);
 }
-out106 = R.distinctList(out106);
-return isList ? out106 : out106[0]; })())) ? R.union((() => { const s107 = d13(st);
-if (s107 == null) return null;
-const isList = Array.isArray(s107);
-let out109 = [];
-for (const a_N_108 of (s107 == null ? [] : Array.isArray(s107) ? s107 : [s107])) {
-if (!(R.not(R.equal(R.prop(a_N_108, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
-out109.push(a_N_108);
+out107 = R.distinctList(out107);
+return isList ? out107 : out107[0]; })())) ? R.union((() => { const s108 = d13(st);
+if (s108 == null) return null;
+const isList = Array.isArray(s108);
+let out110 = [];
+for (const a_N_109 of (s108 == null ? [] : Array.isArray(s108) ? s108 : [s108])) {
+if (!(R.not(R.equal(R.prop(a_N_109, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
+out110.push(a_N_109);
 }
-out109 = R.distinctList(out109);
-return isList ? out109 : out109[0]; })(), [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s110 = [];
-if (s110 == null) return null;
-const isList = Array.isArray(s110);
-let out112 = [];
-for (const a_X_111 of (s110 == null ? [] : Array.isArray(s110) ? s110 : [s110])) {
-out112.push(R.as(a_X_111, K1, false));
+out110 = R.distinctList(out110);
+return isList ? out110 : out110[0]; })(), [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s111 = [];
+if (s111 == null) return null;
+const isList = Array.isArray(s111);
+let out113 = [];
+for (const a_X_112 of (s111 == null ? [] : Array.isArray(s111) ? s111 : [s111])) {
+out113.push(R.as(a_X_112, K1, false));
 }
-return isList ? out112 : out112[0]; })())], false) : d13(st)));
+return isList ? out113 : out113[0]; })())], false) : d13(st)));
 }
 // define "Histology Nodes"
 function d30(st) {
   const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s113 = [];
-if (s113 == null) return null;
-const isList = Array.isArray(s113);
-let out115 = [];
-for (const a_X_114 of (s113 == null ? [] : Array.isArray(s113) ? s113 : [s113])) {
-out115.push(R.as(a_X_114, K1, false));
+  return x !== undefined ? x : (st.v[30] = (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s114 = [];
+if (s114 == null) return null;
+const isList = Array.isArray(s114);
+let out116 = [];
+for (const a_X_115 of (s114 == null ? [] : Array.isArray(s114) ? s114 : [s114])) {
+out116.push(R.as(a_X_115, K1, false));
 }
-return isList ? out115 : out115[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f2(st, "X-UNCOVERED", (() => { const s116 = [];
-if (s116 == null) return null;
-const isList = Array.isArray(s116);
-let out118 = [];
-for (const a_X_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
-out118.push(R.as(a_X_117, K1, false));
+return isList ? out116 : out116[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f2(st, "X-UNCOVERED", (() => { const s117 = [];
+if (s117 == null) return null;
+const isList = Array.isArray(s117);
+let out119 = [];
+for (const a_X_118 of (s117 == null ? [] : Array.isArray(s117) ? s117 : [s117])) {
+out119.push(R.as(a_X_118, K1, false));
 }
-return isList ? out118 : out118[0]; })())] : (M_StsSafety.d["Histology Conflict"](st.L_S) ? [f2(st, "D-HISTOLOGY-CONFLICT", (() => { const s119 = [];
-if (s119 == null) return null;
-const isList = Array.isArray(s119);
-let out121 = [];
-for (const a_X_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
-out121.push(R.as(a_X_120, K1, false));
+return isList ? out119 : out119[0]; })())] : (M_StsSafety.d["Histology Conflict"](st.L_S) ? [f2(st, "D-HISTOLOGY-CONFLICT", (() => { const s120 = [];
+if (s120 == null) return null;
+const isList = Array.isArray(s120);
+let out122 = [];
+for (const a_X_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
+out122.push(R.as(a_X_121, K1, false));
 }
-return isList ? out121 : out121[0]; })())] : (R.not(M_StsSafety.d["Histology Known"](st.L_S)) ? [f2(st, "D-MISSING-HISTOLOGY", (() => { const s122 = [];
-if (s122 == null) return null;
-const isList = Array.isArray(s122);
-let out124 = [];
-for (const a_X_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
-out124.push(R.as(a_X_123, K1, false));
+return isList ? out122 : out122[0]; })())] : (R.not(M_StsSafety.d["Histology Known"](st.L_S)) ? [f2(st, "D-MISSING-HISTOLOGY", (() => { const s123 = [];
+if (s123 == null) return null;
+const isList = Array.isArray(s123);
+let out125 = [];
+for (const a_X_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
+out125.push(R.as(a_X_124, K1, false));
 }
-return isList ? out124 : out124[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))));
+return isList ? out125 : out125[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))));
 }
 // define "Base Nodes"
 function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s125 = [];
-if (s125 == null) return null;
-const isList = Array.isArray(s125);
-let out127 = [];
-for (const a_X_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
-out127.push(R.as(a_X_126, K1, false));
+  return x !== undefined ? x : (st.v[31] = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s126 = [];
+if (s126 == null) return null;
+const isList = Array.isArray(s126);
+let out128 = [];
+for (const a_X_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
+out128.push(R.as(a_X_127, K1, false));
 }
-return isList ? out127 : out127[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f2(st, "D-UNCONFIRMED", (() => { const s128 = [];
-if (s128 == null) return null;
-const isList = Array.isArray(s128);
-let out130 = [];
-for (const a_X_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
-out130.push(R.as(a_X_129, K1, false));
+return isList ? out128 : out128[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f2(st, "D-UNCONFIRMED", (() => { const s129 = [];
+if (s129 == null) return null;
+const isList = Array.isArray(s129);
+let out131 = [];
+for (const a_X_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
+out131.push(R.as(a_X_130, K1, false));
 }
-return isList ? out130 : out130[0]; })())] : (M_StsSafety.d["Second Primary"](st.L_S) ? R.union(d30(st), [f2(st, "X-SPECIALTY", (() => { const s131 = [];
-if (s131 == null) return null;
-const isList = Array.isArray(s131);
-let out133 = [];
-for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
-out133.push(R.as(a_X_132, K1, false));
+return isList ? out131 : out131[0]; })())] : (M_StsSafety.d["Second Primary"](st.L_S) ? R.union(d30(st), [f2(st, "X-SPECIALTY", (() => { const s132 = [];
+if (s132 == null) return null;
+const isList = Array.isArray(s132);
+let out134 = [];
+for (const a_X_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
+out134.push(R.as(a_X_133, K1, false));
 }
-return isList ? out133 : out133[0]; })())], false) : d30(st)))))));
+return isList ? out134 : out134[0]; })())], false) : d30(st)))))));
 }
 // define "Combo Swapped"
 function d32(st) {
   const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s134 = d31(st);
-if (s134 == null) return null;
-const isList = Array.isArray(s134);
-let out136 = [];
-for (const a_N_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
-if (!(R.and(R.equal(R.prop(a_N_135, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_135, "role"), "primary")))) continue;
-out136.push(a_N_135);
+  return x !== undefined ? x : (st.v[32] = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s135 = d31(st);
+if (s135 == null) return null;
+const isList = Array.isArray(s135);
+let out137 = [];
+for (const a_N_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
+if (!(R.and(R.equal(R.prop(a_N_136, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_136, "role"), "primary")))) continue;
+out137.push(a_N_136);
 }
-out136 = R.distinctList(out136);
-return isList ? out136 : out136[0]; })())) ? R.union(R.union((() => { const s137 = d31(st);
-if (s137 == null) return null;
-const isList = Array.isArray(s137);
-let out139 = [];
-for (const a_N_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
-if (!(R.equal(R.prop(a_N_138, "id"), "M-1L-DOXO"))) continue;
-out139.push(({ "id": R.prop(a_N_138, "id"), "role": "primary", "withSuggestions": R.prop(a_N_138, "withSuggestions"), "isRecommended": R.prop(a_N_138, "withSuggestions"), "warning": R.prop(a_N_138, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_138, "notes"), "rules": R.prop(a_N_138, "rules"), "variant": R.prop(a_N_138, "variant") }));
+out137 = R.distinctList(out137);
+return isList ? out137 : out137[0]; })())) ? R.union(R.union((() => { const s138 = d31(st);
+if (s138 == null) return null;
+const isList = Array.isArray(s138);
+let out140 = [];
+for (const a_N_139 of (s138 == null ? [] : Array.isArray(s138) ? s138 : [s138])) {
+if (!(R.equal(R.prop(a_N_139, "id"), "M-1L-DOXO"))) continue;
+out140.push(({ "id": R.prop(a_N_139, "id"), "role": "primary", "withSuggestions": R.prop(a_N_139, "withSuggestions"), "isRecommended": R.prop(a_N_139, "withSuggestions"), "warning": R.prop(a_N_139, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_139, "notes"), "rules": R.prop(a_N_139, "rules"), "variant": R.prop(a_N_139, "variant") }));
 }
-out139 = R.distinctList(out139);
-return isList ? out139 : out139[0]; })(), (() => { const s140 = d31(st);
-if (s140 == null) return null;
-const isList = Array.isArray(s140);
-let out142 = [];
-for (const a_N_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
-if (!(R.equal(R.prop(a_N_141, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
-out142.push(({ "id": R.prop(a_N_141, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_141, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_141, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_141, "notes"), "rules": R.prop(a_N_141, "rules"), "variant": R.prop(a_N_141, "variant") }));
+out140 = R.distinctList(out140);
+return isList ? out140 : out140[0]; })(), (() => { const s141 = d31(st);
+if (s141 == null) return null;
+const isList = Array.isArray(s141);
+let out143 = [];
+for (const a_N_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
+if (!(R.equal(R.prop(a_N_142, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
+out143.push(({ "id": R.prop(a_N_142, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_142, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_142, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_142, "notes"), "rules": R.prop(a_N_142, "rules"), "variant": R.prop(a_N_142, "variant") }));
 }
-out142 = R.distinctList(out142);
-return isList ? out142 : out142[0]; })(), false), (() => { const s143 = d31(st);
-if (s143 == null) return null;
-const isList = Array.isArray(s143);
-let out145 = [];
-for (const a_N_144 of (s143 == null ? [] : Array.isArray(s143) ? s143 : [s143])) {
-if (!(R.not(R.inList(R.prop(a_N_144, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
-out145.push(a_N_144);
+out143 = R.distinctList(out143);
+return isList ? out143 : out143[0]; })(), false), (() => { const s144 = d31(st);
+if (s144 == null) return null;
+const isList = Array.isArray(s144);
+let out146 = [];
+for (const a_N_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
+if (!(R.not(R.inList(R.prop(a_N_145, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out146.push(a_N_145);
 }
-out145 = R.distinctList(out145);
-return isList ? out145 : out145[0]; })(), false) : d31(st)));
+out146 = R.distinctList(out146);
+return isList ? out146 : out146[0]; })(), false) : d31(st)));
 }
 // define "Decision"
 function d33(st) {
   const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = (() => { const s146 = d32(st);
-if (s146 == null) return null;
-const isList = Array.isArray(s146);
-let out148 = [];
-for (const a_N_147 of (s146 == null ? [] : Array.isArray(s146) ? s146 : [s146])) {
-const l_poor_149 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_147, "id"), d2(st), undefined));
-const l_combo_150 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_147, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_147, "role"), "next")));
-const l_doxo_151 = R.and(R.inList(R.prop(a_N_147, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_147, "role"), "next")));
-out148.push(f9(st, a_N_147, l_poor_149, l_combo_150, l_doxo_151));
+  return x !== undefined ? x : (st.v[33] = (() => { const s147 = d32(st);
+if (s147 == null) return null;
+const isList = Array.isArray(s147);
+let out149 = [];
+for (const a_N_148 of (s147 == null ? [] : Array.isArray(s147) ? s147 : [s147])) {
+const l_poor_150 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_148, "id"), d2(st), undefined));
+const l_combo_151 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_148, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_148, "role"), "next")));
+const l_doxo_152 = R.and(R.inList(R.prop(a_N_148, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_148, "role"), "next")));
+out149.push(f9(st, a_N_148, l_poor_150, l_combo_151, l_doxo_152));
 }
-out148 = R.distinctList(out148);
-return isList ? out148 : out148[0]; })());
+out149 = R.distinctList(out149);
+return isList ? out149 : out149[0]; })());
 }
 // define "Has STS"
 function d34(st) {
@@ -860,7 +860,7 @@ function f2(st, o0, o1) {
 }
 // function "DrugsOf"(id)
 function f3(st, o0) {
-  return (() => { let r152; r152 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r152 != null) return r152; r152 = []; if (r152 != null) return r152; return null; })();
+  return (() => { let r153; r153 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r153 != null) return r153; r153 = []; if (r153 != null) return r153; return null; })();
 }
 // function "Allowed"(id)
 function f4(st, o0) {
@@ -868,16 +868,16 @@ function f4(st, o0) {
 }
 // function "Received"(id)
 function f5(st, o0) {
-  return R.exists((() => { const s153 = f3(st, o0);
-if (s153 == null) return null;
-const isList = Array.isArray(s153);
-let out155 = [];
-for (const a_D_154 of (s153 == null ? [] : Array.isArray(s153) ? s153 : [s153])) {
-if (!(R.inList(a_D_154, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
-out155.push(a_D_154);
+  return R.exists((() => { const s154 = f3(st, o0);
+if (s154 == null) return null;
+const isList = Array.isArray(s154);
+let out156 = [];
+for (const a_D_155 of (s154 == null ? [] : Array.isArray(s154) ? s154 : [s154])) {
+if (!(R.inList(a_D_155, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
+out156.push(a_D_155);
 }
-out155 = R.distinctList(out155);
-return isList ? out155 : out155[0]; })());
+out156 = R.distinctList(out156);
+return isList ? out156 : out156[0]; })());
 }
 // function "SameDrugs"(a, b)
 function f6(st, o0, o1) {
@@ -885,16 +885,16 @@ function f6(st, o0, o1) {
 }
 // function "NextOf"(id)
 function f7(st, o0) {
-  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s156 = d15(st);
-if (s156 == null) return null;
-const isList = Array.isArray(s156);
-let out158 = [];
-for (const a_N_157 of (s156 == null ? [] : Array.isArray(s156) ? s156 : [s156])) {
-if (!(R.not(R.equal(a_N_157, o0)))) continue;
-out158.push(a_N_157);
+  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s157 = d15(st);
+if (s157 == null) return null;
+const isList = Array.isArray(s157);
+let out159 = [];
+for (const a_N_158 of (s157 == null ? [] : Array.isArray(s157) ? s157 : [s157])) {
+if (!(R.not(R.equal(a_N_158, o0)))) continue;
+out159.push(a_N_158);
 }
-out158 = R.distinctList(out158);
-return isList ? out158 : out158[0]; })());
+out159 = R.distinctList(out159);
+return isList ? out159 : out159[0]; })());
 }
 // function "LaterLine"(id, notes)
 function f8(st, o0, o1) {
@@ -902,44 +902,44 @@ function f8(st, o0, o1) {
 }
 // function "Effects"(N, poor, combo, doxo)
 function f9(st, o0, o1, o2, o3) {
-  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s159 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-if (s159 == null) return null;
-const isList = Array.isArray(s159);
-let out161 = [];
-for (const a_R_160 of (s159 == null ? [] : Array.isArray(s159) ? s159 : [s159])) {
-if (!(R.not((a_R_160 == null)))) continue;
-out161.push(a_R_160);
+  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s160 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+if (s160 == null) return null;
+const isList = Array.isArray(s160);
+let out162 = [];
+for (const a_R_161 of (s160 == null ? [] : Array.isArray(s160) ? s160 : [s160])) {
+if (!(R.not((a_R_161 == null)))) continue;
+out162.push(a_R_161);
 }
-out161 = R.distinctList(out161);
-return isList ? out161 : out161[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
+out162 = R.distinctList(out162);
+return isList ? out162 : out162[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
 }
 // function "DraftDose"(dose)
 function f10(st, o0) {
   return M_StsSafety.f["DraftDose"](st.L_S, o0);
 }
-const T162 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T163 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T164 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T165 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T166 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T167 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T168 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T169 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T170 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T171 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T172 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T163 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T164 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T165 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T166 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T167 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T168 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T169 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T170 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T171 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T172 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T173 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T162),
-  "Varied": (st, ...args) => R.dispatch(st, args, T163),
-  "Data": (st, ...args) => R.dispatch(st, args, T164),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T165),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T166),
-  "Received": (st, ...args) => R.dispatch(st, args, T167),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T168),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T169),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T170),
-  "Effects": (st, ...args) => R.dispatch(st, args, T171),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T172),
+  "Node": (st, ...args) => R.dispatch(st, args, T163),
+  "Varied": (st, ...args) => R.dispatch(st, args, T164),
+  "Data": (st, ...args) => R.dispatch(st, args, T165),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T166),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T167),
+  "Received": (st, ...args) => R.dispatch(st, args, T168),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T169),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T170),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T171),
+  "Effects": (st, ...args) => R.dispatch(st, args, T172),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T173),
 };
 const F = f;
 export const d = {

@@ -28,7 +28,7 @@ const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Trabectedin After Combination","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 export const p = R.parameterReader((st, name) => {
@@ -309,551 +309,556 @@ function d36(st) {
   const x = st.v[36];
   return x !== undefined ? x : (st.v[36] = R.and(M_StsTreatment.d["Maintenance Eligible"](st.L_Tx), (d35(st) == null)));
 }
-// define "Anthracycline Before Metastatic"
+// define "Trabectedin After Combination"
 function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = (R.not(d33(st)) ? false : (R.exists((() => { const s38 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
-if (s38 == null) return null;
-const isList = Array.isArray(s38);
-let out40 = [];
-for (const a_E_39 of (s38 == null ? [] : Array.isArray(s38) ? s38 : [s38])) {
-if (!(R.less(R.prop(a_E_39, "lastDate"), R.dateFrom(d26(st))))) continue;
-out40.push(a_E_39);
+  return x !== undefined ? x : (st.v[37] = R.and(R.and(R.and(M_StsTreatment.d["Combination Given"](st.L_Tx), M_StsTreatment.d["Combination Phase Over"](st.L_Tx)), M_StsTreatment.d["No Gemcitabine Or Docetaxel"](st.L_Tx)), R.not((() => { let r38; r38 = d36(st); if (r38 != null) return r38; r38 = false; if (r38 != null) return r38; return null; })())));
 }
-return isList ? out40 : out40[0]; })()) ? true : (R.or((d26(st) == null), R.exists((() => { const s41 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
-if (s41 == null) return null;
-const isList = Array.isArray(s41);
-let out43 = [];
-for (const a_E_42 of (s41 == null ? [] : Array.isArray(s41) ? s41 : [s41])) {
-if (!((R.prop(a_E_42, "lastDate") == null))) continue;
-out43.push(a_E_42);
-}
-return isList ? out43 : out43[0]; })())) ? R.as(null, K3, false) : false))));
-}
-// define "Latest Disease Status"
+// define "Anthracycline Before Metastatic"
 function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = (() => { let r44; r44 = f2(st, "progression", R.max((() => { const s45 = d34(st);
-if (s45 == null) return null;
-const isList = Array.isArray(s45);
-let out47 = [];
-for (const a_S_46 of (s45 == null ? [] : Array.isArray(s45) ? s45 : [s45])) {
-out47.push(R.prop(a_S_46, "dayNumber"));
+  return x !== undefined ? x : (st.v[38] = (R.not(d33(st)) ? false : (R.exists((() => { const s39 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
+if (s39 == null) return null;
+const isList = Array.isArray(s39);
+let out41 = [];
+for (const a_E_40 of (s39 == null ? [] : Array.isArray(s39) ? s39 : [s39])) {
+if (!(R.less(R.prop(a_E_40, "lastDate"), R.dateFrom(d26(st))))) continue;
+out41.push(a_E_40);
 }
-return isList ? out47 : out47[0]; })()), false); if (r44 != null) return r44; r44 = f3(st, d34(st)); if (r44 != null) return r44; return null; })());
+return isList ? out41 : out41[0]; })()) ? true : (R.or((d26(st) == null), R.exists((() => { const s42 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
+if (s42 == null) return null;
+const isList = Array.isArray(s42);
+let out44 = [];
+for (const a_E_43 of (s42 == null ? [] : Array.isArray(s42) ? s42 : [s42])) {
+if (!((R.prop(a_E_43, "lastDate") == null))) continue;
+out44.push(a_E_43);
 }
-// define "Progression Since Current Start"
+return isList ? out44 : out44[0]; })())) ? R.as(null, K3, false) : false))));
+}
+// define "Latest Disease Status"
 function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)), true));
+  return x !== undefined ? x : (st.v[39] = (() => { let r45; r45 = f2(st, "progression", R.max((() => { const s46 = d34(st);
+if (s46 == null) return null;
+const isList = Array.isArray(s46);
+let out48 = [];
+for (const a_S_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
+out48.push(R.prop(a_S_47, "dayNumber"));
 }
-// define "Last Prior Regimen"
+return isList ? out48 : out48[0]; })()), false); if (r45 != null) return r45; r45 = f3(st, d34(st)); if (r45 != null) return r45; return null; })());
+}
+// define "Progression Since Current Start"
 function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = M_StsTreatment.d["Last Prior Regimen"](st.L_Tx));
+  return x !== undefined ? x : (st.v[40] = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)), true));
 }
-// define "Later Line Progression"
+// define "Last Prior Regimen"
 function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = f1(st, R.prop(d40(st), "startNumber"), true));
+  return x !== undefined ? x : (st.v[41] = M_StsTreatment.d["Last Prior Regimen"](st.L_Tx));
 }
-// define "Later Line No Progression"
+// define "Later Line Progression"
 function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = (R.or(R.not((d41(st) == null)), (d40(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d40(st), "endNumber"), true)));
+  return x !== undefined ? x : (st.v[42] = f1(st, R.prop(d41(st), "startNumber"), true));
 }
-// define "Later Line Status"
+// define "Later Line No Progression"
 function d43(st) {
   const x = st.v[43];
-  return x !== undefined ? x : (st.v[43] = ({ "kind": (R.not((d41(st) == null)) ? "progression" : (R.not((d42(st) == null)) ? "no-progression" : "unknown")), "reading": (() => { let r48; r48 = d41(st); if (r48 != null) return r48; r48 = d42(st); if (r48 != null) return r48; return null; })() }));
+  return x !== undefined ? x : (st.v[43] = (R.or(R.not((d42(st) == null)), (d41(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d41(st), "endNumber"), true)));
 }
-// define "Now Date"
+// define "Later Line Status"
 function d44(st) {
   const x = st.v[44];
-  return x !== undefined ? x : (st.v[44] = M_StsTreatment.d["Now Date"](st.L_Tx));
+  return x !== undefined ? x : (st.v[44] = ({ "kind": (R.not((d42(st) == null)) ? "progression" : (R.not((d43(st) == null)) ? "no-progression" : "unknown")), "reading": (() => { let r49; r49 = d42(st); if (r49 != null) return r49; r49 = d43(st); if (r49 != null) return r49; return null; })() }));
 }
-// define "LVEF Readings"
+// define "Now Date"
 function d45(st) {
   const x = st.v[45];
-  return x !== undefined ? x : (st.v[45] = (() => { const s49 = (() => { const s51 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s51 == null) return null;
-const isList = Array.isArray(s51);
-let out53 = [];
-for (const a_O_52 of (s51 == null ? [] : Array.isArray(s51) ? s51 : [s51])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_52))) continue;
-out53.push(a_O_52);
+  return x !== undefined ? x : (st.v[45] = M_StsTreatment.d["Now Date"](st.L_Tx));
 }
-return isList ? out53 : out53[0]; })();
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
-let out54 = [];
-for (const a_O_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-const l_taken_55 = M_StsCommon.f["LastDay"](st.L_Common, a_O_50);
-if (!(R.and(R.not((l_taken_55 == null)), R.not((R.prop(a_O_50, "value") == null))))) continue;
-out54.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_50), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_50), "date": l_taken_55, "source": f4(st, a_O_50), "code": f5(st, a_O_50) }));
-}
-return isList ? out54 : out54[0]; })());
-}
-// define "LVEF"
+// define "LVEF Readings"
 function d46(st) {
   const x = st.v[46];
-  return x !== undefined ? x : (st.v[46] = R.first((() => { const s56 = d45(st);
-if (s56 == null) return null;
-const isList = Array.isArray(s56);
-let out58 = [];
-for (const a_R_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-if (!(R.and(R.not((R.prop(a_R_57, "value") == null)), R.equal(R.prop(a_R_57, "date"), R.max((() => { const s59 = d45(st);
-if (s59 == null) return null;
-const isList = Array.isArray(s59);
-let out61 = [];
-for (const a_X_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
-if (!(R.not((R.prop(a_X_60, "value") == null)))) continue;
-out61.push(R.prop(a_X_60, "date"));
+  return x !== undefined ? x : (st.v[46] = (() => { const s50 = (() => { const s52 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+if (s52 == null) return null;
+const isList = Array.isArray(s52);
+let out54 = [];
+for (const a_O_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_53))) continue;
+out54.push(a_O_53);
 }
-return isList ? out61 : out61[0]; })()))))) continue;
-out58.push(a_R_57);
+return isList ? out54 : out54[0]; })();
+if (s50 == null) return null;
+const isList = Array.isArray(s50);
+let out55 = [];
+for (const a_O_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
+const l_taken_56 = M_StsCommon.f["LastDay"](st.L_Common, a_O_51);
+if (!(R.and(R.not((l_taken_56 == null)), R.not((R.prop(a_O_51, "value") == null))))) continue;
+out55.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_51), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_51), "date": l_taken_56, "source": f4(st, a_O_51), "code": f5(st, a_O_51) }));
 }
-out58 = R.mergeSort(out58, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out58 : out58[0]; })()));
+return isList ? out55 : out55[0]; })());
 }
-// define "LVEF Not Interpretable"
+// define "LVEF"
 function d47(st) {
   const x = st.v[47];
-  return x !== undefined ? x : (st.v[47] = R.first((() => { const s62 = d45(st);
-if (s62 == null) return null;
-const isList = Array.isArray(s62);
-let out64 = [];
-for (const a_R_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
-if (!(R.and((R.prop(a_R_63, "value") == null), R.or((d46(st) == null), R.greater(R.prop(a_R_63, "date"), R.prop(d46(st), "date")))))) continue;
-out64.push(a_R_63);
+  return x !== undefined ? x : (st.v[47] = R.first((() => { const s57 = d46(st);
+if (s57 == null) return null;
+const isList = Array.isArray(s57);
+let out59 = [];
+for (const a_R_58 of (s57 == null ? [] : Array.isArray(s57) ? s57 : [s57])) {
+if (!(R.and(R.not((R.prop(a_R_58, "value") == null)), R.equal(R.prop(a_R_58, "date"), R.max((() => { const s60 = d46(st);
+if (s60 == null) return null;
+const isList = Array.isArray(s60);
+let out62 = [];
+for (const a_X_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
+if (!(R.not((R.prop(a_X_61, "value") == null)))) continue;
+out62.push(R.prop(a_X_61, "date"));
 }
-out64 = R.mergeSort(out64, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out64 : out64[0]; })()));
+return isList ? out62 : out62[0]; })()))))) continue;
+out59.push(a_R_58);
 }
-// define "Latest Anthracycline Date"
+out59 = R.mergeSort(out59, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+return isList ? out59 : out59[0]; })()));
+}
+// define "LVEF Not Interpretable"
 function d48(st) {
   const x = st.v[48];
-  return x !== undefined ? x : (st.v[48] = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx));
+  return x !== undefined ? x : (st.v[48] = R.first((() => { const s63 = d46(st);
+if (s63 == null) return null;
+const isList = Array.isArray(s63);
+let out65 = [];
+for (const a_R_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
+if (!(R.and((R.prop(a_R_64, "value") == null), R.or((d47(st) == null), R.greater(R.prop(a_R_64, "date"), R.prop(d47(st), "date")))))) continue;
+out65.push(a_R_64);
 }
-// define "Confirmed Doxo"
+out65 = R.mergeSort(out65, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out65 : out65[0]; })()));
+}
+// define "Latest Anthracycline Date"
 function d49(st) {
   const x = st.v[49];
-  return x !== undefined ? x : (st.v[49] = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx));
+  return x !== undefined ? x : (st.v[49] = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx));
 }
-// define "LVEF Recent"
+// define "Confirmed Doxo"
 function d50(st) {
   const x = st.v[50];
-  return x !== undefined ? x : (st.v[50] = (() => { let r65; r65 = R.lessOrEqual(R.durationBetween(R.prop(d46(st), "date"), d44(st), "day"), p(st, "lvefRecencyDays", true)); if (r65 != null) return r65; r65 = false; if (r65 != null) return r65; return null; })());
+  return x !== undefined ? x : (st.v[50] = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx));
 }
-// define "LVEF Since Anthracycline"
+// define "LVEF Recent"
 function d51(st) {
   const x = st.v[51];
-  return x !== undefined ? x : (st.v[51] = R.or((d48(st) == null), (() => { let r66; r66 = R.greater(R.prop(d46(st), "date"), d48(st)); if (r66 != null) return r66; r66 = false; if (r66 != null) return r66; return null; })()));
+  return x !== undefined ? x : (st.v[51] = (() => { let r66; r66 = R.lessOrEqual(R.durationBetween(R.prop(d47(st), "date"), d45(st), "day"), p(st, "lvefRecencyDays", true)); if (r66 != null) return r66; r66 = false; if (r66 != null) return r66; return null; })());
 }
-// define "LVEF Unusable Reason"
+// define "LVEF Since Anthracycline"
 function d52(st) {
   const x = st.v[52];
-  return x !== undefined ? x : (st.v[52] = f6(st, true));
+  return x !== undefined ? x : (st.v[52] = R.or((d49(st) == null), (() => { let r67; r67 = R.greater(R.prop(d47(st), "date"), d49(st)); if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })()));
 }
-// define "Trabectedin LVEF Unusable Reason"
+// define "LVEF Unusable Reason"
 function d53(st) {
   const x = st.v[53];
-  return x !== undefined ? x : (st.v[53] = f6(st, false));
+  return x !== undefined ? x : (st.v[53] = f6(st, true));
 }
-// define "ECOG Readings"
+// define "Trabectedin LVEF Unusable Reason"
 function d54(st) {
   const x = st.v[54];
-  return x !== undefined ? x : (st.v[54] = (() => { const s67 = (() => { const s69 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-if (s69 == null) return null;
-const isList = Array.isArray(s69);
-let out71 = [];
-for (const a_O_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_70))) continue;
-out71.push(a_O_70);
+  return x !== undefined ? x : (st.v[54] = f6(st, false));
 }
-return isList ? out71 : out71[0]; })();
-if (s67 == null) return null;
-const isList = Array.isArray(s67);
-let out72 = [];
-for (const a_O_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
-const l_taken_73 = M_StsCommon.f["LastDay"](st.L_Common, a_O_68);
-if (!(R.and(R.not((l_taken_73 == null)), R.not((R.prop(a_O_68, "value") == null))))) continue;
-out72.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_68), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_68), "date": l_taken_73, "source": f4(st, a_O_68), "code": f5(st, a_O_68) }));
-}
-return isList ? out72 : out72[0]; })());
-}
-// define "ECOG Reading"
+// define "ECOG Readings"
 function d55(st) {
   const x = st.v[55];
-  return x !== undefined ? x : (st.v[55] = R.first((() => { const s74 = d54(st);
-if (s74 == null) return null;
-const isList = Array.isArray(s74);
-let out76 = [];
-for (const a_R_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
-if (!(R.and(R.not((R.prop(a_R_75, "value") == null)), R.equal(R.prop(a_R_75, "date"), R.max((() => { const s77 = d54(st);
-if (s77 == null) return null;
-const isList = Array.isArray(s77);
-let out79 = [];
-for (const a_X_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-if (!(R.not((R.prop(a_X_78, "value") == null)))) continue;
-out79.push(R.prop(a_X_78, "date"));
+  return x !== undefined ? x : (st.v[55] = (() => { const s68 = (() => { const s70 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+if (s70 == null) return null;
+const isList = Array.isArray(s70);
+let out72 = [];
+for (const a_O_71 of (s70 == null ? [] : Array.isArray(s70) ? s70 : [s70])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_71))) continue;
+out72.push(a_O_71);
 }
-return isList ? out79 : out79[0]; })()))))) continue;
-out76.push(a_R_75);
+return isList ? out72 : out72[0]; })();
+if (s68 == null) return null;
+const isList = Array.isArray(s68);
+let out73 = [];
+for (const a_O_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
+const l_taken_74 = M_StsCommon.f["LastDay"](st.L_Common, a_O_69);
+if (!(R.and(R.not((l_taken_74 == null)), R.not((R.prop(a_O_69, "value") == null))))) continue;
+out73.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_69), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_69), "date": l_taken_74, "source": f4(st, a_O_69), "code": f5(st, a_O_69) }));
 }
-out76 = R.mergeSort(out76, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out76 : out76[0]; })()));
+return isList ? out73 : out73[0]; })());
 }
-// define "ECOG Not Interpretable"
+// define "ECOG Reading"
 function d56(st) {
   const x = st.v[56];
-  return x !== undefined ? x : (st.v[56] = R.first((() => { const s80 = d54(st);
-if (s80 == null) return null;
-const isList = Array.isArray(s80);
-let out82 = [];
-for (const a_R_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
-if (!(R.and((R.prop(a_R_81, "value") == null), R.or((d55(st) == null), R.greater(R.prop(a_R_81, "date"), R.prop(d55(st), "date")))))) continue;
-out82.push(a_R_81);
+  return x !== undefined ? x : (st.v[56] = R.first((() => { const s75 = d55(st);
+if (s75 == null) return null;
+const isList = Array.isArray(s75);
+let out77 = [];
+for (const a_R_76 of (s75 == null ? [] : Array.isArray(s75) ? s75 : [s75])) {
+if (!(R.and(R.not((R.prop(a_R_76, "value") == null)), R.equal(R.prop(a_R_76, "date"), R.max((() => { const s78 = d55(st);
+if (s78 == null) return null;
+const isList = Array.isArray(s78);
+let out80 = [];
+for (const a_X_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
+if (!(R.not((R.prop(a_X_79, "value") == null)))) continue;
+out80.push(R.prop(a_X_79, "date"));
 }
-out82 = R.mergeSort(out82, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out82 : out82[0]; })()));
+return isList ? out80 : out80[0]; })()))))) continue;
+out77.push(a_R_76);
 }
-// define "ECOG"
+out77 = R.mergeSort(out77, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+return isList ? out77 : out77[0]; })()));
+}
+// define "ECOG Not Interpretable"
 function d57(st) {
   const x = st.v[57];
-  return x !== undefined ? x : (st.v[57] = R.prop(d55(st), "value"));
+  return x !== undefined ? x : (st.v[57] = R.first((() => { const s81 = d55(st);
+if (s81 == null) return null;
+const isList = Array.isArray(s81);
+let out83 = [];
+for (const a_R_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
+if (!(R.and((R.prop(a_R_82, "value") == null), R.or((d56(st) == null), R.greater(R.prop(a_R_82, "date"), R.prop(d56(st), "date")))))) continue;
+out83.push(a_R_82);
 }
-// define "ECOG Recent"
+out83 = R.mergeSort(out83, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out83 : out83[0]; })()));
+}
+// define "ECOG"
 function d58(st) {
   const x = st.v[58];
-  return x !== undefined ? x : (st.v[58] = (() => { let r83; r83 = R.lessOrEqual(R.durationBetween(R.prop(d55(st), "date"), d44(st), "day"), p(st, "ecogRecencyDays", true)); if (r83 != null) return r83; r83 = false; if (r83 != null) return r83; return null; })());
+  return x !== undefined ? x : (st.v[58] = R.prop(d56(st), "value"));
 }
-// define "Bilirubin Readings"
+// define "ECOG Recent"
 function d59(st) {
   const x = st.v[59];
-  return x !== undefined ? x : (st.v[59] = (() => { const s84 = (() => { const s86 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-if (s86 == null) return null;
-const isList = Array.isArray(s86);
-let out88 = [];
-for (const a_O_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_87))) continue;
-out88.push(a_O_87);
+  return x !== undefined ? x : (st.v[59] = (() => { let r84; r84 = R.lessOrEqual(R.durationBetween(R.prop(d56(st), "date"), d45(st), "day"), p(st, "ecogRecencyDays", true)); if (r84 != null) return r84; r84 = false; if (r84 != null) return r84; return null; })());
 }
-return isList ? out88 : out88[0]; })();
-if (s84 == null) return null;
-const isList = Array.isArray(s84);
-let out89 = [];
-for (const a_O_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
-const l_taken_90 = M_StsCommon.f["LastDay"](st.L_Common, a_O_85);
-const l_q_91 = R.as(R.prop(a_O_85, "value"), K4, false);
-if (!(R.and(R.not((l_taken_90 == null)), R.or(R.not((R.primitiveValue(l_q_91, P1) == null)), R.exists(R.prop(a_O_85, "interpretation")))))) continue;
-out89.push(({ "value": R.primitiveValue(l_q_91, P1), "unit": (() => { let r92; r92 = R.primitiveValue(l_q_91, P2); if (r92 != null) return r92; r92 = R.primitiveValue(l_q_91, P3); if (r92 != null) return r92; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_85), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s93 = R.prop(a_O_85, "referenceRange");
-if (s93 == null) return null;
-const isList = Array.isArray(s93);
-let out95 = [];
-for (const a_R_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
-if (!(R.not((R.primitiveValue(R.prop(a_R_94, "high"), P4) == null)))) continue;
-out95.push(R.prop(a_R_94, "high"));
-}
-return isList ? out95 : out95[0]; })())), "date": l_taken_90, "source": f4(st, a_O_85), "code": f5(st, a_O_85) }));
-}
-return isList ? out89 : out89[0]; })());
-}
-// define "Bilirubin Latest Date"
+// define "Bilirubin Readings"
 function d60(st) {
   const x = st.v[60];
-  return x !== undefined ? x : (st.v[60] = R.max((() => { const s96 = d59(st);
-if (s96 == null) return null;
-const isList = Array.isArray(s96);
-let out98 = [];
-for (const a_R_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
-out98.push(R.prop(a_R_97, "date"));
+  return x !== undefined ? x : (st.v[60] = (() => { const s85 = (() => { const s87 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+if (s87 == null) return null;
+const isList = Array.isArray(s87);
+let out89 = [];
+for (const a_O_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
+if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_88))) continue;
+out89.push(a_O_88);
 }
-return isList ? out98 : out98[0]; })()));
+return isList ? out89 : out89[0]; })();
+if (s85 == null) return null;
+const isList = Array.isArray(s85);
+let out90 = [];
+for (const a_O_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
+const l_taken_91 = M_StsCommon.f["LastDay"](st.L_Common, a_O_86);
+const l_q_92 = R.as(R.prop(a_O_86, "value"), K4, false);
+if (!(R.and(R.not((l_taken_91 == null)), R.or(R.not((R.primitiveValue(l_q_92, P1) == null)), R.exists(R.prop(a_O_86, "interpretation")))))) continue;
+out90.push(({ "value": R.primitiveValue(l_q_92, P1), "unit": (() => { let r93; r93 = R.primitiveValue(l_q_92, P2); if (r93 != null) return r93; r93 = R.primitiveValue(l_q_92, P3); if (r93 != null) return r93; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_86), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s94 = R.prop(a_O_86, "referenceRange");
+if (s94 == null) return null;
+const isList = Array.isArray(s94);
+let out96 = [];
+for (const a_R_95 of (s94 == null ? [] : Array.isArray(s94) ? s94 : [s94])) {
+if (!(R.not((R.primitiveValue(R.prop(a_R_95, "high"), P4) == null)))) continue;
+out96.push(R.prop(a_R_95, "high"));
 }
-// define "Bilirubin"
+return isList ? out96 : out96[0]; })())), "date": l_taken_91, "source": f4(st, a_O_86), "code": f5(st, a_O_86) }));
+}
+return isList ? out90 : out90[0]; })());
+}
+// define "Bilirubin Latest Date"
 function d61(st) {
   const x = st.v[61];
-  return x !== undefined ? x : (st.v[61] = (() => { let r99; r99 = R.first((() => { const s100 = d59(st);
-if (s100 == null) return null;
-const isList = Array.isArray(s100);
-let out102 = [];
-for (const a_R_101 of (s100 == null ? [] : Array.isArray(s100) ? s100 : [s100])) {
-if (!(R.and(R.equal(R.prop(a_R_101, "date"), d60(st)), (() => { let r103; r103 = R.prop(a_R_101, "high"); if (r103 != null) return r103; r103 = false; if (r103 != null) return r103; return null; })()))) continue;
-out102.push(a_R_101);
+  return x !== undefined ? x : (st.v[61] = R.max((() => { const s97 = d60(st);
+if (s97 == null) return null;
+const isList = Array.isArray(s97);
+let out99 = [];
+for (const a_R_98 of (s97 == null ? [] : Array.isArray(s97) ? s97 : [s97])) {
+out99.push(R.prop(a_R_98, "date"));
 }
-out102 = R.mergeSort(out102, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out102 : out102[0]; })()); if (r99 != null) return r99; r99 = R.first((() => { const s104 = d59(st);
-if (s104 == null) return null;
-const isList = Array.isArray(s104);
-let out106 = [];
-for (const a_R_105 of (s104 == null ? [] : Array.isArray(s104) ? s104 : [s104])) {
-if (!(R.equal(R.prop(a_R_105, "date"), d60(st)))) continue;
-out106.push(a_R_105);
+return isList ? out99 : out99[0]; })()));
 }
-out106 = R.mergeSort(out106, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out106 : out106[0]; })()); if (r99 != null) return r99; return null; })());
-}
-// define "Bilirubin Recent"
+// define "Bilirubin"
 function d62(st) {
   const x = st.v[62];
-  return x !== undefined ? x : (st.v[62] = (() => { let r107; r107 = R.lessOrEqual(R.durationBetween(R.prop(d61(st), "date"), d44(st), "day"), p(st, "labRecencyDays", true)); if (r107 != null) return r107; r107 = false; if (r107 != null) return r107; return null; })());
+  return x !== undefined ? x : (st.v[62] = (() => { let r100; r100 = R.first((() => { const s101 = d60(st);
+if (s101 == null) return null;
+const isList = Array.isArray(s101);
+let out103 = [];
+for (const a_R_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
+if (!(R.and(R.equal(R.prop(a_R_102, "date"), d61(st)), (() => { let r104; r104 = R.prop(a_R_102, "high"); if (r104 != null) return r104; r104 = false; if (r104 != null) return r104; return null; })()))) continue;
+out103.push(a_R_102);
 }
-// define "Doxo LVEF Low"
+out103 = R.mergeSort(out103, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out103 : out103[0]; })()); if (r100 != null) return r100; r100 = R.first((() => { const s105 = d60(st);
+if (s105 == null) return null;
+const isList = Array.isArray(s105);
+let out107 = [];
+for (const a_R_106 of (s105 == null ? [] : Array.isArray(s105) ? s105 : [s105])) {
+if (!(R.equal(R.prop(a_R_106, "date"), d61(st)))) continue;
+out107.push(a_R_106);
+}
+out107 = R.mergeSort(out107, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+return isList ? out107 : out107[0]; })()); if (r100 != null) return r100; return null; })());
+}
+// define "Bilirubin Recent"
 function d63(st) {
   const x = st.v[63];
-  return x !== undefined ? x : (st.v[63] = (() => { let r108; r108 = R.less(R.prop(d46(st), "value"), p(st, "lvefMinPercent", true)); if (r108 != null) return r108; r108 = false; if (r108 != null) return r108; return null; })());
+  return x !== undefined ? x : (st.v[63] = (() => { let r108; r108 = R.lessOrEqual(R.durationBetween(R.prop(d62(st), "date"), d45(st), "day"), p(st, "labRecencyDays", true)); if (r108 != null) return r108; r108 = false; if (r108 != null) return r108; return null; })());
 }
-// define "Cumulative Doxo"
+// define "Doxo LVEF Low"
 function d64(st) {
   const x = st.v[64];
-  return x !== undefined ? x : (st.v[64] = d49(st));
+  return x !== undefined ? x : (st.v[64] = (() => { let r109; r109 = R.less(R.prop(d47(st), "value"), p(st, "lvefMinPercent", true)); if (r109 != null) return r109; r109 = false; if (r109 != null) return r109; return null; })());
 }
-// define "Cumulative Known"
+// define "Cumulative Doxo"
 function d65(st) {
   const x = st.v[65];
-  return x !== undefined ? x : (st.v[65] = R.and(R.not(d7(st)), (() => { let r109; r109 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r109 != null) return r109; r109 = false; if (r109 != null) return r109; return null; })()));
+  return x !== undefined ? x : (st.v[65] = d50(st));
 }
-// define "Doxo Cumulative Critical"
+// define "Cumulative Known"
 function d66(st) {
   const x = st.v[66];
-  return x !== undefined ? x : (st.v[66] = (() => { let r110; r110 = R.greaterOrEqual(d64(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r110 != null) return r110; r110 = false; if (r110 != null) return r110; return null; })());
+  return x !== undefined ? x : (st.v[66] = R.and(R.not(d7(st)), (() => { let r110; r110 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r110 != null) return r110; r110 = false; if (r110 != null) return r110; return null; })()));
 }
-// define "Doxo Contraindicated"
+// define "Doxo Cumulative Critical"
 function d67(st) {
   const x = st.v[67];
-  return x !== undefined ? x : (st.v[67] = R.or(d63(st), d66(st)));
+  return x !== undefined ? x : (st.v[67] = (() => { let r111; r111 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })());
 }
-// define "Possible Doxo"
+// define "Doxo Contraindicated"
 function d68(st) {
   const x = st.v[68];
-  return x !== undefined ? x : (st.v[68] = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx));
+  return x !== undefined ? x : (st.v[68] = R.or(d64(st), d67(st)));
 }
-// define "Other Anthracyclines Received"
+// define "Possible Doxo"
 function d69(st) {
   const x = st.v[69];
-  return x !== undefined ? x : (st.v[69] = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx)));
+  return x !== undefined ? x : (st.v[69] = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx));
 }
-// define "Doxo Cumulative Warn"
+// define "Other Anthracyclines Received"
 function d70(st) {
   const x = st.v[70];
-  return x !== undefined ? x : (st.v[70] = R.and(R.not(d66(st)), R.or(R.not(d65(st)), (() => { let r111; r111 = R.greaterOrEqual(d64(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })())));
+  return x !== undefined ? x : (st.v[70] = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx)));
 }
-// define "ECOG Combo"
+// define "Doxo Cumulative Warn"
 function d71(st) {
   const x = st.v[71];
-  return x !== undefined ? x : (st.v[71] = (() => { let r112; r112 = R.greaterOrEqual(d57(st), 2); if (r112 != null) return r112; r112 = false; if (r112 != null) return r112; return null; })());
+  return x !== undefined ? x : (st.v[71] = R.and(R.not(d67(st)), R.or(R.not(d66(st)), (() => { let r112; r112 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r112 != null) return r112; r112 = false; if (r112 != null) return r112; return null; })())));
 }
-// define "ECOG Poor"
+// define "ECOG Combo"
 function d72(st) {
   const x = st.v[72];
-  return x !== undefined ? x : (st.v[72] = (() => { let r113; r113 = R.greaterOrEqual(d57(st), 3); if (r113 != null) return r113; r113 = false; if (r113 != null) return r113; return null; })());
+  return x !== undefined ? x : (st.v[72] = (() => { let r113; r113 = R.greaterOrEqual(d58(st), 2); if (r113 != null) return r113; r113 = false; if (r113 != null) return r113; return null; })());
 }
-// define "Bilirubin High"
+// define "ECOG Poor"
 function d73(st) {
   const x = st.v[73];
-  return x !== undefined ? x : (st.v[73] = R.and(d62(st), (() => { let r114; r114 = R.prop(d61(st), "high"); if (r114 != null) return r114; r114 = false; if (r114 != null) return r114; return null; })()));
+  return x !== undefined ? x : (st.v[73] = (() => { let r114; r114 = R.greaterOrEqual(d58(st), 3); if (r114 != null) return r114; r114 = false; if (r114 != null) return r114; return null; })());
 }
-// define "Combo Age"
+// define "Bilirubin High"
 function d74(st) {
   const x = st.v[74];
-  return x !== undefined ? x : (st.v[74] = (() => { let r115; r115 = R.greater(d24(st), p(st, "comboMaxTrialAge", true)); if (r115 != null) return r115; r115 = false; if (r115 != null) return r115; return null; })());
+  return x !== undefined ? x : (st.v[74] = R.and(d63(st), (() => { let r115; r115 = R.prop(d62(st), "high"); if (r115 != null) return r115; r115 = false; if (r115 != null) return r115; return null; })()));
 }
-// define "Recent Mesna Order"
+// define "Combo Age"
 function d75(st) {
   const x = st.v[75];
-  return x !== undefined ? x : (st.v[75] = R.exists((() => { const s116 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s116 == null) return null;
-const isList = Array.isArray(s116);
-let out118 = [];
-for (const a_M_117 of (s116 == null ? [] : Array.isArray(s116) ? s116 : [s116])) {
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_117, P5), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r119; r119 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_117), d44(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r119 != null) return r119; r119 = false; if (r119 != null) return r119; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_117)), "key"), "mesna")))) continue;
-out118.push(a_M_117);
+  return x !== undefined ? x : (st.v[75] = (() => { let r116; r116 = R.greater(d24(st), p(st, "comboMaxTrialAge", true)); if (r116 != null) return r116; r116 = false; if (r116 != null) return r116; return null; })());
 }
-return isList ? out118 : out118[0]; })()));
-}
-// define "Doxo Notes"
+// define "Recent Mesna Order"
 function d76(st) {
   const x = st.v[76];
-  return x !== undefined ? x : (st.v[76] = (() => { const s120 = [((d52(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d52(st))), ((d47(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d47(st), "text"))), (R.not(d70(st)) ? R.as(null, K5, false) : (R.not(d65(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d64(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d64(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
-if (s120 == null) return null;
-const isList = Array.isArray(s120);
-let out122 = [];
-for (const a_N_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
-if (!(R.not((a_N_121 == null)))) continue;
-out122.push(a_N_121);
+  return x !== undefined ? x : (st.v[76] = R.exists((() => { const s117 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+if (s117 == null) return null;
+const isList = Array.isArray(s117);
+let out119 = [];
+for (const a_M_118 of (s117 == null ? [] : Array.isArray(s117) ? s117 : [s117])) {
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_118, P5), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r120; r120 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_118), d45(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r120 != null) return r120; r120 = false; if (r120 != null) return r120; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_118)), "key"), "mesna")))) continue;
+out119.push(a_M_118);
 }
-out122 = R.distinctList(out122);
-return isList ? out122 : out122[0]; })());
+return isList ? out119 : out119[0]; })()));
 }
-// define "Blocking Rule Ids"
+// define "Doxo Notes"
 function d77(st) {
   const x = st.v[77];
-  return x !== undefined ? x : (st.v[77] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
+  return x !== undefined ? x : (st.v[77] = (() => { const s121 = [((d53(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d53(st))), ((d48(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d48(st), "text"))), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d65(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d65(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
+if (s121 == null) return null;
+const isList = Array.isArray(s121);
+let out123 = [];
+for (const a_N_122 of (s121 == null ? [] : Array.isArray(s121) ? s121 : [s121])) {
+if (!(R.not((a_N_122 == null)))) continue;
+out123.push(a_N_122);
 }
-// define "Used Condition Keys"
+out123 = R.distinctList(out123);
+return isList ? out123 : out123[0]; })());
+}
+// define "Blocking Rule Ids"
 function d78(st) {
   const x = st.v[78];
-  return x !== undefined ? x : (st.v[78] = (() => { const s123 = M_StsTreatment.d["Dx Used Analyses"](st.L_Tx);
-if (s123 == null) return null;
-const isList = Array.isArray(s123);
-let out125 = [];
-for (const a_A_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
-out125.push(R.prop(R.prop(a_A_124, "fact"), "key"));
+  return x !== undefined ? x : (st.v[78] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
 }
-out125 = R.distinctList(out125);
-return isList ? out125 : out125[0]; })());
-}
-// define "Fact Histology"
+// define "Used Condition Keys"
 function d79(st) {
   const x = st.v[79];
-  return x !== undefined ? x : (st.v[79] = M_StsTreatment.d["Dx Histology"](st.L_Tx));
+  return x !== undefined ? x : (st.v[79] = (() => { const s124 = M_StsTreatment.d["Dx Used Analyses"](st.L_Tx);
+if (s124 == null) return null;
+const isList = Array.isArray(s124);
+let out126 = [];
+for (const a_A_125 of (s124 == null ? [] : Array.isArray(s124) ? s124 : [s124])) {
+out126.push(R.prop(R.prop(a_A_125, "fact"), "key"));
 }
-// define "Fact Extent"
+out126 = R.distinctList(out126);
+return isList ? out126 : out126[0]; })());
+}
+// define "Fact Histology"
 function d80(st) {
   const x = st.v[80];
-  return x !== undefined ? x : (st.v[80] = M_StsTreatment.d["Dx Extent"](st.L_Tx));
+  return x !== undefined ? x : (st.v[80] = M_StsTreatment.d["Dx Histology"](st.L_Tx));
 }
-// define "Fact Site"
+// define "Fact Extent"
 function d81(st) {
   const x = st.v[81];
-  return x !== undefined ? x : (st.v[81] = M_StsTreatment.d["Dx Site"](st.L_Tx));
+  return x !== undefined ? x : (st.v[81] = M_StsTreatment.d["Dx Extent"](st.L_Tx));
 }
-// define "Fact Grade"
+// define "Fact Site"
 function d82(st) {
   const x = st.v[82];
-  return x !== undefined ? x : (st.v[82] = M_StsTreatment.d["Dx Grade"](st.L_Tx));
+  return x !== undefined ? x : (st.v[82] = M_StsTreatment.d["Dx Site"](st.L_Tx));
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 function d83(st) {
   const x = st.v[83];
-  return x !== undefined ? x : (st.v[83] = M_StsTreatment.d["Dx Surgery"](st.L_Tx));
+  return x !== undefined ? x : (st.v[83] = M_StsTreatment.d["Dx Grade"](st.L_Tx));
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 function d84(st) {
   const x = st.v[84];
-  return x !== undefined ? x : (st.v[84] = M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx));
+  return x !== undefined ? x : (st.v[84] = M_StsTreatment.d["Dx Surgery"](st.L_Tx));
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 function d85(st) {
   const x = st.v[85];
-  return x !== undefined ? x : (st.v[85] = d23(st));
+  return x !== undefined ? x : (st.v[85] = M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx));
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 function d86(st) {
   const x = st.v[86];
-  return x !== undefined ? x : (st.v[86] = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx));
+  return x !== undefined ? x : (st.v[86] = d23(st));
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 function d87(st) {
   const x = st.v[87];
-  return x !== undefined ? x : (st.v[87] = M_StsTreatment.d["Line"](st.L_Tx));
+  return x !== undefined ? x : (st.v[87] = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx));
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 function d88(st) {
   const x = st.v[88];
-  return x !== undefined ? x : (st.v[88] = M_StsTreatment.d["Line Sources"](st.L_Tx));
+  return x !== undefined ? x : (st.v[88] = M_StsTreatment.d["Line"](st.L_Tx));
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 function d89(st) {
   const x = st.v[89];
-  return x !== undefined ? x : (st.v[89] = ({ "value": R.prop(d55(st), "value"), "date": R.prop(d55(st), "date"), "source": R.prop(d55(st), "source"), "code": R.prop(d55(st), "code"), "recent": d58(st), "notInterpretable": d56(st) }));
+  return x !== undefined ? x : (st.v[89] = M_StsTreatment.d["Line Sources"](st.L_Tx));
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 function d90(st) {
   const x = st.v[90];
-  return x !== undefined ? x : (st.v[90] = ({ "value": R.prop(d46(st), "value"), "date": R.prop(d46(st), "date"), "source": R.prop(d46(st), "source"), "code": R.prop(d46(st), "code"), "unusable": d52(st), "notInterpretable": d47(st) }));
+  return x !== undefined ? x : (st.v[90] = ({ "value": R.prop(d56(st), "value"), "date": R.prop(d56(st), "date"), "source": R.prop(d56(st), "source"), "code": R.prop(d56(st), "code"), "recent": d59(st), "notInterpretable": d57(st) }));
 }
-// define "Fact Bilirubin"
+// define "Fact LVEF"
 function d91(st) {
   const x = st.v[91];
-  return x !== undefined ? x : (st.v[91] = ((d61(st) == null) ? R.as(null, K6, false) : ({ "reading": d61(st), "recent": d62(st) })));
+  return x !== undefined ? x : (st.v[91] = ({ "value": R.prop(d47(st), "value"), "date": R.prop(d47(st), "date"), "source": R.prop(d47(st), "source"), "code": R.prop(d47(st), "code"), "unusable": d53(st), "notInterpretable": d48(st) }));
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 function d92(st) {
   const x = st.v[92];
-  return x !== undefined ? x : (st.v[92] = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx));
+  return x !== undefined ? x : (st.v[92] = ((d62(st) == null) ? R.as(null, K6, false) : ({ "reading": d62(st), "recent": d63(st) })));
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 function d93(st) {
   const x = st.v[93];
-  return x !== undefined ? x : (st.v[93] = M_StsTreatment.d["Unrecognized Count"](st.L_Tx));
+  return x !== undefined ? x : (st.v[93] = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx));
 }
-// define "Fact STS Conditions"
+// define "Fact Unrecognized"
 function d94(st) {
   const x = st.v[94];
-  return x !== undefined ? x : (st.v[94] = M_StsTreatment.d["Dx STS Condition List"](st.L_Tx));
+  return x !== undefined ? x : (st.v[94] = M_StsTreatment.d["Unrecognized Count"](st.L_Tx));
 }
-// define "Fact Ignored Evidence"
+// define "Fact STS Conditions"
 function d95(st) {
   const x = st.v[95];
-  return x !== undefined ? x : (st.v[95] = M_StsTreatment.d["Dx Ignored Evidence"](st.L_Tx));
+  return x !== undefined ? x : (st.v[95] = M_StsTreatment.d["Dx STS Condition List"](st.L_Tx));
 }
-// define "Fact Second Primary"
+// define "Fact Ignored Evidence"
 function d96(st) {
   const x = st.v[96];
-  return x !== undefined ? x : (st.v[96] = M_StsTreatment.d["Dx Second Primary List"](st.L_Tx));
+  return x !== undefined ? x : (st.v[96] = M_StsTreatment.d["Dx Ignored Evidence"](st.L_Tx));
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 function d97(st) {
   const x = st.v[97];
-  return x !== undefined ? x : (st.v[97] = (() => { const s126 = R.union(M_StsTreatment.d["Undated Current Exposures"](st.L_Tx), M_StsTreatment.d["Undated Prior Exposures"](st.L_Tx), false);
-if (s126 == null) return null;
-const isList = Array.isArray(s126);
-let out128 = [];
-for (const a_E_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
-out128.push(({ "drug": R.prop(a_E_127, "drug"), "source": R.prop(a_E_127, "source"), "kind": R.prop(a_E_127, "kind"), "status": R.prop(a_E_127, "status"), "current": R.prop(a_E_127, "undatedCurrent") }));
+  return x !== undefined ? x : (st.v[97] = M_StsTreatment.d["Dx Second Primary List"](st.L_Tx));
 }
-return isList ? out128 : out128[0]; })());
-}
-// define "Fact Prior Last Exposure"
+// define "Fact Undated Exposures"
 function d98(st) {
   const x = st.v[98];
-  return x !== undefined ? x : (st.v[98] = ((d40(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d40(st), "drugs"), " + "), "lastDate": R.prop(d40(st), "last"), "source": R.prop(d40(st), "lastSource") })));
+  return x !== undefined ? x : (st.v[98] = (() => { const s127 = R.union(M_StsTreatment.d["Undated Current Exposures"](st.L_Tx), M_StsTreatment.d["Undated Prior Exposures"](st.L_Tx), false);
+if (s127 == null) return null;
+const isList = Array.isArray(s127);
+let out129 = [];
+for (const a_E_128 of (s127 == null ? [] : Array.isArray(s127) ? s127 : [s127])) {
+out129.push(({ "drug": R.prop(a_E_128, "drug"), "source": R.prop(a_E_128, "source"), "kind": R.prop(a_E_128, "kind"), "status": R.prop(a_E_128, "status"), "current": R.prop(a_E_128, "undatedCurrent") }));
 }
-// define "Fact Prior Regimens"
+return isList ? out129 : out129[0]; })());
+}
+// define "Fact Prior Last Exposure"
 function d99(st) {
   const x = st.v[99];
-  return x !== undefined ? x : (st.v[99] = M_StsTreatment.d["Prior Regimens"](st.L_Tx));
+  return x !== undefined ? x : (st.v[99] = ((d41(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d41(st), "drugs"), " + "), "lastDate": R.prop(d41(st), "last"), "source": R.prop(d41(st), "lastSource") })));
 }
-// define "Fact Disease Status"
+// define "Fact Prior Regimens"
 function d100(st) {
   const x = st.v[100];
-  return x !== undefined ? x : (st.v[100] = d38(st));
+  return x !== undefined ? x : (st.v[100] = M_StsTreatment.d["Prior Regimens"](st.L_Tx));
 }
-// define "Fact Maintenance"
+// define "Fact Disease Status"
 function d101(st) {
   const x = st.v[101];
-  return x !== undefined ? x : (st.v[101] = ((() => { let r129; r129 = d36(st); if (r129 != null) return r129; r129 = false; if (r129 != null) return r129; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K8, false)));
+  return x !== undefined ? x : (st.v[101] = d39(st));
+}
+// define "Fact Maintenance"
+function d102(st) {
+  const x = st.v[102];
+  return x !== undefined ? x : (st.v[102] = ((() => { let r130; r130 = d36(st); if (r130 != null) return r130; r130 = false; if (r130 != null) return r130; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K8, false)));
 }
 // function "IsStageIorII"(concept)
 function f0(st, o0) {
-  return R.or(R.exists((() => { const s130 = R.prop(o0, "coding");
-if (s130 == null) return null;
-const isList = Array.isArray(s130);
-let out132 = [];
-for (const a_X_131 of (s130 == null ? [] : Array.isArray(s130) ? s130 : [s130])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_131, P6), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_131, P7), "1"), R.startsWith(R.primitiveValue(a_X_131, P7), "2"))))) continue;
-out132.push(a_X_131);
+  return R.or(R.exists((() => { const s131 = R.prop(o0, "coding");
+if (s131 == null) return null;
+const isList = Array.isArray(s131);
+let out133 = [];
+for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
+if (!(R.and(R.equal(R.primitiveValue(a_X_132, P6), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_132, P7), "1"), R.startsWith(R.primitiveValue(a_X_132, P7), "2"))))) continue;
+out133.push(a_X_132);
 }
-return isList ? out132 : out132[0]; })()), R.exists((() => { const s133 = R.union([R.primitiveValue(o0, P8)], (() => { const s135 = R.prop(o0, "coding");
-if (s135 == null) return null;
-const isList = Array.isArray(s135);
-let out137 = [];
-for (const a_X_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
-out137.push(R.primitiveValue(a_X_136, P9));
-}
-out137 = R.distinctList(out137);
-return isList ? out137 : out137[0]; })(), false);
-if (s133 == null) return null;
-const isList = Array.isArray(s133);
+return isList ? out133 : out133[0]; })()), R.exists((() => { const s134 = R.union([R.primitiveValue(o0, P8)], (() => { const s136 = R.prop(o0, "coding");
+if (s136 == null) return null;
+const isList = Array.isArray(s136);
 let out138 = [];
-for (const a_T_134 of (s133 == null ? [] : Array.isArray(s133) ? s133 : [s133])) {
-if (!(R.and(R.and(R.not((a_T_134 == null)), R.matches(R.lowerCase(a_T_134), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_134), ".*stage (iii|iv).*"))))) continue;
-out138.push(a_T_134);
+for (const a_X_137 of (s136 == null ? [] : Array.isArray(s136) ? s136 : [s136])) {
+out138.push(R.primitiveValue(a_X_137, P9));
 }
 out138 = R.distinctList(out138);
-return isList ? out138 : out138[0]; })()));
+return isList ? out138 : out138[0]; })(), false);
+if (s134 == null) return null;
+const isList = Array.isArray(s134);
+let out139 = [];
+for (const a_T_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
+if (!(R.and(R.and(R.not((a_T_135 == null)), R.matches(R.lowerCase(a_T_135), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_135), ".*stage (iii|iv).*"))))) continue;
+out139.push(a_T_135);
+}
+out139 = R.distinctList(out139);
+return isList ? out139 : out139[0]; })()));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 function f1(st, o0, o1) {
@@ -861,35 +866,35 @@ function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 function f2(st, o0, o1, o2) {
-  return f3(st, (() => { const s139 = d34(st);
-if (s139 == null) return null;
-const isList = Array.isArray(s139);
-let out141 = [];
-for (const a_S_140 of (s139 == null ? [] : Array.isArray(s139) ? s139 : [s139])) {
-if (!(R.and(R.equal(R.prop(a_S_140, "status"), o0), (o2 ? R.greater(R.prop(a_S_140, "dayNumber"), o1) : R.greaterOrEqual(R.prop(a_S_140, "dayNumber"), o1))))) continue;
-out141.push(a_S_140);
+  return f3(st, (() => { const s140 = d34(st);
+if (s140 == null) return null;
+const isList = Array.isArray(s140);
+let out142 = [];
+for (const a_S_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
+if (!(R.and(R.equal(R.prop(a_S_141, "status"), o0), (o2 ? R.greater(R.prop(a_S_141, "dayNumber"), o1) : R.greaterOrEqual(R.prop(a_S_141, "dayNumber"), o1))))) continue;
+out142.push(a_S_141);
 }
-return isList ? out141 : out141[0]; })());
+return isList ? out142 : out142[0]; })());
 }
 // function "LatestOf"(statuses)
 function f3(st, o0) {
-  return R.first((() => { const s142 = o0;
-if (s142 == null) return null;
-const isList = Array.isArray(s142);
-let out144 = [];
-for (const a_S_143 of (s142 == null ? [] : Array.isArray(s142) ? s142 : [s142])) {
-if (!(R.equal(R.prop(a_S_143, "dayNumber"), R.max((() => { const s145 = o0;
-if (s145 == null) return null;
-const isList = Array.isArray(s145);
-let out147 = [];
-for (const a_X_146 of (s145 == null ? [] : Array.isArray(s145) ? s145 : [s145])) {
-out147.push(R.prop(a_X_146, "dayNumber"));
+  return R.first((() => { const s143 = o0;
+if (s143 == null) return null;
+const isList = Array.isArray(s143);
+let out145 = [];
+for (const a_S_144 of (s143 == null ? [] : Array.isArray(s143) ? s143 : [s143])) {
+if (!(R.equal(R.prop(a_S_144, "dayNumber"), R.max((() => { const s146 = o0;
+if (s146 == null) return null;
+const isList = Array.isArray(s146);
+let out148 = [];
+for (const a_X_147 of (s146 == null ? [] : Array.isArray(s146) ? s146 : [s146])) {
+out148.push(R.prop(a_X_147, "dayNumber"));
 }
-return isList ? out147 : out147[0]; })())))) continue;
-out144.push(a_S_143);
+return isList ? out148 : out148[0]; })())))) continue;
+out145.push(a_S_144);
 }
-out144 = R.mergeSort(out144, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
-return isList ? out144 : out144[0]; })());
+out145 = R.mergeSort(out145, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
+return isList ? out145 : out145[0]; })());
 }
 // function "ObservationKey"(O)
 function f4(st, o0) {
@@ -897,42 +902,42 @@ function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 function f5(st, o0) {
-  return R.first((() => { const s148 = R.prop(R.prop(o0, "code"), "coding");
-if (s148 == null) return null;
-const isList = Array.isArray(s148);
-let out150 = [];
-for (const a_C_149 of (s148 == null ? [] : Array.isArray(s148) ? s148 : [s148])) {
-if (!(R.not((R.primitiveValue(a_C_149, P7) == null)))) continue;
-out150.push(({ "system": R.primitiveValue(a_C_149, P6), "code": R.primitiveValue(a_C_149, P7) }));
+  return R.first((() => { const s149 = R.prop(R.prop(o0, "code"), "coding");
+if (s149 == null) return null;
+const isList = Array.isArray(s149);
+let out151 = [];
+for (const a_C_150 of (s149 == null ? [] : Array.isArray(s149) ? s149 : [s149])) {
+if (!(R.not((R.primitiveValue(a_C_150, P7) == null)))) continue;
+out151.push(({ "system": R.primitiveValue(a_C_150, P6), "code": R.primitiveValue(a_C_150, P7) }));
 }
-out150 = R.distinctList(out150);
-return isList ? out150 : out150[0]; })());
+out151 = R.distinctList(out151);
+return isList ? out151 : out151[0]; })());
 }
 // function "LvefUnusable"(cumulative)
 function f6(st, o0) {
-  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d47(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d46(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d50(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r151; r151 = R.greaterOrEqual(d49(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r151 != null) return r151; r151 = false; if (r151 != null) return r151; return null; })()), R.not(d51(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K5, false))))));
+  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d48(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d47(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d51(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r152; r152 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r152 != null) return r152; r152 = false; if (r152 != null) return r152; return null; })()), R.not(d52(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K5, false))))));
 }
 // function "DraftDose"(dose)
 function f7(st, o0) {
   return M_StsTreatment.f["DraftDose"](st.L_Tx, o0);
 }
-const T152 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T153 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T154 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T155 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T156 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T157 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T158 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T159 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T153 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T154 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T155 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T156 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T157 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T158 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T159 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T160 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T152),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T153),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T154),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T155),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T156),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T157),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T158),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T159),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T153),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T154),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T155),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T156),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T157),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T158),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T159),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T160),
 };
 const F = f;
 export const d = {
@@ -973,77 +978,78 @@ export const d = {
   "Disease Statuses": d34,
   "Maintenance Progression": d35,
   "Maintenance": d36,
-  "Anthracycline Before Metastatic": d37,
-  "Latest Disease Status": d38,
-  "Progression Since Current Start": d39,
-  "Last Prior Regimen": d40,
-  "Later Line Progression": d41,
-  "Later Line No Progression": d42,
-  "Later Line Status": d43,
-  "Now Date": d44,
-  "LVEF Readings": d45,
-  "LVEF": d46,
-  "LVEF Not Interpretable": d47,
-  "Latest Anthracycline Date": d48,
-  "Confirmed Doxo": d49,
-  "LVEF Recent": d50,
-  "LVEF Since Anthracycline": d51,
-  "LVEF Unusable Reason": d52,
-  "Trabectedin LVEF Unusable Reason": d53,
-  "ECOG Readings": d54,
-  "ECOG Reading": d55,
-  "ECOG Not Interpretable": d56,
-  "ECOG": d57,
-  "ECOG Recent": d58,
-  "Bilirubin Readings": d59,
-  "Bilirubin Latest Date": d60,
-  "Bilirubin": d61,
-  "Bilirubin Recent": d62,
-  "Doxo LVEF Low": d63,
-  "Cumulative Doxo": d64,
-  "Cumulative Known": d65,
-  "Doxo Cumulative Critical": d66,
-  "Doxo Contraindicated": d67,
-  "Possible Doxo": d68,
-  "Other Anthracyclines Received": d69,
-  "Doxo Cumulative Warn": d70,
-  "ECOG Combo": d71,
-  "ECOG Poor": d72,
-  "Bilirubin High": d73,
-  "Combo Age": d74,
-  "Recent Mesna Order": d75,
-  "Doxo Notes": d76,
-  "Blocking Rule Ids": d77,
-  "Used Condition Keys": d78,
-  "Fact Histology": d79,
-  "Fact Extent": d80,
-  "Fact Site": d81,
-  "Fact Grade": d82,
-  "Fact Surgery": d83,
-  "Fact Radiotherapy": d84,
-  "Fact Age": d85,
-  "Fact Current Regimen": d86,
-  "Fact Line": d87,
-  "Fact Line Sources": d88,
-  "Fact ECOG": d89,
-  "Fact LVEF": d90,
-  "Fact Bilirubin": d91,
-  "Fact Cumulative": d92,
-  "Fact Unrecognized": d93,
-  "Fact STS Conditions": d94,
-  "Fact Ignored Evidence": d95,
-  "Fact Second Primary": d96,
-  "Fact Undated Exposures": d97,
-  "Fact Prior Last Exposure": d98,
-  "Fact Prior Regimens": d99,
-  "Fact Disease Status": d100,
-  "Fact Maintenance": d101,
+  "Trabectedin After Combination": d37,
+  "Anthracycline Before Metastatic": d38,
+  "Latest Disease Status": d39,
+  "Progression Since Current Start": d40,
+  "Last Prior Regimen": d41,
+  "Later Line Progression": d42,
+  "Later Line No Progression": d43,
+  "Later Line Status": d44,
+  "Now Date": d45,
+  "LVEF Readings": d46,
+  "LVEF": d47,
+  "LVEF Not Interpretable": d48,
+  "Latest Anthracycline Date": d49,
+  "Confirmed Doxo": d50,
+  "LVEF Recent": d51,
+  "LVEF Since Anthracycline": d52,
+  "LVEF Unusable Reason": d53,
+  "Trabectedin LVEF Unusable Reason": d54,
+  "ECOG Readings": d55,
+  "ECOG Reading": d56,
+  "ECOG Not Interpretable": d57,
+  "ECOG": d58,
+  "ECOG Recent": d59,
+  "Bilirubin Readings": d60,
+  "Bilirubin Latest Date": d61,
+  "Bilirubin": d62,
+  "Bilirubin Recent": d63,
+  "Doxo LVEF Low": d64,
+  "Cumulative Doxo": d65,
+  "Cumulative Known": d66,
+  "Doxo Cumulative Critical": d67,
+  "Doxo Contraindicated": d68,
+  "Possible Doxo": d69,
+  "Other Anthracyclines Received": d70,
+  "Doxo Cumulative Warn": d71,
+  "ECOG Combo": d72,
+  "ECOG Poor": d73,
+  "Bilirubin High": d74,
+  "Combo Age": d75,
+  "Recent Mesna Order": d76,
+  "Doxo Notes": d77,
+  "Blocking Rule Ids": d78,
+  "Used Condition Keys": d79,
+  "Fact Histology": d80,
+  "Fact Extent": d81,
+  "Fact Site": d82,
+  "Fact Grade": d83,
+  "Fact Surgery": d84,
+  "Fact Radiotherapy": d85,
+  "Fact Age": d86,
+  "Fact Current Regimen": d87,
+  "Fact Line": d88,
+  "Fact Line Sources": d89,
+  "Fact ECOG": d90,
+  "Fact LVEF": d91,
+  "Fact Bilirubin": d92,
+  "Fact Cumulative": d93,
+  "Fact Unrecognized": d94,
+  "Fact STS Conditions": d95,
+  "Fact Ignored Evidence": d96,
+  "Fact Second Primary": d97,
+  "Fact Undated Exposures": d98,
+  "Fact Prior Last Exposure": d99,
+  "Fact Prior Regimens": d100,
+  "Fact Disease Status": d101,
+  "Fact Maintenance": d102,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(102),
+    v: new Array(103),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
