@@ -203,7 +203,10 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
     }
     case 'next-step-early': {
       const node = nodeOf(card.topic);
-      const current = card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds) : 'the current regimen';
+      // §5 step 5 "<current>": the node the current regimen matches, else its drugs as the facts name them.
+      const currentDrugs = decision.facts.find((f) => f.fact === 'Current regimen')?.value;
+      const current = card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds)
+        : currentDrugs !== undefined && currentDrugs !== '' && !currentDrugs.startsWith('none') ? currentDrugs : 'the current regimen';
       // §5 step 5: "Progression recorded on <date>" instead of the request to confirm it when F10 finds one after the
       // current regimen's start.
       const progressed = decision.values?.progressionDate;

@@ -81,7 +81,8 @@ describe('order time on pathway', () => {
     const res = metastatic('qa-o-early', CODES.synovial, (p) => [p.doxoProductAdmin('qa-o-early-d', ago(14), 130)]);
     const body = await orders(app, res, [draft('d1', 'qa-o-early', 'gemcitabine', '12574'), draft('d2', 'qa-o-early', 'docetaxel', '72962')]);
     expect(topics(body)).toEqual(['M-2L-GEM-DOCE']);
-    expect(cardOf(body, 'M-2L-GEM-DOCE').summary).toMatch(/^Next step ordered while .* is ongoing: confirm progression or intolerance/);
+    // §5 step 5 names the current regimen ("<current>"), not a generic phrase.
+    expect(cardOf(body, 'M-2L-GEM-DOCE').summary).toMatch(/^Next step ordered while (First line: doxorubicin|doxorubicin) is ongoing: confirm progression or intolerance/);
   });
 
   test('eribulin for an LPS at line 2: info card on the later-line node saying gemcitabine + docetaxel come first', async () => {
