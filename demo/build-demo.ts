@@ -1,6 +1,6 @@
 /**
  * Writes the demo patients (demo/*.json, FHIR R4 transaction Bundles) and demo/index.json.
- * Run: `npx tsx demo/build-demo.ts`.
+ * Run: `npm run demo:build`.
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -2,7 +2,7 @@
  * Regenerates the reviewed card fixtures at the fixture clock (2026-11-23T12:00:00Z), uuids normalised:
  * cards/patient-view/<patient>.json (every demo patient) and cards/order-select/<patient>.json,
  * cards/order-sign/<patient>.json (every demo patient with orders in demo/index.json, each order under both hooks).
- * Run `npx tsx scripts/update-card-fixtures.ts` after a deliberate change to the pathway, the CQL or the card builders,
+ * Run `npm run cards:update` after a deliberate change to the pathway, the CQL or the card builders,
  * and review the diff.
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -10,7 +10,7 @@ import request from 'supertest';
 import type { CdsResponse } from '../../src/hooks/types.js';
 import { EXAMPLE_CODES } from '../../src/pathway/index.js';
 import { testApp } from '../helpers/app.js';
-import { startTestFhirServer, type TestFhirServer } from '../helpers/fhir-server.js';
+import { useTestFhirServer } from '../helpers/fhir-server.js';
 import {
   medicationAdministration, observation, otherCondition, patient, secondaryCondition, stsCondition, type DrugSpec,
 } from '../fixtures/builders.js';
@@ -356,13 +356,7 @@ describe('§5 step 5: a next-step drug ordered while the current regimen is ongo
 });
 
 describe('F10 read through fhirServer', () => {
-  let fhir: TestFhirServer;
-  beforeAll(async () => {
-    fhir = await startTestFhirServer();
-  }, 60_000);
-  afterAll(async () => {
-    await fhir.close();
-  });
+  const fhir = useTestFhirServer();
 
   test('the Observation query asks for 97509-4: a progression on the server gives the same cards as the prefetch', async () => {
     const id = 'ds-f-prog';
@@ -371,12 +365,12 @@ describe('F10 read through fhirServer', () => {
       resourceType: 'Bundle', type: 'transaction',
       entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` } })),
     };
-    await fhir.load(tx);
-    const viaServer = await patientView(app, resources, fhir.url);
+    await fhir().load(tx);
+    const viaServer = await patientView(app, resources, fhir().url);
     const viaPrefetch = await patientView(app, resources);
     expect(viaServer.cards.map((c) => c.summary)).toEqual(viaPrefetch.cards.map((c) => c.summary));
     expect(cardOf(viaServer, 'M-2L-GEM-DOCE').summary).toBe(`Progression recorded on ${ago(300)} after doxorubicin + ifosfamide: gemcitabine + docetaxel`);
-    expect(fhir.requests.some((r) => r.url.startsWith('/fhir/Observation') && decodeURIComponent(r.url).includes('http://loinc.org|97509-4'))).toBe(true);
+    expect(fhir().requests.some((r) => r.url.startsWith('/fhir/Observation') && decodeURIComponent(r.url).includes('http://loinc.org|97509-4'))).toBe(true);
   });
 
   test('discovery: the Observation prefetch template filters on 97509-4 too', async () => {

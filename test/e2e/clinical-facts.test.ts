@@ -8,7 +8,7 @@ import type { Bundle, FhirResource } from 'fhir/r4.js';
 import request from 'supertest';
 import type { CdsResponse } from '../../src/hooks/types.js';
 import { testApp } from '../helpers/app.js';
-import { startTestFhirServer, type TestFhirServer } from '../helpers/fhir-server.js';
+import { useTestFhirServer } from '../helpers/fhir-server.js';
 import {
   bundleOf, medicationAdministration, medicationStatement, observation, otherCondition, patient, secondaryCondition, stsCondition,
 } from '../fixtures/builders.js';
@@ -16,20 +16,12 @@ import { EXAMPLE_CODES } from '../../src/pathway/index.js';
 import { NOW, ago, cardOf, draft, fact, factsOf, orders, patientView, prefetchOf, topics } from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
-let fhir: TestFhirServer;
-
-beforeAll(async () => {
-  fhir = await startTestFhirServer();
-}, 60_000);
-
-afterAll(async () => {
-  await fhir.close();
-});
+const fhir = useTestFhirServer();
 
 /** patient-view for resources loaded into the FHIR server (the request carries `fhirServer`, no prefetch). */
 async function view(resources: readonly FhirResource[]) {
-  await fhir.load(bundleOf(resources));
-  return patientView(app, resources, fhir.url);
+  await fhir().load(bundleOf(resources));
+  return patientView(app, resources, fhir().url);
 }
 
 /** A patient id and the options every resource of that patient takes. */

@@ -12,17 +12,11 @@ import type { CdsResponse } from '../../src/hooks/types.js';
 import { DEFAULT_THRESHOLDS, THRESHOLDS, THRESHOLD_NAMES, type ThresholdName } from '../../src/pathway/index.js';
 import { testApp } from '../helpers/app.js';
 import { responseProblems } from '../helpers/card-checks.js';
-import { startTestFhirServer, type TestFhirServer } from '../helpers/fhir-server.js';
+import { useTestFhirServer } from '../helpers/fhir-server.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
 import { NOW, ago, cardOf, draft, expectCardMechanics, factsOf, patientView, topics } from '../fixtures/mcode/http.js';
 
-let fhir: TestFhirServer;
-beforeAll(async () => {
-  fhir = await startTestFhirServer();
-}, 60_000);
-afterAll(async () => {
-  await fhir.close();
-});
+const fhir = useTestFhirServer();
 
 const apps = new Map<string, Express>();
 /** The app configured with `env` (production defaults otherwise), one per configuration. */
@@ -50,7 +44,7 @@ async function load(resources: readonly FhirResource[]): Promise<string> {
   const patient = resources.find((r) => r.resourceType === 'Patient');
   if (!patient?.id) throw new Error('scenario without a Patient');
   if (!loaded.has(patient.id)) {
-    await fhir.load(transaction(resources));
+    await fhir().load(transaction(resources));
     loaded.add(patient.id);
   }
   return patient.id;
@@ -59,14 +53,14 @@ async function load(resources: readonly FhirResource[]): Promise<string> {
 /** patient-view, the patient read from the FHIR server. */
 async function view(app: Express, resources: readonly FhirResource[]): Promise<CdsResponse> {
   await load(resources);
-  return patientView(app, resources, fhir.url);
+  return patientView(app, resources, fhir().url);
 }
 
 /** order-sign of `drafts`, the patient read from the FHIR server. */
 async function sign(app: Express, resources: readonly FhirResource[], drafts: readonly MedicationRequest[]): Promise<CdsResponse> {
   const patientId = await load(resources);
   const res = await request(app).post('/cds-services/sts-pathway-order-sign').set('content-type', 'application/json').send({
-    hook: 'order-sign', hookInstance: 'c8c3e4f2-9f5a-4b6d-9c7b-3e3f6f9c2d03', fhirServer: fhir.url,
+    hook: 'order-sign', hookInstance: 'c8c3e4f2-9f5a-4b6d-9c7b-3e3f6f9c2d03', fhirServer: fhir().url,
     context: { userId: 'Practitioner/reviewer', patientId, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) } },
   });
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 400)}`);
@@ -417,9 +411,9 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       const doses = (id: string, n: number) => metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(200, n)));
       const truncated = async (a: Express, resources: readonly FhirResource[]) => {
         const patientId = await load(resources);
-        const first = (await (await fetch(`${fhir.url}/MedicationAdministration?patient=${patientId}&_count=1`)).json()) as Bundle;
+        const first = (await (await fetch(`${fhir().url}/MedicationAdministration?patient=${patientId}&_count=1`)).json()) as Bundle;
         const res = await request(a).post('/cds-services/sts-pathway-patient-view').set('content-type', 'application/json').send({
-          hook: 'patient-view', hookInstance: 'd9d4f5a3-0a6b-4c7e-8d8c-4f4a7a0d3e04', fhirServer: fhir.url,
+          hook: 'patient-view', hookInstance: 'd9d4f5a3-0a6b-4c7e-8d8c-4f4a7a0d3e04', fhirServer: fhir().url,
           context: { userId: 'Practitioner/reviewer', patientId }, prefetch: { medicationAdministrations: first },
         }).expect(200);
         return res.body as CdsResponse;

@@ -25,6 +25,24 @@ export interface TestFhirServer extends EmbeddedFhir {
   close(): Promise<void>;
 }
 
+/**
+ * The embedded FHIR server for the enclosing `describe` (or the whole file): started in a `beforeAll`, closed in an
+ * `afterAll`. The returned function gives the running server inside hooks and tests.
+ */
+export function useTestFhirServer(): () => TestFhirServer {
+  let server: TestFhirServer | undefined;
+  beforeAll(async () => {
+    server = await startTestFhirServer();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('the test FHIR server starts in beforeAll: use it inside a hook or a test');
+    return server;
+  };
+}
+
 /** Starts the embedded FHIR server (call in `beforeAll`; `close()` in `afterAll`). */
 export async function startTestFhirServer(): Promise<TestFhirServer> {
   // Tests load their patients over HTTP.
