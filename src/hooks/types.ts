@@ -1,7 +1,7 @@
 /**
  * CDS Hooks 2.0 wire shapes (https://cds-hooks.hl7.org/2.0/), as this service sends and receives them.
  */
-import type { Bundle, FhirResource, OperationOutcome } from 'fhir/r4.js';
+import type { Bundle, FhirResource } from 'fhir/r4.js';
 
 /** https://cds-hooks.hl7.org/2.0/#response (Discovery: one service). */
 export interface CdsServiceDefinition {

@@ -118,8 +118,8 @@ function toCqlParameter(v: unknown): unknown {
   return v;
 }
 
-/** The parameters the service passes (src/cql/pathway.ts), restricted to those `library` declares, as CQL values. */
-export function parametersFor(library: string, c: DiffCase, declared: ReadonlySet<string>): Record<string, unknown> {
+/** The parameters the service passes (src/cql/pathway.ts), restricted to those the library declares, as CQL values. */
+export function parametersFor(c: DiffCase, declared: ReadonlySet<string>): Record<string, unknown> {
   const unreadable = new Map((c.unreadable ?? []).map((t) => [t, 'unreadable in this test']));
   const all: Record<string, unknown> = {
     ...pathwayParameters({ bundle: c.bundle, unreadable }, {
@@ -176,7 +176,7 @@ export async function diffCaseWith(c: DiffCase, compiledBundle: Bundle, librarie
       out.push({ library, define: '(parameters)', interpreter: [...(expected ?? [])].join(','), compiled: [...declared].join(',') });
       continue;
     }
-    const params = parametersFor(library, c, declared);
+    const params = parametersFor(c, declared);
     const a = await runInterpreter(library, bundle, params, c.now);
     const b = runCompiled(library, other, params, c.now);
     if (!a.ok || !b.ok) {

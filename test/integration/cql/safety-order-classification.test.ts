@@ -7,7 +7,7 @@ import type { FhirResource } from 'fhir/r4.js';
 import { NODES } from '../../../src/pathway/index.js';
 import { medicationRequest, observation, procedure, stsCondition, secondaryCondition } from '../../fixtures/builders.js';
 import {
-  afterDoxoAndGemDoce, ago, cardsOf, decide, doxo, draft, factValue, given, localized, metastatic, node, order, STS_ID,
+  afterDoxoAndGemDoce, ago, cardsOf, decide, doxo, draft, factValue, localized, metastatic, node, order, STS_ID,
   unreadable, withData,
 } from './nodes-patients.js';
 

@@ -10,7 +10,7 @@ import { freePort, startHaproxy, type Haproxy } from '../../helpers/haproxy.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
 import { dropKeys, inspectRedis, testPrefix, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
-import { makeKey, signToken, type TestKey } from '../security/jwt-fixtures.js';
+import { makeKey, signToken } from '../security/jwt-fixtures.js';
 
 export const EHR = 'https://ehr.example.org';
 export const BASE = 'https://cds.example.org';

@@ -51,7 +51,6 @@ function compiled(f: () => unknown): unknown {
   }
 }
 
-const logical = fc.constantFrom(true, false, null, undefined);
 const dateTime = fc.record({
   y: fc.integer({ min: 2019, max: 2027 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }),
   h: fc.integer({ min: 0, max: 23 }), off: fc.constantFrom(0, -5, 5.5, 1), p: fc.integer({ min: 1, max: 7 }),
