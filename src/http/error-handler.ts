@@ -19,9 +19,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       body = err.outcome;
       // A Redis outage refuses every JWT call: one short line each (the outage itself is logged once by
       // src/shared-state/redis.ts, with its cause), not a stack per request.
-      if (errorCodeOf(err.outcome) === 'state-unavailable') logRefusal(log, req, err.status, 'state-unavailable', err.message);
-      else if (err.status >= 500) log.warn({ code: err.status, msg: err.message, cause: describeCause(err.cause) }, 'upstream failure');
-      else if (LOGGED_REFUSALS.has(err.status)) logRefusal(log, req, err.status, errorCodeOf(err.outcome), err.message);
+      const code = errorCodeOf(err.outcome);
+      if (code === 'state-unavailable') logRefusal(log, req, err.status, 'state-unavailable', err.message, 'unavailable');
+      else if (code === 'fhir-upstream') {
+        log.warn({ kind: 'upstream-failure', status: err.status, reason: err.message, cause: describeCause(err.cause) }, 'upstream failure');
+      } else if (code === 'not-ready' || code === 'overloaded') {
+        log.warn({ kind: 'unavailable', status: err.status, error: code, reason: err.message }, 'service unavailable');
+      } else if (err.status >= 500) {
+        // A 500 the service raised itself is a bug in it, not a fault of the EHR or the FHIR server.
+        log.error({ kind: 'internal-bug', status: err.status, error: code, reason: err.message, cause: describeCause(err.cause) }, 'internal error');
+      } else if (LOGGED_REFUSALS.has(err.status)) logRefusal(log, req, err.status, code, err.message);
     } else {
       switch (bodyParserType(err)) {
         case 'entity.parse.failed':
@@ -38,7 +45,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
           body = outcome('invalid-request', 'Request body was not received completely');
           break;
         default:
-          log.error({ err: describeCause(err) }, 'unhandled error');
+          log.error({ kind: 'internal-bug', err: describeCause(err) }, 'unhandled error');
           body = internalError();
       }
     }
@@ -65,10 +72,14 @@ function describeCause(err: unknown): Record<string, unknown> | undefined {
 /** Answers an operator wants to see (a misconfigured client or EHR): 400, 403 and 412 (issue 15, "Also"). */
 const LOGGED_REFUSALS: ReadonlySet<number> = new Set([400, 403, 412]);
 
+/** What went wrong, for whoever reads the logs: the caller, a server we depend on, capacity, or a bug of ours. */
+type LogKind = 'client-error' | 'upstream-failure' | 'unavailable' | 'internal-bug';
+
 /**
- * One line per refused request: status, error code, the route and the reason. The reasons are the service's own
+ * One line per refused request (kind `client-error` unless given: the EHR's request or credentials): status, error
+ * code, the route and the reason. The reasons are the service's own
  * diagnostics, which name prefetch templates and fields, never a token or a patient id (the id is never echoed).
  */
-function logRefusal(log: Logger, req: Request, status: number, code: string, reason: string): void {
-  log.warn({ status, error: code, method: req.method, path: `${req.baseUrl}${req.path}`.slice(0, 200), reason: reason.slice(0, 500) }, 'request refused');
+function logRefusal(log: Logger, req: Request, status: number, code: string, reason: string, kind: LogKind = 'client-error'): void {
+  log.warn({ kind, status, error: code, method: req.method, path: `${req.baseUrl}${req.path}`.slice(0, 200), reason: reason.slice(0, 500) }, 'request refused');
 }
