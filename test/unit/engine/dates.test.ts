@@ -7,45 +7,13 @@
  * goes to cql-execution's own code, so it must give the same answer too; a check that the fast path is really taken
  * keeps the test honest.
  */
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { Date as CqlDate, DateTime, Quantity } from 'cql-execution';
 import * as R from '../../../src/engine/runtime/ops.js';
 import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween } from '../../../src/engine/runtime/dates.js';
 import { describeValue } from '../../helpers/engine-diff.js';
+import { compiled, reference } from '../../helpers/cql-reference.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const require = createRequire(import.meta.url);
-require('cql-execution');
-const elm = require('cql-execution/lib/elm/expressions.js') as Record<string, any>;
-
-class Value extends elm.Expression {
-  constructor(readonly v: unknown) {
-    super({});
-  }
-  async exec(): Promise<unknown> {
-    return this.v;
-  }
-}
-const ctx = { getTimezoneOffset: () => 0, getExecutionDateTime: () => DateTime.fromJSDate(new Date('2026-11-23T12:00:00Z'), 0) };
-
-/** cql-execution's node over operand values (its result, or 'throws'). */
-async function reference(type: string, operands: unknown[], json: Record<string, unknown> = {}): Promise<unknown> {
-  const node = new elm[type]({ ...json });
-  node.args = operands.map((v) => new Value(v));
-  try {
-    return describeValue(await node.execute(ctx));
-  } catch {
-    return 'throws';
-  }
-}
-function compiled(f: () => unknown): unknown {
-  try {
-    return describeValue(f());
-  } catch {
-    return 'throws';
-  }
-}
 
 const daysIn = (y: number, m: number): number => new Date(Date.UTC(2000, m, 0)).getUTCDate() - (m === 2 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 1 : 0);
 const year = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1890, max: 2110 }) },

@@ -11,45 +11,11 @@ import { Code, Date as CqlDate, DateTime, Quantity } from 'cql-execution';
 import * as R from '../../../src/engine/runtime/ops.js';
 import { installFastDistinct } from '../../../src/cql/distinct.js';
 import { describeValue } from '../../helpers/engine-diff.js';
+import { compiled, ctx, elm, reference, Value } from '../../helpers/cql-reference.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const require = createRequire(import.meta.url);
-require('cql-execution');
-const elm = require('cql-execution/lib/elm/expressions.js') as Record<string, any>;
 const util = require('cql-execution/lib/util/util.js') as { asyncMergeSort(a: unknown[], f: (x: unknown, y: unknown) => Promise<number>): Promise<unknown[]> };
-
-// An ELM expression that evaluates to a given value.
-class Value extends elm.Expression {
-  constructor(readonly v: unknown) {
-    super({});
-  }
-  async exec(): Promise<unknown> {
-    return this.v;
-  }
-}
-
-const ctx = { getTimezoneOffset: () => 0, getExecutionDateTime: () => DateTime.fromJSDate(new Date('2026-11-23T12:00:00Z'), 0) };
-
-/** cql-execution's node `type` with `json` (precision...) over operand values; the result, or 'throws'. */
-async function reference(type: string, operands: unknown[], json: Record<string, unknown> = {}, field?: string): Promise<unknown> {
-  const node = new elm[type]({ ...json });
-  if (field !== undefined) node[field] = new Value(operands[0]);
-  else if (operands.length === 1) node.arg = new Value(operands[0]);
-  else node.args = operands.map((v) => new Value(v));
-  try {
-    return describeValue(await node.execute(ctx));
-  } catch {
-    return 'throws';
-  }
-}
-
-function compiled(f: () => unknown): unknown {
-  try {
-    return describeValue(f());
-  } catch {
-    return 'throws';
-  }
-}
 
 const dateTime = fc.record({
   y: fc.integer({ min: 2019, max: 2027 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }),
