@@ -6,12 +6,11 @@
  * hung or dropped connection; a token used before the cut is never accepted again, during or after it; feedback that
  * was acknowledged is in PostgreSQL; once Redis is back, both replicas are ready and answer 200 again.
  */
-import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { haproxyOrSkip } from '../../helpers/haproxy.js';
 import { redisViaPort, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { FEEDBACK, PATIENT_VIEW, feedbackBody, post, startTopology, waitReady, type Topology } from './topology.js';
+import { FEEDBACK, PATIENT_VIEW, feedbackBody, patientViewLoad, post, startTopology, waitReady, type Topology } from './topology.js';
 
 const run = haproxyOrSkip('test/integration/scale/redis-outage.test.ts');
 const maybe = run ? describe : describe.skip;
@@ -48,20 +47,7 @@ maybe('Redis cut away under load, two replicas behind HAProxy', () => {
     let cut: Promise<void> | undefined;
     let restored: Promise<void> | undefined;
     const duringCut: Promise<{ status: number; json: unknown }>[] = [];
-    const load = autocannon({
-      url: `${topology.lb.url}${PATIENT_VIEW}`,
-      connections: CONNECTIONS,
-      amount: AMOUNT,
-      timeout: 30,
-      requests: [
-        {
-          method: 'POST',
-          body: topology.patientViewBody,
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: tokens.pop() ?? 'Bearer none-left' } }),
-        },
-      ],
-    }).on('response', (_client, status) => {
+    const load = patientViewLoad(topology, tokens, AMOUNT, CONNECTIONS).on('response', (_client, status) => {
       seen++;
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
       if (seen === CUT_AT) cut = proxy.cut();

@@ -5,10 +5,9 @@
  * what it has, flushes its card records and exits 0), SIGKILL fails at most the requests it had in flight; no
  * acknowledged feedback is ever lost.
  */
-import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { haproxyOrSkip } from '../../helpers/haproxy.js';
-import { ADMIN_TOKEN, FEEDBACK, PATIENT_VIEW, feedbackBody, post, startTopology, type Topology } from './topology.js';
+import { ADMIN_TOKEN, FEEDBACK, PATIENT_VIEW, feedbackBody, patientViewLoad, post, startTopology, type Topology } from './topology.js';
 
 const run = haproxyOrSkip('test/integration/scale/replicas.test.ts');
 const maybe = run ? describe : describe.skip;
@@ -38,20 +37,7 @@ async function until(what: () => Promise<boolean>, ms: number): Promise<void> {
 async function loadWhile(act: () => void, atResponse: number) {
   const tokens = await topology.bearers(PATIENT_VIEW, AMOUNT + 50);
   let seen = 0;
-  const load = autocannon({
-    url: `${topology.lb.url}${PATIENT_VIEW}`,
-    connections: CONNECTIONS,
-    amount: AMOUNT,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        body: topology.patientViewBody,
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: tokens.pop() ?? 'Bearer none-left' } }),
-      },
-    ],
-  }).on('response', () => {
+  const load = patientViewLoad(topology, tokens, AMOUNT, CONNECTIONS).on('response', () => {
     seen++;
     if (seen === atResponse) act();
   });

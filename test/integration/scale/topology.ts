@@ -4,6 +4,7 @@
  * key, a fresh token per call as an EHR sends them), the demo patient's full prefetch in each patient-view body.
  */
 import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { patientViewBody, prefetchOf, startDemoFhir } from '../../e2e/patient-view-fixtures-run.js';
 import { freePort, startHaproxy, type Haproxy } from '../../helpers/haproxy.js';
@@ -153,4 +154,26 @@ export async function post(url: string, authorization: string, body: string): Pr
   } catch {
     return { status: 0, json: undefined };
   }
+}
+
+/**
+ * Patient-view load through HAProxy, `amount` requests on `connections` connections, each with one of `tokens` (fresh
+ * JWTs from `topology.bearers`, taken from the end; so the replay check never refuses one on its own). Listen to its
+ * 'response' events; await it for autocannon's result. (Not async: the instance is a thenable and would be awaited.)
+ */
+export function patientViewLoad(topology: Topology, tokens: string[], amount: number, connections: number): autocannon.Instance {
+  return autocannon({
+    url: `${topology.lb.url}${PATIENT_VIEW}`,
+    connections,
+    amount,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        body: topology.patientViewBody,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: tokens.pop() ?? 'Bearer none-left' } }),
+      },
+    ],
+  });
 }
