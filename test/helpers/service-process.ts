@@ -81,3 +81,16 @@ export async function startServiceProcess(
     },
   };
 }
+
+/**
+ * src/cluster.ts with `workers` workers (and `env`), returned once every worker listens (each logs its own listening
+ * line), so load never starts with one worker taking every connection.
+ */
+export async function startClusterProcess(workers: number, env: Record<string, string> = {}, timeoutMs = 150_000): Promise<ServiceProcess> {
+  const service = await startServiceProcess({ ...env, WORKERS: String(workers) }, 'src/cluster.ts', timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  while (service.lines.filter((l) => l.includes('listening')).length < workers && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return service;
+}

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import type { RunningFhirServer } from '../../../src/embedded/index.js';
-import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { startClusterProcess, type ServiceProcess } from '../../helpers/service-process.js';
 import { patientViewBody, prefetchOf, startDemoFhir } from '../../e2e/patient-view-fixtures-run.js';
 
 const CONNECTIONS = 10;
@@ -18,10 +18,8 @@ let body: string;
 beforeAll(async () => {
   fhir = await startDemoFhir();
   body = JSON.stringify(patientViewBody('sts-lms-1l', { prefetch: await prefetchOf(fhir.url, 'sts-lms-1l') }));
-  service = await startServiceProcess({ WORKERS: '2' }, 'src/cluster.ts', 150_000);
   // Both workers listen before the load starts.
-  const deadline = Date.now() + 150_000;
-  while (service.lines.filter((l) => l.includes('listening')).length < 2 && Date.now() < deadline) await sleep(200);
+  service = await startClusterProcess(2);
 }, 180_000);
 
 afterAll(async () => {

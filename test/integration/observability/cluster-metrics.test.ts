@@ -3,17 +3,14 @@
  * AggregatorRegistry through the primary, src/observability/cluster-metrics.ts): every scrape reports the same total
  * of the requests both workers served, never one worker's share.
  */
-import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
+import { startClusterProcess, type ServiceProcess } from '../../helpers/service-process.js';
 
 const REQUESTS = 120;
 let service: ServiceProcess;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  service = await startServiceProcess({ WORKERS: '2' }, 'src/cluster.ts', 150_000);
-  const deadline = Date.now() + 150_000;
-  while (service.lines.filter((l) => l.includes('listening')).length < 2 && Date.now() < deadline) await sleep(200);
+  service = await startClusterProcess(2);
 }, 180_000);
 
 afterAll(async () => {
