@@ -36,6 +36,9 @@ export interface Metrics {
   watch(sources: MetricsSources): void;
 }
 
+/** Latency buckets (seconds) of an HTTP exchange: a hook call, or one FHIR call. */
+const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 export function createMetrics(mode: Mode, token: string | undefined): Metrics {
   const register = new Registry();
   collectDefaultMetrics({ register });
@@ -49,7 +52,7 @@ export function createMetrics(mode: Mode, token: string | undefined): Metrics {
     name: 'cds_http_request_duration_seconds',
     help: 'HTTP request latency by CDS service and status',
     labelNames: ['service', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: CALL_BUCKETS,
     registers: [register],
   });
   const evaluation = new Histogram({
@@ -63,7 +66,7 @@ export function createMetrics(mode: Mode, token: string | undefined): Metrics {
     name: 'cds_fhir_fetch_duration_seconds',
     help: 'Time of each FHIR call by FHIR server host (host[:port] only)',
     labelNames: ['host'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: CALL_BUCKETS,
     registers: [register],
   });
   const fetchFailures = new Counter({
