@@ -21,7 +21,6 @@ import {
   type Slots,
   type Thresholds,
   nodeTitle,
-  mg,
 } from '../pathway/index.js';
 import { ageYears, fact, histologyCode, lineOf, numberIn } from './facts-view.js';
 import { specialtyOf, trialTerm } from './evidence.js';
@@ -130,7 +129,7 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     const lvef = fact(t.facts, /^LVEF$/);
     if (t.rules.includes('S-DOXO-LVEF')) {
       parts.push(fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t.thresholds, {
-        '<value>': ((n) => (n === undefined ? 'unknown' : mg(n)))(numberIn(lvef?.value)),
+        '<value>': String(numberIn(lvef?.value) ?? 'unknown'),
         '<date>': lvef?.date ?? 'date unknown',
         '<resource>': lvef?.reference ?? 'resource unknown',
       }));
