@@ -26,7 +26,13 @@ export const CHART_SIZES: readonly ChartSize[] = [
 ];
 
 // Treatment lines in order (§3 metastatic LMS): each line's drugs are given together on one day per cycle.
-const LINES: readonly (readonly DrugKey[])[] = [['doxorubicin', 'ifosfamide', 'mesna'], ['gemcitabine', 'docetaxel'], ['trabectedin'], ['pazopanib'], ['eribulin']];
+const LINES: readonly (readonly DrugKey[])[] = [
+  ['doxorubicin', 'ifosfamide', 'mesna'],
+  ['gemcitabine', 'docetaxel'],
+  ['trabectedin'],
+  ['pazopanib'],
+  ['eribulin'],
+];
 const LABS = ['718-7', '2160-0', '1742-6', '777-3', '6690-2'];
 const DAY = 86_400_000;
 
@@ -55,11 +61,22 @@ export function chartBundle(size: ChartSize, end: Date = new Date('2026-11-23T12
     const d = DRUGS[key];
     const day = start + Math.floor((cycle * span) / cycles);
     const administration: MedicationAdministration = {
-      resourceType: 'MedicationAdministration', id: `${patientId}-ma-${i}`, status: 'completed', subject,
-      medicationCodeableConcept: d.rxnorm && i % 3 !== 0 ? { coding: [{ system: d.rxnorm.system, code: d.rxnorm.code, display: d.rxnorm.display }] }
-        : { text: `${d.name} ${60 + (nonce % 7)} mg/m2 IV` },
+      resourceType: 'MedicationAdministration',
+      id: `${patientId}-ma-${i}`,
+      status: 'completed',
+      subject,
+      medicationCodeableConcept:
+        d.rxnorm && i % 3 !== 0
+          ? { coding: [{ system: d.rxnorm.system, code: d.rxnorm.code, display: d.rxnorm.display }] }
+          : { text: `${d.name} ${60 + (nonce % 7)} mg/m2 IV` },
       effectiveDateTime: iso(day),
-      ...(key === 'doxorubicin' ? { dosage: { dose: { value: 60 + (nonce % 7), unit: 'mg/m2', system: 'http://unitsofmeasure.org', code: 'mg/m2' } } } : {}),
+      ...(key === 'doxorubicin'
+        ? {
+            dosage: {
+              dose: { value: 60 + (nonce % 7), unit: 'mg/m2', system: 'http://unitsofmeasure.org', code: 'mg/m2' },
+            },
+          }
+        : {}),
     };
     resources.push(administration);
   }
@@ -67,25 +84,58 @@ export function chartBundle(size: ChartSize, end: Date = new Date('2026-11-23T12
   for (let i = 0; i < size.observations; i++) {
     const day = start + Math.floor((i * span) / size.observations);
     const kind = i % 10;
-    const code = kind === 0 ? { system: 'http://loinc.org', code: '89247-1', display: 'ECOG Performance Status score' }
-      : kind === 1 ? { system: 'http://loinc.org', code: '10230-1', display: 'Left ventricular Ejection fraction' }
-        : kind === 2 ? { system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }
-          : { system: 'http://loinc.org', code: LABS[i % LABS.length]! };
-    const value = kind === 0 ? { valueInteger: i % 3 } : kind === 1 ? { valueQuantity: { value: 55 + (i % 10), unit: '%' } }
-      : kind === 2 ? { valueQuantity: { value: 70 + (i % 5), unit: 'kg' } } : { valueQuantity: { value: 5 + ((i + nonce) % 11), unit: 'mmol/L' } };
-    const observation: Observation = { resourceType: 'Observation', id: `${patientId}-obs-${i}`, status: 'final', subject,
-      code: { coding: [code] }, effectiveDateTime: `${iso(day)}T09:00:00Z`, ...value };
+    const code =
+      kind === 0
+        ? { system: 'http://loinc.org', code: '89247-1', display: 'ECOG Performance Status score' }
+        : kind === 1
+          ? { system: 'http://loinc.org', code: '10230-1', display: 'Left ventricular Ejection fraction' }
+          : kind === 2
+            ? { system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }
+            : { system: 'http://loinc.org', code: LABS[i % LABS.length]! };
+    const value =
+      kind === 0
+        ? { valueInteger: i % 3 }
+        : kind === 1
+          ? { valueQuantity: { value: 55 + (i % 10), unit: '%' } }
+          : kind === 2
+            ? { valueQuantity: { value: 70 + (i % 5), unit: 'kg' } }
+            : { valueQuantity: { value: 5 + ((i + nonce) % 11), unit: 'mmol/L' } };
+    const observation: Observation = {
+      resourceType: 'Observation',
+      id: `${patientId}-obs-${i}`,
+      status: 'final',
+      subject,
+      code: { coding: [code] },
+      effectiveDateTime: `${iso(day)}T09:00:00Z`,
+      ...value,
+    };
     resources.push(observation);
   }
   // Conditions other than the sarcoma and its metastasis: the problems a long chart collects.
-  const problems = [['I10', 'Essential (primary) hypertension'], ['E11.9', 'Type 2 diabetes mellitus without complications'],
-    ['C78.01', 'Secondary malignant neoplasm of right lung'], ['D64.9', 'Anemia, unspecified'], ['N18.3', 'Chronic kidney disease, stage 3']];
+  const problems = [
+    ['I10', 'Essential (primary) hypertension'],
+    ['E11.9', 'Type 2 diabetes mellitus without complications'],
+    ['C78.01', 'Secondary malignant neoplasm of right lung'],
+    ['D64.9', 'Anemia, unspecified'],
+    ['N18.3', 'Chronic kidney disease, stage 3'],
+  ];
   for (let i = 0; i < Math.max(0, size.conditions - 2); i++) {
     const [code, display] = problems[i % problems.length]!;
-    resources.push({ resourceType: 'Condition', id: `${patientId}-cond-${i}`, subject,
-      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: i % 4 === 3 ? 'resolved' : 'active' }] },
+    resources.push({
+      resourceType: 'Condition',
+      id: `${patientId}-cond-${i}`,
+      subject,
+      clinicalStatus: {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+            code: i % 4 === 3 ? 'resolved' : 'active',
+          },
+        ],
+      },
       code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: code!, display }] },
-      onsetDateTime: iso(start + Math.floor((i * span) / size.conditions)) } as Resource);
+      onsetDateTime: iso(start + Math.floor((i * span) / size.conditions)),
+    } as Resource);
   }
   const entry: BundleEntry[] = resources.map((resource) => ({ resource }));
   return { resourceType: 'Bundle', type: 'collection', entry };

@@ -17,16 +17,27 @@ const rounds = Number(roundsArg);
 const patients = demoPatients();
 
 const engines: { label: string; engine: CqlEngine }[] = process.env.ELM_A
-  ? [{ label: `interpreter ${process.env.ELM_A}`, engine: createCqlEngine({ resultCacheSize: 0, elmDir: process.env.ELM_A }) },
-    { label: 'interpreter cql/', engine: createCqlEngine({ resultCacheSize: 0, elmDir: DEFAULT_ELM_DIR, engine: 'interpreter' }) }]
-  : [{ label: 'interpreter', engine: createCqlEngine({ resultCacheSize: 0, engine: 'interpreter' }) },
-    { label: 'compiled', engine: createCqlEngine({ resultCacheSize: 0, engine: 'compiled' }) }];
+  ? [
+      {
+        label: `interpreter ${process.env.ELM_A}`,
+        engine: createCqlEngine({ resultCacheSize: 0, elmDir: process.env.ELM_A }),
+      },
+      {
+        label: 'interpreter cql/',
+        engine: createCqlEngine({ resultCacheSize: 0, elmDir: DEFAULT_ELM_DIR, engine: 'interpreter' }),
+      },
+    ]
+  : [
+      { label: 'interpreter', engine: createCqlEngine({ resultCacheSize: 0, engine: 'interpreter' }) },
+      { label: 'compiled', engine: createCqlEngine({ resultCacheSize: 0, engine: 'compiled' }) },
+    ];
 
 const cpu = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Median CPU ms of each bundle (and of their mean) per engine, over alternating rounds. */
 async function measure(bundles: readonly Bundle[], roundsFor: number): Promise<{ mean: number[]; each: number[][] }> {
@@ -48,22 +59,37 @@ async function measure(bundles: readonly Bundle[], roundsFor: number): Promise<{
 }
 
 const out: string[] = [];
-const load = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');
-out.push(`${library}: median CPU ms per patient over ${rounds} alternating rounds, result cache off; load average at start ${load()}`);
+const load = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+out.push(
+  `${library}: median CPU ms per patient over ${rounds} alternating rounds, result cache off; load average at start ${load()}`,
+);
 const [a, b] = engines;
-const demo = await measure(patients.map((p) => p.bundle), rounds);
+const demo = await measure(
+  patients.map((p) => p.bundle),
+  rounds,
+);
 const slowest = (i: number): string => {
   const e = demo.each[i]!;
   const j = e.indexOf(Math.max(...e));
   return `${e[j]!.toFixed(2)} (${patients[j]!.id})`;
 };
 out.push(`| patients | ${a!.label} | ${b!.label} | ratio |`, '|---|---|---|---|');
-out.push(`| ${patients.length} demo patients, mean | ${demo.mean[0]!.toFixed(2)} | ${demo.mean[1]!.toFixed(2)} | ${(demo.mean[0]! / demo.mean[1]!).toFixed(1)}x |`);
-out.push(`| slowest demo patient | ${slowest(0)} | ${slowest(1)} | ${(Math.max(...demo.each[0]!) / Math.max(...demo.each[1]!)).toFixed(1)}x |`);
+out.push(
+  `| ${patients.length} demo patients, mean | ${demo.mean[0]!.toFixed(2)} | ${demo.mean[1]!.toFixed(2)} | ${(demo.mean[0]! / demo.mean[1]!).toFixed(1)}x |`,
+);
+out.push(
+  `| slowest demo patient | ${slowest(0)} | ${slowest(1)} | ${(Math.max(...demo.each[0]!) / Math.max(...demo.each[1]!)).toFixed(1)}x |`,
+);
 for (const size of CHART_SIZES) {
   const chart = await measure([chartBundle(size)], Math.max(3, Math.ceil(rounds / 2)));
   const resources = chartBundle(size).entry?.length ?? 0;
-  out.push(`| ${size.label} (${resources} resources) | ${chart.mean[0]!.toFixed(2)} | ${chart.mean[1]!.toFixed(2)} | ${(chart.mean[0]! / chart.mean[1]!).toFixed(1)}x |`);
+  out.push(
+    `| ${size.label} (${resources} resources) | ${chart.mean[0]!.toFixed(2)} | ${chart.mean[1]!.toFixed(2)} | ${(chart.mean[0]! / chart.mean[1]!).toFixed(1)}x |`,
+  );
 }
 out.push(`load average at end ${load()}`);
 process.stdout.write(`${out.join('\n')}\n`);

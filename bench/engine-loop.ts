@@ -9,7 +9,11 @@ import { demoPatients, evaluatePatient } from './engine-patients.js';
 const library = process.argv[2] ?? 'StsPathway';
 const rounds = Number(process.argv[3] ?? 5);
 const bundles = demoPatients(Number(process.env.LABS ?? 0));
-const engine = createCqlEngine({ timeZone: 'UTC', ...(process.env.ELM_DIR ? { elmDir: process.env.ELM_DIR } : {}), resultCacheSize: process.env.CACHE === '1' ? 256 : 0 });
+const engine = createCqlEngine({
+  timeZone: 'UTC',
+  ...(process.env.ELM_DIR ? { elmDir: process.env.ELM_DIR } : {}),
+  resultCacheSize: process.env.CACHE === '1' ? 256 : 0,
+});
 const per = new Map<string, number[]>();
 let cpu = process.cpuUsage();
 for (let r = 0; r < rounds; r++) {
@@ -26,8 +30,13 @@ const cpuMs = (used.user + used.system) / 1000 / ((rounds - 1) * bundles.length)
 const rows = [...per].map(([id, t]) => ({ id, mean: t.reduce((a, b) => a + b, 0) / t.length }));
 rows.sort((a, b) => b.mean - a.mean);
 const all = rows.reduce((a, b) => a + b.mean, 0);
-console.log(`${library}: CPU ${cpuMs.toFixed(1)} ms/patient, wall mean ${(all / rows.length).toFixed(1)} ms/patient over ${rows.length} patients (warm rounds ${rounds - 1})`);
+console.log(
+  `${library}: CPU ${cpuMs.toFixed(1)} ms/patient, wall mean ${(all / rows.length).toFixed(1)} ms/patient over ${rows.length} patients (warm rounds ${rounds - 1})`,
+);
 for (const r of rows.slice(0, 6)) console.log(`  ${r.id.padEnd(32)} ${r.mean.toFixed(1)} ms`);
 const median = rows[Math.floor(rows.length / 2)];
 const fastest = rows[rows.length - 1];
-if (median && fastest) console.log(`  median ${median.mean.toFixed(1)} ms (${median.id}), fastest ${fastest.mean.toFixed(1)} ms (${fastest.id})`);
+if (median && fastest)
+  console.log(
+    `  median ${median.mean.toFixed(1)} ms (${median.id}), fastest ${fastest.mean.toFixed(1)} ms (${fastest.id})`,
+  );

@@ -15,11 +15,17 @@ const NOW = new Date('2026-11-23T12:00:00Z');
 
 /** `labs` lab results of a patient, with codes the pathway never reads (a real chart has hundreds). */
 function labResults(patientId: string, labs: number): BundleEntry[] {
-  return Array.from({ length: labs }, (_, i) => ({ resource: {
-    resourceType: 'Observation', id: `lab-${i}`, status: 'final', subject: { reference: `Patient/${patientId}` },
-    code: { coding: [{ system: 'http://loinc.org', code: ['718-7', '2160-0', '1742-6', '777-3'][i % 4] }] },
-    effectiveDateTime: `2026-${String(1 + (i % 10)).padStart(2, '0')}-0${1 + (i % 9)}`, valueQuantity: { value: 10 + (i % 7), unit: 'g/dL' },
-  } as BundleEntry['resource'] }));
+  return Array.from({ length: labs }, (_, i) => ({
+    resource: {
+      resourceType: 'Observation',
+      id: `lab-${i}`,
+      status: 'final',
+      subject: { reference: `Patient/${patientId}` },
+      code: { coding: [{ system: 'http://loinc.org', code: ['718-7', '2160-0', '1742-6', '777-3'][i % 4] }] },
+      effectiveDateTime: `2026-${String(1 + (i % 10)).padStart(2, '0')}-0${1 + (i % 9)}`,
+      valueQuantity: { value: 10 + (i % 7), unit: 'g/dL' },
+    } as BundleEntry['resource'],
+  }));
 }
 
 /** Every demo patient (demo/index.json order) as a collection Bundle, with `labs` lab results added to each. */
@@ -34,6 +40,13 @@ export function demoPatients(labs = 0): { id: string; bundle: Bundle }[] {
 
 /** One evaluation of `library` for one patient, as the hooks run it. */
 export async function evaluatePatient(engine: CqlEngine, library: string, bundle: Bundle): Promise<void> {
-  const extra = library === 'StsOrders' ? { Drafts: [{ id: 'draft-doxorubicin', drug: 'doxorubicin', liposomal: false }] } : {};
-  await evaluateLibrary(engine, library, { bundle, unreadable: new Map() }, { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' }, extra);
+  const extra =
+    library === 'StsOrders' ? { Drafts: [{ id: 'draft-doxorubicin', drug: 'doxorubicin', liposomal: false }] } : {};
+  await evaluateLibrary(
+    engine,
+    library,
+    { bundle, unreadable: new Map() },
+    { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' },
+    extra,
+  );
 }

@@ -28,7 +28,9 @@ if (dir !== undefined && dir !== '') {
       gc();
       afterGc = process.memoryUsage();
     }
-    const spaces = v8.getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size }));
+    const spaces = v8
+      .getHeapSpaceStatistics()
+      .map((s) => ({ name: s.space_name, size: s.space_size, used: s.space_used_size }));
     const sample: MemorySample = { pid: process.pid, at: new Date().toISOString(), before, afterGc, spaces };
     // Written aside, then renamed: the bench never reads half a file.
     const file = join(dir, `${process.pid}.json`);

@@ -28,7 +28,8 @@ import { benchDatabaseUrl } from './adherence-db.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? '5');
-if (!Number.isFinite(DURATION) || DURATION < 1 || DURATION > 120) throw new Error('BENCH_DURATION must be 1-120 seconds');
+if (!Number.isFinite(DURATION) || DURATION < 1 || DURATION > 120)
+  throw new Error('BENCH_DURATION must be 1-120 seconds');
 const SOAK = process.argv.includes('--soak');
 const WARMUP = Number(process.env.BENCH_WARMUP ?? '3');
 if (!Number.isFinite(WARMUP) || WARMUP < 0 || WARMUP > 60) throw new Error('BENCH_WARMUP must be 0-60 seconds');
@@ -94,14 +95,20 @@ function servicePids(pid: number): number[] {
   const pids = [pid];
   try {
     for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-      pids.push(...children.filter((c) => {
-        try {
-          return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes(ENTRY);
-        } catch {
-          return false; // Exited meanwhile.
-        }
-      }));
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
+      pids.push(
+        ...children.filter((c) => {
+          try {
+            return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes(ENTRY);
+          } catch {
+            return false; // Exited meanwhile.
+          }
+        }),
+      );
     }
   } catch {
     // Not Linux: the child alone.
@@ -129,8 +136,18 @@ async function startService(port: number, extraEnv: Readonly<Record<string, stri
   const probe = MEMORY_DIR !== undefined ? ['--expose-gc', '--import', './bench/memory-probe.ts'] : [];
   const child = spawn(process.execPath, [...NODE_FLAGS, ...probe, ENTRY], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', STS_MODE: 'development', EMBEDDED_FHIR: 'true', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', WORKERS,
-      ...(MEMORY_DIR !== undefined ? { BENCH_MEMORY_DIR: MEMORY_DIR } : {}), ...extraEnv },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      STS_MODE: 'development',
+      EMBEDDED_FHIR: 'true',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      WORKERS,
+      ...(MEMORY_DIR !== undefined ? { BENCH_MEMORY_DIR: MEMORY_DIR } : {}),
+      ...extraEnv,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   // The embedded database (PGlite, WASM) takes up to ~30 s to start on a busy machine.
@@ -141,7 +158,9 @@ async function startService(port: number, extraEnv: Readonly<Record<string, stri
       const res = await fetch(`http://127.0.0.1:${port}/cds-services`);
       if (res.ok) {
         // With several workers, wait until each has answered once (round-robin).
-        await Promise.all(Array.from({ length: Number(WORKERS) * 2 }, () => fetch(`http://127.0.0.1:${port}/cds-services`)));
+        await Promise.all(
+          Array.from({ length: Number(WORKERS) * 2 }, () => fetch(`http://127.0.0.1:${port}/cds-services`)),
+        );
         return child;
       }
     } catch {
@@ -169,8 +188,14 @@ function chartPrefetch(bundle: ReturnType<typeof chartBundle>): { id: string; pr
   for (const [key, template] of Object.entries(PREFETCH_TEMPLATES)) {
     const type = templateResourceType(template);
     const ofType = resources.filter((r) => r.resourceType === type);
-    prefetch[key] = isReadTemplate(template) ? ofType[0]
-      : { resourceType: 'Bundle', type: 'searchset', total: ofType.length, entry: ofType.map((resource) => ({ resource })) };
+    prefetch[key] = isReadTemplate(template)
+      ? ofType[0]
+      : {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          total: ofType.length,
+          entry: ofType.map((resource) => ({ resource })),
+        };
   }
   return { id, prefetch };
 }
@@ -191,8 +216,18 @@ const orderSelect = (patientId: string, prefetch: Record<string, unknown>): obje
     draftOrders: {
       resourceType: 'Bundle',
       type: 'collection',
-      entry: [{ resource: { resourceType: 'MedicationRequest', id: 'draft-doxorubicin', status: 'draft', intent: 'order',
-        subject: { reference: `Patient/${patientId}` }, medicationCodeableConcept: { text: 'doxorubicin' } } }],
+      entry: [
+        {
+          resource: {
+            resourceType: 'MedicationRequest',
+            id: 'draft-doxorubicin',
+            status: 'draft',
+            intent: 'order',
+            subject: { reference: `Patient/${patientId}` },
+            medicationCodeableConcept: { text: 'doxorubicin' },
+          },
+        },
+      ],
     },
     selections: ['MedicationRequest/draft-doxorubicin'],
   },
@@ -233,8 +268,13 @@ async function memoryPoint(pid: number, dir: string): Promise<MemoryPoint> {
     heap.external += Number(m.external);
     heap.arrayBuffers += Number(m.arrayBuffers);
   }
-  return { rssMiB: rss, heapUsedMiB: toMiB(heap.used), heapTotalMiB: toMiB(heap.total), externalMiB: toMiB(heap.external),
-    arrayBuffersMiB: toMiB(heap.arrayBuffers) };
+  return {
+    rssMiB: rss,
+    heapUsedMiB: toMiB(heap.used),
+    heapTotalMiB: toMiB(heap.total),
+    externalMiB: toMiB(heap.external),
+    arrayBuffersMiB: toMiB(heap.arrayBuffers),
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -253,15 +293,24 @@ interface SoakVerdict {
 function soakVerdict(at10s: MemoryPoint, at60s: MemoryPoint): SoakVerdict {
   const rssGrowth = at60s.rssMiB / at10s.rssMiB - 1;
   const heapUsedGrowth = at60s.heapUsedMiB / at10s.heapUsedMiB - 1;
-  return { at10s, at60s, rssGrowth, heapUsedGrowth, pass: rssGrowth <= SOAK_MAX_GROWTH && heapUsedGrowth <= SOAK_MAX_GROWTH };
+  return {
+    at10s,
+    at60s,
+    rssGrowth,
+    heapUsedGrowth,
+    pass: rssGrowth <= SOAK_MAX_GROWTH && heapUsedGrowth <= SOAK_MAX_GROWTH,
+  };
 }
 
 function printSoak(v: SoakVerdict): void {
   const pct = (g: number): string => `${g >= 0 ? '+' : ''}${(g * 100).toFixed(1)} %`;
-  const line = (name: string, a: MemoryPoint): string => `${name}: RSS ${a.rssMiB} MiB, after GC heapUsed ${a.heapUsedMiB} MiB, `
-    + `heapTotal ${a.heapTotalMiB} MiB, external ${a.externalMiB} MiB, arrayBuffers ${a.arrayBuffersMiB} MiB`;
+  const line = (name: string, a: MemoryPoint): string =>
+    `${name}: RSS ${a.rssMiB} MiB, after GC heapUsed ${a.heapUsedMiB} MiB, ` +
+    `heapTotal ${a.heapTotalMiB} MiB, external ${a.externalMiB} MiB, arrayBuffers ${a.arrayBuffersMiB} MiB`;
   process.stdout.write(`${line('at 10 s', v.at10s)}\n${line('at 60 s', v.at60s)}\n`);
-  process.stdout.write(`RSS ${pct(v.rssGrowth)}, heapUsed ${pct(v.heapUsedGrowth)} (limit +${SOAK_MAX_GROWTH * 100} %): ${v.pass ? 'PASS' : 'FAIL'}\n`);
+  process.stdout.write(
+    `RSS ${pct(v.rssGrowth)}, heapUsed ${pct(v.heapUsedGrowth)} (limit +${SOAK_MAX_GROWTH * 100} %): ${v.pass ? 'PASS' : 'FAIL'}\n`,
+  );
 }
 
 /**
@@ -280,14 +329,18 @@ async function startNonceProxy(target: string): Promise<{ url: string; close: ()
     }
     const [, nonce = '', rest = '/'] = m;
     void (async () => {
-      const answer = await fetch(`${target}/fhir${rest}`, { headers: { accept: req.headers.accept ?? 'application/fhir+json' } });
+      const answer = await fetch(`${target}/fhir${rest}`, {
+        headers: { accept: req.headers.accept ?? 'application/fhir+json' },
+      });
       let body = await answer.text();
       if (answer.ok && /^\/Patient\/[^/?]+$/.test(rest.split('?')[0] ?? '')) {
         const patient = JSON.parse(body) as { meta?: Record<string, unknown> };
         patient.meta = { ...patient.meta, versionId: nonce };
         body = JSON.stringify(patient);
       }
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/fhir+json' }).end(body);
+      res
+        .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/fhir+json' })
+        .end(body);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(502);
       res.end();
@@ -303,7 +356,13 @@ type Req = { method: 'GET' | 'POST'; path: string; body?: string };
 /** Requests given a nonce so far: one count for the whole run, so no two requests (in any scenario) carry the same. */
 let nonces = 0;
 
-async function drive(url: string, requests: readonly Req[], connections: number, seconds: number, nonce: boolean): Promise<autocannon.Result> {
+async function drive(
+  url: string,
+  requests: readonly Req[],
+  connections: number,
+  seconds: number,
+  nonce: boolean,
+): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
@@ -313,9 +372,14 @@ async function drive(url: string, requests: readonly Req[], connections: number,
       method: r.method,
       path: r.path,
       ...(r.body !== undefined ? { body: r.body } : {}),
-      ...(nonce && r.body !== undefined ? {
-        setupRequest: (req: autocannon.Request): autocannon.Request => ({ ...req, body: (r.body ?? '').replace(NONCE, `bench-${++nonces}`) }),
-      } : {}),
+      ...(nonce && r.body !== undefined
+        ? {
+            setupRequest: (req: autocannon.Request): autocannon.Request => ({
+              ...req,
+              body: (r.body ?? '').replace(NONCE, `bench-${++nonces}`),
+            }),
+          }
+        : {}),
     })),
   });
 }
@@ -329,7 +393,9 @@ async function main(): Promise<void> {
   const closers: (() => Promise<void>)[] = [];
   try {
     const index = JSON.parse(readFileSync(`${ROOT}demo/index.json`, 'utf8')) as { patientId: string }[];
-    const prefetches = await Promise.all(index.map(async (e) => ({ id: e.patientId, prefetch: await prefetchOf(`${base}/fhir`, e.patientId) })));
+    const prefetches = await Promise.all(
+      index.map(async (e) => ({ id: e.patientId, prefetch: await prefetchOf(`${base}/fhir`, e.patientId) })),
+    );
     const proxy = await startNonceProxy(base);
     closers.push(proxy.close);
     const pv = '/cds-services/sts-pathway-patient-view';
@@ -338,26 +404,91 @@ async function main(): Promise<void> {
     // result cache never answers: they measure a full evaluation. 1r and 2 repeat the same data, as an EHR does when a
     // chart is reopened unchanged: the cache answers after the first of each.
     const scenarios: { name: string; requests: Req[]; nonce?: boolean }[] = [
-      { name: '1 patient-view, prefetch, cycling all demo patients, distinct data per request (no cache hits)', nonce: true, requests: prefetches.map((p) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(p.id, { prefetch: withNonce(p.prefetch) })) })) },
-      { name: '1r same 35 requests repeated unchanged (result cache hits)', requests: prefetches.map((p) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(p.id, { prefetch: p.prefetch })) })) },
-      { name: '2 patient-view, prefetch, same patient (cache hits)', requests: [{ method: 'POST', path: pv, body: JSON.stringify(patientView('sts-lms-doxo-trab', { prefetch: prefetches.find((p) => p.id === 'sts-lms-doxo-trab')?.prefetch })) }] },
-      { name: '3 patient-view, no prefetch, cycling patients (fhirServer = embedded, behind a pass-through giving each request new data: no cache hits)', nonce: true,
-        requests: index.map((e) => ({ method: 'POST', path: pv, body: JSON.stringify(patientView(e.patientId, { fhirServer: `${proxy.url}/n/${NONCE}/fhir` })) })) },
-      { name: '4 order-select, doxorubicin draft, cycling patients, distinct data (no cache hits)', nonce: true, requests: prefetches.map((p) => ({ method: 'POST', path: os_, body: JSON.stringify(orderSelect(p.id, withNonce(p.prefetch))) })) },
+      {
+        name: '1 patient-view, prefetch, cycling all demo patients, distinct data per request (no cache hits)',
+        nonce: true,
+        requests: prefetches.map((p) => ({
+          method: 'POST',
+          path: pv,
+          body: JSON.stringify(patientView(p.id, { prefetch: withNonce(p.prefetch) })),
+        })),
+      },
+      {
+        name: '1r same 35 requests repeated unchanged (result cache hits)',
+        requests: prefetches.map((p) => ({
+          method: 'POST',
+          path: pv,
+          body: JSON.stringify(patientView(p.id, { prefetch: p.prefetch })),
+        })),
+      },
+      {
+        name: '2 patient-view, prefetch, same patient (cache hits)',
+        requests: [
+          {
+            method: 'POST',
+            path: pv,
+            body: JSON.stringify(
+              patientView('sts-lms-doxo-trab', {
+                prefetch: prefetches.find((p) => p.id === 'sts-lms-doxo-trab')?.prefetch,
+              }),
+            ),
+          },
+        ],
+      },
+      {
+        name: '3 patient-view, no prefetch, cycling patients (fhirServer = embedded, behind a pass-through giving each request new data: no cache hits)',
+        nonce: true,
+        requests: index.map((e) => ({
+          method: 'POST',
+          path: pv,
+          body: JSON.stringify(patientView(e.patientId, { fhirServer: `${proxy.url}/n/${NONCE}/fhir` })),
+        })),
+      },
+      {
+        name: '4 order-select, doxorubicin draft, cycling patients, distinct data (no cache hits)',
+        nonce: true,
+        requests: prefetches.map((p) => ({
+          method: 'POST',
+          path: os_,
+          body: JSON.stringify(orderSelect(p.id, withNonce(p.prefetch))),
+        })),
+      },
       { name: '5 discovery', requests: [{ method: 'GET', path: '/cds-services' }] },
       // Multi-year charts (issue 14): the 5-year chart has ~300 administrations, 500 observations and 20 conditions.
       ...CHART_SIZES.map((size, i) => {
         const chart = chartPrefetch(chartBundle(size));
-        return { name: `6${'abc'[i] ?? ''} patient-view, prefetch, ${size.label} (${chartBundle(size).entry?.length ?? 0} resources), distinct data per request`,
-          nonce: true, requests: [{ method: 'POST' as const, path: pv, body: JSON.stringify(patientView(chart.id, { prefetch: withNonce(chart.prefetch) })) }] };
+        return {
+          name: `6${'abc'[i] ?? ''} patient-view, prefetch, ${size.label} (${chartBundle(size).entry?.length ?? 0} resources), distinct data per request`,
+          nonce: true,
+          requests: [
+            {
+              method: 'POST' as const,
+              path: pv,
+              body: JSON.stringify(patientView(chart.id, { prefetch: withNonce(chart.prefetch) })),
+            },
+          ],
+        };
       }),
     ];
-    const only = (process.env.BENCH_ONLY ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-    const run = SOAK ? scenarios.slice(0, 1) : only.length > 0 ? scenarios.filter((s) => only.includes(s.name.split(' ')[0] ?? '')) : scenarios;
+    const only = (process.env.BENCH_ONLY ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const run = SOAK
+      ? scenarios.slice(0, 1)
+      : only.length > 0
+        ? scenarios.filter((s) => only.includes(s.name.split(' ')[0] ?? ''))
+        : scenarios;
     if (run.length === 0) throw new Error(`BENCH_ONLY=${only.join(',')} names no scenario`);
     // Warm-up: every body once, then WARMUP seconds of load with data never seen before (unmeasured), so that V8 has
     // optimized the evaluation before the first measured scenario: a service runs for days, not for its first seconds.
-    for (const s of run) for (const r of s.requests) await fetch(`${base}${r.path}`, { method: r.method, headers: { 'content-type': 'application/json' }, ...(r.body !== undefined ? { body: r.body.replace(NONCE, 'warm') } : {}) });
+    for (const s of run)
+      for (const r of s.requests)
+        await fetch(`${base}${r.path}`, {
+          method: r.method,
+          headers: { 'content-type': 'application/json' },
+          ...(r.body !== undefined ? { body: r.body.replace(NONCE, 'warm') } : {}),
+        });
     const cold = run.filter((s) => s.nonce === true).flatMap((s) => s.requests);
     if (WARMUP > 0 && cold.length > 0) await drive(base, cold, 10, WARMUP, true);
     const rows: Row[] = [];
@@ -380,9 +511,13 @@ async function main(): Promise<void> {
       const s = scenarios[0];
       if (s === undefined) throw new Error('no scenario');
       const before = rssMiB(pid);
-      rows.push(record(`${s.name}: first 10 s`, await drive(base, s.requests, connections, 10, s.nonce === true), before));
+      rows.push(
+        record(`${s.name}: first 10 s`, await drive(base, s.requests, connections, 10, s.nonce === true), before),
+      );
       const at10s = await memoryPoint(pid, MEMORY_DIR);
-      rows.push(record(`${s.name}: next 50 s`, await drive(base, s.requests, connections, 50, s.nonce === true), at10s.rssMiB));
+      rows.push(
+        record(`${s.name}: next 50 s`, await drive(base, s.requests, connections, 50, s.nonce === true), at10s.rssMiB),
+      );
       verdict = soakVerdict(at10s, await memoryPoint(pid, MEMORY_DIR));
     } else {
       for (const s of run) {
@@ -402,7 +537,13 @@ async function main(): Promise<void> {
         ['adherence store in PostgreSQL (DATABASE_URL)', { DATABASE_URL: await benchDatabaseUrl() }],
         ['adherence store embedded (PGlite, the default)', {}],
       ];
-      const services: { label: string; base: string; child: ChildProcess; before: number; slices: autocannon.Result[] }[] = [];
+      const services: {
+        label: string;
+        base: string;
+        child: ChildProcess;
+        before: number;
+        slices: autocannon.Result[];
+      }[] = [];
       try {
         for (const [label, env] of variants) {
           const vport = await freePort();
@@ -415,13 +556,27 @@ async function main(): Promise<void> {
         }
         const rounds = Math.max(3, Math.round(DURATION / 2));
         for (let i = 0; i < rounds; i++) {
-          for (const s of i % 2 === 0 ? services : [...services].reverse()) s.slices.push(await drive(s.base, first.requests, connections, 2, true));
+          for (const s of i % 2 === 0 ? services : [...services].reverse())
+            s.slices.push(await drive(s.base, first.requests, connections, 2, true));
         }
-        const combined = services.map((s) => combineSlices(`${first.name.split(' ')[0]} ${s.label}`, connections, s.slices, s.before, rssMiB(s.child.pid ?? 0)));
+        const combined = services.map((s) =>
+          combineSlices(
+            `${first.name.split(' ')[0]} ${s.label}`,
+            connections,
+            s.slices,
+            s.before,
+            rssMiB(s.child.pid ?? 0),
+          ),
+        );
         rows.push(...combined);
         const [off, pg, lite] = combined;
         if (off !== undefined && pg !== undefined && lite !== undefined) {
-          adherenceCost = { rounds, sliceSeconds: 2, postgresPercent: costPercent(off, pg), pglitePercent: costPercent(off, lite) };
+          adherenceCost = {
+            rounds,
+            sliceSeconds: 2,
+            postgresPercent: costPercent(off, pg),
+            pglitePercent: costPercent(off, lite),
+          };
         }
       } finally {
         for (const s of services) s.child.kill('SIGTERM');
@@ -429,15 +584,32 @@ async function main(): Promise<void> {
     }
     printTable(rows);
     if (adherenceCost !== undefined) {
-      process.stdout.write(`adherence store cost on scenario 1 (req/s lost against the store off, ${adherenceCost.rounds} interleaved rounds of `
-        + `${adherenceCost.sliceSeconds} s): PostgreSQL ${adherenceCost.postgresPercent} %, embedded PGlite ${adherenceCost.pglitePercent} %\n`);
+      process.stdout.write(
+        `adherence store cost on scenario 1 (req/s lost against the store off, ${adherenceCost.rounds} interleaved rounds of ` +
+          `${adherenceCost.sliceSeconds} s): PostgreSQL ${adherenceCost.postgresPercent} %, embedded PGlite ${adherenceCost.pglitePercent} %\n`,
+      );
     }
     if (verdict !== undefined) printSoak(verdict);
-    const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
-      node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage: os.loadavg() };
-    const out = { date: new Date().toISOString(), machine, workers: Number(WORKERS), durationSeconds: SOAK ? 60 : DURATION,
-      mode: `production build (${ENTRY}, NODE_ENV=production), STS_MODE=development (JWT auth off), embedded FHIR server, loopback`, nodeFlags: NODE_FLAGS, soak: SOAK, rows,
-      ...(verdict !== undefined ? { memory: verdict } : {}), ...(adherenceCost !== undefined ? { adherenceCost } : {}) };
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      totalMemMiB: Math.round(os.totalmem() / 2 ** 20),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverage: os.loadavg(),
+    };
+    const out = {
+      date: new Date().toISOString(),
+      machine,
+      workers: Number(WORKERS),
+      durationSeconds: SOAK ? 60 : DURATION,
+      mode: `production build (${ENTRY}, NODE_ENV=production), STS_MODE=development (JWT auth off), embedded FHIR server, loopback`,
+      nodeFlags: NODE_FLAGS,
+      soak: SOAK,
+      rows,
+      ...(verdict !== undefined ? { memory: verdict } : {}),
+      ...(adherenceCost !== undefined ? { adherenceCost } : {}),
+    };
     writeFileSync(`${ROOT}bench/${SOAK ? 'results-soak' : 'results'}.json`, `${JSON.stringify(out, null, 2)}\n`);
   } finally {
     const exited = new Promise((resolve) => {
@@ -461,7 +633,13 @@ interface AdherenceCost {
 }
 
 /** One row from interleaved slices: req/s over all of them, each percentile the median of the slices' values. */
-function combineSlices(scenario: string, connections: number, slices: readonly autocannon.Result[], before: number, after: number): Row {
+function combineSlices(
+  scenario: string,
+  connections: number,
+  slices: readonly autocannon.Result[],
+  before: number,
+  after: number,
+): Row {
   const median = (xs: readonly number[]): number => {
     const sorted = [...xs].sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -469,25 +647,56 @@ function combineSlices(scenario: string, connections: number, slices: readonly a
   const total = slices.reduce((n, r) => n + r.requests.total, 0);
   const seconds = slices.reduce((n, r) => n + r.duration, 0);
   return {
-    scenario, connections, requestsPerSec: seconds > 0 ? Math.round(total / seconds) : 0,
-    p50: median(slices.map((r) => r.latency.p50)), p90: median(slices.map((r) => r.latency.p90)),
-    p99: median(slices.map((r) => r.latency.p99)), max: Math.max(...slices.map((r) => r.latency.max)),
-    errors: slices.reduce((n, r) => n + r.errors + r.timeouts, 0), non2xx: slices.reduce((n, r) => n + r.non2xx, 0),
-    rssBeforeMiB: before, rssAfterMiB: after,
+    scenario,
+    connections,
+    requestsPerSec: seconds > 0 ? Math.round(total / seconds) : 0,
+    p50: median(slices.map((r) => r.latency.p50)),
+    p90: median(slices.map((r) => r.latency.p90)),
+    p99: median(slices.map((r) => r.latency.p99)),
+    max: Math.max(...slices.map((r) => r.latency.max)),
+    errors: slices.reduce((n, r) => n + r.errors + r.timeouts, 0),
+    non2xx: slices.reduce((n, r) => n + r.non2xx, 0),
+    rssBeforeMiB: before,
+    rssAfterMiB: after,
   };
 }
 
-const costPercent = (off: Row, on: Row): number => (off.requestsPerSec > 0 ? Math.round(((off.requestsPerSec - on.requestsPerSec) / off.requestsPerSec) * 1000) / 10 : 0);
+const costPercent = (off: Row, on: Row): number =>
+  off.requestsPerSec > 0 ? Math.round(((off.requestsPerSec - on.requestsPerSec) / off.requestsPerSec) * 1000) / 10 : 0;
 
 function printTable(rows: readonly Row[]): void {
-  const head = ['scenario', 'conn', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'err/non2xx', 'RSS MiB before/after'];
-  const body = rows.map((r) => [r.scenario, String(r.connections), String(r.requestsPerSec), String(r.p50), String(r.p90), String(r.p99),
-    String(r.max), `${r.errors}/${r.non2xx}`, `${r.rssBeforeMiB}/${r.rssAfterMiB}`]);
+  const head = [
+    'scenario',
+    'conn',
+    'req/s',
+    'p50 ms',
+    'p90 ms',
+    'p99 ms',
+    'max ms',
+    'err/non2xx',
+    'RSS MiB before/after',
+  ];
+  const body = rows.map((r) => [
+    r.scenario,
+    String(r.connections),
+    String(r.requestsPerSec),
+    String(r.p50),
+    String(r.p90),
+    String(r.p99),
+    String(r.max),
+    `${r.errors}/${r.non2xx}`,
+    `${r.rssBeforeMiB}/${r.rssAfterMiB}`,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
-  process.stdout.write(`${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n')}\n`);
-  process.stdout.write(`node ${process.version}, ${os.cpus().length} cpus, WORKERS=${WORKERS}, ${SOAK ? 'soak' : `${DURATION} s per scenario`}`
-    + `${NODE_FLAGS.length > 0 ? `, ${NODE_FLAGS.join(' ')}` : ''}\n`);
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  process.stdout.write(
+    `${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n')}\n`,
+  );
+  process.stdout.write(
+    `node ${process.version}, ${os.cpus().length} cpus, WORKERS=${WORKERS}, ${SOAK ? 'soak' : `${DURATION} s per scenario`}` +
+      `${NODE_FLAGS.length > 0 ? `, ${NODE_FLAGS.join(' ')}` : ''}\n`,
+  );
 }
 
 await main();

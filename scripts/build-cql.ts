@@ -28,7 +28,10 @@ if (result.messages.length > 0) {
 if (only.length === 0) {
   const elmTexts = result.outputs.filter((o) => o.path.endsWith('.elm.json')).map((o) => o.text);
   try {
-    result = { ...result, outputs: [...result.outputs, ...compiledOutputs(elmTexts, join(root, 'src', 'engine', 'compiled'))] };
+    result = {
+      ...result,
+      outputs: [...result.outputs, ...compiledOutputs(elmTexts, join(root, 'src', 'engine', 'compiled'))],
+    };
   } catch (err) {
     if (!(err instanceof CompileError)) throw err;
     console.error(err.message);

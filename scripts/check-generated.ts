@@ -48,11 +48,13 @@ function snapshot(): Map<string, Buffer> {
 /** Files added, removed or changed between two snapshots. */
 function changed(before: ReadonlyMap<string, Buffer>, after: ReadonlyMap<string, Buffer>): string[] {
   const paths = new Set([...before.keys(), ...after.keys()]);
-  return [...paths].filter((p) => {
-    const a = before.get(p);
-    const b = after.get(p);
-    return a === undefined || b === undefined || !a.equals(b);
-  }).sort();
+  return [...paths]
+    .filter((p) => {
+      const a = before.get(p);
+      const b = after.get(p);
+      return a === undefined || b === undefined || !a.equals(b);
+    })
+    .sort();
 }
 
 /** Puts the tree back as it was: files a generator added are removed, the others rewritten. */
@@ -100,7 +102,9 @@ if (failed !== undefined) {
 if (stale.length > 0) {
   for (const { script, files } of stale) {
     for (const f of files) console.error(`stale: ${relative(root, f)}`);
-    console.error(`check: the files above differ from what \`npm run ${script}\` makes: run it, review \`git diff\`, commit`);
+    console.error(
+      `check: the files above differ from what \`npm run ${script}\` makes: run it, review \`git diff\`, commit`,
+    );
   }
   process.exit(1);
 }

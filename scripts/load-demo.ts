@@ -16,7 +16,8 @@ import { isObject } from '../src/http/validate-request.js';
 /** Raw requests carry no content type of their own; servers such as HAPI answer 415 without one. */
 const FHIR_BODY = { headers: { 'content-type': 'application/fhir+json' } };
 
-const USAGE = 'usage: npm run load-demo -- --fhir <base URL> [--token <bearer>] [--dir <folder>] [--wait <seconds>] [--dates current|as-built]';
+const USAGE =
+  'usage: npm run load-demo -- --fhir <base URL> [--token <bearer>] [--dir <folder>] [--wait <seconds>] [--dates current|as-built]';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -29,7 +30,12 @@ async function main(argv: string[]): Promise<number> {
       dates: { type: 'string', default: 'current' },
     },
   });
-  if (!values.fhir || !URL.canParse(values.fhir) || !/^(\d+)$/.test(values.wait) || !['current', 'as-built'].includes(values.dates)) {
+  if (
+    !values.fhir ||
+    !URL.canParse(values.fhir) ||
+    !/^(\d+)$/.test(values.wait) ||
+    !['current', 'as-built'].includes(values.dates)
+  ) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -41,7 +47,10 @@ async function main(argv: string[]): Promise<number> {
   }
   let failed = 0;
   const shiftDays = values.dates === 'current' ? demoDayShift(new Date().toISOString().slice(0, 10)) : 0;
-  if (shiftDays !== 0) process.stdout.write(`dates moved by ${shiftDays} days (today against ${DEMO_DATED_AGAINST}; --dates as-built to keep them)\n`);
+  if (shiftDays !== 0)
+    process.stdout.write(
+      `dates moved by ${shiftDays} days (today against ${DEMO_DATED_AGAINST}; --dates as-built to keep them)\n`,
+    );
   const bundles = await readDemoBundles(values.dir);
   for (const { file, bundle } of bundles) {
     const who = patientIdsOf(bundle).join(', ') || '(no Patient)';
@@ -53,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`ok   ${who} (${file}): ${total} resources\n`);
     } else {
       failed++;
-      process.stdout.write(`FAIL ${who} (${file}): ${errors.length} of ${total + rejected.length} resources rejected\n`);
+      process.stdout.write(
+        `FAIL ${who} (${file}): ${errors.length} of ${total + rejected.length} resources rejected\n`,
+      );
       for (const e of errors) process.stderr.write(`  error: ${file}: ${e}\n`);
     }
   }
@@ -101,7 +112,8 @@ function entryFailures(transaction: Bundle, response: unknown): string[] {
   if (!isObject(response) || !Array.isArray(response.entry)) return ['the server answered no transaction-response'];
   const sent: BundleEntry[] = transaction.entry ?? [];
   return response.entry.flatMap((e: unknown, i: number) => {
-    const status = isObject(e) && isObject(e.response) && typeof e.response.status === 'string' ? e.response.status : '';
+    const status =
+      isObject(e) && isObject(e.response) && typeof e.response.status === 'string' ? e.response.status : '';
     return /^2\d\d/.test(status) ? [] : [`${sent[i]?.request?.url ?? `entry ${i}`}: ${status || 'no status'}`];
   });
 }

@@ -19,7 +19,9 @@ if (config.databaseUrl === undefined && config.dataDir === undefined) {
 const db = config.databaseUrl !== undefined ? openPostgres(config.databaseUrl) : await openPglite(config.dataDir);
 try {
   const r = await migrate(db);
-  process.stdout.write(`migrate: ${db.kind} at version ${r.to} (was ${r.from}; applied ${r.applied.join(', ') || 'none'})\n`);
+  process.stdout.write(
+    `migrate: ${db.kind} at version ${r.to} (was ${r.from}; applied ${r.applied.join(', ') || 'none'})\n`,
+  );
 } catch (err) {
   process.stderr.write(`migrate: failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

@@ -8,7 +8,16 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  FIXTURE_DIR, FIXTURE_NOW, demoPatients, fixtureApp, fixtureText, normalise, patientViewBody, postPatientView, prefetchOf, startDemoFhir,
+  FIXTURE_DIR,
+  FIXTURE_NOW,
+  demoPatients,
+  fixtureApp,
+  fixtureText,
+  normalise,
+  patientViewBody,
+  postPatientView,
+  prefetchOf,
+  startDemoFhir,
 } from '../test/e2e/patient-view-fixtures-run.js';
 import { ORDER_HOOKS, orderFixtureDir, orderLabel, postDemoOrder } from '../test/e2e/order-fixtures-run.js';
 
@@ -29,7 +38,8 @@ try {
     const prefetch = await prefetchOf(fhir.url, p.patientId);
     const withPrefetch = await postPatientView(app, patientViewBody(p.patientId, { prefetch }));
     const fetched = await postPatientView(app, patientViewBody(p.patientId, { fhirServer: fhir.url }));
-    if (withPrefetch.status !== 200) throw new Error(`${p.patientId}: HTTP ${withPrefetch.status} ${JSON.stringify(withPrefetch.body)}`);
+    if (withPrefetch.status !== 200)
+      throw new Error(`${p.patientId}: HTTP ${withPrefetch.status} ${JSON.stringify(withPrefetch.body)}`);
     const cards = normalise(withPrefetch.body.cards);
     if (!isDeepStrictEqual(cards, normalise(fetched.body.cards))) {
       process.stderr.write(`warning: ${p.patientId}: cards differ between full prefetch and fhirServer fetch\n`);
@@ -41,10 +51,15 @@ try {
       const orders = [];
       for (const order of p.orders) {
         const res = await postDemoOrder(app, hook, p, order, prefetch);
-        if (res.status !== 200) throw new Error(`${p.patientId} ${hook} ${orderLabel(order)}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 200)
+          throw new Error(
+            `${p.patientId} ${hook} ${orderLabel(order)}: HTTP ${res.status} ${JSON.stringify(res.body)}`,
+          );
         orders.push({ order: orderLabel(order), reaches: order.reaches, cards: normalise(res.body.cards) });
       }
-      orderTime.get(hook)?.set(file, { patientId: p.patientId, name: p.name, now: FIXTURE_NOW.toISOString(), hook, orders });
+      orderTime
+        .get(hook)
+        ?.set(file, { patientId: p.patientId, name: p.name, now: FIXTURE_NOW.toISOString(), hook, orders });
     }
   }
   writeAll(FIXTURE_DIR, patientView);

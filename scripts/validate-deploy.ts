@@ -48,8 +48,13 @@ export function validateDeploy(files: readonly string[], options: ValidateOption
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const files = args.length > 0 ? args : shippedManifests();
-  const problems = validateDeploy(files, { strict: true, ...(args.length > 0 ? {} : { composeFile: join(ROOT, 'docker-compose.yml') }) });
+  const problems = validateDeploy(files, {
+    strict: true,
+    ...(args.length > 0 ? {} : { composeFile: join(ROOT, 'docker-compose.yml') }),
+  });
   for (const p of problems) process.stderr.write(`${p}\n`);
-  process.stdout.write(`validate:deploy: ${files.length} files, ${problems.length === 0 ? 'valid' : `${problems.length} problem(s)`}\n`);
+  process.stdout.write(
+    `validate:deploy: ${files.length} files, ${problems.length === 0 ? 'valid' : `${problems.length} problem(s)`}\n`,
+  );
   process.exitCode = problems.length === 0 ? 0 : 1;
 }

@@ -72,7 +72,8 @@ export function createApp(deps: AppDeps): Express {
       res.setHeader('Access-Control-Max-Age', '7200');
       // Chromium's Private Network Access: a page served from the internet (the public sandbox) calling this service on
       // the user's own machine or network asks first.
-      if (req.get('access-control-request-private-network') === 'true') res.setHeader('Access-Control-Allow-Private-Network', 'true');
+      if (req.get('access-control-request-private-network') === 'true')
+        res.setHeader('Access-Control-Allow-Private-Network', 'true');
       res.status(204).end();
       return;
     }
@@ -99,18 +100,23 @@ export function createApp(deps: AppDeps): Express {
   // Shed load before any work is spent on a request (JWT signature, body parsing).
   if (deps.admission) app.post('/cds-services/:id', deps.admission.middleware);
   // One replay memory for every route that verifies JWTs: a token used on /fhir is refused on /cds-services too.
-  const replayStore = deps.replayStore ?? deps.sharedState?.replayStore ?? new MemoryReplayStore(config.security.replayCacheSize);
+  const replayStore =
+    deps.replayStore ?? deps.sharedState?.replayStore ?? new MemoryReplayStore(config.security.replayCacheSize);
   // Every CDS Hooks endpoint (discovery, services, feedback) needs a verified client JWT; checked before the body is parsed.
   app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, replayStore));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   const isReady = deps.isReady ?? (() => engine.ready);
-  app.use(healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')));
+  app.use(
+    healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')),
+  );
   app.use(discoveryRouter());
   app.use(pathwayDocRouter(config.thresholds));
   app.use(pageRouter({ mode: config.mode, pageEnabled: config.pageEnabled }));
   const clock = deps.clock ?? (() => new Date());
   app.use(hooksRouter({ clock, config, engine, adherence: deps.adherence }));
-  app.use(adherenceRouter({ store: deps.adherence, mode: config.mode, adminToken: config.adherence.adminToken, clock }));
+  app.use(
+    adherenceRouter({ store: deps.adherence, mode: config.mode, adminToken: config.adherence.adminToken, clock }),
+  );
   // The embedded /fhir follows the service's auth mode: with AUTH=required it needs the same verified client JWT.
   if (deps.fhirRouter && config.security.auth === 'required') {
     app.use('/fhir', requireCdsClient(config.security, log, deps.clock, replayStore), deps.fhirRouter);
@@ -131,7 +137,8 @@ function readiness(
   shared: SharedState | undefined,
   replayCheckNeeded: boolean,
 ): Readiness {
-  if (draining?.() === true) return { status: 'draining', reasons: ['stopping (SIGTERM): finishing the requests in flight'] };
+  if (draining?.() === true)
+    return { status: 'draining', reasons: ['stopping (SIGTERM): finishing the requests in flight'] };
   if (!isReady()) return { status: 'starting', reasons: ['loading the pathway engine'] };
   const state = shared?.state();
   if (state === undefined || state.ok) return { status: 'ready', reasons: [] };

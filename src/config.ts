@@ -12,7 +12,6 @@ import { loadSharedStateConfig, type SharedStateConfig } from './shared-state/co
 
 export type Mode = 'development' | 'production';
 
-
 export interface Config {
   readonly mode: Mode;
   readonly port: number;
@@ -57,7 +56,6 @@ export interface Config {
   /** Redis for the state replicas share (JWT replay memory, result cache): src/shared-state/config.ts. */
   readonly sharedState: SharedStateConfig;
 }
-
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -196,7 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (config.security.auth === 'disabled' && !isLoopbackHost(config.host)) {
     // Without client JWTs anyone who reaches the port is a CDS client (and, in development, a client of the embedded /fhir).
-    r.problems.push(`HOST=${config.host} with AUTH=disabled: bind to loopback (127.0.0.1, ::1, localhost) or set AUTH=required`);
+    r.problems.push(
+      `HOST=${config.host} with AUTH=disabled: bind to loopback (127.0.0.1, ::1, localhost) or set AUTH=required`,
+    );
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

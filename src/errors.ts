@@ -39,7 +39,8 @@ export function outcome(code: ErrorCode, diagnostics: string, expression?: strin
 
 export const badRequest = (diagnostics: string, expression?: string[]): OperationOutcome =>
   outcome('invalid-request', diagnostics, expression);
-export const preconditionFailed = (diagnostics: string): OperationOutcome => outcome('precondition-failed', diagnostics);
+export const preconditionFailed = (diagnostics: string): OperationOutcome =>
+  outcome('precondition-failed', diagnostics);
 export const upstreamFailed = (diagnostics: string): OperationOutcome => outcome('fhir-upstream', diagnostics);
 export const unauthorized = (diagnostics: string): OperationOutcome => outcome('unauthorized', diagnostics);
 export const forbidden = (diagnostics: string): OperationOutcome => outcome('forbidden', diagnostics);

@@ -23,10 +23,14 @@ async function main(): Promise<void> {
   if (config.embeddedFhir) {
     fhir = await createFhirRouter({ writable: config.embeddedFhirWritable });
     // The demo's dates follow today (in the service's time zone), unless DEMO_DATES=as-built.
-    const shiftDays = config.demoDates === 'current' ? demoDayShift(todayIn(new Date(), config.timeZone).toString()) : 0;
+    const shiftDays =
+      config.demoDates === 'current' ? demoDayShift(todayIn(new Date(), config.timeZone).toString()) : 0;
     const demo = await loadDemoPatients(fhir, undefined, { shiftDays });
     for (const failure of demo.failures) log.error({ failure }, 'demo patient not loaded');
-    log.info({ files: demo.files, patients: demo.patients, resources: demo.resources, shiftDays }, 'demo patients loaded');
+    log.info(
+      { files: demo.files, patients: demo.patients, resources: demo.resources, shiftDays },
+      'demo patients loaded',
+    );
   }
   // The adherence store (issue 17): PostgreSQL with DATABASE_URL, else embedded PGlite; migrated before listening.
   let adherence: AdherenceStore | undefined;
@@ -34,7 +38,10 @@ async function main(): Promise<void> {
     try {
       adherence = await openAdherenceStore(config.adherence, log);
     } catch (err) {
-      log.fatal({ err: err instanceof Error ? err.message : String(err) }, 'adherence store could not be opened (DATABASE_URL, DATA_DIR)');
+      log.fatal(
+        { err: err instanceof Error ? err.message : String(err) },
+        'adherence store could not be opened (DATABASE_URL, DATA_DIR)',
+      );
       process.exit(1);
     }
   }

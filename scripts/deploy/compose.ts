@@ -20,9 +20,16 @@ export function composeProblems(file: string, knownEnv: ReadonlySet<string>): st
     if (!isRecord(svc) || !isReplica(svc)) continue;
     replicas += 1;
     const env = svc.environment;
-    const names = Array.isArray(env) ? env.map((e) => String(e).split('=')[0] ?? '') : Object.keys(isRecord(env) ? env : {});
-    for (const n of names) if (!knownEnv.has(n)) problems.push(`${relative(process.cwd(), file)}: service ${name}: ${n} is not a variable the service reads`);
+    const names = Array.isArray(env)
+      ? env.map((e) => String(e).split('=')[0] ?? '')
+      : Object.keys(isRecord(env) ? env : {});
+    for (const n of names)
+      if (!knownEnv.has(n))
+        problems.push(`${relative(process.cwd(), file)}: service ${name}: ${n} is not a variable the service reads`);
   }
-  if (replicas < 2) problems.push(`${relative(process.cwd(), file)}: ${replicas} service replica(s); the topology has two behind the load balancer`);
+  if (replicas < 2)
+    problems.push(
+      `${relative(process.cwd(), file)}: ${replicas} service replica(s); the topology has two behind the load balancer`,
+    );
   return problems;
 }

@@ -30,7 +30,9 @@ function processEnvReads(dir: string, names: Set<string>): void {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) processEnvReads(path, names);
     else if (entry.name.endsWith('.ts')) {
-      for (const m of readFileSync(path, 'utf8').matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g)) {
+      for (const m of readFileSync(path, 'utf8').matchAll(
+        /process\.env(?:\.([A-Z][A-Z0-9_]*)|\[['"]([A-Z][A-Z0-9_]*)['"]\])/g,
+      )) {
         names.add(m[1] ?? m[2] ?? '');
       }
     }

@@ -50,7 +50,8 @@ export function readManifests(files: readonly string[]): { manifests: Manifest[]
     const docs = parseAllDocuments(text, { prettyErrors: false });
     if (!Array.isArray(docs)) continue;
     docs.forEach((doc, i) => {
-      for (const err of doc.errors) problems.push(`${relative(process.cwd(), file)}: document ${i + 1}: YAML: ${err.message}`);
+      for (const err of doc.errors)
+        problems.push(`${relative(process.cwd(), file)}: document ${i + 1}: YAML: ${err.message}`);
       if (doc.errors.length > 0) return;
       const object: unknown = doc.toJS();
       if (object === null || object === undefined) return;

@@ -15,7 +15,10 @@ const TYPES: Readonly<Record<string, readonly [module: string, name: string]>> =
   'v1 Service': ['kubernetes-models/v1/Service', 'IService'],
   'v1 ConfigMap': ['kubernetes-models/v1/ConfigMap', 'IConfigMap'],
   'v1 Secret': ['kubernetes-models/v1/Secret', 'ISecret'],
-  'autoscaling/v2 HorizontalPodAutoscaler': ['kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler', 'IHorizontalPodAutoscaler'],
+  'autoscaling/v2 HorizontalPodAutoscaler': [
+    'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
+    'IHorizontalPodAutoscaler',
+  ],
   'policy/v1 PodDisruptionBudget': ['kubernetes-models/policy/v1/PodDisruptionBudget', 'IPodDisruptionBudget'],
   'networking.k8s.io/v1 NetworkPolicy': ['kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'],
 };
@@ -44,7 +47,8 @@ export function unknownFieldProblems(manifests: readonly Manifest[]): string[] {
   const host = ts.createCompilerHost(OPTIONS);
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
-  host.getSourceFile = (name, language, ...rest) => (name === file ? ts.createSourceFile(name, text, language, true) : getSourceFile(name, language, ...rest));
+  host.getSourceFile = (name, language, ...rest) =>
+    name === file ? ts.createSourceFile(name, text, language, true) : getSourceFile(name, language, ...rest);
   host.fileExists = (name) => name === file || fileExists(name);
   const program = ts.createProgram([file], OPTIONS, host);
   const checker = program.getTypeChecker();

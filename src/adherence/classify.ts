@@ -40,5 +40,9 @@ export function classifyOrderCard(kind: OrderCardKind | string, topic: string): 
 
 /** When one draft has several classification cards, the one reported (the least adherent first). */
 export const CLASSIFICATION_PRECEDENCE: readonly Classification[] = [
-  'unsafe', 'off-pathway', 'later-line-early', 'position-unknown', 'on-pathway',
+  'unsafe',
+  'off-pathway',
+  'later-line-early',
+  'position-unknown',
+  'on-pathway',
 ];

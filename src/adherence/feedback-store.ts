@@ -61,10 +61,20 @@ function row(service: string, e: FeedbackEntryInput) {
   const outcomeAt = new Date(e.outcomeTimestamp).toISOString();
   const card = e.card.slice(0, CARD_MAX);
   const key = createHash('sha256')
-    .update(JSON.stringify([service, card, e.outcome, outcomeAt, accepted, system ?? null, code ?? null, comment ?? null]))
+    .update(
+      JSON.stringify([service, card, e.outcome, outcomeAt, accepted, system ?? null, code ?? null, comment ?? null]),
+    )
     .digest('hex');
   return {
-    key, card, outcome: e.outcome, outcomeAt, accepted, system, code, display: reasonDisplay(system, code), comment,
+    key,
+    card,
+    outcome: e.outcome,
+    outcomeAt,
+    accepted,
+    system,
+    code,
+    display: reasonDisplay(system, code),
+    comment,
   };
 }
 
@@ -77,7 +87,12 @@ export async function storeFeedback(
   now: Date,
 ): Promise<FeedbackResult> {
   const rows = [...new Map(entries.map((e) => row(service, e)).map((r) => [r.key, r])).values()];
-  const result = await db.query<{ stored: number }>(INSERT_FEEDBACK, [JSON.stringify(rows), now.toISOString(), service, user ?? null]);
+  const result = await db.query<{ stored: number }>(INSERT_FEEDBACK, [
+    JSON.stringify(rows),
+    now.toISOString(),
+    service,
+    user ?? null,
+  ]);
   const stored = result[0]?.stored ?? 0;
   return { stored, duplicates: entries.length - stored };
 }

@@ -102,7 +102,9 @@ export async function migrate(db: Database, to: number = LATEST_VERSION): Promis
         name text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       );`);
-    const rows = await tx.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM adherence.schema_migrations');
+    const rows = await tx.query<{ v: number }>(
+      'SELECT coalesce(max(version), 0)::int AS v FROM adherence.schema_migrations',
+    );
     const from = rows[0]?.v ?? 0;
     const applied: number[] = [];
     for (const m of MIGRATIONS) {

@@ -14,6 +14,9 @@ export function pseudonymizer(key: Buffer): Pseudonymize {
   return (fhirServer, id) => {
     if (typeof id !== 'string' || id === '') return undefined;
     // The separator keeps ("a", "bc") and ("ab", "c") apart.
-    return createHmac('sha256', secret).update(`${fhirServer ?? ''}\u0000${id}`).digest('hex').slice(0, 32);
+    return createHmac('sha256', secret)
+      .update(`${fhirServer ?? ''}\u0000${id}`)
+      .digest('hex')
+      .slice(0, 32);
   };
 }

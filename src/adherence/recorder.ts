@@ -58,7 +58,11 @@ const INSERT_BATCH = `
 
 /** SQLSTATE classes that mean the data, not the connection, is at fault: retrying cannot help. */
 const isDataError = (err: unknown): boolean =>
-  typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && /^(22|23|42)/.test(err.code);
+  typeof err === 'object' &&
+  err !== null &&
+  'code' in err &&
+  typeof err.code === 'string' &&
+  /^(22|23|42)/.test(err.code);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -88,8 +92,10 @@ export class CardRecorder {
       this.droppedSinceLog += 1;
       const now = Date.now();
       if (now - this.lastDropLog >= DROP_LOG_EVERY_MS) {
-        this.log.warn({ dropped: this.droppedSinceLog, droppedTotal: this.dropped, capacity: this.capacity },
-          'adherence: card records dropped (queue full or closed)');
+        this.log.warn(
+          { dropped: this.droppedSinceLog, droppedTotal: this.dropped, capacity: this.capacity },
+          'adherence: card records dropped (queue full or closed)',
+        );
         this.lastDropLog = now;
         this.droppedSinceLog = 0;
       }
@@ -128,7 +134,8 @@ export class CardRecorder {
   /** Waits up to LINGER_MS for more records, ending early when a batch is full or a flush asks for the queue. */
   private async linger(): Promise<void> {
     const until = Date.now() + LINGER_MS;
-    while (Date.now() < until && this.queue.length < BATCH && !this.urgent) await sleep(Math.min(25, until - Date.now()));
+    while (Date.now() < until && this.queue.length < BATCH && !this.urgent)
+      await sleep(Math.min(25, until - Date.now()));
   }
 
   private async drain(): Promise<void> {
@@ -140,17 +147,28 @@ export class CardRecorder {
         await this.db.query(INSERT_BATCH, [JSON.stringify(batch)]);
         this.queue.splice(0, batch.length);
         this.written += batch.length;
-        if (this.failing) this.log.info({ queued: this.queue.length }, 'adherence: database reachable again; writing queued card records');
+        if (this.failing)
+          this.log.info(
+            { queued: this.queue.length },
+            'adherence: database reachable again; writing queued card records',
+          );
         this.failing = false;
         backoff = BACKOFF_MIN_MS;
       } catch (err) {
         if (isDataError(err)) {
           this.queue.splice(0, batch.length);
           this.rejected += batch.length;
-          this.log.error({ err: errorText(err), records: batch.length }, 'adherence: card records refused by the database');
+          this.log.error(
+            { err: errorText(err), records: batch.length },
+            'adherence: card records refused by the database',
+          );
           continue;
         }
-        if (!this.failing) this.log.warn({ err: errorText(err), queued: this.queue.length }, 'adherence: database unreachable; card records wait in the queue');
+        if (!this.failing)
+          this.log.warn(
+            { err: errorText(err), queued: this.queue.length },
+            'adherence: database unreachable; card records wait in the queue',
+          );
         this.failing = true;
         await sleep(backoff);
         backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);

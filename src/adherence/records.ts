@@ -60,13 +60,16 @@ export function buildResponseRecord(
   const cards: CardRecord[] = response.cards.flatMap((card) =>
     card.uuid === undefined
       ? []
-      : [{
-          uuid: card.uuid,
-          topic: topicOf(card.source.topic),
-          indicator: card.indicator,
-          suggestions: (card.suggestions ?? []).flatMap((s) =>
-            s.uuid !== undefined ? [{ uuid: s.uuid, label: s.label.slice(0, LABEL_MAX) }] : []),
-        }],
+      : [
+          {
+            uuid: card.uuid,
+            topic: topicOf(card.source.topic),
+            indicator: card.indicator,
+            suggestions: (card.suggestions ?? []).flatMap((s) =>
+              s.uuid !== undefined ? [{ uuid: s.uuid, label: s.label.slice(0, LABEL_MAX) }] : [],
+            ),
+          },
+        ],
   );
   const shown = new Set(cards.map((c) => c.uuid));
   const drafts: DraftRecord[] = orderCards.flatMap((note) => {

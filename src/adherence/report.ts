@@ -53,11 +53,33 @@ export interface AdherenceReport {
     readonly unmatchedFeedback: number;
   };
   readonly weekly: readonly WeekRow[];
-  readonly overridesByReason: readonly { readonly code: string | null; readonly display: string; readonly count: number }[];
-  readonly overridesByTopic: readonly { readonly topic: string; readonly title: string; readonly shown: number; readonly overridden: number; readonly rate: number | null }[];
-  readonly acceptance: readonly { readonly node: string; readonly title: string; readonly withSuggestions: number; readonly accepted: number; readonly rate: number | null }[];
+  readonly overridesByReason: readonly {
+    readonly code: string | null;
+    readonly display: string;
+    readonly count: number;
+  }[];
+  readonly overridesByTopic: readonly {
+    readonly topic: string;
+    readonly title: string;
+    readonly shown: number;
+    readonly overridden: number;
+    readonly rate: number | null;
+  }[];
+  readonly acceptance: readonly {
+    readonly node: string;
+    readonly title: string;
+    readonly withSuggestions: number;
+    readonly accepted: number;
+    readonly rate: number | null;
+  }[];
   readonly offPathwayDrugs: readonly { readonly drug: string; readonly count: number }[];
-  readonly safetyRules: readonly { readonly rule: string; readonly title: string; readonly fired: number; readonly overridden: number; readonly rate: number | null }[];
+  readonly safetyRules: readonly {
+    readonly rule: string;
+    readonly title: string;
+    readonly fired: number;
+    readonly overridden: number;
+    readonly rate: number | null;
+  }[];
 }
 
 // $1 from, $2 to, $3 service or null, $4 topic or null: the filters every query shares.
@@ -126,11 +148,30 @@ const emptyCounts = (): Record<Classification, number> =>
 export async function buildReport(db: Queryable, filter: ReportFilter): Promise<AdherenceReport> {
   const base = [filter.from.toISOString(), filter.to.toISOString(), filter.service ?? null, filter.topic ?? null];
   const precedence = JSON.stringify(CLASSIFICATION_PRECEDENCE);
-  const weeklyRows = await db.query<{ week: string; rank: number; n: number }>(WEEKLY, [...base, SIGN_HOOK, precedence]);
-  const topics = await db.query<{ topic: string; shown: number; with_suggestions: number; accepted: number; overridden: number }>(TOPICS, base);
+  const weeklyRows = await db.query<{ week: string; rank: number; n: number }>(WEEKLY, [
+    ...base,
+    SIGN_HOOK,
+    precedence,
+  ]);
+  const topics = await db.query<{
+    topic: string;
+    shown: number;
+    with_suggestions: number;
+    accepted: number;
+    overridden: number;
+  }>(TOPICS, base);
   const reasons = await db.query<{ code: string | null; display: string | null; n: number }>(REASONS, base);
-  const drugs = await db.query<{ drug: string; n: number }>(OFF_PATHWAY_DRUGS, [...base, SIGN_HOOK, 'off-pathway' satisfies Classification]);
-  const totals = (await db.query<{ responses: number; patients: number; cards: number; feedback: number; unmatched: number }>(TOTALS, base))[0];
+  const drugs = await db.query<{ drug: string; n: number }>(OFF_PATHWAY_DRUGS, [
+    ...base,
+    SIGN_HOOK,
+    'off-pathway' satisfies Classification,
+  ]);
+  const totals = (
+    await db.query<{ responses: number; patients: number; cards: number; feedback: number; unmatched: number }>(
+      TOTALS,
+      base,
+    )
+  )[0];
 
   const weeks = new Map<string, Record<Classification, number>>();
   for (const row of weeklyRows) {
@@ -140,7 +181,12 @@ export async function buildReport(db: Queryable, filter: ReportFilter): Promise<
     weeks.set(row.week, counts);
   }
   const topicRows: TopicRow[] = topics.map((t) => ({
-    topic: t.topic, title: topicTitle(t.topic), shown: t.shown, withSuggestions: t.with_suggestions, accepted: t.accepted, overridden: t.overridden,
+    topic: t.topic,
+    title: topicTitle(t.topic),
+    shown: t.shown,
+    withSuggestions: t.with_suggestions,
+    accepted: t.accepted,
+    overridden: t.overridden,
   }));
   return {
     period: { from: base[0] as string, to: base[1] as string },
@@ -162,13 +208,31 @@ export async function buildReport(db: Queryable, filter: ReportFilter): Promise<
     overridesByTopic: topicRows
       .filter((t) => t.overridden > 0)
       .sort((a, b) => b.overridden - a.overridden)
-      .map((t) => ({ topic: t.topic, title: t.title, shown: t.shown, overridden: t.overridden, rate: rate(t.overridden, t.shown) })),
+      .map((t) => ({
+        topic: t.topic,
+        title: t.title,
+        shown: t.shown,
+        overridden: t.overridden,
+        rate: rate(t.overridden, t.shown),
+      })),
     acceptance: topicRows
       .filter((t) => !isRuleId(t.topic) && t.withSuggestions > 0)
-      .map((t) => ({ node: t.topic, title: t.title, withSuggestions: t.withSuggestions, accepted: t.accepted, rate: rate(t.accepted, t.withSuggestions) })),
+      .map((t) => ({
+        node: t.topic,
+        title: t.title,
+        withSuggestions: t.withSuggestions,
+        accepted: t.accepted,
+        rate: rate(t.accepted, t.withSuggestions),
+      })),
     offPathwayDrugs: drugs.map((d) => ({ drug: d.drug, count: d.n })),
     safetyRules: topicRows
       .filter((t) => isRuleId(t.topic))
-      .map((t) => ({ rule: t.topic, title: t.title, fired: t.shown, overridden: t.overridden, rate: rate(t.overridden, t.shown) })),
+      .map((t) => ({
+        rule: t.topic,
+        title: t.title,
+        fired: t.shown,
+        overridden: t.overridden,
+        rate: rate(t.overridden, t.shown),
+      })),
   };
 }

@@ -18,9 +18,11 @@ export async function purgeOlderThan(db: Queryable, days: number, now: Date): Pr
   const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString();
   const responses = await db.query<{ n: number }>(
     'WITH d AS (DELETE FROM adherence.hook_responses WHERE recorded_at < $1::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d',
-    [cutoff]);
+    [cutoff],
+  );
   const feedback = await db.query<{ n: number }>(
     'WITH d AS (DELETE FROM adherence.feedback WHERE received_at < $1::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d',
-    [cutoff]);
+    [cutoff],
+  );
   return { responses: responses[0]?.n ?? 0, feedback: feedback[0]?.n ?? 0 };
 }

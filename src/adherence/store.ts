@@ -18,7 +18,12 @@ import { PURGE_INTERVAL_MS, purgeOlderThan, type PurgeResult } from './retention
 export interface AdherenceStore {
   readonly kind: Database['kind'];
   /** Queues the record of one hook response; never throws, never waits. */
-  recordResponse(service: string, request: CdsRequest, response: CdsResponse, orderCards: readonly OrderCardNote[]): void;
+  recordResponse(
+    service: string,
+    request: CdsRequest,
+    response: CdsResponse,
+    orderCards: readonly OrderCardNote[],
+  ): void;
   /** Stores one feedback POST; rejects when the database is unreachable. */
   recordFeedback(
     service: string,
@@ -41,11 +46,17 @@ export interface StoreOptions {
 }
 
 /** Opens and migrates the store; throws when the database cannot be reached or migrated. */
-export async function openAdherenceStore(config: AdherenceConfig, log: Logger, opts: StoreOptions = {}): Promise<AdherenceStore> {
+export async function openAdherenceStore(
+  config: AdherenceConfig,
+  log: Logger,
+  opts: StoreOptions = {},
+): Promise<AdherenceStore> {
   const clock = opts.clock ?? (() => new Date());
   if (config.pseudonymKeyRequired && !config.pseudonymKeyFromEnv) {
     // Checked here rather than with the rest of the configuration: only a process that opens the store needs the key.
-    throw new Error('PSEUDONYM_KEY is required in production (the secret of the patient and user pseudonyms of the adherence store)');
+    throw new Error(
+      'PSEUDONYM_KEY is required in production (the secret of the patient and user pseudonyms of the adherence store)',
+    );
   }
   if (opts.db === undefined && config.databaseUrl === undefined && config.dataDir !== undefined && cluster.isWorker) {
     // PGlite is single-process: two workers opening one folder would corrupt it.
@@ -54,27 +65,39 @@ export async function openAdherenceStore(config: AdherenceConfig, log: Logger, o
   const db =
     opts.db ??
     (config.databaseUrl !== undefined
-      ? openPostgres(config.databaseUrl, { onIdleError: (err) => log.warn({ err: errorText(err) }, 'adherence: idle database connection lost') })
+      ? openPostgres(config.databaseUrl, {
+          onIdleError: (err) => log.warn({ err: errorText(err) }, 'adherence: idle database connection lost'),
+        })
       : await openPglite(config.dataDir));
   if (opts.db === undefined && config.databaseUrl === undefined && cluster.isWorker) {
     // Each worker's in-memory PGlite is its own: the adherence report read through one worker shows only its share.
-    log.warn('adherence: WORKERS > 1 without DATABASE_URL: each worker keeps its own in-memory store, so a report shows one worker\'s share; set DATABASE_URL');
+    log.warn(
+      "adherence: WORKERS > 1 without DATABASE_URL: each worker keeps its own in-memory store, so a report shows one worker's share; set DATABASE_URL",
+    );
   }
   const migrated = await migrate(db);
-  log.info({ database: db.kind, onDisk: db.kind === 'pglite' ? config.dataDir !== undefined : undefined, ...migrated }, 'adherence store ready');
+  log.info(
+    { database: db.kind, onDisk: db.kind === 'pglite' ? config.dataDir !== undefined : undefined, ...migrated },
+    'adherence store ready',
+  );
   if (!config.pseudonymKeyFromEnv) {
-    log.warn('adherence: PSEUDONYM_KEY not set: patient and user pseudonyms use a random key of this process (development only); repeat visits are not linked across restarts');
+    log.warn(
+      'adherence: PSEUDONYM_KEY not set: patient and user pseudonyms use a random key of this process (development only); repeat visits are not linked across restarts',
+    );
   }
   const pseudonymize: Pseudonymize = pseudonymizer(config.pseudonymKey);
   const recorder = new CardRecorder(db, log, config.queueSize);
 
   const purge = async (): Promise<PurgeResult> => {
     const result = await purgeOlderThan(db, config.retentionDays, clock());
-    if (result.responses > 0 || result.feedback > 0) log.info({ ...result, retentionDays: config.retentionDays }, 'adherence: old records purged');
+    if (result.responses > 0 || result.feedback > 0)
+      log.info({ ...result, retentionDays: config.retentionDays }, 'adherence: old records purged');
     return result;
   };
   const purgeQuietly = (): void => {
-    purge().catch((err: unknown) => log.warn({ err: errorText(err) }, 'adherence: purge failed; retried at the next interval'));
+    purge().catch((err: unknown) =>
+      log.warn({ err: errorText(err) }, 'adherence: purge failed; retried at the next interval'),
+    );
   };
   purgeQuietly();
   const timer = setInterval(purgeQuietly, PURGE_INTERVAL_MS);

@@ -12,7 +12,9 @@ export function factLine(f: FactEntry): string {
     (x): x is string => x !== undefined && x !== '',
   );
   // A value worded as a sentence that names its fact ("ECOG 1 on <date> (not recent: ...)", F6) is not prefixed again.
-  const words = f.value.startsWith(`${f.fact} `) ? escapeMarkdown(f.value) : `${escapeMarkdown(f.fact)}: ${escapeMarkdown(f.value)}`;
+  const words = f.value.startsWith(`${f.fact} `)
+    ? escapeMarkdown(f.value)
+    : `${escapeMarkdown(f.fact)}: ${escapeMarkdown(f.value)}`;
   return `- ${words}${where.length > 0 ? ` (${where.join(', ')})` : ''}`;
 }
 

@@ -10,7 +10,8 @@ import type { NodeRole } from '../cql/decision.js';
 import { escapeMarkdown } from './text.js';
 
 /** The first fact whose name matches. */
-export const fact = (facts: readonly FactEntry[], name: RegExp): FactEntry | undefined => facts.find((f) => name.test(f.fact));
+export const fact = (facts: readonly FactEntry[], name: RegExp): FactEntry | undefined =>
+  facts.find((f) => name.test(f.fact));
 
 /** The ICD-O-3 histology coding among the facts, if any. */
 export const histologyCode = (facts: readonly FactEntry[]): { code: string; display?: string } | undefined =>
@@ -37,7 +38,9 @@ export function isAlwaysShown(f: FactEntry): boolean {
   if (/^unavailable\b|\bincomplete\b/i.test(f.value)) return true;
   if (f.fact === 'Age' && /^not found/.test(f.value)) return true;
   // F1: several STS Conditions are merged, and every card lists the Conditions used.
-  return /^(Treatment history|Undated exposures|Unrecognized medications|Ignored|Nodal disease|Second primary|STS Conditions$)/.test(f.fact);
+  return /^(Treatment history|Undated exposures|Unrecognized medications|Ignored|Nodal disease|Second primary|STS Conditions$)/.test(
+    f.fact,
+  );
 }
 
 const ANTHRACYCLINE_NAMES = new RegExp(`\\b(${DRUG_KEYS.filter((k) => DRUGS[k].anthracycline).join('|')})\\b`);
@@ -52,26 +55,49 @@ function decidingFacts(id: NodeId, role: NodeRole): readonly string[] {
   // A next-step card is about the line after this one: the current line would read wrong on it ("Second line" with
   // "Line of therapy: 1"), so it shows the current regimen only.
   // F10: the disease status decides the later-line wording and maintenance, and names a progression on a next step.
-  const history = role === 'next' ? ['Current regimen', 'Disease status'] : role === 'current'
-    ? ['Current regimen', 'Line of therapy', ...(id === 'M-LMS-TRAB-MAINT' ? ['Disease status'] : [])]
-    : role === 'later-line' ? [...HISTORY, 'Disease status'] : HISTORY;
+  const history =
+    role === 'next'
+      ? ['Current regimen', 'Disease status']
+      : role === 'current'
+        ? ['Current regimen', 'Line of therapy', ...(id === 'M-LMS-TRAB-MAINT' ? ['Disease status'] : [])]
+        : role === 'later-line'
+          ? [...HISTORY, 'Disease status']
+          : HISTORY;
   switch (id) {
-    case 'D-UNCONFIRMED': return ['STS Condition', 'STS Conditions'];
-    case 'D-MISSING-HISTOLOGY': case 'D-HISTOLOGY-CONFLICT': case 'X-UNCOVERED': case 'X-SPECIALTY':
+    case 'D-UNCONFIRMED':
+      return ['STS Condition', 'STS Conditions'];
+    case 'D-MISSING-HISTOLOGY':
+    case 'D-HISTOLOGY-CONFLICT':
+    case 'X-UNCOVERED':
+    case 'X-SPECIALTY':
       return ['Histology', 'STS Condition', 'STS Conditions'];
-    case 'D-MISSING-EXTENT': return ['Histology', 'Extent'];
-    case 'X-PEDIATRIC': return ['Age', 'Histology'];
-    case 'CURRENT-OFF-PATHWAY': return ['Histology', 'Current regimen', 'Line of therapy'];
-    case 'D-DATA-UNAVAILABLE': return [];
-    case 'D-ANTHRACYCLINE-CONTRAINDICATED': return ['Histology', 'Extent', ...CARDIAC];
-    case 'M-TRIAL': return ['Histology', 'Line of therapy'];
-    case 'L-SURGERY': case 'L-RT-EXTREMITY': case 'L-RT-TRUNK': case 'L-RT-RETROPERITONEAL': case 'L-OTHER-SITE':
+    case 'D-MISSING-EXTENT':
+      return ['Histology', 'Extent'];
+    case 'X-PEDIATRIC':
+      return ['Age', 'Histology'];
+    case 'CURRENT-OFF-PATHWAY':
+      return ['Histology', 'Current regimen', 'Line of therapy'];
+    case 'D-DATA-UNAVAILABLE':
+      return [];
+    case 'D-ANTHRACYCLINE-CONTRAINDICATED':
+      return ['Histology', 'Extent', ...CARDIAC];
+    case 'M-TRIAL':
+      return ['Histology', 'Line of therapy'];
+    case 'L-SURGERY':
+    case 'L-RT-EXTREMITY':
+    case 'L-RT-TRUNK':
+    case 'L-RT-RETROPERITONEAL':
+    case 'L-OTHER-SITE':
       return ['Histology', 'Extent', 'Primary site'];
-    case 'L-POST-RESECTION': return ['Histology', 'Extent', 'Surgery', 'Radiotherapy'];
-    case 'L-NEOADJ-DOXO-IFOS': return ['Histology', 'Primary site', 'Grade', 'Age', 'ECOG', ...CARDIAC];
+    case 'L-POST-RESECTION':
+      return ['Histology', 'Extent', 'Surgery', 'Radiotherapy'];
+    case 'L-NEOADJ-DOXO-IFOS':
+      return ['Histology', 'Primary site', 'Grade', 'Age', 'ECOG', ...CARDIAC];
     // F6: a regimen card shows the ECOG (an old one "not recent: reassess performance status").
-    case 'L-NEOADJ-UPS-PEMBRO-RT': return ['Histology', 'Primary site', 'Grade', 'Radiotherapy', 'ECOG'];
-    default: return ['Histology', 'Extent', ...history, 'ECOG', ...cardiac];
+    case 'L-NEOADJ-UPS-PEMBRO-RT':
+      return ['Histology', 'Primary site', 'Grade', 'Radiotherapy', 'ECOG'];
+    default:
+      return ['Histology', 'Extent', ...history, 'ECOG', ...cardiac];
   }
 }
 
@@ -89,8 +115,10 @@ export function cardFacts(id: NodeId, role: NodeRole, facts: readonly FactEntry[
     if (!names.has(f.fact)) return false;
     // "none" is no fact on a regimen card; a missing cardiac fact is (F7: no usable LVEF). A next step names a disease
     // status only when one is recorded.
-    return !(f.fact === 'Current regimen' && /^none\b/.test(f.value))
-      && !(role === 'next' && f.fact === 'Disease status' && /^not found\b/.test(f.value));
+    return (
+      !(f.fact === 'Current regimen' && /^none\b/.test(f.value)) &&
+      !(role === 'next' && f.fact === 'Disease status' && /^not found\b/.test(f.value))
+    );
   });
 }
 

@@ -3,6 +3,12 @@
  */
 export { type CardContext } from './context.js';
 export { buildPathwayCards, buildNodeCard, nodeSummary } from './node-cards.js';
-export { buildOrderCards, buildOrderCard, overrideCodings, type DraftInfo, type OrderCardContext } from './order-cards.js';
+export {
+  buildOrderCards,
+  buildOrderCard,
+  overrideCodings,
+  type DraftInfo,
+  type OrderCardContext,
+} from './order-cards.js';
 export { pathwayDocRouter, renderPathwayDoc } from './pathway-doc.js';
 export { SUMMARY_MAX } from './text.js';

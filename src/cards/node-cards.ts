@@ -6,8 +6,21 @@ import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js
 import type { Card, Link, Suggestion } from '../hooks/types.js';
 import { CdsError, internalError } from '../errors.js';
 import {
-  ANTHRACYCLINE_FREE_OPTION, compactLaterLineRelated, DEFAULT_THRESHOLDS, DRUGS, METASTASECTOMY, NODES, PRIOR_REGIMENS_HEADING,
-  SAFETY_TEXTS, SITE_WORDS, SOURCE_LABEL, nodeTitle, shownText, topicOf, type NodeId, type Thresholds,
+  ANTHRACYCLINE_FREE_OPTION,
+  compactLaterLineRelated,
+  DEFAULT_THRESHOLDS,
+  DRUGS,
+  METASTASECTOMY,
+  NODES,
+  PRIOR_REGIMENS_HEADING,
+  SAFETY_TEXTS,
+  SITE_WORDS,
+  SOURCE_LABEL,
+  nodeTitle,
+  shownText,
+  topicOf,
+  type NodeId,
+  type Thresholds,
 } from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
 import { bullets, citations, factsExtension, paragraphs } from './detail.js';
@@ -22,7 +35,8 @@ const UNRESECTABLE_NOTE =
   'If the tumor is unresectable, the advanced-disease options apply (multidisciplinary decision).';
 
 /** F10: progression is read only where the record states it; without it the card asks for it, never assumes it. */
-const CONFIRM_PROGRESSION = 'No progression is recorded in a form the pathway reads: confirm progression or intolerance before ordering.';
+const CONFIRM_PROGRESSION =
+  'No progression is recorded in a form the pathway reads: confirm progression or intolerance before ordering.';
 
 /** The node id of a decided node, or a 500: the decision and src/pathway must agree. */
 export function nodeIdOf(id: string): NodeId {
@@ -36,14 +50,20 @@ const shortName = (id: string | undefined, fallback: string, t: Thresholds): str
 
 /** Whether a card opens with "Pathway recommendation:" (§1: regimen and procedure cards only; not under S-ECOG-POOR). */
 const isRecommendation = (node: DecidedNode, id: NodeId): boolean =>
-  node.role === 'primary' && (NODES[id].kind === 'regimen' || NODES[id].kind === 'procedure') && !node.rules.includes('S-ECOG-POOR');
+  node.role === 'primary' &&
+  (NODES[id].kind === 'regimen' || NODES[id].kind === 'procedure') &&
+  !node.rules.includes('S-ECOG-POOR');
 
 /** §3 step 7: gemcitabine + docetaxel offered because doxorubicin is contraindicated (not a later line). */
 export const isAnthracyclineFreeOption = (node: DecidedNode): boolean =>
   node.id === 'M-2L-GEM-DOCE' && node.relatedId === 'D-ANTHRACYCLINE-CONTRAINDICATED';
 
 /** Card summary by role (§1, §3): the words carry the pathway's preference, since clients may reorder cards. */
-export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[], t: Thresholds = DEFAULT_THRESHOLDS): string {
+export function nodeSummary(
+  node: DecidedNode,
+  facts: readonly FactEntry[],
+  t: Thresholds = DEFAULT_THRESHOLDS,
+): string {
   const id = nodeIdOf(node.id);
   const title = nodeTitle(id, t);
   if (node.summary !== undefined) return fitPlain(node.summary);
@@ -53,26 +73,47 @@ export function nodeSummary(node: DecidedNode, facts: readonly FactEntry[], t: T
   if (id === 'CURRENT-OFF-PATHWAY') {
     const regimen = fact(facts, /^Current regimen$/)?.value;
     const line = lineOf(facts);
-    if (regimen !== undefined && line !== undefined) return fitSummary('Current regimen: ', regimen, '; not a node of line ', line);
+    if (regimen !== undefined && line !== undefined)
+      return fitSummary('Current regimen: ', regimen, '; not a node of line ', line);
     return fitPlain(title);
   }
   switch (node.role) {
     case 'current':
       return fitPlain(`Current: ${title}`);
     case 'next':
-      return fitSummary('Next step if the disease progresses on ', shortName(node.relatedId, node.relatedTitle ?? 'the current regimen', t), ': ', title);
+      return fitSummary(
+        'Next step if the disease progresses on ',
+        shortName(node.relatedId, node.relatedTitle ?? 'the current regimen', t),
+        ': ',
+        title,
+      );
     case 'alternative':
-      return fitSummary('Alternative to ', shortName(node.relatedId, node.relatedTitle ?? 'the recommended option', t), ': ', title);
+      return fitSummary(
+        'Alternative to ',
+        shortName(node.relatedId, node.relatedTitle ?? 'the recommended option', t),
+        ': ',
+        title,
+      );
     case 'later-line': {
       // §3 "Later-line wording": the summary by the disease status (F10), built with the decision (src/cql/pathway.ts).
       if (node.laterLineSummary !== undefined) {
         const [before, related, between, title] = node.laterLineSummary;
         const whole = `${before}${related}${between}${title}`;
-        return fitSummary(before, whole.length <= SUMMARY_MAX ? related : compactLaterLineRelated(related), between, title);
+        return fitSummary(
+          before,
+          whole.length <= SUMMARY_MAX ? related : compactLaterLineRelated(related),
+          between,
+          title,
+        );
       }
       const last = fact(facts, /^Prior regimen last exposure$/)?.date;
       const prior = `${node.priorRegimen ?? 'the prior regimen'}${last !== undefined ? ` (last given ${last})` : ''}`;
-      return fitSummary('If the disease has progressed on, or did not tolerate, ', prior, ': ', NODES[id].shortName ?? title);
+      return fitSummary(
+        'If the disease has progressed on, or did not tolerate, ',
+        prior,
+        ': ',
+        NODES[id].shortName ?? title,
+      );
     }
     default:
       return isRecommendation(node, id) ? fitSummary('Pathway recommendation: ', title, '', '') : fitPlain(title);
@@ -87,7 +128,12 @@ function ecogPoor(node: DecidedNode, facts: readonly FactEntry[]): string | unde
 }
 
 /** The opening line of the detail, by role: what the summary does not already say. */
-function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly FactEntry[], t: Thresholds): string | undefined {
+function opening(
+  node: DecidedNode,
+  withSuggestions: boolean,
+  facts: readonly FactEntry[],
+  t: Thresholds,
+): string | undefined {
   if (isAnthracyclineFreeOption(node)) return ANTHRACYCLINE_FREE_OPTION.opening;
   if (ecogPoor(node, facts) !== undefined) {
     return `Consider best supportive care. If treatment is chosen, the pathway option at this line is: ${nodeTitle(nodeIdOf(node.id), t)}.`;
@@ -107,7 +153,10 @@ function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly Fa
       // no-progression status the card carries no suggestion; otherwise the card asks to confirm progression.
       const full = node.laterLineSummary?.join('');
       const whole = full !== undefined && full.length > SUMMARY_MAX ? `${full}.` : undefined;
-      const confirm = node.laterLineStatus === 'progression' || node.laterLineStatus === 'no-progression' ? undefined : CONFIRM_PROGRESSION;
+      const confirm =
+        node.laterLineStatus === 'progression' || node.laterLineStatus === 'no-progression'
+          ? undefined
+          : CONFIRM_PROGRESSION;
       return [whole, confirm].filter((x): x is string => x !== undefined).join(' ') || undefined;
     }
     default:
@@ -117,7 +166,8 @@ function opening(node: DecidedNode, withSuggestions: boolean, facts: readonly Fa
 
 /** §3 "Later-line wording": every prior regimen, oldest first, each on its own line (never one merged drug list). */
 function priorRegimenList(node: DecidedNode): string | undefined {
-  if (node.role !== 'later-line' || node.priorRegimens === undefined || node.priorRegimens.length === 0) return undefined;
+  if (node.role !== 'later-line' || node.priorRegimens === undefined || node.priorRegimens.length === 0)
+    return undefined;
   return `${PRIOR_REGIMENS_HEADING}\n\n${node.priorRegimens.map(escapeMarkdown).join('\n')}`;
 }
 
@@ -127,14 +177,20 @@ const fillAngles = (template: string, values: Readonly<Record<string, string>>):
 /** §1 / issue 16: a suggested drug without a verified code is named as such on the card. */
 function uncodedDrugs(id: NodeId): string | undefined {
   const uncoded = NODES[id].drugs.filter((d) => emittedCoding(DRUGS[d].rxnorm) === undefined).map((d) => DRUGS[d].name);
-  return uncoded.length > 0 ? `The draft order for ${uncoded.join(' and ')} carries no code (none verified): choose the product when ordering.` : undefined;
+  return uncoded.length > 0
+    ? `The draft order for ${uncoded.join(' and ')} carries no code (none verified): choose the product when ordering.`
+    : undefined;
 }
 
 /** The pathway page for this patient: the fragment never reaches a server log (no patient id in logs). */
 function patientPageLink(ctx: CardContext): Link | undefined {
   if (ctx.baseUrl === undefined) return undefined;
   const id = ctx.patientRef.replace(/^Patient\//, '');
-  return { label: 'Pathway page for this patient', url: `${ctx.baseUrl.replace(/\/+$/, '')}/#patient=${encodeURIComponent(id)}`, type: 'absolute' };
+  return {
+    label: 'Pathway page for this patient',
+    url: `${ctx.baseUrl.replace(/\/+$/, '')}/#patient=${encodeURIComponent(id)}`,
+    type: 'absolute',
+  };
 }
 
 /** One card for one decided node. */
@@ -144,14 +200,24 @@ export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx:
   const text = nodeText(id, { facts: decision.facts, rules: node.rules, notes: node.notes, thresholds });
   const withSuggestions = node.withSuggestions && isOrderable(id);
   // The anthracycline-free opening already says what the decision's note says.
-  const notes = node.notes.filter((n) => !(isAnthracyclineFreeOption(node) && /anthracycline-free/i.test(n))
-    && !(ecogPoor(node, decision.facts) !== undefined && /benefit of systemic therapy uncertain/i.test(n)));
-  if (id.startsWith('L-') && id !== 'L-POST-RESECTION' && !notes.some((n) => /unresectable/i.test(n))) notes.push(UNRESECTABLE_NOTE);
+  const notes = node.notes.filter(
+    (n) =>
+      !(isAnthracyclineFreeOption(node) && /anthracycline-free/i.test(n)) &&
+      !(ecogPoor(node, decision.facts) !== undefined && /benefit of systemic therapy uncertain/i.test(n)),
+  );
+  if (id.startsWith('L-') && id !== 'L-POST-RESECTION' && !notes.some((n) => /unresectable/i.test(n)))
+    notes.push(UNRESECTABLE_NOTE);
   if (node.metastasectomy === true) notes.push(METASTASECTOMY);
   const detail = paragraphs([
     // §3 step 7: a variant's opening (from the decision) replaces the role's opening; a "current" card keeps its own after it.
-    [...(node.opening ?? []), ...(node.opening === undefined || node.role === 'current' ? [opening(node, withSuggestions, decision.facts, thresholds)] : [])]
-      .filter((s): s is string => s !== undefined).join('\n\n'),
+    [
+      ...(node.opening ?? []),
+      ...(node.opening === undefined || node.role === 'current'
+        ? [opening(node, withSuggestions, decision.facts, thresholds)]
+        : []),
+    ]
+      .filter((s): s is string => s !== undefined)
+      .join('\n\n'),
     priorRegimenList(node),
     text.text,
     bullets(notes.map((n) => escapeMarkdown(shownText(n)))),

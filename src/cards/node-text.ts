@@ -45,7 +45,9 @@ const md = (s: string | undefined, fallback: string): string => escapeMarkdown(s
 /** The histology class of the patient's ICD-O-3 code, if it is one of §7.2. */
 function histologyClass(facts: readonly FactEntry[]): HistologyClass | undefined {
   const code = histologyCode(facts)?.code;
-  return (Object.keys(HISTOLOGY_CODES) as HistologyClass[]).find((k) => HISTOLOGY_CODES[k].some((d) => d.code === code));
+  return (Object.keys(HISTOLOGY_CODES) as HistologyClass[]).find((k) =>
+    HISTOLOGY_CODES[k].some((d) => d.code === code),
+  );
 }
 
 /** §3 step 7: the nodes of a metastatic line for a histology (CURRENT-OFF-PATHWAY names them). */
@@ -88,34 +90,46 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
   'D-UNCONFIRMED': (t) => {
     const value = fact(t.facts, /^STS Conditions?$/)?.value ?? '';
     const statuses = [...new Set(value.match(/provisional|differential|unconfirmed/g) ?? [])];
-    return filled('D-UNCONFIRMED', t, { '<provisional / differential / unconfirmed>': statuses.join(' and ') || 'unconfirmed' });
+    return filled('D-UNCONFIRMED', t, {
+      '<provisional / differential / unconfirmed>': statuses.join(' and ') || 'unconfirmed',
+    });
   },
   'D-MISSING-HISTOLOGY': (t) => filled('D-MISSING-HISTOLOGY', t, {}),
   'D-HISTOLOGY-CONFLICT': (t) => {
     // The Histology fact names each finding as "<display> (<code>, <Condition>[, <Observation>], <date>)", joined with
     // "and" (facts.ts); the card text keeps the §4.5 shape, the Observation that gave a finding stays under "Based on".
-    const value = fact(t.facts, /^Histology$/)?.value.replace(/^conflict: /, '').replace(/, Observation\/[^,()]+(?=, )/g, '')
-      ?? 'two subtypes';
+    const value =
+      fact(t.facts, /^Histology$/)
+        ?.value.replace(/^conflict: /, '')
+        .replace(/, Observation\/[^,()]+(?=, )/g, '') ?? 'two subtypes';
     return filled('D-HISTOLOGY-CONFLICT', t, {
       '<A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>)': escapeMarkdown(value),
     });
   },
   'D-MISSING-EXTENT': (t) => {
     const code = histologyCode(t.facts)?.code;
-    return filled('D-MISSING-EXTENT', t, {}, [code === '8852/3' || code === '8853/3', fact(t.facts, /^Ignored/) !== undefined]);
+    return filled('D-MISSING-EXTENT', t, {}, [
+      code === '8852/3' || code === '8853/3',
+      fact(t.facts, /^Ignored/) !== undefined,
+    ]);
   },
   'CURRENT-OFF-PATHWAY': (t) => {
     const current = fact(t.facts, /^Current regimen$/);
     const line = lineOf(t.facts);
     const titles = lineNodes(line, histologyClass(t.facts)).map((id) => nodeTitle(id, t.thresholds));
-    return filled('CURRENT-OFF-PATHWAY', t, {
-      '<drugs>': md(current?.value, 'the current regimen'),
-      ' since <start>': current?.date !== undefined ? ` since ${current.date}` : '',
-      // F5: a regimen current only through an undated active statement or order has no date given.
-      ' (last given <date>)': lastGiven(fact(t.facts, /^Current regimen last given$/)?.value),
-      '<n>': line ?? 'unknown',
-      '<titles>': titles.length > 0 ? titles.join('; ') : 'none for this histology',
-    }, [/epirubicin/i.test(current?.value ?? '')]);
+    return filled(
+      'CURRENT-OFF-PATHWAY',
+      t,
+      {
+        '<drugs>': md(current?.value, 'the current regimen'),
+        ' since <start>': current?.date !== undefined ? ` since ${current.date}` : '',
+        // F5: a regimen current only through an undated active statement or order has no date given.
+        ' (last given <date>)': lastGiven(fact(t.facts, /^Current regimen last given$/)?.value),
+        '<n>': line ?? 'unknown',
+        '<titles>': titles.length > 0 ? titles.join('; ') : 'none for this histology',
+      },
+      [/epirubicin/i.test(current?.value ?? '')],
+    );
   },
   'D-DATA-UNAVAILABLE': (t) => {
     const { types, reasons } = unreadable(t.facts);
@@ -128,39 +142,55 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     const parts: string[] = [];
     const lvef = fact(t.facts, /^LVEF$/);
     if (t.rules.includes('S-DOXO-LVEF')) {
-      parts.push(fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t.thresholds, {
-        '<value>': String(numberIn(lvef?.value) ?? 'unknown'),
-        '<date>': lvef?.date ?? 'date unknown',
-        '<resource>': lvef?.reference ?? 'resource unknown',
-      }));
+      parts.push(
+        fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t.thresholds, {
+          '<value>': String(numberIn(lvef?.value) ?? 'unknown'),
+          '<date>': lvef?.date ?? 'date unknown',
+          '<resource>': lvef?.reference ?? 'resource unknown',
+        }),
+      );
     }
     if (t.rules.includes('S-DOXO-CUMULATIVE')) {
       const n = numberIn(fact(t.facts, /^Cumulative doxorubicin$/)?.value);
-      parts.push(fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.cumulative, t.thresholds, { '<N>': String(n ?? 'unknown') }));
+      parts.push(
+        fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.cumulative, t.thresholds, { '<N>': String(n ?? 'unknown') }),
+      );
     }
     parts.push(ANTHRACYCLINE_CONTRAINDICATED_TEXT.modifiers);
-    if (/^metastatic/.test(fact(t.facts, /^Extent$/)?.value ?? '')) parts.push(ANTHRACYCLINE_CONTRAINDICATED_TEXT.metastatic);
+    if (/^metastatic/.test(fact(t.facts, /^Extent$/)?.value ?? ''))
+      parts.push(ANTHRACYCLINE_CONTRAINDICATED_TEXT.metastatic);
     return { text: shownText(parts.join(' ')), evidence: ['DOXORUBICIN-LABEL', 'ANNOUNCE'] };
   },
   'L-POST-RESECTION': (t) => {
     const surgery = fact(t.facts, /^Surgery$/);
     const rt = fact(t.facts, /^Radiotherapy$/);
-    return filled('L-POST-RESECTION', t, {
-      '<date>': surgery?.date ?? 'date unknown',
-      '<procedure>': surgery?.reference ?? 'procedure',
-      '<given on <date> / not recorded>': rt?.value === 'done' ? `given on ${rt.date ?? 'an unknown date'}` : 'not recorded',
-    }, [t.notes.some((n) => /pembrolizumab/i.test(n))]);
+    return filled(
+      'L-POST-RESECTION',
+      t,
+      {
+        '<date>': surgery?.date ?? 'date unknown',
+        '<procedure>': surgery?.reference ?? 'procedure',
+        '<given on <date> / not recorded>':
+          rt?.value === 'done' ? `given on ${rt.date ?? 'an unknown date'}` : 'not recorded',
+      },
+      [t.notes.some((n) => /pembrolizumab/i.test(n))],
+    );
   },
   'L-OTHER-SITE': (t) => {
     const coding = fact(t.facts, /^Primary site$/)?.code;
     // §4.5 "<ICD-10-CM display> (<code>)": the display recorded with the code; without one, the code alone.
-    const words = coding === undefined ? 'outside the soft-tissue codes'
-      : coding.display !== undefined ? `${escapeMarkdown(coding.display)} (${escapeMarkdown(coding.code)})`
-      : `coded ${escapeMarkdown(coding.code)}`;
+    const words =
+      coding === undefined
+        ? 'outside the soft-tissue codes'
+        : coding.display !== undefined
+          ? `${escapeMarkdown(coding.display)} (${escapeMarkdown(coding.code)})`
+          : `coded ${escapeMarkdown(coding.code)}`;
     return filled('L-OTHER-SITE', t, { '<ICD-10-CM display> (<code>)': words });
   },
-  'M-TRIAL': (t) => filled('M-TRIAL', t, { '<trial term>': escapeMarkdown(trialTerm(t.facts)) }, [lineOf(t.facts) === '3+']),
-  'X-PEDIATRIC': (t) => filled('X-PEDIATRIC', t, { '<age>': ageYears(t.facts) !== undefined ? `${ageYears(t.facts)}` : 'under 18' }),
+  'M-TRIAL': (t) =>
+    filled('M-TRIAL', t, { '<trial term>': escapeMarkdown(trialTerm(t.facts)) }, [lineOf(t.facts) === '3+']),
+  'X-PEDIATRIC': (t) =>
+    filled('X-PEDIATRIC', t, { '<age>': ageYears(t.facts) !== undefined ? `${ageYears(t.facts)}` : 'under 18' }),
   'X-UNCOVERED': (t) => {
     const h = histologyCode(t.facts);
     return filled('X-UNCOVERED', t, {
@@ -193,4 +223,3 @@ export function nodeText(id: NodeId, input: TextInput): NodeText {
   if (typeof custom === 'string') return { text: custom, evidence: NODES[id].evidence };
   return { text: custom.text, evidence: [...NODES[id].evidence, ...custom.evidence] };
 }
-

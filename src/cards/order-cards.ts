@@ -105,7 +105,12 @@ const fillAngles = (template: string, values: Readonly<Record<string, string>>):
  * The variant of a rule's summary that applies (§5: the first that applies). S-DOXO-CUMULATIVE-WARN: (1) P reaches
  * the critical value, (2) N plus the drafts' convertible dose does, (3) the total is "at least", (4) N >= warn.
  */
-function summaryVariant(rule: RuleId, values: Readonly<Record<string, string>>, decision: OrderDecision, ctx: OrderCardContext): number {
+function summaryVariant(
+  rule: RuleId,
+  values: Readonly<Record<string, string>>,
+  decision: OrderDecision,
+  ctx: OrderCardContext,
+): number {
   if (rule === 'S-TRAB-LVEF') return values.lvefLow === 'true' ? 0 : 1;
   const c = decision.cumulative;
   if (rule === 'S-DOXO-CUMULATIVE-WARN' && c !== undefined) {
@@ -131,23 +136,31 @@ function afterThisOrder(card: OrderCard, decision: OrderDecision): string | unde
   if (c === undefined || doses.length === 0) return undefined;
   const convertible = doses.filter((d) => d.mgM2 !== undefined);
   const notConvertible = doses.filter((d) => d.mgM2 === undefined);
-  const why = (d: DraftDoseFact): string => fillAngles(SAFETY_TEXTS.doseNotConvertible, {
-    why: doses.length > 1 ? `${draftLabel(d.drug)}: ${d.reason ?? 'no dose'}` : (d.reason ?? 'no dose'),
-  });
+  const why = (d: DraftDoseFact): string =>
+    fillAngles(SAFETY_TEXTS.doseNotConvertible, {
+      why: doses.length > 1 ? `${draftLabel(d.drug)}: ${d.reason ?? 'no dose'}` : (d.reason ?? 'no dose'),
+    });
   if (convertible.length === 0) return notConvertible.map(why).join('; ');
   const total = convertible.reduce((sum, d) => sum + (d.mgM2 ?? 0), c.n);
   const after = fillAngles(doses.length > 1 ? SAFETY_TEXTS.afterTheseOrders : SAFETY_TEXTS.afterThisOrder, {
-    atLeast: c.known && notConvertible.length === 0 ? '' : 'at least ', total: mg(total),
+    atLeast: c.known && notConvertible.length === 0 ? '' : 'at least ',
+    total: mg(total),
   });
-  const others = [...new Set(convertible.filter((d) => d.drug !== 'doxorubicin').map((d) => draftLabel(d.drug)))]
-    .map((drug) => fillAngles(SAFETY_TEXTS.draftCountedAsRecorded, { drug }));
+  const others = [...new Set(convertible.filter((d) => d.drug !== 'doxorubicin').map((d) => draftLabel(d.drug)))].map(
+    (drug) => fillAngles(SAFETY_TEXTS.draftCountedAsRecorded, { drug }),
+  );
   return [after, ...others, ...notConvertible.map(why)].join('; ');
 }
 
 const draftLabel = (drug: string): string => (isDrugKey(drug) ? DRUGS[drug].name : drug);
 
 /** The values a rule card's summary names: the decision's, the §9 thresholds, the card's drafted drugs. */
-function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext, rule: RuleId): Record<string, string> {
+function ruleValues(
+  card: OrderCard,
+  decision: OrderDecision,
+  ctx: OrderCardContext,
+  rule: RuleId,
+): Record<string, string> {
   const v = decision.values ?? {};
   const drugs = capitalize(draftNames(card, ctx));
   const lvefRule = rule === 'S-DOXO-LVEF';
@@ -159,9 +172,18 @@ function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardCont
     drug: drugs,
     combination: drugs,
     // "Eribulin for Synovial sarcoma, NOS (9040/3)": the name a clinician reads, with the code the rule judged.
-    histology: v.histology === undefined ? 'this histology'
-      : v.histologyName !== undefined && v.histologyName !== '' ? `${v.histologyName} (${v.histology})` : v.histology,
-    date: lvefRule || rule === 'S-TRAB-LVEF' ? (v.lvefDate ?? '') : rule === 'S-BILIRUBIN-HIGH' ? (v.bilirubinDate ?? '') : (v.ecogDate ?? ''),
+    histology:
+      v.histology === undefined
+        ? 'this histology'
+        : v.histologyName !== undefined && v.histologyName !== ''
+          ? `${v.histologyName} (${v.histology})`
+          : v.histology,
+    date:
+      lvefRule || rule === 'S-TRAB-LVEF'
+        ? (v.lvefDate ?? '')
+        : rule === 'S-BILIRUBIN-HIGH'
+          ? (v.bilirubinDate ?? '')
+          : (v.ecogDate ?? ''),
     reason: rule === 'S-TRAB-LVEF' ? (v.trabReason ?? '') : (v.reason ?? ''),
     value: v.bilirubin ?? '',
     unit: v.bilirubinUnit ?? '',
@@ -174,7 +196,9 @@ function ruleValues(card: OrderCard, decision: OrderDecision, ctx: OrderCardCont
  */
 function ruleDetail(rule: RuleId, card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): string[] {
   if (rule === 'S-DOXO-CUMULATIVE-WARN') {
-    const others = decision.cumulative?.otherAnthracyclines === true || cardDoses(card, decision).some((d) => d.drug !== 'doxorubicin');
+    const others =
+      decision.cumulative?.otherAnthracyclines === true ||
+      cardDoses(card, decision).some((d) => d.drug !== 'doxorubicin');
     return [RULE_DETAILS['S-DOXO-CUMULATIVE-WARN'], ...(others ? [RULE_DETAILS.otherAnthracyclines] : [])];
   }
   if (rule === 'S-BILIRUBIN-HIGH') {
@@ -205,15 +229,22 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
       const node = nodeOf(card.topic);
       // §5 step 5 "<current>": the node the current regimen matches, else its drugs as the facts name them.
       const currentDrugs = decision.facts.find((f) => f.fact === 'Current regimen')?.value;
-      const current = card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds)
-        : currentDrugs !== undefined && currentDrugs !== '' && !currentDrugs.startsWith('none') ? currentDrugs : 'the current regimen';
+      const current =
+        card.position !== undefined
+          ? nodeTitle(nodeOf(card.position), ctx.thresholds)
+          : currentDrugs !== undefined && currentDrugs !== '' && !currentDrugs.startsWith('none')
+            ? currentDrugs
+            : 'the current regimen';
       // §5 step 5: "Progression recorded on <date>" instead of the request to confirm it when F10 finds one after the
       // current regimen's start.
       const progressed = decision.values?.progressionDate;
-      const text = progressed !== undefined && progressed !== ''
-        ? fillAngles(SAFETY_TEXTS.nextStepEarly, { current }).replace(/confirm progression or intolerance$/,
-          fillAngles(SAFETY_TEXTS.nextStepProgression, { date: progressed }))
-        : fillAngles(SAFETY_TEXTS.nextStepEarly, { current });
+      const text =
+        progressed !== undefined && progressed !== ''
+          ? fillAngles(SAFETY_TEXTS.nextStepEarly, { current }).replace(
+              /confirm progression or intolerance$/,
+              fillAngles(SAFETY_TEXTS.nextStepProgression, { date: progressed }),
+            )
+          : fillAngles(SAFETY_TEXTS.nextStepEarly, { current });
       return {
         summary: fitPlain(text),
         lines: [`**${text}.** Drafted: ${drafts}, a drug of "${nodeTitle(node, ctx.thresholds)}".`],
@@ -272,7 +303,10 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
       const id = ruleOf(card.topic);
       const rule = RULES[id];
       const values = ruleValues(card, decision, ctx, id);
-      const summary = fillBraces(rule.summary[summaryVariant(id, values, decision, ctx)] ?? rule.summary[0] ?? rule.title, values);
+      const summary = fillBraces(
+        rule.summary[summaryVariant(id, values, decision, ctx)] ?? rule.summary[0] ?? rule.title,
+        values,
+      );
       return {
         summary: fitPlain(summary),
         lines: [
@@ -288,16 +322,21 @@ function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext)
 
 /** S-BILIRUBIN-HIGH: each §5 label is its drug's; a card cites only the labels of the drugs it is about. */
 const BILIRUBIN_LABELS: Readonly<Partial<Record<DrugKey, EvidenceKey>>> = {
-  docetaxel: 'DOCETAXEL-LABEL', trabectedin: 'TRABECTEDIN-LABEL', pazopanib: 'PAZOPANIB-LABEL', doxorubicin: 'DOXORUBICIN-LABEL',
+  docetaxel: 'DOCETAXEL-LABEL',
+  trabectedin: 'TRABECTEDIN-LABEL',
+  pazopanib: 'PAZOPANIB-LABEL',
+  doxorubicin: 'DOXORUBICIN-LABEL',
 };
 
 /** A rule card's evidence (§5 evidence column), narrowed to the card's drugs for S-BILIRUBIN-HIGH. */
 function ruleEvidence(rule: RuleId, card: OrderCard, ctx: OrderCardContext): readonly EvidenceKey[] {
   if (rule !== 'S-BILIRUBIN-HIGH') return RULES[rule].evidence;
-  const labels = new Set(card.draftIds.flatMap((id) => {
-    const drug = ctx.drafts.find((d) => d.id === id)?.drug;
-    return drug !== undefined ? (BILIRUBIN_LABELS[drug] ?? []) : [];
-  }));
+  const labels = new Set(
+    card.draftIds.flatMap((id) => {
+      const drug = ctx.drafts.find((d) => d.id === id)?.drug;
+      return drug !== undefined ? (BILIRUBIN_LABELS[drug] ?? []) : [];
+    }),
+  );
   return RULES[rule].evidence.filter((e) => labels.has(e));
 }
 
@@ -347,7 +386,8 @@ export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: Or
   const after = afterThisOrder(card, decision);
   // F7 item 8: the drafted dose is never added to N; the card's cumulative fact says where this order would bring it.
   const facts: readonly FactEntry[] = (card.facts.length > 0 ? card.facts : decision.facts).map((f) =>
-    after !== undefined && f.fact === CUMULATIVE_FACT ? { ...f, value: `${f.value}; ${after}` } : f);
+    after !== undefined && f.fact === CUMULATIVE_FACT ? { ...f, value: `${f.value}; ${after}` } : f,
+  );
   const offersReplacements =
     card.kind === 'off-pathway' || (card.kind === 'rule' && isRuleId(topic) && RULES[topic].kind === 'blocking');
   const suggestions = offersReplacements ? replacements(card, decision, ctx) : [];
@@ -377,4 +417,3 @@ export function buildOrderCards(decision: OrderDecision, ctx: OrderCardContext):
   if (!decision.hasSts) return [];
   return decision.cards.map((c) => buildOrderCard(c, decision, ctx));
 }
-

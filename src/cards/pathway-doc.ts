@@ -41,9 +41,13 @@ function nodeHtml(id: NodeId, t: Thresholds): string {
     const schedule = scheduleText(id, d, t);
     return `<li>${escapeHtml(DRUGS[d].name)}${schedule !== undefined ? `: ${escapeHtml(schedule)}` : ''}</li>`;
   });
-  const service = n.service ? `<p>Orders: ${escapeHtml(n.service.text ?? Object.values(n.service.textBySite ?? {})[0] ?? n.service.code.display ?? n.service.code.code)}</p>` : '';
+  const service = n.service
+    ? `<p>Orders: ${escapeHtml(n.service.text ?? Object.values(n.service.textBySite ?? {})[0] ?? n.service.code.display ?? n.service.code.code)}</p>`
+    : '';
   const next =
-    n.next === 'line3' ? 'the later-line options for the histology not yet received' : n.next.map((x) => nodeTitle(x, t)).join('; ');
+    n.next === 'line3'
+      ? 'the later-line options for the histology not yet received'
+      : n.next.map((x) => nodeTitle(x, t)).join('; ');
   return [
     `<section id="${escapeHtml(id)}"><h3>${escapeHtml(nodeTitle(id, t))}</h3>`,
     `<p><code>${escapeHtml(id)}</code>: ${escapeHtml(n.kind)}, indicator ${escapeHtml(n.indicator)}</p>`,

@@ -3,7 +3,17 @@
  * structured dose, never a code marked "(to verify)".
  */
 import type { CodeableConcept, Coding, MedicationRequest, Reference, ServiceRequest } from 'fhir/r4.js';
-import { DRUGS, NODES, SYSTEMS, nodeTitle, scheduleText, type CodeDef, type DrugKey, type NodeId, type Thresholds } from '../pathway/index.js';
+import {
+  DRUGS,
+  NODES,
+  SYSTEMS,
+  nodeTitle,
+  scheduleText,
+  type CodeDef,
+  type DrugKey,
+  type NodeId,
+  type Thresholds,
+} from '../pathway/index.js';
 import type { Action } from '../hooks/types.js';
 
 /** Who and why every created resource refers to. */
@@ -33,7 +43,12 @@ const reason = (ctx: ResourceContext): { reasonReference?: Reference[] } =>
   ctx.reasonRef !== undefined ? { reasonReference: [{ reference: ctx.reasonRef }] } : {};
 
 /** A draft MedicationRequest proposing one drug of a node, grouped with the rest of the regimen. */
-export function medicationProposal(node: NodeId, drug: DrugKey, groupValue: string, ctx: ResourceContext): MedicationRequest {
+export function medicationProposal(
+  node: NodeId,
+  drug: DrugKey,
+  groupValue: string,
+  ctx: ResourceContext,
+): MedicationRequest {
   const def = DRUGS[drug];
   const coding = emittedCoding(def.rxnorm);
   const concept: CodeableConcept = { ...(coding ? { coding: [coding] } : {}), text: def.name };
@@ -94,7 +109,13 @@ export function createActions(node: NodeId, suggestionUuid: string, ctx: Resourc
   }));
   const service = serviceProposal(node, ctx);
   const services: Action[] = service
-    ? [{ type: 'create', description: `Create a draft request: ${service.code?.text ?? nodeTitle(node, ctx.thresholds)}`, resource: service }]
+    ? [
+        {
+          type: 'create',
+          description: `Create a draft request: ${service.code?.text ?? nodeTitle(node, ctx.thresholds)}`,
+          resource: service,
+        },
+      ]
     : [];
   return [...meds, ...services];
 }

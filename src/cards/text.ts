@@ -44,4 +44,3 @@ export function fitSummary(before: string, related: string, between: string, tit
 export function fitPlain(s: string): string {
   return shortenAtWord(s, SUMMARY_MAX);
 }
-

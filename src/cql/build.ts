@@ -39,12 +39,15 @@ export function buildCql(cqlDir: string, only?: readonly string[]): BuildResult 
   const files = new Map<string, string>();
   const codesText = generateStsCodesCql();
   const outputs: BuildOutput[] = [{ path: join(cqlDir, `${STS_CODES_LIBRARY.name}.cql`), text: codesText }];
-  for (const file of readdirSync(cqlDir).filter((f) => f.endsWith('.cql')).sort()) {
+  for (const file of readdirSync(cqlDir)
+    .filter((f) => f.endsWith('.cql'))
+    .sort()) {
     if (file === `${STS_CODES_LIBRARY.name}.cql`) continue;
     const committed = readFileSync(join(cqlDir, file), 'utf8');
     const name = libraryNameOf(committed);
     if (name === undefined) throw new Error(`${file}: no library declaration`);
-    if (`${name}.cql` !== file) throw new Error(`${file}: declares library ${name}; the file must be named ${name}.cql`);
+    if (`${name}.cql` !== file)
+      throw new Error(`${file}: declares library ${name}; the file must be named ${name}.cql`);
     // The §9 threshold declarations are generated into the library (src/cql/threshold-cql.ts).
     const text = withThresholdBlock(file, committed);
     if (text !== committed) outputs.push({ path: join(cqlDir, file), text });

@@ -35,9 +35,19 @@ import {
 import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS } from '../pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../pathway/systems.js';
 import { camelToTitle } from '../pathway/names.js';
-import { BILIRUBIN_RULE_DRUGS, HISTOLOGY_SPECIFIC_OPTIONS, LVEF_UNUSABLE_REASONS, MESNA_ORDER_WINDOW_DAYS, SAFETY_TEXTS } from '../pathway/rules.js';
+import {
+  BILIRUBIN_RULE_DRUGS,
+  HISTOLOGY_SPECIFIC_OPTIONS,
+  LVEF_UNUSABLE_REASONS,
+  MESNA_ORDER_WINDOW_DAYS,
+  SAFETY_TEXTS,
+} from '../pathway/rules.js';
 import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
-import { HISTORY_INCOMPLETE_NOTE, HISTORY_INCOMPLETE_NEOADJUVANT_NOTE, HISTORY_UNAVAILABLE_NOTE } from '../pathway/treatment-words.js';
+import {
+  HISTORY_INCOMPLETE_NOTE,
+  HISTORY_INCOMPLETE_NEOADJUVANT_NOTE,
+  HISTORY_UNAVAILABLE_NOTE,
+} from '../pathway/treatment-words.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
 export const STS_CODES_LIBRARY = { name: 'StsCodes', version: '1.0.0' } as const;
@@ -52,7 +62,6 @@ const strings = (values: readonly string[]): string =>
 
 const codes = (defs: readonly CodeDef[]): string =>
   `{ ${defs.map((d) => `Tuple { system: ${cqlString(d.system)}, code: ${cqlString(d.code)} }`).join(', ')} }`;
-
 
 /** Returns the text of cql/StsCodes.cql. Deterministic: the same pathway module always gives the same text. */
 export function generateStsCodesCql(): string {
@@ -96,7 +105,11 @@ export function generateStsCodesCql(): string {
       .map((d) => `Tuple { code: ${cqlString(d.code)}, display: ${cqlString(d.display ?? d.code)} }`)
       .join(', ')} }`,
   );
-  define('Non-specific Histology', strings(NON_SPECIFIC_HISTOLOGY), 'F2: class OTHER only when no specific code is found');
+  define(
+    'Non-specific Histology',
+    strings(NON_SPECIFIC_HISTOLOGY),
+    'F2: class OTHER only when no specific code is found',
+  );
   define('Well-differentiated LPS', cqlString(WELL_DIFFERENTIATED_LPS));
   define(
     'Sarcoma Morphology Ranges',
@@ -117,9 +130,15 @@ export function generateStsCodesCql(): string {
   define('LVEF Unitless Codes', strings(LVEF_VALUE_RULES.unitlessCodes));
   define('LVEF Plausible Min', `${LVEF_VALUE_RULES.plausibleMinPercent}.0`);
   define('LVEF Plausible Max', `${LVEF_VALUE_RULES.plausibleMaxPercent}.0`);
-  define('Disease Status Progression', strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'progression').map((v) => v.code)),
-    'F10 disease status values (SNOMED CT); anything else is unknown');
-  define('Disease Status No Progression', strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'no-progression').map((v) => v.code)));
+  define(
+    'Disease Status Progression',
+    strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'progression').map((v) => v.code)),
+    'F10 disease status values (SNOMED CT); anything else is unknown',
+  );
+  define(
+    'Disease Status No Progression',
+    strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'no-progression').map((v) => v.code)),
+  );
   define('Bilirubin High Interpretations', strings(BILIRUBIN_HIGH_INTERPRETATIONS), '§7.3 total bilirubin');
   define('M1 AJCC Code Prefixes', strings(M1_PATTERNS.ajccCodePrefixes), '§7.3 M1 / M0');
   define('M1 Display Contains', strings(M1_PATTERNS.snomedDisplayContains));
@@ -165,14 +184,22 @@ export function generateStsCodesCql(): string {
   define('Liposomal Markers', strings(LIPOSOMAL_MARKERS));
   define(
     'Specialty Rows',
-    `{\n${Object.entries(SPECIALTY_ROW_DRUGS).map(([kind, row]) => {
-      const morphologies = HISTOLOGY_CODES.SPECIALTY.filter((d) => d.specialty === kind).map((d) => d.code);
-      const prefixes = Object.entries(SPECIALTY_BY_ICD10_PREFIX).filter(([, k]) => k === kind).map(([p]) => p);
-      return `  Tuple { kind: ${cqlString(kind)}, morphologies: ${strings(morphologies)}, icd10Prefixes: ${strings(prefixes)}, drugs: ${strings(row.drugs)}, liposomalDoxorubicin: ${row.liposomalDoxorubicin} }`;
-    }).join(',\n')}\n}`,
+    `{\n${Object.entries(SPECIALTY_ROW_DRUGS)
+      .map(([kind, row]) => {
+        const morphologies = HISTOLOGY_CODES.SPECIALTY.filter((d) => d.specialty === kind).map((d) => d.code);
+        const prefixes = Object.entries(SPECIALTY_BY_ICD10_PREFIX)
+          .filter(([, k]) => k === kind)
+          .map(([p]) => p);
+        return `  Tuple { kind: ${cqlString(kind)}, morphologies: ${strings(morphologies)}, icd10Prefixes: ${strings(prefixes)}, drugs: ${strings(row.drugs)}, liposomalDoxorubicin: ${row.liposomalDoxorubicin} }`;
+      })
+      .join(',\n')}\n}`,
     'F1 second primary: the drugs of each SPECIALTY row of §4.4',
   );
-  define('Uncertain Behavior ICD10', cqlString(UNCERTAIN_BEHAVIOR_ICD10), 'F1: D48.1 qualifies only through a desmoid histology');
+  define(
+    'Uncertain Behavior ICD10',
+    cqlString(UNCERTAIN_BEHAVIOR_ICD10),
+    'F1: D48.1 qualifies only through a desmoid histology',
+  );
   define('Uncertain Behavior Histology', strings(UNCERTAIN_BEHAVIOR_HISTOLOGY));
   define('Bilirubin Rule Drugs', strings(BILIRUBIN_RULE_DRUGS), '§5 S-BILIRUBIN-HIGH');
   define(
@@ -182,13 +209,25 @@ export function generateStsCodesCql(): string {
   );
   define('Mesna Order Window Days', String(MESNA_ORDER_WINDOW_DAYS), '§5 S-IFOS-MESNA');
   for (const [key, text] of Object.entries(LVEF_UNUSABLE_REASONS)) {
-    define(`LVEF Unusable ${camelToTitle(key)}`, cqlString(text), key === 'none' ? 'F7: why no LVEF is usable' : undefined);
+    define(
+      `LVEF Unusable ${camelToTitle(key)}`,
+      cqlString(text),
+      key === 'none' ? 'F7: why no LVEF is usable' : undefined,
+    );
   }
-  define('Text History Unavailable', cqlString(HISTORY_UNAVAILABLE_NOTE), '§2 treatment history unreadable or incomplete');
+  define(
+    'Text History Unavailable',
+    cqlString(HISTORY_UNAVAILABLE_NOTE),
+    '§2 treatment history unreadable or incomplete',
+  );
   define('Text History Incomplete', cqlString(HISTORY_INCOMPLETE_NOTE));
   define('Text History Incomplete Neoadjuvant', cqlString(HISTORY_INCOMPLETE_NEOADJUVANT_NOTE));
   for (const [key, text] of Object.entries(SAFETY_TEXTS)) {
-    define(`Text ${camelToTitle(key)}`, cqlString(text), key === 'lvefUnusable' ? 'F6, F7, §5 sentences (placeholders in angle brackets)' : undefined);
+    define(
+      `Text ${camelToTitle(key)}`,
+      cqlString(text),
+      key === 'lvefUnusable' ? 'F6, F7, §5 sentences (placeholders in angle brackets)' : undefined,
+    );
   }
   return out.join('\n');
 }

@@ -7,7 +7,11 @@ import type { FactEntry } from './decision.js';
 import { buildFacts } from './facts.js';
 import type { PlainValue } from './plain.js';
 
-const MEDICATION_TYPES: ReadonlySet<string> = new Set(['MedicationRequest', 'MedicationAdministration', 'MedicationStatement']);
+const MEDICATION_TYPES: ReadonlySet<string> = new Set([
+  'MedicationRequest',
+  'MedicationAdministration',
+  'MedicationStatement',
+]);
 
 /** The fact list of every card: the pathway facts, then the data-quality lines. */
 export function factsOf(raw: Readonly<Record<string, PlainValue>>, data: PatientData): FactEntry[] {
@@ -22,10 +26,15 @@ export function factsOf(raw: Readonly<Record<string, PlainValue>>, data: Patient
 /** The lines saying what of the record could not be used as it came. */
 export function dataQualityFacts(data: PatientData): FactEntry[] {
   const out: FactEntry[] = [];
-  const partial = [...(data.incomplete ?? [])].filter(([type]) => MEDICATION_TYPES.has(type) && !data.unreadable.has(type));
+  const partial = [...(data.incomplete ?? [])].filter(
+    ([type]) => MEDICATION_TYPES.has(type) && !data.unreadable.has(type),
+  );
   if (partial.length > 0) {
     const why = partial.map(([type, reason]) => `${type}: ${reason}`).join('; ');
-    out.push({ fact: 'Treatment history', value: `incomplete (${why}): the line and the cumulative dose are lower bounds (at least)` });
+    out.push({
+      fact: 'Treatment history',
+      value: `incomplete (${why}): the line and the cumulative dose are lower bounds (at least)`,
+    });
   }
   for (const n of data.notices ?? []) out.push({ fact: n.fact, value: n.value });
   return out;

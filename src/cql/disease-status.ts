@@ -13,4 +13,3 @@ export function diseaseStatusWords(reading: { readonly [key: string]: PlainValue
   if (typeof reading?.text === 'string' && reading.text !== '') return reading.text;
   return DISEASE_STATUS_WORDS[typeof reading?.status === 'string' ? reading.status : 'unknown'] ?? 'unknown';
 }
-

@@ -94,7 +94,8 @@ export function canonicalKey(v: unknown): string | undefined {
 /** An object normalized as immutable.js sees it (its own keys, in any order) under a tag for its class. */
 function keyedKey(tag: string, v: object): string | undefined {
   // immutable.js reads an object with a `length`, an iterator or symbol keys differently: leave those to the original.
-  if (Object.hasOwn(v, 'length') || Symbol.iterator in v || Object.getOwnPropertySymbols(v).length > 0) return undefined;
+  if (Object.hasOwn(v, 'length') || Symbol.iterator in v || Object.getOwnPropertySymbols(v).length > 0)
+    return undefined;
   const parts: string[] = [];
   for (const key of Object.keys(v).sort()) {
     const k = canonicalKey(Reflect.get(v, key));
@@ -133,8 +134,10 @@ function rowPart(v: unknown): string | undefined {
   if (proto === CqlDateTime.prototype && v instanceof CqlDateTime) {
     if (typeof v.timezoneOffset === 'number' && v.timezoneOffset !== 0) return undefined;
     if (ownFieldCount(v) === 8) {
-      return `M${rowPart(v.year)}${rowPart(v.month)}${rowPart(v.day)}${rowPart(v.hour)}${rowPart(v.minute)}`
-        + `${rowPart(v.second)}${rowPart(v.millisecond)}${rowPart(v.timezoneOffset)}`;
+      return (
+        `M${rowPart(v.year)}${rowPart(v.month)}${rowPart(v.day)}${rowPart(v.hour)}${rowPart(v.minute)}` +
+        `${rowPart(v.second)}${rowPart(v.millisecond)}${rowPart(v.timezoneOffset)}`
+      );
     }
   }
   const key = canonicalKey(v);
@@ -151,7 +154,16 @@ function ownFieldCount(v: object): number {
   for (const k of keys) if (!DATE_FIELDS.has(k)) return -1;
   return keys.length;
 }
-const DATE_FIELDS: ReadonlySet<string> = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond', 'timezoneOffset']);
+const DATE_FIELDS: ReadonlySet<string> = new Set([
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'millisecond',
+  'timezoneOffset',
+]);
 
 /**
  * The first of each row of a list of tuples whose keys are the same, in the same order (the rows of one query's return
@@ -186,7 +198,12 @@ export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
 }
 
 function isPlainTuple(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && Object.getOwnPropertySymbols(v).length === 0;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Object.getPrototypeOf(v) === Object.prototype &&
+    Object.getOwnPropertySymbols(v).length === 0
+  );
 }
 
 /**
@@ -210,7 +227,8 @@ export function originalDistinct(): Distinct {
 export function installFastDistinct(): void {
   const list = listModule();
   const original: unknown = Reflect.get(list, 'toDistinctList');
-  if (typeof original !== 'function') throw new Error('cql-execution: elm/list toDistinctList not found (version changed?)');
+  if (typeof original !== 'function')
+    throw new Error('cql-execution: elm/list toDistinctList not found (version changed?)');
   if (INSTALLED in original) return;
   const fallback = original as Distinct;
   const fast: Distinct = (items) => fastDistinct(items) ?? fallback(items);
@@ -223,6 +241,7 @@ function listModule(): object {
   // The package's entry first: lib/elm/list.js alone would load the ELM classes in the wrong order.
   require('cql-execution');
   const list: unknown = require('cql-execution/lib/elm/list.js');
-  if (typeof list !== 'object' || list === null) throw new Error('cql-execution: elm/list not found (version changed?)');
+  if (typeof list !== 'object' || list === null)
+    throw new Error('cql-execution: elm/list not found (version changed?)');
   return list;
 }

@@ -171,7 +171,9 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   const kind: EngineKind = options.engine ?? (options.elmDir === undefined ? 'compiled' : 'interpreter');
   const timeZone = options.timeZone ?? 'UTC';
   const elms: Record<string, unknown> = {};
-  for (const file of readdirSync(elmDir).filter((f) => f.endsWith('.elm.json')).sort()) {
+  for (const file of readdirSync(elmDir)
+    .filter((f) => f.endsWith('.elm.json'))
+    .sort()) {
     const elm: unknown = JSON.parse(readFileSync(join(elmDir, file), 'utf8'));
     elms[libraryIdOf(elm).id] = elm;
   }
@@ -187,7 +189,8 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   }
   installFastDistinct();
   const sources = createPatientSourceFactory();
-  if (typeof sources.modelInfo !== 'object' || sources.modelInfo === null) throw new Error('cql-exec-fhir: no model info');
+  if (typeof sources.modelInfo !== 'object' || sources.modelInfo === null)
+    throw new Error('cql-exec-fhir: no model info');
   // Strict where the CQL reads, tolerant elsewhere: the reads come from the same ELM the engine runs.
   const shapeGuard = createShapeGuard(sources.modelInfo, cqlReads(Object.values(elms), sources.modelInfo));
   const cacheSize = options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE;
@@ -200,17 +203,34 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
 
   if (kind === 'compiled') {
     const missing = [...libraries.keys()].filter((name) => !compiledLibraries.includes(name));
-    if (missing.length > 0) throw new Error(`ENGINE=compiled: no compiled module for ${missing.join(', ')} (run npm run build:cql)`);
+    if (missing.length > 0)
+      throw new Error(`ENGINE=compiled: no compiled module for ${missing.join(', ')} (run npm run build:cql)`);
   }
 
-  async function run(library: Library, parameters: Record<string, unknown>, bundle: unknown, now: Date): Promise<Record<string, PlainValue>> {
+  async function run(
+    library: Library,
+    parameters: Record<string, unknown>,
+    bundle: unknown,
+    now: Date,
+  ): Promise<Record<string, PlainValue>> {
     try {
       if (kind === 'compiled') {
-        return plainOnRead(evaluateCompiled(library.source.library.identifier.id, bundle, parameters, DateTime.fromJSDate(now, 0), codeService));
+        return plainOnRead(
+          evaluateCompiled(
+            library.source.library.identifier.id,
+            bundle,
+            parameters,
+            DateTime.fromJSDate(now, 0),
+            codeService,
+          ),
+        );
       }
       // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
       // parsed Library keeps concurrent evaluations apart.
-      const results = await new Executor(library, codeService, parameters).exec(sources.forBundle(bundle), DateTime.fromJSDate(now, 0));
+      const results = await new Executor(library, codeService, parameters).exec(
+        sources.forBundle(bundle),
+        DateTime.fromJSDate(now, 0),
+      );
       const patientResults: unknown = results.patientResults;
       const first = isRecord(patientResults) ? Object.values(patientResults)[0] : undefined;
       return isRecord(first) ? plainOnRead(first) : {};
@@ -250,7 +270,10 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
       // Without a cache the key (serializing and hashing the whole Bundle) would be pure cost.
       if (!caching) return cache.getOrCompute('', evaluate);
       // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
-      return cache.getOrCompute(resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]), evaluate);
+      return cache.getOrCompute(
+        resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]),
+        evaluate,
+      );
     },
     cacheStats: () => cache.stats(),
   };

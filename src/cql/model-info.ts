@@ -30,7 +30,8 @@ function toTypeSpec(ts: unknown): TypeSpec {
   if (prop(ts, 'isNamed') === true) {
     const name = prop(ts, 'name');
     const namespace = prop(ts, 'namespace');
-    if (typeof name === 'string') return { kind: 'named', name, namespace: typeof namespace === 'string' ? namespace : undefined };
+    if (typeof name === 'string')
+      return { kind: 'named', name, namespace: typeof namespace === 'string' ? namespace : undefined };
   }
   if (prop(ts, 'isList') === true) return { kind: 'list', element: toTypeSpec(prop(ts, 'elementType')) };
   if (prop(ts, 'isChoice') === true) {
@@ -43,7 +44,8 @@ function toTypeSpec(ts: unknown): TypeSpec {
 /** The class `name` ("Observation", "FHIR.Observation", "Observation.Component") of the model, narrowed. */
 export function classOf(modelInfo: object, name: string): ClassView | undefined {
   const findClass: unknown = Reflect.get(modelInfo, 'findClass');
-  if (typeof findClass !== 'function') throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
+  if (typeof findClass !== 'function')
+    throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
   const c: unknown = Reflect.apply(findClass, modelInfo, [name]);
   const className = prop(c, 'name');
   if (typeof className !== 'string') return undefined;
@@ -59,8 +61,8 @@ export function classOf(modelInfo: object, name: string): ClassView | undefined 
   };
 }
 
-export const fqn = (t: TypeSpec & { kind: 'named' }): string => (t.namespace !== undefined ? `${t.namespace}.${t.name}` : t.name);
-
+export const fqn = (t: TypeSpec & { kind: 'named' }): string =>
+  t.namespace !== undefined ? `${t.namespace}.${t.name}` : t.name;
 
 /** The FHIR classes (no namespace) an element of `cls` holds: the type of `element`, of its list items or its choices. */
 export function elementClasses(modelInfo: object): (cls: string, element: string) => string[] | undefined {

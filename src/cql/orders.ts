@@ -33,7 +33,14 @@ export interface DoseInput {
 }
 
 const KINDS: ReadonlySet<string> = new Set<OrderCardKind>([
-  'on-pathway', 'next-step-early', 'later-line-early', 'off-pathway', 'histology-specific', 'position-unknown', 'pediatric', 'rule',
+  'on-pathway',
+  'next-step-early',
+  'later-line-early',
+  'off-pathway',
+  'histology-specific',
+  'position-unknown',
+  'pediatric',
+  'rule',
 ]);
 
 function isKind(k: string): k is OrderCardKind {
@@ -102,8 +109,11 @@ export function toOrderCard(v: PlainValue, facts: readonly FactEntry[]): OrderCa
 /** The placeholders' values of the rule summaries (StsOrders "Rule Values"), as text. */
 function ruleValues(v: PlainValue | undefined): Readonly<Record<string, string>> {
   if (!isPlainRecord(v)) return {};
-  return Object.fromEntries(Object.entries(v).flatMap(([k, x]) =>
-    typeof x === 'string' ? [[k, x]] : typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : []));
+  return Object.fromEntries(
+    Object.entries(v).flatMap(([k, x]) =>
+      typeof x === 'string' ? [[k, x]] : typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : [],
+    ),
+  );
 }
 
 /** The dose placeholders {N}, {P} and {N + d} (§5), written as doses are on cards (`mg`). */
@@ -112,7 +122,8 @@ function doseValues(c: OrderCumulative | undefined): Readonly<Record<string, str
   return { N: mg(c.n), P: mg(c.possible), ...(c.nPlusD !== undefined ? { 'N + d': mg(c.nPlusD) } : {}) };
 }
 
-const num = (v: PlainValue | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const num = (v: PlainValue | undefined): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
 /** F7 items 5 and 8 as StsOrders gives them ("Rule Values", "Draft Doses"). */
 function cumulativeOf(values: PlainValue | undefined, doses: PlainValue | undefined): OrderCumulative | undefined {
@@ -122,14 +133,21 @@ function cumulativeOf(values: PlainValue | undefined, doses: PlainValue | undefi
   const drafts = (Array.isArray(doses) ? doses : []).flatMap((d): DraftDoseFact[] => {
     if (!isPlainRecord(d) || typeof d.id !== 'string' || typeof d.drug !== 'string') return [];
     const mgM2 = num(d.mgM2);
-    return [{
-      id: d.id, drug: d.drug,
-      ...(mgM2 !== undefined ? { mgM2 } : { reason: typeof d.reason === 'string' ? d.reason : 'no dose' }),
-    }];
+    return [
+      {
+        id: d.id,
+        drug: d.drug,
+        ...(mgM2 !== undefined ? { mgM2 } : { reason: typeof d.reason === 'string' ? d.reason : 'no dose' }),
+      },
+    ];
   });
   return {
-    n, possible: num(values.P) ?? n, ...(nPlusD !== undefined ? { nPlusD } : {}),
-    known: values.cumulativeKnown === true, otherAnthracyclines: values.otherAnthracyclines === true, drafts,
+    n,
+    possible: num(values.P) ?? n,
+    ...(nPlusD !== undefined ? { nPlusD } : {}),
+    known: values.cumulativeKnown === true,
+    otherAnthracyclines: values.otherAnthracyclines === true,
+    drafts,
   };
 }
 
@@ -144,26 +162,43 @@ export async function evaluateOrders(
   const matched = drafts.flatMap((d) => {
     const m = matchDrug(d.medication);
     return m !== undefined && !DRUGS[m.drug].supportive
-      ? [{
-        id: d.id, drug: m.drug, liposomal: m.liposomal, anthracycline: DRUGS[m.drug].anthracycline, mesna: d.mesna === true,
-        // Never null: cql-execution 3.3.2 rejects a null tuple inside a parameter's tuple ("wrong type").
-        dose: d.dose ?? { value: null, unit: null },
-      }]
+      ? [
+          {
+            id: d.id,
+            drug: m.drug,
+            liposomal: m.liposomal,
+            anthracycline: DRUGS[m.drug].anthracycline,
+            mesna: d.mesna === true,
+            // Never null: cql-execution 3.3.2 rejects a null tuple inside a parameter's tuple ("wrong type").
+            dose: d.dose ?? { value: null, unit: null },
+          },
+        ]
       : [];
   });
   // F5: a resource whose id is a draft order of this request is never an exposure (an EHR may already return the draft,
   // or an active copy of it, in the patient's history). Every draft counts, recognised or not.
   const draftOrderIds = [...new Set([...(opts.draftOrderIds ?? []), ...drafts.map((d) => d.id)])];
-  const raw = await evaluateLibrary(engine, ORDERS_LIBRARY, data, { ...opts, draftOrderIds }, {
-    Drafts: matched,
-    'Order Sign': opts.hook === 'order-sign',
-  });
+  const raw = await evaluateLibrary(
+    engine,
+    ORDERS_LIBRARY,
+    data,
+    { ...opts, draftOrderIds },
+    {
+      Drafts: matched,
+      'Order Sign': opts.hook === 'order-sign',
+    },
+  );
   const hasSts = raw['Has STS'] === true;
   const facts = hasSts ? factsOf(raw, data) : [];
   const cumulative = cumulativeOf(raw['Rule Values'], raw['Draft Doses']);
-  const cards = hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map((c) => toOrderCard(c, facts)) : [];
+  const cards =
+    hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map((c) => toOrderCard(c, facts)) : [];
   return {
-    hasSts, cards, facts, stsConditions: stringsOf(raw['STS Condition Keys']), patient: patientReference(data),
+    hasSts,
+    cards,
+    facts,
+    stsConditions: stringsOf(raw['STS Condition Keys']),
+    patient: patientReference(data),
     values: { ...ruleValues(raw['Rule Values']), ...doseValues(cumulative) },
     ...(cumulative !== undefined ? { cumulative } : {}),
   };

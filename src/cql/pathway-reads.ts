@@ -136,7 +136,8 @@ export function elmReads(libraries: readonly unknown[], model: ElementClasses): 
     if (node.type === 'FunctionDef' && Array.isArray(node.operand)) {
       const operands = new Map(scope.operands);
       for (const o of node.operand) {
-        if (isJson(o) && typeof o.name === 'string') operands.set(o.name, classesOfSpec(o.operandTypeSpecifier) ?? classesOfName(o.operandType));
+        if (isJson(o) && typeof o.name === 'string')
+          operands.set(o.name, classesOfSpec(o.operandTypeSpecifier) ?? classesOfName(o.operandType));
       }
       inner = { ...scope, operands };
     }
@@ -164,7 +165,8 @@ export function elmReads(libraries: readonly unknown[], model: ElementClasses): 
 
   for (const lib of libraries) {
     const library = isJson(lib) && isJson(lib.library) ? lib.library : undefined;
-    const id = isJson(library?.identifier) && typeof library.identifier.id === 'string' ? library.identifier.id : 'library';
+    const id =
+      isJson(library?.identifier) && typeof library.identifier.id === 'string' ? library.identifier.id : 'library';
     const defs = isJson(library?.statements) && Array.isArray(library.statements.def) ? library.statements.def : [];
     const empty: Scope = { aliases: new Map(), lets: new Map(), operands: new Map() };
     for (const def of defs) {
@@ -177,9 +179,13 @@ export function elmReads(libraries: readonly unknown[], model: ElementClasses): 
   const extensionUrls = new Set<string>();
   for (const operand of urlOperands) {
     const literal = stringLiteral(operand);
-    const named = isJson(operand) && operand.type === 'ExpressionRef' && typeof operand.name === 'string' ? stringDefs.get(operand.name) : undefined;
+    const named =
+      isJson(operand) && operand.type === 'ExpressionRef' && typeof operand.name === 'string'
+        ? stringDefs.get(operand.name)
+        : undefined;
     const urls = literal !== undefined ? [literal] : named;
-    if (urls === undefined) unresolved.add(`an extension url compared with a ${isJson(operand) ? String(operand.type) : 'value'}`);
+    if (urls === undefined)
+      unresolved.add(`an extension url compared with a ${isJson(operand) ? String(operand.type) : 'value'}`);
     for (const u of urls ?? []) extensionUrls.add(u);
   }
   return { reads: { elements: reads, extensionUrls }, unresolved: [...unresolved].sort() };
@@ -187,11 +193,23 @@ export function elmReads(libraries: readonly unknown[], model: ElementClasses): 
 
 /** `X.url.value` (how CQL over FHIR reads an extension's url). */
 function isUrlValue(v: unknown): boolean {
-  return isJson(v) && v.type === 'Property' && v.path === 'value' && isJson(v.source) && v.source.type === 'Property' && v.source.path === 'url';
+  return (
+    isJson(v) &&
+    v.type === 'Property' &&
+    v.path === 'value' &&
+    isJson(v.source) &&
+    v.source.type === 'Property' &&
+    v.source.path === 'url'
+  );
 }
 
 function stringLiteral(v: unknown): string | undefined {
-  return isJson(v) && v.type === 'Literal' && v.valueType === '{urn:hl7-org:elm-types:r1}String' && typeof v.value === 'string' ? v.value : undefined;
+  return isJson(v) &&
+    v.type === 'Literal' &&
+    v.valueType === '{urn:hl7-org:elm-types:r1}String' &&
+    typeof v.value === 'string'
+    ? v.value
+    : undefined;
 }
 
 /** The scope inside a query: its sources, relationships (with/without) and let clauses, in order. */
@@ -213,13 +231,20 @@ function queryScope(query: Json, outer: Scope, model: ElementClasses): Scope {
 }
 
 /** Reads given as a list ({"MedicationRequest": ["id", "status"]}), for readers other than the CQL. */
-export function listedReads(elements: Readonly<Record<string, readonly string[]>>, extensionUrls: readonly string[] = []): PathwayReads {
-  return { elements: new Map(Object.entries(elements).map(([cls, names]) => [cls, new Set(names)])), extensionUrls: new Set(extensionUrls) };
+export function listedReads(
+  elements: Readonly<Record<string, readonly string[]>>,
+  extensionUrls: readonly string[] = [],
+): PathwayReads {
+  return {
+    elements: new Map(Object.entries(elements).map(([cls, names]) => [cls, new Set(names)])),
+    extensionUrls: new Set(extensionUrls),
+  };
 }
 
 /** The reads of the compiled libraries, typed with the engine's model info; throws when a read cannot be typed. */
 export function cqlReads(libraries: readonly unknown[], modelInfo: object): PathwayReads {
   const { reads, unresolved } = elmReads(libraries, elementClasses(modelInfo));
-  if (unresolved.length > 0) throw new Error(`The FHIR reads of the CQL could not all be typed: ${unresolved.join('; ')}`);
+  if (unresolved.length > 0)
+    throw new Error(`The FHIR reads of the CQL could not all be typed: ${unresolved.join('; ')}`);
   return reads;
 }

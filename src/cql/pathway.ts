@@ -11,8 +11,14 @@ import { factsOf } from './data-facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
 import {
-  ANTHRACYCLINE_FREE_OPENING, ANTHRACYCLINE_FREE_SUMMARY, doxoCumulativeStop, doxoLvefHold, laterLineSummary, LVEF_STOP_SUMMARY,
-  maintenanceOpening, priorRegimenLine,
+  ANTHRACYCLINE_FREE_OPENING,
+  ANTHRACYCLINE_FREE_SUMMARY,
+  doxoCumulativeStop,
+  doxoLvefHold,
+  laterLineSummary,
+  LVEF_STOP_SUMMARY,
+  maintenanceOpening,
+  priorRegimenLine,
 } from '../pathway/treatment-words.js';
 import { diseaseStatusWords } from './disease-status.js';
 import { thresholdParameters } from './parameters.js';
@@ -30,7 +36,15 @@ export interface PathwayOptions {
   readonly draftOrderIds?: readonly string[];
 }
 
-const ROLES: ReadonlySet<string> = new Set<NodeRole>(['primary', 'alternative', 'current', 'next', 'later-line', 'data', 'trial']);
+const ROLES: ReadonlySet<string> = new Set<NodeRole>([
+  'primary',
+  'alternative',
+  'current',
+  'next',
+  'later-line',
+  'data',
+  'trial',
+]);
 
 type PlainRecord = { readonly [key: string]: PlainValue };
 
@@ -67,7 +81,13 @@ export function pathwayParameters(data: PatientData, opts: PathwayOptions): Reco
 
 /** Narrows one node tuple of the `Decision` define; throws on a shape the library never produces. */
 export function toDecidedNode(v: PlainValue): DecidedNode {
-  if (!isPlainRecord(v) || typeof v.id !== 'string' || !isNodeId(v.id) || typeof v.role !== 'string' || !isRole(v.role)) {
+  if (
+    !isPlainRecord(v) ||
+    typeof v.id !== 'string' ||
+    !isNodeId(v.id) ||
+    typeof v.role !== 'string' ||
+    !isRole(v.role)
+  ) {
     throw new Error(`StsPathway produced an unexpected node: ${JSON.stringify(v)}`);
   }
   const node = NODES[v.id];
@@ -124,9 +144,17 @@ export function variantWords(
   let summary: string | undefined;
   for (const v of variants) {
     if (v === 'doxo-cumulative-stop') {
-      opening.push(doxoCumulativeStop(typeof cumulative?.mgM2 === 'number' ? cumulative.mgM2 : 0, t.cumulativeDoxoCriticalMgM2));
+      opening.push(
+        doxoCumulativeStop(typeof cumulative?.mgM2 === 'number' ? cumulative.mgM2 : 0, t.cumulativeDoxoCriticalMgM2),
+      );
     } else if (v === 'doxo-lvef-hold') {
-      opening.push(doxoLvefHold(typeof lvef?.value === 'number' ? lvef.value : 0, typeof lvef?.date === 'string' ? lvef.date : 'undated', t.lvefMinPercent));
+      opening.push(
+        doxoLvefHold(
+          typeof lvef?.value === 'number' ? lvef.value : 0,
+          typeof lvef?.date === 'string' ? lvef.date : 'undated',
+          t.lvefMinPercent,
+        ),
+      );
     } else if (v === 'anthracycline-free') {
       summary = ANTHRACYCLINE_FREE_SUMMARY;
       opening.push(ANTHRACYCLINE_FREE_OPENING);
@@ -143,23 +171,40 @@ const regimenDrugs = (r: Readonly<Record<string, PlainValue>>): string => string
  */
 export function laterLineWords(raw: Readonly<Record<string, PlainValue>>): (shortName: string) => Partial<DecidedNode> {
   const regimens = (Array.isArray(raw['Fact Prior Regimens']) ? raw['Fact Prior Regimens'] : []).filter(isPlainRecord);
-  const lines = regimens.map((r, i) => priorRegimenLine(i + 1, regimenDrugs(r), typeof r.dates === 'number' ? r.dates : 0,
-    typeof r.first === 'string' ? r.first : 'undated', typeof r.last === 'string' ? r.last : 'undated'));
+  const lines = regimens.map((r, i) =>
+    priorRegimenLine(
+      i + 1,
+      regimenDrugs(r),
+      typeof r.dates === 'number' ? r.dates : 0,
+      typeof r.first === 'string' ? r.first : 'undated',
+      typeof r.last === 'string' ? r.last : 'undated',
+    ),
+  );
   const last = isPlainRecord(raw['Fact Prior Last Exposure']) ? raw['Fact Prior Last Exposure'] : undefined;
   // Undated prior exposures form no regimen (F5 runs need dates): with no dated one, the prior drugs are named.
   const priorDrugs = stringsOf(raw['Prior Drugs']).join(' + ');
-  const prior = typeof last?.drug === 'string' && last.drug !== '' ? last.drug : priorDrugs !== '' ? priorDrugs : undefined;
+  const prior =
+    typeof last?.drug === 'string' && last.drug !== '' ? last.drug : priorDrugs !== '' ? priorDrugs : undefined;
   const lastGiven = typeof last?.lastDate === 'string' ? last.lastDate : undefined;
   const status = isPlainRecord(raw['Later Line Status']) ? raw['Later Line Status'] : undefined;
   const reading = isPlainRecord(status?.reading) ? status.reading : undefined;
   const date = typeof reading?.date === 'string' ? reading.date : undefined;
   return (shortName) => {
     const named = prior ?? 'the prior regimen';
-    const kind = date === undefined ? 'unknown' : status?.kind === 'progression' ? 'progression'
-      : status?.kind === 'no-progression' ? 'no-progression' : 'unknown';
-    const summary = kind === 'progression' && date !== undefined ? laterLineSummary.progression(date, named, shortName)
-      : kind === 'no-progression' && date !== undefined ? laterLineSummary.noProgression(named, diseaseStatusWords(reading), date, shortName)
-      : laterLineSummary.unknown(named, lastGiven, shortName);
+    const kind =
+      date === undefined
+        ? 'unknown'
+        : status?.kind === 'progression'
+          ? 'progression'
+          : status?.kind === 'no-progression'
+            ? 'no-progression'
+            : 'unknown';
+    const summary =
+      kind === 'progression' && date !== undefined
+        ? laterLineSummary.progression(date, named, shortName)
+        : kind === 'no-progression' && date !== undefined
+          ? laterLineSummary.noProgression(named, diseaseStatusWords(reading), date, shortName)
+          : laterLineSummary.unknown(named, lastGiven, shortName);
     return {
       ...(prior !== undefined ? { priorRegimen: prior } : {}),
       priorRegimens: lines,
@@ -190,33 +235,43 @@ export function withMetastasectomy(nodes: readonly DecidedNode[]): DecidedNode[]
 }
 
 /** The patient-view decision for the patient of `data`. */
-export async function evaluatePathway(engine: CqlEngine, data: PatientData, opts: PathwayOptions): Promise<PathwayDecision> {
+export async function evaluatePathway(
+  engine: CqlEngine,
+  data: PatientData,
+  opts: PathwayOptions,
+): Promise<PathwayDecision> {
   const raw = await evaluateLibrary(engine, PATHWAY_LIBRARY, data, opts);
   const hasSts = raw['Has STS'] === true;
   const decision = raw.Decision;
-  const nodes = hasSts && Array.isArray(decision)
-    ? decision.map((v) => {
-      const n = toDecidedNode(v);
-      const variant = isPlainRecord(v) && typeof v.variant === 'string' ? v.variant.split(',') : [];
-      return variant.length > 0 ? { ...n, ...variantWords(variant, raw, opts.thresholds) } : n;
-    })
-    : [];
+  const nodes =
+    hasSts && Array.isArray(decision)
+      ? decision.map((v) => {
+          const n = toDecidedNode(v);
+          const variant = isPlainRecord(v) && typeof v.variant === 'string' ? v.variant.split(',') : [];
+          return variant.length > 0 ? { ...n, ...variantWords(variant, raw, opts.thresholds) } : n;
+        })
+      : [];
   const laterLine = laterLineWords(raw);
-  const currentProgression = isPlainRecord(raw['Progression Since Current Start']) ? raw['Progression Since Current Start'] : undefined;
+  const currentProgression = isPlainRecord(raw['Progression Since Current Start'])
+    ? raw['Progression Since Current Start']
+    : undefined;
   const progressedOn = typeof currentProgression?.date === 'string' ? currentProgression.date : undefined;
   const maintenance = maintenanceWords(raw, opts.thresholds);
   return {
     hasSts,
-    nodes: withMetastasectomy(nodes.map((n) => {
-      // §3 "Later-line wording": line 2+ recommendation cards name the last prior regimen and list every prior regimen.
-      if (n.role === 'later-line') return { ...n, ...laterLine(NODES[n.id as NodeId].shortName ?? NODES[n.id as NodeId].title) };
-      // A next-step card does not say "no progression is recorded" when F10 finds one after the current start (§5 step 5).
-      if (n.role === 'next' && progressedOn !== undefined) return { ...n, progressionRecorded: progressedOn };
-      if (n.id === 'M-LMS-TRAB-MAINT' && n.role === 'current' && maintenance !== undefined) {
-        return { ...n, opening: [maintenance, ...(n.opening ?? [])] };
-      }
-      return n;
-    })),
+    nodes: withMetastasectomy(
+      nodes.map((n) => {
+        // §3 "Later-line wording": line 2+ recommendation cards name the last prior regimen and list every prior regimen.
+        if (n.role === 'later-line')
+          return { ...n, ...laterLine(NODES[n.id as NodeId].shortName ?? NODES[n.id as NodeId].title) };
+        // A next-step card does not say "no progression is recorded" when F10 finds one after the current start (§5 step 5).
+        if (n.role === 'next' && progressedOn !== undefined) return { ...n, progressionRecorded: progressedOn };
+        if (n.id === 'M-LMS-TRAB-MAINT' && n.role === 'current' && maintenance !== undefined) {
+          return { ...n, opening: [maintenance, ...(n.opening ?? [])] };
+        }
+        return n;
+      }),
+    ),
     facts: hasSts ? factsOf(raw, data) : [],
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),

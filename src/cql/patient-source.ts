@@ -64,11 +64,17 @@ function memoizedReader(original: Getter, prefix: string): Getter {
 function memoizeFhirReads(patientPrototype: object): void {
   if (Reflect.get(patientPrototype, MEMOIZED) === true) return;
   const fhirObjectPrototype: unknown = Object.getPrototypeOf(patientPrototype);
-  const get: unknown = typeof fhirObjectPrototype === 'object' && fhirObjectPrototype !== null
-    ? Reflect.get(fhirObjectPrototype, 'get') : undefined;
+  const get: unknown =
+    typeof fhirObjectPrototype === 'object' && fhirObjectPrototype !== null
+      ? Reflect.get(fhirObjectPrototype, 'get')
+      : undefined;
   const findRecords: unknown = Reflect.get(patientPrototype, 'findRecords');
-  if (typeof fhirObjectPrototype !== 'object' || fhirObjectPrototype === null || typeof get !== 'function'
-    || typeof findRecords !== 'function') {
+  if (
+    typeof fhirObjectPrototype !== 'object' ||
+    fhirObjectPrototype === null ||
+    typeof get !== 'function' ||
+    typeof findRecords !== 'function'
+  ) {
     throw new Error('cql-exec-fhir: FHIRObject.get / Patient.findRecords not found (version changed?)');
   }
   // Every FHIR property read of an evaluation passes here.
@@ -108,7 +114,8 @@ type DateTimeArgs = readonly (number | null | undefined)[];
 const DATETIME_MEMO_MAX = 10_000;
 const DATETIME_MEMO_MAX_LENGTH = 40;
 // cql-execution 3.3.2 DateTime.parse's own pattern.
-const DATETIME_PATTERN = /(\d{4})(-(\d{2}))?(-(\d{2}))?(T((\d{2})(:(\d{2})(:(\d{2})(\.(\d+))?)?)?)?(Z|(([+-])(\d{2})(:?(\d{2}))?))?)?/;
+const DATETIME_PATTERN =
+  /(\d{4})(-(\d{2}))?(-(\d{2}))?(T((\d{2})(:(\d{2})(:(\d{2})(\.(\d+))?)?)?)?(Z|(([+-])(\d{2})(:?(\d{2}))?))?)?/;
 const PARSE_MEMOIZED = Symbol.for('sts-pathway-cds.memoized-datetime-parse');
 
 /**
@@ -130,8 +137,19 @@ function memoizeDateTimeParse(): void {
       // constructor picks the default: leave it to the constructor here too.
       const m = DATETIME_PATTERN.exec(text);
       const offset = m !== null && (m[18] !== undefined || m[15] === 'Z') ? [parsed?.timezoneOffset] : [];
-      args = parsed === null ? null : [parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second,
-        parsed.millisecond, ...offset];
+      args =
+        parsed === null
+          ? null
+          : [
+              parsed.year,
+              parsed.month,
+              parsed.day,
+              parsed.hour,
+              parsed.minute,
+              parsed.second,
+              parsed.millisecond,
+              ...offset,
+            ];
       if (fields.size >= DATETIME_MEMO_MAX) fields.clear();
       fields.set(text, args);
     }
@@ -151,7 +169,8 @@ const CLASS_MEMO_MAX = 5_000;
  */
 function memoizeFindClass(modelInfo: object): void {
   const findClass: unknown = Reflect.get(modelInfo, 'findClass');
-  if (typeof findClass !== 'function') throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
+  if (typeof findClass !== 'function')
+    throw new Error('cql-exec-fhir: ModelInfo.findClass not found (version changed?)');
   const classes = new Map<string, unknown>();
   const memoFind = function (this: object, name: string): unknown {
     const hit = classes.get(name);
@@ -168,7 +187,8 @@ export function createPatientSourceFactory(): PatientSourceFactory {
   const base = PatientSource.FHIRv401();
   const modelInfo: unknown = Reflect.get(base, '_modelInfo');
   const options: unknown = Reflect.get(base, '_patientSourceOptions');
-  if (typeof modelInfo !== 'object' || modelInfo === null) throw new Error('cql-exec-fhir: PatientSource has no _modelInfo (version changed?)');
+  if (typeof modelInfo !== 'object' || modelInfo === null)
+    throw new Error('cql-exec-fhir: PatientSource has no _modelInfo (version changed?)');
   memoizeFindClass(modelInfo);
   memoizeDateTimeParse();
   const prototype: object | null = Object.getPrototypeOf(base);
@@ -180,10 +200,15 @@ export function createPatientSourceFactory(): PatientSourceFactory {
     return source;
   };
   // The Patient class is not exported: reach its prototype through a throwaway patient.
-  const probe: unknown = forBundle({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'probe' } }] })
-    .currentPatient();
-  const patientPrototype: unknown = typeof probe === 'object' && probe !== null ? Object.getPrototypeOf(probe) : undefined;
-  if (typeof patientPrototype !== 'object' || patientPrototype === null) throw new Error('cql-exec-fhir: no Patient prototype');
+  const probe: unknown = forBundle({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [{ resource: { resourceType: 'Patient', id: 'probe' } }],
+  }).currentPatient();
+  const patientPrototype: unknown =
+    typeof probe === 'object' && probe !== null ? Object.getPrototypeOf(probe) : undefined;
+  if (typeof patientPrototype !== 'object' || patientPrototype === null)
+    throw new Error('cql-exec-fhir: no Patient prototype');
   memoizeFhirReads(patientPrototype);
   return { forBundle, modelInfo };
 }

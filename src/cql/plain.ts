@@ -34,7 +34,12 @@ export function toPlain(v: unknown): PlainValue {
   }
   if (v instanceof Concept) return { codes: toPlain(v.codes), display: v.display ?? null };
   if (v instanceof Interval) {
-    return { low: toPlain(v.low), high: toPlain(v.high), lowClosed: v.lowClosed ?? null, highClosed: v.highClosed ?? null };
+    return {
+      low: toPlain(v.low),
+      high: toPlain(v.high),
+      lowClosed: v.lowClosed ?? null,
+      highClosed: v.highClosed ?? null,
+    };
   }
   if (v instanceof Ratio) return { numerator: toPlain(v.numerator), denominator: toPlain(v.denominator) };
   const json = v instanceof FhirValue ? v.json : fhirJsonOf(v);

@@ -61,8 +61,12 @@ export const MAX_IGNORED = 10;
 
 /** "Observation/abc: field 'code' has the wrong type" (the type alone when the resource has no usable id). */
 export function describeShapeProblem(resource: unknown, problem: ShapeProblem): string {
-  const type = isRecord(resource) && typeof resource.resourceType === 'string' ? resource.resourceType.slice(0, 64) : 'resource';
-  const id = isRecord(resource) && typeof resource.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(resource.id) ? resource.id : undefined;
+  const type =
+    isRecord(resource) && typeof resource.resourceType === 'string' ? resource.resourceType.slice(0, 64) : 'resource';
+  const id =
+    isRecord(resource) && typeof resource.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(resource.id)
+      ? resource.id
+      : undefined;
   return `${id !== undefined ? `${type}/${id}` : `a ${type} without a valid id`}: ${problem.message}`;
 }
 
@@ -91,12 +95,19 @@ type FieldTable = ReadonlyMap<string, Field>;
 const choiceJsonName = (name: string): string => (name === 'SimpleQuantity' ? 'Quantity' : name);
 
 const SYSTEM_JS: Readonly<Record<string, JsKind>> = {
-  String: 'string', Boolean: 'boolean', Integer: 'number', Decimal: 'number', DateTime: 'string', Date: 'string', Time: 'string',
+  String: 'string',
+  Boolean: 'boolean',
+  Integer: 'number',
+  Decimal: 'number',
+  DateTime: 'string',
+  Date: 'string',
+  Time: 'string',
 };
 
 /** Creates the guard over cql-exec-fhir's parsed ModelInfo (the engine's: `PatientSourceFactory.modelInfo`). */
 export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): ShapeGuard {
-  if (typeof modelInfo !== 'object' || modelInfo === null) throw new Error('cql-exec-fhir: no model info for the shape guard');
+  if (typeof modelInfo !== 'object' || modelInfo === null)
+    throw new Error('cql-exec-fhir: no model info for the shape guard');
   const model: object = modelInfo;
   const classes = new Map<string, ClassView>();
   const tables = new Map<string, FieldTable>();
@@ -115,7 +126,7 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
   /** The class and its bases, most derived first. */
   const lineage = (name: string): ClassView[] => {
     const out: ClassView[] = [];
-    for (let c = findClass(name); c !== undefined && out.length < 20; ) {
+    for (let c = findClass(name); c !== undefined && out.length < 20;) {
       out.push(c);
       c = c.base?.kind === 'named' && c.base.namespace !== 'System' ? findClass(fqn(c.base)) : undefined;
     }
@@ -133,8 +144,12 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
     const chain = lineage(key);
     const own = chain[0];
     const lowerCase = t.namespace === 'FHIR' && t.name[0] !== undefined && t.name[0] === t.name[0].toLowerCase();
-    const isEnum = own !== undefined && own.base?.kind === 'named' && fqn(own.base) === 'FHIR.Element' && own.elements.length === 1
-      && own.elements[0]?.name === 'value';
+    const isEnum =
+      own !== undefined &&
+      own.base?.kind === 'named' &&
+      fqn(own.base) === 'FHIR.Element' &&
+      own.elements.length === 1 &&
+      own.elements[0]?.name === 'value';
     if (lowerCase || isEnum) {
       const value = chain.flatMap((c) => c.elements).find((e) => e.name === 'value')?.type;
       kind = value?.kind === 'named' && value.namespace === 'System' ? SYSTEM_JS[value.name] : undefined;
@@ -216,8 +231,16 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
     };
 
     /** Walks one object as `className`: undefined when it fits as it is. */
-    function walkObject(json: Record<string, unknown>, className: string, path: string, depth: number, strict: boolean, ignored: string[]): Verdict {
-      if (depth > MAX_SHAPE_DEPTH) return { problem: fail(path, `field '${path}' is nested more than ${MAX_SHAPE_DEPTH} levels deep`) };
+    function walkObject(
+      json: Record<string, unknown>,
+      className: string,
+      path: string,
+      depth: number,
+      strict: boolean,
+      ignored: string[],
+    ): Verdict {
+      if (depth > MAX_SHAPE_DEPTH)
+        return { problem: fail(path, `field '${path}' is nested more than ${MAX_SHAPE_DEPTH} levels deep`) };
       const table = tableOf(className);
       const read = strict ? readOf(className) : NOTHING;
       let copy: Record<string, unknown> | undefined;
@@ -240,7 +263,14 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
       return copy === undefined ? undefined : { value: copy };
     }
 
-    function walkField(value: unknown, field: Field, at: string, depth: number, strict: boolean, ignored: string[]): Verdict {
+    function walkField(
+      value: unknown,
+      field: Field,
+      at: string,
+      depth: number,
+      strict: boolean,
+      ignored: string[],
+    ): Verdict {
       if (!field.list) return walkValue(value, field.expect, at, depth + 1, strict, ignored);
       if (!Array.isArray(value)) return { problem: fail(at) };
       // The pathway reads an extension only when its url is one it looks for: any other that does not fit is dropped.
@@ -253,7 +283,9 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
           if (field.nullItems) continue;
           return { problem: fail(`${at}[${i}]`) };
         }
-        const itemStrict = byUrl ? isRecord(item) && typeof item.url === 'string' && reads.extensionUrls.has(item.url) : strict;
+        const itemStrict = byUrl
+          ? isRecord(item) && typeof item.url === 'string' && reads.extensionUrls.has(item.url)
+          : strict;
         const verdict = walkValue(item, field.expect, `${at}[${i}]`, depth + 1, itemStrict, ignored);
         if (verdict === undefined) continue;
         if ('problem' in verdict) {
@@ -269,29 +301,42 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
       return { value: (copy ?? value).filter((_, i) => !dropped.has(i)) };
     }
 
-    function walkValue(value: unknown, expect: Expect, path: string, depth: number, strict: boolean, ignored: string[]): Verdict {
+    function walkValue(
+      value: unknown,
+      expect: Expect,
+      path: string,
+      depth: number,
+      strict: boolean,
+      ignored: string[],
+    ): Verdict {
       switch (expect.kind) {
         case 'any':
           return undefined;
         case 'primitive':
           // JSON.parse turns 1e999 into Infinity: no FHIR number.
-          if (typeof value !== expect.js || (typeof value === 'number' && !Number.isFinite(value))) return { problem: fail(path) };
+          if (typeof value !== expect.js || (typeof value === 'number' && !Number.isFinite(value)))
+            return { problem: fail(path) };
           return undefined;
         case 'element-extension': {
           // cql-exec-fhir merges `_field` into the primitive's object (Object.assign): only Element's own keys may be there.
           if (!isRecord(value)) return { problem: fail(path) };
           for (const key of Object.keys(value)) {
-            if (key !== 'id' && key !== 'extension' && key !== 'fhir_comments') return { problem: fail(join(path, key)) };
+            if (key !== 'id' && key !== 'extension' && key !== 'fhir_comments')
+              return { problem: fail(join(path, key)) };
           }
           return walkObject(value, 'FHIR.Element', path, depth, strict, ignored);
         }
         case 'complex':
-          return isRecord(value) ? walkObject(value, expect.className, path, depth, strict, ignored) : { problem: fail(path) };
+          return isRecord(value)
+            ? walkObject(value, expect.className, path, depth, strict, ignored)
+            : { problem: fail(path) };
         case 'resource': {
           if (!isRecord(value)) return { problem: fail(path) };
           const declared = value.resourceType;
-          if (declared !== undefined && typeof declared !== 'string') return { problem: fail(join(path, 'resourceType')) };
-          const named = typeof declared === 'string' && declared !== '' && isResourceClass(declared) ? declared : expect.className;
+          if (declared !== undefined && typeof declared !== 'string')
+            return { problem: fail(join(path, 'resourceType')) };
+          const named =
+            typeof declared === 'string' && declared !== '' && isResourceClass(declared) ? declared : expect.className;
           return walkObject(value, named, path, depth, strict, ignored);
         }
       }
@@ -300,14 +345,17 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
     const others = new Map<PathwayReads, ShapeGuard>();
     const guard: ShapeGuard = {
       inspect(resource) {
-        if (!isRecord(resource) || typeof resource.resourceType !== 'string') return { problem: fail('resourceType'), resource, ignored: [] };
+        if (!isRecord(resource) || typeof resource.resourceType !== 'string')
+          return { problem: fail('resourceType'), resource, ignored: [] };
         const type = resource.resourceType;
         // A type the model does not know is never retrieved by the engine: nothing to protect it from.
         if (type === '' || !isResourceClass(type)) return { resource, ignored: [] };
         const ignored: string[] = [];
         const verdict = walkObject(resource, type, '', 0, true, ignored);
         if (verdict === undefined) return { resource, ignored };
-        return 'problem' in verdict ? { problem: verdict.problem, resource, ignored } : { resource: verdict.value, ignored };
+        return 'problem' in verdict
+          ? { problem: verdict.problem, resource, ignored }
+          : { resource: verdict.value, ignored };
       },
       check: (resource) => guard.inspect(resource).problem,
       forReads(other) {

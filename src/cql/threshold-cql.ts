@@ -5,10 +5,15 @@
  */
 import { CQL_THRESHOLDS, type ThresholdType } from '../pathway/thresholds.js';
 
-export const THRESHOLD_BLOCK_BEGIN = '// BEGIN §9 thresholds: written by `npm run build:cql` from src/pathway/thresholds.ts; do not edit.';
+export const THRESHOLD_BLOCK_BEGIN =
+  '// BEGIN §9 thresholds: written by `npm run build:cql` from src/pathway/thresholds.ts; do not edit.';
 export const THRESHOLD_BLOCK_END = '// END §9 thresholds';
 
-const CQL_TYPE: Record<ThresholdType, string> = { integer: 'System.Integer', decimal: 'System.Decimal', boolean: 'System.Boolean' };
+const CQL_TYPE: Record<ThresholdType, string> = {
+  integer: 'System.Integer',
+  decimal: 'System.Decimal',
+  boolean: 'System.Boolean',
+};
 
 function block(): string {
   const lines = CQL_THRESHOLDS.map((d) => `parameter ${JSON.stringify(d.cql)} ${CQL_TYPE[d.type]}`);
@@ -30,7 +35,9 @@ export function withThresholdBlock(file: string, cql: string): string {
   const begin = cql.indexOf(THRESHOLD_BLOCK_BEGIN);
   if (begin < 0) {
     if (readsThreshold(cql)) {
-      throw new Error(`${file}: reads a §9 threshold but has no "${THRESHOLD_BLOCK_BEGIN}" ... "${THRESHOLD_BLOCK_END}" block`);
+      throw new Error(
+        `${file}: reads a §9 threshold but has no "${THRESHOLD_BLOCK_BEGIN}" ... "${THRESHOLD_BLOCK_END}" block`,
+      );
     }
     return cql;
   }
@@ -39,6 +46,7 @@ export function withThresholdBlock(file: string, cql: string): string {
   const out = cql.slice(0, begin) + block() + cql.slice(end + THRESHOLD_BLOCK_END.length);
   const outside = out.slice(0, begin) + out.slice(begin + block().length);
   const declared = handDeclared(outside);
-  if (declared !== undefined) throw new Error(`${file}: declares the threshold "${declared}" outside the generated block`);
+  if (declared !== undefined)
+    throw new Error(`${file}: declares the threshold "${declared}" outside the generated block`);
   return out;
 }

@@ -49,8 +49,7 @@ function isUcumUtils(v: unknown): v is UcumUtils {
 function loadUcum(): UcumUtils {
   const pkg: unknown = require('@lhncbc/ucum-lhc');
   const utilsClass: unknown = typeof pkg === 'object' && pkg !== null ? Reflect.get(pkg, 'UcumLhcUtils') : undefined;
-  const getInstance: unknown =
-    typeof utilsClass === 'function' ? Reflect.get(utilsClass, 'getInstance') : undefined;
+  const getInstance: unknown = typeof utilsClass === 'function' ? Reflect.get(utilsClass, 'getInstance') : undefined;
   const utils: unknown = typeof getInstance === 'function' ? Reflect.apply(getInstance, utilsClass, []) : undefined;
   if (!isUcumUtils(utils)) throw new Error('@lhncbc/ucum-lhc: UcumLhcUtils.getInstance() not found');
   return utils;
@@ -152,7 +151,13 @@ export function createTranslatorSession(sources: ReadonlyMap<string, string>): C
       if (errorCount + warningCount > messages.length) {
         for (const e of translator.exceptions.asJsReadonlyArrayView()) {
           if (!messages.some((m) => m.message === e.message)) {
-            messages.push({ library: libraryName, severity: 'error', line: undefined, column: undefined, message: String(e.message) });
+            messages.push({
+              library: libraryName,
+              severity: 'error',
+              line: undefined,
+              column: undefined,
+              message: String(e.message),
+            });
           }
         }
       }

@@ -219,7 +219,11 @@ export function hoistContainedMedications(bundle: Bundle): Bundle {
 }
 
 /** Evaluates StsTreatment for the patient of `bundle` and returns its typed facts. */
-export async function evaluateTreatment(engine: CqlEngine, bundle: Bundle, opts: TreatmentOptions): Promise<TreatmentFacts> {
+export async function evaluateTreatment(
+  engine: CqlEngine,
+  bundle: Bundle,
+  opts: TreatmentOptions,
+): Promise<TreatmentFacts> {
   const t = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const parameters: Record<string, unknown> = {
     ...thresholdParameters(t),
@@ -227,7 +231,10 @@ export async function evaluateTreatment(engine: CqlEngine, bundle: Bundle, opts:
     ...(opts.earliestMetastaticDate !== undefined ? { EarliestMetastaticDate: opts.earliestMetastaticDate } : {}),
     Incomplete: [...(opts.incomplete ?? [])].join(','),
   };
-  const raw = await engine.evaluate(TREATMENT_LIBRARY, hoistContainedMedications(bundle), { now: opts.now, parameters });
+  const raw = await engine.evaluate(TREATMENT_LIBRARY, hoistContainedMedications(bundle), {
+    now: opts.now,
+    parameters,
+  });
   try {
     return toTreatmentFacts(raw);
   } catch (err) {
@@ -330,11 +337,17 @@ function toExposure(v: PlainValue, path: string): Exposure {
 function toReading(v: PlainValue | undefined, path: string): Reading | null {
   if (v === null || v === undefined) return null;
   const r = record(v, path);
-  return { value: num(r.value, `${path}.value`), date: str(r.date, `${path}.date`), source: str(r.source, `${path}.source`) };
+  return {
+    value: num(r.value, `${path}.value`),
+    date: str(r.date, `${path}.date`),
+    source: str(r.source, `${path}.source`),
+  };
 }
 
 function toCurrentRegimen(raw: Readonly<Record<string, PlainValue>>): CurrentRegimen | null {
-  const drugs = list(raw['Current Regimen Drugs'], 'Current Regimen Drugs').map((v, i) => record(v, `Current Regimen Drugs[${i}]`));
+  const drugs = list(raw['Current Regimen Drugs'], 'Current Regimen Drugs').map((v, i) =>
+    record(v, `Current Regimen Drugs[${i}]`),
+  );
   const start = optStr(raw['Regimen Start'], 'Regimen Start');
   if (drugs.length === 0 || start === null) return null;
   const lastDates: Partial<Record<DrugKey, string>> = {};
@@ -390,24 +403,31 @@ const RECORD_STATUSES: readonly RecordStatus[] = ['linked', 'explained', 'pendin
 function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
   const p = 'Cumulative Doxorubicin';
   const r = record(v, p);
-  const events = list(r.events, `${p}.events`).map((d, i): DoseEvent => {
-    const q = `${p}.events[${i}]`;
-    const x = record(d, q);
-    return {
-      source: str(x.source, `${q}.source`),
-      date: optStr(x.date, `${q}.date`),
-      partial: bool(x.partial),
-      mgM2: optNum(x.mgM2, `${q}.mgM2`),
-      orderedDose: bool(x.orderedDose),
-      reason: optStr(x.reason, `${q}.reason`),
-      checkDose: bool(x.checkDose),
-      bsaSources: strings(x.bsaSources, `${q}.bsaSources`),
-    };
-  }).sort(byDateThenSource);
+  const events = list(r.events, `${p}.events`)
+    .map((d, i): DoseEvent => {
+      const q = `${p}.events[${i}]`;
+      const x = record(d, q);
+      return {
+        source: str(x.source, `${q}.source`),
+        date: optStr(x.date, `${q}.date`),
+        partial: bool(x.partial),
+        mgM2: optNum(x.mgM2, `${q}.mgM2`),
+        orderedDose: bool(x.orderedDose),
+        reason: optStr(x.reason, `${q}.reason`),
+        checkDose: bool(x.checkDose),
+        bsaSources: strings(x.bsaSources, `${q}.bsaSources`),
+      };
+    })
+    .sort(byDateThenSource);
   const others = list(r.otherAnthracyclines, `${p}.otherAnthracyclines`).map((d, i): OtherAnthracyclineSum => {
     const q = `${p}.otherAnthracyclines[${i}]`;
     const x = record(d, q);
-    return { drug: drugKey(x.drug, `${q}.drug`), mgM2: num(x.mgM2, `${q}.mgM2`), atLeast: bool(x.atLeast), sources: strings(x.sources, `${q}.sources`) };
+    return {
+      drug: drugKey(x.drug, `${q}.drug`),
+      mgM2: num(x.mgM2, `${q}.mgM2`),
+      atLeast: bool(x.atLeast),
+      sources: strings(x.sources, `${q}.sources`),
+    };
   });
   return {
     known: bool(r.known),
@@ -422,7 +442,11 @@ function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
     events,
     notCounted: list(r.notCounted, `${p}.notCounted`).map((d, i) => {
       const x = record(d, `${p}.notCounted[${i}]`);
-      return { source: str(x.source, `${p}.notCounted[${i}].source`), date: optStr(x.date, `${p}.notCounted[${i}].date`), reason: str(x.reason, `${p}.notCounted[${i}].reason`) };
+      return {
+        source: str(x.source, `${p}.notCounted[${i}].source`),
+        date: optStr(x.date, `${p}.notCounted[${i}].date`),
+        reason: str(x.reason, `${p}.notCounted[${i}].reason`),
+      };
     }),
     records: list(r.records, `${p}.records`).map((d, i) => {
       const x = record(d, `${p}.records[${i}]`);
@@ -437,7 +461,10 @@ function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
 }
 
 // Date order, then source: cql-execution cannot break a sort tie on dates (it compares them by identity).
-function byDateThenSource(a: { readonly date: string | null; readonly source: string }, b: { readonly date: string | null; readonly source: string }): number {
+function byDateThenSource(
+  a: { readonly date: string | null; readonly source: string },
+  b: { readonly date: string | null; readonly source: string },
+): number {
   return (a.date ?? '').localeCompare(b.date ?? '') || a.source.localeCompare(b.source);
 }
 
@@ -445,7 +472,9 @@ function byDateThenSource(a: { readonly date: string | null; readonly source: st
 export function toTreatmentFacts(raw: Readonly<Record<string, PlainValue>>): TreatmentFacts {
   const setting = raw['Anthracycline Before Metastatic'];
   return {
-    exposures: list(raw['Exposures'], 'Exposures').map((v, i) => toExposure(v, `Exposures[${i}]`)).sort(byDateThenSource),
+    exposures: list(raw['Exposures'], 'Exposures')
+      .map((v, i) => toExposure(v, `Exposures[${i}]`))
+      .sort(byDateThenSource),
     currentRegimen: toCurrentRegimen(raw),
     priorExposures: list(raw['Prior Exposures'], 'Prior Exposures')
       .map((v, i) => toExposure(v, `Prior Exposures[${i}]`))

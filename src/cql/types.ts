@@ -183,8 +183,10 @@ const EVIDENCE_KINDS = ['metastasis-condition', 'm-category', 'stage-group', 'st
 function entry(v: PlainValue, path: string): HistologyEntry {
   const o = obj(v, path);
   return {
-    code: strOrNull(o.code, `${path}.code`), display: strOrNull(o.display, `${path}.display`),
-    class: strOrNull(o.class, `${path}.class`), source: strOrNull(o.source, `${path}.source`),
+    code: strOrNull(o.code, `${path}.code`),
+    display: strOrNull(o.display, `${path}.display`),
+    class: strOrNull(o.class, `${path}.class`),
+    source: strOrNull(o.source, `${path}.source`),
     resource: strOrNull(o.resource, `${path}.resource`),
   };
 }
@@ -205,23 +207,34 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
     stsConditions: list(raw['STS Condition List'], 'STS Condition List').map((v, i) => {
       const o = obj(v, `STS Condition List[${i}]`);
       return {
-        resource: str(o.resource, 'resource'), clinicalStatus: strOrNull(o.clinicalStatus, 'clinicalStatus'),
-        verificationStatus: strOrNull(o.verificationStatus, 'verificationStatus'), confirmed: bool(o.confirmed, 'confirmed'),
-        icd10: list(o.icd10, 'icd10').map((c) => str(c, 'icd10[]')), date: strOrNull(o.date, 'date'),
+        resource: str(o.resource, 'resource'),
+        clinicalStatus: strOrNull(o.clinicalStatus, 'clinicalStatus'),
+        verificationStatus: strOrNull(o.verificationStatus, 'verificationStatus'),
+        confirmed: bool(o.confirmed, 'confirmed'),
+        icd10: list(o.icd10, 'icd10').map((c) => str(c, 'icd10[]')),
+        date: strOrNull(o.date, 'date'),
       };
     }),
-    otherPrimaryCancers: list(raw['Other Primary Cancer List'], 'Other Primary Cancer List').map((v) => str(v, 'other')),
+    otherPrimaryCancers: list(raw['Other Primary Cancer List'], 'Other Primary Cancer List').map((v) =>
+      str(v, 'other'),
+    ),
     age: {
-      value: typeof a.value === 'number' ? a.value : null, birthDate: strOrNull(a.birthDate, 'Age.birthDate'),
-      resource: strOrNull(a.resource, 'Age.resource'), lookedFor: str(a.lookedFor, 'Age.lookedFor'),
+      value: typeof a.value === 'number' ? a.value : null,
+      birthDate: strOrNull(a.birthDate, 'Age.birthDate'),
+      resource: strOrNull(a.resource, 'Age.resource'),
+      lookedFor: str(a.lookedFor, 'Age.lookedFor'),
     },
     histology: {
       class: oneOf(h.class, HISTOLOGY_CLASSES, 'Histology.class'),
-      code: strOrNull(h.code, 'Histology.code'), display: strOrNull(h.display, 'Histology.display'),
+      code: strOrNull(h.code, 'Histology.code'),
+      display: strOrNull(h.display, 'Histology.display'),
       source: h.source === null || h.source === undefined ? null : oneOf(h.source, SOURCES, 'Histology.source'),
-      conditionId: strOrNull(h.conditionId, 'Histology.conditionId'), resource: strOrNull(h.resource, 'Histology.resource'),
+      conditionId: strOrNull(h.conditionId, 'Histology.conditionId'),
+      resource: strOrNull(h.resource, 'Histology.resource'),
       date: strOrNull(h.date, 'Histology.date'),
-      alsoRecorded: list(h.alsoRecorded, 'Histology.alsoRecorded').map((v, i) => entry(v, `Histology.alsoRecorded[${i}]`)),
+      alsoRecorded: list(h.alsoRecorded, 'Histology.alsoRecorded').map((v, i) =>
+        entry(v, `Histology.alsoRecorded[${i}]`),
+      ),
       conflict: list(h.conflict, 'Histology.conflict').map((v, i) => entry(v, `Histology.conflict[${i}]`)),
       lookedFor: str(h.lookedFor, 'Histology.lookedFor'),
     },
@@ -230,7 +243,9 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
       evidence: list(e.evidence, 'Extent.evidence').map((v, i) => {
         const o = obj(v, `Extent.evidence[${i}]`);
         return {
-          kind: oneOf(o.kind, EVIDENCE_KINDS, 'kind'), value: str(o.value, 'value'), resource: str(o.resource, 'resource'),
+          kind: oneOf(o.kind, EVIDENCE_KINDS, 'kind'),
+          value: str(o.value, 'value'),
+          resource: str(o.resource, 'resource'),
           date: strOrNull(o.date, 'date'),
         };
       }),
@@ -239,27 +254,36 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
       lookedFor: str(e.lookedFor, 'Extent.lookedFor'),
     },
     site: {
-      site: oneOf(s.site, SITES, 'Site.site'), code: strOrNull(s.code, 'Site.code'),
-      resource: strOrNull(s.resource, 'Site.resource'), lookedFor: str(s.lookedFor, 'Site.lookedFor'),
+      site: oneOf(s.site, SITES, 'Site.site'),
+      code: strOrNull(s.code, 'Site.code'),
+      resource: strOrNull(s.resource, 'Site.resource'),
+      lookedFor: str(s.lookedFor, 'Site.lookedFor'),
     },
     grade: {
       grade: grade === 1 || grade === 2 || grade === 3 ? grade : null,
-      resource: strOrNull(g.resource, 'Grade.resource'), date: strOrNull(g.date, 'Grade.date'),
+      resource: strOrNull(g.resource, 'Grade.resource'),
+      date: strOrNull(g.date, 'Grade.date'),
       lookedFor: str(g.lookedFor, 'Grade.lookedFor'),
     },
     surgery: {
-      done: bool(su.done, 'Surgery.done'), resource: strOrNull(su.resource, 'Surgery.resource'),
-      date: strOrNull(su.date, 'Surgery.date'), localRecurrence: bool(su.localRecurrence, 'Surgery.localRecurrence'),
+      done: bool(su.done, 'Surgery.done'),
+      resource: strOrNull(su.resource, 'Surgery.resource'),
+      date: strOrNull(su.date, 'Surgery.date'),
+      localRecurrence: bool(su.localRecurrence, 'Surgery.localRecurrence'),
       lookedFor: str(su.lookedFor, 'Surgery.lookedFor'),
     },
     radiotherapy: {
-      done: bool(rt.done, 'Radiotherapy.done'), resource: strOrNull(rt.resource, 'Radiotherapy.resource'),
-      date: strOrNull(rt.date, 'Radiotherapy.date'), lookedFor: str(rt.lookedFor, 'Radiotherapy.lookedFor'),
+      done: bool(rt.done, 'Radiotherapy.done'),
+      resource: strOrNull(rt.resource, 'Radiotherapy.resource'),
+      date: strOrNull(rt.date, 'Radiotherapy.date'),
+      lookedFor: str(rt.lookedFor, 'Radiotherapy.lookedFor'),
     },
     ignoredEvidence: list(raw['Ignored Evidence'], 'Ignored Evidence').map((v, i) => {
       const o = obj(v, `Ignored Evidence[${i}]`);
       return {
-        kind: str(o.kind, 'kind'), value: strOrNull(o.value, 'value'), resource: str(o.resource, 'resource'),
+        kind: str(o.kind, 'kind'),
+        value: strOrNull(o.value, 'value'),
+        resource: str(o.resource, 'resource'),
         reason: str(o.reason, 'reason'),
       };
     }),
@@ -267,6 +291,10 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
 }
 
 /** Evaluates cql/StsDiagnosis for the patient of `bundle` and returns its typed facts. */
-export async function evaluateDiagnosis(engine: CqlEngine, bundle: unknown, opts: EvaluateOptions): Promise<DiagnosisFacts> {
+export async function evaluateDiagnosis(
+  engine: CqlEngine,
+  bundle: unknown,
+  opts: EvaluateOptions,
+): Promise<DiagnosisFacts> {
   return toDiagnosisFacts(await engine.evaluate('StsDiagnosis', bundle, opts));
 }

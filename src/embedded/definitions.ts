@@ -30,11 +30,14 @@ function concreteResourceTypes(bundle: unknown): string[] {
   for (const entry of bundle.entry) {
     const sd: unknown = isObject(entry) ? entry.resource : undefined;
     if (!isObject(sd) || sd.resourceType !== 'StructureDefinition') continue;
-    if (sd.kind === 'resource' && sd.abstract === false && sd.derivation === 'specialization' && typeof sd.name === 'string') {
+    if (
+      sd.kind === 'resource' &&
+      sd.abstract === false &&
+      sd.derivation === 'specialization' &&
+      typeof sd.name === 'string'
+    ) {
       names.push(sd.name);
     }
   }
   return names;
 }
-
-

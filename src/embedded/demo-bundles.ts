@@ -53,7 +53,9 @@ export function toPutTransaction(bundle: Bundle): { transaction: Bundle; rejecte
 
 /** The ids of the Patient resources in a demo Bundle (one per file, normally). */
 export function patientIdsOf(bundle: Bundle): string[] {
-  return (bundle.entry ?? []).flatMap((e) => (e.resource?.resourceType === 'Patient' && e.resource.id ? [e.resource.id] : []));
+  return (bundle.entry ?? []).flatMap((e) =>
+    e.resource?.resourceType === 'Patient' && e.resource.id ? [e.resource.id] : [],
+  );
 }
 
 function isBundle(v: unknown): v is Bundle {

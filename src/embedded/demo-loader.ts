@@ -32,7 +32,10 @@ function withStableMeta(transaction: Bundle, lastUpdated: string): Bundle {
       if (!e.resource) return e;
       const { meta, ...rest } = e.resource;
       const { versionId: _v, lastUpdated: _l, ...keptMeta } = meta ?? {};
-      const versionId = createHash('sha256').update(JSON.stringify([rest, keptMeta])).digest('hex').slice(0, 16);
+      const versionId = createHash('sha256')
+        .update(JSON.stringify([rest, keptMeta]))
+        .digest('hex')
+        .slice(0, 16);
       return { ...e, resource: { ...rest, meta: { ...keptMeta, versionId, lastUpdated } } };
     }),
   };
@@ -64,7 +67,9 @@ export async function loadDemoPatients(
     failures.push(...rejected.map((r) => `${file}: ${r}`));
     const lastUpdated = statSync(join(dir, file)).mtime.toISOString();
     // handle() answers errors, it does not throw: seeding always ends (Medplum's withSeeding has no finally).
-    const result = await target.repo.withSeeding(() => target.handle('POST', '', withStableMeta(transaction, lastUpdated)));
+    const result = await target.repo.withSeeding(() =>
+      target.handle('POST', '', withStableMeta(transaction, lastUpdated)),
+    );
     if (result.status >= 300 || !isTransactionResponse(result.body)) {
       failures.push(`${file}: transaction rejected (HTTP ${result.status}): ${diagnosticsOf(result.body)}`);
       continue;

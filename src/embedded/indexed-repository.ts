@@ -51,7 +51,11 @@ export class PatientIndexedRepository extends MemoryRepository {
   /** type -> patient id -> ids */
   private readonly byPatient = new Map<string, Map<string, Set<string>>>();
 
-  override async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions, update?: boolean): Promise<WithId<T>> {
+  override async createResource<T extends Resource>(
+    resource: T,
+    options?: CreateResourceOptions,
+    update?: boolean,
+  ): Promise<WithId<T>> {
     // updateResource and patchResource write through this method.
     const created = await super.createResource(resource, options, update);
     this.indexResource(created);
@@ -89,8 +93,9 @@ export class PatientIndexedRepository extends MemoryRepository {
     const patientId = indexedPatientOf(request);
     if (patientId === undefined) return super.search(request);
     const entries = this.byType.get(request.resourceType);
-    const ids = [...(this.byPatient.get(request.resourceType)?.get(patientId) ?? [])]
-      .sort((a, b) => (entries?.get(a)?.seq ?? 0) - (entries?.get(b)?.seq ?? 0));
+    const ids = [...(this.byPatient.get(request.resourceType)?.get(patientId) ?? [])].sort(
+      (a, b) => (entries?.get(a)?.seq ?? 0) - (entries?.get(b)?.seq ?? 0),
+    );
     const matched: WithId<T>[] = [];
     for (const id of ids) {
       const resource = await this.readResource<WithId<T>>(request.resourceType, id);
@@ -99,7 +104,12 @@ export class PatientIndexedRepository extends MemoryRepository {
     let entry: BundleEntry<WithId<T>>[] = matched.map((resource) => ({ search: { mode: 'match' }, resource }));
     if (request.offset !== undefined) entry = entry.slice(request.offset);
     if (request.count !== undefined) entry = entry.slice(0, request.count);
-    return { resourceType: 'Bundle', type: 'searchset', entry: entry.length > 0 ? entry : undefined, total: matched.length };
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: entry.length > 0 ? entry : undefined,
+      total: matched.length,
+    };
   }
 
   private indexResource(resource: Resource): void {

@@ -93,17 +93,30 @@ export async function createFhirRouter(options: FhirRouterOptions = {}): Promise
     const search = searchOf(method, req);
     let result: FhirAnswer;
     if (search !== undefined) result = await handle('GET', search, undefined, base);
-    else if (!METHODS.has(method)) result = answer(405, errorOutcome('not-supported', `Method ${method.slice(0, 10)} is not supported`));
+    else if (!METHODS.has(method))
+      result = answer(405, errorOutcome('not-supported', `Method ${method.slice(0, 10)} is not supported`));
     else if (method !== 'GET' && options.writable !== true) {
-      result = answer(405, errorOutcome('not-supported', 'The embedded FHIR server is read-only (EMBEDDED_FHIR_WRITABLE=true opens it to writes)'));
+      result = answer(
+        405,
+        errorOutcome(
+          'not-supported',
+          'The embedded FHIR server is read-only (EMBEDDED_FHIR_WRITABLE=true opens it to writes)',
+        ),
+      );
     } else result = await handle(toHttpMethod(method), pathAndQueryOf(req), req.body, base);
     res.status(result.status).set(result.headers).type(FHIR_JSON).send(JSON.stringify(result.body));
   });
   // A malformed body reaches here: answer an OperationOutcome, as FHIR clients expect.
   router.use((err: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
     const tooLarge = isObject(err) && err.type === 'entity.too.large';
-    const outcome = errorOutcome(tooLarge ? 'too-costly' : 'structure', tooLarge ? 'Body too large' : 'Body is not valid JSON');
-    res.status(tooLarge ? 413 : 400).type(FHIR_JSON).send(JSON.stringify(outcome));
+    const outcome = errorOutcome(
+      tooLarge ? 'too-costly' : 'structure',
+      tooLarge ? 'Body too large' : 'Body is not valid JSON',
+    );
+    res
+      .status(tooLarge ? 413 : 400)
+      .type(FHIR_JSON)
+      .send(JSON.stringify(outcome));
   });
   return { router, repo, handle };
 }
@@ -125,7 +138,8 @@ function searchOf(method: string, req: Request): string | undefined {
   if (type === undefined || !isResourceType(type) || (method !== 'GET' && method !== 'POST')) return undefined;
   const q = req.originalUrl.indexOf('?');
   const params = new URLSearchParams(q < 0 ? '' : req.originalUrl.slice(q + 1));
-  if (method === 'POST' && typeof req.body === 'string') for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
+  if (method === 'POST' && typeof req.body === 'string')
+    for (const [k, v] of new URLSearchParams(req.body)) params.append(k, v);
   const query = params.toString();
   return query ? `${type}?${query}` : type;
 }

@@ -9,7 +9,9 @@ export interface RunningFhirServer extends EmbeddedFhir {
 }
 
 /** Serves the embedded FHIR server at `/fhir` on a loopback port (0 or absent: a free one). */
-export async function startFhirServer(opts: { port?: number; host?: string; writable?: boolean } = {}): Promise<RunningFhirServer> {
+export async function startFhirServer(
+  opts: { port?: number; host?: string; writable?: boolean } = {},
+): Promise<RunningFhirServer> {
   const fhir = await createFhirRouter({ writable: opts.writable });
   const app = express();
   app.disable('x-powered-by');

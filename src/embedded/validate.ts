@@ -16,7 +16,11 @@ function isResourceLike(v: unknown): v is MedplumResource {
  */
 export function invalidWrite(body: unknown): OperationOutcome | undefined {
   if (!isObject(body)) return undefined;
-  if (body.resourceType === 'Bundle' && (body.type === 'transaction' || body.type === 'batch') && Array.isArray(body.entry)) {
+  if (
+    body.resourceType === 'Bundle' &&
+    (body.type === 'transaction' || body.type === 'batch') &&
+    Array.isArray(body.entry)
+  ) {
     for (const [i, entry] of body.entry.entries()) {
       const resource: unknown = isObject(entry) ? entry.resource : undefined;
       if (resource === undefined) continue;

@@ -32,8 +32,13 @@ export function compiledParameterNames(library: string): readonly string[] {
  * Every define of `library` for the patient of `bundle` (raw CQL values: cql-execution's datatypes, FHIR values as
  * `FhirValue`), `parameters` already converted to CQL values as the Executor takes them.
  */
-export function evaluateCompiled(library: string, bundle: unknown, parameters: Readonly<Record<string, unknown>>,
-  now: DateTime, codeService: CodeService): Record<string, unknown> {
+export function evaluateCompiled(
+  library: string,
+  bundle: unknown,
+  parameters: Readonly<Record<string, unknown>>,
+  now: DateTime,
+  codeService: CodeService,
+): Record<string, unknown> {
   const m = modules[library];
   if (m === undefined) throw new Error(`No compiled library ${library}`);
   const env = createEnv(bundle, parameters, now, codeService);

@@ -35,7 +35,12 @@ export interface ReadBundle {
 
 /** Reads a Bundle's entries (request and FHIR-server JSON is untrusted: `entry` may be anything, its items too). */
 export function readBundle(value: unknown): ReadBundle {
-  const out = { resources: [] as FhirResource[], patientUrls: new Map<string, string>(), warnings: [] as string[], errors: [] as string[] };
+  const out = {
+    resources: [] as FhirResource[],
+    patientUrls: new Map<string, string>(),
+    warnings: [] as string[],
+    errors: [] as string[],
+  };
   if (!isBundle(value)) {
     if (isOperationOutcome(value)) (isErrorOutcome(value) ? out.errors : out.warnings).push(outcomeText(value));
     else if (isFhirResource(value)) out.resources.push(value);
@@ -51,7 +56,8 @@ export function readBundle(value: unknown): ReadBundle {
     }
     out.resources.push(r);
     const fullUrl: unknown = isObject(e) ? e.fullUrl : undefined;
-    if (r.resourceType === 'Patient' && typeof fullUrl === 'string' && typeof r.id === 'string') out.patientUrls.set(fullUrl, r.id);
+    if (r.resourceType === 'Patient' && typeof fullUrl === 'string' && typeof r.id === 'string')
+      out.patientUrls.set(fullUrl, r.id);
   }
   const next = nextLinkOf(value);
   return next === undefined ? out : { ...out, next };

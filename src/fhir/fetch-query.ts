@@ -61,18 +61,23 @@ export async function followPages(
   const base = baseOf(target);
   const pages = [first];
   let entries = first.resources.length;
-  for (let page = first; page.next !== undefined; ) {
+  for (let page = first; page.next !== undefined;) {
     const nextUrl = URL.canParse(page.next, base) ? new URL(page.next, base) : undefined;
     // Follow only links on the same server: a `next` link elsewhere would send the token (and the service) there.
     if (!nextUrl || !isOnServer(nextUrl, base)) {
       throw new FhirFetchError('foreign-link', 'Bundle next link points outside the FHIR server');
     }
-    if (visited.has(nextUrl.href)) throw new FhirFetchError('next-link-loop', 'Bundle next links loop back to a page already read');
-    if (pages.length >= limits.fhirMaxPages) throw new FhirFetchError('too-many-pages', `more than ${limits.fhirMaxPages} pages`);
+    if (visited.has(nextUrl.href))
+      throw new FhirFetchError('next-link-loop', 'Bundle next links loop back to a page already read');
+    if (pages.length >= limits.fhirMaxPages)
+      throw new FhirFetchError('too-many-pages', `more than ${limits.fhirMaxPages} pages`);
     visited.add(nextUrl.href);
-    page = asPage(await getPage(target, nextUrl.href, { ...limits, maxBundleEntries: limits.maxBundleEntries - entries }, deadline));
+    page = asPage(
+      await getPage(target, nextUrl.href, { ...limits, maxBundleEntries: limits.maxBundleEntries - entries }, deadline),
+    );
     entries += page.resources.length;
-    if (entries > limits.maxBundleEntries) throw new FhirFetchError('too-many-entries', `more than ${limits.maxBundleEntries} entries`);
+    if (entries > limits.maxBundleEntries)
+      throw new FhirFetchError('too-many-entries', `more than ${limits.maxBundleEntries} entries`);
     pages.push(page);
   }
   return pages;
@@ -95,7 +100,8 @@ function getPage(target: FhirTarget, url: string, limits: QueryLimits, deadline:
 function asPage(body: unknown): ReadBundle {
   if (!isBundle(body)) throw new FhirFetchError('not-fhir', `answer is not a Bundle (${describe(body)})`);
   const entries: unknown = body.entry;
-  if (entries !== undefined && !Array.isArray(entries)) throw new FhirFetchError('not-fhir', 'answer is a Bundle whose entry is not a list');
+  if (entries !== undefined && !Array.isArray(entries))
+    throw new FhirFetchError('not-fhir', 'answer is a Bundle whose entry is not a list');
   return readBundle(body);
 }
 
@@ -106,7 +112,9 @@ function baseOf(target: FhirTarget): string {
 /** True for URLs under the base (HAPI pages as `<base>?_getpages=...`, so the bare base counts too). */
 export function isOnServer(url: URL, base: string): boolean {
   const b = new URL(base);
-  return url.origin === b.origin && (url.pathname === b.pathname.replace(/\/$/, '') || url.pathname.startsWith(b.pathname));
+  return (
+    url.origin === b.origin && (url.pathname === b.pathname.replace(/\/$/, '') || url.pathname.startsWith(b.pathname))
+  );
 }
 
 function describe(v: unknown): string {

@@ -84,7 +84,10 @@ async function send(req: FhirGet, target: URL): Promise<unknown> {
     throw new FhirFetchError('http-status', `HTTP ${response.status}${hint}`, response.status);
   }
   let text: string;
-  const scanner = new JsonLimitScanner({ maxDepth: req.maxDepth ?? MAX_FHIR_JSON_DEPTH, maxEntries: req.maxEntries ?? Number.MAX_SAFE_INTEGER });
+  const scanner = new JsonLimitScanner({
+    maxDepth: req.maxDepth ?? MAX_FHIR_JSON_DEPTH,
+    maxEntries: req.maxEntries ?? Number.MAX_SAFE_INTEGER,
+  });
   try {
     text = await readCapped(response, req.maxBytes, scanner);
   } catch (err) {
@@ -133,7 +136,8 @@ async function readCapped(response: Response, maxBytes: number, scanner: JsonLim
   return parts.join('');
 }
 
-const tooLarge = (maxBytes: number): FhirFetchError => new FhirFetchError('too-large', `answer larger than ${maxBytes} bytes`);
+const tooLarge = (maxBytes: number): FhirFetchError =>
+  new FhirFetchError('too-large', `answer larger than ${maxBytes} bytes`);
 
 /** The URL asked, resolved against the base with the URL API. */
 function targetUrl(req: FhirGet): URL {
@@ -177,7 +181,10 @@ const REFUSED = /^(?:CdsError: )?(fhirServer refused: .*)$/s;
  * in a VM context (jest), undici's realm does not see it as an Error and keeps only its text.
  */
 function connectRefusalOf(err: unknown): CdsError | undefined {
-  const found = findInCauses(err, (e) => e instanceof CdsError || (typeof e.message === 'string' && REFUSED.test(e.message)));
+  const found = findInCauses(
+    err,
+    (e) => e instanceof CdsError || (typeof e.message === 'string' && REFUSED.test(e.message)),
+  );
   if (found instanceof CdsError) return found;
   const text = typeof found?.message === 'string' ? REFUSED.exec(found.message)?.[1] : undefined;
   return text === undefined ? undefined : new CdsError(forbidden(text), { cause: err });
@@ -187,10 +194,14 @@ const NETWORK_CODE = /^(E[A-Z_]+|UND_ERR_[A-Z_]+|ERR_[A-Z_]+|[A-Z_]*CERT[A-Z_]*)
 
 /** Turns whatever fetch threw into a FhirFetchError. */
 function classify(err: unknown, req: FhirGet, callTimeout: AbortSignal): FhirFetchError {
-  if (req.deadline.aborted) return new FhirFetchError('deadline', 'request deadline passed before the FHIR server answered');
+  if (req.deadline.aborted)
+    return new FhirFetchError('deadline', 'request deadline passed before the FHIR server answered');
   if (callTimeout.aborted) return new FhirFetchError('timeout', `no complete answer within ${req.timeoutMs} ms`);
   const code = findInCauses(err, (e) => typeof e.code === 'string' && NETWORK_CODE.test(e.code))?.code;
-  return new FhirFetchError('unreachable', `could not connect or the connection failed (${String(code ?? 'network error')})`);
+  return new FhirFetchError(
+    'unreachable',
+    `could not connect or the connection failed (${String(code ?? 'network error')})`,
+  );
 }
 
 type ErrorLike = { code?: unknown; cause?: unknown; message?: unknown };

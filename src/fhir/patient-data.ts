@@ -3,7 +3,15 @@ import type { Config } from '../config.js';
 import { CdsError, badRequest, outcome, preconditionFailed, truncate } from '../errors.js';
 import type { CdsRequest, DataNotice, PatientData } from '../hooks/types.js';
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate, templateResourceType } from './prefetch.js';
-import { isBundle, isFhirResource, isOperationOutcome, normalizePatientBundle, outcomeText, readBundle, type ReadBundle } from './bundle.js';
+import {
+  isBundle,
+  isFhirResource,
+  isOperationOutcome,
+  normalizePatientBundle,
+  outcomeText,
+  readBundle,
+  type ReadBundle,
+} from './bundle.js';
 import { fetchQuery, followPages, type FhirTarget } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
 import { FHIR_ID, LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
@@ -59,7 +67,8 @@ class Findings {
     this.pages.push({ type, page });
     for (const w of page.warnings) this.warnings.push(`${type}: ${w}`);
     // A page that carries data and an error outcome: the EHR or server read the type only in part.
-    if (page.errors.length > 0) note(this.incomplete, type, `an OperationOutcome in the answer says: ${page.errors[0] ?? ''}`);
+    if (page.errors.length > 0)
+      note(this.incomplete, type, `an OperationOutcome in the answer says: ${page.errors[0] ?? ''}`);
   }
 }
 
@@ -83,19 +92,30 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
     state: readKey(key, request.prefetch?.[key], config.maxBundleEntries),
   }));
   for (const r of reads) if (r.state.kind === 'data') found.addPage(r.type, r.state.page);
-  const toFetch = reads.filter((r) => r.state.kind === 'absent' || r.state.kind === 'outcome' || r.state.kind === 'malformed');
-  const truncated = reads.filter((r): r is KeyRead & { state: { kind: 'data'; page: ReadBundle } } =>
-    r.state.kind === 'data' && r.state.page.next !== undefined);
+  const toFetch = reads.filter(
+    (r) => r.state.kind === 'absent' || r.state.kind === 'outcome' || r.state.kind === 'malformed',
+  );
+  const truncated = reads.filter(
+    (r): r is KeyRead & { state: { kind: 'data'; page: ReadBundle } } =>
+      r.state.kind === 'data' && r.state.page.next !== undefined,
+  );
   if (request.fhirServer === undefined) {
     const required = toFetch.filter((m) => REQUIRED_TYPES.has(m.type) && m.state.kind === 'absent');
     if (required.length > 0) {
-      throw new CdsError(preconditionFailed(
-        `Prefetch ${required.map(describeKey).join(', ')}, and no fhirServer was given to fetch ${required.length > 1 ? 'them' : 'it'} from`,
-      ));
+      throw new CdsError(
+        preconditionFailed(
+          `Prefetch ${required.map(describeKey).join(', ')}, and no fhirServer was given to fetch ${required.length > 1 ? 'them' : 'it'} from`,
+        ),
+      );
     }
-    for (const m of toFetch) note(found.unreadable, m.type, `prefetch '${m.key}' ${keyState(m)} and no fhirServer was given`);
+    for (const m of toFetch)
+      note(found.unreadable, m.type, `prefetch '${m.key}' ${keyState(m)} and no fhirServer was given`);
     for (const t of truncated) {
-      note(found.incomplete, t.type, `prefetch '${t.key}' has more pages (a next link) and no fhirServer was given to read them`);
+      note(
+        found.incomplete,
+        t.type,
+        `prefetch '${t.key}' has more pages (a next link) and no fhirServer was given to read them`,
+      );
     }
   } else if (toFetch.length > 0 || truncated.length > 0) {
     await fetchFromServer(request, request.fhirServer, toFetch, truncated, deps, found);
@@ -108,8 +128,15 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
   // not there (a `patient` key holding something else, or a Patient with another id) is a 412.
   const hasPatient = fitting.some((r) => r.resourceType === 'Patient' && r.id === patientId);
   const patientKey = reads.find((r) => r.type === 'Patient');
-  if (!hasPatient && patientKey !== undefined && patientKey.state.kind !== 'empty' && !found.unreadable.has('Patient')) {
-    throw new CdsError(preconditionFailed('Neither prefetch nor fhirServer gave the Patient resource of context.patientId'));
+  if (
+    !hasPatient &&
+    patientKey !== undefined &&
+    patientKey.state.kind !== 'empty' &&
+    !found.unreadable.has('Patient')
+  ) {
+    throw new CdsError(
+      preconditionFailed('Neither prefetch nor fhirServer gave the Patient resource of context.patientId'),
+    );
   }
   if (!hasPatient) fitting.push({ resourceType: 'Patient', id: patientId });
   return {
@@ -122,9 +149,14 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
 
 /** A FHIR id ([A-Za-z0-9-.]{1,64}) that is a path segment (not `.` or `..`), or a 400 naming context.patientId. */
 function checkedPatientId(patientId: unknown): string {
-  if (typeof patientId !== 'string') throw new CdsError(badRequest('`context.patientId` is required', ['context.patientId']));
+  if (typeof patientId !== 'string')
+    throw new CdsError(badRequest('`context.patientId` is required', ['context.patientId']));
   if (!FHIR_ID.test(patientId) || /^\.{1,2}$/.test(patientId)) {
-    throw new CdsError(badRequest('`context.patientId` must be a FHIR id ([A-Za-z0-9-.], 1-64 characters, not . or ..)', ['context.patientId']));
+    throw new CdsError(
+      badRequest('`context.patientId` must be a FHIR id ([A-Za-z0-9-.], 1-64 characters, not . or ..)', [
+        'context.patientId',
+      ]),
+    );
   }
   return patientId;
 }
@@ -139,9 +171,12 @@ function readKey(key: string, value: unknown, maxEntries: number): KeyState {
   if (isBundle(value)) {
     const entries: unknown = value.entry;
     // A Bundle whose `entry` is not a list says nothing about the data: unreadable, never silently empty.
-    if (entries !== undefined && !Array.isArray(entries)) return { kind: 'malformed', said: 'a Bundle whose entry is not a list' };
+    if (entries !== undefined && !Array.isArray(entries))
+      return { kind: 'malformed', said: 'a Bundle whose entry is not a list' };
     if (Array.isArray(entries) && entries.length > maxEntries) {
-      throw new CdsError(outcome('body-too-large', `prefetch '${key}' holds more than ${maxEntries} entries`, [`prefetch.${key}`]));
+      throw new CdsError(
+        outcome('body-too-large', `prefetch '${key}' holds more than ${maxEntries} entries`, [`prefetch.${key}`]),
+      );
     }
   }
   const page = readBundle(value);
@@ -170,8 +205,14 @@ async function fetchFromServer(
     const error = await fetchKey(request, target, m, deps, deadline, found);
     if (error === undefined) return;
     // Rule 4: Patient or Condition not sent and not fetchable is a 412; every other failure is unreadable data.
-    if (m.state.kind === 'absent' && REQUIRED_TYPES.has(m.type)) required.push(`${describeKey(m)}, and fhirServer ${describeFailure(m, error)}`);
-    else note(found.unreadable, m.type, `${m.state.kind === 'absent' ? '' : `prefetch '${m.key}' ${keyState(m)}; `}fhirServer ${describeFailure(m, error)}`);
+    if (m.state.kind === 'absent' && REQUIRED_TYPES.has(m.type))
+      required.push(`${describeKey(m)}, and fhirServer ${describeFailure(m, error)}`);
+    else
+      note(
+        found.unreadable,
+        m.type,
+        `${m.state.kind === 'absent' ? '' : `prefetch '${m.key}' ${keyState(m)}; `}fhirServer ${describeFailure(m, error)}`,
+      );
   });
   const follows = truncated.map(async (t) => {
     try {
@@ -198,12 +239,14 @@ async function fetchKey(
   found: Findings,
 ): Promise<FhirFetchError | undefined> {
   const query = fillPrefetchTemplate(m.template, request);
-  if (query === undefined) return new FhirFetchError('unfillable-template', 'its template has a token the request gives no value for');
+  if (query === undefined)
+    return new FhirFetchError('unfillable-template', 'its template has a token the request gives no value for');
   try {
     const pages = await fetchQuery(target, query, m.type, deps.config, deadline);
     // The server's answer holds only error OperationOutcomes: it could not run the query either.
     const firstError = pages.flatMap((p) => p.errors)[0];
-    if (firstError !== undefined && pages.every((p) => p.resources.length === 0)) return new FhirFetchError('outcome', firstError);
+    if (firstError !== undefined && pages.every((p) => p.resources.length === 0))
+      return new FhirFetchError('outcome', firstError);
     for (const page of pages) found.addPage(m.type, page);
     return undefined;
   } catch (err) {
@@ -232,7 +275,11 @@ function keepPatients(pages: readonly TypedPage[], patientId: string, leftOut: L
  * noted unreadable with that field; ill-typed fields the pathway does not read are dropped from the resource
  * (src/cql/shape-guard.ts).
  */
-function dropMalformed(resources: readonly FhirResource[], guard: ShapeGuard, unreadable: Map<string, string>): FhirResource[] {
+function dropMalformed(
+  resources: readonly FhirResource[],
+  guard: ShapeGuard,
+  unreadable: Map<string, string>,
+): FhirResource[] {
   return resources.flatMap((r) => {
     const { problem, resource } = guard.inspect(r);
     if (problem === undefined) return isFhirResource(resource) ? [resource] : [];
@@ -249,7 +296,7 @@ function notices(warnings: readonly string[], leftOut: LeftOut): DataNotice[] {
     const more = warnings.length - shown.length;
     out.push({ fact: 'FHIR server notes', value: `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}` });
   }
-  if (leftOut.size > 0) out.push({ fact: 'Left out (not this patient\'s)', value: leftOut.describe() });
+  if (leftOut.size > 0) out.push({ fact: "Left out (not this patient's)", value: leftOut.describe() });
   return out;
 }
 

@@ -13,7 +13,8 @@ export function nodeGlobalDispatcher(): object | undefined {
   const fetchRealmGlobal: unknown = Reflect.apply(fetch.constructor, undefined, ['return globalThis']);
   const realmGlobal: unknown = typeof fetchRealmGlobal === 'function' ? fetchRealmGlobal() : undefined;
   const find = (): unknown =>
-    Reflect.get(globalThis, key) ?? (typeof realmGlobal === 'object' && realmGlobal ? Reflect.get(realmGlobal, key) : undefined);
+    Reflect.get(globalThis, key) ??
+    (typeof realmGlobal === 'object' && realmGlobal ? Reflect.get(realmGlobal, key) : undefined);
   if (find() === undefined) new Request('http://127.0.0.1/');
   const d = find();
   return typeof d === 'object' && d !== null ? d : undefined;

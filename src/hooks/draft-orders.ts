@@ -52,8 +52,11 @@ function draftEntries(context: Readonly<Record<string, unknown>>): DraftEntry[] 
     return fail('`context.draftOrders` must be a FHIR Bundle', 'context.draftOrders');
   }
   if (bundle.entry === undefined) return [];
-  if (!Array.isArray(bundle.entry)) return fail('`context.draftOrders.entry` must be an array', 'context.draftOrders.entry');
-  return bundle.entry.flatMap((e: unknown, entry) => (isRecord(e) && isResource(e.resource) ? [{ resource: e.resource, entry }] : []));
+  if (!Array.isArray(bundle.entry))
+    return fail('`context.draftOrders.entry` must be an array', 'context.draftOrders.entry');
+  return bundle.entry.flatMap((e: unknown, entry) =>
+    isRecord(e) && isResource(e.resource) ? [{ resource: e.resource, entry }] : [],
+  );
 }
 
 /**
@@ -81,14 +84,20 @@ function checkDraftShapes(entries: readonly DraftEntry[], engineGuard: ShapeGuar
     if (resource.resourceType !== 'MedicationRequest') continue;
     const problem = guard.check(resource);
     if (problem !== undefined) {
-      fail(`Draft MedicationRequest in entry ${entry} of \`context.draftOrders\`: ${problem.message}`,
-        `context.draftOrders.entry[${entry}].resource.${problem.field}`);
+      fail(
+        `Draft MedicationRequest in entry ${entry} of \`context.draftOrders\`: ${problem.message}`,
+        `context.draftOrders.entry[${entry}].resource.${problem.field}`,
+      );
     }
   }
 }
 
 /** The contained ('#id') or referenced Medication a reference names, among `contained` and the request's resources. */
-function referencedMedication(ref: unknown, contained: unknown, others: readonly FhirResource[]): Medication | undefined {
+function referencedMedication(
+  ref: unknown,
+  contained: unknown,
+  others: readonly FhirResource[],
+): Medication | undefined {
   if (typeof ref !== 'string') return undefined;
   if (ref.startsWith('#')) {
     return (Array.isArray(contained) ? contained : []).find(
@@ -132,7 +141,9 @@ export function draftDose(mr: MedicationRequest): DoseInput | undefined {
  */
 export function includesMesna(mr: MedicationRequest, others: readonly FhirResource[]): boolean {
   const concept = medicationConcept(mr, others);
-  const texts = [concept?.text, ...(concept?.coding ?? []).map((c) => c.display)].filter((t): t is string => typeof t === 'string');
+  const texts = [concept?.text, ...(concept?.coding ?? []).map((c) => c.display)].filter(
+    (t): t is string => typeof t === 'string',
+  );
   if (texts.some((t) => matchDrug({ text: t.replace(/ifosfamide/giu, ' ') })?.drug === 'mesna')) return true;
   const med = referencedMedication(mr.medicationReference?.reference, mr.contained, others);
   const ingredients: unknown = med?.ingredient;
@@ -140,7 +151,9 @@ export function includesMesna(mr: MedicationRequest, others: readonly FhirResour
     if (!isRecord(i)) return false;
     const item = isConcept(i.itemCodeableConcept)
       ? i.itemCodeableConcept
-      : isRecord(i.itemReference) ? referencedMedication(i.itemReference.reference, mr.contained, others)?.code : undefined;
+      : isRecord(i.itemReference)
+        ? referencedMedication(i.itemReference.reference, mr.contained, others)?.code
+        : undefined;
     return isConcept(item) && matchDrug(item)?.drug === 'mesna';
   });
 }
@@ -157,25 +170,34 @@ export function parseDraftOrders(request: CdsRequest, shapeGuard: ShapeGuard): D
   entries.forEach(({ resource: r, entry }) => {
     if (r.resourceType !== 'MedicationRequest' || r.status !== 'draft') return;
     if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) {
-      fail(`Draft MedicationRequest in entry ${entry} of \`context.draftOrders\` needs an id, to be named by cards and suggestions`,
-        `context.draftOrders.entry[${entry}].resource.id`);
+      fail(
+        `Draft MedicationRequest in entry ${entry} of \`context.draftOrders\` needs an id, to be named by cards and suggestions`,
+        `context.draftOrders.entry[${entry}].resource.id`,
+      );
     }
     requests.push(r);
   });
   // §5 S-IFOS-MESNA reads the draft set before supportive drugs are removed.
   const mesnaDrafted = requests.some((mr) => matchDrug(medicationConcept(mr, resources))?.drug === 'mesna');
-  const inputs: DraftInput[] = requests.flatMap((mr) => (mr.id !== undefined
-    ? [{
-      id: mr.id, medication: medicationConcept(mr, resources), mesna: mesnaDrafted || includesMesna(mr, resources),
-      dose: draftDose(mr) ?? null,
-    }]
-    : []));
+  const inputs: DraftInput[] = requests.flatMap((mr) =>
+    mr.id !== undefined
+      ? [
+          {
+            id: mr.id,
+            medication: medicationConcept(mr, resources),
+            mesna: mesnaDrafted || includesMesna(mr, resources),
+            dose: draftDose(mr) ?? null,
+          },
+        ]
+      : [],
+  );
   const drafts: DraftInfo[] = inputs.flatMap((d) => {
     const match = matchDrug(d.medication);
     if (!match || DRUGS[match.drug].supportive) return [];
     return [{ id: d.id, drug: match.drug, liposomal: match.liposomal }];
   });
-  const selected = request.hook === 'order-select' ? parseSelections(request.context, resources) : requests.flatMap((r) => r.id ?? []);
+  const selected =
+    request.hook === 'order-select' ? parseSelections(request.context, resources) : requests.flatMap((r) => r.id ?? []);
   return { requests, inputs, drafts, selected };
 }
 

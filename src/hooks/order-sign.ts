@@ -36,12 +36,14 @@ export async function orderTimeResponse(
   if (deps.onOrderCards) {
     // buildOrderCards makes one card per decision card, in order.
     const drugOf = new Map(orders.drafts.map((d) => [d.id, d.drug]));
-    deps.onOrderCards(cards.flatMap((card, i) => {
-      const c = about.cards[i];
-      return card.uuid !== undefined && c !== undefined
-        ? [{ uuid: card.uuid, kind: c.kind, topic: c.topic, drugs: c.draftIds.flatMap((id) => drugOf.get(id) ?? []) }]
-        : [];
-    }));
+    deps.onOrderCards(
+      cards.flatMap((card, i) => {
+        const c = about.cards[i];
+        return card.uuid !== undefined && c !== undefined
+          ? [{ uuid: card.uuid, kind: c.kind, topic: c.topic, drugs: c.draftIds.flatMap((id) => drugOf.get(id) ?? []) }]
+          : [];
+      }),
+    );
   }
   return { cards };
 }

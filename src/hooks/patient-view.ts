@@ -8,7 +8,18 @@ import type { CdsRequest, CdsResponse, PatientData } from './types.js';
 
 /** The patient-view cards: one per decided node; none without an STS Condition. */
 export async function patientView(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {
-  const decision = await evaluatePathway(deps.engine, data, { now: deps.now, thresholds: deps.thresholds, timeZone: deps.timeZone });
+  const decision = await evaluatePathway(deps.engine, data, {
+    now: deps.now,
+    thresholds: deps.thresholds,
+    timeZone: deps.timeZone,
+  });
   const patientRef = `Patient/${String(request.context.patientId)}`;
-  return { cards: buildPathwayCards(decision, { patientRef, now: deps.now, thresholds: deps.thresholds, ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}) }) };
+  return {
+    cards: buildPathwayCards(decision, {
+      patientRef,
+      now: deps.now,
+      thresholds: deps.thresholds,
+      ...(deps.baseUrl !== undefined ? { baseUrl: deps.baseUrl } : {}),
+    }),
+  };
 }

@@ -32,8 +32,7 @@ export interface HookService {
   readonly handle: HookHandler;
 }
 
-const describe = (what: string): string =>
-  `Soft tissue sarcoma treatment pathway ${PATHWAY_VERSION}: ${what}`;
+const describe = (what: string): string => `Soft tissue sarcoma treatment pathway ${PATHWAY_VERSION}: ${what}`;
 
 /** The services this CDS service offers; discovery and routing both read this list. */
 export const HOOK_SERVICES: readonly HookService[] = [
@@ -42,7 +41,9 @@ export const HOOK_SERVICES: readonly HookService[] = [
       hook: 'patient-view',
       id: 'sts-pathway-patient-view',
       title: 'STS pathway: where this patient stands',
-      description: describe('the recommended next step for an adult with soft tissue sarcoma, with the facts behind it.'),
+      description: describe(
+        'the recommended next step for an adult with soft tissue sarcoma, with the facts behind it.',
+      ),
       prefetch: PREFETCH_TEMPLATES,
     },
     handle: patientView,

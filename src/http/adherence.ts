@@ -36,7 +36,9 @@ function feedbackEntries(body: unknown): FeedbackEntryInput[] {
       ...(reason
         ? {
             overrideReason: {
-              ...(coding ? { reason: { system: str(coding.system), code: str(coding.code), display: str(coding.display) } } : {}),
+              ...(coding
+                ? { reason: { system: str(coding.system), code: str(coding.code), display: str(coding.display) } }
+                : {}),
               ...(comment !== undefined ? { userComment: comment } : {}),
             },
           }
@@ -60,7 +62,10 @@ export async function saveFeedback(
     await store.recordFeedback(service, feedbackEntries(body), { issuer: client?.iss, subject: client?.sub });
   } catch (err) {
     res.setHeader('Retry-After', String(FEEDBACK_RETRY_AFTER_S));
-    throw new CdsError(outcome('not-ready', 'Feedback could not be stored now (adherence database unavailable); post it again later'), { cause: err });
+    throw new CdsError(
+      outcome('not-ready', 'Feedback could not be stored now (adherence database unavailable); post it again later'),
+      { cause: err },
+    );
   }
 }
 
@@ -76,7 +81,8 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 /** 401 without a bearer token, 403 with a wrong one or (production) when no admin token is configured. */
 function checkAdmin(req: Request, res: Response, deps: AdherenceRouterDeps): void {
   if (deps.adminToken === undefined) {
-    if (deps.mode === 'production') throw new CdsError(forbidden('The adherence report is off: set ADHERENCE_ADMIN_TOKEN to enable it'));
+    if (deps.mode === 'production')
+      throw new CdsError(forbidden('The adherence report is off: set ADHERENCE_ADMIN_TOKEN to enable it'));
     return;
   }
   const match = /^Bearer +(\S+)$/i.exec(req.get('authorization') ?? '');
@@ -99,7 +105,9 @@ function instant(v: unknown, name: string, endOfDay: boolean): Date | undefined 
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(s);
   const t = Date.parse(dateOnly ? `${s}T00:00:00Z` : s);
   if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(t)) {
-    throw new CdsError(badRequest(`${name} must be a date (YYYY-MM-DD) or an ISO 8601 instant (got '${truncate(s, 40)}')`, [name]));
+    throw new CdsError(
+      badRequest(`${name} must be a date (YYYY-MM-DD) or an ISO 8601 instant (got '${truncate(s, 40)}')`, [name]),
+    );
   }
   // A date-only `to` includes that whole day.
   return new Date(dateOnly && endOfDay ? t + DAY_MS : t);
@@ -112,7 +120,9 @@ export function reportFilter(query: Request['query'], now: Date): ReportFilter {
   if (from >= to) throw new CdsError(badRequest('`from` must be before `to`', ['from']));
   const service = str(query.service);
   if (query.service !== undefined && !HOOK_SERVICES.some((s) => s.definition.id === service)) {
-    throw new CdsError(badRequest(`service must be one of ${HOOK_SERVICES.map((s) => s.definition.id).join(', ')}`, ['service']));
+    throw new CdsError(
+      badRequest(`service must be one of ${HOOK_SERVICES.map((s) => s.definition.id).join(', ')}`, ['service']),
+    );
   }
   const node = str(query.node);
   const rule = str(query.rule);
@@ -139,7 +149,9 @@ export function adherenceRouter(deps: AdherenceRouterDeps): Router {
       return { ...(await deps.store.report(filter)), recorder: deps.store.stats() };
     } catch (err) {
       res.setHeader('Retry-After', String(FEEDBACK_RETRY_AFTER_S));
-      throw new CdsError(outcome('not-ready', 'The adherence database is unavailable; try again later'), { cause: err });
+      throw new CdsError(outcome('not-ready', 'The adherence database is unavailable; try again later'), {
+        cause: err,
+      });
     }
   };
   router.get('/adherence', async (req, res) => {

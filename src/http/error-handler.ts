@@ -20,14 +20,27 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       // A Redis outage refuses every JWT call: one short line each (the outage itself is logged once by
       // src/shared-state/redis.ts, with its cause), not a stack per request.
       const code = errorCodeOf(err.outcome);
-      if (code === 'state-unavailable') logRefusal(log, req, err.status, 'state-unavailable', err.message, 'unavailable');
+      if (code === 'state-unavailable')
+        logRefusal(log, req, err.status, 'state-unavailable', err.message, 'unavailable');
       else if (code === 'fhir-upstream') {
-        log.warn({ kind: 'upstream-failure', status: err.status, reason: err.message, cause: describeCause(err.cause) }, 'upstream failure');
+        log.warn(
+          { kind: 'upstream-failure', status: err.status, reason: err.message, cause: describeCause(err.cause) },
+          'upstream failure',
+        );
       } else if (code === 'not-ready' || code === 'overloaded') {
         log.warn({ kind: 'unavailable', status: err.status, error: code, reason: err.message }, 'service unavailable');
       } else if (err.status >= 500) {
         // A 500 the service raised itself is a bug in it, not a fault of the EHR or the FHIR server.
-        log.error({ kind: 'internal-bug', status: err.status, error: code, reason: err.message, cause: describeCause(err.cause) }, 'internal error');
+        log.error(
+          {
+            kind: 'internal-bug',
+            status: err.status,
+            error: code,
+            reason: err.message,
+            cause: describeCause(err.cause),
+          },
+          'internal error',
+        );
       } else if (LOGGED_REFUSALS.has(err.status)) logRefusal(log, req, err.status, code, err.message);
     } else {
       switch (bodyParserType(err)) {
@@ -49,7 +62,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
           body = internalError();
       }
     }
-    if (!(err instanceof CdsError) && statusOf(body) === 400) logRefusal(log, req, 400, errorCodeOf(body), body.issue[0]?.diagnostics ?? '');
+    if (!(err instanceof CdsError) && statusOf(body) === 400)
+      logRefusal(log, req, 400, errorCodeOf(body), body.issue[0]?.diagnostics ?? '');
     if (res.headersSent) return;
     if (err instanceof CdsError && err.retryAfterS !== undefined) res.setHeader('Retry-After', String(err.retryAfterS));
     res.status(statusOf(body)).type('application/fhir+json').json(body);
@@ -80,6 +94,23 @@ type LogKind = 'client-error' | 'upstream-failure' | 'unavailable' | 'internal-b
  * code, the route and the reason. The reasons are the service's own
  * diagnostics, which name prefetch templates and fields, never a token or a patient id (the id is never echoed).
  */
-function logRefusal(log: Logger, req: Request, status: number, code: string, reason: string, kind: LogKind = 'client-error'): void {
-  log.warn({ kind, status, error: code, method: req.method, path: `${req.baseUrl}${req.path}`.slice(0, 200), reason: reason.slice(0, 500) }, 'request refused');
+function logRefusal(
+  log: Logger,
+  req: Request,
+  status: number,
+  code: string,
+  reason: string,
+  kind: LogKind = 'client-error',
+): void {
+  log.warn(
+    {
+      kind,
+      status,
+      error: code,
+      method: req.method,
+      path: `${req.baseUrl}${req.path}`.slice(0, 200),
+      reason: reason.slice(0, 500),
+    },
+    'request refused',
+  );
 }

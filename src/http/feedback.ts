@@ -28,8 +28,7 @@ function validateOverrideReason(v: unknown, at: string): void {
   const path = `${at}.overrideReason`;
   if (!isObject(v)) return fail(`${path} must be an object with a reason`, path);
   const reason = v.reason;
-  const known =
-    isObject(reason) && OVERRIDE_REASONS.some((r) => r.system === reason.system && r.code === reason.code);
+  const known = isObject(reason) && OVERRIDE_REASONS.some((r) => r.system === reason.system && r.code === reason.code);
   if (!known) {
     fail(`${path}.reason must be one of the card's overrideReasons (system and code)`, `${path}.reason`);
   }
@@ -60,7 +59,8 @@ export function validateFeedback(body: unknown): void {
     }
     if (f.outcome === 'accepted') {
       validateAccepted(f.acceptedSuggestions, at);
-      if (f.overrideReason !== undefined) fail(`${at}.overrideReason is only for an 'overridden' outcome`, `${at}.overrideReason`);
+      if (f.overrideReason !== undefined)
+        fail(`${at}.overrideReason is only for an 'overridden' outcome`, `${at}.overrideReason`);
     } else {
       // CDS Hooks 2.0 makes the reason optional: an info card can be dismissed without one.
       if (f.overrideReason !== undefined) validateOverrideReason(f.overrideReason, at);

@@ -24,7 +24,9 @@ export function healthRouter(config: Config, readiness: () => Readiness): Router
   });
   router.get('/ready', (_req, res) => {
     const r = readiness();
-    res.status(r.status === 'ready' ? 200 : 503).json({ status: r.status, ...(r.reasons.length > 0 ? { reasons: r.reasons } : {}) });
+    res
+      .status(r.status === 'ready' ? 200 : 503)
+      .json({ status: r.status, ...(r.reasons.length > 0 ? { reasons: r.reasons } : {}) });
   });
   return router;
 }

@@ -1,8 +1,7 @@
 import { CdsError, badRequest, outcome } from '../errors.js';
 import type { CdsRequest, FhirAuthorization } from '../hooks/types.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Which `context` fields each hook requires, and their JSON types (https://cds-hooks.hl7.org/hooks/). */
 const REQUIRED_CONTEXT: Readonly<Record<string, Readonly<Record<string, 'string' | 'object' | 'array'>>>> = {
@@ -26,7 +25,9 @@ export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
   if (typeof body.hook !== 'string') fail('`hook` is required and must be a string', 'hook');
   if (body.hook !== hook) {
     throw new CdsError(
-      outcome('hook-mismatch', `This service answers the '${hook}' hook, not '${String(body.hook).slice(0, 60)}'`, ['hook']),
+      outcome('hook-mismatch', `This service answers the '${hook}' hook, not '${String(body.hook).slice(0, 60)}'`, [
+        'hook',
+      ]),
     );
   }
   if (typeof body.hookInstance !== 'string' || body.hookInstance.length === 0 || body.hookInstance.length > 200) {

@@ -73,7 +73,10 @@ export async function startService(config: Config, log: Logger, options: Service
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       draining = true;
-      log.info({ delayMs: capacity.shutdownDelayMs, graceMs: capacity.shutdownGraceMs }, 'stopping: not ready, draining');
+      log.info(
+        { delayMs: capacity.shutdownDelayMs, graceMs: capacity.shutdownGraceMs },
+        'stopping: not ready, draining',
+      );
       await sleep(capacity.shutdownDelayMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -101,7 +104,14 @@ export async function startService(config: Config, log: Logger, options: Service
     return stopping;
   };
 
-  return { server, port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, admission, draining: () => draining, stop };
+  return {
+    server,
+    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    admission,
+    draining: () => draining,
+    stop,
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -21,7 +21,10 @@ interface MetricsMessage {
 }
 
 const isMessage = (m: unknown): m is MetricsMessage =>
-  typeof m === 'object' && m !== null && typeof Reflect.get(m, 'type') === 'string' && typeof Reflect.get(m, 'id') === 'string';
+  typeof m === 'object' &&
+  m !== null &&
+  typeof Reflect.get(m, 'type') === 'string' &&
+  typeof Reflect.get(m, 'id') === 'string';
 
 let workerAggregator: AggregatorRegistry<PrometheusContentType> | undefined;
 
@@ -68,7 +71,8 @@ export function serveClusterMetrics(): void {
     if (!isMessage(m) || m.type !== REQUEST) return;
     aggregator.clusterMetrics().then(
       (text) => worker.send({ type: ANSWER, id: m.id, text }),
-      (err: unknown) => worker.send({ type: ANSWER, id: m.id, error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) =>
+        worker.send({ type: ANSWER, id: m.id, error: err instanceof Error ? err.message : String(err) }),
     );
   });
 }

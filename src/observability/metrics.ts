@@ -140,7 +140,10 @@ export function createMetrics(mode: Mode, token: string | undefined): Metrics {
       cluster = await clusterMetricsText();
     } catch (err) {
       // A partial view (one worker's counters) would look like counters going down: no answer is better.
-      res.status(503).type('text/plain').send(`metrics of every worker unavailable: ${err instanceof Error ? err.message : String(err)}\n`);
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`metrics of every worker unavailable: ${err instanceof Error ? err.message : String(err)}\n`);
       return;
     }
     res.type(register.contentType).send(cluster ?? (await register.metrics()));

@@ -59,7 +59,15 @@ export function requestContext(observer?: FetchObserver): RequestHandler {
     // tracestate: at most 512 characters of printable ASCII (W3C trace-context, "tracestate Header Field Values");
     // anything else is dropped rather than passed on.
     const traceState = state !== undefined && state.length <= 512 && /^[\x20-\x7e]*$/.test(state) ? state : undefined;
-    storage.run({ requestId, ...(trace ? { trace } : {}), ...(traceState ? { traceState } : {}), ...(observer ? { observer } : {}) }, next);
+    storage.run(
+      {
+        requestId,
+        ...(trace ? { trace } : {}),
+        ...(traceState ? { traceState } : {}),
+        ...(observer ? { observer } : {}),
+      },
+      next,
+    );
   };
 }
 
@@ -99,5 +107,8 @@ export function childTraceparent(trace: TraceParent): string {
 export function outboundTraceHeaders(): Record<string, string> {
   const context = currentRequest();
   if (context?.trace === undefined) return {};
-  return { traceparent: childTraceparent(context.trace), ...(context.traceState ? { tracestate: context.traceState } : {}) };
+  return {
+    traceparent: childTraceparent(context.trace),
+    ...(context.traceState ? { tracestate: context.traceState } : {}),
+  };
 }

@@ -9,7 +9,8 @@ import { escapeXml } from './graph-svg.js';
 
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
-const option = (value: string, label: string): string => `<option value="${escapeXml(value)}">${escapeXml(label)}</option>`;
+const option = (value: string, label: string): string =>
+  `<option value="${escapeXml(value)}">${escapeXml(label)}</option>`;
 
 function topicOptions(): string {
   const nodes = NODE_IDS.map((id) => option(`node:${id}`, `${id}: ${NODES[id].title}`)).join('');

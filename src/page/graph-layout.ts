@@ -150,16 +150,14 @@ export async function layoutChart(model: ChartModel): Promise<ChartLayout> {
     const node: ElkNode = { id: box.id, width: size?.width ?? METRICS.boxWidth, height: size?.height ?? 48 };
     (box.group ? groupNode(box.group) : root).children?.push(node);
   }
-  root.edges = model.edges.map(
-    (e): ElkExtendedEdge => ({
-      id: e.id,
-      sources: [e.from],
-      targets: [e.to],
-      labels: e.label
-        ? [{ text: e.label, width: Math.ceil(e.label.length * METRICS.labelCharWidth + 8), height: METRICS.labelHeight }]
-        : [],
-    }),
-  );
+  root.edges = model.edges.map((e): ElkExtendedEdge => ({
+    id: e.id,
+    sources: [e.from],
+    targets: [e.to],
+    labels: e.label
+      ? [{ text: e.label, width: Math.ceil(e.label.length * METRICS.labelCharWidth + 8), height: METRICS.labelHeight }]
+      : [],
+  }));
   const out = await new ELK().layout(root);
   const placed = new Map<string, { x: number; y: number; width: number; height: number }>();
   const walk = (n: ElkNode): void => {

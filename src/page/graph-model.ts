@@ -3,7 +3,17 @@
  * `next` edges of §4.2, and each safety rule (RULES) attached to the nodes it guards. Node ids are typed, and a test
  * checks every node and rule appears, so the chart cannot drift from the pathway module.
  */
-import { DRUGS, DRUG_KEYS, NODES, NODE_IDS, RULES, RULE_IDS, type DrugKey, type NodeId, type RuleId } from '../pathway/index.js';
+import {
+  DRUGS,
+  DRUG_KEYS,
+  NODES,
+  NODE_IDS,
+  RULES,
+  RULE_IDS,
+  type DrugKey,
+  type NodeId,
+  type RuleId,
+} from '../pathway/index.js';
 
 /** A box of the chart: a pathway node, or a §3 decision step (not a node of the pathway). */
 export interface ChartBox {
@@ -63,7 +73,7 @@ const STEP = {
   order: 'step:order',
 } as const;
 
-const STEPS: readonly (Omit<ChartBox, 'rules'>)[] = [
+const STEPS: readonly Omit<ChartBox, 'rules'>[] = [
   { id: STEP.entry, title: 'Patient with an STS Condition' },
   { id: STEP.histology, title: 'Histology class' },
   { id: STEP.extent, title: 'Extent of disease' },
@@ -98,7 +108,8 @@ export function lineOf(id: NodeId): 1 | 2 | 3 | undefined {
   const m = /(?:^|-)([123])L(?:-|$)/.exec(id);
   if (m?.[1]) return Number(m[1]) as 1 | 2 | 3;
   const next = NODES[id].next;
-  if (id.startsWith('M-') && NODES[id].kind === 'regimen' && next !== 'line3' && next.some((n) => lineOf(n) === 2)) return 1;
+  if (id.startsWith('M-') && NODES[id].kind === 'regimen' && next !== 'line3' && next.some((n) => lineOf(n) === 2))
+    return 1;
   return undefined;
 }
 
@@ -128,7 +139,12 @@ function groupOf(id: NodeId): GroupId | undefined {
 
 /** §3 decisions, written with typed ids (the logic itself lives in the CQL). */
 function decisionEdges(): readonly Omit<ChartEdge, 'id'>[] {
-  const f = (from: string, to: string, label?: string): Omit<ChartEdge, 'id'> => ({ from, to, kind: 'flow', ...(label ? { label } : {}) });
+  const f = (from: string, to: string, label?: string): Omit<ChartEdge, 'id'> => ({
+    from,
+    to,
+    kind: 'flow',
+    ...(label ? { label } : {}),
+  });
   const localizedSite: readonly [NodeId, string][] = [
     ['L-RT-EXTREMITY', 'extremity'],
     ['L-RT-TRUNK', 'trunk wall, head and neck'],
@@ -183,7 +199,9 @@ const labelled = (label: string | undefined): { label?: string } => (label ? { l
 /** Nodes with an anthracycline are replaced by D-ANTHRACYCLINE-CONTRAINDICATED, whose alternative is its `next`-like line 2. */
 function contraindicationEdges(): readonly Omit<ChartEdge, 'id'>[] {
   const target: NodeId = 'D-ANTHRACYCLINE-CONTRAINDICATED';
-  const doxoNodes = NODE_IDS.filter((id) => NODES[id].kind === 'regimen' && NODES[id].drugs.some((d) => DRUGS[d].anthracycline));
+  const doxoNodes = NODE_IDS.filter(
+    (id) => NODES[id].kind === 'regimen' && NODES[id].drugs.some((d) => DRUGS[d].anthracycline),
+  );
   const line2 = NODE_IDS.filter((id) => lineOf(id) === 2);
   return [
     ...doxoNodes.map((from) => ({ from, to: target, kind: 'replaced' as const, label: 'doxorubicin contraindicated' })),
@@ -197,7 +215,8 @@ export function buildChartModel(): ChartModel {
   for (const rule of RULE_IDS) {
     const nodes = guardedNodes(rule);
     // A rule that guards no node (olaratumab: never on the pathway) sits on the order-time step.
-    for (const id of nodes.length > 0 ? nodes : [STEP.order]) rulesByNode.set(id, [...(rulesByNode.get(id) ?? []), rule]);
+    for (const id of nodes.length > 0 ? nodes : [STEP.order])
+      rulesByNode.set(id, [...(rulesByNode.get(id) ?? []), rule]);
   }
   const boxes: ChartBox[] = [
     ...STEPS.map((s) => ({ ...s, rules: rulesByNode.get(s.id) ?? [] })),

@@ -29,7 +29,9 @@ function boxSvg(b: PlacedBox): string {
     ? ` data-node-id="${escapeXml(b.nodeId)}" role="group" aria-label="${escapeXml(`${b.nodeId}: ${b.title}`)}"`
     : ` data-step-id="${escapeXml(b.id)}"`;
   const parts = [`<g class="${classes}"${attrs} transform="translate(${n(b.x)},${n(b.y)})">`];
-  parts.push(`<title>${escapeXml(node ? `${b.nodeId}: ${b.title} (${node.kind}, ${node.indicator})` : b.title)}</title>`);
+  parts.push(
+    `<title>${escapeXml(node ? `${b.nodeId}: ${b.title} (${node.kind}, ${node.indicator})` : b.title)}</title>`,
+  );
   parts.push(`<rect class="frame" width="${n(b.width)}" height="${n(b.height)}" rx="${isStep ? 20 : 6}"/>`);
   if (!isStep) parts.push(`<rect class="stripe" width="5" height="${n(b.height)}" rx="2"/>`);
   let y = 8;

@@ -7,7 +7,10 @@ import { escapeXml } from './graph-svg.js';
 import type { ChartModel } from './graph-model.js';
 
 /** Hook service ids the page calls (src/hooks/registry.ts). */
-export const PAGE_SERVICES = { patientView: 'sts-pathway-patient-view', orderSelect: 'sts-pathway-order-select' } as const;
+export const PAGE_SERVICES = {
+  patientView: 'sts-pathway-patient-view',
+  orderSelect: 'sts-pathway-order-select',
+} as const;
 
 /** JSON for a `<script type="application/json">`: `<` escaped so no text can close the element. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
@@ -15,12 +18,23 @@ const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u0
 /** The data embedded for the browser (see client/page-data.ts). */
 export function pageData(model: ChartModel): Record<string, unknown> {
   const targets = new Set(model.edges.map((e) => e.to));
-  const roots = [model.entry, ...model.boxes.map((b) => b.id).filter((id) => id !== model.entry && !targets.has(id) && model.edges.some((e) => e.from === id))];
+  const roots = [
+    model.entry,
+    ...model.boxes
+      .map((b) => b.id)
+      .filter((id) => id !== model.entry && !targets.has(id) && model.edges.some((e) => e.from === id)),
+  ];
   const drugs = Object.fromEntries(
     DRUG_KEYS.map((k) => {
       const rx = DRUGS[k].rxnorm;
       // Codes marked "(to verify)" are never emitted (PATHWAY.md): such a draft is coded by text only.
-      return [k, { name: DRUGS[k].name, ...(rx && !rx.toVerify ? { rxnorm: { system: rx.system, code: rx.code, display: rx.display } } : {}) }];
+      return [
+        k,
+        {
+          name: DRUGS[k].name,
+          ...(rx && !rx.toVerify ? { rxnorm: { system: rx.system, code: rx.code, display: rx.display } } : {}),
+        },
+      ];
     }),
   );
   return {

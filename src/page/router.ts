@@ -32,7 +32,12 @@ const CSP = [
 ].join('; ');
 
 const secured = (res: Response): Response =>
-  res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' });
+  res.set({
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-cache',
+  });
 
 let pageHtml: Promise<string> | undefined;
 
@@ -57,20 +62,28 @@ export function pageRouter(options: PageRouterOptions): Router {
   if (!isPageEnabled(options)) return router;
   const minify = options.mode === 'production';
   router.get('/', async (_req, res) => {
-    secured(res).type('html').send(await pathwayPageHtml());
+    secured(res)
+      .type('html')
+      .send(await pathwayPageHtml());
   });
   router.get('/page/app.js', async (_req, res) => {
-    secured(res).type('text/javascript').send(await clientBundle(minify));
+    secured(res)
+      .type('text/javascript')
+      .send(await clientBundle(minify));
   });
   // The adherence view: its data come from GET /adherence, which asks for the admin token itself.
   router.get('/adherence/view', (_req, res) => {
     secured(res).type('html').send(renderAdherencePage());
   });
   router.get('/page/adherence.js', async (_req, res) => {
-    secured(res).type('text/javascript').send(await clientBundle(minify, 'adherence'));
+    secured(res)
+      .type('text/javascript')
+      .send(await clientBundle(minify, 'adherence'));
   });
   router.get('/page/page.css', async (_req, res) => {
-    secured(res).type('text/css').send(await readFile(`${CLIENT_DIR}page.css`, 'utf8'));
+    secured(res)
+      .type('text/css')
+      .send(await readFile(`${CLIENT_DIR}page.css`, 'utf8'));
   });
   return router;
 }

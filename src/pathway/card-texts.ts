@@ -7,31 +7,47 @@ import type { NodeId } from './nodes.js';
 
 /** §4.5 templates by node id (the text after the title line, before the facts). */
 export const CARD_TEXTS: Readonly<Partial<Record<NodeId, string>>> = {
-  'D-UNCONFIRMED': "The sarcoma diagnosis is recorded as <provisional / differential / unconfirmed>; no treatment is proposed until it is confirmed. Suspected soft tissue sarcoma: refer to a sarcoma reference center before biopsy or surgery; diagnosis by image-guided core needle biopsy planned with the surgeon who will resect, and review by a sarcoma pathologist (molecular testing where relevant). Avoid unplanned excision.",
-  'D-MISSING-HISTOLOGY': "The sarcoma subtype is not recorded in a form the pathway can read, so no treatment can be placed: chemotherapy choices depend on it. If the pathology report gives the subtype, record it on the diagnosis (ICD-O-3 morphology, e.g. 8890/3 leiomyosarcoma). If no diagnostic biopsy has been done: image-guided core needle biopsy, planned with the sarcoma surgeon, and review by a sarcoma pathologist.",
-  'D-HISTOLOGY-CONFLICT': "Two different sarcoma subtypes are recorded: <A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>). Treatment choices differ between them (e.g. pazopanib is not used in liposarcoma). Correct the record after pathology review; if these are two separate primary tumors, link each metastasis to its primary.",
-  'D-MISSING-EXTENT': "Whether the disease is localized or metastatic is not recorded, and the two are treated differently. If staging is complete, record the M category (cM0 / cM1) or the stage group. If not: a staging CT of the chest (the most common site of metastasis) is part of the work-up. [Myxoid or round cell liposarcoma (8852/3, 8853/3): it often spreads outside the lungs (retroperitoneum, bone), so staging beyond the chest is usually needed.] [Metastases or staging that belong to another cancer are listed below and were not used.]",
-  'CURRENT-OFF-PATHWAY': "Current treatment: <drugs> since <start> (last given <date>). It is not one of this pathway's options at line <n>, which are: <titles>. No order is suggested while it continues (it may be a trial, a histology-specific choice or a multidisciplinary decision). If it is stopped for progression or toxicity, the pathway's next options apply. [Epirubicin is an anthracycline: it counts for the line and is listed with the cumulative anthracycline dose.]",
-  'D-DATA-UNAVAILABLE': "The <resource types> could not be read (<reason>), so the pathway cannot make a recommendation. This is not a finding that the patient has no sarcoma or no prior treatment: review the chart directly, or reopen it later.",
-  'L-POST-RESECTION': "Resected on <date> (<procedure>); radiotherapy <given on <date> / not recorded>. Review at the sarcoma multidisciplinary team: margins and grade decide post-operative radiotherapy if none was given before surgery, and re-excision after an unplanned or margin-positive excision. Follow-up with clinical examination and chest imaging, on the schedule of the sarcoma guideline. [For UPS after pre-operative pembrolizumab: adjuvant pembrolizumab, up to 14 cycles (SU2C-SARC032), is on pathway.]",
-  'L-OTHER-SITE': "Primary site <ICD-10-CM display> (<code>): local treatment follows the guideline of that organ (e.g. gynecologic oncology for uterine leiomyosarcoma); this pathway makes no surgery, radiotherapy or neoadjuvant recommendation. If the disease becomes metastatic or unresectable, the pathway's systemic options apply (LMS-04 included uterine leiomyosarcoma).",
-  'M-TRIAL': "Clinical trials are an option at every line and the preferred option when the standard options are exhausted. Search: ClinicalTrials.gov, \"<trial term>\". [Line 3 and later: molecular profiling of the tumor may open targeted-therapy trials (interpretation).]",
-  'X-PEDIATRIC': "Patient aged <age>: children and adolescents with soft tissue sarcoma are treated on pediatric cooperative-group protocols; refer to a pediatric oncology center. No adult regimen or threshold is applied.",
-  'X-UNCOVERED': "<display> (<code>) is not covered by this pathway; no regimen is suggested. Refer to the sarcoma multidisciplinary team: several uncommon sarcomas have histology-specific or targeted treatments, and the surgical principles of localized soft tissue sarcoma usually still apply.",
+  'D-UNCONFIRMED':
+    'The sarcoma diagnosis is recorded as <provisional / differential / unconfirmed>; no treatment is proposed until it is confirmed. Suspected soft tissue sarcoma: refer to a sarcoma reference center before biopsy or surgery; diagnosis by image-guided core needle biopsy planned with the surgeon who will resect, and review by a sarcoma pathologist (molecular testing where relevant). Avoid unplanned excision.',
+  'D-MISSING-HISTOLOGY':
+    'The sarcoma subtype is not recorded in a form the pathway can read, so no treatment can be placed: chemotherapy choices depend on it. If the pathology report gives the subtype, record it on the diagnosis (ICD-O-3 morphology, e.g. 8890/3 leiomyosarcoma). If no diagnostic biopsy has been done: image-guided core needle biopsy, planned with the sarcoma surgeon, and review by a sarcoma pathologist.',
+  'D-HISTOLOGY-CONFLICT':
+    'Two different sarcoma subtypes are recorded: <A> (<code>, <Condition>, <date>) and <B> (<code>, <Condition>, <date>). Treatment choices differ between them (e.g. pazopanib is not used in liposarcoma). Correct the record after pathology review; if these are two separate primary tumors, link each metastasis to its primary.',
+  'D-MISSING-EXTENT':
+    'Whether the disease is localized or metastatic is not recorded, and the two are treated differently. If staging is complete, record the M category (cM0 / cM1) or the stage group. If not: a staging CT of the chest (the most common site of metastasis) is part of the work-up. [Myxoid or round cell liposarcoma (8852/3, 8853/3): it often spreads outside the lungs (retroperitoneum, bone), so staging beyond the chest is usually needed.] [Metastases or staging that belong to another cancer are listed below and were not used.]',
+  'CURRENT-OFF-PATHWAY':
+    "Current treatment: <drugs> since <start> (last given <date>). It is not one of this pathway's options at line <n>, which are: <titles>. No order is suggested while it continues (it may be a trial, a histology-specific choice or a multidisciplinary decision). If it is stopped for progression or toxicity, the pathway's next options apply. [Epirubicin is an anthracycline: it counts for the line and is listed with the cumulative anthracycline dose.]",
+  'D-DATA-UNAVAILABLE':
+    'The <resource types> could not be read (<reason>), so the pathway cannot make a recommendation. This is not a finding that the patient has no sarcoma or no prior treatment: review the chart directly, or reopen it later.',
+  'L-POST-RESECTION':
+    'Resected on <date> (<procedure>); radiotherapy <given on <date> / not recorded>. Review at the sarcoma multidisciplinary team: margins and grade decide post-operative radiotherapy if none was given before surgery, and re-excision after an unplanned or margin-positive excision. Follow-up with clinical examination and chest imaging, on the schedule of the sarcoma guideline. [For UPS after pre-operative pembrolizumab: adjuvant pembrolizumab, up to 14 cycles (SU2C-SARC032), is on pathway.]',
+  'L-OTHER-SITE':
+    "Primary site <ICD-10-CM display> (<code>): local treatment follows the guideline of that organ (e.g. gynecologic oncology for uterine leiomyosarcoma); this pathway makes no surgery, radiotherapy or neoadjuvant recommendation. If the disease becomes metastatic or unresectable, the pathway's systemic options apply (LMS-04 included uterine leiomyosarcoma).",
+  'M-TRIAL':
+    'Clinical trials are an option at every line and the preferred option when the standard options are exhausted. Search: ClinicalTrials.gov, "<trial term>". [Line 3 and later: molecular profiling of the tumor may open targeted-therapy trials (interpretation).]',
+  'X-PEDIATRIC':
+    'Patient aged <age>: children and adolescents with soft tissue sarcoma are treated on pediatric cooperative-group protocols; refer to a pediatric oncology center. No adult regimen or threshold is applied.',
+  'X-UNCOVERED':
+    '<display> (<code>) is not covered by this pathway; no regimen is suggested. Refer to the sarcoma multidisciplinary team: several uncommon sarcomas have histology-specific or targeted treatments, and the surgical principles of localized soft tissue sarcoma usually still apply.',
 };
 
 /** §4.5 D-ANTHRACYCLINE-CONTRAINDICATED: one sentence group per rule that holds, the modifiers, the metastatic pointer. */
 export const ANTHRACYCLINE_CONTRAINDICATED_TEXT = {
-  lvef: "Latest LVEF <value> % (<date>, <resource>) is below <lvefMinPercent> %, the threshold used by doxorubicin trials; the label requires LVEF assessment before and during treatment. Do not start or continue doxorubicin (any formulation, alone or combined) without cardio-oncology review.",
-  cumulative: "Cumulative doxorubicin <N> mg/m² has reached <cumulativeDoxoCriticalMgM2> mg/m² (label: cardiomyopathy in 1-20 % at 300-500 mg/m²). No further doxorubicin without cardio-oncology review.",
-  modifiers: "Prior mediastinal radiotherapy and other cardiotoxic drugs (e.g. cyclophosphamide, trastuzumab) add to the risk.",
-  metastatic: "The anthracycline-free option is shown on its own card: 'Anthracycline-free option: gemcitabine + docetaxel'.",
+  lvef: 'Latest LVEF <value> % (<date>, <resource>) is below <lvefMinPercent> %, the threshold used by doxorubicin trials; the label requires LVEF assessment before and during treatment. Do not start or continue doxorubicin (any formulation, alone or combined) without cardio-oncology review.',
+  cumulative:
+    'Cumulative doxorubicin <N> mg/m² has reached <cumulativeDoxoCriticalMgM2> mg/m² (label: cardiomyopathy in 1-20 % at 300-500 mg/m²). No further doxorubicin without cardio-oncology review.',
+  modifiers:
+    'Prior mediastinal radiotherapy and other cardiotoxic drugs (e.g. cyclophosphamide, trastuzumab) add to the risk.',
+  metastatic:
+    "The anthracycline-free option is shown on its own card: 'Anthracycline-free option: gemcitabine + docetaxel'.",
 } as const;
 
 /** §7.2 trial term (ClinicalTrials.gov, M-TRIAL) by ICD-O-3 code; a class's codes share its term. */
 export const TRIAL_TERMS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(['8890/3', '8891/3', '8896/3'].map((c) => [c, 'leiomyosarcoma'])),
-  ...Object.fromEntries(['8850/3', '8851/3', '8852/3', '8853/3', '8854/3', '8855/3', '8858/3'].map((c) => [c, 'liposarcoma'])),
+  ...Object.fromEntries(
+    ['8850/3', '8851/3', '8852/3', '8853/3', '8854/3', '8855/3', '8858/3'].map((c) => [c, 'liposarcoma']),
+  ),
   '8830/3': 'undifferentiated pleomorphic sarcoma',
   '8802/3': 'undifferentiated pleomorphic sarcoma',
   '8800/3': 'soft tissue sarcoma',
@@ -60,7 +76,11 @@ export const SITE_WORDS: Readonly<Record<string, string>> = {
 export const uncertainBehaviorSite = (code: string): string => `soft tissue, uncertain behavior (${code})`;
 
 /** F1: a SPECIALTY second primary in words: its own pathway, its §4.4 drugs not counted for the other tumor. */
-export const secondPrimaryWords = (display: string | undefined, code: string | undefined, drugs: readonly string[]): string =>
+export const secondPrimaryWords = (
+  display: string | undefined,
+  code: string | undefined,
+  drugs: readonly string[],
+): string =>
   `${display ?? 'specialty histology'}${code !== undefined ? ` (${code})` : ''}: a separate primary tumor with its own pathway` +
   (drugs.length > 0 ? `; its drugs (${drugs.join(', ')}) are not counted in the current regimen or the line` : '');
 

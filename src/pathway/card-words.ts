@@ -17,7 +17,9 @@ export function sentences(text: string): string[] {
  * "to verify" removed (e.g. "(year and citation to verify)"), and the "(interpretation)" / "(label)" marks removed.
  */
 export function shownText(spec: string): string {
-  const kept = sentences(spec).filter((s) => !/\(to verify\)/i.test(s)).join(' ');
+  const kept = sentences(spec)
+    .filter((s) => !/\(to verify\)/i.test(s))
+    .join(' ');
   return kept
     .replace(/\s*\((?:[^()]*\bto verify\b[^()]*)\)/gi, '')
     .replace(/\s*\((?:interpretation|label)\)/gi, '')
@@ -53,11 +55,16 @@ export function periodWords(days: number): string {
  * maintenance trabectedin ("up to 17 cycles or 1 year", LMS-04 as configured by `maintenanceMaxCycles` and
  * `maintenanceMaxDays`). The pathway keeps them verbatim; the card form restates them from the configured values.
  */
-export const THRESHOLD_PHRASES: readonly { readonly phrase: string; readonly thresholds: readonly ThresholdName[]; readonly configured: (t: Thresholds) => string }[] = [
+export const THRESHOLD_PHRASES: readonly {
+  readonly phrase: string;
+  readonly thresholds: readonly ThresholdName[];
+  readonly configured: (t: Thresholds) => string;
+}[] = [
   {
     phrase: 'up to 17 cycles or 1 year',
     thresholds: ['maintenanceMaxCycles', 'maintenanceMaxDays'],
-    configured: (t) => `up to ${thresholdNumber('maintenanceMaxCycles', t)} cycles or ${periodWords(t.maintenanceMaxDays)}`,
+    configured: (t) =>
+      `up to ${thresholdNumber('maintenanceMaxCycles', t)} cycles or ${periodWords(t.maintenanceMaxDays)}`,
   },
   {
     phrase: 'maintenance trabectedin, up to 1 year',
@@ -79,7 +86,12 @@ export type Slots = Readonly<Record<string, string>>;
  * placeholder, e.g. "<date>", "<given on <date> / not recorded>"); each `[...]` part kept (without its brackets) when
  * its index in `keep` is true. Throws on a placeholder left unfilled: a card never shows a raw `<...>`.
  */
-export function fillTemplate(template: string, t: Thresholds, slots: Slots = {}, keep: readonly boolean[] = []): string {
+export function fillTemplate(
+  template: string,
+  t: Thresholds,
+  slots: Slots = {},
+  keep: readonly boolean[] = [],
+): string {
   let i = 0;
   let out = template.replace(/\[([^\]]*)\]/g, (_m, inner: string) => (keep[i++] === true ? inner : ''));
   for (const name of THRESHOLD_NAMES) {
@@ -88,5 +100,8 @@ export function fillTemplate(template: string, t: Thresholds, slots: Slots = {},
   for (const key of Object.keys(slots).sort((a, b) => b.length - a.length)) out = out.replaceAll(key, slots[key] ?? '');
   const left = /<[A-Za-z][^<>]*>/.exec(out);
   if (left !== null) throw new Error(`card text placeholder ${left[0]} not filled`);
-  return out.replace(/\s{2,}/g, ' ').replace(/\s+([.,;:])/g, '$1').trim();
+  return out
+    .replace(/\s{2,}/g, ' ')
+    .replace(/\s+([.,;:])/g, '$1')
+    .trim();
 }

@@ -11,11 +11,22 @@ export interface CodeDef {
   readonly toVerify?: boolean;
 }
 
-const icd10 = (code: string, display?: string): CodeDef => ({ system: SYSTEMS.icd10cm, code, ...(display ? { display } : {}) });
-const loinc = (code: string, display?: string, toVerify?: boolean): CodeDef => ({
-  system: SYSTEMS.loinc, code, ...(display ? { display } : {}), ...(toVerify ? { toVerify } : {}),
+const icd10 = (code: string, display?: string): CodeDef => ({
+  system: SYSTEMS.icd10cm,
+  code,
+  ...(display ? { display } : {}),
 });
-const snomed = (code: string, display?: string): CodeDef => ({ system: SYSTEMS.snomed, code, ...(display ? { display } : {}) });
+const loinc = (code: string, display?: string, toVerify?: boolean): CodeDef => ({
+  system: SYSTEMS.loinc,
+  code,
+  ...(display ? { display } : {}),
+  ...(toVerify ? { toVerify } : {}),
+});
+const snomed = (code: string, display?: string): CodeDef => ({
+  system: SYSTEMS.snomed,
+  code,
+  ...(display ? { display } : {}),
+});
 
 // Displays are the ICD-10-CM titles (PATHWAY.md lists the codes only).
 const CT = 'Malignant neoplasm of connective and soft tissue of';
@@ -57,16 +68,31 @@ export interface HistologyCodeDef extends CodeDef {
 }
 
 // Displays are the ICD-O-3 preferred terms (PATHWAY.md names the classes only); M-TRIAL searches ClinicalTrials.gov with them.
-const icdo = (code: string, display: string, extra: Omit<HistologyCodeDef, 'system' | 'code' | 'display'> = {}): HistologyCodeDef => ({
-  system: SYSTEMS.icdo3, code, display, ...extra,
+const icdo = (
+  code: string,
+  display: string,
+  extra: Omit<HistologyCodeDef, 'system' | 'code' | 'display'> = {},
+): HistologyCodeDef => ({
+  system: SYSTEMS.icdo3,
+  code,
+  display,
+  ...extra,
 });
 
 /** §7.2 histology codes by class. */
 export const HISTOLOGY_CODES: Readonly<Record<HistologyClass, readonly HistologyCodeDef[]>> = {
-  LMS: [icdo('8890/3', 'Leiomyosarcoma, NOS'), icdo('8891/3', 'Epithelioid leiomyosarcoma'), icdo('8896/3', 'Myxoid leiomyosarcoma')],
+  LMS: [
+    icdo('8890/3', 'Leiomyosarcoma, NOS'),
+    icdo('8891/3', 'Epithelioid leiomyosarcoma'),
+    icdo('8896/3', 'Myxoid leiomyosarcoma'),
+  ],
   LPS: [
-    icdo('8850/3', 'Liposarcoma, NOS'), icdo('8851/3', 'Liposarcoma, well differentiated'), icdo('8852/3', 'Myxoid liposarcoma'),
-    icdo('8853/3', 'Round cell liposarcoma'), icdo('8854/3', 'Pleomorphic liposarcoma'), icdo('8855/3', 'Mixed liposarcoma'),
+    icdo('8850/3', 'Liposarcoma, NOS'),
+    icdo('8851/3', 'Liposarcoma, well differentiated'),
+    icdo('8852/3', 'Myxoid liposarcoma'),
+    icdo('8853/3', 'Round cell liposarcoma'),
+    icdo('8854/3', 'Pleomorphic liposarcoma'),
+    icdo('8855/3', 'Mixed liposarcoma'),
     icdo('8858/3', 'Dedifferentiated liposarcoma'),
   ],
   UPS: [
@@ -74,11 +100,17 @@ export const HISTOLOGY_CODES: Readonly<Record<HistologyClass, readonly Histology
     icdo('8802/3', 'Undifferentiated pleomorphic sarcoma', { toVerify: true }),
   ],
   OTHER: [
-    icdo('8800/3', 'Sarcoma, NOS', { nonSpecific: true }), icdo('8805/3', 'Undifferentiated sarcoma', { nonSpecific: true }),
-    icdo('8810/3', 'Fibrosarcoma, NOS'), icdo('8811/3', 'Myxofibrosarcoma'), icdo('8901/3', 'Pleomorphic rhabdomyosarcoma'),
-    icdo('9040/3', 'Synovial sarcoma, NOS'), icdo('9041/3', 'Synovial sarcoma, spindle cell'),
-    icdo('9042/3', 'Synovial sarcoma, epithelioid cell'), icdo('9043/3', 'Synovial sarcoma, biphasic'),
-    icdo('9120/3', 'Angiosarcoma'), icdo('9540/3', 'Malignant peripheral nerve sheath tumor'),
+    icdo('8800/3', 'Sarcoma, NOS', { nonSpecific: true }),
+    icdo('8805/3', 'Undifferentiated sarcoma', { nonSpecific: true }),
+    icdo('8810/3', 'Fibrosarcoma, NOS'),
+    icdo('8811/3', 'Myxofibrosarcoma'),
+    icdo('8901/3', 'Pleomorphic rhabdomyosarcoma'),
+    icdo('9040/3', 'Synovial sarcoma, NOS'),
+    icdo('9041/3', 'Synovial sarcoma, spindle cell'),
+    icdo('9042/3', 'Synovial sarcoma, epithelioid cell'),
+    icdo('9043/3', 'Synovial sarcoma, biphasic'),
+    icdo('9120/3', 'Angiosarcoma'),
+    icdo('9540/3', 'Malignant peripheral nerve sheath tumor'),
   ],
   SPECIALTY: [
     icdo('8936/1', 'Gastrointestinal stromal tumor, NOS', { specialty: 'GIST' }),
@@ -109,8 +141,17 @@ export const SPECIALTY_BY_ICD10_PREFIX: Readonly<Record<string, SpecialtyKind>> 
 
 /** §7.2 "sarcoma codes": /3 morphologies in these inclusive 4-digit ranges are sarcomas (UNCOVERED when not listed). */
 export const SARCOMA_MORPHOLOGY_RANGES: readonly (readonly [number, number])[] = [
-  [8800, 8939], [8990, 8999], [9040, 9044], [9120, 9133], [9150, 9150], [9170, 9170], [9231, 9231], [9251, 9251],
-  [9260, 9260], [9364, 9364], [9540, 9581],
+  [8800, 8939],
+  [8990, 8999],
+  [9040, 9044],
+  [9120, 9133],
+  [9150, 9150],
+  [9170, 9170],
+  [9231, 9231],
+  [9251, 9251],
+  [9260, 9260],
+  [9364, 9364],
+  [9540, 9581],
 ];
 
 /** §7.3 observation codes by fact. */
@@ -120,9 +161,13 @@ export const OBSERVATION_CODES = {
   // §7.3: LOINC 10230-1, SNOMED 250908004 and the method-specific LOINC codes (their methods "to verify"): all matched
   // only, never emitted.
   lvef: [
-    loinc('10230-1', 'Left ventricular Ejection fraction'), snomed('250908004', 'Left ventricular ejection fraction (observable entity)'),
-    loinc('8808-8', undefined, true), loinc('8811-2', undefined, true), loinc('18043-0', undefined, true),
-    loinc('8806-2', undefined, true), loinc('8810-4', undefined, true),
+    loinc('10230-1', 'Left ventricular Ejection fraction'),
+    snomed('250908004', 'Left ventricular ejection fraction (observable entity)'),
+    loinc('8808-8', undefined, true),
+    loinc('8811-2', undefined, true),
+    loinc('18043-0', undefined, true),
+    loinc('8806-2', undefined, true),
+    loinc('8810-4', undefined, true),
   ],
   height: [loinc('8302-2', 'Body height')],
   weight: [loinc('29463-7', 'Body weight')],
@@ -130,7 +175,14 @@ export const OBSERVATION_CODES = {
   histology: [loinc('31206-6')],
   grade: [{ system: SYSTEMS.ncit, code: 'C18000', display: 'Histologic Grade' }, loinc('33732-9')],
   mCategory: [loinc('21907-1'), loinc('21901-4'), snomed('277208005'), snomed('399387003'), snomed('371497001')],
-  stageGroup: [loinc('21908-9'), loinc('21902-2'), loinc('21914-7'), snomed('399390009'), snomed('399537006'), snomed('399588009')],
+  stageGroup: [
+    loinc('21908-9'),
+    loinc('21902-2'),
+    loinc('21914-7'),
+    snomed('399390009'),
+    snomed('399537006'),
+    snomed('399588009'),
+  ],
   // §7.3 total bilirubin: from third-party files, matched only (S-BILIRUBIN-HIGH).
   bilirubin: [loinc('1975-2', 'Bilirubin.total [Mass/volume] in Serum or Plasma', true)],
   // §7.3 / F10: mCODE CancerDiseaseStatus.
@@ -139,10 +191,18 @@ export const OBSERVATION_CODES = {
 
 /** §7.3 ECOG answers (valueCodeableConcept): the LOINC answer list LL529-9 and the SNOMED CT ECOG findings, by score. */
 export const ECOG_ANSWERS: readonly (CodeDef & { readonly score: number })[] = [
-  { ...loinc('LA9622-7'), score: 0 }, { ...loinc('LA9623-5'), score: 1 }, { ...loinc('LA9624-3'), score: 2 },
-  { ...loinc('LA9625-0'), score: 3 }, { ...loinc('LA9626-8'), score: 4 }, { ...loinc('LA9627-6'), score: 5 },
-  { ...snomed('425389002'), score: 0 }, { ...snomed('422512005'), score: 1 }, { ...snomed('422894000'), score: 2 },
-  { ...snomed('423053003'), score: 3 }, { ...snomed('423237006'), score: 4 }, { ...snomed('423409001'), score: 5 },
+  { ...loinc('LA9622-7'), score: 0 },
+  { ...loinc('LA9623-5'), score: 1 },
+  { ...loinc('LA9624-3'), score: 2 },
+  { ...loinc('LA9625-0'), score: 3 },
+  { ...loinc('LA9626-8'), score: 4 },
+  { ...loinc('LA9627-6'), score: 5 },
+  { ...snomed('425389002'), score: 0 },
+  { ...snomed('422512005'), score: 1 },
+  { ...snomed('422894000'), score: 2 },
+  { ...snomed('423053003'), score: 3 },
+  { ...snomed('423237006'), score: 4 },
+  { ...snomed('423409001'), score: 5 },
 ];
 
 /**
@@ -220,11 +280,22 @@ export type Site = 'EXTREMITY' | 'TRUNK_OTHER' | 'RETROPERITONEAL' | 'NON_SOFT_T
 
 /** §7.5 site of each §7.1 ICD-10-CM code (NON_SOFT_TISSUE comes from F1, not from a code). */
 export const SITE_BY_ICD10: Readonly<Record<string, Site>> = {
-  'C49.10': 'EXTREMITY', 'C49.11': 'EXTREMITY', 'C49.12': 'EXTREMITY',
-  'C49.20': 'EXTREMITY', 'C49.21': 'EXTREMITY', 'C49.22': 'EXTREMITY',
-  'C49.0': 'TRUNK_OTHER', 'C49.3': 'TRUNK_OTHER', 'C49.4': 'TRUNK_OTHER', 'C49.5': 'TRUNK_OTHER', 'C49.6': 'TRUNK_OTHER',
+  'C49.10': 'EXTREMITY',
+  'C49.11': 'EXTREMITY',
+  'C49.12': 'EXTREMITY',
+  'C49.20': 'EXTREMITY',
+  'C49.21': 'EXTREMITY',
+  'C49.22': 'EXTREMITY',
+  'C49.0': 'TRUNK_OTHER',
+  'C49.3': 'TRUNK_OTHER',
+  'C49.4': 'TRUNK_OTHER',
+  'C49.5': 'TRUNK_OTHER',
+  'C49.6': 'TRUNK_OTHER',
   'C49.8': 'TRUNK_OTHER',
-  'C48.0': 'RETROPERITONEAL', 'C48.1': 'RETROPERITONEAL', 'C48.2': 'RETROPERITONEAL', 'C48.8': 'RETROPERITONEAL',
+  'C48.0': 'RETROPERITONEAL',
+  'C48.1': 'RETROPERITONEAL',
+  'C48.2': 'RETROPERITONEAL',
+  'C48.8': 'RETROPERITONEAL',
   'C49.9': 'UNKNOWN',
 };
 

@@ -9,9 +9,27 @@ import { SYSTEMS } from './systems.js';
 
 /** Every drug §6 names. */
 export type DrugKey =
-  | 'doxorubicin' | 'ifosfamide' | 'mesna' | 'dexrazoxane' | 'trabectedin' | 'gemcitabine' | 'docetaxel' | 'pazopanib'
-  | 'eribulin' | 'pembrolizumab' | 'olaratumab' | 'epirubicin' | 'daunorubicin' | 'idarubicin' | 'mitoxantrone'
-  | 'imatinib' | 'avapritinib' | 'atezolizumab' | 'nirogacestat' | 'sorafenib' | 'paclitaxel';
+  | 'doxorubicin'
+  | 'ifosfamide'
+  | 'mesna'
+  | 'dexrazoxane'
+  | 'trabectedin'
+  | 'gemcitabine'
+  | 'docetaxel'
+  | 'pazopanib'
+  | 'eribulin'
+  | 'pembrolizumab'
+  | 'olaratumab'
+  | 'epirubicin'
+  | 'daunorubicin'
+  | 'idarubicin'
+  | 'mitoxantrone'
+  | 'imatinib'
+  | 'avapritinib'
+  | 'atezolizumab'
+  | 'nirogacestat'
+  | 'sorafenib'
+  | 'paclitaxel';
 
 /** How the pathway treats a drug: recommended, supportive, counted as an anthracycline only, never, or not STS-pathway. */
 export type DrugRole = 'pathway' | 'supportive' | 'anthracycline-only' | 'never' | 'non-pathway';
@@ -30,16 +48,37 @@ export interface DrugDef {
 }
 
 const rx = (code: string, display: string, toVerify?: boolean): CodeDef => ({
-  system: SYSTEMS.rxnorm, code, display, ...(toVerify ? { toVerify } : {}),
+  system: SYSTEMS.rxnorm,
+  code,
+  display,
+  ...(toVerify ? { toVerify } : {}),
 });
 
-const drug = (key: DrugKey, role: DrugRole, names: readonly string[], rxnorm?: CodeDef, anthracycline = false): DrugDef => ({
-  key, name: key, names, anthracycline, supportive: role === 'supportive', role, ...(rxnorm ? { rxnorm } : {}),
+const drug = (
+  key: DrugKey,
+  role: DrugRole,
+  names: readonly string[],
+  rxnorm?: CodeDef,
+  anthracycline = false,
+): DrugDef => ({
+  key,
+  name: key,
+  names,
+  anthracycline,
+  supportive: role === 'supportive',
+  role,
+  ...(rxnorm ? { rxnorm } : {}),
 });
 
 /** §6 drugs by key. */
 export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
-  doxorubicin: drug('doxorubicin', 'pathway', ['Adriamycin', 'Doxil', 'Caelyx', 'Lipodox', 'Myocet'], rx('3639', 'doxorubicin'), true),
+  doxorubicin: drug(
+    'doxorubicin',
+    'pathway',
+    ['Adriamycin', 'Doxil', 'Caelyx', 'Lipodox', 'Myocet'],
+    rx('3639', 'doxorubicin'),
+    true,
+  ),
   ifosfamide: drug('ifosfamide', 'pathway', ['Ifex'], rx('5657', 'ifosfamide')),
   mesna: drug('mesna', 'supportive', ['Mesnex']),
   dexrazoxane: drug('dexrazoxane', 'supportive', ['Zinecard', 'Totect']),
@@ -69,7 +108,9 @@ export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
  * current regimen and the line of the other one, and never classified at order time (an anthracycline among them still
  * counts for F7 and the cardiac rules). Kaposi sarcoma's row names liposomal doxorubicin, not conventional doxorubicin.
  */
-export const SPECIALTY_ROW_DRUGS: Readonly<Record<SpecialtyKind, { readonly drugs: readonly DrugKey[]; readonly liposomalDoxorubicin: boolean }>> = {
+export const SPECIALTY_ROW_DRUGS: Readonly<
+  Record<SpecialtyKind, { readonly drugs: readonly DrugKey[]; readonly liposomalDoxorubicin: boolean }>
+> = {
   GIST: { drugs: ['imatinib', 'avapritinib'], liposomalDoxorubicin: false },
   desmoid: { drugs: ['nirogacestat', 'sorafenib'], liposomalDoxorubicin: false },
   Kaposi: { drugs: ['paclitaxel'], liposomalDoxorubicin: true },
@@ -104,47 +145,47 @@ export const LIPOSOMAL_MARKERS: readonly string[] = ['liposom', 'pegylated', 'Do
 export const SCHEDULE_TEXT: Readonly<Partial<Record<NodeId, Partial<Record<DrugKey, string>>>>> = {
   'M-1L-DOXO': {
     doxorubicin:
-      "Doxorubicin 75 mg/m2 IV on day 1 (bolus or 72-hour continuous infusion) every 3 weeks, up to 6 cycles. Assess LVEF before the first dose and during treatment.",
+      'Doxorubicin 75 mg/m2 IV on day 1 (bolus or 72-hour continuous infusion) every 3 weeks, up to 6 cycles. Assess LVEF before the first dose and during treatment.',
   },
   'M-LMS-1L-DOXO-TRAB': {
     doxorubicin:
-      "Doxorubicin 60 mg/m2 IV over 10-15 minutes on day 1, followed by trabectedin (separate order), every 3 weeks, up to 6 cycles. Not the 75 mg/m2 single-agent dose.",
+      'Doxorubicin 60 mg/m2 IV over 10-15 minutes on day 1, followed by trabectedin (separate order), every 3 weeks, up to 6 cycles. Not the 75 mg/m2 single-agent dose.',
     trabectedin:
-      "Trabectedin 1.1 mg/m2 IV over 3 hours via a central venous line on day 1 after doxorubicin, with dexamethasone 20 mg IV premedication, every 3 weeks, up to 6 cycles, then maintenance if no progression. Not the 1.5 mg/m2 24-hour single-agent dose. G-CSF support as in LMS-02 (pegfilgrastim on day 2) (to verify).",
+      'Trabectedin 1.1 mg/m2 IV over 3 hours via a central venous line on day 1 after doxorubicin, with dexamethasone 20 mg IV premedication, every 3 weeks, up to 6 cycles, then maintenance if no progression. Not the 1.5 mg/m2 24-hour single-agent dose. G-CSF support as in LMS-02 (pegfilgrastim on day 2) (to verify).',
   },
   'M-LMS-TRAB-MAINT': {
     trabectedin:
-      "Trabectedin 1.1 mg/m2 IV over 3 hours every 3 weeks (the combination dose), via a central venous line with dexamethasone 20 mg IV premedication, for up to 17 cycles or 1 year after up to 6 cycles of doxorubicin + trabectedin, if no progression.",
+      'Trabectedin 1.1 mg/m2 IV over 3 hours every 3 weeks (the combination dose), via a central venous line with dexamethasone 20 mg IV premedication, for up to 17 cycles or 1 year after up to 6 cycles of doxorubicin + trabectedin, if no progression.',
   },
   'M-2L-GEM-DOCE': {
     gemcitabine:
-      "Gemcitabine 900 mg/m2 IV over 90 minutes on days 1 and 8, every 3 weeks, with docetaxel on day 8; lower doses after pelvic radiotherapy.",
+      'Gemcitabine 900 mg/m2 IV over 90 minutes on days 1 and 8, every 3 weeks, with docetaxel on day 8; lower doses after pelvic radiotherapy.',
     docetaxel:
-      "Docetaxel 100 mg/m2 IV on day 8 after gemcitabine, every 3 weeks, with G-CSF support from day 9 and premedication per the docetaxel label; lower doses after pelvic radiotherapy.",
+      'Docetaxel 100 mg/m2 IV on day 8 after gemcitabine, every 3 weeks, with G-CSF support from day 9 and premedication per the docetaxel label; lower doses after pelvic radiotherapy.',
   },
   'M-3L-TRABECTEDIN': {
     trabectedin:
-      "Trabectedin 1.5 mg/m2 IV over 24 hours every 3 weeks via a central venous line; dexamethasone 20 mg IV 30 minutes before each dose; 0.9 mg/m2 in moderate hepatic impairment.",
+      'Trabectedin 1.5 mg/m2 IV over 24 hours every 3 weeks via a central venous line; dexamethasone 20 mg IV 30 minutes before each dose; 0.9 mg/m2 in moderate hepatic impairment.',
   },
   'M-3L-PAZOPANIB': {
     pazopanib:
-      "Pazopanib 800 mg orally once daily. Liver tests before and during treatment (boxed warning: severe and fatal hepatotoxicity). Take without food (to verify).",
+      'Pazopanib 800 mg orally once daily. Liver tests before and during treatment (boxed warning: severe and fatal hepatotoxicity). Take without food (to verify).',
   },
   'M-3L-ERIBULIN': {
     eribulin:
-      "Check whether this order is written as eribulin mesylate (US labels) or eribulin base (EU labels; 0.44 mg of base corresponds to 0.5 mg of mesylate). Eribulin mesylate 1.4 mg/m2 IV on days 1 and 8 every 3 weeks; lower doses in hepatic or renal impairment per the label (to verify).",
+      'Check whether this order is written as eribulin mesylate (US labels) or eribulin base (EU labels; 0.44 mg of base corresponds to 0.5 mg of mesylate). Eribulin mesylate 1.4 mg/m2 IV on days 1 and 8 every 3 weeks; lower doses in hepatic or renal impairment per the label (to verify).',
   },
   'L-NEOADJ-DOXO-IFOS': {
     doxorubicin:
-      "Doxorubicin 75 mg/m2 per cycle (e.g. 25 mg/m2/day on days 1-3) with ifosfamide, every 3 weeks for 3 cycles before surgery, with G-CSF support (to verify).",
+      'Doxorubicin 75 mg/m2 per cycle (e.g. 25 mg/m2/day on days 1-3) with ifosfamide, every 3 weeks for 3 cycles before surgery, with G-CSF support (to verify).',
     ifosfamide:
-      "Ifosfamide 3 g/m2/day on days 1-3 (9 g/m2 per cycle) with mesna and hydration, every 3 weeks for 3 cycles (to verify).",
+      'Ifosfamide 3 g/m2/day on days 1-3 (9 g/m2 per cycle) with mesna and hydration, every 3 weeks for 3 cycles (to verify).',
     mesna:
-      "Mesna with every ifosfamide dose, per institutional protocol (prophylaxis of ifosfamide-induced hemorrhagic cystitis).",
+      'Mesna with every ifosfamide dose, per institutional protocol (prophylaxis of ifosfamide-induced hemorrhagic cystitis).',
   },
   'L-NEOADJ-UPS-PEMBRO-RT': {
     pembrolizumab:
-      "Pembrolizumab 200 mg every 3 weeks: 3 cycles before and during pre-operative RT (50 Gy in 25 fractions), then up to 14 cycles after surgery.",
+      'Pembrolizumab 200 mg every 3 weeks: 3 cycles before and during pre-operative RT (50 Gy in 25 fractions), then up to 14 cycles after surgery.',
   },
 };
 
@@ -174,15 +215,20 @@ export interface DrugMatch {
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Whole word: not preceded or followed by a letter or digit ("doxorubicinol" is a metabolite, not doxorubicin).
-const wordPattern = (word: string): RegExp => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'iu');
+const wordPattern = (word: string): RegExp =>
+  new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'iu');
 
-const DRUG_PATTERNS: readonly { readonly key: DrugKey; readonly patterns: readonly RegExp[] }[] = DRUG_KEYS.map((key) => ({
-  key,
-  patterns: [DRUGS[key].name, ...DRUGS[key].names].map(wordPattern),
-}));
+const DRUG_PATTERNS: readonly { readonly key: DrugKey; readonly patterns: readonly RegExp[] }[] = DRUG_KEYS.map(
+  (key) => ({
+    key,
+    patterns: [DRUGS[key].name, ...DRUGS[key].names].map(wordPattern),
+  }),
+);
 
 const LIPOSOMAL_SUBSTRINGS: readonly string[] = ['liposom', 'pegylated'];
-const LIPOSOMAL_BRANDS: readonly RegExp[] = LIPOSOMAL_MARKERS.filter((m) => !LIPOSOMAL_SUBSTRINGS.includes(m)).map(wordPattern);
+const LIPOSOMAL_BRANDS: readonly RegExp[] = LIPOSOMAL_MARKERS.filter((m) => !LIPOSOMAL_SUBSTRINGS.includes(m)).map(
+  wordPattern,
+);
 
 const isLiposomal = (texts: readonly string[]): boolean =>
   texts.some((t) => {
@@ -194,8 +240,13 @@ const isLiposomal = (texts: readonly string[]): boolean =>
 export const matchDrug = (concept: ConceptInput | undefined): DrugMatch | undefined => {
   if (!concept) return undefined;
   const codings = concept.coding ?? [];
-  const texts = [concept.text, ...codings.map((c) => c.display)].filter((t): t is string => typeof t === 'string' && t !== '');
-  const liposomalIfDoxo = (drug: DrugKey): DrugMatch => ({ drug, liposomal: drug === 'doxorubicin' && isLiposomal(texts) });
+  const texts = [concept.text, ...codings.map((c) => c.display)].filter(
+    (t): t is string => typeof t === 'string' && t !== '',
+  );
+  const liposomalIfDoxo = (drug: DrugKey): DrugMatch => ({
+    drug,
+    liposomal: drug === 'doxorubicin' && isLiposomal(texts),
+  });
 
   for (const c of codings) {
     if (c.system !== SYSTEMS.rxnorm || !c.code) continue;

@@ -15,14 +15,24 @@ export const EXAMPLE_CODES = {
   kaposiSkin: { system: SYSTEMS.icd10cm, code: 'C46.0', display: "Kaposi's sarcoma of skin" },
   /** Desmoid tumors are coded as uncertain-behavior neoplasms; they qualify as STS by histology (F1 (b)). */
   connectiveUncertain: {
-    system: SYSTEMS.icd10cm, code: 'D48.1', display: 'Neoplasm of uncertain behavior of connective and other soft tissue',
+    system: SYSTEMS.icd10cm,
+    code: 'D48.1',
+    display: 'Neoplasm of uncertain behavior of connective and other soft tissue',
   },
   /** An other primary cancer (breast). */
   breast: { system: SYSTEMS.icd10cm, code: 'C50.9', display: 'Malignant neoplasm of breast of unspecified site' },
   /** A §7.4 C78.x metastasis (lung). */
-  lungMetastasisIcd10: { system: SYSTEMS.icd10cm, code: 'C78.00', display: 'Secondary malignant neoplasm of unspecified lung' },
+  lungMetastasisIcd10: {
+    system: SYSTEMS.icd10cm,
+    code: 'C78.00',
+    display: 'Secondary malignant neoplasm of unspecified lung',
+  },
   /** The mCODE examples' doxorubicin product (matched by its display, §6). */
-  doxorubicinProduct: { system: SYSTEMS.rxnorm, code: '1790099', display: '10 ML doxorubicin hydrochloride 2 MG/ML Injection' },
+  doxorubicinProduct: {
+    system: SYSTEMS.rxnorm,
+    code: '1790099',
+    display: '10 ML doxorubicin hydrochloride 2 MG/ML Injection',
+  },
   /** AJCC distant metastasis and stage group values of the forms §7.3 reads. */
   ajccCM1: { system: SYSTEMS.ajcc, code: 'cM1', display: 'cM1' },
   ajccCM0: { system: SYSTEMS.ajcc, code: 'cM0', display: 'cM0' },

@@ -4,7 +4,8 @@
  */
 
 /** `stageGroup` -> `Stage Group`. */
-export const camelToTitle = (key: string): string => key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
+export const camelToTitle = (key: string): string =>
+  key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 
 /** `stageGroup` -> `stage-group`. */
 export const camelToKebab = (key: string): string => key.replace(/([A-Z])/g, '-$1').toLowerCase();

@@ -13,7 +13,8 @@ export const administrationsSpan = (count: number, first: string | null, last: s
   `${count} administration${count === 1 ? '' : 's'}${first !== null ? `, ${first === last || last === null ? first : `${first} to ${last}`}` : ''}`;
 
 /** F7 item 5, the known total. */
-export const cumulativeKnown = (n: number, span: string): string => `${mg(n)} mg/m² as recorded in this record (${span})`;
+export const cumulativeKnown = (n: number, span: string): string =>
+  `${mg(n)} mg/m² as recorded in this record (${span})`;
 
 /** F7 item 5, a lower bound. */
 export const cumulativeAtLeast = (n: number, span: string, notCounted: readonly string[]): string =>
@@ -28,7 +29,8 @@ export const otherAnthracyclines = (items: readonly string[]): string =>
   `also received: ${items.join(', ')} (include it in the cumulative dose; the conversion is a clinician's decision)`;
 
 /** F7 item 2d: why an unconfirmed order or statement is not in N. */
-export const UNCONFIRMED_REASON = 'unconfirmed order or statement: not confirmed as given; the number of doses it stands for is unknown';
+export const UNCONFIRMED_REASON =
+  'unconfirmed order or statement: not confirmed as given; the number of doses it stands for is unknown';
 
 /** F7 items 1, 3, 7: marks on a dose event. */
 export const EVENT_MARKS = { partial: 'partial?', ordered: '(ordered dose)', checkDose: 'check dose' } as const;
@@ -43,7 +45,8 @@ export const HISTORY_INCOMPLETE_NOTE = 'treatment history incomplete: the line m
  * §2 is silent on localized disease with a truncated history; the safer reading: neoadjuvant doxorubicin + ifosfamide
  * rests on "no anthracycline exposure", which a partial history cannot show, so it is shown without suggestions.
  */
-export const HISTORY_INCOMPLETE_NEOADJUVANT_NOTE = 'treatment history incomplete: a prior anthracycline may not have been read';
+export const HISTORY_INCOMPLETE_NEOADJUVANT_NOTE =
+  'treatment history incomplete: a prior anthracycline may not have been read';
 /** §2: an unreadable medication history (the nodes of line 1, without suggestions). */
 export const HISTORY_UNAVAILABLE_NOTE = 'treatment history unavailable';
 
@@ -104,12 +107,24 @@ export const PRIOR_REGIMENS_HEADING = 'Prior regimens, oldest first:';
  */
 export type SummaryParts = readonly [before: string, related: string, between: string, title: string];
 export const laterLineSummary = {
-  progression: (date: string, prior: string, shortName: string): SummaryParts =>
-    [`Progression recorded on ${date} after `, prior, ': ', shortName],
-  noProgression: (prior: string, status: string, date: string, shortName: string): SummaryParts =>
-    ['No progression recorded since ', `${prior} (disease status ${status}, ${date})`, ': ', `${shortName} applies at progression or intolerance`],
-  unknown: (prior: string, lastGiven: string | undefined, shortName: string): SummaryParts =>
-    ['If the disease has progressed on, or did not tolerate, ', `${prior}${lastGiven !== undefined ? ` (last given ${lastGiven})` : ''}`, ': ', shortName],
+  progression: (date: string, prior: string, shortName: string): SummaryParts => [
+    `Progression recorded on ${date} after `,
+    prior,
+    ': ',
+    shortName,
+  ],
+  noProgression: (prior: string, status: string, date: string, shortName: string): SummaryParts => [
+    'No progression recorded since ',
+    `${prior} (disease status ${status}, ${date})`,
+    ': ',
+    `${shortName} applies at progression or intolerance`,
+  ],
+  unknown: (prior: string, lastGiven: string | undefined, shortName: string): SummaryParts => [
+    'If the disease has progressed on, or did not tolerate, ',
+    `${prior}${lastGiven !== undefined ? ` (last given ${lastGiven})` : ''}`,
+    ': ',
+    shortName,
+  ],
 } as const;
 
 /** The related part of a later-line summary with the words "disease status" left out, when the whole must be shorter. */

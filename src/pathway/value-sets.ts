@@ -18,14 +18,18 @@ export interface ValueSetDef {
 const VERSION = '1.0.0';
 
 /** One value set per §7.3 Observation fact, in OBSERVATION_CODES order. */
-export const OBSERVATION_VALUE_SETS: readonly ValueSetDef[] = (Object.keys(OBSERVATION_CODES) as ObservationFact[]).map((key) => ({
-  name: `Observation ${camelToTitle(key)}`,
-  url: `urn:sts-pathway-cds:valueset:observation-${camelToKebab(key)}`,
-  version: VERSION,
-  codes: OBSERVATION_CODES[key].map(({ system, code }) => ({ system, code })),
-}));
+export const OBSERVATION_VALUE_SETS: readonly ValueSetDef[] = (Object.keys(OBSERVATION_CODES) as ObservationFact[]).map(
+  (key) => ({
+    name: `Observation ${camelToTitle(key)}`,
+    url: `urn:sts-pathway-cds:valueset:observation-${camelToKebab(key)}`,
+    version: VERSION,
+    codes: OBSERVATION_CODES[key].map(({ system, code }) => ({ system, code })),
+  }),
+);
 
 /** The expansions in the shape of cql-execution's CodeService (`{ url: { version: codes } }`). */
 export function valueSetExpansions(): Record<string, Record<string, { system: string; code: string }[]>> {
-  return Object.fromEntries(OBSERVATION_VALUE_SETS.map((v) => [v.url, { [v.version]: v.codes.map((c) => ({ ...c })) }]));
+  return Object.fromEntries(
+    OBSERVATION_VALUE_SETS.map((v) => [v.url, { [v.version]: v.codes.map((c) => ({ ...c })) }]),
+  );
 }

@@ -5,15 +5,7 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
 export type AddressClass =
-  | 'public'
-  | 'loopback'
-  | 'private'
-  | 'link-local'
-  | 'metadata'
-  | 'unspecified'
-  | 'multicast'
-  | 'reserved'
-  | 'invalid';
+  'public' | 'loopback' | 'private' | 'link-local' | 'metadata' | 'unspecified' | 'multicast' | 'reserved' | 'invalid';
 
 /** Classes an allow-list may open; every other class is refused whatever the configuration says. */
 export type OpenableClass = 'public' | 'loopback' | 'private';
@@ -46,7 +38,10 @@ const CLASSES: ReadonlyArray<readonly [AddressClass, BlockList]> = [
   ['loopback', blockList(['127.0.0.0/8'], ['::1/128'])],
   ['link-local', blockList(['169.254.0.0/16'], ['fe80::/10'])],
   ['multicast', blockList(['224.0.0.0/4'], ['ff00::/8'])],
-  ['reserved', blockList(['240.0.0.0/4', '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'], ['2001:db8::/32', '100::/64'])],
+  [
+    'reserved',
+    blockList(['240.0.0.0/4', '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'], ['2001:db8::/32', '100::/64']),
+  ],
   [
     'private',
     blockList(

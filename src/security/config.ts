@@ -205,7 +205,8 @@ function jwksProblem(v: unknown): string | undefined {
   if (!isJwks(v) || v.keys.length === 0) return 'must be a JWK Set: {"keys": [ ...public JWKs ]}';
   for (const key of v.keys) {
     if (key.kty === 'oct') return 'must not hold symmetric (oct) keys: CDS Hooks forbids HMAC';
-    if (key.kty !== 'EC' && key.kty !== 'RSA' && key.kty !== 'OKP') return `holds a key of unsupported kty '${String(key.kty)}'`;
+    if (key.kty !== 'EC' && key.kty !== 'RSA' && key.kty !== 'OKP')
+      return `holds a key of unsupported kty '${String(key.kty)}'`;
     if (key.d !== undefined) return 'holds a private key (a `d` member): configure public keys only';
   }
   return undefined;

@@ -78,7 +78,8 @@ export async function checkFhirServer(
   if (isMetadataHostName(u.hostname)) refuse(`${u.host} is a cloud metadata host`);
   if (config.auth === 'required') {
     if (!client) return refuse('no verified CDS client for this request');
-    if (!isListed(u, client.config)) refuse(`${u.origin} is not one of the FHIR servers allowed for client ${client.iss}`);
+    if (!isListed(u, client.config))
+      refuse(`${u.origin} is not one of the FHIR servers allowed for client ${client.iss}`);
   }
   const policy = addressPolicyFor(client, config);
   const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -95,7 +96,9 @@ export async function checkFhirServer(
       );
     }
     if (found.length === 0) {
-      throw new CdsError(preconditionFailed(`fhirServer host ${u.host} has no address; the patient data cannot be fetched`));
+      throw new CdsError(
+        preconditionFailed(`fhirServer host ${u.host} has no address; the patient data cannot be fetched`),
+      );
     }
     addresses = found.map((a) => a.address);
   }
@@ -141,7 +144,8 @@ export function createGuardedLookup(policy: AddressPolicy, resolve: Resolver = s
             return;
           }
         }
-        const wanted = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
+        const wanted =
+          options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
         const first = wanted[0];
         if (!first) {
           callback(Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' }), []);

@@ -107,9 +107,12 @@ export function createJwtVerifier(
     if (header.jku !== undefined) {
       const wanted = typeof header.jku === 'string' && URL.canParse(header.jku) ? new URL(header.jku).href : undefined;
       if (wanted === undefined || !client.jku.includes(wanted)) {
-        throw new JwtRejected('jku', own
-          ? "the token's jku header is not a JWKS URL configured for this client (list it in the client's jku to answer it with the pinned jwks)"
-          : "the token's jku header is not a JWKS URL configured for this client");
+        throw new JwtRejected(
+          'jku',
+          own
+            ? "the token's jku header is not a JWKS URL configured for this client (list it in the client's jku to answer it with the pinned jwks)"
+            : "the token's jku header is not a JWKS URL configured for this client",
+        );
       }
       const set = own ?? remote.get(wanted);
       if (!set) throw new JwtRejected('jku', "the token's jku header is not a JWKS URL configured for this client");
@@ -131,7 +134,8 @@ export function createJwtVerifier(
             noMatch = err;
             continue;
           }
-          if (err instanceof errors.JWKSTimeout) throw new JwtRejected('jwks', "the client's JWKS could not be fetched in time");
+          if (err instanceof errors.JWKSTimeout)
+            throw new JwtRejected('jwks', "the client's JWKS could not be fetched in time");
           throw new JwtRejected('jwks', "the client's JWKS could not be fetched or read");
         }
       }
@@ -178,7 +182,10 @@ export function createJwtVerifier(
       const nowS = now.getTime() / 1000;
       const exp = payload.exp ?? 0;
       if (exp - nowS > config.maxTokenLifetimeS + config.clockSkewS) {
-        throw new JwtRejected('exp', `the token lives longer than the ${config.maxTokenLifetimeS} s this service accepts`);
+        throw new JwtRejected(
+          'exp',
+          `the token lives longer than the ${config.maxTokenLifetimeS} s this service accepts`,
+        );
       }
       const jti = payload.jti;
       if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_CHARS) {
@@ -187,7 +194,10 @@ export function createJwtVerifier(
       const verdict = await replay.check(client.iss, jti, (exp + config.clockSkewS) * 1000, now.getTime());
       if (verdict === 'replayed') throw new JwtRejected('jti', 'this jti was already used: a JWT is accepted once');
       if (verdict === 'full') {
-        throw new JwtRejected('jti', 'this issuer has too many live tokens to remember; retry with a new token shortly');
+        throw new JwtRejected(
+          'jti',
+          'this issuer has too many live tokens to remember; retry with a new token shortly',
+        );
       }
       const tenant: unknown = payload.tenant;
       return Object.freeze({
@@ -208,7 +218,8 @@ function asRejection(err: unknown, audience: string): JwtRejected {
   if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) {
     return new JwtRejected('alg', 'the signature algorithm or key type is not accepted');
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return new JwtRejected('signature', 'the signature does not verify');
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return new JwtRejected('signature', 'the signature does not verify');
   if (err instanceof errors.JWTExpired) {
     return err.claim === 'iat'
       ? new JwtRejected('iat', 'the token was issued too long ago')
@@ -216,8 +227,10 @@ function asRejection(err: unknown, audience: string): JwtRejected {
   }
   if (err instanceof errors.JWTClaimValidationFailed) {
     const claim = err.claim;
-    if (err.reason === 'missing' && isCheck(claim)) return new JwtRejected(claim, `the required ${claim} claim is missing`);
-    if (err.reason === 'invalid' && isCheck(claim)) return new JwtRejected(claim, `the ${claim} claim must be a NumericDate`);
+    if (err.reason === 'missing' && isCheck(claim))
+      return new JwtRejected(claim, `the required ${claim} claim is missing`);
+    if (err.reason === 'invalid' && isCheck(claim))
+      return new JwtRejected(claim, `the ${claim} claim must be a NumericDate`);
     switch (claim) {
       case 'aud':
         return new JwtRejected('aud', `the audience must be the endpoint called: ${audience}`);

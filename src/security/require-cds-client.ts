@@ -17,7 +17,9 @@ export function requireCdsClient(
   replay?: ReplayStore,
 ): RequestHandler {
   if (config.auth === 'disabled') {
-    log.warn('AUTH DISABLED: CDS client JWTs are NOT verified; fhirServer is limited to loopback. Never expose this service.');
+    log.warn(
+      'AUTH DISABLED: CDS client JWTs are NOT verified; fhirServer is limited to loopback. Never expose this service.',
+    );
     return (_req, _res, next) => next();
   }
   const verifier = createJwtVerifier(config, clock, replay);

@@ -21,9 +21,11 @@ export interface SharedStateConfig {
 
 export function loadSharedStateConfig(r: EnvReader): SharedStateConfig {
   const redisUrl = r.optionalString('REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) r.problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl))
+    r.problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   const keyPrefix = r.optionalString('REDIS_KEY_PREFIX') ?? 'sts-cds:';
-  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(keyPrefix)) r.problems.push('REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : . _ -');
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(keyPrefix))
+    r.problems.push('REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : . _ -');
   return Object.freeze({
     redisUrl,
     keyPrefix,

@@ -43,19 +43,29 @@ export class RedisReplayStore implements ReplayStore {
     const base = `${this.redis.prefix}jti:{${issuer}}`;
     let verdict: unknown;
     try {
-      verdict = await this.redis.script(CHECK, [`${base}:${id}`, `${base}:live`], [Math.ceil(expiresAtMs), Math.floor(nowMs), this.perIssuerMax, id]);
+      verdict = await this.redis.script(
+        CHECK,
+        [`${base}:${id}`, `${base}:live`],
+        [Math.ceil(expiresAtMs), Math.floor(nowMs), this.perIssuerMax, id],
+      );
     } catch (err) {
       throw stateUnavailable('the JWT replay check', err);
     }
     if (verdict === 'fresh' || verdict === 'replayed' || verdict === 'full') return verdict;
-    throw stateUnavailable('the JWT replay check', new Error(`unexpected answer from Redis: ${String(verdict).slice(0, 40)}`));
+    throw stateUnavailable(
+      'the JWT replay check',
+      new Error(`unexpected answer from Redis: ${String(verdict).slice(0, 40)}`),
+    );
   }
 }
 
 /** The 503 of a use of the shared state that must not go on without it. */
 export function stateUnavailable(what: string, cause: unknown): CdsError {
   return new CdsError(
-    outcome('state-unavailable', `The shared state store (Redis) is unreachable, so ${what} cannot be made; retry after ${STATE_RETRY_AFTER_S} s`),
+    outcome(
+      'state-unavailable',
+      `The shared state store (Redis) is unreachable, so ${what} cannot be made; retry after ${STATE_RETRY_AFTER_S} s`,
+    ),
     { cause, retryAfterS: STATE_RETRY_AFTER_S },
   );
 }

@@ -46,7 +46,11 @@ type CacheConfig = Pick<SharedStateConfig, 'resultTtlS' | 'resultMaxEntries' | '
 type PlainResults = Record<string, PlainValue>;
 
 /** A ResultCache of the engine's plain results over Redis. */
-export function createRedisResultCache(redis: SharedRedis, config: CacheConfig, clock: () => number = Date.now): ResultCache<PlainResults> {
+export function createRedisResultCache(
+  redis: SharedRedis,
+  config: CacheConfig,
+  clock: () => number = Date.now,
+): ResultCache<PlainResults> {
   const running = new Map<string, Promise<PlainResults>>();
   let hits = 0;
   let misses = 0;
@@ -65,7 +69,9 @@ export function createRedisResultCache(redis: SharedRedis, config: CacheConfig, 
     if (!redis.state().ok) return;
     const sealed = seal(value, secret);
     if (sealed.length > config.resultMaxValueBytes) return;
-    redis.script(STORE, [entry, index], [sealed, config.resultTtlS * 1000, clock(), config.resultMaxEntries]).catch(() => undefined);
+    redis
+      .script(STORE, [entry, index], [sealed, config.resultTtlS * 1000, clock(), config.resultMaxEntries])
+      .catch(() => undefined);
   };
 
   return {
@@ -122,7 +128,9 @@ function open(sealed: Buffer, secret: Buffer): PlainResults | undefined {
   try {
     const decipher = createDecipheriv('aes-256-gcm', secret, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    const text = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
     const value: unknown = JSON.parse(text);
     // JSON.parse only makes plain values (null, booleans, numbers, strings, arrays, objects): an object is PlainResults.
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as PlainResults) : undefined;

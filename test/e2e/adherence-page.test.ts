@@ -18,7 +18,14 @@ import { OVERRIDE_REASONS } from '../../src/pathway/index.js';
 import { testConfig } from '../helpers/app.js';
 import { browserSuiteEnabled, launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
-import { FIXTURE_NOW, demoPatients, patientViewBody, postPatientView, prefetchOf, startDemoFhir } from './patient-view-fixtures-run.js';
+import {
+  FIXTURE_NOW,
+  demoPatients,
+  patientViewBody,
+  postPatientView,
+  prefetchOf,
+  startDemoFhir,
+} from './patient-view-fixtures-run.js';
 import { draftOf, postOrders } from './order-helpers.js';
 
 jest.setTimeout(120_000);
@@ -47,16 +54,31 @@ suite('adherence view (browser)', () => {
   const feedback = async (service: string, card: CdsResponse['cards'][number], i: number) => {
     const outcomeTimestamp = recordedAt.toISOString();
     const suggestion = card.suggestions?.[0]?.uuid;
-    const entry = card.overrideReasons || !suggestion || i % 3 === 0
-      ? { card: card.uuid, outcome: 'overridden', outcomeTimestamp, ...(card.overrideReasons ? { overrideReason: { reason: OVERRIDE_REASONS[i % OVERRIDE_REASONS.length] } } : {}) }
-      : { card: card.uuid, outcome: 'accepted', outcomeTimestamp, acceptedSuggestions: [{ id: suggestion }] };
-    await request(app).post(`/cds-services/${service}/feedback`).send({ feedback: [entry] }).expect(200);
+    const entry =
+      card.overrideReasons || !suggestion || i % 3 === 0
+        ? {
+            card: card.uuid,
+            outcome: 'overridden',
+            outcomeTimestamp,
+            ...(card.overrideReasons
+              ? { overrideReason: { reason: OVERRIDE_REASONS[i % OVERRIDE_REASONS.length] } }
+              : {}),
+          }
+        : { card: card.uuid, outcome: 'accepted', outcomeTimestamp, acceptedSuggestions: [{ id: suggestion }] };
+    await request(app)
+      .post(`/cds-services/${service}/feedback`)
+      .send({ feedback: [entry] })
+      .expect(200);
   };
 
   beforeAll(async () => {
     fhir = await startDemoFhir();
     database = await createTestDatabase('view');
-    const config = testConfig({ DATABASE_URL: database.url, ADHERENCE_ADMIN_TOKEN: ADMIN, PSEUDONYM_KEY: randomUUID() + randomUUID() });
+    const config = testConfig({
+      DATABASE_URL: database.url,
+      ADHERENCE_ADMIN_TOKEN: ADMIN,
+      PSEUDONYM_KEY: randomUUID() + randomUUID(),
+    });
     store = await openAdherenceStore(config.adherence, createLogger('silent'), { clock: () => recordedAt });
     app = createApp({ config, log: createLogger('silent'), clock: () => FIXTURE_NOW, adherence: store });
     const index = demoPatients();
@@ -64,17 +86,26 @@ suite('adherence view (browser)', () => {
     let i = 0;
     for (let w = 0; w < WEEKS; w++) {
       recordedAt = new Date(FIXTURE_NOW.getTime() - (WEEKS - 1 - w) * WEEK);
-      for (const p of index.slice((w * 5) % index.length, (w * 5) % index.length + 5)) {
-        const res = await postPatientView(app, patientViewBody(p.patientId, { prefetch: await prefetchOf(fhir.url, p.patientId) }));
+      for (const p of index.slice((w * 5) % index.length, ((w * 5) % index.length) + 5)) {
+        const res = await postPatientView(
+          app,
+          patientViewBody(p.patientId, { prefetch: await prefetchOf(fhir.url, p.patientId) }),
+        );
         expect(res.status).toBe(200);
-        for (const card of res.body.cards) if ((i += 1) % 2 === 0 && card.suggestions) await feedback('sts-pathway-patient-view', card, i);
+        for (const card of res.body.cards)
+          if ((i += 1) % 2 === 0 && card.suggestions) await feedback('sts-pathway-patient-view', card, i);
       }
       // More orders each week, later weeks closer to the pathway: a programme's report after a few months.
       for (let k = 0; k < 4 + w; k++) {
         const o = orders[(w * 7 + k * 3) % orders.length]!;
-        const res = await postOrders(app, { patientId: o.patientId, drafts: o.drugs.map((d) => draftOf(d, o.patientId)), prefetch: await prefetchOf(fhir.url, o.patientId) });
+        const res = await postOrders(app, {
+          patientId: o.patientId,
+          drafts: o.drugs.map((d) => draftOf(d, o.patientId)),
+          prefetch: await prefetchOf(fhir.url, o.patientId),
+        });
         expect(res.status).toBe(200);
-        for (const card of res.body.cards) if (card.overrideReasons && (i += 1) % 3 !== 0) await feedback('sts-pathway-order-sign', card, i);
+        for (const card of res.body.cards)
+          if (card.overrideReasons && (i += 1) % 3 !== 0) await feedback('sts-pathway-order-sign', card, i);
       }
     }
     expect(await store.flush(20_000)).toBe(true);
@@ -100,8 +131,11 @@ suite('adherence view (browser)', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByText(/^Period /).waitFor();
     // One canvas per chart, each drawn (Chart.js sizes it to its box).
-    const drawn = await page.locator('canvas').evaluateAll((cs) =>
-      cs.map((c) => (c as HTMLCanvasElement).width > 0 && (c as HTMLCanvasElement).closest('.empty-chart') === null));
+    const drawn = await page
+      .locator('canvas')
+      .evaluateAll((cs) =>
+        cs.map((c) => (c as HTMLCanvasElement).width > 0 && (c as HTMLCanvasElement).closest('.empty-chart') === null),
+      );
     expect(drawn).toEqual([true, true, true, true, true, true]);
     const tiles = await page.locator('.tile').allInnerTexts();
     expect(tiles.join(' ')).toMatch(/Signed anticancer drugs/);

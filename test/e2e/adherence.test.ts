@@ -21,7 +21,14 @@ import { OVERRIDE_REASONS, RULES, type DrugKey } from '../../src/pathway/index.j
 import { testConfig } from '../helpers/app.js';
 import { createTestDatabase, viaPort, type TestDatabase } from '../helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { FIXTURE_NOW, demoPatients, patientViewBody, postPatientView, prefetchOf, startDemoFhir } from './patient-view-fixtures-run.js';
+import {
+  FIXTURE_NOW,
+  demoPatients,
+  patientViewBody,
+  postPatientView,
+  prefetchOf,
+  startDemoFhir,
+} from './patient-view-fixtures-run.js';
 import { draftOf, postOrders } from './order-helpers.js';
 
 const ADMIN = `admin-${randomUUID()}`;
@@ -40,7 +47,11 @@ beforeAll(async () => {
   fhir = await startDemoFhir();
   database = await createTestDatabase('e2e');
   proxy = await startTcpProxy('127.0.0.1', Number(new URL(database.url).port || 5432));
-  const config = testConfig({ DATABASE_URL: viaPort(database.url, proxy.port), ADHERENCE_ADMIN_TOKEN: ADMIN, PSEUDONYM_KEY: randomUUID() + randomUUID() });
+  const config = testConfig({
+    DATABASE_URL: viaPort(database.url, proxy.port),
+    ADHERENCE_ADMIN_TOKEN: ADMIN,
+    PSEUDONYM_KEY: randomUUID() + randomUUID(),
+  });
   store = await openAdherenceStore(config.adherence, createLogger('silent'), { clock });
   app = createApp({ config, log: createLogger('silent'), clock, adherence: store });
   direct = new pg.Client({ connectionString: database.url });
@@ -56,12 +67,19 @@ afterAll(async () => {
 });
 
 const sign = async (patientId: string, drugs: readonly DrugKey[]): Promise<CdsResponse> => {
-  const res = await postOrders(app, { patientId, drafts: drugs.map((d) => draftOf(d, patientId)), prefetch: await prefetchOf(fhir.url, patientId) });
+  const res = await postOrders(app, {
+    patientId,
+    drafts: drugs.map((d) => draftOf(d, patientId)),
+    prefetch: await prefetchOf(fhir.url, patientId),
+  });
   expect(res.status).toBe(200);
   return res.body;
 };
 const view = async (patientId: string): Promise<CdsResponse> => {
-  const res = await postPatientView(app, patientViewBody(patientId, { prefetch: await prefetchOf(fhir.url, patientId) }));
+  const res = await postPatientView(
+    app,
+    patientViewBody(patientId, { prefetch: await prefetchOf(fhir.url, patientId) }),
+  );
   expect(res.status).toBe(200);
   return res.body;
 };
@@ -85,25 +103,59 @@ describe('adherence', () => {
     const regimen = pv.cards.find((c) => (c.suggestions ?? []).length > 0)!;
     const at = FIXTURE_NOW.toISOString();
     await postFeedback('sts-pathway-order-sign', [
-      { card: overridden.uuid, outcome: 'overridden', outcomeTimestamp: at, overrideReason: { reason: reason('tumor-board'), userComment: 'MDT 2026-11-20' } },
-      { card: olaratumab.uuid, outcome: 'overridden', outcomeTimestamp: at, overrideReason: { reason: reason('clinical-trial') } },
+      {
+        card: overridden.uuid,
+        outcome: 'overridden',
+        outcomeTimestamp: at,
+        overrideReason: { reason: reason('tumor-board'), userComment: 'MDT 2026-11-20' },
+      },
+      {
+        card: olaratumab.uuid,
+        outcome: 'overridden',
+        outcomeTimestamp: at,
+        overrideReason: { reason: reason('clinical-trial') },
+      },
     ]).expect(200, {});
     await postFeedback('sts-pathway-patient-view', [
-      { card: regimen.uuid, outcome: 'accepted', outcomeTimestamp: at, acceptedSuggestions: [{ id: regimen.suggestions![0]!.uuid }] },
+      {
+        card: regimen.uuid,
+        outcome: 'accepted',
+        outcomeTimestamp: at,
+        acceptedSuggestions: [{ id: regimen.suggestions![0]!.uuid }],
+      },
     ]).expect(200, {});
 
     const body = (await report().expect(200)).body;
-    expect(body.weekly).toEqual([{
-      week: '2026-11-23', signed: 6, onPathway: 2, share: 0.333,
-      byClassification: { 'on-pathway': 2, 'off-pathway': 1, unsafe: 1, 'later-line-early': 1, 'position-unknown': 1 },
-    }]);
+    expect(body.weekly).toEqual([
+      {
+        week: '2026-11-23',
+        signed: 6,
+        onPathway: 2,
+        share: 0.333,
+        byClassification: {
+          'on-pathway': 2,
+          'off-pathway': 1,
+          unsafe: 1,
+          'later-line-early': 1,
+          'position-unknown': 1,
+        },
+      },
+    ]);
     expect(body.offPathwayDrugs).toEqual([{ drug: 'imatinib', count: 1 }]);
     expect(body.overridesByReason).toEqual([
       { code: 'clinical-trial', display: reason('clinical-trial').display, count: 1 },
       { code: 'tumor-board', display: reason('tumor-board').display, count: 1 },
     ]);
-    expect(body.safetyRules).toContainEqual({ rule: 'S-OLARATUMAB', title: RULES['S-OLARATUMAB'].title, fired: 1, overridden: 1, rate: 1 });
-    expect(body.acceptance).toContainEqual(expect.objectContaining({ node: regimen.source.topic?.code, withSuggestions: 1, accepted: 1, rate: 1 }));
+    expect(body.safetyRules).toContainEqual({
+      rule: 'S-OLARATUMAB',
+      title: RULES['S-OLARATUMAB'].title,
+      fired: 1,
+      overridden: 1,
+      rate: 1,
+    });
+    expect(body.acceptance).toContainEqual(
+      expect.objectContaining({ node: regimen.source.topic?.code, withSuggestions: 1, accepted: 1, rate: 1 }),
+    );
     expect(body.totals).toMatchObject({ responses: 6, patients: 3, unmatchedFeedback: 0, feedback: 3 });
     expect(body.totals.cards).toBe([onPathway, off, unsafe, pv].reduce((n, r) => n + r.cards.length, 0) + 2);
     expect(body.recorder).toMatchObject({ dropped: 0, queued: 0 });
@@ -145,7 +197,9 @@ describe('adherence', () => {
   });
 
   test('in production the report is refused without a configured admin token', async () => {
-    const prod = express().use(adherenceRouter({ store, mode: 'production', adminToken: undefined, clock })).use(errorHandler(createLogger('silent')));
+    const prod = express()
+      .use(adherenceRouter({ store, mode: 'production', adminToken: undefined, clock }))
+      .use(errorHandler(createLogger('silent')));
     const res = await request(prod).get('/adherence').expect(403);
     expect(res.body.issue[0].diagnostics).toMatch(/ADHERENCE_ADMIN_TOKEN/);
   });
@@ -162,7 +216,13 @@ describe('adherence', () => {
       expect(body.cards.length).toBeGreaterThan(0);
       const card = body.cards[0]!;
       shown.push(...body.cards.map((c) => c.uuid!));
-      const res = await postFeedback('sts-pathway-patient-view', [{ card: card.uuid, outcome: 'overridden', outcomeTimestamp: new Date(FIXTURE_NOW.getTime() + i * 1000).toISOString() }]);
+      const res = await postFeedback('sts-pathway-patient-view', [
+        {
+          card: card.uuid,
+          outcome: 'overridden',
+          outcomeTimestamp: new Date(FIXTURE_NOW.getTime() + i * 1000).toISOString(),
+        },
+      ]);
       if (res.status === 200) acknowledged.push(card.uuid!);
       else {
         expect(res.status).toBe(503);
@@ -174,22 +234,36 @@ describe('adherence', () => {
     expect(refused).toBeGreaterThanOrEqual(5);
     expect(acknowledged.length).toBeGreaterThanOrEqual(4);
     expect(await store.flush(20_000)).toBe(true);
-    const cards = await direct.query<{ uuid: string }>('SELECT uuid FROM adherence.cards WHERE uuid = ANY($1)', [shown]);
+    const cards = await direct.query<{ uuid: string }>('SELECT uuid FROM adherence.cards WHERE uuid = ANY($1)', [
+      shown,
+    ]);
     expect(cards.rowCount).toBe(shown.length);
-    const stored = await direct.query<{ card_uuid: string }>('SELECT card_uuid FROM adherence.feedback WHERE card_uuid = ANY($1)', [acknowledged]);
+    const stored = await direct.query<{ card_uuid: string }>(
+      'SELECT card_uuid FROM adherence.feedback WHERE card_uuid = ANY($1)',
+      [acknowledged],
+    );
     expect(stored.rows.map((r) => r.card_uuid).sort()).toEqual([...acknowledged].sort());
     expect(store.stats().dropped).toBe(0);
   }, 90_000);
 
   test('a full queue drops card records (counted) without failing the hook', async () => {
     const small = await openAdherenceStore(
-      testConfig({ DATABASE_URL: viaPort(database.url, proxy.port), ADHERENCE_QUEUE_SIZE: '2', PSEUDONYM_KEY: 'p'.repeat(40) }).adherence,
-      createLogger('silent'), { clock });
+      testConfig({
+        DATABASE_URL: viaPort(database.url, proxy.port),
+        ADHERENCE_QUEUE_SIZE: '2',
+        PSEUDONYM_KEY: 'p'.repeat(40),
+      }).adherence,
+      createLogger('silent'),
+      { clock },
+    );
     const smallApp = createApp({ config: testConfig(), log: createLogger('silent'), clock, adherence: small });
     await proxy.cut();
     try {
       for (let i = 0; i < 5; i++) {
-        const res = await postPatientView(smallApp, patientViewBody('sts-m1-only', { prefetch: await prefetchOf(fhir.url, 'sts-m1-only') }));
+        const res = await postPatientView(
+          smallApp,
+          patientViewBody('sts-m1-only', { prefetch: await prefetchOf(fhir.url, 'sts-m1-only') }),
+        );
         expect(res.status).toBe(200);
       }
       expect(small.stats()).toMatchObject({ dropped: 3, queued: 2 });
@@ -208,7 +282,13 @@ describe('adherence', () => {
       // Without prefetch: the service reads the FHIR server with the EHR's bearer token.
       const res = await postPatientView(app, {
         ...patientViewBody(p.patientId, { fhirServer: fhir.url }),
-        fhirAuthorization: { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
+        fhirAuthorization: {
+          access_token: ACCESS_TOKEN,
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: 'patient/*.read',
+          subject: 'cds',
+        },
       });
       expect(res.status).toBe(200);
       for (const o of p.orders) await sign(p.patientId, o.drugs);
@@ -221,7 +301,9 @@ describe('adherence', () => {
     });
     expect(names.length).toBeGreaterThan(10);
     const secrets = [...index.map((p) => p.patientId), ...names, ACCESS_TOKEN, 'Practitioner/demo', 'Patient/'];
-    const tables = await direct.query<{ t: string }>(`SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`);
+    const tables = await direct.query<{ t: string }>(
+      `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`,
+    );
     expect(tables.rowCount).toBeGreaterThanOrEqual(7);
     let rows = 0;
     for (const { t } of tables.rows) {
@@ -229,7 +311,8 @@ describe('adherence', () => {
       rows += all.rowCount ?? 0;
       for (const { row } of all.rows) {
         const lower = row.toLowerCase();
-        for (const s of secrets) if (lower.includes(s.toLowerCase())) throw new Error(`${t} holds '${s}': ${row.slice(0, 200)}`);
+        for (const s of secrets)
+          if (lower.includes(s.toLowerCase())) throw new Error(`${t} holds '${s}': ${row.slice(0, 200)}`);
       }
     }
     expect(rows).toBeGreaterThan(index.length * 3);

@@ -19,7 +19,10 @@ describe('F2 histology from real mCODE shapes', () => {
     ]);
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
     const primary = cardOf(body, 'M-LMS-1L-DOXO-TRAB');
-    expect(factsOf(primary).find((f) => f.fact === 'Histology')).toMatchObject({ code: { code: '8890/3' }, reference: 'Condition/qa-lms-code-dx' });
+    expect(factsOf(primary).find((f) => f.fact === 'Histology')).toMatchObject({
+      code: { code: '8890/3' },
+      reference: 'Condition/qa-lms-code-dx',
+    });
     expect(primary.suggestions?.map((s) => 'isRecommended' in s)).toEqual([false]);
     const alternative = cardOf(body, 'M-1L-DOXO');
     expect(alternative.detail?.startsWith('Alternative to LMS first line')).toBe(true);
@@ -56,7 +59,13 @@ describe('F2 histology from real mCODE shapes', () => {
     const p = new McodePatient('qa-prec');
     const body = await patientView(app, [
       p.patient('1958-01-01'),
-      p.primary({ id: 'qa-prec-dx', icd10: CODES.thighIcd, icdo3: CODES.lpsDediff, extensionMorphology: CODES.lms, onset: '2026-01-10' }),
+      p.primary({
+        id: 'qa-prec-dx',
+        icd10: CODES.thighIcd,
+        icdo3: CODES.lpsDediff,
+        extensionMorphology: CODES.lms,
+        onset: '2026-01-10',
+      }),
       p.stageGroup('qa-prec-stage', '2026-01-20', CODES.stageIV),
     ]);
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
@@ -95,23 +104,36 @@ describe('F2 histology from real mCODE shapes', () => {
     const p = new McodePatient('qa-gist');
     const body = await patientView(app, [
       p.patient('1958-01-01'),
-      p.primary({ id: 'qa-gist-dx', icd10: ['C49.A2', 'Gastrointestinal stromal tumor of stomach'], icdo3: CODES.lms, onset: '2026-01-10' }),
+      p.primary({
+        id: 'qa-gist-dx',
+        icd10: ['C49.A2', 'Gastrointestinal stromal tumor of stomach'],
+        icdo3: CODES.lms,
+        onset: '2026-01-10',
+      }),
       p.stageGroup('qa-gist-stage', '2026-01-20', CODES.stageIV),
     ]);
     expect(topics(body)).toEqual(['X-SPECIALTY']);
     const card = cardOf(body, 'X-SPECIALTY');
     expect(card.indicator).toBe('warning');
     expect(card.detail).toMatch(/imatinib/i);
-    expect(card.links?.map((l) => l.url)).toEqual(expect.arrayContaining([
-      'https://www.cancer.gov/news-events/cancer-currents-blog/2024/gist-uninterrupted-gleevec-treatment',
-    ]));
+    expect(card.links?.map((l) => l.url)).toEqual(
+      expect.arrayContaining([
+        'https://www.cancer.gov/news-events/cancer-currents-blog/2024/gist-uninterrupted-gleevec-treatment',
+      ]),
+    );
   });
 });
 
 describe('F3 extent from mCODE staging', () => {
   const base = (id: string) => {
     const p = new McodePatient(id);
-    return { p, common: [p.patient('1960-02-02'), p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: '2026-02-01' })] };
+    return {
+      p,
+      common: [
+        p.patient('1960-02-02'),
+        p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: '2026-02-01' }),
+      ],
+    };
   };
 
   test('SNOMED 1229901006 (cM0) alone is localized', async () => {
@@ -141,7 +163,9 @@ describe('F3 extent from mCODE staging', () => {
   test('stage group "Stage IV" is metastatic and wins over an earlier cM0', async () => {
     const { p, common } = base('qa-iv');
     const body = await patientView(app, [
-      ...common, p.mCategory('qa-iv-m0', '2026-02-05', CODES.cM0), p.stageGroup('qa-iv-s', '2026-01-10', CODES.stageIV),
+      ...common,
+      p.mCategory('qa-iv-m0', '2026-02-05', CODES.cM0),
+      p.stageGroup('qa-iv-s', '2026-01-10', CODES.stageIV),
     ]);
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-TRIAL']);
   });
@@ -149,8 +173,14 @@ describe('F3 extent from mCODE staging', () => {
   test('a secondary cancer Condition linked by condition-related is metastatic even when resolved', async () => {
     const { p, common } = base('qa-met-resolved');
     const body = await patientView(app, [
-      ...common, p.mCategory('qa-met-resolved-m0', '2026-02-05', CODES.cM0),
-      p.secondary({ id: 'qa-met-resolved-met', primaryId: 'qa-met-resolved-dx', clinicalStatus: 'resolved', onset: '2026-03-01' }),
+      ...common,
+      p.mCategory('qa-met-resolved-m0', '2026-02-05', CODES.cM0),
+      p.secondary({
+        id: 'qa-met-resolved-met',
+        primaryId: 'qa-met-resolved-dx',
+        clinicalStatus: 'resolved',
+        onset: '2026-03-01',
+      }),
     ]);
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-TRIAL']);
     expect(fact(cardOf(body, 'M-1L-DOXO'), 'Extent')).toMatch(/metastatic/);
@@ -159,15 +189,24 @@ describe('F3 extent from mCODE staging', () => {
   test('an entered-in-error metastasis does not make the disease metastatic', async () => {
     const { p, common } = base('qa-met-eie');
     const body = await patientView(app, [
-      ...common, p.mCategory('qa-met-eie-m0', '2026-02-05', CODES.cM0),
-      p.secondary({ id: 'qa-met-eie-met', primaryId: 'qa-met-eie-dx', verificationStatus: 'entered-in-error', onset: '2026-03-01' }),
+      ...common,
+      p.mCategory('qa-met-eie-m0', '2026-02-05', CODES.cM0),
+      p.secondary({
+        id: 'qa-met-eie-met',
+        primaryId: 'qa-met-eie-dx',
+        verificationStatus: 'entered-in-error',
+        onset: '2026-03-01',
+      }),
     ]);
     expect(topics(body)).toContain('L-SURGERY');
   });
 
   test('a preliminary cM1 Observation is ignored: extent unknown', async () => {
     const { p, common } = base('qa-m1-prelim');
-    const body = await patientView(app, [...common, p.mCategory('qa-m1-prelim-m', '2026-02-10', CODES.cM1, { status: 'preliminary' })]);
+    const body = await patientView(app, [
+      ...common,
+      p.mCategory('qa-m1-prelim-m', '2026-02-10', CODES.cM1, { status: 'preliminary' }),
+    ]);
     expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
     expect(cardOf(body, 'D-MISSING-EXTENT').indicator).toBe('warning');
   });
@@ -177,14 +216,19 @@ describe('F3 extent from mCODE staging', () => {
     const body = await patientView(app, [
       ...common,
       p.primary({ id: 'qa-breast-bc', icd10: CODES.breastIcd, extensionMorphology: CODES.ductal, onset: '2019-04-01' }),
-      p.secondary({ id: 'qa-breast-met', primaryId: 'qa-breast-bc', code: { system: SYS.sct, code: '94225005', display: 'Secondary malignant neoplasm of brain' }, onset: '2026-03-01' }),
+      p.secondary({
+        id: 'qa-breast-met',
+        primaryId: 'qa-breast-bc',
+        code: { system: SYS.sct, code: '94225005', display: 'Secondary malignant neoplasm of brain' },
+        onset: '2026-03-01',
+      }),
       p.mCategory('qa-breast-m0', '2026-02-05', CODES.cM0, { focus: [{ reference: 'Condition/qa-breast-dx' }] }),
     ]);
     expect(topics(body)).toContain('L-SURGERY');
     expect(topics(body)).not.toContain('M-1L-DOXO');
   });
 
-  test('with another primary cancer, an unattributed metastasis is not the STS\'s: D-MISSING-EXTENT naming it', async () => {
+  test("with another primary cancer, an unattributed metastasis is not the STS's: D-MISSING-EXTENT naming it", async () => {
     const { p, common } = base('qa-breast2');
     const body = await patientView(app, [
       ...common,
@@ -197,7 +241,10 @@ describe('F3 extent from mCODE staging', () => {
 
   test('without another primary, an unattributed M1 and a metastasis without a link count', async () => {
     const { p, common } = base('qa-unlinked');
-    const body = await patientView(app, [...common, p.secondary({ id: 'qa-unlinked-met', onset: '2026-03-01', profile: false })]);
+    const body = await patientView(app, [
+      ...common,
+      p.secondary({ id: 'qa-unlinked-met', onset: '2026-03-01', profile: false }),
+    ]);
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-TRIAL']);
   });
 });
@@ -207,7 +254,14 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-nostatus');
     const body = await patientView(app, [
       p.patient('1955-09-09'),
-      p.primary({ id: 'qa-nostatus-dx', icd10: CODES.thighIcd, icdo3: CODES.lms, clinicalStatus: null, verificationStatus: null, onset: '2026-01-01' }),
+      p.primary({
+        id: 'qa-nostatus-dx',
+        icd10: CODES.thighIcd,
+        icdo3: CODES.lms,
+        clinicalStatus: null,
+        verificationStatus: null,
+        onset: '2026-01-01',
+      }),
       p.stageGroup('qa-nostatus-s', '2026-01-05', CODES.stageIV),
     ]);
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
@@ -217,7 +271,13 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-eie');
     const body = await patientView(app, [
       p.patient('1955-09-09'),
-      p.primary({ id: 'qa-eie-dx', icd10: CODES.thighIcd, icdo3: CODES.lms, verificationStatus: 'entered-in-error', onset: '2026-01-01' }),
+      p.primary({
+        id: 'qa-eie-dx',
+        icd10: CODES.thighIcd,
+        icdo3: CODES.lms,
+        verificationStatus: 'entered-in-error',
+        onset: '2026-01-01',
+      }),
       p.stageGroup('qa-eie-s', '2026-01-05', CODES.stageIV),
     ]);
     expect(body.cards).toEqual([]);
@@ -227,7 +287,13 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-prov');
     const body = await patientView(app, [
       p.patient('1955-09-09'),
-      p.primary({ id: 'qa-prov-dx', icd10: CODES.thighIcd, icdo3: CODES.lms, verificationStatus: 'provisional', onset: '2026-01-01' }),
+      p.primary({
+        id: 'qa-prov-dx',
+        icd10: CODES.thighIcd,
+        icdo3: CODES.lms,
+        verificationStatus: 'provisional',
+        onset: '2026-01-01',
+      }),
       p.stageGroup('qa-prov-s', '2026-01-05', CODES.stageIV),
     ]);
     expect(topics(body)).toEqual(['D-UNCONFIRMED']);
@@ -241,7 +307,13 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-resolved');
     const body = await patientView(app, [
       p.patient('1955-09-09'),
-      p.primary({ id: 'qa-resolved-dx', icd10: CODES.thighIcd, icdo3: CODES.lms, clinicalStatus: 'resolved', onset: '2020-01-01' }),
+      p.primary({
+        id: 'qa-resolved-dx',
+        icd10: CODES.thighIcd,
+        icdo3: CODES.lms,
+        clinicalStatus: 'resolved',
+        onset: '2020-01-01',
+      }),
       p.mCategory('qa-resolved-m', '2020-01-05', CODES.cM0),
     ]);
     expect(body.cards).toEqual([]);
@@ -251,7 +323,13 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-remission');
     const body = await patientView(app, [
       p.patient('1955-09-09'),
-      p.primary({ id: 'qa-remission-dx', icd10: CODES.thighIcd, icdo3: CODES.lms, clinicalStatus: 'remission', onset: '2020-01-01' }),
+      p.primary({
+        id: 'qa-remission-dx',
+        icd10: CODES.thighIcd,
+        icdo3: CODES.lms,
+        clinicalStatus: 'remission',
+        onset: '2020-01-01',
+      }),
       p.secondary({ id: 'qa-remission-met', primaryId: 'qa-remission-dx', onset: '2026-05-01' }),
     ]);
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
@@ -265,7 +343,11 @@ describe('F1 / F0 and §3 steps 1-3', () => {
       p.stageGroup('qa-peds-s', '2026-01-05', CODES.stageIV),
     ]);
     expect(topics(body)).toEqual(['X-PEDIATRIC']);
-    expect(cardOf(body, 'X-PEDIATRIC').links?.map((l) => l.url).filter((u) => !u.includes('#patient='))).toEqual(['https://www.cancer.gov/types/soft-tissue-sarcoma/research']);
+    expect(
+      cardOf(body, 'X-PEDIATRIC')
+        .links?.map((l) => l.url)
+        .filter((u) => !u.includes('#patient=')),
+    ).toEqual(['https://www.cancer.gov/types/soft-tissue-sarcoma/research']);
   });
 
   test('born "2008-06" may be 18 on 2026-06-15 only if born by the 15th: the youngest possible age is 17 (X-PEDIATRIC)', async () => {
@@ -293,7 +375,12 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-breast-only');
     const body = await patientView(app, [
       p.patient('1960-01-01'),
-      p.primary({ id: 'qa-breast-only-bc', icd10: CODES.breastIcd, extensionMorphology: CODES.ductal, onset: '2025-06' }),
+      p.primary({
+        id: 'qa-breast-only-bc',
+        icd10: CODES.breastIcd,
+        extensionMorphology: CODES.ductal,
+        onset: '2025-06',
+      }),
       p.secondary({ id: 'qa-breast-only-met', primaryId: 'qa-breast-only-bc', onset: '2026-01' }),
     ]);
     expect(body.cards).toEqual([]);
@@ -303,7 +390,12 @@ describe('F1 / F0 and §3 steps 1-3', () => {
     const p = new McodePatient('qa-uterine');
     const body = await patientView(app, [
       p.patient('1960-01-01'),
-      p.primary({ id: 'qa-uterine-dx', icd10: ['C55', 'Malignant neoplasm of uterus, part unspecified'], extensionMorphology: CODES.lms, onset: '2026-01-01' }),
+      p.primary({
+        id: 'qa-uterine-dx',
+        icd10: ['C55', 'Malignant neoplasm of uterus, part unspecified'],
+        extensionMorphology: CODES.lms,
+        onset: '2026-01-01',
+      }),
       p.stageGroup('qa-uterine-s', '2026-01-05', { coding: [{ system: SYS.ajcc, code: '2', display: 'Stage II' }] }),
     ]);
     expect(topics(body)).toEqual(['L-OTHER-SITE']);

@@ -10,10 +10,28 @@ import type { CdsResponse } from '../../src/hooks/types.js';
 import { testApp } from '../helpers/app.js';
 import { useTestFhirServer } from '../helpers/fhir-server.js';
 import {
-  bundleOf, medicationAdministration, medicationStatement, observation, otherCondition, patient, secondaryCondition, stsCondition,
+  bundleOf,
+  medicationAdministration,
+  medicationStatement,
+  observation,
+  otherCondition,
+  patient,
+  secondaryCondition,
+  stsCondition,
 } from '../fixtures/builders.js';
 import { EXAMPLE_CODES } from '../../src/pathway/index.js';
-import { NOW, ago, cardOf, draft, fact, factsOf, orders, patientView, prefetchOf, topics } from '../fixtures/mcode/http.js';
+import {
+  NOW,
+  ago,
+  cardOf,
+  draft,
+  fact,
+  factsOf,
+  orders,
+  patientView,
+  prefetchOf,
+  topics,
+} from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 const fhir = useTestFhirServer();
@@ -49,7 +67,9 @@ describe('F1 a SPECIALTY second primary', () => {
     expect(topics(body)).toEqual(['L-SURGERY', 'L-RT-EXTREMITY', 'L-NEOADJ-DOXO-IFOS', 'X-SPECIALTY']);
     const specialty = cardOf(body, 'X-SPECIALTY');
     expect(specialty.detail).toMatch(/Gastrointestinal stromal tumor: treated with KIT\/PDGFRA inhibitors/);
-    expect(specialty.detail).toMatch(/Second primary: Gastrointestinal stromal tumor of stomach \(C49\.A2\): a separate primary tumor/);
+    expect(specialty.detail).toMatch(
+      /Second primary: Gastrointestinal stromal tumor of stomach \(C49\.A2\): a separate primary tumor/,
+    );
     expect(specialty.detail).not.toMatch(/Leiomyosarcoma/);
     const surgery = cardOf(body, 'L-SURGERY');
     expect(fact(surgery, 'Histology')).toMatch(/8890\/3/);
@@ -57,7 +77,8 @@ describe('F1 a SPECIALTY second primary', () => {
     expect(fact(surgery, 'Ignored (another primary cancer)')).toMatch(new RegExp(`Condition/${patientId}-liver`));
     expect(surgery.detail).toMatch(/Second primary/);
     // F1: every card lists the Conditions used.
-    for (const c of body.cards) expect(c.detail).toMatch(/STS Conditions: C49\.A2, confirmed, active; C49\.21, confirmed, active/);
+    for (const c of body.cards)
+      expect(c.detail).toMatch(/STS Conditions: C49\.A2, confirmed, active; C49\.21, confirmed, active/);
   });
 
   test('current imatinib and avapritinib for the GIST are left out of the metastatic LMS line and current regimen', async () => {
@@ -67,14 +88,18 @@ describe('F1 a SPECIALTY second primary', () => {
       stsCondition({ ...p, id: `${patientId}-gist`, icd10: 'C49.A2', onset: ago(400) }),
       stsCondition({ ...p, id: `${patientId}-lms`, icd10: 'C49.21', morphology: '8890/3', onset: ago(300) }),
       secondaryCondition({ ...p, id: `${patientId}-met`, primaryId: `${patientId}-lms`, onset: ago(30) }),
-      ...[90, 60, 30, 3].map((d) => medicationAdministration({ ...p, id: `${patientId}-ima-${d}`, drug: 'imatinib', date: ago(d) })),
+      ...[90, 60, 30, 3].map((d) =>
+        medicationAdministration({ ...p, id: `${patientId}-ima-${d}`, drug: 'imatinib', date: ago(d) }),
+      ),
       medicationStatement({ ...p, id: `${patientId}-ava`, drug: 'avapritinib', date: ago(200), end: ago(100) }),
     ]);
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL', 'X-SPECIALTY']);
     const primary = cardOf(body, 'M-LMS-1L-DOXO-TRAB');
     expect(fact(primary, 'Line of therapy')).toBe('1');
     expect(fact(primary, 'Current regimen')).toMatch(/^none/);
-    expect(fact(primary, 'Second primary')).toMatch(/its drugs \(imatinib, avapritinib\) are not counted in the current regimen or the line/);
+    expect(fact(primary, 'Second primary')).toMatch(
+      /its drugs \(imatinib, avapritinib\) are not counted in the current regimen or the line/,
+    );
   });
 
   test('at order time an imatinib draft gets no classification card (no OFF-PATHWAY), a pazopanib draft still does', async () => {
@@ -99,7 +124,9 @@ describe('F1 a SPECIALTY second primary', () => {
       stsCondition({ ...p, id: `${patientId}-lms`, icd10: 'C49.21', morphology: '8890/3', onset: ago(300) }),
       secondaryCondition({ ...p, id: `${patientId}-met`, primaryId: `${patientId}-lms`, onset: ago(30) }),
     ];
-    const pld = await orders(app, resources, [draft(`${patientId}-d1`, patientId, 'doxorubicin hydrochloride liposomal (Doxil)')]);
+    const pld = await orders(app, resources, [
+      draft(`${patientId}-d1`, patientId, 'doxorubicin hydrochloride liposomal (Doxil)'),
+    ]);
     expect(topics(pld)).toEqual(['S-DOXO-LVEF']);
     // The LMS's options do not replace the Kaposi sarcoma's drug.
     expect(cardOf(pld, 'S-DOXO-LVEF').suggestions ?? []).toEqual([]);
@@ -118,16 +145,24 @@ describe('F1 a SPECIALTY second primary', () => {
       stsCondition({ ...p, id: `${patientId}-ks`, icd10: 'C46.0', onset: ago(500) }),
       stsCondition({ ...p, id: `${patientId}-lms`, icd10: 'C49.21', morphology: '8890/3', onset: ago(300) }),
       secondaryCondition({ ...p, id: `${patientId}-met`, primaryId: `${patientId}-lms`, onset: ago(30) }),
-      ...[400, 379, 358, 337, 316, 295].map((d) => medicationAdministration({
-        ...p, id: `${patientId}-pld-${d}`, drug: { text: 'doxorubicin hydrochloride liposomal' }, date: ago(d), doseMgM2: 75,
-      })),
+      ...[400, 379, 358, 337, 316, 295].map((d) =>
+        medicationAdministration({
+          ...p,
+          id: `${patientId}-pld-${d}`,
+          drug: { text: 'doxorubicin hydrochloride liposomal' },
+          date: ago(d),
+          doseMgM2: 75,
+        }),
+      ),
     ]);
     // Line 1 (the Kaposi drug is not the LMS's), but 450 mg/m² of doxorubicin: doxorubicin is contraindicated.
     expect(topics(body)).toEqual(['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE', 'M-TRIAL', 'X-SPECIALTY']);
     const free = cardOf(body, 'M-2L-GEM-DOCE');
     expect(free.summary).toBe('Anthracycline-free option: gemcitabine + docetaxel');
     expect(fact(free, 'Line of therapy')).toBe('1');
-    expect(fact(cardOf(body, 'D-ANTHRACYCLINE-CONTRAINDICATED'), 'Cumulative doxorubicin')).toMatch(/^450 mg\/m² as recorded/);
+    expect(fact(cardOf(body, 'D-ANTHRACYCLINE-CONTRAINDICATED'), 'Cumulative doxorubicin')).toMatch(
+      /^450 mg\/m² as recorded/,
+    );
     // §3 step 7: the anthracycline-free option is the card that gave the recommendation.
     expect(body.cards.map((c) => /discuss metastasectomy/.test(c.detail ?? ''))).toEqual([false, true, false, false]);
     expect(cardOf(body, 'X-SPECIALTY').detail).toMatch(/Kaposi sarcoma: its own pathway/);
@@ -138,7 +173,13 @@ describe('F1 a SPECIALTY second primary', () => {
     const body = await view([
       ...adult(patientId),
       stsCondition({ ...p, id: `${patientId}-gist`, icd10: 'C49.A2', onset: '2026-01-10' }),
-      otherCondition({ ...p, id: `${patientId}-ut`, code: EXAMPLE_CODES.uterus, morphology: '8890/3', onset: '2026-02-01' }),
+      otherCondition({
+        ...p,
+        id: `${patientId}-ut`,
+        code: EXAMPLE_CODES.uterus,
+        morphology: '8890/3',
+        onset: '2026-02-01',
+      }),
       secondaryCondition({ ...p, id: `${patientId}-met`, primaryId: `${patientId}-ut`, onset: ago(30) }),
     ]);
     expect(topics(body)).toEqual(['D-HISTOLOGY-CONFLICT']);
@@ -172,7 +213,9 @@ describe('F1, F2 D-HISTOLOGY-CONFLICT names both histologies with their Conditio
     expect(topics(body)).toEqual(['D-HISTOLOGY-CONFLICT']);
     const card = cardOf(body, 'D-HISTOLOGY-CONFLICT');
     expect(card.summary).toBe('Conflicting sarcoma histologies: pathway position cannot be determined');
-    expect(card.detail).toContain(`Two different sarcoma subtypes are recorded: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-a, 2026-01-10) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-b, 2026-02-01). Treatment choices differ between them`);
+    expect(card.detail).toContain(
+      `Two different sarcoma subtypes are recorded: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-a, 2026-01-10) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-b, 2026-02-01). Treatment choices differ between them`,
+    );
     expect(card.suggestions ?? []).toEqual([]);
     expect(card.detail).toMatch(/STS Conditions: C49\.22, confirmed, active; C48\.0, confirmed, active/);
   });
@@ -187,9 +230,13 @@ describe('F1, F2 D-HISTOLOGY-CONFLICT names both histologies with their Conditio
     ]);
     expect(topics(body)).toEqual(['D-HISTOLOGY-CONFLICT']);
     const card = cardOf(body, 'D-HISTOLOGY-CONFLICT');
-    expect(card.detail).toContain(`Two different sarcoma subtypes are recorded: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-dx, 2026-01-12) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-dx, 2026-01-14).`);
+    expect(card.detail).toContain(
+      `Two different sarcoma subtypes are recorded: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-dx, 2026-01-12) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-dx, 2026-01-14).`,
+    );
     // The Observations that gave them are named under "Based on" (F2: both codes and resources).
-    expect(fact(card, 'Histology')).toBe(`conflict: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-dx, Observation/${patientId}-h1, 2026-01-12) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-dx, Observation/${patientId}-h2, 2026-01-14)`);
+    expect(fact(card, 'Histology')).toBe(
+      `conflict: Leiomyosarcoma, NOS (8890/3, Condition/${patientId}-dx, Observation/${patientId}-h1, 2026-01-12) and Dedifferentiated liposarcoma (8858/3, Condition/${patientId}-dx, Observation/${patientId}-h2, 2026-01-14)`,
+    );
   });
 
   test('just misses: the same class at two precedence levels is no conflict (the higher one wins)', async () => {
@@ -229,13 +276,24 @@ describe('F1 desmoid tumors coded D48.1', () => {
 
   test('just misses: D48.1 without histology, or with a non-desmoid histology, is no STS Condition (no cards)', async () => {
     const a = who('fx-d481-none');
-    expect((await view([...adult(a.patientId), stsCondition({ ...a.p, id: `${a.patientId}-dx`, icd10: 'D48.1', onset: ago(30) })])).cards).toEqual([]);
+    expect(
+      (
+        await view([
+          ...adult(a.patientId),
+          stsCondition({ ...a.p, id: `${a.patientId}-dx`, icd10: 'D48.1', onset: ago(30) }),
+        ])
+      ).cards,
+    ).toEqual([]);
     const b = who('fx-d481-lms');
-    expect((await view([
-      ...adult(b.patientId),
-      stsCondition({ ...b.p, id: `${b.patientId}-dx`, icd10: 'D48.1', morphology: '8890/3', onset: ago(30) }),
-      observation.stageGroup('IV', ago(20), { ...b.p, id: `${b.patientId}-iv` }),
-    ])).cards).toEqual([]);
+    expect(
+      (
+        await view([
+          ...adult(b.patientId),
+          stsCondition({ ...b.p, id: `${b.patientId}-dx`, icd10: 'D48.1', morphology: '8890/3', onset: ago(30) }),
+          observation.stageGroup('IV', ago(20), { ...b.p, id: `${b.patientId}-iv` }),
+        ])
+      ).cards,
+    ).toEqual([]);
   });
 });
 
@@ -254,17 +312,35 @@ describe('F5 a current epirubicin regimen: CURRENT-OFF-PATHWAY', () => {
   test('epirubicin + ifosfamide (ISG-STS 1001): not a node of line 1, with the last date given and the anthracycline sentence', async () => {
     const patientId = 'fx-epi-ifo';
     const p = { patientId };
-    const body = await view(metastaticLms(patientId, [
-      ...[30, 9].flatMap((d) => [
-        medicationAdministration({ ...p, id: `${patientId}-epi-${d}`, drug: 'epirubicin', date: ago(d), doseMgM2: 60 }),
-        medicationAdministration({ ...p, id: `${patientId}-ifo-${d}`, drug: 'ifosfamide', date: ago(d), doseMgM2: 3000 }),
+    const body = await view(
+      metastaticLms(patientId, [
+        ...[30, 9].flatMap((d) => [
+          medicationAdministration({
+            ...p,
+            id: `${patientId}-epi-${d}`,
+            drug: 'epirubicin',
+            date: ago(d),
+            doseMgM2: 60,
+          }),
+          medicationAdministration({
+            ...p,
+            id: `${patientId}-ifo-${d}`,
+            drug: 'ifosfamide',
+            date: ago(d),
+            doseMgM2: 3000,
+          }),
+        ]),
       ]),
-    ]));
+    );
     expect(topics(body)).toEqual(['CURRENT-OFF-PATHWAY', 'M-TRIAL']);
     const card = cardOf(body, 'CURRENT-OFF-PATHWAY');
     expect(card.summary).toBe('Current regimen: epirubicin + ifosfamide; not a node of line 1');
-    expect(card.detail).toContain(`Current treatment: epirubicin + ifosfamide since ${ago(30)} (last given ${ago(9)}). It is not one of this pathway's options at line 1, which are: LMS first line: consider doxorubicin + trabectedin, followed by maintenance trabectedin; First line: doxorubicin.`);
-    expect(card.detail).toContain('Epirubicin is an anthracycline: it counts for the line and is listed with the cumulative anthracycline dose.');
+    expect(card.detail).toContain(
+      `Current treatment: epirubicin + ifosfamide since ${ago(30)} (last given ${ago(9)}). It is not one of this pathway's options at line 1, which are: LMS first line: consider doxorubicin + trabectedin, followed by maintenance trabectedin; First line: doxorubicin.`,
+    );
+    expect(card.detail).toContain(
+      'Epirubicin is an anthracycline: it counts for the line and is listed with the cumulative anthracycline dose.',
+    );
     expect(fact(card, 'Cumulative doxorubicin')).toMatch(/also received: epirubicin 120 mg\/m²/);
     expect(card.detail).toMatch(/Cumulative doxorubicin: at least 0 mg\/m².*also received: epirubicin 120 mg\/m²/);
     expect(card.suggestions ?? []).toEqual([]);
@@ -272,26 +348,52 @@ describe('F5 a current epirubicin regimen: CURRENT-OFF-PATHWAY', () => {
 
   test('epirubicin current only through an undated active statement: no start or last date, "date unknown: confirm it is still given"', async () => {
     const patientId = 'fx-epi-undated';
-    const statement = medicationStatement({ patientId, id: `${patientId}-st`, drug: 'epirubicin', date: ago(1), status: 'active' });
+    const statement = medicationStatement({
+      patientId,
+      id: `${patientId}-st`,
+      drug: 'epirubicin',
+      date: ago(1),
+      status: 'active',
+    });
     delete statement.effectiveDateTime;
     const body = await view(metastaticLms(patientId, [statement]));
     expect(topics(body)).toEqual(['CURRENT-OFF-PATHWAY', 'M-TRIAL']);
     const card = cardOf(body, 'CURRENT-OFF-PATHWAY');
-    expect(card.detail).toContain('Current treatment: epirubicin (date unknown: confirm it is still given). It is not one of this pathway\'s options at line 1');
+    expect(card.detail).toContain(
+      "Current treatment: epirubicin (date unknown: confirm it is still given). It is not one of this pathway's options at line 1",
+    );
     expect(card.detail).toContain('Epirubicin is an anthracycline');
   });
 
   test('just misses: ifosfamide alone is CURRENT-OFF-PATHWAY without the epirubicin sentence; doxorubicin + ifosfamide is "Current: First line: doxorubicin"', async () => {
     const a = 'fx-ifo-only';
-    const ifo = await view(metastaticLms(a, [30, 9].map((d) => medicationAdministration({ patientId: a, id: `${a}-ifo-${d}`, drug: 'ifosfamide', date: ago(d) }))));
+    const ifo = await view(
+      metastaticLms(
+        a,
+        [30, 9].map((d) =>
+          medicationAdministration({ patientId: a, id: `${a}-ifo-${d}`, drug: 'ifosfamide', date: ago(d) }),
+        ),
+      ),
+    );
     expect(topics(ifo)).toEqual(['CURRENT-OFF-PATHWAY', 'M-TRIAL']);
     expect(cardOf(ifo, 'CURRENT-OFF-PATHWAY').detail).toContain(`(last given ${ago(9)})`);
     expect(cardOf(ifo, 'CURRENT-OFF-PATHWAY').detail).not.toMatch(/Epirubicin is an anthracycline/);
     const b = 'fx-doxo-ifo';
-    const doxo = await view(metastaticLms(b, [30, 9].flatMap((d) => [
-      medicationAdministration({ patientId: b, id: `${b}-dox-${d}`, drug: 'doxorubicin', date: ago(d), doseMgM2: 25 }),
-      medicationAdministration({ patientId: b, id: `${b}-ifo-${d}`, drug: 'ifosfamide', date: ago(d) }),
-    ])));
+    const doxo = await view(
+      metastaticLms(
+        b,
+        [30, 9].flatMap((d) => [
+          medicationAdministration({
+            patientId: b,
+            id: `${b}-dox-${d}`,
+            drug: 'doxorubicin',
+            date: ago(d),
+            doseMgM2: 25,
+          }),
+          medicationAdministration({ patientId: b, id: `${b}-ifo-${d}`, drug: 'ifosfamide', date: ago(d) }),
+        ]),
+      ),
+    );
     expect(topics(doxo)).toEqual(['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL']);
     expect(cardOf(doxo, 'M-1L-DOXO').summary).toBe('Current: First line: doxorubicin');
   });
@@ -301,24 +403,47 @@ describe('§2 unreadable or incomplete treatment history', () => {
   /** patient-view with the full prefetch, one key replaced, and no fhirServer. */
   async function withPrefetch(resources: readonly FhirResource[], key: string, value: unknown) {
     const prefetch = { ...prefetchOf(resources), [key]: value };
-    const res = await request(app).post('/cds-services/sts-pathway-patient-view').send({
-      hook: 'patient-view', hookInstance: 'd5d5d5d5-0000-4000-8000-00000000d5d5',
-      context: { userId: 'Practitioner/reviewer', patientId: resources.find((r) => r.resourceType === 'Patient')?.id }, prefetch,
-    });
+    const res = await request(app)
+      .post('/cds-services/sts-pathway-patient-view')
+      .send({
+        hook: 'patient-view',
+        hookInstance: 'd5d5d5d5-0000-4000-8000-00000000d5d5',
+        context: {
+          userId: 'Practitioner/reviewer',
+          patientId: resources.find((r) => r.resourceType === 'Patient')?.id,
+        },
+        prefetch,
+      });
     expect(res.status).toBe(200);
     return res.body as CdsResponse;
   }
-  const doxoTwice = (id: string) => metastaticLms(id, [200, 179].map((d) => medicationAdministration({ patientId: id, id: `${id}-dox-${d}`, drug: 'doxorubicin', date: ago(d), doseMgM2: 75 })));
+  const doxoTwice = (id: string) =>
+    metastaticLms(
+      id,
+      [200, 179].map((d) =>
+        medicationAdministration({
+          patientId: id,
+          id: `${id}-dox-${d}`,
+          drug: 'doxorubicin',
+          date: ago(d),
+          doseMgM2: 75,
+        }),
+      ),
+    );
 
   test('incomplete (a truncated Bundle that cannot be followed): the line found, without suggestions, "the line may be later"', async () => {
     const r = doxoTwice('fx-hist-incomplete');
-    const truncated = { ...(prefetchOf(r).medicationAdministrations as Bundle), link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/MedicationAdministration?page=2' }] };
+    const truncated = {
+      ...(prefetchOf(r).medicationAdministrations as Bundle),
+      link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/MedicationAdministration?page=2' }],
+    };
     const body = await withPrefetch(r, 'medicationAdministrations', truncated);
     expect(topics(body)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
     const card = cardOf(body, 'M-2L-GEM-DOCE');
     expect(card.suggestions ?? []).toEqual([]);
     expect(card.detail).toContain('treatment history incomplete: the line may be later');
-    for (const c of body.cards) expect(fact(c, 'Treatment history')).toMatch(/^incomplete \(MedicationAdministration: /);
+    for (const c of body.cards)
+      expect(fact(c, 'Treatment history')).toMatch(/^incomplete \(MedicationAdministration: /);
   });
 
   test('just misses: the same history complete gives gemcitabine + docetaxel with its suggestion', async () => {
@@ -331,11 +456,16 @@ describe('§2 unreadable or incomplete treatment history', () => {
 
   test('unreadable: the line-1 nodes without suggestions, "treatment history unavailable"', async () => {
     const r = doxoTwice('fx-hist-unreadable');
-    const body = await withPrefetch(r, 'medicationAdministrations', { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'timeout' }] });
+    const body = await withPrefetch(r, 'medicationAdministrations', {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'exception', diagnostics: 'timeout' }],
+    });
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
     for (const c of body.cards) {
       expect(c.suggestions ?? []).toEqual([]);
-      expect(fact(c, 'Treatment history')).toMatch(/^unavailable \(MedicationAdministration could not be read: .*\(exception: timeout\)/);
+      expect(fact(c, 'Treatment history')).toMatch(
+        /^unavailable \(MedicationAdministration could not be read: .*\(exception: timeout\)/,
+      );
     }
     expect(cardOf(body, 'M-1L-DOXO').detail).toContain('treatment history unavailable');
   });
@@ -357,12 +487,26 @@ describe('§2 incomplete treatment history before localized neoadjuvant chemothe
   };
   async function withAdministrations(resources: readonly FhirResource[], truncated: boolean) {
     const bundle = prefetchOf(resources).medicationAdministrations as Bundle;
-    const prefetch = { ...prefetchOf(resources), medicationAdministrations: truncated
-      ? { ...bundle, link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/MedicationAdministration?page=2' }] } : bundle };
-    const res = await request(app).post('/cds-services/sts-pathway-patient-view').send({
-      hook: 'patient-view', hookInstance: 'd6d6d6d6-0000-4000-8000-00000000d6d6',
-      context: { userId: 'Practitioner/reviewer', patientId: resources.find((r) => r.resourceType === 'Patient')?.id }, prefetch,
-    });
+    const prefetch = {
+      ...prefetchOf(resources),
+      medicationAdministrations: truncated
+        ? {
+            ...bundle,
+            link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/MedicationAdministration?page=2' }],
+          }
+        : bundle,
+    };
+    const res = await request(app)
+      .post('/cds-services/sts-pathway-patient-view')
+      .send({
+        hook: 'patient-view',
+        hookInstance: 'd6d6d6d6-0000-4000-8000-00000000d6d6',
+        context: {
+          userId: 'Practitioner/reviewer',
+          patientId: resources.find((r) => r.resourceType === 'Patient')?.id,
+        },
+        prefetch,
+      });
     expect(res.status).toBe(200);
     return res.body as CdsResponse;
   }
@@ -385,14 +529,28 @@ describe('§2 incomplete treatment history before localized neoadjuvant chemothe
 describe('§3, F1, F5, F6 card wording', () => {
   test('the metastasectomy sentence is on the card that gave the recommendation only', async () => {
     const body = await view(metastaticLms('fx-metastasectomy'));
-    const sentence = 'If the metastases are few and resectable (notably lung metastases after a long disease-free interval), discuss metastasectomy or other local treatment at the sarcoma multidisciplinary team.';
+    const sentence =
+      'If the metastases are few and resectable (notably lung metastases after a long disease-free interval), discuss metastasectomy or other local treatment at the sarcoma multidisciplinary team.';
     expect(body.cards.map((c) => (c.detail ?? '').includes(sentence))).toEqual([true, false, false]);
     expect(topics(body)[0]).toBe('M-LMS-1L-DOXO-TRAB');
   });
 
   test('with a current regimen the metastasectomy sentence goes on the current card, not on the next steps', async () => {
     const id = 'fx-metastasectomy-current';
-    const body = await view(metastaticLms(id, [30, 9].map((d) => medicationAdministration({ patientId: id, id: `${id}-dox-${d}`, drug: 'doxorubicin', date: ago(d), doseMgM2: 75 }))));
+    const body = await view(
+      metastaticLms(
+        id,
+        [30, 9].map((d) =>
+          medicationAdministration({
+            patientId: id,
+            id: `${id}-dox-${d}`,
+            drug: 'doxorubicin',
+            date: ago(d),
+            doseMgM2: 75,
+          }),
+        ),
+      ),
+    );
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL']);
     expect(body.cards.map((c) => /discuss metastasectomy/.test(c.detail ?? ''))).toEqual([true, false, false]);
   });
@@ -406,7 +564,11 @@ describe('§3, F1, F5, F6 card wording', () => {
       ...adult(id),
       stsCondition({ ...p, id: `${id}-dx`, icd10: 'C48.0', morphology: '8858/3', onset: ago(900) }),
       secondaryCondition({ ...p, id: `${id}-met`, primaryId: `${id}-dx`, onset: ago(800) }),
-      given('doxorubicin', 700), given('gemcitabine', 500), given('docetaxel', 500), given('trabectedin', 300), given('eribulin', 150),
+      given('doxorubicin', 700),
+      given('gemcitabine', 500),
+      given('docetaxel', 500),
+      given('trabectedin', 300),
+      given('eribulin', 150),
     ]);
     expect(topics(body)).toEqual(['M-TRIAL']);
     expect(cardOf(body, 'M-TRIAL').detail).toMatch(/discuss metastasectomy/);
@@ -449,11 +611,19 @@ describe('§3, F1, F5, F6 card wording', () => {
       observation.stageGroup('II', ago(50), { patientId: a, id: `${a}-st` }),
     ]);
     expect(topics(withDisplay)).toEqual(['L-OTHER-SITE']);
-    expect(cardOf(withDisplay, 'L-OTHER-SITE').detail).toContain('Primary site Malignant neoplasm of uterus, part unspecified (C55): local treatment follows the guideline of that organ');
+    expect(cardOf(withDisplay, 'L-OTHER-SITE').detail).toContain(
+      'Primary site Malignant neoplasm of uterus, part unspecified (C55): local treatment follows the guideline of that organ',
+    );
     const b = 'fx-other-site-nodisplay';
     const noDisplay = await view([
       ...adult(b),
-      otherCondition({ patientId: b, id: `${b}-dx`, code: { system: EXAMPLE_CODES.uterus.system, code: 'C55' }, morphology: '8890/3', onset: ago(60) }),
+      otherCondition({
+        patientId: b,
+        id: `${b}-dx`,
+        code: { system: EXAMPLE_CODES.uterus.system, code: 'C55' },
+        morphology: '8890/3',
+        onset: ago(60),
+      }),
       observation.stageGroup('II', ago(50), { patientId: b, id: `${b}-st` }),
     ]);
     expect(cardOf(noDisplay, 'L-OTHER-SITE').detail).toContain('Primary site coded C55: local treatment');
@@ -461,19 +631,29 @@ describe('§3, F1, F5, F6 card wording', () => {
 
   test('an undated active doxorubicin statement is current ("date unknown: confirm it is still given"), listed on every card', async () => {
     const id = 'fx-undated-active';
-    const statement = { ...medicationStatement({ patientId: id, id: `${id}-st`, drug: 'doxorubicin', date: ago(1), status: 'active' }) };
+    const statement = {
+      ...medicationStatement({ patientId: id, id: `${id}-st`, drug: 'doxorubicin', date: ago(1), status: 'active' }),
+    };
     delete statement.effectiveDateTime;
     const body = await view(metastaticLms(id, [statement]));
     expect(topics(body)).toEqual(['M-1L-DOXO', 'M-2L-GEM-DOCE', 'M-TRIAL']);
-    for (const c of body.cards) expect(c.detail).toContain('Undated exposures: doxorubicin (active statement): date unknown: confirm it is still given');
+    for (const c of body.cards)
+      expect(c.detail).toContain(
+        'Undated exposures: doxorubicin (active statement): date unknown: confirm it is still given',
+      );
   });
 
   test('just misses: an undated completed statement counts as prior (line 2), listed on every card', async () => {
     const id = 'fx-undated-completed';
-    const statement = { ...medicationStatement({ patientId: id, id: `${id}-st`, drug: 'doxorubicin', date: ago(1), status: 'completed' }) };
+    const statement = {
+      ...medicationStatement({ patientId: id, id: `${id}-st`, drug: 'doxorubicin', date: ago(1), status: 'completed' }),
+    };
     delete statement.effectiveDateTime;
     const body = await view(metastaticLms(id, [statement]));
     expect(topics(body)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
-    for (const c of body.cards) expect(c.detail).toContain('Undated exposures: doxorubicin (completed statement): date unknown: counted as prior treatment');
+    for (const c of body.cards)
+      expect(c.detail).toContain(
+        'Undated exposures: doxorubicin (completed statement): date unknown: counted as prior treatment',
+      );
   });
 });

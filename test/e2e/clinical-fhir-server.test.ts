@@ -12,8 +12,12 @@ const app = testApp({}, () => NOW);
 let fhir: TestFhirServer;
 
 const transaction = (resources: readonly FhirResource[]): Bundle => ({
-  resourceType: 'Bundle', type: 'transaction',
-  entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` } })),
+  resourceType: 'Bundle',
+  type: 'transaction',
+  entry: resources.map((resource) => ({
+    resource,
+    request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` },
+  })),
 });
 
 beforeAll(async () => {
@@ -44,13 +48,16 @@ describe('patient-view from fhirServer', () => {
       p.secondary({ id: 'qa-f-lps-met', primaryId: 'qa-f-lps-dx', onset: ago(400) }),
       p.primary({ id: 'qa-f-lps-bc', icd10: CODES.breastIcd, onset: '2015-03' }),
       p.secondary({ id: 'qa-f-lps-bcmet', primaryId: 'qa-f-lps-bc', onset: '2016' }),
-      p.height('qa-f-lps-ht', ago(380), 65, '[in_i]'), p.weight('qa-f-lps-wt', ago(380), 150, '[lb_av]'),
+      p.height('qa-f-lps-ht', ago(380), 65, '[in_i]'),
+      p.weight('qa-f-lps-wt', ago(380), 150, '[lb_av]'),
       ...[360, 339, 318].map((d, i) => p.weight(`qa-f-lps-wt${i}`, ago(d), 150, '[lb_av]')),
       ...[360, 339, 318].map((d, i) => p.doxoProductAdmin(`qa-f-lps-d${i}`, ago(d), 130)),
       p.ecogInteger('qa-f-lps-ecog', ago(7), 1),
     ]);
     expect(topics(body)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
-    expect(Number(/^([\d.]+)/.exec(fact(cardOf(body, 'M-2L-GEM-DOCE'), 'Cumulative doxorubicin') ?? '')?.[1])).toBeCloseTo(220.8, 0);
+    expect(
+      Number(/^([\d.]+)/.exec(fact(cardOf(body, 'M-2L-GEM-DOCE'), 'Cumulative doxorubicin') ?? '')?.[1]),
+    ).toBeCloseTo(220.8, 0);
   });
 
   test('a localized UPS of the arm with histology only in a 31206-6 Observation and a resection with performedPeriod', async () => {

@@ -20,7 +20,10 @@ describe('feedback', () => {
   test('accepts an override with a reason from the card and a comment', async () => {
     await feedback({
       outcome: 'overridden',
-      overrideReason: { reason: { system: reason.system, code: reason.code, display: reason.display }, userComment: 'tumor board 2026-11-20' },
+      overrideReason: {
+        reason: { system: reason.system, code: reason.code, display: reason.display },
+        userComment: 'tumor board 2026-11-20',
+      },
     }).expect(200);
   });
 
@@ -35,16 +38,27 @@ describe('feedback', () => {
 
   test('rejects an accepted suggestion that is not a uuid', async () => {
     const res = await feedback({ outcome: 'accepted', acceptedSuggestions: [{ id: 'x' }] }).expect(400);
-    expect(res.body).toMatchObject(badRequest('feedback[0].acceptedSuggestions[0] must be an object whose id is the uuid of a suggestion', ['feedback[0].acceptedSuggestions[0].id']));
+    expect(res.body).toMatchObject(
+      badRequest('feedback[0].acceptedSuggestions[0] must be an object whose id is the uuid of a suggestion', [
+        'feedback[0].acceptedSuggestions[0].id',
+      ]),
+    );
   });
 
   test('rejects an override reason outside the pathway list', async () => {
-    const res = await feedback({ outcome: 'overridden', overrideReason: { reason: { system: reason.system, code: 'because' } } }).expect(400);
+    const res = await feedback({
+      outcome: 'overridden',
+      overrideReason: { reason: { system: reason.system, code: 'because' } },
+    }).expect(400);
     expect(res.body.issue[0].expression).toEqual(['feedback[0].overrideReason.reason']);
   });
 
   test('rejects an override reason given with an accepted outcome', async () => {
-    const res = await feedback({ outcome: 'accepted', acceptedSuggestions: [{ id: uuid }], overrideReason: { reason } }).expect(400);
+    const res = await feedback({
+      outcome: 'accepted',
+      acceptedSuggestions: [{ id: uuid }],
+      overrideReason: { reason },
+    }).expect(400);
     expect(res.body.issue[0].expression).toEqual(['feedback[0].overrideReason']);
   });
 });

@@ -5,7 +5,10 @@ import { statusOf, outcome } from '../../src/errors.js';
 const app = testApp();
 
 const patientView = (body: unknown) =>
-  request(app).post('/cds-services/sts-pathway-patient-view').set('content-type', 'application/json').send(body as object);
+  request(app)
+    .post('/cds-services/sts-pathway-patient-view')
+    .set('content-type', 'application/json')
+    .send(body as object);
 
 describe('discovery', () => {
   test('lists the three STS services with their hooks and prefetch templates', async () => {

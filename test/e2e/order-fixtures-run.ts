@@ -16,7 +16,8 @@ export const ORDER_HOOKS = ['order-select', 'order-sign'] as const;
 export type OrderHook = (typeof ORDER_HOOKS)[number];
 
 /** Where the expected cards of one order hook live, one file per demo patient with orders. */
-export const orderFixtureDir = (hook: OrderHook): string => fileURLToPath(new URL(`../../cards/${hook}/`, import.meta.url));
+export const orderFixtureDir = (hook: OrderHook): string =>
+  fileURLToPath(new URL(`../../cards/${hook}/`, import.meta.url));
 
 /**
  * The draft MedicationRequests of one demo order: one per drug, id `draft-<drug>`, named by the drug, with the dose the
@@ -26,24 +27,42 @@ export function demoDrafts(order: DemoOrderEntry, patientId: string): Medication
   return order.drugs.map((drug) => {
     const dose = order.doses?.[drug];
     const mr = draftOf(drug, patientId);
-    return dose === undefined ? mr : {
-      ...mr,
-      dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: dose.value, unit: dose.unit, system: SYSTEMS.ucum, code: dose.unit } }] }],
-    };
+    return dose === undefined
+      ? mr
+      : {
+          ...mr,
+          dosageInstruction: [
+            {
+              doseAndRate: [
+                { doseQuantity: { value: dose.value, unit: dose.unit, system: SYSTEMS.ucum, code: dose.unit } },
+              ],
+            },
+          ],
+        };
   });
 }
 
 /** "doxorubicin 75 mg/m2 + ifosfamide": how a fixture names an order. */
 export const orderLabel = (order: DemoOrderEntry): string =>
-  order.drugs.map((d) => (order.doses?.[d] !== undefined ? `${d} ${order.doses[d]?.value ?? ''} ${order.doses[d]?.unit ?? ''}` : d)).join(' + ');
+  order.drugs
+    .map((d) =>
+      order.doses?.[d] !== undefined ? `${d} ${order.doses[d]?.value ?? ''} ${order.doses[d]?.unit ?? ''}` : d,
+    )
+    .join(' + ');
 
 /** The cards of one demo order under one hook: HTTP status and body. */
 export async function postDemoOrder(
-  app: Express, hook: OrderHook, p: DemoPatientEntry, order: DemoOrderEntry, prefetch: Record<string, unknown>,
+  app: Express,
+  hook: OrderHook,
+  p: DemoPatientEntry,
+  order: DemoOrderEntry,
+  prefetch: Record<string, unknown>,
 ): Promise<Awaited<ReturnType<typeof postOrders>>> {
   const drafts = demoDrafts(order, p.patientId);
   return postOrders(app, {
-    patientId: p.patientId, drafts, prefetch,
+    patientId: p.patientId,
+    drafts,
+    prefetch,
     ...(hook === 'order-select' ? { selections: drafts.map((d) => `MedicationRequest/${d.id ?? ''}`) } : {}),
   });
 }

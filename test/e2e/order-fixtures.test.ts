@@ -35,7 +35,7 @@ const withOrders = demoPatients().filter((p) => p.orders.length > 0);
 // docs/PATHWAY.md §5: S-IFOS-MESNA is checked at order-sign only, so order-select does not reach it.
 const reachedBy = (hook: OrderHook, reaches: string): boolean => hook === 'order-sign' || reaches !== 'S-IFOS-MESNA';
 
-describe.each(ORDER_HOOKS)('%s cards of the demo patients\' orders', (hook) => {
+describe.each(ORDER_HOOKS)("%s cards of the demo patients' orders", (hook) => {
   test.each(withOrders.map((p) => [p.patientId, p.name, p] as const))(
     '%s (%s): each order gets the expected cards, the card it demonstrates among them',
     async (patientId, _name, p) => {

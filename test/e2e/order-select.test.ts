@@ -43,8 +43,14 @@ describe('order-select', () => {
     const card = res.body.cards.find((c) => c.source.topic?.code === 'S-PAZO-ADIPOCYTIC');
     expect(card?.indicator).toBe('critical');
     // Creates first, then one delete (resourceId a string) per blocked draft.
-    expect(card?.suggestions?.every((s) => s.actions?.[0]?.type === 'create' && s.actions.at(-1)?.type === 'delete'
-      && typeof s.actions.at(-1)?.resourceId === 'string')).toBe(true);
+    expect(
+      card?.suggestions?.every(
+        (s) =>
+          s.actions?.[0]?.type === 'create' &&
+          s.actions.at(-1)?.type === 'delete' &&
+          typeof s.actions.at(-1)?.resourceId === 'string',
+      ),
+    ).toBe(true);
   });
 
   test('a selection that is not among the draft orders is a 400 naming it', async () => {
@@ -56,6 +62,10 @@ describe('order-select', () => {
       prefetch: await prefetchOf(fhir.url, patientId),
     });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject(badRequest("context.selections[0] 'MedicationRequest/nope' is not a resource of context.draftOrders", ['context.selections[0]']));
+    expect(res.body).toMatchObject(
+      badRequest("context.selections[0] 'MedicationRequest/nope' is not a resource of context.draftOrders", [
+        'context.selections[0]',
+      ]),
+    );
   });
 });

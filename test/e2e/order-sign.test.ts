@@ -6,7 +6,6 @@ import { responseProblems } from '../helpers/card-checks.js';
 import { FIXTURE_NOW, demoPatients, prefetchOf, startDemoFhir } from './patient-view-fixtures-run.js';
 import { draftOf, postOrders, topics } from './order-helpers.js';
 
-
 let fhir: RunningFhirServer;
 const app = testApp({}, () => FIXTURE_NOW);
 const index = demoPatients();
@@ -20,14 +19,20 @@ afterAll(async () => {
 });
 
 const sign = async (patientId: string, drugs: readonly DrugKey[]) => {
-  const res = await postOrders(app, { patientId, drafts: drugs.map((d) => draftOf(d, patientId)), prefetch: await prefetchOf(fhir.url, patientId) });
+  const res = await postOrders(app, {
+    patientId,
+    drafts: drugs.map((d) => draftOf(d, patientId)),
+    prefetch: await prefetchOf(fhir.url, patientId),
+  });
   expect(res.status).toBe(200);
   expect(responseProblems(res.body)).toEqual([]);
   return res.body;
 };
 
 describe('order-sign', () => {
-  const cases = index.flatMap((p) => p.orders.map((o) => [p.patientId, o.drugs.join(' + '), o.reaches, o.drugs] as const));
+  const cases = index.flatMap((p) =>
+    p.orders.map((o) => [p.patientId, o.drugs.join(' + '), o.reaches, o.drugs] as const),
+  );
 
   test.each(cases)('%s: drafting %s gives the %s card', async (patientId, _names, reaches, drugs) => {
     expect(topics(await sign(patientId, drugs))).toContain(reaches);
@@ -42,7 +47,9 @@ describe('order-sign', () => {
     expect(card?.suggestions?.length).toBeGreaterThan(0);
     for (const s of card?.suggestions ?? []) {
       expect(s).not.toHaveProperty('isRecommended');
-      expect(s.actions?.at(-1)).toEqual(expect.objectContaining({ type: 'delete', resourceId: 'MedicationRequest/draft-imatinib' }));
+      expect(s.actions?.at(-1)).toEqual(
+        expect.objectContaining({ type: 'delete', resourceId: 'MedicationRequest/draft-imatinib' }),
+      );
       expect(s.actions?.slice(0, -1).every((a) => a.type === 'create')).toBe(true);
     }
   });

@@ -47,7 +47,12 @@ suite('pathway page (browser)', () => {
     const fhir = await createFhirRouter();
     const demo = await loadDemoPatients(fhir);
     expect(demo.failures).toEqual([]);
-    const app = createApp({ config: testConfig(), log: createLogger('silent'), clock: () => NOW, fhirRouter: fhir.router });
+    const app = createApp({
+      config: testConfig(),
+      log: createLogger('silent'),
+      clock: () => NOW,
+      fhirRouter: fhir.router,
+    });
     const outer = express();
     // Records what reaches the service's feedback endpoint (parsed once here; the app's parser then skips it).
     outer.post('/cds-services/:id/feedback', express.json(), (req, res, next) => {
@@ -83,13 +88,10 @@ suite('pathway page (browser)', () => {
   async function openPatient(page: Page, patientId: string): Promise<void> {
     await page.selectOption('#patient-select', patientId);
     await page.click('#run-patient-view');
-    await page.waitForFunction(
-      (id) => {
-        const s = document.querySelector('#patient-status')?.textContent ?? '';
-        return s.includes(id) && /card\(s\)|failed/.test(s);
-      },
-      patientId,
-    );
+    await page.waitForFunction((id) => {
+      const s = document.querySelector('#patient-status')?.textContent ?? '';
+      return s.includes(id) && /card\(s\)|failed/.test(s);
+    }, patientId);
   }
 
   const cardTopics = (page: Page, container: string): Promise<string[]> =>
@@ -99,17 +101,25 @@ suite('pathway page (browser)', () => {
 
   test('shows the whole pathway as a flowchart: every node, every rule, the branches and lines', async () => {
     const page = await openPage();
-    const nodeIds = await page.$$eval('svg.chart [data-node-id]', (ns) => ns.map((n) => n.getAttribute('data-node-id')));
+    const nodeIds = await page.$$eval('svg.chart [data-node-id]', (ns) =>
+      ns.map((n) => n.getAttribute('data-node-id')),
+    );
     expect([...nodeIds].sort()).toEqual([...NODE_IDS].sort());
-    const ruleIds = new Set(await page.$$eval('svg.chart [data-rule-id]', (ns) => ns.map((n) => n.getAttribute('data-rule-id'))));
+    const ruleIds = new Set(
+      await page.$$eval('svg.chart [data-rule-id]', (ns) => ns.map((n) => n.getAttribute('data-rule-id'))),
+    );
     expect([...ruleIds].sort()).toEqual([...RULE_IDS].sort());
     // Pazopanib's rule sits on the pazopanib node; the histology conditions label the line-3 edges.
     expect(await page.locator('[data-node-id="M-3L-PAZOPANIB"] [data-rule-id="S-PAZO-ADIPOCYTIC"]').count()).toBe(1);
     const labels = await page.$$eval('svg.chart .edge-label', (ls) => ls.map((l) => l.textContent));
-    expect(labels).toEqual(expect.arrayContaining(['LMS, LPS', 'LPS', 'non-adipocytic STS', 'localized', 'metastatic']));
+    expect(labels).toEqual(
+      expect.arrayContaining(['LMS, LPS', 'LPS', 'non-adipocytic STS', 'localized', 'metastatic']),
+    );
     const groups = await page.$$eval('svg.chart .group-title', (gs) => gs.map((g) => g.textContent ?? ''));
     expect(groups).toEqual(expect.arrayContaining(['Localized disease', 'Metastatic disease', 'Line 1', 'Line 2']));
-    await expect(page.locator('[data-node-id="M-1L-DOXO"]').textContent()).resolves.toContain('First line: doxorubicin');
+    await expect(page.locator('[data-node-id="M-1L-DOXO"]').textContent()).resolves.toContain(
+      'First line: doxorubicin',
+    );
     await page.screenshot({ path: `${ARTIFACTS}page-chart.png` });
     await page.close();
   });
@@ -123,7 +133,9 @@ suite('pathway page (browser)', () => {
     for (const step of ['step:entry', 'step:extent', 'step:metastatic']) {
       await expect(page.locator(`[data-step-id="${step}"]`).getAttribute('class')).resolves.toContain('on-path');
     }
-    await expect(page.locator('[data-step-id="step:localized"]').getAttribute('class')).resolves.not.toContain('on-path');
+    await expect(page.locator('[data-step-id="step:localized"]').getAttribute('class')).resolves.not.toContain(
+      'on-path',
+    );
     const primary = page.locator('#patient-cards .card[data-card-topic="M-LMS-1L-DOXO-TRAB"]');
     await expect(primary.locator('.card-summary').textContent()).resolves.toMatch(/doxorubicin \+ trabectedin/i);
     expect(await primary.locator('.suggestions button').count()).toBeGreaterThan(0);
@@ -131,7 +143,9 @@ suite('pathway page (browser)', () => {
     // Detail markdown became elements, not text with asterisks.
     expect(await primary.locator('.card-detail strong').count()).toBeGreaterThan(0);
     expect(await page.locator('#facts table.facts tbody tr').count()).toBeGreaterThan(0);
-    const sources = await page.$$eval('#facts table.facts tbody tr td:nth-child(4)', (tds) => tds.map((t) => t.textContent ?? ''));
+    const sources = await page.$$eval('#facts table.facts tbody tr td:nth-child(4)', (tds) =>
+      tds.map((t) => t.textContent ?? ''),
+    );
     expect(sources.some((s) => /^Condition\//.test(s))).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}page-lms-1l.png` });
     await primary.screenshot({ path: `${ARTIFACTS}page-lms-1l-card.png` });
@@ -147,16 +161,26 @@ suite('pathway page (browser)', () => {
 
     await page.selectOption('#drug-select', 'pazopanib');
     await page.click('#draft-order');
-    await page.waitForFunction(() => /card\(s\)|failed/.test(document.querySelector('#order-status')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /card\(s\)|failed/.test(document.querySelector('#order-status')?.textContent ?? ''),
+    );
     const card = page.locator('#order-cards .card[data-card-topic="S-PAZO-ADIPOCYTIC"]');
     await expect(card.getAttribute('class')).resolves.toContain('indicator-critical');
-    await expect(page.locator('svg.chart [data-rule-id="S-PAZO-ADIPOCYTIC"].reached').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('svg.chart [data-rule-id="S-PAZO-ADIPOCYTIC"].reached').count()).resolves.toBeGreaterThan(
+      0,
+    );
 
     await card.locator('.override select').selectOption({ label: 'Multidisciplinary tumor board decision' });
     await card.locator('.override input').fill('Discussed at tumor board');
     await card.locator('.override button').click();
-    await page.waitForFunction(() => /Override (recorded|feedback rejected)/.test(document.querySelector('#order-cards .feedback-status')?.textContent ?? ''));
-    await expect(card.locator('.feedback-status').textContent()).resolves.toContain('the service accepted the feedback (HTTP 200)');
+    await page.waitForFunction(() =>
+      /Override (recorded|feedback rejected)/.test(
+        document.querySelector('#order-cards .feedback-status')?.textContent ?? '',
+      ),
+    );
+    await expect(card.locator('.feedback-status').textContent()).resolves.toContain(
+      'the service accepted the feedback (HTTP 200)',
+    );
     const uuid = await card.getAttribute('data-card-uuid');
     const sent = feedback.find((f) => f.service === 'sts-pathway-order-select');
     expect(sent?.status).toBe(200);
@@ -173,7 +197,9 @@ suite('pathway page (browser)', () => {
 
     // Accepting a suggestion replaces the pazopanib draft with the on-pathway option's draft orders.
     await card.locator('.suggestions button').first().click();
-    const drafts = await page.$$eval('#drafts li[data-draft-text]', (ls) => ls.map((l) => l.getAttribute('data-draft-text')));
+    const drafts = await page.$$eval('#drafts li[data-draft-text]', (ls) =>
+      ls.map((l) => l.getAttribute('data-draft-text')),
+    );
     expect(drafts).not.toContain('pazopanib');
     expect(drafts.length).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}page-lps-3l.png`, fullPage: true });
@@ -199,7 +225,9 @@ suite('pathway page (browser)', () => {
     await page.fill('#bundle-input', readFileSync(new URL('../../demo/sts-lms-1l.json', import.meta.url), 'utf8'));
     await page.focus('#run-bundle');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => /Pasted Bundle.*card\(s\)|failed/.test(document.querySelector('#patient-status')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /Pasted Bundle.*card\(s\)|failed/.test(document.querySelector('#patient-status')?.textContent ?? ''),
+    );
     expect(await cardTopics(page, '#patient-cards')).toEqual(expectedTopics('sts-lms-1l'));
     await page.close();
   });

@@ -46,7 +46,12 @@ export interface DemoPatientEntry {
 const isEntry = (v: unknown): v is DemoPatientEntry => {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
-  return typeof e.patientId === 'string' && typeof e.file === 'string' && Array.isArray(e.patientView) && Array.isArray(e.orders);
+  return (
+    typeof e.patientId === 'string' &&
+    typeof e.file === 'string' &&
+    Array.isArray(e.patientView) &&
+    Array.isArray(e.orders)
+  );
 };
 
 /** The demo patients, in index order. */
@@ -68,7 +73,10 @@ export async function startDemoFhir(): Promise<RunningFhirServer> {
 export { prefetchOf };
 
 /** A patient-view request body. */
-export function patientViewBody(patientId: string, source: { prefetch: Record<string, unknown> } | { fhirServer: string }): object {
+export function patientViewBody(
+  patientId: string,
+  source: { prefetch: Record<string, unknown> } | { fhirServer: string },
+): object {
   return {
     hook: 'patient-view',
     hookInstance: 'c3f8d0a2-5a4e-4b8e-9d0e-3f2f6f0d9a11',
@@ -79,7 +87,10 @@ export function patientViewBody(patientId: string, source: { prefetch: Record<st
 
 /** POSTs a patient-view request to the app over HTTP; returns the status and body. */
 export async function postPatientView(app: Express, body: object): Promise<{ status: number; body: CdsResponse }> {
-  const res = await request(app).post('/cds-services/sts-pathway-patient-view').set('content-type', 'application/json').send(body);
+  const res = await request(app)
+    .post('/cds-services/sts-pathway-patient-view')
+    .set('content-type', 'application/json')
+    .send(body);
   return { status: res.status, body: res.body as CdsResponse };
 }
 

@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { RunningFhirServer } from '../../src/embedded/index.js';
 import { responseProblems } from '../helpers/card-checks.js';
 import {
-  FIXTURE_DIR, demoPatients, fixtureApp, normalise, patientViewBody, postPatientView, prefetchOf, startDemoFhir,
+  FIXTURE_DIR,
+  demoPatients,
+  fixtureApp,
+  normalise,
+  patientViewBody,
+  postPatientView,
+  prefetchOf,
+  startDemoFhir,
 } from './patient-view-fixtures-run.js';
 
 let fhir: RunningFhirServer;
@@ -26,7 +33,10 @@ describe('patient-view cards of the demo patients', () => {
   test.each(demoPatients().map((p) => [p.patientId, p.name]))(
     '%s (%s): the same expected cards with full prefetch and with no prefetch',
     async (patientId) => {
-      const viaPrefetch = await postPatientView(app, patientViewBody(patientId, { prefetch: await prefetchOf(fhir.url, patientId) }));
+      const viaPrefetch = await postPatientView(
+        app,
+        patientViewBody(patientId, { prefetch: await prefetchOf(fhir.url, patientId) }),
+      );
       const viaFhirServer = await postPatientView(app, patientViewBody(patientId, { fhirServer: fhir.url }));
       expect(viaPrefetch.status).toBe(200);
       expect(viaFhirServer.status).toBe(200);

@@ -28,19 +28,32 @@ function scenario(id: string): FhirResource[] {
     p.patient('1962-12-12'),
     p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.lms, onset: ago(800) }),
     p.secondary({ id: `${id}-met`, primaryId: `${id}-dx`, onset: ago(300) }),
-    p.ecogInteger(`${id}-ecog`, ago(10), 1), p.lvef(`${id}-lvef`, ago(10), 60), p.grade(`${id}-g`, ago(700), CODES.grade3),
+    p.ecogInteger(`${id}-ecog`, ago(10), 1),
+    p.lvef(`${id}-lvef`, ago(10), 60),
+    p.grade(`${id}-g`, ago(700), CODES.grade3),
     ...[400, 379, 358].map((d, i) => p.admin(`${id}-doxo-${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 75 })),
   ];
 }
 
 async function load(resources: readonly FhirResource[]): Promise<void> {
-  await fhir.load({ resourceType: 'Bundle', type: 'transaction', entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` } })) });
+  await fhir.load({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: resources.map((resource) => ({
+      resource,
+      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` },
+    })),
+  });
 }
 
 const warningOutcome = (text: string) => ({
-  resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'informational', diagnostics: text }],
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'warning', code: 'informational', diagnostics: text }],
 });
-const errorOutcome = (text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: text }] });
+const errorOutcome = (text: string) => ({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code: 'exception', diagnostics: text }],
+});
 
 /** patient-view with the scenario's full prefetch, keys replaced (`undefined` deletes one). */
 function send(resources: readonly FhirResource[], replace: Record<string, unknown> = {}, fhirServer?: string) {
@@ -50,13 +63,22 @@ function send(resources: readonly FhirResource[], replace: Record<string, unknow
     if (v === undefined) delete prefetch[k];
     else prefetch[k] = v;
   }
-  return request(app).post('/cds-services/sts-pathway-patient-view').send({
-    hook: 'patient-view', hookInstance: 'c4c4c4c4-0000-4000-8000-00000000c4c4', ...(fhirServer ? { fhirServer } : {}),
-    context: { userId: 'Practitioner/reviewer', patientId }, prefetch,
-  });
+  return request(app)
+    .post('/cds-services/sts-pathway-patient-view')
+    .send({
+      hook: 'patient-view',
+      hookInstance: 'c4c4c4c4-0000-4000-8000-00000000c4c4',
+      ...(fhirServer ? { fhirServer } : {}),
+      context: { userId: 'Practitioner/reviewer', patientId },
+      prefetch,
+    });
 }
 
-async function cards(resources: readonly FhirResource[], replace: Record<string, unknown> = {}, fhirServer?: string): Promise<CdsResponse> {
+async function cards(
+  resources: readonly FhirResource[],
+  replace: Record<string, unknown> = {},
+  fhirServer?: string,
+): Promise<CdsResponse> {
   const res = await send(resources, replace, fhirServer);
   expect(res.status).toBe(200);
   const body = res.body as CdsResponse;
@@ -94,13 +116,19 @@ describe('rule 2: a null key is read and empty', () => {
 });
 
 describe('rule 3: an OperationOutcome in a key', () => {
-  test('without fhirServer: unreadable, the reason the first issue\'s code and diagnostics', async () => {
+  test("without fhirServer: unreadable, the reason the first issue's code and diagnostics", async () => {
     const body = await cards(scenario('ps-oo-1'), { observations: errorOutcome('Observation search timed out') });
-    expect(onEveryCard(body, 'LVEF')).toMatch(/^unavailable \(Observation could not be read: .*exception: Observation search timed out/);
+    expect(onEveryCard(body, 'LVEF')).toMatch(
+      /^unavailable \(Observation could not be read: .*exception: Observation search timed out/,
+    );
   });
 
   test('a Bundle of only error OperationOutcomes is the same as an OperationOutcome', async () => {
-    const only: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: errorOutcome('backend down') as FhirResource, search: { mode: 'outcome' } }] };
+    const only: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: [{ resource: errorOutcome('backend down') as FhirResource, search: { mode: 'outcome' } }],
+    };
     const body = await cards(scenario('ps-oo-2'), { observations: only });
     expect(onEveryCard(body, 'LVEF')).toMatch(/exception: backend down/);
   });
@@ -125,7 +153,9 @@ describe('rule 4: a key absent', () => {
 
   test('observations absent and no fhirServer: unreadable, not a 412', async () => {
     const body = await cards(scenario('ps-abs-obs'), { observations: undefined });
-    expect(onEveryCard(body, 'LVEF')).toMatch(/^unavailable \(Observation could not be read: prefetch 'observations' was not sent/);
+    expect(onEveryCard(body, 'LVEF')).toMatch(
+      /^unavailable \(Observation could not be read: prefetch 'observations' was not sent/,
+    );
   });
 });
 
@@ -161,7 +191,8 @@ describe('rule 1: truncated searchsets and OperationOutcome warnings', () => {
   test('a truncated Observation Bundle that cannot be followed: the facts built on it are unavailable', async () => {
     const r = scenario('ps-trunc-3');
     const observations: Bundle = {
-      ...(prefetchOf(r).observations as Bundle), link: [{ relation: 'next', url: 'https://elsewhere.example/fhir/Observation?page=2' }],
+      ...(prefetchOf(r).observations as Bundle),
+      link: [{ relation: 'next', url: 'https://elsewhere.example/fhir/Observation?page=2' }],
     };
     const body = await cards(r, { observations });
     expect(onEveryCard(body, 'LVEF')).toMatch(/^unavailable \(Observation could not be read: read only in part: /);
@@ -172,20 +203,34 @@ describe('rule 1: truncated searchsets and OperationOutcome warnings', () => {
     const observations = prefetchOf(r).observations as Bundle;
     const withWarning: Bundle = {
       ...observations,
-      entry: [...(observations.entry ?? []), { resource: warningOutcome('Results limited to the last 5 years') as FhirResource, search: { mode: 'outcome' } }],
+      entry: [
+        ...(observations.entry ?? []),
+        {
+          resource: warningOutcome('Results limited to the last 5 years') as FhirResource,
+          search: { mode: 'outcome' },
+        },
+      ],
     };
     const body = await cards(r, { observations: withWarning });
     expect(onEveryCard(body, 'LVEF')).toMatch(/^60 %/);
-    expect(onEveryCard(body, 'FHIR server notes')).toBe('Observation: informational: Results limited to the last 5 years');
+    expect(onEveryCard(body, 'FHIR server notes')).toBe(
+      'Observation: informational: Results limited to the last 5 years',
+    );
   });
 });
 
-describe('only this patient\'s resources count (issue 15 item 1)', () => {
+describe("only this patient's resources count (issue 15 item 1)", () => {
   /** A Condition of another patient, the STS of the first test scenario, under one subject variant. */
-  const foreignSts = (id: string, subject: unknown): FhirResource => ({
-    ...(new McodePatient('someone-else').primary({ id, icd10: CODES.thighIcd, extensionMorphology: CODES.lms, onset: ago(800) })),
-    ...(subject === undefined ? { subject: undefined } : { subject }),
-  } as FhirResource);
+  const foreignSts = (id: string, subject: unknown): FhirResource =>
+    ({
+      ...new McodePatient('someone-else').primary({
+        id,
+        icd10: CODES.thighIcd,
+        extensionMorphology: CODES.lms,
+        onset: ago(800),
+      }),
+      ...(subject === undefined ? { subject: undefined } : { subject }),
+    }) as FhirResource;
   const VARIANTS: readonly [string, unknown][] = [
     ['urn:uuid of no Patient in the Bundle', { reference: 'urn:uuid:6f1c7c2e-0000-4000-8000-000000000001' }],
     ['identifier only', { identifier: { system: 'urn:mrn', value: 'ps-mine' } }],
@@ -196,10 +241,11 @@ describe('only this patient\'s resources count (issue 15 item 1)', () => {
     ['no subject', undefined],
   ];
 
-  test('a patient with no Conditions of their own gets no cards from another patient\'s Conditions (7 variants)', async () => {
+  test("a patient with no Conditions of their own gets no cards from another patient's Conditions (7 variants)", async () => {
     const mine = new McodePatient('ps-mine').patient('1962-12-12');
     const conditions: Bundle = {
-      resourceType: 'Bundle', type: 'searchset',
+      resourceType: 'Bundle',
+      type: 'searchset',
       entry: VARIANTS.map(([, subject], i) => ({ resource: foreignSts(`ps-other-dx-${i}`, subject) })),
     };
     const body = await cards([mine], { conditions });
@@ -209,11 +255,17 @@ describe('only this patient\'s resources count (issue 15 item 1)', () => {
   test('the cards count what was left out and why', async () => {
     const r = scenario('ps-mine');
     const conditions = prefetchOf(r).conditions as Bundle;
-    const mixed: Bundle = { ...conditions, entry: [...(conditions.entry ?? []), ...VARIANTS.map(([, subject], i) => ({ resource: foreignSts(`ps-other-dx-${i}`, subject) }))] };
+    const mixed: Bundle = {
+      ...conditions,
+      entry: [
+        ...(conditions.entry ?? []),
+        ...VARIANTS.map(([, subject], i) => ({ resource: foreignSts(`ps-other-dx-${i}`, subject) })),
+      ],
+    };
     const body = await cards(r, { conditions: mixed });
-    expect(onEveryCard(body, 'Left out (not this patient\'s)')).toBe(
-      '7 resources not counted: 4 whose patient reference does not resolve to this patient (Condition 4); '
-        + '2 with no patient reference (missing, or an identifier only) (Condition 2); 1 of another patient (Condition 1)',
+    expect(onEveryCard(body, "Left out (not this patient's)")).toBe(
+      '7 resources not counted: 4 whose patient reference does not resolve to this patient (Condition 4); ' +
+        '2 with no patient reference (missing, or an identifier only) (Condition 2); 1 of another patient (Condition 1)',
     );
     for (const card of body.cards) expect(JSON.stringify(card)).not.toContain('ps-other-dx');
   });
@@ -223,14 +275,17 @@ describe('only this patient\'s resources count (issue 15 item 1)', () => {
     const patient = r.find((x) => x.resourceType === 'Patient')!;
     const urn = 'urn:uuid:6f1c7c2e-0000-4000-8000-0000000000aa';
     const conditions: Bundle = {
-      resourceType: 'Bundle', type: 'searchset',
+      resourceType: 'Bundle',
+      type: 'searchset',
       entry: [
         { fullUrl: urn, resource: patient },
-        ...r.filter((x) => x.resourceType === 'Condition').map((c) => ({ resource: { ...c, subject: { reference: urn } } as FhirResource })),
+        ...r
+          .filter((x) => x.resourceType === 'Condition')
+          .map((c) => ({ resource: { ...c, subject: { reference: urn } } as FhirResource })),
       ],
     };
     const body = await cards(r, { conditions });
     expect(topics(body)).toEqual(topics(await cards(r)));
-    expect(fact(body.cards[0]!, 'Left out (not this patient\'s)')).toBeUndefined();
+    expect(fact(body.cards[0]!, "Left out (not this patient's)")).toBeUndefined();
   });
 });

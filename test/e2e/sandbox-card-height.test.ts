@@ -59,7 +59,9 @@ const inlineHtml = (parts: readonly Inline[]): string =>
     .join('');
 
 const blockHtml = (b: Block): string =>
-  b.t === 'p' ? `<p>${inlineHtml(b.c)}</p>` : `<${b.t}>${b.items.map((i) => `<li>${inlineHtml(i)}</li>`).join('')}</${b.t}>`;
+  b.t === 'p'
+    ? `<p>${inlineHtml(b.c)}</p>`
+    : `<${b.t}>${b.items.map((i) => `<li>${inlineHtml(i)}</li>`).join('')}</${b.t}>`;
 
 const cardHtml = (card: FixtureCard, i: number): string => `
   <div class="card ${escapeHtml(card.indicator)}" id="card-${i}"><div class="content">
@@ -86,8 +88,14 @@ const STYLE = `
 
 /** Lays the cards out as the sandbox does and returns each card's height in px. */
 async function heights(page: Page, cards: readonly FixtureCard[]): Promise<number[]> {
-  await page.setContent(`<!doctype html><html><head><style>${STYLE}</style></head><body><div class="pane">${cards.map(cardHtml).join('')}</div></body></html>`);
-  return page.evaluate((n) => Array.from({ length: n }, (_, i) => document.getElementById(`card-${i}`)?.getBoundingClientRect().height ?? -1), cards.length);
+  await page.setContent(
+    `<!doctype html><html><head><style>${STYLE}</style></head><body><div class="pane">${cards.map(cardHtml).join('')}</div></body></html>`,
+  );
+  return page.evaluate(
+    (n) =>
+      Array.from({ length: n }, (_, i) => document.getElementById(`card-${i}`)?.getBoundingClientRect().height ?? -1),
+    cards.length,
+  );
 }
 
 const suite = browserSuiteEnabled('sandbox card height') ? describe : describe.skip;
@@ -95,7 +103,9 @@ const suite = browserSuiteEnabled('sandbox card height') ? describe : describe.s
 suite('patient-view cards fit the sandbox (reviewed fixtures, headless Chromium)', () => {
   let browser: TestBrowser;
   let page: Page;
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -110,7 +120,12 @@ suite('patient-view cards fit the sandbox (reviewed fixtures, headless Chromium)
   });
 
   test('the layout measures what it is given: a card with a long detail is over the budget', async () => {
-    const long: FixtureCard = { summary: 'x', indicator: 'info', source: { label: 'STS Pathway' }, detail: Array.from({ length: 60 }, (_, i) => `- fact ${i}`).join('\n') };
+    const long: FixtureCard = {
+      summary: 'x',
+      indicator: 'info',
+      source: { label: 'STS Pathway' },
+      detail: Array.from({ length: 60 }, (_, i) => `- fact ${i}`).join('\n'),
+    };
     const [h] = await heights(page, [long]);
     expect(h).toBeGreaterThan(MAX_CARD_PX);
   });
@@ -118,7 +133,9 @@ suite('patient-view cards fit the sandbox (reviewed fixtures, headless Chromium)
   test.each(files)('%s: no card is taller than the guard', async (file) => {
     const fixture = JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as { cards: FixtureCard[] };
     const measured = await heights(page, fixture.cards);
-    const over = measured.flatMap((h, i) => (h > MAX_CARD_PX ? [`${fixture.cards[i]?.source.topic?.code ?? i}: ${Math.round(h)} px`] : []));
+    const over = measured.flatMap((h, i) =>
+      h > MAX_CARD_PX ? [`${fixture.cards[i]?.source.topic?.code ?? i}: ${Math.round(h)} px`] : [],
+    );
     expect(measured.every((h) => h > 0)).toBe(true);
     expect(over).toEqual([]);
   });

@@ -23,8 +23,14 @@ afterAll(async () => {
   await fhir.close();
 });
 
-async function post(hook: 'patient-view' | 'order-select' | 'order-sign', body: object): Promise<{ status: number; body: CdsResponse }> {
-  const res = await request(app).post(`/cds-services/sts-pathway-${hook}`).set('content-type', 'application/json').send(body);
+async function post(
+  hook: 'patient-view' | 'order-select' | 'order-sign',
+  body: object,
+): Promise<{ status: number; body: CdsResponse }> {
+  const res = await request(app)
+    .post(`/cds-services/sts-pathway-${hook}`)
+    .set('content-type', 'application/json')
+    .send(body);
   return { status: res.status, body: res.body as CdsResponse };
 }
 
@@ -40,7 +46,14 @@ async function treating(patientId: string): Promise<CodeableConcept> {
 describe('the CDS Hooks sandbox, tab by tab', () => {
   test('Patient View: the cards, from the prefetch the sandbox read and from fhirServer alone', async () => {
     const patientId = 'sts-lms-1l';
-    const withPrefetch = await post('patient-view', sandboxRequest('patient-view', { patientId, fhirServer: fhir.url, prefetch: await prefetchOf(fhir.url, patientId) }));
+    const withPrefetch = await post(
+      'patient-view',
+      sandboxRequest('patient-view', {
+        patientId,
+        fhirServer: fhir.url,
+        prefetch: await prefetchOf(fhir.url, patientId),
+      }),
+    );
     const fetched = await post('patient-view', sandboxRequest('patient-view', { patientId, fhirServer: fhir.url }));
     expect(withPrefetch.status).toBe(200);
     expect(responseProblems(withPrefetch.body)).toEqual([]);
@@ -51,7 +64,10 @@ describe('the CDS Hooks sandbox, tab by tab', () => {
   test('Rx View: pazopanib for a synovial sarcoma at line 3 is on the pathway (category as one object, a Treating reason)', async () => {
     const patientId = 'sts-synovial-3l';
     const draft = sandboxDraft(patientId, PRESCRIBABLES.pazopanib, await treating(patientId));
-    const res = await post('order-select', sandboxRequest('order-select', { patientId, fhirServer: fhir.url, drafts: [draft] }));
+    const res = await post(
+      'order-select',
+      sandboxRequest('order-select', { patientId, fhirServer: fhir.url, drafts: [draft] }),
+    );
     expect(res.status).toBe(200);
     expect(responseProblems(res.body)).toEqual([]);
     const card = res.body.cards.find((c) => c.source.topic?.code === 'M-3L-PAZOPANIB');
@@ -60,32 +76,63 @@ describe('the CDS Hooks sandbox, tab by tab', () => {
 
   test('Rx View: pazopanib for a dedifferentiated liposarcoma is unsafe: a critical card, no 400', async () => {
     const patientId = 'sts-lps-2l';
-    const res = await post('order-select', sandboxRequest('order-select', {
-      patientId, fhirServer: fhir.url, drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib, await treating(patientId))],
-    }));
+    const res = await post(
+      'order-select',
+      sandboxRequest('order-select', {
+        patientId,
+        fhirServer: fhir.url,
+        drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib, await treating(patientId))],
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.cards.find((c) => c.source.topic?.code === 'S-PAZO-ADIPOCYTIC')?.indicator).toBe('critical');
   });
 
   test('Rx View: imatinib for a leiomyosarcoma at line 1 is off the pathway, with replacements naming the sandbox draft', async () => {
     const patientId = 'sts-lms-1l';
-    const res = await post('order-select', sandboxRequest('order-select', { patientId, fhirServer: fhir.url, drafts: [sandboxDraft(patientId, PRESCRIBABLES.imatinib)] }));
+    const res = await post(
+      'order-select',
+      sandboxRequest('order-select', {
+        patientId,
+        fhirServer: fhir.url,
+        drafts: [sandboxDraft(patientId, PRESCRIBABLES.imatinib)],
+      }),
+    );
     expect(res.status).toBe(200);
     const card = res.body.cards.find((c) => c.source.topic?.code === 'OFF-PATHWAY');
     expect(card?.indicator).toBe('warning');
     const actions = (card?.suggestions ?? []).flatMap((s) => s.actions ?? []);
-    expect(actions.some((a) => a.type === 'delete' && JSON.stringify(a.resourceId ?? '').includes(`MedicationRequest/${SANDBOX_DRAFT_ID}`))).toBe(true);
+    expect(
+      actions.some(
+        (a) =>
+          a.type === 'delete' && JSON.stringify(a.resourceId ?? '').includes(`MedicationRequest/${SANDBOX_DRAFT_ID}`),
+      ),
+    ).toBe(true);
   });
 
-  test('Rx Sign: one draft, then several (the sandbox\'s shape, no selections)', async () => {
+  test("Rx Sign: one draft, then several (the sandbox's shape, no selections)", async () => {
     const patientId = 'sts-lps-2l';
-    const one = await post('order-sign', sandboxRequest('order-sign', { patientId, fhirServer: fhir.url, drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib)] }));
+    const one = await post(
+      'order-sign',
+      sandboxRequest('order-sign', {
+        patientId,
+        fhirServer: fhir.url,
+        drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib)],
+      }),
+    );
     expect(one.status).toBe(200);
     expect(topics(one.body)).toContain('S-PAZO-ADIPOCYTIC');
-    const several = await post('order-sign', sandboxRequest('order-sign', {
-      patientId, fhirServer: fhir.url,
-      drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib, await treating(patientId)), sandboxDraft(patientId, PRESCRIBABLES.sorafenib, undefined, 'request-124')],
-    }));
+    const several = await post(
+      'order-sign',
+      sandboxRequest('order-sign', {
+        patientId,
+        fhirServer: fhir.url,
+        drafts: [
+          sandboxDraft(patientId, PRESCRIBABLES.pazopanib, await treating(patientId)),
+          sandboxDraft(patientId, PRESCRIBABLES.sorafenib, undefined, 'request-124'),
+        ],
+      }),
+    );
     expect(several.status).toBe(200);
     expect(responseProblems(several.body)).toEqual([]);
     expect(topics(several.body)).toContain('S-PAZO-ADIPOCYTIC');
@@ -94,14 +141,26 @@ describe('the CDS Hooks sandbox, tab by tab', () => {
   test('a re-click with no drug drafted (nothing chosen, or the draft deleted by a suggestion): 200 and no order card', async () => {
     const patientId = 'sts-lms-1l';
     for (const hook of ['order-select', 'order-sign'] as const) {
-      const res = await post(hook, sandboxRequest(hook, { patientId, fhirServer: fhir.url, drafts: [sandboxDraft(patientId, undefined, await treating(patientId))] }));
+      const res = await post(
+        hook,
+        sandboxRequest(hook, {
+          patientId,
+          fhirServer: fhir.url,
+          drafts: [sandboxDraft(patientId, undefined, await treating(patientId))],
+        }),
+      );
       expect(res.status).toBe(200);
-      expect(res.body.cards.filter((c) => c.source.topic?.code === 'OFF-PATHWAY' || /^On the STS pathway/.test(c.summary))).toEqual([]);
+      expect(
+        res.body.cards.filter((c) => c.source.topic?.code === 'OFF-PATHWAY' || /^On the STS pathway/.test(c.summary)),
+      ).toEqual([]);
     }
   });
 
   test('no draftOrders at all: a 400 naming context.draftOrders (CDS Hooks requires it for the order hooks)', async () => {
-    const res = await post('order-sign', sandboxRequest('order-sign', { patientId: 'sts-lms-1l', fhirServer: fhir.url }));
+    const res = await post(
+      'order-sign',
+      sandboxRequest('order-sign', { patientId: 'sts-lms-1l', fhirServer: fhir.url }),
+    );
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('context.draftOrders');
   });

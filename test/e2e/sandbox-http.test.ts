@@ -33,7 +33,11 @@ describe('a discovery URL with a trailing slash', () => {
 
   test('POST /cds-services//{id} and /cds-services/{id}/ reach the service (no redirect)', async () => {
     const patientId = 'sts-lms-1l';
-    const body = sandboxRequest('patient-view', { patientId, fhirServer: fhir.url, prefetch: await prefetchOf(fhir.url, patientId) });
+    const body = sandboxRequest('patient-view', {
+      patientId,
+      fhirServer: fhir.url,
+      prefetch: await prefetchOf(fhir.url, patientId),
+    });
     const plain = await request(app).post('/cds-services/sts-pathway-patient-view').send(body);
     for (const path of ['/cds-services//sts-pathway-patient-view', '/cds-services/sts-pathway-patient-view/']) {
       const res = await request(app).post(path).send(body);
@@ -46,13 +50,29 @@ describe('a discovery URL with a trailing slash', () => {
     const key = await makeKey('ES384');
     const iss = 'https://sandbox.cds-hooks.org';
     const jku = 'https://sandbox.cds-hooks.org/.well-known/jwks.json';
-    const config = loadConfig(authEnv([{ iss, jku, jwks: { keys: [key.publicJwk] }, fhirServers: [fhir.url], allowPrivateNetwork: true }]));
+    const config = loadConfig(
+      authEnv([{ iss, jku, jwks: { keys: [key.publicJwk] }, fhirServers: [fhir.url], allowPrivateNetwork: true }]),
+    );
     const authed = createApp({ config, log: createLogger('silent'), clock: () => FIXTURE_NOW });
     const path = '/cds-services//sts-pathway-order-select';
-    const token = await signToken({ key, iss, aud: `https://cds.example.org${path}`, header: { jku }, now: Math.floor(FIXTURE_NOW.getTime() / 1000) });
+    const token = await signToken({
+      key,
+      iss,
+      aud: `https://cds.example.org${path}`,
+      header: { jku },
+      now: Math.floor(FIXTURE_NOW.getTime() / 1000),
+    });
     const patientId = 'sts-lps-2l';
-    const res = await request(authed).post(path).set('authorization', `Bearer ${token}`)
-      .send(sandboxRequest('order-select', { patientId, fhirServer: fhir.url, drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib)] }));
+    const res = await request(authed)
+      .post(path)
+      .set('authorization', `Bearer ${token}`)
+      .send(
+        sandboxRequest('order-select', {
+          patientId,
+          fhirServer: fhir.url,
+          drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib)],
+        }),
+      );
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain('S-PAZO-ADIPOCYTIC');
   });
@@ -60,8 +80,10 @@ describe('a discovery URL with a trailing slash', () => {
 
 describe('CORS for a browser client', () => {
   test('a preflight is cached (Max-Age) and answers a private-network request', async () => {
-    const res = await request(app).options('/cds-services/sts-pathway-patient-view')
-      .set('origin', 'https://sandbox.cds-hooks.org').set('access-control-request-method', 'POST')
+    const res = await request(app)
+      .options('/cds-services/sts-pathway-patient-view')
+      .set('origin', 'https://sandbox.cds-hooks.org')
+      .set('access-control-request-method', 'POST')
       .set('access-control-request-private-network', 'true');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-max-age']).toBe('7200');
@@ -69,7 +91,9 @@ describe('CORS for a browser client', () => {
   });
 
   test('a 401 lets the page read WWW-Authenticate', async () => {
-    const config = loadConfig(authEnv([{ iss: 'https://ehr.example.org', jwks: { keys: [(await makeKey('ES384')).publicJwk] } }]));
+    const config = loadConfig(
+      authEnv([{ iss: 'https://ehr.example.org', jwks: { keys: [(await makeKey('ES384')).publicJwk] } }]),
+    );
     const res = await request(createApp({ config, log: createLogger('silent') })).get('/cds-services');
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
@@ -79,13 +103,28 @@ describe('CORS for a browser client', () => {
 
 test('a 400 leaves one log line naming the status and the route, not the patient id', async () => {
   const lines: string[] = [];
-  const logged = createApp({ config: loadConfig({ STS_MODE: 'development', LOG_LEVEL: 'info', EMBEDDED_FHIR: 'false' }), log: createLogger('info', { write: (s: string) => lines.push(s) }) });
+  const logged = createApp({
+    config: loadConfig({ STS_MODE: 'development', LOG_LEVEL: 'info', EMBEDDED_FHIR: 'false' }),
+    log: createLogger('info', { write: (s: string) => lines.push(s) }),
+  });
   const patientId = 'pt-secret-4711';
-  const res = await request(logged).post('/cds-services/sts-pathway-order-select')
-    .send({ ...sandboxRequest('order-select', { patientId, fhirServer: fhir.url, drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib)] }), context: { patientId, selections: 'MedicationRequest/x' } });
+  const res = await request(logged)
+    .post('/cds-services/sts-pathway-order-select')
+    .send({
+      ...sandboxRequest('order-select', {
+        patientId,
+        fhirServer: fhir.url,
+        drafts: [sandboxDraft(patientId, PRESCRIBABLES.pazopanib)],
+      }),
+      context: { patientId, selections: 'MedicationRequest/x' },
+    });
   expect(res.status).toBe(400);
   const refused = lines.filter((l) => l.includes('request refused'));
   expect(refused).toHaveLength(1);
-  expect(JSON.parse(refused[0] ?? '{}')).toMatchObject({ status: 400, method: 'POST', path: '/cds-services/sts-pathway-order-select' });
+  expect(JSON.parse(refused[0] ?? '{}')).toMatchObject({
+    status: 400,
+    method: 'POST',
+    path: '/cds-services/sts-pathway-order-select',
+  });
   expect(lines.join('')).not.toContain(patientId);
 });

@@ -35,8 +35,12 @@ const appSetting = (name: ThresholdName, value: string): Express => appWith({ [T
 const defaultApp = (): Express => appWith({});
 
 const transaction = (resources: readonly FhirResource[]): Bundle => ({
-  resourceType: 'Bundle', type: 'transaction',
-  entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` } })),
+  resourceType: 'Bundle',
+  type: 'transaction',
+  entry: resources.map((resource) => ({
+    resource,
+    request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` },
+  })),
 });
 
 const loaded = new Set<string>();
@@ -57,12 +61,25 @@ async function view(app: Express, resources: readonly FhirResource[]): Promise<C
 }
 
 /** order-sign of `drafts`, the patient read from the FHIR server. */
-async function sign(app: Express, resources: readonly FhirResource[], drafts: readonly MedicationRequest[]): Promise<CdsResponse> {
+async function sign(
+  app: Express,
+  resources: readonly FhirResource[],
+  drafts: readonly MedicationRequest[],
+): Promise<CdsResponse> {
   const patientId = await load(resources);
-  const res = await request(app).post('/cds-services/sts-pathway-order-sign').set('content-type', 'application/json').send({
-    hook: 'order-sign', hookInstance: 'c8c3e4f2-9f5a-4b6d-9c7b-3e3f6f9c2d03', fhirServer: fhir().url,
-    context: { userId: 'Practitioner/reviewer', patientId, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) } },
-  });
+  const res = await request(app)
+    .post('/cds-services/sts-pathway-order-sign')
+    .set('content-type', 'application/json')
+    .send({
+      hook: 'order-sign',
+      hookInstance: 'c8c3e4f2-9f5a-4b6d-9c7b-3e3f6f9c2d03',
+      fhirServer: fhir().url,
+      context: {
+        userId: 'Practitioner/reviewer',
+        patientId,
+        draftOrders: { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) },
+      },
+    });
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 400)}`);
   const body = res.body as CdsResponse;
   expect(responseProblems(body)).toEqual([]);
@@ -118,14 +135,23 @@ function expectNoDefault(name: ThresholdName, ...bodies: CdsResponse[]): void {
   for (const body of bodies) {
     for (const text of textsOf(body)) {
       const stripped = SOURCE_FACTS.reduce((t, f) => t.replace(f, ''), text);
-      expect([name, String(DEFAULT_THRESHOLDS[name]), stripped.match(pattern)?.[0], text]).toEqual([name, String(DEFAULT_THRESHOLDS[name]), undefined, text]);
+      expect([name, String(DEFAULT_THRESHOLDS[name]), stripped.match(pattern)?.[0], text]).toEqual([
+        name,
+        String(DEFAULT_THRESHOLDS[name]),
+        undefined,
+        text,
+      ]);
     }
   }
 }
 
 /** A metastatic STS (secondary Condition linked by condition-related) with the given treatment data. */
-function metastatic(id: string, morph: [string, string], extra: (p: McodePatient) => FhirResource[] = () => [],
-  o: { birthDate?: string; ecog?: boolean; lvef?: boolean } = {}): FhirResource[] {
+function metastatic(
+  id: string,
+  morph: [string, string],
+  extra: (p: McodePatient) => FhirResource[] = () => [],
+  o: { birthDate?: string; ecog?: boolean; lvef?: boolean } = {},
+): FhirResource[] {
   const p = new McodePatient(id);
   return [
     p.patient(o.birthDate ?? '1962-12-12'),
@@ -173,7 +199,8 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
   lvefRecencyDays: {
     value: '30',
     async prove(app, byDefault) {
-      const lvefAt = (id: string, day: number) => metastatic(id, CODES.lpsDediff, (p) => [p.lvef(`${id}-l`, ago(day), 62)], { lvef: false });
+      const lvefAt = (id: string, day: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => [p.lvef(`${id}-l`, ago(day), 62)], { lvef: false });
       const inside = await view(app, lvefAt('thr-lrec-29', 29));
       const outside = await view(app, lvefAt('thr-lrec-31', 31));
       const between = lvefAt('thr-lrec-60', 60);
@@ -193,15 +220,25 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     value: '200',
     async prove(app, byDefault) {
       // On doxorubicin (75 mg/m² every 3 weeks, the latest 2 days ago); the LVEF was measured after the latest dose.
-      const onDoxo = (id: string, n: number) => metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(2 + 21 * (n - 1), n)));
+      const onDoxo = (id: string, n: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(2 + 21 * (n - 1), n)));
       const inside = await sign(app, onDoxo('thr-warn-225', 3), [doxoDraft('thr-warn-225')]);
       const outside = await sign(app, onDoxo('thr-warn-150', 2), [doxoDraft('thr-warn-150')]);
-      expect(cardOf(inside, 'S-DOXO-CUMULATIVE-WARN').summary).toMatch(/^Cumulative doxorubicin 225 mg\/m² \(≥ 200\): reassess LVEF before this dose$/);
+      expect(cardOf(inside, 'S-DOXO-CUMULATIVE-WARN').summary).toMatch(
+        /^Cumulative doxorubicin 225 mg\/m² \(≥ 200\): reassess LVEF before this dose$/,
+      );
       expect(topics(outside)).not.toContain('S-DOXO-CUMULATIVE-WARN');
       // 225 mg/m² is below the default 300: only the configured value decides.
-      expect(topics(await sign(byDefault, onDoxo('thr-warn-225', 3), [doxoDraft('thr-warn-225')]))).not.toContain('S-DOXO-CUMULATIVE-WARN');
+      expect(topics(await sign(byDefault, onDoxo('thr-warn-225', 3), [doxoDraft('thr-warn-225')]))).not.toContain(
+        'S-DOXO-CUMULATIVE-WARN',
+      );
       // F7: once N has reached the warning value, the LVEF must be dated after the latest anthracycline dose.
-      const lvefBefore = metastatic('thr-warn-lvef', CODES.lpsDediff, (p) => [p.lvef('thr-warn-lvef-l', ago(30), 62), ...doxoAdmins(p, 'thr-warn-lvef', every21(44, 3))], { lvef: false });
+      const lvefBefore = metastatic(
+        'thr-warn-lvef',
+        CODES.lpsDediff,
+        (p) => [p.lvef('thr-warn-lvef-l', ago(30), 62), ...doxoAdmins(p, 'thr-warn-lvef', every21(44, 3))],
+        { lvef: false },
+      );
       const pv = await view(app, lvefBefore);
       expect(allText(pv)).toMatch(/no usable LVEF \(not since the last anthracycline dose\)/);
       expect(allText(await view(byDefault, lvefBefore))).not.toMatch(/no usable LVEF/);
@@ -211,17 +248,22 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
   cumulativeDoxoCriticalMgM2: {
     value: '400',
     async prove(app, byDefault) {
-      const onDoxo = (id: string, dose: number, n: number) => metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(2 + 21 * (n - 1), n), dose));
+      const onDoxo = (id: string, dose: number, n: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(2 + 21 * (n - 1), n), dose));
       const at420 = onDoxo('thr-crit-420', 70, 6);
       const inside = await view(app, at420);
       const outside = await view(app, onDoxo('thr-crit-375', 75, 5));
       const current = cardOf(inside, 'M-1L-DOXO');
       expect(current.indicator).toBe('warning');
-      expect(current.detail).toMatch(/No further doxorubicin: the cumulative dose as recorded has reached 420 mg\/m² \(limit 400 mg\/m²\)/);
+      expect(current.detail).toMatch(
+        /No further doxorubicin: the cumulative dose as recorded has reached 420 mg\/m² \(limit 400 mg\/m²\)/,
+      );
       expect(allText(outside)).not.toMatch(/No further doxorubicin/);
       expect(allText(await view(byDefault, at420))).not.toMatch(/No further doxorubicin/);
       const order = await sign(app, at420, [doxoDraft('thr-crit-420')]);
-      expect(cardOf(order, 'S-DOXO-CUMULATIVE').summary).toBe('Doxorubicin not recommended: cumulative doxorubicin 420 mg/m² as recorded has reached 400 mg/m²');
+      expect(cardOf(order, 'S-DOXO-CUMULATIVE').summary).toBe(
+        'Doxorubicin not recommended: cumulative doxorubicin 420 mg/m² as recorded has reached 400 mg/m²',
+      );
       const orderOutside = await sign(app, onDoxo('thr-crit-375', 75, 5), [doxoDraft('thr-crit-375')]);
       expect(topics(orderOutside)).not.toContain('S-DOXO-CUMULATIVE');
       expect(topics(await sign(byDefault, at420, [doxoDraft('thr-crit-420')]))).not.toContain('S-DOXO-CUMULATIVE');
@@ -232,7 +274,8 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     value: '28',
     async prove(app, byDefault) {
       // Three cycles of doxorubicin, the latest `last` days ago.
-      const lastGiven = (id: string, last: number) => metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(last + 42, 3)));
+      const lastGiven = (id: string, last: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(last + 42, 3)));
       const inside = await view(app, lastGiven('thr-cur-27', 27));
       const outside = await view(app, lastGiven('thr-cur-29', 29));
       const between = lastGiven('thr-cur-35', 35);
@@ -242,7 +285,8 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(topics(moved)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
       expect(cardOf(await view(byDefault, between), 'M-1L-DOXO').summary).toMatch(/^Current/);
       // F5: an active order is ongoing only when authored within the window (an older one is a prior exposure).
-      const ordered = (id: string, age: number) => metastatic(id, CODES.lpsDediff, (p) => [p.request(`${id}-rq`, ago(age), CODES.rxDoxo)]);
+      const ordered = (id: string, age: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => [p.request(`${id}-rq`, ago(age), CODES.rxDoxo)]);
       const orderInside = await view(app, ordered('thr-cur-rq-27', 27));
       const orderOutside = await view(app, ordered('thr-cur-rq-35', 35));
       expect(cardOf(orderInside, 'M-1L-DOXO').summary).toMatch(/^Current/);
@@ -250,7 +294,8 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(cardOf(await view(byDefault, ordered('thr-cur-rq-35', 35)), 'M-1L-DOXO').summary).toMatch(/^Current/);
       // F5: the run gap is the same window: doses 35 days apart are two runs, and the current one starts at the later.
       const gapped = metastatic('thr-cur-gap', CODES.lpsDediff, (p) => doxoAdmins(p, 'thr-cur-gap', [72, 37, 2]));
-      const runStart = (body: CdsResponse) => factsOf(cardOf(body, 'M-1L-DOXO')).find((f) => f.fact === 'Current regimen')?.date;
+      const runStart = (body: CdsResponse) =>
+        factsOf(cardOf(body, 'M-1L-DOXO')).find((f) => f.fact === 'Current regimen')?.date;
       expect(runStart(await view(app, gapped))).toBe(ago(2));
       expect(runStart(await view(byDefault, gapped))).toBe(ago(72));
       expectNoDefault('currentRegimenWindowDays', inside, outside, moved, orderInside, orderOutside);
@@ -261,10 +306,14 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     async prove(app, byDefault) {
       // §3 step 7 (a): six cycles of doxorubicin with trabectedin `apart` days later count as the combination when the
       // two are within the window; then maintenance trabectedin (LMS-04) is the current node.
-      const apart = (id: string, days: number) => metastatic(id, CODES.lms, (p) => [
-        ...every21(226, 6).flatMap((d, i) => [p.admin(`${id}-d${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 60 }), trab(p, `${id}-t${i}`, d - days)]),
-        ...every21(100, 4).map((d, i) => trab(p, `${id}-m${i}`, d)),
-      ]);
+      const apart = (id: string, days: number) =>
+        metastatic(id, CODES.lms, (p) => [
+          ...every21(226, 6).flatMap((d, i) => [
+            p.admin(`${id}-d${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 60 }),
+            trab(p, `${id}-t${i}`, d - days),
+          ]),
+          ...every21(100, 4).map((d, i) => trab(p, `${id}-m${i}`, d)),
+        ]);
       const inside = await view(app, apart('thr-comb-3', 3));
       const outside = await view(app, apart('thr-comb-4', 4));
       const between = apart('thr-comb-6', 6);
@@ -280,10 +329,14 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     value: '200',
     async prove(app, byDefault) {
       // Six cycles of doxorubicin + trabectedin, then maintenance trabectedin every 3 weeks from `first` days ago.
-      const maintenance = (id: string, first: number, n: number) => metastatic(id, CODES.lms, (p) => [
-        ...every21(first + 126, 6).flatMap((d, i) => [p.admin(`${id}-d${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 60 }), trab(p, `${id}-t${i}`, d)]),
-        ...every21(first, n).map((d, i) => trab(p, `${id}-m${i}`, d)),
-      ]);
+      const maintenance = (id: string, first: number, n: number) =>
+        metastatic(id, CODES.lms, (p) => [
+          ...every21(first + 126, 6).flatMap((d, i) => [
+            p.admin(`${id}-d${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 60 }),
+            trab(p, `${id}-t${i}`, d),
+          ]),
+          ...every21(first, n).map((d, i) => trab(p, `${id}-m${i}`, d)),
+        ]);
       const inside = await view(app, maintenance('thr-mday-199', 199, 9));
       const outside = await view(app, maintenance('thr-mday-201', 201, 9));
       const between = maintenance('thr-mday-300', 300, 9);
@@ -296,45 +349,63 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       const card = cardOf(inside, 'M-LMS-TRAB-MAINT');
       expect(card.summary).toBe('Current: LMS: maintenance trabectedin, up to 200 days');
       expect(card.source.topic?.display).toBe('LMS: maintenance trabectedin, up to 200 days');
-      expect(allText(inside)).toMatch(/for up to 17 cycles or 200 days after up to 6 cycles of doxorubicin \+ trabectedin/);
+      expect(allText(inside)).toMatch(
+        /for up to 17 cycles or 200 days after up to 6 cycles of doxorubicin \+ trabectedin/,
+      );
       // The pathway page the card links to (source.url) states the configured period too.
       const page = (await request(app).get('/pathway').expect(200)).text;
-      const section = page.slice(page.indexOf('<section id="M-LMS-TRAB-MAINT">'), page.indexOf('</section>', page.indexOf('<section id="M-LMS-TRAB-MAINT">')));
+      const section = page.slice(
+        page.indexOf('<section id="M-LMS-TRAB-MAINT">'),
+        page.indexOf('</section>', page.indexOf('<section id="M-LMS-TRAB-MAINT">')),
+      );
       expect(section).toContain('LMS: maintenance trabectedin, up to 200 days');
       expect(section).toContain('for up to 17 cycles or 200 days after');
       expect(section).not.toMatch(DEFAULT_WORDS.maintenanceMaxDays);
       // §3 step 7: the card opens with the period's end, 200 days after the first maintenance date.
-      expect(card.detail).toContain(`Maintenance trabectedin (LMS-04): 9 of at most 17 cycles given since ${ago(199)}; continue every 3 weeks until progression, toxicity, 17 cycles or ${ago(-1)}, whichever comes first.`);
+      expect(card.detail).toContain(
+        `Maintenance trabectedin (LMS-04): 9 of at most 17 cycles given since ${ago(199)}; continue every 3 weeks until progression, toxicity, 17 cycles or ${ago(-1)}, whichever comes first.`,
+      );
       expectNoDefault('maintenanceMaxDays', inside, outside, moved);
     },
   },
   maintenanceMaxCycles: {
     value: '5',
     async prove(app, byDefault) {
-      const maintenance = (id: string, n: number) => metastatic(id, CODES.lms, (p) => [
-        ...every21(226, 6).flatMap((d, i) => [p.admin(`${id}-d${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 60 }), trab(p, `${id}-t${i}`, d)]),
-        ...every21(100, n).map((d, i) => trab(p, `${id}-m${i}`, d)),
-      ]);
+      const maintenance = (id: string, n: number) =>
+        metastatic(id, CODES.lms, (p) => [
+          ...every21(226, 6).flatMap((d, i) => [
+            p.admin(`${id}-d${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 60 }),
+            trab(p, `${id}-t${i}`, d),
+          ]),
+          ...every21(100, n).map((d, i) => trab(p, `${id}-m${i}`, d)),
+        ]);
       const inside = await view(app, maintenance('thr-mcyc-4', 4));
       const outside = await view(app, maintenance('thr-mcyc-5', 5));
       expect(topics(inside)[0]).toBe('M-LMS-TRAB-MAINT');
       expect(topics(outside)).not.toContain('M-LMS-TRAB-MAINT');
       expect(topics(await view(byDefault, maintenance('thr-mcyc-5', 5)))[0]).toBe('M-LMS-TRAB-MAINT');
-      expect(allText(inside)).toMatch(/for up to 5 cycles or 1 year after up to 6 cycles of doxorubicin \+ trabectedin/);
-      expect(cardOf(inside, 'M-LMS-TRAB-MAINT').detail).toContain(`Maintenance trabectedin (LMS-04): 4 of at most 5 cycles given since ${ago(100)}; continue every 3 weeks until progression, toxicity, 5 cycles or ${ago(100 - 365)}, whichever comes first.`);
+      expect(allText(inside)).toMatch(
+        /for up to 5 cycles or 1 year after up to 6 cycles of doxorubicin \+ trabectedin/,
+      );
+      expect(cardOf(inside, 'M-LMS-TRAB-MAINT').detail).toContain(
+        `Maintenance trabectedin (LMS-04): 4 of at most 5 cycles given since ${ago(100)}; continue every 3 weeks until progression, toxicity, 5 cycles or ${ago(100 - 365)}, whichever comes first.`,
+      );
       expectNoDefault('maintenanceMaxCycles', inside, outside);
     },
   },
   ecogRecencyDays: {
     value: '20',
     async prove(app, byDefault) {
-      const ecogAt = (id: string, day: number) => metastatic(id, CODES.lpsDediff, (p) => [p.ecogInteger(`${id}-e`, ago(day), 1)], { ecog: false });
+      const ecogAt = (id: string, day: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => [p.ecogInteger(`${id}-e`, ago(day), 1)], { ecog: false });
       const inside = await view(app, ecogAt('thr-ecog-20', 20));
       const outside = await view(app, ecogAt('thr-ecog-21', 21));
       const between = ecogAt('thr-ecog-40', 40);
       const moved = await view(app, between);
       expect(allText(inside)).not.toMatch(/not recent: reassess performance status/);
-      expect(cardOf(outside, 'M-1L-DOXO').detail).toMatch(/ECOG 1 on [\d-]+ \(not recent: reassess performance status\)/);
+      expect(cardOf(outside, 'M-1L-DOXO').detail).toMatch(
+        /ECOG 1 on [\d-]+ \(not recent: reassess performance status\)/,
+      );
       expect(allText(moved)).toMatch(/not recent: reassess performance status/);
       expect(allText(await view(byDefault, between))).not.toMatch(/not recent: reassess performance status/);
       expectNoDefault('ecogRecencyDays', inside, outside, moved);
@@ -344,9 +415,12 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     value: '10',
     async prove(app, byDefault) {
       // One doxorubicin dose of 130 mg, 100 days ago; the height long known, the weight `before` days before the dose.
-      const weighed = (id: string, before: number) => metastatic(id, CODES.lpsDediff, (p) => [
-        p.height(`${id}-h`, ago(300), 165, 'cm'), p.weight(`${id}-w`, ago(100 + before), 68, 'kg'), p.doxoProductAdmin(`${id}-dox`, ago(100), 130),
-      ]);
+      const weighed = (id: string, before: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => [
+          p.height(`${id}-h`, ago(300), 165, 'cm'),
+          p.weight(`${id}-w`, ago(100 + before), 68, 'kg'),
+          p.doxoProductAdmin(`${id}-dox`, ago(100), 130),
+        ]);
       const inside = await view(app, weighed('thr-bsa-10', 10));
       const outside = await view(app, weighed('thr-bsa-11', 11));
       const between = weighed('thr-bsa-20', 20);
@@ -363,7 +437,8 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     value: '14',
     async prove(app, byDefault) {
       // A doxorubicin order `age` days old, no administration yet: pending within coverGapDays, else unconfirmed.
-      const ordered = (id: string, age: number) => metastatic(id, CODES.lpsDediff, (p) => [p.request(`${id}-rq`, ago(age), CODES.rxDoxo)]);
+      const ordered = (id: string, age: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => [p.request(`${id}-rq`, ago(age), CODES.rxDoxo)]);
       const inside = await view(app, ordered('thr-gap-14', 14));
       const outside = await view(app, ordered('thr-gap-15', 15));
       const between = ordered('thr-gap-20', 20);
@@ -378,7 +453,8 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
   labRecencyDays: {
     value: '10',
     async prove(app, byDefault) {
-      const bili = (id: string, day: number) => metastatic(id, CODES.lpsDediff, (p) => [p.bilirubin(`${id}-b`, ago(day), 2.5, { high: 1.2 })]);
+      const bili = (id: string, day: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => [p.bilirubin(`${id}-b`, ago(day), 2.5, { high: 1.2 })]);
       const inside = await sign(app, bili('thr-lab-10', 10), [doxoDraft('thr-lab-10')]);
       const outside = await sign(app, bili('thr-lab-11', 11), [doxoDraft('thr-lab-11')]);
       const between = bili('thr-lab-20', 20);
@@ -395,10 +471,17 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     async prove(app, byDefault) {
       // The MedicationAdministration search pages by 100 (src/fhir/prefetch.ts): antiemetic administrations (no §6
       // drug) fill one page exactly, or spill onto a second page, which the configured service does not follow.
-      const administrations = (id: string, total: number) => metastatic(id, CODES.lpsDediff, (p) => Array.from({ length: total }, (_, i) => ({
-        resourceType: 'MedicationAdministration' as const, id: `${id}-a${i}`, status: 'completed' as const, subject: { reference: `Patient/${p.id}` },
-        medicationCodeableConcept: { text: 'ondansetron' }, effectiveDateTime: ago(300 + i),
-      })));
+      const administrations = (id: string, total: number) =>
+        metastatic(id, CODES.lpsDediff, (p) =>
+          Array.from({ length: total }, (_, i) => ({
+            resourceType: 'MedicationAdministration' as const,
+            id: `${id}-a${i}`,
+            status: 'completed' as const,
+            subject: { reference: `Patient/${p.id}` },
+            medicationCodeableConcept: { text: 'ondansetron' },
+            effectiveDateTime: ago(300 + i),
+          })),
+        );
       const inside = await view(app, administrations('thr-pages-100', 100));
       const outside = await view(app, administrations('thr-pages-101', 101));
       expect(allText(inside)).not.toMatch(/treatment history unavailable/);
@@ -406,23 +489,37 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       expect(allText(outside)).toMatch(/treatment history unavailable/);
       expect(allText(outside)).toMatch(/more than 1 pages?/);
       expect(cardOf(outside, 'M-1L-DOXO').suggestions ?? []).toEqual([]);
-      expect(allText(await view(byDefault, administrations('thr-pages-101', 101)))).not.toMatch(/treatment history unavailable/);
+      expect(allText(await view(byDefault, administrations('thr-pages-101', 101)))).not.toMatch(
+        /treatment history unavailable/,
+      );
       // §2 rule 1: a truncated prefetch Bundle (its first page, one entry a page) is followed to fhirMaxPages pages in all.
-      const doses = (id: string, n: number) => metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(200, n)));
+      const doses = (id: string, n: number) =>
+        metastatic(id, CODES.lpsDediff, (p) => doxoAdmins(p, id, every21(200, n)));
       const truncated = async (a: Express, resources: readonly FhirResource[]) => {
         const patientId = await load(resources);
-        const first = (await (await fetch(`${fhir().url}/MedicationAdministration?patient=${patientId}&_count=1`)).json()) as Bundle;
-        const res = await request(a).post('/cds-services/sts-pathway-patient-view').set('content-type', 'application/json').send({
-          hook: 'patient-view', hookInstance: 'd9d4f5a3-0a6b-4c7e-8d8c-4f4a7a0d3e04', fhirServer: fhir().url,
-          context: { userId: 'Practitioner/reviewer', patientId }, prefetch: { medicationAdministrations: first },
-        }).expect(200);
+        const first = (await (
+          await fetch(`${fhir().url}/MedicationAdministration?patient=${patientId}&_count=1`)
+        ).json()) as Bundle;
+        const res = await request(a)
+          .post('/cds-services/sts-pathway-patient-view')
+          .set('content-type', 'application/json')
+          .send({
+            hook: 'patient-view',
+            hookInstance: 'd9d4f5a3-0a6b-4c7e-8d8c-4f4a7a0d3e04',
+            fhirServer: fhir().url,
+            context: { userId: 'Practitioner/reviewer', patientId },
+            prefetch: { medicationAdministrations: first },
+          })
+          .expect(200);
         return res.body as CdsResponse;
       };
       const onePage = await truncated(app, doses('thr-pages-pf-1', 1));
       const twoPages = await truncated(app, doses('thr-pages-pf-2', 2));
       expect(allText(onePage)).toMatch(/(?<!at least )75 mg\/m² as recorded in this record/);
       expect(allText(twoPages)).toMatch(/at least 75 mg\/m² as recorded in this record/);
-      expect(allText(await truncated(byDefault, doses('thr-pages-pf-2', 2)))).toMatch(/(?<!at least )150 mg\/m² as recorded in this record/);
+      expect(allText(await truncated(byDefault, doses('thr-pages-pf-2', 2)))).toMatch(
+        /(?<!at least )150 mg\/m² as recorded in this record/,
+      );
       expectNoDefault('fhirMaxPages', inside, outside, onePage, twoPages);
     },
   },
@@ -430,20 +527,32 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     value: 'true',
     async prove(app, byDefault) {
       // A completed doxorubicin order of 75 mg/m² never followed by an administration in this record.
-      const completed = (id: string) => metastatic(id, CODES.lpsDediff, (p) => [{
-        ...p.request(`${id}-rq`, ago(100), CODES.rxDoxo, { status: 'completed' }),
-        dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 75, unit: 'mg/m2', system: SYS.ucum, code: 'mg/m2' } }] }],
-      }]);
+      const completed = (id: string) =>
+        metastatic(id, CODES.lpsDediff, (p) => [
+          {
+            ...p.request(`${id}-rq`, ago(100), CODES.rxDoxo, { status: 'completed' }),
+            dosageInstruction: [
+              { doseAndRate: [{ doseQuantity: { value: 75, unit: 'mg/m2', system: SYS.ucum, code: 'mg/m2' } }] },
+            ],
+          },
+        ]);
       // The same dose as a completed statement (not an order): never counted as an administration.
-      const stated = (id: string) => metastatic(id, CODES.lpsDediff, (p) => [{
-        ...p.statement(`${id}-st`, ago(100), 'doxorubicin', { end: ago(100) }),
-        dosage: [{ doseAndRate: [{ doseQuantity: { value: 75, unit: 'mg/m2', system: SYS.ucum, code: 'mg/m2' } }] }],
-      }]);
+      const stated = (id: string) =>
+        metastatic(id, CODES.lpsDediff, (p) => [
+          {
+            ...p.statement(`${id}-st`, ago(100), 'doxorubicin', { end: ago(100) }),
+            dosage: [
+              { doseAndRate: [{ doseQuantity: { value: 75, unit: 'mg/m2', system: SYS.ucum, code: 'mg/m2' } }] },
+            ],
+          },
+        ]);
       const inside = await view(app, completed('thr-cra-order'));
       const outside = await view(app, stated('thr-cra-statement'));
       expect(allText(inside)).toMatch(/(?<!at least )75 mg\/m² as recorded in this record/);
       expect(allText(outside)).toMatch(/at least 0 mg\/m² as recorded in this record/);
-      expect(allText(await view(byDefault, completed('thr-cra-order')))).toMatch(/at least 0 mg\/m² as recorded in this record/);
+      expect(allText(await view(byDefault, completed('thr-cra-order')))).toMatch(
+        /at least 0 mg\/m² as recorded in this record/,
+      );
       expectNoDefault('completedRequestsAreAdministrations', inside, outside);
     },
   },
@@ -452,7 +561,11 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
     async prove(app, byDefault) {
       // Doxorubicin + ifosfamide (with mesna) signed at metastatic line 1, at 66 and at 65 (NOW is 2026-06-15).
       const aged = (id: string, birthDate: string) => metastatic(id, CODES.lpsDediff, () => [], { birthDate });
-      const combo = (id: string) => [doxoDraft(id), draft('d-ifo', id, 'ifosfamide', '5657'), draft('d-mes', id, 'mesna')];
+      const combo = (id: string) => [
+        doxoDraft(id),
+        draft('d-ifo', id, 'ifosfamide', '5657'),
+        draft('d-mes', id, 'mesna'),
+      ];
       const inside = await sign(app, aged('thr-age-66', '1960-06-01'), combo('thr-age-66'));
       const outside = await sign(app, aged('thr-age-65', '1961-06-01'), combo('thr-age-65'));
       const between = aged('thr-age-62', '1964-06-01');
@@ -465,15 +578,21 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
       const localized = (id: string, birthDate: string) => {
         const p = new McodePatient(id);
         return [
-          p.patient(birthDate), p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: ago(60) }),
-          p.mCategory(`${id}-m`, ago(50), CODES.cM0), p.grade(`${id}-g`, ago(55), CODES.grade3, `${id}-dx`), p.ecogInteger(`${id}-e`, ago(5), 1), p.lvef(`${id}-l`, ago(5), 62),
+          p.patient(birthDate),
+          p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: ago(60) }),
+          p.mCategory(`${id}-m`, ago(50), CODES.cM0),
+          p.grade(`${id}-g`, ago(55), CODES.grade3, `${id}-dx`),
+          p.ecogInteger(`${id}-e`, ago(5), 1),
+          p.lvef(`${id}-l`, ago(5), 62),
         ];
       };
       const older = await view(app, localized('thr-age-loc-66', '1960-06-01'));
       const younger = await view(app, localized('thr-age-loc-62', '1964-06-01'));
       expect(cardOf(older, 'L-NEOADJ-DOXO-IFOS').detail).toMatch(/Age above 65: the doxorubicin \+ ifosfamide trial/);
       expect(cardOf(younger, 'L-NEOADJ-DOXO-IFOS').detail).not.toMatch(/Age above/);
-      expect(cardOf(await view(byDefault, localized('thr-age-loc-62', '1964-06-01')), 'L-NEOADJ-DOXO-IFOS').detail).toMatch(/Age above 60:/);
+      expect(
+        cardOf(await view(byDefault, localized('thr-age-loc-62', '1964-06-01')), 'L-NEOADJ-DOXO-IFOS').detail,
+      ).toMatch(/Age above 60:/);
       expectNoDefault('comboMaxTrialAge', inside, outside, moved, older, younger);
     },
   },
@@ -497,11 +616,16 @@ const CASES: { readonly [K in ThresholdName]: ThresholdCase } = {
 describe('PATHWAY.md §9: each threshold set in the environment decides at its new value, and no card states the default', () => {
   test('every §9 threshold has a case here, each with a value other than its default', () => {
     expect(Object.keys(CASES).sort()).toEqual([...THRESHOLD_NAMES].sort());
-    for (const name of THRESHOLD_NAMES) expect([name, CASES[name].value]).not.toEqual([name, String(DEFAULT_THRESHOLDS[name])]);
+    for (const name of THRESHOLD_NAMES)
+      expect([name, CASES[name].value]).not.toEqual([name, String(DEFAULT_THRESHOLDS[name])]);
   });
 
-  test.each([...THRESHOLD_NAMES])('%s', async (name) => {
-    const c = CASES[name];
-    await c.prove(appSetting(name, c.value), defaultApp());
-  }, 120_000);
+  test.each([...THRESHOLD_NAMES])(
+    '%s',
+    async (name) => {
+      const c = CASES[name];
+      await c.prove(appSetting(name, c.value), defaultApp());
+    },
+    120_000,
+  );
 });

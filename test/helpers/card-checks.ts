@@ -13,14 +13,14 @@ const fhir = new FhirModule.Fhir();
 /** Validation errors of one FHIR R4 resource, as readable lines; empty when valid. */
 export function fhirErrors(resource: unknown): string[] {
   const result = fhir.validate(resource as object);
-  return result.messages
-    .filter((m) => m.severity === 'error')
-    .map((m) => `${m.location ?? ''}: ${m.message ?? ''}`);
+  return result.messages.filter((m) => m.severity === 'error').map((m) => `${m.location ?? ''}: ${m.message ?? ''}`);
 }
 
 /** Every resource a card's suggestions would create. */
 export function createdResources(cards: readonly Card[]): unknown[] {
-  return cards.flatMap((c) => (c.suggestions ?? []).flatMap((s) => (s.actions ?? []).flatMap((a) => (a.resource ? [a.resource] : []))));
+  return cards.flatMap((c) =>
+    (c.suggestions ?? []).flatMap((s) => (s.actions ?? []).flatMap((a) => (a.resource ? [a.resource] : []))),
+  );
 }
 
 /** Every {system, code} pair anywhere in a JSON value. */

@@ -39,7 +39,12 @@ const card = {
     source: {
       type: 'object',
       required: ['label'],
-      properties: { label: { type: 'string', minLength: 1 }, url: { type: 'string', pattern: '^https?://' }, icon: { type: 'string' }, topic: coding },
+      properties: {
+        label: { type: 'string', minLength: 1 },
+        url: { type: 'string', pattern: '^https?://' },
+        icon: { type: 'string' },
+        topic: coding,
+      },
     },
     suggestions: {
       type: 'array',

@@ -24,13 +24,21 @@ export class Value extends elm.Expression {
 }
 
 /** The evaluation context every reference node runs in. */
-export const ctx = { getTimezoneOffset: () => 0, getExecutionDateTime: () => DateTime.fromJSDate(new Date('2026-11-23T12:00:00Z'), 0) };
+export const ctx = {
+  getTimezoneOffset: () => 0,
+  getExecutionDateTime: () => DateTime.fromJSDate(new Date('2026-11-23T12:00:00Z'), 0),
+};
 
 /**
  * cql-execution's node `type` with `json` (precision...) over operand values; the result, or 'throws'. One operand is
  * the node's `arg`, several its `args`; `field` names another operand slot (e.g. `source`).
  */
-export async function reference(type: string, operands: unknown[], json: Record<string, unknown> = {}, field?: string): Promise<unknown> {
+export async function reference(
+  type: string,
+  operands: unknown[],
+  json: Record<string, unknown> = {},
+  field?: string,
+): Promise<unknown> {
   const node = new elm[type]({ ...json });
   if (field !== undefined) node[field] = new Value(operands[0]);
   else if (operands.length === 1) node.arg = new Value(operands[0]);

@@ -8,7 +8,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bundle } from 'fhir/r4.js';
-import { Code, CodeService, Concept, Date as CqlDate, DateTime, Executor, Interval, Quantity, Repository, type Library } from 'cql-execution';
+import {
+  Code,
+  CodeService,
+  Concept,
+  Date as CqlDate,
+  DateTime,
+  Executor,
+  Interval,
+  Quantity,
+  Repository,
+  type Library,
+} from 'cql-execution';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import { DEFAULT_ELM_DIR, todayIn } from '../../src/cql/engine.js';
 import { installFastDistinct } from '../../src/cql/distinct.js';
@@ -66,7 +77,8 @@ export function describeValue(v: unknown): unknown {
   if (v instanceof Quantity) return ['Quantity', v.value, v.unit];
   if (v instanceof Code) return ['Code', v.code ?? null, v.system ?? null, v.version ?? null, v.display ?? null];
   if (v instanceof Concept) return ['Concept', describeValue(v.codes), v.display ?? null];
-  if (v instanceof Interval) return ['Interval', describeValue(v.low), describeValue(v.high), v.lowClosed ?? null, v.highClosed ?? null];
+  if (v instanceof Interval)
+    return ['Interval', describeValue(v.low), describeValue(v.high), v.lowClosed ?? null, v.highClosed ?? null];
   if (v instanceof FhirValue) return ['FHIR', v.typeInfo?.name ?? null, v.json];
   if (v instanceof UnsetParameter) return ['UnsetParameter', v.name];
   const o = v as any;
@@ -74,7 +86,12 @@ export function describeValue(v: unknown): unknown {
   if (o.constructor?.name === 'ParameterDef') return ['UnsetParameter', o.name];
   if (o.isUncertainty) return ['Uncertainty', describeValue(o.low), describeValue(o.high)];
   if (Object.getPrototypeOf(v) === Object.prototype) {
-    return ['Tuple', Object.keys(o).sort().map((k) => [k, describeValue(o[k])])];
+    return [
+      'Tuple',
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, describeValue(o[k])]),
+    ];
   }
   return ['Object', o.constructor?.name ?? null, String(v)];
 }
@@ -106,13 +123,23 @@ function referenceEngine(): Reference {
     parameters.set(name, new Set(Object.keys(lib.parameters)));
   }
   installFastDistinct();
-  reference = { libraries, parameters, codeService: new CodeService(valueSetExpansions()), sources: createPatientSourceFactory() };
+  reference = {
+    libraries,
+    parameters,
+    codeService: new CodeService(valueSetExpansions()),
+    sources: createPatientSourceFactory(),
+  };
   return reference;
 }
 
 function toCqlParameter(v: unknown): unknown {
   if (v instanceof Date) return DateTime.fromJSDate(v, 0);
-  if (typeof v === 'object' && v !== null && typeof (v as any).value === 'number' && typeof (v as any).unit === 'string') {
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as any).value === 'number' &&
+    typeof (v as any).unit === 'string'
+  ) {
     return new Quantity((v as any).value, (v as any).unit);
   }
   return v;
@@ -122,9 +149,15 @@ function toCqlParameter(v: unknown): unknown {
 export function parametersFor(c: DiffCase, declared: ReadonlySet<string>): Record<string, unknown> {
   const unreadable = new Map((c.unreadable ?? []).map((t) => [t, 'unreadable in this test']));
   const all: Record<string, unknown> = {
-    ...pathwayParameters({ bundle: c.bundle, unreadable }, {
-      now: c.now, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC', draftOrderIds: c.draftOrderIds ?? [],
-    }),
+    ...pathwayParameters(
+      { bundle: c.bundle, unreadable },
+      {
+        now: c.now,
+        thresholds: DEFAULT_THRESHOLDS,
+        timeZone: 'UTC',
+        draftOrderIds: c.draftOrderIds ?? [],
+      },
+    ),
     Drafts: c.drafts ?? [],
     Today: todayIn(c.now, 'UTC'),
   };
@@ -135,11 +168,18 @@ export function parametersFor(c: DiffCase, declared: ReadonlySet<string>): Recor
 
 type Outcome = { ok: true; values: Record<string, unknown> } | { ok: false; error: string };
 
-async function runInterpreter(library: string, bundle: Bundle, params: Record<string, unknown>, now: Date): Promise<Outcome> {
+async function runInterpreter(
+  library: string,
+  bundle: Bundle,
+  params: Record<string, unknown>,
+  now: Date,
+): Promise<Outcome> {
   const ref = referenceEngine();
   try {
-    const results = await new Executor(ref.libraries.get(library)!, ref.codeService, params)
-      .exec(ref.sources.forBundle(bundle), DateTime.fromJSDate(now, 0));
+    const results = await new Executor(ref.libraries.get(library)!, ref.codeService, params).exec(
+      ref.sources.forBundle(bundle),
+      DateTime.fromJSDate(now, 0),
+    );
     // Defines of a library without `context Patient` are Unfiltered: the Executor reports them apart.
     const first = Object.values(results.patientResults as Record<string, Record<string, unknown>>)[0] ?? {};
     return { ok: true, values: { ...(results.unfilteredResults as Record<string, unknown>), ...first } };
@@ -150,7 +190,10 @@ async function runInterpreter(library: string, bundle: Bundle, params: Record<st
 
 function runCompiled(library: string, bundle: Bundle, params: Record<string, unknown>, now: Date): Outcome {
   try {
-    return { ok: true, values: evaluateCompiled(library, bundle, params, DateTime.fromJSDate(now, 0), referenceEngine().codeService) };
+    return {
+      ok: true,
+      values: evaluateCompiled(library, bundle, params, DateTime.fromJSDate(now, 0), referenceEngine().codeService),
+    };
   } catch (err) {
     return { ok: false, error: String(err instanceof Error ? err.message : err) };
   }
@@ -164,7 +207,11 @@ export async function diffCase(c: DiffCase, libraries: readonly string[] = DIFF_
 }
 
 /** As diffCase, the compiled engine reading `compiledBundle` instead (to show the harness catches a difference). */
-export async function diffCaseWith(c: DiffCase, compiledBundle: Bundle, libraries: readonly string[] = DIFF_LIBRARIES): Promise<Difference[]> {
+export async function diffCaseWith(
+  c: DiffCase,
+  compiledBundle: Bundle,
+  libraries: readonly string[] = DIFF_LIBRARIES,
+): Promise<Difference[]> {
   const ref = referenceEngine();
   const bundle = hoistContainedMedications(c.bundle);
   const other = compiledBundle === c.bundle ? bundle : hoistContainedMedications(compiledBundle);
@@ -173,7 +220,12 @@ export async function diffCaseWith(c: DiffCase, compiledBundle: Bundle, librarie
     const declared = new Set(compiledParameterNames(library));
     const expected = ref.parameters.get(library);
     if (expected === undefined || [...expected].some((p) => !declared.has(p))) {
-      out.push({ library, define: '(parameters)', interpreter: [...(expected ?? [])].join(','), compiled: [...declared].join(',') });
+      out.push({
+        library,
+        define: '(parameters)',
+        interpreter: [...(expected ?? [])].join(','),
+        compiled: [...declared].join(','),
+      });
       continue;
     }
     const params = parametersFor(c, declared);
@@ -181,7 +233,12 @@ export async function diffCaseWith(c: DiffCase, compiledBundle: Bundle, librarie
     const b = runCompiled(library, other, params, c.now);
     if (!a.ok || !b.ok) {
       if (a.ok !== b.ok) {
-        out.push({ library, define: '(evaluation)', interpreter: a.ok ? 'ok' : `error: ${a.error}`, compiled: b.ok ? 'ok' : `error: ${b.error}` });
+        out.push({
+          library,
+          define: '(evaluation)',
+          interpreter: a.ok ? 'ok' : `error: ${a.error}`,
+          compiled: b.ok ? 'ok' : `error: ${b.error}`,
+        });
       }
       continue;
     }
@@ -197,6 +254,11 @@ export async function diffCaseWith(c: DiffCase, compiledBundle: Bundle, librarie
 
 /** A readable report of the differences of one case (the bundle included, so the case can be replayed). */
 export function formatDifferences(c: DiffCase, diffs: readonly Difference[], max = 5): string {
-  const head = diffs.slice(0, max).map((d) => `  ${d.library} "${d.define}"\n    interpreter: ${d.interpreter.slice(0, 1500)}\n    compiled:    ${d.compiled.slice(0, 1500)}`);
+  const head = diffs
+    .slice(0, max)
+    .map(
+      (d) =>
+        `  ${d.library} "${d.define}"\n    interpreter: ${d.interpreter.slice(0, 1500)}\n    compiled:    ${d.compiled.slice(0, 1500)}`,
+    );
   return `${c.label} (now ${c.now.toISOString()}, unreadable ${JSON.stringify(c.unreadable ?? [])}): ${diffs.length} difference(s)\n${head.join('\n')}\n  bundle: ${JSON.stringify(c.bundle).slice(0, 20000)}`;
 }

@@ -68,7 +68,8 @@ export async function startTestFhirServer(): Promise<TestFhirServer> {
       });
       const body = (await res.json()) as Bundle;
       const bad = (body.entry ?? []).filter((e) => !/^2/.test(e.response?.status ?? ''));
-      if (res.status !== 200 || bad.length > 0) throw new Error(`load failed: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      if (res.status !== 200 || bad.length > 0)
+        throw new Error(`load failed: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
     },
     close: () => closeServer(server),
   };

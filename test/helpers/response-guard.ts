@@ -21,7 +21,9 @@ const state = (): GuardState => {
 
 /** A hook response (`cards`) or discovery (`services`). */
 const isCdsResponse = (body: unknown): boolean =>
-  typeof body === 'object' && body !== null && (Array.isArray((body as { cards?: unknown }).cards) || Array.isArray((body as { services?: unknown }).services));
+  typeof body === 'object' &&
+  body !== null &&
+  (Array.isArray((body as { cards?: unknown }).cards) || Array.isArray((body as { services?: unknown }).services));
 
 let installed = false;
 

@@ -28,17 +28,40 @@ export const PRESCRIBABLES = {
 } as const satisfies Record<string, Prescribable>;
 
 /** The draft the sandbox builds; `medication` undefined before one is chosen (or after a suggestion deleted it). */
-export function sandboxDraft(patientId: string, medication: Prescribable | undefined, reasonCode?: CodeableConcept, id = SANDBOX_DRAFT_ID): MedicationRequest {
+export function sandboxDraft(
+  patientId: string,
+  medication: Prescribable | undefined,
+  reasonCode?: CodeableConcept,
+  id = SANDBOX_DRAFT_ID,
+): MedicationRequest {
   const draft: Record<string, unknown> = {
-    resourceType: 'MedicationRequest', id, status: 'draft', subject: { reference: `Patient/${patientId}` }, authoredOn: '2026-11-23',
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'draft',
+    subject: { reference: `Patient/${patientId}` },
+    authoredOn: '2026-11-23',
   };
   if (medication !== undefined) {
     Object.assign(draft, {
-      dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 1, system: 'http://unitsofmeasure.org', code: '{pill}' } }] }],
-      dispenseRequest: { expectedSupplyDuration: { value: 30, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' } },
+      dosageInstruction: [
+        {
+          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+          doseAndRate: [{ doseQuantity: { value: 1, system: 'http://unitsofmeasure.org', code: '{pill}' } }],
+        },
+      ],
+      dispenseRequest: {
+        expectedSupplyDuration: { value: 30, unit: 'days', system: 'http://unitsofmeasure.org', code: 'd' },
+      },
       intent: 'order',
-      category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community' }] },
-      medicationCodeableConcept: { text: medication.name, coding: [{ display: medication.name, system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: medication.code }] },
+      category: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community' }],
+      },
+      medicationCodeableConcept: {
+        text: medication.name,
+        coding: [
+          { display: medication.name, system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: medication.code },
+        ],
+      },
     });
   }
   if (reasonCode !== undefined) draft.reasonCode = reasonCode;
@@ -49,7 +72,12 @@ export function sandboxDraft(patientId: string, medication: Prescribable | undef
 /** A hook request as the sandbox sends it. */
 export function sandboxRequest(
   hook: 'patient-view' | 'order-select' | 'order-sign',
-  o: { patientId: string; fhirServer: string; drafts?: readonly MedicationRequest[]; prefetch?: Record<string, unknown> },
+  o: {
+    patientId: string;
+    fhirServer: string;
+    drafts?: readonly MedicationRequest[];
+    prefetch?: Record<string, unknown>;
+  },
 ): Record<string, unknown> {
   const context: Record<string, unknown> = { patientId: o.patientId, userId: SANDBOX_USER };
   if (hook !== 'patient-view' && o.drafts !== undefined) {
@@ -57,7 +85,10 @@ export function sandboxRequest(
     context.draftOrders = { resourceType: 'Bundle', entry: o.drafts.map((resource) => ({ resource })) };
   }
   return {
-    hookInstance: randomUUID(), hook, fhirServer: o.fhirServer, context,
+    hookInstance: randomUUID(),
+    hook,
+    fhirServer: o.fhirServer,
+    context,
     ...(o.prefetch !== undefined && Object.keys(o.prefetch).length > 0 ? { prefetch: o.prefetch } : {}),
   };
 }

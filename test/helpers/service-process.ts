@@ -43,9 +43,14 @@ export async function startServiceProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code ?? -1)),
+  );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not listen in ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`service did not listen in ${timeoutMs} ms:\n${lines.join('\n')}`)),
+      timeoutMs,
+    );
     const onLine = (line: string): void => {
       lines.push(line);
       const m = /"port":(\d+)/.exec(line);
@@ -86,7 +91,11 @@ export async function startServiceProcess(
  * src/cluster.ts with `workers` workers (and `env`), returned once every worker listens (each logs its own listening
  * line), so load never starts with one worker taking every connection.
  */
-export async function startClusterProcess(workers: number, env: Record<string, string> = {}, timeoutMs = 150_000): Promise<ServiceProcess> {
+export async function startClusterProcess(
+  workers: number,
+  env: Record<string, string> = {},
+  timeoutMs = 150_000,
+): Promise<ServiceProcess> {
   const service = await startServiceProcess({ ...env, WORKERS: String(workers) }, 'src/cluster.ts', timeoutMs);
   const deadline = Date.now() + timeoutMs;
   while (service.lines.filter((l) => l.includes('listening')).length < workers && Date.now() < deadline) {

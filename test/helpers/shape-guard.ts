@@ -8,7 +8,9 @@ import { createShapeGuard, type ShapeGuard } from '../../src/cql/shape-guard.js'
 
 /** Every compiled library of cql/. */
 export function compiledLibraries(): unknown[] {
-  return readdirSync(DEFAULT_ELM_DIR).filter((f) => f.endsWith('.elm.json')).sort()
+  return readdirSync(DEFAULT_ELM_DIR)
+    .filter((f) => f.endsWith('.elm.json'))
+    .sort()
     .map((f): unknown => JSON.parse(readFileSync(join(DEFAULT_ELM_DIR, f), 'utf8')));
 }
 

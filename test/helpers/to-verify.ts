@@ -65,7 +65,12 @@ function systemOf(token: string, inDrugTable: boolean): MarkedCode | undefined {
   const icd = /^(C\d\d)(\.x)?$/.exec(token);
   if (icd) return { system: SYSTEM.icd10cm, code: icd[1]!, ...(icd[2] ? { prefix: true } : {}) };
   if (/^\d{3,5}-\d$/.test(token)) return { system: SYSTEM.loinc, code: token };
-  if (/^\d+$/.test(token)) return inDrugTable ? { system: SYSTEM.rxnorm, code: token } : token.length >= 6 ? { system: SYSTEM.snomed, code: token } : undefined;
+  if (/^\d+$/.test(token))
+    return inDrugTable
+      ? { system: SYSTEM.rxnorm, code: token }
+      : token.length >= 6
+        ? { system: SYSTEM.snomed, code: token }
+        : undefined;
   return undefined;
 }
 
@@ -89,12 +94,18 @@ export function markedCodes(): MarkedCode[] {
       }
     }
   };
-  for (const row of section('## 6. Drugs', '## 7.').split('\n').filter((l) => l.startsWith('| '))) {
+  for (const row of section('## 6. Drugs', '## 7.')
+    .split('\n')
+    .filter((l) => l.startsWith('| '))) {
     const rxnorm = row.split('|')[2] ?? '';
     scan(rxnorm, true);
   }
   for (const line of section('## 7. Code sets', '## 8.').split('\n')) {
-    if (line.startsWith('| ')) line.split('|').slice(1, 3).forEach((cell) => scan(cell, false));
+    if (line.startsWith('| '))
+      line
+        .split('|')
+        .slice(1, 3)
+        .forEach((cell) => scan(cell, false));
     else scan(line, false);
   }
   return [...out.values()];
@@ -110,9 +121,12 @@ const sentencesOf = (text: string): string[] => text.split(/(?<=[.!?]["\]]?)\s+(
  */
 export function markedClauses(): string[] {
   // Wrapped prose lines joined (a table row, a bullet, a numbered item or a heading starts a new unit).
-  const text = [section('## 2. Patient facts', '## 3.'), section('## 4. Nodes', '## 7.')].join('\n')
+  const text = [section('## 2. Patient facts', '## 3.'), section('## 4. Nodes', '## 7.')]
+    .join('\n')
     .replace(/\n(?![|#\n]|\s*- |\s*\d+\. )\s*/g, ' ');
-  const units = text.split('\n').flatMap((line) => [...line.matchAll(/"([^"]+)"/g)].map((m) => m[1]!).concat(line.split('|')));
+  const units = text
+    .split('\n')
+    .flatMap((line) => [...line.matchAll(/"([^"]+)"/g)].map((m) => m[1]!).concat(line.split('|')));
   const out = new Set<string>();
   for (const unit of units) {
     for (const sentence of sentencesOf(unit)) {
@@ -134,13 +148,23 @@ export function markedClauses(): string[] {
 
 /** Text as compared: case, markdown escapes and emphasis, quotes, superscripts and spacing do not matter. */
 export const normalized = (s: string): string =>
-  s.toLowerCase().replace(/\\(.)/g, '$1').replace(/[*_`"“”]/g, '').replace(/²/g, '2').replace(/\s+/g, ' ').trim();
+  s
+    .toLowerCase()
+    .replace(/\\(.)/g, '$1')
+    .replace(/[*_`"“”]/g, '')
+    .replace(/²/g, '2')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 let cached: { codes: MarkedCode[]; clauses: string[] } | undefined;
 /** The marks of the spec, read once per test file: the spec's codes together with those src/pathway marks. */
 export function toVerifyMarks(): { readonly codes: readonly MarkedCode[]; readonly clauses: readonly string[] } {
   if (!cached) {
-    const fromSrc: MarkedCode[] = toVerifyCodes().map((c) => ({ system: c.system, code: c.code, ...(c.system === SYSTEM.icd10cm ? { prefix: true } : {}) }));
+    const fromSrc: MarkedCode[] = toVerifyCodes().map((c) => ({
+      system: c.system,
+      code: c.code,
+      ...(c.system === SYSTEM.icd10cm ? { prefix: true } : {}),
+    }));
     const codes = new Map([...markedCodes(), ...fromSrc].map((c) => [`${c.system}|${c.code}`, c]));
     cached = { codes: [...codes.values()], clauses: markedClauses().map(normalized) };
   }
@@ -174,13 +198,16 @@ export function toVerifyProblems(body: unknown): string[] {
   const { codes, clauses } = toVerifyMarks();
   const problems: string[] = [];
   for (const c of codings(body)) {
-    const hit = codes.find((m) => m.system === c.system && (m.code === c.code || (m.prefix === true && c.code.startsWith(m.code))));
+    const hit = codes.find(
+      (m) => m.system === c.system && (m.code === c.code || (m.prefix === true && c.code.startsWith(m.code))),
+    );
     if (hit) problems.push(`emits a code marked (to verify): ${c.system}|${c.code}`);
   }
   for (const s of strings(body)) {
     const text = normalized(s);
     if (/\bto verify\b/.test(text)) problems.push(`shows "to verify": ${s.slice(0, 200)}`);
-    for (const clause of clauses) if (text.includes(clause)) problems.push(`shows a clause marked (to verify): "${clause}"`);
+    for (const clause of clauses)
+      if (text.includes(clause)) problems.push(`shows a clause marked (to verify): "${clause}"`);
   }
   return problems;
 }

@@ -95,7 +95,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     const a = args(node, s);
     return a.length === 1 ? a[0]! : `[${a.join(', ')}]`;
   };
-  const precision = (node: Node): string => (node.precision != null ? js(String(node.precision).toLowerCase()) : 'undefined');
+  const precision = (node: Node): string =>
+    node.precision != null ? js(String(node.precision).toLowerCase()) : 'undefined';
   const child = (s: Scope, add: Record<string, string> = {}, types: Record<string, string | undefined> = {}): Scope => {
     const t = new Map(s.types ?? []);
     // A name bound again loses the type of the outer binding.
@@ -116,7 +117,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   };
   /** The FHIR class of a node's value, when the ELM types it as one (a resource or element, not a list). */
   const fhirType = (node: Node, s: Scope): string | undefined => {
-    const name: unknown = node.scope != null && node.source == null ? s.types?.get(node.scope) : node.source?.resultTypeName;
+    const name: unknown =
+      node.scope != null && node.source == null ? s.types?.get(node.scope) : node.source?.resultTypeName;
     return typeof name === 'string' && name.startsWith(FHIR) ? name : undefined;
   };
 
@@ -124,20 +126,30 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     if (node == null) return 'undefined';
     const a = (): string[] => args(node, s);
     switch (node.type as string) {
-      case 'Null': return 'null';
-      case 'Literal': return literal(node);
-      case 'List': return `[${(node.element ?? []).map((e: Node) => ex(e, s)).join(', ')}]`;
+      case 'Null':
+        return 'null';
+      case 'Literal':
+        return literal(node);
+      case 'List':
+        return `[${(node.element ?? []).map((e: Node) => ex(e, s)).join(', ')}]`;
       case 'Tuple':
         return `({ ${(node.element ?? []).map((e: Node) => `${js(e.name)}: ${e.value != null ? ex(e.value, s) : 'undefined'}`).join(', ')} })`;
       case 'Instance':
         return `R.instance(${js(node.classType)}, { ${(node.element ?? []).map((e: Node) => `${js(e.name)}: ${e.value != null ? ex(e.value, s) : 'undefined'}`).join(', ')} })`;
-      case 'Quantity': return `new R.Quantity(${js(parseFloat(node.value))}, ${js(node.unit)})`;
+      case 'Quantity':
+        return `new R.Quantity(${js(parseFloat(node.value))}, ${js(node.unit)})`;
       case 'Property': {
         // `X.field.value` of a FHIR class the ELM names: one read without the primitive's wrapper (planned here,
         // resolved against the model info on first use; any other value at run time takes the two reads).
         const inner = node.source;
-        if (node.path === 'value' && node.scope == null && inner?.type === 'Property' && typeof inner.path === 'string'
-          && !inner.path.includes('.') && String(node.resultTypeName ?? '').startsWith(SYSTEM)) {
+        if (
+          node.path === 'value' &&
+          node.scope == null &&
+          inner?.type === 'Property' &&
+          typeof inner.path === 'string' &&
+          !inner.path.includes('.') &&
+          String(node.resultTypeName ?? '').startsWith(SYSTEM)
+        ) {
           const type = fhirType(inner, s);
           if (type !== undefined) {
             const src = inner.scope != null ? s.vars.get(inner.scope) : ex(inner.source, s);
@@ -156,7 +168,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         const v = defineVar.get(node.name);
         return v === undefined ? fail(node, `unknown define ${node.name}`) : `${v}(st)`;
       }
-      case 'FunctionRef': return functionRef(node, s);
+      case 'FunctionRef':
+        return functionRef(node, s);
       case 'OperandRef':
       case 'AliasRef':
       case 'QueryLetRef': {
@@ -164,7 +177,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         return v === undefined ? fail(node, `${node.type} ${node.name} not in scope`) : v;
       }
       case 'ParameterRef': {
-        if (node.libraryName) return `${modVar(node.libraryName)}.p(st.${libVar(node.libraryName)}, ${js(node.name)}, ${s.atRoot})`;
+        if (node.libraryName)
+          return `${modVar(node.libraryName)}.p(st.${libVar(node.libraryName)}, ${js(node.name)}, ${s.atRoot})`;
         return `p(st, ${js(node.name)}, ${s.atRoot})`;
       }
       case 'ValueSetRef': {
@@ -174,11 +188,14 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'Retrieve': {
         // cql-exec-fhir finds records by the retrieve's dataType; templateId only matters with requireProfileTagging (off).
         if (node.dateRange != null) return fail(node, 'Retrieve with dateRange');
-        if (node.codes != null) return `R.retrieve(st.env, ${js(node.dataType)}, () => ${ex(node.codes, s)}, ${js(node.codeProperty)})`;
+        if (node.codes != null)
+          return `R.retrieve(st.env, ${js(node.dataType)}, () => ${ex(node.codes, s)}, ${js(node.codeProperty)})`;
         return `R.retrieve(st.env, ${js(node.dataType)})`;
       }
-      case 'Query': return query(node, s);
-      case 'If': return `(${ex(node.condition, s)} ? ${ex(node.then, s)} : ${ex(node.else, s)})`;
+      case 'Query':
+        return query(node, s);
+      case 'If':
+        return `(${ex(node.condition, s)} ? ${ex(node.then, s)} : ${ex(node.else, s)})`;
       case 'Case': {
         const items: Node[] = node.caseItem ?? [];
         if (node.comparand != null) {
@@ -190,76 +207,142 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'Coalesce': {
         const ops: Node[] = node.operand ?? [];
         const r = fresh('r');
-        if (ops.length === 1) return `((${r}) => Array.isArray(${r}) ? (${r}.find((i) => i != null) ?? null) : (${r} != null ? ${r} : null))(${ex(ops[0], s)})`;
+        if (ops.length === 1)
+          return `((${r}) => Array.isArray(${r}) ? (${r}.find((i) => i != null) ?? null) : (${r} != null ? ${r} : null))(${ex(ops[0], s)})`;
         return `(() => { let ${r}; ${ops.map((o) => `${r} = ${ex(o, s)}; if (${r} != null) return ${r};`).join(' ')} return null; })()`;
       }
-      case 'And': return `R.and(${a().join(', ')})`;
-      case 'Or': return `R.or(${a().join(', ')})`;
-      case 'Xor': return `R.xor(${a().join(', ')})`;
-      case 'Implies': return `R.implies(${a().join(', ')})`;
-      case 'Not': return `R.not(${one(node, s)})`;
-      case 'IsNull': return `(${one(node, s)} == null)`;
-      case 'IsTrue': return `(true === ${one(node, s)})`;
-      case 'IsFalse': return `(false === ${one(node, s)})`;
-      case 'Equal': return `R.equal(${a().join(', ')})`;
-      case 'NotEqual': return `R.notEqual(${a().join(', ')})`;
-      case 'Equivalent': return `R.equivalent(${a().join(', ')}, st.env.codeService)`;
-      case 'Less': return `R.less(${a().join(', ')})`;
-      case 'Greater': return `R.greater(${a().join(', ')})`;
-      case 'LessOrEqual': return `R.lessOrEqual(${a().join(', ')})`;
-      case 'GreaterOrEqual': return `R.greaterOrEqual(${a().join(', ')})`;
-      case 'In': return `R.inList(${a().join(', ')}, ${precision(node)})`;
-      case 'Contains': return `R.contains(${a().join(', ')}, ${precision(node)})`;
-      case 'Includes': return `R.includes(${a().join(', ')}, ${precision(node)})`;
-      case 'IncludedIn': { const [x, y] = a(); return `R.includes(${y}, ${x}, ${precision(node)})`; }
-      case 'Exists': return `R.exists(${one(node, s)})`;
+      case 'And':
+        return `R.and(${a().join(', ')})`;
+      case 'Or':
+        return `R.or(${a().join(', ')})`;
+      case 'Xor':
+        return `R.xor(${a().join(', ')})`;
+      case 'Implies':
+        return `R.implies(${a().join(', ')})`;
+      case 'Not':
+        return `R.not(${one(node, s)})`;
+      case 'IsNull':
+        return `(${one(node, s)} == null)`;
+      case 'IsTrue':
+        return `(true === ${one(node, s)})`;
+      case 'IsFalse':
+        return `(false === ${one(node, s)})`;
+      case 'Equal':
+        return `R.equal(${a().join(', ')})`;
+      case 'NotEqual':
+        return `R.notEqual(${a().join(', ')})`;
+      case 'Equivalent':
+        return `R.equivalent(${a().join(', ')}, st.env.codeService)`;
+      case 'Less':
+        return `R.less(${a().join(', ')})`;
+      case 'Greater':
+        return `R.greater(${a().join(', ')})`;
+      case 'LessOrEqual':
+        return `R.lessOrEqual(${a().join(', ')})`;
+      case 'GreaterOrEqual':
+        return `R.greaterOrEqual(${a().join(', ')})`;
+      case 'In':
+        return `R.inList(${a().join(', ')}, ${precision(node)})`;
+      case 'Contains':
+        return `R.contains(${a().join(', ')}, ${precision(node)})`;
+      case 'Includes':
+        return `R.includes(${a().join(', ')}, ${precision(node)})`;
+      case 'IncludedIn': {
+        const [x, y] = a();
+        return `R.includes(${y}, ${x}, ${precision(node)})`;
+      }
+      case 'Exists':
+        return `R.exists(${one(node, s)})`;
       case 'Union': {
-        const listTyped = (node.operand ?? []).some((o: Node) => o.asTypeSpecifier != null && o.asTypeSpecifier.type === 'ListTypeSpecifier');
+        const listTyped = (node.operand ?? []).some(
+          (o: Node) => o.asTypeSpecifier != null && o.asTypeSpecifier.type === 'ListTypeSpecifier',
+        );
         return `R.union(${a().join(', ')}, ${listTyped})`;
       }
-      case 'Distinct': return `R.distinct(${one(node, s)})`;
-      case 'Flatten': return `R.flatten(${one(node, s)})`;
-      case 'SingletonFrom': return `R.singletonFrom(${one(node, s)})`;
-      case 'ToList': return `R.toList(${one(node, s)})`;
-      case 'First': return `R.first(${ex(node.source, s)})`;
-      case 'Last': return `R.last(${ex(node.source, s)})`;
-      case 'IndexOf': return `R.indexOf(${ex(node.source, s)}, ${ex(node.element, s)})`;
-      case 'Indexer': return `R.indexer(${a().join(', ')})`;
-      case 'Slice': return `R.slice(${ex(node.source, s)}, () => ${ex(node.startIndex, s)}, () => ${ex(node.endIndex, s)})`;
-      case 'Length': return `R.length(${one(node, s)})`;
-      case 'Count': return `R.count(${ex(node.source, s)})`;
-      case 'Sum': return `R.sum(${ex(node.source, s)})`;
-      case 'Min': return `R.min(${ex(node.source, s)})`;
-      case 'Max': return `R.max(${ex(node.source, s)})`;
-      case 'AllTrue': return `R.allTrue(${ex(node.source, s)})`;
-      case 'AnyTrue': return `R.anyTrue(${ex(node.source, s)})`;
-      case 'Concatenate': return `R.concatenate(${a().join(', ')})`;
-      case 'Combine': return `R.combine(${ex(node.source, s)}, ${node.separator != null ? ex(node.separator, s) : "''"})`;
-      case 'Split': return `R.split(${ex(node.stringToSplit, s)}, ${ex(node.separator, s)})`;
-      case 'Lower': return `R.lowerCase(${one(node, s)})`;
-      case 'Upper': return `R.upperCase(${one(node, s)})`;
-      case 'PositionOf': return `R.positionOf(${ex(node.pattern, s)}, ${ex(node.string, s)})`;
-      case 'LastPositionOf': return `R.lastPositionOf(${ex(node.pattern, s)}, ${ex(node.string, s)})`;
-      case 'Matches': return `R.matches(${a().join(', ')})`;
-      case 'ReplaceMatches': return `R.replaceMatches(${a().join(', ')})`;
+      case 'Distinct':
+        return `R.distinct(${one(node, s)})`;
+      case 'Flatten':
+        return `R.flatten(${one(node, s)})`;
+      case 'SingletonFrom':
+        return `R.singletonFrom(${one(node, s)})`;
+      case 'ToList':
+        return `R.toList(${one(node, s)})`;
+      case 'First':
+        return `R.first(${ex(node.source, s)})`;
+      case 'Last':
+        return `R.last(${ex(node.source, s)})`;
+      case 'IndexOf':
+        return `R.indexOf(${ex(node.source, s)}, ${ex(node.element, s)})`;
+      case 'Indexer':
+        return `R.indexer(${a().join(', ')})`;
+      case 'Slice':
+        return `R.slice(${ex(node.source, s)}, () => ${ex(node.startIndex, s)}, () => ${ex(node.endIndex, s)})`;
+      case 'Length':
+        return `R.length(${one(node, s)})`;
+      case 'Count':
+        return `R.count(${ex(node.source, s)})`;
+      case 'Sum':
+        return `R.sum(${ex(node.source, s)})`;
+      case 'Min':
+        return `R.min(${ex(node.source, s)})`;
+      case 'Max':
+        return `R.max(${ex(node.source, s)})`;
+      case 'AllTrue':
+        return `R.allTrue(${ex(node.source, s)})`;
+      case 'AnyTrue':
+        return `R.anyTrue(${ex(node.source, s)})`;
+      case 'Concatenate':
+        return `R.concatenate(${a().join(', ')})`;
+      case 'Combine':
+        return `R.combine(${ex(node.source, s)}, ${node.separator != null ? ex(node.separator, s) : "''"})`;
+      case 'Split':
+        return `R.split(${ex(node.stringToSplit, s)}, ${ex(node.separator, s)})`;
+      case 'Lower':
+        return `R.lowerCase(${one(node, s)})`;
+      case 'Upper':
+        return `R.upperCase(${one(node, s)})`;
+      case 'PositionOf':
+        return `R.positionOf(${ex(node.pattern, s)}, ${ex(node.string, s)})`;
+      case 'LastPositionOf':
+        return `R.lastPositionOf(${ex(node.pattern, s)}, ${ex(node.string, s)})`;
+      case 'Matches':
+        return `R.matches(${a().join(', ')})`;
+      case 'ReplaceMatches':
+        return `R.replaceMatches(${a().join(', ')})`;
       case 'Substring':
         return `R.substring(${ex(node.stringToSub, s)}, ${ex(node.startIndex, s)}, ${node.length != null ? ex(node.length, s) : 'null'})`;
-      case 'StartsWith': return `R.startsWith(${a().join(', ')})`;
-      case 'EndsWith': return `R.endsWith(${a().join(', ')})`;
-      case 'Add': return `R.add(${a().join(', ')})`;
-      case 'Subtract': return `R.subtract(${a().join(', ')})`;
-      case 'Multiply': return `R.multiply(${a().join(', ')})`;
-      case 'Divide': return `R.divide(${a().join(', ')})`;
-      case 'TruncatedDivide': return `R.truncatedDivide(${a().join(', ')})`;
-      case 'Power': return `R.power(${a().join(', ')})`;
-      case 'Abs': return `R.abs(${one(node, s)})`;
-      case 'Negate': return `R.negate(${one(node, s)})`;
-      case 'ToString': return `R.toStringOp(${one(node, s)})`;
-      case 'ToInteger': return `R.toInteger(${one(node, s)})`;
-      case 'ToDecimal': return `R.toDecimal(${one(node, s)})`;
-      case 'ToDateTime': return `R.toDateTime(${one(node, s)}, st.env.now)`;
-      case 'ToDate': return `R.toDate(${one(node, s)})`;
-      case 'ToConcept': return `R.toConcept(${one(node, s)})`;
+      case 'StartsWith':
+        return `R.startsWith(${a().join(', ')})`;
+      case 'EndsWith':
+        return `R.endsWith(${a().join(', ')})`;
+      case 'Add':
+        return `R.add(${a().join(', ')})`;
+      case 'Subtract':
+        return `R.subtract(${a().join(', ')})`;
+      case 'Multiply':
+        return `R.multiply(${a().join(', ')})`;
+      case 'Divide':
+        return `R.divide(${a().join(', ')})`;
+      case 'TruncatedDivide':
+        return `R.truncatedDivide(${a().join(', ')})`;
+      case 'Power':
+        return `R.power(${a().join(', ')})`;
+      case 'Abs':
+        return `R.abs(${one(node, s)})`;
+      case 'Negate':
+        return `R.negate(${one(node, s)})`;
+      case 'ToString':
+        return `R.toStringOp(${one(node, s)})`;
+      case 'ToInteger':
+        return `R.toInteger(${one(node, s)})`;
+      case 'ToDecimal':
+        return `R.toDecimal(${one(node, s)})`;
+      case 'ToDateTime':
+        return `R.toDateTime(${one(node, s)}, st.env.now)`;
+      case 'ToDate':
+        return `R.toDate(${one(node, s)})`;
+      case 'ToConcept':
+        return `R.toConcept(${one(node, s)})`;
       case 'As': {
         const spec = node.asTypeSpecifier ?? { name: node.asType, type: 'NamedTypeSpecifier' };
         return `R.as(${one(node, s)}, ${constant(stripSpec(spec))}, ${node.strict === true})`;
@@ -277,21 +360,45 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       }
       case 'Date':
         return `new R.CqlDate(${['year', 'month', 'day'].map((p) => (node[p] != null ? ex(node[p], s) : 'undefined')).join(', ')})`;
-      case 'DateFrom': return `R.dateFrom(${one(node, s)})`;
-      case 'DateTimeComponentFrom': return `R.component(${one(node, s)}, ${js(String(node.precision).toLowerCase())})`;
-      case 'TimezoneOffsetFrom': return `R.timezoneOffsetFrom(${one(node, s)})`;
-      case 'Today': return 'st.env.now.getDate()';
-      case 'Now': return 'st.env.now';
-      case 'DurationBetween': return `R.durationBetween(${a().join(', ')}, ${precision(node)})`;
-      case 'DifferenceBetween': return `R.differenceBetween(${a().join(', ')}, ${precision(node)})`;
-      case 'SameAs': return `R.sameAs(${a().join(', ')}, ${precision(node)})`;
-      case 'SameOrBefore': return `R.sameOrBefore(${a().join(', ')}, ${precision(node)})`;
-      case 'SameOrAfter': return `R.sameOrAfter(${a().join(', ')}, ${precision(node)})`;
+      case 'DateFrom':
+        return `R.dateFrom(${one(node, s)})`;
+      case 'DateTimeComponentFrom':
+        return `R.component(${one(node, s)}, ${js(String(node.precision).toLowerCase())})`;
+      case 'TimezoneOffsetFrom':
+        return `R.timezoneOffsetFrom(${one(node, s)})`;
+      case 'Today':
+        return 'st.env.now.getDate()';
+      case 'Now':
+        return 'st.env.now';
+      case 'DurationBetween':
+        return `R.durationBetween(${a().join(', ')}, ${precision(node)})`;
+      case 'DifferenceBetween':
+        return `R.differenceBetween(${a().join(', ')}, ${precision(node)})`;
+      case 'SameAs':
+        return `R.sameAs(${a().join(', ')}, ${precision(node)})`;
+      case 'SameOrBefore':
+        return `R.sameOrBefore(${a().join(', ')}, ${precision(node)})`;
+      case 'SameOrAfter':
+        return `R.sameOrAfter(${a().join(', ')}, ${precision(node)})`;
       case 'Interval': {
-        const lc = node.lowClosed != null ? js(node.lowClosed) : node.lowClosedExpression != null ? ex(node.lowClosedExpression, s) : 'undefined';
-        const hc = node.highClosed != null ? js(node.highClosed) : node.highClosedExpression != null ? ex(node.highClosedExpression, s) : 'undefined';
-        const point = node.low?.asTypeSpecifier?.type === 'NamedTypeSpecifier' ? node.low.asTypeSpecifier.name
-          : node.high?.asTypeSpecifier?.type === 'NamedTypeSpecifier' ? node.high.asTypeSpecifier.name : undefined;
+        const lc =
+          node.lowClosed != null
+            ? js(node.lowClosed)
+            : node.lowClosedExpression != null
+              ? ex(node.lowClosedExpression, s)
+              : 'undefined';
+        const hc =
+          node.highClosed != null
+            ? js(node.highClosed)
+            : node.highClosedExpression != null
+              ? ex(node.highClosedExpression, s)
+              : 'undefined';
+        const point =
+          node.low?.asTypeSpecifier?.type === 'NamedTypeSpecifier'
+            ? node.low.asTypeSpecifier.name
+            : node.high?.asTypeSpecifier?.type === 'NamedTypeSpecifier'
+              ? node.high.asTypeSpecifier.name
+              : undefined;
         const l = fresh('l');
         const h = fresh('h');
         return `((${l}, ${h}) => R.interval(${l}, ${h}, ${lc}, ${hc}, ${l} == null && ${h} == null ? ${js(point)} : undefined))(${ex(node.low, s)}, ${ex(node.high, s)})`;
@@ -303,17 +410,23 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
 
   function literal(node: Node): string {
     switch (node.valueType) {
-      case `${SYSTEM}Boolean`: return node.value === 'true' ? 'true' : 'false';
-      case `${SYSTEM}Integer`: return js(parseInt(node.value, 10));
-      case `${SYSTEM}Decimal`: return js(parseFloat(node.value));
-      case `${SYSTEM}String`: return js(String(node.value).replace(/\\'/g, "'").replace(/\\"/g, '"'));
-      default: return js(node.value);
+      case `${SYSTEM}Boolean`:
+        return node.value === 'true' ? 'true' : 'false';
+      case `${SYSTEM}Integer`:
+        return js(parseInt(node.value, 10));
+      case `${SYSTEM}Decimal`:
+        return js(parseFloat(node.value));
+      case `${SYSTEM}String`:
+        return js(String(node.value).replace(/\\'/g, "'").replace(/\\"/g, '"'));
+      default:
+        return js(node.value);
     }
   }
 
   function functionRef(node: Node, s: Scope): string {
     const argList = (node.operand ?? []).map((o: Node) => ex(o, s));
-    if (node.libraryName) return `${modVar(node.libraryName)}.f[${js(node.name)}](st.${libVar(node.libraryName)}, ${argList.join(', ')})`;
+    if (node.libraryName)
+      return `${modVar(node.libraryName)}.f[${js(node.name)}](st.${libVar(node.libraryName)}, ${argList.join(', ')})`;
     const defs = overloads.get(node.name);
     if (defs === undefined) return fail(node, `unknown function ${node.name}`);
     // One definition of this name: cql-execution calls it without looking at types.
@@ -334,7 +447,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       rowScope[src.alias] = aliasVars[i]!;
       // A row of a list source is of its element type; of a single value, of that value's type.
       const spec = src.expression?.resultTypeSpecifier ?? src.resultTypeSpecifier;
-      rowTypes[src.alias] = spec?.type === 'ListTypeSpecifier' ? spec.elementType?.name : src.expression?.resultTypeName;
+      rowTypes[src.alias] =
+        spec?.type === 'ListTypeSpecifier' ? spec.elementType?.name : src.expression?.resultTypeName;
     });
     let scope = child(s, rowScope, rowTypes);
     const lines: string[] = [];
@@ -358,8 +472,10 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     if (node.return != null) body.push(`${out}.push(${ex(node.return.expression, scope)});`);
     else if (sources.length === 1) body.push(`${out}.push(${aliasVars[0]});`);
     else {
-      const entries = [...sources.map((src: Node, i: number) => `${js(src.alias)}: ${aliasVars[i]}`),
-        ...(node.let ?? []).map((l: Node) => `${js(l.identifier)}: ${scope.vars.get(l.identifier)}`)];
+      const entries = [
+        ...sources.map((src: Node, i: number) => `${js(src.alias)}: ${aliasVars[i]}`),
+        ...(node.let ?? []).map((l: Node) => `${js(l.identifier)}: ${scope.vars.get(l.identifier)}`),
+      ];
       body.push(`${out}.push({ ${entries.join(', ')} });`);
     }
     lines.push(...open, ...body, ...sources.map(() => '}'));
@@ -370,11 +486,14 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       const cmp: string[] = [];
       for (const b of by) {
         const asc = b.direction === 'asc' || b.direction === 'ascending';
-        if (b.type === 'ByColumn') cmp.push(`R.compareKeys(R.column(x, ${js(b.path)}), R.column(y, ${js(b.path)}), ${asc})`);
+        if (b.type === 'ByColumn')
+          cmp.push(`R.compareKeys(R.column(x, ${js(b.path)}), R.column(y, ${js(b.path)}), ${asc})`);
         else if (b.type === 'ByDirection') cmp.push(`R.compareRows(x, y, ${asc})`);
         else return fail(b, `sort ${b.type}`);
       }
-      lines.push(`${out} = R.mergeSort(${out}, (x, y) => { let o = 0; ${cmp.map((c) => `o = ${c}; if (o !== 0) return o;`).join(' ')} return o; });`);
+      lines.push(
+        `${out} = R.mergeSort(${out}, (x, y) => { let o = 0; ${cmp.map((c) => `o = ${c}; if (o !== 0) return o;`).join(' ')} return o; });`,
+      );
     }
     lines.push(`return isList ? ${out} : ${out}[0];`);
     return `(() => { ${lines.join('\n')} })()`;
@@ -384,7 +503,15 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     if (spec == null || typeof spec !== 'object') return spec;
     if (Array.isArray(spec)) return spec.map(stripSpec);
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(spec)) if (k !== 'annotation' && k !== 'locator' && k !== 'localId' && k !== 'resultTypeName' && k !== 'resultTypeSpecifier') o[k] = stripSpec(v);
+    for (const [k, v] of Object.entries(spec))
+      if (
+        k !== 'annotation' &&
+        k !== 'locator' &&
+        k !== 'localId' &&
+        k !== 'resultTypeName' &&
+        k !== 'resultTypeSpecifier'
+      )
+        o[k] = stripSpec(v);
     return o;
   };
 
@@ -398,33 +525,50 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     current = `parameter ${pname}`;
     // A parameter without a default is its ParameterDef (R.UnsetParameter), as any unknown name is: only defaults
     // need a case (the threshold parameters every library declares would otherwise repeat in each module).
-    if (pdef.default != null) paramDefaults.push(`    case ${js(pname)}: return ${ex(pdef.default, { vars: new Map(), atRoot: true })};`);
+    if (pdef.default != null)
+      paramDefaults.push(`    case ${js(pname)}: return ${ex(pdef.default, { vars: new Map(), atRoot: true })};`);
   }
-  body.push(paramDefaults.length === 0 ? 'export const p = R.parameterReader();'
-    : `export const p = R.parameterReader((st, name) => {\n  switch (name) {\n${paramDefaults.join('\n')}\n    default: return R.NO_DEFAULT;\n  }\n});`);
-  body.push(`export const vs = {${[...valueSets.values()].map((v) => `\n  ${js(v.name)}: () => R.valueSet(${js(v.id)}, ${js(v.version)}, ${js(v.name)}),`).join('')}\n};`);
+  body.push(
+    paramDefaults.length === 0
+      ? 'export const p = R.parameterReader();'
+      : `export const p = R.parameterReader((st, name) => {\n  switch (name) {\n${paramDefaults.join('\n')}\n    default: return R.NO_DEFAULT;\n  }\n});`,
+  );
+  body.push(
+    `export const vs = {${[...valueSets.values()].map((v) => `\n  ${js(v.name)}: () => R.valueSet(${js(v.id)}, ${js(v.version)}, ${js(v.name)}),`).join('')}\n};`,
+  );
   defines.forEach((d, i) => {
     current = d.name;
     const v = defineVar.get(d.name)!;
     const expr = d.expression != null ? ex(d.expression, root) : 'undefined';
     // Memoized in the evaluation's state (a value of undefined is computed again, as a missing one).
-    body.push(`// define ${js(d.name)}\nfunction ${v}(st) {\n  const x = st.v[${i}];\n  return x !== undefined ? x : (st.v[${i}] = ${expr});\n}`);
+    body.push(
+      `// define ${js(d.name)}\nfunction ${v}(st) {\n  const x = st.v[${i}];\n  return x !== undefined ? x : (st.v[${i}] = ${expr});\n}`,
+    );
   });
   for (const f of functions) {
     current = `function ${f.name}`;
     const ops: Node[] = f.operand ?? [];
     const vars: Record<string, string> = {};
-    ops.forEach((o, i) => { vars[o.name] = `o${i}`; });
+    ops.forEach((o, i) => {
+      vars[o.name] = `o${i}`;
+    });
     const fs: Scope = { vars: new Map(Object.entries(vars)), atRoot: false };
     const expr = f.expression != null ? ex(f.expression, fs) : 'undefined';
-    body.push(`// function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\nfunction ${functionVar.get(f)}(st${ops.map((_o, i) => `, o${i}`).join('')}) {\n  return ${expr};\n}`);
+    body.push(
+      `// function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\nfunction ${functionVar.get(f)}(st${ops.map((_o, i) => `, o${i}`).join('')}) {\n  return ${expr};\n}`,
+    );
   }
   // Dispatchers: cql-execution keeps the overloads of the call's arity, then (when more than one) those whose operand
   // types match the non-null arguments, and calls the last one left.
   const dispatch: string[] = [];
   for (const [fname, defs] of overloads) {
-    const specs = defs.map((f) => ({ v: functionVar.get(f)!, arity: (f.operand ?? []).length,
-      types: (f.operand ?? []).map((o: Node) => stripSpec(o.operandTypeSpecifier ?? { name: o.operandType, type: 'NamedTypeSpecifier' })) }));
+    const specs = defs.map((f) => ({
+      v: functionVar.get(f)!,
+      arity: (f.operand ?? []).length,
+      types: (f.operand ?? []).map((o: Node) =>
+        stripSpec(o.operandTypeSpecifier ?? { name: o.operandType, type: 'NamedTypeSpecifier' }),
+      ),
+    }));
     const tv = fresh('T');
     body.push(`const ${tv} = [${specs.map((x) => `[${x.v}, ${x.arity}, ${js(x.types)}]`).join(', ')}];`);
     dispatch.push(`  ${js(fname)}: (st, ...args) => R.dispatch(st, args, ${tv}),`);
@@ -432,7 +576,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   body.push(`export const f = {\n${dispatch.join('\n')}\n};\nconst F = f;`);
   body.push(`export const d = {${defines.map((d) => `\n  ${js(d.name)}: ${defineVar.get(d.name)},`).join('')}\n};`);
   const incs = [...includes.entries()];
-  body.push(`/** The state of one evaluation of ${name}. */\nexport function instantiate(env) {\n  return {\n    env,\n    v: new Array(${defines.length}),${incs.map(([local, path]) => `\n    ${libVar(local)}: R.libraryInstance(env, ${js(path)}, ${modVar(local)}.instantiate),`).join('')}\n  };\n}`);
+  body.push(
+    `/** The state of one evaluation of ${name}. */\nexport function instantiate(env) {\n  return {\n    env,\n    v: new Array(${defines.length}),${incs.map(([local, path]) => `\n    ${libVar(local)}: R.libraryInstance(env, ${js(path)}, ${modVar(local)}.instantiate),`).join('')}\n  };\n}`,
+  );
 
   const imports = [...new Set(includes.values())].map((path) => `import * as M_${path} from './${path}.js';`);
   const text = [
@@ -442,7 +588,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     ...imports,
     '',
     ...[...constants].map(([text, v]) => `const ${v} = ${text};`),
-    ...[...plans].map(([key, v]) => `const ${v} = R.primitiveValuePlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`),
+    ...[...plans].map(
+      ([key, v]) => `const ${v} = R.primitiveValuePlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`,
+    ),
     `export const id = ${js(name)};`,
     `export const version = ${js(lib.identifier.version ?? null)};`,
     `/** The defines of ${name}, in ELM order (the results of an evaluation). */`,

@@ -106,7 +106,7 @@ function dateCount(a: Ymd, b: Ymd, unit: string, truncate: boolean): number | un
   return bLater || (truncate && n === 0) ? n : -n;
 }
 
-const sunday = (day: number): number => day - ((((day + 3) % 7) + 7) % 7 + 1) % 7;
+const sunday = (day: number): number => day - ((((((day + 3) % 7) + 7) % 7) + 1) % 7);
 
 /** `durationBetween` of two whole Dates (year, month, week, day), else undefined. */
 export function dateDurationBetween(a: any, b: any, unit: string | undefined): number | undefined {
@@ -160,9 +160,22 @@ export function dateTimeDurationBetween(a: any, b: any, unit: string | undefined
 
 // A Quantity's unit as a date field (cql-execution's convertToCQLDateUnit, for the fields handled here).
 const DATE_UNITS: ReadonlyMap<string, string> = new Map([
-  ['day', 'day'], ['days', 'day'], ['d', 'day'], ['week', 'week'], ['weeks', 'week'], ['wk', 'week'],
-  ['month', 'month'], ['months', 'month'], ['mo', 'month'], ['mo_j', 'month'], ['mo_g', 'month'],
-  ['year', 'year'], ['years', 'year'], ['a', 'year'], ['a_j', 'year'], ['a_g', 'year'],
+  ['day', 'day'],
+  ['days', 'day'],
+  ['d', 'day'],
+  ['week', 'week'],
+  ['weeks', 'week'],
+  ['wk', 'week'],
+  ['month', 'month'],
+  ['months', 'month'],
+  ['mo', 'month'],
+  ['mo_j', 'month'],
+  ['mo_g', 'month'],
+  ['year', 'year'],
+  ['years', 'year'],
+  ['a', 'year'],
+  ['a_j', 'year'],
+  ['a_g', 'year'],
 ]);
 
 /**
@@ -183,7 +196,7 @@ export function dateAdd(d: any, value: any, unit: any): CqlDate | undefined {
   } else {
     const total = d.month - 1 + (field === 'month' ? value : 12 * value);
     y = d.year + Math.floor(total / 12);
-    m = (total % 12 + 12) % 12 + 1;
+    m = (((total % 12) + 12) % 12) + 1;
     day = Math.min(d.day, daysIn(y, m));
   }
   if (y < 2 || y > 9998) return undefined;

@@ -34,7 +34,9 @@ export function modelInfo(): ModelInfo {
     const source = PatientSource.FHIRv401();
     model = Reflect.get(source, '_modelInfo');
     // The FHIRObject class is not exported: reach it through a throwaway patient.
-    source.loadBundles([{ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] }]);
+    source.loadBundles([
+      { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] },
+    ]);
     const probe: any = source.currentPatient();
     legacyWrapperProto = Object.getPrototypeOf(Object.getPrototypeOf(probe));
   }
@@ -45,7 +47,10 @@ export function modelInfo(): ModelInfo {
 export class FhirValue {
   /** getCode results by field (set on first use). */
   codes: Map<string, unknown> | undefined = undefined;
-  constructor(readonly json: Json, readonly typeInfo: ClassInfo) {}
+  constructor(
+    readonly json: Json,
+    readonly typeInfo: ClassInfo,
+  ) {}
 }
 
 interface Plan {
@@ -77,7 +82,12 @@ function isPrimitive(ts: any): boolean {
     if (ts.namespace === 'FHIR' && ts.name[0].toLowerCase() === ts.name[0]) hit = true;
     else {
       const info = modelInfo().findClass(ts.fqn);
-      if (info && info.baseTypeSpecifier && info.baseTypeSpecifier.fqn === 'FHIR.Element' && info.elements.length === 1) {
+      if (
+        info &&
+        info.baseTypeSpecifier &&
+        info.baseTypeSpecifier.fqn === 'FHIR.Element' &&
+        info.elements.length === 1
+      ) {
         const property = info.findElement('value');
         hit = Boolean(property && property.typeSpecifier.fqn === 'System.String');
       }
@@ -104,7 +114,8 @@ function planOf(typeInfo: ClassInfo, field: string): Plan {
     const ts = element.typeSpecifier.choices.find((c: any) => root === choicePropertyName(element, c));
     plan = withSuffix({ property: root, typeSpecifier: ts }, suffix);
   } else if (element.typeSpecifier.isChoice) {
-    const choices = element.typeSpecifier.choices.filter((c: any) => c.isNamed)
+    const choices = element.typeSpecifier.choices
+      .filter((c: any) => c.isNamed)
       .map((c: any) => ({ property: choicePropertyName(element, c), typeSpecifier: c, cls: classOfSpec(c) }));
     plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier, choices }, suffix);
   } else plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier }, suffix);
@@ -112,10 +123,18 @@ function planOf(typeInfo: ClassInfo, field: string): Plan {
   return plan;
 }
 
-function withSuffix(p: { property: string; typeSpecifier: any; choices?: Plan['choices'] }, suffix: string | undefined): Plan {
+function withSuffix(
+  p: { property: string; typeSpecifier: any; choices?: Plan['choices'] },
+  suffix: string | undefined,
+): Plan {
   const ts = p.typeSpecifier;
   if (ts && !p.choices && ts.namespace === 'System') return { ...p, system: ts.name, suffix };
-  return { ...p, suffix, primitive: ts && !p.choices ? isPrimitive(ts) : undefined, cls: ts && !p.choices ? classOfSpec(ts) : undefined };
+  return {
+    ...p,
+    suffix,
+    primitive: ts && !p.choices ? isPrimitive(ts) : undefined,
+    cls: ts && !p.choices ? classOfSpec(ts) : undefined,
+  };
 }
 
 /** `FHIRObject.get(field)` of cql-exec-fhir 2.2.0 on a FhirValue. */
@@ -339,7 +358,12 @@ export interface PrimitiveValuePlan {
   readonly field: string;
   resolved?: ResolvedPrimitiveValue | null;
 }
-interface ResolvedPrimitiveValue { readonly cls: ClassInfo; readonly property: string; readonly extra: string; readonly system: string }
+interface ResolvedPrimitiveValue {
+  readonly cls: ClassInfo;
+  readonly property: string;
+  readonly extra: string;
+  readonly system: string;
+}
 
 function resolvePrimitiveValue(plan: PrimitiveValuePlan): ResolvedPrimitiveValue | null {
   if (plan.field.includes('.')) return null;

@@ -27,7 +27,12 @@ export interface Env {
   readonly records: Map<string, FhirValue[]>;
 }
 
-export function createEnv(bundle: unknown, params: Readonly<Record<string, unknown>>, now: DateTime, codeService: CodeService): Env {
+export function createEnv(
+  bundle: unknown,
+  params: Readonly<Record<string, unknown>>,
+  now: DateTime,
+  codeService: CodeService,
+): Env {
   return { bundle, params, now, codeService, instances: new Map(), records: new Map() };
 }
 
@@ -52,7 +57,7 @@ export function prop(obj: any, path: string): any {
     }
   }
   if (val == null) {
-    if (path.indexOf('.') < 0) return val instanceof Function ? val.call(obj) : (val != null ? val : null);
+    if (path.indexOf('.') < 0) return val instanceof Function ? val.call(obj) : val != null ? val : null;
     let cur = obj;
     for (const part of path.split('.')) {
       let v: any;
@@ -133,11 +138,14 @@ export function param(env: Env, name: string, atRoot: boolean, fallback: () => u
  * The ParameterRef reader of a compiled library (its `p`): `param` with the library's default of the parameter, or,
  * for a parameter without one (or a name the library does not declare), its ParameterDef.
  */
-export function parameterReader(defaults?: (st: any, name: string) => unknown): (st: any, name: string, atRoot: boolean) => unknown {
-  return (st, name, atRoot) => param(st.env, name, atRoot, () => {
-    const v = defaults === undefined ? NO_DEFAULT : defaults(st, name);
-    return v !== NO_DEFAULT ? v : new UnsetParameter(name);
-  });
+export function parameterReader(
+  defaults?: (st: any, name: string) => unknown,
+): (st: any, name: string, atRoot: boolean) => unknown {
+  return (st, name, atRoot) =>
+    param(st.env, name, atRoot, () => {
+      const v = defaults === undefined ? NO_DEFAULT : defaults(st, name);
+      return v !== NO_DEFAULT ? v : new UnsetParameter(name);
+    });
 }
 /** What a library's defaults answer for a parameter without a default. */
 export const NO_DEFAULT: unique symbol = Symbol('no default');
@@ -187,11 +195,16 @@ const chosen = new WeakMap<readonly Overload[], Map<unknown, Overload | null> | 
 /** True when matchesType of a FhirValue against `spec` depends on its class alone (a tuple type reads its fields). */
 function classDecides(spec: any): boolean {
   switch (spec?.type) {
-    case 'NamedTypeSpecifier': return true;
-    case 'ListTypeSpecifier': return true;
-    case 'IntervalTypeSpecifier': return true;
-    case 'ChoiceTypeSpecifier': return (spec.choice ?? []).every(classDecides);
-    default: return false;
+    case 'NamedTypeSpecifier':
+      return true;
+    case 'ListTypeSpecifier':
+      return true;
+    case 'IntervalTypeSpecifier':
+      return true;
+    case 'ChoiceTypeSpecifier':
+      return (spec.choice ?? []).every(classDecides);
+    default:
+      return false;
   }
 }
 

@@ -15,7 +15,10 @@ import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 const require = createRequire(import.meta.url);
 require('cql-execution');
 const comparison = require('cql-execution/lib/util/comparison.js') as {
-  equals(a: any, b: any): any; equivalent(a: any, b: any): any; lessThan(a: any, b: any): any; greaterThan(a: any, b: any): any;
+  equals(a: any, b: any): any;
+  equivalent(a: any, b: any): any;
+  lessThan(a: any, b: any): any;
+  greaterThan(a: any, b: any): any;
 };
 const listLib = require('cql-execution/lib/elm/list.js') as any;
 const ivlLib = require('cql-execution/lib/elm/interval.js') as any;
@@ -28,14 +31,18 @@ export { Code, Concept, CqlDate, DateTime, Interval, Quantity, FhirValue };
 
 /* ---------- logic ---------- */
 // ThreeValuedLogic.and/or of two values (false/true first, then null; undefined counts as neither).
-export const and = (a: unknown, b: unknown): any => (a === false || b === false ? false : a === null || b === null ? null : true);
-export const or = (a: unknown, b: unknown): any => (a === true || b === true ? true : a === null || b === null ? null : false);
+export const and = (a: unknown, b: unknown): any =>
+  a === false || b === false ? false : a === null || b === null ? null : true;
+export const or = (a: unknown, b: unknown): any =>
+  a === true || b === true ? true : a === null || b === null ? null : false;
 export const not = (a: unknown): any => logic.not(a);
 export const implies = (a: unknown, b: unknown): any => logic.implies(a, b);
 export const xor = (a: unknown, b: unknown): any => logic.xor(a, b);
 
 /* ---------- equality ---------- */
-const unitsLib = require('cql-execution/lib/util/units.js') as { convertUnit(v: number, from: string, to: string): number | undefined };
+const unitsLib = require('cql-execution/lib/util/units.js') as {
+  convertUnit(v: number, from: string, to: string): number | undefined;
+};
 // ucum-lhc's conversion costs microseconds a call, and a duplicate check compares every pair of doses: the answer is a
 // pure function of the value and the two units, so it is kept (a bounded map, emptied when full).
 const conversions = new Map<string, number | undefined>();
@@ -110,8 +117,10 @@ export function equivalent(a: any, b: any, codeService: any): any {
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equivalent(toLegacy(a), toLegacy(b));
   return equivalentValues(a, b);
 }
-const stringsEquivalent = (a: string, b: string): boolean => a === b || baseCollator.compare(a.replace(/\s/g, ' '), b.replace(/\s/g, ' ')) === 0;
-const isTuple = (v: any): boolean => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+const stringsEquivalent = (a: string, b: string): boolean =>
+  a === b || baseCollator.compare(a.replace(/\s/g, ' '), b.replace(/\s/g, ' ')) === 0;
+const isTuple = (v: any): boolean =>
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 /**
  * cql-execution's `equivalent` (util/comparison.js) on values holding no FHIR object, with its cases for strings,
  * numbers, quantities and tuples (compareObjects: the same own non-function keys, values equivalent, null when one
@@ -124,8 +133,12 @@ function equivalentValues(a: any, b: any): any {
   if (typeof a === 'number' && typeof b === 'number') return a === b;
   if (isQuantity(a)) return quantityEquals(a, b);
   if (isTuple(a) && isTuple(b)) {
-    const aKeys = Object.keys(a).filter((k) => !isFunction(a[k])).sort();
-    const bKeys = Object.keys(b).filter((k) => !isFunction(b[k])).sort();
+    const aKeys = Object.keys(a)
+      .filter((k) => !isFunction(a[k]))
+      .sort();
+    const bKeys = Object.keys(b)
+      .filter((k) => !isFunction(b[k]))
+      .sort();
     if (aKeys.length !== bKeys.length || !aKeys.every((k, i) => k === bKeys[i])) return false;
     let unknown = false;
     const all = aKeys.every((k) => {
@@ -224,7 +237,8 @@ export function last(src: any): any {
   return src != null && Array.isArray(src) && src.length > 0 ? src[src.length - 1] : null;
 }
 export function flatten(arg: any): any {
-  if (Array.isArray(arg) && arg.every((x) => Array.isArray(x))) return arg.reduce((x: any[], y: any[]) => x.concat(y), []);
+  if (Array.isArray(arg) && arg.every((x) => Array.isArray(x)))
+    return arg.reduce((x: any[], y: any[]) => x.concat(y), []);
   return arg;
 }
 export function singletonFrom(arg: any): any {
@@ -265,7 +279,8 @@ const removeNulls = (things: any[]): any[] => things.filter((x) => x != null);
 function processQuantities(values: any[]): any[] {
   const items = removeNulls(values);
   if (items.every((x) => x.isQuantity)) return items.map((q) => q.convertUnit(items[0].unit));
-  if (items.some((x) => x.isQuantity)) throw new Error('Cannot perform aggregate operations on mixed values of Quantities and non Quantities');
+  if (items.some((x) => x.isQuantity))
+    throw new Error('Cannot perform aggregate operations on mixed values of Quantities and non Quantities');
   return items;
 }
 export function count(items: any): number {
@@ -387,7 +402,10 @@ export function multiply(a: any, b: any): any {
   const [x, y] = lift(a, b);
   if (x.isQuantity || y.isQuantity) return over(quantityLib.doMultiplication(x, y));
   if (x.isUncertainty && y.isUncertainty) {
-    if (x.low.isQuantity) return over(new Uncertainty(quantityLib.doMultiplication(x.low, y.low), quantityLib.doMultiplication(x.high, y.high)));
+    if (x.low.isQuantity)
+      return over(
+        new Uncertainty(quantityLib.doMultiplication(x.low, y.low), quantityLib.doMultiplication(x.high, y.high)),
+      );
     return over(new Uncertainty(x.low * y.low, x.high * y.high));
   }
   return over(x * y);
@@ -398,7 +416,8 @@ export function divide(a: any, b: any): any {
   const [x, y] = lift(a, b);
   if (x.isQuantity) return over(quantityLib.doDivision(x, y));
   if (x.isUncertainty && y.isUncertainty) {
-    if (x.low.isQuantity) return over(new Uncertainty(quantityLib.doDivision(x.low, y.high), quantityLib.doDivision(x.high, y.low)));
+    if (x.low.isQuantity)
+      return over(new Uncertainty(quantityLib.doDivision(x.low, y.high), quantityLib.doDivision(x.high, y.low)));
     return over(new Uncertainty(x.low / y.high, x.high / y.low));
   }
   return over(x / y);
@@ -490,8 +509,10 @@ export function toInteger(arg: any): any {
 export function toDecimal(arg: any): any {
   if (arg != null) {
     if (arg.isUncertainty) {
-      return new Uncertainty(mathUtil.limitDecimalPrecision(parseFloat(arg.low.toString())),
-        mathUtil.limitDecimalPrecision(parseFloat(arg.high.toString())));
+      return new Uncertainty(
+        mathUtil.limitDecimalPrecision(parseFloat(arg.low.toString())),
+        mathUtil.limitDecimalPrecision(parseFloat(arg.high.toString())),
+      );
     }
     const decimal = mathUtil.limitDecimalPrecision(parseFloat(arg.toString()));
     if (mathUtil.isValidDecimal(decimal)) return decimal;
@@ -523,7 +544,8 @@ export function timezoneOffsetFrom(d: any): any {
   return d != null ? d.timezoneOffset : null;
 }
 export function durationBetween(a: any, b: any, precision?: string): any {
-  if (a == null || b == null || typeof a.durationBetween !== 'function' || typeof b.durationBetween !== 'function') return null;
+  if (a == null || b == null || typeof a.durationBetween !== 'function' || typeof b.durationBetween !== 'function')
+    return null;
   const unit = lower(precision);
   const fast = a instanceof CqlDate ? dateDurationBetween(a, b, unit) : dateTimeDurationBetween(a, b, unit);
   if (fast !== undefined) return fast;
@@ -531,7 +553,8 @@ export function durationBetween(a: any, b: any, precision?: string): any {
   return result != null && result.isPoint() ? result.low : result;
 }
 export function differenceBetween(a: any, b: any, precision?: string): any {
-  if (a == null || b == null || typeof a.differenceBetween !== 'function' || typeof b.differenceBetween !== 'function') return null;
+  if (a == null || b == null || typeof a.differenceBetween !== 'function' || typeof b.differenceBetween !== 'function')
+    return null;
   const fast = dateDifferenceBetween(a, b, lower(precision));
   if (fast !== undefined) return fast;
   const result = a.differenceBetween(b, lower(precision));
@@ -549,12 +572,24 @@ export function matchesType(val: any, spec: any): boolean {
     case 'ListTypeSpecifier':
       return Array.isArray(val) && val.every((x) => matchesType(x, spec.elementType));
     case 'TupleTypeSpecifier':
-      return val != null && typeof val === 'object' && !Array.isArray(val) && !val.isInterval && !val.isConcept
-        && !val.isCode && !val.isDateTime && !val.isDate && !val.isQuantity
-        && spec.element.every((x: any) => typeof val[x.name] === 'undefined' || matchesType(val[x.name], x.elementType));
+      return (
+        val != null &&
+        typeof val === 'object' &&
+        !Array.isArray(val) &&
+        !val.isInterval &&
+        !val.isConcept &&
+        !val.isCode &&
+        !val.isDateTime &&
+        !val.isDate &&
+        !val.isQuantity &&
+        spec.element.every((x: any) => typeof val[x.name] === 'undefined' || matchesType(val[x.name], x.elementType))
+      );
     case 'IntervalTypeSpecifier':
-      return val.isInterval && (val.low == null || matchesType(val.low, spec.pointType))
-        && (val.high == null || matchesType(val.high, spec.pointType));
+      return (
+        val.isInterval &&
+        (val.low == null || matchesType(val.low, spec.pointType)) &&
+        (val.high == null || matchesType(val.high, spec.pointType))
+      );
     case 'ChoiceTypeSpecifier':
       return spec.choice.some((c: any) => matchesType(val, c));
     default:
@@ -564,16 +599,26 @@ export function matchesType(val: any, spec: any): boolean {
 function matchesNamed(val: any, spec: any): boolean {
   if (val == null) return true;
   switch (spec.name) {
-    case `${SYSTEM}Boolean`: return typeof val === 'boolean';
-    case `${SYSTEM}Decimal`: return typeof val === 'number';
-    case `${SYSTEM}Integer`: return typeof val === 'number' && Math.floor(val) === val;
-    case `${SYSTEM}String`: return typeof val === 'string';
-    case `${SYSTEM}Concept`: return val && val.isConcept;
-    case `${SYSTEM}Code`: return val && val.isCode;
-    case `${SYSTEM}DateTime`: return val && val.isDateTime;
-    case `${SYSTEM}Date`: return val && val.isDate;
-    case `${SYSTEM}Quantity`: return val && val.isQuantity;
-    case `${SYSTEM}Time`: return val && val.isTime && val.isTime();
+    case `${SYSTEM}Boolean`:
+      return typeof val === 'boolean';
+    case `${SYSTEM}Decimal`:
+      return typeof val === 'number';
+    case `${SYSTEM}Integer`:
+      return typeof val === 'number' && Math.floor(val) === val;
+    case `${SYSTEM}String`:
+      return typeof val === 'string';
+    case `${SYSTEM}Concept`:
+      return val && val.isConcept;
+    case `${SYSTEM}Code`:
+      return val && val.isCode;
+    case `${SYSTEM}DateTime`:
+      return val && val.isDateTime;
+    case `${SYSTEM}Date`:
+      return val && val.isDate;
+    case `${SYSTEM}Quantity`:
+      return val && val.isQuantity;
+    case `${SYSTEM}Time`:
+      return val && val.isTime && val.isTime();
     default:
       if (val instanceof FhirValue) return fhirIs(val, spec);
       if (typeof val._is === 'function') return val._is(spec);
@@ -639,9 +684,13 @@ export function interval(low: any, high: any, lowClosed: any, highClosed: any, d
 }
 export function instance(classType: string, obj: any): any {
   switch (classType) {
-    case `${SYSTEM}Quantity`: return new Quantity(obj.value, obj.unit);
-    case `${SYSTEM}Code`: return new Code(obj.code, obj.system, obj.version, obj.display);
-    case `${SYSTEM}Concept`: return new Concept(obj.codes, obj.display);
-    default: return obj;
+    case `${SYSTEM}Quantity`:
+      return new Quantity(obj.value, obj.unit);
+    case `${SYSTEM}Code`:
+      return new Code(obj.code, obj.system, obj.version, obj.display);
+    case `${SYSTEM}Concept`:
+      return new Concept(obj.codes, obj.display);
+    default:
+      return obj;
   }
 }

@@ -31,7 +31,11 @@ function linksList(card: Card): HTMLElement | undefined {
   const items = (card.links ?? []).map((l) => {
     const href = l.type === 'absolute' ? safeHref(l.url) : undefined;
     // SMART app links need a launch context this page does not have: shown as text.
-    return el('li', {}, href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, l.label) : `${l.label} (SMART app)`);
+    return el(
+      'li',
+      {},
+      href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, l.label) : `${l.label} (SMART app)`,
+    );
   });
   return items.length > 0 ? el('ul', { class: 'card-links', 'aria-label': 'Evidence and links' }, ...items) : undefined;
 }
@@ -40,8 +44,17 @@ function overrideControls(card: Card, actions: CardActions, status: HTMLElement)
   const reasons = card.overrideReasons ?? [];
   if (reasons.length === 0) return undefined;
   const n = ++fieldSeq;
-  const select = el('select', { id: `override-reason-${n}` }, ...reasons.map((r, i) => el('option', { value: String(i) }, r.display ?? r.code)));
-  const comment = el('input', { type: 'text', id: `override-comment-${n}`, placeholder: 'Comment (optional)', 'aria-label': 'Override comment' });
+  const select = el(
+    'select',
+    { id: `override-reason-${n}` },
+    ...reasons.map((r, i) => el('option', { value: String(i) }, r.display ?? r.code)),
+  );
+  const comment = el('input', {
+    type: 'text',
+    id: `override-comment-${n}`,
+    placeholder: 'Comment (optional)',
+    'aria-label': 'Override comment',
+  });
   const button = el('button', { type: 'button', class: 'danger' }, 'Override');
   if (!card.uuid) {
     button.disabled = true;
@@ -58,7 +71,11 @@ function overrideControls(card: Card, actions: CardActions, status: HTMLElement)
 export function renderCard(card: Card, actions: CardActions): HTMLElement {
   const status = el('p', { class: 'feedback-status', role: 'status' });
   const suggestions = (card.suggestions ?? []).map((s) => {
-    const b = el('button', { type: 'button', 'data-suggestion-uuid': s.uuid }, `${s.isRecommended ? '★ ' : ''}${s.label}`);
+    const b = el(
+      'button',
+      { type: 'button', 'data-suggestion-uuid': s.uuid },
+      `${s.isRecommended ? '★ ' : ''}${s.label}`,
+    );
     b.addEventListener('click', () => actions.accept(card, s, status));
     return b;
   });
@@ -70,11 +87,18 @@ export function renderCard(card: Card, actions: CardActions): HTMLElement {
       'data-card-uuid': card.uuid,
       'aria-label': `${card.indicator} card: ${card.summary}`,
     },
-    el('div', { class: 'card-head' }, el('span', { class: `badge indicator-${card.indicator}` }, card.indicator), el('h3', { class: 'card-summary' }, card.summary)),
+    el(
+      'div',
+      { class: 'card-head' },
+      el('span', { class: `badge indicator-${card.indicator}` }, card.indicator),
+      el('h3', { class: 'card-summary' }, card.summary),
+    ),
     sourceLine(card),
     card.detail ? el('div', { class: 'card-detail' }, renderMarkdown(card.detail)) : undefined,
     linksList(card),
-    suggestions.length > 0 ? el('div', { class: 'suggestions', role: 'group', 'aria-label': 'Suggestions' }, ...suggestions) : undefined,
+    suggestions.length > 0
+      ? el('div', { class: 'suggestions', role: 'group', 'aria-label': 'Suggestions' }, ...suggestions)
+      : undefined,
     overrideControls(card, actions, status),
     status,
   );
@@ -82,7 +106,9 @@ export function renderCard(card: Card, actions: CardActions): HTMLElement {
 
 /** Fills a container with cards, or an explanation when there are none. */
 export function showCards(into: HTMLElement, cards: readonly Card[], actions: CardActions, empty: string): void {
-  into.replaceChildren(...(cards.length > 0 ? cards.map((c) => renderCard(c, actions)) : [el('p', { class: 'empty' }, empty)]));
+  into.replaceChildren(
+    ...(cards.length > 0 ? cards.map((c) => renderCard(c, actions)) : [el('p', { class: 'empty' }, empty)]),
+  );
 }
 
 /** One machine-readable fact of a card (PATHWAY.md §1 facts extension). */
@@ -94,8 +120,11 @@ export interface Fact {
 }
 
 const isFact = (v: unknown): v is Fact =>
-  isRecord(v) && typeof v.fact === 'string' && typeof v.value === 'string' &&
-  (v.date === undefined || typeof v.date === 'string') && (v.reference === undefined || typeof v.reference === 'string');
+  isRecord(v) &&
+  typeof v.fact === 'string' &&
+  typeof v.value === 'string' &&
+  (v.date === undefined || typeof v.date === 'string') &&
+  (v.reference === undefined || typeof v.reference === 'string');
 
 /** The distinct facts of all cards. */
 export function collectFacts(cards: readonly Card[], extensionUrl: string): Fact[] {
@@ -130,8 +159,25 @@ export function renderFacts(facts: readonly Fact[]): HTMLElement {
       ? el(
           'table',
           { class: 'facts' },
-          el('thead', {}, el('tr', {}, ...['Fact', 'Value', 'Date', 'Source'].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, ...present.map((f) => el('tr', {}, el('td', {}, f.fact), el('td', {}, f.value), el('td', {}, f.date ?? '—'), el('td', {}, f.reference ?? '—')))),
+          el(
+            'thead',
+            {},
+            el('tr', {}, ...['Fact', 'Value', 'Date', 'Source'].map((h) => el('th', { scope: 'col' }, h))),
+          ),
+          el(
+            'tbody',
+            {},
+            ...present.map((f) =>
+              el(
+                'tr',
+                {},
+                el('td', {}, f.fact),
+                el('td', {}, f.value),
+                el('td', {}, f.date ?? '—'),
+                el('td', {}, f.reference ?? '—'),
+              ),
+            ),
+          ),
         )
       : undefined,
     el('h3', {}, 'Missing or unreadable'),

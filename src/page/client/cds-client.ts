@@ -58,7 +58,8 @@ export interface PatientChoice {
 /** "Family, Given (id)": the demo patients' names say what they demonstrate. */
 export function patientLabel(p: Patient): string {
   const name = p.name?.[0];
-  const text = name?.text ?? [name?.family, name?.given?.join(' ')].filter((x) => x !== undefined && x !== '').join(', ');
+  const text =
+    name?.text ?? [name?.family, name?.given?.join(' ')].filter((x) => x !== undefined && x !== '').join(', ');
   return text ? `${text} (${p.id ?? '?'})` : (p.id ?? 'unnamed patient');
 }
 
@@ -80,7 +81,8 @@ export async function discoverTemplates(): Promise<Map<string, Record<string, st
   for (const s of r.body.services) {
     if (!isRecord(s) || typeof s.id !== 'string') continue;
     const templates: Record<string, string> = {};
-    if (isRecord(s.prefetch)) for (const [k, v] of Object.entries(s.prefetch)) if (typeof v === 'string') templates[k] = v;
+    if (isRecord(s.prefetch))
+      for (const [k, v] of Object.entries(s.prefetch)) if (typeof v === 'string') templates[k] = v;
     out.set(s.id, templates);
   }
   return out;
@@ -114,7 +116,11 @@ export async function prefetchFromFhir(
 }
 
 /** Prefetch from a pasted Bundle: reads get the resource itself, searches a searchset of that type's resources. */
-export function prefetchFromBundle(templates: Readonly<Record<string, string>>, bundle: Bundle, patient: Patient): Record<string, unknown> {
+export function prefetchFromBundle(
+  templates: Readonly<Record<string, string>>,
+  bundle: Bundle,
+  patient: Patient,
+): Record<string, unknown> {
   const resources = bundleResources(bundle);
   const out: Record<string, unknown> = {};
   for (const [key, t] of Object.entries(templates)) {
@@ -125,7 +131,12 @@ export function prefetchFromBundle(templates: Readonly<Record<string, string>>, 
       continue;
     }
     const matching = resources.filter((r) => r.resourceType === type);
-    out[key] = { resourceType: 'Bundle', type: 'searchset', total: matching.length, entry: matching.map((resource) => ({ resource })) };
+    out[key] = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: matching.length,
+      entry: matching.map((resource) => ({ resource })),
+    };
   }
   return out;
 }
@@ -134,7 +145,11 @@ const INDICATORS = new Set(['info', 'warning', 'critical']);
 
 /** A card as the page can render it: summary, indicator and source present. */
 export const isCard = (v: unknown): v is Card =>
-  isRecord(v) && typeof v.summary === 'string' && typeof v.indicator === 'string' && INDICATORS.has(v.indicator) && isRecord(v.source);
+  isRecord(v) &&
+  typeof v.summary === 'string' &&
+  typeof v.indicator === 'string' &&
+  INDICATORS.has(v.indicator) &&
+  isRecord(v.source);
 
 /** Cards of a hook response, or why there are none. */
 export interface HookResult {
@@ -151,7 +166,8 @@ export async function callService(serviceId: string, request: Record<string, unk
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(request),
   });
-  if (!r.ok || !isRecord(r.body) || !Array.isArray(r.body.cards)) return { cards: [], skipped: 0, error: problemText(r) };
+  if (!r.ok || !isRecord(r.body) || !Array.isArray(r.body.cards))
+    return { cards: [], skipped: 0, error: problemText(r) };
   const all: readonly unknown[] = r.body.cards;
   const cards = all.filter(isCard);
   return { cards, skipped: all.length - cards.length };
@@ -176,4 +192,5 @@ export function uuid(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export const isMedicationRequest = (v: unknown): v is MedicationRequest => isRecord(v) && v.resourceType === 'MedicationRequest';
+export const isMedicationRequest = (v: unknown): v is MedicationRequest =>
+  isRecord(v) && v.resourceType === 'MedicationRequest';

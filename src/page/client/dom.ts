@@ -35,4 +35,5 @@ export function setStatus(node: HTMLElement, text: string, tone: 'info' | 'error
 }
 
 /** A narrowing guard for plain JSON objects. */
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

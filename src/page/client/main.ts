@@ -71,7 +71,9 @@ async function templatesOf(serviceId: string): Promise<Record<string, string> | 
 }
 
 /** Memoizes one prefetch per service. */
-function memoPrefetch(build: (t: Record<string, string>) => Promise<Record<string, unknown>> | Record<string, unknown>): Session['prefetchFor'] {
+function memoPrefetch(
+  build: (t: Record<string, string>) => Promise<Record<string, unknown>> | Record<string, unknown>,
+): Session['prefetchFor'] {
   const cache = new Map<string, Promise<Record<string, unknown> | undefined>>();
   return (serviceId) => {
     let p = cache.get(serviceId);
@@ -91,16 +93,32 @@ function cardActions(serviceId: string): CardActions {
       renderDrafts(ui.drafts, drafts);
       setStatus(status, `Accepted "${suggestion.label}": draft orders updated (${drafts.length}).`, 'ok');
       if (!card.uuid || !suggestion.uuid) return;
-      void sendFeedback(serviceId, { card: card.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: suggestion.uuid }] }).then((r) => {
-        setStatus(status, `${status.textContent ?? ''} ${r.ok ? `Feedback sent (HTTP ${r.status}).` : `Feedback failed: ${problemText(r)}`}`, r.ok ? 'ok' : 'error');
+      void sendFeedback(serviceId, {
+        card: card.uuid,
+        outcome: 'accepted',
+        acceptedSuggestions: [{ id: suggestion.uuid }],
+      }).then((r) => {
+        setStatus(
+          status,
+          `${status.textContent ?? ''} ${r.ok ? `Feedback sent (HTTP ${r.status}).` : `Feedback failed: ${problemText(r)}`}`,
+          r.ok ? 'ok' : 'error',
+        );
       });
     },
     override(card, reason, comment, status) {
       if (!card.uuid) return;
       setStatus(status, 'Sending override feedback…');
-      const overrideReason = { reason: { system: reason.system, code: reason.code, display: reason.display }, ...(comment ? { userComment: comment } : {}) };
+      const overrideReason = {
+        reason: { system: reason.system, code: reason.code, display: reason.display },
+        ...(comment ? { userComment: comment } : {}),
+      };
       void sendFeedback(serviceId, { card: card.uuid, outcome: 'overridden', overrideReason }).then((r) => {
-        if (r.ok) setStatus(status, `Override recorded (${reason.display ?? reason.code}): the service accepted the feedback (HTTP ${r.status}).`, 'ok');
+        if (r.ok)
+          setStatus(
+            status,
+            `Override recorded (${reason.display ?? reason.code}): the service accepted the feedback (HTTP ${r.status}).`,
+            'ok',
+          );
         else setStatus(status, `Override feedback rejected: ${problemText(r)}`, 'error');
       });
     },
@@ -108,7 +126,9 @@ function cardActions(serviceId: string): CardActions {
 }
 
 const topicsOf = (cards: readonly Card[]): string[] =>
-  cards.flatMap((c) => (c.source.topic && (c.source.topic.system ?? data.topicSystem) === data.topicSystem ? [c.source.topic.code] : []));
+  cards.flatMap((c) =>
+    c.source.topic && (c.source.topic.system ?? data.topicSystem) === data.topicSystem ? [c.source.topic.code] : [],
+  );
 
 /** Scrolls the chart so the first reached node is in view, without moving the page. */
 function revealFirst(topic: string | undefined): void {
@@ -120,7 +140,11 @@ function revealFirst(topic: string | undefined): void {
   ui.chart.scrollTop += r.top - c.top - (c.height - r.height) / 2;
 }
 
-async function hookRequest(serviceId: string, hook: string, context: Record<string, unknown>): Promise<Record<string, unknown> | string> {
+async function hookRequest(
+  serviceId: string,
+  hook: string,
+  context: Record<string, unknown>,
+): Promise<Record<string, unknown> | string> {
   if (!session) return 'open a patient first';
   const prefetch = session.fhirServer ? undefined : await session.prefetchFor(serviceId);
   if (!session.fhirServer && !prefetch) return `could not build prefetch (${String(await templatesOf(serviceId))})`;
@@ -150,7 +174,12 @@ async function runPatientView(): Promise<void> {
     ui.facts.replaceChildren();
     return;
   }
-  showCards(ui.patientCards, result.cards, cardActions(data.services.patientView), 'The service returned no cards for this patient.');
+  showCards(
+    ui.patientCards,
+    result.cards,
+    cardActions(data.services.patientView),
+    'The service returned no cards for this patient.',
+  );
   ui.facts.replaceChildren(renderFacts(collectFacts(result.cards, data.factsExtension)));
   const reached = highlight(document, data, topicsOf(result.cards));
   ui.reached.textContent = reached.length > 0 ? `Reached: ${reached.join(', ')}` : 'No pathway node reached.';
@@ -182,7 +211,11 @@ async function openPastedBundle(): Promise<void> {
   const patient = bundleResources(bundle).find((r): r is Patient => r.resourceType === 'Patient');
   if (!patient) return setStatus(ui.patientStatus, 'The pasted Bundle has no Patient resource.', 'error');
   const patientId = patient.id && /^[A-Za-z0-9\-.]{1,64}$/.test(patient.id) ? patient.id : 'pasted-patient';
-  session = { patientId, label: `Pasted Bundle (${patientId})`, prefetchFor: memoPrefetch((t) => prefetchFromBundle(t, bundle, patient)) };
+  session = {
+    patientId,
+    label: `Pasted Bundle (${patientId})`,
+    prefetchFor: memoPrefetch((t) => prefetchFromBundle(t, bundle, patient)),
+  };
   await runPatientView();
 }
 

@@ -9,7 +9,12 @@ import { isMedicationRequest, uuid } from './cds-client.js';
 import type { PageData } from './page-data.js';
 
 /** A draft MedicationRequest for a pathway drug key, or for a typed name (text only, as a free-text order). */
-export function draftMedicationRequest(patientId: string, data: PageData, drugKey: string, typed: string): MedicationRequest | undefined {
+export function draftMedicationRequest(
+  patientId: string,
+  data: PageData,
+  drugKey: string,
+  typed: string,
+): MedicationRequest | undefined {
   const drug = drugKey !== '' ? data.drugs[drugKey] : undefined;
   const text = drug?.name ?? typed.trim();
   if (text === '') return undefined;
@@ -56,7 +61,8 @@ function describe(r: FhirResource): string {
     const dose = r.dosageInstruction?.[0]?.text;
     return `MedicationRequest ${name} (${r.status}, ${r.intent})${dose ? `: ${dose}` : ''}`;
   }
-  if (r.resourceType === 'ServiceRequest') return `ServiceRequest ${r.code?.text ?? r.code?.coding?.[0]?.display ?? ''} (${r.status})`;
+  if (r.resourceType === 'ServiceRequest')
+    return `ServiceRequest ${r.code?.text ?? r.code?.coding?.[0]?.display ?? ''} (${r.status})`;
   return r.resourceType;
 }
 
@@ -65,7 +71,14 @@ export function renderDrafts(into: HTMLElement, drafts: readonly FhirResource[])
   into.replaceChildren(
     ...(drafts.length > 0
       ? drafts.map((r) =>
-          el('li', { 'data-draft-id': r.id, 'data-draft-text': isMedicationRequest(r) ? r.medicationCodeableConcept?.text : undefined }, describe(r)),
+          el(
+            'li',
+            {
+              'data-draft-id': r.id,
+              'data-draft-text': isMedicationRequest(r) ? r.medicationCodeableConcept?.text : undefined,
+            },
+            describe(r),
+          ),
         )
       : [el('li', { class: 'empty' }, 'No draft orders.')]),
   );

@@ -19,12 +19,25 @@ export interface PageData {
   readonly topicSystem: string;
   readonly services: { readonly patientView: string; readonly orderSelect: string };
   /** Drug key -> ingredient name and RxNorm coding to put on a drafted MedicationRequest. */
-  readonly drugs: Readonly<Record<string, { readonly name: string; readonly rxnorm?: { readonly system: string; readonly code: string; readonly display?: string } }>>;
+  readonly drugs: Readonly<
+    Record<
+      string,
+      {
+        readonly name: string;
+        readonly rxnorm?: { readonly system: string; readonly code: string; readonly display?: string };
+      }
+    >
+  >;
 }
 
 const isPageData = (v: unknown): v is PageData =>
-  isRecord(v) && Array.isArray(v.roots) && Array.isArray(v.edges) && typeof v.factsExtension === 'string' &&
-  typeof v.topicSystem === 'string' && isRecord(v.services) && isRecord(v.drugs);
+  isRecord(v) &&
+  Array.isArray(v.roots) &&
+  Array.isArray(v.edges) &&
+  typeof v.factsExtension === 'string' &&
+  typeof v.topicSystem === 'string' &&
+  isRecord(v.services) &&
+  isRecord(v.drugs);
 
 /** Reads the embedded page data; throws if the shell is broken (a server bug, not user input). */
 export function readPageData(): PageData {

@@ -5,11 +5,25 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
-import { LATEST_VERSION, MIGRATIONS, migrate, openAdherenceStore, type AdherenceStore, type Database } from '../../../src/adherence/index.js';
+import {
+  LATEST_VERSION,
+  MIGRATIONS,
+  migrate,
+  openAdherenceStore,
+  type AdherenceStore,
+  type Database,
+} from '../../../src/adherence/index.js';
 import { storeFeedback } from '../../../src/adherence/feedback-store.js';
 import type { OrderCardNote } from '../../../src/adherence/records.js';
 import type { Card, CdsRequest, CdsResponse } from '../../../src/hooks/types.js';
-import { OVERRIDE_REASONS, RULES, SOURCE_LABEL, topicOf, type NodeId, type RuleId } from '../../../src/pathway/index.js';
+import {
+  OVERRIDE_REASONS,
+  RULES,
+  SOURCE_LABEL,
+  topicOf,
+  type NodeId,
+  type RuleId,
+} from '../../../src/pathway/index.js';
 
 const DAY = 86_400_000;
 
@@ -35,7 +49,12 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
     let db: Database;
     let store: AdherenceStore;
     let now = new Date('2026-11-25T12:00:00Z');
-    const config = loadConfig({ STS_MODE: 'development', LOG_LEVEL: 'silent', EMBEDDED_FHIR: 'false', PSEUDONYM_KEY: 'k'.repeat(40) }).adherence;
+    const config = loadConfig({
+      STS_MODE: 'development',
+      LOG_LEVEL: 'silent',
+      EMBEDDED_FHIR: 'false',
+      PSEUDONYM_KEY: 'k'.repeat(40),
+    }).adherence;
 
     beforeAll(async () => {
       db = await open();
@@ -45,13 +64,24 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
     });
 
     const tables = async () =>
-      (await db.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'adherence' ORDER BY 1`)).map((r) => r.t);
+      (
+        await db.query<{ t: string }>(
+          `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'adherence' ORDER BY 1`,
+        )
+      ).map((r) => r.t);
 
     test('migrates an empty database to the latest version', async () => {
       const r = await migrate(db);
       expect(r).toEqual({ from: 0, to: LATEST_VERSION, applied: MIGRATIONS.map((m) => m.version) });
-      expect(await tables()).toEqual(
-        ['card_suggestions', 'cards', 'feedback', 'feedback_suggestions', 'hook_responses', 'order_drafts', 'schema_migrations']);
+      expect(await tables()).toEqual([
+        'card_suggestions',
+        'cards',
+        'feedback',
+        'feedback_suggestions',
+        'hook_responses',
+        'order_drafts',
+        'schema_migrations',
+      ]);
       expect((await migrate(db)).applied).toEqual([]);
     });
 
@@ -59,11 +89,18 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
       await db.exec('DROP SCHEMA adherence CASCADE');
       expect((await migrate(db, LATEST_VERSION - 1)).to).toBe(LATEST_VERSION - 1);
       const fb = { card: randomUUID(), outcome: 'overridden' as const, outcomeTimestamp: '2026-11-20T10:00:00Z' };
-      expect(await storeFeedback(db, 'sts-pathway-order-sign', [fb], undefined, now)).toEqual({ stored: 1, duplicates: 0 });
+      expect(await storeFeedback(db, 'sts-pathway-order-sign', [fb], undefined, now)).toEqual({
+        stored: 1,
+        duplicates: 0,
+      });
       const r = await migrate(db);
       expect(r).toEqual({ from: LATEST_VERSION - 1, to: LATEST_VERSION, applied: [LATEST_VERSION] });
-      const indexes = await db.query<{ n: string }>(`SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'adherence'`);
-      expect(indexes.map((i) => i.n)).toEqual(expect.arrayContaining(['feedback_card_uuid', 'hook_responses_recorded_at']));
+      const indexes = await db.query<{ n: string }>(
+        `SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'adherence'`,
+      );
+      expect(indexes.map((i) => i.n)).toEqual(
+        expect.arrayContaining(['feedback_card_uuid', 'hook_responses_recorded_at']),
+      );
       expect(await db.query('SELECT card_uuid FROM adherence.feedback')).toEqual([{ card_uuid: fb.card }]);
       await db.exec('TRUNCATE adherence.feedback CASCADE');
     });
@@ -86,37 +123,76 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
       expect(await store.flush(10_000)).toBe(true);
 
       const reason = OVERRIDE_REASONS[0]!;
-      const result = await store.recordFeedback('sts-pathway-order-sign', [
-        { card: pv.uuid!, outcome: 'accepted', outcomeTimestamp: now.toISOString(), acceptedSuggestions: [{ id: pv.suggestions![0]!.uuid! }] },
-        { card: unsafe.uuid!, outcome: 'overridden', outcomeTimestamp: now.toISOString(), overrideReason: { reason: { system: reason.system, code: reason.code }, userComment: 'discussed' } },
-        { card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now.toISOString() },
-      ], { issuer: 'https://ehr.example.org', subject: 'dr-contract' });
+      const result = await store.recordFeedback(
+        'sts-pathway-order-sign',
+        [
+          {
+            card: pv.uuid!,
+            outcome: 'accepted',
+            outcomeTimestamp: now.toISOString(),
+            acceptedSuggestions: [{ id: pv.suggestions![0]!.uuid! }],
+          },
+          {
+            card: unsafe.uuid!,
+            outcome: 'overridden',
+            outcomeTimestamp: now.toISOString(),
+            overrideReason: { reason: { system: reason.system, code: reason.code }, userComment: 'discussed' },
+          },
+          { card: randomUUID(), outcome: 'overridden', outcomeTimestamp: now.toISOString() },
+        ],
+        { issuer: 'https://ehr.example.org', subject: 'dr-contract' },
+      );
       expect(result).toEqual({ stored: 3, duplicates: 0 });
 
       const report = await store.report({ from: new Date(now.getTime() - 7 * DAY), to: new Date(now.getTime() + DAY) });
       expect(report.totals).toEqual({ responses: 2, patients: 1, cards: 4, feedback: 3, unmatchedFeedback: 1 });
-      expect(report.weekly).toEqual([{
-        week: '2026-11-23', signed: 3, onPathway: 1, share: 0.333,
-        byClassification: { 'on-pathway': 1, 'off-pathway': 1, unsafe: 1, 'later-line-early': 0, 'position-unknown': 0 },
-      }]);
+      expect(report.weekly).toEqual([
+        {
+          week: '2026-11-23',
+          signed: 3,
+          onPathway: 1,
+          share: 0.333,
+          byClassification: {
+            'on-pathway': 1,
+            'off-pathway': 1,
+            unsafe: 1,
+            'later-line-early': 0,
+            'position-unknown': 0,
+          },
+        },
+      ]);
       expect(report.offPathwayDrugs).toEqual([{ drug: 'imatinib', count: 1 }]);
       expect(report.overridesByReason).toEqual([
         { code: reason.code, display: reason.display, count: 1 },
         { code: null, display: 'No reason given', count: 1 },
       ]);
-      expect(report.safetyRules).toEqual([{ rule: 'S-OLARATUMAB', title: RULES['S-OLARATUMAB'].title, fired: 1, overridden: 1, rate: 1 }]);
-      expect(report.acceptance).toEqual(expect.arrayContaining([
-        expect.objectContaining({ node: 'M-1L-DOXO', withSuggestions: 1, accepted: 1, rate: 1 }),
-        expect.objectContaining({ node: 'OFF-PATHWAY', withSuggestions: 1, accepted: 0, rate: 0 }),
-      ]));
+      expect(report.safetyRules).toEqual([
+        { rule: 'S-OLARATUMAB', title: RULES['S-OLARATUMAB'].title, fired: 1, overridden: 1, rate: 1 },
+      ]);
+      expect(report.acceptance).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ node: 'M-1L-DOXO', withSuggestions: 1, accepted: 1, rate: 1 }),
+          expect.objectContaining({ node: 'OFF-PATHWAY', withSuggestions: 1, accepted: 0, rate: 0 }),
+        ]),
+      );
 
       // Filters: a rule narrows every section to its cards; a service to its responses.
-      const byRule = await store.report({ from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + DAY), topic: 'S-OLARATUMAB' });
+      const byRule = await store.report({
+        from: new Date(now.getTime() - DAY),
+        to: new Date(now.getTime() + DAY),
+        topic: 'S-OLARATUMAB',
+      });
       expect(byRule.totals.cards).toBe(1);
-      expect(byRule.overridesByTopic).toEqual([{ topic: 'S-OLARATUMAB', title: RULES['S-OLARATUMAB'].title, shown: 1, overridden: 1, rate: 1 }]);
+      expect(byRule.overridesByTopic).toEqual([
+        { topic: 'S-OLARATUMAB', title: RULES['S-OLARATUMAB'].title, shown: 1, overridden: 1, rate: 1 },
+      ]);
       expect(byRule.weekly[0]?.byClassification.unsafe).toBe(1);
       expect(byRule.weekly[0]?.signed).toBe(1);
-      const pvOnly = await store.report({ from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + DAY), service: 'sts-pathway-patient-view' });
+      const pvOnly = await store.report({
+        from: new Date(now.getTime() - DAY),
+        to: new Date(now.getTime() + DAY),
+        service: 'sts-pathway-patient-view',
+      });
       expect(pvOnly.totals.responses).toBe(1);
       expect(pvOnly.weekly).toEqual([]);
 
@@ -130,9 +206,15 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
 
     test('stores the same feedback posted twice once', async () => {
       const entry = { card: randomUUID(), outcome: 'overridden' as const, outcomeTimestamp: '2026-11-25T11:00:00Z' };
-      expect(await store.recordFeedback('sts-pathway-order-sign', [entry, entry], {})).toEqual({ stored: 1, duplicates: 1 });
+      expect(await store.recordFeedback('sts-pathway-order-sign', [entry, entry], {})).toEqual({
+        stored: 1,
+        duplicates: 1,
+      });
       expect(await store.recordFeedback('sts-pathway-order-sign', [entry], {})).toEqual({ stored: 0, duplicates: 1 });
-      const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM adherence.feedback WHERE card_uuid = $1', [entry.card]);
+      const rows = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM adherence.feedback WHERE card_uuid = $1',
+        [entry.card],
+      );
       expect(rows[0]?.n).toBe(1);
     });
 
@@ -143,7 +225,14 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
       const purged = await store.purge();
       expect(purged.responses).toBe(before[0]?.n);
       expect(purged.feedback).toBeGreaterThan(0);
-      for (const t of ['hook_responses', 'cards', 'card_suggestions', 'order_drafts', 'feedback', 'feedback_suggestions']) {
+      for (const t of [
+        'hook_responses',
+        'cards',
+        'card_suggestions',
+        'order_drafts',
+        'feedback',
+        'feedback_suggestions',
+      ]) {
         expect(await db.query(`SELECT 1 FROM adherence.${t}`)).toEqual([]);
       }
     });

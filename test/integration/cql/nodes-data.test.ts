@@ -5,7 +5,18 @@
 import { EXAMPLE_CODES } from '../../../src/pathway/index.js';
 import { observation, otherCondition, secondaryCondition, stsCondition } from '../../fixtures/builders.js';
 import {
-  ago, decide, doxo, factValue, ids, metastatic, node, STS_ID, stsConditionWithMorphology, unreadable, view, withData,
+  ago,
+  decide,
+  doxo,
+  factValue,
+  ids,
+  metastatic,
+  node,
+  STS_ID,
+  stsConditionWithMorphology,
+  unreadable,
+  view,
+  withData,
 } from './nodes-patients.js';
 
 const metastasis = () => secondaryCondition({ primaryId: STS_ID, onset: '2025-06-01' });
@@ -76,10 +87,15 @@ describe('§3 step 2 / F0: X-PEDIATRIC', () => {
 });
 
 describe('§3 step 3 / F1: D-UNCONFIRMED', () => {
-  test.each(['provisional', 'differential', 'unconfirmed'] as const)('every STS Condition %s: D-UNCONFIRMED only, information', async (status) => {
-    const c = stsCondition({ id: STS_ID, icd10: 'C49.20', morphology: '8890/3', verificationStatus: status });
-    expect(view(await decide({ resources: [c, metastasis()] }))).toEqual([['D-UNCONFIRMED', 'data', false, false, 'info']]);
-  });
+  test.each(['provisional', 'differential', 'unconfirmed'] as const)(
+    'every STS Condition %s: D-UNCONFIRMED only, information',
+    async (status) => {
+      const c = stsCondition({ id: STS_ID, icd10: 'C49.20', morphology: '8890/3', verificationStatus: status });
+      expect(view(await decide({ resources: [c, metastasis()] }))).toEqual([
+        ['D-UNCONFIRMED', 'data', false, false, 'info'],
+      ]);
+    },
+  );
 
   test('confirmed misses it; so does an absent verificationStatus', async () => {
     for (const verificationStatus of ['confirmed', null] as const) {
@@ -89,7 +105,12 @@ describe('§3 step 3 / F1: D-UNCONFIRMED', () => {
   });
 
   test('one provisional and one confirmed STS Condition: the confirmed one places the patient', async () => {
-    const provisional = stsCondition({ id: 'sts-0', icd10: 'C49.3', morphology: '8858/3', verificationStatus: 'provisional' });
+    const provisional = stsCondition({
+      id: 'sts-0',
+      icd10: 'C49.3',
+      morphology: '8858/3',
+      verificationStatus: 'provisional',
+    });
     const d = await decide({ resources: [provisional, ...metastatic('8890/3').resources] });
     expect(ids(d)).toEqual(LMS_LINE_1);
     expect(d.stsConditions).toEqual([`Condition/${STS_ID}`]);
@@ -101,7 +122,15 @@ describe('§3 step 4 / F2: X-SPECIALTY, X-UNCOVERED, D-MISSING-HISTOLOGY', () =>
     ['GIST 8936/3', metastatic('8936/3')],
     ['a C49.A2 (GIST) Condition whatever its histology', metastatic('8890/3', [], { icd10: 'C49.A2' })],
     ['embryonal-type rhabdomyosarcoma NOS 8900/3', metastatic('8900/3')],
-    ['a desmoid 8821/1 coded D48.1', { resources: [stsCondition({ id: STS_ID, icd10: 'D48.1', morphology: '8821/1' }), observation.mCategory('M0', '2025-02-01')] }],
+    [
+      'a desmoid 8821/1 coded D48.1',
+      {
+        resources: [
+          stsCondition({ id: STS_ID, icd10: 'D48.1', morphology: '8821/1' }),
+          observation.mCategory('M0', '2025-02-01'),
+        ],
+      },
+    ],
   ])('%s: X-SPECIALTY only, a warning', async (_l, p) => {
     expect(view(await decide(p))).toEqual([['X-SPECIALTY', 'data', false, false, 'warning']]);
   });
@@ -111,7 +140,9 @@ describe('§3 step 4 / F2: X-SPECIALTY, X-UNCOVERED, D-MISSING-HISTOLOGY', () =>
   });
 
   test('clear cell sarcoma 9044/3 (a sarcoma code not listed in §7.2) on a thigh STS: X-UNCOVERED naming the code', async () => {
-    const d = await decide({ resources: [stsConditionWithMorphology('9044/3', 'Clear cell sarcoma, NOS'), metastasis()] });
+    const d = await decide({
+      resources: [stsConditionWithMorphology('9044/3', 'Clear cell sarcoma, NOS'), metastasis()],
+    });
     expect(view(d)).toEqual([['X-UNCOVERED', 'data', false, false, 'warning']]);
     expect(factValue(d, 'Histology')).toBe('Clear cell sarcoma, NOS (9044/3)');
   });
@@ -127,14 +158,21 @@ describe('§3 step 4 / F2: X-SPECIALTY, X-UNCOVERED, D-MISSING-HISTOLOGY', () =>
   });
 
   test('a histology Observation (LOINC 31206-6) is enough to miss it', async () => {
-    const d = await decide({ resources: [stsCondition({ id: STS_ID, icd10: 'C49.20' }), metastasis(), observation.histology('8890/3', '2025-01-05')] });
+    const d = await decide({
+      resources: [
+        stsCondition({ id: STS_ID, icd10: 'C49.20' }),
+        metastasis(),
+        observation.histology('8890/3', '2025-01-05'),
+      ],
+    });
     expect(ids(d)).toEqual(LMS_LINE_1);
   });
 
   test('two confirmed STS Conditions of different classes (LMS and LPS): D-HISTOLOGY-CONFLICT', async () => {
     const lps = stsCondition({ id: 'sts-2', icd10: 'C48.0', morphology: '8858/3', onset: '2025-02-01' });
-    expect(view(await decide({ resources: [...metastatic('8890/3').resources, lps] })))
-      .toEqual([['D-HISTOLOGY-CONFLICT', 'data', false, false, 'warning']]);
+    expect(view(await decide({ resources: [...metastatic('8890/3').resources, lps] }))).toEqual([
+      ['D-HISTOLOGY-CONFLICT', 'data', false, false, 'warning'],
+    ]);
   });
 
   test('sarcoma NOS 8800/3 alone is non-specific but known: class OTHER', async () => {
@@ -152,26 +190,48 @@ describe('§3 step 5 / F3: D-MISSING-EXTENT', () => {
   });
 
   test('an M0 misses it: localized', async () => {
-    expect(ids(await decide({ resources: [primary(), observation.mCategory('M0', '2025-01-10')] })))
-      .toEqual(['L-SURGERY', 'L-RT-EXTREMITY', 'L-NEOADJ-DOXO-IFOS']);
+    expect(ids(await decide({ resources: [primary(), observation.mCategory('M0', '2025-01-10')] }))).toEqual([
+      'L-SURGERY',
+      'L-RT-EXTREMITY',
+      'L-NEOADJ-DOXO-IFOS',
+    ]);
   });
 
   test('stage group III is localized; stage group IV is metastatic', async () => {
-    expect(ids(await decide({ resources: [primary(), observation.stageGroup('III', '2025-01-10'), observation.grade(1, '2025-01-10')] })))
-      .toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
-    expect(ids(await decide({ resources: [primary(), observation.stageGroup('IV', '2025-01-10')] }))).toEqual(LMS_LINE_1);
+    expect(
+      ids(
+        await decide({
+          resources: [primary(), observation.stageGroup('III', '2025-01-10'), observation.grade(1, '2025-01-10')],
+        }),
+      ),
+    ).toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
+    expect(ids(await decide({ resources: [primary(), observation.stageGroup('IV', '2025-01-10')] }))).toEqual(
+      LMS_LINE_1,
+    );
   });
 
   test('M0 then M1: metastatic; M1 then a later M0: still metastatic (once metastatic, stage IV)', async () => {
-    expect(ids(await decide({ resources: [primary(), observation.mCategory('M0', '2025-01-10'), observation.mCategory('M1', '2025-09-01')] })))
-      .toEqual(LMS_LINE_1);
-    expect(ids(await decide({ resources: [primary(), observation.mCategory('M1', '2025-01-10'), observation.mCategory('M0', '2025-09-01')] })))
-      .toEqual(LMS_LINE_1);
+    expect(
+      ids(
+        await decide({
+          resources: [primary(), observation.mCategory('M0', '2025-01-10'), observation.mCategory('M1', '2025-09-01')],
+        }),
+      ),
+    ).toEqual(LMS_LINE_1);
+    expect(
+      ids(
+        await decide({
+          resources: [primary(), observation.mCategory('M1', '2025-01-10'), observation.mCategory('M0', '2025-09-01')],
+        }),
+      ),
+    ).toEqual(LMS_LINE_1);
   });
 
   test('a metastasis that belongs to another primary (breast) does not count: D-MISSING-EXTENT', async () => {
     const breast = otherCondition({ id: 'breast-1', code: EXAMPLE_CODES.breast, primaryProfile: true });
-    const d = await decide({ resources: [primary(), breast, secondaryCondition({ primaryId: 'breast-1', onset: '2025-06-01' })] });
+    const d = await decide({
+      resources: [primary(), breast, secondaryCondition({ primaryId: 'breast-1', onset: '2025-06-01' })],
+    });
     expect(ids(d)).toEqual(['D-MISSING-EXTENT']);
   });
 
@@ -185,8 +245,11 @@ describe('§3 step 5 / F3: D-MISSING-EXTENT', () => {
   test('Observations unreadable with a metastasis Condition: metastatic, with ECOG, LVEF and grade unavailable', async () => {
     const d = await decide(withData(metastatic('8830/3'), { unreadable: unreadable('Observation') }));
     expect(ids(d)).toEqual(['M-1L-DOXO', 'M-TRIAL']);
-    expect(node(d, 'M-1L-DOXO').notes).toContain('no usable LVEF (unavailable): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
-    for (const fact of ['ECOG', 'LVEF', 'Grade']) expect(factValue(d, fact)).toMatch(/^unavailable \(Observation could not be read/);
+    expect(node(d, 'M-1L-DOXO').notes).toContain(
+      'no usable LVEF (unavailable): assess LVEF (echocardiography or MUGA) before the next anthracycline dose',
+    );
+    for (const fact of ['ECOG', 'LVEF', 'Grade'])
+      expect(factValue(d, fact)).toMatch(/^unavailable \(Observation could not be read/);
   });
 });
 
@@ -202,7 +265,8 @@ describe('§2 unreadable treatment history', () => {
       ]);
       expect(node(d, 'M-LMS-1L-DOXO-TRAB').notes).toContain('treatment history unavailable');
       expect(factValue(d, 'Treatment history')).toMatch(new RegExp(`^unavailable \\(${type} could not be read`));
-    });
+    },
+  );
 
   test('readable history misses it: the same patient is at line 2', async () => {
     expect(ids(await decide(metastatic('8890/3', [doxo('2025-07-01')])))).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);

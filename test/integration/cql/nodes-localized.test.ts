@@ -4,7 +4,17 @@
 import { NODES } from '../../../src/pathway/index.js';
 import { observation, procedure, stsCondition } from '../../fixtures/builders.js';
 import {
-  decide, doxo, factValue, ids, localized, node, procedureByText, STS_ID, unreadable, view, withData,
+  decide,
+  doxo,
+  factValue,
+  ids,
+  localized,
+  node,
+  procedureByText,
+  STS_ID,
+  unreadable,
+  view,
+  withData,
 } from './nodes-patients.js';
 
 const grade = (g: 1 | 2 | 3) => observation.grade(g, '2026-01-10');
@@ -40,18 +50,30 @@ describe('§4.1 localized disease', () => {
     });
 
     test('a biopsy is not surgery: "Excision biopsy" still reaches L-SURGERY', async () => {
-      const d = await decide(localized('8890/3', [grade(1), procedureByText('Excision biopsy of soft tissue mass of thigh', '2026-01-05')]));
+      const d = await decide(
+        localized('8890/3', [grade(1), procedureByText('Excision biopsy of soft tissue mass of thigh', '2026-01-05')]),
+      );
       expect(ids(d)).toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
     });
 
     test('a procedure whose text names a wide local excision is surgery', async () => {
-      const d = await decide(localized('8890/3', [grade(1), procedureByText('Wide local excision of soft tissue sarcoma', '2026-01-05')]));
+      const d = await decide(
+        localized('8890/3', [grade(1), procedureByText('Wide local excision of soft tissue sarcoma', '2026-01-05')]),
+      );
       expect(ids(d)).toEqual(['L-POST-RESECTION']);
     });
 
     test('a local recurrence is treated as not resected, whatever surgery was recorded', async () => {
-      const recurrence = stsCondition({ id: STS_ID, icd10: 'C49.20', morphology: '8890/3', onset: '2026-01-01', clinicalStatus: 'recurrence' });
-      const d = await decide({ resources: [recurrence, observation.mCategory('M0', '2026-01-10'), grade(1), surgery()] });
+      const recurrence = stsCondition({
+        id: STS_ID,
+        icd10: 'C49.20',
+        morphology: '8890/3',
+        onset: '2026-01-01',
+        clinicalStatus: 'recurrence',
+      });
+      const d = await decide({
+        resources: [recurrence, observation.mCategory('M0', '2026-01-10'), grade(1), surgery()],
+      });
       expect(ids(d)).toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
       expect(factValue(d, 'Surgery')).toBe('local recurrence: treated as not resected');
     });
@@ -60,7 +82,10 @@ describe('§4.1 localized disease', () => {
   describe('L-RT-EXTREMITY', () => {
     test('reached at site EXTREMITY with its procedure suggestion, not recommended', async () => {
       expect(node(await decide(localized('8890/3', [grade(1)])), 'L-RT-EXTREMITY')).toMatchObject({
-        role: 'primary', withSuggestions: true, isRecommended: false, indicator: 'info',
+        role: 'primary',
+        withSuggestions: true,
+        isRecommended: false,
+        indicator: 'info',
       });
     });
 
@@ -109,7 +134,9 @@ describe('§4.1 localized disease', () => {
         ['L-RT-EXTREMITY', 'primary', true, false, 'info'],
         ['L-NEOADJ-DOXO-IFOS', 'primary', true, false, 'info'],
       ]);
-      expect(node(d, 'L-NEOADJ-DOXO-IFOS').notes).toContain('no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
+      expect(node(d, 'L-NEOADJ-DOXO-IFOS').notes).toContain(
+        'no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose',
+      );
     });
 
     test('grade 1 just misses it', async () => {
@@ -132,16 +159,28 @@ describe('§4.1 localized disease', () => {
     });
 
     test('reached at a trunk site, missed at a retroperitoneal one', async () => {
-      expect(ids(await decide(localized('8890/3', [grade(3)], 'C49.3')))).toEqual(['L-SURGERY', 'L-RT-TRUNK', 'L-NEOADJ-DOXO-IFOS']);
-      expect(ids(await decide(localized('8890/3', [grade(3)], 'C48.0')))).toEqual(['L-SURGERY', 'L-RT-RETROPERITONEAL']);
+      expect(ids(await decide(localized('8890/3', [grade(3)], 'C49.3')))).toEqual([
+        'L-SURGERY',
+        'L-RT-TRUNK',
+        'L-NEOADJ-DOXO-IFOS',
+      ]);
+      expect(ids(await decide(localized('8890/3', [grade(3)], 'C48.0')))).toEqual([
+        'L-SURGERY',
+        'L-RT-RETROPERITONEAL',
+      ]);
     });
 
     test('missed after an anthracycline exposure', async () => {
-      expect(ids(await decide(localized('8890/3', [grade(3), doxo('2026-01-15')])))).toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
+      expect(ids(await decide(localized('8890/3', [grade(3), doxo('2026-01-15')])))).toEqual([
+        'L-SURGERY',
+        'L-RT-EXTREMITY',
+      ]);
     });
 
     test('treatment history unreadable: shown without suggestions, saying so', async () => {
-      const d = await decide(withData(localized('8890/3', [grade(3)]), { unreadable: unreadable('MedicationAdministration') }));
+      const d = await decide(
+        withData(localized('8890/3', [grade(3)]), { unreadable: unreadable('MedicationAdministration') }),
+      );
       const n = node(d, 'L-NEOADJ-DOXO-IFOS');
       expect(n.withSuggestions).toBe(false);
       expect(n.notes).toContain('treatment history unavailable');
@@ -157,16 +196,25 @@ describe('§4.1 localized disease', () => {
         ['L-NEOADJ-UPS-PEMBRO-RT', 'primary', true, false, 'info'],
         ['L-NEOADJ-DOXO-IFOS', 'alternative', true, false, 'info'],
       ]);
-      expect(node(d, 'L-RT-EXTREMITY').notes).toEqual(['radiotherapy is part of the neoadjuvant pembrolizumab + radiotherapy option']);
+      expect(node(d, 'L-RT-EXTREMITY').notes).toEqual([
+        'radiotherapy is part of the neoadjuvant pembrolizumab + radiotherapy option',
+      ]);
       expect(node(d, 'L-NEOADJ-DOXO-IFOS').relatedTitle).toBe(NODES['L-NEOADJ-UPS-PEMBRO-RT'].title);
     });
 
     test('UPS of the retroperitoneum just misses it (never at RETROPERITONEAL)', async () => {
-      expect(ids(await decide(localized('8830/3', [grade(2), stageIII()], 'C48.0')))).toEqual(['L-SURGERY', 'L-RT-RETROPERITONEAL']);
+      expect(ids(await decide(localized('8830/3', [grade(2), stageIII()], 'C48.0')))).toEqual([
+        'L-SURGERY',
+        'L-RT-RETROPERITONEAL',
+      ]);
     });
 
     test('undifferentiated sarcoma NOS 8805/3 is not UPS: no pembrolizumab node', async () => {
-      expect(ids(await decide(localized('8805/3', [grade(3), stageIII()])))).toEqual(['L-SURGERY', 'L-RT-EXTREMITY', 'L-NEOADJ-DOXO-IFOS']);
+      expect(ids(await decide(localized('8805/3', [grade(3), stageIII()])))).toEqual([
+        'L-SURGERY',
+        'L-RT-EXTREMITY',
+        'L-NEOADJ-DOXO-IFOS',
+      ]);
     });
 
     test.each([
@@ -175,14 +223,19 @@ describe('§4.1 localized disease', () => {
       ['stage II recorded', localized('8830/3', [grade(3), observation.stageGroup('II', '2026-01-10')])],
       ['RT already done', localized('8830/3', [grade(3), stageIII(), rt()])],
       ['a trunk site', localized('8830/3', [grade(3), stageIII()], 'C49.3')],
-    ])('%s: shown without suggestions, saying the evidence is for grade 2-3 stage III extremity tumors', async (_label, p) => {
-      const n = node(await decide(p), 'L-NEOADJ-UPS-PEMBRO-RT');
-      expect(n).toMatchObject({ withSuggestions: false, isRecommended: false, indicator: 'info' });
-      expect(n.notes).toContain('the evidence is for grade 2-3 stage III extremity/limb-girdle tumors');
-    });
+    ])(
+      '%s: shown without suggestions, saying the evidence is for grade 2-3 stage III extremity tumors',
+      async (_label, p) => {
+        const n = node(await decide(p), 'L-NEOADJ-UPS-PEMBRO-RT');
+        expect(n).toMatchObject({ withSuggestions: false, isRecommended: false, indicator: 'info' });
+        expect(n.notes).toContain('the evidence is for grade 2-3 stage III extremity/limb-girdle tumors');
+      },
+    );
 
     test('without the pembrolizumab suggestion, extremity RT keeps its own', async () => {
-      expect(node(await decide(localized('8830/3', [grade(1), stageIII()])), 'L-RT-EXTREMITY').withSuggestions).toBe(true);
+      expect(node(await decide(localized('8830/3', [grade(1), stageIII()])), 'L-RT-EXTREMITY').withSuggestions).toBe(
+        true,
+      );
     });
   });
 
@@ -190,14 +243,24 @@ describe('§4.1 localized disease', () => {
     test('surgery done after the diagnosis: the post-resection card alone, naming the surgery and RT', async () => {
       const d = await decide(localized('8830/3', [grade(3), surgery(), rt()]));
       expect(view(d)).toEqual([['L-POST-RESECTION', 'data', false, false, 'info']]);
-      expect(d.facts).toEqual(expect.arrayContaining([
-        expect.objectContaining({ fact: 'Surgery', value: 'done', reference: 'Procedure/surgery-1', date: '2026-02-01' }),
-        expect.objectContaining({ fact: 'Radiotherapy', value: 'done', reference: 'Procedure/rt-1' }),
-      ]));
+      expect(d.facts).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            fact: 'Surgery',
+            value: 'done',
+            reference: 'Procedure/surgery-1',
+            date: '2026-02-01',
+          }),
+          expect.objectContaining({ fact: 'Radiotherapy', value: 'done', reference: 'Procedure/rt-1' }),
+        ]),
+      );
     });
 
     test('a surgery dated the day before the diagnosis does not count', async () => {
-      expect(ids(await decide(localized('8890/3', [grade(1), surgery('2025-12-31')])))).toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
+      expect(ids(await decide(localized('8890/3', [grade(1), surgery('2025-12-31')])))).toEqual([
+        'L-SURGERY',
+        'L-RT-EXTREMITY',
+      ]);
     });
 
     test('a surgery on the day of the diagnosis counts', async () => {
@@ -207,11 +270,17 @@ describe('§4.1 localized disease', () => {
 
   describe('L-OTHER-SITE', () => {
     test('uterine leiomyosarcoma (C55 with 8890/3): site-specific guideline only', async () => {
-      expect(view(await decide(localized('8890/3', [grade(3)], 'C55')))).toEqual([['L-OTHER-SITE', 'data', false, false, 'info']]);
+      expect(view(await decide(localized('8890/3', [grade(3)], 'C55')))).toEqual([
+        ['L-OTHER-SITE', 'data', false, false, 'info'],
+      ]);
     });
 
     test('the same leiomyosarcoma of the thigh (C49.20) misses it', async () => {
-      expect(ids(await decide(localized('8890/3', [grade(3)], 'C49.20')))).toEqual(['L-SURGERY', 'L-RT-EXTREMITY', 'L-NEOADJ-DOXO-IFOS']);
+      expect(ids(await decide(localized('8890/3', [grade(3)], 'C49.20')))).toEqual([
+        'L-SURGERY',
+        'L-RT-EXTREMITY',
+        'L-NEOADJ-DOXO-IFOS',
+      ]);
     });
   });
 
@@ -227,16 +296,26 @@ describe('§4.1 localized disease', () => {
     });
 
     test('LVEF 50 keeps doxorubicin + ifosfamide', async () => {
-      expect(ids(await decide(localized('8890/3', [grade(2), observation.lvef(50, '2026-05-01')])))).toContain('L-NEOADJ-DOXO-IFOS');
+      expect(ids(await decide(localized('8890/3', [grade(2), observation.lvef(50, '2026-05-01')])))).toContain(
+        'L-NEOADJ-DOXO-IFOS',
+      );
     });
 
     test('no card when doxorubicin + ifosfamide would not be shown anyway (grade 1)', async () => {
-      expect(ids(await decide(localized('8890/3', [grade(1), observation.lvef(40, '2026-05-01')])))).toEqual(['L-SURGERY', 'L-RT-EXTREMITY']);
+      expect(ids(await decide(localized('8890/3', [grade(1), observation.lvef(40, '2026-05-01')])))).toEqual([
+        'L-SURGERY',
+        'L-RT-EXTREMITY',
+      ]);
     });
 
     test('UPS: pembrolizumab + RT stays, doxorubicin + ifosfamide is replaced', async () => {
       const d = await decide(localized('8830/3', [grade(3), stageIII(), observation.lvef(45, '2026-05-01')]));
-      expect(ids(d)).toEqual(['L-SURGERY', 'L-RT-EXTREMITY', 'L-NEOADJ-UPS-PEMBRO-RT', 'D-ANTHRACYCLINE-CONTRAINDICATED']);
+      expect(ids(d)).toEqual([
+        'L-SURGERY',
+        'L-RT-EXTREMITY',
+        'L-NEOADJ-UPS-PEMBRO-RT',
+        'D-ANTHRACYCLINE-CONTRAINDICATED',
+      ]);
     });
   });
 });

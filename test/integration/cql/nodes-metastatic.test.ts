@@ -5,7 +5,18 @@
 import { NODES } from '../../../src/pathway/index.js';
 import { medicationRequest, observation } from '../../fixtures/builders.js';
 import {
-  afterDoxoAndGemDoce, ago, decide, doxo, doxoCycles, factValue, given, ids, lms04, metastatic, node, view,
+  afterDoxoAndGemDoce,
+  ago,
+  decide,
+  doxo,
+  doxoCycles,
+  factValue,
+  given,
+  ids,
+  lms04,
+  metastatic,
+  node,
+  view,
 } from './nodes-patients.js';
 
 const LATER = { role: 'later-line', withSuggestions: true, isRecommended: false, indicator: 'info' } as const;
@@ -23,7 +34,9 @@ describe('§4.2 metastatic disease', () => {
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
       expect(node(d, 'M-1L-DOXO').relatedTitle).toBe(NODES['M-LMS-1L-DOXO-TRAB'].title);
-      expect(node(d, 'M-LMS-1L-DOXO-TRAB').notes).toContain('no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
+      expect(node(d, 'M-LMS-1L-DOXO-TRAB').notes).toContain(
+        'no usable LVEF (none found): assess LVEF (echocardiography or MUGA) before the next anthracycline dose',
+      );
     });
 
     test('UPS at line 1 misses it: doxorubicin alone is the primary', async () => {
@@ -66,23 +79,38 @@ describe('§4.2 metastatic disease', () => {
     });
 
     test('16 maintenance dates keep maintenance; 17 reach the cycle limit', async () => {
-      expect(ids(await decide(metastatic('8890/3', lms04(300, 16, 14))))).toEqual(['M-LMS-TRAB-MAINT', 'M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(ids(await decide(metastatic('8890/3', lms04(300, 16, 14))))).toEqual([
+        'M-LMS-TRAB-MAINT',
+        'M-2L-GEM-DOCE',
+        'M-TRIAL',
+      ]);
       expect(ids(await decide(metastatic('8890/3', lms04(300, 17, 14))))).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
     });
 
     test('maintenance under way at line 1 is the recommended suggestion', async () => {
       expect(node(await decide(metastatic('8890/3', lms04(100, 5))), 'M-LMS-TRAB-MAINT')).toMatchObject({
-        role: 'current', withSuggestions: true, isRecommended: true,
+        role: 'current',
+        withSuggestions: true,
+        isRecommended: true,
       });
     });
 
     test('the combination phase not over (4 doxorubicin dates, the last 10 days ago) misses it', async () => {
-      const ongoing = Array.from({ length: 4 }, (_, i) => 10 + 21 * (3 - i)).flatMap((d) => [doxo(ago(d), 60), given('trabectedin', ago(d))]);
-      expect(ids(await decide(metastatic('8890/3', ongoing)))).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-2L-GEM-DOCE', 'M-TRIAL']);
+      const ongoing = Array.from({ length: 4 }, (_, i) => 10 + 21 * (3 - i)).flatMap((d) => [
+        doxo(ago(d), 60),
+        given('trabectedin', ago(d)),
+      ]);
+      expect(ids(await decide(metastatic('8890/3', ongoing)))).toEqual([
+        'M-LMS-1L-DOXO-TRAB',
+        'M-2L-GEM-DOCE',
+        'M-TRIAL',
+      ]);
     });
 
     test('any gemcitabine exposure misses it', async () => {
-      expect(ids(await decide(metastatic('8890/3', [...lms04(200, 3), given('gemcitabine', ago(150))])))).not.toContain('M-LMS-TRAB-MAINT');
+      expect(ids(await decide(metastatic('8890/3', [...lms04(200, 3), given('gemcitabine', ago(150))])))).not.toContain(
+        'M-LMS-TRAB-MAINT',
+      );
     });
 
     test('the same history for a UPS misses it (LMS only)', async () => {
@@ -92,7 +120,11 @@ describe('§4.2 metastatic disease', () => {
 
   describe('M-1L-DOXO', () => {
     test('line 1 liposarcoma: doxorubicin alone, recommended', async () => {
-      expect(node(await decide(metastatic('8858/3')), 'M-1L-DOXO')).toMatchObject({ role: 'primary', withSuggestions: true, isRecommended: true });
+      expect(node(await decide(metastatic('8858/3')), 'M-1L-DOXO')).toMatchObject({
+        role: 'primary',
+        withSuggestions: true,
+        isRecommended: true,
+      });
     });
 
     test('an active doxorubicin request authored 42 days ago is the current regimen: M-1L-DOXO as current', async () => {
@@ -117,7 +149,13 @@ describe('§4.2 metastatic disease', () => {
     });
 
     test('ifosfamide, pembrolizumab or gemcitabine alone before do not advance the line', async () => {
-      const d = await decide(metastatic('8830/3', [given('ifosfamide', '2025-07-01'), given('pembrolizumab', '2025-08-01'), given('gemcitabine', '2025-09-01')]));
+      const d = await decide(
+        metastatic('8830/3', [
+          given('ifosfamide', '2025-07-01'),
+          given('pembrolizumab', '2025-08-01'),
+          given('gemcitabine', '2025-09-01'),
+        ]),
+      );
       expect(node(d, 'M-1L-DOXO').role).toBe('primary');
     });
   });
@@ -135,15 +173,23 @@ describe('§4.2 metastatic disease', () => {
     });
 
     test('an anthracycline other than doxorubicin (epirubicin) also sets line 2', async () => {
-      expect(ids(await decide(metastatic('8830/3', [given('epirubicin', '2025-07-01')])))).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(ids(await decide(metastatic('8830/3', [given('epirubicin', '2025-07-01')])))).toEqual([
+        'M-2L-GEM-DOCE',
+        'M-TRIAL',
+      ]);
     });
 
     test('trabectedin without an anthracycline sets line 2, and trabectedin is not re-offered', async () => {
-      expect(ids(await decide(metastatic('8890/3', [given('trabectedin', '2025-07-01')])))).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(ids(await decide(metastatic('8890/3', [given('trabectedin', '2025-07-01')])))).toEqual([
+        'M-2L-GEM-DOCE',
+        'M-TRIAL',
+      ]);
     });
 
     test('a current gemcitabine + docetaxel regimen: current, with the line-3 options of the histology as next steps', async () => {
-      const d = await decide(metastatic('8890/3', [doxo('2025-07-01'), given('gemcitabine', ago(7)), given('docetaxel', ago(7))]));
+      const d = await decide(
+        metastatic('8890/3', [doxo('2025-07-01'), given('gemcitabine', ago(7)), given('docetaxel', ago(7))]),
+      );
       expect(view(d)).toEqual([
         ['M-2L-GEM-DOCE', 'current', false, false, 'info'],
         ['M-3L-TRABECTEDIN', 'next', false, false, 'info'],
@@ -159,17 +205,23 @@ describe('§4.2 metastatic disease', () => {
       ['LPS 8858/3', '8858/3', ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN']],
       ['UPS 8830/3', '8830/3', ['M-3L-PAZOPANIB']],
       ['synovial sarcoma 9040/3', '9040/3', ['M-3L-PAZOPANIB']],
-    ])('%s: the later-line options allowed for the histology, then the trial with its suggestion', async (_l, morph, options) => {
-      const d = await decide(metastatic(morph, afterDoxoAndGemDoce()));
-      expect(ids(d)).toEqual([...options, 'M-TRIAL']);
-      for (const id of options) {
-        expect(node(d, id)).toMatchObject(LATER);
-        // §3: the last prior regimen is named; every prior regimen is listed, oldest first, never merged.
-        expect(node(d, id).priorRegimen).toBe('gemcitabine + docetaxel');
-        expect(node(d, id).priorRegimens).toEqual(['1. doxorubicin, 1 administration date, 2025-07-01', '2. gemcitabine + docetaxel, 1 administration date, 2025-10-01']);
-      }
-      expect(node(d, 'M-TRIAL')).toMatchObject({ withSuggestions: true, isRecommended: false });
-    });
+    ])(
+      '%s: the later-line options allowed for the histology, then the trial with its suggestion',
+      async (_l, morph, options) => {
+        const d = await decide(metastatic(morph, afterDoxoAndGemDoce()));
+        expect(ids(d)).toEqual([...options, 'M-TRIAL']);
+        for (const id of options) {
+          expect(node(d, id)).toMatchObject(LATER);
+          // §3: the last prior regimen is named; every prior regimen is listed, oldest first, never merged.
+          expect(node(d, id).priorRegimen).toBe('gemcitabine + docetaxel');
+          expect(node(d, id).priorRegimens).toEqual([
+            '1. doxorubicin, 1 administration date, 2025-07-01',
+            '2. gemcitabine + docetaxel, 1 administration date, 2025-10-01',
+          ]);
+        }
+        expect(node(d, 'M-TRIAL')).toMatchObject({ withSuggestions: true, isRecommended: false });
+      },
+    );
 
     test('at line 2 none of them is offered', async () => {
       const d = await decide(metastatic('8858/3', [doxo('2025-07-01')]));
@@ -182,9 +234,13 @@ describe('§4.2 metastatic disease', () => {
     });
 
     test('an anthracycline-free sequence (gemcitabine + docetaxel only) reaches line 3 and says so', async () => {
-      const d = await decide(metastatic('8890/3', [given('gemcitabine', '2025-10-01'), given('docetaxel', '2025-10-01')]));
+      const d = await decide(
+        metastatic('8890/3', [given('gemcitabine', '2025-10-01'), given('docetaxel', '2025-10-01')]),
+      );
       expect(ids(d)).toEqual(['M-3L-TRABECTEDIN', 'M-3L-PAZOPANIB', 'M-TRIAL']);
-      expect(node(d, 'M-3L-TRABECTEDIN').notes).toContain('no anthracycline was given (an anthracycline-free sequence)');
+      expect(node(d, 'M-3L-TRABECTEDIN').notes).toContain(
+        'no anthracycline was given (an anthracycline-free sequence)',
+      );
     });
 
     test('a current trabectedin at line 3: current, the other option not received as next step, never the trial as next', async () => {
@@ -199,17 +255,30 @@ describe('§4.2 metastatic disease', () => {
 
   describe('M-TRIAL', () => {
     test('one information card at line 1 and at line 2', async () => {
-      expect(node(await decide(metastatic('8830/3')), 'M-TRIAL')).toMatchObject({ withSuggestions: false, indicator: 'info' });
-      expect(node(await decide(metastatic('8830/3', [doxo('2025-07-01')])), 'M-TRIAL')).toMatchObject({ withSuggestions: false });
+      expect(node(await decide(metastatic('8830/3')), 'M-TRIAL')).toMatchObject({
+        withSuggestions: false,
+        indicator: 'info',
+      });
+      expect(node(await decide(metastatic('8830/3', [doxo('2025-07-01')])), 'M-TRIAL')).toMatchObject({
+        withSuggestions: false,
+      });
     });
 
     test('with its suggestion when no other option is left (LPS after trabectedin and eribulin)', async () => {
-      const d = await decide(metastatic('8858/3', [...afterDoxoAndGemDoce(), given('trabectedin', '2025-11-01'), given('eribulin', '2025-12-01')]));
+      const d = await decide(
+        metastatic('8858/3', [
+          ...afterDoxoAndGemDoce(),
+          given('trabectedin', '2025-11-01'),
+          given('eribulin', '2025-12-01'),
+        ]),
+      );
       expect(view(d)).toEqual([['M-TRIAL', 'trial', true, false, 'info']]);
     });
 
     test('never for localized disease', async () => {
-      const d = await decide({ resources: [metastatic('8830/3').resources[0]!, observation.mCategory('M0', '2025-02-01')] });
+      const d = await decide({
+        resources: [metastatic('8830/3').resources[0]!, observation.mCategory('M0', '2025-02-01')],
+      });
       expect(ids(d)).not.toContain('M-TRIAL');
     });
   });
@@ -243,20 +312,30 @@ describe('§4.2 metastatic disease', () => {
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
       expect(node(d, 'M-2L-GEM-DOCE').summary).toBe('Anthracycline-free option: gemcitabine + docetaxel');
-      expect(node(d, 'M-2L-GEM-DOCE').opening?.[0]).toMatch(/^Doxorubicin is not recommended for this patient \(see that card\)\. Anthracycline-free option: in GeDDiS/);
+      expect(node(d, 'M-2L-GEM-DOCE').opening?.[0]).toMatch(
+        /^Doxorubicin is not recommended for this patient \(see that card\)\. Anthracycline-free option: in GeDDiS/,
+      );
       expect(node(d, 'D-ANTHRACYCLINE-CONTRAINDICATED').rules).toEqual(['S-DOXO-LVEF']);
     });
 
     test('an LVEF range whose low value is 49 also contraindicates', async () => {
-      expect(ids(await decide(metastatic('8830/3', [observation.lvefRange(49, 55, ago(10))])))).toContain('D-ANTHRACYCLINE-CONTRAINDICATED');
+      expect(ids(await decide(metastatic('8830/3', [observation.lvefRange(49, 55, ago(10))])))).toContain(
+        'D-ANTHRACYCLINE-CONTRAINDICATED',
+      );
     });
 
     test('LVEF 50 misses it', async () => {
-      expect(ids(await decide(metastatic('8890/3', [observation.lvef(50, ago(10))])))).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
+      expect(ids(await decide(metastatic('8890/3', [observation.lvef(50, ago(10))])))).toEqual([
+        'M-LMS-1L-DOXO-TRAB',
+        'M-1L-DOXO',
+        'M-TRIAL',
+      ]);
     });
 
     test('a low LVEF counts whatever its age (two years old)', async () => {
-      expect(ids(await decide(metastatic('8830/3', [observation.lvef(40, '2024-06-01')])))).toContain('D-ANTHRACYCLINE-CONTRAINDICATED');
+      expect(ids(await decide(metastatic('8830/3', [observation.lvef(40, '2024-06-01')])))).toContain(
+        'D-ANTHRACYCLINE-CONTRAINDICATED',
+      );
     });
 
     test('cumulative 450 reached during the current course: the current card ends doxorubicin, next steps carry no orders (not progression)', async () => {
@@ -266,11 +345,19 @@ describe('§4.2 metastatic disease', () => {
         ['M-2L-GEM-DOCE', 'next', false, false, 'info'],
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
-      expect(node(d, 'M-1L-DOXO').opening?.[0]).toMatch(/^No further doxorubicin: the cumulative dose as recorded has reached 450 mg\/m²/);
+      expect(node(d, 'M-1L-DOXO').opening?.[0]).toMatch(
+        /^No further doxorubicin: the cumulative dose as recorded has reached 450 mg\/m²/,
+      );
     });
 
     test('449 during the current course misses it: the current card stays info', async () => {
-      expect(view(await decide(metastatic('8890/3', doxoCycles(449, 12))))[0]).toEqual(['M-1L-DOXO', 'current', false, false, 'info']);
+      expect(view(await decide(metastatic('8890/3', doxoCycles(449, 12))))[0]).toEqual([
+        'M-1L-DOXO',
+        'current',
+        false,
+        false,
+        'info',
+      ]);
     });
 
     test('LVEF 45 during the current course: "Hold doxorubicin", gemcitabine + docetaxel once with its suggestion', async () => {
@@ -280,8 +367,12 @@ describe('§4.2 metastatic disease', () => {
         ['M-2L-GEM-DOCE', 'alternative', true, false, 'info'],
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
-      expect(node(d, 'M-1L-DOXO').opening).toEqual([`Hold doxorubicin: LVEF 45 % (${ago(3)}) is below 50 %. Cardio-oncology review.`]);
-      expect(node(d, 'M-2L-GEM-DOCE').summary).toBe('If doxorubicin is stopped for the fall in LVEF: gemcitabine + docetaxel');
+      expect(node(d, 'M-1L-DOXO').opening).toEqual([
+        `Hold doxorubicin: LVEF 45 % (${ago(3)}) is below 50 %. Cardio-oncology review.`,
+      ]);
+      expect(node(d, 'M-2L-GEM-DOCE').summary).toBe(
+        'If doxorubicin is stopped for the fall in LVEF: gemcitabine + docetaxel',
+      );
     });
 
     test('LVEF low and cumulative 450 during the current course: both openings, gemcitabine + docetaxel offered for the LVEF', async () => {
@@ -292,7 +383,10 @@ describe('§4.2 metastatic disease', () => {
     });
 
     test('at line 2 no doxorubicin node would be output, so no contraindication card', async () => {
-      expect(ids(await decide(metastatic('8830/3', [doxo('2025-07-01'), observation.lvef(40, ago(5))])))).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
+      expect(ids(await decide(metastatic('8830/3', [doxo('2025-07-01'), observation.lvef(40, ago(5))])))).toEqual([
+        'M-2L-GEM-DOCE',
+        'M-TRIAL',
+      ]);
     });
   });
 });

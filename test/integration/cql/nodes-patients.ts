@@ -9,9 +9,21 @@ import type { PathwayDecision, OrderDecision } from '../../../src/cql/decision.j
 import { createCqlEngine } from '../../../src/cql/engine.js';
 import { evaluateOrders } from '../../../src/cql/orders.js';
 import { evaluatePathway } from '../../../src/cql/pathway.js';
-import { HISTOLOGY_CODES, MCODE_EXTENSION, NODES, OBSERVATION_CODES, SYSTEMS, type NodeId } from '../../../src/pathway/index.js';
 import {
-  bundleOf, medicationAdministration, observation, patient, secondaryCondition, stsCondition,
+  HISTOLOGY_CODES,
+  MCODE_EXTENSION,
+  NODES,
+  OBSERVATION_CODES,
+  SYSTEMS,
+  type NodeId,
+} from '../../../src/pathway/index.js';
+import {
+  bundleOf,
+  medicationAdministration,
+  observation,
+  patient,
+  secondaryCondition,
+  stsCondition,
 } from '../../fixtures/builders.js';
 
 /** The service clock of every test patient. */
@@ -35,12 +47,16 @@ export interface TestPatient {
   readonly incomplete?: Unreadable;
 }
 
-const unreadableOf = (...types: string[]): Unreadable => new Map(types.map((t) => [t, 'HTTP 500 from the FHIR server']));
+const unreadableOf = (...types: string[]): Unreadable =>
+  new Map(types.map((t) => [t, 'HTTP 500 from the FHIR server']));
 export { unreadableOf as unreadable };
 
 function dataOf(p: TestPatient) {
   return {
-    bundle: bundleOf([p.birthDate === null ? patient() : patient({ birthDate: p.birthDate ?? '1960-01-01' }), ...p.resources], 'collection'),
+    bundle: bundleOf(
+      [p.birthDate === null ? patient() : patient({ birthDate: p.birthDate ?? '1960-01-01' }), ...p.resources],
+      'collection',
+    ),
     unreadable: p.unreadable ?? new Map<string, string>(),
     incomplete: p.incomplete ?? new Map<string, string>(),
   };
@@ -83,14 +99,18 @@ export function expectNothingForbidden(d: PathwayDecision): void {
     if (n.role === 'next' || n.role === 'data') expect(n.withSuggestions).toBe(false);
     if (n.role !== 'primary' && n.role !== 'current') expect(n.isRecommended).toBe(false);
     // Info, data and order nodes carry no suggestion at all.
-    if (NODES[n.id as NodeId].kind === 'info' || NODES[n.id as NodeId].kind === 'data') expect(n.withSuggestions).toBe(false);
+    if (NODES[n.id as NodeId].kind === 'info' || NODES[n.id as NodeId].kind === 'data')
+      expect(n.withSuggestions).toBe(false);
   }
 }
 
 /** The patient-view decision for a test patient (checked against what PATHWAY.md forbids). */
 export async function decide(p: TestPatient, draftOrderIds?: readonly string[]): Promise<PathwayDecision> {
   const d = await evaluatePathway(engine, dataOf(p), {
-    now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC', ...(draftOrderIds ? { draftOrderIds } : {}),
+    now: NOW,
+    thresholds: DEFAULT_THRESHOLDS,
+    timeZone: 'UTC',
+    ...(draftOrderIds ? { draftOrderIds } : {}),
   });
   expectNothingForbidden(d);
   return d;
@@ -100,19 +120,29 @@ export async function decide(p: TestPatient, draftOrderIds?: readonly string[]):
 export const draft = (id: string, text: string) => ({ id, medication: { text } });
 
 /** The order-time decision for drafts of a test patient. */
-export async function order(p: TestPatient, drafts: readonly { id: string; medication: { text: string } }[]): Promise<OrderDecision> {
+export async function order(
+  p: TestPatient,
+  drafts: readonly { id: string; medication: { text: string } }[],
+): Promise<OrderDecision> {
   return evaluateOrders(engine, dataOf(p), drafts, { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' });
 }
 
 /** The cards of an order decision as a clinician reads them. */
 export const cardsOf = (d: OrderDecision) =>
-  d.cards.map((c) => ({ kind: c.kind, topic: c.topic, indicator: c.indicator, draftIds: c.draftIds, alternatives: c.alternatives }));
+  d.cards.map((c) => ({
+    kind: c.kind,
+    topic: c.topic,
+    indicator: c.indicator,
+    draftIds: c.draftIds,
+    alternatives: c.alternatives,
+  }));
 
 /** Node ids in output order. */
 export const ids = (d: PathwayDecision): string[] => d.nodes.map((n) => n.id);
 
 /** [id, role, withSuggestions, isRecommended, indicator] per node. */
-export const view = (d: PathwayDecision) => d.nodes.map((n) => [n.id, n.role, n.withSuggestions, n.isRecommended, n.indicator]);
+export const view = (d: PathwayDecision) =>
+  d.nodes.map((n) => [n.id, n.role, n.withSuggestions, n.isRecommended, n.indicator]);
 
 /** The node of `id`, failing the test when it is absent. */
 export function node(d: PathwayDecision, id: string) {
@@ -129,7 +159,8 @@ export const factValue = (d: PathwayDecision | OrderDecision, fact: string): str
 export const STS_ID = 'sts-1';
 
 const isLvef = (r: FhirResource): boolean =>
-  r.resourceType === 'Observation' && (r.code.coding ?? []).some((c) => OBSERVATION_CODES.lvef.some((l) => l.code === c.code));
+  r.resourceType === 'Observation' &&
+  (r.code.coding ?? []).some((c) => OBSERVATION_CODES.lvef.some((l) => l.code === c.code));
 
 /**
  * A recent normal LVEF unless the test brings its own LVEF or `lvef: false`: PATHWAY.md 2026.12.1 gives every
@@ -139,30 +170,55 @@ const withBaselineLvef = (extra: readonly FhirResource[], lvef: boolean): readon
   lvef && !extra.some(isLvef) ? [observation.lvef(60, ago(10)), ...extra] : extra;
 
 /** A metastatic STS (C49.20 thigh with a linked metastasis, diagnosed 2025-01-01, metastatic 2025-06-01). */
-export function metastatic(morph: string, extra: readonly FhirResource[] = [], o: { icd10?: string; lvef?: boolean } = {}): TestPatient {
+export function metastatic(
+  morph: string,
+  extra: readonly FhirResource[] = [],
+  o: { icd10?: string; lvef?: boolean } = {},
+): TestPatient {
   const c = stsCondition({ id: STS_ID, icd10: o.icd10 ?? 'C49.20', morphology: morph, onset: '2025-01-01' });
-  return { resources: [c, secondaryCondition({ primaryId: STS_ID, onset: '2025-06-01' }), ...withBaselineLvef(extra, o.lvef ?? true)] };
+  return {
+    resources: [
+      c,
+      secondaryCondition({ primaryId: STS_ID, onset: '2025-06-01' }),
+      ...withBaselineLvef(extra, o.lvef ?? true),
+    ],
+  };
 }
 
 /** A localized STS (M0) at a site given by its ICD-10-CM code, diagnosed 2026-01-01 (with a recent LVEF, as above). */
-export function localized(morph: string, extra: readonly FhirResource[] = [], icd10 = 'C49.20', lvef = true): TestPatient {
+export function localized(
+  morph: string,
+  extra: readonly FhirResource[] = [],
+  icd10 = 'C49.20',
+  lvef = true,
+): TestPatient {
   const c = stsCondition({ id: STS_ID, icd10, morphology: morph, onset: '2026-01-01' });
   return { resources: [c, observation.mCategory('M0', '2026-01-10'), ...withBaselineLvef(extra, lvef)] };
 }
 
 /** A patient with extra resources and options. */
-export const withData = (p: TestPatient, more: Partial<TestPatient> & { extra?: readonly FhirResource[] }): TestPatient => ({
-  ...p, ...more, resources: [...p.resources, ...(more.extra ?? [])],
+export const withData = (
+  p: TestPatient,
+  more: Partial<TestPatient> & { extra?: readonly FhirResource[] },
+): TestPatient => ({
+  ...p,
+  ...more,
+  resources: [...p.resources, ...(more.extra ?? [])],
 });
 
 /** A doxorubicin administration in mg/m2. */
 export const doxo = (date: string, doseMgM2 = 75) => medicationAdministration({ drug: 'doxorubicin', date, doseMgM2 });
 
 /** An administration of a §6 drug without a dose. */
-export const given = (drug: Parameters<typeof medicationAdministration>[0]['drug'], date: string) => medicationAdministration({ drug, date });
+export const given = (drug: Parameters<typeof medicationAdministration>[0]['drug'], date: string) =>
+  medicationAdministration({ drug, date });
 
 /** Doxorubicin, then gemcitabine + docetaxel: metastatic line 3+ (both long before NOW). */
-export const afterDoxoAndGemDoce = (): FhirResource[] => [doxo('2025-07-01'), given('gemcitabine', '2025-10-01'), given('docetaxel', '2025-10-01')];
+export const afterDoxoAndGemDoce = (): FhirResource[] => [
+  doxo('2025-07-01'),
+  given('gemcitabine', '2025-10-01'),
+  given('docetaxel', '2025-10-01'),
+];
 
 /** Six 3-weekly doxorubicin administrations in mg/m2 summing to `total`, the last `lastDaysAgo` days ago. */
 export function doxoCycles(total: number, lastDaysAgo: number): FhirResource[] {
@@ -188,14 +244,24 @@ export function stsConditionWithMorphology(code: string, display: string, icd10 
   const base = stsCondition({ id: STS_ID, icd10, onset: '2025-01-01' });
   return {
     ...base,
-    extension: [{ url: MCODE_EXTENSION.histologyMorphologyBehavior, valueCodeableConcept: { coding: [{ system: SYSTEMS.icdo3, code, display }] } }],
+    extension: [
+      {
+        url: MCODE_EXTENSION.histologyMorphologyBehavior,
+        valueCodeableConcept: { coding: [{ system: SYSTEMS.icdo3, code, display }] },
+      },
+    ],
   };
 }
 
 /** A completed Procedure known only by its text (no code, no profile): F9 reads "excision"/"resection", not "biopsy". */
 export function procedureByText(text: string, date: string): Procedure {
   return {
-    resourceType: 'Procedure', id: `procedure-text-${text.length}`, status: 'completed', code: { text },
-    subject: { reference: 'Patient/test-patient' }, performedDateTime: date, reasonReference: [{ reference: `Condition/${STS_ID}` }],
+    resourceType: 'Procedure',
+    id: `procedure-text-${text.length}`,
+    status: 'completed',
+    code: { text },
+    subject: { reference: 'Patient/test-patient' },
+    performedDateTime: date,
+    reasonReference: [{ reference: `Condition/${STS_ID}` }],
   };
 }

@@ -22,18 +22,39 @@ const NOW = new Date('2026-11-23T12:00:00Z');
 async function watchReads(run: () => Promise<void>): Promise<Set<string>> {
   const seen = new Set<string>();
   // The FHIRObject prototype, reached through a patient of a throwaway source (cql-exec-fhir does not export it).
-  const { PatientSource } = require('cql-exec-fhir') as { PatientSource: { FHIRv401(): { loadBundles(b: unknown[]): void; currentPatient(): object } } };
+  const { PatientSource } = require('cql-exec-fhir') as {
+    PatientSource: { FHIRv401(): { loadBundles(b: unknown[]): void; currentPatient(): object } };
+  };
   const source = PatientSource.FHIRv401();
-  source.loadBundles([{ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] }]);
+  source.loadBundles([
+    { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] },
+  ]);
   const fhirObject: object = Object.getPrototypeOf(Object.getPrototypeOf(source.currentPatient()));
   const list = require('cql-execution/lib/elm/list.js') as { toDistinctList: (l: unknown[]) => unknown[] };
-  const originals = { get: Reflect.get(fhirObject, 'get') as Function, getCode: Reflect.get(fhirObject, 'getCode') as Function, distinct: list.toDistinctList };
+  const originals = {
+    get: Reflect.get(fhirObject, 'get') as Function,
+    getCode: Reflect.get(fhirObject, 'getCode') as Function,
+    distinct: list.toDistinctList,
+  };
   let inDistinct = 0;
   // De-duplication reads every element of a resource; the guard covers that by dropping every ill-typed field.
-  Object.defineProperty(list, 'toDistinctList', { value: (l: unknown[]) => { inDistinct++; try { return originals.distinct(l); } finally { inDistinct--; } }, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(list, 'toDistinctList', {
+    value: (l: unknown[]) => {
+      inDistinct++;
+      try {
+        return originals.distinct(l);
+      } finally {
+        inDistinct--;
+      }
+    },
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
   for (const key of ['get', 'getCode'] as const) {
     Object.defineProperty(fhirObject, key, {
-      configurable: true, writable: true,
+      configurable: true,
+      writable: true,
       value: function (this: { _typeInfo?: { name?: string } }, field: string): unknown {
         if (inDistinct === 0) seen.add(`${this._typeInfo?.name ?? '?'}.${field.split('.')[0] ?? field}`);
         return Reflect.apply(originals[key], this, [field]);
@@ -45,7 +66,12 @@ async function watchReads(run: () => Promise<void>): Promise<Set<string>> {
   } finally {
     Object.defineProperty(fhirObject, 'get', { value: originals.get, writable: true, configurable: true });
     Object.defineProperty(fhirObject, 'getCode', { value: originals.getCode, writable: true, configurable: true });
-    Object.defineProperty(list, 'toDistinctList', { value: originals.distinct, writable: true, configurable: true, enumerable: true });
+    Object.defineProperty(list, 'toDistinctList', {
+      value: originals.distinct,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
   }
   return seen;
 }
@@ -62,7 +88,13 @@ describe('what the pathway reads', () => {
     const reads = cqlReadsOfRepo();
     const demo = await readDemoBundles(DEMO_DIR);
     const opts = { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' };
-    const drafts = { Drafts: [{ id: 'd1', drug: 'doxorubicin', liposomal: false, anthracycline: true, mesna: false }, { id: 'd2', drug: 'pazopanib', liposomal: false, anthracycline: false, mesna: false }], 'Order Sign': true };
+    const drafts = {
+      Drafts: [
+        { id: 'd1', drug: 'doxorubicin', liposomal: false, anthracycline: true, mesna: false },
+        { id: 'd2', drug: 'pazopanib', liposomal: false, anthracycline: false, mesna: false },
+      ],
+      'Order Sign': true,
+    };
     const seen = await watchReads(async () => {
       for (const { bundle } of demo) {
         const data = { bundle, unreadable: new Map<string, string>() };
@@ -81,22 +113,49 @@ describe('what the pathway reads', () => {
 
   test('reads what PATHWAY.md §2 names and not what it never looks at', () => {
     const { elements, extensionUrls } = cqlReadsOfRepo();
-    expect([...(elements.get('MedicationRequest') ?? [])]).toEqual(expect.arrayContaining(['status', 'medication', 'authoredOn']));
+    expect([...(elements.get('MedicationRequest') ?? [])]).toEqual(
+      expect.arrayContaining(['status', 'medication', 'authoredOn']),
+    );
     expect(elements.get('MedicationRequest')?.has('category')).toBe(false);
     expect(elements.get('MedicationRequest')?.has('reasonCode')).toBe(false);
-    expect([...(elements.get('Observation') ?? [])]).toEqual(expect.arrayContaining(['status', 'code', 'effective', 'issued', 'value']));
+    expect([...(elements.get('Observation') ?? [])]).toEqual(
+      expect.arrayContaining(['status', 'code', 'effective', 'issued', 'value']),
+    );
     expect(extensionUrls.has(CONDITION_RELATED_EXT)).toBe(true);
   });
 
   test('a CQL that starts reading an element makes the guard strict on it', () => {
     // StsTreatment with one more read: MedicationRequest.category, on the alias of a [MedicationRequest] query.
     const libraries = compiledLibraries();
-    const extra = { library: { identifier: { id: 'Extra' }, statements: { def: [{ name: 'Categories', expression: {
-      type: 'Query',
-      source: [{ alias: 'R', expression: { type: 'Retrieve', dataType: '{http://hl7.org/fhir}MedicationRequest',
-        resultTypeSpecifier: { type: 'ListTypeSpecifier', elementType: { type: 'NamedTypeSpecifier', name: '{http://hl7.org/fhir}MedicationRequest' } } } }],
-      return: { expression: { type: 'Property', path: 'category', scope: 'R' } },
-    } }] } } };
+    const extra = {
+      library: {
+        identifier: { id: 'Extra' },
+        statements: {
+          def: [
+            {
+              name: 'Categories',
+              expression: {
+                type: 'Query',
+                source: [
+                  {
+                    alias: 'R',
+                    expression: {
+                      type: 'Retrieve',
+                      dataType: '{http://hl7.org/fhir}MedicationRequest',
+                      resultTypeSpecifier: {
+                        type: 'ListTypeSpecifier',
+                        elementType: { type: 'NamedTypeSpecifier', name: '{http://hl7.org/fhir}MedicationRequest' },
+                      },
+                    },
+                  },
+                ],
+                return: { expression: { type: 'Property', path: 'category', scope: 'R' } },
+              },
+            },
+          ],
+        },
+      },
+    };
     const model = modelInfo();
     const before = createShapeGuard(model, cqlReadsOfRepo());
     const after = createShapeGuard(model, elmReads([...libraries, extra], elementClasses(model)).reads);

@@ -4,20 +4,50 @@
  */
 import { medicationStatement, observation, procedure } from '../../fixtures/builders.js';
 import {
-  afterDoxoAndGemDoce, ago, cardsOf, decide, doxo, doxoCycles, draft, given, ids, lms04, localized, metastatic, node, order,
-  STS_ID, unreadable, view, withData,
+  afterDoxoAndGemDoce,
+  ago,
+  cardsOf,
+  decide,
+  doxo,
+  doxoCycles,
+  draft,
+  given,
+  ids,
+  lms04,
+  localized,
+  metastatic,
+  node,
+  order,
+  STS_ID,
+  unreadable,
+  view,
+  withData,
 } from './nodes-patients.js';
 
-const onPathway = (topic: string, draftIds: string[]) => ({ kind: 'on-pathway', topic, indicator: 'info', draftIds, alternatives: [] });
-const rule = (topic: string, indicator: string, draftIds: string[], alternatives: string[] = []) =>
-  ({ kind: 'rule', topic, indicator, draftIds, alternatives });
-const localizedUps = () => localized('8830/3', [observation.grade(3, '2026-01-10'), observation.stageGroup('III', '2026-01-10')]);
+const onPathway = (topic: string, draftIds: string[]) => ({
+  kind: 'on-pathway',
+  topic,
+  indicator: 'info',
+  draftIds,
+  alternatives: [],
+});
+const rule = (topic: string, indicator: string, draftIds: string[], alternatives: string[] = []) => ({
+  kind: 'rule',
+  topic,
+  indicator,
+  draftIds,
+  alternatives,
+});
+const localizedUps = () =>
+  localized('8830/3', [observation.grade(3, '2026-01-10'), observation.stageGroup('III', '2026-01-10')]);
 
 describe('§5 blocking rules', () => {
   describe('S-PAZO-ADIPOCYTIC', () => {
     test('pazopanib for a liposarcoma at line 3: critical, the LPS options offered instead', async () => {
       const d = await order(metastatic('8858/3', afterDoxoAndGemDoce()), [draft('d1', 'pazopanib')]);
-      expect(cardsOf(d)).toEqual([rule('S-PAZO-ADIPOCYTIC', 'critical', ['d1'], ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN'])]);
+      expect(cardsOf(d)).toEqual([
+        rule('S-PAZO-ADIPOCYTIC', 'critical', ['d1'], ['M-3L-TRABECTEDIN', 'M-3L-ERIBULIN']),
+      ]);
       expect(d.cards[0]?.facts.map((f) => f.fact)).toEqual(['Histology']);
     });
 
@@ -48,7 +78,10 @@ describe('§5 blocking rules', () => {
   });
 
   describe('S-TRABECTEDIN-HISTOLOGY', () => {
-    test.each([['UPS', '8830/3'], ['synovial sarcoma (OTHER)', '9040/3']])('trabectedin for a %s: warning, pazopanib offered', async (_l, morph) => {
+    test.each([
+      ['UPS', '8830/3'],
+      ['synovial sarcoma (OTHER)', '9040/3'],
+    ])('trabectedin for a %s: warning, pazopanib offered', async (_l, morph) => {
       expect(cardsOf(await order(metastatic(morph, afterDoxoAndGemDoce()), [draft('d1', 'trabectedin')]))).toEqual([
         rule('S-TRABECTEDIN-HISTOLOGY', 'warning', ['d1'], ['M-3L-PAZOPANIB']),
       ]);
@@ -69,10 +102,15 @@ describe('§5 blocking rules', () => {
     });
 
     test('also for a 17-year-old and for a GIST, where nothing else is said', async () => {
-      const child = await order({ ...metastatic('8830/3'), birthDate: '2008-06' }, [draft('d1', 'Lartruvo'), draft('d2', 'doxorubicin')]);
+      const child = await order({ ...metastatic('8830/3'), birthDate: '2008-06' }, [
+        draft('d1', 'Lartruvo'),
+        draft('d2', 'doxorubicin'),
+      ]);
       // §5 step 1: under 18, an anthracycline draft gets the pediatric order-time card (info) and no adult rule.
-      expect(cardsOf(child)).toEqual([rule('S-OLARATUMAB', 'critical', ['d1']),
-        { kind: 'pediatric', topic: 'X-PEDIATRIC', indicator: 'info', draftIds: ['d2'], alternatives: [] }]);
+      expect(cardsOf(child)).toEqual([
+        rule('S-OLARATUMAB', 'critical', ['d1']),
+        { kind: 'pediatric', topic: 'X-PEDIATRIC', indicator: 'info', draftIds: ['d2'], alternatives: [] },
+      ]);
       const gist = await order(metastatic('8936/3'), [draft('d1', 'Lartruvo'), draft('d2', 'imatinib')]);
       expect(cardsOf(gist)).toEqual([rule('S-OLARATUMAB', 'critical', ['d1'])]);
     });
@@ -92,9 +130,9 @@ describe('§5 blocking rules', () => {
     });
 
     test('LVEF 50 just misses it: on pathway', async () => {
-      expect(cardsOf(await order(metastatic('8830/3', [observation.lvef(50, ago(10))]), [draft('d1', 'doxorubicin')]))).toEqual([
-        onPathway('M-1L-DOXO', ['d1']),
-      ]);
+      expect(
+        cardsOf(await order(metastatic('8830/3', [observation.lvef(50, ago(10))]), [draft('d1', 'doxorubicin')])),
+      ).toEqual([onPathway('M-1L-DOXO', ['d1'])]);
     });
 
     test('applies to a GIST adult (outside the pathway) but not to a 17-year-old', async () => {
@@ -102,14 +140,16 @@ describe('§5 blocking rules', () => {
       expect(cardsOf(await order(metastatic('8936/3', [lvef]), [draft('d1', 'doxorubicin')]))).toEqual([
         rule('S-DOXO-LVEF', 'critical', ['d1']),
       ]);
-      expect(cardsOf(await order({ ...metastatic('8830/3', [lvef]), birthDate: '2008-06' }, [draft('d1', 'doxorubicin')]))).toEqual([
-        { kind: 'pediatric', topic: 'X-PEDIATRIC', indicator: 'info', draftIds: ['d1'], alternatives: [] },
-      ]);
+      expect(
+        cardsOf(await order({ ...metastatic('8830/3', [lvef]), birthDate: '2008-06' }, [draft('d1', 'doxorubicin')])),
+      ).toEqual([{ kind: 'pediatric', topic: 'X-PEDIATRIC', indicator: 'info', draftIds: ['d1'], alternatives: [] }]);
     });
 
     test('patient-view: an LVEF of 60 taken 91 days ago is not usable ("not recent"), and blocks nothing', async () => {
       const d = await decide(metastatic('8830/3', [observation.lvef(60, ago(91))]));
-      expect(node(d, 'M-1L-DOXO').notes).toContain('no usable LVEF (not recent): assess LVEF (echocardiography or MUGA) before the next anthracycline dose');
+      expect(node(d, 'M-1L-DOXO').notes).toContain(
+        'no usable LVEF (not recent): assess LVEF (echocardiography or MUGA) before the next anthracycline dose',
+      );
       expect(node(d, 'M-1L-DOXO').withSuggestions).toBe(true);
     });
 
@@ -122,7 +162,12 @@ describe('§5 blocking rules', () => {
     test('cumulative 450 mg/m2 on a current doxorubicin regimen: another cycle is critical, with no next line offered (not progression)', async () => {
       const d = await order(metastatic('8830/3', doxoCycles(450, 12)), [draft('d1', 'doxorubicin')]);
       expect(cardsOf(d)).toEqual([rule('S-DOXO-CUMULATIVE', 'critical', ['d1'], [])]);
-      expect(d.cards[0]?.facts).toEqual([expect.objectContaining({ fact: 'Cumulative doxorubicin', value: expect.stringMatching(/^450 mg\/m² as recorded in this record \(6 administrations, /) })]);
+      expect(d.cards[0]?.facts).toEqual([
+        expect.objectContaining({
+          fact: 'Cumulative doxorubicin',
+          value: expect.stringMatching(/^450 mg\/m² as recorded in this record \(6 administrations, /),
+        }),
+      ]);
     });
 
     test('449 mg/m2 just misses it: the continuation is on pathway, with the cumulative-dose warning', async () => {
@@ -135,15 +180,23 @@ describe('§5 blocking rules', () => {
     test('a known lower bound of 450 (administrations plus an undosed statement) is enough', async () => {
       const history = [...doxoCycles(450, 12), medicationStatement({ drug: 'doxorubicin', date: '2025-07-01' })];
       expect(cardsOf(await order(metastatic('8830/3', history), [draft('d1', 'doxorubicin')]))[0]).toMatchObject({
-        topic: 'S-DOXO-CUMULATIVE', indicator: 'critical',
+        topic: 'S-DOXO-CUMULATIVE',
+        indicator: 'critical',
       });
     });
 
     test('patient-view: 450 during the course keeps the current card as a warning that ends doxorubicin; 449 keeps it with the warning fact', async () => {
       const at450 = await decide(metastatic('8830/3', doxoCycles(450, 12)));
-      expect(node(at450, 'M-1L-DOXO')).toMatchObject({ role: 'current', indicator: 'warning', withSuggestions: false, rules: ['S-DOXO-CUMULATIVE'] });
-      expect(node(at450, 'M-1L-DOXO').opening?.[0]).toBe('No further doxorubicin: the cumulative dose as recorded has reached 450 mg/m² '
-        + '(limit 450 mg/m²). Reaching the cumulative limit ends doxorubicin; it is not evidence of progression.');
+      expect(node(at450, 'M-1L-DOXO')).toMatchObject({
+        role: 'current',
+        indicator: 'warning',
+        withSuggestions: false,
+        rules: ['S-DOXO-CUMULATIVE'],
+      });
+      expect(node(at450, 'M-1L-DOXO').opening?.[0]).toBe(
+        'No further doxorubicin: the cumulative dose as recorded has reached 450 mg/m² ' +
+          '(limit 450 mg/m²). Reaching the cumulative limit ends doxorubicin; it is not evidence of progression.',
+      );
       const at449 = await decide(metastatic('8830/3', doxoCycles(449, 12)));
       expect(node(at449, 'M-1L-DOXO')).toMatchObject({ role: 'current', rules: ['S-DOXO-CUMULATIVE-WARN'] });
     });
@@ -164,7 +217,13 @@ describe('§5 blocking rules', () => {
 
     test('pembrolizumab for a metastatic UPS is a histology-specific option (§5 step 7), not S-PEMBRO-SETTING', async () => {
       expect(cardsOf(await order(metastatic('8830/3'), [draft('d1', 'Keytruda')]))).toEqual([
-        { kind: 'histology-specific', topic: 'HISTOLOGY-SPECIFIC-OPTION', indicator: 'info', draftIds: ['d1'], alternatives: [] },
+        {
+          kind: 'histology-specific',
+          topic: 'HISTOLOGY-SPECIFIC-OPTION',
+          indicator: 'info',
+          draftIds: ['d1'],
+          alternatives: [],
+        },
       ]);
     });
 
@@ -216,7 +275,9 @@ describe('§5 advisory rules', () => {
     });
 
     test('treatment history unreadable: the warning, and no OFF-PATHWAY', async () => {
-      const d = await order(withData(metastatic('8830/3'), { unreadable: unreadable('MedicationAdministration') }), [draft('d1', 'doxorubicin')]);
+      const d = await order(withData(metastatic('8830/3'), { unreadable: unreadable('MedicationAdministration') }), [
+        draft('d1', 'doxorubicin'),
+      ]);
       // §5 step 2: a draft that gets an advisory card gets no POSITION-UNKNOWN card ("otherwise").
       expect(cardsOf(d).map((c) => c.topic)).toEqual(['S-DOXO-CUMULATIVE-WARN']);
     });
@@ -224,33 +285,53 @@ describe('§5 advisory rules', () => {
 
   describe('S-COMBO-ECOG', () => {
     test('doxorubicin + ifosfamide at line 1 with ECOG 2: on pathway under M-1L-DOXO, plus the advisory', async () => {
-      const d = await order(metastatic('8830/3', [observation.ecog(2, ago(5))]), [draft('d1', 'doxorubicin'), draft('d2', 'ifosfamide')]);
+      const d = await order(metastatic('8830/3', [observation.ecog(2, ago(5))]), [
+        draft('d1', 'doxorubicin'),
+        draft('d2', 'ifosfamide'),
+      ]);
       // The builder's patient is above comboMaxTrialAge: S-COMBO-AGE (info) as well.
-      expect(cardsOf(d)).toEqual([rule('S-COMBO-ECOG', 'warning', ['d1', 'd2']), rule('S-COMBO-AGE', 'info', ['d1', 'd2']), onPathway('M-1L-DOXO', ['d1', 'd2'])]);
-      expect(d.cards[2]?.notes).toContain('doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)');
+      expect(cardsOf(d)).toEqual([
+        rule('S-COMBO-ECOG', 'warning', ['d1', 'd2']),
+        rule('S-COMBO-AGE', 'info', ['d1', 'd2']),
+        onPathway('M-1L-DOXO', ['d1', 'd2']),
+      ]);
+      expect(d.cards[2]?.notes).toContain(
+        'doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)',
+      );
     });
 
     test('ECOG 1 just misses it', async () => {
-      const d = await order(metastatic('8830/3', [observation.ecog(1, ago(5))]), [draft('d1', 'doxorubicin'), draft('d2', 'ifosfamide')]);
+      const d = await order(metastatic('8830/3', [observation.ecog(1, ago(5))]), [
+        draft('d1', 'doxorubicin'),
+        draft('d2', 'ifosfamide'),
+      ]);
       expect(cardsOf(d)).toEqual([rule('S-COMBO-AGE', 'info', ['d1', 'd2']), onPathway('M-1L-DOXO', ['d1', 'd2'])]);
     });
 
     test('a single agent with ECOG 2 misses it', async () => {
-      expect(cardsOf(await order(metastatic('8830/3', [observation.ecog(2, ago(5))]), [draft('d1', 'doxorubicin')]))).toEqual([
-        onPathway('M-1L-DOXO', ['d1']),
-      ]);
+      expect(
+        cardsOf(await order(metastatic('8830/3', [observation.ecog(2, ago(5))]), [draft('d1', 'doxorubicin')])),
+      ).toEqual([onPathway('M-1L-DOXO', ['d1'])]);
     });
 
     test('doxorubicin drafted while ifosfamide is current is the combination', async () => {
-      const d = await order(metastatic('8830/3', [observation.ecog(2, ago(5)), given('ifosfamide', ago(3))]), [draft('d1', 'doxorubicin')]);
+      const d = await order(metastatic('8830/3', [observation.ecog(2, ago(5)), given('ifosfamide', ago(3))]), [
+        draft('d1', 'doxorubicin'),
+      ]);
       expect(cardsOf(d).map((c) => c.topic)).toContain('S-COMBO-ECOG');
     });
 
     test('patient-view at line 2: gemcitabine + docetaxel becomes a warning with ECOG 2, stays info with ECOG 1', async () => {
-      const e2 = node(await decide(metastatic('8830/3', [doxo('2025-07-01'), observation.ecog(2, ago(5))])), 'M-2L-GEM-DOCE');
+      const e2 = node(
+        await decide(metastatic('8830/3', [doxo('2025-07-01'), observation.ecog(2, ago(5))])),
+        'M-2L-GEM-DOCE',
+      );
       expect(e2).toMatchObject({ indicator: 'warning', withSuggestions: true, rules: ['S-COMBO-ECOG'] });
       expect(e2.notes).toContain('performance status ECOG 2: the trials of this combination enrolled ECOG 0-1');
-      const e1 = node(await decide(metastatic('8830/3', [doxo('2025-07-01'), observation.ecog(1, ago(5))])), 'M-2L-GEM-DOCE');
+      const e1 = node(
+        await decide(metastatic('8830/3', [doxo('2025-07-01'), observation.ecog(1, ago(5))])),
+        'M-2L-GEM-DOCE',
+      );
       expect(e1).toMatchObject({ indicator: 'info', rules: [] });
     });
 
@@ -278,26 +359,41 @@ describe('§5 advisory rules', () => {
         ['M-LMS-1L-DOXO-TRAB', 'alternative', false, false, 'warning'],
         ['M-TRIAL', 'trial', false, false, 'info'],
       ]);
-      expect(node(d, 'M-1L-DOXO').notes).toContain('performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care');
+      expect(node(d, 'M-1L-DOXO').notes).toContain(
+        'performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care',
+      );
     });
   });
 
   describe('S-REPEAT', () => {
     test('trabectedin again at line 3 after a prior trabectedin: the repeat advisory, and off pathway', async () => {
-      const d = await order(metastatic('8890/3', [...afterDoxoAndGemDoce(), given('trabectedin', '2025-12-01')]), [draft('d1', 'trabectedin')]);
+      const d = await order(metastatic('8890/3', [...afterDoxoAndGemDoce(), given('trabectedin', '2025-12-01')]), [
+        draft('d1', 'trabectedin'),
+      ]);
       expect(cardsOf(d)).toEqual([
         rule('S-REPEAT', 'info', ['d1']),
-        { kind: 'off-pathway', topic: 'OFF-PATHWAY', indicator: 'warning', draftIds: ['d1'], alternatives: ['M-3L-PAZOPANIB'] },
+        {
+          kind: 'off-pathway',
+          topic: 'OFF-PATHWAY',
+          indicator: 'warning',
+          draftIds: ['d1'],
+          alternatives: ['M-3L-PAZOPANIB'],
+        },
       ]);
     });
 
     test('continuing the current trabectedin is not a repeat', async () => {
-      const d = await order(metastatic('8890/3', [...afterDoxoAndGemDoce(), given('trabectedin', ago(14))]), [draft('d1', 'trabectedin')]);
+      const d = await order(metastatic('8890/3', [...afterDoxoAndGemDoce(), given('trabectedin', ago(14))]), [
+        draft('d1', 'trabectedin'),
+      ]);
       expect(cardsOf(d)).toEqual([onPathway('M-3L-TRABECTEDIN', ['d1'])]);
     });
 
     test('gemcitabine + docetaxel again after a prior course is a repeat', async () => {
-      const d = await order(metastatic('8830/3', afterDoxoAndGemDoce()), [draft('d1', 'gemcitabine'), draft('d2', 'docetaxel')]);
+      const d = await order(metastatic('8830/3', afterDoxoAndGemDoce()), [
+        draft('d1', 'gemcitabine'),
+        draft('d2', 'docetaxel'),
+      ]);
       expect(cardsOf(d)[0]).toEqual(rule('S-REPEAT', 'info', ['d1', 'd2']));
     });
 

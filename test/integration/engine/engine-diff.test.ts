@@ -10,8 +10,15 @@ import { diffCase, formatDifferences, type DiffCase } from '../../helpers/engine
 import { randomBundle } from '../../helpers/random-bundles.js';
 
 const DATES = [new Date('2026-11-23T12:00:00Z'), new Date('2027-06-30T23:30:00Z'), new Date('2025-01-15T00:10:00Z')];
-const UNREADABLE: readonly (readonly string[])[] = [[], ['Observation'], ['MedicationAdministration', 'MedicationStatement', 'MedicationRequest', 'Procedure']];
-const DRAFTS = [{ id: 'draft-doxorubicin', drug: 'doxorubicin', liposomal: false }, { id: 'draft-trab', drug: 'trabectedin', liposomal: false }];
+const UNREADABLE: readonly (readonly string[])[] = [
+  [],
+  ['Observation'],
+  ['MedicationAdministration', 'MedicationStatement', 'MedicationRequest', 'Procedure'],
+];
+const DRAFTS = [
+  { id: 'draft-doxorubicin', drug: 'doxorubicin', liposomal: false },
+  { id: 'draft-trab', drug: 'trabectedin', liposomal: false },
+];
 
 const patients = demoPatients();
 
@@ -27,18 +34,31 @@ describe('compiled engine = cql-execution, every define of every library', () =>
       // Every patient at the demo's date; the other dates and unreadable sets rotate over the patients.
       const variants = [0, 1 + (i % 2)];
       for (const v of variants) {
-        await expectIdentical({ label: p.id, bundle: p.bundle, now: DATES[v === 0 ? 0 : v]!, unreadable: UNREADABLE[(i + v) % 3],
-          drafts: DRAFTS.slice(0, 1 + (i % 2)), draftOrderIds: i % 3 === 0 ? ['draft-doxorubicin'] : [] });
+        await expectIdentical({
+          label: p.id,
+          bundle: p.bundle,
+          now: DATES[v === 0 ? 0 : v]!,
+          unreadable: UNREADABLE[(i + v) % 3],
+          drafts: DRAFTS.slice(0, 1 + (i % 2)),
+          draftOrderIds: i % 3 === 0 ? ['draft-doxorubicin'] : [],
+        });
       }
       i++;
     }
   }, 300_000);
 
   it('on random patient Bundles (fast-check, fixed seed)', async () => {
-    await fc.assert(fc.asyncProperty(randomBundle(patients.map((p) => p.bundle)), fc.constantFrom(...DATES), fc.constantFrom(...UNREADABLE),
-      async (bundle, now, unreadable) => {
-        await expectIdentical({ label: 'random', bundle, now, unreadable, drafts: DRAFTS.slice(0, 1) });
-      }), { seed: 20261202, numRuns: Number(process.env.ENGINE_DIFF_RUNS ?? 25), endOnFailure: true });
+    await fc.assert(
+      fc.asyncProperty(
+        randomBundle(patients.map((p) => p.bundle)),
+        fc.constantFrom(...DATES),
+        fc.constantFrom(...UNREADABLE),
+        async (bundle, now, unreadable) => {
+          await expectIdentical({ label: 'random', bundle, now, unreadable, drafts: DRAFTS.slice(0, 1) });
+        },
+      ),
+      { seed: 20261202, numRuns: Number(process.env.ENGINE_DIFF_RUNS ?? 25), endOnFailure: true },
+    );
   }, 300_000);
 
   it('the harness sees a difference when there is one', async () => {
@@ -46,7 +66,8 @@ describe('compiled engine = cql-execution, every define of every library', () =>
     const p = patients[0]!;
     const { diffCaseWith } = await import('../../helpers/engine-diff.js');
     const changed = structuredClone(p.bundle);
-    for (const e of changed.entry ?? []) if (e.resource?.resourceType === 'Condition') (e.resource as { onsetDateTime?: string }).onsetDateTime = '1999';
+    for (const e of changed.entry ?? [])
+      if (e.resource?.resourceType === 'Condition') (e.resource as { onsetDateTime?: string }).onsetDateTime = '1999';
     const diffs = await diffCaseWith({ label: p.id, bundle: p.bundle, now: DATES[0]! }, changed);
     expect(diffs.some((d) => d.library === 'StsDiagnosis')).toBe(true);
   }, 120_000);
@@ -68,11 +89,16 @@ describe('the service gets the same plain results from both engines', () => {
       // F7 item 8: drafts with no dose, a dose in mg (over the BSA of now) and one in mg/m².
       const drafts = [
         { id: 'draft-1', medication: { text: 'doxorubicin 75 mg/m2' } },
-        { id: 'draft-2', medication: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] }, dose: { value: 150, unit: 'mg' } },
+        {
+          id: 'draft-2',
+          medication: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '3639' }] },
+          dose: { value: 150, unit: 'mg' },
+        },
         { id: 'draft-3', medication: { text: 'epirubicin' }, dose: { value: 60, unit: 'mg/m2' } },
       ];
-      expect(JSON.stringify(await evaluateOrders(compiled, data, drafts, opts)))
-        .toBe(JSON.stringify(await evaluateOrders(interpreter, data, drafts, opts)));
+      expect(JSON.stringify(await evaluateOrders(compiled, data, drafts, opts))).toBe(
+        JSON.stringify(await evaluateOrders(interpreter, data, drafts, opts)),
+      );
     }
   }, 300_000);
 });

@@ -21,7 +21,10 @@ const total = async (query: string): Promise<number | undefined> =>
 /** Runs `npm run load-demo` as an operator would; resolves with its exit code and output. */
 async function loadDemoCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/load-demo.ts', ...args], { cwd: ROOT, timeout: 30_000 });
+    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/load-demo.ts', ...args], {
+      cwd: ROOT,
+      timeout: 30_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -47,7 +50,12 @@ describe('loadDemoPatients (in process, at start in development mode)', () => {
   });
 
   test('a missing folder loads nothing and fails nothing', async () => {
-    expect(await loadDemoPatients(fhir, '/nonexistent/demo')).toEqual({ files: 0, patients: 0, resources: 0, failures: [] });
+    expect(await loadDemoPatients(fhir, '/nonexistent/demo')).toEqual({
+      files: 0,
+      patients: 0,
+      resources: 0,
+      failures: [],
+    });
   });
 });
 

@@ -34,7 +34,11 @@ describe('read-only by default', () => {
     ['DELETE', 'DELETE', 'Patient/x', () => undefined],
   ])('%s: 405 OperationOutcome naming EMBEDDED_FHIR_WRITABLE', async (_what, method, path, body) => {
     const b = body();
-    const res = await fetch(`${fhir.url}/${path}`, { method, headers: FHIR_JSON, body: b === undefined ? undefined : JSON.stringify(b) });
+    const res = await fetch(`${fhir.url}/${path}`, {
+      method,
+      headers: FHIR_JSON,
+      body: b === undefined ? undefined : JSON.stringify(b),
+    });
     expect(res.status).toBe(405);
     const outcome = (await res.json()) as { resourceType: string; issue: { diagnostics: string }[] };
     expect(outcome.resourceType).toBe('OperationOutcome');
@@ -45,7 +49,11 @@ describe('read-only by default', () => {
   test('with writable: true, a transaction loads', async () => {
     const writable = await startFhirServer({ writable: true });
     try {
-      const res = await fetch(writable.url, { method: 'POST', headers: FHIR_JSON, body: JSON.stringify(dataPathPatient().transaction) });
+      const res = await fetch(writable.url, {
+        method: 'POST',
+        headers: FHIR_JSON,
+        body: JSON.stringify(dataPathPatient().transaction),
+      });
       expect(res.status).toBe(200);
     } finally {
       await writable.close();
@@ -63,7 +71,9 @@ describe('POST {type}/_search (form-encoded) gives exactly what the same GET giv
   ])('by %s', async (_what, query) => {
     const get = (await (await fetch(`${fhir.url}/Observation?${query(p.patientId)}`)).json()) as Bundle;
     const post = await fetch(`${fhir.url}/Observation/_search`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query(p.patientId),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: query(p.patientId),
     });
     expect(post.status).toBe(200);
     const posted = (await post.json()) as Bundle;
@@ -75,7 +85,9 @@ describe('POST {type}/_search (form-encoded) gives exactly what the same GET giv
 
   test('query-string and form parameters combine', async () => {
     const res = await fetch(`${fhir.url}/Observation/_search?_count=1`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `patient=${p.patientId}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `patient=${p.patientId}`,
     });
     const b = (await res.json()) as Bundle;
     expect(b.entry).toHaveLength(1);

@@ -11,8 +11,16 @@ beforeAll(async () => {
 afterAll(() => fhir.close());
 
 const FHIR_JSON = { 'content-type': 'application/fhir+json' };
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; type: string; body: unknown }> {
-  const res = await fetch(`${fhir.url}/${path}`, { method, headers: FHIR_JSON, body: body === undefined ? undefined : JSON.stringify(body) });
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; type: string; body: unknown }> {
+  const res = await fetch(`${fhir.url}/${path}`, {
+    method,
+    headers: FHIR_JSON,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.json() };
 }
 
@@ -36,7 +44,7 @@ describe('embedded FHIR server (startFhirServer)', () => {
     expect(res.body).toMatchObject({ resourceType: 'Patient', id: p.patientId, birthDate: '1970-05-01' });
   });
 
-  test('search by patient finds only that patient\'s resources, with paging links to follow', async () => {
+  test("search by patient finds only that patient's resources, with paging links to follow", async () => {
     const first = (await call('GET', `Observation?patient=${p.patientId}&_count=2`)).body as Bundle;
     expect(first.total).toBe(5);
     const ids = (first.entry ?? []).map((e) => e.resource?.id);
@@ -54,7 +62,8 @@ describe('embedded FHIR server (startFhirServer)', () => {
   });
 
   test('patient=, patient=Patient/x and subject=Patient/x find the same Conditions', async () => {
-    const count = async (q: string): Promise<number> => ((await call('GET', `Condition?${q}`)).body as Bundle).total ?? -1;
+    const count = async (q: string): Promise<number> =>
+      ((await call('GET', `Condition?${q}`)).body as Bundle).total ?? -1;
     expect(await count(`patient=${p.patientId}`)).toBe(2);
     expect(await count(`patient=Patient/${p.patientId}`)).toBe(2);
     expect(await count(`subject=Patient/${p.patientId}`)).toBe(2);
@@ -91,6 +100,8 @@ describe('embedded FHIR server (startFhirServer)', () => {
     const cs = res.body as CapabilityStatement;
     expect(cs.resourceType).toBe('CapabilityStatement');
     expect(cs.fhirVersion).toBe('4.0.1');
-    expect(cs.rest?.[0]?.resource?.map((r) => r.type)).toEqual(expect.arrayContaining(['Patient', 'Condition', 'Observation']));
+    expect(cs.rest?.[0]?.resource?.map((r) => r.type)).toEqual(
+      expect.arrayContaining(['Patient', 'Condition', 'Observation']),
+    );
   });
 });

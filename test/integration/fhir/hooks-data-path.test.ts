@@ -2,7 +2,12 @@ import request from 'supertest';
 import { preconditionFailed } from '../../../src/errors.js';
 import type { CdsResponse } from '../../../src/hooks/types.js';
 import { testApp } from '../../helpers/app.js';
-import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
+import {
+  closedPortUrl,
+  startFaultyFhirServer,
+  startTestFhirServer,
+  type TestFhirServer,
+} from '../../helpers/fhir-server.js';
 import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
 
 // Timeouts with room for a loaded CI machine; the stall test waits the FHIR timeout out.
@@ -24,7 +29,18 @@ const patientView = (fhirServer: string | undefined, prefetch?: Record<string, u
     .send({
       hook: 'patient-view',
       hookInstance: 'a8a5b2a0-0000-4000-8000-000000000002',
-      ...(fhirServer ? { fhirServer, fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' } } : {}),
+      ...(fhirServer
+        ? {
+            fhirServer,
+            fhirAuthorization: {
+              access_token: TOKEN,
+              token_type: 'Bearer',
+              expires_in: 300,
+              scope: 'patient/*.read',
+              subject: 'cds',
+            },
+          }
+        : {}),
       context: { userId: 'Practitioner/1', patientId: p.patientId },
       ...(prefetch ? { prefetch } : {}),
     });
@@ -51,7 +67,9 @@ describe('POST /cds-services/{id}: the data path over HTTP', () => {
     const res = await patientView(await closedPortUrl());
     expect(res.status).toBe(412);
     expect(res.body).toEqual(preconditionFailed(res.body.issue[0].diagnostics));
-    expect(res.body.issue[0].diagnostics).toMatch(/'conditions' .*was not sent, and fhirServer query 'conditions' .*unreachable/);
+    expect(res.body.issue[0].diagnostics).toMatch(
+      /'conditions' .*was not sent, and fhirServer query 'conditions' .*unreachable/,
+    );
   });
 
   test('a fhirServer that stalls on Conditions the EHR could not read gives the D-DATA-UNAVAILABLE card within the deadline', async () => {
@@ -60,13 +78,18 @@ describe('POST /cds-services/{id}: the data path over HTTP', () => {
     const stalled = await startFaultyFhirServer({ kind: 'stall' }, { upstream: fhir.url, affects: /Condition/ });
     try {
       const started = Date.now();
-      const conditions = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout', diagnostics: 'EHR search timed out' }] };
+      const conditions = {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'timeout', diagnostics: 'EHR search timed out' }],
+      };
       const res = await patientView(stalled.url, { conditions });
       expect(res.status).toBe(200);
       const cards = (res.body as CdsResponse).cards;
       expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-DATA-UNAVAILABLE']);
       expect(cards[0]?.indicator).toBe('warning');
-      expect(cards[0]?.detail).toMatch(/Conditions: unavailable \(Condition could not be read: prefetch 'conditions' held an OperationOutcome \(timeout: EHR search timed out\); fhirServer query 'conditions' .*timeout/);
+      expect(cards[0]?.detail).toMatch(
+        /Conditions: unavailable \(Condition could not be read: prefetch 'conditions' held an OperationOutcome \(timeout: EHR search timed out\); fhirServer query 'conditions' .*timeout/,
+      );
       expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       await stalled.close();

@@ -23,7 +23,12 @@ test('with 30 vital signs newer than the LVEF and 2 pages allowed, the LVEF is s
   const patientId = 'obs-query-1';
   const subject = { reference: `Patient/${patientId}` };
   const obs = (id: string, code: { system: string; code: string }, date: string): FhirResource => ({
-    resourceType: 'Observation', id, status: 'final', subject, code: coding(code), effectiveDateTime: date,
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    subject,
+    code: coding(code),
+    effectiveDateTime: date,
   });
   const lvef = OBSERVATION_CODES.lvef[0];
   const ecog = OBSERVATION_CODES.ecog[0];
@@ -31,9 +36,18 @@ test('with 30 vital signs newer than the LVEF and 2 pages allowed, the LVEF is s
     { resourceType: 'Patient', id: patientId },
     obs('oq-lvef', lvef, '2026-01-01'),
     obs('oq-ecog', ecog, '2026-02-01'),
-    ...Array.from({ length: 30 }, (_, i) => obs(`oq-hr-${i}`, HEART_RATE, `2026-03-${String(i % 28 + 1).padStart(2, '0')}`)),
+    ...Array.from({ length: 30 }, (_, i) =>
+      obs(`oq-hr-${i}`, HEART_RATE, `2026-03-${String((i % 28) + 1).padStart(2, '0')}`),
+    ),
   ];
-  await fhir.load({ resourceType: 'Bundle', type: 'transaction', entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` } })) });
+  await fhir.load({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: resources.map((resource) => ({
+      resource,
+      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id ?? ''}` },
+    })),
+  });
   const templates = { patient: 'Patient/{{context.patientId}}', observations: '' };
   const { PREFETCH_TEMPLATES } = await import('../../../src/fhir/prefetch.js');
   // The service's own template, with a page size small enough that the unfiltered search would need 4 pages.
@@ -43,7 +57,10 @@ test('with 30 vital signs newer than the LVEF and 2 pages allowed, the LVEF is s
     { hook: 'patient-view', hookInstance: 'x', fhirServer: fhir.url, context: { patientId } },
     { config: testConfig({ FHIR_MAX_PAGES: '2' }), templates, shapeGuard: engineShapeGuard() },
   );
-  const read = (data.bundle.entry ?? []).map((e) => e.resource?.id).filter((id) => id?.startsWith('oq-')).sort();
+  const read = (data.bundle.entry ?? [])
+    .map((e) => e.resource?.id)
+    .filter((id) => id?.startsWith('oq-'))
+    .sort();
   expect(read).toEqual(['oq-ecog', 'oq-lvef']);
   expect(data.unreadable.size + (data.incomplete?.size ?? 0)).toBe(0);
   const asked = fhir.requests.slice(before).find((r) => r.url.startsWith('/fhir/Observation'))?.url ?? '';

@@ -5,13 +5,24 @@ import { CdsError, preconditionFailed } from '../../../src/errors.js';
 import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import type { CdsRequest } from '../../../src/hooks/types.js';
 import { testConfig } from '../../helpers/app.js';
-import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type Fault, type TestFhirServer } from '../../helpers/fhir-server.js';
+import {
+  closedPortUrl,
+  startFaultyFhirServer,
+  startTestFhirServer,
+  type Fault,
+  type TestFhirServer,
+} from '../../helpers/fhir-server.js';
 import { dataPathPatient, ofType, searchset, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
 
 const TOKEN = 'test-access-token-4711';
 const deps: PatientDataDeps = {
   // Timeouts with room for a loaded CI machine (a cold first search took over 300 ms there); the stall test waits them out.
-  config: testConfig({ FHIR_TIMEOUT_MS: '2000', REQUEST_DEADLINE_MS: '4000', FHIR_MAX_PAGES: '4', FHIR_MAX_RESPONSE_BYTES: '65536' }),
+  config: testConfig({
+    FHIR_TIMEOUT_MS: '2000',
+    REQUEST_DEADLINE_MS: '4000',
+    FHIR_MAX_PAGES: '4',
+    FHIR_MAX_RESPONSE_BYTES: '65536',
+  }),
   // The guard over the same parsed model info the engine reads resources with.
   shapeGuard: engineShapeGuard(),
 };
@@ -29,7 +40,13 @@ const request = (over: Partial<CdsRequest> = {}, patientId = p.patientId): CdsRe
   hook: 'patient-view',
   hookInstance: 'd1d3b8d6-0000-4000-8000-000000000001',
   fhirServer: fhir.url,
-  fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
+  fhirAuthorization: {
+    access_token: TOKEN,
+    token_type: 'Bearer',
+    expires_in: 300,
+    scope: 'patient/*.read',
+    subject: 'cds',
+  },
   context: { userId: 'Practitioner/1', patientId },
   ...over,
 });
@@ -70,7 +87,9 @@ async function failureOf(promise: Promise<unknown>): Promise<CdsError> {
 
 describe('loadPatientData against the embedded FHIR server', () => {
   test('a complete prefetch is used as it is: no request reaches fhirServer', async () => {
-    const { result: data, seen } = await withRequests(() => loadPatientData(request({ prefetch: fullPrefetch() }), deps));
+    const { result: data, seen } = await withRequests(() =>
+      loadPatientData(request({ prefetch: fullPrefetch() }), deps),
+    );
     expect(seen).toEqual([]);
     expect(data.bundle.type).toBe('collection');
     expect(ids(data.bundle)).toEqual(expectedIds());
@@ -89,7 +108,10 @@ describe('loadPatientData against the embedded FHIR server', () => {
 
   test('null Patient and Condition keys without fhirServer: read and empty, never a 412 (§2 rule 2)', async () => {
     const prefetch = { ...fullPrefetch(), patient: null, conditions: null };
-    const data = await loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }), deps);
+    const data = await loadPatientData(
+      request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }),
+      deps,
+    );
     expect(data.unreadable.size).toBe(0);
     expect(ids(data.bundle).filter((id) => /^(Patient|Condition)\//.test(id))).toEqual([`Patient/${p.patientId}`]);
   });
@@ -115,29 +137,42 @@ describe('loadPatientData against the embedded FHIR server', () => {
     const big = dataPathPatient(7);
     await fhir.load(big.transaction);
     const templates = { observations: 'Observation?patient={{context.patientId}}&_count=2' };
-    const { result: data, seen } = await withRequests(() => loadPatientData(request({}, big.patientId), { ...deps, templates }));
+    const { result: data, seen } = await withRequests(() =>
+      loadPatientData(request({}, big.patientId), { ...deps, templates }),
+    );
     expect(seen.filter((r) => r.url.startsWith('/fhir/Observation'))).toHaveLength(4);
     expect(data.bundle.entry?.filter((e) => e.resource?.resourceType === 'Observation')).toHaveLength(7);
   });
 
   test('without prefetch and without fhirServer, Patient and Condition are a 412 naming the keys', async () => {
-    const err = await failureOf(loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined }), deps));
+    const err = await failureOf(
+      loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined }), deps),
+    );
     expect(err.status).toBe(412);
     expect(err.outcome).toEqual(preconditionFailed(err.message));
-    expect(err.message).toMatch(/'patient' \(Patient\/\{\{context.patientId\}\}\) was not sent, 'conditions' .* no fhirServer/);
+    expect(err.message).toMatch(
+      /'patient' \(Patient\/\{\{context.patientId\}\}\) was not sent, 'conditions' .* no fhirServer/,
+    );
   });
 
   test('without fhirServer, a missing non-essential key is unreadable, not an error', async () => {
     const prefetch = fullPrefetch();
     delete prefetch.observations;
-    const data = await loadPatientData(request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }), deps);
+    const data = await loadPatientData(
+      request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch }),
+      deps,
+    );
     expect(data.unreadable.get('Observation')).toMatch(/was not sent and no fhirServer was given/);
   });
 });
 
 describe('loadPatientData: what the EHR could not read (PATHWAY.md §2 "Unreadable data")', () => {
-  const noServer = (prefetch: Record<string, unknown>): CdsRequest => request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch });
-  const failedRead = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'Condition search failed' }] };
+  const noServer = (prefetch: Record<string, unknown>): CdsRequest =>
+    request({ fhirServer: undefined, fhirAuthorization: undefined, prefetch });
+  const failedRead = {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code: 'exception', diagnostics: 'Condition search failed' }],
+  };
 
   test('a Condition key holding an OperationOutcome, without fhirServer: Condition unreadable, naming what the EHR said', async () => {
     const data = await loadPatientData(noServer({ ...fullPrefetch(), conditions: failedRead }), deps);
@@ -150,11 +185,17 @@ describe('loadPatientData: what the EHR could not read (PATHWAY.md §2 "Unreadab
   test('a Patient key holding an OperationOutcome, without fhirServer: an id-only Patient, Patient unreadable', async () => {
     const data = await loadPatientData(noServer({ ...fullPrefetch(), patient: failedRead }), deps);
     expect(data.unreadable.get('Patient')).toMatch(/prefetch 'patient' held an OperationOutcome/);
-    expect(data.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Patient')).toEqual({ resourceType: 'Patient', id: p.patientId });
+    expect(data.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Patient')).toEqual({
+      resourceType: 'Patient',
+      id: p.patientId,
+    });
   });
 
   test('a Conditions key holding something that is no FHIR answer is unreadable, not a 412', async () => {
-    const data = await loadPatientData(noServer({ ...fullPrefetch(), conditions: { resourceType: 'Bundle', type: 'searchset', entry: 5 } }), deps);
+    const data = await loadPatientData(
+      noServer({ ...fullPrefetch(), conditions: { resourceType: 'Bundle', type: 'searchset', entry: 5 } }),
+      deps,
+    );
     expect(data.unreadable.get('Condition')).toMatch(/prefetch 'conditions' held a Bundle whose entry is not a list/);
   });
 
@@ -171,12 +212,21 @@ describe('loadPatientData: what the EHR could not read (PATHWAY.md §2 "Unreadab
     const patient = { ...ofType(p, 'Patient')[0], birthDate: { year: 1960 } };
     const data = await loadPatientData(noServer({ ...fullPrefetch(), patient }), deps);
     expect(data.unreadable.get('Patient')).toBe(`Patient/${p.patientId}: field 'birthDate' has the wrong type`);
-    expect(data.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Patient')).toEqual({ resourceType: 'Patient', id: p.patientId });
+    expect(data.bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'Patient')).toEqual({
+      resourceType: 'Patient',
+      id: p.patientId,
+    });
   });
 
   test("a malformed resource of another patient is dropped without making this patient's data unreadable", async () => {
     const prefetch = fullPrefetch();
-    const other = { resourceType: 'Observation', id: 'elsewhere', status: 'final', code: 5, subject: { reference: 'Patient/someone-else' } };
+    const other = {
+      resourceType: 'Observation',
+      id: 'elsewhere',
+      status: 'final',
+      code: 5,
+      subject: { reference: 'Patient/someone-else' },
+    };
     prefetch.observations = searchset([...ofType(p, 'Observation'), other as unknown as FhirResource]);
     const data = await loadPatientData(noServer(prefetch), deps);
     expect(data.unreadable.size).toBe(0);
@@ -198,7 +248,9 @@ describe('loadPatientData when the FHIR server fails', () => {
   test('a refused connection for every key is a 412 (§2 rule 4: Patient and Condition neither sent nor fetchable)', async () => {
     const err = await failureOf(loadPatientData(request({ fhirServer: await closedPortUrl() }), deps));
     expect(err.outcome).toEqual(preconditionFailed(err.message));
-    expect(err.message).toMatch(/'patient' .*was not sent, and fhirServer query 'patient' .*failed: unreachable.*ECONNREFUSED/);
+    expect(err.message).toMatch(
+      /'patient' .*was not sent, and fhirServer query 'patient' .*failed: unreachable.*ECONNREFUSED/,
+    );
     expect(err.message).not.toContain(p.patientId);
   });
 
@@ -210,19 +262,25 @@ describe('loadPatientData when the FHIR server fails', () => {
     ['a next link looping to itself', { kind: 'next-loop' }, /next-link-loop/],
     ['endless next pages', { kind: 'endless-pages' }, /too-many-pages: more than 4 pages/],
     ['an answer over the byte cap', { kind: 'huge', bytes: 5_000_000 }, /too-large: answer larger than 65536 bytes/],
-  ])('%s on the Condition query after the EHR sent an OperationOutcome leaves Condition unreadable, naming the query and the failure', async (_name, fault, why) => {
-    // PATHWAY.md §2 rule 3: the EHR could not read the Conditions, nor could fhirServer: the D-DATA-UNAVAILABLE card, not a 412.
-    const started = Date.now();
-    const url = await faulty(fault, /Condition/);
-    const prefetch = { patient: fullPrefetch().patient, conditions: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] } };
-    const data = await loadPatientData(request({ fhirServer: url, prefetch }), deps);
-    const reason = data.unreadable.get('Condition') ?? '';
-    expect(reason).toContain("query 'conditions' (Condition?patient={{context.patientId}}");
-    expect(reason).toMatch(why);
-    expect(reason).not.toContain(p.patientId);
-    expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Condition/')));
-    expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs + 500);
-  });
+  ])(
+    '%s on the Condition query after the EHR sent an OperationOutcome leaves Condition unreadable, naming the query and the failure',
+    async (_name, fault, why) => {
+      // PATHWAY.md §2 rule 3: the EHR could not read the Conditions, nor could fhirServer: the D-DATA-UNAVAILABLE card, not a 412.
+      const started = Date.now();
+      const url = await faulty(fault, /Condition/);
+      const prefetch = {
+        patient: fullPrefetch().patient,
+        conditions: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout' }] },
+      };
+      const data = await loadPatientData(request({ fhirServer: url, prefetch }), deps);
+      const reason = data.unreadable.get('Condition') ?? '';
+      expect(reason).toContain("query 'conditions' (Condition?patient={{context.patientId}}");
+      expect(reason).toMatch(why);
+      expect(reason).not.toContain(p.patientId);
+      expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Condition/')));
+      expect(Date.now() - started).toBeLessThan(deps.config.requestDeadlineMs + 500);
+    },
+  );
 
   test('a server that answers no query, with nothing prefetched, is a 412 naming the failures', async () => {
     const url = await faulty({ kind: 'status', status: 500 });
@@ -241,7 +299,10 @@ describe('loadPatientData when the FHIR server fails', () => {
 
   test('an OperationOutcome prefetch whose query also fails on fhirServer: unreadable, naming both', async () => {
     const prefetch = fullPrefetch();
-    prefetch.conditions = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'timeout', diagnostics: 'EHR read timed out' }] };
+    prefetch.conditions = {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'timeout', diagnostics: 'EHR read timed out' }],
+    };
     const url = await faulty({ kind: 'status', status: 503 }, /Condition/);
     const data = await loadPatientData(request({ fhirServer: url, prefetch }), deps);
     expect(data.unreadable.get('Condition')).toMatch(
@@ -252,7 +313,9 @@ describe('loadPatientData when the FHIR server fails', () => {
   test('a failing Observation query leaves Observation unreadable and the rest loaded', async () => {
     const url = await faulty({ kind: 'status', status: 500 }, /Observation/);
     const data = await loadPatientData(request({ fhirServer: url }), deps);
-    expect(data.unreadable.get('Observation')).toMatch(/query 'observations' \(Observation\?.*\) failed: http-status: HTTP 500/);
+    expect(data.unreadable.get('Observation')).toMatch(
+      /query 'observations' \(Observation\?.*\) failed: http-status: HTTP 500/,
+    );
     expect(ids(data.bundle)).toEqual(expectedIds().filter((id) => !id.startsWith('Observation/')));
   });
 

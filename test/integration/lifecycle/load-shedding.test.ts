@@ -22,8 +22,16 @@ beforeAll(async () => {
   fhir = await startDemoFhir();
   prefetch = await prefetchOf(fhir.url, 'sts-lms-1l');
   [service, strict] = await Promise.all([
-    startServiceProcess({ MAX_CONCURRENT_REQUESTS: '2', QUEUE_DEADLINE_MS: String(QUEUE_DEADLINE_MS) }, undefined, 150_000),
-    startServiceProcess({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '300' }, undefined, 150_000),
+    startServiceProcess(
+      { MAX_CONCURRENT_REQUESTS: '2', QUEUE_DEADLINE_MS: String(QUEUE_DEADLINE_MS) },
+      undefined,
+      150_000,
+    ),
+    startServiceProcess(
+      { HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000', KEEP_ALIVE_TIMEOUT_MS: '300' },
+      undefined,
+      150_000,
+    ),
   ]);
 }, 180_000);
 

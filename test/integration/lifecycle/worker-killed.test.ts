@@ -33,7 +33,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 function workerPids(): number[] {
   const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(service.child.pid)], { encoding: 'utf8' });
   const alive = new Set(children.split('\n').map((s) => Number(s.trim())));
-  return service.lines.flatMap((l) => /^worker (\d+) started$/.exec(l)?.[1] ?? []).map(Number).filter((p) => alive.has(p));
+  return service.lines
+    .flatMap((l) => /^worker (\d+) started$/.exec(l)?.[1] ?? [])
+    .map(Number)
+    .filter((p) => alive.has(p));
 }
 
 test('SIGKILL to a worker under load: no hung request, only in-flight ones fail, a new worker takes over', async () => {

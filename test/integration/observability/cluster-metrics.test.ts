@@ -8,7 +8,6 @@ import { startClusterProcess, type ServiceProcess } from '../../helpers/service-
 const REQUESTS = 120;
 let service: ServiceProcess;
 
-
 beforeAll(async () => {
   service = await startClusterProcess(2);
 }, 180_000);
@@ -24,16 +23,24 @@ test('every scrape, whichever worker answers it, counts the requests of both wor
   await Promise.all(
     Array.from({ length: 10 }, async () => {
       while (queue.pop() !== undefined) {
-        const res = await fetch(`${service.url}/cds-services`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(30_000) });
+        const res = await fetch(`${service.url}/cds-services`, {
+          headers: { connection: 'close' },
+          signal: AbortSignal.timeout(30_000),
+        });
         expect(res.status).toBe(200);
         await res.arrayBuffer();
       }
     }),
   );
   for (let i = 0; i < 8; i++) {
-    const res = await fetch(`${service.url}/metrics`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${service.url}/metrics`, {
+      headers: { connection: 'close' },
+      signal: AbortSignal.timeout(30_000),
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(new RegExp(`^cds_http_requests_total\\{service="discovery",status="200"\\} ${REQUESTS}$`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^cds_http_requests_total\\{service="discovery",status="200"\\} ${REQUESTS}$`, 'm'),
+    );
   }
 }, 120_000);

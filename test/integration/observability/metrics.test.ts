@@ -30,7 +30,9 @@ test('production: /metrics needs the bearer token, and is not served without MET
   const prod = {
     STS_MODE: 'production',
     PUBLIC_BASE_URL: 'https://cds.example.org',
-    CDS_CLIENTS: JSON.stringify([{ iss: 'https://ehr.example.org', jku: 'https://ehr.example.org/jwks.json', fhirServers: [] }]),
+    CDS_CLIENTS: JSON.stringify([
+      { iss: 'https://ehr.example.org', jku: 'https://ehr.example.org/jwks.json', fhirServers: [] },
+    ]),
     PSEUDONYM_KEY: 'k'.repeat(40),
   };
   const token = 'metrics-secret-0123456789';
@@ -66,13 +68,18 @@ describe('issue 18: evaluation time, FHIR calls per host, result-cache hits, adh
     await request(app).post(SERVICE).send(body).expect(200);
     await request(app).post(SERVICE).send(body).expect(200);
     // A FHIR server that cannot be reached: a failure counted under its host, with the reason.
-    await request(app).post(SERVICE).send(patientViewBody('sts-lms-1l', { fhirServer: 'http://127.0.0.1:1/fhir' })).expect(412);
+    await request(app)
+      .post(SERVICE)
+      .send(patientViewBody('sts-lms-1l', { fhirServer: 'http://127.0.0.1:1/fhir' }))
+      .expect(412);
     const text = (await request(app).get('/metrics').expect(200)).text;
 
     const host = new URL(fhir.url).host;
     expect(text).toMatch(/cds_cql_evaluation_seconds_count\{library="StsPathway"\} [1-9]/);
     expect(value(text, `cds_fhir_fetch_duration_seconds_count{host="${host}"}`)).toBeGreaterThanOrEqual(10);
-    expect(value(text, 'cds_fhir_fetch_failures_total{host="127.0.0.1:1",reason="unreachable"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      value(text, 'cds_fhir_fetch_failures_total{host="127.0.0.1:1",reason="unreachable"}'),
+    ).toBeGreaterThanOrEqual(1);
     // The second identical request was answered from the result cache.
     expect(value(text, 'cds_result_cache_lookups_total{result="hit"}')).toBeGreaterThanOrEqual(1);
     expect(value(text, 'cds_result_cache_lookups_total{result="miss"}')).toBeGreaterThanOrEqual(1);

@@ -47,16 +47,28 @@ const capture = (): { lines: () => Record<string, unknown>[]; log: ReturnType<ty
   const text: string[] = [];
   return {
     log: createLogger('info', { write: (s: string) => text.push(s) }),
-    lines: () => text.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      text
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 };
 
 test('many requests at once: each log line carries its own request id; an insane id is replaced and the new one echoed', async () => {
   const { log, lines } = capture();
-  const app = createApp({ config: testConfig(authEnv([{ iss: 'https://ehr.example.org', jku: 'https://ehr.example.org/jwks', fhirServers: [] }])), log });
+  const app = createApp({
+    config: testConfig(
+      authEnv([{ iss: 'https://ehr.example.org', jku: 'https://ehr.example.org/jwks', fhirServers: [] }]),
+    ),
+    log,
+  });
   // No token: each call is refused with one log line naming its path.
   const ids = Array.from({ length: 30 }, (_, i) => `req-${i}`);
-  const answers = await Promise.all(ids.map((id, i) => request(app).get(`/cds-services/svc-${i}`).set('x-request-id', id)));
+  const answers = await Promise.all(
+    ids.map((id, i) => request(app).get(`/cds-services/svc-${i}`).set('x-request-id', id)),
+  );
   answers.forEach((res, i) => expect(res.headers['x-request-id']).toBe(`req-${i}`));
   const refused = lines().filter((l) => l.msg === 'CDS client JWT rejected');
   expect(refused).toHaveLength(30);
@@ -73,7 +85,10 @@ test('a line written after the body is parsed and a FHIR call has failed still c
   const { log, lines } = capture();
   const app = createApp({ config: testConfig(), log });
   // Nothing listens on port 1: the Patient query fails and the request is refused (412) with one line.
-  const res = await request(app).post(SERVICE).set('x-request-id', 'ehr-call-42').send(patientViewBody('sts-lms-1l', { fhirServer: 'http://127.0.0.1:1/fhir' }));
+  const res = await request(app)
+    .post(SERVICE)
+    .set('x-request-id', 'ehr-call-42')
+    .send(patientViewBody('sts-lms-1l', { fhirServer: 'http://127.0.0.1:1/fhir' }));
   expect(res.status).toBe(412);
   const refused = lines().filter((l) => l.msg === 'request refused');
   expect(refused).toHaveLength(1);

@@ -21,19 +21,59 @@ const safeString = fc
   .oneof(
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 40 }),
-    fc.constantFrom('', ' ', '\u0000', '\uFEFF', '\uD800', '𝕊𝕋𝕊', 'ﷺ', '<script>alert(1)</script>', '../../etc/passwd', '%00', '{{context.patientId}}'),
+    fc.constantFrom(
+      '',
+      ' ',
+      '\u0000',
+      '\uFEFF',
+      '\uD800',
+      '𝕊𝕋𝕊',
+      'ﷺ',
+      '<script>alert(1)</script>',
+      '../../etc/passwd',
+      '%00',
+      '{{context.patientId}}',
+    ),
   )
   .filter((s) => !/https?:/i.test(s));
 
 /** Strings shaped like FHIR dates and codes, valid and broken. */
 const fhirishString = fc.constantFrom(
-  '2026-11-23', '2026-11', '2026', '2026-13-45', '2026-02-30T25:61:00Z', '0000-00-00', '9999-12-31T23:59:59Z', '+275760-09-13',
-  '-000001-01-01', 'T', '2026-11-23T12:00:00+99:00', 'NaN', 'Infinity', 'final', 'active', 'draft', 'completed',
-  'entered-in-error', 'Patient/', 'Patient/../x', 'Condition/#', '#', 'mg/m2', '[in_i]', '%', 'mg{', '10^', '1e999',
+  '2026-11-23',
+  '2026-11',
+  '2026',
+  '2026-13-45',
+  '2026-02-30T25:61:00Z',
+  '0000-00-00',
+  '9999-12-31T23:59:59Z',
+  '+275760-09-13',
+  '-000001-01-01',
+  'T',
+  '2026-11-23T12:00:00+99:00',
+  'NaN',
+  'Infinity',
+  'final',
+  'active',
+  'draft',
+  'completed',
+  'entered-in-error',
+  'Patient/',
+  'Patient/../x',
+  'Condition/#',
+  '#',
+  'mg/m2',
+  '[in_i]',
+  '%',
+  'mg{',
+  '10^',
+  '1e999',
 );
 
 const deepNesting = fc
-  .tuple(fc.integer({ min: 64, max: 50_000 }), fc.constantFrom('[', '{"a":', '{"resourceType":"Bundle","entry":[{"resource":'))
+  .tuple(
+    fc.integer({ min: 64, max: 50_000 }),
+    fc.constantFrom('[', '{"a":', '{"resourceType":"Bundle","entry":[{"resource":'),
+  )
   .map(([depth, open]) => {
     const close = open === '[' ? ']' : open === '{"a":' ? '}' : '}]}';
     return `${open.repeat(depth)}${open === '[' ? '' : '1'}${close.repeat(depth)}`;
@@ -73,15 +113,42 @@ const wrongFhirShape = fc.constantFrom(
 
 /** Any JSON value text that a field should not hold. */
 export const garbage: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('null', 'true', 'false', '0', '-1', '-0', '1e308', '5', '""', '[]', '{}', '[null]', '[[]]', '[{}]') },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      'null',
+      'true',
+      'false',
+      '0',
+      '-1',
+      '-0',
+      '1e308',
+      '5',
+      '""',
+      '[]',
+      '{}',
+      '[null]',
+      '[[]]',
+      '[{}]',
+    ),
+  },
   { weight: 2, arbitrary: fc.integer().map(String) },
   { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => JSON.stringify(n)) },
   { weight: 4, arbitrary: safeString.map((s) => JSON.stringify(s)) },
   { weight: 3, arbitrary: fhirishString.map((s) => JSON.stringify(s)) },
   { weight: 5, arbitrary: wrongFhirShape },
-  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)).filter((t) => !/https?:/i.test(t)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .jsonValue({ maxDepth: 3 })
+      .map((v) => JSON.stringify(v))
+      .filter((t) => !/https?:/i.test(t)),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 300_000 }).map((n) => JSON.stringify('x'.repeat(n))) },
-  { weight: 1, arbitrary: fc.integer({ min: 100, max: 5_000 }).map((n) => JSON.stringify(Array.from({ length: n }, (_, i) => i))) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 100, max: 5_000 }).map((n) => JSON.stringify(Array.from({ length: n }, (_, i) => i))),
+  },
   { weight: 1, arbitrary: deepNesting },
 );
 
@@ -100,10 +167,43 @@ const pollutingMember = fc.constantFrom(
 );
 
 const KNOWN_KEYS = [
-  'hook', 'hookInstance', 'fhirServer', 'fhirAuthorization', 'context', 'prefetch', 'patientId', 'userId', 'draftOrders',
-  'selections', 'resourceType', 'id', 'entry', 'resource', 'code', 'coding', 'system', 'status', 'subject', 'reference',
-  'effectiveDateTime', 'valueQuantity', 'value', 'unit', 'medicationCodeableConcept', 'text', 'meta', 'extension', 'url',
-  'feedback', 'card', 'outcome', 'acceptedSuggestions', 'overrideReason', 'outcomeTimestamp', 'birthDate', 'dosage',
+  'hook',
+  'hookInstance',
+  'fhirServer',
+  'fhirAuthorization',
+  'context',
+  'prefetch',
+  'patientId',
+  'userId',
+  'draftOrders',
+  'selections',
+  'resourceType',
+  'id',
+  'entry',
+  'resource',
+  'code',
+  'coding',
+  'system',
+  'status',
+  'subject',
+  'reference',
+  'effectiveDateTime',
+  'valueQuantity',
+  'value',
+  'unit',
+  'medicationCodeableConcept',
+  'text',
+  'meta',
+  'extension',
+  'url',
+  'feedback',
+  'card',
+  'outcome',
+  'acceptedSuggestions',
+  'overrideReason',
+  'outcomeTimestamp',
+  'birthDate',
+  'dosage',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -146,7 +246,15 @@ type Mutation =
   | { readonly kind: 'foreign-resource'; readonly key: number; readonly from: number }
   | { readonly kind: 'many-entries'; readonly key: number; readonly count: number; readonly type: string };
 
-const PREFETCH_KEYS = ['patient', 'conditions', 'observations', 'medicationRequests', 'medicationAdministrations', 'medicationStatements', 'procedures'];
+const PREFETCH_KEYS = [
+  'patient',
+  'conditions',
+  'observations',
+  'medicationRequests',
+  'medicationAdministrations',
+  'medicationStatements',
+  'procedures',
+];
 
 const member = fc.oneof(
   { weight: 3, arbitrary: pollutingMember },
@@ -165,13 +273,22 @@ const manyEntries = fc.record({
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 40, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: garbage }) },
   { weight: 15, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }) },
-  { weight: 15, arbitrary: fc.record({ kind: fc.constant('member' as const), at: fc.nat(), member, last: fc.boolean() }) },
+  {
+    weight: 15,
+    arbitrary: fc.record({ kind: fc.constant('member' as const), at: fc.nat(), member, last: fc.boolean() }),
+  },
   { weight: 15, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), text: garbage }) },
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('foreign-resource' as const), key: fc.nat(), from: fc.nat() }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({ kind: fc.constant('foreign-resource' as const), key: fc.nat(), from: fc.nat() }),
+  },
 );
 
 /** Prefetch-level mutations, on the object itself: a resource of another type in a key, or a Bundle of thousands. */
-function reshapePrefetch(root: Record<string, unknown>, m: Extract<Mutation, { kind: 'foreign-resource' | 'many-entries' }>): void {
+function reshapePrefetch(
+  root: Record<string, unknown>,
+  m: Extract<Mutation, { kind: 'foreign-resource' | 'many-entries' }>,
+): void {
   const prefetch = root.prefetch;
   if (typeof prefetch !== 'object' || prefetch === null) return;
   if (m.kind === 'foreign-resource') {
@@ -181,13 +298,22 @@ function reshapePrefetch(root: Record<string, unknown>, m: Extract<Mutation, { k
     // A resource of another type where the key's type belongs: a Bundle in `patient`, Patients in `conditions`...
     const entries: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'entry') : undefined;
     const entry0: unknown = Array.isArray(entries) ? entries[0] : undefined;
-    const first: unknown = Array.isArray(entries) ? (typeof entry0 === 'object' && entry0 !== null ? Reflect.get(entry0, 'resource') : undefined) : value;
-    Reflect.set(prefetch, key, m.from % 2 === 0 ? structuredClone(value) : searchset(first ? [structuredClone(first) as never] : []));
+    const first: unknown = Array.isArray(entries)
+      ? typeof entry0 === 'object' && entry0 !== null
+        ? Reflect.get(entry0, 'resource')
+        : undefined
+      : value;
+    Reflect.set(
+      prefetch,
+      key,
+      m.from % 2 === 0 ? structuredClone(value) : searchset(first ? [structuredClone(first) as never] : []),
+    );
     return;
   }
   const key = PREFETCH_KEYS[m.key % PREFETCH_KEYS.length] ?? 'observations';
   const context: unknown = root.context;
-  const patientId: unknown = typeof context === 'object' && context !== null ? Reflect.get(context, 'patientId') : undefined;
+  const patientId: unknown =
+    typeof context === 'object' && context !== null ? Reflect.get(context, 'patientId') : undefined;
   const subject = { reference: `Patient/${String(patientId)}` };
   const resources = Array.from({ length: m.count }, (_, i) => ({
     resourceType: m.type,
@@ -308,11 +434,19 @@ export function cdsRequest(loopbackFhir: string): fc.Arbitrary<RawRequest> {
   return fc
     .record({
       hook: hookArb,
-      path: fc.oneof({ weight: 12, arbitrary: fc.constant('same') }, { weight: 1, arbitrary: hookArb }, { weight: 1, arbitrary: fc.constant('unknown') }),
+      path: fc.oneof(
+        { weight: 12, arbitrary: fc.constant('same') },
+        { weight: 1, arbitrary: hookArb },
+        { weight: 1, arbitrary: fc.constant('unknown') },
+      ),
       seed: seedIndex,
       drafts: fc.integer({ min: 1, max: 3 }),
       fhirServer: sometimes(fhirServerText(loopbackFhir), 1, 3),
-      fhirAuthorization: sometimes(fc.oneof(garbage, fc.constant('{"access_token":"fuzz-token","token_type":"Bearer"}')), 1, 3),
+      fhirAuthorization: sometimes(
+        fc.oneof(garbage, fc.constant('{"access_token":"fuzz-token","token_type":"Bearer"}')),
+        1,
+        3,
+      ),
       dropPrefetch: fc.boolean(),
       // Mostly the envelope (hook, hookInstance, context, fhirServer...): the prefetch property covers the data.
       envelopeOnly: fc.nat({ max: 3 }).map((n) => n > 0),
@@ -334,7 +468,8 @@ export function cdsRequest(loopbackFhir: string): fc.Arbitrary<RawRequest> {
       text = text.split(JSON.stringify('\u0000PREFETCH\u0000')).join(JSON.stringify(prefetch));
       text = text.split(JSON.stringify('\u0000FHIRSERVER\u0000')).join(r.fhirServer ?? 'null');
       text = text.split(JSON.stringify('\u0000FHIRAUTH\u0000')).join(r.fhirAuthorization ?? 'null');
-      const path = r.path === 'same' ? SERVICE[r.hook] : r.path === 'unknown' ? '/cds-services/no-such-service' : SERVICE[r.path];
+      const path =
+        r.path === 'same' ? SERVICE[r.hook] : r.path === 'unknown' ? '/cds-services/no-such-service' : SERVICE[r.path];
       return printable({ path, body: text });
     });
 }
@@ -359,7 +494,10 @@ export const prefetchRequest: fc.Arbitrary<RawRequest> = fc
     if (r.many !== null) reshapePrefetch(body, r.many);
     // Aim the path mutations at the prefetch (and the draft orders) rather than the envelope.
     const field = r.underPrefetch ? 'prefetch' : 'context';
-    const innerText = mutateToText(body[field] as Record<string, unknown>, r.mutations.filter((m) => !structural(m)));
+    const innerText = mutateToText(
+      body[field] as Record<string, unknown>,
+      r.mutations.filter((m) => !structural(m)),
+    );
     const outer = JSON.stringify({ ...body, [field]: '\u0000INNER\u0000' });
     return printable({ path: SERVICE[r.hook], body: outer.split(JSON.stringify('\u0000INNER\u0000')).join(innerText) });
   });
@@ -370,7 +508,24 @@ export const orderRequest: fc.Arbitrary<RawRequest> = fc
     hook: fc.constantFrom<Hook>('order-select', 'order-sign'),
     seed: seedIndex,
     drafts: fc.integer({ min: 1, max: 4 }),
-    selections: sometimes(fc.array(fc.oneof(garbage, safeString.map((s) => JSON.stringify(s)), fc.constantFrom('"MedicationRequest/draft-0"', '"MedicationRequest/draft-0/x"', '"/"', '"MedicationRequest/"', '"Patient/draft-0"')), { maxLength: 5 }), 1, 1),
+    selections: sometimes(
+      fc.array(
+        fc.oneof(
+          garbage,
+          safeString.map((s) => JSON.stringify(s)),
+          fc.constantFrom(
+            '"MedicationRequest/draft-0"',
+            '"MedicationRequest/draft-0/x"',
+            '"/"',
+            '"MedicationRequest/"',
+            '"Patient/draft-0"',
+          ),
+        ),
+        { maxLength: 5 },
+      ),
+      1,
+      1,
+    ),
     mutations: fc.array(mutation, { minLength: 1, maxLength: 5 }),
   })
   .map((r) => {
@@ -382,14 +537,21 @@ export const orderRequest: fc.Arbitrary<RawRequest> = fc
     context.draftOrders = '\u0000DRAFTS\u0000';
     if (r.selections !== null) context.selections = '\u0000SELECTIONS\u0000';
     const text = JSON.stringify(body)
-      .split(JSON.stringify('\u0000DRAFTS\u0000')).join(draftText)
-      .split(JSON.stringify('\u0000SELECTIONS\u0000')).join(`[${(r.selections ?? []).join(',')}]`);
+      .split(JSON.stringify('\u0000DRAFTS\u0000'))
+      .join(draftText)
+      .split(JSON.stringify('\u0000SELECTIONS\u0000'))
+      .join(`[${(r.selections ?? []).join(',')}]`);
     return printable({ path: SERVICE[r.hook], body: text });
   });
 
 /** Feedback bodies with mutations. */
 export const feedbackRequest: fc.Arbitrary<RawRequest> = fc
-  .record({ hook: hookArb, entries: fc.integer({ min: 1, max: 3 }), outcome: fc.constantFrom('accepted', 'overridden'), mutations: fc.array(mutation, { maxLength: 4 }) })
+  .record({
+    hook: hookArb,
+    entries: fc.integer({ min: 1, max: 3 }),
+    outcome: fc.constantFrom('accepted', 'overridden'),
+    mutations: fc.array(mutation, { maxLength: 4 }),
+  })
   .map((r) => {
     const body = seedFeedback();
     const [first] = body.feedback as Record<string, unknown>[];
@@ -409,14 +571,36 @@ export const rawRequest: fc.Arbitrary<RawRequest> = fc
     feedback: fc.boolean(),
     edit: fc.oneof(
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom('{', '}', '[', ']', '"', ',', ':', '\\', '\u0000', '\uFEFF', 'NaN', '-', 'e', '\n'), safeString) }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        text: fc.oneof(
+          fc.constantFrom('{', '}', '[', ']', '"', ',', ':', '\\', '\u0000', '\uFEFF', 'NaN', '-', 'e', '\n'),
+          safeString,
+        ),
+      }),
       fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 50 }) }),
-      fc.record({ kind: fc.constant('whole' as const), text: fc.oneof(garbage, safeString, fc.constantFrom('', ' ', 'null', '"x"', '[', '{', '{"hook":', '{}}', '\uFEFF{}', '{"a":1}{"b":2}')) }),
+      fc.record({
+        kind: fc.constant('whole' as const),
+        text: fc.oneof(
+          garbage,
+          safeString,
+          fc.constantFrom('', ' ', 'null', '"x"', '[', '{', '{"hook":', '{}}', '\uFEFF{}', '{"a":1}{"b":2}'),
+        ),
+      }),
       fc.record({ kind: fc.constant('none' as const) }),
     ),
     contentType: fc.constantFrom(
-      'application/json', 'application/json', 'application/json', 'application/fhir+json', 'application/json; charset=utf-8',
-      'application/json; charset=latin1', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', '',
+      'application/json',
+      'application/json',
+      'application/json',
+      'application/fhir+json',
+      'application/json; charset=utf-8',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      '',
     ),
   })
   .map((r) => {
@@ -426,7 +610,12 @@ export const rawRequest: fc.Arbitrary<RawRequest> = fc
     const e = r.edit;
     if (e.kind === 'truncate') text = text.slice(0, e.at % text.length);
     if (e.kind === 'insert') text = `${text.slice(0, e.at % text.length)}${e.text}${text.slice(e.at % text.length)}`;
-    if (e.kind === 'delete') text = `${text.slice(0, e.at % text.length)}${text.slice((e.at % text.length) + e.length)}`;
+    if (e.kind === 'delete')
+      text = `${text.slice(0, e.at % text.length)}${text.slice((e.at % text.length) + e.length)}`;
     if (e.kind === 'whole') text = e.text;
-    return printable({ path: `${SERVICE[r.hook]}${r.feedback ? '/feedback' : ''}`, body: text, contentType: r.contentType });
+    return printable({
+      path: `${SERVICE[r.hook]}${r.feedback ? '/feedback' : ''}`,
+      body: text,
+      contentType: r.contentType,
+    });
   });

@@ -16,7 +16,11 @@ test('2,000 requests of distinct junk: heap after GC flat (under 16 MB of growth
     maxBuffer: 1_000_000,
     timeout: 280_000,
   });
-  const { warm, end, statuses } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { warm: number; end: number; statuses: Record<string, number> };
+  const { warm, end, statuses } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+    warm: number;
+    end: number;
+    statuses: Record<string, number>;
+  };
   // Every request was answered (the junk is tolerated, not an error).
   expect(statuses).toEqual({ 200: 2000 });
   // Unbounded, the junk alone would keep 2,000 x 24 KB = 48 MB (UTF-16: twice that).

@@ -16,7 +16,11 @@ import { cdsRequest, feedbackRequest, orderRequest, prefetchRequest, rawRequest 
 // A fixed seed by default, so CI runs the same requests every time; FUZZ_SEED=random (npm run test:fuzz) explores.
 const FIXED_SEED = 20_261_202;
 const SEED =
-  process.env.FUZZ_SEED === undefined ? FIXED_SEED : process.env.FUZZ_SEED === 'random' ? Date.now() % 2_147_483_647 : Number(process.env.FUZZ_SEED);
+  process.env.FUZZ_SEED === undefined
+    ? FIXED_SEED
+    : process.env.FUZZ_SEED === 'random'
+      ? Date.now() % 2_147_483_647
+      : Number(process.env.FUZZ_SEED);
 const TOTAL = process.env.FUZZ_RUNS !== undefined ? Number(process.env.FUZZ_RUNS) : 10_200;
 /** Share of the runs per property (sums to 1). */
 const runs = (share: number): number => Math.max(1, Math.round(TOTAL * share));
@@ -29,7 +33,13 @@ const appErrors: string[] = [];
 const statuses = new Map<number, number>();
 
 beforeAll(async () => {
-  const config = loadConfig({ STS_MODE: 'development', LOG_LEVEL: 'silent', EMBEDDED_FHIR: 'false', FHIR_TIMEOUT_MS: '500', REQUEST_DEADLINE_MS: '2000' });
+  const config = loadConfig({
+    STS_MODE: 'development',
+    LOG_LEVEL: 'silent',
+    EMBEDDED_FHIR: 'false',
+    FHIR_TIMEOUT_MS: '500',
+    REQUEST_DEADLINE_MS: '2000',
+  });
   // Errors the app logs (with their stack) explain a 500 better than the response does.
   app = await serveApp({ config, log: createLogger('warn', { write: (line: string) => void appErrors.push(line) }) });
   // A real FHIR server with the seed patients: requests that drop prefetch keys make the service fetch them.
@@ -40,7 +50,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await fhir.close();
-  process.stdout.write(`fuzz: ${sent} requests, seed ${SEED}, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+  process.stdout.write(
+    `fuzz: ${sent} requests, seed ${SEED}, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`,
+  );
 });
 
 /** Sends every generated request; a problem fails the property (fast-check then shrinks it). */
@@ -57,7 +69,9 @@ async function check(property: string, arb: fc.Arbitrary<RawRequest>, numRuns: n
         const problem = answerProblem(req.path, answer);
         if (problem) {
           const logged = appErrors.at(-1)?.slice(0, 2_000) ?? 'nothing logged';
-          throw new Error(`${req.path} ${req.contentType ?? ''}: ${problem}\napp log: ${logged}\nbody: ${req.body.slice(0, 1_500)}`);
+          throw new Error(
+            `${req.path} ${req.contentType ?? ''}: ${problem}\napp log: ${logged}\nbody: ${req.body.slice(0, 1_500)}`,
+          );
         }
       }),
       { seed: SEED, numRuns, endOnFailure: process.env.FUZZ_SHRINK === undefined },
@@ -75,16 +89,30 @@ async function survey(property: string, arb: fc.Arbitrary<RawRequest>, numRuns: 
     sent += 1;
     const before = appErrors.length;
     const started = performance.now();
-    const answer = await send(app.base, req, PER_REQUEST_TIMEOUT_MS).catch((err: unknown) => ({ status: 0, contentType: '', text: String(err) }));
+    const answer = await send(app.base, req, PER_REQUEST_TIMEOUT_MS).catch((err: unknown) => ({
+      status: 0,
+      contentType: '',
+      text: String(err),
+    }));
     const ms = performance.now() - started;
-    if (ms > 1_000) process.stdout.write(`[${property}] slow ${Math.round(ms)} ms HTTP ${answer.status}: ${req.body.length} chars, longest run ${Math.max(...(req.body.match(/x{1000,}|(?:\d+,){500,}/g) ?? [""]).map((m) => m.length))}, entries ${(req.body.match(/"resource":/g) ?? []).length}\n`);
+    if (ms > 1_000)
+      process.stdout.write(
+        `[${property}] slow ${Math.round(ms)} ms HTTP ${answer.status}: ${req.body.length} chars, longest run ${Math.max(...(req.body.match(/x{1000,}|(?:\d+,){500,}/g) ?? ['']).map((m) => m.length))}, entries ${(req.body.match(/"resource":/g) ?? []).length}\n`,
+      );
     statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     const problem = answerProblem(req.path, answer);
     if (!problem) continue;
-    const logged = appErrors.slice(before).join('').replace(/"time":"[^"]*",/g, '').slice(0, 1_200);
+    const logged = appErrors
+      .slice(before)
+      .join('')
+      .replace(/"time":"[^"]*",/g, '')
+      .slice(0, 1_200);
     const key = logged.replace(/\\n.*/s, '') || problem.slice(0, 200);
     const seen = failures.get(key);
-    failures.set(key, { count: (seen?.count ?? 0) + 1, example: seen?.example ?? `${problem.slice(0, 300)}\n${logged}\n${req.body.slice(0, 800)}` });
+    failures.set(key, {
+      count: (seen?.count ?? 0) + 1,
+      example: seen?.example ?? `${problem.slice(0, 300)}\n${logged}\n${req.body.slice(0, 800)}`,
+    });
   }
   for (const [key, f] of failures) process.stdout.write(`\n[${property}] x${f.count} ${key}\n${f.example}\n`);
   expect([...failures.keys()]).toEqual([]);

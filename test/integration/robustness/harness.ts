@@ -22,7 +22,10 @@ export interface RunningApp {
 
 /** Serves `createApp(deps)` on 127.0.0.1 (real sockets, keep-alive) with the shared engine and a fixed clock. */
 export async function serveApp(deps: Omit<AppDeps, 'engine' | 'clock'>): Promise<RunningApp> {
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, createApp({ ...deps, engine: engineOnce(), clock: () => FUZZ_NOW }));
+  const server = http.createServer(
+    { keepAliveTimeout: 30_000 },
+    createApp({ ...deps, engine: engineOnce(), clock: () => FUZZ_NOW }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -68,14 +71,20 @@ export function answerProblem(path: string, answer: Answer): string | undefined 
     return `HTTP ${answer.status} with a body that is not JSON: ${answer.text.slice(0, 200)}`;
   }
   if (answer.status >= 200 && answer.status < 300) {
-    if (path.endsWith('/feedback')) return JSON.stringify(body) === '{}' ? undefined : `feedback answered ${answer.text.slice(0, 200)}`;
+    if (path.endsWith('/feedback'))
+      return JSON.stringify(body) === '{}' ? undefined : `feedback answered ${answer.text.slice(0, 200)}`;
     const errors = cdsResponseErrors(body);
-    return errors.length === 0 ? undefined : `HTTP ${answer.status} with an invalid cards body: ${errors.slice(0, 5).join('; ')}`;
+    return errors.length === 0
+      ? undefined
+      : `HTTP ${answer.status} with an invalid cards body: ${errors.slice(0, 5).join('; ')}`;
   }
   if (answer.status >= 400 && answer.status < 500) {
     const ok =
-      typeof body === 'object' && body !== null && Reflect.get(body, 'resourceType') === 'OperationOutcome' &&
-      Array.isArray(Reflect.get(body, 'issue')) && /application\/fhir\+json/.test(answer.contentType);
+      typeof body === 'object' &&
+      body !== null &&
+      Reflect.get(body, 'resourceType') === 'OperationOutcome' &&
+      Array.isArray(Reflect.get(body, 'issue')) &&
+      /application\/fhir\+json/.test(answer.contentType);
     return ok ? undefined : `HTTP ${answer.status} without an OperationOutcome: ${answer.text.slice(0, 200)}`;
   }
   return `HTTP ${answer.status}: ${answer.text.slice(0, 300)}`;
@@ -90,6 +99,7 @@ export function pollutionFound(): string[] {
   for (const proto of [Object.prototype, Array.prototype, Function.prototype]) {
     for (const key of POLLUTION_MARKERS) if (key in proto) found.push(`${proto.constructor.name}.prototype.${key}`);
   }
-  if (Object.keys(Object.prototype).length > 0) found.push(`Object.prototype keys: ${Object.keys(Object.prototype).join(',')}`);
+  if (Object.keys(Object.prototype).length > 0)
+    found.push(`Object.prototype keys: ${Object.keys(Object.prototype).join(',')}`);
   return found;
 }

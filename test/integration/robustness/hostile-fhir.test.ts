@@ -29,7 +29,11 @@ let answer: Answer = { body: Buffer.from('{}') };
 beforeAll(async () => {
   hostile = http.createServer((_req, res) => {
     // One connection per answer: a kept-alive socket the server times out meanwhile would read as a reset.
-    res.writeHead(200, { 'content-type': 'application/fhir+json', connection: 'close', ...(answer.encoding ? { 'content-encoding': answer.encoding } : {}) });
+    res.writeHead(200, {
+      'content-type': 'application/fhir+json',
+      connection: 'close',
+      ...(answer.encoding ? { 'content-encoding': answer.encoding } : {}),
+    });
     res.end(answer.body);
   });
   await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
@@ -56,10 +60,15 @@ async function observationsFrom(body: Answer): Promise<{ status: number; body: C
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
-  const res = await request(app).post('/cds-services/sts-pathway-patient-view').send({
-    hook: 'patient-view', hookInstance: 'b0b0b0b0-0000-4000-8000-00000000b0b0', fhirServer: hostileUrl,
-    context: { userId: 'Practitioner/1', patientId: 'hostile-1' }, prefetch,
-  });
+  const res = await request(app)
+    .post('/cds-services/sts-pathway-patient-view')
+    .send({
+      hook: 'patient-view',
+      hookInstance: 'b0b0b0b0-0000-4000-8000-00000000b0b0',
+      fhirServer: hostileUrl,
+      context: { userId: 'Practitioner/1', patientId: 'hostile-1' },
+      prefetch,
+    });
   polling = false;
   await poll;
   return { status: res.status, body: res.body as CdsResponse, healthMaxMs };

@@ -6,7 +6,13 @@ import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
-import { closedPortUrl, startFaultyFhirServer, startTestFhirServer, type FaultyFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
+import {
+  closedPortUrl,
+  startFaultyFhirServer,
+  startTestFhirServer,
+  type FaultyFhirServer,
+  type TestFhirServer,
+} from '../../helpers/fhir-server.js';
 import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
 import { makeKey, signToken, type TestKey } from '../security/jwt-fixtures.js';
 import { engineOnce, FUZZ_NOW } from './harness.js';
@@ -52,7 +58,12 @@ test('tokens, JWTs and patient ids never reach the log on the hook and FHIR fetc
     REQUEST_DEADLINE_MS: '4000',
     FHIR_MAX_RESPONSE_BYTES: '65536',
     CDS_CLIENTS: JSON.stringify([
-      { iss: EHR, jwks: { keys: [key.publicJwk] }, fhirServers: [fhir.url, closed, ...faulty.map((f) => f.url)], allowPrivateNetwork: true },
+      {
+        iss: EHR,
+        jwks: { keys: [key.publicJwk] },
+        fhirServers: [fhir.url, closed, ...faulty.map((f) => f.url)],
+        allowPrivateNetwork: true,
+      },
     ]),
   });
   const app = createApp({ config, log, engine: engineOnce(), clock: () => FUZZ_NOW });
@@ -68,7 +79,13 @@ test('tokens, JWTs and patient ids never reach the log on the hook and FHIR fetc
         hook: 'patient-view',
         hookInstance: 'e1e1e1e1-0000-4000-8000-00000000e1e1',
         fhirServer,
-        fhirAuthorization: { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
+        fhirAuthorization: {
+          access_token: ACCESS_TOKEN,
+          token_type: 'Bearer',
+          expires_in: 300,
+          scope: 'patient/*.read',
+          subject: 'cds',
+        },
         context: { userId: 'Practitioner/1', patientId },
       });
   };
@@ -86,6 +103,7 @@ test('tokens, JWTs and patient ids never reach the log on the hook and FHIR fetc
 
   const text = lines.join('');
   expect(text).toMatch(/request refused/);
-  for (const secret of [ACCESS_TOKEN, p.patientId, ...jwts, ...jwts.flatMap((j) => j.split('.'))]) expect(text).not.toContain(secret);
+  for (const secret of [ACCESS_TOKEN, p.patientId, ...jwts, ...jwts.flatMap((j) => j.split('.'))])
+    expect(text).not.toContain(secret);
   expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
 });

@@ -45,7 +45,10 @@ function loadSeed(patientId: string): Seed {
     const ofType = resources.filter((r) => r.resourceType === type);
     prefetch[key] = template.includes('?') ? searchset(ofType) : ofType[0];
   }
-  const index = JSON.parse(readFileSync(`${DEMO_DIR}index.json`, 'utf8')) as { patientId: string; orders: { drugs: unknown[] }[] }[];
+  const index = JSON.parse(readFileSync(`${DEMO_DIR}index.json`, 'utf8')) as {
+    patientId: string;
+    orders: { drugs: unknown[] }[];
+  }[];
   const drugs = (index.find((p) => p.patientId === patientId)?.orders ?? []).flatMap((o) => o.drugs.filter(isDrug));
   return { patientId, prefetch, drugs: drugs.length > 0 ? drugs : ['doxorubicin'] };
 }
@@ -55,7 +58,12 @@ let cache: readonly Seed[] | undefined;
 export const seeds = (): readonly Seed[] => (cache ??= SEED_PATIENTS.map(loadSeed));
 
 export function searchset(resources: readonly FhirResource[]): Bundle {
-  return { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource })) };
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: resources.length,
+    entry: resources.map((resource) => ({ resource })),
+  };
 }
 
 /** A draft MedicationRequest for a §6 drug, named by ingredient text as an order entry screen sends it. */
@@ -68,7 +76,11 @@ export function seedRequest(seed: Seed, hook: Hook, draftCount = 1): Record<stri
   const context: Record<string, unknown> = { userId: 'Practitioner/fuzz', patientId: seed.patientId };
   if (hook !== 'patient-view') {
     const drafts = seed.drugs.slice(0, Math.max(1, draftCount)).map((d, i) => draft(d, seed.patientId, `draft-${i}`));
-    context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) };
+    context.draftOrders = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: drafts.map((resource) => ({ resource })),
+    };
     if (hook === 'order-select') context.selections = drafts.slice(0, 1).map((d) => `MedicationRequest/${d.id ?? ''}`);
   }
   return structuredClone({

@@ -10,7 +10,16 @@ import { randomUUID } from 'node:crypto';
 import { haproxyOrSkip } from '../../helpers/haproxy.js';
 import { redisViaPort, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
-import { FEEDBACK, PATIENT_VIEW, feedbackBody, patientViewLoad, post, startTopology, waitReady, type Topology } from './topology.js';
+import {
+  FEEDBACK,
+  PATIENT_VIEW,
+  feedbackBody,
+  patientViewLoad,
+  post,
+  startTopology,
+  waitReady,
+  type Topology,
+} from './topology.js';
 
 const run = haproxyOrSkip('test/integration/scale/redis-outage.test.ts');
 const maybe = run ? describe : describe.skip;
@@ -53,7 +62,8 @@ maybe('Redis cut away under load, two replicas behind HAProxy', () => {
       if (seen === CUT_AT) cut = proxy.cut();
       if (status !== 200 && ++refused === RESTORE_AFTER_REFUSALS / 2) {
         // While Redis is away: the token used before, replayed to each replica directly, and through HAProxy.
-        for (const url of [...topology.replicas.map((r) => r.url), topology.lb.url]) duringCut.push(post(`${url}${PATIENT_VIEW}`, usedBefore, topology.patientViewBody));
+        for (const url of [...topology.replicas.map((r) => r.url), topology.lb.url])
+          duringCut.push(post(`${url}${PATIENT_VIEW}`, usedBefore, topology.patientViewBody));
       }
       // Restored once those replays have been answered, so they are answered during the outage.
       if (refused === RESTORE_AFTER_REFUSALS) restored = Promise.all([cut, ...duringCut]).then(() => proxy.restore());
@@ -63,7 +73,11 @@ maybe('Redis cut away under load, two replicas behind HAProxy', () => {
     const feedback = (async () => {
       while (!done) {
         const card = randomUUID();
-        if ((await post(`${topology.lb.url}${FEEDBACK}`, await topology.bearer(FEEDBACK), feedbackBody(card))).status === 200) acked.push(card);
+        if (
+          (await post(`${topology.lb.url}${FEEDBACK}`, await topology.bearer(FEEDBACK), feedbackBody(card))).status ===
+          200
+        )
+          acked.push(card);
       }
     })();
     const result = await load;
@@ -86,7 +100,9 @@ maybe('Redis cut away under load, two replicas behind HAProxy', () => {
     await Promise.all(topology.replicas.map((r) => waitReady(r.url)));
     for (const r of topology.replicas) {
       expect((await post(`${r.url}${PATIENT_VIEW}`, usedBefore, topology.patientViewBody)).status).toBe(401);
-      expect((await post(`${r.url}${PATIENT_VIEW}`, await topology.bearer(PATIENT_VIEW), topology.patientViewBody)).status).toBe(200);
+      expect(
+        (await post(`${r.url}${PATIENT_VIEW}`, await topology.bearer(PATIENT_VIEW), topology.patientViewBody)).status,
+      ).toBe(200);
     }
     const stored = await topology.storedFeedback();
     expect(acked.length).toBeGreaterThan(0);

@@ -7,7 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { haproxyOrSkip } from '../../helpers/haproxy.js';
-import { ADMIN_TOKEN, FEEDBACK, PATIENT_VIEW, feedbackBody, patientViewLoad, post, startTopology, type Topology } from './topology.js';
+import {
+  ADMIN_TOKEN,
+  FEEDBACK,
+  PATIENT_VIEW,
+  feedbackBody,
+  patientViewLoad,
+  post,
+  startTopology,
+  type Topology,
+} from './topology.js';
 
 const run = haproxyOrSkip('test/integration/scale/replicas.test.ts');
 const maybe = run ? describe : describe.skip;
@@ -47,7 +56,11 @@ async function loadWhile(act: () => void, atResponse: number) {
   const feedback = (async () => {
     while (!done) {
       const card = randomUUID();
-      const { status } = await post(`${topology.lb.url}${FEEDBACK}`, await topology.bearer(FEEDBACK), feedbackBody(card));
+      const { status } = await post(
+        `${topology.lb.url}${FEEDBACK}`,
+        await topology.bearer(FEEDBACK),
+        feedbackBody(card),
+      );
       if (status === 200) acked.push(card);
       else failed.push(status);
     }
@@ -77,7 +90,8 @@ maybe('two replicas behind HAProxy, sharing Redis and PostgreSQL', () => {
 
     const viaLb = await topology.bearer(PATIENT_VIEW);
     expect((await post(`${topology.lb.url}${PATIENT_VIEW}`, viaLb, topology.patientViewBody)).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await post(`${topology.lb.url}${PATIENT_VIEW}`, viaLb, topology.patientViewBody)).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await post(`${topology.lb.url}${PATIENT_VIEW}`, viaLb, topology.patientViewBody)).status).toBe(401);
   }, 60_000);
 
   test('feedback posted through one replica is in the report read through the other', async () => {
@@ -127,6 +141,8 @@ maybe('two replicas behind HAProxy, sharing Redis and PostgreSQL', () => {
     const stored = await topology.storedFeedback();
     for (const card of acked) expect(stored.has(card)).toBe(true);
     await topology.restart(1);
-    expect((await post(`${b.url}${PATIENT_VIEW}`, await topology.bearer(PATIENT_VIEW), topology.patientViewBody)).status).toBe(200);
+    expect(
+      (await post(`${b.url}${PATIENT_VIEW}`, await topology.bearer(PATIENT_VIEW), topology.patientViewBody)).status,
+    ).toBe(200);
   }, 120_000);
 });

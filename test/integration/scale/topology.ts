@@ -46,7 +46,11 @@ export interface Topology {
 /** Starts the whole topology; `redisUrl` lets a test put a TCP proxy between the replicas and Redis. */
 export async function startTopology(label: string, redisUrl: string = TEST_REDIS_URL): Promise<Topology> {
   const prefix = testPrefix(label);
-  const [fhir, database, key] = await Promise.all([startDemoFhir(), createTestDatabase(label.replace(/[^a-z0-9_]/gi, '_')), makeKey('ES384')]);
+  const [fhir, database, key] = await Promise.all([
+    startDemoFhir(),
+    createTestDatabase(label.replace(/[^a-z0-9_]/gi, '_')),
+    makeKey('ES384'),
+  ]);
   let body: string;
   try {
     body = JSON.stringify(patientViewBody('sts-lms-1l', { prefetch: await prefetchOf(fhir.url, 'sts-lms-1l') }));
@@ -73,7 +77,8 @@ export async function startTopology(label: string, redisUrl: string = TEST_REDIS
     MAX_QUEUED_REQUESTS: '2000',
   };
   const ports = [await freePort(), await freePort()];
-  const start = (port: number): Promise<ServiceProcess> => startServiceProcess({ ...env, PORT: String(port) }, 'src/server.ts', 150_000);
+  const start = (port: number): Promise<ServiceProcess> =>
+    startServiceProcess({ ...env, PORT: String(port) }, 'src/server.ts', 150_000);
   const [a, b] = await Promise.all(ports.map(start));
   const replicas: [Replica, Replica] = [
     { port: ports[0] ?? 0, url: `http://127.0.0.1:${ports[0]}`, process: a as ServiceProcess },
@@ -83,7 +88,8 @@ export async function startTopology(label: string, redisUrl: string = TEST_REDIS
   const lb = await startHaproxy(ports);
   await lb.waitAllUp();
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
-  const sign = (path: string): Promise<string> => signToken({ key, iss: EHR, aud: `${BASE}${path}`, claims: { jti: randomUUID() } });
+  const sign = (path: string): Promise<string> =>
+    signToken({ key, iss: EHR, aud: `${BASE}${path}`, claims: { jti: randomUUID() } });
   return {
     replicas,
     lb,
@@ -102,8 +108,14 @@ export async function startTopology(label: string, redisUrl: string = TEST_REDIS
       await waitReady(replica.url);
       await lb.waitAllUp();
     },
-    storedFeedback: async () => new Set((await db.query<{ card_uuid: string }>('SELECT card_uuid FROM adherence.feedback')).rows.map((r) => r.card_uuid)),
-    storedResponses: async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM adherence.hook_responses')).rows[0]?.n ?? 0,
+    storedFeedback: async () =>
+      new Set(
+        (await db.query<{ card_uuid: string }>('SELECT card_uuid FROM adherence.feedback')).rows.map(
+          (r) => r.card_uuid,
+        ),
+      ),
+    storedResponses: async () =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM adherence.hook_responses')).rows[0]?.n ?? 0,
     close: async () => {
       await lb.stop();
       await Promise.all(replicas.map((r) => r.process.kill('SIGTERM')));
@@ -135,7 +147,11 @@ export const feedbackBody = (card: string): string =>
   JSON.stringify({ feedback: [{ card, outcome: 'overridden', outcomeTimestamp: new Date().toISOString() }] });
 
 /** POSTs `body` to `url` with a JWT; the status, or 0 when no HTTP answer came. */
-export async function post(url: string, authorization: string, body: string): Promise<{ status: number; json: unknown }> {
+export async function post(
+  url: string,
+  authorization: string,
+  body: string,
+): Promise<{ status: number; json: unknown }> {
   try {
     const res = await fetch(url, {
       method: 'POST',
@@ -161,7 +177,12 @@ export async function post(url: string, authorization: string, body: string): Pr
  * JWTs from `topology.bearers`, taken from the end; so the replay check never refuses one on its own). Listen to its
  * 'response' events; await it for autocannon's result. (Not async: the instance is a thenable and would be awaited.)
  */
-export function patientViewLoad(topology: Topology, tokens: string[], amount: number, connections: number): autocannon.Instance {
+export function patientViewLoad(
+  topology: Topology,
+  tokens: string[],
+  amount: number,
+  connections: number,
+): autocannon.Instance {
   return autocannon({
     url: `${topology.lb.url}${PATIENT_VIEW}`,
     connections,
@@ -172,7 +193,10 @@ export function patientViewLoad(topology: Topology, tokens: string[], amount: nu
         method: 'POST',
         body: topology.patientViewBody,
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: tokens.pop() ?? 'Bearer none-left' } }),
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, authorization: tokens.pop() ?? 'Bearer none-left' },
+        }),
       },
     ],
   });

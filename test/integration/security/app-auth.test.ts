@@ -50,7 +50,9 @@ function expectRejected(res: request.Response, check: string): void {
 
 describe('with AUTH=required, through the whole app', () => {
   test('discovery with a valid client JWT lists the services', async () => {
-    const res = await request(app).get('/cds-services').set('authorization', await bearer(`${BASE}/cds-services`));
+    const res = await request(app)
+      .get('/cds-services')
+      .set('authorization', await bearer(`${BASE}/cds-services`));
     expect(res.status).toBe(200);
     expect(res.body.services.length).toBeGreaterThan(0);
   });
@@ -68,13 +70,17 @@ describe('with AUTH=required, through the whole app', () => {
   });
 
   test('discovery with a token minted for another endpoint is 401 aud', async () => {
-    const res = await request(app).get('/cds-services').set('authorization', await bearer(`${BASE}${SERVICE}`));
+    const res = await request(app)
+      .get('/cds-services')
+      .set('authorization', await bearer(`${BASE}${SERVICE}`));
     expectRejected(res, 'aud');
   });
 
   test('a replayed feedback token is 401 jti and the body is never processed', async () => {
     const auth = await bearer(`${BASE}${SERVICE}/feedback`);
-    expect((await request(app).post(`${SERVICE}/feedback`).set('authorization', auth).send(feedbackBody)).status).toBe(200);
+    expect((await request(app).post(`${SERVICE}/feedback`).set('authorization', auth).send(feedbackBody)).status).toBe(
+      200,
+    );
     const again = await request(app).post(`${SERVICE}/feedback`).set('authorization', auth).send({ not: 'feedback' });
     expectRejected(again, 'jti');
   });
@@ -109,7 +115,9 @@ describe('with auth disabled (development default)', () => {
     const health = await request(devApp).get('/health');
     expect(health.body).toMatchObject({ auth: 'disabled' });
     expect(health.body.warning).toMatch(/not verified/);
-    const warn = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => /AUTH DISABLED/.test(l.msg));
+    const warn = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => /AUTH DISABLED/.test(l.msg));
     expect(warn?.level).toBe(40);
   });
 });

@@ -40,7 +40,9 @@ beforeAll(async () => {
   await fhir.load(p.transaction);
   key = await makeKey('ES384');
   engine = createCqlEngine();
-  counting = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"Bundle","type":"searchset"}'));
+  counting = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"Bundle","type":"searchset"}'),
+  );
   counting.on('connection', () => {
     connections += 1;
   });
@@ -96,7 +98,13 @@ const hookBody = (fhirServer: string) => ({
   hook: 'patient-view',
   hookInstance: 'c1a7c0de-0000-4000-8000-000000000007',
   fhirServer,
-  fhirAuthorization: { access_token: TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
+  fhirAuthorization: {
+    access_token: TOKEN,
+    token_type: 'Bearer',
+    expires_in: 300,
+    scope: 'patient/*.read',
+    subject: 'cds',
+  },
   context: { userId: 'Practitioner/1', patientId: p.patientId },
 });
 
@@ -163,13 +171,17 @@ describe("production mode: the verified client's allow-list", () => {
       ]),
     });
   });
-  const bearer = async (iss: string): Promise<string> => `Bearer ${await signToken({ key, iss, aud: `${BASE}${SERVICE}` })}`;
+  const bearer = async (iss: string): Promise<string> =>
+    `Bearer ${await signToken({ key, iss, aud: `${BASE}${SERVICE}` })}`;
 
   test("a server on the client's list is read with the client's access token", async () => {
     const app = await serve(config);
     try {
       const before = fhir.requests.length;
-      const res = await request(app.server).post(SERVICE).set('authorization', await bearer(EHR)).send(hookBody(fhir.url));
+      const res = await request(app.server)
+        .post(SERVICE)
+        .set('authorization', await bearer(EHR))
+        .send(hookBody(fhir.url));
       expect(res.status).toBe(200);
       const seen = fhir.requests.slice(before);
       expect(seen.length).toBeGreaterThanOrEqual(7);
@@ -182,7 +194,10 @@ describe("production mode: the verified client's allow-list", () => {
   test("a server not on the client's list is a 403 and is never contacted", async () => {
     const app = await serve(config);
     try {
-      const res = await request(app.server).post(SERVICE).set('authorization', await bearer(EHR)).send(hookBody(countingUrl));
+      const res = await request(app.server)
+        .post(SERVICE)
+        .set('authorization', await bearer(EHR))
+        .send(hookBody(countingUrl));
       expectForbidden(res, /not one of the FHIR servers allowed for client https:\/\/ehr\.example\.org/);
       expect(connections).toBe(0);
       expect(outbound(app.port)).toEqual([]);
@@ -194,22 +209,35 @@ describe("production mode: the verified client's allow-list", () => {
   test.each([
     ['an IP literal', (): string => countingUrl],
     ['a name resolving to loopback', (): string => countingUrl.replace('127.0.0.1', 'localhost')],
-  ])('a listed loopback server is a 403 without allowPrivateNetwork (%s), with zero connections', async (_what, url) => {
-    const app = await serve(config);
-    try {
-      const res = await request(app.server).post(SERVICE).set('authorization', await bearer(OTHER)).send(hookBody(url()));
-      expectForbidden(res, /loopback address, not allowed for client https:\/\/other-ehr\.example\.org/);
-      expect(connections).toBe(0);
-    } finally {
-      await app.close();
-    }
-  });
+  ])(
+    'a listed loopback server is a 403 without allowPrivateNetwork (%s), with zero connections',
+    async (_what, url) => {
+      const app = await serve(config);
+      try {
+        const res = await request(app.server)
+          .post(SERVICE)
+          .set('authorization', await bearer(OTHER))
+          .send(hookBody(url()));
+        expectForbidden(res, /loopback address, not allowed for client https:\/\/other-ehr\.example\.org/);
+        expect(connections).toBe(0);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });
 
 describe('fhirGet: the connection itself is guarded', () => {
   const publicOnly: AddressPolicy = { allow: new Set(['public']), label: 'test client' };
   const get = (baseUrl: string, policy: AddressPolicy) =>
-    fhirGet({ baseUrl, url: 'metadata', timeoutMs: 1000, deadline: AbortSignal.timeout(2000), maxBytes: 100_000, policy });
+    fhirGet({
+      baseUrl,
+      url: 'metadata',
+      timeoutMs: 1000,
+      deadline: AbortSignal.timeout(2000),
+      maxBytes: 100_000,
+      policy,
+    });
 
   test('a name that resolves to a refused address at connect time is refused before any TCP connection', async () => {
     // What DNS rebinding looks like from here: the host passes no check in this call, only the connect-time lookup.
@@ -227,7 +255,10 @@ describe('fhirGet: the connection itself is guarded', () => {
   });
 
   test('the same name under a policy that allows loopback connects and answers', async () => {
-    const body = await get(countingUrl.replace('127.0.0.1', 'localhost'), { allow: new Set(['loopback']), label: 'dev' });
+    const body = await get(countingUrl.replace('127.0.0.1', 'localhost'), {
+      allow: new Set(['loopback']),
+      label: 'dev',
+    });
     expect(body).toMatchObject({ resourceType: 'Bundle' });
     expect(connections).toBe(1);
   });

@@ -17,7 +17,9 @@ let port = 0;
 let connections = 0;
 
 beforeAll(async () => {
-  server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"CapabilityStatement"}'));
+  server = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"CapabilityStatement"}'),
+  );
   server.on('connection', () => {
     connections += 1;
   });
@@ -47,10 +49,12 @@ function sequenceDns(...answers: readonly string[][]): { resolve: Resolver; call
 
 function get(options: http.RequestOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get({ ...options, port, path: '/fhir/metadata' }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
+    http
+      .get({ ...options, port, path: '/fhir/metadata' }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
   });
 }
 
@@ -60,14 +64,23 @@ describe('createGuardedLookup', () => {
       STS_MODE: 'production',
       LOG_LEVEL: 'silent',
       PUBLIC_BASE_URL: 'https://cds.example.org',
-      CDS_CLIENTS: JSON.stringify([{ iss: 'https://ehr.example.org', jku: 'https://ehr.example.org/jwks', fhirServers: ['http://rebind.example.org/fhir'] }]),
+      CDS_CLIENTS: JSON.stringify([
+        {
+          iss: 'https://ehr.example.org',
+          jku: 'https://ehr.example.org/jwks',
+          fhirServers: ['http://rebind.example.org/fhir'],
+        },
+      ]),
     }).security;
     const clientConfig = config.clients[0];
     if (!clientConfig) throw new Error('client not configured');
     const client = { iss: 'https://ehr.example.org', config: clientConfig, jti: 'j', exp: 0 };
     const dns = sequenceDns(['93.184.216.34'], ['127.0.0.1']);
     await checkFhirServer('http://rebind.example.org/fhir', client, config, { resolve: dns.resolve });
-    const err: unknown = await get({ host: 'rebind.example.org', lookup: createGuardedLookup(policy('public'), dns.resolve) }).catch((e: unknown) => e);
+    const err: unknown = await get({
+      host: 'rebind.example.org',
+      lookup: createGuardedLookup(policy('public'), dns.resolve),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CdsError);
     expect(err instanceof CdsError && errorCodeOf(err.outcome)).toBe('forbidden');
     expect(dns.calls()).toBe(2);
@@ -76,7 +89,9 @@ describe('createGuardedLookup', () => {
 
   test('an allowed address is connected to, exactly the one checked', async () => {
     const dns = sequenceDns(['127.0.0.1']);
-    expect(await get({ host: 'fhir.local.test', lookup: createGuardedLookup(policy('loopback'), dns.resolve) })).toBe(200);
+    expect(await get({ host: 'fhir.local.test', lookup: createGuardedLookup(policy('loopback'), dns.resolve) })).toBe(
+      200,
+    );
     expect(connections).toBe(1);
   });
 

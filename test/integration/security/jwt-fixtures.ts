@@ -71,7 +71,14 @@ export interface TokenOptions {
 /** Signs a CDS Hooks client JWT: iss, aud, iat now, exp in 5 minutes, a random jti (each overridable). */
 export async function signToken(o: TokenOptions): Promise<string> {
   const now = o.now ?? Math.floor(Date.now() / 1000);
-  const claims: Record<string, unknown> = { iss: o.iss, aud: o.aud, iat: now, exp: now + 300, jti: randomUUID(), ...o.claims };
+  const claims: Record<string, unknown> = {
+    iss: o.iss,
+    aud: o.aud,
+    iat: now,
+    exp: now + 300,
+    jti: randomUUID(),
+    ...o.claims,
+  };
   const payload: JWTPayload = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
   return new SignJWT(payload)
     .setProtectedHeader({ alg: o.key.alg, kid: o.key.kid, typ: 'JWT', ...o.header })

@@ -82,12 +82,16 @@ describe('valid tokens', () => {
 describe('each failed check is rejected and named', () => {
   test('expired token: exp', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { iat: now - 600, exp: now - 120 } }))).toBe('exp');
+    expect(
+      await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { iat: now - 600, exp: now - 120 } })),
+    ).toBe('exp');
   });
 
   test('token that lives longer than the accepted lifetime: exp', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { exp: now + 86_400 } }))).toBe('exp');
+    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { exp: now + 86_400 } }))).toBe(
+      'exp',
+    );
   });
 
   test('audience of another endpoint: aud', async () => {
@@ -147,12 +151,16 @@ describe('each failed check is rejected and named', () => {
   });
 
   test('missing jti: jti', async () => {
-    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { jti: undefined } }))).toBe('jti');
+    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { jti: undefined } }))).toBe(
+      'jti',
+    );
   });
 
   test('iat beyond the clock skew in the future: iat', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { iat: now + 120 } }))).toBe('iat');
+    expect(await rejection(await signToken({ key: es384, iss: EHR, aud: AUD, claims: { iat: now + 120 } }))).toBe(
+      'iat',
+    );
   });
 
   test('iat within the clock skew is accepted', async () => {
@@ -163,7 +171,12 @@ describe('each failed check is rejected and named', () => {
 
   test('a jku header the client config does not list is not fetched: jku', async () => {
     const before = jwks.hits();
-    const token = await signToken({ key: es384, iss: EHR, aud: AUD, header: { jku: 'https://attacker.example.net/jwks.json' } });
+    const token = await signToken({
+      key: es384,
+      iss: EHR,
+      aud: AUD,
+      header: { jku: 'https://attacker.example.net/jwks.json' },
+    });
     expect(await rejection(token)).toBe('jku');
     expect(jwks.hits()).toBe(before);
   });

@@ -31,12 +31,23 @@ test('JWT and SSRF refusals are logged by check name, never with a token, JWT or
     hook: 'patient-view',
     hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
     fhirServer: `http://169.254.169.254/${PATIENT_ID}`,
-    fhirAuthorization: { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'x' },
+    fhirAuthorization: {
+      access_token: ACCESS_TOKEN,
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patient/*.read',
+      subject: 'x',
+    },
     context: { userId: 'Practitioner/1', patientId: PATIENT_ID },
   };
   const now = Math.floor(Date.now() / 1000);
   const tokens = [
-    await signToken({ key, iss: EHR, aud: `${BASE}${SERVICE}`, claims: { exp: now - 100, iat: now - 400, patient: PATIENT_ID } }),
+    await signToken({
+      key,
+      iss: EHR,
+      aud: `${BASE}${SERVICE}`,
+      claims: { exp: now - 100, iat: now - 400, patient: PATIENT_ID },
+    }),
     await signToken({ key, iss: EHR, aud: 'https://elsewhere.example.org/' }),
     await signToken({ key, iss: 'https://unknown.example.org', aud: `${BASE}${SERVICE}` }),
   ];
@@ -46,7 +57,11 @@ test('JWT and SSRF refusals are logged by check name, never with a token, JWT or
     expect(JSON.stringify(res.body)).not.toContain(token);
   }
   const client = { iss: EHR, config: config.security.clients[0] ?? fail('no client'), jti: 'j', exp: 0 };
-  for (const url of [`http://169.254.169.254/${PATIENT_ID}`, `https://fhir.example.org/r4/Patient/${PATIENT_ID}?t=${ACCESS_TOKEN}`, 'file:///etc/passwd']) {
+  for (const url of [
+    `http://169.254.169.254/${PATIENT_ID}`,
+    `https://fhir.example.org/r4/Patient/${PATIENT_ID}?t=${ACCESS_TOKEN}`,
+    'file:///etc/passwd',
+  ]) {
     await expect(checkFhirServer(url, client, config.security, { log })).rejects.toThrow(/fhirServer refused/);
   }
 

@@ -50,4 +50,3 @@ export async function lockOutAttack(store: ReplayStore): Promise<void> {
   now = new Date(now.getTime() + 61_000);
   await expect(verifier.verify(await token(keyA, A), AUD)).resolves.toMatchObject({ iss: A });
 }
-

@@ -28,10 +28,12 @@ afterAll(async () => {
 });
 
 /** A verifier for `clients`; no network is reachable from tests except the loopback JWKS server. */
-const verifierFor = (clients: unknown[]) => createJwtVerifier(loadConfig(authEnv(clients, { JWKS_TIMEOUT_MS: '300' })).security);
+const verifierFor = (clients: unknown[]) =>
+  createJwtVerifier(loadConfig(authEnv(clients, { JWKS_TIMEOUT_MS: '300' })).security);
 
 /** A token in the sandbox's shape (its jwt-generator.js): ES384, typ JWT, kid, jku; iss, aud, exp +300 s, iat, jti. */
-const sandboxToken = (header: Record<string, unknown> = { jku: SANDBOX_JKU }) => signToken({ key, iss: SANDBOX_ISS, aud: AUD, header });
+const sandboxToken = (header: Record<string, unknown> = { jku: SANDBOX_JKU }) =>
+  signToken({ key, iss: SANDBOX_ISS, aud: AUD, header });
 
 async function rejection(p: Promise<unknown>): Promise<JwtRejected> {
   try {
@@ -50,7 +52,7 @@ describe('the shipped sandbox client (deploy/examples/sandbox-client.json)', () 
     expect(config.security.clients[0]?.jwks?.keys).toHaveLength(1);
   });
 
-  test('its key is the sandbox\'s published key (RFC 7638 thumbprint of build/.well-known/jwks.json in cds-hooks/sandbox)', async () => {
+  test("its key is the sandbox's published key (RFC 7638 thumbprint of build/.well-known/jwks.json in cds-hooks/sandbox)", async () => {
     const jwk = (shipped()[0]?.jwks as { keys: JWK[] }).keys[0];
     if (jwk === undefined) throw new Error('no key shipped');
     // The thumbprint of the key in the sandbox repository (commit 3b7e255, checked by hand): a key edited here fails.
@@ -101,7 +103,9 @@ describe('pinned keys and jku headers', () => {
 
   test('a pinned key that did not sign the token: 401 signature or kid, whatever the jku', async () => {
     const other = await makeKey('ES384');
-    const v = verifierFor([{ iss: SANDBOX_ISS, jku: SANDBOX_JKU, jwks: { keys: [{ ...other.publicJwk, kid: key.kid }] } }]);
+    const v = verifierFor([
+      { iss: SANDBOX_ISS, jku: SANDBOX_JKU, jwks: { keys: [{ ...other.publicJwk, kid: key.kid }] } },
+    ]);
     expect((await rejection(v.verify(await sandboxToken(), AUD))).check).toBe('signature');
   });
 });

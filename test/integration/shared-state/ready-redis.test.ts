@@ -40,14 +40,28 @@ const until = async (what: () => boolean | Promise<boolean>, ms = 15_000): Promi
 };
 
 /** An app whose shared state goes through the proxy; its log lines are kept. */
-function appWith(env: Record<string, string>): { app: Express; shared: SharedState; lines: () => Record<string, unknown>[] } {
-  const config = loadConfig({ ...env, REDIS_URL: redisViaPort(proxy.port), REDIS_KEY_PREFIX: prefix, REDIS_TIMEOUT_MS: '500' });
+function appWith(env: Record<string, string>): {
+  app: Express;
+  shared: SharedState;
+  lines: () => Record<string, unknown>[];
+} {
+  const config = loadConfig({
+    ...env,
+    REDIS_URL: redisViaPort(proxy.port),
+    REDIS_KEY_PREFIX: prefix,
+    REDIS_TIMEOUT_MS: '500',
+  });
   const text: string[] = [];
   const appLog = createLogger('info', { write: (line: string) => text.push(line) });
   const shared = openSharedState(config.sharedState, config.security.replayCacheSize, log);
   if (!shared) throw new Error('no shared state');
   states.push(shared);
-  const lines = (): Record<string, unknown>[] => text.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = (): Record<string, unknown>[] =>
+    text
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   return { app: createApp({ config, log: appLog, sharedState: shared }), shared, lines };
 }
 
@@ -94,7 +108,8 @@ test('JWTs required, Redis cut: hook calls 503 with Retry-After, replays never 2
   // One short line per refused call, with its request id; no stack.
   const refusals = lines().filter((l) => l.error === 'state-unavailable');
   expect(refusals).toHaveLength(3);
-  for (const line of refusals) expect(line).toMatchObject({ msg: 'request refused', status: 503, requestId: expect.any(String) });
+  for (const line of refusals)
+    expect(line).toMatchObject({ msg: 'request refused', status: 503, requestId: expect.any(String) });
   expect(JSON.stringify(refusals)).not.toContain('stack');
   const ready = await request(app).get('/ready').expect(503);
   expect(ready.body.status).toBe('unavailable');
@@ -117,7 +132,9 @@ test('JWTs off, Redis cut: patient-view still answers (no cache) and /ready stay
   await proxy.cut();
   await until(() => !shared.state().ok);
   const during = await request(app).post(SERVICE).send(body).expect(200);
-  expect(during.body.cards.map((c: { summary: string }) => c.summary)).toEqual(first.body.cards.map((c: { summary: string }) => c.summary));
+  expect(during.body.cards.map((c: { summary: string }) => c.summary)).toEqual(
+    first.body.cards.map((c: { summary: string }) => c.summary),
+  );
   const ready = await request(app).get('/ready').expect(200);
   expect(ready.body).toMatchObject({ status: 'ready', reasons: [expect.stringMatching(/result cache off/)] });
 }, 60_000);

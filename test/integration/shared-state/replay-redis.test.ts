@@ -82,7 +82,9 @@ test('the same jti sent to both replicas at once is accepted exactly once', asyn
   for (let round = 0; round < 5; round++) {
     const jti = randomUUID();
     const now = Date.now();
-    const verdicts = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 2]?.check(ISS, jti, now + 60_000, now)));
+    const verdicts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => stores[i % 2]?.check(ISS, jti, now + 60_000, now)),
+    );
     expect(verdicts.filter((v) => v === 'fresh')).toHaveLength(1);
     expect(verdicts.filter((v) => v === 'replayed')).toHaveLength(19);
   }
@@ -100,7 +102,9 @@ test('Redis cut away: the check refuses with 503 state-unavailable (never fresh)
 
   await proxy.cut();
   for (let i = 0; i < 5; i++) {
-    const refused: unknown = await store.check(ISS, i === 0 ? seen : randomUUID(), now + 60_000, Date.now()).catch((e: unknown) => e);
+    const refused: unknown = await store
+      .check(ISS, i === 0 ? seen : randomUUID(), now + 60_000, Date.now())
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CdsError);
     expect(refused instanceof CdsError && errorCodeOf(refused.outcome)).toBe('state-unavailable');
     expect(refused instanceof CdsError && refused.status).toBe(503);

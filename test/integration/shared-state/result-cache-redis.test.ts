@@ -29,7 +29,8 @@ const demoBundle = (file: string): Json => {
 /** The same patient, born on another day: another input, so another entry. */
 const variant = (bundle: Json, day: number): Json => {
   const copy = structuredClone(bundle) as { entry: { resource: Json }[] };
-  for (const e of copy.entry) if (e.resource.resourceType === 'Patient') e.resource.birthDate = `1960-01-${String(day).padStart(2, '0')}`;
+  for (const e of copy.entry)
+    if (e.resource.resourceType === 'Patient') e.resource.birthDate = `1960-01-${String(day).padStart(2, '0')}`;
   return copy;
 };
 
@@ -90,7 +91,13 @@ test('a result computed by one replica is a hit for the other; Redis holds no id
   const stored = `${keys.join(' ')} ${values.map((v) => v?.toString('latin1') ?? '').join(' ')}`;
   const resources = (bundle.entry as { resource: Json }[]).map((e) => e.resource);
   const patient = resources.find((r) => r.resourceType === 'Patient') as { name?: { family?: string }[] };
-  for (const secret of [PATIENT, patient.name?.[0]?.family ?? PATIENT, ...resources.map((r) => String(r.id)), 'Condition/', 'sarcoma']) {
+  for (const secret of [
+    PATIENT,
+    patient.name?.[0]?.family ?? PATIENT,
+    ...resources.map((r) => String(r.id)),
+    'Condition/',
+    'sarcoma',
+  ]) {
     expect(stored).not.toContain(secret);
   }
   // The plain result does name them: the encryption is what keeps them out.
@@ -127,7 +134,8 @@ test('Redis cut away: the engine answers without the cache, and uses it again on
   await until(async () => (await entries()).length === 1);
 
   await proxy.cut();
-  for (let i = 0; i < 3; i++) await expect(engine.evaluate('StsDiagnosis', variant(bundle, 9), { now: NOW })).resolves.toBeDefined();
+  for (let i = 0; i < 3; i++)
+    await expect(engine.evaluate('StsDiagnosis', variant(bundle, 9), { now: NOW })).resolves.toBeDefined();
   await expect(engine.evaluate('StsDiagnosis', bundle, { now: NOW })).resolves.toEqual(expected);
 
   await proxy.restore();

@@ -18,7 +18,9 @@ describe('adherence configuration', () => {
     // The production flag as loadConfig sets it (a whole production configuration also needs trusted clients).
     const config = loadConfig(dev).adherence;
     expect(config.pseudonymKeyRequired).toBe(false);
-    await expect(openAdherenceStore({ ...config, pseudonymKeyRequired: true }, createLogger('silent'))).rejects.toThrow(/^PSEUDONYM_KEY is required in production/);
+    await expect(openAdherenceStore({ ...config, pseudonymKeyRequired: true }, createLogger('silent'))).rejects.toThrow(
+      /^PSEUDONYM_KEY is required in production/,
+    );
   });
 
   test('development makes a random key per process when none is set', () => {
@@ -30,17 +32,32 @@ describe('adherence configuration', () => {
   });
 
   test('short secrets, a bad retention and a non-postgres URL are reported together', () => {
-    const problems = problemsOf({ ...dev, PSEUDONYM_KEY: 'short', ADHERENCE_ADMIN_TOKEN: 'tiny', ADHERENCE_RETENTION_DAYS: '0', DATABASE_URL: 'mysql://x' });
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^PSEUDONYM_KEY must be at least 32/),
-      expect.stringMatching(/^ADHERENCE_ADMIN_TOKEN must be at least 16/),
-      expect.stringMatching(/^ADHERENCE_RETENTION_DAYS must be an integer/),
-      expect.stringMatching(/^DATABASE_URL must be a postgres/),
-    ]));
+    const problems = problemsOf({
+      ...dev,
+      PSEUDONYM_KEY: 'short',
+      ADHERENCE_ADMIN_TOKEN: 'tiny',
+      ADHERENCE_RETENTION_DAYS: '0',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PSEUDONYM_KEY must be at least 32/),
+        expect.stringMatching(/^ADHERENCE_ADMIN_TOKEN must be at least 16/),
+        expect.stringMatching(/^ADHERENCE_RETENTION_DAYS must be an integer/),
+        expect.stringMatching(/^DATABASE_URL must be a postgres/),
+      ]),
+    );
   });
 
   test('defaults: embedded database in memory, 365 days, 10,000 queued records', () => {
     const c = loadConfig(dev).adherence;
-    expect(c).toMatchObject({ enabled: true, databaseUrl: undefined, dataDir: undefined, retentionDays: 365, queueSize: 10_000, adminToken: undefined });
+    expect(c).toMatchObject({
+      enabled: true,
+      databaseUrl: undefined,
+      dataDir: undefined,
+      retentionDays: 365,
+      queueSize: 10_000,
+      adminToken: undefined,
+    });
   });
 });

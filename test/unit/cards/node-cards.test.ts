@@ -3,23 +3,50 @@ import type { DecidedNode, FactEntry, PathwayDecision } from '../../../src/cql/d
 import { buildPathwayCards, SUMMARY_MAX } from '../../../src/cards/index.js';
 import { CdsError, internalError, statusOf } from '../../../src/errors.js';
 import type { Card } from '../../../src/hooks/types.js';
-import { DEFAULT_THRESHOLDS, DRUGS, NODES, SOURCE_LABEL, SYSTEMS, EVIDENCE, scheduleText, topicOf, ctGovSearchUrl } from '../../../src/pathway/index.js';
+import {
+  DEFAULT_THRESHOLDS,
+  DRUGS,
+  NODES,
+  SOURCE_LABEL,
+  SYSTEMS,
+  EVIDENCE,
+  scheduleText,
+  topicOf,
+  ctGovSearchUrl,
+} from '../../../src/pathway/index.js';
 import { createdResources, responseProblems } from '../../helpers/card-checks.js';
 
 const ctx = { patientRef: 'Patient/p1', now: new Date('2026-11-23T12:00:00Z'), baseUrl: 'https://cds.example.org/' };
 
 const lmsFacts: FactEntry[] = [
-  { fact: 'Histology', value: 'leiomyosarcoma (8890/3)', code: { system: SYSTEMS.icdo3, code: '8890/3', display: 'Leiomyosarcoma, NOS' }, reference: 'Condition/sts1', date: '2026-01-10' },
+  {
+    fact: 'Histology',
+    value: 'leiomyosarcoma (8890/3)',
+    code: { system: SYSTEMS.icdo3, code: '8890/3', display: 'Leiomyosarcoma, NOS' },
+    reference: 'Condition/sts1',
+    date: '2026-01-10',
+  },
   { fact: 'Extent', value: 'metastatic', reference: 'Condition/met1', date: '2026-09-01' },
   { fact: 'ECOG', value: 'not found (looked for: LOINC 89247-1)' },
 ];
 
 const node = (id: string, over: Partial<DecidedNode> = {}): DecidedNode => ({
-  id, role: 'primary', withSuggestions: true, isRecommended: true, indicator: 'info', notes: [], rules: [], ...over,
+  id,
+  role: 'primary',
+  withSuggestions: true,
+  isRecommended: true,
+  indicator: 'info',
+  notes: [],
+  rules: [],
+  ...over,
 });
 
 const decision = (nodes: DecidedNode[], facts: FactEntry[] = lmsFacts): PathwayDecision => ({
-  hasSts: true, nodes, facts, stsConditions: ['Condition/sts1', 'Condition/sts2'], patient: 'Patient/p1',
+  hasSts: true,
+  nodes,
+  facts,
+  stsConditions: ['Condition/sts1', 'Condition/sts2'],
+  patient: 'Patient/p1',
 });
 
 const build = (nodes: DecidedNode[], facts?: FactEntry[]): Card[] => {
@@ -29,9 +56,13 @@ const build = (nodes: DecidedNode[], facts?: FactEntry[]): Card[] => {
 };
 
 const medsOf = (card: Card): MedicationRequest[] =>
-  createdResources([card]).filter((r): r is MedicationRequest => (r as { resourceType: string }).resourceType === 'MedicationRequest');
+  createdResources([card]).filter(
+    (r): r is MedicationRequest => (r as { resourceType: string }).resourceType === 'MedicationRequest',
+  );
 const servicesOf = (card: Card): ServiceRequest[] =>
-  createdResources([card]).filter((r): r is ServiceRequest => (r as { resourceType: string }).resourceType === 'ServiceRequest');
+  createdResources([card]).filter(
+    (r): r is ServiceRequest => (r as { resourceType: string }).resourceType === 'ServiceRequest',
+  );
 
 describe('patient-view cards', () => {
   test('are empty when the patient has no STS Condition', () => {
@@ -39,7 +70,11 @@ describe('patient-view cards', () => {
   });
 
   test('give one card per node, with the pathway source, topic and a documentation link', () => {
-    const cards = build([node('M-LMS-1L-DOXO-TRAB'), node('M-1L-DOXO', { role: 'alternative', isRecommended: false, relatedTitle: NODES['M-LMS-1L-DOXO-TRAB'].title }), node('M-TRIAL', { role: 'trial', withSuggestions: false, isRecommended: false })]);
+    const cards = build([
+      node('M-LMS-1L-DOXO-TRAB'),
+      node('M-1L-DOXO', { role: 'alternative', isRecommended: false, relatedTitle: NODES['M-LMS-1L-DOXO-TRAB'].title }),
+      node('M-TRIAL', { role: 'trial', withSuggestions: false, isRecommended: false }),
+    ]);
     expect(cards.map((c) => c.source.topic?.code)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
     for (const c of cards) {
       expect(c.source.label).toBe(SOURCE_LABEL);
@@ -60,11 +95,18 @@ describe('patient-view cards', () => {
     const meds = medsOf(card!);
     expect(meds.map((m) => m.medicationCodeableConcept?.text)).toEqual(['doxorubicin', 'trabectedin']);
     for (const m of meds) {
-      expect(m).toMatchObject({ status: 'draft', intent: 'proposal', subject: { reference: 'Patient/p1' }, reasonReference: [{ reference: 'Condition/sts1' }] });
+      expect(m).toMatchObject({
+        status: 'draft',
+        intent: 'proposal',
+        subject: { reference: 'Patient/p1' },
+        reasonReference: [{ reference: 'Condition/sts1' }],
+      });
       expect(m.groupIdentifier).toEqual({ system: SYSTEMS.pathwayNode, value: `M-LMS-1L-DOXO-TRAB/${s.uuid}` });
       expect(m.dosageInstruction?.[0] ?? {}).not.toHaveProperty('doseAndRate');
     }
-    expect(meds[0]?.medicationCodeableConcept?.coding).toEqual([{ system: SYSTEMS.rxnorm, code: '3639', display: 'doxorubicin' }]);
+    expect(meds[0]?.medicationCodeableConcept?.coding).toEqual([
+      { system: SYSTEMS.rxnorm, code: '3639', display: 'doxorubicin' },
+    ]);
     expect(meds[0]?.dosageInstruction).toEqual([{ text: scheduleText('M-LMS-1L-DOXO-TRAB', 'doxorubicin') }]);
     // Each drug carries this node's own text: trabectedin 1.1 mg/m2 over 3 hours (LMS-04), not the single-agent dose.
     expect(meds[1]?.dosageInstruction?.[0]?.text).toMatch(/^Trabectedin 1\.1 mg\/m2 IV over 3 hours/);
@@ -84,7 +126,9 @@ describe('patient-view cards', () => {
     const [card] = build([node('L-NEOADJ-UPS-PEMBRO-RT')]);
     expect(card?.suggestions).toHaveLength(1);
     expect(medsOf(card!).map((m) => m.medicationCodeableConcept?.coding?.[0]?.code)).toEqual(['1547545']);
-    expect(medsOf(card!)[0]?.dosageInstruction?.[0]?.text).toBe(scheduleText('L-NEOADJ-UPS-PEMBRO-RT', 'pembrolizumab'));
+    expect(medsOf(card!)[0]?.dosageInstruction?.[0]?.text).toBe(
+      scheduleText('L-NEOADJ-UPS-PEMBRO-RT', 'pembrolizumab'),
+    );
     expect(servicesOf(card!).map((r) => r.code?.coding?.[0]?.code)).toEqual(['1217123003']);
   });
 
@@ -92,17 +136,29 @@ describe('patient-view cards', () => {
     const [card] = build([node('L-SURGERY')], [...lmsFacts, { fact: 'Primary site', value: 'extremity (C49.22)' }]);
     const [sr] = servicesOf(card!);
     expect(sr).toMatchObject({
-      status: 'draft', intent: 'proposal', subject: { reference: 'Patient/p1' }, reasonReference: [{ reference: 'Condition/sts1' }],
-      code: { coding: [{ system: SYSTEMS.snomed, code: '387713003' }], text: 'Wide excision of soft tissue sarcoma with negative margins, after sarcoma multidisciplinary review' },
+      status: 'draft',
+      intent: 'proposal',
+      subject: { reference: 'Patient/p1' },
+      reasonReference: [{ reference: 'Condition/sts1' }],
+      code: {
+        coding: [{ system: SYSTEMS.snomed, code: '387713003' }],
+        text: 'Wide excision of soft tissue sarcoma with negative margins, after sarcoma multidisciplinary review',
+      },
     });
     expect(card?.detail).toMatch(/unresectable, the advanced-disease options apply/);
   });
 
   test('a trial referral uses the pathway code and searches ClinicalTrials.gov for the histology', () => {
     const [card] = build([node('M-TRIAL', { role: 'trial', isRecommended: false })]);
-    expect(servicesOf(card!)[0]?.code?.coding).toEqual([{ system: SYSTEMS.pathwayNode, code: 'M-TRIAL', display: 'Clinical trial' }]);
+    expect(servicesOf(card!)[0]?.code?.coding).toEqual([
+      { system: SYSTEMS.pathwayNode, code: 'M-TRIAL', display: 'Clinical trial' },
+    ]);
     // §7.2 trial term: never ", NOS".
-    expect(card?.links?.[0]).toEqual({ label: 'ClinicalTrials.gov: leiomyosarcoma', url: ctGovSearchUrl('leiomyosarcoma'), type: 'absolute' });
+    expect(card?.links?.[0]).toEqual({
+      label: 'ClinicalTrials.gov: leiomyosarcoma',
+      url: ctGovSearchUrl('leiomyosarcoma'),
+      type: 'absolute',
+    });
     expect(card?.detail).toContain('Search: ClinicalTrials.gov, "leiomyosarcoma".');
   });
 
@@ -114,7 +170,9 @@ describe('patient-view cards', () => {
   });
 
   test('an eribulin order never carries its unverified RxNorm product code', () => {
-    const [card] = build([node('M-3L-ERIBULIN', { role: 'later-line', isRecommended: false, priorRegimen: 'gemcitabine + docetaxel' })]);
+    const [card] = build([
+      node('M-3L-ERIBULIN', { role: 'later-line', isRecommended: false, priorRegimen: 'gemcitabine + docetaxel' }),
+    ]);
     const [m] = medsOf(card!);
     expect(DRUGS.eribulin.rxnorm?.toVerify).toBe(true);
     expect(m?.medicationCodeableConcept).toEqual({ text: 'eribulin' });
@@ -122,7 +180,10 @@ describe('patient-view cards', () => {
 
   test('an alternative begins its detail with "Alternative to <title>"', () => {
     const primary = NODES['M-LMS-1L-DOXO-TRAB'].title;
-    const [, alt] = build([node('M-LMS-1L-DOXO-TRAB'), node('M-1L-DOXO', { role: 'alternative', isRecommended: false, relatedTitle: primary })]);
+    const [, alt] = build([
+      node('M-LMS-1L-DOXO-TRAB'),
+      node('M-1L-DOXO', { role: 'alternative', isRecommended: false, relatedTitle: primary }),
+    ]);
     expect(alt?.detail?.startsWith(`Alternative to ${primary}`)).toBe(true);
     expect(alt?.summary).toBe(`Alternative to ${primary}: ${NODES['M-1L-DOXO'].title}`);
     expect(alt?.detail).not.toMatch(/Pathway recommendation/);
@@ -135,23 +196,35 @@ describe('patient-view cards', () => {
       node('M-2L-GEM-DOCE', { role: 'next', withSuggestions: false, isRecommended: false, relatedTitle: current }),
     ]);
     expect(cards[0]?.summary).toBe(`Current: ${current}`);
-    expect(cards[1]?.summary).toBe(`Next step if the disease progresses on ${current}: ${NODES['M-2L-GEM-DOCE'].title}`);
+    expect(cards[1]?.summary).toBe(
+      `Next step if the disease progresses on ${current}: ${NODES['M-2L-GEM-DOCE'].title}`,
+    );
     expect(cards[0]?.detail).toMatch(/^No new order is suggested\./);
     expect(cards.every((c) => c.suggestions === undefined)).toBe(true);
   });
 
   test('a next step after a long current title is shortened to fit, keeping its own title whole', () => {
     const current = NODES['M-LMS-1L-DOXO-TRAB'].title;
-    const [card] = build([node('M-2L-GEM-DOCE', { role: 'next', withSuggestions: false, isRecommended: false, relatedTitle: current })]);
+    const [card] = build([
+      node('M-2L-GEM-DOCE', { role: 'next', withSuggestions: false, isRecommended: false, relatedTitle: current }),
+    ]);
     expect(card!.summary.length).toBeLessThanOrEqual(SUMMARY_MAX);
     expect(card!.summary.startsWith('Next step if the disease progresses on LMS first line')).toBe(true);
     expect(card!.summary.endsWith(`…: ${NODES['M-2L-GEM-DOCE'].title}`)).toBe(true);
   });
 
   test('a later-line card names the prior regimen by its last date, uses the short name and asks to confirm progression', () => {
-    const facts = [...lmsFacts, { fact: 'Prior regimen last exposure', value: 'doxorubicin on 2026-03-16', date: '2026-03-16' }];
-    const [card] = build([node('M-2L-GEM-DOCE', { role: 'later-line', isRecommended: false, priorRegimen: 'doxorubicin' })], facts);
-    expect(card?.summary).toBe('If the disease has progressed on, or did not tolerate, doxorubicin (last given 2026-03-16): gemcitabine + docetaxel');
+    const facts = [
+      ...lmsFacts,
+      { fact: 'Prior regimen last exposure', value: 'doxorubicin on 2026-03-16', date: '2026-03-16' },
+    ];
+    const [card] = build(
+      [node('M-2L-GEM-DOCE', { role: 'later-line', isRecommended: false, priorRegimen: 'doxorubicin' })],
+      facts,
+    );
+    expect(card?.summary).toBe(
+      'If the disease has progressed on, or did not tolerate, doxorubicin (last given 2026-03-16): gemcitabine + docetaxel',
+    );
     expect(card?.detail).toMatch(/confirm progression or intolerance before ordering/);
   });
 
@@ -188,12 +261,26 @@ describe('patient-view cards', () => {
 
   test('a card links the pathway page for this patient, the patient id in the fragment only', () => {
     const [card] = build([node('M-1L-DOXO')]);
-    expect(card?.links?.at(-1)).toEqual({ label: 'Pathway page for this patient', url: 'https://cds.example.org/#patient=p1', type: 'absolute' });
+    expect(card?.links?.at(-1)).toEqual({
+      label: 'Pathway page for this patient',
+      url: 'https://cds.example.org/#patient=p1',
+      type: 'absolute',
+    });
   });
 
   test('patient text in notes and facts cannot inject markdown links or HTML', () => {
     const facts = [{ fact: 'Condition', value: '[click](https://evil.example) <img src=x>' }];
-    const [card] = build([node('D-MISSING-EXTENT', { role: 'data', withSuggestions: false, indicator: 'warning', notes: ['**bold** <b>x</b>'] })], facts);
+    const [card] = build(
+      [
+        node('D-MISSING-EXTENT', {
+          role: 'data',
+          withSuggestions: false,
+          indicator: 'warning',
+          notes: ['**bold** <b>x</b>'],
+        }),
+      ],
+      facts,
+    );
     expect(card?.detail).not.toMatch(/\[click\]\(/);
     expect(card?.detail).not.toMatch(/(?<!\\)<(img|b>)/);
     expect(card?.detail).not.toMatch(/(?<!\\)\*\*bold/);
@@ -201,35 +288,64 @@ describe('patient-view cards', () => {
   });
 
   test('the anthracycline contraindication appears once, in the §4.5 words with the configured threshold and no rule id', () => {
-    const contra = node('D-ANTHRACYCLINE-CONTRAINDICATED', { role: 'data', withSuggestions: false, indicator: 'warning', rules: ['S-DOXO-LVEF'] });
+    const contra = node('D-ANTHRACYCLINE-CONTRAINDICATED', {
+      role: 'data',
+      withSuggestions: false,
+      indicator: 'warning',
+      rules: ['S-DOXO-LVEF'],
+    });
     const facts = [...lmsFacts, { fact: 'LVEF', value: '45 %', reference: 'Observation/lvef', date: '2026-11-10' }];
-    const free = node('M-2L-GEM-DOCE', { role: 'alternative', isRecommended: false, relatedId: 'D-ANTHRACYCLINE-CONTRAINDICATED' });
-    const cards = buildPathwayCards(decision([contra, free, contra], facts), { ...ctx, thresholds: { ...DEFAULT_THRESHOLDS, lvefMinPercent: 46 } });
+    const free = node('M-2L-GEM-DOCE', {
+      role: 'alternative',
+      isRecommended: false,
+      relatedId: 'D-ANTHRACYCLINE-CONTRAINDICATED',
+    });
+    const cards = buildPathwayCards(decision([contra, free, contra], facts), {
+      ...ctx,
+      thresholds: { ...DEFAULT_THRESHOLDS, lvefMinPercent: 46 },
+    });
     expect(cards.map((c) => c.source.topic?.code)).toEqual(['D-ANTHRACYCLINE-CONTRAINDICATED', 'M-2L-GEM-DOCE']);
-    expect(cards[0]?.detail).toMatch(/^Latest LVEF 45 % \(2026-11-10, Observation\/lvef\) is below 46 %, the threshold used by doxorubicin trials/);
+    expect(cards[0]?.detail).toMatch(
+      /^Latest LVEF 45 % \(2026-11-10, Observation\/lvef\) is below 46 %, the threshold used by doxorubicin trials/,
+    );
     expect(cards[0]?.detail).not.toMatch(/50 %|S-DOXO|§/);
-    expect(cards[0]?.detail).toMatch(/The anthracycline-free option is shown on its own card: 'Anthracycline-free option: gemcitabine \+ docetaxel'/);
+    expect(cards[0]?.detail).toMatch(
+      /The anthracycline-free option is shown on its own card: 'Anthracycline-free option: gemcitabine \+ docetaxel'/,
+    );
     expect(cards[1]?.summary).toBe('Anthracycline-free option: gemcitabine + docetaxel');
-    expect(cards[1]?.detail).toMatch(/^Doxorubicin is not recommended for this patient \(see that card\)\. Anthracycline-free option: in GeDDiS/);
+    expect(cards[1]?.detail).toMatch(
+      /^Doxorubicin is not recommended for this patient \(see that card\)\. Anthracycline-free option: in GeDDiS/,
+    );
     expect(cards[1]?.detail).not.toMatch(/Line of therapy/);
   });
 
-  test('a specialty histology card states that histology\'s own pathway and links its evidence', () => {
+  test("a specialty histology card states that histology's own pathway and links its evidence", () => {
     const facts = [{ fact: 'Histology', value: 'GIST', code: { system: SYSTEMS.icdo3, code: '8936/3' } }];
     const [card] = build([node('X-SPECIALTY', { role: 'data', withSuggestions: false, indicator: 'warning' })], facts);
-    expect(card?.detail).toMatch(/^The general soft tissue sarcoma pathway does not apply to this histology; no regimen is suggested\. Gastrointestinal stromal tumor: treated with KIT\/PDGFRA inhibitors/);
+    expect(card?.detail).toMatch(
+      /^The general soft tissue sarcoma pathway does not apply to this histology; no regimen is suggested\. Gastrointestinal stromal tumor: treated with KIT\/PDGFRA inhibitors/,
+    );
     expect(card?.detail).not.toMatch(/desmoid|rhabdomyosarcoma/i);
-    expect(card?.links?.map((l) => l.url).slice(0, 2)).toEqual([EVIDENCE['NCI-2024-GIST-IMATINIB'].url, EVIDENCE['NCI-2020-AVAPRITINIB'].url]);
+    expect(card?.links?.map((l) => l.url).slice(0, 2)).toEqual([
+      EVIDENCE['NCI-2024-GIST-IMATINIB'].url,
+      EVIDENCE['NCI-2020-AVAPRITINIB'].url,
+    ]);
   });
 
   test('an uncovered histology is named with its code', () => {
-    const facts = [{ fact: 'Histology', value: 'x', code: { system: SYSTEMS.icdo3, code: '9044/3', display: 'Clear cell sarcoma' } }];
+    const facts = [
+      { fact: 'Histology', value: 'x', code: { system: SYSTEMS.icdo3, code: '9044/3', display: 'Clear cell sarcoma' } },
+    ];
     const [card] = build([node('X-UNCOVERED', { role: 'data', withSuggestions: false, indicator: 'warning' })], facts);
-    expect(card?.detail).toContain('Clear cell sarcoma (9044/3) is not covered by this pathway; no regimen is suggested.');
+    expect(card?.detail).toContain(
+      'Clear cell sarcoma (9044/3) is not covered by this pathway; no regimen is suggested.',
+    );
   });
 
   test('a node without suggestions in the decision gets none', () => {
-    const [card] = build([node('M-1L-DOXO', { withSuggestions: false, isRecommended: false, notes: ['treatment history unavailable'] })]);
+    const [card] = build([
+      node('M-1L-DOXO', { withSuggestions: false, isRecommended: false, notes: ['treatment history unavailable'] }),
+    ]);
     expect(card?.suggestions).toBeUndefined();
     expect(card?.selectionBehavior).toBeUndefined();
   });
@@ -243,7 +359,15 @@ describe('patient-view cards', () => {
     const ids = Object.keys(NODES);
     const long = NODES['M-LMS-1L-DOXO-TRAB'].title;
     for (const role of ['primary', 'alternative', 'current', 'next', 'later-line', 'data'] as const) {
-      const cards = build(ids.map((id) => node(id, { role, relatedTitle: long, priorRegimen: 'doxorubicin + ifosfamide + mesna, then gemcitabine + docetaxel, then trabectedin' })));
+      const cards = build(
+        ids.map((id) =>
+          node(id, {
+            role,
+            relatedTitle: long,
+            priorRegimen: 'doxorubicin + ifosfamide + mesna, then gemcitabine + docetaxel, then trabectedin',
+          }),
+        ),
+      );
       for (const c of cards) expect(c.summary.length).toBeLessThanOrEqual(SUMMARY_MAX);
     }
   });

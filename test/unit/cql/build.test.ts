@@ -32,7 +32,10 @@ test('the committed StsCodes.cql and ELM are up to date (npm run build:cql -- --
 });
 
 test('a translator error fails with file:line:col and message', () => {
-  writeFileSync(join(dir, 'Broken.cql'), "library Broken version '1.0.0'\nusing FHIR version '4.0.1'\ninclude FHIRHelpers version '4.0.1'\ncontext Patient\ndefine X: Nope\n");
+  writeFileSync(
+    join(dir, 'Broken.cql'),
+    "library Broken version '1.0.0'\nusing FHIR version '4.0.1'\ninclude FHIRHelpers version '4.0.1'\ncontext Patient\ndefine X: Nope\n",
+  );
   const result = buildCql(dir, ['Broken']);
   expect(result.messages.map((m) => formatMessage('cql', m))).toEqual([
     expect.stringMatching(/^cql\/Broken\.cql:5:\d+: error: Could not resolve identifier Nope/),

@@ -7,19 +7,52 @@ import fc from 'fast-check';
 import * as cqlExecution from 'cql-execution';
 import { Date as CqlDate, DateTime as CqlDateTime, Interval } from 'cql-execution';
 import { createCqlEngine } from '../../../src/cql/engine.js';
-import { canonicalKey, distinctPrimitives, distinctRows, fastDistinct, installFastDistinct, originalDistinct } from '../../../src/cql/distinct.js';
+import {
+  canonicalKey,
+  distinctPrimitives,
+  distinctRows,
+  fastDistinct,
+  installFastDistinct,
+  originalDistinct,
+} from '../../../src/cql/distinct.js';
 
 const require = createRequire(import.meta.url);
 
 const primitive = fc.oneof(
-  fc.constantFrom(null, undefined, true, false, 0, -0, 1, 1.5, Number.NaN, '', 'a', 'A', '"', 'N', 's"a"', 'S-ECOG-POOR', 'Condition/1'),
+  fc.constantFrom(
+    null,
+    undefined,
+    true,
+    false,
+    0,
+    -0,
+    1,
+    1.5,
+    Number.NaN,
+    '',
+    'a',
+    'A',
+    '"',
+    'N',
+    's"a"',
+    'S-ECOG-POOR',
+    'Condition/1',
+  ),
   fc.string({ maxLength: 3 }),
   fc.integer({ min: -3, max: 3 }),
 );
 
 // CQL dates as the engine makes them: the same instant written at different offsets, partial dates, dates.
 const cqlDate = fc.oneof(
-  fc.constantFrom('2026-11-23', '2026-11-23T10:00:00Z', '2026-11-23T12:00:00+02:00', '2026-11-23T10:00:00.000Z', '2026-11', '2026')
+  fc
+    .constantFrom(
+      '2026-11-23',
+      '2026-11-23T10:00:00Z',
+      '2026-11-23T12:00:00+02:00',
+      '2026-11-23T10:00:00.000Z',
+      '2026-11',
+      '2026',
+    )
     .map((s) => CqlDateTime.parse(s)),
   fc.constantFrom([2026, 11, 23], [2026, 11, 24], [2026, 11, null]).map(([y, m, d]) => new CqlDate(y, m, d)),
 );
@@ -32,9 +65,13 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 
 /** A list with repeats: some elements picked again, as copies (equal, not the same object) or as themselves. */
 const listWithRepeats = (item: fc.Arbitrary<unknown>): fc.Arbitrary<unknown[]> =>
-  fc.array(item, { minLength: 1, maxLength: 6 }).chain((pool) =>
-    fc.array(fc.tuple(fc.nat(pool.length - 1), fc.boolean()), { maxLength: 10 }).map((picks) =>
-      picks.map(([i, copy]) => (copy ? copyOf(pool[i]) : pool[i]))));
+  fc
+    .array(item, { minLength: 1, maxLength: 6 })
+    .chain((pool) =>
+      fc
+        .array(fc.tuple(fc.nat(pool.length - 1), fc.boolean()), { maxLength: 10 })
+        .map((picks) => picks.map(([i, copy]) => (copy ? copyOf(pool[i]) : pool[i]))),
+    );
 
 function copyOf(v: unknown): unknown {
   if (v instanceof CqlDateTime) return CqlDateTime.parse(v.toString());
@@ -45,22 +82,29 @@ function copyOf(v: unknown): unknown {
 }
 
 /** The same elements (the very objects), in the same order. */
-const sameElements = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+const sameElements = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 test('on lists of primitives it keeps what cql-execution keeps, in the same order', () => {
   const original = originalDistinct();
-  fc.assert(fc.property(fc.array(primitive, { maxLength: 12 }), (list) => {
-    expect(distinctPrimitives(list)).toEqual(original(list));
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.array(primitive, { maxLength: 12 }), (list) => {
+      expect(distinctPrimitives(list)).toEqual(original(list));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('on lists of tuples, dates and nested lists it keeps the very elements cql-execution keeps', () => {
   installFastDistinct();
   const list = require('cql-execution/lib/elm/list.js') as { toDistinctList: (l: unknown[]) => unknown[] };
   const original = originalDistinct();
-  fc.assert(fc.property(listWithRepeats(value), (items) => {
-    expect(sameElements(list.toDistinctList(items), original(items))).toBe(true);
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(listWithRepeats(value), (items) => {
+      expect(sameElements(list.toDistinctList(items), original(items))).toBe(true);
+    }),
+    { numRuns: 3000 },
+  );
 });
 
 test('on rows (keys in one order, or not) it keeps the very elements cql-execution keeps', () => {
@@ -73,23 +117,53 @@ test('on rows (keys in one order, or not) it keeps the very elements cql-executi
     if (shape === 1) return { id: a, role: b };
     return { id: a, role: b, n: c };
   });
-  fc.assert(fc.property(listWithRepeats(row), (items) => {
-    expect(sameElements(fastDistinct(items) ?? original(items), original(items))).toBe(true);
-    const rows = distinctRows(items);
-    if (rows !== undefined) expect(sameElements(rows, original(items))).toBe(true);
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(listWithRepeats(row), (items) => {
+      expect(sameElements(fastDistinct(items) ?? original(items), original(items))).toBe(true);
+      const rows = distinctRows(items);
+      if (rows !== undefined) expect(sameElements(rows, original(items))).toBe(true);
+    }),
+    { numRuns: 3000 },
+  );
   // The fast path is taken for rows in one order, and not for a row with another order or a non-primitive value.
-  expect(distinctRows([{ id: 'a', n: 1 }, { id: 'a', n: 1.0 }, { id: 'a', n: -0 }, { id: 'a', n: 0 }])).toHaveLength(2);
-  expect(distinctRows([{ id: 's1:x', n: null }, { id: 's1:x', n: undefined }, { id: 's1:xN', n: undefined }])).toHaveLength(2);
-  expect(distinctRows([{ id: 'a', n: 1 }, { n: 1, id: 'a' }])).toBeUndefined();
-  expect(distinctRows([{ id: 'a', d: new CqlDate(2026, 1, 1) }, { id: 'a', d: new CqlDate(2026, 1, 1) }])).toHaveLength(1);
+  expect(
+    distinctRows([
+      { id: 'a', n: 1 },
+      { id: 'a', n: 1.0 },
+      { id: 'a', n: -0 },
+      { id: 'a', n: 0 },
+    ]),
+  ).toHaveLength(2);
+  expect(
+    distinctRows([
+      { id: 's1:x', n: null },
+      { id: 's1:x', n: undefined },
+      { id: 's1:xN', n: undefined },
+    ]),
+  ).toHaveLength(2);
+  expect(
+    distinctRows([
+      { id: 'a', n: 1 },
+      { n: 1, id: 'a' },
+    ]),
+  ).toBeUndefined();
+  expect(
+    distinctRows([
+      { id: 'a', d: new CqlDate(2026, 1, 1) },
+      { id: 'a', d: new CqlDate(2026, 1, 1) },
+    ]),
+  ).toHaveLength(1);
   const at = (s: string): unknown => CqlDateTime.parse(s);
-  expect(distinctRows([{ d: at('2026-11-23T10:00:00Z') }, { d: at('2026-11-23T10:00:00Z') }, { d: at('2026-11-23') }])).toHaveLength(2);
+  expect(
+    distinctRows([{ d: at('2026-11-23T10:00:00Z') }, { d: at('2026-11-23T10:00:00Z') }, { d: at('2026-11-23') }]),
+  ).toHaveLength(2);
   expect(distinctRows([{ d: at('2026-11-23T12:00:00+02:00') }, { d: at('2026-11-23T10:00:00Z') }])).toBeUndefined();
 });
 
 test('the same instant at two offsets is one DateTime, as cql-execution normalizes it; other classes have no key', () => {
-  expect(canonicalKey(CqlDateTime.parse('2026-11-23T12:00:00+02:00'))).toBe(canonicalKey(CqlDateTime.parse('2026-11-23T10:00:00Z')));
+  expect(canonicalKey(CqlDateTime.parse('2026-11-23T12:00:00+02:00'))).toBe(
+    canonicalKey(CqlDateTime.parse('2026-11-23T10:00:00Z')),
+  );
   expect(canonicalKey({ a: CqlDateTime.parse('2026-11-23') })).not.toBe(canonicalKey({ a: new CqlDate(2026, 11, 23) }));
   expect(canonicalKey(new Interval(1, 2))).toBeUndefined();
   // A Date's shortcut writes the text keyedKey writes (a Date with another own field takes keyedKey).

@@ -40,13 +40,27 @@ let dir: string;
 let engine: CqlEngine;
 
 const observation = (id: string, extra: Record<string, unknown>): Record<string, unknown> => ({
-  resourceType: 'Observation', id, status: 'final', subject: { reference: 'Patient/p' },
-  code: { coding: [{ system: 'http://loinc.org', code: '10230-1', display: 'Left ventricular Ejection fraction' }], text: 'LVEF' },
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: 'Patient/p' },
+  code: {
+    coding: [{ system: 'http://loinc.org', code: '10230-1', display: 'Left ventricular Ejection fraction' }],
+    text: 'LVEF',
+  },
   ...extra,
 });
-const bundle = (patientId: string, resources: Record<string, unknown>[], gender = 'female'): Record<string, unknown> => ({
-  resourceType: 'Bundle', type: 'collection',
-  entry: [{ resource: { resourceType: 'Patient', id: patientId, birthDate: '1970-05', active: true, gender } }, ...resources.map((resource) => ({ resource }))],
+const bundle = (
+  patientId: string,
+  resources: Record<string, unknown>[],
+  gender = 'female',
+): Record<string, unknown> => ({
+  resourceType: 'Bundle',
+  type: 'collection',
+  entry: [
+    { resource: { resourceType: 'Patient', id: patientId, birthDate: '1970-05', active: true, gender } },
+    ...resources.map((resource) => ({ resource })),
+  ],
 });
 const NOW = new Date('2026-03-01T23:30:00Z');
 
@@ -66,13 +80,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('FHIRHelpers', () => {
   test('converts Quantity, Coding, CodeableConcept, dateTime, date, boolean and compares enum status with a string', async () => {
-    const r = await engine.evaluate('EngineTest', bundle('p', [
-      observation('o1', { effectiveDateTime: '2026-01-15T08:00:00Z', valueQuantity: { value: 45, unit: '%', system: 'http://unitsofmeasure.org', code: '%' } }),
-    ]), { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } });
+    const r = await engine.evaluate(
+      'EngineTest',
+      bundle('p', [
+        observation('o1', {
+          effectiveDateTime: '2026-01-15T08:00:00Z',
+          valueQuantity: { value: 45, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+        }),
+      ]),
+      { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } },
+    );
     expect(r['Lvef Quantity']).toEqual({ value: 45, unit: '%' });
     expect(r['Below Threshold']).toBe(true);
     expect(r.Lvef).toMatchObject({ value: 45 });
-    expect(r.Code).toEqual({ system: 'http://loinc.org', code: '10230-1', display: 'Left ventricular Ejection fraction' });
+    expect(r.Code).toEqual({
+      system: 'http://loinc.org',
+      code: '10230-1',
+      display: 'Left ventricular Ejection fraction',
+    });
     expect(r.Concept).toMatchObject({ display: 'LVEF', codes: [{ code: '10230-1' }] });
     expect(r.Effective).toBe('2026-01-15T08:00:00+00:00');
     expect(r['Birth Date']).toBe('1970-05');
@@ -81,12 +106,16 @@ describe('FHIRHelpers', () => {
   });
 
   test('converts a Range and a Period to intervals; a partial date is first at its earliest and last at its latest instant', async () => {
-    const r = await engine.evaluate('EngineTest', bundle('p', [
-      observation('o2', {
-        effectivePeriod: { start: '2025-06', end: '2025-07-02' },
-        valueRange: { low: { value: 40, unit: '%', code: '%' }, high: { value: 45, unit: '%', code: '%' } },
-      }),
-    ]), { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } });
+    const r = await engine.evaluate(
+      'EngineTest',
+      bundle('p', [
+        observation('o2', {
+          effectivePeriod: { start: '2025-06', end: '2025-07-02' },
+          valueRange: { low: { value: 40, unit: '%', code: '%' }, high: { value: 45, unit: '%', code: '%' } },
+        }),
+      ]),
+      { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } },
+    );
     expect(r.Range).toMatchObject({ low: { value: 40, unit: '%' }, high: { value: 45, unit: '%' } });
     expect(r.Period).toMatchObject({ low: '2025-06', high: '2025-07-02' });
     expect(r['First Instant']).toBe('2025-06-01T00:00:00.000+00:00');
@@ -96,7 +125,10 @@ describe('FHIRHelpers', () => {
 
 describe('engine', () => {
   test('sets Now() to the service clock and Today to its date in the configured time zone', async () => {
-    const r = await engine.evaluate('EngineTest', bundle('p', []), { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } });
+    const r = await engine.evaluate('EngineTest', bundle('p', []), {
+      now: NOW,
+      parameters: { Threshold: { value: 50, unit: '%' } },
+    });
     expect(r['Now Value']).toBe('2026-03-01T23:30:00.000+00:00');
     expect(r['Today Value']).toBe('2026-03-02');
     expect(todayIn(NOW, 'America/New_York').toString()).toBe('2026-03-01');
@@ -106,8 +138,15 @@ describe('engine', () => {
     const runs = Array.from({ length: 40 }, (_, i) => {
       const id = `patient-${i}`;
       return engine
-        .evaluate('EngineTest', bundle(id, [observation(`o-${i}`, { valueQuantity: { value: i, unit: '%', code: '%' } })], i % 2 ? 'male' : 'female'),
-          { now: NOW, parameters: { Threshold: { value: 20, unit: '%' } } })
+        .evaluate(
+          'EngineTest',
+          bundle(
+            id,
+            [observation(`o-${i}`, { valueQuantity: { value: i, unit: '%', code: '%' } })],
+            i % 2 ? 'male' : 'female',
+          ),
+          { now: NOW, parameters: { Threshold: { value: 20, unit: '%' } } },
+        )
         .then((r) => ({ i, r }));
     });
     for (const { i, r } of await Promise.all(runs)) {
@@ -120,15 +159,26 @@ describe('engine', () => {
 
   test('rejects an unknown library or parameter with a CdsError', async () => {
     await expect(engine.evaluate('Nope', bundle('p', []), { now: NOW })).rejects.toBeInstanceOf(CdsError);
-    await expect(engine.evaluate('EngineTest', bundle('p', []), { now: NOW, parameters: { Nope: 1 } })).rejects.toBeInstanceOf(CdsError);
+    await expect(
+      engine.evaluate('EngineTest', bundle('p', []), { now: NOW, parameters: { Nope: 1 } }),
+    ).rejects.toBeInstanceOf(CdsError);
   });
 
   test('converts a define to a plain value when it is read, and only then; a read value can be replaced', () => {
-    const out = plainOnRead({ Patient: { id: 'p' }, Dose: new Quantity(75, 'mg'), Day: new CqlDate(2026, 11, 23), Unread: new CqlDate(2026, 1, 1) });
+    const out = plainOnRead({
+      Patient: { id: 'p' },
+      Dose: new Quantity(75, 'mg'),
+      Day: new CqlDate(2026, 11, 23),
+      Unread: new CqlDate(2026, 1, 1),
+    });
     expect(Object.keys(out)).toEqual(['Dose', 'Day', 'Unread']);
     expect(Object.getOwnPropertyDescriptor(out, 'Day')?.get).toBeDefined();
     expect(out.Day).toBe('2026-11-23');
-    expect(Object.getOwnPropertyDescriptor(out, 'Day')).toMatchObject({ value: '2026-11-23', writable: true, enumerable: true });
+    expect(Object.getOwnPropertyDescriptor(out, 'Day')).toMatchObject({
+      value: '2026-11-23',
+      writable: true,
+      enumerable: true,
+    });
     expect(Object.getOwnPropertyDescriptor(out, 'Unread')?.get).toBeDefined();
     out.Dose = 'changed';
     expect(out.Dose).toBe('changed');
@@ -140,10 +190,19 @@ describe('engine', () => {
     const service = createCqlEngine();
     expect(service.ready).toBe(true);
     expect(service.libraries).toEqual(expect.arrayContaining(['FHIRHelpers', 'StsCodes', 'StsCommon', 'StsDiagnosis']));
-    const b = bundle('bench', [{
-      resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/bench' },
-      code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C49.12' }, { system: 'http://terminology.hl7.org/CodeSystem/icd-o-3', code: '8890/3' }] },
-    }]);
+    const b = bundle('bench', [
+      {
+        resourceType: 'Condition',
+        id: 'c',
+        subject: { reference: 'Patient/bench' },
+        code: {
+          coding: [
+            { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C49.12' },
+            { system: 'http://terminology.hl7.org/CodeSystem/icd-o-3', code: '8890/3' },
+          ],
+        },
+      },
+    ]);
     await service.evaluate('StsDiagnosis', b, { now: NOW });
     const n = 20;
     const t0 = performance.now();

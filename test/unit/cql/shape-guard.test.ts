@@ -9,13 +9,20 @@ let guard: ShapeGuard;
 let demo: unknown[][];
 beforeAll(async () => {
   guard = engineShapeGuard();
-  demo = (await readDemoBundles(DEMO_DIR)).map((d) => (d.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])));
+  demo = (await readDemoBundles(DEMO_DIR)).map((d) =>
+    (d.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : [])),
+  );
 });
 
 const observation = (extra: Record<string, unknown>): Record<string, unknown> => ({
-  resourceType: 'Observation', id: 'abc', status: 'final', subject: { reference: 'Patient/p1' },
-  code: { coding: [{ system: 'http://loinc.org', code: '10230-1' }] }, effectiveDateTime: '2026-01-02',
-  valueQuantity: { value: 55, unit: '%', system: 'http://unitsofmeasure.org', code: '%' }, ...extra,
+  resourceType: 'Observation',
+  id: 'abc',
+  status: 'final',
+  subject: { reference: 'Patient/p1' },
+  code: { coding: [{ system: 'http://loinc.org', code: '10230-1' }] },
+  effectiveDateTime: '2026-01-02',
+  valueQuantity: { value: 55, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+  ...extra,
 });
 
 const fieldOf = (resource: unknown): string | undefined => guard.check(resource)?.field;
@@ -31,10 +38,17 @@ describe('shape guard: resources that fit the engine model', () => {
   });
 
   test('primitive extensions (`_birthDate`), null items of primitive lists and unknown keys are accepted', () => {
-    expect(guard.check({
-      resourceType: 'Patient', id: 'p1', _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] },
-      name: [{ given: ['Ada', null], _given: [null, { id: 'g2' }] }], someVendorField: { anything: [1, 'x'] },
-    })).toBeUndefined();
+    expect(
+      guard.check({
+        resourceType: 'Patient',
+        id: 'p1',
+        _birthDate: {
+          extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }],
+        },
+        name: [{ given: ['Ada', null], _given: [null, { id: 'g2' }] }],
+        someVendorField: { anything: [1, 'x'] },
+      }),
+    ).toBeUndefined();
   });
 
   test('a resource type the model does not know is left alone (the engine never retrieves it)', () => {
@@ -58,8 +72,16 @@ describe('shape guard: the wrong JSON type in a field is named by its path', () 
     ['a null inside a list of complex types', { focus: [null] }, 'focus[0]'],
     ['a wrong type deep in a read element', { code: { coding: [{ system: {} }] } }, 'code.coding[0].system'],
     ['a `_field` that is not an object', { _effectiveDateTime: 'x' }, '_effectiveDateTime'],
-    ['a `_field` that would overwrite the primitive value', { _effectiveDateTime: { value: {} } }, '_effectiveDateTime.value'],
-    ['the value of an extension the pathway reads', { extension: [{ url: CONDITION_RELATED_EXT, valueReference: { reference: {} } }] }, 'extension[0].valueReference.reference'],
+    [
+      'a `_field` that would overwrite the primitive value',
+      { _effectiveDateTime: { value: {} } },
+      '_effectiveDateTime.value',
+    ],
+    [
+      'the value of an extension the pathway reads',
+      { extension: [{ url: CONDITION_RELATED_EXT, valueReference: { reference: {} } }] },
+      'extension[0].valueReference.reference',
+    ],
     ['an id that is not a string', { id: 5 }, 'id'],
   ])('%s', (_name, extra, field) => {
     const problem = guard.check(observation(extra));
@@ -68,14 +90,22 @@ describe('shape guard: the wrong JSON type in a field is named by its path', () 
   });
 
   test('a wrong type deep in a BackboneElement the pathway reads (Condition.stage.summary)', () => {
-    expect(fieldOf({ resourceType: 'Condition', id: 'c1', stage: [{ summary: { coding: 'x' } }] })).toBe('stage[0].summary.coding');
+    expect(fieldOf({ resourceType: 'Condition', id: 'c1', stage: [{ summary: { coding: 'x' } }] })).toBe(
+      'stage[0].summary.coding',
+    );
   });
 
-  test('a contained resource is walked as the type it names (the order hooks read a contained Medication\'s code)', () => {
-    expect(guard.forReads(DRAFT_READS).check({
-      resourceType: 'MedicationRequest', id: 'd', status: 'draft', intent: 'order', medicationReference: { reference: '#m' },
-      contained: [{ resourceType: 'Medication', id: 'm', code: 5 }],
-    })?.field).toBe('contained[0].code');
+  test("a contained resource is walked as the type it names (the order hooks read a contained Medication's code)", () => {
+    expect(
+      guard.forReads(DRAFT_READS).check({
+        resourceType: 'MedicationRequest',
+        id: 'd',
+        status: 'draft',
+        intent: 'order',
+        medicationReference: { reference: '#m' },
+        contained: [{ resourceType: 'Medication', id: 'm', code: 5 }],
+      })?.field,
+    ).toBe('contained[0].code');
   });
 
   test('a Condition whose code is a string is named by it (its subject, a number, is not read by the pathway)', () => {
@@ -104,11 +134,20 @@ describe('shape guard: the wrong JSON type in a field is named by its path', () 
 describe('shape guard: tolerant of what the pathway does not read', () => {
   /** A draft as the CDS Hooks sandbox builds it (its medication-reducers.js): category one object, reasonCode one object. */
   const sandboxDraft = (): Record<string, unknown> => ({
-    resourceType: 'MedicationRequest', id: 'request-123', status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' },
+    resourceType: 'MedicationRequest',
+    id: 'request-123',
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: 'Patient/p1' },
     authoredOn: '2026-11-23',
-    category: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community' }] },
+    category: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-category', code: 'community' }],
+    },
     reasonCode: { coding: [{ system: 'http://snomed.info/sct', code: '420120006' }], text: 'Leiomyosarcoma' },
-    medicationCodeableConcept: { text: 'pazopanib 200 MG Oral Tablet', coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '714438' }] },
+    medicationCodeableConcept: {
+      text: 'pazopanib 200 MG Oral Tablet',
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '714438' }],
+    },
   });
 
   test('MedicationRequest.category and reasonCode as one object: dropped from a copy, the resource stays usable', () => {
@@ -116,7 +155,10 @@ describe('shape guard: tolerant of what the pathway does not read', () => {
     const inspected = guard.inspect(draft);
     expect(inspected.problem).toBeUndefined();
     expect(inspected.ignored).toEqual(['category', 'reasonCode']);
-    expect(inspected.resource).toMatchObject({ id: 'request-123', medicationCodeableConcept: draft.medicationCodeableConcept });
+    expect(inspected.resource).toMatchObject({
+      id: 'request-123',
+      medicationCodeableConcept: draft.medicationCodeableConcept,
+    });
     expect(inspected.resource).not.toHaveProperty('category');
     expect(draft).toHaveProperty('category');
   });
@@ -124,22 +166,35 @@ describe('shape guard: tolerant of what the pathway does not read', () => {
   test('odd narrative, an unknown extension of the wrong shape and a wrong-typed unread sub-field are dropped alone', () => {
     const obs = observation({
       text: 'not a Narrative',
-      extension: [{ url: 'http://vendor.example/x', valueString: 5 }, { url: CONDITION_RELATED_EXT, valueReference: { reference: 'Condition/c1' } }],
+      extension: [
+        { url: 'http://vendor.example/x', valueString: 5 },
+        { url: CONDITION_RELATED_EXT, valueReference: { reference: 'Condition/c1' } },
+      ],
       code: { coding: [{ system: 'http://loinc.org', code: '10230-1', userSelected: 'yes' }] },
       category: {},
     });
     const inspected = guard.inspect(obs);
     expect(inspected.problem).toBeUndefined();
-    expect([...inspected.ignored].sort()).toEqual(['category', 'code.coding[0].userSelected', 'extension[0].valueString', 'text']);
+    expect([...inspected.ignored].sort()).toEqual([
+      'category',
+      'code.coding[0].userSelected',
+      'extension[0].valueString',
+      'text',
+    ]);
     expect(inspected.resource).toMatchObject({
-      extension: [{ url: 'http://vendor.example/x' }, { url: CONDITION_RELATED_EXT, valueReference: { reference: 'Condition/c1' } }],
+      extension: [
+        { url: 'http://vendor.example/x' },
+        { url: CONDITION_RELATED_EXT, valueReference: { reference: 'Condition/c1' } },
+      ],
       code: { coding: [{ system: 'http://loinc.org', code: '10230-1' }] },
     });
   });
 
   test('a wrong-typed field the pathway reads is still a problem (MedicationRequest.status, medicationCodeableConcept)', () => {
     expect(fieldOf({ ...sandboxDraft(), status: 5 })).toBe('status');
-    expect(fieldOf({ ...sandboxDraft(), medicationCodeableConcept: { coding: {} } })).toBe('medicationCodeableConcept.coding');
+    expect(fieldOf({ ...sandboxDraft(), medicationCodeableConcept: { coding: {} } })).toBe(
+      'medicationCodeableConcept.coding',
+    );
   });
 
   test('a resource type the pathway never reads keeps every field it can, whatever their shapes', () => {

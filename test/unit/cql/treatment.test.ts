@@ -80,7 +80,13 @@ describe('toTreatmentFacts', () => {
 
   test('an unknown total becomes "at least" and a null setting stays unknown', () => {
     const f = toTreatmentFacts(minimal);
-    expect(f.cumulativeDoxorubicin).toMatchObject({ known: false, atLeast: true, confirmed: 150, possible: 225, unconfirmedCount: 1 });
+    expect(f.cumulativeDoxorubicin).toMatchObject({
+      known: false,
+      atLeast: true,
+      confirmed: 150,
+      possible: 225,
+      unconfirmedCount: 1,
+    });
     expect(f.cumulativeDoxorubicin.otherAnthracyclines.map((o) => o.drug)).toEqual(['epirubicin']);
     expect(f.anthracyclineBeforeMetastatic.value).toBeNull();
     expect(f.currentRegimen).toBeNull();
@@ -92,8 +98,12 @@ describe('toTreatmentFacts', () => {
 
   test('rejects a record status the library does not produce', () => {
     const c = minimal['Cumulative Doxorubicin'] as Record<string, unknown>;
-    expect(() => toTreatmentFacts({ ...minimal, 'Cumulative Doxorubicin': { ...c, records: [{ source: 'MedicationRequest/r', date: null, status: 'maybe' }] } } as never))
-      .toThrow(/records\[0\]\.status/);
+    expect(() =>
+      toTreatmentFacts({
+        ...minimal,
+        'Cumulative Doxorubicin': { ...c, records: [{ source: 'MedicationRequest/r', date: null, status: 'maybe' }] },
+      } as never),
+    ).toThrow(/records\[0\]\.status/);
   });
 
   test('rejects a line outside 1-3', () => {

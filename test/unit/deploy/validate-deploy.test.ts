@@ -26,17 +26,23 @@ function problemsFiles(file: string, edit: (object: Json) => void): string[] {
     }
     const docs = parseAllDocuments(readFileSync(f, 'utf8'));
     if (!Array.isArray(docs)) throw new Error(`${f} has no documents`);
-    writeFileSync(copy, docs.map((d) => {
-      const object = d.toJS() as Json;
-      edit(object);
-      return stringify(object);
-    }).join('---\n'));
+    writeFileSync(
+      copy,
+      docs
+        .map((d) => {
+          const object = d.toJS() as Json;
+          edit(object);
+          return stringify(object);
+        })
+        .join('---\n'),
+    );
     return copy;
   });
 }
 
 /** The validator's problems with the shipped manifests edited (schemas and rules; strict has its own test). */
-const problemsWith = (file: string, edit: (object: Json) => void): string[] => validateDeploy(problemsFiles(file, edit));
+const problemsWith = (file: string, edit: (object: Json) => void): string[] =>
+  validateDeploy(problemsFiles(file, edit));
 
 /** The first container of the Deployment. */
 const container = (d: Json): Json => d.spec.template.spec.containers[0];
@@ -54,11 +60,15 @@ describe('validate:deploy', () => {
     });
     const problems = validateDeploy(files, { strict: true });
     expect(problems).toHaveLength(3);
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/Deployment\/sts-pathway-cds: unknown field spec.template.spec.automountServiceAcountToken$/),
-      expect.stringMatching(/unknown field spec.template.spec.containers\[0\].readinesProbe$/),
-      expect.stringMatching(/unknown field spec.template.spec.containers\[0\].livenessProbe.httpGet.paht$/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /Deployment\/sts-pathway-cds: unknown field spec.template.spec.automountServiceAcountToken$/,
+        ),
+        expect.stringMatching(/unknown field spec.template.spec.containers\[0\].readinesProbe$/),
+        expect.stringMatching(/unknown field spec.template.spec.containers\[0\].livenessProbe.httpGet.paht$/),
+      ]),
+    );
   });
 
   test('an unfilled Secret template never starts a replica: the service refuses its placeholders', () => {
@@ -67,29 +77,38 @@ describe('validate:deploy', () => {
       if (!Array.isArray(docs)) throw new Error(`${file} has no documents`);
       return (docs[0]?.toJS() as Json)[key];
     };
-    const env = { ...data('deploy/kubernetes/configmap.yaml', 'data'), ...data('deploy/secret.template.yaml', 'stringData') };
+    const env = {
+      ...data('deploy/kubernetes/configmap.yaml', 'data'),
+      ...data('deploy/secret.template.yaml', 'stringData'),
+    };
     const refused = checkConfig(env).problems.join('\n');
     for (const name of ['CDS_CLIENTS', 'DATABASE_URL', 'REDIS_URL', 'PSEUDONYM_KEY', 'ADHERENCE_ADMIN_TOKEN']) {
       expect(refused).toContain(name);
     }
   });
 
-  test('rejects an object its kind\'s Kubernetes schema refuses', () => {
+  test("rejects an object its kind's Kubernetes schema refuses", () => {
     const problems = problemsWith('deployment.yaml', (d) => {
       d.spec.replicas = 'two';
       delete d.spec.selector;
       container(d).ports[0].containerPort = '3000';
     });
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/Deployment\/sts-pathway-cds: schema: .*must have required property selector.*spec\/replicas must be integer.*containerPort must be integer/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /Deployment\/sts-pathway-cds: schema: .*must have required property selector.*spec\/replicas must be integer.*containerPort must be integer/,
+        ),
+      ]),
+    );
   });
 
   test('rejects an unquoted number in ConfigMap data, as the API server would', () => {
     const problems = problemsWith('configmap.yaml', (c) => {
       c.data.PORT = 3000;
     });
-    expect(problems).toEqual([expect.stringMatching(/ConfigMap\/sts-pathway-cds: schema: data\/data\/PORT must be string/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/ConfigMap\/sts-pathway-cds: schema: data\/data\/PORT must be string/),
+    ]);
   });
 
   test('rejects a kind at an API version it has no schema for', () => {
@@ -145,11 +164,15 @@ describe('validate:deploy', () => {
     const renamed = problemsWith('configmap.yaml', (c) => {
       c.data.SHUTDOWN_GRACE_SECONDS = '20';
     });
-    expect(renamed).toEqual([expect.stringMatching(/ConfigMap\/sts-pathway-cds: SHUTDOWN_GRACE_SECONDS is not a variable the service reads$/)]);
+    expect(renamed).toEqual([
+      expect.stringMatching(/ConfigMap\/sts-pathway-cds: SHUTDOWN_GRACE_SECONDS is not a variable the service reads$/),
+    ]);
     const secret = problemsWith('secret.template.yaml', (s) => {
       s.stringData.DATABASE_PASSWORD = 'REPLACE-ME';
     });
-    expect(secret).toEqual([expect.stringMatching(/Secret\/sts-pathway-cds: DATABASE_PASSWORD is not a variable the service reads$/)]);
+    expect(secret).toEqual([
+      expect.stringMatching(/Secret\/sts-pathway-cds: DATABASE_PASSWORD is not a variable the service reads$/),
+    ]);
     const env = problemsWith('deployment.yaml', (d) => {
       container(d).env.push({ name: 'PSEUDONYMKEY', value: 'x' });
     });
@@ -160,17 +183,23 @@ describe('validate:deploy', () => {
     const problems = problemsWith('secret.template.yaml', (s) => {
       delete s.stringData.METRICS_TOKEN;
     });
-    expect(problems).toEqual([expect.stringMatching(/env METRICS_TOKEN reads key METRICS_TOKEN of Secret sts-pathway-cds, which has no such key$/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /env METRICS_TOKEN reads key METRICS_TOKEN of Secret sts-pathway-cds, which has no such key$/,
+      ),
+    ]);
   });
 
-  test('rejects a ConfigMap value the service\'s own config loader refuses', () => {
+  test("rejects a ConfigMap value the service's own config loader refuses", () => {
     const problems = problemsWith('configmap.yaml', (c) => {
       c.data.LOG_LEVEL = 'verbose';
     });
-    expect(problems).toEqual([expect.stringMatching(/the service's config refuses this environment: LOG_LEVEL must be one of/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/the service's config refuses this environment: LOG_LEVEL must be one of/),
+    ]);
   });
 
-  test('rejects a termination grace period shorter than the service\'s drain', () => {
+  test("rejects a termination grace period shorter than the service's drain", () => {
     const problems = problemsWith('configmap.yaml', (c) => {
       c.data.SHUTDOWN_GRACE_MS = '60000';
     });
@@ -183,11 +212,13 @@ describe('validate:deploy', () => {
       o.spec.selector.matchLabels['app.kubernetes.io/name'] = 'other';
     };
     const problems = problemsWith('deployment.yaml', relabel);
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/Service\/sts-pathway-cds: selector matches no Deployment's pods$/),
-      expect.stringMatching(/PodDisruptionBudget\/sts-pathway-cds: selector matches no Deployment's pods$/),
-      expect.stringMatching(/NetworkPolicy\/sts-pathway-cds: podSelector matches no Deployment's pods$/),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Service\/sts-pathway-cds: selector matches no Deployment's pods$/),
+        expect.stringMatching(/PodDisruptionBudget\/sts-pathway-cds: selector matches no Deployment's pods$/),
+        expect.stringMatching(/NetworkPolicy\/sts-pathway-cds: podSelector matches no Deployment's pods$/),
+      ]),
+    );
   });
 
   test('rejects a NetworkPolicy without DNS egress, or with an egress rule open to every destination', () => {
@@ -203,7 +234,10 @@ describe('validate:deploy', () => {
 
   test('rejects a compose replica given a variable the service does not read', () => {
     const copy = join(dir, 'docker-compose.yml');
-    writeFileSync(copy, readFileSync(composeFile, 'utf8').replace('    LOG_LEVEL:', '    LOGLEVEL: debug\n    LOG_LEVEL:'));
+    writeFileSync(
+      copy,
+      readFileSync(composeFile, 'utf8').replace('    LOG_LEVEL:', '    LOGLEVEL: debug\n    LOG_LEVEL:'),
+    );
     expect(validateDeploy(shipped, { composeFile: copy })).toEqual([
       expect.stringMatching(/service sts-pathway-cds-1: LOGLEVEL is not a variable the service reads$/),
       expect.stringMatching(/service sts-pathway-cds-2: LOGLEVEL is not a variable the service reads$/),

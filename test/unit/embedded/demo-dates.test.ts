@@ -9,7 +9,12 @@ import { ConfigError, DEFAULT_THRESHOLDS, loadConfig } from '../../../src/config
 import { createCqlEngine } from '../../../src/cql/engine.js';
 import { evaluatePathway } from '../../../src/cql/pathway.js';
 import {
-  createFhirRouter, DEMO_DATED_AGAINST, DEMO_DIR, demoDayShift, loadDemoPatients, shiftDates,
+  createFhirRouter,
+  DEMO_DATED_AGAINST,
+  DEMO_DIR,
+  demoDayShift,
+  loadDemoPatients,
+  shiftDates,
 } from '../../../src/embedded/index.js';
 import { shiftDateString } from '../../../src/embedded/demo-dates.js';
 
@@ -32,7 +37,8 @@ describe('shiftDateString', () => {
   });
 
   test.each(['2025-06', '2025', '3639', 'C49.12', '8890/3', 'sts-lms-1l-c', 'not a date', '2026-13-45'])(
-    '%s is not a full date and stays as it is', (value) => {
+    '%s is not a full date and stays as it is',
+    (value) => {
       expect(shiftDateString(value, 30)).toBe(value);
     },
   );
@@ -63,9 +69,16 @@ describe('a year later, the demo patients with their dates moved reach the nodes
   const builtFor = new Date(`${DEMO_DATED_AGAINST}T12:00:00Z`);
   const later = new Date(builtFor.getTime() + 400 * 86_400_000);
   const nodesOf = async (bundle: Bundle, now: Date): Promise<string[]> => {
-    const collection: Bundle = { resourceType: 'Bundle', type: 'collection', entry: (bundle.entry ?? []).map((e) => ({ resource: e.resource })) };
-    const decision = await evaluatePathway(engine, { bundle: collection, unreadable: new Map() },
-      { now, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' });
+    const collection: Bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: (bundle.entry ?? []).map((e) => ({ resource: e.resource })),
+    };
+    const decision = await evaluatePathway(
+      engine,
+      { bundle: collection, unreadable: new Map() },
+      { now, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' },
+    );
     return decision.nodes.map((n) => `${n.id}:${n.role}`);
   };
 
@@ -74,8 +87,10 @@ describe('a year later, the demo patients with their dates moved reach the nodes
     for (const e of INDEX) {
       const bundle = demoBundle(e.file);
       const asBuilt = await nodesOf(bundle, builtFor);
-      expect([e.patientId, await nodesOf(shiftDates(bundle, demoDayShift(later.toISOString().slice(0, 10))), later)])
-        .toEqual([e.patientId, asBuilt]);
+      expect([
+        e.patientId,
+        await nodesOf(shiftDates(bundle, demoDayShift(later.toISOString().slice(0, 10))), later),
+      ]).toEqual([e.patientId, asBuilt]);
       if (JSON.stringify(await nodesOf(bundle, later)) !== JSON.stringify(asBuilt)) unmovedDiffers.push(e.patientId);
     }
     // Without the move, the patients on a current regimen would have lost it (demo/README.md "Dates").
@@ -87,7 +102,9 @@ test('loadDemoPatients with shiftDays serves every date moved', async () => {
   const fhir = await createFhirRouter();
   expect((await loadDemoPatients(fhir, undefined, { shiftDays: 30 })).failures).toEqual([]);
   const file = demoBundle('sts-lms-doxo-trab.json');
-  const original = (file.entry ?? []).map((e) => e.resource).find((r): r is Observation => r?.resourceType === 'Observation');
+  const original = (file.entry ?? [])
+    .map((e) => e.resource)
+    .find((r): r is Observation => r?.resourceType === 'Observation');
   expect(original?.effectiveDateTime).toBeDefined();
   const served = (await fhir.handle('GET', `Observation/${original?.id}`)).body as Observation;
   expect(served.effectiveDateTime).toBe(shiftDateString(original?.effectiveDateTime ?? '', 30));

@@ -20,8 +20,11 @@ describe('loadDemoPatients', () => {
   test('after loading, a client write gets a server-assigned version again', async () => {
     const fhir = await createFhirRouter();
     await loadDemoPatients(fhir);
-    const written = await fhir.handle('PUT', 'Patient/sts-lms-trab-maint',
-      { resourceType: 'Patient', id: 'sts-lms-trab-maint', meta: { versionId: 'client', lastUpdated: '2000-01-01T00:00:00Z' } });
+    const written = await fhir.handle('PUT', 'Patient/sts-lms-trab-maint', {
+      resourceType: 'Patient',
+      id: 'sts-lms-trab-maint',
+      meta: { versionId: 'client', lastUpdated: '2000-01-01T00:00:00Z' },
+    });
     expect(written.body).toMatchObject({ meta: { versionId: expect.not.stringMatching(/^client$/) } });
   });
 });

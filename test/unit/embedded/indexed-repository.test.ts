@@ -15,7 +15,10 @@ beforeAll(() => {
 const router = new FhirRouter();
 
 async function call(repo: MemoryRepository, method: HttpMethod, url: string, body?: unknown): Promise<unknown> {
-  const [outcome, resource] = await router.handleRequest({ method, url, pathname: '', body, params: {}, query: {} }, repo);
+  const [outcome, resource] = await router.handleRequest(
+    { method, url, pathname: '', body, params: {}, query: {} },
+    repo,
+  );
   return resource ?? outcome;
 }
 
@@ -25,20 +28,35 @@ function comparable(v: unknown): unknown {
 }
 
 const observation = (id: string, patient: string, code = '8480-6'): object => ({
-  resourceType: 'Observation', id, status: 'final', code: { coding: [{ system: 'http://loinc.org', code }] },
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  code: { coding: [{ system: 'http://loinc.org', code }] },
   subject: { reference: `Patient/${patient}` },
 });
 
 /** Applies the same writes to both repositories. */
-async function both(indexed: MemoryRepository, plain: MemoryRepository, method: HttpMethod, url: string, body?: unknown): Promise<void> {
+async function both(
+  indexed: MemoryRepository,
+  plain: MemoryRepository,
+  method: HttpMethod,
+  url: string,
+  body?: unknown,
+): Promise<void> {
   await call(indexed, method, url, body);
   await call(plain, method, url, body);
 }
 
 const SEARCHES = [
-  'Observation?subject=Patient/a', 'Observation?subject=Patient/b', 'Observation?subject=Patient/b&_count=2',
-  'Observation?subject=Patient/b&_count=2&_offset=2', 'Observation?subject=Patient/c', 'Condition?subject=Patient/a',
-  'Observation?subject=Patient/a&code=8480-6', 'Observation?subject=Patient/a,Patient/b', 'Observation?_count=50',
+  'Observation?subject=Patient/a',
+  'Observation?subject=Patient/b',
+  'Observation?subject=Patient/b&_count=2',
+  'Observation?subject=Patient/b&_count=2&_offset=2',
+  'Observation?subject=Patient/c',
+  'Condition?subject=Patient/a',
+  'Observation?subject=Patient/a&code=8480-6',
+  'Observation?subject=Patient/a,Patient/b',
+  'Observation?_count=50',
 ];
 
 describe('PatientIndexedRepository', () => {
@@ -46,22 +64,40 @@ describe('PatientIndexedRepository', () => {
     const indexed = new PatientIndexedRepository();
     const plain = new MemoryRepository();
     const expectSame = async (): Promise<void> => {
-      for (const q of SEARCHES) expect(comparable(await call(indexed, 'GET', q))).toEqual(comparable(await call(plain, 'GET', q)));
+      for (const q of SEARCHES)
+        expect(comparable(await call(indexed, 'GET', q))).toEqual(comparable(await call(plain, 'GET', q)));
     };
-    for (let i = 0; i < 6; i++) await both(indexed, plain, 'PUT', `Observation/o${i}`, observation(`o${i}`, i % 2 ? 'a' : 'b', i % 3 ? '8480-6' : '8462-4'));
-    await both(indexed, plain, 'PUT', 'Condition/c1', { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/a' } });
+    for (let i = 0; i < 6; i++)
+      await both(
+        indexed,
+        plain,
+        'PUT',
+        `Observation/o${i}`,
+        observation(`o${i}`, i % 2 ? 'a' : 'b', i % 3 ? '8480-6' : '8462-4'),
+      );
+    await both(indexed, plain, 'PUT', 'Condition/c1', {
+      resourceType: 'Condition',
+      id: 'c1',
+      subject: { reference: 'Patient/a' },
+    });
     await expectSame();
     // An update that moves a resource to another patient keeps its place in the scan order.
     await both(indexed, plain, 'PUT', 'Observation/o1', observation('o1', 'b'));
     await both(indexed, plain, 'DELETE', 'Observation/o2');
     await both(indexed, plain, 'PUT', 'Observation/o2', observation('o2', 'b'));
     await both(indexed, plain, 'POST', '', {
-      resourceType: 'Bundle', type: 'transaction',
-      entry: [{ resource: observation('o7', 'c'), request: { method: 'PUT', url: 'Observation/o7' } },
-        { resource: observation('o8', 'a'), request: { method: 'PUT', url: 'Observation/o8' } }],
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: observation('o7', 'c'), request: { method: 'PUT', url: 'Observation/o7' } },
+        { resource: observation('o8', 'a'), request: { method: 'PUT', url: 'Observation/o8' } },
+      ],
     });
     await expectSame();
-    const b = (await call(indexed, 'GET', 'Observation?subject=Patient/b')) as { total: number; entry: { resource: { id: string } }[] };
+    const b = (await call(indexed, 'GET', 'Observation?subject=Patient/b')) as {
+      total: number;
+      entry: { resource: { id: string } }[];
+    };
     expect(b.entry.map((e) => e.resource.id)).toEqual(['o0', 'o1', 'o4', 'o2']);
     expect(b.total).toBe(4);
   });
@@ -69,12 +105,20 @@ describe('PatientIndexedRepository', () => {
   test('a resource whose reference is removed no longer matches, and clear empties the index', async () => {
     const repo = new PatientIndexedRepository();
     await call(repo, 'PUT', 'Observation/x', observation('x', 'a'));
-    await call(repo, 'PUT', 'Observation/x', { resourceType: 'Observation', id: 'x', status: 'final', code: { text: 'no subject' } });
+    await call(repo, 'PUT', 'Observation/x', {
+      resourceType: 'Observation',
+      id: 'x',
+      status: 'final',
+      code: { text: 'no subject' },
+    });
     expect(await call(repo, 'GET', 'Observation?subject=Patient/a')).toMatchObject({ total: 0 });
     await call(repo, 'PUT', 'Observation/y', observation('y', 'a'));
     repo.clear();
     await call(repo, 'PUT', 'Observation/z', observation('z', 'a'));
-    expect(await call(repo, 'GET', 'Observation?subject=Patient/a')).toMatchObject({ total: 1, entry: [{ resource: { id: 'z' } }] });
+    expect(await call(repo, 'GET', 'Observation?subject=Patient/a')).toMatchObject({
+      total: 1,
+      entry: [{ resource: { id: 'z' } }],
+    });
   });
 
   test('a conditional create is found by a patient search', async () => {

@@ -14,12 +14,43 @@ import { describeValue } from '../../helpers/engine-diff.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const FHIR = '{http://hl7.org/fhir}';
 const READS: readonly [string, string][] = [
-  ['Observation', 'status'], ['Observation', 'issued'], ['Observation', 'id'], ['Patient', 'birthDate'], ['Patient', 'active'],
-  ['Patient', 'gender'], ['MedicationAdministration', 'status'], ['Condition', 'recordedDate'], ['Procedure', 'status'],
+  ['Observation', 'status'],
+  ['Observation', 'issued'],
+  ['Observation', 'id'],
+  ['Patient', 'birthDate'],
+  ['Patient', 'active'],
+  ['Patient', 'gender'],
+  ['MedicationAdministration', 'status'],
+  ['Condition', 'recordedDate'],
+  ['Procedure', 'status'],
 ];
-const json = fc.constantFrom(undefined, null, 'final', 'female', 'true', true, false, 0, 72.5, '2025', '2025-03', '2025-03-04',
-  '2025-03-04T10:15:30Z', '2025-03-04T10:15:30.123+05:30', 'not a date', {}, [], ['final']);
-const extension = fc.constantFrom(undefined, null, { id: 'x1' }, { extension: [{ url: 'http://example.org/x', valueString: 'y' }] }, { value: 'from-extension' });
+const json = fc.constantFrom(
+  undefined,
+  null,
+  'final',
+  'female',
+  'true',
+  true,
+  false,
+  0,
+  72.5,
+  '2025',
+  '2025-03',
+  '2025-03-04',
+  '2025-03-04T10:15:30Z',
+  '2025-03-04T10:15:30.123+05:30',
+  'not a date',
+  {},
+  [],
+  ['final'],
+);
+const extension = fc.constantFrom(
+  undefined,
+  null,
+  { id: 'x1' },
+  { extension: [{ url: 'http://example.org/x', valueString: 'y' }] },
+  { value: 'from-extension' },
+);
 
 function resource(resourceType: string, field: string, value: unknown, extra: unknown): any {
   const r: any = { resourceType, id: 'r1' };
@@ -27,7 +58,8 @@ function resource(resourceType: string, field: string, value: unknown, extra: un
   if (extra !== undefined) r[`_${field}`] = extra;
   return r;
 }
-const value = (r: any): any => findRecords({ resourceType: 'Bundle', entry: [{ resource: r }] }, `${FHIR}${r.resourceType}`)[0];
+const value = (r: any): any =>
+  findRecords({ resourceType: 'Bundle', entry: [{ resource: r }] }, `${FHIR}${r.resourceType}`)[0];
 const safe = (f: () => unknown): unknown => {
   try {
     return describeValue(f());
@@ -38,11 +70,14 @@ const safe = (f: () => unknown): unknown => {
 
 describe('X.field.value in one read', () => {
   it('equals the two reads on every JSON shape of the field', () => {
-    fc.assert(fc.property(fc.constantFrom(...READS), json, extension, ([type, field], v, extra) => {
-      const x = value(resource(type, field, v, extra));
-      const plan = R.primitiveValuePlan(`${FHIR}${type}`, field);
-      expect(safe(() => R.primitiveValue(x, plan))).toEqual(safe(() => R.prop(R.prop(x, field), 'value')));
-    }), { numRuns: 2000, seed: 1403 });
+    fc.assert(
+      fc.property(fc.constantFrom(...READS), json, extension, ([type, field], v, extra) => {
+        const x = value(resource(type, field, v, extra));
+        const plan = R.primitiveValuePlan(`${FHIR}${type}`, field);
+        expect(safe(() => R.primitiveValue(x, plan))).toEqual(safe(() => R.prop(R.prop(x, field), 'value')));
+      }),
+      { numRuns: 2000, seed: 1403 },
+    );
   });
 
   it('reads a value of another class, a non-FHIR value and null the long way, with the same answer', () => {
@@ -52,8 +87,17 @@ describe('X.field.value in one read', () => {
       expect(safe(() => R.primitiveValue(x, plan))).toEqual(safe(() => R.prop(R.prop(x, 'status'), 'value')));
     }
     // A plan that is not a primitive field (a choice, a list, a nested path) always reads the long way.
-    for (const [type, field] of [['Observation', 'effective'], ['Observation', 'category'], ['Observation', 'code.text']]) {
-      const x = value({ resourceType: type, effectiveDateTime: '2025-01-01', category: [{ text: 'c' }], code: { text: 't' } });
+    for (const [type, field] of [
+      ['Observation', 'effective'],
+      ['Observation', 'category'],
+      ['Observation', 'code.text'],
+    ]) {
+      const x = value({
+        resourceType: type,
+        effectiveDateTime: '2025-01-01',
+        category: [{ text: 'c' }],
+        code: { text: 't' },
+      });
       const p = R.primitiveValuePlan(`${FHIR}${type}`, field!);
       expect(safe(() => R.primitiveValue(x, p))).toEqual(safe(() => R.prop(R.prop(x, field!), 'value')));
       expect(p.resolved).toBeNull();
@@ -71,10 +115,19 @@ describe('overloads chosen once per FHIR class', () => {
   it('calls what the arity-and-type rule calls, for each class, null and a tuple, on every call', () => {
     const named = (name: string): unknown => ({ type: 'NamedTypeSpecifier', name: `${FHIR}${name}` });
     const calls: string[] = [];
-    const overload = (label: string, type: unknown): [(st: unknown, ...a: unknown[]) => unknown, number, unknown[]] =>
-      [(_st, x) => { calls.push(label); return x; }, 1, [type]];
-    const table = [overload('observation', named('Observation')), overload('resource', named('Resource')),
-      overload('administration', named('MedicationAdministration'))];
+    const overload = (label: string, type: unknown): [(st: unknown, ...a: unknown[]) => unknown, number, unknown[]] => [
+      (_st, x) => {
+        calls.push(label);
+        return x;
+      },
+      1,
+      [type],
+    ];
+    const table = [
+      overload('observation', named('Observation')),
+      overload('resource', named('Resource')),
+      overload('administration', named('MedicationAdministration')),
+    ];
     const obs = value(resource('Observation', 'status', 'final', undefined));
     const admin = value(resource('MedicationAdministration', 'status', 'completed', undefined));
     const patient = value(resource('Patient', 'active', true, undefined));
@@ -84,8 +137,10 @@ describe('overloads chosen once per FHIR class', () => {
       // Observation: observation and resource match, the last one wins; null matches all.
       expect(calls).toEqual(['resource', 'administration', 'resource', 'administration']);
     }
-    const tupleTable = [overload('tuple', { type: 'TupleTypeSpecifier', element: [{ name: 'json', elementType: named('Observation') }] }),
-      overload('observation', named('Observation'))];
+    const tupleTable = [
+      overload('tuple', { type: 'TupleTypeSpecifier', element: [{ name: 'json', elementType: named('Observation') }] }),
+      overload('observation', named('Observation')),
+    ];
     calls.length = 0;
     R.dispatch({}, [obs], tupleTable);
     expect(calls).toEqual(['observation']);

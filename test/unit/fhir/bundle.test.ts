@@ -20,7 +20,10 @@ describe('normalizePatientBundle', () => {
   test('keeps the version with the later meta.lastUpdated, whichever came first', () => {
     const older = cond('a', 'p', '2025-01-01T00:00:00Z', 'old');
     const newer = cond('a', 'p', '2025-06-01T00:00:00Z', 'new');
-    for (const order of [[older, newer], [newer, older]]) {
+    for (const order of [
+      [older, newer],
+      [newer, older],
+    ]) {
       const [only] = normalizePatientBundle(order, 'p').entry ?? [];
       expect(only?.resource).toBe(newer);
     }
@@ -40,9 +43,13 @@ describe('normalizePatientBundle', () => {
 });
 
 describe('resourcesOf', () => {
-  test('takes a Bundle\'s entry resources without OperationOutcomes, or a single resource', () => {
+  test("takes a Bundle's entry resources without OperationOutcomes, or a single resource", () => {
     const outcome: FhirResource = { resourceType: 'OperationOutcome', issue: [] };
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: cond('a', 'p') }, { resource: outcome }, {}] };
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: [{ resource: cond('a', 'p') }, { resource: outcome }, {}],
+    };
     expect(resourcesOf(bundle).map((r) => r.id)).toEqual(['a']);
     expect(resourcesOf(cond('b', 'p')).map((r) => r.id)).toEqual(['b']);
     expect(resourcesOf({ resourceType: 'OperationOutcome', issue: [] })).toEqual([]);
@@ -52,14 +59,18 @@ describe('resourcesOf', () => {
 
 describe('readBundle', () => {
   const oo = (severity: string, diagnostics: string): FhirResource => ({
-    resourceType: 'OperationOutcome', issue: [{ severity: severity as 'error', code: 'processing', diagnostics }],
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: severity as 'error', code: 'processing', diagnostics }],
   });
 
   test('sorts OperationOutcome entries into warnings and errors, maps Patient fullUrls and finds the next link', () => {
     const bundle: Bundle = {
       resourceType: 'Bundle',
       type: 'searchset',
-      link: [{ relation: 'self', url: 'https://ehr/fhir/Condition' }, { relation: 'next', url: 'https://ehr/fhir/Condition?page=2' }],
+      link: [
+        { relation: 'self', url: 'https://ehr/fhir/Condition' },
+        { relation: 'next', url: 'https://ehr/fhir/Condition?page=2' },
+      ],
       entry: [
         { fullUrl: 'urn:uuid:1', resource: { resourceType: 'Patient', id: 'p' } },
         { resource: cond('a', 'p') },

@@ -2,7 +2,11 @@ import { JsonLimitScanner, jsonOverLimit } from '../../../src/fhir/json-scan.js'
 
 const limits = { maxDepth: 5, maxEntries: 3 };
 const bundle = (n: number): string =>
-  JSON.stringify({ resourceType: 'Bundle', meta: { tag: [{ code: 'entry' }] }, entry: Array.from({ length: n }, (_, i) => ({ resource: { id: `"e${i}[` } })) });
+  JSON.stringify({
+    resourceType: 'Bundle',
+    meta: { tag: [{ code: 'entry' }] },
+    entry: Array.from({ length: n }, (_, i) => ({ resource: { id: `"e${i}[` } })),
+  });
 
 describe('JsonLimitScanner', () => {
   test('counts the root entry array only (not keys or strings named entry elsewhere)', () => {

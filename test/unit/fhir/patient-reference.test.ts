@@ -2,7 +2,7 @@ import type { FhirResource } from 'fhir/r4.js';
 import { LeftOut, leftOutReason, patientOfReference } from '../../../src/fhir/patient-reference.js';
 
 const urls = new Map([['urn:uuid:0b6c8a1e-0000-4000-8000-000000000001', 'p']]);
-const condition = (subject: unknown): FhirResource => ({ resourceType: 'Condition', id: 'c', subject } as FhirResource);
+const condition = (subject: unknown): FhirResource => ({ resourceType: 'Condition', id: 'c', subject }) as FhirResource;
 
 describe('patientOfReference: only a reference that provably names a patient', () => {
   test.each([
@@ -55,6 +55,8 @@ describe('leftOutReason', () => {
     l.add('another-patient', 'Condition');
     l.add('another-patient', 'Condition');
     l.add('no-reference', 'Observation');
-    expect(l.describe()).toBe('3 resources not counted: 2 of another patient (Condition 2); 1 with no patient reference (missing, or an identifier only) (Observation 1)');
+    expect(l.describe()).toBe(
+      '3 resources not counted: 2 of another patient (Condition 2); 1 with no patient reference (missing, or an identifier only) (Observation 1)',
+    );
   });
 });

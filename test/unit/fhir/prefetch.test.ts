@@ -1,4 +1,9 @@
-import { PREFETCH_TEMPLATES, fillPrefetchTemplate, isReadTemplate, templateResourceType } from '../../../src/fhir/prefetch.js';
+import {
+  PREFETCH_TEMPLATES,
+  fillPrefetchTemplate,
+  isReadTemplate,
+  templateResourceType,
+} from '../../../src/fhir/prefetch.js';
 import { OBSERVATION_CODES, SYSTEMS } from '../../../src/pathway/index.js';
 
 const ctx = (context: Record<string, unknown>) => ({ context });
@@ -20,9 +25,9 @@ describe('fillPrefetchTemplate (CDS Hooks 2.0 prefetch tokens)', () => {
   test('fills the user tokens from context.userId of the matching type', () => {
     const c = ctx({ userId: 'Practitioner/123', patientId: 'p' });
     expect(fillPrefetchTemplate('Practitioner/{{userPractitionerId}}', c)).toBe('Practitioner/123');
-    expect(fillPrefetchTemplate('PractitionerRole/{{userPractitionerRoleId}}', ctx({ userId: 'PractitionerRole/9' }))).toBe(
-      'PractitionerRole/9',
-    );
+    expect(
+      fillPrefetchTemplate('PractitionerRole/{{userPractitionerRoleId}}', ctx({ userId: 'PractitionerRole/9' })),
+    ).toBe('PractitionerRole/9');
     expect(fillPrefetchTemplate('Patient/{{userPatientId}}', ctx({ userId: 'Patient/7' }))).toBe('Patient/7');
     expect(fillPrefetchTemplate('RelatedPerson/{{userRelatedPersonId}}', ctx({ userId: 'RelatedPerson/4' }))).toBe(
       'RelatedPerson/4',

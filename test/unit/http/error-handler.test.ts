@@ -10,11 +10,21 @@ import { CdsError, internalError, outcome, upstreamFailed } from '../../../src/e
 import { errorHandler } from '../../../src/http/error-handler.js';
 import { createLogger } from '../../../src/log.js';
 
-interface Line { level: number; msg: string; kind?: string; status?: number }
+interface Line {
+  level: number;
+  msg: string;
+  kind?: string;
+  status?: number;
+}
 
 function appThrowing(err: unknown): { app: express.Express; lines: Line[] } {
   const lines: Line[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(JSON.parse(chunk.toString()) as Line); cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(JSON.parse(chunk.toString()) as Line);
+      cb();
+    },
+  });
   const app = express();
   app.get('/x', () => {
     throw err;
@@ -27,10 +37,22 @@ const WARN = 40;
 const ERROR = 50;
 
 test.each([
-  ['a bad request', new CdsError(outcome('invalid-request', 'context.patientId is missing')), 400, 'client-error', WARN],
+  [
+    'a bad request',
+    new CdsError(outcome('invalid-request', 'context.patientId is missing')),
+    400,
+    'client-error',
+    WARN,
+  ],
   ['a FHIR server that failed', new CdsError(upstreamFailed('fhirServer answered 500')), 502, 'upstream-failure', WARN],
   ['load shed', new CdsError(outcome('overloaded', 'busy')), 503, 'unavailable', WARN],
-  ['a 500 the service raised', new CdsError(internalError(), { cause: new TypeError('x is undefined') }), 500, 'internal-bug', ERROR],
+  [
+    'a 500 the service raised',
+    new CdsError(internalError(), { cause: new TypeError('x is undefined') }),
+    500,
+    'internal-bug',
+    ERROR,
+  ],
   ['an unexpected exception', new RangeError('boom'), 500, 'internal-bug', ERROR],
 ] as const)('%s: answered %i, logged as %s', async (_what, err, status, kind, level) => {
   const { app, lines } = appThrowing(err);

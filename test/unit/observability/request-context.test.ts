@@ -14,7 +14,11 @@ describe('parseTraceparent', () => {
   });
 
   test('accepts a later version with more fields, reading the version 00 fields only', () => {
-    expect(parseTraceparent(`01-${TRACE}-${PARENT}-01-what-comes-next`)).toEqual({ traceId: TRACE, parentId: PARENT, flags: '01' });
+    expect(parseTraceparent(`01-${TRACE}-${PARENT}-01-what-comes-next`)).toEqual({
+      traceId: TRACE,
+      parentId: PARENT,
+      flags: '01',
+    });
   });
 
   test.each([

@@ -35,7 +35,9 @@ describe('pathway chart model', () => {
 
   test('rules guard the nodes whose drugs they name', () => {
     expect(guardedNodes('S-PAZO-ADIPOCYTIC')).toEqual(['M-3L-PAZOPANIB']);
-    expect(guardedNodes('S-DOXO-LVEF')).toEqual(expect.arrayContaining(['M-1L-DOXO', 'M-LMS-1L-DOXO-TRAB', 'L-NEOADJ-DOXO-IFOS']));
+    expect(guardedNodes('S-DOXO-LVEF')).toEqual(
+      expect.arrayContaining(['M-1L-DOXO', 'M-LMS-1L-DOXO-TRAB', 'L-NEOADJ-DOXO-IFOS']),
+    );
     expect(guardedNodes('S-COMBO-ECOG')).not.toContain('M-1L-DOXO');
     expect(guardedNodes('S-OLARATUMAB')).toEqual([]);
   });

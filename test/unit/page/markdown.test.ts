@@ -3,12 +3,18 @@ import { parseInline, parseMarkdown, safeHref } from '../../../src/page/client/m
 
 describe('card markdown parser', () => {
   test('paragraphs, bullet lists, bold and links', () => {
-    expect(parseMarkdown('**Based on**\n\n- Histology: LMS (`Condition/1`)\n- [PALETTE](https://doi.org/x)\n\nEnd')).toEqual([
+    expect(
+      parseMarkdown('**Based on**\n\n- Histology: LMS (`Condition/1`)\n- [PALETTE](https://doi.org/x)\n\nEnd'),
+    ).toEqual([
       { t: 'p', c: [{ t: 'strong', c: [{ t: 'text', v: 'Based on' }] }] },
       {
         t: 'ul',
         items: [
-          [{ t: 'text', v: 'Histology: LMS (' }, { t: 'code', v: 'Condition/1' }, { t: 'text', v: ')' }],
+          [
+            { t: 'text', v: 'Histology: LMS (' },
+            { t: 'code', v: 'Condition/1' },
+            { t: 'text', v: ')' },
+          ],
           [{ t: 'link', href: 'https://doi.org/x', c: [{ t: 'text', v: 'PALETTE' }] }],
         ],
       },

@@ -1,10 +1,24 @@
 import { describe, expect, test } from '@jest/globals';
-import { DRUGS, EXAMPLE_CODES, RXNORM_CODES, RXNORM_EMITTED, scheduleText, SYSTEMS, matchDrug } from '../../../src/pathway/index.js';
+import {
+  DRUGS,
+  EXAMPLE_CODES,
+  RXNORM_CODES,
+  RXNORM_EMITTED,
+  scheduleText,
+  SYSTEMS,
+  matchDrug,
+} from '../../../src/pathway/index.js';
 
 describe('matchDrug', () => {
   test('recognises a drug by its RxNorm ingredient code alone', () => {
-    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '3639' }] })).toEqual({ drug: 'doxorubicin', liposomal: false });
-    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '72962' }] })).toEqual({ drug: 'docetaxel', liposomal: false });
+    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '3639' }] })).toEqual({
+      drug: 'doxorubicin',
+      liposomal: false,
+    });
+    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '72962' }] })).toEqual({
+      drug: 'docetaxel',
+      liposomal: false,
+    });
   });
 
   test('ignores an RxNorm-looking code in another system', () => {
@@ -12,7 +26,10 @@ describe('matchDrug', () => {
   });
 
   test('recognises the mCODE product display "10 ML doxorubicin hydrochloride 2 MG/ML Injection"', () => {
-    expect(matchDrug({ coding: [EXAMPLE_CODES.doxorubicinProduct] })).toEqual({ drug: 'doxorubicin', liposomal: false });
+    expect(matchDrug({ coding: [EXAMPLE_CODES.doxorubicinProduct] })).toEqual({
+      drug: 'doxorubicin',
+      liposomal: false,
+    });
   });
 
   test('recognises a drug named in the text only', () => {
@@ -23,9 +40,13 @@ describe('matchDrug', () => {
 
   test('marks liposomal doxorubicin by brand or by the word liposomal', () => {
     expect(matchDrug({ text: 'Doxil' })).toEqual({ drug: 'doxorubicin', liposomal: true });
-    expect(matchDrug({ text: 'doxorubicin hydrochloride liposome injection' })).toEqual({ drug: 'doxorubicin', liposomal: true });
-    expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '3639', display: 'pegylated liposomal doxorubicin' }] }))
-      .toEqual({ drug: 'doxorubicin', liposomal: true });
+    expect(matchDrug({ text: 'doxorubicin hydrochloride liposome injection' })).toEqual({
+      drug: 'doxorubicin',
+      liposomal: true,
+    });
+    expect(
+      matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '3639', display: 'pegylated liposomal doxorubicin' }] }),
+    ).toEqual({ drug: 'doxorubicin', liposomal: true });
   });
 
   test('matches whole words only: doxorubicinol is not doxorubicin', () => {
@@ -54,19 +75,29 @@ describe('drug table', () => {
   });
 
   test('emits only pathway-drug RxNorm codes not marked to verify (eribulin 1045456 is never emitted)', () => {
-    expect(RXNORM_EMITTED.map((c) => c.code).sort()).toEqual(['12574', '1547545', '3639', '5657', '714438', '72962'].sort());
+    expect(RXNORM_EMITTED.map((c) => c.code).sort()).toEqual(
+      ['12574', '1547545', '3639', '5657', '714438', '72962'].sort(),
+    );
   });
 
   test('counts doxorubicin, epirubicin, daunorubicin, idarubicin and mitoxantrone as anthracyclines', () => {
-    const anthracyclines = Object.values(DRUGS).filter((d) => d.anthracycline).map((d) => d.key).sort();
+    const anthracyclines = Object.values(DRUGS)
+      .filter((d) => d.anthracycline)
+      .map((d) => d.key)
+      .sort();
     expect(anthracyclines).toEqual(['daunorubicin', 'doxorubicin', 'epirubicin', 'idarubicin', 'mitoxantrone']);
   });
 
   test('treats mesna and dexrazoxane as supportive only', () => {
-    expect(Object.values(DRUGS).filter((d) => d.supportive).map((d) => d.key).sort()).toEqual(['dexrazoxane', 'mesna']);
+    expect(
+      Object.values(DRUGS)
+        .filter((d) => d.supportive)
+        .map((d) => d.key)
+        .sort(),
+    ).toEqual(['dexrazoxane', 'mesna']);
   });
 
-  test('emits each node\'s own text for each drug, without the sentences marked (to verify)', () => {
+  test("emits each node's own text for each drug, without the sentences marked (to verify)", () => {
     expect(scheduleText('M-LMS-1L-DOXO-TRAB', 'trabectedin')).toMatch(/^Trabectedin 1\.1 mg\/m2 IV over 3 hours/);
     expect(scheduleText('M-LMS-1L-DOXO-TRAB', 'trabectedin')).not.toMatch(/G-CSF support as in LMS-02/);
     expect(scheduleText('M-3L-TRABECTEDIN', 'trabectedin')).toMatch(/^Trabectedin 1\.5 mg\/m2 IV over 24 hours/);
@@ -76,6 +107,7 @@ describe('drug table', () => {
     expect(scheduleText('L-NEOADJ-DOXO-IFOS', 'ifosfamide')).toBeUndefined();
     expect(scheduleText('L-NEOADJ-DOXO-IFOS', 'mesna')).toMatch(/^Mesna with every ifosfamide dose/);
     expect(scheduleText('M-3L-PAZOPANIB', 'pazopanib')).toBe(
-      'Pazopanib 800 mg orally once daily. Liver tests before and during treatment (boxed warning: severe and fatal hepatotoxicity).');
+      'Pazopanib 800 mg orally once daily. Liver tests before and during treatment (boxed warning: severe and fatal hepatotoxicity).',
+    );
   });
 });

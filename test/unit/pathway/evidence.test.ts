@@ -1,5 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { EVIDENCE, evidenceUrl, NODES, NODE_IDS, RULES, RULE_IDS, SPECIALTY_STATEMENTS, type EvidenceKey } from '../../../src/pathway/index.js';
+import {
+  EVIDENCE,
+  evidenceUrl,
+  NODES,
+  NODE_IDS,
+  RULES,
+  RULE_IDS,
+  SPECIALTY_STATEMENTS,
+  type EvidenceKey,
+} from '../../../src/pathway/index.js';
 
 import { readFileSync } from 'node:fs';
 
@@ -15,8 +24,16 @@ function specLinks(): Map<string, string | undefined> {
     const pmid = /^PMID (\d+)$/.exec(link)?.[1];
     const doi = /^DOI (\S+)$/.exec(link)?.[1];
     const url = /^`(https:[^`<]+)(<[^>]+>)?`/.exec(link);
-    out.set(key, pmid !== undefined ? `https://pubmed.ncbi.nlm.nih.gov/${pmid}/` : doi !== undefined ? `https://doi.org/${doi}`
-      : url !== null ? `${url[1]}${url[2] !== undefined ? 'soft%20tissue%20sarcoma' : ''}` : undefined);
+    out.set(
+      key,
+      pmid !== undefined
+        ? `https://pubmed.ncbi.nlm.nih.gov/${pmid}/`
+        : doi !== undefined
+          ? `https://doi.org/${doi}`
+          : url !== null
+            ? `${url[1]}${url[2] !== undefined ? 'soft%20tissue%20sarcoma' : ''}`
+            : undefined,
+    );
   }
   return out;
 }
@@ -29,7 +46,9 @@ describe('evidence', () => {
   });
 
   test('URL-encodes the ClinicalTrials.gov search term', () => {
-    expect(evidenceUrl('CT-GOV-STS', 'Leiomyosarcoma, NOS')).toBe('https://clinicaltrials.gov/search?cond=Leiomyosarcoma%2C%20NOS');
+    expect(evidenceUrl('CT-GOV-STS', 'Leiomyosarcoma, NOS')).toBe(
+      'https://clinicaltrials.gov/search?cond=Leiomyosarcoma%2C%20NOS',
+    );
   });
 
   test('labels a trial by first author, journal and year', () => {

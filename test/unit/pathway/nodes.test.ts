@@ -40,7 +40,8 @@ describe('nodes', () => {
   });
 
   test('gives each metastatic line 1 node gemcitabine + docetaxel as next step', () => {
-    for (const id of ['M-LMS-1L-DOXO-TRAB', 'M-LMS-TRAB-MAINT', 'M-1L-DOXO'] as const) expect(NODES[id].next).toEqual(['M-2L-GEM-DOCE']);
+    for (const id of ['M-LMS-1L-DOXO-TRAB', 'M-LMS-TRAB-MAINT', 'M-1L-DOXO'] as const)
+      expect(NODES[id].next).toEqual(['M-2L-GEM-DOCE']);
     expect(NODES['M-2L-GEM-DOCE'].next).toBe('line3');
     expect(NODES['M-TRIAL'].next).toEqual([]);
   });
@@ -52,18 +53,36 @@ describe('nodes', () => {
   });
 
   test('L-SURGERY orders SNOMED 387713003 with the §4.1 text of the site', () => {
-    expect(NODES['L-SURGERY'].service?.code).toEqual({ system: SYSTEMS.snomed, code: '387713003', display: 'Surgical procedure' });
+    expect(NODES['L-SURGERY'].service?.code).toEqual({
+      system: SYSTEMS.snomed,
+      code: '387713003',
+      display: 'Surgical procedure',
+    });
     expect(NODES['L-SURGERY'].service?.textBySite?.RETROPERITONEAL).toBe(
-      'En bloc resection of retroperitoneal sarcoma at a sarcoma reference center, after multidisciplinary review');
+      'En bloc resection of retroperitoneal sarcoma at a sarcoma reference center, after multidisciplinary review',
+    );
   });
 });
 
 describe('rules', () => {
   test('has exactly the §5 rule ids', () => {
     expect([...RULE_IDS].sort()).toEqual([
-      'S-BILIRUBIN-HIGH', 'S-COMBO-AGE', 'S-COMBO-ECOG', 'S-DOXO-CUMULATIVE', 'S-DOXO-CUMULATIVE-WARN', 'S-DOXO-LVEF',
-      'S-DOXO-LVEF-UNKNOWN', 'S-ECOG-POOR', 'S-ERIBULIN-NON-LPS', 'S-IFOS-MESNA', 'S-OLARATUMAB', 'S-PAZO-ADIPOCYTIC',
-      'S-PEMBRO-SETTING', 'S-REPEAT', 'S-TRAB-LVEF', 'S-TRABECTEDIN-HISTOLOGY',
+      'S-BILIRUBIN-HIGH',
+      'S-COMBO-AGE',
+      'S-COMBO-ECOG',
+      'S-DOXO-CUMULATIVE',
+      'S-DOXO-CUMULATIVE-WARN',
+      'S-DOXO-LVEF',
+      'S-DOXO-LVEF-UNKNOWN',
+      'S-ECOG-POOR',
+      'S-ERIBULIN-NON-LPS',
+      'S-IFOS-MESNA',
+      'S-OLARATUMAB',
+      'S-PAZO-ADIPOCYTIC',
+      'S-PEMBRO-SETTING',
+      'S-REPEAT',
+      'S-TRAB-LVEF',
+      'S-TRABECTEDIN-HISTOLOGY',
     ]);
   });
 
@@ -83,7 +102,15 @@ describe('rules', () => {
 
 describe('topicOf', () => {
   test('names a node or a rule in the pathway CodeSystem', () => {
-    expect(topicOf('M-1L-DOXO')).toEqual({ system: SYSTEMS.pathwayNode, code: 'M-1L-DOXO', display: 'First line: doxorubicin' });
-    expect(topicOf('S-PAZO-ADIPOCYTIC')).toEqual({ system: SYSTEMS.pathwayNode, code: 'S-PAZO-ADIPOCYTIC', display: 'Pazopanib for liposarcoma' });
+    expect(topicOf('M-1L-DOXO')).toEqual({
+      system: SYSTEMS.pathwayNode,
+      code: 'M-1L-DOXO',
+      display: 'First line: doxorubicin',
+    });
+    expect(topicOf('S-PAZO-ADIPOCYTIC')).toEqual({
+      system: SYSTEMS.pathwayNode,
+      code: 'S-PAZO-ADIPOCYTIC',
+      display: 'Pazopanib for liposarcoma',
+    });
   });
 });

@@ -18,7 +18,9 @@ test('docs/PATHWAY.md names PATHWAY_VERSION as its version and card source label
 });
 
 // The shared spec sits beside the clone (<clone>/../shared); a git worktree one level deeper sees it at ../../shared.
-const shared = [`${root}../shared/pathway/PATHWAY.md`, `${root}../../shared/pathway/PATHWAY.md`].find((p) => existsSync(p));
+const shared = [`${root}../shared/pathway/PATHWAY.md`, `${root}../../shared/pathway/PATHWAY.md`].find((p) =>
+  existsSync(p),
+);
 
 (shared === undefined ? test.skip : test)('docs/PATHWAY.md is a byte copy of the shared PATHWAY.md', () => {
   expect(copy.equals(readFileSync(shared!))).toBe(true);

@@ -6,14 +6,36 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import {
-  ANTHRACYCLINE_CONTRAINDICATED_TEXT, CARD_TEXTS, DEFAULT_THRESHOLDS, NODES, SCHEDULE_TEXT, SPECIALTY_STATEMENTS,
-  THRESHOLD_PHRASES, fillTemplate, nodeTitle, periodWords, scheduleText, shownText, withConfiguredThresholds, type NodeId,
+  ANTHRACYCLINE_CONTRAINDICATED_TEXT,
+  CARD_TEXTS,
+  DEFAULT_THRESHOLDS,
+  NODES,
+  SCHEDULE_TEXT,
+  SPECIALTY_STATEMENTS,
+  THRESHOLD_PHRASES,
+  fillTemplate,
+  nodeTitle,
+  periodWords,
+  scheduleText,
+  shownText,
+  withConfiguredThresholds,
+  type NodeId,
 } from '../../../src/pathway/index.js';
 
 const spec = readFileSync(new URL('../../../docs/PATHWAY.md', import.meta.url), 'utf8');
-const section = (from: string, to: string): string => spec.slice(spec.indexOf(from), spec.indexOf(to, spec.indexOf(from)));
+const section = (from: string, to: string): string =>
+  spec.slice(spec.indexOf(from), spec.indexOf(to, spec.indexOf(from)));
 const rows = (text: string): string[][] =>
-  text.split('\n').filter((l) => l.startsWith('| `') || l.startsWith('| ')).map((l) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim()));
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('| `') || l.startsWith('| '))
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((c) => c.trim()),
+    );
 
 describe('PATHWAY.md words, verbatim', () => {
   test('§4.1 and §4.2 notes and titles', () => {
@@ -59,23 +81,33 @@ describe('PATHWAY.md words, verbatim', () => {
 describe('card form of the spec words', () => {
   test('drops (to verify) sentences and spec marks, keeps the rest', () => {
     expect(shownText(NODES['M-3L-ERIBULIN'].note)).toBe(
-      'Improved overall survival over dacarbazine (13.5 vs 11.5 months); the benefit was confined to liposarcoma; FDA approval (2016) is for liposarcoma after an anthracycline. Blood counts before each dose.');
+      'Improved overall survival over dacarbazine (13.5 vs 11.5 months); the benefit was confined to liposarcoma; FDA approval (2016) is for liposarcoma after an anthracycline. Blood counts before each dose.',
+    );
     expect(shownText(NODES['L-RT-TRUNK'].note)).toBe('Used as for extremity STS.');
     expect(shownText('ESMO guidelines (year and citation to verify)')).toBe('ESMO guidelines');
   });
 
   test('fills §9 placeholders from the configured value, and refuses to leave one unfilled', () => {
     const t = { ...DEFAULT_THRESHOLDS, lvefMinPercent: 46 };
-    const text = fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t, { '<value>': '45', '<date>': '2026-11-10', '<resource>': 'Observation/x' });
+    const text = fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t, {
+      '<value>': '45',
+      '<date>': '2026-11-10',
+      '<resource>': 'Observation/x',
+    });
     expect(text).toContain('is below 46 %');
     expect(text).not.toContain('50');
     expect(() => fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t)).toThrow(/<value>/);
-    expect(fillTemplate(NODES['L-NEOADJ-DOXO-IFOS'].note, { ...t, comboMaxTrialAge: 65 }, {}, [true])).toContain('Age above 65:');
+    expect(fillTemplate(NODES['L-NEOADJ-DOXO-IFOS'].note, { ...t, comboMaxTrialAge: 65 }, {}, [true])).toContain(
+      'Age above 65:',
+    );
   });
 });
 
 describe('§9 values the spec states in words', () => {
-  const specWords = [...Object.values(NODES).map((n) => n.title), ...Object.values(SCHEDULE_TEXT).flatMap((byDrug) => Object.values(byDrug ?? {}))];
+  const specWords = [
+    ...Object.values(NODES).map((n) => n.title),
+    ...Object.values(SCHEDULE_TEXT).flatMap((byDrug) => Object.values(byDrug ?? {})),
+  ];
 
   test('each phrase is spec text at the §9 defaults, so the card form is verbatim there', () => {
     for (const p of THRESHOLD_PHRASES) {

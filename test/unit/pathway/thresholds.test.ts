@@ -9,7 +9,13 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 import { thresholdParameters } from '../../../src/cql/parameters.js';
 import { DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
 import { withThresholdBlock, THRESHOLD_BLOCK_BEGIN, THRESHOLD_BLOCK_END } from '../../../src/cql/threshold-cql.js';
-import { CQL_THRESHOLDS, DEFAULT_THRESHOLDS, THRESHOLDS, THRESHOLD_NAMES, type ThresholdDef } from '../../../src/pathway/thresholds.js';
+import {
+  CQL_THRESHOLDS,
+  DEFAULT_THRESHOLDS,
+  THRESHOLDS,
+  THRESHOLD_NAMES,
+  type ThresholdDef,
+} from '../../../src/pathway/thresholds.js';
 
 const spec = readFileSync(new URL('../../../docs/PATHWAY.md', import.meta.url), 'utf8');
 
@@ -33,7 +39,8 @@ describe('the §9 table', () => {
     // maintenanceMaxDays and maintenanceMaxCycles share one spec row; its second value is the cycle count.
     rows.set('maintenanceMaxCycles', '17');
     expect([...rows.keys()].sort()).toEqual([...THRESHOLD_NAMES].sort());
-    for (const [name, value] of rows) expect([name, String(DEFAULT_THRESHOLDS[name as keyof typeof DEFAULT_THRESHOLDS])]).toEqual([name, value]);
+    for (const [name, value] of rows)
+      expect([name, String(DEFAULT_THRESHOLDS[name as keyof typeof DEFAULT_THRESHOLDS])]).toEqual([name, value]);
   });
 
   test('the configuration reads each threshold from its variable, and the default when unset', () => {
@@ -51,9 +58,13 @@ describe('the §9 table', () => {
     expect(loadConfig(env({ CURRENT_REGIMEN_DAYS: '21' })).thresholds.currentRegimenWindowDays).toBe(21);
     expect(loadConfig(env({ DOXO_CUMULATIVE_CRITICAL_MG_M2: '400' })).thresholds.cumulativeDoxoCriticalMgM2).toBe(400);
     expect(loadConfig(env({ TRAB_MAINTENANCE_MAX_CYCLES: '12' })).thresholds.maintenanceMaxCycles).toBe(12);
-    expect(() => loadConfig(env({ CURRENT_REGIMEN_DAYS: '21', CURRENT_REGIMEN_WINDOW_DAYS: '28' }))).toThrow(ConfigError);
+    expect(() => loadConfig(env({ CURRENT_REGIMEN_DAYS: '21', CURRENT_REGIMEN_WINDOW_DAYS: '28' }))).toThrow(
+      ConfigError,
+    );
     expect(() => loadConfig(env({ LVEF_MIN_PERCENT: 'fifty' }))).toThrow(/LVEF_MIN_PERCENT/);
-    expect(() => loadConfig(env({ COMPLETED_REQUESTS_ARE_ADMINISTRATIONS: 'maybe' }))).toThrow(/COMPLETED_REQUESTS_ARE_ADMINISTRATIONS/);
+    expect(() => loadConfig(env({ COMPLETED_REQUESTS_ARE_ADMINISTRATIONS: 'maybe' }))).toThrow(
+      /COMPLETED_REQUESTS_ARE_ADMINISTRATIONS/,
+    );
   });
 
   test('the CQL receives every threshold it declares, under the declared name, with the configured value', () => {
@@ -81,6 +92,8 @@ describe('the §9 table', () => {
     expect(out).not.toContain('"old"');
     expect(withThresholdBlock('X.cql', out)).toBe(out);
     expect(() => withThresholdBlock('Y.cql', `library Y version '1'\ndefine A: "coverGapDays"\n`)).toThrow(/Y\.cql/);
-    expect(() => withThresholdBlock('Z.cql', `${lib}parameter "coverGapDays" System.Integer default 28\n`)).toThrow(/outside/);
+    expect(() => withThresholdBlock('Z.cql', `${lib}parameter "coverGapDays" System.Integer default 28\n`)).toThrow(
+      /outside/,
+    );
   });
 });

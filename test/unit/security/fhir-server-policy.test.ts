@@ -26,7 +26,12 @@ test('the connection counter sees a real (loopback) connection, so a zero count 
   const server = net.createServer((socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve, reject) => net.connect(port, '127.0.0.1').on('close', () => resolve()).on('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    net
+      .connect(port, '127.0.0.1')
+      .on('close', () => resolve())
+      .on('error', reject),
+  );
   await new Promise<void>((resolve) => server.close(() => resolve()));
   expect(connects).toBe(1);
 });
@@ -57,12 +62,21 @@ const production = (clients: readonly unknown[]): SecurityConfig =>
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: 'https://cds.example.org',
     PSEUDONYM_KEY: 'k'.repeat(40),
-    CDS_CLIENTS: JSON.stringify(clients.map((c) => ({ jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }] }, ...(c as object) }))),
+    CDS_CLIENTS: JSON.stringify(
+      clients.map((c) => ({ jwks: { keys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y' }] }, ...(c as object) })),
+    ),
   }).security;
 
 const prodConfig = production([
-  { iss: 'https://ehr.example.org', fhirServers: ['https://fhir.example.org/r4', 'https://internal.example.org/fhir', 'http://10.0.0.1/fhir'] },
-  { iss: 'https://onprem.example.org', fhirServers: ['https://private.example.org/fhir', 'http://10.0.0.1/fhir'], allowPrivateNetwork: true },
+  {
+    iss: 'https://ehr.example.org',
+    fhirServers: ['https://fhir.example.org/r4', 'https://internal.example.org/fhir', 'http://10.0.0.1/fhir'],
+  },
+  {
+    iss: 'https://onprem.example.org',
+    fhirServers: ['https://private.example.org/fhir', 'http://10.0.0.1/fhir'],
+    allowPrivateNetwork: true,
+  },
 ]);
 const devConfig = loadConfig({ STS_MODE: 'development', LOG_LEVEL: 'silent' }).security;
 
@@ -116,7 +130,10 @@ describe('production: only the FHIR servers allowed for the verified client', ()
   test('a listed name that resolves to 127.0.0.1 is refused for a client without allowPrivateNetwork', async () => {
     const dns = fakeDns(DNS);
     const v = await verdict('https://internal.example.org/fhir', ehr, prodConfig, dns);
-    expect(v).toMatchObject({ code: 'forbidden', diagnostics: expect.stringMatching(/resolves to a loopback address/) });
+    expect(v).toMatchObject({
+      code: 'forbidden',
+      diagnostics: expect.stringMatching(/resolves to a loopback address/),
+    });
     expect(dns.calls).toEqual(['internal.example.org']);
     expect(connects).toBe(0);
   });
@@ -136,8 +153,14 @@ describe('production: only the FHIR servers allowed for the verified client', ()
   });
 
   test('an IPv4-mapped IPv6 form of the metadata address is refused even when listed', async () => {
-    const config = production([{ iss: 'https://x.example.org', fhirServers: ['http://[::ffff:169.254.169.254]/'], allowPrivateNetwork: true }]);
-    const v = await verdict('http://[::ffff:169.254.169.254]/latest', clientOf(config, 'https://x.example.org'), config);
+    const config = production([
+      { iss: 'https://x.example.org', fhirServers: ['http://[::ffff:169.254.169.254]/'], allowPrivateNetwork: true },
+    ]);
+    const v = await verdict(
+      'http://[::ffff:169.254.169.254]/latest',
+      clientOf(config, 'https://x.example.org'),
+      config,
+    );
     expect(v).toMatchObject({ code: 'forbidden', diagnostics: expect.stringMatching(/metadata address/) });
   });
 
@@ -153,7 +176,10 @@ describe('production: only the FHIR servers allowed for the verified client', ()
   test('a host that does not resolve is 412: the data cannot be fetched', async () => {
     const config = production([{ iss: 'https://x.example.org', fhirServers: ['https://gone.example.org/fhir'] }]);
     const v = await verdict('https://gone.example.org/fhir', clientOf(config, 'https://x.example.org'), config);
-    expect(v).toMatchObject({ code: 'precondition-failed', diagnostics: expect.stringMatching(/could not be resolved/) });
+    expect(v).toMatchObject({
+      code: 'precondition-failed',
+      diagnostics: expect.stringMatching(/could not be resolved/),
+    });
   });
 });
 

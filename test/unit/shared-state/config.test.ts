@@ -28,12 +28,26 @@ test('without REDIS_URL the state stays in process; the documented defaults appl
 });
 
 test('a redis:// or rediss:// URL and the bounds are read', () => {
-  const shared = loadConfig({ ...base, REDIS_URL: 'rediss://:secret@redis.example.org:6380/2', REDIS_KEY_PREFIX: 'cds-prod:', RESULT_CACHE_MAX_ENTRIES: '0' }).sharedState;
-  expect(shared).toMatchObject({ redisUrl: 'rediss://:secret@redis.example.org:6380/2', keyPrefix: 'cds-prod:', resultMaxEntries: 0 });
+  const shared = loadConfig({
+    ...base,
+    REDIS_URL: 'rediss://:secret@redis.example.org:6380/2',
+    REDIS_KEY_PREFIX: 'cds-prod:',
+    RESULT_CACHE_MAX_ENTRIES: '0',
+  }).sharedState;
+  expect(shared).toMatchObject({
+    redisUrl: 'rediss://:secret@redis.example.org:6380/2',
+    keyPrefix: 'cds-prod:',
+    resultMaxEntries: 0,
+  });
 });
 
 test('a wrong URL, prefix or bound is reported with the other problems', () => {
-  const problems = problemsOf({ REDIS_URL: 'http://redis:6379', REDIS_KEY_PREFIX: 'has space', RESULT_CACHE_TTL_S: '0', REDIS_TIMEOUT_MS: 'soon' });
+  const problems = problemsOf({
+    REDIS_URL: 'http://redis:6379',
+    REDIS_KEY_PREFIX: 'has space',
+    RESULT_CACHE_TTL_S: '0',
+    REDIS_TIMEOUT_MS: 'soon',
+  });
   expect(problems).toEqual(
     expect.arrayContaining([
       'REDIS_URL must be a redis:// or rediss:// URL',
