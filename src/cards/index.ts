@@ -10,5 +10,4 @@ export {
   type DraftInfo,
   type OrderCardContext,
 } from './order-cards.js';
-export { pathwayDocRouter, renderPathwayDoc } from './pathway-doc.js';
 export { SUMMARY_MAX } from './text.js';

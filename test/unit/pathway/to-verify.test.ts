@@ -8,7 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import express from 'express';
 import { readdirSync, readFileSync } from 'node:fs';
 import request from 'supertest';
-import { renderPathwayDoc } from '../../../src/cards/pathway-doc.js';
+import { renderPathwayDoc } from '../../../src/page/pathway-doc.js';
 import { ALL_CODE_DEFS, RXNORM_CODES, toVerifyCodes } from '../../../src/pathway/index.js';
 import { markedClauses, markedCodes, toVerifyProblems } from '../../helpers/to-verify.js';
 import { takeGuardProblems } from '../../helpers/response-guard.js';

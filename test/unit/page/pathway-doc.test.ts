@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { pathwayDocRouter } from '../../../src/cards/index.js';
+import { pathwayDocRouter } from '../../../src/page/index.js';
 import { NODE_IDS, RULE_IDS, NODES } from '../../../src/pathway/index.js';
 
 describe('GET /pathway', () => {
