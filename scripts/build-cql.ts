@@ -7,7 +7,7 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCql, formatMessage, staleOutputs } from '../src/cql/build.js';
+import { buildCql, formatMessage, staleOutputs } from '../tools/cql-build/build.js';
 import { CompileError } from '../tools/elm-compiler/compile.js';
 import { compiledOutputs } from '../tools/elm-compiler/outputs.js';
 

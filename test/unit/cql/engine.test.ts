@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { CdsError } from '../../../src/errors.js';
 import { Date as CqlDate, Quantity } from 'cql-execution';
 import { createCqlEngine, DEFAULT_ELM_DIR, plainOnRead, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
-import { formatElm } from '../../../src/cql/build.js';
-import { createTranslatorSession } from '../../../src/cql/translate.js';
+import { formatElm } from '../../../tools/cql-build/build.js';
+import { createTranslatorSession } from '../../../tools/cql-build/translate.js';
 
 const TEST_LIBRARY = `library EngineTest version '1.0.0'
 using FHIR version '4.0.1'

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { thresholdParameters } from '../../../src/cql/parameters.js';
 import { DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
-import { withThresholdBlock, THRESHOLD_BLOCK_BEGIN, THRESHOLD_BLOCK_END } from '../../../src/cql/threshold-cql.js';
+import {
+  withThresholdBlock,
+  THRESHOLD_BLOCK_BEGIN,
+  THRESHOLD_BLOCK_END,
+} from '../../../tools/cql-build/threshold-cql.js';
 import {
   CQL_THRESHOLDS,
   DEFAULT_THRESHOLDS,

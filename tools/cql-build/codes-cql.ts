@@ -2,7 +2,7 @@
  * Generates cql/StsCodes.cql from src/pathway/ (the single source of codes): CQL libraries read code lists from it,
  * never from literals of their own.
  */
-import type { CodeDef } from '../pathway/codes.js';
+import type { CodeDef } from '../../src/pathway/codes.js';
 import {
   BILIRUBIN_HIGH_INTERPRETATIONS,
   DISEASE_STATUS_VALUES,
@@ -31,23 +31,23 @@ import {
   SURGERY_DISPLAY_EXCLUDED,
   SURGERY_DISPLAY_WORDS,
   WELL_DIFFERENTIATED_LPS,
-} from '../pathway/codes.js';
-import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS } from '../pathway/drugs.js';
-import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../pathway/systems.js';
-import { camelToTitle } from '../pathway/names.js';
+} from '../../src/pathway/codes.js';
+import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS } from '../../src/pathway/drugs.js';
+import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../../src/pathway/systems.js';
+import { camelToTitle } from '../../src/pathway/names.js';
 import {
   BILIRUBIN_RULE_DRUGS,
   HISTOLOGY_SPECIFIC_OPTIONS,
   LVEF_UNUSABLE_REASONS,
   MESNA_ORDER_WINDOW_DAYS,
   SAFETY_TEXTS,
-} from '../pathway/rules.js';
-import { OBSERVATION_VALUE_SETS } from '../pathway/value-sets.js';
+} from '../../src/pathway/rules.js';
+import { OBSERVATION_VALUE_SETS } from '../../src/pathway/value-sets.js';
 import {
   HISTORY_INCOMPLETE_NOTE,
   HISTORY_INCOMPLETE_NEOADJUVANT_NOTE,
   HISTORY_UNAVAILABLE_NOTE,
-} from '../pathway/treatment-words.js';
+} from '../../src/pathway/treatment-words.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
 export const STS_CODES_LIBRARY = { name: 'StsCodes', version: '1.0.0' } as const;

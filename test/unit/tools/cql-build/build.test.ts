@@ -4,10 +4,10 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HISTOLOGY_CODES, STS_DIAGNOSIS_CODES } from '../../../src/pathway/codes.js';
-import { buildCql, formatMessage, staleOutputs } from '../../../src/cql/build.js';
-import { generateStsCodesCql } from '../../../src/cql/codes-cql.js';
-import { DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
+import { HISTOLOGY_CODES, STS_DIAGNOSIS_CODES } from '../../../../src/pathway/codes.js';
+import { buildCql, formatMessage, staleOutputs } from '../../../../tools/cql-build/build.js';
+import { generateStsCodesCql } from '../../../../tools/cql-build/codes-cql.js';
+import { DEFAULT_ELM_DIR } from '../../../../src/cql/engine.js';
 
 let dir: string;
 beforeEach(() => {

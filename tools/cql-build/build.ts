@@ -48,7 +48,7 @@ export function buildCql(cqlDir: string, only?: readonly string[]): BuildResult 
     if (name === undefined) throw new Error(`${file}: no library declaration`);
     if (`${name}.cql` !== file)
       throw new Error(`${file}: declares library ${name}; the file must be named ${name}.cql`);
-    // The §9 threshold declarations are generated into the library (src/cql/threshold-cql.ts).
+    // The §9 threshold declarations are generated into the library (tools/cql-build/threshold-cql.ts).
     const text = withThresholdBlock(file, committed);
     if (text !== committed) outputs.push({ path: join(cqlDir, file), text });
     sources.set(name, text);

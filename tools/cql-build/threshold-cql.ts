@@ -3,7 +3,7 @@
  * between two marker lines, so no library states a threshold's name, type or value by hand. No default: cql-execution
  * never applies a parameter default (TOOLCHAIN.md), so a default would only be a second, dead copy of the value.
  */
-import { CQL_THRESHOLDS, type ThresholdType } from '../pathway/thresholds.js';
+import { CQL_THRESHOLDS, type ThresholdType } from '../../src/pathway/thresholds.js';
 
 export const THRESHOLD_BLOCK_BEGIN =
   '// BEGIN §9 thresholds: written by `npm run build:cql` from src/pathway/thresholds.ts; do not edit.';
