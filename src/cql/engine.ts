@@ -9,7 +9,7 @@ import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Re
 import { CdsError, internalError } from '../errors.js';
 import { compiledLibraries, evaluateCompiled } from '../engine/compiled-engine.js';
 import { valueSetExpansions } from '../pathway/value-sets.js';
-import { installFastDistinct } from './distinct.js';
+import { installFastDistinct } from '../engine/runtime/distinct.js';
 import { createPatientSourceFactory } from './patient-source.js';
 import { toPlain, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCache, type ResultCacheStats } from './result-cache.js';

@@ -22,7 +22,7 @@ import {
 } from 'cql-execution';
 import { DEFAULT_THRESHOLDS } from '../../src/config.js';
 import { DEFAULT_ELM_DIR, todayIn } from '../../src/cql/engine.js';
-import { installFastDistinct } from '../../src/cql/distinct.js';
+import { installFastDistinct } from '../../src/engine/runtime/distinct.js';
 import { createPatientSourceFactory } from '../../src/cql/patient-source.js';
 import { pathwayParameters } from '../../src/cql/pathway.js';
 import { hoistContainedMedications } from '../../src/cql/treatment.js';

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { Code, Concept, Date as CqlDate, DateTime, Interval, Quantity } from 'cql-execution';
-import { fastDistinct } from '../../cql/distinct.js';
+import { fastDistinct } from './distinct.js';
 import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween } from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
@@ -193,7 +193,7 @@ export function exists(list: any): boolean {
   return false;
 }
 
-/** cql-execution's `toDistinctList`: src/cql/distinct.ts's fast paths (proven identical), else the original. */
+/** cql-execution's `toDistinctList`: src/engine/runtime/distinct.ts's fast paths (proven identical), else the original. */
 export function distinctList(list: any[]): any[] {
   // Zero or one element: nothing to compare (cql-execution returns the element, whatever its key).
   if (list.length <= 1) return list.length === 0 ? [] : [list[0]];

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { Code, Date as CqlDate, DateTime, Quantity } from 'cql-execution';
 import * as R from '../../../src/engine/runtime/ops.js';
-import { installFastDistinct } from '../../../src/cql/distinct.js';
+import { installFastDistinct } from '../../../src/engine/runtime/distinct.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 import { compiled, ctx, elm, reference, Value } from '../../helpers/cql-reference.js';
 

@@ -13,7 +13,7 @@
  * lists, tuples, CQL Dates and DateTimes get a canonical string per element that is equal exactly when the
  * normalized keys are equal (the same own keys and values; a DateTime at UTC first, as the original normalizes it).
  * Any other list goes to the original.
- * Tested against it in test/unit/cql/distinct.test.ts.
+ * Tested against it in test/unit/engine/distinct.test.ts.
  */
 import { createRequire } from 'node:module';
 import { Date as CqlDate, DateTime as CqlDateTime } from 'cql-execution';

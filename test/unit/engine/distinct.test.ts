@@ -1,5 +1,5 @@
 /**
- * src/cql/distinct.ts: cql-execution's de-duplication with fast paths must keep exactly the elements, in the order,
+ * src/engine/runtime/distinct.ts: cql-execution's de-duplication with fast paths must keep exactly the elements, in the order,
  * that the original keeps; and it must be the one the engine's evaluations call.
  */
 import { createRequire } from 'node:module';
@@ -14,7 +14,7 @@ import {
   fastDistinct,
   installFastDistinct,
   originalDistinct,
-} from '../../../src/cql/distinct.js';
+} from '../../../src/engine/runtime/distinct.js';
 
 const require = createRequire(import.meta.url);
 
