@@ -4,7 +4,7 @@
  * patient id, user id, token or chart text (patient and user are pseudonyms).
  */
 import type { OrderCardKind } from '../cql/decision.js';
-import type { CdsRequest, CdsResponse } from '../hooks/types.js';
+import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
 import { PATHWAY_VERSION, SYSTEMS, type DrugKey } from '../pathway/index.js';
 import { classifyOrderCard, type Classification } from './classify.js';
 import type { Pseudonymize } from './pseudonym.js';

@@ -4,7 +4,7 @@
  */
 import cluster from 'node:cluster';
 import type { Logger } from '../log.js';
-import type { CdsRequest, CdsResponse } from '../hooks/types.js';
+import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
 import type { AdherenceConfig } from './config.js';
 import { openPglite, openPostgres, type Database } from './db.js';
 import { storeFeedback, type FeedbackEntryInput, type FeedbackResult } from './feedback-store.js';

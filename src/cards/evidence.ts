@@ -3,7 +3,7 @@
  * the facts a card reads to choose a ClinicalTrials.gov term or a specialty statement.
  */
 import type { FactEntry } from '../cql/decision.js';
-import type { Link } from '../hooks/types.js';
+import type { Link } from '../shared/cds-hooks.js';
 import { histologyCode } from './facts-view.js';
 import {
   DEFAULT_TRIAL_TERM,

@@ -3,7 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js';
-import type { Card, Link, Suggestion } from '../hooks/types.js';
+import type { Card, Link, Suggestion } from '../shared/cds-hooks.js';
 import { CdsError, internalError } from '../errors.js';
 import {
   ANTHRACYCLINE_FREE_OPTION,

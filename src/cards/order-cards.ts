@@ -3,7 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DraftDoseFact, FactEntry, OrderCard, OrderDecision } from '../cql/decision.js';
-import type { Action, Card, Coding, Suggestion } from '../hooks/types.js';
+import type { Action, Card, Coding, Suggestion } from '../shared/cds-hooks.js';
 import { CdsError, internalError } from '../errors.js';
 import {
   BILIRUBIN_DRUG_SENTENCES,

@@ -14,7 +14,7 @@ import {
   type NodeId,
   type Thresholds,
 } from '../pathway/index.js';
-import type { Action } from '../hooks/types.js';
+import type { Action } from '../shared/cds-hooks.js';
 
 /** Who and why every created resource refers to. */
 export interface ResourceContext {

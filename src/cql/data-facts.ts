@@ -2,7 +2,7 @@
  * The "Based on" facts of a card with the data path's findings folded in (PATHWAY.md §2): types read only in part
  * (incomplete), resources left out, the EHR's warnings.
  */
-import type { PatientData } from '../hooks/types.js';
+import type { PatientData } from '../fhir/types.js';
 import type { FactEntry } from './decision.js';
 import { buildFacts } from './facts.js';
 import type { PlainValue } from './plain.js';

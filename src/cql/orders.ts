@@ -2,7 +2,7 @@
  * Order-select / order-sign (PATHWAY.md §5): matches each draft's medication to a §6 drug, evaluates cql/StsOrders
  * once, and narrows its card tuples into an `OrderDecision`.
  */
-import type { PatientData } from '../hooks/types.js';
+import type { PatientData } from '../fhir/types.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/drugs.js';
 import { NODES, type NodeId } from '../pathway/nodes.js';
 import { RULES, isRuleId } from '../pathway/rules.js';

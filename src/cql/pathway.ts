@@ -3,7 +3,7 @@
  * and narrows its node tuples into a `PathwayDecision`.
  */
 import type { Thresholds } from '../config.js';
-import type { PatientData } from '../hooks/types.js';
+import type { PatientData } from '../fhir/types.js';
 import { NODES, type NodeId } from '../pathway/nodes.js';
 import type { DecidedNode, NodeRole, PathwayDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';

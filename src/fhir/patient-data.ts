@@ -1,7 +1,8 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { Config } from '../config.js';
 import { CdsError, badRequest, outcome, preconditionFailed, truncate } from '../errors.js';
-import type { CdsRequest, DataNotice, PatientData } from '../hooks/types.js';
+import type { CdsRequest } from '../shared/cds-hooks.js';
+import type { DataNotice, PatientData } from './types.js';
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate, templateResourceType } from './prefetch.js';
 import {
   isBundle,

@@ -1,4 +1,4 @@
-import type { CdsRequest } from '../hooks/types.js';
+import type { CdsRequest } from '../shared/cds-hooks.js';
 import { OBSERVATION_CODES } from '../pathway/codes.js';
 
 /**

@@ -10,7 +10,7 @@ import type { DraftInfo } from '../cards/index.js';
 import type { DoseInput, DraftInput } from '../cql/orders.js';
 import { listedReads } from '../cql/pathway-reads.js';
 import type { ShapeGuard } from '../cql/shape-guard.js';
-import type { CdsRequest } from './types.js';
+import type { CdsRequest } from '../shared/cds-hooks.js';
 
 /** The draft set of one request. */
 export interface DraftOrders {

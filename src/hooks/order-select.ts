@@ -5,7 +5,8 @@
 import { parseDraftOrders } from './draft-orders.js';
 import { orderTimeResponse } from './order-sign.js';
 import type { HookDeps } from './registry.js';
-import type { CdsRequest, CdsResponse, PatientData } from './types.js';
+import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
+import type { PatientData } from '../fhir/types.js';
 
 /** order-select: cards about the selected draft MedicationRequests only. */
 export async function orderSelect(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {

@@ -6,7 +6,8 @@ import { buildOrderCards } from '../cards/index.js';
 import { evaluateOrders } from '../cql/orders.js';
 import { parseDraftOrders, type DraftOrders } from './draft-orders.js';
 import type { HookDeps } from './registry.js';
-import type { CdsRequest, CdsResponse, PatientData } from './types.js';
+import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
+import type { PatientData } from '../fhir/types.js';
 
 /** Order-time cards for a parsed draft set; only cards about `orders.selected` drafts are returned. */
 export async function orderTimeResponse(

@@ -4,7 +4,8 @@
 import { buildPathwayCards } from '../cards/index.js';
 import { evaluatePathway } from '../cql/pathway.js';
 import type { HookDeps } from './registry.js';
-import type { CdsRequest, CdsResponse, PatientData } from './types.js';
+import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
+import type { PatientData } from '../fhir/types.js';
 
 /** The patient-view cards: one per decided node; none without an STS Condition. */
 export async function patientView(request: CdsRequest, data: PatientData, deps: HookDeps): Promise<CdsResponse> {

@@ -1,4 +1,5 @@
-import type { CdsRequest, CdsResponse, CdsServiceDefinition, PatientData } from './types.js';
+import type { CdsRequest, CdsResponse, CdsServiceDefinition } from '../shared/cds-hooks.js';
+import type { PatientData } from '../fhir/types.js';
 import { PATHWAY_VERSION } from '../pathway/version.js';
 import { PREFETCH_TEMPLATES } from '../fhir/prefetch.js';
 import type { Thresholds } from '../config.js';

@@ -1,5 +1,5 @@
 import { CdsError, badRequest, outcome } from '../errors.js';
-import type { CdsRequest, FhirAuthorization } from '../hooks/types.js';
+import type { CdsRequest, FhirAuthorization } from '../shared/cds-hooks.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

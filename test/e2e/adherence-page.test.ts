@@ -13,7 +13,7 @@ import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { openAdherenceStore, type AdherenceStore } from '../../src/adherence/index.js';
 import type { RunningFhirServer } from '../../src/embedded/index.js';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { OVERRIDE_REASONS } from '../../src/pathway/index.js';
 import { testConfig } from '../helpers/app.js';
 import { browserSuiteEnabled, launchBrowser, type TestBrowser } from '../helpers/browser.js';

@@ -16,7 +16,7 @@ import { errorHandler } from '../../src/http/error-handler.js';
 import { adherenceRouter, FEEDBACK_RETRY_AFTER_S } from '../../src/http/adherence.js';
 import { openAdherenceStore, type AdherenceStore } from '../../src/adherence/index.js';
 import type { RunningFhirServer } from '../../src/embedded/index.js';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { OVERRIDE_REASONS, RULES, type DrugKey } from '../../src/pathway/index.js';
 import { testConfig } from '../helpers/app.js';
 import { createTestDatabase, viaPort, type TestDatabase } from '../helpers/postgres.js';

@@ -7,7 +7,7 @@
  */
 import type { Bundle, FhirResource, Observation } from 'fhir/r4.js';
 import request from 'supertest';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { EXAMPLE_CODES } from '../../src/pathway/index.js';
 import { testApp } from '../helpers/app.js';
 import { useTestFhirServer } from '../helpers/fhir-server.js';

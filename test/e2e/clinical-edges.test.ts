@@ -6,7 +6,7 @@ import type { FhirResource } from 'fhir/r4.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
 import request from 'supertest';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { NOW, ago, cardOf, draft, fact, orders, patientView, prefetchOf, topics } from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);

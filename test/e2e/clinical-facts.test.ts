@@ -6,7 +6,7 @@
  */
 import type { Bundle, FhirResource } from 'fhir/r4.js';
 import request from 'supertest';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
 import { useTestFhirServer } from '../helpers/fhir-server.js';
 import {

@@ -3,7 +3,7 @@
  * mCODE-shaped histories (product-coded doxorubicin in mg, MedicationStatements, contained Medications in drafts).
  */
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
-import type { Card } from '../../src/hooks/types.js';
+import type { Card } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient } from '../fixtures/mcode/resources.js';
 import { NOW, ago, cardOf, draft, orders, topics } from '../fixtures/mcode/http.js';

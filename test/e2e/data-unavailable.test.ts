@@ -6,7 +6,7 @@
  */
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
 import request from 'supertest';
-import type { Card, CdsResponse } from '../../src/hooks/types.js';
+import type { Card, CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
 import { responseProblems } from '../helpers/card-checks.js';
 import {

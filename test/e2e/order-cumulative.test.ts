@@ -6,7 +6,7 @@
  * and weight), administrations' `dosage.dose`; doxorubicin and epirubicin drafts (R2-1: every anthracycline draft).
  */
 import type { Dosage, FhirResource, MedicationRequest } from 'fhir/r4.js';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { RULE_DETAILS } from '../../src/pathway/index.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient } from '../fixtures/mcode/resources.js';

@@ -5,7 +5,7 @@
 import type { Express } from 'express';
 import type { MedicationRequest } from 'fhir/r4.js';
 import request from 'supertest';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { DRUGS, type DrugKey } from '../../src/pathway/index.js';
 
 /** A draft MedicationRequest for `drug`, named by its ingredient (as an EHR's order entry would send it). */

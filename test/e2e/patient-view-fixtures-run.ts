@@ -9,7 +9,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { prefetchOf } from '../helpers/prefetch.js';
 import { loadDemoPatients, startFhirServer, DEMO_DIR, type RunningFhirServer } from '../../src/embedded/index.js';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
 import type { DrugKey } from '../../src/pathway/index.js';
 

@@ -6,7 +6,7 @@
 import type { Bundle, FhirResource } from 'fhir/r4.js';
 import request from 'supertest';
 import { preconditionFailed } from '../../src/errors.js';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
 import { responseProblems } from '../helpers/card-checks.js';
 import { startTestFhirServer, type TestFhirServer } from '../helpers/fhir-server.js';

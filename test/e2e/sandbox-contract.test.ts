@@ -5,7 +5,7 @@
 import type { CodeableConcept, Condition } from 'fhir/r4.js';
 import request from 'supertest';
 import type { RunningFhirServer } from '../../src/embedded/index.js';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
 import { responseProblems } from '../helpers/card-checks.js';
 import { PRESCRIBABLES, SANDBOX_DRAFT_ID, sandboxDraft, sandboxRequest } from '../helpers/sandbox-requests.js';

@@ -8,7 +8,7 @@
 import type { Express } from 'express';
 import type { Bundle, FhirResource, MedicationRequest } from 'fhir/r4.js';
 import request from 'supertest';
-import type { CdsResponse } from '../../src/hooks/types.js';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { DEFAULT_THRESHOLDS, THRESHOLDS, THRESHOLD_NAMES, type ThresholdName } from '../../src/pathway/index.js';
 import { testApp } from '../helpers/app.js';
 import { responseProblems } from '../helpers/card-checks.js';

@@ -4,7 +4,7 @@
  * (test/helpers/to-verify.ts; the jest setup applies that part to every response of the suite as well).
  */
 import FhirModule from 'fhir';
-import type { Card } from '../../src/hooks/types.js';
+import type { Card } from '../../src/shared/cds-hooks.js';
 import { cdsResponseErrors } from './cds-schema.js';
 import { toVerifyProblems } from './to-verify.js';
 

@@ -2,7 +2,7 @@
  * Cards as an EHR renders them (CDS Hooks 2.0 card attributes): indicator, summary, source, markdown detail, links,
  * suggestions as buttons, override reasons; and the facts panel built from the cards' facts extension.
  */
-import type { Card, Coding, Suggestion } from '../../hooks/types.js';
+import type { Card, Coding, Suggestion } from '../../shared/cds-hooks.js';
 import { el, isRecord } from './dom.js';
 import { renderMarkdown, safeHref } from './markdown.js';
 

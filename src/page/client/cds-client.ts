@@ -3,7 +3,7 @@
  * discovery templates, call the hooks and send feedback. Every response is `unknown` until narrowed here.
  */
 import type { Bundle, FhirResource, MedicationRequest, Patient } from 'fhir/r4.js';
-import type { Card } from '../../hooks/types.js';
+import type { Card } from '../../shared/cds-hooks.js';
 import { isRecord } from './dom.js';
 
 /** The outcome of one HTTP call: status and parsed JSON (or undefined), or the network error text. */

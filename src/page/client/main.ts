@@ -3,7 +3,7 @@
  * facts, highlight where the patient stands on the flowchart, draft orders and send feedback.
  */
 import type { Bundle, FhirResource, Patient } from 'fhir/r4.js';
-import type { Card } from '../../hooks/types.js';
+import type { Card } from '../../shared/cds-hooks.js';
 import {
   bundleResources,
   callService,

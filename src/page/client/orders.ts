@@ -3,7 +3,7 @@
  * actions (create, update, delete) locally, and listing the result.
  */
 import type { FhirResource, MedicationRequest } from 'fhir/r4.js';
-import type { Action } from '../../hooks/types.js';
+import type { Action } from '../../shared/cds-hooks.js';
 import { el } from './dom.js';
 import { isMedicationRequest, uuid } from './cds-client.js';
 import type { PageData } from './page-data.js';

@@ -15,7 +15,7 @@ import {
 } from '../../../src/adherence/index.js';
 import { storeFeedback } from '../../../src/adherence/feedback-store.js';
 import type { OrderCardNote } from '../../../src/adherence/records.js';
-import type { Card, CdsRequest, CdsResponse } from '../../../src/hooks/types.js';
+import type { Card, CdsRequest, CdsResponse } from '../../../src/shared/cds-hooks.js';
 import {
   OVERRIDE_REASONS,
   RULES,

@@ -12,7 +12,7 @@ import { createCqlEngine, DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
 import { evaluatePathway } from '../../../src/cql/pathway.js';
 import { evaluateTreatment } from '../../../src/cql/treatment.js';
 import { evaluateDiagnosis } from '../../../src/cql/types.js';
-import type { PatientData } from '../../../src/hooks/types.js';
+import type { PatientData } from '../../../src/fhir/types.js';
 import {
   MCODE_PROFILE,
   OBSERVATION_CODES,

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { preconditionFailed } from '../../../src/errors.js';
-import type { CdsResponse } from '../../../src/hooks/types.js';
+import type { CdsResponse } from '../../../src/shared/cds-hooks.js';
 import { testApp } from '../../helpers/app.js';
 import {
   closedPortUrl,

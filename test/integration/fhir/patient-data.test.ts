@@ -3,7 +3,7 @@ import { loadPatientData, type PatientDataDeps } from '../../../src/fhir/patient
 import { PREFETCH_TEMPLATES } from '../../../src/fhir/prefetch.js';
 import { CdsError, preconditionFailed } from '../../../src/errors.js';
 import { engineShapeGuard } from '../../helpers/shape-guard.js';
-import type { CdsRequest } from '../../../src/hooks/types.js';
+import type { CdsRequest } from '../../../src/shared/cds-hooks.js';
 import { testConfig } from '../../helpers/app.js';
 import {
   closedPortUrl,

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, constants } from 'node:zlib';
 import request from 'supertest';
-import type { CdsResponse } from '../../../src/hooks/types.js';
+import type { CdsResponse } from '../../../src/shared/cds-hooks.js';
 import { testApp } from '../../helpers/app.js';
 import { CODES, McodePatient } from '../../fixtures/mcode/resources.js';
 import { ago, prefetchOf } from '../../fixtures/mcode/http.js';

@@ -2,7 +2,7 @@ import type { MedicationRequest, ServiceRequest } from 'fhir/r4.js';
 import type { DecidedNode, FactEntry, PathwayDecision } from '../../../src/cql/decision.js';
 import { buildPathwayCards, SUMMARY_MAX } from '../../../src/cards/index.js';
 import { CdsError, internalError, statusOf } from '../../../src/errors.js';
-import type { Card } from '../../../src/hooks/types.js';
+import type { Card } from '../../../src/shared/cds-hooks.js';
 import {
   DEFAULT_THRESHOLDS,
   DRUGS,

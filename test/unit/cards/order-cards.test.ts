@@ -2,7 +2,7 @@ import { DEFAULT_THRESHOLDS } from '../../../src/pathway/thresholds.js';
 import type { MedicationRequest } from 'fhir/r4.js';
 import type { FactEntry, OrderCard, OrderDecision } from '../../../src/cql/decision.js';
 import { buildOrderCards, overrideCodings, type DraftInfo } from '../../../src/cards/index.js';
-import type { Card } from '../../../src/hooks/types.js';
+import type { Card } from '../../../src/shared/cds-hooks.js';
 import { NODES, OVERRIDE_REASONS, RULES, SYSTEMS, topicOf } from '../../../src/pathway/index.js';
 import { createdResources, responseProblems } from '../../helpers/card-checks.js';
 

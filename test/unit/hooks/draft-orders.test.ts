@@ -2,7 +2,7 @@ import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
 import { draftDose, parseDraftOrders as parseWith } from '../../../src/hooks/draft-orders.js';
 import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import { CdsError, badRequest } from '../../../src/errors.js';
-import type { CdsRequest } from '../../../src/hooks/types.js';
+import type { CdsRequest } from '../../../src/shared/cds-hooks.js';
 import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
 
 const draft = (

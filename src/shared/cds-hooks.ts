@@ -1,7 +1,8 @@
 /**
- * CDS Hooks 2.0 wire shapes (https://cds-hooks.hl7.org/2.0/), as this service sends and receives them.
+ * CDS Hooks 2.0 wire shapes (https://cds-hooks.hl7.org/2.0/), as this service sends and receives them: the request
+ * http/ validates, the cards cards/ builds, the response hooks/ returns and adherence/ records.
  */
-import type { Bundle, FhirResource } from 'fhir/r4.js';
+import type { FhirResource } from 'fhir/r4.js';
 
 /** https://cds-hooks.hl7.org/2.0/#response (Discovery: one service). */
 export interface CdsServiceDefinition {
@@ -92,24 +93,4 @@ export interface Card {
 export interface CdsResponse {
   readonly cards: readonly Card[];
   readonly systemActions?: readonly Action[];
-}
-
-/** The patient data a hook reads: one de-duplicated Bundle, and the resource types that could not be read. */
-export interface PatientData {
-  readonly bundle: Bundle;
-  /** Resource types (e.g. 'Observation') whose query failed both ways, with why. */
-  readonly unreadable: ReadonlyMap<string, string>;
-  /**
-   * Resource types read only in part (PATHWAY.md §2: a searchset whose `next` pages could not be followed), with why.
-   * The resources found are in `bundle`; the engine gets the type names as the CQL parameter `Incomplete`.
-   */
-  readonly incomplete?: ReadonlyMap<string, string>;
-  /** Data-quality lines for the "Based on" list of every card (resources left out, the EHR's warnings). */
-  readonly notices?: readonly DataNotice[];
-}
-
-/** One data-quality line of the "Based on" list, e.g. fact "Left out", value "2 resources: ...". */
-export interface DataNotice {
-  readonly fact: string;
-  readonly value: string;
 }
