@@ -25,6 +25,7 @@ import { PREFETCH_TEMPLATES, isReadTemplate, templateResourceType } from '../src
 import { prefetchOf } from '../test/helpers/prefetch.js';
 import { CHART_SIZES, chartBundle } from './charts.js';
 import { benchDatabaseUrl } from './adherence-db.js';
+import { isRecord } from '../src/shared/guards.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? '5');
@@ -275,10 +276,6 @@ async function memoryPoint(pid: number, dir: string): Promise<MemoryPoint> {
     externalMiB: toMiB(heap.external),
     arrayBuffersMiB: toMiB(heap.arrayBuffers),
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The soak verdict: RSS and heapUsed at 60 s against 10 s. */

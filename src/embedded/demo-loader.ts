@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bundle } from 'fhir/r4.js';
-import { isObject } from '../http/validate-request.js';
+import { isRecord } from '../shared/guards.js';
 import type { EmbeddedFhir } from './router.js';
 import { patientIdsOf, readDemoBundles, toPutTransaction } from './demo-bundles.js';
 import { shiftDates } from './demo-dates.js';
@@ -81,15 +81,15 @@ export async function loadDemoPatients(
 }
 
 function isTransactionResponse(v: unknown): v is Bundle {
-  return isObject(v) && v.resourceType === 'Bundle' && v.type === 'transaction-response';
+  return isRecord(v) && v.resourceType === 'Bundle' && v.type === 'transaction-response';
 }
 
 /** The first diagnostics (or details text) of an OperationOutcome-like body. */
 export function diagnosticsOf(body: unknown): string {
-  if (!isObject(body) || !Array.isArray(body.issue)) return 'no OperationOutcome';
+  if (!isRecord(body) || !Array.isArray(body.issue)) return 'no OperationOutcome';
   const issue: unknown = body.issue[0];
-  if (!isObject(issue)) return 'empty OperationOutcome';
+  if (!isRecord(issue)) return 'empty OperationOutcome';
   if (typeof issue.diagnostics === 'string') return issue.diagnostics;
-  const text = isObject(issue.details) ? issue.details.text : undefined;
+  const text = isRecord(issue.details) ? issue.details.text : undefined;
   return typeof text === 'string' ? text : String(issue.code ?? 'unknown issue');
 }

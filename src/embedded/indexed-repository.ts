@@ -12,10 +12,11 @@ import { matchesSearchRequest, Operator, type SearchRequest, type WithId } from 
 import { MemoryRepository, type CreateResourceOptions, type DeleteResourceOptions } from '@medplum/fhir-router';
 // The FHIR types of Medplum's signatures (a dependency of @medplum/core; types only).
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { FHIR_ID_PATTERN } from '../shared/fhir-id.js';
 
 // The same id shape search-query.ts rewrites; such a reference needs no JSON escaping.
-const PATIENT_REFERENCE = /^Patient\/([A-Za-z0-9\-.]{1,64})$/;
-const PATIENT_REFERENCES_IN_JSON = /"Patient\/([A-Za-z0-9\-.]{1,64})"/g;
+const PATIENT_REFERENCE = new RegExp(`^Patient/(${FHIR_ID_PATTERN})$`);
+const PATIENT_REFERENCES_IN_JSON = new RegExp(`"Patient/(${FHIR_ID_PATTERN})"`, 'g');
 // Fields of a search request the fast path answers exactly as MemoryRepository does (it ignores `total`).
 const SIMPLE_FIELDS: ReadonlySet<string> = new Set(['resourceType', 'filters', 'count', 'offset', 'total']);
 

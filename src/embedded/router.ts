@@ -2,7 +2,7 @@ import express, { Router, type Request } from 'express';
 import { getStatus, isOperationOutcome, normalizeOperationOutcome, isResourceType } from '@medplum/core';
 import { FhirRouter, type HttpMethod, type MemoryRepository } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome } from 'fhir/r4.js';
-import { isObject } from '../http/validate-request.js';
+import { isRecord } from '../shared/guards.js';
 import { indexFhirDefinitions } from './definitions.js';
 import { buildCapabilityStatement } from './capability.js';
 import { PatientIndexedRepository } from './indexed-repository.js';
@@ -71,7 +71,7 @@ export async function createFhirRouter(options: FhirRouterOptions = {}): Promise
     const status = getStatus(outcome);
     if (!resource) return answer(status, outcome);
     const headers: Record<string, string> = {};
-    if (isObject(resource.meta) && typeof resource.meta.versionId === 'string') {
+    if (isRecord(resource.meta) && typeof resource.meta.versionId === 'string') {
       headers.ETag = `W/"${resource.meta.versionId}"`;
       if (status === 201 && resource.id) {
         headers.Location = `${baseUrl}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`;
@@ -108,7 +108,7 @@ export async function createFhirRouter(options: FhirRouterOptions = {}): Promise
   });
   // A malformed body reaches here: answer an OperationOutcome, as FHIR clients expect.
   router.use((err: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
-    const tooLarge = isObject(err) && err.type === 'entity.too.large';
+    const tooLarge = isRecord(err) && err.type === 'entity.too.large';
     const outcome = errorOutcome(
       tooLarge ? 'too-costly' : 'structure',
       tooLarge ? 'Body too large' : 'Body is not valid JSON',
@@ -167,7 +167,7 @@ function toHttpMethod(m: string): HttpMethod {
 }
 
 function isSearchset(r: unknown): r is Bundle {
-  return isObject(r) && r.resourceType === 'Bundle' && r.type === 'searchset' && !isOperationOutcome(r);
+  return isRecord(r) && r.resourceType === 'Bundle' && r.type === 'searchset' && !isOperationOutcome(r);
 }
 
 function withFullUrls(bundle: Bundle, baseUrl: string): Bundle {

@@ -1,5 +1,8 @@
 import { DEFAULT_SEARCH_COUNT, getSearchParameter } from '@medplum/core';
 import type { Bundle, BundleLink } from 'fhir/r4.js';
+import { FHIR_ID_PATTERN } from '../shared/fhir-id.js';
+
+const PATIENT_ID_OR_REFERENCE = new RegExp(`^(Patient/)?${FHIR_ID_PATTERN}$`);
 
 /**
  * Rewrites `patient=<id>` (or `Patient/<id>`) to `subject=Patient/<id>` as the first filter when the type's `patient`
@@ -9,7 +12,7 @@ import type { Bundle, BundleLink } from 'fhir/r4.js';
 export function rewritePatientSearch(resourceType: string, params: URLSearchParams): URLSearchParams {
   const values = params.getAll('patient');
   const value = values[0];
-  if (values.length !== 1 || value === undefined || !/^(Patient\/)?[A-Za-z0-9\-.]{1,64}$/.test(value)) return params;
+  if (values.length !== 1 || value === undefined || !PATIENT_ID_OR_REFERENCE.test(value)) return params;
   const expression = getSearchParameter(resourceType, 'patient')?.expression ?? '';
   if (!expression.split('|').some((e) => e.trim().startsWith(`${resourceType}.subject`))) return params;
   const rewritten = new URLSearchParams();

@@ -1,12 +1,12 @@
 import { normalizeOperationOutcome, validateResource } from '@medplum/core';
 import type { OperationOutcome } from 'fhir/r4.js';
-import { isObject } from '../http/validate-request.js';
+import { isRecord } from '../shared/guards.js';
 
 type MedplumResource = Parameters<typeof validateResource>[0];
 
 /** The least Medplum's validator needs to start: an object naming its type (it checks the rest). */
 function isResourceLike(v: unknown): v is MedplumResource {
-  return isObject(v) && typeof v.resourceType === 'string';
+  return isRecord(v) && typeof v.resourceType === 'string';
 }
 
 /**
@@ -15,14 +15,14 @@ function isResourceLike(v: unknown): v is MedplumResource {
  * Returns the OperationOutcome to answer with (400), or undefined when the body is valid.
  */
 export function invalidWrite(body: unknown): OperationOutcome | undefined {
-  if (!isObject(body)) return undefined;
+  if (!isRecord(body)) return undefined;
   if (
     body.resourceType === 'Bundle' &&
     (body.type === 'transaction' || body.type === 'batch') &&
     Array.isArray(body.entry)
   ) {
     for (const [i, entry] of body.entry.entries()) {
-      const resource: unknown = isObject(entry) ? entry.resource : undefined;
+      const resource: unknown = isRecord(entry) ? entry.resource : undefined;
       if (resource === undefined) continue;
       const problem = check(resource, `Bundle.entry[${i}].resource`);
       if (problem) return problem;

@@ -1,10 +1,10 @@
 import type { Bundle, FhirResource } from 'fhir/r4.js';
-import { isObject } from '../http/validate-request.js';
+import { isRecord } from '../shared/guards.js';
 import { truncate } from '../errors.js';
 
 /** A JSON value that names a resource type (the least a FHIR resource has). */
 export function isFhirResource(v: unknown): v is FhirResource {
-  return isObject(v) && typeof v.resourceType === 'string' && v.resourceType.length > 0;
+  return isRecord(v) && typeof v.resourceType === 'string' && v.resourceType.length > 0;
 }
 
 export function isBundle(v: unknown): v is Bundle {
@@ -48,14 +48,14 @@ export function readBundle(value: unknown): ReadBundle {
   }
   const entries: unknown = value.entry;
   for (const e of Array.isArray(entries) ? entries : []) {
-    const r: unknown = isObject(e) ? e.resource : undefined;
+    const r: unknown = isRecord(e) ? e.resource : undefined;
     if (!isFhirResource(r)) continue;
     if (r.resourceType === 'OperationOutcome') {
       (isErrorOutcome(r) ? out.errors : out.warnings).push(outcomeText(r));
       continue;
     }
     out.resources.push(r);
-    const fullUrl: unknown = isObject(e) ? e.fullUrl : undefined;
+    const fullUrl: unknown = isRecord(e) ? e.fullUrl : undefined;
     if (r.resourceType === 'Patient' && typeof fullUrl === 'string' && typeof r.id === 'string')
       out.patientUrls.set(fullUrl, r.id);
   }
@@ -68,25 +68,25 @@ export function nextLinkOf(bundle: Bundle): string | undefined {
   const links: unknown = bundle.link;
   if (!Array.isArray(links)) return undefined;
   for (const l of links) {
-    if (isObject(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
+    if (isRecord(l) && l.relation === 'next' && typeof l.url === 'string' && l.url !== '') return l.url;
   }
   return undefined;
 }
 
 /** True when an OperationOutcome has an issue of severity error or fatal (or issues that say nothing of severity). */
 export function isErrorOutcome(value: unknown): boolean {
-  const issues: unknown = isObject(value) ? value.issue : undefined;
+  const issues: unknown = isRecord(value) ? value.issue : undefined;
   if (!Array.isArray(issues) || issues.length === 0) return true;
-  return issues.some((i) => !isObject(i) || (i.severity !== 'warning' && i.severity !== 'information'));
+  return issues.some((i) => !isRecord(i) || (i.severity !== 'warning' && i.severity !== 'information'));
 }
 
 /** The first issue of an OperationOutcome, short: "exception: upstream timeout" (code and diagnostics, else details.text). */
 export function outcomeText(value: unknown): string {
-  const issues: unknown = isObject(value) ? value.issue : undefined;
+  const issues: unknown = isRecord(value) ? value.issue : undefined;
   const issue: unknown = Array.isArray(issues) ? issues[0] : undefined;
-  if (!isObject(issue)) return 'an OperationOutcome with no issue';
+  if (!isRecord(issue)) return 'an OperationOutcome with no issue';
   const details: unknown = issue.details;
-  const text = issue.diagnostics ?? (isObject(details) ? details.text : undefined);
+  const text = issue.diagnostics ?? (isRecord(details) ? details.text : undefined);
   const parts = [issue.code, text].filter((x): x is string => typeof x === 'string' && x !== '');
   return parts.length > 0 ? truncate(parts.join(': '), 160) : 'an OperationOutcome issue without code or text';
 }

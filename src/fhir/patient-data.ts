@@ -15,7 +15,8 @@ import {
 } from './bundle.js';
 import { fetchQuery, followPages, type FhirTarget } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
-import { FHIR_ID, LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
+import { LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
+import { FHIR_ID } from '../shared/fhir-id.js';
 import { addressPolicyFor, checkFhirServer, type VerifiedClient } from '../security/index.js';
 import { describeShapeProblem, type ShapeGuard } from '../cql/shape-guard.js';
 

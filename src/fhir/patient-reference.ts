@@ -3,10 +3,8 @@
  * its patient reference provably is that patient. Everything else is left out, and counted so the cards can say so.
  */
 import type { FhirResource } from 'fhir/r4.js';
-import { isObject } from '../http/validate-request.js';
-
-/** FHIR id grammar (R4 `id`): checked before any id goes into a URL. */
-export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+import { isRecord } from '../shared/guards.js';
+import { FHIR_ID } from '../shared/fhir-id.js';
 
 /**
  * The element that names the patient, per resource type the pathway reads (R4: all `subject`). A type not listed here
@@ -54,7 +52,7 @@ export function leftOutReason(
   const field = PATIENT_REFERENCE[resource.resourceType];
   if (field === undefined) return undefined;
   const ref: unknown = Reflect.get(resource, field);
-  const reference: unknown = isObject(ref) ? ref.reference : undefined;
+  const reference: unknown = isRecord(ref) ? ref.reference : undefined;
   if (typeof reference !== 'string' || reference === '') return 'no-reference';
   const id = patientOfReference(reference, patientUrls);
   if (id === undefined) return 'unresolved-reference';

@@ -11,6 +11,8 @@ import type { DoseInput, DraftInput } from '../cql/orders.js';
 import { listedReads } from '../cql/pathway-reads.js';
 import type { ShapeGuard } from '../cql/shape-guard.js';
 import type { CdsRequest } from '../shared/cds-hooks.js';
+import { isRecord } from '../shared/guards.js';
+import { FHIR_ID } from '../shared/fhir-id.js';
 
 /** The draft set of one request. */
 export interface DraftOrders {
@@ -23,10 +25,6 @@ export interface DraftOrders {
   /** order-select: ids of the MedicationRequests named in `context.selections`; order-sign: every draft id. */
   readonly selected: readonly string[];
 }
-
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const isResource = (v: unknown): v is FhirResource => isRecord(v) && typeof v.resourceType === 'string';
 

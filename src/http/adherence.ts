@@ -13,21 +13,21 @@ import type { FeedbackEntryInput } from '../adherence/feedback-store.js';
 import { HOOK_SERVICES } from '../hooks/registry.js';
 import { NODE_IDS, RULE_IDS } from '../pathway/index.js';
 import type { VerifiedClient } from '../security/index.js';
+import { isRecord } from '../shared/guards.js';
 
 /** Seconds an EHR is asked to wait before it posts feedback again while the database is down. */
 export const FEEDBACK_RETRY_AFTER_S = 30;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The entries of a feedback body that validateFeedback (feedback.ts) accepted, as the store takes them. */
 function feedbackEntries(body: unknown): FeedbackEntryInput[] {
-  const list: unknown[] = isObject(body) && Array.isArray(body.feedback) ? body.feedback : [];
-  return list.filter(isObject).map((f) => {
-    const reason = isObject(f.overrideReason) ? f.overrideReason : undefined;
-    const coding = reason !== undefined && isObject(reason.reason) ? reason.reason : undefined;
+  const list: unknown[] = isRecord(body) && Array.isArray(body.feedback) ? body.feedback : [];
+  return list.filter(isRecord).map((f) => {
+    const reason = isRecord(f.overrideReason) ? f.overrideReason : undefined;
+    const coding = reason !== undefined && isRecord(reason.reason) ? reason.reason : undefined;
     const comment = str(reason?.userComment);
-    const accepted = Array.isArray(f.acceptedSuggestions) ? f.acceptedSuggestions.filter(isObject) : undefined;
+    const accepted = Array.isArray(f.acceptedSuggestions) ? f.acceptedSuggestions.filter(isRecord) : undefined;
     return {
       card: str(f.card) ?? '',
       outcome: f.outcome === 'accepted' ? 'accepted' : 'overridden',

@@ -1,6 +1,6 @@
 import { CdsError, badRequest } from '../errors.js';
 import { OVERRIDE_REASONS } from '../pathway/index.js';
-import { isObject } from './validate-request.js';
+import { isRecord } from '../shared/guards.js';
 
 const OUTCOMES = new Set(['accepted', 'overridden']);
 
@@ -17,7 +17,7 @@ function validateAccepted(v: unknown, at: string): void {
     fail(`${path} must hold 1 to 100 accepted suggestions for an 'accepted' outcome`, path);
   }
   (v as unknown[]).forEach((s, j) => {
-    if (!isObject(s) || typeof s.id !== 'string' || !UUID.test(s.id)) {
+    if (!isRecord(s) || typeof s.id !== 'string' || !UUID.test(s.id)) {
       fail(`${path}[${j}] must be an object whose id is the uuid of a suggestion`, `${path}[${j}].id`);
     }
   });
@@ -26,9 +26,9 @@ function validateAccepted(v: unknown, at: string): void {
 /** `overrideReason`: `{ reason: <a §5 override reason Coding>, userComment?: string }`. */
 function validateOverrideReason(v: unknown, at: string): void {
   const path = `${at}.overrideReason`;
-  if (!isObject(v)) return fail(`${path} must be an object with a reason`, path);
+  if (!isRecord(v)) return fail(`${path} must be an object with a reason`, path);
   const reason = v.reason;
-  const known = isObject(reason) && OVERRIDE_REASONS.some((r) => r.system === reason.system && r.code === reason.code);
+  const known = isRecord(reason) && OVERRIDE_REASONS.some((r) => r.system === reason.system && r.code === reason.code);
   if (!known) {
     fail(`${path}.reason must be one of the card's overrideReasons (system and code)`, `${path}.reason`);
   }
@@ -39,7 +39,7 @@ function validateOverrideReason(v: unknown, at: string): void {
 
 /** Validates a CDS Hooks feedback body (https://cds-hooks.hl7.org/2.0/#feedback); throws a 400 CdsError. */
 export function validateFeedback(body: unknown): void {
-  if (!isObject(body) || !Array.isArray(body.feedback)) {
+  if (!isRecord(body) || !Array.isArray(body.feedback)) {
     throw new CdsError(badRequest('Feedback body must be an object with a `feedback` array', ['feedback']));
   }
   if (body.feedback.length === 0 || body.feedback.length > 100) {
@@ -47,7 +47,7 @@ export function validateFeedback(body: unknown): void {
   }
   body.feedback.forEach((f: unknown, i: number) => {
     const at = `feedback[${i}]`;
-    if (!isObject(f)) throw new CdsError(badRequest(`${at} must be an object`, [at]));
+    if (!isRecord(f)) throw new CdsError(badRequest(`${at} must be an object`, [at]));
     if (typeof f.card !== 'string' || f.card.length === 0) {
       throw new CdsError(badRequest(`${at}.card must be the uuid of a card`, [`${at}.card`]));
     }

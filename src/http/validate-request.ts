@@ -1,7 +1,7 @@
 import { CdsError, badRequest, outcome } from '../errors.js';
 import type { CdsRequest, FhirAuthorization } from '../shared/cds-hooks.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../shared/guards.js';
+import { FHIR_ID } from '../shared/fhir-id.js';
 
 /** Which `context` fields each hook requires, and their JSON types (https://cds-hooks.hl7.org/hooks/). */
 const REQUIRED_CONTEXT: Readonly<Record<string, Readonly<Record<string, 'string' | 'object' | 'array'>>>> = {
@@ -14,7 +14,7 @@ const typeOfJson = (v: unknown): string => (Array.isArray(v) ? 'array' : v === n
 
 /** Narrows an unknown body to a CdsRequest for `hook`, or throws a 400 CdsError naming the first problem. */
 export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
-  if (!isObject(body)) throw new CdsError(badRequest('Request body must be a JSON object'));
+  if (!isRecord(body)) throw new CdsError(badRequest('Request body must be a JSON object'));
   // Recursive code further on (JSON.stringify, the FHIR model) would overflow the stack on a 10,000-deep value.
   if (isNestedDeeperThan(body, MAX_JSON_DEPTH)) {
     throw new CdsError(badRequest(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep`));
@@ -40,7 +40,7 @@ export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
     validateAuthorization(body.fhirAuthorization, fail);
     if (body.fhirServer === undefined) fail('`fhirAuthorization` is given without `fhirServer`', 'fhirAuthorization');
   }
-  if (!isObject(body.context)) fail('`context` is required and must be an object', 'context');
+  if (!isRecord(body.context)) fail('`context` is required and must be an object', 'context');
   const context = body.context as Record<string, unknown>;
   const required = REQUIRED_CONTEXT[hook] ?? {};
   for (const [field, type] of Object.entries(required)) {
@@ -50,17 +50,17 @@ export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
       fail(`\`context.${field}\` must be of type ${type}, not ${typeOfJson(value)}`, `context.${field}`);
     }
   }
-  if (typeof context.patientId === 'string' && !/^[A-Za-z0-9\-.]{1,64}$/.test(context.patientId)) {
+  if (typeof context.patientId === 'string' && !FHIR_ID.test(context.patientId)) {
     fail('`context.patientId` must be a FHIR id ([A-Za-z0-9-.], 1-64 characters)', 'context.patientId');
   }
-  if (body.prefetch !== undefined && body.prefetch !== null && !isObject(body.prefetch)) {
+  if (body.prefetch !== undefined && body.prefetch !== null && !isRecord(body.prefetch)) {
     fail('`prefetch` must be an object keyed by prefetch template name', 'prefetch');
   }
   return body as unknown as CdsRequest;
 }
 
 function validateAuthorization(v: unknown, fail: (msg: string, path: string) => never): asserts v is FhirAuthorization {
-  if (!isObject(v)) fail('`fhirAuthorization` must be an object', 'fhirAuthorization');
+  if (!isRecord(v)) fail('`fhirAuthorization` must be an object', 'fhirAuthorization');
   const a = v as Record<string, unknown>;
   if (typeof a.access_token !== 'string' || a.access_token.length === 0) {
     fail('`fhirAuthorization.access_token` must be a non-empty string', 'fhirAuthorization.access_token');
@@ -92,5 +92,3 @@ function isHttpUrl(s: string): boolean {
   const u = new URL(s);
   return u.protocol === 'http:' || u.protocol === 'https:';
 }
-
-export { isObject };

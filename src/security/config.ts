@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import type { Mode } from '../config.js';
+import { isRecord } from '../shared/guards.js';
 
 export type AuthMode = 'required' | 'disabled';
 
@@ -50,8 +51,6 @@ export interface EnvReader {
   bool(name: string, fallback: boolean): boolean;
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 

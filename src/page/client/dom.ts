@@ -34,6 +34,5 @@ export function setStatus(node: HTMLElement, text: string, tone: 'info' | 'error
   node.classList.toggle('ok', tone === 'ok');
 }
 
-/** A narrowing guard for plain JSON objects. */
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A narrowing guard for plain JSON objects (the service's own, bundled in). */
+export { isRecord } from '../../shared/guards.js';

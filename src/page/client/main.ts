@@ -21,6 +21,7 @@ import { collectFacts, renderFacts, showCards, type CardActions } from './cards-
 import { byId, el, setStatus } from './dom.js';
 import { applyActions, draftMedicationRequest, draftOrdersBundle, renderDrafts } from './orders.js';
 import { readPageData } from './page-data.js';
+import { FHIR_ID } from '../../shared/fhir-id.js';
 
 const USER_ID = 'Practitioner/sts-pathway-page';
 
@@ -210,7 +211,7 @@ async function openPastedBundle(): Promise<void> {
   const bundle: Bundle = parsed;
   const patient = bundleResources(bundle).find((r): r is Patient => r.resourceType === 'Patient');
   if (!patient) return setStatus(ui.patientStatus, 'The pasted Bundle has no Patient resource.', 'error');
-  const patientId = patient.id && /^[A-Za-z0-9\-.]{1,64}$/.test(patient.id) ? patient.id : 'pasted-patient';
+  const patientId = patient.id && FHIR_ID.test(patient.id) ? patient.id : 'pasted-patient';
   session = {
     patientId,
     label: `Pasted Bundle (${patientId})`,
