@@ -25,32 +25,14 @@
  */
 import { classOf, fqn, type ClassView, type TypeSpec } from './model-info.js';
 import { isRecord } from '../shared/guards.js';
-import { FHIR_ID } from '../shared/fhir-id.js';
+import type { ResourceShapeGuard, ShapeProblem } from '../fhir/shape-check.js';
 import type { PathwayReads } from './pathway-reads.js';
 
-/** Why a resource does not fit the model: the first field (a path) that does not. */
-export interface ShapeProblem {
-  /** Path of the field, e.g. `code`, `category[0].coding`, `_birthDate.extension[0].url`. */
-  readonly field: string;
-  /** "field 'code' has the wrong type". */
-  readonly message: string;
-}
-
-/** What the guard made of one resource. */
-export interface ShapeCheck {
-  /** The first field the pathway reads that does not fit: the resource cannot be used. */
-  readonly problem?: ShapeProblem;
-  /** The resource to use: the input itself, or a copy without the ill-typed fields the pathway does not read. */
-  readonly resource: unknown;
-  /** Paths of the fields dropped (at most MAX_IGNORED). */
-  readonly ignored: readonly string[];
-}
-
-/** Checks resources against the engine's FHIR model, strictly where the pathway reads. */
-export interface ShapeGuard {
-  inspect(resource: unknown): ShapeCheck;
-  /** `inspect(resource).problem`. */
-  check(resource: unknown): ShapeProblem | undefined;
+/**
+ * Checks resources against the engine's FHIR model, strictly where the pathway reads: the data path's
+ * ResourceShapeGuard (src/fhir/shape-check.ts), which the data path gets from the engine without importing it.
+ */
+export interface ShapeGuard extends ResourceShapeGuard {
   /** The same guard (sharing its compiled tables) for another reader's reads (the order hooks' reads of a draft). */
   forReads(reads: PathwayReads): ShapeGuard;
 }
@@ -60,15 +42,6 @@ export const MAX_SHAPE_DEPTH = 40;
 
 /** Dropped fields named per resource, at most. */
 export const MAX_IGNORED = 10;
-
-/** "Observation/abc: field 'code' has the wrong type" (the type alone when the resource has no usable id). */
-export function describeShapeProblem(resource: unknown, problem: ShapeProblem): string {
-  const type =
-    isRecord(resource) && typeof resource.resourceType === 'string' ? resource.resourceType.slice(0, 64) : 'resource';
-  const id =
-    isRecord(resource) && typeof resource.id === 'string' && FHIR_ID.test(resource.id) ? resource.id : undefined;
-  return `${id !== undefined ? `${type}/${id}` : `a ${type} without a valid id`}: ${problem.message}`;
-}
 
 type JsKind = 'string' | 'number' | 'boolean';
 

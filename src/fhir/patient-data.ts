@@ -18,7 +18,7 @@ import { FhirFetchError } from './fetch-error.js';
 import { LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
 import { FHIR_ID } from '../shared/fhir-id.js';
 import { addressPolicyFor, checkFhirServer, type VerifiedClient } from '../security/index.js';
-import { describeShapeProblem, type ShapeGuard } from '../cql/shape-guard.js';
+import { describeShapeProblem, type ResourceShapeGuard } from './shape-check.js';
 
 /** What the data path needs besides the request. */
 export interface PatientDataDeps {
@@ -31,7 +31,7 @@ export interface PatientDataDeps {
   /** The service's prefetch templates (default: PREFETCH_TEMPLATES). */
   readonly templates?: Readonly<Record<string, string>>;
   /** The CQL engine's shape guard (`engine.shapeGuard`): a resource that does not fit is dropped, its type unreadable. */
-  readonly shapeGuard: ShapeGuard;
+  readonly shapeGuard: ResourceShapeGuard;
 }
 
 /** PATHWAY.md §2 rule 4: without these the pathway cannot start (CDS Hooks 2.0: the service SHALL answer 412). */
@@ -279,7 +279,7 @@ function keepPatients(pages: readonly TypedPage[], patientId: string, leftOut: L
  */
 function dropMalformed(
   resources: readonly FhirResource[],
-  guard: ShapeGuard,
+  guard: ResourceShapeGuard,
   unreadable: Map<string, string>,
 ): FhirResource[] {
   return resources.flatMap((r) => {

@@ -1,4 +1,5 @@
-import { MAX_SHAPE_DEPTH, describeShapeProblem, type ShapeGuard } from '../../../src/cql/shape-guard.js';
+import { MAX_SHAPE_DEPTH, type ShapeGuard } from '../../../src/cql/shape-guard.js';
+import { describeShapeProblem } from '../../../src/fhir/shape-check.js';
 import { engineShapeGuard } from '../../helpers/shape-guard.js';
 import { DRAFT_READS } from '../../../src/hooks/draft-orders.js';
 import { CONDITION_RELATED_EXT } from '../../../src/pathway/systems.js';
