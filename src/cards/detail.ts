@@ -2,7 +2,7 @@
  * Card detail markdown (PATHWAY.md §1): paragraphs, bullet lists, text citations, and the closing "Based on" list with
  * the same facts machine-readable in the card extension.
  */
-import type { FactEntry } from '../cql/decision.js';
+import type { FactEntry } from './worded.js';
 import { SYSTEMS } from '../pathway/index.js';
 import { escapeMarkdown } from './text.js';
 

@@ -2,7 +2,7 @@
  * Evidence on cards (PATHWAY.md §8): links for references with a verified URL, text citations for the others, and
  * the facts a card reads to choose a ClinicalTrials.gov term or a specialty statement.
  */
-import type { FactEntry } from '../cql/decision.js';
+import type { FactEntry } from './worded.js';
 import type { Link } from '../shared/cds-hooks.js';
 import { histologyCode } from './facts-view.js';
 import {

@@ -4,7 +4,7 @@
  * history unavailable or incomplete, undated or unrecognized exposures, evidence of another primary). The full list
  * stays machine-readable in the facts extension.
  */
-import type { FactEntry } from '../cql/decision.js';
+import type { FactEntry } from './worded.js';
 import { DRUGS, DRUG_KEYS, NODES, SYSTEMS, type NodeId } from '../pathway/index.js';
 import type { NodeRole } from '../cql/decision.js';
 import { escapeMarkdown } from './text.js';

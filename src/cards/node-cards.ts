@@ -2,7 +2,7 @@
  * Patient-view cards: one card per decided node (PATHWAY.md §1 "One card per node", §3, §4).
  */
 import { randomUUID } from 'node:crypto';
-import type { DecidedNode, FactEntry, PathwayDecision } from '../cql/decision.js';
+import type { FactEntry, WordedDecision, WordedNode } from './worded.js';
 import type { Card, Link, Suggestion } from '../shared/cds-hooks.js';
 import { CdsError, internalError } from '../errors.js';
 import {
@@ -49,21 +49,17 @@ const shortName = (id: string | undefined, fallback: string, t: Thresholds): str
   id !== undefined && isNodeId(id) ? (NODES[id].shortName ?? nodeTitle(id, t)) : fallback;
 
 /** Whether a card opens with "Pathway recommendation:" (§1: regimen and procedure cards only; not under S-ECOG-POOR). */
-const isRecommendation = (node: DecidedNode, id: NodeId): boolean =>
+const isRecommendation = (node: WordedNode, id: NodeId): boolean =>
   node.role === 'primary' &&
   (NODES[id].kind === 'regimen' || NODES[id].kind === 'procedure') &&
   !node.rules.includes('S-ECOG-POOR');
 
 /** §3 step 7: gemcitabine + docetaxel offered because doxorubicin is contraindicated (not a later line). */
-export const isAnthracyclineFreeOption = (node: DecidedNode): boolean =>
+export const isAnthracyclineFreeOption = (node: WordedNode): boolean =>
   node.id === 'M-2L-GEM-DOCE' && node.relatedId === 'D-ANTHRACYCLINE-CONTRAINDICATED';
 
 /** Card summary by role (§1, §3): the words carry the pathway's preference, since clients may reorder cards. */
-export function nodeSummary(
-  node: DecidedNode,
-  facts: readonly FactEntry[],
-  t: Thresholds = DEFAULT_THRESHOLDS,
-): string {
+export function nodeSummary(node: WordedNode, facts: readonly FactEntry[], t: Thresholds = DEFAULT_THRESHOLDS): string {
   const id = nodeIdOf(node.id);
   const title = nodeTitle(id, t);
   if (node.summary !== undefined) return fitPlain(node.summary);
@@ -121,7 +117,7 @@ export function nodeSummary(
 }
 
 /** §5 S-ECOG-POOR headline of a regimen card: "ECOG {ecog} ({date}): benefit of systemic therapy uncertain". */
-function ecogPoor(node: DecidedNode, facts: readonly FactEntry[]): string | undefined {
+function ecogPoor(node: WordedNode, facts: readonly FactEntry[]): string | undefined {
   if (!node.rules.includes('S-ECOG-POOR')) return undefined;
   const ecog = fact(facts, /^ECOG$/);
   return `ECOG ${numberIn(ecog?.value) ?? '3-4'}${ecog?.date !== undefined ? ` (${ecog.date})` : ''}: benefit of systemic therapy uncertain`;
@@ -129,7 +125,7 @@ function ecogPoor(node: DecidedNode, facts: readonly FactEntry[]): string | unde
 
 /** The opening line of the detail, by role: what the summary does not already say. */
 function opening(
-  node: DecidedNode,
+  node: WordedNode,
   withSuggestions: boolean,
   facts: readonly FactEntry[],
   t: Thresholds,
@@ -165,7 +161,7 @@ function opening(
 }
 
 /** §3 "Later-line wording": every prior regimen, oldest first, each on its own line (never one merged drug list). */
-function priorRegimenList(node: DecidedNode): string | undefined {
+function priorRegimenList(node: WordedNode): string | undefined {
   if (node.role !== 'later-line' || node.priorRegimens === undefined || node.priorRegimens.length === 0)
     return undefined;
   return `${PRIOR_REGIMENS_HEADING}\n\n${node.priorRegimens.map(escapeMarkdown).join('\n')}`;
@@ -194,7 +190,7 @@ function patientPageLink(ctx: CardContext): Link | undefined {
 }
 
 /** One card for one decided node. */
-export function buildNodeCard(node: DecidedNode, decision: PathwayDecision, ctx: CardContext): Card {
+export function buildNodeCard(node: WordedNode, decision: WordedDecision, ctx: CardContext): Card {
   const id = nodeIdOf(node.id);
   const thresholds = ctx.thresholds ?? DEFAULT_THRESHOLDS;
   const text = nodeText(id, { facts: decision.facts, rules: node.rules, notes: node.notes, thresholds });
@@ -261,7 +257,7 @@ function siteOf(facts: readonly FactEntry[]): string | undefined {
 }
 
 /** The patient-view cards of a decision: none without an STS Condition, else one per node (§1, §3). */
-export function buildPathwayCards(decision: PathwayDecision, ctx: CardContext): Card[] {
+export function buildPathwayCards(decision: WordedDecision, ctx: CardContext): Card[] {
   if (!decision.hasSts) return [];
   const seen = new Set<string>();
   const nodes = decision.nodes.filter((n) => {

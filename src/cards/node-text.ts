@@ -3,7 +3,7 @@
  * and the configured §9 thresholds (src/pathway/card-words.ts). Every text passes through shownText, so a sentence
  * PATHWAY.md marks "(to verify)" is never shown.
  */
-import type { FactEntry } from '../cql/decision.js';
+import type { FactEntry } from './worded.js';
 import {
   ANTHRACYCLINE_CONTRAINDICATED_TEXT,
   CARD_TEXTS,
@@ -97,7 +97,7 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
   'D-MISSING-HISTOLOGY': (t) => filled('D-MISSING-HISTOLOGY', t, {}),
   'D-HISTOLOGY-CONFLICT': (t) => {
     // The Histology fact names each finding as "<display> (<code>, <Condition>[, <Observation>], <date>)", joined with
-    // "and" (facts.ts); the card text keeps the §4.5 shape, the Observation that gave a finding stays under "Based on".
+    // "and" (fact-entries.ts); the card text keeps the §4.5 shape, the Observation that gave a finding stays under "Based on".
     const value =
       fact(t.facts, /^Histology$/)
         ?.value.replace(/^conflict: /, '')

@@ -2,7 +2,8 @@
  * Order-time cards (order-select, order-sign): PATHWAY.md §5 "Order-select / order-sign classification" and rule cards.
  */
 import { randomUUID } from 'node:crypto';
-import type { DraftDoseFact, FactEntry, OrderCard, OrderDecision } from '../cql/decision.js';
+import type { DraftDoseFact } from '../cql/decision.js';
+import type { FactEntry, WordedOrderCard, WordedOrderDecision } from './worded.js';
 import type { Action, Card, Coding, Suggestion } from '../shared/cds-hooks.js';
 import { CdsError, internalError } from '../errors.js';
 import {
@@ -60,7 +61,7 @@ export function overrideCodings(topic: NodeId | RuleId): Coding[] {
   return OVERRIDE_REASONS.filter((r) => cardiac || r.code !== CARDIO_ONCOLOGY_CLEARED).map(coding);
 }
 
-/** The fact the F7 item 8 sentence is added to (src/cql/facts.ts `cumulativeFact`). */
+/** The fact the F7 item 8 sentence is added to (src/cards/fact-entries.ts `cumulativeFact`). */
 const CUMULATIVE_FACT = 'Cumulative doxorubicin';
 
 /** The regimen whose drugs make the pathway order "gemcitabine + docetaxel first" (§5 step 6). */
@@ -74,7 +75,7 @@ const nodeOf = (id: string): NodeId => (isNodeId(id) ? id : fail(`Order decision
 const ruleOf = (id: string): RuleId => (isRuleId(id) ? id : fail(`Order decision names unknown rule '${id}'`));
 
 /** "doxorubicin (liposomal) + ifosfamide" for the drafts a card is about. */
-function draftNames(card: OrderCard, ctx: OrderCardContext): string {
+function draftNames(card: WordedOrderCard, ctx: OrderCardContext): string {
   const names = card.draftIds.map((id) => {
     const d = ctx.drafts.find((x) => x.id === id);
     if (!d) return `MedicationRequest/${id}`;
@@ -83,7 +84,7 @@ function draftNames(card: OrderCard, ctx: OrderCardContext): string {
   return [...new Set(names)].join(' + ') || 'the drafted order';
 }
 
-const positionTitle = (card: OrderCard, ctx: OrderCardContext): string =>
+const positionTitle = (card: WordedOrderCard, ctx: OrderCardContext): string =>
   card.position !== undefined ? nodeTitle(nodeOf(card.position), ctx.thresholds) : 'not determined';
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -108,7 +109,7 @@ const fillAngles = (template: string, values: Readonly<Record<string, string>>):
 function summaryVariant(
   rule: RuleId,
   values: Readonly<Record<string, string>>,
-  decision: OrderDecision,
+  decision: WordedOrderDecision,
   ctx: OrderCardContext,
 ): number {
   if (rule === 'S-TRAB-LVEF') return values.lvefLow === 'true' ? 0 : 1;
@@ -123,14 +124,14 @@ function summaryVariant(
 }
 
 /** The anthracycline drafts of a card with their doses (F7 item 8). */
-const cardDoses = (card: OrderCard, decision: OrderDecision): readonly DraftDoseFact[] =>
+const cardDoses = (card: WordedOrderCard, decision: WordedOrderDecision): readonly DraftDoseFact[] =>
   (decision.cumulative?.drafts ?? []).filter((d) => card.draftIds.includes(d.id));
 
 /**
  * F7 item 8: "after this order: [at least] N + d mg/m²" when the card's anthracycline drafts have a convertible dose,
  * else "dose of this order not convertible (<why>)"; undefined for a card without an anthracycline draft.
  */
-function afterThisOrder(card: OrderCard, decision: OrderDecision): string | undefined {
+function afterThisOrder(card: WordedOrderCard, decision: WordedOrderDecision): string | undefined {
   const c = decision.cumulative;
   const doses = cardDoses(card, decision);
   if (c === undefined || doses.length === 0) return undefined;
@@ -156,8 +157,8 @@ const draftLabel = (drug: string): string => (isDrugKey(drug) ? DRUGS[drug].name
 
 /** The values a rule card's summary names: the decision's, the §9 thresholds, the card's drafted drugs. */
 function ruleValues(
-  card: OrderCard,
-  decision: OrderDecision,
+  card: WordedOrderCard,
+  decision: WordedOrderDecision,
   ctx: OrderCardContext,
   rule: RuleId,
 ): Record<string, string> {
@@ -194,7 +195,12 @@ function ruleValues(
  * The §5 detail sentences of a rule card beyond its summary: S-DOXO-CUMULATIVE-WARN's, with the F7 sentence on other
  * anthracyclines when one was received or is drafted; S-BILIRUBIN-HIGH's per drug.
  */
-function ruleDetail(rule: RuleId, card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): string[] {
+function ruleDetail(
+  rule: RuleId,
+  card: WordedOrderCard,
+  decision: WordedOrderDecision,
+  ctx: OrderCardContext,
+): string[] {
   if (rule === 'S-DOXO-CUMULATIVE-WARN') {
     const others =
       decision.cumulative?.otherAnthracyclines === true ||
@@ -209,7 +215,7 @@ function ruleDetail(rule: RuleId, card: OrderCard, decision: OrderDecision, ctx:
 }
 
 /** Summary, opening lines and evidence of one order card, by kind. */
-function render(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Rendered {
+function render(card: WordedOrderCard, decision: WordedOrderDecision, ctx: OrderCardContext): Rendered {
   const drafts = draftNames(card, ctx);
   const alternatives = card.alternatives.map((a) => nodeTitle(nodeOf(a), ctx.thresholds));
   const options =
@@ -329,7 +335,7 @@ const BILIRUBIN_LABELS: Readonly<Partial<Record<DrugKey, EvidenceKey>>> = {
 };
 
 /** A rule card's evidence (§5 evidence column), narrowed to the card's drugs for S-BILIRUBIN-HIGH. */
-function ruleEvidence(rule: RuleId, card: OrderCard, ctx: OrderCardContext): readonly EvidenceKey[] {
+function ruleEvidence(rule: RuleId, card: WordedOrderCard, ctx: OrderCardContext): readonly EvidenceKey[] {
   if (rule !== 'S-BILIRUBIN-HIGH') return RULES[rule].evidence;
   const labels = new Set(
     card.draftIds.flatMap((id) => {
@@ -341,7 +347,7 @@ function ruleEvidence(rule: RuleId, card: OrderCard, ctx: OrderCardContext): rea
 }
 
 /** Suggestions replacing the drafts with each alternative node: delete the drafts, create the node's orders. */
-function replacements(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Suggestion[] {
+function replacements(card: WordedOrderCard, decision: WordedOrderDecision, ctx: OrderCardContext): Suggestion[] {
   const res: ResourceContext = {
     patientRef: ctx.patientRef,
     now: ctx.now,
@@ -369,7 +375,7 @@ function replacements(card: OrderCard, decision: OrderDecision, ctx: OrderCardCo
 }
 
 /** The topic of an order card: a node, or a rule for rule cards. */
-function topicIdOf(card: OrderCard): NodeId | RuleId {
+function topicIdOf(card: WordedOrderCard): NodeId | RuleId {
   return card.kind === 'rule' ? ruleOf(card.topic) : nodeOf(card.topic);
 }
 
@@ -380,7 +386,7 @@ function notesBeyond(lines: readonly string[], notes: readonly string[]): string
 }
 
 /** One order-time card. */
-export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: OrderCardContext): Card {
+export function buildOrderCard(card: WordedOrderCard, decision: WordedOrderDecision, ctx: OrderCardContext): Card {
   const topic = topicIdOf(card);
   const rendered = render(card, decision, ctx);
   const after = afterThisOrder(card, decision);
@@ -413,7 +419,7 @@ export function buildOrderCard(card: OrderCard, decision: OrderDecision, ctx: Or
 }
 
 /** The order-time cards of a decision: none without an STS Condition. */
-export function buildOrderCards(decision: OrderDecision, ctx: OrderCardContext): Card[] {
+export function buildOrderCards(decision: WordedOrderDecision, ctx: OrderCardContext): Card[] {
   if (!decision.hasSts) return [];
   return decision.cards.map((c) => buildOrderCard(c, decision, ctx));
 }

@@ -1,20 +1,26 @@
 /**
  * The contract between the pathway decision (CQL: §3 patient-view decision, §5 safety rules and order classification)
- * and the card builders. The CQL libraries compute these; `src/cards/` renders them. Plain data, no engine types.
+ * and the card builders. The CQL libraries compute these; `src/cards/` words and renders them. Plain data, no engine
+ * types and no card words.
  */
+import type { DataNotice } from '../fhir/types.js';
+import type { PatientFacts } from './patient-facts.js';
 
-/** A fact behind a card: one line of the "Based on" list and one entry of the facts extension (PATHWAY.md §1). */
-export interface FactEntry {
-  /** Human name of the fact, e.g. "Histology", "Extent", "Line of therapy", "LVEF". */
-  readonly fact: string;
-  /** Its value as shown, e.g. "leiomyosarcoma (8890/3)", or "not found (looked for: ...)", or "unavailable (...)". */
-  readonly value: string;
-  readonly code?: { readonly system: string; readonly code: string; readonly display?: string };
-  /** "Type/id" of the resource it came from. */
-  readonly reference?: string;
-  /** FHIR date or dateTime of that resource (PATHWAY.md §2 "date"). */
-  readonly date?: string;
+/** What of the record could not be used as it came (PATHWAY.md §2): every card says so. */
+export interface DataQuality {
+  /** Resource types whose query failed both ways, with why. */
+  readonly unreadable: ReadonlyMap<string, string>;
+  /** Resource types read only in part (a searchset whose `next` pages could not be followed), with why. */
+  readonly incomplete: ReadonlyMap<string, string>;
+  /** The data path's own lines (resources left out, the EHR's warnings). */
+  readonly notices: readonly DataNotice[];
 }
+
+/**
+ * §3 step 7 wording variants of a node's card: the cumulative-limit stop or the LVEF hold of a current doxorubicin,
+ * gemcitabine + docetaxel as the anthracycline-free option, or as the option if doxorubicin is stopped for the LVEF.
+ */
+export type NodeVariant = 'doxo-cumulative-stop' | 'doxo-lvef-hold' | 'anthracycline-free' | 'lvef-stop';
 
 /** How a node is shown (PATHWAY.md §1 "One card per node", §3). */
 export type NodeRole =
@@ -41,27 +47,14 @@ export interface DecidedNode {
   readonly relatedTitle?: string;
   /** Id of that node (its §4.2 short name goes into summaries). */
   readonly relatedId?: string;
-  /** The last prior regimen (F5) for 'later-line' titles, e.g. "gemcitabine + docetaxel". */
-  readonly priorRegimen?: string;
-  /** 'later-line': every prior regimen (F5), oldest first, one line each ("1. doxorubicin, 6 administration dates, ..."). */
-  readonly priorRegimens?: readonly string[];
-  /** 'later-line': the summary by the disease status (F10) since the start of the last prior regimen (§3), in four
-   * parts `<before><related><between><title>` (the related part is shortened first when it must fit). */
-  readonly laterLineSummary?: readonly [string, string, string, string];
-  /** 'later-line': which of the three §3 summaries applies. */
-  readonly laterLineStatus?: 'progression' | 'no-progression' | 'unknown';
-  /** 'later-line' and 'next': the date of the progression F10 found (since the last prior regimen's or current start). */
-  readonly progressionRecorded?: string;
   /** Extra lines of the card detail: why no suggestions, missing data, safety facts (§5 patient-view effects). */
   readonly notes: readonly string[];
   /** Safety rules (§5 ids) whose patient-view effect shaped this card. */
   readonly rules: readonly string[];
-  /** A summary that replaces the role's (§3 step 7 wording variants: anthracycline-free option, LVEF stop, F10 later line). */
-  readonly summary?: string;
+  /** §3 step 7 wording variants of the card, in the order the library gave them. */
+  readonly variants: readonly NodeVariant[];
   /** §3 step 7 "always": the card of the item that gave the metastatic recommendation adds the metastasectomy sentence. */
   readonly metastasectomy?: boolean;
-  /** Sentences that open the detail (§3 step 7): they replace the role's headline, or precede it on a "current" card. */
-  readonly opening?: readonly string[];
 }
 
 /** The patient-view decision for one patient. */
@@ -70,7 +63,8 @@ export interface PathwayDecision {
   readonly hasSts: boolean;
   readonly nodes: readonly DecidedNode[];
   /** The facts used, for the "Based on" list of every card. */
-  readonly facts: readonly FactEntry[];
+  readonly facts: PatientFacts;
+  readonly quality: DataQuality;
   /** "Condition/id" of the STS Conditions used (suggested resources' reasonReference is the first). */
   readonly stsConditions: readonly string[];
   /** "Patient/id". */
@@ -100,21 +94,20 @@ export interface OrderCard {
   readonly alternatives: readonly string[];
   /** Node whose title names the patient's position (off-pathway / position-unknown cards). */
   readonly position?: string;
-  /** Extra detail lines (e.g. "part of <title>", the rule's triggering facts). */
+  /** Extra detail lines from the library (e.g. "part-of": the draft is part of the topic's regimen). */
   readonly notes: readonly string[];
-  /** Facts that triggered a rule card (with dates and resources). */
-  readonly facts: readonly FactEntry[];
 }
 
 /** The order-time decision: cards for the draft set, plus the patient facts. */
 export interface OrderDecision {
   readonly hasSts: boolean;
   readonly cards: readonly OrderCard[];
-  readonly facts: readonly FactEntry[];
+  readonly facts: PatientFacts;
+  readonly quality: DataQuality;
   readonly stsConditions: readonly string[];
   readonly patient: string;
-  /** Values of the rule summaries' placeholders (LVEF, dates, reasons, N, ECOG, age, bilirubin), as text. */
-  readonly values?: Readonly<Record<string, string>>;
+  /** Values of the rule summaries' placeholders (LVEF, dates, reasons, N, ECOG, age, bilirubin): StsOrders "Rule Values". */
+  readonly ruleValues: Readonly<Record<string, string | number | boolean>>;
   /** The cumulative doxorubicin as the order-time cards read it (F7 items 5 and 8, S-DOXO-CUMULATIVE-WARN). */
   readonly cumulative?: OrderCumulative;
 }

@@ -4,13 +4,18 @@
  */
 import type { PatientData } from '../fhir/types.js';
 import { DRUGS, matchDrug, type ConceptInput } from '../pathway/drugs.js';
-import { NODES, type NodeId } from '../pathway/nodes.js';
 import { RULES, isRuleId } from '../pathway/rules.js';
-import { mg } from '../pathway/treatment-words.js';
-import type { DraftDoseFact, FactEntry, OrderCard, OrderCardKind, OrderCumulative, OrderDecision } from './decision.js';
+import type { DraftDoseFact, OrderCard, OrderCardKind, OrderCumulative, OrderDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
-import { factsOf } from './data-facts.js';
-import { evaluateLibrary, isPlainRecord, patientReference, stringsOf, type PathwayOptions } from './pathway.js';
+import { toPatientFacts } from './patient-facts.js';
+import {
+  dataQuality,
+  evaluateLibrary,
+  isPlainRecord,
+  patientReference,
+  stringsOf,
+  type PathwayOptions,
+} from './pathway.js';
 import type { PlainValue } from './plain.js';
 
 /** Name of the order-time library (cql/StsOrders.cql). */
@@ -47,34 +52,6 @@ function isKind(k: string): k is OrderCardKind {
   return KINDS.has(k);
 }
 
-function isNodeId(id: string): id is NodeId {
-  return Object.hasOwn(NODES, id);
-}
-
-// The facts each rule card names (§5: "the facts that triggered it").
-const RULE_FACTS: Readonly<Record<string, readonly string[]>> = {
-  'S-PAZO-ADIPOCYTIC': ['Histology'],
-  'S-ERIBULIN-NON-LPS': ['Histology'],
-  'S-TRABECTEDIN-HISTOLOGY': ['Histology'],
-  'S-DOXO-LVEF': ['LVEF'],
-  'S-DOXO-CUMULATIVE': ['Cumulative doxorubicin'],
-  'S-DOXO-LVEF-UNKNOWN': ['LVEF', 'Cumulative doxorubicin'],
-  'S-DOXO-CUMULATIVE-WARN': ['Cumulative doxorubicin', 'Treatment history'],
-  'S-PEMBRO-SETTING': ['Histology', 'Extent'],
-  'S-COMBO-ECOG': ['ECOG', 'Current regimen'],
-  'S-COMBO-AGE': ['Age', 'Current regimen'],
-  'S-ECOG-POOR': ['ECOG'],
-  'S-IFOS-MESNA': ['Treatment history', 'Current regimen'],
-  'S-TRAB-LVEF': ['LVEF'],
-  'S-BILIRUBIN-HIGH': ['Total bilirubin'],
-  'S-REPEAT': ['Line of therapy', 'Current regimen'],
-};
-
-// The facts of the other order-time cards: §5 step 1 lists the LVEF and cumulative anthracycline facts on X-PEDIATRIC.
-const KIND_FACTS: Partial<Record<OrderCardKind, readonly string[]>> = {
-  pediatric: ['Age', 'LVEF', 'Cumulative doxorubicin'],
-};
-
 /** The indicator of an order-time card: a rule's own, warning off pathway, info otherwise. */
 function indicatorOf(kind: OrderCardKind, topic: string): OrderCard['indicator'] {
   if (kind === 'rule') return isRuleId(topic) ? RULES[topic].indicator : 'warning';
@@ -83,17 +60,12 @@ function indicatorOf(kind: OrderCardKind, topic: string): OrderCard['indicator']
 }
 
 /** Narrows one card tuple of the `Cards` define. */
-export function toOrderCard(v: PlainValue, facts: readonly FactEntry[]): OrderCard {
+export function toOrderCard(v: PlainValue): OrderCard {
   if (!isPlainRecord(v) || typeof v.kind !== 'string' || !isKind(v.kind) || typeof v.topic !== 'string') {
     throw new Error(`StsOrders produced an unexpected card: ${JSON.stringify(v)}`);
   }
   const { kind, topic } = v;
-  const notes = stringsOf(v.notes).map((n) =>
-    // "part-of": a drafted drug that is one component of a multi-drug node whose others are not drafted.
-    n === 'part-of' && isNodeId(topic) ? `part of ${NODES[topic].title}` : n,
-  );
   const position = typeof v.position === 'string' && v.position !== '' ? v.position : undefined;
-  const ruleFacts = kind === 'rule' ? (RULE_FACTS[topic] ?? []) : (KIND_FACTS[kind] ?? []);
   return {
     kind,
     topic,
@@ -101,25 +73,18 @@ export function toOrderCard(v: PlainValue, facts: readonly FactEntry[]): OrderCa
     draftIds: stringsOf(v.draftIds),
     alternatives: stringsOf(v.alternatives),
     ...(position !== undefined ? { position } : {}),
-    notes,
-    facts: facts.filter((f) => ruleFacts.includes(f.fact)),
+    notes: stringsOf(v.notes),
   };
 }
 
-/** The placeholders' values of the rule summaries (StsOrders "Rule Values"), as text. */
-function ruleValues(v: PlainValue | undefined): Readonly<Record<string, string>> {
+/** The scalar placeholders' values of the rule summaries (StsOrders "Rule Values"). */
+function ruleValues(v: PlainValue | undefined): Readonly<Record<string, string | number | boolean>> {
   if (!isPlainRecord(v)) return {};
   return Object.fromEntries(
     Object.entries(v).flatMap(([k, x]) =>
-      typeof x === 'string' ? [[k, x]] : typeof x === 'number' || typeof x === 'boolean' ? [[k, String(x)]] : [],
+      typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean' ? [[k, x]] : [],
     ),
   );
-}
-
-/** The dose placeholders {N}, {P} and {N + d} (§5), written as doses are on cards (`mg`). */
-function doseValues(c: OrderCumulative | undefined): Readonly<Record<string, string>> {
-  if (c === undefined) return {};
-  return { N: mg(c.n), P: mg(c.possible), ...(c.nPlusD !== undefined ? { 'N + d': mg(c.nPlusD) } : {}) };
 }
 
 const num = (v: PlainValue | undefined): number | undefined =>
@@ -137,7 +102,7 @@ function cumulativeOf(values: PlainValue | undefined, doses: PlainValue | undefi
       {
         id: d.id,
         drug: d.drug,
-        ...(mgM2 !== undefined ? { mgM2 } : { reason: typeof d.reason === 'string' ? d.reason : 'no dose' }),
+        ...(mgM2 !== undefined ? { mgM2 } : typeof d.reason === 'string' ? { reason: d.reason } : {}),
       },
     ];
   });
@@ -189,17 +154,16 @@ export async function evaluateOrders(
     },
   );
   const hasSts = raw['Has STS'] === true;
-  const facts = hasSts ? factsOf(raw, data) : [];
   const cumulative = cumulativeOf(raw['Rule Values'], raw['Draft Doses']);
-  const cards =
-    hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map((c) => toOrderCard(c, facts)) : [];
+  const cards = hasSts && matched.length > 0 && Array.isArray(raw.Cards) ? raw.Cards.map(toOrderCard) : [];
   return {
     hasSts,
     cards,
-    facts,
+    facts: toPatientFacts(raw),
+    quality: dataQuality(data),
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),
-    values: { ...ruleValues(raw['Rule Values']), ...doseValues(cumulative) },
+    ruleValues: ruleValues(raw['Rule Values']),
     ...(cumulative !== undefined ? { cumulative } : {}),
   };
 }

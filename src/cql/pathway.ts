@@ -5,22 +5,11 @@
 import type { Thresholds } from '../config.js';
 import type { PatientData } from '../fhir/types.js';
 import { NODES, type NodeId } from '../pathway/nodes.js';
-import type { DecidedNode, NodeRole, PathwayDecision } from './decision.js';
+import type { DataQuality, DecidedNode, NodeRole, NodeVariant, PathwayDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
-import { factsOf } from './data-facts.js';
+import { toPatientFacts } from './patient-facts.js';
 import type { PlainValue } from './plain.js';
 import { hoistContainedMedications } from './treatment.js';
-import {
-  ANTHRACYCLINE_FREE_OPENING,
-  ANTHRACYCLINE_FREE_SUMMARY,
-  doxoCumulativeStop,
-  doxoLvefHold,
-  laterLineSummary,
-  LVEF_STOP_SUMMARY,
-  maintenanceOpening,
-  priorRegimenLine,
-} from '../pathway/treatment-words.js';
-import { diseaseStatusWords } from './disease-status.js';
 import { thresholdParameters } from './parameters.js';
 
 /** Name of the patient-view library (cql/StsPathway.cql). */
@@ -66,6 +55,17 @@ function isRole(role: string): role is NodeRole {
   return ROLES.has(role);
 }
 
+const VARIANTS: ReadonlySet<string> = new Set<NodeVariant>([
+  'doxo-cumulative-stop',
+  'doxo-lvef-hold',
+  'anthracycline-free',
+  'lvef-stop',
+]);
+
+function isVariant(v: string): v is NodeVariant {
+  return VARIANTS.has(v);
+}
+
 /** The library parameters of one request: the §9 thresholds by their config names, the unreadable types, node drugs. */
 export function pathwayParameters(data: PatientData, opts: PathwayOptions): Record<string, unknown> {
   const t = opts.thresholds;
@@ -102,14 +102,9 @@ export function toDecidedNode(v: PlainValue): DecidedNode {
     ...(related !== undefined ? { relatedTitle: related, relatedId: v.related as string } : {}),
     notes: stringsOf(v.notes),
     rules: stringsOf(v.rules),
+    // The library joins a node's variants with commas (StsDecision "Varied").
+    variants: typeof v.variant === 'string' ? v.variant.split(',').filter(isVariant) : [],
   };
-}
-
-/** §3 step 7: the opening of the maintenance card, from the library's `Fact Maintenance` (absent when not output). */
-function maintenanceWords(raw: Readonly<Record<string, PlainValue>>, t: Thresholds): string | undefined {
-  const m = raw['Fact Maintenance'];
-  if (!isPlainRecord(m) || typeof m.given !== 'number' || typeof m.since !== 'string') return undefined;
-  return maintenanceOpening(m.given, m.since, t.maintenanceMaxCycles, t.maintenanceMaxDays);
 }
 
 /** Evaluates the library once; shared by the patient-view and order-time paths. */
@@ -132,89 +127,6 @@ export function patientReference(data: PatientData): string {
   return `Patient/${p?.id ?? 'unknown'}`;
 }
 
-/** §3 step 7: the summary and opening of a node's wording variant(s), filled from the facts and the §9 thresholds. */
-export function variantWords(
-  variants: readonly string[],
-  raw: Readonly<Record<string, PlainValue>>,
-  t: Thresholds,
-): { summary?: string; opening?: string[] } {
-  const cumulative = isPlainRecord(raw['Fact Cumulative']) ? raw['Fact Cumulative'] : undefined;
-  const lvef = isPlainRecord(raw['Fact LVEF']) ? raw['Fact LVEF'] : undefined;
-  const opening: string[] = [];
-  let summary: string | undefined;
-  for (const v of variants) {
-    if (v === 'doxo-cumulative-stop') {
-      opening.push(
-        doxoCumulativeStop(typeof cumulative?.mgM2 === 'number' ? cumulative.mgM2 : 0, t.cumulativeDoxoCriticalMgM2),
-      );
-    } else if (v === 'doxo-lvef-hold') {
-      opening.push(
-        doxoLvefHold(
-          typeof lvef?.value === 'number' ? lvef.value : 0,
-          typeof lvef?.date === 'string' ? lvef.date : 'undated',
-          t.lvefMinPercent,
-        ),
-      );
-    } else if (v === 'anthracycline-free') {
-      summary = ANTHRACYCLINE_FREE_SUMMARY;
-      opening.push(ANTHRACYCLINE_FREE_OPENING);
-    } else if (v === 'lvef-stop') summary = LVEF_STOP_SUMMARY;
-  }
-  return { ...(summary !== undefined ? { summary } : {}), ...(opening.length > 0 ? { opening } : {}) };
-}
-
-const regimenDrugs = (r: Readonly<Record<string, PlainValue>>): string => stringsOf(r.drugs).join(' + ');
-
-/**
- * §3 "Later-line wording" from F5 (prior regimens) and F10 (the disease status since the start of the last prior
- * regimen): the fields of a later-line node, given its short name.
- */
-export function laterLineWords(raw: Readonly<Record<string, PlainValue>>): (shortName: string) => Partial<DecidedNode> {
-  const regimens = (Array.isArray(raw['Fact Prior Regimens']) ? raw['Fact Prior Regimens'] : []).filter(isPlainRecord);
-  const lines = regimens.map((r, i) =>
-    priorRegimenLine(
-      i + 1,
-      regimenDrugs(r),
-      typeof r.dates === 'number' ? r.dates : 0,
-      typeof r.first === 'string' ? r.first : 'undated',
-      typeof r.last === 'string' ? r.last : 'undated',
-    ),
-  );
-  const last = isPlainRecord(raw['Fact Prior Last Exposure']) ? raw['Fact Prior Last Exposure'] : undefined;
-  // Undated prior exposures form no regimen (F5 runs need dates): with no dated one, the prior drugs are named.
-  const priorDrugs = stringsOf(raw['Prior Drugs']).join(' + ');
-  const prior =
-    typeof last?.drug === 'string' && last.drug !== '' ? last.drug : priorDrugs !== '' ? priorDrugs : undefined;
-  const lastGiven = typeof last?.lastDate === 'string' ? last.lastDate : undefined;
-  const status = isPlainRecord(raw['Later Line Status']) ? raw['Later Line Status'] : undefined;
-  const reading = isPlainRecord(status?.reading) ? status.reading : undefined;
-  const date = typeof reading?.date === 'string' ? reading.date : undefined;
-  return (shortName) => {
-    const named = prior ?? 'the prior regimen';
-    const kind =
-      date === undefined
-        ? 'unknown'
-        : status?.kind === 'progression'
-          ? 'progression'
-          : status?.kind === 'no-progression'
-            ? 'no-progression'
-            : 'unknown';
-    const summary =
-      kind === 'progression' && date !== undefined
-        ? laterLineSummary.progression(date, named, shortName)
-        : kind === 'no-progression' && date !== undefined
-          ? laterLineSummary.noProgression(named, diseaseStatusWords(reading), date, shortName)
-          : laterLineSummary.unknown(named, lastGiven, shortName);
-    return {
-      ...(prior !== undefined ? { priorRegimen: prior } : {}),
-      priorRegimens: lines,
-      laterLineSummary: summary,
-      laterLineStatus: kind,
-      ...(kind === 'progression' && date !== undefined ? { progressionRecorded: date } : {}),
-    };
-  };
-}
-
 /**
  * §3 step 7 "always": the card of the item that gave the metastatic recommendation (the current card when there is
  * one) adds the metastasectomy sentence: the current or CURRENT-OFF-PATHWAY card, else the first recommendation
@@ -234,6 +146,11 @@ export function withMetastasectomy(nodes: readonly DecidedNode[]): DecidedNode[]
   return nodes.map((n, i) => (i === target ? { ...n, metastasectomy: true } : n));
 }
 
+/** What of the record the cards must say could not be used as it came (PATHWAY.md §2). */
+export function dataQuality(data: PatientData): DataQuality {
+  return { unreadable: data.unreadable, incomplete: data.incomplete ?? new Map(), notices: data.notices ?? [] };
+}
+
 /** The patient-view decision for the patient of `data`. */
 export async function evaluatePathway(
   engine: CqlEngine,
@@ -243,36 +160,13 @@ export async function evaluatePathway(
   const raw = await evaluateLibrary(engine, PATHWAY_LIBRARY, data, opts);
   const hasSts = raw['Has STS'] === true;
   const decision = raw.Decision;
-  const nodes =
-    hasSts && Array.isArray(decision)
-      ? decision.map((v) => {
-          const n = toDecidedNode(v);
-          const variant = isPlainRecord(v) && typeof v.variant === 'string' ? v.variant.split(',') : [];
-          return variant.length > 0 ? { ...n, ...variantWords(variant, raw, opts.thresholds) } : n;
-        })
-      : [];
-  const laterLine = laterLineWords(raw);
-  const currentProgression = isPlainRecord(raw['Progression Since Current Start'])
-    ? raw['Progression Since Current Start']
-    : undefined;
-  const progressedOn = typeof currentProgression?.date === 'string' ? currentProgression.date : undefined;
-  const maintenance = maintenanceWords(raw, opts.thresholds);
+  const nodes = hasSts && Array.isArray(decision) ? decision.map(toDecidedNode) : [];
+  const facts = toPatientFacts(raw);
   return {
     hasSts,
-    nodes: withMetastasectomy(
-      nodes.map((n) => {
-        // §3 "Later-line wording": line 2+ recommendation cards name the last prior regimen and list every prior regimen.
-        if (n.role === 'later-line')
-          return { ...n, ...laterLine(NODES[n.id as NodeId].shortName ?? NODES[n.id as NodeId].title) };
-        // A next-step card does not say "no progression is recorded" when F10 finds one after the current start (§5 step 5).
-        if (n.role === 'next' && progressedOn !== undefined) return { ...n, progressionRecorded: progressedOn };
-        if (n.id === 'M-LMS-TRAB-MAINT' && n.role === 'current' && maintenance !== undefined) {
-          return { ...n, opening: [maintenance, ...(n.opening ?? [])] };
-        }
-        return n;
-      }),
-    ),
-    facts: hasSts ? factsOf(raw, data) : [],
+    nodes: withMetastasectomy(nodes),
+    facts,
+    quality: dataQuality(data),
     stsConditions: stringsOf(raw['STS Condition Keys']),
     patient: patientReference(data),
   };

@@ -2,7 +2,7 @@
  * order-sign (https://cds-hooks.org/hooks/order-sign/): every drafted anticancer drug checked against the pathway and
  * its safety rules (PATHWAY.md §5). Also the shared order-time evaluation of order-select.
  */
-import { buildOrderCards } from '../cards/index.js';
+import { buildOrderCards, wordOrderDecision } from '../cards/index.js';
 import { evaluateOrders } from '../cql/orders.js';
 import { parseDraftOrders, type DraftOrders } from './draft-orders.js';
 import type { HookDeps } from './registry.js';
@@ -19,12 +19,14 @@ export async function orderTimeResponse(
   // Supportive drugs and drugs outside §6 give no card (§5): nothing to evaluate when no selected draft is a §6 drug.
   const recognised = new Set(orders.drafts.map((d) => d.id));
   if (!orders.selected.some((id) => recognised.has(id))) return { cards: [] };
-  const decision = await evaluateOrders(deps.engine, data, orders.inputs, {
-    now: deps.now,
-    thresholds: deps.thresholds,
-    timeZone: deps.timeZone,
-    hook: request.hook === 'order-sign' ? 'order-sign' : 'order-select',
-  });
+  const decision = wordOrderDecision(
+    await evaluateOrders(deps.engine, data, orders.inputs, {
+      now: deps.now,
+      thresholds: deps.thresholds,
+      timeZone: deps.timeZone,
+      hook: request.hook === 'order-sign' ? 'order-sign' : 'order-select',
+    }),
+  );
   const selected = new Set(orders.selected);
   const about = { ...decision, cards: decision.cards.filter((c) => c.draftIds.some((id) => selected.has(id))) };
   const cards = buildOrderCards(about, {

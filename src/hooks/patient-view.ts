@@ -1,7 +1,7 @@
 /**
  * patient-view (https://cds-hooks.org/hooks/patient-view/): where the patient stands on the STS pathway (PATHWAY.md §3).
  */
-import { buildPathwayCards } from '../cards/index.js';
+import { buildPathwayCards, wordPathwayDecision } from '../cards/index.js';
 import { evaluatePathway } from '../cql/pathway.js';
 import type { HookDeps } from './registry.js';
 import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
@@ -16,7 +16,7 @@ export async function patientView(request: CdsRequest, data: PatientData, deps: 
   });
   const patientRef = `Patient/${String(request.context.patientId)}`;
   return {
-    cards: buildPathwayCards(decision, {
+    cards: buildPathwayCards(wordPathwayDecision(decision, deps.thresholds), {
       patientRef,
       now: deps.now,
       thresholds: deps.thresholds,

@@ -5,7 +5,7 @@
  * contraindicated, no regimen suggestion with ECOG 3-4, and the localized and metastatic branches kept apart (§3).
  */
 import type { FhirResource } from 'fhir/r4.js';
-import type { PathwayDecision } from '../../../src/cql/decision.js';
+import type { WordedDecision } from '../../../src/cards/index.js';
 import { observation } from '../../fixtures/builders.js';
 import {
   afterDoxoAndGemDoce,
@@ -63,7 +63,7 @@ const REGIMEN_NODES = [
   'M-3L-ERIBULIN',
 ];
 
-function expectAllowed(d: PathwayDecision, o: { contraindicated: boolean; ecogPoor: boolean }): void {
+function expectAllowed(d: WordedDecision, o: { contraindicated: boolean; ecogPoor: boolean }): void {
   const ids = d.nodes.map((n) => n.id);
   expect(ids.filter((id) => id === 'D-ANTHRACYCLINE-CONTRAINDICATED').length).toBeLessThanOrEqual(1);
   const forbidden: readonly string[] = forbiddenFor(histologyClassOf(d));

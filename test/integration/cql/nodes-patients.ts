@@ -1,11 +1,13 @@
 /**
  * Test patients for the node and safety-rule suites (PATHWAY.md §3-§5), evaluated through the compiled ELM and the
- * engine the service uses. Every patient-view decision made here is also checked against what PATHWAY.md forbids for
- * that patient (`expectNothingForbidden`), so each node test doubles as a guard on every other node.
+ * engine the service uses, and read in the words the cards get (src/cards/decision-words.ts). Every patient-view
+ * decision made here is also checked against what PATHWAY.md forbids for that patient (`expectNothingForbidden`), so
+ * each node test doubles as a guard on every other node.
  */
 import type { Condition, FhirResource, Procedure } from 'fhir/r4.js';
 import { DEFAULT_THRESHOLDS } from '../../../src/config.js';
-import type { PathwayDecision, OrderDecision } from '../../../src/cql/decision.js';
+import { wordOrderDecision, wordPathwayDecision } from '../../../src/cards/index.js';
+import type { WordedDecision, WordedOrderDecision } from '../../../src/cards/index.js';
 import { createCqlEngine } from '../../../src/cql/engine.js';
 import { evaluateOrders } from '../../../src/cql/orders.js';
 import { evaluatePathway } from '../../../src/cql/pathway.js';
@@ -63,7 +65,7 @@ function dataOf(p: TestPatient) {
 }
 
 /** Histology class of a decision, read from its Histology fact's ICD-O-3 code (undefined when none). */
-export function histologyClassOf(d: PathwayDecision): string | undefined {
+export function histologyClassOf(d: WordedDecision): string | undefined {
   const code = d.facts.find((f) => f.fact === 'Histology')?.code?.code;
   return Object.entries(HISTOLOGY_CODES).find(([, codes]) => codes.some((c) => c.code === code))?.[0];
 }
@@ -82,7 +84,7 @@ export function forbiddenFor(histology: string | undefined): NodeId[] {
 }
 
 /** The invariants every patient-view response keeps (§1 one card per node, §3, §5). */
-export function expectNothingForbidden(d: PathwayDecision): void {
+export function expectNothingForbidden(d: WordedDecision): void {
   const ids = d.nodes.map((n) => n.id);
   // §1: one card per node, so D-ANTHRACYCLINE-CONTRAINDICATED (and every other node) at most once.
   expect(ids.filter((id) => id === 'D-ANTHRACYCLINE-CONTRAINDICATED').length).toBeLessThanOrEqual(1);
@@ -104,14 +106,15 @@ export function expectNothingForbidden(d: PathwayDecision): void {
   }
 }
 
-/** The patient-view decision for a test patient (checked against what PATHWAY.md forbids). */
-export async function decide(p: TestPatient, draftOrderIds?: readonly string[]): Promise<PathwayDecision> {
-  const d = await evaluatePathway(engine, dataOf(p), {
+/** The patient-view decision for a test patient in words (checked against what PATHWAY.md forbids). */
+export async function decide(p: TestPatient, draftOrderIds?: readonly string[]): Promise<WordedDecision> {
+  const typed = await evaluatePathway(engine, dataOf(p), {
     now: NOW,
     thresholds: DEFAULT_THRESHOLDS,
     timeZone: 'UTC',
     ...(draftOrderIds ? { draftOrderIds } : {}),
   });
+  const d = wordPathwayDecision(typed, DEFAULT_THRESHOLDS);
   expectNothingForbidden(d);
   return d;
 }
@@ -119,16 +122,18 @@ export async function decide(p: TestPatient, draftOrderIds?: readonly string[]):
 /** A draft whose medication is written as free text (as a prescriber's order entry would). */
 export const draft = (id: string, text: string) => ({ id, medication: { text } });
 
-/** The order-time decision for drafts of a test patient. */
+/** The order-time decision for drafts of a test patient, in words. */
 export async function order(
   p: TestPatient,
   drafts: readonly { id: string; medication: { text: string } }[],
-): Promise<OrderDecision> {
-  return evaluateOrders(engine, dataOf(p), drafts, { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' });
+): Promise<WordedOrderDecision> {
+  return wordOrderDecision(
+    await evaluateOrders(engine, dataOf(p), drafts, { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' }),
+  );
 }
 
 /** The cards of an order decision as a clinician reads them. */
-export const cardsOf = (d: OrderDecision) =>
+export const cardsOf = (d: WordedOrderDecision) =>
   d.cards.map((c) => ({
     kind: c.kind,
     topic: c.topic,
@@ -138,21 +143,21 @@ export const cardsOf = (d: OrderDecision) =>
   }));
 
 /** Node ids in output order. */
-export const ids = (d: PathwayDecision): string[] => d.nodes.map((n) => n.id);
+export const ids = (d: WordedDecision): string[] => d.nodes.map((n) => n.id);
 
 /** [id, role, withSuggestions, isRecommended, indicator] per node. */
-export const view = (d: PathwayDecision) =>
+export const view = (d: WordedDecision) =>
   d.nodes.map((n) => [n.id, n.role, n.withSuggestions, n.isRecommended, n.indicator]);
 
 /** The node of `id`, failing the test when it is absent. */
-export function node(d: PathwayDecision, id: string) {
+export function node(d: WordedDecision, id: string) {
   const n = d.nodes.find((x) => x.id === id);
   if (!n) throw new Error(`node ${id} not in ${ids(d).join(', ')}`);
   return n;
 }
 
 /** A fact's value by name. */
-export const factValue = (d: PathwayDecision | OrderDecision, fact: string): string | undefined =>
+export const factValue = (d: WordedDecision | WordedOrderDecision, fact: string): string | undefined =>
   d.facts.find((f) => f.fact === fact)?.value;
 
 /** Id of the STS Condition of the builders below. */

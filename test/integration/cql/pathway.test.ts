@@ -72,7 +72,8 @@ describe('patient-view decision', () => {
     test('LMS after doxorubicin (line 2): gemcitabine + docetaxel, not recommended, naming the prior regimen', async () => {
       const d = await decide(metastatic('8890/3', [doxo('2025-07-01'), doxo('2025-07-22')]));
       expect(ids(d)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
-      expect(d.nodes[0]).toMatchObject({ role: 'later-line', isRecommended: false, priorRegimen: 'doxorubicin' });
+      expect(d.nodes[0]).toMatchObject({ role: 'later-line', isRecommended: false });
+      expect(d.facts.priorLastExposure).toMatchObject({ drug: 'doxorubicin', lastDate: '2025-07-22' });
     });
 
     test('UPS line 1: doxorubicin alone', async () => {

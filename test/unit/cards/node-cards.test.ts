@@ -1,6 +1,11 @@
 import type { MedicationRequest, ServiceRequest } from 'fhir/r4.js';
-import type { DecidedNode, FactEntry, PathwayDecision } from '../../../src/cql/decision.js';
-import { buildPathwayCards, SUMMARY_MAX } from '../../../src/cards/index.js';
+import {
+  buildPathwayCards,
+  SUMMARY_MAX,
+  type FactEntry,
+  type WordedDecision,
+  type WordedNode,
+} from '../../../src/cards/index.js';
 import { CdsError, internalError, statusOf } from '../../../src/errors.js';
 import type { Card } from '../../../src/shared/cds-hooks.js';
 import {
@@ -30,7 +35,7 @@ const lmsFacts: FactEntry[] = [
   { fact: 'ECOG', value: 'not found (looked for: LOINC 89247-1)' },
 ];
 
-const node = (id: string, over: Partial<DecidedNode> = {}): DecidedNode => ({
+const node = (id: string, over: Partial<WordedNode> = {}): WordedNode => ({
   id,
   role: 'primary',
   withSuggestions: true,
@@ -41,7 +46,7 @@ const node = (id: string, over: Partial<DecidedNode> = {}): DecidedNode => ({
   ...over,
 });
 
-const decision = (nodes: DecidedNode[], facts: FactEntry[] = lmsFacts): PathwayDecision => ({
+const decision = (nodes: WordedNode[], facts: FactEntry[] = lmsFacts): WordedDecision => ({
   hasSts: true,
   nodes,
   facts,
@@ -49,7 +54,7 @@ const decision = (nodes: DecidedNode[], facts: FactEntry[] = lmsFacts): PathwayD
   patient: 'Patient/p1',
 });
 
-const build = (nodes: DecidedNode[], facts?: FactEntry[]): Card[] => {
+const build = (nodes: WordedNode[], facts?: FactEntry[]): Card[] => {
   const cards = buildPathwayCards(decision(nodes, facts), ctx);
   expect(responseProblems({ cards })).toEqual([]);
   return cards;

@@ -1,7 +1,13 @@
 import { DEFAULT_THRESHOLDS } from '../../../src/pathway/thresholds.js';
 import type { MedicationRequest } from 'fhir/r4.js';
-import type { FactEntry, OrderCard, OrderDecision } from '../../../src/cql/decision.js';
-import { buildOrderCards, overrideCodings, type DraftInfo } from '../../../src/cards/index.js';
+import {
+  buildOrderCards,
+  overrideCodings,
+  type DraftInfo,
+  type FactEntry,
+  type WordedOrderCard,
+  type WordedOrderDecision,
+} from '../../../src/cards/index.js';
 import type { Card } from '../../../src/shared/cds-hooks.js';
 import { NODES, OVERRIDE_REASONS, RULES, SYSTEMS, topicOf } from '../../../src/pathway/index.js';
 import { createdResources, responseProblems } from '../../helpers/card-checks.js';
@@ -26,7 +32,7 @@ const facts: FactEntry[] = [
   },
 ];
 
-const orderCard = (over: Partial<OrderCard> & Pick<OrderCard, 'kind' | 'topic'>): OrderCard => ({
+const orderCard = (over: Partial<WordedOrderCard> & Pick<WordedOrderCard, 'kind' | 'topic'>): WordedOrderCard => ({
   indicator: 'info',
   draftIds: ['d-pazo'],
   alternatives: [],
@@ -35,8 +41,8 @@ const orderCard = (over: Partial<OrderCard> & Pick<OrderCard, 'kind' | 'topic'>)
   ...over,
 });
 
-const build = (cards: OrderCard[]): Card[] => {
-  const decision: OrderDecision = {
+const build = (cards: WordedOrderCard[]): Card[] => {
+  const decision: WordedOrderDecision = {
     hasSts: true,
     cards,
     facts,
@@ -255,7 +261,7 @@ describe('order-time cards', () => {
 
   test('S-BILIRUBIN-HIGH cites only the label of the drafted drug (none for eribulin)', () => {
     const ctxBili = { ...ctx, drafts: [...drafts, { id: 'd-eri', drug: 'eribulin' as const, liposomal: false }] };
-    const decision = (draftIds: string[]): OrderDecision => ({
+    const decision = (draftIds: string[]): WordedOrderDecision => ({
       hasSts: true,
       facts,
       stsConditions: ['Condition/sts1'],
