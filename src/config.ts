@@ -9,8 +9,7 @@ import { loadAdherenceConfig, type AdherenceConfig } from './adherence/config.js
 export { DEFAULT_THRESHOLDS, type Thresholds } from './pathway/thresholds.js';
 import { loadCapacityConfig, type CapacityConfig } from './lifecycle/config.js';
 import { loadSharedStateConfig, type SharedStateConfig } from './shared-state/config.js';
-
-export type Mode = 'development' | 'production';
+import type { EnvReader, Mode } from './shared/env-reader.js';
 
 export interface Config {
   readonly mode: Mode;
@@ -66,7 +65,7 @@ export class ConfigError extends Error {
   }
 }
 
-class Reader {
+class Reader implements EnvReader {
   readonly problems: string[] = [];
   constructor(readonly env: Env) {}
 

@@ -2,8 +2,7 @@
  * Adherence store configuration (issue 17), read with the rest of the configuration so problems join one list.
  */
 import { randomBytes } from 'node:crypto';
-import type { Mode } from '../config.js';
-import type { EnvReader } from '../security/config.js';
+import type { EnvReader, Mode } from '../shared/env-reader.js';
 
 export interface AdherenceConfig {
   /** ADHERENCE_STORE=off records nothing (the feedback endpoint then only validates). */

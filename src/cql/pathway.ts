@@ -2,7 +2,7 @@
  * The patient-view decision (PATHWAY.md §3 with the §5 patient-view effects): evaluates cql/StsPathway once per request
  * and narrows its node tuples into a `PathwayDecision`.
  */
-import type { Thresholds } from '../config.js';
+import type { Thresholds } from '../pathway/thresholds.js';
 import type { PatientData } from '../fhir/types.js';
 import { NODES, type NodeId } from '../pathway/nodes.js';
 import type { DataQuality, DecidedNode, NodeRole, NodeVariant, PathwayDecision } from './decision.js';

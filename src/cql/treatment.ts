@@ -3,7 +3,7 @@
  * library: evaluates it with the service's engine and narrows its plain output into `TreatmentFacts`.
  */
 import type { Bundle, BundleEntry, Medication, Resource } from 'fhir/r4.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../config.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../pathway/thresholds.js';
 import { CdsError, internalError } from '../errors.js';
 import { DRUG_KEYS, type DrugKey, type DrugRole } from '../pathway/drugs.js';
 import type { CqlEngine } from './engine.js';

@@ -1,5 +1,4 @@
 import type { FhirResource } from 'fhir/r4.js';
-import type { Config } from '../config.js';
 import { CdsError, badRequest, outcome, preconditionFailed, truncate } from '../errors.js';
 import type { CdsRequest } from '../shared/cds-hooks.js';
 import type { DataNotice, PatientData } from './types.js';
@@ -17,15 +16,22 @@ import { fetchQuery, followPages, type FhirTarget } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
 import { LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
 import { FHIR_ID } from '../shared/fhir-id.js';
-import { addressPolicyFor, checkFhirServer, type VerifiedClient } from '../security/index.js';
+import { addressPolicyFor, checkFhirServer, type SecurityConfig, type VerifiedClient } from '../security/index.js';
 import { describeShapeProblem, type ResourceShapeGuard } from './shape-check.js';
+
+/** The data path's limits and FHIR server policy (fields of src/config.ts Config, which says what each is). */
+export interface DataPathConfig {
+  readonly fhirTimeoutMs: number;
+  readonly requestDeadlineMs: number;
+  readonly fhirMaxPages: number;
+  readonly fhirMaxResponseBytes: number;
+  readonly maxBundleEntries: number;
+  readonly security: SecurityConfig;
+}
 
 /** What the data path needs besides the request. */
 export interface PatientDataDeps {
-  readonly config: Pick<
-    Config,
-    'fhirTimeoutMs' | 'requestDeadlineMs' | 'fhirMaxPages' | 'fhirMaxResponseBytes' | 'maxBundleEntries' | 'security'
-  >;
+  readonly config: DataPathConfig;
   /** The CDS client whose JWT was verified (`verifiedClientOf(res)`); undefined when auth is disabled. */
   readonly client?: VerifiedClient;
   /** The service's prefetch templates (default: PREFETCH_TEMPLATES). */

@@ -2,7 +2,7 @@ import type { CdsRequest, CdsResponse, CdsServiceDefinition } from '../shared/cd
 import type { PatientData } from '../fhir/types.js';
 import { PATHWAY_VERSION } from '../pathway/version.js';
 import { PREFETCH_TEMPLATES } from '../fhir/prefetch.js';
-import type { Thresholds } from '../config.js';
+import type { Thresholds } from '../pathway/thresholds.js';
 import type { CqlEngine } from '../cql/engine.js';
 import { patientView } from './patient-view.js';
 import { orderSelect } from './order-select.js';

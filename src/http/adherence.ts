@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { CdsError, badRequest, forbidden, outcome, truncate, unauthorized } from '../errors.js';
-import type { Mode } from '../config.js';
+import type { Mode } from '../shared/env-reader.js';
 import type { AdherenceStore, ReportFilter } from '../adherence/index.js';
 import { reportCsv } from '../adherence/index.js';
 import type { FeedbackEntryInput } from '../adherence/feedback-store.js';

@@ -3,8 +3,7 @@
  * the shared state store. Read with the rest of the configuration (src/config.ts passes its reader, so every problem
  * lands in one list).
  */
-import type { Mode } from '../config.js';
-import type { EnvReader } from '../security/config.js';
+import type { EnvReader, Mode } from '../shared/env-reader.js';
 
 export interface CapacityConfig {
   /** Time a client has to send the request headers (slow clients are cut off with 408). */

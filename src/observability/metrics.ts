@@ -12,7 +12,7 @@ import type { RequestHandler, Router } from 'express';
 import { Router as createRouter } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { findService } from '../hooks/registry.js';
-import type { Mode } from '../config.js';
+import type { Mode } from '../shared/env-reader.js';
 import type { ResultCacheStats } from '../cql/result-cache.js';
 import type { FetchObserver } from './request-context.js';
 import { clusterMetricsText, shareWithPrimary } from './cluster-metrics.js';

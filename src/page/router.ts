@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Router, type Response } from 'express';
-import type { Mode } from '../config.js';
+import type { Mode } from '../shared/env-reader.js';
 import { CLIENT_DIR, clientBundle } from './client-bundle.js';
 import { buildChartModel } from './graph-model.js';
 import { layoutChart } from './graph-layout.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
-import type { Mode } from '../config.js';
+import type { EnvReader, Mode } from '../shared/env-reader.js';
 import { isRecord } from '../shared/guards.js';
 
 export type AuthMode = 'required' | 'disabled';
@@ -41,15 +41,6 @@ export interface SecurityConfig {
   readonly jwksCooldownS: number;
   /** Development and tests only: accept `http://` JWKS URLs on loopback hosts. */
   readonly jwksAllowHttpLoopback: boolean;
-}
-
-/** The part of the config reader this module needs (src/config.ts passes its own, so problems land in one list). */
-export interface EnvReader {
-  readonly problems: string[];
-  optionalString(name: string): string | undefined;
-  int(name: string, fallback: number, min: number, max: number): number;
-  bool(name: string, fallback: boolean): boolean;
-  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

@@ -1,11 +1,5 @@
 /** CDS client trust (JWT) and outbound FHIR safety (SSRF): the public surface of src/security. */
-export {
-  loadSecurityConfig,
-  type SecurityConfig,
-  type CdsClientConfig,
-  type AuthMode,
-  type EnvReader,
-} from './config.js';
+export { loadSecurityConfig, type SecurityConfig, type CdsClientConfig, type AuthMode } from './config.js';
 export { requireCdsClient } from './require-cds-client.js';
 export { createJwtVerifier, JwtRejected, ALLOWED_ALGORITHMS, type JwtVerifier, type JwtCheck } from './jwt-verify.js';
 export { verifiedClientOf, type VerifiedClient } from './verified-client.js';

@@ -2,7 +2,7 @@
  * Shared state between replicas (issue 18): with REDIS_URL the JWT replay memory and the result cache live in Redis;
  * without it they stay in the process. Read with the rest of the configuration so problems join one list.
  */
-import type { EnvReader } from '../security/config.js';
+import type { EnvReader } from '../shared/env-reader.js';
 
 export interface SharedStateConfig {
   /** `redis://` or `rediss://` URL; undefined keeps the state in process (one replica). */
