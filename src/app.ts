@@ -12,6 +12,7 @@ import { adherenceRouter } from './http/adherence.js';
 import type { AdherenceStore } from './adherence/index.js';
 import type { Admission } from './lifecycle/admission.js';
 import { createMetrics } from './observability/metrics.js';
+import { HOOK_SERVICES } from './hooks/registry.js';
 import { requestContext } from './observability/request-context.js';
 import { MemoryReplayStore, type ReplayStore } from './security/replay-cache.js';
 import type { SharedState } from './shared-state/index.js';
@@ -41,7 +42,11 @@ export interface AppDeps {
 /** Builds the Express app (no listen). */
 export function createApp(deps: AppDeps): Express {
   const { config, log } = deps;
-  const metrics = createMetrics(config.mode, config.capacity.metricsToken);
+  const metrics = createMetrics(
+    config.mode,
+    config.capacity.metricsToken,
+    HOOK_SERVICES.map((s) => s.definition.id),
+  );
   // The engine loads ELM and the FHIR model info once, here, not per request.
   const engine =
     deps.engine ??

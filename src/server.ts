@@ -4,6 +4,7 @@ import { todayIn } from './cql/engine.js';
 import { createFhirRouter, demoDayShift, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
 import { openAdherenceStore, type AdherenceStore } from './adherence/index.js';
 import { startService } from './lifecycle/serve.js';
+import { createApp } from './app.js';
 import { openSharedState } from './shared-state/index.js';
 
 /** Entry point: read config, build the app, listen; SIGTERM/SIGINT stop gracefully (src/lifecycle/serve.ts). */
@@ -48,12 +49,14 @@ async function main(): Promise<void> {
   // REDIS_URL: the JWT replay memory and the result cache shared with the other replicas (src/shared-state/).
   const sharedState = openSharedState(config.sharedState, config.security.replayCacheSize, log);
   // Queued card records are written (adherence.close) after the last request, before the process ends; Redis last.
-  const service = await startService(config, log, {
-    fhirRouter: fhir?.router,
-    adherence,
-    sharedState,
-    onStop: [...(adherence ? [() => adherence.close()] : []), ...(sharedState ? [() => sharedState.close()] : [])],
-  });
+  const service = await startService(
+    config,
+    log,
+    (lifecycle) => createApp({ config, log, fhirRouter: fhir?.router, adherence, sharedState, ...lifecycle }),
+    {
+      onStop: [...(adherence ? [() => adherence.close()] : []), ...(sharedState ? [() => sharedState.close()] : [])],
+    },
+  );
   log.info({ port: service.port, host: config.host, mode: config.mode }, 'STS pathway CDS service listening');
   if (fhir) log.info({ url: `${service.url}/fhir` }, 'embedded FHIR R4 server (demo patients) listening');
   const stop = (): void => {

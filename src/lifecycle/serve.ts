@@ -6,21 +6,26 @@
  * `shutdownGraceMs` to finish, the remaining connections are cut, and the `onStop` hooks run (flush queues, close
  * pools). A SIGKILL loses only the requests in flight: nothing is held in memory that a later request needs.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Router } from 'express';
-import { createApp } from '../app.js';
-import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createAdmission, type Admission } from './admission.js';
-import type { AdherenceStore } from '../adherence/index.js';
-import type { SharedState } from '../shared-state/index.js';
+import type { CapacityConfig } from './config.js';
+
+/** Where and how to serve (fields of src/config.ts Config). */
+export interface ServeConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly capacity: CapacityConfig;
+}
+
+/** What the server gives the app it serves (src/app.ts AppDeps): its load shedding and whether a stop has begun. */
+export interface ServedAppHooks {
+  readonly admission: Admission;
+  readonly draining: () => boolean;
+}
 
 export interface ServiceOptions {
-  readonly fhirRouter?: Router;
-  readonly adherence?: AdherenceStore;
-  /** Redis-backed replay memory and result cache (REDIS_URL). */
-  readonly sharedState?: SharedState;
   /** Run after the server has stopped, in order (e.g. flush a queue, then close a pool); errors are logged. */
   readonly onStop?: readonly (() => Promise<void>)[];
 }
@@ -36,19 +41,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(config: Config, log: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+/** Listens with the app `createApp` builds (given the server's hooks into it), and stops as described above. */
+export async function startService(
+  config: ServeConfig,
+  log: Logger,
+  createApp: (hooks: ServedAppHooks) => RequestListener,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const { capacity } = config;
   let draining = false;
   const admission = createAdmission(capacity, () => log.warn({ ...admission.stats() }, 'request shed: at capacity'));
-  const app = createApp({
-    config,
-    log,
-    fhirRouter: options.fhirRouter,
-    adherence: options.adherence,
-    sharedState: options.sharedState,
-    admission,
-    draining: () => draining,
-  });
+  const app = createApp({ admission, draining: () => draining });
   const server = createServer(
     {
       headersTimeout: capacity.headersTimeoutMs,

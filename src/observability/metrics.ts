@@ -11,15 +11,14 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { Router as createRouter } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { findService } from '../hooks/registry.js';
 import type { Mode } from '../shared/env-reader.js';
-import type { ResultCacheStats } from '../cql/result-cache.js';
 import type { FetchObserver } from './request-context.js';
 import { clusterMetricsText, shareWithPrimary } from './cluster-metrics.js';
 
 /** Counters the service keeps elsewhere, read at each scrape. */
 export interface MetricsSources {
-  readonly cacheStats?: () => ResultCacheStats;
+  /** The engine's result cache (src/cql/result-cache.ts `stats`). */
+  readonly cacheStats?: () => { readonly hits: number; readonly misses: number };
   readonly adherence?: () => { readonly queued: number; readonly dropped: number };
 }
 
@@ -39,7 +38,12 @@ export interface Metrics {
 /** Latency buckets (seconds) of an HTTP exchange: a hook call, or one FHIR call. */
 const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export function createMetrics(mode: Mode, token: string | undefined): Metrics {
+/**
+ * The metrics of one app. `serviceIds` are the registered CDS services (src/hooks/registry.ts): the only service
+ * labels besides fixed words.
+ */
+export function createMetrics(mode: Mode, token: string | undefined, serviceIds: readonly string[]): Metrics {
+  const services: ReadonlySet<string> = new Set(serviceIds);
   const register = new Registry();
   collectDefaultMetrics({ register });
   const requests = new Counter({
@@ -115,7 +119,7 @@ export function createMetrics(mode: Mode, token: string | undefined): Metrics {
   const middleware: RequestHandler = (req, res, next) => {
     const t0 = performance.now();
     res.once('finish', () => {
-      const labels = { service: serviceLabel(req.path), status: String(res.statusCode) };
+      const labels = { service: serviceLabel(req.path, services), status: String(res.statusCode) };
       requests.inc(labels);
       latency.observe(labels, (performance.now() - t0) / 1000);
     });
@@ -165,9 +169,9 @@ export function createMetrics(mode: Mode, token: string | undefined): Metrics {
 }
 
 /** The registered service id of a path, or a fixed word: never free text from the request. */
-function serviceLabel(path: string): string {
+function serviceLabel(path: string, services: ReadonlySet<string>): string {
   const m = /^\/cds-services\/([^/]+)(\/feedback)?$/.exec(path);
-  if (m) return findService(m[1] ?? '') ? `${m[1]}${m[2] ?? ''}` : 'unknown-service';
+  if (m) return services.has(m[1] ?? '') ? `${m[1]}${m[2] ?? ''}` : 'unknown-service';
   if (path === '/cds-services') return 'discovery';
   return 'other';
 }
