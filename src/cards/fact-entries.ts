@@ -4,6 +4,7 @@
  * then the data-quality lines (§2: types read only in part, resources left out, the EHR's warnings).
  */
 import type { DataQuality } from '../cql/decision.js';
+import type { LeftOutCount, LeftOutReason } from '../fhir/types.js';
 import type {
   CumulativeFact,
   DiseaseStatusFact,
@@ -76,8 +77,35 @@ function dataQualityFacts(quality: DataQuality): FactEntry[] {
       value: `incomplete (${why}): the line and the cumulative dose are lower bounds (at least)`,
     });
   }
-  for (const n of quality.notices) out.push({ fact: n.fact, value: n.value });
+  const { warnings, leftOut } = quality.notices;
+  const shown = warnings.slice(0, SERVER_NOTES_SHOWN);
+  if (shown.length > 0) {
+    const more = warnings.length - shown.length;
+    out.push({ fact: 'FHIR server notes', value: `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}` });
+  }
+  if (leftOut.length > 0) out.push({ fact: "Left out (not this patient's)", value: leftOutWords(leftOut) });
   return out;
+}
+
+/** How many of the EHR's and server's warnings a card names (the rest are counted). */
+const SERVER_NOTES_SHOWN = 5;
+
+const LEFT_OUT_WORDS: Readonly<Record<LeftOutReason, string>> = {
+  'another-patient': 'of another patient',
+  'no-reference': 'with no patient reference (missing, or an identifier only)',
+  'unresolved-reference': 'whose patient reference does not resolve to this patient',
+};
+
+/** "3 resources not counted: 2 of another patient (Condition 2); 1 with no patient reference (...) (Observation 1)". */
+export function leftOutWords(counts: readonly LeftOutCount[]): string {
+  const reasons = [...new Set(counts.map((c) => c.reason))];
+  const parts = reasons.map((reason) => {
+    const of = counts.filter((c) => c.reason === reason);
+    const n = of.reduce((sum, c) => sum + c.count, 0);
+    return `${n} ${LEFT_OUT_WORDS[reason]} (${of.map((c) => `${c.resourceType} ${c.count}`).join(', ')})`;
+  });
+  const total = counts.reduce((sum, c) => sum + c.count, 0);
+  return `${total} resource${total === 1 ? '' : 's'} not counted: ${parts.join('; ')}`;
 }
 
 /** The pathway facts in words, given the unreadable resource types (§2). */

@@ -3,7 +3,7 @@
  * and the card builders. The CQL libraries compute these; `src/cards/` words and renders them. Plain data, no engine
  * types and no card words.
  */
-import type { DataNotice } from '../fhir/types.js';
+import type { DataNotices } from '../fhir/types.js';
 import type { PatientFacts } from './patient-facts.js';
 
 /** What of the record could not be used as it came (PATHWAY.md §2): every card says so. */
@@ -12,8 +12,8 @@ export interface DataQuality {
   readonly unreadable: ReadonlyMap<string, string>;
   /** Resource types read only in part (a searchset whose `next` pages could not be followed), with why. */
   readonly incomplete: ReadonlyMap<string, string>;
-  /** The data path's own lines (resources left out, the EHR's warnings). */
-  readonly notices: readonly DataNotice[];
+  /** What else the data path noticed (resources left out, the EHR's warnings). */
+  readonly notices: DataNotices;
 }
 
 /**

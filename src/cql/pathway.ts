@@ -148,7 +148,11 @@ export function withMetastasectomy(nodes: readonly DecidedNode[]): DecidedNode[]
 
 /** What of the record the cards must say could not be used as it came (PATHWAY.md §2). */
 export function dataQuality(data: PatientData): DataQuality {
-  return { unreadable: data.unreadable, incomplete: data.incomplete ?? new Map(), notices: data.notices ?? [] };
+  return {
+    unreadable: data.unreadable,
+    incomplete: data.incomplete ?? new Map(),
+    notices: data.notices ?? { warnings: [], leftOut: [] },
+  };
 }
 
 /** The patient-view decision for the patient of `data`. */

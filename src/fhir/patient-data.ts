@@ -1,7 +1,7 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { CdsError, badRequest, outcome, preconditionFailed, truncate } from '../errors.js';
 import type { CdsRequest } from '../shared/cds-hooks.js';
-import type { DataNotice, PatientData } from './types.js';
+import type { DataNotices, PatientData } from './types.js';
 import { PREFETCH_TEMPLATES, fillPrefetchTemplate, templateResourceType } from './prefetch.js';
 import {
   isBundle,
@@ -296,16 +296,9 @@ function dropMalformed(
   });
 }
 
-/** The data-quality lines of every card: the EHR's and server's warnings (§2 rule 1), the resources left out. */
-function notices(warnings: readonly string[], leftOut: LeftOut): DataNotice[] {
-  const out: DataNotice[] = [];
-  const shown = warnings.slice(0, 5);
-  if (shown.length > 0) {
-    const more = warnings.length - shown.length;
-    out.push({ fact: 'FHIR server notes', value: `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}` });
-  }
-  if (leftOut.size > 0) out.push({ fact: "Left out (not this patient's)", value: leftOut.describe() });
-  return out;
+/** What every card names besides unreadable types: the EHR's and server's warnings (§2 rule 1), the resources left out. */
+function notices(warnings: readonly string[], leftOut: LeftOut): DataNotices {
+  return { warnings: [...warnings], leftOut: leftOut.list() };
 }
 
 /** "query 'conditions' (Condition?patient={{context.patientId}}&_count=100) failed: timeout: ..." (no URL, no id). */

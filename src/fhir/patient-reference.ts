@@ -5,6 +5,9 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { isRecord } from '../shared/guards.js';
 import { FHIR_ID } from '../shared/fhir-id.js';
+import type { LeftOutCount, LeftOutReason } from './types.js';
+
+export type { LeftOutReason } from './types.js';
 
 /**
  * The element that names the patient, per resource type the pathway reads (R4: all `subject`). A type not listed here
@@ -21,9 +24,6 @@ export const PATIENT_REFERENCE: Readonly<Record<string, string>> = Object.freeze
 
 /** Every resource type the pathway reads (PATIENT_REFERENCE, the Patient, and the Medications that orders reference). */
 export const READ_TYPES: ReadonlySet<string> = new Set([...Object.keys(PATIENT_REFERENCE), 'Patient', 'Medication']);
-
-/** Why a resource was left out. */
-export type LeftOutReason = 'another-patient' | 'no-reference' | 'unresolved-reference';
 
 /**
  * The patient id a reference string provably names: relative `Patient/<id>`, or an absolute http(s) URL whose last two
@@ -59,12 +59,6 @@ export function leftOutReason(
   return id === patientId ? undefined : 'another-patient';
 }
 
-const REASON_TEXT: Readonly<Record<LeftOutReason, string>> = {
-  'another-patient': 'of another patient',
-  'no-reference': 'with no patient reference (missing, or an identifier only)',
-  'unresolved-reference': 'whose patient reference does not resolve to this patient',
-};
-
 /** Counts of left-out resources by reason and type. */
 export class LeftOut {
   private readonly counts = new Map<LeftOutReason, Map<string, number>>();
@@ -81,13 +75,10 @@ export class LeftOut {
     return this.total;
   }
 
-  /** "3 resources: 2 of another patient (Condition 2); 1 with no patient reference (...) (Observation 1)". */
-  describe(): string {
-    const parts = [...this.counts].map(([reason, byType]) => {
-      const n = [...byType.values()].reduce((a, b) => a + b, 0);
-      const types = [...byType].map(([t, c]) => `${t} ${c}`).join(', ');
-      return `${n} ${REASON_TEXT[reason]} (${types})`;
-    });
-    return `${this.total} resource${this.total === 1 ? '' : 's'} not counted: ${parts.join('; ')}`;
+  /** The counts by reason (in the order first seen), then by type (likewise). */
+  list(): LeftOutCount[] {
+    return [...this.counts].flatMap(([reason, byType]) =>
+      [...byType].map(([resourceType, count]) => ({ reason, resourceType, count })),
+    );
   }
 }

@@ -13,12 +13,24 @@ export interface PatientData {
    * The resources found are in `bundle`; the engine gets the type names as the CQL parameter `Incomplete`.
    */
   readonly incomplete?: ReadonlyMap<string, string>;
-  /** Data-quality lines for the "Based on" list of every card (resources left out, the EHR's warnings). */
-  readonly notices?: readonly DataNotice[];
+  /** What else the data path noticed, for the "Based on" list of every card (resources left out, the EHR's warnings). */
+  readonly notices?: DataNotices;
 }
 
-/** One data-quality line of the "Based on" list, e.g. fact "Left out", value "2 resources: ...". */
-export interface DataNotice {
-  readonly fact: string;
-  readonly value: string;
+/** What the data path noticed besides unreadable types; src/cards/fact-entries.ts words it. */
+export interface DataNotices {
+  /** The warning and information OperationOutcomes of the answers (§2 rule 1), "Type: text", in the order read. */
+  readonly warnings: readonly string[];
+  /** Resources left out because their subject is not provably the context patient, by reason and type. */
+  readonly leftOut: readonly LeftOutCount[];
+}
+
+/** Why a resource was left out of the patient's data (PATHWAY.md §2). */
+export type LeftOutReason = 'another-patient' | 'no-reference' | 'unresolved-reference';
+
+/** How many resources of one type were left out for one reason. */
+export interface LeftOutCount {
+  readonly reason: LeftOutReason;
+  readonly resourceType: string;
+  readonly count: number;
 }

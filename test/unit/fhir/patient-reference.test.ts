@@ -53,10 +53,12 @@ describe('leftOutReason', () => {
   test('the count says how many and why, by type', () => {
     const l = new LeftOut();
     l.add('another-patient', 'Condition');
-    l.add('another-patient', 'Condition');
     l.add('no-reference', 'Observation');
-    expect(l.describe()).toBe(
-      '3 resources not counted: 2 of another patient (Condition 2); 1 with no patient reference (missing, or an identifier only) (Observation 1)',
-    );
+    l.add('another-patient', 'Condition');
+    expect(l.size).toBe(3);
+    expect(l.list()).toEqual([
+      { reason: 'another-patient', resourceType: 'Condition', count: 2 },
+      { reason: 'no-reference', resourceType: 'Observation', count: 1 },
+    ]);
   });
 });
