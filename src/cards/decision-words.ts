@@ -11,17 +11,49 @@ import {
   doxoCumulativeStop,
   doxoLvefHold,
   laterLineSummary,
+  isNoteCode,
+  lvefUnusableWords,
   LVEF_STOP_SUMMARY,
   maintenanceOpening,
   mg,
   NODES,
+  NOTE_WORDS,
   priorRegimenLine,
+  type NoteCode,
   type Thresholds,
 } from '../pathway/index.js';
 import { isNodeId } from './context.js';
 import { diseaseStatusWords } from './disease-status.js';
 import { factEntries } from './fact-entries.js';
 import type { FactEntry, WordedDecision, WordedNode, WordedOrderCard, WordedOrderDecision } from './worded.js';
+
+/** The values a note's `<...>` placeholders name, from the facts and §9 (src/pathway/note-words.ts). */
+function noteValues(code: NoteCode, facts: PatientFacts, t: Thresholds, topic: string): Record<string, string> {
+  switch (code) {
+    case 'ecogCombo':
+      return { ecog: String(facts.ecog?.value ?? '') };
+    case 'lvefUnusable':
+      return { reason: lvefUnusableWords(facts.lvef?.unusable) };
+    case 'lvefNotInterpretable':
+      return { value: facts.lvef?.notInterpretable?.text ?? '' };
+    case 'cumulativeIncomplete':
+    case 'cumulativeWarn':
+      return { N: String(facts.cumulative?.mgM2 ?? 0), warn: String(t.cumulativeDoxoWarnMgM2) };
+    case 'partOf':
+      return { title: isNodeId(topic) ? NODES[topic].title : topic };
+    default:
+      return {};
+  }
+}
+
+/** The notes of a node or order card in words: a note code's words, anything else (a drug key) as the library gave it. */
+function noteWords(notes: readonly string[], facts: PatientFacts, t: Thresholds, topic: string): string[] {
+  return notes.map((n) => {
+    if (!isNoteCode(n)) return n;
+    const values = noteValues(n, facts, t, topic);
+    return NOTE_WORDS[n].replace(/<(\w+)>/g, (m, k: string) => values[k] ?? m);
+  });
+}
 
 /** §3 step 7: the summary and opening of a node's wording variant(s), filled from the facts and the §9 thresholds. */
 function variantWords(node: DecidedNode, facts: PatientFacts, t: Thresholds): { summary?: string; opening?: string[] } {
@@ -90,7 +122,7 @@ function wordNode(node: DecidedNode, facts: PatientFacts, t: Thresholds): Worded
     indicator: node.indicator,
     ...(node.relatedTitle !== undefined ? { relatedTitle: node.relatedTitle } : {}),
     ...(node.relatedId !== undefined ? { relatedId: node.relatedId } : {}),
-    notes: node.notes,
+    notes: noteWords(node.notes, facts, t, node.id),
     rules: node.rules,
     ...(node.metastasectomy !== undefined ? { metastasectomy: node.metastasectomy } : {}),
     ...(node.variants.length > 0 ? variantWords(node, facts, t) : {}),
@@ -145,20 +177,24 @@ const KIND_FACTS: Partial<Record<OrderCardKind, readonly string[]>> = {
   pediatric: ['Age', 'LVEF', 'Cumulative doxorubicin'],
 };
 
-/** One order-time card in words: its notes (StsOrders "part-of" named by the node's title) and the facts it names. */
-function wordOrderCard(card: OrderCard, facts: readonly FactEntry[]): WordedOrderCard {
+/** One order-time card in words: its notes and the facts it names. */
+function wordOrderCard(
+  card: OrderCard,
+  typed: PatientFacts,
+  facts: readonly FactEntry[],
+  t: Thresholds,
+): WordedOrderCard {
   const { topic, kind } = card;
   const names = kind === 'rule' ? (RULE_FACTS[topic] ?? []) : (KIND_FACTS[kind] ?? []);
   return {
     ...card,
-    // "part-of": a drafted drug that is one component of a multi-drug node whose others are not drafted.
-    notes: card.notes.map((n) => (n === 'part-of' && isNodeId(topic) ? `part of ${NODES[topic].title}` : n)),
+    notes: noteWords(card.notes, typed, t, topic),
     facts: facts.filter((f) => names.includes(f.fact)),
   };
 }
 
 /** The order-time decision in words: the rule summaries' values as text, doses written as on cards (`mg`). */
-export function wordOrderDecision(decision: OrderDecision): WordedOrderDecision {
+export function wordOrderDecision(decision: OrderDecision, t: Thresholds): WordedOrderDecision {
   const facts = decision.hasSts ? factEntries(decision.facts, decision.quality) : [];
   const c = decision.cumulative;
   // The dose placeholders {N}, {P} and {N + d} (§5).
@@ -168,11 +204,23 @@ export function wordOrderDecision(decision: OrderDecision): WordedOrderDecision 
       : { N: mg(c.n), P: mg(c.possible), ...(c.nPlusD !== undefined ? { 'N + d': mg(c.nPlusD) } : {}) };
   return {
     hasSts: decision.hasSts,
-    cards: decision.cards.map((card) => wordOrderCard(card, facts)),
+    cards: decision.cards.map((card) => wordOrderCard(card, decision.facts, facts, t)),
     facts,
     stsConditions: decision.stsConditions,
     patient: decision.patient,
-    values: { ...Object.fromEntries(Object.entries(decision.ruleValues).map(([k, v]) => [k, String(v)])), ...doses },
+    values: {
+      ...Object.fromEntries(Object.entries(decision.ruleValues).map(([k, v]) => [k, String(v)])),
+      // F7: why no LVEF is usable, by code in StsOrders "Rule Values".
+      ...reasonWords(decision.ruleValues, 'reason'),
+      ...reasonWords(decision.ruleValues, 'trabReason'),
+      ...doses,
+    },
     ...(c !== undefined ? { cumulative: c } : {}),
   };
+}
+
+/** A rule value that is an F7 LVEF-unusable code, in words (absent when the rule values do not carry it). */
+function reasonWords(values: OrderDecision['ruleValues'], key: string): Record<string, string> {
+  const code = values[key];
+  return typeof code === 'string' ? { [key]: lvefUnusableWords(code) } : {};
 }

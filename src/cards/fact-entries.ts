@@ -24,6 +24,7 @@ import {
   DISEASE_STATUS_WORDS,
   EVENT_MARKS,
   HISTORY_INCOMPLETE_REASON,
+  lvefUnusableWords,
   mg,
   OBSERVATION_CODES,
   otherAnthracyclines,
@@ -488,7 +489,7 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
   const lvefBad = lvef?.notInterpretable;
   const unusable = lvef?.unusable;
   // The F7 sentence itself goes on the anthracycline node's card (StsSafety "Doxo Notes"); the fact says why.
-  const usableNote = unusable !== undefined ? ` (not usable: ${unusable})` : '';
+  const usableNote = unusable !== undefined ? ` (not usable: ${lvefUnusableWords(unusable)})` : '';
   if (lvefBad !== undefined) {
     const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: lvefBad.text ?? 'no value' });
     const earlier =

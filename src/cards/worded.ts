@@ -20,6 +20,8 @@ export interface FactEntry {
 
 /** A decided node with the words its card needs beyond the node's own (§3 wording variants and later lines). */
 export interface WordedNode extends Omit<DecidedNode, 'variants'> {
+  /** The notes in words (src/pathway/note-words.ts filled from the facts). */
+  readonly notes: readonly string[];
   /** The last prior regimen (F5) for 'later-line' titles, e.g. "gemcitabine + docetaxel". */
   readonly priorRegimen?: string;
   /** 'later-line': every prior regimen (F5), oldest first, one line each ("1. doxorubicin, 6 administration dates, ..."). */
@@ -52,6 +54,8 @@ export interface WordedDecision {
 
 /** One order-time card in words. */
 export interface WordedOrderCard extends OrderCard {
+  /** The notes in words; a histology-specific card's drug key stays as given. */
+  readonly notes: readonly string[];
   /** Facts that triggered a rule card (with dates and resources). */
   readonly facts: readonly FactEntry[];
 }

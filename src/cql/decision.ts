@@ -47,7 +47,7 @@ export interface DecidedNode {
   readonly relatedTitle?: string;
   /** Id of that node (its §4.2 short name goes into summaries). */
   readonly relatedId?: string;
-  /** Extra lines of the card detail: why no suggestions, missing data, safety facts (§5 patient-view effects). */
+  /** Extra lines of the card detail by code (src/pathway/note-words.ts): why no suggestions, missing data, §5 effects. */
   readonly notes: readonly string[];
   /** Safety rules (§5 ids) whose patient-view effect shaped this card. */
   readonly rules: readonly string[];
@@ -94,7 +94,7 @@ export interface OrderCard {
   readonly alternatives: readonly string[];
   /** Node whose title names the patient's position (off-pathway / position-unknown cards). */
   readonly position?: string;
-  /** Extra detail lines from the library (e.g. "part-of": the draft is part of the topic's regimen). */
+  /** Extra detail lines from the library, as note codes (src/pathway/note-words.ts) or a drug key (histology-specific). */
   readonly notes: readonly string[];
 }
 

@@ -140,6 +140,7 @@ export interface LvefFactData {
   readonly value?: number;
   readonly date?: string;
   readonly source?: string;
+  /** Why no LVEF is usable for an anthracycline: a code of src/pathway/rules.ts LVEF_UNUSABLE_REASONS. */
   readonly unusable?: string;
   readonly notInterpretable?: NotInterpretable;
 }

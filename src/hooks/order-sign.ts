@@ -26,6 +26,7 @@ export async function orderTimeResponse(
       timeZone: deps.timeZone,
       hook: request.hook === 'order-sign' ? 'order-sign' : 'order-select',
     }),
+    deps.thresholds,
   );
   const selected = new Set(orders.selected);
   const about = { ...decision, cards: decision.cards.filter((c) => c.draftIds.some((id) => selected.has(id))) };

@@ -19,6 +19,7 @@ export * from './thresholds.js';
 export * from './treatment-words.js';
 export * from './card-words.js';
 export * from './card-texts.js';
+export * from './note-words.js';
 
 /** Every CodeDef of the module marked "(to verify)" in PATHWAY.md (matched on input, never emitted). */
 export const toVerifyCodes = (): readonly CodeDef[] => {

@@ -262,6 +262,15 @@ export const LVEF_UNUSABLE_REASONS = {
   unavailable: 'unavailable',
 } as const;
 
+const isLvefUnusableCode = (code: string): code is keyof typeof LVEF_UNUSABLE_REASONS =>
+  Object.hasOwn(LVEF_UNUSABLE_REASONS, code);
+
+/** An F7 LVEF-unusable code (StsSafety `LvefUnusable`, cql/StsCodes "LVEF Unusable ...") in words; '' for none. */
+export function lvefUnusableWords(code: string | undefined): string {
+  if (code === undefined) return '';
+  return isLvefUnusableCode(code) ? LVEF_UNUSABLE_REASONS[code] : code;
+}
+
 /** The sentences of the order-time and patient-view safety facts (F6, F7, §5). Placeholders in angle brackets. */
 export const SAFETY_TEXTS = {
   /** F7: the anthracycline node's card when no LVEF is usable. */

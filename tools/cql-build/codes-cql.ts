@@ -35,19 +35,14 @@ import {
 import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS } from '../../src/pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../../src/pathway/systems.js';
 import { camelToTitle } from '../../src/pathway/names.js';
+import { NOTE_CODES } from '../../src/pathway/note-words.js';
 import {
   BILIRUBIN_RULE_DRUGS,
   HISTOLOGY_SPECIFIC_OPTIONS,
   LVEF_UNUSABLE_REASONS,
   MESNA_ORDER_WINDOW_DAYS,
-  SAFETY_TEXTS,
 } from '../../src/pathway/rules.js';
 import { OBSERVATION_VALUE_SETS } from '../../src/pathway/value-sets.js';
-import {
-  HISTORY_INCOMPLETE_NOTE,
-  HISTORY_INCOMPLETE_NEOADJUVANT_NOTE,
-  HISTORY_UNAVAILABLE_NOTE,
-} from '../../src/pathway/treatment-words.js';
 
 /** Library name and version every other library includes (`include StsCodes version '1.0.0' called Codes`). */
 export const STS_CODES_LIBRARY = { name: 'StsCodes', version: '1.0.0' } as const;
@@ -208,26 +203,21 @@ export function generateStsCodesCql(): string {
     '§5 step 7 exceptions (HISTOLOGY-SPECIFIC-OPTION)',
   );
   define('Mesna Order Window Days', String(MESNA_ORDER_WINDOW_DAYS), '§5 S-IFOS-MESNA');
-  for (const [key, text] of Object.entries(LVEF_UNUSABLE_REASONS)) {
+  for (const key of Object.keys(LVEF_UNUSABLE_REASONS)) {
     define(
       `LVEF Unusable ${camelToTitle(key)}`,
-      cqlString(text),
-      key === 'none' ? 'F7: why no LVEF is usable' : undefined,
+      cqlString(key),
+      key === 'none'
+        ? 'F7: why no LVEF is usable, by code (the words: src/pathway/rules.ts LVEF_UNUSABLE_REASONS)'
+        : undefined,
     );
   }
-  define(
-    'Text History Unavailable',
-    cqlString(HISTORY_UNAVAILABLE_NOTE),
-    '§2 treatment history unreadable or incomplete',
-  );
-  define('Text History Incomplete', cqlString(HISTORY_INCOMPLETE_NOTE));
-  define('Text History Incomplete Neoadjuvant', cqlString(HISTORY_INCOMPLETE_NEOADJUVANT_NOTE));
-  for (const [key, text] of Object.entries(SAFETY_TEXTS)) {
+  NOTE_CODES.forEach((code, i) =>
     define(
-      `Text ${camelToTitle(key)}`,
-      cqlString(text),
-      key === 'lvefUnusable' ? 'F6, F7, §5 sentences (placeholders in angle brackets)' : undefined,
-    );
-  }
+      `Note ${camelToTitle(code)}`,
+      cqlString(code),
+      i === 0 ? 'The codes of the notes a card carries (the words: src/pathway/note-words.ts)' : undefined,
+    ),
+  );
   return out.join('\n');
 }

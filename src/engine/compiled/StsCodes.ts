@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Text History Unavailable","Text History Incomplete","Text History Incomplete Neoadjuvant","Text Lvef Unusable","Text Lvef Not Interpretable","Text Ecog Not Interpretable","Text Ecog Not Recent","Text Mesna Unchecked","Text Pediatric Order","Text Next Step Early","Text Next Step Progression","Text Later Line Early","Text Position Unknown","Text After This Order","Text After These Orders","Text Dose Not Convertible","Text Draft Counted As Recorded"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Codes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Note Procedures Unreadable","Note Neoadjuvant Evidence","Note Grade Not Found","Note Radiotherapy In Pembrolizumab Option","Note Site Not Found","Note Anthracycline Setting Unknown","Note Anthracycline For Localized","Note Anthracycline Free Sequence","Note Conditions Unreadable","Note Observations Unreadable Extent","Note History Unavailable","Note History Incomplete","Note History Incomplete Neoadjuvant","Note Ecog Combo","Note Ecog Poor","Note Lvef Unusable","Note Lvef Not Interpretable","Note Cumulative Incomplete","Note Cumulative Warn","Note Adjuvant Pembrolizumab","Note Doxorubicin Ifosfamide Response","Note Liposomal Doxorubicin","Note Mesna Unchecked","Note Pediatric Order","Note Later Line Early","Note Part Of"];
 export const parameterNames = [];
 
 export const p = R.parameterReader();
@@ -526,112 +526,157 @@ function d99(st) {
 // define "LVEF Unusable None"
 function d100(st) {
   const x = st.v[100];
-  return x !== undefined ? x : (st.v[100] = "none found");
+  return x !== undefined ? x : (st.v[100] = "none");
 }
 // define "LVEF Unusable Stale"
 function d101(st) {
   const x = st.v[101];
-  return x !== undefined ? x : (st.v[101] = "not recent");
+  return x !== undefined ? x : (st.v[101] = "stale");
 }
 // define "LVEF Unusable Before Anthracycline"
 function d102(st) {
   const x = st.v[102];
-  return x !== undefined ? x : (st.v[102] = "not since the last anthracycline dose");
+  return x !== undefined ? x : (st.v[102] = "beforeAnthracycline");
 }
 // define "LVEF Unusable Not Interpretable"
 function d103(st) {
   const x = st.v[103];
-  return x !== undefined ? x : (st.v[103] = "not interpretable");
+  return x !== undefined ? x : (st.v[103] = "notInterpretable");
 }
 // define "LVEF Unusable Unavailable"
 function d104(st) {
   const x = st.v[104];
   return x !== undefined ? x : (st.v[104] = "unavailable");
 }
-// define "Text History Unavailable"
+// define "Note Procedures Unreadable"
 function d105(st) {
   const x = st.v[105];
-  return x !== undefined ? x : (st.v[105] = "treatment history unavailable");
+  return x !== undefined ? x : (st.v[105] = "proceduresUnreadable");
 }
-// define "Text History Incomplete"
+// define "Note Neoadjuvant Evidence"
 function d106(st) {
   const x = st.v[106];
-  return x !== undefined ? x : (st.v[106] = "treatment history incomplete: the line may be later");
+  return x !== undefined ? x : (st.v[106] = "neoadjuvantEvidence");
 }
-// define "Text History Incomplete Neoadjuvant"
+// define "Note Grade Not Found"
 function d107(st) {
   const x = st.v[107];
-  return x !== undefined ? x : (st.v[107] = "treatment history incomplete: a prior anthracycline may not have been read");
+  return x !== undefined ? x : (st.v[107] = "gradeNotFound");
 }
-// define "Text Lvef Unusable"
+// define "Note Radiotherapy In Pembrolizumab Option"
 function d108(st) {
   const x = st.v[108];
-  return x !== undefined ? x : (st.v[108] = "no usable LVEF (<reason>): assess LVEF (echocardiography or MUGA) before the next anthracycline dose");
+  return x !== undefined ? x : (st.v[108] = "radiotherapyInPembrolizumabOption");
 }
-// define "Text Lvef Not Interpretable"
+// define "Note Site Not Found"
 function d109(st) {
   const x = st.v[109];
-  return x !== undefined ? x : (st.v[109] = "LVEF recorded but not interpretable (<value>)");
+  return x !== undefined ? x : (st.v[109] = "siteNotFound");
 }
-// define "Text Ecog Not Interpretable"
+// define "Note Anthracycline Setting Unknown"
 function d110(st) {
   const x = st.v[110];
-  return x !== undefined ? x : (st.v[110] = "ECOG recorded but not interpretable (<value>)");
+  return x !== undefined ? x : (st.v[110] = "anthracyclineSettingUnknown");
 }
-// define "Text Ecog Not Recent"
+// define "Note Anthracycline For Localized"
 function d111(st) {
   const x = st.v[111];
-  return x !== undefined ? x : (st.v[111] = "ECOG <ecog> on <date> (not recent: reassess performance status)");
+  return x !== undefined ? x : (st.v[111] = "anthracyclineForLocalized");
 }
-// define "Text Mesna Unchecked"
+// define "Note Anthracycline Free Sequence"
 function d112(st) {
   const x = st.v[112];
-  return x !== undefined ? x : (st.v[112] = "existing mesna orders could not be checked");
+  return x !== undefined ? x : (st.v[112] = "anthracyclineFreeSequence");
 }
-// define "Text Pediatric Order"
+// define "Note Conditions Unreadable"
 function d113(st) {
   const x = st.v[113];
-  return x !== undefined ? x : (st.v[113] = "Pediatric protocol cardiac monitoring and cumulative limits apply; adult thresholds are not used.");
+  return x !== undefined ? x : (st.v[113] = "conditionsUnreadable");
 }
-// define "Text Next Step Early"
+// define "Note Observations Unreadable Extent"
 function d114(st) {
   const x = st.v[114];
-  return x !== undefined ? x : (st.v[114] = "Next step ordered while <current> is ongoing: confirm progression or intolerance");
+  return x !== undefined ? x : (st.v[114] = "observationsUnreadableExtent");
 }
-// define "Text Next Step Progression"
+// define "Note History Unavailable"
 function d115(st) {
   const x = st.v[115];
-  return x !== undefined ? x : (st.v[115] = "Progression recorded on <date>");
+  return x !== undefined ? x : (st.v[115] = "historyUnavailable");
 }
-// define "Text Later Line Early"
+// define "Note History Incomplete"
 function d116(st) {
   const x = st.v[116];
-  return x !== undefined ? x : (st.v[116] = "the pathway order is gemcitabine + docetaxel first (these are label indications after an anthracycline)");
+  return x !== undefined ? x : (st.v[116] = "historyIncomplete");
 }
-// define "Text Position Unknown"
+// define "Note History Incomplete Neoadjuvant"
 function d117(st) {
   const x = st.v[117];
-  return x !== undefined ? x : (st.v[117] = "Pathway position: <position>; no on-pathway regimen to compare");
+  return x !== undefined ? x : (st.v[117] = "historyIncompleteNeoadjuvant");
 }
-// define "Text After This Order"
+// define "Note Ecog Combo"
 function d118(st) {
   const x = st.v[118];
-  return x !== undefined ? x : (st.v[118] = "after this order: <atLeast><total> mg/m²");
+  return x !== undefined ? x : (st.v[118] = "ecogCombo");
 }
-// define "Text After These Orders"
+// define "Note Ecog Poor"
 function d119(st) {
   const x = st.v[119];
-  return x !== undefined ? x : (st.v[119] = "after these orders: <atLeast><total> mg/m²");
+  return x !== undefined ? x : (st.v[119] = "ecogPoor");
 }
-// define "Text Dose Not Convertible"
+// define "Note Lvef Unusable"
 function d120(st) {
   const x = st.v[120];
-  return x !== undefined ? x : (st.v[120] = "dose of this order not convertible (<why>)");
+  return x !== undefined ? x : (st.v[120] = "lvefUnusable");
 }
-// define "Text Draft Counted As Recorded"
+// define "Note Lvef Not Interpretable"
 function d121(st) {
   const x = st.v[121];
-  return x !== undefined ? x : (st.v[121] = "this order's <drug> added as its own mg/m² (no conversion factor is applied here; the conversion is a clinician's decision)");
+  return x !== undefined ? x : (st.v[121] = "lvefNotInterpretable");
+}
+// define "Note Cumulative Incomplete"
+function d122(st) {
+  const x = st.v[122];
+  return x !== undefined ? x : (st.v[122] = "cumulativeIncomplete");
+}
+// define "Note Cumulative Warn"
+function d123(st) {
+  const x = st.v[123];
+  return x !== undefined ? x : (st.v[123] = "cumulativeWarn");
+}
+// define "Note Adjuvant Pembrolizumab"
+function d124(st) {
+  const x = st.v[124];
+  return x !== undefined ? x : (st.v[124] = "adjuvantPembrolizumab");
+}
+// define "Note Doxorubicin Ifosfamide Response"
+function d125(st) {
+  const x = st.v[125];
+  return x !== undefined ? x : (st.v[125] = "doxorubicinIfosfamideResponse");
+}
+// define "Note Liposomal Doxorubicin"
+function d126(st) {
+  const x = st.v[126];
+  return x !== undefined ? x : (st.v[126] = "liposomalDoxorubicin");
+}
+// define "Note Mesna Unchecked"
+function d127(st) {
+  const x = st.v[127];
+  return x !== undefined ? x : (st.v[127] = "mesnaUnchecked");
+}
+// define "Note Pediatric Order"
+function d128(st) {
+  const x = st.v[128];
+  return x !== undefined ? x : (st.v[128] = "pediatricOrder");
+}
+// define "Note Later Line Early"
+function d129(st) {
+  const x = st.v[129];
+  return x !== undefined ? x : (st.v[129] = "laterLineEarly");
+}
+// define "Note Part Of"
+function d130(st) {
+  const x = st.v[130];
+  return x !== undefined ? x : (st.v[130] = "partOf");
 }
 export const f = {
 
@@ -743,28 +788,37 @@ export const d = {
   "LVEF Unusable Before Anthracycline": d102,
   "LVEF Unusable Not Interpretable": d103,
   "LVEF Unusable Unavailable": d104,
-  "Text History Unavailable": d105,
-  "Text History Incomplete": d106,
-  "Text History Incomplete Neoadjuvant": d107,
-  "Text Lvef Unusable": d108,
-  "Text Lvef Not Interpretable": d109,
-  "Text Ecog Not Interpretable": d110,
-  "Text Ecog Not Recent": d111,
-  "Text Mesna Unchecked": d112,
-  "Text Pediatric Order": d113,
-  "Text Next Step Early": d114,
-  "Text Next Step Progression": d115,
-  "Text Later Line Early": d116,
-  "Text Position Unknown": d117,
-  "Text After This Order": d118,
-  "Text After These Orders": d119,
-  "Text Dose Not Convertible": d120,
-  "Text Draft Counted As Recorded": d121,
+  "Note Procedures Unreadable": d105,
+  "Note Neoadjuvant Evidence": d106,
+  "Note Grade Not Found": d107,
+  "Note Radiotherapy In Pembrolizumab Option": d108,
+  "Note Site Not Found": d109,
+  "Note Anthracycline Setting Unknown": d110,
+  "Note Anthracycline For Localized": d111,
+  "Note Anthracycline Free Sequence": d112,
+  "Note Conditions Unreadable": d113,
+  "Note Observations Unreadable Extent": d114,
+  "Note History Unavailable": d115,
+  "Note History Incomplete": d116,
+  "Note History Incomplete Neoadjuvant": d117,
+  "Note Ecog Combo": d118,
+  "Note Ecog Poor": d119,
+  "Note Lvef Unusable": d120,
+  "Note Lvef Not Interpretable": d121,
+  "Note Cumulative Incomplete": d122,
+  "Note Cumulative Warn": d123,
+  "Note Adjuvant Pembrolizumab": d124,
+  "Note Doxorubicin Ifosfamide Response": d125,
+  "Note Liposomal Doxorubicin": d126,
+  "Note Mesna Unchecked": d127,
+  "Note Pediatric Order": d128,
+  "Note Later Line Early": d129,
+  "Note Part Of": d130,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(122),
+    v: new Array(131),
   };
 }

@@ -56,17 +56,17 @@ function d5(st) {
 // define "Procedure Note"
 function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = "local therapy unknown: procedures could not be read");
+  return x !== undefined ? x : (st.v[6] = M_StsCodes.d["Note Procedures Unreadable"](st.L_Codes));
 }
 // define "Treatment History Note"
 function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = M_StsCodes.d["Text History Unavailable"](st.L_Codes));
+  return x !== undefined ? x : (st.v[7] = M_StsCodes.d["Note History Unavailable"](st.L_Codes));
 }
 // define "Neoadjuvant Note"
 function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = "the evidence is for grade 2-3 stage III extremity/limb-girdle tumors");
+  return x !== undefined ? x : (st.v[8] = M_StsCodes.d["Note Neoadjuvant Evidence"](st.L_Codes));
 }
 // define "UPS Pembro Node"
 function d9(st) {
@@ -88,7 +88,7 @@ function d10(st) {
 // define "Doxo Ifos Node"
 function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), R.not(M_StsSafety.d["Medications Incomplete"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? "grade not found: the evidence is for high-grade, deep, large tumors" : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : (M_StsSafety.d["Medications Incomplete"](st.L_S) ? M_StsCodes.d["Text History Incomplete Neoadjuvant"](st.L_Codes) : R.as(null, K1, false)))];
+  return x !== undefined ? x : (st.v[11] = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), R.not(M_StsSafety.d["Medications Incomplete"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? M_StsCodes.d["Note Grade Not Found"](st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : (M_StsSafety.d["Medications Incomplete"](st.L_S) ? M_StsCodes.d["Note History Incomplete Neoadjuvant"](st.L_Codes) : R.as(null, K1, false)))];
 if (s8 == null) return null;
 const isList = Array.isArray(s8);
 let out10 = [];
@@ -102,7 +102,7 @@ return isList ? out10 : out10[0]; })())));
 // define "RT Node"
 function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = (R.and(M_StsSafety.d["RT Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? R.as(null, K0, false) : (R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY") ? f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S)), R.not((() => { let r11; r11 = R.prop(d9(st), "withSuggestions"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })())), false, R.as(null, K1, false), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : ((() => { let r12; r12 = R.prop(d9(st), "withSuggestions"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })() ? ["radiotherapy is part of the neoadjuvant pembrolizumab + radiotherapy option"] : []))) : (R.equal(M_StsSafety.d["Site"](st.L_S), "TRUNK_OTHER") ? f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), (() => { const s13 = [];
+  return x !== undefined ? x : (st.v[12] = (R.and(M_StsSafety.d["RT Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? R.as(null, K0, false) : (R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY") ? f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S)), R.not((() => { let r11; r11 = R.prop(d9(st), "withSuggestions"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })())), false, R.as(null, K1, false), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : ((() => { let r12; r12 = R.prop(d9(st), "withSuggestions"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })() ? [M_StsCodes.d["Note Radiotherapy In Pembrolizumab Option"](st.L_Codes)] : []))) : (R.equal(M_StsSafety.d["Site"](st.L_S), "TRUNK_OTHER") ? f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), (() => { const s13 = [];
 if (s13 == null) return null;
 const isList = Array.isArray(s13);
 let out15 = [];
@@ -135,7 +135,7 @@ let out24 = [];
 for (const a_X_23 of (s22 == null ? [] : Array.isArray(s22) ? s22 : [s22])) {
 out24.push(R.as(a_X_23, K1, false));
 }
-return isList ? out24 : out24[0]; })())] : (() => { const s25 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d["Site"](st.L_S), "UNKNOWN")), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))), true, R.as(null, K1, false), (() => { const s27 = [(R.equal(M_StsSafety.d["Site"](st.L_S), "UNKNOWN") ? "primary site not found (looked for: the ICD-10-CM code of the STS Condition)" : R.as(null, K1, false)), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? d6(st) : R.as(null, K1, false))];
+return isList ? out24 : out24[0]; })())] : (() => { const s25 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d["Site"](st.L_S), "UNKNOWN")), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))), true, R.as(null, K1, false), (() => { const s27 = [(R.equal(M_StsSafety.d["Site"](st.L_S), "UNKNOWN") ? M_StsCodes.d["Note Site Not Found"](st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? d6(st) : R.as(null, K1, false))];
 if (s27 == null) return null;
 const isList = Array.isArray(s27);
 let out29 = [];
@@ -215,7 +215,7 @@ return isList ? out42 : out42[0]; })()); if (r36 != null) return r36; return nul
 // define "Anthracycline Setting Notes"
 function d20(st) {
   const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? ["setting of prior anthracycline unknown"] : ((() => { let r43; r43 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })() ? ["an anthracycline was given for localized disease; re-challenge with doxorubicin is a clinician's decision bounded by the cumulative dose"] : [])));
+  return x !== undefined ? x : (st.v[20] = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? [M_StsCodes.d["Note Anthracycline Setting Unknown"](st.L_Codes)] : ((() => { let r43; r43 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })() ? [M_StsCodes.d["Note Anthracycline For Localized"](st.L_Codes)] : [])));
 }
 // define "Line Nodes"
 function d21(st) {
@@ -246,7 +246,7 @@ if (s53 == null) return null;
 const isList = Array.isArray(s53);
 let out55 = [];
 for (const a_N_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
-out55.push(f8(st, a_N_54, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? ["no anthracycline was given (an anthracycline-free sequence)"] : []), (R.equal(a_N_54, R.first(d15(st))) ? d20(st) : []), false)));
+out55.push(f8(st, a_N_54, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? [M_StsCodes.d["Note Anthracycline Free Sequence"](st.L_Codes)] : []), (R.equal(a_N_54, R.first(d15(st))) ? d20(st) : []), false)));
 }
 out55 = R.distinctList(out55);
 return isList ? out55 : out55[0]; })()))));
@@ -400,7 +400,7 @@ if (s102 == null) return null;
 const isList = Array.isArray(s102);
 let out104 = [];
 for (const a_N_103 of (s102 == null ? [] : Array.isArray(s102) ? s102 : [s102])) {
-out104.push(({ "id": R.prop(a_N_103, "id"), "role": R.prop(a_N_103, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_103, "warning"), "related": R.prop(a_N_103, "related"), "notes": (R.or(R.inList(R.prop(a_N_103, "id"), d2(st), undefined), R.equal(R.prop(a_N_103, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_103, "notes"), [M_StsCodes.d["Text History Incomplete"](st.L_Codes)], false) : R.prop(a_N_103, "notes")), "rules": R.prop(a_N_103, "rules"), "variant": R.prop(a_N_103, "variant") }));
+out104.push(({ "id": R.prop(a_N_103, "id"), "role": R.prop(a_N_103, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_103, "warning"), "related": R.prop(a_N_103, "related"), "notes": (R.or(R.inList(R.prop(a_N_103, "id"), d2(st), undefined), R.equal(R.prop(a_N_103, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_103, "notes"), [M_StsCodes.d["Note History Incomplete"](st.L_Codes)], false) : R.prop(a_N_103, "notes")), "rules": R.prop(a_N_103, "rules"), "variant": R.prop(a_N_103, "variant") }));
 }
 out104 = R.distinctList(out104);
 return isList ? out104 : out104[0]; })()));
@@ -471,12 +471,12 @@ let out125 = [];
 for (const a_X_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
 out125.push(R.as(a_X_124, K1, false));
 }
-return isList ? out125 : out125[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? ["Observations could not be read: extent from Conditions alone"] : []))])))))));
+return isList ? out125 : out125[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? [M_StsCodes.d["Note Observations Unreadable Extent"](st.L_Codes)] : []))])))))));
 }
 // define "Base Nodes"
 function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", ["Conditions could not be read"])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s126 = [];
+  return x !== undefined ? x : (st.v[31] = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d["Note Conditions Unreadable"](st.L_Codes)])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s126 = [];
 if (s126 == null) return null;
 const isList = Array.isArray(s126);
 let out128 = [];
@@ -902,7 +902,7 @@ function f8(st, o0, o1) {
 }
 // function "Effects"(N, poor, combo, doxo)
 function f9(st, o0, o1, o2, o3) {
-  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [R.concatenate(R.concatenate("performance status ECOG ", R.toStringOp(M_StsSafety.d["ECOG"](st.L_S))), ": the trials of this combination enrolled ECOG 0-1")] : []), (o1 ? ["performance status 3-4: benefit of systemic therapy uncertain; consider best supportive care"] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s160 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d["Note Ecog Combo"](st.L_Codes)] : []), (o1 ? [M_StsCodes.d["Note Ecog Poor"](st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s160 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
 if (s160 == null) return null;
 const isList = Array.isArray(s160);
 let out162 = [];

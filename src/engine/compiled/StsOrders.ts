@@ -443,7 +443,7 @@ return isList ? out66 : out66[0]; })();
 }
 // function "RuleNotes"(rule)
 function f8(st, o0) {
-  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d["Text Mesna Unchecked"](st.L_Codes)] : []);
+  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d["Note Mesna Unchecked"](st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
 function f9(st, o0) {
@@ -503,7 +503,7 @@ function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 function f14(st, o0) {
-  return (f0(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", ["adjuvant pembrolizumab after surgery (SU2C-SARC032)"]) : (d8(st) ? f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s79 = [];
+  return (f0(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d["Note Adjuvant Pembrolizumab"](st.L_Codes)]) : (d8(st) ? f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s79 = [];
 if (s79 == null) return null;
 const isList = Array.isArray(s79);
 let out81 = [];
@@ -514,7 +514,7 @@ return isList ? out81 : out81[0]; })()) : f15(st, o0, f10(st, o0))));
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
 function f15(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s82 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? "part-of" : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? "doxorubicin + ifosfamide: acceptable when response is the goal (EORTC 62012)" : R.as(null, K0, false))];
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s82 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d["Note Part Of"](st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d["Note Doxorubicin Ifosfamide Response"](st.L_Codes) : R.as(null, K0, false))];
 if (s82 == null) return null;
 const isList = Array.isArray(s82);
 let out84 = [];
@@ -538,11 +538,11 @@ return isList ? out87 : out87[0]; })()) : f17(st, o0, f12(st, R.prop(o0, "drug")
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 function f17(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d["Text Later Line Early"](st.L_Codes)]) : (f2(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f13(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? ["liposomal doxorubicin is not a pathway regimen"] : []))));
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d["Note Later Line Early"](st.L_Codes)]) : (f2(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f13(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? [M_StsCodes.d["Note Liposomal Doxorubicin"](st.L_Codes)] : []))));
 }
 // function "ClassifyOutside"(D)
 function f18(st, o0) {
-  return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Text Pediatric Order"](st.L_Codes)])] : []);
+  return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Note Pediatric Order"](st.L_Codes)])] : []);
 }
 const T88 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
 const T89 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];

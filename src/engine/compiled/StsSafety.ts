@@ -680,7 +680,7 @@ return isList ? out119 : out119[0]; })()));
 // define "Doxo Notes"
 function d77(st) {
   const x = st.v[77];
-  return x !== undefined ? x : (st.v[77] = (() => { const s121 = [((d53(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Unusable"](st.L_Codes), "<reason>", d53(st))), ((d48(st) == null) ? R.as(null, K5, false) : R.replaceMatches(M_StsCodes.d["Text Lvef Not Interpretable"](st.L_Codes), "<value>", R.prop(d48(st), "text"))), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? R.concatenate(R.concatenate("cumulative anthracycline dose incomplete: verify before ordering (at least ", R.toStringOp(d65(st))), " mg/m2 doxorubicin)") : R.concatenate(R.concatenate(R.concatenate(R.concatenate("cumulative doxorubicin ", R.toStringOp(d65(st))), " mg/m2: at or above the warning threshold of "), R.toStringOp(p(st, "cumulativeDoxoWarnMgM2", true))), " mg/m2")))];
+  return x !== undefined ? x : (st.v[77] = (() => { const s121 = [((d53(st) == null) ? R.as(null, K5, false) : M_StsCodes.d["Note Lvef Unusable"](st.L_Codes)), ((d48(st) == null) ? R.as(null, K5, false) : M_StsCodes.d["Note Lvef Not Interpretable"](st.L_Codes)), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? M_StsCodes.d["Note Cumulative Incomplete"](st.L_Codes) : M_StsCodes.d["Note Cumulative Warn"](st.L_Codes)))];
 if (s121 == null) return null;
 const isList = Array.isArray(s121);
 let out123 = [];

@@ -129,6 +129,7 @@ export async function order(
 ): Promise<WordedOrderDecision> {
   return wordOrderDecision(
     await evaluateOrders(engine, dataOf(p), drafts, { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' }),
+    DEFAULT_THRESHOLDS,
   );
 }
 
