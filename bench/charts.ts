@@ -135,7 +135,7 @@ export function chartBundle(size: ChartSize, end: Date = new Date('2026-11-23T12
       },
       code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: code!, display }] },
       onsetDateTime: iso(start + Math.floor((i * span) / size.conditions)),
-    } as Resource);
+    });
   }
   const entry: BundleEntry[] = resources.map((resource) => ({ resource }));
   return { resourceType: 'Bundle', type: 'collection', entry };

@@ -25,7 +25,7 @@ if (dir !== undefined && dir !== '') {
     const gc: unknown = Reflect.get(globalThis, 'gc');
     let afterGc: NodeJS.MemoryUsage | undefined;
     if (typeof gc === 'function') {
-      gc();
+      Reflect.apply(gc, undefined, []);
       afterGc = process.memoryUsage();
     }
     const spaces = v8

@@ -12,7 +12,7 @@ type Env = Record<string, string>;
 /** Runs loadConfig over `env`, recording every variable it looks up. */
 function recordReads(env: Env, seen: Set<string>): void {
   const recording = new Proxy(env, {
-    get(target, name) {
+    get(target, name): unknown {
       if (typeof name === 'string') seen.add(name);
       return Reflect.get(target, name);
     },

@@ -190,10 +190,11 @@ function deploymentProblems(d: Manifest, manifests: readonly Manifest[], knownEn
         ['Secret', rec(from.secretKeyRef)],
         ['ConfigMap', rec(from.configMapKeyRef)],
       ] as const) {
-        if (ref.key === undefined) continue;
+        // A key that is no string is the schema check's to report (validate-deploy checks the schemas first).
+        if (typeof ref.key !== 'string') continue;
         const source = find(kind, ref.name);
         const keys = source ? keysOf(source) : {};
-        const key = String(ref.key);
+        const key = ref.key;
         if (keys[key] === undefined && ref.optional !== true)
           problems.push(`${cat}: env ${name} reads key ${key} of ${kind} ${String(ref.name)}, which has no such key`);
         else if (keys[key] !== undefined) env[name] = kind === 'Secret' ? standIn(key) : keys[key];
@@ -228,7 +229,7 @@ function networkPolicyProblems(m: Manifest, podLabels: readonly Record<string, s
   if (!(Array.isArray(spec.policyTypes) && spec.policyTypes.includes('Egress')))
     problems.push(`${at}: policyTypes must include Egress`);
   const allowed = list(spec.egress).flatMap((rule) =>
-    list(rule.ports).map((p) => `${String(p.protocol ?? 'TCP')}/${String(p.port)}`),
+    list(rule.ports).map((p) => `${typeof p.protocol === 'string' ? p.protocol : 'TCP'}/${String(p.port)}`),
   );
   const needed = [
     ['DNS', 'UDP/53'],

@@ -22,7 +22,7 @@ export const CLASSIFICATION_LABELS: Readonly<Record<Classification, string>> = {
  * classification card (§5 "Advisory rules that hold add their own card"). A next step ordered early (§5 step 5) is a
  * drug of the pathway's next node: on the pathway, its card asks to confirm progression.
  */
-export function classifyOrderCard(kind: OrderCardKind | string, topic: string): Classification | undefined {
+export function classifyOrderCard(kind: OrderCardKind, topic: string): Classification | undefined {
   if (isRuleId(topic)) return RULES[topic].kind === 'blocking' ? 'unsafe' : undefined;
   switch (kind) {
     case 'on-pathway':

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CodeService, Date as CqlDate, DateTime, Executor, Library, Quantity, Repository } from 'cql-execution';
+import { CodeService, Date as CqlDate, DateTime, Executor, type Library, Quantity, Repository } from 'cql-execution';
 import { CdsError, internalError } from '../errors.js';
 import { compiledLibraries, evaluateCompiled } from '../engine/compiled-engine.js';
 import { valueSetExpansions } from '../pathway/value-sets.js';
@@ -205,6 +205,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   }
 
   async function run(
+    name: string,
     library: Library,
     parameters: Record<string, unknown>,
     bundle: unknown,
@@ -212,15 +213,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   ): Promise<Record<string, PlainValue>> {
     try {
       if (kind === 'compiled') {
-        return plainOnRead(
-          evaluateCompiled(
-            library.source.library.identifier.id,
-            bundle,
-            parameters,
-            DateTime.fromJSDate(now, 0),
-            codeService,
-          ),
-        );
+        return plainOnRead(evaluateCompiled(name, bundle, parameters, DateTime.fromJSDate(now, 0), codeService));
       }
       // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
       // parsed Library keeps concurrent evaluations apart.
@@ -259,7 +252,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
       const evaluate = async (): Promise<Record<string, PlainValue>> => {
         const started = performance.now();
         try {
-          return await run(library, parameters, bundle, opts.now);
+          return await run(libraryName, library, parameters, bundle, opts.now);
         } finally {
           options.onEvaluated?.(libraryName, (performance.now() - started) / 1000);
         }

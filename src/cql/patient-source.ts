@@ -34,7 +34,8 @@ const ABSENT = Symbol('absent');
 /** The read cache of one FHIR wrapper, created on its first read. */
 function readsOf(wrapper: object): Map<string, unknown> {
   const existing: unknown = Reflect.get(wrapper, READS);
-  if (existing instanceof Map) return existing;
+  // Only this module sets the property, always to a Map<string, unknown>.
+  if (existing instanceof Map) return existing as Map<string, unknown>;
   const created = new Map<string, unknown>();
   Object.defineProperty(wrapper, READS, { value: created });
   return created;
@@ -94,13 +95,13 @@ function memoizeFhirReads(patientPrototype: object): void {
       cache = new Map();
       records.set(this, cache);
     }
-    let found = cache.get(key);
+    let found: unknown = cache.get(key);
     if (found === undefined) {
       found = originalFind.call(this, profile, details);
       cache.set(key, found);
     }
     // A copy: the engine filters the list it gets; the cached one must stay whole.
-    return Array.isArray(found) ? [...found] : found;
+    return Array.isArray(found) ? found.slice() : found;
   };
   Object.defineProperty(fhirObjectPrototype, 'get', { value: memoGet, writable: true, configurable: true });
   Object.defineProperty(fhirObjectPrototype, 'getCode', { value: memoGetCode, writable: true, configurable: true });
@@ -191,7 +192,7 @@ export function createPatientSourceFactory(): PatientSourceFactory {
     throw new Error('cql-exec-fhir: PatientSource has no _modelInfo (version changed?)');
   memoizeFindClass(modelInfo);
   memoizeDateTimeParse();
-  const prototype: object | null = Object.getPrototypeOf(base);
+  const prototype: object | null = Reflect.getPrototypeOf(base);
   const forBundle = (bundle: unknown): PatientSource => {
     const source: unknown = Object.create(prototype);
     if (!(source instanceof PatientSource)) throw new Error('cql-exec-fhir: unexpected PatientSource prototype');

@@ -28,7 +28,8 @@ export function toPlain(v: unknown): PlainValue {
   if (Array.isArray(v)) return v.map(toPlain);
   if (typeof v !== 'object') return null;
   if (v instanceof DateTime || v instanceof CqlDate) return v.toString();
-  if (v instanceof Quantity) return { value: v.value, unit: v.unit };
+  // cql-execution types both `any`: the value is a number, the unit a UCUM string (absent when unitless).
+  if (v instanceof Quantity) return { value: v.value as number, unit: v.unit as string };
   if (v instanceof Code) {
     return { system: v.system ?? null, code: v.code, display: v.display ?? null };
   }
@@ -42,7 +43,7 @@ export function toPlain(v: unknown): PlainValue {
     };
   }
   if (v instanceof Ratio) return { numerator: toPlain(v.numerator), denominator: toPlain(v.denominator) };
-  const json = v instanceof FhirValue ? v.json : fhirJsonOf(v);
+  const json: unknown = v instanceof FhirValue ? v.json : fhirJsonOf(v);
   if (json !== undefined) {
     if (isResourceJson(json)) return `${json.resourceType}/${json.id ?? ''}`;
     return toPlainJson(json);

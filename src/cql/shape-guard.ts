@@ -266,7 +266,7 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
           dropped.add(i);
           if (ignored.length < MAX_IGNORED) ignored.push(verdict.problem.field);
         } else {
-          copy ??= [...value];
+          copy ??= value.slice();
           copy[i] = verdict.value;
         }
       }

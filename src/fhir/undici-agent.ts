@@ -11,7 +11,8 @@
 export function nodeGlobalDispatcher(): object | undefined {
   const key = Symbol.for('undici.globalDispatcher.1');
   const fetchRealmGlobal: unknown = Reflect.apply(fetch.constructor, undefined, ['return globalThis']);
-  const realmGlobal: unknown = typeof fetchRealmGlobal === 'function' ? fetchRealmGlobal() : undefined;
+  const realmGlobal: unknown =
+    typeof fetchRealmGlobal === 'function' ? Reflect.apply(fetchRealmGlobal, undefined, []) : undefined;
   const find = (): unknown =>
     Reflect.get(globalThis, key) ??
     (typeof realmGlobal === 'object' && realmGlobal ? Reflect.get(realmGlobal, key) : undefined);

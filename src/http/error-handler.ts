@@ -80,6 +80,9 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 function describeCause(err: unknown): Record<string, unknown> | undefined {
   if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
   if (err === undefined) return undefined;
+  // String() on purpose: an Error of another realm (a VM context) prints its name and message, a plain object only
+  // "[object Object]" (its fields may hold request data).
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return { value: String(err).slice(0, 200) };
 }
 

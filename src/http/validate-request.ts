@@ -61,7 +61,7 @@ export function validateCdsRequest(body: unknown, hook: string): CdsRequest {
 
 function validateAuthorization(v: unknown, fail: (msg: string, path: string) => never): asserts v is FhirAuthorization {
   if (!isRecord(v)) fail('`fhirAuthorization` must be an object', 'fhirAuthorization');
-  const a = v as Record<string, unknown>;
+  const a = v;
   if (typeof a.access_token !== 'string' || a.access_token.length === 0) {
     fail('`fhirAuthorization.access_token` must be a non-empty string', 'fhirAuthorization.access_token');
   }

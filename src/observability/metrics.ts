@@ -30,7 +30,7 @@ export interface Metrics {
   /** Where FHIR calls are counted (carried by each request's context). */
   readonly fetchObserver: FetchObserver;
   /** One CQL evaluation of `library` took `seconds` (cache hits are not evaluations). */
-  evaluated(library: string, seconds: number): void;
+  readonly evaluated: (library: string, seconds: number) => void;
   /** Where the counters kept elsewhere are read from (set once the engine and the store exist). */
   watch(sources: MetricsSources): void;
 }

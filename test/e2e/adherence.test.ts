@@ -14,11 +14,13 @@ import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/log.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { adherenceRouter, FEEDBACK_RETRY_AFTER_S } from '../../src/http/adherence.js';
-import { openAdherenceStore, type AdherenceStore } from '../../src/adherence/index.js';
+import { openAdherenceStore, type AdherenceReport, type AdherenceStore } from '../../src/adherence/index.js';
+import type { RecorderStats } from '../../src/adherence/recorder.js';
 import type { RunningFhirServer } from '../../src/embedded/index.js';
 import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { OVERRIDE_REASONS, RULES, type DrugKey } from '../../src/pathway/index.js';
 import { testConfig } from '../helpers/app.js';
+import { issueOf, outcomeOf } from '../helpers/responses.js';
 import { createTestDatabase, viaPort, type TestDatabase } from '../helpers/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import {
@@ -86,6 +88,8 @@ const view = async (patientId: string): Promise<CdsResponse> => {
 const postFeedback = (service: string, feedback: object[]) =>
   request(app).post(`/cds-services/${service}/feedback`).send({ feedback });
 const report = (query = '') => request(app).get(`/adherence${query}`).set('authorization', `Bearer ${ADMIN}`);
+/** GET /adherence's JSON: the report and the recorder's counters. */
+const reportOf = (res: { body: unknown }) => res.body as AdherenceReport & { recorder: RecorderStats };
 const byTopic = (body: CdsResponse, topic: string) => body.cards.find((c) => c.source.topic?.code === topic)!;
 
 describe('adherence', () => {
@@ -125,7 +129,7 @@ describe('adherence', () => {
       },
     ]).expect(200, {});
 
-    const body = (await report().expect(200)).body;
+    const body = reportOf(await report().expect(200));
     expect(body.weekly).toEqual([
       {
         week: '2026-11-23',
@@ -167,25 +171,25 @@ describe('adherence', () => {
     await postFeedback('sts-pathway-order-sign', [entry]).expect(200);
     const rows = await direct.query('SELECT 1 FROM adherence.feedback WHERE card_uuid = $1', [entry.card]);
     expect(rows.rowCount).toBe(1);
-    expect((await report().expect(200)).body.totals.unmatchedFeedback).toBe(1);
+    expect(reportOf(await report().expect(200)).totals.unmatchedFeedback).toBe(1);
   });
 
   test('the report needs the admin token, filters by node, rule and service, and comes as CSV', async () => {
     const none = await request(app).get('/adherence').expect(401);
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect(none.body.resourceType).toBe('OperationOutcome');
+    expect(outcomeOf(none).resourceType).toBe('OperationOutcome');
     await request(app).get('/adherence').set('authorization', 'Bearer not-the-token').expect(403);
     await request(app).get('/adherence.csv').expect(401);
 
-    const rule = (await report('?rule=S-OLARATUMAB').expect(200)).body;
+    const rule = reportOf(await report('?rule=S-OLARATUMAB').expect(200));
     expect(rule.topic).toBe('S-OLARATUMAB');
     expect(rule.weekly[0]).toMatchObject({ signed: 1, onPathway: 0 });
-    const pvOnly = (await report('?service=sts-pathway-patient-view').expect(200)).body;
+    const pvOnly = reportOf(await report('?service=sts-pathway-patient-view').expect(200));
     expect(pvOnly.weekly).toEqual([]);
     expect(pvOnly.totals.responses).toBe(1);
-    const earlier = (await report('?from=2025-01-01&to=2025-12-31').expect(200)).body;
+    const earlier = reportOf(await report('?from=2025-01-01&to=2025-12-31').expect(200));
     expect(earlier.totals.responses).toBe(0);
-    expect((await report('?node=NOT-A-NODE').expect(400)).body.issue[0].expression).toEqual(['node']);
+    expect(issueOf(await report('?node=NOT-A-NODE').expect(400))?.expression).toEqual(['node']);
     await report('?from=yesterday').expect(400);
 
     const csv = await request(app).get('/adherence.csv').set('authorization', `Bearer ${ADMIN}`).expect(200);
@@ -201,7 +205,7 @@ describe('adherence', () => {
       .use(adherenceRouter({ store, mode: 'production', adminToken: undefined, clock }))
       .use(errorHandler(createLogger('silent')));
     const res = await request(prod).get('/adherence').expect(403);
-    expect(res.body.issue[0].diagnostics).toMatch(/ADHERENCE_ADMIN_TOKEN/);
+    expect(issueOf(res)?.diagnostics).toMatch(/ADHERENCE_ADMIN_TOKEN/);
   });
 
   test('while the database is away hooks keep answering, feedback gets 503 + Retry-After, and nothing acknowledged is lost', async () => {
@@ -227,7 +231,7 @@ describe('adherence', () => {
       else {
         expect(res.status).toBe(503);
         expect(res.headers['retry-after']).toBe(String(FEEDBACK_RETRY_AFTER_S));
-        expect(res.body.resourceType).toBe('OperationOutcome');
+        expect(outcomeOf(res).resourceType).toBe('OperationOutcome');
         refused += 1;
       }
     }

@@ -63,6 +63,7 @@ describe('§3 step 6: localized', () => {
     expect(surgery.suggestions?.map((s) => 'isRecommended' in s)).toEqual([false]);
     expect(createdServiceRequests(surgery)).toEqual([
       expect.objectContaining({
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
         code: expect.objectContaining({ coding: [expect.objectContaining({ system: SYS.sct, code: '387713003' })] }),
         reasonReference: [{ reference: 'Condition/qa-l-ups-dx' }],
       }),

@@ -152,6 +152,7 @@ describe('§3 step 7 lines and wording', () => {
     expect(trial.suggestions?.map((s) => 'isRecommended' in s)).toEqual([false]);
     expect(createdServiceRequests(trial)).toEqual([
       expect.objectContaining({
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
         code: expect.objectContaining({
           coding: [
             expect.objectContaining({
@@ -352,6 +353,7 @@ describe('§3 step 7 lines and wording', () => {
       medicationCodeableConcept: { text: 'trabectedin' },
       dosageInstruction: [
         {
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
           text: expect.stringMatching(
             /^Trabectedin 1\.1 mg\/m2 IV over 3 hours every 3 weeks \(the combination dose\)/,
           ),

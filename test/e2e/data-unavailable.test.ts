@@ -17,6 +17,7 @@ import {
 } from '../helpers/fhir-server.js';
 import { CODES, McodePatient } from '../fixtures/mcode/resources.js';
 import { NOW, ago, cardOf, draft, expectCardMechanics, fact, prefetchOf, topics } from '../fixtures/mcode/http.js';
+import { issueOf } from '../helpers/responses.js';
 
 const app = testApp({ FHIR_TIMEOUT_MS: '500', REQUEST_DEADLINE_MS: '2000' }, () => NOW);
 
@@ -160,7 +161,7 @@ describe('Conditions unreadable: one D-DATA-UNAVAILABLE card naming what failed 
         context: { userId: 'Practitioner/reviewer', patientId: 'du-c-server' },
       });
     expect(res.status).toBe(412);
-    expect(res.body.issue[0].diagnostics).toMatch(
+    expect(issueOf(res)?.diagnostics).toMatch(
       /'conditions' .*was not sent, and fhirServer query 'conditions' .*HTTP 500/,
     );
   });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { testApp } from '../helpers/app.js';
 import { badRequest } from '../../src/errors.js';
 import { OVERRIDE_REASONS } from '../../src/pathway/index.js';
+import { issueOf } from '../helpers/responses.js';
 
 const app = testApp();
 const uuid = '6f1c2f4e-7b1a-4c43-9a59-0b0f7f4d2a11';
@@ -33,7 +34,7 @@ describe('feedback', () => {
 
   test('rejects an accepted outcome without the accepted suggestions', async () => {
     const res = await feedback({ outcome: 'accepted' }).expect(400);
-    expect(res.body.issue[0].expression).toEqual(['feedback[0].acceptedSuggestions']);
+    expect(issueOf(res)?.expression).toEqual(['feedback[0].acceptedSuggestions']);
   });
 
   test('rejects an accepted suggestion that is not a uuid', async () => {
@@ -50,7 +51,7 @@ describe('feedback', () => {
       outcome: 'overridden',
       overrideReason: { reason: { system: reason.system, code: 'because' } },
     }).expect(400);
-    expect(res.body.issue[0].expression).toEqual(['feedback[0].overrideReason.reason']);
+    expect(issueOf(res)?.expression).toEqual(['feedback[0].overrideReason.reason']);
   });
 
   test('rejects an override reason given with an accepted outcome', async () => {
@@ -59,6 +60,6 @@ describe('feedback', () => {
       acceptedSuggestions: [{ id: uuid }],
       overrideReason: { reason },
     }).expect(400);
-    expect(res.body.issue[0].expression).toEqual(['feedback[0].overrideReason']);
+    expect(issueOf(res)?.expression).toEqual(['feedback[0].overrideReason']);
   });
 });

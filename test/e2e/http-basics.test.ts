@@ -1,6 +1,8 @@
+import type { OperationOutcome } from 'fhir/r4.js';
 import request from 'supertest';
 import { testApp } from '../helpers/app.js';
 import { statusOf, outcome } from '../../src/errors.js';
+import type { CdsServiceDefinition } from '../../src/shared/cds-hooks.js';
 
 const app = testApp();
 
@@ -13,13 +15,14 @@ const patientView = (body: unknown) =>
 describe('discovery', () => {
   test('lists the three STS services with their hooks and prefetch templates', async () => {
     const res = await request(app).get('/cds-services').expect(200);
-    const ids = res.body.services.map((s: { id: string; hook: string }) => `${s.id}:${s.hook}`);
+    const { services } = res.body as { services: CdsServiceDefinition[] };
+    const ids = services.map((s) => `${s.id}:${s.hook}`);
     expect(ids).toEqual([
       'sts-pathway-patient-view:patient-view',
       'sts-pathway-order-select:order-select',
       'sts-pathway-order-sign:order-sign',
     ]);
-    for (const s of res.body.services) {
+    for (const s of services) {
       expect(s.description).toContain('2026.12.1');
       expect(s.prefetch.patient).toBe('Patient/{{context.patientId}}');
       expect(s.prefetch.conditions).toMatch(/^Condition\?patient=\{\{context\.patientId\}\}/);
@@ -34,27 +37,28 @@ describe('bad requests get an OperationOutcome, never a stack', () => {
       .set('content-type', 'application/json')
       .send('{"hook": "patient-view",');
     expect(res.status).toBe(400);
-    expect(res.body.resourceType).toBe('OperationOutcome');
-    expect(res.body.issue[0].diagnostics).toMatch(/not valid JSON/);
+    const body = res.body as OperationOutcome;
+    expect(body.resourceType).toBe('OperationOutcome');
+    expect(body.issue[0]?.diagnostics).toMatch(/not valid JSON/);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
   });
 
   test('an unknown service is 404', async () => {
     const res = await request(app).post('/cds-services/nope').send({});
     expect(res.status).toBe(404);
-    expect(res.body.issue[0].diagnostics).toMatch(/No CDS service with id 'nope'/);
+    expect((res.body as OperationOutcome).issue[0]?.diagnostics).toMatch(/No CDS service with id 'nope'/);
   });
 
   test('a hook that does not match the service is 400', async () => {
     const res = await patientView({ hook: 'order-sign', hookInstance: 'x', context: {} });
     expect(res.status).toBe(400);
-    expect(res.body.issue[0].diagnostics).toMatch(/answers the 'patient-view' hook/);
+    expect((res.body as OperationOutcome).issue[0]?.diagnostics).toMatch(/answers the 'patient-view' hook/);
   });
 
   test('missing context.patientId is 400 naming the field', async () => {
     const res = await patientView({ hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1' } });
     expect(res.status).toBe(400);
-    expect(res.body.issue[0].expression).toEqual(['context.patientId']);
+    expect((res.body as OperationOutcome).issue[0]?.expression).toEqual(['context.patientId']);
   });
 
   test('a body over the limit is 413', async () => {
@@ -64,6 +68,6 @@ describe('bad requests get an OperationOutcome, never a stack', () => {
       .set('content-type', 'application/json')
       .send(JSON.stringify({ hook: 'patient-view', pad: 'x'.repeat(5000) }));
     expect(res.status).toBe(413);
-    expect(statusOf(res.body)).toBe(statusOf(outcome('body-too-large', '')));
+    expect(statusOf(res.body as OperationOutcome)).toBe(statusOf(outcome('body-too-large', '')));
   });
 });

@@ -23,7 +23,9 @@ interface DemoEntry {
   readonly patientId: string;
   readonly patientView: readonly string[];
 }
-const DEMO: readonly DemoEntry[] = JSON.parse(readFileSync(new URL('../../demo/index.json', import.meta.url), 'utf8'));
+const DEMO = JSON.parse(
+  readFileSync(new URL('../../demo/index.json', import.meta.url), 'utf8'),
+) as readonly DemoEntry[];
 const expectedTopics = (id: string): string[] => [...(DEMO.find((d) => d.patientId === id)?.patientView ?? [])].sort();
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;

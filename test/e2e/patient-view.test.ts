@@ -46,7 +46,8 @@ describe('patient-view', () => {
     const body = await view('sts-lms-1l');
     const [first] = body.cards;
     expect(first?.source.url).toBe('https://cds.example.org/pathway#M-LMS-1L-DOXO-TRAB');
-    expect(first?.suggestions?.[0] !== undefined && 'isRecommended' in first?.suggestions[0]).toBe(false);
+    const suggestion = first?.suggestions?.[0];
+    expect(suggestion !== undefined && 'isRecommended' in suggestion).toBe(false);
     expect(first?.detail).toMatch(/\*\*Based on\*\*/);
   });
 

@@ -12,6 +12,7 @@ import { responseProblems } from '../helpers/card-checks.js';
 import { startTestFhirServer, type TestFhirServer } from '../helpers/fhir-server.js';
 import { CODES, McodePatient } from '../fixtures/mcode/resources.js';
 import { NOW, ago, expectCardMechanics, fact, prefetchOf, topics } from '../fixtures/mcode/http.js';
+import { issueOf } from '../helpers/responses.js';
 
 const app = testApp({ FHIR_TIMEOUT_MS: '1500', REQUEST_DEADLINE_MS: '4000' }, () => NOW);
 
@@ -127,7 +128,7 @@ describe('rule 3: an OperationOutcome in a key', () => {
     const only: Bundle = {
       resourceType: 'Bundle',
       type: 'searchset',
-      entry: [{ resource: errorOutcome('backend down') as FhirResource, search: { mode: 'outcome' } }],
+      entry: [{ resource: errorOutcome('backend down'), search: { mode: 'outcome' } }],
     };
     const body = await cards(scenario('ps-oo-2'), { observations: only });
     expect(onEveryCard(body, 'LVEF')).toMatch(/exception: backend down/);
@@ -147,8 +148,8 @@ describe('rule 4: a key absent', () => {
   test.each(['patient', 'conditions'])('%s absent and no fhirServer: HTTP 412 naming the key', async (key) => {
     const res = await send(scenario(`ps-abs-${key}`), { [key]: undefined });
     expect(res.status).toBe(412);
-    expect(res.body).toEqual(preconditionFailed(res.body.issue[0].diagnostics));
-    expect(res.body.issue[0].diagnostics).toContain(`'${key}'`);
+    expect(res.body).toEqual(preconditionFailed(issueOf(res)?.diagnostics ?? ''));
+    expect(issueOf(res)?.diagnostics).toContain(`'${key}'`);
   });
 
   test('observations absent and no fhirServer: unreadable, not a 412', async () => {
@@ -206,7 +207,7 @@ describe('rule 1: truncated searchsets and OperationOutcome warnings', () => {
       entry: [
         ...(observations.entry ?? []),
         {
-          resource: warningOutcome('Results limited to the last 5 years') as FhirResource,
+          resource: warningOutcome('Results limited to the last 5 years'),
           search: { mode: 'outcome' },
         },
       ],
@@ -281,7 +282,7 @@ describe("only this patient's resources count (issue 15 item 1)", () => {
         { fullUrl: urn, resource: patient },
         ...r
           .filter((x) => x.resourceType === 'Condition')
-          .map((c) => ({ resource: { ...c, subject: { reference: urn } } as FhirResource })),
+          .map((c) => ({ resource: { ...c, subject: { reference: urn } } })),
       ],
     };
     const body = await cards(r, { conditions });

@@ -147,7 +147,7 @@ suite('the CDS Hooks sandbox loop (browser, cross-origin)', () => {
         const text = await res.text();
         return {
           status: res.status,
-          body: text === '' ? {} : JSON.parse(text),
+          body: text === '' ? {} : (JSON.parse(text) as Answer['body']),
           exposed: res.headers.get('www-authenticate'),
         };
       },

@@ -16,7 +16,14 @@ import {
 import { DRUGS, DRUG_KEYS } from '../../src/pathway/drugs.js';
 import { SYSTEMS } from '../../src/pathway/systems.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable
+   @typescript-eslint/no-explicit-any,
+   @typescript-eslint/no-unsafe-argument,
+   @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-call,
+   @typescript-eslint/no-unsafe-member-access,
+   @typescript-eslint/no-unsafe-return
+   -- the random edits reach into FHIR JSON of any shape */
 
 const pick = <T>(xs: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
 
@@ -254,7 +261,7 @@ export function randomBundle(bases: readonly Bundle[]): fc.Arbitrary<Bundle> {
           for (const edit of es) edit(resources, rnd);
           resources.push(...meds, ...obs, ...conds);
           const entry: BundleEntry[] = resources.map((resource) => ({ resource }));
-          return { resourceType: 'Bundle', type: 'collection', entry } as Bundle;
+          return { resourceType: 'Bundle', type: 'collection', entry };
         });
     });
 }

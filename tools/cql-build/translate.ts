@@ -18,6 +18,9 @@ import { SystemModelInfoProvider } from '@cqframework/cql/cql';
 
 const require = createRequire(import.meta.url);
 
+/** The translator's Source of a text (a Kotlin type its declarations leave as `any`). */
+const sourceOf = (text: string): unknown => stringAsSource(text);
+
 /** One translator message, positioned in its source. */
 export interface CqlMessage {
   readonly library: string;
@@ -117,7 +120,7 @@ export function createTranslatorSession(sources: ReadonlyMap<string, string>): C
   modelManager.modelInfoLoader.registerModelInfoProvider(
     // The callback must return a Source, never a plain string (TOOLCHAIN.md); an exception here escapes fromText.
     createModelInfoProvider((name, version) =>
-      name === 'FHIR' && (version === null || version === '4.0.1') ? stringAsSource(fhirModelInfo) : null,
+      name === 'FHIR' && (version === null || version === '4.0.1') ? sourceOf(fhirModelInfo) : null,
     ),
   );
   const ucum = loadUcum();
@@ -134,7 +137,7 @@ export function createTranslatorSession(sources: ReadonlyMap<string, string>): C
   libraryManager.librarySourceLoader.registerProvider(
     createLibrarySourceProvider((name) => {
       const text = sources.get(name);
-      return text === undefined ? null : stringAsSource(text);
+      return text === undefined ? null : sourceOf(text);
     }),
   );
 

@@ -17,10 +17,16 @@ import { PatientSource } from 'cql-exec-fhir';
 import { Code, DateTime } from 'cql-execution';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fhirUtil = require('cql-exec-fhir/lib/util.js') as { normalizeChoiceName(n: string): string };
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable
+   @typescript-eslint/no-explicit-any,
+   @typescript-eslint/no-unsafe-argument,
+   @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-call,
+   @typescript-eslint/no-unsafe-member-access,
+   @typescript-eslint/no-unsafe-return
+   -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
 type Json = any;
 export type ClassInfo = any;
 type ModelInfo = any;
@@ -260,6 +266,8 @@ export function findRecords(bundle: Json, dataType: string): FhirValue[] {
   const resourceType = classInfo.name.replace(/^FHIR\./, '');
   const out: FhirValue[] = [];
   for (const e of bundle.entry ?? []) {
+    // `==` as cql-exec-fhir's findRecords compares (lib/fhir.js), so an odd resourceType matches alike.
+    // eslint-disable-next-line eqeqeq
     if (e.resource && e.resource.resourceType == resourceType) out.push(new FhirValue(e.resource, classInfo));
   }
   return out;
@@ -319,6 +327,8 @@ function typeHierarchy(info: ClassInfo): { name: string; type: string }[] {
 /** FHIRObject `_is(typeSpecifier)`. */
 export function fhirIs(v: FhirValue, spec: { type: string; name: string }): boolean {
   if (v.typeInfo == null) return spec.name === '{urn:hl7-org:elm-types:r1}Any';
+  // `==` as cql-exec-fhir's FHIRObject._is compares (lib/fhir.js).
+  // eslint-disable-next-line eqeqeq
   return typeHierarchy(v.typeInfo).some((t) => t.type === spec.type && t.name == spec.name);
 }
 

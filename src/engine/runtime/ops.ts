@@ -11,21 +11,29 @@ import { fastDistinct } from './distinct.js';
 import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween } from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable
+   @typescript-eslint/no-explicit-any,
+   @typescript-eslint/no-unsafe-argument,
+   @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-call,
+   @typescript-eslint/no-unsafe-member-access,
+   @typescript-eslint/no-unsafe-return
+   -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
 const require = createRequire(import.meta.url);
 require('cql-execution');
+// Plain module functions (no `this`), passed around as values.
 const comparison = require('cql-execution/lib/util/comparison.js') as {
-  equals(a: any, b: any): any;
-  equivalent(a: any, b: any): any;
-  lessThan(a: any, b: any): any;
-  greaterThan(a: any, b: any): any;
+  equals: (a: any, b: any) => any;
+  equivalent: (a: any, b: any) => any;
+  lessThan: (a: any, b: any) => any;
+  greaterThan: (a: any, b: any) => any;
 };
-const listLib = require('cql-execution/lib/elm/list.js') as any;
-const ivlLib = require('cql-execution/lib/elm/interval.js') as any;
-const logic = require('cql-execution/lib/datatypes/logic.js').ThreeValuedLogic as any;
-const Uncertainty = require('cql-execution/lib/datatypes/uncertainty.js').Uncertainty as any;
-const quantityLib = require('cql-execution/lib/datatypes/quantity.js') as any;
-const mathUtil = require('cql-execution/lib/util/math.js') as any;
+const listLib = require('cql-execution/lib/elm/list.js');
+const ivlLib = require('cql-execution/lib/elm/interval.js');
+const logic = require('cql-execution/lib/datatypes/logic.js').ThreeValuedLogic;
+const Uncertainty = require('cql-execution/lib/datatypes/uncertainty.js').Uncertainty;
+const quantityLib = require('cql-execution/lib/datatypes/quantity.js');
+const mathUtil = require('cql-execution/lib/util/math.js');
 
 export { Code, Concept, CqlDate, DateTime, Interval, Quantity, FhirValue };
 

@@ -63,7 +63,9 @@ const fields = {
 
 const rows = (v: unknown): Row[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
-const text = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+// The report's cells are strings and numbers; anything else (absent, or a shape this page does not know) shows empty.
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 const pct = (v: unknown): string => (typeof v === 'number' ? `${Math.round(v * 100)} %` : '—');
 
 /** A table of the chart's numbers (the same data for screen readers and for copying). */

@@ -148,7 +148,10 @@ async function hookRequest(
 ): Promise<Record<string, unknown> | string> {
   if (!session) return 'open a patient first';
   const prefetch = session.fhirServer ? undefined : await session.prefetchFor(serviceId);
-  if (!session.fhirServer && !prefetch) return `could not build prefetch (${String(await templatesOf(serviceId))})`;
+  if (!session.fhirServer && !prefetch) {
+    const templates = await templatesOf(serviceId);
+    return `could not build prefetch (${typeof templates === 'string' ? templates : 'no templates'})`;
+  }
   return {
     hook,
     hookInstance: uuid(),

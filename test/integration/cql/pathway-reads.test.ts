@@ -29,11 +29,13 @@ async function watchReads(run: () => Promise<void>): Promise<Set<string>> {
   source.loadBundles([
     { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Patient', id: 'p' } }] },
   ]);
-  const fhirObject: object = Object.getPrototypeOf(Object.getPrototypeOf(source.currentPatient()));
+  const patientPrototype = Reflect.getPrototypeOf(source.currentPatient());
+  const fhirObject = patientPrototype && Reflect.getPrototypeOf(patientPrototype);
+  if (!fhirObject) throw new Error('cql-exec-fhir: no FHIRObject prototype (version changed?)');
   const list = require('cql-execution/lib/elm/list.js') as { toDistinctList: (l: unknown[]) => unknown[] };
   const originals = {
-    get: Reflect.get(fhirObject, 'get') as Function,
-    getCode: Reflect.get(fhirObject, 'getCode') as Function,
+    get: Reflect.get(fhirObject, 'get') as (this: object, field: string) => unknown,
+    getCode: Reflect.get(fhirObject, 'getCode') as (this: object, field: string) => unknown,
     distinct: list.toDistinctList,
   };
   let inDistinct = 0;

@@ -165,6 +165,7 @@ describe('§5 blocking rules', () => {
       expect(d.cards[0]?.facts).toEqual([
         expect.objectContaining({
           fact: 'Cumulative doxorubicin',
+          // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
           value: expect.stringMatching(/^450 mg\/m² as recorded in this record \(6 administrations, /),
         }),
       ]);

@@ -12,7 +12,7 @@ import {
   type TreatmentFacts,
   type TreatmentOptions,
 } from '../../../src/cql/treatment.js';
-import { DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
+import { type DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
 import {
   bundleOf,
   medicationAdministration as admin,

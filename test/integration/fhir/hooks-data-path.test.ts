@@ -9,6 +9,7 @@ import {
   type TestFhirServer,
 } from '../../helpers/fhir-server.js';
 import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
+import { issueOf } from '../../helpers/responses.js';
 
 // Timeouts with room for a loaded CI machine; the stall test waits the FHIR timeout out.
 const app = testApp({ FHIR_TIMEOUT_MS: '1500', REQUEST_DEADLINE_MS: '4000' });
@@ -59,15 +60,15 @@ describe('POST /cds-services/{id}: the data path over HTTP', () => {
     const res = await patientView(undefined);
     expect(res.status).toBe(412);
     expect(res.headers['content-type']).toMatch(/application\/fhir\+json/);
-    expect(res.body).toEqual(preconditionFailed(res.body.issue[0].diagnostics));
-    expect(res.body.issue[0].diagnostics).toMatch(/'patient'.*'conditions'.*no fhirServer/);
+    expect(res.body).toEqual(preconditionFailed(issueOf(res)?.diagnostics ?? ''));
+    expect(issueOf(res)?.diagnostics).toMatch(/'patient'.*'conditions'.*no fhirServer/);
   });
 
   test('an unreachable fhirServer with nothing prefetched is a 412 (§2 rule 4: Patient and Condition not obtainable)', async () => {
     const res = await patientView(await closedPortUrl());
     expect(res.status).toBe(412);
-    expect(res.body).toEqual(preconditionFailed(res.body.issue[0].diagnostics));
-    expect(res.body.issue[0].diagnostics).toMatch(
+    expect(res.body).toEqual(preconditionFailed(issueOf(res)?.diagnostics ?? ''));
+    expect(issueOf(res)?.diagnostics).toMatch(
       /'conditions' .*was not sent, and fhirServer query 'conditions' .*unreachable/,
     );
   });

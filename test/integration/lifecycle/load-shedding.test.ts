@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import type { RunningFhirServer } from '../../../src/embedded/index.js';
 import { startServiceProcess, type ServiceProcess } from '../../helpers/service-process.js';
 import { patientViewBody, prefetchOf, startDemoFhir } from '../../e2e/patient-view-fixtures-run.js';
+import { cdsResponseOf, issueOf, outcomeOf } from '../../helpers/responses.js';
 
 const QUEUE_DEADLINE_MS = 100;
 const BURST = 600;
@@ -55,7 +56,7 @@ interface Answer {
   type: string | null;
   /** The time the request waited in the service's queue (Server-Timing queue;dur). */
   queueMs: number | undefined;
-  json: any;
+  body: unknown;
 }
 
 async function post(body: string): Promise<Answer> {
@@ -66,7 +67,7 @@ async function post(body: string): Promise<Answer> {
     body,
     signal: AbortSignal.timeout(60_000),
   });
-  const json: unknown = await res.json();
+  const answer: unknown = await res.json();
   const queue = /queue;dur=(\d+)/.exec(res.headers.get('server-timing') ?? '');
   return {
     status: res.status,
@@ -74,7 +75,7 @@ async function post(body: string): Promise<Answer> {
     retryAfter: res.headers.get('retry-after'),
     type: res.headers.get('content-type'),
     queueMs: queue ? Number(queue[1]) : undefined,
-    json,
+    body: answer,
   };
 }
 
@@ -89,13 +90,13 @@ test('a burst beyond capacity: the excess gets 503 + Retry-After quickly, the ac
   expect(ok.length + shed.length).toBe(BURST);
   expect(ok.length).toBeGreaterThan(0);
   expect(shed.length).toBeGreaterThan(0);
-  for (const r of ok) expect(Array.isArray(r.json.cards)).toBe(true);
+  for (const r of ok) expect(Array.isArray(cdsResponseOf(r).cards)).toBe(true);
   for (const r of shed) {
     expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(r.type).toMatch(/application\/fhir\+json/);
-    expect(r.json.resourceType).toBe('OperationOutcome');
-    expect(r.json.issue[0].code).toBe('throttled');
-    expect(r.json.issue[0].diagnostics).toMatch(/at capacity/);
+    expect(outcomeOf(r).resourceType).toBe('OperationOutcome');
+    expect(issueOf(r)?.code).toBe('throttled');
+    expect(issueOf(r)?.diagnostics).toMatch(/at capacity/);
   }
   // No accepted request waited in the service's queue past the deadline (timer granularity aside). Measured by the
   // service (Server-Timing): on a busy machine the test's own client adds its delays to what it sees.

@@ -8,6 +8,7 @@ import { testApp } from '../../helpers/app.js';
 import { startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
 import { CODES, McodePatient } from '../../fixtures/mcode/resources.js';
 import { ago } from '../../fixtures/mcode/http.js';
+import { cdsResponseOf, issueOf, outcomeOf } from '../../helpers/responses.js';
 
 const app = testApp({ FHIR_TIMEOUT_MS: '1500', REQUEST_DEADLINE_MS: '3000' });
 let fhir: TestFhirServer;
@@ -40,8 +41,8 @@ test.each(['..', '.', '../Patient/x', 'a/b', 'x?y=1', 'x'.repeat(65), ''])(
     const before = fhir.requests.length;
     const res = await call(patientId);
     expect(res.status).toBe(400);
-    expect(errorCodeOf(res.body)).toBe('invalid-request');
-    expect(res.body.issue[0].expression).toEqual(['context.patientId']);
+    expect(errorCodeOf(outcomeOf(res))).toBe('invalid-request');
+    expect(issueOf(res)?.expression).toEqual(['context.patientId']);
     expect(fhir.requests.slice(before)).toEqual([]);
   },
 );
@@ -78,5 +79,5 @@ test('a patient with no data of their own gets no card from Conditions whose sub
     procedures: null,
   });
   expect(res.status).toBe(200);
-  expect(res.body.cards).toEqual([]);
+  expect(cdsResponseOf(res).cards).toEqual([]);
 });

@@ -5,6 +5,7 @@ import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/log.js';
 import { errorCodeOf, statusOf, unauthorized } from '../../../src/errors.js';
 import { authEnv, makeKey, signToken, startJwksServer, type JwksServer, type TestKey } from './jwt-fixtures.js';
+import { issueOf, outcomeOf } from '../../helpers/responses.js';
 
 const EHR = 'https://ehr.example.org';
 const BASE = 'https://cds.example.org';
@@ -42,9 +43,9 @@ const bearer = async (aud: string, claims?: Record<string, unknown>): Promise<st
 /** Asserts a 401 OperationOutcome whose diagnostics name `check`. */
 function expectRejected(res: request.Response, check: string): void {
   expect(res.status).toBe(statusOf(unauthorized('')));
-  expect(res.body.resourceType).toBe('OperationOutcome');
-  expect(errorCodeOf(res.body)).toBe('unauthorized');
-  expect(res.body.issue[0].diagnostics).toMatch(new RegExp(`^JWT rejected \\(${check}\\)`));
+  expect(outcomeOf(res).resourceType).toBe('OperationOutcome');
+  expect(errorCodeOf(outcomeOf(res))).toBe('unauthorized');
+  expect(issueOf(res)?.diagnostics).toMatch(new RegExp(`^JWT rejected \\(${check}\\)`));
   expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
 }
 
@@ -54,7 +55,7 @@ describe('with AUTH=required, through the whole app', () => {
       .get('/cds-services')
       .set('authorization', await bearer(`${BASE}/cds-services`));
     expect(res.status).toBe(200);
-    expect(res.body.services.length).toBeGreaterThan(0);
+    expect((res.body as { services: unknown[] }).services.length).toBeGreaterThan(0);
   });
 
   test('feedback with a valid client JWT (aud = the feedback URL) is accepted', async () => {
@@ -102,7 +103,7 @@ describe('with AUTH=required, through the whole app', () => {
     const res = await request(app).get('/health');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ auth: 'required' });
-    expect(res.body.warning).toBeUndefined();
+    expect((res.body as { warning?: string }).warning).toBeUndefined();
   });
 });
 
@@ -114,7 +115,7 @@ describe('with auth disabled (development default)', () => {
     expect((await request(devApp).get('/cds-services')).status).toBe(200);
     const health = await request(devApp).get('/health');
     expect(health.body).toMatchObject({ auth: 'disabled' });
-    expect(health.body.warning).toMatch(/not verified/);
+    expect((health.body as { warning?: string }).warning).toMatch(/not verified/);
     const warn = lines
       .map((l) => JSON.parse(l) as { level: number; msg: string })
       .find((l) => /AUTH DISABLED/.test(l.msg));

@@ -15,6 +15,7 @@ import type { AddressPolicy } from '../../../src/security/index.js';
 import { startTestFhirServer, type TestFhirServer } from '../../helpers/fhir-server.js';
 import { dataPathPatient, type DataPathPatient } from '../../fixtures/fhir/data-path-patient.js';
 import { makeKey, signToken, type TestKey } from './jwt-fixtures.js';
+import { issueOf } from '../../helpers/responses.js';
 
 const SERVICE = '/cds-services/sts-pathway-patient-view';
 const BASE = 'https://cds.example.org';
@@ -31,6 +32,8 @@ let countingUrl = '';
 let connections = 0;
 
 // Every outbound connect call of this process (to anything but the app's own listening port).
+// Kept to restore, and called through Reflect.apply with the socket as `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const realConnect = net.Socket.prototype.connect;
 const connectTargets: string[] = [];
 
@@ -51,7 +54,7 @@ beforeAll(async () => {
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     connectTargets.push(describeConnect(args));
     return Reflect.apply(realConnect, this, args) as net.Socket;
-  } as typeof realConnect;
+  };
 });
 
 afterAll(async () => {
@@ -72,9 +75,9 @@ function describeConnect(args: readonly unknown[]): string {
   if (typeof first === 'object' && first !== null) {
     const host: unknown = Reflect.get(first, 'host');
     const port: unknown = Reflect.get(first, 'port');
-    return `${String(host ?? 'localhost')}:${String(port)}`;
+    return `${typeof host === 'string' ? host : 'localhost'}:${String(port)}`;
   }
-  return `${String(args[1] ?? 'localhost')}:${String(first)}`;
+  return `${typeof args[1] === 'string' ? args[1] : 'localhost'}:${String(first)}`;
 }
 
 /** The app on a loopback port, so its own inbound connections can be told apart from outbound ones. */
@@ -111,8 +114,8 @@ const hookBody = (fhirServer: string) => ({
 function expectForbidden(res: request.Response, why: RegExp): void {
   expect(res.status).toBe(403);
   expect(res.headers['content-type']).toMatch(/application\/fhir\+json/);
-  expect(res.body).toEqual(forbidden(res.body.issue[0].diagnostics));
-  expect(res.body.issue[0].diagnostics).toMatch(why);
+  expect(res.body).toEqual(forbidden(issueOf(res)?.diagnostics ?? ''));
+  expect(issueOf(res)?.diagnostics).toMatch(why);
 }
 
 describe('development mode (auth disabled): only loopback FHIR servers', () => {

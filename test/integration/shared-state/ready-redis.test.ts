@@ -12,11 +12,13 @@ import { loadConfig } from '../../../src/config.js';
 import type { RunningFhirServer } from '../../../src/embedded/index.js';
 import { errorCodeOf } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
+import type { Readiness } from '../../../src/http/health.js';
 import { openSharedState, type SharedState } from '../../../src/shared-state/index.js';
 import { patientViewBody, prefetchOf, startDemoFhir } from '../../e2e/patient-view-fixtures-run.js';
 import { dropKeys, inspectRedis, redisViaPort, testPrefix, TEST_REDIS_URL } from '../../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
 import { authEnv, makeKey, signToken, type TestKey } from '../security/jwt-fixtures.js';
+import { cdsResponseOf, outcomeOf } from '../../helpers/responses.js';
 
 const EHR = 'https://ehr.example.org';
 const BASE = 'https://cds.example.org';
@@ -102,18 +104,20 @@ test('JWTs required, Redis cut: hook calls 503 with Retry-After, replays never 2
     const res = await call(jwt);
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
-    expect(res.body.resourceType).toBe('OperationOutcome');
-    expect(errorCodeOf(res.body)).toBe('state-unavailable');
+    expect(outcomeOf(res).resourceType).toBe('OperationOutcome');
+    expect(errorCodeOf(outcomeOf(res))).toBe('state-unavailable');
   }
   // One short line per refused call, with its request id; no stack.
   const refusals = lines().filter((l) => l.error === 'state-unavailable');
   expect(refusals).toHaveLength(3);
   for (const line of refusals)
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
     expect(line).toMatchObject({ msg: 'request refused', status: 503, requestId: expect.any(String) });
   expect(JSON.stringify(refusals)).not.toContain('stack');
   const ready = await request(app).get('/ready').expect(503);
-  expect(ready.body.status).toBe('unavailable');
-  expect(ready.body.reasons.join(' ')).toMatch(/redis .*JWT replay check/);
+  const readiness = ready.body as Readiness;
+  expect(readiness.status).toBe('unavailable');
+  expect(readiness.reasons.join(' ')).toMatch(/redis .*JWT replay check/);
   await request(app).get('/health').expect(200);
 
   await proxy.restore();
@@ -132,8 +136,8 @@ test('JWTs off, Redis cut: patient-view still answers (no cache) and /ready stay
   await proxy.cut();
   await until(() => !shared.state().ok);
   const during = await request(app).post(SERVICE).send(body).expect(200);
-  expect(during.body.cards.map((c: { summary: string }) => c.summary)).toEqual(
-    first.body.cards.map((c: { summary: string }) => c.summary),
+  expect(cdsResponseOf(during).cards.map((c: { summary: string }) => c.summary)).toEqual(
+    cdsResponseOf(first).cards.map((c: { summary: string }) => c.summary),
   );
   const ready = await request(app).get('/ready').expect(200);
   expect(ready.body).toMatchObject({ status: 'ready', reasons: [expect.stringMatching(/result cache off/)] });

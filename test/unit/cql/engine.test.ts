@@ -172,14 +172,14 @@ describe('engine', () => {
       Unread: new CqlDate(2026, 1, 1),
     });
     expect(Object.keys(out)).toEqual(['Dose', 'Day', 'Unread']);
-    expect(Object.getOwnPropertyDescriptor(out, 'Day')?.get).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(out, 'Day')).toHaveProperty('get');
     expect(out.Day).toBe('2026-11-23');
     expect(Object.getOwnPropertyDescriptor(out, 'Day')).toMatchObject({
       value: '2026-11-23',
       writable: true,
       enumerable: true,
     });
-    expect(Object.getOwnPropertyDescriptor(out, 'Unread')?.get).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(out, 'Unread')).toHaveProperty('get');
     out.Dose = 'changed';
     expect(out.Dose).toBe('changed');
     // A copy (the result cache's structuredClone, JSON) reads every define.

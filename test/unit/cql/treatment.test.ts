@@ -102,7 +102,7 @@ describe('toTreatmentFacts', () => {
       toTreatmentFacts({
         ...minimal,
         'Cumulative Doxorubicin': { ...c, records: [{ source: 'MedicationRequest/r', date: null, status: 'maybe' }] },
-      } as never),
+      }),
     ).toThrow(/records\[0\]\.status/);
   });
 

@@ -53,7 +53,7 @@ const dateTime = fc
     const parts: (number | null)[] = [y, m, Math.min(d, daysIn(y, m)), h, mi, s, ms];
     const keep = p > 6 ? 7 : p;
     for (let i = keep; i < 7; i++) parts[i] = null;
-    return new DateTime(...(parts as [number, number, number, number, number, number, number]), off as number);
+    return new DateTime(...(parts as [number, number, number, number, number, number, number]), off);
   });
 const unit = fc.constantFrom('Year', 'Month', 'Week', 'Day', 'Hour', 'Minute', 'Second', 'Millisecond', undefined);
 const quantity = fc

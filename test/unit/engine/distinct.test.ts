@@ -177,7 +177,7 @@ test('the engine installs it where cql-execution looks it up, and other lists st
   createCqlEngine({ resultCacheSize: 0 });
   installFastDistinct(); // idempotent
   // The module the engine's own `import 'cql-execution'` loaded (one instance for both).
-  expect(require('cql-execution').Executor).toBe(cqlExecution.Executor);
+  expect((require('cql-execution') as typeof cqlExecution).Executor).toBe(cqlExecution.Executor);
   const list = require('cql-execution/lib/elm/list.js') as { toDistinctList: (l: unknown[]) => unknown[] };
   expect(list.toDistinctList).not.toBe(originalDistinct());
   const intervals = [new Interval(1, 2), new Interval(1, 2), new Interval(2, 3)];

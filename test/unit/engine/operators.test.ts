@@ -13,7 +13,12 @@ import { installFastDistinct } from '../../../src/engine/runtime/distinct.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 import { compiled, ctx, elm, reference, Value } from '../../helpers/cql-reference.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/* eslint-disable
+   @typescript-eslint/no-explicit-any,
+   @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-call,
+   @typescript-eslint/no-unsafe-member-access
+   -- cql-execution's values are untyped: these tests compare them with the compiled runtime's */
 const require = createRequire(import.meta.url);
 const util = require('cql-execution/lib/util/util.js') as {
   asyncMergeSort(a: unknown[], f: (x: unknown, y: unknown) => Promise<number>): Promise<unknown[]>;
@@ -29,7 +34,7 @@ const dateTime = fc
     p: fc.integer({ min: 1, max: 7 }),
   })
   .map(({ y, m, d, h, off, p }) => {
-    const parts = [y, m, d, h, 30, 15, 250].slice(0, p) as number[];
+    const parts = [y, m, d, h, 30, 15, 250].slice(0, p);
     while (parts.length < 7) parts.push(undefined as unknown as number);
     return new DateTime(...(parts as [number, number, number, number, number, number, number]), off);
   });

@@ -9,15 +9,14 @@ const draft = (
   id: string,
   med: Partial<MedicationRequest>,
   status: MedicationRequest['status'] = 'draft',
-): MedicationRequest =>
-  ({
-    resourceType: 'MedicationRequest',
-    id,
-    status,
-    intent: 'order',
-    subject: { reference: 'Patient/p1' },
-    ...med,
-  }) as MedicationRequest;
+): MedicationRequest => ({
+  resourceType: 'MedicationRequest',
+  id,
+  status,
+  intent: 'order',
+  subject: { reference: 'Patient/p1' },
+  ...med,
+});
 
 const req = (hook: 'order-select' | 'order-sign', resources: FhirResource[], selections?: unknown[]): CdsRequest => ({
   hook,

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { CdsError, internalError, outcome, upstreamFailed } from '../../../src/errors.js';
 import { errorHandler } from '../../../src/http/error-handler.js';
 import { createLogger } from '../../../src/log.js';
+import { outcomeOf } from '../../helpers/responses.js';
 
 interface Line {
   level: number;
@@ -58,7 +59,7 @@ test.each([
   const { app, lines } = appThrowing(err);
   const res = await request(app).get('/x');
   expect(res.status).toBe(status);
-  expect(res.body.resourceType).toBe('OperationOutcome');
+  expect(outcomeOf(res).resourceType).toBe('OperationOutcome');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ kind, level });
 });

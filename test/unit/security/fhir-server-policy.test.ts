@@ -8,12 +8,14 @@ import type { VerifiedClient } from '../../../src/security/verified-client.js';
 
 // Counts every TCP connection attempt made by this process, so a test can show none was made.
 let connects = 0;
+// Kept to restore, and called through Reflect.apply with the socket as `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const realConnect = net.Socket.prototype.connect;
 beforeAll(() => {
   net.Socket.prototype.connect = function counted(this: net.Socket, ...args: unknown[]) {
     connects += 1;
     return Reflect.apply(realConnect, this, args) as net.Socket;
-  } as typeof realConnect;
+  };
 });
 afterAll(() => {
   net.Socket.prototype.connect = realConnect;
@@ -122,6 +124,7 @@ describe('production: only the FHIR servers allowed for the verified client', ()
   ])('refuses %s with 403 and no connection', async (_what, url, why) => {
     const dns = fakeDns(DNS);
     const v = await verdict(url, ehr, prodConfig, dns);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
     expect(v).toMatchObject({ code: 'forbidden', diagnostics: expect.stringMatching(why) });
     expect(dns.calls).toEqual([]);
     expect(connects).toBe(0);
@@ -132,6 +135,7 @@ describe('production: only the FHIR servers allowed for the verified client', ()
     const v = await verdict('https://internal.example.org/fhir', ehr, prodConfig, dns);
     expect(v).toMatchObject({
       code: 'forbidden',
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
       diagnostics: expect.stringMatching(/resolves to a loopback address/),
     });
     expect(dns.calls).toEqual(['internal.example.org']);
@@ -141,6 +145,7 @@ describe('production: only the FHIR servers allowed for the verified client', ()
   test('a listed private IP is refused without allowPrivateNetwork', async () => {
     expect(await verdict('http://10.0.0.1/fhir', ehr, prodConfig)).toMatchObject({
       code: 'forbidden',
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
       diagnostics: expect.stringMatching(/is a private address/),
     });
   });
@@ -148,6 +153,7 @@ describe('production: only the FHIR servers allowed for the verified client', ()
   test('a name with one public and one link-local address is refused (every address is checked)', async () => {
     const config = production([{ iss: 'https://x.example.org', fhirServers: ['https://split.example.org/fhir'] }]);
     const v = await verdict('https://split.example.org/fhir', clientOf(config, 'https://x.example.org'), config);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
     expect(v).toMatchObject({ code: 'forbidden', diagnostics: expect.stringMatching(/metadata address/) });
     expect(connects).toBe(0);
   });
@@ -161,6 +167,7 @@ describe('production: only the FHIR servers allowed for the verified client', ()
       clientOf(config, 'https://x.example.org'),
       config,
     );
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
     expect(v).toMatchObject({ code: 'forbidden', diagnostics: expect.stringMatching(/metadata address/) });
   });
 
@@ -178,6 +185,7 @@ describe('production: only the FHIR servers allowed for the verified client', ()
     const v = await verdict('https://gone.example.org/fhir', clientOf(config, 'https://x.example.org'), config);
     expect(v).toMatchObject({
       code: 'precondition-failed',
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
       diagnostics: expect.stringMatching(/could not be resolved/),
     });
   });
