@@ -1,42 +1,27 @@
 /**
- * The CQL engine and the project's FHIRHelpers: a test library is translated with the real translator, loaded with the
- * committed ELM, and evaluated on real-shaped resources.
+ * The CQL engine (src/cql/engine.ts): a test library is translated with the real translator, loaded with the committed
+ * ELM, and evaluated on real-shaped resources (the libraries' own tests: cql/README.md).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CdsError } from '../../../src/errors.js';
 import { Date as CqlDate, Quantity } from 'cql-execution';
-import { createCqlEngine, DEFAULT_ELM_DIR, plainOnRead, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
-import { formatElm } from '../../../tools/cql-build/build.js';
-import { createTranslatorSession } from '../../../tools/cql-build/translate.js';
+import { createCqlEngine, plainOnRead, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
+import { loadTestLibrary, type TestLibrary } from '../../helpers/cql-test-library.js';
 
 const TEST_LIBRARY = `library EngineTest version '1.0.0'
 using FHIR version '4.0.1'
 include FHIRHelpers version '4.0.1'
-include StsCommon version '1.0.0' called Common
 parameter "Today" System.Date
 parameter "Threshold" System.Quantity
 context Patient
 define "Patient Id": Patient.id.value
-define "Lvef": First([Observation] O where O.status = 'final' return O.value as FHIR.Quantity)
 define "Lvef Quantity": FHIRHelpers.ToQuantity(First([Observation] O return O.value as FHIR.Quantity))
 define "Below Threshold": FHIRHelpers.ToQuantity(First([Observation] O return O.value as FHIR.Quantity)) < "Threshold"
-define "Range": FHIRHelpers.ToInterval(First([Observation] O where O.value is FHIR.Range return O.value as FHIR.Range))
-define "Code": First([Observation] O return FHIRHelpers.ToCode(O.code.coding[0]))
-define "Concept": First([Observation] O return FHIRHelpers.ToConcept(O.code))
-define "Effective": First([Observation] O return FHIRHelpers.ToDateTime(O.effective as FHIR.dateTime))
-define "Period": First([Observation] O where O.effective is FHIR.Period return FHIRHelpers.ToInterval(O.effective as FHIR.Period))
-define "Birth Date": FHIRHelpers.ToDate(Patient.birthDate)
-define "Active": FHIRHelpers.ToBoolean(Patient.active)
 define "Gender Is Female": Patient.gender = 'female'
-define "First Instant": First([Observation] O return Common.FirstDate(O))
-define "Last Instant": First([Observation] O return Common.LastDate(O))
 define "Today Value": "Today"
 define "Now Value": Now()
 `;
 
-let dir: string;
+let lib: TestLibrary;
 let engine: CqlEngine;
 
 const observation = (id: string, extra: Record<string, unknown>): Record<string, unknown> => ({
@@ -65,63 +50,10 @@ const bundle = (
 const NOW = new Date('2026-03-01T23:30:00Z');
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cql-engine-'));
-  const sources = new Map<string, string>([['EngineTest', TEST_LIBRARY]]);
-  for (const lib of ['FHIRHelpers', 'StsCodes', 'StsCommon']) {
-    sources.set(lib, readFileSync(join(DEFAULT_ELM_DIR, `${lib}.cql`), 'utf8'));
-    copyFileSync(join(DEFAULT_ELM_DIR, `${lib}.elm.json`), join(dir, `${lib}.elm.json`));
-  }
-  const result = createTranslatorSession(sources).translate('EngineTest');
-  expect(result.messages).toEqual([]);
-  writeFileSync(join(dir, 'EngineTest.elm.json'), formatElm(result.elm));
-  engine = createCqlEngine({ elmDir: dir, timeZone: 'Europe/Paris' });
+  lib = loadTestLibrary('EngineTest', TEST_LIBRARY, ['FHIRHelpers'], 'Europe/Paris');
+  engine = lib.engine;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-describe('FHIRHelpers', () => {
-  test('converts Quantity, Coding, CodeableConcept, dateTime, date, boolean and compares enum status with a string', async () => {
-    const r = await engine.evaluate(
-      'EngineTest',
-      bundle('p', [
-        observation('o1', {
-          effectiveDateTime: '2026-01-15T08:00:00Z',
-          valueQuantity: { value: 45, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
-        }),
-      ]),
-      { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } },
-    );
-    expect(r['Lvef Quantity']).toEqual({ value: 45, unit: '%' });
-    expect(r['Below Threshold']).toBe(true);
-    expect(r.Lvef).toMatchObject({ value: 45 });
-    expect(r.Code).toEqual({
-      system: 'http://loinc.org',
-      code: '10230-1',
-      display: 'Left ventricular Ejection fraction',
-    });
-    expect(r.Concept).toMatchObject({ display: 'LVEF', codes: [{ code: '10230-1' }] });
-    expect(r.Effective).toBe('2026-01-15T08:00:00+00:00');
-    expect(r['Birth Date']).toBe('1970-05');
-    expect(r.Active).toBe(true);
-    expect(r['Gender Is Female']).toBe(true);
-  });
-
-  test('converts a Range and a Period to intervals; a partial date is first at its earliest and last at its latest instant', async () => {
-    const r = await engine.evaluate(
-      'EngineTest',
-      bundle('p', [
-        observation('o2', {
-          effectivePeriod: { start: '2025-06', end: '2025-07-02' },
-          valueRange: { low: { value: 40, unit: '%', code: '%' }, high: { value: 45, unit: '%', code: '%' } },
-        }),
-      ]),
-      { now: NOW, parameters: { Threshold: { value: 50, unit: '%' } } },
-    );
-    expect(r.Range).toMatchObject({ low: { value: 40, unit: '%' }, high: { value: 45, unit: '%' } });
-    expect(r.Period).toMatchObject({ low: '2025-06', high: '2025-07-02' });
-    expect(r['First Instant']).toBe('2025-06-01T00:00:00.000+00:00');
-    expect(r['Last Instant']).toBe('2025-07-02T23:59:59.999+00:00');
-  });
-});
+afterAll(() => lib.remove());
 
 describe('engine', () => {
   test('sets Now() to the service clock and Today to its date in the configured time zone', async () => {

@@ -2,7 +2,7 @@
  * PATHWAY.md §2 "Reading the data": a type read only in part (a searchset whose next pages could not be followed) is
  * incomplete. It counts as unreadable for the facts built on it, except that the exposures found still count.
  */
-import { doxo, decide, factValue, ids, metastatic, node, withData } from './nodes-patients.js';
+import { doxo, decide, factValue, ids, metastatic, node, withData } from './decision-patients.js';
 
 const partly = (type: string) => new Map([[type, 'the search had more pages than could be read']]);
 const LMS_LINE_1 = ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL'];

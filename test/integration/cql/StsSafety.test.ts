@@ -22,7 +22,7 @@ import {
   unreadable,
   view,
   withData,
-} from './nodes-patients.js';
+} from './decision-patients.js';
 
 const onPathway = (topic: string, draftIds: string[]) => ({
   kind: 'on-pathway',

@@ -17,7 +17,7 @@ import {
   metastatic,
   node,
   view,
-} from './nodes-patients.js';
+} from './decision-patients.js';
 
 const LATER = { role: 'later-line', withSuggestions: true, isRecommended: false, indicator: 'info' } as const;
 

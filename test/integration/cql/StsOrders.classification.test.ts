@@ -27,7 +27,7 @@ import {
   STS_ID,
   unreadable,
   withData,
-} from './nodes-patients.js';
+} from './decision-patients.js';
 
 const offPathway = (draftIds: string[], alternatives: string[]) => ({
   kind: 'off-pathway',

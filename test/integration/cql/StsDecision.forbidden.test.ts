@@ -19,7 +19,7 @@ import {
   lms04,
   localized,
   metastatic,
-} from './nodes-patients.js';
+} from './decision-patients.js';
 
 const HISTOLOGIES: readonly (readonly [string, string])[] = [
   ['LMS', '8890/3'],

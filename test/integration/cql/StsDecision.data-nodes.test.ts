@@ -17,7 +17,7 @@ import {
   unreadable,
   view,
   withData,
-} from './nodes-patients.js';
+} from './decision-patients.js';
 
 const metastasis = () => secondaryCondition({ primaryId: STS_ID, onset: '2025-06-01' });
 const LMS_LINE_1 = ['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL'];

@@ -15,7 +15,7 @@ import {
   unreadable,
   view,
   withData,
-} from './nodes-patients.js';
+} from './decision-patients.js';
 
 const grade = (g: 1 | 2 | 3) => observation.grade(g, '2026-01-10');
 const surgery = (date = '2026-02-01') => procedure({ id: 'surgery-1', kind: 'surgery', date, reasonId: STS_ID });
