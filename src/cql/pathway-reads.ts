@@ -2,7 +2,7 @@
  * What the pathway reads of the FHIR data: for each FHIR class (as cql-exec-fhir names it: "Condition", "Coding",
  * "MedicationAdministration.Dosage"), the elements some CQL expression reads. Derived from the compiled ELM, so the
  * shape guard (src/cql/shape-guard.ts) is strict exactly where the CQL looks and tolerant everywhere else; a test
- * (test/unit/cql/pathway-reads.test.ts) runs the engine over the demo patients and fails when it reads an element
+ * (test/integration/cql/pathway-reads.test.ts) runs the engine over the demo patients and fails when it reads an element
  * this derivation missed.
  *
  * Sources of reads in ELM (the translator runs with EnableResultTypes, so expressions carry their types):

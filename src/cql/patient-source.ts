@@ -2,7 +2,7 @@
  * Per-evaluation FHIR patient sources sharing one parsed FHIR 4.0.1 model info.
  *
  * `PatientSource.FHIRv401()` parses a 760 KB model info on every call (60-110 ms). cql-exec-fhir 2.2.0 has no public
- * way to share it, so (TOOLCHAIN.md "Executing ELM") one base source is built at start and every evaluation gets a fresh
+ * way to share it, so one base source is built at start and every evaluation gets a fresh
  * object with the base's prototype and `_modelInfo`, and its own `_bundles`/`_index`: a source is never shared between
  * concurrent evaluations (loading appends, the index moves). This leans on private fields of the pinned version and is
  * covered by test/unit/cql/patient-source.test.ts.

@@ -2,7 +2,7 @@
  * PATHWAY.md §9: the one table of configurable thresholds. src/config.ts reads each from its environment variable,
  * src/cql/parameters.ts passes each CQL one to the libraries under its name, `npm run build:cql` writes their
  * declarations into the libraries (tools/cql-build/threshold-cql.ts), and card texts state them through placeholders
- * (src/pathway/placeholders.ts), never as numbers.
+ * (src/pathway/card-words.ts `fillTemplate`), never as numbers.
  */
 
 export type ThresholdType = 'integer' | 'decimal' | 'boolean';

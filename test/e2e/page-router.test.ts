@@ -27,7 +27,7 @@ describe('pathway page router', () => {
     for (const id of NODE_IDS) expect(res.text).toContain(`data-node-id="${id}"`);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
-    // No asset from another origin: every src/href is same-origin or a data: URL.
+    // No asset from another origin: every src or href attribute is same-origin or a data: URL.
     const refs = [...res.text.matchAll(/(?:src|href)="([^"#][^"]*)"/g)].map((m) => m[1] ?? '');
     expect(refs.filter((r) => !r.startsWith('/') && !r.startsWith('data:'))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
- * Contract tests: the exact request shapes the public CDS Hooks sandbox sends from each tab (test/helpers/sandbox-
- * requests.ts), against the whole app over HTTP and the demo patients on a real FHIR server.
+ * Contract tests: the exact request shapes the public CDS Hooks sandbox sends from each tab
+ * (test/helpers/sandbox-requests.ts), against the whole app over HTTP and the demo patients on a real FHIR server.
  */
 import type { CodeableConcept, Condition } from 'fhir/r4.js';
 import request from 'supertest';

@@ -1,5 +1,5 @@
 /**
- * Headless Chromium for the page tests (TOOLCHAIN.md): the Debian `chromium` package driven by playwright-core,
+ * Headless Chromium for the page tests (README.md: Debian's `chromium`, which .ci/run installs) driven by playwright-core,
  * a fresh user-data-dir per launch, and a log of every request the page makes.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

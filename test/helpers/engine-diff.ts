@@ -3,7 +3,7 @@
  * (the reference interpreter, set up exactly as src/cql/engine.ts sets it up) and with the compiled libraries
  * (src/engine/compiled/), and compares the results deeply: type, value and precision of every DateTime, Date,
  * Interval, Quantity, Code, Concept, tuple, list and FHIR element. Used by test/integration/engine/engine-diff.test.ts
- * (CI) and scripts/engine-diff.ts (`npm run test:engine-diff`, the larger run).
+ * (CI; `npm run test:engine-diff` runs it with more random patients).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

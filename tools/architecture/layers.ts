@@ -149,7 +149,7 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
 /** One import of a source file, resolved to a path relative to the source root (posix separators). */
 export interface SourceImport {
   readonly specifier: string;
-  /** Resolved path, e.g. `cql/decision.ts`; undefined for a package import. */
+  /** Resolved path relative to src/, e.g. `hooks/registry.ts`; undefined for a package import. */
   readonly target: string | undefined;
   readonly typeOnly: boolean;
 }

@@ -1,7 +1,7 @@
 /**
  * The §9 threshold parameters of the CQL libraries, written by `npm run build:cql` from src/pathway/thresholds.ts
  * between two marker lines, so no library states a threshold's name, type or value by hand. No default: cql-execution
- * never applies a parameter default (TOOLCHAIN.md), so a default would only be a second, dead copy of the value.
+ * 3.3.2 never applies a parameter default, so a default would only be a second, dead copy of the value.
  */
 import { CQL_THRESHOLDS, type ThresholdType } from '../../src/pathway/thresholds.js';
 

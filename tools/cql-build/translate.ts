@@ -1,6 +1,6 @@
 /**
  * CQL -> ELM JSON with the official translator (@cqframework/cql 5.3.0), used at build time by scripts/build-cql.ts
- * and by tests. Every quirk handled here is listed in TOOLCHAIN.md "CQL -> ELM".
+ * and by tests. Each quirk of the translator is explained where it is handled.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -118,7 +118,7 @@ export function createTranslatorSession(sources: ReadonlyMap<string, string>): C
   const modelManager = new ModelManager();
   modelManager.modelInfoLoader.registerModelInfoProvider(new SystemModelInfoProvider());
   modelManager.modelInfoLoader.registerModelInfoProvider(
-    // The callback must return a Source, never a plain string (TOOLCHAIN.md); an exception here escapes fromText.
+    // The callback must return a Source: a plain string fails with a cryptic TypeError; an exception here escapes fromText.
     createModelInfoProvider((name, version) =>
       name === 'FHIR' && (version === null || version === '4.0.1') ? sourceOf(fhirModelInfo) : null,
     ),

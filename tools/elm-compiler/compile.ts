@@ -1,8 +1,8 @@
 /**
  * The ELM compiler: turns one translated CQL library (cql/<Name>.elm.json) into a TypeScript module of plain,
  * synchronous functions (src/engine/compiled/<Name>.ts) that call src/engine/runtime/. Each ELM node becomes the
- * JavaScript expression that does what cql-execution 3.3.2's `exec` of that node does (TOOLCHAIN.md, "cql-execution
- * 3.3.2 semantics"); tools/elm-compiler/README.md lists the choices reproduced. A node it cannot compile stops the
+ * JavaScript expression that does what cql-execution 3.3.2's `exec` of that node does (read in its source);
+ * tools/elm-compiler/README.md lists the choices reproduced. A node it cannot compile stops the
  * build with the library, the define and the node's locator (`CompileError`), unless `lenient` is set, which emits a
  * call that throws the same message when (and only if) that code runs.
  */

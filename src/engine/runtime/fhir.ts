@@ -2,8 +2,8 @@
  * FHIR R4 JSON read the way cql-exec-fhir 2.2.0 reads it, without its wrappers.
  *
  * cql-exec-fhir wraps every element it hands out in a `FHIRObject` whose constructor defines one getter per element of
- * the type hierarchy; once the interpreter is gone, those wrappers dominate an evaluation (TOOLCHAIN.md, "cql-execution
- * 3.3.2 semantics"). `FhirValue` holds the same two things a FHIRObject holds (the JSON and the model info's class) and
+ * the type hierarchy; once the interpreter is gone, those wrappers dominate an evaluation (bench/profile.md, "Sixth
+ * pass"). `FhirValue` holds the same two things a FHIRObject holds (the JSON and the model info's class) and
  * `readProperty` follows `FHIRObject.get` step by step: choices in model-info order (a choice is present when only its
  * `_x` is), primitives merged with their `_x` extension object, code-like enum classes read as primitives, System
  * leaves converted by the same rules (`DateTime.parse`, Date through DateTime). The static part of each read (element
