@@ -152,6 +152,16 @@ export function plainOnRead(results: Readonly<Record<string, unknown>>): Record<
   };
   for (const key of Object.keys(results)) {
     if (key === 'Patient') continue;
+    const raw = results[key];
+    // A string, boolean or finite number is its own plain value: a data property, nothing to convert later.
+    if (typeof raw === 'string' || typeof raw === 'boolean' || (typeof raw === 'number' && Number.isFinite(raw))) {
+      out[key] = raw;
+      continue;
+    }
+    if (raw === null || raw === undefined) {
+      out[key] = null;
+      continue;
+    }
     Object.defineProperty(out, key, {
       enumerable: true,
       configurable: true,

@@ -66,16 +66,26 @@ function isVariant(v: string): v is NodeVariant {
   return VARIANTS.has(v);
 }
 
+// The same for every request: built once (nothing changes a parameter value).
+const NODE_DRUGS = Object.values(NODES).map((n) => ({ id: n.id, drugs: [...n.drugs] }));
+// The thresholds' parameters per frozen Thresholds object (the config's: the same object on every request).
+const thresholdValues = new WeakMap<Thresholds, Record<string, number | boolean>>();
+
 /** The library parameters of one request: the §9 thresholds by their config names, the unreadable types, node drugs. */
 export function pathwayParameters(data: PatientData, opts: PathwayOptions): Record<string, unknown> {
   const t = opts.thresholds;
+  let thresholds = thresholdValues.get(t);
+  if (thresholds === undefined) {
+    thresholds = thresholdParameters(t);
+    if (Object.isFrozen(t)) thresholdValues.set(t, thresholds);
+  }
   return {
-    ...thresholdParameters(t),
+    ...thresholds,
     DraftOrderIds: [...(opts.draftOrderIds ?? [])],
     // Joined: the engine rejects a non-empty List<String> parameter value (see StsSafety).
     Unreadable: [...data.unreadable.keys()].join(','),
     Incomplete: [...(data.incomplete?.keys() ?? [])].join(','),
-    'Node Drugs': Object.values(NODES).map((n) => ({ id: n.id, drugs: [...n.drugs] })),
+    'Node Drugs': NODE_DRUGS,
   };
 }
 

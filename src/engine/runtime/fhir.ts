@@ -14,7 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import { PatientSource } from 'cql-exec-fhir';
-import { Code, DateTime } from 'cql-execution';
+import { Code, Date as CqlDate, DateTime } from 'cql-execution';
 
 const require = createRequire(import.meta.url);
 const fhirUtil = require('cql-exec-fhir/lib/util.js') as { normalizeChoiceName(n: string): string };
@@ -62,8 +62,10 @@ export class FhirValue {
 interface Plan {
   readonly system?: string;
   readonly property?: string;
+  /** `_<property>`: the name of the primitive's extension object (built once, not on every read). */
+  readonly extra?: string;
   readonly typeSpecifier?: any;
-  readonly choices?: readonly { property: string; typeSpecifier: any; cls: ClassInfo }[];
+  readonly choices?: readonly { property: string; extra: string; typeSpecifier: any; cls: ClassInfo }[];
   /** The class of the values read (of the list's items for a list). */
   readonly cls?: ClassInfo;
   readonly missing?: boolean;
@@ -122,7 +124,10 @@ function planOf(typeInfo: ClassInfo, field: string): Plan {
   } else if (element.typeSpecifier.isChoice) {
     const choices = element.typeSpecifier.choices
       .filter((c: any) => c.isNamed)
-      .map((c: any) => ({ property: choicePropertyName(element, c), typeSpecifier: c, cls: classOfSpec(c) }));
+      .map((c: any) => {
+        const property = choicePropertyName(element, c);
+        return { property, extra: `_${property}`, typeSpecifier: c, cls: classOfSpec(c) };
+      });
     plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier, choices }, suffix);
   } else plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier }, suffix);
   byField.set(field, plan);
@@ -137,6 +142,7 @@ function withSuffix(
   if (ts && !p.choices && ts.namespace === 'System') return { ...p, system: ts.name, suffix };
   return {
     ...p,
+    extra: `_${p.property}`,
     suffix,
     primitive: ts && !p.choices ? isPrimitive(ts) : undefined,
     cls: ts && !p.choices ? classOfSpec(ts) : undefined,
@@ -150,13 +156,15 @@ export function readProperty(obj: FhirValue, field: string): unknown {
   const plan = planOf(obj.typeInfo, field);
   if (plan.missing) return undefined;
   let property = plan.property!;
+  let extra = plan.extra!;
   let ts = plan.typeSpecifier;
   let primitive = plan.primitive;
   let cls = plan.cls;
   if (plan.choices) {
     for (const c of plan.choices) {
-      if (json[c.property] != null || json[`_${c.property}`] != null) {
+      if (json[c.property] != null || json[c.extra] != null) {
         property = c.property;
+        extra = c.extra;
         ts = c.typeSpecifier;
         cls = c.cls;
         break;
@@ -171,15 +179,15 @@ export function readProperty(obj: FhirValue, field: string): unknown {
     if (plan.suffix != null) return undefined;
     return toSystemObject(json[property], plan.system);
   }
-  const data = fromJson(json, property, ts, primitive === true);
+  const data = fromJson(json, property, extra, ts, primitive === true);
   if (data == null) return data;
   return toFhirValue(data, ts, plan.suffix, cls);
 }
 
 /** getPropertyFromJSON of cql-exec-fhir: a primitive merged with its `_x` object (element-wise for lists). */
-function fromJson(json: Json, property: string, ts: any, primitive: boolean): Json {
+function fromJson(json: Json, property: string, extraName: string, ts: any, primitive: boolean): Json {
   const value = json[property];
-  const extra = json[`_${property}`];
+  const extra = json[extraName];
   if (value == null && extra == null) return value;
   if (!primitive) return value;
   if (!ts.isList) {
@@ -245,10 +253,8 @@ function toSystemObject(data: Json, name: string): unknown {
       return data;
     case 'DateTime':
       return DateTime.parse(String(data).replace('Z', '+00:00'));
-    case 'Date': {
-      const d = DateTime.parse(data);
-      return d != null ? DateTime.parse(data)!.getDate() : undefined;
-    }
+    case 'Date':
+      return toDate(data);
     case 'Time': {
       const time: any = DateTime.parse(`0000-01-01T${String(data).replace('Z', '+00:00')}`);
       time.timezoneOffset = null;
@@ -257,6 +263,23 @@ function toSystemObject(data: Json, name: string): unknown {
     default:
       return undefined;
   }
+}
+
+// `DateTime.parse(text).getDate()` by text: the year, month and day it gives (null: no date). A FHIR date is at most
+// 10 characters; longer texts are parsed each time. Bounded: cleared when full (texts come from requests).
+const dates = new Map<string, readonly [number | null, number | null, number | null] | null>();
+function toDate(data: Json): unknown {
+  const text = typeof data === 'string' && data.length <= 10 ? data : undefined;
+  let fields = text !== undefined ? dates.get(text) : undefined;
+  if (fields === undefined) {
+    const d = DateTime.parse(data);
+    fields = d != null ? [d.year, d.month, d.day] : null;
+    if (text !== undefined) {
+      if (dates.size >= 10_000) dates.clear();
+      dates.set(text, fields);
+    }
+  }
+  return fields !== null ? new CqlDate(fields[0], fields[1], fields[2]) : undefined;
 }
 
 /** The resources of one type in a Bundle (cql-exec-fhir `findRecords`: every entry whose resourceType matches). */

@@ -472,25 +472,30 @@ export function positionOf(pattern: any, s: any): any {
 export function lastPositionOf(pattern: any, s: any): any {
   return pattern == null || s == null ? null : s.lastIndexOf(pattern);
 }
-const regexes = new Map<string, RegExp>();
-function regex(source: string, flags: string): RegExp {
-  const key = `${flags}/${source}`;
-  let r = regexes.get(key);
+// Compiled patterns by pattern text, one map per use (no key is concatenated: a long pattern's hash is computed once
+// per string). Bounded: cleared when full (patterns can come from data).
+const anchored = new Map<string, RegExp>();
+const globalPatterns = new Map<string, RegExp>();
+function cachedRegex(cache: Map<string, RegExp>, pattern: string): RegExp {
+  let r = cache.get(pattern);
   if (r === undefined) {
-    r = new RegExp(source, flags);
-    if (regexes.size > 5000) regexes.clear();
-    regexes.set(key, r);
+    r = cache === anchored ? new RegExp(`^${pattern}$`) : new RegExp(pattern, 'g');
+    if (cache.size > 5000) cache.clear();
+    cache.set(pattern, r);
   }
-  r.lastIndex = 0;
   return r;
 }
 export function matches(s: any, pattern: any): any {
   if (s == null || pattern == null) return null;
-  return regex(`^${pattern}$`, '').test(s);
+  const p = String(pattern);
+  // Not global: test() ignores lastIndex.
+  return cachedRegex(anchored, p).test(s);
 }
 export function replaceMatches(s: any, pattern: any, substitution: any): any {
   if (s == null || pattern == null || substitution == null) return null;
-  return s.replace(new RegExp(pattern, 'g'), substitution.replace(/\\\$/g, '$$'));
+  // A global RegExp given to String.prototype.replace starts from index 0 whatever its lastIndex.
+  const p = String(pattern);
+  return s.replace(cachedRegex(globalPatterns, p), substitution.replace(/\\\$/g, '$$'));
 }
 export function substring(s: any, startIndex: any, len: any): any {
   if (s == null || startIndex == null || startIndex < 0 || startIndex >= s.length) return null;

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import * as R from '../../../src/engine/runtime/index.js';
-import { findRecords } from '../../../src/engine/runtime/fhir.js';
+import { findRecords, toLegacy } from '../../../src/engine/runtime/fhir.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 
 /* eslint-disable
@@ -112,6 +112,27 @@ describe('X.field.value in one read', () => {
     const plan = R.primitiveValuePlan(`${FHIR}Observation`, 'status');
     expect(R.primitiveValue(value(resource('Observation', 'status', 'final', undefined)), plan)).toBe('final');
     expect(plan.resolved).toMatchObject({ property: 'status', system: 'String' });
+  });
+});
+
+describe('FHIR date values', () => {
+  it('read as cql-exec-fhir reads them, again from the remembered fields', () => {
+    const text = fc.oneof(
+      json,
+      fc.stringMatching(/^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$/),
+      fc.stringMatching(/^[0-9-]{0,12}$/),
+    );
+    fc.assert(
+      fc.property(text, (v) => {
+        const x = value(resource('Patient', 'birthDate', v, undefined));
+        const legacy = (): unknown => {
+          const e = (toLegacy(x) as any).get('birthDate');
+          return e == null ? e : e.value;
+        };
+        for (let i = 0; i < 2; i++) expect(safe(() => R.prop(R.prop(x, 'birthDate'), 'value'))).toEqual(safe(legacy));
+      }),
+      { numRuns: 1000, seed: 1404 },
+    );
   });
 });
 

@@ -244,6 +244,21 @@ describe('operators = cql-execution', () => {
     );
   });
 
+  it('Matches and ReplaceMatches with patterns used again (compiled once, same answers)', async () => {
+    const str = fc.oneof(fc.constant(null), fc.constantFrom('abc', 'Doxorubicin 50 mg', '', 'a/b/_history/2', 'x.y'));
+    const pattern = fc.constantFrom(null, '[a-z ]+', '/_history/.*', '[0-9]+', '(a)(b)?', '.', '');
+    const substitution = fc.constantFrom(null, '', '-', '$1', '\\$', 'x$&y');
+    await fc.assert(
+      fc.asyncProperty(str, pattern, substitution, async (a, p, sub) => {
+        for (let i = 0; i < 2; i++) {
+          expect(compiled(() => R.matches(a, p))).toEqual(await reference('Matches', [a, p]));
+          expect(compiled(() => R.replaceMatches(a, p, sub))).toEqual(await reference('ReplaceMatches', [a, p, sub]));
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it("the query sort is cql-execution's merge sort, also for a comparator that is not a total order", async () => {
     const key = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constant(null), dateTime);
     await fc.assert(
