@@ -23,6 +23,17 @@ export class CompileError extends Error {}
 export interface CompileOptions {
   /** Emit a throwing stub for unsupported nodes instead of failing (the unsupported list is returned). */
   readonly lenient?: boolean;
+  /**
+   * Every library's ELM by library id (the includes'), so a call into an included library goes straight to its
+   * function and a reference to its define to that define. Without it, those go through the library's tables.
+   */
+  readonly libraries?: Readonly<Record<string, Node>>;
+  /**
+   * The FHIR class names (`{http://hl7.org/fhir}X`) a value of FHIR class `type` is an instance of: its own and its
+   * ancestors' (cql-exec-fhir's `_typeHierarchy`); undefined for a class the model info lacks. With it, an overloaded
+   * call whose argument the ELM types as a FHIR class is resolved at build time.
+   */
+  readonly fhirHierarchy?: (type: string) => readonly string[] | undefined;
 }
 
 export interface CompiledLibrary {
@@ -34,6 +45,34 @@ export interface CompiledLibrary {
 
 const SYSTEM = '{urn:hl7-org:elm-types:r1}';
 const FHIR = '{http://hl7.org/fhir}';
+
+/**
+ * The one-operand overload (FunctionDef) cql-execution calls for every non-null value of ELM type `type`, when that
+ * type is a FHIR class and each candidate's operand type is a FHIR class that every value of it matches (an ancestor
+ * or itself) or none does (unrelated): the last that matches. Undefined when a candidate could match some values and
+ * not others (a subclass of the type), when none matches (the call fails at run time, as the dispatcher's does), or
+ * for any other type.
+ */
+export function staticOverload(
+  type: unknown,
+  candidates: readonly Node[],
+  fhirHierarchy: (type: string) => readonly string[] | undefined,
+): Node | undefined {
+  if (typeof type !== 'string' || !type.startsWith(FHIR)) return undefined;
+  const own = fhirHierarchy(type);
+  if (own === undefined) return undefined;
+  let chosen: Node | undefined;
+  for (const f of candidates) {
+    if ((f.operand ?? []).length !== 1) return undefined;
+    const spec = f.operand[0].operandTypeSpecifier ?? { type: 'NamedTypeSpecifier', name: f.operand[0].operandType };
+    if (spec?.type !== 'NamedTypeSpecifier' || typeof spec.name !== 'string' || !spec.name.startsWith(FHIR))
+      return undefined;
+    if (own.includes(spec.name)) chosen = f;
+    // Neither an ancestor nor a subclass: no value of the type matches it.
+    else if (fhirHierarchy(spec.name)?.includes(type) !== false) return undefined;
+  }
+  return chosen;
+}
 
 interface Scope {
   readonly vars: ReadonlyMap<string, string>;
@@ -84,6 +123,54 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   };
   let tmp = 0;
   const fresh = (prefix: string): string => `${prefix}${tmp++}`;
+  // Statements that run before the expression being compiled, in the block being compiled (a define's or function's
+  // body, a query row, a branch). Queries, conditionals and temporaries become statements here, so an evaluation
+  // allocates no closure per query or row. A part that runs only sometimes (a branch, a lazy operand) is compiled
+  // into its own block (`sub`); pure parts may move before their neighbours, as nothing an operand does is visible to
+  // another one (defines are memoized values, the runtime keeps no state an operand could change).
+  let block: string[] = [];
+  const sub = (f: () => string): { stmts: string[]; expr: string } => {
+    const saved = block;
+    block = [];
+    try {
+      const expr = f();
+      return { stmts: block, expr };
+    } finally {
+      block = saved;
+    }
+  };
+  const emit = (stmt: string): void => {
+    block.push(stmt);
+  };
+  /** A block's statements and the assignment of its value to `target`. */
+  const assign = (target: string, part: { stmts: string[]; expr: string }): string =>
+    [...part.stmts, `${target} = ${part.expr};`].join('\n');
+  /** A thunk of a lazy part: the expression alone, or its statements and a return. */
+  const thunk = (part: { stmts: string[]; expr: string }): string =>
+    part.stmts.length === 0 ? `() => ${part.expr}` : `() => {\n${part.stmts.join('\n')}\nreturn ${part.expr};\n}`;
+  /**
+   * `c0 ? t0 : c1 ? t1 : ... : e`, each condition evaluated only when the ones before are false and only the chosen
+   * branch evaluated: a conditional expression when no part has statements, else if-statements into a temporary.
+   */
+  const choose = (
+    arms: readonly { cond: { stmts: string[]; expr: string }; then: { stmts: string[]; expr: string } }[],
+    otherwise: { stmts: string[]; expr: string },
+  ): string => {
+    const parts = [...arms.flatMap((arm) => [arm.cond, arm.then]), otherwise];
+    if (parts.every((p) => p.stmts.length === 0))
+      return `(${arms.map((arm) => `${arm.cond.expr} ? ${arm.then.expr} : `).join('')}${otherwise.expr})`;
+    const r = fresh('c');
+    emit(`let ${r};`);
+    const chain = (i: number): string => {
+      if (i === arms.length) return assign(r, otherwise);
+      const arm = arms[i]!;
+      return [...arm.cond.stmts, `if (${arm.cond.expr}) {`, assign(r, arm.then), '} else {', chain(i + 1), '}'].join(
+        '\n',
+      );
+    };
+    emit(chain(0));
+    return r;
+  };
   const fail = (node: Node, what: string): string => {
     const msg = `${name} define "${current}" ${node?.locator ?? '?'}: ${what}`;
     if (!options.lenient) throw new CompileError(`ELM compiler: ${msg}`);
@@ -171,7 +258,15 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         return `R.prop(${ex(node.source, s)}, ${js(node.path)})`;
       }
       case 'ExpressionRef': {
-        if (node.libraryName) return `${modVar(node.libraryName)}.d[${js(node.name)}](st.${libVar(node.libraryName)})`;
+        if (node.libraryName) {
+          const target = included(node.libraryName);
+          if (target !== undefined) {
+            const i = target.defines.findIndex((d: Node) => d.name === node.name);
+            if (i < 0) return fail(node, `unknown define ${node.libraryName}.${node.name}`);
+            return `${modVar(node.libraryName)}.d${i}(st.${libVar(node.libraryName)})`;
+          }
+          return `${modVar(node.libraryName)}.d[${js(node.name)}](st.${libVar(node.libraryName)})`;
+        }
         const v = defineVar.get(node.name);
         return v === undefined ? fail(node, `unknown define ${node.name}`) : `${v}(st)`;
       }
@@ -196,27 +291,50 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         // cql-exec-fhir finds records by the retrieve's dataType; templateId only matters with requireProfileTagging (off).
         if (node.dateRange != null) return fail(node, 'Retrieve with dateRange');
         if (node.codes != null)
-          return `R.retrieve(st.env, ${js(node.dataType)}, () => ${ex(node.codes, s)}, ${js(node.codeProperty)})`;
+          return `R.retrieve(st.env, ${js(node.dataType)}, ${thunk(sub(() => ex(node.codes, s)))}, ${js(node.codeProperty)})`;
         return `R.retrieve(st.env, ${js(node.dataType)})`;
       }
       case 'Query':
         return query(node, s);
-      case 'If':
-        return `(${ex(node.condition, s)} ? ${ex(node.then, s)} : ${ex(node.else, s)})`;
+      case 'If': {
+        const cond = ex(node.condition, s);
+        return choose(
+          [{ cond: { stmts: [], expr: cond }, then: sub(() => ex(node.then, s)) }],
+          sub(() => ex(node.else, s)),
+        );
+      }
       case 'Case': {
         const items: Node[] = node.caseItem ?? [];
         if (node.comparand != null) {
-          const c = fresh('c');
-          return `((${c}) => ${items.map((ci) => `R.equals(${ex(ci.when, s)}, ${c}) ? ${ex(ci.then, s)} : `).join('')}${ex(node.else, s)})(${ex(node.comparand, s)})`;
+          const c = fresh('k');
+          emit(`const ${c} = ${ex(node.comparand, s)};`);
+          return choose(
+            items.map((ci) => ({
+              cond: sub(() => `R.equals(${ex(ci.when, s)}, ${c})`),
+              then: sub(() => ex(ci.then, s)),
+            })),
+            sub(() => ex(node.else, s)),
+          );
         }
-        return `(${items.map((ci) => `${ex(ci.when, s)} ? ${ex(ci.then, s)} : `).join('')}${ex(node.else, s)})`;
+        return choose(
+          items.map((ci) => ({ cond: sub(() => ex(ci.when, s)), then: sub(() => ex(ci.then, s)) })),
+          sub(() => ex(node.else, s)),
+        );
       }
       case 'Coalesce': {
         const ops: Node[] = node.operand ?? [];
+        if (ops.length === 1) return `R.coalesceList(${ex(ops[0], s)})`;
+        // The first non-null operand; the ones after it are not evaluated.
         const r = fresh('r');
-        if (ops.length === 1)
-          return `((${r}) => Array.isArray(${r}) ? (${r}.find((i) => i != null) ?? null) : (${r} != null ? ${r} : null))(${ex(ops[0], s)})`;
-        return `(() => { let ${r}; ${ops.map((o) => `${r} = ${ex(o, s)}; if (${r} != null) return ${r};`).join(' ')} return null; })()`;
+        emit(`let ${r} = ${ex(ops[0], s)};`);
+        // Runs while every operand so far is null (or undefined, which becomes null).
+        const rest = (i: number): string => {
+          if (i === ops.length) return `${r} = null;`;
+          const part = sub(() => ex(ops[i], s));
+          return [assign(r, part), `if (${r} == null) {`, rest(i + 1), '}'].join('\n');
+        };
+        emit([`if (${r} == null) {`, rest(1), '}'].join('\n'));
+        return r;
       }
       case 'And':
         return `R.and(${a().join(', ')})`;
@@ -258,8 +376,10 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         const [x, y] = a();
         return `R.includes(${y}, ${x}, ${precision(node)})`;
       }
-      case 'Exists':
-        return `R.exists(${one(node, s)})`;
+      case 'Exists': {
+        const op = node.operand;
+        return `R.exists(${op?.type === 'Query' ? query(op, s, true) : one(node, s)})`;
+      }
       case 'Union': {
         const listTyped = (node.operand ?? []).some(
           (o: Node) => o.asTypeSpecifier != null && o.asTypeSpecifier.type === 'ListTypeSpecifier',
@@ -275,7 +395,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'ToList':
         return `R.toList(${one(node, s)})`;
       case 'First':
-        return `R.first(${ex(node.source, s)})`;
+        return `R.first(${node.source?.type === 'Query' ? query(node.source, s, true) : ex(node.source, s)})`;
       case 'Last':
         return `R.last(${ex(node.source, s)})`;
       case 'IndexOf':
@@ -283,7 +403,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'Indexer':
         return `R.indexer(${a().join(', ')})`;
       case 'Slice':
-        return `R.slice(${ex(node.source, s)}, () => ${ex(node.startIndex, s)}, () => ${ex(node.endIndex, s)})`;
+        return `R.slice(${ex(node.source, s)}, ${thunk(sub(() => ex(node.startIndex, s)))}, ${thunk(sub(() => ex(node.endIndex, s)))})`;
       case 'Length':
         return `R.length(${one(node, s)})`;
       case 'Count':
@@ -408,7 +528,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
               : undefined;
         const l = fresh('l');
         const h = fresh('h');
-        return `((${l}, ${h}) => R.interval(${l}, ${h}, ${lc}, ${hc}, ${l} == null && ${h} == null ? ${js(point)} : undefined))(${ex(node.low, s)}, ${ex(node.high, s)})`;
+        emit(`const ${l} = ${ex(node.low, s)};`);
+        emit(`const ${h} = ${ex(node.high, s)};`);
+        return `R.interval(${l}, ${h}, ${lc}, ${hc}, ${l} == null && ${h} == null ? ${js(point)} : undefined)`;
       }
       default:
         return fail(node, `unsupported node ${node.type}`);
@@ -432,17 +554,52 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
 
   function functionRef(node: Node, s: Scope): string {
     const argList = (node.operand ?? []).map((o: Node) => ex(o, s));
-    if (node.libraryName)
-      return `${modVar(node.libraryName)}.f[${js(node.name)}](st.${libVar(node.libraryName)}, ${argList.join(', ')})`;
-    const defs = overloads.get(node.name);
-    if (defs === undefined) return fail(node, `unknown function ${node.name}`);
-    // One definition of this name: cql-execution calls it without looking at types.
-    const sameArity = defs.filter((f) => (f.operand ?? []).length === argList.length);
-    if (defs.length === 1 && sameArity.length === 1) return `${functionVar.get(defs[0])}(st, ${argList.join(', ')})`;
-    return `F[${js(node.name)}](st, ${argList.join(', ')})`;
+    const lib = node.libraryName as string | undefined;
+    const target = lib !== undefined ? included(lib) : { functions, module: '', state: 'st' };
+    if (lib !== undefined && target === undefined)
+      return `${modVar(lib)}.f[${js(node.name)}](st.${libVar(lib)}, ${argList.join(', ')})`;
+    const prefix = lib !== undefined ? `${modVar(lib)}.` : '';
+    const state = lib !== undefined ? `st.${libVar(lib)}` : 'st';
+    const table = lib !== undefined ? `${modVar(lib)}.f` : 'F';
+    const defs = target!.functions.filter((f: Node) => f.name === node.name);
+    if (defs.length === 0) return fail(node, `unknown function ${lib !== undefined ? `${lib}.` : ''}${node.name}`);
+    const call = (f: Node, args: readonly string[]): string =>
+      `${prefix}f${target!.functions.indexOf(f)}(${[state, ...args].join(', ')})`;
+    // cql-execution keeps the definitions of the call's arity; one left is called without looking at types.
+    const sameArity = defs.filter((f: Node) => (f.operand ?? []).length === argList.length);
+    if (sameArity.length === 1) return call(sameArity[0], argList);
+    const chosen =
+      sameArity.length > 1 && argList.length === 1 && options.fhirHierarchy !== undefined
+        ? staticOverload(node.operand[0]?.resultTypeName, sameArity, options.fhirHierarchy)
+        : undefined;
+    if (chosen !== undefined) {
+      // Null (or undefined) matches every type: the last definition; a value of the class, the one found at build time.
+      const a = fresh('x');
+      emit(`const ${a} = ${argList[0]};`);
+      return `(${a} == null ? ${call(sameArity[sameArity.length - 1], [a])} : ${call(chosen, [a])})`;
+    }
+    return `${table}[${js(node.name)}](${[state, ...argList].join(', ')})`;
   }
 
-  function query(node: Node, s: Scope): string {
+  /** An included library's defines and functions (ELM order, as its module numbers them); undefined when not given. */
+  function included(alias: string): { defines: Node[]; functions: Node[] } | undefined {
+    const path = includes.get(alias);
+    const other = path !== undefined ? options.libraries?.[path] : undefined;
+    if (other === undefined) return undefined;
+    const stmts: Node[] = other.library.statements?.def ?? [];
+    return {
+      defines: stmts.filter((d) => d.type !== 'FunctionDef'),
+      functions: stmts.filter((d) => d.type === 'FunctionDef'),
+    };
+  }
+
+  /**
+   * A query as statements: its sources evaluated in the enclosing block, a loop per source (an index loop over the list,
+   * or over the one scalar), the let, where and return of a row in the innermost loop, then cql-execution's distinct
+   * and sort. `orderFree`: the consumer reads only whether some element is not null or the first element, which the
+   * de-duplication does not change (it keeps the first of equal elements, in order), so an unsorted result skips it.
+   */
+  function query(node: Node, s: Scope, orderFree = false): string {
     const sources: Node[] = node.source;
     if ((node.relationship ?? []).length > 0) return fail(node, 'query with/without');
     if (node.aggregate != null) return fail(node, 'query aggregate clause');
@@ -458,36 +615,47 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         spec?.type === 'ListTypeSpecifier' ? spec.elementType?.name : src.expression?.resultTypeName;
     });
     let scope = child(s, rowScope, rowTypes);
-    const lines: string[] = [];
-    sources.forEach((src: Node, i: number) => lines.push(`const ${srcVars[i]} = ${ex(src.expression, s)};`));
-    lines.push(`if (${srcVars.map((v) => `${v} == null`).join(' && ')}) return null;`);
-    lines.push(`const isList = ${srcVars.map((v) => `Array.isArray(${v})`).join(' || ')};`);
+    sources.forEach((src: Node, i: number) => emit(`const ${srcVars[i]} = ${ex(src.expression, s)};`));
+    const result = fresh('q');
+    const isList = fresh('isList');
     const out = fresh('out');
+    const lines: string[] = [];
+    lines.push(`let ${result} = null;`);
+    lines.push(`if (!(${srcVars.map((v) => `${v} == null`).join(' && ')})) {`);
+    lines.push(`const ${isList} = ${srcVars.map((v) => `Array.isArray(${v})`).join(' || ')};`);
     lines.push(`let ${out} = [];`);
     const open: string[] = [];
     sources.forEach((_src: Node, i: number) => {
       const v = srcVars[i]!;
-      open.push(`for (const ${aliasVars[i]} of (${v} == null ? [] : Array.isArray(${v}) ? ${v} : [${v}])) {`);
+      const arr = fresh('r');
+      const idx = fresh('i');
+      // The loops' lists are made before the loops (as the sources are evaluated before the rows).
+      lines.push(
+        `const ${arr} = ${sources.length === 1 ? '' : `${v} == null ? [] : `}Array.isArray(${v}) ? ${v} : [${v}];`,
+      );
+      open.push(`for (let ${idx} = 0; ${idx} < ${arr}.length; ${idx}++) {`, `const ${aliasVars[i]} = ${arr}[${idx}];`);
     });
-    const body: string[] = [];
-    for (const l of node.let ?? []) {
-      const lv = fresh(`l_${String(l.identifier).replace(/[^A-Za-z0-9_]/g, '')}_`);
-      body.push(`const ${lv} = ${ex(l.expression, scope)};`);
-      scope = child(scope, { [l.identifier]: lv });
-    }
-    if (node.where != null) body.push(`if (!(${ex(node.where, scope)})) continue;`);
-    if (node.return != null) body.push(`${out}.push(${ex(node.return.expression, scope)});`);
-    else if (sources.length === 1) body.push(`${out}.push(${aliasVars[0]});`);
-    else {
-      const entries = [
-        ...sources.map((src: Node, i: number) => `${js(src.alias)}: ${aliasVars[i]}`),
-        ...(node.let ?? []).map((l: Node) => `${js(l.identifier)}: ${scope.vars.get(l.identifier)}`),
-      ];
-      body.push(`${out}.push({ ${entries.join(', ')} });`);
-    }
-    lines.push(...open, ...body, ...sources.map(() => '}'));
+    const body = sub(() => {
+      for (const l of node.let ?? []) {
+        const lv = fresh(`l_${String(l.identifier).replace(/[^A-Za-z0-9_]/g, '')}_`);
+        emit(`const ${lv} = ${ex(l.expression, scope)};`);
+        scope = child(scope, { [l.identifier]: lv });
+      }
+      if (node.where != null) emit(`if (!(${ex(node.where, scope)})) continue;`);
+      if (node.return != null) emit(`${out}.push(${ex(node.return.expression, scope)});`);
+      else if (sources.length === 1) emit(`${out}.push(${aliasVars[0]});`);
+      else {
+        const entries = [
+          ...sources.map((src: Node, i: number) => `${js(src.alias)}: ${aliasVars[i]}`),
+          ...(node.let ?? []).map((l: Node) => `${js(l.identifier)}: ${scope.vars.get(l.identifier)}`),
+        ];
+        emit(`${out}.push({ ${entries.join(', ')} });`);
+      }
+      return '';
+    });
+    lines.push(...open, ...body.stmts, ...sources.map(() => '}'));
     const distinct = node.return != null ? node.return.distinct !== false : true;
-    if (distinct) lines.push(`${out} = R.distinctList(${out});`);
+    if (distinct && !(orderFree && node.sort == null)) lines.push(`${out} = R.distinctList(${out});`);
     if (node.sort != null) {
       const by: Node[] = node.sort.by ?? [];
       const cmp: string[] = [];
@@ -502,8 +670,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         `${out} = R.mergeSort(${out}, (x, y) => { let o = 0; ${cmp.map((c) => `o = ${c}; if (o !== 0) return o;`).join(' ')} return o; });`,
       );
     }
-    lines.push(`return isList ? ${out} : ${out}[0];`);
-    return `(() => { ${lines.join('\n')} })()`;
+    lines.push(`${result} = ${isList} ? ${out} : ${out}[0];`, '}');
+    emit(lines.join('\n'));
+    return result;
   }
 
   const stripSpec = (spec: Node): Node => {
@@ -532,8 +701,10 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     current = `parameter ${pname}`;
     // A parameter without a default is its ParameterDef (R.UnsetParameter), as any unknown name is: only defaults
     // need a case (the threshold parameters every library declares would otherwise repeat in each module).
-    if (pdef.default != null)
-      paramDefaults.push(`    case ${js(pname)}: return ${ex(pdef.default, { vars: new Map(), atRoot: true })};`);
+    if (pdef.default != null) {
+      const part = sub(() => ex(pdef.default, { vars: new Map(), atRoot: true }));
+      paramDefaults.push(`    case ${js(pname)}: {\n${[...part.stmts, `return ${part.expr};`].join('\n')}\n}`);
+    }
   }
   body.push(
     paramDefaults.length === 0
@@ -546,10 +717,10 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   defines.forEach((d, i) => {
     current = d.name;
     const v = defineVar.get(d.name)!;
-    const expr = d.expression != null ? ex(d.expression, root) : 'undefined';
+    const part = sub(() => (d.expression != null ? ex(d.expression, root) : 'undefined'));
     // Memoized in the evaluation's state (a value of undefined is computed again, as a missing one).
     body.push(
-      `// define ${js(d.name)}\nfunction ${v}(st) {\n  const x = st.v[${i}];\n  return x !== undefined ? x : (st.v[${i}] = ${expr});\n}`,
+      `// define ${js(d.name)}\nexport function ${v}(st) {\n  const x = st.v[${i}];\n  if (x !== undefined) return x;\n${part.stmts.join('\n')}\n  return (st.v[${i}] = ${part.expr});\n}`,
     );
   });
   for (const f of functions) {
@@ -560,9 +731,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       vars[o.name] = `o${i}`;
     });
     const fs: Scope = { vars: new Map(Object.entries(vars)), atRoot: false };
-    const expr = f.expression != null ? ex(f.expression, fs) : 'undefined';
+    const part = sub(() => (f.expression != null ? ex(f.expression, fs) : 'undefined'));
     body.push(
-      `// function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\nfunction ${functionVar.get(f)}(st${ops.map((_o, i) => `, o${i}`).join('')}) {\n  return ${expr};\n}`,
+      `// function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\nexport function ${functionVar.get(f)}(st${ops.map((_o, i) => `, o${i}`).join('')}) {\n${part.stmts.join('\n')}\n  return ${part.expr};\n}`,
     );
   }
   // Dispatchers: cql-execution keeps the overloads of the call's arity, then (when more than one) those whose operand

@@ -3,6 +3,7 @@
  * them (src/engine/compiled/). scripts/build-cql.ts writes them next to the ELM, and `--check` compares them the same way.
  */
 import { join } from 'node:path';
+import { fhirHierarchy } from '../../src/engine/runtime/fhir.js';
 import { compileLibrary, type CompileOptions } from './compile.js';
 
 export interface CompiledOutput {
@@ -16,8 +17,10 @@ export function compiledOutputs(
   outDir: string,
   options: CompileOptions = {},
 ): CompiledOutput[] {
-  const compiled = elmTexts
-    .map((t) => compileLibrary(JSON.parse(t), options))
+  const elms = elmTexts.map((t) => JSON.parse(t));
+  const libraries = Object.fromEntries(elms.map((e) => [e.library.identifier.id, e]));
+  const compiled = elms
+    .map((e) => compileLibrary(e, { libraries, fhirHierarchy, ...options }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const index = [
     '// @ts-nocheck',

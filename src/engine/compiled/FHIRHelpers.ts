@@ -28,1094 +28,1397 @@ export const p = R.parameterReader();
 export const vs = {
 };
 // function "ToInterval"(period)
-function f0(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : ((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(R.primitiveValue(o0, P0), R.primitiveValue(o0, P1)));
+export function f0(st, o0) {
+let c2;
+if ((o0 == null)) {
+c2 = R.as(null, K0, false);
+} else {
+const l0 = R.primitiveValue(o0, P0);
+const h1 = R.primitiveValue(o0, P1);
+c2 = R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined);
+}
+  return c2;
 }
 // function "ToInterval"(range)
-function f1(st, o0) {
-  return ((o0 == null) ? R.as(null, K1, false) : ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(f2(st, R.prop(o0, "low")), f2(st, R.prop(o0, "high"))));
+export function f1(st, o0) {
+let c5;
+if ((o0 == null)) {
+c5 = R.as(null, K1, false);
+} else {
+const l3 = f2(st, R.prop(o0, "low"));
+const h4 = f2(st, R.prop(o0, "high"));
+c5 = R.interval(l3, h4, true, true, l3 == null && h4 == null ? undefined : undefined);
+}
+  return c5;
 }
 // function "ToQuantity"(quantity)
-function f2(st, o0) {
-  return (R.or((o0 == null), (R.prop(o0, "value") == null)) ? R.as(null, K2, false) : R.instance("{urn:hl7-org:elm-types:r1}Quantity", { "value": R.primitiveValue(o0, P2), "unit": (() => { let r4; r4 = R.primitiveValue(o0, P3); if (r4 != null) return r4; r4 = R.primitiveValue(o0, P4); if (r4 != null) return r4; r4 = "1"; if (r4 != null) return r4; return null; })() }));
+export function f2(st, o0) {
+let c7;
+if (R.or((o0 == null), (R.prop(o0, "value") == null))) {
+c7 = R.as(null, K2, false);
+} else {
+let r6 = R.primitiveValue(o0, P3);
+if (r6 == null) {
+r6 = R.primitiveValue(o0, P4);
+if (r6 == null) {
+r6 = "1";
+if (r6 == null) {
+r6 = null;
+}
+}
+}
+c7 = R.instance("{urn:hl7-org:elm-types:r1}Quantity", { "value": R.primitiveValue(o0, P2), "unit": r6 });
+}
+  return c7;
 }
 // function "ToRatio"(ratio)
-function f3(st, o0) {
+export function f3(st, o0) {
+
   return ((o0 == null) ? R.as(null, K3, false) : R.instance("{urn:hl7-org:elm-types:r1}Ratio", { "numerator": f2(st, R.prop(o0, "numerator")), "denominator": f2(st, R.prop(o0, "denominator")) }));
 }
 // function "ToCode"(coding)
-function f4(st, o0) {
+export function f4(st, o0) {
+
   return ((o0 == null) ? R.as(null, K4, false) : R.instance("{urn:hl7-org:elm-types:r1}Code", { "code": R.primitiveValue(o0, P5), "system": R.primitiveValue(o0, P6), "version": R.primitiveValue(o0, P7), "display": R.primitiveValue(o0, P8) }));
 }
 // function "ToConcept"(concept)
-function f5(st, o0) {
-  return ((o0 == null) ? R.as(null, K5, false) : R.instance("{urn:hl7-org:elm-types:r1}Concept", { "codes": (() => { const s5 = R.prop(o0, "coding");
-if (s5 == null) return null;
-const isList = Array.isArray(s5);
-let out7 = [];
-for (const a_C_6 of (s5 == null ? [] : Array.isArray(s5) ? s5 : [s5])) {
-out7.push(f4(st, a_C_6));
+export function f5(st, o0) {
+let c15;
+if ((o0 == null)) {
+c15 = R.as(null, K5, false);
+} else {
+const s8 = R.prop(o0, "coding");
+let q10 = null;
+if (!(s8 == null)) {
+const isList11 = Array.isArray(s8);
+let out12 = [];
+const r13 = Array.isArray(s8) ? s8 : [s8];
+for (let i14 = 0; i14 < r13.length; i14++) {
+const a_C_9 = r13[i14];
+out12.push(f4(st, a_C_9));
 }
-out7 = R.distinctList(out7);
-return isList ? out7 : out7[0]; })(), "display": R.primitiveValue(o0, P9) }));
+out12 = R.distinctList(out12);
+q10 = isList11 ? out12 : out12[0];
+}
+c15 = R.instance("{urn:hl7-org:elm-types:r1}Concept", { "codes": q10, "display": R.primitiveValue(o0, P9) });
+}
+  return c15;
 }
 // function "ToBoolean"(value)
-function f6(st, o0) {
+export function f6(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToInteger"(value)
-function f7(st, o0) {
+export function f7(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToDecimal"(value)
-function f8(st, o0) {
+export function f8(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToDate"(value)
-function f9(st, o0) {
+export function f9(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToDateTime"(value)
-function f10(st, o0) {
+export function f10(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToDateTime"(value)
-function f11(st, o0) {
+export function f11(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToTime"(value)
-function f12(st, o0) {
+export function f12(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f13(st, o0) {
+export function f13(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f14(st, o0) {
+export function f14(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f15(st, o0) {
+export function f15(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f16(st, o0) {
+export function f16(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f17(st, o0) {
+export function f17(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f18(st, o0) {
+export function f18(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f19(st, o0) {
+export function f19(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f20(st, o0) {
+export function f20(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f21(st, o0) {
+export function f21(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f22(st, o0) {
+export function f22(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f23(st, o0) {
+export function f23(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f24(st, o0) {
+export function f24(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f25(st, o0) {
+export function f25(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f26(st, o0) {
+export function f26(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f27(st, o0) {
+export function f27(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f28(st, o0) {
+export function f28(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f29(st, o0) {
+export function f29(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f30(st, o0) {
+export function f30(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f31(st, o0) {
+export function f31(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f32(st, o0) {
+export function f32(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f33(st, o0) {
+export function f33(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f34(st, o0) {
+export function f34(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f35(st, o0) {
+export function f35(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f36(st, o0) {
+export function f36(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f37(st, o0) {
+export function f37(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f38(st, o0) {
+export function f38(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f39(st, o0) {
+export function f39(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f40(st, o0) {
+export function f40(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f41(st, o0) {
+export function f41(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f42(st, o0) {
+export function f42(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f43(st, o0) {
+export function f43(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f44(st, o0) {
+export function f44(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f45(st, o0) {
+export function f45(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f46(st, o0) {
+export function f46(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f47(st, o0) {
+export function f47(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f48(st, o0) {
+export function f48(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f49(st, o0) {
+export function f49(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f50(st, o0) {
+export function f50(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f51(st, o0) {
+export function f51(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f52(st, o0) {
+export function f52(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f53(st, o0) {
+export function f53(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f54(st, o0) {
+export function f54(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f55(st, o0) {
+export function f55(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f56(st, o0) {
+export function f56(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f57(st, o0) {
+export function f57(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f58(st, o0) {
+export function f58(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f59(st, o0) {
+export function f59(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f60(st, o0) {
+export function f60(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f61(st, o0) {
+export function f61(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f62(st, o0) {
+export function f62(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f63(st, o0) {
+export function f63(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f64(st, o0) {
+export function f64(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f65(st, o0) {
+export function f65(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f66(st, o0) {
+export function f66(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f67(st, o0) {
+export function f67(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f68(st, o0) {
+export function f68(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f69(st, o0) {
+export function f69(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f70(st, o0) {
+export function f70(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f71(st, o0) {
+export function f71(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f72(st, o0) {
+export function f72(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f73(st, o0) {
+export function f73(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f74(st, o0) {
+export function f74(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f75(st, o0) {
+export function f75(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f76(st, o0) {
+export function f76(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f77(st, o0) {
+export function f77(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f78(st, o0) {
+export function f78(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f79(st, o0) {
+export function f79(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f80(st, o0) {
+export function f80(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f81(st, o0) {
+export function f81(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f82(st, o0) {
+export function f82(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f83(st, o0) {
+export function f83(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f84(st, o0) {
+export function f84(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f85(st, o0) {
+export function f85(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f86(st, o0) {
+export function f86(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f87(st, o0) {
+export function f87(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f88(st, o0) {
+export function f88(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f89(st, o0) {
+export function f89(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f90(st, o0) {
+export function f90(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f91(st, o0) {
+export function f91(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f92(st, o0) {
+export function f92(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f93(st, o0) {
+export function f93(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f94(st, o0) {
+export function f94(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f95(st, o0) {
+export function f95(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f96(st, o0) {
+export function f96(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f97(st, o0) {
+export function f97(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f98(st, o0) {
+export function f98(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f99(st, o0) {
+export function f99(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f100(st, o0) {
+export function f100(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f101(st, o0) {
+export function f101(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f102(st, o0) {
+export function f102(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f103(st, o0) {
+export function f103(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f104(st, o0) {
+export function f104(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f105(st, o0) {
+export function f105(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f106(st, o0) {
+export function f106(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f107(st, o0) {
+export function f107(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f108(st, o0) {
+export function f108(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f109(st, o0) {
+export function f109(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f110(st, o0) {
+export function f110(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f111(st, o0) {
+export function f111(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f112(st, o0) {
+export function f112(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f113(st, o0) {
+export function f113(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f114(st, o0) {
+export function f114(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f115(st, o0) {
+export function f115(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f116(st, o0) {
+export function f116(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f117(st, o0) {
+export function f117(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f118(st, o0) {
+export function f118(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f119(st, o0) {
+export function f119(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f120(st, o0) {
+export function f120(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f121(st, o0) {
+export function f121(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f122(st, o0) {
+export function f122(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f123(st, o0) {
+export function f123(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f124(st, o0) {
+export function f124(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f125(st, o0) {
+export function f125(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f126(st, o0) {
+export function f126(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f127(st, o0) {
+export function f127(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f128(st, o0) {
+export function f128(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f129(st, o0) {
+export function f129(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f130(st, o0) {
+export function f130(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f131(st, o0) {
+export function f131(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f132(st, o0) {
+export function f132(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f133(st, o0) {
+export function f133(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f134(st, o0) {
+export function f134(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f135(st, o0) {
+export function f135(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f136(st, o0) {
+export function f136(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f137(st, o0) {
+export function f137(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f138(st, o0) {
+export function f138(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f139(st, o0) {
+export function f139(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f140(st, o0) {
+export function f140(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f141(st, o0) {
+export function f141(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f142(st, o0) {
+export function f142(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f143(st, o0) {
+export function f143(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f144(st, o0) {
+export function f144(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f145(st, o0) {
+export function f145(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f146(st, o0) {
+export function f146(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f147(st, o0) {
+export function f147(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f148(st, o0) {
+export function f148(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f149(st, o0) {
+export function f149(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f150(st, o0) {
+export function f150(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f151(st, o0) {
+export function f151(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f152(st, o0) {
+export function f152(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f153(st, o0) {
+export function f153(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f154(st, o0) {
+export function f154(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f155(st, o0) {
+export function f155(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f156(st, o0) {
+export function f156(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f157(st, o0) {
+export function f157(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f158(st, o0) {
+export function f158(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f159(st, o0) {
+export function f159(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f160(st, o0) {
+export function f160(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f161(st, o0) {
+export function f161(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f162(st, o0) {
+export function f162(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f163(st, o0) {
+export function f163(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f164(st, o0) {
+export function f164(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f165(st, o0) {
+export function f165(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f166(st, o0) {
+export function f166(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f167(st, o0) {
+export function f167(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f168(st, o0) {
+export function f168(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f169(st, o0) {
+export function f169(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f170(st, o0) {
+export function f170(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f171(st, o0) {
+export function f171(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f172(st, o0) {
+export function f172(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f173(st, o0) {
+export function f173(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f174(st, o0) {
+export function f174(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f175(st, o0) {
+export function f175(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f176(st, o0) {
+export function f176(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f177(st, o0) {
+export function f177(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f178(st, o0) {
+export function f178(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f179(st, o0) {
+export function f179(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f180(st, o0) {
+export function f180(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f181(st, o0) {
+export function f181(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f182(st, o0) {
+export function f182(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f183(st, o0) {
+export function f183(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f184(st, o0) {
+export function f184(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f185(st, o0) {
+export function f185(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f186(st, o0) {
+export function f186(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f187(st, o0) {
+export function f187(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f188(st, o0) {
+export function f188(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f189(st, o0) {
+export function f189(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f190(st, o0) {
+export function f190(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f191(st, o0) {
+export function f191(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f192(st, o0) {
+export function f192(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f193(st, o0) {
+export function f193(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f194(st, o0) {
+export function f194(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f195(st, o0) {
+export function f195(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f196(st, o0) {
+export function f196(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f197(st, o0) {
+export function f197(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f198(st, o0) {
+export function f198(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f199(st, o0) {
+export function f199(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f200(st, o0) {
+export function f200(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f201(st, o0) {
+export function f201(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f202(st, o0) {
+export function f202(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f203(st, o0) {
+export function f203(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f204(st, o0) {
+export function f204(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f205(st, o0) {
+export function f205(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f206(st, o0) {
+export function f206(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f207(st, o0) {
+export function f207(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f208(st, o0) {
+export function f208(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f209(st, o0) {
+export function f209(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f210(st, o0) {
+export function f210(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f211(st, o0) {
+export function f211(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f212(st, o0) {
+export function f212(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f213(st, o0) {
+export function f213(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f214(st, o0) {
+export function f214(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f215(st, o0) {
+export function f215(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f216(st, o0) {
+export function f216(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f217(st, o0) {
+export function f217(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f218(st, o0) {
+export function f218(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f219(st, o0) {
+export function f219(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f220(st, o0) {
+export function f220(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f221(st, o0) {
+export function f221(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f222(st, o0) {
+export function f222(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f223(st, o0) {
+export function f223(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f224(st, o0) {
+export function f224(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f225(st, o0) {
+export function f225(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f226(st, o0) {
+export function f226(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f227(st, o0) {
+export function f227(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f228(st, o0) {
+export function f228(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f229(st, o0) {
+export function f229(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f230(st, o0) {
+export function f230(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f231(st, o0) {
+export function f231(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f232(st, o0) {
+export function f232(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f233(st, o0) {
+export function f233(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f234(st, o0) {
+export function f234(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f235(st, o0) {
+export function f235(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f236(st, o0) {
+export function f236(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f237(st, o0) {
+export function f237(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f238(st, o0) {
+export function f238(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f239(st, o0) {
+export function f239(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f240(st, o0) {
+export function f240(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f241(st, o0) {
+export function f241(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f242(st, o0) {
+export function f242(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f243(st, o0) {
+export function f243(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f244(st, o0) {
+export function f244(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f245(st, o0) {
+export function f245(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f246(st, o0) {
+export function f246(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f247(st, o0) {
+export function f247(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f248(st, o0) {
+export function f248(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f249(st, o0) {
+export function f249(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f250(st, o0) {
+export function f250(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f251(st, o0) {
+export function f251(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f252(st, o0) {
+export function f252(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f253(st, o0) {
+export function f253(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f254(st, o0) {
+export function f254(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f255(st, o0) {
+export function f255(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f256(st, o0) {
+export function f256(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f257(st, o0) {
+export function f257(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f258(st, o0) {
+export function f258(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f259(st, o0) {
+export function f259(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f260(st, o0) {
+export function f260(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f261(st, o0) {
+export function f261(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f262(st, o0) {
+export function f262(st, o0) {
+
   return R.prop(o0, "value");
 }
 // function "ToString"(value)
-function f263(st, o0) {
+export function f263(st, o0) {
+
   return R.prop(o0, "value");
 }
-const T8 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]], [f1, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
-const T9 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T10 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Ratio","type":"NamedTypeSpecifier"}]]];
-const T11 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Coding","type":"NamedTypeSpecifier"}]]];
-const T12 = [[f5, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T13 = [[f6, 1, [{"name":"{http://hl7.org/fhir}boolean","type":"NamedTypeSpecifier"}]]];
-const T14 = [[f7, 1, [{"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"}]]];
-const T15 = [[f8, 1, [{"name":"{http://hl7.org/fhir}decimal","type":"NamedTypeSpecifier"}]]];
-const T16 = [[f9, 1, [{"name":"{http://hl7.org/fhir}date","type":"NamedTypeSpecifier"}]]];
-const T17 = [[f10, 1, [{"name":"{http://hl7.org/fhir}dateTime","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}instant","type":"NamedTypeSpecifier"}]]];
-const T18 = [[f12, 1, [{"name":"{http://hl7.org/fhir}time","type":"NamedTypeSpecifier"}]]];
-const T19 = [[f13, 1, [{"name":"{http://hl7.org/fhir}string","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}uri","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}xhtml","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}base64Binary","type":"NamedTypeSpecifier"}]], [f17, 1, [{"name":"{http://hl7.org/fhir}AccountStatus","type":"NamedTypeSpecifier"}]], [f18, 1, [{"name":"{http://hl7.org/fhir}ActionCardinalityBehavior","type":"NamedTypeSpecifier"}]], [f19, 1, [{"name":"{http://hl7.org/fhir}ActionConditionKind","type":"NamedTypeSpecifier"}]], [f20, 1, [{"name":"{http://hl7.org/fhir}ActionGroupingBehavior","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}ActionParticipantType","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}ActionPrecheckBehavior","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}ActionRelationshipType","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}ActionRequiredBehavior","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}ActionSelectionBehavior","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}ActivityDefinitionKind","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}ActivityParticipantType","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}AddressType","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}AddressUse","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}AdministrativeGender","type":"NamedTypeSpecifier"}]], [f31, 1, [{"name":"{http://hl7.org/fhir}AdverseEventActuality","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}AggregationMode","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceCategory","type":"NamedTypeSpecifier"}]], [f34, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceCriticality","type":"NamedTypeSpecifier"}]], [f35, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceSeverity","type":"NamedTypeSpecifier"}]], [f36, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceType","type":"NamedTypeSpecifier"}]], [f37, 1, [{"name":"{http://hl7.org/fhir}AppointmentStatus","type":"NamedTypeSpecifier"}]], [f38, 1, [{"name":"{http://hl7.org/fhir}AssertionDirectionType","type":"NamedTypeSpecifier"}]], [f39, 1, [{"name":"{http://hl7.org/fhir}AssertionOperatorType","type":"NamedTypeSpecifier"}]], [f40, 1, [{"name":"{http://hl7.org/fhir}AssertionResponseTypes","type":"NamedTypeSpecifier"}]], [f41, 1, [{"name":"{http://hl7.org/fhir}AuditEventAction","type":"NamedTypeSpecifier"}]], [f42, 1, [{"name":"{http://hl7.org/fhir}AuditEventAgentNetworkType","type":"NamedTypeSpecifier"}]], [f43, 1, [{"name":"{http://hl7.org/fhir}AuditEventOutcome","type":"NamedTypeSpecifier"}]], [f44, 1, [{"name":"{http://hl7.org/fhir}BindingStrength","type":"NamedTypeSpecifier"}]], [f45, 1, [{"name":"{http://hl7.org/fhir}BiologicallyDerivedProductCategory","type":"NamedTypeSpecifier"}]], [f46, 1, [{"name":"{http://hl7.org/fhir}BiologicallyDerivedProductStatus","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}BiologicallyDerivedProductStorageScale","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}BundleType","type":"NamedTypeSpecifier"}]], [f49, 1, [{"name":"{http://hl7.org/fhir}CapabilityStatementKind","type":"NamedTypeSpecifier"}]], [f50, 1, [{"name":"{http://hl7.org/fhir}CarePlanActivityKind","type":"NamedTypeSpecifier"}]], [f51, 1, [{"name":"{http://hl7.org/fhir}CarePlanActivityStatus","type":"NamedTypeSpecifier"}]], [f52, 1, [{"name":"{http://hl7.org/fhir}CarePlanIntent","type":"NamedTypeSpecifier"}]], [f53, 1, [{"name":"{http://hl7.org/fhir}CarePlanStatus","type":"NamedTypeSpecifier"}]], [f54, 1, [{"name":"{http://hl7.org/fhir}CareTeamStatus","type":"NamedTypeSpecifier"}]], [f55, 1, [{"name":"{http://hl7.org/fhir}CatalogEntryRelationType","type":"NamedTypeSpecifier"}]], [f56, 1, [{"name":"{http://hl7.org/fhir}ChargeItemDefinitionPriceComponentType","type":"NamedTypeSpecifier"}]], [f57, 1, [{"name":"{http://hl7.org/fhir}ChargeItemStatus","type":"NamedTypeSpecifier"}]], [f58, 1, [{"name":"{http://hl7.org/fhir}ClaimResponseStatus","type":"NamedTypeSpecifier"}]], [f59, 1, [{"name":"{http://hl7.org/fhir}ClaimStatus","type":"NamedTypeSpecifier"}]], [f60, 1, [{"name":"{http://hl7.org/fhir}ClinicalImpressionStatus","type":"NamedTypeSpecifier"}]], [f61, 1, [{"name":"{http://hl7.org/fhir}CodeSearchSupport","type":"NamedTypeSpecifier"}]], [f62, 1, [{"name":"{http://hl7.org/fhir}CodeSystemContentMode","type":"NamedTypeSpecifier"}]], [f63, 1, [{"name":"{http://hl7.org/fhir}CodeSystemHierarchyMeaning","type":"NamedTypeSpecifier"}]], [f64, 1, [{"name":"{http://hl7.org/fhir}CommunicationPriority","type":"NamedTypeSpecifier"}]], [f65, 1, [{"name":"{http://hl7.org/fhir}CommunicationRequestStatus","type":"NamedTypeSpecifier"}]], [f66, 1, [{"name":"{http://hl7.org/fhir}CommunicationStatus","type":"NamedTypeSpecifier"}]], [f67, 1, [{"name":"{http://hl7.org/fhir}CompartmentCode","type":"NamedTypeSpecifier"}]], [f68, 1, [{"name":"{http://hl7.org/fhir}CompartmentType","type":"NamedTypeSpecifier"}]], [f69, 1, [{"name":"{http://hl7.org/fhir}CompositionAttestationMode","type":"NamedTypeSpecifier"}]], [f70, 1, [{"name":"{http://hl7.org/fhir}CompositionStatus","type":"NamedTypeSpecifier"}]], [f71, 1, [{"name":"{http://hl7.org/fhir}ConceptMapEquivalence","type":"NamedTypeSpecifier"}]], [f72, 1, [{"name":"{http://hl7.org/fhir}ConceptMapGroupUnmappedMode","type":"NamedTypeSpecifier"}]], [f73, 1, [{"name":"{http://hl7.org/fhir}ConditionalDeleteStatus","type":"NamedTypeSpecifier"}]], [f74, 1, [{"name":"{http://hl7.org/fhir}ConditionalReadStatus","type":"NamedTypeSpecifier"}]], [f75, 1, [{"name":"{http://hl7.org/fhir}ConsentDataMeaning","type":"NamedTypeSpecifier"}]], [f76, 1, [{"name":"{http://hl7.org/fhir}ConsentProvisionType","type":"NamedTypeSpecifier"}]], [f77, 1, [{"name":"{http://hl7.org/fhir}ConsentState","type":"NamedTypeSpecifier"}]], [f78, 1, [{"name":"{http://hl7.org/fhir}ConstraintSeverity","type":"NamedTypeSpecifier"}]], [f79, 1, [{"name":"{http://hl7.org/fhir}ContactPointSystem","type":"NamedTypeSpecifier"}]], [f80, 1, [{"name":"{http://hl7.org/fhir}ContactPointUse","type":"NamedTypeSpecifier"}]], [f81, 1, [{"name":"{http://hl7.org/fhir}ContractPublicationStatus","type":"NamedTypeSpecifier"}]], [f82, 1, [{"name":"{http://hl7.org/fhir}ContractStatus","type":"NamedTypeSpecifier"}]], [f83, 1, [{"name":"{http://hl7.org/fhir}ContributorType","type":"NamedTypeSpecifier"}]], [f84, 1, [{"name":"{http://hl7.org/fhir}CoverageStatus","type":"NamedTypeSpecifier"}]], [f85, 1, [{"name":"{http://hl7.org/fhir}CurrencyCode","type":"NamedTypeSpecifier"}]], [f86, 1, [{"name":"{http://hl7.org/fhir}DayOfWeek","type":"NamedTypeSpecifier"}]], [f87, 1, [{"name":"{http://hl7.org/fhir}DaysOfWeek","type":"NamedTypeSpecifier"}]], [f88, 1, [{"name":"{http://hl7.org/fhir}DetectedIssueSeverity","type":"NamedTypeSpecifier"}]], [f89, 1, [{"name":"{http://hl7.org/fhir}DetectedIssueStatus","type":"NamedTypeSpecifier"}]], [f90, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricCalibrationState","type":"NamedTypeSpecifier"}]], [f91, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricCalibrationType","type":"NamedTypeSpecifier"}]], [f92, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricCategory","type":"NamedTypeSpecifier"}]], [f93, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricColor","type":"NamedTypeSpecifier"}]], [f94, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricOperationalStatus","type":"NamedTypeSpecifier"}]], [f95, 1, [{"name":"{http://hl7.org/fhir}DeviceNameType","type":"NamedTypeSpecifier"}]], [f96, 1, [{"name":"{http://hl7.org/fhir}DeviceRequestStatus","type":"NamedTypeSpecifier"}]], [f97, 1, [{"name":"{http://hl7.org/fhir}DeviceUseStatementStatus","type":"NamedTypeSpecifier"}]], [f98, 1, [{"name":"{http://hl7.org/fhir}DiagnosticReportStatus","type":"NamedTypeSpecifier"}]], [f99, 1, [{"name":"{http://hl7.org/fhir}DiscriminatorType","type":"NamedTypeSpecifier"}]], [f100, 1, [{"name":"{http://hl7.org/fhir}DocumentConfidentiality","type":"NamedTypeSpecifier"}]], [f101, 1, [{"name":"{http://hl7.org/fhir}DocumentMode","type":"NamedTypeSpecifier"}]], [f102, 1, [{"name":"{http://hl7.org/fhir}DocumentReferenceStatus","type":"NamedTypeSpecifier"}]], [f103, 1, [{"name":"{http://hl7.org/fhir}DocumentRelationshipType","type":"NamedTypeSpecifier"}]], [f104, 1, [{"name":"{http://hl7.org/fhir}EligibilityRequestPurpose","type":"NamedTypeSpecifier"}]], [f105, 1, [{"name":"{http://hl7.org/fhir}EligibilityRequestStatus","type":"NamedTypeSpecifier"}]], [f106, 1, [{"name":"{http://hl7.org/fhir}EligibilityResponsePurpose","type":"NamedTypeSpecifier"}]], [f107, 1, [{"name":"{http://hl7.org/fhir}EligibilityResponseStatus","type":"NamedTypeSpecifier"}]], [f108, 1, [{"name":"{http://hl7.org/fhir}EnableWhenBehavior","type":"NamedTypeSpecifier"}]], [f109, 1, [{"name":"{http://hl7.org/fhir}EncounterLocationStatus","type":"NamedTypeSpecifier"}]], [f110, 1, [{"name":"{http://hl7.org/fhir}EncounterStatus","type":"NamedTypeSpecifier"}]], [f111, 1, [{"name":"{http://hl7.org/fhir}EndpointStatus","type":"NamedTypeSpecifier"}]], [f112, 1, [{"name":"{http://hl7.org/fhir}EnrollmentRequestStatus","type":"NamedTypeSpecifier"}]], [f113, 1, [{"name":"{http://hl7.org/fhir}EnrollmentResponseStatus","type":"NamedTypeSpecifier"}]], [f114, 1, [{"name":"{http://hl7.org/fhir}EpisodeOfCareStatus","type":"NamedTypeSpecifier"}]], [f115, 1, [{"name":"{http://hl7.org/fhir}EventCapabilityMode","type":"NamedTypeSpecifier"}]], [f116, 1, [{"name":"{http://hl7.org/fhir}EventTiming","type":"NamedTypeSpecifier"}]], [f117, 1, [{"name":"{http://hl7.org/fhir}EvidenceVariableType","type":"NamedTypeSpecifier"}]], [f118, 1, [{"name":"{http://hl7.org/fhir}ExampleScenarioActorType","type":"NamedTypeSpecifier"}]], [f119, 1, [{"name":"{http://hl7.org/fhir}ExplanationOfBenefitStatus","type":"NamedTypeSpecifier"}]], [f120, 1, [{"name":"{http://hl7.org/fhir}ExposureState","type":"NamedTypeSpecifier"}]], [f121, 1, [{"name":"{http://hl7.org/fhir}ExtensionContextType","type":"NamedTypeSpecifier"}]], [f122, 1, [{"name":"{http://hl7.org/fhir}FHIRAllTypes","type":"NamedTypeSpecifier"}]], [f123, 1, [{"name":"{http://hl7.org/fhir}FHIRDefinedType","type":"NamedTypeSpecifier"}]], [f124, 1, [{"name":"{http://hl7.org/fhir}FHIRDeviceStatus","type":"NamedTypeSpecifier"}]], [f125, 1, [{"name":"{http://hl7.org/fhir}FHIRResourceType","type":"NamedTypeSpecifier"}]], [f126, 1, [{"name":"{http://hl7.org/fhir}FHIRSubstanceStatus","type":"NamedTypeSpecifier"}]], [f127, 1, [{"name":"{http://hl7.org/fhir}FHIRVersion","type":"NamedTypeSpecifier"}]], [f128, 1, [{"name":"{http://hl7.org/fhir}FamilyHistoryStatus","type":"NamedTypeSpecifier"}]], [f129, 1, [{"name":"{http://hl7.org/fhir}FilterOperator","type":"NamedTypeSpecifier"}]], [f130, 1, [{"name":"{http://hl7.org/fhir}FlagStatus","type":"NamedTypeSpecifier"}]], [f131, 1, [{"name":"{http://hl7.org/fhir}GoalLifecycleStatus","type":"NamedTypeSpecifier"}]], [f132, 1, [{"name":"{http://hl7.org/fhir}GraphCompartmentRule","type":"NamedTypeSpecifier"}]], [f133, 1, [{"name":"{http://hl7.org/fhir}GraphCompartmentUse","type":"NamedTypeSpecifier"}]], [f134, 1, [{"name":"{http://hl7.org/fhir}GroupMeasure","type":"NamedTypeSpecifier"}]], [f135, 1, [{"name":"{http://hl7.org/fhir}GroupType","type":"NamedTypeSpecifier"}]], [f136, 1, [{"name":"{http://hl7.org/fhir}GuidanceResponseStatus","type":"NamedTypeSpecifier"}]], [f137, 1, [{"name":"{http://hl7.org/fhir}GuidePageGeneration","type":"NamedTypeSpecifier"}]], [f138, 1, [{"name":"{http://hl7.org/fhir}GuideParameterCode","type":"NamedTypeSpecifier"}]], [f139, 1, [{"name":"{http://hl7.org/fhir}HTTPVerb","type":"NamedTypeSpecifier"}]], [f140, 1, [{"name":"{http://hl7.org/fhir}IdentifierUse","type":"NamedTypeSpecifier"}]], [f141, 1, [{"name":"{http://hl7.org/fhir}IdentityAssuranceLevel","type":"NamedTypeSpecifier"}]], [f142, 1, [{"name":"{http://hl7.org/fhir}ImagingStudyStatus","type":"NamedTypeSpecifier"}]], [f143, 1, [{"name":"{http://hl7.org/fhir}ImmunizationEvaluationStatus","type":"NamedTypeSpecifier"}]], [f144, 1, [{"name":"{http://hl7.org/fhir}ImmunizationStatus","type":"NamedTypeSpecifier"}]], [f145, 1, [{"name":"{http://hl7.org/fhir}InvoicePriceComponentType","type":"NamedTypeSpecifier"}]], [f146, 1, [{"name":"{http://hl7.org/fhir}InvoiceStatus","type":"NamedTypeSpecifier"}]], [f147, 1, [{"name":"{http://hl7.org/fhir}IssueSeverity","type":"NamedTypeSpecifier"}]], [f148, 1, [{"name":"{http://hl7.org/fhir}IssueType","type":"NamedTypeSpecifier"}]], [f149, 1, [{"name":"{http://hl7.org/fhir}LinkType","type":"NamedTypeSpecifier"}]], [f150, 1, [{"name":"{http://hl7.org/fhir}LinkageType","type":"NamedTypeSpecifier"}]], [f151, 1, [{"name":"{http://hl7.org/fhir}ListMode","type":"NamedTypeSpecifier"}]], [f152, 1, [{"name":"{http://hl7.org/fhir}ListStatus","type":"NamedTypeSpecifier"}]], [f153, 1, [{"name":"{http://hl7.org/fhir}LocationMode","type":"NamedTypeSpecifier"}]], [f154, 1, [{"name":"{http://hl7.org/fhir}LocationStatus","type":"NamedTypeSpecifier"}]], [f155, 1, [{"name":"{http://hl7.org/fhir}MeasureReportStatus","type":"NamedTypeSpecifier"}]], [f156, 1, [{"name":"{http://hl7.org/fhir}MeasureReportType","type":"NamedTypeSpecifier"}]], [f157, 1, [{"name":"{http://hl7.org/fhir}MediaStatus","type":"NamedTypeSpecifier"}]], [f158, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministrationStatus","type":"NamedTypeSpecifier"}]], [f159, 1, [{"name":"{http://hl7.org/fhir}MedicationDispenseStatus","type":"NamedTypeSpecifier"}]], [f160, 1, [{"name":"{http://hl7.org/fhir}MedicationKnowledgeStatus","type":"NamedTypeSpecifier"}]], [f161, 1, [{"name":"{http://hl7.org/fhir}MedicationRequestIntent","type":"NamedTypeSpecifier"}]], [f162, 1, [{"name":"{http://hl7.org/fhir}MedicationRequestPriority","type":"NamedTypeSpecifier"}]], [f163, 1, [{"name":"{http://hl7.org/fhir}MedicationRequestStatus","type":"NamedTypeSpecifier"}]], [f164, 1, [{"name":"{http://hl7.org/fhir}MedicationStatementStatus","type":"NamedTypeSpecifier"}]], [f165, 1, [{"name":"{http://hl7.org/fhir}MedicationStatus","type":"NamedTypeSpecifier"}]], [f166, 1, [{"name":"{http://hl7.org/fhir}MessageSignificanceCategory","type":"NamedTypeSpecifier"}]], [f167, 1, [{"name":"{http://hl7.org/fhir}Messageheader_Response_Request","type":"NamedTypeSpecifier"}]], [f168, 1, [{"name":"{http://hl7.org/fhir}MimeType","type":"NamedTypeSpecifier"}]], [f169, 1, [{"name":"{http://hl7.org/fhir}NameUse","type":"NamedTypeSpecifier"}]], [f170, 1, [{"name":"{http://hl7.org/fhir}NamingSystemIdentifierType","type":"NamedTypeSpecifier"}]], [f171, 1, [{"name":"{http://hl7.org/fhir}NamingSystemType","type":"NamedTypeSpecifier"}]], [f172, 1, [{"name":"{http://hl7.org/fhir}NarrativeStatus","type":"NamedTypeSpecifier"}]], [f173, 1, [{"name":"{http://hl7.org/fhir}NoteType","type":"NamedTypeSpecifier"}]], [f174, 1, [{"name":"{http://hl7.org/fhir}NutritiionOrderIntent","type":"NamedTypeSpecifier"}]], [f175, 1, [{"name":"{http://hl7.org/fhir}NutritionOrderStatus","type":"NamedTypeSpecifier"}]], [f176, 1, [{"name":"{http://hl7.org/fhir}ObservationDataType","type":"NamedTypeSpecifier"}]], [f177, 1, [{"name":"{http://hl7.org/fhir}ObservationRangeCategory","type":"NamedTypeSpecifier"}]], [f178, 1, [{"name":"{http://hl7.org/fhir}ObservationStatus","type":"NamedTypeSpecifier"}]], [f179, 1, [{"name":"{http://hl7.org/fhir}OperationKind","type":"NamedTypeSpecifier"}]], [f180, 1, [{"name":"{http://hl7.org/fhir}OperationParameterUse","type":"NamedTypeSpecifier"}]], [f181, 1, [{"name":"{http://hl7.org/fhir}OrientationType","type":"NamedTypeSpecifier"}]], [f182, 1, [{"name":"{http://hl7.org/fhir}ParameterUse","type":"NamedTypeSpecifier"}]], [f183, 1, [{"name":"{http://hl7.org/fhir}ParticipantRequired","type":"NamedTypeSpecifier"}]], [f184, 1, [{"name":"{http://hl7.org/fhir}ParticipantStatus","type":"NamedTypeSpecifier"}]], [f185, 1, [{"name":"{http://hl7.org/fhir}ParticipationStatus","type":"NamedTypeSpecifier"}]], [f186, 1, [{"name":"{http://hl7.org/fhir}PaymentNoticeStatus","type":"NamedTypeSpecifier"}]], [f187, 1, [{"name":"{http://hl7.org/fhir}PaymentReconciliationStatus","type":"NamedTypeSpecifier"}]], [f188, 1, [{"name":"{http://hl7.org/fhir}ProcedureStatus","type":"NamedTypeSpecifier"}]], [f189, 1, [{"name":"{http://hl7.org/fhir}PropertyRepresentation","type":"NamedTypeSpecifier"}]], [f190, 1, [{"name":"{http://hl7.org/fhir}PropertyType","type":"NamedTypeSpecifier"}]], [f191, 1, [{"name":"{http://hl7.org/fhir}ProvenanceEntityRole","type":"NamedTypeSpecifier"}]], [f192, 1, [{"name":"{http://hl7.org/fhir}PublicationStatus","type":"NamedTypeSpecifier"}]], [f193, 1, [{"name":"{http://hl7.org/fhir}QualityType","type":"NamedTypeSpecifier"}]], [f194, 1, [{"name":"{http://hl7.org/fhir}QuantityComparator","type":"NamedTypeSpecifier"}]], [f195, 1, [{"name":"{http://hl7.org/fhir}QuestionnaireItemOperator","type":"NamedTypeSpecifier"}]], [f196, 1, [{"name":"{http://hl7.org/fhir}QuestionnaireItemType","type":"NamedTypeSpecifier"}]], [f197, 1, [{"name":"{http://hl7.org/fhir}QuestionnaireResponseStatus","type":"NamedTypeSpecifier"}]], [f198, 1, [{"name":"{http://hl7.org/fhir}ReferenceHandlingPolicy","type":"NamedTypeSpecifier"}]], [f199, 1, [{"name":"{http://hl7.org/fhir}ReferenceVersionRules","type":"NamedTypeSpecifier"}]], [f200, 1, [{"name":"{http://hl7.org/fhir}ReferredDocumentStatus","type":"NamedTypeSpecifier"}]], [f201, 1, [{"name":"{http://hl7.org/fhir}RelatedArtifactType","type":"NamedTypeSpecifier"}]], [f202, 1, [{"name":"{http://hl7.org/fhir}RemittanceOutcome","type":"NamedTypeSpecifier"}]], [f203, 1, [{"name":"{http://hl7.org/fhir}RepositoryType","type":"NamedTypeSpecifier"}]], [f204, 1, [{"name":"{http://hl7.org/fhir}RequestIntent","type":"NamedTypeSpecifier"}]], [f205, 1, [{"name":"{http://hl7.org/fhir}RequestPriority","type":"NamedTypeSpecifier"}]], [f206, 1, [{"name":"{http://hl7.org/fhir}RequestStatus","type":"NamedTypeSpecifier"}]], [f207, 1, [{"name":"{http://hl7.org/fhir}ResearchElementType","type":"NamedTypeSpecifier"}]], [f208, 1, [{"name":"{http://hl7.org/fhir}ResearchStudyStatus","type":"NamedTypeSpecifier"}]], [f209, 1, [{"name":"{http://hl7.org/fhir}ResearchSubjectStatus","type":"NamedTypeSpecifier"}]], [f210, 1, [{"name":"{http://hl7.org/fhir}ResourceType","type":"NamedTypeSpecifier"}]], [f211, 1, [{"name":"{http://hl7.org/fhir}ResourceVersionPolicy","type":"NamedTypeSpecifier"}]], [f212, 1, [{"name":"{http://hl7.org/fhir}ResponseType","type":"NamedTypeSpecifier"}]], [f213, 1, [{"name":"{http://hl7.org/fhir}RestfulCapabilityMode","type":"NamedTypeSpecifier"}]], [f214, 1, [{"name":"{http://hl7.org/fhir}RiskAssessmentStatus","type":"NamedTypeSpecifier"}]], [f215, 1, [{"name":"{http://hl7.org/fhir}SPDXLicense","type":"NamedTypeSpecifier"}]], [f216, 1, [{"name":"{http://hl7.org/fhir}SearchComparator","type":"NamedTypeSpecifier"}]], [f217, 1, [{"name":"{http://hl7.org/fhir}SearchEntryMode","type":"NamedTypeSpecifier"}]], [f218, 1, [{"name":"{http://hl7.org/fhir}SearchModifierCode","type":"NamedTypeSpecifier"}]], [f219, 1, [{"name":"{http://hl7.org/fhir}SearchParamType","type":"NamedTypeSpecifier"}]], [f220, 1, [{"name":"{http://hl7.org/fhir}SectionMode","type":"NamedTypeSpecifier"}]], [f221, 1, [{"name":"{http://hl7.org/fhir}SequenceType","type":"NamedTypeSpecifier"}]], [f222, 1, [{"name":"{http://hl7.org/fhir}ServiceRequestIntent","type":"NamedTypeSpecifier"}]], [f223, 1, [{"name":"{http://hl7.org/fhir}ServiceRequestPriority","type":"NamedTypeSpecifier"}]], [f224, 1, [{"name":"{http://hl7.org/fhir}ServiceRequestStatus","type":"NamedTypeSpecifier"}]], [f225, 1, [{"name":"{http://hl7.org/fhir}SlicingRules","type":"NamedTypeSpecifier"}]], [f226, 1, [{"name":"{http://hl7.org/fhir}SlotStatus","type":"NamedTypeSpecifier"}]], [f227, 1, [{"name":"{http://hl7.org/fhir}SortDirection","type":"NamedTypeSpecifier"}]], [f228, 1, [{"name":"{http://hl7.org/fhir}SpecimenContainedPreference","type":"NamedTypeSpecifier"}]], [f229, 1, [{"name":"{http://hl7.org/fhir}SpecimenStatus","type":"NamedTypeSpecifier"}]], [f230, 1, [{"name":"{http://hl7.org/fhir}Status","type":"NamedTypeSpecifier"}]], [f231, 1, [{"name":"{http://hl7.org/fhir}StrandType","type":"NamedTypeSpecifier"}]], [f232, 1, [{"name":"{http://hl7.org/fhir}StructureDefinitionKind","type":"NamedTypeSpecifier"}]], [f233, 1, [{"name":"{http://hl7.org/fhir}StructureMapContextType","type":"NamedTypeSpecifier"}]], [f234, 1, [{"name":"{http://hl7.org/fhir}StructureMapGroupTypeMode","type":"NamedTypeSpecifier"}]], [f235, 1, [{"name":"{http://hl7.org/fhir}StructureMapInputMode","type":"NamedTypeSpecifier"}]], [f236, 1, [{"name":"{http://hl7.org/fhir}StructureMapModelMode","type":"NamedTypeSpecifier"}]], [f237, 1, [{"name":"{http://hl7.org/fhir}StructureMapSourceListMode","type":"NamedTypeSpecifier"}]], [f238, 1, [{"name":"{http://hl7.org/fhir}StructureMapTargetListMode","type":"NamedTypeSpecifier"}]], [f239, 1, [{"name":"{http://hl7.org/fhir}StructureMapTransform","type":"NamedTypeSpecifier"}]], [f240, 1, [{"name":"{http://hl7.org/fhir}SubscriptionChannelType","type":"NamedTypeSpecifier"}]], [f241, 1, [{"name":"{http://hl7.org/fhir}SubscriptionStatus","type":"NamedTypeSpecifier"}]], [f242, 1, [{"name":"{http://hl7.org/fhir}SupplyDeliveryStatus","type":"NamedTypeSpecifier"}]], [f243, 1, [{"name":"{http://hl7.org/fhir}SupplyRequestStatus","type":"NamedTypeSpecifier"}]], [f244, 1, [{"name":"{http://hl7.org/fhir}SystemRestfulInteraction","type":"NamedTypeSpecifier"}]], [f245, 1, [{"name":"{http://hl7.org/fhir}TaskIntent","type":"NamedTypeSpecifier"}]], [f246, 1, [{"name":"{http://hl7.org/fhir}TaskPriority","type":"NamedTypeSpecifier"}]], [f247, 1, [{"name":"{http://hl7.org/fhir}TaskStatus","type":"NamedTypeSpecifier"}]], [f248, 1, [{"name":"{http://hl7.org/fhir}TestReportActionResult","type":"NamedTypeSpecifier"}]], [f249, 1, [{"name":"{http://hl7.org/fhir}TestReportParticipantType","type":"NamedTypeSpecifier"}]], [f250, 1, [{"name":"{http://hl7.org/fhir}TestReportResult","type":"NamedTypeSpecifier"}]], [f251, 1, [{"name":"{http://hl7.org/fhir}TestReportStatus","type":"NamedTypeSpecifier"}]], [f252, 1, [{"name":"{http://hl7.org/fhir}TestScriptRequestMethodCode","type":"NamedTypeSpecifier"}]], [f253, 1, [{"name":"{http://hl7.org/fhir}TriggerType","type":"NamedTypeSpecifier"}]], [f254, 1, [{"name":"{http://hl7.org/fhir}TypeDerivationRule","type":"NamedTypeSpecifier"}]], [f255, 1, [{"name":"{http://hl7.org/fhir}TypeRestfulInteraction","type":"NamedTypeSpecifier"}]], [f256, 1, [{"name":"{http://hl7.org/fhir}UDIEntryType","type":"NamedTypeSpecifier"}]], [f257, 1, [{"name":"{http://hl7.org/fhir}UnitsOfTime","type":"NamedTypeSpecifier"}]], [f258, 1, [{"name":"{http://hl7.org/fhir}Use","type":"NamedTypeSpecifier"}]], [f259, 1, [{"name":"{http://hl7.org/fhir}VariableType","type":"NamedTypeSpecifier"}]], [f260, 1, [{"name":"{http://hl7.org/fhir}VisionBase","type":"NamedTypeSpecifier"}]], [f261, 1, [{"name":"{http://hl7.org/fhir}VisionEyes","type":"NamedTypeSpecifier"}]], [f262, 1, [{"name":"{http://hl7.org/fhir}VisionStatus","type":"NamedTypeSpecifier"}]], [f263, 1, [{"name":"{http://hl7.org/fhir}XPathUsageType","type":"NamedTypeSpecifier"}]]];
+const T16 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]], [f1, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
+const T17 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T18 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Ratio","type":"NamedTypeSpecifier"}]]];
+const T19 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Coding","type":"NamedTypeSpecifier"}]]];
+const T20 = [[f5, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T21 = [[f6, 1, [{"name":"{http://hl7.org/fhir}boolean","type":"NamedTypeSpecifier"}]]];
+const T22 = [[f7, 1, [{"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"}]]];
+const T23 = [[f8, 1, [{"name":"{http://hl7.org/fhir}decimal","type":"NamedTypeSpecifier"}]]];
+const T24 = [[f9, 1, [{"name":"{http://hl7.org/fhir}date","type":"NamedTypeSpecifier"}]]];
+const T25 = [[f10, 1, [{"name":"{http://hl7.org/fhir}dateTime","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}instant","type":"NamedTypeSpecifier"}]]];
+const T26 = [[f12, 1, [{"name":"{http://hl7.org/fhir}time","type":"NamedTypeSpecifier"}]]];
+const T27 = [[f13, 1, [{"name":"{http://hl7.org/fhir}string","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}uri","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}xhtml","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}base64Binary","type":"NamedTypeSpecifier"}]], [f17, 1, [{"name":"{http://hl7.org/fhir}AccountStatus","type":"NamedTypeSpecifier"}]], [f18, 1, [{"name":"{http://hl7.org/fhir}ActionCardinalityBehavior","type":"NamedTypeSpecifier"}]], [f19, 1, [{"name":"{http://hl7.org/fhir}ActionConditionKind","type":"NamedTypeSpecifier"}]], [f20, 1, [{"name":"{http://hl7.org/fhir}ActionGroupingBehavior","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}ActionParticipantType","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}ActionPrecheckBehavior","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}ActionRelationshipType","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}ActionRequiredBehavior","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}ActionSelectionBehavior","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}ActivityDefinitionKind","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}ActivityParticipantType","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}AddressType","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}AddressUse","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}AdministrativeGender","type":"NamedTypeSpecifier"}]], [f31, 1, [{"name":"{http://hl7.org/fhir}AdverseEventActuality","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}AggregationMode","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceCategory","type":"NamedTypeSpecifier"}]], [f34, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceCriticality","type":"NamedTypeSpecifier"}]], [f35, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceSeverity","type":"NamedTypeSpecifier"}]], [f36, 1, [{"name":"{http://hl7.org/fhir}AllergyIntoleranceType","type":"NamedTypeSpecifier"}]], [f37, 1, [{"name":"{http://hl7.org/fhir}AppointmentStatus","type":"NamedTypeSpecifier"}]], [f38, 1, [{"name":"{http://hl7.org/fhir}AssertionDirectionType","type":"NamedTypeSpecifier"}]], [f39, 1, [{"name":"{http://hl7.org/fhir}AssertionOperatorType","type":"NamedTypeSpecifier"}]], [f40, 1, [{"name":"{http://hl7.org/fhir}AssertionResponseTypes","type":"NamedTypeSpecifier"}]], [f41, 1, [{"name":"{http://hl7.org/fhir}AuditEventAction","type":"NamedTypeSpecifier"}]], [f42, 1, [{"name":"{http://hl7.org/fhir}AuditEventAgentNetworkType","type":"NamedTypeSpecifier"}]], [f43, 1, [{"name":"{http://hl7.org/fhir}AuditEventOutcome","type":"NamedTypeSpecifier"}]], [f44, 1, [{"name":"{http://hl7.org/fhir}BindingStrength","type":"NamedTypeSpecifier"}]], [f45, 1, [{"name":"{http://hl7.org/fhir}BiologicallyDerivedProductCategory","type":"NamedTypeSpecifier"}]], [f46, 1, [{"name":"{http://hl7.org/fhir}BiologicallyDerivedProductStatus","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}BiologicallyDerivedProductStorageScale","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}BundleType","type":"NamedTypeSpecifier"}]], [f49, 1, [{"name":"{http://hl7.org/fhir}CapabilityStatementKind","type":"NamedTypeSpecifier"}]], [f50, 1, [{"name":"{http://hl7.org/fhir}CarePlanActivityKind","type":"NamedTypeSpecifier"}]], [f51, 1, [{"name":"{http://hl7.org/fhir}CarePlanActivityStatus","type":"NamedTypeSpecifier"}]], [f52, 1, [{"name":"{http://hl7.org/fhir}CarePlanIntent","type":"NamedTypeSpecifier"}]], [f53, 1, [{"name":"{http://hl7.org/fhir}CarePlanStatus","type":"NamedTypeSpecifier"}]], [f54, 1, [{"name":"{http://hl7.org/fhir}CareTeamStatus","type":"NamedTypeSpecifier"}]], [f55, 1, [{"name":"{http://hl7.org/fhir}CatalogEntryRelationType","type":"NamedTypeSpecifier"}]], [f56, 1, [{"name":"{http://hl7.org/fhir}ChargeItemDefinitionPriceComponentType","type":"NamedTypeSpecifier"}]], [f57, 1, [{"name":"{http://hl7.org/fhir}ChargeItemStatus","type":"NamedTypeSpecifier"}]], [f58, 1, [{"name":"{http://hl7.org/fhir}ClaimResponseStatus","type":"NamedTypeSpecifier"}]], [f59, 1, [{"name":"{http://hl7.org/fhir}ClaimStatus","type":"NamedTypeSpecifier"}]], [f60, 1, [{"name":"{http://hl7.org/fhir}ClinicalImpressionStatus","type":"NamedTypeSpecifier"}]], [f61, 1, [{"name":"{http://hl7.org/fhir}CodeSearchSupport","type":"NamedTypeSpecifier"}]], [f62, 1, [{"name":"{http://hl7.org/fhir}CodeSystemContentMode","type":"NamedTypeSpecifier"}]], [f63, 1, [{"name":"{http://hl7.org/fhir}CodeSystemHierarchyMeaning","type":"NamedTypeSpecifier"}]], [f64, 1, [{"name":"{http://hl7.org/fhir}CommunicationPriority","type":"NamedTypeSpecifier"}]], [f65, 1, [{"name":"{http://hl7.org/fhir}CommunicationRequestStatus","type":"NamedTypeSpecifier"}]], [f66, 1, [{"name":"{http://hl7.org/fhir}CommunicationStatus","type":"NamedTypeSpecifier"}]], [f67, 1, [{"name":"{http://hl7.org/fhir}CompartmentCode","type":"NamedTypeSpecifier"}]], [f68, 1, [{"name":"{http://hl7.org/fhir}CompartmentType","type":"NamedTypeSpecifier"}]], [f69, 1, [{"name":"{http://hl7.org/fhir}CompositionAttestationMode","type":"NamedTypeSpecifier"}]], [f70, 1, [{"name":"{http://hl7.org/fhir}CompositionStatus","type":"NamedTypeSpecifier"}]], [f71, 1, [{"name":"{http://hl7.org/fhir}ConceptMapEquivalence","type":"NamedTypeSpecifier"}]], [f72, 1, [{"name":"{http://hl7.org/fhir}ConceptMapGroupUnmappedMode","type":"NamedTypeSpecifier"}]], [f73, 1, [{"name":"{http://hl7.org/fhir}ConditionalDeleteStatus","type":"NamedTypeSpecifier"}]], [f74, 1, [{"name":"{http://hl7.org/fhir}ConditionalReadStatus","type":"NamedTypeSpecifier"}]], [f75, 1, [{"name":"{http://hl7.org/fhir}ConsentDataMeaning","type":"NamedTypeSpecifier"}]], [f76, 1, [{"name":"{http://hl7.org/fhir}ConsentProvisionType","type":"NamedTypeSpecifier"}]], [f77, 1, [{"name":"{http://hl7.org/fhir}ConsentState","type":"NamedTypeSpecifier"}]], [f78, 1, [{"name":"{http://hl7.org/fhir}ConstraintSeverity","type":"NamedTypeSpecifier"}]], [f79, 1, [{"name":"{http://hl7.org/fhir}ContactPointSystem","type":"NamedTypeSpecifier"}]], [f80, 1, [{"name":"{http://hl7.org/fhir}ContactPointUse","type":"NamedTypeSpecifier"}]], [f81, 1, [{"name":"{http://hl7.org/fhir}ContractPublicationStatus","type":"NamedTypeSpecifier"}]], [f82, 1, [{"name":"{http://hl7.org/fhir}ContractStatus","type":"NamedTypeSpecifier"}]], [f83, 1, [{"name":"{http://hl7.org/fhir}ContributorType","type":"NamedTypeSpecifier"}]], [f84, 1, [{"name":"{http://hl7.org/fhir}CoverageStatus","type":"NamedTypeSpecifier"}]], [f85, 1, [{"name":"{http://hl7.org/fhir}CurrencyCode","type":"NamedTypeSpecifier"}]], [f86, 1, [{"name":"{http://hl7.org/fhir}DayOfWeek","type":"NamedTypeSpecifier"}]], [f87, 1, [{"name":"{http://hl7.org/fhir}DaysOfWeek","type":"NamedTypeSpecifier"}]], [f88, 1, [{"name":"{http://hl7.org/fhir}DetectedIssueSeverity","type":"NamedTypeSpecifier"}]], [f89, 1, [{"name":"{http://hl7.org/fhir}DetectedIssueStatus","type":"NamedTypeSpecifier"}]], [f90, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricCalibrationState","type":"NamedTypeSpecifier"}]], [f91, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricCalibrationType","type":"NamedTypeSpecifier"}]], [f92, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricCategory","type":"NamedTypeSpecifier"}]], [f93, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricColor","type":"NamedTypeSpecifier"}]], [f94, 1, [{"name":"{http://hl7.org/fhir}DeviceMetricOperationalStatus","type":"NamedTypeSpecifier"}]], [f95, 1, [{"name":"{http://hl7.org/fhir}DeviceNameType","type":"NamedTypeSpecifier"}]], [f96, 1, [{"name":"{http://hl7.org/fhir}DeviceRequestStatus","type":"NamedTypeSpecifier"}]], [f97, 1, [{"name":"{http://hl7.org/fhir}DeviceUseStatementStatus","type":"NamedTypeSpecifier"}]], [f98, 1, [{"name":"{http://hl7.org/fhir}DiagnosticReportStatus","type":"NamedTypeSpecifier"}]], [f99, 1, [{"name":"{http://hl7.org/fhir}DiscriminatorType","type":"NamedTypeSpecifier"}]], [f100, 1, [{"name":"{http://hl7.org/fhir}DocumentConfidentiality","type":"NamedTypeSpecifier"}]], [f101, 1, [{"name":"{http://hl7.org/fhir}DocumentMode","type":"NamedTypeSpecifier"}]], [f102, 1, [{"name":"{http://hl7.org/fhir}DocumentReferenceStatus","type":"NamedTypeSpecifier"}]], [f103, 1, [{"name":"{http://hl7.org/fhir}DocumentRelationshipType","type":"NamedTypeSpecifier"}]], [f104, 1, [{"name":"{http://hl7.org/fhir}EligibilityRequestPurpose","type":"NamedTypeSpecifier"}]], [f105, 1, [{"name":"{http://hl7.org/fhir}EligibilityRequestStatus","type":"NamedTypeSpecifier"}]], [f106, 1, [{"name":"{http://hl7.org/fhir}EligibilityResponsePurpose","type":"NamedTypeSpecifier"}]], [f107, 1, [{"name":"{http://hl7.org/fhir}EligibilityResponseStatus","type":"NamedTypeSpecifier"}]], [f108, 1, [{"name":"{http://hl7.org/fhir}EnableWhenBehavior","type":"NamedTypeSpecifier"}]], [f109, 1, [{"name":"{http://hl7.org/fhir}EncounterLocationStatus","type":"NamedTypeSpecifier"}]], [f110, 1, [{"name":"{http://hl7.org/fhir}EncounterStatus","type":"NamedTypeSpecifier"}]], [f111, 1, [{"name":"{http://hl7.org/fhir}EndpointStatus","type":"NamedTypeSpecifier"}]], [f112, 1, [{"name":"{http://hl7.org/fhir}EnrollmentRequestStatus","type":"NamedTypeSpecifier"}]], [f113, 1, [{"name":"{http://hl7.org/fhir}EnrollmentResponseStatus","type":"NamedTypeSpecifier"}]], [f114, 1, [{"name":"{http://hl7.org/fhir}EpisodeOfCareStatus","type":"NamedTypeSpecifier"}]], [f115, 1, [{"name":"{http://hl7.org/fhir}EventCapabilityMode","type":"NamedTypeSpecifier"}]], [f116, 1, [{"name":"{http://hl7.org/fhir}EventTiming","type":"NamedTypeSpecifier"}]], [f117, 1, [{"name":"{http://hl7.org/fhir}EvidenceVariableType","type":"NamedTypeSpecifier"}]], [f118, 1, [{"name":"{http://hl7.org/fhir}ExampleScenarioActorType","type":"NamedTypeSpecifier"}]], [f119, 1, [{"name":"{http://hl7.org/fhir}ExplanationOfBenefitStatus","type":"NamedTypeSpecifier"}]], [f120, 1, [{"name":"{http://hl7.org/fhir}ExposureState","type":"NamedTypeSpecifier"}]], [f121, 1, [{"name":"{http://hl7.org/fhir}ExtensionContextType","type":"NamedTypeSpecifier"}]], [f122, 1, [{"name":"{http://hl7.org/fhir}FHIRAllTypes","type":"NamedTypeSpecifier"}]], [f123, 1, [{"name":"{http://hl7.org/fhir}FHIRDefinedType","type":"NamedTypeSpecifier"}]], [f124, 1, [{"name":"{http://hl7.org/fhir}FHIRDeviceStatus","type":"NamedTypeSpecifier"}]], [f125, 1, [{"name":"{http://hl7.org/fhir}FHIRResourceType","type":"NamedTypeSpecifier"}]], [f126, 1, [{"name":"{http://hl7.org/fhir}FHIRSubstanceStatus","type":"NamedTypeSpecifier"}]], [f127, 1, [{"name":"{http://hl7.org/fhir}FHIRVersion","type":"NamedTypeSpecifier"}]], [f128, 1, [{"name":"{http://hl7.org/fhir}FamilyHistoryStatus","type":"NamedTypeSpecifier"}]], [f129, 1, [{"name":"{http://hl7.org/fhir}FilterOperator","type":"NamedTypeSpecifier"}]], [f130, 1, [{"name":"{http://hl7.org/fhir}FlagStatus","type":"NamedTypeSpecifier"}]], [f131, 1, [{"name":"{http://hl7.org/fhir}GoalLifecycleStatus","type":"NamedTypeSpecifier"}]], [f132, 1, [{"name":"{http://hl7.org/fhir}GraphCompartmentRule","type":"NamedTypeSpecifier"}]], [f133, 1, [{"name":"{http://hl7.org/fhir}GraphCompartmentUse","type":"NamedTypeSpecifier"}]], [f134, 1, [{"name":"{http://hl7.org/fhir}GroupMeasure","type":"NamedTypeSpecifier"}]], [f135, 1, [{"name":"{http://hl7.org/fhir}GroupType","type":"NamedTypeSpecifier"}]], [f136, 1, [{"name":"{http://hl7.org/fhir}GuidanceResponseStatus","type":"NamedTypeSpecifier"}]], [f137, 1, [{"name":"{http://hl7.org/fhir}GuidePageGeneration","type":"NamedTypeSpecifier"}]], [f138, 1, [{"name":"{http://hl7.org/fhir}GuideParameterCode","type":"NamedTypeSpecifier"}]], [f139, 1, [{"name":"{http://hl7.org/fhir}HTTPVerb","type":"NamedTypeSpecifier"}]], [f140, 1, [{"name":"{http://hl7.org/fhir}IdentifierUse","type":"NamedTypeSpecifier"}]], [f141, 1, [{"name":"{http://hl7.org/fhir}IdentityAssuranceLevel","type":"NamedTypeSpecifier"}]], [f142, 1, [{"name":"{http://hl7.org/fhir}ImagingStudyStatus","type":"NamedTypeSpecifier"}]], [f143, 1, [{"name":"{http://hl7.org/fhir}ImmunizationEvaluationStatus","type":"NamedTypeSpecifier"}]], [f144, 1, [{"name":"{http://hl7.org/fhir}ImmunizationStatus","type":"NamedTypeSpecifier"}]], [f145, 1, [{"name":"{http://hl7.org/fhir}InvoicePriceComponentType","type":"NamedTypeSpecifier"}]], [f146, 1, [{"name":"{http://hl7.org/fhir}InvoiceStatus","type":"NamedTypeSpecifier"}]], [f147, 1, [{"name":"{http://hl7.org/fhir}IssueSeverity","type":"NamedTypeSpecifier"}]], [f148, 1, [{"name":"{http://hl7.org/fhir}IssueType","type":"NamedTypeSpecifier"}]], [f149, 1, [{"name":"{http://hl7.org/fhir}LinkType","type":"NamedTypeSpecifier"}]], [f150, 1, [{"name":"{http://hl7.org/fhir}LinkageType","type":"NamedTypeSpecifier"}]], [f151, 1, [{"name":"{http://hl7.org/fhir}ListMode","type":"NamedTypeSpecifier"}]], [f152, 1, [{"name":"{http://hl7.org/fhir}ListStatus","type":"NamedTypeSpecifier"}]], [f153, 1, [{"name":"{http://hl7.org/fhir}LocationMode","type":"NamedTypeSpecifier"}]], [f154, 1, [{"name":"{http://hl7.org/fhir}LocationStatus","type":"NamedTypeSpecifier"}]], [f155, 1, [{"name":"{http://hl7.org/fhir}MeasureReportStatus","type":"NamedTypeSpecifier"}]], [f156, 1, [{"name":"{http://hl7.org/fhir}MeasureReportType","type":"NamedTypeSpecifier"}]], [f157, 1, [{"name":"{http://hl7.org/fhir}MediaStatus","type":"NamedTypeSpecifier"}]], [f158, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministrationStatus","type":"NamedTypeSpecifier"}]], [f159, 1, [{"name":"{http://hl7.org/fhir}MedicationDispenseStatus","type":"NamedTypeSpecifier"}]], [f160, 1, [{"name":"{http://hl7.org/fhir}MedicationKnowledgeStatus","type":"NamedTypeSpecifier"}]], [f161, 1, [{"name":"{http://hl7.org/fhir}MedicationRequestIntent","type":"NamedTypeSpecifier"}]], [f162, 1, [{"name":"{http://hl7.org/fhir}MedicationRequestPriority","type":"NamedTypeSpecifier"}]], [f163, 1, [{"name":"{http://hl7.org/fhir}MedicationRequestStatus","type":"NamedTypeSpecifier"}]], [f164, 1, [{"name":"{http://hl7.org/fhir}MedicationStatementStatus","type":"NamedTypeSpecifier"}]], [f165, 1, [{"name":"{http://hl7.org/fhir}MedicationStatus","type":"NamedTypeSpecifier"}]], [f166, 1, [{"name":"{http://hl7.org/fhir}MessageSignificanceCategory","type":"NamedTypeSpecifier"}]], [f167, 1, [{"name":"{http://hl7.org/fhir}Messageheader_Response_Request","type":"NamedTypeSpecifier"}]], [f168, 1, [{"name":"{http://hl7.org/fhir}MimeType","type":"NamedTypeSpecifier"}]], [f169, 1, [{"name":"{http://hl7.org/fhir}NameUse","type":"NamedTypeSpecifier"}]], [f170, 1, [{"name":"{http://hl7.org/fhir}NamingSystemIdentifierType","type":"NamedTypeSpecifier"}]], [f171, 1, [{"name":"{http://hl7.org/fhir}NamingSystemType","type":"NamedTypeSpecifier"}]], [f172, 1, [{"name":"{http://hl7.org/fhir}NarrativeStatus","type":"NamedTypeSpecifier"}]], [f173, 1, [{"name":"{http://hl7.org/fhir}NoteType","type":"NamedTypeSpecifier"}]], [f174, 1, [{"name":"{http://hl7.org/fhir}NutritiionOrderIntent","type":"NamedTypeSpecifier"}]], [f175, 1, [{"name":"{http://hl7.org/fhir}NutritionOrderStatus","type":"NamedTypeSpecifier"}]], [f176, 1, [{"name":"{http://hl7.org/fhir}ObservationDataType","type":"NamedTypeSpecifier"}]], [f177, 1, [{"name":"{http://hl7.org/fhir}ObservationRangeCategory","type":"NamedTypeSpecifier"}]], [f178, 1, [{"name":"{http://hl7.org/fhir}ObservationStatus","type":"NamedTypeSpecifier"}]], [f179, 1, [{"name":"{http://hl7.org/fhir}OperationKind","type":"NamedTypeSpecifier"}]], [f180, 1, [{"name":"{http://hl7.org/fhir}OperationParameterUse","type":"NamedTypeSpecifier"}]], [f181, 1, [{"name":"{http://hl7.org/fhir}OrientationType","type":"NamedTypeSpecifier"}]], [f182, 1, [{"name":"{http://hl7.org/fhir}ParameterUse","type":"NamedTypeSpecifier"}]], [f183, 1, [{"name":"{http://hl7.org/fhir}ParticipantRequired","type":"NamedTypeSpecifier"}]], [f184, 1, [{"name":"{http://hl7.org/fhir}ParticipantStatus","type":"NamedTypeSpecifier"}]], [f185, 1, [{"name":"{http://hl7.org/fhir}ParticipationStatus","type":"NamedTypeSpecifier"}]], [f186, 1, [{"name":"{http://hl7.org/fhir}PaymentNoticeStatus","type":"NamedTypeSpecifier"}]], [f187, 1, [{"name":"{http://hl7.org/fhir}PaymentReconciliationStatus","type":"NamedTypeSpecifier"}]], [f188, 1, [{"name":"{http://hl7.org/fhir}ProcedureStatus","type":"NamedTypeSpecifier"}]], [f189, 1, [{"name":"{http://hl7.org/fhir}PropertyRepresentation","type":"NamedTypeSpecifier"}]], [f190, 1, [{"name":"{http://hl7.org/fhir}PropertyType","type":"NamedTypeSpecifier"}]], [f191, 1, [{"name":"{http://hl7.org/fhir}ProvenanceEntityRole","type":"NamedTypeSpecifier"}]], [f192, 1, [{"name":"{http://hl7.org/fhir}PublicationStatus","type":"NamedTypeSpecifier"}]], [f193, 1, [{"name":"{http://hl7.org/fhir}QualityType","type":"NamedTypeSpecifier"}]], [f194, 1, [{"name":"{http://hl7.org/fhir}QuantityComparator","type":"NamedTypeSpecifier"}]], [f195, 1, [{"name":"{http://hl7.org/fhir}QuestionnaireItemOperator","type":"NamedTypeSpecifier"}]], [f196, 1, [{"name":"{http://hl7.org/fhir}QuestionnaireItemType","type":"NamedTypeSpecifier"}]], [f197, 1, [{"name":"{http://hl7.org/fhir}QuestionnaireResponseStatus","type":"NamedTypeSpecifier"}]], [f198, 1, [{"name":"{http://hl7.org/fhir}ReferenceHandlingPolicy","type":"NamedTypeSpecifier"}]], [f199, 1, [{"name":"{http://hl7.org/fhir}ReferenceVersionRules","type":"NamedTypeSpecifier"}]], [f200, 1, [{"name":"{http://hl7.org/fhir}ReferredDocumentStatus","type":"NamedTypeSpecifier"}]], [f201, 1, [{"name":"{http://hl7.org/fhir}RelatedArtifactType","type":"NamedTypeSpecifier"}]], [f202, 1, [{"name":"{http://hl7.org/fhir}RemittanceOutcome","type":"NamedTypeSpecifier"}]], [f203, 1, [{"name":"{http://hl7.org/fhir}RepositoryType","type":"NamedTypeSpecifier"}]], [f204, 1, [{"name":"{http://hl7.org/fhir}RequestIntent","type":"NamedTypeSpecifier"}]], [f205, 1, [{"name":"{http://hl7.org/fhir}RequestPriority","type":"NamedTypeSpecifier"}]], [f206, 1, [{"name":"{http://hl7.org/fhir}RequestStatus","type":"NamedTypeSpecifier"}]], [f207, 1, [{"name":"{http://hl7.org/fhir}ResearchElementType","type":"NamedTypeSpecifier"}]], [f208, 1, [{"name":"{http://hl7.org/fhir}ResearchStudyStatus","type":"NamedTypeSpecifier"}]], [f209, 1, [{"name":"{http://hl7.org/fhir}ResearchSubjectStatus","type":"NamedTypeSpecifier"}]], [f210, 1, [{"name":"{http://hl7.org/fhir}ResourceType","type":"NamedTypeSpecifier"}]], [f211, 1, [{"name":"{http://hl7.org/fhir}ResourceVersionPolicy","type":"NamedTypeSpecifier"}]], [f212, 1, [{"name":"{http://hl7.org/fhir}ResponseType","type":"NamedTypeSpecifier"}]], [f213, 1, [{"name":"{http://hl7.org/fhir}RestfulCapabilityMode","type":"NamedTypeSpecifier"}]], [f214, 1, [{"name":"{http://hl7.org/fhir}RiskAssessmentStatus","type":"NamedTypeSpecifier"}]], [f215, 1, [{"name":"{http://hl7.org/fhir}SPDXLicense","type":"NamedTypeSpecifier"}]], [f216, 1, [{"name":"{http://hl7.org/fhir}SearchComparator","type":"NamedTypeSpecifier"}]], [f217, 1, [{"name":"{http://hl7.org/fhir}SearchEntryMode","type":"NamedTypeSpecifier"}]], [f218, 1, [{"name":"{http://hl7.org/fhir}SearchModifierCode","type":"NamedTypeSpecifier"}]], [f219, 1, [{"name":"{http://hl7.org/fhir}SearchParamType","type":"NamedTypeSpecifier"}]], [f220, 1, [{"name":"{http://hl7.org/fhir}SectionMode","type":"NamedTypeSpecifier"}]], [f221, 1, [{"name":"{http://hl7.org/fhir}SequenceType","type":"NamedTypeSpecifier"}]], [f222, 1, [{"name":"{http://hl7.org/fhir}ServiceRequestIntent","type":"NamedTypeSpecifier"}]], [f223, 1, [{"name":"{http://hl7.org/fhir}ServiceRequestPriority","type":"NamedTypeSpecifier"}]], [f224, 1, [{"name":"{http://hl7.org/fhir}ServiceRequestStatus","type":"NamedTypeSpecifier"}]], [f225, 1, [{"name":"{http://hl7.org/fhir}SlicingRules","type":"NamedTypeSpecifier"}]], [f226, 1, [{"name":"{http://hl7.org/fhir}SlotStatus","type":"NamedTypeSpecifier"}]], [f227, 1, [{"name":"{http://hl7.org/fhir}SortDirection","type":"NamedTypeSpecifier"}]], [f228, 1, [{"name":"{http://hl7.org/fhir}SpecimenContainedPreference","type":"NamedTypeSpecifier"}]], [f229, 1, [{"name":"{http://hl7.org/fhir}SpecimenStatus","type":"NamedTypeSpecifier"}]], [f230, 1, [{"name":"{http://hl7.org/fhir}Status","type":"NamedTypeSpecifier"}]], [f231, 1, [{"name":"{http://hl7.org/fhir}StrandType","type":"NamedTypeSpecifier"}]], [f232, 1, [{"name":"{http://hl7.org/fhir}StructureDefinitionKind","type":"NamedTypeSpecifier"}]], [f233, 1, [{"name":"{http://hl7.org/fhir}StructureMapContextType","type":"NamedTypeSpecifier"}]], [f234, 1, [{"name":"{http://hl7.org/fhir}StructureMapGroupTypeMode","type":"NamedTypeSpecifier"}]], [f235, 1, [{"name":"{http://hl7.org/fhir}StructureMapInputMode","type":"NamedTypeSpecifier"}]], [f236, 1, [{"name":"{http://hl7.org/fhir}StructureMapModelMode","type":"NamedTypeSpecifier"}]], [f237, 1, [{"name":"{http://hl7.org/fhir}StructureMapSourceListMode","type":"NamedTypeSpecifier"}]], [f238, 1, [{"name":"{http://hl7.org/fhir}StructureMapTargetListMode","type":"NamedTypeSpecifier"}]], [f239, 1, [{"name":"{http://hl7.org/fhir}StructureMapTransform","type":"NamedTypeSpecifier"}]], [f240, 1, [{"name":"{http://hl7.org/fhir}SubscriptionChannelType","type":"NamedTypeSpecifier"}]], [f241, 1, [{"name":"{http://hl7.org/fhir}SubscriptionStatus","type":"NamedTypeSpecifier"}]], [f242, 1, [{"name":"{http://hl7.org/fhir}SupplyDeliveryStatus","type":"NamedTypeSpecifier"}]], [f243, 1, [{"name":"{http://hl7.org/fhir}SupplyRequestStatus","type":"NamedTypeSpecifier"}]], [f244, 1, [{"name":"{http://hl7.org/fhir}SystemRestfulInteraction","type":"NamedTypeSpecifier"}]], [f245, 1, [{"name":"{http://hl7.org/fhir}TaskIntent","type":"NamedTypeSpecifier"}]], [f246, 1, [{"name":"{http://hl7.org/fhir}TaskPriority","type":"NamedTypeSpecifier"}]], [f247, 1, [{"name":"{http://hl7.org/fhir}TaskStatus","type":"NamedTypeSpecifier"}]], [f248, 1, [{"name":"{http://hl7.org/fhir}TestReportActionResult","type":"NamedTypeSpecifier"}]], [f249, 1, [{"name":"{http://hl7.org/fhir}TestReportParticipantType","type":"NamedTypeSpecifier"}]], [f250, 1, [{"name":"{http://hl7.org/fhir}TestReportResult","type":"NamedTypeSpecifier"}]], [f251, 1, [{"name":"{http://hl7.org/fhir}TestReportStatus","type":"NamedTypeSpecifier"}]], [f252, 1, [{"name":"{http://hl7.org/fhir}TestScriptRequestMethodCode","type":"NamedTypeSpecifier"}]], [f253, 1, [{"name":"{http://hl7.org/fhir}TriggerType","type":"NamedTypeSpecifier"}]], [f254, 1, [{"name":"{http://hl7.org/fhir}TypeDerivationRule","type":"NamedTypeSpecifier"}]], [f255, 1, [{"name":"{http://hl7.org/fhir}TypeRestfulInteraction","type":"NamedTypeSpecifier"}]], [f256, 1, [{"name":"{http://hl7.org/fhir}UDIEntryType","type":"NamedTypeSpecifier"}]], [f257, 1, [{"name":"{http://hl7.org/fhir}UnitsOfTime","type":"NamedTypeSpecifier"}]], [f258, 1, [{"name":"{http://hl7.org/fhir}Use","type":"NamedTypeSpecifier"}]], [f259, 1, [{"name":"{http://hl7.org/fhir}VariableType","type":"NamedTypeSpecifier"}]], [f260, 1, [{"name":"{http://hl7.org/fhir}VisionBase","type":"NamedTypeSpecifier"}]], [f261, 1, [{"name":"{http://hl7.org/fhir}VisionEyes","type":"NamedTypeSpecifier"}]], [f262, 1, [{"name":"{http://hl7.org/fhir}VisionStatus","type":"NamedTypeSpecifier"}]], [f263, 1, [{"name":"{http://hl7.org/fhir}XPathUsageType","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ToInterval": (st, ...args) => R.dispatch(st, args, T8),
-  "ToQuantity": (st, ...args) => R.dispatch(st, args, T9),
-  "ToRatio": (st, ...args) => R.dispatch(st, args, T10),
-  "ToCode": (st, ...args) => R.dispatch(st, args, T11),
-  "ToConcept": (st, ...args) => R.dispatch(st, args, T12),
-  "ToBoolean": (st, ...args) => R.dispatch(st, args, T13),
-  "ToInteger": (st, ...args) => R.dispatch(st, args, T14),
-  "ToDecimal": (st, ...args) => R.dispatch(st, args, T15),
-  "ToDate": (st, ...args) => R.dispatch(st, args, T16),
-  "ToDateTime": (st, ...args) => R.dispatch(st, args, T17),
-  "ToTime": (st, ...args) => R.dispatch(st, args, T18),
-  "ToString": (st, ...args) => R.dispatch(st, args, T19),
+  "ToInterval": (st, ...args) => R.dispatch(st, args, T16),
+  "ToQuantity": (st, ...args) => R.dispatch(st, args, T17),
+  "ToRatio": (st, ...args) => R.dispatch(st, args, T18),
+  "ToCode": (st, ...args) => R.dispatch(st, args, T19),
+  "ToConcept": (st, ...args) => R.dispatch(st, args, T20),
+  "ToBoolean": (st, ...args) => R.dispatch(st, args, T21),
+  "ToInteger": (st, ...args) => R.dispatch(st, args, T22),
+  "ToDecimal": (st, ...args) => R.dispatch(st, args, T23),
+  "ToDate": (st, ...args) => R.dispatch(st, args, T24),
+  "ToDateTime": (st, ...args) => R.dispatch(st, args, T25),
+  "ToTime": (st, ...args) => R.dispatch(st, args, T26),
+  "ToString": (st, ...args) => R.dispatch(st, args, T27),
 };
 const F = f;
 export const d = {

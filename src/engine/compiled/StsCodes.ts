@@ -24,659 +24,942 @@ export const vs = {
   "Observation Disease Status": () => R.valueSet("urn:sts-pathway-cds:valueset:observation-disease-status", "1.0.0", "Observation Disease Status"),
 };
 // define "System Ajcc"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = "http://cancerstaging.org");
+  if (x !== undefined) return x;
+
+  return (st.v[0] = "http://cancerstaging.org");
 }
 // define "System Condition Category"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = "http://terminology.hl7.org/CodeSystem/condition-category");
+  if (x !== undefined) return x;
+
+  return (st.v[1] = "http://terminology.hl7.org/CodeSystem/condition-category");
 }
 // define "System Condition Clinical"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = "http://terminology.hl7.org/CodeSystem/condition-clinical");
+  if (x !== undefined) return x;
+
+  return (st.v[2] = "http://terminology.hl7.org/CodeSystem/condition-clinical");
 }
 // define "System Condition Verification"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = "http://terminology.hl7.org/CodeSystem/condition-ver-status");
+  if (x !== undefined) return x;
+
+  return (st.v[3] = "http://terminology.hl7.org/CodeSystem/condition-ver-status");
 }
 // define "System Facts Extension"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = "http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts");
+  if (x !== undefined) return x;
+
+  return (st.v[4] = "http://sts-pathway-cds.org/fhir/StructureDefinition/cds-card-facts");
 }
 // define "System Icd10cm"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = "http://hl7.org/fhir/sid/icd-10-cm");
+  if (x !== undefined) return x;
+
+  return (st.v[5] = "http://hl7.org/fhir/sid/icd-10-cm");
 }
 // define "System Icdo3"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = "http://terminology.hl7.org/CodeSystem/icd-o-3");
+  if (x !== undefined) return x;
+
+  return (st.v[6] = "http://terminology.hl7.org/CodeSystem/icd-o-3");
 }
 // define "System Loinc"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = "http://loinc.org");
+  if (x !== undefined) return x;
+
+  return (st.v[7] = "http://loinc.org");
 }
 // define "System Ncit"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl");
+  if (x !== undefined) return x;
+
+  return (st.v[8] = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl");
 }
 // define "System Observation Category"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = "http://terminology.hl7.org/CodeSystem/observation-category");
+  if (x !== undefined) return x;
+
+  return (st.v[9] = "http://terminology.hl7.org/CodeSystem/observation-category");
 }
 // define "System Observation Interpretation"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
+  if (x !== undefined) return x;
+
+  return (st.v[10] = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
 }
 // define "System Override Reason"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason");
+  if (x !== undefined) return x;
+
+  return (st.v[11] = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-override-reason");
 }
 // define "System Pathway Node"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node");
+  if (x !== undefined) return x;
+
+  return (st.v[12] = "http://sts-pathway-cds.org/fhir/CodeSystem/sts-pathway-node");
 }
 // define "System Rxnorm"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = "http://www.nlm.nih.gov/research/umls/rxnorm");
+  if (x !== undefined) return x;
+
+  return (st.v[13] = "http://www.nlm.nih.gov/research/umls/rxnorm");
 }
 // define "System Snomed"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = "http://snomed.info/sct");
+  if (x !== undefined) return x;
+
+  return (st.v[14] = "http://snomed.info/sct");
 }
 // define "System Ucum"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = "http://unitsofmeasure.org");
+  if (x !== undefined) return x;
+
+  return (st.v[15] = "http://unitsofmeasure.org");
 }
 // define "Profile Primary Cancer Condition"
-function d16(st) {
+export function d16(st) {
   const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition");
+  if (x !== undefined) return x;
+
+  return (st.v[16] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition");
 }
 // define "Profile Secondary Cancer Condition"
-function d17(st) {
+export function d17(st) {
   const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition");
+  if (x !== undefined) return x;
+
+  return (st.v[17] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition");
 }
 // define "Profile Tnm Stage Group"
-function d18(st) {
+export function d18(st) {
   const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group");
+  if (x !== undefined) return x;
+
+  return (st.v[18] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-stage-group");
 }
 // define "Profile Cancer Stage Group"
-function d19(st) {
+export function d19(st) {
   const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group");
+  if (x !== undefined) return x;
+
+  return (st.v[19] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-stage-group");
 }
 // define "Profile Tnm Distant Metastases Category"
-function d20(st) {
+export function d20(st) {
   const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category");
+  if (x !== undefined) return x;
+
+  return (st.v[20] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-tnm-distant-metastases-category");
 }
 // define "Profile Ecog Performance Status"
-function d21(st) {
+export function d21(st) {
   const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status");
+  if (x !== undefined) return x;
+
+  return (st.v[21] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-ecog-performance-status");
 }
 // define "Profile Histologic Behavior And Type"
-function d22(st) {
+export function d22(st) {
   const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type");
+  if (x !== undefined) return x;
+
+  return (st.v[22] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-behavior-and-type");
 }
 // define "Profile Histologic Grade"
-function d23(st) {
+export function d23(st) {
   const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade");
+  if (x !== undefined) return x;
+
+  return (st.v[23] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histologic-grade");
 }
 // define "Profile Cancer Related Surgical Procedure"
-function d24(st) {
+export function d24(st) {
   const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure");
+  if (x !== undefined) return x;
+
+  return (st.v[24] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure");
 }
 // define "Extension Histology Morphology Behavior"
-function d25(st) {
+export function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior");
+  if (x !== undefined) return x;
+
+  return (st.v[25] = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior");
 }
 // define "Extension Condition Related"
-function d26(st) {
+export function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = "http://hl7.org/fhir/StructureDefinition/condition-related");
+  if (x !== undefined) return x;
+
+  return (st.v[26] = "http://hl7.org/fhir/StructureDefinition/condition-related");
 }
 // define "STS Diagnosis Codes"
-function d27(st) {
+export function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"]);
+  if (x !== undefined) return x;
+
+  return (st.v[27] = ["C49.0", "C49.10", "C49.11", "C49.12", "C49.20", "C49.21", "C49.22", "C49.3", "C49.4", "C49.5", "C49.6", "C49.8", "C49.9", "C48.0", "C48.1", "C48.2", "C48.8"]);
 }
 // define "Specialty Diagnosis Prefixes"
-function d28(st) {
+export function d28(st) {
   const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = ["C49.A", "C46"]);
+  if (x !== undefined) return x;
+
+  return (st.v[28] = ["C49.A", "C46"]);
 }
 // define "Histology LMS"
-function d29(st) {
+export function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = ["8890/3", "8891/3", "8896/3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[29] = ["8890/3", "8891/3", "8896/3"]);
 }
 // define "Histology LPS"
-function d30(st) {
+export function d30(st) {
   const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[30] = ["8850/3", "8851/3", "8852/3", "8853/3", "8854/3", "8855/3", "8858/3"]);
 }
 // define "Histology UPS"
-function d31(st) {
+export function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = ["8830/3", "8802/3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[31] = ["8830/3", "8802/3"]);
 }
 // define "Histology OTHER"
-function d32(st) {
+export function d32(st) {
   const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[32] = ["8800/3", "8805/3", "8810/3", "8811/3", "8901/3", "9040/3", "9041/3", "9042/3", "9043/3", "9120/3", "9540/3"]);
 }
 // define "Histology SPECIALTY"
-function d33(st) {
+export function d33(st) {
   const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[33] = ["8936/1", "8936/3", "8821/1", "8822/1", "9140/3", "9581/3", "8900/3", "8910/3", "8920/3", "9260/3"]);
 }
 // define "Histology Displays"
-function d34(st) {
+export function d34(st) {
   const x = st.v[34];
-  return x !== undefined ? x : (st.v[34] = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[34] = [({ "code": "8890/3", "display": "Leiomyosarcoma, NOS" }), ({ "code": "8891/3", "display": "Epithelioid leiomyosarcoma" }), ({ "code": "8896/3", "display": "Myxoid leiomyosarcoma" }), ({ "code": "8850/3", "display": "Liposarcoma, NOS" }), ({ "code": "8851/3", "display": "Liposarcoma, well differentiated" }), ({ "code": "8852/3", "display": "Myxoid liposarcoma" }), ({ "code": "8853/3", "display": "Round cell liposarcoma" }), ({ "code": "8854/3", "display": "Pleomorphic liposarcoma" }), ({ "code": "8855/3", "display": "Mixed liposarcoma" }), ({ "code": "8858/3", "display": "Dedifferentiated liposarcoma" }), ({ "code": "8830/3", "display": "Malignant fibrous histiocytoma" }), ({ "code": "8802/3", "display": "Undifferentiated pleomorphic sarcoma" }), ({ "code": "8800/3", "display": "Sarcoma, NOS" }), ({ "code": "8805/3", "display": "Undifferentiated sarcoma" }), ({ "code": "8810/3", "display": "Fibrosarcoma, NOS" }), ({ "code": "8811/3", "display": "Myxofibrosarcoma" }), ({ "code": "8901/3", "display": "Pleomorphic rhabdomyosarcoma" }), ({ "code": "9040/3", "display": "Synovial sarcoma, NOS" }), ({ "code": "9041/3", "display": "Synovial sarcoma, spindle cell" }), ({ "code": "9042/3", "display": "Synovial sarcoma, epithelioid cell" }), ({ "code": "9043/3", "display": "Synovial sarcoma, biphasic" }), ({ "code": "9120/3", "display": "Angiosarcoma" }), ({ "code": "9540/3", "display": "Malignant peripheral nerve sheath tumor" }), ({ "code": "8936/1", "display": "Gastrointestinal stromal tumor, NOS" }), ({ "code": "8936/3", "display": "Gastrointestinal stromal sarcoma" }), ({ "code": "8821/1", "display": "Aggressive fibromatosis (desmoid tumor)" }), ({ "code": "8822/1", "display": "Abdominal fibromatosis (desmoid tumor)" }), ({ "code": "9140/3", "display": "Kaposi sarcoma" }), ({ "code": "9581/3", "display": "Alveolar soft part sarcoma" }), ({ "code": "8900/3", "display": "Rhabdomyosarcoma, NOS" }), ({ "code": "8910/3", "display": "Embryonal rhabdomyosarcoma" }), ({ "code": "8920/3", "display": "Alveolar rhabdomyosarcoma" }), ({ "code": "9260/3", "display": "Ewing sarcoma" })]);
 }
 // define "Non-specific Histology"
-function d35(st) {
+export function d35(st) {
   const x = st.v[35];
-  return x !== undefined ? x : (st.v[35] = ["8800/3", "8805/3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[35] = ["8800/3", "8805/3"]);
 }
 // define "Well-differentiated LPS"
-function d36(st) {
+export function d36(st) {
   const x = st.v[36];
-  return x !== undefined ? x : (st.v[36] = "8851/3");
+  if (x !== undefined) return x;
+
+  return (st.v[36] = "8851/3");
 }
 // define "Sarcoma Morphology Ranges"
-function d37(st) {
+export function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = [((l0, h1) => R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined))(8800, 8939), ((l2, h3) => R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined))(8990, 8999), ((l4, h5) => R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined))(9040, 9044), ((l6, h7) => R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined))(9120, 9133), ((l8, h9) => R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined))(9150, 9150), ((l10, h11) => R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined))(9170, 9170), ((l12, h13) => R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined))(9231, 9231), ((l14, h15) => R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined))(9251, 9251), ((l16, h17) => R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined))(9260, 9260), ((l18, h19) => R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined))(9364, 9364), ((l20, h21) => R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined))(9540, 9581)]);
+  if (x !== undefined) return x;
+const l0 = 8800;
+const h1 = 8939;
+const l2 = 8990;
+const h3 = 8999;
+const l4 = 9040;
+const h5 = 9044;
+const l6 = 9120;
+const h7 = 9133;
+const l8 = 9150;
+const h9 = 9150;
+const l10 = 9170;
+const h11 = 9170;
+const l12 = 9231;
+const h13 = 9231;
+const l14 = 9251;
+const h15 = 9251;
+const l16 = 9260;
+const h17 = 9260;
+const l18 = 9364;
+const h19 = 9364;
+const l20 = 9540;
+const h21 = 9581;
+  return (st.v[37] = [R.interval(l0, h1, true, true, l0 == null && h1 == null ? undefined : undefined), R.interval(l2, h3, true, true, l2 == null && h3 == null ? undefined : undefined), R.interval(l4, h5, true, true, l4 == null && h5 == null ? undefined : undefined), R.interval(l6, h7, true, true, l6 == null && h7 == null ? undefined : undefined), R.interval(l8, h9, true, true, l8 == null && h9 == null ? undefined : undefined), R.interval(l10, h11, true, true, l10 == null && h11 == null ? undefined : undefined), R.interval(l12, h13, true, true, l12 == null && h13 == null ? undefined : undefined), R.interval(l14, h15, true, true, l14 == null && h15 == null ? undefined : undefined), R.interval(l16, h17, true, true, l16 == null && h17 == null ? undefined : undefined), R.interval(l18, h19, true, true, l18 == null && h19 == null ? undefined : undefined), R.interval(l20, h21, true, true, l20 == null && h21 == null ? undefined : undefined)]);
 }
 // define "Observation Ecog Codes"
-function d38(st) {
+export function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = [({ "system": "http://loinc.org", "code": "89247-1" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[38] = [({ "system": "http://loinc.org", "code": "89247-1" })]);
 }
 // define "Observation Karnofsky Codes"
-function d39(st) {
+export function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = [({ "system": "http://loinc.org", "code": "89243-0" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[39] = [({ "system": "http://loinc.org", "code": "89243-0" })]);
 }
 // define "Observation Lvef Codes"
-function d40(st) {
+export function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://snomed.info/sct", "code": "250908004" }), ({ "system": "http://loinc.org", "code": "8808-8" }), ({ "system": "http://loinc.org", "code": "8811-2" }), ({ "system": "http://loinc.org", "code": "18043-0" }), ({ "system": "http://loinc.org", "code": "8806-2" }), ({ "system": "http://loinc.org", "code": "8810-4" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[40] = [({ "system": "http://loinc.org", "code": "10230-1" }), ({ "system": "http://snomed.info/sct", "code": "250908004" }), ({ "system": "http://loinc.org", "code": "8808-8" }), ({ "system": "http://loinc.org", "code": "8811-2" }), ({ "system": "http://loinc.org", "code": "18043-0" }), ({ "system": "http://loinc.org", "code": "8806-2" }), ({ "system": "http://loinc.org", "code": "8810-4" })]);
 }
 // define "Observation Height Codes"
-function d41(st) {
+export function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = [({ "system": "http://loinc.org", "code": "8302-2" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[41] = [({ "system": "http://loinc.org", "code": "8302-2" })]);
 }
 // define "Observation Weight Codes"
-function d42(st) {
+export function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = [({ "system": "http://loinc.org", "code": "29463-7" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[42] = [({ "system": "http://loinc.org", "code": "29463-7" })]);
 }
 // define "Observation Bsa Codes"
-function d43(st) {
+export function d43(st) {
   const x = st.v[43];
-  return x !== undefined ? x : (st.v[43] = [({ "system": "http://loinc.org", "code": "8277-6" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[43] = [({ "system": "http://loinc.org", "code": "8277-6" })]);
 }
 // define "Observation Histology Codes"
-function d44(st) {
+export function d44(st) {
   const x = st.v[44];
-  return x !== undefined ? x : (st.v[44] = [({ "system": "http://loinc.org", "code": "31206-6" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[44] = [({ "system": "http://loinc.org", "code": "31206-6" })]);
 }
 // define "Observation Grade Codes"
-function d45(st) {
+export function d45(st) {
   const x = st.v[45];
-  return x !== undefined ? x : (st.v[45] = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[45] = [({ "system": "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "code": "C18000" }), ({ "system": "http://loinc.org", "code": "33732-9" })]);
 }
 // define "Observation M Category Codes"
-function d46(st) {
+export function d46(st) {
   const x = st.v[46];
-  return x !== undefined ? x : (st.v[46] = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[46] = [({ "system": "http://loinc.org", "code": "21907-1" }), ({ "system": "http://loinc.org", "code": "21901-4" }), ({ "system": "http://snomed.info/sct", "code": "277208005" }), ({ "system": "http://snomed.info/sct", "code": "399387003" }), ({ "system": "http://snomed.info/sct", "code": "371497001" })]);
 }
 // define "Observation Stage Group Codes"
-function d47(st) {
+export function d47(st) {
   const x = st.v[47];
-  return x !== undefined ? x : (st.v[47] = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[47] = [({ "system": "http://loinc.org", "code": "21908-9" }), ({ "system": "http://loinc.org", "code": "21902-2" }), ({ "system": "http://loinc.org", "code": "21914-7" }), ({ "system": "http://snomed.info/sct", "code": "399390009" }), ({ "system": "http://snomed.info/sct", "code": "399537006" }), ({ "system": "http://snomed.info/sct", "code": "399588009" })]);
 }
 // define "Observation Bilirubin Codes"
-function d48(st) {
+export function d48(st) {
   const x = st.v[48];
-  return x !== undefined ? x : (st.v[48] = [({ "system": "http://loinc.org", "code": "1975-2" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[48] = [({ "system": "http://loinc.org", "code": "1975-2" })]);
 }
 // define "Observation Disease Status Codes"
-function d49(st) {
+export function d49(st) {
   const x = st.v[49];
-  return x !== undefined ? x : (st.v[49] = [({ "system": "http://loinc.org", "code": "97509-4" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[49] = [({ "system": "http://loinc.org", "code": "97509-4" })]);
 }
 // define "ECOG Answers"
-function d50(st) {
+export function d50(st) {
   const x = st.v[50];
-  return x !== undefined ? x : (st.v[50] = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })]);
+  if (x !== undefined) return x;
+
+  return (st.v[50] = [({ "system": "http://loinc.org", "code": "LA9622-7", "score": 0 }), ({ "system": "http://loinc.org", "code": "LA9623-5", "score": 1 }), ({ "system": "http://loinc.org", "code": "LA9624-3", "score": 2 }), ({ "system": "http://loinc.org", "code": "LA9625-0", "score": 3 }), ({ "system": "http://loinc.org", "code": "LA9626-8", "score": 4 }), ({ "system": "http://loinc.org", "code": "LA9627-6", "score": 5 }), ({ "system": "http://snomed.info/sct", "code": "425389002", "score": 0 }), ({ "system": "http://snomed.info/sct", "code": "422512005", "score": 1 }), ({ "system": "http://snomed.info/sct", "code": "422894000", "score": 2 }), ({ "system": "http://snomed.info/sct", "code": "423053003", "score": 3 }), ({ "system": "http://snomed.info/sct", "code": "423237006", "score": 4 }), ({ "system": "http://snomed.info/sct", "code": "423409001", "score": 5 })]);
 }
 // define "LVEF Percent Codes"
-function d51(st) {
+export function d51(st) {
   const x = st.v[51];
-  return x !== undefined ? x : (st.v[51] = ["%"]);
+  if (x !== undefined) return x;
+
+  return (st.v[51] = ["%"]);
 }
 // define "LVEF Percent Unit Texts"
-function d52(st) {
+export function d52(st) {
   const x = st.v[52];
-  return x !== undefined ? x : (st.v[52] = ["%", "percent"]);
+  if (x !== undefined) return x;
+
+  return (st.v[52] = ["%", "percent"]);
 }
 // define "LVEF Unitless Codes"
-function d53(st) {
+export function d53(st) {
   const x = st.v[53];
-  return x !== undefined ? x : (st.v[53] = ["1"]);
+  if (x !== undefined) return x;
+
+  return (st.v[53] = ["1"]);
 }
 // define "LVEF Plausible Min"
-function d54(st) {
+export function d54(st) {
   const x = st.v[54];
-  return x !== undefined ? x : (st.v[54] = 5);
+  if (x !== undefined) return x;
+
+  return (st.v[54] = 5);
 }
 // define "LVEF Plausible Max"
-function d55(st) {
+export function d55(st) {
   const x = st.v[55];
-  return x !== undefined ? x : (st.v[55] = 95);
+  if (x !== undefined) return x;
+
+  return (st.v[55] = 95);
 }
 // define "Disease Status Progression"
-function d56(st) {
+export function d56(st) {
   const x = st.v[56];
-  return x !== undefined ? x : (st.v[56] = ["271299001"]);
+  if (x !== undefined) return x;
+
+  return (st.v[56] = ["271299001"]);
 }
 // define "Disease Status No Progression"
-function d57(st) {
+export function d57(st) {
   const x = st.v[57];
-  return x !== undefined ? x : (st.v[57] = ["268910001", "359746009", "550991000124107", "551001000124108"]);
+  if (x !== undefined) return x;
+
+  return (st.v[57] = ["268910001", "359746009", "550991000124107", "551001000124108"]);
 }
 // define "Bilirubin High Interpretations"
-function d58(st) {
+export function d58(st) {
   const x = st.v[58];
-  return x !== undefined ? x : (st.v[58] = ["H", "HH"]);
+  if (x !== undefined) return x;
+
+  return (st.v[58] = ["H", "HH"]);
 }
 // define "M1 AJCC Code Prefixes"
-function d59(st) {
+export function d59(st) {
   const x = st.v[59];
-  return x !== undefined ? x : (st.v[59] = ["cM1", "pM1", "M1"]);
+  if (x !== undefined) return x;
+
+  return (st.v[59] = ["cM1", "pM1", "M1"]);
 }
 // define "M1 Display Contains"
-function d60(st) {
+export function d60(st) {
   const x = st.v[60];
-  return x !== undefined ? x : (st.v[60] = ["cM1", "pM1", "M1"]);
+  if (x !== undefined) return x;
+
+  return (st.v[60] = ["cM1", "pM1", "M1"]);
 }
 // define "M0 AJCC Codes"
-function d61(st) {
+export function d61(st) {
   const x = st.v[61];
-  return x !== undefined ? x : (st.v[61] = ["cM0", "pM0", "M0"]);
+  if (x !== undefined) return x;
+
+  return (st.v[61] = ["cM0", "pM0", "M0"]);
 }
 // define "M0 Codes"
-function d62(st) {
+export function d62(st) {
   const x = st.v[62];
-  return x !== undefined ? x : (st.v[62] = [({ "system": "http://snomed.info/sct", "code": "1229901006" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[62] = [({ "system": "http://snomed.info/sct", "code": "1229901006" })]);
 }
 // define "Stage IV AJCC Code Prefixes"
-function d63(st) {
+export function d63(st) {
   const x = st.v[63];
-  return x !== undefined ? x : (st.v[63] = ["4"]);
+  if (x !== undefined) return x;
+
+  return (st.v[63] = ["4"]);
 }
 // define "Stage IV Display Contains"
-function d64(st) {
+export function d64(st) {
   const x = st.v[64];
-  return x !== undefined ? x : (st.v[64] = ["stage IV"]);
+  if (x !== undefined) return x;
+
+  return (st.v[64] = ["stage IV"]);
 }
 // define "Stage IV Display Starts"
-function d65(st) {
+export function d65(st) {
   const x = st.v[65];
-  return x !== undefined ? x : (st.v[65] = ["IV"]);
+  if (x !== undefined) return x;
+
+  return (st.v[65] = ["IV"]);
 }
 // define "Stage I-III AJCC Code Prefixes"
-function d66(st) {
+export function d66(st) {
   const x = st.v[66];
-  return x !== undefined ? x : (st.v[66] = ["1", "2", "3"]);
+  if (x !== undefined) return x;
+
+  return (st.v[66] = ["1", "2", "3"]);
 }
 // define "Stage I-III Display Contains"
-function d67(st) {
+export function d67(st) {
   const x = st.v[67];
-  return x !== undefined ? x : (st.v[67] = ["stage I", "stage II", "stage III"]);
+  if (x !== undefined) return x;
+
+  return (st.v[67] = ["stage I", "stage II", "stage III"]);
 }
 // define "Metastasis ICD10 Prefixes"
-function d68(st) {
+export function d68(st) {
   const x = st.v[68];
-  return x !== undefined ? x : (st.v[68] = ["C77", "C78", "C79"]);
+  if (x !== undefined) return x;
+
+  return (st.v[68] = ["C77", "C78", "C79"]);
 }
 // define "Metastasis SNOMED Codes"
-function d69(st) {
+export function d69(st) {
   const x = st.v[69];
-  return x !== undefined ? x : (st.v[69] = ["128462008"]);
+  if (x !== undefined) return x;
+
+  return (st.v[69] = ["128462008"]);
 }
 // define "Metastasis Display Prefix"
-function d70(st) {
+export function d70(st) {
   const x = st.v[70];
-  return x !== undefined ? x : (st.v[70] = "Secondary malignant neoplasm of");
+  if (x !== undefined) return x;
+
+  return (st.v[70] = "Secondary malignant neoplasm of");
 }
 // define "Site By ICD10"
-function d71(st) {
+export function d71(st) {
   const x = st.v[71];
-  return x !== undefined ? x : (st.v[71] = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[71] = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })]);
 }
 // define "Surgery Code"
-function d72(st) {
+export function d72(st) {
   const x = st.v[72];
-  return x !== undefined ? x : (st.v[72] = "387713003");
+  if (x !== undefined) return x;
+
+  return (st.v[72] = "387713003");
 }
 // define "RT Course Code"
-function d73(st) {
+export function d73(st) {
   const x = st.v[73];
-  return x !== undefined ? x : (st.v[73] = "1217123003");
+  if (x !== undefined) return x;
+
+  return (st.v[73] = "1217123003");
 }
 // define "RT Category Code"
-function d74(st) {
+export function d74(st) {
   const x = st.v[74];
-  return x !== undefined ? x : (st.v[74] = "108290001");
+  if (x !== undefined) return x;
+
+  return (st.v[74] = "108290001");
 }
 // define "Surgery Display Words"
-function d75(st) {
+export function d75(st) {
   const x = st.v[75];
-  return x !== undefined ? x : (st.v[75] = ["excision", "resection"]);
+  if (x !== undefined) return x;
+
+  return (st.v[75] = ["excision", "resection"]);
 }
 // define "Surgery Display Excluded"
-function d76(st) {
+export function d76(st) {
   const x = st.v[76];
-  return x !== undefined ? x : (st.v[76] = "biopsy");
+  if (x !== undefined) return x;
+
+  return (st.v[76] = "biopsy");
 }
 // define "Other Primary Excluded Prefixes"
-function d77(st) {
+export function d77(st) {
   const x = st.v[77];
-  return x !== undefined ? x : (st.v[77] = ["C44", "C77", "C78", "C79", "C7B"]);
+  if (x !== undefined) return x;
+
+  return (st.v[77] = ["C44", "C77", "C78", "C79", "C7B"]);
 }
 // define "Grade 1 Patterns"
-function d78(st) {
+export function d78(st) {
   const x = st.v[78];
-  return x !== undefined ? x : (st.v[78] = ["grade 1", "G1", "low"]);
+  if (x !== undefined) return x;
+
+  return (st.v[78] = ["grade 1", "G1", "low"]);
 }
 // define "Grade 2 Patterns"
-function d79(st) {
+export function d79(st) {
   const x = st.v[79];
-  return x !== undefined ? x : (st.v[79] = ["grade 2", "G2", "intermediate"]);
+  if (x !== undefined) return x;
+
+  return (st.v[79] = ["grade 2", "G2", "intermediate"]);
 }
 // define "Grade 3 Patterns"
-function d80(st) {
+export function d80(st) {
   const x = st.v[80];
-  return x !== undefined ? x : (st.v[80] = ["grade 3", "G3", "high"]);
+  if (x !== undefined) return x;
+
+  return (st.v[80] = ["grade 3", "G3", "high"]);
 }
 // define "Status Observation Counts"
-function d81(st) {
+export function d81(st) {
   const x = st.v[81];
-  return x !== undefined ? x : (st.v[81] = ["final", "amended", "corrected"]);
+  if (x !== undefined) return x;
+
+  return (st.v[81] = ["final", "amended", "corrected"]);
 }
 // define "Status Condition Active"
-function d82(st) {
+export function d82(st) {
   const x = st.v[82];
-  return x !== undefined ? x : (st.v[82] = ["active", "recurrence", "relapse"]);
+  if (x !== undefined) return x;
+
+  return (st.v[82] = ["active", "recurrence", "relapse"]);
 }
 // define "Status Condition Inactive"
-function d83(st) {
+export function d83(st) {
   const x = st.v[83];
-  return x !== undefined ? x : (st.v[83] = ["inactive", "remission", "resolved"]);
+  if (x !== undefined) return x;
+
+  return (st.v[83] = ["inactive", "remission", "resolved"]);
 }
 // define "Status Condition Local Recurrence"
-function d84(st) {
+export function d84(st) {
   const x = st.v[84];
-  return x !== undefined ? x : (st.v[84] = ["recurrence", "relapse"]);
+  if (x !== undefined) return x;
+
+  return (st.v[84] = ["recurrence", "relapse"]);
 }
 // define "Status Verification Ignored"
-function d85(st) {
+export function d85(st) {
   const x = st.v[85];
-  return x !== undefined ? x : (st.v[85] = ["entered-in-error", "refuted"]);
+  if (x !== undefined) return x;
+
+  return (st.v[85] = ["entered-in-error", "refuted"]);
 }
 // define "Status Verification Unconfirmed"
-function d86(st) {
+export function d86(st) {
   const x = st.v[86];
-  return x !== undefined ? x : (st.v[86] = ["provisional", "differential", "unconfirmed"]);
+  if (x !== undefined) return x;
+
+  return (st.v[86] = ["provisional", "differential", "unconfirmed"]);
 }
 // define "Status Administration Exposure"
-function d87(st) {
+export function d87(st) {
   const x = st.v[87];
-  return x !== undefined ? x : (st.v[87] = ["completed", "in-progress", "stopped"]);
+  if (x !== undefined) return x;
+
+  return (st.v[87] = ["completed", "in-progress", "stopped"]);
 }
 // define "Status Statement Exposure"
-function d88(st) {
+export function d88(st) {
   const x = st.v[88];
-  return x !== undefined ? x : (st.v[88] = ["active", "completed", "stopped"]);
+  if (x !== undefined) return x;
+
+  return (st.v[88] = ["active", "completed", "stopped"]);
 }
 // define "Status Request Exposure"
-function d89(st) {
+export function d89(st) {
   const x = st.v[89];
-  return x !== undefined ? x : (st.v[89] = ["completed", "active"]);
+  if (x !== undefined) return x;
+
+  return (st.v[89] = ["completed", "active"]);
 }
 // define "Status Request Intents"
-function d90(st) {
+export function d90(st) {
   const x = st.v[90];
-  return x !== undefined ? x : (st.v[90] = ["order", "original-order", "reflex-order", "filler-order", "instance-order"]);
+  if (x !== undefined) return x;
+
+  return (st.v[90] = ["order", "original-order", "reflex-order", "filler-order", "instance-order"]);
 }
 // define "Status Mesna Order"
-function d91(st) {
+export function d91(st) {
   const x = st.v[91];
-  return x !== undefined ? x : (st.v[91] = ["active", "on-hold", "draft"]);
+  if (x !== undefined) return x;
+
+  return (st.v[91] = ["active", "on-hold", "draft"]);
 }
 // define "Drugs"
-function d92(st) {
+export function d92(st) {
   const x = st.v[92];
-  return x !== undefined ? x : (st.v[92] = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })]);
+  if (x !== undefined) return x;
+
+  return (st.v[92] = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": [], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })]);
 }
 // define "Liposomal Markers"
-function d93(st) {
+export function d93(st) {
   const x = st.v[93];
-  return x !== undefined ? x : (st.v[93] = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"]);
+  if (x !== undefined) return x;
+
+  return (st.v[93] = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"]);
 }
 // define "Specialty Rows"
-function d94(st) {
+export function d94(st) {
   const x = st.v[94];
-  return x !== undefined ? x : (st.v[94] = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })]);
+  if (x !== undefined) return x;
+
+  return (st.v[94] = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })]);
 }
 // define "Uncertain Behavior ICD10"
-function d95(st) {
+export function d95(st) {
   const x = st.v[95];
-  return x !== undefined ? x : (st.v[95] = "D48.1");
+  if (x !== undefined) return x;
+
+  return (st.v[95] = "D48.1");
 }
 // define "Uncertain Behavior Histology"
-function d96(st) {
+export function d96(st) {
   const x = st.v[96];
-  return x !== undefined ? x : (st.v[96] = ["8821/1", "8822/1"]);
+  if (x !== undefined) return x;
+
+  return (st.v[96] = ["8821/1", "8822/1"]);
 }
 // define "Bilirubin Rule Drugs"
-function d97(st) {
+export function d97(st) {
   const x = st.v[97];
-  return x !== undefined ? x : (st.v[97] = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"]);
+  if (x !== undefined) return x;
+
+  return (st.v[97] = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"]);
 }
 // define "Histology Specific Options"
-function d98(st) {
+export function d98(st) {
   const x = st.v[98];
-  return x !== undefined ? x : (st.v[98] = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })]);
+  if (x !== undefined) return x;
+
+  return (st.v[98] = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })]);
 }
 // define "Mesna Order Window Days"
-function d99(st) {
+export function d99(st) {
   const x = st.v[99];
-  return x !== undefined ? x : (st.v[99] = 7);
+  if (x !== undefined) return x;
+
+  return (st.v[99] = 7);
 }
 // define "LVEF Unusable None"
-function d100(st) {
+export function d100(st) {
   const x = st.v[100];
-  return x !== undefined ? x : (st.v[100] = "none");
+  if (x !== undefined) return x;
+
+  return (st.v[100] = "none");
 }
 // define "LVEF Unusable Stale"
-function d101(st) {
+export function d101(st) {
   const x = st.v[101];
-  return x !== undefined ? x : (st.v[101] = "stale");
+  if (x !== undefined) return x;
+
+  return (st.v[101] = "stale");
 }
 // define "LVEF Unusable Before Anthracycline"
-function d102(st) {
+export function d102(st) {
   const x = st.v[102];
-  return x !== undefined ? x : (st.v[102] = "beforeAnthracycline");
+  if (x !== undefined) return x;
+
+  return (st.v[102] = "beforeAnthracycline");
 }
 // define "LVEF Unusable Not Interpretable"
-function d103(st) {
+export function d103(st) {
   const x = st.v[103];
-  return x !== undefined ? x : (st.v[103] = "notInterpretable");
+  if (x !== undefined) return x;
+
+  return (st.v[103] = "notInterpretable");
 }
 // define "LVEF Unusable Unavailable"
-function d104(st) {
+export function d104(st) {
   const x = st.v[104];
-  return x !== undefined ? x : (st.v[104] = "unavailable");
+  if (x !== undefined) return x;
+
+  return (st.v[104] = "unavailable");
 }
 // define "Note Procedures Unreadable"
-function d105(st) {
+export function d105(st) {
   const x = st.v[105];
-  return x !== undefined ? x : (st.v[105] = "proceduresUnreadable");
+  if (x !== undefined) return x;
+
+  return (st.v[105] = "proceduresUnreadable");
 }
 // define "Note Neoadjuvant Evidence"
-function d106(st) {
+export function d106(st) {
   const x = st.v[106];
-  return x !== undefined ? x : (st.v[106] = "neoadjuvantEvidence");
+  if (x !== undefined) return x;
+
+  return (st.v[106] = "neoadjuvantEvidence");
 }
 // define "Note Grade Not Found"
-function d107(st) {
+export function d107(st) {
   const x = st.v[107];
-  return x !== undefined ? x : (st.v[107] = "gradeNotFound");
+  if (x !== undefined) return x;
+
+  return (st.v[107] = "gradeNotFound");
 }
 // define "Note Radiotherapy In Pembrolizumab Option"
-function d108(st) {
+export function d108(st) {
   const x = st.v[108];
-  return x !== undefined ? x : (st.v[108] = "radiotherapyInPembrolizumabOption");
+  if (x !== undefined) return x;
+
+  return (st.v[108] = "radiotherapyInPembrolizumabOption");
 }
 // define "Note Site Not Found"
-function d109(st) {
+export function d109(st) {
   const x = st.v[109];
-  return x !== undefined ? x : (st.v[109] = "siteNotFound");
+  if (x !== undefined) return x;
+
+  return (st.v[109] = "siteNotFound");
 }
 // define "Note Anthracycline Setting Unknown"
-function d110(st) {
+export function d110(st) {
   const x = st.v[110];
-  return x !== undefined ? x : (st.v[110] = "anthracyclineSettingUnknown");
+  if (x !== undefined) return x;
+
+  return (st.v[110] = "anthracyclineSettingUnknown");
 }
 // define "Note Anthracycline For Localized"
-function d111(st) {
+export function d111(st) {
   const x = st.v[111];
-  return x !== undefined ? x : (st.v[111] = "anthracyclineForLocalized");
+  if (x !== undefined) return x;
+
+  return (st.v[111] = "anthracyclineForLocalized");
 }
 // define "Note Anthracycline Free Sequence"
-function d112(st) {
+export function d112(st) {
   const x = st.v[112];
-  return x !== undefined ? x : (st.v[112] = "anthracyclineFreeSequence");
+  if (x !== undefined) return x;
+
+  return (st.v[112] = "anthracyclineFreeSequence");
 }
 // define "Note Conditions Unreadable"
-function d113(st) {
+export function d113(st) {
   const x = st.v[113];
-  return x !== undefined ? x : (st.v[113] = "conditionsUnreadable");
+  if (x !== undefined) return x;
+
+  return (st.v[113] = "conditionsUnreadable");
 }
 // define "Note Observations Unreadable Extent"
-function d114(st) {
+export function d114(st) {
   const x = st.v[114];
-  return x !== undefined ? x : (st.v[114] = "observationsUnreadableExtent");
+  if (x !== undefined) return x;
+
+  return (st.v[114] = "observationsUnreadableExtent");
 }
 // define "Note History Unavailable"
-function d115(st) {
+export function d115(st) {
   const x = st.v[115];
-  return x !== undefined ? x : (st.v[115] = "historyUnavailable");
+  if (x !== undefined) return x;
+
+  return (st.v[115] = "historyUnavailable");
 }
 // define "Note History Incomplete"
-function d116(st) {
+export function d116(st) {
   const x = st.v[116];
-  return x !== undefined ? x : (st.v[116] = "historyIncomplete");
+  if (x !== undefined) return x;
+
+  return (st.v[116] = "historyIncomplete");
 }
 // define "Note History Incomplete Neoadjuvant"
-function d117(st) {
+export function d117(st) {
   const x = st.v[117];
-  return x !== undefined ? x : (st.v[117] = "historyIncompleteNeoadjuvant");
+  if (x !== undefined) return x;
+
+  return (st.v[117] = "historyIncompleteNeoadjuvant");
 }
 // define "Note Ecog Combo"
-function d118(st) {
+export function d118(st) {
   const x = st.v[118];
-  return x !== undefined ? x : (st.v[118] = "ecogCombo");
+  if (x !== undefined) return x;
+
+  return (st.v[118] = "ecogCombo");
 }
 // define "Note Ecog Poor"
-function d119(st) {
+export function d119(st) {
   const x = st.v[119];
-  return x !== undefined ? x : (st.v[119] = "ecogPoor");
+  if (x !== undefined) return x;
+
+  return (st.v[119] = "ecogPoor");
 }
 // define "Note Lvef Unusable"
-function d120(st) {
+export function d120(st) {
   const x = st.v[120];
-  return x !== undefined ? x : (st.v[120] = "lvefUnusable");
+  if (x !== undefined) return x;
+
+  return (st.v[120] = "lvefUnusable");
 }
 // define "Note Lvef Not Interpretable"
-function d121(st) {
+export function d121(st) {
   const x = st.v[121];
-  return x !== undefined ? x : (st.v[121] = "lvefNotInterpretable");
+  if (x !== undefined) return x;
+
+  return (st.v[121] = "lvefNotInterpretable");
 }
 // define "Note Cumulative Incomplete"
-function d122(st) {
+export function d122(st) {
   const x = st.v[122];
-  return x !== undefined ? x : (st.v[122] = "cumulativeIncomplete");
+  if (x !== undefined) return x;
+
+  return (st.v[122] = "cumulativeIncomplete");
 }
 // define "Note Cumulative Warn"
-function d123(st) {
+export function d123(st) {
   const x = st.v[123];
-  return x !== undefined ? x : (st.v[123] = "cumulativeWarn");
+  if (x !== undefined) return x;
+
+  return (st.v[123] = "cumulativeWarn");
 }
 // define "Note Adjuvant Pembrolizumab"
-function d124(st) {
+export function d124(st) {
   const x = st.v[124];
-  return x !== undefined ? x : (st.v[124] = "adjuvantPembrolizumab");
+  if (x !== undefined) return x;
+
+  return (st.v[124] = "adjuvantPembrolizumab");
 }
 // define "Note Doxorubicin Ifosfamide Response"
-function d125(st) {
+export function d125(st) {
   const x = st.v[125];
-  return x !== undefined ? x : (st.v[125] = "doxorubicinIfosfamideResponse");
+  if (x !== undefined) return x;
+
+  return (st.v[125] = "doxorubicinIfosfamideResponse");
 }
 // define "Note Liposomal Doxorubicin"
-function d126(st) {
+export function d126(st) {
   const x = st.v[126];
-  return x !== undefined ? x : (st.v[126] = "liposomalDoxorubicin");
+  if (x !== undefined) return x;
+
+  return (st.v[126] = "liposomalDoxorubicin");
 }
 // define "Note Mesna Unchecked"
-function d127(st) {
+export function d127(st) {
   const x = st.v[127];
-  return x !== undefined ? x : (st.v[127] = "mesnaUnchecked");
+  if (x !== undefined) return x;
+
+  return (st.v[127] = "mesnaUnchecked");
 }
 // define "Note Pediatric Order"
-function d128(st) {
+export function d128(st) {
   const x = st.v[128];
-  return x !== undefined ? x : (st.v[128] = "pediatricOrder");
+  if (x !== undefined) return x;
+
+  return (st.v[128] = "pediatricOrder");
 }
 // define "Note Later Line Early"
-function d129(st) {
+export function d129(st) {
   const x = st.v[129];
-  return x !== undefined ? x : (st.v[129] = "laterLineEarly");
+  if (x !== undefined) return x;
+
+  return (st.v[129] = "laterLineEarly");
 }
 // define "Note Part Of"
-function d130(st) {
+export function d130(st) {
   const x = st.v[130];
-  return x !== undefined ? x : (st.v[130] = "partOf");
+  if (x !== undefined) return x;
+
+  return (st.v[130] = "partOf");
 }
 export const f = {
 

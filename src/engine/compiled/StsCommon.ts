@@ -50,502 +50,1038 @@ export const p = R.parameterReader();
 export const vs = {
 };
 // function "EarliestInstant"(d)
-function f0(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : new R.DateTime(R.component(o0, "year"), (() => { let r0; r0 = R.component(o0, "month"); if (r0 != null) return r0; r0 = 1; if (r0 != null) return r0; return null; })(), (() => { let r1; r1 = R.component(o0, "day"); if (r1 != null) return r1; r1 = 1; if (r1 != null) return r1; return null; })(), (() => { let r2; r2 = R.component(o0, "hour"); if (r2 != null) return r2; r2 = 0; if (r2 != null) return r2; return null; })(), (() => { let r3; r3 = R.component(o0, "minute"); if (r3 != null) return r3; r3 = 0; if (r3 != null) return r3; return null; })(), (() => { let r4; r4 = R.component(o0, "second"); if (r4 != null) return r4; r4 = 0; if (r4 != null) return r4; return null; })(), (() => { let r5; r5 = R.component(o0, "millisecond"); if (r5 != null) return r5; r5 = 0; if (r5 != null) return r5; return null; })(), (() => { let r6; r6 = R.timezoneOffsetFrom(o0); if (r6 != null) return r6; r6 = 0; if (r6 != null) return r6; return null; })()));
+export function f0(st, o0) {
+let c7;
+if ((o0 == null)) {
+c7 = R.as(null, K0, false);
+} else {
+let r0 = R.component(o0, "month");
+if (r0 == null) {
+r0 = 1;
+if (r0 == null) {
+r0 = null;
+}
+}
+let r1 = R.component(o0, "day");
+if (r1 == null) {
+r1 = 1;
+if (r1 == null) {
+r1 = null;
+}
+}
+let r2 = R.component(o0, "hour");
+if (r2 == null) {
+r2 = 0;
+if (r2 == null) {
+r2 = null;
+}
+}
+let r3 = R.component(o0, "minute");
+if (r3 == null) {
+r3 = 0;
+if (r3 == null) {
+r3 = null;
+}
+}
+let r4 = R.component(o0, "second");
+if (r4 == null) {
+r4 = 0;
+if (r4 == null) {
+r4 = null;
+}
+}
+let r5 = R.component(o0, "millisecond");
+if (r5 == null) {
+r5 = 0;
+if (r5 == null) {
+r5 = null;
+}
+}
+let r6 = R.timezoneOffsetFrom(o0);
+if (r6 == null) {
+r6 = 0;
+if (r6 == null) {
+r6 = null;
+}
+}
+c7 = new R.DateTime(R.component(o0, "year"), r0, r1, r2, r3, r4, r5, r6);
+}
+  return c7;
 }
 // function "LatestInstant"(d)
-function f1(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : ((R.component(o0, "month") == null) ? new R.DateTime(R.component(o0, "year"), 12, 31, 23, 59, 59, 999, (() => { let r7; r7 = R.timezoneOffsetFrom(o0); if (r7 != null) return r7; r7 = 0; if (r7 != null) return r7; return null; })()) : ((R.component(o0, "day") == null) ? R.subtract(R.add(new R.DateTime(R.component(o0, "year"), R.component(o0, "month"), 1, 0, 0, 0, 0, (() => { let r8; r8 = R.timezoneOffsetFrom(o0); if (r8 != null) return r8; r8 = 0; if (r8 != null) return r8; return null; })()), new R.Quantity(1, "month")), new R.Quantity(1, "millisecond")) : new R.DateTime(R.component(o0, "year"), R.component(o0, "month"), R.component(o0, "day"), (() => { let r9; r9 = R.component(o0, "hour"); if (r9 != null) return r9; r9 = 23; if (r9 != null) return r9; return null; })(), (() => { let r10; r10 = R.component(o0, "minute"); if (r10 != null) return r10; r10 = 59; if (r10 != null) return r10; return null; })(), (() => { let r11; r11 = R.component(o0, "second"); if (r11 != null) return r11; r11 = 59; if (r11 != null) return r11; return null; })(), (() => { let r12; r12 = R.component(o0, "millisecond"); if (r12 != null) return r12; r12 = 999; if (r12 != null) return r12; return null; })(), (() => { let r13; r13 = R.timezoneOffsetFrom(o0); if (r13 != null) return r13; r13 = 0; if (r13 != null) return r13; return null; })()))));
+export function f1(st, o0) {
+let c17;
+if ((o0 == null)) {
+c17 = R.as(null, K0, false);
+} else {
+let c16;
+if ((R.component(o0, "month") == null)) {
+let r8 = R.timezoneOffsetFrom(o0);
+if (r8 == null) {
+r8 = 0;
+if (r8 == null) {
+r8 = null;
+}
+}
+c16 = new R.DateTime(R.component(o0, "year"), 12, 31, 23, 59, 59, 999, r8);
+} else {
+let c15;
+if ((R.component(o0, "day") == null)) {
+let r9 = R.timezoneOffsetFrom(o0);
+if (r9 == null) {
+r9 = 0;
+if (r9 == null) {
+r9 = null;
+}
+}
+c15 = R.subtract(R.add(new R.DateTime(R.component(o0, "year"), R.component(o0, "month"), 1, 0, 0, 0, 0, r9), new R.Quantity(1, "month")), new R.Quantity(1, "millisecond"));
+} else {
+let r10 = R.component(o0, "hour");
+if (r10 == null) {
+r10 = 23;
+if (r10 == null) {
+r10 = null;
+}
+}
+let r11 = R.component(o0, "minute");
+if (r11 == null) {
+r11 = 59;
+if (r11 == null) {
+r11 = null;
+}
+}
+let r12 = R.component(o0, "second");
+if (r12 == null) {
+r12 = 59;
+if (r12 == null) {
+r12 = null;
+}
+}
+let r13 = R.component(o0, "millisecond");
+if (r13 == null) {
+r13 = 999;
+if (r13 == null) {
+r13 = null;
+}
+}
+let r14 = R.timezoneOffsetFrom(o0);
+if (r14 == null) {
+r14 = 0;
+if (r14 == null) {
+r14 = null;
+}
+}
+c15 = new R.DateTime(R.component(o0, "year"), R.component(o0, "month"), R.component(o0, "day"), r10, r11, r12, r13, r14);
+}
+c16 = c15;
+}
+c17 = c16;
+}
+  return c17;
 }
 // function "LatestDay"(d)
-function f2(st, o0) {
+export function f2(st, o0) {
+
   return ((o0 == null) ? R.as(null, K1, false) : ((R.component(o0, "month") == null) ? new R.CqlDate(R.component(o0, "year"), 12, 31) : ((R.component(o0, "day") == null) ? R.subtract(R.add(new R.CqlDate(R.component(o0, "year"), R.component(o0, "month"), 1), new R.Quantity(1, "month")), new R.Quantity(1, "day")) : o0)));
 }
 // function "FirstRaw"(O)
-function f3(st, o0) {
-  return (() => { let r14; r14 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r14 != null) return r14; r14 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r14 != null) return r14; r14 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r14 != null) return r14; r14 = R.primitiveValue(o0, P1); if (r14 != null) return r14; return null; })();
+export function f3(st, o0) {
+let r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r18 == null) {
+r18 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r18 == null) {
+r18 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value");
+if (r18 == null) {
+r18 = R.primitiveValue(o0, P1);
+if (r18 == null) {
+r18 = null;
+}
+}
+}
+}
+  return r18;
 }
 // function "LastRaw"(O)
-function f4(st, o0) {
-  return (() => { let r15; r15 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r15 != null) return r15; r15 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2); if (r15 != null) return r15; r15 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r15 != null) return r15; r15 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r15 != null) return r15; r15 = R.primitiveValue(o0, P1); if (r15 != null) return r15; return null; })();
+export function f4(st, o0) {
+let r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r19 == null) {
+r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2);
+if (r19 == null) {
+r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r19 == null) {
+r19 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value");
+if (r19 == null) {
+r19 = R.primitiveValue(o0, P1);
+if (r19 == null) {
+r19 = null;
+}
+}
+}
+}
+}
+  return r19;
 }
 // function "FirstRaw"(M)
-function f5(st, o0) {
-  return (() => { let r16; r16 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r16 != null) return r16; r16 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r16 != null) return r16; return null; })();
+export function f5(st, o0) {
+let r20 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r20 == null) {
+r20 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r20 == null) {
+r20 = null;
+}
+}
+  return r20;
 }
 // function "LastRaw"(M)
-function f6(st, o0) {
-  return (() => { let r17; r17 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r17 != null) return r17; r17 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2); if (r17 != null) return r17; r17 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r17 != null) return r17; return null; })();
+export function f6(st, o0) {
+let r21 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r21 == null) {
+r21 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2);
+if (r21 == null) {
+r21 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r21 == null) {
+r21 = null;
+}
+}
+}
+  return r21;
 }
 // function "FirstRaw"(M)
-function f7(st, o0) {
-  return (() => { let r18; r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r18 != null) return r18; r18 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r18 != null) return r18; r18 = R.primitiveValue(o0, P3); if (r18 != null) return r18; return null; })();
+export function f7(st, o0) {
+let r22 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r22 == null) {
+r22 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r22 == null) {
+r22 = R.primitiveValue(o0, P3);
+if (r22 == null) {
+r22 = null;
+}
+}
+}
+  return r22;
 }
 // function "LastRaw"(M)
-function f8(st, o0) {
-  return (() => { let r19; r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r19 != null) return r19; r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2); if (r19 != null) return r19; r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r19 != null) return r19; r19 = R.primitiveValue(o0, P3); if (r19 != null) return r19; return null; })();
+export function f8(st, o0) {
+let r23 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r23 == null) {
+r23 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2);
+if (r23 == null) {
+r23 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r23 == null) {
+r23 = R.primitiveValue(o0, P3);
+if (r23 == null) {
+r23 = null;
+}
+}
+}
+}
+  return r23;
 }
 // function "FirstDate"(O)
-function f9(st, o0) {
-  return f0(st, F["FirstRaw"](st, o0));
+export function f9(st, o0) {
+const x24 = o0;
+  return f0(st, (x24 == null ? f7(st, x24) : f3(st, x24)));
 }
 // function "LastDate"(O)
-function f10(st, o0) {
-  return f1(st, F["LastRaw"](st, o0));
+export function f10(st, o0) {
+const x25 = o0;
+  return f1(st, (x25 == null ? f8(st, x25) : f4(st, x25)));
 }
 // function "FirstDate"(M)
-function f11(st, o0) {
-  return f0(st, F["FirstRaw"](st, o0));
+export function f11(st, o0) {
+const x26 = o0;
+  return f0(st, (x26 == null ? f7(st, x26) : f5(st, x26)));
 }
 // function "LastDate"(M)
-function f12(st, o0) {
-  return f1(st, F["LastRaw"](st, o0));
+export function f12(st, o0) {
+const x27 = o0;
+  return f1(st, (x27 == null ? f8(st, x27) : f6(st, x27)));
 }
 // function "FirstDate"(M)
-function f13(st, o0) {
-  return f0(st, F["FirstRaw"](st, o0));
+export function f13(st, o0) {
+const x28 = o0;
+  return f0(st, (x28 == null ? f7(st, x28) : f7(st, x28)));
 }
 // function "LastDate"(M)
-function f14(st, o0) {
-  return f1(st, F["LastRaw"](st, o0));
+export function f14(st, o0) {
+const x29 = o0;
+  return f1(st, (x29 == null ? f8(st, x29) : f8(st, x29)));
 }
 // function "FirstDate"(M)
-function f15(st, o0) {
+export function f15(st, o0) {
+
   return f0(st, R.primitiveValue(o0, P4));
 }
 // function "LastDate"(M)
-function f16(st, o0) {
+export function f16(st, o0) {
+
   return f1(st, R.primitiveValue(o0, P4));
 }
 // function "EarliestDay"(d)
-function f17(st, o0) {
+export function f17(st, o0) {
+
   return (R.not((R.component(o0, "day") == null)) ? R.dateFrom(o0) : R.dateFrom(f0(st, o0)));
 }
 // function "LatestDayOf"(d)
-function f18(st, o0) {
+export function f18(st, o0) {
+
   return (R.not((R.component(o0, "day") == null)) ? R.dateFrom(o0) : R.dateFrom(f1(st, o0)));
 }
 // function "FirstDay"(O)
-function f19(st, o0) {
-  return f17(st, F["FirstRaw"](st, o0));
+export function f19(st, o0) {
+const x30 = o0;
+  return f17(st, (x30 == null ? f7(st, x30) : f3(st, x30)));
 }
 // function "LastDay"(O)
-function f20(st, o0) {
-  return f18(st, F["LastRaw"](st, o0));
+export function f20(st, o0) {
+const x31 = o0;
+  return f18(st, (x31 == null ? f8(st, x31) : f4(st, x31)));
 }
 // function "FirstDay"(M)
-function f21(st, o0) {
-  return f17(st, F["FirstRaw"](st, o0));
+export function f21(st, o0) {
+const x32 = o0;
+  return f17(st, (x32 == null ? f7(st, x32) : f5(st, x32)));
 }
 // function "LastDay"(M)
-function f22(st, o0) {
-  return f18(st, F["LastRaw"](st, o0));
+export function f22(st, o0) {
+const x33 = o0;
+  return f18(st, (x33 == null ? f8(st, x33) : f6(st, x33)));
 }
 // function "FirstDay"(M)
-function f23(st, o0) {
-  return f17(st, F["FirstRaw"](st, o0));
+export function f23(st, o0) {
+const x34 = o0;
+  return f17(st, (x34 == null ? f7(st, x34) : f7(st, x34)));
 }
 // function "LastDay"(M)
-function f24(st, o0) {
-  return f18(st, F["LastRaw"](st, o0));
+export function f24(st, o0) {
+const x35 = o0;
+  return f18(st, (x35 == null ? f8(st, x35) : f8(st, x35)));
 }
 // function "FirstDay"(M)
-function f25(st, o0) {
+export function f25(st, o0) {
+
   return f17(st, R.primitiveValue(o0, P4));
 }
 // function "LastDay"(M)
-function f26(st, o0) {
+export function f26(st, o0) {
+
   return f18(st, R.primitiveValue(o0, P4));
 }
 // function "FirstDate"(P)
-function f27(st, o0) {
-  return f0(st, (() => { let r20; r20 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r20 != null) return r20; r20 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0); if (r20 != null) return r20; return null; })());
+export function f27(st, o0) {
+let r36 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value");
+if (r36 == null) {
+r36 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0);
+if (r36 == null) {
+r36 = null;
+}
+}
+  return f0(st, r36);
 }
 // function "LastDate"(P)
-function f28(st, o0) {
-  return f1(st, (() => { let r21; r21 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r21 != null) return r21; r21 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0); if (r21 != null) return r21; return null; })());
+export function f28(st, o0) {
+let r37 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value");
+if (r37 == null) {
+r37 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0);
+if (r37 == null) {
+r37 = null;
+}
+}
+  return f1(st, r37);
 }
 // function "FirstDate"(C)
-function f29(st, o0) {
-  return f0(st, (() => { let r22; r22 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r22 != null) return r22; r22 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0); if (r22 != null) return r22; r22 = R.primitiveValue(o0, P5); if (r22 != null) return r22; return null; })());
+export function f29(st, o0) {
+let r38 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value");
+if (r38 == null) {
+r38 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0);
+if (r38 == null) {
+r38 = R.primitiveValue(o0, P5);
+if (r38 == null) {
+r38 = null;
+}
+}
+}
+  return f0(st, r38);
 }
 // function "LastDate"(C)
-function f30(st, o0) {
-  return f1(st, (() => { let r23; r23 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r23 != null) return r23; r23 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0); if (r23 != null) return r23; r23 = R.primitiveValue(o0, P5); if (r23 != null) return r23; return null; })());
+export function f30(st, o0) {
+let r39 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value");
+if (r39 == null) {
+r39 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0);
+if (r39 == null) {
+r39 = R.primitiveValue(o0, P5);
+if (r39 == null) {
+r39 = null;
+}
+}
+}
+  return f1(st, r39);
 }
 // function "RecordedDate"(O)
-function f31(st, o0) {
-  return (() => { let r24; r24 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value"); if (r24 != null) return r24; r24 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0); if (r24 != null) return r24; r24 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value"); if (r24 != null) return r24; r24 = R.primitiveValue(o0, P1); if (r24 != null) return r24; return null; })();
+export function f31(st, o0) {
+let r40 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+if (r40 == null) {
+r40 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+if (r40 == null) {
+r40 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value");
+if (r40 == null) {
+r40 = R.primitiveValue(o0, P1);
+if (r40 == null) {
+r40 = null;
+}
+}
+}
+}
+  return r40;
 }
 // function "RecordedDate"(C)
-function f32(st, o0) {
-  return (() => { let r25; r25 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value"); if (r25 != null) return r25; r25 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0); if (r25 != null) return r25; r25 = R.primitiveValue(o0, P5); if (r25 != null) return r25; return null; })();
+export function f32(st, o0) {
+let r41 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value");
+if (r41 == null) {
+r41 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0);
+if (r41 == null) {
+r41 = R.primitiveValue(o0, P5);
+if (r41 == null) {
+r41 = null;
+}
+}
+}
+  return r41;
 }
 // function "RecordedDate"(P)
-function f33(st, o0) {
-  return (() => { let r26; r26 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value"); if (r26 != null) return r26; r26 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0); if (r26 != null) return r26; return null; })();
+export function f33(st, o0) {
+let r42 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value");
+if (r42 == null) {
+r42 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0);
+if (r42 == null) {
+r42 = null;
+}
+}
+  return r42;
 }
 // function "Counts"(O)
-function f34(st, o0) {
-  return R.inList(R.primitiveValue(o0, P6), M_StsCodes.d["Status Observation Counts"](st.L_Codes), undefined);
+export function f34(st, o0) {
+
+  return R.inList(R.primitiveValue(o0, P6), M_StsCodes.d81(st.L_Codes), undefined);
 }
 // function "ClinicalStatus"(C)
-function f35(st, o0) {
-  return R.first((() => { const s27 = R.prop(R.prop(o0, "clinicalStatus"), "coding");
-if (s27 == null) return null;
-const isList = Array.isArray(s27);
-let out29 = [];
-for (const a_X_28 of (s27 == null ? [] : Array.isArray(s27) ? s27 : [s27])) {
-if (!(R.not((R.primitiveValue(a_X_28, P7) == null)))) continue;
-out29.push(R.primitiveValue(a_X_28, P7));
+export function f35(st, o0) {
+const s43 = R.prop(R.prop(o0, "clinicalStatus"), "coding");
+let q45 = null;
+if (!(s43 == null)) {
+const isList46 = Array.isArray(s43);
+let out47 = [];
+const r48 = Array.isArray(s43) ? s43 : [s43];
+for (let i49 = 0; i49 < r48.length; i49++) {
+const a_X_44 = r48[i49];
+if (!(R.not((R.primitiveValue(a_X_44, P7) == null)))) continue;
+out47.push(R.primitiveValue(a_X_44, P7));
 }
-out29 = R.distinctList(out29);
-return isList ? out29 : out29[0]; })());
+q45 = isList46 ? out47 : out47[0];
+}
+  return R.first(q45);
 }
 // function "VerificationStatus"(C)
-function f36(st, o0) {
-  return R.first((() => { const s30 = R.prop(R.prop(o0, "verificationStatus"), "coding");
-if (s30 == null) return null;
-const isList = Array.isArray(s30);
-let out32 = [];
-for (const a_X_31 of (s30 == null ? [] : Array.isArray(s30) ? s30 : [s30])) {
-if (!(R.not((R.primitiveValue(a_X_31, P7) == null)))) continue;
-out32.push(R.primitiveValue(a_X_31, P7));
+export function f36(st, o0) {
+const s50 = R.prop(R.prop(o0, "verificationStatus"), "coding");
+let q52 = null;
+if (!(s50 == null)) {
+const isList53 = Array.isArray(s50);
+let out54 = [];
+const r55 = Array.isArray(s50) ? s50 : [s50];
+for (let i56 = 0; i56 < r55.length; i56++) {
+const a_X_51 = r55[i56];
+if (!(R.not((R.primitiveValue(a_X_51, P7) == null)))) continue;
+out54.push(R.primitiveValue(a_X_51, P7));
 }
-out32 = R.distinctList(out32);
-return isList ? out32 : out32[0]; })());
+q52 = isList53 ? out54 : out54[0];
+}
+  return R.first(q52);
 }
 // function "Exists"(C)
-function f37(st, o0) {
-  return R.not(R.inList((() => { let r33; r33 = f36(st, o0); if (r33 != null) return r33; r33 = ""; if (r33 != null) return r33; return null; })(), M_StsCodes.d["Status Verification Ignored"](st.L_Codes), undefined));
+export function f37(st, o0) {
+let r57 = f36(st, o0);
+if (r57 == null) {
+r57 = "";
+if (r57 == null) {
+r57 = null;
+}
+}
+  return R.not(R.inList(r57, M_StsCodes.d85(st.L_Codes), undefined));
 }
 // function "IsActive"(C)
-function f38(st, o0) {
-  return R.or((f35(st, o0) == null), R.inList(f35(st, o0), M_StsCodes.d["Status Condition Active"](st.L_Codes), undefined));
+export function f38(st, o0) {
+
+  return R.or((f35(st, o0) == null), R.inList(f35(st, o0), M_StsCodes.d82(st.L_Codes), undefined));
 }
 // function "CodesIn"(concept, system)
-function f39(st, o0, o1) {
-  return (() => { const s34 = R.prop(o0, "coding");
-if (s34 == null) return null;
-const isList = Array.isArray(s34);
-let out36 = [];
-for (const a_X_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_35, P8), o1), R.not((R.primitiveValue(a_X_35, P7) == null))))) continue;
-out36.push(R.primitiveValue(a_X_35, P7));
+export function f39(st, o0, o1) {
+const s58 = R.prop(o0, "coding");
+let q60 = null;
+if (!(s58 == null)) {
+const isList61 = Array.isArray(s58);
+let out62 = [];
+const r63 = Array.isArray(s58) ? s58 : [s58];
+for (let i64 = 0; i64 < r63.length; i64++) {
+const a_X_59 = r63[i64];
+if (!(R.and(R.equal(R.primitiveValue(a_X_59, P8), o1), R.not((R.primitiveValue(a_X_59, P7) == null))))) continue;
+out62.push(R.primitiveValue(a_X_59, P7));
 }
-out36 = R.distinctList(out36);
-return isList ? out36 : out36[0]; })();
+out62 = R.distinctList(out62);
+q60 = isList61 ? out62 : out62[0];
+}
+  return q60;
 }
 // function "HasCode"(concept, system, codes)
-function f40(st, o0, o1, o2) {
-  return R.exists((() => { const s37 = f39(st, o0, o1);
-if (s37 == null) return null;
-const isList = Array.isArray(s37);
-let out39 = [];
-for (const a_X_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-if (!(R.inList(a_X_38, o2, undefined))) continue;
-out39.push(a_X_38);
+export function f40(st, o0, o1, o2) {
+const s65 = f39(st, o0, o1);
+let q67 = null;
+if (!(s65 == null)) {
+const isList68 = Array.isArray(s65);
+let out69 = [];
+const r70 = Array.isArray(s65) ? s65 : [s65];
+for (let i71 = 0; i71 < r70.length; i71++) {
+const a_X_66 = r70[i71];
+if (!(R.inList(a_X_66, o2, undefined))) continue;
+out69.push(a_X_66);
 }
-out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })());
+q67 = isList68 ? out69 : out69[0];
+}
+  return R.exists(q67);
 }
 // function "HasCodePrefix"(concept, system, prefixes)
-function f41(st, o0, o1, o2) {
-  return R.exists((() => { const s40 = f39(st, o0, o1);
-if (s40 == null) return null;
-const isList = Array.isArray(s40);
-let out42 = [];
-for (const a_X_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-if (!(R.exists((() => { const s43 = o2;
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_P_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-if (!(R.startsWith(a_X_41, a_P_44))) continue;
-out45.push(a_P_44);
+export function f41(st, o0, o1, o2) {
+const s72 = f39(st, o0, o1);
+let q74 = null;
+if (!(s72 == null)) {
+const isList75 = Array.isArray(s72);
+let out76 = [];
+const r77 = Array.isArray(s72) ? s72 : [s72];
+for (let i78 = 0; i78 < r77.length; i78++) {
+const a_X_73 = r77[i78];
+const s79 = o2;
+let q81 = null;
+if (!(s79 == null)) {
+const isList82 = Array.isArray(s79);
+let out83 = [];
+const r84 = Array.isArray(s79) ? s79 : [s79];
+for (let i85 = 0; i85 < r84.length; i85++) {
+const a_P_80 = r84[i85];
+if (!(R.startsWith(a_X_73, a_P_80))) continue;
+out83.push(a_P_80);
 }
-out45 = R.distinctList(out45);
-return isList ? out45 : out45[0]; })()))) continue;
-out42.push(a_X_41);
+q81 = isList82 ? out83 : out83[0];
 }
-out42 = R.distinctList(out42);
-return isList ? out42 : out42[0]; })());
+if (!(R.exists(q81))) continue;
+out76.push(a_X_73);
+}
+q74 = isList75 ? out76 : out76[0];
+}
+  return R.exists(q74);
 }
 // function "HasAnyCode"(concept, codes)
-function f42(st, o0, o1) {
-  return R.exists((() => { const s46 = R.prop(o0, "coding");
-if (s46 == null) return null;
-const isList = Array.isArray(s46);
-let out48 = [];
-for (const a_X_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-if (!(R.inList(({ "system": R.primitiveValue(a_X_47, P8), "code": R.primitiveValue(a_X_47, P7) }), o1, undefined))) continue;
-out48.push(R.primitiveValue(a_X_47, P7));
+export function f42(st, o0, o1) {
+const s86 = R.prop(o0, "coding");
+let q88 = null;
+if (!(s86 == null)) {
+const isList89 = Array.isArray(s86);
+let out90 = [];
+const r91 = Array.isArray(s86) ? s86 : [s86];
+for (let i92 = 0; i92 < r91.length; i92++) {
+const a_X_87 = r91[i92];
+if (!(R.inList(({ "system": R.primitiveValue(a_X_87, P8), "code": R.primitiveValue(a_X_87, P7) }), o1, undefined))) continue;
+out90.push(R.primitiveValue(a_X_87, P7));
 }
-return isList ? out48 : out48[0]; })());
+q88 = isList89 ? out90 : out90[0];
+}
+  return R.exists(q88);
 }
 // function "Texts"(concept)
-function f43(st, o0) {
-  return R.union((() => { const s49 = R.prop(o0, "coding");
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
-let out51 = [];
-for (const a_X_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-if (!(R.not((R.primitiveValue(a_X_50, P9) == null)))) continue;
-out51.push(R.primitiveValue(a_X_50, P9));
+export function f43(st, o0) {
+const s93 = R.prop(o0, "coding");
+let q95 = null;
+if (!(s93 == null)) {
+const isList96 = Array.isArray(s93);
+let out97 = [];
+const r98 = Array.isArray(s93) ? s93 : [s93];
+for (let i99 = 0; i99 < r98.length; i99++) {
+const a_X_94 = r98[i99];
+if (!(R.not((R.primitiveValue(a_X_94, P9) == null)))) continue;
+out97.push(R.primitiveValue(a_X_94, P9));
 }
-out51 = R.distinctList(out51);
-return isList ? out51 : out51[0]; })(), ((R.primitiveValue(o0, P10) == null) ? [] : [R.primitiveValue(o0, P10)]), false);
+out97 = R.distinctList(out97);
+q95 = isList96 ? out97 : out97[0];
+}
+  return R.union(q95, ((R.primitiveValue(o0, P10) == null) ? [] : [R.primitiveValue(o0, P10)]), false);
 }
 // function "HasProfile"(meta, url)
-function f44(st, o0, o1) {
-  return R.exists((() => { const s52 = R.prop(o0, "profile");
-if (s52 == null) return null;
-const isList = Array.isArray(s52);
-let out54 = [];
-for (const a_P_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-if (!(R.equal(R.prop(a_P_53, "value"), o1))) continue;
-out54.push(R.prop(a_P_53, "value"));
+export function f44(st, o0, o1) {
+const s100 = R.prop(o0, "profile");
+let q102 = null;
+if (!(s100 == null)) {
+const isList103 = Array.isArray(s100);
+let out104 = [];
+const r105 = Array.isArray(s100) ? s100 : [s100];
+for (let i106 = 0; i106 < r105.length; i106++) {
+const a_P_101 = r105[i106];
+if (!(R.equal(R.prop(a_P_101, "value"), o1))) continue;
+out104.push(R.prop(a_P_101, "value"));
 }
-return isList ? out54 : out54[0]; })());
+q102 = isList103 ? out104 : out104[0];
+}
+  return R.exists(q102);
 }
 // function "ReferenceKey"(ref)
-function f45(st, o0) {
-  return (R.or((R.primitiveValue(o0, P11) == null), R.startsWith(R.primitiveValue(o0, P11), "#")) ? R.as(null, K5, false) : R.combine(R.slice(R.slice(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/"), () => R.subtract(R.count(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/")), 2), () => null), () => 0, () => (() => { let r55; r55 = 2; if (r55 != null) return r55; r55 = 0; if (r55 != null) return r55; return null; })()), "/"));
+export function f45(st, o0) {
+
+  return (R.or((R.primitiveValue(o0, P11) == null), R.startsWith(R.primitiveValue(o0, P11), "#")) ? R.as(null, K5, false) : R.combine(R.slice(R.slice(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/"), () => R.subtract(R.count(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/")), 2), () => null), () => 0, () => {
+let r107 = 2;
+if (r107 == null) {
+r107 = 0;
+if (r107 == null) {
+r107 = null;
+}
+}
+return r107;
+}), "/"));
 }
 // function "Key"(C)
-function f46(st, o0) {
+export function f46(st, o0) {
+
   return R.concatenate("Condition/", R.primitiveValue(o0, P12));
 }
 // function "Key"(O)
-function f47(st, o0) {
+export function f47(st, o0) {
+
   return R.concatenate("Observation/", R.primitiveValue(o0, P13));
 }
 // function "Key"(P)
-function f48(st, o0) {
+export function f48(st, o0) {
+
   return R.concatenate("Procedure/", R.primitiveValue(o0, P14));
 }
 // function "SortKey"(d)
-function f49(st, o0) {
+export function f49(st, o0) {
+
   return ((o0 == null) ? R.as(null, K6, false) : R.durationBetween(new R.DateTime(1970, 1, 1, 0, 0, 0, 0, 0), o0, "minute"));
 }
 // function "UnitlessLvef"(v)
-function f50(st, o0) {
+export function f50(st, o0) {
+
   return (R.and(R.greater(o0, 0), R.lessOrEqual(o0, 1)) ? R.multiply(o0, 100) : (R.and(R.greater(o0, 1), R.lessOrEqual(o0, 100)) ? o0 : R.as(null, K7, false)));
 }
 // function "Stripped"(s)
-function f51(st, o0) {
+export function f51(st, o0) {
+
   return R.replaceMatches(o0, "(^\\s+|\\s+$)", "");
 }
 // function "LvefPercent"(q)
-function f52(st, o0) {
-  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K7, false) : (R.not((R.primitiveValue(o0, P16) == null)) ? (R.and(R.not((R.primitiveValue(o0, P17) == null)), R.not(R.equal(R.primitiveValue(o0, P17), M_StsCodes.d["System Ucum"](st.L_Codes)))) ? R.as(null, K7, false) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d["LVEF Percent Codes"](st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false)))) : (R.or((R.primitiveValue(o0, P18) == null), R.equal(f51(st, R.primitiveValue(o0, P18)), "")) ? f50(st, R.primitiveValue(o0, P15)) : (R.inList(R.lowerCase(f51(st, R.primitiveValue(o0, P18))), M_StsCodes.d["LVEF Percent Unit Texts"](st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(f51(st, R.primitiveValue(o0, P18)), M_StsCodes.d["LVEF Unitless Codes"](st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false))))));
+export function f52(st, o0) {
+
+  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K7, false) : (R.not((R.primitiveValue(o0, P16) == null)) ? (R.and(R.not((R.primitiveValue(o0, P17) == null)), R.not(R.equal(R.primitiveValue(o0, P17), M_StsCodes.d15(st.L_Codes)))) ? R.as(null, K7, false) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d51(st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d53(st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false)))) : (R.or((R.primitiveValue(o0, P18) == null), R.equal(f51(st, R.primitiveValue(o0, P18)), "")) ? f50(st, R.primitiveValue(o0, P15)) : (R.inList(R.lowerCase(f51(st, R.primitiveValue(o0, P18))), M_StsCodes.d52(st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(f51(st, R.primitiveValue(o0, P18)), M_StsCodes.d53(st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false))))));
 }
 // function "NumbersIn"(s)
-function f53(st, o0) {
-  return (() => { const s56 = R.split(R.replaceMatches(o0, "([^0-9.]+|\\.(?![0-9])|(?<![0-9])\\.)", " "), " ");
-if (s56 == null) return null;
-const isList = Array.isArray(s56);
-let out58 = [];
-for (const a_T_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-if (!(R.not(R.equal(a_T_57, "")))) continue;
-out58.push(R.toDecimal(a_T_57));
+export function f53(st, o0) {
+const s108 = R.split(R.replaceMatches(o0, "([^0-9.]+|\\.(?![0-9])|(?<![0-9])\\.)", " "), " ");
+let q110 = null;
+if (!(s108 == null)) {
+const isList111 = Array.isArray(s108);
+let out112 = [];
+const r113 = Array.isArray(s108) ? s108 : [s108];
+for (let i114 = 0; i114 < r113.length; i114++) {
+const a_T_109 = r113[i114];
+if (!(R.not(R.equal(a_T_109, "")))) continue;
+out112.push(R.toDecimal(a_T_109));
 }
-out58 = R.distinctList(out58);
-return isList ? out58 : out58[0]; })();
+out112 = R.distinctList(out112);
+q110 = isList111 ? out112 : out112[0];
+}
+  return q110;
 }
 // function "LvefRawPercent"(O)
-function f54(st, o0) {
-  return (() => { let r59; r59 = f52(st, R.as(R.prop(o0, "value"), K8, false)); if (r59 != null) return r59; r59 = f52(st, R.prop(R.as(R.prop(o0, "value"), K9, false), "low")); if (r59 != null) return r59; r59 = R.min(f53(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value"))); if (r59 != null) return r59; r59 = f50(st, R.toDecimal(R.prop(R.as(R.prop(o0, "value"), K11, false), "value"))); if (r59 != null) return r59; return null; })();
+export function f54(st, o0) {
+let r115 = f52(st, R.as(R.prop(o0, "value"), K8, false));
+if (r115 == null) {
+r115 = f52(st, R.prop(R.as(R.prop(o0, "value"), K9, false), "low"));
+if (r115 == null) {
+r115 = R.min(f53(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value")));
+if (r115 == null) {
+r115 = f50(st, R.toDecimal(R.prop(R.as(R.prop(o0, "value"), K11, false), "value")));
+if (r115 == null) {
+r115 = null;
+}
+}
+}
+}
+  return r115;
 }
 // function "LvefValue"(O)
-function f55(st, o0) {
-  return (() => { const s60 = f54(st, o0);
-if (s60 == null) return null;
-const isList = Array.isArray(s60);
-let out62 = [];
-for (const a_P_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
-out62.push((R.and(R.greaterOrEqual(a_P_61, M_StsCodes.d["LVEF Plausible Min"](st.L_Codes)), R.lessOrEqual(a_P_61, M_StsCodes.d["LVEF Plausible Max"](st.L_Codes))) ? a_P_61 : R.as(null, K7, false)));
+export function f55(st, o0) {
+const s116 = f54(st, o0);
+let q118 = null;
+if (!(s116 == null)) {
+const isList119 = Array.isArray(s116);
+let out120 = [];
+const r121 = Array.isArray(s116) ? s116 : [s116];
+for (let i122 = 0; i122 < r121.length; i122++) {
+const a_P_117 = r121[i122];
+out120.push((R.and(R.greaterOrEqual(a_P_117, M_StsCodes.d54(st.L_Codes)), R.lessOrEqual(a_P_117, M_StsCodes.d55(st.L_Codes))) ? a_P_117 : R.as(null, K7, false)));
 }
-out62 = R.distinctList(out62);
-return isList ? out62 : out62[0]; })();
+out120 = R.distinctList(out120);
+q118 = isList119 ? out120 : out120[0];
+}
+  return q118;
 }
 // function "QuantityText"(q)
-function f56(st, o0) {
-  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K5, false) : R.concatenate(R.toStringOp(R.primitiveValue(o0, P15)), (() => { let r63; r63 = R.concatenate(" ", (() => { let r64; r64 = R.primitiveValue(o0, P18); if (r64 != null) return r64; r64 = R.primitiveValue(o0, P16); if (r64 != null) return r64; return null; })()); if (r63 != null) return r63; r63 = ""; if (r63 != null) return r63; return null; })()));
+export function f56(st, o0) {
+let c125;
+if (R.or((o0 == null), (R.primitiveValue(o0, P15) == null))) {
+c125 = R.as(null, K5, false);
+} else {
+let r124 = R.primitiveValue(o0, P18);
+if (r124 == null) {
+r124 = R.primitiveValue(o0, P16);
+if (r124 == null) {
+r124 = null;
+}
+}
+let r123 = R.concatenate(" ", r124);
+if (r123 == null) {
+r123 = "";
+if (r123 == null) {
+r123 = null;
+}
+}
+c125 = R.concatenate(R.toStringOp(R.primitiveValue(o0, P15)), r123);
+}
+  return c125;
 }
 // function "RangeText"(R)
-function f57(st, o0) {
-  return ((o0 == null) ? R.as(null, K5, false) : R.concatenate(R.concatenate(R.concatenate((() => { let r65; r65 = R.toStringOp(R.primitiveValue(R.prop(o0, "low"), P19)); if (r65 != null) return r65; r65 = "?"; if (r65 != null) return r65; return null; })(), "-"), (() => { let r66; r66 = R.toStringOp(R.primitiveValue(R.prop(o0, "high"), P19)); if (r66 != null) return r66; r66 = "?"; if (r66 != null) return r66; return null; })()), (() => { let r67; r67 = R.concatenate(" ", (() => { let r68; r68 = R.primitiveValue(R.prop(o0, "low"), P20); if (r68 != null) return r68; r68 = R.primitiveValue(R.prop(o0, "low"), P21); if (r68 != null) return r68; r68 = R.primitiveValue(R.prop(o0, "high"), P20); if (r68 != null) return r68; r68 = R.primitiveValue(R.prop(o0, "high"), P21); if (r68 != null) return r68; return null; })()); if (r67 != null) return r67; r67 = ""; if (r67 != null) return r67; return null; })()));
+export function f57(st, o0) {
+let c130;
+if ((o0 == null)) {
+c130 = R.as(null, K5, false);
+} else {
+let r126 = R.toStringOp(R.primitiveValue(R.prop(o0, "low"), P19));
+if (r126 == null) {
+r126 = "?";
+if (r126 == null) {
+r126 = null;
+}
+}
+let r127 = R.toStringOp(R.primitiveValue(R.prop(o0, "high"), P19));
+if (r127 == null) {
+r127 = "?";
+if (r127 == null) {
+r127 = null;
+}
+}
+let r129 = R.primitiveValue(R.prop(o0, "low"), P20);
+if (r129 == null) {
+r129 = R.primitiveValue(R.prop(o0, "low"), P21);
+if (r129 == null) {
+r129 = R.primitiveValue(R.prop(o0, "high"), P20);
+if (r129 == null) {
+r129 = R.primitiveValue(R.prop(o0, "high"), P21);
+if (r129 == null) {
+r129 = null;
+}
+}
+}
+}
+let r128 = R.concatenate(" ", r129);
+if (r128 == null) {
+r128 = "";
+if (r128 == null) {
+r128 = null;
+}
+}
+c130 = R.concatenate(R.concatenate(R.concatenate(r126, "-"), r127), r128);
+}
+  return c130;
 }
 // function "ValueText"(O)
-function f58(st, o0) {
-  return (() => { let r69; r69 = f56(st, R.as(R.prop(o0, "value"), K8, false)); if (r69 != null) return r69; r69 = f57(st, R.as(R.prop(o0, "value"), K9, false)); if (r69 != null) return r69; r69 = R.prop(R.as(R.prop(o0, "value"), K10, false), "value"); if (r69 != null) return r69; r69 = R.toStringOp(R.prop(R.as(R.prop(o0, "value"), K11, false), "value")); if (r69 != null) return r69; r69 = (() => { let r70; r70 = R.first(f43(st, R.as(R.prop(o0, "value"), K12, false))); if (r70 != null) return r70; r70 = R.first((() => { const s71 = R.prop(R.as(R.prop(o0, "value"), K12, false), "coding");
-if (s71 == null) return null;
-const isList = Array.isArray(s71);
-let out73 = [];
-for (const a_C_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
-if (!(R.not((R.primitiveValue(a_C_72, P7) == null)))) continue;
-out73.push(R.primitiveValue(a_C_72, P7));
+export function f58(st, o0) {
+let r131 = f56(st, R.as(R.prop(o0, "value"), K8, false));
+if (r131 == null) {
+r131 = f57(st, R.as(R.prop(o0, "value"), K9, false));
+if (r131 == null) {
+r131 = R.prop(R.as(R.prop(o0, "value"), K10, false), "value");
+if (r131 == null) {
+r131 = R.toStringOp(R.prop(R.as(R.prop(o0, "value"), K11, false), "value"));
+if (r131 == null) {
+let r132 = R.first(f43(st, R.as(R.prop(o0, "value"), K12, false)));
+if (r132 == null) {
+const s133 = R.prop(R.as(R.prop(o0, "value"), K12, false), "coding");
+let q135 = null;
+if (!(s133 == null)) {
+const isList136 = Array.isArray(s133);
+let out137 = [];
+const r138 = Array.isArray(s133) ? s133 : [s133];
+for (let i139 = 0; i139 < r138.length; i139++) {
+const a_C_134 = r138[i139];
+if (!(R.not((R.primitiveValue(a_C_134, P7) == null)))) continue;
+out137.push(R.primitiveValue(a_C_134, P7));
 }
-out73 = R.distinctList(out73);
-return isList ? out73 : out73[0]; })()); if (r70 != null) return r70; r70 = "no value"; if (r70 != null) return r70; return null; })(); if (r69 != null) return r69; return null; })();
+q135 = isList136 ? out137 : out137[0];
+}
+r132 = R.first(q135);
+if (r132 == null) {
+r132 = "no value";
+if (r132 == null) {
+r132 = null;
+}
+}
+}
+r131 = r132;
+if (r131 == null) {
+r131 = null;
+}
+}
+}
+}
+}
+  return r131;
 }
 // function "EcogFromText"(t)
-function f59(st, o0) {
+export function f59(st, o0) {
+
   return ((o0 == null) ? R.as(null, K6, false) : (R.matches(R.lowerCase(o0), "\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(R.lowerCase(o0), "^\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*([0-5])[\\s\\S]*$", "$2")) : (R.matches(o0, "\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(o0, "^\\s*([0-5])[\\s\\S]*$", "$1")) : R.as(null, K6, false))));
 }
 // function "EcogFromConcept"(c)
-function f60(st, o0) {
-  return ((o0 == null) ? R.as(null, K6, false) : (() => { let r74; r74 = R.first((() => { const s75 = M_StsCodes.d["ECOG Answers"](st.L_Codes);
-if (s75 == null) return null;
-const isList = Array.isArray(s75);
-let out77 = [];
-for (const a_A_76 of (s75 == null ? [] : Array.isArray(s75) ? s75 : [s75])) {
-if (!(R.exists((() => { const s78 = R.prop(o0, "coding");
-if (s78 == null) return null;
-const isList = Array.isArray(s78);
-let out80 = [];
-for (const a_X_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_79, P8), R.prop(a_A_76, "system")), R.equal(R.primitiveValue(a_X_79, P7), R.prop(a_A_76, "code"))))) continue;
-out80.push(R.primitiveValue(a_X_79, P7));
+export function f60(st, o0) {
+let c162;
+if ((o0 == null)) {
+c162 = R.as(null, K6, false);
+} else {
+const s141 = M_StsCodes.d50(st.L_Codes);
+let q143 = null;
+if (!(s141 == null)) {
+const isList144 = Array.isArray(s141);
+let out145 = [];
+const r146 = Array.isArray(s141) ? s141 : [s141];
+for (let i147 = 0; i147 < r146.length; i147++) {
+const a_A_142 = r146[i147];
+const s148 = R.prop(o0, "coding");
+let q150 = null;
+if (!(s148 == null)) {
+const isList151 = Array.isArray(s148);
+let out152 = [];
+const r153 = Array.isArray(s148) ? s148 : [s148];
+for (let i154 = 0; i154 < r153.length; i154++) {
+const a_X_149 = r153[i154];
+if (!(R.and(R.equal(R.primitiveValue(a_X_149, P8), R.prop(a_A_142, "system")), R.equal(R.primitiveValue(a_X_149, P7), R.prop(a_A_142, "code"))))) continue;
+out152.push(R.primitiveValue(a_X_149, P7));
 }
-return isList ? out80 : out80[0]; })()))) continue;
-out77.push(R.prop(a_A_76, "score"));
+q150 = isList151 ? out152 : out152[0];
 }
-out77 = R.distinctList(out77);
-return isList ? out77 : out77[0]; })()); if (r74 != null) return r74; r74 = R.first((() => { const s81 = f43(st, o0);
-if (s81 == null) return null;
-const isList = Array.isArray(s81);
-let out83 = [];
-for (const a_T_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
-if (!(R.not((f59(st, a_T_82) == null)))) continue;
-out83.push(f59(st, a_T_82));
+if (!(R.exists(q150))) continue;
+out145.push(R.prop(a_A_142, "score"));
 }
-out83 = R.distinctList(out83);
-return isList ? out83 : out83[0]; })()); if (r74 != null) return r74; return null; })());
+q143 = isList144 ? out145 : out145[0];
+}
+let r140 = R.first(q143);
+if (r140 == null) {
+const s155 = f43(st, o0);
+let q157 = null;
+if (!(s155 == null)) {
+const isList158 = Array.isArray(s155);
+let out159 = [];
+const r160 = Array.isArray(s155) ? s155 : [s155];
+for (let i161 = 0; i161 < r160.length; i161++) {
+const a_T_156 = r160[i161];
+if (!(R.not((f59(st, a_T_156) == null)))) continue;
+out159.push(f59(st, a_T_156));
+}
+q157 = isList158 ? out159 : out159[0];
+}
+r140 = R.first(q157);
+if (r140 == null) {
+r140 = null;
+}
+}
+c162 = r140;
+}
+  return c162;
 }
 // function "EcogValue"(O)
-function f61(st, o0) {
-  return (() => { let r84; r84 = (() => { const s85 = R.as(R.prop(o0, "value"), K11, false);
-if (s85 == null) return null;
-const isList = Array.isArray(s85);
-let out87 = [];
-for (const a_I_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
-if (!(R.and(R.greaterOrEqual(R.prop(a_I_86, "value"), 0), R.lessOrEqual(R.prop(a_I_86, "value"), 5)))) continue;
-out87.push(R.prop(a_I_86, "value"));
+export function f61(st, o0) {
+const s164 = R.as(R.prop(o0, "value"), K11, false);
+let q166 = null;
+if (!(s164 == null)) {
+const isList167 = Array.isArray(s164);
+let out168 = [];
+const r169 = Array.isArray(s164) ? s164 : [s164];
+for (let i170 = 0; i170 < r169.length; i170++) {
+const a_I_165 = r169[i170];
+if (!(R.and(R.greaterOrEqual(R.prop(a_I_165, "value"), 0), R.lessOrEqual(R.prop(a_I_165, "value"), 5)))) continue;
+out168.push(R.prop(a_I_165, "value"));
 }
-out87 = R.distinctList(out87);
-return isList ? out87 : out87[0]; })(); if (r84 != null) return r84; r84 = f60(st, R.as(R.prop(o0, "value"), K12, false)); if (r84 != null) return r84; r84 = f59(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value")); if (r84 != null) return r84; return null; })();
+out168 = R.distinctList(out168);
+q166 = isList167 ? out168 : out168[0];
+}
+let r163 = q166;
+if (r163 == null) {
+r163 = f60(st, R.as(R.prop(o0, "value"), K12, false));
+if (r163 == null) {
+r163 = f59(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value"));
+if (r163 == null) {
+r163 = null;
+}
+}
+}
+  return r163;
 }
 // function "BilirubinHigh"(O)
-function f62(st, o0) {
-  return (R.exists((() => { const s88 = R.prop(o0, "interpretation");
-if (s88 == null) return null;
-const isList = Array.isArray(s88);
-let out90 = [];
-for (const a_I_89 of (s88 == null ? [] : Array.isArray(s88) ? s88 : [s88])) {
-if (!(f40(st, a_I_89, M_StsCodes.d["System Observation Interpretation"](st.L_Codes), M_StsCodes.d["Bilirubin High Interpretations"](st.L_Codes)))) continue;
-out90.push(a_I_89);
+export function f62(st, o0) {
+const s171 = R.prop(o0, "interpretation");
+let q173 = null;
+if (!(s171 == null)) {
+const isList174 = Array.isArray(s171);
+let out175 = [];
+const r176 = Array.isArray(s171) ? s171 : [s171];
+for (let i177 = 0; i177 < r176.length; i177++) {
+const a_I_172 = r176[i177];
+if (!(f40(st, a_I_172, M_StsCodes.d10(st.L_Codes), M_StsCodes.d58(st.L_Codes)))) continue;
+out175.push(a_I_172);
 }
-out90 = R.distinctList(out90);
-return isList ? out90 : out90[0]; })()) ? true : (() => { const s91 = R.first((() => { const s93 = R.prop(o0, "referenceRange");
-if (s93 == null) return null;
-const isList = Array.isArray(s93);
-let out95 = [];
-for (const a_R_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
-if (!(R.not((R.primitiveValue(R.prop(a_R_94, "high"), P19) == null)))) continue;
-out95.push(R.prop(a_R_94, "high"));
+q173 = isList174 ? out175 : out175[0];
 }
-return isList ? out95 : out95[0]; })());
-if (s91 == null) return null;
-const isList = Array.isArray(s91);
-let out96 = [];
-for (const a_H_92 of (s91 == null ? [] : Array.isArray(s91) ? s91 : [s91])) {
-const l_q_97 = R.as(R.prop(o0, "value"), K8, false);
-out96.push((R.or(R.or((R.primitiveValue(l_q_97, P15) == null), ((() => { let r98; r98 = R.primitiveValue(l_q_97, P16); if (r98 != null) return r98; r98 = R.primitiveValue(l_q_97, P18); if (r98 != null) return r98; return null; })() == null)), R.not(R.equal((() => { let r99; r99 = R.primitiveValue(l_q_97, P16); if (r99 != null) return r99; r99 = R.primitiveValue(l_q_97, P18); if (r99 != null) return r99; return null; })(), (() => { let r100; r100 = R.primitiveValue(a_H_92, P21); if (r100 != null) return r100; r100 = R.primitiveValue(a_H_92, P20); if (r100 != null) return r100; return null; })()))) ? R.as(null, K13, false) : R.greater(R.primitiveValue(l_q_97, P15), R.primitiveValue(a_H_92, P19))));
+let c196;
+if (R.exists(q173)) {
+c196 = true;
+} else {
+const s180 = R.prop(o0, "referenceRange");
+let q182 = null;
+if (!(s180 == null)) {
+const isList183 = Array.isArray(s180);
+let out184 = [];
+const r185 = Array.isArray(s180) ? s180 : [s180];
+for (let i186 = 0; i186 < r185.length; i186++) {
+const a_R_181 = r185[i186];
+if (!(R.not((R.primitiveValue(R.prop(a_R_181, "high"), P19) == null)))) continue;
+out184.push(R.prop(a_R_181, "high"));
 }
-out96 = R.distinctList(out96);
-return isList ? out96 : out96[0]; })());
+q182 = isList183 ? out184 : out184[0];
 }
-const T101 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T102 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T103 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T104 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T105 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T106 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T107 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T108 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T109 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T110 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T111 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T112 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T113 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T114 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T115 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T116 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T117 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T118 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T119 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T120 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T121 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T122 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T123 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T124 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T125 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T126 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T127 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
-const T128 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T129 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T130 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T131 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T132 = [[f55, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T133 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T134 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
-const T135 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T136 = [[f59, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T137 = [[f60, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T138 = [[f61, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T139 = [[f62, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const s178 = R.first(q182);
+let q187 = null;
+if (!(s178 == null)) {
+const isList188 = Array.isArray(s178);
+let out189 = [];
+const r190 = Array.isArray(s178) ? s178 : [s178];
+for (let i191 = 0; i191 < r190.length; i191++) {
+const a_H_179 = r190[i191];
+const l_q_192 = R.as(R.prop(o0, "value"), K8, false);
+let r193 = R.primitiveValue(l_q_192, P16);
+if (r193 == null) {
+r193 = R.primitiveValue(l_q_192, P18);
+if (r193 == null) {
+r193 = null;
+}
+}
+let r194 = R.primitiveValue(l_q_192, P16);
+if (r194 == null) {
+r194 = R.primitiveValue(l_q_192, P18);
+if (r194 == null) {
+r194 = null;
+}
+}
+let r195 = R.primitiveValue(a_H_179, P21);
+if (r195 == null) {
+r195 = R.primitiveValue(a_H_179, P20);
+if (r195 == null) {
+r195 = null;
+}
+}
+out189.push((R.or(R.or((R.primitiveValue(l_q_192, P15) == null), (r193 == null)), R.not(R.equal(r194, r195))) ? R.as(null, K13, false) : R.greater(R.primitiveValue(l_q_192, P15), R.primitiveValue(a_H_179, P19))));
+}
+out189 = R.distinctList(out189);
+q187 = isList188 ? out189 : out189[0];
+}
+c196 = q187;
+}
+  return c196;
+}
+const T197 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T198 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T199 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T200 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T201 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T202 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T203 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T204 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T205 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T206 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T207 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T208 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T209 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T210 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T211 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T212 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T213 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T214 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T215 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T216 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T217 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T218 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T219 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T220 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T221 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T222 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T223 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
+const T224 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T225 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T226 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T227 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T228 = [[f55, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T229 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
+const T231 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T232 = [[f59, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T233 = [[f60, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T234 = [[f61, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T235 = [[f62, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T101),
-  "LatestInstant": (st, ...args) => R.dispatch(st, args, T102),
-  "LatestDay": (st, ...args) => R.dispatch(st, args, T103),
-  "FirstRaw": (st, ...args) => R.dispatch(st, args, T104),
-  "LastRaw": (st, ...args) => R.dispatch(st, args, T105),
-  "FirstDate": (st, ...args) => R.dispatch(st, args, T106),
-  "LastDate": (st, ...args) => R.dispatch(st, args, T107),
-  "EarliestDay": (st, ...args) => R.dispatch(st, args, T108),
-  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T109),
-  "FirstDay": (st, ...args) => R.dispatch(st, args, T110),
-  "LastDay": (st, ...args) => R.dispatch(st, args, T111),
-  "RecordedDate": (st, ...args) => R.dispatch(st, args, T112),
-  "Counts": (st, ...args) => R.dispatch(st, args, T113),
-  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T114),
-  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T115),
-  "Exists": (st, ...args) => R.dispatch(st, args, T116),
-  "IsActive": (st, ...args) => R.dispatch(st, args, T117),
-  "CodesIn": (st, ...args) => R.dispatch(st, args, T118),
-  "HasCode": (st, ...args) => R.dispatch(st, args, T119),
-  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T120),
-  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T121),
-  "Texts": (st, ...args) => R.dispatch(st, args, T122),
-  "HasProfile": (st, ...args) => R.dispatch(st, args, T123),
-  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T124),
-  "Key": (st, ...args) => R.dispatch(st, args, T125),
-  "SortKey": (st, ...args) => R.dispatch(st, args, T126),
-  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T127),
-  "Stripped": (st, ...args) => R.dispatch(st, args, T128),
-  "LvefPercent": (st, ...args) => R.dispatch(st, args, T129),
-  "NumbersIn": (st, ...args) => R.dispatch(st, args, T130),
-  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T131),
-  "LvefValue": (st, ...args) => R.dispatch(st, args, T132),
-  "QuantityText": (st, ...args) => R.dispatch(st, args, T133),
-  "RangeText": (st, ...args) => R.dispatch(st, args, T134),
-  "ValueText": (st, ...args) => R.dispatch(st, args, T135),
-  "EcogFromText": (st, ...args) => R.dispatch(st, args, T136),
-  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T137),
-  "EcogValue": (st, ...args) => R.dispatch(st, args, T138),
-  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T139),
+  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T197),
+  "LatestInstant": (st, ...args) => R.dispatch(st, args, T198),
+  "LatestDay": (st, ...args) => R.dispatch(st, args, T199),
+  "FirstRaw": (st, ...args) => R.dispatch(st, args, T200),
+  "LastRaw": (st, ...args) => R.dispatch(st, args, T201),
+  "FirstDate": (st, ...args) => R.dispatch(st, args, T202),
+  "LastDate": (st, ...args) => R.dispatch(st, args, T203),
+  "EarliestDay": (st, ...args) => R.dispatch(st, args, T204),
+  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T205),
+  "FirstDay": (st, ...args) => R.dispatch(st, args, T206),
+  "LastDay": (st, ...args) => R.dispatch(st, args, T207),
+  "RecordedDate": (st, ...args) => R.dispatch(st, args, T208),
+  "Counts": (st, ...args) => R.dispatch(st, args, T209),
+  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T210),
+  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T211),
+  "Exists": (st, ...args) => R.dispatch(st, args, T212),
+  "IsActive": (st, ...args) => R.dispatch(st, args, T213),
+  "CodesIn": (st, ...args) => R.dispatch(st, args, T214),
+  "HasCode": (st, ...args) => R.dispatch(st, args, T215),
+  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T216),
+  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T217),
+  "Texts": (st, ...args) => R.dispatch(st, args, T218),
+  "HasProfile": (st, ...args) => R.dispatch(st, args, T219),
+  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T220),
+  "Key": (st, ...args) => R.dispatch(st, args, T221),
+  "SortKey": (st, ...args) => R.dispatch(st, args, T222),
+  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T223),
+  "Stripped": (st, ...args) => R.dispatch(st, args, T224),
+  "LvefPercent": (st, ...args) => R.dispatch(st, args, T225),
+  "NumbersIn": (st, ...args) => R.dispatch(st, args, T226),
+  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T227),
+  "LvefValue": (st, ...args) => R.dispatch(st, args, T228),
+  "QuantityText": (st, ...args) => R.dispatch(st, args, T229),
+  "RangeText": (st, ...args) => R.dispatch(st, args, T230),
+  "ValueText": (st, ...args) => R.dispatch(st, args, T231),
+  "EcogFromText": (st, ...args) => R.dispatch(st, args, T232),
+  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T233),
+  "EcogValue": (st, ...args) => R.dispatch(st, args, T234),
+  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T235),
 };
 const F = f;
 export const d = {

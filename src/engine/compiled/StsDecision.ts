@@ -17,929 +17,1635 @@ export const p = R.parameterReader();
 export const vs = {
 };
 // define "Patient"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
+  if (x !== undefined) return x;
+
+  return (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Node Drug Ids"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = (() => { const s0 = p(st, "Node Drugs", true);
-if (s0 == null) return null;
-const isList = Array.isArray(s0);
-let out2 = [];
-for (const a_N_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
-out2.push(R.prop(a_N_1, "id"));
+  if (x !== undefined) return x;
+const s0 = p(st, "Node Drugs", true);
+let q2 = null;
+if (!(s0 == null)) {
+const isList3 = Array.isArray(s0);
+let out4 = [];
+const r5 = Array.isArray(s0) ? s0 : [s0];
+for (let i6 = 0; i6 < r5.length; i6++) {
+const a_N_1 = r5[i6];
+out4.push(R.prop(a_N_1, "id"));
 }
-return isList ? out2 : out2[0]; })());
+q2 = isList3 ? out4 : out4[0];
+}
+  return (st.v[1] = q2);
 }
 // define "Regimen Nodes"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT", "M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
+  if (x !== undefined) return x;
+
+  return (st.v[2] = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT", "M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
 }
 // define "Doxorubicin Nodes"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-1L-DOXO"]);
+  if (x !== undefined) return x;
+
+  return (st.v[3] = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-1L-DOXO"]);
 }
 // define "Combination Nodes"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-2L-GEM-DOCE"]);
+  if (x !== undefined) return x;
+
+  return (st.v[4] = ["L-NEOADJ-DOXO-IFOS", "M-LMS-1L-DOXO-TRAB", "M-2L-GEM-DOCE"]);
 }
 // define "Later Line Nodes"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = ["M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
+  if (x !== undefined) return x;
+
+  return (st.v[5] = ["M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
 }
 // define "Procedure Note"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = M_StsCodes.d["Note Procedures Unreadable"](st.L_Codes));
+  if (x !== undefined) return x;
+
+  return (st.v[6] = M_StsCodes.d105(st.L_Codes));
 }
 // define "Treatment History Note"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = M_StsCodes.d["Note History Unavailable"](st.L_Codes));
+  if (x !== undefined) return x;
+
+  return (st.v[7] = M_StsCodes.d115(st.L_Codes));
 }
 // define "Neoadjuvant Note"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = M_StsCodes.d["Note Neoadjuvant Evidence"](st.L_Codes));
+  if (x !== undefined) return x;
+
+  return (st.v[8] = M_StsCodes.d106(st.L_Codes));
 }
 // define "UPS Pembro Node"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = (R.or(R.not(R.equal(M_StsSafety.d["Histology"](st.L_S), "UPS")), R.not(R.inList(M_StsSafety.d["Site"](st.L_S), ["EXTREMITY", "TRUNK_OTHER", "UNKNOWN"], undefined))) ? R.as(null, K0, false) : (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d["Grade"](st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d["Stage I-II Recorded"](st.L_S))), R.not(M_StsSafety.d["RT Done"](st.L_S))), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", true, false, R.as(null, K1, false), (() => { const s3 = [];
-if (s3 == null) return null;
-const isList = Array.isArray(s3);
-let out5 = [];
-for (const a_X_4 of (s3 == null ? [] : Array.isArray(s3) ? s3 : [s3])) {
-out5.push(R.as(a_X_4, K1, false));
+  if (x !== undefined) return x;
+let c15;
+if (R.or(R.not(R.equal(M_StsSafety.d11(st.L_S), "UPS")), R.not(R.inList(M_StsSafety.d19(st.L_S), ["EXTREMITY", "TRUNK_OTHER", "UNKNOWN"], undefined)))) {
+c15 = R.as(null, K0, false);
+} else {
+let c14;
+if (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d20(st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d27(st.L_S))), R.not(M_StsSafety.d22(st.L_S))), R.not(M_StsSafety.d6(st.L_S)))) {
+const s7 = [];
+let q9 = null;
+if (!(s7 == null)) {
+const isList10 = Array.isArray(s7);
+let out11 = [];
+const r12 = Array.isArray(s7) ? s7 : [s7];
+for (let i13 = 0; i13 < r12.length; i13++) {
+const a_X_8 = r12[i13];
+out11.push(R.as(a_X_8, K1, false));
 }
-return isList ? out5 : out5[0]; })()) : f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", false, false, R.as(null, K1, false), R.union([d8(st)], (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : []), false)))));
+q9 = isList10 ? out11 : out11[0];
+}
+c14 = f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", true, false, R.as(null, K1, false), q9);
+} else {
+c14 = f0(st, "L-NEOADJ-UPS-PEMBRO-RT", "primary", false, false, R.as(null, K1, false), R.union([d8(st)], (M_StsSafety.d6(st.L_S) ? [d6(st)] : []), false));
+}
+c15 = c14;
+}
+  return (st.v[9] = c15);
 }
 // define "Doxo Ifos Shown"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d["Site"](st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), (() => { let r6; r6 = R.not(R.equal(M_StsSafety.d["Histology Code"](st.L_S), "8851/3")); if (r6 != null) return r6; r6 = true; if (r6 != null) return r6; return null; })()), (() => { let r7; r7 = R.not(R.equal(M_StsSafety.d["Grade"](st.L_S), 1)); if (r7 != null) return r7; r7 = true; if (r7 != null) return r7; return null; })()), R.or(M_StsSafety.d["Medications Unreadable"](st.L_S), R.not(M_StsSafety.d["Any Anthracycline"](st.L_S)))));
+  if (x !== undefined) return x;
+let r16 = R.not(R.equal(M_StsSafety.d12(st.L_S), "8851/3"));
+if (r16 == null) {
+r16 = true;
+if (r16 == null) {
+r16 = null;
+}
+}
+let r17 = R.not(R.equal(M_StsSafety.d20(st.L_S), 1));
+if (r17 == null) {
+r17 = true;
+if (r17 == null) {
+r17 = null;
+}
+}
+  return (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d19(st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), r16), r17), R.or(M_StsSafety.d7(st.L_S), R.not(M_StsSafety.d33(st.L_S)))));
 }
 // define "Doxo Ifos Node"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = (R.not(d10(st)) ? R.as(null, K0, false) : f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d["Grade"](st.L_S) == null)), R.not(M_StsSafety.d["Medications Unreadable"](st.L_S))), R.not(M_StsSafety.d["Medications Incomplete"](st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), (() => { const s8 = [((M_StsSafety.d["Grade"](st.L_S) == null) ? M_StsCodes.d["Note Grade Not Found"](st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d["Medications Unreadable"](st.L_S) ? d7(st) : (M_StsSafety.d["Medications Incomplete"](st.L_S) ? M_StsCodes.d["Note History Incomplete Neoadjuvant"](st.L_Codes) : R.as(null, K1, false)))];
-if (s8 == null) return null;
-const isList = Array.isArray(s8);
-let out10 = [];
-for (const a_N_9 of (s8 == null ? [] : Array.isArray(s8) ? s8 : [s8])) {
-if (!(R.not((a_N_9 == null)))) continue;
-out10.push(a_N_9);
+  if (x !== undefined) return x;
+let c25;
+if (R.not(d10(st))) {
+c25 = R.as(null, K0, false);
+} else {
+const s18 = [((M_StsSafety.d20(st.L_S) == null) ? M_StsCodes.d107(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)))];
+let q20 = null;
+if (!(s18 == null)) {
+const isList21 = Array.isArray(s18);
+let out22 = [];
+const r23 = Array.isArray(s18) ? s18 : [s18];
+for (let i24 = 0; i24 < r23.length; i24++) {
+const a_N_19 = r23[i24];
+if (!(R.not((a_N_19 == null)))) continue;
+out22.push(a_N_19);
 }
-out10 = R.distinctList(out10);
-return isList ? out10 : out10[0]; })())));
+out22 = R.distinctList(out22);
+q20 = isList21 ? out22 : out22[0];
+}
+c25 = f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d20(st.L_S) == null)), R.not(M_StsSafety.d7(st.L_S))), R.not(M_StsSafety.d8(st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), q20);
+}
+  return (st.v[11] = c25);
 }
 // define "RT Node"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = (R.and(M_StsSafety.d["RT Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? R.as(null, K0, false) : (R.equal(M_StsSafety.d["Site"](st.L_S), "EXTREMITY") ? f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S)), R.not((() => { let r11; r11 = R.prop(d9(st), "withSuggestions"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })())), false, R.as(null, K1, false), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? [d6(st)] : ((() => { let r12; r12 = R.prop(d9(st), "withSuggestions"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })() ? [M_StsCodes.d["Note Radiotherapy In Pembrolizumab Option"](st.L_Codes)] : []))) : (R.equal(M_StsSafety.d["Site"](st.L_S), "TRUNK_OTHER") ? f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), (() => { const s13 = [];
-if (s13 == null) return null;
-const isList = Array.isArray(s13);
-let out15 = [];
-for (const a_X_14 of (s13 == null ? [] : Array.isArray(s13) ? s13 : [s13])) {
-out15.push(R.as(a_X_14, K1, false));
+  if (x !== undefined) return x;
+let c46;
+if (R.and(M_StsSafety.d22(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
+c46 = R.as(null, K0, false);
+} else {
+let c45;
+if (R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY")) {
+let r26 = R.prop(d9(st), "withSuggestions");
+if (r26 == null) {
+r26 = false;
+if (r26 == null) {
+r26 = null;
 }
-return isList ? out15 : out15[0]; })()) : (R.equal(M_StsSafety.d["Site"](st.L_S), "RETROPERITONEAL") ? f0(st, "L-RT-RETROPERITONEAL", "primary", false, false, R.as(null, K1, false), (() => { const s16 = [];
-if (s16 == null) return null;
-const isList = Array.isArray(s16);
-let out18 = [];
-for (const a_X_17 of (s16 == null ? [] : Array.isArray(s16) ? s16 : [s16])) {
-out18.push(R.as(a_X_17, K1, false));
 }
-return isList ? out18 : out18[0]; })()) : R.as(null, K0, false))))));
+let c28;
+if (M_StsSafety.d6(st.L_S)) {
+c28 = [d6(st)];
+} else {
+let r27 = R.prop(d9(st), "withSuggestions");
+if (r27 == null) {
+r27 = false;
+if (r27 == null) {
+r27 = null;
+}
+}
+c28 = (r27 ? [M_StsCodes.d108(st.L_Codes)] : []);
+}
+c45 = f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d6(st.L_S)), R.not(r26)), false, R.as(null, K1, false), c28);
+} else {
+let c44;
+if (R.equal(M_StsSafety.d19(st.L_S), "TRUNK_OTHER")) {
+const s29 = [];
+let q31 = null;
+if (!(s29 == null)) {
+const isList32 = Array.isArray(s29);
+let out33 = [];
+const r34 = Array.isArray(s29) ? s29 : [s29];
+for (let i35 = 0; i35 < r34.length; i35++) {
+const a_X_30 = r34[i35];
+out33.push(R.as(a_X_30, K1, false));
+}
+q31 = isList32 ? out33 : out33[0];
+}
+c44 = f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), q31);
+} else {
+let c43;
+if (R.equal(M_StsSafety.d19(st.L_S), "RETROPERITONEAL")) {
+const s36 = [];
+let q38 = null;
+if (!(s36 == null)) {
+const isList39 = Array.isArray(s36);
+let out40 = [];
+const r41 = Array.isArray(s36) ? s36 : [s36];
+for (let i42 = 0; i42 < r41.length; i42++) {
+const a_X_37 = r41[i42];
+out40.push(R.as(a_X_37, K1, false));
+}
+q38 = isList39 ? out40 : out40[0];
+}
+c43 = f0(st, "L-RT-RETROPERITONEAL", "primary", false, false, R.as(null, K1, false), q38);
+} else {
+c43 = R.as(null, K0, false);
+}
+c44 = c43;
+}
+c45 = c44;
+}
+c46 = c45;
+}
+  return (st.v[12] = c46);
 }
 // define "Localized Nodes"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = (R.equal(M_StsSafety.d["Site"](st.L_S), "NON_SOFT_TISSUE") ? [f2(st, "L-OTHER-SITE", (() => { const s19 = [];
-if (s19 == null) return null;
-const isList = Array.isArray(s19);
-let out21 = [];
-for (const a_X_20 of (s19 == null ? [] : Array.isArray(s19) ? s19 : [s19])) {
-out21.push(R.as(a_X_20, K1, false));
+  if (x !== undefined) return x;
+let c76;
+if (R.equal(M_StsSafety.d19(st.L_S), "NON_SOFT_TISSUE")) {
+const s47 = [];
+let q49 = null;
+if (!(s47 == null)) {
+const isList50 = Array.isArray(s47);
+let out51 = [];
+const r52 = Array.isArray(s47) ? s47 : [s47];
+for (let i53 = 0; i53 < r52.length; i53++) {
+const a_X_48 = r52[i53];
+out51.push(R.as(a_X_48, K1, false));
 }
-return isList ? out21 : out21[0]; })())] : (R.and(M_StsSafety.d["Surgery Done"](st.L_S), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))) ? [f2(st, "L-POST-RESECTION", (() => { const s22 = [];
-if (s22 == null) return null;
-const isList = Array.isArray(s22);
-let out24 = [];
-for (const a_X_23 of (s22 == null ? [] : Array.isArray(s22) ? s22 : [s22])) {
-out24.push(R.as(a_X_23, K1, false));
+q49 = isList50 ? out51 : out51[0];
 }
-return isList ? out24 : out24[0]; })())] : (() => { const s25 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d["Site"](st.L_S), "UNKNOWN")), R.not(M_StsSafety.d["Procedures Unreadable"](st.L_S))), true, R.as(null, K1, false), (() => { const s27 = [(R.equal(M_StsSafety.d["Site"](st.L_S), "UNKNOWN") ? M_StsCodes.d["Note Site Not Found"](st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d["Procedures Unreadable"](st.L_S) ? d6(st) : R.as(null, K1, false))];
-if (s27 == null) return null;
-const isList = Array.isArray(s27);
-let out29 = [];
-for (const a_N_28 of (s27 == null ? [] : Array.isArray(s27) ? s27 : [s27])) {
-if (!(R.not((a_N_28 == null)))) continue;
-out29.push(a_N_28);
+c76 = [f2(st, "L-OTHER-SITE", q49)];
+} else {
+let c75;
+if (R.and(M_StsSafety.d21(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
+const s54 = [];
+let q56 = null;
+if (!(s54 == null)) {
+const isList57 = Array.isArray(s54);
+let out58 = [];
+const r59 = Array.isArray(s54) ? s54 : [s54];
+for (let i60 = 0; i60 < r59.length; i60++) {
+const a_X_55 = r59[i60];
+out58.push(R.as(a_X_55, K1, false));
 }
-out29 = R.distinctList(out29);
-return isList ? out29 : out29[0]; })()), d12(st), d9(st), d11(st)];
-if (s25 == null) return null;
-const isList = Array.isArray(s25);
-let out30 = [];
-for (const a_X_26 of (s25 == null ? [] : Array.isArray(s25) ? s25 : [s25])) {
-if (!(R.not((a_X_26 == null)))) continue;
-out30.push(a_X_26);
+q56 = isList57 ? out58 : out58[0];
 }
-out30 = R.distinctList(out30);
-return isList ? out30 : out30[0]; })())));
+c75 = [f2(st, "L-POST-RESECTION", q56)];
+} else {
+const s63 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d109(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
+let q65 = null;
+if (!(s63 == null)) {
+const isList66 = Array.isArray(s63);
+let out67 = [];
+const r68 = Array.isArray(s63) ? s63 : [s63];
+for (let i69 = 0; i69 < r68.length; i69++) {
+const a_N_64 = r68[i69];
+if (!(R.not((a_N_64 == null)))) continue;
+out67.push(a_N_64);
+}
+out67 = R.distinctList(out67);
+q65 = isList66 ? out67 : out67[0];
+}
+const s61 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q65), d12(st), d9(st), d11(st)];
+let q70 = null;
+if (!(s61 == null)) {
+const isList71 = Array.isArray(s61);
+let out72 = [];
+const r73 = Array.isArray(s61) ? s61 : [s61];
+for (let i74 = 0; i74 < r73.length; i74++) {
+const a_X_62 = r73[i74];
+if (!(R.not((a_X_62 == null)))) continue;
+out72.push(a_X_62);
+}
+out72 = R.distinctList(out72);
+q70 = isList71 ? out72 : out72[0];
+}
+c75 = q70;
+}
+c76 = c75;
+}
+  return (st.v[13] = c76);
 }
 // define "Line"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? 1 : (() => { let r31; r31 = M_StsSafety.d["Line"](st.L_S); if (r31 != null) return r31; r31 = 1; if (r31 != null) return r31; return null; })()));
+  if (x !== undefined) return x;
+let c78;
+if (M_StsSafety.d7(st.L_S)) {
+c78 = 1;
+} else {
+let r77 = M_StsSafety.d31(st.L_S);
+if (r77 == null) {
+r77 = 1;
+if (r77 == null) {
+r77 = null;
+}
+}
+c78 = r77;
+}
+  return (st.v[14] = c78);
 }
 // define "Later Options"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = (() => { const s32 = d5(st);
-if (s32 == null) return null;
-const isList = Array.isArray(s32);
-let out34 = [];
-for (const a_N_33 of (s32 == null ? [] : Array.isArray(s32) ? s32 : [s32])) {
-if (!(R.and(f4(st, a_N_33), R.not(f5(st, a_N_33))))) continue;
-out34.push(a_N_33);
-}
-out34 = R.distinctList(out34);
-return isList ? out34 : out34[0]; })());
-}
-// define "Current"
-function d16(st) {
-  const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = M_StsSafety.d["Current Drugs"](st.L_S));
-}
-// define "On Regimen"
-function d17(st) {
-  const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = R.exists(d16(st)));
-}
-// define "Matchable"
-function d18(st) {
-  const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = ["M-LMS-1L-DOXO-TRAB", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
-}
-// define "Current Match"
-function d19(st) {
-  const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = (R.not(d17(st)) ? R.as(null, K1, false) : (R.and(R.and((() => { let r35; r35 = M_StsSafety.d["Trabectedin After Combination"](st.L_S); if (r35 != null) return r35; r35 = false; if (r35 != null) return r35; return null; })(), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"])) ? "M-LMS-1L-DOXO-TRAB" : (() => { let r36; r36 = R.first((() => { const s37 = d18(st);
-if (s37 == null) return null;
-const isList = Array.isArray(s37);
-let out39 = [];
-for (const a_N_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-if (!(R.and(f4(st, a_N_38), f6(st, f3(st, a_N_38), d16(st))))) continue;
-out39.push(a_N_38);
-}
-out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })()); if (r36 != null) return r36; r36 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false)); if (r36 != null) return r36; r36 = R.first((() => { const s40 = d18(st);
-if (s40 == null) return null;
-const isList = Array.isArray(s40);
-let out42 = [];
-for (const a_N_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-if (!(R.and(f4(st, a_N_41), R.includes(f3(st, a_N_41), d16(st), undefined)))) continue;
-out42.push(a_N_41);
-}
-out42 = R.distinctList(out42);
-return isList ? out42 : out42[0]; })()); if (r36 != null) return r36; return null; })())));
-}
-// define "Anthracycline Setting Notes"
-function d20(st) {
-  const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = (R.and((M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S) == null), M_StsSafety.d["Any Anthracycline"](st.L_S)) ? [M_StsCodes.d["Note Anthracycline Setting Unknown"](st.L_Codes)] : ((() => { let r43; r43 = M_StsSafety.d["Anthracycline Before Metastatic"](st.L_S); if (r43 != null) return r43; r43 = false; if (r43 != null) return r43; return null; })() ? [M_StsCodes.d["Note Anthracycline For Localized"](st.L_Codes)] : [])));
-}
-// define "Line Nodes"
-function d21(st) {
-  const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS")) ? [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), (() => { const s44 = [];
-if (s44 == null) return null;
-const isList = Array.isArray(s44);
-let out46 = [];
-for (const a_X_45 of (s44 == null ? [] : Array.isArray(s44) ? s44 : [s44])) {
-out46.push(R.as(a_X_45, K1, false));
-}
-return isList ? out46 : out46[0]; })()), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", (() => { const s47 = [];
-if (s47 == null) return null;
-const isList = Array.isArray(s47);
-let out49 = [];
-for (const a_X_48 of (s47 == null ? [] : Array.isArray(s47) ? s47 : [s47])) {
-out49.push(R.as(a_X_48, K1, false));
-}
-return isList ? out49 : out49[0]; })())] : (R.equal(d14(st), 1) ? [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), (() => { const s50 = [];
-if (s50 == null) return null;
-const isList = Array.isArray(s50);
-let out52 = [];
-for (const a_X_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
-out52.push(R.as(a_X_51, K1, false));
-}
-return isList ? out52 : out52[0]; })())] : (R.equal(d14(st), 2) ? [f8(st, "M-2L-GEM-DOCE", d20(st))] : (() => { const s53 = d15(st);
-if (s53 == null) return null;
-const isList = Array.isArray(s53);
-let out55 = [];
-for (const a_N_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
-out55.push(f8(st, a_N_54, R.union((M_StsSafety.d["Anthracycline Free"](st.L_S) ? [M_StsCodes.d["Note Anthracycline Free Sequence"](st.L_Codes)] : []), (R.equal(a_N_54, R.first(d15(st))) ? d20(st) : []), false)));
-}
-out55 = R.distinctList(out55);
-return isList ? out55 : out55[0]; })()))));
-}
-// define "Metastatic Base"
-function d22(st) {
-  const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = (M_StsSafety.d["Medications Unreadable"](st.L_S) ? (() => { const s56 = d21(st);
-if (s56 == null) return null;
-const isList = Array.isArray(s56);
-let out58 = [];
-for (const a_N_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-out58.push(f0(st, R.prop(a_N_57, "id"), R.prop(a_N_57, "role"), false, false, R.prop(a_N_57, "related"), [d7(st)]));
-}
-out58 = R.distinctList(out58);
-return isList ? out58 : out58[0]; })() : (R.and(R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS"), (() => { let r59; r59 = M_StsSafety.d["Maintenance"](st.L_S); if (r59 != null) return r59; r59 = false; if (r59 != null) return r59; return null; })()) ? [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), (() => { const s60 = [];
-if (s60 == null) return null;
-const isList = Array.isArray(s60);
-let out62 = [];
-for (const a_X_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
-out62.push(R.as(a_X_61, K1, false));
-}
-return isList ? out62 : out62[0]; })()), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", (() => { const s63 = [];
-if (s63 == null) return null;
-const isList = Array.isArray(s63);
-let out65 = [];
-for (const a_X_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
-out65.push(R.as(a_X_64, K1, false));
-}
-return isList ? out65 : out65[0]; })())] : (R.not((d19(st) == null)) ? R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), (() => { const s66 = [];
-if (s66 == null) return null;
-const isList = Array.isArray(s66);
-let out68 = [];
-for (const a_X_67 of (s66 == null ? [] : Array.isArray(s66) ? s66 : [s66])) {
-out68.push(R.as(a_X_67, K1, false));
-}
-return isList ? out68 : out68[0]; })())], (() => { const s69 = f7(st, d19(st));
-if (s69 == null) return null;
-const isList = Array.isArray(s69);
-let out71 = [];
-for (const a_X_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
-out71.push(f0(st, a_X_70, "next", false, false, d19(st), (() => { const s72 = [];
-if (s72 == null) return null;
-const isList = Array.isArray(s72);
-let out74 = [];
-for (const a_X_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
-out74.push(R.as(a_X_73, K1, false));
-}
-return isList ? out74 : out74[0]; })()));
-}
-out71 = R.distinctList(out71);
-return isList ? out71 : out71[0]; })(), false) : (d17(st) ? [f2(st, "CURRENT-OFF-PATHWAY", (() => { const s75 = [];
-if (s75 == null) return null;
-const isList = Array.isArray(s75);
-let out77 = [];
-for (const a_X_76 of (s75 == null ? [] : Array.isArray(s75) ? s75 : [s75])) {
-out77.push(R.as(a_X_76, K1, false));
-}
-return isList ? out77 : out77[0]; })())] : d21(st))))));
-}
-// define "Doxorubicin Current"
-function d23(st) {
-  const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = R.exists((() => { const s78 = d22(st);
-if (s78 == null) return null;
-const isList = Array.isArray(s78);
-let out80 = [];
-for (const a_N_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
-if (!(R.and(R.inList(R.prop(a_N_79, "id"), d3(st), undefined), R.equal(R.prop(a_N_79, "role"), "current")))) continue;
-out80.push(a_N_79);
-}
-out80 = R.distinctList(out80);
-return isList ? out80 : out80[0]; })()));
-}
-// define "Metastatic Safe"
-function d24(st) {
-  const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = (R.or(R.not(M_StsSafety.d["Doxo Contraindicated"](st.L_S)), R.not(R.exists((() => { const s81 = d22(st);
-if (s81 == null) return null;
-const isList = Array.isArray(s81);
+  if (x !== undefined) return x;
+const s79 = d5(st);
+let q81 = null;
+if (!(s79 == null)) {
+const isList82 = Array.isArray(s79);
 let out83 = [];
-for (const a_N_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
-if (!(R.inList(R.prop(a_N_82, "id"), d3(st), undefined))) continue;
-out83.push(a_N_82);
+const r84 = Array.isArray(s79) ? s79 : [s79];
+for (let i85 = 0; i85 < r84.length; i85++) {
+const a_N_80 = r84[i85];
+if (!(R.and(f4(st, a_N_80), R.not(f5(st, a_N_80))))) continue;
+out83.push(a_N_80);
 }
 out83 = R.distinctList(out83);
-return isList ? out83 : out83[0]; })()))) ? d22(st) : (d23(st) ? (() => { const s84 = d22(st);
-if (s84 == null) return null;
-const isList = Array.isArray(s84);
-let out86 = [];
-for (const a_N_85 of (s84 == null ? [] : Array.isArray(s84) ? s84 : [s84])) {
-out86.push((R.and(R.inList(R.prop(a_N_85, "id"), d3(st), undefined), R.equal(R.prop(a_N_85, "role"), "current")) ? f1(st, a_N_85, "current", false, true, (R.and(M_StsSafety.d["Doxo LVEF Low"](st.L_S), M_StsSafety.d["Doxo Cumulative Critical"](st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal(R.prop(a_N_85, "id"), "M-2L-GEM-DOCE"), M_StsSafety.d["Doxo LVEF Low"](st.L_S)) ? f1(st, a_N_85, "alternative", true, false, "lvef-stop") : a_N_85)));
+q81 = isList82 ? out83 : out83[0];
 }
-out86 = R.distinctList(out86);
-return isList ? out86 : out86[0]; })() : R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s87 = [];
-if (s87 == null) return null;
-const isList = Array.isArray(s87);
-let out89 = [];
-for (const a_X_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
-out89.push(R.as(a_X_88, K1, false));
+  return (st.v[15] = q81);
 }
-return isList ? out89 : out89[0]; })()), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s90 = [];
-if (s90 == null) return null;
-const isList = Array.isArray(s90);
+// define "Current"
+export function d16(st) {
+  const x = st.v[16];
+  if (x !== undefined) return x;
+
+  return (st.v[16] = M_StsSafety.d28(st.L_S));
+}
+// define "On Regimen"
+export function d17(st) {
+  const x = st.v[17];
+  if (x !== undefined) return x;
+
+  return (st.v[17] = R.exists(d16(st)));
+}
+// define "Matchable"
+export function d18(st) {
+  const x = st.v[18];
+  if (x !== undefined) return x;
+
+  return (st.v[18] = ["M-LMS-1L-DOXO-TRAB", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
+}
+// define "Current Match"
+export function d19(st) {
+  const x = st.v[19];
+  if (x !== undefined) return x;
+let c103;
+if (R.not(d17(st))) {
+c103 = R.as(null, K1, false);
+} else {
+let r86 = M_StsSafety.d37(st.L_S);
+if (r86 == null) {
+r86 = false;
+if (r86 == null) {
+r86 = null;
+}
+}
+let c102;
+if (R.and(R.and(r86, R.equal(M_StsSafety.d11(st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"]))) {
+c102 = "M-LMS-1L-DOXO-TRAB";
+} else {
+const s88 = d18(st);
+let q90 = null;
+if (!(s88 == null)) {
+const isList91 = Array.isArray(s88);
 let out92 = [];
-for (const a_X_91 of (s90 == null ? [] : Array.isArray(s90) ? s90 : [s90])) {
-out92.push(R.as(a_X_91, K1, false));
+const r93 = Array.isArray(s88) ? s88 : [s88];
+for (let i94 = 0; i94 < r93.length; i94++) {
+const a_N_89 = r93[i94];
+if (!(R.and(f4(st, a_N_89), f6(st, f3(st, a_N_89), d16(st))))) continue;
+out92.push(a_N_89);
 }
-return isList ? out92 : out92[0]; })()), "alternative", true, false, "anthracycline-free")], (() => { const s93 = d22(st);
-if (s93 == null) return null;
-const isList = Array.isArray(s93);
-let out95 = [];
-for (const a_N_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
-if (!(R.and(R.not(R.inList(R.prop(a_N_94, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_94, "id"), "M-2L-GEM-DOCE"))))) continue;
-out95.push(a_N_94);
+q90 = isList91 ? out92 : out92[0];
 }
-out95 = R.distinctList(out95);
-return isList ? out95 : out95[0]; })(), false))));
+let r87 = R.first(q90);
+if (r87 == null) {
+r87 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false));
+if (r87 == null) {
+const s95 = d18(st);
+let q97 = null;
+if (!(s95 == null)) {
+const isList98 = Array.isArray(s95);
+let out99 = [];
+const r100 = Array.isArray(s95) ? s95 : [s95];
+for (let i101 = 0; i101 < r100.length; i101++) {
+const a_N_96 = r100[i101];
+if (!(R.and(f4(st, a_N_96), R.includes(f3(st, a_N_96), d16(st), undefined)))) continue;
+out99.push(a_N_96);
+}
+q97 = isList98 ? out99 : out99[0];
+}
+r87 = R.first(q97);
+if (r87 == null) {
+r87 = null;
+}
+}
+}
+c102 = r87;
+}
+c103 = c102;
+}
+  return (st.v[19] = c103);
+}
+// define "Anthracycline Setting Notes"
+export function d20(st) {
+  const x = st.v[20];
+  if (x !== undefined) return x;
+let c105;
+if (R.and((M_StsSafety.d38(st.L_S) == null), M_StsSafety.d33(st.L_S))) {
+c105 = [M_StsCodes.d110(st.L_Codes)];
+} else {
+let r104 = M_StsSafety.d38(st.L_S);
+if (r104 == null) {
+r104 = false;
+if (r104 == null) {
+r104 = null;
+}
+}
+c105 = (r104 ? [M_StsCodes.d111(st.L_Codes)] : []);
+}
+  return (st.v[20] = c105);
+}
+// define "Line Nodes"
+export function d21(st) {
+  const x = st.v[21];
+  if (x !== undefined) return x;
+let c136;
+if (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d11(st.L_S), "LMS"))) {
+const s106 = [];
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_X_107 = r111[i112];
+out110.push(R.as(a_X_107, K1, false));
+}
+q108 = isList109 ? out110 : out110[0];
+}
+const s113 = [];
+let q115 = null;
+if (!(s113 == null)) {
+const isList116 = Array.isArray(s113);
+let out117 = [];
+const r118 = Array.isArray(s113) ? s113 : [s113];
+for (let i119 = 0; i119 < r118.length; i119++) {
+const a_X_114 = r118[i119];
+out117.push(R.as(a_X_114, K1, false));
+}
+q115 = isList116 ? out117 : out117[0];
+}
+c136 = [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), q108), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", q115)];
+} else {
+let c135;
+if (R.equal(d14(st), 1)) {
+const s120 = [];
+let q122 = null;
+if (!(s120 == null)) {
+const isList123 = Array.isArray(s120);
+let out124 = [];
+const r125 = Array.isArray(s120) ? s120 : [s120];
+for (let i126 = 0; i126 < r125.length; i126++) {
+const a_X_121 = r125[i126];
+out124.push(R.as(a_X_121, K1, false));
+}
+q122 = isList123 ? out124 : out124[0];
+}
+c135 = [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), q122)];
+} else {
+let c134;
+if (R.equal(d14(st), 2)) {
+c134 = [f8(st, "M-2L-GEM-DOCE", d20(st))];
+} else {
+const s127 = d15(st);
+let q129 = null;
+if (!(s127 == null)) {
+const isList130 = Array.isArray(s127);
+let out131 = [];
+const r132 = Array.isArray(s127) ? s127 : [s127];
+for (let i133 = 0; i133 < r132.length; i133++) {
+const a_N_128 = r132[i133];
+out131.push(f8(st, a_N_128, R.union((M_StsSafety.d32(st.L_S) ? [M_StsCodes.d112(st.L_Codes)] : []), (R.equal(a_N_128, R.first(d15(st))) ? d20(st) : []), false)));
+}
+out131 = R.distinctList(out131);
+q129 = isList130 ? out131 : out131[0];
+}
+c134 = q129;
+}
+c135 = c134;
+}
+c136 = c135;
+}
+  return (st.v[21] = c136);
+}
+// define "Metastatic Base"
+export function d22(st) {
+  const x = st.v[22];
+  if (x !== undefined) return x;
+let c190;
+if (M_StsSafety.d7(st.L_S)) {
+const s137 = d21(st);
+let q139 = null;
+if (!(s137 == null)) {
+const isList140 = Array.isArray(s137);
+let out141 = [];
+const r142 = Array.isArray(s137) ? s137 : [s137];
+for (let i143 = 0; i143 < r142.length; i143++) {
+const a_N_138 = r142[i143];
+out141.push(f0(st, R.prop(a_N_138, "id"), R.prop(a_N_138, "role"), false, false, R.prop(a_N_138, "related"), [d7(st)]));
+}
+out141 = R.distinctList(out141);
+q139 = isList140 ? out141 : out141[0];
+}
+c190 = q139;
+} else {
+let r144 = M_StsSafety.d36(st.L_S);
+if (r144 == null) {
+r144 = false;
+if (r144 == null) {
+r144 = null;
+}
+}
+let c189;
+if (R.and(R.equal(M_StsSafety.d11(st.L_S), "LMS"), r144)) {
+const s145 = [];
+let q147 = null;
+if (!(s145 == null)) {
+const isList148 = Array.isArray(s145);
+let out149 = [];
+const r150 = Array.isArray(s145) ? s145 : [s145];
+for (let i151 = 0; i151 < r150.length; i151++) {
+const a_X_146 = r150[i151];
+out149.push(R.as(a_X_146, K1, false));
+}
+q147 = isList148 ? out149 : out149[0];
+}
+const s152 = [];
+let q154 = null;
+if (!(s152 == null)) {
+const isList155 = Array.isArray(s152);
+let out156 = [];
+const r157 = Array.isArray(s152) ? s152 : [s152];
+for (let i158 = 0; i158 < r157.length; i158++) {
+const a_X_153 = r157[i158];
+out156.push(R.as(a_X_153, K1, false));
+}
+q154 = isList155 ? out156 : out156[0];
+}
+c189 = [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), q147), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", q154)];
+} else {
+let c188;
+if (R.not((d19(st) == null))) {
+const s159 = [];
+let q161 = null;
+if (!(s159 == null)) {
+const isList162 = Array.isArray(s159);
+let out163 = [];
+const r164 = Array.isArray(s159) ? s159 : [s159];
+for (let i165 = 0; i165 < r164.length; i165++) {
+const a_X_160 = r164[i165];
+out163.push(R.as(a_X_160, K1, false));
+}
+q161 = isList162 ? out163 : out163[0];
+}
+const s166 = f7(st, d19(st));
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_X_167 = r171[i172];
+const s173 = [];
+let q175 = null;
+if (!(s173 == null)) {
+const isList176 = Array.isArray(s173);
+let out177 = [];
+const r178 = Array.isArray(s173) ? s173 : [s173];
+for (let i179 = 0; i179 < r178.length; i179++) {
+const a_X_174 = r178[i179];
+out177.push(R.as(a_X_174, K1, false));
+}
+q175 = isList176 ? out177 : out177[0];
+}
+out170.push(f0(st, a_X_167, "next", false, false, d19(st), q175));
+}
+out170 = R.distinctList(out170);
+q168 = isList169 ? out170 : out170[0];
+}
+c188 = R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), q161)], q168, false);
+} else {
+let c187;
+if (d17(st)) {
+const s180 = [];
+let q182 = null;
+if (!(s180 == null)) {
+const isList183 = Array.isArray(s180);
+let out184 = [];
+const r185 = Array.isArray(s180) ? s180 : [s180];
+for (let i186 = 0; i186 < r185.length; i186++) {
+const a_X_181 = r185[i186];
+out184.push(R.as(a_X_181, K1, false));
+}
+q182 = isList183 ? out184 : out184[0];
+}
+c187 = [f2(st, "CURRENT-OFF-PATHWAY", q182)];
+} else {
+c187 = d21(st);
+}
+c188 = c187;
+}
+c189 = c188;
+}
+c190 = c189;
+}
+  return (st.v[22] = c190);
+}
+// define "Doxorubicin Current"
+export function d23(st) {
+  const x = st.v[23];
+  if (x !== undefined) return x;
+const s191 = d22(st);
+let q193 = null;
+if (!(s191 == null)) {
+const isList194 = Array.isArray(s191);
+let out195 = [];
+const r196 = Array.isArray(s191) ? s191 : [s191];
+for (let i197 = 0; i197 < r196.length; i197++) {
+const a_N_192 = r196[i197];
+if (!(R.and(R.inList(R.prop(a_N_192, "id"), d3(st), undefined), R.equal(R.prop(a_N_192, "role"), "current")))) continue;
+out195.push(a_N_192);
+}
+q193 = isList194 ? out195 : out195[0];
+}
+  return (st.v[23] = R.exists(q193));
+}
+// define "Metastatic Safe"
+export function d24(st) {
+  const x = st.v[24];
+  if (x !== undefined) return x;
+const s198 = d22(st);
+let q200 = null;
+if (!(s198 == null)) {
+const isList201 = Array.isArray(s198);
+let out202 = [];
+const r203 = Array.isArray(s198) ? s198 : [s198];
+for (let i204 = 0; i204 < r203.length; i204++) {
+const a_N_199 = r203[i204];
+if (!(R.inList(R.prop(a_N_199, "id"), d3(st), undefined))) continue;
+out202.push(a_N_199);
+}
+q200 = isList201 ? out202 : out202[0];
+}
+let c234;
+if (R.or(R.not(M_StsSafety.d68(st.L_S)), R.not(R.exists(q200)))) {
+c234 = d22(st);
+} else {
+let c233;
+if (d23(st)) {
+const s205 = d22(st);
+let q207 = null;
+if (!(s205 == null)) {
+const isList208 = Array.isArray(s205);
+let out209 = [];
+const r210 = Array.isArray(s205) ? s205 : [s205];
+for (let i211 = 0; i211 < r210.length; i211++) {
+const a_N_206 = r210[i211];
+out209.push((R.and(R.inList(R.prop(a_N_206, "id"), d3(st), undefined), R.equal(R.prop(a_N_206, "role"), "current")) ? f1(st, a_N_206, "current", false, true, (R.and(M_StsSafety.d64(st.L_S), M_StsSafety.d67(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d64(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal(R.prop(a_N_206, "id"), "M-2L-GEM-DOCE"), M_StsSafety.d64(st.L_S)) ? f1(st, a_N_206, "alternative", true, false, "lvef-stop") : a_N_206)));
+}
+out209 = R.distinctList(out209);
+q207 = isList208 ? out209 : out209[0];
+}
+c233 = q207;
+} else {
+const s212 = [];
+let q214 = null;
+if (!(s212 == null)) {
+const isList215 = Array.isArray(s212);
+let out216 = [];
+const r217 = Array.isArray(s212) ? s212 : [s212];
+for (let i218 = 0; i218 < r217.length; i218++) {
+const a_X_213 = r217[i218];
+out216.push(R.as(a_X_213, K1, false));
+}
+q214 = isList215 ? out216 : out216[0];
+}
+const s219 = [];
+let q221 = null;
+if (!(s219 == null)) {
+const isList222 = Array.isArray(s219);
+let out223 = [];
+const r224 = Array.isArray(s219) ? s219 : [s219];
+for (let i225 = 0; i225 < r224.length; i225++) {
+const a_X_220 = r224[i225];
+out223.push(R.as(a_X_220, K1, false));
+}
+q221 = isList222 ? out223 : out223[0];
+}
+const s226 = d22(st);
+let q228 = null;
+if (!(s226 == null)) {
+const isList229 = Array.isArray(s226);
+let out230 = [];
+const r231 = Array.isArray(s226) ? s226 : [s226];
+for (let i232 = 0; i232 < r231.length; i232++) {
+const a_N_227 = r231[i232];
+if (!(R.and(R.not(R.inList(R.prop(a_N_227, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_227, "id"), "M-2L-GEM-DOCE"))))) continue;
+out230.push(a_N_227);
+}
+out230 = R.distinctList(out230);
+q228 = isList229 ? out230 : out230[0];
+}
+c233 = R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q214), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", q221), "alternative", true, false, "anthracycline-free")], q228, false);
+}
+c234 = c233;
+}
+  return (st.v[24] = c234);
 }
 // define "Options Left"
-function d25(st) {
+export function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = R.exists((() => { const s96 = d24(st);
-if (s96 == null) return null;
-const isList = Array.isArray(s96);
-let out98 = [];
-for (const a_N_97 of (s96 == null ? [] : Array.isArray(s96) ? s96 : [s96])) {
-if (!(R.or(R.inList(R.prop(a_N_97, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_97, "withSuggestions")))) continue;
-out98.push(a_N_97);
+  if (x !== undefined) return x;
+const s235 = d24(st);
+let q237 = null;
+if (!(s235 == null)) {
+const isList238 = Array.isArray(s235);
+let out239 = [];
+const r240 = Array.isArray(s235) ? s235 : [s235];
+for (let i241 = 0; i241 < r240.length; i241++) {
+const a_N_236 = r240[i241];
+if (!(R.or(R.inList(R.prop(a_N_236, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_236, "withSuggestions")))) continue;
+out239.push(a_N_236);
 }
-out98 = R.distinctList(out98);
-return isList ? out98 : out98[0]; })()));
+q237 = isList238 ? out239 : out239[0];
+}
+  return (st.v[25] = R.exists(q237));
 }
 // define "Trial Node"
-function d26(st) {
+export function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d["Medications Unreadable"](st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), (() => { const s99 = [];
-if (s99 == null) return null;
-const isList = Array.isArray(s99);
-let out101 = [];
-for (const a_X_100 of (s99 == null ? [] : Array.isArray(s99) ? s99 : [s99])) {
-out101.push(R.as(a_X_100, K1, false));
+  if (x !== undefined) return x;
+const s242 = [];
+let q244 = null;
+if (!(s242 == null)) {
+const isList245 = Array.isArray(s242);
+let out246 = [];
+const r247 = Array.isArray(s242) ? s242 : [s242];
+for (let i248 = 0; i248 < r247.length; i248++) {
+const a_X_243 = r247[i248];
+out246.push(R.as(a_X_243, K1, false));
 }
-return isList ? out101 : out101[0]; })()));
+q244 = isList245 ? out246 : out246[0];
+}
+  return (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d7(st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), q244));
 }
 // define "Metastatic History Checked"
-function d27(st) {
+export function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = (R.not(M_StsSafety.d["Medications Incomplete"](st.L_S)) ? d24(st) : (() => { const s102 = d24(st);
-if (s102 == null) return null;
-const isList = Array.isArray(s102);
-let out104 = [];
-for (const a_N_103 of (s102 == null ? [] : Array.isArray(s102) ? s102 : [s102])) {
-out104.push(({ "id": R.prop(a_N_103, "id"), "role": R.prop(a_N_103, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_103, "warning"), "related": R.prop(a_N_103, "related"), "notes": (R.or(R.inList(R.prop(a_N_103, "id"), d2(st), undefined), R.equal(R.prop(a_N_103, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_103, "notes"), [M_StsCodes.d["Note History Incomplete"](st.L_Codes)], false) : R.prop(a_N_103, "notes")), "rules": R.prop(a_N_103, "rules"), "variant": R.prop(a_N_103, "variant") }));
+  if (x !== undefined) return x;
+let c256;
+if (R.not(M_StsSafety.d8(st.L_S))) {
+c256 = d24(st);
+} else {
+const s249 = d24(st);
+let q251 = null;
+if (!(s249 == null)) {
+const isList252 = Array.isArray(s249);
+let out253 = [];
+const r254 = Array.isArray(s249) ? s249 : [s249];
+for (let i255 = 0; i255 < r254.length; i255++) {
+const a_N_250 = r254[i255];
+out253.push(({ "id": R.prop(a_N_250, "id"), "role": R.prop(a_N_250, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_250, "warning"), "related": R.prop(a_N_250, "related"), "notes": (R.or(R.inList(R.prop(a_N_250, "id"), d2(st), undefined), R.equal(R.prop(a_N_250, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_250, "notes"), [M_StsCodes.d116(st.L_Codes)], false) : R.prop(a_N_250, "notes")), "rules": R.prop(a_N_250, "rules"), "variant": R.prop(a_N_250, "variant") }));
 }
-out104 = R.distinctList(out104);
-return isList ? out104 : out104[0]; })()));
+out253 = R.distinctList(out253);
+q251 = isList252 ? out253 : out253[0];
+}
+c256 = q251;
+}
+  return (st.v[27] = c256);
 }
 // define "Metastatic Nodes"
-function d28(st) {
+export function d28(st) {
   const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = R.union(d27(st), [d26(st)], false));
+  if (x !== undefined) return x;
+
+  return (st.v[28] = R.union(d27(st), [d26(st)], false));
 }
 // define "Localized Safe"
-function d29(st) {
+export function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = (R.and(M_StsSafety.d["Doxo Contraindicated"](st.L_S), R.exists((() => { const s105 = d13(st);
-if (s105 == null) return null;
-const isList = Array.isArray(s105);
-let out107 = [];
-for (const a_N_106 of (s105 == null ? [] : Array.isArray(s105) ? s105 : [s105])) {
-if (!(R.equal(R.prop(a_N_106, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
-out107.push(a_N_106);
+  if (x !== undefined) return x;
+const s257 = d13(st);
+let q259 = null;
+if (!(s257 == null)) {
+const isList260 = Array.isArray(s257);
+let out261 = [];
+const r262 = Array.isArray(s257) ? s257 : [s257];
+for (let i263 = 0; i263 < r262.length; i263++) {
+const a_N_258 = r262[i263];
+if (!(R.equal(R.prop(a_N_258, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
+out261.push(a_N_258);
 }
-out107 = R.distinctList(out107);
-return isList ? out107 : out107[0]; })())) ? R.union((() => { const s108 = d13(st);
-if (s108 == null) return null;
-const isList = Array.isArray(s108);
-let out110 = [];
-for (const a_N_109 of (s108 == null ? [] : Array.isArray(s108) ? s108 : [s108])) {
-if (!(R.not(R.equal(R.prop(a_N_109, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
-out110.push(a_N_109);
+q259 = isList260 ? out261 : out261[0];
 }
-out110 = R.distinctList(out110);
-return isList ? out110 : out110[0]; })(), [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", (() => { const s111 = [];
-if (s111 == null) return null;
-const isList = Array.isArray(s111);
-let out113 = [];
-for (const a_X_112 of (s111 == null ? [] : Array.isArray(s111) ? s111 : [s111])) {
-out113.push(R.as(a_X_112, K1, false));
+let c278;
+if (R.and(M_StsSafety.d68(st.L_S), R.exists(q259))) {
+const s264 = d13(st);
+let q266 = null;
+if (!(s264 == null)) {
+const isList267 = Array.isArray(s264);
+let out268 = [];
+const r269 = Array.isArray(s264) ? s264 : [s264];
+for (let i270 = 0; i270 < r269.length; i270++) {
+const a_N_265 = r269[i270];
+if (!(R.not(R.equal(R.prop(a_N_265, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
+out268.push(a_N_265);
 }
-return isList ? out113 : out113[0]; })())], false) : d13(st)));
+out268 = R.distinctList(out268);
+q266 = isList267 ? out268 : out268[0];
+}
+const s271 = [];
+let q273 = null;
+if (!(s271 == null)) {
+const isList274 = Array.isArray(s271);
+let out275 = [];
+const r276 = Array.isArray(s271) ? s271 : [s271];
+for (let i277 = 0; i277 < r276.length; i277++) {
+const a_X_272 = r276[i277];
+out275.push(R.as(a_X_272, K1, false));
+}
+q273 = isList274 ? out275 : out275[0];
+}
+c278 = R.union(q266, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q273)], false);
+} else {
+c278 = d13(st);
+}
+  return (st.v[29] = c278);
 }
 // define "Histology Nodes"
-function d30(st) {
+export function d30(st) {
   const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = (R.equal(M_StsSafety.d["Histology"](st.L_S), "SPECIALTY") ? [f2(st, "X-SPECIALTY", (() => { const s114 = [];
-if (s114 == null) return null;
-const isList = Array.isArray(s114);
-let out116 = [];
-for (const a_X_115 of (s114 == null ? [] : Array.isArray(s114) ? s114 : [s114])) {
-out116.push(R.as(a_X_115, K1, false));
+  if (x !== undefined) return x;
+let c310;
+if (R.equal(M_StsSafety.d11(st.L_S), "SPECIALTY")) {
+const s279 = [];
+let q281 = null;
+if (!(s279 == null)) {
+const isList282 = Array.isArray(s279);
+let out283 = [];
+const r284 = Array.isArray(s279) ? s279 : [s279];
+for (let i285 = 0; i285 < r284.length; i285++) {
+const a_X_280 = r284[i285];
+out283.push(R.as(a_X_280, K1, false));
 }
-return isList ? out116 : out116[0]; })())] : (R.equal(M_StsSafety.d["Histology"](st.L_S), "UNCOVERED") ? [f2(st, "X-UNCOVERED", (() => { const s117 = [];
-if (s117 == null) return null;
-const isList = Array.isArray(s117);
-let out119 = [];
-for (const a_X_118 of (s117 == null ? [] : Array.isArray(s117) ? s117 : [s117])) {
-out119.push(R.as(a_X_118, K1, false));
+q281 = isList282 ? out283 : out283[0];
 }
-return isList ? out119 : out119[0]; })())] : (M_StsSafety.d["Histology Conflict"](st.L_S) ? [f2(st, "D-HISTOLOGY-CONFLICT", (() => { const s120 = [];
-if (s120 == null) return null;
-const isList = Array.isArray(s120);
-let out122 = [];
-for (const a_X_121 of (s120 == null ? [] : Array.isArray(s120) ? s120 : [s120])) {
-out122.push(R.as(a_X_121, K1, false));
+c310 = [f2(st, "X-SPECIALTY", q281)];
+} else {
+let c309;
+if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
+const s286 = [];
+let q288 = null;
+if (!(s286 == null)) {
+const isList289 = Array.isArray(s286);
+let out290 = [];
+const r291 = Array.isArray(s286) ? s286 : [s286];
+for (let i292 = 0; i292 < r291.length; i292++) {
+const a_X_287 = r291[i292];
+out290.push(R.as(a_X_287, K1, false));
 }
-return isList ? out122 : out122[0]; })())] : (R.not(M_StsSafety.d["Histology Known"](st.L_S)) ? [f2(st, "D-MISSING-HISTOLOGY", (() => { const s123 = [];
-if (s123 == null) return null;
-const isList = Array.isArray(s123);
-let out125 = [];
-for (const a_X_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
-out125.push(R.as(a_X_124, K1, false));
+q288 = isList289 ? out290 : out290[0];
 }
-return isList ? out125 : out125[0]; })())] : (R.equal(M_StsSafety.d["Extent"](st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d["Extent"](st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d["Observations Unreadable"](st.L_S) ? [M_StsCodes.d["Note Observations Unreadable Extent"](st.L_Codes)] : []))])))))));
+c309 = [f2(st, "X-UNCOVERED", q288)];
+} else {
+let c308;
+if (M_StsSafety.d14(st.L_S)) {
+const s293 = [];
+let q295 = null;
+if (!(s293 == null)) {
+const isList296 = Array.isArray(s293);
+let out297 = [];
+const r298 = Array.isArray(s293) ? s293 : [s293];
+for (let i299 = 0; i299 < r298.length; i299++) {
+const a_X_294 = r298[i299];
+out297.push(R.as(a_X_294, K1, false));
+}
+q295 = isList296 ? out297 : out297[0];
+}
+c308 = [f2(st, "D-HISTOLOGY-CONFLICT", q295)];
+} else {
+let c307;
+if (R.not(M_StsSafety.d13(st.L_S))) {
+const s300 = [];
+let q302 = null;
+if (!(s300 == null)) {
+const isList303 = Array.isArray(s300);
+let out304 = [];
+const r305 = Array.isArray(s300) ? s300 : [s300];
+for (let i306 = 0; i306 < r305.length; i306++) {
+const a_X_301 = r305[i306];
+out304.push(R.as(a_X_301, K1, false));
+}
+q302 = isList303 ? out304 : out304[0];
+}
+c307 = [f2(st, "D-MISSING-HISTOLOGY", q302)];
+} else {
+c307 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d114(st.L_Codes)] : []))]));
+}
+c308 = c307;
+}
+c309 = c308;
+}
+c310 = c309;
+}
+  return (st.v[30] = c310);
 }
 // define "Base Nodes"
-function d31(st) {
+export function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = (M_StsSafety.d["Conditions Unreadable"](st.L_S) ? [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d["Note Conditions Unreadable"](st.L_Codes)])] : (R.not(M_StsSafety.d["Has STS"](st.L_S)) ? [] : (M_StsSafety.d["Pediatric"](st.L_S) ? [f2(st, "X-PEDIATRIC", (() => { const s126 = [];
-if (s126 == null) return null;
-const isList = Array.isArray(s126);
-let out128 = [];
-for (const a_X_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
-out128.push(R.as(a_X_127, K1, false));
+  if (x !== undefined) return x;
+let c336;
+if (M_StsSafety.d3(st.L_S)) {
+c336 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d113(st.L_Codes)])];
+} else {
+let c335;
+if (R.not(M_StsSafety.d9(st.L_S))) {
+c335 = [];
+} else {
+let c334;
+if (M_StsSafety.d25(st.L_S)) {
+const s311 = [];
+let q313 = null;
+if (!(s311 == null)) {
+const isList314 = Array.isArray(s311);
+let out315 = [];
+const r316 = Array.isArray(s311) ? s311 : [s311];
+for (let i317 = 0; i317 < r316.length; i317++) {
+const a_X_312 = r316[i317];
+out315.push(R.as(a_X_312, K1, false));
 }
-return isList ? out128 : out128[0]; })())] : (R.not(M_StsSafety.d["Confirmed"](st.L_S)) ? [f2(st, "D-UNCONFIRMED", (() => { const s129 = [];
-if (s129 == null) return null;
-const isList = Array.isArray(s129);
-let out131 = [];
-for (const a_X_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
-out131.push(R.as(a_X_130, K1, false));
+q313 = isList314 ? out315 : out315[0];
 }
-return isList ? out131 : out131[0]; })())] : (M_StsSafety.d["Second Primary"](st.L_S) ? R.union(d30(st), [f2(st, "X-SPECIALTY", (() => { const s132 = [];
-if (s132 == null) return null;
-const isList = Array.isArray(s132);
-let out134 = [];
-for (const a_X_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
-out134.push(R.as(a_X_133, K1, false));
+c334 = [f2(st, "X-PEDIATRIC", q313)];
+} else {
+let c333;
+if (R.not(M_StsSafety.d10(st.L_S))) {
+const s318 = [];
+let q320 = null;
+if (!(s318 == null)) {
+const isList321 = Array.isArray(s318);
+let out322 = [];
+const r323 = Array.isArray(s318) ? s318 : [s318];
+for (let i324 = 0; i324 < r323.length; i324++) {
+const a_X_319 = r323[i324];
+out322.push(R.as(a_X_319, K1, false));
 }
-return isList ? out134 : out134[0]; })())], false) : d30(st)))))));
+q320 = isList321 ? out322 : out322[0];
+}
+c333 = [f2(st, "D-UNCONFIRMED", q320)];
+} else {
+let c332;
+if (M_StsSafety.d15(st.L_S)) {
+const s325 = [];
+let q327 = null;
+if (!(s325 == null)) {
+const isList328 = Array.isArray(s325);
+let out329 = [];
+const r330 = Array.isArray(s325) ? s325 : [s325];
+for (let i331 = 0; i331 < r330.length; i331++) {
+const a_X_326 = r330[i331];
+out329.push(R.as(a_X_326, K1, false));
+}
+q327 = isList328 ? out329 : out329[0];
+}
+c332 = R.union(d30(st), [f2(st, "X-SPECIALTY", q327)], false);
+} else {
+c332 = d30(st);
+}
+c333 = c332;
+}
+c334 = c333;
+}
+c335 = c334;
+}
+c336 = c335;
+}
+  return (st.v[31] = c336);
 }
 // define "Combo Swapped"
-function d32(st) {
+export function d32(st) {
   const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = (R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.exists((() => { const s135 = d31(st);
-if (s135 == null) return null;
-const isList = Array.isArray(s135);
-let out137 = [];
-for (const a_N_136 of (s135 == null ? [] : Array.isArray(s135) ? s135 : [s135])) {
-if (!(R.and(R.equal(R.prop(a_N_136, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_136, "role"), "primary")))) continue;
-out137.push(a_N_136);
+  if (x !== undefined) return x;
+const s337 = d31(st);
+let q339 = null;
+if (!(s337 == null)) {
+const isList340 = Array.isArray(s337);
+let out341 = [];
+const r342 = Array.isArray(s337) ? s337 : [s337];
+for (let i343 = 0; i343 < r342.length; i343++) {
+const a_N_338 = r342[i343];
+if (!(R.and(R.equal(R.prop(a_N_338, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_338, "role"), "primary")))) continue;
+out341.push(a_N_338);
 }
-out137 = R.distinctList(out137);
-return isList ? out137 : out137[0]; })())) ? R.union(R.union((() => { const s138 = d31(st);
-if (s138 == null) return null;
-const isList = Array.isArray(s138);
-let out140 = [];
-for (const a_N_139 of (s138 == null ? [] : Array.isArray(s138) ? s138 : [s138])) {
-if (!(R.equal(R.prop(a_N_139, "id"), "M-1L-DOXO"))) continue;
-out140.push(({ "id": R.prop(a_N_139, "id"), "role": "primary", "withSuggestions": R.prop(a_N_139, "withSuggestions"), "isRecommended": R.prop(a_N_139, "withSuggestions"), "warning": R.prop(a_N_139, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_139, "notes"), "rules": R.prop(a_N_139, "rules"), "variant": R.prop(a_N_139, "variant") }));
+q339 = isList340 ? out341 : out341[0];
 }
-out140 = R.distinctList(out140);
-return isList ? out140 : out140[0]; })(), (() => { const s141 = d31(st);
-if (s141 == null) return null;
-const isList = Array.isArray(s141);
-let out143 = [];
-for (const a_N_142 of (s141 == null ? [] : Array.isArray(s141) ? s141 : [s141])) {
-if (!(R.equal(R.prop(a_N_142, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
-out143.push(({ "id": R.prop(a_N_142, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_142, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_142, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_142, "notes"), "rules": R.prop(a_N_142, "rules"), "variant": R.prop(a_N_142, "variant") }));
+let c365;
+if (R.and(M_StsSafety.d72(st.L_S), R.exists(q339))) {
+const s344 = d31(st);
+let q346 = null;
+if (!(s344 == null)) {
+const isList347 = Array.isArray(s344);
+let out348 = [];
+const r349 = Array.isArray(s344) ? s344 : [s344];
+for (let i350 = 0; i350 < r349.length; i350++) {
+const a_N_345 = r349[i350];
+if (!(R.equal(R.prop(a_N_345, "id"), "M-1L-DOXO"))) continue;
+out348.push(({ "id": R.prop(a_N_345, "id"), "role": "primary", "withSuggestions": R.prop(a_N_345, "withSuggestions"), "isRecommended": R.prop(a_N_345, "withSuggestions"), "warning": R.prop(a_N_345, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_345, "notes"), "rules": R.prop(a_N_345, "rules"), "variant": R.prop(a_N_345, "variant") }));
 }
-out143 = R.distinctList(out143);
-return isList ? out143 : out143[0]; })(), false), (() => { const s144 = d31(st);
-if (s144 == null) return null;
-const isList = Array.isArray(s144);
-let out146 = [];
-for (const a_N_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
-if (!(R.not(R.inList(R.prop(a_N_145, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
-out146.push(a_N_145);
+out348 = R.distinctList(out348);
+q346 = isList347 ? out348 : out348[0];
 }
-out146 = R.distinctList(out146);
-return isList ? out146 : out146[0]; })(), false) : d31(st)));
+const s351 = d31(st);
+let q353 = null;
+if (!(s351 == null)) {
+const isList354 = Array.isArray(s351);
+let out355 = [];
+const r356 = Array.isArray(s351) ? s351 : [s351];
+for (let i357 = 0; i357 < r356.length; i357++) {
+const a_N_352 = r356[i357];
+if (!(R.equal(R.prop(a_N_352, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
+out355.push(({ "id": R.prop(a_N_352, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_352, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_352, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_352, "notes"), "rules": R.prop(a_N_352, "rules"), "variant": R.prop(a_N_352, "variant") }));
+}
+out355 = R.distinctList(out355);
+q353 = isList354 ? out355 : out355[0];
+}
+const s358 = d31(st);
+let q360 = null;
+if (!(s358 == null)) {
+const isList361 = Array.isArray(s358);
+let out362 = [];
+const r363 = Array.isArray(s358) ? s358 : [s358];
+for (let i364 = 0; i364 < r363.length; i364++) {
+const a_N_359 = r363[i364];
+if (!(R.not(R.inList(R.prop(a_N_359, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out362.push(a_N_359);
+}
+out362 = R.distinctList(out362);
+q360 = isList361 ? out362 : out362[0];
+}
+c365 = R.union(R.union(q346, q353, false), q360, false);
+} else {
+c365 = d31(st);
+}
+  return (st.v[32] = c365);
 }
 // define "Decision"
-function d33(st) {
+export function d33(st) {
   const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = (() => { const s147 = d32(st);
-if (s147 == null) return null;
-const isList = Array.isArray(s147);
-let out149 = [];
-for (const a_N_148 of (s147 == null ? [] : Array.isArray(s147) ? s147 : [s147])) {
-const l_poor_150 = R.and(M_StsSafety.d["ECOG Poor"](st.L_S), R.inList(R.prop(a_N_148, "id"), d2(st), undefined));
-const l_combo_151 = R.and(R.and(M_StsSafety.d["ECOG Combo"](st.L_S), R.inList(R.prop(a_N_148, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_148, "role"), "next")));
-const l_doxo_152 = R.and(R.inList(R.prop(a_N_148, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_148, "role"), "next")));
-out149.push(f9(st, a_N_148, l_poor_150, l_combo_151, l_doxo_152));
+  if (x !== undefined) return x;
+const s366 = d32(st);
+let q368 = null;
+if (!(s366 == null)) {
+const isList369 = Array.isArray(s366);
+let out370 = [];
+const r371 = Array.isArray(s366) ? s366 : [s366];
+for (let i372 = 0; i372 < r371.length; i372++) {
+const a_N_367 = r371[i372];
+const l_poor_373 = R.and(M_StsSafety.d73(st.L_S), R.inList(R.prop(a_N_367, "id"), d2(st), undefined));
+const l_combo_374 = R.and(R.and(M_StsSafety.d72(st.L_S), R.inList(R.prop(a_N_367, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_367, "role"), "next")));
+const l_doxo_375 = R.and(R.inList(R.prop(a_N_367, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_367, "role"), "next")));
+out370.push(f9(st, a_N_367, l_poor_373, l_combo_374, l_doxo_375));
 }
-out149 = R.distinctList(out149);
-return isList ? out149 : out149[0]; })());
+out370 = R.distinctList(out370);
+q368 = isList369 ? out370 : out370[0];
+}
+  return (st.v[33] = q368);
 }
 // define "Has STS"
-function d34(st) {
+export function d34(st) {
   const x = st.v[34];
-  return x !== undefined ? x : (st.v[34] = R.or(M_StsSafety.d["Has STS"](st.L_S), M_StsSafety.d["Conditions Unreadable"](st.L_S)));
+  if (x !== undefined) return x;
+
+  return (st.v[34] = R.or(M_StsSafety.d9(st.L_S), M_StsSafety.d3(st.L_S)));
 }
 // define "Current Drugs"
-function d35(st) {
+export function d35(st) {
   const x = st.v[35];
-  return x !== undefined ? x : (st.v[35] = d16(st));
+  if (x !== undefined) return x;
+
+  return (st.v[35] = d16(st));
 }
 // define "Prior Drugs"
-function d36(st) {
+export function d36(st) {
   const x = st.v[36];
-  return x !== undefined ? x : (st.v[36] = M_StsSafety.d["Prior Drugs"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[36] = M_StsSafety.d29(st.L_S));
 }
 // define "STS Condition Keys"
-function d37(st) {
+export function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = M_StsSafety.d["Used Condition Keys"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[37] = M_StsSafety.d79(st.L_S));
 }
 // define "Fact Histology"
-function d38(st) {
+export function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = M_StsSafety.d["Fact Histology"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[38] = M_StsSafety.d80(st.L_S));
 }
 // define "Fact Extent"
-function d39(st) {
+export function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = M_StsSafety.d["Fact Extent"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[39] = M_StsSafety.d81(st.L_S));
 }
 // define "Fact Site"
-function d40(st) {
+export function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = M_StsSafety.d["Fact Site"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[40] = M_StsSafety.d82(st.L_S));
 }
 // define "Fact Grade"
-function d41(st) {
+export function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = M_StsSafety.d["Fact Grade"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[41] = M_StsSafety.d83(st.L_S));
 }
 // define "Fact Surgery"
-function d42(st) {
+export function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = M_StsSafety.d["Fact Surgery"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[42] = M_StsSafety.d84(st.L_S));
 }
 // define "Fact Radiotherapy"
-function d43(st) {
+export function d43(st) {
   const x = st.v[43];
-  return x !== undefined ? x : (st.v[43] = M_StsSafety.d["Fact Radiotherapy"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[43] = M_StsSafety.d85(st.L_S));
 }
 // define "Fact Age"
-function d44(st) {
+export function d44(st) {
   const x = st.v[44];
-  return x !== undefined ? x : (st.v[44] = M_StsSafety.d["Fact Age"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[44] = M_StsSafety.d86(st.L_S));
 }
 // define "Fact Current Regimen"
-function d45(st) {
+export function d45(st) {
   const x = st.v[45];
-  return x !== undefined ? x : (st.v[45] = M_StsSafety.d["Fact Current Regimen"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[45] = M_StsSafety.d87(st.L_S));
 }
 // define "Fact Line"
-function d46(st) {
+export function d46(st) {
   const x = st.v[46];
-  return x !== undefined ? x : (st.v[46] = M_StsSafety.d["Fact Line"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[46] = M_StsSafety.d88(st.L_S));
 }
 // define "Fact Line Sources"
-function d47(st) {
+export function d47(st) {
   const x = st.v[47];
-  return x !== undefined ? x : (st.v[47] = M_StsSafety.d["Fact Line Sources"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[47] = M_StsSafety.d89(st.L_S));
 }
 // define "Fact ECOG"
-function d48(st) {
+export function d48(st) {
   const x = st.v[48];
-  return x !== undefined ? x : (st.v[48] = M_StsSafety.d["Fact ECOG"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[48] = M_StsSafety.d90(st.L_S));
 }
 // define "Fact LVEF"
-function d49(st) {
+export function d49(st) {
   const x = st.v[49];
-  return x !== undefined ? x : (st.v[49] = M_StsSafety.d["Fact LVEF"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[49] = M_StsSafety.d91(st.L_S));
 }
 // define "Fact Cumulative"
-function d50(st) {
+export function d50(st) {
   const x = st.v[50];
-  return x !== undefined ? x : (st.v[50] = M_StsSafety.d["Fact Cumulative"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[50] = M_StsSafety.d93(st.L_S));
 }
 // define "Fact Unrecognized"
-function d51(st) {
+export function d51(st) {
   const x = st.v[51];
-  return x !== undefined ? x : (st.v[51] = M_StsSafety.d["Fact Unrecognized"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[51] = M_StsSafety.d94(st.L_S));
 }
 // define "Fact STS Conditions"
-function d52(st) {
+export function d52(st) {
   const x = st.v[52];
-  return x !== undefined ? x : (st.v[52] = M_StsSafety.d["Fact STS Conditions"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[52] = M_StsSafety.d95(st.L_S));
 }
 // define "Fact Ignored Evidence"
-function d53(st) {
+export function d53(st) {
   const x = st.v[53];
-  return x !== undefined ? x : (st.v[53] = M_StsSafety.d["Fact Ignored Evidence"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[53] = M_StsSafety.d96(st.L_S));
 }
 // define "Fact Second Primary"
-function d54(st) {
+export function d54(st) {
   const x = st.v[54];
-  return x !== undefined ? x : (st.v[54] = M_StsSafety.d["Fact Second Primary"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[54] = M_StsSafety.d97(st.L_S));
 }
 // define "Fact Undated Exposures"
-function d55(st) {
+export function d55(st) {
   const x = st.v[55];
-  return x !== undefined ? x : (st.v[55] = M_StsSafety.d["Fact Undated Exposures"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[55] = M_StsSafety.d98(st.L_S));
 }
 // define "Fact Prior Last Exposure"
-function d56(st) {
+export function d56(st) {
   const x = st.v[56];
-  return x !== undefined ? x : (st.v[56] = M_StsSafety.d["Fact Prior Last Exposure"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[56] = M_StsSafety.d99(st.L_S));
 }
 // define "Fact Maintenance"
-function d57(st) {
+export function d57(st) {
   const x = st.v[57];
-  return x !== undefined ? x : (st.v[57] = M_StsSafety.d["Fact Maintenance"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[57] = M_StsSafety.d102(st.L_S));
 }
 // define "Fact Prior Regimens"
-function d58(st) {
+export function d58(st) {
   const x = st.v[58];
-  return x !== undefined ? x : (st.v[58] = M_StsSafety.d["Fact Prior Regimens"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[58] = M_StsSafety.d100(st.L_S));
 }
 // define "Fact Disease Status"
-function d59(st) {
+export function d59(st) {
   const x = st.v[59];
-  return x !== undefined ? x : (st.v[59] = M_StsSafety.d["Fact Disease Status"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[59] = M_StsSafety.d101(st.L_S));
 }
 // define "Later Line Status"
-function d60(st) {
+export function d60(st) {
   const x = st.v[60];
-  return x !== undefined ? x : (st.v[60] = M_StsSafety.d["Later Line Status"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[60] = M_StsSafety.d44(st.L_S));
 }
 // define "Progression Since Current Start"
-function d61(st) {
+export function d61(st) {
   const x = st.v[61];
-  return x !== undefined ? x : (st.v[61] = M_StsSafety.d["Progression Since Current Start"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[61] = M_StsSafety.d40(st.L_S));
 }
 // define "Pediatric"
-function d62(st) {
+export function d62(st) {
   const x = st.v[62];
-  return x !== undefined ? x : (st.v[62] = M_StsSafety.d["Pediatric"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[62] = M_StsSafety.d25(st.L_S));
 }
 // define "Histology"
-function d63(st) {
+export function d63(st) {
   const x = st.v[63];
-  return x !== undefined ? x : (st.v[63] = M_StsSafety.d["Histology"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[63] = M_StsSafety.d11(st.L_S));
 }
 // define "Histology Known"
-function d64(st) {
+export function d64(st) {
   const x = st.v[64];
-  return x !== undefined ? x : (st.v[64] = M_StsSafety.d["Histology Known"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[64] = M_StsSafety.d13(st.L_S));
 }
 // define "Extent"
-function d65(st) {
+export function d65(st) {
   const x = st.v[65];
-  return x !== undefined ? x : (st.v[65] = M_StsSafety.d["Extent"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[65] = M_StsSafety.d18(st.L_S));
 }
 // define "Exposed Drugs"
-function d66(st) {
+export function d66(st) {
   const x = st.v[66];
-  return x !== undefined ? x : (st.v[66] = M_StsSafety.d["Exposed Drugs"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[66] = M_StsSafety.d30(st.L_S));
 }
 // define "Medications Unreadable"
-function d67(st) {
+export function d67(st) {
   const x = st.v[67];
-  return x !== undefined ? x : (st.v[67] = M_StsSafety.d["Medications Unreadable"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[67] = M_StsSafety.d7(st.L_S));
 }
 // define "Medications Incomplete"
-function d68(st) {
+export function d68(st) {
   const x = st.v[68];
-  return x !== undefined ? x : (st.v[68] = M_StsSafety.d["Medications Incomplete"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[68] = M_StsSafety.d8(st.L_S));
 }
 // define "Doxo LVEF Low"
-function d69(st) {
+export function d69(st) {
   const x = st.v[69];
-  return x !== undefined ? x : (st.v[69] = M_StsSafety.d["Doxo LVEF Low"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[69] = M_StsSafety.d64(st.L_S));
 }
 // define "Doxo Cumulative Critical"
-function d70(st) {
+export function d70(st) {
   const x = st.v[70];
-  return x !== undefined ? x : (st.v[70] = M_StsSafety.d["Doxo Cumulative Critical"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[70] = M_StsSafety.d67(st.L_S));
 }
 // define "Doxo Cumulative Warn"
-function d71(st) {
+export function d71(st) {
   const x = st.v[71];
-  return x !== undefined ? x : (st.v[71] = M_StsSafety.d["Doxo Cumulative Warn"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[71] = M_StsSafety.d71(st.L_S));
 }
 // define "ECOG Combo"
-function d72(st) {
+export function d72(st) {
   const x = st.v[72];
-  return x !== undefined ? x : (st.v[72] = M_StsSafety.d["ECOG Combo"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[72] = M_StsSafety.d72(st.L_S));
 }
 // define "ECOG Poor"
-function d73(st) {
+export function d73(st) {
   const x = st.v[73];
-  return x !== undefined ? x : (st.v[73] = M_StsSafety.d["ECOG Poor"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[73] = M_StsSafety.d73(st.L_S));
 }
 // define "Blocking Rule Ids"
-function d74(st) {
+export function d74(st) {
   const x = st.v[74];
-  return x !== undefined ? x : (st.v[74] = M_StsSafety.d["Blocking Rule Ids"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[74] = M_StsSafety.d78(st.L_S));
 }
 // define "Histology Code"
-function d75(st) {
+export function d75(st) {
   const x = st.v[75];
-  return x !== undefined ? x : (st.v[75] = M_StsSafety.d["Histology Code"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[75] = M_StsSafety.d12(st.L_S));
 }
 // define "Age"
-function d76(st) {
+export function d76(st) {
   const x = st.v[76];
-  return x !== undefined ? x : (st.v[76] = M_StsSafety.d["Age"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[76] = M_StsSafety.d24(st.L_S));
 }
 // define "ECOG Reading"
-function d77(st) {
+export function d77(st) {
   const x = st.v[77];
-  return x !== undefined ? x : (st.v[77] = M_StsSafety.d["ECOG Reading"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[77] = M_StsSafety.d56(st.L_S));
 }
 // define "LVEF"
-function d78(st) {
+export function d78(st) {
   const x = st.v[78];
-  return x !== undefined ? x : (st.v[78] = M_StsSafety.d["LVEF"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[78] = M_StsSafety.d47(st.L_S));
 }
 // define "LVEF Unusable Reason"
-function d79(st) {
+export function d79(st) {
   const x = st.v[79];
-  return x !== undefined ? x : (st.v[79] = M_StsSafety.d["LVEF Unusable Reason"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[79] = M_StsSafety.d53(st.L_S));
 }
 // define "Trabectedin LVEF Unusable Reason"
-function d80(st) {
+export function d80(st) {
   const x = st.v[80];
-  return x !== undefined ? x : (st.v[80] = M_StsSafety.d["Trabectedin LVEF Unusable Reason"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[80] = M_StsSafety.d54(st.L_S));
 }
 // define "Cumulative Doxo"
-function d81(st) {
+export function d81(st) {
   const x = st.v[81];
-  return x !== undefined ? x : (st.v[81] = M_StsSafety.d["Cumulative Doxo"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[81] = M_StsSafety.d65(st.L_S));
 }
 // define "Cumulative Known"
-function d82(st) {
+export function d82(st) {
   const x = st.v[82];
-  return x !== undefined ? x : (st.v[82] = M_StsSafety.d["Cumulative Known"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[82] = M_StsSafety.d66(st.L_S));
 }
 // define "Possible Doxo"
-function d83(st) {
+export function d83(st) {
   const x = st.v[83];
-  return x !== undefined ? x : (st.v[83] = M_StsSafety.d["Possible Doxo"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[83] = M_StsSafety.d69(st.L_S));
 }
 // define "Other Anthracyclines Received"
-function d84(st) {
+export function d84(st) {
   const x = st.v[84];
-  return x !== undefined ? x : (st.v[84] = M_StsSafety.d["Other Anthracyclines Received"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[84] = M_StsSafety.d70(st.L_S));
 }
 // define "Bilirubin"
-function d85(st) {
+export function d85(st) {
   const x = st.v[85];
-  return x !== undefined ? x : (st.v[85] = M_StsSafety.d["Bilirubin"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[85] = M_StsSafety.d62(st.L_S));
 }
 // define "Bilirubin High"
-function d86(st) {
+export function d86(st) {
   const x = st.v[86];
-  return x !== undefined ? x : (st.v[86] = M_StsSafety.d["Bilirubin High"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[86] = M_StsSafety.d74(st.L_S));
 }
 // define "Combo Age"
-function d87(st) {
+export function d87(st) {
   const x = st.v[87];
-  return x !== undefined ? x : (st.v[87] = M_StsSafety.d["Combo Age"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[87] = M_StsSafety.d75(st.L_S));
 }
 // define "Recent Mesna Order"
-function d88(st) {
+export function d88(st) {
   const x = st.v[88];
-  return x !== undefined ? x : (st.v[88] = M_StsSafety.d["Recent Mesna Order"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[88] = M_StsSafety.d76(st.L_S));
 }
 // define "Fact Bilirubin"
-function d89(st) {
+export function d89(st) {
   const x = st.v[89];
-  return x !== undefined ? x : (st.v[89] = M_StsSafety.d["Fact Bilirubin"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[89] = M_StsSafety.d92(st.L_S));
 }
 // define "Second Primary Drugs"
-function d90(st) {
+export function d90(st) {
   const x = st.v[90];
-  return x !== undefined ? x : (st.v[90] = M_StsSafety.d["Second Primary Drugs"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[90] = M_StsSafety.d16(st.L_S));
 }
 // define "Second Primary Liposomal Doxorubicin"
-function d91(st) {
+export function d91(st) {
   const x = st.v[91];
-  return x !== undefined ? x : (st.v[91] = M_StsSafety.d["Second Primary Liposomal Doxorubicin"](st.L_S));
+  if (x !== undefined) return x;
+
+  return (st.v[91] = M_StsSafety.d17(st.L_S));
 }
 // function "Node"(id, role, sugg, rec, related, notes)
-function f0(st, o0, o1, o2, o3, o4, o5) {
+export function f0(st, o0, o1, o2, o3, o4, o5) {
+
   return ({ "id": o0, "role": o1, "withSuggestions": o2, "isRecommended": R.and(o3, o2), "warning": false, "related": o4, "notes": o5, "rules": [], "variant": R.as(null, K1, false) });
 }
 // function "Varied"(N, role, sugg, warning, variant)
-function f1(st, o0, o1, o2, o3, o4) {
+export function f1(st, o0, o1, o2, o3, o4) {
+
   return ({ "id": R.prop(o0, "id"), "role": o1, "withSuggestions": o2, "isRecommended": false, "warning": R.or(R.prop(o0, "warning"), o3), "related": R.prop(o0, "related"), "notes": R.prop(o0, "notes"), "rules": R.prop(o0, "rules"), "variant": o4 });
 }
 // function "Data"(id, notes)
-function f2(st, o0, o1) {
+export function f2(st, o0, o1) {
+
   return f0(st, o0, "data", false, false, R.as(null, K1, false), o1);
 }
 // function "DrugsOf"(id)
-function f3(st, o0) {
-  return (() => { let r153; r153 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs"); if (r153 != null) return r153; r153 = []; if (r153 != null) return r153; return null; })();
+export function f3(st, o0) {
+let r376 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs");
+if (r376 == null) {
+r376 = [];
+if (r376 == null) {
+r376 = null;
+}
+}
+  return r376;
 }
 // function "Allowed"(id)
-function f4(st, o0) {
-  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT"], undefined) ? R.equal(M_StsSafety.d["Histology"](st.L_S), "LMS") : R.equal(o0, "M-3L-TRABECTEDIN") ? R.inList(M_StsSafety.d["Histology"](st.L_S), ["LMS", "LPS"], undefined) : R.equal(o0, "M-3L-PAZOPANIB") ? R.not(R.equal(M_StsSafety.d["Histology"](st.L_S), "LPS")) : R.equal(o0, "M-3L-ERIBULIN") ? R.equal(M_StsSafety.d["Histology"](st.L_S), "LPS") : true);
+export function f4(st, o0) {
+
+  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT"], undefined) ? R.equal(M_StsSafety.d11(st.L_S), "LMS") : R.equal(o0, "M-3L-TRABECTEDIN") ? R.inList(M_StsSafety.d11(st.L_S), ["LMS", "LPS"], undefined) : R.equal(o0, "M-3L-PAZOPANIB") ? R.not(R.equal(M_StsSafety.d11(st.L_S), "LPS")) : R.equal(o0, "M-3L-ERIBULIN") ? R.equal(M_StsSafety.d11(st.L_S), "LPS") : true);
 }
 // function "Received"(id)
-function f5(st, o0) {
-  return R.exists((() => { const s154 = f3(st, o0);
-if (s154 == null) return null;
-const isList = Array.isArray(s154);
-let out156 = [];
-for (const a_D_155 of (s154 == null ? [] : Array.isArray(s154) ? s154 : [s154])) {
-if (!(R.inList(a_D_155, M_StsSafety.d["Exposed Drugs"](st.L_S), undefined))) continue;
-out156.push(a_D_155);
+export function f5(st, o0) {
+const s377 = f3(st, o0);
+let q379 = null;
+if (!(s377 == null)) {
+const isList380 = Array.isArray(s377);
+let out381 = [];
+const r382 = Array.isArray(s377) ? s377 : [s377];
+for (let i383 = 0; i383 < r382.length; i383++) {
+const a_D_378 = r382[i383];
+if (!(R.inList(a_D_378, M_StsSafety.d30(st.L_S), undefined))) continue;
+out381.push(a_D_378);
 }
-out156 = R.distinctList(out156);
-return isList ? out156 : out156[0]; })());
+q379 = isList380 ? out381 : out381[0];
+}
+  return R.exists(q379);
 }
 // function "SameDrugs"(a, b)
-function f6(st, o0, o1) {
+export function f6(st, o0, o1) {
+
   return R.and(R.includes(o0, o1, undefined), R.includes(o1, o0, undefined));
 }
 // function "NextOf"(id)
-function f7(st, o0) {
-  return (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined) ? ["M-2L-GEM-DOCE"] : (() => { const s157 = d15(st);
-if (s157 == null) return null;
-const isList = Array.isArray(s157);
-let out159 = [];
-for (const a_N_158 of (s157 == null ? [] : Array.isArray(s157) ? s157 : [s157])) {
-if (!(R.not(R.equal(a_N_158, o0)))) continue;
-out159.push(a_N_158);
+export function f7(st, o0) {
+let c391;
+if (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined)) {
+c391 = ["M-2L-GEM-DOCE"];
+} else {
+const s384 = d15(st);
+let q386 = null;
+if (!(s384 == null)) {
+const isList387 = Array.isArray(s384);
+let out388 = [];
+const r389 = Array.isArray(s384) ? s384 : [s384];
+for (let i390 = 0; i390 < r389.length; i390++) {
+const a_N_385 = r389[i390];
+if (!(R.not(R.equal(a_N_385, o0)))) continue;
+out388.push(a_N_385);
 }
-out159 = R.distinctList(out159);
-return isList ? out159 : out159[0]; })());
+out388 = R.distinctList(out388);
+q386 = isList387 ? out388 : out388[0];
+}
+c391 = q386;
+}
+  return c391;
 }
 // function "LaterLine"(id, notes)
-function f8(st, o0, o1) {
-  return f0(st, o0, "later-line", R.not(R.equal(R.prop(M_StsSafety.d["Later Line Status"](st.L_S), "kind"), "no-progression")), false, R.as(null, K1, false), o1);
+export function f8(st, o0, o1) {
+
+  return f0(st, o0, "later-line", R.not(R.equal(R.prop(M_StsSafety.d44(st.L_S), "kind"), "no-progression")), false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
-function f9(st, o0, o1, o2, o3) {
-  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d["Doxo Notes"](st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d["Note Ecog Combo"](st.L_Codes)] : []), (o1 ? [M_StsCodes.d["Note Ecog Poor"](st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d["Doxo Cumulative Warn"](st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union((R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED") ? (() => { const s160 = [(M_StsSafety.d["Doxo LVEF Low"](st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d["Doxo Cumulative Critical"](st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-if (s160 == null) return null;
-const isList = Array.isArray(s160);
-let out162 = [];
-for (const a_R_161 of (s160 == null ? [] : Array.isArray(s160) ? s160 : [s160])) {
-if (!(R.not((a_R_161 == null)))) continue;
-out162.push(a_R_161);
+export function f9(st, o0, o1, o2, o3) {
+let c399;
+if (R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED")) {
+const s392 = [(M_StsSafety.d64(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d67(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+let q394 = null;
+if (!(s392 == null)) {
+const isList395 = Array.isArray(s392);
+let out396 = [];
+const r397 = Array.isArray(s392) ? s392 : [s392];
+for (let i398 = 0; i398 < r397.length; i398++) {
+const a_R_393 = r397[i398];
+if (!(R.not((a_R_393 == null)))) continue;
+out396.push(a_R_393);
 }
-out162 = R.distinctList(out162);
-return isList ? out162 : out162[0]; })() : []), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
+out396 = R.distinctList(out396);
+q394 = isList395 ? out396 : out396[0];
+}
+c399 = q394;
+} else {
+c399 = [];
+}
+  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d77(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d118(st.L_Codes)] : []), (o1 ? [M_StsCodes.d119(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d71(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c399, (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
 }
 // function "DraftDose"(dose)
-function f10(st, o0) {
-  return M_StsSafety.f["DraftDose"](st.L_S, o0);
+export function f10(st, o0) {
+
+  return M_StsSafety.f7(st.L_S, o0);
 }
-const T163 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T164 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T165 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T166 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T167 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T168 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T169 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T170 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T171 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T172 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T173 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T400 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T401 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T402 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T403 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T404 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T405 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T406 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T407 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T408 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T409 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T410 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T163),
-  "Varied": (st, ...args) => R.dispatch(st, args, T164),
-  "Data": (st, ...args) => R.dispatch(st, args, T165),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T166),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T167),
-  "Received": (st, ...args) => R.dispatch(st, args, T168),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T169),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T170),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T171),
-  "Effects": (st, ...args) => R.dispatch(st, args, T172),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T173),
+  "Node": (st, ...args) => R.dispatch(st, args, T400),
+  "Varied": (st, ...args) => R.dispatch(st, args, T401),
+  "Data": (st, ...args) => R.dispatch(st, args, T402),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T403),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T404),
+  "Received": (st, ...args) => R.dispatch(st, args, T405),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T406),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T407),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T408),
+  "Effects": (st, ...args) => R.dispatch(st, args, T409),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T410),
 };
 const F = f;
 export const d = {

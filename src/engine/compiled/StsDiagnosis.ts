@@ -32,1614 +32,2575 @@ export const p = R.parameterReader();
 export const vs = {
 };
 // define "Patient"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
+  if (x !== undefined) return x;
+
+  return (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Condition Facts"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = (() => { const s0 = (() => { const s2 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s2 == null) return null;
-const isList = Array.isArray(s2);
-let out4 = [];
-for (const a_C_3 of (s2 == null ? [] : Array.isArray(s2) ? s2 : [s2])) {
-if (!(M_StsCommon.f["Exists"](st.L_Common, a_C_3))) continue;
-out4.push(a_C_3);
+  if (x !== undefined) return x;
+const s2 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q4 = null;
+if (!(s2 == null)) {
+const isList5 = Array.isArray(s2);
+let out6 = [];
+const r7 = Array.isArray(s2) ? s2 : [s2];
+for (let i8 = 0; i8 < r7.length; i8++) {
+const a_C_3 = r7[i8];
+if (!(M_StsCommon.f37(st.L_Common, a_C_3))) continue;
+out6.push(a_C_3);
 }
-return isList ? out4 : out4[0]; })();
-if (s0 == null) return null;
-const isList = Array.isArray(s0);
-let out5 = [];
-for (const a_C_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
-const l_Icd_6 = f0(st, a_C_1);
-const l_Clinical_7 = M_StsCommon.f["ClinicalStatus"](st.L_Common, a_C_1);
-const l_Last_8 = M_StsCommon.f["LastDate"](st.L_Common, a_C_1);
-out5.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_6, "stsCode": R.exists((() => { const s9 = l_Icd_6;
-if (s9 == null) return null;
-const isList = Array.isArray(s9);
+q4 = isList5 ? out6 : out6[0];
+}
+const s0 = q4;
+let q9 = null;
+if (!(s0 == null)) {
+const isList10 = Array.isArray(s0);
 let out11 = [];
-for (const a_X_10 of (s9 == null ? [] : Array.isArray(s9) ? s9 : [s9])) {
-if (!(R.inList(a_X_10, M_StsCodes.d["STS Diagnosis Codes"](st.L_Codes), undefined))) continue;
-out11.push(a_X_10);
+const r12 = Array.isArray(s0) ? s0 : [s0];
+for (let i13 = 0; i13 < r12.length; i13++) {
+const a_C_1 = r12[i13];
+const l_Icd_14 = f0(st, a_C_1);
+const l_Clinical_15 = M_StsCommon.f35(st.L_Common, a_C_1);
+const x17 = a_C_1;
+const l_Last_16 = (x17 == null ? M_StsCommon.f30(st.L_Common, x17) : M_StsCommon.f30(st.L_Common, x17));
+const s18 = l_Icd_14;
+let q20 = null;
+if (!(s18 == null)) {
+const isList21 = Array.isArray(s18);
+let out22 = [];
+const r23 = Array.isArray(s18) ? s18 : [s18];
+for (let i24 = 0; i24 < r23.length; i24++) {
+const a_X_19 = r23[i24];
+if (!(R.inList(a_X_19, M_StsCodes.d27(st.L_Codes), undefined))) continue;
+out22.push(a_X_19);
 }
-out11 = R.distinctList(out11);
-return isList ? out11 : out11[0]; })()), "uncertainBehavior": R.inList(M_StsCodes.d["Uncertain Behavior ICD10"](st.L_Codes), l_Icd_6, undefined), "icd10Display": R.first((() => { const s12 = R.prop(R.prop(a_C_1, "code"), "coding");
-if (s12 == null) return null;
-const isList = Array.isArray(s12);
-let out14 = [];
-for (const a_X_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_13, P1), M_StsCodes.d["System Icd10cm"](st.L_Codes)), R.not((R.primitiveValue(a_X_13, P2) == null))))) continue;
-out14.push(R.primitiveValue(a_X_13, P3));
+q20 = isList21 ? out22 : out22[0];
 }
-return isList ? out14 : out14[0]; })()), "specialty": R.first((() => { const s15 = l_Icd_6;
-if (s15 == null) return null;
-const isList = Array.isArray(s15);
-let out17 = [];
-for (const a_X_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
-if (!(R.exists((() => { const s18 = M_StsCodes.d["Specialty Diagnosis Prefixes"](st.L_Codes);
-if (s18 == null) return null;
-const isList = Array.isArray(s18);
-let out20 = [];
-for (const a_P_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
-if (!(R.startsWith(a_X_16, a_P_19))) continue;
-out20.push(a_P_19);
+const s25 = R.prop(R.prop(a_C_1, "code"), "coding");
+let q27 = null;
+if (!(s25 == null)) {
+const isList28 = Array.isArray(s25);
+let out29 = [];
+const r30 = Array.isArray(s25) ? s25 : [s25];
+for (let i31 = 0; i31 < r30.length; i31++) {
+const a_X_26 = r30[i31];
+if (!(R.and(R.equal(R.primitiveValue(a_X_26, P1), M_StsCodes.d5(st.L_Codes)), R.not((R.primitiveValue(a_X_26, P2) == null))))) continue;
+out29.push(R.primitiveValue(a_X_26, P3));
 }
-out20 = R.distinctList(out20);
-return isList ? out20 : out20[0]; })()))) continue;
-out17.push(a_X_16);
+q27 = isList28 ? out29 : out29[0];
 }
-out17 = R.distinctList(out17);
-return isList ? out17 : out17[0]; })()), "specialtyDisplay": R.first((() => { const s21 = R.prop(R.prop(a_C_1, "code"), "coding");
-if (s21 == null) return null;
-const isList = Array.isArray(s21);
-let out23 = [];
-for (const a_X_22 of (s21 == null ? [] : Array.isArray(s21) ? s21 : [s21])) {
-if (!(R.exists((() => { const s24 = M_StsCodes.d["Specialty Diagnosis Prefixes"](st.L_Codes);
-if (s24 == null) return null;
-const isList = Array.isArray(s24);
-let out26 = [];
-for (const a_P_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
-if (!(R.startsWith((() => { let r27; r27 = R.primitiveValue(a_X_22, P2); if (r27 != null) return r27; r27 = ""; if (r27 != null) return r27; return null; })(), a_P_25))) continue;
-out26.push(a_P_25);
-}
-out26 = R.distinctList(out26);
-return isList ? out26 : out26[0]; })()))) continue;
-out23.push(R.primitiveValue(a_X_22, P3));
-}
-return isList ? out23 : out23[0]; })()), "clinicalStatus": l_Clinical_7, "verificationStatus": M_StsCommon.f["VerificationStatus"](st.L_Common, a_C_1), "active": R.or((l_Clinical_7 == null), R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Active"](st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_7, M_StsCodes.d["Status Condition Inactive"](st.L_Codes), undefined), "firstDate": M_StsCommon.f["FirstDate"](st.L_Common, a_C_1), "lastDate": l_Last_8, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_8), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_C_1), "refs": f6(st, a_C_1), "stageValues": (() => { const s28 = R.prop(a_C_1, "stage");
-if (s28 == null) return null;
-const isList = Array.isArray(s28);
-let out30 = [];
-for (const a_S_29 of (s28 == null ? [] : Array.isArray(s28) ? s28 : [s28])) {
-if (!(R.not((R.prop(a_S_29, "summary") == null)))) continue;
-out30.push(f9(st, R.prop(a_S_29, "summary")));
-}
-return isList ? out30 : out30[0]; })(), "stageAssessments": R.flatten((() => { const s31 = R.prop(a_C_1, "stage");
-if (s31 == null) return null;
-const isList = Array.isArray(s31);
-let out33 = [];
-for (const a_S_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
-out33.push((() => { const s34 = R.prop(a_S_32, "assessment");
-if (s34 == null) return null;
-const isList = Array.isArray(s34);
+const s32 = l_Icd_14;
+let q34 = null;
+if (!(s32 == null)) {
+const isList35 = Array.isArray(s32);
 let out36 = [];
-for (const a_A_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
-out36.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_A_35));
+const r37 = Array.isArray(s32) ? s32 : [s32];
+for (let i38 = 0; i38 < r37.length; i38++) {
+const a_X_33 = r37[i38];
+const s39 = M_StsCodes.d28(st.L_Codes);
+let q41 = null;
+if (!(s39 == null)) {
+const isList42 = Array.isArray(s39);
+let out43 = [];
+const r44 = Array.isArray(s39) ? s39 : [s39];
+for (let i45 = 0; i45 < r44.length; i45++) {
+const a_P_40 = r44[i45];
+if (!(R.startsWith(a_X_33, a_P_40))) continue;
+out43.push(a_P_40);
 }
-return isList ? out36 : out36[0]; })());
+q41 = isList42 ? out43 : out43[0];
 }
-return isList ? out33 : out33[0]; })()), "metastasis": R.or(R.or(R.or(R.exists((() => { const s37 = l_Icd_6;
-if (s37 == null) return null;
-const isList = Array.isArray(s37);
-let out39 = [];
-for (const a_X_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-if (!(R.exists((() => { const s40 = M_StsCodes.d["Metastasis ICD10 Prefixes"](st.L_Codes);
-if (s40 == null) return null;
-const isList = Array.isArray(s40);
-let out42 = [];
-for (const a_P_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-if (!(R.startsWith(a_X_38, a_P_41))) continue;
-out42.push(a_P_41);
+if (!(R.exists(q41))) continue;
+out36.push(a_X_33);
 }
-out42 = R.distinctList(out42);
-return isList ? out42 : out42[0]; })()))) continue;
-out39.push(a_X_38);
+q34 = isList35 ? out36 : out36[0];
 }
-out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })()), M_StsCommon.f["HasCode"](st.L_Common, R.prop(a_C_1, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Metastasis SNOMED Codes"](st.L_Codes))), R.exists((() => { const s43 = R.prop(R.prop(a_C_1, "code"), "coding");
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_X_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_44, P1), M_StsCodes.d["System Snomed"](st.L_Codes)), R.startsWith((() => { let r46; r46 = R.primitiveValue(a_X_44, P3); if (r46 != null) return r46; r46 = ""; if (r46 != null) return r46; return null; })(), M_StsCodes.d["Metastasis Display Prefix"](st.L_Codes))))) continue;
-out45.push(R.primitiveValue(a_X_44, P2));
+const s46 = R.prop(R.prop(a_C_1, "code"), "coding");
+let q48 = null;
+if (!(s46 == null)) {
+const isList49 = Array.isArray(s46);
+let out50 = [];
+const r51 = Array.isArray(s46) ? s46 : [s46];
+for (let i52 = 0; i52 < r51.length; i52++) {
+const a_X_47 = r51[i52];
+const s53 = M_StsCodes.d28(st.L_Codes);
+let q55 = null;
+if (!(s53 == null)) {
+const isList56 = Array.isArray(s53);
+let out57 = [];
+const r58 = Array.isArray(s53) ? s53 : [s53];
+for (let i59 = 0; i59 < r58.length; i59++) {
+const a_P_54 = r58[i59];
+let r60 = R.primitiveValue(a_X_47, P2);
+if (r60 == null) {
+r60 = "";
+if (r60 == null) {
+r60 = null;
 }
-return isList ? out45 : out45[0]; })())), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Secondary Cancer Condition"](st.L_Codes))), "lymphNode": R.exists((() => { const s47 = l_Icd_6;
-if (s47 == null) return null;
-const isList = Array.isArray(s47);
-let out49 = [];
-for (const a_X_48 of (s47 == null ? [] : Array.isArray(s47) ? s47 : [s47])) {
-if (!(R.startsWith(a_X_48, "C77"))) continue;
-out49.push(a_X_48);
 }
-out49 = R.distinctList(out49);
-return isList ? out49 : out49[0]; })()), "primaryShape": R.or(R.exists((() => { const s50 = l_Icd_6;
-if (s50 == null) return null;
-const isList = Array.isArray(s50);
-let out52 = [];
-for (const a_X_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
-if (!(R.and(f8(st, a_X_51), R.not(R.exists((() => { const s53 = M_StsCodes.d["Other Primary Excluded Prefixes"](st.L_Codes);
-if (s53 == null) return null;
-const isList = Array.isArray(s53);
-let out55 = [];
-for (const a_P_54 of (s53 == null ? [] : Array.isArray(s53) ? s53 : [s53])) {
-if (!(R.startsWith(a_X_51, a_P_54))) continue;
-out55.push(a_P_54);
+if (!(R.startsWith(r60, a_P_54))) continue;
+out57.push(a_P_54);
 }
-out55 = R.distinctList(out55);
-return isList ? out55 : out55[0]; })()))))) continue;
-out52.push(a_X_51);
+q55 = isList56 ? out57 : out57[0];
 }
-out52 = R.distinctList(out52);
-return isList ? out52 : out52[0]; })()), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d["Profile Primary Cancer Condition"](st.L_Codes))), "extensionMorphologies": R.flatten((() => { const s56 = R.prop(a_C_1, "extension");
-if (s56 == null) return null;
-const isList = Array.isArray(s56);
-let out58 = [];
-for (const a_E_57 of (s56 == null ? [] : Array.isArray(s56) ? s56 : [s56])) {
-if (!(R.equal(R.primitiveValue(a_E_57, P4), M_StsCodes.d["Extension Histology Morphology Behavior"](st.L_Codes)))) continue;
-out58.push(f11(st, R.as(R.prop(a_E_57, "value"), K0, false)));
+if (!(R.exists(q55))) continue;
+out50.push(R.primitiveValue(a_X_47, P3));
 }
-return isList ? out58 : out58[0]; })()), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
+q48 = isList49 ? out50 : out50[0];
 }
-return isList ? out5 : out5[0]; })());
+const x61 = a_C_1;
+const x62 = a_C_1;
+const s63 = R.prop(a_C_1, "stage");
+let q65 = null;
+if (!(s63 == null)) {
+const isList66 = Array.isArray(s63);
+let out67 = [];
+const r68 = Array.isArray(s63) ? s63 : [s63];
+for (let i69 = 0; i69 < r68.length; i69++) {
+const a_S_64 = r68[i69];
+if (!(R.not((R.prop(a_S_64, "summary") == null)))) continue;
+out67.push(f9(st, R.prop(a_S_64, "summary")));
+}
+q65 = isList66 ? out67 : out67[0];
+}
+const s70 = R.prop(a_C_1, "stage");
+let q72 = null;
+if (!(s70 == null)) {
+const isList73 = Array.isArray(s70);
+let out74 = [];
+const r75 = Array.isArray(s70) ? s70 : [s70];
+for (let i76 = 0; i76 < r75.length; i76++) {
+const a_S_71 = r75[i76];
+const s77 = R.prop(a_S_71, "assessment");
+let q79 = null;
+if (!(s77 == null)) {
+const isList80 = Array.isArray(s77);
+let out81 = [];
+const r82 = Array.isArray(s77) ? s77 : [s77];
+for (let i83 = 0; i83 < r82.length; i83++) {
+const a_A_78 = r82[i83];
+out81.push(M_StsCommon.f45(st.L_Common, a_A_78));
+}
+q79 = isList80 ? out81 : out81[0];
+}
+out74.push(q79);
+}
+q72 = isList73 ? out74 : out74[0];
+}
+const s84 = l_Icd_14;
+let q86 = null;
+if (!(s84 == null)) {
+const isList87 = Array.isArray(s84);
+let out88 = [];
+const r89 = Array.isArray(s84) ? s84 : [s84];
+for (let i90 = 0; i90 < r89.length; i90++) {
+const a_X_85 = r89[i90];
+const s91 = M_StsCodes.d68(st.L_Codes);
+let q93 = null;
+if (!(s91 == null)) {
+const isList94 = Array.isArray(s91);
+let out95 = [];
+const r96 = Array.isArray(s91) ? s91 : [s91];
+for (let i97 = 0; i97 < r96.length; i97++) {
+const a_P_92 = r96[i97];
+if (!(R.startsWith(a_X_85, a_P_92))) continue;
+out95.push(a_P_92);
+}
+q93 = isList94 ? out95 : out95[0];
+}
+if (!(R.exists(q93))) continue;
+out88.push(a_X_85);
+}
+q86 = isList87 ? out88 : out88[0];
+}
+const s98 = R.prop(R.prop(a_C_1, "code"), "coding");
+let q100 = null;
+if (!(s98 == null)) {
+const isList101 = Array.isArray(s98);
+let out102 = [];
+const r103 = Array.isArray(s98) ? s98 : [s98];
+for (let i104 = 0; i104 < r103.length; i104++) {
+const a_X_99 = r103[i104];
+let r105 = R.primitiveValue(a_X_99, P3);
+if (r105 == null) {
+r105 = "";
+if (r105 == null) {
+r105 = null;
+}
+}
+if (!(R.and(R.equal(R.primitiveValue(a_X_99, P1), M_StsCodes.d14(st.L_Codes)), R.startsWith(r105, M_StsCodes.d70(st.L_Codes))))) continue;
+out102.push(R.primitiveValue(a_X_99, P2));
+}
+q100 = isList101 ? out102 : out102[0];
+}
+const s106 = l_Icd_14;
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_X_107 = r111[i112];
+if (!(R.startsWith(a_X_107, "C77"))) continue;
+out110.push(a_X_107);
+}
+q108 = isList109 ? out110 : out110[0];
+}
+const s113 = l_Icd_14;
+let q115 = null;
+if (!(s113 == null)) {
+const isList116 = Array.isArray(s113);
+let out117 = [];
+const r118 = Array.isArray(s113) ? s113 : [s113];
+for (let i119 = 0; i119 < r118.length; i119++) {
+const a_X_114 = r118[i119];
+const s120 = M_StsCodes.d77(st.L_Codes);
+let q122 = null;
+if (!(s120 == null)) {
+const isList123 = Array.isArray(s120);
+let out124 = [];
+const r125 = Array.isArray(s120) ? s120 : [s120];
+for (let i126 = 0; i126 < r125.length; i126++) {
+const a_P_121 = r125[i126];
+if (!(R.startsWith(a_X_114, a_P_121))) continue;
+out124.push(a_P_121);
+}
+q122 = isList123 ? out124 : out124[0];
+}
+if (!(R.and(f8(st, a_X_114), R.not(R.exists(q122))))) continue;
+out117.push(a_X_114);
+}
+q115 = isList116 ? out117 : out117[0];
+}
+const s127 = R.prop(a_C_1, "extension");
+let q129 = null;
+if (!(s127 == null)) {
+const isList130 = Array.isArray(s127);
+let out131 = [];
+const r132 = Array.isArray(s127) ? s127 : [s127];
+for (let i133 = 0; i133 < r132.length; i133++) {
+const a_E_128 = r132[i133];
+if (!(R.equal(R.primitiveValue(a_E_128, P4), M_StsCodes.d25(st.L_Codes)))) continue;
+out131.push(f11(st, R.as(R.prop(a_E_128, "value"), K0, false)));
+}
+q129 = isList130 ? out131 : out131[0];
+}
+out11.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_14, "stsCode": R.exists(q20), "uncertainBehavior": R.inList(M_StsCodes.d95(st.L_Codes), l_Icd_14, undefined), "icd10Display": R.first(q27), "specialty": R.first(q34), "specialtyDisplay": R.first(q48), "clinicalStatus": l_Clinical_15, "verificationStatus": M_StsCommon.f36(st.L_Common, a_C_1), "active": R.or((l_Clinical_15 == null), R.inList(l_Clinical_15, M_StsCodes.d82(st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_15, M_StsCodes.d83(st.L_Codes), undefined), "firstDate": (x61 == null ? M_StsCommon.f29(st.L_Common, x61) : M_StsCommon.f29(st.L_Common, x61)), "lastDate": l_Last_16, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_16), "date": (x62 == null ? M_StsCommon.f33(st.L_Common, x62) : M_StsCommon.f32(st.L_Common, x62)), "refs": f6(st, a_C_1), "stageValues": q65, "stageAssessments": R.flatten(q72), "metastasis": R.or(R.or(R.or(R.exists(q86), M_StsCommon.f40(st.L_Common, R.prop(a_C_1, "code"), M_StsCodes.d14(st.L_Codes), M_StsCodes.d69(st.L_Codes))), R.exists(q100)), M_StsCommon.f44(st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d17(st.L_Codes))), "lymphNode": R.exists(q108), "primaryShape": R.or(R.exists(q115), M_StsCommon.f44(st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d16(st.L_Codes))), "extensionMorphologies": R.flatten(q129), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
+}
+q9 = isList10 ? out11 : out11[0];
+}
+  return (st.v[1] = q9);
 }
 // define "Diagnosis Observation Ids"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = R.union(R.union(R.union((() => { const s59 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Histology"](), "code");
-if (s59 == null) return null;
-const isList = Array.isArray(s59);
-let out61 = [];
-for (const a_O_60 of (s59 == null ? [] : Array.isArray(s59) ? s59 : [s59])) {
-out61.push(R.primitiveValue(a_O_60, P5));
+  if (x !== undefined) return x;
+const s134 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Histology"](), "code");
+let q136 = null;
+if (!(s134 == null)) {
+const isList137 = Array.isArray(s134);
+let out138 = [];
+const r139 = Array.isArray(s134) ? s134 : [s134];
+for (let i140 = 0; i140 < r139.length; i140++) {
+const a_O_135 = r139[i140];
+out138.push(R.primitiveValue(a_O_135, P5));
 }
-return isList ? out61 : out61[0]; })(), (() => { const s62 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Grade"](), "code");
-if (s62 == null) return null;
-const isList = Array.isArray(s62);
-let out64 = [];
-for (const a_O_63 of (s62 == null ? [] : Array.isArray(s62) ? s62 : [s62])) {
-out64.push(R.primitiveValue(a_O_63, P5));
+q136 = isList137 ? out138 : out138[0];
 }
-return isList ? out64 : out64[0]; })(), false), R.union((() => { const s65 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation M Category"](), "code");
-if (s65 == null) return null;
-const isList = Array.isArray(s65);
-let out67 = [];
-for (const a_O_66 of (s65 == null ? [] : Array.isArray(s65) ? s65 : [s65])) {
-out67.push(R.primitiveValue(a_O_66, P5));
+const s141 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Grade"](), "code");
+let q143 = null;
+if (!(s141 == null)) {
+const isList144 = Array.isArray(s141);
+let out145 = [];
+const r146 = Array.isArray(s141) ? s141 : [s141];
+for (let i147 = 0; i147 < r146.length; i147++) {
+const a_O_142 = r146[i147];
+out145.push(R.primitiveValue(a_O_142, P5));
 }
-return isList ? out67 : out67[0]; })(), (() => { const s68 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Stage Group"](), "code");
-if (s68 == null) return null;
-const isList = Array.isArray(s68);
-let out70 = [];
-for (const a_O_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
-out70.push(R.primitiveValue(a_O_69, P5));
+q143 = isList144 ? out145 : out145[0];
 }
-return isList ? out70 : out70[0]; })(), false), false), (() => { const s71 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-if (s71 == null) return null;
-const isList = Array.isArray(s71);
-let out73 = [];
-for (const a_O_72 of (s71 == null ? [] : Array.isArray(s71) ? s71 : [s71])) {
-if (!(R.exists((() => { const s74 = R.prop(R.prop(a_O_72, "meta"), "profile");
-if (s74 == null) return null;
-const isList = Array.isArray(s74);
-let out76 = [];
-for (const a_P_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
-if (!(R.inList(R.prop(a_P_75, "value"), [M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes), M_StsCodes.d["Profile Histologic Grade"](st.L_Codes)], undefined))) continue;
-out76.push(R.prop(a_P_75, "value"));
+const s148 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation M Category"](), "code");
+let q150 = null;
+if (!(s148 == null)) {
+const isList151 = Array.isArray(s148);
+let out152 = [];
+const r153 = Array.isArray(s148) ? s148 : [s148];
+for (let i154 = 0; i154 < r153.length; i154++) {
+const a_O_149 = r153[i154];
+out152.push(R.primitiveValue(a_O_149, P5));
 }
-return isList ? out76 : out76[0]; })()))) continue;
-out73.push(R.primitiveValue(a_O_72, P5));
+q150 = isList151 ? out152 : out152[0];
 }
-return isList ? out73 : out73[0]; })(), false));
+const s155 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Stage Group"](), "code");
+let q157 = null;
+if (!(s155 == null)) {
+const isList158 = Array.isArray(s155);
+let out159 = [];
+const r160 = Array.isArray(s155) ? s155 : [s155];
+for (let i161 = 0; i161 < r160.length; i161++) {
+const a_O_156 = r160[i161];
+out159.push(R.primitiveValue(a_O_156, P5));
+}
+q157 = isList158 ? out159 : out159[0];
+}
+const s162 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q164 = null;
+if (!(s162 == null)) {
+const isList165 = Array.isArray(s162);
+let out166 = [];
+const r167 = Array.isArray(s162) ? s162 : [s162];
+for (let i168 = 0; i168 < r167.length; i168++) {
+const a_O_163 = r167[i168];
+const s169 = R.prop(R.prop(a_O_163, "meta"), "profile");
+let q171 = null;
+if (!(s169 == null)) {
+const isList172 = Array.isArray(s169);
+let out173 = [];
+const r174 = Array.isArray(s169) ? s169 : [s169];
+for (let i175 = 0; i175 < r174.length; i175++) {
+const a_P_170 = r174[i175];
+if (!(R.inList(R.prop(a_P_170, "value"), [M_StsCodes.d20(st.L_Codes), M_StsCodes.d18(st.L_Codes), M_StsCodes.d19(st.L_Codes), M_StsCodes.d23(st.L_Codes)], undefined))) continue;
+out173.push(R.prop(a_P_170, "value"));
+}
+q171 = isList172 ? out173 : out173[0];
+}
+if (!(R.exists(q171))) continue;
+out166.push(R.primitiveValue(a_O_163, P5));
+}
+q164 = isList165 ? out166 : out166[0];
+}
+  return (st.v[2] = R.union(R.union(R.union(q136, q143, false), R.union(q150, q157, false), false), q164, false));
 }
 // define "Diagnosis Observations"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = (() => { const s77 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-if (s77 == null) return null;
-const isList = Array.isArray(s77);
-let out79 = [];
-for (const a_O_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-if (!((R.or((R.primitiveValue(a_O_78, P5) == null), R.inList(R.primitiveValue(a_O_78, P5), d2(st), undefined)) ? M_StsCommon.f["Counts"](st.L_Common, a_O_78) : false))) continue;
-out79.push(a_O_78);
+  if (x !== undefined) return x;
+const s176 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q178 = null;
+if (!(s176 == null)) {
+const isList179 = Array.isArray(s176);
+let out180 = [];
+const r181 = Array.isArray(s176) ? s176 : [s176];
+for (let i182 = 0; i182 < r181.length; i182++) {
+const a_O_177 = r181[i182];
+if (!((R.or((R.primitiveValue(a_O_177, P5) == null), R.inList(R.primitiveValue(a_O_177, P5), d2(st), undefined)) ? M_StsCommon.f34(st.L_Common, a_O_177) : false))) continue;
+out180.push(a_O_177);
 }
-return isList ? out79 : out79[0]; })());
+q178 = isList179 ? out180 : out180[0];
+}
+  return (st.v[3] = q178);
 }
 // define "Histology Observation Facts"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = (() => { const s80 = (() => { const s82 = d3(st);
-if (s82 == null) return null;
-const isList = Array.isArray(s82);
-let out84 = [];
-for (const a_O_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
-if (!(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_83, "code"), M_StsCodes.d["Observation Histology Codes"](st.L_Codes)))) continue;
-out84.push(a_O_83);
+  if (x !== undefined) return x;
+const s185 = d3(st);
+let q187 = null;
+if (!(s185 == null)) {
+const isList188 = Array.isArray(s185);
+let out189 = [];
+const r190 = Array.isArray(s185) ? s185 : [s185];
+for (let i191 = 0; i191 < r190.length; i191++) {
+const a_O_186 = r190[i191];
+if (!(M_StsCommon.f42(st.L_Common, R.prop(a_O_186, "code"), M_StsCodes.d44(st.L_Codes)))) continue;
+out189.push(a_O_186);
 }
-return isList ? out84 : out84[0]; })();
-if (s80 == null) return null;
-const isList = Array.isArray(s80);
-let out85 = [];
-for (const a_O_81 of (s80 == null ? [] : Array.isArray(s80) ? s80 : [s80])) {
-const l_Last_86 = M_StsCommon.f["LastDate"](st.L_Common, a_O_81);
-out85.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_81, P5)), "refs": f5(st, a_O_81), "morphologies": f11(st, R.as(R.prop(a_O_81, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_81), "lastDate": l_Last_86, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_86) }));
+q187 = isList188 ? out189 : out189[0];
 }
-return isList ? out85 : out85[0]; })());
+const s183 = q187;
+let q192 = null;
+if (!(s183 == null)) {
+const isList193 = Array.isArray(s183);
+let out194 = [];
+const r195 = Array.isArray(s183) ? s183 : [s183];
+for (let i196 = 0; i196 < r195.length; i196++) {
+const a_O_184 = r195[i196];
+const x198 = a_O_184;
+const l_Last_197 = (x198 == null ? M_StsCommon.f30(st.L_Common, x198) : M_StsCommon.f10(st.L_Common, x198));
+const x199 = a_O_184;
+out194.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_184, P5)), "refs": f5(st, a_O_184), "morphologies": f11(st, R.as(R.prop(a_O_184, "value"), K0, false)), "date": (x199 == null ? M_StsCommon.f33(st.L_Common, x199) : M_StsCommon.f31(st.L_Common, x199)), "lastDate": l_Last_197, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_197) }));
+}
+q192 = isList193 ? out194 : out194[0];
+}
+  return (st.v[4] = q192);
 }
 // define "Extent Observation Facts"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = (() => { const s87 = d3(st);
-if (s87 == null) return null;
-const isList = Array.isArray(s87);
-let out89 = [];
-for (const a_O_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
-const l_IsM_90 = R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_88, "code"), M_StsCodes.d["Observation M Category Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Tnm Distant Metastases Category"](st.L_Codes)));
-const l_IsStage_91 = R.or(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_88, "code"), M_StsCodes.d["Observation Stage Group Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Tnm Stage Group"](st.L_Codes))), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_88, "meta"), M_StsCodes.d["Profile Cancer Stage Group"](st.L_Codes)));
-if (!(R.or(l_IsM_90, l_IsStage_91))) continue;
-out89.push(({ "kind": (l_IsM_90 ? "m-category" : "stage-group"), "value": (l_IsM_90 ? f10(st, R.as(R.prop(a_O_88, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_88, "value"), K0, false))), "resource": R.concatenate("Observation/", R.primitiveValue(a_O_88, P5)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_88), "refs": f5(st, a_O_88) }));
+  if (x !== undefined) return x;
+const s200 = d3(st);
+let q202 = null;
+if (!(s200 == null)) {
+const isList203 = Array.isArray(s200);
+let out204 = [];
+const r205 = Array.isArray(s200) ? s200 : [s200];
+for (let i206 = 0; i206 < r205.length; i206++) {
+const a_O_201 = r205[i206];
+const l_IsM_207 = R.or(M_StsCommon.f42(st.L_Common, R.prop(a_O_201, "code"), M_StsCodes.d46(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.prop(a_O_201, "meta"), M_StsCodes.d20(st.L_Codes)));
+const l_IsStage_208 = R.or(R.or(M_StsCommon.f42(st.L_Common, R.prop(a_O_201, "code"), M_StsCodes.d47(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.prop(a_O_201, "meta"), M_StsCodes.d18(st.L_Codes))), M_StsCommon.f44(st.L_Common, R.prop(a_O_201, "meta"), M_StsCodes.d19(st.L_Codes)));
+if (!(R.or(l_IsM_207, l_IsStage_208))) continue;
+const x209 = a_O_201;
+out204.push(({ "kind": (l_IsM_207 ? "m-category" : "stage-group"), "value": (l_IsM_207 ? f10(st, R.as(R.prop(a_O_201, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_201, "value"), K0, false))), "resource": R.concatenate("Observation/", R.primitiveValue(a_O_201, P5)), "date": (x209 == null ? M_StsCommon.f33(st.L_Common, x209) : M_StsCommon.f31(st.L_Common, x209)), "refs": f5(st, a_O_201) }));
 }
-return isList ? out89 : out89[0]; })());
+q202 = isList203 ? out204 : out204[0];
+}
+  return (st.v[5] = q202);
 }
 // define "Grade Observation Facts"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = (() => { const s92 = (() => { const s94 = d3(st);
-if (s94 == null) return null;
-const isList = Array.isArray(s94);
-let out96 = [];
-for (const a_O_95 of (s94 == null ? [] : Array.isArray(s94) ? s94 : [s94])) {
-if (!(R.or(M_StsCommon.f["HasAnyCode"](st.L_Common, R.prop(a_O_95, "code"), M_StsCodes.d["Observation Grade Codes"](st.L_Codes)), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(a_O_95, "meta"), M_StsCodes.d["Profile Histologic Grade"](st.L_Codes))))) continue;
-out96.push(a_O_95);
+  if (x !== undefined) return x;
+const s212 = d3(st);
+let q214 = null;
+if (!(s212 == null)) {
+const isList215 = Array.isArray(s212);
+let out216 = [];
+const r217 = Array.isArray(s212) ? s212 : [s212];
+for (let i218 = 0; i218 < r217.length; i218++) {
+const a_O_213 = r217[i218];
+if (!(R.or(M_StsCommon.f42(st.L_Common, R.prop(a_O_213, "code"), M_StsCodes.d45(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.prop(a_O_213, "meta"), M_StsCodes.d23(st.L_Codes))))) continue;
+out216.push(a_O_213);
 }
-return isList ? out96 : out96[0]; })();
-if (s92 == null) return null;
-const isList = Array.isArray(s92);
-let out97 = [];
-for (const a_O_93 of (s92 == null ? [] : Array.isArray(s92) ? s92 : [s92])) {
-const l_Last_98 = M_StsCommon.f["LastDate"](st.L_Common, a_O_93);
-out97.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_93, P5)), "refs": f5(st, a_O_93), "grade": f13(st, R.as(R.prop(a_O_93, "value"), K0, false)), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_O_93), "lastDate": l_Last_98, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_98) }));
+q214 = isList215 ? out216 : out216[0];
 }
-return isList ? out97 : out97[0]; })());
+const s210 = q214;
+let q219 = null;
+if (!(s210 == null)) {
+const isList220 = Array.isArray(s210);
+let out221 = [];
+const r222 = Array.isArray(s210) ? s210 : [s210];
+for (let i223 = 0; i223 < r222.length; i223++) {
+const a_O_211 = r222[i223];
+const x225 = a_O_211;
+const l_Last_224 = (x225 == null ? M_StsCommon.f30(st.L_Common, x225) : M_StsCommon.f10(st.L_Common, x225));
+const x226 = a_O_211;
+out221.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_211, P5)), "refs": f5(st, a_O_211), "grade": f13(st, R.as(R.prop(a_O_211, "value"), K0, false)), "date": (x226 == null ? M_StsCommon.f33(st.L_Common, x226) : M_StsCommon.f31(st.L_Common, x226)), "lastDate": l_Last_224, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_224) }));
+}
+q219 = isList220 ? out221 : out221[0];
+}
+  return (st.v[6] = q219);
 }
 // define "Procedure Facts"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = (() => { const s99 = (() => { const s101 = R.retrieve(st.env, "{http://hl7.org/fhir}Procedure");
-if (s101 == null) return null;
-const isList = Array.isArray(s101);
-let out103 = [];
-for (const a_P_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-if (!(R.equal(R.primitiveValue(a_P_102, P6), "completed"))) continue;
-out103.push(a_P_102);
+  if (x !== undefined) return x;
+const s229 = R.retrieve(st.env, "{http://hl7.org/fhir}Procedure");
+let q231 = null;
+if (!(s229 == null)) {
+const isList232 = Array.isArray(s229);
+let out233 = [];
+const r234 = Array.isArray(s229) ? s229 : [s229];
+for (let i235 = 0; i235 < r234.length; i235++) {
+const a_P_230 = r234[i235];
+if (!(R.equal(R.primitiveValue(a_P_230, P6), "completed"))) continue;
+out233.push(a_P_230);
 }
-return isList ? out103 : out103[0]; })();
-if (s99 == null) return null;
-const isList = Array.isArray(s99);
-let out104 = [];
-for (const a_P_100 of (s99 == null ? [] : Array.isArray(s99) ? s99 : [s99])) {
-const l_Last_105 = M_StsCommon.f["LastDate"](st.L_Common, a_P_100);
-out104.push(({ "key": R.concatenate("Procedure/", R.primitiveValue(a_P_100, P7)), "refs": f7(st, a_P_100), "surgery": f14(st, a_P_100), "radiotherapy": f15(st, a_P_100), "date": M_StsCommon.f["RecordedDate"](st.L_Common, a_P_100), "lastDate": l_Last_105, "lastKey": M_StsCommon.f["SortKey"](st.L_Common, l_Last_105) }));
+q231 = isList232 ? out233 : out233[0];
 }
-return isList ? out104 : out104[0]; })());
+const s227 = q231;
+let q236 = null;
+if (!(s227 == null)) {
+const isList237 = Array.isArray(s227);
+let out238 = [];
+const r239 = Array.isArray(s227) ? s227 : [s227];
+for (let i240 = 0; i240 < r239.length; i240++) {
+const a_P_228 = r239[i240];
+const x242 = a_P_228;
+const l_Last_241 = (x242 == null ? M_StsCommon.f30(st.L_Common, x242) : M_StsCommon.f28(st.L_Common, x242));
+const x243 = a_P_228;
+out238.push(({ "key": R.concatenate("Procedure/", R.primitiveValue(a_P_228, P7)), "refs": f7(st, a_P_228), "surgery": f14(st, a_P_228), "radiotherapy": f15(st, a_P_228), "date": (x243 == null ? M_StsCommon.f33(st.L_Common, x243) : M_StsCommon.f33(st.L_Common, x243)), "lastDate": l_Last_241, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_241) }));
+}
+q236 = isList237 ? out238 : out238[0];
+}
+  return (st.v[7] = q236);
 }
 // define "Coded Candidate Keys"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = (() => { const s106 = d1(st);
-if (s106 == null) return null;
-const isList = Array.isArray(s106);
-let out108 = [];
-for (const a_F_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
-if (!(R.or(R.or(R.prop(a_F_107, "stsCode"), R.not((R.prop(a_F_107, "specialty") == null))), R.exists((() => { const s109 = R.union(R.prop(a_F_107, "extensionMorphologies"), R.prop(a_F_107, "codeMorphologies"), false);
-if (s109 == null) return null;
-const isList = Array.isArray(s109);
-let out111 = [];
-for (const a_X_110 of (s109 == null ? [] : Array.isArray(s109) ? s109 : [s109])) {
-if (!(R.inList(f2(st, R.prop(a_X_110, "code"), true), ["LMS", "LPS", "UPS", "SPECIALTY", "OTHER", "UNCOVERED"], undefined))) continue;
-out111.push(a_X_110);
+  if (x !== undefined) return x;
+const s244 = d1(st);
+let q246 = null;
+if (!(s244 == null)) {
+const isList247 = Array.isArray(s244);
+let out248 = [];
+const r249 = Array.isArray(s244) ? s244 : [s244];
+for (let i250 = 0; i250 < r249.length; i250++) {
+const a_F_245 = r249[i250];
+const s251 = R.union(R.prop(a_F_245, "extensionMorphologies"), R.prop(a_F_245, "codeMorphologies"), false);
+let q253 = null;
+if (!(s251 == null)) {
+const isList254 = Array.isArray(s251);
+let out255 = [];
+const r256 = Array.isArray(s251) ? s251 : [s251];
+for (let i257 = 0; i257 < r256.length; i257++) {
+const a_X_252 = r256[i257];
+if (!(R.inList(f2(st, R.prop(a_X_252, "code"), true), ["LMS", "LPS", "UPS", "SPECIALTY", "OTHER", "UNCOVERED"], undefined))) continue;
+out255.push(a_X_252);
 }
-return isList ? out111 : out111[0]; })())))) continue;
-out108.push(R.prop(a_F_107, "key"));
+q253 = isList254 ? out255 : out255[0];
 }
-return isList ? out108 : out108[0]; })());
+if (!(R.or(R.or(R.prop(a_F_245, "stsCode"), R.not((R.prop(a_F_245, "specialty") == null))), R.exists(q253)))) continue;
+out248.push(R.prop(a_F_245, "key"));
+}
+q246 = isList247 ? out248 : out248[0];
+}
+  return (st.v[8] = q246);
 }
 // define "Other Primary Before Histology"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = (() => { const s112 = d1(st);
-if (s112 == null) return null;
-const isList = Array.isArray(s112);
-let out114 = [];
-for (const a_F_113 of (s112 == null ? [] : Array.isArray(s112) ? s112 : [s112])) {
-if (!(R.and(R.and(R.prop(a_F_113, "active"), R.prop(a_F_113, "primaryShape")), R.not(R.inList(R.prop(a_F_113, "key"), d8(st), undefined))))) continue;
-out114.push(a_F_113);
+  if (x !== undefined) return x;
+const s258 = d1(st);
+let q260 = null;
+if (!(s258 == null)) {
+const isList261 = Array.isArray(s258);
+let out262 = [];
+const r263 = Array.isArray(s258) ? s258 : [s258];
+for (let i264 = 0; i264 < r263.length; i264++) {
+const a_F_259 = r263[i264];
+if (!(R.and(R.and(R.prop(a_F_259, "active"), R.prop(a_F_259, "primaryShape")), R.not(R.inList(R.prop(a_F_259, "key"), d8(st), undefined))))) continue;
+out262.push(a_F_259);
 }
-return isList ? out114 : out114[0]; })());
+q260 = isList261 ? out262 : out262[0];
+}
+  return (st.v[9] = q260);
 }
 // define "Condition Analyses"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = (() => { const s115 = d1(st);
-if (s115 == null) return null;
-const isList = Array.isArray(s115);
-let out117 = [];
-for (const a_F_116 of (s115 == null ? [] : Array.isArray(s115) ? s115 : [s115])) {
-const l_Obs_118 = (() => { const s119 = d4(st);
-if (s119 == null) return null;
-const isList = Array.isArray(s119);
-let out121 = [];
-for (const a_O_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
-if (!(R.or(R.inList(R.prop(a_F_116, "key"), R.prop(a_O_120, "refs"), undefined), R.and(R.and(R.and(R.not(R.exists(R.prop(a_O_120, "refs"))), R.equal(R.count(d8(st)), 1)), R.inList(R.prop(a_F_116, "key"), d8(st), undefined)), R.not(R.exists(d9(st))))))) continue;
-out121.push(a_O_120);
+  if (x !== undefined) return x;
+const s265 = d1(st);
+let q267 = null;
+if (!(s265 == null)) {
+const isList268 = Array.isArray(s265);
+let out269 = [];
+const r270 = Array.isArray(s265) ? s265 : [s265];
+for (let i271 = 0; i271 < r270.length; i271++) {
+const a_F_266 = r270[i271];
+const s273 = d4(st);
+let q275 = null;
+if (!(s273 == null)) {
+const isList276 = Array.isArray(s273);
+let out277 = [];
+const r278 = Array.isArray(s273) ? s273 : [s273];
+for (let i279 = 0; i279 < r278.length; i279++) {
+const a_O_274 = r278[i279];
+if (!(R.or(R.inList(R.prop(a_F_266, "key"), R.prop(a_O_274, "refs"), undefined), R.and(R.and(R.and(R.not(R.exists(R.prop(a_O_274, "refs"))), R.equal(R.count(d8(st)), 1)), R.inList(R.prop(a_F_266, "key"), d8(st), undefined)), R.not(R.exists(d9(st))))))) continue;
+out277.push(a_O_274);
 }
-return isList ? out121 : out121[0]; })();
-const l_Findings_122 = R.union(R.union((() => { const s123 = R.prop(a_F_116, "extensionMorphologies");
-if (s123 == null) return null;
-const isList = Array.isArray(s123);
-let out125 = [];
-for (const a_X_124 of (s123 == null ? [] : Array.isArray(s123) ? s123 : [s123])) {
-out125.push(({ "code": R.prop(a_X_124, "code"), "display": R.prop(a_X_124, "display"), "class": f2(st, R.prop(a_X_124, "code"), R.prop(a_F_116, "stsCode")), "level": 1, "source": "extension", "resource": R.prop(a_F_116, "key"), "date": R.prop(a_F_116, "date"), "dateKey": R.prop(a_F_116, "lastKey") }));
+q275 = isList276 ? out277 : out277[0];
 }
-return isList ? out125 : out125[0]; })(), (() => { const s126 = R.prop(a_F_116, "codeMorphologies");
-if (s126 == null) return null;
-const isList = Array.isArray(s126);
-let out128 = [];
-for (const a_X_127 of (s126 == null ? [] : Array.isArray(s126) ? s126 : [s126])) {
-out128.push(({ "code": R.prop(a_X_127, "code"), "display": R.prop(a_X_127, "display"), "class": f2(st, R.prop(a_X_127, "code"), R.prop(a_F_116, "stsCode")), "level": 2, "source": "condition-code", "resource": R.prop(a_F_116, "key"), "date": R.prop(a_F_116, "date"), "dateKey": R.prop(a_F_116, "lastKey") }));
+const l_Obs_272 = q275;
+const s281 = R.prop(a_F_266, "extensionMorphologies");
+let q283 = null;
+if (!(s281 == null)) {
+const isList284 = Array.isArray(s281);
+let out285 = [];
+const r286 = Array.isArray(s281) ? s281 : [s281];
+for (let i287 = 0; i287 < r286.length; i287++) {
+const a_X_282 = r286[i287];
+out285.push(({ "code": R.prop(a_X_282, "code"), "display": R.prop(a_X_282, "display"), "class": f2(st, R.prop(a_X_282, "code"), R.prop(a_F_266, "stsCode")), "level": 1, "source": "extension", "resource": R.prop(a_F_266, "key"), "date": R.prop(a_F_266, "date"), "dateKey": R.prop(a_F_266, "lastKey") }));
 }
-return isList ? out128 : out128[0]; })(), false), R.flatten((() => { const s129 = l_Obs_118;
-if (s129 == null) return null;
-const isList = Array.isArray(s129);
-let out131 = [];
-for (const a_O_130 of (s129 == null ? [] : Array.isArray(s129) ? s129 : [s129])) {
-out131.push((() => { const s132 = R.prop(a_O_130, "morphologies");
-if (s132 == null) return null;
-const isList = Array.isArray(s132);
-let out134 = [];
-for (const a_X_133 of (s132 == null ? [] : Array.isArray(s132) ? s132 : [s132])) {
-out134.push(({ "code": R.prop(a_X_133, "code"), "display": R.prop(a_X_133, "display"), "class": f2(st, R.prop(a_X_133, "code"), R.prop(a_F_116, "stsCode")), "level": 3, "source": "observation", "resource": R.prop(a_O_130, "key"), "date": R.prop(a_O_130, "date"), "dateKey": R.prop(a_O_130, "lastKey") }));
+q283 = isList284 ? out285 : out285[0];
 }
-return isList ? out134 : out134[0]; })());
+const s288 = R.prop(a_F_266, "codeMorphologies");
+let q290 = null;
+if (!(s288 == null)) {
+const isList291 = Array.isArray(s288);
+let out292 = [];
+const r293 = Array.isArray(s288) ? s288 : [s288];
+for (let i294 = 0; i294 < r293.length; i294++) {
+const a_X_289 = r293[i294];
+out292.push(({ "code": R.prop(a_X_289, "code"), "display": R.prop(a_X_289, "display"), "class": f2(st, R.prop(a_X_289, "code"), R.prop(a_F_266, "stsCode")), "level": 2, "source": "condition-code", "resource": R.prop(a_F_266, "key"), "date": R.prop(a_F_266, "date"), "dateKey": R.prop(a_F_266, "lastKey") }));
 }
-return isList ? out131 : out131[0]; })()), false);
-const l_S_135 = (() => { const s136 = l_Findings_122;
-if (s136 == null) return null;
-const isList = Array.isArray(s136);
-let out138 = [];
-for (const a_X_137 of (s136 == null ? [] : Array.isArray(s136) ? s136 : [s136])) {
-if (!(f3(st, R.prop(a_X_137, "class"), R.prop(a_X_137, "code")))) continue;
-out138.push(a_X_137);
+q290 = isList291 ? out292 : out292[0];
 }
-return isList ? out138 : out138[0]; })();
-const l_TopLevel_139 = R.min((() => { const s140 = l_S_135;
-if (s140 == null) return null;
-const isList = Array.isArray(s140);
-let out142 = [];
-for (const a_X_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
-out142.push(R.prop(a_X_141, "level"));
+const s295 = l_Obs_272;
+let q297 = null;
+if (!(s295 == null)) {
+const isList298 = Array.isArray(s295);
+let out299 = [];
+const r300 = Array.isArray(s295) ? s295 : [s295];
+for (let i301 = 0; i301 < r300.length; i301++) {
+const a_O_296 = r300[i301];
+const s302 = R.prop(a_O_296, "morphologies");
+let q304 = null;
+if (!(s302 == null)) {
+const isList305 = Array.isArray(s302);
+let out306 = [];
+const r307 = Array.isArray(s302) ? s302 : [s302];
+for (let i308 = 0; i308 < r307.length; i308++) {
+const a_X_303 = r307[i308];
+out306.push(({ "code": R.prop(a_X_303, "code"), "display": R.prop(a_X_303, "display"), "class": f2(st, R.prop(a_X_303, "code"), R.prop(a_F_266, "stsCode")), "level": 3, "source": "observation", "resource": R.prop(a_O_296, "key"), "date": R.prop(a_O_296, "date"), "dateKey": R.prop(a_O_296, "lastKey") }));
 }
-return isList ? out142 : out142[0]; })());
-const l_Top_143 = (() => { const s144 = l_S_135;
-if (s144 == null) return null;
-const isList = Array.isArray(s144);
-let out146 = [];
-for (const a_X_145 of (s144 == null ? [] : Array.isArray(s144) ? s144 : [s144])) {
-if (!(R.equal(R.prop(a_X_145, "level"), l_TopLevel_139))) continue;
-out146.push(a_X_145);
+q304 = isList305 ? out306 : out306[0];
 }
-out146 = R.mergeSort(out146, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out146 : out146[0]; })();
-const l_TopClasses_147 = R.distinct((() => { const s148 = l_Top_143;
-if (s148 == null) return null;
-const isList = Array.isArray(s148);
-let out150 = [];
-for (const a_X_149 of (s148 == null ? [] : Array.isArray(s148) ? s148 : [s148])) {
-out150.push(R.prop(a_X_149, "class"));
+out299.push(q304);
 }
-return isList ? out150 : out150[0]; })());
-const l_Chosen_151 = R.first(l_Top_143);
-const l_NonSpecific_152 = R.first((() => { const s153 = l_Findings_122;
-if (s153 == null) return null;
-const isList = Array.isArray(s153);
-let out155 = [];
-for (const a_X_154 of (s153 == null ? [] : Array.isArray(s153) ? s153 : [s153])) {
-if (!(R.and(R.equal(R.prop(a_X_154, "class"), "OTHER"), R.not(f3(st, R.prop(a_X_154, "class"), R.prop(a_X_154, "code")))))) continue;
-out155.push(a_X_154);
+q297 = isList298 ? out299 : out299[0];
 }
-out155 = R.mergeSort(out155, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "level"), R.column(y, "level"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out155 : out155[0]; })());
-const l_Conflict_156 = R.and((R.prop(a_F_116, "specialty") == null), R.greater(R.count(l_TopClasses_147), 1));
-const l_Class_157 = (R.not((R.prop(a_F_116, "specialty") == null)) ? "SPECIALTY" : (l_Conflict_156 ? "UNKNOWN" : (R.not((l_Chosen_151 == null)) ? R.prop(l_Chosen_151, "class") : (R.not((l_NonSpecific_152 == null)) ? "OTHER" : "UNKNOWN"))));
-const l_Picked_158 = (R.or(R.not((R.prop(a_F_116, "specialty") == null)), l_Conflict_156) ? R.as(null, K1, false) : (() => { let r159; r159 = l_Chosen_151; if (r159 != null) return r159; r159 = l_NonSpecific_152; if (r159 != null) return r159; return null; })());
-const l_NonSarcomaOnly_160 = R.and(R.exists(l_Findings_122), R.not(R.exists((() => { const s161 = l_Findings_122;
-if (s161 == null) return null;
-const isList = Array.isArray(s161);
-let out163 = [];
-for (const a_X_162 of (s161 == null ? [] : Array.isArray(s161) ? s161 : [s161])) {
-if (!(R.not(R.equal(R.prop(a_X_162, "class"), "NON_SARCOMA")))) continue;
-out163.push(a_X_162);
+const l_Findings_280 = R.union(R.union(q283, q290, false), R.flatten(q297), false);
+const s310 = l_Findings_280;
+let q312 = null;
+if (!(s310 == null)) {
+const isList313 = Array.isArray(s310);
+let out314 = [];
+const r315 = Array.isArray(s310) ? s310 : [s310];
+for (let i316 = 0; i316 < r315.length; i316++) {
+const a_X_311 = r315[i316];
+if (!(f3(st, R.prop(a_X_311, "class"), R.prop(a_X_311, "code")))) continue;
+out314.push(a_X_311);
 }
-return isList ? out163 : out163[0]; })())));
-out117.push(({ "fact": a_F_116, "histology": ({ "class": l_Class_157, "code": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "specialty") : R.prop(l_Picked_158, "code")), "display": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "specialtyDisplay") : R.prop(l_Picked_158, "display")), "source": (R.not((R.prop(a_F_116, "specialty") == null)) ? "diagnosis-code" : R.prop(l_Picked_158, "source")), "conditionId": R.prop(a_F_116, "key"), "resource": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "key") : R.prop(l_Picked_158, "resource")), "date": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "date") : R.prop(l_Picked_158, "date")), "dateKey": (R.not((R.prop(a_F_116, "specialty") == null)) ? R.prop(a_F_116, "lastKey") : R.prop(l_Picked_158, "dateKey")), "alsoRecorded": (R.or(R.not((R.prop(a_F_116, "specialty") == null)), l_Conflict_156) ? [] : (() => { const s164 = l_S_135;
-if (s164 == null) return null;
-const isList = Array.isArray(s164);
-let out166 = [];
-for (const a_X_165 of (s164 == null ? [] : Array.isArray(s164) ? s164 : [s164])) {
-if (!(R.and(R.greater(R.prop(a_X_165, "level"), l_TopLevel_139), R.not(R.equal(R.prop(a_X_165, "class"), R.prop(l_Chosen_151, "class")))))) continue;
-out166.push(({ "code": R.prop(a_X_165, "code"), "display": R.prop(a_X_165, "display"), "class": R.prop(a_X_165, "class"), "source": R.prop(a_X_165, "source"), "resource": R.prop(a_X_165, "resource") }));
+q312 = isList313 ? out314 : out314[0];
 }
-return isList ? out166 : out166[0]; })()), "conflict": (l_Conflict_156 ? (() => { const s167 = l_Top_143;
-if (s167 == null) return null;
-const isList = Array.isArray(s167);
-let out169 = [];
-for (const a_X_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
-out169.push(({ "code": R.prop(a_X_168, "code"), "display": R.prop(a_X_168, "display"), "class": R.prop(a_X_168, "class"), "source": R.prop(a_X_168, "source"), "resource": R.prop(a_X_168, "resource"), "condition": R.prop(a_F_116, "key"), "date": R.prop(a_X_168, "date") }));
+const l_S_309 = q312;
+const s318 = l_S_309;
+let q320 = null;
+if (!(s318 == null)) {
+const isList321 = Array.isArray(s318);
+let out322 = [];
+const r323 = Array.isArray(s318) ? s318 : [s318];
+for (let i324 = 0; i324 < r323.length; i324++) {
+const a_X_319 = r323[i324];
+out322.push(R.prop(a_X_319, "level"));
 }
-return isList ? out169 : out169[0]; })() : []) }), "qualifies": R.or(R.or(R.not((R.prop(a_F_116, "specialty") == null)), R.and(R.prop(a_F_116, "stsCode"), R.not(l_NonSarcomaOnly_160))), R.and(R.inList(l_Class_157, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or(R.prop(a_F_116, "stsCode"), R.not(R.prop(a_F_116, "uncertainBehavior"))), R.inList(R.prop(l_Picked_158, "code"), M_StsCodes.d["Uncertain Behavior Histology"](st.L_Codes), undefined)))) }));
+q320 = isList321 ? out322 : out322[0];
 }
-return isList ? out117 : out117[0]; })());
+const l_TopLevel_317 = R.min(q320);
+const s326 = l_S_309;
+let q328 = null;
+if (!(s326 == null)) {
+const isList329 = Array.isArray(s326);
+let out330 = [];
+const r331 = Array.isArray(s326) ? s326 : [s326];
+for (let i332 = 0; i332 < r331.length; i332++) {
+const a_X_327 = r331[i332];
+if (!(R.equal(R.prop(a_X_327, "level"), l_TopLevel_317))) continue;
+out330.push(a_X_327);
+}
+out330 = R.mergeSort(out330, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+q328 = isList329 ? out330 : out330[0];
+}
+const l_Top_325 = q328;
+const s334 = l_Top_325;
+let q336 = null;
+if (!(s334 == null)) {
+const isList337 = Array.isArray(s334);
+let out338 = [];
+const r339 = Array.isArray(s334) ? s334 : [s334];
+for (let i340 = 0; i340 < r339.length; i340++) {
+const a_X_335 = r339[i340];
+out338.push(R.prop(a_X_335, "class"));
+}
+q336 = isList337 ? out338 : out338[0];
+}
+const l_TopClasses_333 = R.distinct(q336);
+const l_Chosen_341 = R.first(l_Top_325);
+const s343 = l_Findings_280;
+let q345 = null;
+if (!(s343 == null)) {
+const isList346 = Array.isArray(s343);
+let out347 = [];
+const r348 = Array.isArray(s343) ? s343 : [s343];
+for (let i349 = 0; i349 < r348.length; i349++) {
+const a_X_344 = r348[i349];
+if (!(R.and(R.equal(R.prop(a_X_344, "class"), "OTHER"), R.not(f3(st, R.prop(a_X_344, "class"), R.prop(a_X_344, "code")))))) continue;
+out347.push(a_X_344);
+}
+out347 = R.mergeSort(out347, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "level"), R.column(y, "level"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+q345 = isList346 ? out347 : out347[0];
+}
+const l_NonSpecific_342 = R.first(q345);
+const l_Conflict_350 = R.and((R.prop(a_F_266, "specialty") == null), R.greater(R.count(l_TopClasses_333), 1));
+const l_Class_351 = (R.not((R.prop(a_F_266, "specialty") == null)) ? "SPECIALTY" : (l_Conflict_350 ? "UNKNOWN" : (R.not((l_Chosen_341 == null)) ? R.prop(l_Chosen_341, "class") : (R.not((l_NonSpecific_342 == null)) ? "OTHER" : "UNKNOWN"))));
+let c354;
+if (R.or(R.not((R.prop(a_F_266, "specialty") == null)), l_Conflict_350)) {
+c354 = R.as(null, K1, false);
+} else {
+let r353 = l_Chosen_341;
+if (r353 == null) {
+r353 = l_NonSpecific_342;
+if (r353 == null) {
+r353 = null;
+}
+}
+c354 = r353;
+}
+const l_Picked_352 = c354;
+const s356 = l_Findings_280;
+let q358 = null;
+if (!(s356 == null)) {
+const isList359 = Array.isArray(s356);
+let out360 = [];
+const r361 = Array.isArray(s356) ? s356 : [s356];
+for (let i362 = 0; i362 < r361.length; i362++) {
+const a_X_357 = r361[i362];
+if (!(R.not(R.equal(R.prop(a_X_357, "class"), "NON_SARCOMA")))) continue;
+out360.push(a_X_357);
+}
+q358 = isList359 ? out360 : out360[0];
+}
+const l_NonSarcomaOnly_355 = R.and(R.exists(l_Findings_280), R.not(R.exists(q358)));
+let c370;
+if (R.or(R.not((R.prop(a_F_266, "specialty") == null)), l_Conflict_350)) {
+c370 = [];
+} else {
+const s363 = l_S_309;
+let q365 = null;
+if (!(s363 == null)) {
+const isList366 = Array.isArray(s363);
+let out367 = [];
+const r368 = Array.isArray(s363) ? s363 : [s363];
+for (let i369 = 0; i369 < r368.length; i369++) {
+const a_X_364 = r368[i369];
+if (!(R.and(R.greater(R.prop(a_X_364, "level"), l_TopLevel_317), R.not(R.equal(R.prop(a_X_364, "class"), R.prop(l_Chosen_341, "class")))))) continue;
+out367.push(({ "code": R.prop(a_X_364, "code"), "display": R.prop(a_X_364, "display"), "class": R.prop(a_X_364, "class"), "source": R.prop(a_X_364, "source"), "resource": R.prop(a_X_364, "resource") }));
+}
+q365 = isList366 ? out367 : out367[0];
+}
+c370 = q365;
+}
+let c378;
+if (l_Conflict_350) {
+const s371 = l_Top_325;
+let q373 = null;
+if (!(s371 == null)) {
+const isList374 = Array.isArray(s371);
+let out375 = [];
+const r376 = Array.isArray(s371) ? s371 : [s371];
+for (let i377 = 0; i377 < r376.length; i377++) {
+const a_X_372 = r376[i377];
+out375.push(({ "code": R.prop(a_X_372, "code"), "display": R.prop(a_X_372, "display"), "class": R.prop(a_X_372, "class"), "source": R.prop(a_X_372, "source"), "resource": R.prop(a_X_372, "resource"), "condition": R.prop(a_F_266, "key"), "date": R.prop(a_X_372, "date") }));
+}
+q373 = isList374 ? out375 : out375[0];
+}
+c378 = q373;
+} else {
+c378 = [];
+}
+out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "specialty") : R.prop(l_Picked_352, "code")), "display": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "specialtyDisplay") : R.prop(l_Picked_352, "display")), "source": (R.not((R.prop(a_F_266, "specialty") == null)) ? "diagnosis-code" : R.prop(l_Picked_352, "source")), "conditionId": R.prop(a_F_266, "key"), "resource": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "key") : R.prop(l_Picked_352, "resource")), "date": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "date") : R.prop(l_Picked_352, "date")), "dateKey": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "lastKey") : R.prop(l_Picked_352, "dateKey")), "alsoRecorded": c370, "conflict": c378 }), "qualifies": R.or(R.or(R.not((R.prop(a_F_266, "specialty") == null)), R.and(R.prop(a_F_266, "stsCode"), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or(R.prop(a_F_266, "stsCode"), R.not(R.prop(a_F_266, "uncertainBehavior"))), R.inList(R.prop(l_Picked_352, "code"), M_StsCodes.d96(st.L_Codes), undefined)))) }));
+}
+q267 = isList268 ? out269 : out269[0];
+}
+  return (st.v[10] = q267);
 }
 // define "Other Primary Cancer List"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = (() => { const s170 = d10(st);
-if (s170 == null) return null;
-const isList = Array.isArray(s170);
-let out172 = [];
-for (const a_A_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
-if (!(R.and(R.and(R.prop(R.prop(a_A_171, "fact"), "active"), R.prop(R.prop(a_A_171, "fact"), "primaryShape")), R.not(R.prop(a_A_171, "qualifies"))))) continue;
-out172.push(R.prop(R.prop(a_A_171, "fact"), "key"));
+  if (x !== undefined) return x;
+const s379 = d10(st);
+let q381 = null;
+if (!(s379 == null)) {
+const isList382 = Array.isArray(s379);
+let out383 = [];
+const r384 = Array.isArray(s379) ? s379 : [s379];
+for (let i385 = 0; i385 < r384.length; i385++) {
+const a_A_380 = r384[i385];
+if (!(R.and(R.and(R.prop(R.prop(a_A_380, "fact"), "active"), R.prop(R.prop(a_A_380, "fact"), "primaryShape")), R.not(R.prop(a_A_380, "qualifies"))))) continue;
+out383.push(R.prop(R.prop(a_A_380, "fact"), "key"));
 }
-return isList ? out172 : out172[0]; })());
+q381 = isList382 ? out383 : out383[0];
+}
+  return (st.v[11] = q381);
 }
 // define "Metastasis Facts"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = (() => { const s173 = d1(st);
-if (s173 == null) return null;
-const isList = Array.isArray(s173);
-let out175 = [];
-for (const a_F_174 of (s173 == null ? [] : Array.isArray(s173) ? s173 : [s173])) {
-if (!(R.prop(a_F_174, "metastasis"))) continue;
-out175.push(a_F_174);
+  if (x !== undefined) return x;
+const s386 = d1(st);
+let q388 = null;
+if (!(s386 == null)) {
+const isList389 = Array.isArray(s386);
+let out390 = [];
+const r391 = Array.isArray(s386) ? s386 : [s386];
+for (let i392 = 0; i392 < r391.length; i392++) {
+const a_F_387 = r391[i392];
+if (!(R.prop(a_F_387, "metastasis"))) continue;
+out390.push(a_F_387);
 }
-return isList ? out175 : out175[0]; })());
+q388 = isList389 ? out390 : out390[0];
+}
+  return (st.v[12] = q388);
 }
 // define "STS Analyses"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = (() => { const s176 = d10(st);
-if (s176 == null) return null;
-const isList = Array.isArray(s176);
-let out178 = [];
-for (const a_A_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
-if (!(R.and(R.prop(a_A_177, "qualifies"), R.or(R.prop(R.prop(a_A_177, "fact"), "active"), R.and(R.prop(R.prop(a_A_177, "fact"), "inactive"), R.exists((() => { const s179 = d12(st);
-if (s179 == null) return null;
-const isList = Array.isArray(s179);
-let out181 = [];
-for (const a_M_180 of (s179 == null ? [] : Array.isArray(s179) ? s179 : [s179])) {
-if (!(R.and(R.not(R.equal(R.prop(a_M_180, "key"), R.prop(R.prop(a_A_177, "fact"), "key"))), R.or(R.inList(R.prop(R.prop(a_A_177, "fact"), "key"), R.prop(a_M_180, "refs"), undefined), R.and(R.not(R.exists(R.prop(a_M_180, "refs"))), R.not(R.exists(d11(st)))))))) continue;
-out181.push(R.prop(a_M_180, "key"));
+  if (x !== undefined) return x;
+const s393 = d10(st);
+let q395 = null;
+if (!(s393 == null)) {
+const isList396 = Array.isArray(s393);
+let out397 = [];
+const r398 = Array.isArray(s393) ? s393 : [s393];
+for (let i399 = 0; i399 < r398.length; i399++) {
+const a_A_394 = r398[i399];
+const s400 = d12(st);
+let q402 = null;
+if (!(s400 == null)) {
+const isList403 = Array.isArray(s400);
+let out404 = [];
+const r405 = Array.isArray(s400) ? s400 : [s400];
+for (let i406 = 0; i406 < r405.length; i406++) {
+const a_M_401 = r405[i406];
+if (!(R.and(R.not(R.equal(R.prop(a_M_401, "key"), R.prop(R.prop(a_A_394, "fact"), "key"))), R.or(R.inList(R.prop(R.prop(a_A_394, "fact"), "key"), R.prop(a_M_401, "refs"), undefined), R.and(R.not(R.exists(R.prop(a_M_401, "refs"))), R.not(R.exists(d11(st)))))))) continue;
+out404.push(R.prop(a_M_401, "key"));
 }
-return isList ? out181 : out181[0]; })())))))) continue;
-out178.push(a_A_177);
+q402 = isList403 ? out404 : out404[0];
 }
-return isList ? out178 : out178[0]; })());
+if (!(R.and(R.prop(a_A_394, "qualifies"), R.or(R.prop(R.prop(a_A_394, "fact"), "active"), R.and(R.prop(R.prop(a_A_394, "fact"), "inactive"), R.exists(q402)))))) continue;
+out397.push(a_A_394);
+}
+q395 = isList396 ? out397 : out397[0];
+}
+  return (st.v[13] = q395);
 }
 // define "STS Condition Keys"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = (() => { const s182 = d13(st);
-if (s182 == null) return null;
-const isList = Array.isArray(s182);
-let out184 = [];
-for (const a_A_183 of (s182 == null ? [] : Array.isArray(s182) ? s182 : [s182])) {
-out184.push(R.prop(R.prop(a_A_183, "fact"), "key"));
+  if (x !== undefined) return x;
+const s407 = d13(st);
+let q409 = null;
+if (!(s407 == null)) {
+const isList410 = Array.isArray(s407);
+let out411 = [];
+const r412 = Array.isArray(s407) ? s407 : [s407];
+for (let i413 = 0; i413 < r412.length; i413++) {
+const a_A_408 = r412[i413];
+out411.push(R.prop(R.prop(a_A_408, "fact"), "key"));
 }
-return isList ? out184 : out184[0]; })());
+q409 = isList410 ? out411 : out411[0];
+}
+  return (st.v[14] = q409);
 }
 // define "Confirmed STS Analyses"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = (() => { const s185 = d13(st);
-if (s185 == null) return null;
-const isList = Array.isArray(s185);
-let out187 = [];
-for (const a_A_186 of (s185 == null ? [] : Array.isArray(s185) ? s185 : [s185])) {
-if (!(R.or((R.prop(R.prop(a_A_186, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_186, "fact"), "verificationStatus"), "confirmed")))) continue;
-out187.push(a_A_186);
+  if (x !== undefined) return x;
+const s414 = d13(st);
+let q416 = null;
+if (!(s414 == null)) {
+const isList417 = Array.isArray(s414);
+let out418 = [];
+const r419 = Array.isArray(s414) ? s414 : [s414];
+for (let i420 = 0; i420 < r419.length; i420++) {
+const a_A_415 = r419[i420];
+if (!(R.or((R.prop(R.prop(a_A_415, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_415, "fact"), "verificationStatus"), "confirmed")))) continue;
+out418.push(a_A_415);
 }
-return isList ? out187 : out187[0]; })());
+q416 = isList417 ? out418 : out418[0];
+}
+  return (st.v[15] = q416);
 }
 // define "Has STS Condition"
-function d16(st) {
+export function d16(st) {
   const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = R.exists(d13(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[16] = R.exists(d13(st)));
 }
 // define "Is Confirmed"
-function d17(st) {
+export function d17(st) {
   const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = R.exists(d15(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[17] = R.exists(d15(st)));
 }
 // define "Second Primary Analyses"
-function d18(st) {
+export function d18(st) {
   const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = (() => { const s188 = d15(st);
-if (s188 == null) return null;
-const isList = Array.isArray(s188);
-let out190 = [];
-for (const a_A_189 of (s188 == null ? [] : Array.isArray(s188) ? s188 : [s188])) {
-if (!(R.and(R.equal(R.prop(R.prop(a_A_189, "histology"), "class"), "SPECIALTY"), R.exists((() => { const s191 = d15(st);
-if (s191 == null) return null;
-const isList = Array.isArray(s191);
-let out193 = [];
-for (const a_B_192 of (s191 == null ? [] : Array.isArray(s191) ? s191 : [s191])) {
-if (!(R.and(R.and(R.inList(R.prop(R.prop(a_B_192, "histology"), "class"), ["LMS", "LPS", "UPS", "OTHER"], undefined), R.prop(R.prop(a_B_192, "fact"), "stsCode")), R.not(R.exists((() => { const s194 = R.prop(R.prop(a_A_189, "fact"), "icd10");
-if (s194 == null) return null;
-const isList = Array.isArray(s194);
-let out196 = [];
-for (const a_X_195 of (s194 == null ? [] : Array.isArray(s194) ? s194 : [s194])) {
-if (!(R.inList(a_X_195, R.prop(R.prop(a_B_192, "fact"), "icd10"), undefined))) continue;
-out196.push(a_X_195);
+  if (x !== undefined) return x;
+const s421 = d15(st);
+let q423 = null;
+if (!(s421 == null)) {
+const isList424 = Array.isArray(s421);
+let out425 = [];
+const r426 = Array.isArray(s421) ? s421 : [s421];
+for (let i427 = 0; i427 < r426.length; i427++) {
+const a_A_422 = r426[i427];
+const s428 = d15(st);
+let q430 = null;
+if (!(s428 == null)) {
+const isList431 = Array.isArray(s428);
+let out432 = [];
+const r433 = Array.isArray(s428) ? s428 : [s428];
+for (let i434 = 0; i434 < r433.length; i434++) {
+const a_B_429 = r433[i434];
+const s435 = R.prop(R.prop(a_A_422, "fact"), "icd10");
+let q437 = null;
+if (!(s435 == null)) {
+const isList438 = Array.isArray(s435);
+let out439 = [];
+const r440 = Array.isArray(s435) ? s435 : [s435];
+for (let i441 = 0; i441 < r440.length; i441++) {
+const a_X_436 = r440[i441];
+if (!(R.inList(a_X_436, R.prop(R.prop(a_B_429, "fact"), "icd10"), undefined))) continue;
+out439.push(a_X_436);
 }
-out196 = R.distinctList(out196);
-return isList ? out196 : out196[0]; })()))))) continue;
-out193.push(R.prop(R.prop(a_B_192, "fact"), "key"));
+q437 = isList438 ? out439 : out439[0];
 }
-return isList ? out193 : out193[0]; })())))) continue;
-out190.push(a_A_189);
+if (!(R.and(R.and(R.inList(R.prop(R.prop(a_B_429, "histology"), "class"), ["LMS", "LPS", "UPS", "OTHER"], undefined), R.prop(R.prop(a_B_429, "fact"), "stsCode")), R.not(R.exists(q437))))) continue;
+out432.push(R.prop(R.prop(a_B_429, "fact"), "key"));
 }
-return isList ? out190 : out190[0]; })());
+q430 = isList431 ? out432 : out432[0];
+}
+if (!(R.and(R.equal(R.prop(R.prop(a_A_422, "histology"), "class"), "SPECIALTY"), R.exists(q430)))) continue;
+out425.push(a_A_422);
+}
+q423 = isList424 ? out425 : out425[0];
+}
+  return (st.v[18] = q423);
 }
 // define "Second Primary Keys"
-function d19(st) {
+export function d19(st) {
   const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = (() => { const s197 = d18(st);
-if (s197 == null) return null;
-const isList = Array.isArray(s197);
-let out199 = [];
-for (const a_A_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
-out199.push(R.prop(R.prop(a_A_198, "fact"), "key"));
+  if (x !== undefined) return x;
+const s442 = d18(st);
+let q444 = null;
+if (!(s442 == null)) {
+const isList445 = Array.isArray(s442);
+let out446 = [];
+const r447 = Array.isArray(s442) ? s442 : [s442];
+for (let i448 = 0; i448 < r447.length; i448++) {
+const a_A_443 = r447[i448];
+out446.push(R.prop(R.prop(a_A_443, "fact"), "key"));
 }
-return isList ? out199 : out199[0]; })());
+q444 = isList445 ? out446 : out446[0];
+}
+  return (st.v[19] = q444);
 }
 // define "Used Analyses"
-function d20(st) {
+export function d20(st) {
   const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = (R.exists(d15(st)) ? (() => { const s200 = d15(st);
-if (s200 == null) return null;
-const isList = Array.isArray(s200);
-let out202 = [];
-for (const a_A_201 of (s200 == null ? [] : Array.isArray(s200) ? s200 : [s200])) {
-if (!(R.not(R.inList(R.prop(R.prop(a_A_201, "fact"), "key"), d19(st), undefined)))) continue;
-out202.push(a_A_201);
+  if (x !== undefined) return x;
+let c456;
+if (R.exists(d15(st))) {
+const s449 = d15(st);
+let q451 = null;
+if (!(s449 == null)) {
+const isList452 = Array.isArray(s449);
+let out453 = [];
+const r454 = Array.isArray(s449) ? s449 : [s449];
+for (let i455 = 0; i455 < r454.length; i455++) {
+const a_A_450 = r454[i455];
+if (!(R.not(R.inList(R.prop(R.prop(a_A_450, "fact"), "key"), d19(st), undefined)))) continue;
+out453.push(a_A_450);
 }
-return isList ? out202 : out202[0]; })() : d13(st)));
+q451 = isList452 ? out453 : out453[0];
+}
+c456 = q451;
+} else {
+c456 = d13(st);
+}
+  return (st.v[20] = c456);
 }
 // define "Second Primary Rows"
-function d21(st) {
+export function d21(st) {
   const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = R.flatten((() => { const s203 = d18(st);
-if (s203 == null) return null;
-const isList = Array.isArray(s203);
-let out205 = [];
-for (const a_A_204 of (s203 == null ? [] : Array.isArray(s203) ? s203 : [s203])) {
-out205.push((() => { const s206 = M_StsCodes.d["Specialty Rows"](st.L_Codes);
-if (s206 == null) return null;
-const isList = Array.isArray(s206);
-let out208 = [];
-for (const a_R_207 of (s206 == null ? [] : Array.isArray(s206) ? s206 : [s206])) {
-if (!(R.or(R.inList(R.prop(R.prop(a_A_204, "histology"), "code"), R.prop(a_R_207, "morphologies"), undefined), R.exists((() => { const s209 = R.prop(a_R_207, "icd10Prefixes");
-if (s209 == null) return null;
-const isList = Array.isArray(s209);
-let out211 = [];
-for (const a_P_210 of (s209 == null ? [] : Array.isArray(s209) ? s209 : [s209])) {
-if (!(R.startsWith((() => { let r212; r212 = R.prop(R.prop(a_A_204, "histology"), "code"); if (r212 != null) return r212; r212 = ""; if (r212 != null) return r212; return null; })(), a_P_210))) continue;
-out211.push(a_P_210);
+  if (x !== undefined) return x;
+const s457 = d18(st);
+let q459 = null;
+if (!(s457 == null)) {
+const isList460 = Array.isArray(s457);
+let out461 = [];
+const r462 = Array.isArray(s457) ? s457 : [s457];
+for (let i463 = 0; i463 < r462.length; i463++) {
+const a_A_458 = r462[i463];
+const s464 = M_StsCodes.d94(st.L_Codes);
+let q466 = null;
+if (!(s464 == null)) {
+const isList467 = Array.isArray(s464);
+let out468 = [];
+const r469 = Array.isArray(s464) ? s464 : [s464];
+for (let i470 = 0; i470 < r469.length; i470++) {
+const a_R_465 = r469[i470];
+const s471 = R.prop(a_R_465, "icd10Prefixes");
+let q473 = null;
+if (!(s471 == null)) {
+const isList474 = Array.isArray(s471);
+let out475 = [];
+const r476 = Array.isArray(s471) ? s471 : [s471];
+for (let i477 = 0; i477 < r476.length; i477++) {
+const a_P_472 = r476[i477];
+let r478 = R.prop(R.prop(a_A_458, "histology"), "code");
+if (r478 == null) {
+r478 = "";
+if (r478 == null) {
+r478 = null;
 }
-out211 = R.distinctList(out211);
-return isList ? out211 : out211[0]; })())))) continue;
-out208.push(a_R_207);
 }
-return isList ? out208 : out208[0]; })());
+if (!(R.startsWith(r478, a_P_472))) continue;
+out475.push(a_P_472);
 }
-return isList ? out205 : out205[0]; })()));
+q473 = isList474 ? out475 : out475[0];
+}
+if (!(R.or(R.inList(R.prop(R.prop(a_A_458, "histology"), "code"), R.prop(a_R_465, "morphologies"), undefined), R.exists(q473)))) continue;
+out468.push(a_R_465);
+}
+q466 = isList467 ? out468 : out468[0];
+}
+out461.push(q466);
+}
+q459 = isList460 ? out461 : out461[0];
+}
+  return (st.v[21] = R.flatten(q459));
 }
 // define "Second Primary Drugs"
-function d22(st) {
+export function d22(st) {
   const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = R.distinct(R.flatten((() => { const s213 = d21(st);
-if (s213 == null) return null;
-const isList = Array.isArray(s213);
-let out215 = [];
-for (const a_R_214 of (s213 == null ? [] : Array.isArray(s213) ? s213 : [s213])) {
-out215.push(R.prop(a_R_214, "drugs"));
+  if (x !== undefined) return x;
+const s479 = d21(st);
+let q481 = null;
+if (!(s479 == null)) {
+const isList482 = Array.isArray(s479);
+let out483 = [];
+const r484 = Array.isArray(s479) ? s479 : [s479];
+for (let i485 = 0; i485 < r484.length; i485++) {
+const a_R_480 = r484[i485];
+out483.push(R.prop(a_R_480, "drugs"));
 }
-return isList ? out215 : out215[0]; })())));
+q481 = isList482 ? out483 : out483[0];
+}
+  return (st.v[22] = R.distinct(R.flatten(q481)));
 }
 // define "Second Primary Liposomal Doxorubicin"
-function d23(st) {
+export function d23(st) {
   const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = R.exists((() => { const s216 = d21(st);
-if (s216 == null) return null;
-const isList = Array.isArray(s216);
-let out218 = [];
-for (const a_R_217 of (s216 == null ? [] : Array.isArray(s216) ? s216 : [s216])) {
-if (!(R.prop(a_R_217, "liposomalDoxorubicin"))) continue;
-out218.push(a_R_217);
+  if (x !== undefined) return x;
+const s486 = d21(st);
+let q488 = null;
+if (!(s486 == null)) {
+const isList489 = Array.isArray(s486);
+let out490 = [];
+const r491 = Array.isArray(s486) ? s486 : [s486];
+for (let i492 = 0; i492 < r491.length; i492++) {
+const a_R_487 = r491[i492];
+if (!(R.prop(a_R_487, "liposomalDoxorubicin"))) continue;
+out490.push(a_R_487);
 }
-out218 = R.distinctList(out218);
-return isList ? out218 : out218[0]; })()));
+q488 = isList489 ? out490 : out490[0];
+}
+  return (st.v[23] = R.exists(q488));
 }
 // define "Second Primary List"
-function d24(st) {
+export function d24(st) {
   const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = (() => { const s219 = d18(st);
-if (s219 == null) return null;
-const isList = Array.isArray(s219);
-let out221 = [];
-for (const a_A_220 of (s219 == null ? [] : Array.isArray(s219) ? s219 : [s219])) {
-out221.push(({ "resource": R.prop(R.prop(a_A_220, "fact"), "key"), "code": R.prop(R.prop(a_A_220, "histology"), "code"), "display": R.prop(R.prop(a_A_220, "histology"), "display"), "date": R.prop(R.prop(a_A_220, "fact"), "date"), "drugs": R.flatten((() => { const s222 = d21(st);
-if (s222 == null) return null;
-const isList = Array.isArray(s222);
-let out224 = [];
-for (const a_R_223 of (s222 == null ? [] : Array.isArray(s222) ? s222 : [s222])) {
-if (!(R.or(R.inList(R.prop(R.prop(a_A_220, "histology"), "code"), R.prop(a_R_223, "morphologies"), undefined), R.exists((() => { const s225 = R.prop(a_R_223, "icd10Prefixes");
-if (s225 == null) return null;
-const isList = Array.isArray(s225);
-let out227 = [];
-for (const a_P_226 of (s225 == null ? [] : Array.isArray(s225) ? s225 : [s225])) {
-if (!(R.startsWith((() => { let r228; r228 = R.prop(R.prop(a_A_220, "histology"), "code"); if (r228 != null) return r228; r228 = ""; if (r228 != null) return r228; return null; })(), a_P_226))) continue;
-out227.push(a_P_226);
+  if (x !== undefined) return x;
+const s493 = d18(st);
+let q495 = null;
+if (!(s493 == null)) {
+const isList496 = Array.isArray(s493);
+let out497 = [];
+const r498 = Array.isArray(s493) ? s493 : [s493];
+for (let i499 = 0; i499 < r498.length; i499++) {
+const a_A_494 = r498[i499];
+const s500 = d21(st);
+let q502 = null;
+if (!(s500 == null)) {
+const isList503 = Array.isArray(s500);
+let out504 = [];
+const r505 = Array.isArray(s500) ? s500 : [s500];
+for (let i506 = 0; i506 < r505.length; i506++) {
+const a_R_501 = r505[i506];
+const s507 = R.prop(a_R_501, "icd10Prefixes");
+let q509 = null;
+if (!(s507 == null)) {
+const isList510 = Array.isArray(s507);
+let out511 = [];
+const r512 = Array.isArray(s507) ? s507 : [s507];
+for (let i513 = 0; i513 < r512.length; i513++) {
+const a_P_508 = r512[i513];
+let r514 = R.prop(R.prop(a_A_494, "histology"), "code");
+if (r514 == null) {
+r514 = "";
+if (r514 == null) {
+r514 = null;
 }
-out227 = R.distinctList(out227);
-return isList ? out227 : out227[0]; })())))) continue;
-out224.push(R.prop(a_R_223, "drugs"));
 }
-return isList ? out224 : out224[0]; })()) }));
+if (!(R.startsWith(r514, a_P_508))) continue;
+out511.push(a_P_508);
 }
-return isList ? out221 : out221[0]; })());
+q509 = isList510 ? out511 : out511[0];
+}
+if (!(R.or(R.inList(R.prop(R.prop(a_A_494, "histology"), "code"), R.prop(a_R_501, "morphologies"), undefined), R.exists(q509)))) continue;
+out504.push(R.prop(a_R_501, "drugs"));
+}
+q502 = isList503 ? out504 : out504[0];
+}
+out497.push(({ "resource": R.prop(R.prop(a_A_494, "fact"), "key"), "code": R.prop(R.prop(a_A_494, "histology"), "code"), "display": R.prop(R.prop(a_A_494, "histology"), "display"), "date": R.prop(R.prop(a_A_494, "fact"), "date"), "drugs": R.flatten(q502) }));
+}
+q495 = isList496 ? out497 : out497[0];
+}
+  return (st.v[24] = q495);
 }
 // define "STS Condition List"
-function d25(st) {
+export function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = (() => { const s229 = d13(st);
-if (s229 == null) return null;
-const isList = Array.isArray(s229);
-let out231 = [];
-for (const a_A_230 of (s229 == null ? [] : Array.isArray(s229) ? s229 : [s229])) {
-out231.push(({ "resource": R.prop(R.prop(a_A_230, "fact"), "key"), "clinicalStatus": R.prop(R.prop(a_A_230, "fact"), "clinicalStatus"), "verificationStatus": R.prop(R.prop(a_A_230, "fact"), "verificationStatus"), "confirmed": R.or((R.prop(R.prop(a_A_230, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_230, "fact"), "verificationStatus"), "confirmed")), "icd10": R.prop(R.prop(a_A_230, "fact"), "icd10"), "date": R.prop(R.prop(a_A_230, "fact"), "date") }));
+  if (x !== undefined) return x;
+const s515 = d13(st);
+let q517 = null;
+if (!(s515 == null)) {
+const isList518 = Array.isArray(s515);
+let out519 = [];
+const r520 = Array.isArray(s515) ? s515 : [s515];
+for (let i521 = 0; i521 < r520.length; i521++) {
+const a_A_516 = r520[i521];
+out519.push(({ "resource": R.prop(R.prop(a_A_516, "fact"), "key"), "clinicalStatus": R.prop(R.prop(a_A_516, "fact"), "clinicalStatus"), "verificationStatus": R.prop(R.prop(a_A_516, "fact"), "verificationStatus"), "confirmed": R.or((R.prop(R.prop(a_A_516, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_516, "fact"), "verificationStatus"), "confirmed")), "icd10": R.prop(R.prop(a_A_516, "fact"), "icd10"), "date": R.prop(R.prop(a_A_516, "fact"), "date") }));
 }
-return isList ? out231 : out231[0]; })());
+q517 = isList518 ? out519 : out519[0];
+}
+  return (st.v[25] = q517);
 }
 // define "Attribution STS Keys"
-function d26(st) {
+export function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = (() => { const s232 = d14(st);
-if (s232 == null) return null;
-const isList = Array.isArray(s232);
-let out234 = [];
-for (const a_K_233 of (s232 == null ? [] : Array.isArray(s232) ? s232 : [s232])) {
-if (!(R.not(R.inList(a_K_233, d19(st), undefined)))) continue;
-out234.push(a_K_233);
+  if (x !== undefined) return x;
+const s522 = d14(st);
+let q524 = null;
+if (!(s522 == null)) {
+const isList525 = Array.isArray(s522);
+let out526 = [];
+const r527 = Array.isArray(s522) ? s522 : [s522];
+for (let i528 = 0; i528 < r527.length; i528++) {
+const a_K_523 = r527[i528];
+if (!(R.not(R.inList(a_K_523, d19(st), undefined)))) continue;
+out526.push(a_K_523);
 }
-return isList ? out234 : out234[0]; })());
+q524 = isList525 ? out526 : out526[0];
+}
+  return (st.v[26] = q524);
 }
 // define "Stage Assessment Keys"
-function d27(st) {
+export function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = R.flatten((() => { const s235 = d13(st);
-if (s235 == null) return null;
-const isList = Array.isArray(s235);
-let out237 = [];
-for (const a_A_236 of (s235 == null ? [] : Array.isArray(s235) ? s235 : [s235])) {
-if (!(R.not(R.inList(R.prop(R.prop(a_A_236, "fact"), "key"), d19(st), undefined)))) continue;
-out237.push(R.prop(R.prop(a_A_236, "fact"), "stageAssessments"));
+  if (x !== undefined) return x;
+const s529 = d13(st);
+let q531 = null;
+if (!(s529 == null)) {
+const isList532 = Array.isArray(s529);
+let out533 = [];
+const r534 = Array.isArray(s529) ? s529 : [s529];
+for (let i535 = 0; i535 < r534.length; i535++) {
+const a_A_530 = r534[i535];
+if (!(R.not(R.inList(R.prop(R.prop(a_A_530, "fact"), "key"), d19(st), undefined)))) continue;
+out533.push(R.prop(R.prop(a_A_530, "fact"), "stageAssessments"));
 }
-return isList ? out237 : out237[0]; })()));
+q531 = isList532 ? out533 : out533[0];
+}
+  return (st.v[27] = R.flatten(q531));
 }
 // define "Attribution Other Primaries"
-function d28(st) {
+export function d28(st) {
   const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = R.union(d11(st), d19(st), false));
+  if (x !== undefined) return x;
+
+  return (st.v[28] = R.union(d11(st), d19(st), false));
 }
 // define "Used Histologies"
-function d29(st) {
+export function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = (() => { const s238 = d20(st);
-if (s238 == null) return null;
-const isList = Array.isArray(s238);
-let out240 = [];
-for (const a_A_239 of (s238 == null ? [] : Array.isArray(s238) ? s238 : [s238])) {
-out240.push(R.prop(a_A_239, "histology"));
+  if (x !== undefined) return x;
+const s536 = d20(st);
+let q538 = null;
+if (!(s536 == null)) {
+const isList539 = Array.isArray(s536);
+let out540 = [];
+const r541 = Array.isArray(s536) ? s536 : [s536];
+for (let i542 = 0; i542 < r541.length; i542++) {
+const a_A_537 = r541[i542];
+out540.push(R.prop(a_A_537, "histology"));
 }
-return isList ? out240 : out240[0]; })());
+q538 = isList539 ? out540 : out540[0];
+}
+  return (st.v[29] = q538);
 }
 // define "Specific Classes"
-function d30(st) {
+export function d30(st) {
   const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = R.distinct((() => { const s241 = d29(st);
-if (s241 == null) return null;
-const isList = Array.isArray(s241);
-let out243 = [];
-for (const a_H_242 of (s241 == null ? [] : Array.isArray(s241) ? s241 : [s241])) {
-if (!(R.or(R.inList(R.prop(a_H_242, "class"), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(R.prop(a_H_242, "class"), "OTHER"), R.not(R.inList(R.prop(a_H_242, "code"), M_StsCodes.d["Non-specific Histology"](st.L_Codes), undefined)))))) continue;
-out243.push(R.prop(a_H_242, "class"));
+  if (x !== undefined) return x;
+const s543 = d29(st);
+let q545 = null;
+if (!(s543 == null)) {
+const isList546 = Array.isArray(s543);
+let out547 = [];
+const r548 = Array.isArray(s543) ? s543 : [s543];
+for (let i549 = 0; i549 < r548.length; i549++) {
+const a_H_544 = r548[i549];
+if (!(R.or(R.inList(R.prop(a_H_544, "class"), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(R.prop(a_H_544, "class"), "OTHER"), R.not(R.inList(R.prop(a_H_544, "code"), M_StsCodes.d35(st.L_Codes), undefined)))))) continue;
+out547.push(R.prop(a_H_544, "class"));
 }
-return isList ? out243 : out243[0]; })()));
+q545 = isList546 ? out547 : out547[0];
+}
+  return (st.v[30] = R.distinct(q545));
 }
 // define "Histology Winner"
-function d31(st) {
+export function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = R.first((() => { const s244 = (() => { const s246 = d29(st);
-if (s246 == null) return null;
-const isList = Array.isArray(s246);
-let out248 = [];
-for (const a_H_247 of (s246 == null ? [] : Array.isArray(s246) ? s246 : [s246])) {
-if (!(R.inList(R.prop(a_H_247, "class"), d30(st), undefined))) continue;
-out248.push(a_H_247);
+  if (x !== undefined) return x;
+const s552 = d29(st);
+let q554 = null;
+if (!(s552 == null)) {
+const isList555 = Array.isArray(s552);
+let out556 = [];
+const r557 = Array.isArray(s552) ? s552 : [s552];
+for (let i558 = 0; i558 < r557.length; i558++) {
+const a_H_553 = r557[i558];
+if (!(R.inList(R.prop(a_H_553, "class"), d30(st), undefined))) continue;
+out556.push(a_H_553);
 }
-return isList ? out248 : out248[0]; })();
-if (s244 == null) return null;
-const isList = Array.isArray(s244);
-let out249 = [];
-for (const a_H2_245 of (s244 == null ? [] : Array.isArray(s244) ? s244 : [s244])) {
-out249.push(a_H2_245);
+q554 = isList555 ? out556 : out556[0];
 }
-out249 = R.mergeSort(out249, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out249 : out249[0]; })()));
+const s550 = q554;
+let q559 = null;
+if (!(s550 == null)) {
+const isList560 = Array.isArray(s550);
+let out561 = [];
+const r562 = Array.isArray(s550) ? s550 : [s550];
+for (let i563 = 0; i563 < r562.length; i563++) {
+const a_H2_551 = r562[i563];
+out561.push(a_H2_551);
+}
+out561 = R.mergeSort(out561, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+q559 = isList560 ? out561 : out561[0];
+}
+  return (st.v[31] = R.first(q559));
 }
 // define "Histology Non-specific"
-function d32(st) {
+export function d32(st) {
   const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = R.first((() => { const s250 = (() => { const s252 = d29(st);
-if (s252 == null) return null;
-const isList = Array.isArray(s252);
-let out254 = [];
-for (const a_H_253 of (s252 == null ? [] : Array.isArray(s252) ? s252 : [s252])) {
-if (!(R.equal(R.prop(a_H_253, "class"), "OTHER"))) continue;
-out254.push(a_H_253);
+  if (x !== undefined) return x;
+const s566 = d29(st);
+let q568 = null;
+if (!(s566 == null)) {
+const isList569 = Array.isArray(s566);
+let out570 = [];
+const r571 = Array.isArray(s566) ? s566 : [s566];
+for (let i572 = 0; i572 < r571.length; i572++) {
+const a_H_567 = r571[i572];
+if (!(R.equal(R.prop(a_H_567, "class"), "OTHER"))) continue;
+out570.push(a_H_567);
 }
-return isList ? out254 : out254[0]; })();
-if (s250 == null) return null;
-const isList = Array.isArray(s250);
-let out255 = [];
-for (const a_H2_251 of (s250 == null ? [] : Array.isArray(s250) ? s250 : [s250])) {
-out255.push(a_H2_251);
+q568 = isList569 ? out570 : out570[0];
 }
-out255 = R.mergeSort(out255, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-return isList ? out255 : out255[0]; })()));
+const s564 = q568;
+let q573 = null;
+if (!(s564 == null)) {
+const isList574 = Array.isArray(s564);
+let out575 = [];
+const r576 = Array.isArray(s564) ? s564 : [s564];
+for (let i577 = 0; i577 < r576.length; i577++) {
+const a_H2_565 = r576[i577];
+out575.push(a_H2_565);
+}
+out575 = R.mergeSort(out575, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+q573 = isList574 ? out575 : out575[0];
+}
+  return (st.v[32] = R.first(q573));
 }
 // define "Histology Conflict"
-function d33(st) {
+export function d33(st) {
   const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = R.first((() => { const s256 = d29(st);
-if (s256 == null) return null;
-const isList = Array.isArray(s256);
-let out258 = [];
-for (const a_H_257 of (s256 == null ? [] : Array.isArray(s256) ? s256 : [s256])) {
-if (!(R.exists(R.prop(a_H_257, "conflict")))) continue;
-out258.push(a_H_257);
+  if (x !== undefined) return x;
+const s578 = d29(st);
+let q580 = null;
+if (!(s578 == null)) {
+const isList581 = Array.isArray(s578);
+let out582 = [];
+const r583 = Array.isArray(s578) ? s578 : [s578];
+for (let i584 = 0; i584 < r583.length; i584++) {
+const a_H_579 = r583[i584];
+if (!(R.exists(R.prop(a_H_579, "conflict")))) continue;
+out582.push(a_H_579);
 }
-return isList ? out258 : out258[0]; })()));
+q580 = isList581 ? out582 : out582[0];
+}
+  return (st.v[33] = R.first(q580));
 }
 // define "Histology Picked"
-function d34(st) {
+export function d34(st) {
   const x = st.v[34];
-  return x !== undefined ? x : (st.v[34] = (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1)) ? R.as(null, K2, false) : (() => { let r259; r259 = d31(st); if (r259 != null) return r259; r259 = d32(st); if (r259 != null) return r259; return null; })()));
+  if (x !== undefined) return x;
+let c586;
+if (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1))) {
+c586 = R.as(null, K2, false);
+} else {
+let r585 = d31(st);
+if (r585 == null) {
+r585 = d32(st);
+if (r585 == null) {
+r585 = null;
+}
+}
+c586 = r585;
+}
+  return (st.v[34] = c586);
 }
 // define "Histology"
-function d35(st) {
+export function d35(st) {
   const x = st.v[35];
-  return x !== undefined ? x : (st.v[35] = ({ "class": (R.not((d34(st) == null)) ? R.prop(d34(st), "class") : "UNKNOWN"), "code": R.prop(d34(st), "code"), "display": R.prop(d34(st), "display"), "source": R.prop(d34(st), "source"), "conditionId": (() => { let r260; r260 = R.prop(d34(st), "conditionId"); if (r260 != null) return r260; r260 = R.prop(d33(st), "conditionId"); if (r260 != null) return r260; return null; })(), "resource": R.prop(d34(st), "resource"), "date": R.prop(d34(st), "date"), "alsoRecorded": (() => { let r261; r261 = R.prop(d34(st), "alsoRecorded"); if (r261 != null) return r261; r261 = []; if (r261 != null) return r261; return null; })(), "conflict": (R.not((d33(st) == null)) ? R.prop(d33(st), "conflict") : (R.greater(R.count(d30(st)), 1) ? (() => { const s262 = d29(st);
-if (s262 == null) return null;
-const isList = Array.isArray(s262);
-let out264 = [];
-for (const a_H_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262])) {
-if (!(R.inList(R.prop(a_H_263, "class"), d30(st), undefined))) continue;
-out264.push(({ "code": R.prop(a_H_263, "code"), "display": R.prop(a_H_263, "display"), "class": R.prop(a_H_263, "class"), "source": R.prop(a_H_263, "source"), "resource": R.prop(a_H_263, "resource"), "condition": R.prop(a_H_263, "conditionId"), "date": R.prop(a_H_263, "date") }));
+  if (x !== undefined) return x;
+let r587 = R.prop(d34(st), "conditionId");
+if (r587 == null) {
+r587 = R.prop(d33(st), "conditionId");
+if (r587 == null) {
+r587 = null;
 }
-return isList ? out264 : out264[0]; })() : [])), "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" }));
+}
+let r588 = R.prop(d34(st), "alsoRecorded");
+if (r588 == null) {
+r588 = [];
+if (r588 == null) {
+r588 = null;
+}
+}
+let c597;
+if (R.not((d33(st) == null))) {
+c597 = R.prop(d33(st), "conflict");
+} else {
+let c596;
+if (R.greater(R.count(d30(st)), 1)) {
+const s589 = d29(st);
+let q591 = null;
+if (!(s589 == null)) {
+const isList592 = Array.isArray(s589);
+let out593 = [];
+const r594 = Array.isArray(s589) ? s589 : [s589];
+for (let i595 = 0; i595 < r594.length; i595++) {
+const a_H_590 = r594[i595];
+if (!(R.inList(R.prop(a_H_590, "class"), d30(st), undefined))) continue;
+out593.push(({ "code": R.prop(a_H_590, "code"), "display": R.prop(a_H_590, "display"), "class": R.prop(a_H_590, "class"), "source": R.prop(a_H_590, "source"), "resource": R.prop(a_H_590, "resource"), "condition": R.prop(a_H_590, "conditionId"), "date": R.prop(a_H_590, "date") }));
+}
+q591 = isList592 ? out593 : out593[0];
+}
+c596 = q591;
+} else {
+c596 = [];
+}
+c597 = c596;
+}
+  return (st.v[35] = ({ "class": (R.not((d34(st) == null)) ? R.prop(d34(st), "class") : "UNKNOWN"), "code": R.prop(d34(st), "code"), "display": R.prop(d34(st), "display"), "source": R.prop(d34(st), "source"), "conditionId": r587, "resource": R.prop(d34(st), "resource"), "date": R.prop(d34(st), "date"), "alsoRecorded": r588, "conflict": c597, "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" }));
 }
 // define "Site Condition"
-function d36(st) {
+export function d36(st) {
   const x = st.v[36];
-  return x !== undefined ? x : (st.v[36] = (() => { let r265; r265 = R.first((() => { const s266 = d20(st);
-if (s266 == null) return null;
-const isList = Array.isArray(s266);
-let out268 = [];
-for (const a_A_267 of (s266 == null ? [] : Array.isArray(s266) ? s266 : [s266])) {
-if (!(R.equal(R.prop(R.prop(a_A_267, "fact"), "key"), R.prop(d35(st), "conditionId")))) continue;
-out268.push(R.prop(a_A_267, "fact"));
+  if (x !== undefined) return x;
+const s599 = d20(st);
+let q601 = null;
+if (!(s599 == null)) {
+const isList602 = Array.isArray(s599);
+let out603 = [];
+const r604 = Array.isArray(s599) ? s599 : [s599];
+for (let i605 = 0; i605 < r604.length; i605++) {
+const a_A_600 = r604[i605];
+if (!(R.equal(R.prop(R.prop(a_A_600, "fact"), "key"), R.prop(d35(st), "conditionId")))) continue;
+out603.push(R.prop(a_A_600, "fact"));
 }
-return isList ? out268 : out268[0]; })()); if (r265 != null) return r265; r265 = R.first((() => { const s269 = (() => { const s271 = d20(st);
-if (s271 == null) return null;
-const isList = Array.isArray(s271);
-let out273 = [];
-for (const a_A_272 of (s271 == null ? [] : Array.isArray(s271) ? s271 : [s271])) {
-out273.push(R.prop(a_A_272, "fact"));
+q601 = isList602 ? out603 : out603[0];
 }
-return isList ? out273 : out273[0]; })();
-if (s269 == null) return null;
-const isList = Array.isArray(s269);
-let out274 = [];
-for (const a_F_270 of (s269 == null ? [] : Array.isArray(s269) ? s269 : [s269])) {
-out274.push(a_F_270);
+let r598 = R.first(q601);
+if (r598 == null) {
+const s608 = d20(st);
+let q610 = null;
+if (!(s608 == null)) {
+const isList611 = Array.isArray(s608);
+let out612 = [];
+const r613 = Array.isArray(s608) ? s608 : [s608];
+for (let i614 = 0; i614 < r613.length; i614++) {
+const a_A_609 = r613[i614];
+out612.push(R.prop(a_A_609, "fact"));
 }
-out274 = R.mergeSort(out274, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out274 : out274[0]; })()); if (r265 != null) return r265; return null; })());
+q610 = isList611 ? out612 : out612[0];
+}
+const s606 = q610;
+let q615 = null;
+if (!(s606 == null)) {
+const isList616 = Array.isArray(s606);
+let out617 = [];
+const r618 = Array.isArray(s606) ? s606 : [s606];
+for (let i619 = 0; i619 < r618.length; i619++) {
+const a_F_607 = r618[i619];
+out617.push(a_F_607);
+}
+out617 = R.mergeSort(out617, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q615 = isList616 ? out617 : out617[0];
+}
+r598 = R.first(q615);
+if (r598 == null) {
+r598 = null;
+}
+}
+  return (st.v[36] = r598);
 }
 // define "Site"
-function d37(st) {
+export function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = ({ "site": ((d36(st) == null) ? "UNKNOWN" : (() => { let r275; r275 = R.first((() => { const s276 = M_StsCodes.d["Site By ICD10"](st.L_Codes);
-if (s276 == null) return null;
-const isList = Array.isArray(s276);
-let out278 = [];
-for (const a_S_277 of (s276 == null ? [] : Array.isArray(s276) ? s276 : [s276])) {
-if (!(R.inList(R.prop(a_S_277, "code"), R.prop(d36(st), "icd10"), undefined))) continue;
-out278.push(R.prop(a_S_277, "site"));
+  if (x !== undefined) return x;
+let c628;
+if ((d36(st) == null)) {
+c628 = "UNKNOWN";
+} else {
+const s621 = M_StsCodes.d71(st.L_Codes);
+let q623 = null;
+if (!(s621 == null)) {
+const isList624 = Array.isArray(s621);
+let out625 = [];
+const r626 = Array.isArray(s621) ? s621 : [s621];
+for (let i627 = 0; i627 < r626.length; i627++) {
+const a_S_622 = r626[i627];
+if (!(R.inList(R.prop(a_S_622, "code"), R.prop(d36(st), "icd10"), undefined))) continue;
+out625.push(R.prop(a_S_622, "site"));
 }
-return isList ? out278 : out278[0]; })()); if (r275 != null) return r275; r275 = (R.or(R.prop(d36(st), "stsCode"), R.prop(d36(st), "uncertainBehavior")) ? "UNKNOWN" : "NON_SOFT_TISSUE"); if (r275 != null) return r275; return null; })()), "code": R.first(R.prop(d36(st), "icd10")), "display": R.prop(d36(st), "icd10Display"), "uncertainBehavior": R.and(R.prop(d36(st), "uncertainBehavior"), R.not(R.prop(d36(st), "stsCode"))), "resource": R.prop(d36(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" }));
+q623 = isList624 ? out625 : out625[0];
+}
+let r620 = R.first(q623);
+if (r620 == null) {
+r620 = (R.or(R.prop(d36(st), "stsCode"), R.prop(d36(st), "uncertainBehavior")) ? "UNKNOWN" : "NON_SOFT_TISSUE");
+if (r620 == null) {
+r620 = null;
+}
+}
+c628 = r620;
+}
+  return (st.v[37] = ({ "site": c628, "code": R.first(R.prop(d36(st), "icd10")), "display": R.prop(d36(st), "icd10Display"), "uncertainBehavior": R.and(R.prop(d36(st), "uncertainBehavior"), R.not(R.prop(d36(st), "stsCode"))), "resource": R.prop(d36(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" }));
 }
 // define "Extent Evidence"
-function d38(st) {
+export function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = R.union(R.union((() => { const s279 = d12(st);
-if (s279 == null) return null;
-const isList = Array.isArray(s279);
-let out281 = [];
-for (const a_M_280 of (s279 == null ? [] : Array.isArray(s279) ? s279 : [s279])) {
-out281.push(({ "kind": "metastasis-condition", "value": (R.prop(a_M_280, "lymphNode") ? "C77" : "metastasis"), "resource": R.prop(a_M_280, "key"), "date": R.prop(a_M_280, "date"), "refs": R.prop(a_M_280, "refs") }));
+  if (x !== undefined) return x;
+const s629 = d12(st);
+let q631 = null;
+if (!(s629 == null)) {
+const isList632 = Array.isArray(s629);
+let out633 = [];
+const r634 = Array.isArray(s629) ? s629 : [s629];
+for (let i635 = 0; i635 < r634.length; i635++) {
+const a_M_630 = r634[i635];
+out633.push(({ "kind": "metastasis-condition", "value": (R.prop(a_M_630, "lymphNode") ? "C77" : "metastasis"), "resource": R.prop(a_M_630, "key"), "date": R.prop(a_M_630, "date"), "refs": R.prop(a_M_630, "refs") }));
 }
-return isList ? out281 : out281[0]; })(), (() => { const s282 = d5(st);
-if (s282 == null) return null;
-const isList = Array.isArray(s282);
-let out284 = [];
-for (const a_O_283 of (s282 == null ? [] : Array.isArray(s282) ? s282 : [s282])) {
-if (!(R.not((R.prop(a_O_283, "value") == null)))) continue;
-out284.push(a_O_283);
+q631 = isList632 ? out633 : out633[0];
 }
-return isList ? out284 : out284[0]; })(), false), R.flatten((() => { const s285 = d13(st);
-if (s285 == null) return null;
-const isList = Array.isArray(s285);
-let out287 = [];
-for (const a_A_286 of (s285 == null ? [] : Array.isArray(s285) ? s285 : [s285])) {
-out287.push((() => { const s288 = R.prop(R.prop(a_A_286, "fact"), "stageValues");
-if (s288 == null) return null;
-const isList = Array.isArray(s288);
-let out290 = [];
-for (const a_V_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
-if (!(R.not((a_V_289 == null)))) continue;
-out290.push(({ "kind": "stage-summary", "value": a_V_289, "resource": R.prop(R.prop(a_A_286, "fact"), "key"), "date": R.prop(R.prop(a_A_286, "fact"), "date"), "refs": [R.prop(R.prop(a_A_286, "fact"), "key")] }));
+const s636 = d5(st);
+let q638 = null;
+if (!(s636 == null)) {
+const isList639 = Array.isArray(s636);
+let out640 = [];
+const r641 = Array.isArray(s636) ? s636 : [s636];
+for (let i642 = 0; i642 < r641.length; i642++) {
+const a_O_637 = r641[i642];
+if (!(R.not((R.prop(a_O_637, "value") == null)))) continue;
+out640.push(a_O_637);
 }
-return isList ? out290 : out290[0]; })());
+q638 = isList639 ? out640 : out640[0];
 }
-return isList ? out287 : out287[0]; })()), false));
+const s643 = d13(st);
+let q645 = null;
+if (!(s643 == null)) {
+const isList646 = Array.isArray(s643);
+let out647 = [];
+const r648 = Array.isArray(s643) ? s643 : [s643];
+for (let i649 = 0; i649 < r648.length; i649++) {
+const a_A_644 = r648[i649];
+const s650 = R.prop(R.prop(a_A_644, "fact"), "stageValues");
+let q652 = null;
+if (!(s650 == null)) {
+const isList653 = Array.isArray(s650);
+let out654 = [];
+const r655 = Array.isArray(s650) ? s650 : [s650];
+for (let i656 = 0; i656 < r655.length; i656++) {
+const a_V_651 = r655[i656];
+if (!(R.not((a_V_651 == null)))) continue;
+out654.push(({ "kind": "stage-summary", "value": a_V_651, "resource": R.prop(R.prop(a_A_644, "fact"), "key"), "date": R.prop(R.prop(a_A_644, "fact"), "date"), "refs": [R.prop(R.prop(a_A_644, "fact"), "key")] }));
+}
+q652 = isList653 ? out654 : out654[0];
+}
+out647.push(q652);
+}
+q645 = isList646 ? out647 : out647[0];
+}
+  return (st.v[38] = R.union(R.union(q631, q638, false), R.flatten(q645), false));
 }
 // define "Attributed Extent Evidence"
-function d39(st) {
+export function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = (() => { const s291 = d38(st);
-if (s291 == null) return null;
-const isList = Array.isArray(s291);
-let out293 = [];
-for (const a_E_292 of (s291 == null ? [] : Array.isArray(s291) ? s291 : [s291])) {
-if (!(f16(st, R.prop(a_E_292, "refs"), R.prop(a_E_292, "resource")))) continue;
-out293.push(({ "kind": R.prop(a_E_292, "kind"), "value": R.prop(a_E_292, "value"), "resource": R.prop(a_E_292, "resource"), "date": R.prop(a_E_292, "date") }));
+  if (x !== undefined) return x;
+const s657 = d38(st);
+let q659 = null;
+if (!(s657 == null)) {
+const isList660 = Array.isArray(s657);
+let out661 = [];
+const r662 = Array.isArray(s657) ? s657 : [s657];
+for (let i663 = 0; i663 < r662.length; i663++) {
+const a_E_658 = r662[i663];
+if (!(f16(st, R.prop(a_E_658, "refs"), R.prop(a_E_658, "resource")))) continue;
+out661.push(({ "kind": R.prop(a_E_658, "kind"), "value": R.prop(a_E_658, "value"), "resource": R.prop(a_E_658, "resource"), "date": R.prop(a_E_658, "date") }));
 }
-return isList ? out293 : out293[0]; })());
+q659 = isList660 ? out661 : out661[0];
+}
+  return (st.v[39] = q659);
 }
 // define "Disease Status Facts"
-function d40(st) {
+export function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = (() => { const s294 = (() => { const s296 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
-if (s296 == null) return null;
-const isList = Array.isArray(s296);
-let out298 = [];
-for (const a_O_297 of (s296 == null ? [] : Array.isArray(s296) ? s296 : [s296])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_297))) continue;
-out298.push(a_O_297);
+  if (x !== undefined) return x;
+const s666 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
+let q668 = null;
+if (!(s666 == null)) {
+const isList669 = Array.isArray(s666);
+let out670 = [];
+const r671 = Array.isArray(s666) ? s666 : [s666];
+for (let i672 = 0; i672 < r671.length; i672++) {
+const a_O_667 = r671[i672];
+if (!(M_StsCommon.f34(st.L_Common, a_O_667))) continue;
+out670.push(a_O_667);
 }
-return isList ? out298 : out298[0]; })();
-if (s294 == null) return null;
-const isList = Array.isArray(s294);
-let out299 = [];
-for (const a_O_295 of (s294 == null ? [] : Array.isArray(s294) ? s294 : [s294])) {
-const l_valueConcept_300 = R.as(R.prop(a_O_295, "value"), K0, false);
-const l_taken_301 = M_StsCommon.f["LastDay"](st.L_Common, a_O_295);
-if (!(R.not((l_taken_301 == null)))) continue;
-out299.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_295, P5)), "refs": f5(st, a_O_295), "status": f18(st, l_valueConcept_300), "code": R.first(M_StsCommon.f["CodesIn"](st.L_Common, l_valueConcept_300, M_StsCodes.d["System Snomed"](st.L_Codes))), "text": R.first(M_StsCommon.f["Texts"](st.L_Common, l_valueConcept_300)), "date": l_taken_301 }));
+q668 = isList669 ? out670 : out670[0];
 }
-return isList ? out299 : out299[0]; })());
+const s664 = q668;
+let q673 = null;
+if (!(s664 == null)) {
+const isList674 = Array.isArray(s664);
+let out675 = [];
+const r676 = Array.isArray(s664) ? s664 : [s664];
+for (let i677 = 0; i677 < r676.length; i677++) {
+const a_O_665 = r676[i677];
+const l_valueConcept_678 = R.as(R.prop(a_O_665, "value"), K0, false);
+const x680 = a_O_665;
+const l_taken_679 = (x680 == null ? M_StsCommon.f26(st.L_Common, x680) : M_StsCommon.f20(st.L_Common, x680));
+if (!(R.not((l_taken_679 == null)))) continue;
+out675.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_665, P5)), "refs": f5(st, a_O_665), "status": f18(st, l_valueConcept_678), "code": R.first(M_StsCommon.f39(st.L_Common, l_valueConcept_678, M_StsCodes.d14(st.L_Codes))), "text": R.first(M_StsCommon.f43(st.L_Common, l_valueConcept_678)), "date": l_taken_679 }));
+}
+q673 = isList674 ? out675 : out675[0];
+}
+  return (st.v[40] = q673);
 }
 // define "Ignored Evidence"
-function d41(st) {
+export function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = R.union(R.union((() => { const s302 = d38(st);
-if (s302 == null) return null;
-const isList = Array.isArray(s302);
-let out304 = [];
-for (const a_E_303 of (s302 == null ? [] : Array.isArray(s302) ? s302 : [s302])) {
-if (!(R.not(f16(st, R.prop(a_E_303, "refs"), R.prop(a_E_303, "resource"))))) continue;
-out304.push(({ "kind": R.prop(a_E_303, "kind"), "value": R.prop(a_E_303, "value"), "resource": R.prop(a_E_303, "resource"), "reason": f17(st, R.prop(a_E_303, "refs")) }));
+  if (x !== undefined) return x;
+const s681 = d38(st);
+let q683 = null;
+if (!(s681 == null)) {
+const isList684 = Array.isArray(s681);
+let out685 = [];
+const r686 = Array.isArray(s681) ? s681 : [s681];
+for (let i687 = 0; i687 < r686.length; i687++) {
+const a_E_682 = r686[i687];
+if (!(R.not(f16(st, R.prop(a_E_682, "refs"), R.prop(a_E_682, "resource"))))) continue;
+out685.push(({ "kind": R.prop(a_E_682, "kind"), "value": R.prop(a_E_682, "value"), "resource": R.prop(a_E_682, "resource"), "reason": f17(st, R.prop(a_E_682, "refs")) }));
 }
-return isList ? out304 : out304[0]; })(), (() => { const s305 = d6(st);
-if (s305 == null) return null;
-const isList = Array.isArray(s305);
-let out307 = [];
-for (const a_G_306 of (s305 == null ? [] : Array.isArray(s305) ? s305 : [s305])) {
-if (!(R.not(f16(st, R.prop(a_G_306, "refs"), R.prop(a_G_306, "key"))))) continue;
-out307.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_306, "grade")), "resource": R.prop(a_G_306, "key"), "reason": f17(st, R.prop(a_G_306, "refs")) }));
+q683 = isList684 ? out685 : out685[0];
 }
-return isList ? out307 : out307[0]; })(), false), (() => { const s308 = d40(st);
-if (s308 == null) return null;
-const isList = Array.isArray(s308);
-let out310 = [];
-for (const a_S_309 of (s308 == null ? [] : Array.isArray(s308) ? s308 : [s308])) {
-if (!(R.not(f16(st, R.prop(a_S_309, "refs"), R.prop(a_S_309, "key"))))) continue;
-out310.push(({ "kind": "disease status", "value": R.prop(a_S_309, "status"), "resource": R.prop(a_S_309, "key"), "reason": f17(st, R.prop(a_S_309, "refs")) }));
+const s688 = d6(st);
+let q690 = null;
+if (!(s688 == null)) {
+const isList691 = Array.isArray(s688);
+let out692 = [];
+const r693 = Array.isArray(s688) ? s688 : [s688];
+for (let i694 = 0; i694 < r693.length; i694++) {
+const a_G_689 = r693[i694];
+if (!(R.not(f16(st, R.prop(a_G_689, "refs"), R.prop(a_G_689, "key"))))) continue;
+out692.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_689, "grade")), "resource": R.prop(a_G_689, "key"), "reason": f17(st, R.prop(a_G_689, "refs")) }));
 }
-return isList ? out310 : out310[0]; })(), false));
+q690 = isList691 ? out692 : out692[0];
+}
+const s695 = d40(st);
+let q697 = null;
+if (!(s695 == null)) {
+const isList698 = Array.isArray(s695);
+let out699 = [];
+const r700 = Array.isArray(s695) ? s695 : [s695];
+for (let i701 = 0; i701 < r700.length; i701++) {
+const a_S_696 = r700[i701];
+if (!(R.not(f16(st, R.prop(a_S_696, "refs"), R.prop(a_S_696, "key"))))) continue;
+out699.push(({ "kind": "disease status", "value": R.prop(a_S_696, "status"), "resource": R.prop(a_S_696, "key"), "reason": f17(st, R.prop(a_S_696, "refs")) }));
+}
+q697 = isList698 ? out699 : out699[0];
+}
+  return (st.v[41] = R.union(R.union(q683, q690, false), q697, false));
 }
 // define "Metastatic Evidence"
-function d42(st) {
+export function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = (() => { const s311 = d39(st);
-if (s311 == null) return null;
-const isList = Array.isArray(s311);
-let out313 = [];
-for (const a_E_312 of (s311 == null ? [] : Array.isArray(s311) ? s311 : [s311])) {
-if (!(R.inList(R.prop(a_E_312, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
-out313.push(a_E_312);
+  if (x !== undefined) return x;
+const s702 = d39(st);
+let q704 = null;
+if (!(s702 == null)) {
+const isList705 = Array.isArray(s702);
+let out706 = [];
+const r707 = Array.isArray(s702) ? s702 : [s702];
+for (let i708 = 0; i708 < r707.length; i708++) {
+const a_E_703 = r707[i708];
+if (!(R.inList(R.prop(a_E_703, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
+out706.push(a_E_703);
 }
-return isList ? out313 : out313[0]; })());
+q704 = isList705 ? out706 : out706[0];
+}
+  return (st.v[42] = q704);
 }
 // define "Localized Evidence"
-function d43(st) {
+export function d43(st) {
   const x = st.v[43];
-  return x !== undefined ? x : (st.v[43] = (() => { const s314 = d39(st);
-if (s314 == null) return null;
-const isList = Array.isArray(s314);
-let out316 = [];
-for (const a_E_315 of (s314 == null ? [] : Array.isArray(s314) ? s314 : [s314])) {
-if (!(R.inList(R.prop(a_E_315, "value"), ["M0", "I-III"], undefined))) continue;
-out316.push(a_E_315);
+  if (x !== undefined) return x;
+const s709 = d39(st);
+let q711 = null;
+if (!(s709 == null)) {
+const isList712 = Array.isArray(s709);
+let out713 = [];
+const r714 = Array.isArray(s709) ? s709 : [s709];
+for (let i715 = 0; i715 < r714.length; i715++) {
+const a_E_710 = r714[i715];
+if (!(R.inList(R.prop(a_E_710, "value"), ["M0", "I-III"], undefined))) continue;
+out713.push(a_E_710);
 }
-return isList ? out316 : out316[0]; })());
+q711 = isList712 ? out713 : out713[0];
+}
+  return (st.v[43] = q711);
 }
 // define "Extent"
-function d44(st) {
+export function d44(st) {
   const x = st.v[44];
-  return x !== undefined ? x : (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists((() => { const s317 = d42(st);
-if (s317 == null) return null;
-const isList = Array.isArray(s317);
-let out319 = [];
-for (const a_E_318 of (s317 == null ? [] : Array.isArray(s317) ? s317 : [s317])) {
-if (!(R.not(R.equal(R.prop(a_E_318, "value"), "C77")))) continue;
-out319.push(a_E_318);
+  if (x !== undefined) return x;
+const s716 = d42(st);
+let q718 = null;
+if (!(s716 == null)) {
+const isList719 = Array.isArray(s716);
+let out720 = [];
+const r721 = Array.isArray(s716) ? s716 : [s716];
+for (let i722 = 0; i722 < r721.length; i722++) {
+const a_E_717 = r721[i722];
+if (!(R.not(R.equal(R.prop(a_E_717, "value"), "C77")))) continue;
+out720.push(a_E_717);
 }
-return isList ? out319 : out319[0]; })()))), "stageGroupItoIII": R.exists((() => { const s320 = d39(st);
-if (s320 == null) return null;
-const isList = Array.isArray(s320);
-let out322 = [];
-for (const a_E_321 of (s320 == null ? [] : Array.isArray(s320) ? s320 : [s320])) {
-if (!(R.equal(R.prop(a_E_321, "value"), "I-III"))) continue;
-out322.push(a_E_321);
+q718 = isList719 ? out720 : out720[0];
 }
-return isList ? out322 : out322[0]; })()), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" }));
+const s723 = d39(st);
+let q725 = null;
+if (!(s723 == null)) {
+const isList726 = Array.isArray(s723);
+let out727 = [];
+const r728 = Array.isArray(s723) ? s723 : [s723];
+for (let i729 = 0; i729 < r728.length; i729++) {
+const a_E_724 = r728[i729];
+if (!(R.equal(R.prop(a_E_724, "value"), "I-III"))) continue;
+out727.push(a_E_724);
+}
+q725 = isList726 ? out727 : out727[0];
+}
+  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q718))), "stageGroupItoIII": R.exists(q725), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" }));
 }
 // define "Age"
-function d45(st) {
+export function d45(st) {
   const x = st.v[45];
-  return x !== undefined ? x : (st.v[45] = ({ "value": R.durationBetween(M_StsCommon.f["LatestDay"](st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)), "lookedFor": "Patient.birthDate" }));
+  if (x !== undefined) return x;
+
+  return (st.v[45] = ({ "value": R.durationBetween(M_StsCommon.f2(st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)), "lookedFor": "Patient.birthDate" }));
 }
 // define "Latest Grade"
-function d46(st) {
+export function d46(st) {
   const x = st.v[46];
-  return x !== undefined ? x : (st.v[46] = R.first((() => { const s323 = (() => { const s325 = (() => { const s327 = d6(st);
-if (s327 == null) return null;
-const isList = Array.isArray(s327);
-let out329 = [];
-for (const a_G_328 of (s327 == null ? [] : Array.isArray(s327) ? s327 : [s327])) {
-if (!(f16(st, R.prop(a_G_328, "refs"), R.prop(a_G_328, "key")))) continue;
-out329.push(a_G_328);
+  if (x !== undefined) return x;
+const s734 = d6(st);
+let q736 = null;
+if (!(s734 == null)) {
+const isList737 = Array.isArray(s734);
+let out738 = [];
+const r739 = Array.isArray(s734) ? s734 : [s734];
+for (let i740 = 0; i740 < r739.length; i740++) {
+const a_G_735 = r739[i740];
+if (!(f16(st, R.prop(a_G_735, "refs"), R.prop(a_G_735, "key")))) continue;
+out738.push(a_G_735);
 }
-return isList ? out329 : out329[0]; })();
-if (s325 == null) return null;
-const isList = Array.isArray(s325);
-let out330 = [];
-for (const a_G2_326 of (s325 == null ? [] : Array.isArray(s325) ? s325 : [s325])) {
-out330.push(a_G2_326);
+q736 = isList737 ? out738 : out738[0];
 }
-out330 = R.mergeSort(out330, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
-return isList ? out330 : out330[0]; })();
-if (s323 == null) return null;
-const isList = Array.isArray(s323);
-let out331 = [];
-for (const a_G3_324 of (s323 == null ? [] : Array.isArray(s323) ? s323 : [s323])) {
-out331.push(a_G3_324);
+const s732 = q736;
+let q741 = null;
+if (!(s732 == null)) {
+const isList742 = Array.isArray(s732);
+let out743 = [];
+const r744 = Array.isArray(s732) ? s732 : [s732];
+for (let i745 = 0; i745 < r744.length; i745++) {
+const a_G2_733 = r744[i745];
+out743.push(a_G2_733);
 }
-out331 = R.mergeSort(out331, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out331 : out331[0]; })()));
+out743 = R.mergeSort(out743, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
+q741 = isList742 ? out743 : out743[0];
+}
+const s730 = q741;
+let q746 = null;
+if (!(s730 == null)) {
+const isList747 = Array.isArray(s730);
+let out748 = [];
+const r749 = Array.isArray(s730) ? s730 : [s730];
+for (let i750 = 0; i750 < r749.length; i750++) {
+const a_G3_731 = r749[i750];
+out748.push(a_G3_731);
+}
+out748 = R.mergeSort(out748, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q746 = isList747 ? out748 : out748[0];
+}
+  return (st.v[46] = R.first(q746));
 }
 // define "Grade"
-function d47(st) {
+export function d47(st) {
   const x = st.v[47];
-  return x !== undefined ? x : (st.v[47] = ({ "grade": R.prop(d46(st), "grade"), "resource": R.prop(d46(st), "key"), "date": R.prop(d46(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" }));
+  if (x !== undefined) return x;
+
+  return (st.v[47] = ({ "grade": R.prop(d46(st), "grade"), "resource": R.prop(d46(st), "key"), "date": R.prop(d46(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" }));
 }
 // define "Attributed Procedures"
-function d48(st) {
+export function d48(st) {
   const x = st.v[48];
-  return x !== undefined ? x : (st.v[48] = (() => { const s332 = d7(st);
-if (s332 == null) return null;
-const isList = Array.isArray(s332);
-let out334 = [];
-for (const a_P_333 of (s332 == null ? [] : Array.isArray(s332) ? s332 : [s332])) {
-if (!(f16(st, R.prop(a_P_333, "refs"), R.prop(a_P_333, "key")))) continue;
-out334.push(a_P_333);
+  if (x !== undefined) return x;
+const s751 = d7(st);
+let q753 = null;
+if (!(s751 == null)) {
+const isList754 = Array.isArray(s751);
+let out755 = [];
+const r756 = Array.isArray(s751) ? s751 : [s751];
+for (let i757 = 0; i757 < r756.length; i757++) {
+const a_P_752 = r756[i757];
+if (!(f16(st, R.prop(a_P_752, "refs"), R.prop(a_P_752, "key")))) continue;
+out755.push(a_P_752);
 }
-return isList ? out334 : out334[0]; })());
+q753 = isList754 ? out755 : out755[0];
+}
+  return (st.v[48] = q753);
 }
 // define "Local Recurrence"
-function d49(st) {
+export function d49(st) {
   const x = st.v[49];
-  return x !== undefined ? x : (st.v[49] = R.exists((() => { const s335 = d20(st);
-if (s335 == null) return null;
-const isList = Array.isArray(s335);
-let out337 = [];
-for (const a_A_336 of (s335 == null ? [] : Array.isArray(s335) ? s335 : [s335])) {
-if (!(R.inList(R.prop(R.prop(a_A_336, "fact"), "clinicalStatus"), M_StsCodes.d["Status Condition Local Recurrence"](st.L_Codes), undefined))) continue;
-out337.push(a_A_336);
+  if (x !== undefined) return x;
+const s758 = d20(st);
+let q760 = null;
+if (!(s758 == null)) {
+const isList761 = Array.isArray(s758);
+let out762 = [];
+const r763 = Array.isArray(s758) ? s758 : [s758];
+for (let i764 = 0; i764 < r763.length; i764++) {
+const a_A_759 = r763[i764];
+if (!(R.inList(R.prop(R.prop(a_A_759, "fact"), "clinicalStatus"), M_StsCodes.d84(st.L_Codes), undefined))) continue;
+out762.push(a_A_759);
 }
-return isList ? out337 : out337[0]; })()));
+q760 = isList761 ? out762 : out762[0];
+}
+  return (st.v[49] = R.exists(q760));
 }
 // define "Latest Surgery"
-function d50(st) {
+export function d50(st) {
   const x = st.v[50];
-  return x !== undefined ? x : (st.v[50] = R.first((() => { const s338 = (() => { const s340 = d48(st);
-if (s340 == null) return null;
-const isList = Array.isArray(s340);
-let out342 = [];
-for (const a_P_341 of (s340 == null ? [] : Array.isArray(s340) ? s340 : [s340])) {
-if (!(R.and(R.prop(a_P_341, "surgery"), R.greaterOrEqual(R.prop(a_P_341, "lastDate"), R.prop(d36(st), "firstDate"))))) continue;
-out342.push(a_P_341);
+  if (x !== undefined) return x;
+const s767 = d48(st);
+let q769 = null;
+if (!(s767 == null)) {
+const isList770 = Array.isArray(s767);
+let out771 = [];
+const r772 = Array.isArray(s767) ? s767 : [s767];
+for (let i773 = 0; i773 < r772.length; i773++) {
+const a_P_768 = r772[i773];
+if (!(R.and(R.prop(a_P_768, "surgery"), R.greaterOrEqual(R.prop(a_P_768, "lastDate"), R.prop(d36(st), "firstDate"))))) continue;
+out771.push(a_P_768);
 }
-return isList ? out342 : out342[0]; })();
-if (s338 == null) return null;
-const isList = Array.isArray(s338);
-let out343 = [];
-for (const a_P2_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])) {
-out343.push(a_P2_339);
+q769 = isList770 ? out771 : out771[0];
 }
-out343 = R.mergeSort(out343, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out343 : out343[0]; })()));
+const s765 = q769;
+let q774 = null;
+if (!(s765 == null)) {
+const isList775 = Array.isArray(s765);
+let out776 = [];
+const r777 = Array.isArray(s765) ? s765 : [s765];
+for (let i778 = 0; i778 < r777.length; i778++) {
+const a_P2_766 = r777[i778];
+out776.push(a_P2_766);
+}
+out776 = R.mergeSort(out776, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q774 = isList775 ? out776 : out776[0];
+}
+  return (st.v[50] = R.first(q774));
 }
 // define "Surgery"
-function d51(st) {
+export function d51(st) {
   const x = st.v[51];
-  return x !== undefined ? x : (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": (d49(st) ? R.as(null, K3, false) : R.prop(d50(st), "key")), "date": (d49(st) ? R.as(null, K4, false) : R.prop(d50(st), "date")), "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" }));
+  if (x !== undefined) return x;
+
+  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": (d49(st) ? R.as(null, K3, false) : R.prop(d50(st), "key")), "date": (d49(st) ? R.as(null, K4, false) : R.prop(d50(st), "date")), "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" }));
 }
 // define "Latest Radiotherapy"
-function d52(st) {
+export function d52(st) {
   const x = st.v[52];
-  return x !== undefined ? x : (st.v[52] = R.first((() => { const s344 = (() => { const s346 = d48(st);
-if (s346 == null) return null;
-const isList = Array.isArray(s346);
-let out348 = [];
-for (const a_P_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
-if (!(R.prop(a_P_347, "radiotherapy"))) continue;
-out348.push(a_P_347);
+  if (x !== undefined) return x;
+const s781 = d48(st);
+let q783 = null;
+if (!(s781 == null)) {
+const isList784 = Array.isArray(s781);
+let out785 = [];
+const r786 = Array.isArray(s781) ? s781 : [s781];
+for (let i787 = 0; i787 < r786.length; i787++) {
+const a_P_782 = r786[i787];
+if (!(R.prop(a_P_782, "radiotherapy"))) continue;
+out785.push(a_P_782);
 }
-return isList ? out348 : out348[0]; })();
-if (s344 == null) return null;
-const isList = Array.isArray(s344);
-let out349 = [];
-for (const a_P2_345 of (s344 == null ? [] : Array.isArray(s344) ? s344 : [s344])) {
-out349.push(a_P2_345);
+q783 = isList784 ? out785 : out785[0];
 }
-out349 = R.mergeSort(out349, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-return isList ? out349 : out349[0]; })()));
+const s779 = q783;
+let q788 = null;
+if (!(s779 == null)) {
+const isList789 = Array.isArray(s779);
+let out790 = [];
+const r791 = Array.isArray(s779) ? s779 : [s779];
+for (let i792 = 0; i792 < r791.length; i792++) {
+const a_P2_780 = r791[i792];
+out790.push(a_P2_780);
+}
+out790 = R.mergeSort(out790, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q788 = isList789 ? out790 : out790[0];
+}
+  return (st.v[52] = R.first(q788));
 }
 // define "Radiotherapy"
-function d53(st) {
+export function d53(st) {
   const x = st.v[53];
-  return x !== undefined ? x : (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": R.prop(d52(st), "key"), "date": R.prop(d52(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" }));
+  if (x !== undefined) return x;
+
+  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": R.prop(d52(st), "key"), "date": R.prop(d52(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" }));
 }
 // define "Disease Status"
-function d54(st) {
+export function d54(st) {
   const x = st.v[54];
-  return x !== undefined ? x : (st.v[54] = (() => { const s350 = d40(st);
-if (s350 == null) return null;
-const isList = Array.isArray(s350);
-let out352 = [];
-for (const a_F_351 of (s350 == null ? [] : Array.isArray(s350) ? s350 : [s350])) {
-if (!(f16(st, R.prop(a_F_351, "refs"), R.prop(a_F_351, "key")))) continue;
-out352.push(({ "key": R.prop(a_F_351, "key"), "status": R.prop(a_F_351, "status"), "code": R.prop(a_F_351, "code"), "text": R.prop(a_F_351, "text"), "date": R.prop(a_F_351, "date") }));
+  if (x !== undefined) return x;
+const s793 = d40(st);
+let q795 = null;
+if (!(s793 == null)) {
+const isList796 = Array.isArray(s793);
+let out797 = [];
+const r798 = Array.isArray(s793) ? s793 : [s793];
+for (let i799 = 0; i799 < r798.length; i799++) {
+const a_F_794 = r798[i799];
+if (!(f16(st, R.prop(a_F_794, "refs"), R.prop(a_F_794, "key")))) continue;
+out797.push(({ "key": R.prop(a_F_794, "key"), "status": R.prop(a_F_794, "status"), "code": R.prop(a_F_794, "code"), "text": R.prop(a_F_794, "text"), "date": R.prop(a_F_794, "date") }));
 }
-return isList ? out352 : out352[0]; })());
+q795 = isList796 ? out797 : out797[0];
+}
+  return (st.v[54] = q795);
 }
 // define "STS Conditions"
-function d55(st) {
+export function d55(st) {
   const x = st.v[55];
-  return x !== undefined ? x : (st.v[55] = (() => { const s353 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s353 == null) return null;
-const isList = Array.isArray(s353);
-let out355 = [];
-for (const a_C_354 of (s353 == null ? [] : Array.isArray(s353) ? s353 : [s353])) {
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_354, P0)), d14(st), undefined))) continue;
-out355.push(a_C_354);
+  if (x !== undefined) return x;
+const s800 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q802 = null;
+if (!(s800 == null)) {
+const isList803 = Array.isArray(s800);
+let out804 = [];
+const r805 = Array.isArray(s800) ? s800 : [s800];
+for (let i806 = 0; i806 < r805.length; i806++) {
+const a_C_801 = r805[i806];
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_801, P0)), d14(st), undefined))) continue;
+out804.push(a_C_801);
 }
-return isList ? out355 : out355[0]; })());
+q802 = isList803 ? out804 : out804[0];
+}
+  return (st.v[55] = q802);
 }
 // define "Confirmed STS Conditions"
-function d56(st) {
+export function d56(st) {
   const x = st.v[56];
-  return x !== undefined ? x : (st.v[56] = (() => { const s356 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s356 == null) return null;
-const isList = Array.isArray(s356);
-let out358 = [];
-for (const a_C_357 of (s356 == null ? [] : Array.isArray(s356) ? s356 : [s356])) {
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_357, P0)), (() => { const s359 = d15(st);
-if (s359 == null) return null;
-const isList = Array.isArray(s359);
-let out361 = [];
-for (const a_A_360 of (s359 == null ? [] : Array.isArray(s359) ? s359 : [s359])) {
-out361.push(R.prop(R.prop(a_A_360, "fact"), "key"));
+  if (x !== undefined) return x;
+const s807 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q809 = null;
+if (!(s807 == null)) {
+const isList810 = Array.isArray(s807);
+let out811 = [];
+const r812 = Array.isArray(s807) ? s807 : [s807];
+for (let i813 = 0; i813 < r812.length; i813++) {
+const a_C_808 = r812[i813];
+const s814 = d15(st);
+let q816 = null;
+if (!(s814 == null)) {
+const isList817 = Array.isArray(s814);
+let out818 = [];
+const r819 = Array.isArray(s814) ? s814 : [s814];
+for (let i820 = 0; i820 < r819.length; i820++) {
+const a_A_815 = r819[i820];
+out818.push(R.prop(R.prop(a_A_815, "fact"), "key"));
 }
-return isList ? out361 : out361[0]; })(), undefined))) continue;
-out358.push(a_C_357);
+q816 = isList817 ? out818 : out818[0];
 }
-return isList ? out358 : out358[0]; })());
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_808, P0)), q816, undefined))) continue;
+out811.push(a_C_808);
+}
+q809 = isList810 ? out811 : out811[0];
+}
+  return (st.v[56] = q809);
 }
 // define "Used Conditions"
-function d57(st) {
+export function d57(st) {
   const x = st.v[57];
-  return x !== undefined ? x : (st.v[57] = (() => { const s362 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-if (s362 == null) return null;
-const isList = Array.isArray(s362);
-let out364 = [];
-for (const a_C_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_363, P0)), (() => { const s365 = d20(st);
-if (s365 == null) return null;
-const isList = Array.isArray(s365);
-let out367 = [];
-for (const a_A_366 of (s365 == null ? [] : Array.isArray(s365) ? s365 : [s365])) {
-out367.push(R.prop(R.prop(a_A_366, "fact"), "key"));
+  if (x !== undefined) return x;
+const s821 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q823 = null;
+if (!(s821 == null)) {
+const isList824 = Array.isArray(s821);
+let out825 = [];
+const r826 = Array.isArray(s821) ? s821 : [s821];
+for (let i827 = 0; i827 < r826.length; i827++) {
+const a_C_822 = r826[i827];
+const s828 = d20(st);
+let q830 = null;
+if (!(s828 == null)) {
+const isList831 = Array.isArray(s828);
+let out832 = [];
+const r833 = Array.isArray(s828) ? s828 : [s828];
+for (let i834 = 0; i834 < r833.length; i834++) {
+const a_A_829 = r833[i834];
+out832.push(R.prop(R.prop(a_A_829, "fact"), "key"));
 }
-return isList ? out367 : out367[0]; })(), undefined))) continue;
-out364.push(a_C_363);
+q830 = isList831 ? out832 : out832[0];
 }
-return isList ? out364 : out364[0]; })());
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_822, P0)), q830, undefined))) continue;
+out825.push(a_C_822);
+}
+q823 = isList824 ? out825 : out825[0];
+}
+  return (st.v[57] = q823);
 }
 // define "Stage Observations"
-function d58(st) {
+export function d58(st) {
   const x = st.v[58];
-  return x !== undefined ? x : (st.v[58] = (() => { const s368 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-if (s368 == null) return null;
-const isList = Array.isArray(s368);
-let out370 = [];
-for (const a_O_369 of (s368 == null ? [] : Array.isArray(s368) ? s368 : [s368])) {
-if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_369, P5)), (() => { const s371 = d5(st);
-if (s371 == null) return null;
-const isList = Array.isArray(s371);
-let out373 = [];
-for (const a_E_372 of (s371 == null ? [] : Array.isArray(s371) ? s371 : [s371])) {
-if (!(R.equal(R.prop(a_E_372, "kind"), "stage-group"))) continue;
-out373.push(R.prop(a_E_372, "resource"));
+  if (x !== undefined) return x;
+const s835 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q837 = null;
+if (!(s835 == null)) {
+const isList838 = Array.isArray(s835);
+let out839 = [];
+const r840 = Array.isArray(s835) ? s835 : [s835];
+for (let i841 = 0; i841 < r840.length; i841++) {
+const a_O_836 = r840[i841];
+const s842 = d5(st);
+let q844 = null;
+if (!(s842 == null)) {
+const isList845 = Array.isArray(s842);
+let out846 = [];
+const r847 = Array.isArray(s842) ? s842 : [s842];
+for (let i848 = 0; i848 < r847.length; i848++) {
+const a_E_843 = r847[i848];
+if (!(R.equal(R.prop(a_E_843, "kind"), "stage-group"))) continue;
+out846.push(R.prop(a_E_843, "resource"));
 }
-return isList ? out373 : out373[0]; })(), undefined))) continue;
-out370.push(a_O_369);
+q844 = isList845 ? out846 : out846[0];
 }
-return isList ? out370 : out370[0]; })());
+if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_836, P5)), q844, undefined))) continue;
+out839.push(a_O_836);
+}
+q837 = isList838 ? out839 : out839[0];
+}
+  return (st.v[58] = q837);
 }
 // function "ICD10Codes"(Cond)
-function f0(st, o0) {
-  return M_StsCommon.f["CodesIn"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Icd10cm"](st.L_Codes));
+export function f0(st, o0) {
+
+  return M_StsCommon.f39(st.L_Common, R.prop(o0, "code"), M_StsCodes.d5(st.L_Codes));
 }
 // function "IsSarcomaRange"(code)
-function f1(st, o0) {
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists((() => { const s374 = M_StsCodes.d["Sarcoma Morphology Ranges"](st.L_Codes);
-if (s374 == null) return null;
-const isList = Array.isArray(s374);
-let out376 = [];
-for (const a_R_375 of (s374 == null ? [] : Array.isArray(s374) ? s374 : [s374])) {
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_375, undefined))) continue;
-out376.push(a_R_375);
+export function f1(st, o0) {
+const s849 = M_StsCodes.d37(st.L_Codes);
+let q851 = null;
+if (!(s849 == null)) {
+const isList852 = Array.isArray(s849);
+let out853 = [];
+const r854 = Array.isArray(s849) ? s849 : [s849];
+for (let i855 = 0; i855 < r854.length; i855++) {
+const a_R_850 = r854[i855];
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_850, undefined))) continue;
+out853.push(a_R_850);
 }
-out376 = R.distinctList(out376);
-return isList ? out376 : out376[0]; })()));
+q851 = isList852 ? out853 : out853[0];
+}
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q851));
 }
 // function "ClassOf"(code, onStsCode)
-function f2(st, o0, o1) {
-  return (R.inList(o0, M_StsCodes.d["Histology LMS"](st.L_Codes), undefined) ? "LMS" : R.inList(o0, M_StsCodes.d["Histology LPS"](st.L_Codes), undefined) ? "LPS" : R.inList(o0, M_StsCodes.d["Histology UPS"](st.L_Codes), undefined) ? "UPS" : R.inList(o0, M_StsCodes.d["Histology SPECIALTY"](st.L_Codes), undefined) ? "SPECIALTY" : R.inList(o0, M_StsCodes.d["Histology OTHER"](st.L_Codes), undefined) ? "OTHER" : f1(st, o0) ? (o1 ? "UNCOVERED" : "SARCOMA") : "NON_SARCOMA");
+export function f2(st, o0, o1) {
+
+  return (R.inList(o0, M_StsCodes.d29(st.L_Codes), undefined) ? "LMS" : R.inList(o0, M_StsCodes.d30(st.L_Codes), undefined) ? "LPS" : R.inList(o0, M_StsCodes.d31(st.L_Codes), undefined) ? "UPS" : R.inList(o0, M_StsCodes.d33(st.L_Codes), undefined) ? "SPECIALTY" : R.inList(o0, M_StsCodes.d32(st.L_Codes), undefined) ? "OTHER" : f1(st, o0) ? (o1 ? "UNCOVERED" : "SARCOMA") : "NON_SARCOMA");
 }
 // function "IsSpecific"(class, code)
-function f3(st, o0, o1) {
-  return R.or(R.inList(o0, ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(o0, "OTHER"), R.not(R.inList(o1, M_StsCodes.d["Non-specific Histology"](st.L_Codes), undefined))));
+export function f3(st, o0, o1) {
+
+  return R.or(R.inList(o0, ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(o0, "OTHER"), R.not(R.inList(o1, M_StsCodes.d35(st.L_Codes), undefined))));
 }
 // function "ListedDisplay"(code)
-function f4(st, o0) {
-  return R.first((() => { const s377 = M_StsCodes.d["Histology Displays"](st.L_Codes);
-if (s377 == null) return null;
-const isList = Array.isArray(s377);
-let out379 = [];
-for (const a_D_378 of (s377 == null ? [] : Array.isArray(s377) ? s377 : [s377])) {
-if (!(R.equal(R.prop(a_D_378, "code"), o0))) continue;
-out379.push(R.prop(a_D_378, "display"));
+export function f4(st, o0) {
+const s856 = M_StsCodes.d34(st.L_Codes);
+let q858 = null;
+if (!(s856 == null)) {
+const isList859 = Array.isArray(s856);
+let out860 = [];
+const r861 = Array.isArray(s856) ? s856 : [s856];
+for (let i862 = 0; i862 < r861.length; i862++) {
+const a_D_857 = r861[i862];
+if (!(R.equal(R.prop(a_D_857, "code"), o0))) continue;
+out860.push(R.prop(a_D_857, "display"));
 }
-return isList ? out379 : out379[0]; })());
+q858 = isList859 ? out860 : out860[0];
+}
+  return R.first(q858);
 }
 // function "ObservationRefs"(O)
-function f5(st, o0) {
-  return (() => { const s380 = R.union((() => { const s382 = R.prop(o0, "focus");
-if (s382 == null) return null;
-const isList = Array.isArray(s382);
-let out384 = [];
-for (const a_R_383 of (s382 == null ? [] : Array.isArray(s382) ? s382 : [s382])) {
-out384.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_383));
+export function f5(st, o0) {
+const s865 = R.prop(o0, "focus");
+let q867 = null;
+if (!(s865 == null)) {
+const isList868 = Array.isArray(s865);
+let out869 = [];
+const r870 = Array.isArray(s865) ? s865 : [s865];
+for (let i871 = 0; i871 < r870.length; i871++) {
+const a_R_866 = r870[i871];
+out869.push(M_StsCommon.f45(st.L_Common, a_R_866));
 }
-return isList ? out384 : out384[0]; })(), (() => { const s385 = R.prop(o0, "extension");
-if (s385 == null) return null;
-const isList = Array.isArray(s385);
-let out387 = [];
-for (const a_E_386 of (s385 == null ? [] : Array.isArray(s385) ? s385 : [s385])) {
-if (!(R.equal(R.primitiveValue(a_E_386, P4), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out387.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_386, "value"), K5, false)));
+q867 = isList868 ? out869 : out869[0];
 }
-return isList ? out387 : out387[0]; })(), false);
-if (s380 == null) return null;
-const isList = Array.isArray(s380);
-let out388 = [];
-for (const a_K_381 of (s380 == null ? [] : Array.isArray(s380) ? s380 : [s380])) {
-if (!(R.and(R.not((a_K_381 == null)), R.startsWith(a_K_381, "Condition/")))) continue;
-out388.push(a_K_381);
+const s872 = R.prop(o0, "extension");
+let q874 = null;
+if (!(s872 == null)) {
+const isList875 = Array.isArray(s872);
+let out876 = [];
+const r877 = Array.isArray(s872) ? s872 : [s872];
+for (let i878 = 0; i878 < r877.length; i878++) {
+const a_E_873 = r877[i878];
+if (!(R.equal(R.primitiveValue(a_E_873, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out876.push(M_StsCommon.f45(st.L_Common, R.as(R.prop(a_E_873, "value"), K5, false)));
 }
-out388 = R.distinctList(out388);
-return isList ? out388 : out388[0]; })();
+q874 = isList875 ? out876 : out876[0];
+}
+const s863 = R.union(q867, q874, false);
+let q879 = null;
+if (!(s863 == null)) {
+const isList880 = Array.isArray(s863);
+let out881 = [];
+const r882 = Array.isArray(s863) ? s863 : [s863];
+for (let i883 = 0; i883 < r882.length; i883++) {
+const a_K_864 = r882[i883];
+if (!(R.and(R.not((a_K_864 == null)), R.startsWith(a_K_864, "Condition/")))) continue;
+out881.push(a_K_864);
+}
+out881 = R.distinctList(out881);
+q879 = isList880 ? out881 : out881[0];
+}
+  return q879;
 }
 // function "ConditionRelatedRefs"(Cond)
-function f6(st, o0) {
-  return (() => { const s389 = (() => { const s391 = R.prop(o0, "extension");
-if (s391 == null) return null;
-const isList = Array.isArray(s391);
-let out393 = [];
-for (const a_E_392 of (s391 == null ? [] : Array.isArray(s391) ? s391 : [s391])) {
-if (!(R.equal(R.primitiveValue(a_E_392, P4), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out393.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_392, "value"), K5, false)));
+export function f6(st, o0) {
+const s886 = R.prop(o0, "extension");
+let q888 = null;
+if (!(s886 == null)) {
+const isList889 = Array.isArray(s886);
+let out890 = [];
+const r891 = Array.isArray(s886) ? s886 : [s886];
+for (let i892 = 0; i892 < r891.length; i892++) {
+const a_E_887 = r891[i892];
+if (!(R.equal(R.primitiveValue(a_E_887, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out890.push(M_StsCommon.f45(st.L_Common, R.as(R.prop(a_E_887, "value"), K5, false)));
 }
-return isList ? out393 : out393[0]; })();
-if (s389 == null) return null;
-const isList = Array.isArray(s389);
-let out394 = [];
-for (const a_K_390 of (s389 == null ? [] : Array.isArray(s389) ? s389 : [s389])) {
-if (!(R.and(R.not((a_K_390 == null)), R.startsWith(a_K_390, "Condition/")))) continue;
-out394.push(a_K_390);
+q888 = isList889 ? out890 : out890[0];
 }
-out394 = R.distinctList(out394);
-return isList ? out394 : out394[0]; })();
+const s884 = q888;
+let q893 = null;
+if (!(s884 == null)) {
+const isList894 = Array.isArray(s884);
+let out895 = [];
+const r896 = Array.isArray(s884) ? s884 : [s884];
+for (let i897 = 0; i897 < r896.length; i897++) {
+const a_K_885 = r896[i897];
+if (!(R.and(R.not((a_K_885 == null)), R.startsWith(a_K_885, "Condition/")))) continue;
+out895.push(a_K_885);
+}
+out895 = R.distinctList(out895);
+q893 = isList894 ? out895 : out895[0];
+}
+  return q893;
 }
 // function "ProcedureRefs"(P)
-function f7(st, o0) {
-  return (() => { const s395 = R.union((() => { const s397 = R.prop(o0, "reasonReference");
-if (s397 == null) return null;
-const isList = Array.isArray(s397);
-let out399 = [];
-for (const a_R_398 of (s397 == null ? [] : Array.isArray(s397) ? s397 : [s397])) {
-out399.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_398));
+export function f7(st, o0) {
+const s900 = R.prop(o0, "reasonReference");
+let q902 = null;
+if (!(s900 == null)) {
+const isList903 = Array.isArray(s900);
+let out904 = [];
+const r905 = Array.isArray(s900) ? s900 : [s900];
+for (let i906 = 0; i906 < r905.length; i906++) {
+const a_R_901 = r905[i906];
+out904.push(M_StsCommon.f45(st.L_Common, a_R_901));
 }
-return isList ? out399 : out399[0]; })(), (() => { const s400 = R.prop(o0, "extension");
-if (s400 == null) return null;
-const isList = Array.isArray(s400);
-let out402 = [];
-for (const a_E_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
-if (!(R.equal(R.primitiveValue(a_E_401, P4), M_StsCodes.d["Extension Condition Related"](st.L_Codes)))) continue;
-out402.push(M_StsCommon.f["ReferenceKey"](st.L_Common, R.as(R.prop(a_E_401, "value"), K5, false)));
+q902 = isList903 ? out904 : out904[0];
 }
-return isList ? out402 : out402[0]; })(), false);
-if (s395 == null) return null;
-const isList = Array.isArray(s395);
-let out403 = [];
-for (const a_K_396 of (s395 == null ? [] : Array.isArray(s395) ? s395 : [s395])) {
-if (!(R.and(R.not((a_K_396 == null)), R.startsWith(a_K_396, "Condition/")))) continue;
-out403.push(a_K_396);
+const s907 = R.prop(o0, "extension");
+let q909 = null;
+if (!(s907 == null)) {
+const isList910 = Array.isArray(s907);
+let out911 = [];
+const r912 = Array.isArray(s907) ? s907 : [s907];
+for (let i913 = 0; i913 < r912.length; i913++) {
+const a_E_908 = r912[i913];
+if (!(R.equal(R.primitiveValue(a_E_908, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out911.push(M_StsCommon.f45(st.L_Common, R.as(R.prop(a_E_908, "value"), K5, false)));
 }
-out403 = R.distinctList(out403);
-return isList ? out403 : out403[0]; })();
+q909 = isList910 ? out911 : out911[0];
+}
+const s898 = R.union(q902, q909, false);
+let q914 = null;
+if (!(s898 == null)) {
+const isList915 = Array.isArray(s898);
+let out916 = [];
+const r917 = Array.isArray(s898) ? s898 : [s898];
+for (let i918 = 0; i918 < r917.length; i918++) {
+const a_K_899 = r917[i918];
+if (!(R.and(R.not((a_K_899 == null)), R.startsWith(a_K_899, "Condition/")))) continue;
+out916.push(a_K_899);
+}
+out916 = R.distinctList(out916);
+q914 = isList915 ? out916 : out916[0];
+}
+  return q914;
 }
 // function "IsCancerCode"(code)
-function f8(st, o0) {
+export function f8(st, o0) {
+
   return R.matches(o0, "C([0-8][0-9]|9[0-6]).*");
 }
 // function "StageValue"(concept)
-function f9(st, o0) {
-  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s404 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s404 == null) return null;
-const isList = Array.isArray(s404);
-let out406 = [];
-for (const a_X_405 of (s404 == null ? [] : Array.isArray(s404) ? s404 : [s404])) {
-if (!(R.exists((() => { const s407 = M_StsCodes.d["Stage IV AJCC Code Prefixes"](st.L_Codes);
-if (s407 == null) return null;
-const isList = Array.isArray(s407);
-let out409 = [];
-for (const a_P_408 of (s407 == null ? [] : Array.isArray(s407) ? s407 : [s407])) {
-if (!(R.startsWith(a_X_405, a_P_408))) continue;
-out409.push(a_P_408);
+export function f9(st, o0) {
+let c983;
+if ((o0 == null)) {
+c983 = R.as(null, K3, false);
+} else {
+const s919 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q921 = null;
+if (!(s919 == null)) {
+const isList922 = Array.isArray(s919);
+let out923 = [];
+const r924 = Array.isArray(s919) ? s919 : [s919];
+for (let i925 = 0; i925 < r924.length; i925++) {
+const a_X_920 = r924[i925];
+const s926 = M_StsCodes.d63(st.L_Codes);
+let q928 = null;
+if (!(s926 == null)) {
+const isList929 = Array.isArray(s926);
+let out930 = [];
+const r931 = Array.isArray(s926) ? s926 : [s926];
+for (let i932 = 0; i932 < r931.length; i932++) {
+const a_P_927 = r931[i932];
+if (!(R.startsWith(a_X_920, a_P_927))) continue;
+out930.push(a_P_927);
 }
-out409 = R.distinctList(out409);
-return isList ? out409 : out409[0]; })()))) continue;
-out406.push(a_X_405);
+q928 = isList929 ? out930 : out930[0];
 }
-out406 = R.distinctList(out406);
-return isList ? out406 : out406[0]; })()), R.exists((() => { const s410 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s410 == null) return null;
-const isList = Array.isArray(s410);
-let out412 = [];
-for (const a_T_411 of (s410 == null ? [] : Array.isArray(s410) ? s410 : [s410])) {
-if (!(R.or(R.exists((() => { const s413 = M_StsCodes.d["Stage IV Display Contains"](st.L_Codes);
-if (s413 == null) return null;
-const isList = Array.isArray(s413);
-let out415 = [];
-for (const a_P_414 of (s413 == null ? [] : Array.isArray(s413) ? s413 : [s413])) {
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_414), R.lowerCase(a_T_411)), 0))) continue;
-out415.push(a_P_414);
+if (!(R.exists(q928))) continue;
+out923.push(a_X_920);
 }
-out415 = R.distinctList(out415);
-return isList ? out415 : out415[0]; })()), R.exists((() => { const s416 = M_StsCodes.d["Stage IV Display Starts"](st.L_Codes);
-if (s416 == null) return null;
-const isList = Array.isArray(s416);
-let out418 = [];
-for (const a_P_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416])) {
-if (!(R.startsWith(a_T_411, a_P_417))) continue;
-out418.push(a_P_417);
+q921 = isList922 ? out923 : out923[0];
 }
-out418 = R.distinctList(out418);
-return isList ? out418 : out418[0]; })())))) continue;
-out412.push(a_T_411);
+const s933 = M_StsCommon.f43(st.L_Common, o0);
+let q935 = null;
+if (!(s933 == null)) {
+const isList936 = Array.isArray(s933);
+let out937 = [];
+const r938 = Array.isArray(s933) ? s933 : [s933];
+for (let i939 = 0; i939 < r938.length; i939++) {
+const a_T_934 = r938[i939];
+const s940 = M_StsCodes.d64(st.L_Codes);
+let q942 = null;
+if (!(s940 == null)) {
+const isList943 = Array.isArray(s940);
+let out944 = [];
+const r945 = Array.isArray(s940) ? s940 : [s940];
+for (let i946 = 0; i946 < r945.length; i946++) {
+const a_P_941 = r945[i946];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_941), R.lowerCase(a_T_934)), 0))) continue;
+out944.push(a_P_941);
 }
-out412 = R.distinctList(out412);
-return isList ? out412 : out412[0]; })())) ? "IV" : (R.or(R.exists((() => { const s419 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s419 == null) return null;
-const isList = Array.isArray(s419);
-let out421 = [];
-for (const a_X_420 of (s419 == null ? [] : Array.isArray(s419) ? s419 : [s419])) {
-if (!(R.exists((() => { const s422 = M_StsCodes.d["Stage I-III AJCC Code Prefixes"](st.L_Codes);
-if (s422 == null) return null;
-const isList = Array.isArray(s422);
-let out424 = [];
-for (const a_P_423 of (s422 == null ? [] : Array.isArray(s422) ? s422 : [s422])) {
-if (!(R.startsWith(a_X_420, a_P_423))) continue;
-out424.push(a_P_423);
+q942 = isList943 ? out944 : out944[0];
 }
-out424 = R.distinctList(out424);
-return isList ? out424 : out424[0]; })()))) continue;
-out421.push(a_X_420);
+const s947 = M_StsCodes.d65(st.L_Codes);
+let q949 = null;
+if (!(s947 == null)) {
+const isList950 = Array.isArray(s947);
+let out951 = [];
+const r952 = Array.isArray(s947) ? s947 : [s947];
+for (let i953 = 0; i953 < r952.length; i953++) {
+const a_P_948 = r952[i953];
+if (!(R.startsWith(a_T_934, a_P_948))) continue;
+out951.push(a_P_948);
 }
-out421 = R.distinctList(out421);
-return isList ? out421 : out421[0]; })()), R.exists((() => { const s425 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s425 == null) return null;
-const isList = Array.isArray(s425);
-let out427 = [];
-for (const a_T_426 of (s425 == null ? [] : Array.isArray(s425) ? s425 : [s425])) {
-if (!(R.exists((() => { const s428 = M_StsCodes.d["Stage I-III Display Contains"](st.L_Codes);
-if (s428 == null) return null;
-const isList = Array.isArray(s428);
-let out430 = [];
-for (const a_P_429 of (s428 == null ? [] : Array.isArray(s428) ? s428 : [s428])) {
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_429), R.lowerCase(a_T_426)), 0))) continue;
-out430.push(a_P_429);
+q949 = isList950 ? out951 : out951[0];
 }
-out430 = R.distinctList(out430);
-return isList ? out430 : out430[0]; })()))) continue;
-out427.push(a_T_426);
+if (!(R.or(R.exists(q942), R.exists(q949)))) continue;
+out937.push(a_T_934);
 }
-out427 = R.distinctList(out427);
-return isList ? out427 : out427[0]; })())) ? "I-III" : R.as(null, K3, false))));
+q935 = isList936 ? out937 : out937[0];
+}
+let c982;
+if (R.or(R.exists(q921), R.exists(q935))) {
+c982 = "IV";
+} else {
+const s954 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q956 = null;
+if (!(s954 == null)) {
+const isList957 = Array.isArray(s954);
+let out958 = [];
+const r959 = Array.isArray(s954) ? s954 : [s954];
+for (let i960 = 0; i960 < r959.length; i960++) {
+const a_X_955 = r959[i960];
+const s961 = M_StsCodes.d66(st.L_Codes);
+let q963 = null;
+if (!(s961 == null)) {
+const isList964 = Array.isArray(s961);
+let out965 = [];
+const r966 = Array.isArray(s961) ? s961 : [s961];
+for (let i967 = 0; i967 < r966.length; i967++) {
+const a_P_962 = r966[i967];
+if (!(R.startsWith(a_X_955, a_P_962))) continue;
+out965.push(a_P_962);
+}
+q963 = isList964 ? out965 : out965[0];
+}
+if (!(R.exists(q963))) continue;
+out958.push(a_X_955);
+}
+q956 = isList957 ? out958 : out958[0];
+}
+const s968 = M_StsCommon.f43(st.L_Common, o0);
+let q970 = null;
+if (!(s968 == null)) {
+const isList971 = Array.isArray(s968);
+let out972 = [];
+const r973 = Array.isArray(s968) ? s968 : [s968];
+for (let i974 = 0; i974 < r973.length; i974++) {
+const a_T_969 = r973[i974];
+const s975 = M_StsCodes.d67(st.L_Codes);
+let q977 = null;
+if (!(s975 == null)) {
+const isList978 = Array.isArray(s975);
+let out979 = [];
+const r980 = Array.isArray(s975) ? s975 : [s975];
+for (let i981 = 0; i981 < r980.length; i981++) {
+const a_P_976 = r980[i981];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_976), R.lowerCase(a_T_969)), 0))) continue;
+out979.push(a_P_976);
+}
+q977 = isList978 ? out979 : out979[0];
+}
+if (!(R.exists(q977))) continue;
+out972.push(a_T_969);
+}
+q970 = isList971 ? out972 : out972[0];
+}
+c982 = (R.or(R.exists(q956), R.exists(q970)) ? "I-III" : R.as(null, K3, false));
+}
+c983 = c982;
+}
+  return c983;
 }
 // function "MValue"(concept)
-function f10(st, o0) {
-  return ((o0 == null) ? R.as(null, K3, false) : (R.or(R.exists((() => { const s431 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s431 == null) return null;
-const isList = Array.isArray(s431);
-let out433 = [];
-for (const a_X_432 of (s431 == null ? [] : Array.isArray(s431) ? s431 : [s431])) {
-if (!(R.exists((() => { const s434 = M_StsCodes.d["M1 AJCC Code Prefixes"](st.L_Codes);
-if (s434 == null) return null;
-const isList = Array.isArray(s434);
-let out436 = [];
-for (const a_P_435 of (s434 == null ? [] : Array.isArray(s434) ? s434 : [s434])) {
-if (!(R.startsWith(a_X_432, a_P_435))) continue;
-out436.push(a_P_435);
+export function f10(st, o0) {
+let c1021;
+if ((o0 == null)) {
+c1021 = R.as(null, K3, false);
+} else {
+const s984 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q986 = null;
+if (!(s984 == null)) {
+const isList987 = Array.isArray(s984);
+let out988 = [];
+const r989 = Array.isArray(s984) ? s984 : [s984];
+for (let i990 = 0; i990 < r989.length; i990++) {
+const a_X_985 = r989[i990];
+const s991 = M_StsCodes.d59(st.L_Codes);
+let q993 = null;
+if (!(s991 == null)) {
+const isList994 = Array.isArray(s991);
+let out995 = [];
+const r996 = Array.isArray(s991) ? s991 : [s991];
+for (let i997 = 0; i997 < r996.length; i997++) {
+const a_P_992 = r996[i997];
+if (!(R.startsWith(a_X_985, a_P_992))) continue;
+out995.push(a_P_992);
 }
-out436 = R.distinctList(out436);
-return isList ? out436 : out436[0]; })()))) continue;
-out433.push(a_X_432);
+q993 = isList994 ? out995 : out995[0];
 }
-out433 = R.distinctList(out433);
-return isList ? out433 : out433[0]; })()), R.exists((() => { const s437 = R.prop(o0, "coding");
-if (s437 == null) return null;
-const isList = Array.isArray(s437);
-let out439 = [];
-for (const a_X_438 of (s437 == null ? [] : Array.isArray(s437) ? s437 : [s437])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_438, P1), M_StsCodes.d["System Snomed"](st.L_Codes)), R.exists((() => { const s440 = M_StsCodes.d["M1 Display Contains"](st.L_Codes);
-if (s440 == null) return null;
-const isList = Array.isArray(s440);
-let out442 = [];
-for (const a_P_441 of (s440 == null ? [] : Array.isArray(s440) ? s440 : [s440])) {
-if (!(R.greaterOrEqual(R.positionOf(a_P_441, (() => { let r443; r443 = R.primitiveValue(a_X_438, P3); if (r443 != null) return r443; r443 = ""; if (r443 != null) return r443; return null; })()), 0))) continue;
-out442.push(a_P_441);
+if (!(R.exists(q993))) continue;
+out988.push(a_X_985);
 }
-out442 = R.distinctList(out442);
-return isList ? out442 : out442[0]; })())))) continue;
-out439.push(R.primitiveValue(a_X_438, P2));
+q986 = isList987 ? out988 : out988[0];
 }
-return isList ? out439 : out439[0]; })())) ? "M1" : (R.or(R.exists((() => { const s444 = M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Ajcc"](st.L_Codes));
-if (s444 == null) return null;
-const isList = Array.isArray(s444);
-let out446 = [];
-for (const a_X_445 of (s444 == null ? [] : Array.isArray(s444) ? s444 : [s444])) {
-if (!(R.inList(a_X_445, M_StsCodes.d["M0 AJCC Codes"](st.L_Codes), undefined))) continue;
-out446.push(a_X_445);
+const s998 = R.prop(o0, "coding");
+let q1000 = null;
+if (!(s998 == null)) {
+const isList1001 = Array.isArray(s998);
+let out1002 = [];
+const r1003 = Array.isArray(s998) ? s998 : [s998];
+for (let i1004 = 0; i1004 < r1003.length; i1004++) {
+const a_X_999 = r1003[i1004];
+const s1005 = M_StsCodes.d60(st.L_Codes);
+let q1007 = null;
+if (!(s1005 == null)) {
+const isList1008 = Array.isArray(s1005);
+let out1009 = [];
+const r1010 = Array.isArray(s1005) ? s1005 : [s1005];
+for (let i1011 = 0; i1011 < r1010.length; i1011++) {
+const a_P_1006 = r1010[i1011];
+let r1012 = R.primitiveValue(a_X_999, P3);
+if (r1012 == null) {
+r1012 = "";
+if (r1012 == null) {
+r1012 = null;
 }
-out446 = R.distinctList(out446);
-return isList ? out446 : out446[0]; })()), M_StsCommon.f["HasAnyCode"](st.L_Common, o0, M_StsCodes.d["M0 Codes"](st.L_Codes))) ? "M0" : R.as(null, K3, false))));
+}
+if (!(R.greaterOrEqual(R.positionOf(a_P_1006, r1012), 0))) continue;
+out1009.push(a_P_1006);
+}
+q1007 = isList1008 ? out1009 : out1009[0];
+}
+if (!(R.and(R.equal(R.primitiveValue(a_X_999, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1007)))) continue;
+out1002.push(R.primitiveValue(a_X_999, P2));
+}
+q1000 = isList1001 ? out1002 : out1002[0];
+}
+let c1020;
+if (R.or(R.exists(q986), R.exists(q1000))) {
+c1020 = "M1";
+} else {
+const s1013 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1015 = null;
+if (!(s1013 == null)) {
+const isList1016 = Array.isArray(s1013);
+let out1017 = [];
+const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
+for (let i1019 = 0; i1019 < r1018.length; i1019++) {
+const a_X_1014 = r1018[i1019];
+if (!(R.inList(a_X_1014, M_StsCodes.d61(st.L_Codes), undefined))) continue;
+out1017.push(a_X_1014);
+}
+q1015 = isList1016 ? out1017 : out1017[0];
+}
+c1020 = (R.or(R.exists(q1015), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+}
+c1021 = c1020;
+}
+  return c1021;
 }
 // function "Morphologies"(concept)
-function f11(st, o0) {
-  return (() => { const s447 = R.prop(o0, "coding");
-if (s447 == null) return null;
-const isList = Array.isArray(s447);
-let out449 = [];
-for (const a_X_448 of (s447 == null ? [] : Array.isArray(s447) ? s447 : [s447])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_448, P1), M_StsCodes.d["System Icdo3"](st.L_Codes)), R.not((R.primitiveValue(a_X_448, P2) == null))))) continue;
-out449.push(({ "code": R.primitiveValue(a_X_448, P2), "display": (() => { let r450; r450 = R.primitiveValue(a_X_448, P3); if (r450 != null) return r450; r450 = f4(st, R.primitiveValue(a_X_448, P2)); if (r450 != null) return r450; return null; })() }));
+export function f11(st, o0) {
+const s1022 = R.prop(o0, "coding");
+let q1024 = null;
+if (!(s1022 == null)) {
+const isList1025 = Array.isArray(s1022);
+let out1026 = [];
+const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
+for (let i1028 = 0; i1028 < r1027.length; i1028++) {
+const a_X_1023 = r1027[i1028];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1023, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1023, P2) == null))))) continue;
+let r1029 = R.primitiveValue(a_X_1023, P3);
+if (r1029 == null) {
+r1029 = f4(st, R.primitiveValue(a_X_1023, P2));
+if (r1029 == null) {
+r1029 = null;
 }
-return isList ? out449 : out449[0]; })();
+}
+out1026.push(({ "code": R.primitiveValue(a_X_1023, P2), "display": r1029 }));
+}
+q1024 = isList1025 ? out1026 : out1026[0];
+}
+  return q1024;
 }
 // function "GradeMatches"(texts, patterns)
-function f12(st, o0, o1) {
-  return R.exists((() => { const s451 = o0;
-if (s451 == null) return null;
-const isList = Array.isArray(s451);
-let out453 = [];
-for (const a_T_452 of (s451 == null ? [] : Array.isArray(s451) ? s451 : [s451])) {
-if (!(R.matches(R.lowerCase(a_T_452), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out453.push(a_T_452);
+export function f12(st, o0, o1) {
+const s1030 = o0;
+let q1032 = null;
+if (!(s1030 == null)) {
+const isList1033 = Array.isArray(s1030);
+let out1034 = [];
+const r1035 = Array.isArray(s1030) ? s1030 : [s1030];
+for (let i1036 = 0; i1036 < r1035.length; i1036++) {
+const a_T_1031 = r1035[i1036];
+if (!(R.matches(R.lowerCase(a_T_1031), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out1034.push(a_T_1031);
 }
-out453 = R.distinctList(out453);
-return isList ? out453 : out453[0]; })());
+q1032 = isList1033 ? out1034 : out1034[0];
+}
+  return R.exists(q1032);
 }
 // function "GradeOf"(concept)
-function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K6, false) : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s454 = R.prop(o0, "coding");
-if (s454 == null) return null;
-const isList = Array.isArray(s454);
-let out456 = [];
-for (const a_X_455 of (s454 == null ? [] : Array.isArray(s454) ? s454 : [s454])) {
-out456.push(R.primitiveValue(a_X_455, P2));
+export function f13(st, o0) {
+let c1060;
+if ((o0 == null)) {
+c1060 = R.as(null, K6, false);
+} else {
+const s1037 = R.prop(o0, "coding");
+let q1039 = null;
+if (!(s1037 == null)) {
+const isList1040 = Array.isArray(s1037);
+let out1041 = [];
+const r1042 = Array.isArray(s1037) ? s1037 : [s1037];
+for (let i1043 = 0; i1043 < r1042.length; i1043++) {
+const a_X_1038 = r1042[i1043];
+out1041.push(R.primitiveValue(a_X_1038, P2));
 }
-return isList ? out456 : out456[0]; })(), false), M_StsCodes.d["Grade 3 Patterns"](st.L_Codes)) ? 3 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s457 = R.prop(o0, "coding");
-if (s457 == null) return null;
-const isList = Array.isArray(s457);
-let out459 = [];
-for (const a_X_458 of (s457 == null ? [] : Array.isArray(s457) ? s457 : [s457])) {
-out459.push(R.primitiveValue(a_X_458, P2));
+q1039 = isList1040 ? out1041 : out1041[0];
 }
-return isList ? out459 : out459[0]; })(), false), M_StsCodes.d["Grade 2 Patterns"](st.L_Codes)) ? 2 : (f12(st, R.union(M_StsCommon.f["Texts"](st.L_Common, o0), (() => { const s460 = R.prop(o0, "coding");
-if (s460 == null) return null;
-const isList = Array.isArray(s460);
-let out462 = [];
-for (const a_X_461 of (s460 == null ? [] : Array.isArray(s460) ? s460 : [s460])) {
-out462.push(R.primitiveValue(a_X_461, P2));
+let c1059;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1039, false), M_StsCodes.d80(st.L_Codes))) {
+c1059 = 3;
+} else {
+const s1044 = R.prop(o0, "coding");
+let q1046 = null;
+if (!(s1044 == null)) {
+const isList1047 = Array.isArray(s1044);
+let out1048 = [];
+const r1049 = Array.isArray(s1044) ? s1044 : [s1044];
+for (let i1050 = 0; i1050 < r1049.length; i1050++) {
+const a_X_1045 = r1049[i1050];
+out1048.push(R.primitiveValue(a_X_1045, P2));
 }
-return isList ? out462 : out462[0]; })(), false), M_StsCodes.d["Grade 1 Patterns"](st.L_Codes)) ? 1 : R.as(null, K6, false)))));
+q1046 = isList1047 ? out1048 : out1048[0];
+}
+let c1058;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1046, false), M_StsCodes.d79(st.L_Codes))) {
+c1058 = 2;
+} else {
+const s1051 = R.prop(o0, "coding");
+let q1053 = null;
+if (!(s1051 == null)) {
+const isList1054 = Array.isArray(s1051);
+let out1055 = [];
+const r1056 = Array.isArray(s1051) ? s1051 : [s1051];
+for (let i1057 = 0; i1057 < r1056.length; i1057++) {
+const a_X_1052 = r1056[i1057];
+out1055.push(R.primitiveValue(a_X_1052, P2));
+}
+q1053 = isList1054 ? out1055 : out1055[0];
+}
+c1058 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1053, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K6, false));
+}
+c1059 = c1058;
+}
+c1060 = c1059;
+}
+  return c1060;
 }
 // function "IsSurgery"(P)
-function f14(st, o0) {
-  return R.or(R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["Surgery Code"](st.L_Codes)]), M_StsCommon.f["HasProfile"](st.L_Common, R.prop(o0, "meta"), M_StsCodes.d["Profile Cancer Related Surgical Procedure"](st.L_Codes))), R.exists((() => { const s463 = M_StsCommon.f["Texts"](st.L_Common, R.prop(o0, "code"));
-if (s463 == null) return null;
-const isList = Array.isArray(s463);
-let out465 = [];
-for (const a_T_464 of (s463 == null ? [] : Array.isArray(s463) ? s463 : [s463])) {
-if (!(R.and(R.matches(R.lowerCase(a_T_464), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d["Surgery Display Words"](st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d["Surgery Display Excluded"](st.L_Codes), R.lowerCase(a_T_464)), 0)))) continue;
-out465.push(a_T_464);
+export function f14(st, o0) {
+const s1061 = M_StsCommon.f43(st.L_Common, R.prop(o0, "code"));
+let q1063 = null;
+if (!(s1061 == null)) {
+const isList1064 = Array.isArray(s1061);
+let out1065 = [];
+const r1066 = Array.isArray(s1061) ? s1061 : [s1061];
+for (let i1067 = 0; i1067 < r1066.length; i1067++) {
+const a_T_1062 = r1066[i1067];
+if (!(R.and(R.matches(R.lowerCase(a_T_1062), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1062)), 0)))) continue;
+out1065.push(a_T_1062);
 }
-out465 = R.distinctList(out465);
-return isList ? out465 : out465[0]; })()));
+q1063 = isList1064 ? out1065 : out1065[0];
+}
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.prop(o0, "code"), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.prop(o0, "meta"), M_StsCodes.d24(st.L_Codes))), R.exists(q1063));
 }
 // function "IsRadiotherapy"(P)
-function f15(st, o0) {
-  return R.or(M_StsCommon.f["HasCode"](st.L_Common, R.prop(o0, "code"), M_StsCodes.d["System Snomed"](st.L_Codes), [M_StsCodes.d["RT Course Code"](st.L_Codes)]), R.exists((() => { const s466 = R.prop(R.prop(o0, "category"), "coding");
-if (s466 == null) return null;
-const isList = Array.isArray(s466);
-let out468 = [];
-for (const a_X_467 of (s466 == null ? [] : Array.isArray(s466) ? s466 : [s466])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_467, P1), M_StsCodes.d["System Snomed"](st.L_Codes)), R.equal(R.primitiveValue(a_X_467, P2), M_StsCodes.d["RT Category Code"](st.L_Codes))))) continue;
-out468.push(R.primitiveValue(a_X_467, P2));
+export function f15(st, o0) {
+const s1068 = R.prop(R.prop(o0, "category"), "coding");
+let q1070 = null;
+if (!(s1068 == null)) {
+const isList1071 = Array.isArray(s1068);
+let out1072 = [];
+const r1073 = Array.isArray(s1068) ? s1068 : [s1068];
+for (let i1074 = 0; i1074 < r1073.length; i1074++) {
+const a_X_1069 = r1073[i1074];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1069, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1069, P2), M_StsCodes.d74(st.L_Codes))))) continue;
+out1072.push(R.primitiveValue(a_X_1069, P2));
 }
-return isList ? out468 : out468[0]; })()));
+q1070 = isList1071 ? out1072 : out1072[0];
+}
+  return R.or(M_StsCommon.f40(st.L_Common, R.prop(o0, "code"), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1070));
 }
 // function "Belongs"(refs, selfKey)
-function f16(st, o0, o1) {
-  return R.or(R.or(R.exists((() => { const s469 = o0;
-if (s469 == null) return null;
-const isList = Array.isArray(s469);
-let out471 = [];
-for (const a_R_470 of (s469 == null ? [] : Array.isArray(s469) ? s469 : [s469])) {
-if (!(R.inList(a_R_470, d26(st), undefined))) continue;
-out471.push(a_R_470);
+export function f16(st, o0, o1) {
+const s1075 = o0;
+let q1077 = null;
+if (!(s1075 == null)) {
+const isList1078 = Array.isArray(s1075);
+let out1079 = [];
+const r1080 = Array.isArray(s1075) ? s1075 : [s1075];
+for (let i1081 = 0; i1081 < r1080.length; i1081++) {
+const a_R_1076 = r1080[i1081];
+if (!(R.inList(a_R_1076, d26(st), undefined))) continue;
+out1079.push(a_R_1076);
 }
-out471 = R.distinctList(out471);
-return isList ? out471 : out471[0]; })()), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+q1077 = isList1078 ? out1079 : out1079[0];
+}
+  return R.or(R.or(R.exists(q1077), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
 }
 // function "IgnoredReason"(refs)
-function f17(st, o0) {
-  return (R.exists((() => { const s472 = o0;
-if (s472 == null) return null;
-const isList = Array.isArray(s472);
-let out474 = [];
-for (const a_R_473 of (s472 == null ? [] : Array.isArray(s472) ? s472 : [s472])) {
-if (!(R.inList(a_R_473, d19(st), undefined))) continue;
-out474.push(a_R_473);
+export function f17(st, o0) {
+const s1082 = o0;
+let q1084 = null;
+if (!(s1082 == null)) {
+const isList1085 = Array.isArray(s1082);
+let out1086 = [];
+const r1087 = Array.isArray(s1082) ? s1082 : [s1082];
+for (let i1088 = 0; i1088 < r1087.length; i1088++) {
+const a_R_1083 = r1087[i1088];
+if (!(R.inList(a_R_1083, d19(st), undefined))) continue;
+out1086.push(a_R_1083);
 }
-out474 = R.distinctList(out474);
-return isList ? out474 : out474[0]; })()) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
+q1084 = isList1085 ? out1086 : out1086[0];
+}
+  return (R.exists(q1084) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
 }
 // function "DiseaseStatusClass"(concept)
-function f18(st, o0) {
-  return (M_StsCommon.f["HasCode"](st.L_Common, o0, M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Disease Status Progression"](st.L_Codes)) ? "progression" : (M_StsCommon.f["HasCode"](st.L_Common, o0, M_StsCodes.d["System Snomed"](st.L_Codes), M_StsCodes.d["Disease Status No Progression"](st.L_Codes)) ? "no-progression" : "unknown"));
+export function f18(st, o0) {
+
+  return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d56(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d57(st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T475 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T476 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T477 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T478 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T479 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T480 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T481 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T482 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T483 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T484 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T485 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T486 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T487 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T488 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T489 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T490 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T491 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T492 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T493 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1089 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1090 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1091 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1092 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1093 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1094 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1095 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1096 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1097 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1098 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1099 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1100 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1101 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1102 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1103 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1104 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1105 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1106 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1107 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T475),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T476),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T477),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T478),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T479),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T480),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T481),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T482),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T483),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T484),
-  "MValue": (st, ...args) => R.dispatch(st, args, T485),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T486),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T487),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T488),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T489),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T490),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T491),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T492),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T493),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1089),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1090),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T1091),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1092),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1093),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1094),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1095),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1096),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1097),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T1098),
+  "MValue": (st, ...args) => R.dispatch(st, args, T1099),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T1100),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1101),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T1102),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1103),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1104),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T1105),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1106),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1107),
 };
 const F = f;
 export const d = {

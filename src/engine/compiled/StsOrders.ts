@@ -14,575 +14,859 @@ export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumul
 
 export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Unreadable": return "";
-    case "Incomplete": return "";
-    case "Order Sign": return false;
+    case "Unreadable": {
+return "";
+}
+    case "Incomplete": {
+return "";
+}
+    case "Order Sign": {
+return false;
+}
     default: return R.NO_DEFAULT;
   }
 });
 export const vs = {
 };
 // define "Patient"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
+  if (x !== undefined) return x;
+
+  return (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Decision"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = M_StsDecision.d["Decision"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[1] = M_StsDecision.d33(st.L_P));
 }
 // define "Output Ids"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = (() => { const s0 = d1(st);
-if (s0 == null) return null;
-const isList = Array.isArray(s0);
-let out2 = [];
-for (const a_N_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
-out2.push(R.prop(a_N_1, "id"));
+  if (x !== undefined) return x;
+const s0 = d1(st);
+let q2 = null;
+if (!(s0 == null)) {
+const isList3 = Array.isArray(s0);
+let out4 = [];
+const r5 = Array.isArray(s0) ? s0 : [s0];
+for (let i6 = 0; i6 < r5.length; i6++) {
+const a_N_1 = r5[i6];
+out4.push(R.prop(a_N_1, "id"));
 }
-out2 = R.distinctList(out2);
-return isList ? out2 : out2[0]; })());
+out4 = R.distinctList(out4);
+q2 = isList3 ? out4 : out4[0];
+}
+  return (st.v[2] = q2);
 }
 // define "Position"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = R.first((() => { const s3 = d1(st);
-if (s3 == null) return null;
-const isList = Array.isArray(s3);
-let out5 = [];
-for (const a_N_4 of (s3 == null ? [] : Array.isArray(s3) ? s3 : [s3])) {
-out5.push(R.prop(a_N_4, "id"));
+  if (x !== undefined) return x;
+const s7 = d1(st);
+let q9 = null;
+if (!(s7 == null)) {
+const isList10 = Array.isArray(s7);
+let out11 = [];
+const r12 = Array.isArray(s7) ? s7 : [s7];
+for (let i13 = 0; i13 < r12.length; i13++) {
+const a_N_8 = r12[i13];
+out11.push(R.prop(a_N_8, "id"));
 }
-out5 = R.distinctList(out5);
-return isList ? out5 : out5[0]; })()));
+q9 = isList10 ? out11 : out11[0];
+}
+  return (st.v[3] = R.first(q9));
 }
 // define "Draft Drugs"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = R.distinct((() => { const s6 = p(st, "Drafts", true);
-if (s6 == null) return null;
-const isList = Array.isArray(s6);
-let out8 = [];
-for (const a_D_7 of (s6 == null ? [] : Array.isArray(s6) ? s6 : [s6])) {
-out8.push(R.prop(a_D_7, "drug"));
+  if (x !== undefined) return x;
+const s14 = p(st, "Drafts", true);
+let q16 = null;
+if (!(s14 == null)) {
+const isList17 = Array.isArray(s14);
+let out18 = [];
+const r19 = Array.isArray(s14) ? s14 : [s14];
+for (let i20 = 0; i20 < r19.length; i20++) {
+const a_D_15 = r19[i20];
+out18.push(R.prop(a_D_15, "drug"));
 }
-out8 = R.distinctList(out8);
-return isList ? out8 : out8[0]; })()));
+out18 = R.distinctList(out18);
+q16 = isList17 ? out18 : out18[0];
+}
+  return (st.v[4] = R.distinct(q16));
 }
 // define "Combined Drugs"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = R.union(d4(st), M_StsDecision.d["Current Drugs"](st.L_P), false));
+  if (x !== undefined) return x;
+
+  return (st.v[5] = R.union(d4(st), M_StsDecision.d35(st.L_P), false));
 }
 // define "Outside"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = R.or(M_StsDecision.d["Pediatric"](st.L_P), R.inList(M_StsDecision.d["Histology"](st.L_P), ["SPECIALTY", "UNCOVERED"], undefined)));
+  if (x !== undefined) return x;
+
+  return (st.v[6] = R.or(M_StsDecision.d62(st.L_P), R.inList(M_StsDecision.d63(st.L_P), ["SPECIALTY", "UNCOVERED"], undefined)));
 }
 // define "Position Ids Without Regimens"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = ["D-UNCONFIRMED", "D-MISSING-HISTOLOGY", "D-HISTOLOGY-CONFLICT", "D-MISSING-EXTENT", "D-DATA-UNAVAILABLE", "L-OTHER-SITE", "L-POST-RESECTION"]);
+  if (x !== undefined) return x;
+
+  return (st.v[7] = ["D-UNCONFIRMED", "D-MISSING-HISTOLOGY", "D-HISTOLOGY-CONFLICT", "D-MISSING-EXTENT", "D-DATA-UNAVAILABLE", "L-OTHER-SITE", "L-POST-RESECTION"]);
 }
 // define "No Position"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = R.or(R.inList(d3(st), d7(st), undefined), M_StsDecision.d["Medications Unreadable"](st.L_P)));
+  if (x !== undefined) return x;
+
+  return (st.v[8] = R.or(R.inList(d3(st), d7(st), undefined), M_StsDecision.d67(st.L_P)));
 }
 // define "Pembro Setting Known"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = R.and(M_StsDecision.d["Histology Known"](st.L_P), R.or(R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS")), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined))));
+  if (x !== undefined) return x;
+
+  return (st.v[9] = R.and(M_StsDecision.d64(st.L_P), R.or(R.not(R.equal(M_StsDecision.d63(st.L_P), "UPS")), R.inList(M_StsDecision.d65(st.L_P), ["LOCALIZED", "METASTATIC"], undefined))));
 }
 // define "Maintenance Output"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = R.inList("M-LMS-TRAB-MAINT", d2(st), undefined));
+  if (x !== undefined) return x;
+
+  return (st.v[10] = R.inList("M-LMS-TRAB-MAINT", d2(st), undefined));
 }
 // define "Anthracycline Drafted"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = R.exists((() => { const s9 = p(st, "Drafts", true);
-if (s9 == null) return null;
-const isList = Array.isArray(s9);
-let out11 = [];
-for (const a_D_10 of (s9 == null ? [] : Array.isArray(s9) ? s9 : [s9])) {
-if (!(R.prop(a_D_10, "anthracycline"))) continue;
-out11.push(a_D_10);
+  if (x !== undefined) return x;
+const s21 = p(st, "Drafts", true);
+let q23 = null;
+if (!(s21 == null)) {
+const isList24 = Array.isArray(s21);
+let out25 = [];
+const r26 = Array.isArray(s21) ? s21 : [s21];
+for (let i27 = 0; i27 < r26.length; i27++) {
+const a_D_22 = r26[i27];
+if (!(R.prop(a_D_22, "anthracycline"))) continue;
+out25.push(a_D_22);
 }
-out11 = R.distinctList(out11);
-return isList ? out11 : out11[0]; })()));
+q23 = isList24 ? out25 : out25[0];
+}
+  return (st.v[11] = R.exists(q23));
 }
 // define "Draft Doses"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = (() => { const s12 = p(st, "Drafts", true);
-if (s12 == null) return null;
-const isList = Array.isArray(s12);
-let out14 = [];
-for (const a_D_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-const l_converted_15 = M_StsDecision.f["DraftDose"](st.L_P, R.prop(a_D_13, "dose"));
-if (!(R.prop(a_D_13, "anthracycline"))) continue;
-out14.push(({ "id": R.prop(a_D_13, "id"), "drug": R.prop(a_D_13, "drug"), "mgM2": R.prop(l_converted_15, "mgM2"), "reason": R.prop(l_converted_15, "reason") }));
+  if (x !== undefined) return x;
+const s28 = p(st, "Drafts", true);
+let q30 = null;
+if (!(s28 == null)) {
+const isList31 = Array.isArray(s28);
+let out32 = [];
+const r33 = Array.isArray(s28) ? s28 : [s28];
+for (let i34 = 0; i34 < r33.length; i34++) {
+const a_D_29 = r33[i34];
+const l_converted_35 = M_StsDecision.f10(st.L_P, R.prop(a_D_29, "dose"));
+if (!(R.prop(a_D_29, "anthracycline"))) continue;
+out32.push(({ "id": R.prop(a_D_29, "id"), "drug": R.prop(a_D_29, "drug"), "mgM2": R.prop(l_converted_35, "mgM2"), "reason": R.prop(l_converted_35, "reason") }));
 }
-return isList ? out14 : out14[0]; })());
+q30 = isList31 ? out32 : out32[0];
+}
+  return (st.v[12] = q30);
 }
 // define "Drafted Dose"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = R.sum((() => { const s16 = d12(st);
-if (s16 == null) return null;
-const isList = Array.isArray(s16);
-let out18 = [];
-for (const a_X_17 of (s16 == null ? [] : Array.isArray(s16) ? s16 : [s16])) {
-out18.push(R.prop(a_X_17, "mgM2"));
+  if (x !== undefined) return x;
+const s36 = d12(st);
+let q38 = null;
+if (!(s36 == null)) {
+const isList39 = Array.isArray(s36);
+let out40 = [];
+const r41 = Array.isArray(s36) ? s36 : [s36];
+for (let i42 = 0; i42 < r41.length; i42++) {
+const a_X_37 = r41[i42];
+out40.push(R.prop(a_X_37, "mgM2"));
 }
-return isList ? out18 : out18[0]; })()));
+q38 = isList39 ? out40 : out40[0];
+}
+  return (st.v[13] = R.sum(q38));
 }
 // define "N Plus Drafted Dose"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = R.add(M_StsDecision.d["Cumulative Doxo"](st.L_P), d13(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[14] = R.add(M_StsDecision.d81(st.L_P), d13(st)));
 }
 // define "Doxo Cumulative Warn"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = R.or(M_StsDecision.d["Doxo Cumulative Warn"](st.L_P), R.and(R.not(M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)), (() => { let r19; r19 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r19 != null) return r19; r19 = false; if (r19 != null) return r19; return null; })())));
+  if (x !== undefined) return x;
+let r43 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r43 == null) {
+r43 = false;
+if (r43 == null) {
+r43 = null;
+}
+}
+  return (st.v[15] = R.or(M_StsDecision.d71(st.L_P), R.and(R.not(M_StsDecision.d70(st.L_P)), r43)));
 }
 // define "Medication Requests Unreadable"
-function d16(st) {
+export function d16(st) {
   const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined));
+  if (x !== undefined) return x;
+
+  return (st.v[16] = R.inList("MedicationRequest", R.split(p(st, "Unreadable", true), ","), undefined));
 }
 // define "Pathway Nodes"
-function d17(st) {
+export function d17(st) {
   const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = (() => { const s20 = d1(st);
-if (s20 == null) return null;
-const isList = Array.isArray(s20);
-let out22 = [];
-for (const a_N_21 of (s20 == null ? [] : Array.isArray(s20) ? s20 : [s20])) {
-if (!(R.and(R.inList(R.prop(a_N_21, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.inList(R.prop(a_N_21, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
-out22.push(a_N_21);
-}
-out22 = R.distinctList(out22);
-return isList ? out22 : out22[0]; })());
-}
-// define "Options"
-function d18(st) {
-  const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = (() => { const s23 = d1(st);
-if (s23 == null) return null;
-const isList = Array.isArray(s23);
-let out25 = [];
-for (const a_N_24 of (s23 == null ? [] : Array.isArray(s23) ? s23 : [s23])) {
-if (!(R.and(R.inList(R.prop(a_N_24, "id"), M_StsDecision.d["Regimen Nodes"](st.L_P), undefined), R.prop(a_N_24, "withSuggestions")))) continue;
-out25.push(R.prop(a_N_24, "id"));
-}
-out25 = R.distinctList(out25);
-return isList ? out25 : out25[0]; })());
-}
-// define "Per Draft"
-function d19(st) {
-  const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = R.flatten((() => { const s26 = p(st, "Drafts", true);
-if (s26 == null) return null;
-const isList = Array.isArray(s26);
-let out28 = [];
-for (const a_D_27 of (s26 == null ? [] : Array.isArray(s26) ? s26 : [s26])) {
-const l_blocking_29 = f3(st, a_D_27);
-const l_advisory_30 = f7(st, a_D_27);
-out28.push(R.union(R.union((() => { const s31 = l_blocking_29;
-if (s31 == null) return null;
-const isList = Array.isArray(s31);
-let out33 = [];
-for (const a_B_32 of (s31 == null ? [] : Array.isArray(s31) ? s31 : [s31])) {
-out33.push(f13(st, R.prop(a_D_27, "id"), "rule", a_B_32, f8(st, a_B_32)));
-}
-out33 = R.distinctList(out33);
-return isList ? out33 : out33[0]; })(), (() => { const s34 = l_advisory_30;
-if (s34 == null) return null;
-const isList = Array.isArray(s34);
-let out36 = [];
-for (const a_A_35 of (s34 == null ? [] : Array.isArray(s34) ? s34 : [s34])) {
-out36.push(f13(st, R.prop(a_D_27, "id"), "rule", a_A_35, f8(st, a_A_35)));
-}
-out36 = R.distinctList(out36);
-return isList ? out36 : out36[0]; })(), false), (R.exists(l_blocking_29) ? [] : (d6(st) ? f18(st, a_D_27) : (f1(st, R.prop(a_D_27, "drug"), R.prop(a_D_27, "liposomal")) ? [] : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_27, "drug")))), R.exists(l_advisory_30)) ? [] : [f14(st, a_D_27)])))), false));
-}
-out28 = R.distinctList(out28);
-return isList ? out28 : out28[0]; })()));
-}
-// define "Second Primary Draft Ids"
-function d20(st) {
-  const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = (() => { const s37 = p(st, "Drafts", true);
-if (s37 == null) return null;
-const isList = Array.isArray(s37);
-let out39 = [];
-for (const a_D_38 of (s37 == null ? [] : Array.isArray(s37) ? s37 : [s37])) {
-if (!(f1(st, R.prop(a_D_38, "drug"), R.prop(a_D_38, "liposomal")))) continue;
-out39.push(R.prop(a_D_38, "id"));
-}
-out39 = R.distinctList(out39);
-return isList ? out39 : out39[0]; })());
-}
-// define "Cards"
-function d21(st) {
-  const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = (() => { const s40 = R.distinct((() => { const s42 = d19(st);
-if (s42 == null) return null;
-const isList = Array.isArray(s42);
-let out44 = [];
-for (const a_C_43 of (s42 == null ? [] : Array.isArray(s42) ? s42 : [s42])) {
-out44.push(({ "kind": R.prop(a_C_43, "kind"), "topic": R.prop(a_C_43, "topic") }));
-}
-out44 = R.distinctList(out44);
-return isList ? out44 : out44[0]; })());
-if (s40 == null) return null;
-const isList = Array.isArray(s40);
-let out45 = [];
-for (const a_K_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-out45.push(({ "kind": R.prop(a_K_41, "kind"), "topic": R.prop(a_K_41, "topic"), "draftIds": (() => { const s46 = d19(st);
-if (s46 == null) return null;
-const isList = Array.isArray(s46);
+  if (x !== undefined) return x;
+const s44 = d1(st);
+let q46 = null;
+if (!(s44 == null)) {
+const isList47 = Array.isArray(s44);
 let out48 = [];
-for (const a_C_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-if (!(R.and(R.equal(R.prop(a_C_47, "kind"), R.prop(a_K_41, "kind")), R.equal(R.prop(a_C_47, "topic"), R.prop(a_K_41, "topic"))))) continue;
-out48.push(R.prop(a_C_47, "draftId"));
+const r49 = Array.isArray(s44) ? s44 : [s44];
+for (let i50 = 0; i50 < r49.length; i50++) {
+const a_N_45 = r49[i50];
+if (!(R.and(R.inList(R.prop(a_N_45, "id"), M_StsDecision.d2(st.L_P), undefined), R.inList(R.prop(a_N_45, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
+out48.push(a_N_45);
 }
 out48 = R.distinctList(out48);
-return isList ? out48 : out48[0]; })(), "alternatives": (R.and(R.or(R.inList(R.prop(a_K_41, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_41, "kind"), "rule"), R.inList(R.prop(a_K_41, "topic"), M_StsDecision.d["Blocking Rule Ids"](st.L_P), undefined))), R.exists((() => { const s49 = d19(st);
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
-let out51 = [];
-for (const a_C_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-if (!(R.and(R.and(R.equal(R.prop(a_C_50, "kind"), R.prop(a_K_41, "kind")), R.equal(R.prop(a_C_50, "topic"), R.prop(a_K_41, "topic"))), R.not(R.inList(R.prop(a_C_50, "draftId"), d20(st), undefined))))) continue;
-out51.push(a_C_50);
+q46 = isList47 ? out48 : out48[0];
 }
-out51 = R.distinctList(out51);
-return isList ? out51 : out51[0]; })())) ? d18(st) : []), "position": (R.inList(R.prop(a_K_41, "kind"), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten((() => { const s52 = d19(st);
-if (s52 == null) return null;
-const isList = Array.isArray(s52);
-let out54 = [];
-for (const a_C_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-if (!(R.and(R.equal(R.prop(a_C_53, "kind"), R.prop(a_K_41, "kind")), R.equal(R.prop(a_C_53, "topic"), R.prop(a_K_41, "topic"))))) continue;
-out54.push(R.prop(a_C_53, "notes"));
+  return (st.v[17] = q46);
 }
-out54 = R.distinctList(out54);
-return isList ? out54 : out54[0]; })())) }));
+// define "Options"
+export function d18(st) {
+  const x = st.v[18];
+  if (x !== undefined) return x;
+const s51 = d1(st);
+let q53 = null;
+if (!(s51 == null)) {
+const isList54 = Array.isArray(s51);
+let out55 = [];
+const r56 = Array.isArray(s51) ? s51 : [s51];
+for (let i57 = 0; i57 < r56.length; i57++) {
+const a_N_52 = r56[i57];
+if (!(R.and(R.inList(R.prop(a_N_52, "id"), M_StsDecision.d2(st.L_P), undefined), R.prop(a_N_52, "withSuggestions")))) continue;
+out55.push(R.prop(a_N_52, "id"));
 }
-out45 = R.distinctList(out45);
-return isList ? out45 : out45[0]; })());
+out55 = R.distinctList(out55);
+q53 = isList54 ? out55 : out55[0];
+}
+  return (st.v[18] = q53);
+}
+// define "Per Draft"
+export function d19(st) {
+  const x = st.v[19];
+  if (x !== undefined) return x;
+const s58 = p(st, "Drafts", true);
+let q60 = null;
+if (!(s58 == null)) {
+const isList61 = Array.isArray(s58);
+let out62 = [];
+const r63 = Array.isArray(s58) ? s58 : [s58];
+for (let i64 = 0; i64 < r63.length; i64++) {
+const a_D_59 = r63[i64];
+const l_blocking_65 = f3(st, a_D_59);
+const l_advisory_66 = f7(st, a_D_59);
+const s67 = l_blocking_65;
+let q69 = null;
+if (!(s67 == null)) {
+const isList70 = Array.isArray(s67);
+let out71 = [];
+const r72 = Array.isArray(s67) ? s67 : [s67];
+for (let i73 = 0; i73 < r72.length; i73++) {
+const a_B_68 = r72[i73];
+out71.push(f13(st, R.prop(a_D_59, "id"), "rule", a_B_68, f8(st, a_B_68)));
+}
+out71 = R.distinctList(out71);
+q69 = isList70 ? out71 : out71[0];
+}
+const s74 = l_advisory_66;
+let q76 = null;
+if (!(s74 == null)) {
+const isList77 = Array.isArray(s74);
+let out78 = [];
+const r79 = Array.isArray(s74) ? s74 : [s74];
+for (let i80 = 0; i80 < r79.length; i80++) {
+const a_A_75 = r79[i80];
+out78.push(f13(st, R.prop(a_D_59, "id"), "rule", a_A_75, f8(st, a_A_75)));
+}
+out78 = R.distinctList(out78);
+q76 = isList77 ? out78 : out78[0];
+}
+out62.push(R.union(R.union(q69, q76, false), (R.exists(l_blocking_65) ? [] : (d6(st) ? f18(st, a_D_59) : (f1(st, R.prop(a_D_59, "drug"), R.prop(a_D_59, "liposomal")) ? [] : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_59, "drug")))), R.exists(l_advisory_66)) ? [] : [f14(st, a_D_59)])))), false));
+}
+out62 = R.distinctList(out62);
+q60 = isList61 ? out62 : out62[0];
+}
+  return (st.v[19] = R.flatten(q60));
+}
+// define "Second Primary Draft Ids"
+export function d20(st) {
+  const x = st.v[20];
+  if (x !== undefined) return x;
+const s81 = p(st, "Drafts", true);
+let q83 = null;
+if (!(s81 == null)) {
+const isList84 = Array.isArray(s81);
+let out85 = [];
+const r86 = Array.isArray(s81) ? s81 : [s81];
+for (let i87 = 0; i87 < r86.length; i87++) {
+const a_D_82 = r86[i87];
+if (!(f1(st, R.prop(a_D_82, "drug"), R.prop(a_D_82, "liposomal")))) continue;
+out85.push(R.prop(a_D_82, "id"));
+}
+out85 = R.distinctList(out85);
+q83 = isList84 ? out85 : out85[0];
+}
+  return (st.v[20] = q83);
+}
+// define "Cards"
+export function d21(st) {
+  const x = st.v[21];
+  if (x !== undefined) return x;
+const s90 = d19(st);
+let q92 = null;
+if (!(s90 == null)) {
+const isList93 = Array.isArray(s90);
+let out94 = [];
+const r95 = Array.isArray(s90) ? s90 : [s90];
+for (let i96 = 0; i96 < r95.length; i96++) {
+const a_C_91 = r95[i96];
+out94.push(({ "kind": R.prop(a_C_91, "kind"), "topic": R.prop(a_C_91, "topic") }));
+}
+out94 = R.distinctList(out94);
+q92 = isList93 ? out94 : out94[0];
+}
+const s88 = R.distinct(q92);
+let q97 = null;
+if (!(s88 == null)) {
+const isList98 = Array.isArray(s88);
+let out99 = [];
+const r100 = Array.isArray(s88) ? s88 : [s88];
+for (let i101 = 0; i101 < r100.length; i101++) {
+const a_K_89 = r100[i101];
+const s102 = d19(st);
+let q104 = null;
+if (!(s102 == null)) {
+const isList105 = Array.isArray(s102);
+let out106 = [];
+const r107 = Array.isArray(s102) ? s102 : [s102];
+for (let i108 = 0; i108 < r107.length; i108++) {
+const a_C_103 = r107[i108];
+if (!(R.and(R.equal(R.prop(a_C_103, "kind"), R.prop(a_K_89, "kind")), R.equal(R.prop(a_C_103, "topic"), R.prop(a_K_89, "topic"))))) continue;
+out106.push(R.prop(a_C_103, "draftId"));
+}
+out106 = R.distinctList(out106);
+q104 = isList105 ? out106 : out106[0];
+}
+const s109 = d19(st);
+let q111 = null;
+if (!(s109 == null)) {
+const isList112 = Array.isArray(s109);
+let out113 = [];
+const r114 = Array.isArray(s109) ? s109 : [s109];
+for (let i115 = 0; i115 < r114.length; i115++) {
+const a_C_110 = r114[i115];
+if (!(R.and(R.and(R.equal(R.prop(a_C_110, "kind"), R.prop(a_K_89, "kind")), R.equal(R.prop(a_C_110, "topic"), R.prop(a_K_89, "topic"))), R.not(R.inList(R.prop(a_C_110, "draftId"), d20(st), undefined))))) continue;
+out113.push(a_C_110);
+}
+q111 = isList112 ? out113 : out113[0];
+}
+const s116 = d19(st);
+let q118 = null;
+if (!(s116 == null)) {
+const isList119 = Array.isArray(s116);
+let out120 = [];
+const r121 = Array.isArray(s116) ? s116 : [s116];
+for (let i122 = 0; i122 < r121.length; i122++) {
+const a_C_117 = r121[i122];
+if (!(R.and(R.equal(R.prop(a_C_117, "kind"), R.prop(a_K_89, "kind")), R.equal(R.prop(a_C_117, "topic"), R.prop(a_K_89, "topic"))))) continue;
+out120.push(R.prop(a_C_117, "notes"));
+}
+out120 = R.distinctList(out120);
+q118 = isList119 ? out120 : out120[0];
+}
+out99.push(({ "kind": R.prop(a_K_89, "kind"), "topic": R.prop(a_K_89, "topic"), "draftIds": q104, "alternatives": (R.and(R.or(R.inList(R.prop(a_K_89, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_89, "kind"), "rule"), R.inList(R.prop(a_K_89, "topic"), M_StsDecision.d74(st.L_P), undefined))), R.exists(q111)) ? d18(st) : []), "position": (R.inList(R.prop(a_K_89, "kind"), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q118)) }));
+}
+out99 = R.distinctList(out99);
+q97 = isList98 ? out99 : out99[0];
+}
+  return (st.v[21] = q97);
 }
 // define "Has STS"
-function d22(st) {
+export function d22(st) {
   const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = M_StsDecision.d["Has STS"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[22] = M_StsDecision.d34(st.L_P));
 }
 // define "STS Condition Keys"
-function d23(st) {
+export function d23(st) {
   const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = M_StsDecision.d["STS Condition Keys"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[23] = M_StsDecision.d37(st.L_P));
 }
 // define "Fact Histology"
-function d24(st) {
+export function d24(st) {
   const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = M_StsDecision.d["Fact Histology"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[24] = M_StsDecision.d38(st.L_P));
 }
 // define "Fact Extent"
-function d25(st) {
+export function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = M_StsDecision.d["Fact Extent"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[25] = M_StsDecision.d39(st.L_P));
 }
 // define "Fact Site"
-function d26(st) {
+export function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = M_StsDecision.d["Fact Site"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[26] = M_StsDecision.d40(st.L_P));
 }
 // define "Fact Grade"
-function d27(st) {
+export function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = M_StsDecision.d["Fact Grade"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[27] = M_StsDecision.d41(st.L_P));
 }
 // define "Fact Surgery"
-function d28(st) {
+export function d28(st) {
   const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = M_StsDecision.d["Fact Surgery"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[28] = M_StsDecision.d42(st.L_P));
 }
 // define "Fact Radiotherapy"
-function d29(st) {
+export function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = M_StsDecision.d["Fact Radiotherapy"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[29] = M_StsDecision.d43(st.L_P));
 }
 // define "Fact Age"
-function d30(st) {
+export function d30(st) {
   const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = M_StsDecision.d["Fact Age"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[30] = M_StsDecision.d44(st.L_P));
 }
 // define "Fact Current Regimen"
-function d31(st) {
+export function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = M_StsDecision.d["Fact Current Regimen"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[31] = M_StsDecision.d45(st.L_P));
 }
 // define "Fact Line"
-function d32(st) {
+export function d32(st) {
   const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = M_StsDecision.d["Fact Line"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[32] = M_StsDecision.d46(st.L_P));
 }
 // define "Fact Line Sources"
-function d33(st) {
+export function d33(st) {
   const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = M_StsDecision.d["Fact Line Sources"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[33] = M_StsDecision.d47(st.L_P));
 }
 // define "Fact ECOG"
-function d34(st) {
+export function d34(st) {
   const x = st.v[34];
-  return x !== undefined ? x : (st.v[34] = M_StsDecision.d["Fact ECOG"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[34] = M_StsDecision.d48(st.L_P));
 }
 // define "Fact LVEF"
-function d35(st) {
+export function d35(st) {
   const x = st.v[35];
-  return x !== undefined ? x : (st.v[35] = M_StsDecision.d["Fact LVEF"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[35] = M_StsDecision.d49(st.L_P));
 }
 // define "Fact Bilirubin"
-function d36(st) {
+export function d36(st) {
   const x = st.v[36];
-  return x !== undefined ? x : (st.v[36] = M_StsDecision.d["Fact Bilirubin"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[36] = M_StsDecision.d89(st.L_P));
 }
 // define "Fact Cumulative"
-function d37(st) {
+export function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = M_StsDecision.d["Fact Cumulative"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[37] = M_StsDecision.d50(st.L_P));
 }
 // define "Fact Unrecognized"
-function d38(st) {
+export function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = M_StsDecision.d["Fact Unrecognized"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[38] = M_StsDecision.d51(st.L_P));
 }
 // define "Fact Disease Status"
-function d39(st) {
+export function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = M_StsDecision.d["Fact Disease Status"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[39] = M_StsDecision.d59(st.L_P));
 }
 // define "Fact Second Primary"
-function d40(st) {
+export function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = M_StsDecision.d["Fact Second Primary"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[40] = M_StsDecision.d54(st.L_P));
 }
 // define "Fact Undated Exposures"
-function d41(st) {
+export function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = M_StsDecision.d["Fact Undated Exposures"](st.L_P));
+  if (x !== undefined) return x;
+
+  return (st.v[41] = M_StsDecision.d55(st.L_P));
 }
 // define "Rule Values"
-function d42(st) {
+export function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d["LVEF"](st.L_P), "date")), "lvefLow": M_StsDecision.d["Doxo LVEF Low"](st.L_P), "reason": M_StsDecision.d["LVEF Unusable Reason"](st.L_P), "trabReason": M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P), "N": M_StsDecision.d["Cumulative Doxo"](st.L_P), "P": M_StsDecision.d["Possible Doxo"](st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d["Cumulative Known"](st.L_P), "otherAnthracyclines": M_StsDecision.d["Other Anthracyclines Received"](st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d["ECOG Reading"](st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d["Age"](st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d["Bilirubin"](st.L_P), "date")), "histology": M_StsDecision.d["Histology Code"](st.L_P), "histologyName": R.prop(M_StsDecision.d["Fact Histology"](st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d["Progression Since Current Start"](st.L_P), "date")) }));
+  if (x !== undefined) return x;
+
+  return (st.v[42] = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d78(st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d78(st.L_P), "date")), "lvefLow": M_StsDecision.d69(st.L_P), "reason": M_StsDecision.d79(st.L_P), "trabReason": M_StsDecision.d80(st.L_P), "N": M_StsDecision.d81(st.L_P), "P": M_StsDecision.d83(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d82(st.L_P), "otherAnthracyclines": M_StsDecision.d84(st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d77(st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d77(st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d76(st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d85(st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d85(st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d85(st.L_P), "date")), "histology": M_StsDecision.d75(st.L_P), "histologyName": R.prop(M_StsDecision.d38(st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d61(st.L_P), "date")) }));
 }
 // function "IsAdjuvantPembro"(drug)
-function f0(st, o0) {
-  return R.and(R.and(R.and(R.equal(o0, "pembrolizumab"), R.equal(d3(st), "L-POST-RESECTION")), R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS")), R.inList("pembrolizumab", M_StsDecision.d["Exposed Drugs"](st.L_P), undefined));
+export function f0(st, o0) {
+
+  return R.and(R.and(R.and(R.equal(o0, "pembrolizumab"), R.equal(d3(st), "L-POST-RESECTION")), R.equal(M_StsDecision.d63(st.L_P), "UPS")), R.inList("pembrolizumab", M_StsDecision.d66(st.L_P), undefined));
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
-function f1(st, o0, o1) {
-  return R.or(R.inList(o0, (() => { let r55; r55 = M_StsDecision.d["Second Primary Drugs"](st.L_P); if (r55 != null) return r55; r55 = []; if (r55 != null) return r55; return null; })(), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), (() => { let r56; r56 = o1; if (r56 != null) return r56; r56 = false; if (r56 != null) return r56; return null; })()), (() => { let r57; r57 = M_StsDecision.d["Second Primary Liposomal Doxorubicin"](st.L_P); if (r57 != null) return r57; r57 = false; if (r57 != null) return r57; return null; })()));
+export function f1(st, o0, o1) {
+let r123 = M_StsDecision.d90(st.L_P);
+if (r123 == null) {
+r123 = [];
+if (r123 == null) {
+r123 = null;
+}
+}
+let r124 = o1;
+if (r124 == null) {
+r124 = false;
+if (r124 == null) {
+r124 = null;
+}
+}
+let r125 = M_StsDecision.d91(st.L_P);
+if (r125 == null) {
+r125 = false;
+if (r125 == null) {
+r125 = null;
+}
+}
+  return R.or(R.inList(o0, r123, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r124), r125));
 }
 // function "IsHistologySpecific"(drug)
-function f2(st, o0) {
-  return R.exists((() => { const s58 = M_StsCodes.d["Histology Specific Options"](st.L_Codes);
-if (s58 == null) return null;
-const isList = Array.isArray(s58);
-let out60 = [];
-for (const a_O_59 of (s58 == null ? [] : Array.isArray(s58) ? s58 : [s58])) {
-if (!(R.and(R.and(R.equal(R.prop(a_O_59, "drug"), o0), R.inList(M_StsDecision.d["Histology Code"](st.L_P), R.prop(a_O_59, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_59, "metastaticOnly")), R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC"))))) continue;
-out60.push(a_O_59);
+export function f2(st, o0) {
+const s126 = M_StsCodes.d98(st.L_Codes);
+let q128 = null;
+if (!(s126 == null)) {
+const isList129 = Array.isArray(s126);
+let out130 = [];
+const r131 = Array.isArray(s126) ? s126 : [s126];
+for (let i132 = 0; i132 < r131.length; i132++) {
+const a_O_127 = r131[i132];
+if (!(R.and(R.and(R.equal(R.prop(a_O_127, "drug"), o0), R.inList(M_StsDecision.d75(st.L_P), R.prop(a_O_127, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_127, "metastaticOnly")), R.equal(M_StsDecision.d65(st.L_P), "METASTATIC"))))) continue;
+out130.push(a_O_127);
 }
-out60 = R.distinctList(out60);
-return isList ? out60 : out60[0]; })());
+q128 = isList129 ? out130 : out130[0];
+}
+  return R.exists(q128);
 }
 // function "Blocking"(D)
-function f3(st, o0) {
-  return (() => { const s61 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo LVEF Low"](st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Doxo Cumulative Critical"](st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d["Histology Known"](st.L_P)), R.not(R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f2(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d["Histology"](st.L_P), "UPS"), R.equal(M_StsDecision.d["Extent"](st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-if (s61 == null) return null;
-const isList = Array.isArray(s61);
-let out63 = [];
-for (const a_R_62 of (s61 == null ? [] : Array.isArray(s61) ? s61 : [s61])) {
-if (!(R.not((a_R_62 == null)))) continue;
-out63.push(a_R_62);
+export function f3(st, o0) {
+const s133 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d69(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d63(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d64(st.L_P)), R.not(R.equal(M_StsDecision.d63(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d64(st.L_P)), R.not(R.inList(M_StsDecision.d63(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f2(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d63(st.L_P), "UPS"), R.equal(M_StsDecision.d65(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q135 = null;
+if (!(s133 == null)) {
+const isList136 = Array.isArray(s133);
+let out137 = [];
+const r138 = Array.isArray(s133) ? s133 : [s133];
+for (let i139 = 0; i139 < r138.length; i139++) {
+const a_R_134 = r138[i139];
+if (!(R.not((a_R_134 == null)))) continue;
+out137.push(a_R_134);
 }
-out63 = R.distinctList(out63);
-return isList ? out63 : out63[0]; })();
+out137 = R.distinctList(out137);
+q135 = isList136 ? out137 : out137[0];
+}
+  return q135;
 }
 // function "IsCombination"(drug)
-function f4(st, o0) {
+export function f4(st, o0) {
+
   return R.or(R.or(R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined)), R.and(R.inList(o0, ["doxorubicin", "trabectedin"], undefined), R.includes(d5(st), ["doxorubicin", "trabectedin"], undefined))), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(d5(st), ["gemcitabine", "docetaxel"], undefined)));
 }
 // function "Repeats"(drug)
-function f5(st, o0) {
-  return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d["Current Drugs"](st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d["Prior Drugs"](st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d["Prior Drugs"](st.L_P), ["gemcitabine", "docetaxel"], undefined))));
+export function f5(st, o0) {
+
+  return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d35(st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d36(st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d36(st.L_P), ["gemcitabine", "docetaxel"], undefined))));
 }
 // function "IsDoxoIfos"(drug)
-function f6(st, o0) {
+export function f6(st, o0) {
+
   return R.and(R.inList(o0, ["doxorubicin", "ifosfamide"], undefined), R.includes(d5(st), ["doxorubicin", "ifosfamide"], undefined));
 }
 // function "Advisory"(D)
-function f7(st, o0) {
-  return (() => { const s64 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d["Pediatric"](st.L_P)), R.not((M_StsDecision.d["LVEF Unusable Reason"](st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d["Pediatric"](st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d["Doxo LVEF Low"](st.L_P), R.not((M_StsDecision.d["Trabectedin LVEF Unusable Reason"](st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d["Recent Mesna Order"](st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d["Bilirubin Rule Drugs"](st.L_Codes), undefined), R.not(M_StsDecision.d["Pediatric"](st.L_P))), M_StsDecision.d["Bilirubin High"](st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d["ECOG Combo"](st.L_P), f4(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d["Combo Age"](st.L_P), f6(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d["Extent"](st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (M_StsDecision.d["ECOG Poor"](st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (f5(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
-if (s64 == null) return null;
-const isList = Array.isArray(s64);
-let out66 = [];
-for (const a_R_65 of (s64 == null ? [] : Array.isArray(s64) ? s64 : [s64])) {
-if (!(R.not((a_R_65 == null)))) continue;
-out66.push(a_R_65);
+export function f7(st, o0) {
+const s140 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d62(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d62(st.L_P)), R.not((M_StsDecision.d79(st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d62(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d69(st.L_P), R.not((M_StsDecision.d80(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d88(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d97(st.L_Codes), undefined), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d86(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d72(st.L_P), f4(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d87(st.L_P), f6(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d65(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (M_StsDecision.d73(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (f5(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q142 = null;
+if (!(s140 == null)) {
+const isList143 = Array.isArray(s140);
+let out144 = [];
+const r145 = Array.isArray(s140) ? s140 : [s140];
+for (let i146 = 0; i146 < r145.length; i146++) {
+const a_R_141 = r145[i146];
+if (!(R.not((a_R_141 == null)))) continue;
+out144.push(a_R_141);
 }
-out66 = R.distinctList(out66);
-return isList ? out66 : out66[0]; })();
+out144 = R.distinctList(out144);
+q142 = isList143 ? out144 : out144[0];
+}
+  return q142;
 }
 // function "RuleNotes"(rule)
-function f8(st, o0) {
-  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d["Note Mesna Unchecked"](st.L_Codes)] : []);
+export function f8(st, o0) {
+
+  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d127(st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
-function f9(st, o0) {
-  return M_StsDecision.f["DrugsOf"](st.L_P, o0);
+export function f9(st, o0) {
+
+  return M_StsDecision.f3(st.L_P, o0);
 }
 // function "OnPathwayNode"(D)
-function f10(st, o0) {
-  return (R.prop(o0, "liposomal") ? R.as(null, K0, false) : R.prop(R.first((() => { const s67 = (() => { const s69 = d17(st);
-if (s69 == null) return null;
-const isList = Array.isArray(s69);
-let out71 = [];
-for (const a_N_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
-if (!(R.or(R.inList(R.prop(o0, "drug"), f9(st, R.prop(a_N_70, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_70, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-out71.push(({ "id": R.prop(a_N_70, "id"), "score": R.add(R.multiply(10, R.count((() => { const s72 = f9(st, R.prop(a_N_70, "id"));
-if (s72 == null) return null;
-const isList = Array.isArray(s72);
-let out74 = [];
-for (const a_X_73 of (s72 == null ? [] : Array.isArray(s72) ? s72 : [s72])) {
-if (!(R.inList(a_X_73, d5(st), undefined))) continue;
-out74.push(a_X_73);
+export function f10(st, o0) {
+let c168;
+if (R.prop(o0, "liposomal")) {
+c168 = R.as(null, K0, false);
+} else {
+const s149 = d17(st);
+let q151 = null;
+if (!(s149 == null)) {
+const isList152 = Array.isArray(s149);
+let out153 = [];
+const r154 = Array.isArray(s149) ? s149 : [s149];
+for (let i155 = 0; i155 < r154.length; i155++) {
+const a_N_150 = r154[i155];
+if (!(R.or(R.inList(R.prop(o0, "drug"), f9(st, R.prop(a_N_150, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_150, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s156 = f9(st, R.prop(a_N_150, "id"));
+let q158 = null;
+if (!(s156 == null)) {
+const isList159 = Array.isArray(s156);
+let out160 = [];
+const r161 = Array.isArray(s156) ? s156 : [s156];
+for (let i162 = 0; i162 < r161.length; i162++) {
+const a_X_157 = r161[i162];
+if (!(R.inList(a_X_157, d5(st), undefined))) continue;
+out160.push(a_X_157);
 }
-out74 = R.distinctList(out74);
-return isList ? out74 : out74[0]; })())), (R.includes(d5(st), f9(st, R.prop(a_N_70, "id")), undefined) ? 5 : 0)) }));
+out160 = R.distinctList(out160);
+q158 = isList159 ? out160 : out160[0];
 }
-out71 = R.distinctList(out71);
-return isList ? out71 : out71[0]; })();
-if (s67 == null) return null;
-const isList = Array.isArray(s67);
-let out75 = [];
-for (const a_T_68 of (s67 == null ? [] : Array.isArray(s67) ? s67 : [s67])) {
-out75.push(a_T_68);
+out153.push(({ "id": R.prop(a_N_150, "id"), "score": R.add(R.multiply(10, R.count(q158)), (R.includes(d5(st), f9(st, R.prop(a_N_150, "id")), undefined) ? 5 : 0)) }));
 }
-out75 = R.distinctList(out75);
-out75 = R.mergeSort(out75, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
-return isList ? out75 : out75[0]; })()), "id"));
+out153 = R.distinctList(out153);
+q151 = isList152 ? out153 : out153[0];
+}
+const s147 = q151;
+let q163 = null;
+if (!(s147 == null)) {
+const isList164 = Array.isArray(s147);
+let out165 = [];
+const r166 = Array.isArray(s147) ? s147 : [s147];
+for (let i167 = 0; i167 < r166.length; i167++) {
+const a_T_148 = r166[i167];
+out165.push(a_T_148);
+}
+out165 = R.distinctList(out165);
+out165 = R.mergeSort(out165, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+q163 = isList164 ? out165 : out165[0];
+}
+c168 = R.prop(R.first(q163), "id");
+}
+  return c168;
 }
 // function "NextStepNode"(drug)
-function f11(st, o0) {
-  return (R.not(R.exists(M_StsDecision.d["Current Drugs"](st.L_P))) ? R.as(null, K0, false) : R.first((() => { const s76 = d1(st);
-if (s76 == null) return null;
-const isList = Array.isArray(s76);
-let out78 = [];
-for (const a_N_77 of (s76 == null ? [] : Array.isArray(s76) ? s76 : [s76])) {
-if (!(R.and(R.equal(R.prop(a_N_77, "role"), "next"), R.inList(o0, f9(st, R.prop(a_N_77, "id")), undefined)))) continue;
-out78.push(R.prop(a_N_77, "id"));
+export function f11(st, o0) {
+let c176;
+if (R.not(R.exists(M_StsDecision.d35(st.L_P)))) {
+c176 = R.as(null, K0, false);
+} else {
+const s169 = d1(st);
+let q171 = null;
+if (!(s169 == null)) {
+const isList172 = Array.isArray(s169);
+let out173 = [];
+const r174 = Array.isArray(s169) ? s169 : [s169];
+for (let i175 = 0; i175 < r174.length; i175++) {
+const a_N_170 = r174[i175];
+if (!(R.and(R.equal(R.prop(a_N_170, "role"), "next"), R.inList(o0, f9(st, R.prop(a_N_170, "id")), undefined)))) continue;
+out173.push(R.prop(a_N_170, "id"));
 }
-out78 = R.distinctList(out78);
-return isList ? out78 : out78[0]; })()));
+q171 = isList172 ? out173 : out173[0];
+}
+c176 = R.first(q171);
+}
+  return c176;
 }
 // function "LaterLineEarlyNode"(drug)
-function f12(st, o0) {
-  return (R.or(R.not(R.equal(M_StsDecision.d["Extent"](st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d["Line"](st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d["Histology"](st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d["Histology"](st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
+export function f12(st, o0) {
+
+  return (R.or(R.not(R.equal(M_StsDecision.d65(st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d14(st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d63(st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d63(st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d63(st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
 }
 // function "Card"(draftId, kind, topic, notes)
-function f13(st, o0, o1, o2, o3) {
+export function f13(st, o0, o1, o2, o3) {
+
   return ({ "draftId": o0, "kind": o1, "topic": o2, "notes": o3 });
 }
 // function "Classify"(D)
-function f14(st, o0) {
-  return (f0(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d["Note Adjuvant Pembrolizumab"](st.L_Codes)]) : (d8(st) ? f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", (() => { const s79 = [];
-if (s79 == null) return null;
-const isList = Array.isArray(s79);
-let out81 = [];
-for (const a_X_80 of (s79 == null ? [] : Array.isArray(s79) ? s79 : [s79])) {
-out81.push(R.as(a_X_80, K0, false));
+export function f14(st, o0) {
+let c185;
+if (f0(st, R.prop(o0, "drug"))) {
+c185 = f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d124(st.L_Codes)]);
+} else {
+let c184;
+if (d8(st)) {
+const s177 = [];
+let q179 = null;
+if (!(s177 == null)) {
+const isList180 = Array.isArray(s177);
+let out181 = [];
+const r182 = Array.isArray(s177) ? s177 : [s177];
+for (let i183 = 0; i183 < r182.length; i183++) {
+const a_X_178 = r182[i183];
+out181.push(R.as(a_X_178, K0, false));
 }
-return isList ? out81 : out81[0]; })()) : f15(st, o0, f10(st, o0))));
+q179 = isList180 ? out181 : out181[0];
+}
+c184 = f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", q179);
+} else {
+c184 = f15(st, o0, f10(st, o0));
+}
+c185 = c184;
+}
+  return c185;
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
-function f15(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "on-pathway", o1, (() => { const s82 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d["Note Part Of"](st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d["Note Doxorubicin Ifosfamide Response"](st.L_Codes) : R.as(null, K0, false))];
-if (s82 == null) return null;
-const isList = Array.isArray(s82);
-let out84 = [];
-for (const a_X_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
-if (!(R.not((a_X_83 == null)))) continue;
-out84.push(a_X_83);
+export function f15(st, o0, o1) {
+let c193;
+if (R.not((o1 == null))) {
+const s186 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d130(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K0, false))];
+let q188 = null;
+if (!(s186 == null)) {
+const isList189 = Array.isArray(s186);
+let out190 = [];
+const r191 = Array.isArray(s186) ? s186 : [s186];
+for (let i192 = 0; i192 < r191.length; i192++) {
+const a_X_187 = r191[i192];
+if (!(R.not((a_X_187 == null)))) continue;
+out190.push(a_X_187);
 }
-out84 = R.distinctList(out84);
-return isList ? out84 : out84[0]; })()) : f16(st, o0, f11(st, R.prop(o0, "drug"))));
+out190 = R.distinctList(out190);
+q188 = isList189 ? out190 : out190[0];
+}
+c193 = f13(st, R.prop(o0, "id"), "on-pathway", o1, q188);
+} else {
+c193 = f16(st, o0, f11(st, R.prop(o0, "drug")));
+}
+  return c193;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
-function f16(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "next-step-early", o1, (() => { const s85 = [];
-if (s85 == null) return null;
-const isList = Array.isArray(s85);
-let out87 = [];
-for (const a_X_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
-out87.push(R.as(a_X_86, K0, false));
+export function f16(st, o0, o1) {
+let c201;
+if (R.not((o1 == null))) {
+const s194 = [];
+let q196 = null;
+if (!(s194 == null)) {
+const isList197 = Array.isArray(s194);
+let out198 = [];
+const r199 = Array.isArray(s194) ? s194 : [s194];
+for (let i200 = 0; i200 < r199.length; i200++) {
+const a_X_195 = r199[i200];
+out198.push(R.as(a_X_195, K0, false));
 }
-return isList ? out87 : out87[0]; })()) : f17(st, o0, f12(st, R.prop(o0, "drug"))));
+q196 = isList197 ? out198 : out198[0];
+}
+c201 = f13(st, R.prop(o0, "id"), "next-step-early", o1, q196);
+} else {
+c201 = f17(st, o0, f12(st, R.prop(o0, "drug")));
+}
+  return c201;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
-function f17(st, o0, o1) {
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d["Note Later Line Early"](st.L_Codes)]) : (f2(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f13(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? [M_StsCodes.d["Note Liposomal Doxorubicin"](st.L_Codes)] : []))));
+export function f17(st, o0, o1) {
+
+  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d129(st.L_Codes)]) : (f2(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f13(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? [M_StsCodes.d126(st.L_Codes)] : []))));
 }
 // function "ClassifyOutside"(D)
-function f18(st, o0) {
-  return (R.and(M_StsDecision.d["Pediatric"](st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d["Note Pediatric Order"](st.L_Codes)])] : []);
+export function f18(st, o0) {
+
+  return (R.and(M_StsDecision.d62(st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d128(st.L_Codes)])] : []);
 }
-const T88 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T89 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T90 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T91 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T92 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T93 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T94 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T95 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T96 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T97 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T98 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T99 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T100 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T101 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T102 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T103 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T104 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T105 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T106 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T202 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T203 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T204 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T205 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T206 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T207 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T208 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T209 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T210 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T211 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T212 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T213 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T214 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T215 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T216 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T217 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T218 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T219 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T220 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T88),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T89),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T90),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T91),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T92),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T93),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T94),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T95),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T96),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T97),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T98),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T99),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T100),
-  "Card": (st, ...args) => R.dispatch(st, args, T101),
-  "Classify": (st, ...args) => R.dispatch(st, args, T102),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T103),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T104),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T105),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T106),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T202),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T203),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T204),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T205),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T206),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T207),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T208),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T209),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T210),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T211),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T212),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T213),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T214),
+  "Card": (st, ...args) => R.dispatch(st, args, T215),
+  "Classify": (st, ...args) => R.dispatch(st, args, T216),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T217),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T218),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T219),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T220),
 };
 const F = f;
 export const d = {

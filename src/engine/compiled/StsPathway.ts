@@ -12,162 +12,226 @@ export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumul
 
 export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Unreadable": return "";
-    case "Incomplete": return "";
+    case "Unreadable": {
+return "";
+}
+    case "Incomplete": {
+return "";
+}
     default: return R.NO_DEFAULT;
   }
 });
 export const vs = {
 };
 // define "Patient"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
+  if (x !== undefined) return x;
+
+  return (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Decision"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = M_StsDecision.d["Decision"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[1] = M_StsDecision.d33(st.L_D));
 }
 // define "Has STS"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = M_StsDecision.d["Has STS"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[2] = M_StsDecision.d34(st.L_D));
 }
 // define "Prior Drugs"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = M_StsDecision.d["Prior Drugs"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[3] = M_StsDecision.d36(st.L_D));
 }
 // define "STS Condition Keys"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = M_StsDecision.d["STS Condition Keys"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[4] = M_StsDecision.d37(st.L_D));
 }
 // define "Fact Histology"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = M_StsDecision.d["Fact Histology"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[5] = M_StsDecision.d38(st.L_D));
 }
 // define "Fact Extent"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = M_StsDecision.d["Fact Extent"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[6] = M_StsDecision.d39(st.L_D));
 }
 // define "Fact Site"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = M_StsDecision.d["Fact Site"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[7] = M_StsDecision.d40(st.L_D));
 }
 // define "Fact Grade"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = M_StsDecision.d["Fact Grade"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[8] = M_StsDecision.d41(st.L_D));
 }
 // define "Fact Surgery"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = M_StsDecision.d["Fact Surgery"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[9] = M_StsDecision.d42(st.L_D));
 }
 // define "Fact Radiotherapy"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = M_StsDecision.d["Fact Radiotherapy"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[10] = M_StsDecision.d43(st.L_D));
 }
 // define "Fact Age"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = M_StsDecision.d["Fact Age"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[11] = M_StsDecision.d44(st.L_D));
 }
 // define "Fact Current Regimen"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = M_StsDecision.d["Fact Current Regimen"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[12] = M_StsDecision.d45(st.L_D));
 }
 // define "Fact Line"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = M_StsDecision.d["Fact Line"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[13] = M_StsDecision.d46(st.L_D));
 }
 // define "Fact Line Sources"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = M_StsDecision.d["Fact Line Sources"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[14] = M_StsDecision.d47(st.L_D));
 }
 // define "Fact ECOG"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = M_StsDecision.d["Fact ECOG"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[15] = M_StsDecision.d48(st.L_D));
 }
 // define "Fact LVEF"
-function d16(st) {
+export function d16(st) {
   const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = M_StsDecision.d["Fact LVEF"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[16] = M_StsDecision.d49(st.L_D));
 }
 // define "Fact Bilirubin"
-function d17(st) {
+export function d17(st) {
   const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = M_StsDecision.d["Fact Bilirubin"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[17] = M_StsDecision.d89(st.L_D));
 }
 // define "Fact Cumulative"
-function d18(st) {
+export function d18(st) {
   const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = M_StsDecision.d["Fact Cumulative"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[18] = M_StsDecision.d50(st.L_D));
 }
 // define "Fact Unrecognized"
-function d19(st) {
+export function d19(st) {
   const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = M_StsDecision.d["Fact Unrecognized"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[19] = M_StsDecision.d51(st.L_D));
 }
 // define "Fact STS Conditions"
-function d20(st) {
+export function d20(st) {
   const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = M_StsDecision.d["Fact STS Conditions"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[20] = M_StsDecision.d52(st.L_D));
 }
 // define "Fact Ignored Evidence"
-function d21(st) {
+export function d21(st) {
   const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = M_StsDecision.d["Fact Ignored Evidence"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[21] = M_StsDecision.d53(st.L_D));
 }
 // define "Fact Second Primary"
-function d22(st) {
+export function d22(st) {
   const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = M_StsDecision.d["Fact Second Primary"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[22] = M_StsDecision.d54(st.L_D));
 }
 // define "Fact Undated Exposures"
-function d23(st) {
+export function d23(st) {
   const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = M_StsDecision.d["Fact Undated Exposures"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[23] = M_StsDecision.d55(st.L_D));
 }
 // define "Fact Prior Last Exposure"
-function d24(st) {
+export function d24(st) {
   const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = M_StsDecision.d["Fact Prior Last Exposure"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[24] = M_StsDecision.d56(st.L_D));
 }
 // define "Fact Maintenance"
-function d25(st) {
+export function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = M_StsDecision.d["Fact Maintenance"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[25] = M_StsDecision.d57(st.L_D));
 }
 // define "Fact Prior Regimens"
-function d26(st) {
+export function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = M_StsDecision.d["Fact Prior Regimens"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[26] = M_StsDecision.d58(st.L_D));
 }
 // define "Fact Disease Status"
-function d27(st) {
+export function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = M_StsDecision.d["Fact Disease Status"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[27] = M_StsDecision.d59(st.L_D));
 }
 // define "Later Line Status"
-function d28(st) {
+export function d28(st) {
   const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = M_StsDecision.d["Later Line Status"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[28] = M_StsDecision.d60(st.L_D));
 }
 // define "Progression Since Current Start"
-function d29(st) {
+export function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = M_StsDecision.d["Progression Since Current Start"](st.L_D));
+  if (x !== undefined) return x;
+
+  return (st.v[29] = M_StsDecision.d61(st.L_D));
 }
 export const f = {
 

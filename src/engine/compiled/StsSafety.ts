@@ -33,911 +33,1519 @@ export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumul
 
 export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Unreadable": return "";
-    case "Incomplete": return "";
+    case "Unreadable": {
+return "";
+}
+    case "Incomplete": {
+return "";
+}
     default: return R.NO_DEFAULT;
   }
 });
 export const vs = {
 };
 // define "Patient"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
+  if (x !== undefined) return x;
+
+  return (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Unreadable Types"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = R.split(p(st, "Unreadable", true), ","));
+  if (x !== undefined) return x;
+
+  return (st.v[1] = R.split(p(st, "Unreadable", true), ","));
 }
 // define "Incomplete Types"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = R.split(p(st, "Incomplete", true), ","));
+  if (x !== undefined) return x;
+
+  return (st.v[2] = R.split(p(st, "Incomplete", true), ","));
 }
 // define "Conditions Unreadable"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = R.or(R.inList("Condition", d1(st), undefined), R.inList("Condition", d2(st), undefined)));
+  if (x !== undefined) return x;
+
+  return (st.v[3] = R.or(R.inList("Condition", d1(st), undefined), R.inList("Condition", d2(st), undefined)));
 }
 // define "Patient Unreadable"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = R.or(R.inList("Patient", d1(st), undefined), R.inList("Patient", d2(st), undefined)));
+  if (x !== undefined) return x;
+
+  return (st.v[4] = R.or(R.inList("Patient", d1(st), undefined), R.inList("Patient", d2(st), undefined)));
 }
 // define "Observations Unreadable"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = R.or(R.inList("Observation", d1(st), undefined), R.inList("Observation", d2(st), undefined)));
+  if (x !== undefined) return x;
+
+  return (st.v[5] = R.or(R.inList("Observation", d1(st), undefined), R.inList("Observation", d2(st), undefined)));
 }
 // define "Procedures Unreadable"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = R.or(R.inList("Procedure", d1(st), undefined), R.inList("Procedure", d2(st), undefined)));
+  if (x !== undefined) return x;
+
+  return (st.v[6] = R.or(R.inList("Procedure", d1(st), undefined), R.inList("Procedure", d2(st), undefined)));
 }
 // define "Medications Unreadable"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = R.exists((() => { const s0 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-if (s0 == null) return null;
-const isList = Array.isArray(s0);
-let out2 = [];
-for (const a_T_1 of (s0 == null ? [] : Array.isArray(s0) ? s0 : [s0])) {
+  if (x !== undefined) return x;
+const s0 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+let q2 = null;
+if (!(s0 == null)) {
+const isList3 = Array.isArray(s0);
+let out4 = [];
+const r5 = Array.isArray(s0) ? s0 : [s0];
+for (let i6 = 0; i6 < r5.length; i6++) {
+const a_T_1 = r5[i6];
 if (!(R.inList(a_T_1, d1(st), undefined))) continue;
-out2.push(a_T_1);
+out4.push(a_T_1);
 }
-out2 = R.distinctList(out2);
-return isList ? out2 : out2[0]; })()));
+q2 = isList3 ? out4 : out4[0];
+}
+  return (st.v[7] = R.exists(q2));
 }
 // define "Medications Incomplete"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = R.exists((() => { const s3 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-if (s3 == null) return null;
-const isList = Array.isArray(s3);
-let out5 = [];
-for (const a_T_4 of (s3 == null ? [] : Array.isArray(s3) ? s3 : [s3])) {
-if (!(R.inList(a_T_4, d2(st), undefined))) continue;
-out5.push(a_T_4);
+  if (x !== undefined) return x;
+const s7 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+let q9 = null;
+if (!(s7 == null)) {
+const isList10 = Array.isArray(s7);
+let out11 = [];
+const r12 = Array.isArray(s7) ? s7 : [s7];
+for (let i13 = 0; i13 < r12.length; i13++) {
+const a_T_8 = r12[i13];
+if (!(R.inList(a_T_8, d2(st), undefined))) continue;
+out11.push(a_T_8);
 }
-out5 = R.distinctList(out5);
-return isList ? out5 : out5[0]; })()));
+q9 = isList10 ? out11 : out11[0];
+}
+  return (st.v[8] = R.exists(q9));
 }
 // define "Has STS"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = (() => { let r6; r6 = M_StsTreatment.d["Dx Has STS Condition"](st.L_Tx); if (r6 != null) return r6; r6 = false; if (r6 != null) return r6; return null; })());
+  if (x !== undefined) return x;
+let r14 = M_StsTreatment.d90(st.L_Tx);
+if (r14 == null) {
+r14 = false;
+if (r14 == null) {
+r14 = null;
+}
+}
+  return (st.v[9] = r14);
 }
 // define "Confirmed"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = (() => { let r7; r7 = M_StsTreatment.d["Dx Is Confirmed"](st.L_Tx); if (r7 != null) return r7; r7 = false; if (r7 != null) return r7; return null; })());
+  if (x !== undefined) return x;
+let r15 = M_StsTreatment.d91(st.L_Tx);
+if (r15 == null) {
+r15 = false;
+if (r15 == null) {
+r15 = null;
+}
+}
+  return (st.v[10] = r15);
 }
 // define "Histology"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = (() => { let r8; r8 = R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "class"); if (r8 != null) return r8; r8 = "UNKNOWN"; if (r8 != null) return r8; return null; })());
+  if (x !== undefined) return x;
+let r16 = R.prop(M_StsTreatment.d92(st.L_Tx), "class");
+if (r16 == null) {
+r16 = "UNKNOWN";
+if (r16 == null) {
+r16 = null;
+}
+}
+  return (st.v[11] = r16);
 }
 // define "Histology Code"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "code"));
+  if (x !== undefined) return x;
+
+  return (st.v[12] = R.prop(M_StsTreatment.d92(st.L_Tx), "code"));
 }
 // define "Histology Known"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = R.inList(d11(st), ["LMS", "LPS", "UPS", "OTHER"], undefined));
+  if (x !== undefined) return x;
+
+  return (st.v[13] = R.inList(d11(st), ["LMS", "LPS", "UPS", "OTHER"], undefined));
 }
 // define "Histology Conflict"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = R.exists(R.prop(M_StsTreatment.d["Dx Histology"](st.L_Tx), "conflict")));
+  if (x !== undefined) return x;
+
+  return (st.v[14] = R.exists(R.prop(M_StsTreatment.d92(st.L_Tx), "conflict")));
 }
 // define "Second Primary"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = R.exists(M_StsTreatment.d["Dx Second Primary List"](st.L_Tx)));
+  if (x !== undefined) return x;
+
+  return (st.v[15] = R.exists(M_StsTreatment.d106(st.L_Tx)));
 }
 // define "Second Primary Drugs"
-function d16(st) {
+export function d16(st) {
   const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = M_StsTreatment.d["Second Primary Drugs"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[16] = M_StsTreatment.d15(st.L_Tx));
 }
 // define "Second Primary Liposomal Doxorubicin"
-function d17(st) {
+export function d17(st) {
   const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = M_StsTreatment.d["Second Primary Liposomal Doxorubicin"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[17] = M_StsTreatment.d16(st.L_Tx));
 }
 // define "Extent"
-function d18(st) {
+export function d18(st) {
   const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = (() => { let r9; r9 = R.prop(M_StsTreatment.d["Dx Extent"](st.L_Tx), "extent"); if (r9 != null) return r9; r9 = "UNKNOWN"; if (r9 != null) return r9; return null; })());
+  if (x !== undefined) return x;
+let r17 = R.prop(M_StsTreatment.d93(st.L_Tx), "extent");
+if (r17 == null) {
+r17 = "UNKNOWN";
+if (r17 == null) {
+r17 = null;
+}
+}
+  return (st.v[18] = r17);
 }
 // define "Site"
-function d19(st) {
+export function d19(st) {
   const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = (() => { let r10; r10 = R.prop(M_StsTreatment.d["Dx Site"](st.L_Tx), "site"); if (r10 != null) return r10; r10 = "UNKNOWN"; if (r10 != null) return r10; return null; })());
+  if (x !== undefined) return x;
+let r18 = R.prop(M_StsTreatment.d94(st.L_Tx), "site");
+if (r18 == null) {
+r18 = "UNKNOWN";
+if (r18 == null) {
+r18 = null;
+}
+}
+  return (st.v[19] = r18);
 }
 // define "Grade"
-function d20(st) {
+export function d20(st) {
   const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = R.prop(M_StsTreatment.d["Dx Grade"](st.L_Tx), "grade"));
+  if (x !== undefined) return x;
+
+  return (st.v[20] = R.prop(M_StsTreatment.d95(st.L_Tx), "grade"));
 }
 // define "Surgery Done"
-function d21(st) {
+export function d21(st) {
   const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = (() => { let r11; r11 = R.prop(M_StsTreatment.d["Dx Surgery"](st.L_Tx), "done"); if (r11 != null) return r11; r11 = false; if (r11 != null) return r11; return null; })());
+  if (x !== undefined) return x;
+let r19 = R.prop(M_StsTreatment.d96(st.L_Tx), "done");
+if (r19 == null) {
+r19 = false;
+if (r19 == null) {
+r19 = null;
+}
+}
+  return (st.v[21] = r19);
 }
 // define "RT Done"
-function d22(st) {
+export function d22(st) {
   const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = (() => { let r12; r12 = R.prop(M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx), "done"); if (r12 != null) return r12; r12 = false; if (r12 != null) return r12; return null; })());
+  if (x !== undefined) return x;
+let r20 = R.prop(M_StsTreatment.d97(st.L_Tx), "done");
+if (r20 == null) {
+r20 = false;
+if (r20 == null) {
+r20 = null;
+}
+}
+  return (st.v[22] = r20);
 }
 // define "Dx Age"
-function d23(st) {
+export function d23(st) {
   const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = M_StsTreatment.d["Dx Age"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[23] = M_StsTreatment.d98(st.L_Tx));
 }
 // define "Age"
-function d24(st) {
+export function d24(st) {
   const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = (d4(st) ? R.as(null, K0, false) : R.prop(d23(st), "value")));
+  if (x !== undefined) return x;
+
+  return (st.v[24] = (d4(st) ? R.as(null, K0, false) : R.prop(d23(st), "value")));
 }
 // define "Pediatric"
-function d25(st) {
+export function d25(st) {
   const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = (() => { let r13; r13 = R.less(d24(st), 18); if (r13 != null) return r13; r13 = false; if (r13 != null) return r13; return null; })());
+  if (x !== undefined) return x;
+let r21 = R.less(d24(st), 18);
+if (r21 == null) {
+r21 = false;
+if (r21 == null) {
+r21 = null;
+}
+}
+  return (st.v[25] = r21);
 }
 // define "Earliest Metastatic Date"
-function d26(st) {
+export function d26(st) {
   const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = R.min((() => { const s14 = M_StsTreatment.d["Dx Metastatic Evidence"](st.L_Tx);
-if (s14 == null) return null;
-const isList = Array.isArray(s14);
-let out16 = [];
-for (const a_E_15 of (s14 == null ? [] : Array.isArray(s14) ? s14 : [s14])) {
-out16.push(R.prop(a_E_15, "date"));
+  if (x !== undefined) return x;
+const s22 = M_StsTreatment.d99(st.L_Tx);
+let q24 = null;
+if (!(s22 == null)) {
+const isList25 = Array.isArray(s22);
+let out26 = [];
+const r27 = Array.isArray(s22) ? s22 : [s22];
+for (let i28 = 0; i28 < r27.length; i28++) {
+const a_E_23 = r27[i28];
+out26.push(R.prop(a_E_23, "date"));
 }
-out16 = R.distinctList(out16);
-return isList ? out16 : out16[0]; })()));
+out26 = R.distinctList(out26);
+q24 = isList25 ? out26 : out26[0];
+}
+  return (st.v[26] = R.min(q24));
 }
 // define "Stage I-II Recorded"
-function d27(st) {
+export function d27(st) {
   const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = R.or(R.exists((() => { const s17 = M_StsTreatment.d["Dx Stage Observations"](st.L_Tx);
-if (s17 == null) return null;
-const isList = Array.isArray(s17);
-let out19 = [];
-for (const a_O_18 of (s17 == null ? [] : Array.isArray(s17) ? s17 : [s17])) {
-if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_18, P0)), (() => { const s20 = M_StsTreatment.d["Dx Attributed Extent Evidence"](st.L_Tx);
-if (s20 == null) return null;
-const isList = Array.isArray(s20);
-let out22 = [];
-for (const a_E_21 of (s20 == null ? [] : Array.isArray(s20) ? s20 : [s20])) {
-if (!(R.equal(R.prop(a_E_21, "kind"), "stage-group"))) continue;
-out22.push(R.prop(a_E_21, "resource"));
+  if (x !== undefined) return x;
+const s29 = M_StsTreatment.d101(st.L_Tx);
+let q31 = null;
+if (!(s29 == null)) {
+const isList32 = Array.isArray(s29);
+let out33 = [];
+const r34 = Array.isArray(s29) ? s29 : [s29];
+for (let i35 = 0; i35 < r34.length; i35++) {
+const a_O_30 = r34[i35];
+const s36 = M_StsTreatment.d100(st.L_Tx);
+let q38 = null;
+if (!(s36 == null)) {
+const isList39 = Array.isArray(s36);
+let out40 = [];
+const r41 = Array.isArray(s36) ? s36 : [s36];
+for (let i42 = 0; i42 < r41.length; i42++) {
+const a_E_37 = r41[i42];
+if (!(R.equal(R.prop(a_E_37, "kind"), "stage-group"))) continue;
+out40.push(R.prop(a_E_37, "resource"));
 }
-out22 = R.distinctList(out22);
-return isList ? out22 : out22[0]; })(), undefined), f0(st, R.as(R.prop(a_O_18, "value"), K1, false))))) continue;
-out19.push(a_O_18);
+out40 = R.distinctList(out40);
+q38 = isList39 ? out40 : out40[0];
 }
-return isList ? out19 : out19[0]; })()), R.exists((() => { const s23 = R.flatten((() => { const s25 = M_StsTreatment.d["Dx Confirmed STS Conditions"](st.L_Tx);
-if (s25 == null) return null;
-const isList = Array.isArray(s25);
-let out27 = [];
-for (const a_C_26 of (s25 == null ? [] : Array.isArray(s25) ? s25 : [s25])) {
-out27.push((() => { const s28 = R.prop(a_C_26, "stage");
-if (s28 == null) return null;
-const isList = Array.isArray(s28);
-let out30 = [];
-for (const a_S_29 of (s28 == null ? [] : Array.isArray(s28) ? s28 : [s28])) {
-out30.push(f0(st, R.prop(a_S_29, "summary")));
+if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_30, P0)), q38, undefined), f0(st, R.as(R.prop(a_O_30, "value"), K1, false))))) continue;
+out33.push(a_O_30);
 }
-out30 = R.distinctList(out30);
-return isList ? out30 : out30[0]; })());
+q31 = isList32 ? out33 : out33[0];
 }
-out27 = R.distinctList(out27);
-return isList ? out27 : out27[0]; })());
-if (s23 == null) return null;
-const isList = Array.isArray(s23);
-let out31 = [];
-for (const a_B_24 of (s23 == null ? [] : Array.isArray(s23) ? s23 : [s23])) {
-if (!(a_B_24)) continue;
-out31.push(a_B_24);
+const s45 = M_StsTreatment.d102(st.L_Tx);
+let q47 = null;
+if (!(s45 == null)) {
+const isList48 = Array.isArray(s45);
+let out49 = [];
+const r50 = Array.isArray(s45) ? s45 : [s45];
+for (let i51 = 0; i51 < r50.length; i51++) {
+const a_C_46 = r50[i51];
+const s52 = R.prop(a_C_46, "stage");
+let q54 = null;
+if (!(s52 == null)) {
+const isList55 = Array.isArray(s52);
+let out56 = [];
+const r57 = Array.isArray(s52) ? s52 : [s52];
+for (let i58 = 0; i58 < r57.length; i58++) {
+const a_S_53 = r57[i58];
+out56.push(f0(st, R.prop(a_S_53, "summary")));
 }
-out31 = R.distinctList(out31);
-return isList ? out31 : out31[0]; })())));
+out56 = R.distinctList(out56);
+q54 = isList55 ? out56 : out56[0];
+}
+out49.push(q54);
+}
+out49 = R.distinctList(out49);
+q47 = isList48 ? out49 : out49[0];
+}
+const s43 = R.flatten(q47);
+let q59 = null;
+if (!(s43 == null)) {
+const isList60 = Array.isArray(s43);
+let out61 = [];
+const r62 = Array.isArray(s43) ? s43 : [s43];
+for (let i63 = 0; i63 < r62.length; i63++) {
+const a_B_44 = r62[i63];
+if (!(a_B_44)) continue;
+out61.push(a_B_44);
+}
+q59 = isList60 ? out61 : out61[0];
+}
+  return (st.v[27] = R.or(R.exists(q31), R.exists(q59)));
 }
 // define "Current Drugs"
-function d28(st) {
+export function d28(st) {
   const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = (() => { const s32 = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx);
-if (s32 == null) return null;
-const isList = Array.isArray(s32);
-let out34 = [];
-for (const a_C_33 of (s32 == null ? [] : Array.isArray(s32) ? s32 : [s32])) {
-out34.push(R.prop(a_C_33, "drug"));
+  if (x !== undefined) return x;
+const s64 = M_StsTreatment.d21(st.L_Tx);
+let q66 = null;
+if (!(s64 == null)) {
+const isList67 = Array.isArray(s64);
+let out68 = [];
+const r69 = Array.isArray(s64) ? s64 : [s64];
+for (let i70 = 0; i70 < r69.length; i70++) {
+const a_C_65 = r69[i70];
+out68.push(R.prop(a_C_65, "drug"));
 }
-out34 = R.distinctList(out34);
-return isList ? out34 : out34[0]; })());
+out68 = R.distinctList(out68);
+q66 = isList67 ? out68 : out68[0];
+}
+  return (st.v[28] = q66);
 }
 // define "Prior Drugs"
-function d29(st) {
+export function d29(st) {
   const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = M_StsTreatment.d["Prior Drugs"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[29] = M_StsTreatment.d26(st.L_Tx));
 }
 // define "Exposed Drugs"
-function d30(st) {
+export function d30(st) {
   const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = M_StsTreatment.d["Exposed Drugs"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[30] = M_StsTreatment.d20(st.L_Tx));
 }
 // define "Line"
-function d31(st) {
+export function d31(st) {
   const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = M_StsTreatment.d["Line"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[31] = M_StsTreatment.d30(st.L_Tx));
 }
 // define "Anthracycline Free"
-function d32(st) {
+export function d32(st) {
   const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = M_StsTreatment.d["Anthracycline Free"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[32] = M_StsTreatment.d31(st.L_Tx));
 }
 // define "Any Anthracycline"
-function d33(st) {
+export function d33(st) {
   const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = R.exists(M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx)));
+  if (x !== undefined) return x;
+
+  return (st.v[33] = R.exists(M_StsTreatment.d37(st.L_Tx)));
 }
 // define "Disease Statuses"
-function d34(st) {
+export function d34(st) {
   const x = st.v[34];
-  return x !== undefined ? x : (st.v[34] = (() => { const s35 = M_StsTreatment.d["Dx Disease Status"](st.L_Tx);
-if (s35 == null) return null;
-const isList = Array.isArray(s35);
-let out37 = [];
-for (const a_S_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
+  if (x !== undefined) return x;
+const s71 = M_StsTreatment.d107(st.L_Tx);
+let q73 = null;
+if (!(s71 == null)) {
+const isList74 = Array.isArray(s71);
+let out75 = [];
+const r76 = Array.isArray(s71) ? s71 : [s71];
+for (let i77 = 0; i77 < r76.length; i77++) {
+const a_S_72 = r76[i77];
 if (!(R.not(d5(st)))) continue;
-out37.push(({ "key": R.prop(a_S_36, "key"), "status": R.prop(a_S_36, "status"), "code": R.prop(a_S_36, "code"), "text": R.prop(a_S_36, "text"), "date": R.prop(a_S_36, "date"), "dayNumber": M_StsTreatment.f["DayNumber"](st.L_Tx, R.prop(a_S_36, "date")) }));
+out75.push(({ "key": R.prop(a_S_72, "key"), "status": R.prop(a_S_72, "status"), "code": R.prop(a_S_72, "code"), "text": R.prop(a_S_72, "text"), "date": R.prop(a_S_72, "date"), "dayNumber": M_StsTreatment.f0(st.L_Tx, R.prop(a_S_72, "date")) }));
 }
-return isList ? out37 : out37[0]; })());
+q73 = isList74 ? out75 : out75[0];
+}
+  return (st.v[34] = q73);
 }
 // define "Maintenance Progression"
-function d35(st) {
+export function d35(st) {
   const x = st.v[35];
-  return x !== undefined ? x : (st.v[35] = (M_StsTreatment.d["Maintenance Eligible"](st.L_Tx) ? f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["First Combination Date"](st.L_Tx)), false) : R.as(null, K2, false)));
+  if (x !== undefined) return x;
+
+  return (st.v[35] = (M_StsTreatment.d54(st.L_Tx) ? f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d46(st.L_Tx)), false) : R.as(null, K2, false)));
 }
 // define "Maintenance"
-function d36(st) {
+export function d36(st) {
   const x = st.v[36];
-  return x !== undefined ? x : (st.v[36] = R.and(M_StsTreatment.d["Maintenance Eligible"](st.L_Tx), (d35(st) == null)));
+  if (x !== undefined) return x;
+
+  return (st.v[36] = R.and(M_StsTreatment.d54(st.L_Tx), (d35(st) == null)));
 }
 // define "Trabectedin After Combination"
-function d37(st) {
+export function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = R.and(R.and(R.and(M_StsTreatment.d["Combination Given"](st.L_Tx), M_StsTreatment.d["Combination Phase Over"](st.L_Tx)), M_StsTreatment.d["No Gemcitabine Or Docetaxel"](st.L_Tx)), R.not((() => { let r38; r38 = d36(st); if (r38 != null) return r38; r38 = false; if (r38 != null) return r38; return null; })())));
+  if (x !== undefined) return x;
+let r78 = d36(st);
+if (r78 == null) {
+r78 = false;
+if (r78 == null) {
+r78 = null;
+}
+}
+  return (st.v[37] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r78)));
 }
 // define "Anthracycline Before Metastatic"
-function d38(st) {
+export function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = (R.not(d33(st)) ? false : (R.exists((() => { const s39 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
-if (s39 == null) return null;
-const isList = Array.isArray(s39);
-let out41 = [];
-for (const a_E_40 of (s39 == null ? [] : Array.isArray(s39) ? s39 : [s39])) {
-if (!(R.less(R.prop(a_E_40, "lastDate"), R.dateFrom(d26(st))))) continue;
-out41.push(a_E_40);
+  if (x !== undefined) return x;
+let c94;
+if (R.not(d33(st))) {
+c94 = false;
+} else {
+const s79 = M_StsTreatment.d37(st.L_Tx);
+let q81 = null;
+if (!(s79 == null)) {
+const isList82 = Array.isArray(s79);
+let out83 = [];
+const r84 = Array.isArray(s79) ? s79 : [s79];
+for (let i85 = 0; i85 < r84.length; i85++) {
+const a_E_80 = r84[i85];
+if (!(R.less(R.prop(a_E_80, "lastDate"), R.dateFrom(d26(st))))) continue;
+out83.push(a_E_80);
 }
-return isList ? out41 : out41[0]; })()) ? true : (R.or((d26(st) == null), R.exists((() => { const s42 = M_StsTreatment.d["Anthracycline Exposures"](st.L_Tx);
-if (s42 == null) return null;
-const isList = Array.isArray(s42);
-let out44 = [];
-for (const a_E_43 of (s42 == null ? [] : Array.isArray(s42) ? s42 : [s42])) {
-if (!((R.prop(a_E_43, "lastDate") == null))) continue;
-out44.push(a_E_43);
+q81 = isList82 ? out83 : out83[0];
 }
-return isList ? out44 : out44[0]; })())) ? R.as(null, K3, false) : false))));
+let c93;
+if (R.exists(q81)) {
+c93 = true;
+} else {
+const s86 = M_StsTreatment.d37(st.L_Tx);
+let q88 = null;
+if (!(s86 == null)) {
+const isList89 = Array.isArray(s86);
+let out90 = [];
+const r91 = Array.isArray(s86) ? s86 : [s86];
+for (let i92 = 0; i92 < r91.length; i92++) {
+const a_E_87 = r91[i92];
+if (!((R.prop(a_E_87, "lastDate") == null))) continue;
+out90.push(a_E_87);
+}
+q88 = isList89 ? out90 : out90[0];
+}
+c93 = (R.or((d26(st) == null), R.exists(q88)) ? R.as(null, K3, false) : false);
+}
+c94 = c93;
+}
+  return (st.v[38] = c94);
 }
 // define "Latest Disease Status"
-function d39(st) {
+export function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = (() => { let r45; r45 = f2(st, "progression", R.max((() => { const s46 = d34(st);
-if (s46 == null) return null;
-const isList = Array.isArray(s46);
-let out48 = [];
-for (const a_S_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-out48.push(R.prop(a_S_47, "dayNumber"));
+  if (x !== undefined) return x;
+const s96 = d34(st);
+let q98 = null;
+if (!(s96 == null)) {
+const isList99 = Array.isArray(s96);
+let out100 = [];
+const r101 = Array.isArray(s96) ? s96 : [s96];
+for (let i102 = 0; i102 < r101.length; i102++) {
+const a_S_97 = r101[i102];
+out100.push(R.prop(a_S_97, "dayNumber"));
 }
-return isList ? out48 : out48[0]; })()), false); if (r45 != null) return r45; r45 = f3(st, d34(st)); if (r45 != null) return r45; return null; })());
+q98 = isList99 ? out100 : out100[0];
+}
+let r95 = f2(st, "progression", R.max(q98), false);
+if (r95 == null) {
+r95 = f3(st, d34(st));
+if (r95 == null) {
+r95 = null;
+}
+}
+  return (st.v[39] = r95);
 }
 // define "Progression Since Current Start"
-function d40(st) {
+export function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = f1(st, M_StsTreatment.f["DayNumber"](st.L_Tx, M_StsTreatment.d["Regimen Start"](st.L_Tx)), true));
+  if (x !== undefined) return x;
+
+  return (st.v[40] = f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d22(st.L_Tx)), true));
 }
 // define "Last Prior Regimen"
-function d41(st) {
+export function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = M_StsTreatment.d["Last Prior Regimen"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[41] = M_StsTreatment.d36(st.L_Tx));
 }
 // define "Later Line Progression"
-function d42(st) {
+export function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = f1(st, R.prop(d41(st), "startNumber"), true));
+  if (x !== undefined) return x;
+
+  return (st.v[42] = f1(st, R.prop(d41(st), "startNumber"), true));
 }
 // define "Later Line No Progression"
-function d43(st) {
+export function d43(st) {
   const x = st.v[43];
-  return x !== undefined ? x : (st.v[43] = (R.or(R.not((d42(st) == null)), (d41(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d41(st), "endNumber"), true)));
+  if (x !== undefined) return x;
+
+  return (st.v[43] = (R.or(R.not((d42(st) == null)), (d41(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d41(st), "endNumber"), true)));
 }
 // define "Later Line Status"
-function d44(st) {
+export function d44(st) {
   const x = st.v[44];
-  return x !== undefined ? x : (st.v[44] = ({ "kind": (R.not((d42(st) == null)) ? "progression" : (R.not((d43(st) == null)) ? "no-progression" : "unknown")), "reading": (() => { let r49; r49 = d42(st); if (r49 != null) return r49; r49 = d43(st); if (r49 != null) return r49; return null; })() }));
+  if (x !== undefined) return x;
+let r103 = d42(st);
+if (r103 == null) {
+r103 = d43(st);
+if (r103 == null) {
+r103 = null;
+}
+}
+  return (st.v[44] = ({ "kind": (R.not((d42(st) == null)) ? "progression" : (R.not((d43(st) == null)) ? "no-progression" : "unknown")), "reading": r103 }));
 }
 // define "Now Date"
-function d45(st) {
+export function d45(st) {
   const x = st.v[45];
-  return x !== undefined ? x : (st.v[45] = M_StsTreatment.d["Now Date"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[45] = M_StsTreatment.d1(st.L_Tx));
 }
 // define "LVEF Readings"
-function d46(st) {
+export function d46(st) {
   const x = st.v[46];
-  return x !== undefined ? x : (st.v[46] = (() => { const s50 = (() => { const s52 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s52 == null) return null;
-const isList = Array.isArray(s52);
-let out54 = [];
-for (const a_O_53 of (s52 == null ? [] : Array.isArray(s52) ? s52 : [s52])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_53))) continue;
-out54.push(a_O_53);
+  if (x !== undefined) return x;
+const s106 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_O_107 = r111[i112];
+if (!(M_StsCommon.f34(st.L_Common, a_O_107))) continue;
+out110.push(a_O_107);
 }
-return isList ? out54 : out54[0]; })();
-if (s50 == null) return null;
-const isList = Array.isArray(s50);
-let out55 = [];
-for (const a_O_51 of (s50 == null ? [] : Array.isArray(s50) ? s50 : [s50])) {
-const l_taken_56 = M_StsCommon.f["LastDay"](st.L_Common, a_O_51);
-if (!(R.and(R.not((l_taken_56 == null)), R.not((R.prop(a_O_51, "value") == null))))) continue;
-out55.push(({ "value": M_StsCommon.f["LvefValue"](st.L_Common, a_O_51), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_51), "date": l_taken_56, "source": f4(st, a_O_51), "code": f5(st, a_O_51) }));
+q108 = isList109 ? out110 : out110[0];
 }
-return isList ? out55 : out55[0]; })());
+const s104 = q108;
+let q113 = null;
+if (!(s104 == null)) {
+const isList114 = Array.isArray(s104);
+let out115 = [];
+const r116 = Array.isArray(s104) ? s104 : [s104];
+for (let i117 = 0; i117 < r116.length; i117++) {
+const a_O_105 = r116[i117];
+const x119 = a_O_105;
+const l_taken_118 = (x119 == null ? M_StsCommon.f26(st.L_Common, x119) : M_StsCommon.f20(st.L_Common, x119));
+if (!(R.and(R.not((l_taken_118 == null)), R.not((R.prop(a_O_105, "value") == null))))) continue;
+out115.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_105), "text": M_StsCommon.f58(st.L_Common, a_O_105), "date": l_taken_118, "source": f4(st, a_O_105), "code": f5(st, a_O_105) }));
+}
+q113 = isList114 ? out115 : out115[0];
+}
+  return (st.v[46] = q113);
 }
 // define "LVEF"
-function d47(st) {
+export function d47(st) {
   const x = st.v[47];
-  return x !== undefined ? x : (st.v[47] = R.first((() => { const s57 = d46(st);
-if (s57 == null) return null;
-const isList = Array.isArray(s57);
-let out59 = [];
-for (const a_R_58 of (s57 == null ? [] : Array.isArray(s57) ? s57 : [s57])) {
-if (!(R.and(R.not((R.prop(a_R_58, "value") == null)), R.equal(R.prop(a_R_58, "date"), R.max((() => { const s60 = d46(st);
-if (s60 == null) return null;
-const isList = Array.isArray(s60);
-let out62 = [];
-for (const a_X_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
-if (!(R.not((R.prop(a_X_61, "value") == null)))) continue;
-out62.push(R.prop(a_X_61, "date"));
+  if (x !== undefined) return x;
+const s120 = d46(st);
+let q122 = null;
+if (!(s120 == null)) {
+const isList123 = Array.isArray(s120);
+let out124 = [];
+const r125 = Array.isArray(s120) ? s120 : [s120];
+for (let i126 = 0; i126 < r125.length; i126++) {
+const a_R_121 = r125[i126];
+const s127 = d46(st);
+let q129 = null;
+if (!(s127 == null)) {
+const isList130 = Array.isArray(s127);
+let out131 = [];
+const r132 = Array.isArray(s127) ? s127 : [s127];
+for (let i133 = 0; i133 < r132.length; i133++) {
+const a_X_128 = r132[i133];
+if (!(R.not((R.prop(a_X_128, "value") == null)))) continue;
+out131.push(R.prop(a_X_128, "date"));
 }
-return isList ? out62 : out62[0]; })()))))) continue;
-out59.push(a_R_58);
+q129 = isList130 ? out131 : out131[0];
 }
-out59 = R.mergeSort(out59, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out59 : out59[0]; })()));
+if (!(R.and(R.not((R.prop(a_R_121, "value") == null)), R.equal(R.prop(a_R_121, "date"), R.max(q129))))) continue;
+out124.push(a_R_121);
+}
+out124 = R.mergeSort(out124, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q122 = isList123 ? out124 : out124[0];
+}
+  return (st.v[47] = R.first(q122));
 }
 // define "LVEF Not Interpretable"
-function d48(st) {
+export function d48(st) {
   const x = st.v[48];
-  return x !== undefined ? x : (st.v[48] = R.first((() => { const s63 = d46(st);
-if (s63 == null) return null;
-const isList = Array.isArray(s63);
-let out65 = [];
-for (const a_R_64 of (s63 == null ? [] : Array.isArray(s63) ? s63 : [s63])) {
-if (!(R.and((R.prop(a_R_64, "value") == null), R.or((d47(st) == null), R.greater(R.prop(a_R_64, "date"), R.prop(d47(st), "date")))))) continue;
-out65.push(a_R_64);
+  if (x !== undefined) return x;
+const s134 = d46(st);
+let q136 = null;
+if (!(s134 == null)) {
+const isList137 = Array.isArray(s134);
+let out138 = [];
+const r139 = Array.isArray(s134) ? s134 : [s134];
+for (let i140 = 0; i140 < r139.length; i140++) {
+const a_R_135 = r139[i140];
+if (!(R.and((R.prop(a_R_135, "value") == null), R.or((d47(st) == null), R.greater(R.prop(a_R_135, "date"), R.prop(d47(st), "date")))))) continue;
+out138.push(a_R_135);
 }
-out65 = R.mergeSort(out65, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out65 : out65[0]; })()));
+out138 = R.mergeSort(out138, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q136 = isList137 ? out138 : out138[0];
+}
+  return (st.v[48] = R.first(q136));
 }
 // define "Latest Anthracycline Date"
-function d49(st) {
+export function d49(st) {
   const x = st.v[49];
-  return x !== undefined ? x : (st.v[49] = M_StsTreatment.d["Latest Anthracycline Date"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[49] = M_StsTreatment.d63(st.L_Tx));
 }
 // define "Confirmed Doxo"
-function d50(st) {
+export function d50(st) {
   const x = st.v[50];
-  return x !== undefined ? x : (st.v[50] = M_StsTreatment.d["Cumulative Doxorubicin Sum"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[50] = M_StsTreatment.d81(st.L_Tx));
 }
 // define "LVEF Recent"
-function d51(st) {
+export function d51(st) {
   const x = st.v[51];
-  return x !== undefined ? x : (st.v[51] = (() => { let r66; r66 = R.lessOrEqual(R.durationBetween(R.prop(d47(st), "date"), d45(st), "day"), p(st, "lvefRecencyDays", true)); if (r66 != null) return r66; r66 = false; if (r66 != null) return r66; return null; })());
+  if (x !== undefined) return x;
+let r141 = R.lessOrEqual(R.durationBetween(R.prop(d47(st), "date"), d45(st), "day"), p(st, "lvefRecencyDays", true));
+if (r141 == null) {
+r141 = false;
+if (r141 == null) {
+r141 = null;
+}
+}
+  return (st.v[51] = r141);
 }
 // define "LVEF Since Anthracycline"
-function d52(st) {
+export function d52(st) {
   const x = st.v[52];
-  return x !== undefined ? x : (st.v[52] = R.or((d49(st) == null), (() => { let r67; r67 = R.greater(R.prop(d47(st), "date"), d49(st)); if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })()));
+  if (x !== undefined) return x;
+let r142 = R.greater(R.prop(d47(st), "date"), d49(st));
+if (r142 == null) {
+r142 = false;
+if (r142 == null) {
+r142 = null;
+}
+}
+  return (st.v[52] = R.or((d49(st) == null), r142));
 }
 // define "LVEF Unusable Reason"
-function d53(st) {
+export function d53(st) {
   const x = st.v[53];
-  return x !== undefined ? x : (st.v[53] = f6(st, true));
+  if (x !== undefined) return x;
+
+  return (st.v[53] = f6(st, true));
 }
 // define "Trabectedin LVEF Unusable Reason"
-function d54(st) {
+export function d54(st) {
   const x = st.v[54];
-  return x !== undefined ? x : (st.v[54] = f6(st, false));
+  if (x !== undefined) return x;
+
+  return (st.v[54] = f6(st, false));
 }
 // define "ECOG Readings"
-function d55(st) {
+export function d55(st) {
   const x = st.v[55];
-  return x !== undefined ? x : (st.v[55] = (() => { const s68 = (() => { const s70 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-if (s70 == null) return null;
-const isList = Array.isArray(s70);
-let out72 = [];
-for (const a_O_71 of (s70 == null ? [] : Array.isArray(s70) ? s70 : [s70])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_71))) continue;
-out72.push(a_O_71);
+  if (x !== undefined) return x;
+const s145 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q147 = null;
+if (!(s145 == null)) {
+const isList148 = Array.isArray(s145);
+let out149 = [];
+const r150 = Array.isArray(s145) ? s145 : [s145];
+for (let i151 = 0; i151 < r150.length; i151++) {
+const a_O_146 = r150[i151];
+if (!(M_StsCommon.f34(st.L_Common, a_O_146))) continue;
+out149.push(a_O_146);
 }
-return isList ? out72 : out72[0]; })();
-if (s68 == null) return null;
-const isList = Array.isArray(s68);
-let out73 = [];
-for (const a_O_69 of (s68 == null ? [] : Array.isArray(s68) ? s68 : [s68])) {
-const l_taken_74 = M_StsCommon.f["LastDay"](st.L_Common, a_O_69);
-if (!(R.and(R.not((l_taken_74 == null)), R.not((R.prop(a_O_69, "value") == null))))) continue;
-out73.push(({ "value": M_StsCommon.f["EcogValue"](st.L_Common, a_O_69), "text": M_StsCommon.f["ValueText"](st.L_Common, a_O_69), "date": l_taken_74, "source": f4(st, a_O_69), "code": f5(st, a_O_69) }));
+q147 = isList148 ? out149 : out149[0];
 }
-return isList ? out73 : out73[0]; })());
+const s143 = q147;
+let q152 = null;
+if (!(s143 == null)) {
+const isList153 = Array.isArray(s143);
+let out154 = [];
+const r155 = Array.isArray(s143) ? s143 : [s143];
+for (let i156 = 0; i156 < r155.length; i156++) {
+const a_O_144 = r155[i156];
+const x158 = a_O_144;
+const l_taken_157 = (x158 == null ? M_StsCommon.f26(st.L_Common, x158) : M_StsCommon.f20(st.L_Common, x158));
+if (!(R.and(R.not((l_taken_157 == null)), R.not((R.prop(a_O_144, "value") == null))))) continue;
+out154.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_144), "text": M_StsCommon.f58(st.L_Common, a_O_144), "date": l_taken_157, "source": f4(st, a_O_144), "code": f5(st, a_O_144) }));
+}
+q152 = isList153 ? out154 : out154[0];
+}
+  return (st.v[55] = q152);
 }
 // define "ECOG Reading"
-function d56(st) {
+export function d56(st) {
   const x = st.v[56];
-  return x !== undefined ? x : (st.v[56] = R.first((() => { const s75 = d55(st);
-if (s75 == null) return null;
-const isList = Array.isArray(s75);
-let out77 = [];
-for (const a_R_76 of (s75 == null ? [] : Array.isArray(s75) ? s75 : [s75])) {
-if (!(R.and(R.not((R.prop(a_R_76, "value") == null)), R.equal(R.prop(a_R_76, "date"), R.max((() => { const s78 = d55(st);
-if (s78 == null) return null;
-const isList = Array.isArray(s78);
-let out80 = [];
-for (const a_X_79 of (s78 == null ? [] : Array.isArray(s78) ? s78 : [s78])) {
-if (!(R.not((R.prop(a_X_79, "value") == null)))) continue;
-out80.push(R.prop(a_X_79, "date"));
+  if (x !== undefined) return x;
+const s159 = d55(st);
+let q161 = null;
+if (!(s159 == null)) {
+const isList162 = Array.isArray(s159);
+let out163 = [];
+const r164 = Array.isArray(s159) ? s159 : [s159];
+for (let i165 = 0; i165 < r164.length; i165++) {
+const a_R_160 = r164[i165];
+const s166 = d55(st);
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_X_167 = r171[i172];
+if (!(R.not((R.prop(a_X_167, "value") == null)))) continue;
+out170.push(R.prop(a_X_167, "date"));
 }
-return isList ? out80 : out80[0]; })()))))) continue;
-out77.push(a_R_76);
+q168 = isList169 ? out170 : out170[0];
 }
-out77 = R.mergeSort(out77, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out77 : out77[0]; })()));
+if (!(R.and(R.not((R.prop(a_R_160, "value") == null)), R.equal(R.prop(a_R_160, "date"), R.max(q168))))) continue;
+out163.push(a_R_160);
+}
+out163 = R.mergeSort(out163, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+q161 = isList162 ? out163 : out163[0];
+}
+  return (st.v[56] = R.first(q161));
 }
 // define "ECOG Not Interpretable"
-function d57(st) {
+export function d57(st) {
   const x = st.v[57];
-  return x !== undefined ? x : (st.v[57] = R.first((() => { const s81 = d55(st);
-if (s81 == null) return null;
-const isList = Array.isArray(s81);
-let out83 = [];
-for (const a_R_82 of (s81 == null ? [] : Array.isArray(s81) ? s81 : [s81])) {
-if (!(R.and((R.prop(a_R_82, "value") == null), R.or((d56(st) == null), R.greater(R.prop(a_R_82, "date"), R.prop(d56(st), "date")))))) continue;
-out83.push(a_R_82);
+  if (x !== undefined) return x;
+const s173 = d55(st);
+let q175 = null;
+if (!(s173 == null)) {
+const isList176 = Array.isArray(s173);
+let out177 = [];
+const r178 = Array.isArray(s173) ? s173 : [s173];
+for (let i179 = 0; i179 < r178.length; i179++) {
+const a_R_174 = r178[i179];
+if (!(R.and((R.prop(a_R_174, "value") == null), R.or((d56(st) == null), R.greater(R.prop(a_R_174, "date"), R.prop(d56(st), "date")))))) continue;
+out177.push(a_R_174);
 }
-out83 = R.mergeSort(out83, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out83 : out83[0]; })()));
+out177 = R.mergeSort(out177, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q175 = isList176 ? out177 : out177[0];
+}
+  return (st.v[57] = R.first(q175));
 }
 // define "ECOG"
-function d58(st) {
+export function d58(st) {
   const x = st.v[58];
-  return x !== undefined ? x : (st.v[58] = R.prop(d56(st), "value"));
+  if (x !== undefined) return x;
+
+  return (st.v[58] = R.prop(d56(st), "value"));
 }
 // define "ECOG Recent"
-function d59(st) {
+export function d59(st) {
   const x = st.v[59];
-  return x !== undefined ? x : (st.v[59] = (() => { let r84; r84 = R.lessOrEqual(R.durationBetween(R.prop(d56(st), "date"), d45(st), "day"), p(st, "ecogRecencyDays", true)); if (r84 != null) return r84; r84 = false; if (r84 != null) return r84; return null; })());
+  if (x !== undefined) return x;
+let r180 = R.lessOrEqual(R.durationBetween(R.prop(d56(st), "date"), d45(st), "day"), p(st, "ecogRecencyDays", true));
+if (r180 == null) {
+r180 = false;
+if (r180 == null) {
+r180 = null;
+}
+}
+  return (st.v[59] = r180);
 }
 // define "Bilirubin Readings"
-function d60(st) {
+export function d60(st) {
   const x = st.v[60];
-  return x !== undefined ? x : (st.v[60] = (() => { const s85 = (() => { const s87 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-if (s87 == null) return null;
-const isList = Array.isArray(s87);
-let out89 = [];
-for (const a_O_88 of (s87 == null ? [] : Array.isArray(s87) ? s87 : [s87])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_88))) continue;
-out89.push(a_O_88);
+  if (x !== undefined) return x;
+const s183 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+let q185 = null;
+if (!(s183 == null)) {
+const isList186 = Array.isArray(s183);
+let out187 = [];
+const r188 = Array.isArray(s183) ? s183 : [s183];
+for (let i189 = 0; i189 < r188.length; i189++) {
+const a_O_184 = r188[i189];
+if (!(M_StsCommon.f34(st.L_Common, a_O_184))) continue;
+out187.push(a_O_184);
 }
-return isList ? out89 : out89[0]; })();
-if (s85 == null) return null;
-const isList = Array.isArray(s85);
-let out90 = [];
-for (const a_O_86 of (s85 == null ? [] : Array.isArray(s85) ? s85 : [s85])) {
-const l_taken_91 = M_StsCommon.f["LastDay"](st.L_Common, a_O_86);
-const l_q_92 = R.as(R.prop(a_O_86, "value"), K4, false);
-if (!(R.and(R.not((l_taken_91 == null)), R.or(R.not((R.primitiveValue(l_q_92, P1) == null)), R.exists(R.prop(a_O_86, "interpretation")))))) continue;
-out90.push(({ "value": R.primitiveValue(l_q_92, P1), "unit": (() => { let r93; r93 = R.primitiveValue(l_q_92, P2); if (r93 != null) return r93; r93 = R.primitiveValue(l_q_92, P3); if (r93 != null) return r93; return null; })(), "high": M_StsCommon.f["BilirubinHigh"](st.L_Common, a_O_86), "upperLimit": M_StsCommon.f["QuantityText"](st.L_Common, R.first((() => { const s94 = R.prop(a_O_86, "referenceRange");
-if (s94 == null) return null;
-const isList = Array.isArray(s94);
-let out96 = [];
-for (const a_R_95 of (s94 == null ? [] : Array.isArray(s94) ? s94 : [s94])) {
-if (!(R.not((R.primitiveValue(R.prop(a_R_95, "high"), P4) == null)))) continue;
-out96.push(R.prop(a_R_95, "high"));
+q185 = isList186 ? out187 : out187[0];
 }
-return isList ? out96 : out96[0]; })())), "date": l_taken_91, "source": f4(st, a_O_86), "code": f5(st, a_O_86) }));
+const s181 = q185;
+let q190 = null;
+if (!(s181 == null)) {
+const isList191 = Array.isArray(s181);
+let out192 = [];
+const r193 = Array.isArray(s181) ? s181 : [s181];
+for (let i194 = 0; i194 < r193.length; i194++) {
+const a_O_182 = r193[i194];
+const x196 = a_O_182;
+const l_taken_195 = (x196 == null ? M_StsCommon.f26(st.L_Common, x196) : M_StsCommon.f20(st.L_Common, x196));
+const l_q_197 = R.as(R.prop(a_O_182, "value"), K4, false);
+if (!(R.and(R.not((l_taken_195 == null)), R.or(R.not((R.primitiveValue(l_q_197, P1) == null)), R.exists(R.prop(a_O_182, "interpretation")))))) continue;
+let r198 = R.primitiveValue(l_q_197, P2);
+if (r198 == null) {
+r198 = R.primitiveValue(l_q_197, P3);
+if (r198 == null) {
+r198 = null;
 }
-return isList ? out90 : out90[0]; })());
+}
+const s199 = R.prop(a_O_182, "referenceRange");
+let q201 = null;
+if (!(s199 == null)) {
+const isList202 = Array.isArray(s199);
+let out203 = [];
+const r204 = Array.isArray(s199) ? s199 : [s199];
+for (let i205 = 0; i205 < r204.length; i205++) {
+const a_R_200 = r204[i205];
+if (!(R.not((R.primitiveValue(R.prop(a_R_200, "high"), P4) == null)))) continue;
+out203.push(R.prop(a_R_200, "high"));
+}
+q201 = isList202 ? out203 : out203[0];
+}
+out192.push(({ "value": R.primitiveValue(l_q_197, P1), "unit": r198, "high": M_StsCommon.f62(st.L_Common, a_O_182), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q201)), "date": l_taken_195, "source": f4(st, a_O_182), "code": f5(st, a_O_182) }));
+}
+q190 = isList191 ? out192 : out192[0];
+}
+  return (st.v[60] = q190);
 }
 // define "Bilirubin Latest Date"
-function d61(st) {
+export function d61(st) {
   const x = st.v[61];
-  return x !== undefined ? x : (st.v[61] = R.max((() => { const s97 = d60(st);
-if (s97 == null) return null;
-const isList = Array.isArray(s97);
-let out99 = [];
-for (const a_R_98 of (s97 == null ? [] : Array.isArray(s97) ? s97 : [s97])) {
-out99.push(R.prop(a_R_98, "date"));
+  if (x !== undefined) return x;
+const s206 = d60(st);
+let q208 = null;
+if (!(s206 == null)) {
+const isList209 = Array.isArray(s206);
+let out210 = [];
+const r211 = Array.isArray(s206) ? s206 : [s206];
+for (let i212 = 0; i212 < r211.length; i212++) {
+const a_R_207 = r211[i212];
+out210.push(R.prop(a_R_207, "date"));
 }
-return isList ? out99 : out99[0]; })()));
+q208 = isList209 ? out210 : out210[0];
+}
+  return (st.v[61] = R.max(q208));
 }
 // define "Bilirubin"
-function d62(st) {
+export function d62(st) {
   const x = st.v[62];
-  return x !== undefined ? x : (st.v[62] = (() => { let r100; r100 = R.first((() => { const s101 = d60(st);
-if (s101 == null) return null;
-const isList = Array.isArray(s101);
-let out103 = [];
-for (const a_R_102 of (s101 == null ? [] : Array.isArray(s101) ? s101 : [s101])) {
-if (!(R.and(R.equal(R.prop(a_R_102, "date"), d61(st)), (() => { let r104; r104 = R.prop(a_R_102, "high"); if (r104 != null) return r104; r104 = false; if (r104 != null) return r104; return null; })()))) continue;
-out103.push(a_R_102);
+  if (x !== undefined) return x;
+const s214 = d60(st);
+let q216 = null;
+if (!(s214 == null)) {
+const isList217 = Array.isArray(s214);
+let out218 = [];
+const r219 = Array.isArray(s214) ? s214 : [s214];
+for (let i220 = 0; i220 < r219.length; i220++) {
+const a_R_215 = r219[i220];
+let r221 = R.prop(a_R_215, "high");
+if (r221 == null) {
+r221 = false;
+if (r221 == null) {
+r221 = null;
 }
-out103 = R.mergeSort(out103, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out103 : out103[0]; })()); if (r100 != null) return r100; r100 = R.first((() => { const s105 = d60(st);
-if (s105 == null) return null;
-const isList = Array.isArray(s105);
-let out107 = [];
-for (const a_R_106 of (s105 == null ? [] : Array.isArray(s105) ? s105 : [s105])) {
-if (!(R.equal(R.prop(a_R_106, "date"), d61(st)))) continue;
-out107.push(a_R_106);
 }
-out107 = R.mergeSort(out107, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out107 : out107[0]; })()); if (r100 != null) return r100; return null; })());
+if (!(R.and(R.equal(R.prop(a_R_215, "date"), d61(st)), r221))) continue;
+out218.push(a_R_215);
+}
+out218 = R.mergeSort(out218, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q216 = isList217 ? out218 : out218[0];
+}
+let r213 = R.first(q216);
+if (r213 == null) {
+const s222 = d60(st);
+let q224 = null;
+if (!(s222 == null)) {
+const isList225 = Array.isArray(s222);
+let out226 = [];
+const r227 = Array.isArray(s222) ? s222 : [s222];
+for (let i228 = 0; i228 < r227.length; i228++) {
+const a_R_223 = r227[i228];
+if (!(R.equal(R.prop(a_R_223, "date"), d61(st)))) continue;
+out226.push(a_R_223);
+}
+out226 = R.mergeSort(out226, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q224 = isList225 ? out226 : out226[0];
+}
+r213 = R.first(q224);
+if (r213 == null) {
+r213 = null;
+}
+}
+  return (st.v[62] = r213);
 }
 // define "Bilirubin Recent"
-function d63(st) {
+export function d63(st) {
   const x = st.v[63];
-  return x !== undefined ? x : (st.v[63] = (() => { let r108; r108 = R.lessOrEqual(R.durationBetween(R.prop(d62(st), "date"), d45(st), "day"), p(st, "labRecencyDays", true)); if (r108 != null) return r108; r108 = false; if (r108 != null) return r108; return null; })());
+  if (x !== undefined) return x;
+let r229 = R.lessOrEqual(R.durationBetween(R.prop(d62(st), "date"), d45(st), "day"), p(st, "labRecencyDays", true));
+if (r229 == null) {
+r229 = false;
+if (r229 == null) {
+r229 = null;
+}
+}
+  return (st.v[63] = r229);
 }
 // define "Doxo LVEF Low"
-function d64(st) {
+export function d64(st) {
   const x = st.v[64];
-  return x !== undefined ? x : (st.v[64] = (() => { let r109; r109 = R.less(R.prop(d47(st), "value"), p(st, "lvefMinPercent", true)); if (r109 != null) return r109; r109 = false; if (r109 != null) return r109; return null; })());
+  if (x !== undefined) return x;
+let r230 = R.less(R.prop(d47(st), "value"), p(st, "lvefMinPercent", true));
+if (r230 == null) {
+r230 = false;
+if (r230 == null) {
+r230 = null;
+}
+}
+  return (st.v[64] = r230);
 }
 // define "Cumulative Doxo"
-function d65(st) {
+export function d65(st) {
   const x = st.v[65];
-  return x !== undefined ? x : (st.v[65] = d50(st));
+  if (x !== undefined) return x;
+
+  return (st.v[65] = d50(st));
 }
 // define "Cumulative Known"
-function d66(st) {
+export function d66(st) {
   const x = st.v[66];
-  return x !== undefined ? x : (st.v[66] = R.and(R.not(d7(st)), (() => { let r110; r110 = M_StsTreatment.d["Cumulative Doxorubicin Known"](st.L_Tx); if (r110 != null) return r110; r110 = false; if (r110 != null) return r110; return null; })()));
+  if (x !== undefined) return x;
+let r231 = M_StsTreatment.d83(st.L_Tx);
+if (r231 == null) {
+r231 = false;
+if (r231 == null) {
+r231 = null;
+}
+}
+  return (st.v[66] = R.and(R.not(d7(st)), r231));
 }
 // define "Doxo Cumulative Critical"
-function d67(st) {
+export function d67(st) {
   const x = st.v[67];
-  return x !== undefined ? x : (st.v[67] = (() => { let r111; r111 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoCriticalMgM2", true)); if (r111 != null) return r111; r111 = false; if (r111 != null) return r111; return null; })());
+  if (x !== undefined) return x;
+let r232 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r232 == null) {
+r232 = false;
+if (r232 == null) {
+r232 = null;
+}
+}
+  return (st.v[67] = r232);
 }
 // define "Doxo Contraindicated"
-function d68(st) {
+export function d68(st) {
   const x = st.v[68];
-  return x !== undefined ? x : (st.v[68] = R.or(d64(st), d67(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[68] = R.or(d64(st), d67(st)));
 }
 // define "Possible Doxo"
-function d69(st) {
+export function d69(st) {
   const x = st.v[69];
-  return x !== undefined ? x : (st.v[69] = M_StsTreatment.d["Cumulative Doxorubicin Possible"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[69] = M_StsTreatment.d85(st.L_Tx));
 }
 // define "Other Anthracyclines Received"
-function d70(st) {
+export function d70(st) {
   const x = st.v[70];
-  return x !== undefined ? x : (st.v[70] = R.exists(M_StsTreatment.d["Other Anthracyclines"](st.L_Tx)));
+  if (x !== undefined) return x;
+
+  return (st.v[70] = R.exists(M_StsTreatment.d82(st.L_Tx)));
 }
 // define "Doxo Cumulative Warn"
-function d71(st) {
+export function d71(st) {
   const x = st.v[71];
-  return x !== undefined ? x : (st.v[71] = R.and(R.not(d67(st)), R.or(R.not(d66(st)), (() => { let r112; r112 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoWarnMgM2", true)); if (r112 != null) return r112; r112 = false; if (r112 != null) return r112; return null; })())));
+  if (x !== undefined) return x;
+let r233 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoWarnMgM2", true));
+if (r233 == null) {
+r233 = false;
+if (r233 == null) {
+r233 = null;
+}
+}
+  return (st.v[71] = R.and(R.not(d67(st)), R.or(R.not(d66(st)), r233)));
 }
 // define "ECOG Combo"
-function d72(st) {
+export function d72(st) {
   const x = st.v[72];
-  return x !== undefined ? x : (st.v[72] = (() => { let r113; r113 = R.greaterOrEqual(d58(st), 2); if (r113 != null) return r113; r113 = false; if (r113 != null) return r113; return null; })());
+  if (x !== undefined) return x;
+let r234 = R.greaterOrEqual(d58(st), 2);
+if (r234 == null) {
+r234 = false;
+if (r234 == null) {
+r234 = null;
+}
+}
+  return (st.v[72] = r234);
 }
 // define "ECOG Poor"
-function d73(st) {
+export function d73(st) {
   const x = st.v[73];
-  return x !== undefined ? x : (st.v[73] = (() => { let r114; r114 = R.greaterOrEqual(d58(st), 3); if (r114 != null) return r114; r114 = false; if (r114 != null) return r114; return null; })());
+  if (x !== undefined) return x;
+let r235 = R.greaterOrEqual(d58(st), 3);
+if (r235 == null) {
+r235 = false;
+if (r235 == null) {
+r235 = null;
+}
+}
+  return (st.v[73] = r235);
 }
 // define "Bilirubin High"
-function d74(st) {
+export function d74(st) {
   const x = st.v[74];
-  return x !== undefined ? x : (st.v[74] = R.and(d63(st), (() => { let r115; r115 = R.prop(d62(st), "high"); if (r115 != null) return r115; r115 = false; if (r115 != null) return r115; return null; })()));
+  if (x !== undefined) return x;
+let r236 = R.prop(d62(st), "high");
+if (r236 == null) {
+r236 = false;
+if (r236 == null) {
+r236 = null;
+}
+}
+  return (st.v[74] = R.and(d63(st), r236));
 }
 // define "Combo Age"
-function d75(st) {
+export function d75(st) {
   const x = st.v[75];
-  return x !== undefined ? x : (st.v[75] = (() => { let r116; r116 = R.greater(d24(st), p(st, "comboMaxTrialAge", true)); if (r116 != null) return r116; r116 = false; if (r116 != null) return r116; return null; })());
+  if (x !== undefined) return x;
+let r237 = R.greater(d24(st), p(st, "comboMaxTrialAge", true));
+if (r237 == null) {
+r237 = false;
+if (r237 == null) {
+r237 = null;
+}
+}
+  return (st.v[75] = r237);
 }
 // define "Recent Mesna Order"
-function d76(st) {
+export function d76(st) {
   const x = st.v[76];
-  return x !== undefined ? x : (st.v[76] = R.exists((() => { const s117 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s117 == null) return null;
-const isList = Array.isArray(s117);
-let out119 = [];
-for (const a_M_118 of (s117 == null ? [] : Array.isArray(s117) ? s117 : [s117])) {
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_118, P5), M_StsCodes.d["Status Mesna Order"](st.L_Codes), undefined), (() => { let r120; r120 = R.lessOrEqual(R.durationBetween(M_StsCommon.f["LastDay"](st.L_Common, a_M_118), d45(st), "day"), M_StsCodes.d["Mesna Order Window Days"](st.L_Codes)); if (r120 != null) return r120; r120 = false; if (r120 != null) return r120; return null; })()), R.equal(R.prop(M_StsTreatment.f["DrugOf"](st.L_Tx, M_StsTreatment.f["MedicationConcept"](st.L_Tx, a_M_118)), "key"), "mesna")))) continue;
-out119.push(a_M_118);
+  if (x !== undefined) return x;
+const s238 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q240 = null;
+if (!(s238 == null)) {
+const isList241 = Array.isArray(s238);
+let out242 = [];
+const r243 = Array.isArray(s238) ? s238 : [s238];
+for (let i244 = 0; i244 < r243.length; i244++) {
+const a_M_239 = r243[i244];
+const x246 = a_M_239;
+let r245 = R.lessOrEqual(R.durationBetween((x246 == null ? M_StsCommon.f26(st.L_Common, x246) : M_StsCommon.f26(st.L_Common, x246)), d45(st), "day"), M_StsCodes.d99(st.L_Codes));
+if (r245 == null) {
+r245 = false;
+if (r245 == null) {
+r245 = null;
 }
-return isList ? out119 : out119[0]; })()));
+}
+const x247 = a_M_239;
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_239, P5), M_StsCodes.d91(st.L_Codes), undefined), r245), R.equal(R.prop(M_StsTreatment.f13(st.L_Tx, (x247 == null ? M_StsTreatment.f6(st.L_Tx, x247) : M_StsTreatment.f6(st.L_Tx, x247))), "key"), "mesna")))) continue;
+out242.push(a_M_239);
+}
+q240 = isList241 ? out242 : out242[0];
+}
+  return (st.v[76] = R.exists(q240));
 }
 // define "Doxo Notes"
-function d77(st) {
+export function d77(st) {
   const x = st.v[77];
-  return x !== undefined ? x : (st.v[77] = (() => { const s121 = [((d53(st) == null) ? R.as(null, K5, false) : M_StsCodes.d["Note Lvef Unusable"](st.L_Codes)), ((d48(st) == null) ? R.as(null, K5, false) : M_StsCodes.d["Note Lvef Not Interpretable"](st.L_Codes)), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? M_StsCodes.d["Note Cumulative Incomplete"](st.L_Codes) : M_StsCodes.d["Note Cumulative Warn"](st.L_Codes)))];
-if (s121 == null) return null;
-const isList = Array.isArray(s121);
-let out123 = [];
-for (const a_N_122 of (s121 == null ? [] : Array.isArray(s121) ? s121 : [s121])) {
-if (!(R.not((a_N_122 == null)))) continue;
-out123.push(a_N_122);
+  if (x !== undefined) return x;
+const s248 = [((d53(st) == null) ? R.as(null, K5, false) : M_StsCodes.d120(st.L_Codes)), ((d48(st) == null) ? R.as(null, K5, false) : M_StsCodes.d121(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? M_StsCodes.d122(st.L_Codes) : M_StsCodes.d123(st.L_Codes)))];
+let q250 = null;
+if (!(s248 == null)) {
+const isList251 = Array.isArray(s248);
+let out252 = [];
+const r253 = Array.isArray(s248) ? s248 : [s248];
+for (let i254 = 0; i254 < r253.length; i254++) {
+const a_N_249 = r253[i254];
+if (!(R.not((a_N_249 == null)))) continue;
+out252.push(a_N_249);
 }
-out123 = R.distinctList(out123);
-return isList ? out123 : out123[0]; })());
+out252 = R.distinctList(out252);
+q250 = isList251 ? out252 : out252[0];
+}
+  return (st.v[77] = q250);
 }
 // define "Blocking Rule Ids"
-function d78(st) {
+export function d78(st) {
   const x = st.v[78];
-  return x !== undefined ? x : (st.v[78] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
+  if (x !== undefined) return x;
+
+  return (st.v[78] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
 }
 // define "Used Condition Keys"
-function d79(st) {
+export function d79(st) {
   const x = st.v[79];
-  return x !== undefined ? x : (st.v[79] = (() => { const s124 = M_StsTreatment.d["Dx Used Analyses"](st.L_Tx);
-if (s124 == null) return null;
-const isList = Array.isArray(s124);
-let out126 = [];
-for (const a_A_125 of (s124 == null ? [] : Array.isArray(s124) ? s124 : [s124])) {
-out126.push(R.prop(R.prop(a_A_125, "fact"), "key"));
+  if (x !== undefined) return x;
+const s255 = M_StsTreatment.d103(st.L_Tx);
+let q257 = null;
+if (!(s255 == null)) {
+const isList258 = Array.isArray(s255);
+let out259 = [];
+const r260 = Array.isArray(s255) ? s255 : [s255];
+for (let i261 = 0; i261 < r260.length; i261++) {
+const a_A_256 = r260[i261];
+out259.push(R.prop(R.prop(a_A_256, "fact"), "key"));
 }
-out126 = R.distinctList(out126);
-return isList ? out126 : out126[0]; })());
+out259 = R.distinctList(out259);
+q257 = isList258 ? out259 : out259[0];
+}
+  return (st.v[79] = q257);
 }
 // define "Fact Histology"
-function d80(st) {
+export function d80(st) {
   const x = st.v[80];
-  return x !== undefined ? x : (st.v[80] = M_StsTreatment.d["Dx Histology"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[80] = M_StsTreatment.d92(st.L_Tx));
 }
 // define "Fact Extent"
-function d81(st) {
+export function d81(st) {
   const x = st.v[81];
-  return x !== undefined ? x : (st.v[81] = M_StsTreatment.d["Dx Extent"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[81] = M_StsTreatment.d93(st.L_Tx));
 }
 // define "Fact Site"
-function d82(st) {
+export function d82(st) {
   const x = st.v[82];
-  return x !== undefined ? x : (st.v[82] = M_StsTreatment.d["Dx Site"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[82] = M_StsTreatment.d94(st.L_Tx));
 }
 // define "Fact Grade"
-function d83(st) {
+export function d83(st) {
   const x = st.v[83];
-  return x !== undefined ? x : (st.v[83] = M_StsTreatment.d["Dx Grade"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[83] = M_StsTreatment.d95(st.L_Tx));
 }
 // define "Fact Surgery"
-function d84(st) {
+export function d84(st) {
   const x = st.v[84];
-  return x !== undefined ? x : (st.v[84] = M_StsTreatment.d["Dx Surgery"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[84] = M_StsTreatment.d96(st.L_Tx));
 }
 // define "Fact Radiotherapy"
-function d85(st) {
+export function d85(st) {
   const x = st.v[85];
-  return x !== undefined ? x : (st.v[85] = M_StsTreatment.d["Dx Radiotherapy"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[85] = M_StsTreatment.d97(st.L_Tx));
 }
 // define "Fact Age"
-function d86(st) {
+export function d86(st) {
   const x = st.v[86];
-  return x !== undefined ? x : (st.v[86] = d23(st));
+  if (x !== undefined) return x;
+
+  return (st.v[86] = d23(st));
 }
 // define "Fact Current Regimen"
-function d87(st) {
+export function d87(st) {
   const x = st.v[87];
-  return x !== undefined ? x : (st.v[87] = M_StsTreatment.d["Current Regimen Drugs"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[87] = M_StsTreatment.d21(st.L_Tx));
 }
 // define "Fact Line"
-function d88(st) {
+export function d88(st) {
   const x = st.v[88];
-  return x !== undefined ? x : (st.v[88] = M_StsTreatment.d["Line"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[88] = M_StsTreatment.d30(st.L_Tx));
 }
 // define "Fact Line Sources"
-function d89(st) {
+export function d89(st) {
   const x = st.v[89];
-  return x !== undefined ? x : (st.v[89] = M_StsTreatment.d["Line Sources"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[89] = M_StsTreatment.d32(st.L_Tx));
 }
 // define "Fact ECOG"
-function d90(st) {
+export function d90(st) {
   const x = st.v[90];
-  return x !== undefined ? x : (st.v[90] = ({ "value": R.prop(d56(st), "value"), "date": R.prop(d56(st), "date"), "source": R.prop(d56(st), "source"), "code": R.prop(d56(st), "code"), "recent": d59(st), "notInterpretable": d57(st) }));
+  if (x !== undefined) return x;
+
+  return (st.v[90] = ({ "value": R.prop(d56(st), "value"), "date": R.prop(d56(st), "date"), "source": R.prop(d56(st), "source"), "code": R.prop(d56(st), "code"), "recent": d59(st), "notInterpretable": d57(st) }));
 }
 // define "Fact LVEF"
-function d91(st) {
+export function d91(st) {
   const x = st.v[91];
-  return x !== undefined ? x : (st.v[91] = ({ "value": R.prop(d47(st), "value"), "date": R.prop(d47(st), "date"), "source": R.prop(d47(st), "source"), "code": R.prop(d47(st), "code"), "unusable": d53(st), "notInterpretable": d48(st) }));
+  if (x !== undefined) return x;
+
+  return (st.v[91] = ({ "value": R.prop(d47(st), "value"), "date": R.prop(d47(st), "date"), "source": R.prop(d47(st), "source"), "code": R.prop(d47(st), "code"), "unusable": d53(st), "notInterpretable": d48(st) }));
 }
 // define "Fact Bilirubin"
-function d92(st) {
+export function d92(st) {
   const x = st.v[92];
-  return x !== undefined ? x : (st.v[92] = ((d62(st) == null) ? R.as(null, K6, false) : ({ "reading": d62(st), "recent": d63(st) })));
+  if (x !== undefined) return x;
+
+  return (st.v[92] = ((d62(st) == null) ? R.as(null, K6, false) : ({ "reading": d62(st), "recent": d63(st) })));
 }
 // define "Fact Cumulative"
-function d93(st) {
+export function d93(st) {
   const x = st.v[93];
-  return x !== undefined ? x : (st.v[93] = M_StsTreatment.d["Cumulative Doxorubicin"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[93] = M_StsTreatment.d89(st.L_Tx));
 }
 // define "Fact Unrecognized"
-function d94(st) {
+export function d94(st) {
   const x = st.v[94];
-  return x !== undefined ? x : (st.v[94] = M_StsTreatment.d["Unrecognized Count"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[94] = M_StsTreatment.d19(st.L_Tx));
 }
 // define "Fact STS Conditions"
-function d95(st) {
+export function d95(st) {
   const x = st.v[95];
-  return x !== undefined ? x : (st.v[95] = M_StsTreatment.d["Dx STS Condition List"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[95] = M_StsTreatment.d104(st.L_Tx));
 }
 // define "Fact Ignored Evidence"
-function d96(st) {
+export function d96(st) {
   const x = st.v[96];
-  return x !== undefined ? x : (st.v[96] = M_StsTreatment.d["Dx Ignored Evidence"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[96] = M_StsTreatment.d105(st.L_Tx));
 }
 // define "Fact Second Primary"
-function d97(st) {
+export function d97(st) {
   const x = st.v[97];
-  return x !== undefined ? x : (st.v[97] = M_StsTreatment.d["Dx Second Primary List"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[97] = M_StsTreatment.d106(st.L_Tx));
 }
 // define "Fact Undated Exposures"
-function d98(st) {
+export function d98(st) {
   const x = st.v[98];
-  return x !== undefined ? x : (st.v[98] = (() => { const s127 = R.union(M_StsTreatment.d["Undated Current Exposures"](st.L_Tx), M_StsTreatment.d["Undated Prior Exposures"](st.L_Tx), false);
-if (s127 == null) return null;
-const isList = Array.isArray(s127);
-let out129 = [];
-for (const a_E_128 of (s127 == null ? [] : Array.isArray(s127) ? s127 : [s127])) {
-out129.push(({ "drug": R.prop(a_E_128, "drug"), "source": R.prop(a_E_128, "source"), "kind": R.prop(a_E_128, "kind"), "status": R.prop(a_E_128, "status"), "current": R.prop(a_E_128, "undatedCurrent") }));
+  if (x !== undefined) return x;
+const s262 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q264 = null;
+if (!(s262 == null)) {
+const isList265 = Array.isArray(s262);
+let out266 = [];
+const r267 = Array.isArray(s262) ? s262 : [s262];
+for (let i268 = 0; i268 < r267.length; i268++) {
+const a_E_263 = r267[i268];
+out266.push(({ "drug": R.prop(a_E_263, "drug"), "source": R.prop(a_E_263, "source"), "kind": R.prop(a_E_263, "kind"), "status": R.prop(a_E_263, "status"), "current": R.prop(a_E_263, "undatedCurrent") }));
 }
-return isList ? out129 : out129[0]; })());
+q264 = isList265 ? out266 : out266[0];
+}
+  return (st.v[98] = q264);
 }
 // define "Fact Prior Last Exposure"
-function d99(st) {
+export function d99(st) {
   const x = st.v[99];
-  return x !== undefined ? x : (st.v[99] = ((d41(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d41(st), "drugs"), " + "), "lastDate": R.prop(d41(st), "last"), "source": R.prop(d41(st), "lastSource") })));
+  if (x !== undefined) return x;
+
+  return (st.v[99] = ((d41(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d41(st), "drugs"), " + "), "lastDate": R.prop(d41(st), "last"), "source": R.prop(d41(st), "lastSource") })));
 }
 // define "Fact Prior Regimens"
-function d100(st) {
+export function d100(st) {
   const x = st.v[100];
-  return x !== undefined ? x : (st.v[100] = M_StsTreatment.d["Prior Regimens"](st.L_Tx));
+  if (x !== undefined) return x;
+
+  return (st.v[100] = M_StsTreatment.d35(st.L_Tx));
 }
 // define "Fact Disease Status"
-function d101(st) {
+export function d101(st) {
   const x = st.v[101];
-  return x !== undefined ? x : (st.v[101] = d39(st));
+  if (x !== undefined) return x;
+
+  return (st.v[101] = d39(st));
 }
 // define "Fact Maintenance"
-function d102(st) {
+export function d102(st) {
   const x = st.v[102];
-  return x !== undefined ? x : (st.v[102] = ((() => { let r130; r130 = d36(st); if (r130 != null) return r130; r130 = false; if (r130 != null) return r130; return null; })() ? ({ "given": R.count(M_StsTreatment.d["Maintenance Dates"](st.L_Tx)), "since": M_StsTreatment.d["Maintenance Anchor"](st.L_Tx) }) : R.as(null, K8, false)));
+  if (x !== undefined) return x;
+let r269 = d36(st);
+if (r269 == null) {
+r269 = false;
+if (r269 == null) {
+r269 = null;
+}
+}
+  return (st.v[102] = (r269 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K8, false)));
 }
 // function "IsStageIorII"(concept)
-function f0(st, o0) {
-  return R.or(R.exists((() => { const s131 = R.prop(o0, "coding");
-if (s131 == null) return null;
-const isList = Array.isArray(s131);
-let out133 = [];
-for (const a_X_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
-if (!(R.and(R.equal(R.primitiveValue(a_X_132, P6), M_StsCodes.d["System Ajcc"](st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_132, P7), "1"), R.startsWith(R.primitiveValue(a_X_132, P7), "2"))))) continue;
-out133.push(a_X_132);
+export function f0(st, o0) {
+const s270 = R.prop(o0, "coding");
+let q272 = null;
+if (!(s270 == null)) {
+const isList273 = Array.isArray(s270);
+let out274 = [];
+const r275 = Array.isArray(s270) ? s270 : [s270];
+for (let i276 = 0; i276 < r275.length; i276++) {
+const a_X_271 = r275[i276];
+if (!(R.and(R.equal(R.primitiveValue(a_X_271, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_271, P7), "1"), R.startsWith(R.primitiveValue(a_X_271, P7), "2"))))) continue;
+out274.push(a_X_271);
 }
-return isList ? out133 : out133[0]; })()), R.exists((() => { const s134 = R.union([R.primitiveValue(o0, P8)], (() => { const s136 = R.prop(o0, "coding");
-if (s136 == null) return null;
-const isList = Array.isArray(s136);
-let out138 = [];
-for (const a_X_137 of (s136 == null ? [] : Array.isArray(s136) ? s136 : [s136])) {
-out138.push(R.primitiveValue(a_X_137, P9));
+q272 = isList273 ? out274 : out274[0];
 }
-out138 = R.distinctList(out138);
-return isList ? out138 : out138[0]; })(), false);
-if (s134 == null) return null;
-const isList = Array.isArray(s134);
-let out139 = [];
-for (const a_T_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
-if (!(R.and(R.and(R.not((a_T_135 == null)), R.matches(R.lowerCase(a_T_135), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_135), ".*stage (iii|iv).*"))))) continue;
-out139.push(a_T_135);
+const s279 = R.prop(o0, "coding");
+let q281 = null;
+if (!(s279 == null)) {
+const isList282 = Array.isArray(s279);
+let out283 = [];
+const r284 = Array.isArray(s279) ? s279 : [s279];
+for (let i285 = 0; i285 < r284.length; i285++) {
+const a_X_280 = r284[i285];
+out283.push(R.primitiveValue(a_X_280, P9));
 }
-out139 = R.distinctList(out139);
-return isList ? out139 : out139[0]; })()));
+out283 = R.distinctList(out283);
+q281 = isList282 ? out283 : out283[0];
+}
+const s277 = R.union([R.primitiveValue(o0, P8)], q281, false);
+let q286 = null;
+if (!(s277 == null)) {
+const isList287 = Array.isArray(s277);
+let out288 = [];
+const r289 = Array.isArray(s277) ? s277 : [s277];
+for (let i290 = 0; i290 < r289.length; i290++) {
+const a_T_278 = r289[i290];
+if (!(R.and(R.and(R.not((a_T_278 == null)), R.matches(R.lowerCase(a_T_278), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_278), ".*stage (iii|iv).*"))))) continue;
+out288.push(a_T_278);
+}
+q286 = isList287 ? out288 : out288[0];
+}
+  return R.or(R.exists(q272), R.exists(q286));
 }
 // function "ProgressionSince"(startDay, afterOnly)
-function f1(st, o0, o1) {
+export function f1(st, o0, o1) {
+
   return ((o0 == null) ? R.as(null, K2, false) : f2(st, "progression", o0, o1));
 }
 // function "LatestStatus"(status, fromDay, strict)
-function f2(st, o0, o1, o2) {
-  return f3(st, (() => { const s140 = d34(st);
-if (s140 == null) return null;
-const isList = Array.isArray(s140);
-let out142 = [];
-for (const a_S_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
-if (!(R.and(R.equal(R.prop(a_S_141, "status"), o0), (o2 ? R.greater(R.prop(a_S_141, "dayNumber"), o1) : R.greaterOrEqual(R.prop(a_S_141, "dayNumber"), o1))))) continue;
-out142.push(a_S_141);
+export function f2(st, o0, o1, o2) {
+const s291 = d34(st);
+let q293 = null;
+if (!(s291 == null)) {
+const isList294 = Array.isArray(s291);
+let out295 = [];
+const r296 = Array.isArray(s291) ? s291 : [s291];
+for (let i297 = 0; i297 < r296.length; i297++) {
+const a_S_292 = r296[i297];
+if (!(R.and(R.equal(R.prop(a_S_292, "status"), o0), (o2 ? R.greater(R.prop(a_S_292, "dayNumber"), o1) : R.greaterOrEqual(R.prop(a_S_292, "dayNumber"), o1))))) continue;
+out295.push(a_S_292);
 }
-return isList ? out142 : out142[0]; })());
+q293 = isList294 ? out295 : out295[0];
+}
+  return f3(st, q293);
 }
 // function "LatestOf"(statuses)
-function f3(st, o0) {
-  return R.first((() => { const s143 = o0;
-if (s143 == null) return null;
-const isList = Array.isArray(s143);
-let out145 = [];
-for (const a_S_144 of (s143 == null ? [] : Array.isArray(s143) ? s143 : [s143])) {
-if (!(R.equal(R.prop(a_S_144, "dayNumber"), R.max((() => { const s146 = o0;
-if (s146 == null) return null;
-const isList = Array.isArray(s146);
-let out148 = [];
-for (const a_X_147 of (s146 == null ? [] : Array.isArray(s146) ? s146 : [s146])) {
-out148.push(R.prop(a_X_147, "dayNumber"));
+export function f3(st, o0) {
+const s298 = o0;
+let q300 = null;
+if (!(s298 == null)) {
+const isList301 = Array.isArray(s298);
+let out302 = [];
+const r303 = Array.isArray(s298) ? s298 : [s298];
+for (let i304 = 0; i304 < r303.length; i304++) {
+const a_S_299 = r303[i304];
+const s305 = o0;
+let q307 = null;
+if (!(s305 == null)) {
+const isList308 = Array.isArray(s305);
+let out309 = [];
+const r310 = Array.isArray(s305) ? s305 : [s305];
+for (let i311 = 0; i311 < r310.length; i311++) {
+const a_X_306 = r310[i311];
+out309.push(R.prop(a_X_306, "dayNumber"));
 }
-return isList ? out148 : out148[0]; })())))) continue;
-out145.push(a_S_144);
+q307 = isList308 ? out309 : out309[0];
 }
-out145 = R.mergeSort(out145, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
-return isList ? out145 : out145[0]; })());
+if (!(R.equal(R.prop(a_S_299, "dayNumber"), R.max(q307)))) continue;
+out302.push(a_S_299);
+}
+out302 = R.mergeSort(out302, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
+q300 = isList301 ? out302 : out302[0];
+}
+  return R.first(q300);
 }
 // function "ObservationKey"(O)
-function f4(st, o0) {
+export function f4(st, o0) {
+
   return R.concatenate("Observation/", R.primitiveValue(o0, P0));
 }
 // function "ObservationCode"(O)
-function f5(st, o0) {
-  return R.first((() => { const s149 = R.prop(R.prop(o0, "code"), "coding");
-if (s149 == null) return null;
-const isList = Array.isArray(s149);
-let out151 = [];
-for (const a_C_150 of (s149 == null ? [] : Array.isArray(s149) ? s149 : [s149])) {
-if (!(R.not((R.primitiveValue(a_C_150, P7) == null)))) continue;
-out151.push(({ "system": R.primitiveValue(a_C_150, P6), "code": R.primitiveValue(a_C_150, P7) }));
+export function f5(st, o0) {
+const s312 = R.prop(R.prop(o0, "code"), "coding");
+let q314 = null;
+if (!(s312 == null)) {
+const isList315 = Array.isArray(s312);
+let out316 = [];
+const r317 = Array.isArray(s312) ? s312 : [s312];
+for (let i318 = 0; i318 < r317.length; i318++) {
+const a_C_313 = r317[i318];
+if (!(R.not((R.primitiveValue(a_C_313, P7) == null)))) continue;
+out316.push(({ "system": R.primitiveValue(a_C_313, P6), "code": R.primitiveValue(a_C_313, P7) }));
 }
-out151 = R.distinctList(out151);
-return isList ? out151 : out151[0]; })());
+q314 = isList315 ? out316 : out316[0];
+}
+  return R.first(q314);
 }
 // function "LvefUnusable"(cumulative)
-function f6(st, o0) {
-  return (d5(st) ? M_StsCodes.d["LVEF Unusable Unavailable"](st.L_Codes) : (R.not((d48(st) == null)) ? M_StsCodes.d["LVEF Unusable Not Interpretable"](st.L_Codes) : ((d47(st) == null) ? M_StsCodes.d["LVEF Unusable None"](st.L_Codes) : (R.not(d51(st)) ? M_StsCodes.d["LVEF Unusable Stale"](st.L_Codes) : (R.and(R.and(o0, (() => { let r152; r152 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false)); if (r152 != null) return r152; r152 = false; if (r152 != null) return r152; return null; })()), R.not(d52(st))) ? M_StsCodes.d["LVEF Unusable Before Anthracycline"](st.L_Codes) : R.as(null, K5, false))))));
+export function f6(st, o0) {
+let c323;
+if (d5(st)) {
+c323 = M_StsCodes.d104(st.L_Codes);
+} else {
+let c322;
+if (R.not((d48(st) == null))) {
+c322 = M_StsCodes.d103(st.L_Codes);
+} else {
+let c321;
+if ((d47(st) == null)) {
+c321 = M_StsCodes.d100(st.L_Codes);
+} else {
+let c320;
+if (R.not(d51(st))) {
+c320 = M_StsCodes.d101(st.L_Codes);
+} else {
+let r319 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r319 == null) {
+r319 = false;
+if (r319 == null) {
+r319 = null;
+}
+}
+c320 = (R.and(R.and(o0, r319), R.not(d52(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K5, false));
+}
+c321 = c320;
+}
+c322 = c321;
+}
+c323 = c322;
+}
+  return c323;
 }
 // function "DraftDose"(dose)
-function f7(st, o0) {
-  return M_StsTreatment.f["DraftDose"](st.L_Tx, o0);
+export function f7(st, o0) {
+
+  return M_StsTreatment.f46(st.L_Tx, o0);
 }
-const T153 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T154 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T155 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T156 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T157 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T158 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T159 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T160 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T324 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T325 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T326 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T327 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T328 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T329 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T330 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T331 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T153),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T154),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T155),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T156),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T157),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T158),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T159),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T160),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T324),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T325),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T326),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T327),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T328),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T329),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T330),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T331),
 };
 const F = f;
 export const d = {

@@ -53,2149 +53,3589 @@ export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumul
 
 export const p = R.parameterReader((st, name) => {
   switch (name) {
-    case "Incomplete": return "";
+    case "Incomplete": {
+return "";
+}
     default: return R.NO_DEFAULT;
   }
 });
 export const vs = {
 };
 // define "Patient"
-function d0(st) {
+export function d0(st) {
   const x = st.v[0];
-  return x !== undefined ? x : (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
+  if (x !== undefined) return x;
+
+  return (st.v[0] = R.singletonFrom(R.retrieve(st.env, "{http://hl7.org/fhir}Patient")));
 }
 // define "Now Date"
-function d1(st) {
+export function d1(st) {
   const x = st.v[1];
-  return x !== undefined ? x : (st.v[1] = (() => { let r0; r0 = p(st, "Today", true); if (r0 != null) return r0; r0 = st.env.now.getDate(); if (r0 != null) return r0; return null; })());
+  if (x !== undefined) return x;
+let r0 = p(st, "Today", true);
+if (r0 == null) {
+r0 = st.env.now.getDate();
+if (r0 == null) {
+r0 = null;
+}
+}
+  return (st.v[1] = r0);
 }
 // define "Today Number"
-function d2(st) {
+export function d2(st) {
   const x = st.v[2];
-  return x !== undefined ? x : (st.v[2] = f0(st, d1(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[2] = f0(st, d1(st)));
 }
 // define "Drug Words"
-function d3(st) {
+export function d3(st) {
   const x = st.v[3];
-  return x !== undefined ? x : (st.v[3] = (() => { const s1 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s1 == null) return null;
-const isList = Array.isArray(s1);
-let out3 = [];
-for (const a_D_2 of (s1 == null ? [] : Array.isArray(s1) ? s1 : [s1])) {
-const l_words_4 = (() => { const s5 = R.union([R.prop(a_D_2, "name")], R.prop(a_D_2, "names"), false);
-if (s5 == null) return null;
-const isList = Array.isArray(s5);
-let out7 = [];
-for (const a_W_6 of (s5 == null ? [] : Array.isArray(s5) ? s5 : [s5])) {
-out7.push(({ "word": R.lowerCase(a_W_6), "literal": R.matches(a_W_6, "[A-Za-z0-9 ]+") }));
+  if (x !== undefined) return x;
+const s1 = M_StsCodes.d92(st.L_Codes);
+let q3 = null;
+if (!(s1 == null)) {
+const isList4 = Array.isArray(s1);
+let out5 = [];
+const r6 = Array.isArray(s1) ? s1 : [s1];
+for (let i7 = 0; i7 < r6.length; i7++) {
+const a_D_2 = r6[i7];
+const s9 = R.union([R.prop(a_D_2, "name")], R.prop(a_D_2, "names"), false);
+let q11 = null;
+if (!(s9 == null)) {
+const isList12 = Array.isArray(s9);
+let out13 = [];
+const r14 = Array.isArray(s9) ? s9 : [s9];
+for (let i15 = 0; i15 < r14.length; i15++) {
+const a_W_10 = r14[i15];
+out13.push(({ "word": R.lowerCase(a_W_10), "literal": R.matches(a_W_10, "[A-Za-z0-9 ]+") }));
 }
-return isList ? out7 : out7[0]; })();
-const l_literals_8 = (() => { const s9 = l_words_4;
-if (s9 == null) return null;
-const isList = Array.isArray(s9);
-let out11 = [];
-for (const a_W_10 of (s9 == null ? [] : Array.isArray(s9) ? s9 : [s9])) {
-if (!(R.prop(a_W_10, "literal"))) continue;
-out11.push(R.prop(a_W_10, "word"));
+q11 = isList12 ? out13 : out13[0];
 }
-return isList ? out11 : out11[0]; })();
-out3.push(({ "drug": a_D_2, "hasLiterals": R.exists(l_literals_8), "literalPattern": R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?(", R.combine(l_literals_8, "|")), ")([^a-z0-9][\\s\\S]*)?"), "others": (() => { const s12 = l_words_4;
-if (s12 == null) return null;
-const isList = Array.isArray(s12);
-let out14 = [];
-for (const a_W_13 of (s12 == null ? [] : Array.isArray(s12) ? s12 : [s12])) {
-if (!(R.not(R.prop(a_W_13, "literal")))) continue;
-out14.push(R.prop(a_W_13, "word"));
+const l_words_8 = q11;
+const s17 = l_words_8;
+let q19 = null;
+if (!(s17 == null)) {
+const isList20 = Array.isArray(s17);
+let out21 = [];
+const r22 = Array.isArray(s17) ? s17 : [s17];
+for (let i23 = 0; i23 < r22.length; i23++) {
+const a_W_18 = r22[i23];
+if (!(R.prop(a_W_18, "literal"))) continue;
+out21.push(R.prop(a_W_18, "word"));
 }
-return isList ? out14 : out14[0]; })() }));
+q19 = isList20 ? out21 : out21[0];
 }
-return isList ? out3 : out3[0]; })());
+const l_literals_16 = q19;
+const s24 = l_words_8;
+let q26 = null;
+if (!(s24 == null)) {
+const isList27 = Array.isArray(s24);
+let out28 = [];
+const r29 = Array.isArray(s24) ? s24 : [s24];
+for (let i30 = 0; i30 < r29.length; i30++) {
+const a_W_25 = r29[i30];
+if (!(R.not(R.prop(a_W_25, "literal")))) continue;
+out28.push(R.prop(a_W_25, "word"));
+}
+q26 = isList27 ? out28 : out28[0];
+}
+out5.push(({ "drug": a_D_2, "hasLiterals": R.exists(l_literals_16), "literalPattern": R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?(", R.combine(l_literals_16, "|")), ")([^a-z0-9][\\s\\S]*)?"), "others": q26 }));
+}
+q3 = isList4 ? out5 : out5[0];
+}
+  return (st.v[3] = q3);
 }
 // define "Doxorubicin Names"
-function d4(st) {
+export function d4(st) {
   const x = st.v[4];
-  return x !== undefined ? x : (st.v[4] = R.singletonFrom((() => { const s15 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s15 == null) return null;
-const isList = Array.isArray(s15);
-let out17 = [];
-for (const a_D_16 of (s15 == null ? [] : Array.isArray(s15) ? s15 : [s15])) {
-if (!(R.equal(R.prop(a_D_16, "key"), "doxorubicin"))) continue;
-out17.push(R.prop(a_D_16, "names"));
+  if (x !== undefined) return x;
+const s31 = M_StsCodes.d92(st.L_Codes);
+let q33 = null;
+if (!(s31 == null)) {
+const isList34 = Array.isArray(s31);
+let out35 = [];
+const r36 = Array.isArray(s31) ? s31 : [s31];
+for (let i37 = 0; i37 < r36.length; i37++) {
+const a_D_32 = r36[i37];
+if (!(R.equal(R.prop(a_D_32, "key"), "doxorubicin"))) continue;
+out35.push(R.prop(a_D_32, "names"));
 }
-out17 = R.distinctList(out17);
-return isList ? out17 : out17[0]; })()));
+out35 = R.distinctList(out35);
+q33 = isList34 ? out35 : out35[0];
+}
+  return (st.v[4] = R.singletonFrom(q33));
 }
 // define "Administrations"
-function d5(st) {
+export function d5(st) {
   const x = st.v[5];
-  return x !== undefined ? x : (st.v[5] = (() => { const s18 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationAdministration");
-if (s18 == null) return null;
-const isList = Array.isArray(s18);
-let out20 = [];
-for (const a_M_19 of (s18 == null ? [] : Array.isArray(s18) ? s18 : [s18])) {
-if (!(R.and(R.inList(R.primitiveValue(a_M_19, P0), M_StsCodes.d["Status Administration Exposure"](st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_19, P1)))))) continue;
-out20.push(a_M_19);
+  if (x !== undefined) return x;
+const s38 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationAdministration");
+let q40 = null;
+if (!(s38 == null)) {
+const isList41 = Array.isArray(s38);
+let out42 = [];
+const r43 = Array.isArray(s38) ? s38 : [s38];
+for (let i44 = 0; i44 < r43.length; i44++) {
+const a_M_39 = r43[i44];
+if (!(R.and(R.inList(R.primitiveValue(a_M_39, P0), M_StsCodes.d87(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_39, P1)))))) continue;
+out42.push(a_M_39);
 }
-return isList ? out20 : out20[0]; })());
+q40 = isList41 ? out42 : out42[0];
+}
+  return (st.v[5] = q40);
 }
 // define "Statements"
-function d6(st) {
+export function d6(st) {
   const x = st.v[6];
-  return x !== undefined ? x : (st.v[6] = (() => { const s21 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationStatement");
-if (s21 == null) return null;
-const isList = Array.isArray(s21);
-let out23 = [];
-for (const a_M_22 of (s21 == null ? [] : Array.isArray(s21) ? s21 : [s21])) {
-if (!(R.and(R.inList(R.primitiveValue(a_M_22, P2), M_StsCodes.d["Status Statement Exposure"](st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_22, P3)))))) continue;
-out23.push(a_M_22);
+  if (x !== undefined) return x;
+const s45 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationStatement");
+let q47 = null;
+if (!(s45 == null)) {
+const isList48 = Array.isArray(s45);
+let out49 = [];
+const r50 = Array.isArray(s45) ? s45 : [s45];
+for (let i51 = 0; i51 < r50.length; i51++) {
+const a_M_46 = r50[i51];
+if (!(R.and(R.inList(R.primitiveValue(a_M_46, P2), M_StsCodes.d88(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_46, P3)))))) continue;
+out49.push(a_M_46);
 }
-return isList ? out23 : out23[0]; })());
+q47 = isList48 ? out49 : out49[0];
+}
+  return (st.v[6] = q47);
 }
 // define "Requests"
-function d7(st) {
+export function d7(st) {
   const x = st.v[7];
-  return x !== undefined ? x : (st.v[7] = (() => { const s24 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s24 == null) return null;
-const isList = Array.isArray(s24);
-let out26 = [];
-for (const a_M_25 of (s24 == null ? [] : Array.isArray(s24) ? s24 : [s24])) {
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_25, P4), M_StsCodes.d["Status Request Exposure"](st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_25, P5), M_StsCodes.d["Status Request Intents"](st.L_Codes), undefined), f16(st, a_M_25))), R.not(f1(st, R.primitiveValue(a_M_25, P6)))))) continue;
-out26.push(a_M_25);
+  if (x !== undefined) return x;
+const s52 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q54 = null;
+if (!(s52 == null)) {
+const isList55 = Array.isArray(s52);
+let out56 = [];
+const r57 = Array.isArray(s52) ? s52 : [s52];
+for (let i58 = 0; i58 < r57.length; i58++) {
+const a_M_53 = r57[i58];
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d89(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d90(st.L_Codes), undefined), f16(st, a_M_53))), R.not(f1(st, R.primitiveValue(a_M_53, P6)))))) continue;
+out56.push(a_M_53);
 }
-return isList ? out26 : out26[0]; })());
+q54 = isList55 ? out56 : out56[0];
+}
+  return (st.v[7] = q54);
 }
 // define "Administration Medications"
-function d8(st) {
+export function d8(st) {
   const x = st.v[8];
-  return x !== undefined ? x : (st.v[8] = (() => { const s27 = d5(st);
-if (s27 == null) return null;
-const isList = Array.isArray(s27);
-let out29 = [];
-for (const a_M_28 of (s27 == null ? [] : Array.isArray(s27) ? s27 : [s27])) {
-const l_medication_30 = F["MedicationConcept"](st, a_M_28);
-out29.push(({ "resource": a_M_28, "medication": l_medication_30, "codes": (() => { let r31; r31 = M_StsCommon.f["CodesIn"](st.L_Common, l_medication_30, M_StsCodes.d["System Rxnorm"](st.L_Codes)); if (r31 != null) return r31; r31 = []; if (r31 != null) return r31; return null; })(), "texts": (() => { let r32; r32 = M_StsCommon.f["Texts"](st.L_Common, l_medication_30); if (r32 != null) return r32; r32 = []; if (r32 != null) return r32; return null; })() }));
+  if (x !== undefined) return x;
+const s59 = d5(st);
+let q61 = null;
+if (!(s59 == null)) {
+const isList62 = Array.isArray(s59);
+let out63 = [];
+const r64 = Array.isArray(s59) ? s59 : [s59];
+for (let i65 = 0; i65 < r64.length; i65++) {
+const a_M_60 = r64[i65];
+const x67 = a_M_60;
+const l_medication_66 = (x67 == null ? f6(st, x67) : f4(st, x67));
+let r68 = M_StsCommon.f39(st.L_Common, l_medication_66, M_StsCodes.d13(st.L_Codes));
+if (r68 == null) {
+r68 = [];
+if (r68 == null) {
+r68 = null;
 }
-return isList ? out29 : out29[0]; })());
+}
+let r69 = M_StsCommon.f43(st.L_Common, l_medication_66);
+if (r69 == null) {
+r69 = [];
+if (r69 == null) {
+r69 = null;
+}
+}
+out63.push(({ "resource": a_M_60, "medication": l_medication_66, "codes": r68, "texts": r69 }));
+}
+q61 = isList62 ? out63 : out63[0];
+}
+  return (st.v[8] = q61);
 }
 // define "Medication Drugs"
-function d9(st) {
+export function d9(st) {
   const x = st.v[9];
-  return x !== undefined ? x : (st.v[9] = (() => { const s33 = R.distinct((() => { const s35 = d8(st);
-if (s35 == null) return null;
-const isList = Array.isArray(s35);
-let out37 = [];
-for (const a_A_36 of (s35 == null ? [] : Array.isArray(s35) ? s35 : [s35])) {
-if (!(R.not((R.prop(a_A_36, "medication") == null)))) continue;
-out37.push(({ "codes": R.prop(a_A_36, "codes"), "texts": R.prop(a_A_36, "texts") }));
+  if (x !== undefined) return x;
+const s72 = d8(st);
+let q74 = null;
+if (!(s72 == null)) {
+const isList75 = Array.isArray(s72);
+let out76 = [];
+const r77 = Array.isArray(s72) ? s72 : [s72];
+for (let i78 = 0; i78 < r77.length; i78++) {
+const a_A_73 = r77[i78];
+if (!(R.not((R.prop(a_A_73, "medication") == null)))) continue;
+out76.push(({ "codes": R.prop(a_A_73, "codes"), "texts": R.prop(a_A_73, "texts") }));
 }
-return isList ? out37 : out37[0]; })());
-if (s33 == null) return null;
-const isList = Array.isArray(s33);
-let out38 = [];
-for (const a_K_34 of (s33 == null ? [] : Array.isArray(s33) ? s33 : [s33])) {
-out38.push(({ "codes": R.prop(a_K_34, "codes"), "texts": R.prop(a_K_34, "texts"), "drug": (() => { let r39; r39 = f9(st, R.prop(a_K_34, "codes")); if (r39 != null) return r39; r39 = f12(st, (() => { const s40 = R.prop(a_K_34, "texts");
-if (s40 == null) return null;
-const isList = Array.isArray(s40);
-let out42 = [];
-for (const a_T_41 of (s40 == null ? [] : Array.isArray(s40) ? s40 : [s40])) {
-out42.push(R.lowerCase(a_T_41));
+q74 = isList75 ? out76 : out76[0];
 }
-return isList ? out42 : out42[0]; })()); if (r39 != null) return r39; return null; })() }));
+const s70 = R.distinct(q74);
+let q79 = null;
+if (!(s70 == null)) {
+const isList80 = Array.isArray(s70);
+let out81 = [];
+const r82 = Array.isArray(s70) ? s70 : [s70];
+for (let i83 = 0; i83 < r82.length; i83++) {
+const a_K_71 = r82[i83];
+let r84 = f9(st, R.prop(a_K_71, "codes"));
+if (r84 == null) {
+const s85 = R.prop(a_K_71, "texts");
+let q87 = null;
+if (!(s85 == null)) {
+const isList88 = Array.isArray(s85);
+let out89 = [];
+const r90 = Array.isArray(s85) ? s85 : [s85];
+for (let i91 = 0; i91 < r90.length; i91++) {
+const a_T_86 = r90[i91];
+out89.push(R.lowerCase(a_T_86));
 }
-return isList ? out38 : out38[0]; })());
+q87 = isList88 ? out89 : out89[0];
+}
+r84 = f12(st, q87);
+if (r84 == null) {
+r84 = null;
+}
+}
+out81.push(({ "codes": R.prop(a_K_71, "codes"), "texts": R.prop(a_K_71, "texts"), "drug": r84 }));
+}
+q79 = isList80 ? out81 : out81[0];
+}
+  return (st.v[9] = q79);
 }
 // define "Administration Drugs"
-function d10(st) {
+export function d10(st) {
   const x = st.v[10];
-  return x !== undefined ? x : (st.v[10] = (() => { const s43 = d8(st);
-if (s43 == null) return null;
-const isList = Array.isArray(s43);
-let out45 = [];
-for (const a_A_44 of (s43 == null ? [] : Array.isArray(s43) ? s43 : [s43])) {
-out45.push(({ "resource": R.prop(a_A_44, "resource"), "medication": R.prop(a_A_44, "medication"), "drug": ((R.prop(a_A_44, "medication") == null) ? R.as(null, K0, false) : R.first((() => { const s46 = d9(st);
-if (s46 == null) return null;
-const isList = Array.isArray(s46);
-let out48 = [];
-for (const a_K_47 of (s46 == null ? [] : Array.isArray(s46) ? s46 : [s46])) {
-if (!(R.and(R.equal(R.prop(a_K_47, "codes"), R.prop(a_A_44, "codes")), R.equal(R.prop(a_K_47, "texts"), R.prop(a_A_44, "texts"))))) continue;
-out48.push(R.prop(a_K_47, "drug"));
+  if (x !== undefined) return x;
+const s92 = d8(st);
+let q94 = null;
+if (!(s92 == null)) {
+const isList95 = Array.isArray(s92);
+let out96 = [];
+const r97 = Array.isArray(s92) ? s92 : [s92];
+for (let i98 = 0; i98 < r97.length; i98++) {
+const a_A_93 = r97[i98];
+let c106;
+if ((R.prop(a_A_93, "medication") == null)) {
+c106 = R.as(null, K0, false);
+} else {
+const s99 = d9(st);
+let q101 = null;
+if (!(s99 == null)) {
+const isList102 = Array.isArray(s99);
+let out103 = [];
+const r104 = Array.isArray(s99) ? s99 : [s99];
+for (let i105 = 0; i105 < r104.length; i105++) {
+const a_K_100 = r104[i105];
+if (!(R.and(R.equal(R.prop(a_K_100, "codes"), R.prop(a_A_93, "codes")), R.equal(R.prop(a_K_100, "texts"), R.prop(a_A_93, "texts"))))) continue;
+out103.push(R.prop(a_K_100, "drug"));
 }
-return isList ? out48 : out48[0]; })())) }));
+q101 = isList102 ? out103 : out103[0];
 }
-return isList ? out45 : out45[0]; })());
+c106 = R.first(q101);
+}
+out96.push(({ "resource": R.prop(a_A_93, "resource"), "medication": R.prop(a_A_93, "medication"), "drug": c106 }));
+}
+q94 = isList95 ? out96 : out96[0];
+}
+  return (st.v[10] = q94);
 }
 // define "Administration Exposures"
-function d11(st) {
+export function d11(st) {
   const x = st.v[11];
-  return x !== undefined ? x : (st.v[11] = (() => { const s49 = d10(st);
-if (s49 == null) return null;
-const isList = Array.isArray(s49);
-let out51 = [];
-for (const a_A_50 of (s49 == null ? [] : Array.isArray(s49) ? s49 : [s49])) {
-const l_M_52 = R.prop(a_A_50, "resource");
-out51.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_52, P1), R.primitiveValue(l_M_52, P0), R.prop(a_A_50, "medication"), R.prop(a_A_50, "drug"), M_StsCommon.f["FirstDay"](st.L_Common, l_M_52), M_StsCommon.f["LastDay"](st.L_Common, l_M_52), R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P7), (() => { let r53; r53 = R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P8); if (r53 != null) return r53; r53 = R.primitiveValue(R.prop(R.prop(l_M_52, "dosage"), "dose"), P9); if (r53 != null) return r53; return null; })(), false));
+  if (x !== undefined) return x;
+const s107 = d10(st);
+let q109 = null;
+if (!(s107 == null)) {
+const isList110 = Array.isArray(s107);
+let out111 = [];
+const r112 = Array.isArray(s107) ? s107 : [s107];
+for (let i113 = 0; i113 < r112.length; i113++) {
+const a_A_108 = r112[i113];
+const l_M_114 = R.prop(a_A_108, "resource");
+const x115 = l_M_114;
+const x116 = l_M_114;
+let r117 = R.primitiveValue(R.prop(R.prop(l_M_114, "dosage"), "dose"), P8);
+if (r117 == null) {
+r117 = R.primitiveValue(R.prop(R.prop(l_M_114, "dosage"), "dose"), P9);
+if (r117 == null) {
+r117 = null;
 }
-return isList ? out51 : out51[0]; })());
+}
+out111.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_114, P1), R.primitiveValue(l_M_114, P0), R.prop(a_A_108, "medication"), R.prop(a_A_108, "drug"), (x115 == null ? M_StsCommon.f25(st.L_Common, x115) : M_StsCommon.f21(st.L_Common, x115)), (x116 == null ? M_StsCommon.f26(st.L_Common, x116) : M_StsCommon.f22(st.L_Common, x116)), R.primitiveValue(R.prop(R.prop(l_M_114, "dosage"), "dose"), P7), r117, false));
+}
+q109 = isList110 ? out111 : out111[0];
+}
+  return (st.v[11] = q109);
 }
 // define "Statement Exposures"
-function d12(st) {
+export function d12(st) {
   const x = st.v[12];
-  return x !== undefined ? x : (st.v[12] = (() => { const s54 = d6(st);
-if (s54 == null) return null;
-const isList = Array.isArray(s54);
-let out56 = [];
-for (const a_M_55 of (s54 == null ? [] : Array.isArray(s54) ? s54 : [s54])) {
-const l_medication_57 = F["MedicationConcept"](st, a_M_55);
-const l_period_58 = R.as(R.prop(a_M_55, "effective"), K1, false);
-const l_openActive_59 = R.and(R.and(R.equal(R.primitiveValue(a_M_55, P2), "active"), R.not((l_period_58 == null))), (R.prop(l_period_58, "end") == null));
-out56.push(f15(st, "MedicationStatement", R.primitiveValue(a_M_55, P3), R.primitiveValue(a_M_55, P2), l_medication_57, f13(st, l_medication_57), M_StsCommon.f["FirstDay"](st.L_Common, a_M_55), (l_openActive_59 ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_55)), R.as(null, K2, false), R.as(null, K3, false), l_openActive_59));
+  if (x !== undefined) return x;
+const s118 = d6(st);
+let q120 = null;
+if (!(s118 == null)) {
+const isList121 = Array.isArray(s118);
+let out122 = [];
+const r123 = Array.isArray(s118) ? s118 : [s118];
+for (let i124 = 0; i124 < r123.length; i124++) {
+const a_M_119 = r123[i124];
+const x126 = a_M_119;
+const l_medication_125 = (x126 == null ? f6(st, x126) : f5(st, x126));
+const l_period_127 = R.as(R.prop(a_M_119, "effective"), K1, false);
+const l_openActive_128 = R.and(R.and(R.equal(R.primitiveValue(a_M_119, P2), "active"), R.not((l_period_127 == null))), (R.prop(l_period_127, "end") == null));
+const x129 = a_M_119;
+let c131;
+if (l_openActive_128) {
+c131 = d1(st);
+} else {
+const x130 = a_M_119;
+c131 = (x130 == null ? M_StsCommon.f26(st.L_Common, x130) : M_StsCommon.f24(st.L_Common, x130));
 }
-return isList ? out56 : out56[0]; })());
+out122.push(f15(st, "MedicationStatement", R.primitiveValue(a_M_119, P3), R.primitiveValue(a_M_119, P2), l_medication_125, f13(st, l_medication_125), (x129 == null ? M_StsCommon.f25(st.L_Common, x129) : M_StsCommon.f23(st.L_Common, x129)), c131, R.as(null, K2, false), R.as(null, K3, false), l_openActive_128));
+}
+q120 = isList121 ? out122 : out122[0];
+}
+  return (st.v[12] = q120);
 }
 // define "Request Exposures"
-function d13(st) {
+export function d13(st) {
   const x = st.v[13];
-  return x !== undefined ? x : (st.v[13] = (() => { const s60 = d7(st);
-if (s60 == null) return null;
-const isList = Array.isArray(s60);
-let out62 = [];
-for (const a_M_61 of (s60 == null ? [] : Array.isArray(s60) ? s60 : [s60])) {
-const l_last_63 = M_StsCommon.f["LastDay"](st.L_Common, a_M_61);
-const l_recent_64 = R.lessOrEqual(R.durationBetween(l_last_63, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
-const l_reported_65 = f16(st, a_M_61);
-const l_medication_66 = F["MedicationConcept"](st, a_M_61);
-out62.push(f15(st, "MedicationRequest", R.primitiveValue(a_M_61, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_61, P4), "active"), R.not(l_reported_65)), R.not((l_last_63 == null))), R.not((() => { let r67; r67 = l_recent_64; if (r67 != null) return r67; r67 = false; if (r67 != null) return r67; return null; })())) ? "completed" : R.primitiveValue(a_M_61, P4)), l_medication_66, f13(st, l_medication_66), M_StsCommon.f["FirstDay"](st.L_Common, a_M_61), l_last_63, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.primitiveValue(a_M_61, P4), "active"), R.not(l_reported_65)), (() => { let r68; r68 = l_recent_64; if (r68 != null) return r68; r68 = false; if (r68 != null) return r68; return null; })())));
+  if (x !== undefined) return x;
+const s132 = d7(st);
+let q134 = null;
+if (!(s132 == null)) {
+const isList135 = Array.isArray(s132);
+let out136 = [];
+const r137 = Array.isArray(s132) ? s132 : [s132];
+for (let i138 = 0; i138 < r137.length; i138++) {
+const a_M_133 = r137[i138];
+const x140 = a_M_133;
+const l_last_139 = (x140 == null ? M_StsCommon.f26(st.L_Common, x140) : M_StsCommon.f26(st.L_Common, x140));
+const l_recent_141 = R.lessOrEqual(R.durationBetween(l_last_139, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
+const l_reported_142 = f16(st, a_M_133);
+const x144 = a_M_133;
+const l_medication_143 = (x144 == null ? f6(st, x144) : f6(st, x144));
+let r145 = l_recent_141;
+if (r145 == null) {
+r145 = false;
+if (r145 == null) {
+r145 = null;
 }
-return isList ? out62 : out62[0]; })());
+}
+const x146 = a_M_133;
+let r147 = l_recent_141;
+if (r147 == null) {
+r147 = false;
+if (r147 == null) {
+r147 = null;
+}
+}
+out136.push(f15(st, "MedicationRequest", R.primitiveValue(a_M_133, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), R.not((l_last_139 == null))), R.not(r145)) ? "completed" : R.primitiveValue(a_M_133, P4)), l_medication_143, f13(st, l_medication_143), (x146 == null ? M_StsCommon.f25(st.L_Common, x146) : M_StsCommon.f25(st.L_Common, x146)), l_last_139, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), r147)));
+}
+q134 = isList135 ? out136 : out136[0];
+}
+  return (st.v[13] = q134);
 }
 // define "All Exposures"
-function d14(st) {
+export function d14(st) {
   const x = st.v[14];
-  return x !== undefined ? x : (st.v[14] = (() => { const s69 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
-if (s69 == null) return null;
-const isList = Array.isArray(s69);
-let out71 = [];
-for (const a_E_70 of (s69 == null ? [] : Array.isArray(s69) ? s69 : [s69])) {
-if (!(R.and(R.not((a_E_70 == null)), R.not(R.prop(a_E_70, "supportive"))))) continue;
-out71.push(a_E_70);
+  if (x !== undefined) return x;
+const s148 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
+let q150 = null;
+if (!(s148 == null)) {
+const isList151 = Array.isArray(s148);
+let out152 = [];
+const r153 = Array.isArray(s148) ? s148 : [s148];
+for (let i154 = 0; i154 < r153.length; i154++) {
+const a_E_149 = r153[i154];
+if (!(R.and(R.not((a_E_149 == null)), R.not(R.prop(a_E_149, "supportive"))))) continue;
+out152.push(a_E_149);
 }
-out71 = R.mergeSort(out71, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out71 : out71[0]; })());
+out152 = R.mergeSort(out152, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q150 = isList151 ? out152 : out152[0];
+}
+  return (st.v[14] = q150);
 }
 // define "Second Primary Drugs"
-function d15(st) {
+export function d15(st) {
   const x = st.v[15];
-  return x !== undefined ? x : (st.v[15] = (() => { let r72; r72 = M_StsDiagnosis.d["Second Primary Drugs"](st.L_Dx); if (r72 != null) return r72; r72 = []; if (r72 != null) return r72; return null; })());
+  if (x !== undefined) return x;
+let r155 = M_StsDiagnosis.d22(st.L_Dx);
+if (r155 == null) {
+r155 = [];
+if (r155 == null) {
+r155 = null;
+}
+}
+  return (st.v[15] = r155);
 }
 // define "Second Primary Liposomal Doxorubicin"
-function d16(st) {
+export function d16(st) {
   const x = st.v[16];
-  return x !== undefined ? x : (st.v[16] = (() => { let r73; r73 = M_StsDiagnosis.d["Second Primary Liposomal Doxorubicin"](st.L_Dx); if (r73 != null) return r73; r73 = false; if (r73 != null) return r73; return null; })());
+  if (x !== undefined) return x;
+let r156 = M_StsDiagnosis.d23(st.L_Dx);
+if (r156 == null) {
+r156 = false;
+if (r156 == null) {
+r156 = null;
+}
+}
+  return (st.v[16] = r156);
 }
 // define "Exposures"
-function d17(st) {
+export function d17(st) {
   const x = st.v[17];
-  return x !== undefined ? x : (st.v[17] = (R.and(R.not(R.exists(d15(st))), R.not(d16(st))) ? d14(st) : (() => { const s74 = d14(st);
-if (s74 == null) return null;
-const isList = Array.isArray(s74);
-let out76 = [];
-for (const a_E_75 of (s74 == null ? [] : Array.isArray(s74) ? s74 : [s74])) {
-if (!(R.not(f17(st, R.prop(a_E_75, "drug"), R.prop(a_E_75, "liposomal"))))) continue;
-out76.push(a_E_75);
+  if (x !== undefined) return x;
+let c164;
+if (R.and(R.not(R.exists(d15(st))), R.not(d16(st)))) {
+c164 = d14(st);
+} else {
+const s157 = d14(st);
+let q159 = null;
+if (!(s157 == null)) {
+const isList160 = Array.isArray(s157);
+let out161 = [];
+const r162 = Array.isArray(s157) ? s157 : [s157];
+for (let i163 = 0; i163 < r162.length; i163++) {
+const a_E_158 = r162[i163];
+if (!(R.not(f17(st, R.prop(a_E_158, "drug"), R.prop(a_E_158, "liposomal"))))) continue;
+out161.push(a_E_158);
 }
-return isList ? out76 : out76[0]; })()));
+q159 = isList160 ? out161 : out161[0];
+}
+c164 = q159;
+}
+  return (st.v[17] = c164);
 }
 // define "Unrecognized Administrations"
-function d18(st) {
+export function d18(st) {
   const x = st.v[18];
-  return x !== undefined ? x : (st.v[18] = (() => { const s77 = d10(st);
-if (s77 == null) return null;
-const isList = Array.isArray(s77);
-let out79 = [];
-for (const a_A_78 of (s77 == null ? [] : Array.isArray(s77) ? s77 : [s77])) {
-const l_medication_80 = R.prop(a_A_78, "medication");
-const l_M_81 = R.prop(a_A_78, "resource");
-if (!((R.not((R.prop(a_A_78, "drug") == null)) ? false : R.and(R.and((R.primitiveValue(l_medication_80, P10) == null), R.exists(R.prop(l_medication_80, "coding"))), R.allTrue((() => { const s82 = R.prop(l_medication_80, "coding");
-if (s82 == null) return null;
-const isList = Array.isArray(s82);
-let out84 = [];
-for (const a_C_83 of (s82 == null ? [] : Array.isArray(s82) ? s82 : [s82])) {
-out84.push((() => { let r85; r85 = R.and(R.equal(R.primitiveValue(a_C_83, P11), M_StsCodes.d["System Rxnorm"](st.L_Codes)), (R.primitiveValue(a_C_83, P12) == null)); if (r85 != null) return r85; r85 = false; if (r85 != null) return r85; return null; })());
-}
-out84 = R.distinctList(out84);
-return isList ? out84 : out84[0]; })()))))) continue;
-out79.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_81, P1)));
-}
-out79 = R.distinctList(out79);
-return isList ? out79 : out79[0]; })());
-}
-// define "Unrecognized Count"
-function d19(st) {
-  const x = st.v[19];
-  return x !== undefined ? x : (st.v[19] = R.count(d18(st)));
-}
-// define "Exposed Drugs"
-function d20(st) {
-  const x = st.v[20];
-  return x !== undefined ? x : (st.v[20] = R.distinct((() => { const s86 = d17(st);
-if (s86 == null) return null;
-const isList = Array.isArray(s86);
-let out88 = [];
-for (const a_E_87 of (s86 == null ? [] : Array.isArray(s86) ? s86 : [s86])) {
-out88.push(R.prop(a_E_87, "drug"));
-}
-out88 = R.distinctList(out88);
-return isList ? out88 : out88[0]; })()));
-}
-// define "Current Regimen Drugs"
-function d21(st) {
-  const x = st.v[21];
-  return x !== undefined ? x : (st.v[21] = (() => { const s89 = d20(st);
-if (s89 == null) return null;
-const isList = Array.isArray(s89);
-let out91 = [];
-for (const a_K_90 of (s89 == null ? [] : Array.isArray(s89) ? s89 : [s89])) {
-const l_drugExposures_92 = (() => { const s93 = d17(st);
-if (s93 == null) return null;
-const isList = Array.isArray(s93);
-let out95 = [];
-for (const a_E_94 of (s93 == null ? [] : Array.isArray(s93) ? s93 : [s93])) {
-if (!(R.equal(R.prop(a_E_94, "drug"), a_K_90))) continue;
-out95.push(a_E_94);
-}
-return isList ? out95 : out95[0]; })();
-const l_last_96 = R.max((() => { const s97 = l_drugExposures_92;
-if (s97 == null) return null;
-const isList = Array.isArray(s97);
-let out99 = [];
-for (const a_E_98 of (s97 == null ? [] : Array.isArray(s97) ? s97 : [s97])) {
-out99.push(R.prop(a_E_98, "lastDate"));
-}
-return isList ? out99 : out99[0]; })());
-const l_datedCurrent_100 = (() => { let r101; r101 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_96)), p(st, "currentRegimenWindowDays", false)); if (r101 != null) return r101; r101 = false; if (r101 != null) return r101; return null; })();
-const l_undated_102 = R.exists((() => { const s103 = l_drugExposures_92;
-if (s103 == null) return null;
-const isList = Array.isArray(s103);
-let out105 = [];
-for (const a_E_104 of (s103 == null ? [] : Array.isArray(s103) ? s103 : [s103])) {
-if (!(R.prop(a_E_104, "undatedCurrent"))) continue;
-out105.push(a_E_104);
-}
-return isList ? out105 : out105[0]; })());
-if (!(R.or(l_datedCurrent_100, l_undated_102))) continue;
-out91.push((() => { const s106 = ({ "start": (R.not(l_datedCurrent_100) ? R.as(null, K4, false) : R.max((() => { const s108 = l_drugExposures_92;
-if (s108 == null) return null;
-const isList = Array.isArray(s108);
-let out110 = [];
-for (const a_X_109 of (s108 == null ? [] : Array.isArray(s108) ? s108 : [s108])) {
-if (!(R.and(R.not((R.prop(a_X_109, "date") == null)), R.not(R.exists((() => { const s111 = l_drugExposures_92;
-if (s111 == null) return null;
-const isList = Array.isArray(s111);
-let out113 = [];
-for (const a_Y_112 of (s111 == null ? [] : Array.isArray(s111) ? s111 : [s111])) {
-if (!((R.less(R.prop(a_Y_112, "dayNumber"), R.prop(a_X_109, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_109, "dayNumber"), R.prop(a_Y_112, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out113.push(a_Y_112);
-}
-return isList ? out113 : out113[0]; })()))))) continue;
-out110.push(R.prop(a_X_109, "date"));
-}
-return isList ? out110 : out110[0]; })())) });
-if (s106 == null) return null;
-const isList = Array.isArray(s106);
-let out114 = [];
-for (const a_Run_107 of (s106 == null ? [] : Array.isArray(s106) ? s106 : [s106])) {
-out114.push(({ "drug": a_K_90, "lastDate": (l_datedCurrent_100 ? l_last_96 : R.as(null, K4, false)), "runStart": R.prop(a_Run_107, "start"), "undated": l_undated_102, "sources": (() => { const s115 = d17(st);
-if (s115 == null) return null;
-const isList = Array.isArray(s115);
-let out117 = [];
-for (const a_E_116 of (s115 == null ? [] : Array.isArray(s115) ? s115 : [s115])) {
-if (!(R.and(R.equal(R.prop(a_E_116, "drug"), a_K_90), R.or(R.prop(a_E_116, "undatedCurrent"), R.greaterOrEqual(R.prop(a_E_116, "date"), R.prop(a_Run_107, "start")))))) continue;
-out117.push(R.prop(a_E_116, "source"));
-}
-out117 = R.distinctList(out117);
-return isList ? out117 : out117[0]; })() }));
-}
-out114 = R.distinctList(out114);
-return isList ? out114 : out114[0]; })());
-}
-out91 = R.distinctList(out91);
-out91 = R.mergeSort(out91, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
-return isList ? out91 : out91[0]; })());
-}
-// define "Regimen Start"
-function d22(st) {
-  const x = st.v[22];
-  return x !== undefined ? x : (st.v[22] = (R.not(R.exists(d21(st))) ? R.as(null, K4, false) : (() => { let r118; r118 = R.min((() => { const s119 = d21(st);
-if (s119 == null) return null;
-const isList = Array.isArray(s119);
-let out121 = [];
-for (const a_C_120 of (s119 == null ? [] : Array.isArray(s119) ? s119 : [s119])) {
-out121.push(R.prop(a_C_120, "runStart"));
-}
-out121 = R.distinctList(out121);
-return isList ? out121 : out121[0]; })()); if (r118 != null) return r118; r118 = d1(st); if (r118 != null) return r118; return null; })()));
-}
-// define "Undated Current Exposures"
-function d23(st) {
-  const x = st.v[23];
-  return x !== undefined ? x : (st.v[23] = (() => { const s122 = d17(st);
-if (s122 == null) return null;
-const isList = Array.isArray(s122);
-let out124 = [];
-for (const a_E_123 of (s122 == null ? [] : Array.isArray(s122) ? s122 : [s122])) {
-if (!(R.prop(a_E_123, "undatedCurrent"))) continue;
-out124.push(a_E_123);
-}
-return isList ? out124 : out124[0]; })());
-}
-// define "Undated Prior Exposures"
-function d24(st) {
-  const x = st.v[24];
-  return x !== undefined ? x : (st.v[24] = (() => { const s125 = d17(st);
-if (s125 == null) return null;
-const isList = Array.isArray(s125);
-let out127 = [];
-for (const a_E_126 of (s125 == null ? [] : Array.isArray(s125) ? s125 : [s125])) {
-if (!(R.and((R.prop(a_E_126, "date") == null), R.not(R.prop(a_E_126, "undatedCurrent"))))) continue;
-out127.push(a_E_126);
-}
-return isList ? out127 : out127[0]; })());
-}
-// define "Prior Exposures"
-function d25(st) {
-  const x = st.v[25];
-  return x !== undefined ? x : (st.v[25] = ((d22(st) == null) ? (() => { const s128 = d17(st);
-if (s128 == null) return null;
-const isList = Array.isArray(s128);
-let out130 = [];
-for (const a_E_129 of (s128 == null ? [] : Array.isArray(s128) ? s128 : [s128])) {
-if (!(R.not(R.prop(a_E_129, "undatedCurrent")))) continue;
-out130.push(a_E_129);
-}
-return isList ? out130 : out130[0]; })() : (() => { const s131 = d17(st);
-if (s131 == null) return null;
-const isList = Array.isArray(s131);
-let out133 = [];
-for (const a_E_132 of (s131 == null ? [] : Array.isArray(s131) ? s131 : [s131])) {
-if (!(R.and(R.not(R.prop(a_E_132, "undatedCurrent")), R.or((R.prop(a_E_132, "date") == null), R.less(R.prop(a_E_132, "date"), d22(st)))))) continue;
-out133.push(a_E_132);
-}
-return isList ? out133 : out133[0]; })()));
-}
-// define "Prior Drugs"
-function d26(st) {
-  const x = st.v[26];
-  return x !== undefined ? x : (st.v[26] = R.distinct((() => { const s134 = d25(st);
-if (s134 == null) return null;
-const isList = Array.isArray(s134);
-let out136 = [];
-for (const a_E_135 of (s134 == null ? [] : Array.isArray(s134) ? s134 : [s134])) {
-out136.push(R.prop(a_E_135, "drug"));
-}
-out136 = R.distinctList(out136);
-return isList ? out136 : out136[0]; })()));
-}
-// define "Prior Anthracycline"
-function d27(st) {
-  const x = st.v[27];
-  return x !== undefined ? x : (st.v[27] = R.exists((() => { const s137 = d25(st);
-if (s137 == null) return null;
-const isList = Array.isArray(s137);
-let out139 = [];
-for (const a_E_138 of (s137 == null ? [] : Array.isArray(s137) ? s137 : [s137])) {
-if (!(R.prop(a_E_138, "anthracycline"))) continue;
-out139.push(a_E_138);
-}
-return isList ? out139 : out139[0]; })()));
-}
-// define "Prior Gemcitabine And Docetaxel"
-function d28(st) {
-  const x = st.v[28];
-  return x !== undefined ? x : (st.v[28] = R.and(R.inList("gemcitabine", d26(st), undefined), R.inList("docetaxel", d26(st), undefined)));
-}
-// define "Not Reoffered"
-function d29(st) {
-  const x = st.v[29];
-  return x !== undefined ? x : (st.v[29] = (() => { const s140 = d26(st);
-if (s140 == null) return null;
-const isList = Array.isArray(s140);
-let out142 = [];
-for (const a_D_141 of (s140 == null ? [] : Array.isArray(s140) ? s140 : [s140])) {
-if (!(R.inList(a_D_141, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
-out142.push(a_D_141);
-}
-out142 = R.distinctList(out142);
-return isList ? out142 : out142[0]; })());
-}
-// define "Line"
-function d30(st) {
-  const x = st.v[30];
-  return x !== undefined ? x : (st.v[30] = (d28(st) ? 3 : (R.or(d27(st), R.exists(d29(st))) ? 2 : 1)));
-}
-// define "Anthracycline Free"
-function d31(st) {
-  const x = st.v[31];
-  return x !== undefined ? x : (st.v[31] = R.and(R.not(d27(st)), d28(st)));
-}
-// define "Line Sources"
-function d32(st) {
-  const x = st.v[32];
-  return x !== undefined ? x : (st.v[32] = (() => { const s143 = d25(st);
-if (s143 == null) return null;
-const isList = Array.isArray(s143);
-let out145 = [];
-for (const a_E_144 of (s143 == null ? [] : Array.isArray(s143) ? s143 : [s143])) {
-if (!(R.or(R.prop(a_E_144, "anthracycline"), R.inList(R.prop(a_E_144, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
-out145.push(R.prop(a_E_144, "source"));
-}
-out145 = R.distinctList(out145);
-return isList ? out145 : out145[0]; })());
-}
-// define "Prior Runs"
-function d33(st) {
-  const x = st.v[33];
-  return x !== undefined ? x : (st.v[33] = R.flatten((() => { const s146 = d26(st);
-if (s146 == null) return null;
-const isList = Array.isArray(s146);
-let out148 = [];
-for (const a_K_147 of (s146 == null ? [] : Array.isArray(s146) ? s146 : [s146])) {
-const l_drugExposures_149 = (() => { const s150 = d25(st);
-if (s150 == null) return null;
-const isList = Array.isArray(s150);
-let out152 = [];
-for (const a_E_151 of (s150 == null ? [] : Array.isArray(s150) ? s150 : [s150])) {
-if (!(R.and(R.equal(R.prop(a_E_151, "drug"), a_K_147), R.not((R.prop(a_E_151, "date") == null))))) continue;
-out152.push(a_E_151);
-}
-return isList ? out152 : out152[0]; })();
-const l_runStarts_153 = R.distinct((() => { const s154 = l_drugExposures_149;
-if (s154 == null) return null;
-const isList = Array.isArray(s154);
-let out156 = [];
-for (const a_X_155 of (s154 == null ? [] : Array.isArray(s154) ? s154 : [s154])) {
-if (!(R.not(R.exists((() => { const s157 = l_drugExposures_149;
-if (s157 == null) return null;
-const isList = Array.isArray(s157);
-let out159 = [];
-for (const a_Y_158 of (s157 == null ? [] : Array.isArray(s157) ? s157 : [s157])) {
-if (!((R.less(R.prop(a_Y_158, "dayNumber"), R.prop(a_X_155, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_155, "dayNumber"), R.prop(a_Y_158, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out159.push(a_Y_158);
-}
-return isList ? out159 : out159[0]; })())))) continue;
-out156.push(R.prop(a_X_155, "dayNumber"));
-}
-return isList ? out156 : out156[0]; })());
-out148.push((() => { const s160 = l_runStarts_153;
-if (s160 == null) return null;
-const isList = Array.isArray(s160);
-let out162 = [];
-for (const a_S_161 of (s160 == null ? [] : Array.isArray(s160) ? s160 : [s160])) {
-const l_members_163 = (() => { const s164 = l_drugExposures_149;
-if (s164 == null) return null;
-const isList = Array.isArray(s164);
-let out166 = [];
-for (const a_E_165 of (s164 == null ? [] : Array.isArray(s164) ? s164 : [s164])) {
-if (!(R.and(R.greaterOrEqual(R.prop(a_E_165, "dayNumber"), a_S_161), R.not(R.exists((() => { const s167 = l_runStarts_153;
-if (s167 == null) return null;
-const isList = Array.isArray(s167);
+  if (x !== undefined) return x;
+const s165 = d10(st);
+let q167 = null;
+if (!(s165 == null)) {
+const isList168 = Array.isArray(s165);
 let out169 = [];
-for (const a_T_168 of (s167 == null ? [] : Array.isArray(s167) ? s167 : [s167])) {
-if (!(R.and(R.greater(a_T_168, a_S_161), R.lessOrEqual(a_T_168, R.prop(a_E_165, "dayNumber"))))) continue;
-out169.push(a_T_168);
+const r170 = Array.isArray(s165) ? s165 : [s165];
+for (let i171 = 0; i171 < r170.length; i171++) {
+const a_A_166 = r170[i171];
+const l_medication_172 = R.prop(a_A_166, "medication");
+const l_M_173 = R.prop(a_A_166, "resource");
+let c182;
+if (R.not((R.prop(a_A_166, "drug") == null))) {
+c182 = false;
+} else {
+const s174 = R.prop(l_medication_172, "coding");
+let q176 = null;
+if (!(s174 == null)) {
+const isList177 = Array.isArray(s174);
+let out178 = [];
+const r179 = Array.isArray(s174) ? s174 : [s174];
+for (let i180 = 0; i180 < r179.length; i180++) {
+const a_C_175 = r179[i180];
+let r181 = R.and(R.equal(R.primitiveValue(a_C_175, P11), M_StsCodes.d13(st.L_Codes)), (R.primitiveValue(a_C_175, P12) == null));
+if (r181 == null) {
+r181 = false;
+if (r181 == null) {
+r181 = null;
+}
+}
+out178.push(r181);
+}
+out178 = R.distinctList(out178);
+q176 = isList177 ? out178 : out178[0];
+}
+c182 = R.and(R.and((R.primitiveValue(l_medication_172, P10) == null), R.exists(R.prop(l_medication_172, "coding"))), R.allTrue(q176));
+}
+if (!(c182)) continue;
+out169.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_173, P1)));
 }
 out169 = R.distinctList(out169);
-return isList ? out169 : out169[0]; })()))))) continue;
-out166.push(a_E_165);
+q167 = isList168 ? out169 : out169[0];
 }
-return isList ? out166 : out166[0]; })();
-out162.push(({ "drug": a_K_147, "start": a_S_161, "end": R.max((() => { const s170 = l_members_163;
-if (s170 == null) return null;
-const isList = Array.isArray(s170);
-let out172 = [];
-for (const a_E_171 of (s170 == null ? [] : Array.isArray(s170) ? s170 : [s170])) {
-out172.push(R.prop(a_E_171, "lastDayNumber"));
+  return (st.v[18] = q167);
 }
-return isList ? out172 : out172[0]; })()), "exposures": l_members_163 }));
+// define "Unrecognized Count"
+export function d19(st) {
+  const x = st.v[19];
+  if (x !== undefined) return x;
+
+  return (st.v[19] = R.count(d18(st)));
 }
-return isList ? out162 : out162[0]; })());
+// define "Exposed Drugs"
+export function d20(st) {
+  const x = st.v[20];
+  if (x !== undefined) return x;
+const s183 = d17(st);
+let q185 = null;
+if (!(s183 == null)) {
+const isList186 = Array.isArray(s183);
+let out187 = [];
+const r188 = Array.isArray(s183) ? s183 : [s183];
+for (let i189 = 0; i189 < r188.length; i189++) {
+const a_E_184 = r188[i189];
+out187.push(R.prop(a_E_184, "drug"));
 }
-return isList ? out148 : out148[0]; })()));
+out187 = R.distinctList(out187);
+q185 = isList186 ? out187 : out187[0];
+}
+  return (st.v[20] = R.distinct(q185));
+}
+// define "Current Regimen Drugs"
+export function d21(st) {
+  const x = st.v[21];
+  if (x !== undefined) return x;
+const s190 = d20(st);
+let q192 = null;
+if (!(s190 == null)) {
+const isList193 = Array.isArray(s190);
+let out194 = [];
+const r195 = Array.isArray(s190) ? s190 : [s190];
+for (let i196 = 0; i196 < r195.length; i196++) {
+const a_K_191 = r195[i196];
+const s198 = d17(st);
+let q200 = null;
+if (!(s198 == null)) {
+const isList201 = Array.isArray(s198);
+let out202 = [];
+const r203 = Array.isArray(s198) ? s198 : [s198];
+for (let i204 = 0; i204 < r203.length; i204++) {
+const a_E_199 = r203[i204];
+if (!(R.equal(R.prop(a_E_199, "drug"), a_K_191))) continue;
+out202.push(a_E_199);
+}
+q200 = isList201 ? out202 : out202[0];
+}
+const l_drugExposures_197 = q200;
+const s206 = l_drugExposures_197;
+let q208 = null;
+if (!(s206 == null)) {
+const isList209 = Array.isArray(s206);
+let out210 = [];
+const r211 = Array.isArray(s206) ? s206 : [s206];
+for (let i212 = 0; i212 < r211.length; i212++) {
+const a_E_207 = r211[i212];
+out210.push(R.prop(a_E_207, "lastDate"));
+}
+q208 = isList209 ? out210 : out210[0];
+}
+const l_last_205 = R.max(q208);
+let r214 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_205)), p(st, "currentRegimenWindowDays", false));
+if (r214 == null) {
+r214 = false;
+if (r214 == null) {
+r214 = null;
+}
+}
+const l_datedCurrent_213 = r214;
+const s216 = l_drugExposures_197;
+let q218 = null;
+if (!(s216 == null)) {
+const isList219 = Array.isArray(s216);
+let out220 = [];
+const r221 = Array.isArray(s216) ? s216 : [s216];
+for (let i222 = 0; i222 < r221.length; i222++) {
+const a_E_217 = r221[i222];
+if (!(R.prop(a_E_217, "undatedCurrent"))) continue;
+out220.push(a_E_217);
+}
+q218 = isList219 ? out220 : out220[0];
+}
+const l_undated_215 = R.exists(q218);
+if (!(R.or(l_datedCurrent_213, l_undated_215))) continue;
+let c239;
+if (R.not(l_datedCurrent_213)) {
+c239 = R.as(null, K4, false);
+} else {
+const s225 = l_drugExposures_197;
+let q227 = null;
+if (!(s225 == null)) {
+const isList228 = Array.isArray(s225);
+let out229 = [];
+const r230 = Array.isArray(s225) ? s225 : [s225];
+for (let i231 = 0; i231 < r230.length; i231++) {
+const a_X_226 = r230[i231];
+const s232 = l_drugExposures_197;
+let q234 = null;
+if (!(s232 == null)) {
+const isList235 = Array.isArray(s232);
+let out236 = [];
+const r237 = Array.isArray(s232) ? s232 : [s232];
+for (let i238 = 0; i238 < r237.length; i238++) {
+const a_Y_233 = r237[i238];
+if (!((R.less(R.prop(a_Y_233, "dayNumber"), R.prop(a_X_226, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_226, "dayNumber"), R.prop(a_Y_233, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out236.push(a_Y_233);
+}
+q234 = isList235 ? out236 : out236[0];
+}
+if (!(R.and(R.not((R.prop(a_X_226, "date") == null)), R.not(R.exists(q234))))) continue;
+out229.push(R.prop(a_X_226, "date"));
+}
+q227 = isList228 ? out229 : out229[0];
+}
+c239 = R.max(q227);
+}
+const s223 = ({ "start": c239 });
+let q240 = null;
+if (!(s223 == null)) {
+const isList241 = Array.isArray(s223);
+let out242 = [];
+const r243 = Array.isArray(s223) ? s223 : [s223];
+for (let i244 = 0; i244 < r243.length; i244++) {
+const a_Run_224 = r243[i244];
+const s245 = d17(st);
+let q247 = null;
+if (!(s245 == null)) {
+const isList248 = Array.isArray(s245);
+let out249 = [];
+const r250 = Array.isArray(s245) ? s245 : [s245];
+for (let i251 = 0; i251 < r250.length; i251++) {
+const a_E_246 = r250[i251];
+if (!(R.and(R.equal(R.prop(a_E_246, "drug"), a_K_191), R.or(R.prop(a_E_246, "undatedCurrent"), R.greaterOrEqual(R.prop(a_E_246, "date"), R.prop(a_Run_224, "start")))))) continue;
+out249.push(R.prop(a_E_246, "source"));
+}
+out249 = R.distinctList(out249);
+q247 = isList248 ? out249 : out249[0];
+}
+out242.push(({ "drug": a_K_191, "lastDate": (l_datedCurrent_213 ? l_last_205 : R.as(null, K4, false)), "runStart": R.prop(a_Run_224, "start"), "undated": l_undated_215, "sources": q247 }));
+}
+out242 = R.distinctList(out242);
+q240 = isList241 ? out242 : out242[0];
+}
+out194.push(q240);
+}
+out194 = R.distinctList(out194);
+out194 = R.mergeSort(out194, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
+q192 = isList193 ? out194 : out194[0];
+}
+  return (st.v[21] = q192);
+}
+// define "Regimen Start"
+export function d22(st) {
+  const x = st.v[22];
+  if (x !== undefined) return x;
+let c260;
+if (R.not(R.exists(d21(st)))) {
+c260 = R.as(null, K4, false);
+} else {
+const s253 = d21(st);
+let q255 = null;
+if (!(s253 == null)) {
+const isList256 = Array.isArray(s253);
+let out257 = [];
+const r258 = Array.isArray(s253) ? s253 : [s253];
+for (let i259 = 0; i259 < r258.length; i259++) {
+const a_C_254 = r258[i259];
+out257.push(R.prop(a_C_254, "runStart"));
+}
+out257 = R.distinctList(out257);
+q255 = isList256 ? out257 : out257[0];
+}
+let r252 = R.min(q255);
+if (r252 == null) {
+r252 = d1(st);
+if (r252 == null) {
+r252 = null;
+}
+}
+c260 = r252;
+}
+  return (st.v[22] = c260);
+}
+// define "Undated Current Exposures"
+export function d23(st) {
+  const x = st.v[23];
+  if (x !== undefined) return x;
+const s261 = d17(st);
+let q263 = null;
+if (!(s261 == null)) {
+const isList264 = Array.isArray(s261);
+let out265 = [];
+const r266 = Array.isArray(s261) ? s261 : [s261];
+for (let i267 = 0; i267 < r266.length; i267++) {
+const a_E_262 = r266[i267];
+if (!(R.prop(a_E_262, "undatedCurrent"))) continue;
+out265.push(a_E_262);
+}
+q263 = isList264 ? out265 : out265[0];
+}
+  return (st.v[23] = q263);
+}
+// define "Undated Prior Exposures"
+export function d24(st) {
+  const x = st.v[24];
+  if (x !== undefined) return x;
+const s268 = d17(st);
+let q270 = null;
+if (!(s268 == null)) {
+const isList271 = Array.isArray(s268);
+let out272 = [];
+const r273 = Array.isArray(s268) ? s268 : [s268];
+for (let i274 = 0; i274 < r273.length; i274++) {
+const a_E_269 = r273[i274];
+if (!(R.and((R.prop(a_E_269, "date") == null), R.not(R.prop(a_E_269, "undatedCurrent"))))) continue;
+out272.push(a_E_269);
+}
+q270 = isList271 ? out272 : out272[0];
+}
+  return (st.v[24] = q270);
+}
+// define "Prior Exposures"
+export function d25(st) {
+  const x = st.v[25];
+  if (x !== undefined) return x;
+let c289;
+if ((d22(st) == null)) {
+const s275 = d17(st);
+let q277 = null;
+if (!(s275 == null)) {
+const isList278 = Array.isArray(s275);
+let out279 = [];
+const r280 = Array.isArray(s275) ? s275 : [s275];
+for (let i281 = 0; i281 < r280.length; i281++) {
+const a_E_276 = r280[i281];
+if (!(R.not(R.prop(a_E_276, "undatedCurrent")))) continue;
+out279.push(a_E_276);
+}
+q277 = isList278 ? out279 : out279[0];
+}
+c289 = q277;
+} else {
+const s282 = d17(st);
+let q284 = null;
+if (!(s282 == null)) {
+const isList285 = Array.isArray(s282);
+let out286 = [];
+const r287 = Array.isArray(s282) ? s282 : [s282];
+for (let i288 = 0; i288 < r287.length; i288++) {
+const a_E_283 = r287[i288];
+if (!(R.and(R.not(R.prop(a_E_283, "undatedCurrent")), R.or((R.prop(a_E_283, "date") == null), R.less(R.prop(a_E_283, "date"), d22(st)))))) continue;
+out286.push(a_E_283);
+}
+q284 = isList285 ? out286 : out286[0];
+}
+c289 = q284;
+}
+  return (st.v[25] = c289);
+}
+// define "Prior Drugs"
+export function d26(st) {
+  const x = st.v[26];
+  if (x !== undefined) return x;
+const s290 = d25(st);
+let q292 = null;
+if (!(s290 == null)) {
+const isList293 = Array.isArray(s290);
+let out294 = [];
+const r295 = Array.isArray(s290) ? s290 : [s290];
+for (let i296 = 0; i296 < r295.length; i296++) {
+const a_E_291 = r295[i296];
+out294.push(R.prop(a_E_291, "drug"));
+}
+out294 = R.distinctList(out294);
+q292 = isList293 ? out294 : out294[0];
+}
+  return (st.v[26] = R.distinct(q292));
+}
+// define "Prior Anthracycline"
+export function d27(st) {
+  const x = st.v[27];
+  if (x !== undefined) return x;
+const s297 = d25(st);
+let q299 = null;
+if (!(s297 == null)) {
+const isList300 = Array.isArray(s297);
+let out301 = [];
+const r302 = Array.isArray(s297) ? s297 : [s297];
+for (let i303 = 0; i303 < r302.length; i303++) {
+const a_E_298 = r302[i303];
+if (!(R.prop(a_E_298, "anthracycline"))) continue;
+out301.push(a_E_298);
+}
+q299 = isList300 ? out301 : out301[0];
+}
+  return (st.v[27] = R.exists(q299));
+}
+// define "Prior Gemcitabine And Docetaxel"
+export function d28(st) {
+  const x = st.v[28];
+  if (x !== undefined) return x;
+
+  return (st.v[28] = R.and(R.inList("gemcitabine", d26(st), undefined), R.inList("docetaxel", d26(st), undefined)));
+}
+// define "Not Reoffered"
+export function d29(st) {
+  const x = st.v[29];
+  if (x !== undefined) return x;
+const s304 = d26(st);
+let q306 = null;
+if (!(s304 == null)) {
+const isList307 = Array.isArray(s304);
+let out308 = [];
+const r309 = Array.isArray(s304) ? s304 : [s304];
+for (let i310 = 0; i310 < r309.length; i310++) {
+const a_D_305 = r309[i310];
+if (!(R.inList(a_D_305, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
+out308.push(a_D_305);
+}
+out308 = R.distinctList(out308);
+q306 = isList307 ? out308 : out308[0];
+}
+  return (st.v[29] = q306);
+}
+// define "Line"
+export function d30(st) {
+  const x = st.v[30];
+  if (x !== undefined) return x;
+
+  return (st.v[30] = (d28(st) ? 3 : (R.or(d27(st), R.exists(d29(st))) ? 2 : 1)));
+}
+// define "Anthracycline Free"
+export function d31(st) {
+  const x = st.v[31];
+  if (x !== undefined) return x;
+
+  return (st.v[31] = R.and(R.not(d27(st)), d28(st)));
+}
+// define "Line Sources"
+export function d32(st) {
+  const x = st.v[32];
+  if (x !== undefined) return x;
+const s311 = d25(st);
+let q313 = null;
+if (!(s311 == null)) {
+const isList314 = Array.isArray(s311);
+let out315 = [];
+const r316 = Array.isArray(s311) ? s311 : [s311];
+for (let i317 = 0; i317 < r316.length; i317++) {
+const a_E_312 = r316[i317];
+if (!(R.or(R.prop(a_E_312, "anthracycline"), R.inList(R.prop(a_E_312, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
+out315.push(R.prop(a_E_312, "source"));
+}
+out315 = R.distinctList(out315);
+q313 = isList314 ? out315 : out315[0];
+}
+  return (st.v[32] = q313);
+}
+// define "Prior Runs"
+export function d33(st) {
+  const x = st.v[33];
+  if (x !== undefined) return x;
+const s318 = d26(st);
+let q320 = null;
+if (!(s318 == null)) {
+const isList321 = Array.isArray(s318);
+let out322 = [];
+const r323 = Array.isArray(s318) ? s318 : [s318];
+for (let i324 = 0; i324 < r323.length; i324++) {
+const a_K_319 = r323[i324];
+const s326 = d25(st);
+let q328 = null;
+if (!(s326 == null)) {
+const isList329 = Array.isArray(s326);
+let out330 = [];
+const r331 = Array.isArray(s326) ? s326 : [s326];
+for (let i332 = 0; i332 < r331.length; i332++) {
+const a_E_327 = r331[i332];
+if (!(R.and(R.equal(R.prop(a_E_327, "drug"), a_K_319), R.not((R.prop(a_E_327, "date") == null))))) continue;
+out330.push(a_E_327);
+}
+q328 = isList329 ? out330 : out330[0];
+}
+const l_drugExposures_325 = q328;
+const s334 = l_drugExposures_325;
+let q336 = null;
+if (!(s334 == null)) {
+const isList337 = Array.isArray(s334);
+let out338 = [];
+const r339 = Array.isArray(s334) ? s334 : [s334];
+for (let i340 = 0; i340 < r339.length; i340++) {
+const a_X_335 = r339[i340];
+const s341 = l_drugExposures_325;
+let q343 = null;
+if (!(s341 == null)) {
+const isList344 = Array.isArray(s341);
+let out345 = [];
+const r346 = Array.isArray(s341) ? s341 : [s341];
+for (let i347 = 0; i347 < r346.length; i347++) {
+const a_Y_342 = r346[i347];
+if (!((R.less(R.prop(a_Y_342, "dayNumber"), R.prop(a_X_335, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_335, "dayNumber"), R.prop(a_Y_342, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out345.push(a_Y_342);
+}
+q343 = isList344 ? out345 : out345[0];
+}
+if (!(R.not(R.exists(q343)))) continue;
+out338.push(R.prop(a_X_335, "dayNumber"));
+}
+q336 = isList337 ? out338 : out338[0];
+}
+const l_runStarts_333 = R.distinct(q336);
+const s348 = l_runStarts_333;
+let q350 = null;
+if (!(s348 == null)) {
+const isList351 = Array.isArray(s348);
+let out352 = [];
+const r353 = Array.isArray(s348) ? s348 : [s348];
+for (let i354 = 0; i354 < r353.length; i354++) {
+const a_S_349 = r353[i354];
+const s356 = l_drugExposures_325;
+let q358 = null;
+if (!(s356 == null)) {
+const isList359 = Array.isArray(s356);
+let out360 = [];
+const r361 = Array.isArray(s356) ? s356 : [s356];
+for (let i362 = 0; i362 < r361.length; i362++) {
+const a_E_357 = r361[i362];
+const s363 = l_runStarts_333;
+let q365 = null;
+if (!(s363 == null)) {
+const isList366 = Array.isArray(s363);
+let out367 = [];
+const r368 = Array.isArray(s363) ? s363 : [s363];
+for (let i369 = 0; i369 < r368.length; i369++) {
+const a_T_364 = r368[i369];
+if (!(R.and(R.greater(a_T_364, a_S_349), R.lessOrEqual(a_T_364, R.prop(a_E_357, "dayNumber"))))) continue;
+out367.push(a_T_364);
+}
+q365 = isList366 ? out367 : out367[0];
+}
+if (!(R.and(R.greaterOrEqual(R.prop(a_E_357, "dayNumber"), a_S_349), R.not(R.exists(q365))))) continue;
+out360.push(a_E_357);
+}
+q358 = isList359 ? out360 : out360[0];
+}
+const l_members_355 = q358;
+const s370 = l_members_355;
+let q372 = null;
+if (!(s370 == null)) {
+const isList373 = Array.isArray(s370);
+let out374 = [];
+const r375 = Array.isArray(s370) ? s370 : [s370];
+for (let i376 = 0; i376 < r375.length; i376++) {
+const a_E_371 = r375[i376];
+out374.push(R.prop(a_E_371, "lastDayNumber"));
+}
+q372 = isList373 ? out374 : out374[0];
+}
+out352.push(({ "drug": a_K_319, "start": a_S_349, "end": R.max(q372), "exposures": l_members_355 }));
+}
+q350 = isList351 ? out352 : out352[0];
+}
+out322.push(q350);
+}
+q320 = isList321 ? out322 : out322[0];
+}
+  return (st.v[33] = R.flatten(q320));
 }
 // define "Prior Regimen Starts"
-function d34(st) {
+export function d34(st) {
   const x = st.v[34];
-  return x !== undefined ? x : (st.v[34] = R.distinct((() => { const s173 = d33(st);
-if (s173 == null) return null;
-const isList = Array.isArray(s173);
-let out175 = [];
-for (const a_R_174 of (s173 == null ? [] : Array.isArray(s173) ? s173 : [s173])) {
-if (!(R.not(R.exists((() => { const s176 = d33(st);
-if (s176 == null) return null;
-const isList = Array.isArray(s176);
-let out178 = [];
-for (const a_Q_177 of (s176 == null ? [] : Array.isArray(s176) ? s176 : [s176])) {
-if (!(R.and(R.less(R.prop(a_Q_177, "start"), R.prop(a_R_174, "start")), R.or(R.greaterOrEqual(R.prop(a_Q_177, "end"), R.prop(a_R_174, "start")), R.lessOrEqual(R.subtract(R.prop(a_R_174, "start"), R.prop(a_Q_177, "start")), p(st, "combinationWindowDays", false)))))) continue;
-out178.push(a_Q_177);
+  if (x !== undefined) return x;
+const s377 = d33(st);
+let q379 = null;
+if (!(s377 == null)) {
+const isList380 = Array.isArray(s377);
+let out381 = [];
+const r382 = Array.isArray(s377) ? s377 : [s377];
+for (let i383 = 0; i383 < r382.length; i383++) {
+const a_R_378 = r382[i383];
+const s384 = d33(st);
+let q386 = null;
+if (!(s384 == null)) {
+const isList387 = Array.isArray(s384);
+let out388 = [];
+const r389 = Array.isArray(s384) ? s384 : [s384];
+for (let i390 = 0; i390 < r389.length; i390++) {
+const a_Q_385 = r389[i390];
+if (!(R.and(R.less(R.prop(a_Q_385, "start"), R.prop(a_R_378, "start")), R.or(R.greaterOrEqual(R.prop(a_Q_385, "end"), R.prop(a_R_378, "start")), R.lessOrEqual(R.subtract(R.prop(a_R_378, "start"), R.prop(a_Q_385, "start")), p(st, "combinationWindowDays", false)))))) continue;
+out388.push(a_Q_385);
 }
-return isList ? out178 : out178[0]; })())))) continue;
-out175.push(R.prop(a_R_174, "start"));
+q386 = isList387 ? out388 : out388[0];
 }
-return isList ? out175 : out175[0]; })()));
+if (!(R.not(R.exists(q386)))) continue;
+out381.push(R.prop(a_R_378, "start"));
+}
+q379 = isList380 ? out381 : out381[0];
+}
+  return (st.v[34] = R.distinct(q379));
 }
 // define "Prior Regimens"
-function d35(st) {
+export function d35(st) {
   const x = st.v[35];
-  return x !== undefined ? x : (st.v[35] = (() => { const s179 = (() => { const s181 = d34(st);
-if (s181 == null) return null;
-const isList = Array.isArray(s181);
-let out183 = [];
-for (const a_S_182 of (s181 == null ? [] : Array.isArray(s181) ? s181 : [s181])) {
-const l_nextStart_184 = R.min((() => { const s185 = d34(st);
-if (s185 == null) return null;
-const isList = Array.isArray(s185);
-let out187 = [];
-for (const a_T_186 of (s185 == null ? [] : Array.isArray(s185) ? s185 : [s185])) {
-if (!(R.greater(a_T_186, a_S_182))) continue;
-out187.push(a_T_186);
+  if (x !== undefined) return x;
+const s393 = d34(st);
+let q395 = null;
+if (!(s393 == null)) {
+const isList396 = Array.isArray(s393);
+let out397 = [];
+const r398 = Array.isArray(s393) ? s393 : [s393];
+for (let i399 = 0; i399 < r398.length; i399++) {
+const a_S_394 = r398[i399];
+const s401 = d34(st);
+let q403 = null;
+if (!(s401 == null)) {
+const isList404 = Array.isArray(s401);
+let out405 = [];
+const r406 = Array.isArray(s401) ? s401 : [s401];
+for (let i407 = 0; i407 < r406.length; i407++) {
+const a_T_402 = r406[i407];
+if (!(R.greater(a_T_402, a_S_394))) continue;
+out405.push(a_T_402);
 }
-return isList ? out187 : out187[0]; })());
-const l_runs_188 = (() => { const s189 = d33(st);
-if (s189 == null) return null;
-const isList = Array.isArray(s189);
-let out191 = [];
-for (const a_R_190 of (s189 == null ? [] : Array.isArray(s189) ? s189 : [s189])) {
-if (!(R.and(R.greaterOrEqual(R.prop(a_R_190, "start"), a_S_182), R.or((l_nextStart_184 == null), R.less(R.prop(a_R_190, "start"), l_nextStart_184))))) continue;
-out191.push(a_R_190);
+q403 = isList404 ? out405 : out405[0];
 }
-return isList ? out191 : out191[0]; })();
-const l_exposures_192 = R.flatten((() => { const s193 = l_runs_188;
-if (s193 == null) return null;
-const isList = Array.isArray(s193);
-let out195 = [];
-for (const a_R_194 of (s193 == null ? [] : Array.isArray(s193) ? s193 : [s193])) {
-out195.push(R.prop(a_R_194, "exposures"));
+const l_nextStart_400 = R.min(q403);
+const s409 = d33(st);
+let q411 = null;
+if (!(s409 == null)) {
+const isList412 = Array.isArray(s409);
+let out413 = [];
+const r414 = Array.isArray(s409) ? s409 : [s409];
+for (let i415 = 0; i415 < r414.length; i415++) {
+const a_R_410 = r414[i415];
+if (!(R.and(R.greaterOrEqual(R.prop(a_R_410, "start"), a_S_394), R.or((l_nextStart_400 == null), R.less(R.prop(a_R_410, "start"), l_nextStart_400))))) continue;
+out413.push(a_R_410);
 }
-return isList ? out195 : out195[0]; })());
-const l_runDrugs_196 = (() => { const s197 = l_runs_188;
-if (s197 == null) return null;
-const isList = Array.isArray(s197);
-let out199 = [];
-for (const a_R_198 of (s197 == null ? [] : Array.isArray(s197) ? s197 : [s197])) {
-out199.push(R.prop(a_R_198, "drug"));
+q411 = isList412 ? out413 : out413[0];
 }
-return isList ? out199 : out199[0]; })();
-out183.push(({ "startNumber": a_S_182, "endNumber": R.max((() => { const s200 = l_runs_188;
-if (s200 == null) return null;
-const isList = Array.isArray(s200);
-let out202 = [];
-for (const a_R_201 of (s200 == null ? [] : Array.isArray(s200) ? s200 : [s200])) {
-out202.push(R.prop(a_R_201, "end"));
+const l_runs_408 = q411;
+const s417 = l_runs_408;
+let q419 = null;
+if (!(s417 == null)) {
+const isList420 = Array.isArray(s417);
+let out421 = [];
+const r422 = Array.isArray(s417) ? s417 : [s417];
+for (let i423 = 0; i423 < r422.length; i423++) {
+const a_R_418 = r422[i423];
+out421.push(R.prop(a_R_418, "exposures"));
 }
-return isList ? out202 : out202[0]; })()), "drugs": (() => { const s203 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s203 == null) return null;
-const isList = Array.isArray(s203);
-let out205 = [];
-for (const a_D_204 of (s203 == null ? [] : Array.isArray(s203) ? s203 : [s203])) {
-if (!(R.inList(R.prop(a_D_204, "key"), l_runDrugs_196, undefined))) continue;
-out205.push(R.prop(a_D_204, "key"));
+q419 = isList420 ? out421 : out421[0];
 }
-return isList ? out205 : out205[0]; })(), "first": R.min((() => { const s206 = l_exposures_192;
-if (s206 == null) return null;
-const isList = Array.isArray(s206);
-let out208 = [];
-for (const a_E_207 of (s206 == null ? [] : Array.isArray(s206) ? s206 : [s206])) {
-out208.push(R.prop(a_E_207, "date"));
+const l_exposures_416 = R.flatten(q419);
+const s425 = l_runs_408;
+let q427 = null;
+if (!(s425 == null)) {
+const isList428 = Array.isArray(s425);
+let out429 = [];
+const r430 = Array.isArray(s425) ? s425 : [s425];
+for (let i431 = 0; i431 < r430.length; i431++) {
+const a_R_426 = r430[i431];
+out429.push(R.prop(a_R_426, "drug"));
 }
-return isList ? out208 : out208[0]; })()), "last": R.max((() => { const s209 = l_exposures_192;
-if (s209 == null) return null;
-const isList = Array.isArray(s209);
-let out211 = [];
-for (const a_E_210 of (s209 == null ? [] : Array.isArray(s209) ? s209 : [s209])) {
-out211.push(R.prop(a_E_210, "lastDate"));
+q427 = isList428 ? out429 : out429[0];
 }
-return isList ? out211 : out211[0]; })()), "dates": R.count(R.distinct((() => { const s212 = l_exposures_192;
-if (s212 == null) return null;
-const isList = Array.isArray(s212);
-let out214 = [];
-for (const a_E_213 of (s212 == null ? [] : Array.isArray(s212) ? s212 : [s212])) {
-out214.push(R.prop(a_E_213, "date"));
+const l_runDrugs_424 = q427;
+const s432 = l_runs_408;
+let q434 = null;
+if (!(s432 == null)) {
+const isList435 = Array.isArray(s432);
+let out436 = [];
+const r437 = Array.isArray(s432) ? s432 : [s432];
+for (let i438 = 0; i438 < r437.length; i438++) {
+const a_R_433 = r437[i438];
+out436.push(R.prop(a_R_433, "end"));
 }
-return isList ? out214 : out214[0]; })())), "lastSource": R.prop(R.last((() => { const s215 = (() => { const s217 = l_exposures_192;
-if (s217 == null) return null;
-const isList = Array.isArray(s217);
-let out219 = [];
-for (const a_E_218 of (s217 == null ? [] : Array.isArray(s217) ? s217 : [s217])) {
-out219.push(({ "n": R.prop(a_E_218, "lastDayNumber"), "source": R.prop(a_E_218, "source") }));
+q434 = isList435 ? out436 : out436[0];
 }
-return isList ? out219 : out219[0]; })();
-if (s215 == null) return null;
-const isList = Array.isArray(s215);
-let out220 = [];
-for (const a_X_216 of (s215 == null ? [] : Array.isArray(s215) ? s215 : [s215])) {
-out220.push(a_X_216);
+const s439 = M_StsCodes.d92(st.L_Codes);
+let q441 = null;
+if (!(s439 == null)) {
+const isList442 = Array.isArray(s439);
+let out443 = [];
+const r444 = Array.isArray(s439) ? s439 : [s439];
+for (let i445 = 0; i445 < r444.length; i445++) {
+const a_D_440 = r444[i445];
+if (!(R.inList(R.prop(a_D_440, "key"), l_runDrugs_424, undefined))) continue;
+out443.push(R.prop(a_D_440, "key"));
 }
-out220 = R.distinctList(out220);
-out220 = R.mergeSort(out220, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
-return isList ? out220 : out220[0]; })()), "source") }));
+q441 = isList442 ? out443 : out443[0];
 }
-return isList ? out183 : out183[0]; })();
-if (s179 == null) return null;
-const isList = Array.isArray(s179);
-let out221 = [];
-for (const a_R_180 of (s179 == null ? [] : Array.isArray(s179) ? s179 : [s179])) {
-out221.push(a_R_180);
+const s446 = l_exposures_416;
+let q448 = null;
+if (!(s446 == null)) {
+const isList449 = Array.isArray(s446);
+let out450 = [];
+const r451 = Array.isArray(s446) ? s446 : [s446];
+for (let i452 = 0; i452 < r451.length; i452++) {
+const a_E_447 = r451[i452];
+out450.push(R.prop(a_E_447, "date"));
 }
-out221 = R.distinctList(out221);
-out221 = R.mergeSort(out221, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
-return isList ? out221 : out221[0]; })());
+q448 = isList449 ? out450 : out450[0];
+}
+const s453 = l_exposures_416;
+let q455 = null;
+if (!(s453 == null)) {
+const isList456 = Array.isArray(s453);
+let out457 = [];
+const r458 = Array.isArray(s453) ? s453 : [s453];
+for (let i459 = 0; i459 < r458.length; i459++) {
+const a_E_454 = r458[i459];
+out457.push(R.prop(a_E_454, "lastDate"));
+}
+q455 = isList456 ? out457 : out457[0];
+}
+const s460 = l_exposures_416;
+let q462 = null;
+if (!(s460 == null)) {
+const isList463 = Array.isArray(s460);
+let out464 = [];
+const r465 = Array.isArray(s460) ? s460 : [s460];
+for (let i466 = 0; i466 < r465.length; i466++) {
+const a_E_461 = r465[i466];
+out464.push(R.prop(a_E_461, "date"));
+}
+q462 = isList463 ? out464 : out464[0];
+}
+const s469 = l_exposures_416;
+let q471 = null;
+if (!(s469 == null)) {
+const isList472 = Array.isArray(s469);
+let out473 = [];
+const r474 = Array.isArray(s469) ? s469 : [s469];
+for (let i475 = 0; i475 < r474.length; i475++) {
+const a_E_470 = r474[i475];
+out473.push(({ "n": R.prop(a_E_470, "lastDayNumber"), "source": R.prop(a_E_470, "source") }));
+}
+q471 = isList472 ? out473 : out473[0];
+}
+const s467 = q471;
+let q476 = null;
+if (!(s467 == null)) {
+const isList477 = Array.isArray(s467);
+let out478 = [];
+const r479 = Array.isArray(s467) ? s467 : [s467];
+for (let i480 = 0; i480 < r479.length; i480++) {
+const a_X_468 = r479[i480];
+out478.push(a_X_468);
+}
+out478 = R.distinctList(out478);
+out478 = R.mergeSort(out478, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
+q476 = isList477 ? out478 : out478[0];
+}
+out397.push(({ "startNumber": a_S_394, "endNumber": R.max(q434), "drugs": q441, "first": R.min(q448), "last": R.max(q455), "dates": R.count(R.distinct(q462)), "lastSource": R.prop(R.last(q476), "source") }));
+}
+q395 = isList396 ? out397 : out397[0];
+}
+const s391 = q395;
+let q481 = null;
+if (!(s391 == null)) {
+const isList482 = Array.isArray(s391);
+let out483 = [];
+const r484 = Array.isArray(s391) ? s391 : [s391];
+for (let i485 = 0; i485 < r484.length; i485++) {
+const a_R_392 = r484[i485];
+out483.push(a_R_392);
+}
+out483 = R.distinctList(out483);
+out483 = R.mergeSort(out483, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
+q481 = isList482 ? out483 : out483[0];
+}
+  return (st.v[35] = q481);
 }
 // define "Last Prior Regimen"
-function d36(st) {
+export function d36(st) {
   const x = st.v[36];
-  return x !== undefined ? x : (st.v[36] = R.last((() => { const s222 = d35(st);
-if (s222 == null) return null;
-const isList = Array.isArray(s222);
-let out224 = [];
-for (const a_R_223 of (s222 == null ? [] : Array.isArray(s222) ? s222 : [s222])) {
-if (!(R.equal(R.prop(a_R_223, "endNumber"), R.max((() => { const s225 = d35(st);
-if (s225 == null) return null;
-const isList = Array.isArray(s225);
-let out227 = [];
-for (const a_X_226 of (s225 == null ? [] : Array.isArray(s225) ? s225 : [s225])) {
-out227.push(R.prop(a_X_226, "endNumber"));
+  if (x !== undefined) return x;
+const s486 = d35(st);
+let q488 = null;
+if (!(s486 == null)) {
+const isList489 = Array.isArray(s486);
+let out490 = [];
+const r491 = Array.isArray(s486) ? s486 : [s486];
+for (let i492 = 0; i492 < r491.length; i492++) {
+const a_R_487 = r491[i492];
+const s493 = d35(st);
+let q495 = null;
+if (!(s493 == null)) {
+const isList496 = Array.isArray(s493);
+let out497 = [];
+const r498 = Array.isArray(s493) ? s493 : [s493];
+for (let i499 = 0; i499 < r498.length; i499++) {
+const a_X_494 = r498[i499];
+out497.push(R.prop(a_X_494, "endNumber"));
 }
-return isList ? out227 : out227[0]; })())))) continue;
-out224.push(a_R_223);
+q495 = isList496 ? out497 : out497[0];
 }
-return isList ? out224 : out224[0]; })()));
+if (!(R.equal(R.prop(a_R_487, "endNumber"), R.max(q495)))) continue;
+out490.push(a_R_487);
+}
+q488 = isList489 ? out490 : out490[0];
+}
+  return (st.v[36] = R.last(q488));
 }
 // define "Anthracycline Exposures"
-function d37(st) {
+export function d37(st) {
   const x = st.v[37];
-  return x !== undefined ? x : (st.v[37] = (() => { const s228 = d14(st);
-if (s228 == null) return null;
-const isList = Array.isArray(s228);
-let out230 = [];
-for (const a_E_229 of (s228 == null ? [] : Array.isArray(s228) ? s228 : [s228])) {
-if (!(R.prop(a_E_229, "anthracycline"))) continue;
-out230.push(a_E_229);
+  if (x !== undefined) return x;
+const s500 = d14(st);
+let q502 = null;
+if (!(s500 == null)) {
+const isList503 = Array.isArray(s500);
+let out504 = [];
+const r505 = Array.isArray(s500) ? s500 : [s500];
+for (let i506 = 0; i506 < r505.length; i506++) {
+const a_E_501 = r505[i506];
+if (!(R.prop(a_E_501, "anthracycline"))) continue;
+out504.push(a_E_501);
 }
-return isList ? out230 : out230[0]; })());
+q502 = isList503 ? out504 : out504[0];
+}
+  return (st.v[37] = q502);
 }
 // define "Metastatic Date"
-function d38(st) {
+export function d38(st) {
   const x = st.v[38];
-  return x !== undefined ? x : (st.v[38] = R.dateFrom(M_StsCommon.f["EarliestInstant"](st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now))));
+  if (x !== undefined) return x;
+
+  return (st.v[38] = R.dateFrom(M_StsCommon.f0(st.L_Common, R.toDateTime(p(st, "EarliestMetastaticDate", true), st.env.now))));
 }
 // define "Anthracycline Before Metastatic"
-function d39(st) {
+export function d39(st) {
   const x = st.v[39];
-  return x !== undefined ? x : (st.v[39] = (R.not(R.exists(d37(st))) ? false : (R.exists((() => { const s231 = d37(st);
-if (s231 == null) return null;
-const isList = Array.isArray(s231);
-let out233 = [];
-for (const a_E_232 of (s231 == null ? [] : Array.isArray(s231) ? s231 : [s231])) {
-if (!(R.less(R.prop(a_E_232, "lastDate"), d38(st)))) continue;
-out233.push(a_E_232);
+  if (x !== undefined) return x;
+let c522;
+if (R.not(R.exists(d37(st)))) {
+c522 = false;
+} else {
+const s507 = d37(st);
+let q509 = null;
+if (!(s507 == null)) {
+const isList510 = Array.isArray(s507);
+let out511 = [];
+const r512 = Array.isArray(s507) ? s507 : [s507];
+for (let i513 = 0; i513 < r512.length; i513++) {
+const a_E_508 = r512[i513];
+if (!(R.less(R.prop(a_E_508, "lastDate"), d38(st)))) continue;
+out511.push(a_E_508);
 }
-return isList ? out233 : out233[0]; })()) ? true : (R.or((d38(st) == null), R.exists((() => { const s234 = d37(st);
-if (s234 == null) return null;
-const isList = Array.isArray(s234);
-let out236 = [];
-for (const a_E_235 of (s234 == null ? [] : Array.isArray(s234) ? s234 : [s234])) {
-if (!((R.prop(a_E_235, "lastDate") == null))) continue;
-out236.push(a_E_235);
+q509 = isList510 ? out511 : out511[0];
 }
-return isList ? out236 : out236[0]; })())) ? R.as(null, K5, false) : false))));
+let c521;
+if (R.exists(q509)) {
+c521 = true;
+} else {
+const s514 = d37(st);
+let q516 = null;
+if (!(s514 == null)) {
+const isList517 = Array.isArray(s514);
+let out518 = [];
+const r519 = Array.isArray(s514) ? s514 : [s514];
+for (let i520 = 0; i520 < r519.length; i520++) {
+const a_E_515 = r519[i520];
+if (!((R.prop(a_E_515, "lastDate") == null))) continue;
+out518.push(a_E_515);
+}
+q516 = isList517 ? out518 : out518[0];
+}
+c521 = (R.or((d38(st) == null), R.exists(q516)) ? R.as(null, K5, false) : false);
+}
+c522 = c521;
+}
+  return (st.v[39] = c522);
 }
 // define "Anthracycline Before Metastatic Sources"
-function d40(st) {
+export function d40(st) {
   const x = st.v[40];
-  return x !== undefined ? x : (st.v[40] = (() => { const s237 = d37(st);
-if (s237 == null) return null;
-const isList = Array.isArray(s237);
-let out239 = [];
-for (const a_E_238 of (s237 == null ? [] : Array.isArray(s237) ? s237 : [s237])) {
-if (!(R.less(R.prop(a_E_238, "lastDate"), d38(st)))) continue;
-out239.push(R.prop(a_E_238, "source"));
+  if (x !== undefined) return x;
+const s523 = d37(st);
+let q525 = null;
+if (!(s523 == null)) {
+const isList526 = Array.isArray(s523);
+let out527 = [];
+const r528 = Array.isArray(s523) ? s523 : [s523];
+for (let i529 = 0; i529 < r528.length; i529++) {
+const a_E_524 = r528[i529];
+if (!(R.less(R.prop(a_E_524, "lastDate"), d38(st)))) continue;
+out527.push(R.prop(a_E_524, "source"));
 }
-out239 = R.distinctList(out239);
-return isList ? out239 : out239[0]; })());
+out527 = R.distinctList(out527);
+q525 = isList526 ? out527 : out527[0];
+}
+  return (st.v[40] = q525);
 }
 // define "Doxorubicin Exposures"
-function d41(st) {
+export function d41(st) {
   const x = st.v[41];
-  return x !== undefined ? x : (st.v[41] = (() => { const s240 = d17(st);
-if (s240 == null) return null;
-const isList = Array.isArray(s240);
-let out242 = [];
-for (const a_E_241 of (s240 == null ? [] : Array.isArray(s240) ? s240 : [s240])) {
-if (!(R.equal(R.prop(a_E_241, "drug"), "doxorubicin"))) continue;
-out242.push(a_E_241);
+  if (x !== undefined) return x;
+const s530 = d17(st);
+let q532 = null;
+if (!(s530 == null)) {
+const isList533 = Array.isArray(s530);
+let out534 = [];
+const r535 = Array.isArray(s530) ? s530 : [s530];
+for (let i536 = 0; i536 < r535.length; i536++) {
+const a_E_531 = r535[i536];
+if (!(R.equal(R.prop(a_E_531, "drug"), "doxorubicin"))) continue;
+out534.push(a_E_531);
 }
-return isList ? out242 : out242[0]; })());
+q532 = isList533 ? out534 : out534[0];
+}
+  return (st.v[41] = q532);
 }
 // define "Trabectedin Exposures"
-function d42(st) {
+export function d42(st) {
   const x = st.v[42];
-  return x !== undefined ? x : (st.v[42] = (() => { const s243 = d17(st);
-if (s243 == null) return null;
-const isList = Array.isArray(s243);
-let out245 = [];
-for (const a_E_244 of (s243 == null ? [] : Array.isArray(s243) ? s243 : [s243])) {
-if (!(R.equal(R.prop(a_E_244, "drug"), "trabectedin"))) continue;
-out245.push(a_E_244);
+  if (x !== undefined) return x;
+const s537 = d17(st);
+let q539 = null;
+if (!(s537 == null)) {
+const isList540 = Array.isArray(s537);
+let out541 = [];
+const r542 = Array.isArray(s537) ? s537 : [s537];
+for (let i543 = 0; i543 < r542.length; i543++) {
+const a_E_538 = r542[i543];
+if (!(R.equal(R.prop(a_E_538, "drug"), "trabectedin"))) continue;
+out541.push(a_E_538);
 }
-return isList ? out245 : out245[0]; })());
+q539 = isList540 ? out541 : out541[0];
+}
+  return (st.v[42] = q539);
 }
 // define "Combination Dates"
-function d43(st) {
+export function d43(st) {
   const x = st.v[43];
-  return x !== undefined ? x : (st.v[43] = R.distinct(R.flatten((() => { const s246 = d41(st);
-const s247 = d42(st);
-if (s246 == null && s247 == null) return null;
-const isList = Array.isArray(s246) || Array.isArray(s247);
-let out250 = [];
-for (const a_D_248 of (s246 == null ? [] : Array.isArray(s246) ? s246 : [s246])) {
-for (const a_T_249 of (s247 == null ? [] : Array.isArray(s247) ? s247 : [s247])) {
-if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_248, "dayNumber"), R.prop(a_T_249, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
-out250.push([R.prop(a_D_248, "date"), R.prop(a_T_249, "date")]);
+  if (x !== undefined) return x;
+const s544 = d41(st);
+const s545 = d42(st);
+let q548 = null;
+if (!(s544 == null && s545 == null)) {
+const isList549 = Array.isArray(s544) || Array.isArray(s545);
+let out550 = [];
+const r551 = s544 == null ? [] : Array.isArray(s544) ? s544 : [s544];
+const r553 = s545 == null ? [] : Array.isArray(s545) ? s545 : [s545];
+for (let i552 = 0; i552 < r551.length; i552++) {
+const a_D_546 = r551[i552];
+for (let i554 = 0; i554 < r553.length; i554++) {
+const a_T_547 = r553[i554];
+if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_546, "dayNumber"), R.prop(a_T_547, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
+out550.push([R.prop(a_D_546, "date"), R.prop(a_T_547, "date")]);
 }
 }
-out250 = R.distinctList(out250);
-return isList ? out250 : out250[0]; })())));
+out550 = R.distinctList(out550);
+q548 = isList549 ? out550 : out550[0];
+}
+  return (st.v[43] = R.distinct(R.flatten(q548)));
 }
 // define "Combination Given"
-function d44(st) {
+export function d44(st) {
   const x = st.v[44];
-  return x !== undefined ? x : (st.v[44] = R.exists(d43(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[44] = R.exists(d43(st)));
 }
 // define "Last Combination Date"
-function d45(st) {
+export function d45(st) {
   const x = st.v[45];
-  return x !== undefined ? x : (st.v[45] = R.max(d43(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[45] = R.max(d43(st)));
 }
 // define "First Combination Date"
-function d46(st) {
+export function d46(st) {
   const x = st.v[46];
-  return x !== undefined ? x : (st.v[46] = R.min(d43(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[46] = R.min(d43(st)));
 }
 // define "Doxorubicin Dates"
-function d47(st) {
+export function d47(st) {
   const x = st.v[47];
-  return x !== undefined ? x : (st.v[47] = R.distinct((() => { const s251 = d41(st);
-if (s251 == null) return null;
-const isList = Array.isArray(s251);
-let out253 = [];
-for (const a_E_252 of (s251 == null ? [] : Array.isArray(s251) ? s251 : [s251])) {
-if (!(R.not((R.prop(a_E_252, "date") == null)))) continue;
-out253.push(R.prop(a_E_252, "date"));
+  if (x !== undefined) return x;
+const s555 = d41(st);
+let q557 = null;
+if (!(s555 == null)) {
+const isList558 = Array.isArray(s555);
+let out559 = [];
+const r560 = Array.isArray(s555) ? s555 : [s555];
+for (let i561 = 0; i561 < r560.length; i561++) {
+const a_E_556 = r560[i561];
+if (!(R.not((R.prop(a_E_556, "date") == null)))) continue;
+out559.push(R.prop(a_E_556, "date"));
 }
-out253 = R.distinctList(out253);
-return isList ? out253 : out253[0]; })()));
+out559 = R.distinctList(out559);
+q557 = isList558 ? out559 : out559[0];
+}
+  return (st.v[47] = R.distinct(q557));
 }
 // define "Combination Phase Over"
-function d48(st) {
+export function d48(st) {
   const x = st.v[48];
-  return x !== undefined ? x : (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists((() => { const s254 = d41(st);
-if (s254 == null) return null;
-const isList = Array.isArray(s254);
-let out256 = [];
-for (const a_E_255 of (s254 == null ? [] : Array.isArray(s254) ? s254 : [s254])) {
-if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_255, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
-out256.push(a_E_255);
+  if (x !== undefined) return x;
+const s562 = d41(st);
+let q564 = null;
+if (!(s562 == null)) {
+const isList565 = Array.isArray(s562);
+let out566 = [];
+const r567 = Array.isArray(s562) ? s562 : [s562];
+for (let i568 = 0; i568 < r567.length; i568++) {
+const a_E_563 = r567[i568];
+if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_563, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
+out566.push(a_E_563);
 }
-return isList ? out256 : out256[0]; })()))));
+q564 = isList565 ? out566 : out566[0];
+}
+  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q564))));
 }
 // define "Maintenance Dates"
-function d49(st) {
+export function d49(st) {
   const x = st.v[49];
-  return x !== undefined ? x : (st.v[49] = R.distinct((() => { const s257 = d42(st);
-if (s257 == null) return null;
-const isList = Array.isArray(s257);
-let out259 = [];
-for (const a_T_258 of (s257 == null ? [] : Array.isArray(s257) ? s257 : [s257])) {
-if (!(R.greater(R.prop(a_T_258, "date"), d45(st)))) continue;
-out259.push(R.prop(a_T_258, "date"));
+  if (x !== undefined) return x;
+const s569 = d42(st);
+let q571 = null;
+if (!(s569 == null)) {
+const isList572 = Array.isArray(s569);
+let out573 = [];
+const r574 = Array.isArray(s569) ? s569 : [s569];
+for (let i575 = 0; i575 < r574.length; i575++) {
+const a_T_570 = r574[i575];
+if (!(R.greater(R.prop(a_T_570, "date"), d45(st)))) continue;
+out573.push(R.prop(a_T_570, "date"));
 }
-out259 = R.distinctList(out259);
-return isList ? out259 : out259[0]; })()));
+out573 = R.distinctList(out573);
+q571 = isList572 ? out573 : out573[0];
+}
+  return (st.v[49] = R.distinct(q571));
 }
 // define "Maintenance Anchor"
-function d50(st) {
+export function d50(st) {
   const x = st.v[50];
-  return x !== undefined ? x : (st.v[50] = (() => { let r260; r260 = R.min(d49(st)); if (r260 != null) return r260; r260 = d45(st); if (r260 != null) return r260; return null; })());
+  if (x !== undefined) return x;
+let r576 = R.min(d49(st));
+if (r576 == null) {
+r576 = d45(st);
+if (r576 == null) {
+r576 = null;
+}
+}
+  return (st.v[50] = r576);
 }
 // define "Maintenance Within Period"
-function d51(st) {
+export function d51(st) {
   const x = st.v[51];
-  return x !== undefined ? x : (st.v[51] = (() => { let r261; r261 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true)); if (r261 != null) return r261; r261 = false; if (r261 != null) return r261; return null; })());
+  if (x !== undefined) return x;
+let r577 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
+if (r577 == null) {
+r577 = false;
+if (r577 == null) {
+r577 = null;
+}
+}
+  return (st.v[51] = r577);
 }
 // define "Maintenance Under Cycle Limit"
-function d52(st) {
+export function d52(st) {
   const x = st.v[52];
-  return x !== undefined ? x : (st.v[52] = R.less(R.count(d49(st)), p(st, "maintenanceMaxCycles", true)));
+  if (x !== undefined) return x;
+
+  return (st.v[52] = R.less(R.count(d49(st)), p(st, "maintenanceMaxCycles", true)));
 }
 // define "No Gemcitabine Or Docetaxel"
-function d53(st) {
+export function d53(st) {
   const x = st.v[53];
-  return x !== undefined ? x : (st.v[53] = R.not(R.exists((() => { const s262 = d17(st);
-if (s262 == null) return null;
-const isList = Array.isArray(s262);
-let out264 = [];
-for (const a_E_263 of (s262 == null ? [] : Array.isArray(s262) ? s262 : [s262])) {
-if (!(R.inList(R.prop(a_E_263, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
-out264.push(a_E_263);
+  if (x !== undefined) return x;
+const s578 = d17(st);
+let q580 = null;
+if (!(s578 == null)) {
+const isList581 = Array.isArray(s578);
+let out582 = [];
+const r583 = Array.isArray(s578) ? s578 : [s578];
+for (let i584 = 0; i584 < r583.length; i584++) {
+const a_E_579 = r583[i584];
+if (!(R.inList(R.prop(a_E_579, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
+out582.push(a_E_579);
 }
-return isList ? out264 : out264[0]; })())));
+q580 = isList581 ? out582 : out582[0];
+}
+  return (st.v[53] = R.not(R.exists(q580)));
 }
 // define "Maintenance Eligible"
-function d54(st) {
+export function d54(st) {
   const x = st.v[54];
-  return x !== undefined ? x : (st.v[54] = R.and(R.and(R.and(R.and(d44(st), d48(st)), d51(st)), d52(st)), d53(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[54] = R.and(R.and(R.and(R.and(d44(st), d48(st)), d51(st)), d52(st)), d53(st)));
 }
 // define "Maintenance Reasons"
-function d55(st) {
+export function d55(st) {
   const x = st.v[55];
-  return x !== undefined ? x : (st.v[55] = (() => { const s265 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
-if (s265 == null) return null;
-const isList = Array.isArray(s265);
-let out267 = [];
-for (const a_R_266 of (s265 == null ? [] : Array.isArray(s265) ? s265 : [s265])) {
-if (!(R.not((a_R_266 == null)))) continue;
-out267.push(a_R_266);
+  if (x !== undefined) return x;
+const s585 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+let q587 = null;
+if (!(s585 == null)) {
+const isList588 = Array.isArray(s585);
+let out589 = [];
+const r590 = Array.isArray(s585) ? s585 : [s585];
+for (let i591 = 0; i591 < r590.length; i591++) {
+const a_R_586 = r590[i591];
+if (!(R.not((a_R_586 == null)))) continue;
+out589.push(a_R_586);
 }
-out267 = R.distinctList(out267);
-return isList ? out267 : out267[0]; })());
+out589 = R.distinctList(out589);
+q587 = isList588 ? out589 : out589[0];
+}
+  return (st.v[55] = q587);
 }
 // define "Maintenance Sources"
-function d56(st) {
+export function d56(st) {
   const x = st.v[56];
-  return x !== undefined ? x : (st.v[56] = (() => { const s268 = R.union(d41(st), d42(st), false);
-if (s268 == null) return null;
-const isList = Array.isArray(s268);
-let out270 = [];
-for (const a_E_269 of (s268 == null ? [] : Array.isArray(s268) ? s268 : [s268])) {
-out270.push(R.prop(a_E_269, "source"));
+  if (x !== undefined) return x;
+const s592 = R.union(d41(st), d42(st), false);
+let q594 = null;
+if (!(s592 == null)) {
+const isList595 = Array.isArray(s592);
+let out596 = [];
+const r597 = Array.isArray(s592) ? s592 : [s592];
+for (let i598 = 0; i598 < r597.length; i598++) {
+const a_E_593 = r597[i598];
+out596.push(R.prop(a_E_593, "source"));
 }
-out270 = R.distinctList(out270);
-return isList ? out270 : out270[0]; })());
+out596 = R.distinctList(out596);
+q594 = isList595 ? out596 : out596[0];
+}
+  return (st.v[56] = q594);
 }
 // define "ECOG Readings"
-function d57(st) {
+export function d57(st) {
   const x = st.v[57];
-  return x !== undefined ? x : (st.v[57] = (() => { const s271 = (() => { const s273 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-if (s273 == null) return null;
-const isList = Array.isArray(s273);
-let out275 = [];
-for (const a_O_274 of (s273 == null ? [] : Array.isArray(s273) ? s273 : [s273])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_274))) continue;
-out275.push(a_O_274);
+  if (x !== undefined) return x;
+const s601 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q603 = null;
+if (!(s601 == null)) {
+const isList604 = Array.isArray(s601);
+let out605 = [];
+const r606 = Array.isArray(s601) ? s601 : [s601];
+for (let i607 = 0; i607 < r606.length; i607++) {
+const a_O_602 = r606[i607];
+if (!(M_StsCommon.f34(st.L_Common, a_O_602))) continue;
+out605.push(a_O_602);
 }
-return isList ? out275 : out275[0]; })();
-if (s271 == null) return null;
-const isList = Array.isArray(s271);
-let out276 = [];
-for (const a_O_272 of (s271 == null ? [] : Array.isArray(s271) ? s271 : [s271])) {
-const l_score_277 = (() => { let r278; r278 = R.prop(R.as(R.prop(a_O_272, "value"), K6, false), "value"); if (r278 != null) return r278; r278 = f21(st, R.as(R.prop(a_O_272, "value"), K7, false)); if (r278 != null) return r278; return null; })();
-const l_taken_279 = f18(st, a_O_272);
-if (!(R.and(R.not((l_score_277 == null)), R.not((l_taken_279 == null))))) continue;
-out276.push(({ "value": l_score_277, "date": l_taken_279, "source": f20(st, a_O_272) }));
+q603 = isList604 ? out605 : out605[0];
 }
-return isList ? out276 : out276[0]; })());
+const s599 = q603;
+let q608 = null;
+if (!(s599 == null)) {
+const isList609 = Array.isArray(s599);
+let out610 = [];
+const r611 = Array.isArray(s599) ? s599 : [s599];
+for (let i612 = 0; i612 < r611.length; i612++) {
+const a_O_600 = r611[i612];
+let r614 = R.prop(R.as(R.prop(a_O_600, "value"), K6, false), "value");
+if (r614 == null) {
+r614 = f21(st, R.as(R.prop(a_O_600, "value"), K7, false));
+if (r614 == null) {
+r614 = null;
+}
+}
+const l_score_613 = r614;
+const l_taken_615 = f18(st, a_O_600);
+if (!(R.and(R.not((l_score_613 == null)), R.not((l_taken_615 == null))))) continue;
+out610.push(({ "value": l_score_613, "date": l_taken_615, "source": f20(st, a_O_600) }));
+}
+q608 = isList609 ? out610 : out610[0];
+}
+  return (st.v[57] = q608);
 }
 // define "ECOG"
-function d58(st) {
+export function d58(st) {
   const x = st.v[58];
-  return x !== undefined ? x : (st.v[58] = R.first((() => { const s280 = d57(st);
-if (s280 == null) return null;
-const isList = Array.isArray(s280);
-let out282 = [];
-for (const a_R_281 of (s280 == null ? [] : Array.isArray(s280) ? s280 : [s280])) {
-if (!(R.equal(R.prop(a_R_281, "date"), R.max((() => { const s283 = d57(st);
-if (s283 == null) return null;
-const isList = Array.isArray(s283);
-let out285 = [];
-for (const a_X_284 of (s283 == null ? [] : Array.isArray(s283) ? s283 : [s283])) {
-out285.push(R.prop(a_X_284, "date"));
+  if (x !== undefined) return x;
+const s616 = d57(st);
+let q618 = null;
+if (!(s616 == null)) {
+const isList619 = Array.isArray(s616);
+let out620 = [];
+const r621 = Array.isArray(s616) ? s616 : [s616];
+for (let i622 = 0; i622 < r621.length; i622++) {
+const a_R_617 = r621[i622];
+const s623 = d57(st);
+let q625 = null;
+if (!(s623 == null)) {
+const isList626 = Array.isArray(s623);
+let out627 = [];
+const r628 = Array.isArray(s623) ? s623 : [s623];
+for (let i629 = 0; i629 < r628.length; i629++) {
+const a_X_624 = r628[i629];
+out627.push(R.prop(a_X_624, "date"));
 }
-return isList ? out285 : out285[0]; })())))) continue;
-out282.push(a_R_281);
+q625 = isList626 ? out627 : out627[0];
 }
-out282 = R.mergeSort(out282, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-return isList ? out282 : out282[0]; })()));
+if (!(R.equal(R.prop(a_R_617, "date"), R.max(q625)))) continue;
+out620.push(a_R_617);
+}
+out620 = R.mergeSort(out620, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+q618 = isList619 ? out620 : out620[0];
+}
+  return (st.v[58] = R.first(q618));
 }
 // define "Karnofsky Readings"
-function d59(st) {
+export function d59(st) {
   const x = st.v[59];
-  return x !== undefined ? x : (st.v[59] = (() => { const s286 = (() => { const s288 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-if (s288 == null) return null;
-const isList = Array.isArray(s288);
-let out290 = [];
-for (const a_O_289 of (s288 == null ? [] : Array.isArray(s288) ? s288 : [s288])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_289))) continue;
-out290.push(a_O_289);
+  if (x !== undefined) return x;
+const s632 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+let q634 = null;
+if (!(s632 == null)) {
+const isList635 = Array.isArray(s632);
+let out636 = [];
+const r637 = Array.isArray(s632) ? s632 : [s632];
+for (let i638 = 0; i638 < r637.length; i638++) {
+const a_O_633 = r637[i638];
+if (!(M_StsCommon.f34(st.L_Common, a_O_633))) continue;
+out636.push(a_O_633);
 }
-return isList ? out290 : out290[0]; })();
-if (s286 == null) return null;
-const isList = Array.isArray(s286);
-let out291 = [];
-for (const a_O_287 of (s286 == null ? [] : Array.isArray(s286) ? s286 : [s286])) {
-const l_score_292 = (() => { let r293; r293 = R.toDecimal(R.prop(R.as(R.prop(a_O_287, "value"), K6, false), "value")); if (r293 != null) return r293; r293 = R.primitiveValue(R.as(R.prop(a_O_287, "value"), K8, false), P13); if (r293 != null) return r293; return null; })();
-const l_taken_294 = f18(st, a_O_287);
-if (!(R.and(R.not((l_score_292 == null)), R.not((l_taken_294 == null))))) continue;
-out291.push(({ "value": l_score_292, "date": l_taken_294, "source": f20(st, a_O_287) }));
+q634 = isList635 ? out636 : out636[0];
 }
-return isList ? out291 : out291[0]; })());
+const s630 = q634;
+let q639 = null;
+if (!(s630 == null)) {
+const isList640 = Array.isArray(s630);
+let out641 = [];
+const r642 = Array.isArray(s630) ? s630 : [s630];
+for (let i643 = 0; i643 < r642.length; i643++) {
+const a_O_631 = r642[i643];
+let r645 = R.toDecimal(R.prop(R.as(R.prop(a_O_631, "value"), K6, false), "value"));
+if (r645 == null) {
+r645 = R.primitiveValue(R.as(R.prop(a_O_631, "value"), K8, false), P13);
+if (r645 == null) {
+r645 = null;
+}
+}
+const l_score_644 = r645;
+const l_taken_646 = f18(st, a_O_631);
+if (!(R.and(R.not((l_score_644 == null)), R.not((l_taken_646 == null))))) continue;
+out641.push(({ "value": l_score_644, "date": l_taken_646, "source": f20(st, a_O_631) }));
+}
+q639 = isList640 ? out641 : out641[0];
+}
+  return (st.v[59] = q639);
 }
 // define "Karnofsky"
-function d60(st) {
+export function d60(st) {
   const x = st.v[60];
-  return x !== undefined ? x : (st.v[60] = R.first((() => { const s295 = d59(st);
-if (s295 == null) return null;
-const isList = Array.isArray(s295);
-let out297 = [];
-for (const a_R_296 of (s295 == null ? [] : Array.isArray(s295) ? s295 : [s295])) {
-if (!(R.equal(R.prop(a_R_296, "date"), R.max((() => { const s298 = d59(st);
-if (s298 == null) return null;
-const isList = Array.isArray(s298);
-let out300 = [];
-for (const a_X_299 of (s298 == null ? [] : Array.isArray(s298) ? s298 : [s298])) {
-out300.push(R.prop(a_X_299, "date"));
+  if (x !== undefined) return x;
+const s647 = d59(st);
+let q649 = null;
+if (!(s647 == null)) {
+const isList650 = Array.isArray(s647);
+let out651 = [];
+const r652 = Array.isArray(s647) ? s647 : [s647];
+for (let i653 = 0; i653 < r652.length; i653++) {
+const a_R_648 = r652[i653];
+const s654 = d59(st);
+let q656 = null;
+if (!(s654 == null)) {
+const isList657 = Array.isArray(s654);
+let out658 = [];
+const r659 = Array.isArray(s654) ? s654 : [s654];
+for (let i660 = 0; i660 < r659.length; i660++) {
+const a_X_655 = r659[i660];
+out658.push(R.prop(a_X_655, "date"));
 }
-return isList ? out300 : out300[0]; })())))) continue;
-out297.push(a_R_296);
+q656 = isList657 ? out658 : out658[0];
 }
-out297 = R.mergeSort(out297, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out297 : out297[0]; })()));
+if (!(R.equal(R.prop(a_R_648, "date"), R.max(q656)))) continue;
+out651.push(a_R_648);
+}
+out651 = R.mergeSort(out651, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q649 = isList650 ? out651 : out651[0];
+}
+  return (st.v[60] = R.first(q649));
 }
 // define "LVEF Readings"
-function d61(st) {
+export function d61(st) {
   const x = st.v[61];
-  return x !== undefined ? x : (st.v[61] = (() => { const s301 = (() => { const s303 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-if (s303 == null) return null;
-const isList = Array.isArray(s303);
-let out305 = [];
-for (const a_O_304 of (s303 == null ? [] : Array.isArray(s303) ? s303 : [s303])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_304))) continue;
-out305.push(a_O_304);
+  if (x !== undefined) return x;
+const s663 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q665 = null;
+if (!(s663 == null)) {
+const isList666 = Array.isArray(s663);
+let out667 = [];
+const r668 = Array.isArray(s663) ? s663 : [s663];
+for (let i669 = 0; i669 < r668.length; i669++) {
+const a_O_664 = r668[i669];
+if (!(M_StsCommon.f34(st.L_Common, a_O_664))) continue;
+out667.push(a_O_664);
 }
-return isList ? out305 : out305[0]; })();
-if (s301 == null) return null;
-const isList = Array.isArray(s301);
-let out306 = [];
-for (const a_O_302 of (s301 == null ? [] : Array.isArray(s301) ? s301 : [s301])) {
-const l_percent_307 = (() => { let r308; r308 = f22(st, R.as(R.prop(a_O_302, "value"), K8, false)); if (r308 != null) return r308; r308 = f22(st, R.prop(R.as(R.prop(a_O_302, "value"), K9, false), "low")); if (r308 != null) return r308; return null; })();
-const l_taken_309 = f18(st, a_O_302);
-if (!(R.and(R.not((l_percent_307 == null)), R.not((l_taken_309 == null))))) continue;
-out306.push(({ "value": l_percent_307, "date": l_taken_309, "source": f20(st, a_O_302) }));
+q665 = isList666 ? out667 : out667[0];
 }
-return isList ? out306 : out306[0]; })());
+const s661 = q665;
+let q670 = null;
+if (!(s661 == null)) {
+const isList671 = Array.isArray(s661);
+let out672 = [];
+const r673 = Array.isArray(s661) ? s661 : [s661];
+for (let i674 = 0; i674 < r673.length; i674++) {
+const a_O_662 = r673[i674];
+let r676 = f22(st, R.as(R.prop(a_O_662, "value"), K8, false));
+if (r676 == null) {
+r676 = f22(st, R.prop(R.as(R.prop(a_O_662, "value"), K9, false), "low"));
+if (r676 == null) {
+r676 = null;
+}
+}
+const l_percent_675 = r676;
+const l_taken_677 = f18(st, a_O_662);
+if (!(R.and(R.not((l_percent_675 == null)), R.not((l_taken_677 == null))))) continue;
+out672.push(({ "value": l_percent_675, "date": l_taken_677, "source": f20(st, a_O_662) }));
+}
+q670 = isList671 ? out672 : out672[0];
+}
+  return (st.v[61] = q670);
 }
 // define "LVEF Latest"
-function d62(st) {
+export function d62(st) {
   const x = st.v[62];
-  return x !== undefined ? x : (st.v[62] = R.first((() => { const s310 = d61(st);
-if (s310 == null) return null;
-const isList = Array.isArray(s310);
-let out312 = [];
-for (const a_R_311 of (s310 == null ? [] : Array.isArray(s310) ? s310 : [s310])) {
-if (!(R.equal(R.prop(a_R_311, "date"), R.max((() => { const s313 = d61(st);
-if (s313 == null) return null;
-const isList = Array.isArray(s313);
-let out315 = [];
-for (const a_X_314 of (s313 == null ? [] : Array.isArray(s313) ? s313 : [s313])) {
-out315.push(R.prop(a_X_314, "date"));
+  if (x !== undefined) return x;
+const s678 = d61(st);
+let q680 = null;
+if (!(s678 == null)) {
+const isList681 = Array.isArray(s678);
+let out682 = [];
+const r683 = Array.isArray(s678) ? s678 : [s678];
+for (let i684 = 0; i684 < r683.length; i684++) {
+const a_R_679 = r683[i684];
+const s685 = d61(st);
+let q687 = null;
+if (!(s685 == null)) {
+const isList688 = Array.isArray(s685);
+let out689 = [];
+const r690 = Array.isArray(s685) ? s685 : [s685];
+for (let i691 = 0; i691 < r690.length; i691++) {
+const a_X_686 = r690[i691];
+out689.push(R.prop(a_X_686, "date"));
 }
-return isList ? out315 : out315[0]; })())))) continue;
-out312.push(a_R_311);
+q687 = isList688 ? out689 : out689[0];
 }
-out312 = R.mergeSort(out312, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-return isList ? out312 : out312[0]; })()));
+if (!(R.equal(R.prop(a_R_679, "date"), R.max(q687)))) continue;
+out682.push(a_R_679);
+}
+out682 = R.mergeSort(out682, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q680 = isList681 ? out682 : out682[0];
+}
+  return (st.v[62] = R.first(q680));
 }
 // define "Latest Anthracycline Date"
-function d63(st) {
+export function d63(st) {
   const x = st.v[63];
-  return x !== undefined ? x : (st.v[63] = R.max((() => { const s316 = d37(st);
-if (s316 == null) return null;
-const isList = Array.isArray(s316);
-let out318 = [];
-for (const a_E_317 of (s316 == null ? [] : Array.isArray(s316) ? s316 : [s316])) {
-out318.push(R.prop(a_E_317, "lastDate"));
+  if (x !== undefined) return x;
+const s692 = d37(st);
+let q694 = null;
+if (!(s692 == null)) {
+const isList695 = Array.isArray(s692);
+let out696 = [];
+const r697 = Array.isArray(s692) ? s692 : [s692];
+for (let i698 = 0; i698 < r697.length; i698++) {
+const a_E_693 = r697[i698];
+out696.push(R.prop(a_E_693, "lastDate"));
 }
-out318 = R.distinctList(out318);
-return isList ? out318 : out318[0]; })()));
+out696 = R.distinctList(out696);
+q694 = isList695 ? out696 : out696[0];
+}
+  return (st.v[63] = R.max(q694));
 }
 // define "LVEF"
-function d64(st) {
+export function d64(st) {
   const x = st.v[64];
-  return x !== undefined ? x : (st.v[64] = (() => { const s319 = d62(st);
-if (s319 == null) return null;
-const isList = Array.isArray(s319);
-let out321 = [];
-for (const a_L_320 of (s319 == null ? [] : Array.isArray(s319) ? s319 : [s319])) {
-out321.push(({ "value": R.prop(a_L_320, "value"), "date": R.prop(a_L_320, "date"), "source": R.prop(a_L_320, "source"), "low": R.less(R.prop(a_L_320, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_320, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual(R.prop(a_L_320, "date"), d63(st)))) }));
+  if (x !== undefined) return x;
+const s699 = d62(st);
+let q701 = null;
+if (!(s699 == null)) {
+const isList702 = Array.isArray(s699);
+let out703 = [];
+const r704 = Array.isArray(s699) ? s699 : [s699];
+for (let i705 = 0; i705 < r704.length; i705++) {
+const a_L_700 = r704[i705];
+out703.push(({ "value": R.prop(a_L_700, "value"), "date": R.prop(a_L_700, "date"), "source": R.prop(a_L_700, "source"), "low": R.less(R.prop(a_L_700, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_700, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual(R.prop(a_L_700, "date"), d63(st)))) }));
 }
-out321 = R.distinctList(out321);
-return isList ? out321 : out321[0]; })());
+out703 = R.distinctList(out703);
+q701 = isList702 ? out703 : out703[0];
+}
+  return (st.v[64] = q701);
 }
 // define "Heights"
-function d65(st) {
+export function d65(st) {
   const x = st.v[65];
-  return x !== undefined ? x : (st.v[65] = (() => { const s322 = (() => { const s324 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-if (s324 == null) return null;
-const isList = Array.isArray(s324);
-let out326 = [];
-for (const a_O_325 of (s324 == null ? [] : Array.isArray(s324) ? s324 : [s324])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_325))) continue;
-out326.push(a_O_325);
+  if (x !== undefined) return x;
+const s708 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+let q710 = null;
+if (!(s708 == null)) {
+const isList711 = Array.isArray(s708);
+let out712 = [];
+const r713 = Array.isArray(s708) ? s708 : [s708];
+for (let i714 = 0; i714 < r713.length; i714++) {
+const a_O_709 = r713[i714];
+if (!(M_StsCommon.f34(st.L_Common, a_O_709))) continue;
+out712.push(a_O_709);
 }
-return isList ? out326 : out326[0]; })();
-if (s322 == null) return null;
-const isList = Array.isArray(s322);
-let out327 = [];
-for (const a_O_323 of (s322 == null ? [] : Array.isArray(s322) ? s322 : [s322])) {
-const l_v_328 = f24(st, R.as(R.prop(a_O_323, "value"), K8, false));
-const l_taken_329 = f19(st, a_O_323);
-if (!(R.and(R.and(R.not((l_v_328 == null)), R.greater(l_v_328, R.toDecimal(0))), R.not((l_taken_329 == null))))) continue;
-out327.push(({ "value": l_v_328, "date": l_taken_329, "dayNumber": f0(st, l_taken_329), "source": f20(st, a_O_323) }));
+q710 = isList711 ? out712 : out712[0];
 }
-return isList ? out327 : out327[0]; })());
+const s706 = q710;
+let q715 = null;
+if (!(s706 == null)) {
+const isList716 = Array.isArray(s706);
+let out717 = [];
+const r718 = Array.isArray(s706) ? s706 : [s706];
+for (let i719 = 0; i719 < r718.length; i719++) {
+const a_O_707 = r718[i719];
+const l_v_720 = f24(st, R.as(R.prop(a_O_707, "value"), K8, false));
+const l_taken_721 = f19(st, a_O_707);
+if (!(R.and(R.and(R.not((l_v_720 == null)), R.greater(l_v_720, R.toDecimal(0))), R.not((l_taken_721 == null))))) continue;
+out717.push(({ "value": l_v_720, "date": l_taken_721, "dayNumber": f0(st, l_taken_721), "source": f20(st, a_O_707) }));
+}
+q715 = isList716 ? out717 : out717[0];
+}
+  return (st.v[65] = q715);
 }
 // define "Weights"
-function d66(st) {
+export function d66(st) {
   const x = st.v[66];
-  return x !== undefined ? x : (st.v[66] = (() => { const s330 = (() => { const s332 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-if (s332 == null) return null;
-const isList = Array.isArray(s332);
-let out334 = [];
-for (const a_O_333 of (s332 == null ? [] : Array.isArray(s332) ? s332 : [s332])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_333))) continue;
-out334.push(a_O_333);
+  if (x !== undefined) return x;
+const s724 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+let q726 = null;
+if (!(s724 == null)) {
+const isList727 = Array.isArray(s724);
+let out728 = [];
+const r729 = Array.isArray(s724) ? s724 : [s724];
+for (let i730 = 0; i730 < r729.length; i730++) {
+const a_O_725 = r729[i730];
+if (!(M_StsCommon.f34(st.L_Common, a_O_725))) continue;
+out728.push(a_O_725);
 }
-return isList ? out334 : out334[0]; })();
-if (s330 == null) return null;
-const isList = Array.isArray(s330);
-let out335 = [];
-for (const a_O_331 of (s330 == null ? [] : Array.isArray(s330) ? s330 : [s330])) {
-const l_v_336 = f25(st, R.as(R.prop(a_O_331, "value"), K8, false));
-const l_taken_337 = f19(st, a_O_331);
-if (!(R.and(R.and(R.not((l_v_336 == null)), R.greater(l_v_336, R.toDecimal(0))), R.not((l_taken_337 == null))))) continue;
-out335.push(({ "value": l_v_336, "date": l_taken_337, "dayNumber": f0(st, l_taken_337), "source": f20(st, a_O_331) }));
+q726 = isList727 ? out728 : out728[0];
 }
-return isList ? out335 : out335[0]; })());
+const s722 = q726;
+let q731 = null;
+if (!(s722 == null)) {
+const isList732 = Array.isArray(s722);
+let out733 = [];
+const r734 = Array.isArray(s722) ? s722 : [s722];
+for (let i735 = 0; i735 < r734.length; i735++) {
+const a_O_723 = r734[i735];
+const l_v_736 = f25(st, R.as(R.prop(a_O_723, "value"), K8, false));
+const l_taken_737 = f19(st, a_O_723);
+if (!(R.and(R.and(R.not((l_v_736 == null)), R.greater(l_v_736, R.toDecimal(0))), R.not((l_taken_737 == null))))) continue;
+out733.push(({ "value": l_v_736, "date": l_taken_737, "dayNumber": f0(st, l_taken_737), "source": f20(st, a_O_723) }));
+}
+q731 = isList732 ? out733 : out733[0];
+}
+  return (st.v[66] = q731);
 }
 // define "Surface Areas"
-function d67(st) {
+export function d67(st) {
   const x = st.v[67];
-  return x !== undefined ? x : (st.v[67] = (() => { const s338 = (() => { const s340 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-if (s340 == null) return null;
-const isList = Array.isArray(s340);
-let out342 = [];
-for (const a_O_341 of (s340 == null ? [] : Array.isArray(s340) ? s340 : [s340])) {
-if (!(M_StsCommon.f["Counts"](st.L_Common, a_O_341))) continue;
-out342.push(a_O_341);
+  if (x !== undefined) return x;
+const s740 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+let q742 = null;
+if (!(s740 == null)) {
+const isList743 = Array.isArray(s740);
+let out744 = [];
+const r745 = Array.isArray(s740) ? s740 : [s740];
+for (let i746 = 0; i746 < r745.length; i746++) {
+const a_O_741 = r745[i746];
+if (!(M_StsCommon.f34(st.L_Common, a_O_741))) continue;
+out744.push(a_O_741);
 }
-return isList ? out342 : out342[0]; })();
-if (s338 == null) return null;
-const isList = Array.isArray(s338);
-let out343 = [];
-for (const a_O_339 of (s338 == null ? [] : Array.isArray(s338) ? s338 : [s338])) {
-const l_v_344 = f26(st, R.as(R.prop(a_O_339, "value"), K8, false));
-const l_taken_345 = f19(st, a_O_339);
-if (!(R.and(R.and(R.not((l_v_344 == null)), R.greater(l_v_344, R.toDecimal(0))), R.not((l_taken_345 == null))))) continue;
-out343.push(({ "value": l_v_344, "date": l_taken_345, "dayNumber": f0(st, l_taken_345), "source": f20(st, a_O_339) }));
+q742 = isList743 ? out744 : out744[0];
 }
-return isList ? out343 : out343[0]; })());
+const s738 = q742;
+let q747 = null;
+if (!(s738 == null)) {
+const isList748 = Array.isArray(s738);
+let out749 = [];
+const r750 = Array.isArray(s738) ? s738 : [s738];
+for (let i751 = 0; i751 < r750.length; i751++) {
+const a_O_739 = r750[i751];
+const l_v_752 = f26(st, R.as(R.prop(a_O_739, "value"), K8, false));
+const l_taken_753 = f19(st, a_O_739);
+if (!(R.and(R.and(R.not((l_v_752 == null)), R.greater(l_v_752, R.toDecimal(0))), R.not((l_taken_753 == null))))) continue;
+out749.push(({ "value": l_v_752, "date": l_taken_753, "dayNumber": f0(st, l_taken_753), "source": f20(st, a_O_739) }));
+}
+q747 = isList748 ? out749 : out749[0];
+}
+  return (st.v[67] = q747);
 }
 // define "Anthracycline Administration Records"
-function d68(st) {
+export function d68(st) {
   const x = st.v[68];
-  return x !== undefined ? x : (st.v[68] = (() => { const s346 = d10(st);
-if (s346 == null) return null;
-const isList = Array.isArray(s346);
-let out348 = [];
-for (const a_A_347 of (s346 == null ? [] : Array.isArray(s346) ? s346 : [s346])) {
-const l_M_349 = R.prop(a_A_347, "resource");
-const l_first_350 = M_StsCommon.f["FirstDay"](st.L_Common, l_M_349);
-if (!(f38(st, R.prop(a_A_347, "drug")))) continue;
-out348.push(({ "drug": R.prop(R.prop(a_A_347, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_349, P1)), "status": R.primitiveValue(l_M_349, P0), "partial": R.inList(R.primitiveValue(l_M_349, P0), ["stopped", "in-progress"], undefined), "date": l_first_350, "dayNumber": f0(st, l_first_350), "startKey": R.toStringOp(M_StsCommon.f["FirstRaw"](st.L_Common, l_M_349)), "requestKey": M_StsCommon.f["ReferenceKey"](st.L_Common, R.prop(l_M_349, "request")), "dose": f30(st, R.prop(R.prop(l_M_349, "dosage"), "dose")) }));
+  if (x !== undefined) return x;
+const s754 = d10(st);
+let q756 = null;
+if (!(s754 == null)) {
+const isList757 = Array.isArray(s754);
+let out758 = [];
+const r759 = Array.isArray(s754) ? s754 : [s754];
+for (let i760 = 0; i760 < r759.length; i760++) {
+const a_A_755 = r759[i760];
+const l_M_761 = R.prop(a_A_755, "resource");
+const x763 = l_M_761;
+const l_first_762 = (x763 == null ? M_StsCommon.f25(st.L_Common, x763) : M_StsCommon.f21(st.L_Common, x763));
+if (!(f38(st, R.prop(a_A_755, "drug")))) continue;
+const x764 = l_M_761;
+out758.push(({ "drug": R.prop(R.prop(a_A_755, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_761, P1)), "status": R.primitiveValue(l_M_761, P0), "partial": R.inList(R.primitiveValue(l_M_761, P0), ["stopped", "in-progress"], undefined), "date": l_first_762, "dayNumber": f0(st, l_first_762), "startKey": R.toStringOp((x764 == null ? M_StsCommon.f7(st.L_Common, x764) : M_StsCommon.f5(st.L_Common, x764))), "requestKey": M_StsCommon.f45(st.L_Common, R.prop(l_M_761, "request")), "dose": f30(st, R.prop(R.prop(l_M_761, "dosage"), "dose")) }));
 }
-return isList ? out348 : out348[0]; })());
+q756 = isList757 ? out758 : out758[0];
+}
+  return (st.v[68] = q756);
 }
 // define "Anthracycline Administrations"
-function d69(st) {
+export function d69(st) {
   const x = st.v[69];
-  return x !== undefined ? x : (st.v[69] = (() => { const s351 = d68(st);
-if (s351 == null) return null;
-const isList = Array.isArray(s351);
-let out353 = [];
-for (const a_R_352 of (s351 == null ? [] : Array.isArray(s351) ? s351 : [s351])) {
-if (!(R.not(R.exists((() => { const s354 = d68(st);
-if (s354 == null) return null;
-const isList = Array.isArray(s354);
-let out356 = [];
-for (const a_X_355 of (s354 == null ? [] : Array.isArray(s354) ? s354 : [s354])) {
-if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_355, "requestKey") == null)), R.equal(R.prop(a_X_355, "requestKey"), R.prop(a_R_352, "requestKey"))), R.equivalent(R.prop(a_X_355, "startKey"), R.prop(a_R_352, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_355, "dose"), R.prop(a_R_352, "dose"), st.env.codeService)), R.less(R.prop(a_X_355, "source"), R.prop(a_R_352, "source"))))) continue;
-out356.push(R.prop(a_X_355, "source"));
+  if (x !== undefined) return x;
+const s765 = d68(st);
+let q767 = null;
+if (!(s765 == null)) {
+const isList768 = Array.isArray(s765);
+let out769 = [];
+const r770 = Array.isArray(s765) ? s765 : [s765];
+for (let i771 = 0; i771 < r770.length; i771++) {
+const a_R_766 = r770[i771];
+const s772 = d68(st);
+let q774 = null;
+if (!(s772 == null)) {
+const isList775 = Array.isArray(s772);
+let out776 = [];
+const r777 = Array.isArray(s772) ? s772 : [s772];
+for (let i778 = 0; i778 < r777.length; i778++) {
+const a_X_773 = r777[i778];
+if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_773, "requestKey") == null)), R.equal(R.prop(a_X_773, "requestKey"), R.prop(a_R_766, "requestKey"))), R.equivalent(R.prop(a_X_773, "startKey"), R.prop(a_R_766, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_773, "dose"), R.prop(a_R_766, "dose"), st.env.codeService)), R.less(R.prop(a_X_773, "source"), R.prop(a_R_766, "source"))))) continue;
+out776.push(R.prop(a_X_773, "source"));
 }
-return isList ? out356 : out356[0]; })())))) continue;
-out353.push(a_R_352);
+q774 = isList775 ? out776 : out776[0];
 }
-return isList ? out353 : out353[0]; })());
+if (!(R.not(R.exists(q774)))) continue;
+out769.push(a_R_766);
+}
+q767 = isList768 ? out769 : out769[0];
+}
+  return (st.v[69] = q767);
 }
 // define "Administration Events"
-function d70(st) {
+export function d70(st) {
   const x = st.v[70];
-  return x !== undefined ? x : (st.v[70] = (() => { const s357 = d69(st);
-if (s357 == null) return null;
-const isList = Array.isArray(s357);
-let out359 = [];
-for (const a_A_358 of (s357 == null ? [] : Array.isArray(s357) ? s357 : [s357])) {
-const l_own_360 = f36(st, R.prop(a_A_358, "dose"), R.prop(a_A_358, "dayNumber"));
-const l_ordered_361 = (R.not((R.prop(l_own_360, "mgM2") == null)) ? R.as(null, K2, false) : (() => { const s362 = f31(st, f39(st, R.prop(a_A_358, "requestKey")));
-if (s362 == null) return null;
-const isList = Array.isArray(s362);
-let out364 = [];
-for (const a_D_363 of (s362 == null ? [] : Array.isArray(s362) ? s362 : [s362])) {
-if (!(f33(st, R.prop(a_D_363, "unit")))) continue;
-out364.push(R.prop(a_D_363, "value"));
+  if (x !== undefined) return x;
+const s779 = d69(st);
+let q781 = null;
+if (!(s779 == null)) {
+const isList782 = Array.isArray(s779);
+let out783 = [];
+const r784 = Array.isArray(s779) ? s779 : [s779];
+for (let i785 = 0; i785 < r784.length; i785++) {
+const a_A_780 = r784[i785];
+const l_own_786 = f36(st, R.prop(a_A_780, "dose"), R.prop(a_A_780, "dayNumber"));
+let c795;
+if (R.not((R.prop(l_own_786, "mgM2") == null))) {
+c795 = R.as(null, K2, false);
+} else {
+const s788 = f31(st, f39(st, R.prop(a_A_780, "requestKey")));
+let q790 = null;
+if (!(s788 == null)) {
+const isList791 = Array.isArray(s788);
+let out792 = [];
+const r793 = Array.isArray(s788) ? s788 : [s788];
+for (let i794 = 0; i794 < r793.length; i794++) {
+const a_D_789 = r793[i794];
+if (!(f33(st, R.prop(a_D_789, "unit")))) continue;
+out792.push(R.prop(a_D_789, "value"));
 }
-out364 = R.distinctList(out364);
-return isList ? out364 : out364[0]; })());
-const l_mgM2_365 = (() => { let r366; r366 = R.prop(l_own_360, "mgM2"); if (r366 != null) return r366; r366 = l_ordered_361; if (r366 != null) return r366; return null; })();
-out359.push(({ "drug": R.prop(a_A_358, "drug"), "source": R.prop(a_A_358, "source"), "date": R.prop(a_A_358, "date"), "dayNumber": R.prop(a_A_358, "dayNumber"), "partial": R.prop(a_A_358, "partial"), "mgM2": l_mgM2_365, "orderedDose": R.not((l_ordered_361 == null)), "reason": ((l_mgM2_365 == null) ? R.prop(l_own_360, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_360, "bsa"), "bsaSources": R.prop(l_own_360, "bsaSources"), "checkDose": R.or((() => { let r367; r367 = R.greater(l_mgM2_365, p(st, "doxoSingleEventMaxMgM2", false)); if (r367 != null) return r367; r367 = false; if (r367 != null) return r367; return null; })(), R.prop(l_own_360, "heavyWithoutBsa")) }));
+out792 = R.distinctList(out792);
+q790 = isList791 ? out792 : out792[0];
 }
-return isList ? out359 : out359[0]; })());
+c795 = q790;
+}
+const l_ordered_787 = c795;
+let r797 = R.prop(l_own_786, "mgM2");
+if (r797 == null) {
+r797 = l_ordered_787;
+if (r797 == null) {
+r797 = null;
+}
+}
+const l_mgM2_796 = r797;
+let r798 = R.greater(l_mgM2_796, p(st, "doxoSingleEventMaxMgM2", false));
+if (r798 == null) {
+r798 = false;
+if (r798 == null) {
+r798 = null;
+}
+}
+out783.push(({ "drug": R.prop(a_A_780, "drug"), "source": R.prop(a_A_780, "source"), "date": R.prop(a_A_780, "date"), "dayNumber": R.prop(a_A_780, "dayNumber"), "partial": R.prop(a_A_780, "partial"), "mgM2": l_mgM2_796, "orderedDose": R.not((l_ordered_787 == null)), "reason": ((l_mgM2_796 == null) ? R.prop(l_own_786, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_786, "bsa"), "bsaSources": R.prop(l_own_786, "bsaSources"), "checkDose": R.or(r798, R.prop(l_own_786, "heavyWithoutBsa")) }));
+}
+q781 = isList782 ? out783 : out783[0];
+}
+  return (st.v[70] = q781);
 }
 // define "Anthracycline Orders And Statements"
-function d71(st) {
+export function d71(st) {
   const x = st.v[71];
-  return x !== undefined ? x : (st.v[71] = R.union((() => { const s368 = d7(st);
-if (s368 == null) return null;
-const isList = Array.isArray(s368);
-let out370 = [];
-for (const a_M_369 of (s368 == null ? [] : Array.isArray(s368) ? s368 : [s368])) {
-const l_medication_371 = F["MedicationConcept"](st, a_M_369);
-const l_drug_372 = f13(st, l_medication_371);
-const l_bounds_373 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_369, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
-const l_reported_374 = f16(st, a_M_369);
-const l_first_375 = (() => { let r376; r376 = f40(st, l_bounds_373); if (r376 != null) return r376; r376 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_369); if (r376 != null) return r376; return null; })();
-const l_last_377 = (R.not((l_bounds_373 == null)) ? (() => { let r378; r378 = f41(st, l_bounds_373); if (r378 != null) return r378; r378 = d1(st); if (r378 != null) return r378; return null; })() : M_StsCommon.f["LastDay"](st.L_Common, a_M_369));
-if (!(f38(st, l_drug_372))) continue;
-out370.push(({ "drug": R.prop(l_drug_372, "key"), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_369, P6)), "kind": (l_reported_374 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_369, P4), "completed"), "single": (l_bounds_373 == null), "date": l_first_375, "startNumber": f0(st, l_first_375), "endNumber": f0(st, l_last_377), "linkKeys": [], "dose": f31(st, a_M_369) }));
+  if (x !== undefined) return x;
+const s799 = d7(st);
+let q801 = null;
+if (!(s799 == null)) {
+const isList802 = Array.isArray(s799);
+let out803 = [];
+const r804 = Array.isArray(s799) ? s799 : [s799];
+for (let i805 = 0; i805 < r804.length; i805++) {
+const a_M_800 = r804[i805];
+const x807 = a_M_800;
+const l_medication_806 = (x807 == null ? f6(st, x807) : f6(st, x807));
+const l_drug_808 = f13(st, l_medication_806);
+const l_bounds_809 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_800, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
+const l_reported_810 = f16(st, a_M_800);
+let r812 = f40(st, l_bounds_809);
+if (r812 == null) {
+const x813 = a_M_800;
+r812 = (x813 == null ? M_StsCommon.f25(st.L_Common, x813) : M_StsCommon.f25(st.L_Common, x813));
+if (r812 == null) {
+r812 = null;
 }
-return isList ? out370 : out370[0]; })(), (() => { const s379 = d6(st);
-if (s379 == null) return null;
-const isList = Array.isArray(s379);
-let out381 = [];
-for (const a_M_380 of (s379 == null ? [] : Array.isArray(s379) ? s379 : [s379])) {
-const l_medication_382 = F["MedicationConcept"](st, a_M_380);
-const l_drug_383 = f13(st, l_medication_382);
-const l_period_384 = R.as(R.prop(a_M_380, "effective"), K1, false);
-const l_first_385 = M_StsCommon.f["FirstDay"](st.L_Common, a_M_380);
-const l_last_386 = (R.and(R.not((l_period_384 == null)), (R.prop(l_period_384, "end") == null)) ? d1(st) : M_StsCommon.f["LastDay"](st.L_Common, a_M_380));
-if (!(f38(st, l_drug_383))) continue;
-out381.push(({ "drug": R.prop(l_drug_383, "key"), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_380, P3)), "kind": "statement", "completed": false, "single": (l_period_384 == null), "date": l_first_385, "startNumber": f0(st, l_first_385), "endNumber": f0(st, l_last_386), "linkKeys": R.union((() => { const s387 = R.prop(a_M_380, "partOf");
-if (s387 == null) return null;
-const isList = Array.isArray(s387);
-let out389 = [];
-for (const a_R_388 of (s387 == null ? [] : Array.isArray(s387) ? s387 : [s387])) {
-out389.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_388));
 }
-return isList ? out389 : out389[0]; })(), (() => { const s390 = R.prop(a_M_380, "derivedFrom");
-if (s390 == null) return null;
-const isList = Array.isArray(s390);
-let out392 = [];
-for (const a_R_391 of (s390 == null ? [] : Array.isArray(s390) ? s390 : [s390])) {
-out392.push(M_StsCommon.f["ReferenceKey"](st.L_Common, a_R_391));
+const l_first_811 = r812;
+let c817;
+if (R.not((l_bounds_809 == null))) {
+let r815 = f41(st, l_bounds_809);
+if (r815 == null) {
+r815 = d1(st);
+if (r815 == null) {
+r815 = null;
 }
-return isList ? out392 : out392[0]; })(), false), "dose": f32(st, a_M_380) }));
 }
-return isList ? out381 : out381[0]; })(), false));
+c817 = r815;
+} else {
+const x816 = a_M_800;
+c817 = (x816 == null ? M_StsCommon.f26(st.L_Common, x816) : M_StsCommon.f26(st.L_Common, x816));
+}
+const l_last_814 = c817;
+if (!(f38(st, l_drug_808))) continue;
+out803.push(({ "drug": R.prop(l_drug_808, "key"), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_800, P6)), "kind": (l_reported_810 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_800, P4), "completed"), "single": (l_bounds_809 == null), "date": l_first_811, "startNumber": f0(st, l_first_811), "endNumber": f0(st, l_last_814), "linkKeys": [], "dose": f31(st, a_M_800) }));
+}
+q801 = isList802 ? out803 : out803[0];
+}
+const s818 = d6(st);
+let q820 = null;
+if (!(s818 == null)) {
+const isList821 = Array.isArray(s818);
+let out822 = [];
+const r823 = Array.isArray(s818) ? s818 : [s818];
+for (let i824 = 0; i824 < r823.length; i824++) {
+const a_M_819 = r823[i824];
+const x826 = a_M_819;
+const l_medication_825 = (x826 == null ? f6(st, x826) : f5(st, x826));
+const l_drug_827 = f13(st, l_medication_825);
+const l_period_828 = R.as(R.prop(a_M_819, "effective"), K1, false);
+const x830 = a_M_819;
+const l_first_829 = (x830 == null ? M_StsCommon.f25(st.L_Common, x830) : M_StsCommon.f23(st.L_Common, x830));
+let c833;
+if (R.and(R.not((l_period_828 == null)), (R.prop(l_period_828, "end") == null))) {
+c833 = d1(st);
+} else {
+const x832 = a_M_819;
+c833 = (x832 == null ? M_StsCommon.f26(st.L_Common, x832) : M_StsCommon.f24(st.L_Common, x832));
+}
+const l_last_831 = c833;
+if (!(f38(st, l_drug_827))) continue;
+const s834 = R.prop(a_M_819, "partOf");
+let q836 = null;
+if (!(s834 == null)) {
+const isList837 = Array.isArray(s834);
+let out838 = [];
+const r839 = Array.isArray(s834) ? s834 : [s834];
+for (let i840 = 0; i840 < r839.length; i840++) {
+const a_R_835 = r839[i840];
+out838.push(M_StsCommon.f45(st.L_Common, a_R_835));
+}
+q836 = isList837 ? out838 : out838[0];
+}
+const s841 = R.prop(a_M_819, "derivedFrom");
+let q843 = null;
+if (!(s841 == null)) {
+const isList844 = Array.isArray(s841);
+let out845 = [];
+const r846 = Array.isArray(s841) ? s841 : [s841];
+for (let i847 = 0; i847 < r846.length; i847++) {
+const a_R_842 = r846[i847];
+out845.push(M_StsCommon.f45(st.L_Common, a_R_842));
+}
+q843 = isList844 ? out845 : out845[0];
+}
+out822.push(({ "drug": R.prop(l_drug_827, "key"), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_819, P3)), "kind": "statement", "completed": false, "single": (l_period_828 == null), "date": l_first_829, "startNumber": f0(st, l_first_829), "endNumber": f0(st, l_last_831), "linkKeys": R.union(q836, q843, false), "dose": f32(st, a_M_819) }));
+}
+q820 = isList821 ? out822 : out822[0];
+}
+  return (st.v[71] = R.union(q801, q820, false));
 }
 // define "Administration Sources"
-function d72(st) {
+export function d72(st) {
   const x = st.v[72];
-  return x !== undefined ? x : (st.v[72] = (() => { const s393 = d68(st);
-if (s393 == null) return null;
-const isList = Array.isArray(s393);
-let out395 = [];
-for (const a_A_394 of (s393 == null ? [] : Array.isArray(s393) ? s393 : [s393])) {
-out395.push(R.prop(a_A_394, "source"));
+  if (x !== undefined) return x;
+const s848 = d68(st);
+let q850 = null;
+if (!(s848 == null)) {
+const isList851 = Array.isArray(s848);
+let out852 = [];
+const r853 = Array.isArray(s848) ? s848 : [s848];
+for (let i854 = 0; i854 < r853.length; i854++) {
+const a_A_849 = r853[i854];
+out852.push(R.prop(a_A_849, "source"));
 }
-return isList ? out395 : out395[0]; })());
+q850 = isList851 ? out852 : out852[0];
+}
+  return (st.v[72] = q850);
 }
 // define "Record Coverage"
-function d73(st) {
+export function d73(st) {
   const x = st.v[73];
-  return x !== undefined ? x : (st.v[73] = (() => { const s396 = d71(st);
-if (s396 == null) return null;
-const isList = Array.isArray(s396);
-let out398 = [];
-for (const a_R_397 of (s396 == null ? [] : Array.isArray(s396) ? s396 : [s396])) {
-const l_adminDays_399 = f43(st, a_R_397);
-out398.push(({ "record": a_R_397, "linked": f42(st, a_R_397), "spanCovered": f44(st, l_adminDays_399, R.subtract(R.prop(a_R_397, "startNumber"), 3), R.prop(a_R_397, "endNumber")), "adminDays": l_adminDays_399 }));
+  if (x !== undefined) return x;
+const s855 = d71(st);
+let q857 = null;
+if (!(s855 == null)) {
+const isList858 = Array.isArray(s855);
+let out859 = [];
+const r860 = Array.isArray(s855) ? s855 : [s855];
+for (let i861 = 0; i861 < r860.length; i861++) {
+const a_R_856 = r860[i861];
+const l_adminDays_862 = f43(st, a_R_856);
+out859.push(({ "record": a_R_856, "linked": f42(st, a_R_856), "spanCovered": f44(st, l_adminDays_862, R.subtract(R.prop(a_R_856, "startNumber"), 3), R.prop(a_R_856, "endNumber")), "adminDays": l_adminDays_862 }));
 }
-return isList ? out398 : out398[0]; })());
+q857 = isList858 ? out859 : out859[0];
+}
+  return (st.v[73] = q857);
 }
 // define "Classified Records"
-function d74(st) {
+export function d74(st) {
   const x = st.v[74];
-  return x !== undefined ? x : (st.v[74] = (() => { const s400 = d73(st);
-if (s400 == null) return null;
-const isList = Array.isArray(s400);
-let out402 = [];
-for (const a_C_401 of (s400 == null ? [] : Array.isArray(s400) ? s400 : [s400])) {
-const l_R_403 = R.prop(a_C_401, "record");
-const l_isExplained_404 = (R.prop(a_C_401, "linked") ? false : (R.not(R.prop(l_R_403, "single")) ? R.prop(a_C_401, "spanCovered") : R.exists((() => { const s405 = R.prop(a_C_401, "adminDays");
-if (s405 == null) return null;
-const isList = Array.isArray(s405);
-let out407 = [];
-for (const a_D_406 of (s405 == null ? [] : Array.isArray(s405) ? s405 : [s405])) {
-if (!(R.equal(f45(st, R.prop(l_R_403, "kind"), R.prop(l_R_403, "drug"), a_D_406), R.prop(l_R_403, "source")))) continue;
-out407.push(a_D_406);
+  if (x !== undefined) return x;
+const s863 = d73(st);
+let q865 = null;
+if (!(s863 == null)) {
+const isList866 = Array.isArray(s863);
+let out867 = [];
+const r868 = Array.isArray(s863) ? s863 : [s863];
+for (let i869 = 0; i869 < r868.length; i869++) {
+const a_C_864 = r868[i869];
+const l_R_870 = R.prop(a_C_864, "record");
+let c880;
+if (R.prop(a_C_864, "linked")) {
+c880 = false;
+} else {
+let c879;
+if (R.not(R.prop(l_R_870, "single"))) {
+c879 = R.prop(a_C_864, "spanCovered");
+} else {
+const s872 = R.prop(a_C_864, "adminDays");
+let q874 = null;
+if (!(s872 == null)) {
+const isList875 = Array.isArray(s872);
+let out876 = [];
+const r877 = Array.isArray(s872) ? s872 : [s872];
+for (let i878 = 0; i878 < r877.length; i878++) {
+const a_D_873 = r877[i878];
+if (!(R.equal(f45(st, R.prop(l_R_870, "kind"), R.prop(l_R_870, "drug"), a_D_873), R.prop(l_R_870, "source")))) continue;
+out876.push(a_D_873);
 }
-out407 = R.distinctList(out407);
-return isList ? out407 : out407[0]; })())));
-const l_isPending_408 = R.and(R.and(R.and(R.not(R.prop(a_C_401, "linked")), R.not(l_isExplained_404)), R.equal(R.prop(l_R_403, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_403, "startNumber")), p(st, "coverGapDays", false)));
-out402.push(({ "drug": R.prop(l_R_403, "drug"), "source": R.prop(l_R_403, "source"), "kind": R.prop(l_R_403, "kind"), "date": R.prop(l_R_403, "date"), "status": (R.prop(a_C_401, "linked") ? "linked" : (l_isExplained_404 ? "explained" : (l_isPending_408 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_401, "linked")), R.not(l_isExplained_404)), R.not(l_isPending_408)), R.equal(R.prop(l_R_403, "kind"), "order")), R.prop(l_R_403, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, R.prop(l_R_403, "dose"), R.prop(l_R_403, "startNumber")) }));
+q874 = isList875 ? out876 : out876[0];
 }
-return isList ? out402 : out402[0]; })());
+c879 = R.exists(q874);
+}
+c880 = c879;
+}
+const l_isExplained_871 = c880;
+const l_isPending_881 = R.and(R.and(R.and(R.not(R.prop(a_C_864, "linked")), R.not(l_isExplained_871)), R.equal(R.prop(l_R_870, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_870, "startNumber")), p(st, "coverGapDays", false)));
+out867.push(({ "drug": R.prop(l_R_870, "drug"), "source": R.prop(l_R_870, "source"), "kind": R.prop(l_R_870, "kind"), "date": R.prop(l_R_870, "date"), "status": (R.prop(a_C_864, "linked") ? "linked" : (l_isExplained_871 ? "explained" : (l_isPending_881 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_864, "linked")), R.not(l_isExplained_871)), R.not(l_isPending_881)), R.equal(R.prop(l_R_870, "kind"), "order")), R.prop(l_R_870, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, R.prop(l_R_870, "dose"), R.prop(l_R_870, "startNumber")) }));
+}
+q865 = isList866 ? out867 : out867[0];
+}
+  return (st.v[74] = q865);
 }
 // define "Dose Events"
-function d75(st) {
+export function d75(st) {
   const x = st.v[75];
-  return x !== undefined ? x : (st.v[75] = R.union((() => { const s409 = d70(st);
-if (s409 == null) return null;
-const isList = Array.isArray(s409);
-let out411 = [];
-for (const a_E_410 of (s409 == null ? [] : Array.isArray(s409) ? s409 : [s409])) {
-out411.push(({ "drug": R.prop(a_E_410, "drug"), "source": R.prop(a_E_410, "source"), "date": R.prop(a_E_410, "date"), "partial": R.prop(a_E_410, "partial"), "mgM2": R.prop(a_E_410, "mgM2"), "orderedDose": R.prop(a_E_410, "orderedDose"), "reason": R.prop(a_E_410, "reason"), "checkDose": R.prop(a_E_410, "checkDose"), "bsaSources": R.prop(a_E_410, "bsaSources") }));
+  if (x !== undefined) return x;
+const s882 = d70(st);
+let q884 = null;
+if (!(s882 == null)) {
+const isList885 = Array.isArray(s882);
+let out886 = [];
+const r887 = Array.isArray(s882) ? s882 : [s882];
+for (let i888 = 0; i888 < r887.length; i888++) {
+const a_E_883 = r887[i888];
+out886.push(({ "drug": R.prop(a_E_883, "drug"), "source": R.prop(a_E_883, "source"), "date": R.prop(a_E_883, "date"), "partial": R.prop(a_E_883, "partial"), "mgM2": R.prop(a_E_883, "mgM2"), "orderedDose": R.prop(a_E_883, "orderedDose"), "reason": R.prop(a_E_883, "reason"), "checkDose": R.prop(a_E_883, "checkDose"), "bsaSources": R.prop(a_E_883, "bsaSources") }));
 }
-return isList ? out411 : out411[0]; })(), (() => { const s412 = d74(st);
-if (s412 == null) return null;
-const isList = Array.isArray(s412);
-let out414 = [];
-for (const a_C_413 of (s412 == null ? [] : Array.isArray(s412) ? s412 : [s412])) {
-if (!(R.prop(a_C_413, "countsAsAdministration"))) continue;
-out414.push(({ "drug": R.prop(a_C_413, "drug"), "source": R.prop(a_C_413, "source"), "date": R.prop(a_C_413, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_413, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_413, "converted"), "reason"), "checkDose": R.or((() => { let r415; r415 = R.greater(R.prop(R.prop(a_C_413, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false)); if (r415 != null) return r415; r415 = false; if (r415 != null) return r415; return null; })(), R.prop(R.prop(a_C_413, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_413, "converted"), "bsaSources") }));
+q884 = isList885 ? out886 : out886[0];
 }
-return isList ? out414 : out414[0]; })(), false));
+const s889 = d74(st);
+let q891 = null;
+if (!(s889 == null)) {
+const isList892 = Array.isArray(s889);
+let out893 = [];
+const r894 = Array.isArray(s889) ? s889 : [s889];
+for (let i895 = 0; i895 < r894.length; i895++) {
+const a_C_890 = r894[i895];
+if (!(R.prop(a_C_890, "countsAsAdministration"))) continue;
+let r896 = R.greater(R.prop(R.prop(a_C_890, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false));
+if (r896 == null) {
+r896 = false;
+if (r896 == null) {
+r896 = null;
+}
+}
+out893.push(({ "drug": R.prop(a_C_890, "drug"), "source": R.prop(a_C_890, "source"), "date": R.prop(a_C_890, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_890, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_890, "converted"), "reason"), "checkDose": R.or(r896, R.prop(R.prop(a_C_890, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_890, "converted"), "bsaSources") }));
+}
+q891 = isList892 ? out893 : out893[0];
+}
+  return (st.v[75] = R.union(q884, q891, false));
 }
 // define "Unconfirmed Records"
-function d76(st) {
+export function d76(st) {
   const x = st.v[76];
-  return x !== undefined ? x : (st.v[76] = (() => { const s416 = d74(st);
-if (s416 == null) return null;
-const isList = Array.isArray(s416);
-let out418 = [];
-for (const a_C_417 of (s416 == null ? [] : Array.isArray(s416) ? s416 : [s416])) {
-if (!(R.and(R.equal(R.prop(a_C_417, "status"), "unconfirmed"), R.not(R.prop(a_C_417, "countsAsAdministration"))))) continue;
-out418.push(a_C_417);
+  if (x !== undefined) return x;
+const s897 = d74(st);
+let q899 = null;
+if (!(s897 == null)) {
+const isList900 = Array.isArray(s897);
+let out901 = [];
+const r902 = Array.isArray(s897) ? s897 : [s897];
+for (let i903 = 0; i903 < r902.length; i903++) {
+const a_C_898 = r902[i903];
+if (!(R.and(R.equal(R.prop(a_C_898, "status"), "unconfirmed"), R.not(R.prop(a_C_898, "countsAsAdministration"))))) continue;
+out901.push(a_C_898);
 }
-return isList ? out418 : out418[0]; })());
+q899 = isList900 ? out901 : out901[0];
+}
+  return (st.v[76] = q899);
 }
 // define "Incomplete Types"
-function d77(st) {
+export function d77(st) {
   const x = st.v[77];
-  return x !== undefined ? x : (st.v[77] = R.split((() => { let r419; r419 = p(st, "Incomplete", true); if (r419 != null) return r419; r419 = ""; if (r419 != null) return r419; return null; })(), ","));
+  if (x !== undefined) return x;
+let r904 = p(st, "Incomplete", true);
+if (r904 == null) {
+r904 = "";
+if (r904 == null) {
+r904 = null;
+}
+}
+  return (st.v[77] = R.split(r904, ","));
 }
 // define "Medication History Incomplete"
-function d78(st) {
+export function d78(st) {
   const x = st.v[78];
-  return x !== undefined ? x : (st.v[78] = R.exists((() => { const s420 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-if (s420 == null) return null;
-const isList = Array.isArray(s420);
-let out422 = [];
-for (const a_T_421 of (s420 == null ? [] : Array.isArray(s420) ? s420 : [s420])) {
-if (!(R.inList(a_T_421, d77(st), undefined))) continue;
-out422.push(a_T_421);
+  if (x !== undefined) return x;
+const s905 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+let q907 = null;
+if (!(s905 == null)) {
+const isList908 = Array.isArray(s905);
+let out909 = [];
+const r910 = Array.isArray(s905) ? s905 : [s905];
+for (let i911 = 0; i911 < r910.length; i911++) {
+const a_T_906 = r910[i911];
+if (!(R.inList(a_T_906, d77(st), undefined))) continue;
+out909.push(a_T_906);
 }
-out422 = R.distinctList(out422);
-return isList ? out422 : out422[0]; })()));
+q907 = isList908 ? out909 : out909[0];
+}
+  return (st.v[78] = R.exists(q907));
 }
 // define "Doxorubicin Events"
-function d79(st) {
+export function d79(st) {
   const x = st.v[79];
-  return x !== undefined ? x : (st.v[79] = (() => { const s423 = d75(st);
-if (s423 == null) return null;
-const isList = Array.isArray(s423);
-let out425 = [];
-for (const a_E_424 of (s423 == null ? [] : Array.isArray(s423) ? s423 : [s423])) {
-if (!(R.equal(R.prop(a_E_424, "drug"), "doxorubicin"))) continue;
-out425.push(a_E_424);
+  if (x !== undefined) return x;
+const s912 = d75(st);
+let q914 = null;
+if (!(s912 == null)) {
+const isList915 = Array.isArray(s912);
+let out916 = [];
+const r917 = Array.isArray(s912) ? s912 : [s912];
+for (let i918 = 0; i918 < r917.length; i918++) {
+const a_E_913 = r917[i918];
+if (!(R.equal(R.prop(a_E_913, "drug"), "doxorubicin"))) continue;
+out916.push(a_E_913);
 }
-return isList ? out425 : out425[0]; })());
+q914 = isList915 ? out916 : out916[0];
+}
+  return (st.v[79] = q914);
 }
 // define "Doxorubicin Unconfirmed"
-function d80(st) {
+export function d80(st) {
   const x = st.v[80];
-  return x !== undefined ? x : (st.v[80] = (() => { const s426 = d76(st);
-if (s426 == null) return null;
-const isList = Array.isArray(s426);
-let out428 = [];
-for (const a_C_427 of (s426 == null ? [] : Array.isArray(s426) ? s426 : [s426])) {
-if (!(R.equal(R.prop(a_C_427, "drug"), "doxorubicin"))) continue;
-out428.push(a_C_427);
+  if (x !== undefined) return x;
+const s919 = d76(st);
+let q921 = null;
+if (!(s919 == null)) {
+const isList922 = Array.isArray(s919);
+let out923 = [];
+const r924 = Array.isArray(s919) ? s919 : [s919];
+for (let i925 = 0; i925 < r924.length; i925++) {
+const a_C_920 = r924[i925];
+if (!(R.equal(R.prop(a_C_920, "drug"), "doxorubicin"))) continue;
+out923.push(a_C_920);
 }
-return isList ? out428 : out428[0]; })());
+q921 = isList922 ? out923 : out923[0];
+}
+  return (st.v[80] = q921);
 }
 // define "Cumulative Doxorubicin Sum"
-function d81(st) {
+export function d81(st) {
   const x = st.v[81];
-  return x !== undefined ? x : (st.v[81] = (() => { let r429; r429 = R.sum((() => { const s430 = d79(st);
-if (s430 == null) return null;
-const isList = Array.isArray(s430);
-let out432 = [];
-for (const a_E_431 of (s430 == null ? [] : Array.isArray(s430) ? s430 : [s430])) {
-out432.push(R.prop(a_E_431, "mgM2"));
+  if (x !== undefined) return x;
+const s927 = d79(st);
+let q929 = null;
+if (!(s927 == null)) {
+const isList930 = Array.isArray(s927);
+let out931 = [];
+const r932 = Array.isArray(s927) ? s927 : [s927];
+for (let i933 = 0; i933 < r932.length; i933++) {
+const a_E_928 = r932[i933];
+out931.push(R.prop(a_E_928, "mgM2"));
 }
-return isList ? out432 : out432[0]; })()); if (r429 != null) return r429; r429 = 0; if (r429 != null) return r429; return null; })());
+q929 = isList930 ? out931 : out931[0];
+}
+let r926 = R.sum(q929);
+if (r926 == null) {
+r926 = 0;
+if (r926 == null) {
+r926 = null;
+}
+}
+  return (st.v[81] = r926);
 }
 // define "Other Anthracyclines"
-function d82(st) {
+export function d82(st) {
   const x = st.v[82];
-  return x !== undefined ? x : (st.v[82] = R.distinct((() => { const s433 = d37(st);
-if (s433 == null) return null;
-const isList = Array.isArray(s433);
-let out435 = [];
-for (const a_E_434 of (s433 == null ? [] : Array.isArray(s433) ? s433 : [s433])) {
-if (!(R.not(R.equal(R.prop(a_E_434, "drug"), "doxorubicin")))) continue;
-out435.push(R.prop(a_E_434, "drug"));
+  if (x !== undefined) return x;
+const s934 = d37(st);
+let q936 = null;
+if (!(s934 == null)) {
+const isList937 = Array.isArray(s934);
+let out938 = [];
+const r939 = Array.isArray(s934) ? s934 : [s934];
+for (let i940 = 0; i940 < r939.length; i940++) {
+const a_E_935 = r939[i940];
+if (!(R.not(R.equal(R.prop(a_E_935, "drug"), "doxorubicin")))) continue;
+out938.push(R.prop(a_E_935, "drug"));
 }
-out435 = R.distinctList(out435);
-return isList ? out435 : out435[0]; })()));
+out938 = R.distinctList(out938);
+q936 = isList937 ? out938 : out938[0];
+}
+  return (st.v[82] = R.distinct(q936));
 }
 // define "Cumulative Doxorubicin Known"
-function d83(st) {
+export function d83(st) {
   const x = st.v[83];
-  return x !== undefined ? x : (st.v[83] = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists((() => { const s436 = d79(st);
-if (s436 == null) return null;
-const isList = Array.isArray(s436);
-let out438 = [];
-for (const a_E_437 of (s436 == null ? [] : Array.isArray(s436) ? s436 : [s436])) {
-if (!((R.prop(a_E_437, "mgM2") == null))) continue;
-out438.push(a_E_437);
+  if (x !== undefined) return x;
+const s941 = d79(st);
+let q943 = null;
+if (!(s941 == null)) {
+const isList944 = Array.isArray(s941);
+let out945 = [];
+const r946 = Array.isArray(s941) ? s941 : [s941];
+for (let i947 = 0; i947 < r946.length; i947++) {
+const a_E_942 = r946[i947];
+if (!((R.prop(a_E_942, "mgM2") == null))) continue;
+out945.push(a_E_942);
 }
-return isList ? out438 : out438[0]; })()))), R.not(R.exists(d82(st)))), R.not(d78(st))));
+q943 = isList944 ? out945 : out945[0];
+}
+  return (st.v[83] = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists(q943))), R.not(R.exists(d82(st)))), R.not(d78(st))));
 }
 // define "Cumulative Doxorubicin At Least"
-function d84(st) {
+export function d84(st) {
   const x = st.v[84];
-  return x !== undefined ? x : (st.v[84] = R.not(d83(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[84] = R.not(d83(st)));
 }
 // define "Cumulative Doxorubicin Possible"
-function d85(st) {
+export function d85(st) {
   const x = st.v[85];
-  return x !== undefined ? x : (st.v[85] = R.add(d81(st), (() => { let r439; r439 = R.sum((() => { const s440 = d80(st);
-if (s440 == null) return null;
-const isList = Array.isArray(s440);
-let out442 = [];
-for (const a_C_441 of (s440 == null ? [] : Array.isArray(s440) ? s440 : [s440])) {
-out442.push(R.prop(R.prop(a_C_441, "converted"), "mgM2"));
+  if (x !== undefined) return x;
+const s949 = d80(st);
+let q951 = null;
+if (!(s949 == null)) {
+const isList952 = Array.isArray(s949);
+let out953 = [];
+const r954 = Array.isArray(s949) ? s949 : [s949];
+for (let i955 = 0; i955 < r954.length; i955++) {
+const a_C_950 = r954[i955];
+out953.push(R.prop(R.prop(a_C_950, "converted"), "mgM2"));
 }
-return isList ? out442 : out442[0]; })()); if (r439 != null) return r439; r439 = 0; if (r439 != null) return r439; return null; })()));
+q951 = isList952 ? out953 : out953[0];
+}
+let r948 = R.sum(q951);
+if (r948 == null) {
+r948 = 0;
+if (r948 == null) {
+r948 = null;
+}
+}
+  return (st.v[85] = R.add(d81(st), r948));
 }
 // define "Cumulative Doxorubicin Unconfirmed Count"
-function d86(st) {
+export function d86(st) {
   const x = st.v[86];
-  return x !== undefined ? x : (st.v[86] = R.count(d80(st)));
+  if (x !== undefined) return x;
+
+  return (st.v[86] = R.count(d80(st)));
 }
 // define "Cumulative Doxorubicin Not Counted"
-function d87(st) {
+export function d87(st) {
   const x = st.v[87];
-  return x !== undefined ? x : (st.v[87] = R.union((() => { const s443 = d79(st);
-if (s443 == null) return null;
-const isList = Array.isArray(s443);
-let out445 = [];
-for (const a_E_444 of (s443 == null ? [] : Array.isArray(s443) ? s443 : [s443])) {
-if (!((R.prop(a_E_444, "mgM2") == null))) continue;
-out445.push(({ "source": R.prop(a_E_444, "source"), "date": R.prop(a_E_444, "date"), "reason": R.prop(a_E_444, "reason") }));
+  if (x !== undefined) return x;
+const s956 = d79(st);
+let q958 = null;
+if (!(s956 == null)) {
+const isList959 = Array.isArray(s956);
+let out960 = [];
+const r961 = Array.isArray(s956) ? s956 : [s956];
+for (let i962 = 0; i962 < r961.length; i962++) {
+const a_E_957 = r961[i962];
+if (!((R.prop(a_E_957, "mgM2") == null))) continue;
+out960.push(({ "source": R.prop(a_E_957, "source"), "date": R.prop(a_E_957, "date"), "reason": R.prop(a_E_957, "reason") }));
 }
-return isList ? out445 : out445[0]; })(), (() => { const s446 = d80(st);
-if (s446 == null) return null;
-const isList = Array.isArray(s446);
-let out448 = [];
-for (const a_C_447 of (s446 == null ? [] : Array.isArray(s446) ? s446 : [s446])) {
-out448.push(({ "source": R.prop(a_C_447, "source"), "date": R.prop(a_C_447, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_447, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+q958 = isList959 ? out960 : out960[0];
 }
-return isList ? out448 : out448[0]; })(), false));
+const s963 = d80(st);
+let q965 = null;
+if (!(s963 == null)) {
+const isList966 = Array.isArray(s963);
+let out967 = [];
+const r968 = Array.isArray(s963) ? s963 : [s963];
+for (let i969 = 0; i969 < r968.length; i969++) {
+const a_C_964 = r968[i969];
+out967.push(({ "source": R.prop(a_C_964, "source"), "date": R.prop(a_C_964, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_964, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+}
+q965 = isList966 ? out967 : out967[0];
+}
+  return (st.v[87] = R.union(q958, q965, false));
 }
 // define "Other Anthracycline Sums"
-function d88(st) {
+export function d88(st) {
   const x = st.v[88];
-  return x !== undefined ? x : (st.v[88] = (() => { const s449 = d82(st);
-if (s449 == null) return null;
-const isList = Array.isArray(s449);
-let out451 = [];
-for (const a_K_450 of (s449 == null ? [] : Array.isArray(s449) ? s449 : [s449])) {
-out451.push(({ "drug": a_K_450, "mgM2": (() => { let r452; r452 = R.sum((() => { const s453 = d75(st);
-if (s453 == null) return null;
-const isList = Array.isArray(s453);
-let out455 = [];
-for (const a_E_454 of (s453 == null ? [] : Array.isArray(s453) ? s453 : [s453])) {
-if (!(R.equal(R.prop(a_E_454, "drug"), a_K_450))) continue;
-out455.push(R.prop(a_E_454, "mgM2"));
+  if (x !== undefined) return x;
+const s970 = d82(st);
+let q972 = null;
+if (!(s970 == null)) {
+const isList973 = Array.isArray(s970);
+let out974 = [];
+const r975 = Array.isArray(s970) ? s970 : [s970];
+for (let i976 = 0; i976 < r975.length; i976++) {
+const a_K_971 = r975[i976];
+const s978 = d75(st);
+let q980 = null;
+if (!(s978 == null)) {
+const isList981 = Array.isArray(s978);
+let out982 = [];
+const r983 = Array.isArray(s978) ? s978 : [s978];
+for (let i984 = 0; i984 < r983.length; i984++) {
+const a_E_979 = r983[i984];
+if (!(R.equal(R.prop(a_E_979, "drug"), a_K_971))) continue;
+out982.push(R.prop(a_E_979, "mgM2"));
 }
-return isList ? out455 : out455[0]; })()); if (r452 != null) return r452; r452 = 0; if (r452 != null) return r452; return null; })(), "atLeast": R.or(R.or(R.or(R.exists((() => { const s456 = d76(st);
-if (s456 == null) return null;
-const isList = Array.isArray(s456);
-let out458 = [];
-for (const a_C_457 of (s456 == null ? [] : Array.isArray(s456) ? s456 : [s456])) {
-if (!(R.equal(R.prop(a_C_457, "drug"), a_K_450))) continue;
-out458.push(a_C_457);
+q980 = isList981 ? out982 : out982[0];
 }
-return isList ? out458 : out458[0]; })()), R.exists((() => { const s459 = d75(st);
-if (s459 == null) return null;
-const isList = Array.isArray(s459);
-let out461 = [];
-for (const a_E_460 of (s459 == null ? [] : Array.isArray(s459) ? s459 : [s459])) {
-if (!(R.and(R.equal(R.prop(a_E_460, "drug"), a_K_450), (R.prop(a_E_460, "mgM2") == null)))) continue;
-out461.push(a_E_460);
+let r977 = R.sum(q980);
+if (r977 == null) {
+r977 = 0;
+if (r977 == null) {
+r977 = null;
 }
-return isList ? out461 : out461[0]; })())), R.not(R.exists((() => { const s462 = d75(st);
-if (s462 == null) return null;
-const isList = Array.isArray(s462);
-let out464 = [];
-for (const a_E_463 of (s462 == null ? [] : Array.isArray(s462) ? s462 : [s462])) {
-if (!(R.equal(R.prop(a_E_463, "drug"), a_K_450))) continue;
-out464.push(a_E_463);
 }
-return isList ? out464 : out464[0]; })()))), d78(st)), "sources": (() => { const s465 = d37(st);
-if (s465 == null) return null;
-const isList = Array.isArray(s465);
-let out467 = [];
-for (const a_E_466 of (s465 == null ? [] : Array.isArray(s465) ? s465 : [s465])) {
-if (!(R.equal(R.prop(a_E_466, "drug"), a_K_450))) continue;
-out467.push(R.prop(a_E_466, "source"));
+const s985 = d76(st);
+let q987 = null;
+if (!(s985 == null)) {
+const isList988 = Array.isArray(s985);
+let out989 = [];
+const r990 = Array.isArray(s985) ? s985 : [s985];
+for (let i991 = 0; i991 < r990.length; i991++) {
+const a_C_986 = r990[i991];
+if (!(R.equal(R.prop(a_C_986, "drug"), a_K_971))) continue;
+out989.push(a_C_986);
 }
-out467 = R.distinctList(out467);
-return isList ? out467 : out467[0]; })() }));
+q987 = isList988 ? out989 : out989[0];
 }
-out451 = R.distinctList(out451);
-return isList ? out451 : out451[0]; })());
+const s992 = d75(st);
+let q994 = null;
+if (!(s992 == null)) {
+const isList995 = Array.isArray(s992);
+let out996 = [];
+const r997 = Array.isArray(s992) ? s992 : [s992];
+for (let i998 = 0; i998 < r997.length; i998++) {
+const a_E_993 = r997[i998];
+if (!(R.and(R.equal(R.prop(a_E_993, "drug"), a_K_971), (R.prop(a_E_993, "mgM2") == null)))) continue;
+out996.push(a_E_993);
+}
+q994 = isList995 ? out996 : out996[0];
+}
+const s999 = d75(st);
+let q1001 = null;
+if (!(s999 == null)) {
+const isList1002 = Array.isArray(s999);
+let out1003 = [];
+const r1004 = Array.isArray(s999) ? s999 : [s999];
+for (let i1005 = 0; i1005 < r1004.length; i1005++) {
+const a_E_1000 = r1004[i1005];
+if (!(R.equal(R.prop(a_E_1000, "drug"), a_K_971))) continue;
+out1003.push(a_E_1000);
+}
+q1001 = isList1002 ? out1003 : out1003[0];
+}
+const s1006 = d37(st);
+let q1008 = null;
+if (!(s1006 == null)) {
+const isList1009 = Array.isArray(s1006);
+let out1010 = [];
+const r1011 = Array.isArray(s1006) ? s1006 : [s1006];
+for (let i1012 = 0; i1012 < r1011.length; i1012++) {
+const a_E_1007 = r1011[i1012];
+if (!(R.equal(R.prop(a_E_1007, "drug"), a_K_971))) continue;
+out1010.push(R.prop(a_E_1007, "source"));
+}
+out1010 = R.distinctList(out1010);
+q1008 = isList1009 ? out1010 : out1010[0];
+}
+out974.push(({ "drug": a_K_971, "mgM2": r977, "atLeast": R.or(R.or(R.or(R.exists(q987), R.exists(q994)), R.not(R.exists(q1001))), d78(st)), "sources": q1008 }));
+}
+out974 = R.distinctList(out974);
+q972 = isList973 ? out974 : out974[0];
+}
+  return (st.v[88] = q972);
 }
 // define "Cumulative Doxorubicin"
-function d89(st) {
+export function d89(st) {
   const x = st.v[89];
-  return x !== undefined ? x : (st.v[89] = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": (() => { const s468 = d74(st);
-if (s468 == null) return null;
-const isList = Array.isArray(s468);
-let out470 = [];
-for (const a_C_469 of (s468 == null ? [] : Array.isArray(s468) ? s468 : [s468])) {
-if (!(R.and(R.equal(R.prop(a_C_469, "drug"), "doxorubicin"), R.equal(R.prop(a_C_469, "status"), "pending")))) continue;
-out470.push(({ "source": R.prop(a_C_469, "source"), "date": R.prop(a_C_469, "date") }));
+  if (x !== undefined) return x;
+const s1013 = d74(st);
+let q1015 = null;
+if (!(s1013 == null)) {
+const isList1016 = Array.isArray(s1013);
+let out1017 = [];
+const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
+for (let i1019 = 0; i1019 < r1018.length; i1019++) {
+const a_C_1014 = r1018[i1019];
+if (!(R.and(R.equal(R.prop(a_C_1014, "drug"), "doxorubicin"), R.equal(R.prop(a_C_1014, "status"), "pending")))) continue;
+out1017.push(({ "source": R.prop(a_C_1014, "source"), "date": R.prop(a_C_1014, "date") }));
 }
-return isList ? out470 : out470[0]; })(), "records": (() => { const s471 = d74(st);
-if (s471 == null) return null;
-const isList = Array.isArray(s471);
-let out473 = [];
-for (const a_C_472 of (s471 == null ? [] : Array.isArray(s471) ? s471 : [s471])) {
-if (!(R.equal(R.prop(a_C_472, "drug"), "doxorubicin"))) continue;
-out473.push(({ "source": R.prop(a_C_472, "source"), "date": R.prop(a_C_472, "date"), "status": R.prop(a_C_472, "status") }));
+q1015 = isList1016 ? out1017 : out1017[0];
 }
-return isList ? out473 : out473[0]; })() }));
+const s1020 = d74(st);
+let q1022 = null;
+if (!(s1020 == null)) {
+const isList1023 = Array.isArray(s1020);
+let out1024 = [];
+const r1025 = Array.isArray(s1020) ? s1020 : [s1020];
+for (let i1026 = 0; i1026 < r1025.length; i1026++) {
+const a_C_1021 = r1025[i1026];
+if (!(R.equal(R.prop(a_C_1021, "drug"), "doxorubicin"))) continue;
+out1024.push(({ "source": R.prop(a_C_1021, "source"), "date": R.prop(a_C_1021, "date"), "status": R.prop(a_C_1021, "status") }));
+}
+q1022 = isList1023 ? out1024 : out1024[0];
+}
+  return (st.v[89] = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": q1015, "records": q1022 }));
 }
 // define "Dx Has STS Condition"
-function d90(st) {
+export function d90(st) {
   const x = st.v[90];
-  return x !== undefined ? x : (st.v[90] = M_StsDiagnosis.d["Has STS Condition"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[90] = M_StsDiagnosis.d16(st.L_Dx));
 }
 // define "Dx Is Confirmed"
-function d91(st) {
+export function d91(st) {
   const x = st.v[91];
-  return x !== undefined ? x : (st.v[91] = M_StsDiagnosis.d["Is Confirmed"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[91] = M_StsDiagnosis.d17(st.L_Dx));
 }
 // define "Dx Histology"
-function d92(st) {
+export function d92(st) {
   const x = st.v[92];
-  return x !== undefined ? x : (st.v[92] = M_StsDiagnosis.d["Histology"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[92] = M_StsDiagnosis.d35(st.L_Dx));
 }
 // define "Dx Extent"
-function d93(st) {
+export function d93(st) {
   const x = st.v[93];
-  return x !== undefined ? x : (st.v[93] = M_StsDiagnosis.d["Extent"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[93] = M_StsDiagnosis.d44(st.L_Dx));
 }
 // define "Dx Site"
-function d94(st) {
+export function d94(st) {
   const x = st.v[94];
-  return x !== undefined ? x : (st.v[94] = M_StsDiagnosis.d["Site"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[94] = M_StsDiagnosis.d37(st.L_Dx));
 }
 // define "Dx Grade"
-function d95(st) {
+export function d95(st) {
   const x = st.v[95];
-  return x !== undefined ? x : (st.v[95] = M_StsDiagnosis.d["Grade"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[95] = M_StsDiagnosis.d47(st.L_Dx));
 }
 // define "Dx Surgery"
-function d96(st) {
+export function d96(st) {
   const x = st.v[96];
-  return x !== undefined ? x : (st.v[96] = M_StsDiagnosis.d["Surgery"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[96] = M_StsDiagnosis.d51(st.L_Dx));
 }
 // define "Dx Radiotherapy"
-function d97(st) {
+export function d97(st) {
   const x = st.v[97];
-  return x !== undefined ? x : (st.v[97] = M_StsDiagnosis.d["Radiotherapy"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[97] = M_StsDiagnosis.d53(st.L_Dx));
 }
 // define "Dx Age"
-function d98(st) {
+export function d98(st) {
   const x = st.v[98];
-  return x !== undefined ? x : (st.v[98] = M_StsDiagnosis.d["Age"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[98] = M_StsDiagnosis.d45(st.L_Dx));
 }
 // define "Dx Metastatic Evidence"
-function d99(st) {
+export function d99(st) {
   const x = st.v[99];
-  return x !== undefined ? x : (st.v[99] = M_StsDiagnosis.d["Metastatic Evidence"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[99] = M_StsDiagnosis.d42(st.L_Dx));
 }
 // define "Dx Attributed Extent Evidence"
-function d100(st) {
+export function d100(st) {
   const x = st.v[100];
-  return x !== undefined ? x : (st.v[100] = M_StsDiagnosis.d["Attributed Extent Evidence"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[100] = M_StsDiagnosis.d39(st.L_Dx));
 }
 // define "Dx Stage Observations"
-function d101(st) {
+export function d101(st) {
   const x = st.v[101];
-  return x !== undefined ? x : (st.v[101] = M_StsDiagnosis.d["Stage Observations"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[101] = M_StsDiagnosis.d58(st.L_Dx));
 }
 // define "Dx Confirmed STS Conditions"
-function d102(st) {
+export function d102(st) {
   const x = st.v[102];
-  return x !== undefined ? x : (st.v[102] = M_StsDiagnosis.d["Confirmed STS Conditions"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[102] = M_StsDiagnosis.d56(st.L_Dx));
 }
 // define "Dx Used Analyses"
-function d103(st) {
+export function d103(st) {
   const x = st.v[103];
-  return x !== undefined ? x : (st.v[103] = M_StsDiagnosis.d["Used Analyses"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[103] = M_StsDiagnosis.d20(st.L_Dx));
 }
 // define "Dx STS Condition List"
-function d104(st) {
+export function d104(st) {
   const x = st.v[104];
-  return x !== undefined ? x : (st.v[104] = M_StsDiagnosis.d["STS Condition List"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[104] = M_StsDiagnosis.d25(st.L_Dx));
 }
 // define "Dx Ignored Evidence"
-function d105(st) {
+export function d105(st) {
   const x = st.v[105];
-  return x !== undefined ? x : (st.v[105] = M_StsDiagnosis.d["Ignored Evidence"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[105] = M_StsDiagnosis.d41(st.L_Dx));
 }
 // define "Dx Second Primary List"
-function d106(st) {
+export function d106(st) {
   const x = st.v[106];
-  return x !== undefined ? x : (st.v[106] = M_StsDiagnosis.d["Second Primary List"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[106] = M_StsDiagnosis.d24(st.L_Dx));
 }
 // define "Dx Disease Status"
-function d107(st) {
+export function d107(st) {
   const x = st.v[107];
-  return x !== undefined ? x : (st.v[107] = M_StsDiagnosis.d["Disease Status"](st.L_Dx));
+  if (x !== undefined) return x;
+
+  return (st.v[107] = M_StsDiagnosis.d54(st.L_Dx));
 }
 // function "DayNumber"(d)
-function f0(st, o0) {
-  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : (() => { const s474 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-if (s474 == null) return null;
-const isList = Array.isArray(s474);
-let out476 = [];
-for (const a_T_475 of (s474 == null ? [] : Array.isArray(s474) ? s474 : [s474])) {
-out476.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_475, "y"), 365), R.truncatedDivide(R.prop(a_T_475, "y"), 4)), R.truncatedDivide(R.prop(a_T_475, "y"), 100)), R.truncatedDivide(R.prop(a_T_475, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_475, "m"), 2) ? R.subtract(R.prop(a_T_475, "m"), 3) : R.add(R.prop(a_T_475, "m"), 9))), 2), 5)), R.prop(a_T_475, "dd")), 693902));
+export function f0(st, o0) {
+let c1034;
+if ((R.component(o0, "day") == null)) {
+c1034 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
+} else {
+const s1027 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+let q1029 = null;
+if (!(s1027 == null)) {
+const isList1030 = Array.isArray(s1027);
+let out1031 = [];
+const r1032 = Array.isArray(s1027) ? s1027 : [s1027];
+for (let i1033 = 0; i1033 < r1032.length; i1033++) {
+const a_T_1028 = r1032[i1033];
+out1031.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_1028, "y"), 365), R.truncatedDivide(R.prop(a_T_1028, "y"), 4)), R.truncatedDivide(R.prop(a_T_1028, "y"), 100)), R.truncatedDivide(R.prop(a_T_1028, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_1028, "m"), 2) ? R.subtract(R.prop(a_T_1028, "m"), 3) : R.add(R.prop(a_T_1028, "m"), 9))), 2), 5)), R.prop(a_T_1028, "dd")), 693902));
 }
-return isList ? out476 : out476[0]; })());
+q1029 = isList1030 ? out1031 : out1031[0];
+}
+c1034 = q1029;
+}
+  return c1034;
 }
 // function "IsDraft"(id)
-function f1(st, o0) {
-  return (() => { let r477; r477 = R.inList(o0, (() => { let r478; r478 = p(st, "DraftOrderIds", false); if (r478 != null) return r478; r478 = []; if (r478 != null) return r478; return null; })(), undefined); if (r477 != null) return r477; r477 = false; if (r477 != null) return r477; return null; })();
+export function f1(st, o0) {
+let r1036 = p(st, "DraftOrderIds", false);
+if (r1036 == null) {
+r1036 = [];
+if (r1036 == null) {
+r1036 = null;
+}
+}
+let r1035 = R.inList(o0, r1036, undefined);
+if (r1035 == null) {
+r1035 = false;
+if (r1035 == null) {
+r1035 = null;
+}
+}
+  return r1035;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
-function f2(st, o0, o1, o2) {
+export function f2(st, o0, o1, o2) {
+
   return R.concatenate(R.concatenate(R.concatenate(R.concatenate(R.concatenate("contained.", o0), "."), o1), "."), o2);
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
-function f3(st, o0, o1, o2) {
-  return ((o0 == null) ? R.as(null, K7, false) : (R.startsWith(o0, "#") ? R.prop(R.first((() => { const s479 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s479 == null) return null;
-const isList = Array.isArray(s479);
-let out481 = [];
-for (const a_M_480 of (s479 == null ? [] : Array.isArray(s479) ? s479 : [s479])) {
-if (!(R.equal(R.primitiveValue(a_M_480, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out481.push(a_M_480);
+export function f3(st, o0, o1, o2) {
+let c1052;
+if ((o0 == null)) {
+c1052 = R.as(null, K7, false);
+} else {
+let c1051;
+if (R.startsWith(o0, "#")) {
+const s1037 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1039 = null;
+if (!(s1037 == null)) {
+const isList1040 = Array.isArray(s1037);
+let out1041 = [];
+const r1042 = Array.isArray(s1037) ? s1037 : [s1037];
+for (let i1043 = 0; i1043 < r1042.length; i1043++) {
+const a_M_1038 = r1042[i1043];
+if (!(R.equal(R.primitiveValue(a_M_1038, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1041.push(a_M_1038);
 }
-return isList ? out481 : out481[0]; })()), "code") : R.prop(R.first((() => { const s482 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-if (s482 == null) return null;
-const isList = Array.isArray(s482);
-let out484 = [];
-for (const a_M_483 of (s482 == null ? [] : Array.isArray(s482) ? s482 : [s482])) {
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_483, P14))))) continue;
-out484.push(a_M_483);
+q1039 = isList1040 ? out1041 : out1041[0];
 }
-return isList ? out484 : out484[0]; })()), "code")));
+c1051 = R.prop(R.first(q1039), "code");
+} else {
+const s1044 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1046 = null;
+if (!(s1044 == null)) {
+const isList1047 = Array.isArray(s1044);
+let out1048 = [];
+const r1049 = Array.isArray(s1044) ? s1044 : [s1044];
+for (let i1050 = 0; i1050 < r1049.length; i1050++) {
+const a_M_1045 = r1049[i1050];
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1045, P14))))) continue;
+out1048.push(a_M_1045);
+}
+q1046 = isList1047 ? out1048 : out1048[0];
+}
+c1051 = R.prop(R.first(q1046), "code");
+}
+c1052 = c1051;
+}
+  return c1052;
 }
 // function "MedicationConcept"(M)
-function f4(st, o0) {
-  return (() => { let r485; r485 = R.as(R.prop(o0, "medication"), K7, false); if (r485 != null) return r485; r485 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1)); if (r485 != null) return r485; return null; })();
+export function f4(st, o0) {
+let r1053 = R.as(R.prop(o0, "medication"), K7, false);
+if (r1053 == null) {
+r1053 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
+if (r1053 == null) {
+r1053 = null;
+}
+}
+  return r1053;
 }
 // function "MedicationConcept"(M)
-function f5(st, o0) {
-  return (() => { let r486; r486 = R.as(R.prop(o0, "medication"), K7, false); if (r486 != null) return r486; r486 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3)); if (r486 != null) return r486; return null; })();
+export function f5(st, o0) {
+let r1054 = R.as(R.prop(o0, "medication"), K7, false);
+if (r1054 == null) {
+r1054 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+if (r1054 == null) {
+r1054 = null;
+}
+}
+  return r1054;
 }
 // function "MedicationConcept"(M)
-function f6(st, o0) {
-  return (() => { let r487; r487 = R.as(R.prop(o0, "medication"), K7, false); if (r487 != null) return r487; r487 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6)); if (r487 != null) return r487; return null; })();
+export function f6(st, o0) {
+let r1055 = R.as(R.prop(o0, "medication"), K7, false);
+if (r1055 == null) {
+r1055 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+if (r1055 == null) {
+r1055 = null;
+}
+}
+  return r1055;
 }
 // function "HasWord"(text, word)
-function f7(st, o0, o1) {
-  return (() => { let r488; r488 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?")); if (r488 != null) return r488; r488 = false; if (r488 != null) return r488; return null; })();
+export function f7(st, o0, o1) {
+let r1056 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1056 == null) {
+r1056 = false;
+if (r1056 == null) {
+r1056 = null;
+}
+}
+  return r1056;
 }
 // function "DrugByCode"(concept)
-function f8(st, o0) {
-  return f9(st, M_StsCommon.f["CodesIn"](st.L_Common, o0, M_StsCodes.d["System Rxnorm"](st.L_Codes)));
+export function f8(st, o0) {
+
+  return f9(st, M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d13(st.L_Codes)));
 }
 // function "DrugByCodes"(codes)
-function f9(st, o0) {
-  return R.first((() => { const s489 = M_StsCodes.d["Drugs"](st.L_Codes);
-if (s489 == null) return null;
-const isList = Array.isArray(s489);
-let out491 = [];
-for (const a_D_490 of (s489 == null ? [] : Array.isArray(s489) ? s489 : [s489])) {
-if (!(R.exists((() => { const s492 = o0;
-if (s492 == null) return null;
-const isList = Array.isArray(s492);
-let out494 = [];
-for (const a_C_493 of (s492 == null ? [] : Array.isArray(s492) ? s492 : [s492])) {
-if (!(R.inList(a_C_493, R.prop(a_D_490, "rxnorm"), undefined))) continue;
-out494.push(a_C_493);
+export function f9(st, o0) {
+const s1057 = M_StsCodes.d92(st.L_Codes);
+let q1059 = null;
+if (!(s1057 == null)) {
+const isList1060 = Array.isArray(s1057);
+let out1061 = [];
+const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
+for (let i1063 = 0; i1063 < r1062.length; i1063++) {
+const a_D_1058 = r1062[i1063];
+const s1064 = o0;
+let q1066 = null;
+if (!(s1064 == null)) {
+const isList1067 = Array.isArray(s1064);
+let out1068 = [];
+const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
+for (let i1070 = 0; i1070 < r1069.length; i1070++) {
+const a_C_1065 = r1069[i1070];
+if (!(R.inList(a_C_1065, R.prop(a_D_1058, "rxnorm"), undefined))) continue;
+out1068.push(a_C_1065);
 }
-out494 = R.distinctList(out494);
-return isList ? out494 : out494[0]; })()))) continue;
-out491.push(a_D_490);
+q1066 = isList1067 ? out1068 : out1068[0];
 }
-out491 = R.distinctList(out491);
-return isList ? out491 : out491[0]; })());
+if (!(R.exists(q1066))) continue;
+out1061.push(a_D_1058);
+}
+q1059 = isList1060 ? out1061 : out1061[0];
+}
+  return R.first(q1059);
 }
 // function "HasLowerWord"(text, word)
-function f10(st, o0, o1) {
-  return (() => { let r495; r495 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?")); if (r495 != null) return r495; r495 = false; if (r495 != null) return r495; return null; })();
+export function f10(st, o0, o1) {
+let r1071 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1071 == null) {
+r1071 = false;
+if (r1071 == null) {
+r1071 = null;
+}
+}
+  return r1071;
 }
 // function "DrugByName"(concept)
-function f11(st, o0) {
-  return f12(st, (() => { const s496 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s496 == null) return null;
-const isList = Array.isArray(s496);
-let out498 = [];
-for (const a_T_497 of (s496 == null ? [] : Array.isArray(s496) ? s496 : [s496])) {
-out498.push(R.lowerCase(a_T_497));
+export function f11(st, o0) {
+const s1072 = M_StsCommon.f43(st.L_Common, o0);
+let q1074 = null;
+if (!(s1072 == null)) {
+const isList1075 = Array.isArray(s1072);
+let out1076 = [];
+const r1077 = Array.isArray(s1072) ? s1072 : [s1072];
+for (let i1078 = 0; i1078 < r1077.length; i1078++) {
+const a_T_1073 = r1077[i1078];
+out1076.push(R.lowerCase(a_T_1073));
 }
-return isList ? out498 : out498[0]; })());
+q1074 = isList1075 ? out1076 : out1076[0];
+}
+  return f12(st, q1074);
 }
 // function "DrugByTexts"(texts)
-function f12(st, o0) {
-  return R.first((() => { const s499 = d3(st);
-if (s499 == null) return null;
-const isList = Array.isArray(s499);
-let out501 = [];
-for (const a_D_500 of (s499 == null ? [] : Array.isArray(s499) ? s499 : [s499])) {
-if (!(R.exists((() => { const s502 = o0;
-if (s502 == null) return null;
-const isList = Array.isArray(s502);
-let out504 = [];
-for (const a_T_503 of (s502 == null ? [] : Array.isArray(s502) ? s502 : [s502])) {
-if (!(R.or((R.prop(a_D_500, "hasLiterals") ? (() => { let r505; r505 = R.matches(a_T_503, R.prop(a_D_500, "literalPattern")); if (r505 != null) return r505; r505 = false; if (r505 != null) return r505; return null; })() : false), R.exists((() => { const s506 = R.prop(a_D_500, "others");
-if (s506 == null) return null;
-const isList = Array.isArray(s506);
-let out508 = [];
-for (const a_W_507 of (s506 == null ? [] : Array.isArray(s506) ? s506 : [s506])) {
-if (!(f10(st, a_T_503, a_W_507))) continue;
-out508.push(a_W_507);
+export function f12(st, o0) {
+const s1079 = d3(st);
+let q1081 = null;
+if (!(s1079 == null)) {
+const isList1082 = Array.isArray(s1079);
+let out1083 = [];
+const r1084 = Array.isArray(s1079) ? s1079 : [s1079];
+for (let i1085 = 0; i1085 < r1084.length; i1085++) {
+const a_D_1080 = r1084[i1085];
+const s1086 = o0;
+let q1088 = null;
+if (!(s1086 == null)) {
+const isList1089 = Array.isArray(s1086);
+let out1090 = [];
+const r1091 = Array.isArray(s1086) ? s1086 : [s1086];
+for (let i1092 = 0; i1092 < r1091.length; i1092++) {
+const a_T_1087 = r1091[i1092];
+let c1094;
+if (R.prop(a_D_1080, "hasLiterals")) {
+let r1093 = R.matches(a_T_1087, R.prop(a_D_1080, "literalPattern"));
+if (r1093 == null) {
+r1093 = false;
+if (r1093 == null) {
+r1093 = null;
 }
-return isList ? out508 : out508[0]; })())))) continue;
-out504.push(a_T_503);
 }
-return isList ? out504 : out504[0]; })()))) continue;
-out501.push(R.prop(a_D_500, "drug"));
+c1094 = r1093;
+} else {
+c1094 = false;
 }
-return isList ? out501 : out501[0]; })());
+const s1095 = R.prop(a_D_1080, "others");
+let q1097 = null;
+if (!(s1095 == null)) {
+const isList1098 = Array.isArray(s1095);
+let out1099 = [];
+const r1100 = Array.isArray(s1095) ? s1095 : [s1095];
+for (let i1101 = 0; i1101 < r1100.length; i1101++) {
+const a_W_1096 = r1100[i1101];
+if (!(f10(st, a_T_1087, a_W_1096))) continue;
+out1099.push(a_W_1096);
+}
+q1097 = isList1098 ? out1099 : out1099[0];
+}
+if (!(R.or(c1094, R.exists(q1097)))) continue;
+out1090.push(a_T_1087);
+}
+q1088 = isList1089 ? out1090 : out1090[0];
+}
+if (!(R.exists(q1088))) continue;
+out1083.push(R.prop(a_D_1080, "drug"));
+}
+q1081 = isList1082 ? out1083 : out1083[0];
+}
+  return R.first(q1081);
 }
 // function "DrugOf"(concept)
-function f13(st, o0) {
-  return ((o0 == null) ? R.as(null, K0, false) : (() => { let r509; r509 = f8(st, o0); if (r509 != null) return r509; r509 = f11(st, o0); if (r509 != null) return r509; return null; })());
+export function f13(st, o0) {
+let c1103;
+if ((o0 == null)) {
+c1103 = R.as(null, K0, false);
+} else {
+let r1102 = f8(st, o0);
+if (r1102 == null) {
+r1102 = f11(st, o0);
+if (r1102 == null) {
+r1102 = null;
+}
+}
+c1103 = r1102;
+}
+  return c1103;
 }
 // function "IsLiposomal"(concept, drug)
-function f14(st, o0, o1) {
-  return (R.equal(o1, "doxorubicin") ? R.exists((() => { const s510 = M_StsCommon.f["Texts"](st.L_Common, o0);
-if (s510 == null) return null;
-const isList = Array.isArray(s510);
-let out512 = [];
-for (const a_T_511 of (s510 == null ? [] : Array.isArray(s510) ? s510 : [s510])) {
-if (!(R.exists((() => { const s513 = M_StsCodes.d["Liposomal Markers"](st.L_Codes);
-if (s513 == null) return null;
-const isList = Array.isArray(s513);
-let out515 = [];
-for (const a_K_514 of (s513 == null ? [] : Array.isArray(s513) ? s513 : [s513])) {
-if (!((R.inList(a_K_514, d4(st), undefined) ? f7(st, a_T_511, a_K_514) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_514), R.lowerCase(a_T_511)), 0)))) continue;
-out515.push(a_K_514);
+export function f14(st, o0, o1) {
+let c1118;
+if (R.equal(o1, "doxorubicin")) {
+const s1104 = M_StsCommon.f43(st.L_Common, o0);
+let q1106 = null;
+if (!(s1104 == null)) {
+const isList1107 = Array.isArray(s1104);
+let out1108 = [];
+const r1109 = Array.isArray(s1104) ? s1104 : [s1104];
+for (let i1110 = 0; i1110 < r1109.length; i1110++) {
+const a_T_1105 = r1109[i1110];
+const s1111 = M_StsCodes.d93(st.L_Codes);
+let q1113 = null;
+if (!(s1111 == null)) {
+const isList1114 = Array.isArray(s1111);
+let out1115 = [];
+const r1116 = Array.isArray(s1111) ? s1111 : [s1111];
+for (let i1117 = 0; i1117 < r1116.length; i1117++) {
+const a_K_1112 = r1116[i1117];
+if (!((R.inList(a_K_1112, d4(st), undefined) ? f7(st, a_T_1105, a_K_1112) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1112), R.lowerCase(a_T_1105)), 0)))) continue;
+out1115.push(a_K_1112);
 }
-return isList ? out515 : out515[0]; })()))) continue;
-out512.push(a_T_511);
+q1113 = isList1114 ? out1115 : out1115[0];
 }
-return isList ? out512 : out512[0]; })()) : false);
+if (!(R.exists(q1113))) continue;
+out1108.push(a_T_1105);
+}
+q1106 = isList1107 ? out1108 : out1108[0];
+}
+c1118 = R.exists(q1106);
+} else {
+c1118 = false;
+}
+  return c1118;
 }
 // function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
-function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-  return (() => { const s516 = o4;
-if (s516 == null) return null;
-const isList = Array.isArray(s516);
-let out518 = [];
-for (const a_D_517 of (s516 == null ? [] : Array.isArray(s516) ? s516 : [s516])) {
-const l_dayNumber_519 = f0(st, o5);
-out518.push(({ "drug": R.prop(a_D_517, "key"), "role": R.prop(a_D_517, "role"), "anthracycline": R.prop(a_D_517, "anthracycline"), "supportive": R.prop(a_D_517, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_517, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_519, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_519 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+export function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
+const s1119 = o4;
+let q1121 = null;
+if (!(s1119 == null)) {
+const isList1122 = Array.isArray(s1119);
+let out1123 = [];
+const r1124 = Array.isArray(s1119) ? s1119 : [s1119];
+for (let i1125 = 0; i1125 < r1124.length; i1125++) {
+const a_D_1120 = r1124[i1125];
+const l_dayNumber_1126 = f0(st, o5);
+out1123.push(({ "drug": R.prop(a_D_1120, "key"), "role": R.prop(a_D_1120, "role"), "anthracycline": R.prop(a_D_1120, "anthracycline"), "supportive": R.prop(a_D_1120, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_1120, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1126, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1126 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
-out518 = R.distinctList(out518);
-return isList ? out518 : out518[0]; })();
+out1123 = R.distinctList(out1123);
+q1121 = isList1122 ? out1123 : out1123[0];
+}
+  return q1121;
 }
 // function "IsReported"(M)
-function f16(st, o0) {
-  return R.or((() => { let r520; r520 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value"); if (r520 != null) return r520; r520 = false; if (r520 != null) return r520; return null; })(), R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
+export function f16(st, o0) {
+let r1127 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value");
+if (r1127 == null) {
+r1127 = false;
+if (r1127 == null) {
+r1127 = null;
+}
+}
+  return R.or(r1127, R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
 }
 // function "IsSecondPrimaryExposure"(drug, liposomal)
-function f17(st, o0, o1) {
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), (() => { let r521; r521 = o1; if (r521 != null) return r521; r521 = false; if (r521 != null) return r521; return null; })()), d16(st)));
+export function f17(st, o0, o1) {
+let r1128 = o1;
+if (r1128 == null) {
+r1128 = false;
+if (r1128 == null) {
+r1128 = null;
+}
+}
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1128), d16(st)));
 }
 // function "ObservationDate"(O)
-function f18(st, o0) {
-  return M_StsCommon.f["LastDay"](st.L_Common, o0);
+export function f18(st, o0) {
+const x1129 = o0;
+  return (x1129 == null ? M_StsCommon.f26(st.L_Common, x1129) : M_StsCommon.f20(st.L_Common, x1129));
 }
 // function "ObservationFirstDate"(O)
-function f19(st, o0) {
-  return M_StsCommon.f["FirstDay"](st.L_Common, o0);
+export function f19(st, o0) {
+const x1130 = o0;
+  return (x1130 == null ? M_StsCommon.f25(st.L_Common, x1130) : M_StsCommon.f19(st.L_Common, x1130));
 }
 // function "Source"(O)
-function f20(st, o0) {
+export function f20(st, o0) {
+
   return R.concatenate("Observation/", R.primitiveValue(o0, P16));
 }
 // function "ScoreFromDisplay"(concept)
-function f21(st, o0) {
-  return R.first((() => { const s522 = R.prop(o0, "coding");
-if (s522 == null) return null;
-const isList = Array.isArray(s522);
-let out524 = [];
-for (const a_C_523 of (s522 == null ? [] : Array.isArray(s522) ? s522 : [s522])) {
-if (!(R.matches(R.primitiveValue(a_C_523, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out524.push(R.toInteger(R.substring(R.primitiveValue(a_C_523, P12), 0, 1)));
+export function f21(st, o0) {
+const s1131 = R.prop(o0, "coding");
+let q1133 = null;
+if (!(s1131 == null)) {
+const isList1134 = Array.isArray(s1131);
+let out1135 = [];
+const r1136 = Array.isArray(s1131) ? s1131 : [s1131];
+for (let i1137 = 0; i1137 < r1136.length; i1137++) {
+const a_C_1132 = r1136[i1137];
+if (!(R.matches(R.primitiveValue(a_C_1132, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1135.push(R.toInteger(R.substring(R.primitiveValue(a_C_1132, P12), 0, 1)));
 }
-out524 = R.distinctList(out524);
-return isList ? out524 : out524[0]; })());
+q1133 = isList1134 ? out1135 : out1135[0];
+}
+  return R.first(q1133);
 }
 // function "Percent"(q)
-function f22(st, o0) {
-  return (R.equal((() => { let r525; r525 = R.primitiveValue(o0, P17); if (r525 != null) return r525; r525 = R.primitiveValue(o0, P18); if (r525 != null) return r525; r525 = "%"; if (r525 != null) return r525; return null; })(), "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
+export function f22(st, o0) {
+let r1138 = R.primitiveValue(o0, P17);
+if (r1138 == null) {
+r1138 = R.primitiveValue(o0, P18);
+if (r1138 == null) {
+r1138 = "%";
+if (r1138 == null) {
+r1138 = null;
+}
+}
+}
+  return (R.equal(r1138, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
 }
 // function "Unit"(q)
-function f23(st, o0) {
-  return (() => { let r526; r526 = R.primitiveValue(o0, P17); if (r526 != null) return r526; r526 = R.primitiveValue(o0, P18); if (r526 != null) return r526; return null; })();
+export function f23(st, o0) {
+let r1139 = R.primitiveValue(o0, P17);
+if (r1139 == null) {
+r1139 = R.primitiveValue(o0, P18);
+if (r1139 == null) {
+r1139 = null;
+}
+}
+  return r1139;
 }
 // function "Centimetres"(q)
-function f24(st, o0) {
-  return ((c527) => R.equals("cm", c527) ? R.primitiveValue(o0, P13) : R.equals("m", c527) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", c527) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false))(f23(st, o0));
+export function f24(st, o0) {
+const k1140 = f23(st, o0);
+  return (R.equals("cm", k1140) ? R.primitiveValue(o0, P13) : R.equals("m", k1140) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1140) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
 }
 // function "Kilograms"(q)
-function f25(st, o0) {
-  return ((c528) => R.equals("kg", c528) ? R.primitiveValue(o0, P13) : R.equals("g", c528) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", c528) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false))(f23(st, o0));
+export function f25(st, o0) {
+const k1141 = f23(st, o0);
+  return (R.equals("kg", k1141) ? R.primitiveValue(o0, P13) : R.equals("g", k1141) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1141) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
 }
 // function "SquareMetres"(q)
-function f26(st, o0) {
+export function f26(st, o0) {
+
   return (R.inList(f23(st, o0), ["m2", "m^2"], undefined) ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
 }
 // function "LatestWithin"(readings, dayNo, window)
-function f27(st, o0, o1, o2) {
-  return f28(st, o0, R.max((() => { const s529 = o0;
-if (s529 == null) return null;
-const isList = Array.isArray(s529);
-let out531 = [];
-for (const a_R_530 of (s529 == null ? [] : Array.isArray(s529) ? s529 : [s529])) {
-if (!(R.and(R.lessOrEqual(R.prop(a_R_530, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_530, "dayNumber")), o2))))) continue;
-out531.push(R.prop(a_R_530, "dayNumber"));
+export function f27(st, o0, o1, o2) {
+const s1142 = o0;
+let q1144 = null;
+if (!(s1142 == null)) {
+const isList1145 = Array.isArray(s1142);
+let out1146 = [];
+const r1147 = Array.isArray(s1142) ? s1142 : [s1142];
+for (let i1148 = 0; i1148 < r1147.length; i1148++) {
+const a_R_1143 = r1147[i1148];
+if (!(R.and(R.lessOrEqual(R.prop(a_R_1143, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_1143, "dayNumber")), o2))))) continue;
+out1146.push(R.prop(a_R_1143, "dayNumber"));
 }
-return isList ? out531 : out531[0]; })()));
+q1144 = isList1145 ? out1146 : out1146[0];
+}
+  return f28(st, o0, R.max(q1144));
 }
 // function "ReadingOn"(candidates, latest)
-function f28(st, o0, o1) {
-  return ((o1 == null) ? R.as(null, K12, false) : R.first((() => { const s532 = o0;
-if (s532 == null) return null;
-const isList = Array.isArray(s532);
-let out534 = [];
-for (const a_R_533 of (s532 == null ? [] : Array.isArray(s532) ? s532 : [s532])) {
-if (!(R.equal(R.prop(a_R_533, "dayNumber"), o1))) continue;
-out534.push(a_R_533);
+export function f28(st, o0, o1) {
+let c1156;
+if ((o1 == null)) {
+c1156 = R.as(null, K12, false);
+} else {
+const s1149 = o0;
+let q1151 = null;
+if (!(s1149 == null)) {
+const isList1152 = Array.isArray(s1149);
+let out1153 = [];
+const r1154 = Array.isArray(s1149) ? s1149 : [s1149];
+for (let i1155 = 0; i1155 < r1154.length; i1155++) {
+const a_R_1150 = r1154[i1155];
+if (!(R.equal(R.prop(a_R_1150, "dayNumber"), o1))) continue;
+out1153.push(a_R_1150);
 }
-out534 = R.mergeSort(out534, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out534 : out534[0]; })()));
+out1153 = R.mergeSort(out1153, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q1151 = isList1152 ? out1153 : out1153[0];
+}
+c1156 = R.first(q1151);
+}
+  return c1156;
 }
 // function "SurfaceAreaOn"(dayNo)
-function f29(st, o0) {
-  return ((o0 == null) ? R.as(null, K13, false) : (() => { let r535; r535 = (() => { const s536 = f27(st, d67(st), o0, p(st, "bsaWeightWindowDays", false));
-if (s536 == null) return null;
-const isList = Array.isArray(s536);
-let out538 = [];
-for (const a_B_537 of (s536 == null ? [] : Array.isArray(s536) ? s536 : [s536])) {
-out538.push(({ "value": R.prop(a_B_537, "value"), "sources": [R.prop(a_B_537, "source")] }));
+export function f29(st, o0) {
+let c1172;
+if ((o0 == null)) {
+c1172 = R.as(null, K13, false);
+} else {
+const s1158 = f27(st, d67(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1160 = null;
+if (!(s1158 == null)) {
+const isList1161 = Array.isArray(s1158);
+let out1162 = [];
+const r1163 = Array.isArray(s1158) ? s1158 : [s1158];
+for (let i1164 = 0; i1164 < r1163.length; i1164++) {
+const a_B_1159 = r1163[i1164];
+out1162.push(({ "value": R.prop(a_B_1159, "value"), "sources": [R.prop(a_B_1159, "source")] }));
 }
-out538 = R.distinctList(out538);
-return isList ? out538 : out538[0]; })(); if (r535 != null) return r535; r535 = (() => { const s539 = ({ "height": f27(st, d65(st), o0, R.as(null, K14, false)), "weight": f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false)) });
-if (s539 == null) return null;
-const isList = Array.isArray(s539);
-let out541 = [];
-for (const a_P_540 of (s539 == null ? [] : Array.isArray(s539) ? s539 : [s539])) {
-if (!(R.and(R.not((R.prop(a_P_540, "height") == null)), R.not((R.prop(a_P_540, "weight") == null))))) continue;
-out541.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_540, "height"), "value"), R.prop(R.prop(a_P_540, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_540, "height"), "source"), R.prop(R.prop(a_P_540, "weight"), "source")] }));
+out1162 = R.distinctList(out1162);
+q1160 = isList1161 ? out1162 : out1162[0];
 }
-out541 = R.distinctList(out541);
-return isList ? out541 : out541[0]; })(); if (r535 != null) return r535; return null; })());
+let r1157 = q1160;
+if (r1157 == null) {
+const s1165 = ({ "height": f27(st, d65(st), o0, R.as(null, K14, false)), "weight": f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false)) });
+let q1167 = null;
+if (!(s1165 == null)) {
+const isList1168 = Array.isArray(s1165);
+let out1169 = [];
+const r1170 = Array.isArray(s1165) ? s1165 : [s1165];
+for (let i1171 = 0; i1171 < r1170.length; i1171++) {
+const a_P_1166 = r1170[i1171];
+if (!(R.and(R.not((R.prop(a_P_1166, "height") == null)), R.not((R.prop(a_P_1166, "weight") == null))))) continue;
+out1169.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_1166, "height"), "value"), R.prop(R.prop(a_P_1166, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_1166, "height"), "source"), R.prop(R.prop(a_P_1166, "weight"), "source")] }));
+}
+out1169 = R.distinctList(out1169);
+q1167 = isList1168 ? out1169 : out1169[0];
+}
+r1157 = q1167;
+if (r1157 == null) {
+r1157 = null;
+}
+}
+c1172 = r1157;
+}
+  return c1172;
 }
 // function "DoseOf"(q)
-function f30(st, o0) {
+export function f30(st, o0) {
+
   return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K15, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f23(st, o0) }));
 }
 // function "RequestDose"(M)
-function f31(st, o0) {
-  return (() => { const s542 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
-if (s542 == null) return null;
-const isList = Array.isArray(s542);
-let out544 = [];
-for (const a_R_543 of (s542 == null ? [] : Array.isArray(s542) ? s542 : [s542])) {
-out544.push((() => { let r545; r545 = f30(st, R.as(R.prop(a_R_543, "dose"), K16, false)); if (r545 != null) return r545; r545 = f30(st, R.prop(R.as(R.prop(a_R_543, "dose"), K9, false), "high")); if (r545 != null) return r545; return null; })());
+export function f31(st, o0) {
+const s1173 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
+let q1175 = null;
+if (!(s1173 == null)) {
+const isList1176 = Array.isArray(s1173);
+let out1177 = [];
+const r1178 = Array.isArray(s1173) ? s1173 : [s1173];
+for (let i1179 = 0; i1179 < r1178.length; i1179++) {
+const a_R_1174 = r1178[i1179];
+let r1180 = f30(st, R.as(R.prop(a_R_1174, "dose"), K16, false));
+if (r1180 == null) {
+r1180 = f30(st, R.prop(R.as(R.prop(a_R_1174, "dose"), K9, false), "high"));
+if (r1180 == null) {
+r1180 = null;
 }
-out544 = R.distinctList(out544);
-return isList ? out544 : out544[0]; })();
+}
+out1177.push(r1180);
+}
+out1177 = R.distinctList(out1177);
+q1175 = isList1176 ? out1177 : out1177[0];
+}
+  return q1175;
 }
 // function "StatementDose"(M)
-function f32(st, o0) {
-  return (() => { const s546 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
-if (s546 == null) return null;
-const isList = Array.isArray(s546);
-let out548 = [];
-for (const a_R_547 of (s546 == null ? [] : Array.isArray(s546) ? s546 : [s546])) {
-out548.push((() => { let r549; r549 = f30(st, R.as(R.prop(a_R_547, "dose"), K16, false)); if (r549 != null) return r549; r549 = f30(st, R.prop(R.as(R.prop(a_R_547, "dose"), K9, false), "high")); if (r549 != null) return r549; return null; })());
+export function f32(st, o0) {
+const s1181 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
+let q1183 = null;
+if (!(s1181 == null)) {
+const isList1184 = Array.isArray(s1181);
+let out1185 = [];
+const r1186 = Array.isArray(s1181) ? s1181 : [s1181];
+for (let i1187 = 0; i1187 < r1186.length; i1187++) {
+const a_R_1182 = r1186[i1187];
+let r1188 = f30(st, R.as(R.prop(a_R_1182, "dose"), K16, false));
+if (r1188 == null) {
+r1188 = f30(st, R.prop(R.as(R.prop(a_R_1182, "dose"), K9, false), "high"));
+if (r1188 == null) {
+r1188 = null;
 }
-out548 = R.distinctList(out548);
-return isList ? out548 : out548[0]; })();
+}
+out1185.push(r1188);
+}
+out1185 = R.distinctList(out1185);
+q1183 = isList1184 ? out1185 : out1185[0];
+}
+  return q1183;
 }
 // function "IsPerSquareMetre"(unit)
-function f33(st, o0) {
+export function f33(st, o0) {
+
   return R.inList(o0, ["mg/m2", "mg/m^2"], undefined);
 }
 // function "IsMass"(unit)
-function f34(st, o0) {
+export function f34(st, o0) {
+
   return R.inList(o0, ["mg", "g"], undefined);
 }
 // function "Milligrams"(dose)
-function f35(st, o0) {
+export function f35(st, o0) {
+
   return (R.equal(R.prop(o0, "unit"), "mg") ? R.prop(o0, "value") : (R.equal(R.prop(o0, "unit"), "g") ? R.multiply(R.prop(o0, "value"), 1000) : R.as(null, K2, false)));
 }
 // function "Converted"(dose, dayNo)
-function f36(st, o0, o1) {
+export function f36(st, o0, o1) {
+
   return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, R.prop(o0, "unit"))) ? f29(st, o1) : R.as(null, K13, false)));
 }
 // function "ConvertedWith"(d, Bsa)
-function f37(st, o0, o1) {
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f34(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f35(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": ((o0 == null) ? "no dose" : (f33(st, R.prop(o0, "unit")) ? R.as(null, K3, false) : (R.not(f34(st, R.prop(o0, "unit"))) ? R.concatenate(R.concatenate("unit ", (() => { let r550; r550 = R.prop(o0, "unit"); if (r550 != null) return r550; r550 = "absent"; if (r550 != null) return r550; return null; })()), " not convertible") : ((o1 == null) ? "no BSA" : R.as(null, K3, false))))), "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": (() => { let r551; r551 = R.and((o1 == null), R.greater(f35(st, o0), 200)); if (r551 != null) return r551; r551 = false; if (r551 != null) return r551; return null; })() });
+export function f37(st, o0, o1) {
+let c1192;
+if ((o0 == null)) {
+c1192 = "no dose";
+} else {
+let c1191;
+if (f33(st, R.prop(o0, "unit"))) {
+c1191 = R.as(null, K3, false);
+} else {
+let c1190;
+if (R.not(f34(st, R.prop(o0, "unit")))) {
+let r1189 = R.prop(o0, "unit");
+if (r1189 == null) {
+r1189 = "absent";
+if (r1189 == null) {
+r1189 = null;
+}
+}
+c1190 = R.concatenate(R.concatenate("unit ", r1189), " not convertible");
+} else {
+c1190 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
+}
+c1191 = c1190;
+}
+c1192 = c1191;
+}
+let r1193 = R.and((o1 == null), R.greater(f35(st, o0), 200));
+if (r1193 == null) {
+r1193 = false;
+if (r1193 == null) {
+r1193 = null;
+}
+}
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f34(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f35(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": c1192, "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": r1193 });
 }
 // function "IsAnthracycline"(drug)
-function f38(st, o0) {
-  return (() => { let r552; r552 = R.prop(o0, "anthracycline"); if (r552 != null) return r552; r552 = false; if (r552 != null) return r552; return null; })();
+export function f38(st, o0) {
+let r1194 = R.prop(o0, "anthracycline");
+if (r1194 == null) {
+r1194 = false;
+if (r1194 == null) {
+r1194 = null;
+}
+}
+  return r1194;
 }
 // function "RequestByKey"(key)
-function f39(st, o0) {
-  return ((o0 == null) ? R.as(null, K17, false) : R.first((() => { const s553 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-if (s553 == null) return null;
-const isList = Array.isArray(s553);
-let out555 = [];
-for (const a_M_554 of (s553 == null ? [] : Array.isArray(s553) ? s553 : [s553])) {
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_554, P6)), o0))) continue;
-out555.push(a_M_554);
+export function f39(st, o0) {
+let c1202;
+if ((o0 == null)) {
+c1202 = R.as(null, K17, false);
+} else {
+const s1195 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1197 = null;
+if (!(s1195 == null)) {
+const isList1198 = Array.isArray(s1195);
+let out1199 = [];
+const r1200 = Array.isArray(s1195) ? s1195 : [s1195];
+for (let i1201 = 0; i1201 < r1200.length; i1201++) {
+const a_M_1196 = r1200[i1201];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1196, P6)), o0))) continue;
+out1199.push(a_M_1196);
 }
-return isList ? out555 : out555[0]; })()));
+q1197 = isList1198 ? out1199 : out1199[0];
+}
+c1202 = R.first(q1197);
+}
+  return c1202;
 }
 // function "SpanStart"(p)
-function f40(st, o0) {
-  return M_StsCommon.f["EarliestDay"](st.L_Common, R.primitiveValue(o0, P19));
+export function f40(st, o0) {
+
+  return M_StsCommon.f17(st.L_Common, R.primitiveValue(o0, P19));
 }
 // function "SpanEnd"(p)
-function f41(st, o0) {
-  return M_StsCommon.f["LatestDayOf"](st.L_Common, R.primitiveValue(o0, P20));
+export function f41(st, o0) {
+
+  return M_StsCommon.f18(st.L_Common, R.primitiveValue(o0, P20));
 }
 // function "IsLinked"(R)
-function f42(st, o0) {
-  return (R.equal(R.prop(o0, "kind"), "order") ? R.exists((() => { const s556 = d68(st);
-if (s556 == null) return null;
-const isList = Array.isArray(s556);
-let out558 = [];
-for (const a_A_557 of (s556 == null ? [] : Array.isArray(s556) ? s556 : [s556])) {
-if (!(R.equal(R.prop(a_A_557, "requestKey"), R.prop(o0, "source")))) continue;
-out558.push(R.prop(a_A_557, "source"));
+export function f42(st, o0) {
+let c1217;
+if (R.equal(R.prop(o0, "kind"), "order")) {
+const s1203 = d68(st);
+let q1205 = null;
+if (!(s1203 == null)) {
+const isList1206 = Array.isArray(s1203);
+let out1207 = [];
+const r1208 = Array.isArray(s1203) ? s1203 : [s1203];
+for (let i1209 = 0; i1209 < r1208.length; i1209++) {
+const a_A_1204 = r1208[i1209];
+if (!(R.equal(R.prop(a_A_1204, "requestKey"), R.prop(o0, "source")))) continue;
+out1207.push(R.prop(a_A_1204, "source"));
 }
-return isList ? out558 : out558[0]; })()) : R.exists((() => { const s559 = R.prop(o0, "linkKeys");
-if (s559 == null) return null;
-const isList = Array.isArray(s559);
-let out561 = [];
-for (const a_K_560 of (s559 == null ? [] : Array.isArray(s559) ? s559 : [s559])) {
-if (!(R.inList(a_K_560, d72(st), undefined))) continue;
-out561.push(a_K_560);
+q1205 = isList1206 ? out1207 : out1207[0];
 }
-out561 = R.distinctList(out561);
-return isList ? out561 : out561[0]; })()));
+c1217 = R.exists(q1205);
+} else {
+const s1210 = R.prop(o0, "linkKeys");
+let q1212 = null;
+if (!(s1210 == null)) {
+const isList1213 = Array.isArray(s1210);
+let out1214 = [];
+const r1215 = Array.isArray(s1210) ? s1210 : [s1210];
+for (let i1216 = 0; i1216 < r1215.length; i1216++) {
+const a_K_1211 = r1215[i1216];
+if (!(R.inList(a_K_1211, d72(st), undefined))) continue;
+out1214.push(a_K_1211);
+}
+q1212 = isList1213 ? out1214 : out1214[0];
+}
+c1217 = R.exists(q1212);
+}
+  return c1217;
 }
 // function "SpanDays"(R)
-function f43(st, o0) {
-  return R.distinct((() => { const s562 = d69(st);
-if (s562 == null) return null;
-const isList = Array.isArray(s562);
-let out564 = [];
-for (const a_A_563 of (s562 == null ? [] : Array.isArray(s562) ? s562 : [s562])) {
-if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_563, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_563, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_563, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_563, "requestKey") == null)), R.equal(R.prop(a_A_563, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_563, "requestKey"), (() => { const s565 = d71(st);
-if (s565 == null) return null;
-const isList = Array.isArray(s565);
-let out567 = [];
-for (const a_O_566 of (s565 == null ? [] : Array.isArray(s565) ? s565 : [s565])) {
-if (!(R.equal(R.prop(a_O_566, "kind"), "order"))) continue;
-out567.push(R.prop(a_O_566, "source"));
+export function f43(st, o0) {
+const s1218 = d69(st);
+let q1220 = null;
+if (!(s1218 == null)) {
+const isList1221 = Array.isArray(s1218);
+let out1222 = [];
+const r1223 = Array.isArray(s1218) ? s1218 : [s1218];
+for (let i1224 = 0; i1224 < r1223.length; i1224++) {
+const a_A_1219 = r1223[i1224];
+const s1225 = d71(st);
+let q1227 = null;
+if (!(s1225 == null)) {
+const isList1228 = Array.isArray(s1225);
+let out1229 = [];
+const r1230 = Array.isArray(s1225) ? s1225 : [s1225];
+for (let i1231 = 0; i1231 < r1230.length; i1231++) {
+const a_O_1226 = r1230[i1231];
+if (!(R.equal(R.prop(a_O_1226, "kind"), "order"))) continue;
+out1229.push(R.prop(a_O_1226, "source"));
 }
-return isList ? out567 : out567[0]; })(), undefined)))))) continue;
-out564.push(R.prop(a_A_563, "dayNumber"));
+q1227 = isList1228 ? out1229 : out1229[0];
 }
-return isList ? out564 : out564[0]; })());
+if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_1219, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_1219, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_1219, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_1219, "requestKey") == null)), R.equal(R.prop(a_A_1219, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_1219, "requestKey"), q1227, undefined)))))) continue;
+out1222.push(R.prop(a_A_1219, "dayNumber"));
+}
+q1220 = isList1221 ? out1222 : out1222[0];
+}
+  return R.distinct(q1220);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
-function f44(st, o0, o1, o2) {
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists((() => { const s568 = o0;
-if (s568 == null) return null;
-const isList = Array.isArray(s568);
-let out570 = [];
-for (const a_X_569 of (s568 == null ? [] : Array.isArray(s568) ? s568 : [s568])) {
-if (!(R.and(R.less(a_X_569, R.max(o0)), R.greater(R.subtract(R.min((() => { const s571 = o0;
-if (s571 == null) return null;
-const isList = Array.isArray(s571);
-let out573 = [];
-for (const a_Y_572 of (s571 == null ? [] : Array.isArray(s571) ? s571 : [s571])) {
-if (!(R.greater(a_Y_572, a_X_569))) continue;
-out573.push(a_Y_572);
+export function f44(st, o0, o1, o2) {
+const s1232 = o0;
+let q1234 = null;
+if (!(s1232 == null)) {
+const isList1235 = Array.isArray(s1232);
+let out1236 = [];
+const r1237 = Array.isArray(s1232) ? s1232 : [s1232];
+for (let i1238 = 0; i1238 < r1237.length; i1238++) {
+const a_X_1233 = r1237[i1238];
+const s1239 = o0;
+let q1241 = null;
+if (!(s1239 == null)) {
+const isList1242 = Array.isArray(s1239);
+let out1243 = [];
+const r1244 = Array.isArray(s1239) ? s1239 : [s1239];
+for (let i1245 = 0; i1245 < r1244.length; i1245++) {
+const a_Y_1240 = r1244[i1245];
+if (!(R.greater(a_Y_1240, a_X_1233))) continue;
+out1243.push(a_Y_1240);
 }
-return isList ? out573 : out573[0]; })()), a_X_569), p(st, "coverGapDays", false))))) continue;
-out570.push(a_X_569);
+q1241 = isList1242 ? out1243 : out1243[0];
 }
-return isList ? out570 : out570[0]; })())));
+if (!(R.and(R.less(a_X_1233, R.max(o0)), R.greater(R.subtract(R.min(q1241), a_X_1233), p(st, "coverGapDays", false))))) continue;
+out1236.push(a_X_1233);
+}
+q1234 = isList1235 ? out1236 : out1236[0];
+}
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1234)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
-function f45(st, o0, o1, o2) {
-  return R.prop(R.first((() => { const s574 = (() => { const s576 = d73(st);
-if (s576 == null) return null;
-const isList = Array.isArray(s576);
-let out578 = [];
-for (const a_C_577 of (s576 == null ? [] : Array.isArray(s576) ? s576 : [s576])) {
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_577, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_577, "record"), "drug"), o1)), R.prop(R.prop(a_C_577, "record"), "single")), R.not(R.prop(a_C_577, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_577, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_577, "record"), "endNumber"))))) continue;
-out578.push(({ "source": R.prop(R.prop(a_C_577, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_577, "record"), "startNumber"), o2)) }));
+export function f45(st, o0, o1, o2) {
+const s1248 = d73(st);
+let q1250 = null;
+if (!(s1248 == null)) {
+const isList1251 = Array.isArray(s1248);
+let out1252 = [];
+const r1253 = Array.isArray(s1248) ? s1248 : [s1248];
+for (let i1254 = 0; i1254 < r1253.length; i1254++) {
+const a_C_1249 = r1253[i1254];
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_1249, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_1249, "record"), "drug"), o1)), R.prop(R.prop(a_C_1249, "record"), "single")), R.not(R.prop(a_C_1249, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_1249, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_1249, "record"), "endNumber"))))) continue;
+out1252.push(({ "source": R.prop(R.prop(a_C_1249, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_1249, "record"), "startNumber"), o2)) }));
 }
-return isList ? out578 : out578[0]; })();
-if (s574 == null) return null;
-const isList = Array.isArray(s574);
-let out579 = [];
-for (const a_X_575 of (s574 == null ? [] : Array.isArray(s574) ? s574 : [s574])) {
-out579.push(a_X_575);
+q1250 = isList1251 ? out1252 : out1252[0];
 }
-out579 = R.distinctList(out579);
-out579 = R.mergeSort(out579, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-return isList ? out579 : out579[0]; })()), "source");
+const s1246 = q1250;
+let q1255 = null;
+if (!(s1246 == null)) {
+const isList1256 = Array.isArray(s1246);
+let out1257 = [];
+const r1258 = Array.isArray(s1246) ? s1246 : [s1246];
+for (let i1259 = 0; i1259 < r1258.length; i1259++) {
+const a_X_1247 = r1258[i1259];
+out1257.push(a_X_1247);
+}
+out1257 = R.distinctList(out1257);
+out1257 = R.mergeSort(out1257, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q1255 = isList1256 ? out1257 : out1257[0];
+}
+  return R.prop(R.first(q1255), "source");
 }
 // function "DraftDose"(dose)
-function f46(st, o0) {
+export function f46(st, o0) {
+
   return f36(st, ((R.prop(o0, "value") == null) ? R.as(null, K15, false) : o0), d2(st));
 }
-const T580 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T581 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T582 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T583 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T584 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T585 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T586 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T587 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T588 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T589 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T590 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T591 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T592 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T593 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T594 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T595 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T596 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T597 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T598 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T599 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T600 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T601 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T602 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T603 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T604 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T605 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T606 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T607 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T608 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T609 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T610 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T611 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T612 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T613 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T614 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T615 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T616 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T617 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T618 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T619 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T620 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T621 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T622 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T623 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T624 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1260 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1261 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1262 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1263 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1264 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1265 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1266 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1267 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1268 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1269 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1270 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1271 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1272 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1273 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1274 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1275 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1276 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1277 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1278 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1279 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1280 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1281 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1282 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1283 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1284 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1285 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1286 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1288 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1290 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1291 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1293 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1294 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1296 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1297 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1301 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1302 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T580),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T581),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T582),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T583),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T584),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T585),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T586),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T587),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T588),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T589),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T590),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T591),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T592),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T593),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T594),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T595),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T596),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T597),
-  "Source": (st, ...args) => R.dispatch(st, args, T598),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T599),
-  "Percent": (st, ...args) => R.dispatch(st, args, T600),
-  "Unit": (st, ...args) => R.dispatch(st, args, T601),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T602),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T603),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T604),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T605),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T606),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T607),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T608),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T609),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T610),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T611),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T612),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T613),
-  "Converted": (st, ...args) => R.dispatch(st, args, T614),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T615),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T616),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T617),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T618),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T619),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T620),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T621),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T622),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T623),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T624),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1260),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1261),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1262),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1263),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1264),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1265),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1266),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1267),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1268),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1269),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1270),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1271),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1272),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1273),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1274),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1275),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1276),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1277),
+  "Source": (st, ...args) => R.dispatch(st, args, T1278),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1279),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1280),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1281),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1282),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1283),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1284),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1285),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1286),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1287),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1288),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1289),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1290),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1291),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1292),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1293),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1294),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1295),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1296),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1297),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1298),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1299),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1300),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1301),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1302),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1303),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1304),
 };
 const F = f;
 export const d = {

@@ -347,6 +347,16 @@ function typeHierarchy(info: ClassInfo): { name: string; type: string }[] {
   return h;
 }
 
+/**
+ * The names a FhirValue of the class named `type` (`{http://hl7.org/fhir}X`) matches in `fhirIs`: its class's and
+ * its ancestors' (and System Any); undefined when the model info has no such class. Used by the ELM compiler.
+ */
+export function fhirHierarchy(type: string): string[] | undefined {
+  modelInfo();
+  const info = classOf(type);
+  return info == null ? undefined : typeHierarchy(info).map((t) => t.name);
+}
+
 /** FHIRObject `_is(typeSpecifier)`. */
 export function fhirIs(v: FhirValue, spec: { type: string; name: string }): boolean {
   if (v.typeInfo == null) return spec.name === '{urn:hl7-org:elm-types:r1}Any';

@@ -707,3 +707,8 @@ export function instance(classType: string, obj: any): any {
       return obj;
   }
 }
+
+/** Coalesce of one operand: the first non-null element of a list, else the value itself when not null. */
+export function coalesceList(r: any): any {
+  return Array.isArray(r) ? (r.find((i) => i != null) ?? null) : r != null ? r : null;
+}

@@ -8,7 +8,11 @@
  */
 import fc from 'fast-check';
 import * as R from '../../../src/engine/runtime/index.js';
-import { findRecords, toLegacy } from '../../../src/engine/runtime/fhir.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
+import { fhirHierarchy, findRecords, modelInfo, toLegacy } from '../../../src/engine/runtime/fhir.js';
+import { staticOverload } from '../../../tools/elm-compiler/compile.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 
 /* eslint-disable
@@ -169,5 +173,38 @@ describe('overloads chosen once per FHIR class', () => {
     calls.length = 0;
     R.dispatch({}, [obs], tupleTable);
     expect(calls).toEqual(['observation']);
+  });
+});
+
+describe('overloads chosen at build time (tools/elm-compiler staticOverload)', () => {
+  it('give what the dispatcher calls, for every one-argument overload set of the libraries and every FHIR class', () => {
+    const sets: any[][] = [];
+    for (const file of readdirSync(DEFAULT_ELM_DIR).filter((f) => f.endsWith('.elm.json'))) {
+      const defs: any[] = JSON.parse(readFileSync(join(DEFAULT_ELM_DIR, file), 'utf8')).library.statements?.def ?? [];
+      const byName = new Map<string, any[]>();
+      for (const f of defs.filter((d) => d.type === 'FunctionDef' && (d.operand ?? []).length === 1))
+        byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
+      sets.push(...[...byName.values()].filter((l) => l.length > 1));
+    }
+    const classes = new Set<string>([`${FHIR}Resource`, `${FHIR}DomainResource`, `${FHIR}Element`, `${FHIR}Quantity`]);
+    for (const set of sets)
+      for (const f of set)
+        if (f.operand[0].operandTypeSpecifier?.name) classes.add(f.operand[0].operandTypeSpecifier.name);
+    let decided = 0;
+    for (const set of sets) {
+      const table = set.map(
+        (f: any, i: number) => [(_st: unknown) => i, 1, [f.operand[0].operandTypeSpecifier]] as const,
+      );
+      for (const type of classes) {
+        const chosen = staticOverload(type, set, fhirHierarchy);
+        if (chosen === undefined) continue;
+        decided++;
+        const x = new R.FhirValue({}, modelInfo().findClass(type));
+        expect(R.dispatch({}, [x], table as any)).toBe(set.indexOf(chosen));
+        expect(R.dispatch({}, [null], table as any)).toBe(set.length - 1);
+      }
+    }
+    // The sets of the committed libraries (FirstDate, LastDay, MedicationConcept, ToString...) are decided here.
+    expect(decided).toBeGreaterThan(20);
   });
 });
