@@ -34,6 +34,11 @@ export interface CompileOptions {
    * call whose argument the ELM types as a FHIR class is resolved at build time.
    */
   readonly fhirHierarchy?: (type: string) => readonly string[] | undefined;
+  /**
+   * The type the model info gives field `field` of FHIR class `type` (a named FHIR class, or a list of one), as an
+   * ELM type specifier; undefined for a choice, a System type or an unknown field. Only a guess for planned reads.
+   */
+  readonly fhirFieldType?: (type: string, field: string) => Node | undefined;
 }
 
 export interface CompiledLibrary {
@@ -76,8 +81,8 @@ export function staticOverload(
 
 interface Scope {
   readonly vars: ReadonlyMap<string, string>;
-  /** The FHIR class (ELM type name) of query aliases whose rows the ELM types as one. */
-  readonly types?: ReadonlyMap<string, string>;
+  /** The ELM type (a type specifier) of query aliases' rows, lets and function operands, where the ELM gives it. */
+  readonly specs?: ReadonlyMap<string, Node>;
   /** True in a define's own context (not inside a query row, a function body or a sort). */
   readonly atRoot: boolean;
 }
@@ -191,12 +196,37 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   };
   const precision = (node: Node): string =>
     node.precision != null ? js(String(node.precision).toLowerCase()) : 'undefined';
-  const child = (s: Scope, add: Record<string, string> = {}, types: Record<string, string | undefined> = {}): Scope => {
-    const t = new Map(s.types ?? []);
+  const child = (s: Scope, add: Record<string, string> = {}, specs: Record<string, Node> = {}): Scope => {
+    const t = new Map(s.specs ?? []);
     // A name bound again loses the type of the outer binding.
     for (const name of Object.keys(add)) t.delete(name);
-    for (const [name, type] of Object.entries(types)) if (type !== undefined) t.set(name, type);
-    return { vars: new Map([...s.vars, ...Object.entries(add)]), types: t, atRoot: false };
+    for (const [name, spec] of Object.entries(specs)) if (spec != null) t.set(name, spec);
+    return { vars: new Map([...s.vars, ...Object.entries(add)]), specs: t, atRoot: false };
+  };
+  // `X.field` plans of a FHIR class's field (R.fhirProp), emitted once at module level.
+  const readPlans = new Map<string, string>();
+  const readPlan = (type: string, field: string): string => {
+    const key = js([type, field]);
+    let v = readPlans.get(key);
+    if (v === undefined) {
+      v = `Q${readPlans.size}`;
+      readPlans.set(key, v);
+    }
+    return v;
+  };
+  /**
+   * `X.field` of a tuple X: cql-execution's Property reads `X[field]` (null when absent; a tuple's fields hold CQL
+   * values, never functions). Names Object.prototype has are left to R.prop (X[field] would find the inherited one).
+   */
+  const tupleField = (src: string, field: string): string | undefined => {
+    if (field.includes('.') || field in Object.prototype) return undefined;
+    let v = src;
+    if (!/^[A-Za-z_$][\w$]*$/.test(v)) {
+      v = fresh('t');
+      emit(`const ${v} = ${src};`);
+    }
+    const access = /^[A-Za-z_$][\w$]*$/.test(field) ? `${v}.${field}` : `${v}[${js(field)}]`;
+    return `(${v} == null ? null : (${access} ?? null))`;
   };
   // `X.field.value` plans (R.primitiveValue), emitted once at module level.
   const plans = new Map<string, string>();
@@ -209,10 +239,46 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     }
     return v;
   };
-  /** The FHIR class of a node's value, when the ELM types it as one (a resource or element, not a list). */
+  /**
+   * The type of a node's value as the ELM gives it (its result type, or that of the alias, let or operand it reads, or
+   * the element type of the tuple it reads a field of), or, for a field of a FHIR class, the model info's type of the
+   * field (`options.fhirFieldType`: only a guess for R.fhirProp, which checks the class at run time).
+   */
+  function staticType(node: Node, s: Scope): Node | undefined {
+    if (node == null) return undefined;
+    if (node.resultTypeSpecifier != null) return node.resultTypeSpecifier;
+    if (typeof node.resultTypeName === 'string') return { type: 'NamedTypeSpecifier', name: node.resultTypeName };
+    switch (node.type) {
+      case 'OperandRef':
+      case 'AliasRef':
+      case 'QueryLetRef':
+        return s.specs?.get(node.name);
+      case 'Property': {
+        const src = sourceType(node, s);
+        const path = String(node.path);
+        if (src?.type === 'TupleTypeSpecifier') return src.element?.find((e: Node) => e.name === path)?.elementType;
+        if (src?.type === 'NamedTypeSpecifier' && String(src.name).startsWith(FHIR) && !path.includes('.'))
+          return options.fhirFieldType?.(src.name, path);
+        return undefined;
+      }
+      case 'As':
+        // `null as Tuple {...}` is the only tuple cast the libraries make; a cast's FHIR class is the R.fhirProp guess.
+        return node.asTypeSpecifier?.type === 'NamedTypeSpecifier'
+          ? node.asTypeSpecifier
+          : node.asType != null
+            ? { type: 'NamedTypeSpecifier', name: node.asType }
+            : undefined;
+      default:
+        return undefined;
+    }
+  }
+  /** The type of a Property's source (its alias's row, or its source expression). */
+  const sourceType = (node: Node, s: Scope): Node | undefined =>
+    node.scope != null && node.source == null ? s.specs?.get(node.scope) : staticType(node.source, s);
+  /** The FHIR class of a Property's source, when the ELM (or the model info, for a field of one) types it as one. */
   const fhirType = (node: Node, s: Scope): string | undefined => {
-    const name: unknown =
-      node.scope != null && node.source == null ? s.types?.get(node.scope) : node.source?.resultTypeName;
+    const spec = sourceType(node, s);
+    const name: unknown = spec?.type === 'NamedTypeSpecifier' ? spec.name : undefined;
     return typeof name === 'string' && name.startsWith(FHIR) ? name : undefined;
   };
 
@@ -250,12 +316,22 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
             if (src !== undefined) return `R.primitiveValue(${src}, ${plan(type, inner.path)})`;
           }
         }
+        const path = String(node.path);
+        let src: string;
         if (node.scope != null) {
           const v = s.vars.get(node.scope);
           if (v === undefined) return fail(node, `scope ${node.scope} not in scope`);
-          return `R.prop(${v}, ${js(node.path)})`;
+          src = v;
+        } else src = ex(node.source, s);
+        // A tuple as the CQL types it (the model info never makes one): its field is a plain property.
+        if (sourceType(node, s)?.type === 'TupleTypeSpecifier') {
+          const read = tupleField(src, path);
+          if (read !== undefined) return read;
         }
-        return `R.prop(${ex(node.source, s)}, ${js(node.path)})`;
+        // A field of a FHIR class the ELM names: read with the class's plan (any other value at run time: R.prop).
+        const type = fhirType(node, s);
+        if (type !== undefined && !path.includes('.')) return `R.fhirProp(${src}, ${readPlan(type, path)})`;
+        return `R.prop(${src}, ${js(path)})`;
       }
       case 'ExpressionRef': {
         if (node.libraryName) {
@@ -606,15 +682,14 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     const srcVars = sources.map(() => fresh('s'));
     const aliasVars = sources.map((src: Node) => fresh(`a_${String(src.alias).replace(/[^A-Za-z0-9_]/g, '')}_`));
     const rowScope: Record<string, string> = {};
-    const rowTypes: Record<string, string | undefined> = {};
+    const rowSpecs: Record<string, Node> = {};
     sources.forEach((src: Node, i: number) => {
       rowScope[src.alias] = aliasVars[i]!;
       // A row of a list source is of its element type; of a single value, of that value's type.
-      const spec = src.expression?.resultTypeSpecifier ?? src.resultTypeSpecifier;
-      rowTypes[src.alias] =
-        spec?.type === 'ListTypeSpecifier' ? spec.elementType?.name : src.expression?.resultTypeName;
+      const spec = staticType(src.expression, s) ?? src.resultTypeSpecifier;
+      rowSpecs[src.alias] = spec?.type === 'ListTypeSpecifier' ? spec.elementType : spec;
     });
-    let scope = child(s, rowScope, rowTypes);
+    let scope = child(s, rowScope, rowSpecs);
     sources.forEach((src: Node, i: number) => emit(`const ${srcVars[i]} = ${ex(src.expression, s)};`));
     const result = fresh('q');
     const isList = fresh('isList');
@@ -639,7 +714,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       for (const l of node.let ?? []) {
         const lv = fresh(`l_${String(l.identifier).replace(/[^A-Za-z0-9_]/g, '')}_`);
         emit(`const ${lv} = ${ex(l.expression, scope)};`);
-        scope = child(scope, { [l.identifier]: lv });
+        scope = child(scope, { [l.identifier]: lv }, { [l.identifier]: staticType(l.expression, scope) });
       }
       if (node.where != null) emit(`if (!(${ex(node.where, scope)})) continue;`);
       if (node.return != null) emit(`${out}.push(${ex(node.return.expression, scope)});`);
@@ -730,7 +805,14 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     ops.forEach((o, i) => {
       vars[o.name] = `o${i}`;
     });
-    const fs: Scope = { vars: new Map(Object.entries(vars)), atRoot: false };
+    const specs = new Map<string, Node>();
+    for (const o of ops) {
+      const spec =
+        o.operandTypeSpecifier ??
+        (o.operandType != null ? { type: 'NamedTypeSpecifier', name: o.operandType } : undefined);
+      if (spec != null) specs.set(o.name, spec);
+    }
+    const fs: Scope = { vars: new Map(Object.entries(vars)), specs, atRoot: false };
     const part = sub(() => (f.expression != null ? ex(f.expression, fs) : 'undefined'));
     body.push(
       `// function ${js(f.name)}(${ops.map((o) => o.name).join(', ')})\nexport function ${functionVar.get(f)}(st${ops.map((_o, i) => `, o${i}`).join('')}) {\n${part.stmts.join('\n')}\n  return ${part.expr};\n}`,
@@ -768,6 +850,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     ...[...constants].map(([text, v]) => `const ${v} = ${text};`),
     ...[...plans].map(
       ([key, v]) => `const ${v} = R.primitiveValuePlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`,
+    ),
+    ...[...readPlans].map(
+      ([key, v]) => `const ${v} = R.readPlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`,
     ),
     `export const id = ${js(name)};`,
     `export const version = ${js(lib.identifier.version ?? null)};`,

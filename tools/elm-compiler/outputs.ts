@@ -3,7 +3,7 @@
  * them (src/engine/compiled/). scripts/build-cql.ts writes them next to the ELM, and `--check` compares them the same way.
  */
 import { join } from 'node:path';
-import { fhirHierarchy } from '../../src/engine/runtime/fhir.js';
+import { fhirFieldType, fhirHierarchy } from '../../src/engine/runtime/fhir.js';
 import { compileLibrary, type CompileOptions } from './compile.js';
 
 export interface CompiledOutput {
@@ -20,7 +20,7 @@ export function compiledOutputs(
   const elms = elmTexts.map((t) => JSON.parse(t));
   const libraries = Object.fromEntries(elms.map((e) => [e.library.identifier.id, e]));
   const compiled = elms
-    .map((e) => compileLibrary(e, { libraries, fhirHierarchy, ...options }))
+    .map((e) => compileLibrary(e, { libraries, fhirHierarchy, fhirFieldType, ...options }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const index = [
     '// @ts-nocheck',

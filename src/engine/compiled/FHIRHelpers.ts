@@ -18,6 +18,270 @@ const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
 const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "version");
 const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
 const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}CodeableConcept", "text");
+const Q0 = R.readPlan("{http://hl7.org/fhir}Range", "low");
+const Q1 = R.readPlan("{http://hl7.org/fhir}Range", "high");
+const Q2 = R.readPlan("{http://hl7.org/fhir}Quantity", "value");
+const Q3 = R.readPlan("{http://hl7.org/fhir}Ratio", "numerator");
+const Q4 = R.readPlan("{http://hl7.org/fhir}Ratio", "denominator");
+const Q5 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q6 = R.readPlan("{http://hl7.org/fhir}boolean", "value");
+const Q7 = R.readPlan("{http://hl7.org/fhir}integer", "value");
+const Q8 = R.readPlan("{http://hl7.org/fhir}decimal", "value");
+const Q9 = R.readPlan("{http://hl7.org/fhir}date", "value");
+const Q10 = R.readPlan("{http://hl7.org/fhir}dateTime", "value");
+const Q11 = R.readPlan("{http://hl7.org/fhir}instant", "value");
+const Q12 = R.readPlan("{http://hl7.org/fhir}time", "value");
+const Q13 = R.readPlan("{http://hl7.org/fhir}string", "value");
+const Q14 = R.readPlan("{http://hl7.org/fhir}uri", "value");
+const Q15 = R.readPlan("{http://hl7.org/fhir}xhtml", "value");
+const Q16 = R.readPlan("{http://hl7.org/fhir}base64Binary", "value");
+const Q17 = R.readPlan("{http://hl7.org/fhir}AccountStatus", "value");
+const Q18 = R.readPlan("{http://hl7.org/fhir}ActionCardinalityBehavior", "value");
+const Q19 = R.readPlan("{http://hl7.org/fhir}ActionConditionKind", "value");
+const Q20 = R.readPlan("{http://hl7.org/fhir}ActionGroupingBehavior", "value");
+const Q21 = R.readPlan("{http://hl7.org/fhir}ActionParticipantType", "value");
+const Q22 = R.readPlan("{http://hl7.org/fhir}ActionPrecheckBehavior", "value");
+const Q23 = R.readPlan("{http://hl7.org/fhir}ActionRelationshipType", "value");
+const Q24 = R.readPlan("{http://hl7.org/fhir}ActionRequiredBehavior", "value");
+const Q25 = R.readPlan("{http://hl7.org/fhir}ActionSelectionBehavior", "value");
+const Q26 = R.readPlan("{http://hl7.org/fhir}ActivityDefinitionKind", "value");
+const Q27 = R.readPlan("{http://hl7.org/fhir}ActivityParticipantType", "value");
+const Q28 = R.readPlan("{http://hl7.org/fhir}AddressType", "value");
+const Q29 = R.readPlan("{http://hl7.org/fhir}AddressUse", "value");
+const Q30 = R.readPlan("{http://hl7.org/fhir}AdministrativeGender", "value");
+const Q31 = R.readPlan("{http://hl7.org/fhir}AdverseEventActuality", "value");
+const Q32 = R.readPlan("{http://hl7.org/fhir}AggregationMode", "value");
+const Q33 = R.readPlan("{http://hl7.org/fhir}AllergyIntoleranceCategory", "value");
+const Q34 = R.readPlan("{http://hl7.org/fhir}AllergyIntoleranceCriticality", "value");
+const Q35 = R.readPlan("{http://hl7.org/fhir}AllergyIntoleranceSeverity", "value");
+const Q36 = R.readPlan("{http://hl7.org/fhir}AllergyIntoleranceType", "value");
+const Q37 = R.readPlan("{http://hl7.org/fhir}AppointmentStatus", "value");
+const Q38 = R.readPlan("{http://hl7.org/fhir}AssertionDirectionType", "value");
+const Q39 = R.readPlan("{http://hl7.org/fhir}AssertionOperatorType", "value");
+const Q40 = R.readPlan("{http://hl7.org/fhir}AssertionResponseTypes", "value");
+const Q41 = R.readPlan("{http://hl7.org/fhir}AuditEventAction", "value");
+const Q42 = R.readPlan("{http://hl7.org/fhir}AuditEventAgentNetworkType", "value");
+const Q43 = R.readPlan("{http://hl7.org/fhir}AuditEventOutcome", "value");
+const Q44 = R.readPlan("{http://hl7.org/fhir}BindingStrength", "value");
+const Q45 = R.readPlan("{http://hl7.org/fhir}BiologicallyDerivedProductCategory", "value");
+const Q46 = R.readPlan("{http://hl7.org/fhir}BiologicallyDerivedProductStatus", "value");
+const Q47 = R.readPlan("{http://hl7.org/fhir}BiologicallyDerivedProductStorageScale", "value");
+const Q48 = R.readPlan("{http://hl7.org/fhir}BundleType", "value");
+const Q49 = R.readPlan("{http://hl7.org/fhir}CapabilityStatementKind", "value");
+const Q50 = R.readPlan("{http://hl7.org/fhir}CarePlanActivityKind", "value");
+const Q51 = R.readPlan("{http://hl7.org/fhir}CarePlanActivityStatus", "value");
+const Q52 = R.readPlan("{http://hl7.org/fhir}CarePlanIntent", "value");
+const Q53 = R.readPlan("{http://hl7.org/fhir}CarePlanStatus", "value");
+const Q54 = R.readPlan("{http://hl7.org/fhir}CareTeamStatus", "value");
+const Q55 = R.readPlan("{http://hl7.org/fhir}CatalogEntryRelationType", "value");
+const Q56 = R.readPlan("{http://hl7.org/fhir}ChargeItemDefinitionPriceComponentType", "value");
+const Q57 = R.readPlan("{http://hl7.org/fhir}ChargeItemStatus", "value");
+const Q58 = R.readPlan("{http://hl7.org/fhir}ClaimResponseStatus", "value");
+const Q59 = R.readPlan("{http://hl7.org/fhir}ClaimStatus", "value");
+const Q60 = R.readPlan("{http://hl7.org/fhir}ClinicalImpressionStatus", "value");
+const Q61 = R.readPlan("{http://hl7.org/fhir}CodeSearchSupport", "value");
+const Q62 = R.readPlan("{http://hl7.org/fhir}CodeSystemContentMode", "value");
+const Q63 = R.readPlan("{http://hl7.org/fhir}CodeSystemHierarchyMeaning", "value");
+const Q64 = R.readPlan("{http://hl7.org/fhir}CommunicationPriority", "value");
+const Q65 = R.readPlan("{http://hl7.org/fhir}CommunicationRequestStatus", "value");
+const Q66 = R.readPlan("{http://hl7.org/fhir}CommunicationStatus", "value");
+const Q67 = R.readPlan("{http://hl7.org/fhir}CompartmentCode", "value");
+const Q68 = R.readPlan("{http://hl7.org/fhir}CompartmentType", "value");
+const Q69 = R.readPlan("{http://hl7.org/fhir}CompositionAttestationMode", "value");
+const Q70 = R.readPlan("{http://hl7.org/fhir}CompositionStatus", "value");
+const Q71 = R.readPlan("{http://hl7.org/fhir}ConceptMapEquivalence", "value");
+const Q72 = R.readPlan("{http://hl7.org/fhir}ConceptMapGroupUnmappedMode", "value");
+const Q73 = R.readPlan("{http://hl7.org/fhir}ConditionalDeleteStatus", "value");
+const Q74 = R.readPlan("{http://hl7.org/fhir}ConditionalReadStatus", "value");
+const Q75 = R.readPlan("{http://hl7.org/fhir}ConsentDataMeaning", "value");
+const Q76 = R.readPlan("{http://hl7.org/fhir}ConsentProvisionType", "value");
+const Q77 = R.readPlan("{http://hl7.org/fhir}ConsentState", "value");
+const Q78 = R.readPlan("{http://hl7.org/fhir}ConstraintSeverity", "value");
+const Q79 = R.readPlan("{http://hl7.org/fhir}ContactPointSystem", "value");
+const Q80 = R.readPlan("{http://hl7.org/fhir}ContactPointUse", "value");
+const Q81 = R.readPlan("{http://hl7.org/fhir}ContractPublicationStatus", "value");
+const Q82 = R.readPlan("{http://hl7.org/fhir}ContractStatus", "value");
+const Q83 = R.readPlan("{http://hl7.org/fhir}ContributorType", "value");
+const Q84 = R.readPlan("{http://hl7.org/fhir}CoverageStatus", "value");
+const Q85 = R.readPlan("{http://hl7.org/fhir}CurrencyCode", "value");
+const Q86 = R.readPlan("{http://hl7.org/fhir}DayOfWeek", "value");
+const Q87 = R.readPlan("{http://hl7.org/fhir}DaysOfWeek", "value");
+const Q88 = R.readPlan("{http://hl7.org/fhir}DetectedIssueSeverity", "value");
+const Q89 = R.readPlan("{http://hl7.org/fhir}DetectedIssueStatus", "value");
+const Q90 = R.readPlan("{http://hl7.org/fhir}DeviceMetricCalibrationState", "value");
+const Q91 = R.readPlan("{http://hl7.org/fhir}DeviceMetricCalibrationType", "value");
+const Q92 = R.readPlan("{http://hl7.org/fhir}DeviceMetricCategory", "value");
+const Q93 = R.readPlan("{http://hl7.org/fhir}DeviceMetricColor", "value");
+const Q94 = R.readPlan("{http://hl7.org/fhir}DeviceMetricOperationalStatus", "value");
+const Q95 = R.readPlan("{http://hl7.org/fhir}DeviceNameType", "value");
+const Q96 = R.readPlan("{http://hl7.org/fhir}DeviceRequestStatus", "value");
+const Q97 = R.readPlan("{http://hl7.org/fhir}DeviceUseStatementStatus", "value");
+const Q98 = R.readPlan("{http://hl7.org/fhir}DiagnosticReportStatus", "value");
+const Q99 = R.readPlan("{http://hl7.org/fhir}DiscriminatorType", "value");
+const Q100 = R.readPlan("{http://hl7.org/fhir}DocumentConfidentiality", "value");
+const Q101 = R.readPlan("{http://hl7.org/fhir}DocumentMode", "value");
+const Q102 = R.readPlan("{http://hl7.org/fhir}DocumentReferenceStatus", "value");
+const Q103 = R.readPlan("{http://hl7.org/fhir}DocumentRelationshipType", "value");
+const Q104 = R.readPlan("{http://hl7.org/fhir}EligibilityRequestPurpose", "value");
+const Q105 = R.readPlan("{http://hl7.org/fhir}EligibilityRequestStatus", "value");
+const Q106 = R.readPlan("{http://hl7.org/fhir}EligibilityResponsePurpose", "value");
+const Q107 = R.readPlan("{http://hl7.org/fhir}EligibilityResponseStatus", "value");
+const Q108 = R.readPlan("{http://hl7.org/fhir}EnableWhenBehavior", "value");
+const Q109 = R.readPlan("{http://hl7.org/fhir}EncounterLocationStatus", "value");
+const Q110 = R.readPlan("{http://hl7.org/fhir}EncounterStatus", "value");
+const Q111 = R.readPlan("{http://hl7.org/fhir}EndpointStatus", "value");
+const Q112 = R.readPlan("{http://hl7.org/fhir}EnrollmentRequestStatus", "value");
+const Q113 = R.readPlan("{http://hl7.org/fhir}EnrollmentResponseStatus", "value");
+const Q114 = R.readPlan("{http://hl7.org/fhir}EpisodeOfCareStatus", "value");
+const Q115 = R.readPlan("{http://hl7.org/fhir}EventCapabilityMode", "value");
+const Q116 = R.readPlan("{http://hl7.org/fhir}EventTiming", "value");
+const Q117 = R.readPlan("{http://hl7.org/fhir}EvidenceVariableType", "value");
+const Q118 = R.readPlan("{http://hl7.org/fhir}ExampleScenarioActorType", "value");
+const Q119 = R.readPlan("{http://hl7.org/fhir}ExplanationOfBenefitStatus", "value");
+const Q120 = R.readPlan("{http://hl7.org/fhir}ExposureState", "value");
+const Q121 = R.readPlan("{http://hl7.org/fhir}ExtensionContextType", "value");
+const Q122 = R.readPlan("{http://hl7.org/fhir}FHIRAllTypes", "value");
+const Q123 = R.readPlan("{http://hl7.org/fhir}FHIRDefinedType", "value");
+const Q124 = R.readPlan("{http://hl7.org/fhir}FHIRDeviceStatus", "value");
+const Q125 = R.readPlan("{http://hl7.org/fhir}FHIRResourceType", "value");
+const Q126 = R.readPlan("{http://hl7.org/fhir}FHIRSubstanceStatus", "value");
+const Q127 = R.readPlan("{http://hl7.org/fhir}FHIRVersion", "value");
+const Q128 = R.readPlan("{http://hl7.org/fhir}FamilyHistoryStatus", "value");
+const Q129 = R.readPlan("{http://hl7.org/fhir}FilterOperator", "value");
+const Q130 = R.readPlan("{http://hl7.org/fhir}FlagStatus", "value");
+const Q131 = R.readPlan("{http://hl7.org/fhir}GoalLifecycleStatus", "value");
+const Q132 = R.readPlan("{http://hl7.org/fhir}GraphCompartmentRule", "value");
+const Q133 = R.readPlan("{http://hl7.org/fhir}GraphCompartmentUse", "value");
+const Q134 = R.readPlan("{http://hl7.org/fhir}GroupMeasure", "value");
+const Q135 = R.readPlan("{http://hl7.org/fhir}GroupType", "value");
+const Q136 = R.readPlan("{http://hl7.org/fhir}GuidanceResponseStatus", "value");
+const Q137 = R.readPlan("{http://hl7.org/fhir}GuidePageGeneration", "value");
+const Q138 = R.readPlan("{http://hl7.org/fhir}GuideParameterCode", "value");
+const Q139 = R.readPlan("{http://hl7.org/fhir}HTTPVerb", "value");
+const Q140 = R.readPlan("{http://hl7.org/fhir}IdentifierUse", "value");
+const Q141 = R.readPlan("{http://hl7.org/fhir}IdentityAssuranceLevel", "value");
+const Q142 = R.readPlan("{http://hl7.org/fhir}ImagingStudyStatus", "value");
+const Q143 = R.readPlan("{http://hl7.org/fhir}ImmunizationEvaluationStatus", "value");
+const Q144 = R.readPlan("{http://hl7.org/fhir}ImmunizationStatus", "value");
+const Q145 = R.readPlan("{http://hl7.org/fhir}InvoicePriceComponentType", "value");
+const Q146 = R.readPlan("{http://hl7.org/fhir}InvoiceStatus", "value");
+const Q147 = R.readPlan("{http://hl7.org/fhir}IssueSeverity", "value");
+const Q148 = R.readPlan("{http://hl7.org/fhir}IssueType", "value");
+const Q149 = R.readPlan("{http://hl7.org/fhir}LinkType", "value");
+const Q150 = R.readPlan("{http://hl7.org/fhir}LinkageType", "value");
+const Q151 = R.readPlan("{http://hl7.org/fhir}ListMode", "value");
+const Q152 = R.readPlan("{http://hl7.org/fhir}ListStatus", "value");
+const Q153 = R.readPlan("{http://hl7.org/fhir}LocationMode", "value");
+const Q154 = R.readPlan("{http://hl7.org/fhir}LocationStatus", "value");
+const Q155 = R.readPlan("{http://hl7.org/fhir}MeasureReportStatus", "value");
+const Q156 = R.readPlan("{http://hl7.org/fhir}MeasureReportType", "value");
+const Q157 = R.readPlan("{http://hl7.org/fhir}MediaStatus", "value");
+const Q158 = R.readPlan("{http://hl7.org/fhir}MedicationAdministrationStatus", "value");
+const Q159 = R.readPlan("{http://hl7.org/fhir}MedicationDispenseStatus", "value");
+const Q160 = R.readPlan("{http://hl7.org/fhir}MedicationKnowledgeStatus", "value");
+const Q161 = R.readPlan("{http://hl7.org/fhir}MedicationRequestIntent", "value");
+const Q162 = R.readPlan("{http://hl7.org/fhir}MedicationRequestPriority", "value");
+const Q163 = R.readPlan("{http://hl7.org/fhir}MedicationRequestStatus", "value");
+const Q164 = R.readPlan("{http://hl7.org/fhir}MedicationStatementStatus", "value");
+const Q165 = R.readPlan("{http://hl7.org/fhir}MedicationStatus", "value");
+const Q166 = R.readPlan("{http://hl7.org/fhir}MessageSignificanceCategory", "value");
+const Q167 = R.readPlan("{http://hl7.org/fhir}Messageheader_Response_Request", "value");
+const Q168 = R.readPlan("{http://hl7.org/fhir}MimeType", "value");
+const Q169 = R.readPlan("{http://hl7.org/fhir}NameUse", "value");
+const Q170 = R.readPlan("{http://hl7.org/fhir}NamingSystemIdentifierType", "value");
+const Q171 = R.readPlan("{http://hl7.org/fhir}NamingSystemType", "value");
+const Q172 = R.readPlan("{http://hl7.org/fhir}NarrativeStatus", "value");
+const Q173 = R.readPlan("{http://hl7.org/fhir}NoteType", "value");
+const Q174 = R.readPlan("{http://hl7.org/fhir}NutritiionOrderIntent", "value");
+const Q175 = R.readPlan("{http://hl7.org/fhir}NutritionOrderStatus", "value");
+const Q176 = R.readPlan("{http://hl7.org/fhir}ObservationDataType", "value");
+const Q177 = R.readPlan("{http://hl7.org/fhir}ObservationRangeCategory", "value");
+const Q178 = R.readPlan("{http://hl7.org/fhir}ObservationStatus", "value");
+const Q179 = R.readPlan("{http://hl7.org/fhir}OperationKind", "value");
+const Q180 = R.readPlan("{http://hl7.org/fhir}OperationParameterUse", "value");
+const Q181 = R.readPlan("{http://hl7.org/fhir}OrientationType", "value");
+const Q182 = R.readPlan("{http://hl7.org/fhir}ParameterUse", "value");
+const Q183 = R.readPlan("{http://hl7.org/fhir}ParticipantRequired", "value");
+const Q184 = R.readPlan("{http://hl7.org/fhir}ParticipantStatus", "value");
+const Q185 = R.readPlan("{http://hl7.org/fhir}ParticipationStatus", "value");
+const Q186 = R.readPlan("{http://hl7.org/fhir}PaymentNoticeStatus", "value");
+const Q187 = R.readPlan("{http://hl7.org/fhir}PaymentReconciliationStatus", "value");
+const Q188 = R.readPlan("{http://hl7.org/fhir}ProcedureStatus", "value");
+const Q189 = R.readPlan("{http://hl7.org/fhir}PropertyRepresentation", "value");
+const Q190 = R.readPlan("{http://hl7.org/fhir}PropertyType", "value");
+const Q191 = R.readPlan("{http://hl7.org/fhir}ProvenanceEntityRole", "value");
+const Q192 = R.readPlan("{http://hl7.org/fhir}PublicationStatus", "value");
+const Q193 = R.readPlan("{http://hl7.org/fhir}QualityType", "value");
+const Q194 = R.readPlan("{http://hl7.org/fhir}QuantityComparator", "value");
+const Q195 = R.readPlan("{http://hl7.org/fhir}QuestionnaireItemOperator", "value");
+const Q196 = R.readPlan("{http://hl7.org/fhir}QuestionnaireItemType", "value");
+const Q197 = R.readPlan("{http://hl7.org/fhir}QuestionnaireResponseStatus", "value");
+const Q198 = R.readPlan("{http://hl7.org/fhir}ReferenceHandlingPolicy", "value");
+const Q199 = R.readPlan("{http://hl7.org/fhir}ReferenceVersionRules", "value");
+const Q200 = R.readPlan("{http://hl7.org/fhir}ReferredDocumentStatus", "value");
+const Q201 = R.readPlan("{http://hl7.org/fhir}RelatedArtifactType", "value");
+const Q202 = R.readPlan("{http://hl7.org/fhir}RemittanceOutcome", "value");
+const Q203 = R.readPlan("{http://hl7.org/fhir}RepositoryType", "value");
+const Q204 = R.readPlan("{http://hl7.org/fhir}RequestIntent", "value");
+const Q205 = R.readPlan("{http://hl7.org/fhir}RequestPriority", "value");
+const Q206 = R.readPlan("{http://hl7.org/fhir}RequestStatus", "value");
+const Q207 = R.readPlan("{http://hl7.org/fhir}ResearchElementType", "value");
+const Q208 = R.readPlan("{http://hl7.org/fhir}ResearchStudyStatus", "value");
+const Q209 = R.readPlan("{http://hl7.org/fhir}ResearchSubjectStatus", "value");
+const Q210 = R.readPlan("{http://hl7.org/fhir}ResourceType", "value");
+const Q211 = R.readPlan("{http://hl7.org/fhir}ResourceVersionPolicy", "value");
+const Q212 = R.readPlan("{http://hl7.org/fhir}ResponseType", "value");
+const Q213 = R.readPlan("{http://hl7.org/fhir}RestfulCapabilityMode", "value");
+const Q214 = R.readPlan("{http://hl7.org/fhir}RiskAssessmentStatus", "value");
+const Q215 = R.readPlan("{http://hl7.org/fhir}SPDXLicense", "value");
+const Q216 = R.readPlan("{http://hl7.org/fhir}SearchComparator", "value");
+const Q217 = R.readPlan("{http://hl7.org/fhir}SearchEntryMode", "value");
+const Q218 = R.readPlan("{http://hl7.org/fhir}SearchModifierCode", "value");
+const Q219 = R.readPlan("{http://hl7.org/fhir}SearchParamType", "value");
+const Q220 = R.readPlan("{http://hl7.org/fhir}SectionMode", "value");
+const Q221 = R.readPlan("{http://hl7.org/fhir}SequenceType", "value");
+const Q222 = R.readPlan("{http://hl7.org/fhir}ServiceRequestIntent", "value");
+const Q223 = R.readPlan("{http://hl7.org/fhir}ServiceRequestPriority", "value");
+const Q224 = R.readPlan("{http://hl7.org/fhir}ServiceRequestStatus", "value");
+const Q225 = R.readPlan("{http://hl7.org/fhir}SlicingRules", "value");
+const Q226 = R.readPlan("{http://hl7.org/fhir}SlotStatus", "value");
+const Q227 = R.readPlan("{http://hl7.org/fhir}SortDirection", "value");
+const Q228 = R.readPlan("{http://hl7.org/fhir}SpecimenContainedPreference", "value");
+const Q229 = R.readPlan("{http://hl7.org/fhir}SpecimenStatus", "value");
+const Q230 = R.readPlan("{http://hl7.org/fhir}Status", "value");
+const Q231 = R.readPlan("{http://hl7.org/fhir}StrandType", "value");
+const Q232 = R.readPlan("{http://hl7.org/fhir}StructureDefinitionKind", "value");
+const Q233 = R.readPlan("{http://hl7.org/fhir}StructureMapContextType", "value");
+const Q234 = R.readPlan("{http://hl7.org/fhir}StructureMapGroupTypeMode", "value");
+const Q235 = R.readPlan("{http://hl7.org/fhir}StructureMapInputMode", "value");
+const Q236 = R.readPlan("{http://hl7.org/fhir}StructureMapModelMode", "value");
+const Q237 = R.readPlan("{http://hl7.org/fhir}StructureMapSourceListMode", "value");
+const Q238 = R.readPlan("{http://hl7.org/fhir}StructureMapTargetListMode", "value");
+const Q239 = R.readPlan("{http://hl7.org/fhir}StructureMapTransform", "value");
+const Q240 = R.readPlan("{http://hl7.org/fhir}SubscriptionChannelType", "value");
+const Q241 = R.readPlan("{http://hl7.org/fhir}SubscriptionStatus", "value");
+const Q242 = R.readPlan("{http://hl7.org/fhir}SupplyDeliveryStatus", "value");
+const Q243 = R.readPlan("{http://hl7.org/fhir}SupplyRequestStatus", "value");
+const Q244 = R.readPlan("{http://hl7.org/fhir}SystemRestfulInteraction", "value");
+const Q245 = R.readPlan("{http://hl7.org/fhir}TaskIntent", "value");
+const Q246 = R.readPlan("{http://hl7.org/fhir}TaskPriority", "value");
+const Q247 = R.readPlan("{http://hl7.org/fhir}TaskStatus", "value");
+const Q248 = R.readPlan("{http://hl7.org/fhir}TestReportActionResult", "value");
+const Q249 = R.readPlan("{http://hl7.org/fhir}TestReportParticipantType", "value");
+const Q250 = R.readPlan("{http://hl7.org/fhir}TestReportResult", "value");
+const Q251 = R.readPlan("{http://hl7.org/fhir}TestReportStatus", "value");
+const Q252 = R.readPlan("{http://hl7.org/fhir}TestScriptRequestMethodCode", "value");
+const Q253 = R.readPlan("{http://hl7.org/fhir}TriggerType", "value");
+const Q254 = R.readPlan("{http://hl7.org/fhir}TypeDerivationRule", "value");
+const Q255 = R.readPlan("{http://hl7.org/fhir}TypeRestfulInteraction", "value");
+const Q256 = R.readPlan("{http://hl7.org/fhir}UDIEntryType", "value");
+const Q257 = R.readPlan("{http://hl7.org/fhir}UnitsOfTime", "value");
+const Q258 = R.readPlan("{http://hl7.org/fhir}Use", "value");
+const Q259 = R.readPlan("{http://hl7.org/fhir}VariableType", "value");
+const Q260 = R.readPlan("{http://hl7.org/fhir}VisionBase", "value");
+const Q261 = R.readPlan("{http://hl7.org/fhir}VisionEyes", "value");
+const Q262 = R.readPlan("{http://hl7.org/fhir}VisionStatus", "value");
+const Q263 = R.readPlan("{http://hl7.org/fhir}XPathUsageType", "value");
 export const id = "FHIRHelpers";
 export const version = "4.0.1";
 /** The defines of FHIRHelpers, in ELM order (the results of an evaluation). */
@@ -45,8 +309,8 @@ let c5;
 if ((o0 == null)) {
 c5 = R.as(null, K1, false);
 } else {
-const l3 = f2(st, R.prop(o0, "low"));
-const h4 = f2(st, R.prop(o0, "high"));
+const l3 = f2(st, R.fhirProp(o0, Q0));
+const h4 = f2(st, R.fhirProp(o0, Q1));
 c5 = R.interval(l3, h4, true, true, l3 == null && h4 == null ? undefined : undefined);
 }
   return c5;
@@ -54,7 +318,7 @@ c5 = R.interval(l3, h4, true, true, l3 == null && h4 == null ? undefined : undef
 // function "ToQuantity"(quantity)
 export function f2(st, o0) {
 let c7;
-if (R.or((o0 == null), (R.prop(o0, "value") == null))) {
+if (R.or((o0 == null), (R.fhirProp(o0, Q2) == null))) {
 c7 = R.as(null, K2, false);
 } else {
 let r6 = R.primitiveValue(o0, P3);
@@ -74,7 +338,7 @@ c7 = R.instance("{urn:hl7-org:elm-types:r1}Quantity", { "value": R.primitiveValu
 // function "ToRatio"(ratio)
 export function f3(st, o0) {
 
-  return ((o0 == null) ? R.as(null, K3, false) : R.instance("{urn:hl7-org:elm-types:r1}Ratio", { "numerator": f2(st, R.prop(o0, "numerator")), "denominator": f2(st, R.prop(o0, "denominator")) }));
+  return ((o0 == null) ? R.as(null, K3, false) : R.instance("{urn:hl7-org:elm-types:r1}Ratio", { "numerator": f2(st, R.fhirProp(o0, Q3)), "denominator": f2(st, R.fhirProp(o0, Q4)) }));
 }
 // function "ToCode"(coding)
 export function f4(st, o0) {
@@ -87,7 +351,7 @@ let c15;
 if ((o0 == null)) {
 c15 = R.as(null, K5, false);
 } else {
-const s8 = R.prop(o0, "coding");
+const s8 = R.fhirProp(o0, Q5);
 let q10 = null;
 if (!(s8 == null)) {
 const isList11 = Array.isArray(s8);
@@ -107,1292 +371,1292 @@ c15 = R.instance("{urn:hl7-org:elm-types:r1}Concept", { "codes": q10, "display":
 // function "ToBoolean"(value)
 export function f6(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q6);
 }
 // function "ToInteger"(value)
 export function f7(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q7);
 }
 // function "ToDecimal"(value)
 export function f8(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q8);
 }
 // function "ToDate"(value)
 export function f9(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q9);
 }
 // function "ToDateTime"(value)
 export function f10(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q10);
 }
 // function "ToDateTime"(value)
 export function f11(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q11);
 }
 // function "ToTime"(value)
 export function f12(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q12);
 }
 // function "ToString"(value)
 export function f13(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q13);
 }
 // function "ToString"(value)
 export function f14(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q14);
 }
 // function "ToString"(value)
 export function f15(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q15);
 }
 // function "ToString"(value)
 export function f16(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q16);
 }
 // function "ToString"(value)
 export function f17(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q17);
 }
 // function "ToString"(value)
 export function f18(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q18);
 }
 // function "ToString"(value)
 export function f19(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q19);
 }
 // function "ToString"(value)
 export function f20(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q20);
 }
 // function "ToString"(value)
 export function f21(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q21);
 }
 // function "ToString"(value)
 export function f22(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q22);
 }
 // function "ToString"(value)
 export function f23(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q23);
 }
 // function "ToString"(value)
 export function f24(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q24);
 }
 // function "ToString"(value)
 export function f25(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q25);
 }
 // function "ToString"(value)
 export function f26(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q26);
 }
 // function "ToString"(value)
 export function f27(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q27);
 }
 // function "ToString"(value)
 export function f28(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q28);
 }
 // function "ToString"(value)
 export function f29(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q29);
 }
 // function "ToString"(value)
 export function f30(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q30);
 }
 // function "ToString"(value)
 export function f31(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q31);
 }
 // function "ToString"(value)
 export function f32(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q32);
 }
 // function "ToString"(value)
 export function f33(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q33);
 }
 // function "ToString"(value)
 export function f34(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q34);
 }
 // function "ToString"(value)
 export function f35(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q35);
 }
 // function "ToString"(value)
 export function f36(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q36);
 }
 // function "ToString"(value)
 export function f37(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q37);
 }
 // function "ToString"(value)
 export function f38(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q38);
 }
 // function "ToString"(value)
 export function f39(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q39);
 }
 // function "ToString"(value)
 export function f40(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q40);
 }
 // function "ToString"(value)
 export function f41(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q41);
 }
 // function "ToString"(value)
 export function f42(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q42);
 }
 // function "ToString"(value)
 export function f43(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q43);
 }
 // function "ToString"(value)
 export function f44(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q44);
 }
 // function "ToString"(value)
 export function f45(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q45);
 }
 // function "ToString"(value)
 export function f46(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q46);
 }
 // function "ToString"(value)
 export function f47(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q47);
 }
 // function "ToString"(value)
 export function f48(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q48);
 }
 // function "ToString"(value)
 export function f49(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q49);
 }
 // function "ToString"(value)
 export function f50(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q50);
 }
 // function "ToString"(value)
 export function f51(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q51);
 }
 // function "ToString"(value)
 export function f52(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q52);
 }
 // function "ToString"(value)
 export function f53(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q53);
 }
 // function "ToString"(value)
 export function f54(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q54);
 }
 // function "ToString"(value)
 export function f55(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q55);
 }
 // function "ToString"(value)
 export function f56(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q56);
 }
 // function "ToString"(value)
 export function f57(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q57);
 }
 // function "ToString"(value)
 export function f58(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q58);
 }
 // function "ToString"(value)
 export function f59(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q59);
 }
 // function "ToString"(value)
 export function f60(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q60);
 }
 // function "ToString"(value)
 export function f61(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q61);
 }
 // function "ToString"(value)
 export function f62(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q62);
 }
 // function "ToString"(value)
 export function f63(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q63);
 }
 // function "ToString"(value)
 export function f64(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q64);
 }
 // function "ToString"(value)
 export function f65(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q65);
 }
 // function "ToString"(value)
 export function f66(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q66);
 }
 // function "ToString"(value)
 export function f67(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q67);
 }
 // function "ToString"(value)
 export function f68(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q68);
 }
 // function "ToString"(value)
 export function f69(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q69);
 }
 // function "ToString"(value)
 export function f70(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q70);
 }
 // function "ToString"(value)
 export function f71(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q71);
 }
 // function "ToString"(value)
 export function f72(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q72);
 }
 // function "ToString"(value)
 export function f73(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q73);
 }
 // function "ToString"(value)
 export function f74(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q74);
 }
 // function "ToString"(value)
 export function f75(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q75);
 }
 // function "ToString"(value)
 export function f76(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q76);
 }
 // function "ToString"(value)
 export function f77(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q77);
 }
 // function "ToString"(value)
 export function f78(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q78);
 }
 // function "ToString"(value)
 export function f79(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q79);
 }
 // function "ToString"(value)
 export function f80(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q80);
 }
 // function "ToString"(value)
 export function f81(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q81);
 }
 // function "ToString"(value)
 export function f82(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q82);
 }
 // function "ToString"(value)
 export function f83(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q83);
 }
 // function "ToString"(value)
 export function f84(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q84);
 }
 // function "ToString"(value)
 export function f85(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q85);
 }
 // function "ToString"(value)
 export function f86(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q86);
 }
 // function "ToString"(value)
 export function f87(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q87);
 }
 // function "ToString"(value)
 export function f88(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q88);
 }
 // function "ToString"(value)
 export function f89(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q89);
 }
 // function "ToString"(value)
 export function f90(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q90);
 }
 // function "ToString"(value)
 export function f91(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q91);
 }
 // function "ToString"(value)
 export function f92(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q92);
 }
 // function "ToString"(value)
 export function f93(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q93);
 }
 // function "ToString"(value)
 export function f94(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q94);
 }
 // function "ToString"(value)
 export function f95(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q95);
 }
 // function "ToString"(value)
 export function f96(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q96);
 }
 // function "ToString"(value)
 export function f97(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q97);
 }
 // function "ToString"(value)
 export function f98(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q98);
 }
 // function "ToString"(value)
 export function f99(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q99);
 }
 // function "ToString"(value)
 export function f100(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q100);
 }
 // function "ToString"(value)
 export function f101(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q101);
 }
 // function "ToString"(value)
 export function f102(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q102);
 }
 // function "ToString"(value)
 export function f103(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q103);
 }
 // function "ToString"(value)
 export function f104(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q104);
 }
 // function "ToString"(value)
 export function f105(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q105);
 }
 // function "ToString"(value)
 export function f106(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q106);
 }
 // function "ToString"(value)
 export function f107(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q107);
 }
 // function "ToString"(value)
 export function f108(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q108);
 }
 // function "ToString"(value)
 export function f109(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q109);
 }
 // function "ToString"(value)
 export function f110(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q110);
 }
 // function "ToString"(value)
 export function f111(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q111);
 }
 // function "ToString"(value)
 export function f112(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q112);
 }
 // function "ToString"(value)
 export function f113(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q113);
 }
 // function "ToString"(value)
 export function f114(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q114);
 }
 // function "ToString"(value)
 export function f115(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q115);
 }
 // function "ToString"(value)
 export function f116(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q116);
 }
 // function "ToString"(value)
 export function f117(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q117);
 }
 // function "ToString"(value)
 export function f118(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q118);
 }
 // function "ToString"(value)
 export function f119(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q119);
 }
 // function "ToString"(value)
 export function f120(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q120);
 }
 // function "ToString"(value)
 export function f121(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q121);
 }
 // function "ToString"(value)
 export function f122(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q122);
 }
 // function "ToString"(value)
 export function f123(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q123);
 }
 // function "ToString"(value)
 export function f124(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q124);
 }
 // function "ToString"(value)
 export function f125(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q125);
 }
 // function "ToString"(value)
 export function f126(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q126);
 }
 // function "ToString"(value)
 export function f127(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q127);
 }
 // function "ToString"(value)
 export function f128(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q128);
 }
 // function "ToString"(value)
 export function f129(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q129);
 }
 // function "ToString"(value)
 export function f130(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q130);
 }
 // function "ToString"(value)
 export function f131(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q131);
 }
 // function "ToString"(value)
 export function f132(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q132);
 }
 // function "ToString"(value)
 export function f133(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q133);
 }
 // function "ToString"(value)
 export function f134(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q134);
 }
 // function "ToString"(value)
 export function f135(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q135);
 }
 // function "ToString"(value)
 export function f136(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q136);
 }
 // function "ToString"(value)
 export function f137(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q137);
 }
 // function "ToString"(value)
 export function f138(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q138);
 }
 // function "ToString"(value)
 export function f139(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q139);
 }
 // function "ToString"(value)
 export function f140(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q140);
 }
 // function "ToString"(value)
 export function f141(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q141);
 }
 // function "ToString"(value)
 export function f142(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q142);
 }
 // function "ToString"(value)
 export function f143(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q143);
 }
 // function "ToString"(value)
 export function f144(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q144);
 }
 // function "ToString"(value)
 export function f145(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q145);
 }
 // function "ToString"(value)
 export function f146(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q146);
 }
 // function "ToString"(value)
 export function f147(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q147);
 }
 // function "ToString"(value)
 export function f148(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q148);
 }
 // function "ToString"(value)
 export function f149(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q149);
 }
 // function "ToString"(value)
 export function f150(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q150);
 }
 // function "ToString"(value)
 export function f151(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q151);
 }
 // function "ToString"(value)
 export function f152(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q152);
 }
 // function "ToString"(value)
 export function f153(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q153);
 }
 // function "ToString"(value)
 export function f154(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q154);
 }
 // function "ToString"(value)
 export function f155(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q155);
 }
 // function "ToString"(value)
 export function f156(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q156);
 }
 // function "ToString"(value)
 export function f157(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q157);
 }
 // function "ToString"(value)
 export function f158(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q158);
 }
 // function "ToString"(value)
 export function f159(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q159);
 }
 // function "ToString"(value)
 export function f160(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q160);
 }
 // function "ToString"(value)
 export function f161(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q161);
 }
 // function "ToString"(value)
 export function f162(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q162);
 }
 // function "ToString"(value)
 export function f163(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q163);
 }
 // function "ToString"(value)
 export function f164(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q164);
 }
 // function "ToString"(value)
 export function f165(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q165);
 }
 // function "ToString"(value)
 export function f166(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q166);
 }
 // function "ToString"(value)
 export function f167(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q167);
 }
 // function "ToString"(value)
 export function f168(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q168);
 }
 // function "ToString"(value)
 export function f169(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q169);
 }
 // function "ToString"(value)
 export function f170(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q170);
 }
 // function "ToString"(value)
 export function f171(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q171);
 }
 // function "ToString"(value)
 export function f172(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q172);
 }
 // function "ToString"(value)
 export function f173(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q173);
 }
 // function "ToString"(value)
 export function f174(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q174);
 }
 // function "ToString"(value)
 export function f175(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q175);
 }
 // function "ToString"(value)
 export function f176(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q176);
 }
 // function "ToString"(value)
 export function f177(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q177);
 }
 // function "ToString"(value)
 export function f178(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q178);
 }
 // function "ToString"(value)
 export function f179(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q179);
 }
 // function "ToString"(value)
 export function f180(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q180);
 }
 // function "ToString"(value)
 export function f181(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q181);
 }
 // function "ToString"(value)
 export function f182(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q182);
 }
 // function "ToString"(value)
 export function f183(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q183);
 }
 // function "ToString"(value)
 export function f184(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q184);
 }
 // function "ToString"(value)
 export function f185(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q185);
 }
 // function "ToString"(value)
 export function f186(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q186);
 }
 // function "ToString"(value)
 export function f187(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q187);
 }
 // function "ToString"(value)
 export function f188(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q188);
 }
 // function "ToString"(value)
 export function f189(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q189);
 }
 // function "ToString"(value)
 export function f190(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q190);
 }
 // function "ToString"(value)
 export function f191(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q191);
 }
 // function "ToString"(value)
 export function f192(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q192);
 }
 // function "ToString"(value)
 export function f193(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q193);
 }
 // function "ToString"(value)
 export function f194(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q194);
 }
 // function "ToString"(value)
 export function f195(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q195);
 }
 // function "ToString"(value)
 export function f196(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q196);
 }
 // function "ToString"(value)
 export function f197(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q197);
 }
 // function "ToString"(value)
 export function f198(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q198);
 }
 // function "ToString"(value)
 export function f199(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q199);
 }
 // function "ToString"(value)
 export function f200(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q200);
 }
 // function "ToString"(value)
 export function f201(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q201);
 }
 // function "ToString"(value)
 export function f202(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q202);
 }
 // function "ToString"(value)
 export function f203(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q203);
 }
 // function "ToString"(value)
 export function f204(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q204);
 }
 // function "ToString"(value)
 export function f205(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q205);
 }
 // function "ToString"(value)
 export function f206(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q206);
 }
 // function "ToString"(value)
 export function f207(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q207);
 }
 // function "ToString"(value)
 export function f208(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q208);
 }
 // function "ToString"(value)
 export function f209(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q209);
 }
 // function "ToString"(value)
 export function f210(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q210);
 }
 // function "ToString"(value)
 export function f211(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q211);
 }
 // function "ToString"(value)
 export function f212(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q212);
 }
 // function "ToString"(value)
 export function f213(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q213);
 }
 // function "ToString"(value)
 export function f214(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q214);
 }
 // function "ToString"(value)
 export function f215(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q215);
 }
 // function "ToString"(value)
 export function f216(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q216);
 }
 // function "ToString"(value)
 export function f217(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q217);
 }
 // function "ToString"(value)
 export function f218(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q218);
 }
 // function "ToString"(value)
 export function f219(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q219);
 }
 // function "ToString"(value)
 export function f220(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q220);
 }
 // function "ToString"(value)
 export function f221(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q221);
 }
 // function "ToString"(value)
 export function f222(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q222);
 }
 // function "ToString"(value)
 export function f223(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q223);
 }
 // function "ToString"(value)
 export function f224(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q224);
 }
 // function "ToString"(value)
 export function f225(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q225);
 }
 // function "ToString"(value)
 export function f226(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q226);
 }
 // function "ToString"(value)
 export function f227(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q227);
 }
 // function "ToString"(value)
 export function f228(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q228);
 }
 // function "ToString"(value)
 export function f229(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q229);
 }
 // function "ToString"(value)
 export function f230(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q230);
 }
 // function "ToString"(value)
 export function f231(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q231);
 }
 // function "ToString"(value)
 export function f232(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q232);
 }
 // function "ToString"(value)
 export function f233(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q233);
 }
 // function "ToString"(value)
 export function f234(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q234);
 }
 // function "ToString"(value)
 export function f235(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q235);
 }
 // function "ToString"(value)
 export function f236(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q236);
 }
 // function "ToString"(value)
 export function f237(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q237);
 }
 // function "ToString"(value)
 export function f238(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q238);
 }
 // function "ToString"(value)
 export function f239(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q239);
 }
 // function "ToString"(value)
 export function f240(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q240);
 }
 // function "ToString"(value)
 export function f241(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q241);
 }
 // function "ToString"(value)
 export function f242(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q242);
 }
 // function "ToString"(value)
 export function f243(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q243);
 }
 // function "ToString"(value)
 export function f244(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q244);
 }
 // function "ToString"(value)
 export function f245(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q245);
 }
 // function "ToString"(value)
 export function f246(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q246);
 }
 // function "ToString"(value)
 export function f247(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q247);
 }
 // function "ToString"(value)
 export function f248(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q248);
 }
 // function "ToString"(value)
 export function f249(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q249);
 }
 // function "ToString"(value)
 export function f250(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q250);
 }
 // function "ToString"(value)
 export function f251(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q251);
 }
 // function "ToString"(value)
 export function f252(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q252);
 }
 // function "ToString"(value)
 export function f253(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q253);
 }
 // function "ToString"(value)
 export function f254(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q254);
 }
 // function "ToString"(value)
 export function f255(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q255);
 }
 // function "ToString"(value)
 export function f256(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q256);
 }
 // function "ToString"(value)
 export function f257(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q257);
 }
 // function "ToString"(value)
 export function f258(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q258);
 }
 // function "ToString"(value)
 export function f259(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q259);
 }
 // function "ToString"(value)
 export function f260(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q260);
 }
 // function "ToString"(value)
 export function f261(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q261);
 }
 // function "ToString"(value)
 export function f262(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q262);
 }
 // function "ToString"(value)
 export function f263(st, o0) {
 
-  return R.prop(o0, "value");
+  return R.fhirProp(o0, Q263);
 }
 const T16 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]], [f1, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
 const T17 = [[f2, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];

@@ -40,6 +40,26 @@ const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
 const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value");
 const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "unit");
 const P21 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "code");
+const Q0 = R.readPlan("{http://hl7.org/fhir}Observation", "effective");
+const Q1 = R.readPlan("{http://hl7.org/fhir}dateTime", "value");
+const Q2 = R.readPlan("{http://hl7.org/fhir}instant", "value");
+const Q3 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "effective");
+const Q4 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
+const Q5 = R.readPlan("{http://hl7.org/fhir}Procedure", "performed");
+const Q6 = R.readPlan("{http://hl7.org/fhir}Condition", "onset");
+const Q7 = R.readPlan("{http://hl7.org/fhir}Condition", "clinicalStatus");
+const Q8 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q9 = R.readPlan("{http://hl7.org/fhir}Condition", "verificationStatus");
+const Q10 = R.readPlan("{http://hl7.org/fhir}Meta", "profile");
+const Q11 = R.readPlan("{http://hl7.org/fhir}canonical", "value");
+const Q12 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
+const Q13 = R.readPlan("{http://hl7.org/fhir}Range", "low");
+const Q14 = R.readPlan("{http://hl7.org/fhir}string", "value");
+const Q15 = R.readPlan("{http://hl7.org/fhir}integer", "value");
+const Q16 = R.readPlan("{http://hl7.org/fhir}Range", "high");
+const Q17 = R.readPlan("{http://hl7.org/fhir}Observation", "interpretation");
+const Q18 = R.readPlan("{http://hl7.org/fhir}Observation", "referenceRange");
+const Q19 = R.readPlan("{http://hl7.org/fhir}Observation.ReferenceRange", "high");
 export const id = "StsCommon";
 export const version = "1.0.0";
 /** The defines of StsCommon, in ELM order (the results of an evaluation). */
@@ -186,11 +206,11 @@ export function f2(st, o0) {
 }
 // function "FirstRaw"(O)
 export function f3(st, o0) {
-let r18 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r18 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K2, false), Q1);
 if (r18 == null) {
-r18 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r18 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P0);
 if (r18 == null) {
-r18 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value");
+r18 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K4, false), Q2);
 if (r18 == null) {
 r18 = R.primitiveValue(o0, P1);
 if (r18 == null) {
@@ -203,13 +223,13 @@ r18 = null;
 }
 // function "LastRaw"(O)
 export function f4(st, o0) {
-let r19 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r19 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K2, false), Q1);
 if (r19 == null) {
-r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2);
+r19 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P2);
 if (r19 == null) {
-r19 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r19 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P0);
 if (r19 == null) {
-r19 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value");
+r19 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K4, false), Q2);
 if (r19 == null) {
 r19 = R.primitiveValue(o0, P1);
 if (r19 == null) {
@@ -223,9 +243,9 @@ r19 = null;
 }
 // function "FirstRaw"(M)
 export function f5(st, o0) {
-let r20 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r20 = R.fhirProp(R.as(R.fhirProp(o0, Q3), K2, false), Q1);
 if (r20 == null) {
-r20 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r20 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K3, false), P0);
 if (r20 == null) {
 r20 = null;
 }
@@ -234,11 +254,11 @@ r20 = null;
 }
 // function "LastRaw"(M)
 export function f6(st, o0) {
-let r21 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r21 = R.fhirProp(R.as(R.fhirProp(o0, Q3), K2, false), Q1);
 if (r21 == null) {
-r21 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2);
+r21 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K3, false), P2);
 if (r21 == null) {
-r21 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r21 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K3, false), P0);
 if (r21 == null) {
 r21 = null;
 }
@@ -248,9 +268,9 @@ r21 = null;
 }
 // function "FirstRaw"(M)
 export function f7(st, o0) {
-let r22 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r22 = R.fhirProp(R.as(R.fhirProp(o0, Q4), K2, false), Q1);
 if (r22 == null) {
-r22 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r22 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K3, false), P0);
 if (r22 == null) {
 r22 = R.primitiveValue(o0, P3);
 if (r22 == null) {
@@ -262,11 +282,11 @@ r22 = null;
 }
 // function "LastRaw"(M)
 export function f8(st, o0) {
-let r23 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r23 = R.fhirProp(R.as(R.fhirProp(o0, Q4), K2, false), Q1);
 if (r23 == null) {
-r23 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P2);
+r23 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K3, false), P2);
 if (r23 == null) {
-r23 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r23 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K3, false), P0);
 if (r23 == null) {
 r23 = R.primitiveValue(o0, P3);
 if (r23 == null) {
@@ -369,9 +389,9 @@ export function f26(st, o0) {
 }
 // function "FirstDate"(P)
 export function f27(st, o0) {
-let r36 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value");
+let r36 = R.fhirProp(R.as(R.fhirProp(o0, Q5), K2, false), Q1);
 if (r36 == null) {
-r36 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0);
+r36 = R.primitiveValue(R.as(R.fhirProp(o0, Q5), K3, false), P0);
 if (r36 == null) {
 r36 = null;
 }
@@ -380,9 +400,9 @@ r36 = null;
 }
 // function "LastDate"(P)
 export function f28(st, o0) {
-let r37 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value");
+let r37 = R.fhirProp(R.as(R.fhirProp(o0, Q5), K2, false), Q1);
 if (r37 == null) {
-r37 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0);
+r37 = R.primitiveValue(R.as(R.fhirProp(o0, Q5), K3, false), P0);
 if (r37 == null) {
 r37 = null;
 }
@@ -391,9 +411,9 @@ r37 = null;
 }
 // function "FirstDate"(C)
 export function f29(st, o0) {
-let r38 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value");
+let r38 = R.fhirProp(R.as(R.fhirProp(o0, Q6), K2, false), Q1);
 if (r38 == null) {
-r38 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0);
+r38 = R.primitiveValue(R.as(R.fhirProp(o0, Q6), K3, false), P0);
 if (r38 == null) {
 r38 = R.primitiveValue(o0, P5);
 if (r38 == null) {
@@ -405,9 +425,9 @@ r38 = null;
 }
 // function "LastDate"(C)
 export function f30(st, o0) {
-let r39 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value");
+let r39 = R.fhirProp(R.as(R.fhirProp(o0, Q6), K2, false), Q1);
 if (r39 == null) {
-r39 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0);
+r39 = R.primitiveValue(R.as(R.fhirProp(o0, Q6), K3, false), P0);
 if (r39 == null) {
 r39 = R.primitiveValue(o0, P5);
 if (r39 == null) {
@@ -419,11 +439,11 @@ r39 = null;
 }
 // function "RecordedDate"(O)
 export function f31(st, o0) {
-let r40 = R.prop(R.as(R.prop(o0, "effective"), K2, false), "value");
+let r40 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K2, false), Q1);
 if (r40 == null) {
-r40 = R.primitiveValue(R.as(R.prop(o0, "effective"), K3, false), P0);
+r40 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P0);
 if (r40 == null) {
-r40 = R.prop(R.as(R.prop(o0, "effective"), K4, false), "value");
+r40 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K4, false), Q2);
 if (r40 == null) {
 r40 = R.primitiveValue(o0, P1);
 if (r40 == null) {
@@ -436,9 +456,9 @@ r40 = null;
 }
 // function "RecordedDate"(C)
 export function f32(st, o0) {
-let r41 = R.prop(R.as(R.prop(o0, "onset"), K2, false), "value");
+let r41 = R.fhirProp(R.as(R.fhirProp(o0, Q6), K2, false), Q1);
 if (r41 == null) {
-r41 = R.primitiveValue(R.as(R.prop(o0, "onset"), K3, false), P0);
+r41 = R.primitiveValue(R.as(R.fhirProp(o0, Q6), K3, false), P0);
 if (r41 == null) {
 r41 = R.primitiveValue(o0, P5);
 if (r41 == null) {
@@ -450,9 +470,9 @@ r41 = null;
 }
 // function "RecordedDate"(P)
 export function f33(st, o0) {
-let r42 = R.prop(R.as(R.prop(o0, "performed"), K2, false), "value");
+let r42 = R.fhirProp(R.as(R.fhirProp(o0, Q5), K2, false), Q1);
 if (r42 == null) {
-r42 = R.primitiveValue(R.as(R.prop(o0, "performed"), K3, false), P0);
+r42 = R.primitiveValue(R.as(R.fhirProp(o0, Q5), K3, false), P0);
 if (r42 == null) {
 r42 = null;
 }
@@ -466,7 +486,7 @@ export function f34(st, o0) {
 }
 // function "ClinicalStatus"(C)
 export function f35(st, o0) {
-const s43 = R.prop(R.prop(o0, "clinicalStatus"), "coding");
+const s43 = R.fhirProp(R.fhirProp(o0, Q7), Q8);
 let q45 = null;
 if (!(s43 == null)) {
 const isList46 = Array.isArray(s43);
@@ -483,7 +503,7 @@ q45 = isList46 ? out47 : out47[0];
 }
 // function "VerificationStatus"(C)
 export function f36(st, o0) {
-const s50 = R.prop(R.prop(o0, "verificationStatus"), "coding");
+const s50 = R.fhirProp(R.fhirProp(o0, Q9), Q8);
 let q52 = null;
 if (!(s50 == null)) {
 const isList53 = Array.isArray(s50);
@@ -516,7 +536,7 @@ export function f38(st, o0) {
 }
 // function "CodesIn"(concept, system)
 export function f39(st, o0, o1) {
-const s58 = R.prop(o0, "coding");
+const s58 = R.fhirProp(o0, Q8);
 let q60 = null;
 if (!(s58 == null)) {
 const isList61 = Array.isArray(s58);
@@ -581,7 +601,7 @@ q74 = isList75 ? out76 : out76[0];
 }
 // function "HasAnyCode"(concept, codes)
 export function f42(st, o0, o1) {
-const s86 = R.prop(o0, "coding");
+const s86 = R.fhirProp(o0, Q8);
 let q88 = null;
 if (!(s86 == null)) {
 const isList89 = Array.isArray(s86);
@@ -598,7 +618,7 @@ q88 = isList89 ? out90 : out90[0];
 }
 // function "Texts"(concept)
 export function f43(st, o0) {
-const s93 = R.prop(o0, "coding");
+const s93 = R.fhirProp(o0, Q8);
 let q95 = null;
 if (!(s93 == null)) {
 const isList96 = Array.isArray(s93);
@@ -616,7 +636,7 @@ q95 = isList96 ? out97 : out97[0];
 }
 // function "HasProfile"(meta, url)
 export function f44(st, o0, o1) {
-const s100 = R.prop(o0, "profile");
+const s100 = R.fhirProp(o0, Q10);
 let q102 = null;
 if (!(s100 == null)) {
 const isList103 = Array.isArray(s100);
@@ -624,8 +644,8 @@ let out104 = [];
 const r105 = Array.isArray(s100) ? s100 : [s100];
 for (let i106 = 0; i106 < r105.length; i106++) {
 const a_P_101 = r105[i106];
-if (!(R.equal(R.prop(a_P_101, "value"), o1))) continue;
-out104.push(R.prop(a_P_101, "value"));
+if (!(R.equal(R.fhirProp(a_P_101, Q11), o1))) continue;
+out104.push(R.fhirProp(a_P_101, Q11));
 }
 q102 = isList103 ? out104 : out104[0];
 }
@@ -700,13 +720,13 @@ q110 = isList111 ? out112 : out112[0];
 }
 // function "LvefRawPercent"(O)
 export function f54(st, o0) {
-let r115 = f52(st, R.as(R.prop(o0, "value"), K8, false));
+let r115 = f52(st, R.as(R.fhirProp(o0, Q12), K8, false));
 if (r115 == null) {
-r115 = f52(st, R.prop(R.as(R.prop(o0, "value"), K9, false), "low"));
+r115 = f52(st, R.fhirProp(R.as(R.fhirProp(o0, Q12), K9, false), Q13));
 if (r115 == null) {
-r115 = R.min(f53(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value")));
+r115 = R.min(f53(st, R.fhirProp(R.as(R.fhirProp(o0, Q12), K10, false), Q14)));
 if (r115 == null) {
-r115 = f50(st, R.toDecimal(R.prop(R.as(R.prop(o0, "value"), K11, false), "value")));
+r115 = f50(st, R.toDecimal(R.fhirProp(R.as(R.fhirProp(o0, Q12), K11, false), Q15)));
 if (r115 == null) {
 r115 = null;
 }
@@ -762,27 +782,27 @@ let c130;
 if ((o0 == null)) {
 c130 = R.as(null, K5, false);
 } else {
-let r126 = R.toStringOp(R.primitiveValue(R.prop(o0, "low"), P19));
+let r126 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q13), P19));
 if (r126 == null) {
 r126 = "?";
 if (r126 == null) {
 r126 = null;
 }
 }
-let r127 = R.toStringOp(R.primitiveValue(R.prop(o0, "high"), P19));
+let r127 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q16), P19));
 if (r127 == null) {
 r127 = "?";
 if (r127 == null) {
 r127 = null;
 }
 }
-let r129 = R.primitiveValue(R.prop(o0, "low"), P20);
+let r129 = R.primitiveValue(R.fhirProp(o0, Q13), P20);
 if (r129 == null) {
-r129 = R.primitiveValue(R.prop(o0, "low"), P21);
+r129 = R.primitiveValue(R.fhirProp(o0, Q13), P21);
 if (r129 == null) {
-r129 = R.primitiveValue(R.prop(o0, "high"), P20);
+r129 = R.primitiveValue(R.fhirProp(o0, Q16), P20);
 if (r129 == null) {
-r129 = R.primitiveValue(R.prop(o0, "high"), P21);
+r129 = R.primitiveValue(R.fhirProp(o0, Q16), P21);
 if (r129 == null) {
 r129 = null;
 }
@@ -802,17 +822,17 @@ c130 = R.concatenate(R.concatenate(R.concatenate(r126, "-"), r127), r128);
 }
 // function "ValueText"(O)
 export function f58(st, o0) {
-let r131 = f56(st, R.as(R.prop(o0, "value"), K8, false));
+let r131 = f56(st, R.as(R.fhirProp(o0, Q12), K8, false));
 if (r131 == null) {
-r131 = f57(st, R.as(R.prop(o0, "value"), K9, false));
+r131 = f57(st, R.as(R.fhirProp(o0, Q12), K9, false));
 if (r131 == null) {
-r131 = R.prop(R.as(R.prop(o0, "value"), K10, false), "value");
+r131 = R.fhirProp(R.as(R.fhirProp(o0, Q12), K10, false), Q14);
 if (r131 == null) {
-r131 = R.toStringOp(R.prop(R.as(R.prop(o0, "value"), K11, false), "value"));
+r131 = R.toStringOp(R.fhirProp(R.as(R.fhirProp(o0, Q12), K11, false), Q15));
 if (r131 == null) {
-let r132 = R.first(f43(st, R.as(R.prop(o0, "value"), K12, false)));
+let r132 = R.first(f43(st, R.as(R.fhirProp(o0, Q12), K12, false)));
 if (r132 == null) {
-const s133 = R.prop(R.as(R.prop(o0, "value"), K12, false), "coding");
+const s133 = R.fhirProp(R.as(R.fhirProp(o0, Q12), K12, false), Q8);
 let q135 = null;
 if (!(s133 == null)) {
 const isList136 = Array.isArray(s133);
@@ -862,7 +882,7 @@ let out145 = [];
 const r146 = Array.isArray(s141) ? s141 : [s141];
 for (let i147 = 0; i147 < r146.length; i147++) {
 const a_A_142 = r146[i147];
-const s148 = R.prop(o0, "coding");
+const s148 = R.fhirProp(o0, Q8);
 let q150 = null;
 if (!(s148 == null)) {
 const isList151 = Array.isArray(s148);
@@ -870,13 +890,13 @@ let out152 = [];
 const r153 = Array.isArray(s148) ? s148 : [s148];
 for (let i154 = 0; i154 < r153.length; i154++) {
 const a_X_149 = r153[i154];
-if (!(R.and(R.equal(R.primitiveValue(a_X_149, P8), R.prop(a_A_142, "system")), R.equal(R.primitiveValue(a_X_149, P7), R.prop(a_A_142, "code"))))) continue;
+if (!(R.and(R.equal(R.primitiveValue(a_X_149, P8), (a_A_142 == null ? null : (a_A_142.system ?? null))), R.equal(R.primitiveValue(a_X_149, P7), (a_A_142 == null ? null : (a_A_142.code ?? null)))))) continue;
 out152.push(R.primitiveValue(a_X_149, P7));
 }
 q150 = isList151 ? out152 : out152[0];
 }
 if (!(R.exists(q150))) continue;
-out145.push(R.prop(a_A_142, "score"));
+out145.push((a_A_142 == null ? null : (a_A_142.score ?? null)));
 }
 q143 = isList144 ? out145 : out145[0];
 }
@@ -906,7 +926,7 @@ c162 = r140;
 }
 // function "EcogValue"(O)
 export function f61(st, o0) {
-const s164 = R.as(R.prop(o0, "value"), K11, false);
+const s164 = R.as(R.fhirProp(o0, Q12), K11, false);
 let q166 = null;
 if (!(s164 == null)) {
 const isList167 = Array.isArray(s164);
@@ -914,17 +934,17 @@ let out168 = [];
 const r169 = Array.isArray(s164) ? s164 : [s164];
 for (let i170 = 0; i170 < r169.length; i170++) {
 const a_I_165 = r169[i170];
-if (!(R.and(R.greaterOrEqual(R.prop(a_I_165, "value"), 0), R.lessOrEqual(R.prop(a_I_165, "value"), 5)))) continue;
-out168.push(R.prop(a_I_165, "value"));
+if (!(R.and(R.greaterOrEqual(R.fhirProp(a_I_165, Q15), 0), R.lessOrEqual(R.fhirProp(a_I_165, Q15), 5)))) continue;
+out168.push(R.fhirProp(a_I_165, Q15));
 }
 out168 = R.distinctList(out168);
 q166 = isList167 ? out168 : out168[0];
 }
 let r163 = q166;
 if (r163 == null) {
-r163 = f60(st, R.as(R.prop(o0, "value"), K12, false));
+r163 = f60(st, R.as(R.fhirProp(o0, Q12), K12, false));
 if (r163 == null) {
-r163 = f59(st, R.prop(R.as(R.prop(o0, "value"), K10, false), "value"));
+r163 = f59(st, R.fhirProp(R.as(R.fhirProp(o0, Q12), K10, false), Q14));
 if (r163 == null) {
 r163 = null;
 }
@@ -934,7 +954,7 @@ r163 = null;
 }
 // function "BilirubinHigh"(O)
 export function f62(st, o0) {
-const s171 = R.prop(o0, "interpretation");
+const s171 = R.fhirProp(o0, Q17);
 let q173 = null;
 if (!(s171 == null)) {
 const isList174 = Array.isArray(s171);
@@ -951,7 +971,7 @@ let c196;
 if (R.exists(q173)) {
 c196 = true;
 } else {
-const s180 = R.prop(o0, "referenceRange");
+const s180 = R.fhirProp(o0, Q18);
 let q182 = null;
 if (!(s180 == null)) {
 const isList183 = Array.isArray(s180);
@@ -959,8 +979,8 @@ let out184 = [];
 const r185 = Array.isArray(s180) ? s180 : [s180];
 for (let i186 = 0; i186 < r185.length; i186++) {
 const a_R_181 = r185[i186];
-if (!(R.not((R.primitiveValue(R.prop(a_R_181, "high"), P19) == null)))) continue;
-out184.push(R.prop(a_R_181, "high"));
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_181, Q19), P19) == null)))) continue;
+out184.push(R.fhirProp(a_R_181, Q19));
 }
 q182 = isList183 ? out184 : out184[0];
 }
@@ -972,7 +992,7 @@ let out189 = [];
 const r190 = Array.isArray(s178) ? s178 : [s178];
 for (let i191 = 0; i191 < r190.length; i191++) {
 const a_H_179 = r190[i191];
-const l_q_192 = R.as(R.prop(o0, "value"), K8, false);
+const l_q_192 = R.as(R.fhirProp(o0, Q12), K8, false);
 let r193 = R.primitiveValue(l_q_192, P16);
 if (r193 == null) {
 r193 = R.primitiveValue(l_q_192, P18);

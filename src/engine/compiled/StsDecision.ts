@@ -35,7 +35,7 @@ let out4 = [];
 const r5 = Array.isArray(s0) ? s0 : [s0];
 for (let i6 = 0; i6 < r5.length; i6++) {
 const a_N_1 = r5[i6];
-out4.push(R.prop(a_N_1, "id"));
+out4.push((a_N_1 == null ? null : (a_N_1.id ?? null)));
 }
 q2 = isList3 ? out4 : out4[0];
 }
@@ -170,184 +170,186 @@ c25 = f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-let c46;
+let c48;
 if (R.and(M_StsSafety.d22(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
-c46 = R.as(null, K0, false);
+c48 = R.as(null, K0, false);
 } else {
-let c45;
+let c47;
 if (R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY")) {
-let r26 = R.prop(d9(st), "withSuggestions");
+const t27 = d9(st);
+let r26 = (t27 == null ? null : (t27.withSuggestions ?? null));
 if (r26 == null) {
 r26 = false;
 if (r26 == null) {
 r26 = null;
 }
 }
-let c28;
+let c30;
 if (M_StsSafety.d6(st.L_S)) {
-c28 = [d6(st)];
+c30 = [d6(st)];
 } else {
-let r27 = R.prop(d9(st), "withSuggestions");
-if (r27 == null) {
-r27 = false;
-if (r27 == null) {
-r27 = null;
+const t29 = d9(st);
+let r28 = (t29 == null ? null : (t29.withSuggestions ?? null));
+if (r28 == null) {
+r28 = false;
+if (r28 == null) {
+r28 = null;
 }
 }
-c28 = (r27 ? [M_StsCodes.d108(st.L_Codes)] : []);
+c30 = (r28 ? [M_StsCodes.d108(st.L_Codes)] : []);
 }
-c45 = f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d6(st.L_S)), R.not(r26)), false, R.as(null, K1, false), c28);
+c47 = f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d6(st.L_S)), R.not(r26)), false, R.as(null, K1, false), c30);
 } else {
-let c44;
+let c46;
 if (R.equal(M_StsSafety.d19(st.L_S), "TRUNK_OTHER")) {
-const s29 = [];
-let q31 = null;
-if (!(s29 == null)) {
-const isList32 = Array.isArray(s29);
-let out33 = [];
-const r34 = Array.isArray(s29) ? s29 : [s29];
-for (let i35 = 0; i35 < r34.length; i35++) {
-const a_X_30 = r34[i35];
-out33.push(R.as(a_X_30, K1, false));
+const s31 = [];
+let q33 = null;
+if (!(s31 == null)) {
+const isList34 = Array.isArray(s31);
+let out35 = [];
+const r36 = Array.isArray(s31) ? s31 : [s31];
+for (let i37 = 0; i37 < r36.length; i37++) {
+const a_X_32 = r36[i37];
+out35.push(R.as(a_X_32, K1, false));
 }
-q31 = isList32 ? out33 : out33[0];
+q33 = isList34 ? out35 : out35[0];
 }
-c44 = f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), q31);
+c46 = f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), q33);
 } else {
-let c43;
+let c45;
 if (R.equal(M_StsSafety.d19(st.L_S), "RETROPERITONEAL")) {
-const s36 = [];
-let q38 = null;
-if (!(s36 == null)) {
-const isList39 = Array.isArray(s36);
-let out40 = [];
-const r41 = Array.isArray(s36) ? s36 : [s36];
-for (let i42 = 0; i42 < r41.length; i42++) {
-const a_X_37 = r41[i42];
-out40.push(R.as(a_X_37, K1, false));
+const s38 = [];
+let q40 = null;
+if (!(s38 == null)) {
+const isList41 = Array.isArray(s38);
+let out42 = [];
+const r43 = Array.isArray(s38) ? s38 : [s38];
+for (let i44 = 0; i44 < r43.length; i44++) {
+const a_X_39 = r43[i44];
+out42.push(R.as(a_X_39, K1, false));
 }
-q38 = isList39 ? out40 : out40[0];
+q40 = isList41 ? out42 : out42[0];
 }
-c43 = f0(st, "L-RT-RETROPERITONEAL", "primary", false, false, R.as(null, K1, false), q38);
+c45 = f0(st, "L-RT-RETROPERITONEAL", "primary", false, false, R.as(null, K1, false), q40);
 } else {
-c43 = R.as(null, K0, false);
-}
-c44 = c43;
-}
-c45 = c44;
+c45 = R.as(null, K0, false);
 }
 c46 = c45;
 }
-  return (st.v[12] = c46);
+c47 = c46;
+}
+c48 = c47;
+}
+  return (st.v[12] = c48);
 }
 // define "Localized Nodes"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
-let c76;
+let c78;
 if (R.equal(M_StsSafety.d19(st.L_S), "NON_SOFT_TISSUE")) {
-const s47 = [];
-let q49 = null;
-if (!(s47 == null)) {
-const isList50 = Array.isArray(s47);
-let out51 = [];
-const r52 = Array.isArray(s47) ? s47 : [s47];
-for (let i53 = 0; i53 < r52.length; i53++) {
-const a_X_48 = r52[i53];
-out51.push(R.as(a_X_48, K1, false));
+const s49 = [];
+let q51 = null;
+if (!(s49 == null)) {
+const isList52 = Array.isArray(s49);
+let out53 = [];
+const r54 = Array.isArray(s49) ? s49 : [s49];
+for (let i55 = 0; i55 < r54.length; i55++) {
+const a_X_50 = r54[i55];
+out53.push(R.as(a_X_50, K1, false));
 }
-q49 = isList50 ? out51 : out51[0];
+q51 = isList52 ? out53 : out53[0];
 }
-c76 = [f2(st, "L-OTHER-SITE", q49)];
+c78 = [f2(st, "L-OTHER-SITE", q51)];
 } else {
-let c75;
+let c77;
 if (R.and(M_StsSafety.d21(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
-const s54 = [];
-let q56 = null;
-if (!(s54 == null)) {
-const isList57 = Array.isArray(s54);
-let out58 = [];
-const r59 = Array.isArray(s54) ? s54 : [s54];
-for (let i60 = 0; i60 < r59.length; i60++) {
-const a_X_55 = r59[i60];
-out58.push(R.as(a_X_55, K1, false));
+const s56 = [];
+let q58 = null;
+if (!(s56 == null)) {
+const isList59 = Array.isArray(s56);
+let out60 = [];
+const r61 = Array.isArray(s56) ? s56 : [s56];
+for (let i62 = 0; i62 < r61.length; i62++) {
+const a_X_57 = r61[i62];
+out60.push(R.as(a_X_57, K1, false));
 }
-q56 = isList57 ? out58 : out58[0];
+q58 = isList59 ? out60 : out60[0];
 }
-c75 = [f2(st, "L-POST-RESECTION", q56)];
+c77 = [f2(st, "L-POST-RESECTION", q58)];
 } else {
-const s63 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d109(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
-let q65 = null;
+const s65 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d109(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
+let q67 = null;
+if (!(s65 == null)) {
+const isList68 = Array.isArray(s65);
+let out69 = [];
+const r70 = Array.isArray(s65) ? s65 : [s65];
+for (let i71 = 0; i71 < r70.length; i71++) {
+const a_N_66 = r70[i71];
+if (!(R.not((a_N_66 == null)))) continue;
+out69.push(a_N_66);
+}
+out69 = R.distinctList(out69);
+q67 = isList68 ? out69 : out69[0];
+}
+const s63 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q67), d12(st), d9(st), d11(st)];
+let q72 = null;
 if (!(s63 == null)) {
-const isList66 = Array.isArray(s63);
-let out67 = [];
-const r68 = Array.isArray(s63) ? s63 : [s63];
-for (let i69 = 0; i69 < r68.length; i69++) {
-const a_N_64 = r68[i69];
-if (!(R.not((a_N_64 == null)))) continue;
-out67.push(a_N_64);
+const isList73 = Array.isArray(s63);
+let out74 = [];
+const r75 = Array.isArray(s63) ? s63 : [s63];
+for (let i76 = 0; i76 < r75.length; i76++) {
+const a_X_64 = r75[i76];
+if (!(R.not((a_X_64 == null)))) continue;
+out74.push(a_X_64);
 }
-out67 = R.distinctList(out67);
-q65 = isList66 ? out67 : out67[0];
+out74 = R.distinctList(out74);
+q72 = isList73 ? out74 : out74[0];
 }
-const s61 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q65), d12(st), d9(st), d11(st)];
-let q70 = null;
-if (!(s61 == null)) {
-const isList71 = Array.isArray(s61);
-let out72 = [];
-const r73 = Array.isArray(s61) ? s61 : [s61];
-for (let i74 = 0; i74 < r73.length; i74++) {
-const a_X_62 = r73[i74];
-if (!(R.not((a_X_62 == null)))) continue;
-out72.push(a_X_62);
+c77 = q72;
 }
-out72 = R.distinctList(out72);
-q70 = isList71 ? out72 : out72[0];
+c78 = c77;
 }
-c75 = q70;
-}
-c76 = c75;
-}
-  return (st.v[13] = c76);
+  return (st.v[13] = c78);
 }
 // define "Line"
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
-let c78;
+let c80;
 if (M_StsSafety.d7(st.L_S)) {
-c78 = 1;
+c80 = 1;
 } else {
-let r77 = M_StsSafety.d31(st.L_S);
-if (r77 == null) {
-r77 = 1;
-if (r77 == null) {
-r77 = null;
+let r79 = M_StsSafety.d31(st.L_S);
+if (r79 == null) {
+r79 = 1;
+if (r79 == null) {
+r79 = null;
 }
 }
-c78 = r77;
+c80 = r79;
 }
-  return (st.v[14] = c78);
+  return (st.v[14] = c80);
 }
 // define "Later Options"
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
-const s79 = d5(st);
-let q81 = null;
-if (!(s79 == null)) {
-const isList82 = Array.isArray(s79);
-let out83 = [];
-const r84 = Array.isArray(s79) ? s79 : [s79];
-for (let i85 = 0; i85 < r84.length; i85++) {
-const a_N_80 = r84[i85];
-if (!(R.and(f4(st, a_N_80), R.not(f5(st, a_N_80))))) continue;
-out83.push(a_N_80);
+const s81 = d5(st);
+let q83 = null;
+if (!(s81 == null)) {
+const isList84 = Array.isArray(s81);
+let out85 = [];
+const r86 = Array.isArray(s81) ? s81 : [s81];
+for (let i87 = 0; i87 < r86.length; i87++) {
+const a_N_82 = r86[i87];
+if (!(R.and(f4(st, a_N_82), R.not(f5(st, a_N_82))))) continue;
+out85.push(a_N_82);
 }
-out83 = R.distinctList(out83);
-q81 = isList82 ? out83 : out83[0];
+out85 = R.distinctList(out85);
+q83 = isList84 ? out85 : out85[0];
 }
-  return (st.v[15] = q81);
+  return (st.v[15] = q83);
 }
 // define "Current"
 export function d16(st) {
@@ -374,440 +376,440 @@ export function d18(st) {
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-let c103;
+let c105;
 if (R.not(d17(st))) {
-c103 = R.as(null, K1, false);
+c105 = R.as(null, K1, false);
 } else {
-let r86 = M_StsSafety.d37(st.L_S);
-if (r86 == null) {
-r86 = false;
-if (r86 == null) {
-r86 = null;
+let r88 = M_StsSafety.d37(st.L_S);
+if (r88 == null) {
+r88 = false;
+if (r88 == null) {
+r88 = null;
 }
 }
-let c102;
-if (R.and(R.and(r86, R.equal(M_StsSafety.d11(st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"]))) {
-c102 = "M-LMS-1L-DOXO-TRAB";
+let c104;
+if (R.and(R.and(r88, R.equal(M_StsSafety.d11(st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"]))) {
+c104 = "M-LMS-1L-DOXO-TRAB";
 } else {
-const s88 = d18(st);
-let q90 = null;
-if (!(s88 == null)) {
-const isList91 = Array.isArray(s88);
-let out92 = [];
-const r93 = Array.isArray(s88) ? s88 : [s88];
-for (let i94 = 0; i94 < r93.length; i94++) {
-const a_N_89 = r93[i94];
-if (!(R.and(f4(st, a_N_89), f6(st, f3(st, a_N_89), d16(st))))) continue;
-out92.push(a_N_89);
+const s90 = d18(st);
+let q92 = null;
+if (!(s90 == null)) {
+const isList93 = Array.isArray(s90);
+let out94 = [];
+const r95 = Array.isArray(s90) ? s90 : [s90];
+for (let i96 = 0; i96 < r95.length; i96++) {
+const a_N_91 = r95[i96];
+if (!(R.and(f4(st, a_N_91), f6(st, f3(st, a_N_91), d16(st))))) continue;
+out94.push(a_N_91);
 }
-q90 = isList91 ? out92 : out92[0];
+q92 = isList93 ? out94 : out94[0];
 }
-let r87 = R.first(q90);
-if (r87 == null) {
-r87 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false));
-if (r87 == null) {
-const s95 = d18(st);
-let q97 = null;
-if (!(s95 == null)) {
-const isList98 = Array.isArray(s95);
-let out99 = [];
-const r100 = Array.isArray(s95) ? s95 : [s95];
-for (let i101 = 0; i101 < r100.length; i101++) {
-const a_N_96 = r100[i101];
-if (!(R.and(f4(st, a_N_96), R.includes(f3(st, a_N_96), d16(st), undefined)))) continue;
-out99.push(a_N_96);
+let r89 = R.first(q92);
+if (r89 == null) {
+r89 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false));
+if (r89 == null) {
+const s97 = d18(st);
+let q99 = null;
+if (!(s97 == null)) {
+const isList100 = Array.isArray(s97);
+let out101 = [];
+const r102 = Array.isArray(s97) ? s97 : [s97];
+for (let i103 = 0; i103 < r102.length; i103++) {
+const a_N_98 = r102[i103];
+if (!(R.and(f4(st, a_N_98), R.includes(f3(st, a_N_98), d16(st), undefined)))) continue;
+out101.push(a_N_98);
 }
-q97 = isList98 ? out99 : out99[0];
+q99 = isList100 ? out101 : out101[0];
 }
-r87 = R.first(q97);
-if (r87 == null) {
-r87 = null;
+r89 = R.first(q99);
+if (r89 == null) {
+r89 = null;
 }
 }
 }
-c102 = r87;
+c104 = r89;
 }
-c103 = c102;
+c105 = c104;
 }
-  return (st.v[19] = c103);
+  return (st.v[19] = c105);
 }
 // define "Anthracycline Setting Notes"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-let c105;
+let c107;
 if (R.and((M_StsSafety.d38(st.L_S) == null), M_StsSafety.d33(st.L_S))) {
-c105 = [M_StsCodes.d110(st.L_Codes)];
+c107 = [M_StsCodes.d110(st.L_Codes)];
 } else {
-let r104 = M_StsSafety.d38(st.L_S);
-if (r104 == null) {
-r104 = false;
-if (r104 == null) {
-r104 = null;
+let r106 = M_StsSafety.d38(st.L_S);
+if (r106 == null) {
+r106 = false;
+if (r106 == null) {
+r106 = null;
 }
 }
-c105 = (r104 ? [M_StsCodes.d111(st.L_Codes)] : []);
+c107 = (r106 ? [M_StsCodes.d111(st.L_Codes)] : []);
 }
-  return (st.v[20] = c105);
+  return (st.v[20] = c107);
 }
 // define "Line Nodes"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-let c136;
+let c138;
 if (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d11(st.L_S), "LMS"))) {
-const s106 = [];
-let q108 = null;
-if (!(s106 == null)) {
-const isList109 = Array.isArray(s106);
-let out110 = [];
-const r111 = Array.isArray(s106) ? s106 : [s106];
-for (let i112 = 0; i112 < r111.length; i112++) {
-const a_X_107 = r111[i112];
-out110.push(R.as(a_X_107, K1, false));
+const s108 = [];
+let q110 = null;
+if (!(s108 == null)) {
+const isList111 = Array.isArray(s108);
+let out112 = [];
+const r113 = Array.isArray(s108) ? s108 : [s108];
+for (let i114 = 0; i114 < r113.length; i114++) {
+const a_X_109 = r113[i114];
+out112.push(R.as(a_X_109, K1, false));
 }
-q108 = isList109 ? out110 : out110[0];
+q110 = isList111 ? out112 : out112[0];
 }
-const s113 = [];
-let q115 = null;
-if (!(s113 == null)) {
-const isList116 = Array.isArray(s113);
-let out117 = [];
-const r118 = Array.isArray(s113) ? s113 : [s113];
-for (let i119 = 0; i119 < r118.length; i119++) {
-const a_X_114 = r118[i119];
-out117.push(R.as(a_X_114, K1, false));
+const s115 = [];
+let q117 = null;
+if (!(s115 == null)) {
+const isList118 = Array.isArray(s115);
+let out119 = [];
+const r120 = Array.isArray(s115) ? s115 : [s115];
+for (let i121 = 0; i121 < r120.length; i121++) {
+const a_X_116 = r120[i121];
+out119.push(R.as(a_X_116, K1, false));
 }
-q115 = isList116 ? out117 : out117[0];
+q117 = isList118 ? out119 : out119[0];
 }
-c136 = [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), q108), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", q115)];
+c138 = [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), q110), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", q117)];
 } else {
-let c135;
+let c137;
 if (R.equal(d14(st), 1)) {
-const s120 = [];
-let q122 = null;
-if (!(s120 == null)) {
-const isList123 = Array.isArray(s120);
-let out124 = [];
-const r125 = Array.isArray(s120) ? s120 : [s120];
-for (let i126 = 0; i126 < r125.length; i126++) {
-const a_X_121 = r125[i126];
-out124.push(R.as(a_X_121, K1, false));
+const s122 = [];
+let q124 = null;
+if (!(s122 == null)) {
+const isList125 = Array.isArray(s122);
+let out126 = [];
+const r127 = Array.isArray(s122) ? s122 : [s122];
+for (let i128 = 0; i128 < r127.length; i128++) {
+const a_X_123 = r127[i128];
+out126.push(R.as(a_X_123, K1, false));
 }
-q122 = isList123 ? out124 : out124[0];
+q124 = isList125 ? out126 : out126[0];
 }
-c135 = [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), q122)];
+c137 = [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), q124)];
 } else {
-let c134;
+let c136;
 if (R.equal(d14(st), 2)) {
-c134 = [f8(st, "M-2L-GEM-DOCE", d20(st))];
+c136 = [f8(st, "M-2L-GEM-DOCE", d20(st))];
 } else {
-const s127 = d15(st);
-let q129 = null;
-if (!(s127 == null)) {
-const isList130 = Array.isArray(s127);
-let out131 = [];
-const r132 = Array.isArray(s127) ? s127 : [s127];
-for (let i133 = 0; i133 < r132.length; i133++) {
-const a_N_128 = r132[i133];
-out131.push(f8(st, a_N_128, R.union((M_StsSafety.d32(st.L_S) ? [M_StsCodes.d112(st.L_Codes)] : []), (R.equal(a_N_128, R.first(d15(st))) ? d20(st) : []), false)));
+const s129 = d15(st);
+let q131 = null;
+if (!(s129 == null)) {
+const isList132 = Array.isArray(s129);
+let out133 = [];
+const r134 = Array.isArray(s129) ? s129 : [s129];
+for (let i135 = 0; i135 < r134.length; i135++) {
+const a_N_130 = r134[i135];
+out133.push(f8(st, a_N_130, R.union((M_StsSafety.d32(st.L_S) ? [M_StsCodes.d112(st.L_Codes)] : []), (R.equal(a_N_130, R.first(d15(st))) ? d20(st) : []), false)));
 }
-out131 = R.distinctList(out131);
-q129 = isList130 ? out131 : out131[0];
+out133 = R.distinctList(out133);
+q131 = isList132 ? out133 : out133[0];
 }
-c134 = q129;
+c136 = q131;
 }
-c135 = c134;
+c137 = c136;
 }
-c136 = c135;
+c138 = c137;
 }
-  return (st.v[21] = c136);
+  return (st.v[21] = c138);
 }
 // define "Metastatic Base"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-let c190;
+let c192;
 if (M_StsSafety.d7(st.L_S)) {
-const s137 = d21(st);
-let q139 = null;
-if (!(s137 == null)) {
-const isList140 = Array.isArray(s137);
-let out141 = [];
-const r142 = Array.isArray(s137) ? s137 : [s137];
-for (let i143 = 0; i143 < r142.length; i143++) {
-const a_N_138 = r142[i143];
-out141.push(f0(st, R.prop(a_N_138, "id"), R.prop(a_N_138, "role"), false, false, R.prop(a_N_138, "related"), [d7(st)]));
+const s139 = d21(st);
+let q141 = null;
+if (!(s139 == null)) {
+const isList142 = Array.isArray(s139);
+let out143 = [];
+const r144 = Array.isArray(s139) ? s139 : [s139];
+for (let i145 = 0; i145 < r144.length; i145++) {
+const a_N_140 = r144[i145];
+out143.push(f0(st, (a_N_140 == null ? null : (a_N_140.id ?? null)), (a_N_140 == null ? null : (a_N_140.role ?? null)), false, false, (a_N_140 == null ? null : (a_N_140.related ?? null)), [d7(st)]));
 }
-out141 = R.distinctList(out141);
-q139 = isList140 ? out141 : out141[0];
+out143 = R.distinctList(out143);
+q141 = isList142 ? out143 : out143[0];
 }
-c190 = q139;
+c192 = q141;
 } else {
-let r144 = M_StsSafety.d36(st.L_S);
-if (r144 == null) {
-r144 = false;
-if (r144 == null) {
-r144 = null;
+let r146 = M_StsSafety.d36(st.L_S);
+if (r146 == null) {
+r146 = false;
+if (r146 == null) {
+r146 = null;
 }
 }
-let c189;
-if (R.and(R.equal(M_StsSafety.d11(st.L_S), "LMS"), r144)) {
-const s145 = [];
-let q147 = null;
-if (!(s145 == null)) {
-const isList148 = Array.isArray(s145);
-let out149 = [];
-const r150 = Array.isArray(s145) ? s145 : [s145];
-for (let i151 = 0; i151 < r150.length; i151++) {
-const a_X_146 = r150[i151];
-out149.push(R.as(a_X_146, K1, false));
+let c191;
+if (R.and(R.equal(M_StsSafety.d11(st.L_S), "LMS"), r146)) {
+const s147 = [];
+let q149 = null;
+if (!(s147 == null)) {
+const isList150 = Array.isArray(s147);
+let out151 = [];
+const r152 = Array.isArray(s147) ? s147 : [s147];
+for (let i153 = 0; i153 < r152.length; i153++) {
+const a_X_148 = r152[i153];
+out151.push(R.as(a_X_148, K1, false));
 }
-q147 = isList148 ? out149 : out149[0];
+q149 = isList150 ? out151 : out151[0];
 }
-const s152 = [];
-let q154 = null;
-if (!(s152 == null)) {
-const isList155 = Array.isArray(s152);
-let out156 = [];
-const r157 = Array.isArray(s152) ? s152 : [s152];
-for (let i158 = 0; i158 < r157.length; i158++) {
-const a_X_153 = r157[i158];
-out156.push(R.as(a_X_153, K1, false));
+const s154 = [];
+let q156 = null;
+if (!(s154 == null)) {
+const isList157 = Array.isArray(s154);
+let out158 = [];
+const r159 = Array.isArray(s154) ? s154 : [s154];
+for (let i160 = 0; i160 < r159.length; i160++) {
+const a_X_155 = r159[i160];
+out158.push(R.as(a_X_155, K1, false));
 }
-q154 = isList155 ? out156 : out156[0];
+q156 = isList157 ? out158 : out158[0];
 }
-c189 = [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), q147), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", q154)];
+c191 = [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), q149), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", q156)];
 } else {
-let c188;
+let c190;
 if (R.not((d19(st) == null))) {
-const s159 = [];
-let q161 = null;
-if (!(s159 == null)) {
-const isList162 = Array.isArray(s159);
-let out163 = [];
-const r164 = Array.isArray(s159) ? s159 : [s159];
-for (let i165 = 0; i165 < r164.length; i165++) {
-const a_X_160 = r164[i165];
-out163.push(R.as(a_X_160, K1, false));
+const s161 = [];
+let q163 = null;
+if (!(s161 == null)) {
+const isList164 = Array.isArray(s161);
+let out165 = [];
+const r166 = Array.isArray(s161) ? s161 : [s161];
+for (let i167 = 0; i167 < r166.length; i167++) {
+const a_X_162 = r166[i167];
+out165.push(R.as(a_X_162, K1, false));
 }
-q161 = isList162 ? out163 : out163[0];
+q163 = isList164 ? out165 : out165[0];
 }
-const s166 = f7(st, d19(st));
-let q168 = null;
-if (!(s166 == null)) {
-const isList169 = Array.isArray(s166);
-let out170 = [];
-const r171 = Array.isArray(s166) ? s166 : [s166];
-for (let i172 = 0; i172 < r171.length; i172++) {
-const a_X_167 = r171[i172];
-const s173 = [];
-let q175 = null;
-if (!(s173 == null)) {
-const isList176 = Array.isArray(s173);
-let out177 = [];
-const r178 = Array.isArray(s173) ? s173 : [s173];
-for (let i179 = 0; i179 < r178.length; i179++) {
-const a_X_174 = r178[i179];
-out177.push(R.as(a_X_174, K1, false));
+const s168 = f7(st, d19(st));
+let q170 = null;
+if (!(s168 == null)) {
+const isList171 = Array.isArray(s168);
+let out172 = [];
+const r173 = Array.isArray(s168) ? s168 : [s168];
+for (let i174 = 0; i174 < r173.length; i174++) {
+const a_X_169 = r173[i174];
+const s175 = [];
+let q177 = null;
+if (!(s175 == null)) {
+const isList178 = Array.isArray(s175);
+let out179 = [];
+const r180 = Array.isArray(s175) ? s175 : [s175];
+for (let i181 = 0; i181 < r180.length; i181++) {
+const a_X_176 = r180[i181];
+out179.push(R.as(a_X_176, K1, false));
 }
-q175 = isList176 ? out177 : out177[0];
+q177 = isList178 ? out179 : out179[0];
 }
-out170.push(f0(st, a_X_167, "next", false, false, d19(st), q175));
+out172.push(f0(st, a_X_169, "next", false, false, d19(st), q177));
 }
-out170 = R.distinctList(out170);
-q168 = isList169 ? out170 : out170[0];
+out172 = R.distinctList(out172);
+q170 = isList171 ? out172 : out172[0];
 }
-c188 = R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), q161)], q168, false);
+c190 = R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), q163)], q170, false);
 } else {
-let c187;
+let c189;
 if (d17(st)) {
-const s180 = [];
-let q182 = null;
-if (!(s180 == null)) {
-const isList183 = Array.isArray(s180);
-let out184 = [];
-const r185 = Array.isArray(s180) ? s180 : [s180];
-for (let i186 = 0; i186 < r185.length; i186++) {
-const a_X_181 = r185[i186];
-out184.push(R.as(a_X_181, K1, false));
+const s182 = [];
+let q184 = null;
+if (!(s182 == null)) {
+const isList185 = Array.isArray(s182);
+let out186 = [];
+const r187 = Array.isArray(s182) ? s182 : [s182];
+for (let i188 = 0; i188 < r187.length; i188++) {
+const a_X_183 = r187[i188];
+out186.push(R.as(a_X_183, K1, false));
 }
-q182 = isList183 ? out184 : out184[0];
+q184 = isList185 ? out186 : out186[0];
 }
-c187 = [f2(st, "CURRENT-OFF-PATHWAY", q182)];
+c189 = [f2(st, "CURRENT-OFF-PATHWAY", q184)];
 } else {
-c187 = d21(st);
-}
-c188 = c187;
-}
-c189 = c188;
+c189 = d21(st);
 }
 c190 = c189;
 }
-  return (st.v[22] = c190);
+c191 = c190;
+}
+c192 = c191;
+}
+  return (st.v[22] = c192);
 }
 // define "Doxorubicin Current"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-const s191 = d22(st);
-let q193 = null;
-if (!(s191 == null)) {
-const isList194 = Array.isArray(s191);
-let out195 = [];
-const r196 = Array.isArray(s191) ? s191 : [s191];
-for (let i197 = 0; i197 < r196.length; i197++) {
-const a_N_192 = r196[i197];
-if (!(R.and(R.inList(R.prop(a_N_192, "id"), d3(st), undefined), R.equal(R.prop(a_N_192, "role"), "current")))) continue;
-out195.push(a_N_192);
+const s193 = d22(st);
+let q195 = null;
+if (!(s193 == null)) {
+const isList196 = Array.isArray(s193);
+let out197 = [];
+const r198 = Array.isArray(s193) ? s193 : [s193];
+for (let i199 = 0; i199 < r198.length; i199++) {
+const a_N_194 = r198[i199];
+if (!(R.and(R.inList((a_N_194 == null ? null : (a_N_194.id ?? null)), d3(st), undefined), R.equal((a_N_194 == null ? null : (a_N_194.role ?? null)), "current")))) continue;
+out197.push(a_N_194);
 }
-q193 = isList194 ? out195 : out195[0];
+q195 = isList196 ? out197 : out197[0];
 }
-  return (st.v[23] = R.exists(q193));
+  return (st.v[23] = R.exists(q195));
 }
 // define "Metastatic Safe"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-const s198 = d22(st);
-let q200 = null;
-if (!(s198 == null)) {
-const isList201 = Array.isArray(s198);
-let out202 = [];
-const r203 = Array.isArray(s198) ? s198 : [s198];
-for (let i204 = 0; i204 < r203.length; i204++) {
-const a_N_199 = r203[i204];
-if (!(R.inList(R.prop(a_N_199, "id"), d3(st), undefined))) continue;
-out202.push(a_N_199);
+const s200 = d22(st);
+let q202 = null;
+if (!(s200 == null)) {
+const isList203 = Array.isArray(s200);
+let out204 = [];
+const r205 = Array.isArray(s200) ? s200 : [s200];
+for (let i206 = 0; i206 < r205.length; i206++) {
+const a_N_201 = r205[i206];
+if (!(R.inList((a_N_201 == null ? null : (a_N_201.id ?? null)), d3(st), undefined))) continue;
+out204.push(a_N_201);
 }
-q200 = isList201 ? out202 : out202[0];
+q202 = isList203 ? out204 : out204[0];
 }
-let c234;
-if (R.or(R.not(M_StsSafety.d68(st.L_S)), R.not(R.exists(q200)))) {
-c234 = d22(st);
+let c236;
+if (R.or(R.not(M_StsSafety.d68(st.L_S)), R.not(R.exists(q202)))) {
+c236 = d22(st);
 } else {
-let c233;
+let c235;
 if (d23(st)) {
-const s205 = d22(st);
-let q207 = null;
-if (!(s205 == null)) {
-const isList208 = Array.isArray(s205);
-let out209 = [];
-const r210 = Array.isArray(s205) ? s205 : [s205];
-for (let i211 = 0; i211 < r210.length; i211++) {
-const a_N_206 = r210[i211];
-out209.push((R.and(R.inList(R.prop(a_N_206, "id"), d3(st), undefined), R.equal(R.prop(a_N_206, "role"), "current")) ? f1(st, a_N_206, "current", false, true, (R.and(M_StsSafety.d64(st.L_S), M_StsSafety.d67(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d64(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal(R.prop(a_N_206, "id"), "M-2L-GEM-DOCE"), M_StsSafety.d64(st.L_S)) ? f1(st, a_N_206, "alternative", true, false, "lvef-stop") : a_N_206)));
+const s207 = d22(st);
+let q209 = null;
+if (!(s207 == null)) {
+const isList210 = Array.isArray(s207);
+let out211 = [];
+const r212 = Array.isArray(s207) ? s207 : [s207];
+for (let i213 = 0; i213 < r212.length; i213++) {
+const a_N_208 = r212[i213];
+out211.push((R.and(R.inList((a_N_208 == null ? null : (a_N_208.id ?? null)), d3(st), undefined), R.equal((a_N_208 == null ? null : (a_N_208.role ?? null)), "current")) ? f1(st, a_N_208, "current", false, true, (R.and(M_StsSafety.d64(st.L_S), M_StsSafety.d67(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d64(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal((a_N_208 == null ? null : (a_N_208.id ?? null)), "M-2L-GEM-DOCE"), M_StsSafety.d64(st.L_S)) ? f1(st, a_N_208, "alternative", true, false, "lvef-stop") : a_N_208)));
 }
-out209 = R.distinctList(out209);
-q207 = isList208 ? out209 : out209[0];
+out211 = R.distinctList(out211);
+q209 = isList210 ? out211 : out211[0];
 }
-c233 = q207;
+c235 = q209;
 } else {
-const s212 = [];
-let q214 = null;
-if (!(s212 == null)) {
-const isList215 = Array.isArray(s212);
-let out216 = [];
-const r217 = Array.isArray(s212) ? s212 : [s212];
-for (let i218 = 0; i218 < r217.length; i218++) {
-const a_X_213 = r217[i218];
-out216.push(R.as(a_X_213, K1, false));
+const s214 = [];
+let q216 = null;
+if (!(s214 == null)) {
+const isList217 = Array.isArray(s214);
+let out218 = [];
+const r219 = Array.isArray(s214) ? s214 : [s214];
+for (let i220 = 0; i220 < r219.length; i220++) {
+const a_X_215 = r219[i220];
+out218.push(R.as(a_X_215, K1, false));
 }
-q214 = isList215 ? out216 : out216[0];
+q216 = isList217 ? out218 : out218[0];
 }
-const s219 = [];
-let q221 = null;
-if (!(s219 == null)) {
-const isList222 = Array.isArray(s219);
-let out223 = [];
-const r224 = Array.isArray(s219) ? s219 : [s219];
-for (let i225 = 0; i225 < r224.length; i225++) {
-const a_X_220 = r224[i225];
-out223.push(R.as(a_X_220, K1, false));
+const s221 = [];
+let q223 = null;
+if (!(s221 == null)) {
+const isList224 = Array.isArray(s221);
+let out225 = [];
+const r226 = Array.isArray(s221) ? s221 : [s221];
+for (let i227 = 0; i227 < r226.length; i227++) {
+const a_X_222 = r226[i227];
+out225.push(R.as(a_X_222, K1, false));
 }
-q221 = isList222 ? out223 : out223[0];
+q223 = isList224 ? out225 : out225[0];
 }
-const s226 = d22(st);
-let q228 = null;
-if (!(s226 == null)) {
-const isList229 = Array.isArray(s226);
-let out230 = [];
-const r231 = Array.isArray(s226) ? s226 : [s226];
-for (let i232 = 0; i232 < r231.length; i232++) {
-const a_N_227 = r231[i232];
-if (!(R.and(R.not(R.inList(R.prop(a_N_227, "id"), d3(st), undefined)), R.not(R.equal(R.prop(a_N_227, "id"), "M-2L-GEM-DOCE"))))) continue;
-out230.push(a_N_227);
+const s228 = d22(st);
+let q230 = null;
+if (!(s228 == null)) {
+const isList231 = Array.isArray(s228);
+let out232 = [];
+const r233 = Array.isArray(s228) ? s228 : [s228];
+for (let i234 = 0; i234 < r233.length; i234++) {
+const a_N_229 = r233[i234];
+if (!(R.and(R.not(R.inList((a_N_229 == null ? null : (a_N_229.id ?? null)), d3(st), undefined)), R.not(R.equal((a_N_229 == null ? null : (a_N_229.id ?? null)), "M-2L-GEM-DOCE"))))) continue;
+out232.push(a_N_229);
 }
-out230 = R.distinctList(out230);
-q228 = isList229 ? out230 : out230[0];
+out232 = R.distinctList(out232);
+q230 = isList231 ? out232 : out232[0];
 }
-c233 = R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q214), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", q221), "alternative", true, false, "anthracycline-free")], q228, false);
+c235 = R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q216), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", q223), "alternative", true, false, "anthracycline-free")], q230, false);
 }
-c234 = c233;
+c236 = c235;
 }
-  return (st.v[24] = c234);
+  return (st.v[24] = c236);
 }
 // define "Options Left"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-const s235 = d24(st);
-let q237 = null;
-if (!(s235 == null)) {
-const isList238 = Array.isArray(s235);
-let out239 = [];
-const r240 = Array.isArray(s235) ? s235 : [s235];
-for (let i241 = 0; i241 < r240.length; i241++) {
-const a_N_236 = r240[i241];
-if (!(R.or(R.inList(R.prop(a_N_236, "role"), ["primary", "alternative", "later-line"], undefined), R.prop(a_N_236, "withSuggestions")))) continue;
-out239.push(a_N_236);
+const s237 = d24(st);
+let q239 = null;
+if (!(s237 == null)) {
+const isList240 = Array.isArray(s237);
+let out241 = [];
+const r242 = Array.isArray(s237) ? s237 : [s237];
+for (let i243 = 0; i243 < r242.length; i243++) {
+const a_N_238 = r242[i243];
+if (!(R.or(R.inList((a_N_238 == null ? null : (a_N_238.role ?? null)), ["primary", "alternative", "later-line"], undefined), (a_N_238 == null ? null : (a_N_238.withSuggestions ?? null))))) continue;
+out241.push(a_N_238);
 }
-q237 = isList238 ? out239 : out239[0];
+q239 = isList240 ? out241 : out241[0];
 }
-  return (st.v[25] = R.exists(q237));
+  return (st.v[25] = R.exists(q239));
 }
 // define "Trial Node"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s242 = [];
-let q244 = null;
-if (!(s242 == null)) {
-const isList245 = Array.isArray(s242);
-let out246 = [];
-const r247 = Array.isArray(s242) ? s242 : [s242];
-for (let i248 = 0; i248 < r247.length; i248++) {
-const a_X_243 = r247[i248];
-out246.push(R.as(a_X_243, K1, false));
+const s244 = [];
+let q246 = null;
+if (!(s244 == null)) {
+const isList247 = Array.isArray(s244);
+let out248 = [];
+const r249 = Array.isArray(s244) ? s244 : [s244];
+for (let i250 = 0; i250 < r249.length; i250++) {
+const a_X_245 = r249[i250];
+out248.push(R.as(a_X_245, K1, false));
 }
-q244 = isList245 ? out246 : out246[0];
+q246 = isList247 ? out248 : out248[0];
 }
-  return (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d7(st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), q244));
+  return (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d7(st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), q246));
 }
 // define "Metastatic History Checked"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-let c256;
+let c258;
 if (R.not(M_StsSafety.d8(st.L_S))) {
-c256 = d24(st);
+c258 = d24(st);
 } else {
-const s249 = d24(st);
-let q251 = null;
-if (!(s249 == null)) {
-const isList252 = Array.isArray(s249);
-let out253 = [];
-const r254 = Array.isArray(s249) ? s249 : [s249];
-for (let i255 = 0; i255 < r254.length; i255++) {
-const a_N_250 = r254[i255];
-out253.push(({ "id": R.prop(a_N_250, "id"), "role": R.prop(a_N_250, "role"), "withSuggestions": false, "isRecommended": false, "warning": R.prop(a_N_250, "warning"), "related": R.prop(a_N_250, "related"), "notes": (R.or(R.inList(R.prop(a_N_250, "id"), d2(st), undefined), R.equal(R.prop(a_N_250, "id"), "CURRENT-OFF-PATHWAY")) ? R.union(R.prop(a_N_250, "notes"), [M_StsCodes.d116(st.L_Codes)], false) : R.prop(a_N_250, "notes")), "rules": R.prop(a_N_250, "rules"), "variant": R.prop(a_N_250, "variant") }));
+const s251 = d24(st);
+let q253 = null;
+if (!(s251 == null)) {
+const isList254 = Array.isArray(s251);
+let out255 = [];
+const r256 = Array.isArray(s251) ? s251 : [s251];
+for (let i257 = 0; i257 < r256.length; i257++) {
+const a_N_252 = r256[i257];
+out255.push(({ "id": (a_N_252 == null ? null : (a_N_252.id ?? null)), "role": (a_N_252 == null ? null : (a_N_252.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_252 == null ? null : (a_N_252.warning ?? null)), "related": (a_N_252 == null ? null : (a_N_252.related ?? null)), "notes": (R.or(R.inList((a_N_252 == null ? null : (a_N_252.id ?? null)), d2(st), undefined), R.equal((a_N_252 == null ? null : (a_N_252.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_252 == null ? null : (a_N_252.notes ?? null)), [M_StsCodes.d116(st.L_Codes)], false) : (a_N_252 == null ? null : (a_N_252.notes ?? null))), "rules": (a_N_252 == null ? null : (a_N_252.rules ?? null)), "variant": (a_N_252 == null ? null : (a_N_252.variant ?? null)) }));
 }
-out253 = R.distinctList(out253);
-q251 = isList252 ? out253 : out253[0];
+out255 = R.distinctList(out255);
+q253 = isList254 ? out255 : out255[0];
 }
-c256 = q251;
+c258 = q253;
 }
-  return (st.v[27] = c256);
+  return (st.v[27] = c258);
 }
 // define "Metastatic Nodes"
 export function d28(st) {
@@ -820,291 +822,291 @@ export function d28(st) {
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s257 = d13(st);
-let q259 = null;
-if (!(s257 == null)) {
-const isList260 = Array.isArray(s257);
-let out261 = [];
-const r262 = Array.isArray(s257) ? s257 : [s257];
-for (let i263 = 0; i263 < r262.length; i263++) {
-const a_N_258 = r262[i263];
-if (!(R.equal(R.prop(a_N_258, "id"), "L-NEOADJ-DOXO-IFOS"))) continue;
-out261.push(a_N_258);
+const s259 = d13(st);
+let q261 = null;
+if (!(s259 == null)) {
+const isList262 = Array.isArray(s259);
+let out263 = [];
+const r264 = Array.isArray(s259) ? s259 : [s259];
+for (let i265 = 0; i265 < r264.length; i265++) {
+const a_N_260 = r264[i265];
+if (!(R.equal((a_N_260 == null ? null : (a_N_260.id ?? null)), "L-NEOADJ-DOXO-IFOS"))) continue;
+out263.push(a_N_260);
 }
-q259 = isList260 ? out261 : out261[0];
+q261 = isList262 ? out263 : out263[0];
 }
-let c278;
-if (R.and(M_StsSafety.d68(st.L_S), R.exists(q259))) {
-const s264 = d13(st);
-let q266 = null;
-if (!(s264 == null)) {
-const isList267 = Array.isArray(s264);
-let out268 = [];
-const r269 = Array.isArray(s264) ? s264 : [s264];
-for (let i270 = 0; i270 < r269.length; i270++) {
-const a_N_265 = r269[i270];
-if (!(R.not(R.equal(R.prop(a_N_265, "id"), "L-NEOADJ-DOXO-IFOS")))) continue;
-out268.push(a_N_265);
+let c280;
+if (R.and(M_StsSafety.d68(st.L_S), R.exists(q261))) {
+const s266 = d13(st);
+let q268 = null;
+if (!(s266 == null)) {
+const isList269 = Array.isArray(s266);
+let out270 = [];
+const r271 = Array.isArray(s266) ? s266 : [s266];
+for (let i272 = 0; i272 < r271.length; i272++) {
+const a_N_267 = r271[i272];
+if (!(R.not(R.equal((a_N_267 == null ? null : (a_N_267.id ?? null)), "L-NEOADJ-DOXO-IFOS")))) continue;
+out270.push(a_N_267);
 }
-out268 = R.distinctList(out268);
-q266 = isList267 ? out268 : out268[0];
+out270 = R.distinctList(out270);
+q268 = isList269 ? out270 : out270[0];
 }
-const s271 = [];
-let q273 = null;
-if (!(s271 == null)) {
-const isList274 = Array.isArray(s271);
-let out275 = [];
-const r276 = Array.isArray(s271) ? s271 : [s271];
-for (let i277 = 0; i277 < r276.length; i277++) {
-const a_X_272 = r276[i277];
-out275.push(R.as(a_X_272, K1, false));
+const s273 = [];
+let q275 = null;
+if (!(s273 == null)) {
+const isList276 = Array.isArray(s273);
+let out277 = [];
+const r278 = Array.isArray(s273) ? s273 : [s273];
+for (let i279 = 0; i279 < r278.length; i279++) {
+const a_X_274 = r278[i279];
+out277.push(R.as(a_X_274, K1, false));
 }
-q273 = isList274 ? out275 : out275[0];
+q275 = isList276 ? out277 : out277[0];
 }
-c278 = R.union(q266, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q273)], false);
+c280 = R.union(q268, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q275)], false);
 } else {
-c278 = d13(st);
+c280 = d13(st);
 }
-  return (st.v[29] = c278);
+  return (st.v[29] = c280);
 }
 // define "Histology Nodes"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
-let c310;
+let c312;
 if (R.equal(M_StsSafety.d11(st.L_S), "SPECIALTY")) {
-const s279 = [];
-let q281 = null;
-if (!(s279 == null)) {
-const isList282 = Array.isArray(s279);
-let out283 = [];
-const r284 = Array.isArray(s279) ? s279 : [s279];
-for (let i285 = 0; i285 < r284.length; i285++) {
-const a_X_280 = r284[i285];
-out283.push(R.as(a_X_280, K1, false));
+const s281 = [];
+let q283 = null;
+if (!(s281 == null)) {
+const isList284 = Array.isArray(s281);
+let out285 = [];
+const r286 = Array.isArray(s281) ? s281 : [s281];
+for (let i287 = 0; i287 < r286.length; i287++) {
+const a_X_282 = r286[i287];
+out285.push(R.as(a_X_282, K1, false));
 }
-q281 = isList282 ? out283 : out283[0];
+q283 = isList284 ? out285 : out285[0];
 }
-c310 = [f2(st, "X-SPECIALTY", q281)];
+c312 = [f2(st, "X-SPECIALTY", q283)];
+} else {
+let c311;
+if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
+const s288 = [];
+let q290 = null;
+if (!(s288 == null)) {
+const isList291 = Array.isArray(s288);
+let out292 = [];
+const r293 = Array.isArray(s288) ? s288 : [s288];
+for (let i294 = 0; i294 < r293.length; i294++) {
+const a_X_289 = r293[i294];
+out292.push(R.as(a_X_289, K1, false));
+}
+q290 = isList291 ? out292 : out292[0];
+}
+c311 = [f2(st, "X-UNCOVERED", q290)];
+} else {
+let c310;
+if (M_StsSafety.d14(st.L_S)) {
+const s295 = [];
+let q297 = null;
+if (!(s295 == null)) {
+const isList298 = Array.isArray(s295);
+let out299 = [];
+const r300 = Array.isArray(s295) ? s295 : [s295];
+for (let i301 = 0; i301 < r300.length; i301++) {
+const a_X_296 = r300[i301];
+out299.push(R.as(a_X_296, K1, false));
+}
+q297 = isList298 ? out299 : out299[0];
+}
+c310 = [f2(st, "D-HISTOLOGY-CONFLICT", q297)];
 } else {
 let c309;
-if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
-const s286 = [];
-let q288 = null;
-if (!(s286 == null)) {
-const isList289 = Array.isArray(s286);
-let out290 = [];
-const r291 = Array.isArray(s286) ? s286 : [s286];
-for (let i292 = 0; i292 < r291.length; i292++) {
-const a_X_287 = r291[i292];
-out290.push(R.as(a_X_287, K1, false));
-}
-q288 = isList289 ? out290 : out290[0];
-}
-c309 = [f2(st, "X-UNCOVERED", q288)];
-} else {
-let c308;
-if (M_StsSafety.d14(st.L_S)) {
-const s293 = [];
-let q295 = null;
-if (!(s293 == null)) {
-const isList296 = Array.isArray(s293);
-let out297 = [];
-const r298 = Array.isArray(s293) ? s293 : [s293];
-for (let i299 = 0; i299 < r298.length; i299++) {
-const a_X_294 = r298[i299];
-out297.push(R.as(a_X_294, K1, false));
-}
-q295 = isList296 ? out297 : out297[0];
-}
-c308 = [f2(st, "D-HISTOLOGY-CONFLICT", q295)];
-} else {
-let c307;
 if (R.not(M_StsSafety.d13(st.L_S))) {
-const s300 = [];
-let q302 = null;
-if (!(s300 == null)) {
-const isList303 = Array.isArray(s300);
-let out304 = [];
-const r305 = Array.isArray(s300) ? s300 : [s300];
-for (let i306 = 0; i306 < r305.length; i306++) {
-const a_X_301 = r305[i306];
-out304.push(R.as(a_X_301, K1, false));
+const s302 = [];
+let q304 = null;
+if (!(s302 == null)) {
+const isList305 = Array.isArray(s302);
+let out306 = [];
+const r307 = Array.isArray(s302) ? s302 : [s302];
+for (let i308 = 0; i308 < r307.length; i308++) {
+const a_X_303 = r307[i308];
+out306.push(R.as(a_X_303, K1, false));
 }
-q302 = isList303 ? out304 : out304[0];
+q304 = isList305 ? out306 : out306[0];
 }
-c307 = [f2(st, "D-MISSING-HISTOLOGY", q302)];
+c309 = [f2(st, "D-MISSING-HISTOLOGY", q304)];
 } else {
-c307 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d114(st.L_Codes)] : []))]));
-}
-c308 = c307;
-}
-c309 = c308;
+c309 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d114(st.L_Codes)] : []))]));
 }
 c310 = c309;
 }
-  return (st.v[30] = c310);
+c311 = c310;
+}
+c312 = c311;
+}
+  return (st.v[30] = c312);
 }
 // define "Base Nodes"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
-let c336;
+let c338;
 if (M_StsSafety.d3(st.L_S)) {
-c336 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d113(st.L_Codes)])];
+c338 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d113(st.L_Codes)])];
+} else {
+let c337;
+if (R.not(M_StsSafety.d9(st.L_S))) {
+c337 = [];
+} else {
+let c336;
+if (M_StsSafety.d25(st.L_S)) {
+const s313 = [];
+let q315 = null;
+if (!(s313 == null)) {
+const isList316 = Array.isArray(s313);
+let out317 = [];
+const r318 = Array.isArray(s313) ? s313 : [s313];
+for (let i319 = 0; i319 < r318.length; i319++) {
+const a_X_314 = r318[i319];
+out317.push(R.as(a_X_314, K1, false));
+}
+q315 = isList316 ? out317 : out317[0];
+}
+c336 = [f2(st, "X-PEDIATRIC", q315)];
 } else {
 let c335;
-if (R.not(M_StsSafety.d9(st.L_S))) {
-c335 = [];
+if (R.not(M_StsSafety.d10(st.L_S))) {
+const s320 = [];
+let q322 = null;
+if (!(s320 == null)) {
+const isList323 = Array.isArray(s320);
+let out324 = [];
+const r325 = Array.isArray(s320) ? s320 : [s320];
+for (let i326 = 0; i326 < r325.length; i326++) {
+const a_X_321 = r325[i326];
+out324.push(R.as(a_X_321, K1, false));
+}
+q322 = isList323 ? out324 : out324[0];
+}
+c335 = [f2(st, "D-UNCONFIRMED", q322)];
 } else {
 let c334;
-if (M_StsSafety.d25(st.L_S)) {
-const s311 = [];
-let q313 = null;
-if (!(s311 == null)) {
-const isList314 = Array.isArray(s311);
-let out315 = [];
-const r316 = Array.isArray(s311) ? s311 : [s311];
-for (let i317 = 0; i317 < r316.length; i317++) {
-const a_X_312 = r316[i317];
-out315.push(R.as(a_X_312, K1, false));
-}
-q313 = isList314 ? out315 : out315[0];
-}
-c334 = [f2(st, "X-PEDIATRIC", q313)];
-} else {
-let c333;
-if (R.not(M_StsSafety.d10(st.L_S))) {
-const s318 = [];
-let q320 = null;
-if (!(s318 == null)) {
-const isList321 = Array.isArray(s318);
-let out322 = [];
-const r323 = Array.isArray(s318) ? s318 : [s318];
-for (let i324 = 0; i324 < r323.length; i324++) {
-const a_X_319 = r323[i324];
-out322.push(R.as(a_X_319, K1, false));
-}
-q320 = isList321 ? out322 : out322[0];
-}
-c333 = [f2(st, "D-UNCONFIRMED", q320)];
-} else {
-let c332;
 if (M_StsSafety.d15(st.L_S)) {
-const s325 = [];
-let q327 = null;
-if (!(s325 == null)) {
-const isList328 = Array.isArray(s325);
-let out329 = [];
-const r330 = Array.isArray(s325) ? s325 : [s325];
-for (let i331 = 0; i331 < r330.length; i331++) {
-const a_X_326 = r330[i331];
-out329.push(R.as(a_X_326, K1, false));
+const s327 = [];
+let q329 = null;
+if (!(s327 == null)) {
+const isList330 = Array.isArray(s327);
+let out331 = [];
+const r332 = Array.isArray(s327) ? s327 : [s327];
+for (let i333 = 0; i333 < r332.length; i333++) {
+const a_X_328 = r332[i333];
+out331.push(R.as(a_X_328, K1, false));
 }
-q327 = isList328 ? out329 : out329[0];
+q329 = isList330 ? out331 : out331[0];
 }
-c332 = R.union(d30(st), [f2(st, "X-SPECIALTY", q327)], false);
+c334 = R.union(d30(st), [f2(st, "X-SPECIALTY", q329)], false);
 } else {
-c332 = d30(st);
-}
-c333 = c332;
-}
-c334 = c333;
+c334 = d30(st);
 }
 c335 = c334;
 }
 c336 = c335;
 }
-  return (st.v[31] = c336);
+c337 = c336;
+}
+c338 = c337;
+}
+  return (st.v[31] = c338);
 }
 // define "Combo Swapped"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
-const s337 = d31(st);
-let q339 = null;
-if (!(s337 == null)) {
-const isList340 = Array.isArray(s337);
-let out341 = [];
-const r342 = Array.isArray(s337) ? s337 : [s337];
-for (let i343 = 0; i343 < r342.length; i343++) {
-const a_N_338 = r342[i343];
-if (!(R.and(R.equal(R.prop(a_N_338, "id"), "M-LMS-1L-DOXO-TRAB"), R.equal(R.prop(a_N_338, "role"), "primary")))) continue;
-out341.push(a_N_338);
+const s339 = d31(st);
+let q341 = null;
+if (!(s339 == null)) {
+const isList342 = Array.isArray(s339);
+let out343 = [];
+const r344 = Array.isArray(s339) ? s339 : [s339];
+for (let i345 = 0; i345 < r344.length; i345++) {
+const a_N_340 = r344[i345];
+if (!(R.and(R.equal((a_N_340 == null ? null : (a_N_340.id ?? null)), "M-LMS-1L-DOXO-TRAB"), R.equal((a_N_340 == null ? null : (a_N_340.role ?? null)), "primary")))) continue;
+out343.push(a_N_340);
 }
-q339 = isList340 ? out341 : out341[0];
+q341 = isList342 ? out343 : out343[0];
 }
-let c365;
-if (R.and(M_StsSafety.d72(st.L_S), R.exists(q339))) {
-const s344 = d31(st);
-let q346 = null;
-if (!(s344 == null)) {
-const isList347 = Array.isArray(s344);
-let out348 = [];
-const r349 = Array.isArray(s344) ? s344 : [s344];
-for (let i350 = 0; i350 < r349.length; i350++) {
-const a_N_345 = r349[i350];
-if (!(R.equal(R.prop(a_N_345, "id"), "M-1L-DOXO"))) continue;
-out348.push(({ "id": R.prop(a_N_345, "id"), "role": "primary", "withSuggestions": R.prop(a_N_345, "withSuggestions"), "isRecommended": R.prop(a_N_345, "withSuggestions"), "warning": R.prop(a_N_345, "warning"), "related": R.as(null, K1, false), "notes": R.prop(a_N_345, "notes"), "rules": R.prop(a_N_345, "rules"), "variant": R.prop(a_N_345, "variant") }));
+let c367;
+if (R.and(M_StsSafety.d72(st.L_S), R.exists(q341))) {
+const s346 = d31(st);
+let q348 = null;
+if (!(s346 == null)) {
+const isList349 = Array.isArray(s346);
+let out350 = [];
+const r351 = Array.isArray(s346) ? s346 : [s346];
+for (let i352 = 0; i352 < r351.length; i352++) {
+const a_N_347 = r351[i352];
+if (!(R.equal((a_N_347 == null ? null : (a_N_347.id ?? null)), "M-1L-DOXO"))) continue;
+out350.push(({ "id": (a_N_347 == null ? null : (a_N_347.id ?? null)), "role": "primary", "withSuggestions": (a_N_347 == null ? null : (a_N_347.withSuggestions ?? null)), "isRecommended": (a_N_347 == null ? null : (a_N_347.withSuggestions ?? null)), "warning": (a_N_347 == null ? null : (a_N_347.warning ?? null)), "related": R.as(null, K1, false), "notes": (a_N_347 == null ? null : (a_N_347.notes ?? null)), "rules": (a_N_347 == null ? null : (a_N_347.rules ?? null)), "variant": (a_N_347 == null ? null : (a_N_347.variant ?? null)) }));
 }
-out348 = R.distinctList(out348);
-q346 = isList347 ? out348 : out348[0];
+out350 = R.distinctList(out350);
+q348 = isList349 ? out350 : out350[0];
 }
-const s351 = d31(st);
-let q353 = null;
-if (!(s351 == null)) {
-const isList354 = Array.isArray(s351);
-let out355 = [];
-const r356 = Array.isArray(s351) ? s351 : [s351];
-for (let i357 = 0; i357 < r356.length; i357++) {
-const a_N_352 = r356[i357];
-if (!(R.equal(R.prop(a_N_352, "id"), "M-LMS-1L-DOXO-TRAB"))) continue;
-out355.push(({ "id": R.prop(a_N_352, "id"), "role": "alternative", "withSuggestions": R.prop(a_N_352, "withSuggestions"), "isRecommended": false, "warning": R.prop(a_N_352, "warning"), "related": "M-1L-DOXO", "notes": R.prop(a_N_352, "notes"), "rules": R.prop(a_N_352, "rules"), "variant": R.prop(a_N_352, "variant") }));
+const s353 = d31(st);
+let q355 = null;
+if (!(s353 == null)) {
+const isList356 = Array.isArray(s353);
+let out357 = [];
+const r358 = Array.isArray(s353) ? s353 : [s353];
+for (let i359 = 0; i359 < r358.length; i359++) {
+const a_N_354 = r358[i359];
+if (!(R.equal((a_N_354 == null ? null : (a_N_354.id ?? null)), "M-LMS-1L-DOXO-TRAB"))) continue;
+out357.push(({ "id": (a_N_354 == null ? null : (a_N_354.id ?? null)), "role": "alternative", "withSuggestions": (a_N_354 == null ? null : (a_N_354.withSuggestions ?? null)), "isRecommended": false, "warning": (a_N_354 == null ? null : (a_N_354.warning ?? null)), "related": "M-1L-DOXO", "notes": (a_N_354 == null ? null : (a_N_354.notes ?? null)), "rules": (a_N_354 == null ? null : (a_N_354.rules ?? null)), "variant": (a_N_354 == null ? null : (a_N_354.variant ?? null)) }));
 }
-out355 = R.distinctList(out355);
-q353 = isList354 ? out355 : out355[0];
+out357 = R.distinctList(out357);
+q355 = isList356 ? out357 : out357[0];
 }
-const s358 = d31(st);
-let q360 = null;
-if (!(s358 == null)) {
-const isList361 = Array.isArray(s358);
-let out362 = [];
-const r363 = Array.isArray(s358) ? s358 : [s358];
-for (let i364 = 0; i364 < r363.length; i364++) {
-const a_N_359 = r363[i364];
-if (!(R.not(R.inList(R.prop(a_N_359, "id"), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
-out362.push(a_N_359);
+const s360 = d31(st);
+let q362 = null;
+if (!(s360 == null)) {
+const isList363 = Array.isArray(s360);
+let out364 = [];
+const r365 = Array.isArray(s360) ? s360 : [s360];
+for (let i366 = 0; i366 < r365.length; i366++) {
+const a_N_361 = r365[i366];
+if (!(R.not(R.inList((a_N_361 == null ? null : (a_N_361.id ?? null)), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out364.push(a_N_361);
 }
-out362 = R.distinctList(out362);
-q360 = isList361 ? out362 : out362[0];
+out364 = R.distinctList(out364);
+q362 = isList363 ? out364 : out364[0];
 }
-c365 = R.union(R.union(q346, q353, false), q360, false);
+c367 = R.union(R.union(q348, q355, false), q362, false);
 } else {
-c365 = d31(st);
+c367 = d31(st);
 }
-  return (st.v[32] = c365);
+  return (st.v[32] = c367);
 }
 // define "Decision"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
-const s366 = d32(st);
-let q368 = null;
-if (!(s366 == null)) {
-const isList369 = Array.isArray(s366);
-let out370 = [];
-const r371 = Array.isArray(s366) ? s366 : [s366];
-for (let i372 = 0; i372 < r371.length; i372++) {
-const a_N_367 = r371[i372];
-const l_poor_373 = R.and(M_StsSafety.d73(st.L_S), R.inList(R.prop(a_N_367, "id"), d2(st), undefined));
-const l_combo_374 = R.and(R.and(M_StsSafety.d72(st.L_S), R.inList(R.prop(a_N_367, "id"), d4(st), undefined)), R.not(R.equal(R.prop(a_N_367, "role"), "next")));
-const l_doxo_375 = R.and(R.inList(R.prop(a_N_367, "id"), d3(st), undefined), R.not(R.equal(R.prop(a_N_367, "role"), "next")));
-out370.push(f9(st, a_N_367, l_poor_373, l_combo_374, l_doxo_375));
+const s368 = d32(st);
+let q370 = null;
+if (!(s368 == null)) {
+const isList371 = Array.isArray(s368);
+let out372 = [];
+const r373 = Array.isArray(s368) ? s368 : [s368];
+for (let i374 = 0; i374 < r373.length; i374++) {
+const a_N_369 = r373[i374];
+const l_poor_375 = R.and(M_StsSafety.d73(st.L_S), R.inList((a_N_369 == null ? null : (a_N_369.id ?? null)), d2(st), undefined));
+const l_combo_376 = R.and(R.and(M_StsSafety.d72(st.L_S), R.inList((a_N_369 == null ? null : (a_N_369.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_369 == null ? null : (a_N_369.role ?? null)), "next")));
+const l_doxo_377 = R.and(R.inList((a_N_369 == null ? null : (a_N_369.id ?? null)), d3(st), undefined), R.not(R.equal((a_N_369 == null ? null : (a_N_369.role ?? null)), "next")));
+out372.push(f9(st, a_N_369, l_poor_375, l_combo_376, l_doxo_377));
 }
-out370 = R.distinctList(out370);
-q368 = isList369 ? out370 : out370[0];
+out372 = R.distinctList(out372);
+q370 = isList371 ? out372 : out372[0];
 }
-  return (st.v[33] = q368);
+  return (st.v[33] = q370);
 }
 // define "Has STS"
 export function d34(st) {
@@ -1520,7 +1522,7 @@ export function f0(st, o0, o1, o2, o3, o4, o5) {
 // function "Varied"(N, role, sugg, warning, variant)
 export function f1(st, o0, o1, o2, o3, o4) {
 
-  return ({ "id": R.prop(o0, "id"), "role": o1, "withSuggestions": o2, "isRecommended": false, "warning": R.or(R.prop(o0, "warning"), o3), "related": R.prop(o0, "related"), "notes": R.prop(o0, "notes"), "rules": R.prop(o0, "rules"), "variant": o4 });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": o1, "withSuggestions": o2, "isRecommended": false, "warning": R.or((o0 == null ? null : (o0.warning ?? null)), o3), "related": (o0 == null ? null : (o0.related ?? null)), "notes": (o0 == null ? null : (o0.notes ?? null)), "rules": (o0 == null ? null : (o0.rules ?? null)), "variant": o4 });
 }
 // function "Data"(id, notes)
 export function f2(st, o0, o1) {
@@ -1529,14 +1531,15 @@ export function f2(st, o0, o1) {
 }
 // function "DrugsOf"(id)
 export function f3(st, o0) {
-let r376 = R.prop(R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0)), "drugs");
-if (r376 == null) {
-r376 = [];
-if (r376 == null) {
-r376 = null;
+const t379 = R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0));
+let r378 = (t379 == null ? null : (t379.drugs ?? null));
+if (r378 == null) {
+r378 = [];
+if (r378 == null) {
+r378 = null;
 }
 }
-  return r376;
+  return r378;
 }
 // function "Allowed"(id)
 export function f4(st, o0) {
@@ -1545,20 +1548,20 @@ export function f4(st, o0) {
 }
 // function "Received"(id)
 export function f5(st, o0) {
-const s377 = f3(st, o0);
-let q379 = null;
-if (!(s377 == null)) {
-const isList380 = Array.isArray(s377);
-let out381 = [];
-const r382 = Array.isArray(s377) ? s377 : [s377];
-for (let i383 = 0; i383 < r382.length; i383++) {
-const a_D_378 = r382[i383];
-if (!(R.inList(a_D_378, M_StsSafety.d30(st.L_S), undefined))) continue;
-out381.push(a_D_378);
+const s380 = f3(st, o0);
+let q382 = null;
+if (!(s380 == null)) {
+const isList383 = Array.isArray(s380);
+let out384 = [];
+const r385 = Array.isArray(s380) ? s380 : [s380];
+for (let i386 = 0; i386 < r385.length; i386++) {
+const a_D_381 = r385[i386];
+if (!(R.inList(a_D_381, M_StsSafety.d30(st.L_S), undefined))) continue;
+out384.push(a_D_381);
 }
-q379 = isList380 ? out381 : out381[0];
+q382 = isList383 ? out384 : out384[0];
 }
-  return R.exists(q379);
+  return R.exists(q382);
 }
 // function "SameDrugs"(a, b)
 export function f6(st, o0, o1) {
@@ -1567,85 +1570,85 @@ export function f6(st, o0, o1) {
 }
 // function "NextOf"(id)
 export function f7(st, o0) {
-let c391;
+let c394;
 if (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined)) {
-c391 = ["M-2L-GEM-DOCE"];
+c394 = ["M-2L-GEM-DOCE"];
 } else {
-const s384 = d15(st);
-let q386 = null;
-if (!(s384 == null)) {
-const isList387 = Array.isArray(s384);
-let out388 = [];
-const r389 = Array.isArray(s384) ? s384 : [s384];
-for (let i390 = 0; i390 < r389.length; i390++) {
-const a_N_385 = r389[i390];
-if (!(R.not(R.equal(a_N_385, o0)))) continue;
-out388.push(a_N_385);
+const s387 = d15(st);
+let q389 = null;
+if (!(s387 == null)) {
+const isList390 = Array.isArray(s387);
+let out391 = [];
+const r392 = Array.isArray(s387) ? s387 : [s387];
+for (let i393 = 0; i393 < r392.length; i393++) {
+const a_N_388 = r392[i393];
+if (!(R.not(R.equal(a_N_388, o0)))) continue;
+out391.push(a_N_388);
 }
-out388 = R.distinctList(out388);
-q386 = isList387 ? out388 : out388[0];
+out391 = R.distinctList(out391);
+q389 = isList390 ? out391 : out391[0];
 }
-c391 = q386;
+c394 = q389;
 }
-  return c391;
+  return c394;
 }
 // function "LaterLine"(id, notes)
 export function f8(st, o0, o1) {
-
-  return f0(st, o0, "later-line", R.not(R.equal(R.prop(M_StsSafety.d44(st.L_S), "kind"), "no-progression")), false, R.as(null, K1, false), o1);
+const t395 = M_StsSafety.d44(st.L_S);
+  return f0(st, o0, "later-line", R.not(R.equal((t395 == null ? null : (t395.kind ?? null)), "no-progression")), false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
 export function f9(st, o0, o1, o2, o3) {
-let c399;
-if (R.equal(R.prop(o0, "id"), "D-ANTHRACYCLINE-CONTRAINDICATED")) {
-const s392 = [(M_StsSafety.d64(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d67(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-let q394 = null;
-if (!(s392 == null)) {
-const isList395 = Array.isArray(s392);
-let out396 = [];
-const r397 = Array.isArray(s392) ? s392 : [s392];
-for (let i398 = 0; i398 < r397.length; i398++) {
-const a_R_393 = r397[i398];
-if (!(R.not((a_R_393 == null)))) continue;
-out396.push(a_R_393);
+let c403;
+if (R.equal((o0 == null ? null : (o0.id ?? null)), "D-ANTHRACYCLINE-CONTRAINDICATED")) {
+const s396 = [(M_StsSafety.d64(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d67(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+let q398 = null;
+if (!(s396 == null)) {
+const isList399 = Array.isArray(s396);
+let out400 = [];
+const r401 = Array.isArray(s396) ? s396 : [s396];
+for (let i402 = 0; i402 < r401.length; i402++) {
+const a_R_397 = r401[i402];
+if (!(R.not((a_R_397 == null)))) continue;
+out400.push(a_R_397);
 }
-out396 = R.distinctList(out396);
-q394 = isList395 ? out396 : out396[0];
+out400 = R.distinctList(out400);
+q398 = isList399 ? out400 : out400[0];
 }
-c399 = q394;
+c403 = q398;
 } else {
-c399 = [];
+c403 = [];
 }
-  return ({ "id": R.prop(o0, "id"), "role": R.prop(o0, "role"), "withSuggestions": R.and(R.prop(o0, "withSuggestions"), R.not(o1)), "isRecommended": R.and(R.prop(o0, "isRecommended"), R.not(o1)), "warning": R.or(R.or(R.prop(o0, "warning"), o1), o2), "related": R.prop(o0, "related"), "notes": R.union(R.union(R.prop(o0, "notes"), (o3 ? M_StsSafety.d77(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d118(st.L_Codes)] : []), (o1 ? [M_StsCodes.d119(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union(R.prop(o0, "rules"), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d71(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c399, (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", R.prop(o0, "variant")), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not((R.prop(o0, "variant") == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", R.prop(o0, "variant")), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": R.prop(o0, "variant") });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d77(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d118(st.L_Codes)] : []), (o1 ? [M_StsCodes.d119(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d71(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c403, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
 }
 // function "DraftDose"(dose)
 export function f10(st, o0) {
 
   return M_StsSafety.f7(st.L_S, o0);
 }
-const T400 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T401 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T402 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T403 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T404 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T405 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T406 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T407 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T408 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T409 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T410 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T404 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T405 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T406 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T407 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T408 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T409 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T410 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T411 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T412 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T413 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T414 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T400),
-  "Varied": (st, ...args) => R.dispatch(st, args, T401),
-  "Data": (st, ...args) => R.dispatch(st, args, T402),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T403),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T404),
-  "Received": (st, ...args) => R.dispatch(st, args, T405),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T406),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T407),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T408),
-  "Effects": (st, ...args) => R.dispatch(st, args, T409),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T410),
+  "Node": (st, ...args) => R.dispatch(st, args, T404),
+  "Varied": (st, ...args) => R.dispatch(st, args, T405),
+  "Data": (st, ...args) => R.dispatch(st, args, T406),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T407),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T408),
+  "Received": (st, ...args) => R.dispatch(st, args, T409),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T410),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T411),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T412),
+  "Effects": (st, ...args) => R.dispatch(st, args, T413),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T414),
 };
 const F = f;
 export const d = {

@@ -22,6 +22,26 @@ const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Procedure", "status");
 const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Procedure", "id");
 const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}Patient", "birthDate");
 const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}Patient", "id");
+const Q0 = R.readPlan("{http://hl7.org/fhir}Condition", "code");
+const Q1 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q2 = R.readPlan("{http://hl7.org/fhir}Condition", "stage");
+const Q3 = R.readPlan("{http://hl7.org/fhir}Condition.Stage", "summary");
+const Q4 = R.readPlan("{http://hl7.org/fhir}Condition.Stage", "assessment");
+const Q5 = R.readPlan("{http://hl7.org/fhir}Condition", "meta");
+const Q6 = R.readPlan("{http://hl7.org/fhir}Condition", "extension");
+const Q7 = R.readPlan("{http://hl7.org/fhir}Extension", "value");
+const Q8 = R.readPlan("{http://hl7.org/fhir}Observation", "meta");
+const Q9 = R.readPlan("{http://hl7.org/fhir}Meta", "profile");
+const Q10 = R.readPlan("{http://hl7.org/fhir}canonical", "value");
+const Q11 = R.readPlan("{http://hl7.org/fhir}Observation", "code");
+const Q12 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
+const Q13 = R.readPlan("{http://hl7.org/fhir}Observation", "focus");
+const Q14 = R.readPlan("{http://hl7.org/fhir}Observation", "extension");
+const Q15 = R.readPlan("{http://hl7.org/fhir}Procedure", "reasonReference");
+const Q16 = R.readPlan("{http://hl7.org/fhir}Procedure", "extension");
+const Q17 = R.readPlan("{http://hl7.org/fhir}Procedure", "code");
+const Q18 = R.readPlan("{http://hl7.org/fhir}Procedure", "meta");
+const Q19 = R.readPlan("{http://hl7.org/fhir}Procedure", "category");
 export const id = "StsDiagnosis";
 export const version = "1.0.0";
 /** The defines of StsDiagnosis, in ELM order (the results of an evaluation). */
@@ -80,7 +100,7 @@ out22.push(a_X_19);
 }
 q20 = isList21 ? out22 : out22[0];
 }
-const s25 = R.prop(R.prop(a_C_1, "code"), "coding");
+const s25 = R.fhirProp(R.fhirProp(a_C_1, Q0), Q1);
 let q27 = null;
 if (!(s25 == null)) {
 const isList28 = Array.isArray(s25);
@@ -119,7 +139,7 @@ out36.push(a_X_33);
 }
 q34 = isList35 ? out36 : out36[0];
 }
-const s46 = R.prop(R.prop(a_C_1, "code"), "coding");
+const s46 = R.fhirProp(R.fhirProp(a_C_1, Q0), Q1);
 let q48 = null;
 if (!(s46 == null)) {
 const isList49 = Array.isArray(s46);
@@ -154,7 +174,7 @@ q48 = isList49 ? out50 : out50[0];
 }
 const x61 = a_C_1;
 const x62 = a_C_1;
-const s63 = R.prop(a_C_1, "stage");
+const s63 = R.fhirProp(a_C_1, Q2);
 let q65 = null;
 if (!(s63 == null)) {
 const isList66 = Array.isArray(s63);
@@ -162,12 +182,12 @@ let out67 = [];
 const r68 = Array.isArray(s63) ? s63 : [s63];
 for (let i69 = 0; i69 < r68.length; i69++) {
 const a_S_64 = r68[i69];
-if (!(R.not((R.prop(a_S_64, "summary") == null)))) continue;
-out67.push(f9(st, R.prop(a_S_64, "summary")));
+if (!(R.not((R.fhirProp(a_S_64, Q3) == null)))) continue;
+out67.push(f9(st, R.fhirProp(a_S_64, Q3)));
 }
 q65 = isList66 ? out67 : out67[0];
 }
-const s70 = R.prop(a_C_1, "stage");
+const s70 = R.fhirProp(a_C_1, Q2);
 let q72 = null;
 if (!(s70 == null)) {
 const isList73 = Array.isArray(s70);
@@ -175,7 +195,7 @@ let out74 = [];
 const r75 = Array.isArray(s70) ? s70 : [s70];
 for (let i76 = 0; i76 < r75.length; i76++) {
 const a_S_71 = r75[i76];
-const s77 = R.prop(a_S_71, "assessment");
+const s77 = R.fhirProp(a_S_71, Q4);
 let q79 = null;
 if (!(s77 == null)) {
 const isList80 = Array.isArray(s77);
@@ -217,7 +237,7 @@ out88.push(a_X_85);
 }
 q86 = isList87 ? out88 : out88[0];
 }
-const s98 = R.prop(R.prop(a_C_1, "code"), "coding");
+const s98 = R.fhirProp(R.fhirProp(a_C_1, Q0), Q1);
 let q100 = null;
 if (!(s98 == null)) {
 const isList101 = Array.isArray(s98);
@@ -276,7 +296,7 @@ out117.push(a_X_114);
 }
 q115 = isList116 ? out117 : out117[0];
 }
-const s127 = R.prop(a_C_1, "extension");
+const s127 = R.fhirProp(a_C_1, Q6);
 let q129 = null;
 if (!(s127 == null)) {
 const isList130 = Array.isArray(s127);
@@ -285,11 +305,11 @@ const r132 = Array.isArray(s127) ? s127 : [s127];
 for (let i133 = 0; i133 < r132.length; i133++) {
 const a_E_128 = r132[i133];
 if (!(R.equal(R.primitiveValue(a_E_128, P4), M_StsCodes.d25(st.L_Codes)))) continue;
-out131.push(f11(st, R.as(R.prop(a_E_128, "value"), K0, false)));
+out131.push(f11(st, R.as(R.fhirProp(a_E_128, Q7), K0, false)));
 }
 q129 = isList130 ? out131 : out131[0];
 }
-out11.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_14, "stsCode": R.exists(q20), "uncertainBehavior": R.inList(M_StsCodes.d95(st.L_Codes), l_Icd_14, undefined), "icd10Display": R.first(q27), "specialty": R.first(q34), "specialtyDisplay": R.first(q48), "clinicalStatus": l_Clinical_15, "verificationStatus": M_StsCommon.f36(st.L_Common, a_C_1), "active": R.or((l_Clinical_15 == null), R.inList(l_Clinical_15, M_StsCodes.d82(st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_15, M_StsCodes.d83(st.L_Codes), undefined), "firstDate": (x61 == null ? M_StsCommon.f29(st.L_Common, x61) : M_StsCommon.f29(st.L_Common, x61)), "lastDate": l_Last_16, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_16), "date": (x62 == null ? M_StsCommon.f33(st.L_Common, x62) : M_StsCommon.f32(st.L_Common, x62)), "refs": f6(st, a_C_1), "stageValues": q65, "stageAssessments": R.flatten(q72), "metastasis": R.or(R.or(R.or(R.exists(q86), M_StsCommon.f40(st.L_Common, R.prop(a_C_1, "code"), M_StsCodes.d14(st.L_Codes), M_StsCodes.d69(st.L_Codes))), R.exists(q100)), M_StsCommon.f44(st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d17(st.L_Codes))), "lymphNode": R.exists(q108), "primaryShape": R.or(R.exists(q115), M_StsCommon.f44(st.L_Common, R.prop(a_C_1, "meta"), M_StsCodes.d16(st.L_Codes))), "extensionMorphologies": R.flatten(q129), "codeMorphologies": f11(st, R.prop(a_C_1, "code")) }));
+out11.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_14, "stsCode": R.exists(q20), "uncertainBehavior": R.inList(M_StsCodes.d95(st.L_Codes), l_Icd_14, undefined), "icd10Display": R.first(q27), "specialty": R.first(q34), "specialtyDisplay": R.first(q48), "clinicalStatus": l_Clinical_15, "verificationStatus": M_StsCommon.f36(st.L_Common, a_C_1), "active": R.or((l_Clinical_15 == null), R.inList(l_Clinical_15, M_StsCodes.d82(st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_15, M_StsCodes.d83(st.L_Codes), undefined), "firstDate": (x61 == null ? M_StsCommon.f29(st.L_Common, x61) : M_StsCommon.f29(st.L_Common, x61)), "lastDate": l_Last_16, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_16), "date": (x62 == null ? M_StsCommon.f33(st.L_Common, x62) : M_StsCommon.f32(st.L_Common, x62)), "refs": f6(st, a_C_1), "stageValues": q65, "stageAssessments": R.flatten(q72), "metastasis": R.or(R.or(R.or(R.exists(q86), M_StsCommon.f40(st.L_Common, R.fhirProp(a_C_1, Q0), M_StsCodes.d14(st.L_Codes), M_StsCodes.d69(st.L_Codes))), R.exists(q100)), M_StsCommon.f44(st.L_Common, R.fhirProp(a_C_1, Q5), M_StsCodes.d17(st.L_Codes))), "lymphNode": R.exists(q108), "primaryShape": R.or(R.exists(q115), M_StsCommon.f44(st.L_Common, R.fhirProp(a_C_1, Q5), M_StsCodes.d16(st.L_Codes))), "extensionMorphologies": R.flatten(q129), "codeMorphologies": f11(st, R.fhirProp(a_C_1, Q0)) }));
 }
 q9 = isList10 ? out11 : out11[0];
 }
@@ -355,7 +375,7 @@ let out166 = [];
 const r167 = Array.isArray(s162) ? s162 : [s162];
 for (let i168 = 0; i168 < r167.length; i168++) {
 const a_O_163 = r167[i168];
-const s169 = R.prop(R.prop(a_O_163, "meta"), "profile");
+const s169 = R.fhirProp(R.fhirProp(a_O_163, Q8), Q9);
 let q171 = null;
 if (!(s169 == null)) {
 const isList172 = Array.isArray(s169);
@@ -363,8 +383,8 @@ let out173 = [];
 const r174 = Array.isArray(s169) ? s169 : [s169];
 for (let i175 = 0; i175 < r174.length; i175++) {
 const a_P_170 = r174[i175];
-if (!(R.inList(R.prop(a_P_170, "value"), [M_StsCodes.d20(st.L_Codes), M_StsCodes.d18(st.L_Codes), M_StsCodes.d19(st.L_Codes), M_StsCodes.d23(st.L_Codes)], undefined))) continue;
-out173.push(R.prop(a_P_170, "value"));
+if (!(R.inList(R.fhirProp(a_P_170, Q10), [M_StsCodes.d20(st.L_Codes), M_StsCodes.d18(st.L_Codes), M_StsCodes.d19(st.L_Codes), M_StsCodes.d23(st.L_Codes)], undefined))) continue;
+out173.push(R.fhirProp(a_P_170, Q10));
 }
 q171 = isList172 ? out173 : out173[0];
 }
@@ -406,7 +426,7 @@ let out189 = [];
 const r190 = Array.isArray(s185) ? s185 : [s185];
 for (let i191 = 0; i191 < r190.length; i191++) {
 const a_O_186 = r190[i191];
-if (!(M_StsCommon.f42(st.L_Common, R.prop(a_O_186, "code"), M_StsCodes.d44(st.L_Codes)))) continue;
+if (!(M_StsCommon.f42(st.L_Common, R.fhirProp(a_O_186, Q11), M_StsCodes.d44(st.L_Codes)))) continue;
 out189.push(a_O_186);
 }
 q187 = isList188 ? out189 : out189[0];
@@ -422,7 +442,7 @@ const a_O_184 = r195[i196];
 const x198 = a_O_184;
 const l_Last_197 = (x198 == null ? M_StsCommon.f30(st.L_Common, x198) : M_StsCommon.f10(st.L_Common, x198));
 const x199 = a_O_184;
-out194.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_184, P5)), "refs": f5(st, a_O_184), "morphologies": f11(st, R.as(R.prop(a_O_184, "value"), K0, false)), "date": (x199 == null ? M_StsCommon.f33(st.L_Common, x199) : M_StsCommon.f31(st.L_Common, x199)), "lastDate": l_Last_197, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_197) }));
+out194.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_184, P5)), "refs": f5(st, a_O_184), "morphologies": f11(st, R.as(R.fhirProp(a_O_184, Q12), K0, false)), "date": (x199 == null ? M_StsCommon.f33(st.L_Common, x199) : M_StsCommon.f31(st.L_Common, x199)), "lastDate": l_Last_197, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_197) }));
 }
 q192 = isList193 ? out194 : out194[0];
 }
@@ -440,11 +460,11 @@ let out204 = [];
 const r205 = Array.isArray(s200) ? s200 : [s200];
 for (let i206 = 0; i206 < r205.length; i206++) {
 const a_O_201 = r205[i206];
-const l_IsM_207 = R.or(M_StsCommon.f42(st.L_Common, R.prop(a_O_201, "code"), M_StsCodes.d46(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.prop(a_O_201, "meta"), M_StsCodes.d20(st.L_Codes)));
-const l_IsStage_208 = R.or(R.or(M_StsCommon.f42(st.L_Common, R.prop(a_O_201, "code"), M_StsCodes.d47(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.prop(a_O_201, "meta"), M_StsCodes.d18(st.L_Codes))), M_StsCommon.f44(st.L_Common, R.prop(a_O_201, "meta"), M_StsCodes.d19(st.L_Codes)));
+const l_IsM_207 = R.or(M_StsCommon.f42(st.L_Common, R.fhirProp(a_O_201, Q11), M_StsCodes.d46(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.fhirProp(a_O_201, Q8), M_StsCodes.d20(st.L_Codes)));
+const l_IsStage_208 = R.or(R.or(M_StsCommon.f42(st.L_Common, R.fhirProp(a_O_201, Q11), M_StsCodes.d47(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.fhirProp(a_O_201, Q8), M_StsCodes.d18(st.L_Codes))), M_StsCommon.f44(st.L_Common, R.fhirProp(a_O_201, Q8), M_StsCodes.d19(st.L_Codes)));
 if (!(R.or(l_IsM_207, l_IsStage_208))) continue;
 const x209 = a_O_201;
-out204.push(({ "kind": (l_IsM_207 ? "m-category" : "stage-group"), "value": (l_IsM_207 ? f10(st, R.as(R.prop(a_O_201, "value"), K0, false)) : f9(st, R.as(R.prop(a_O_201, "value"), K0, false))), "resource": R.concatenate("Observation/", R.primitiveValue(a_O_201, P5)), "date": (x209 == null ? M_StsCommon.f33(st.L_Common, x209) : M_StsCommon.f31(st.L_Common, x209)), "refs": f5(st, a_O_201) }));
+out204.push(({ "kind": (l_IsM_207 ? "m-category" : "stage-group"), "value": (l_IsM_207 ? f10(st, R.as(R.fhirProp(a_O_201, Q12), K0, false)) : f9(st, R.as(R.fhirProp(a_O_201, Q12), K0, false))), "resource": R.concatenate("Observation/", R.primitiveValue(a_O_201, P5)), "date": (x209 == null ? M_StsCommon.f33(st.L_Common, x209) : M_StsCommon.f31(st.L_Common, x209)), "refs": f5(st, a_O_201) }));
 }
 q202 = isList203 ? out204 : out204[0];
 }
@@ -462,7 +482,7 @@ let out216 = [];
 const r217 = Array.isArray(s212) ? s212 : [s212];
 for (let i218 = 0; i218 < r217.length; i218++) {
 const a_O_213 = r217[i218];
-if (!(R.or(M_StsCommon.f42(st.L_Common, R.prop(a_O_213, "code"), M_StsCodes.d45(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.prop(a_O_213, "meta"), M_StsCodes.d23(st.L_Codes))))) continue;
+if (!(R.or(M_StsCommon.f42(st.L_Common, R.fhirProp(a_O_213, Q11), M_StsCodes.d45(st.L_Codes)), M_StsCommon.f44(st.L_Common, R.fhirProp(a_O_213, Q8), M_StsCodes.d23(st.L_Codes))))) continue;
 out216.push(a_O_213);
 }
 q214 = isList215 ? out216 : out216[0];
@@ -478,7 +498,7 @@ const a_O_211 = r222[i223];
 const x225 = a_O_211;
 const l_Last_224 = (x225 == null ? M_StsCommon.f30(st.L_Common, x225) : M_StsCommon.f10(st.L_Common, x225));
 const x226 = a_O_211;
-out221.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_211, P5)), "refs": f5(st, a_O_211), "grade": f13(st, R.as(R.prop(a_O_211, "value"), K0, false)), "date": (x226 == null ? M_StsCommon.f33(st.L_Common, x226) : M_StsCommon.f31(st.L_Common, x226)), "lastDate": l_Last_224, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_224) }));
+out221.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_211, P5)), "refs": f5(st, a_O_211), "grade": f13(st, R.as(R.fhirProp(a_O_211, Q12), K0, false)), "date": (x226 == null ? M_StsCommon.f33(st.L_Common, x226) : M_StsCommon.f31(st.L_Common, x226)), "lastDate": l_Last_224, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_224) }));
 }
 q219 = isList220 ? out221 : out221[0];
 }
@@ -530,7 +550,7 @@ let out248 = [];
 const r249 = Array.isArray(s244) ? s244 : [s244];
 for (let i250 = 0; i250 < r249.length; i250++) {
 const a_F_245 = r249[i250];
-const s251 = R.union(R.prop(a_F_245, "extensionMorphologies"), R.prop(a_F_245, "codeMorphologies"), false);
+const s251 = R.union((a_F_245 == null ? null : (a_F_245.extensionMorphologies ?? null)), (a_F_245 == null ? null : (a_F_245.codeMorphologies ?? null)), false);
 let q253 = null;
 if (!(s251 == null)) {
 const isList254 = Array.isArray(s251);
@@ -538,13 +558,13 @@ let out255 = [];
 const r256 = Array.isArray(s251) ? s251 : [s251];
 for (let i257 = 0; i257 < r256.length; i257++) {
 const a_X_252 = r256[i257];
-if (!(R.inList(f2(st, R.prop(a_X_252, "code"), true), ["LMS", "LPS", "UPS", "SPECIALTY", "OTHER", "UNCOVERED"], undefined))) continue;
+if (!(R.inList(f2(st, (a_X_252 == null ? null : (a_X_252.code ?? null)), true), ["LMS", "LPS", "UPS", "SPECIALTY", "OTHER", "UNCOVERED"], undefined))) continue;
 out255.push(a_X_252);
 }
 q253 = isList254 ? out255 : out255[0];
 }
-if (!(R.or(R.or(R.prop(a_F_245, "stsCode"), R.not((R.prop(a_F_245, "specialty") == null))), R.exists(q253)))) continue;
-out248.push(R.prop(a_F_245, "key"));
+if (!(R.or(R.or((a_F_245 == null ? null : (a_F_245.stsCode ?? null)), R.not(((a_F_245 == null ? null : (a_F_245.specialty ?? null)) == null))), R.exists(q253)))) continue;
+out248.push((a_F_245 == null ? null : (a_F_245.key ?? null)));
 }
 q246 = isList247 ? out248 : out248[0];
 }
@@ -562,7 +582,7 @@ let out262 = [];
 const r263 = Array.isArray(s258) ? s258 : [s258];
 for (let i264 = 0; i264 < r263.length; i264++) {
 const a_F_259 = r263[i264];
-if (!(R.and(R.and(R.prop(a_F_259, "active"), R.prop(a_F_259, "primaryShape")), R.not(R.inList(R.prop(a_F_259, "key"), d8(st), undefined))))) continue;
+if (!(R.and(R.and((a_F_259 == null ? null : (a_F_259.active ?? null)), (a_F_259 == null ? null : (a_F_259.primaryShape ?? null))), R.not(R.inList((a_F_259 == null ? null : (a_F_259.key ?? null)), d8(st), undefined))))) continue;
 out262.push(a_F_259);
 }
 q260 = isList261 ? out262 : out262[0];
@@ -589,13 +609,13 @@ let out277 = [];
 const r278 = Array.isArray(s273) ? s273 : [s273];
 for (let i279 = 0; i279 < r278.length; i279++) {
 const a_O_274 = r278[i279];
-if (!(R.or(R.inList(R.prop(a_F_266, "key"), R.prop(a_O_274, "refs"), undefined), R.and(R.and(R.and(R.not(R.exists(R.prop(a_O_274, "refs"))), R.equal(R.count(d8(st)), 1)), R.inList(R.prop(a_F_266, "key"), d8(st), undefined)), R.not(R.exists(d9(st))))))) continue;
+if (!(R.or(R.inList((a_F_266 == null ? null : (a_F_266.key ?? null)), (a_O_274 == null ? null : (a_O_274.refs ?? null)), undefined), R.and(R.and(R.and(R.not(R.exists((a_O_274 == null ? null : (a_O_274.refs ?? null)))), R.equal(R.count(d8(st)), 1)), R.inList((a_F_266 == null ? null : (a_F_266.key ?? null)), d8(st), undefined)), R.not(R.exists(d9(st))))))) continue;
 out277.push(a_O_274);
 }
 q275 = isList276 ? out277 : out277[0];
 }
 const l_Obs_272 = q275;
-const s281 = R.prop(a_F_266, "extensionMorphologies");
+const s281 = (a_F_266 == null ? null : (a_F_266.extensionMorphologies ?? null));
 let q283 = null;
 if (!(s281 == null)) {
 const isList284 = Array.isArray(s281);
@@ -603,11 +623,11 @@ let out285 = [];
 const r286 = Array.isArray(s281) ? s281 : [s281];
 for (let i287 = 0; i287 < r286.length; i287++) {
 const a_X_282 = r286[i287];
-out285.push(({ "code": R.prop(a_X_282, "code"), "display": R.prop(a_X_282, "display"), "class": f2(st, R.prop(a_X_282, "code"), R.prop(a_F_266, "stsCode")), "level": 1, "source": "extension", "resource": R.prop(a_F_266, "key"), "date": R.prop(a_F_266, "date"), "dateKey": R.prop(a_F_266, "lastKey") }));
+out285.push(({ "code": (a_X_282 == null ? null : (a_X_282.code ?? null)), "display": (a_X_282 == null ? null : (a_X_282.display ?? null)), "class": f2(st, (a_X_282 == null ? null : (a_X_282.code ?? null)), (a_F_266 == null ? null : (a_F_266.stsCode ?? null))), "level": 1, "source": "extension", "resource": (a_F_266 == null ? null : (a_F_266.key ?? null)), "date": (a_F_266 == null ? null : (a_F_266.date ?? null)), "dateKey": (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) }));
 }
 q283 = isList284 ? out285 : out285[0];
 }
-const s288 = R.prop(a_F_266, "codeMorphologies");
+const s288 = (a_F_266 == null ? null : (a_F_266.codeMorphologies ?? null));
 let q290 = null;
 if (!(s288 == null)) {
 const isList291 = Array.isArray(s288);
@@ -615,7 +635,7 @@ let out292 = [];
 const r293 = Array.isArray(s288) ? s288 : [s288];
 for (let i294 = 0; i294 < r293.length; i294++) {
 const a_X_289 = r293[i294];
-out292.push(({ "code": R.prop(a_X_289, "code"), "display": R.prop(a_X_289, "display"), "class": f2(st, R.prop(a_X_289, "code"), R.prop(a_F_266, "stsCode")), "level": 2, "source": "condition-code", "resource": R.prop(a_F_266, "key"), "date": R.prop(a_F_266, "date"), "dateKey": R.prop(a_F_266, "lastKey") }));
+out292.push(({ "code": (a_X_289 == null ? null : (a_X_289.code ?? null)), "display": (a_X_289 == null ? null : (a_X_289.display ?? null)), "class": f2(st, (a_X_289 == null ? null : (a_X_289.code ?? null)), (a_F_266 == null ? null : (a_F_266.stsCode ?? null))), "level": 2, "source": "condition-code", "resource": (a_F_266 == null ? null : (a_F_266.key ?? null)), "date": (a_F_266 == null ? null : (a_F_266.date ?? null)), "dateKey": (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) }));
 }
 q290 = isList291 ? out292 : out292[0];
 }
@@ -627,7 +647,7 @@ let out299 = [];
 const r300 = Array.isArray(s295) ? s295 : [s295];
 for (let i301 = 0; i301 < r300.length; i301++) {
 const a_O_296 = r300[i301];
-const s302 = R.prop(a_O_296, "morphologies");
+const s302 = (a_O_296 == null ? null : (a_O_296.morphologies ?? null));
 let q304 = null;
 if (!(s302 == null)) {
 const isList305 = Array.isArray(s302);
@@ -635,7 +655,7 @@ let out306 = [];
 const r307 = Array.isArray(s302) ? s302 : [s302];
 for (let i308 = 0; i308 < r307.length; i308++) {
 const a_X_303 = r307[i308];
-out306.push(({ "code": R.prop(a_X_303, "code"), "display": R.prop(a_X_303, "display"), "class": f2(st, R.prop(a_X_303, "code"), R.prop(a_F_266, "stsCode")), "level": 3, "source": "observation", "resource": R.prop(a_O_296, "key"), "date": R.prop(a_O_296, "date"), "dateKey": R.prop(a_O_296, "lastKey") }));
+out306.push(({ "code": (a_X_303 == null ? null : (a_X_303.code ?? null)), "display": (a_X_303 == null ? null : (a_X_303.display ?? null)), "class": f2(st, (a_X_303 == null ? null : (a_X_303.code ?? null)), (a_F_266 == null ? null : (a_F_266.stsCode ?? null))), "level": 3, "source": "observation", "resource": (a_O_296 == null ? null : (a_O_296.key ?? null)), "date": (a_O_296 == null ? null : (a_O_296.date ?? null)), "dateKey": (a_O_296 == null ? null : (a_O_296.lastKey ?? null)) }));
 }
 q304 = isList305 ? out306 : out306[0];
 }
@@ -652,7 +672,7 @@ let out314 = [];
 const r315 = Array.isArray(s310) ? s310 : [s310];
 for (let i316 = 0; i316 < r315.length; i316++) {
 const a_X_311 = r315[i316];
-if (!(f3(st, R.prop(a_X_311, "class"), R.prop(a_X_311, "code")))) continue;
+if (!(f3(st, (a_X_311 == null ? null : (a_X_311.class ?? null)), (a_X_311 == null ? null : (a_X_311.code ?? null))))) continue;
 out314.push(a_X_311);
 }
 q312 = isList313 ? out314 : out314[0];
@@ -666,7 +686,7 @@ let out322 = [];
 const r323 = Array.isArray(s318) ? s318 : [s318];
 for (let i324 = 0; i324 < r323.length; i324++) {
 const a_X_319 = r323[i324];
-out322.push(R.prop(a_X_319, "level"));
+out322.push((a_X_319 == null ? null : (a_X_319.level ?? null)));
 }
 q320 = isList321 ? out322 : out322[0];
 }
@@ -679,7 +699,7 @@ let out330 = [];
 const r331 = Array.isArray(s326) ? s326 : [s326];
 for (let i332 = 0; i332 < r331.length; i332++) {
 const a_X_327 = r331[i332];
-if (!(R.equal(R.prop(a_X_327, "level"), l_TopLevel_317))) continue;
+if (!(R.equal((a_X_327 == null ? null : (a_X_327.level ?? null)), l_TopLevel_317))) continue;
 out330.push(a_X_327);
 }
 out330 = R.mergeSort(out330, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
@@ -694,7 +714,7 @@ let out338 = [];
 const r339 = Array.isArray(s334) ? s334 : [s334];
 for (let i340 = 0; i340 < r339.length; i340++) {
 const a_X_335 = r339[i340];
-out338.push(R.prop(a_X_335, "class"));
+out338.push((a_X_335 == null ? null : (a_X_335.class ?? null)));
 }
 q336 = isList337 ? out338 : out338[0];
 }
@@ -708,17 +728,17 @@ let out347 = [];
 const r348 = Array.isArray(s343) ? s343 : [s343];
 for (let i349 = 0; i349 < r348.length; i349++) {
 const a_X_344 = r348[i349];
-if (!(R.and(R.equal(R.prop(a_X_344, "class"), "OTHER"), R.not(f3(st, R.prop(a_X_344, "class"), R.prop(a_X_344, "code")))))) continue;
+if (!(R.and(R.equal((a_X_344 == null ? null : (a_X_344.class ?? null)), "OTHER"), R.not(f3(st, (a_X_344 == null ? null : (a_X_344.class ?? null)), (a_X_344 == null ? null : (a_X_344.code ?? null))))))) continue;
 out347.push(a_X_344);
 }
 out347 = R.mergeSort(out347, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "level"), R.column(y, "level"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
 q345 = isList346 ? out347 : out347[0];
 }
 const l_NonSpecific_342 = R.first(q345);
-const l_Conflict_350 = R.and((R.prop(a_F_266, "specialty") == null), R.greater(R.count(l_TopClasses_333), 1));
-const l_Class_351 = (R.not((R.prop(a_F_266, "specialty") == null)) ? "SPECIALTY" : (l_Conflict_350 ? "UNKNOWN" : (R.not((l_Chosen_341 == null)) ? R.prop(l_Chosen_341, "class") : (R.not((l_NonSpecific_342 == null)) ? "OTHER" : "UNKNOWN"))));
+const l_Conflict_350 = R.and(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null), R.greater(R.count(l_TopClasses_333), 1));
+const l_Class_351 = (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? "SPECIALTY" : (l_Conflict_350 ? "UNKNOWN" : (R.not((l_Chosen_341 == null)) ? (l_Chosen_341 == null ? null : (l_Chosen_341.class ?? null)) : (R.not((l_NonSpecific_342 == null)) ? "OTHER" : "UNKNOWN"))));
 let c354;
-if (R.or(R.not((R.prop(a_F_266, "specialty") == null)), l_Conflict_350)) {
+if (R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), l_Conflict_350)) {
 c354 = R.as(null, K1, false);
 } else {
 let r353 = l_Chosen_341;
@@ -739,14 +759,14 @@ let out360 = [];
 const r361 = Array.isArray(s356) ? s356 : [s356];
 for (let i362 = 0; i362 < r361.length; i362++) {
 const a_X_357 = r361[i362];
-if (!(R.not(R.equal(R.prop(a_X_357, "class"), "NON_SARCOMA")))) continue;
+if (!(R.not(R.equal((a_X_357 == null ? null : (a_X_357.class ?? null)), "NON_SARCOMA")))) continue;
 out360.push(a_X_357);
 }
 q358 = isList359 ? out360 : out360[0];
 }
 const l_NonSarcomaOnly_355 = R.and(R.exists(l_Findings_280), R.not(R.exists(q358)));
 let c370;
-if (R.or(R.not((R.prop(a_F_266, "specialty") == null)), l_Conflict_350)) {
+if (R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), l_Conflict_350)) {
 c370 = [];
 } else {
 const s363 = l_S_309;
@@ -757,8 +777,8 @@ let out367 = [];
 const r368 = Array.isArray(s363) ? s363 : [s363];
 for (let i369 = 0; i369 < r368.length; i369++) {
 const a_X_364 = r368[i369];
-if (!(R.and(R.greater(R.prop(a_X_364, "level"), l_TopLevel_317), R.not(R.equal(R.prop(a_X_364, "class"), R.prop(l_Chosen_341, "class")))))) continue;
-out367.push(({ "code": R.prop(a_X_364, "code"), "display": R.prop(a_X_364, "display"), "class": R.prop(a_X_364, "class"), "source": R.prop(a_X_364, "source"), "resource": R.prop(a_X_364, "resource") }));
+if (!(R.and(R.greater((a_X_364 == null ? null : (a_X_364.level ?? null)), l_TopLevel_317), R.not(R.equal((a_X_364 == null ? null : (a_X_364.class ?? null)), (l_Chosen_341 == null ? null : (l_Chosen_341.class ?? null))))))) continue;
+out367.push(({ "code": (a_X_364 == null ? null : (a_X_364.code ?? null)), "display": (a_X_364 == null ? null : (a_X_364.display ?? null)), "class": (a_X_364 == null ? null : (a_X_364.class ?? null)), "source": (a_X_364 == null ? null : (a_X_364.source ?? null)), "resource": (a_X_364 == null ? null : (a_X_364.resource ?? null)) }));
 }
 q365 = isList366 ? out367 : out367[0];
 }
@@ -774,7 +794,7 @@ let out375 = [];
 const r376 = Array.isArray(s371) ? s371 : [s371];
 for (let i377 = 0; i377 < r376.length; i377++) {
 const a_X_372 = r376[i377];
-out375.push(({ "code": R.prop(a_X_372, "code"), "display": R.prop(a_X_372, "display"), "class": R.prop(a_X_372, "class"), "source": R.prop(a_X_372, "source"), "resource": R.prop(a_X_372, "resource"), "condition": R.prop(a_F_266, "key"), "date": R.prop(a_X_372, "date") }));
+out375.push(({ "code": (a_X_372 == null ? null : (a_X_372.code ?? null)), "display": (a_X_372 == null ? null : (a_X_372.display ?? null)), "class": (a_X_372 == null ? null : (a_X_372.class ?? null)), "source": (a_X_372 == null ? null : (a_X_372.source ?? null)), "resource": (a_X_372 == null ? null : (a_X_372.resource ?? null)), "condition": (a_F_266 == null ? null : (a_F_266.key ?? null)), "date": (a_X_372 == null ? null : (a_X_372.date ?? null)) }));
 }
 q373 = isList374 ? out375 : out375[0];
 }
@@ -782,7 +802,7 @@ c378 = q373;
 } else {
 c378 = [];
 }
-out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "specialty") : R.prop(l_Picked_352, "code")), "display": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "specialtyDisplay") : R.prop(l_Picked_352, "display")), "source": (R.not((R.prop(a_F_266, "specialty") == null)) ? "diagnosis-code" : R.prop(l_Picked_352, "source")), "conditionId": R.prop(a_F_266, "key"), "resource": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "key") : R.prop(l_Picked_352, "resource")), "date": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "date") : R.prop(l_Picked_352, "date")), "dateKey": (R.not((R.prop(a_F_266, "specialty") == null)) ? R.prop(a_F_266, "lastKey") : R.prop(l_Picked_352, "dateKey")), "alsoRecorded": c370, "conflict": c378 }), "qualifies": R.or(R.or(R.not((R.prop(a_F_266, "specialty") == null)), R.and(R.prop(a_F_266, "stsCode"), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or(R.prop(a_F_266, "stsCode"), R.not(R.prop(a_F_266, "uncertainBehavior"))), R.inList(R.prop(l_Picked_352, "code"), M_StsCodes.d96(st.L_Codes), undefined)))) }));
+out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialty ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.code ?? null))), "display": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialtyDisplay ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.display ?? null))), "source": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? "diagnosis-code" : (l_Picked_352 == null ? null : (l_Picked_352.source ?? null))), "conditionId": (a_F_266 == null ? null : (a_F_266.key ?? null)), "resource": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.key ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.resource ?? null))), "date": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.date ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.date ?? null))), "dateKey": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.dateKey ?? null))), "alsoRecorded": c370, "conflict": c378 }), "qualifies": R.or(R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), R.and((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not((a_F_266 == null ? null : (a_F_266.uncertainBehavior ?? null)))), R.inList((l_Picked_352 == null ? null : (l_Picked_352.code ?? null)), M_StsCodes.d96(st.L_Codes), undefined)))) }));
 }
 q267 = isList268 ? out269 : out269[0];
 }
@@ -800,8 +820,11 @@ let out383 = [];
 const r384 = Array.isArray(s379) ? s379 : [s379];
 for (let i385 = 0; i385 < r384.length; i385++) {
 const a_A_380 = r384[i385];
-if (!(R.and(R.and(R.prop(R.prop(a_A_380, "fact"), "active"), R.prop(R.prop(a_A_380, "fact"), "primaryShape")), R.not(R.prop(a_A_380, "qualifies"))))) continue;
-out383.push(R.prop(R.prop(a_A_380, "fact"), "key"));
+const t386 = (a_A_380 == null ? null : (a_A_380.fact ?? null));
+const t387 = (a_A_380 == null ? null : (a_A_380.fact ?? null));
+if (!(R.and(R.and((t386 == null ? null : (t386.active ?? null)), (t387 == null ? null : (t387.primaryShape ?? null))), R.not((a_A_380 == null ? null : (a_A_380.qualifies ?? null)))))) continue;
+const t388 = (a_A_380 == null ? null : (a_A_380.fact ?? null));
+out383.push((t388 == null ? null : (t388.key ?? null)));
 }
 q381 = isList382 ? out383 : out383[0];
 }
@@ -811,74 +834,60 @@ q381 = isList382 ? out383 : out383[0];
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-const s386 = d1(st);
-let q388 = null;
-if (!(s386 == null)) {
-const isList389 = Array.isArray(s386);
-let out390 = [];
-const r391 = Array.isArray(s386) ? s386 : [s386];
-for (let i392 = 0; i392 < r391.length; i392++) {
-const a_F_387 = r391[i392];
-if (!(R.prop(a_F_387, "metastasis"))) continue;
-out390.push(a_F_387);
+const s389 = d1(st);
+let q391 = null;
+if (!(s389 == null)) {
+const isList392 = Array.isArray(s389);
+let out393 = [];
+const r394 = Array.isArray(s389) ? s389 : [s389];
+for (let i395 = 0; i395 < r394.length; i395++) {
+const a_F_390 = r394[i395];
+if (!((a_F_390 == null ? null : (a_F_390.metastasis ?? null)))) continue;
+out393.push(a_F_390);
 }
-q388 = isList389 ? out390 : out390[0];
+q391 = isList392 ? out393 : out393[0];
 }
-  return (st.v[12] = q388);
+  return (st.v[12] = q391);
 }
 // define "STS Analyses"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
-const s393 = d10(st);
-let q395 = null;
-if (!(s393 == null)) {
-const isList396 = Array.isArray(s393);
-let out397 = [];
-const r398 = Array.isArray(s393) ? s393 : [s393];
-for (let i399 = 0; i399 < r398.length; i399++) {
-const a_A_394 = r398[i399];
-const s400 = d12(st);
-let q402 = null;
-if (!(s400 == null)) {
-const isList403 = Array.isArray(s400);
-let out404 = [];
-const r405 = Array.isArray(s400) ? s400 : [s400];
-for (let i406 = 0; i406 < r405.length; i406++) {
-const a_M_401 = r405[i406];
-if (!(R.and(R.not(R.equal(R.prop(a_M_401, "key"), R.prop(R.prop(a_A_394, "fact"), "key"))), R.or(R.inList(R.prop(R.prop(a_A_394, "fact"), "key"), R.prop(a_M_401, "refs"), undefined), R.and(R.not(R.exists(R.prop(a_M_401, "refs"))), R.not(R.exists(d11(st)))))))) continue;
-out404.push(R.prop(a_M_401, "key"));
+const s396 = d10(st);
+let q398 = null;
+if (!(s396 == null)) {
+const isList399 = Array.isArray(s396);
+let out400 = [];
+const r401 = Array.isArray(s396) ? s396 : [s396];
+for (let i402 = 0; i402 < r401.length; i402++) {
+const a_A_397 = r401[i402];
+const t403 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
+const t404 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
+const s405 = d12(st);
+let q407 = null;
+if (!(s405 == null)) {
+const isList408 = Array.isArray(s405);
+let out409 = [];
+const r410 = Array.isArray(s405) ? s405 : [s405];
+for (let i411 = 0; i411 < r410.length; i411++) {
+const a_M_406 = r410[i411];
+const t412 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
+const t413 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
+if (!(R.and(R.not(R.equal((a_M_406 == null ? null : (a_M_406.key ?? null)), (t412 == null ? null : (t412.key ?? null)))), R.or(R.inList((t413 == null ? null : (t413.key ?? null)), (a_M_406 == null ? null : (a_M_406.refs ?? null)), undefined), R.and(R.not(R.exists((a_M_406 == null ? null : (a_M_406.refs ?? null)))), R.not(R.exists(d11(st)))))))) continue;
+out409.push((a_M_406 == null ? null : (a_M_406.key ?? null)));
 }
-q402 = isList403 ? out404 : out404[0];
+q407 = isList408 ? out409 : out409[0];
 }
-if (!(R.and(R.prop(a_A_394, "qualifies"), R.or(R.prop(R.prop(a_A_394, "fact"), "active"), R.and(R.prop(R.prop(a_A_394, "fact"), "inactive"), R.exists(q402)))))) continue;
-out397.push(a_A_394);
+if (!(R.and((a_A_397 == null ? null : (a_A_397.qualifies ?? null)), R.or((t403 == null ? null : (t403.active ?? null)), R.and((t404 == null ? null : (t404.inactive ?? null)), R.exists(q407)))))) continue;
+out400.push(a_A_397);
 }
-q395 = isList396 ? out397 : out397[0];
+q398 = isList399 ? out400 : out400[0];
 }
-  return (st.v[13] = q395);
+  return (st.v[13] = q398);
 }
 // define "STS Condition Keys"
 export function d14(st) {
   const x = st.v[14];
-  if (x !== undefined) return x;
-const s407 = d13(st);
-let q409 = null;
-if (!(s407 == null)) {
-const isList410 = Array.isArray(s407);
-let out411 = [];
-const r412 = Array.isArray(s407) ? s407 : [s407];
-for (let i413 = 0; i413 < r412.length; i413++) {
-const a_A_408 = r412[i413];
-out411.push(R.prop(R.prop(a_A_408, "fact"), "key"));
-}
-q409 = isList410 ? out411 : out411[0];
-}
-  return (st.v[14] = q409);
-}
-// define "Confirmed STS Analyses"
-export function d15(st) {
-  const x = st.v[15];
   if (x !== undefined) return x;
 const s414 = d13(st);
 let q416 = null;
@@ -888,12 +897,33 @@ let out418 = [];
 const r419 = Array.isArray(s414) ? s414 : [s414];
 for (let i420 = 0; i420 < r419.length; i420++) {
 const a_A_415 = r419[i420];
-if (!(R.or((R.prop(R.prop(a_A_415, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_415, "fact"), "verificationStatus"), "confirmed")))) continue;
-out418.push(a_A_415);
+const t421 = (a_A_415 == null ? null : (a_A_415.fact ?? null));
+out418.push((t421 == null ? null : (t421.key ?? null)));
 }
 q416 = isList417 ? out418 : out418[0];
 }
-  return (st.v[15] = q416);
+  return (st.v[14] = q416);
+}
+// define "Confirmed STS Analyses"
+export function d15(st) {
+  const x = st.v[15];
+  if (x !== undefined) return x;
+const s422 = d13(st);
+let q424 = null;
+if (!(s422 == null)) {
+const isList425 = Array.isArray(s422);
+let out426 = [];
+const r427 = Array.isArray(s422) ? s422 : [s422];
+for (let i428 = 0; i428 < r427.length; i428++) {
+const a_A_423 = r427[i428];
+const t429 = (a_A_423 == null ? null : (a_A_423.fact ?? null));
+const t430 = (a_A_423 == null ? null : (a_A_423.fact ?? null));
+if (!(R.or(((t429 == null ? null : (t429.verificationStatus ?? null)) == null), R.equal((t430 == null ? null : (t430.verificationStatus ?? null)), "confirmed")))) continue;
+out426.push(a_A_423);
+}
+q424 = isList425 ? out426 : out426[0];
+}
+  return (st.v[15] = q424);
 }
 // define "Has STS Condition"
 export function d16(st) {
@@ -913,284 +943,309 @@ export function d17(st) {
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-const s421 = d15(st);
-let q423 = null;
-if (!(s421 == null)) {
-const isList424 = Array.isArray(s421);
-let out425 = [];
-const r426 = Array.isArray(s421) ? s421 : [s421];
-for (let i427 = 0; i427 < r426.length; i427++) {
-const a_A_422 = r426[i427];
-const s428 = d15(st);
-let q430 = null;
-if (!(s428 == null)) {
-const isList431 = Array.isArray(s428);
-let out432 = [];
-const r433 = Array.isArray(s428) ? s428 : [s428];
-for (let i434 = 0; i434 < r433.length; i434++) {
-const a_B_429 = r433[i434];
-const s435 = R.prop(R.prop(a_A_422, "fact"), "icd10");
-let q437 = null;
-if (!(s435 == null)) {
-const isList438 = Array.isArray(s435);
-let out439 = [];
-const r440 = Array.isArray(s435) ? s435 : [s435];
-for (let i441 = 0; i441 < r440.length; i441++) {
-const a_X_436 = r440[i441];
-if (!(R.inList(a_X_436, R.prop(R.prop(a_B_429, "fact"), "icd10"), undefined))) continue;
-out439.push(a_X_436);
+const s431 = d15(st);
+let q433 = null;
+if (!(s431 == null)) {
+const isList434 = Array.isArray(s431);
+let out435 = [];
+const r436 = Array.isArray(s431) ? s431 : [s431];
+for (let i437 = 0; i437 < r436.length; i437++) {
+const a_A_432 = r436[i437];
+const t438 = (a_A_432 == null ? null : (a_A_432.histology ?? null));
+const s439 = d15(st);
+let q441 = null;
+if (!(s439 == null)) {
+const isList442 = Array.isArray(s439);
+let out443 = [];
+const r444 = Array.isArray(s439) ? s439 : [s439];
+for (let i445 = 0; i445 < r444.length; i445++) {
+const a_B_440 = r444[i445];
+const t446 = (a_B_440 == null ? null : (a_B_440.histology ?? null));
+const t447 = (a_B_440 == null ? null : (a_B_440.fact ?? null));
+const t450 = (a_A_432 == null ? null : (a_A_432.fact ?? null));
+const s448 = (t450 == null ? null : (t450.icd10 ?? null));
+let q451 = null;
+if (!(s448 == null)) {
+const isList452 = Array.isArray(s448);
+let out453 = [];
+const r454 = Array.isArray(s448) ? s448 : [s448];
+for (let i455 = 0; i455 < r454.length; i455++) {
+const a_X_449 = r454[i455];
+const t456 = (a_B_440 == null ? null : (a_B_440.fact ?? null));
+if (!(R.inList(a_X_449, (t456 == null ? null : (t456.icd10 ?? null)), undefined))) continue;
+out453.push(a_X_449);
 }
-q437 = isList438 ? out439 : out439[0];
+q451 = isList452 ? out453 : out453[0];
 }
-if (!(R.and(R.and(R.inList(R.prop(R.prop(a_B_429, "histology"), "class"), ["LMS", "LPS", "UPS", "OTHER"], undefined), R.prop(R.prop(a_B_429, "fact"), "stsCode")), R.not(R.exists(q437))))) continue;
-out432.push(R.prop(R.prop(a_B_429, "fact"), "key"));
+if (!(R.and(R.and(R.inList((t446 == null ? null : (t446.class ?? null)), ["LMS", "LPS", "UPS", "OTHER"], undefined), (t447 == null ? null : (t447.stsCode ?? null))), R.not(R.exists(q451))))) continue;
+const t457 = (a_B_440 == null ? null : (a_B_440.fact ?? null));
+out443.push((t457 == null ? null : (t457.key ?? null)));
 }
-q430 = isList431 ? out432 : out432[0];
+q441 = isList442 ? out443 : out443[0];
 }
-if (!(R.and(R.equal(R.prop(R.prop(a_A_422, "histology"), "class"), "SPECIALTY"), R.exists(q430)))) continue;
-out425.push(a_A_422);
+if (!(R.and(R.equal((t438 == null ? null : (t438.class ?? null)), "SPECIALTY"), R.exists(q441)))) continue;
+out435.push(a_A_432);
 }
-q423 = isList424 ? out425 : out425[0];
+q433 = isList434 ? out435 : out435[0];
 }
-  return (st.v[18] = q423);
+  return (st.v[18] = q433);
 }
 // define "Second Primary Keys"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-const s442 = d18(st);
-let q444 = null;
-if (!(s442 == null)) {
-const isList445 = Array.isArray(s442);
-let out446 = [];
-const r447 = Array.isArray(s442) ? s442 : [s442];
-for (let i448 = 0; i448 < r447.length; i448++) {
-const a_A_443 = r447[i448];
-out446.push(R.prop(R.prop(a_A_443, "fact"), "key"));
+const s458 = d18(st);
+let q460 = null;
+if (!(s458 == null)) {
+const isList461 = Array.isArray(s458);
+let out462 = [];
+const r463 = Array.isArray(s458) ? s458 : [s458];
+for (let i464 = 0; i464 < r463.length; i464++) {
+const a_A_459 = r463[i464];
+const t465 = (a_A_459 == null ? null : (a_A_459.fact ?? null));
+out462.push((t465 == null ? null : (t465.key ?? null)));
 }
-q444 = isList445 ? out446 : out446[0];
+q460 = isList461 ? out462 : out462[0];
 }
-  return (st.v[19] = q444);
+  return (st.v[19] = q460);
 }
 // define "Used Analyses"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-let c456;
+let c474;
 if (R.exists(d15(st))) {
-const s449 = d15(st);
-let q451 = null;
-if (!(s449 == null)) {
-const isList452 = Array.isArray(s449);
-let out453 = [];
-const r454 = Array.isArray(s449) ? s449 : [s449];
-for (let i455 = 0; i455 < r454.length; i455++) {
-const a_A_450 = r454[i455];
-if (!(R.not(R.inList(R.prop(R.prop(a_A_450, "fact"), "key"), d19(st), undefined)))) continue;
-out453.push(a_A_450);
+const s466 = d15(st);
+let q468 = null;
+if (!(s466 == null)) {
+const isList469 = Array.isArray(s466);
+let out470 = [];
+const r471 = Array.isArray(s466) ? s466 : [s466];
+for (let i472 = 0; i472 < r471.length; i472++) {
+const a_A_467 = r471[i472];
+const t473 = (a_A_467 == null ? null : (a_A_467.fact ?? null));
+if (!(R.not(R.inList((t473 == null ? null : (t473.key ?? null)), d19(st), undefined)))) continue;
+out470.push(a_A_467);
 }
-q451 = isList452 ? out453 : out453[0];
+q468 = isList469 ? out470 : out470[0];
 }
-c456 = q451;
+c474 = q468;
 } else {
-c456 = d13(st);
+c474 = d13(st);
 }
-  return (st.v[20] = c456);
+  return (st.v[20] = c474);
 }
 // define "Second Primary Rows"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const s457 = d18(st);
-let q459 = null;
-if (!(s457 == null)) {
-const isList460 = Array.isArray(s457);
-let out461 = [];
-const r462 = Array.isArray(s457) ? s457 : [s457];
-for (let i463 = 0; i463 < r462.length; i463++) {
-const a_A_458 = r462[i463];
-const s464 = M_StsCodes.d94(st.L_Codes);
-let q466 = null;
-if (!(s464 == null)) {
-const isList467 = Array.isArray(s464);
-let out468 = [];
-const r469 = Array.isArray(s464) ? s464 : [s464];
-for (let i470 = 0; i470 < r469.length; i470++) {
-const a_R_465 = r469[i470];
-const s471 = R.prop(a_R_465, "icd10Prefixes");
-let q473 = null;
-if (!(s471 == null)) {
-const isList474 = Array.isArray(s471);
-let out475 = [];
-const r476 = Array.isArray(s471) ? s471 : [s471];
-for (let i477 = 0; i477 < r476.length; i477++) {
-const a_P_472 = r476[i477];
-let r478 = R.prop(R.prop(a_A_458, "histology"), "code");
-if (r478 == null) {
-r478 = "";
-if (r478 == null) {
-r478 = null;
+const s475 = d18(st);
+let q477 = null;
+if (!(s475 == null)) {
+const isList478 = Array.isArray(s475);
+let out479 = [];
+const r480 = Array.isArray(s475) ? s475 : [s475];
+for (let i481 = 0; i481 < r480.length; i481++) {
+const a_A_476 = r480[i481];
+const s482 = M_StsCodes.d94(st.L_Codes);
+let q484 = null;
+if (!(s482 == null)) {
+const isList485 = Array.isArray(s482);
+let out486 = [];
+const r487 = Array.isArray(s482) ? s482 : [s482];
+for (let i488 = 0; i488 < r487.length; i488++) {
+const a_R_483 = r487[i488];
+const t489 = (a_A_476 == null ? null : (a_A_476.histology ?? null));
+const s490 = (a_R_483 == null ? null : (a_R_483.icd10Prefixes ?? null));
+let q492 = null;
+if (!(s490 == null)) {
+const isList493 = Array.isArray(s490);
+let out494 = [];
+const r495 = Array.isArray(s490) ? s490 : [s490];
+for (let i496 = 0; i496 < r495.length; i496++) {
+const a_P_491 = r495[i496];
+const t498 = (a_A_476 == null ? null : (a_A_476.histology ?? null));
+let r497 = (t498 == null ? null : (t498.code ?? null));
+if (r497 == null) {
+r497 = "";
+if (r497 == null) {
+r497 = null;
 }
 }
-if (!(R.startsWith(r478, a_P_472))) continue;
-out475.push(a_P_472);
+if (!(R.startsWith(r497, a_P_491))) continue;
+out494.push(a_P_491);
 }
-q473 = isList474 ? out475 : out475[0];
+q492 = isList493 ? out494 : out494[0];
 }
-if (!(R.or(R.inList(R.prop(R.prop(a_A_458, "histology"), "code"), R.prop(a_R_465, "morphologies"), undefined), R.exists(q473)))) continue;
-out468.push(a_R_465);
+if (!(R.or(R.inList((t489 == null ? null : (t489.code ?? null)), (a_R_483 == null ? null : (a_R_483.morphologies ?? null)), undefined), R.exists(q492)))) continue;
+out486.push(a_R_483);
 }
-q466 = isList467 ? out468 : out468[0];
+q484 = isList485 ? out486 : out486[0];
 }
-out461.push(q466);
+out479.push(q484);
 }
-q459 = isList460 ? out461 : out461[0];
+q477 = isList478 ? out479 : out479[0];
 }
-  return (st.v[21] = R.flatten(q459));
+  return (st.v[21] = R.flatten(q477));
 }
 // define "Second Primary Drugs"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const s479 = d21(st);
-let q481 = null;
-if (!(s479 == null)) {
-const isList482 = Array.isArray(s479);
-let out483 = [];
-const r484 = Array.isArray(s479) ? s479 : [s479];
-for (let i485 = 0; i485 < r484.length; i485++) {
-const a_R_480 = r484[i485];
-out483.push(R.prop(a_R_480, "drugs"));
+const s499 = d21(st);
+let q501 = null;
+if (!(s499 == null)) {
+const isList502 = Array.isArray(s499);
+let out503 = [];
+const r504 = Array.isArray(s499) ? s499 : [s499];
+for (let i505 = 0; i505 < r504.length; i505++) {
+const a_R_500 = r504[i505];
+out503.push((a_R_500 == null ? null : (a_R_500.drugs ?? null)));
 }
-q481 = isList482 ? out483 : out483[0];
+q501 = isList502 ? out503 : out503[0];
 }
-  return (st.v[22] = R.distinct(R.flatten(q481)));
+  return (st.v[22] = R.distinct(R.flatten(q501)));
 }
 // define "Second Primary Liposomal Doxorubicin"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-const s486 = d21(st);
-let q488 = null;
-if (!(s486 == null)) {
-const isList489 = Array.isArray(s486);
-let out490 = [];
-const r491 = Array.isArray(s486) ? s486 : [s486];
-for (let i492 = 0; i492 < r491.length; i492++) {
-const a_R_487 = r491[i492];
-if (!(R.prop(a_R_487, "liposomalDoxorubicin"))) continue;
-out490.push(a_R_487);
+const s506 = d21(st);
+let q508 = null;
+if (!(s506 == null)) {
+const isList509 = Array.isArray(s506);
+let out510 = [];
+const r511 = Array.isArray(s506) ? s506 : [s506];
+for (let i512 = 0; i512 < r511.length; i512++) {
+const a_R_507 = r511[i512];
+if (!((a_R_507 == null ? null : (a_R_507.liposomalDoxorubicin ?? null)))) continue;
+out510.push(a_R_507);
 }
-q488 = isList489 ? out490 : out490[0];
+q508 = isList509 ? out510 : out510[0];
 }
-  return (st.v[23] = R.exists(q488));
+  return (st.v[23] = R.exists(q508));
 }
 // define "Second Primary List"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-const s493 = d18(st);
-let q495 = null;
-if (!(s493 == null)) {
-const isList496 = Array.isArray(s493);
-let out497 = [];
-const r498 = Array.isArray(s493) ? s493 : [s493];
-for (let i499 = 0; i499 < r498.length; i499++) {
-const a_A_494 = r498[i499];
-const s500 = d21(st);
-let q502 = null;
-if (!(s500 == null)) {
-const isList503 = Array.isArray(s500);
-let out504 = [];
-const r505 = Array.isArray(s500) ? s500 : [s500];
-for (let i506 = 0; i506 < r505.length; i506++) {
-const a_R_501 = r505[i506];
-const s507 = R.prop(a_R_501, "icd10Prefixes");
-let q509 = null;
-if (!(s507 == null)) {
-const isList510 = Array.isArray(s507);
-let out511 = [];
-const r512 = Array.isArray(s507) ? s507 : [s507];
-for (let i513 = 0; i513 < r512.length; i513++) {
-const a_P_508 = r512[i513];
-let r514 = R.prop(R.prop(a_A_494, "histology"), "code");
-if (r514 == null) {
-r514 = "";
-if (r514 == null) {
-r514 = null;
+const s513 = d18(st);
+let q515 = null;
+if (!(s513 == null)) {
+const isList516 = Array.isArray(s513);
+let out517 = [];
+const r518 = Array.isArray(s513) ? s513 : [s513];
+for (let i519 = 0; i519 < r518.length; i519++) {
+const a_A_514 = r518[i519];
+const t520 = (a_A_514 == null ? null : (a_A_514.fact ?? null));
+const t521 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
+const t522 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
+const t523 = (a_A_514 == null ? null : (a_A_514.fact ?? null));
+const s524 = d21(st);
+let q526 = null;
+if (!(s524 == null)) {
+const isList527 = Array.isArray(s524);
+let out528 = [];
+const r529 = Array.isArray(s524) ? s524 : [s524];
+for (let i530 = 0; i530 < r529.length; i530++) {
+const a_R_525 = r529[i530];
+const t531 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
+const s532 = (a_R_525 == null ? null : (a_R_525.icd10Prefixes ?? null));
+let q534 = null;
+if (!(s532 == null)) {
+const isList535 = Array.isArray(s532);
+let out536 = [];
+const r537 = Array.isArray(s532) ? s532 : [s532];
+for (let i538 = 0; i538 < r537.length; i538++) {
+const a_P_533 = r537[i538];
+const t540 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
+let r539 = (t540 == null ? null : (t540.code ?? null));
+if (r539 == null) {
+r539 = "";
+if (r539 == null) {
+r539 = null;
 }
 }
-if (!(R.startsWith(r514, a_P_508))) continue;
-out511.push(a_P_508);
+if (!(R.startsWith(r539, a_P_533))) continue;
+out536.push(a_P_533);
 }
-q509 = isList510 ? out511 : out511[0];
+q534 = isList535 ? out536 : out536[0];
 }
-if (!(R.or(R.inList(R.prop(R.prop(a_A_494, "histology"), "code"), R.prop(a_R_501, "morphologies"), undefined), R.exists(q509)))) continue;
-out504.push(R.prop(a_R_501, "drugs"));
+if (!(R.or(R.inList((t531 == null ? null : (t531.code ?? null)), (a_R_525 == null ? null : (a_R_525.morphologies ?? null)), undefined), R.exists(q534)))) continue;
+out528.push((a_R_525 == null ? null : (a_R_525.drugs ?? null)));
 }
-q502 = isList503 ? out504 : out504[0];
+q526 = isList527 ? out528 : out528[0];
 }
-out497.push(({ "resource": R.prop(R.prop(a_A_494, "fact"), "key"), "code": R.prop(R.prop(a_A_494, "histology"), "code"), "display": R.prop(R.prop(a_A_494, "histology"), "display"), "date": R.prop(R.prop(a_A_494, "fact"), "date"), "drugs": R.flatten(q502) }));
+out517.push(({ "resource": (t520 == null ? null : (t520.key ?? null)), "code": (t521 == null ? null : (t521.code ?? null)), "display": (t522 == null ? null : (t522.display ?? null)), "date": (t523 == null ? null : (t523.date ?? null)), "drugs": R.flatten(q526) }));
 }
-q495 = isList496 ? out497 : out497[0];
+q515 = isList516 ? out517 : out517[0];
 }
-  return (st.v[24] = q495);
+  return (st.v[24] = q515);
 }
 // define "STS Condition List"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-const s515 = d13(st);
-let q517 = null;
-if (!(s515 == null)) {
-const isList518 = Array.isArray(s515);
-let out519 = [];
-const r520 = Array.isArray(s515) ? s515 : [s515];
-for (let i521 = 0; i521 < r520.length; i521++) {
-const a_A_516 = r520[i521];
-out519.push(({ "resource": R.prop(R.prop(a_A_516, "fact"), "key"), "clinicalStatus": R.prop(R.prop(a_A_516, "fact"), "clinicalStatus"), "verificationStatus": R.prop(R.prop(a_A_516, "fact"), "verificationStatus"), "confirmed": R.or((R.prop(R.prop(a_A_516, "fact"), "verificationStatus") == null), R.equal(R.prop(R.prop(a_A_516, "fact"), "verificationStatus"), "confirmed")), "icd10": R.prop(R.prop(a_A_516, "fact"), "icd10"), "date": R.prop(R.prop(a_A_516, "fact"), "date") }));
+const s541 = d13(st);
+let q543 = null;
+if (!(s541 == null)) {
+const isList544 = Array.isArray(s541);
+let out545 = [];
+const r546 = Array.isArray(s541) ? s541 : [s541];
+for (let i547 = 0; i547 < r546.length; i547++) {
+const a_A_542 = r546[i547];
+const t548 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+const t549 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+const t550 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+const t551 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+const t552 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+const t553 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+const t554 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
+out545.push(({ "resource": (t548 == null ? null : (t548.key ?? null)), "clinicalStatus": (t549 == null ? null : (t549.clinicalStatus ?? null)), "verificationStatus": (t550 == null ? null : (t550.verificationStatus ?? null)), "confirmed": R.or(((t551 == null ? null : (t551.verificationStatus ?? null)) == null), R.equal((t552 == null ? null : (t552.verificationStatus ?? null)), "confirmed")), "icd10": (t553 == null ? null : (t553.icd10 ?? null)), "date": (t554 == null ? null : (t554.date ?? null)) }));
 }
-q517 = isList518 ? out519 : out519[0];
+q543 = isList544 ? out545 : out545[0];
 }
-  return (st.v[25] = q517);
+  return (st.v[25] = q543);
 }
 // define "Attribution STS Keys"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s522 = d14(st);
-let q524 = null;
-if (!(s522 == null)) {
-const isList525 = Array.isArray(s522);
-let out526 = [];
-const r527 = Array.isArray(s522) ? s522 : [s522];
-for (let i528 = 0; i528 < r527.length; i528++) {
-const a_K_523 = r527[i528];
-if (!(R.not(R.inList(a_K_523, d19(st), undefined)))) continue;
-out526.push(a_K_523);
+const s555 = d14(st);
+let q557 = null;
+if (!(s555 == null)) {
+const isList558 = Array.isArray(s555);
+let out559 = [];
+const r560 = Array.isArray(s555) ? s555 : [s555];
+for (let i561 = 0; i561 < r560.length; i561++) {
+const a_K_556 = r560[i561];
+if (!(R.not(R.inList(a_K_556, d19(st), undefined)))) continue;
+out559.push(a_K_556);
 }
-q524 = isList525 ? out526 : out526[0];
+q557 = isList558 ? out559 : out559[0];
 }
-  return (st.v[26] = q524);
+  return (st.v[26] = q557);
 }
 // define "Stage Assessment Keys"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s529 = d13(st);
-let q531 = null;
-if (!(s529 == null)) {
-const isList532 = Array.isArray(s529);
-let out533 = [];
-const r534 = Array.isArray(s529) ? s529 : [s529];
-for (let i535 = 0; i535 < r534.length; i535++) {
-const a_A_530 = r534[i535];
-if (!(R.not(R.inList(R.prop(R.prop(a_A_530, "fact"), "key"), d19(st), undefined)))) continue;
-out533.push(R.prop(R.prop(a_A_530, "fact"), "stageAssessments"));
+const s562 = d13(st);
+let q564 = null;
+if (!(s562 == null)) {
+const isList565 = Array.isArray(s562);
+let out566 = [];
+const r567 = Array.isArray(s562) ? s562 : [s562];
+for (let i568 = 0; i568 < r567.length; i568++) {
+const a_A_563 = r567[i568];
+const t569 = (a_A_563 == null ? null : (a_A_563.fact ?? null));
+if (!(R.not(R.inList((t569 == null ? null : (t569.key ?? null)), d19(st), undefined)))) continue;
+const t570 = (a_A_563 == null ? null : (a_A_563.fact ?? null));
+out566.push((t570 == null ? null : (t570.stageAssessments ?? null)));
 }
-q531 = isList532 ? out533 : out533[0];
+q564 = isList565 ? out566 : out566[0];
 }
-  return (st.v[27] = R.flatten(q531));
+  return (st.v[27] = R.flatten(q564));
 }
 // define "Attribution Other Primaries"
 export function d28(st) {
@@ -1203,106 +1258,23 @@ export function d28(st) {
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s536 = d20(st);
-let q538 = null;
-if (!(s536 == null)) {
-const isList539 = Array.isArray(s536);
-let out540 = [];
-const r541 = Array.isArray(s536) ? s536 : [s536];
-for (let i542 = 0; i542 < r541.length; i542++) {
-const a_A_537 = r541[i542];
-out540.push(R.prop(a_A_537, "histology"));
+const s571 = d20(st);
+let q573 = null;
+if (!(s571 == null)) {
+const isList574 = Array.isArray(s571);
+let out575 = [];
+const r576 = Array.isArray(s571) ? s571 : [s571];
+for (let i577 = 0; i577 < r576.length; i577++) {
+const a_A_572 = r576[i577];
+out575.push((a_A_572 == null ? null : (a_A_572.histology ?? null)));
 }
-q538 = isList539 ? out540 : out540[0];
+q573 = isList574 ? out575 : out575[0];
 }
-  return (st.v[29] = q538);
+  return (st.v[29] = q573);
 }
 // define "Specific Classes"
 export function d30(st) {
   const x = st.v[30];
-  if (x !== undefined) return x;
-const s543 = d29(st);
-let q545 = null;
-if (!(s543 == null)) {
-const isList546 = Array.isArray(s543);
-let out547 = [];
-const r548 = Array.isArray(s543) ? s543 : [s543];
-for (let i549 = 0; i549 < r548.length; i549++) {
-const a_H_544 = r548[i549];
-if (!(R.or(R.inList(R.prop(a_H_544, "class"), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal(R.prop(a_H_544, "class"), "OTHER"), R.not(R.inList(R.prop(a_H_544, "code"), M_StsCodes.d35(st.L_Codes), undefined)))))) continue;
-out547.push(R.prop(a_H_544, "class"));
-}
-q545 = isList546 ? out547 : out547[0];
-}
-  return (st.v[30] = R.distinct(q545));
-}
-// define "Histology Winner"
-export function d31(st) {
-  const x = st.v[31];
-  if (x !== undefined) return x;
-const s552 = d29(st);
-let q554 = null;
-if (!(s552 == null)) {
-const isList555 = Array.isArray(s552);
-let out556 = [];
-const r557 = Array.isArray(s552) ? s552 : [s552];
-for (let i558 = 0; i558 < r557.length; i558++) {
-const a_H_553 = r557[i558];
-if (!(R.inList(R.prop(a_H_553, "class"), d30(st), undefined))) continue;
-out556.push(a_H_553);
-}
-q554 = isList555 ? out556 : out556[0];
-}
-const s550 = q554;
-let q559 = null;
-if (!(s550 == null)) {
-const isList560 = Array.isArray(s550);
-let out561 = [];
-const r562 = Array.isArray(s550) ? s550 : [s550];
-for (let i563 = 0; i563 < r562.length; i563++) {
-const a_H2_551 = r562[i563];
-out561.push(a_H2_551);
-}
-out561 = R.mergeSort(out561, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-q559 = isList560 ? out561 : out561[0];
-}
-  return (st.v[31] = R.first(q559));
-}
-// define "Histology Non-specific"
-export function d32(st) {
-  const x = st.v[32];
-  if (x !== undefined) return x;
-const s566 = d29(st);
-let q568 = null;
-if (!(s566 == null)) {
-const isList569 = Array.isArray(s566);
-let out570 = [];
-const r571 = Array.isArray(s566) ? s566 : [s566];
-for (let i572 = 0; i572 < r571.length; i572++) {
-const a_H_567 = r571[i572];
-if (!(R.equal(R.prop(a_H_567, "class"), "OTHER"))) continue;
-out570.push(a_H_567);
-}
-q568 = isList569 ? out570 : out570[0];
-}
-const s564 = q568;
-let q573 = null;
-if (!(s564 == null)) {
-const isList574 = Array.isArray(s564);
-let out575 = [];
-const r576 = Array.isArray(s564) ? s564 : [s564];
-for (let i577 = 0; i577 < r576.length; i577++) {
-const a_H2_565 = r576[i577];
-out575.push(a_H2_565);
-}
-out575 = R.mergeSort(out575, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
-q573 = isList574 ? out575 : out575[0];
-}
-  return (st.v[32] = R.first(q573));
-}
-// define "Histology Conflict"
-export function d33(st) {
-  const x = st.v[33];
   if (x !== undefined) return x;
 const s578 = d29(st);
 let q580 = null;
@@ -1312,384 +1284,497 @@ let out582 = [];
 const r583 = Array.isArray(s578) ? s578 : [s578];
 for (let i584 = 0; i584 < r583.length; i584++) {
 const a_H_579 = r583[i584];
-if (!(R.exists(R.prop(a_H_579, "conflict")))) continue;
-out582.push(a_H_579);
+if (!(R.or(R.inList((a_H_579 == null ? null : (a_H_579.class ?? null)), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal((a_H_579 == null ? null : (a_H_579.class ?? null)), "OTHER"), R.not(R.inList((a_H_579 == null ? null : (a_H_579.code ?? null)), M_StsCodes.d35(st.L_Codes), undefined)))))) continue;
+out582.push((a_H_579 == null ? null : (a_H_579.class ?? null)));
 }
 q580 = isList581 ? out582 : out582[0];
 }
-  return (st.v[33] = R.first(q580));
+  return (st.v[30] = R.distinct(q580));
+}
+// define "Histology Winner"
+export function d31(st) {
+  const x = st.v[31];
+  if (x !== undefined) return x;
+const s587 = d29(st);
+let q589 = null;
+if (!(s587 == null)) {
+const isList590 = Array.isArray(s587);
+let out591 = [];
+const r592 = Array.isArray(s587) ? s587 : [s587];
+for (let i593 = 0; i593 < r592.length; i593++) {
+const a_H_588 = r592[i593];
+if (!(R.inList((a_H_588 == null ? null : (a_H_588.class ?? null)), d30(st), undefined))) continue;
+out591.push(a_H_588);
+}
+q589 = isList590 ? out591 : out591[0];
+}
+const s585 = q589;
+let q594 = null;
+if (!(s585 == null)) {
+const isList595 = Array.isArray(s585);
+let out596 = [];
+const r597 = Array.isArray(s585) ? s585 : [s585];
+for (let i598 = 0; i598 < r597.length; i598++) {
+const a_H2_586 = r597[i598];
+out596.push(a_H2_586);
+}
+out596 = R.mergeSort(out596, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+q594 = isList595 ? out596 : out596[0];
+}
+  return (st.v[31] = R.first(q594));
+}
+// define "Histology Non-specific"
+export function d32(st) {
+  const x = st.v[32];
+  if (x !== undefined) return x;
+const s601 = d29(st);
+let q603 = null;
+if (!(s601 == null)) {
+const isList604 = Array.isArray(s601);
+let out605 = [];
+const r606 = Array.isArray(s601) ? s601 : [s601];
+for (let i607 = 0; i607 < r606.length; i607++) {
+const a_H_602 = r606[i607];
+if (!(R.equal((a_H_602 == null ? null : (a_H_602.class ?? null)), "OTHER"))) continue;
+out605.push(a_H_602);
+}
+q603 = isList604 ? out605 : out605[0];
+}
+const s599 = q603;
+let q608 = null;
+if (!(s599 == null)) {
+const isList609 = Array.isArray(s599);
+let out610 = [];
+const r611 = Array.isArray(s599) ? s599 : [s599];
+for (let i612 = 0; i612 < r611.length; i612++) {
+const a_H2_600 = r611[i612];
+out610.push(a_H2_600);
+}
+out610 = R.mergeSort(out610, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+q608 = isList609 ? out610 : out610[0];
+}
+  return (st.v[32] = R.first(q608));
+}
+// define "Histology Conflict"
+export function d33(st) {
+  const x = st.v[33];
+  if (x !== undefined) return x;
+const s613 = d29(st);
+let q615 = null;
+if (!(s613 == null)) {
+const isList616 = Array.isArray(s613);
+let out617 = [];
+const r618 = Array.isArray(s613) ? s613 : [s613];
+for (let i619 = 0; i619 < r618.length; i619++) {
+const a_H_614 = r618[i619];
+if (!(R.exists((a_H_614 == null ? null : (a_H_614.conflict ?? null))))) continue;
+out617.push(a_H_614);
+}
+q615 = isList616 ? out617 : out617[0];
+}
+  return (st.v[33] = R.first(q615));
 }
 // define "Histology Picked"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-let c586;
+let c621;
 if (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1))) {
-c586 = R.as(null, K2, false);
+c621 = R.as(null, K2, false);
 } else {
-let r585 = d31(st);
-if (r585 == null) {
-r585 = d32(st);
-if (r585 == null) {
-r585 = null;
+let r620 = d31(st);
+if (r620 == null) {
+r620 = d32(st);
+if (r620 == null) {
+r620 = null;
 }
 }
-c586 = r585;
+c621 = r620;
 }
-  return (st.v[34] = c586);
+  return (st.v[34] = c621);
 }
 // define "Histology"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
-let r587 = R.prop(d34(st), "conditionId");
-if (r587 == null) {
-r587 = R.prop(d33(st), "conditionId");
-if (r587 == null) {
-r587 = null;
+let c623;
+if (R.not((d34(st) == null))) {
+const t622 = d34(st);
+c623 = (t622 == null ? null : (t622.class ?? null));
+} else {
+c623 = "UNKNOWN";
+}
+const t624 = d34(st);
+const t625 = d34(st);
+const t626 = d34(st);
+const t628 = d34(st);
+let r627 = (t628 == null ? null : (t628.conditionId ?? null));
+if (r627 == null) {
+const t629 = d33(st);
+r627 = (t629 == null ? null : (t629.conditionId ?? null));
+if (r627 == null) {
+r627 = null;
 }
 }
-let r588 = R.prop(d34(st), "alsoRecorded");
-if (r588 == null) {
-r588 = [];
-if (r588 == null) {
-r588 = null;
+const t630 = d34(st);
+const t631 = d34(st);
+const t633 = d34(st);
+let r632 = (t633 == null ? null : (t633.alsoRecorded ?? null));
+if (r632 == null) {
+r632 = [];
+if (r632 == null) {
+r632 = null;
 }
 }
-let c597;
+let c643;
 if (R.not((d33(st) == null))) {
-c597 = R.prop(d33(st), "conflict");
+const t634 = d33(st);
+c643 = (t634 == null ? null : (t634.conflict ?? null));
 } else {
-let c596;
+let c642;
 if (R.greater(R.count(d30(st)), 1)) {
-const s589 = d29(st);
-let q591 = null;
-if (!(s589 == null)) {
-const isList592 = Array.isArray(s589);
-let out593 = [];
-const r594 = Array.isArray(s589) ? s589 : [s589];
-for (let i595 = 0; i595 < r594.length; i595++) {
-const a_H_590 = r594[i595];
-if (!(R.inList(R.prop(a_H_590, "class"), d30(st), undefined))) continue;
-out593.push(({ "code": R.prop(a_H_590, "code"), "display": R.prop(a_H_590, "display"), "class": R.prop(a_H_590, "class"), "source": R.prop(a_H_590, "source"), "resource": R.prop(a_H_590, "resource"), "condition": R.prop(a_H_590, "conditionId"), "date": R.prop(a_H_590, "date") }));
+const s635 = d29(st);
+let q637 = null;
+if (!(s635 == null)) {
+const isList638 = Array.isArray(s635);
+let out639 = [];
+const r640 = Array.isArray(s635) ? s635 : [s635];
+for (let i641 = 0; i641 < r640.length; i641++) {
+const a_H_636 = r640[i641];
+if (!(R.inList((a_H_636 == null ? null : (a_H_636.class ?? null)), d30(st), undefined))) continue;
+out639.push(({ "code": (a_H_636 == null ? null : (a_H_636.code ?? null)), "display": (a_H_636 == null ? null : (a_H_636.display ?? null)), "class": (a_H_636 == null ? null : (a_H_636.class ?? null)), "source": (a_H_636 == null ? null : (a_H_636.source ?? null)), "resource": (a_H_636 == null ? null : (a_H_636.resource ?? null)), "condition": (a_H_636 == null ? null : (a_H_636.conditionId ?? null)), "date": (a_H_636 == null ? null : (a_H_636.date ?? null)) }));
 }
-q591 = isList592 ? out593 : out593[0];
+q637 = isList638 ? out639 : out639[0];
 }
-c596 = q591;
+c642 = q637;
 } else {
-c596 = [];
+c642 = [];
 }
-c597 = c596;
+c643 = c642;
 }
-  return (st.v[35] = ({ "class": (R.not((d34(st) == null)) ? R.prop(d34(st), "class") : "UNKNOWN"), "code": R.prop(d34(st), "code"), "display": R.prop(d34(st), "display"), "source": R.prop(d34(st), "source"), "conditionId": r587, "resource": R.prop(d34(st), "resource"), "date": R.prop(d34(st), "date"), "alsoRecorded": r588, "conflict": c597, "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" }));
+  return (st.v[35] = ({ "class": c623, "code": (t624 == null ? null : (t624.code ?? null)), "display": (t625 == null ? null : (t625.display ?? null)), "source": (t626 == null ? null : (t626.source ?? null)), "conditionId": r627, "resource": (t630 == null ? null : (t630.resource ?? null)), "date": (t631 == null ? null : (t631.date ?? null)), "alsoRecorded": r632, "conflict": c643, "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" }));
 }
 // define "Site Condition"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-const s599 = d20(st);
-let q601 = null;
-if (!(s599 == null)) {
-const isList602 = Array.isArray(s599);
-let out603 = [];
-const r604 = Array.isArray(s599) ? s599 : [s599];
-for (let i605 = 0; i605 < r604.length; i605++) {
-const a_A_600 = r604[i605];
-if (!(R.equal(R.prop(R.prop(a_A_600, "fact"), "key"), R.prop(d35(st), "conditionId")))) continue;
-out603.push(R.prop(a_A_600, "fact"));
+const s645 = d20(st);
+let q647 = null;
+if (!(s645 == null)) {
+const isList648 = Array.isArray(s645);
+let out649 = [];
+const r650 = Array.isArray(s645) ? s645 : [s645];
+for (let i651 = 0; i651 < r650.length; i651++) {
+const a_A_646 = r650[i651];
+const t652 = (a_A_646 == null ? null : (a_A_646.fact ?? null));
+const t653 = d35(st);
+if (!(R.equal((t652 == null ? null : (t652.key ?? null)), (t653 == null ? null : (t653.conditionId ?? null))))) continue;
+out649.push((a_A_646 == null ? null : (a_A_646.fact ?? null)));
 }
-q601 = isList602 ? out603 : out603[0];
+q647 = isList648 ? out649 : out649[0];
 }
-let r598 = R.first(q601);
-if (r598 == null) {
-const s608 = d20(st);
-let q610 = null;
-if (!(s608 == null)) {
-const isList611 = Array.isArray(s608);
-let out612 = [];
-const r613 = Array.isArray(s608) ? s608 : [s608];
-for (let i614 = 0; i614 < r613.length; i614++) {
-const a_A_609 = r613[i614];
-out612.push(R.prop(a_A_609, "fact"));
+let r644 = R.first(q647);
+if (r644 == null) {
+const s656 = d20(st);
+let q658 = null;
+if (!(s656 == null)) {
+const isList659 = Array.isArray(s656);
+let out660 = [];
+const r661 = Array.isArray(s656) ? s656 : [s656];
+for (let i662 = 0; i662 < r661.length; i662++) {
+const a_A_657 = r661[i662];
+out660.push((a_A_657 == null ? null : (a_A_657.fact ?? null)));
 }
-q610 = isList611 ? out612 : out612[0];
+q658 = isList659 ? out660 : out660[0];
 }
-const s606 = q610;
-let q615 = null;
-if (!(s606 == null)) {
-const isList616 = Array.isArray(s606);
-let out617 = [];
-const r618 = Array.isArray(s606) ? s606 : [s606];
-for (let i619 = 0; i619 < r618.length; i619++) {
-const a_F_607 = r618[i619];
-out617.push(a_F_607);
+const s654 = q658;
+let q663 = null;
+if (!(s654 == null)) {
+const isList664 = Array.isArray(s654);
+let out665 = [];
+const r666 = Array.isArray(s654) ? s654 : [s654];
+for (let i667 = 0; i667 < r666.length; i667++) {
+const a_F_655 = r666[i667];
+out665.push(a_F_655);
 }
-out617 = R.mergeSort(out617, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-q615 = isList616 ? out617 : out617[0];
+out665 = R.mergeSort(out665, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q663 = isList664 ? out665 : out665[0];
 }
-r598 = R.first(q615);
-if (r598 == null) {
-r598 = null;
+r644 = R.first(q663);
+if (r644 == null) {
+r644 = null;
 }
 }
-  return (st.v[36] = r598);
+  return (st.v[36] = r644);
 }
 // define "Site"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-let c628;
+let c679;
 if ((d36(st) == null)) {
-c628 = "UNKNOWN";
+c679 = "UNKNOWN";
 } else {
-const s621 = M_StsCodes.d71(st.L_Codes);
-let q623 = null;
-if (!(s621 == null)) {
-const isList624 = Array.isArray(s621);
-let out625 = [];
-const r626 = Array.isArray(s621) ? s621 : [s621];
-for (let i627 = 0; i627 < r626.length; i627++) {
-const a_S_622 = r626[i627];
-if (!(R.inList(R.prop(a_S_622, "code"), R.prop(d36(st), "icd10"), undefined))) continue;
-out625.push(R.prop(a_S_622, "site"));
+const s669 = M_StsCodes.d71(st.L_Codes);
+let q671 = null;
+if (!(s669 == null)) {
+const isList672 = Array.isArray(s669);
+let out673 = [];
+const r674 = Array.isArray(s669) ? s669 : [s669];
+for (let i675 = 0; i675 < r674.length; i675++) {
+const a_S_670 = r674[i675];
+const t676 = d36(st);
+if (!(R.inList((a_S_670 == null ? null : (a_S_670.code ?? null)), (t676 == null ? null : (t676.icd10 ?? null)), undefined))) continue;
+out673.push((a_S_670 == null ? null : (a_S_670.site ?? null)));
 }
-q623 = isList624 ? out625 : out625[0];
+q671 = isList672 ? out673 : out673[0];
 }
-let r620 = R.first(q623);
-if (r620 == null) {
-r620 = (R.or(R.prop(d36(st), "stsCode"), R.prop(d36(st), "uncertainBehavior")) ? "UNKNOWN" : "NON_SOFT_TISSUE");
-if (r620 == null) {
-r620 = null;
+let r668 = R.first(q671);
+if (r668 == null) {
+const t677 = d36(st);
+const t678 = d36(st);
+r668 = (R.or((t677 == null ? null : (t677.stsCode ?? null)), (t678 == null ? null : (t678.uncertainBehavior ?? null))) ? "UNKNOWN" : "NON_SOFT_TISSUE");
+if (r668 == null) {
+r668 = null;
 }
 }
-c628 = r620;
+c679 = r668;
 }
-  return (st.v[37] = ({ "site": c628, "code": R.first(R.prop(d36(st), "icd10")), "display": R.prop(d36(st), "icd10Display"), "uncertainBehavior": R.and(R.prop(d36(st), "uncertainBehavior"), R.not(R.prop(d36(st), "stsCode"))), "resource": R.prop(d36(st), "key"), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" }));
+const t680 = d36(st);
+const t681 = d36(st);
+const t682 = d36(st);
+const t683 = d36(st);
+const t684 = d36(st);
+  return (st.v[37] = ({ "site": c679, "code": R.first((t680 == null ? null : (t680.icd10 ?? null))), "display": (t681 == null ? null : (t681.icd10Display ?? null)), "uncertainBehavior": R.and((t682 == null ? null : (t682.uncertainBehavior ?? null)), R.not((t683 == null ? null : (t683.stsCode ?? null)))), "resource": (t684 == null ? null : (t684.key ?? null)), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" }));
 }
 // define "Extent Evidence"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
-const s629 = d12(st);
-let q631 = null;
-if (!(s629 == null)) {
-const isList632 = Array.isArray(s629);
-let out633 = [];
-const r634 = Array.isArray(s629) ? s629 : [s629];
-for (let i635 = 0; i635 < r634.length; i635++) {
-const a_M_630 = r634[i635];
-out633.push(({ "kind": "metastasis-condition", "value": (R.prop(a_M_630, "lymphNode") ? "C77" : "metastasis"), "resource": R.prop(a_M_630, "key"), "date": R.prop(a_M_630, "date"), "refs": R.prop(a_M_630, "refs") }));
+const s685 = d12(st);
+let q687 = null;
+if (!(s685 == null)) {
+const isList688 = Array.isArray(s685);
+let out689 = [];
+const r690 = Array.isArray(s685) ? s685 : [s685];
+for (let i691 = 0; i691 < r690.length; i691++) {
+const a_M_686 = r690[i691];
+out689.push(({ "kind": "metastasis-condition", "value": ((a_M_686 == null ? null : (a_M_686.lymphNode ?? null)) ? "C77" : "metastasis"), "resource": (a_M_686 == null ? null : (a_M_686.key ?? null)), "date": (a_M_686 == null ? null : (a_M_686.date ?? null)), "refs": (a_M_686 == null ? null : (a_M_686.refs ?? null)) }));
 }
-q631 = isList632 ? out633 : out633[0];
+q687 = isList688 ? out689 : out689[0];
 }
-const s636 = d5(st);
-let q638 = null;
-if (!(s636 == null)) {
-const isList639 = Array.isArray(s636);
-let out640 = [];
-const r641 = Array.isArray(s636) ? s636 : [s636];
-for (let i642 = 0; i642 < r641.length; i642++) {
-const a_O_637 = r641[i642];
-if (!(R.not((R.prop(a_O_637, "value") == null)))) continue;
-out640.push(a_O_637);
+const s692 = d5(st);
+let q694 = null;
+if (!(s692 == null)) {
+const isList695 = Array.isArray(s692);
+let out696 = [];
+const r697 = Array.isArray(s692) ? s692 : [s692];
+for (let i698 = 0; i698 < r697.length; i698++) {
+const a_O_693 = r697[i698];
+if (!(R.not(((a_O_693 == null ? null : (a_O_693.value ?? null)) == null)))) continue;
+out696.push(a_O_693);
 }
-q638 = isList639 ? out640 : out640[0];
+q694 = isList695 ? out696 : out696[0];
 }
-const s643 = d13(st);
-let q645 = null;
-if (!(s643 == null)) {
-const isList646 = Array.isArray(s643);
-let out647 = [];
-const r648 = Array.isArray(s643) ? s643 : [s643];
-for (let i649 = 0; i649 < r648.length; i649++) {
-const a_A_644 = r648[i649];
-const s650 = R.prop(R.prop(a_A_644, "fact"), "stageValues");
-let q652 = null;
-if (!(s650 == null)) {
-const isList653 = Array.isArray(s650);
-let out654 = [];
-const r655 = Array.isArray(s650) ? s650 : [s650];
-for (let i656 = 0; i656 < r655.length; i656++) {
-const a_V_651 = r655[i656];
-if (!(R.not((a_V_651 == null)))) continue;
-out654.push(({ "kind": "stage-summary", "value": a_V_651, "resource": R.prop(R.prop(a_A_644, "fact"), "key"), "date": R.prop(R.prop(a_A_644, "fact"), "date"), "refs": [R.prop(R.prop(a_A_644, "fact"), "key")] }));
+const s699 = d13(st);
+let q701 = null;
+if (!(s699 == null)) {
+const isList702 = Array.isArray(s699);
+let out703 = [];
+const r704 = Array.isArray(s699) ? s699 : [s699];
+for (let i705 = 0; i705 < r704.length; i705++) {
+const a_A_700 = r704[i705];
+const t708 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
+const s706 = (t708 == null ? null : (t708.stageValues ?? null));
+let q709 = null;
+if (!(s706 == null)) {
+const isList710 = Array.isArray(s706);
+let out711 = [];
+const r712 = Array.isArray(s706) ? s706 : [s706];
+for (let i713 = 0; i713 < r712.length; i713++) {
+const a_V_707 = r712[i713];
+if (!(R.not((a_V_707 == null)))) continue;
+const t714 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
+const t715 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
+const t716 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
+out711.push(({ "kind": "stage-summary", "value": a_V_707, "resource": (t714 == null ? null : (t714.key ?? null)), "date": (t715 == null ? null : (t715.date ?? null)), "refs": [(t716 == null ? null : (t716.key ?? null))] }));
 }
-q652 = isList653 ? out654 : out654[0];
+q709 = isList710 ? out711 : out711[0];
 }
-out647.push(q652);
+out703.push(q709);
 }
-q645 = isList646 ? out647 : out647[0];
+q701 = isList702 ? out703 : out703[0];
 }
-  return (st.v[38] = R.union(R.union(q631, q638, false), R.flatten(q645), false));
+  return (st.v[38] = R.union(R.union(q687, q694, false), R.flatten(q701), false));
 }
 // define "Attributed Extent Evidence"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-const s657 = d38(st);
-let q659 = null;
-if (!(s657 == null)) {
-const isList660 = Array.isArray(s657);
-let out661 = [];
-const r662 = Array.isArray(s657) ? s657 : [s657];
-for (let i663 = 0; i663 < r662.length; i663++) {
-const a_E_658 = r662[i663];
-if (!(f16(st, R.prop(a_E_658, "refs"), R.prop(a_E_658, "resource")))) continue;
-out661.push(({ "kind": R.prop(a_E_658, "kind"), "value": R.prop(a_E_658, "value"), "resource": R.prop(a_E_658, "resource"), "date": R.prop(a_E_658, "date") }));
+const s717 = d38(st);
+let q719 = null;
+if (!(s717 == null)) {
+const isList720 = Array.isArray(s717);
+let out721 = [];
+const r722 = Array.isArray(s717) ? s717 : [s717];
+for (let i723 = 0; i723 < r722.length; i723++) {
+const a_E_718 = r722[i723];
+if (!(f16(st, (a_E_718 == null ? null : (a_E_718.refs ?? null)), (a_E_718 == null ? null : (a_E_718.resource ?? null))))) continue;
+out721.push(({ "kind": (a_E_718 == null ? null : (a_E_718.kind ?? null)), "value": (a_E_718 == null ? null : (a_E_718.value ?? null)), "resource": (a_E_718 == null ? null : (a_E_718.resource ?? null)), "date": (a_E_718 == null ? null : (a_E_718.date ?? null)) }));
 }
-q659 = isList660 ? out661 : out661[0];
+q719 = isList720 ? out721 : out721[0];
 }
-  return (st.v[39] = q659);
+  return (st.v[39] = q719);
 }
 // define "Disease Status Facts"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-const s666 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
-let q668 = null;
-if (!(s666 == null)) {
-const isList669 = Array.isArray(s666);
-let out670 = [];
-const r671 = Array.isArray(s666) ? s666 : [s666];
-for (let i672 = 0; i672 < r671.length; i672++) {
-const a_O_667 = r671[i672];
-if (!(M_StsCommon.f34(st.L_Common, a_O_667))) continue;
-out670.push(a_O_667);
+const s726 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
+let q728 = null;
+if (!(s726 == null)) {
+const isList729 = Array.isArray(s726);
+let out730 = [];
+const r731 = Array.isArray(s726) ? s726 : [s726];
+for (let i732 = 0; i732 < r731.length; i732++) {
+const a_O_727 = r731[i732];
+if (!(M_StsCommon.f34(st.L_Common, a_O_727))) continue;
+out730.push(a_O_727);
 }
-q668 = isList669 ? out670 : out670[0];
+q728 = isList729 ? out730 : out730[0];
 }
-const s664 = q668;
-let q673 = null;
-if (!(s664 == null)) {
-const isList674 = Array.isArray(s664);
-let out675 = [];
-const r676 = Array.isArray(s664) ? s664 : [s664];
-for (let i677 = 0; i677 < r676.length; i677++) {
-const a_O_665 = r676[i677];
-const l_valueConcept_678 = R.as(R.prop(a_O_665, "value"), K0, false);
-const x680 = a_O_665;
-const l_taken_679 = (x680 == null ? M_StsCommon.f26(st.L_Common, x680) : M_StsCommon.f20(st.L_Common, x680));
-if (!(R.not((l_taken_679 == null)))) continue;
-out675.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_665, P5)), "refs": f5(st, a_O_665), "status": f18(st, l_valueConcept_678), "code": R.first(M_StsCommon.f39(st.L_Common, l_valueConcept_678, M_StsCodes.d14(st.L_Codes))), "text": R.first(M_StsCommon.f43(st.L_Common, l_valueConcept_678)), "date": l_taken_679 }));
+const s724 = q728;
+let q733 = null;
+if (!(s724 == null)) {
+const isList734 = Array.isArray(s724);
+let out735 = [];
+const r736 = Array.isArray(s724) ? s724 : [s724];
+for (let i737 = 0; i737 < r736.length; i737++) {
+const a_O_725 = r736[i737];
+const l_valueConcept_738 = R.as(R.fhirProp(a_O_725, Q12), K0, false);
+const x740 = a_O_725;
+const l_taken_739 = (x740 == null ? M_StsCommon.f26(st.L_Common, x740) : M_StsCommon.f20(st.L_Common, x740));
+if (!(R.not((l_taken_739 == null)))) continue;
+out735.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_725, P5)), "refs": f5(st, a_O_725), "status": f18(st, l_valueConcept_738), "code": R.first(M_StsCommon.f39(st.L_Common, l_valueConcept_738, M_StsCodes.d14(st.L_Codes))), "text": R.first(M_StsCommon.f43(st.L_Common, l_valueConcept_738)), "date": l_taken_739 }));
 }
-q673 = isList674 ? out675 : out675[0];
+q733 = isList734 ? out735 : out735[0];
 }
-  return (st.v[40] = q673);
+  return (st.v[40] = q733);
 }
 // define "Ignored Evidence"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
-const s681 = d38(st);
-let q683 = null;
-if (!(s681 == null)) {
-const isList684 = Array.isArray(s681);
-let out685 = [];
-const r686 = Array.isArray(s681) ? s681 : [s681];
-for (let i687 = 0; i687 < r686.length; i687++) {
-const a_E_682 = r686[i687];
-if (!(R.not(f16(st, R.prop(a_E_682, "refs"), R.prop(a_E_682, "resource"))))) continue;
-out685.push(({ "kind": R.prop(a_E_682, "kind"), "value": R.prop(a_E_682, "value"), "resource": R.prop(a_E_682, "resource"), "reason": f17(st, R.prop(a_E_682, "refs")) }));
+const s741 = d38(st);
+let q743 = null;
+if (!(s741 == null)) {
+const isList744 = Array.isArray(s741);
+let out745 = [];
+const r746 = Array.isArray(s741) ? s741 : [s741];
+for (let i747 = 0; i747 < r746.length; i747++) {
+const a_E_742 = r746[i747];
+if (!(R.not(f16(st, (a_E_742 == null ? null : (a_E_742.refs ?? null)), (a_E_742 == null ? null : (a_E_742.resource ?? null)))))) continue;
+out745.push(({ "kind": (a_E_742 == null ? null : (a_E_742.kind ?? null)), "value": (a_E_742 == null ? null : (a_E_742.value ?? null)), "resource": (a_E_742 == null ? null : (a_E_742.resource ?? null)), "reason": f17(st, (a_E_742 == null ? null : (a_E_742.refs ?? null))) }));
 }
-q683 = isList684 ? out685 : out685[0];
+q743 = isList744 ? out745 : out745[0];
 }
-const s688 = d6(st);
-let q690 = null;
-if (!(s688 == null)) {
-const isList691 = Array.isArray(s688);
-let out692 = [];
-const r693 = Array.isArray(s688) ? s688 : [s688];
-for (let i694 = 0; i694 < r693.length; i694++) {
-const a_G_689 = r693[i694];
-if (!(R.not(f16(st, R.prop(a_G_689, "refs"), R.prop(a_G_689, "key"))))) continue;
-out692.push(({ "kind": "grade", "value": R.toStringOp(R.prop(a_G_689, "grade")), "resource": R.prop(a_G_689, "key"), "reason": f17(st, R.prop(a_G_689, "refs")) }));
+const s748 = d6(st);
+let q750 = null;
+if (!(s748 == null)) {
+const isList751 = Array.isArray(s748);
+let out752 = [];
+const r753 = Array.isArray(s748) ? s748 : [s748];
+for (let i754 = 0; i754 < r753.length; i754++) {
+const a_G_749 = r753[i754];
+if (!(R.not(f16(st, (a_G_749 == null ? null : (a_G_749.refs ?? null)), (a_G_749 == null ? null : (a_G_749.key ?? null)))))) continue;
+out752.push(({ "kind": "grade", "value": R.toStringOp((a_G_749 == null ? null : (a_G_749.grade ?? null))), "resource": (a_G_749 == null ? null : (a_G_749.key ?? null)), "reason": f17(st, (a_G_749 == null ? null : (a_G_749.refs ?? null))) }));
 }
-q690 = isList691 ? out692 : out692[0];
+q750 = isList751 ? out752 : out752[0];
 }
-const s695 = d40(st);
-let q697 = null;
-if (!(s695 == null)) {
-const isList698 = Array.isArray(s695);
-let out699 = [];
-const r700 = Array.isArray(s695) ? s695 : [s695];
-for (let i701 = 0; i701 < r700.length; i701++) {
-const a_S_696 = r700[i701];
-if (!(R.not(f16(st, R.prop(a_S_696, "refs"), R.prop(a_S_696, "key"))))) continue;
-out699.push(({ "kind": "disease status", "value": R.prop(a_S_696, "status"), "resource": R.prop(a_S_696, "key"), "reason": f17(st, R.prop(a_S_696, "refs")) }));
+const s755 = d40(st);
+let q757 = null;
+if (!(s755 == null)) {
+const isList758 = Array.isArray(s755);
+let out759 = [];
+const r760 = Array.isArray(s755) ? s755 : [s755];
+for (let i761 = 0; i761 < r760.length; i761++) {
+const a_S_756 = r760[i761];
+if (!(R.not(f16(st, (a_S_756 == null ? null : (a_S_756.refs ?? null)), (a_S_756 == null ? null : (a_S_756.key ?? null)))))) continue;
+out759.push(({ "kind": "disease status", "value": (a_S_756 == null ? null : (a_S_756.status ?? null)), "resource": (a_S_756 == null ? null : (a_S_756.key ?? null)), "reason": f17(st, (a_S_756 == null ? null : (a_S_756.refs ?? null))) }));
 }
-q697 = isList698 ? out699 : out699[0];
+q757 = isList758 ? out759 : out759[0];
 }
-  return (st.v[41] = R.union(R.union(q683, q690, false), q697, false));
+  return (st.v[41] = R.union(R.union(q743, q750, false), q757, false));
 }
 // define "Metastatic Evidence"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const s702 = d39(st);
-let q704 = null;
-if (!(s702 == null)) {
-const isList705 = Array.isArray(s702);
-let out706 = [];
-const r707 = Array.isArray(s702) ? s702 : [s702];
-for (let i708 = 0; i708 < r707.length; i708++) {
-const a_E_703 = r707[i708];
-if (!(R.inList(R.prop(a_E_703, "value"), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
-out706.push(a_E_703);
+const s762 = d39(st);
+let q764 = null;
+if (!(s762 == null)) {
+const isList765 = Array.isArray(s762);
+let out766 = [];
+const r767 = Array.isArray(s762) ? s762 : [s762];
+for (let i768 = 0; i768 < r767.length; i768++) {
+const a_E_763 = r767[i768];
+if (!(R.inList((a_E_763 == null ? null : (a_E_763.value ?? null)), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
+out766.push(a_E_763);
 }
-q704 = isList705 ? out706 : out706[0];
+q764 = isList765 ? out766 : out766[0];
 }
-  return (st.v[42] = q704);
+  return (st.v[42] = q764);
 }
 // define "Localized Evidence"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const s709 = d39(st);
-let q711 = null;
-if (!(s709 == null)) {
-const isList712 = Array.isArray(s709);
-let out713 = [];
-const r714 = Array.isArray(s709) ? s709 : [s709];
-for (let i715 = 0; i715 < r714.length; i715++) {
-const a_E_710 = r714[i715];
-if (!(R.inList(R.prop(a_E_710, "value"), ["M0", "I-III"], undefined))) continue;
-out713.push(a_E_710);
+const s769 = d39(st);
+let q771 = null;
+if (!(s769 == null)) {
+const isList772 = Array.isArray(s769);
+let out773 = [];
+const r774 = Array.isArray(s769) ? s769 : [s769];
+for (let i775 = 0; i775 < r774.length; i775++) {
+const a_E_770 = r774[i775];
+if (!(R.inList((a_E_770 == null ? null : (a_E_770.value ?? null)), ["M0", "I-III"], undefined))) continue;
+out773.push(a_E_770);
 }
-q711 = isList712 ? out713 : out713[0];
+q771 = isList772 ? out773 : out773[0];
 }
-  return (st.v[43] = q711);
+  return (st.v[43] = q771);
 }
 // define "Extent"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
-const s716 = d42(st);
-let q718 = null;
-if (!(s716 == null)) {
-const isList719 = Array.isArray(s716);
-let out720 = [];
-const r721 = Array.isArray(s716) ? s716 : [s716];
-for (let i722 = 0; i722 < r721.length; i722++) {
-const a_E_717 = r721[i722];
-if (!(R.not(R.equal(R.prop(a_E_717, "value"), "C77")))) continue;
-out720.push(a_E_717);
+const s776 = d42(st);
+let q778 = null;
+if (!(s776 == null)) {
+const isList779 = Array.isArray(s776);
+let out780 = [];
+const r781 = Array.isArray(s776) ? s776 : [s776];
+for (let i782 = 0; i782 < r781.length; i782++) {
+const a_E_777 = r781[i782];
+if (!(R.not(R.equal((a_E_777 == null ? null : (a_E_777.value ?? null)), "C77")))) continue;
+out780.push(a_E_777);
 }
-q718 = isList719 ? out720 : out720[0];
+q778 = isList779 ? out780 : out780[0];
 }
-const s723 = d39(st);
-let q725 = null;
-if (!(s723 == null)) {
-const isList726 = Array.isArray(s723);
-let out727 = [];
-const r728 = Array.isArray(s723) ? s723 : [s723];
-for (let i729 = 0; i729 < r728.length; i729++) {
-const a_E_724 = r728[i729];
-if (!(R.equal(R.prop(a_E_724, "value"), "I-III"))) continue;
-out727.push(a_E_724);
+const s783 = d39(st);
+let q785 = null;
+if (!(s783 == null)) {
+const isList786 = Array.isArray(s783);
+let out787 = [];
+const r788 = Array.isArray(s783) ? s783 : [s783];
+for (let i789 = 0; i789 < r788.length; i789++) {
+const a_E_784 = r788[i789];
+if (!(R.equal((a_E_784 == null ? null : (a_E_784.value ?? null)), "I-III"))) continue;
+out787.push(a_E_784);
 }
-q725 = isList726 ? out727 : out727[0];
+q785 = isList786 ? out787 : out787[0];
 }
-  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q718))), "stageGroupItoIII": R.exists(q725), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" }));
+  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q778))), "stageGroupItoIII": R.exists(q785), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" }));
 }
 // define "Age"
 export function d45(st) {
@@ -1702,323 +1787,343 @@ export function d45(st) {
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-const s734 = d6(st);
-let q736 = null;
-if (!(s734 == null)) {
-const isList737 = Array.isArray(s734);
-let out738 = [];
-const r739 = Array.isArray(s734) ? s734 : [s734];
-for (let i740 = 0; i740 < r739.length; i740++) {
-const a_G_735 = r739[i740];
-if (!(f16(st, R.prop(a_G_735, "refs"), R.prop(a_G_735, "key")))) continue;
-out738.push(a_G_735);
+const s794 = d6(st);
+let q796 = null;
+if (!(s794 == null)) {
+const isList797 = Array.isArray(s794);
+let out798 = [];
+const r799 = Array.isArray(s794) ? s794 : [s794];
+for (let i800 = 0; i800 < r799.length; i800++) {
+const a_G_795 = r799[i800];
+if (!(f16(st, (a_G_795 == null ? null : (a_G_795.refs ?? null)), (a_G_795 == null ? null : (a_G_795.key ?? null))))) continue;
+out798.push(a_G_795);
 }
-q736 = isList737 ? out738 : out738[0];
+q796 = isList797 ? out798 : out798[0];
 }
-const s732 = q736;
-let q741 = null;
-if (!(s732 == null)) {
-const isList742 = Array.isArray(s732);
-let out743 = [];
-const r744 = Array.isArray(s732) ? s732 : [s732];
-for (let i745 = 0; i745 < r744.length; i745++) {
-const a_G2_733 = r744[i745];
-out743.push(a_G2_733);
+const s792 = q796;
+let q801 = null;
+if (!(s792 == null)) {
+const isList802 = Array.isArray(s792);
+let out803 = [];
+const r804 = Array.isArray(s792) ? s792 : [s792];
+for (let i805 = 0; i805 < r804.length; i805++) {
+const a_G2_793 = r804[i805];
+out803.push(a_G2_793);
 }
-out743 = R.mergeSort(out743, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
-q741 = isList742 ? out743 : out743[0];
+out803 = R.mergeSort(out803, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
+q801 = isList802 ? out803 : out803[0];
 }
-const s730 = q741;
-let q746 = null;
-if (!(s730 == null)) {
-const isList747 = Array.isArray(s730);
-let out748 = [];
-const r749 = Array.isArray(s730) ? s730 : [s730];
-for (let i750 = 0; i750 < r749.length; i750++) {
-const a_G3_731 = r749[i750];
-out748.push(a_G3_731);
+const s790 = q801;
+let q806 = null;
+if (!(s790 == null)) {
+const isList807 = Array.isArray(s790);
+let out808 = [];
+const r809 = Array.isArray(s790) ? s790 : [s790];
+for (let i810 = 0; i810 < r809.length; i810++) {
+const a_G3_791 = r809[i810];
+out808.push(a_G3_791);
 }
-out748 = R.mergeSort(out748, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-q746 = isList747 ? out748 : out748[0];
+out808 = R.mergeSort(out808, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q806 = isList807 ? out808 : out808[0];
 }
-  return (st.v[46] = R.first(q746));
+  return (st.v[46] = R.first(q806));
 }
 // define "Grade"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-
-  return (st.v[47] = ({ "grade": R.prop(d46(st), "grade"), "resource": R.prop(d46(st), "key"), "date": R.prop(d46(st), "date"), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" }));
+const t811 = d46(st);
+const t812 = d46(st);
+const t813 = d46(st);
+  return (st.v[47] = ({ "grade": (t811 == null ? null : (t811.grade ?? null)), "resource": (t812 == null ? null : (t812.key ?? null)), "date": (t813 == null ? null : (t813.date ?? null)), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" }));
 }
 // define "Attributed Procedures"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s751 = d7(st);
-let q753 = null;
-if (!(s751 == null)) {
-const isList754 = Array.isArray(s751);
-let out755 = [];
-const r756 = Array.isArray(s751) ? s751 : [s751];
-for (let i757 = 0; i757 < r756.length; i757++) {
-const a_P_752 = r756[i757];
-if (!(f16(st, R.prop(a_P_752, "refs"), R.prop(a_P_752, "key")))) continue;
-out755.push(a_P_752);
-}
-q753 = isList754 ? out755 : out755[0];
-}
-  return (st.v[48] = q753);
-}
-// define "Local Recurrence"
-export function d49(st) {
-  const x = st.v[49];
-  if (x !== undefined) return x;
-const s758 = d20(st);
-let q760 = null;
-if (!(s758 == null)) {
-const isList761 = Array.isArray(s758);
-let out762 = [];
-const r763 = Array.isArray(s758) ? s758 : [s758];
-for (let i764 = 0; i764 < r763.length; i764++) {
-const a_A_759 = r763[i764];
-if (!(R.inList(R.prop(R.prop(a_A_759, "fact"), "clinicalStatus"), M_StsCodes.d84(st.L_Codes), undefined))) continue;
-out762.push(a_A_759);
-}
-q760 = isList761 ? out762 : out762[0];
-}
-  return (st.v[49] = R.exists(q760));
-}
-// define "Latest Surgery"
-export function d50(st) {
-  const x = st.v[50];
-  if (x !== undefined) return x;
-const s767 = d48(st);
-let q769 = null;
-if (!(s767 == null)) {
-const isList770 = Array.isArray(s767);
-let out771 = [];
-const r772 = Array.isArray(s767) ? s767 : [s767];
-for (let i773 = 0; i773 < r772.length; i773++) {
-const a_P_768 = r772[i773];
-if (!(R.and(R.prop(a_P_768, "surgery"), R.greaterOrEqual(R.prop(a_P_768, "lastDate"), R.prop(d36(st), "firstDate"))))) continue;
-out771.push(a_P_768);
-}
-q769 = isList770 ? out771 : out771[0];
-}
-const s765 = q769;
-let q774 = null;
-if (!(s765 == null)) {
-const isList775 = Array.isArray(s765);
-let out776 = [];
-const r777 = Array.isArray(s765) ? s765 : [s765];
-for (let i778 = 0; i778 < r777.length; i778++) {
-const a_P2_766 = r777[i778];
-out776.push(a_P2_766);
-}
-out776 = R.mergeSort(out776, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-q774 = isList775 ? out776 : out776[0];
-}
-  return (st.v[50] = R.first(q774));
-}
-// define "Surgery"
-export function d51(st) {
-  const x = st.v[51];
-  if (x !== undefined) return x;
-
-  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": (d49(st) ? R.as(null, K3, false) : R.prop(d50(st), "key")), "date": (d49(st) ? R.as(null, K4, false) : R.prop(d50(st), "date")), "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" }));
-}
-// define "Latest Radiotherapy"
-export function d52(st) {
-  const x = st.v[52];
-  if (x !== undefined) return x;
-const s781 = d48(st);
-let q783 = null;
-if (!(s781 == null)) {
-const isList784 = Array.isArray(s781);
-let out785 = [];
-const r786 = Array.isArray(s781) ? s781 : [s781];
-for (let i787 = 0; i787 < r786.length; i787++) {
-const a_P_782 = r786[i787];
-if (!(R.prop(a_P_782, "radiotherapy"))) continue;
-out785.push(a_P_782);
-}
-q783 = isList784 ? out785 : out785[0];
-}
-const s779 = q783;
-let q788 = null;
-if (!(s779 == null)) {
-const isList789 = Array.isArray(s779);
-let out790 = [];
-const r791 = Array.isArray(s779) ? s779 : [s779];
-for (let i792 = 0; i792 < r791.length; i792++) {
-const a_P2_780 = r791[i792];
-out790.push(a_P2_780);
-}
-out790 = R.mergeSort(out790, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
-q788 = isList789 ? out790 : out790[0];
-}
-  return (st.v[52] = R.first(q788));
-}
-// define "Radiotherapy"
-export function d53(st) {
-  const x = st.v[53];
-  if (x !== undefined) return x;
-
-  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": R.prop(d52(st), "key"), "date": R.prop(d52(st), "date"), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" }));
-}
-// define "Disease Status"
-export function d54(st) {
-  const x = st.v[54];
-  if (x !== undefined) return x;
-const s793 = d40(st);
-let q795 = null;
-if (!(s793 == null)) {
-const isList796 = Array.isArray(s793);
-let out797 = [];
-const r798 = Array.isArray(s793) ? s793 : [s793];
-for (let i799 = 0; i799 < r798.length; i799++) {
-const a_F_794 = r798[i799];
-if (!(f16(st, R.prop(a_F_794, "refs"), R.prop(a_F_794, "key")))) continue;
-out797.push(({ "key": R.prop(a_F_794, "key"), "status": R.prop(a_F_794, "status"), "code": R.prop(a_F_794, "code"), "text": R.prop(a_F_794, "text"), "date": R.prop(a_F_794, "date") }));
-}
-q795 = isList796 ? out797 : out797[0];
-}
-  return (st.v[54] = q795);
-}
-// define "STS Conditions"
-export function d55(st) {
-  const x = st.v[55];
-  if (x !== undefined) return x;
-const s800 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q802 = null;
-if (!(s800 == null)) {
-const isList803 = Array.isArray(s800);
-let out804 = [];
-const r805 = Array.isArray(s800) ? s800 : [s800];
-for (let i806 = 0; i806 < r805.length; i806++) {
-const a_C_801 = r805[i806];
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_801, P0)), d14(st), undefined))) continue;
-out804.push(a_C_801);
-}
-q802 = isList803 ? out804 : out804[0];
-}
-  return (st.v[55] = q802);
-}
-// define "Confirmed STS Conditions"
-export function d56(st) {
-  const x = st.v[56];
-  if (x !== undefined) return x;
-const s807 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q809 = null;
-if (!(s807 == null)) {
-const isList810 = Array.isArray(s807);
-let out811 = [];
-const r812 = Array.isArray(s807) ? s807 : [s807];
-for (let i813 = 0; i813 < r812.length; i813++) {
-const a_C_808 = r812[i813];
-const s814 = d15(st);
+const s814 = d7(st);
 let q816 = null;
 if (!(s814 == null)) {
 const isList817 = Array.isArray(s814);
 let out818 = [];
 const r819 = Array.isArray(s814) ? s814 : [s814];
 for (let i820 = 0; i820 < r819.length; i820++) {
-const a_A_815 = r819[i820];
-out818.push(R.prop(R.prop(a_A_815, "fact"), "key"));
+const a_P_815 = r819[i820];
+if (!(f16(st, (a_P_815 == null ? null : (a_P_815.refs ?? null)), (a_P_815 == null ? null : (a_P_815.key ?? null))))) continue;
+out818.push(a_P_815);
 }
 q816 = isList817 ? out818 : out818[0];
 }
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_808, P0)), q816, undefined))) continue;
-out811.push(a_C_808);
+  return (st.v[48] = q816);
 }
-q809 = isList810 ? out811 : out811[0];
-}
-  return (st.v[56] = q809);
-}
-// define "Used Conditions"
-export function d57(st) {
-  const x = st.v[57];
+// define "Local Recurrence"
+export function d49(st) {
+  const x = st.v[49];
   if (x !== undefined) return x;
-const s821 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+const s821 = d20(st);
 let q823 = null;
 if (!(s821 == null)) {
 const isList824 = Array.isArray(s821);
 let out825 = [];
 const r826 = Array.isArray(s821) ? s821 : [s821];
 for (let i827 = 0; i827 < r826.length; i827++) {
-const a_C_822 = r826[i827];
-const s828 = d20(st);
-let q830 = null;
-if (!(s828 == null)) {
-const isList831 = Array.isArray(s828);
-let out832 = [];
-const r833 = Array.isArray(s828) ? s828 : [s828];
-for (let i834 = 0; i834 < r833.length; i834++) {
-const a_A_829 = r833[i834];
-out832.push(R.prop(R.prop(a_A_829, "fact"), "key"));
-}
-q830 = isList831 ? out832 : out832[0];
-}
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_822, P0)), q830, undefined))) continue;
-out825.push(a_C_822);
+const a_A_822 = r826[i827];
+const t828 = (a_A_822 == null ? null : (a_A_822.fact ?? null));
+if (!(R.inList((t828 == null ? null : (t828.clinicalStatus ?? null)), M_StsCodes.d84(st.L_Codes), undefined))) continue;
+out825.push(a_A_822);
 }
 q823 = isList824 ? out825 : out825[0];
 }
-  return (st.v[57] = q823);
+  return (st.v[49] = R.exists(q823));
+}
+// define "Latest Surgery"
+export function d50(st) {
+  const x = st.v[50];
+  if (x !== undefined) return x;
+const s831 = d48(st);
+let q833 = null;
+if (!(s831 == null)) {
+const isList834 = Array.isArray(s831);
+let out835 = [];
+const r836 = Array.isArray(s831) ? s831 : [s831];
+for (let i837 = 0; i837 < r836.length; i837++) {
+const a_P_832 = r836[i837];
+const t838 = d36(st);
+if (!(R.and((a_P_832 == null ? null : (a_P_832.surgery ?? null)), R.greaterOrEqual((a_P_832 == null ? null : (a_P_832.lastDate ?? null)), (t838 == null ? null : (t838.firstDate ?? null)))))) continue;
+out835.push(a_P_832);
+}
+q833 = isList834 ? out835 : out835[0];
+}
+const s829 = q833;
+let q839 = null;
+if (!(s829 == null)) {
+const isList840 = Array.isArray(s829);
+let out841 = [];
+const r842 = Array.isArray(s829) ? s829 : [s829];
+for (let i843 = 0; i843 < r842.length; i843++) {
+const a_P2_830 = r842[i843];
+out841.push(a_P2_830);
+}
+out841 = R.mergeSort(out841, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q839 = isList840 ? out841 : out841[0];
+}
+  return (st.v[50] = R.first(q839));
+}
+// define "Surgery"
+export function d51(st) {
+  const x = st.v[51];
+  if (x !== undefined) return x;
+let c845;
+if (d49(st)) {
+c845 = R.as(null, K3, false);
+} else {
+const t844 = d50(st);
+c845 = (t844 == null ? null : (t844.key ?? null));
+}
+let c847;
+if (d49(st)) {
+c847 = R.as(null, K4, false);
+} else {
+const t846 = d50(st);
+c847 = (t846 == null ? null : (t846.date ?? null));
+}
+  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": c845, "date": c847, "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" }));
+}
+// define "Latest Radiotherapy"
+export function d52(st) {
+  const x = st.v[52];
+  if (x !== undefined) return x;
+const s850 = d48(st);
+let q852 = null;
+if (!(s850 == null)) {
+const isList853 = Array.isArray(s850);
+let out854 = [];
+const r855 = Array.isArray(s850) ? s850 : [s850];
+for (let i856 = 0; i856 < r855.length; i856++) {
+const a_P_851 = r855[i856];
+if (!((a_P_851 == null ? null : (a_P_851.radiotherapy ?? null)))) continue;
+out854.push(a_P_851);
+}
+q852 = isList853 ? out854 : out854[0];
+}
+const s848 = q852;
+let q857 = null;
+if (!(s848 == null)) {
+const isList858 = Array.isArray(s848);
+let out859 = [];
+const r860 = Array.isArray(s848) ? s848 : [s848];
+for (let i861 = 0; i861 < r860.length; i861++) {
+const a_P2_849 = r860[i861];
+out859.push(a_P2_849);
+}
+out859 = R.mergeSort(out859, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+q857 = isList858 ? out859 : out859[0];
+}
+  return (st.v[52] = R.first(q857));
+}
+// define "Radiotherapy"
+export function d53(st) {
+  const x = st.v[53];
+  if (x !== undefined) return x;
+const t862 = d52(st);
+const t863 = d52(st);
+  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": (t862 == null ? null : (t862.key ?? null)), "date": (t863 == null ? null : (t863.date ?? null)), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" }));
+}
+// define "Disease Status"
+export function d54(st) {
+  const x = st.v[54];
+  if (x !== undefined) return x;
+const s864 = d40(st);
+let q866 = null;
+if (!(s864 == null)) {
+const isList867 = Array.isArray(s864);
+let out868 = [];
+const r869 = Array.isArray(s864) ? s864 : [s864];
+for (let i870 = 0; i870 < r869.length; i870++) {
+const a_F_865 = r869[i870];
+if (!(f16(st, (a_F_865 == null ? null : (a_F_865.refs ?? null)), (a_F_865 == null ? null : (a_F_865.key ?? null))))) continue;
+out868.push(({ "key": (a_F_865 == null ? null : (a_F_865.key ?? null)), "status": (a_F_865 == null ? null : (a_F_865.status ?? null)), "code": (a_F_865 == null ? null : (a_F_865.code ?? null)), "text": (a_F_865 == null ? null : (a_F_865.text ?? null)), "date": (a_F_865 == null ? null : (a_F_865.date ?? null)) }));
+}
+q866 = isList867 ? out868 : out868[0];
+}
+  return (st.v[54] = q866);
+}
+// define "STS Conditions"
+export function d55(st) {
+  const x = st.v[55];
+  if (x !== undefined) return x;
+const s871 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q873 = null;
+if (!(s871 == null)) {
+const isList874 = Array.isArray(s871);
+let out875 = [];
+const r876 = Array.isArray(s871) ? s871 : [s871];
+for (let i877 = 0; i877 < r876.length; i877++) {
+const a_C_872 = r876[i877];
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_872, P0)), d14(st), undefined))) continue;
+out875.push(a_C_872);
+}
+q873 = isList874 ? out875 : out875[0];
+}
+  return (st.v[55] = q873);
+}
+// define "Confirmed STS Conditions"
+export function d56(st) {
+  const x = st.v[56];
+  if (x !== undefined) return x;
+const s878 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q880 = null;
+if (!(s878 == null)) {
+const isList881 = Array.isArray(s878);
+let out882 = [];
+const r883 = Array.isArray(s878) ? s878 : [s878];
+for (let i884 = 0; i884 < r883.length; i884++) {
+const a_C_879 = r883[i884];
+const s885 = d15(st);
+let q887 = null;
+if (!(s885 == null)) {
+const isList888 = Array.isArray(s885);
+let out889 = [];
+const r890 = Array.isArray(s885) ? s885 : [s885];
+for (let i891 = 0; i891 < r890.length; i891++) {
+const a_A_886 = r890[i891];
+const t892 = (a_A_886 == null ? null : (a_A_886.fact ?? null));
+out889.push((t892 == null ? null : (t892.key ?? null)));
+}
+q887 = isList888 ? out889 : out889[0];
+}
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_879, P0)), q887, undefined))) continue;
+out882.push(a_C_879);
+}
+q880 = isList881 ? out882 : out882[0];
+}
+  return (st.v[56] = q880);
+}
+// define "Used Conditions"
+export function d57(st) {
+  const x = st.v[57];
+  if (x !== undefined) return x;
+const s893 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q895 = null;
+if (!(s893 == null)) {
+const isList896 = Array.isArray(s893);
+let out897 = [];
+const r898 = Array.isArray(s893) ? s893 : [s893];
+for (let i899 = 0; i899 < r898.length; i899++) {
+const a_C_894 = r898[i899];
+const s900 = d20(st);
+let q902 = null;
+if (!(s900 == null)) {
+const isList903 = Array.isArray(s900);
+let out904 = [];
+const r905 = Array.isArray(s900) ? s900 : [s900];
+for (let i906 = 0; i906 < r905.length; i906++) {
+const a_A_901 = r905[i906];
+const t907 = (a_A_901 == null ? null : (a_A_901.fact ?? null));
+out904.push((t907 == null ? null : (t907.key ?? null)));
+}
+q902 = isList903 ? out904 : out904[0];
+}
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_894, P0)), q902, undefined))) continue;
+out897.push(a_C_894);
+}
+q895 = isList896 ? out897 : out897[0];
+}
+  return (st.v[57] = q895);
 }
 // define "Stage Observations"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s835 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-let q837 = null;
-if (!(s835 == null)) {
-const isList838 = Array.isArray(s835);
-let out839 = [];
-const r840 = Array.isArray(s835) ? s835 : [s835];
-for (let i841 = 0; i841 < r840.length; i841++) {
-const a_O_836 = r840[i841];
-const s842 = d5(st);
-let q844 = null;
-if (!(s842 == null)) {
-const isList845 = Array.isArray(s842);
-let out846 = [];
-const r847 = Array.isArray(s842) ? s842 : [s842];
-for (let i848 = 0; i848 < r847.length; i848++) {
-const a_E_843 = r847[i848];
-if (!(R.equal(R.prop(a_E_843, "kind"), "stage-group"))) continue;
-out846.push(R.prop(a_E_843, "resource"));
+const s908 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q910 = null;
+if (!(s908 == null)) {
+const isList911 = Array.isArray(s908);
+let out912 = [];
+const r913 = Array.isArray(s908) ? s908 : [s908];
+for (let i914 = 0; i914 < r913.length; i914++) {
+const a_O_909 = r913[i914];
+const s915 = d5(st);
+let q917 = null;
+if (!(s915 == null)) {
+const isList918 = Array.isArray(s915);
+let out919 = [];
+const r920 = Array.isArray(s915) ? s915 : [s915];
+for (let i921 = 0; i921 < r920.length; i921++) {
+const a_E_916 = r920[i921];
+if (!(R.equal((a_E_916 == null ? null : (a_E_916.kind ?? null)), "stage-group"))) continue;
+out919.push((a_E_916 == null ? null : (a_E_916.resource ?? null)));
 }
-q844 = isList845 ? out846 : out846[0];
+q917 = isList918 ? out919 : out919[0];
 }
-if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_836, P5)), q844, undefined))) continue;
-out839.push(a_O_836);
+if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_909, P5)), q917, undefined))) continue;
+out912.push(a_O_909);
 }
-q837 = isList838 ? out839 : out839[0];
+q910 = isList911 ? out912 : out912[0];
 }
-  return (st.v[58] = q837);
+  return (st.v[58] = q910);
 }
 // function "ICD10Codes"(Cond)
 export function f0(st, o0) {
 
-  return M_StsCommon.f39(st.L_Common, R.prop(o0, "code"), M_StsCodes.d5(st.L_Codes));
+  return M_StsCommon.f39(st.L_Common, R.fhirProp(o0, Q0), M_StsCodes.d5(st.L_Codes));
 }
 // function "IsSarcomaRange"(code)
 export function f1(st, o0) {
-const s849 = M_StsCodes.d37(st.L_Codes);
-let q851 = null;
-if (!(s849 == null)) {
-const isList852 = Array.isArray(s849);
-let out853 = [];
-const r854 = Array.isArray(s849) ? s849 : [s849];
-for (let i855 = 0; i855 < r854.length; i855++) {
-const a_R_850 = r854[i855];
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_850, undefined))) continue;
-out853.push(a_R_850);
+const s922 = M_StsCodes.d37(st.L_Codes);
+let q924 = null;
+if (!(s922 == null)) {
+const isList925 = Array.isArray(s922);
+let out926 = [];
+const r927 = Array.isArray(s922) ? s922 : [s922];
+for (let i928 = 0; i928 < r927.length; i928++) {
+const a_R_923 = r927[i928];
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_923, undefined))) continue;
+out926.push(a_R_923);
 }
-q851 = isList852 ? out853 : out853[0];
+q924 = isList925 ? out926 : out926[0];
 }
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q851));
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q924));
 }
 // function "ClassOf"(code, onStsCode)
 export function f2(st, o0, o1) {
@@ -2032,137 +2137,137 @@ export function f3(st, o0, o1) {
 }
 // function "ListedDisplay"(code)
 export function f4(st, o0) {
-const s856 = M_StsCodes.d34(st.L_Codes);
-let q858 = null;
-if (!(s856 == null)) {
-const isList859 = Array.isArray(s856);
-let out860 = [];
-const r861 = Array.isArray(s856) ? s856 : [s856];
-for (let i862 = 0; i862 < r861.length; i862++) {
-const a_D_857 = r861[i862];
-if (!(R.equal(R.prop(a_D_857, "code"), o0))) continue;
-out860.push(R.prop(a_D_857, "display"));
+const s929 = M_StsCodes.d34(st.L_Codes);
+let q931 = null;
+if (!(s929 == null)) {
+const isList932 = Array.isArray(s929);
+let out933 = [];
+const r934 = Array.isArray(s929) ? s929 : [s929];
+for (let i935 = 0; i935 < r934.length; i935++) {
+const a_D_930 = r934[i935];
+if (!(R.equal((a_D_930 == null ? null : (a_D_930.code ?? null)), o0))) continue;
+out933.push((a_D_930 == null ? null : (a_D_930.display ?? null)));
 }
-q858 = isList859 ? out860 : out860[0];
+q931 = isList932 ? out933 : out933[0];
 }
-  return R.first(q858);
+  return R.first(q931);
 }
 // function "ObservationRefs"(O)
 export function f5(st, o0) {
-const s865 = R.prop(o0, "focus");
-let q867 = null;
-if (!(s865 == null)) {
-const isList868 = Array.isArray(s865);
-let out869 = [];
-const r870 = Array.isArray(s865) ? s865 : [s865];
-for (let i871 = 0; i871 < r870.length; i871++) {
-const a_R_866 = r870[i871];
-out869.push(M_StsCommon.f45(st.L_Common, a_R_866));
+const s938 = R.fhirProp(o0, Q13);
+let q940 = null;
+if (!(s938 == null)) {
+const isList941 = Array.isArray(s938);
+let out942 = [];
+const r943 = Array.isArray(s938) ? s938 : [s938];
+for (let i944 = 0; i944 < r943.length; i944++) {
+const a_R_939 = r943[i944];
+out942.push(M_StsCommon.f45(st.L_Common, a_R_939));
 }
-q867 = isList868 ? out869 : out869[0];
+q940 = isList941 ? out942 : out942[0];
 }
-const s872 = R.prop(o0, "extension");
-let q874 = null;
-if (!(s872 == null)) {
-const isList875 = Array.isArray(s872);
-let out876 = [];
-const r877 = Array.isArray(s872) ? s872 : [s872];
-for (let i878 = 0; i878 < r877.length; i878++) {
-const a_E_873 = r877[i878];
-if (!(R.equal(R.primitiveValue(a_E_873, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out876.push(M_StsCommon.f45(st.L_Common, R.as(R.prop(a_E_873, "value"), K5, false)));
+const s945 = R.fhirProp(o0, Q14);
+let q947 = null;
+if (!(s945 == null)) {
+const isList948 = Array.isArray(s945);
+let out949 = [];
+const r950 = Array.isArray(s945) ? s945 : [s945];
+for (let i951 = 0; i951 < r950.length; i951++) {
+const a_E_946 = r950[i951];
+if (!(R.equal(R.primitiveValue(a_E_946, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out949.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_946, Q7), K5, false)));
 }
-q874 = isList875 ? out876 : out876[0];
+q947 = isList948 ? out949 : out949[0];
 }
-const s863 = R.union(q867, q874, false);
-let q879 = null;
-if (!(s863 == null)) {
-const isList880 = Array.isArray(s863);
-let out881 = [];
-const r882 = Array.isArray(s863) ? s863 : [s863];
-for (let i883 = 0; i883 < r882.length; i883++) {
-const a_K_864 = r882[i883];
-if (!(R.and(R.not((a_K_864 == null)), R.startsWith(a_K_864, "Condition/")))) continue;
-out881.push(a_K_864);
+const s936 = R.union(q940, q947, false);
+let q952 = null;
+if (!(s936 == null)) {
+const isList953 = Array.isArray(s936);
+let out954 = [];
+const r955 = Array.isArray(s936) ? s936 : [s936];
+for (let i956 = 0; i956 < r955.length; i956++) {
+const a_K_937 = r955[i956];
+if (!(R.and(R.not((a_K_937 == null)), R.startsWith(a_K_937, "Condition/")))) continue;
+out954.push(a_K_937);
 }
-out881 = R.distinctList(out881);
-q879 = isList880 ? out881 : out881[0];
+out954 = R.distinctList(out954);
+q952 = isList953 ? out954 : out954[0];
 }
-  return q879;
+  return q952;
 }
 // function "ConditionRelatedRefs"(Cond)
 export function f6(st, o0) {
-const s886 = R.prop(o0, "extension");
-let q888 = null;
-if (!(s886 == null)) {
-const isList889 = Array.isArray(s886);
-let out890 = [];
-const r891 = Array.isArray(s886) ? s886 : [s886];
-for (let i892 = 0; i892 < r891.length; i892++) {
-const a_E_887 = r891[i892];
-if (!(R.equal(R.primitiveValue(a_E_887, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out890.push(M_StsCommon.f45(st.L_Common, R.as(R.prop(a_E_887, "value"), K5, false)));
+const s959 = R.fhirProp(o0, Q6);
+let q961 = null;
+if (!(s959 == null)) {
+const isList962 = Array.isArray(s959);
+let out963 = [];
+const r964 = Array.isArray(s959) ? s959 : [s959];
+for (let i965 = 0; i965 < r964.length; i965++) {
+const a_E_960 = r964[i965];
+if (!(R.equal(R.primitiveValue(a_E_960, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out963.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_960, Q7), K5, false)));
 }
-q888 = isList889 ? out890 : out890[0];
+q961 = isList962 ? out963 : out963[0];
 }
-const s884 = q888;
-let q893 = null;
-if (!(s884 == null)) {
-const isList894 = Array.isArray(s884);
-let out895 = [];
-const r896 = Array.isArray(s884) ? s884 : [s884];
-for (let i897 = 0; i897 < r896.length; i897++) {
-const a_K_885 = r896[i897];
-if (!(R.and(R.not((a_K_885 == null)), R.startsWith(a_K_885, "Condition/")))) continue;
-out895.push(a_K_885);
+const s957 = q961;
+let q966 = null;
+if (!(s957 == null)) {
+const isList967 = Array.isArray(s957);
+let out968 = [];
+const r969 = Array.isArray(s957) ? s957 : [s957];
+for (let i970 = 0; i970 < r969.length; i970++) {
+const a_K_958 = r969[i970];
+if (!(R.and(R.not((a_K_958 == null)), R.startsWith(a_K_958, "Condition/")))) continue;
+out968.push(a_K_958);
 }
-out895 = R.distinctList(out895);
-q893 = isList894 ? out895 : out895[0];
+out968 = R.distinctList(out968);
+q966 = isList967 ? out968 : out968[0];
 }
-  return q893;
+  return q966;
 }
 // function "ProcedureRefs"(P)
 export function f7(st, o0) {
-const s900 = R.prop(o0, "reasonReference");
-let q902 = null;
-if (!(s900 == null)) {
-const isList903 = Array.isArray(s900);
-let out904 = [];
-const r905 = Array.isArray(s900) ? s900 : [s900];
-for (let i906 = 0; i906 < r905.length; i906++) {
-const a_R_901 = r905[i906];
-out904.push(M_StsCommon.f45(st.L_Common, a_R_901));
+const s973 = R.fhirProp(o0, Q15);
+let q975 = null;
+if (!(s973 == null)) {
+const isList976 = Array.isArray(s973);
+let out977 = [];
+const r978 = Array.isArray(s973) ? s973 : [s973];
+for (let i979 = 0; i979 < r978.length; i979++) {
+const a_R_974 = r978[i979];
+out977.push(M_StsCommon.f45(st.L_Common, a_R_974));
 }
-q902 = isList903 ? out904 : out904[0];
+q975 = isList976 ? out977 : out977[0];
 }
-const s907 = R.prop(o0, "extension");
-let q909 = null;
-if (!(s907 == null)) {
-const isList910 = Array.isArray(s907);
-let out911 = [];
-const r912 = Array.isArray(s907) ? s907 : [s907];
-for (let i913 = 0; i913 < r912.length; i913++) {
-const a_E_908 = r912[i913];
-if (!(R.equal(R.primitiveValue(a_E_908, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out911.push(M_StsCommon.f45(st.L_Common, R.as(R.prop(a_E_908, "value"), K5, false)));
+const s980 = R.fhirProp(o0, Q16);
+let q982 = null;
+if (!(s980 == null)) {
+const isList983 = Array.isArray(s980);
+let out984 = [];
+const r985 = Array.isArray(s980) ? s980 : [s980];
+for (let i986 = 0; i986 < r985.length; i986++) {
+const a_E_981 = r985[i986];
+if (!(R.equal(R.primitiveValue(a_E_981, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out984.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_981, Q7), K5, false)));
 }
-q909 = isList910 ? out911 : out911[0];
+q982 = isList983 ? out984 : out984[0];
 }
-const s898 = R.union(q902, q909, false);
-let q914 = null;
-if (!(s898 == null)) {
-const isList915 = Array.isArray(s898);
-let out916 = [];
-const r917 = Array.isArray(s898) ? s898 : [s898];
-for (let i918 = 0; i918 < r917.length; i918++) {
-const a_K_899 = r917[i918];
-if (!(R.and(R.not((a_K_899 == null)), R.startsWith(a_K_899, "Condition/")))) continue;
-out916.push(a_K_899);
+const s971 = R.union(q975, q982, false);
+let q987 = null;
+if (!(s971 == null)) {
+const isList988 = Array.isArray(s971);
+let out989 = [];
+const r990 = Array.isArray(s971) ? s971 : [s971];
+for (let i991 = 0; i991 < r990.length; i991++) {
+const a_K_972 = r990[i991];
+if (!(R.and(R.not((a_K_972 == null)), R.startsWith(a_K_972, "Condition/")))) continue;
+out989.push(a_K_972);
 }
-out916 = R.distinctList(out916);
-q914 = isList915 ? out916 : out916[0];
+out989 = R.distinctList(out989);
+q987 = isList988 ? out989 : out989[0];
 }
-  return q914;
+  return q987;
 }
 // function "IsCancerCode"(code)
 export function f8(st, o0) {
@@ -2171,436 +2276,436 @@ export function f8(st, o0) {
 }
 // function "StageValue"(concept)
 export function f9(st, o0) {
-let c983;
+let c1056;
 if ((o0 == null)) {
-c983 = R.as(null, K3, false);
+c1056 = R.as(null, K3, false);
 } else {
-const s919 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q921 = null;
-if (!(s919 == null)) {
-const isList922 = Array.isArray(s919);
-let out923 = [];
-const r924 = Array.isArray(s919) ? s919 : [s919];
-for (let i925 = 0; i925 < r924.length; i925++) {
-const a_X_920 = r924[i925];
-const s926 = M_StsCodes.d63(st.L_Codes);
-let q928 = null;
-if (!(s926 == null)) {
-const isList929 = Array.isArray(s926);
-let out930 = [];
-const r931 = Array.isArray(s926) ? s926 : [s926];
-for (let i932 = 0; i932 < r931.length; i932++) {
-const a_P_927 = r931[i932];
-if (!(R.startsWith(a_X_920, a_P_927))) continue;
-out930.push(a_P_927);
+const s992 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q994 = null;
+if (!(s992 == null)) {
+const isList995 = Array.isArray(s992);
+let out996 = [];
+const r997 = Array.isArray(s992) ? s992 : [s992];
+for (let i998 = 0; i998 < r997.length; i998++) {
+const a_X_993 = r997[i998];
+const s999 = M_StsCodes.d63(st.L_Codes);
+let q1001 = null;
+if (!(s999 == null)) {
+const isList1002 = Array.isArray(s999);
+let out1003 = [];
+const r1004 = Array.isArray(s999) ? s999 : [s999];
+for (let i1005 = 0; i1005 < r1004.length; i1005++) {
+const a_P_1000 = r1004[i1005];
+if (!(R.startsWith(a_X_993, a_P_1000))) continue;
+out1003.push(a_P_1000);
 }
-q928 = isList929 ? out930 : out930[0];
+q1001 = isList1002 ? out1003 : out1003[0];
 }
-if (!(R.exists(q928))) continue;
-out923.push(a_X_920);
+if (!(R.exists(q1001))) continue;
+out996.push(a_X_993);
 }
-q921 = isList922 ? out923 : out923[0];
+q994 = isList995 ? out996 : out996[0];
 }
-const s933 = M_StsCommon.f43(st.L_Common, o0);
-let q935 = null;
-if (!(s933 == null)) {
-const isList936 = Array.isArray(s933);
-let out937 = [];
-const r938 = Array.isArray(s933) ? s933 : [s933];
-for (let i939 = 0; i939 < r938.length; i939++) {
-const a_T_934 = r938[i939];
-const s940 = M_StsCodes.d64(st.L_Codes);
-let q942 = null;
-if (!(s940 == null)) {
-const isList943 = Array.isArray(s940);
-let out944 = [];
-const r945 = Array.isArray(s940) ? s940 : [s940];
-for (let i946 = 0; i946 < r945.length; i946++) {
-const a_P_941 = r945[i946];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_941), R.lowerCase(a_T_934)), 0))) continue;
-out944.push(a_P_941);
-}
-q942 = isList943 ? out944 : out944[0];
-}
-const s947 = M_StsCodes.d65(st.L_Codes);
-let q949 = null;
-if (!(s947 == null)) {
-const isList950 = Array.isArray(s947);
-let out951 = [];
-const r952 = Array.isArray(s947) ? s947 : [s947];
-for (let i953 = 0; i953 < r952.length; i953++) {
-const a_P_948 = r952[i953];
-if (!(R.startsWith(a_T_934, a_P_948))) continue;
-out951.push(a_P_948);
-}
-q949 = isList950 ? out951 : out951[0];
-}
-if (!(R.or(R.exists(q942), R.exists(q949)))) continue;
-out937.push(a_T_934);
-}
-q935 = isList936 ? out937 : out937[0];
-}
-let c982;
-if (R.or(R.exists(q921), R.exists(q935))) {
-c982 = "IV";
-} else {
-const s954 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q956 = null;
-if (!(s954 == null)) {
-const isList957 = Array.isArray(s954);
-let out958 = [];
-const r959 = Array.isArray(s954) ? s954 : [s954];
-for (let i960 = 0; i960 < r959.length; i960++) {
-const a_X_955 = r959[i960];
-const s961 = M_StsCodes.d66(st.L_Codes);
-let q963 = null;
-if (!(s961 == null)) {
-const isList964 = Array.isArray(s961);
-let out965 = [];
-const r966 = Array.isArray(s961) ? s961 : [s961];
-for (let i967 = 0; i967 < r966.length; i967++) {
-const a_P_962 = r966[i967];
-if (!(R.startsWith(a_X_955, a_P_962))) continue;
-out965.push(a_P_962);
-}
-q963 = isList964 ? out965 : out965[0];
-}
-if (!(R.exists(q963))) continue;
-out958.push(a_X_955);
-}
-q956 = isList957 ? out958 : out958[0];
-}
-const s968 = M_StsCommon.f43(st.L_Common, o0);
-let q970 = null;
-if (!(s968 == null)) {
-const isList971 = Array.isArray(s968);
-let out972 = [];
-const r973 = Array.isArray(s968) ? s968 : [s968];
-for (let i974 = 0; i974 < r973.length; i974++) {
-const a_T_969 = r973[i974];
-const s975 = M_StsCodes.d67(st.L_Codes);
-let q977 = null;
-if (!(s975 == null)) {
-const isList978 = Array.isArray(s975);
-let out979 = [];
-const r980 = Array.isArray(s975) ? s975 : [s975];
-for (let i981 = 0; i981 < r980.length; i981++) {
-const a_P_976 = r980[i981];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_976), R.lowerCase(a_T_969)), 0))) continue;
-out979.push(a_P_976);
-}
-q977 = isList978 ? out979 : out979[0];
-}
-if (!(R.exists(q977))) continue;
-out972.push(a_T_969);
-}
-q970 = isList971 ? out972 : out972[0];
-}
-c982 = (R.or(R.exists(q956), R.exists(q970)) ? "I-III" : R.as(null, K3, false));
-}
-c983 = c982;
-}
-  return c983;
-}
-// function "MValue"(concept)
-export function f10(st, o0) {
-let c1021;
-if ((o0 == null)) {
-c1021 = R.as(null, K3, false);
-} else {
-const s984 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q986 = null;
-if (!(s984 == null)) {
-const isList987 = Array.isArray(s984);
-let out988 = [];
-const r989 = Array.isArray(s984) ? s984 : [s984];
-for (let i990 = 0; i990 < r989.length; i990++) {
-const a_X_985 = r989[i990];
-const s991 = M_StsCodes.d59(st.L_Codes);
-let q993 = null;
-if (!(s991 == null)) {
-const isList994 = Array.isArray(s991);
-let out995 = [];
-const r996 = Array.isArray(s991) ? s991 : [s991];
-for (let i997 = 0; i997 < r996.length; i997++) {
-const a_P_992 = r996[i997];
-if (!(R.startsWith(a_X_985, a_P_992))) continue;
-out995.push(a_P_992);
-}
-q993 = isList994 ? out995 : out995[0];
-}
-if (!(R.exists(q993))) continue;
-out988.push(a_X_985);
-}
-q986 = isList987 ? out988 : out988[0];
-}
-const s998 = R.prop(o0, "coding");
-let q1000 = null;
-if (!(s998 == null)) {
-const isList1001 = Array.isArray(s998);
-let out1002 = [];
-const r1003 = Array.isArray(s998) ? s998 : [s998];
-for (let i1004 = 0; i1004 < r1003.length; i1004++) {
-const a_X_999 = r1003[i1004];
-const s1005 = M_StsCodes.d60(st.L_Codes);
-let q1007 = null;
-if (!(s1005 == null)) {
-const isList1008 = Array.isArray(s1005);
-let out1009 = [];
-const r1010 = Array.isArray(s1005) ? s1005 : [s1005];
-for (let i1011 = 0; i1011 < r1010.length; i1011++) {
-const a_P_1006 = r1010[i1011];
-let r1012 = R.primitiveValue(a_X_999, P3);
-if (r1012 == null) {
-r1012 = "";
-if (r1012 == null) {
-r1012 = null;
-}
-}
-if (!(R.greaterOrEqual(R.positionOf(a_P_1006, r1012), 0))) continue;
-out1009.push(a_P_1006);
-}
-q1007 = isList1008 ? out1009 : out1009[0];
-}
-if (!(R.and(R.equal(R.primitiveValue(a_X_999, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1007)))) continue;
-out1002.push(R.primitiveValue(a_X_999, P2));
-}
-q1000 = isList1001 ? out1002 : out1002[0];
-}
-let c1020;
-if (R.or(R.exists(q986), R.exists(q1000))) {
-c1020 = "M1";
-} else {
-const s1013 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+const s1006 = M_StsCommon.f43(st.L_Common, o0);
+let q1008 = null;
+if (!(s1006 == null)) {
+const isList1009 = Array.isArray(s1006);
+let out1010 = [];
+const r1011 = Array.isArray(s1006) ? s1006 : [s1006];
+for (let i1012 = 0; i1012 < r1011.length; i1012++) {
+const a_T_1007 = r1011[i1012];
+const s1013 = M_StsCodes.d64(st.L_Codes);
 let q1015 = null;
 if (!(s1013 == null)) {
 const isList1016 = Array.isArray(s1013);
 let out1017 = [];
 const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
 for (let i1019 = 0; i1019 < r1018.length; i1019++) {
-const a_X_1014 = r1018[i1019];
-if (!(R.inList(a_X_1014, M_StsCodes.d61(st.L_Codes), undefined))) continue;
-out1017.push(a_X_1014);
+const a_P_1014 = r1018[i1019];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1014), R.lowerCase(a_T_1007)), 0))) continue;
+out1017.push(a_P_1014);
 }
 q1015 = isList1016 ? out1017 : out1017[0];
 }
-c1020 = (R.or(R.exists(q1015), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+const s1020 = M_StsCodes.d65(st.L_Codes);
+let q1022 = null;
+if (!(s1020 == null)) {
+const isList1023 = Array.isArray(s1020);
+let out1024 = [];
+const r1025 = Array.isArray(s1020) ? s1020 : [s1020];
+for (let i1026 = 0; i1026 < r1025.length; i1026++) {
+const a_P_1021 = r1025[i1026];
+if (!(R.startsWith(a_T_1007, a_P_1021))) continue;
+out1024.push(a_P_1021);
 }
-c1021 = c1020;
+q1022 = isList1023 ? out1024 : out1024[0];
 }
-  return c1021;
+if (!(R.or(R.exists(q1015), R.exists(q1022)))) continue;
+out1010.push(a_T_1007);
+}
+q1008 = isList1009 ? out1010 : out1010[0];
+}
+let c1055;
+if (R.or(R.exists(q994), R.exists(q1008))) {
+c1055 = "IV";
+} else {
+const s1027 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1029 = null;
+if (!(s1027 == null)) {
+const isList1030 = Array.isArray(s1027);
+let out1031 = [];
+const r1032 = Array.isArray(s1027) ? s1027 : [s1027];
+for (let i1033 = 0; i1033 < r1032.length; i1033++) {
+const a_X_1028 = r1032[i1033];
+const s1034 = M_StsCodes.d66(st.L_Codes);
+let q1036 = null;
+if (!(s1034 == null)) {
+const isList1037 = Array.isArray(s1034);
+let out1038 = [];
+const r1039 = Array.isArray(s1034) ? s1034 : [s1034];
+for (let i1040 = 0; i1040 < r1039.length; i1040++) {
+const a_P_1035 = r1039[i1040];
+if (!(R.startsWith(a_X_1028, a_P_1035))) continue;
+out1038.push(a_P_1035);
+}
+q1036 = isList1037 ? out1038 : out1038[0];
+}
+if (!(R.exists(q1036))) continue;
+out1031.push(a_X_1028);
+}
+q1029 = isList1030 ? out1031 : out1031[0];
+}
+const s1041 = M_StsCommon.f43(st.L_Common, o0);
+let q1043 = null;
+if (!(s1041 == null)) {
+const isList1044 = Array.isArray(s1041);
+let out1045 = [];
+const r1046 = Array.isArray(s1041) ? s1041 : [s1041];
+for (let i1047 = 0; i1047 < r1046.length; i1047++) {
+const a_T_1042 = r1046[i1047];
+const s1048 = M_StsCodes.d67(st.L_Codes);
+let q1050 = null;
+if (!(s1048 == null)) {
+const isList1051 = Array.isArray(s1048);
+let out1052 = [];
+const r1053 = Array.isArray(s1048) ? s1048 : [s1048];
+for (let i1054 = 0; i1054 < r1053.length; i1054++) {
+const a_P_1049 = r1053[i1054];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1049), R.lowerCase(a_T_1042)), 0))) continue;
+out1052.push(a_P_1049);
+}
+q1050 = isList1051 ? out1052 : out1052[0];
+}
+if (!(R.exists(q1050))) continue;
+out1045.push(a_T_1042);
+}
+q1043 = isList1044 ? out1045 : out1045[0];
+}
+c1055 = (R.or(R.exists(q1029), R.exists(q1043)) ? "I-III" : R.as(null, K3, false));
+}
+c1056 = c1055;
+}
+  return c1056;
+}
+// function "MValue"(concept)
+export function f10(st, o0) {
+let c1094;
+if ((o0 == null)) {
+c1094 = R.as(null, K3, false);
+} else {
+const s1057 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1059 = null;
+if (!(s1057 == null)) {
+const isList1060 = Array.isArray(s1057);
+let out1061 = [];
+const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
+for (let i1063 = 0; i1063 < r1062.length; i1063++) {
+const a_X_1058 = r1062[i1063];
+const s1064 = M_StsCodes.d59(st.L_Codes);
+let q1066 = null;
+if (!(s1064 == null)) {
+const isList1067 = Array.isArray(s1064);
+let out1068 = [];
+const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
+for (let i1070 = 0; i1070 < r1069.length; i1070++) {
+const a_P_1065 = r1069[i1070];
+if (!(R.startsWith(a_X_1058, a_P_1065))) continue;
+out1068.push(a_P_1065);
+}
+q1066 = isList1067 ? out1068 : out1068[0];
+}
+if (!(R.exists(q1066))) continue;
+out1061.push(a_X_1058);
+}
+q1059 = isList1060 ? out1061 : out1061[0];
+}
+const s1071 = R.fhirProp(o0, Q1);
+let q1073 = null;
+if (!(s1071 == null)) {
+const isList1074 = Array.isArray(s1071);
+let out1075 = [];
+const r1076 = Array.isArray(s1071) ? s1071 : [s1071];
+for (let i1077 = 0; i1077 < r1076.length; i1077++) {
+const a_X_1072 = r1076[i1077];
+const s1078 = M_StsCodes.d60(st.L_Codes);
+let q1080 = null;
+if (!(s1078 == null)) {
+const isList1081 = Array.isArray(s1078);
+let out1082 = [];
+const r1083 = Array.isArray(s1078) ? s1078 : [s1078];
+for (let i1084 = 0; i1084 < r1083.length; i1084++) {
+const a_P_1079 = r1083[i1084];
+let r1085 = R.primitiveValue(a_X_1072, P3);
+if (r1085 == null) {
+r1085 = "";
+if (r1085 == null) {
+r1085 = null;
+}
+}
+if (!(R.greaterOrEqual(R.positionOf(a_P_1079, r1085), 0))) continue;
+out1082.push(a_P_1079);
+}
+q1080 = isList1081 ? out1082 : out1082[0];
+}
+if (!(R.and(R.equal(R.primitiveValue(a_X_1072, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1080)))) continue;
+out1075.push(R.primitiveValue(a_X_1072, P2));
+}
+q1073 = isList1074 ? out1075 : out1075[0];
+}
+let c1093;
+if (R.or(R.exists(q1059), R.exists(q1073))) {
+c1093 = "M1";
+} else {
+const s1086 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1088 = null;
+if (!(s1086 == null)) {
+const isList1089 = Array.isArray(s1086);
+let out1090 = [];
+const r1091 = Array.isArray(s1086) ? s1086 : [s1086];
+for (let i1092 = 0; i1092 < r1091.length; i1092++) {
+const a_X_1087 = r1091[i1092];
+if (!(R.inList(a_X_1087, M_StsCodes.d61(st.L_Codes), undefined))) continue;
+out1090.push(a_X_1087);
+}
+q1088 = isList1089 ? out1090 : out1090[0];
+}
+c1093 = (R.or(R.exists(q1088), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+}
+c1094 = c1093;
+}
+  return c1094;
 }
 // function "Morphologies"(concept)
 export function f11(st, o0) {
-const s1022 = R.prop(o0, "coding");
-let q1024 = null;
-if (!(s1022 == null)) {
-const isList1025 = Array.isArray(s1022);
-let out1026 = [];
-const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
-for (let i1028 = 0; i1028 < r1027.length; i1028++) {
-const a_X_1023 = r1027[i1028];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1023, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1023, P2) == null))))) continue;
-let r1029 = R.primitiveValue(a_X_1023, P3);
-if (r1029 == null) {
-r1029 = f4(st, R.primitiveValue(a_X_1023, P2));
-if (r1029 == null) {
-r1029 = null;
+const s1095 = R.fhirProp(o0, Q1);
+let q1097 = null;
+if (!(s1095 == null)) {
+const isList1098 = Array.isArray(s1095);
+let out1099 = [];
+const r1100 = Array.isArray(s1095) ? s1095 : [s1095];
+for (let i1101 = 0; i1101 < r1100.length; i1101++) {
+const a_X_1096 = r1100[i1101];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1096, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1096, P2) == null))))) continue;
+let r1102 = R.primitiveValue(a_X_1096, P3);
+if (r1102 == null) {
+r1102 = f4(st, R.primitiveValue(a_X_1096, P2));
+if (r1102 == null) {
+r1102 = null;
 }
 }
-out1026.push(({ "code": R.primitiveValue(a_X_1023, P2), "display": r1029 }));
+out1099.push(({ "code": R.primitiveValue(a_X_1096, P2), "display": r1102 }));
 }
-q1024 = isList1025 ? out1026 : out1026[0];
+q1097 = isList1098 ? out1099 : out1099[0];
 }
-  return q1024;
+  return q1097;
 }
 // function "GradeMatches"(texts, patterns)
 export function f12(st, o0, o1) {
-const s1030 = o0;
-let q1032 = null;
-if (!(s1030 == null)) {
-const isList1033 = Array.isArray(s1030);
-let out1034 = [];
-const r1035 = Array.isArray(s1030) ? s1030 : [s1030];
-for (let i1036 = 0; i1036 < r1035.length; i1036++) {
-const a_T_1031 = r1035[i1036];
-if (!(R.matches(R.lowerCase(a_T_1031), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out1034.push(a_T_1031);
+const s1103 = o0;
+let q1105 = null;
+if (!(s1103 == null)) {
+const isList1106 = Array.isArray(s1103);
+let out1107 = [];
+const r1108 = Array.isArray(s1103) ? s1103 : [s1103];
+for (let i1109 = 0; i1109 < r1108.length; i1109++) {
+const a_T_1104 = r1108[i1109];
+if (!(R.matches(R.lowerCase(a_T_1104), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out1107.push(a_T_1104);
 }
-q1032 = isList1033 ? out1034 : out1034[0];
+q1105 = isList1106 ? out1107 : out1107[0];
 }
-  return R.exists(q1032);
+  return R.exists(q1105);
 }
 // function "GradeOf"(concept)
 export function f13(st, o0) {
-let c1060;
+let c1133;
 if ((o0 == null)) {
-c1060 = R.as(null, K6, false);
+c1133 = R.as(null, K6, false);
 } else {
-const s1037 = R.prop(o0, "coding");
-let q1039 = null;
-if (!(s1037 == null)) {
-const isList1040 = Array.isArray(s1037);
-let out1041 = [];
-const r1042 = Array.isArray(s1037) ? s1037 : [s1037];
-for (let i1043 = 0; i1043 < r1042.length; i1043++) {
-const a_X_1038 = r1042[i1043];
-out1041.push(R.primitiveValue(a_X_1038, P2));
+const s1110 = R.fhirProp(o0, Q1);
+let q1112 = null;
+if (!(s1110 == null)) {
+const isList1113 = Array.isArray(s1110);
+let out1114 = [];
+const r1115 = Array.isArray(s1110) ? s1110 : [s1110];
+for (let i1116 = 0; i1116 < r1115.length; i1116++) {
+const a_X_1111 = r1115[i1116];
+out1114.push(R.primitiveValue(a_X_1111, P2));
 }
-q1039 = isList1040 ? out1041 : out1041[0];
+q1112 = isList1113 ? out1114 : out1114[0];
 }
-let c1059;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1039, false), M_StsCodes.d80(st.L_Codes))) {
-c1059 = 3;
+let c1132;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1112, false), M_StsCodes.d80(st.L_Codes))) {
+c1132 = 3;
 } else {
-const s1044 = R.prop(o0, "coding");
-let q1046 = null;
-if (!(s1044 == null)) {
-const isList1047 = Array.isArray(s1044);
-let out1048 = [];
-const r1049 = Array.isArray(s1044) ? s1044 : [s1044];
-for (let i1050 = 0; i1050 < r1049.length; i1050++) {
-const a_X_1045 = r1049[i1050];
-out1048.push(R.primitiveValue(a_X_1045, P2));
+const s1117 = R.fhirProp(o0, Q1);
+let q1119 = null;
+if (!(s1117 == null)) {
+const isList1120 = Array.isArray(s1117);
+let out1121 = [];
+const r1122 = Array.isArray(s1117) ? s1117 : [s1117];
+for (let i1123 = 0; i1123 < r1122.length; i1123++) {
+const a_X_1118 = r1122[i1123];
+out1121.push(R.primitiveValue(a_X_1118, P2));
 }
-q1046 = isList1047 ? out1048 : out1048[0];
+q1119 = isList1120 ? out1121 : out1121[0];
 }
-let c1058;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1046, false), M_StsCodes.d79(st.L_Codes))) {
-c1058 = 2;
+let c1131;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1119, false), M_StsCodes.d79(st.L_Codes))) {
+c1131 = 2;
 } else {
-const s1051 = R.prop(o0, "coding");
-let q1053 = null;
-if (!(s1051 == null)) {
-const isList1054 = Array.isArray(s1051);
-let out1055 = [];
-const r1056 = Array.isArray(s1051) ? s1051 : [s1051];
-for (let i1057 = 0; i1057 < r1056.length; i1057++) {
-const a_X_1052 = r1056[i1057];
-out1055.push(R.primitiveValue(a_X_1052, P2));
+const s1124 = R.fhirProp(o0, Q1);
+let q1126 = null;
+if (!(s1124 == null)) {
+const isList1127 = Array.isArray(s1124);
+let out1128 = [];
+const r1129 = Array.isArray(s1124) ? s1124 : [s1124];
+for (let i1130 = 0; i1130 < r1129.length; i1130++) {
+const a_X_1125 = r1129[i1130];
+out1128.push(R.primitiveValue(a_X_1125, P2));
 }
-q1053 = isList1054 ? out1055 : out1055[0];
+q1126 = isList1127 ? out1128 : out1128[0];
 }
-c1058 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1053, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K6, false));
+c1131 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1126, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K6, false));
 }
-c1059 = c1058;
+c1132 = c1131;
 }
-c1060 = c1059;
+c1133 = c1132;
 }
-  return c1060;
+  return c1133;
 }
 // function "IsSurgery"(P)
 export function f14(st, o0) {
-const s1061 = M_StsCommon.f43(st.L_Common, R.prop(o0, "code"));
-let q1063 = null;
-if (!(s1061 == null)) {
-const isList1064 = Array.isArray(s1061);
-let out1065 = [];
-const r1066 = Array.isArray(s1061) ? s1061 : [s1061];
-for (let i1067 = 0; i1067 < r1066.length; i1067++) {
-const a_T_1062 = r1066[i1067];
-if (!(R.and(R.matches(R.lowerCase(a_T_1062), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1062)), 0)))) continue;
-out1065.push(a_T_1062);
+const s1134 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
+let q1136 = null;
+if (!(s1134 == null)) {
+const isList1137 = Array.isArray(s1134);
+let out1138 = [];
+const r1139 = Array.isArray(s1134) ? s1134 : [s1134];
+for (let i1140 = 0; i1140 < r1139.length; i1140++) {
+const a_T_1135 = r1139[i1140];
+if (!(R.and(R.matches(R.lowerCase(a_T_1135), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1135)), 0)))) continue;
+out1138.push(a_T_1135);
 }
-q1063 = isList1064 ? out1065 : out1065[0];
+q1136 = isList1137 ? out1138 : out1138[0];
 }
-  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.prop(o0, "code"), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.prop(o0, "meta"), M_StsCodes.d24(st.L_Codes))), R.exists(q1063));
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1136));
 }
 // function "IsRadiotherapy"(P)
 export function f15(st, o0) {
-const s1068 = R.prop(R.prop(o0, "category"), "coding");
-let q1070 = null;
-if (!(s1068 == null)) {
-const isList1071 = Array.isArray(s1068);
-let out1072 = [];
-const r1073 = Array.isArray(s1068) ? s1068 : [s1068];
-for (let i1074 = 0; i1074 < r1073.length; i1074++) {
-const a_X_1069 = r1073[i1074];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1069, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1069, P2), M_StsCodes.d74(st.L_Codes))))) continue;
-out1072.push(R.primitiveValue(a_X_1069, P2));
+const s1141 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
+let q1143 = null;
+if (!(s1141 == null)) {
+const isList1144 = Array.isArray(s1141);
+let out1145 = [];
+const r1146 = Array.isArray(s1141) ? s1141 : [s1141];
+for (let i1147 = 0; i1147 < r1146.length; i1147++) {
+const a_X_1142 = r1146[i1147];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1142, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1142, P2), M_StsCodes.d74(st.L_Codes))))) continue;
+out1145.push(R.primitiveValue(a_X_1142, P2));
 }
-q1070 = isList1071 ? out1072 : out1072[0];
+q1143 = isList1144 ? out1145 : out1145[0];
 }
-  return R.or(M_StsCommon.f40(st.L_Common, R.prop(o0, "code"), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1070));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1143));
 }
 // function "Belongs"(refs, selfKey)
 export function f16(st, o0, o1) {
-const s1075 = o0;
-let q1077 = null;
-if (!(s1075 == null)) {
-const isList1078 = Array.isArray(s1075);
-let out1079 = [];
-const r1080 = Array.isArray(s1075) ? s1075 : [s1075];
-for (let i1081 = 0; i1081 < r1080.length; i1081++) {
-const a_R_1076 = r1080[i1081];
-if (!(R.inList(a_R_1076, d26(st), undefined))) continue;
-out1079.push(a_R_1076);
+const s1148 = o0;
+let q1150 = null;
+if (!(s1148 == null)) {
+const isList1151 = Array.isArray(s1148);
+let out1152 = [];
+const r1153 = Array.isArray(s1148) ? s1148 : [s1148];
+for (let i1154 = 0; i1154 < r1153.length; i1154++) {
+const a_R_1149 = r1153[i1154];
+if (!(R.inList(a_R_1149, d26(st), undefined))) continue;
+out1152.push(a_R_1149);
 }
-q1077 = isList1078 ? out1079 : out1079[0];
+q1150 = isList1151 ? out1152 : out1152[0];
 }
-  return R.or(R.or(R.exists(q1077), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+  return R.or(R.or(R.exists(q1150), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
 }
 // function "IgnoredReason"(refs)
 export function f17(st, o0) {
-const s1082 = o0;
-let q1084 = null;
-if (!(s1082 == null)) {
-const isList1085 = Array.isArray(s1082);
-let out1086 = [];
-const r1087 = Array.isArray(s1082) ? s1082 : [s1082];
-for (let i1088 = 0; i1088 < r1087.length; i1088++) {
-const a_R_1083 = r1087[i1088];
-if (!(R.inList(a_R_1083, d19(st), undefined))) continue;
-out1086.push(a_R_1083);
+const s1155 = o0;
+let q1157 = null;
+if (!(s1155 == null)) {
+const isList1158 = Array.isArray(s1155);
+let out1159 = [];
+const r1160 = Array.isArray(s1155) ? s1155 : [s1155];
+for (let i1161 = 0; i1161 < r1160.length; i1161++) {
+const a_R_1156 = r1160[i1161];
+if (!(R.inList(a_R_1156, d19(st), undefined))) continue;
+out1159.push(a_R_1156);
 }
-q1084 = isList1085 ? out1086 : out1086[0];
+q1157 = isList1158 ? out1159 : out1159[0];
 }
-  return (R.exists(q1084) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
+  return (R.exists(q1157) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {
 
   return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d56(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d57(st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T1089 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1090 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1091 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1092 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1093 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1094 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1095 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1096 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1097 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1098 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1099 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1100 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1101 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1102 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1103 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1104 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1105 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1106 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1107 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1162 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1163 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1164 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1165 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1166 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1167 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1168 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1169 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1170 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1171 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1172 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1173 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1174 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1175 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1176 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1177 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1178 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1179 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1180 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1089),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1090),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T1091),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1092),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1093),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1094),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1095),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1096),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1097),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T1098),
-  "MValue": (st, ...args) => R.dispatch(st, args, T1099),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T1100),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1101),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T1102),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1103),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1104),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T1105),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1106),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1107),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1162),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1163),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T1164),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1165),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1166),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1167),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1168),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1169),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1170),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T1171),
+  "MValue": (st, ...args) => R.dispatch(st, args, T1172),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T1173),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1174),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T1175),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1176),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1177),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T1178),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1179),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1180),
 };
 const F = f;
 export const d = {

@@ -54,7 +54,7 @@ let out4 = [];
 const r5 = Array.isArray(s0) ? s0 : [s0];
 for (let i6 = 0; i6 < r5.length; i6++) {
 const a_N_1 = r5[i6];
-out4.push(R.prop(a_N_1, "id"));
+out4.push((a_N_1 == null ? null : (a_N_1.id ?? null)));
 }
 out4 = R.distinctList(out4);
 q2 = isList3 ? out4 : out4[0];
@@ -73,7 +73,7 @@ let out11 = [];
 const r12 = Array.isArray(s7) ? s7 : [s7];
 for (let i13 = 0; i13 < r12.length; i13++) {
 const a_N_8 = r12[i13];
-out11.push(R.prop(a_N_8, "id"));
+out11.push((a_N_8 == null ? null : (a_N_8.id ?? null)));
 }
 q9 = isList10 ? out11 : out11[0];
 }
@@ -91,7 +91,7 @@ let out18 = [];
 const r19 = Array.isArray(s14) ? s14 : [s14];
 for (let i20 = 0; i20 < r19.length; i20++) {
 const a_D_15 = r19[i20];
-out18.push(R.prop(a_D_15, "drug"));
+out18.push((a_D_15 == null ? null : (a_D_15.drug ?? null)));
 }
 out18 = R.distinctList(out18);
 q16 = isList17 ? out18 : out18[0];
@@ -152,7 +152,7 @@ let out25 = [];
 const r26 = Array.isArray(s21) ? s21 : [s21];
 for (let i27 = 0; i27 < r26.length; i27++) {
 const a_D_22 = r26[i27];
-if (!(R.prop(a_D_22, "anthracycline"))) continue;
+if (!((a_D_22 == null ? null : (a_D_22.anthracycline ?? null)))) continue;
 out25.push(a_D_22);
 }
 q23 = isList24 ? out25 : out25[0];
@@ -171,9 +171,9 @@ let out32 = [];
 const r33 = Array.isArray(s28) ? s28 : [s28];
 for (let i34 = 0; i34 < r33.length; i34++) {
 const a_D_29 = r33[i34];
-const l_converted_35 = M_StsDecision.f10(st.L_P, R.prop(a_D_29, "dose"));
-if (!(R.prop(a_D_29, "anthracycline"))) continue;
-out32.push(({ "id": R.prop(a_D_29, "id"), "drug": R.prop(a_D_29, "drug"), "mgM2": R.prop(l_converted_35, "mgM2"), "reason": R.prop(l_converted_35, "reason") }));
+const l_converted_35 = M_StsDecision.f10(st.L_P, (a_D_29 == null ? null : (a_D_29.dose ?? null)));
+if (!((a_D_29 == null ? null : (a_D_29.anthracycline ?? null)))) continue;
+out32.push(({ "id": (a_D_29 == null ? null : (a_D_29.id ?? null)), "drug": (a_D_29 == null ? null : (a_D_29.drug ?? null)), "mgM2": (l_converted_35 == null ? null : (l_converted_35.mgM2 ?? null)), "reason": (l_converted_35 == null ? null : (l_converted_35.reason ?? null)) }));
 }
 q30 = isList31 ? out32 : out32[0];
 }
@@ -191,7 +191,7 @@ let out40 = [];
 const r41 = Array.isArray(s36) ? s36 : [s36];
 for (let i42 = 0; i42 < r41.length; i42++) {
 const a_X_37 = r41[i42];
-out40.push(R.prop(a_X_37, "mgM2"));
+out40.push((a_X_37 == null ? null : (a_X_37.mgM2 ?? null)));
 }
 q38 = isList39 ? out40 : out40[0];
 }
@@ -236,7 +236,7 @@ let out48 = [];
 const r49 = Array.isArray(s44) ? s44 : [s44];
 for (let i50 = 0; i50 < r49.length; i50++) {
 const a_N_45 = r49[i50];
-if (!(R.and(R.inList(R.prop(a_N_45, "id"), M_StsDecision.d2(st.L_P), undefined), R.inList(R.prop(a_N_45, "role"), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
+if (!(R.and(R.inList((a_N_45 == null ? null : (a_N_45.id ?? null)), M_StsDecision.d2(st.L_P), undefined), R.inList((a_N_45 == null ? null : (a_N_45.role ?? null)), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
 out48.push(a_N_45);
 }
 out48 = R.distinctList(out48);
@@ -256,8 +256,8 @@ let out55 = [];
 const r56 = Array.isArray(s51) ? s51 : [s51];
 for (let i57 = 0; i57 < r56.length; i57++) {
 const a_N_52 = r56[i57];
-if (!(R.and(R.inList(R.prop(a_N_52, "id"), M_StsDecision.d2(st.L_P), undefined), R.prop(a_N_52, "withSuggestions")))) continue;
-out55.push(R.prop(a_N_52, "id"));
+if (!(R.and(R.inList((a_N_52 == null ? null : (a_N_52.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_52 == null ? null : (a_N_52.withSuggestions ?? null))))) continue;
+out55.push((a_N_52 == null ? null : (a_N_52.id ?? null)));
 }
 out55 = R.distinctList(out55);
 q53 = isList54 ? out55 : out55[0];
@@ -286,7 +286,7 @@ let out71 = [];
 const r72 = Array.isArray(s67) ? s67 : [s67];
 for (let i73 = 0; i73 < r72.length; i73++) {
 const a_B_68 = r72[i73];
-out71.push(f13(st, R.prop(a_D_59, "id"), "rule", a_B_68, f8(st, a_B_68)));
+out71.push(f13(st, (a_D_59 == null ? null : (a_D_59.id ?? null)), "rule", a_B_68, f8(st, a_B_68)));
 }
 out71 = R.distinctList(out71);
 q69 = isList70 ? out71 : out71[0];
@@ -299,12 +299,12 @@ let out78 = [];
 const r79 = Array.isArray(s74) ? s74 : [s74];
 for (let i80 = 0; i80 < r79.length; i80++) {
 const a_A_75 = r79[i80];
-out78.push(f13(st, R.prop(a_D_59, "id"), "rule", a_A_75, f8(st, a_A_75)));
+out78.push(f13(st, (a_D_59 == null ? null : (a_D_59.id ?? null)), "rule", a_A_75, f8(st, a_A_75)));
 }
 out78 = R.distinctList(out78);
 q76 = isList77 ? out78 : out78[0];
 }
-out62.push(R.union(R.union(q69, q76, false), (R.exists(l_blocking_65) ? [] : (d6(st) ? f18(st, a_D_59) : (f1(st, R.prop(a_D_59, "drug"), R.prop(a_D_59, "liposomal")) ? [] : (R.and(R.and(d8(st), R.not(f0(st, R.prop(a_D_59, "drug")))), R.exists(l_advisory_66)) ? [] : [f14(st, a_D_59)])))), false));
+out62.push(R.union(R.union(q69, q76, false), (R.exists(l_blocking_65) ? [] : (d6(st) ? f18(st, a_D_59) : (f1(st, (a_D_59 == null ? null : (a_D_59.drug ?? null)), (a_D_59 == null ? null : (a_D_59.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_59 == null ? null : (a_D_59.drug ?? null))))), R.exists(l_advisory_66)) ? [] : [f14(st, a_D_59)])))), false));
 }
 out62 = R.distinctList(out62);
 q60 = isList61 ? out62 : out62[0];
@@ -323,8 +323,8 @@ let out85 = [];
 const r86 = Array.isArray(s81) ? s81 : [s81];
 for (let i87 = 0; i87 < r86.length; i87++) {
 const a_D_82 = r86[i87];
-if (!(f1(st, R.prop(a_D_82, "drug"), R.prop(a_D_82, "liposomal")))) continue;
-out85.push(R.prop(a_D_82, "id"));
+if (!(f1(st, (a_D_82 == null ? null : (a_D_82.drug ?? null)), (a_D_82 == null ? null : (a_D_82.liposomal ?? null))))) continue;
+out85.push((a_D_82 == null ? null : (a_D_82.id ?? null)));
 }
 out85 = R.distinctList(out85);
 q83 = isList84 ? out85 : out85[0];
@@ -343,7 +343,7 @@ let out94 = [];
 const r95 = Array.isArray(s90) ? s90 : [s90];
 for (let i96 = 0; i96 < r95.length; i96++) {
 const a_C_91 = r95[i96];
-out94.push(({ "kind": R.prop(a_C_91, "kind"), "topic": R.prop(a_C_91, "topic") }));
+out94.push(({ "kind": (a_C_91 == null ? null : (a_C_91.kind ?? null)), "topic": (a_C_91 == null ? null : (a_C_91.topic ?? null)) }));
 }
 out94 = R.distinctList(out94);
 q92 = isList93 ? out94 : out94[0];
@@ -364,8 +364,8 @@ let out106 = [];
 const r107 = Array.isArray(s102) ? s102 : [s102];
 for (let i108 = 0; i108 < r107.length; i108++) {
 const a_C_103 = r107[i108];
-if (!(R.and(R.equal(R.prop(a_C_103, "kind"), R.prop(a_K_89, "kind")), R.equal(R.prop(a_C_103, "topic"), R.prop(a_K_89, "topic"))))) continue;
-out106.push(R.prop(a_C_103, "draftId"));
+if (!(R.and(R.equal((a_C_103 == null ? null : (a_C_103.kind ?? null)), (a_K_89 == null ? null : (a_K_89.kind ?? null))), R.equal((a_C_103 == null ? null : (a_C_103.topic ?? null)), (a_K_89 == null ? null : (a_K_89.topic ?? null)))))) continue;
+out106.push((a_C_103 == null ? null : (a_C_103.draftId ?? null)));
 }
 out106 = R.distinctList(out106);
 q104 = isList105 ? out106 : out106[0];
@@ -378,7 +378,7 @@ let out113 = [];
 const r114 = Array.isArray(s109) ? s109 : [s109];
 for (let i115 = 0; i115 < r114.length; i115++) {
 const a_C_110 = r114[i115];
-if (!(R.and(R.and(R.equal(R.prop(a_C_110, "kind"), R.prop(a_K_89, "kind")), R.equal(R.prop(a_C_110, "topic"), R.prop(a_K_89, "topic"))), R.not(R.inList(R.prop(a_C_110, "draftId"), d20(st), undefined))))) continue;
+if (!(R.and(R.and(R.equal((a_C_110 == null ? null : (a_C_110.kind ?? null)), (a_K_89 == null ? null : (a_K_89.kind ?? null))), R.equal((a_C_110 == null ? null : (a_C_110.topic ?? null)), (a_K_89 == null ? null : (a_K_89.topic ?? null)))), R.not(R.inList((a_C_110 == null ? null : (a_C_110.draftId ?? null)), d20(st), undefined))))) continue;
 out113.push(a_C_110);
 }
 q111 = isList112 ? out113 : out113[0];
@@ -391,13 +391,13 @@ let out120 = [];
 const r121 = Array.isArray(s116) ? s116 : [s116];
 for (let i122 = 0; i122 < r121.length; i122++) {
 const a_C_117 = r121[i122];
-if (!(R.and(R.equal(R.prop(a_C_117, "kind"), R.prop(a_K_89, "kind")), R.equal(R.prop(a_C_117, "topic"), R.prop(a_K_89, "topic"))))) continue;
-out120.push(R.prop(a_C_117, "notes"));
+if (!(R.and(R.equal((a_C_117 == null ? null : (a_C_117.kind ?? null)), (a_K_89 == null ? null : (a_K_89.kind ?? null))), R.equal((a_C_117 == null ? null : (a_C_117.topic ?? null)), (a_K_89 == null ? null : (a_K_89.topic ?? null)))))) continue;
+out120.push((a_C_117 == null ? null : (a_C_117.notes ?? null)));
 }
 out120 = R.distinctList(out120);
 q118 = isList119 ? out120 : out120[0];
 }
-out99.push(({ "kind": R.prop(a_K_89, "kind"), "topic": R.prop(a_K_89, "topic"), "draftIds": q104, "alternatives": (R.and(R.or(R.inList(R.prop(a_K_89, "kind"), ["off-pathway"], undefined), R.and(R.equal(R.prop(a_K_89, "kind"), "rule"), R.inList(R.prop(a_K_89, "topic"), M_StsDecision.d74(st.L_P), undefined))), R.exists(q111)) ? d18(st) : []), "position": (R.inList(R.prop(a_K_89, "kind"), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q118)) }));
+out99.push(({ "kind": (a_K_89 == null ? null : (a_K_89.kind ?? null)), "topic": (a_K_89 == null ? null : (a_K_89.topic ?? null)), "draftIds": q104, "alternatives": (R.and(R.or(R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_89 == null ? null : (a_K_89.kind ?? null)), "rule"), R.inList((a_K_89 == null ? null : (a_K_89.topic ?? null)), M_StsDecision.d74(st.L_P), undefined))), R.exists(q111)) ? d18(st) : []), "position": (R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q118)) }));
 }
 out99 = R.distinctList(out99);
 q97 = isList98 ? out99 : out99[0];
@@ -548,8 +548,16 @@ export function d41(st) {
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-
-  return (st.v[42] = ({ "lvef": R.toStringOp(R.prop(M_StsDecision.d78(st.L_P), "value")), "lvefDate": R.toStringOp(R.prop(M_StsDecision.d78(st.L_P), "date")), "lvefLow": M_StsDecision.d69(st.L_P), "reason": M_StsDecision.d79(st.L_P), "trabReason": M_StsDecision.d80(st.L_P), "N": M_StsDecision.d81(st.L_P), "P": M_StsDecision.d83(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d82(st.L_P), "otherAnthracyclines": M_StsDecision.d84(st.L_P), "ecog": R.toStringOp(R.prop(M_StsDecision.d77(st.L_P), "value")), "ecogDate": R.toStringOp(R.prop(M_StsDecision.d77(st.L_P), "date")), "age": R.toStringOp(M_StsDecision.d76(st.L_P)), "bilirubin": R.toStringOp(R.prop(M_StsDecision.d85(st.L_P), "value")), "bilirubinUnit": R.prop(M_StsDecision.d85(st.L_P), "unit"), "bilirubinDate": R.toStringOp(R.prop(M_StsDecision.d85(st.L_P), "date")), "histology": M_StsDecision.d75(st.L_P), "histologyName": R.prop(M_StsDecision.d38(st.L_P), "display"), "progressionDate": R.toStringOp(R.prop(M_StsDecision.d61(st.L_P), "date")) }));
+const t123 = M_StsDecision.d78(st.L_P);
+const t124 = M_StsDecision.d78(st.L_P);
+const t125 = M_StsDecision.d77(st.L_P);
+const t126 = M_StsDecision.d77(st.L_P);
+const t127 = M_StsDecision.d85(st.L_P);
+const t128 = M_StsDecision.d85(st.L_P);
+const t129 = M_StsDecision.d85(st.L_P);
+const t130 = M_StsDecision.d38(st.L_P);
+const t131 = M_StsDecision.d61(st.L_P);
+  return (st.v[42] = ({ "lvef": R.toStringOp((t123 == null ? null : (t123.value ?? null))), "lvefDate": R.toStringOp((t124 == null ? null : (t124.date ?? null))), "lvefLow": M_StsDecision.d69(st.L_P), "reason": M_StsDecision.d79(st.L_P), "trabReason": M_StsDecision.d80(st.L_P), "N": M_StsDecision.d81(st.L_P), "P": M_StsDecision.d83(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d82(st.L_P), "otherAnthracyclines": M_StsDecision.d84(st.L_P), "ecog": R.toStringOp((t125 == null ? null : (t125.value ?? null))), "ecogDate": R.toStringOp((t126 == null ? null : (t126.date ?? null))), "age": R.toStringOp(M_StsDecision.d76(st.L_P)), "bilirubin": R.toStringOp((t127 == null ? null : (t127.value ?? null))), "bilirubinUnit": (t128 == null ? null : (t128.unit ?? null)), "bilirubinDate": R.toStringOp((t129 == null ? null : (t129.date ?? null))), "histology": M_StsDecision.d75(st.L_P), "histologyName": (t130 == null ? null : (t130.display ?? null)), "progressionDate": R.toStringOp((t131 == null ? null : (t131.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
@@ -558,63 +566,63 @@ export function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r123 = M_StsDecision.d90(st.L_P);
-if (r123 == null) {
-r123 = [];
-if (r123 == null) {
-r123 = null;
+let r132 = M_StsDecision.d90(st.L_P);
+if (r132 == null) {
+r132 = [];
+if (r132 == null) {
+r132 = null;
 }
 }
-let r124 = o1;
-if (r124 == null) {
-r124 = false;
-if (r124 == null) {
-r124 = null;
+let r133 = o1;
+if (r133 == null) {
+r133 = false;
+if (r133 == null) {
+r133 = null;
 }
 }
-let r125 = M_StsDecision.d91(st.L_P);
-if (r125 == null) {
-r125 = false;
-if (r125 == null) {
-r125 = null;
+let r134 = M_StsDecision.d91(st.L_P);
+if (r134 == null) {
+r134 = false;
+if (r134 == null) {
+r134 = null;
 }
 }
-  return R.or(R.inList(o0, r123, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r124), r125));
+  return R.or(R.inList(o0, r132, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r133), r134));
 }
 // function "IsHistologySpecific"(drug)
 export function f2(st, o0) {
-const s126 = M_StsCodes.d98(st.L_Codes);
-let q128 = null;
-if (!(s126 == null)) {
-const isList129 = Array.isArray(s126);
-let out130 = [];
-const r131 = Array.isArray(s126) ? s126 : [s126];
-for (let i132 = 0; i132 < r131.length; i132++) {
-const a_O_127 = r131[i132];
-if (!(R.and(R.and(R.equal(R.prop(a_O_127, "drug"), o0), R.inList(M_StsDecision.d75(st.L_P), R.prop(a_O_127, "morphologies"), undefined)), R.or(R.not(R.prop(a_O_127, "metastaticOnly")), R.equal(M_StsDecision.d65(st.L_P), "METASTATIC"))))) continue;
-out130.push(a_O_127);
+const s135 = M_StsCodes.d98(st.L_Codes);
+let q137 = null;
+if (!(s135 == null)) {
+const isList138 = Array.isArray(s135);
+let out139 = [];
+const r140 = Array.isArray(s135) ? s135 : [s135];
+for (let i141 = 0; i141 < r140.length; i141++) {
+const a_O_136 = r140[i141];
+if (!(R.and(R.and(R.equal((a_O_136 == null ? null : (a_O_136.drug ?? null)), o0), R.inList(M_StsDecision.d75(st.L_P), (a_O_136 == null ? null : (a_O_136.morphologies ?? null)), undefined)), R.or(R.not((a_O_136 == null ? null : (a_O_136.metastaticOnly ?? null))), R.equal(M_StsDecision.d65(st.L_P), "METASTATIC"))))) continue;
+out139.push(a_O_136);
 }
-q128 = isList129 ? out130 : out130[0];
+q137 = isList138 ? out139 : out139[0];
 }
-  return R.exists(q128);
+  return R.exists(q137);
 }
 // function "Blocking"(D)
 export function f3(st, o0) {
-const s133 = [(R.equal(R.prop(o0, "drug"), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d69(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal(R.prop(o0, "drug"), "pazopanib"), R.equal(M_StsDecision.d63(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "eribulin"), M_StsDecision.d64(st.L_P)), R.not(R.equal(M_StsDecision.d63(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), M_StsDecision.d64(st.L_P)), R.not(R.inList(M_StsDecision.d63(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "pembrolizumab"), d9(st)), R.not(f2(st, R.prop(o0, "drug")))), R.not(R.and(R.equal(M_StsDecision.d63(st.L_P), "UPS"), R.equal(M_StsDecision.d65(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-let q135 = null;
-if (!(s133 == null)) {
-const isList136 = Array.isArray(s133);
-let out137 = [];
-const r138 = Array.isArray(s133) ? s133 : [s133];
-for (let i139 = 0; i139 < r138.length; i139++) {
-const a_R_134 = r138[i139];
-if (!(R.not((a_R_134 == null)))) continue;
-out137.push(a_R_134);
+const s142 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d69(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d63(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d64(st.L_P)), R.not(R.equal(M_StsDecision.d63(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d64(st.L_P)), R.not(R.inList(M_StsDecision.d63(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d63(st.L_P), "UPS"), R.equal(M_StsDecision.d65(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q144 = null;
+if (!(s142 == null)) {
+const isList145 = Array.isArray(s142);
+let out146 = [];
+const r147 = Array.isArray(s142) ? s142 : [s142];
+for (let i148 = 0; i148 < r147.length; i148++) {
+const a_R_143 = r147[i148];
+if (!(R.not((a_R_143 == null)))) continue;
+out146.push(a_R_143);
 }
-out137 = R.distinctList(out137);
-q135 = isList136 ? out137 : out137[0];
+out146 = R.distinctList(out146);
+q144 = isList145 ? out146 : out146[0];
 }
-  return q135;
+  return q144;
 }
 // function "IsCombination"(drug)
 export function f4(st, o0) {
@@ -633,21 +641,21 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s140 = [(R.and(R.and(R.prop(o0, "anthracycline"), R.not(M_StsDecision.d62(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d62(st.L_P)), R.not((M_StsDecision.d79(st.L_P) == null))), R.or(R.prop(o0, "anthracycline"), R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "trabectedin"), R.not(M_StsDecision.d62(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d69(st.L_P), R.not((M_StsDecision.d80(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), p(st, "Order Sign", false)), R.not(R.prop(o0, "mesna"))), R.not(M_StsDecision.d88(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList(R.prop(o0, "drug"), M_StsCodes.d97(st.L_Codes), undefined), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d86(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d72(st.L_P), f4(st, R.prop(o0, "drug"))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d87(st.L_P), f6(st, R.prop(o0, "drug"))), R.inList(M_StsDecision.d65(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (M_StsDecision.d73(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, R.prop(o0, "drug"), R.prop(o0, "liposomal"))) ? R.as(null, K0, false) : (f5(st, R.prop(o0, "drug")) ? "S-REPEAT" : R.as(null, K0, false)))];
-let q142 = null;
-if (!(s140 == null)) {
-const isList143 = Array.isArray(s140);
-let out144 = [];
-const r145 = Array.isArray(s140) ? s140 : [s140];
-for (let i146 = 0; i146 < r145.length; i146++) {
-const a_R_141 = r145[i146];
-if (!(R.not((a_R_141 == null)))) continue;
-out144.push(a_R_141);
+const s149 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d62(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d62(st.L_P)), R.not((M_StsDecision.d79(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d62(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d69(st.L_P), R.not((M_StsDecision.d80(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d88(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d97(st.L_Codes), undefined), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d86(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d72(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d87(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d65(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d73(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q151 = null;
+if (!(s149 == null)) {
+const isList152 = Array.isArray(s149);
+let out153 = [];
+const r154 = Array.isArray(s149) ? s149 : [s149];
+for (let i155 = 0; i155 < r154.length; i155++) {
+const a_R_150 = r154[i155];
+if (!(R.not((a_R_150 == null)))) continue;
+out153.push(a_R_150);
 }
-out144 = R.distinctList(out144);
-q142 = isList143 ? out144 : out144[0];
+out153 = R.distinctList(out153);
+q151 = isList152 ? out153 : out153[0];
 }
-  return q142;
+  return q151;
 }
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
@@ -661,78 +669,79 @@ export function f9(st, o0) {
 }
 // function "OnPathwayNode"(D)
 export function f10(st, o0) {
-let c168;
-if (R.prop(o0, "liposomal")) {
-c168 = R.as(null, K0, false);
+let c178;
+if ((o0 == null ? null : (o0.liposomal ?? null))) {
+c178 = R.as(null, K0, false);
 } else {
-const s149 = d17(st);
-let q151 = null;
-if (!(s149 == null)) {
-const isList152 = Array.isArray(s149);
-let out153 = [];
-const r154 = Array.isArray(s149) ? s149 : [s149];
-for (let i155 = 0; i155 < r154.length; i155++) {
-const a_N_150 = r154[i155];
-if (!(R.or(R.inList(R.prop(o0, "drug"), f9(st, R.prop(a_N_150, "id")), undefined), R.and(R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(R.prop(a_N_150, "id"), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-const s156 = f9(st, R.prop(a_N_150, "id"));
-let q158 = null;
+const s158 = d17(st);
+let q160 = null;
+if (!(s158 == null)) {
+const isList161 = Array.isArray(s158);
+let out162 = [];
+const r163 = Array.isArray(s158) ? s158 : [s158];
+for (let i164 = 0; i164 < r163.length; i164++) {
+const a_N_159 = r163[i164];
+if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_159 == null ? null : (a_N_159.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_159 == null ? null : (a_N_159.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s165 = f9(st, (a_N_159 == null ? null : (a_N_159.id ?? null)));
+let q167 = null;
+if (!(s165 == null)) {
+const isList168 = Array.isArray(s165);
+let out169 = [];
+const r170 = Array.isArray(s165) ? s165 : [s165];
+for (let i171 = 0; i171 < r170.length; i171++) {
+const a_X_166 = r170[i171];
+if (!(R.inList(a_X_166, d5(st), undefined))) continue;
+out169.push(a_X_166);
+}
+out169 = R.distinctList(out169);
+q167 = isList168 ? out169 : out169[0];
+}
+out162.push(({ "id": (a_N_159 == null ? null : (a_N_159.id ?? null)), "score": R.add(R.multiply(10, R.count(q167)), (R.includes(d5(st), f9(st, (a_N_159 == null ? null : (a_N_159.id ?? null))), undefined) ? 5 : 0)) }));
+}
+out162 = R.distinctList(out162);
+q160 = isList161 ? out162 : out162[0];
+}
+const s156 = q160;
+let q172 = null;
 if (!(s156 == null)) {
-const isList159 = Array.isArray(s156);
-let out160 = [];
-const r161 = Array.isArray(s156) ? s156 : [s156];
-for (let i162 = 0; i162 < r161.length; i162++) {
-const a_X_157 = r161[i162];
-if (!(R.inList(a_X_157, d5(st), undefined))) continue;
-out160.push(a_X_157);
+const isList173 = Array.isArray(s156);
+let out174 = [];
+const r175 = Array.isArray(s156) ? s156 : [s156];
+for (let i176 = 0; i176 < r175.length; i176++) {
+const a_T_157 = r175[i176];
+out174.push(a_T_157);
 }
-out160 = R.distinctList(out160);
-q158 = isList159 ? out160 : out160[0];
+out174 = R.distinctList(out174);
+out174 = R.mergeSort(out174, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+q172 = isList173 ? out174 : out174[0];
 }
-out153.push(({ "id": R.prop(a_N_150, "id"), "score": R.add(R.multiply(10, R.count(q158)), (R.includes(d5(st), f9(st, R.prop(a_N_150, "id")), undefined) ? 5 : 0)) }));
+const t177 = R.first(q172);
+c178 = (t177 == null ? null : (t177.id ?? null));
 }
-out153 = R.distinctList(out153);
-q151 = isList152 ? out153 : out153[0];
-}
-const s147 = q151;
-let q163 = null;
-if (!(s147 == null)) {
-const isList164 = Array.isArray(s147);
-let out165 = [];
-const r166 = Array.isArray(s147) ? s147 : [s147];
-for (let i167 = 0; i167 < r166.length; i167++) {
-const a_T_148 = r166[i167];
-out165.push(a_T_148);
-}
-out165 = R.distinctList(out165);
-out165 = R.mergeSort(out165, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
-q163 = isList164 ? out165 : out165[0];
-}
-c168 = R.prop(R.first(q163), "id");
-}
-  return c168;
+  return c178;
 }
 // function "NextStepNode"(drug)
 export function f11(st, o0) {
-let c176;
+let c186;
 if (R.not(R.exists(M_StsDecision.d35(st.L_P)))) {
-c176 = R.as(null, K0, false);
+c186 = R.as(null, K0, false);
 } else {
-const s169 = d1(st);
-let q171 = null;
-if (!(s169 == null)) {
-const isList172 = Array.isArray(s169);
-let out173 = [];
-const r174 = Array.isArray(s169) ? s169 : [s169];
-for (let i175 = 0; i175 < r174.length; i175++) {
-const a_N_170 = r174[i175];
-if (!(R.and(R.equal(R.prop(a_N_170, "role"), "next"), R.inList(o0, f9(st, R.prop(a_N_170, "id")), undefined)))) continue;
-out173.push(R.prop(a_N_170, "id"));
+const s179 = d1(st);
+let q181 = null;
+if (!(s179 == null)) {
+const isList182 = Array.isArray(s179);
+let out183 = [];
+const r184 = Array.isArray(s179) ? s179 : [s179];
+for (let i185 = 0; i185 < r184.length; i185++) {
+const a_N_180 = r184[i185];
+if (!(R.and(R.equal((a_N_180 == null ? null : (a_N_180.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_180 == null ? null : (a_N_180.id ?? null))), undefined)))) continue;
+out183.push((a_N_180 == null ? null : (a_N_180.id ?? null)));
 }
-q171 = isList172 ? out173 : out173[0];
+q181 = isList182 ? out183 : out183[0];
 }
-c176 = R.first(q171);
+c186 = R.first(q181);
 }
-  return c176;
+  return c186;
 }
 // function "LaterLineEarlyNode"(drug)
 export function f12(st, o0) {
@@ -746,127 +755,127 @@ export function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 export function f14(st, o0) {
-let c185;
-if (f0(st, R.prop(o0, "drug"))) {
-c185 = f13(st, R.prop(o0, "id"), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d124(st.L_Codes)]);
+let c195;
+if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
+c195 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d124(st.L_Codes)]);
 } else {
-let c184;
+let c194;
 if (d8(st)) {
-const s177 = [];
-let q179 = null;
-if (!(s177 == null)) {
-const isList180 = Array.isArray(s177);
-let out181 = [];
-const r182 = Array.isArray(s177) ? s177 : [s177];
-for (let i183 = 0; i183 < r182.length; i183++) {
-const a_X_178 = r182[i183];
-out181.push(R.as(a_X_178, K0, false));
+const s187 = [];
+let q189 = null;
+if (!(s187 == null)) {
+const isList190 = Array.isArray(s187);
+let out191 = [];
+const r192 = Array.isArray(s187) ? s187 : [s187];
+for (let i193 = 0; i193 < r192.length; i193++) {
+const a_X_188 = r192[i193];
+out191.push(R.as(a_X_188, K0, false));
 }
-q179 = isList180 ? out181 : out181[0];
+q189 = isList190 ? out191 : out191[0];
 }
-c184 = f13(st, R.prop(o0, "id"), "position-unknown", "POSITION-UNKNOWN", q179);
+c194 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q189);
 } else {
-c184 = f15(st, o0, f10(st, o0));
+c194 = f15(st, o0, f10(st, o0));
 }
-c185 = c184;
+c195 = c194;
 }
-  return c185;
+  return c195;
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
 export function f15(st, o0, o1) {
-let c193;
+let c203;
 if (R.not((o1 == null))) {
-const s186 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d130(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal(R.prop(o0, "drug"), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K0, false))];
-let q188 = null;
-if (!(s186 == null)) {
-const isList189 = Array.isArray(s186);
-let out190 = [];
-const r191 = Array.isArray(s186) ? s186 : [s186];
-for (let i192 = 0; i192 < r191.length; i192++) {
-const a_X_187 = r191[i192];
-if (!(R.not((a_X_187 == null)))) continue;
-out190.push(a_X_187);
+const s196 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d130(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K0, false))];
+let q198 = null;
+if (!(s196 == null)) {
+const isList199 = Array.isArray(s196);
+let out200 = [];
+const r201 = Array.isArray(s196) ? s196 : [s196];
+for (let i202 = 0; i202 < r201.length; i202++) {
+const a_X_197 = r201[i202];
+if (!(R.not((a_X_197 == null)))) continue;
+out200.push(a_X_197);
 }
-out190 = R.distinctList(out190);
-q188 = isList189 ? out190 : out190[0];
+out200 = R.distinctList(out200);
+q198 = isList199 ? out200 : out200[0];
 }
-c193 = f13(st, R.prop(o0, "id"), "on-pathway", o1, q188);
+c203 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q198);
 } else {
-c193 = f16(st, o0, f11(st, R.prop(o0, "drug")));
+c203 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c193;
+  return c203;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
 export function f16(st, o0, o1) {
-let c201;
+let c211;
 if (R.not((o1 == null))) {
-const s194 = [];
-let q196 = null;
-if (!(s194 == null)) {
-const isList197 = Array.isArray(s194);
-let out198 = [];
-const r199 = Array.isArray(s194) ? s194 : [s194];
-for (let i200 = 0; i200 < r199.length; i200++) {
-const a_X_195 = r199[i200];
-out198.push(R.as(a_X_195, K0, false));
+const s204 = [];
+let q206 = null;
+if (!(s204 == null)) {
+const isList207 = Array.isArray(s204);
+let out208 = [];
+const r209 = Array.isArray(s204) ? s204 : [s204];
+for (let i210 = 0; i210 < r209.length; i210++) {
+const a_X_205 = r209[i210];
+out208.push(R.as(a_X_205, K0, false));
 }
-q196 = isList197 ? out198 : out198[0];
+q206 = isList207 ? out208 : out208[0];
 }
-c201 = f13(st, R.prop(o0, "id"), "next-step-early", o1, q196);
+c211 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q206);
 } else {
-c201 = f17(st, o0, f12(st, R.prop(o0, "drug")));
+c211 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c201;
+  return c211;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 export function f17(st, o0, o1) {
 
-  return (R.not((o1 == null)) ? f13(st, R.prop(o0, "id"), "later-line-early", o1, [M_StsCodes.d129(st.L_Codes)]) : (f2(st, R.prop(o0, "drug")) ? f13(st, R.prop(o0, "id"), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [R.prop(o0, "drug")]) : f13(st, R.prop(o0, "id"), "off-pathway", "OFF-PATHWAY", (R.prop(o0, "liposomal") ? [M_StsCodes.d126(st.L_Codes)] : []))));
+  return (R.not((o1 == null)) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d129(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f13(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d126(st.L_Codes)] : []))));
 }
 // function "ClassifyOutside"(D)
 export function f18(st, o0) {
 
-  return (R.and(M_StsDecision.d62(st.L_P), R.prop(o0, "anthracycline")) ? [f13(st, R.prop(o0, "id"), "pediatric", "X-PEDIATRIC", [M_StsCodes.d128(st.L_Codes)])] : []);
+  return (R.and(M_StsDecision.d62(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d128(st.L_Codes)])] : []);
 }
-const T202 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T203 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T204 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T205 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T206 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T207 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T208 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T209 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T210 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T211 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T212 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T213 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T214 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T215 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T216 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T217 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T218 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T219 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T220 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T212 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T213 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T214 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T215 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T216 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T217 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T218 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T219 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T220 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T221 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T222 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T223 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T224 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T225 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T226 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T227 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T228 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T229 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T202),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T203),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T204),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T205),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T206),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T207),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T208),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T209),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T210),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T211),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T212),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T213),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T214),
-  "Card": (st, ...args) => R.dispatch(st, args, T215),
-  "Classify": (st, ...args) => R.dispatch(st, args, T216),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T217),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T218),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T219),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T220),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T212),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T213),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T214),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T215),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T216),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T217),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T218),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T219),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T220),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T221),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T222),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T223),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T224),
+  "Card": (st, ...args) => R.dispatch(st, args, T225),
+  "Classify": (st, ...args) => R.dispatch(st, args, T226),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T227),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T228),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T229),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T230),
 };
 const F = f;
 export const d = {

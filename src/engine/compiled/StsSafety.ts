@@ -25,6 +25,14 @@ const P6 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
 const P7 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "code");
 const P8 = R.primitiveValuePlan("{http://hl7.org/fhir}CodeableConcept", "text");
 const P9 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
+const Q0 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
+const Q1 = R.readPlan("{http://hl7.org/fhir}Condition", "stage");
+const Q2 = R.readPlan("{http://hl7.org/fhir}Condition.Stage", "summary");
+const Q3 = R.readPlan("{http://hl7.org/fhir}Observation", "interpretation");
+const Q4 = R.readPlan("{http://hl7.org/fhir}Observation", "referenceRange");
+const Q5 = R.readPlan("{http://hl7.org/fhir}Observation.ReferenceRange", "high");
+const Q6 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q7 = R.readPlan("{http://hl7.org/fhir}Observation", "code");
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
@@ -161,7 +169,8 @@ r15 = null;
 export function d11(st) {
   const x = st.v[11];
   if (x !== undefined) return x;
-let r16 = R.prop(M_StsTreatment.d92(st.L_Tx), "class");
+const t17 = M_StsTreatment.d92(st.L_Tx);
+let r16 = (t17 == null ? null : (t17.class ?? null));
 if (r16 == null) {
 r16 = "UNKNOWN";
 if (r16 == null) {
@@ -174,8 +183,8 @@ r16 = null;
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-
-  return (st.v[12] = R.prop(M_StsTreatment.d92(st.L_Tx), "code"));
+const t18 = M_StsTreatment.d92(st.L_Tx);
+  return (st.v[12] = (t18 == null ? null : (t18.code ?? null)));
 }
 // define "Histology Known"
 export function d13(st) {
@@ -188,8 +197,8 @@ export function d13(st) {
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
-
-  return (st.v[14] = R.exists(R.prop(M_StsTreatment.d92(st.L_Tx), "conflict")));
+const t19 = M_StsTreatment.d92(st.L_Tx);
+  return (st.v[14] = R.exists((t19 == null ? null : (t19.conflict ?? null))));
 }
 // define "Second Primary"
 export function d15(st) {
@@ -216,60 +225,64 @@ export function d17(st) {
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-let r17 = R.prop(M_StsTreatment.d93(st.L_Tx), "extent");
-if (r17 == null) {
-r17 = "UNKNOWN";
-if (r17 == null) {
-r17 = null;
+const t21 = M_StsTreatment.d93(st.L_Tx);
+let r20 = (t21 == null ? null : (t21.extent ?? null));
+if (r20 == null) {
+r20 = "UNKNOWN";
+if (r20 == null) {
+r20 = null;
 }
 }
-  return (st.v[18] = r17);
+  return (st.v[18] = r20);
 }
 // define "Site"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-let r18 = R.prop(M_StsTreatment.d94(st.L_Tx), "site");
-if (r18 == null) {
-r18 = "UNKNOWN";
-if (r18 == null) {
-r18 = null;
+const t23 = M_StsTreatment.d94(st.L_Tx);
+let r22 = (t23 == null ? null : (t23.site ?? null));
+if (r22 == null) {
+r22 = "UNKNOWN";
+if (r22 == null) {
+r22 = null;
 }
 }
-  return (st.v[19] = r18);
+  return (st.v[19] = r22);
 }
 // define "Grade"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-
-  return (st.v[20] = R.prop(M_StsTreatment.d95(st.L_Tx), "grade"));
+const t24 = M_StsTreatment.d95(st.L_Tx);
+  return (st.v[20] = (t24 == null ? null : (t24.grade ?? null)));
 }
 // define "Surgery Done"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-let r19 = R.prop(M_StsTreatment.d96(st.L_Tx), "done");
-if (r19 == null) {
-r19 = false;
-if (r19 == null) {
-r19 = null;
+const t26 = M_StsTreatment.d96(st.L_Tx);
+let r25 = (t26 == null ? null : (t26.done ?? null));
+if (r25 == null) {
+r25 = false;
+if (r25 == null) {
+r25 = null;
 }
 }
-  return (st.v[21] = r19);
+  return (st.v[21] = r25);
 }
 // define "RT Done"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-let r20 = R.prop(M_StsTreatment.d97(st.L_Tx), "done");
-if (r20 == null) {
-r20 = false;
-if (r20 == null) {
-r20 = null;
+const t28 = M_StsTreatment.d97(st.L_Tx);
+let r27 = (t28 == null ? null : (t28.done ?? null));
+if (r27 == null) {
+r27 = false;
+if (r27 == null) {
+r27 = null;
 }
 }
-  return (st.v[22] = r20);
+  return (st.v[22] = r27);
 }
 // define "Dx Age"
 export function d23(st) {
@@ -282,131 +295,137 @@ export function d23(st) {
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-
-  return (st.v[24] = (d4(st) ? R.as(null, K0, false) : R.prop(d23(st), "value")));
+let c30;
+if (d4(st)) {
+c30 = R.as(null, K0, false);
+} else {
+const t29 = d23(st);
+c30 = (t29 == null ? null : (t29.value ?? null));
+}
+  return (st.v[24] = c30);
 }
 // define "Pediatric"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-let r21 = R.less(d24(st), 18);
-if (r21 == null) {
-r21 = false;
-if (r21 == null) {
-r21 = null;
+let r31 = R.less(d24(st), 18);
+if (r31 == null) {
+r31 = false;
+if (r31 == null) {
+r31 = null;
 }
 }
-  return (st.v[25] = r21);
+  return (st.v[25] = r31);
 }
 // define "Earliest Metastatic Date"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s22 = M_StsTreatment.d99(st.L_Tx);
-let q24 = null;
-if (!(s22 == null)) {
-const isList25 = Array.isArray(s22);
-let out26 = [];
-const r27 = Array.isArray(s22) ? s22 : [s22];
-for (let i28 = 0; i28 < r27.length; i28++) {
-const a_E_23 = r27[i28];
-out26.push(R.prop(a_E_23, "date"));
+const s32 = M_StsTreatment.d99(st.L_Tx);
+let q34 = null;
+if (!(s32 == null)) {
+const isList35 = Array.isArray(s32);
+let out36 = [];
+const r37 = Array.isArray(s32) ? s32 : [s32];
+for (let i38 = 0; i38 < r37.length; i38++) {
+const a_E_33 = r37[i38];
+out36.push((a_E_33 == null ? null : (a_E_33.date ?? null)));
 }
-out26 = R.distinctList(out26);
-q24 = isList25 ? out26 : out26[0];
+out36 = R.distinctList(out36);
+q34 = isList35 ? out36 : out36[0];
 }
-  return (st.v[26] = R.min(q24));
+  return (st.v[26] = R.min(q34));
 }
 // define "Stage I-II Recorded"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s29 = M_StsTreatment.d101(st.L_Tx);
-let q31 = null;
-if (!(s29 == null)) {
-const isList32 = Array.isArray(s29);
-let out33 = [];
-const r34 = Array.isArray(s29) ? s29 : [s29];
-for (let i35 = 0; i35 < r34.length; i35++) {
-const a_O_30 = r34[i35];
-const s36 = M_StsTreatment.d100(st.L_Tx);
-let q38 = null;
-if (!(s36 == null)) {
-const isList39 = Array.isArray(s36);
-let out40 = [];
-const r41 = Array.isArray(s36) ? s36 : [s36];
-for (let i42 = 0; i42 < r41.length; i42++) {
-const a_E_37 = r41[i42];
-if (!(R.equal(R.prop(a_E_37, "kind"), "stage-group"))) continue;
-out40.push(R.prop(a_E_37, "resource"));
+const s39 = M_StsTreatment.d101(st.L_Tx);
+let q41 = null;
+if (!(s39 == null)) {
+const isList42 = Array.isArray(s39);
+let out43 = [];
+const r44 = Array.isArray(s39) ? s39 : [s39];
+for (let i45 = 0; i45 < r44.length; i45++) {
+const a_O_40 = r44[i45];
+const s46 = M_StsTreatment.d100(st.L_Tx);
+let q48 = null;
+if (!(s46 == null)) {
+const isList49 = Array.isArray(s46);
+let out50 = [];
+const r51 = Array.isArray(s46) ? s46 : [s46];
+for (let i52 = 0; i52 < r51.length; i52++) {
+const a_E_47 = r51[i52];
+if (!(R.equal((a_E_47 == null ? null : (a_E_47.kind ?? null)), "stage-group"))) continue;
+out50.push((a_E_47 == null ? null : (a_E_47.resource ?? null)));
 }
-out40 = R.distinctList(out40);
-q38 = isList39 ? out40 : out40[0];
+out50 = R.distinctList(out50);
+q48 = isList49 ? out50 : out50[0];
 }
-if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_30, P0)), q38, undefined), f0(st, R.as(R.prop(a_O_30, "value"), K1, false))))) continue;
-out33.push(a_O_30);
+if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_40, P0)), q48, undefined), f0(st, R.as(R.fhirProp(a_O_40, Q0), K1, false))))) continue;
+out43.push(a_O_40);
 }
-q31 = isList32 ? out33 : out33[0];
+q41 = isList42 ? out43 : out43[0];
 }
-const s45 = M_StsTreatment.d102(st.L_Tx);
-let q47 = null;
-if (!(s45 == null)) {
-const isList48 = Array.isArray(s45);
-let out49 = [];
-const r50 = Array.isArray(s45) ? s45 : [s45];
-for (let i51 = 0; i51 < r50.length; i51++) {
-const a_C_46 = r50[i51];
-const s52 = R.prop(a_C_46, "stage");
-let q54 = null;
-if (!(s52 == null)) {
-const isList55 = Array.isArray(s52);
-let out56 = [];
-const r57 = Array.isArray(s52) ? s52 : [s52];
-for (let i58 = 0; i58 < r57.length; i58++) {
-const a_S_53 = r57[i58];
-out56.push(f0(st, R.prop(a_S_53, "summary")));
+const s55 = M_StsTreatment.d102(st.L_Tx);
+let q57 = null;
+if (!(s55 == null)) {
+const isList58 = Array.isArray(s55);
+let out59 = [];
+const r60 = Array.isArray(s55) ? s55 : [s55];
+for (let i61 = 0; i61 < r60.length; i61++) {
+const a_C_56 = r60[i61];
+const s62 = R.fhirProp(a_C_56, Q1);
+let q64 = null;
+if (!(s62 == null)) {
+const isList65 = Array.isArray(s62);
+let out66 = [];
+const r67 = Array.isArray(s62) ? s62 : [s62];
+for (let i68 = 0; i68 < r67.length; i68++) {
+const a_S_63 = r67[i68];
+out66.push(f0(st, R.fhirProp(a_S_63, Q2)));
 }
-out56 = R.distinctList(out56);
-q54 = isList55 ? out56 : out56[0];
+out66 = R.distinctList(out66);
+q64 = isList65 ? out66 : out66[0];
 }
-out49.push(q54);
+out59.push(q64);
 }
-out49 = R.distinctList(out49);
-q47 = isList48 ? out49 : out49[0];
+out59 = R.distinctList(out59);
+q57 = isList58 ? out59 : out59[0];
 }
-const s43 = R.flatten(q47);
-let q59 = null;
-if (!(s43 == null)) {
-const isList60 = Array.isArray(s43);
-let out61 = [];
-const r62 = Array.isArray(s43) ? s43 : [s43];
-for (let i63 = 0; i63 < r62.length; i63++) {
-const a_B_44 = r62[i63];
-if (!(a_B_44)) continue;
-out61.push(a_B_44);
+const s53 = R.flatten(q57);
+let q69 = null;
+if (!(s53 == null)) {
+const isList70 = Array.isArray(s53);
+let out71 = [];
+const r72 = Array.isArray(s53) ? s53 : [s53];
+for (let i73 = 0; i73 < r72.length; i73++) {
+const a_B_54 = r72[i73];
+if (!(a_B_54)) continue;
+out71.push(a_B_54);
 }
-q59 = isList60 ? out61 : out61[0];
+q69 = isList70 ? out71 : out71[0];
 }
-  return (st.v[27] = R.or(R.exists(q31), R.exists(q59)));
+  return (st.v[27] = R.or(R.exists(q41), R.exists(q69)));
 }
 // define "Current Drugs"
 export function d28(st) {
   const x = st.v[28];
   if (x !== undefined) return x;
-const s64 = M_StsTreatment.d21(st.L_Tx);
-let q66 = null;
-if (!(s64 == null)) {
-const isList67 = Array.isArray(s64);
-let out68 = [];
-const r69 = Array.isArray(s64) ? s64 : [s64];
-for (let i70 = 0; i70 < r69.length; i70++) {
-const a_C_65 = r69[i70];
-out68.push(R.prop(a_C_65, "drug"));
+const s74 = M_StsTreatment.d21(st.L_Tx);
+let q76 = null;
+if (!(s74 == null)) {
+const isList77 = Array.isArray(s74);
+let out78 = [];
+const r79 = Array.isArray(s74) ? s74 : [s74];
+for (let i80 = 0; i80 < r79.length; i80++) {
+const a_C_75 = r79[i80];
+out78.push((a_C_75 == null ? null : (a_C_75.drug ?? null)));
 }
-out68 = R.distinctList(out68);
-q66 = isList67 ? out68 : out68[0];
+out78 = R.distinctList(out78);
+q76 = isList77 ? out78 : out78[0];
 }
-  return (st.v[28] = q66);
+  return (st.v[28] = q76);
 }
 // define "Prior Drugs"
 export function d29(st) {
@@ -447,20 +466,20 @@ export function d33(st) {
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-const s71 = M_StsTreatment.d107(st.L_Tx);
-let q73 = null;
-if (!(s71 == null)) {
-const isList74 = Array.isArray(s71);
-let out75 = [];
-const r76 = Array.isArray(s71) ? s71 : [s71];
-for (let i77 = 0; i77 < r76.length; i77++) {
-const a_S_72 = r76[i77];
+const s81 = M_StsTreatment.d107(st.L_Tx);
+let q83 = null;
+if (!(s81 == null)) {
+const isList84 = Array.isArray(s81);
+let out85 = [];
+const r86 = Array.isArray(s81) ? s81 : [s81];
+for (let i87 = 0; i87 < r86.length; i87++) {
+const a_S_82 = r86[i87];
 if (!(R.not(d5(st)))) continue;
-out75.push(({ "key": R.prop(a_S_72, "key"), "status": R.prop(a_S_72, "status"), "code": R.prop(a_S_72, "code"), "text": R.prop(a_S_72, "text"), "date": R.prop(a_S_72, "date"), "dayNumber": M_StsTreatment.f0(st.L_Tx, R.prop(a_S_72, "date")) }));
+out85.push(({ "key": (a_S_82 == null ? null : (a_S_82.key ?? null)), "status": (a_S_82 == null ? null : (a_S_82.status ?? null)), "code": (a_S_82 == null ? null : (a_S_82.code ?? null)), "text": (a_S_82 == null ? null : (a_S_82.text ?? null)), "date": (a_S_82 == null ? null : (a_S_82.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_82 == null ? null : (a_S_82.date ?? null))) }));
 }
-q73 = isList74 ? out75 : out75[0];
+q83 = isList84 ? out85 : out85[0];
 }
-  return (st.v[34] = q73);
+  return (st.v[34] = q83);
 }
 // define "Maintenance Progression"
 export function d35(st) {
@@ -480,83 +499,83 @@ export function d36(st) {
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-let r78 = d36(st);
-if (r78 == null) {
-r78 = false;
-if (r78 == null) {
-r78 = null;
+let r88 = d36(st);
+if (r88 == null) {
+r88 = false;
+if (r88 == null) {
+r88 = null;
 }
 }
-  return (st.v[37] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r78)));
+  return (st.v[37] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r88)));
 }
 // define "Anthracycline Before Metastatic"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
-let c94;
+let c104;
 if (R.not(d33(st))) {
-c94 = false;
+c104 = false;
 } else {
-const s79 = M_StsTreatment.d37(st.L_Tx);
-let q81 = null;
-if (!(s79 == null)) {
-const isList82 = Array.isArray(s79);
-let out83 = [];
-const r84 = Array.isArray(s79) ? s79 : [s79];
-for (let i85 = 0; i85 < r84.length; i85++) {
-const a_E_80 = r84[i85];
-if (!(R.less(R.prop(a_E_80, "lastDate"), R.dateFrom(d26(st))))) continue;
-out83.push(a_E_80);
+const s89 = M_StsTreatment.d37(st.L_Tx);
+let q91 = null;
+if (!(s89 == null)) {
+const isList92 = Array.isArray(s89);
+let out93 = [];
+const r94 = Array.isArray(s89) ? s89 : [s89];
+for (let i95 = 0; i95 < r94.length; i95++) {
+const a_E_90 = r94[i95];
+if (!(R.less((a_E_90 == null ? null : (a_E_90.lastDate ?? null)), R.dateFrom(d26(st))))) continue;
+out93.push(a_E_90);
 }
-q81 = isList82 ? out83 : out83[0];
+q91 = isList92 ? out93 : out93[0];
 }
-let c93;
-if (R.exists(q81)) {
-c93 = true;
+let c103;
+if (R.exists(q91)) {
+c103 = true;
 } else {
-const s86 = M_StsTreatment.d37(st.L_Tx);
-let q88 = null;
-if (!(s86 == null)) {
-const isList89 = Array.isArray(s86);
-let out90 = [];
-const r91 = Array.isArray(s86) ? s86 : [s86];
-for (let i92 = 0; i92 < r91.length; i92++) {
-const a_E_87 = r91[i92];
-if (!((R.prop(a_E_87, "lastDate") == null))) continue;
-out90.push(a_E_87);
-}
-q88 = isList89 ? out90 : out90[0];
-}
-c93 = (R.or((d26(st) == null), R.exists(q88)) ? R.as(null, K3, false) : false);
-}
-c94 = c93;
-}
-  return (st.v[38] = c94);
-}
-// define "Latest Disease Status"
-export function d39(st) {
-  const x = st.v[39];
-  if (x !== undefined) return x;
-const s96 = d34(st);
+const s96 = M_StsTreatment.d37(st.L_Tx);
 let q98 = null;
 if (!(s96 == null)) {
 const isList99 = Array.isArray(s96);
 let out100 = [];
 const r101 = Array.isArray(s96) ? s96 : [s96];
 for (let i102 = 0; i102 < r101.length; i102++) {
-const a_S_97 = r101[i102];
-out100.push(R.prop(a_S_97, "dayNumber"));
+const a_E_97 = r101[i102];
+if (!(((a_E_97 == null ? null : (a_E_97.lastDate ?? null)) == null))) continue;
+out100.push(a_E_97);
 }
 q98 = isList99 ? out100 : out100[0];
 }
-let r95 = f2(st, "progression", R.max(q98), false);
-if (r95 == null) {
-r95 = f3(st, d34(st));
-if (r95 == null) {
-r95 = null;
+c103 = (R.or((d26(st) == null), R.exists(q98)) ? R.as(null, K3, false) : false);
+}
+c104 = c103;
+}
+  return (st.v[38] = c104);
+}
+// define "Latest Disease Status"
+export function d39(st) {
+  const x = st.v[39];
+  if (x !== undefined) return x;
+const s106 = d34(st);
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_S_107 = r111[i112];
+out110.push((a_S_107 == null ? null : (a_S_107.dayNumber ?? null)));
+}
+q108 = isList109 ? out110 : out110[0];
+}
+let r105 = f2(st, "progression", R.max(q108), false);
+if (r105 == null) {
+r105 = f3(st, d34(st));
+if (r105 == null) {
+r105 = null;
 }
 }
-  return (st.v[39] = r95);
+  return (st.v[39] = r105);
 }
 // define "Progression Since Current Start"
 export function d40(st) {
@@ -576,28 +595,34 @@ export function d41(st) {
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-
-  return (st.v[42] = f1(st, R.prop(d41(st), "startNumber"), true));
+const t113 = d41(st);
+  return (st.v[42] = f1(st, (t113 == null ? null : (t113.startNumber ?? null)), true));
 }
 // define "Later Line No Progression"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-
-  return (st.v[43] = (R.or(R.not((d42(st) == null)), (d41(st) == null)) ? R.as(null, K2, false) : f2(st, "no-progression", R.prop(d41(st), "endNumber"), true)));
+let c115;
+if (R.or(R.not((d42(st) == null)), (d41(st) == null))) {
+c115 = R.as(null, K2, false);
+} else {
+const t114 = d41(st);
+c115 = f2(st, "no-progression", (t114 == null ? null : (t114.endNumber ?? null)), true);
+}
+  return (st.v[43] = c115);
 }
 // define "Later Line Status"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
-let r103 = d42(st);
-if (r103 == null) {
-r103 = d43(st);
-if (r103 == null) {
-r103 = null;
+let r116 = d42(st);
+if (r116 == null) {
+r116 = d43(st);
+if (r116 == null) {
+r116 = null;
 }
 }
-  return (st.v[44] = ({ "kind": (R.not((d42(st) == null)) ? "progression" : (R.not((d43(st) == null)) ? "no-progression" : "unknown")), "reading": r103 }));
+  return (st.v[44] = ({ "kind": (R.not((d42(st) == null)) ? "progression" : (R.not((d43(st) == null)) ? "no-progression" : "unknown")), "reading": r116 }));
 }
 // define "Now Date"
 export function d45(st) {
@@ -610,88 +635,89 @@ export function d45(st) {
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-const s106 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q108 = null;
-if (!(s106 == null)) {
-const isList109 = Array.isArray(s106);
-let out110 = [];
-const r111 = Array.isArray(s106) ? s106 : [s106];
-for (let i112 = 0; i112 < r111.length; i112++) {
-const a_O_107 = r111[i112];
-if (!(M_StsCommon.f34(st.L_Common, a_O_107))) continue;
-out110.push(a_O_107);
+const s119 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q121 = null;
+if (!(s119 == null)) {
+const isList122 = Array.isArray(s119);
+let out123 = [];
+const r124 = Array.isArray(s119) ? s119 : [s119];
+for (let i125 = 0; i125 < r124.length; i125++) {
+const a_O_120 = r124[i125];
+if (!(M_StsCommon.f34(st.L_Common, a_O_120))) continue;
+out123.push(a_O_120);
 }
-q108 = isList109 ? out110 : out110[0];
+q121 = isList122 ? out123 : out123[0];
 }
-const s104 = q108;
-let q113 = null;
-if (!(s104 == null)) {
-const isList114 = Array.isArray(s104);
-let out115 = [];
-const r116 = Array.isArray(s104) ? s104 : [s104];
-for (let i117 = 0; i117 < r116.length; i117++) {
-const a_O_105 = r116[i117];
-const x119 = a_O_105;
-const l_taken_118 = (x119 == null ? M_StsCommon.f26(st.L_Common, x119) : M_StsCommon.f20(st.L_Common, x119));
-if (!(R.and(R.not((l_taken_118 == null)), R.not((R.prop(a_O_105, "value") == null))))) continue;
-out115.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_105), "text": M_StsCommon.f58(st.L_Common, a_O_105), "date": l_taken_118, "source": f4(st, a_O_105), "code": f5(st, a_O_105) }));
+const s117 = q121;
+let q126 = null;
+if (!(s117 == null)) {
+const isList127 = Array.isArray(s117);
+let out128 = [];
+const r129 = Array.isArray(s117) ? s117 : [s117];
+for (let i130 = 0; i130 < r129.length; i130++) {
+const a_O_118 = r129[i130];
+const x132 = a_O_118;
+const l_taken_131 = (x132 == null ? M_StsCommon.f26(st.L_Common, x132) : M_StsCommon.f20(st.L_Common, x132));
+if (!(R.and(R.not((l_taken_131 == null)), R.not((R.fhirProp(a_O_118, Q0) == null))))) continue;
+out128.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_118), "text": M_StsCommon.f58(st.L_Common, a_O_118), "date": l_taken_131, "source": f4(st, a_O_118), "code": f5(st, a_O_118) }));
 }
-q113 = isList114 ? out115 : out115[0];
+q126 = isList127 ? out128 : out128[0];
 }
-  return (st.v[46] = q113);
+  return (st.v[46] = q126);
 }
 // define "LVEF"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const s120 = d46(st);
-let q122 = null;
-if (!(s120 == null)) {
-const isList123 = Array.isArray(s120);
-let out124 = [];
-const r125 = Array.isArray(s120) ? s120 : [s120];
-for (let i126 = 0; i126 < r125.length; i126++) {
-const a_R_121 = r125[i126];
-const s127 = d46(st);
-let q129 = null;
-if (!(s127 == null)) {
-const isList130 = Array.isArray(s127);
-let out131 = [];
-const r132 = Array.isArray(s127) ? s127 : [s127];
-for (let i133 = 0; i133 < r132.length; i133++) {
-const a_X_128 = r132[i133];
-if (!(R.not((R.prop(a_X_128, "value") == null)))) continue;
-out131.push(R.prop(a_X_128, "date"));
+const s133 = d46(st);
+let q135 = null;
+if (!(s133 == null)) {
+const isList136 = Array.isArray(s133);
+let out137 = [];
+const r138 = Array.isArray(s133) ? s133 : [s133];
+for (let i139 = 0; i139 < r138.length; i139++) {
+const a_R_134 = r138[i139];
+const s140 = d46(st);
+let q142 = null;
+if (!(s140 == null)) {
+const isList143 = Array.isArray(s140);
+let out144 = [];
+const r145 = Array.isArray(s140) ? s140 : [s140];
+for (let i146 = 0; i146 < r145.length; i146++) {
+const a_X_141 = r145[i146];
+if (!(R.not(((a_X_141 == null ? null : (a_X_141.value ?? null)) == null)))) continue;
+out144.push((a_X_141 == null ? null : (a_X_141.date ?? null)));
 }
-q129 = isList130 ? out131 : out131[0];
+q142 = isList143 ? out144 : out144[0];
 }
-if (!(R.and(R.not((R.prop(a_R_121, "value") == null)), R.equal(R.prop(a_R_121, "date"), R.max(q129))))) continue;
-out124.push(a_R_121);
+if (!(R.and(R.not(((a_R_134 == null ? null : (a_R_134.value ?? null)) == null)), R.equal((a_R_134 == null ? null : (a_R_134.date ?? null)), R.max(q142))))) continue;
+out137.push(a_R_134);
 }
-out124 = R.mergeSort(out124, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-q122 = isList123 ? out124 : out124[0];
+out137 = R.mergeSort(out137, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q135 = isList136 ? out137 : out137[0];
 }
-  return (st.v[47] = R.first(q122));
+  return (st.v[47] = R.first(q135));
 }
 // define "LVEF Not Interpretable"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s134 = d46(st);
-let q136 = null;
-if (!(s134 == null)) {
-const isList137 = Array.isArray(s134);
-let out138 = [];
-const r139 = Array.isArray(s134) ? s134 : [s134];
-for (let i140 = 0; i140 < r139.length; i140++) {
-const a_R_135 = r139[i140];
-if (!(R.and((R.prop(a_R_135, "value") == null), R.or((d47(st) == null), R.greater(R.prop(a_R_135, "date"), R.prop(d47(st), "date")))))) continue;
-out138.push(a_R_135);
+const s147 = d46(st);
+let q149 = null;
+if (!(s147 == null)) {
+const isList150 = Array.isArray(s147);
+let out151 = [];
+const r152 = Array.isArray(s147) ? s147 : [s147];
+for (let i153 = 0; i153 < r152.length; i153++) {
+const a_R_148 = r152[i153];
+const t154 = d47(st);
+if (!(R.and(((a_R_148 == null ? null : (a_R_148.value ?? null)) == null), R.or((d47(st) == null), R.greater((a_R_148 == null ? null : (a_R_148.date ?? null)), (t154 == null ? null : (t154.date ?? null))))))) continue;
+out151.push(a_R_148);
 }
-out138 = R.mergeSort(out138, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q136 = isList137 ? out138 : out138[0];
+out151 = R.mergeSort(out151, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q149 = isList150 ? out151 : out151[0];
 }
-  return (st.v[48] = R.first(q136));
+  return (st.v[48] = R.first(q149));
 }
 // define "Latest Anthracycline Date"
 export function d49(st) {
@@ -711,27 +737,29 @@ export function d50(st) {
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-let r141 = R.lessOrEqual(R.durationBetween(R.prop(d47(st), "date"), d45(st), "day"), p(st, "lvefRecencyDays", true));
-if (r141 == null) {
-r141 = false;
-if (r141 == null) {
-r141 = null;
+const t156 = d47(st);
+let r155 = R.lessOrEqual(R.durationBetween((t156 == null ? null : (t156.date ?? null)), d45(st), "day"), p(st, "lvefRecencyDays", true));
+if (r155 == null) {
+r155 = false;
+if (r155 == null) {
+r155 = null;
 }
 }
-  return (st.v[51] = r141);
+  return (st.v[51] = r155);
 }
 // define "LVEF Since Anthracycline"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
-let r142 = R.greater(R.prop(d47(st), "date"), d49(st));
-if (r142 == null) {
-r142 = false;
-if (r142 == null) {
-r142 = null;
+const t158 = d47(st);
+let r157 = R.greater((t158 == null ? null : (t158.date ?? null)), d49(st));
+if (r157 == null) {
+r157 = false;
+if (r157 == null) {
+r157 = null;
 }
 }
-  return (st.v[52] = R.or((d49(st) == null), r142));
+  return (st.v[52] = R.or((d49(st) == null), r157));
 }
 // define "LVEF Unusable Reason"
 export function d53(st) {
@@ -751,255 +779,259 @@ export function d54(st) {
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s145 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q147 = null;
-if (!(s145 == null)) {
-const isList148 = Array.isArray(s145);
-let out149 = [];
-const r150 = Array.isArray(s145) ? s145 : [s145];
-for (let i151 = 0; i151 < r150.length; i151++) {
-const a_O_146 = r150[i151];
-if (!(M_StsCommon.f34(st.L_Common, a_O_146))) continue;
-out149.push(a_O_146);
+const s161 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q163 = null;
+if (!(s161 == null)) {
+const isList164 = Array.isArray(s161);
+let out165 = [];
+const r166 = Array.isArray(s161) ? s161 : [s161];
+for (let i167 = 0; i167 < r166.length; i167++) {
+const a_O_162 = r166[i167];
+if (!(M_StsCommon.f34(st.L_Common, a_O_162))) continue;
+out165.push(a_O_162);
 }
-q147 = isList148 ? out149 : out149[0];
+q163 = isList164 ? out165 : out165[0];
 }
-const s143 = q147;
-let q152 = null;
-if (!(s143 == null)) {
-const isList153 = Array.isArray(s143);
-let out154 = [];
-const r155 = Array.isArray(s143) ? s143 : [s143];
-for (let i156 = 0; i156 < r155.length; i156++) {
-const a_O_144 = r155[i156];
-const x158 = a_O_144;
-const l_taken_157 = (x158 == null ? M_StsCommon.f26(st.L_Common, x158) : M_StsCommon.f20(st.L_Common, x158));
-if (!(R.and(R.not((l_taken_157 == null)), R.not((R.prop(a_O_144, "value") == null))))) continue;
-out154.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_144), "text": M_StsCommon.f58(st.L_Common, a_O_144), "date": l_taken_157, "source": f4(st, a_O_144), "code": f5(st, a_O_144) }));
+const s159 = q163;
+let q168 = null;
+if (!(s159 == null)) {
+const isList169 = Array.isArray(s159);
+let out170 = [];
+const r171 = Array.isArray(s159) ? s159 : [s159];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_O_160 = r171[i172];
+const x174 = a_O_160;
+const l_taken_173 = (x174 == null ? M_StsCommon.f26(st.L_Common, x174) : M_StsCommon.f20(st.L_Common, x174));
+if (!(R.and(R.not((l_taken_173 == null)), R.not((R.fhirProp(a_O_160, Q0) == null))))) continue;
+out170.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_160), "text": M_StsCommon.f58(st.L_Common, a_O_160), "date": l_taken_173, "source": f4(st, a_O_160), "code": f5(st, a_O_160) }));
 }
-q152 = isList153 ? out154 : out154[0];
+q168 = isList169 ? out170 : out170[0];
 }
-  return (st.v[55] = q152);
+  return (st.v[55] = q168);
 }
 // define "ECOG Reading"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s159 = d55(st);
-let q161 = null;
-if (!(s159 == null)) {
-const isList162 = Array.isArray(s159);
-let out163 = [];
-const r164 = Array.isArray(s159) ? s159 : [s159];
-for (let i165 = 0; i165 < r164.length; i165++) {
-const a_R_160 = r164[i165];
-const s166 = d55(st);
-let q168 = null;
-if (!(s166 == null)) {
-const isList169 = Array.isArray(s166);
-let out170 = [];
-const r171 = Array.isArray(s166) ? s166 : [s166];
-for (let i172 = 0; i172 < r171.length; i172++) {
-const a_X_167 = r171[i172];
-if (!(R.not((R.prop(a_X_167, "value") == null)))) continue;
-out170.push(R.prop(a_X_167, "date"));
+const s175 = d55(st);
+let q177 = null;
+if (!(s175 == null)) {
+const isList178 = Array.isArray(s175);
+let out179 = [];
+const r180 = Array.isArray(s175) ? s175 : [s175];
+for (let i181 = 0; i181 < r180.length; i181++) {
+const a_R_176 = r180[i181];
+const s182 = d55(st);
+let q184 = null;
+if (!(s182 == null)) {
+const isList185 = Array.isArray(s182);
+let out186 = [];
+const r187 = Array.isArray(s182) ? s182 : [s182];
+for (let i188 = 0; i188 < r187.length; i188++) {
+const a_X_183 = r187[i188];
+if (!(R.not(((a_X_183 == null ? null : (a_X_183.value ?? null)) == null)))) continue;
+out186.push((a_X_183 == null ? null : (a_X_183.date ?? null)));
 }
-q168 = isList169 ? out170 : out170[0];
+q184 = isList185 ? out186 : out186[0];
 }
-if (!(R.and(R.not((R.prop(a_R_160, "value") == null)), R.equal(R.prop(a_R_160, "date"), R.max(q168))))) continue;
-out163.push(a_R_160);
+if (!(R.and(R.not(((a_R_176 == null ? null : (a_R_176.value ?? null)) == null)), R.equal((a_R_176 == null ? null : (a_R_176.date ?? null)), R.max(q184))))) continue;
+out179.push(a_R_176);
 }
-out163 = R.mergeSort(out163, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-q161 = isList162 ? out163 : out163[0];
+out179 = R.mergeSort(out179, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+q177 = isList178 ? out179 : out179[0];
 }
-  return (st.v[56] = R.first(q161));
+  return (st.v[56] = R.first(q177));
 }
 // define "ECOG Not Interpretable"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s173 = d55(st);
-let q175 = null;
-if (!(s173 == null)) {
-const isList176 = Array.isArray(s173);
-let out177 = [];
-const r178 = Array.isArray(s173) ? s173 : [s173];
-for (let i179 = 0; i179 < r178.length; i179++) {
-const a_R_174 = r178[i179];
-if (!(R.and((R.prop(a_R_174, "value") == null), R.or((d56(st) == null), R.greater(R.prop(a_R_174, "date"), R.prop(d56(st), "date")))))) continue;
-out177.push(a_R_174);
+const s189 = d55(st);
+let q191 = null;
+if (!(s189 == null)) {
+const isList192 = Array.isArray(s189);
+let out193 = [];
+const r194 = Array.isArray(s189) ? s189 : [s189];
+for (let i195 = 0; i195 < r194.length; i195++) {
+const a_R_190 = r194[i195];
+const t196 = d56(st);
+if (!(R.and(((a_R_190 == null ? null : (a_R_190.value ?? null)) == null), R.or((d56(st) == null), R.greater((a_R_190 == null ? null : (a_R_190.date ?? null)), (t196 == null ? null : (t196.date ?? null))))))) continue;
+out193.push(a_R_190);
 }
-out177 = R.mergeSort(out177, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q175 = isList176 ? out177 : out177[0];
+out193 = R.mergeSort(out193, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q191 = isList192 ? out193 : out193[0];
 }
-  return (st.v[57] = R.first(q175));
+  return (st.v[57] = R.first(q191));
 }
 // define "ECOG"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-
-  return (st.v[58] = R.prop(d56(st), "value"));
+const t197 = d56(st);
+  return (st.v[58] = (t197 == null ? null : (t197.value ?? null)));
 }
 // define "ECOG Recent"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-let r180 = R.lessOrEqual(R.durationBetween(R.prop(d56(st), "date"), d45(st), "day"), p(st, "ecogRecencyDays", true));
-if (r180 == null) {
-r180 = false;
-if (r180 == null) {
-r180 = null;
+const t199 = d56(st);
+let r198 = R.lessOrEqual(R.durationBetween((t199 == null ? null : (t199.date ?? null)), d45(st), "day"), p(st, "ecogRecencyDays", true));
+if (r198 == null) {
+r198 = false;
+if (r198 == null) {
+r198 = null;
 }
 }
-  return (st.v[59] = r180);
+  return (st.v[59] = r198);
 }
 // define "Bilirubin Readings"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const s183 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-let q185 = null;
-if (!(s183 == null)) {
-const isList186 = Array.isArray(s183);
-let out187 = [];
-const r188 = Array.isArray(s183) ? s183 : [s183];
-for (let i189 = 0; i189 < r188.length; i189++) {
-const a_O_184 = r188[i189];
-if (!(M_StsCommon.f34(st.L_Common, a_O_184))) continue;
-out187.push(a_O_184);
+const s202 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+let q204 = null;
+if (!(s202 == null)) {
+const isList205 = Array.isArray(s202);
+let out206 = [];
+const r207 = Array.isArray(s202) ? s202 : [s202];
+for (let i208 = 0; i208 < r207.length; i208++) {
+const a_O_203 = r207[i208];
+if (!(M_StsCommon.f34(st.L_Common, a_O_203))) continue;
+out206.push(a_O_203);
 }
-q185 = isList186 ? out187 : out187[0];
+q204 = isList205 ? out206 : out206[0];
 }
-const s181 = q185;
-let q190 = null;
-if (!(s181 == null)) {
-const isList191 = Array.isArray(s181);
-let out192 = [];
-const r193 = Array.isArray(s181) ? s181 : [s181];
-for (let i194 = 0; i194 < r193.length; i194++) {
-const a_O_182 = r193[i194];
-const x196 = a_O_182;
-const l_taken_195 = (x196 == null ? M_StsCommon.f26(st.L_Common, x196) : M_StsCommon.f20(st.L_Common, x196));
-const l_q_197 = R.as(R.prop(a_O_182, "value"), K4, false);
-if (!(R.and(R.not((l_taken_195 == null)), R.or(R.not((R.primitiveValue(l_q_197, P1) == null)), R.exists(R.prop(a_O_182, "interpretation")))))) continue;
-let r198 = R.primitiveValue(l_q_197, P2);
-if (r198 == null) {
-r198 = R.primitiveValue(l_q_197, P3);
-if (r198 == null) {
-r198 = null;
+const s200 = q204;
+let q209 = null;
+if (!(s200 == null)) {
+const isList210 = Array.isArray(s200);
+let out211 = [];
+const r212 = Array.isArray(s200) ? s200 : [s200];
+for (let i213 = 0; i213 < r212.length; i213++) {
+const a_O_201 = r212[i213];
+const x215 = a_O_201;
+const l_taken_214 = (x215 == null ? M_StsCommon.f26(st.L_Common, x215) : M_StsCommon.f20(st.L_Common, x215));
+const l_q_216 = R.as(R.fhirProp(a_O_201, Q0), K4, false);
+if (!(R.and(R.not((l_taken_214 == null)), R.or(R.not((R.primitiveValue(l_q_216, P1) == null)), R.exists(R.fhirProp(a_O_201, Q3)))))) continue;
+let r217 = R.primitiveValue(l_q_216, P2);
+if (r217 == null) {
+r217 = R.primitiveValue(l_q_216, P3);
+if (r217 == null) {
+r217 = null;
 }
 }
-const s199 = R.prop(a_O_182, "referenceRange");
-let q201 = null;
-if (!(s199 == null)) {
-const isList202 = Array.isArray(s199);
-let out203 = [];
-const r204 = Array.isArray(s199) ? s199 : [s199];
-for (let i205 = 0; i205 < r204.length; i205++) {
-const a_R_200 = r204[i205];
-if (!(R.not((R.primitiveValue(R.prop(a_R_200, "high"), P4) == null)))) continue;
-out203.push(R.prop(a_R_200, "high"));
+const s218 = R.fhirProp(a_O_201, Q4);
+let q220 = null;
+if (!(s218 == null)) {
+const isList221 = Array.isArray(s218);
+let out222 = [];
+const r223 = Array.isArray(s218) ? s218 : [s218];
+for (let i224 = 0; i224 < r223.length; i224++) {
+const a_R_219 = r223[i224];
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_219, Q5), P4) == null)))) continue;
+out222.push(R.fhirProp(a_R_219, Q5));
 }
-q201 = isList202 ? out203 : out203[0];
+q220 = isList221 ? out222 : out222[0];
 }
-out192.push(({ "value": R.primitiveValue(l_q_197, P1), "unit": r198, "high": M_StsCommon.f62(st.L_Common, a_O_182), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q201)), "date": l_taken_195, "source": f4(st, a_O_182), "code": f5(st, a_O_182) }));
+out211.push(({ "value": R.primitiveValue(l_q_216, P1), "unit": r217, "high": M_StsCommon.f62(st.L_Common, a_O_201), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q220)), "date": l_taken_214, "source": f4(st, a_O_201), "code": f5(st, a_O_201) }));
 }
-q190 = isList191 ? out192 : out192[0];
+q209 = isList210 ? out211 : out211[0];
 }
-  return (st.v[60] = q190);
+  return (st.v[60] = q209);
 }
 // define "Bilirubin Latest Date"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s206 = d60(st);
-let q208 = null;
-if (!(s206 == null)) {
-const isList209 = Array.isArray(s206);
-let out210 = [];
-const r211 = Array.isArray(s206) ? s206 : [s206];
-for (let i212 = 0; i212 < r211.length; i212++) {
-const a_R_207 = r211[i212];
-out210.push(R.prop(a_R_207, "date"));
+const s225 = d60(st);
+let q227 = null;
+if (!(s225 == null)) {
+const isList228 = Array.isArray(s225);
+let out229 = [];
+const r230 = Array.isArray(s225) ? s225 : [s225];
+for (let i231 = 0; i231 < r230.length; i231++) {
+const a_R_226 = r230[i231];
+out229.push((a_R_226 == null ? null : (a_R_226.date ?? null)));
 }
-q208 = isList209 ? out210 : out210[0];
+q227 = isList228 ? out229 : out229[0];
 }
-  return (st.v[61] = R.max(q208));
+  return (st.v[61] = R.max(q227));
 }
 // define "Bilirubin"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s214 = d60(st);
-let q216 = null;
-if (!(s214 == null)) {
-const isList217 = Array.isArray(s214);
-let out218 = [];
-const r219 = Array.isArray(s214) ? s214 : [s214];
-for (let i220 = 0; i220 < r219.length; i220++) {
-const a_R_215 = r219[i220];
-let r221 = R.prop(a_R_215, "high");
-if (r221 == null) {
-r221 = false;
-if (r221 == null) {
-r221 = null;
+const s233 = d60(st);
+let q235 = null;
+if (!(s233 == null)) {
+const isList236 = Array.isArray(s233);
+let out237 = [];
+const r238 = Array.isArray(s233) ? s233 : [s233];
+for (let i239 = 0; i239 < r238.length; i239++) {
+const a_R_234 = r238[i239];
+let r240 = (a_R_234 == null ? null : (a_R_234.high ?? null));
+if (r240 == null) {
+r240 = false;
+if (r240 == null) {
+r240 = null;
 }
 }
-if (!(R.and(R.equal(R.prop(a_R_215, "date"), d61(st)), r221))) continue;
-out218.push(a_R_215);
+if (!(R.and(R.equal((a_R_234 == null ? null : (a_R_234.date ?? null)), d61(st)), r240))) continue;
+out237.push(a_R_234);
 }
-out218 = R.mergeSort(out218, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q216 = isList217 ? out218 : out218[0];
+out237 = R.mergeSort(out237, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q235 = isList236 ? out237 : out237[0];
 }
-let r213 = R.first(q216);
-if (r213 == null) {
-const s222 = d60(st);
-let q224 = null;
-if (!(s222 == null)) {
-const isList225 = Array.isArray(s222);
-let out226 = [];
-const r227 = Array.isArray(s222) ? s222 : [s222];
-for (let i228 = 0; i228 < r227.length; i228++) {
-const a_R_223 = r227[i228];
-if (!(R.equal(R.prop(a_R_223, "date"), d61(st)))) continue;
-out226.push(a_R_223);
+let r232 = R.first(q235);
+if (r232 == null) {
+const s241 = d60(st);
+let q243 = null;
+if (!(s241 == null)) {
+const isList244 = Array.isArray(s241);
+let out245 = [];
+const r246 = Array.isArray(s241) ? s241 : [s241];
+for (let i247 = 0; i247 < r246.length; i247++) {
+const a_R_242 = r246[i247];
+if (!(R.equal((a_R_242 == null ? null : (a_R_242.date ?? null)), d61(st)))) continue;
+out245.push(a_R_242);
 }
-out226 = R.mergeSort(out226, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q224 = isList225 ? out226 : out226[0];
+out245 = R.mergeSort(out245, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q243 = isList244 ? out245 : out245[0];
 }
-r213 = R.first(q224);
-if (r213 == null) {
-r213 = null;
+r232 = R.first(q243);
+if (r232 == null) {
+r232 = null;
 }
 }
-  return (st.v[62] = r213);
+  return (st.v[62] = r232);
 }
 // define "Bilirubin Recent"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-let r229 = R.lessOrEqual(R.durationBetween(R.prop(d62(st), "date"), d45(st), "day"), p(st, "labRecencyDays", true));
-if (r229 == null) {
-r229 = false;
-if (r229 == null) {
-r229 = null;
+const t249 = d62(st);
+let r248 = R.lessOrEqual(R.durationBetween((t249 == null ? null : (t249.date ?? null)), d45(st), "day"), p(st, "labRecencyDays", true));
+if (r248 == null) {
+r248 = false;
+if (r248 == null) {
+r248 = null;
 }
 }
-  return (st.v[63] = r229);
+  return (st.v[63] = r248);
 }
 // define "Doxo LVEF Low"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-let r230 = R.less(R.prop(d47(st), "value"), p(st, "lvefMinPercent", true));
-if (r230 == null) {
-r230 = false;
-if (r230 == null) {
-r230 = null;
+const t251 = d47(st);
+let r250 = R.less((t251 == null ? null : (t251.value ?? null)), p(st, "lvefMinPercent", true));
+if (r250 == null) {
+r250 = false;
+if (r250 == null) {
+r250 = null;
 }
 }
-  return (st.v[64] = r230);
+  return (st.v[64] = r250);
 }
 // define "Cumulative Doxo"
 export function d65(st) {
@@ -1012,27 +1044,27 @@ export function d65(st) {
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-let r231 = M_StsTreatment.d83(st.L_Tx);
-if (r231 == null) {
-r231 = false;
-if (r231 == null) {
-r231 = null;
+let r252 = M_StsTreatment.d83(st.L_Tx);
+if (r252 == null) {
+r252 = false;
+if (r252 == null) {
+r252 = null;
 }
 }
-  return (st.v[66] = R.and(R.not(d7(st)), r231));
+  return (st.v[66] = R.and(R.not(d7(st)), r252));
 }
 // define "Doxo Cumulative Critical"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
-let r232 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoCriticalMgM2", true));
-if (r232 == null) {
-r232 = false;
-if (r232 == null) {
-r232 = null;
+let r253 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r253 == null) {
+r253 = false;
+if (r253 == null) {
+r253 = null;
 }
 }
-  return (st.v[67] = r232);
+  return (st.v[67] = r253);
 }
 // define "Doxo Contraindicated"
 export function d68(st) {
@@ -1059,114 +1091,116 @@ export function d70(st) {
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
-let r233 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoWarnMgM2", true));
-if (r233 == null) {
-r233 = false;
-if (r233 == null) {
-r233 = null;
+let r254 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoWarnMgM2", true));
+if (r254 == null) {
+r254 = false;
+if (r254 == null) {
+r254 = null;
 }
 }
-  return (st.v[71] = R.and(R.not(d67(st)), R.or(R.not(d66(st)), r233)));
+  return (st.v[71] = R.and(R.not(d67(st)), R.or(R.not(d66(st)), r254)));
 }
 // define "ECOG Combo"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
-let r234 = R.greaterOrEqual(d58(st), 2);
-if (r234 == null) {
-r234 = false;
-if (r234 == null) {
-r234 = null;
+let r255 = R.greaterOrEqual(d58(st), 2);
+if (r255 == null) {
+r255 = false;
+if (r255 == null) {
+r255 = null;
 }
 }
-  return (st.v[72] = r234);
+  return (st.v[72] = r255);
 }
 // define "ECOG Poor"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-let r235 = R.greaterOrEqual(d58(st), 3);
-if (r235 == null) {
-r235 = false;
-if (r235 == null) {
-r235 = null;
+let r256 = R.greaterOrEqual(d58(st), 3);
+if (r256 == null) {
+r256 = false;
+if (r256 == null) {
+r256 = null;
 }
 }
-  return (st.v[73] = r235);
+  return (st.v[73] = r256);
 }
 // define "Bilirubin High"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-let r236 = R.prop(d62(st), "high");
-if (r236 == null) {
-r236 = false;
-if (r236 == null) {
-r236 = null;
+const t258 = d62(st);
+let r257 = (t258 == null ? null : (t258.high ?? null));
+if (r257 == null) {
+r257 = false;
+if (r257 == null) {
+r257 = null;
 }
 }
-  return (st.v[74] = R.and(d63(st), r236));
+  return (st.v[74] = R.and(d63(st), r257));
 }
 // define "Combo Age"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
-let r237 = R.greater(d24(st), p(st, "comboMaxTrialAge", true));
-if (r237 == null) {
-r237 = false;
-if (r237 == null) {
-r237 = null;
+let r259 = R.greater(d24(st), p(st, "comboMaxTrialAge", true));
+if (r259 == null) {
+r259 = false;
+if (r259 == null) {
+r259 = null;
 }
 }
-  return (st.v[75] = r237);
+  return (st.v[75] = r259);
 }
 // define "Recent Mesna Order"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-const s238 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q240 = null;
-if (!(s238 == null)) {
-const isList241 = Array.isArray(s238);
-let out242 = [];
-const r243 = Array.isArray(s238) ? s238 : [s238];
-for (let i244 = 0; i244 < r243.length; i244++) {
-const a_M_239 = r243[i244];
-const x246 = a_M_239;
-let r245 = R.lessOrEqual(R.durationBetween((x246 == null ? M_StsCommon.f26(st.L_Common, x246) : M_StsCommon.f26(st.L_Common, x246)), d45(st), "day"), M_StsCodes.d99(st.L_Codes));
-if (r245 == null) {
-r245 = false;
-if (r245 == null) {
-r245 = null;
+const s260 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q262 = null;
+if (!(s260 == null)) {
+const isList263 = Array.isArray(s260);
+let out264 = [];
+const r265 = Array.isArray(s260) ? s260 : [s260];
+for (let i266 = 0; i266 < r265.length; i266++) {
+const a_M_261 = r265[i266];
+const x268 = a_M_261;
+let r267 = R.lessOrEqual(R.durationBetween((x268 == null ? M_StsCommon.f26(st.L_Common, x268) : M_StsCommon.f26(st.L_Common, x268)), d45(st), "day"), M_StsCodes.d99(st.L_Codes));
+if (r267 == null) {
+r267 = false;
+if (r267 == null) {
+r267 = null;
 }
 }
-const x247 = a_M_239;
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_239, P5), M_StsCodes.d91(st.L_Codes), undefined), r245), R.equal(R.prop(M_StsTreatment.f13(st.L_Tx, (x247 == null ? M_StsTreatment.f6(st.L_Tx, x247) : M_StsTreatment.f6(st.L_Tx, x247))), "key"), "mesna")))) continue;
-out242.push(a_M_239);
+const x269 = a_M_261;
+const t270 = M_StsTreatment.f13(st.L_Tx, (x269 == null ? M_StsTreatment.f6(st.L_Tx, x269) : M_StsTreatment.f6(st.L_Tx, x269)));
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_261, P5), M_StsCodes.d91(st.L_Codes), undefined), r267), R.equal((t270 == null ? null : (t270.key ?? null)), "mesna")))) continue;
+out264.push(a_M_261);
 }
-q240 = isList241 ? out242 : out242[0];
+q262 = isList263 ? out264 : out264[0];
 }
-  return (st.v[76] = R.exists(q240));
+  return (st.v[76] = R.exists(q262));
 }
 // define "Doxo Notes"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s248 = [((d53(st) == null) ? R.as(null, K5, false) : M_StsCodes.d120(st.L_Codes)), ((d48(st) == null) ? R.as(null, K5, false) : M_StsCodes.d121(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? M_StsCodes.d122(st.L_Codes) : M_StsCodes.d123(st.L_Codes)))];
-let q250 = null;
-if (!(s248 == null)) {
-const isList251 = Array.isArray(s248);
-let out252 = [];
-const r253 = Array.isArray(s248) ? s248 : [s248];
-for (let i254 = 0; i254 < r253.length; i254++) {
-const a_N_249 = r253[i254];
-if (!(R.not((a_N_249 == null)))) continue;
-out252.push(a_N_249);
+const s271 = [((d53(st) == null) ? R.as(null, K5, false) : M_StsCodes.d120(st.L_Codes)), ((d48(st) == null) ? R.as(null, K5, false) : M_StsCodes.d121(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? M_StsCodes.d122(st.L_Codes) : M_StsCodes.d123(st.L_Codes)))];
+let q273 = null;
+if (!(s271 == null)) {
+const isList274 = Array.isArray(s271);
+let out275 = [];
+const r276 = Array.isArray(s271) ? s271 : [s271];
+for (let i277 = 0; i277 < r276.length; i277++) {
+const a_N_272 = r276[i277];
+if (!(R.not((a_N_272 == null)))) continue;
+out275.push(a_N_272);
 }
-out252 = R.distinctList(out252);
-q250 = isList251 ? out252 : out252[0];
+out275 = R.distinctList(out275);
+q273 = isList274 ? out275 : out275[0];
 }
-  return (st.v[77] = q250);
+  return (st.v[77] = q273);
 }
 // define "Blocking Rule Ids"
 export function d78(st) {
@@ -1179,20 +1213,21 @@ export function d78(st) {
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s255 = M_StsTreatment.d103(st.L_Tx);
-let q257 = null;
-if (!(s255 == null)) {
-const isList258 = Array.isArray(s255);
-let out259 = [];
-const r260 = Array.isArray(s255) ? s255 : [s255];
-for (let i261 = 0; i261 < r260.length; i261++) {
-const a_A_256 = r260[i261];
-out259.push(R.prop(R.prop(a_A_256, "fact"), "key"));
+const s278 = M_StsTreatment.d103(st.L_Tx);
+let q280 = null;
+if (!(s278 == null)) {
+const isList281 = Array.isArray(s278);
+let out282 = [];
+const r283 = Array.isArray(s278) ? s278 : [s278];
+for (let i284 = 0; i284 < r283.length; i284++) {
+const a_A_279 = r283[i284];
+const t285 = (a_A_279 == null ? null : (a_A_279.fact ?? null));
+out282.push((t285 == null ? null : (t285.key ?? null)));
 }
-out259 = R.distinctList(out259);
-q257 = isList258 ? out259 : out259[0];
+out282 = R.distinctList(out282);
+q280 = isList281 ? out282 : out282[0];
 }
-  return (st.v[79] = q257);
+  return (st.v[79] = q280);
 }
 // define "Fact Histology"
 export function d80(st) {
@@ -1268,15 +1303,21 @@ export function d89(st) {
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
-
-  return (st.v[90] = ({ "value": R.prop(d56(st), "value"), "date": R.prop(d56(st), "date"), "source": R.prop(d56(st), "source"), "code": R.prop(d56(st), "code"), "recent": d59(st), "notInterpretable": d57(st) }));
+const t286 = d56(st);
+const t287 = d56(st);
+const t288 = d56(st);
+const t289 = d56(st);
+  return (st.v[90] = ({ "value": (t286 == null ? null : (t286.value ?? null)), "date": (t287 == null ? null : (t287.date ?? null)), "source": (t288 == null ? null : (t288.source ?? null)), "code": (t289 == null ? null : (t289.code ?? null)), "recent": d59(st), "notInterpretable": d57(st) }));
 }
 // define "Fact LVEF"
 export function d91(st) {
   const x = st.v[91];
   if (x !== undefined) return x;
-
-  return (st.v[91] = ({ "value": R.prop(d47(st), "value"), "date": R.prop(d47(st), "date"), "source": R.prop(d47(st), "source"), "code": R.prop(d47(st), "code"), "unusable": d53(st), "notInterpretable": d48(st) }));
+const t290 = d47(st);
+const t291 = d47(st);
+const t292 = d47(st);
+const t293 = d47(st);
+  return (st.v[91] = ({ "value": (t290 == null ? null : (t290.value ?? null)), "date": (t291 == null ? null : (t291.date ?? null)), "source": (t292 == null ? null : (t292.source ?? null)), "code": (t293 == null ? null : (t293.code ?? null)), "unusable": d53(st), "notInterpretable": d48(st) }));
 }
 // define "Fact Bilirubin"
 export function d92(st) {
@@ -1324,26 +1365,34 @@ export function d97(st) {
 export function d98(st) {
   const x = st.v[98];
   if (x !== undefined) return x;
-const s262 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
-let q264 = null;
-if (!(s262 == null)) {
-const isList265 = Array.isArray(s262);
-let out266 = [];
-const r267 = Array.isArray(s262) ? s262 : [s262];
-for (let i268 = 0; i268 < r267.length; i268++) {
-const a_E_263 = r267[i268];
-out266.push(({ "drug": R.prop(a_E_263, "drug"), "source": R.prop(a_E_263, "source"), "kind": R.prop(a_E_263, "kind"), "status": R.prop(a_E_263, "status"), "current": R.prop(a_E_263, "undatedCurrent") }));
+const s294 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q296 = null;
+if (!(s294 == null)) {
+const isList297 = Array.isArray(s294);
+let out298 = [];
+const r299 = Array.isArray(s294) ? s294 : [s294];
+for (let i300 = 0; i300 < r299.length; i300++) {
+const a_E_295 = r299[i300];
+out298.push(({ "drug": (a_E_295 == null ? null : (a_E_295.drug ?? null)), "source": (a_E_295 == null ? null : (a_E_295.source ?? null)), "kind": (a_E_295 == null ? null : (a_E_295.kind ?? null)), "status": (a_E_295 == null ? null : (a_E_295.status ?? null)), "current": (a_E_295 == null ? null : (a_E_295.undatedCurrent ?? null)) }));
 }
-q264 = isList265 ? out266 : out266[0];
+q296 = isList297 ? out298 : out298[0];
 }
-  return (st.v[98] = q264);
+  return (st.v[98] = q296);
 }
 // define "Fact Prior Last Exposure"
 export function d99(st) {
   const x = st.v[99];
   if (x !== undefined) return x;
-
-  return (st.v[99] = ((d41(st) == null) ? R.as(null, K7, false) : ({ "drug": R.combine(R.prop(d41(st), "drugs"), " + "), "lastDate": R.prop(d41(st), "last"), "source": R.prop(d41(st), "lastSource") })));
+let c304;
+if ((d41(st) == null)) {
+c304 = R.as(null, K7, false);
+} else {
+const t301 = d41(st);
+const t302 = d41(st);
+const t303 = d41(st);
+c304 = ({ "drug": R.combine((t301 == null ? null : (t301.drugs ?? null)), " + "), "lastDate": (t302 == null ? null : (t302.last ?? null)), "source": (t303 == null ? null : (t303.lastSource ?? null)) });
+}
+  return (st.v[99] = c304);
 }
 // define "Fact Prior Regimens"
 export function d100(st) {
@@ -1363,57 +1412,57 @@ export function d101(st) {
 export function d102(st) {
   const x = st.v[102];
   if (x !== undefined) return x;
-let r269 = d36(st);
-if (r269 == null) {
-r269 = false;
-if (r269 == null) {
-r269 = null;
+let r305 = d36(st);
+if (r305 == null) {
+r305 = false;
+if (r305 == null) {
+r305 = null;
 }
 }
-  return (st.v[102] = (r269 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K8, false)));
+  return (st.v[102] = (r305 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K8, false)));
 }
 // function "IsStageIorII"(concept)
 export function f0(st, o0) {
-const s270 = R.prop(o0, "coding");
-let q272 = null;
-if (!(s270 == null)) {
-const isList273 = Array.isArray(s270);
-let out274 = [];
-const r275 = Array.isArray(s270) ? s270 : [s270];
-for (let i276 = 0; i276 < r275.length; i276++) {
-const a_X_271 = r275[i276];
-if (!(R.and(R.equal(R.primitiveValue(a_X_271, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_271, P7), "1"), R.startsWith(R.primitiveValue(a_X_271, P7), "2"))))) continue;
-out274.push(a_X_271);
+const s306 = R.fhirProp(o0, Q6);
+let q308 = null;
+if (!(s306 == null)) {
+const isList309 = Array.isArray(s306);
+let out310 = [];
+const r311 = Array.isArray(s306) ? s306 : [s306];
+for (let i312 = 0; i312 < r311.length; i312++) {
+const a_X_307 = r311[i312];
+if (!(R.and(R.equal(R.primitiveValue(a_X_307, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_307, P7), "1"), R.startsWith(R.primitiveValue(a_X_307, P7), "2"))))) continue;
+out310.push(a_X_307);
 }
-q272 = isList273 ? out274 : out274[0];
+q308 = isList309 ? out310 : out310[0];
 }
-const s279 = R.prop(o0, "coding");
-let q281 = null;
-if (!(s279 == null)) {
-const isList282 = Array.isArray(s279);
-let out283 = [];
-const r284 = Array.isArray(s279) ? s279 : [s279];
-for (let i285 = 0; i285 < r284.length; i285++) {
-const a_X_280 = r284[i285];
-out283.push(R.primitiveValue(a_X_280, P9));
+const s315 = R.fhirProp(o0, Q6);
+let q317 = null;
+if (!(s315 == null)) {
+const isList318 = Array.isArray(s315);
+let out319 = [];
+const r320 = Array.isArray(s315) ? s315 : [s315];
+for (let i321 = 0; i321 < r320.length; i321++) {
+const a_X_316 = r320[i321];
+out319.push(R.primitiveValue(a_X_316, P9));
 }
-out283 = R.distinctList(out283);
-q281 = isList282 ? out283 : out283[0];
+out319 = R.distinctList(out319);
+q317 = isList318 ? out319 : out319[0];
 }
-const s277 = R.union([R.primitiveValue(o0, P8)], q281, false);
-let q286 = null;
-if (!(s277 == null)) {
-const isList287 = Array.isArray(s277);
-let out288 = [];
-const r289 = Array.isArray(s277) ? s277 : [s277];
-for (let i290 = 0; i290 < r289.length; i290++) {
-const a_T_278 = r289[i290];
-if (!(R.and(R.and(R.not((a_T_278 == null)), R.matches(R.lowerCase(a_T_278), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_278), ".*stage (iii|iv).*"))))) continue;
-out288.push(a_T_278);
+const s313 = R.union([R.primitiveValue(o0, P8)], q317, false);
+let q322 = null;
+if (!(s313 == null)) {
+const isList323 = Array.isArray(s313);
+let out324 = [];
+const r325 = Array.isArray(s313) ? s313 : [s313];
+for (let i326 = 0; i326 < r325.length; i326++) {
+const a_T_314 = r325[i326];
+if (!(R.and(R.and(R.not((a_T_314 == null)), R.matches(R.lowerCase(a_T_314), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_314), ".*stage (iii|iv).*"))))) continue;
+out324.push(a_T_314);
 }
-q286 = isList287 ? out288 : out288[0];
+q322 = isList323 ? out324 : out324[0];
 }
-  return R.or(R.exists(q272), R.exists(q286));
+  return R.or(R.exists(q308), R.exists(q322));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 export function f1(st, o0, o1) {
@@ -1422,50 +1471,50 @@ export function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 export function f2(st, o0, o1, o2) {
-const s291 = d34(st);
-let q293 = null;
-if (!(s291 == null)) {
-const isList294 = Array.isArray(s291);
-let out295 = [];
-const r296 = Array.isArray(s291) ? s291 : [s291];
-for (let i297 = 0; i297 < r296.length; i297++) {
-const a_S_292 = r296[i297];
-if (!(R.and(R.equal(R.prop(a_S_292, "status"), o0), (o2 ? R.greater(R.prop(a_S_292, "dayNumber"), o1) : R.greaterOrEqual(R.prop(a_S_292, "dayNumber"), o1))))) continue;
-out295.push(a_S_292);
+const s327 = d34(st);
+let q329 = null;
+if (!(s327 == null)) {
+const isList330 = Array.isArray(s327);
+let out331 = [];
+const r332 = Array.isArray(s327) ? s327 : [s327];
+for (let i333 = 0; i333 < r332.length; i333++) {
+const a_S_328 = r332[i333];
+if (!(R.and(R.equal((a_S_328 == null ? null : (a_S_328.status ?? null)), o0), (o2 ? R.greater((a_S_328 == null ? null : (a_S_328.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_328 == null ? null : (a_S_328.dayNumber ?? null)), o1))))) continue;
+out331.push(a_S_328);
 }
-q293 = isList294 ? out295 : out295[0];
+q329 = isList330 ? out331 : out331[0];
 }
-  return f3(st, q293);
+  return f3(st, q329);
 }
 // function "LatestOf"(statuses)
 export function f3(st, o0) {
-const s298 = o0;
-let q300 = null;
-if (!(s298 == null)) {
-const isList301 = Array.isArray(s298);
-let out302 = [];
-const r303 = Array.isArray(s298) ? s298 : [s298];
-for (let i304 = 0; i304 < r303.length; i304++) {
-const a_S_299 = r303[i304];
-const s305 = o0;
-let q307 = null;
-if (!(s305 == null)) {
-const isList308 = Array.isArray(s305);
-let out309 = [];
-const r310 = Array.isArray(s305) ? s305 : [s305];
-for (let i311 = 0; i311 < r310.length; i311++) {
-const a_X_306 = r310[i311];
-out309.push(R.prop(a_X_306, "dayNumber"));
+const s334 = o0;
+let q336 = null;
+if (!(s334 == null)) {
+const isList337 = Array.isArray(s334);
+let out338 = [];
+const r339 = Array.isArray(s334) ? s334 : [s334];
+for (let i340 = 0; i340 < r339.length; i340++) {
+const a_S_335 = r339[i340];
+const s341 = o0;
+let q343 = null;
+if (!(s341 == null)) {
+const isList344 = Array.isArray(s341);
+let out345 = [];
+const r346 = Array.isArray(s341) ? s341 : [s341];
+for (let i347 = 0; i347 < r346.length; i347++) {
+const a_X_342 = r346[i347];
+out345.push((a_X_342 == null ? null : (a_X_342.dayNumber ?? null)));
 }
-q307 = isList308 ? out309 : out309[0];
+q343 = isList344 ? out345 : out345[0];
 }
-if (!(R.equal(R.prop(a_S_299, "dayNumber"), R.max(q307)))) continue;
-out302.push(a_S_299);
+if (!(R.equal((a_S_335 == null ? null : (a_S_335.dayNumber ?? null)), R.max(q343)))) continue;
+out338.push(a_S_335);
 }
-out302 = R.mergeSort(out302, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
-q300 = isList301 ? out302 : out302[0];
+out338 = R.mergeSort(out338, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
+q336 = isList337 ? out338 : out338[0];
 }
-  return R.first(q300);
+  return R.first(q336);
 }
 // function "ObservationKey"(O)
 export function f4(st, o0) {
@@ -1474,78 +1523,78 @@ export function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 export function f5(st, o0) {
-const s312 = R.prop(R.prop(o0, "code"), "coding");
-let q314 = null;
-if (!(s312 == null)) {
-const isList315 = Array.isArray(s312);
-let out316 = [];
-const r317 = Array.isArray(s312) ? s312 : [s312];
-for (let i318 = 0; i318 < r317.length; i318++) {
-const a_C_313 = r317[i318];
-if (!(R.not((R.primitiveValue(a_C_313, P7) == null)))) continue;
-out316.push(({ "system": R.primitiveValue(a_C_313, P6), "code": R.primitiveValue(a_C_313, P7) }));
+const s348 = R.fhirProp(R.fhirProp(o0, Q7), Q6);
+let q350 = null;
+if (!(s348 == null)) {
+const isList351 = Array.isArray(s348);
+let out352 = [];
+const r353 = Array.isArray(s348) ? s348 : [s348];
+for (let i354 = 0; i354 < r353.length; i354++) {
+const a_C_349 = r353[i354];
+if (!(R.not((R.primitiveValue(a_C_349, P7) == null)))) continue;
+out352.push(({ "system": R.primitiveValue(a_C_349, P6), "code": R.primitiveValue(a_C_349, P7) }));
 }
-q314 = isList315 ? out316 : out316[0];
+q350 = isList351 ? out352 : out352[0];
 }
-  return R.first(q314);
+  return R.first(q350);
 }
 // function "LvefUnusable"(cumulative)
 export function f6(st, o0) {
-let c323;
+let c359;
 if (d5(st)) {
-c323 = M_StsCodes.d104(st.L_Codes);
+c359 = M_StsCodes.d104(st.L_Codes);
 } else {
-let c322;
+let c358;
 if (R.not((d48(st) == null))) {
-c322 = M_StsCodes.d103(st.L_Codes);
+c358 = M_StsCodes.d103(st.L_Codes);
 } else {
-let c321;
+let c357;
 if ((d47(st) == null)) {
-c321 = M_StsCodes.d100(st.L_Codes);
+c357 = M_StsCodes.d100(st.L_Codes);
 } else {
-let c320;
+let c356;
 if (R.not(d51(st))) {
-c320 = M_StsCodes.d101(st.L_Codes);
+c356 = M_StsCodes.d101(st.L_Codes);
 } else {
-let r319 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false));
-if (r319 == null) {
-r319 = false;
-if (r319 == null) {
-r319 = null;
+let r355 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r355 == null) {
+r355 = false;
+if (r355 == null) {
+r355 = null;
 }
 }
-c320 = (R.and(R.and(o0, r319), R.not(d52(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K5, false));
+c356 = (R.and(R.and(o0, r355), R.not(d52(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K5, false));
 }
-c321 = c320;
+c357 = c356;
 }
-c322 = c321;
+c358 = c357;
 }
-c323 = c322;
+c359 = c358;
 }
-  return c323;
+  return c359;
 }
 // function "DraftDose"(dose)
 export function f7(st, o0) {
 
   return M_StsTreatment.f46(st.L_Tx, o0);
 }
-const T324 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T325 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T326 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T327 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T328 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T329 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T330 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T331 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T360 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T361 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T362 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T363 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T364 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T365 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T366 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T367 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T324),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T325),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T326),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T327),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T328),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T329),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T330),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T331),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T360),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T361),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T362),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T363),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T364),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T365),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T366),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T367),
 };
 const F = f;
 export const d = {

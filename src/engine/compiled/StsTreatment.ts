@@ -45,6 +45,31 @@ const P17 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
 const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
 const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
 const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
+const Q0 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "dosage");
+const Q1 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration.Dosage", "dose");
+const Q2 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
+const Q3 = R.readPlan("{http://hl7.org/fhir}Period", "end");
+const Q4 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q5 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
+const Q6 = R.readPlan("{http://hl7.org/fhir}integer", "value");
+const Q7 = R.readPlan("{http://hl7.org/fhir}Range", "low");
+const Q8 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "request");
+const Q9 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "dosageInstruction");
+const Q10 = R.readPlan("{http://hl7.org/fhir}Dosage", "timing");
+const Q11 = R.readPlan("{http://hl7.org/fhir}Timing", "repeat");
+const Q12 = R.readPlan("{http://hl7.org/fhir}Timing.Repeat", "bounds");
+const Q13 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "partOf");
+const Q14 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "derivedFrom");
+const Q15 = R.readPlan("{http://hl7.org/fhir}Medication", "code");
+const Q16 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "medication");
+const Q17 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "medication");
+const Q18 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "medication");
+const Q19 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "reported");
+const Q20 = R.readPlan("{http://hl7.org/fhir}boolean", "value");
+const Q21 = R.readPlan("{http://hl7.org/fhir}Dosage", "doseAndRate");
+const Q22 = R.readPlan("{http://hl7.org/fhir}Dosage.DoseAndRate", "dose");
+const Q23 = R.readPlan("{http://hl7.org/fhir}Range", "high");
+const Q24 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "dosage");
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
@@ -100,7 +125,7 @@ let out5 = [];
 const r6 = Array.isArray(s1) ? s1 : [s1];
 for (let i7 = 0; i7 < r6.length; i7++) {
 const a_D_2 = r6[i7];
-const s9 = R.union([R.prop(a_D_2, "name")], R.prop(a_D_2, "names"), false);
+const s9 = R.union([(a_D_2 == null ? null : (a_D_2.name ?? null))], (a_D_2 == null ? null : (a_D_2.names ?? null)), false);
 let q11 = null;
 if (!(s9 == null)) {
 const isList12 = Array.isArray(s9);
@@ -121,8 +146,8 @@ let out21 = [];
 const r22 = Array.isArray(s17) ? s17 : [s17];
 for (let i23 = 0; i23 < r22.length; i23++) {
 const a_W_18 = r22[i23];
-if (!(R.prop(a_W_18, "literal"))) continue;
-out21.push(R.prop(a_W_18, "word"));
+if (!((a_W_18 == null ? null : (a_W_18.literal ?? null)))) continue;
+out21.push((a_W_18 == null ? null : (a_W_18.word ?? null)));
 }
 q19 = isList20 ? out21 : out21[0];
 }
@@ -135,8 +160,8 @@ let out28 = [];
 const r29 = Array.isArray(s24) ? s24 : [s24];
 for (let i30 = 0; i30 < r29.length; i30++) {
 const a_W_25 = r29[i30];
-if (!(R.not(R.prop(a_W_25, "literal")))) continue;
-out28.push(R.prop(a_W_25, "word"));
+if (!(R.not((a_W_25 == null ? null : (a_W_25.literal ?? null))))) continue;
+out28.push((a_W_25 == null ? null : (a_W_25.word ?? null)));
 }
 q26 = isList27 ? out28 : out28[0];
 }
@@ -158,8 +183,8 @@ let out35 = [];
 const r36 = Array.isArray(s31) ? s31 : [s31];
 for (let i37 = 0; i37 < r36.length; i37++) {
 const a_D_32 = r36[i37];
-if (!(R.equal(R.prop(a_D_32, "key"), "doxorubicin"))) continue;
-out35.push(R.prop(a_D_32, "names"));
+if (!(R.equal((a_D_32 == null ? null : (a_D_32.key ?? null)), "doxorubicin"))) continue;
+out35.push((a_D_32 == null ? null : (a_D_32.names ?? null)));
 }
 out35 = R.distinctList(out35);
 q33 = isList34 ? out35 : out35[0];
@@ -269,8 +294,8 @@ let out76 = [];
 const r77 = Array.isArray(s72) ? s72 : [s72];
 for (let i78 = 0; i78 < r77.length; i78++) {
 const a_A_73 = r77[i78];
-if (!(R.not((R.prop(a_A_73, "medication") == null)))) continue;
-out76.push(({ "codes": R.prop(a_A_73, "codes"), "texts": R.prop(a_A_73, "texts") }));
+if (!(R.not(((a_A_73 == null ? null : (a_A_73.medication ?? null)) == null)))) continue;
+out76.push(({ "codes": (a_A_73 == null ? null : (a_A_73.codes ?? null)), "texts": (a_A_73 == null ? null : (a_A_73.texts ?? null)) }));
 }
 q74 = isList75 ? out76 : out76[0];
 }
@@ -282,9 +307,9 @@ let out81 = [];
 const r82 = Array.isArray(s70) ? s70 : [s70];
 for (let i83 = 0; i83 < r82.length; i83++) {
 const a_K_71 = r82[i83];
-let r84 = f9(st, R.prop(a_K_71, "codes"));
+let r84 = f9(st, (a_K_71 == null ? null : (a_K_71.codes ?? null)));
 if (r84 == null) {
-const s85 = R.prop(a_K_71, "texts");
+const s85 = (a_K_71 == null ? null : (a_K_71.texts ?? null));
 let q87 = null;
 if (!(s85 == null)) {
 const isList88 = Array.isArray(s85);
@@ -301,7 +326,7 @@ if (r84 == null) {
 r84 = null;
 }
 }
-out81.push(({ "codes": R.prop(a_K_71, "codes"), "texts": R.prop(a_K_71, "texts"), "drug": r84 }));
+out81.push(({ "codes": (a_K_71 == null ? null : (a_K_71.codes ?? null)), "texts": (a_K_71 == null ? null : (a_K_71.texts ?? null)), "drug": r84 }));
 }
 q79 = isList80 ? out81 : out81[0];
 }
@@ -320,7 +345,7 @@ const r97 = Array.isArray(s92) ? s92 : [s92];
 for (let i98 = 0; i98 < r97.length; i98++) {
 const a_A_93 = r97[i98];
 let c106;
-if ((R.prop(a_A_93, "medication") == null)) {
+if (((a_A_93 == null ? null : (a_A_93.medication ?? null)) == null)) {
 c106 = R.as(null, K0, false);
 } else {
 const s99 = d9(st);
@@ -331,14 +356,14 @@ let out103 = [];
 const r104 = Array.isArray(s99) ? s99 : [s99];
 for (let i105 = 0; i105 < r104.length; i105++) {
 const a_K_100 = r104[i105];
-if (!(R.and(R.equal(R.prop(a_K_100, "codes"), R.prop(a_A_93, "codes")), R.equal(R.prop(a_K_100, "texts"), R.prop(a_A_93, "texts"))))) continue;
-out103.push(R.prop(a_K_100, "drug"));
+if (!(R.and(R.equal((a_K_100 == null ? null : (a_K_100.codes ?? null)), (a_A_93 == null ? null : (a_A_93.codes ?? null))), R.equal((a_K_100 == null ? null : (a_K_100.texts ?? null)), (a_A_93 == null ? null : (a_A_93.texts ?? null)))))) continue;
+out103.push((a_K_100 == null ? null : (a_K_100.drug ?? null)));
 }
 q101 = isList102 ? out103 : out103[0];
 }
 c106 = R.first(q101);
 }
-out96.push(({ "resource": R.prop(a_A_93, "resource"), "medication": R.prop(a_A_93, "medication"), "drug": c106 }));
+out96.push(({ "resource": (a_A_93 == null ? null : (a_A_93.resource ?? null)), "medication": (a_A_93 == null ? null : (a_A_93.medication ?? null)), "drug": c106 }));
 }
 q94 = isList95 ? out96 : out96[0];
 }
@@ -356,17 +381,17 @@ let out111 = [];
 const r112 = Array.isArray(s107) ? s107 : [s107];
 for (let i113 = 0; i113 < r112.length; i113++) {
 const a_A_108 = r112[i113];
-const l_M_114 = R.prop(a_A_108, "resource");
+const l_M_114 = (a_A_108 == null ? null : (a_A_108.resource ?? null));
 const x115 = l_M_114;
 const x116 = l_M_114;
-let r117 = R.primitiveValue(R.prop(R.prop(l_M_114, "dosage"), "dose"), P8);
+let r117 = R.primitiveValue(R.fhirProp(R.fhirProp(l_M_114, Q0), Q1), P8);
 if (r117 == null) {
-r117 = R.primitiveValue(R.prop(R.prop(l_M_114, "dosage"), "dose"), P9);
+r117 = R.primitiveValue(R.fhirProp(R.fhirProp(l_M_114, Q0), Q1), P9);
 if (r117 == null) {
 r117 = null;
 }
 }
-out111.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_114, P1), R.primitiveValue(l_M_114, P0), R.prop(a_A_108, "medication"), R.prop(a_A_108, "drug"), (x115 == null ? M_StsCommon.f25(st.L_Common, x115) : M_StsCommon.f21(st.L_Common, x115)), (x116 == null ? M_StsCommon.f26(st.L_Common, x116) : M_StsCommon.f22(st.L_Common, x116)), R.primitiveValue(R.prop(R.prop(l_M_114, "dosage"), "dose"), P7), r117, false));
+out111.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_114, P1), R.primitiveValue(l_M_114, P0), (a_A_108 == null ? null : (a_A_108.medication ?? null)), (a_A_108 == null ? null : (a_A_108.drug ?? null)), (x115 == null ? M_StsCommon.f25(st.L_Common, x115) : M_StsCommon.f21(st.L_Common, x115)), (x116 == null ? M_StsCommon.f26(st.L_Common, x116) : M_StsCommon.f22(st.L_Common, x116)), R.primitiveValue(R.fhirProp(R.fhirProp(l_M_114, Q0), Q1), P7), r117, false));
 }
 q109 = isList110 ? out111 : out111[0];
 }
@@ -386,8 +411,8 @@ for (let i124 = 0; i124 < r123.length; i124++) {
 const a_M_119 = r123[i124];
 const x126 = a_M_119;
 const l_medication_125 = (x126 == null ? f6(st, x126) : f5(st, x126));
-const l_period_127 = R.as(R.prop(a_M_119, "effective"), K1, false);
-const l_openActive_128 = R.and(R.and(R.equal(R.primitiveValue(a_M_119, P2), "active"), R.not((l_period_127 == null))), (R.prop(l_period_127, "end") == null));
+const l_period_127 = R.as(R.fhirProp(a_M_119, Q2), K1, false);
+const l_openActive_128 = R.and(R.and(R.equal(R.primitiveValue(a_M_119, P2), "active"), R.not((l_period_127 == null))), (R.fhirProp(l_period_127, Q3) == null));
 const x129 = a_M_119;
 let c131;
 if (l_openActive_128) {
@@ -453,7 +478,7 @@ let out152 = [];
 const r153 = Array.isArray(s148) ? s148 : [s148];
 for (let i154 = 0; i154 < r153.length; i154++) {
 const a_E_149 = r153[i154];
-if (!(R.and(R.not((a_E_149 == null)), R.not(R.prop(a_E_149, "supportive"))))) continue;
+if (!(R.and(R.not((a_E_149 == null)), R.not((a_E_149 == null ? null : (a_E_149.supportive ?? null)))))) continue;
 out152.push(a_E_149);
 }
 out152 = R.mergeSort(out152, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
@@ -503,7 +528,7 @@ let out161 = [];
 const r162 = Array.isArray(s157) ? s157 : [s157];
 for (let i163 = 0; i163 < r162.length; i163++) {
 const a_E_158 = r162[i163];
-if (!(R.not(f17(st, R.prop(a_E_158, "drug"), R.prop(a_E_158, "liposomal"))))) continue;
+if (!(R.not(f17(st, (a_E_158 == null ? null : (a_E_158.drug ?? null)), (a_E_158 == null ? null : (a_E_158.liposomal ?? null)))))) continue;
 out161.push(a_E_158);
 }
 q159 = isList160 ? out161 : out161[0];
@@ -524,13 +549,13 @@ let out169 = [];
 const r170 = Array.isArray(s165) ? s165 : [s165];
 for (let i171 = 0; i171 < r170.length; i171++) {
 const a_A_166 = r170[i171];
-const l_medication_172 = R.prop(a_A_166, "medication");
-const l_M_173 = R.prop(a_A_166, "resource");
+const l_medication_172 = (a_A_166 == null ? null : (a_A_166.medication ?? null));
+const l_M_173 = (a_A_166 == null ? null : (a_A_166.resource ?? null));
 let c182;
-if (R.not((R.prop(a_A_166, "drug") == null))) {
+if (R.not(((a_A_166 == null ? null : (a_A_166.drug ?? null)) == null))) {
 c182 = false;
 } else {
-const s174 = R.prop(l_medication_172, "coding");
+const s174 = R.fhirProp(l_medication_172, Q4);
 let q176 = null;
 if (!(s174 == null)) {
 const isList177 = Array.isArray(s174);
@@ -550,7 +575,7 @@ out178.push(r181);
 out178 = R.distinctList(out178);
 q176 = isList177 ? out178 : out178[0];
 }
-c182 = R.and(R.and((R.primitiveValue(l_medication_172, P10) == null), R.exists(R.prop(l_medication_172, "coding"))), R.allTrue(q176));
+c182 = R.and(R.and((R.primitiveValue(l_medication_172, P10) == null), R.exists(R.fhirProp(l_medication_172, Q4))), R.allTrue(q176));
 }
 if (!(c182)) continue;
 out169.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_173, P1)));
@@ -579,7 +604,7 @@ let out187 = [];
 const r188 = Array.isArray(s183) ? s183 : [s183];
 for (let i189 = 0; i189 < r188.length; i189++) {
 const a_E_184 = r188[i189];
-out187.push(R.prop(a_E_184, "drug"));
+out187.push((a_E_184 == null ? null : (a_E_184.drug ?? null)));
 }
 out187 = R.distinctList(out187);
 q185 = isList186 ? out187 : out187[0];
@@ -606,7 +631,7 @@ let out202 = [];
 const r203 = Array.isArray(s198) ? s198 : [s198];
 for (let i204 = 0; i204 < r203.length; i204++) {
 const a_E_199 = r203[i204];
-if (!(R.equal(R.prop(a_E_199, "drug"), a_K_191))) continue;
+if (!(R.equal((a_E_199 == null ? null : (a_E_199.drug ?? null)), a_K_191))) continue;
 out202.push(a_E_199);
 }
 q200 = isList201 ? out202 : out202[0];
@@ -620,7 +645,7 @@ let out210 = [];
 const r211 = Array.isArray(s206) ? s206 : [s206];
 for (let i212 = 0; i212 < r211.length; i212++) {
 const a_E_207 = r211[i212];
-out210.push(R.prop(a_E_207, "lastDate"));
+out210.push((a_E_207 == null ? null : (a_E_207.lastDate ?? null)));
 }
 q208 = isList209 ? out210 : out210[0];
 }
@@ -641,7 +666,7 @@ let out220 = [];
 const r221 = Array.isArray(s216) ? s216 : [s216];
 for (let i222 = 0; i222 < r221.length; i222++) {
 const a_E_217 = r221[i222];
-if (!(R.prop(a_E_217, "undatedCurrent"))) continue;
+if (!((a_E_217 == null ? null : (a_E_217.undatedCurrent ?? null)))) continue;
 out220.push(a_E_217);
 }
 q218 = isList219 ? out220 : out220[0];
@@ -668,13 +693,13 @@ let out236 = [];
 const r237 = Array.isArray(s232) ? s232 : [s232];
 for (let i238 = 0; i238 < r237.length; i238++) {
 const a_Y_233 = r237[i238];
-if (!((R.less(R.prop(a_Y_233, "dayNumber"), R.prop(a_X_226, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_226, "dayNumber"), R.prop(a_Y_233, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+if (!((R.less((a_Y_233 == null ? null : (a_Y_233.dayNumber ?? null)), (a_X_226 == null ? null : (a_X_226.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_226 == null ? null : (a_X_226.dayNumber ?? null)), (a_Y_233 == null ? null : (a_Y_233.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
 out236.push(a_Y_233);
 }
 q234 = isList235 ? out236 : out236[0];
 }
-if (!(R.and(R.not((R.prop(a_X_226, "date") == null)), R.not(R.exists(q234))))) continue;
-out229.push(R.prop(a_X_226, "date"));
+if (!(R.and(R.not(((a_X_226 == null ? null : (a_X_226.date ?? null)) == null)), R.not(R.exists(q234))))) continue;
+out229.push((a_X_226 == null ? null : (a_X_226.date ?? null)));
 }
 q227 = isList228 ? out229 : out229[0];
 }
@@ -696,13 +721,13 @@ let out249 = [];
 const r250 = Array.isArray(s245) ? s245 : [s245];
 for (let i251 = 0; i251 < r250.length; i251++) {
 const a_E_246 = r250[i251];
-if (!(R.and(R.equal(R.prop(a_E_246, "drug"), a_K_191), R.or(R.prop(a_E_246, "undatedCurrent"), R.greaterOrEqual(R.prop(a_E_246, "date"), R.prop(a_Run_224, "start")))))) continue;
-out249.push(R.prop(a_E_246, "source"));
+if (!(R.and(R.equal((a_E_246 == null ? null : (a_E_246.drug ?? null)), a_K_191), R.or((a_E_246 == null ? null : (a_E_246.undatedCurrent ?? null)), R.greaterOrEqual((a_E_246 == null ? null : (a_E_246.date ?? null)), (a_Run_224 == null ? null : (a_Run_224.start ?? null))))))) continue;
+out249.push((a_E_246 == null ? null : (a_E_246.source ?? null)));
 }
 out249 = R.distinctList(out249);
 q247 = isList248 ? out249 : out249[0];
 }
-out242.push(({ "drug": a_K_191, "lastDate": (l_datedCurrent_213 ? l_last_205 : R.as(null, K4, false)), "runStart": R.prop(a_Run_224, "start"), "undated": l_undated_215, "sources": q247 }));
+out242.push(({ "drug": a_K_191, "lastDate": (l_datedCurrent_213 ? l_last_205 : R.as(null, K4, false)), "runStart": (a_Run_224 == null ? null : (a_Run_224.start ?? null)), "undated": l_undated_215, "sources": q247 }));
 }
 out242 = R.distinctList(out242);
 q240 = isList241 ? out242 : out242[0];
@@ -731,7 +756,7 @@ let out257 = [];
 const r258 = Array.isArray(s253) ? s253 : [s253];
 for (let i259 = 0; i259 < r258.length; i259++) {
 const a_C_254 = r258[i259];
-out257.push(R.prop(a_C_254, "runStart"));
+out257.push((a_C_254 == null ? null : (a_C_254.runStart ?? null)));
 }
 out257 = R.distinctList(out257);
 q255 = isList256 ? out257 : out257[0];
@@ -759,7 +784,7 @@ let out265 = [];
 const r266 = Array.isArray(s261) ? s261 : [s261];
 for (let i267 = 0; i267 < r266.length; i267++) {
 const a_E_262 = r266[i267];
-if (!(R.prop(a_E_262, "undatedCurrent"))) continue;
+if (!((a_E_262 == null ? null : (a_E_262.undatedCurrent ?? null)))) continue;
 out265.push(a_E_262);
 }
 q263 = isList264 ? out265 : out265[0];
@@ -778,7 +803,7 @@ let out272 = [];
 const r273 = Array.isArray(s268) ? s268 : [s268];
 for (let i274 = 0; i274 < r273.length; i274++) {
 const a_E_269 = r273[i274];
-if (!(R.and((R.prop(a_E_269, "date") == null), R.not(R.prop(a_E_269, "undatedCurrent"))))) continue;
+if (!(R.and(((a_E_269 == null ? null : (a_E_269.date ?? null)) == null), R.not((a_E_269 == null ? null : (a_E_269.undatedCurrent ?? null)))))) continue;
 out272.push(a_E_269);
 }
 q270 = isList271 ? out272 : out272[0];
@@ -799,7 +824,7 @@ let out279 = [];
 const r280 = Array.isArray(s275) ? s275 : [s275];
 for (let i281 = 0; i281 < r280.length; i281++) {
 const a_E_276 = r280[i281];
-if (!(R.not(R.prop(a_E_276, "undatedCurrent")))) continue;
+if (!(R.not((a_E_276 == null ? null : (a_E_276.undatedCurrent ?? null))))) continue;
 out279.push(a_E_276);
 }
 q277 = isList278 ? out279 : out279[0];
@@ -814,7 +839,7 @@ let out286 = [];
 const r287 = Array.isArray(s282) ? s282 : [s282];
 for (let i288 = 0; i288 < r287.length; i288++) {
 const a_E_283 = r287[i288];
-if (!(R.and(R.not(R.prop(a_E_283, "undatedCurrent")), R.or((R.prop(a_E_283, "date") == null), R.less(R.prop(a_E_283, "date"), d22(st)))))) continue;
+if (!(R.and(R.not((a_E_283 == null ? null : (a_E_283.undatedCurrent ?? null))), R.or(((a_E_283 == null ? null : (a_E_283.date ?? null)) == null), R.less((a_E_283 == null ? null : (a_E_283.date ?? null)), d22(st)))))) continue;
 out286.push(a_E_283);
 }
 q284 = isList285 ? out286 : out286[0];
@@ -835,7 +860,7 @@ let out294 = [];
 const r295 = Array.isArray(s290) ? s290 : [s290];
 for (let i296 = 0; i296 < r295.length; i296++) {
 const a_E_291 = r295[i296];
-out294.push(R.prop(a_E_291, "drug"));
+out294.push((a_E_291 == null ? null : (a_E_291.drug ?? null)));
 }
 out294 = R.distinctList(out294);
 q292 = isList293 ? out294 : out294[0];
@@ -854,7 +879,7 @@ let out301 = [];
 const r302 = Array.isArray(s297) ? s297 : [s297];
 for (let i303 = 0; i303 < r302.length; i303++) {
 const a_E_298 = r302[i303];
-if (!(R.prop(a_E_298, "anthracycline"))) continue;
+if (!((a_E_298 == null ? null : (a_E_298.anthracycline ?? null)))) continue;
 out301.push(a_E_298);
 }
 q299 = isList300 ? out301 : out301[0];
@@ -914,8 +939,8 @@ let out315 = [];
 const r316 = Array.isArray(s311) ? s311 : [s311];
 for (let i317 = 0; i317 < r316.length; i317++) {
 const a_E_312 = r316[i317];
-if (!(R.or(R.prop(a_E_312, "anthracycline"), R.inList(R.prop(a_E_312, "drug"), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
-out315.push(R.prop(a_E_312, "source"));
+if (!(R.or((a_E_312 == null ? null : (a_E_312.anthracycline ?? null)), R.inList((a_E_312 == null ? null : (a_E_312.drug ?? null)), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
+out315.push((a_E_312 == null ? null : (a_E_312.source ?? null)));
 }
 out315 = R.distinctList(out315);
 q313 = isList314 ? out315 : out315[0];
@@ -942,7 +967,7 @@ let out330 = [];
 const r331 = Array.isArray(s326) ? s326 : [s326];
 for (let i332 = 0; i332 < r331.length; i332++) {
 const a_E_327 = r331[i332];
-if (!(R.and(R.equal(R.prop(a_E_327, "drug"), a_K_319), R.not((R.prop(a_E_327, "date") == null))))) continue;
+if (!(R.and(R.equal((a_E_327 == null ? null : (a_E_327.drug ?? null)), a_K_319), R.not(((a_E_327 == null ? null : (a_E_327.date ?? null)) == null))))) continue;
 out330.push(a_E_327);
 }
 q328 = isList329 ? out330 : out330[0];
@@ -964,13 +989,13 @@ let out345 = [];
 const r346 = Array.isArray(s341) ? s341 : [s341];
 for (let i347 = 0; i347 < r346.length; i347++) {
 const a_Y_342 = r346[i347];
-if (!((R.less(R.prop(a_Y_342, "dayNumber"), R.prop(a_X_335, "dayNumber")) ? R.lessOrEqual(R.subtract(R.prop(a_X_335, "dayNumber"), R.prop(a_Y_342, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+if (!((R.less((a_Y_342 == null ? null : (a_Y_342.dayNumber ?? null)), (a_X_335 == null ? null : (a_X_335.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_335 == null ? null : (a_X_335.dayNumber ?? null)), (a_Y_342 == null ? null : (a_Y_342.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
 out345.push(a_Y_342);
 }
 q343 = isList344 ? out345 : out345[0];
 }
 if (!(R.not(R.exists(q343)))) continue;
-out338.push(R.prop(a_X_335, "dayNumber"));
+out338.push((a_X_335 == null ? null : (a_X_335.dayNumber ?? null)));
 }
 q336 = isList337 ? out338 : out338[0];
 }
@@ -999,12 +1024,12 @@ let out367 = [];
 const r368 = Array.isArray(s363) ? s363 : [s363];
 for (let i369 = 0; i369 < r368.length; i369++) {
 const a_T_364 = r368[i369];
-if (!(R.and(R.greater(a_T_364, a_S_349), R.lessOrEqual(a_T_364, R.prop(a_E_357, "dayNumber"))))) continue;
+if (!(R.and(R.greater(a_T_364, a_S_349), R.lessOrEqual(a_T_364, (a_E_357 == null ? null : (a_E_357.dayNumber ?? null)))))) continue;
 out367.push(a_T_364);
 }
 q365 = isList366 ? out367 : out367[0];
 }
-if (!(R.and(R.greaterOrEqual(R.prop(a_E_357, "dayNumber"), a_S_349), R.not(R.exists(q365))))) continue;
+if (!(R.and(R.greaterOrEqual((a_E_357 == null ? null : (a_E_357.dayNumber ?? null)), a_S_349), R.not(R.exists(q365))))) continue;
 out360.push(a_E_357);
 }
 q358 = isList359 ? out360 : out360[0];
@@ -1018,7 +1043,7 @@ let out374 = [];
 const r375 = Array.isArray(s370) ? s370 : [s370];
 for (let i376 = 0; i376 < r375.length; i376++) {
 const a_E_371 = r375[i376];
-out374.push(R.prop(a_E_371, "lastDayNumber"));
+out374.push((a_E_371 == null ? null : (a_E_371.lastDayNumber ?? null)));
 }
 q372 = isList373 ? out374 : out374[0];
 }
@@ -1052,13 +1077,13 @@ let out388 = [];
 const r389 = Array.isArray(s384) ? s384 : [s384];
 for (let i390 = 0; i390 < r389.length; i390++) {
 const a_Q_385 = r389[i390];
-if (!(R.and(R.less(R.prop(a_Q_385, "start"), R.prop(a_R_378, "start")), R.or(R.greaterOrEqual(R.prop(a_Q_385, "end"), R.prop(a_R_378, "start")), R.lessOrEqual(R.subtract(R.prop(a_R_378, "start"), R.prop(a_Q_385, "start")), p(st, "combinationWindowDays", false)))))) continue;
+if (!(R.and(R.less((a_Q_385 == null ? null : (a_Q_385.start ?? null)), (a_R_378 == null ? null : (a_R_378.start ?? null))), R.or(R.greaterOrEqual((a_Q_385 == null ? null : (a_Q_385.end ?? null)), (a_R_378 == null ? null : (a_R_378.start ?? null))), R.lessOrEqual(R.subtract((a_R_378 == null ? null : (a_R_378.start ?? null)), (a_Q_385 == null ? null : (a_Q_385.start ?? null))), p(st, "combinationWindowDays", false)))))) continue;
 out388.push(a_Q_385);
 }
 q386 = isList387 ? out388 : out388[0];
 }
 if (!(R.not(R.exists(q386)))) continue;
-out381.push(R.prop(a_R_378, "start"));
+out381.push((a_R_378 == null ? null : (a_R_378.start ?? null)));
 }
 q379 = isList380 ? out381 : out381[0];
 }
@@ -1098,7 +1123,7 @@ let out413 = [];
 const r414 = Array.isArray(s409) ? s409 : [s409];
 for (let i415 = 0; i415 < r414.length; i415++) {
 const a_R_410 = r414[i415];
-if (!(R.and(R.greaterOrEqual(R.prop(a_R_410, "start"), a_S_394), R.or((l_nextStart_400 == null), R.less(R.prop(a_R_410, "start"), l_nextStart_400))))) continue;
+if (!(R.and(R.greaterOrEqual((a_R_410 == null ? null : (a_R_410.start ?? null)), a_S_394), R.or((l_nextStart_400 == null), R.less((a_R_410 == null ? null : (a_R_410.start ?? null)), l_nextStart_400))))) continue;
 out413.push(a_R_410);
 }
 q411 = isList412 ? out413 : out413[0];
@@ -1112,7 +1137,7 @@ let out421 = [];
 const r422 = Array.isArray(s417) ? s417 : [s417];
 for (let i423 = 0; i423 < r422.length; i423++) {
 const a_R_418 = r422[i423];
-out421.push(R.prop(a_R_418, "exposures"));
+out421.push((a_R_418 == null ? null : (a_R_418.exposures ?? null)));
 }
 q419 = isList420 ? out421 : out421[0];
 }
@@ -1125,7 +1150,7 @@ let out429 = [];
 const r430 = Array.isArray(s425) ? s425 : [s425];
 for (let i431 = 0; i431 < r430.length; i431++) {
 const a_R_426 = r430[i431];
-out429.push(R.prop(a_R_426, "drug"));
+out429.push((a_R_426 == null ? null : (a_R_426.drug ?? null)));
 }
 q427 = isList428 ? out429 : out429[0];
 }
@@ -1138,7 +1163,7 @@ let out436 = [];
 const r437 = Array.isArray(s432) ? s432 : [s432];
 for (let i438 = 0; i438 < r437.length; i438++) {
 const a_R_433 = r437[i438];
-out436.push(R.prop(a_R_433, "end"));
+out436.push((a_R_433 == null ? null : (a_R_433.end ?? null)));
 }
 q434 = isList435 ? out436 : out436[0];
 }
@@ -1150,8 +1175,8 @@ let out443 = [];
 const r444 = Array.isArray(s439) ? s439 : [s439];
 for (let i445 = 0; i445 < r444.length; i445++) {
 const a_D_440 = r444[i445];
-if (!(R.inList(R.prop(a_D_440, "key"), l_runDrugs_424, undefined))) continue;
-out443.push(R.prop(a_D_440, "key"));
+if (!(R.inList((a_D_440 == null ? null : (a_D_440.key ?? null)), l_runDrugs_424, undefined))) continue;
+out443.push((a_D_440 == null ? null : (a_D_440.key ?? null)));
 }
 q441 = isList442 ? out443 : out443[0];
 }
@@ -1163,7 +1188,7 @@ let out450 = [];
 const r451 = Array.isArray(s446) ? s446 : [s446];
 for (let i452 = 0; i452 < r451.length; i452++) {
 const a_E_447 = r451[i452];
-out450.push(R.prop(a_E_447, "date"));
+out450.push((a_E_447 == null ? null : (a_E_447.date ?? null)));
 }
 q448 = isList449 ? out450 : out450[0];
 }
@@ -1175,7 +1200,7 @@ let out457 = [];
 const r458 = Array.isArray(s453) ? s453 : [s453];
 for (let i459 = 0; i459 < r458.length; i459++) {
 const a_E_454 = r458[i459];
-out457.push(R.prop(a_E_454, "lastDate"));
+out457.push((a_E_454 == null ? null : (a_E_454.lastDate ?? null)));
 }
 q455 = isList456 ? out457 : out457[0];
 }
@@ -1187,7 +1212,7 @@ let out464 = [];
 const r465 = Array.isArray(s460) ? s460 : [s460];
 for (let i466 = 0; i466 < r465.length; i466++) {
 const a_E_461 = r465[i466];
-out464.push(R.prop(a_E_461, "date"));
+out464.push((a_E_461 == null ? null : (a_E_461.date ?? null)));
 }
 q462 = isList463 ? out464 : out464[0];
 }
@@ -1199,7 +1224,7 @@ let out473 = [];
 const r474 = Array.isArray(s469) ? s469 : [s469];
 for (let i475 = 0; i475 < r474.length; i475++) {
 const a_E_470 = r474[i475];
-out473.push(({ "n": R.prop(a_E_470, "lastDayNumber"), "source": R.prop(a_E_470, "source") }));
+out473.push(({ "n": (a_E_470 == null ? null : (a_E_470.lastDayNumber ?? null)), "source": (a_E_470 == null ? null : (a_E_470.source ?? null)) }));
 }
 q471 = isList472 ? out473 : out473[0];
 }
@@ -1217,75 +1242,76 @@ out478 = R.distinctList(out478);
 out478 = R.mergeSort(out478, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
 q476 = isList477 ? out478 : out478[0];
 }
-out397.push(({ "startNumber": a_S_394, "endNumber": R.max(q434), "drugs": q441, "first": R.min(q448), "last": R.max(q455), "dates": R.count(R.distinct(q462)), "lastSource": R.prop(R.last(q476), "source") }));
+const t481 = R.last(q476);
+out397.push(({ "startNumber": a_S_394, "endNumber": R.max(q434), "drugs": q441, "first": R.min(q448), "last": R.max(q455), "dates": R.count(R.distinct(q462)), "lastSource": (t481 == null ? null : (t481.source ?? null)) }));
 }
 q395 = isList396 ? out397 : out397[0];
 }
 const s391 = q395;
-let q481 = null;
+let q482 = null;
 if (!(s391 == null)) {
-const isList482 = Array.isArray(s391);
-let out483 = [];
-const r484 = Array.isArray(s391) ? s391 : [s391];
-for (let i485 = 0; i485 < r484.length; i485++) {
-const a_R_392 = r484[i485];
-out483.push(a_R_392);
+const isList483 = Array.isArray(s391);
+let out484 = [];
+const r485 = Array.isArray(s391) ? s391 : [s391];
+for (let i486 = 0; i486 < r485.length; i486++) {
+const a_R_392 = r485[i486];
+out484.push(a_R_392);
 }
-out483 = R.distinctList(out483);
-out483 = R.mergeSort(out483, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
-q481 = isList482 ? out483 : out483[0];
+out484 = R.distinctList(out484);
+out484 = R.mergeSort(out484, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
+q482 = isList483 ? out484 : out484[0];
 }
-  return (st.v[35] = q481);
+  return (st.v[35] = q482);
 }
 // define "Last Prior Regimen"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-const s486 = d35(st);
-let q488 = null;
-if (!(s486 == null)) {
-const isList489 = Array.isArray(s486);
-let out490 = [];
-const r491 = Array.isArray(s486) ? s486 : [s486];
-for (let i492 = 0; i492 < r491.length; i492++) {
-const a_R_487 = r491[i492];
-const s493 = d35(st);
-let q495 = null;
-if (!(s493 == null)) {
-const isList496 = Array.isArray(s493);
-let out497 = [];
-const r498 = Array.isArray(s493) ? s493 : [s493];
-for (let i499 = 0; i499 < r498.length; i499++) {
-const a_X_494 = r498[i499];
-out497.push(R.prop(a_X_494, "endNumber"));
+const s487 = d35(st);
+let q489 = null;
+if (!(s487 == null)) {
+const isList490 = Array.isArray(s487);
+let out491 = [];
+const r492 = Array.isArray(s487) ? s487 : [s487];
+for (let i493 = 0; i493 < r492.length; i493++) {
+const a_R_488 = r492[i493];
+const s494 = d35(st);
+let q496 = null;
+if (!(s494 == null)) {
+const isList497 = Array.isArray(s494);
+let out498 = [];
+const r499 = Array.isArray(s494) ? s494 : [s494];
+for (let i500 = 0; i500 < r499.length; i500++) {
+const a_X_495 = r499[i500];
+out498.push((a_X_495 == null ? null : (a_X_495.endNumber ?? null)));
 }
-q495 = isList496 ? out497 : out497[0];
+q496 = isList497 ? out498 : out498[0];
 }
-if (!(R.equal(R.prop(a_R_487, "endNumber"), R.max(q495)))) continue;
-out490.push(a_R_487);
+if (!(R.equal((a_R_488 == null ? null : (a_R_488.endNumber ?? null)), R.max(q496)))) continue;
+out491.push(a_R_488);
 }
-q488 = isList489 ? out490 : out490[0];
+q489 = isList490 ? out491 : out491[0];
 }
-  return (st.v[36] = R.last(q488));
+  return (st.v[36] = R.last(q489));
 }
 // define "Anthracycline Exposures"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-const s500 = d14(st);
-let q502 = null;
-if (!(s500 == null)) {
-const isList503 = Array.isArray(s500);
-let out504 = [];
-const r505 = Array.isArray(s500) ? s500 : [s500];
-for (let i506 = 0; i506 < r505.length; i506++) {
-const a_E_501 = r505[i506];
-if (!(R.prop(a_E_501, "anthracycline"))) continue;
-out504.push(a_E_501);
+const s501 = d14(st);
+let q503 = null;
+if (!(s501 == null)) {
+const isList504 = Array.isArray(s501);
+let out505 = [];
+const r506 = Array.isArray(s501) ? s501 : [s501];
+for (let i507 = 0; i507 < r506.length; i507++) {
+const a_E_502 = r506[i507];
+if (!((a_E_502 == null ? null : (a_E_502.anthracycline ?? null)))) continue;
+out505.push(a_E_502);
 }
-q502 = isList503 ? out504 : out504[0];
+q503 = isList504 ? out505 : out505[0];
 }
-  return (st.v[37] = q502);
+  return (st.v[37] = q503);
 }
 // define "Metastatic Date"
 export function d38(st) {
@@ -1298,128 +1324,128 @@ export function d38(st) {
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-let c522;
+let c523;
 if (R.not(R.exists(d37(st)))) {
-c522 = false;
+c523 = false;
 } else {
-const s507 = d37(st);
-let q509 = null;
-if (!(s507 == null)) {
-const isList510 = Array.isArray(s507);
-let out511 = [];
-const r512 = Array.isArray(s507) ? s507 : [s507];
-for (let i513 = 0; i513 < r512.length; i513++) {
-const a_E_508 = r512[i513];
-if (!(R.less(R.prop(a_E_508, "lastDate"), d38(st)))) continue;
-out511.push(a_E_508);
+const s508 = d37(st);
+let q510 = null;
+if (!(s508 == null)) {
+const isList511 = Array.isArray(s508);
+let out512 = [];
+const r513 = Array.isArray(s508) ? s508 : [s508];
+for (let i514 = 0; i514 < r513.length; i514++) {
+const a_E_509 = r513[i514];
+if (!(R.less((a_E_509 == null ? null : (a_E_509.lastDate ?? null)), d38(st)))) continue;
+out512.push(a_E_509);
 }
-q509 = isList510 ? out511 : out511[0];
+q510 = isList511 ? out512 : out512[0];
 }
-let c521;
-if (R.exists(q509)) {
-c521 = true;
+let c522;
+if (R.exists(q510)) {
+c522 = true;
 } else {
-const s514 = d37(st);
-let q516 = null;
-if (!(s514 == null)) {
-const isList517 = Array.isArray(s514);
-let out518 = [];
-const r519 = Array.isArray(s514) ? s514 : [s514];
-for (let i520 = 0; i520 < r519.length; i520++) {
-const a_E_515 = r519[i520];
-if (!((R.prop(a_E_515, "lastDate") == null))) continue;
-out518.push(a_E_515);
+const s515 = d37(st);
+let q517 = null;
+if (!(s515 == null)) {
+const isList518 = Array.isArray(s515);
+let out519 = [];
+const r520 = Array.isArray(s515) ? s515 : [s515];
+for (let i521 = 0; i521 < r520.length; i521++) {
+const a_E_516 = r520[i521];
+if (!(((a_E_516 == null ? null : (a_E_516.lastDate ?? null)) == null))) continue;
+out519.push(a_E_516);
 }
-q516 = isList517 ? out518 : out518[0];
+q517 = isList518 ? out519 : out519[0];
 }
-c521 = (R.or((d38(st) == null), R.exists(q516)) ? R.as(null, K5, false) : false);
+c522 = (R.or((d38(st) == null), R.exists(q517)) ? R.as(null, K5, false) : false);
 }
-c522 = c521;
+c523 = c522;
 }
-  return (st.v[39] = c522);
+  return (st.v[39] = c523);
 }
 // define "Anthracycline Before Metastatic Sources"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-const s523 = d37(st);
-let q525 = null;
-if (!(s523 == null)) {
-const isList526 = Array.isArray(s523);
-let out527 = [];
-const r528 = Array.isArray(s523) ? s523 : [s523];
-for (let i529 = 0; i529 < r528.length; i529++) {
-const a_E_524 = r528[i529];
-if (!(R.less(R.prop(a_E_524, "lastDate"), d38(st)))) continue;
-out527.push(R.prop(a_E_524, "source"));
+const s524 = d37(st);
+let q526 = null;
+if (!(s524 == null)) {
+const isList527 = Array.isArray(s524);
+let out528 = [];
+const r529 = Array.isArray(s524) ? s524 : [s524];
+for (let i530 = 0; i530 < r529.length; i530++) {
+const a_E_525 = r529[i530];
+if (!(R.less((a_E_525 == null ? null : (a_E_525.lastDate ?? null)), d38(st)))) continue;
+out528.push((a_E_525 == null ? null : (a_E_525.source ?? null)));
 }
-out527 = R.distinctList(out527);
-q525 = isList526 ? out527 : out527[0];
+out528 = R.distinctList(out528);
+q526 = isList527 ? out528 : out528[0];
 }
-  return (st.v[40] = q525);
+  return (st.v[40] = q526);
 }
 // define "Doxorubicin Exposures"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
-const s530 = d17(st);
-let q532 = null;
-if (!(s530 == null)) {
-const isList533 = Array.isArray(s530);
-let out534 = [];
-const r535 = Array.isArray(s530) ? s530 : [s530];
-for (let i536 = 0; i536 < r535.length; i536++) {
-const a_E_531 = r535[i536];
-if (!(R.equal(R.prop(a_E_531, "drug"), "doxorubicin"))) continue;
-out534.push(a_E_531);
+const s531 = d17(st);
+let q533 = null;
+if (!(s531 == null)) {
+const isList534 = Array.isArray(s531);
+let out535 = [];
+const r536 = Array.isArray(s531) ? s531 : [s531];
+for (let i537 = 0; i537 < r536.length; i537++) {
+const a_E_532 = r536[i537];
+if (!(R.equal((a_E_532 == null ? null : (a_E_532.drug ?? null)), "doxorubicin"))) continue;
+out535.push(a_E_532);
 }
-q532 = isList533 ? out534 : out534[0];
+q533 = isList534 ? out535 : out535[0];
 }
-  return (st.v[41] = q532);
+  return (st.v[41] = q533);
 }
 // define "Trabectedin Exposures"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const s537 = d17(st);
-let q539 = null;
-if (!(s537 == null)) {
-const isList540 = Array.isArray(s537);
-let out541 = [];
-const r542 = Array.isArray(s537) ? s537 : [s537];
-for (let i543 = 0; i543 < r542.length; i543++) {
-const a_E_538 = r542[i543];
-if (!(R.equal(R.prop(a_E_538, "drug"), "trabectedin"))) continue;
-out541.push(a_E_538);
+const s538 = d17(st);
+let q540 = null;
+if (!(s538 == null)) {
+const isList541 = Array.isArray(s538);
+let out542 = [];
+const r543 = Array.isArray(s538) ? s538 : [s538];
+for (let i544 = 0; i544 < r543.length; i544++) {
+const a_E_539 = r543[i544];
+if (!(R.equal((a_E_539 == null ? null : (a_E_539.drug ?? null)), "trabectedin"))) continue;
+out542.push(a_E_539);
 }
-q539 = isList540 ? out541 : out541[0];
+q540 = isList541 ? out542 : out542[0];
 }
-  return (st.v[42] = q539);
+  return (st.v[42] = q540);
 }
 // define "Combination Dates"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const s544 = d41(st);
-const s545 = d42(st);
-let q548 = null;
-if (!(s544 == null && s545 == null)) {
-const isList549 = Array.isArray(s544) || Array.isArray(s545);
-let out550 = [];
-const r551 = s544 == null ? [] : Array.isArray(s544) ? s544 : [s544];
-const r553 = s545 == null ? [] : Array.isArray(s545) ? s545 : [s545];
-for (let i552 = 0; i552 < r551.length; i552++) {
-const a_D_546 = r551[i552];
-for (let i554 = 0; i554 < r553.length; i554++) {
-const a_T_547 = r553[i554];
-if (!(R.lessOrEqual(R.abs(R.subtract(R.prop(a_D_546, "dayNumber"), R.prop(a_T_547, "dayNumber"))), p(st, "combinationWindowDays", false)))) continue;
-out550.push([R.prop(a_D_546, "date"), R.prop(a_T_547, "date")]);
+const s545 = d41(st);
+const s546 = d42(st);
+let q549 = null;
+if (!(s545 == null && s546 == null)) {
+const isList550 = Array.isArray(s545) || Array.isArray(s546);
+let out551 = [];
+const r552 = s545 == null ? [] : Array.isArray(s545) ? s545 : [s545];
+const r554 = s546 == null ? [] : Array.isArray(s546) ? s546 : [s546];
+for (let i553 = 0; i553 < r552.length; i553++) {
+const a_D_547 = r552[i553];
+for (let i555 = 0; i555 < r554.length; i555++) {
+const a_T_548 = r554[i555];
+if (!(R.lessOrEqual(R.abs(R.subtract((a_D_547 == null ? null : (a_D_547.dayNumber ?? null)), (a_T_548 == null ? null : (a_T_548.dayNumber ?? null)))), p(st, "combinationWindowDays", false)))) continue;
+out551.push([(a_D_547 == null ? null : (a_D_547.date ?? null)), (a_T_548 == null ? null : (a_T_548.date ?? null))]);
 }
 }
-out550 = R.distinctList(out550);
-q548 = isList549 ? out550 : out550[0];
+out551 = R.distinctList(out551);
+q549 = isList550 ? out551 : out551[0];
 }
-  return (st.v[43] = R.distinct(R.flatten(q548)));
+  return (st.v[43] = R.distinct(R.flatten(q549)));
 }
 // define "Combination Given"
 export function d44(st) {
@@ -1446,86 +1472,86 @@ export function d46(st) {
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const s555 = d41(st);
-let q557 = null;
-if (!(s555 == null)) {
-const isList558 = Array.isArray(s555);
-let out559 = [];
-const r560 = Array.isArray(s555) ? s555 : [s555];
-for (let i561 = 0; i561 < r560.length; i561++) {
-const a_E_556 = r560[i561];
-if (!(R.not((R.prop(a_E_556, "date") == null)))) continue;
-out559.push(R.prop(a_E_556, "date"));
+const s556 = d41(st);
+let q558 = null;
+if (!(s556 == null)) {
+const isList559 = Array.isArray(s556);
+let out560 = [];
+const r561 = Array.isArray(s556) ? s556 : [s556];
+for (let i562 = 0; i562 < r561.length; i562++) {
+const a_E_557 = r561[i562];
+if (!(R.not(((a_E_557 == null ? null : (a_E_557.date ?? null)) == null)))) continue;
+out560.push((a_E_557 == null ? null : (a_E_557.date ?? null)));
 }
-out559 = R.distinctList(out559);
-q557 = isList558 ? out559 : out559[0];
+out560 = R.distinctList(out560);
+q558 = isList559 ? out560 : out560[0];
 }
-  return (st.v[47] = R.distinct(q557));
+  return (st.v[47] = R.distinct(q558));
 }
 // define "Combination Phase Over"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s562 = d41(st);
-let q564 = null;
-if (!(s562 == null)) {
-const isList565 = Array.isArray(s562);
-let out566 = [];
-const r567 = Array.isArray(s562) ? s562 : [s562];
-for (let i568 = 0; i568 < r567.length; i568++) {
-const a_E_563 = r567[i568];
-if (!(R.lessOrEqual(R.subtract(d2(st), R.prop(a_E_563, "lastDayNumber")), p(st, "currentRegimenWindowDays", false)))) continue;
-out566.push(a_E_563);
+const s563 = d41(st);
+let q565 = null;
+if (!(s563 == null)) {
+const isList566 = Array.isArray(s563);
+let out567 = [];
+const r568 = Array.isArray(s563) ? s563 : [s563];
+for (let i569 = 0; i569 < r568.length; i569++) {
+const a_E_564 = r568[i569];
+if (!(R.lessOrEqual(R.subtract(d2(st), (a_E_564 == null ? null : (a_E_564.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)))) continue;
+out567.push(a_E_564);
 }
-q564 = isList565 ? out566 : out566[0];
+q565 = isList566 ? out567 : out567[0];
 }
-  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q564))));
+  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q565))));
 }
 // define "Maintenance Dates"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const s569 = d42(st);
-let q571 = null;
-if (!(s569 == null)) {
-const isList572 = Array.isArray(s569);
-let out573 = [];
-const r574 = Array.isArray(s569) ? s569 : [s569];
-for (let i575 = 0; i575 < r574.length; i575++) {
-const a_T_570 = r574[i575];
-if (!(R.greater(R.prop(a_T_570, "date"), d45(st)))) continue;
-out573.push(R.prop(a_T_570, "date"));
+const s570 = d42(st);
+let q572 = null;
+if (!(s570 == null)) {
+const isList573 = Array.isArray(s570);
+let out574 = [];
+const r575 = Array.isArray(s570) ? s570 : [s570];
+for (let i576 = 0; i576 < r575.length; i576++) {
+const a_T_571 = r575[i576];
+if (!(R.greater((a_T_571 == null ? null : (a_T_571.date ?? null)), d45(st)))) continue;
+out574.push((a_T_571 == null ? null : (a_T_571.date ?? null)));
 }
-out573 = R.distinctList(out573);
-q571 = isList572 ? out573 : out573[0];
+out574 = R.distinctList(out574);
+q572 = isList573 ? out574 : out574[0];
 }
-  return (st.v[49] = R.distinct(q571));
+  return (st.v[49] = R.distinct(q572));
 }
 // define "Maintenance Anchor"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-let r576 = R.min(d49(st));
-if (r576 == null) {
-r576 = d45(st);
-if (r576 == null) {
-r576 = null;
+let r577 = R.min(d49(st));
+if (r577 == null) {
+r577 = d45(st);
+if (r577 == null) {
+r577 = null;
 }
 }
-  return (st.v[50] = r576);
+  return (st.v[50] = r577);
 }
 // define "Maintenance Within Period"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-let r577 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
-if (r577 == null) {
-r577 = false;
-if (r577 == null) {
-r577 = null;
+let r578 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
+if (r578 == null) {
+r578 = false;
+if (r578 == null) {
+r578 = null;
 }
 }
-  return (st.v[51] = r577);
+  return (st.v[51] = r578);
 }
 // define "Maintenance Under Cycle Limit"
 export function d52(st) {
@@ -1538,20 +1564,20 @@ export function d52(st) {
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const s578 = d17(st);
-let q580 = null;
-if (!(s578 == null)) {
-const isList581 = Array.isArray(s578);
-let out582 = [];
-const r583 = Array.isArray(s578) ? s578 : [s578];
-for (let i584 = 0; i584 < r583.length; i584++) {
-const a_E_579 = r583[i584];
-if (!(R.inList(R.prop(a_E_579, "drug"), ["gemcitabine", "docetaxel"], undefined))) continue;
-out582.push(a_E_579);
+const s579 = d17(st);
+let q581 = null;
+if (!(s579 == null)) {
+const isList582 = Array.isArray(s579);
+let out583 = [];
+const r584 = Array.isArray(s579) ? s579 : [s579];
+for (let i585 = 0; i585 < r584.length; i585++) {
+const a_E_580 = r584[i585];
+if (!(R.inList((a_E_580 == null ? null : (a_E_580.drug ?? null)), ["gemcitabine", "docetaxel"], undefined))) continue;
+out583.push(a_E_580);
 }
-q580 = isList581 ? out582 : out582[0];
+q581 = isList582 ? out583 : out583[0];
 }
-  return (st.v[53] = R.not(R.exists(q580)));
+  return (st.v[53] = R.not(R.exists(q581)));
 }
 // define "Maintenance Eligible"
 export function d54(st) {
@@ -1564,849 +1590,830 @@ export function d54(st) {
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s585 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
-let q587 = null;
-if (!(s585 == null)) {
-const isList588 = Array.isArray(s585);
-let out589 = [];
-const r590 = Array.isArray(s585) ? s585 : [s585];
-for (let i591 = 0; i591 < r590.length; i591++) {
-const a_R_586 = r590[i591];
-if (!(R.not((a_R_586 == null)))) continue;
-out589.push(a_R_586);
+const s586 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+let q588 = null;
+if (!(s586 == null)) {
+const isList589 = Array.isArray(s586);
+let out590 = [];
+const r591 = Array.isArray(s586) ? s586 : [s586];
+for (let i592 = 0; i592 < r591.length; i592++) {
+const a_R_587 = r591[i592];
+if (!(R.not((a_R_587 == null)))) continue;
+out590.push(a_R_587);
 }
-out589 = R.distinctList(out589);
-q587 = isList588 ? out589 : out589[0];
+out590 = R.distinctList(out590);
+q588 = isList589 ? out590 : out590[0];
 }
-  return (st.v[55] = q587);
+  return (st.v[55] = q588);
 }
 // define "Maintenance Sources"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s592 = R.union(d41(st), d42(st), false);
-let q594 = null;
-if (!(s592 == null)) {
-const isList595 = Array.isArray(s592);
-let out596 = [];
-const r597 = Array.isArray(s592) ? s592 : [s592];
-for (let i598 = 0; i598 < r597.length; i598++) {
-const a_E_593 = r597[i598];
-out596.push(R.prop(a_E_593, "source"));
+const s593 = R.union(d41(st), d42(st), false);
+let q595 = null;
+if (!(s593 == null)) {
+const isList596 = Array.isArray(s593);
+let out597 = [];
+const r598 = Array.isArray(s593) ? s593 : [s593];
+for (let i599 = 0; i599 < r598.length; i599++) {
+const a_E_594 = r598[i599];
+out597.push((a_E_594 == null ? null : (a_E_594.source ?? null)));
 }
-out596 = R.distinctList(out596);
-q594 = isList595 ? out596 : out596[0];
+out597 = R.distinctList(out597);
+q595 = isList596 ? out597 : out597[0];
 }
-  return (st.v[56] = q594);
+  return (st.v[56] = q595);
 }
 // define "ECOG Readings"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s601 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q603 = null;
-if (!(s601 == null)) {
-const isList604 = Array.isArray(s601);
-let out605 = [];
-const r606 = Array.isArray(s601) ? s601 : [s601];
-for (let i607 = 0; i607 < r606.length; i607++) {
-const a_O_602 = r606[i607];
-if (!(M_StsCommon.f34(st.L_Common, a_O_602))) continue;
-out605.push(a_O_602);
+const s602 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q604 = null;
+if (!(s602 == null)) {
+const isList605 = Array.isArray(s602);
+let out606 = [];
+const r607 = Array.isArray(s602) ? s602 : [s602];
+for (let i608 = 0; i608 < r607.length; i608++) {
+const a_O_603 = r607[i608];
+if (!(M_StsCommon.f34(st.L_Common, a_O_603))) continue;
+out606.push(a_O_603);
 }
-q603 = isList604 ? out605 : out605[0];
+q604 = isList605 ? out606 : out606[0];
 }
-const s599 = q603;
-let q608 = null;
-if (!(s599 == null)) {
-const isList609 = Array.isArray(s599);
-let out610 = [];
-const r611 = Array.isArray(s599) ? s599 : [s599];
-for (let i612 = 0; i612 < r611.length; i612++) {
-const a_O_600 = r611[i612];
-let r614 = R.prop(R.as(R.prop(a_O_600, "value"), K6, false), "value");
-if (r614 == null) {
-r614 = f21(st, R.as(R.prop(a_O_600, "value"), K7, false));
-if (r614 == null) {
-r614 = null;
+const s600 = q604;
+let q609 = null;
+if (!(s600 == null)) {
+const isList610 = Array.isArray(s600);
+let out611 = [];
+const r612 = Array.isArray(s600) ? s600 : [s600];
+for (let i613 = 0; i613 < r612.length; i613++) {
+const a_O_601 = r612[i613];
+let r615 = R.fhirProp(R.as(R.fhirProp(a_O_601, Q5), K6, false), Q6);
+if (r615 == null) {
+r615 = f21(st, R.as(R.fhirProp(a_O_601, Q5), K7, false));
+if (r615 == null) {
+r615 = null;
 }
 }
-const l_score_613 = r614;
-const l_taken_615 = f18(st, a_O_600);
-if (!(R.and(R.not((l_score_613 == null)), R.not((l_taken_615 == null))))) continue;
-out610.push(({ "value": l_score_613, "date": l_taken_615, "source": f20(st, a_O_600) }));
+const l_score_614 = r615;
+const l_taken_616 = f18(st, a_O_601);
+if (!(R.and(R.not((l_score_614 == null)), R.not((l_taken_616 == null))))) continue;
+out611.push(({ "value": l_score_614, "date": l_taken_616, "source": f20(st, a_O_601) }));
 }
-q608 = isList609 ? out610 : out610[0];
+q609 = isList610 ? out611 : out611[0];
 }
-  return (st.v[57] = q608);
+  return (st.v[57] = q609);
 }
 // define "ECOG"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s616 = d57(st);
-let q618 = null;
-if (!(s616 == null)) {
-const isList619 = Array.isArray(s616);
-let out620 = [];
-const r621 = Array.isArray(s616) ? s616 : [s616];
-for (let i622 = 0; i622 < r621.length; i622++) {
-const a_R_617 = r621[i622];
-const s623 = d57(st);
-let q625 = null;
-if (!(s623 == null)) {
-const isList626 = Array.isArray(s623);
-let out627 = [];
-const r628 = Array.isArray(s623) ? s623 : [s623];
-for (let i629 = 0; i629 < r628.length; i629++) {
-const a_X_624 = r628[i629];
-out627.push(R.prop(a_X_624, "date"));
+const s617 = d57(st);
+let q619 = null;
+if (!(s617 == null)) {
+const isList620 = Array.isArray(s617);
+let out621 = [];
+const r622 = Array.isArray(s617) ? s617 : [s617];
+for (let i623 = 0; i623 < r622.length; i623++) {
+const a_R_618 = r622[i623];
+const s624 = d57(st);
+let q626 = null;
+if (!(s624 == null)) {
+const isList627 = Array.isArray(s624);
+let out628 = [];
+const r629 = Array.isArray(s624) ? s624 : [s624];
+for (let i630 = 0; i630 < r629.length; i630++) {
+const a_X_625 = r629[i630];
+out628.push((a_X_625 == null ? null : (a_X_625.date ?? null)));
 }
-q625 = isList626 ? out627 : out627[0];
+q626 = isList627 ? out628 : out628[0];
 }
-if (!(R.equal(R.prop(a_R_617, "date"), R.max(q625)))) continue;
-out620.push(a_R_617);
+if (!(R.equal((a_R_618 == null ? null : (a_R_618.date ?? null)), R.max(q626)))) continue;
+out621.push(a_R_618);
 }
-out620 = R.mergeSort(out620, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
-q618 = isList619 ? out620 : out620[0];
+out621 = R.mergeSort(out621, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+q619 = isList620 ? out621 : out621[0];
 }
-  return (st.v[58] = R.first(q618));
+  return (st.v[58] = R.first(q619));
 }
 // define "Karnofsky Readings"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s632 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-let q634 = null;
-if (!(s632 == null)) {
-const isList635 = Array.isArray(s632);
-let out636 = [];
-const r637 = Array.isArray(s632) ? s632 : [s632];
-for (let i638 = 0; i638 < r637.length; i638++) {
-const a_O_633 = r637[i638];
-if (!(M_StsCommon.f34(st.L_Common, a_O_633))) continue;
-out636.push(a_O_633);
+const s633 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+let q635 = null;
+if (!(s633 == null)) {
+const isList636 = Array.isArray(s633);
+let out637 = [];
+const r638 = Array.isArray(s633) ? s633 : [s633];
+for (let i639 = 0; i639 < r638.length; i639++) {
+const a_O_634 = r638[i639];
+if (!(M_StsCommon.f34(st.L_Common, a_O_634))) continue;
+out637.push(a_O_634);
 }
-q634 = isList635 ? out636 : out636[0];
+q635 = isList636 ? out637 : out637[0];
 }
-const s630 = q634;
-let q639 = null;
-if (!(s630 == null)) {
-const isList640 = Array.isArray(s630);
-let out641 = [];
-const r642 = Array.isArray(s630) ? s630 : [s630];
-for (let i643 = 0; i643 < r642.length; i643++) {
-const a_O_631 = r642[i643];
-let r645 = R.toDecimal(R.prop(R.as(R.prop(a_O_631, "value"), K6, false), "value"));
-if (r645 == null) {
-r645 = R.primitiveValue(R.as(R.prop(a_O_631, "value"), K8, false), P13);
-if (r645 == null) {
-r645 = null;
+const s631 = q635;
+let q640 = null;
+if (!(s631 == null)) {
+const isList641 = Array.isArray(s631);
+let out642 = [];
+const r643 = Array.isArray(s631) ? s631 : [s631];
+for (let i644 = 0; i644 < r643.length; i644++) {
+const a_O_632 = r643[i644];
+let r646 = R.toDecimal(R.fhirProp(R.as(R.fhirProp(a_O_632, Q5), K6, false), Q6));
+if (r646 == null) {
+r646 = R.primitiveValue(R.as(R.fhirProp(a_O_632, Q5), K8, false), P13);
+if (r646 == null) {
+r646 = null;
 }
 }
-const l_score_644 = r645;
-const l_taken_646 = f18(st, a_O_631);
-if (!(R.and(R.not((l_score_644 == null)), R.not((l_taken_646 == null))))) continue;
-out641.push(({ "value": l_score_644, "date": l_taken_646, "source": f20(st, a_O_631) }));
+const l_score_645 = r646;
+const l_taken_647 = f18(st, a_O_632);
+if (!(R.and(R.not((l_score_645 == null)), R.not((l_taken_647 == null))))) continue;
+out642.push(({ "value": l_score_645, "date": l_taken_647, "source": f20(st, a_O_632) }));
 }
-q639 = isList640 ? out641 : out641[0];
+q640 = isList641 ? out642 : out642[0];
 }
-  return (st.v[59] = q639);
+  return (st.v[59] = q640);
 }
 // define "Karnofsky"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const s647 = d59(st);
-let q649 = null;
-if (!(s647 == null)) {
-const isList650 = Array.isArray(s647);
-let out651 = [];
-const r652 = Array.isArray(s647) ? s647 : [s647];
-for (let i653 = 0; i653 < r652.length; i653++) {
-const a_R_648 = r652[i653];
-const s654 = d59(st);
-let q656 = null;
-if (!(s654 == null)) {
-const isList657 = Array.isArray(s654);
-let out658 = [];
-const r659 = Array.isArray(s654) ? s654 : [s654];
-for (let i660 = 0; i660 < r659.length; i660++) {
-const a_X_655 = r659[i660];
-out658.push(R.prop(a_X_655, "date"));
+const s648 = d59(st);
+let q650 = null;
+if (!(s648 == null)) {
+const isList651 = Array.isArray(s648);
+let out652 = [];
+const r653 = Array.isArray(s648) ? s648 : [s648];
+for (let i654 = 0; i654 < r653.length; i654++) {
+const a_R_649 = r653[i654];
+const s655 = d59(st);
+let q657 = null;
+if (!(s655 == null)) {
+const isList658 = Array.isArray(s655);
+let out659 = [];
+const r660 = Array.isArray(s655) ? s655 : [s655];
+for (let i661 = 0; i661 < r660.length; i661++) {
+const a_X_656 = r660[i661];
+out659.push((a_X_656 == null ? null : (a_X_656.date ?? null)));
 }
-q656 = isList657 ? out658 : out658[0];
+q657 = isList658 ? out659 : out659[0];
 }
-if (!(R.equal(R.prop(a_R_648, "date"), R.max(q656)))) continue;
-out651.push(a_R_648);
+if (!(R.equal((a_R_649 == null ? null : (a_R_649.date ?? null)), R.max(q657)))) continue;
+out652.push(a_R_649);
 }
-out651 = R.mergeSort(out651, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-q649 = isList650 ? out651 : out651[0];
+out652 = R.mergeSort(out652, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q650 = isList651 ? out652 : out652[0];
 }
-  return (st.v[60] = R.first(q649));
+  return (st.v[60] = R.first(q650));
 }
 // define "LVEF Readings"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s663 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q665 = null;
-if (!(s663 == null)) {
-const isList666 = Array.isArray(s663);
-let out667 = [];
-const r668 = Array.isArray(s663) ? s663 : [s663];
-for (let i669 = 0; i669 < r668.length; i669++) {
-const a_O_664 = r668[i669];
-if (!(M_StsCommon.f34(st.L_Common, a_O_664))) continue;
-out667.push(a_O_664);
+const s664 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q666 = null;
+if (!(s664 == null)) {
+const isList667 = Array.isArray(s664);
+let out668 = [];
+const r669 = Array.isArray(s664) ? s664 : [s664];
+for (let i670 = 0; i670 < r669.length; i670++) {
+const a_O_665 = r669[i670];
+if (!(M_StsCommon.f34(st.L_Common, a_O_665))) continue;
+out668.push(a_O_665);
 }
-q665 = isList666 ? out667 : out667[0];
+q666 = isList667 ? out668 : out668[0];
 }
-const s661 = q665;
-let q670 = null;
-if (!(s661 == null)) {
-const isList671 = Array.isArray(s661);
-let out672 = [];
-const r673 = Array.isArray(s661) ? s661 : [s661];
-for (let i674 = 0; i674 < r673.length; i674++) {
-const a_O_662 = r673[i674];
-let r676 = f22(st, R.as(R.prop(a_O_662, "value"), K8, false));
-if (r676 == null) {
-r676 = f22(st, R.prop(R.as(R.prop(a_O_662, "value"), K9, false), "low"));
-if (r676 == null) {
-r676 = null;
+const s662 = q666;
+let q671 = null;
+if (!(s662 == null)) {
+const isList672 = Array.isArray(s662);
+let out673 = [];
+const r674 = Array.isArray(s662) ? s662 : [s662];
+for (let i675 = 0; i675 < r674.length; i675++) {
+const a_O_663 = r674[i675];
+let r677 = f22(st, R.as(R.fhirProp(a_O_663, Q5), K8, false));
+if (r677 == null) {
+r677 = f22(st, R.fhirProp(R.as(R.fhirProp(a_O_663, Q5), K9, false), Q7));
+if (r677 == null) {
+r677 = null;
 }
 }
-const l_percent_675 = r676;
-const l_taken_677 = f18(st, a_O_662);
-if (!(R.and(R.not((l_percent_675 == null)), R.not((l_taken_677 == null))))) continue;
-out672.push(({ "value": l_percent_675, "date": l_taken_677, "source": f20(st, a_O_662) }));
+const l_percent_676 = r677;
+const l_taken_678 = f18(st, a_O_663);
+if (!(R.and(R.not((l_percent_676 == null)), R.not((l_taken_678 == null))))) continue;
+out673.push(({ "value": l_percent_676, "date": l_taken_678, "source": f20(st, a_O_663) }));
 }
-q670 = isList671 ? out672 : out672[0];
+q671 = isList672 ? out673 : out673[0];
 }
-  return (st.v[61] = q670);
+  return (st.v[61] = q671);
 }
 // define "LVEF Latest"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s678 = d61(st);
-let q680 = null;
-if (!(s678 == null)) {
-const isList681 = Array.isArray(s678);
-let out682 = [];
-const r683 = Array.isArray(s678) ? s678 : [s678];
-for (let i684 = 0; i684 < r683.length; i684++) {
-const a_R_679 = r683[i684];
-const s685 = d61(st);
-let q687 = null;
-if (!(s685 == null)) {
-const isList688 = Array.isArray(s685);
-let out689 = [];
-const r690 = Array.isArray(s685) ? s685 : [s685];
-for (let i691 = 0; i691 < r690.length; i691++) {
-const a_X_686 = r690[i691];
-out689.push(R.prop(a_X_686, "date"));
+const s679 = d61(st);
+let q681 = null;
+if (!(s679 == null)) {
+const isList682 = Array.isArray(s679);
+let out683 = [];
+const r684 = Array.isArray(s679) ? s679 : [s679];
+for (let i685 = 0; i685 < r684.length; i685++) {
+const a_R_680 = r684[i685];
+const s686 = d61(st);
+let q688 = null;
+if (!(s686 == null)) {
+const isList689 = Array.isArray(s686);
+let out690 = [];
+const r691 = Array.isArray(s686) ? s686 : [s686];
+for (let i692 = 0; i692 < r691.length; i692++) {
+const a_X_687 = r691[i692];
+out690.push((a_X_687 == null ? null : (a_X_687.date ?? null)));
 }
-q687 = isList688 ? out689 : out689[0];
+q688 = isList689 ? out690 : out690[0];
 }
-if (!(R.equal(R.prop(a_R_679, "date"), R.max(q687)))) continue;
-out682.push(a_R_679);
+if (!(R.equal((a_R_680 == null ? null : (a_R_680.date ?? null)), R.max(q688)))) continue;
+out683.push(a_R_680);
 }
-out682 = R.mergeSort(out682, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-q680 = isList681 ? out682 : out682[0];
+out683 = R.mergeSort(out683, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q681 = isList682 ? out683 : out683[0];
 }
-  return (st.v[62] = R.first(q680));
+  return (st.v[62] = R.first(q681));
 }
 // define "Latest Anthracycline Date"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const s692 = d37(st);
-let q694 = null;
-if (!(s692 == null)) {
-const isList695 = Array.isArray(s692);
-let out696 = [];
-const r697 = Array.isArray(s692) ? s692 : [s692];
-for (let i698 = 0; i698 < r697.length; i698++) {
-const a_E_693 = r697[i698];
-out696.push(R.prop(a_E_693, "lastDate"));
+const s693 = d37(st);
+let q695 = null;
+if (!(s693 == null)) {
+const isList696 = Array.isArray(s693);
+let out697 = [];
+const r698 = Array.isArray(s693) ? s693 : [s693];
+for (let i699 = 0; i699 < r698.length; i699++) {
+const a_E_694 = r698[i699];
+out697.push((a_E_694 == null ? null : (a_E_694.lastDate ?? null)));
 }
-out696 = R.distinctList(out696);
-q694 = isList695 ? out696 : out696[0];
+out697 = R.distinctList(out697);
+q695 = isList696 ? out697 : out697[0];
 }
-  return (st.v[63] = R.max(q694));
+  return (st.v[63] = R.max(q695));
 }
 // define "LVEF"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const s699 = d62(st);
-let q701 = null;
-if (!(s699 == null)) {
-const isList702 = Array.isArray(s699);
-let out703 = [];
-const r704 = Array.isArray(s699) ? s699 : [s699];
-for (let i705 = 0; i705 < r704.length; i705++) {
-const a_L_700 = r704[i705];
-out703.push(({ "value": R.prop(a_L_700, "value"), "date": R.prop(a_L_700, "date"), "source": R.prop(a_L_700, "source"), "low": R.less(R.prop(a_L_700, "value"), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween(R.prop(a_L_700, "date"), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual(R.prop(a_L_700, "date"), d63(st)))) }));
+const s700 = d62(st);
+let q702 = null;
+if (!(s700 == null)) {
+const isList703 = Array.isArray(s700);
+let out704 = [];
+const r705 = Array.isArray(s700) ? s700 : [s700];
+for (let i706 = 0; i706 < r705.length; i706++) {
+const a_L_701 = r705[i706];
+out704.push(({ "value": (a_L_701 == null ? null : (a_L_701.value ?? null)), "date": (a_L_701 == null ? null : (a_L_701.date ?? null)), "source": (a_L_701 == null ? null : (a_L_701.source ?? null)), "low": R.less((a_L_701 == null ? null : (a_L_701.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_701 == null ? null : (a_L_701.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual((a_L_701 == null ? null : (a_L_701.date ?? null)), d63(st)))) }));
 }
-out703 = R.distinctList(out703);
-q701 = isList702 ? out703 : out703[0];
+out704 = R.distinctList(out704);
+q702 = isList703 ? out704 : out704[0];
 }
-  return (st.v[64] = q701);
+  return (st.v[64] = q702);
 }
 // define "Heights"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const s708 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-let q710 = null;
-if (!(s708 == null)) {
-const isList711 = Array.isArray(s708);
-let out712 = [];
-const r713 = Array.isArray(s708) ? s708 : [s708];
-for (let i714 = 0; i714 < r713.length; i714++) {
-const a_O_709 = r713[i714];
-if (!(M_StsCommon.f34(st.L_Common, a_O_709))) continue;
-out712.push(a_O_709);
+const s709 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+let q711 = null;
+if (!(s709 == null)) {
+const isList712 = Array.isArray(s709);
+let out713 = [];
+const r714 = Array.isArray(s709) ? s709 : [s709];
+for (let i715 = 0; i715 < r714.length; i715++) {
+const a_O_710 = r714[i715];
+if (!(M_StsCommon.f34(st.L_Common, a_O_710))) continue;
+out713.push(a_O_710);
 }
-q710 = isList711 ? out712 : out712[0];
+q711 = isList712 ? out713 : out713[0];
 }
-const s706 = q710;
-let q715 = null;
-if (!(s706 == null)) {
-const isList716 = Array.isArray(s706);
-let out717 = [];
-const r718 = Array.isArray(s706) ? s706 : [s706];
-for (let i719 = 0; i719 < r718.length; i719++) {
-const a_O_707 = r718[i719];
-const l_v_720 = f24(st, R.as(R.prop(a_O_707, "value"), K8, false));
-const l_taken_721 = f19(st, a_O_707);
-if (!(R.and(R.and(R.not((l_v_720 == null)), R.greater(l_v_720, R.toDecimal(0))), R.not((l_taken_721 == null))))) continue;
-out717.push(({ "value": l_v_720, "date": l_taken_721, "dayNumber": f0(st, l_taken_721), "source": f20(st, a_O_707) }));
+const s707 = q711;
+let q716 = null;
+if (!(s707 == null)) {
+const isList717 = Array.isArray(s707);
+let out718 = [];
+const r719 = Array.isArray(s707) ? s707 : [s707];
+for (let i720 = 0; i720 < r719.length; i720++) {
+const a_O_708 = r719[i720];
+const l_v_721 = f24(st, R.as(R.fhirProp(a_O_708, Q5), K8, false));
+const l_taken_722 = f19(st, a_O_708);
+if (!(R.and(R.and(R.not((l_v_721 == null)), R.greater(l_v_721, R.toDecimal(0))), R.not((l_taken_722 == null))))) continue;
+out718.push(({ "value": l_v_721, "date": l_taken_722, "dayNumber": f0(st, l_taken_722), "source": f20(st, a_O_708) }));
 }
-q715 = isList716 ? out717 : out717[0];
+q716 = isList717 ? out718 : out718[0];
 }
-  return (st.v[65] = q715);
+  return (st.v[65] = q716);
 }
 // define "Weights"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-const s724 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-let q726 = null;
-if (!(s724 == null)) {
-const isList727 = Array.isArray(s724);
-let out728 = [];
-const r729 = Array.isArray(s724) ? s724 : [s724];
-for (let i730 = 0; i730 < r729.length; i730++) {
-const a_O_725 = r729[i730];
-if (!(M_StsCommon.f34(st.L_Common, a_O_725))) continue;
-out728.push(a_O_725);
+const s725 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+let q727 = null;
+if (!(s725 == null)) {
+const isList728 = Array.isArray(s725);
+let out729 = [];
+const r730 = Array.isArray(s725) ? s725 : [s725];
+for (let i731 = 0; i731 < r730.length; i731++) {
+const a_O_726 = r730[i731];
+if (!(M_StsCommon.f34(st.L_Common, a_O_726))) continue;
+out729.push(a_O_726);
 }
-q726 = isList727 ? out728 : out728[0];
+q727 = isList728 ? out729 : out729[0];
 }
-const s722 = q726;
-let q731 = null;
-if (!(s722 == null)) {
-const isList732 = Array.isArray(s722);
-let out733 = [];
-const r734 = Array.isArray(s722) ? s722 : [s722];
-for (let i735 = 0; i735 < r734.length; i735++) {
-const a_O_723 = r734[i735];
-const l_v_736 = f25(st, R.as(R.prop(a_O_723, "value"), K8, false));
-const l_taken_737 = f19(st, a_O_723);
-if (!(R.and(R.and(R.not((l_v_736 == null)), R.greater(l_v_736, R.toDecimal(0))), R.not((l_taken_737 == null))))) continue;
-out733.push(({ "value": l_v_736, "date": l_taken_737, "dayNumber": f0(st, l_taken_737), "source": f20(st, a_O_723) }));
+const s723 = q727;
+let q732 = null;
+if (!(s723 == null)) {
+const isList733 = Array.isArray(s723);
+let out734 = [];
+const r735 = Array.isArray(s723) ? s723 : [s723];
+for (let i736 = 0; i736 < r735.length; i736++) {
+const a_O_724 = r735[i736];
+const l_v_737 = f25(st, R.as(R.fhirProp(a_O_724, Q5), K8, false));
+const l_taken_738 = f19(st, a_O_724);
+if (!(R.and(R.and(R.not((l_v_737 == null)), R.greater(l_v_737, R.toDecimal(0))), R.not((l_taken_738 == null))))) continue;
+out734.push(({ "value": l_v_737, "date": l_taken_738, "dayNumber": f0(st, l_taken_738), "source": f20(st, a_O_724) }));
 }
-q731 = isList732 ? out733 : out733[0];
+q732 = isList733 ? out734 : out734[0];
 }
-  return (st.v[66] = q731);
+  return (st.v[66] = q732);
 }
 // define "Surface Areas"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
-const s740 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-let q742 = null;
-if (!(s740 == null)) {
-const isList743 = Array.isArray(s740);
-let out744 = [];
-const r745 = Array.isArray(s740) ? s740 : [s740];
-for (let i746 = 0; i746 < r745.length; i746++) {
-const a_O_741 = r745[i746];
-if (!(M_StsCommon.f34(st.L_Common, a_O_741))) continue;
-out744.push(a_O_741);
+const s741 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+let q743 = null;
+if (!(s741 == null)) {
+const isList744 = Array.isArray(s741);
+let out745 = [];
+const r746 = Array.isArray(s741) ? s741 : [s741];
+for (let i747 = 0; i747 < r746.length; i747++) {
+const a_O_742 = r746[i747];
+if (!(M_StsCommon.f34(st.L_Common, a_O_742))) continue;
+out745.push(a_O_742);
 }
-q742 = isList743 ? out744 : out744[0];
+q743 = isList744 ? out745 : out745[0];
 }
-const s738 = q742;
-let q747 = null;
-if (!(s738 == null)) {
-const isList748 = Array.isArray(s738);
-let out749 = [];
-const r750 = Array.isArray(s738) ? s738 : [s738];
-for (let i751 = 0; i751 < r750.length; i751++) {
-const a_O_739 = r750[i751];
-const l_v_752 = f26(st, R.as(R.prop(a_O_739, "value"), K8, false));
-const l_taken_753 = f19(st, a_O_739);
-if (!(R.and(R.and(R.not((l_v_752 == null)), R.greater(l_v_752, R.toDecimal(0))), R.not((l_taken_753 == null))))) continue;
-out749.push(({ "value": l_v_752, "date": l_taken_753, "dayNumber": f0(st, l_taken_753), "source": f20(st, a_O_739) }));
+const s739 = q743;
+let q748 = null;
+if (!(s739 == null)) {
+const isList749 = Array.isArray(s739);
+let out750 = [];
+const r751 = Array.isArray(s739) ? s739 : [s739];
+for (let i752 = 0; i752 < r751.length; i752++) {
+const a_O_740 = r751[i752];
+const l_v_753 = f26(st, R.as(R.fhirProp(a_O_740, Q5), K8, false));
+const l_taken_754 = f19(st, a_O_740);
+if (!(R.and(R.and(R.not((l_v_753 == null)), R.greater(l_v_753, R.toDecimal(0))), R.not((l_taken_754 == null))))) continue;
+out750.push(({ "value": l_v_753, "date": l_taken_754, "dayNumber": f0(st, l_taken_754), "source": f20(st, a_O_740) }));
 }
-q747 = isList748 ? out749 : out749[0];
+q748 = isList749 ? out750 : out750[0];
 }
-  return (st.v[67] = q747);
+  return (st.v[67] = q748);
 }
 // define "Anthracycline Administration Records"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-const s754 = d10(st);
-let q756 = null;
-if (!(s754 == null)) {
-const isList757 = Array.isArray(s754);
-let out758 = [];
-const r759 = Array.isArray(s754) ? s754 : [s754];
-for (let i760 = 0; i760 < r759.length; i760++) {
-const a_A_755 = r759[i760];
-const l_M_761 = R.prop(a_A_755, "resource");
-const x763 = l_M_761;
-const l_first_762 = (x763 == null ? M_StsCommon.f25(st.L_Common, x763) : M_StsCommon.f21(st.L_Common, x763));
-if (!(f38(st, R.prop(a_A_755, "drug")))) continue;
-const x764 = l_M_761;
-out758.push(({ "drug": R.prop(R.prop(a_A_755, "drug"), "key"), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_761, P1)), "status": R.primitiveValue(l_M_761, P0), "partial": R.inList(R.primitiveValue(l_M_761, P0), ["stopped", "in-progress"], undefined), "date": l_first_762, "dayNumber": f0(st, l_first_762), "startKey": R.toStringOp((x764 == null ? M_StsCommon.f7(st.L_Common, x764) : M_StsCommon.f5(st.L_Common, x764))), "requestKey": M_StsCommon.f45(st.L_Common, R.prop(l_M_761, "request")), "dose": f30(st, R.prop(R.prop(l_M_761, "dosage"), "dose")) }));
+const s755 = d10(st);
+let q757 = null;
+if (!(s755 == null)) {
+const isList758 = Array.isArray(s755);
+let out759 = [];
+const r760 = Array.isArray(s755) ? s755 : [s755];
+for (let i761 = 0; i761 < r760.length; i761++) {
+const a_A_756 = r760[i761];
+const l_M_762 = (a_A_756 == null ? null : (a_A_756.resource ?? null));
+const x764 = l_M_762;
+const l_first_763 = (x764 == null ? M_StsCommon.f25(st.L_Common, x764) : M_StsCommon.f21(st.L_Common, x764));
+if (!(f38(st, (a_A_756 == null ? null : (a_A_756.drug ?? null))))) continue;
+const t765 = (a_A_756 == null ? null : (a_A_756.drug ?? null));
+const x766 = l_M_762;
+out759.push(({ "drug": (t765 == null ? null : (t765.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_762, P1)), "status": R.primitiveValue(l_M_762, P0), "partial": R.inList(R.primitiveValue(l_M_762, P0), ["stopped", "in-progress"], undefined), "date": l_first_763, "dayNumber": f0(st, l_first_763), "startKey": R.toStringOp((x766 == null ? M_StsCommon.f7(st.L_Common, x766) : M_StsCommon.f5(st.L_Common, x766))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_762, Q8)), "dose": f30(st, R.fhirProp(R.fhirProp(l_M_762, Q0), Q1)) }));
 }
-q756 = isList757 ? out758 : out758[0];
+q757 = isList758 ? out759 : out759[0];
 }
-  return (st.v[68] = q756);
+  return (st.v[68] = q757);
 }
 // define "Anthracycline Administrations"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-const s765 = d68(st);
-let q767 = null;
-if (!(s765 == null)) {
-const isList768 = Array.isArray(s765);
-let out769 = [];
-const r770 = Array.isArray(s765) ? s765 : [s765];
-for (let i771 = 0; i771 < r770.length; i771++) {
-const a_R_766 = r770[i771];
-const s772 = d68(st);
-let q774 = null;
-if (!(s772 == null)) {
-const isList775 = Array.isArray(s772);
-let out776 = [];
-const r777 = Array.isArray(s772) ? s772 : [s772];
-for (let i778 = 0; i778 < r777.length; i778++) {
-const a_X_773 = r777[i778];
-if (!(R.and(R.and(R.and(R.and(R.not((R.prop(a_X_773, "requestKey") == null)), R.equal(R.prop(a_X_773, "requestKey"), R.prop(a_R_766, "requestKey"))), R.equivalent(R.prop(a_X_773, "startKey"), R.prop(a_R_766, "startKey"), st.env.codeService)), R.equivalent(R.prop(a_X_773, "dose"), R.prop(a_R_766, "dose"), st.env.codeService)), R.less(R.prop(a_X_773, "source"), R.prop(a_R_766, "source"))))) continue;
-out776.push(R.prop(a_X_773, "source"));
+const s767 = d68(st);
+let q769 = null;
+if (!(s767 == null)) {
+const isList770 = Array.isArray(s767);
+let out771 = [];
+const r772 = Array.isArray(s767) ? s767 : [s767];
+for (let i773 = 0; i773 < r772.length; i773++) {
+const a_R_768 = r772[i773];
+const s774 = d68(st);
+let q776 = null;
+if (!(s774 == null)) {
+const isList777 = Array.isArray(s774);
+let out778 = [];
+const r779 = Array.isArray(s774) ? s774 : [s774];
+for (let i780 = 0; i780 < r779.length; i780++) {
+const a_X_775 = r779[i780];
+if (!(R.and(R.and(R.and(R.and(R.not(((a_X_775 == null ? null : (a_X_775.requestKey ?? null)) == null)), R.equal((a_X_775 == null ? null : (a_X_775.requestKey ?? null)), (a_R_768 == null ? null : (a_R_768.requestKey ?? null)))), R.equivalent((a_X_775 == null ? null : (a_X_775.startKey ?? null)), (a_R_768 == null ? null : (a_R_768.startKey ?? null)), st.env.codeService)), R.equivalent((a_X_775 == null ? null : (a_X_775.dose ?? null)), (a_R_768 == null ? null : (a_R_768.dose ?? null)), st.env.codeService)), R.less((a_X_775 == null ? null : (a_X_775.source ?? null)), (a_R_768 == null ? null : (a_R_768.source ?? null)))))) continue;
+out778.push((a_X_775 == null ? null : (a_X_775.source ?? null)));
 }
-q774 = isList775 ? out776 : out776[0];
+q776 = isList777 ? out778 : out778[0];
 }
-if (!(R.not(R.exists(q774)))) continue;
-out769.push(a_R_766);
+if (!(R.not(R.exists(q776)))) continue;
+out771.push(a_R_768);
 }
-q767 = isList768 ? out769 : out769[0];
+q769 = isList770 ? out771 : out771[0];
 }
-  return (st.v[69] = q767);
+  return (st.v[69] = q769);
 }
 // define "Administration Events"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
-const s779 = d69(st);
-let q781 = null;
-if (!(s779 == null)) {
-const isList782 = Array.isArray(s779);
-let out783 = [];
-const r784 = Array.isArray(s779) ? s779 : [s779];
-for (let i785 = 0; i785 < r784.length; i785++) {
-const a_A_780 = r784[i785];
-const l_own_786 = f36(st, R.prop(a_A_780, "dose"), R.prop(a_A_780, "dayNumber"));
-let c795;
-if (R.not((R.prop(l_own_786, "mgM2") == null))) {
-c795 = R.as(null, K2, false);
+const s781 = d69(st);
+let q783 = null;
+if (!(s781 == null)) {
+const isList784 = Array.isArray(s781);
+let out785 = [];
+const r786 = Array.isArray(s781) ? s781 : [s781];
+for (let i787 = 0; i787 < r786.length; i787++) {
+const a_A_782 = r786[i787];
+const l_own_788 = f36(st, (a_A_782 == null ? null : (a_A_782.dose ?? null)), (a_A_782 == null ? null : (a_A_782.dayNumber ?? null)));
+let c797;
+if (R.not(((l_own_788 == null ? null : (l_own_788.mgM2 ?? null)) == null))) {
+c797 = R.as(null, K2, false);
 } else {
-const s788 = f31(st, f39(st, R.prop(a_A_780, "requestKey")));
-let q790 = null;
-if (!(s788 == null)) {
-const isList791 = Array.isArray(s788);
-let out792 = [];
-const r793 = Array.isArray(s788) ? s788 : [s788];
-for (let i794 = 0; i794 < r793.length; i794++) {
-const a_D_789 = r793[i794];
-if (!(f33(st, R.prop(a_D_789, "unit")))) continue;
-out792.push(R.prop(a_D_789, "value"));
+const s790 = f31(st, f39(st, (a_A_782 == null ? null : (a_A_782.requestKey ?? null))));
+let q792 = null;
+if (!(s790 == null)) {
+const isList793 = Array.isArray(s790);
+let out794 = [];
+const r795 = Array.isArray(s790) ? s790 : [s790];
+for (let i796 = 0; i796 < r795.length; i796++) {
+const a_D_791 = r795[i796];
+if (!(f33(st, (a_D_791 == null ? null : (a_D_791.unit ?? null))))) continue;
+out794.push((a_D_791 == null ? null : (a_D_791.value ?? null)));
 }
-out792 = R.distinctList(out792);
-q790 = isList791 ? out792 : out792[0];
+out794 = R.distinctList(out794);
+q792 = isList793 ? out794 : out794[0];
 }
-c795 = q790;
+c797 = q792;
 }
-const l_ordered_787 = c795;
-let r797 = R.prop(l_own_786, "mgM2");
-if (r797 == null) {
-r797 = l_ordered_787;
-if (r797 == null) {
-r797 = null;
-}
-}
-const l_mgM2_796 = r797;
-let r798 = R.greater(l_mgM2_796, p(st, "doxoSingleEventMaxMgM2", false));
-if (r798 == null) {
-r798 = false;
-if (r798 == null) {
-r798 = null;
+const l_ordered_789 = c797;
+let r799 = (l_own_788 == null ? null : (l_own_788.mgM2 ?? null));
+if (r799 == null) {
+r799 = l_ordered_789;
+if (r799 == null) {
+r799 = null;
 }
 }
-out783.push(({ "drug": R.prop(a_A_780, "drug"), "source": R.prop(a_A_780, "source"), "date": R.prop(a_A_780, "date"), "dayNumber": R.prop(a_A_780, "dayNumber"), "partial": R.prop(a_A_780, "partial"), "mgM2": l_mgM2_796, "orderedDose": R.not((l_ordered_787 == null)), "reason": ((l_mgM2_796 == null) ? R.prop(l_own_786, "reason") : R.as(null, K3, false)), "bsa": R.prop(l_own_786, "bsa"), "bsaSources": R.prop(l_own_786, "bsaSources"), "checkDose": R.or(r798, R.prop(l_own_786, "heavyWithoutBsa")) }));
+const l_mgM2_798 = r799;
+let r800 = R.greater(l_mgM2_798, p(st, "doxoSingleEventMaxMgM2", false));
+if (r800 == null) {
+r800 = false;
+if (r800 == null) {
+r800 = null;
 }
-q781 = isList782 ? out783 : out783[0];
 }
-  return (st.v[70] = q781);
+out785.push(({ "drug": (a_A_782 == null ? null : (a_A_782.drug ?? null)), "source": (a_A_782 == null ? null : (a_A_782.source ?? null)), "date": (a_A_782 == null ? null : (a_A_782.date ?? null)), "dayNumber": (a_A_782 == null ? null : (a_A_782.dayNumber ?? null)), "partial": (a_A_782 == null ? null : (a_A_782.partial ?? null)), "mgM2": l_mgM2_798, "orderedDose": R.not((l_ordered_789 == null)), "reason": ((l_mgM2_798 == null) ? (l_own_788 == null ? null : (l_own_788.reason ?? null)) : R.as(null, K3, false)), "bsa": (l_own_788 == null ? null : (l_own_788.bsa ?? null)), "bsaSources": (l_own_788 == null ? null : (l_own_788.bsaSources ?? null)), "checkDose": R.or(r800, (l_own_788 == null ? null : (l_own_788.heavyWithoutBsa ?? null))) }));
+}
+q783 = isList784 ? out785 : out785[0];
+}
+  return (st.v[70] = q783);
 }
 // define "Anthracycline Orders And Statements"
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
-const s799 = d7(st);
-let q801 = null;
-if (!(s799 == null)) {
-const isList802 = Array.isArray(s799);
-let out803 = [];
-const r804 = Array.isArray(s799) ? s799 : [s799];
-for (let i805 = 0; i805 < r804.length; i805++) {
-const a_M_800 = r804[i805];
-const x807 = a_M_800;
-const l_medication_806 = (x807 == null ? f6(st, x807) : f6(st, x807));
-const l_drug_808 = f13(st, l_medication_806);
-const l_bounds_809 = R.as(R.prop(R.prop(R.prop(R.first(R.prop(a_M_800, "dosageInstruction")), "timing"), "repeat"), "bounds"), K1, false);
-const l_reported_810 = f16(st, a_M_800);
-let r812 = f40(st, l_bounds_809);
-if (r812 == null) {
-const x813 = a_M_800;
-r812 = (x813 == null ? M_StsCommon.f25(st.L_Common, x813) : M_StsCommon.f25(st.L_Common, x813));
-if (r812 == null) {
-r812 = null;
+const s801 = d7(st);
+let q803 = null;
+if (!(s801 == null)) {
+const isList804 = Array.isArray(s801);
+let out805 = [];
+const r806 = Array.isArray(s801) ? s801 : [s801];
+for (let i807 = 0; i807 < r806.length; i807++) {
+const a_M_802 = r806[i807];
+const x809 = a_M_802;
+const l_medication_808 = (x809 == null ? f6(st, x809) : f6(st, x809));
+const l_drug_810 = f13(st, l_medication_808);
+const l_bounds_811 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_802, Q9)), Q10), Q11), Q12), K1, false);
+const l_reported_812 = f16(st, a_M_802);
+let r814 = f40(st, l_bounds_811);
+if (r814 == null) {
+const x815 = a_M_802;
+r814 = (x815 == null ? M_StsCommon.f25(st.L_Common, x815) : M_StsCommon.f25(st.L_Common, x815));
+if (r814 == null) {
+r814 = null;
 }
 }
-const l_first_811 = r812;
-let c817;
-if (R.not((l_bounds_809 == null))) {
-let r815 = f41(st, l_bounds_809);
-if (r815 == null) {
-r815 = d1(st);
-if (r815 == null) {
-r815 = null;
+const l_first_813 = r814;
+let c819;
+if (R.not((l_bounds_811 == null))) {
+let r817 = f41(st, l_bounds_811);
+if (r817 == null) {
+r817 = d1(st);
+if (r817 == null) {
+r817 = null;
 }
 }
-c817 = r815;
+c819 = r817;
 } else {
-const x816 = a_M_800;
-c817 = (x816 == null ? M_StsCommon.f26(st.L_Common, x816) : M_StsCommon.f26(st.L_Common, x816));
+const x818 = a_M_802;
+c819 = (x818 == null ? M_StsCommon.f26(st.L_Common, x818) : M_StsCommon.f26(st.L_Common, x818));
 }
-const l_last_814 = c817;
-if (!(f38(st, l_drug_808))) continue;
-out803.push(({ "drug": R.prop(l_drug_808, "key"), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_800, P6)), "kind": (l_reported_810 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_800, P4), "completed"), "single": (l_bounds_809 == null), "date": l_first_811, "startNumber": f0(st, l_first_811), "endNumber": f0(st, l_last_814), "linkKeys": [], "dose": f31(st, a_M_800) }));
+const l_last_816 = c819;
+if (!(f38(st, l_drug_810))) continue;
+out805.push(({ "drug": (l_drug_810 == null ? null : (l_drug_810.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_802, P6)), "kind": (l_reported_812 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_802, P4), "completed"), "single": (l_bounds_811 == null), "date": l_first_813, "startNumber": f0(st, l_first_813), "endNumber": f0(st, l_last_816), "linkKeys": [], "dose": f31(st, a_M_802) }));
 }
-q801 = isList802 ? out803 : out803[0];
+q803 = isList804 ? out805 : out805[0];
 }
-const s818 = d6(st);
-let q820 = null;
-if (!(s818 == null)) {
-const isList821 = Array.isArray(s818);
-let out822 = [];
-const r823 = Array.isArray(s818) ? s818 : [s818];
-for (let i824 = 0; i824 < r823.length; i824++) {
-const a_M_819 = r823[i824];
-const x826 = a_M_819;
-const l_medication_825 = (x826 == null ? f6(st, x826) : f5(st, x826));
-const l_drug_827 = f13(st, l_medication_825);
-const l_period_828 = R.as(R.prop(a_M_819, "effective"), K1, false);
-const x830 = a_M_819;
-const l_first_829 = (x830 == null ? M_StsCommon.f25(st.L_Common, x830) : M_StsCommon.f23(st.L_Common, x830));
-let c833;
-if (R.and(R.not((l_period_828 == null)), (R.prop(l_period_828, "end") == null))) {
-c833 = d1(st);
+const s820 = d6(st);
+let q822 = null;
+if (!(s820 == null)) {
+const isList823 = Array.isArray(s820);
+let out824 = [];
+const r825 = Array.isArray(s820) ? s820 : [s820];
+for (let i826 = 0; i826 < r825.length; i826++) {
+const a_M_821 = r825[i826];
+const x828 = a_M_821;
+const l_medication_827 = (x828 == null ? f6(st, x828) : f5(st, x828));
+const l_drug_829 = f13(st, l_medication_827);
+const l_period_830 = R.as(R.fhirProp(a_M_821, Q2), K1, false);
+const x832 = a_M_821;
+const l_first_831 = (x832 == null ? M_StsCommon.f25(st.L_Common, x832) : M_StsCommon.f23(st.L_Common, x832));
+let c835;
+if (R.and(R.not((l_period_830 == null)), (R.fhirProp(l_period_830, Q3) == null))) {
+c835 = d1(st);
 } else {
-const x832 = a_M_819;
-c833 = (x832 == null ? M_StsCommon.f26(st.L_Common, x832) : M_StsCommon.f24(st.L_Common, x832));
+const x834 = a_M_821;
+c835 = (x834 == null ? M_StsCommon.f26(st.L_Common, x834) : M_StsCommon.f24(st.L_Common, x834));
 }
-const l_last_831 = c833;
-if (!(f38(st, l_drug_827))) continue;
-const s834 = R.prop(a_M_819, "partOf");
-let q836 = null;
-if (!(s834 == null)) {
-const isList837 = Array.isArray(s834);
-let out838 = [];
-const r839 = Array.isArray(s834) ? s834 : [s834];
-for (let i840 = 0; i840 < r839.length; i840++) {
-const a_R_835 = r839[i840];
-out838.push(M_StsCommon.f45(st.L_Common, a_R_835));
+const l_last_833 = c835;
+if (!(f38(st, l_drug_829))) continue;
+const s836 = R.fhirProp(a_M_821, Q13);
+let q838 = null;
+if (!(s836 == null)) {
+const isList839 = Array.isArray(s836);
+let out840 = [];
+const r841 = Array.isArray(s836) ? s836 : [s836];
+for (let i842 = 0; i842 < r841.length; i842++) {
+const a_R_837 = r841[i842];
+out840.push(M_StsCommon.f45(st.L_Common, a_R_837));
 }
-q836 = isList837 ? out838 : out838[0];
+q838 = isList839 ? out840 : out840[0];
 }
-const s841 = R.prop(a_M_819, "derivedFrom");
-let q843 = null;
-if (!(s841 == null)) {
-const isList844 = Array.isArray(s841);
-let out845 = [];
-const r846 = Array.isArray(s841) ? s841 : [s841];
-for (let i847 = 0; i847 < r846.length; i847++) {
-const a_R_842 = r846[i847];
-out845.push(M_StsCommon.f45(st.L_Common, a_R_842));
+const s843 = R.fhirProp(a_M_821, Q14);
+let q845 = null;
+if (!(s843 == null)) {
+const isList846 = Array.isArray(s843);
+let out847 = [];
+const r848 = Array.isArray(s843) ? s843 : [s843];
+for (let i849 = 0; i849 < r848.length; i849++) {
+const a_R_844 = r848[i849];
+out847.push(M_StsCommon.f45(st.L_Common, a_R_844));
 }
-q843 = isList844 ? out845 : out845[0];
+q845 = isList846 ? out847 : out847[0];
 }
-out822.push(({ "drug": R.prop(l_drug_827, "key"), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_819, P3)), "kind": "statement", "completed": false, "single": (l_period_828 == null), "date": l_first_829, "startNumber": f0(st, l_first_829), "endNumber": f0(st, l_last_831), "linkKeys": R.union(q836, q843, false), "dose": f32(st, a_M_819) }));
+out824.push(({ "drug": (l_drug_829 == null ? null : (l_drug_829.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_821, P3)), "kind": "statement", "completed": false, "single": (l_period_830 == null), "date": l_first_831, "startNumber": f0(st, l_first_831), "endNumber": f0(st, l_last_833), "linkKeys": R.union(q838, q845, false), "dose": f32(st, a_M_821) }));
 }
-q820 = isList821 ? out822 : out822[0];
+q822 = isList823 ? out824 : out824[0];
 }
-  return (st.v[71] = R.union(q801, q820, false));
+  return (st.v[71] = R.union(q803, q822, false));
 }
 // define "Administration Sources"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
-const s848 = d68(st);
-let q850 = null;
-if (!(s848 == null)) {
-const isList851 = Array.isArray(s848);
-let out852 = [];
-const r853 = Array.isArray(s848) ? s848 : [s848];
-for (let i854 = 0; i854 < r853.length; i854++) {
-const a_A_849 = r853[i854];
-out852.push(R.prop(a_A_849, "source"));
+const s850 = d68(st);
+let q852 = null;
+if (!(s850 == null)) {
+const isList853 = Array.isArray(s850);
+let out854 = [];
+const r855 = Array.isArray(s850) ? s850 : [s850];
+for (let i856 = 0; i856 < r855.length; i856++) {
+const a_A_851 = r855[i856];
+out854.push((a_A_851 == null ? null : (a_A_851.source ?? null)));
 }
-q850 = isList851 ? out852 : out852[0];
+q852 = isList853 ? out854 : out854[0];
 }
-  return (st.v[72] = q850);
+  return (st.v[72] = q852);
 }
 // define "Record Coverage"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-const s855 = d71(st);
-let q857 = null;
-if (!(s855 == null)) {
-const isList858 = Array.isArray(s855);
-let out859 = [];
-const r860 = Array.isArray(s855) ? s855 : [s855];
-for (let i861 = 0; i861 < r860.length; i861++) {
-const a_R_856 = r860[i861];
-const l_adminDays_862 = f43(st, a_R_856);
-out859.push(({ "record": a_R_856, "linked": f42(st, a_R_856), "spanCovered": f44(st, l_adminDays_862, R.subtract(R.prop(a_R_856, "startNumber"), 3), R.prop(a_R_856, "endNumber")), "adminDays": l_adminDays_862 }));
+const s857 = d71(st);
+let q859 = null;
+if (!(s857 == null)) {
+const isList860 = Array.isArray(s857);
+let out861 = [];
+const r862 = Array.isArray(s857) ? s857 : [s857];
+for (let i863 = 0; i863 < r862.length; i863++) {
+const a_R_858 = r862[i863];
+const l_adminDays_864 = f43(st, a_R_858);
+out861.push(({ "record": a_R_858, "linked": f42(st, a_R_858), "spanCovered": f44(st, l_adminDays_864, R.subtract((a_R_858 == null ? null : (a_R_858.startNumber ?? null)), 3), (a_R_858 == null ? null : (a_R_858.endNumber ?? null))), "adminDays": l_adminDays_864 }));
 }
-q857 = isList858 ? out859 : out859[0];
+q859 = isList860 ? out861 : out861[0];
 }
-  return (st.v[73] = q857);
+  return (st.v[73] = q859);
 }
 // define "Classified Records"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-const s863 = d73(st);
-let q865 = null;
-if (!(s863 == null)) {
-const isList866 = Array.isArray(s863);
-let out867 = [];
-const r868 = Array.isArray(s863) ? s863 : [s863];
-for (let i869 = 0; i869 < r868.length; i869++) {
-const a_C_864 = r868[i869];
-const l_R_870 = R.prop(a_C_864, "record");
-let c880;
-if (R.prop(a_C_864, "linked")) {
-c880 = false;
+const s865 = d73(st);
+let q867 = null;
+if (!(s865 == null)) {
+const isList868 = Array.isArray(s865);
+let out869 = [];
+const r870 = Array.isArray(s865) ? s865 : [s865];
+for (let i871 = 0; i871 < r870.length; i871++) {
+const a_C_866 = r870[i871];
+const l_R_872 = (a_C_866 == null ? null : (a_C_866.record ?? null));
+let c882;
+if ((a_C_866 == null ? null : (a_C_866.linked ?? null))) {
+c882 = false;
 } else {
-let c879;
-if (R.not(R.prop(l_R_870, "single"))) {
-c879 = R.prop(a_C_864, "spanCovered");
+let c881;
+if (R.not((l_R_872 == null ? null : (l_R_872.single ?? null)))) {
+c881 = (a_C_866 == null ? null : (a_C_866.spanCovered ?? null));
 } else {
-const s872 = R.prop(a_C_864, "adminDays");
-let q874 = null;
-if (!(s872 == null)) {
-const isList875 = Array.isArray(s872);
-let out876 = [];
-const r877 = Array.isArray(s872) ? s872 : [s872];
-for (let i878 = 0; i878 < r877.length; i878++) {
-const a_D_873 = r877[i878];
-if (!(R.equal(f45(st, R.prop(l_R_870, "kind"), R.prop(l_R_870, "drug"), a_D_873), R.prop(l_R_870, "source")))) continue;
-out876.push(a_D_873);
+const s874 = (a_C_866 == null ? null : (a_C_866.adminDays ?? null));
+let q876 = null;
+if (!(s874 == null)) {
+const isList877 = Array.isArray(s874);
+let out878 = [];
+const r879 = Array.isArray(s874) ? s874 : [s874];
+for (let i880 = 0; i880 < r879.length; i880++) {
+const a_D_875 = r879[i880];
+if (!(R.equal(f45(st, (l_R_872 == null ? null : (l_R_872.kind ?? null)), (l_R_872 == null ? null : (l_R_872.drug ?? null)), a_D_875), (l_R_872 == null ? null : (l_R_872.source ?? null))))) continue;
+out878.push(a_D_875);
 }
-q874 = isList875 ? out876 : out876[0];
+q876 = isList877 ? out878 : out878[0];
 }
-c879 = R.exists(q874);
+c881 = R.exists(q876);
 }
-c880 = c879;
+c882 = c881;
 }
-const l_isExplained_871 = c880;
-const l_isPending_881 = R.and(R.and(R.and(R.not(R.prop(a_C_864, "linked")), R.not(l_isExplained_871)), R.equal(R.prop(l_R_870, "kind"), "order")), R.lessOrEqual(R.subtract(d2(st), R.prop(l_R_870, "startNumber")), p(st, "coverGapDays", false)));
-out867.push(({ "drug": R.prop(l_R_870, "drug"), "source": R.prop(l_R_870, "source"), "kind": R.prop(l_R_870, "kind"), "date": R.prop(l_R_870, "date"), "status": (R.prop(a_C_864, "linked") ? "linked" : (l_isExplained_871 ? "explained" : (l_isPending_881 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not(R.prop(a_C_864, "linked")), R.not(l_isExplained_871)), R.not(l_isPending_881)), R.equal(R.prop(l_R_870, "kind"), "order")), R.prop(l_R_870, "completed")), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, R.prop(l_R_870, "dose"), R.prop(l_R_870, "startNumber")) }));
+const l_isExplained_873 = c882;
+const l_isPending_883 = R.and(R.and(R.and(R.not((a_C_866 == null ? null : (a_C_866.linked ?? null))), R.not(l_isExplained_873)), R.equal((l_R_872 == null ? null : (l_R_872.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_872 == null ? null : (l_R_872.startNumber ?? null))), p(st, "coverGapDays", false)));
+out869.push(({ "drug": (l_R_872 == null ? null : (l_R_872.drug ?? null)), "source": (l_R_872 == null ? null : (l_R_872.source ?? null)), "kind": (l_R_872 == null ? null : (l_R_872.kind ?? null)), "date": (l_R_872 == null ? null : (l_R_872.date ?? null)), "status": ((a_C_866 == null ? null : (a_C_866.linked ?? null)) ? "linked" : (l_isExplained_873 ? "explained" : (l_isPending_883 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_866 == null ? null : (a_C_866.linked ?? null))), R.not(l_isExplained_873)), R.not(l_isPending_883)), R.equal((l_R_872 == null ? null : (l_R_872.kind ?? null)), "order")), (l_R_872 == null ? null : (l_R_872.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, (l_R_872 == null ? null : (l_R_872.dose ?? null)), (l_R_872 == null ? null : (l_R_872.startNumber ?? null))) }));
 }
-q865 = isList866 ? out867 : out867[0];
+q867 = isList868 ? out869 : out869[0];
 }
-  return (st.v[74] = q865);
+  return (st.v[74] = q867);
 }
 // define "Dose Events"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
-const s882 = d70(st);
-let q884 = null;
-if (!(s882 == null)) {
-const isList885 = Array.isArray(s882);
-let out886 = [];
-const r887 = Array.isArray(s882) ? s882 : [s882];
-for (let i888 = 0; i888 < r887.length; i888++) {
-const a_E_883 = r887[i888];
-out886.push(({ "drug": R.prop(a_E_883, "drug"), "source": R.prop(a_E_883, "source"), "date": R.prop(a_E_883, "date"), "partial": R.prop(a_E_883, "partial"), "mgM2": R.prop(a_E_883, "mgM2"), "orderedDose": R.prop(a_E_883, "orderedDose"), "reason": R.prop(a_E_883, "reason"), "checkDose": R.prop(a_E_883, "checkDose"), "bsaSources": R.prop(a_E_883, "bsaSources") }));
+const s884 = d70(st);
+let q886 = null;
+if (!(s884 == null)) {
+const isList887 = Array.isArray(s884);
+let out888 = [];
+const r889 = Array.isArray(s884) ? s884 : [s884];
+for (let i890 = 0; i890 < r889.length; i890++) {
+const a_E_885 = r889[i890];
+out888.push(({ "drug": (a_E_885 == null ? null : (a_E_885.drug ?? null)), "source": (a_E_885 == null ? null : (a_E_885.source ?? null)), "date": (a_E_885 == null ? null : (a_E_885.date ?? null)), "partial": (a_E_885 == null ? null : (a_E_885.partial ?? null)), "mgM2": (a_E_885 == null ? null : (a_E_885.mgM2 ?? null)), "orderedDose": (a_E_885 == null ? null : (a_E_885.orderedDose ?? null)), "reason": (a_E_885 == null ? null : (a_E_885.reason ?? null)), "checkDose": (a_E_885 == null ? null : (a_E_885.checkDose ?? null)), "bsaSources": (a_E_885 == null ? null : (a_E_885.bsaSources ?? null)) }));
 }
-q884 = isList885 ? out886 : out886[0];
+q886 = isList887 ? out888 : out888[0];
 }
-const s889 = d74(st);
-let q891 = null;
-if (!(s889 == null)) {
-const isList892 = Array.isArray(s889);
-let out893 = [];
-const r894 = Array.isArray(s889) ? s889 : [s889];
-for (let i895 = 0; i895 < r894.length; i895++) {
-const a_C_890 = r894[i895];
-if (!(R.prop(a_C_890, "countsAsAdministration"))) continue;
-let r896 = R.greater(R.prop(R.prop(a_C_890, "converted"), "mgM2"), p(st, "doxoSingleEventMaxMgM2", false));
-if (r896 == null) {
-r896 = false;
-if (r896 == null) {
-r896 = null;
+const s891 = d74(st);
+let q893 = null;
+if (!(s891 == null)) {
+const isList894 = Array.isArray(s891);
+let out895 = [];
+const r896 = Array.isArray(s891) ? s891 : [s891];
+for (let i897 = 0; i897 < r896.length; i897++) {
+const a_C_892 = r896[i897];
+if (!((a_C_892 == null ? null : (a_C_892.countsAsAdministration ?? null)))) continue;
+const t898 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
+const t899 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
+const t901 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
+let r900 = R.greater((t901 == null ? null : (t901.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
+if (r900 == null) {
+r900 = false;
+if (r900 == null) {
+r900 = null;
 }
 }
-out893.push(({ "drug": R.prop(a_C_890, "drug"), "source": R.prop(a_C_890, "source"), "date": R.prop(a_C_890, "date"), "partial": false, "mgM2": R.prop(R.prop(a_C_890, "converted"), "mgM2"), "orderedDose": false, "reason": R.prop(R.prop(a_C_890, "converted"), "reason"), "checkDose": R.or(r896, R.prop(R.prop(a_C_890, "converted"), "heavyWithoutBsa")), "bsaSources": R.prop(R.prop(a_C_890, "converted"), "bsaSources") }));
+const t902 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
+const t903 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
+out895.push(({ "drug": (a_C_892 == null ? null : (a_C_892.drug ?? null)), "source": (a_C_892 == null ? null : (a_C_892.source ?? null)), "date": (a_C_892 == null ? null : (a_C_892.date ?? null)), "partial": false, "mgM2": (t898 == null ? null : (t898.mgM2 ?? null)), "orderedDose": false, "reason": (t899 == null ? null : (t899.reason ?? null)), "checkDose": R.or(r900, (t902 == null ? null : (t902.heavyWithoutBsa ?? null))), "bsaSources": (t903 == null ? null : (t903.bsaSources ?? null)) }));
 }
-q891 = isList892 ? out893 : out893[0];
+q893 = isList894 ? out895 : out895[0];
 }
-  return (st.v[75] = R.union(q884, q891, false));
+  return (st.v[75] = R.union(q886, q893, false));
 }
 // define "Unconfirmed Records"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-const s897 = d74(st);
-let q899 = null;
-if (!(s897 == null)) {
-const isList900 = Array.isArray(s897);
-let out901 = [];
-const r902 = Array.isArray(s897) ? s897 : [s897];
-for (let i903 = 0; i903 < r902.length; i903++) {
-const a_C_898 = r902[i903];
-if (!(R.and(R.equal(R.prop(a_C_898, "status"), "unconfirmed"), R.not(R.prop(a_C_898, "countsAsAdministration"))))) continue;
-out901.push(a_C_898);
+const s904 = d74(st);
+let q906 = null;
+if (!(s904 == null)) {
+const isList907 = Array.isArray(s904);
+let out908 = [];
+const r909 = Array.isArray(s904) ? s904 : [s904];
+for (let i910 = 0; i910 < r909.length; i910++) {
+const a_C_905 = r909[i910];
+if (!(R.and(R.equal((a_C_905 == null ? null : (a_C_905.status ?? null)), "unconfirmed"), R.not((a_C_905 == null ? null : (a_C_905.countsAsAdministration ?? null)))))) continue;
+out908.push(a_C_905);
 }
-q899 = isList900 ? out901 : out901[0];
+q906 = isList907 ? out908 : out908[0];
 }
-  return (st.v[76] = q899);
+  return (st.v[76] = q906);
 }
 // define "Incomplete Types"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-let r904 = p(st, "Incomplete", true);
-if (r904 == null) {
-r904 = "";
-if (r904 == null) {
-r904 = null;
+let r911 = p(st, "Incomplete", true);
+if (r911 == null) {
+r911 = "";
+if (r911 == null) {
+r911 = null;
 }
 }
-  return (st.v[77] = R.split(r904, ","));
+  return (st.v[77] = R.split(r911, ","));
 }
 // define "Medication History Incomplete"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s905 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-let q907 = null;
-if (!(s905 == null)) {
-const isList908 = Array.isArray(s905);
-let out909 = [];
-const r910 = Array.isArray(s905) ? s905 : [s905];
-for (let i911 = 0; i911 < r910.length; i911++) {
-const a_T_906 = r910[i911];
-if (!(R.inList(a_T_906, d77(st), undefined))) continue;
-out909.push(a_T_906);
-}
-q907 = isList908 ? out909 : out909[0];
-}
-  return (st.v[78] = R.exists(q907));
-}
-// define "Doxorubicin Events"
-export function d79(st) {
-  const x = st.v[79];
-  if (x !== undefined) return x;
-const s912 = d75(st);
+const s912 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
 let q914 = null;
 if (!(s912 == null)) {
 const isList915 = Array.isArray(s912);
 let out916 = [];
 const r917 = Array.isArray(s912) ? s912 : [s912];
 for (let i918 = 0; i918 < r917.length; i918++) {
-const a_E_913 = r917[i918];
-if (!(R.equal(R.prop(a_E_913, "drug"), "doxorubicin"))) continue;
-out916.push(a_E_913);
+const a_T_913 = r917[i918];
+if (!(R.inList(a_T_913, d77(st), undefined))) continue;
+out916.push(a_T_913);
 }
 q914 = isList915 ? out916 : out916[0];
 }
-  return (st.v[79] = q914);
+  return (st.v[78] = R.exists(q914));
 }
-// define "Doxorubicin Unconfirmed"
-export function d80(st) {
-  const x = st.v[80];
+// define "Doxorubicin Events"
+export function d79(st) {
+  const x = st.v[79];
   if (x !== undefined) return x;
-const s919 = d76(st);
+const s919 = d75(st);
 let q921 = null;
 if (!(s919 == null)) {
 const isList922 = Array.isArray(s919);
 let out923 = [];
 const r924 = Array.isArray(s919) ? s919 : [s919];
 for (let i925 = 0; i925 < r924.length; i925++) {
-const a_C_920 = r924[i925];
-if (!(R.equal(R.prop(a_C_920, "drug"), "doxorubicin"))) continue;
-out923.push(a_C_920);
+const a_E_920 = r924[i925];
+if (!(R.equal((a_E_920 == null ? null : (a_E_920.drug ?? null)), "doxorubicin"))) continue;
+out923.push(a_E_920);
 }
 q921 = isList922 ? out923 : out923[0];
 }
-  return (st.v[80] = q921);
+  return (st.v[79] = q921);
+}
+// define "Doxorubicin Unconfirmed"
+export function d80(st) {
+  const x = st.v[80];
+  if (x !== undefined) return x;
+const s926 = d76(st);
+let q928 = null;
+if (!(s926 == null)) {
+const isList929 = Array.isArray(s926);
+let out930 = [];
+const r931 = Array.isArray(s926) ? s926 : [s926];
+for (let i932 = 0; i932 < r931.length; i932++) {
+const a_C_927 = r931[i932];
+if (!(R.equal((a_C_927 == null ? null : (a_C_927.drug ?? null)), "doxorubicin"))) continue;
+out930.push(a_C_927);
+}
+q928 = isList929 ? out930 : out930[0];
+}
+  return (st.v[80] = q928);
 }
 // define "Cumulative Doxorubicin Sum"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-const s927 = d79(st);
-let q929 = null;
-if (!(s927 == null)) {
-const isList930 = Array.isArray(s927);
-let out931 = [];
-const r932 = Array.isArray(s927) ? s927 : [s927];
-for (let i933 = 0; i933 < r932.length; i933++) {
-const a_E_928 = r932[i933];
-out931.push(R.prop(a_E_928, "mgM2"));
-}
-q929 = isList930 ? out931 : out931[0];
-}
-let r926 = R.sum(q929);
-if (r926 == null) {
-r926 = 0;
-if (r926 == null) {
-r926 = null;
-}
-}
-  return (st.v[81] = r926);
-}
-// define "Other Anthracyclines"
-export function d82(st) {
-  const x = st.v[82];
-  if (x !== undefined) return x;
-const s934 = d37(st);
+const s934 = d79(st);
 let q936 = null;
 if (!(s934 == null)) {
 const isList937 = Array.isArray(s934);
@@ -2414,19 +2421,24 @@ let out938 = [];
 const r939 = Array.isArray(s934) ? s934 : [s934];
 for (let i940 = 0; i940 < r939.length; i940++) {
 const a_E_935 = r939[i940];
-if (!(R.not(R.equal(R.prop(a_E_935, "drug"), "doxorubicin")))) continue;
-out938.push(R.prop(a_E_935, "drug"));
+out938.push((a_E_935 == null ? null : (a_E_935.mgM2 ?? null)));
 }
-out938 = R.distinctList(out938);
 q936 = isList937 ? out938 : out938[0];
 }
-  return (st.v[82] = R.distinct(q936));
+let r933 = R.sum(q936);
+if (r933 == null) {
+r933 = 0;
+if (r933 == null) {
+r933 = null;
 }
-// define "Cumulative Doxorubicin Known"
-export function d83(st) {
-  const x = st.v[83];
+}
+  return (st.v[81] = r933);
+}
+// define "Other Anthracyclines"
+export function d82(st) {
+  const x = st.v[82];
   if (x !== undefined) return x;
-const s941 = d79(st);
+const s941 = d37(st);
 let q943 = null;
 if (!(s941 == null)) {
 const isList944 = Array.isArray(s941);
@@ -2434,12 +2446,32 @@ let out945 = [];
 const r946 = Array.isArray(s941) ? s941 : [s941];
 for (let i947 = 0; i947 < r946.length; i947++) {
 const a_E_942 = r946[i947];
-if (!((R.prop(a_E_942, "mgM2") == null))) continue;
-out945.push(a_E_942);
+if (!(R.not(R.equal((a_E_942 == null ? null : (a_E_942.drug ?? null)), "doxorubicin")))) continue;
+out945.push((a_E_942 == null ? null : (a_E_942.drug ?? null)));
 }
+out945 = R.distinctList(out945);
 q943 = isList944 ? out945 : out945[0];
 }
-  return (st.v[83] = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists(q943))), R.not(R.exists(d82(st)))), R.not(d78(st))));
+  return (st.v[82] = R.distinct(q943));
+}
+// define "Cumulative Doxorubicin Known"
+export function d83(st) {
+  const x = st.v[83];
+  if (x !== undefined) return x;
+const s948 = d79(st);
+let q950 = null;
+if (!(s948 == null)) {
+const isList951 = Array.isArray(s948);
+let out952 = [];
+const r953 = Array.isArray(s948) ? s948 : [s948];
+for (let i954 = 0; i954 < r953.length; i954++) {
+const a_E_949 = r953[i954];
+if (!(((a_E_949 == null ? null : (a_E_949.mgM2 ?? null)) == null))) continue;
+out952.push(a_E_949);
+}
+q950 = isList951 ? out952 : out952[0];
+}
+  return (st.v[83] = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists(q950))), R.not(R.exists(d82(st)))), R.not(d78(st))));
 }
 // define "Cumulative Doxorubicin At Least"
 export function d84(st) {
@@ -2452,26 +2484,27 @@ export function d84(st) {
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
-const s949 = d80(st);
-let q951 = null;
-if (!(s949 == null)) {
-const isList952 = Array.isArray(s949);
-let out953 = [];
-const r954 = Array.isArray(s949) ? s949 : [s949];
-for (let i955 = 0; i955 < r954.length; i955++) {
-const a_C_950 = r954[i955];
-out953.push(R.prop(R.prop(a_C_950, "converted"), "mgM2"));
+const s956 = d80(st);
+let q958 = null;
+if (!(s956 == null)) {
+const isList959 = Array.isArray(s956);
+let out960 = [];
+const r961 = Array.isArray(s956) ? s956 : [s956];
+for (let i962 = 0; i962 < r961.length; i962++) {
+const a_C_957 = r961[i962];
+const t963 = (a_C_957 == null ? null : (a_C_957.converted ?? null));
+out960.push((t963 == null ? null : (t963.mgM2 ?? null)));
 }
-q951 = isList952 ? out953 : out953[0];
+q958 = isList959 ? out960 : out960[0];
 }
-let r948 = R.sum(q951);
-if (r948 == null) {
-r948 = 0;
-if (r948 == null) {
-r948 = null;
+let r955 = R.sum(q958);
+if (r955 == null) {
+r955 = 0;
+if (r955 == null) {
+r955 = null;
 }
 }
-  return (st.v[85] = R.add(d81(st), r948));
+  return (st.v[85] = R.add(d81(st), r955));
 }
 // define "Cumulative Doxorubicin Unconfirmed Count"
 export function d86(st) {
@@ -2484,156 +2517,156 @@ export function d86(st) {
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
-const s956 = d79(st);
-let q958 = null;
-if (!(s956 == null)) {
-const isList959 = Array.isArray(s956);
-let out960 = [];
-const r961 = Array.isArray(s956) ? s956 : [s956];
-for (let i962 = 0; i962 < r961.length; i962++) {
-const a_E_957 = r961[i962];
-if (!((R.prop(a_E_957, "mgM2") == null))) continue;
-out960.push(({ "source": R.prop(a_E_957, "source"), "date": R.prop(a_E_957, "date"), "reason": R.prop(a_E_957, "reason") }));
+const s964 = d79(st);
+let q966 = null;
+if (!(s964 == null)) {
+const isList967 = Array.isArray(s964);
+let out968 = [];
+const r969 = Array.isArray(s964) ? s964 : [s964];
+for (let i970 = 0; i970 < r969.length; i970++) {
+const a_E_965 = r969[i970];
+if (!(((a_E_965 == null ? null : (a_E_965.mgM2 ?? null)) == null))) continue;
+out968.push(({ "source": (a_E_965 == null ? null : (a_E_965.source ?? null)), "date": (a_E_965 == null ? null : (a_E_965.date ?? null)), "reason": (a_E_965 == null ? null : (a_E_965.reason ?? null)) }));
 }
-q958 = isList959 ? out960 : out960[0];
+q966 = isList967 ? out968 : out968[0];
 }
-const s963 = d80(st);
-let q965 = null;
-if (!(s963 == null)) {
-const isList966 = Array.isArray(s963);
-let out967 = [];
-const r968 = Array.isArray(s963) ? s963 : [s963];
-for (let i969 = 0; i969 < r968.length; i969++) {
-const a_C_964 = r968[i969];
-out967.push(({ "source": R.prop(a_C_964, "source"), "date": R.prop(a_C_964, "date"), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal(R.prop(a_C_964, "kind"), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+const s971 = d80(st);
+let q973 = null;
+if (!(s971 == null)) {
+const isList974 = Array.isArray(s971);
+let out975 = [];
+const r976 = Array.isArray(s971) ? s971 : [s971];
+for (let i977 = 0; i977 < r976.length; i977++) {
+const a_C_972 = r976[i977];
+out975.push(({ "source": (a_C_972 == null ? null : (a_C_972.source ?? null)), "date": (a_C_972 == null ? null : (a_C_972.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_972 == null ? null : (a_C_972.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
 }
-q965 = isList966 ? out967 : out967[0];
+q973 = isList974 ? out975 : out975[0];
 }
-  return (st.v[87] = R.union(q958, q965, false));
+  return (st.v[87] = R.union(q966, q973, false));
 }
 // define "Other Anthracycline Sums"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
-const s970 = d82(st);
-let q972 = null;
-if (!(s970 == null)) {
-const isList973 = Array.isArray(s970);
-let out974 = [];
-const r975 = Array.isArray(s970) ? s970 : [s970];
-for (let i976 = 0; i976 < r975.length; i976++) {
-const a_K_971 = r975[i976];
-const s978 = d75(st);
+const s978 = d82(st);
 let q980 = null;
 if (!(s978 == null)) {
 const isList981 = Array.isArray(s978);
 let out982 = [];
 const r983 = Array.isArray(s978) ? s978 : [s978];
 for (let i984 = 0; i984 < r983.length; i984++) {
-const a_E_979 = r983[i984];
-if (!(R.equal(R.prop(a_E_979, "drug"), a_K_971))) continue;
-out982.push(R.prop(a_E_979, "mgM2"));
+const a_K_979 = r983[i984];
+const s986 = d75(st);
+let q988 = null;
+if (!(s986 == null)) {
+const isList989 = Array.isArray(s986);
+let out990 = [];
+const r991 = Array.isArray(s986) ? s986 : [s986];
+for (let i992 = 0; i992 < r991.length; i992++) {
+const a_E_987 = r991[i992];
+if (!(R.equal((a_E_987 == null ? null : (a_E_987.drug ?? null)), a_K_979))) continue;
+out990.push((a_E_987 == null ? null : (a_E_987.mgM2 ?? null)));
 }
+q988 = isList989 ? out990 : out990[0];
+}
+let r985 = R.sum(q988);
+if (r985 == null) {
+r985 = 0;
+if (r985 == null) {
+r985 = null;
+}
+}
+const s993 = d76(st);
+let q995 = null;
+if (!(s993 == null)) {
+const isList996 = Array.isArray(s993);
+let out997 = [];
+const r998 = Array.isArray(s993) ? s993 : [s993];
+for (let i999 = 0; i999 < r998.length; i999++) {
+const a_C_994 = r998[i999];
+if (!(R.equal((a_C_994 == null ? null : (a_C_994.drug ?? null)), a_K_979))) continue;
+out997.push(a_C_994);
+}
+q995 = isList996 ? out997 : out997[0];
+}
+const s1000 = d75(st);
+let q1002 = null;
+if (!(s1000 == null)) {
+const isList1003 = Array.isArray(s1000);
+let out1004 = [];
+const r1005 = Array.isArray(s1000) ? s1000 : [s1000];
+for (let i1006 = 0; i1006 < r1005.length; i1006++) {
+const a_E_1001 = r1005[i1006];
+if (!(R.and(R.equal((a_E_1001 == null ? null : (a_E_1001.drug ?? null)), a_K_979), ((a_E_1001 == null ? null : (a_E_1001.mgM2 ?? null)) == null)))) continue;
+out1004.push(a_E_1001);
+}
+q1002 = isList1003 ? out1004 : out1004[0];
+}
+const s1007 = d75(st);
+let q1009 = null;
+if (!(s1007 == null)) {
+const isList1010 = Array.isArray(s1007);
+let out1011 = [];
+const r1012 = Array.isArray(s1007) ? s1007 : [s1007];
+for (let i1013 = 0; i1013 < r1012.length; i1013++) {
+const a_E_1008 = r1012[i1013];
+if (!(R.equal((a_E_1008 == null ? null : (a_E_1008.drug ?? null)), a_K_979))) continue;
+out1011.push(a_E_1008);
+}
+q1009 = isList1010 ? out1011 : out1011[0];
+}
+const s1014 = d37(st);
+let q1016 = null;
+if (!(s1014 == null)) {
+const isList1017 = Array.isArray(s1014);
+let out1018 = [];
+const r1019 = Array.isArray(s1014) ? s1014 : [s1014];
+for (let i1020 = 0; i1020 < r1019.length; i1020++) {
+const a_E_1015 = r1019[i1020];
+if (!(R.equal((a_E_1015 == null ? null : (a_E_1015.drug ?? null)), a_K_979))) continue;
+out1018.push((a_E_1015 == null ? null : (a_E_1015.source ?? null)));
+}
+out1018 = R.distinctList(out1018);
+q1016 = isList1017 ? out1018 : out1018[0];
+}
+out982.push(({ "drug": a_K_979, "mgM2": r985, "atLeast": R.or(R.or(R.or(R.exists(q995), R.exists(q1002)), R.not(R.exists(q1009))), d78(st)), "sources": q1016 }));
+}
+out982 = R.distinctList(out982);
 q980 = isList981 ? out982 : out982[0];
 }
-let r977 = R.sum(q980);
-if (r977 == null) {
-r977 = 0;
-if (r977 == null) {
-r977 = null;
-}
-}
-const s985 = d76(st);
-let q987 = null;
-if (!(s985 == null)) {
-const isList988 = Array.isArray(s985);
-let out989 = [];
-const r990 = Array.isArray(s985) ? s985 : [s985];
-for (let i991 = 0; i991 < r990.length; i991++) {
-const a_C_986 = r990[i991];
-if (!(R.equal(R.prop(a_C_986, "drug"), a_K_971))) continue;
-out989.push(a_C_986);
-}
-q987 = isList988 ? out989 : out989[0];
-}
-const s992 = d75(st);
-let q994 = null;
-if (!(s992 == null)) {
-const isList995 = Array.isArray(s992);
-let out996 = [];
-const r997 = Array.isArray(s992) ? s992 : [s992];
-for (let i998 = 0; i998 < r997.length; i998++) {
-const a_E_993 = r997[i998];
-if (!(R.and(R.equal(R.prop(a_E_993, "drug"), a_K_971), (R.prop(a_E_993, "mgM2") == null)))) continue;
-out996.push(a_E_993);
-}
-q994 = isList995 ? out996 : out996[0];
-}
-const s999 = d75(st);
-let q1001 = null;
-if (!(s999 == null)) {
-const isList1002 = Array.isArray(s999);
-let out1003 = [];
-const r1004 = Array.isArray(s999) ? s999 : [s999];
-for (let i1005 = 0; i1005 < r1004.length; i1005++) {
-const a_E_1000 = r1004[i1005];
-if (!(R.equal(R.prop(a_E_1000, "drug"), a_K_971))) continue;
-out1003.push(a_E_1000);
-}
-q1001 = isList1002 ? out1003 : out1003[0];
-}
-const s1006 = d37(st);
-let q1008 = null;
-if (!(s1006 == null)) {
-const isList1009 = Array.isArray(s1006);
-let out1010 = [];
-const r1011 = Array.isArray(s1006) ? s1006 : [s1006];
-for (let i1012 = 0; i1012 < r1011.length; i1012++) {
-const a_E_1007 = r1011[i1012];
-if (!(R.equal(R.prop(a_E_1007, "drug"), a_K_971))) continue;
-out1010.push(R.prop(a_E_1007, "source"));
-}
-out1010 = R.distinctList(out1010);
-q1008 = isList1009 ? out1010 : out1010[0];
-}
-out974.push(({ "drug": a_K_971, "mgM2": r977, "atLeast": R.or(R.or(R.or(R.exists(q987), R.exists(q994)), R.not(R.exists(q1001))), d78(st)), "sources": q1008 }));
-}
-out974 = R.distinctList(out974);
-q972 = isList973 ? out974 : out974[0];
-}
-  return (st.v[88] = q972);
+  return (st.v[88] = q980);
 }
 // define "Cumulative Doxorubicin"
 export function d89(st) {
   const x = st.v[89];
   if (x !== undefined) return x;
-const s1013 = d74(st);
-let q1015 = null;
-if (!(s1013 == null)) {
-const isList1016 = Array.isArray(s1013);
-let out1017 = [];
-const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
-for (let i1019 = 0; i1019 < r1018.length; i1019++) {
-const a_C_1014 = r1018[i1019];
-if (!(R.and(R.equal(R.prop(a_C_1014, "drug"), "doxorubicin"), R.equal(R.prop(a_C_1014, "status"), "pending")))) continue;
-out1017.push(({ "source": R.prop(a_C_1014, "source"), "date": R.prop(a_C_1014, "date") }));
+const s1021 = d74(st);
+let q1023 = null;
+if (!(s1021 == null)) {
+const isList1024 = Array.isArray(s1021);
+let out1025 = [];
+const r1026 = Array.isArray(s1021) ? s1021 : [s1021];
+for (let i1027 = 0; i1027 < r1026.length; i1027++) {
+const a_C_1022 = r1026[i1027];
+if (!(R.and(R.equal((a_C_1022 == null ? null : (a_C_1022.drug ?? null)), "doxorubicin"), R.equal((a_C_1022 == null ? null : (a_C_1022.status ?? null)), "pending")))) continue;
+out1025.push(({ "source": (a_C_1022 == null ? null : (a_C_1022.source ?? null)), "date": (a_C_1022 == null ? null : (a_C_1022.date ?? null)) }));
 }
-q1015 = isList1016 ? out1017 : out1017[0];
+q1023 = isList1024 ? out1025 : out1025[0];
 }
-const s1020 = d74(st);
-let q1022 = null;
-if (!(s1020 == null)) {
-const isList1023 = Array.isArray(s1020);
-let out1024 = [];
-const r1025 = Array.isArray(s1020) ? s1020 : [s1020];
-for (let i1026 = 0; i1026 < r1025.length; i1026++) {
-const a_C_1021 = r1025[i1026];
-if (!(R.equal(R.prop(a_C_1021, "drug"), "doxorubicin"))) continue;
-out1024.push(({ "source": R.prop(a_C_1021, "source"), "date": R.prop(a_C_1021, "date"), "status": R.prop(a_C_1021, "status") }));
+const s1028 = d74(st);
+let q1030 = null;
+if (!(s1028 == null)) {
+const isList1031 = Array.isArray(s1028);
+let out1032 = [];
+const r1033 = Array.isArray(s1028) ? s1028 : [s1028];
+for (let i1034 = 0; i1034 < r1033.length; i1034++) {
+const a_C_1029 = r1033[i1034];
+if (!(R.equal((a_C_1029 == null ? null : (a_C_1029.drug ?? null)), "doxorubicin"))) continue;
+out1032.push(({ "source": (a_C_1029 == null ? null : (a_C_1029.source ?? null)), "date": (a_C_1029 == null ? null : (a_C_1029.date ?? null)), "status": (a_C_1029 == null ? null : (a_C_1029.status ?? null)) }));
 }
-q1022 = isList1023 ? out1024 : out1024[0];
+q1030 = isList1031 ? out1032 : out1032[0];
 }
-  return (st.v[89] = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": q1015, "records": q1022 }));
+  return (st.v[89] = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": q1023, "records": q1030 }));
 }
 // define "Dx Has STS Condition"
 export function d90(st) {
@@ -2763,43 +2796,43 @@ export function d107(st) {
 }
 // function "DayNumber"(d)
 export function f0(st, o0) {
-let c1034;
+let c1042;
 if ((R.component(o0, "day") == null)) {
-c1034 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
+c1042 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
 } else {
-const s1027 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-let q1029 = null;
-if (!(s1027 == null)) {
-const isList1030 = Array.isArray(s1027);
-let out1031 = [];
-const r1032 = Array.isArray(s1027) ? s1027 : [s1027];
-for (let i1033 = 0; i1033 < r1032.length; i1033++) {
-const a_T_1028 = r1032[i1033];
-out1031.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(R.prop(a_T_1028, "y"), 365), R.truncatedDivide(R.prop(a_T_1028, "y"), 4)), R.truncatedDivide(R.prop(a_T_1028, "y"), 100)), R.truncatedDivide(R.prop(a_T_1028, "y"), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(R.prop(a_T_1028, "m"), 2) ? R.subtract(R.prop(a_T_1028, "m"), 3) : R.add(R.prop(a_T_1028, "m"), 9))), 2), 5)), R.prop(a_T_1028, "dd")), 693902));
+const s1035 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+let q1037 = null;
+if (!(s1035 == null)) {
+const isList1038 = Array.isArray(s1035);
+let out1039 = [];
+const r1040 = Array.isArray(s1035) ? s1035 : [s1035];
+for (let i1041 = 0; i1041 < r1040.length; i1041++) {
+const a_T_1036 = r1040[i1041];
+out1039.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 365), R.truncatedDivide((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 4)), R.truncatedDivide((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 100)), R.truncatedDivide((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1036 == null ? null : (a_T_1036.m ?? null)), 2) ? R.subtract((a_T_1036 == null ? null : (a_T_1036.m ?? null)), 3) : R.add((a_T_1036 == null ? null : (a_T_1036.m ?? null)), 9))), 2), 5)), (a_T_1036 == null ? null : (a_T_1036.dd ?? null))), 693902));
 }
-q1029 = isList1030 ? out1031 : out1031[0];
+q1037 = isList1038 ? out1039 : out1039[0];
 }
-c1034 = q1029;
+c1042 = q1037;
 }
-  return c1034;
+  return c1042;
 }
 // function "IsDraft"(id)
 export function f1(st, o0) {
-let r1036 = p(st, "DraftOrderIds", false);
-if (r1036 == null) {
-r1036 = [];
-if (r1036 == null) {
-r1036 = null;
+let r1044 = p(st, "DraftOrderIds", false);
+if (r1044 == null) {
+r1044 = [];
+if (r1044 == null) {
+r1044 = null;
 }
 }
-let r1035 = R.inList(o0, r1036, undefined);
-if (r1035 == null) {
-r1035 = false;
-if (r1035 == null) {
-r1035 = null;
+let r1043 = R.inList(o0, r1044, undefined);
+if (r1043 == null) {
+r1043 = false;
+if (r1043 == null) {
+r1043 = null;
 }
 }
-  return r1035;
+  return r1043;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 export function f2(st, o0, o1, o2) {
@@ -2808,89 +2841,89 @@ export function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 export function f3(st, o0, o1, o2) {
-let c1052;
+let c1060;
 if ((o0 == null)) {
-c1052 = R.as(null, K7, false);
+c1060 = R.as(null, K7, false);
 } else {
-let c1051;
+let c1059;
 if (R.startsWith(o0, "#")) {
-const s1037 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1039 = null;
-if (!(s1037 == null)) {
-const isList1040 = Array.isArray(s1037);
-let out1041 = [];
-const r1042 = Array.isArray(s1037) ? s1037 : [s1037];
-for (let i1043 = 0; i1043 < r1042.length; i1043++) {
-const a_M_1038 = r1042[i1043];
-if (!(R.equal(R.primitiveValue(a_M_1038, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out1041.push(a_M_1038);
+const s1045 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1047 = null;
+if (!(s1045 == null)) {
+const isList1048 = Array.isArray(s1045);
+let out1049 = [];
+const r1050 = Array.isArray(s1045) ? s1045 : [s1045];
+for (let i1051 = 0; i1051 < r1050.length; i1051++) {
+const a_M_1046 = r1050[i1051];
+if (!(R.equal(R.primitiveValue(a_M_1046, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1049.push(a_M_1046);
 }
-q1039 = isList1040 ? out1041 : out1041[0];
+q1047 = isList1048 ? out1049 : out1049[0];
 }
-c1051 = R.prop(R.first(q1039), "code");
+c1059 = R.fhirProp(R.first(q1047), Q15);
 } else {
-const s1044 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1046 = null;
-if (!(s1044 == null)) {
-const isList1047 = Array.isArray(s1044);
-let out1048 = [];
-const r1049 = Array.isArray(s1044) ? s1044 : [s1044];
-for (let i1050 = 0; i1050 < r1049.length; i1050++) {
-const a_M_1045 = r1049[i1050];
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1045, P14))))) continue;
-out1048.push(a_M_1045);
+const s1052 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1054 = null;
+if (!(s1052 == null)) {
+const isList1055 = Array.isArray(s1052);
+let out1056 = [];
+const r1057 = Array.isArray(s1052) ? s1052 : [s1052];
+for (let i1058 = 0; i1058 < r1057.length; i1058++) {
+const a_M_1053 = r1057[i1058];
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1053, P14))))) continue;
+out1056.push(a_M_1053);
 }
-q1046 = isList1047 ? out1048 : out1048[0];
+q1054 = isList1055 ? out1056 : out1056[0];
 }
-c1051 = R.prop(R.first(q1046), "code");
+c1059 = R.fhirProp(R.first(q1054), Q15);
 }
-c1052 = c1051;
+c1060 = c1059;
 }
-  return c1052;
+  return c1060;
 }
 // function "MedicationConcept"(M)
 export function f4(st, o0) {
-let r1053 = R.as(R.prop(o0, "medication"), K7, false);
-if (r1053 == null) {
-r1053 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
-if (r1053 == null) {
-r1053 = null;
+let r1061 = R.as(R.fhirProp(o0, Q16), K7, false);
+if (r1061 == null) {
+r1061 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
+if (r1061 == null) {
+r1061 = null;
 }
 }
-  return r1053;
+  return r1061;
 }
 // function "MedicationConcept"(M)
 export function f5(st, o0) {
-let r1054 = R.as(R.prop(o0, "medication"), K7, false);
-if (r1054 == null) {
-r1054 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
-if (r1054 == null) {
-r1054 = null;
+let r1062 = R.as(R.fhirProp(o0, Q17), K7, false);
+if (r1062 == null) {
+r1062 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+if (r1062 == null) {
+r1062 = null;
 }
 }
-  return r1054;
+  return r1062;
 }
 // function "MedicationConcept"(M)
 export function f6(st, o0) {
-let r1055 = R.as(R.prop(o0, "medication"), K7, false);
-if (r1055 == null) {
-r1055 = f3(st, R.primitiveValue(R.as(R.prop(o0, "medication"), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
-if (r1055 == null) {
-r1055 = null;
+let r1063 = R.as(R.fhirProp(o0, Q18), K7, false);
+if (r1063 == null) {
+r1063 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q18), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+if (r1063 == null) {
+r1063 = null;
 }
 }
-  return r1055;
+  return r1063;
 }
 // function "HasWord"(text, word)
 export function f7(st, o0, o1) {
-let r1056 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
-if (r1056 == null) {
-r1056 = false;
-if (r1056 == null) {
-r1056 = null;
+let r1064 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1064 == null) {
+r1064 = false;
+if (r1064 == null) {
+r1064 = null;
 }
 }
-  return r1056;
+  return r1064;
 }
 // function "DrugByCode"(concept)
 export function f8(st, o0) {
@@ -2899,219 +2932,219 @@ export function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 export function f9(st, o0) {
-const s1057 = M_StsCodes.d92(st.L_Codes);
-let q1059 = null;
-if (!(s1057 == null)) {
-const isList1060 = Array.isArray(s1057);
-let out1061 = [];
-const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
-for (let i1063 = 0; i1063 < r1062.length; i1063++) {
-const a_D_1058 = r1062[i1063];
-const s1064 = o0;
-let q1066 = null;
-if (!(s1064 == null)) {
-const isList1067 = Array.isArray(s1064);
-let out1068 = [];
-const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
-for (let i1070 = 0; i1070 < r1069.length; i1070++) {
-const a_C_1065 = r1069[i1070];
-if (!(R.inList(a_C_1065, R.prop(a_D_1058, "rxnorm"), undefined))) continue;
-out1068.push(a_C_1065);
-}
-q1066 = isList1067 ? out1068 : out1068[0];
-}
-if (!(R.exists(q1066))) continue;
-out1061.push(a_D_1058);
-}
-q1059 = isList1060 ? out1061 : out1061[0];
-}
-  return R.first(q1059);
-}
-// function "HasLowerWord"(text, word)
-export function f10(st, o0, o1) {
-let r1071 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
-if (r1071 == null) {
-r1071 = false;
-if (r1071 == null) {
-r1071 = null;
-}
-}
-  return r1071;
-}
-// function "DrugByName"(concept)
-export function f11(st, o0) {
-const s1072 = M_StsCommon.f43(st.L_Common, o0);
+const s1065 = M_StsCodes.d92(st.L_Codes);
+let q1067 = null;
+if (!(s1065 == null)) {
+const isList1068 = Array.isArray(s1065);
+let out1069 = [];
+const r1070 = Array.isArray(s1065) ? s1065 : [s1065];
+for (let i1071 = 0; i1071 < r1070.length; i1071++) {
+const a_D_1066 = r1070[i1071];
+const s1072 = o0;
 let q1074 = null;
 if (!(s1072 == null)) {
 const isList1075 = Array.isArray(s1072);
 let out1076 = [];
 const r1077 = Array.isArray(s1072) ? s1072 : [s1072];
 for (let i1078 = 0; i1078 < r1077.length; i1078++) {
-const a_T_1073 = r1077[i1078];
-out1076.push(R.lowerCase(a_T_1073));
+const a_C_1073 = r1077[i1078];
+if (!(R.inList(a_C_1073, (a_D_1066 == null ? null : (a_D_1066.rxnorm ?? null)), undefined))) continue;
+out1076.push(a_C_1073);
 }
 q1074 = isList1075 ? out1076 : out1076[0];
 }
-  return f12(st, q1074);
+if (!(R.exists(q1074))) continue;
+out1069.push(a_D_1066);
+}
+q1067 = isList1068 ? out1069 : out1069[0];
+}
+  return R.first(q1067);
+}
+// function "HasLowerWord"(text, word)
+export function f10(st, o0, o1) {
+let r1079 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1079 == null) {
+r1079 = false;
+if (r1079 == null) {
+r1079 = null;
+}
+}
+  return r1079;
+}
+// function "DrugByName"(concept)
+export function f11(st, o0) {
+const s1080 = M_StsCommon.f43(st.L_Common, o0);
+let q1082 = null;
+if (!(s1080 == null)) {
+const isList1083 = Array.isArray(s1080);
+let out1084 = [];
+const r1085 = Array.isArray(s1080) ? s1080 : [s1080];
+for (let i1086 = 0; i1086 < r1085.length; i1086++) {
+const a_T_1081 = r1085[i1086];
+out1084.push(R.lowerCase(a_T_1081));
+}
+q1082 = isList1083 ? out1084 : out1084[0];
+}
+  return f12(st, q1082);
 }
 // function "DrugByTexts"(texts)
 export function f12(st, o0) {
-const s1079 = d3(st);
-let q1081 = null;
-if (!(s1079 == null)) {
-const isList1082 = Array.isArray(s1079);
-let out1083 = [];
-const r1084 = Array.isArray(s1079) ? s1079 : [s1079];
-for (let i1085 = 0; i1085 < r1084.length; i1085++) {
-const a_D_1080 = r1084[i1085];
-const s1086 = o0;
-let q1088 = null;
-if (!(s1086 == null)) {
-const isList1089 = Array.isArray(s1086);
-let out1090 = [];
-const r1091 = Array.isArray(s1086) ? s1086 : [s1086];
-for (let i1092 = 0; i1092 < r1091.length; i1092++) {
-const a_T_1087 = r1091[i1092];
-let c1094;
-if (R.prop(a_D_1080, "hasLiterals")) {
-let r1093 = R.matches(a_T_1087, R.prop(a_D_1080, "literalPattern"));
-if (r1093 == null) {
-r1093 = false;
-if (r1093 == null) {
-r1093 = null;
+const s1087 = d3(st);
+let q1089 = null;
+if (!(s1087 == null)) {
+const isList1090 = Array.isArray(s1087);
+let out1091 = [];
+const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
+for (let i1093 = 0; i1093 < r1092.length; i1093++) {
+const a_D_1088 = r1092[i1093];
+const s1094 = o0;
+let q1096 = null;
+if (!(s1094 == null)) {
+const isList1097 = Array.isArray(s1094);
+let out1098 = [];
+const r1099 = Array.isArray(s1094) ? s1094 : [s1094];
+for (let i1100 = 0; i1100 < r1099.length; i1100++) {
+const a_T_1095 = r1099[i1100];
+let c1102;
+if ((a_D_1088 == null ? null : (a_D_1088.hasLiterals ?? null))) {
+let r1101 = R.matches(a_T_1095, (a_D_1088 == null ? null : (a_D_1088.literalPattern ?? null)));
+if (r1101 == null) {
+r1101 = false;
+if (r1101 == null) {
+r1101 = null;
 }
 }
-c1094 = r1093;
+c1102 = r1101;
 } else {
-c1094 = false;
+c1102 = false;
 }
-const s1095 = R.prop(a_D_1080, "others");
-let q1097 = null;
-if (!(s1095 == null)) {
-const isList1098 = Array.isArray(s1095);
-let out1099 = [];
-const r1100 = Array.isArray(s1095) ? s1095 : [s1095];
-for (let i1101 = 0; i1101 < r1100.length; i1101++) {
-const a_W_1096 = r1100[i1101];
-if (!(f10(st, a_T_1087, a_W_1096))) continue;
-out1099.push(a_W_1096);
+const s1103 = (a_D_1088 == null ? null : (a_D_1088.others ?? null));
+let q1105 = null;
+if (!(s1103 == null)) {
+const isList1106 = Array.isArray(s1103);
+let out1107 = [];
+const r1108 = Array.isArray(s1103) ? s1103 : [s1103];
+for (let i1109 = 0; i1109 < r1108.length; i1109++) {
+const a_W_1104 = r1108[i1109];
+if (!(f10(st, a_T_1095, a_W_1104))) continue;
+out1107.push(a_W_1104);
 }
-q1097 = isList1098 ? out1099 : out1099[0];
+q1105 = isList1106 ? out1107 : out1107[0];
 }
-if (!(R.or(c1094, R.exists(q1097)))) continue;
-out1090.push(a_T_1087);
+if (!(R.or(c1102, R.exists(q1105)))) continue;
+out1098.push(a_T_1095);
 }
-q1088 = isList1089 ? out1090 : out1090[0];
+q1096 = isList1097 ? out1098 : out1098[0];
 }
-if (!(R.exists(q1088))) continue;
-out1083.push(R.prop(a_D_1080, "drug"));
+if (!(R.exists(q1096))) continue;
+out1091.push((a_D_1088 == null ? null : (a_D_1088.drug ?? null)));
 }
-q1081 = isList1082 ? out1083 : out1083[0];
+q1089 = isList1090 ? out1091 : out1091[0];
 }
-  return R.first(q1081);
+  return R.first(q1089);
 }
 // function "DrugOf"(concept)
 export function f13(st, o0) {
-let c1103;
+let c1111;
 if ((o0 == null)) {
-c1103 = R.as(null, K0, false);
+c1111 = R.as(null, K0, false);
 } else {
-let r1102 = f8(st, o0);
-if (r1102 == null) {
-r1102 = f11(st, o0);
-if (r1102 == null) {
-r1102 = null;
+let r1110 = f8(st, o0);
+if (r1110 == null) {
+r1110 = f11(st, o0);
+if (r1110 == null) {
+r1110 = null;
 }
 }
-c1103 = r1102;
+c1111 = r1110;
 }
-  return c1103;
+  return c1111;
 }
 // function "IsLiposomal"(concept, drug)
 export function f14(st, o0, o1) {
-let c1118;
+let c1126;
 if (R.equal(o1, "doxorubicin")) {
-const s1104 = M_StsCommon.f43(st.L_Common, o0);
-let q1106 = null;
-if (!(s1104 == null)) {
-const isList1107 = Array.isArray(s1104);
-let out1108 = [];
-const r1109 = Array.isArray(s1104) ? s1104 : [s1104];
-for (let i1110 = 0; i1110 < r1109.length; i1110++) {
-const a_T_1105 = r1109[i1110];
-const s1111 = M_StsCodes.d93(st.L_Codes);
-let q1113 = null;
-if (!(s1111 == null)) {
-const isList1114 = Array.isArray(s1111);
-let out1115 = [];
-const r1116 = Array.isArray(s1111) ? s1111 : [s1111];
-for (let i1117 = 0; i1117 < r1116.length; i1117++) {
-const a_K_1112 = r1116[i1117];
-if (!((R.inList(a_K_1112, d4(st), undefined) ? f7(st, a_T_1105, a_K_1112) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1112), R.lowerCase(a_T_1105)), 0)))) continue;
-out1115.push(a_K_1112);
-}
-q1113 = isList1114 ? out1115 : out1115[0];
-}
-if (!(R.exists(q1113))) continue;
-out1108.push(a_T_1105);
-}
-q1106 = isList1107 ? out1108 : out1108[0];
-}
-c1118 = R.exists(q1106);
-} else {
-c1118 = false;
-}
-  return c1118;
-}
-// function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
-export function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-const s1119 = o4;
+const s1112 = M_StsCommon.f43(st.L_Common, o0);
+let q1114 = null;
+if (!(s1112 == null)) {
+const isList1115 = Array.isArray(s1112);
+let out1116 = [];
+const r1117 = Array.isArray(s1112) ? s1112 : [s1112];
+for (let i1118 = 0; i1118 < r1117.length; i1118++) {
+const a_T_1113 = r1117[i1118];
+const s1119 = M_StsCodes.d93(st.L_Codes);
 let q1121 = null;
 if (!(s1119 == null)) {
 const isList1122 = Array.isArray(s1119);
 let out1123 = [];
 const r1124 = Array.isArray(s1119) ? s1119 : [s1119];
 for (let i1125 = 0; i1125 < r1124.length; i1125++) {
-const a_D_1120 = r1124[i1125];
-const l_dayNumber_1126 = f0(st, o5);
-out1123.push(({ "drug": R.prop(a_D_1120, "key"), "role": R.prop(a_D_1120, "role"), "anthracycline": R.prop(a_D_1120, "anthracycline"), "supportive": R.prop(a_D_1120, "supportive"), "liposomal": f14(st, o3, R.prop(a_D_1120, "key")), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1126, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1126 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+const a_K_1120 = r1124[i1125];
+if (!((R.inList(a_K_1120, d4(st), undefined) ? f7(st, a_T_1113, a_K_1120) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1120), R.lowerCase(a_T_1113)), 0)))) continue;
+out1123.push(a_K_1120);
 }
-out1123 = R.distinctList(out1123);
 q1121 = isList1122 ? out1123 : out1123[0];
 }
-  return q1121;
+if (!(R.exists(q1121))) continue;
+out1116.push(a_T_1113);
+}
+q1114 = isList1115 ? out1116 : out1116[0];
+}
+c1126 = R.exists(q1114);
+} else {
+c1126 = false;
+}
+  return c1126;
+}
+// function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
+export function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
+const s1127 = o4;
+let q1129 = null;
+if (!(s1127 == null)) {
+const isList1130 = Array.isArray(s1127);
+let out1131 = [];
+const r1132 = Array.isArray(s1127) ? s1127 : [s1127];
+for (let i1133 = 0; i1133 < r1132.length; i1133++) {
+const a_D_1128 = r1132[i1133];
+const l_dayNumber_1134 = f0(st, o5);
+out1131.push(({ "drug": (a_D_1128 == null ? null : (a_D_1128.key ?? null)), "role": (a_D_1128 == null ? null : (a_D_1128.role ?? null)), "anthracycline": (a_D_1128 == null ? null : (a_D_1128.anthracycline ?? null)), "supportive": (a_D_1128 == null ? null : (a_D_1128.supportive ?? null)), "liposomal": f14(st, o3, (a_D_1128 == null ? null : (a_D_1128.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1134, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1134 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+}
+out1131 = R.distinctList(out1131);
+q1129 = isList1130 ? out1131 : out1131[0];
+}
+  return q1129;
 }
 // function "IsReported"(M)
 export function f16(st, o0) {
-let r1127 = R.prop(R.as(R.prop(o0, "reported"), K11, false), "value");
-if (r1127 == null) {
-r1127 = false;
-if (r1127 == null) {
-r1127 = null;
+let r1135 = R.fhirProp(R.as(R.fhirProp(o0, Q19), K11, false), Q20);
+if (r1135 == null) {
+r1135 = false;
+if (r1135 == null) {
+r1135 = null;
 }
 }
-  return R.or(r1127, R.not((R.as(R.prop(o0, "reported"), K10, false) == null)));
+  return R.or(r1135, R.not((R.as(R.fhirProp(o0, Q19), K10, false) == null)));
 }
 // function "IsSecondPrimaryExposure"(drug, liposomal)
 export function f17(st, o0, o1) {
-let r1128 = o1;
-if (r1128 == null) {
-r1128 = false;
-if (r1128 == null) {
-r1128 = null;
+let r1136 = o1;
+if (r1136 == null) {
+r1136 = false;
+if (r1136 == null) {
+r1136 = null;
 }
 }
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1128), d16(st)));
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1136), d16(st)));
 }
 // function "ObservationDate"(O)
 export function f18(st, o0) {
-const x1129 = o0;
-  return (x1129 == null ? M_StsCommon.f26(st.L_Common, x1129) : M_StsCommon.f20(st.L_Common, x1129));
+const x1137 = o0;
+  return (x1137 == null ? M_StsCommon.f26(st.L_Common, x1137) : M_StsCommon.f20(st.L_Common, x1137));
 }
 // function "ObservationFirstDate"(O)
 export function f19(st, o0) {
-const x1130 = o0;
-  return (x1130 == null ? M_StsCommon.f25(st.L_Common, x1130) : M_StsCommon.f19(st.L_Common, x1130));
+const x1138 = o0;
+  return (x1138 == null ? M_StsCommon.f25(st.L_Common, x1138) : M_StsCommon.f19(st.L_Common, x1138));
 }
 // function "Source"(O)
 export function f20(st, o0) {
@@ -3120,55 +3153,55 @@ export function f20(st, o0) {
 }
 // function "ScoreFromDisplay"(concept)
 export function f21(st, o0) {
-const s1131 = R.prop(o0, "coding");
-let q1133 = null;
-if (!(s1131 == null)) {
-const isList1134 = Array.isArray(s1131);
-let out1135 = [];
-const r1136 = Array.isArray(s1131) ? s1131 : [s1131];
-for (let i1137 = 0; i1137 < r1136.length; i1137++) {
-const a_C_1132 = r1136[i1137];
-if (!(R.matches(R.primitiveValue(a_C_1132, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out1135.push(R.toInteger(R.substring(R.primitiveValue(a_C_1132, P12), 0, 1)));
+const s1139 = R.fhirProp(o0, Q4);
+let q1141 = null;
+if (!(s1139 == null)) {
+const isList1142 = Array.isArray(s1139);
+let out1143 = [];
+const r1144 = Array.isArray(s1139) ? s1139 : [s1139];
+for (let i1145 = 0; i1145 < r1144.length; i1145++) {
+const a_C_1140 = r1144[i1145];
+if (!(R.matches(R.primitiveValue(a_C_1140, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1143.push(R.toInteger(R.substring(R.primitiveValue(a_C_1140, P12), 0, 1)));
 }
-q1133 = isList1134 ? out1135 : out1135[0];
+q1141 = isList1142 ? out1143 : out1143[0];
 }
-  return R.first(q1133);
+  return R.first(q1141);
 }
 // function "Percent"(q)
 export function f22(st, o0) {
-let r1138 = R.primitiveValue(o0, P17);
-if (r1138 == null) {
-r1138 = R.primitiveValue(o0, P18);
-if (r1138 == null) {
-r1138 = "%";
-if (r1138 == null) {
-r1138 = null;
+let r1146 = R.primitiveValue(o0, P17);
+if (r1146 == null) {
+r1146 = R.primitiveValue(o0, P18);
+if (r1146 == null) {
+r1146 = "%";
+if (r1146 == null) {
+r1146 = null;
 }
 }
 }
-  return (R.equal(r1138, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
+  return (R.equal(r1146, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
 }
 // function "Unit"(q)
 export function f23(st, o0) {
-let r1139 = R.primitiveValue(o0, P17);
-if (r1139 == null) {
-r1139 = R.primitiveValue(o0, P18);
-if (r1139 == null) {
-r1139 = null;
+let r1147 = R.primitiveValue(o0, P17);
+if (r1147 == null) {
+r1147 = R.primitiveValue(o0, P18);
+if (r1147 == null) {
+r1147 = null;
 }
 }
-  return r1139;
+  return r1147;
 }
 // function "Centimetres"(q)
 export function f24(st, o0) {
-const k1140 = f23(st, o0);
-  return (R.equals("cm", k1140) ? R.primitiveValue(o0, P13) : R.equals("m", k1140) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1140) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
+const k1148 = f23(st, o0);
+  return (R.equals("cm", k1148) ? R.primitiveValue(o0, P13) : R.equals("m", k1148) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1148) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
 }
 // function "Kilograms"(q)
 export function f25(st, o0) {
-const k1141 = f23(st, o0);
-  return (R.equals("kg", k1141) ? R.primitiveValue(o0, P13) : R.equals("g", k1141) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1141) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
+const k1149 = f23(st, o0);
+  return (R.equals("kg", k1149) ? R.primitiveValue(o0, P13) : R.equals("g", k1149) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1149) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
 }
 // function "SquareMetres"(q)
 export function f26(st, o0) {
@@ -3177,88 +3210,92 @@ export function f26(st, o0) {
 }
 // function "LatestWithin"(readings, dayNo, window)
 export function f27(st, o0, o1, o2) {
-const s1142 = o0;
-let q1144 = null;
-if (!(s1142 == null)) {
-const isList1145 = Array.isArray(s1142);
-let out1146 = [];
-const r1147 = Array.isArray(s1142) ? s1142 : [s1142];
-for (let i1148 = 0; i1148 < r1147.length; i1148++) {
-const a_R_1143 = r1147[i1148];
-if (!(R.and(R.lessOrEqual(R.prop(a_R_1143, "dayNumber"), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, R.prop(a_R_1143, "dayNumber")), o2))))) continue;
-out1146.push(R.prop(a_R_1143, "dayNumber"));
+const s1150 = o0;
+let q1152 = null;
+if (!(s1150 == null)) {
+const isList1153 = Array.isArray(s1150);
+let out1154 = [];
+const r1155 = Array.isArray(s1150) ? s1150 : [s1150];
+for (let i1156 = 0; i1156 < r1155.length; i1156++) {
+const a_R_1151 = r1155[i1156];
+if (!(R.and(R.lessOrEqual((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null))), o2))))) continue;
+out1154.push((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)));
 }
-q1144 = isList1145 ? out1146 : out1146[0];
+q1152 = isList1153 ? out1154 : out1154[0];
 }
-  return f28(st, o0, R.max(q1144));
+  return f28(st, o0, R.max(q1152));
 }
 // function "ReadingOn"(candidates, latest)
 export function f28(st, o0, o1) {
-let c1156;
+let c1164;
 if ((o1 == null)) {
-c1156 = R.as(null, K12, false);
+c1164 = R.as(null, K12, false);
 } else {
-const s1149 = o0;
-let q1151 = null;
-if (!(s1149 == null)) {
-const isList1152 = Array.isArray(s1149);
-let out1153 = [];
-const r1154 = Array.isArray(s1149) ? s1149 : [s1149];
-for (let i1155 = 0; i1155 < r1154.length; i1155++) {
-const a_R_1150 = r1154[i1155];
-if (!(R.equal(R.prop(a_R_1150, "dayNumber"), o1))) continue;
-out1153.push(a_R_1150);
+const s1157 = o0;
+let q1159 = null;
+if (!(s1157 == null)) {
+const isList1160 = Array.isArray(s1157);
+let out1161 = [];
+const r1162 = Array.isArray(s1157) ? s1157 : [s1157];
+for (let i1163 = 0; i1163 < r1162.length; i1163++) {
+const a_R_1158 = r1162[i1163];
+if (!(R.equal((a_R_1158 == null ? null : (a_R_1158.dayNumber ?? null)), o1))) continue;
+out1161.push(a_R_1158);
 }
-out1153 = R.mergeSort(out1153, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q1151 = isList1152 ? out1153 : out1153[0];
+out1161 = R.mergeSort(out1161, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q1159 = isList1160 ? out1161 : out1161[0];
 }
-c1156 = R.first(q1151);
+c1164 = R.first(q1159);
 }
-  return c1156;
+  return c1164;
 }
 // function "SurfaceAreaOn"(dayNo)
 export function f29(st, o0) {
-let c1172;
+let c1184;
 if ((o0 == null)) {
-c1172 = R.as(null, K13, false);
+c1184 = R.as(null, K13, false);
 } else {
-const s1158 = f27(st, d67(st), o0, p(st, "bsaWeightWindowDays", false));
-let q1160 = null;
-if (!(s1158 == null)) {
-const isList1161 = Array.isArray(s1158);
-let out1162 = [];
-const r1163 = Array.isArray(s1158) ? s1158 : [s1158];
-for (let i1164 = 0; i1164 < r1163.length; i1164++) {
-const a_B_1159 = r1163[i1164];
-out1162.push(({ "value": R.prop(a_B_1159, "value"), "sources": [R.prop(a_B_1159, "source")] }));
+const s1166 = f27(st, d67(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1168 = null;
+if (!(s1166 == null)) {
+const isList1169 = Array.isArray(s1166);
+let out1170 = [];
+const r1171 = Array.isArray(s1166) ? s1166 : [s1166];
+for (let i1172 = 0; i1172 < r1171.length; i1172++) {
+const a_B_1167 = r1171[i1172];
+out1170.push(({ "value": (a_B_1167 == null ? null : (a_B_1167.value ?? null)), "sources": [(a_B_1167 == null ? null : (a_B_1167.source ?? null))] }));
 }
-out1162 = R.distinctList(out1162);
-q1160 = isList1161 ? out1162 : out1162[0];
+out1170 = R.distinctList(out1170);
+q1168 = isList1169 ? out1170 : out1170[0];
 }
-let r1157 = q1160;
-if (r1157 == null) {
-const s1165 = ({ "height": f27(st, d65(st), o0, R.as(null, K14, false)), "weight": f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false)) });
-let q1167 = null;
-if (!(s1165 == null)) {
-const isList1168 = Array.isArray(s1165);
-let out1169 = [];
-const r1170 = Array.isArray(s1165) ? s1165 : [s1165];
-for (let i1171 = 0; i1171 < r1170.length; i1171++) {
-const a_P_1166 = r1170[i1171];
-if (!(R.and(R.not((R.prop(a_P_1166, "height") == null)), R.not((R.prop(a_P_1166, "weight") == null))))) continue;
-out1169.push(({ "value": R.power(R.divide(R.multiply(R.prop(R.prop(a_P_1166, "height"), "value"), R.prop(R.prop(a_P_1166, "weight"), "value")), 3600), 0.5), "sources": [R.prop(R.prop(a_P_1166, "height"), "source"), R.prop(R.prop(a_P_1166, "weight"), "source")] }));
+let r1165 = q1168;
+if (r1165 == null) {
+const s1173 = ({ "height": f27(st, d65(st), o0, R.as(null, K14, false)), "weight": f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false)) });
+let q1175 = null;
+if (!(s1173 == null)) {
+const isList1176 = Array.isArray(s1173);
+let out1177 = [];
+const r1178 = Array.isArray(s1173) ? s1173 : [s1173];
+for (let i1179 = 0; i1179 < r1178.length; i1179++) {
+const a_P_1174 = r1178[i1179];
+if (!(R.and(R.not(((a_P_1174 == null ? null : (a_P_1174.height ?? null)) == null)), R.not(((a_P_1174 == null ? null : (a_P_1174.weight ?? null)) == null))))) continue;
+const t1180 = (a_P_1174 == null ? null : (a_P_1174.height ?? null));
+const t1181 = (a_P_1174 == null ? null : (a_P_1174.weight ?? null));
+const t1182 = (a_P_1174 == null ? null : (a_P_1174.height ?? null));
+const t1183 = (a_P_1174 == null ? null : (a_P_1174.weight ?? null));
+out1177.push(({ "value": R.power(R.divide(R.multiply((t1180 == null ? null : (t1180.value ?? null)), (t1181 == null ? null : (t1181.value ?? null))), 3600), 0.5), "sources": [(t1182 == null ? null : (t1182.source ?? null)), (t1183 == null ? null : (t1183.source ?? null))] }));
 }
-out1169 = R.distinctList(out1169);
-q1167 = isList1168 ? out1169 : out1169[0];
+out1177 = R.distinctList(out1177);
+q1175 = isList1176 ? out1177 : out1177[0];
 }
-r1157 = q1167;
-if (r1157 == null) {
-r1157 = null;
+r1165 = q1175;
+if (r1165 == null) {
+r1165 = null;
 }
 }
-c1172 = r1157;
+c1184 = r1165;
 }
-  return c1172;
+  return c1184;
 }
 // function "DoseOf"(q)
 export function f30(st, o0) {
@@ -3267,51 +3304,51 @@ export function f30(st, o0) {
 }
 // function "RequestDose"(M)
 export function f31(st, o0) {
-const s1173 = R.first(R.prop(R.first(R.prop(o0, "dosageInstruction")), "doseAndRate"));
-let q1175 = null;
-if (!(s1173 == null)) {
-const isList1176 = Array.isArray(s1173);
-let out1177 = [];
-const r1178 = Array.isArray(s1173) ? s1173 : [s1173];
-for (let i1179 = 0; i1179 < r1178.length; i1179++) {
-const a_R_1174 = r1178[i1179];
-let r1180 = f30(st, R.as(R.prop(a_R_1174, "dose"), K16, false));
-if (r1180 == null) {
-r1180 = f30(st, R.prop(R.as(R.prop(a_R_1174, "dose"), K9, false), "high"));
-if (r1180 == null) {
-r1180 = null;
+const s1185 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q9)), Q21));
+let q1187 = null;
+if (!(s1185 == null)) {
+const isList1188 = Array.isArray(s1185);
+let out1189 = [];
+const r1190 = Array.isArray(s1185) ? s1185 : [s1185];
+for (let i1191 = 0; i1191 < r1190.length; i1191++) {
+const a_R_1186 = r1190[i1191];
+let r1192 = f30(st, R.as(R.fhirProp(a_R_1186, Q22), K16, false));
+if (r1192 == null) {
+r1192 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1186, Q22), K9, false), Q23));
+if (r1192 == null) {
+r1192 = null;
 }
 }
-out1177.push(r1180);
+out1189.push(r1192);
 }
-out1177 = R.distinctList(out1177);
-q1175 = isList1176 ? out1177 : out1177[0];
+out1189 = R.distinctList(out1189);
+q1187 = isList1188 ? out1189 : out1189[0];
 }
-  return q1175;
+  return q1187;
 }
 // function "StatementDose"(M)
 export function f32(st, o0) {
-const s1181 = R.first(R.prop(R.first(R.prop(o0, "dosage")), "doseAndRate"));
-let q1183 = null;
-if (!(s1181 == null)) {
-const isList1184 = Array.isArray(s1181);
-let out1185 = [];
-const r1186 = Array.isArray(s1181) ? s1181 : [s1181];
-for (let i1187 = 0; i1187 < r1186.length; i1187++) {
-const a_R_1182 = r1186[i1187];
-let r1188 = f30(st, R.as(R.prop(a_R_1182, "dose"), K16, false));
-if (r1188 == null) {
-r1188 = f30(st, R.prop(R.as(R.prop(a_R_1182, "dose"), K9, false), "high"));
-if (r1188 == null) {
-r1188 = null;
+const s1193 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q24)), Q21));
+let q1195 = null;
+if (!(s1193 == null)) {
+const isList1196 = Array.isArray(s1193);
+let out1197 = [];
+const r1198 = Array.isArray(s1193) ? s1193 : [s1193];
+for (let i1199 = 0; i1199 < r1198.length; i1199++) {
+const a_R_1194 = r1198[i1199];
+let r1200 = f30(st, R.as(R.fhirProp(a_R_1194, Q22), K16, false));
+if (r1200 == null) {
+r1200 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1194, Q22), K9, false), Q23));
+if (r1200 == null) {
+r1200 = null;
 }
 }
-out1185.push(r1188);
+out1197.push(r1200);
 }
-out1185 = R.distinctList(out1185);
-q1183 = isList1184 ? out1185 : out1185[0];
+out1197 = R.distinctList(out1197);
+q1195 = isList1196 ? out1197 : out1197[0];
 }
-  return q1183;
+  return q1195;
 }
 // function "IsPerSquareMetre"(unit)
 export function f33(st, o0) {
@@ -3326,82 +3363,82 @@ export function f34(st, o0) {
 // function "Milligrams"(dose)
 export function f35(st, o0) {
 
-  return (R.equal(R.prop(o0, "unit"), "mg") ? R.prop(o0, "value") : (R.equal(R.prop(o0, "unit"), "g") ? R.multiply(R.prop(o0, "value"), 1000) : R.as(null, K2, false)));
+  return (R.equal((o0 == null ? null : (o0.unit ?? null)), "mg") ? (o0 == null ? null : (o0.value ?? null)) : (R.equal((o0 == null ? null : (o0.unit ?? null)), "g") ? R.multiply((o0 == null ? null : (o0.value ?? null)), 1000) : R.as(null, K2, false)));
 }
 // function "Converted"(dose, dayNo)
 export function f36(st, o0, o1) {
 
-  return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, R.prop(o0, "unit"))) ? f29(st, o1) : R.as(null, K13, false)));
+  return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, (o0 == null ? null : (o0.unit ?? null)))) ? f29(st, o1) : R.as(null, K13, false)));
 }
 // function "ConvertedWith"(d, Bsa)
 export function f37(st, o0, o1) {
-let c1192;
+let c1204;
 if ((o0 == null)) {
-c1192 = "no dose";
+c1204 = "no dose";
 } else {
-let c1191;
-if (f33(st, R.prop(o0, "unit"))) {
-c1191 = R.as(null, K3, false);
+let c1203;
+if (f33(st, (o0 == null ? null : (o0.unit ?? null)))) {
+c1203 = R.as(null, K3, false);
 } else {
-let c1190;
-if (R.not(f34(st, R.prop(o0, "unit")))) {
-let r1189 = R.prop(o0, "unit");
-if (r1189 == null) {
-r1189 = "absent";
-if (r1189 == null) {
-r1189 = null;
+let c1202;
+if (R.not(f34(st, (o0 == null ? null : (o0.unit ?? null))))) {
+let r1201 = (o0 == null ? null : (o0.unit ?? null));
+if (r1201 == null) {
+r1201 = "absent";
+if (r1201 == null) {
+r1201 = null;
 }
 }
-c1190 = R.concatenate(R.concatenate("unit ", r1189), " not convertible");
+c1202 = R.concatenate(R.concatenate("unit ", r1201), " not convertible");
 } else {
-c1190 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
+c1202 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
 }
-c1191 = c1190;
+c1203 = c1202;
 }
-c1192 = c1191;
+c1204 = c1203;
 }
-let r1193 = R.and((o1 == null), R.greater(f35(st, o0), 200));
-if (r1193 == null) {
-r1193 = false;
-if (r1193 == null) {
-r1193 = null;
+let r1205 = R.and((o1 == null), R.greater(f35(st, o0), 200));
+if (r1205 == null) {
+r1205 = false;
+if (r1205 == null) {
+r1205 = null;
 }
 }
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, R.prop(o0, "unit")) ? R.prop(o0, "value") : (R.and(f34(st, R.prop(o0, "unit")), R.not((o1 == null))) ? R.divide(f35(st, o0), R.prop(o1, "value")) : R.as(null, K2, false)))), "reason": c1192, "bsa": R.prop(o1, "value"), "bsaSources": R.prop(o1, "sources"), "heavyWithoutBsa": r1193 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f34(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f35(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K2, false)))), "reason": c1204, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1205 });
 }
 // function "IsAnthracycline"(drug)
 export function f38(st, o0) {
-let r1194 = R.prop(o0, "anthracycline");
-if (r1194 == null) {
-r1194 = false;
-if (r1194 == null) {
-r1194 = null;
+let r1206 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1206 == null) {
+r1206 = false;
+if (r1206 == null) {
+r1206 = null;
 }
 }
-  return r1194;
+  return r1206;
 }
 // function "RequestByKey"(key)
 export function f39(st, o0) {
-let c1202;
+let c1214;
 if ((o0 == null)) {
-c1202 = R.as(null, K17, false);
+c1214 = R.as(null, K17, false);
 } else {
-const s1195 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q1197 = null;
-if (!(s1195 == null)) {
-const isList1198 = Array.isArray(s1195);
-let out1199 = [];
-const r1200 = Array.isArray(s1195) ? s1195 : [s1195];
-for (let i1201 = 0; i1201 < r1200.length; i1201++) {
-const a_M_1196 = r1200[i1201];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1196, P6)), o0))) continue;
-out1199.push(a_M_1196);
+const s1207 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1209 = null;
+if (!(s1207 == null)) {
+const isList1210 = Array.isArray(s1207);
+let out1211 = [];
+const r1212 = Array.isArray(s1207) ? s1207 : [s1207];
+for (let i1213 = 0; i1213 < r1212.length; i1213++) {
+const a_M_1208 = r1212[i1213];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1208, P6)), o0))) continue;
+out1211.push(a_M_1208);
 }
-q1197 = isList1198 ? out1199 : out1199[0];
+q1209 = isList1210 ? out1211 : out1211[0];
 }
-c1202 = R.first(q1197);
+c1214 = R.first(q1209);
 }
-  return c1202;
+  return c1214;
 }
 // function "SpanStart"(p)
 export function f40(st, o0) {
@@ -3415,227 +3452,235 @@ export function f41(st, o0) {
 }
 // function "IsLinked"(R)
 export function f42(st, o0) {
-let c1217;
-if (R.equal(R.prop(o0, "kind"), "order")) {
-const s1203 = d68(st);
-let q1205 = null;
-if (!(s1203 == null)) {
-const isList1206 = Array.isArray(s1203);
-let out1207 = [];
-const r1208 = Array.isArray(s1203) ? s1203 : [s1203];
-for (let i1209 = 0; i1209 < r1208.length; i1209++) {
-const a_A_1204 = r1208[i1209];
-if (!(R.equal(R.prop(a_A_1204, "requestKey"), R.prop(o0, "source")))) continue;
-out1207.push(R.prop(a_A_1204, "source"));
+let c1229;
+if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
+const s1215 = d68(st);
+let q1217 = null;
+if (!(s1215 == null)) {
+const isList1218 = Array.isArray(s1215);
+let out1219 = [];
+const r1220 = Array.isArray(s1215) ? s1215 : [s1215];
+for (let i1221 = 0; i1221 < r1220.length; i1221++) {
+const a_A_1216 = r1220[i1221];
+if (!(R.equal((a_A_1216 == null ? null : (a_A_1216.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+out1219.push((a_A_1216 == null ? null : (a_A_1216.source ?? null)));
 }
-q1205 = isList1206 ? out1207 : out1207[0];
+q1217 = isList1218 ? out1219 : out1219[0];
 }
-c1217 = R.exists(q1205);
+c1229 = R.exists(q1217);
 } else {
-const s1210 = R.prop(o0, "linkKeys");
-let q1212 = null;
-if (!(s1210 == null)) {
-const isList1213 = Array.isArray(s1210);
-let out1214 = [];
-const r1215 = Array.isArray(s1210) ? s1210 : [s1210];
-for (let i1216 = 0; i1216 < r1215.length; i1216++) {
-const a_K_1211 = r1215[i1216];
-if (!(R.inList(a_K_1211, d72(st), undefined))) continue;
-out1214.push(a_K_1211);
+const s1222 = (o0 == null ? null : (o0.linkKeys ?? null));
+let q1224 = null;
+if (!(s1222 == null)) {
+const isList1225 = Array.isArray(s1222);
+let out1226 = [];
+const r1227 = Array.isArray(s1222) ? s1222 : [s1222];
+for (let i1228 = 0; i1228 < r1227.length; i1228++) {
+const a_K_1223 = r1227[i1228];
+if (!(R.inList(a_K_1223, d72(st), undefined))) continue;
+out1226.push(a_K_1223);
 }
-q1212 = isList1213 ? out1214 : out1214[0];
+q1224 = isList1225 ? out1226 : out1226[0];
 }
-c1217 = R.exists(q1212);
+c1229 = R.exists(q1224);
 }
-  return c1217;
+  return c1229;
 }
 // function "SpanDays"(R)
 export function f43(st, o0) {
-const s1218 = d69(st);
-let q1220 = null;
-if (!(s1218 == null)) {
-const isList1221 = Array.isArray(s1218);
-let out1222 = [];
-const r1223 = Array.isArray(s1218) ? s1218 : [s1218];
-for (let i1224 = 0; i1224 < r1223.length; i1224++) {
-const a_A_1219 = r1223[i1224];
-const s1225 = d71(st);
-let q1227 = null;
-if (!(s1225 == null)) {
-const isList1228 = Array.isArray(s1225);
-let out1229 = [];
-const r1230 = Array.isArray(s1225) ? s1225 : [s1225];
-for (let i1231 = 0; i1231 < r1230.length; i1231++) {
-const a_O_1226 = r1230[i1231];
-if (!(R.equal(R.prop(a_O_1226, "kind"), "order"))) continue;
-out1229.push(R.prop(a_O_1226, "source"));
+const s1230 = d69(st);
+let q1232 = null;
+if (!(s1230 == null)) {
+const isList1233 = Array.isArray(s1230);
+let out1234 = [];
+const r1235 = Array.isArray(s1230) ? s1230 : [s1230];
+for (let i1236 = 0; i1236 < r1235.length; i1236++) {
+const a_A_1231 = r1235[i1236];
+const s1237 = d71(st);
+let q1239 = null;
+if (!(s1237 == null)) {
+const isList1240 = Array.isArray(s1237);
+let out1241 = [];
+const r1242 = Array.isArray(s1237) ? s1237 : [s1237];
+for (let i1243 = 0; i1243 < r1242.length; i1243++) {
+const a_O_1238 = r1242[i1243];
+if (!(R.equal((a_O_1238 == null ? null : (a_O_1238.kind ?? null)), "order"))) continue;
+out1241.push((a_O_1238 == null ? null : (a_O_1238.source ?? null)));
 }
-q1227 = isList1228 ? out1229 : out1229[0];
+q1239 = isList1240 ? out1241 : out1241[0];
 }
-if (!(R.and(R.and(R.and(R.equal(R.prop(a_A_1219, "drug"), R.prop(o0, "drug")), R.greaterOrEqual(R.prop(a_A_1219, "dayNumber"), R.subtract(R.prop(o0, "startNumber"), 3))), R.lessOrEqual(R.prop(a_A_1219, "dayNumber"), R.prop(o0, "endNumber"))), R.or(R.or(R.or(R.not(R.equal(R.prop(o0, "kind"), "order")), (R.prop(a_A_1219, "requestKey") == null)), R.equal(R.prop(a_A_1219, "requestKey"), R.prop(o0, "source"))), R.not(R.inList(R.prop(a_A_1219, "requestKey"), q1227, undefined)))))) continue;
-out1222.push(R.prop(a_A_1219, "dayNumber"));
+if (!(R.and(R.and(R.and(R.equal((a_A_1231 == null ? null : (a_A_1231.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1231 == null ? null : (a_A_1231.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1231 == null ? null : (a_A_1231.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1231 == null ? null : (a_A_1231.requestKey ?? null)) == null)), R.equal((a_A_1231 == null ? null : (a_A_1231.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1231 == null ? null : (a_A_1231.requestKey ?? null)), q1239, undefined)))))) continue;
+out1234.push((a_A_1231 == null ? null : (a_A_1231.dayNumber ?? null)));
 }
-q1220 = isList1221 ? out1222 : out1222[0];
+q1232 = isList1233 ? out1234 : out1234[0];
 }
-  return R.distinct(q1220);
+  return R.distinct(q1232);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
 export function f44(st, o0, o1, o2) {
-const s1232 = o0;
-let q1234 = null;
-if (!(s1232 == null)) {
-const isList1235 = Array.isArray(s1232);
-let out1236 = [];
-const r1237 = Array.isArray(s1232) ? s1232 : [s1232];
-for (let i1238 = 0; i1238 < r1237.length; i1238++) {
-const a_X_1233 = r1237[i1238];
-const s1239 = o0;
-let q1241 = null;
-if (!(s1239 == null)) {
-const isList1242 = Array.isArray(s1239);
-let out1243 = [];
-const r1244 = Array.isArray(s1239) ? s1239 : [s1239];
-for (let i1245 = 0; i1245 < r1244.length; i1245++) {
-const a_Y_1240 = r1244[i1245];
-if (!(R.greater(a_Y_1240, a_X_1233))) continue;
-out1243.push(a_Y_1240);
+const s1244 = o0;
+let q1246 = null;
+if (!(s1244 == null)) {
+const isList1247 = Array.isArray(s1244);
+let out1248 = [];
+const r1249 = Array.isArray(s1244) ? s1244 : [s1244];
+for (let i1250 = 0; i1250 < r1249.length; i1250++) {
+const a_X_1245 = r1249[i1250];
+const s1251 = o0;
+let q1253 = null;
+if (!(s1251 == null)) {
+const isList1254 = Array.isArray(s1251);
+let out1255 = [];
+const r1256 = Array.isArray(s1251) ? s1251 : [s1251];
+for (let i1257 = 0; i1257 < r1256.length; i1257++) {
+const a_Y_1252 = r1256[i1257];
+if (!(R.greater(a_Y_1252, a_X_1245))) continue;
+out1255.push(a_Y_1252);
 }
-q1241 = isList1242 ? out1243 : out1243[0];
+q1253 = isList1254 ? out1255 : out1255[0];
 }
-if (!(R.and(R.less(a_X_1233, R.max(o0)), R.greater(R.subtract(R.min(q1241), a_X_1233), p(st, "coverGapDays", false))))) continue;
-out1236.push(a_X_1233);
+if (!(R.and(R.less(a_X_1245, R.max(o0)), R.greater(R.subtract(R.min(q1253), a_X_1245), p(st, "coverGapDays", false))))) continue;
+out1248.push(a_X_1245);
 }
-q1234 = isList1235 ? out1236 : out1236[0];
+q1246 = isList1247 ? out1248 : out1248[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1234)));
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1246)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
 export function f45(st, o0, o1, o2) {
-const s1248 = d73(st);
-let q1250 = null;
-if (!(s1248 == null)) {
-const isList1251 = Array.isArray(s1248);
-let out1252 = [];
-const r1253 = Array.isArray(s1248) ? s1248 : [s1248];
-for (let i1254 = 0; i1254 < r1253.length; i1254++) {
-const a_C_1249 = r1253[i1254];
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal(R.prop(R.prop(a_C_1249, "record"), "kind"), o0), R.equal(R.prop(R.prop(a_C_1249, "record"), "drug"), o1)), R.prop(R.prop(a_C_1249, "record"), "single")), R.not(R.prop(a_C_1249, "linked"))), R.greaterOrEqual(o2, R.subtract(R.prop(R.prop(a_C_1249, "record"), "startNumber"), 3))), R.lessOrEqual(o2, R.prop(R.prop(a_C_1249, "record"), "endNumber"))))) continue;
-out1252.push(({ "source": R.prop(R.prop(a_C_1249, "record"), "source"), "distance": R.abs(R.subtract(R.prop(R.prop(a_C_1249, "record"), "startNumber"), o2)) }));
+const s1260 = d73(st);
+let q1262 = null;
+if (!(s1260 == null)) {
+const isList1263 = Array.isArray(s1260);
+let out1264 = [];
+const r1265 = Array.isArray(s1260) ? s1260 : [s1260];
+for (let i1266 = 0; i1266 < r1265.length; i1266++) {
+const a_C_1261 = r1265[i1266];
+const t1267 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+const t1268 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+const t1269 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+const t1270 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+const t1271 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1267 == null ? null : (t1267.kind ?? null)), o0), R.equal((t1268 == null ? null : (t1268.drug ?? null)), o1)), (t1269 == null ? null : (t1269.single ?? null))), R.not((a_C_1261 == null ? null : (a_C_1261.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1270 == null ? null : (t1270.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1271 == null ? null : (t1271.endNumber ?? null)))))) continue;
+const t1272 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+const t1273 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
+out1264.push(({ "source": (t1272 == null ? null : (t1272.source ?? null)), "distance": R.abs(R.subtract((t1273 == null ? null : (t1273.startNumber ?? null)), o2)) }));
 }
-q1250 = isList1251 ? out1252 : out1252[0];
+q1262 = isList1263 ? out1264 : out1264[0];
 }
-const s1246 = q1250;
-let q1255 = null;
-if (!(s1246 == null)) {
-const isList1256 = Array.isArray(s1246);
-let out1257 = [];
-const r1258 = Array.isArray(s1246) ? s1246 : [s1246];
-for (let i1259 = 0; i1259 < r1258.length; i1259++) {
-const a_X_1247 = r1258[i1259];
-out1257.push(a_X_1247);
+const s1258 = q1262;
+let q1274 = null;
+if (!(s1258 == null)) {
+const isList1275 = Array.isArray(s1258);
+let out1276 = [];
+const r1277 = Array.isArray(s1258) ? s1258 : [s1258];
+for (let i1278 = 0; i1278 < r1277.length; i1278++) {
+const a_X_1259 = r1277[i1278];
+out1276.push(a_X_1259);
 }
-out1257 = R.distinctList(out1257);
-out1257 = R.mergeSort(out1257, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q1255 = isList1256 ? out1257 : out1257[0];
+out1276 = R.distinctList(out1276);
+out1276 = R.mergeSort(out1276, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q1274 = isList1275 ? out1276 : out1276[0];
 }
-  return R.prop(R.first(q1255), "source");
+const t1279 = R.first(q1274);
+  return (t1279 == null ? null : (t1279.source ?? null));
 }
 // function "DraftDose"(dose)
 export function f46(st, o0) {
 
-  return f36(st, ((R.prop(o0, "value") == null) ? R.as(null, K15, false) : o0), d2(st));
+  return f36(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K15, false) : o0), d2(st));
 }
-const T1260 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1261 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1262 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1263 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1264 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1265 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1266 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1267 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1268 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1269 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1270 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1271 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1272 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1273 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1274 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1275 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1276 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1277 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1278 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1279 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1280 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1281 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1282 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1283 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1284 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1285 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1286 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1287 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1288 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1289 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1290 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1291 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1292 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1293 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1294 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1296 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1297 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1300 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1301 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1302 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1280 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1281 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1282 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1283 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1284 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1285 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1286 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1288 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1290 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1291 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1293 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1294 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1296 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1297 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1301 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1302 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1305 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1307 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1308 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1309 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1310 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1311 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1314 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1315 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1316 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1317 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1318 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1319 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1320 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1321 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1322 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1323 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1324 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1260),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1261),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1262),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1263),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1264),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1265),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1266),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1267),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1268),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1269),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1270),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1271),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1272),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1273),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1274),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1275),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1276),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1277),
-  "Source": (st, ...args) => R.dispatch(st, args, T1278),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1279),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1280),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1281),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1282),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1283),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1284),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1285),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1286),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1287),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1288),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1289),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1290),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1291),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1292),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1293),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1294),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1295),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1296),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1297),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1298),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1299),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1300),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1301),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1302),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1303),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1304),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1280),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1281),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1282),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1283),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1284),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1285),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1286),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1287),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1288),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1289),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1290),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1291),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1292),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1293),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1294),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1295),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1296),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1297),
+  "Source": (st, ...args) => R.dispatch(st, args, T1298),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1299),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1300),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1301),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1302),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1303),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1304),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1305),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1306),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1307),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1308),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1309),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1310),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1311),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1312),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1313),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1314),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1315),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1316),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1317),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1318),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1319),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1320),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1321),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1322),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1323),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1324),
 };
 const F = f;
 export const d = {

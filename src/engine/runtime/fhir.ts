@@ -65,7 +65,13 @@ interface Plan {
   /** `_<property>`: the name of the primitive's extension object (built once, not on every read). */
   readonly extra?: string;
   readonly typeSpecifier?: any;
-  readonly choices?: readonly { property: string; extra: string; typeSpecifier: any; cls: ClassInfo }[];
+  readonly choices?: readonly {
+    property: string;
+    extra: string;
+    typeSpecifier: any;
+    cls: ClassInfo;
+    primitive: boolean;
+  }[];
   /** The class of the values read (of the list's items for a list). */
   readonly cls?: ClassInfo;
   readonly missing?: boolean;
@@ -126,7 +132,7 @@ function planOf(typeInfo: ClassInfo, field: string): Plan {
       .filter((c: any) => c.isNamed)
       .map((c: any) => {
         const property = choicePropertyName(element, c);
-        return { property, extra: `_${property}`, typeSpecifier: c, cls: classOfSpec(c) };
+        return { property, extra: `_${property}`, typeSpecifier: c, cls: classOfSpec(c), primitive: isPrimitive(c) };
       });
     plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier, choices }, suffix);
   } else plan = withSuffix({ property: element.name, typeSpecifier: element.typeSpecifier }, suffix);
@@ -153,7 +159,11 @@ function withSuffix(
 export function readProperty(obj: FhirValue, field: string): unknown {
   const json = obj.json;
   if (json == null) return json;
-  const plan = planOf(obj.typeInfo, field);
+  return readWithPlan(json, planOf(obj.typeInfo, field));
+}
+
+/** `readProperty` of a non-null JSON value with its class's plan of the field. */
+function readWithPlan(json: Json, plan: Plan): unknown {
   if (plan.missing) return undefined;
   let property = plan.property!;
   let extra = plan.extra!;
@@ -161,12 +171,15 @@ export function readProperty(obj: FhirValue, field: string): unknown {
   let primitive = plan.primitive;
   let cls = plan.cls;
   if (plan.choices) {
+    let found = false;
     for (const c of plan.choices) {
       if (json[c.property] != null || json[c.extra] != null) {
         property = c.property;
         extra = c.extra;
         ts = c.typeSpecifier;
         cls = c.cls;
+        primitive = c.primitive;
+        found = true;
         break;
       }
     }
@@ -174,7 +187,7 @@ export function readProperty(obj: FhirValue, field: string): unknown {
       if (plan.suffix != null) return undefined;
       return toSystemObject(json[property], ts.name);
     }
-    primitive = isPrimitive(ts);
+    if (!found) primitive = isPrimitive(ts);
   } else if (plan.system !== undefined) {
     if (plan.suffix != null) return undefined;
     return toSystemObject(json[property], plan.system);
@@ -183,6 +196,37 @@ export function readProperty(obj: FhirValue, field: string): unknown {
   if (data == null) return data;
   return toFhirValue(data, ts, plan.suffix, cls);
 }
+
+/**
+ * A read of `X.field` planned at build time (tools/elm-compiler: X of a FHIR class the ELM names, a field without a
+ * path): the class and its plan of the field, resolved on first use (a module-level constant of a compiled library).
+ */
+export interface ReadPlan {
+  readonly type: string;
+  readonly field: string;
+  cls?: ClassInfo | null;
+  plan?: Plan;
+}
+
+/**
+ * `readProperty(obj, plan.field)` when `obj` is of the planned class (without looking the plan up); `NOT_PLANNED`
+ * for a value of another class, whose caller reads it the general way.
+ */
+export function readPlanned(obj: FhirValue, rp: ReadPlan): unknown {
+  let cls = rp.cls;
+  if (cls === undefined) {
+    modelInfo();
+    cls = classOf(rp.type) ?? null;
+    rp.cls = cls;
+    if (cls !== null) rp.plan = planOf(cls, rp.field);
+  }
+  if (cls === null || obj.typeInfo !== cls) return NOT_PLANNED;
+  const json = obj.json;
+  if (json == null) return json;
+  return readWithPlan(json, rp.plan!);
+}
+/** What readPlanned answers for a value of another class than the plan's. */
+export const NOT_PLANNED: unique symbol = Symbol('not planned');
 
 /** getPropertyFromJSON of cql-exec-fhir: a primitive merged with its `_x` object (element-wise for lists). */
 function fromJson(json: Json, property: string, extraName: string, ts: any, primitive: boolean): Json {
@@ -355,6 +399,23 @@ export function fhirHierarchy(type: string): string[] | undefined {
   modelInfo();
   const info = classOf(type);
   return info == null ? undefined : typeHierarchy(info).map((t) => t.name);
+}
+
+/**
+ * The ELM type specifier of what `readProperty` gives for field `field` of the FHIR class named `type`: a named FHIR
+ * class or a list of one; undefined for a choice, a System type, a path or an unknown class or field. Used by the ELM
+ * compiler to plan reads (each planned read checks the class at run time).
+ */
+export function fhirFieldType(type: string, field: string): object | undefined {
+  if (field.includes('.')) return undefined;
+  modelInfo();
+  const info = classOf(type);
+  if (info == null) return undefined;
+  const plan = planOf(info, field);
+  if (plan.missing || plan.choices || plan.system !== undefined || plan.cls == null) return undefined;
+  const named = { type: 'NamedTypeSpecifier', name: typeHierarchy(plan.cls)[0]!.name };
+  if (plan.typeSpecifier?.isList) return { type: 'ListTypeSpecifier', elementType: named };
+  return plan.typeSpecifier?.isNamed ? named : undefined;
 }
 
 /** FHIRObject `_is(typeSpecifier)`. */

@@ -4,7 +4,17 @@
  */
 import { createRequire } from 'node:module';
 import type { CodeService, DateTime } from 'cql-execution';
-import { FhirValue, findRecords, getCode, readPrimitiveValue, readProperty, type PrimitiveValuePlan } from './fhir.js';
+import {
+  FhirValue,
+  findRecords,
+  getCode,
+  NOT_PLANNED,
+  readPlanned,
+  readPrimitiveValue,
+  readProperty,
+  type PrimitiveValuePlan,
+  type ReadPlan,
+} from './fhir.js';
 import { matchesType, resolveValueSet } from './ops.js';
 
 export * from './ops.js';
@@ -80,6 +90,20 @@ export function prop(obj: any, path: string): any {
     val = cur != null ? cur : null;
   }
   return val instanceof Function ? val.call(obj) : val;
+}
+
+/** A build-time plan of `X.field` for X of FHIR class `type` (a module-level constant of a compiled library). */
+export function readPlan(type: string, field: string): ReadPlan {
+  return { type, field };
+}
+
+/** `X.field` (Property) of X typed as a FHIR class: read with the plan when X is of that class, else as `prop`. */
+export function fhirProp(obj: any, rp: ReadPlan): any {
+  if (obj instanceof FhirValue) {
+    const v = readPlanned(obj, rp);
+    if (v !== NOT_PLANNED) return v != null ? v : null;
+  }
+  return prop(obj, rp.field);
 }
 
 /** A build-time plan of `X.field.value` for X of FHIR class `type` (a module-level constant of a compiled library). */

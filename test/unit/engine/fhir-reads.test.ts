@@ -119,6 +119,41 @@ describe('X.field.value in one read', () => {
   });
 });
 
+describe('X.field read with a build-time plan (R.fhirProp)', () => {
+  it('equals R.prop on every JSON shape, on choices and lists, on values of another class and on non-FHIR values', () => {
+    const fields: readonly [string, string][] = [
+      ...READS,
+      ['Observation', 'effective'],
+      ['Observation', 'value'],
+      ['Observation', 'category'],
+      ['Observation', 'code'],
+      ['Condition', 'onset'],
+      ['MedicationAdministration', 'dosage'],
+    ];
+    const shape = fc.oneof(
+      json,
+      fc.constantFrom({ coding: [{ code: 'x' }] }, [{ text: 't' }], { value: 3, unit: 'mg' }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fields),
+        fc.constantFrom(...fields),
+        shape,
+        extension,
+        ([type, field], [other], v, extra) => {
+          const plan = R.readPlan(`${FHIR}${type}`, field);
+          const r = resource(other, field, v, extra);
+          if (field === 'effective') r.effectiveDateTime = v;
+          if (field === 'value') r.valueQuantity = v;
+          for (const x of [value(r), null, undefined, { [field]: v }, 'text'])
+            expect(safe(() => R.fhirProp(x, plan))).toEqual(safe(() => R.prop(x, field)));
+        },
+      ),
+      { numRuns: 2000, seed: 1405 },
+    );
+  });
+});
+
 describe('FHIR date values', () => {
   it('read as cql-exec-fhir reads them, again from the remembered fields', () => {
     const text = fc.oneof(
