@@ -38,7 +38,7 @@ export interface CompileOptions {
    * The type the model info gives field `field` of FHIR class `type` (a named FHIR class, or a list of one), as an
    * ELM type specifier; undefined for a choice, a System type or an unknown field. Only a guess for planned reads.
    */
-  readonly fhirFieldType?: (type: string, field: string) => Node | undefined;
+  readonly fhirFieldType?: (type: string, field: string) => Node;
 }
 
 export interface CompiledLibrary {
@@ -62,11 +62,11 @@ export function staticOverload(
   type: unknown,
   candidates: readonly Node[],
   fhirHierarchy: (type: string) => readonly string[] | undefined,
-): Node | undefined {
+): Node {
   if (typeof type !== 'string' || !type.startsWith(FHIR)) return undefined;
   const own = fhirHierarchy(type);
   if (own === undefined) return undefined;
-  let chosen: Node | undefined;
+  let chosen: Node = undefined;
   for (const f of candidates) {
     if ((f.operand ?? []).length !== 1) return undefined;
     const spec = f.operand[0].operandTypeSpecifier ?? { type: 'NamedTypeSpecifier', name: f.operand[0].operandType };
@@ -244,7 +244,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
    * the element type of the tuple it reads a field of), or, for a field of a FHIR class, the model info's type of the
    * field (`options.fhirFieldType`: only a guess for R.fhirProp, which checks the class at run time).
    */
-  function staticType(node: Node, s: Scope): Node | undefined {
+  function staticType(node: Node, s: Scope): Node {
     if (node == null) return undefined;
     if (node.resultTypeSpecifier != null) return node.resultTypeSpecifier;
     if (typeof node.resultTypeName === 'string') return { type: 'NamedTypeSpecifier', name: node.resultTypeName };
@@ -273,7 +273,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     }
   }
   /** The type of a Property's source (its alias's row, or its source expression). */
-  const sourceType = (node: Node, s: Scope): Node | undefined =>
+  const sourceType = (node: Node, s: Scope): Node =>
     node.scope != null && node.source == null ? s.specs?.get(node.scope) : staticType(node.source, s);
   /** The FHIR class of a Property's source, when the ELM (or the model info, for a field of one) types it as one. */
   const fhirType = (node: Node, s: Scope): string | undefined => {

@@ -17,7 +17,7 @@ export function compiledOutputs(
   outDir: string,
   options: CompileOptions = {},
 ): CompiledOutput[] {
-  const elms = elmTexts.map((t) => JSON.parse(t));
+  const elms = elmTexts.map((t) => JSON.parse(t) as { library: { identifier: { id: string } } });
   const libraries = Object.fromEntries(elms.map((e) => [e.library.identifier.id, e]));
   const compiled = elms
     .map((e) => compileLibrary(e, { libraries, fhirHierarchy, fhirFieldType, ...options }))

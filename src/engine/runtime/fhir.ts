@@ -204,7 +204,8 @@ function readWithPlan(json: Json, plan: Plan): unknown {
 export interface ReadPlan {
   readonly type: string;
   readonly field: string;
-  cls?: ClassInfo | null;
+  /** The class once resolved (null: the model info has none of that name). */
+  cls?: ClassInfo;
   plan?: Plan;
 }
 

@@ -165,7 +165,8 @@ describe('FHIR date values', () => {
       fc.property(text, (v) => {
         const x = value(resource('Patient', 'birthDate', v, undefined));
         const legacy = (): unknown => {
-          const e = (toLegacy(x) as any).get('birthDate');
+          const legacyValue = toLegacy(x) as { get(field: string): { value: unknown } | null | undefined };
+          const e = legacyValue.get('birthDate');
           return e == null ? e : e.value;
         };
         for (let i = 0; i < 2; i++) expect(safe(() => R.prop(R.prop(x, 'birthDate'), 'value'))).toEqual(safe(legacy));
@@ -213,30 +214,43 @@ describe('overloads chosen once per FHIR class', () => {
 
 describe('overloads chosen at build time (tools/elm-compiler staticOverload)', () => {
   it('give what the dispatcher calls, for every one-argument overload set of the libraries and every FHIR class', () => {
-    const sets: any[][] = [];
+    interface Def {
+      readonly type: string;
+      readonly name: string;
+      readonly operand?: readonly { operandTypeSpecifier?: { type: string; name?: string } }[];
+    }
+    const sets: Def[][] = [];
     for (const file of readdirSync(DEFAULT_ELM_DIR).filter((f) => f.endsWith('.elm.json'))) {
-      const defs: any[] = JSON.parse(readFileSync(join(DEFAULT_ELM_DIR, file), 'utf8')).library.statements?.def ?? [];
-      const byName = new Map<string, any[]>();
-      for (const f of defs.filter((d) => d.type === 'FunctionDef' && (d.operand ?? []).length === 1))
+      const elm = JSON.parse(readFileSync(join(DEFAULT_ELM_DIR, file), 'utf8')) as {
+        library: { statements?: { def?: Def[] } };
+      };
+      const byName = new Map<string, Def[]>();
+      for (const f of (elm.library.statements?.def ?? []).filter(
+        (d) => d.type === 'FunctionDef' && (d.operand ?? []).length === 1,
+      ))
         byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
       sets.push(...[...byName.values()].filter((l) => l.length > 1));
     }
     const classes = new Set<string>([`${FHIR}Resource`, `${FHIR}DomainResource`, `${FHIR}Element`, `${FHIR}Quantity`]);
     for (const set of sets)
-      for (const f of set)
-        if (f.operand[0].operandTypeSpecifier?.name) classes.add(f.operand[0].operandTypeSpecifier.name);
+      for (const f of set) {
+        const name = f.operand?.[0]?.operandTypeSpecifier?.name;
+        if (name !== undefined) classes.add(name);
+      }
     let decided = 0;
     for (const set of sets) {
-      const table = set.map(
-        (f: any, i: number) => [(_st: unknown) => i, 1, [f.operand[0].operandTypeSpecifier]] as const,
-      );
+      const table: Parameters<typeof R.dispatch>[2] = set.map((f, i) => [
+        (): unknown => i,
+        1,
+        [f.operand?.[0]?.operandTypeSpecifier],
+      ]);
       for (const type of classes) {
-        const chosen = staticOverload(type, set, fhirHierarchy);
+        const chosen: unknown = staticOverload(type, set, fhirHierarchy);
         if (chosen === undefined) continue;
         decided++;
-        const x = new R.FhirValue({}, modelInfo().findClass(type));
-        expect(R.dispatch({}, [x], table as any)).toBe(set.indexOf(chosen));
-        expect(R.dispatch({}, [null], table as any)).toBe(set.length - 1);
+        const x = new R.FhirValue({}, (modelInfo() as { findClass(t: string): unknown }).findClass(type));
+        expect(R.dispatch({}, [x], table)).toBe(set.indexOf(chosen as Def));
+        expect(R.dispatch({}, [null], table)).toBe(set.length - 1);
       }
     }
     // The sets of the committed libraries (FirstDate, LastDay, MedicationConcept, ToString...) are decided here.
