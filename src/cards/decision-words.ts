@@ -83,7 +83,8 @@ function laterLineWords(facts: PatientFacts, shortName: string): Partial<WordedN
   const last = facts.priorLastExposure;
   // Undated prior exposures form no regimen (F5 runs need dates): with no dated one, the prior drugs are named.
   const priorDrugs = facts.priorDrugs.join(' + ');
-  const prior = last?.drug !== undefined ? last.drug : priorDrugs !== '' ? priorDrugs : undefined;
+  const lastDrugs = last?.drugs.join(' + ') ?? '';
+  const prior = lastDrugs !== '' ? lastDrugs : priorDrugs !== '' ? priorDrugs : undefined;
   const lastGiven = last?.lastDate;
   const status = facts.laterLineStatus;
   const reading = status?.reading;

@@ -24,6 +24,7 @@ import {
   DISEASE_STATUS_WORDS,
   EVENT_MARKS,
   HISTORY_INCOMPLETE_REASON,
+  LOOKED_FOR,
   lvefUnusableWords,
   mg,
   OBSERVATION_CODES,
@@ -48,8 +49,7 @@ function entry(fact: string, value: string, reference?: string, date?: string): 
   return { fact, value, ...(reference !== undefined ? { reference } : {}), ...(date !== undefined ? { date } : {}) };
 }
 
-const notFound = (fact: string, lookedFor: string | undefined): FactEntry =>
-  entry(fact, `not found (looked for: ${lookedFor ?? fact.toLowerCase()})`);
+const notFound = (fact: string, lookedFor: string): FactEntry => entry(fact, `not found (looked for: ${lookedFor})`);
 
 const unavailable = (fact: string, why: string): FactEntry => entry(fact, `unavailable (${why})`);
 
@@ -154,7 +154,7 @@ function pathwayFacts(facts: PatientFacts, unreadable: ReadonlyMap<string, strin
   } else if (conflict !== undefined) {
     // F1, F2: two specific classes at the same level (or across Conditions): the card names both codes, Conditions and dates.
     out.push(entry('Histology', `conflict: ${conflict}`, histology?.conditionId));
-  } else out.push(notFound('Histology', histology?.lookedFor));
+  } else out.push(notFound('Histology', LOOKED_FOR.histology));
   out.push(...facts.secondPrimaries.map(secondPrimary));
 
   const extent = facts.extent;
@@ -164,7 +164,7 @@ function pathwayFacts(facts: PatientFacts, unreadable: ReadonlyMap<string, strin
     out.push(entry('Extent', extentValue.toLowerCase(), first?.resource, first?.date));
   } else if (why('Observation') !== undefined)
     out.push(unavailable('Extent', `${why('Observation')}; Conditions alone do not show it`));
-  else out.push(notFound('Extent', extent?.lookedFor));
+  else out.push(notFound('Extent', LOOKED_FOR.extent));
 
   const site = facts.site;
   const siteValue = site?.site;
@@ -192,7 +192,7 @@ function pathwayFacts(facts: PatientFacts, unreadable: ReadonlyMap<string, strin
     const display = site?.display;
     const coded = siteCode === undefined ? '' : display !== undefined ? `: ${display} (${siteCode})` : ` (${siteCode})`;
     out.push(withCode(entry('Primary site', `${words}${coded}`, site?.resource), siteCoding));
-  } else out.push(notFound('Primary site', site?.lookedFor));
+  } else out.push(notFound('Primary site', LOOKED_FOR.site));
 
   if (medicationWhy !== undefined) {
     out.push(unavailable('Treatment history', medicationWhy));
@@ -240,7 +240,7 @@ function pathwayFacts(facts: PatientFacts, unreadable: ReadonlyMap<string, strin
       out.push(
         entry(
           'Prior regimen last exposure',
-          `${prior.drug ?? 'unknown drug'} on ${prior.lastDate}`,
+          `${prior.drugs.length > 0 ? prior.drugs.join(' + ') : 'unknown drug'} on ${prior.lastDate}`,
           prior.source,
           prior.lastDate,
         ),
@@ -269,7 +269,7 @@ function pathwayFacts(facts: PatientFacts, unreadable: ReadonlyMap<string, strin
   const grade = facts.grade;
   if (observationWhy !== undefined) out.push(unavailable('Grade', observationWhy));
   else if (grade?.grade !== undefined) out.push(entry('Grade', String(grade.grade), grade.resource, grade.date));
-  else out.push(notFound('Grade', grade?.lookedFor));
+  else out.push(notFound('Grade', LOOKED_FOR.grade));
 
   const procedureWhy = why('Procedure');
   if (procedureWhy !== undefined) out.push(unavailable('Local therapy', procedureWhy));
@@ -283,13 +283,13 @@ function pathwayFacts(facts: PatientFacts, unreadable: ReadonlyMap<string, strin
             'Surgery',
             surgery?.localRecurrence === true
               ? 'local recurrence: treated as not resected'
-              : `not found (looked for: ${surgery?.lookedFor ?? 'a surgical Procedure'})`,
+              : `not found (looked for: ${LOOKED_FOR.surgery})`,
           ),
     );
     out.push(
       rt?.done === true
         ? entry('Radiotherapy', 'done', rt.resource, rt.date)
-        : entry('Radiotherapy', `not found (looked for: ${rt?.lookedFor ?? 'a radiotherapy Procedure'})`),
+        : entry('Radiotherapy', `not found (looked for: ${LOOKED_FOR.radiotherapy})`),
     );
   }
 
@@ -337,7 +337,7 @@ function ageFact(facts: PatientFacts, why: (type: string) => string | undefined)
   const age = facts.age;
   if (patientWhy !== undefined) return unavailable('Age', patientWhy);
   if (age?.value !== undefined) return entry('Age', `${age.value} years`, age.resource, age.birthDate);
-  return notFound('Age', 'Patient.birthDate');
+  return notFound('Age', LOOKED_FOR.age);
 }
 
 /**

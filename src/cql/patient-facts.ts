@@ -43,7 +43,6 @@ export interface HistologyFactData {
   readonly date?: string;
   readonly alsoRecorded: readonly HistologyFinding[];
   readonly conflict: readonly HistologyFinding[];
-  readonly lookedFor?: string;
 }
 
 /** F1: a SPECIALTY second primary and the drugs of its §4.4 row. */
@@ -59,7 +58,6 @@ export interface SecondPrimaryFact {
 export interface ExtentFactData {
   readonly extent?: string;
   readonly firstEvidence?: { readonly resource?: string; readonly date?: string };
-  readonly lookedFor?: string;
 }
 
 /** F4 Site (a §7.5 class) with the ICD-10-CM code it was read from. */
@@ -70,7 +68,6 @@ export interface SiteFactData {
   /** F1: a desmoid coded D48.1 (uncertain behavior). */
   readonly uncertainBehavior: boolean;
   readonly resource?: string;
-  readonly lookedFor?: string;
 }
 
 /** §2: evidence that belongs to another primary cancer. */
@@ -91,9 +88,9 @@ export interface CurrentDrugFact {
   readonly sources: readonly string[];
 }
 
-/** §3: the last prior regimen (its drugs joined) and its last exposure. */
+/** §3: the last prior regimen (its drugs) and its last exposure. */
 export interface PriorLastExposureFact {
-  readonly drug?: string;
+  readonly drugs: readonly string[];
   readonly lastDate?: string;
   readonly source?: string;
 }
@@ -191,7 +188,6 @@ export interface GradeFactData {
   readonly grade?: number;
   readonly resource?: string;
   readonly date?: string;
-  readonly lookedFor?: string;
 }
 
 /** F9 Surgery or Radiotherapy. */
@@ -201,7 +197,6 @@ export interface LocalTherapyFact {
   readonly date?: string;
   /** Surgery: an STS Condition is a local recurrence (treated as not resected). */
   readonly localRecurrence: boolean;
-  readonly lookedFor?: string;
 }
 
 /** F0 Age. */
@@ -304,7 +299,6 @@ function histologyOf(v: PlainValue | undefined): HistologyFactData | undefined {
     date: str(h.date),
     alsoRecorded: recs(h.alsoRecorded).map(finding),
     conflict: recs(h.conflict).map(finding),
-    lookedFor: str(h.lookedFor),
   };
 }
 
@@ -328,7 +322,6 @@ function localTherapyOf(v: PlainValue | undefined): LocalTherapyFact | undefined
     resource: str(r.resource),
     date: str(r.date),
     localRecurrence: r.localRecurrence === true,
-    lookedFor: str(r.lookedFor),
   };
 }
 
@@ -415,7 +408,6 @@ export function toPatientFacts(raw: Readonly<Record<string, PlainValue>>): Patie
         : {
             extent: str(extent.extent),
             firstEvidence: first === undefined ? undefined : { resource: str(first.resource), date: str(first.date) },
-            lookedFor: str(extent.lookedFor),
           },
     site:
       site === undefined
@@ -426,7 +418,6 @@ export function toPatientFacts(raw: Readonly<Record<string, PlainValue>>): Patie
             display: str(site.display),
             uncertainBehavior: site.uncertainBehavior === true,
             resource: str(site.resource),
-            lookedFor: str(site.lookedFor),
           },
     ignoredEvidence: recs(raw['Fact Ignored Evidence']).map((e) => ({
       resource: str(e.resource),
@@ -448,7 +439,7 @@ export function toPatientFacts(raw: Readonly<Record<string, PlainValue>>): Patie
     priorLastExposure:
       prior === undefined
         ? undefined
-        : { drug: str(prior.drug), lastDate: str(prior.lastDate), source: str(prior.source) },
+        : { drugs: strs(prior.drugs), lastDate: str(prior.lastDate), source: str(prior.source) },
     undatedExposures: recs(raw['Fact Undated Exposures']).map((e) => ({
       drug: str(e.drug),
       kind: str(e.kind),
@@ -488,7 +479,6 @@ export function toPatientFacts(raw: Readonly<Record<string, PlainValue>>): Patie
             grade: num(grade.grade),
             resource: str(grade.resource),
             date: str(grade.date),
-            lookedFor: str(grade.lookedFor),
           },
     surgery: localTherapyOf(raw['Fact Surgery']),
     radiotherapy: localTherapyOf(raw['Fact Radiotherapy']),

@@ -72,8 +72,6 @@ export interface MaintenanceFact {
   /** First maintenance trabectedin date, else the last combination date: the 1-year period runs from it. */
   readonly anchorDate: string | null;
   readonly maintenanceDates: readonly string[];
-  /** One line per condition, for the card. */
-  readonly reasons: readonly string[];
   readonly sources: readonly string[];
 }
 
@@ -387,7 +385,6 @@ function toMaintenance(raw: Readonly<Record<string, PlainValue>>): MaintenanceFa
     lastCombinationDate: optStr(raw['Last Combination Date'], 'Last Combination Date'),
     anchorDate: optStr(raw['Maintenance Anchor'], 'Maintenance Anchor'),
     maintenanceDates: strings(raw['Maintenance Dates'], 'Maintenance Dates').sort(),
-    reasons: strings(raw['Maintenance Reasons'], 'Maintenance Reasons'),
     sources: strings(raw['Maintenance Sources'], 'Maintenance Sources'),
   };
 }

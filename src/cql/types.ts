@@ -37,7 +37,6 @@ export interface HistologyFact {
   readonly alsoRecorded: readonly HistologyEntry[];
   /** Non-empty when class is UNKNOWN because of a conflict: both codes and resources. */
   readonly conflict: readonly HistologyEntry[];
-  readonly lookedFor: string;
 }
 
 /** One piece of extent evidence that belongs to the STS. */
@@ -58,7 +57,6 @@ export interface ExtentFact {
   readonly lymphNodeOnly: boolean;
   /** A stage group I-III belongs to the STS. */
   readonly stageGroupItoIII: boolean;
-  readonly lookedFor: string;
 }
 
 /** Evidence ignored because it belongs to another primary cancer (the cards name it). */
@@ -74,7 +72,6 @@ export interface SiteFact {
   readonly site: Site;
   readonly code: string | null;
   readonly resource: string | null;
-  readonly lookedFor: string;
 }
 
 /** F0 Age (null value: no birthDate). */
@@ -82,7 +79,6 @@ export interface AgeFact {
   readonly value: number | null;
   readonly birthDate: string | null;
   readonly resource: string | null;
-  readonly lookedFor: string;
 }
 
 /** F8 Grade (null grade: not found or unreadable value). */
@@ -90,7 +86,6 @@ export interface GradeFact {
   readonly grade: 1 | 2 | 3 | null;
   readonly resource: string | null;
   readonly date: string | null;
-  readonly lookedFor: string;
 }
 
 /** F9 Surgery. */
@@ -100,7 +95,6 @@ export interface SurgeryFact {
   readonly date: string | null;
   /** An STS Condition is recurrence/relapse: treated as not resected. */
   readonly localRecurrence: boolean;
-  readonly lookedFor: string;
 }
 
 /** F9 Radiotherapy. */
@@ -108,7 +102,6 @@ export interface RadiotherapyFact {
   readonly done: boolean;
   readonly resource: string | null;
   readonly date: string | null;
-  readonly lookedFor: string;
 }
 
 /** One STS Condition (F1). */
@@ -222,7 +215,6 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
       value: typeof a.value === 'number' ? a.value : null,
       birthDate: strOrNull(a.birthDate, 'Age.birthDate'),
       resource: strOrNull(a.resource, 'Age.resource'),
-      lookedFor: str(a.lookedFor, 'Age.lookedFor'),
     },
     histology: {
       class: oneOf(h.class, HISTOLOGY_CLASSES, 'Histology.class'),
@@ -236,7 +228,6 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
         entry(v, `Histology.alsoRecorded[${i}]`),
       ),
       conflict: list(h.conflict, 'Histology.conflict').map((v, i) => entry(v, `Histology.conflict[${i}]`)),
-      lookedFor: str(h.lookedFor, 'Histology.lookedFor'),
     },
     extent: {
       extent: oneOf(e.extent, ['METASTATIC', 'LOCALIZED', 'UNKNOWN'] as const, 'Extent.extent'),
@@ -251,32 +242,27 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
       }),
       lymphNodeOnly: bool(e.lymphNodeOnly, 'Extent.lymphNodeOnly'),
       stageGroupItoIII: bool(e.stageGroupItoIII, 'Extent.stageGroupItoIII'),
-      lookedFor: str(e.lookedFor, 'Extent.lookedFor'),
     },
     site: {
       site: oneOf(s.site, SITES, 'Site.site'),
       code: strOrNull(s.code, 'Site.code'),
       resource: strOrNull(s.resource, 'Site.resource'),
-      lookedFor: str(s.lookedFor, 'Site.lookedFor'),
     },
     grade: {
       grade: grade === 1 || grade === 2 || grade === 3 ? grade : null,
       resource: strOrNull(g.resource, 'Grade.resource'),
       date: strOrNull(g.date, 'Grade.date'),
-      lookedFor: str(g.lookedFor, 'Grade.lookedFor'),
     },
     surgery: {
       done: bool(su.done, 'Surgery.done'),
       resource: strOrNull(su.resource, 'Surgery.resource'),
       date: strOrNull(su.date, 'Surgery.date'),
       localRecurrence: bool(su.localRecurrence, 'Surgery.localRecurrence'),
-      lookedFor: str(su.lookedFor, 'Surgery.lookedFor'),
     },
     radiotherapy: {
       done: bool(rt.done, 'Radiotherapy.done'),
       resource: strOrNull(rt.resource, 'Radiotherapy.resource'),
       date: strOrNull(rt.date, 'Radiotherapy.date'),
-      lookedFor: str(rt.lookedFor, 'Radiotherapy.lookedFor'),
     },
     ignoredEvidence: list(raw['Ignored Evidence'], 'Ignored Evidence').map((v, i) => {
       const o = obj(v, `Ignored Evidence[${i}]`);

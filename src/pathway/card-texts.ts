@@ -3,7 +3,17 @@
  * docs/PATHWAY.md). `<...>` placeholders are filled from the facts and §9 (src/pathway/card-words.ts fillTemplate),
  * a `[...]` part appears only when its condition holds.
  */
+import {
+  METASTASIS_DISPLAY_PREFIX,
+  METASTASIS_ICD10_PREFIXES,
+  METASTASIS_SNOMED,
+  OBSERVATION_CODES,
+  PROCEDURE_CODES,
+  SURGERY_DISPLAY_WORDS,
+  type CodeDef,
+} from './codes.js';
 import type { NodeId } from './nodes.js';
+import { SYSTEMS } from './systems.js';
 
 /** §4.5 templates by node id (the text after the title line, before the facts). */
 export const CARD_TEXTS: Readonly<Partial<Record<NodeId, string>>> = {
@@ -62,6 +72,35 @@ export const TRIAL_TERMS: Readonly<Record<string, string>> = {
 
 /** The trial term when no histology code gives one (§7.2: 8800/3 "soft tissue sarcoma"; §4.4 X-UNCOVERED: "sarcoma"). */
 export const DEFAULT_TRIAL_TERM = 'soft tissue sarcoma';
+
+const codesOf = (defs: readonly CodeDef[]): string => defs.map((d) => d.code).join(', ');
+
+/** "NCIt C18000, LOINC 33732-9": codes with the name of their system. */
+const namedCodes = (defs: readonly CodeDef[]): string =>
+  defs.map((d) => `${SYSTEM_NAMES[d.system] ?? d.system} ${d.code}`).join(', ');
+
+const SYSTEM_NAMES: Readonly<Record<string, string>> = {
+  [SYSTEMS.loinc]: 'LOINC',
+  [SYSTEMS.snomed]: 'SNOMED',
+  [SYSTEMS.ncit]: 'NCIt',
+};
+
+/** "C77-C79": the first and last of a list of code prefixes. */
+const codeRange = (defs: readonly CodeDef[]): string => `${defs[0]?.code ?? ''}-${defs.at(-1)?.code ?? ''}`;
+
+/**
+ * §1 "not found (looked for: ...)": what the pathway looks for, per fact of §2 (F0, F2-F4, F8, F9), with the codes of
+ * src/pathway/codes.ts.
+ */
+export const LOOKED_FOR = {
+  histology: `the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC ${codesOf(OBSERVATION_CODES.histology)} with an ICD-O-3 value`,
+  site: 'an ICD-10-CM code of §7.5 on the STS Condition',
+  extent: `metastasis Conditions (ICD-10-CM ${codeRange(METASTASIS_ICD10_PREFIXES)}, SNOMED ${codesOf(METASTASIS_SNOMED)} or "${METASTASIS_DISPLAY_PREFIX}", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition`,
+  age: 'Patient.birthDate',
+  grade: `a histologic grade Observation (${namedCodes(OBSERVATION_CODES.grade)})`,
+  surgery: `a completed surgical Procedure (SNOMED ${PROCEDURE_CODES.surgery.code}, mCODE cancer-related surgical procedure, or ${SURGERY_DISPLAY_WORDS.map((w) => `"${w}"`).join('/')}) on or after the STS diagnosis`,
+  radiotherapy: `a completed radiotherapy Procedure (SNOMED ${PROCEDURE_CODES.rtCourse.code}, or category ${PROCEDURE_CODES.rtCategory.code})`,
+} as const;
 
 /** F4 sites in words (§1 "Values are written in words"). */
 export const SITE_WORDS: Readonly<Record<string, string>> = {

@@ -1452,7 +1452,7 @@ c642 = [];
 }
 c643 = c642;
 }
-  return (st.v[35] = ({ "class": c623, "code": (t624 == null ? null : (t624.code ?? null)), "display": (t625 == null ? null : (t625.display ?? null)), "source": (t626 == null ? null : (t626.source ?? null)), "conditionId": r627, "resource": (t630 == null ? null : (t630.resource ?? null)), "date": (t631 == null ? null : (t631.date ?? null)), "alsoRecorded": r632, "conflict": c643, "lookedFor": "the mCODE histology-morphology-behavior extension on the STS Condition, an ICD-O-3 code in Condition.code, an Observation LOINC 31206-6 with an ICD-O-3 value" }));
+  return (st.v[35] = ({ "class": c623, "code": (t624 == null ? null : (t624.code ?? null)), "display": (t625 == null ? null : (t625.display ?? null)), "source": (t626 == null ? null : (t626.source ?? null)), "conditionId": r627, "resource": (t630 == null ? null : (t630.resource ?? null)), "date": (t631 == null ? null : (t631.date ?? null)), "alsoRecorded": r632, "conflict": c643 }));
 }
 // define "Site Condition"
 export function d36(st) {
@@ -1545,7 +1545,7 @@ const t681 = d36(st);
 const t682 = d36(st);
 const t683 = d36(st);
 const t684 = d36(st);
-  return (st.v[37] = ({ "site": c679, "code": R.first((t680 == null ? null : (t680.icd10 ?? null))), "display": (t681 == null ? null : (t681.icd10Display ?? null)), "uncertainBehavior": R.and((t682 == null ? null : (t682.uncertainBehavior ?? null)), R.not((t683 == null ? null : (t683.stsCode ?? null)))), "resource": (t684 == null ? null : (t684.key ?? null)), "lookedFor": "an ICD-10-CM code of §7.5 on the STS Condition" }));
+  return (st.v[37] = ({ "site": c679, "code": R.first((t680 == null ? null : (t680.icd10 ?? null))), "display": (t681 == null ? null : (t681.icd10Display ?? null)), "uncertainBehavior": R.and((t682 == null ? null : (t682.uncertainBehavior ?? null)), R.not((t683 == null ? null : (t683.stsCode ?? null)))), "resource": (t684 == null ? null : (t684.key ?? null)) }));
 }
 // define "Extent Evidence"
 export function d38(st) {
@@ -1774,14 +1774,14 @@ out787.push(a_E_784);
 }
 q785 = isList786 ? out787 : out787[0];
 }
-  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q778))), "stageGroupItoIII": R.exists(q785), "lookedFor": "metastasis Conditions (ICD-10-CM C77-C79, SNOMED 128462008 or \"Secondary malignant neoplasm of\", mCODE secondary cancer profile), M category and stage group Observations, stage.summary of the STS Condition" }));
+  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q778))), "stageGroupItoIII": R.exists(q785) }));
 }
 // define "Age"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
 
-  return (st.v[45] = ({ "value": R.durationBetween(M_StsCommon.f2(st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)), "lookedFor": "Patient.birthDate" }));
+  return (st.v[45] = ({ "value": R.durationBetween(M_StsCommon.f2(st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)) }));
 }
 // define "Latest Grade"
 export function d46(st) {
@@ -1835,7 +1835,7 @@ export function d47(st) {
 const t811 = d46(st);
 const t812 = d46(st);
 const t813 = d46(st);
-  return (st.v[47] = ({ "grade": (t811 == null ? null : (t811.grade ?? null)), "resource": (t812 == null ? null : (t812.key ?? null)), "date": (t813 == null ? null : (t813.date ?? null)), "lookedFor": "a histologic grade Observation (NCIt C18000, LOINC 33732-9)" }));
+  return (st.v[47] = ({ "grade": (t811 == null ? null : (t811.grade ?? null)), "resource": (t812 == null ? null : (t812.key ?? null)), "date": (t813 == null ? null : (t813.date ?? null)) }));
 }
 // define "Attributed Procedures"
 export function d48(st) {
@@ -1927,7 +1927,7 @@ c847 = R.as(null, K4, false);
 const t846 = d50(st);
 c847 = (t846 == null ? null : (t846.date ?? null));
 }
-  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": c845, "date": c847, "localRecurrence": d49(st), "lookedFor": "a completed surgical Procedure (SNOMED 387713003, mCODE cancer-related surgical procedure, or \"excision\"/\"resection\") on or after the STS diagnosis" }));
+  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": c845, "date": c847, "localRecurrence": d49(st) }));
 }
 // define "Latest Radiotherapy"
 export function d52(st) {
@@ -1967,7 +1967,7 @@ export function d53(st) {
   if (x !== undefined) return x;
 const t862 = d52(st);
 const t863 = d52(st);
-  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": (t862 == null ? null : (t862.key ?? null)), "date": (t863 == null ? null : (t863.date ?? null)), "lookedFor": "a completed radiotherapy Procedure (SNOMED 1217123003, or category 108290001)" }));
+  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": (t862 == null ? null : (t862.key ?? null)), "date": (t863 == null ? null : (t863.date ?? null)) }));
 }
 // define "Disease Status"
 export function d54(st) {

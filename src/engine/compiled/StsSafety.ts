@@ -13,7 +13,7 @@ const K3 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifie
 const K4 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
 const K5 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 const K6 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
-const K7 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
+const K7 = {"element":[{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"drugs"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
 const K8 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
@@ -143,7 +143,7 @@ q9 = isList10 ? out11 : out11[0];
 export function d9(st) {
   const x = st.v[9];
   if (x !== undefined) return x;
-let r14 = M_StsTreatment.d90(st.L_Tx);
+let r14 = M_StsTreatment.d89(st.L_Tx);
 if (r14 == null) {
 r14 = false;
 if (r14 == null) {
@@ -156,7 +156,7 @@ r14 = null;
 export function d10(st) {
   const x = st.v[10];
   if (x !== undefined) return x;
-let r15 = M_StsTreatment.d91(st.L_Tx);
+let r15 = M_StsTreatment.d90(st.L_Tx);
 if (r15 == null) {
 r15 = false;
 if (r15 == null) {
@@ -169,7 +169,7 @@ r15 = null;
 export function d11(st) {
   const x = st.v[11];
   if (x !== undefined) return x;
-const t17 = M_StsTreatment.d92(st.L_Tx);
+const t17 = M_StsTreatment.d91(st.L_Tx);
 let r16 = (t17 == null ? null : (t17.class ?? null));
 if (r16 == null) {
 r16 = "UNKNOWN";
@@ -183,7 +183,7 @@ r16 = null;
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-const t18 = M_StsTreatment.d92(st.L_Tx);
+const t18 = M_StsTreatment.d91(st.L_Tx);
   return (st.v[12] = (t18 == null ? null : (t18.code ?? null)));
 }
 // define "Histology Known"
@@ -197,7 +197,7 @@ export function d13(st) {
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
-const t19 = M_StsTreatment.d92(st.L_Tx);
+const t19 = M_StsTreatment.d91(st.L_Tx);
   return (st.v[14] = R.exists((t19 == null ? null : (t19.conflict ?? null))));
 }
 // define "Second Primary"
@@ -205,7 +205,7 @@ export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
 
-  return (st.v[15] = R.exists(M_StsTreatment.d106(st.L_Tx)));
+  return (st.v[15] = R.exists(M_StsTreatment.d105(st.L_Tx)));
 }
 // define "Second Primary Drugs"
 export function d16(st) {
@@ -225,7 +225,7 @@ export function d17(st) {
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-const t21 = M_StsTreatment.d93(st.L_Tx);
+const t21 = M_StsTreatment.d92(st.L_Tx);
 let r20 = (t21 == null ? null : (t21.extent ?? null));
 if (r20 == null) {
 r20 = "UNKNOWN";
@@ -239,7 +239,7 @@ r20 = null;
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-const t23 = M_StsTreatment.d94(st.L_Tx);
+const t23 = M_StsTreatment.d93(st.L_Tx);
 let r22 = (t23 == null ? null : (t23.site ?? null));
 if (r22 == null) {
 r22 = "UNKNOWN";
@@ -253,14 +253,14 @@ r22 = null;
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-const t24 = M_StsTreatment.d95(st.L_Tx);
+const t24 = M_StsTreatment.d94(st.L_Tx);
   return (st.v[20] = (t24 == null ? null : (t24.grade ?? null)));
 }
 // define "Surgery Done"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const t26 = M_StsTreatment.d96(st.L_Tx);
+const t26 = M_StsTreatment.d95(st.L_Tx);
 let r25 = (t26 == null ? null : (t26.done ?? null));
 if (r25 == null) {
 r25 = false;
@@ -274,7 +274,7 @@ r25 = null;
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const t28 = M_StsTreatment.d97(st.L_Tx);
+const t28 = M_StsTreatment.d96(st.L_Tx);
 let r27 = (t28 == null ? null : (t28.done ?? null));
 if (r27 == null) {
 r27 = false;
@@ -289,7 +289,7 @@ export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
 
-  return (st.v[23] = M_StsTreatment.d98(st.L_Tx));
+  return (st.v[23] = M_StsTreatment.d97(st.L_Tx));
 }
 // define "Age"
 export function d24(st) {
@@ -321,7 +321,7 @@ r31 = null;
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s32 = M_StsTreatment.d99(st.L_Tx);
+const s32 = M_StsTreatment.d98(st.L_Tx);
 let q34 = null;
 if (!(s32 == null)) {
 const isList35 = Array.isArray(s32);
@@ -340,7 +340,7 @@ q34 = isList35 ? out36 : out36[0];
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s39 = M_StsTreatment.d101(st.L_Tx);
+const s39 = M_StsTreatment.d100(st.L_Tx);
 let q41 = null;
 if (!(s39 == null)) {
 const isList42 = Array.isArray(s39);
@@ -348,7 +348,7 @@ let out43 = [];
 const r44 = Array.isArray(s39) ? s39 : [s39];
 for (let i45 = 0; i45 < r44.length; i45++) {
 const a_O_40 = r44[i45];
-const s46 = M_StsTreatment.d100(st.L_Tx);
+const s46 = M_StsTreatment.d99(st.L_Tx);
 let q48 = null;
 if (!(s46 == null)) {
 const isList49 = Array.isArray(s46);
@@ -367,7 +367,7 @@ out43.push(a_O_40);
 }
 q41 = isList42 ? out43 : out43[0];
 }
-const s55 = M_StsTreatment.d102(st.L_Tx);
+const s55 = M_StsTreatment.d101(st.L_Tx);
 let q57 = null;
 if (!(s55 == null)) {
 const isList58 = Array.isArray(s55);
@@ -466,7 +466,7 @@ export function d33(st) {
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-const s81 = M_StsTreatment.d107(st.L_Tx);
+const s81 = M_StsTreatment.d106(st.L_Tx);
 let q83 = null;
 if (!(s81 == null)) {
 const isList84 = Array.isArray(s81);
@@ -724,14 +724,14 @@ export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
 
-  return (st.v[49] = M_StsTreatment.d63(st.L_Tx));
+  return (st.v[49] = M_StsTreatment.d62(st.L_Tx));
 }
 // define "Confirmed Doxo"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
 
-  return (st.v[50] = M_StsTreatment.d81(st.L_Tx));
+  return (st.v[50] = M_StsTreatment.d80(st.L_Tx));
 }
 // define "LVEF Recent"
 export function d51(st) {
@@ -1044,7 +1044,7 @@ export function d65(st) {
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-let r252 = M_StsTreatment.d83(st.L_Tx);
+let r252 = M_StsTreatment.d82(st.L_Tx);
 if (r252 == null) {
 r252 = false;
 if (r252 == null) {
@@ -1078,14 +1078,14 @@ export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
 
-  return (st.v[69] = M_StsTreatment.d85(st.L_Tx));
+  return (st.v[69] = M_StsTreatment.d84(st.L_Tx));
 }
 // define "Other Anthracyclines Received"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
 
-  return (st.v[70] = R.exists(M_StsTreatment.d82(st.L_Tx)));
+  return (st.v[70] = R.exists(M_StsTreatment.d81(st.L_Tx)));
 }
 // define "Doxo Cumulative Warn"
 export function d71(st) {
@@ -1213,7 +1213,7 @@ export function d78(st) {
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s278 = M_StsTreatment.d103(st.L_Tx);
+const s278 = M_StsTreatment.d102(st.L_Tx);
 let q280 = null;
 if (!(s278 == null)) {
 const isList281 = Array.isArray(s278);
@@ -1234,42 +1234,42 @@ export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
 
-  return (st.v[80] = M_StsTreatment.d92(st.L_Tx));
+  return (st.v[80] = M_StsTreatment.d91(st.L_Tx));
 }
 // define "Fact Extent"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
 
-  return (st.v[81] = M_StsTreatment.d93(st.L_Tx));
+  return (st.v[81] = M_StsTreatment.d92(st.L_Tx));
 }
 // define "Fact Site"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
 
-  return (st.v[82] = M_StsTreatment.d94(st.L_Tx));
+  return (st.v[82] = M_StsTreatment.d93(st.L_Tx));
 }
 // define "Fact Grade"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
 
-  return (st.v[83] = M_StsTreatment.d95(st.L_Tx));
+  return (st.v[83] = M_StsTreatment.d94(st.L_Tx));
 }
 // define "Fact Surgery"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
 
-  return (st.v[84] = M_StsTreatment.d96(st.L_Tx));
+  return (st.v[84] = M_StsTreatment.d95(st.L_Tx));
 }
 // define "Fact Radiotherapy"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
 
-  return (st.v[85] = M_StsTreatment.d97(st.L_Tx));
+  return (st.v[85] = M_StsTreatment.d96(st.L_Tx));
 }
 // define "Fact Age"
 export function d86(st) {
@@ -1331,7 +1331,7 @@ export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
 
-  return (st.v[93] = M_StsTreatment.d89(st.L_Tx));
+  return (st.v[93] = M_StsTreatment.d88(st.L_Tx));
 }
 // define "Fact Unrecognized"
 export function d94(st) {
@@ -1345,21 +1345,21 @@ export function d95(st) {
   const x = st.v[95];
   if (x !== undefined) return x;
 
-  return (st.v[95] = M_StsTreatment.d104(st.L_Tx));
+  return (st.v[95] = M_StsTreatment.d103(st.L_Tx));
 }
 // define "Fact Ignored Evidence"
 export function d96(st) {
   const x = st.v[96];
   if (x !== undefined) return x;
 
-  return (st.v[96] = M_StsTreatment.d105(st.L_Tx));
+  return (st.v[96] = M_StsTreatment.d104(st.L_Tx));
 }
 // define "Fact Second Primary"
 export function d97(st) {
   const x = st.v[97];
   if (x !== undefined) return x;
 
-  return (st.v[97] = M_StsTreatment.d106(st.L_Tx));
+  return (st.v[97] = M_StsTreatment.d105(st.L_Tx));
 }
 // define "Fact Undated Exposures"
 export function d98(st) {
@@ -1390,7 +1390,7 @@ c304 = R.as(null, K7, false);
 const t301 = d41(st);
 const t302 = d41(st);
 const t303 = d41(st);
-c304 = ({ "drug": R.combine((t301 == null ? null : (t301.drugs ?? null)), " + "), "lastDate": (t302 == null ? null : (t302.last ?? null)), "source": (t303 == null ? null : (t303.lastSource ?? null)) });
+c304 = ({ "drugs": (t301 == null ? null : (t301.drugs ?? null)), "lastDate": (t302 == null ? null : (t302.last ?? null)), "source": (t303 == null ? null : (t303.lastSource ?? null)) });
 }
   return (st.v[99] = c304);
 }

@@ -73,7 +73,7 @@ const Q24 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "dosage");
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","All Exposures","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Reasons","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin","Dx Has STS Condition","Dx Is Confirmed","Dx Histology","Dx Extent","Dx Site","Dx Grade","Dx Surgery","Dx Radiotherapy","Dx Age","Dx Metastatic Evidence","Dx Attributed Extent Evidence","Dx Stage Observations","Dx Confirmed STS Conditions","Dx Used Analyses","Dx STS Condition List","Dx Ignored Evidence","Dx Second Primary List","Dx Disease Status"];
+export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","All Exposures","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin","Dx Has STS Condition","Dx Is Confirmed","Dx Histology","Dx Extent","Dx Site","Dx Grade","Dx Surgery","Dx Radiotherapy","Dx Age","Dx Metastatic Evidence","Dx Attributed Extent Evidence","Dx Stage Observations","Dx Confirmed STS Conditions","Dx Used Analyses","Dx STS Condition List","Dx Ignored Evidence","Dx Second Primary List","Dx Disease Status"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Incomplete","DraftOrderIds","EarliestMetastaticDate"];
 
 export const p = R.parameterReader((st, name) => {
@@ -1586,440 +1586,444 @@ export function d54(st) {
 
   return (st.v[54] = R.and(R.and(R.and(R.and(d44(st), d48(st)), d51(st)), d52(st)), d53(st)));
 }
-// define "Maintenance Reasons"
+// define "Maintenance Sources"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s586 = [(d44(st) ? R.concatenate(R.concatenate("doxorubicin and trabectedin given together (last ", R.toStringOp(d45(st))), ")") : "no doxorubicin + trabectedin combination"), (d48(st) ? "combination phase over" : "combination phase ongoing"), (R.not(d44(st)) ? R.as(null, K3, false) : (d51(st) ? R.concatenate(R.concatenate(R.concatenate("within ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days of "), R.toStringOp(d50(st))) : R.concatenate(R.concatenate(R.concatenate("more than ", R.toStringOp(p(st, "maintenanceMaxDays", true))), " days since "), R.toStringOp(d50(st))))), R.concatenate(R.concatenate(R.toStringOp(R.count(d49(st))), " maintenance trabectedin dates"), (d52(st) ? "" : " (limit reached)")), (d53(st) ? R.as(null, K3, false) : "gemcitabine or docetaxel received")];
+const s586 = R.union(d41(st), d42(st), false);
 let q588 = null;
 if (!(s586 == null)) {
 const isList589 = Array.isArray(s586);
 let out590 = [];
 const r591 = Array.isArray(s586) ? s586 : [s586];
 for (let i592 = 0; i592 < r591.length; i592++) {
-const a_R_587 = r591[i592];
-if (!(R.not((a_R_587 == null)))) continue;
-out590.push(a_R_587);
+const a_E_587 = r591[i592];
+out590.push((a_E_587 == null ? null : (a_E_587.source ?? null)));
 }
 out590 = R.distinctList(out590);
 q588 = isList589 ? out590 : out590[0];
 }
   return (st.v[55] = q588);
 }
-// define "Maintenance Sources"
+// define "ECOG Readings"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s593 = R.union(d41(st), d42(st), false);
-let q595 = null;
+const s595 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q597 = null;
+if (!(s595 == null)) {
+const isList598 = Array.isArray(s595);
+let out599 = [];
+const r600 = Array.isArray(s595) ? s595 : [s595];
+for (let i601 = 0; i601 < r600.length; i601++) {
+const a_O_596 = r600[i601];
+if (!(M_StsCommon.f34(st.L_Common, a_O_596))) continue;
+out599.push(a_O_596);
+}
+q597 = isList598 ? out599 : out599[0];
+}
+const s593 = q597;
+let q602 = null;
 if (!(s593 == null)) {
-const isList596 = Array.isArray(s593);
-let out597 = [];
-const r598 = Array.isArray(s593) ? s593 : [s593];
-for (let i599 = 0; i599 < r598.length; i599++) {
-const a_E_594 = r598[i599];
-out597.push((a_E_594 == null ? null : (a_E_594.source ?? null)));
+const isList603 = Array.isArray(s593);
+let out604 = [];
+const r605 = Array.isArray(s593) ? s593 : [s593];
+for (let i606 = 0; i606 < r605.length; i606++) {
+const a_O_594 = r605[i606];
+let r608 = R.fhirProp(R.as(R.fhirProp(a_O_594, Q5), K6, false), Q6);
+if (r608 == null) {
+r608 = f21(st, R.as(R.fhirProp(a_O_594, Q5), K7, false));
+if (r608 == null) {
+r608 = null;
 }
-out597 = R.distinctList(out597);
-q595 = isList596 ? out597 : out597[0];
 }
-  return (st.v[56] = q595);
+const l_score_607 = r608;
+const l_taken_609 = f18(st, a_O_594);
+if (!(R.and(R.not((l_score_607 == null)), R.not((l_taken_609 == null))))) continue;
+out604.push(({ "value": l_score_607, "date": l_taken_609, "source": f20(st, a_O_594) }));
 }
-// define "ECOG Readings"
+q602 = isList603 ? out604 : out604[0];
+}
+  return (st.v[56] = q602);
+}
+// define "ECOG"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s602 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q604 = null;
-if (!(s602 == null)) {
-const isList605 = Array.isArray(s602);
-let out606 = [];
-const r607 = Array.isArray(s602) ? s602 : [s602];
-for (let i608 = 0; i608 < r607.length; i608++) {
-const a_O_603 = r607[i608];
-if (!(M_StsCommon.f34(st.L_Common, a_O_603))) continue;
-out606.push(a_O_603);
-}
-q604 = isList605 ? out606 : out606[0];
-}
-const s600 = q604;
-let q609 = null;
-if (!(s600 == null)) {
-const isList610 = Array.isArray(s600);
-let out611 = [];
-const r612 = Array.isArray(s600) ? s600 : [s600];
-for (let i613 = 0; i613 < r612.length; i613++) {
-const a_O_601 = r612[i613];
-let r615 = R.fhirProp(R.as(R.fhirProp(a_O_601, Q5), K6, false), Q6);
-if (r615 == null) {
-r615 = f21(st, R.as(R.fhirProp(a_O_601, Q5), K7, false));
-if (r615 == null) {
-r615 = null;
-}
-}
-const l_score_614 = r615;
-const l_taken_616 = f18(st, a_O_601);
-if (!(R.and(R.not((l_score_614 == null)), R.not((l_taken_616 == null))))) continue;
-out611.push(({ "value": l_score_614, "date": l_taken_616, "source": f20(st, a_O_601) }));
-}
-q609 = isList610 ? out611 : out611[0];
-}
-  return (st.v[57] = q609);
-}
-// define "ECOG"
-export function d58(st) {
-  const x = st.v[58];
-  if (x !== undefined) return x;
-const s617 = d57(st);
+const s610 = d56(st);
+let q612 = null;
+if (!(s610 == null)) {
+const isList613 = Array.isArray(s610);
+let out614 = [];
+const r615 = Array.isArray(s610) ? s610 : [s610];
+for (let i616 = 0; i616 < r615.length; i616++) {
+const a_R_611 = r615[i616];
+const s617 = d56(st);
 let q619 = null;
 if (!(s617 == null)) {
 const isList620 = Array.isArray(s617);
 let out621 = [];
 const r622 = Array.isArray(s617) ? s617 : [s617];
 for (let i623 = 0; i623 < r622.length; i623++) {
-const a_R_618 = r622[i623];
-const s624 = d57(st);
-let q626 = null;
-if (!(s624 == null)) {
-const isList627 = Array.isArray(s624);
-let out628 = [];
-const r629 = Array.isArray(s624) ? s624 : [s624];
-for (let i630 = 0; i630 < r629.length; i630++) {
-const a_X_625 = r629[i630];
-out628.push((a_X_625 == null ? null : (a_X_625.date ?? null)));
+const a_X_618 = r622[i623];
+out621.push((a_X_618 == null ? null : (a_X_618.date ?? null)));
 }
-q626 = isList627 ? out628 : out628[0];
-}
-if (!(R.equal((a_R_618 == null ? null : (a_R_618.date ?? null)), R.max(q626)))) continue;
-out621.push(a_R_618);
-}
-out621 = R.mergeSort(out621, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
 q619 = isList620 ? out621 : out621[0];
 }
-  return (st.v[58] = R.first(q619));
+if (!(R.equal((a_R_611 == null ? null : (a_R_611.date ?? null)), R.max(q619)))) continue;
+out614.push(a_R_611);
+}
+out614 = R.mergeSort(out614, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+q612 = isList613 ? out614 : out614[0];
+}
+  return (st.v[57] = R.first(q612));
 }
 // define "Karnofsky Readings"
+export function d58(st) {
+  const x = st.v[58];
+  if (x !== undefined) return x;
+const s626 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+let q628 = null;
+if (!(s626 == null)) {
+const isList629 = Array.isArray(s626);
+let out630 = [];
+const r631 = Array.isArray(s626) ? s626 : [s626];
+for (let i632 = 0; i632 < r631.length; i632++) {
+const a_O_627 = r631[i632];
+if (!(M_StsCommon.f34(st.L_Common, a_O_627))) continue;
+out630.push(a_O_627);
+}
+q628 = isList629 ? out630 : out630[0];
+}
+const s624 = q628;
+let q633 = null;
+if (!(s624 == null)) {
+const isList634 = Array.isArray(s624);
+let out635 = [];
+const r636 = Array.isArray(s624) ? s624 : [s624];
+for (let i637 = 0; i637 < r636.length; i637++) {
+const a_O_625 = r636[i637];
+let r639 = R.toDecimal(R.fhirProp(R.as(R.fhirProp(a_O_625, Q5), K6, false), Q6));
+if (r639 == null) {
+r639 = R.primitiveValue(R.as(R.fhirProp(a_O_625, Q5), K8, false), P13);
+if (r639 == null) {
+r639 = null;
+}
+}
+const l_score_638 = r639;
+const l_taken_640 = f18(st, a_O_625);
+if (!(R.and(R.not((l_score_638 == null)), R.not((l_taken_640 == null))))) continue;
+out635.push(({ "value": l_score_638, "date": l_taken_640, "source": f20(st, a_O_625) }));
+}
+q633 = isList634 ? out635 : out635[0];
+}
+  return (st.v[58] = q633);
+}
+// define "Karnofsky"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s633 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-let q635 = null;
-if (!(s633 == null)) {
-const isList636 = Array.isArray(s633);
-let out637 = [];
-const r638 = Array.isArray(s633) ? s633 : [s633];
-for (let i639 = 0; i639 < r638.length; i639++) {
-const a_O_634 = r638[i639];
-if (!(M_StsCommon.f34(st.L_Common, a_O_634))) continue;
-out637.push(a_O_634);
-}
-q635 = isList636 ? out637 : out637[0];
-}
-const s631 = q635;
-let q640 = null;
-if (!(s631 == null)) {
-const isList641 = Array.isArray(s631);
-let out642 = [];
-const r643 = Array.isArray(s631) ? s631 : [s631];
-for (let i644 = 0; i644 < r643.length; i644++) {
-const a_O_632 = r643[i644];
-let r646 = R.toDecimal(R.fhirProp(R.as(R.fhirProp(a_O_632, Q5), K6, false), Q6));
-if (r646 == null) {
-r646 = R.primitiveValue(R.as(R.fhirProp(a_O_632, Q5), K8, false), P13);
-if (r646 == null) {
-r646 = null;
-}
-}
-const l_score_645 = r646;
-const l_taken_647 = f18(st, a_O_632);
-if (!(R.and(R.not((l_score_645 == null)), R.not((l_taken_647 == null))))) continue;
-out642.push(({ "value": l_score_645, "date": l_taken_647, "source": f20(st, a_O_632) }));
-}
-q640 = isList641 ? out642 : out642[0];
-}
-  return (st.v[59] = q640);
-}
-// define "Karnofsky"
-export function d60(st) {
-  const x = st.v[60];
-  if (x !== undefined) return x;
-const s648 = d59(st);
+const s641 = d58(st);
+let q643 = null;
+if (!(s641 == null)) {
+const isList644 = Array.isArray(s641);
+let out645 = [];
+const r646 = Array.isArray(s641) ? s641 : [s641];
+for (let i647 = 0; i647 < r646.length; i647++) {
+const a_R_642 = r646[i647];
+const s648 = d58(st);
 let q650 = null;
 if (!(s648 == null)) {
 const isList651 = Array.isArray(s648);
 let out652 = [];
 const r653 = Array.isArray(s648) ? s648 : [s648];
 for (let i654 = 0; i654 < r653.length; i654++) {
-const a_R_649 = r653[i654];
-const s655 = d59(st);
-let q657 = null;
-if (!(s655 == null)) {
-const isList658 = Array.isArray(s655);
-let out659 = [];
-const r660 = Array.isArray(s655) ? s655 : [s655];
-for (let i661 = 0; i661 < r660.length; i661++) {
-const a_X_656 = r660[i661];
-out659.push((a_X_656 == null ? null : (a_X_656.date ?? null)));
+const a_X_649 = r653[i654];
+out652.push((a_X_649 == null ? null : (a_X_649.date ?? null)));
 }
-q657 = isList658 ? out659 : out659[0];
-}
-if (!(R.equal((a_R_649 == null ? null : (a_R_649.date ?? null)), R.max(q657)))) continue;
-out652.push(a_R_649);
-}
-out652 = R.mergeSort(out652, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
 q650 = isList651 ? out652 : out652[0];
 }
-  return (st.v[60] = R.first(q650));
+if (!(R.equal((a_R_642 == null ? null : (a_R_642.date ?? null)), R.max(q650)))) continue;
+out645.push(a_R_642);
+}
+out645 = R.mergeSort(out645, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q643 = isList644 ? out645 : out645[0];
+}
+  return (st.v[59] = R.first(q643));
 }
 // define "LVEF Readings"
+export function d60(st) {
+  const x = st.v[60];
+  if (x !== undefined) return x;
+const s657 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q659 = null;
+if (!(s657 == null)) {
+const isList660 = Array.isArray(s657);
+let out661 = [];
+const r662 = Array.isArray(s657) ? s657 : [s657];
+for (let i663 = 0; i663 < r662.length; i663++) {
+const a_O_658 = r662[i663];
+if (!(M_StsCommon.f34(st.L_Common, a_O_658))) continue;
+out661.push(a_O_658);
+}
+q659 = isList660 ? out661 : out661[0];
+}
+const s655 = q659;
+let q664 = null;
+if (!(s655 == null)) {
+const isList665 = Array.isArray(s655);
+let out666 = [];
+const r667 = Array.isArray(s655) ? s655 : [s655];
+for (let i668 = 0; i668 < r667.length; i668++) {
+const a_O_656 = r667[i668];
+let r670 = f22(st, R.as(R.fhirProp(a_O_656, Q5), K8, false));
+if (r670 == null) {
+r670 = f22(st, R.fhirProp(R.as(R.fhirProp(a_O_656, Q5), K9, false), Q7));
+if (r670 == null) {
+r670 = null;
+}
+}
+const l_percent_669 = r670;
+const l_taken_671 = f18(st, a_O_656);
+if (!(R.and(R.not((l_percent_669 == null)), R.not((l_taken_671 == null))))) continue;
+out666.push(({ "value": l_percent_669, "date": l_taken_671, "source": f20(st, a_O_656) }));
+}
+q664 = isList665 ? out666 : out666[0];
+}
+  return (st.v[60] = q664);
+}
+// define "LVEF Latest"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s664 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q666 = null;
-if (!(s664 == null)) {
-const isList667 = Array.isArray(s664);
-let out668 = [];
-const r669 = Array.isArray(s664) ? s664 : [s664];
-for (let i670 = 0; i670 < r669.length; i670++) {
-const a_O_665 = r669[i670];
-if (!(M_StsCommon.f34(st.L_Common, a_O_665))) continue;
-out668.push(a_O_665);
-}
-q666 = isList667 ? out668 : out668[0];
-}
-const s662 = q666;
-let q671 = null;
-if (!(s662 == null)) {
-const isList672 = Array.isArray(s662);
-let out673 = [];
-const r674 = Array.isArray(s662) ? s662 : [s662];
-for (let i675 = 0; i675 < r674.length; i675++) {
-const a_O_663 = r674[i675];
-let r677 = f22(st, R.as(R.fhirProp(a_O_663, Q5), K8, false));
-if (r677 == null) {
-r677 = f22(st, R.fhirProp(R.as(R.fhirProp(a_O_663, Q5), K9, false), Q7));
-if (r677 == null) {
-r677 = null;
-}
-}
-const l_percent_676 = r677;
-const l_taken_678 = f18(st, a_O_663);
-if (!(R.and(R.not((l_percent_676 == null)), R.not((l_taken_678 == null))))) continue;
-out673.push(({ "value": l_percent_676, "date": l_taken_678, "source": f20(st, a_O_663) }));
-}
-q671 = isList672 ? out673 : out673[0];
-}
-  return (st.v[61] = q671);
-}
-// define "LVEF Latest"
-export function d62(st) {
-  const x = st.v[62];
-  if (x !== undefined) return x;
-const s679 = d61(st);
+const s672 = d60(st);
+let q674 = null;
+if (!(s672 == null)) {
+const isList675 = Array.isArray(s672);
+let out676 = [];
+const r677 = Array.isArray(s672) ? s672 : [s672];
+for (let i678 = 0; i678 < r677.length; i678++) {
+const a_R_673 = r677[i678];
+const s679 = d60(st);
 let q681 = null;
 if (!(s679 == null)) {
 const isList682 = Array.isArray(s679);
 let out683 = [];
 const r684 = Array.isArray(s679) ? s679 : [s679];
 for (let i685 = 0; i685 < r684.length; i685++) {
-const a_R_680 = r684[i685];
-const s686 = d61(st);
+const a_X_680 = r684[i685];
+out683.push((a_X_680 == null ? null : (a_X_680.date ?? null)));
+}
+q681 = isList682 ? out683 : out683[0];
+}
+if (!(R.equal((a_R_673 == null ? null : (a_R_673.date ?? null)), R.max(q681)))) continue;
+out676.push(a_R_673);
+}
+out676 = R.mergeSort(out676, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+q674 = isList675 ? out676 : out676[0];
+}
+  return (st.v[61] = R.first(q674));
+}
+// define "Latest Anthracycline Date"
+export function d62(st) {
+  const x = st.v[62];
+  if (x !== undefined) return x;
+const s686 = d37(st);
 let q688 = null;
 if (!(s686 == null)) {
 const isList689 = Array.isArray(s686);
 let out690 = [];
 const r691 = Array.isArray(s686) ? s686 : [s686];
 for (let i692 = 0; i692 < r691.length; i692++) {
-const a_X_687 = r691[i692];
-out690.push((a_X_687 == null ? null : (a_X_687.date ?? null)));
+const a_E_687 = r691[i692];
+out690.push((a_E_687 == null ? null : (a_E_687.lastDate ?? null)));
 }
+out690 = R.distinctList(out690);
 q688 = isList689 ? out690 : out690[0];
 }
-if (!(R.equal((a_R_680 == null ? null : (a_R_680.date ?? null)), R.max(q688)))) continue;
-out683.push(a_R_680);
+  return (st.v[62] = R.max(q688));
 }
-out683 = R.mergeSort(out683, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
-q681 = isList682 ? out683 : out683[0];
-}
-  return (st.v[62] = R.first(q681));
-}
-// define "Latest Anthracycline Date"
+// define "LVEF"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const s693 = d37(st);
+const s693 = d61(st);
 let q695 = null;
 if (!(s693 == null)) {
 const isList696 = Array.isArray(s693);
 let out697 = [];
 const r698 = Array.isArray(s693) ? s693 : [s693];
 for (let i699 = 0; i699 < r698.length; i699++) {
-const a_E_694 = r698[i699];
-out697.push((a_E_694 == null ? null : (a_E_694.lastDate ?? null)));
+const a_L_694 = r698[i699];
+out697.push(({ "value": (a_L_694 == null ? null : (a_L_694.value ?? null)), "date": (a_L_694 == null ? null : (a_L_694.date ?? null)), "source": (a_L_694 == null ? null : (a_L_694.source ?? null)), "low": R.less((a_L_694 == null ? null : (a_L_694.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_694 == null ? null : (a_L_694.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d62(st) == null), R.greaterOrEqual((a_L_694 == null ? null : (a_L_694.date ?? null)), d62(st)))) }));
 }
 out697 = R.distinctList(out697);
 q695 = isList696 ? out697 : out697[0];
 }
-  return (st.v[63] = R.max(q695));
+  return (st.v[63] = q695);
 }
-// define "LVEF"
+// define "Heights"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const s700 = d62(st);
-let q702 = null;
+const s702 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+let q704 = null;
+if (!(s702 == null)) {
+const isList705 = Array.isArray(s702);
+let out706 = [];
+const r707 = Array.isArray(s702) ? s702 : [s702];
+for (let i708 = 0; i708 < r707.length; i708++) {
+const a_O_703 = r707[i708];
+if (!(M_StsCommon.f34(st.L_Common, a_O_703))) continue;
+out706.push(a_O_703);
+}
+q704 = isList705 ? out706 : out706[0];
+}
+const s700 = q704;
+let q709 = null;
 if (!(s700 == null)) {
-const isList703 = Array.isArray(s700);
-let out704 = [];
-const r705 = Array.isArray(s700) ? s700 : [s700];
-for (let i706 = 0; i706 < r705.length; i706++) {
-const a_L_701 = r705[i706];
-out704.push(({ "value": (a_L_701 == null ? null : (a_L_701.value ?? null)), "date": (a_L_701 == null ? null : (a_L_701.date ?? null)), "source": (a_L_701 == null ? null : (a_L_701.source ?? null)), "low": R.less((a_L_701 == null ? null : (a_L_701.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_701 == null ? null : (a_L_701.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d63(st) == null), R.greaterOrEqual((a_L_701 == null ? null : (a_L_701.date ?? null)), d63(st)))) }));
+const isList710 = Array.isArray(s700);
+let out711 = [];
+const r712 = Array.isArray(s700) ? s700 : [s700];
+for (let i713 = 0; i713 < r712.length; i713++) {
+const a_O_701 = r712[i713];
+const l_v_714 = f24(st, R.as(R.fhirProp(a_O_701, Q5), K8, false));
+const l_taken_715 = f19(st, a_O_701);
+if (!(R.and(R.and(R.not((l_v_714 == null)), R.greater(l_v_714, R.toDecimal(0))), R.not((l_taken_715 == null))))) continue;
+out711.push(({ "value": l_v_714, "date": l_taken_715, "dayNumber": f0(st, l_taken_715), "source": f20(st, a_O_701) }));
 }
-out704 = R.distinctList(out704);
-q702 = isList703 ? out704 : out704[0];
+q709 = isList710 ? out711 : out711[0];
 }
-  return (st.v[64] = q702);
+  return (st.v[64] = q709);
 }
-// define "Heights"
+// define "Weights"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const s709 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-let q711 = null;
-if (!(s709 == null)) {
-const isList712 = Array.isArray(s709);
-let out713 = [];
-const r714 = Array.isArray(s709) ? s709 : [s709];
-for (let i715 = 0; i715 < r714.length; i715++) {
-const a_O_710 = r714[i715];
-if (!(M_StsCommon.f34(st.L_Common, a_O_710))) continue;
-out713.push(a_O_710);
+const s718 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+let q720 = null;
+if (!(s718 == null)) {
+const isList721 = Array.isArray(s718);
+let out722 = [];
+const r723 = Array.isArray(s718) ? s718 : [s718];
+for (let i724 = 0; i724 < r723.length; i724++) {
+const a_O_719 = r723[i724];
+if (!(M_StsCommon.f34(st.L_Common, a_O_719))) continue;
+out722.push(a_O_719);
 }
-q711 = isList712 ? out713 : out713[0];
+q720 = isList721 ? out722 : out722[0];
 }
-const s707 = q711;
-let q716 = null;
-if (!(s707 == null)) {
-const isList717 = Array.isArray(s707);
-let out718 = [];
-const r719 = Array.isArray(s707) ? s707 : [s707];
-for (let i720 = 0; i720 < r719.length; i720++) {
-const a_O_708 = r719[i720];
-const l_v_721 = f24(st, R.as(R.fhirProp(a_O_708, Q5), K8, false));
-const l_taken_722 = f19(st, a_O_708);
-if (!(R.and(R.and(R.not((l_v_721 == null)), R.greater(l_v_721, R.toDecimal(0))), R.not((l_taken_722 == null))))) continue;
-out718.push(({ "value": l_v_721, "date": l_taken_722, "dayNumber": f0(st, l_taken_722), "source": f20(st, a_O_708) }));
+const s716 = q720;
+let q725 = null;
+if (!(s716 == null)) {
+const isList726 = Array.isArray(s716);
+let out727 = [];
+const r728 = Array.isArray(s716) ? s716 : [s716];
+for (let i729 = 0; i729 < r728.length; i729++) {
+const a_O_717 = r728[i729];
+const l_v_730 = f25(st, R.as(R.fhirProp(a_O_717, Q5), K8, false));
+const l_taken_731 = f19(st, a_O_717);
+if (!(R.and(R.and(R.not((l_v_730 == null)), R.greater(l_v_730, R.toDecimal(0))), R.not((l_taken_731 == null))))) continue;
+out727.push(({ "value": l_v_730, "date": l_taken_731, "dayNumber": f0(st, l_taken_731), "source": f20(st, a_O_717) }));
 }
-q716 = isList717 ? out718 : out718[0];
+q725 = isList726 ? out727 : out727[0];
 }
-  return (st.v[65] = q716);
+  return (st.v[65] = q725);
 }
-// define "Weights"
+// define "Surface Areas"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-const s725 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-let q727 = null;
-if (!(s725 == null)) {
-const isList728 = Array.isArray(s725);
-let out729 = [];
-const r730 = Array.isArray(s725) ? s725 : [s725];
-for (let i731 = 0; i731 < r730.length; i731++) {
-const a_O_726 = r730[i731];
-if (!(M_StsCommon.f34(st.L_Common, a_O_726))) continue;
-out729.push(a_O_726);
+const s734 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+let q736 = null;
+if (!(s734 == null)) {
+const isList737 = Array.isArray(s734);
+let out738 = [];
+const r739 = Array.isArray(s734) ? s734 : [s734];
+for (let i740 = 0; i740 < r739.length; i740++) {
+const a_O_735 = r739[i740];
+if (!(M_StsCommon.f34(st.L_Common, a_O_735))) continue;
+out738.push(a_O_735);
 }
-q727 = isList728 ? out729 : out729[0];
+q736 = isList737 ? out738 : out738[0];
 }
-const s723 = q727;
-let q732 = null;
-if (!(s723 == null)) {
-const isList733 = Array.isArray(s723);
-let out734 = [];
-const r735 = Array.isArray(s723) ? s723 : [s723];
-for (let i736 = 0; i736 < r735.length; i736++) {
-const a_O_724 = r735[i736];
-const l_v_737 = f25(st, R.as(R.fhirProp(a_O_724, Q5), K8, false));
-const l_taken_738 = f19(st, a_O_724);
-if (!(R.and(R.and(R.not((l_v_737 == null)), R.greater(l_v_737, R.toDecimal(0))), R.not((l_taken_738 == null))))) continue;
-out734.push(({ "value": l_v_737, "date": l_taken_738, "dayNumber": f0(st, l_taken_738), "source": f20(st, a_O_724) }));
+const s732 = q736;
+let q741 = null;
+if (!(s732 == null)) {
+const isList742 = Array.isArray(s732);
+let out743 = [];
+const r744 = Array.isArray(s732) ? s732 : [s732];
+for (let i745 = 0; i745 < r744.length; i745++) {
+const a_O_733 = r744[i745];
+const l_v_746 = f26(st, R.as(R.fhirProp(a_O_733, Q5), K8, false));
+const l_taken_747 = f19(st, a_O_733);
+if (!(R.and(R.and(R.not((l_v_746 == null)), R.greater(l_v_746, R.toDecimal(0))), R.not((l_taken_747 == null))))) continue;
+out743.push(({ "value": l_v_746, "date": l_taken_747, "dayNumber": f0(st, l_taken_747), "source": f20(st, a_O_733) }));
 }
-q732 = isList733 ? out734 : out734[0];
+q741 = isList742 ? out743 : out743[0];
 }
-  return (st.v[66] = q732);
+  return (st.v[66] = q741);
 }
-// define "Surface Areas"
+// define "Anthracycline Administration Records"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
-const s741 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-let q743 = null;
-if (!(s741 == null)) {
-const isList744 = Array.isArray(s741);
-let out745 = [];
-const r746 = Array.isArray(s741) ? s741 : [s741];
-for (let i747 = 0; i747 < r746.length; i747++) {
-const a_O_742 = r746[i747];
-if (!(M_StsCommon.f34(st.L_Common, a_O_742))) continue;
-out745.push(a_O_742);
+const s748 = d10(st);
+let q750 = null;
+if (!(s748 == null)) {
+const isList751 = Array.isArray(s748);
+let out752 = [];
+const r753 = Array.isArray(s748) ? s748 : [s748];
+for (let i754 = 0; i754 < r753.length; i754++) {
+const a_A_749 = r753[i754];
+const l_M_755 = (a_A_749 == null ? null : (a_A_749.resource ?? null));
+const x757 = l_M_755;
+const l_first_756 = (x757 == null ? M_StsCommon.f25(st.L_Common, x757) : M_StsCommon.f21(st.L_Common, x757));
+if (!(f38(st, (a_A_749 == null ? null : (a_A_749.drug ?? null))))) continue;
+const t758 = (a_A_749 == null ? null : (a_A_749.drug ?? null));
+const x759 = l_M_755;
+out752.push(({ "drug": (t758 == null ? null : (t758.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_755, P1)), "status": R.primitiveValue(l_M_755, P0), "partial": R.inList(R.primitiveValue(l_M_755, P0), ["stopped", "in-progress"], undefined), "date": l_first_756, "dayNumber": f0(st, l_first_756), "startKey": R.toStringOp((x759 == null ? M_StsCommon.f7(st.L_Common, x759) : M_StsCommon.f5(st.L_Common, x759))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_755, Q8)), "dose": f30(st, R.fhirProp(R.fhirProp(l_M_755, Q0), Q1)) }));
 }
-q743 = isList744 ? out745 : out745[0];
+q750 = isList751 ? out752 : out752[0];
 }
-const s739 = q743;
-let q748 = null;
-if (!(s739 == null)) {
-const isList749 = Array.isArray(s739);
-let out750 = [];
-const r751 = Array.isArray(s739) ? s739 : [s739];
-for (let i752 = 0; i752 < r751.length; i752++) {
-const a_O_740 = r751[i752];
-const l_v_753 = f26(st, R.as(R.fhirProp(a_O_740, Q5), K8, false));
-const l_taken_754 = f19(st, a_O_740);
-if (!(R.and(R.and(R.not((l_v_753 == null)), R.greater(l_v_753, R.toDecimal(0))), R.not((l_taken_754 == null))))) continue;
-out750.push(({ "value": l_v_753, "date": l_taken_754, "dayNumber": f0(st, l_taken_754), "source": f20(st, a_O_740) }));
+  return (st.v[67] = q750);
 }
-q748 = isList749 ? out750 : out750[0];
-}
-  return (st.v[67] = q748);
-}
-// define "Anthracycline Administration Records"
+// define "Anthracycline Administrations"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-const s755 = d10(st);
-let q757 = null;
-if (!(s755 == null)) {
-const isList758 = Array.isArray(s755);
-let out759 = [];
-const r760 = Array.isArray(s755) ? s755 : [s755];
-for (let i761 = 0; i761 < r760.length; i761++) {
-const a_A_756 = r760[i761];
-const l_M_762 = (a_A_756 == null ? null : (a_A_756.resource ?? null));
-const x764 = l_M_762;
-const l_first_763 = (x764 == null ? M_StsCommon.f25(st.L_Common, x764) : M_StsCommon.f21(st.L_Common, x764));
-if (!(f38(st, (a_A_756 == null ? null : (a_A_756.drug ?? null))))) continue;
-const t765 = (a_A_756 == null ? null : (a_A_756.drug ?? null));
-const x766 = l_M_762;
-out759.push(({ "drug": (t765 == null ? null : (t765.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_762, P1)), "status": R.primitiveValue(l_M_762, P0), "partial": R.inList(R.primitiveValue(l_M_762, P0), ["stopped", "in-progress"], undefined), "date": l_first_763, "dayNumber": f0(st, l_first_763), "startKey": R.toStringOp((x766 == null ? M_StsCommon.f7(st.L_Common, x766) : M_StsCommon.f5(st.L_Common, x766))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_762, Q8)), "dose": f30(st, R.fhirProp(R.fhirProp(l_M_762, Q0), Q1)) }));
-}
-q757 = isList758 ? out759 : out759[0];
-}
-  return (st.v[68] = q757);
-}
-// define "Anthracycline Administrations"
-export function d69(st) {
-  const x = st.v[69];
-  if (x !== undefined) return x;
-const s767 = d68(st);
+const s760 = d67(st);
+let q762 = null;
+if (!(s760 == null)) {
+const isList763 = Array.isArray(s760);
+let out764 = [];
+const r765 = Array.isArray(s760) ? s760 : [s760];
+for (let i766 = 0; i766 < r765.length; i766++) {
+const a_R_761 = r765[i766];
+const s767 = d67(st);
 let q769 = null;
 if (!(s767 == null)) {
 const isList770 = Array.isArray(s767);
 let out771 = [];
 const r772 = Array.isArray(s767) ? s767 : [s767];
 for (let i773 = 0; i773 < r772.length; i773++) {
-const a_R_768 = r772[i773];
+const a_X_768 = r772[i773];
+if (!(R.and(R.and(R.and(R.and(R.not(((a_X_768 == null ? null : (a_X_768.requestKey ?? null)) == null)), R.equal((a_X_768 == null ? null : (a_X_768.requestKey ?? null)), (a_R_761 == null ? null : (a_R_761.requestKey ?? null)))), R.equivalent((a_X_768 == null ? null : (a_X_768.startKey ?? null)), (a_R_761 == null ? null : (a_R_761.startKey ?? null)), st.env.codeService)), R.equivalent((a_X_768 == null ? null : (a_X_768.dose ?? null)), (a_R_761 == null ? null : (a_R_761.dose ?? null)), st.env.codeService)), R.less((a_X_768 == null ? null : (a_X_768.source ?? null)), (a_R_761 == null ? null : (a_R_761.source ?? null)))))) continue;
+out771.push((a_X_768 == null ? null : (a_X_768.source ?? null)));
+}
+q769 = isList770 ? out771 : out771[0];
+}
+if (!(R.not(R.exists(q769)))) continue;
+out764.push(a_R_761);
+}
+q762 = isList763 ? out764 : out764[0];
+}
+  return (st.v[68] = q762);
+}
+// define "Administration Events"
+export function d69(st) {
+  const x = st.v[69];
+  if (x !== undefined) return x;
 const s774 = d68(st);
 let q776 = null;
 if (!(s774 == null)) {
@@ -2027,144 +2031,132 @@ const isList777 = Array.isArray(s774);
 let out778 = [];
 const r779 = Array.isArray(s774) ? s774 : [s774];
 for (let i780 = 0; i780 < r779.length; i780++) {
-const a_X_775 = r779[i780];
-if (!(R.and(R.and(R.and(R.and(R.not(((a_X_775 == null ? null : (a_X_775.requestKey ?? null)) == null)), R.equal((a_X_775 == null ? null : (a_X_775.requestKey ?? null)), (a_R_768 == null ? null : (a_R_768.requestKey ?? null)))), R.equivalent((a_X_775 == null ? null : (a_X_775.startKey ?? null)), (a_R_768 == null ? null : (a_R_768.startKey ?? null)), st.env.codeService)), R.equivalent((a_X_775 == null ? null : (a_X_775.dose ?? null)), (a_R_768 == null ? null : (a_R_768.dose ?? null)), st.env.codeService)), R.less((a_X_775 == null ? null : (a_X_775.source ?? null)), (a_R_768 == null ? null : (a_R_768.source ?? null)))))) continue;
-out778.push((a_X_775 == null ? null : (a_X_775.source ?? null)));
+const a_A_775 = r779[i780];
+const l_own_781 = f36(st, (a_A_775 == null ? null : (a_A_775.dose ?? null)), (a_A_775 == null ? null : (a_A_775.dayNumber ?? null)));
+let c790;
+if (R.not(((l_own_781 == null ? null : (l_own_781.mgM2 ?? null)) == null))) {
+c790 = R.as(null, K2, false);
+} else {
+const s783 = f31(st, f39(st, (a_A_775 == null ? null : (a_A_775.requestKey ?? null))));
+let q785 = null;
+if (!(s783 == null)) {
+const isList786 = Array.isArray(s783);
+let out787 = [];
+const r788 = Array.isArray(s783) ? s783 : [s783];
+for (let i789 = 0; i789 < r788.length; i789++) {
+const a_D_784 = r788[i789];
+if (!(f33(st, (a_D_784 == null ? null : (a_D_784.unit ?? null))))) continue;
+out787.push((a_D_784 == null ? null : (a_D_784.value ?? null)));
+}
+out787 = R.distinctList(out787);
+q785 = isList786 ? out787 : out787[0];
+}
+c790 = q785;
+}
+const l_ordered_782 = c790;
+let r792 = (l_own_781 == null ? null : (l_own_781.mgM2 ?? null));
+if (r792 == null) {
+r792 = l_ordered_782;
+if (r792 == null) {
+r792 = null;
+}
+}
+const l_mgM2_791 = r792;
+let r793 = R.greater(l_mgM2_791, p(st, "doxoSingleEventMaxMgM2", false));
+if (r793 == null) {
+r793 = false;
+if (r793 == null) {
+r793 = null;
+}
+}
+out778.push(({ "drug": (a_A_775 == null ? null : (a_A_775.drug ?? null)), "source": (a_A_775 == null ? null : (a_A_775.source ?? null)), "date": (a_A_775 == null ? null : (a_A_775.date ?? null)), "dayNumber": (a_A_775 == null ? null : (a_A_775.dayNumber ?? null)), "partial": (a_A_775 == null ? null : (a_A_775.partial ?? null)), "mgM2": l_mgM2_791, "orderedDose": R.not((l_ordered_782 == null)), "reason": ((l_mgM2_791 == null) ? (l_own_781 == null ? null : (l_own_781.reason ?? null)) : R.as(null, K3, false)), "bsa": (l_own_781 == null ? null : (l_own_781.bsa ?? null)), "bsaSources": (l_own_781 == null ? null : (l_own_781.bsaSources ?? null)), "checkDose": R.or(r793, (l_own_781 == null ? null : (l_own_781.heavyWithoutBsa ?? null))) }));
 }
 q776 = isList777 ? out778 : out778[0];
 }
-if (!(R.not(R.exists(q776)))) continue;
-out771.push(a_R_768);
+  return (st.v[69] = q776);
 }
-q769 = isList770 ? out771 : out771[0];
-}
-  return (st.v[69] = q769);
-}
-// define "Administration Events"
+// define "Anthracycline Orders And Statements"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
-const s781 = d69(st);
-let q783 = null;
-if (!(s781 == null)) {
-const isList784 = Array.isArray(s781);
-let out785 = [];
-const r786 = Array.isArray(s781) ? s781 : [s781];
-for (let i787 = 0; i787 < r786.length; i787++) {
-const a_A_782 = r786[i787];
-const l_own_788 = f36(st, (a_A_782 == null ? null : (a_A_782.dose ?? null)), (a_A_782 == null ? null : (a_A_782.dayNumber ?? null)));
-let c797;
-if (R.not(((l_own_788 == null ? null : (l_own_788.mgM2 ?? null)) == null))) {
-c797 = R.as(null, K2, false);
+const s794 = d7(st);
+let q796 = null;
+if (!(s794 == null)) {
+const isList797 = Array.isArray(s794);
+let out798 = [];
+const r799 = Array.isArray(s794) ? s794 : [s794];
+for (let i800 = 0; i800 < r799.length; i800++) {
+const a_M_795 = r799[i800];
+const x802 = a_M_795;
+const l_medication_801 = (x802 == null ? f6(st, x802) : f6(st, x802));
+const l_drug_803 = f13(st, l_medication_801);
+const l_bounds_804 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_795, Q9)), Q10), Q11), Q12), K1, false);
+const l_reported_805 = f16(st, a_M_795);
+let r807 = f40(st, l_bounds_804);
+if (r807 == null) {
+const x808 = a_M_795;
+r807 = (x808 == null ? M_StsCommon.f25(st.L_Common, x808) : M_StsCommon.f25(st.L_Common, x808));
+if (r807 == null) {
+r807 = null;
+}
+}
+const l_first_806 = r807;
+let c812;
+if (R.not((l_bounds_804 == null))) {
+let r810 = f41(st, l_bounds_804);
+if (r810 == null) {
+r810 = d1(st);
+if (r810 == null) {
+r810 = null;
+}
+}
+c812 = r810;
 } else {
-const s790 = f31(st, f39(st, (a_A_782 == null ? null : (a_A_782.requestKey ?? null))));
-let q792 = null;
-if (!(s790 == null)) {
-const isList793 = Array.isArray(s790);
-let out794 = [];
-const r795 = Array.isArray(s790) ? s790 : [s790];
-for (let i796 = 0; i796 < r795.length; i796++) {
-const a_D_791 = r795[i796];
-if (!(f33(st, (a_D_791 == null ? null : (a_D_791.unit ?? null))))) continue;
-out794.push((a_D_791 == null ? null : (a_D_791.value ?? null)));
+const x811 = a_M_795;
+c812 = (x811 == null ? M_StsCommon.f26(st.L_Common, x811) : M_StsCommon.f26(st.L_Common, x811));
 }
-out794 = R.distinctList(out794);
-q792 = isList793 ? out794 : out794[0];
+const l_last_809 = c812;
+if (!(f38(st, l_drug_803))) continue;
+out798.push(({ "drug": (l_drug_803 == null ? null : (l_drug_803.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_795, P6)), "kind": (l_reported_805 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_795, P4), "completed"), "single": (l_bounds_804 == null), "date": l_first_806, "startNumber": f0(st, l_first_806), "endNumber": f0(st, l_last_809), "linkKeys": [], "dose": f31(st, a_M_795) }));
 }
-c797 = q792;
+q796 = isList797 ? out798 : out798[0];
 }
-const l_ordered_789 = c797;
-let r799 = (l_own_788 == null ? null : (l_own_788.mgM2 ?? null));
-if (r799 == null) {
-r799 = l_ordered_789;
-if (r799 == null) {
-r799 = null;
-}
-}
-const l_mgM2_798 = r799;
-let r800 = R.greater(l_mgM2_798, p(st, "doxoSingleEventMaxMgM2", false));
-if (r800 == null) {
-r800 = false;
-if (r800 == null) {
-r800 = null;
-}
-}
-out785.push(({ "drug": (a_A_782 == null ? null : (a_A_782.drug ?? null)), "source": (a_A_782 == null ? null : (a_A_782.source ?? null)), "date": (a_A_782 == null ? null : (a_A_782.date ?? null)), "dayNumber": (a_A_782 == null ? null : (a_A_782.dayNumber ?? null)), "partial": (a_A_782 == null ? null : (a_A_782.partial ?? null)), "mgM2": l_mgM2_798, "orderedDose": R.not((l_ordered_789 == null)), "reason": ((l_mgM2_798 == null) ? (l_own_788 == null ? null : (l_own_788.reason ?? null)) : R.as(null, K3, false)), "bsa": (l_own_788 == null ? null : (l_own_788.bsa ?? null)), "bsaSources": (l_own_788 == null ? null : (l_own_788.bsaSources ?? null)), "checkDose": R.or(r800, (l_own_788 == null ? null : (l_own_788.heavyWithoutBsa ?? null))) }));
-}
-q783 = isList784 ? out785 : out785[0];
-}
-  return (st.v[70] = q783);
-}
-// define "Anthracycline Orders And Statements"
-export function d71(st) {
-  const x = st.v[71];
-  if (x !== undefined) return x;
-const s801 = d7(st);
-let q803 = null;
-if (!(s801 == null)) {
-const isList804 = Array.isArray(s801);
-let out805 = [];
-const r806 = Array.isArray(s801) ? s801 : [s801];
-for (let i807 = 0; i807 < r806.length; i807++) {
-const a_M_802 = r806[i807];
-const x809 = a_M_802;
-const l_medication_808 = (x809 == null ? f6(st, x809) : f6(st, x809));
-const l_drug_810 = f13(st, l_medication_808);
-const l_bounds_811 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_802, Q9)), Q10), Q11), Q12), K1, false);
-const l_reported_812 = f16(st, a_M_802);
-let r814 = f40(st, l_bounds_811);
-if (r814 == null) {
-const x815 = a_M_802;
-r814 = (x815 == null ? M_StsCommon.f25(st.L_Common, x815) : M_StsCommon.f25(st.L_Common, x815));
-if (r814 == null) {
-r814 = null;
-}
-}
-const l_first_813 = r814;
-let c819;
-if (R.not((l_bounds_811 == null))) {
-let r817 = f41(st, l_bounds_811);
-if (r817 == null) {
-r817 = d1(st);
-if (r817 == null) {
-r817 = null;
-}
-}
-c819 = r817;
+const s813 = d6(st);
+let q815 = null;
+if (!(s813 == null)) {
+const isList816 = Array.isArray(s813);
+let out817 = [];
+const r818 = Array.isArray(s813) ? s813 : [s813];
+for (let i819 = 0; i819 < r818.length; i819++) {
+const a_M_814 = r818[i819];
+const x821 = a_M_814;
+const l_medication_820 = (x821 == null ? f6(st, x821) : f5(st, x821));
+const l_drug_822 = f13(st, l_medication_820);
+const l_period_823 = R.as(R.fhirProp(a_M_814, Q2), K1, false);
+const x825 = a_M_814;
+const l_first_824 = (x825 == null ? M_StsCommon.f25(st.L_Common, x825) : M_StsCommon.f23(st.L_Common, x825));
+let c828;
+if (R.and(R.not((l_period_823 == null)), (R.fhirProp(l_period_823, Q3) == null))) {
+c828 = d1(st);
 } else {
-const x818 = a_M_802;
-c819 = (x818 == null ? M_StsCommon.f26(st.L_Common, x818) : M_StsCommon.f26(st.L_Common, x818));
+const x827 = a_M_814;
+c828 = (x827 == null ? M_StsCommon.f26(st.L_Common, x827) : M_StsCommon.f24(st.L_Common, x827));
 }
-const l_last_816 = c819;
-if (!(f38(st, l_drug_810))) continue;
-out805.push(({ "drug": (l_drug_810 == null ? null : (l_drug_810.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_802, P6)), "kind": (l_reported_812 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_802, P4), "completed"), "single": (l_bounds_811 == null), "date": l_first_813, "startNumber": f0(st, l_first_813), "endNumber": f0(st, l_last_816), "linkKeys": [], "dose": f31(st, a_M_802) }));
+const l_last_826 = c828;
+if (!(f38(st, l_drug_822))) continue;
+const s829 = R.fhirProp(a_M_814, Q13);
+let q831 = null;
+if (!(s829 == null)) {
+const isList832 = Array.isArray(s829);
+let out833 = [];
+const r834 = Array.isArray(s829) ? s829 : [s829];
+for (let i835 = 0; i835 < r834.length; i835++) {
+const a_R_830 = r834[i835];
+out833.push(M_StsCommon.f45(st.L_Common, a_R_830));
 }
-q803 = isList804 ? out805 : out805[0];
+q831 = isList832 ? out833 : out833[0];
 }
-const s820 = d6(st);
-let q822 = null;
-if (!(s820 == null)) {
-const isList823 = Array.isArray(s820);
-let out824 = [];
-const r825 = Array.isArray(s820) ? s820 : [s820];
-for (let i826 = 0; i826 < r825.length; i826++) {
-const a_M_821 = r825[i826];
-const x828 = a_M_821;
-const l_medication_827 = (x828 == null ? f6(st, x828) : f5(st, x828));
-const l_drug_829 = f13(st, l_medication_827);
-const l_period_830 = R.as(R.fhirProp(a_M_821, Q2), K1, false);
-const x832 = a_M_821;
-const l_first_831 = (x832 == null ? M_StsCommon.f25(st.L_Common, x832) : M_StsCommon.f23(st.L_Common, x832));
-let c835;
-if (R.and(R.not((l_period_830 == null)), (R.fhirProp(l_period_830, Q3) == null))) {
-c835 = d1(st);
-} else {
-const x834 = a_M_821;
-c835 = (x834 == null ? M_StsCommon.f26(st.L_Common, x834) : M_StsCommon.f24(st.L_Common, x834));
-}
-const l_last_833 = c835;
-if (!(f38(st, l_drug_829))) continue;
-const s836 = R.fhirProp(a_M_821, Q13);
+const s836 = R.fhirProp(a_M_814, Q14);
 let q838 = null;
 if (!(s836 == null)) {
 const isList839 = Array.isArray(s836);
@@ -2176,202 +2168,209 @@ out840.push(M_StsCommon.f45(st.L_Common, a_R_837));
 }
 q838 = isList839 ? out840 : out840[0];
 }
-const s843 = R.fhirProp(a_M_821, Q14);
+out817.push(({ "drug": (l_drug_822 == null ? null : (l_drug_822.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_814, P3)), "kind": "statement", "completed": false, "single": (l_period_823 == null), "date": l_first_824, "startNumber": f0(st, l_first_824), "endNumber": f0(st, l_last_826), "linkKeys": R.union(q831, q838, false), "dose": f32(st, a_M_814) }));
+}
+q815 = isList816 ? out817 : out817[0];
+}
+  return (st.v[70] = R.union(q796, q815, false));
+}
+// define "Administration Sources"
+export function d71(st) {
+  const x = st.v[71];
+  if (x !== undefined) return x;
+const s843 = d67(st);
 let q845 = null;
 if (!(s843 == null)) {
 const isList846 = Array.isArray(s843);
 let out847 = [];
 const r848 = Array.isArray(s843) ? s843 : [s843];
 for (let i849 = 0; i849 < r848.length; i849++) {
-const a_R_844 = r848[i849];
-out847.push(M_StsCommon.f45(st.L_Common, a_R_844));
+const a_A_844 = r848[i849];
+out847.push((a_A_844 == null ? null : (a_A_844.source ?? null)));
 }
 q845 = isList846 ? out847 : out847[0];
 }
-out824.push(({ "drug": (l_drug_829 == null ? null : (l_drug_829.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_821, P3)), "kind": "statement", "completed": false, "single": (l_period_830 == null), "date": l_first_831, "startNumber": f0(st, l_first_831), "endNumber": f0(st, l_last_833), "linkKeys": R.union(q838, q845, false), "dose": f32(st, a_M_821) }));
+  return (st.v[71] = q845);
 }
-q822 = isList823 ? out824 : out824[0];
-}
-  return (st.v[71] = R.union(q803, q822, false));
-}
-// define "Administration Sources"
+// define "Record Coverage"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
-const s850 = d68(st);
+const s850 = d70(st);
 let q852 = null;
 if (!(s850 == null)) {
 const isList853 = Array.isArray(s850);
 let out854 = [];
 const r855 = Array.isArray(s850) ? s850 : [s850];
 for (let i856 = 0; i856 < r855.length; i856++) {
-const a_A_851 = r855[i856];
-out854.push((a_A_851 == null ? null : (a_A_851.source ?? null)));
+const a_R_851 = r855[i856];
+const l_adminDays_857 = f43(st, a_R_851);
+out854.push(({ "record": a_R_851, "linked": f42(st, a_R_851), "spanCovered": f44(st, l_adminDays_857, R.subtract((a_R_851 == null ? null : (a_R_851.startNumber ?? null)), 3), (a_R_851 == null ? null : (a_R_851.endNumber ?? null))), "adminDays": l_adminDays_857 }));
 }
 q852 = isList853 ? out854 : out854[0];
 }
   return (st.v[72] = q852);
 }
-// define "Record Coverage"
+// define "Classified Records"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-const s857 = d71(st);
-let q859 = null;
-if (!(s857 == null)) {
-const isList860 = Array.isArray(s857);
-let out861 = [];
-const r862 = Array.isArray(s857) ? s857 : [s857];
-for (let i863 = 0; i863 < r862.length; i863++) {
-const a_R_858 = r862[i863];
-const l_adminDays_864 = f43(st, a_R_858);
-out861.push(({ "record": a_R_858, "linked": f42(st, a_R_858), "spanCovered": f44(st, l_adminDays_864, R.subtract((a_R_858 == null ? null : (a_R_858.startNumber ?? null)), 3), (a_R_858 == null ? null : (a_R_858.endNumber ?? null))), "adminDays": l_adminDays_864 }));
+const s858 = d72(st);
+let q860 = null;
+if (!(s858 == null)) {
+const isList861 = Array.isArray(s858);
+let out862 = [];
+const r863 = Array.isArray(s858) ? s858 : [s858];
+for (let i864 = 0; i864 < r863.length; i864++) {
+const a_C_859 = r863[i864];
+const l_R_865 = (a_C_859 == null ? null : (a_C_859.record ?? null));
+let c875;
+if ((a_C_859 == null ? null : (a_C_859.linked ?? null))) {
+c875 = false;
+} else {
+let c874;
+if (R.not((l_R_865 == null ? null : (l_R_865.single ?? null)))) {
+c874 = (a_C_859 == null ? null : (a_C_859.spanCovered ?? null));
+} else {
+const s867 = (a_C_859 == null ? null : (a_C_859.adminDays ?? null));
+let q869 = null;
+if (!(s867 == null)) {
+const isList870 = Array.isArray(s867);
+let out871 = [];
+const r872 = Array.isArray(s867) ? s867 : [s867];
+for (let i873 = 0; i873 < r872.length; i873++) {
+const a_D_868 = r872[i873];
+if (!(R.equal(f45(st, (l_R_865 == null ? null : (l_R_865.kind ?? null)), (l_R_865 == null ? null : (l_R_865.drug ?? null)), a_D_868), (l_R_865 == null ? null : (l_R_865.source ?? null))))) continue;
+out871.push(a_D_868);
 }
-q859 = isList860 ? out861 : out861[0];
+q869 = isList870 ? out871 : out871[0];
 }
-  return (st.v[73] = q859);
+c874 = R.exists(q869);
 }
-// define "Classified Records"
+c875 = c874;
+}
+const l_isExplained_866 = c875;
+const l_isPending_876 = R.and(R.and(R.and(R.not((a_C_859 == null ? null : (a_C_859.linked ?? null))), R.not(l_isExplained_866)), R.equal((l_R_865 == null ? null : (l_R_865.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_865 == null ? null : (l_R_865.startNumber ?? null))), p(st, "coverGapDays", false)));
+out862.push(({ "drug": (l_R_865 == null ? null : (l_R_865.drug ?? null)), "source": (l_R_865 == null ? null : (l_R_865.source ?? null)), "kind": (l_R_865 == null ? null : (l_R_865.kind ?? null)), "date": (l_R_865 == null ? null : (l_R_865.date ?? null)), "status": ((a_C_859 == null ? null : (a_C_859.linked ?? null)) ? "linked" : (l_isExplained_866 ? "explained" : (l_isPending_876 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_859 == null ? null : (a_C_859.linked ?? null))), R.not(l_isExplained_866)), R.not(l_isPending_876)), R.equal((l_R_865 == null ? null : (l_R_865.kind ?? null)), "order")), (l_R_865 == null ? null : (l_R_865.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, (l_R_865 == null ? null : (l_R_865.dose ?? null)), (l_R_865 == null ? null : (l_R_865.startNumber ?? null))) }));
+}
+q860 = isList861 ? out862 : out862[0];
+}
+  return (st.v[73] = q860);
+}
+// define "Dose Events"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-const s865 = d73(st);
-let q867 = null;
-if (!(s865 == null)) {
-const isList868 = Array.isArray(s865);
-let out869 = [];
-const r870 = Array.isArray(s865) ? s865 : [s865];
-for (let i871 = 0; i871 < r870.length; i871++) {
-const a_C_866 = r870[i871];
-const l_R_872 = (a_C_866 == null ? null : (a_C_866.record ?? null));
-let c882;
-if ((a_C_866 == null ? null : (a_C_866.linked ?? null))) {
-c882 = false;
-} else {
-let c881;
-if (R.not((l_R_872 == null ? null : (l_R_872.single ?? null)))) {
-c881 = (a_C_866 == null ? null : (a_C_866.spanCovered ?? null));
-} else {
-const s874 = (a_C_866 == null ? null : (a_C_866.adminDays ?? null));
-let q876 = null;
-if (!(s874 == null)) {
-const isList877 = Array.isArray(s874);
-let out878 = [];
-const r879 = Array.isArray(s874) ? s874 : [s874];
-for (let i880 = 0; i880 < r879.length; i880++) {
-const a_D_875 = r879[i880];
-if (!(R.equal(f45(st, (l_R_872 == null ? null : (l_R_872.kind ?? null)), (l_R_872 == null ? null : (l_R_872.drug ?? null)), a_D_875), (l_R_872 == null ? null : (l_R_872.source ?? null))))) continue;
-out878.push(a_D_875);
+const s877 = d69(st);
+let q879 = null;
+if (!(s877 == null)) {
+const isList880 = Array.isArray(s877);
+let out881 = [];
+const r882 = Array.isArray(s877) ? s877 : [s877];
+for (let i883 = 0; i883 < r882.length; i883++) {
+const a_E_878 = r882[i883];
+out881.push(({ "drug": (a_E_878 == null ? null : (a_E_878.drug ?? null)), "source": (a_E_878 == null ? null : (a_E_878.source ?? null)), "date": (a_E_878 == null ? null : (a_E_878.date ?? null)), "partial": (a_E_878 == null ? null : (a_E_878.partial ?? null)), "mgM2": (a_E_878 == null ? null : (a_E_878.mgM2 ?? null)), "orderedDose": (a_E_878 == null ? null : (a_E_878.orderedDose ?? null)), "reason": (a_E_878 == null ? null : (a_E_878.reason ?? null)), "checkDose": (a_E_878 == null ? null : (a_E_878.checkDose ?? null)), "bsaSources": (a_E_878 == null ? null : (a_E_878.bsaSources ?? null)) }));
 }
-q876 = isList877 ? out878 : out878[0];
+q879 = isList880 ? out881 : out881[0];
 }
-c881 = R.exists(q876);
-}
-c882 = c881;
-}
-const l_isExplained_873 = c882;
-const l_isPending_883 = R.and(R.and(R.and(R.not((a_C_866 == null ? null : (a_C_866.linked ?? null))), R.not(l_isExplained_873)), R.equal((l_R_872 == null ? null : (l_R_872.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_872 == null ? null : (l_R_872.startNumber ?? null))), p(st, "coverGapDays", false)));
-out869.push(({ "drug": (l_R_872 == null ? null : (l_R_872.drug ?? null)), "source": (l_R_872 == null ? null : (l_R_872.source ?? null)), "kind": (l_R_872 == null ? null : (l_R_872.kind ?? null)), "date": (l_R_872 == null ? null : (l_R_872.date ?? null)), "status": ((a_C_866 == null ? null : (a_C_866.linked ?? null)) ? "linked" : (l_isExplained_873 ? "explained" : (l_isPending_883 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_866 == null ? null : (a_C_866.linked ?? null))), R.not(l_isExplained_873)), R.not(l_isPending_883)), R.equal((l_R_872 == null ? null : (l_R_872.kind ?? null)), "order")), (l_R_872 == null ? null : (l_R_872.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, (l_R_872 == null ? null : (l_R_872.dose ?? null)), (l_R_872 == null ? null : (l_R_872.startNumber ?? null))) }));
-}
-q867 = isList868 ? out869 : out869[0];
-}
-  return (st.v[74] = q867);
-}
-// define "Dose Events"
-export function d75(st) {
-  const x = st.v[75];
-  if (x !== undefined) return x;
-const s884 = d70(st);
+const s884 = d73(st);
 let q886 = null;
 if (!(s884 == null)) {
 const isList887 = Array.isArray(s884);
 let out888 = [];
 const r889 = Array.isArray(s884) ? s884 : [s884];
 for (let i890 = 0; i890 < r889.length; i890++) {
-const a_E_885 = r889[i890];
-out888.push(({ "drug": (a_E_885 == null ? null : (a_E_885.drug ?? null)), "source": (a_E_885 == null ? null : (a_E_885.source ?? null)), "date": (a_E_885 == null ? null : (a_E_885.date ?? null)), "partial": (a_E_885 == null ? null : (a_E_885.partial ?? null)), "mgM2": (a_E_885 == null ? null : (a_E_885.mgM2 ?? null)), "orderedDose": (a_E_885 == null ? null : (a_E_885.orderedDose ?? null)), "reason": (a_E_885 == null ? null : (a_E_885.reason ?? null)), "checkDose": (a_E_885 == null ? null : (a_E_885.checkDose ?? null)), "bsaSources": (a_E_885 == null ? null : (a_E_885.bsaSources ?? null)) }));
+const a_C_885 = r889[i890];
+if (!((a_C_885 == null ? null : (a_C_885.countsAsAdministration ?? null)))) continue;
+const t891 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
+const t892 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
+const t894 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
+let r893 = R.greater((t894 == null ? null : (t894.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
+if (r893 == null) {
+r893 = false;
+if (r893 == null) {
+r893 = null;
+}
+}
+const t895 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
+const t896 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
+out888.push(({ "drug": (a_C_885 == null ? null : (a_C_885.drug ?? null)), "source": (a_C_885 == null ? null : (a_C_885.source ?? null)), "date": (a_C_885 == null ? null : (a_C_885.date ?? null)), "partial": false, "mgM2": (t891 == null ? null : (t891.mgM2 ?? null)), "orderedDose": false, "reason": (t892 == null ? null : (t892.reason ?? null)), "checkDose": R.or(r893, (t895 == null ? null : (t895.heavyWithoutBsa ?? null))), "bsaSources": (t896 == null ? null : (t896.bsaSources ?? null)) }));
 }
 q886 = isList887 ? out888 : out888[0];
 }
-const s891 = d74(st);
-let q893 = null;
-if (!(s891 == null)) {
-const isList894 = Array.isArray(s891);
-let out895 = [];
-const r896 = Array.isArray(s891) ? s891 : [s891];
-for (let i897 = 0; i897 < r896.length; i897++) {
-const a_C_892 = r896[i897];
-if (!((a_C_892 == null ? null : (a_C_892.countsAsAdministration ?? null)))) continue;
-const t898 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
-const t899 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
-const t901 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
-let r900 = R.greater((t901 == null ? null : (t901.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
-if (r900 == null) {
-r900 = false;
-if (r900 == null) {
-r900 = null;
-}
-}
-const t902 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
-const t903 = (a_C_892 == null ? null : (a_C_892.converted ?? null));
-out895.push(({ "drug": (a_C_892 == null ? null : (a_C_892.drug ?? null)), "source": (a_C_892 == null ? null : (a_C_892.source ?? null)), "date": (a_C_892 == null ? null : (a_C_892.date ?? null)), "partial": false, "mgM2": (t898 == null ? null : (t898.mgM2 ?? null)), "orderedDose": false, "reason": (t899 == null ? null : (t899.reason ?? null)), "checkDose": R.or(r900, (t902 == null ? null : (t902.heavyWithoutBsa ?? null))), "bsaSources": (t903 == null ? null : (t903.bsaSources ?? null)) }));
-}
-q893 = isList894 ? out895 : out895[0];
-}
-  return (st.v[75] = R.union(q886, q893, false));
+  return (st.v[74] = R.union(q879, q886, false));
 }
 // define "Unconfirmed Records"
+export function d75(st) {
+  const x = st.v[75];
+  if (x !== undefined) return x;
+const s897 = d73(st);
+let q899 = null;
+if (!(s897 == null)) {
+const isList900 = Array.isArray(s897);
+let out901 = [];
+const r902 = Array.isArray(s897) ? s897 : [s897];
+for (let i903 = 0; i903 < r902.length; i903++) {
+const a_C_898 = r902[i903];
+if (!(R.and(R.equal((a_C_898 == null ? null : (a_C_898.status ?? null)), "unconfirmed"), R.not((a_C_898 == null ? null : (a_C_898.countsAsAdministration ?? null)))))) continue;
+out901.push(a_C_898);
+}
+q899 = isList900 ? out901 : out901[0];
+}
+  return (st.v[75] = q899);
+}
+// define "Incomplete Types"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-const s904 = d74(st);
-let q906 = null;
-if (!(s904 == null)) {
-const isList907 = Array.isArray(s904);
-let out908 = [];
-const r909 = Array.isArray(s904) ? s904 : [s904];
-for (let i910 = 0; i910 < r909.length; i910++) {
-const a_C_905 = r909[i910];
-if (!(R.and(R.equal((a_C_905 == null ? null : (a_C_905.status ?? null)), "unconfirmed"), R.not((a_C_905 == null ? null : (a_C_905.countsAsAdministration ?? null)))))) continue;
-out908.push(a_C_905);
+let r904 = p(st, "Incomplete", true);
+if (r904 == null) {
+r904 = "";
+if (r904 == null) {
+r904 = null;
 }
-q906 = isList907 ? out908 : out908[0];
 }
-  return (st.v[76] = q906);
+  return (st.v[76] = R.split(r904, ","));
 }
-// define "Incomplete Types"
+// define "Medication History Incomplete"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-let r911 = p(st, "Incomplete", true);
-if (r911 == null) {
-r911 = "";
-if (r911 == null) {
-r911 = null;
+const s905 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+let q907 = null;
+if (!(s905 == null)) {
+const isList908 = Array.isArray(s905);
+let out909 = [];
+const r910 = Array.isArray(s905) ? s905 : [s905];
+for (let i911 = 0; i911 < r910.length; i911++) {
+const a_T_906 = r910[i911];
+if (!(R.inList(a_T_906, d76(st), undefined))) continue;
+out909.push(a_T_906);
 }
+q907 = isList908 ? out909 : out909[0];
 }
-  return (st.v[77] = R.split(r911, ","));
+  return (st.v[77] = R.exists(q907));
 }
-// define "Medication History Incomplete"
+// define "Doxorubicin Events"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s912 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+const s912 = d74(st);
 let q914 = null;
 if (!(s912 == null)) {
 const isList915 = Array.isArray(s912);
 let out916 = [];
 const r917 = Array.isArray(s912) ? s912 : [s912];
 for (let i918 = 0; i918 < r917.length; i918++) {
-const a_T_913 = r917[i918];
-if (!(R.inList(a_T_913, d77(st), undefined))) continue;
-out916.push(a_T_913);
+const a_E_913 = r917[i918];
+if (!(R.equal((a_E_913 == null ? null : (a_E_913.drug ?? null)), "doxorubicin"))) continue;
+out916.push(a_E_913);
 }
 q914 = isList915 ? out916 : out916[0];
 }
-  return (st.v[78] = R.exists(q914));
+  return (st.v[78] = q914);
 }
-// define "Doxorubicin Events"
+// define "Doxorubicin Unconfirmed"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
@@ -2382,38 +2381,44 @@ const isList922 = Array.isArray(s919);
 let out923 = [];
 const r924 = Array.isArray(s919) ? s919 : [s919];
 for (let i925 = 0; i925 < r924.length; i925++) {
-const a_E_920 = r924[i925];
-if (!(R.equal((a_E_920 == null ? null : (a_E_920.drug ?? null)), "doxorubicin"))) continue;
-out923.push(a_E_920);
+const a_C_920 = r924[i925];
+if (!(R.equal((a_C_920 == null ? null : (a_C_920.drug ?? null)), "doxorubicin"))) continue;
+out923.push(a_C_920);
 }
 q921 = isList922 ? out923 : out923[0];
 }
   return (st.v[79] = q921);
 }
-// define "Doxorubicin Unconfirmed"
+// define "Cumulative Doxorubicin Sum"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
-const s926 = d76(st);
-let q928 = null;
-if (!(s926 == null)) {
-const isList929 = Array.isArray(s926);
-let out930 = [];
-const r931 = Array.isArray(s926) ? s926 : [s926];
-for (let i932 = 0; i932 < r931.length; i932++) {
-const a_C_927 = r931[i932];
-if (!(R.equal((a_C_927 == null ? null : (a_C_927.drug ?? null)), "doxorubicin"))) continue;
-out930.push(a_C_927);
+const s927 = d78(st);
+let q929 = null;
+if (!(s927 == null)) {
+const isList930 = Array.isArray(s927);
+let out931 = [];
+const r932 = Array.isArray(s927) ? s927 : [s927];
+for (let i933 = 0; i933 < r932.length; i933++) {
+const a_E_928 = r932[i933];
+out931.push((a_E_928 == null ? null : (a_E_928.mgM2 ?? null)));
 }
-q928 = isList929 ? out930 : out930[0];
+q929 = isList930 ? out931 : out931[0];
 }
-  return (st.v[80] = q928);
+let r926 = R.sum(q929);
+if (r926 == null) {
+r926 = 0;
+if (r926 == null) {
+r926 = null;
 }
-// define "Cumulative Doxorubicin Sum"
+}
+  return (st.v[80] = r926);
+}
+// define "Other Anthracyclines"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-const s934 = d79(st);
+const s934 = d37(st);
 let q936 = null;
 if (!(s934 == null)) {
 const isList937 = Array.isArray(s934);
@@ -2421,24 +2426,19 @@ let out938 = [];
 const r939 = Array.isArray(s934) ? s934 : [s934];
 for (let i940 = 0; i940 < r939.length; i940++) {
 const a_E_935 = r939[i940];
-out938.push((a_E_935 == null ? null : (a_E_935.mgM2 ?? null)));
+if (!(R.not(R.equal((a_E_935 == null ? null : (a_E_935.drug ?? null)), "doxorubicin")))) continue;
+out938.push((a_E_935 == null ? null : (a_E_935.drug ?? null)));
 }
+out938 = R.distinctList(out938);
 q936 = isList937 ? out938 : out938[0];
 }
-let r933 = R.sum(q936);
-if (r933 == null) {
-r933 = 0;
-if (r933 == null) {
-r933 = null;
+  return (st.v[81] = R.distinct(q936));
 }
-}
-  return (st.v[81] = r933);
-}
-// define "Other Anthracyclines"
+// define "Cumulative Doxorubicin Known"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
-const s941 = d37(st);
+const s941 = d78(st);
 let q943 = null;
 if (!(s941 == null)) {
 const isList944 = Array.isArray(s941);
@@ -2446,77 +2446,70 @@ let out945 = [];
 const r946 = Array.isArray(s941) ? s941 : [s941];
 for (let i947 = 0; i947 < r946.length; i947++) {
 const a_E_942 = r946[i947];
-if (!(R.not(R.equal((a_E_942 == null ? null : (a_E_942.drug ?? null)), "doxorubicin")))) continue;
-out945.push((a_E_942 == null ? null : (a_E_942.drug ?? null)));
+if (!(((a_E_942 == null ? null : (a_E_942.mgM2 ?? null)) == null))) continue;
+out945.push(a_E_942);
 }
-out945 = R.distinctList(out945);
 q943 = isList944 ? out945 : out945[0];
 }
-  return (st.v[82] = R.distinct(q943));
+  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q943))), R.not(R.exists(d81(st)))), R.not(d77(st))));
 }
-// define "Cumulative Doxorubicin Known"
+// define "Cumulative Doxorubicin At Least"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
-const s948 = d79(st);
-let q950 = null;
-if (!(s948 == null)) {
-const isList951 = Array.isArray(s948);
-let out952 = [];
-const r953 = Array.isArray(s948) ? s948 : [s948];
-for (let i954 = 0; i954 < r953.length; i954++) {
-const a_E_949 = r953[i954];
-if (!(((a_E_949 == null ? null : (a_E_949.mgM2 ?? null)) == null))) continue;
-out952.push(a_E_949);
+
+  return (st.v[83] = R.not(d82(st)));
 }
-q950 = isList951 ? out952 : out952[0];
-}
-  return (st.v[83] = R.and(R.and(R.and(R.not(R.exists(d80(st))), R.not(R.exists(q950))), R.not(R.exists(d82(st)))), R.not(d78(st))));
-}
-// define "Cumulative Doxorubicin At Least"
+// define "Cumulative Doxorubicin Possible"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
-
-  return (st.v[84] = R.not(d83(st)));
+const s949 = d79(st);
+let q951 = null;
+if (!(s949 == null)) {
+const isList952 = Array.isArray(s949);
+let out953 = [];
+const r954 = Array.isArray(s949) ? s949 : [s949];
+for (let i955 = 0; i955 < r954.length; i955++) {
+const a_C_950 = r954[i955];
+const t956 = (a_C_950 == null ? null : (a_C_950.converted ?? null));
+out953.push((t956 == null ? null : (t956.mgM2 ?? null)));
 }
-// define "Cumulative Doxorubicin Possible"
+q951 = isList952 ? out953 : out953[0];
+}
+let r948 = R.sum(q951);
+if (r948 == null) {
+r948 = 0;
+if (r948 == null) {
+r948 = null;
+}
+}
+  return (st.v[84] = R.add(d80(st), r948));
+}
+// define "Cumulative Doxorubicin Unconfirmed Count"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
-const s956 = d80(st);
-let q958 = null;
-if (!(s956 == null)) {
-const isList959 = Array.isArray(s956);
-let out960 = [];
-const r961 = Array.isArray(s956) ? s956 : [s956];
-for (let i962 = 0; i962 < r961.length; i962++) {
-const a_C_957 = r961[i962];
-const t963 = (a_C_957 == null ? null : (a_C_957.converted ?? null));
-out960.push((t963 == null ? null : (t963.mgM2 ?? null)));
+
+  return (st.v[85] = R.count(d79(st)));
 }
-q958 = isList959 ? out960 : out960[0];
-}
-let r955 = R.sum(q958);
-if (r955 == null) {
-r955 = 0;
-if (r955 == null) {
-r955 = null;
-}
-}
-  return (st.v[85] = R.add(d81(st), r955));
-}
-// define "Cumulative Doxorubicin Unconfirmed Count"
+// define "Cumulative Doxorubicin Not Counted"
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
-
-  return (st.v[86] = R.count(d80(st)));
+const s957 = d78(st);
+let q959 = null;
+if (!(s957 == null)) {
+const isList960 = Array.isArray(s957);
+let out961 = [];
+const r962 = Array.isArray(s957) ? s957 : [s957];
+for (let i963 = 0; i963 < r962.length; i963++) {
+const a_E_958 = r962[i963];
+if (!(((a_E_958 == null ? null : (a_E_958.mgM2 ?? null)) == null))) continue;
+out961.push(({ "source": (a_E_958 == null ? null : (a_E_958.source ?? null)), "date": (a_E_958 == null ? null : (a_E_958.date ?? null)), "reason": (a_E_958 == null ? null : (a_E_958.reason ?? null)) }));
 }
-// define "Cumulative Doxorubicin Not Counted"
-export function d87(st) {
-  const x = st.v[87];
-  if (x !== undefined) return x;
+q959 = isList960 ? out961 : out961[0];
+}
 const s964 = d79(st);
 let q966 = null;
 if (!(s964 == null)) {
@@ -2524,38 +2517,45 @@ const isList967 = Array.isArray(s964);
 let out968 = [];
 const r969 = Array.isArray(s964) ? s964 : [s964];
 for (let i970 = 0; i970 < r969.length; i970++) {
-const a_E_965 = r969[i970];
-if (!(((a_E_965 == null ? null : (a_E_965.mgM2 ?? null)) == null))) continue;
-out968.push(({ "source": (a_E_965 == null ? null : (a_E_965.source ?? null)), "date": (a_E_965 == null ? null : (a_E_965.date ?? null)), "reason": (a_E_965 == null ? null : (a_E_965.reason ?? null)) }));
+const a_C_965 = r969[i970];
+out968.push(({ "source": (a_C_965 == null ? null : (a_C_965.source ?? null)), "date": (a_C_965 == null ? null : (a_C_965.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_965 == null ? null : (a_C_965.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
 }
 q966 = isList967 ? out968 : out968[0];
 }
-const s971 = d80(st);
+  return (st.v[86] = R.union(q959, q966, false));
+}
+// define "Other Anthracycline Sums"
+export function d87(st) {
+  const x = st.v[87];
+  if (x !== undefined) return x;
+const s971 = d81(st);
 let q973 = null;
 if (!(s971 == null)) {
 const isList974 = Array.isArray(s971);
 let out975 = [];
 const r976 = Array.isArray(s971) ? s971 : [s971];
 for (let i977 = 0; i977 < r976.length; i977++) {
-const a_C_972 = r976[i977];
-out975.push(({ "source": (a_C_972 == null ? null : (a_C_972.source ?? null)), "date": (a_C_972 == null ? null : (a_C_972.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_972 == null ? null : (a_C_972.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+const a_K_972 = r976[i977];
+const s979 = d74(st);
+let q981 = null;
+if (!(s979 == null)) {
+const isList982 = Array.isArray(s979);
+let out983 = [];
+const r984 = Array.isArray(s979) ? s979 : [s979];
+for (let i985 = 0; i985 < r984.length; i985++) {
+const a_E_980 = r984[i985];
+if (!(R.equal((a_E_980 == null ? null : (a_E_980.drug ?? null)), a_K_972))) continue;
+out983.push((a_E_980 == null ? null : (a_E_980.mgM2 ?? null)));
 }
-q973 = isList974 ? out975 : out975[0];
+q981 = isList982 ? out983 : out983[0];
 }
-  return (st.v[87] = R.union(q966, q973, false));
+let r978 = R.sum(q981);
+if (r978 == null) {
+r978 = 0;
+if (r978 == null) {
+r978 = null;
 }
-// define "Other Anthracycline Sums"
-export function d88(st) {
-  const x = st.v[88];
-  if (x !== undefined) return x;
-const s978 = d82(st);
-let q980 = null;
-if (!(s978 == null)) {
-const isList981 = Array.isArray(s978);
-let out982 = [];
-const r983 = Array.isArray(s978) ? s978 : [s978];
-for (let i984 = 0; i984 < r983.length; i984++) {
-const a_K_979 = r983[i984];
+}
 const s986 = d75(st);
 let q988 = null;
 if (!(s986 == null)) {
@@ -2563,33 +2563,26 @@ const isList989 = Array.isArray(s986);
 let out990 = [];
 const r991 = Array.isArray(s986) ? s986 : [s986];
 for (let i992 = 0; i992 < r991.length; i992++) {
-const a_E_987 = r991[i992];
-if (!(R.equal((a_E_987 == null ? null : (a_E_987.drug ?? null)), a_K_979))) continue;
-out990.push((a_E_987 == null ? null : (a_E_987.mgM2 ?? null)));
+const a_C_987 = r991[i992];
+if (!(R.equal((a_C_987 == null ? null : (a_C_987.drug ?? null)), a_K_972))) continue;
+out990.push(a_C_987);
 }
 q988 = isList989 ? out990 : out990[0];
 }
-let r985 = R.sum(q988);
-if (r985 == null) {
-r985 = 0;
-if (r985 == null) {
-r985 = null;
-}
-}
-const s993 = d76(st);
+const s993 = d74(st);
 let q995 = null;
 if (!(s993 == null)) {
 const isList996 = Array.isArray(s993);
 let out997 = [];
 const r998 = Array.isArray(s993) ? s993 : [s993];
 for (let i999 = 0; i999 < r998.length; i999++) {
-const a_C_994 = r998[i999];
-if (!(R.equal((a_C_994 == null ? null : (a_C_994.drug ?? null)), a_K_979))) continue;
-out997.push(a_C_994);
+const a_E_994 = r998[i999];
+if (!(R.and(R.equal((a_E_994 == null ? null : (a_E_994.drug ?? null)), a_K_972), ((a_E_994 == null ? null : (a_E_994.mgM2 ?? null)) == null)))) continue;
+out997.push(a_E_994);
 }
 q995 = isList996 ? out997 : out997[0];
 }
-const s1000 = d75(st);
+const s1000 = d74(st);
 let q1002 = null;
 if (!(s1000 == null)) {
 const isList1003 = Array.isArray(s1000);
@@ -2597,12 +2590,12 @@ let out1004 = [];
 const r1005 = Array.isArray(s1000) ? s1000 : [s1000];
 for (let i1006 = 0; i1006 < r1005.length; i1006++) {
 const a_E_1001 = r1005[i1006];
-if (!(R.and(R.equal((a_E_1001 == null ? null : (a_E_1001.drug ?? null)), a_K_979), ((a_E_1001 == null ? null : (a_E_1001.mgM2 ?? null)) == null)))) continue;
+if (!(R.equal((a_E_1001 == null ? null : (a_E_1001.drug ?? null)), a_K_972))) continue;
 out1004.push(a_E_1001);
 }
 q1002 = isList1003 ? out1004 : out1004[0];
 }
-const s1007 = d75(st);
+const s1007 = d37(st);
 let q1009 = null;
 if (!(s1007 == null)) {
 const isList1010 = Array.isArray(s1007);
@@ -2610,37 +2603,37 @@ let out1011 = [];
 const r1012 = Array.isArray(s1007) ? s1007 : [s1007];
 for (let i1013 = 0; i1013 < r1012.length; i1013++) {
 const a_E_1008 = r1012[i1013];
-if (!(R.equal((a_E_1008 == null ? null : (a_E_1008.drug ?? null)), a_K_979))) continue;
-out1011.push(a_E_1008);
+if (!(R.equal((a_E_1008 == null ? null : (a_E_1008.drug ?? null)), a_K_972))) continue;
+out1011.push((a_E_1008 == null ? null : (a_E_1008.source ?? null)));
 }
+out1011 = R.distinctList(out1011);
 q1009 = isList1010 ? out1011 : out1011[0];
 }
-const s1014 = d37(st);
+out975.push(({ "drug": a_K_972, "mgM2": r978, "atLeast": R.or(R.or(R.or(R.exists(q988), R.exists(q995)), R.not(R.exists(q1002))), d77(st)), "sources": q1009 }));
+}
+out975 = R.distinctList(out975);
+q973 = isList974 ? out975 : out975[0];
+}
+  return (st.v[87] = q973);
+}
+// define "Cumulative Doxorubicin"
+export function d88(st) {
+  const x = st.v[88];
+  if (x !== undefined) return x;
+const s1014 = d73(st);
 let q1016 = null;
 if (!(s1014 == null)) {
 const isList1017 = Array.isArray(s1014);
 let out1018 = [];
 const r1019 = Array.isArray(s1014) ? s1014 : [s1014];
 for (let i1020 = 0; i1020 < r1019.length; i1020++) {
-const a_E_1015 = r1019[i1020];
-if (!(R.equal((a_E_1015 == null ? null : (a_E_1015.drug ?? null)), a_K_979))) continue;
-out1018.push((a_E_1015 == null ? null : (a_E_1015.source ?? null)));
+const a_C_1015 = r1019[i1020];
+if (!(R.and(R.equal((a_C_1015 == null ? null : (a_C_1015.drug ?? null)), "doxorubicin"), R.equal((a_C_1015 == null ? null : (a_C_1015.status ?? null)), "pending")))) continue;
+out1018.push(({ "source": (a_C_1015 == null ? null : (a_C_1015.source ?? null)), "date": (a_C_1015 == null ? null : (a_C_1015.date ?? null)) }));
 }
-out1018 = R.distinctList(out1018);
 q1016 = isList1017 ? out1018 : out1018[0];
 }
-out982.push(({ "drug": a_K_979, "mgM2": r985, "atLeast": R.or(R.or(R.or(R.exists(q995), R.exists(q1002)), R.not(R.exists(q1009))), d78(st)), "sources": q1016 }));
-}
-out982 = R.distinctList(out982);
-q980 = isList981 ? out982 : out982[0];
-}
-  return (st.v[88] = q980);
-}
-// define "Cumulative Doxorubicin"
-export function d89(st) {
-  const x = st.v[89];
-  if (x !== undefined) return x;
-const s1021 = d74(st);
+const s1021 = d73(st);
 let q1023 = null;
 if (!(s1021 == null)) {
 const isList1024 = Array.isArray(s1021);
@@ -2648,191 +2641,178 @@ let out1025 = [];
 const r1026 = Array.isArray(s1021) ? s1021 : [s1021];
 for (let i1027 = 0; i1027 < r1026.length; i1027++) {
 const a_C_1022 = r1026[i1027];
-if (!(R.and(R.equal((a_C_1022 == null ? null : (a_C_1022.drug ?? null)), "doxorubicin"), R.equal((a_C_1022 == null ? null : (a_C_1022.status ?? null)), "pending")))) continue;
-out1025.push(({ "source": (a_C_1022 == null ? null : (a_C_1022.source ?? null)), "date": (a_C_1022 == null ? null : (a_C_1022.date ?? null)) }));
+if (!(R.equal((a_C_1022 == null ? null : (a_C_1022.drug ?? null)), "doxorubicin"))) continue;
+out1025.push(({ "source": (a_C_1022 == null ? null : (a_C_1022.source ?? null)), "date": (a_C_1022 == null ? null : (a_C_1022.date ?? null)), "status": (a_C_1022 == null ? null : (a_C_1022.status ?? null)) }));
 }
 q1023 = isList1024 ? out1025 : out1025[0];
 }
-const s1028 = d74(st);
+  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1016, "records": q1023 }));
+}
+// define "Dx Has STS Condition"
+export function d89(st) {
+  const x = st.v[89];
+  if (x !== undefined) return x;
+
+  return (st.v[89] = M_StsDiagnosis.d16(st.L_Dx));
+}
+// define "Dx Is Confirmed"
+export function d90(st) {
+  const x = st.v[90];
+  if (x !== undefined) return x;
+
+  return (st.v[90] = M_StsDiagnosis.d17(st.L_Dx));
+}
+// define "Dx Histology"
+export function d91(st) {
+  const x = st.v[91];
+  if (x !== undefined) return x;
+
+  return (st.v[91] = M_StsDiagnosis.d35(st.L_Dx));
+}
+// define "Dx Extent"
+export function d92(st) {
+  const x = st.v[92];
+  if (x !== undefined) return x;
+
+  return (st.v[92] = M_StsDiagnosis.d44(st.L_Dx));
+}
+// define "Dx Site"
+export function d93(st) {
+  const x = st.v[93];
+  if (x !== undefined) return x;
+
+  return (st.v[93] = M_StsDiagnosis.d37(st.L_Dx));
+}
+// define "Dx Grade"
+export function d94(st) {
+  const x = st.v[94];
+  if (x !== undefined) return x;
+
+  return (st.v[94] = M_StsDiagnosis.d47(st.L_Dx));
+}
+// define "Dx Surgery"
+export function d95(st) {
+  const x = st.v[95];
+  if (x !== undefined) return x;
+
+  return (st.v[95] = M_StsDiagnosis.d51(st.L_Dx));
+}
+// define "Dx Radiotherapy"
+export function d96(st) {
+  const x = st.v[96];
+  if (x !== undefined) return x;
+
+  return (st.v[96] = M_StsDiagnosis.d53(st.L_Dx));
+}
+// define "Dx Age"
+export function d97(st) {
+  const x = st.v[97];
+  if (x !== undefined) return x;
+
+  return (st.v[97] = M_StsDiagnosis.d45(st.L_Dx));
+}
+// define "Dx Metastatic Evidence"
+export function d98(st) {
+  const x = st.v[98];
+  if (x !== undefined) return x;
+
+  return (st.v[98] = M_StsDiagnosis.d42(st.L_Dx));
+}
+// define "Dx Attributed Extent Evidence"
+export function d99(st) {
+  const x = st.v[99];
+  if (x !== undefined) return x;
+
+  return (st.v[99] = M_StsDiagnosis.d39(st.L_Dx));
+}
+// define "Dx Stage Observations"
+export function d100(st) {
+  const x = st.v[100];
+  if (x !== undefined) return x;
+
+  return (st.v[100] = M_StsDiagnosis.d58(st.L_Dx));
+}
+// define "Dx Confirmed STS Conditions"
+export function d101(st) {
+  const x = st.v[101];
+  if (x !== undefined) return x;
+
+  return (st.v[101] = M_StsDiagnosis.d56(st.L_Dx));
+}
+// define "Dx Used Analyses"
+export function d102(st) {
+  const x = st.v[102];
+  if (x !== undefined) return x;
+
+  return (st.v[102] = M_StsDiagnosis.d20(st.L_Dx));
+}
+// define "Dx STS Condition List"
+export function d103(st) {
+  const x = st.v[103];
+  if (x !== undefined) return x;
+
+  return (st.v[103] = M_StsDiagnosis.d25(st.L_Dx));
+}
+// define "Dx Ignored Evidence"
+export function d104(st) {
+  const x = st.v[104];
+  if (x !== undefined) return x;
+
+  return (st.v[104] = M_StsDiagnosis.d41(st.L_Dx));
+}
+// define "Dx Second Primary List"
+export function d105(st) {
+  const x = st.v[105];
+  if (x !== undefined) return x;
+
+  return (st.v[105] = M_StsDiagnosis.d24(st.L_Dx));
+}
+// define "Dx Disease Status"
+export function d106(st) {
+  const x = st.v[106];
+  if (x !== undefined) return x;
+
+  return (st.v[106] = M_StsDiagnosis.d54(st.L_Dx));
+}
+// function "DayNumber"(d)
+export function f0(st, o0) {
+let c1035;
+if ((R.component(o0, "day") == null)) {
+c1035 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
+} else {
+const s1028 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
 let q1030 = null;
 if (!(s1028 == null)) {
 const isList1031 = Array.isArray(s1028);
 let out1032 = [];
 const r1033 = Array.isArray(s1028) ? s1028 : [s1028];
 for (let i1034 = 0; i1034 < r1033.length; i1034++) {
-const a_C_1029 = r1033[i1034];
-if (!(R.equal((a_C_1029 == null ? null : (a_C_1029.drug ?? null)), "doxorubicin"))) continue;
-out1032.push(({ "source": (a_C_1029 == null ? null : (a_C_1029.source ?? null)), "date": (a_C_1029 == null ? null : (a_C_1029.date ?? null)), "status": (a_C_1029 == null ? null : (a_C_1029.status ?? null)) }));
+const a_T_1029 = r1033[i1034];
+out1032.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 365), R.truncatedDivide((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 4)), R.truncatedDivide((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 100)), R.truncatedDivide((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1029 == null ? null : (a_T_1029.m ?? null)), 2) ? R.subtract((a_T_1029 == null ? null : (a_T_1029.m ?? null)), 3) : R.add((a_T_1029 == null ? null : (a_T_1029.m ?? null)), 9))), 2), 5)), (a_T_1029 == null ? null : (a_T_1029.dd ?? null))), 693902));
 }
 q1030 = isList1031 ? out1032 : out1032[0];
 }
-  return (st.v[89] = ({ "known": d83(st), "mgM2": d81(st), "possible": d85(st), "unconfirmedCount": d86(st), "historyIncomplete": d78(st), "reachedWarn": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d81(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d88(st), "events": d79(st), "notCounted": d87(st), "pending": q1023, "records": q1030 }));
+c1035 = q1030;
 }
-// define "Dx Has STS Condition"
-export function d90(st) {
-  const x = st.v[90];
-  if (x !== undefined) return x;
-
-  return (st.v[90] = M_StsDiagnosis.d16(st.L_Dx));
-}
-// define "Dx Is Confirmed"
-export function d91(st) {
-  const x = st.v[91];
-  if (x !== undefined) return x;
-
-  return (st.v[91] = M_StsDiagnosis.d17(st.L_Dx));
-}
-// define "Dx Histology"
-export function d92(st) {
-  const x = st.v[92];
-  if (x !== undefined) return x;
-
-  return (st.v[92] = M_StsDiagnosis.d35(st.L_Dx));
-}
-// define "Dx Extent"
-export function d93(st) {
-  const x = st.v[93];
-  if (x !== undefined) return x;
-
-  return (st.v[93] = M_StsDiagnosis.d44(st.L_Dx));
-}
-// define "Dx Site"
-export function d94(st) {
-  const x = st.v[94];
-  if (x !== undefined) return x;
-
-  return (st.v[94] = M_StsDiagnosis.d37(st.L_Dx));
-}
-// define "Dx Grade"
-export function d95(st) {
-  const x = st.v[95];
-  if (x !== undefined) return x;
-
-  return (st.v[95] = M_StsDiagnosis.d47(st.L_Dx));
-}
-// define "Dx Surgery"
-export function d96(st) {
-  const x = st.v[96];
-  if (x !== undefined) return x;
-
-  return (st.v[96] = M_StsDiagnosis.d51(st.L_Dx));
-}
-// define "Dx Radiotherapy"
-export function d97(st) {
-  const x = st.v[97];
-  if (x !== undefined) return x;
-
-  return (st.v[97] = M_StsDiagnosis.d53(st.L_Dx));
-}
-// define "Dx Age"
-export function d98(st) {
-  const x = st.v[98];
-  if (x !== undefined) return x;
-
-  return (st.v[98] = M_StsDiagnosis.d45(st.L_Dx));
-}
-// define "Dx Metastatic Evidence"
-export function d99(st) {
-  const x = st.v[99];
-  if (x !== undefined) return x;
-
-  return (st.v[99] = M_StsDiagnosis.d42(st.L_Dx));
-}
-// define "Dx Attributed Extent Evidence"
-export function d100(st) {
-  const x = st.v[100];
-  if (x !== undefined) return x;
-
-  return (st.v[100] = M_StsDiagnosis.d39(st.L_Dx));
-}
-// define "Dx Stage Observations"
-export function d101(st) {
-  const x = st.v[101];
-  if (x !== undefined) return x;
-
-  return (st.v[101] = M_StsDiagnosis.d58(st.L_Dx));
-}
-// define "Dx Confirmed STS Conditions"
-export function d102(st) {
-  const x = st.v[102];
-  if (x !== undefined) return x;
-
-  return (st.v[102] = M_StsDiagnosis.d56(st.L_Dx));
-}
-// define "Dx Used Analyses"
-export function d103(st) {
-  const x = st.v[103];
-  if (x !== undefined) return x;
-
-  return (st.v[103] = M_StsDiagnosis.d20(st.L_Dx));
-}
-// define "Dx STS Condition List"
-export function d104(st) {
-  const x = st.v[104];
-  if (x !== undefined) return x;
-
-  return (st.v[104] = M_StsDiagnosis.d25(st.L_Dx));
-}
-// define "Dx Ignored Evidence"
-export function d105(st) {
-  const x = st.v[105];
-  if (x !== undefined) return x;
-
-  return (st.v[105] = M_StsDiagnosis.d41(st.L_Dx));
-}
-// define "Dx Second Primary List"
-export function d106(st) {
-  const x = st.v[106];
-  if (x !== undefined) return x;
-
-  return (st.v[106] = M_StsDiagnosis.d24(st.L_Dx));
-}
-// define "Dx Disease Status"
-export function d107(st) {
-  const x = st.v[107];
-  if (x !== undefined) return x;
-
-  return (st.v[107] = M_StsDiagnosis.d54(st.L_Dx));
-}
-// function "DayNumber"(d)
-export function f0(st, o0) {
-let c1042;
-if ((R.component(o0, "day") == null)) {
-c1042 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
-} else {
-const s1035 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-let q1037 = null;
-if (!(s1035 == null)) {
-const isList1038 = Array.isArray(s1035);
-let out1039 = [];
-const r1040 = Array.isArray(s1035) ? s1035 : [s1035];
-for (let i1041 = 0; i1041 < r1040.length; i1041++) {
-const a_T_1036 = r1040[i1041];
-out1039.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 365), R.truncatedDivide((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 4)), R.truncatedDivide((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 100)), R.truncatedDivide((a_T_1036 == null ? null : (a_T_1036.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1036 == null ? null : (a_T_1036.m ?? null)), 2) ? R.subtract((a_T_1036 == null ? null : (a_T_1036.m ?? null)), 3) : R.add((a_T_1036 == null ? null : (a_T_1036.m ?? null)), 9))), 2), 5)), (a_T_1036 == null ? null : (a_T_1036.dd ?? null))), 693902));
-}
-q1037 = isList1038 ? out1039 : out1039[0];
-}
-c1042 = q1037;
-}
-  return c1042;
+  return c1035;
 }
 // function "IsDraft"(id)
 export function f1(st, o0) {
-let r1044 = p(st, "DraftOrderIds", false);
-if (r1044 == null) {
-r1044 = [];
-if (r1044 == null) {
-r1044 = null;
+let r1037 = p(st, "DraftOrderIds", false);
+if (r1037 == null) {
+r1037 = [];
+if (r1037 == null) {
+r1037 = null;
 }
 }
-let r1043 = R.inList(o0, r1044, undefined);
-if (r1043 == null) {
-r1043 = false;
-if (r1043 == null) {
-r1043 = null;
+let r1036 = R.inList(o0, r1037, undefined);
+if (r1036 == null) {
+r1036 = false;
+if (r1036 == null) {
+r1036 = null;
 }
 }
-  return r1043;
+  return r1036;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 export function f2(st, o0, o1, o2) {
@@ -2841,12 +2821,27 @@ export function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 export function f3(st, o0, o1, o2) {
-let c1060;
+let c1053;
 if ((o0 == null)) {
-c1060 = R.as(null, K7, false);
+c1053 = R.as(null, K7, false);
 } else {
-let c1059;
+let c1052;
 if (R.startsWith(o0, "#")) {
+const s1038 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1040 = null;
+if (!(s1038 == null)) {
+const isList1041 = Array.isArray(s1038);
+let out1042 = [];
+const r1043 = Array.isArray(s1038) ? s1038 : [s1038];
+for (let i1044 = 0; i1044 < r1043.length; i1044++) {
+const a_M_1039 = r1043[i1044];
+if (!(R.equal(R.primitiveValue(a_M_1039, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1042.push(a_M_1039);
+}
+q1040 = isList1041 ? out1042 : out1042[0];
+}
+c1052 = R.fhirProp(R.first(q1040), Q15);
+} else {
 const s1045 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
 let q1047 = null;
 if (!(s1045 == null)) {
@@ -2855,75 +2850,60 @@ let out1049 = [];
 const r1050 = Array.isArray(s1045) ? s1045 : [s1045];
 for (let i1051 = 0; i1051 < r1050.length; i1051++) {
 const a_M_1046 = r1050[i1051];
-if (!(R.equal(R.primitiveValue(a_M_1046, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1046, P14))))) continue;
 out1049.push(a_M_1046);
 }
 q1047 = isList1048 ? out1049 : out1049[0];
 }
-c1059 = R.fhirProp(R.first(q1047), Q15);
-} else {
-const s1052 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1054 = null;
-if (!(s1052 == null)) {
-const isList1055 = Array.isArray(s1052);
-let out1056 = [];
-const r1057 = Array.isArray(s1052) ? s1052 : [s1052];
-for (let i1058 = 0; i1058 < r1057.length; i1058++) {
-const a_M_1053 = r1057[i1058];
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1053, P14))))) continue;
-out1056.push(a_M_1053);
+c1052 = R.fhirProp(R.first(q1047), Q15);
 }
-q1054 = isList1055 ? out1056 : out1056[0];
+c1053 = c1052;
 }
-c1059 = R.fhirProp(R.first(q1054), Q15);
-}
-c1060 = c1059;
-}
-  return c1060;
+  return c1053;
 }
 // function "MedicationConcept"(M)
 export function f4(st, o0) {
-let r1061 = R.as(R.fhirProp(o0, Q16), K7, false);
-if (r1061 == null) {
-r1061 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
-if (r1061 == null) {
-r1061 = null;
+let r1054 = R.as(R.fhirProp(o0, Q16), K7, false);
+if (r1054 == null) {
+r1054 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
+if (r1054 == null) {
+r1054 = null;
 }
 }
-  return r1061;
+  return r1054;
 }
 // function "MedicationConcept"(M)
 export function f5(st, o0) {
-let r1062 = R.as(R.fhirProp(o0, Q17), K7, false);
-if (r1062 == null) {
-r1062 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
-if (r1062 == null) {
-r1062 = null;
+let r1055 = R.as(R.fhirProp(o0, Q17), K7, false);
+if (r1055 == null) {
+r1055 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+if (r1055 == null) {
+r1055 = null;
 }
 }
-  return r1062;
+  return r1055;
 }
 // function "MedicationConcept"(M)
 export function f6(st, o0) {
-let r1063 = R.as(R.fhirProp(o0, Q18), K7, false);
-if (r1063 == null) {
-r1063 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q18), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
-if (r1063 == null) {
-r1063 = null;
+let r1056 = R.as(R.fhirProp(o0, Q18), K7, false);
+if (r1056 == null) {
+r1056 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q18), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+if (r1056 == null) {
+r1056 = null;
 }
 }
-  return r1063;
+  return r1056;
 }
 // function "HasWord"(text, word)
 export function f7(st, o0, o1) {
-let r1064 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
-if (r1064 == null) {
-r1064 = false;
-if (r1064 == null) {
-r1064 = null;
+let r1057 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1057 == null) {
+r1057 = false;
+if (r1057 == null) {
+r1057 = null;
 }
 }
-  return r1064;
+  return r1057;
 }
 // function "DrugByCode"(concept)
 export function f8(st, o0) {
@@ -2932,219 +2912,219 @@ export function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 export function f9(st, o0) {
-const s1065 = M_StsCodes.d92(st.L_Codes);
+const s1058 = M_StsCodes.d92(st.L_Codes);
+let q1060 = null;
+if (!(s1058 == null)) {
+const isList1061 = Array.isArray(s1058);
+let out1062 = [];
+const r1063 = Array.isArray(s1058) ? s1058 : [s1058];
+for (let i1064 = 0; i1064 < r1063.length; i1064++) {
+const a_D_1059 = r1063[i1064];
+const s1065 = o0;
 let q1067 = null;
 if (!(s1065 == null)) {
 const isList1068 = Array.isArray(s1065);
 let out1069 = [];
 const r1070 = Array.isArray(s1065) ? s1065 : [s1065];
 for (let i1071 = 0; i1071 < r1070.length; i1071++) {
-const a_D_1066 = r1070[i1071];
-const s1072 = o0;
-let q1074 = null;
-if (!(s1072 == null)) {
-const isList1075 = Array.isArray(s1072);
-let out1076 = [];
-const r1077 = Array.isArray(s1072) ? s1072 : [s1072];
-for (let i1078 = 0; i1078 < r1077.length; i1078++) {
-const a_C_1073 = r1077[i1078];
-if (!(R.inList(a_C_1073, (a_D_1066 == null ? null : (a_D_1066.rxnorm ?? null)), undefined))) continue;
-out1076.push(a_C_1073);
-}
-q1074 = isList1075 ? out1076 : out1076[0];
-}
-if (!(R.exists(q1074))) continue;
-out1069.push(a_D_1066);
+const a_C_1066 = r1070[i1071];
+if (!(R.inList(a_C_1066, (a_D_1059 == null ? null : (a_D_1059.rxnorm ?? null)), undefined))) continue;
+out1069.push(a_C_1066);
 }
 q1067 = isList1068 ? out1069 : out1069[0];
 }
-  return R.first(q1067);
+if (!(R.exists(q1067))) continue;
+out1062.push(a_D_1059);
+}
+q1060 = isList1061 ? out1062 : out1062[0];
+}
+  return R.first(q1060);
 }
 // function "HasLowerWord"(text, word)
 export function f10(st, o0, o1) {
-let r1079 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
-if (r1079 == null) {
-r1079 = false;
-if (r1079 == null) {
-r1079 = null;
+let r1072 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1072 == null) {
+r1072 = false;
+if (r1072 == null) {
+r1072 = null;
 }
 }
-  return r1079;
+  return r1072;
 }
 // function "DrugByName"(concept)
 export function f11(st, o0) {
-const s1080 = M_StsCommon.f43(st.L_Common, o0);
+const s1073 = M_StsCommon.f43(st.L_Common, o0);
+let q1075 = null;
+if (!(s1073 == null)) {
+const isList1076 = Array.isArray(s1073);
+let out1077 = [];
+const r1078 = Array.isArray(s1073) ? s1073 : [s1073];
+for (let i1079 = 0; i1079 < r1078.length; i1079++) {
+const a_T_1074 = r1078[i1079];
+out1077.push(R.lowerCase(a_T_1074));
+}
+q1075 = isList1076 ? out1077 : out1077[0];
+}
+  return f12(st, q1075);
+}
+// function "DrugByTexts"(texts)
+export function f12(st, o0) {
+const s1080 = d3(st);
 let q1082 = null;
 if (!(s1080 == null)) {
 const isList1083 = Array.isArray(s1080);
 let out1084 = [];
 const r1085 = Array.isArray(s1080) ? s1080 : [s1080];
 for (let i1086 = 0; i1086 < r1085.length; i1086++) {
-const a_T_1081 = r1085[i1086];
-out1084.push(R.lowerCase(a_T_1081));
-}
-q1082 = isList1083 ? out1084 : out1084[0];
-}
-  return f12(st, q1082);
-}
-// function "DrugByTexts"(texts)
-export function f12(st, o0) {
-const s1087 = d3(st);
+const a_D_1081 = r1085[i1086];
+const s1087 = o0;
 let q1089 = null;
 if (!(s1087 == null)) {
 const isList1090 = Array.isArray(s1087);
 let out1091 = [];
 const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
 for (let i1093 = 0; i1093 < r1092.length; i1093++) {
-const a_D_1088 = r1092[i1093];
-const s1094 = o0;
-let q1096 = null;
-if (!(s1094 == null)) {
-const isList1097 = Array.isArray(s1094);
-let out1098 = [];
-const r1099 = Array.isArray(s1094) ? s1094 : [s1094];
-for (let i1100 = 0; i1100 < r1099.length; i1100++) {
-const a_T_1095 = r1099[i1100];
-let c1102;
-if ((a_D_1088 == null ? null : (a_D_1088.hasLiterals ?? null))) {
-let r1101 = R.matches(a_T_1095, (a_D_1088 == null ? null : (a_D_1088.literalPattern ?? null)));
-if (r1101 == null) {
-r1101 = false;
-if (r1101 == null) {
-r1101 = null;
+const a_T_1088 = r1092[i1093];
+let c1095;
+if ((a_D_1081 == null ? null : (a_D_1081.hasLiterals ?? null))) {
+let r1094 = R.matches(a_T_1088, (a_D_1081 == null ? null : (a_D_1081.literalPattern ?? null)));
+if (r1094 == null) {
+r1094 = false;
+if (r1094 == null) {
+r1094 = null;
 }
 }
-c1102 = r1101;
+c1095 = r1094;
 } else {
-c1102 = false;
+c1095 = false;
 }
-const s1103 = (a_D_1088 == null ? null : (a_D_1088.others ?? null));
-let q1105 = null;
-if (!(s1103 == null)) {
-const isList1106 = Array.isArray(s1103);
-let out1107 = [];
-const r1108 = Array.isArray(s1103) ? s1103 : [s1103];
-for (let i1109 = 0; i1109 < r1108.length; i1109++) {
-const a_W_1104 = r1108[i1109];
-if (!(f10(st, a_T_1095, a_W_1104))) continue;
-out1107.push(a_W_1104);
+const s1096 = (a_D_1081 == null ? null : (a_D_1081.others ?? null));
+let q1098 = null;
+if (!(s1096 == null)) {
+const isList1099 = Array.isArray(s1096);
+let out1100 = [];
+const r1101 = Array.isArray(s1096) ? s1096 : [s1096];
+for (let i1102 = 0; i1102 < r1101.length; i1102++) {
+const a_W_1097 = r1101[i1102];
+if (!(f10(st, a_T_1088, a_W_1097))) continue;
+out1100.push(a_W_1097);
 }
-q1105 = isList1106 ? out1107 : out1107[0];
+q1098 = isList1099 ? out1100 : out1100[0];
 }
-if (!(R.or(c1102, R.exists(q1105)))) continue;
-out1098.push(a_T_1095);
-}
-q1096 = isList1097 ? out1098 : out1098[0];
-}
-if (!(R.exists(q1096))) continue;
-out1091.push((a_D_1088 == null ? null : (a_D_1088.drug ?? null)));
+if (!(R.or(c1095, R.exists(q1098)))) continue;
+out1091.push(a_T_1088);
 }
 q1089 = isList1090 ? out1091 : out1091[0];
 }
-  return R.first(q1089);
+if (!(R.exists(q1089))) continue;
+out1084.push((a_D_1081 == null ? null : (a_D_1081.drug ?? null)));
+}
+q1082 = isList1083 ? out1084 : out1084[0];
+}
+  return R.first(q1082);
 }
 // function "DrugOf"(concept)
 export function f13(st, o0) {
-let c1111;
+let c1104;
 if ((o0 == null)) {
-c1111 = R.as(null, K0, false);
+c1104 = R.as(null, K0, false);
 } else {
-let r1110 = f8(st, o0);
-if (r1110 == null) {
-r1110 = f11(st, o0);
-if (r1110 == null) {
-r1110 = null;
+let r1103 = f8(st, o0);
+if (r1103 == null) {
+r1103 = f11(st, o0);
+if (r1103 == null) {
+r1103 = null;
 }
 }
-c1111 = r1110;
+c1104 = r1103;
 }
-  return c1111;
+  return c1104;
 }
 // function "IsLiposomal"(concept, drug)
 export function f14(st, o0, o1) {
-let c1126;
+let c1119;
 if (R.equal(o1, "doxorubicin")) {
-const s1112 = M_StsCommon.f43(st.L_Common, o0);
+const s1105 = M_StsCommon.f43(st.L_Common, o0);
+let q1107 = null;
+if (!(s1105 == null)) {
+const isList1108 = Array.isArray(s1105);
+let out1109 = [];
+const r1110 = Array.isArray(s1105) ? s1105 : [s1105];
+for (let i1111 = 0; i1111 < r1110.length; i1111++) {
+const a_T_1106 = r1110[i1111];
+const s1112 = M_StsCodes.d93(st.L_Codes);
 let q1114 = null;
 if (!(s1112 == null)) {
 const isList1115 = Array.isArray(s1112);
 let out1116 = [];
 const r1117 = Array.isArray(s1112) ? s1112 : [s1112];
 for (let i1118 = 0; i1118 < r1117.length; i1118++) {
-const a_T_1113 = r1117[i1118];
-const s1119 = M_StsCodes.d93(st.L_Codes);
-let q1121 = null;
-if (!(s1119 == null)) {
-const isList1122 = Array.isArray(s1119);
-let out1123 = [];
-const r1124 = Array.isArray(s1119) ? s1119 : [s1119];
-for (let i1125 = 0; i1125 < r1124.length; i1125++) {
-const a_K_1120 = r1124[i1125];
-if (!((R.inList(a_K_1120, d4(st), undefined) ? f7(st, a_T_1113, a_K_1120) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1120), R.lowerCase(a_T_1113)), 0)))) continue;
-out1123.push(a_K_1120);
-}
-q1121 = isList1122 ? out1123 : out1123[0];
-}
-if (!(R.exists(q1121))) continue;
-out1116.push(a_T_1113);
+const a_K_1113 = r1117[i1118];
+if (!((R.inList(a_K_1113, d4(st), undefined) ? f7(st, a_T_1106, a_K_1113) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1113), R.lowerCase(a_T_1106)), 0)))) continue;
+out1116.push(a_K_1113);
 }
 q1114 = isList1115 ? out1116 : out1116[0];
 }
-c1126 = R.exists(q1114);
-} else {
-c1126 = false;
+if (!(R.exists(q1114))) continue;
+out1109.push(a_T_1106);
 }
-  return c1126;
+q1107 = isList1108 ? out1109 : out1109[0];
+}
+c1119 = R.exists(q1107);
+} else {
+c1119 = false;
+}
+  return c1119;
 }
 // function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
 export function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-const s1127 = o4;
-let q1129 = null;
-if (!(s1127 == null)) {
-const isList1130 = Array.isArray(s1127);
-let out1131 = [];
-const r1132 = Array.isArray(s1127) ? s1127 : [s1127];
-for (let i1133 = 0; i1133 < r1132.length; i1133++) {
-const a_D_1128 = r1132[i1133];
-const l_dayNumber_1134 = f0(st, o5);
-out1131.push(({ "drug": (a_D_1128 == null ? null : (a_D_1128.key ?? null)), "role": (a_D_1128 == null ? null : (a_D_1128.role ?? null)), "anthracycline": (a_D_1128 == null ? null : (a_D_1128.anthracycline ?? null)), "supportive": (a_D_1128 == null ? null : (a_D_1128.supportive ?? null)), "liposomal": f14(st, o3, (a_D_1128 == null ? null : (a_D_1128.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1134, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1134 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+const s1120 = o4;
+let q1122 = null;
+if (!(s1120 == null)) {
+const isList1123 = Array.isArray(s1120);
+let out1124 = [];
+const r1125 = Array.isArray(s1120) ? s1120 : [s1120];
+for (let i1126 = 0; i1126 < r1125.length; i1126++) {
+const a_D_1121 = r1125[i1126];
+const l_dayNumber_1127 = f0(st, o5);
+out1124.push(({ "drug": (a_D_1121 == null ? null : (a_D_1121.key ?? null)), "role": (a_D_1121 == null ? null : (a_D_1121.role ?? null)), "anthracycline": (a_D_1121 == null ? null : (a_D_1121.anthracycline ?? null)), "supportive": (a_D_1121 == null ? null : (a_D_1121.supportive ?? null)), "liposomal": f14(st, o3, (a_D_1121 == null ? null : (a_D_1121.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1127, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1127 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
-out1131 = R.distinctList(out1131);
-q1129 = isList1130 ? out1131 : out1131[0];
+out1124 = R.distinctList(out1124);
+q1122 = isList1123 ? out1124 : out1124[0];
 }
-  return q1129;
+  return q1122;
 }
 // function "IsReported"(M)
 export function f16(st, o0) {
-let r1135 = R.fhirProp(R.as(R.fhirProp(o0, Q19), K11, false), Q20);
-if (r1135 == null) {
-r1135 = false;
-if (r1135 == null) {
-r1135 = null;
+let r1128 = R.fhirProp(R.as(R.fhirProp(o0, Q19), K11, false), Q20);
+if (r1128 == null) {
+r1128 = false;
+if (r1128 == null) {
+r1128 = null;
 }
 }
-  return R.or(r1135, R.not((R.as(R.fhirProp(o0, Q19), K10, false) == null)));
+  return R.or(r1128, R.not((R.as(R.fhirProp(o0, Q19), K10, false) == null)));
 }
 // function "IsSecondPrimaryExposure"(drug, liposomal)
 export function f17(st, o0, o1) {
-let r1136 = o1;
-if (r1136 == null) {
-r1136 = false;
-if (r1136 == null) {
-r1136 = null;
+let r1129 = o1;
+if (r1129 == null) {
+r1129 = false;
+if (r1129 == null) {
+r1129 = null;
 }
 }
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1136), d16(st)));
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1129), d16(st)));
 }
 // function "ObservationDate"(O)
 export function f18(st, o0) {
-const x1137 = o0;
-  return (x1137 == null ? M_StsCommon.f26(st.L_Common, x1137) : M_StsCommon.f20(st.L_Common, x1137));
+const x1130 = o0;
+  return (x1130 == null ? M_StsCommon.f26(st.L_Common, x1130) : M_StsCommon.f20(st.L_Common, x1130));
 }
 // function "ObservationFirstDate"(O)
 export function f19(st, o0) {
-const x1138 = o0;
-  return (x1138 == null ? M_StsCommon.f25(st.L_Common, x1138) : M_StsCommon.f19(st.L_Common, x1138));
+const x1131 = o0;
+  return (x1131 == null ? M_StsCommon.f25(st.L_Common, x1131) : M_StsCommon.f19(st.L_Common, x1131));
 }
 // function "Source"(O)
 export function f20(st, o0) {
@@ -3153,55 +3133,55 @@ export function f20(st, o0) {
 }
 // function "ScoreFromDisplay"(concept)
 export function f21(st, o0) {
-const s1139 = R.fhirProp(o0, Q4);
-let q1141 = null;
-if (!(s1139 == null)) {
-const isList1142 = Array.isArray(s1139);
-let out1143 = [];
-const r1144 = Array.isArray(s1139) ? s1139 : [s1139];
-for (let i1145 = 0; i1145 < r1144.length; i1145++) {
-const a_C_1140 = r1144[i1145];
-if (!(R.matches(R.primitiveValue(a_C_1140, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out1143.push(R.toInteger(R.substring(R.primitiveValue(a_C_1140, P12), 0, 1)));
+const s1132 = R.fhirProp(o0, Q4);
+let q1134 = null;
+if (!(s1132 == null)) {
+const isList1135 = Array.isArray(s1132);
+let out1136 = [];
+const r1137 = Array.isArray(s1132) ? s1132 : [s1132];
+for (let i1138 = 0; i1138 < r1137.length; i1138++) {
+const a_C_1133 = r1137[i1138];
+if (!(R.matches(R.primitiveValue(a_C_1133, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1136.push(R.toInteger(R.substring(R.primitiveValue(a_C_1133, P12), 0, 1)));
 }
-q1141 = isList1142 ? out1143 : out1143[0];
+q1134 = isList1135 ? out1136 : out1136[0];
 }
-  return R.first(q1141);
+  return R.first(q1134);
 }
 // function "Percent"(q)
 export function f22(st, o0) {
-let r1146 = R.primitiveValue(o0, P17);
-if (r1146 == null) {
-r1146 = R.primitiveValue(o0, P18);
-if (r1146 == null) {
-r1146 = "%";
-if (r1146 == null) {
-r1146 = null;
+let r1139 = R.primitiveValue(o0, P17);
+if (r1139 == null) {
+r1139 = R.primitiveValue(o0, P18);
+if (r1139 == null) {
+r1139 = "%";
+if (r1139 == null) {
+r1139 = null;
 }
 }
 }
-  return (R.equal(r1146, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
+  return (R.equal(r1139, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
 }
 // function "Unit"(q)
 export function f23(st, o0) {
-let r1147 = R.primitiveValue(o0, P17);
-if (r1147 == null) {
-r1147 = R.primitiveValue(o0, P18);
-if (r1147 == null) {
-r1147 = null;
+let r1140 = R.primitiveValue(o0, P17);
+if (r1140 == null) {
+r1140 = R.primitiveValue(o0, P18);
+if (r1140 == null) {
+r1140 = null;
 }
 }
-  return r1147;
+  return r1140;
 }
 // function "Centimetres"(q)
 export function f24(st, o0) {
-const k1148 = f23(st, o0);
-  return (R.equals("cm", k1148) ? R.primitiveValue(o0, P13) : R.equals("m", k1148) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1148) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
+const k1141 = f23(st, o0);
+  return (R.equals("cm", k1141) ? R.primitiveValue(o0, P13) : R.equals("m", k1141) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1141) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
 }
 // function "Kilograms"(q)
 export function f25(st, o0) {
-const k1149 = f23(st, o0);
-  return (R.equals("kg", k1149) ? R.primitiveValue(o0, P13) : R.equals("g", k1149) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1149) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
+const k1142 = f23(st, o0);
+  return (R.equals("kg", k1142) ? R.primitiveValue(o0, P13) : R.equals("g", k1142) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1142) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
 }
 // function "SquareMetres"(q)
 export function f26(st, o0) {
@@ -3210,6 +3190,27 @@ export function f26(st, o0) {
 }
 // function "LatestWithin"(readings, dayNo, window)
 export function f27(st, o0, o1, o2) {
+const s1143 = o0;
+let q1145 = null;
+if (!(s1143 == null)) {
+const isList1146 = Array.isArray(s1143);
+let out1147 = [];
+const r1148 = Array.isArray(s1143) ? s1143 : [s1143];
+for (let i1149 = 0; i1149 < r1148.length; i1149++) {
+const a_R_1144 = r1148[i1149];
+if (!(R.and(R.lessOrEqual((a_R_1144 == null ? null : (a_R_1144.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1144 == null ? null : (a_R_1144.dayNumber ?? null))), o2))))) continue;
+out1147.push((a_R_1144 == null ? null : (a_R_1144.dayNumber ?? null)));
+}
+q1145 = isList1146 ? out1147 : out1147[0];
+}
+  return f28(st, o0, R.max(q1145));
+}
+// function "ReadingOn"(candidates, latest)
+export function f28(st, o0, o1) {
+let c1157;
+if ((o1 == null)) {
+c1157 = R.as(null, K12, false);
+} else {
 const s1150 = o0;
 let q1152 = null;
 if (!(s1150 == null)) {
@@ -3218,84 +3219,63 @@ let out1154 = [];
 const r1155 = Array.isArray(s1150) ? s1150 : [s1150];
 for (let i1156 = 0; i1156 < r1155.length; i1156++) {
 const a_R_1151 = r1155[i1156];
-if (!(R.and(R.lessOrEqual((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null))), o2))))) continue;
-out1154.push((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)));
+if (!(R.equal((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)), o1))) continue;
+out1154.push(a_R_1151);
 }
+out1154 = R.mergeSort(out1154, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
 q1152 = isList1153 ? out1154 : out1154[0];
 }
-  return f28(st, o0, R.max(q1152));
+c1157 = R.first(q1152);
 }
-// function "ReadingOn"(candidates, latest)
-export function f28(st, o0, o1) {
-let c1164;
-if ((o1 == null)) {
-c1164 = R.as(null, K12, false);
-} else {
-const s1157 = o0;
-let q1159 = null;
-if (!(s1157 == null)) {
-const isList1160 = Array.isArray(s1157);
-let out1161 = [];
-const r1162 = Array.isArray(s1157) ? s1157 : [s1157];
-for (let i1163 = 0; i1163 < r1162.length; i1163++) {
-const a_R_1158 = r1162[i1163];
-if (!(R.equal((a_R_1158 == null ? null : (a_R_1158.dayNumber ?? null)), o1))) continue;
-out1161.push(a_R_1158);
-}
-out1161 = R.mergeSort(out1161, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q1159 = isList1160 ? out1161 : out1161[0];
-}
-c1164 = R.first(q1159);
-}
-  return c1164;
+  return c1157;
 }
 // function "SurfaceAreaOn"(dayNo)
 export function f29(st, o0) {
-let c1184;
+let c1177;
 if ((o0 == null)) {
-c1184 = R.as(null, K13, false);
+c1177 = R.as(null, K13, false);
 } else {
-const s1166 = f27(st, d67(st), o0, p(st, "bsaWeightWindowDays", false));
+const s1159 = f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1161 = null;
+if (!(s1159 == null)) {
+const isList1162 = Array.isArray(s1159);
+let out1163 = [];
+const r1164 = Array.isArray(s1159) ? s1159 : [s1159];
+for (let i1165 = 0; i1165 < r1164.length; i1165++) {
+const a_B_1160 = r1164[i1165];
+out1163.push(({ "value": (a_B_1160 == null ? null : (a_B_1160.value ?? null)), "sources": [(a_B_1160 == null ? null : (a_B_1160.source ?? null))] }));
+}
+out1163 = R.distinctList(out1163);
+q1161 = isList1162 ? out1163 : out1163[0];
+}
+let r1158 = q1161;
+if (r1158 == null) {
+const s1166 = ({ "height": f27(st, d64(st), o0, R.as(null, K14, false)), "weight": f27(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
 let q1168 = null;
 if (!(s1166 == null)) {
 const isList1169 = Array.isArray(s1166);
 let out1170 = [];
 const r1171 = Array.isArray(s1166) ? s1166 : [s1166];
 for (let i1172 = 0; i1172 < r1171.length; i1172++) {
-const a_B_1167 = r1171[i1172];
-out1170.push(({ "value": (a_B_1167 == null ? null : (a_B_1167.value ?? null)), "sources": [(a_B_1167 == null ? null : (a_B_1167.source ?? null))] }));
+const a_P_1167 = r1171[i1172];
+if (!(R.and(R.not(((a_P_1167 == null ? null : (a_P_1167.height ?? null)) == null)), R.not(((a_P_1167 == null ? null : (a_P_1167.weight ?? null)) == null))))) continue;
+const t1173 = (a_P_1167 == null ? null : (a_P_1167.height ?? null));
+const t1174 = (a_P_1167 == null ? null : (a_P_1167.weight ?? null));
+const t1175 = (a_P_1167 == null ? null : (a_P_1167.height ?? null));
+const t1176 = (a_P_1167 == null ? null : (a_P_1167.weight ?? null));
+out1170.push(({ "value": R.power(R.divide(R.multiply((t1173 == null ? null : (t1173.value ?? null)), (t1174 == null ? null : (t1174.value ?? null))), 3600), 0.5), "sources": [(t1175 == null ? null : (t1175.source ?? null)), (t1176 == null ? null : (t1176.source ?? null))] }));
 }
 out1170 = R.distinctList(out1170);
 q1168 = isList1169 ? out1170 : out1170[0];
 }
-let r1165 = q1168;
-if (r1165 == null) {
-const s1173 = ({ "height": f27(st, d65(st), o0, R.as(null, K14, false)), "weight": f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false)) });
-let q1175 = null;
-if (!(s1173 == null)) {
-const isList1176 = Array.isArray(s1173);
-let out1177 = [];
-const r1178 = Array.isArray(s1173) ? s1173 : [s1173];
-for (let i1179 = 0; i1179 < r1178.length; i1179++) {
-const a_P_1174 = r1178[i1179];
-if (!(R.and(R.not(((a_P_1174 == null ? null : (a_P_1174.height ?? null)) == null)), R.not(((a_P_1174 == null ? null : (a_P_1174.weight ?? null)) == null))))) continue;
-const t1180 = (a_P_1174 == null ? null : (a_P_1174.height ?? null));
-const t1181 = (a_P_1174 == null ? null : (a_P_1174.weight ?? null));
-const t1182 = (a_P_1174 == null ? null : (a_P_1174.height ?? null));
-const t1183 = (a_P_1174 == null ? null : (a_P_1174.weight ?? null));
-out1177.push(({ "value": R.power(R.divide(R.multiply((t1180 == null ? null : (t1180.value ?? null)), (t1181 == null ? null : (t1181.value ?? null))), 3600), 0.5), "sources": [(t1182 == null ? null : (t1182.source ?? null)), (t1183 == null ? null : (t1183.source ?? null))] }));
-}
-out1177 = R.distinctList(out1177);
-q1175 = isList1176 ? out1177 : out1177[0];
-}
-r1165 = q1175;
-if (r1165 == null) {
-r1165 = null;
+r1158 = q1168;
+if (r1158 == null) {
+r1158 = null;
 }
 }
-c1184 = r1165;
+c1177 = r1158;
 }
-  return c1184;
+  return c1177;
 }
 // function "DoseOf"(q)
 export function f30(st, o0) {
@@ -3304,51 +3284,51 @@ export function f30(st, o0) {
 }
 // function "RequestDose"(M)
 export function f31(st, o0) {
-const s1185 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q9)), Q21));
-let q1187 = null;
-if (!(s1185 == null)) {
-const isList1188 = Array.isArray(s1185);
-let out1189 = [];
-const r1190 = Array.isArray(s1185) ? s1185 : [s1185];
-for (let i1191 = 0; i1191 < r1190.length; i1191++) {
-const a_R_1186 = r1190[i1191];
-let r1192 = f30(st, R.as(R.fhirProp(a_R_1186, Q22), K16, false));
-if (r1192 == null) {
-r1192 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1186, Q22), K9, false), Q23));
-if (r1192 == null) {
-r1192 = null;
+const s1178 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q9)), Q21));
+let q1180 = null;
+if (!(s1178 == null)) {
+const isList1181 = Array.isArray(s1178);
+let out1182 = [];
+const r1183 = Array.isArray(s1178) ? s1178 : [s1178];
+for (let i1184 = 0; i1184 < r1183.length; i1184++) {
+const a_R_1179 = r1183[i1184];
+let r1185 = f30(st, R.as(R.fhirProp(a_R_1179, Q22), K16, false));
+if (r1185 == null) {
+r1185 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1179, Q22), K9, false), Q23));
+if (r1185 == null) {
+r1185 = null;
 }
 }
-out1189.push(r1192);
+out1182.push(r1185);
 }
-out1189 = R.distinctList(out1189);
-q1187 = isList1188 ? out1189 : out1189[0];
+out1182 = R.distinctList(out1182);
+q1180 = isList1181 ? out1182 : out1182[0];
 }
-  return q1187;
+  return q1180;
 }
 // function "StatementDose"(M)
 export function f32(st, o0) {
-const s1193 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q24)), Q21));
-let q1195 = null;
-if (!(s1193 == null)) {
-const isList1196 = Array.isArray(s1193);
-let out1197 = [];
-const r1198 = Array.isArray(s1193) ? s1193 : [s1193];
-for (let i1199 = 0; i1199 < r1198.length; i1199++) {
-const a_R_1194 = r1198[i1199];
-let r1200 = f30(st, R.as(R.fhirProp(a_R_1194, Q22), K16, false));
-if (r1200 == null) {
-r1200 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1194, Q22), K9, false), Q23));
-if (r1200 == null) {
-r1200 = null;
+const s1186 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q24)), Q21));
+let q1188 = null;
+if (!(s1186 == null)) {
+const isList1189 = Array.isArray(s1186);
+let out1190 = [];
+const r1191 = Array.isArray(s1186) ? s1186 : [s1186];
+for (let i1192 = 0; i1192 < r1191.length; i1192++) {
+const a_R_1187 = r1191[i1192];
+let r1193 = f30(st, R.as(R.fhirProp(a_R_1187, Q22), K16, false));
+if (r1193 == null) {
+r1193 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1187, Q22), K9, false), Q23));
+if (r1193 == null) {
+r1193 = null;
 }
 }
-out1197.push(r1200);
+out1190.push(r1193);
 }
-out1197 = R.distinctList(out1197);
-q1195 = isList1196 ? out1197 : out1197[0];
+out1190 = R.distinctList(out1190);
+q1188 = isList1189 ? out1190 : out1190[0];
 }
-  return q1195;
+  return q1188;
 }
 // function "IsPerSquareMetre"(unit)
 export function f33(st, o0) {
@@ -3372,73 +3352,73 @@ export function f36(st, o0, o1) {
 }
 // function "ConvertedWith"(d, Bsa)
 export function f37(st, o0, o1) {
-let c1204;
+let c1197;
 if ((o0 == null)) {
-c1204 = "no dose";
+c1197 = "no dose";
 } else {
-let c1203;
+let c1196;
 if (f33(st, (o0 == null ? null : (o0.unit ?? null)))) {
-c1203 = R.as(null, K3, false);
+c1196 = R.as(null, K3, false);
 } else {
-let c1202;
+let c1195;
 if (R.not(f34(st, (o0 == null ? null : (o0.unit ?? null))))) {
-let r1201 = (o0 == null ? null : (o0.unit ?? null));
-if (r1201 == null) {
-r1201 = "absent";
-if (r1201 == null) {
-r1201 = null;
+let r1194 = (o0 == null ? null : (o0.unit ?? null));
+if (r1194 == null) {
+r1194 = "absent";
+if (r1194 == null) {
+r1194 = null;
 }
 }
-c1202 = R.concatenate(R.concatenate("unit ", r1201), " not convertible");
+c1195 = R.concatenate(R.concatenate("unit ", r1194), " not convertible");
 } else {
-c1202 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
+c1195 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
 }
-c1203 = c1202;
+c1196 = c1195;
 }
-c1204 = c1203;
+c1197 = c1196;
 }
-let r1205 = R.and((o1 == null), R.greater(f35(st, o0), 200));
-if (r1205 == null) {
-r1205 = false;
-if (r1205 == null) {
-r1205 = null;
+let r1198 = R.and((o1 == null), R.greater(f35(st, o0), 200));
+if (r1198 == null) {
+r1198 = false;
+if (r1198 == null) {
+r1198 = null;
 }
 }
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f34(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f35(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K2, false)))), "reason": c1204, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1205 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f34(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f35(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K2, false)))), "reason": c1197, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1198 });
 }
 // function "IsAnthracycline"(drug)
 export function f38(st, o0) {
-let r1206 = (o0 == null ? null : (o0.anthracycline ?? null));
-if (r1206 == null) {
-r1206 = false;
-if (r1206 == null) {
-r1206 = null;
+let r1199 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1199 == null) {
+r1199 = false;
+if (r1199 == null) {
+r1199 = null;
 }
 }
-  return r1206;
+  return r1199;
 }
 // function "RequestByKey"(key)
 export function f39(st, o0) {
-let c1214;
+let c1207;
 if ((o0 == null)) {
-c1214 = R.as(null, K17, false);
+c1207 = R.as(null, K17, false);
 } else {
-const s1207 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q1209 = null;
-if (!(s1207 == null)) {
-const isList1210 = Array.isArray(s1207);
-let out1211 = [];
-const r1212 = Array.isArray(s1207) ? s1207 : [s1207];
-for (let i1213 = 0; i1213 < r1212.length; i1213++) {
-const a_M_1208 = r1212[i1213];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1208, P6)), o0))) continue;
-out1211.push(a_M_1208);
+const s1200 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1202 = null;
+if (!(s1200 == null)) {
+const isList1203 = Array.isArray(s1200);
+let out1204 = [];
+const r1205 = Array.isArray(s1200) ? s1200 : [s1200];
+for (let i1206 = 0; i1206 < r1205.length; i1206++) {
+const a_M_1201 = r1205[i1206];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1201, P6)), o0))) continue;
+out1204.push(a_M_1201);
 }
-q1209 = isList1210 ? out1211 : out1211[0];
+q1202 = isList1203 ? out1204 : out1204[0];
 }
-c1214 = R.first(q1209);
+c1207 = R.first(q1202);
 }
-  return c1214;
+  return c1207;
 }
 // function "SpanStart"(p)
 export function f40(st, o0) {
@@ -3452,72 +3432,80 @@ export function f41(st, o0) {
 }
 // function "IsLinked"(R)
 export function f42(st, o0) {
-let c1229;
+let c1222;
 if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
-const s1215 = d68(st);
+const s1208 = d67(st);
+let q1210 = null;
+if (!(s1208 == null)) {
+const isList1211 = Array.isArray(s1208);
+let out1212 = [];
+const r1213 = Array.isArray(s1208) ? s1208 : [s1208];
+for (let i1214 = 0; i1214 < r1213.length; i1214++) {
+const a_A_1209 = r1213[i1214];
+if (!(R.equal((a_A_1209 == null ? null : (a_A_1209.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+out1212.push((a_A_1209 == null ? null : (a_A_1209.source ?? null)));
+}
+q1210 = isList1211 ? out1212 : out1212[0];
+}
+c1222 = R.exists(q1210);
+} else {
+const s1215 = (o0 == null ? null : (o0.linkKeys ?? null));
 let q1217 = null;
 if (!(s1215 == null)) {
 const isList1218 = Array.isArray(s1215);
 let out1219 = [];
 const r1220 = Array.isArray(s1215) ? s1215 : [s1215];
 for (let i1221 = 0; i1221 < r1220.length; i1221++) {
-const a_A_1216 = r1220[i1221];
-if (!(R.equal((a_A_1216 == null ? null : (a_A_1216.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
-out1219.push((a_A_1216 == null ? null : (a_A_1216.source ?? null)));
+const a_K_1216 = r1220[i1221];
+if (!(R.inList(a_K_1216, d71(st), undefined))) continue;
+out1219.push(a_K_1216);
 }
 q1217 = isList1218 ? out1219 : out1219[0];
 }
-c1229 = R.exists(q1217);
-} else {
-const s1222 = (o0 == null ? null : (o0.linkKeys ?? null));
-let q1224 = null;
-if (!(s1222 == null)) {
-const isList1225 = Array.isArray(s1222);
-let out1226 = [];
-const r1227 = Array.isArray(s1222) ? s1222 : [s1222];
-for (let i1228 = 0; i1228 < r1227.length; i1228++) {
-const a_K_1223 = r1227[i1228];
-if (!(R.inList(a_K_1223, d72(st), undefined))) continue;
-out1226.push(a_K_1223);
+c1222 = R.exists(q1217);
 }
-q1224 = isList1225 ? out1226 : out1226[0];
-}
-c1229 = R.exists(q1224);
-}
-  return c1229;
+  return c1222;
 }
 // function "SpanDays"(R)
 export function f43(st, o0) {
-const s1230 = d69(st);
+const s1223 = d68(st);
+let q1225 = null;
+if (!(s1223 == null)) {
+const isList1226 = Array.isArray(s1223);
+let out1227 = [];
+const r1228 = Array.isArray(s1223) ? s1223 : [s1223];
+for (let i1229 = 0; i1229 < r1228.length; i1229++) {
+const a_A_1224 = r1228[i1229];
+const s1230 = d70(st);
 let q1232 = null;
 if (!(s1230 == null)) {
 const isList1233 = Array.isArray(s1230);
 let out1234 = [];
 const r1235 = Array.isArray(s1230) ? s1230 : [s1230];
 for (let i1236 = 0; i1236 < r1235.length; i1236++) {
-const a_A_1231 = r1235[i1236];
-const s1237 = d71(st);
+const a_O_1231 = r1235[i1236];
+if (!(R.equal((a_O_1231 == null ? null : (a_O_1231.kind ?? null)), "order"))) continue;
+out1234.push((a_O_1231 == null ? null : (a_O_1231.source ?? null)));
+}
+q1232 = isList1233 ? out1234 : out1234[0];
+}
+if (!(R.and(R.and(R.and(R.equal((a_A_1224 == null ? null : (a_A_1224.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1224 == null ? null : (a_A_1224.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1224 == null ? null : (a_A_1224.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1224 == null ? null : (a_A_1224.requestKey ?? null)) == null)), R.equal((a_A_1224 == null ? null : (a_A_1224.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1224 == null ? null : (a_A_1224.requestKey ?? null)), q1232, undefined)))))) continue;
+out1227.push((a_A_1224 == null ? null : (a_A_1224.dayNumber ?? null)));
+}
+q1225 = isList1226 ? out1227 : out1227[0];
+}
+  return R.distinct(q1225);
+}
+// function "GapsCovered"(adminDays, startNumber, endNumber)
+export function f44(st, o0, o1, o2) {
+const s1237 = o0;
 let q1239 = null;
 if (!(s1237 == null)) {
 const isList1240 = Array.isArray(s1237);
 let out1241 = [];
 const r1242 = Array.isArray(s1237) ? s1237 : [s1237];
 for (let i1243 = 0; i1243 < r1242.length; i1243++) {
-const a_O_1238 = r1242[i1243];
-if (!(R.equal((a_O_1238 == null ? null : (a_O_1238.kind ?? null)), "order"))) continue;
-out1241.push((a_O_1238 == null ? null : (a_O_1238.source ?? null)));
-}
-q1239 = isList1240 ? out1241 : out1241[0];
-}
-if (!(R.and(R.and(R.and(R.equal((a_A_1231 == null ? null : (a_A_1231.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1231 == null ? null : (a_A_1231.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1231 == null ? null : (a_A_1231.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1231 == null ? null : (a_A_1231.requestKey ?? null)) == null)), R.equal((a_A_1231 == null ? null : (a_A_1231.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1231 == null ? null : (a_A_1231.requestKey ?? null)), q1239, undefined)))))) continue;
-out1234.push((a_A_1231 == null ? null : (a_A_1231.dayNumber ?? null)));
-}
-q1232 = isList1233 ? out1234 : out1234[0];
-}
-  return R.distinct(q1232);
-}
-// function "GapsCovered"(adminDays, startNumber, endNumber)
-export function f44(st, o0, o1, o2) {
+const a_X_1238 = r1242[i1243];
 const s1244 = o0;
 let q1246 = null;
 if (!(s1244 == null)) {
@@ -3525,162 +3513,154 @@ const isList1247 = Array.isArray(s1244);
 let out1248 = [];
 const r1249 = Array.isArray(s1244) ? s1244 : [s1244];
 for (let i1250 = 0; i1250 < r1249.length; i1250++) {
-const a_X_1245 = r1249[i1250];
-const s1251 = o0;
-let q1253 = null;
-if (!(s1251 == null)) {
-const isList1254 = Array.isArray(s1251);
-let out1255 = [];
-const r1256 = Array.isArray(s1251) ? s1251 : [s1251];
-for (let i1257 = 0; i1257 < r1256.length; i1257++) {
-const a_Y_1252 = r1256[i1257];
-if (!(R.greater(a_Y_1252, a_X_1245))) continue;
-out1255.push(a_Y_1252);
-}
-q1253 = isList1254 ? out1255 : out1255[0];
-}
-if (!(R.and(R.less(a_X_1245, R.max(o0)), R.greater(R.subtract(R.min(q1253), a_X_1245), p(st, "coverGapDays", false))))) continue;
-out1248.push(a_X_1245);
+const a_Y_1245 = r1249[i1250];
+if (!(R.greater(a_Y_1245, a_X_1238))) continue;
+out1248.push(a_Y_1245);
 }
 q1246 = isList1247 ? out1248 : out1248[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1246)));
+if (!(R.and(R.less(a_X_1238, R.max(o0)), R.greater(R.subtract(R.min(q1246), a_X_1238), p(st, "coverGapDays", false))))) continue;
+out1241.push(a_X_1238);
+}
+q1239 = isList1240 ? out1241 : out1241[0];
+}
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1239)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
 export function f45(st, o0, o1, o2) {
-const s1260 = d73(st);
-let q1262 = null;
-if (!(s1260 == null)) {
-const isList1263 = Array.isArray(s1260);
-let out1264 = [];
-const r1265 = Array.isArray(s1260) ? s1260 : [s1260];
-for (let i1266 = 0; i1266 < r1265.length; i1266++) {
-const a_C_1261 = r1265[i1266];
-const t1267 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-const t1268 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-const t1269 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-const t1270 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-const t1271 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1267 == null ? null : (t1267.kind ?? null)), o0), R.equal((t1268 == null ? null : (t1268.drug ?? null)), o1)), (t1269 == null ? null : (t1269.single ?? null))), R.not((a_C_1261 == null ? null : (a_C_1261.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1270 == null ? null : (t1270.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1271 == null ? null : (t1271.endNumber ?? null)))))) continue;
-const t1272 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-const t1273 = (a_C_1261 == null ? null : (a_C_1261.record ?? null));
-out1264.push(({ "source": (t1272 == null ? null : (t1272.source ?? null)), "distance": R.abs(R.subtract((t1273 == null ? null : (t1273.startNumber ?? null)), o2)) }));
+const s1253 = d72(st);
+let q1255 = null;
+if (!(s1253 == null)) {
+const isList1256 = Array.isArray(s1253);
+let out1257 = [];
+const r1258 = Array.isArray(s1253) ? s1253 : [s1253];
+for (let i1259 = 0; i1259 < r1258.length; i1259++) {
+const a_C_1254 = r1258[i1259];
+const t1260 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+const t1261 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+const t1262 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+const t1263 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+const t1264 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1260 == null ? null : (t1260.kind ?? null)), o0), R.equal((t1261 == null ? null : (t1261.drug ?? null)), o1)), (t1262 == null ? null : (t1262.single ?? null))), R.not((a_C_1254 == null ? null : (a_C_1254.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1263 == null ? null : (t1263.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1264 == null ? null : (t1264.endNumber ?? null)))))) continue;
+const t1265 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+const t1266 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
+out1257.push(({ "source": (t1265 == null ? null : (t1265.source ?? null)), "distance": R.abs(R.subtract((t1266 == null ? null : (t1266.startNumber ?? null)), o2)) }));
 }
-q1262 = isList1263 ? out1264 : out1264[0];
+q1255 = isList1256 ? out1257 : out1257[0];
 }
-const s1258 = q1262;
-let q1274 = null;
-if (!(s1258 == null)) {
-const isList1275 = Array.isArray(s1258);
-let out1276 = [];
-const r1277 = Array.isArray(s1258) ? s1258 : [s1258];
-for (let i1278 = 0; i1278 < r1277.length; i1278++) {
-const a_X_1259 = r1277[i1278];
-out1276.push(a_X_1259);
+const s1251 = q1255;
+let q1267 = null;
+if (!(s1251 == null)) {
+const isList1268 = Array.isArray(s1251);
+let out1269 = [];
+const r1270 = Array.isArray(s1251) ? s1251 : [s1251];
+for (let i1271 = 0; i1271 < r1270.length; i1271++) {
+const a_X_1252 = r1270[i1271];
+out1269.push(a_X_1252);
 }
-out1276 = R.distinctList(out1276);
-out1276 = R.mergeSort(out1276, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
-q1274 = isList1275 ? out1276 : out1276[0];
+out1269 = R.distinctList(out1269);
+out1269 = R.mergeSort(out1269, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+q1267 = isList1268 ? out1269 : out1269[0];
 }
-const t1279 = R.first(q1274);
-  return (t1279 == null ? null : (t1279.source ?? null));
+const t1272 = R.first(q1267);
+  return (t1272 == null ? null : (t1272.source ?? null));
 }
 // function "DraftDose"(dose)
 export function f46(st, o0) {
 
   return f36(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K15, false) : o0), d2(st));
 }
-const T1280 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1281 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1282 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1283 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1284 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1285 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1286 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1287 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1288 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1289 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1290 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1291 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1292 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1293 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1294 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1296 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1297 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1300 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1301 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1302 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1305 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1306 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1307 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1308 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1309 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1310 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1311 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1312 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1313 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1314 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1315 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1316 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1317 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1318 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1319 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1320 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1321 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1322 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1323 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1324 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1273 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1274 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1275 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1276 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1277 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1278 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1279 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1280 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1281 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1282 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1283 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1284 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1285 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1286 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1288 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1290 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1291 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1293 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1294 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1296 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1297 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1301 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1302 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1305 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1307 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1308 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1309 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1310 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1311 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1314 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1315 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1316 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1317 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1280),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1281),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1282),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1283),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1284),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1285),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1286),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1287),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1288),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1289),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1290),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1291),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1292),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1293),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1294),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1295),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1296),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1297),
-  "Source": (st, ...args) => R.dispatch(st, args, T1298),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1299),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1300),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1301),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1302),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1303),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1304),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1305),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1306),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1307),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1308),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1309),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1310),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1311),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1312),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1313),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1314),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1315),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1316),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1317),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1318),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1319),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1320),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1321),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1322),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1323),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1324),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1273),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1274),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1275),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1276),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1277),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1278),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1279),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1280),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1281),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1282),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1283),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1284),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1285),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1286),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1287),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1288),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1289),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1290),
+  "Source": (st, ...args) => R.dispatch(st, args, T1291),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1292),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1293),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1294),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1295),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1296),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1297),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1298),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1299),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1300),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1301),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1302),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1303),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1304),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1305),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1306),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1307),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1308),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1309),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1310),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1311),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1312),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1313),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1314),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1315),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1316),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1317),
 };
 const F = f;
 export const d = {
@@ -3739,65 +3719,64 @@ export const d = {
   "Maintenance Under Cycle Limit": d52,
   "No Gemcitabine Or Docetaxel": d53,
   "Maintenance Eligible": d54,
-  "Maintenance Reasons": d55,
-  "Maintenance Sources": d56,
-  "ECOG Readings": d57,
-  "ECOG": d58,
-  "Karnofsky Readings": d59,
-  "Karnofsky": d60,
-  "LVEF Readings": d61,
-  "LVEF Latest": d62,
-  "Latest Anthracycline Date": d63,
-  "LVEF": d64,
-  "Heights": d65,
-  "Weights": d66,
-  "Surface Areas": d67,
-  "Anthracycline Administration Records": d68,
-  "Anthracycline Administrations": d69,
-  "Administration Events": d70,
-  "Anthracycline Orders And Statements": d71,
-  "Administration Sources": d72,
-  "Record Coverage": d73,
-  "Classified Records": d74,
-  "Dose Events": d75,
-  "Unconfirmed Records": d76,
-  "Incomplete Types": d77,
-  "Medication History Incomplete": d78,
-  "Doxorubicin Events": d79,
-  "Doxorubicin Unconfirmed": d80,
-  "Cumulative Doxorubicin Sum": d81,
-  "Other Anthracyclines": d82,
-  "Cumulative Doxorubicin Known": d83,
-  "Cumulative Doxorubicin At Least": d84,
-  "Cumulative Doxorubicin Possible": d85,
-  "Cumulative Doxorubicin Unconfirmed Count": d86,
-  "Cumulative Doxorubicin Not Counted": d87,
-  "Other Anthracycline Sums": d88,
-  "Cumulative Doxorubicin": d89,
-  "Dx Has STS Condition": d90,
-  "Dx Is Confirmed": d91,
-  "Dx Histology": d92,
-  "Dx Extent": d93,
-  "Dx Site": d94,
-  "Dx Grade": d95,
-  "Dx Surgery": d96,
-  "Dx Radiotherapy": d97,
-  "Dx Age": d98,
-  "Dx Metastatic Evidence": d99,
-  "Dx Attributed Extent Evidence": d100,
-  "Dx Stage Observations": d101,
-  "Dx Confirmed STS Conditions": d102,
-  "Dx Used Analyses": d103,
-  "Dx STS Condition List": d104,
-  "Dx Ignored Evidence": d105,
-  "Dx Second Primary List": d106,
-  "Dx Disease Status": d107,
+  "Maintenance Sources": d55,
+  "ECOG Readings": d56,
+  "ECOG": d57,
+  "Karnofsky Readings": d58,
+  "Karnofsky": d59,
+  "LVEF Readings": d60,
+  "LVEF Latest": d61,
+  "Latest Anthracycline Date": d62,
+  "LVEF": d63,
+  "Heights": d64,
+  "Weights": d65,
+  "Surface Areas": d66,
+  "Anthracycline Administration Records": d67,
+  "Anthracycline Administrations": d68,
+  "Administration Events": d69,
+  "Anthracycline Orders And Statements": d70,
+  "Administration Sources": d71,
+  "Record Coverage": d72,
+  "Classified Records": d73,
+  "Dose Events": d74,
+  "Unconfirmed Records": d75,
+  "Incomplete Types": d76,
+  "Medication History Incomplete": d77,
+  "Doxorubicin Events": d78,
+  "Doxorubicin Unconfirmed": d79,
+  "Cumulative Doxorubicin Sum": d80,
+  "Other Anthracyclines": d81,
+  "Cumulative Doxorubicin Known": d82,
+  "Cumulative Doxorubicin At Least": d83,
+  "Cumulative Doxorubicin Possible": d84,
+  "Cumulative Doxorubicin Unconfirmed Count": d85,
+  "Cumulative Doxorubicin Not Counted": d86,
+  "Other Anthracycline Sums": d87,
+  "Cumulative Doxorubicin": d88,
+  "Dx Has STS Condition": d89,
+  "Dx Is Confirmed": d90,
+  "Dx Histology": d91,
+  "Dx Extent": d92,
+  "Dx Site": d93,
+  "Dx Grade": d94,
+  "Dx Surgery": d95,
+  "Dx Radiotherapy": d96,
+  "Dx Age": d97,
+  "Dx Metastatic Evidence": d98,
+  "Dx Attributed Extent Evidence": d99,
+  "Dx Stage Observations": d100,
+  "Dx Confirmed STS Conditions": d101,
+  "Dx Used Analyses": d102,
+  "Dx STS Condition List": d103,
+  "Dx Ignored Evidence": d104,
+  "Dx Second Primary List": d105,
+  "Dx Disease Status": d106,
 };
 /** The state of one evaluation of StsTreatment. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(108),
+    v: new Array(107),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),

@@ -77,7 +77,7 @@ describe('patient-view decision', () => {
       const d = await decide(metastatic('8890/3', [doxo('2025-07-01'), doxo('2025-07-22')]));
       expect(ids(d)).toEqual(['M-2L-GEM-DOCE', 'M-TRIAL']);
       expect(d.nodes[0]).toMatchObject({ role: 'later-line', isRecommended: false });
-      expect(d.facts.priorLastExposure).toMatchObject({ drug: 'doxorubicin', lastDate: '2025-07-22' });
+      expect(d.facts.priorLastExposure).toMatchObject({ drugs: ['doxorubicin'], lastDate: '2025-07-22' });
     });
 
     test('UPS line 1: doxorubicin alone', async () => {

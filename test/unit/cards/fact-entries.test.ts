@@ -32,9 +32,16 @@ describe('the "Based on" facts in words', () => {
     );
   });
 
+  test('a histology not found names what the pathway looks for, with its codes', () => {
+    const entries = factEntries(toPatientFacts({ 'Fact Histology': {} }), quality());
+    expect(valueOf(entries, 'Histology')).toMatch(/^not found \(looked for: .*LOINC 31206-6 with an ICD-O-3 value\)$/);
+  });
+
   test('a fact the library did not find says what was looked for', () => {
-    const entries = factEntries(toPatientFacts({ 'Fact Grade': { lookedFor: 'a grade Observation' } }), quality());
-    expect(valueOf(entries, 'Grade')).toBe('not found (looked for: a grade Observation)');
+    const entries = factEntries(toPatientFacts({ 'Fact Grade': {} }), quality());
+    expect(valueOf(entries, 'Grade')).toBe(
+      'not found (looked for: a histologic grade Observation (NCIt C18000, LOINC 33732-9))',
+    );
     expect(valueOf(entries, 'Age')).toBe('not found (looked for: Patient.birthDate)');
   });
 

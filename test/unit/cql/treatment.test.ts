@@ -53,7 +53,6 @@ describe('toTreatmentFacts', () => {
     'Last Combination Date': null,
     'Maintenance Anchor': null,
     'Maintenance Dates': [],
-    'Maintenance Reasons': ['no doxorubicin + trabectedin combination'],
     'Maintenance Sources': [],
     ECOG: null,
     Karnofsky: null,
