@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL database the bench's adherence rows write to: BENCH_DATABASE_URL, else `adherence_bench` on the
- * machine's server (created from its `test` database when absent).
+ * machine's server (created from its `test` database when absent, and emptied at each run so every run writes to
+ * tables of the same size).
  */
 import pg from 'pg';
 
@@ -17,6 +18,13 @@ export async function benchDatabaseUrl(): Promise<string> {
     if (exists.rowCount === 0) await admin.query('CREATE DATABASE adherence_bench');
   } finally {
     await admin.end();
+  }
+  const bench = new pg.Client({ connectionString: url.toString() });
+  await bench.connect();
+  try {
+    await bench.query('DROP SCHEMA IF EXISTS adherence CASCADE');
+  } finally {
+    await bench.end();
   }
   return url.toString();
 }

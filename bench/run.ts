@@ -10,8 +10,10 @@
  *   --soak             only scenario 1 for 60 s: RSS and heapUsed (after a full GC, bench/memory-probe.ts) at 10 s
  *                      and at 60 s, PASS when neither grew more than 5 % (issue 8); writes bench/results-soak.json
  *   BENCH_NODE_FLAGS   extra V8 flags for the service, e.g. "--max-semi-space-size=16" (bench/profile.md, soak)
- *   BENCH_ADHERENCE=0  skip the adherence store's cost (scenario 1 again on services started with the store off and
- *                      with DATABASE_URL: BENCH_DATABASE_URL, default a database adherence_bench on the local server)
+ *   BENCH_ADHERENCE=0  skip the adherence store's cost (scenario 1 again on three services: the store off, with
+ *                      DATABASE_URL = BENCH_DATABASE_URL, default a database adherence_bench on the local server, and
+ *                      with embedded PGlite; req/s lost and the service's CPU per request, measureAdherenceCost)
+ *   BENCH_ADHERENCE_ROUNDS=8  interleaved rounds of 2 s per service for that cost
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ import { PREFETCH_TEMPLATES, isReadTemplate, templateResourceType } from '../src
 import { prefetchOf } from '../test/helpers/prefetch.js';
 import { CHART_SIZES, chartBundle } from './charts.js';
 import { benchDatabaseUrl } from './adherence-db.js';
+import { cpuMs, postgresBackendCpu } from './cpu.js';
 import { isRecord } from '../src/shared/guards.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -525,67 +528,12 @@ async function main(): Promise<void> {
     const first = run[0];
     let adherenceCost: AdherenceCost | undefined;
     if (!SOAK && process.env.BENCH_ADHERENCE !== '0' && first?.name.startsWith('1 ')) {
-      // The adherence store's cost on the hook path (issue 17). Three services run side by side: the store off, writing
-      // to PostgreSQL, and the embedded default (PGlite in process). Each is warmed alike, then they are driven in
-      // alternating 2-second slices (the order reversed every round), so the noise of a shared machine falls on all
-      // three alike; req/s is the total over the slices, latency percentiles the median of the slices'.
-      const variants: [string, Record<string, string>][] = [
-        ['adherence store off (ADHERENCE_STORE=false)', { ADHERENCE_STORE: 'false' }],
-        ['adherence store in PostgreSQL (DATABASE_URL)', { DATABASE_URL: await benchDatabaseUrl() }],
-        ['adherence store embedded (PGlite, the default)', {}],
-      ];
-      const services: {
-        label: string;
-        base: string;
-        child: ChildProcess;
-        before: number;
-        slices: autocannon.Result[];
-      }[] = [];
-      try {
-        for (const [label, env] of variants) {
-          const vport = await freePort();
-          const child = await startService(vport, env);
-          services.push({ label, base: `http://127.0.0.1:${vport}`, child, before: 0, slices: [] });
-        }
-        for (const s of services) {
-          if (WARMUP > 0) await drive(s.base, first.requests, 10, WARMUP, true);
-          s.before = rssMiB(s.child.pid ?? 0);
-        }
-        const rounds = Math.max(3, Math.round(DURATION / 2));
-        for (let i = 0; i < rounds; i++) {
-          for (const s of i % 2 === 0 ? services : [...services].reverse())
-            s.slices.push(await drive(s.base, first.requests, connections, 2, true));
-        }
-        const combined = services.map((s) =>
-          combineSlices(
-            `${first.name.split(' ')[0]} ${s.label}`,
-            connections,
-            s.slices,
-            s.before,
-            rssMiB(s.child.pid ?? 0),
-          ),
-        );
-        rows.push(...combined);
-        const [off, pg, lite] = combined;
-        if (off !== undefined && pg !== undefined && lite !== undefined) {
-          adherenceCost = {
-            rounds,
-            sliceSeconds: 2,
-            postgresPercent: costPercent(off, pg),
-            pglitePercent: costPercent(off, lite),
-          };
-        }
-      } finally {
-        for (const s of services) s.child.kill('SIGTERM');
-      }
+      const measured = await measureAdherenceCost(first, connections);
+      rows.push(...measured.rows);
+      adherenceCost = measured.cost;
     }
     printTable(rows);
-    if (adherenceCost !== undefined) {
-      process.stdout.write(
-        `adherence store cost on scenario 1 (req/s lost against the store off, ${adherenceCost.rounds} interleaved rounds of ` +
-          `${adherenceCost.sliceSeconds} s): PostgreSQL ${adherenceCost.postgresPercent} %, embedded PGlite ${adherenceCost.pglitePercent} %\n`,
-      );
-    }
+    if (adherenceCost !== undefined) printAdherenceCost(adherenceCost);
     if (verdict !== undefined) printSoak(verdict);
     const machine = {
       cpus: os.cpus().length,
@@ -621,12 +569,196 @@ async function main(): Promise<void> {
   }
 }
 
-/** The adherence store's cost (issue 17): the share of scenario 1's req/s lost against the store off, in %. */
+/** Lowest, median and highest of per-round values. */
+interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+/** What one store costs scenario 1 against the store off (issue 17): in throughput and in the service's CPU. */
+interface StoreCost {
+  /** req/s lost over all slices, in %. */
+  readonly requestsLostPercent: number;
+  readonly requestsLostPerRound: Spread;
+  /** CPU of the service's processes per answered request over all slices, in ms: store off, store on. */
+  readonly cpuMsPerRequestOff: number;
+  readonly cpuMsPerRequest: number;
+  /** cpuMsPerRequest against cpuMsPerRequestOff, in % more. */
+  readonly cpuPercent: number;
+  readonly cpuPercentPerRound: Spread;
+  /** CPU of the PostgreSQL server's backends for the bench's database, per request, in ms (PostgreSQL only). */
+  readonly databaseCpuMsPerRequest?: number;
+}
+
 interface AdherenceCost {
   readonly rounds: number;
   readonly sliceSeconds: number;
-  readonly postgresPercent: number;
-  readonly pglitePercent: number;
+  /** The machine's 1-, 5- and 15-minute load averages when the slices began and when they ended. */
+  readonly loadAverageBefore: readonly number[];
+  readonly loadAverageAfter: readonly number[];
+  readonly postgres: StoreCost;
+  readonly pglite: StoreCost;
+}
+
+const SLICE_SECONDS = 2;
+const ROUNDS = Number(process.env.BENCH_ADHERENCE_ROUNDS ?? '8');
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 100) throw new Error('BENCH_ADHERENCE_ROUNDS must be 1-100');
+
+interface Slice {
+  readonly result: autocannon.Result;
+  /** CPU of the service's processes from the slice's start until its queued records were written, in ms. */
+  readonly cpuMs: number;
+  /** CPU of the database server's backends meanwhile (PostgreSQL only), in ms. */
+  readonly databaseCpuMs: number;
+}
+
+/** Waits until the service has written the card records its last requests queued (its /metrics queue depth is 0). */
+async function settle(base: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const m = /^cds_adherence_queue_depth (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text());
+    if (m === null || m[1] === '0') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${base}: adherence queue not drained 10 s after a slice`);
+}
+
+/**
+ * The adherence store's cost on the hook path (issue 17). Three services run side by side: the store off, writing to
+ * PostgreSQL, and the embedded default (PGlite in process). Each is warmed alike, then they are driven in alternating
+ * slices of scenario 1 (the order reversed every round), so the noise of a shared machine falls on all three alike.
+ * A slice ends when the service has written what it queued, and counts the CPU its processes used meanwhile (and, for
+ * PostgreSQL, the CPU of the server's backends for the bench's database). req/s is the total over the slices, latency
+ * percentiles the median of the slices'; each cost is also given per round (lowest, median, highest).
+ */
+async function measureAdherenceCost(
+  scenario: { name: string; requests: Req[] },
+  connections: number,
+): Promise<{ rows: Row[]; cost: AdherenceCost | undefined }> {
+  const databaseUrl = await benchDatabaseUrl();
+  const variants: [string, Record<string, string>][] = [
+    ['adherence store off (ADHERENCE_STORE=false)', { ADHERENCE_STORE: 'false' }],
+    ['adherence store in PostgreSQL (DATABASE_URL)', { DATABASE_URL: databaseUrl }],
+    ['adherence store embedded (PGlite, the default)', {}],
+  ];
+  const services: {
+    label: string;
+    base: string;
+    child: ChildProcess;
+    before: number;
+    database: boolean;
+    slices: Slice[];
+  }[] = [];
+  const dbCpu = await postgresBackendCpu(databaseUrl);
+  try {
+    for (const [label, env] of variants) {
+      const vport = await freePort();
+      const child = await startService(vport, env);
+      const database = env.DATABASE_URL !== undefined;
+      services.push({ label, base: `http://127.0.0.1:${vport}`, child, before: 0, database, slices: [] });
+    }
+    for (const s of services) {
+      if (WARMUP > 0) await drive(s.base, scenario.requests, 10, WARMUP, true);
+      await settle(s.base);
+      s.before = rssMiB(s.child.pid ?? 0);
+    }
+    const loadAverageBefore = os.loadavg();
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const s of i % 2 === 0 ? services : [...services].reverse()) {
+        const pids = servicePids(s.child.pid ?? 0);
+        const cpu0 = cpuMs(pids);
+        const db0 = s.database ? await dbCpu.read() : 0;
+        const result = await drive(s.base, scenario.requests, connections, SLICE_SECONDS, true);
+        await settle(s.base);
+        s.slices.push({
+          result,
+          cpuMs: cpuMs(pids) - cpu0,
+          databaseCpuMs: s.database ? (await dbCpu.read()) - db0 : 0,
+        });
+      }
+    }
+    const loadAverageAfter = os.loadavg();
+    const rows = services.map((s) =>
+      combineSlices(
+        `${scenario.name.split(' ')[0]} ${s.label}`,
+        connections,
+        s.slices.map((x) => x.result),
+        s.before,
+        rssMiB(s.child.pid ?? 0),
+      ),
+    );
+    const [off, pg, lite] = services;
+    if (off === undefined || pg === undefined || lite === undefined) return { rows, cost: undefined };
+    return {
+      rows,
+      cost: {
+        rounds: ROUNDS,
+        sliceSeconds: SLICE_SECONDS,
+        loadAverageBefore: loadAverageBefore.map(round2),
+        loadAverageAfter: loadAverageAfter.map(round2),
+        postgres: storeCost(off.slices, pg.slices),
+        pglite: storeCost(off.slices, lite.slices),
+      },
+    };
+  } finally {
+    for (const s of services) s.child.kill('SIGTERM');
+    await dbCpu.close();
+  }
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function spread(xs: readonly number[]): Spread {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { min: round1(sorted[0] ?? 0), median: round1(median), max: round1(sorted.at(-1) ?? 0) };
+}
+
+/** The cost of one store from the slices of the same rounds: slice i of each was driven in round i. */
+function storeCost(off: readonly Slice[], on: readonly Slice[]): StoreCost {
+  const total = (slices: readonly Slice[]) => {
+    const requests = slices.reduce((n, s) => n + s.result.requests.total, 0);
+    const seconds = slices.reduce((n, s) => n + s.result.duration, 0);
+    const cpu = slices.reduce((n, s) => n + s.cpuMs, 0);
+    const db = slices.reduce((n, s) => n + s.databaseCpuMs, 0);
+    return { rps: requests / seconds, cpu: cpu / requests, db: db / requests };
+  };
+  const a = total(off);
+  const b = total(on);
+  const perRound = on.map((s, i) => {
+    const o = off[i]!;
+    const rps = (x: Slice) => x.result.requests.total / x.result.duration;
+    const cpu = (x: Slice) => x.cpuMs / x.result.requests.total;
+    return { lost: (1 - rps(s) / rps(o)) * 100, cpu: (cpu(s) / cpu(o) - 1) * 100 };
+  });
+  return {
+    requestsLostPercent: round1((1 - b.rps / a.rps) * 100),
+    requestsLostPerRound: spread(perRound.map((r) => r.lost)),
+    cpuMsPerRequestOff: round3(a.cpu),
+    cpuMsPerRequest: round3(b.cpu),
+    cpuPercent: round1((b.cpu / a.cpu - 1) * 100),
+    cpuPercentPerRound: spread(perRound.map((r) => r.cpu)),
+    ...(b.db > 0 ? { databaseCpuMsPerRequest: round3(b.db) } : {}),
+  };
+}
+
+function printAdherenceCost(c: AdherenceCost): void {
+  const sp = (s: Spread): string => `rounds ${s.min} .. ${s.median} .. ${s.max}`;
+  const line = (name: string, s: StoreCost): string =>
+    `  ${name}: req/s lost ${s.requestsLostPercent} % (${sp(s.requestsLostPerRound)}); service CPU per request ` +
+    `${s.cpuMsPerRequestOff} -> ${s.cpuMsPerRequest} ms, +${s.cpuPercent} % (${sp(s.cpuPercentPerRound)})` +
+    `${s.databaseCpuMsPerRequest !== undefined ? `; database server ${s.databaseCpuMsPerRequest} ms per request` : ''}\n`;
+  process.stdout.write(
+    `adherence store cost on scenario 1 against the store off (${c.rounds} interleaved rounds of ${c.sliceSeconds} s; ` +
+      `load average ${c.loadAverageBefore.join(' ')} before, ${c.loadAverageAfter.join(' ')} after):\n` +
+      line('PostgreSQL', c.postgres) +
+      line('embedded PGlite', c.pglite),
+  );
 }
 
 /** One row from interleaved slices: req/s over all of them, each percentile the median of the slices' values. */
@@ -657,9 +789,6 @@ function combineSlices(
     rssAfterMiB: after,
   };
 }
-
-const costPercent = (off: Row, on: Row): number =>
-  off.requestsPerSec > 0 ? Math.round(((off.requestsPerSec - on.requestsPerSec) / off.requestsPerSec) * 1000) / 10 : 0;
 
 function printTable(rows: readonly Row[]): void {
   const head = [
