@@ -76,6 +76,54 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX feedback_card_uuid ON adherence.feedback (card_uuid);
       CREATE INDEX feedback_received_at ON adherence.feedback (received_at);`,
   },
+  {
+    version: 3,
+    name: 'one row per hook response, its cards and drafts inline',
+    // Writing a response's cards, suggestions and drafts as rows of their own (with their keys, indexes and foreign-key
+    // checks) cost the embedded store about twice this row of the service's CPU (bench/profile.md, eighth pass). The
+    // report expands the inline cards; the retention purge deletes the one row. `id` is the record's own (a batch
+    // written again after an unacknowledged commit is counted once), without an index. `cards` is
+    // [{uuid, topic, indicator, suggestions: [{uuid, label}]}], `drafts` [{cardUuid, drug, classification}], as
+    // src/adherence/records.ts builds them; `card_uuids` their uuids, indexed for feedback about a card shown at any
+    // time (fastupdate off: no pending list cleaned in one go by an insert, which with PGlite would stall the event loop).
+    // Rows of versions 1-2 are carried over.
+    sql: `
+      ALTER TABLE adherence.hook_responses RENAME TO hook_responses_v2;
+      ALTER INDEX adherence.hook_responses_recorded_at RENAME TO hook_responses_v2_recorded_at;
+      CREATE TABLE adherence.hook_responses (
+        id uuid NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        service text NOT NULL,
+        hook text NOT NULL,
+        hook_instance text NOT NULL,
+        pathway_version text NOT NULL,
+        patient_pseudonym text,
+        user_pseudonym text,
+        cards jsonb NOT NULL,
+        drafts jsonb NOT NULL,
+        card_uuids text[] NOT NULL
+      );
+      INSERT INTO adherence.hook_responses
+      SELECT gen_random_uuid(), r.recorded_at, r.service, r.hook, r.hook_instance, r.pathway_version, r.patient_pseudonym, r.user_pseudonym,
+        coalesce((
+          SELECT jsonb_agg(jsonb_build_object('uuid', c.uuid, 'topic', c.topic, 'indicator', c.indicator, 'suggestions',
+            coalesce((
+              SELECT jsonb_agg(jsonb_build_object('uuid', s.uuid, 'label', s.label) ORDER BY s.uuid)
+              FROM adherence.card_suggestions s WHERE s.card_uuid = c.uuid
+            ), '[]'::jsonb)) ORDER BY c.uuid)
+          FROM adherence.cards c WHERE c.response_id = r.id
+        ), '[]'::jsonb),
+        coalesce((
+          SELECT jsonb_agg(jsonb_build_object('cardUuid', d.card_uuid, 'drug', d.drug, 'classification', d.classification)
+            ORDER BY d.id)
+          FROM adherence.order_drafts d WHERE d.response_id = r.id AND d.card_uuid IS NOT NULL
+        ), '[]'::jsonb),
+        ARRAY(SELECT c.uuid FROM adherence.cards c WHERE c.response_id = r.id ORDER BY c.uuid)
+      FROM adherence.hook_responses_v2 r ORDER BY r.id;
+      DROP TABLE adherence.order_drafts, adherence.card_suggestions, adherence.cards, adherence.hook_responses_v2;
+      CREATE INDEX hook_responses_recorded_at ON adherence.hook_responses (recorded_at);
+      CREATE INDEX hook_responses_card_uuids ON adherence.hook_responses USING gin (card_uuids) WITH (fastupdate = off);`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

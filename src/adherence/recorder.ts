@@ -28,33 +28,15 @@ const BACKOFF_MIN_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 const DROP_LOG_EVERY_MS = 10_000;
 
-// One statement per batch: ids are drawn first so each card joins its response; every row or none is written.
+// One statement per batch, one row per record: every record of the batch or none is written. `cards` and `drafts` are
+// stored as the record has them (migrations.ts, version 3).
 const INSERT_BATCH = `
-  WITH input AS MATERIALIZED (
-    SELECT nextval('adherence.hook_responses_id_seq') AS id, r FROM jsonb_array_elements($1::jsonb) AS r
-  ),
-  responses AS (
-    INSERT INTO adherence.hook_responses
-      (id, recorded_at, service, hook, hook_instance, pathway_version, patient_pseudonym, user_pseudonym)
-    SELECT id, (r->>'recordedAt')::timestamptz, r->>'service', r->>'hook', r->>'hookInstance', r->>'pathwayVersion',
-      r->>'patient', r->>'user'
-    FROM input
-  ),
-  cards AS (
-    INSERT INTO adherence.cards (uuid, response_id, topic, indicator)
-    SELECT c->>'uuid', input.id, c->>'topic', c->>'indicator'
-    FROM input, jsonb_array_elements(input.r->'cards') AS c
-    ON CONFLICT (uuid) DO NOTHING
-  ),
-  suggestions AS (
-    INSERT INTO adherence.card_suggestions (uuid, card_uuid, label)
-    SELECT s->>'uuid', c->>'uuid', s->>'label'
-    FROM input, jsonb_array_elements(input.r->'cards') AS c, jsonb_array_elements(c->'suggestions') AS s
-    ON CONFLICT (uuid) DO NOTHING
-  )
-  INSERT INTO adherence.order_drafts (response_id, card_uuid, drug, classification)
-  SELECT input.id, d->>'cardUuid', d->>'drug', d->>'classification'
-  FROM input, jsonb_array_elements(input.r->'drafts') AS d`;
+  INSERT INTO adherence.hook_responses (id, recorded_at, service, hook, hook_instance, pathway_version,
+    patient_pseudonym, user_pseudonym, cards, drafts, card_uuids)
+  SELECT (r->>'id')::uuid, (r->>'recordedAt')::timestamptz, r->>'service', r->>'hook', r->>'hookInstance',
+    r->>'pathwayVersion', r->>'patient', r->>'user', r->'cards', r->'drafts',
+    ARRAY(SELECT c->>'uuid' FROM jsonb_array_elements(r->'cards') AS c)
+  FROM jsonb_array_elements($1::jsonb) AS r`;
 
 /** SQLSTATE classes that mean the data, not the connection, is at fault: retrying cannot help. */
 const isDataError = (err: unknown): boolean =>

@@ -3,6 +3,7 @@
  * each drafted drug with its classification. Built on the request path from the response the EHR gets; holds no
  * patient id, user id, token or chart text (patient and user are pseudonyms).
  */
+import { randomUUID } from 'node:crypto';
 import type { OrderCardKind } from '../cql/decision.js';
 import type { CdsRequest, CdsResponse } from '../shared/cds-hooks.js';
 import { PATHWAY_VERSION, SYSTEMS, type DrugKey } from '../pathway/index.js';
@@ -31,6 +32,8 @@ export interface DraftRecord {
 }
 
 export interface ResponseRecord {
+  /** Random: the same record written twice (a batch retried after an unacknowledged commit) is counted once. */
+  readonly id: string;
   readonly recordedAt: string;
   readonly service: string;
   readonly hook: string;
@@ -78,6 +81,7 @@ export function buildResponseRecord(
     return [...new Set(note.drugs)].map((drug) => ({ cardUuid: note.uuid, drug, classification }));
   });
   return {
+    id: randomUUID(),
     recordedAt: now.toISOString(),
     service,
     hook: request.hook,

@@ -14,6 +14,7 @@ import {
   type Database,
 } from '../../../src/adherence/index.js';
 import { storeFeedback } from '../../../src/adherence/feedback-store.js';
+import { buildReport } from '../../../src/adherence/report.js';
 import type { OrderCardNote } from '../../../src/adherence/records.js';
 import type { Card, CdsRequest, CdsResponse } from '../../../src/shared/cds-hooks.js';
 import {
@@ -73,36 +74,83 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
     test('migrates an empty database to the latest version', async () => {
       const r = await migrate(db);
       expect(r).toEqual({ from: 0, to: LATEST_VERSION, applied: MIGRATIONS.map((m) => m.version) });
-      expect(await tables()).toEqual([
-        'card_suggestions',
-        'cards',
-        'feedback',
-        'feedback_suggestions',
-        'hook_responses',
-        'order_drafts',
-        'schema_migrations',
-      ]);
+      expect(await tables()).toEqual(['feedback', 'feedback_suggestions', 'hook_responses', 'schema_migrations']);
       expect((await migrate(db)).applied).toEqual([]);
     });
 
     test('migrates a database at the previous version and keeps its rows', async () => {
       await db.exec('DROP SCHEMA adherence CASCADE');
       expect((await migrate(db, LATEST_VERSION - 1)).to).toBe(LATEST_VERSION - 1);
-      const fb = { card: randomUUID(), outcome: 'overridden' as const, outcomeTimestamp: '2026-11-20T10:00:00Z' };
+      // Version 2 kept a response's cards, suggestions and drafts in tables of their own.
+      const [response] = await db.query<{ id: string }>(
+        `INSERT INTO adherence.hook_responses
+           (recorded_at, service, hook, hook_instance, pathway_version, patient_pseudonym, user_pseudonym)
+         VALUES ($1, 'sts-pathway-order-sign', 'order-sign', 'hi-1', '2026.11.1', 'p1', 'u1') RETURNING id`,
+        [now.toISOString()],
+      );
+      const off = randomUUID();
+      const info = randomUUID();
+      const suggestion = randomUUID();
+      await db.query(
+        `INSERT INTO adherence.cards (uuid, response_id, topic, indicator)
+         VALUES ($1, $3, 'OFF-PATHWAY', 'warning'), ($2, $3, 'M-1L-DOXO', 'info')`,
+        [off, info, response!.id],
+      );
+      await db.query(`INSERT INTO adherence.card_suggestions (uuid, card_uuid, label) VALUES ($1, $2, 'Order it')`, [
+        suggestion,
+        off,
+      ]);
+      await db.query(
+        `INSERT INTO adherence.order_drafts (response_id, card_uuid, drug, classification)
+         VALUES ($1, $2, 'imatinib', 'off-pathway')`,
+        [response!.id, off],
+      );
+      const fb = { card: off, outcome: 'overridden' as const, outcomeTimestamp: now.toISOString() };
       expect(await storeFeedback(db, 'sts-pathway-order-sign', [fb], undefined, now)).toEqual({
         stored: 1,
         duplicates: 0,
       });
+
       const r = await migrate(db);
       expect(r).toEqual({ from: LATEST_VERSION - 1, to: LATEST_VERSION, applied: [LATEST_VERSION] });
+      expect(await tables()).toEqual(['feedback', 'feedback_suggestions', 'hook_responses', 'schema_migrations']);
       const indexes = await db.query<{ n: string }>(
         `SELECT indexname AS n FROM pg_indexes WHERE schemaname = 'adherence'`,
       );
       expect(indexes.map((i) => i.n)).toEqual(
-        expect.arrayContaining(['feedback_card_uuid', 'hook_responses_recorded_at']),
+        expect.arrayContaining(['feedback_card_uuid', 'hook_responses_recorded_at', 'hook_responses_card_uuids']),
       );
       expect(await db.query('SELECT card_uuid FROM adherence.feedback')).toEqual([{ card_uuid: fb.card }]);
-      await db.exec('TRUNCATE adherence.feedback CASCADE');
+      const rows = await db.query<{
+        hook_instance: string;
+        patient_pseudonym: string;
+        cards: unknown;
+        drafts: unknown;
+      }>('SELECT hook_instance, patient_pseudonym, cards, drafts FROM adherence.hook_responses');
+      expect(rows).toEqual([
+        {
+          hook_instance: 'hi-1',
+          patient_pseudonym: 'p1',
+          cards: expect.arrayContaining([
+            {
+              uuid: off,
+              topic: 'OFF-PATHWAY',
+              indicator: 'warning',
+              suggestions: [{ uuid: suggestion, label: 'Order it' }],
+            },
+            { uuid: info, topic: 'M-1L-DOXO', indicator: 'info', suggestions: [] },
+          ]),
+          drafts: [{ cardUuid: off, drug: 'imatinib', classification: 'off-pathway' }],
+        },
+      ]);
+      // The report reads the carried rows as it reads new ones.
+      const report = await buildReport(db, { from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + DAY) });
+      expect(report.totals).toEqual({ responses: 1, patients: 1, cards: 2, feedback: 1, unmatchedFeedback: 0 });
+      expect(report.offPathwayDrugs).toEqual([{ drug: 'imatinib', count: 1 }]);
+      expect(report.overridesByTopic).toEqual([
+        expect.objectContaining({ topic: 'OFF-PATHWAY', shown: 1, overridden: 1, rate: 1 }),
+      ]);
+      await db.exec('TRUNCATE adherence.feedback CASCADE; TRUNCATE adherence.hook_responses');
     });
 
     test('records cards, classified drafts and feedback, and reports them', async () => {
@@ -225,14 +273,7 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
       const purged = await store.purge();
       expect(purged.responses).toBe(before[0]?.n);
       expect(purged.feedback).toBeGreaterThan(0);
-      for (const t of [
-        'hook_responses',
-        'cards',
-        'card_suggestions',
-        'order_drafts',
-        'feedback',
-        'feedback_suggestions',
-      ]) {
+      for (const t of ['hook_responses', 'feedback', 'feedback_suggestions']) {
         expect(await db.query(`SELECT 1 FROM adherence.${t}`)).toEqual([]);
       }
     });
