@@ -127,22 +127,25 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
         cards: unknown;
         drafts: unknown;
       }>('SELECT hook_instance, patient_pseudonym, cards, drafts FROM adherence.hook_responses');
-      expect(rows).toEqual([
+      expect(rows.map((r) => ({ ...r, cards: undefined }))).toEqual([
         {
           hook_instance: 'hi-1',
           patient_pseudonym: 'p1',
-          cards: expect.arrayContaining([
-            {
-              uuid: off,
-              topic: 'OFF-PATHWAY',
-              indicator: 'warning',
-              suggestions: [{ uuid: suggestion, label: 'Order it' }],
-            },
-            { uuid: info, topic: 'M-1L-DOXO', indicator: 'info', suggestions: [] },
-          ]),
+          cards: undefined,
           drafts: [{ cardUuid: off, drug: 'imatinib', classification: 'off-pathway' }],
         },
       ]);
+      expect(rows[0]?.cards).toEqual(
+        expect.arrayContaining([
+          {
+            uuid: off,
+            topic: 'OFF-PATHWAY',
+            indicator: 'warning',
+            suggestions: [{ uuid: suggestion, label: 'Order it' }],
+          },
+          { uuid: info, topic: 'M-1L-DOXO', indicator: 'info', suggestions: [] },
+        ]),
+      );
       // The report reads the carried rows as it reads new ones.
       const report = await buildReport(db, { from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + DAY) });
       expect(report.totals).toEqual({ responses: 1, patients: 1, cards: 2, feedback: 1, unmatchedFeedback: 0 });
