@@ -207,13 +207,44 @@ function isPlainTuple(v: unknown): v is object {
 }
 
 /**
- * `toDistinctList` wherever a fast path applies (empty, primitives, rows of one shape, values with a canonical key);
- * undefined when only cql-execution's own code can tell.
+ * Every element (a copy of the list) when all are plain tuples and one field, in every tuple, holds a string, number
+ * or boolean that no other tuple's same field holds (as the normalized keys compare primitives: -0 is 0, NaN is NaN,
+ * which is a JS Set's SameValueZero): tuples whose keys differ in a field are never equal, so nothing is dropped.
+ * A few fields of the first tuple are tried, each given up at its first repeat; undefined when none is unique.
+ */
+export function allDistinctByAField(list: readonly unknown[]): unknown[] | undefined {
+  if (list.length < 2) return undefined;
+  for (const v of list) if (!isPlainTuple(v) || Object.hasOwn(v, 'length')) return undefined;
+  let tried = 0;
+  for (const name of Object.keys(list[0] as object)) {
+    if (!isKeyPrimitive(Reflect.get(list[0] as object, name))) continue;
+    if (++tried > 4) break;
+    const seen = new Set<unknown>();
+    let unique = true;
+    for (const v of list) {
+      const x: unknown = Reflect.get(v as object, name);
+      // An own enumerable field (what the normalized key reads), not null, not seen before.
+      if (!isKeyPrimitive(x) || seen.has(x) || !Object.prototype.propertyIsEnumerable.call(v, name)) {
+        unique = false;
+        break;
+      }
+      seen.add(x);
+    }
+    if (unique) return list.slice();
+  }
+  return undefined;
+}
+const isKeyPrimitive = (x: unknown): boolean =>
+  typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+
+/**
+ * `toDistinctList` wherever a fast path applies (empty, primitives, tuples told apart by one field, rows of one
+ * shape, values with a canonical key); undefined when only cql-execution's own code can tell.
  */
 export function fastDistinct(items: readonly unknown[]): unknown[] | undefined {
   if (items.length === 0) return [];
   if (items.every(isPrimitive)) return distinctPrimitives(items);
-  return distinctRows(items) ?? firstOfEachKey(items, canonicalKey);
+  return allDistinctByAField(items) ?? distinctRows(items) ?? firstOfEachKey(items, canonicalKey);
 }
 
 /** cql-execution's own `toDistinctList` (for the tests), whether or not the fast path is installed. */

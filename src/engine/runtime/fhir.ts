@@ -327,6 +327,33 @@ function toDate(data: Json): unknown {
   return fields !== null ? new CqlDate(fields[0], fields[1], fields[2]) : undefined;
 }
 
+/**
+ * A Bundle's resources by resourceType, in Bundle order, read in one pass: what `findRecords` keeps for each type
+ * (`resourceType == <name>`); null when some resourceType is an object or array, which `==` compares through its
+ * text (then each type is found by its own pass).
+ */
+export function groupByResourceType(bundle: Json): Map<string, Json[]> | null {
+  const groups = new Map<string, Json[]>();
+  for (const e of bundle.entry ?? []) {
+    if (!e.resource) continue;
+    const type: unknown = e.resource.resourceType;
+    if (typeof type === 'string') {
+      const list = groups.get(type);
+      if (list === undefined) groups.set(type, [e.resource]);
+      else list.push(e.resource);
+    } else if (typeof type === 'object' && type !== null) return null;
+  }
+  return groups;
+}
+
+/** `findRecords` of one type from the groups of groupByResourceType. */
+export function recordsFromGroups(groups: Map<string, Json[]>, dataType: string): FhirValue[] {
+  const classInfo = classOf(dataType);
+  if (classInfo == null) return [];
+  const resources = groups.get(classInfo.name.replace(/^FHIR\./, ''));
+  return resources === undefined ? [] : resources.map((r) => new FhirValue(r, classInfo));
+}
+
 /** The resources of one type in a Bundle (cql-exec-fhir `findRecords`: every entry whose resourceType matches). */
 export function findRecords(bundle: Json, dataType: string): FhirValue[] {
   const classInfo = classOf(dataType);

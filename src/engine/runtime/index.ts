@@ -3,11 +3,13 @@
  * (ops.ts), FHIR JSON access (fhir.ts) and the per-evaluation environment below.
  */
 import { createRequire } from 'node:module';
-import type { CodeService, DateTime } from 'cql-execution';
+import { Code, type CodeService, type DateTime } from 'cql-execution';
 import {
   FhirValue,
   findRecords,
   getCode,
+  groupByResourceType,
+  recordsFromGroups,
   NOT_PLANNED,
   readPlanned,
   readPrimitiveValue,
@@ -42,6 +44,10 @@ export interface Env {
   /** One instance per library and evaluation (a library's defines are evaluated at most once). */
   readonly instances: Map<string, unknown>;
   readonly records: Map<string, FhirValue[]>;
+  /** The Bundle's resources by type (null: some type is not a string; undefined: not grouped yet). */
+  groups?: Map<string, unknown[]> | null;
+  /** Code indexes of the resources of a type by code property (null: the scan decides), built on first use. */
+  readonly codeIndexes: Map<string, CodeIndex | null>;
 }
 
 export function createEnv(
@@ -50,7 +56,7 @@ export function createEnv(
   now: DateTime,
   codeService: CodeService,
 ): Env {
-  return { bundle, params, now, codeService, instances: new Map(), records: new Map() };
+  return { bundle, params, now, codeService, instances: new Map(), records: new Map(), codeIndexes: new Map() };
 }
 
 /** An instance of a compiled library for this evaluation, created on first use. */
@@ -129,19 +135,135 @@ export function column(row: any, path: string): any {
   return val;
 }
 
-/** A retrieve: the resources of a type, filtered by codes or a value set when the ELM gives them. */
-export function retrieve(env: Env, dataType: string, codes?: () => any, codeProperty?: string): FhirValue[] {
+/** The resources of a type, wrapped once per evaluation (the Bundle grouped by type in one pass, on first use). */
+function recordsOf(env: Env, dataType: string): FhirValue[] {
   let all = env.records.get(dataType);
   if (all === undefined) {
-    all = findRecords(env.bundle, dataType);
+    if (env.groups === undefined) env.groups = groupByResourceType(env.bundle);
+    all = env.groups === null ? findRecords(env.bundle, dataType) : recordsFromGroups(env.groups, dataType);
     env.records.set(dataType, all);
   }
+  return all;
+}
+
+/** A retrieve: the resources of a type, filtered by codes or a value set when the ELM gives them. */
+export function retrieve(env: Env, dataType: string, codes?: () => any, codeProperty?: string): FhirValue[] {
+  const all = recordsOf(env, dataType);
   if (codes === undefined) return [...all];
   const c = codes();
   if (c == null) return [];
-  if (Array.isArray(c)) return all.filter((r) => c.some((x: any) => x.hasMatch(getCode(r, codeProperty!))));
+  if (Array.isArray(c)) {
+    if (all.length >= CODE_INDEX_MIN) {
+      const found = byCodes(env, dataType, codeProperty!, all, c);
+      if (found !== undefined) return found;
+    }
+    return all.filter((r) => c.some((x: any) => x.hasMatch(getCode(r, codeProperty!))));
+  }
   const vs = resolveValueSet(c, env.codeService);
   return all.filter((r) => vs.hasMatch(getCode(r, codeProperty!)));
+}
+
+// Below this many resources of a type, a code filter scans them (building an index costs more).
+const CODE_INDEX_MIN = 24;
+
+/**
+ * The resources of a type whose code matches a list of Codes, through an index of their codes (per evaluation, type
+ * and code property): what `r => c.some(x => x.hasMatch(getCode(r)))` keeps, in order. Code.hasMatch of cql-execution
+ * 3.3.2: a string code equals x.code; else some element of the code's list (`toCodeList`: lists flattened, a Concept's
+ * codes) is a string equal to x.code or has x's code and system (`===`). Undefined (scan instead) when an element of
+ * `c` is not a plain Code, or a value would compare differently in a Map (NaN) or the scan would throw (a null in a
+ * Concept's codes).
+ */
+function byCodes(
+  env: Env,
+  dataType: string,
+  codeProperty: string,
+  all: FhirValue[],
+  c: any[],
+): FhirValue[] | undefined {
+  if (c.length === 0) return [];
+  for (const x of c) {
+    if (!(x instanceof Code) || x.constructor !== Code || Object.hasOwn(x, 'hasMatch')) return undefined;
+    if (Number.isNaN(x.code) || Number.isNaN(x.system)) return undefined;
+  }
+  const key = `${dataType}\u0000${codeProperty}`;
+  let index = env.codeIndexes.get(key);
+  if (index === undefined) {
+    index = buildCodeIndex(all, codeProperty);
+    env.codeIndexes.set(key, index);
+  }
+  if (index === null) return undefined;
+  const hits: number[] = [];
+  for (const x of c) {
+    if (typeof x.code === 'string') {
+      const s = index.strings.get(x.code);
+      if (s !== undefined) hits.push(...s);
+    }
+    const p = index.pairs.get(x.code)?.get(x.system);
+    if (p !== undefined) hits.push(...p);
+  }
+  if (hits.length === 0) return [];
+  hits.sort((a, b) => a - b);
+  const out: FhirValue[] = [];
+  let last = -1;
+  for (const i of hits) {
+    if (i !== last) out.push(all[i]!);
+    last = i;
+  }
+  return out;
+}
+
+interface CodeIndex {
+  /** Resources (their positions) with a string code, or a string in their code list, by that string. */
+  readonly strings: Map<string, number[]>;
+  /** Resources with a Code-like element in their code list, by its code, then its system. */
+  readonly pairs: Map<unknown, Map<unknown, number[]>>;
+}
+
+function buildCodeIndex(all: FhirValue[], codeProperty: string): CodeIndex | null {
+  const strings = new Map<string, number[]>();
+  const pairs = new Map<unknown, Map<unknown, number[]>>();
+  const add = <K>(map: Map<K, number[]>, k: K, i: number): void => {
+    const list = map.get(k);
+    if (list === undefined) map.set(k, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  for (let i = 0; i < all.length; i++) {
+    const code = getCode(all[i]!, codeProperty);
+    if (typeof code === 'string') {
+      add(strings, code, i);
+      continue;
+    }
+    for (const c1 of toCodeList(code)) {
+      if (typeof c1 === 'string') {
+        add(strings, c1, i);
+        continue;
+      }
+      if (c1 == null) return null;
+      const k = c1.code;
+      const sys = c1.system;
+      if (Number.isNaN(k) || Number.isNaN(sys)) return null;
+      let bySystem = pairs.get(k);
+      if (bySystem === undefined) {
+        bySystem = new Map();
+        pairs.set(k, bySystem);
+      }
+      add(bySystem, sys, i);
+    }
+  }
+  return { strings, pairs };
+}
+
+/** cql-execution's toCodeList (datatypes/clinical.js). */
+function toCodeList(c: any): any[] {
+  if (c == null) return [];
+  if (Array.isArray(c)) {
+    let list: any[] = [];
+    for (const c2 of c) list = list.concat(toCodeList(c2));
+    return list;
+  }
+  if (Array.isArray(c.codes)) return c.codes;
+  return [c];
 }
 
 /** ValueSetRef: a new CQLValueSet, as ValueSetDef builds it. */

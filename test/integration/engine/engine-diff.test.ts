@@ -5,6 +5,7 @@
  * library, the define, both results and the Bundle.
  */
 import fc from 'fast-check';
+import { CHART_SIZES, chartBundle } from '../../../bench/charts.js';
 import { demoPatients } from '../../../bench/engine-patients.js';
 import { diffCase, formatDifferences, type DiffCase } from '../../helpers/engine-diff.js';
 import { randomBundle } from '../../helpers/random-bundles.js';
@@ -44,6 +45,24 @@ describe('compiled engine = cql-execution, every define of every library', () =>
         });
       }
       i++;
+    }
+  }, 300_000);
+
+  it('on the multi-year charts of the benches (hundreds of administrations and observations)', async () => {
+    for (const size of CHART_SIZES) {
+      await expectIdentical({
+        label: size.label,
+        bundle: chartBundle(size),
+        now: DATES[0]!,
+        drafts: DRAFTS.slice(0, 1),
+      });
+      await expectIdentical({
+        label: `${size.label}, later`,
+        bundle: chartBundle(size, new Date('2026-06-01T00:00:00Z'), 7),
+        now: DATES[1]!,
+        unreadable: UNREADABLE[1],
+        drafts: DRAFTS,
+      });
     }
   }, 300_000);
 

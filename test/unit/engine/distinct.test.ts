@@ -8,6 +8,7 @@ import * as cqlExecution from 'cql-execution';
 import { Date as CqlDate, DateTime as CqlDateTime, Interval } from 'cql-execution';
 import { createCqlEngine } from '../../../src/cql/engine.js';
 import {
+  allDistinctByAField,
   canonicalKey,
   distinctPrimitives,
   distinctRows,
@@ -158,6 +159,69 @@ test('on rows (keys in one order, or not) it keeps the very elements cql-executi
     distinctRows([{ d: at('2026-11-23T10:00:00Z') }, { d: at('2026-11-23T10:00:00Z') }, { d: at('2026-11-23') }]),
   ).toHaveLength(2);
   expect(distinctRows([{ d: at('2026-11-23T12:00:00+02:00') }, { d: at('2026-11-23T10:00:00Z') }])).toBeUndefined();
+});
+
+test('tuples told apart by one field are all kept, as cql-execution keeps them; a repeat anywhere takes another path', () => {
+  const original = originalDistinct();
+  const field = fc.oneof(primitive, cqlDate, value);
+  // Rows whose `source` is unique (a number, a string, a boolean pair), or repeats now and then; other fields anything.
+  const rows = fc
+    .tuple(
+      fc.array(fc.tuple(field, field), { minLength: 2, maxLength: 8 }),
+      fc.constantFrom('string', 'number', 'boolean', 'repeat', 'null', 'mixed'),
+    )
+    .map(([pairs, kind]) =>
+      pairs.map(([a, b], i) => {
+        const source =
+          kind === 'string'
+            ? `s${i}`
+            : kind === 'number'
+              ? i === 0
+                ? -0
+                : i
+              : kind === 'boolean'
+                ? i % 2 === 0
+                : kind === 'repeat'
+                  ? `s${i % 3}`
+                  : kind === 'null'
+                    ? i === 1
+                      ? null
+                      : `s${i}`
+                    : i % 2 === 0
+                      ? i
+                      : String(i - 1);
+        return i % 4 === 3 ? { a, source, b } : { source, a, b };
+      }),
+    );
+  fc.assert(
+    fc.property(rows, (items) => {
+      expect(sameElements(fastDistinct(items) ?? original(items), original(items))).toBe(true);
+      const all = allDistinctByAField(items);
+      if (all !== undefined) expect(sameElements(all, original(items))).toBe(true);
+    }),
+    { numRuns: 3000 },
+  );
+  expect(
+    allDistinctByAField([
+      { id: 'a', n: 1 },
+      { id: 'b', n: 1 },
+    ]),
+  ).toHaveLength(2);
+  expect(
+    allDistinctByAField([
+      { id: 0, n: 1 },
+      { id: -0, n: 1 },
+    ]),
+  ).toBeUndefined();
+  expect(
+    allDistinctByAField([
+      { id: 0, n: 1 },
+      { id: -0, n: 2 },
+    ]),
+  ).toHaveLength(2);
+  expect(allDistinctByAField([{ id: Number.NaN }, { id: Number.NaN }])).toBeUndefined();
+  expect(allDistinctByAField([{ id: '1' }, { id: 1 }])).toHaveLength(2);
+  expect(allDistinctByAField([{ length: 1, id: 'a' }, { id: 'b' }])).toBeUndefined();
 });
 
 test('the same instant at two offsets is one DateTime, as cql-execution normalizes it; other classes have no key', () => {
