@@ -39,7 +39,8 @@ describe('a retrieve by a list of codes', () => {
             c.some((x) => x.hasMatch(getCode(r, 'code'))),
           );
           const got = R.retrieve(env, `${FHIR}Observation`, () => c, 'code');
-          expect(got.map((r) => r.json)).toEqual(scan.map((r) => r.json));
+          const json = (r: R.FhirValue): unknown => r.json;
+          expect(got.map(json)).toEqual(scan.map(json));
           got.forEach((r, i) => expect(r.json).toBe(scan[i]!.json));
         }
       }),
