@@ -731,8 +731,13 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     lines.push(...open, ...body.stmts, ...sources.map(() => '}'));
     const distinct = node.return != null ? node.return.distinct !== false : true;
     if (distinct && !(orderFree && node.sort == null)) lines.push(`${out} = R.distinctList(${out});`);
-    if (node.sort != null) {
-      const by: Node[] = node.sort.by ?? [];
+    const by: Node[] = node.sort?.by ?? [];
+    if (by.length > 0 && by.every((b) => b.type === 'ByColumn')) {
+      // Columns only: each row's columns read once (R.sortByColumns: the same merge sort and comparisons).
+      const paths = by.map((b) => String(b.path));
+      const asc = by.map((b) => b.direction === 'asc' || b.direction === 'ascending');
+      lines.push(`${out} = R.sortByColumns(${out}, ${js(paths)}, ${js(asc)});`);
+    } else if (node.sort != null) {
       const cmp: string[] = [];
       for (const b of by) {
         const asc = b.direction === 'asc' || b.direction === 'ascending';

@@ -702,7 +702,7 @@ const a_X_327 = r331[i332];
 if (!(R.equal((a_X_327 == null ? null : (a_X_327.level ?? null)), l_TopLevel_317))) continue;
 out330.push(a_X_327);
 }
-out330 = R.mergeSort(out330, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+out330 = R.sortByColumns(out330, ["dateKey"], [false]);
 q328 = isList329 ? out330 : out330[0];
 }
 const l_Top_325 = q328;
@@ -731,7 +731,7 @@ const a_X_344 = r348[i349];
 if (!(R.and(R.equal((a_X_344 == null ? null : (a_X_344.class ?? null)), "OTHER"), R.not(f3(st, (a_X_344 == null ? null : (a_X_344.class ?? null)), (a_X_344 == null ? null : (a_X_344.code ?? null))))))) continue;
 out347.push(a_X_344);
 }
-out347 = R.mergeSort(out347, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "level"), R.column(y, "level"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+out347 = R.sortByColumns(out347, ["level","dateKey"], [true,false]);
 q345 = isList346 ? out347 : out347[0];
 }
 const l_NonSpecific_342 = R.first(q345);
@@ -1318,7 +1318,7 @@ for (let i598 = 0; i598 < r597.length; i598++) {
 const a_H2_586 = r597[i598];
 out596.push(a_H2_586);
 }
-out596 = R.mergeSort(out596, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+out596 = R.sortByColumns(out596, ["dateKey"], [false]);
 q594 = isList595 ? out596 : out596[0];
 }
   return (st.v[31] = R.first(q594));
@@ -1350,7 +1350,7 @@ for (let i612 = 0; i612 < r611.length; i612++) {
 const a_H2_600 = r611[i612];
 out610.push(a_H2_600);
 }
-out610 = R.mergeSort(out610, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "dateKey"), R.column(y, "dateKey"), false); if (o !== 0) return o; return o; });
+out610 = R.sortByColumns(out610, ["dateKey"], [false]);
 q608 = isList609 ? out610 : out610[0];
 }
   return (st.v[32] = R.first(q608));
@@ -1497,7 +1497,7 @@ for (let i667 = 0; i667 < r666.length; i667++) {
 const a_F_655 = r666[i667];
 out665.push(a_F_655);
 }
-out665 = R.mergeSort(out665, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+out665 = R.sortByColumns(out665, ["lastKey"], [false]);
 q663 = isList664 ? out665 : out665[0];
 }
 r644 = R.first(q663);
@@ -1810,7 +1810,7 @@ for (let i805 = 0; i805 < r804.length; i805++) {
 const a_G2_793 = r804[i805];
 out803.push(a_G2_793);
 }
-out803 = R.mergeSort(out803, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "grade"), R.column(y, "grade"), false); if (o !== 0) return o; return o; });
+out803 = R.sortByColumns(out803, ["grade"], [false]);
 q801 = isList802 ? out803 : out803[0];
 }
 const s790 = q801;
@@ -1823,7 +1823,7 @@ for (let i810 = 0; i810 < r809.length; i810++) {
 const a_G3_791 = r809[i810];
 out808.push(a_G3_791);
 }
-out808 = R.mergeSort(out808, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+out808 = R.sortByColumns(out808, ["lastKey"], [false]);
 q806 = isList807 ? out808 : out808[0];
 }
   return (st.v[46] = R.first(q806));
@@ -1904,7 +1904,7 @@ for (let i843 = 0; i843 < r842.length; i843++) {
 const a_P2_830 = r842[i843];
 out841.push(a_P2_830);
 }
-out841 = R.mergeSort(out841, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+out841 = R.sortByColumns(out841, ["lastKey"], [false]);
 q839 = isList840 ? out841 : out841[0];
 }
   return (st.v[50] = R.first(q839));
@@ -1956,7 +1956,7 @@ for (let i861 = 0; i861 < r860.length; i861++) {
 const a_P2_849 = r860[i861];
 out859.push(a_P2_849);
 }
-out859 = R.mergeSort(out859, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "lastKey"), R.column(y, "lastKey"), false); if (o !== 0) return o; return o; });
+out859 = R.sortByColumns(out859, ["lastKey"], [false]);
 q857 = isList858 ? out859 : out859[0];
 }
   return (st.v[52] = R.first(q857));

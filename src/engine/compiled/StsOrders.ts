@@ -712,7 +712,7 @@ const a_T_157 = r175[i176];
 out174.push(a_T_157);
 }
 out174 = R.distinctList(out174);
-out174 = R.mergeSort(out174, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "score"), R.column(y, "score"), false); if (o !== 0) return o; return o; });
+out174 = R.sortByColumns(out174, ["score"], [false]);
 q172 = isList173 ? out174 : out174[0];
 }
 const t177 = R.first(q172);

@@ -693,7 +693,7 @@ q142 = isList143 ? out144 : out144[0];
 if (!(R.and(R.not(((a_R_134 == null ? null : (a_R_134.value ?? null)) == null)), R.equal((a_R_134 == null ? null : (a_R_134.date ?? null)), R.max(q142))))) continue;
 out137.push(a_R_134);
 }
-out137 = R.mergeSort(out137, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+out137 = R.sortByColumns(out137, ["value"], [true]);
 q135 = isList136 ? out137 : out137[0];
 }
   return (st.v[47] = R.first(q135));
@@ -714,7 +714,7 @@ const t154 = d47(st);
 if (!(R.and(((a_R_148 == null ? null : (a_R_148.value ?? null)) == null), R.or((d47(st) == null), R.greater((a_R_148 == null ? null : (a_R_148.date ?? null)), (t154 == null ? null : (t154.date ?? null))))))) continue;
 out151.push(a_R_148);
 }
-out151 = R.mergeSort(out151, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out151 = R.sortByColumns(out151, ["source"], [true]);
 q149 = isList150 ? out151 : out151[0];
 }
   return (st.v[48] = R.first(q149));
@@ -837,7 +837,7 @@ q184 = isList185 ? out186 : out186[0];
 if (!(R.and(R.not(((a_R_176 == null ? null : (a_R_176.value ?? null)) == null)), R.equal((a_R_176 == null ? null : (a_R_176.date ?? null)), R.max(q184))))) continue;
 out179.push(a_R_176);
 }
-out179 = R.mergeSort(out179, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+out179 = R.sortByColumns(out179, ["value"], [false]);
 q177 = isList178 ? out179 : out179[0];
 }
   return (st.v[56] = R.first(q177));
@@ -858,7 +858,7 @@ const t196 = d56(st);
 if (!(R.and(((a_R_190 == null ? null : (a_R_190.value ?? null)) == null), R.or((d56(st) == null), R.greater((a_R_190 == null ? null : (a_R_190.date ?? null)), (t196 == null ? null : (t196.date ?? null))))))) continue;
 out193.push(a_R_190);
 }
-out193 = R.mergeSort(out193, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out193 = R.sortByColumns(out193, ["source"], [true]);
 q191 = isList192 ? out193 : out193[0];
 }
   return (st.v[57] = R.first(q191));
@@ -979,7 +979,7 @@ r240 = null;
 if (!(R.and(R.equal((a_R_234 == null ? null : (a_R_234.date ?? null)), d61(st)), r240))) continue;
 out237.push(a_R_234);
 }
-out237 = R.mergeSort(out237, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out237 = R.sortByColumns(out237, ["source"], [true]);
 q235 = isList236 ? out237 : out237[0];
 }
 let r232 = R.first(q235);
@@ -995,7 +995,7 @@ const a_R_242 = r246[i247];
 if (!(R.equal((a_R_242 == null ? null : (a_R_242.date ?? null)), d61(st)))) continue;
 out245.push(a_R_242);
 }
-out245 = R.mergeSort(out245, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out245 = R.sortByColumns(out245, ["source"], [true]);
 q243 = isList244 ? out245 : out245[0];
 }
 r232 = R.first(q243);
@@ -1511,7 +1511,7 @@ q343 = isList344 ? out345 : out345[0];
 if (!(R.equal((a_S_335 == null ? null : (a_S_335.dayNumber ?? null)), R.max(q343)))) continue;
 out338.push(a_S_335);
 }
-out338 = R.mergeSort(out338, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "key"), R.column(y, "key"), true); if (o !== 0) return o; return o; });
+out338 = R.sortByColumns(out338, ["key"], [true]);
 q336 = isList337 ? out338 : out338[0];
 }
   return R.first(q336);

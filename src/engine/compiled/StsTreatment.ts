@@ -481,7 +481,7 @@ const a_E_149 = r153[i154];
 if (!(R.and(R.not((a_E_149 == null)), R.not((a_E_149 == null ? null : (a_E_149.supportive ?? null)))))) continue;
 out152.push(a_E_149);
 }
-out152 = R.mergeSort(out152, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "date"), R.column(y, "date"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out152 = R.sortByColumns(out152, ["date","source"], [true,true]);
 q150 = isList151 ? out152 : out152[0];
 }
   return (st.v[14] = q150);
@@ -735,7 +735,7 @@ q240 = isList241 ? out242 : out242[0];
 out194.push(q240);
 }
 out194 = R.distinctList(out194);
-out194 = R.mergeSort(out194, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "drug"), R.column(y, "drug"), true); if (o !== 0) return o; return o; });
+out194 = R.sortByColumns(out194, ["drug"], [true]);
 q192 = isList193 ? out194 : out194[0];
 }
   return (st.v[21] = q192);
@@ -1239,7 +1239,7 @@ const a_X_468 = r479[i480];
 out478.push(a_X_468);
 }
 out478 = R.distinctList(out478);
-out478 = R.mergeSort(out478, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "n"), R.column(y, "n"), true); if (o !== 0) return o; return o; });
+out478 = R.sortByColumns(out478, ["n"], [true]);
 q476 = isList477 ? out478 : out478[0];
 }
 const t481 = R.last(q476);
@@ -1258,7 +1258,7 @@ const a_R_392 = r485[i486];
 out484.push(a_R_392);
 }
 out484 = R.distinctList(out484);
-out484 = R.mergeSort(out484, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "startNumber"), R.column(y, "startNumber"), true); if (o !== 0) return o; return o; });
+out484 = R.sortByColumns(out484, ["startNumber"], [true]);
 q482 = isList483 ? out484 : out484[0];
 }
   return (st.v[35] = q482);
@@ -1673,7 +1673,7 @@ q619 = isList620 ? out621 : out621[0];
 if (!(R.equal((a_R_611 == null ? null : (a_R_611.date ?? null)), R.max(q619)))) continue;
 out614.push(a_R_611);
 }
-out614 = R.mergeSort(out614, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), false); if (o !== 0) return o; return o; });
+out614 = R.sortByColumns(out614, ["value"], [false]);
 q612 = isList613 ? out614 : out614[0];
 }
   return (st.v[57] = R.first(q612));
@@ -1746,7 +1746,7 @@ q650 = isList651 ? out652 : out652[0];
 if (!(R.equal((a_R_642 == null ? null : (a_R_642.date ?? null)), R.max(q650)))) continue;
 out645.push(a_R_642);
 }
-out645 = R.mergeSort(out645, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+out645 = R.sortByColumns(out645, ["value"], [true]);
 q643 = isList644 ? out645 : out645[0];
 }
   return (st.v[59] = R.first(q643));
@@ -1819,7 +1819,7 @@ q681 = isList682 ? out683 : out683[0];
 if (!(R.equal((a_R_673 == null ? null : (a_R_673.date ?? null)), R.max(q681)))) continue;
 out676.push(a_R_673);
 }
-out676 = R.mergeSort(out676, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "value"), R.column(y, "value"), true); if (o !== 0) return o; return o; });
+out676 = R.sortByColumns(out676, ["value"], [true]);
 q674 = isList675 ? out676 : out676[0];
 }
   return (st.v[61] = R.first(q674));
@@ -3222,7 +3222,7 @@ const a_R_1151 = r1155[i1156];
 if (!(R.equal((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)), o1))) continue;
 out1154.push(a_R_1151);
 }
-out1154 = R.mergeSort(out1154, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out1154 = R.sortByColumns(out1154, ["source"], [true]);
 q1152 = isList1153 ? out1154 : out1154[0];
 }
 c1157 = R.first(q1152);
@@ -3559,7 +3559,7 @@ const a_X_1252 = r1270[i1271];
 out1269.push(a_X_1252);
 }
 out1269 = R.distinctList(out1269);
-out1269 = R.mergeSort(out1269, (x, y) => { let o = 0; o = R.compareKeys(R.column(x, "distance"), R.column(y, "distance"), true); if (o !== 0) return o; o = R.compareKeys(R.column(x, "source"), R.column(y, "source"), true); if (o !== 0) return o; return o; });
+out1269 = R.sortByColumns(out1269, ["distance","source"], [true,true]);
 q1267 = isList1268 ? out1269 : out1269[0];
 }
 const t1272 = R.first(q1267);

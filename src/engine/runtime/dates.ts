@@ -207,3 +207,35 @@ export function dateAdd(d: any, value: any, unit: any): CqlDate | undefined {
   if (y < 2 || y > 9998) return undefined;
   return new CqlDate(y, m, day);
 }
+
+const DATE_ORDER_FIELDS = ['year', 'month', 'day'] as const;
+const DATETIME_ORDER_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond'] as const;
+
+/**
+ * `a.before(b)` (or `a.after(b)` when `after`) of cql-execution 3.3.2 without a precision, for two Dates, or two
+ * DateTimes at the same offset (then the original converts nothing): its loop over the class's fields (both set:
+ * compare; both missing: false; one missing: null; all equal: false). Undefined for anything else.
+ */
+export function orderOf(a: any, b: any, after: boolean): boolean | null | undefined {
+  const fields = orderFields(a, b);
+  if (fields === undefined || a.timezoneOffset !== b.timezoneOffset) return undefined;
+  for (const f of fields) {
+    const x = a[f];
+    const y = b[f];
+    if (x != null && y != null) {
+      if (after ? x > y : x < y) return true;
+      if (after ? x < y : x > y) return false;
+    } else if (x == null && y == null) return false;
+    else return null;
+  }
+  return false;
+}
+
+/** The fields `before`/`after` loop over for two values of one of the classes orderOf covers. */
+function orderFields(a: unknown, b: unknown): readonly string[] | undefined {
+  if (a instanceof CqlDate && b instanceof CqlDate && a.constructor === CqlDate && b.constructor === CqlDate)
+    return DATE_ORDER_FIELDS;
+  if (a instanceof DateTime && b instanceof DateTime && a.constructor === DateTime && b.constructor === DateTime)
+    return DATETIME_ORDER_FIELDS;
+  return undefined;
+}

@@ -135,6 +135,85 @@ export function column(row: any, path: string): any {
   return val;
 }
 
+/**
+ * A sort `by` columns only: mergeSort with the comparator `compareKeys(column(x, c), column(y, c), asc)` column after
+ * column, each row's columns read once (compareKeys reads them on every comparison) and an object's primitive for
+ * `<` computed once (JS converts an object on every `<`: a CQL Date through its toString). Same comparisons, same
+ * merge: the same order, the same rows dropped.
+ */
+export function sortByColumns(arr: any[], paths: readonly string[], ascending: readonly boolean[]): any[] {
+  if (arr.length <= 1) return arr;
+  const keyed: SortRow[] = arr.map((row) => ({ row, cols: paths.map((p) => column(row, p)), prims: [] }));
+  const cmp = (x: SortRow, y: SortRow): number => {
+    for (let j = 0; j < paths.length; j++) {
+      const o = compareColumn(x, y, j, ascending[j]!);
+      if (o !== 0) return o;
+    }
+    return 0;
+  };
+  return mergeSortRows(keyed, cmp).map((k) => k.row);
+}
+interface SortRow {
+  readonly row: any;
+  readonly cols: any[];
+  readonly prims: any[];
+}
+const NO_PRIMITIVE = Symbol('no primitive');
+/** compareKeys of the rows' column j, with `a < b` on their primitives. */
+function compareColumn(x: SortRow, y: SortRow, j: number, ascending: boolean): number {
+  const a = x.cols[j];
+  const b = y.cols[j];
+  const lo = ascending ? -1 : 1;
+  const hi = -lo;
+  if (a === b || (a == null && b == null)) return 0;
+  if (a == null || b == null) return a == null ? lo : hi;
+  if (a.isQuantity && b.isQuantity) return a.before(b) ? lo : hi;
+  const pa = primitiveOf(x, j);
+  const pb = primitiveOf(y, j);
+  // An object whose conversion is not known here is compared as JS compares it.
+  return (pa === NO_PRIMITIVE ? a : pa) < (pb === NO_PRIMITIVE ? b : pb) ? lo : hi;
+}
+/**
+ * What `<` converts a column value to (ToPrimitive, hint number): a primitive itself; an object with neither its own
+ * valueOf nor Symbol.toPrimitive its toString()'s primitive result; else NO_PRIMITIVE (left to `<`).
+ */
+function primitiveOf(r: SortRow, j: number): any {
+  if (j in r.prims) return r.prims[j];
+  const v = r.cols[j];
+  let p: any = v;
+  if ((typeof v === 'object' && v !== null) || typeof v === 'function') {
+    p = NO_PRIMITIVE;
+    if (v[Symbol.toPrimitive] === undefined && v.valueOf === Object.prototype.valueOf) {
+      const s = v.toString();
+      if ((typeof s !== 'object' || s === null) && typeof s !== 'function') p = s;
+    }
+  }
+  r.prims[j] = p;
+  return p;
+}
+/** mergeSort over keyed rows, dropping an undefined row where mergeSort drops it (in the merge loop only). */
+function mergeSortRows(arr: SortRow[], compare: (a: SortRow, b: SortRow) => number): SortRow[] {
+  if (arr.length <= 1) return arr;
+  const mid = Math.floor(arr.length / 2);
+  const left = mergeSortRows(arr.slice(0, mid), compare);
+  const right = mergeSortRows(arr.slice(mid), compare);
+  const sorted: SortRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length && j < right.length) {
+    if (compare(left[i]!, right[j]!) <= 0) {
+      const e = left[i++]!;
+      if (e.row !== undefined) sorted.push(e);
+    } else {
+      const e = right[j++]!;
+      if (e.row !== undefined) sorted.push(e);
+    }
+  }
+  while (i < left.length) sorted.push(left[i++]!);
+  while (j < right.length) sorted.push(right[j++]!);
+  return sorted;
+}
+
 /** The resources of a type, wrapped once per evaluation (the Bundle grouped by type in one pass, on first use). */
 function recordsOf(env: Env, dataType: string): FhirValue[] {
   let all = env.records.get(dataType);

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { Code, Concept, Date as CqlDate, DateTime, Interval, Quantity } from 'cql-execution';
 import { fastDistinct } from './distinct.js';
-import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween } from './dates.js';
+import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween, orderOf } from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
 /* eslint-disable
@@ -321,8 +321,17 @@ function extreme(list: any, better: (a: any, b: any) => any): any {
   for (const element of without) if (better(element, best)) best = element;
   return best;
 }
-export const min = (list: any): any => extreme(list, comparison.lessThan);
-export const max = (list: any): any => extreme(list, comparison.greaterThan);
+// comparison.lessThan/greaterThan of two Dates (or DateTimes at one offset) is their before/after: done without it.
+const lessThan = (a: any, b: any): any => {
+  const fast = orderOf(a, b, false);
+  return fast !== undefined ? fast : comparison.lessThan(a, b);
+};
+const greaterThan = (a: any, b: any): any => {
+  const fast = orderOf(a, b, true);
+  return fast !== undefined ? fast : comparison.greaterThan(a, b);
+};
+export const min = (list: any): any => extreme(list, lessThan);
+export const max = (list: any): any => extreme(list, greaterThan);
 export function allTrue(items: any): any {
   if (items == null) return true;
   return removeNulls(items).every((x) => x);
@@ -333,8 +342,12 @@ export function anyTrue(items: any): any {
 }
 
 /* ---------- comparison ---------- */
+// For two Dates (or DateTimes at one offset) each is a point Uncertainty, whose comparison is the values' before:
+// a < b is a.before(b), a > b is b.before(a), and <=, >= their negations (null stays null).
 export function less(a: any, b: any): any {
   if (typeof a === 'number' && typeof b === 'number') return a < b;
+  const fast = orderOf(a, b, false);
+  if (fast !== undefined) return fast;
   const x = Uncertainty.from(a);
   const y = Uncertainty.from(b);
   if (x == null || y == null) return null;
@@ -342,14 +355,20 @@ export function less(a: any, b: any): any {
 }
 export function greater(a: any, b: any): any {
   if (typeof a === 'number' && typeof b === 'number') return a > b;
+  const fast = orderOf(b, a, false);
+  if (fast !== undefined) return fast;
   return Uncertainty.from(a).greaterThan(Uncertainty.from(b));
 }
 export function lessOrEqual(a: any, b: any): any {
   if (typeof a === 'number' && typeof b === 'number') return a <= b;
+  const fast = orderOf(b, a, false);
+  if (fast !== undefined) return fast === null ? null : !fast;
   return Uncertainty.from(a).lessThanOrEquals(Uncertainty.from(b));
 }
 export function greaterOrEqual(a: any, b: any): any {
   if (typeof a === 'number' && typeof b === 'number') return a >= b;
+  const fast = orderOf(a, b, false);
+  if (fast !== undefined) return fast === null ? null : !fast;
   return Uncertainty.from(a).greaterThanOrEquals(Uncertainty.from(b));
 }
 const lower = (p: string | undefined): string | undefined => (p != null ? p.toLowerCase() : undefined);

@@ -15,6 +15,7 @@ import {
   dateDifferenceBetween,
   dateDurationBetween,
   dateTimeDurationBetween,
+  orderOf,
 } from '../../../src/engine/runtime/dates.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 import { compiled, reference } from '../../helpers/cql-reference.js';
@@ -163,5 +164,55 @@ describe('integer date arithmetic = cql-execution', () => {
     expect(dateTimeDurationBetween(t('1970-01-01T00:00:00.000Z'), t('2025-03-04'), 'minute')).toBeUndefined();
     expect(dateAdd(new CqlDate(2024, 1, 31), 1, 'month')?.toString()).toBe('2024-02-29');
     expect(dateAdd(new CqlDate(2024, 1), 1, 'month')).toBeUndefined();
+  });
+});
+
+describe('comparison of two Dates, or two DateTimes at one offset, without cql-execution (orderOf)', () => {
+  // Pairs close to each other (same year, often the same month or day), so every field decides now and then.
+  const near = fc
+    .tuple(fc.constantFrom(2024, 2025), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
+    .chain(([y, m, d]) =>
+      fc.oneof(
+        fc.integer({ min: 1, max: 4 }).map((p) => new CqlDate(y, p > 1 ? m : undefined, p > 2 ? d : undefined)),
+        fc
+          .record({
+            p: fc.integer({ min: 1, max: 8 }),
+            h: fc.integer({ min: 0, max: 2 }),
+            off: fc.constantFrom(0, 0, 0, 1, null),
+          })
+          .map(({ p, h, off }) => {
+            const parts: (number | null)[] = [y, m, d, h, 30, 15, 250];
+            for (let i = p; i < 7; i++) parts[i] = null;
+            return new DateTime(...(parts as [number, number, number, number, number, number, number]), off);
+          }),
+      ),
+    );
+  const value = fc.oneof(near, date, dateTime, fc.constant(null));
+
+  it('<, >, <=, >=, Min and Max give what cql-execution gives, and the fast path is taken', async () => {
+    await fc.assert(
+      fc.asyncProperty(value, value, fc.array(near, { maxLength: 5 }), async (a, b, list) => {
+        for (const [type, f] of [
+          ['Less', R.less],
+          ['Greater', R.greater],
+          ['LessOrEqual', R.lessOrEqual],
+          ['GreaterOrEqual', R.greaterOrEqual],
+        ] as const) {
+          expect([type, compiled(() => f(a, b))]).toEqual([type, await reference(type, [a, b])]);
+        }
+        for (const [type, f] of [
+          ['Min', R.min],
+          ['Max', R.max],
+        ] as const) {
+          expect([type, compiled(() => f(list))]).toEqual([type, await reference(type, [list], {}, 'source')]);
+        }
+      }),
+      { numRuns: 3000, seed: 1407 },
+    );
+    expect(orderOf(new CqlDate(2025, 1, 2), new CqlDate(2025, 1, 3), false)).toBe(true);
+    expect(orderOf(new CqlDate(2025, 1), new CqlDate(2025, 1, 3), false)).toBeNull();
+    expect(orderOf(DateTime.parse('2025-01-01T10:00:00Z'), DateTime.parse('2025-01-01T10:00:00+01:00'), true)).toBe(
+      undefined,
+    );
   });
 });

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { Code, Date as CqlDate, DateTime, Quantity } from 'cql-execution';
 import * as R from '../../../src/engine/runtime/ops.js';
+import { sortByColumns } from '../../../src/engine/runtime/index.js';
 import { installFastDistinct } from '../../../src/engine/runtime/distinct.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 import { compiled, ctx, elm, reference, Value } from '../../helpers/cql-reference.js';
@@ -256,6 +257,36 @@ describe('operators = cql-execution', () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  it('a sort by columns (keys read once) orders and drops as the merge sort with compareKeys does', () => {
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 4 }),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.constantFrom('a', 'b', 'B', '10', '9'),
+      dateTime,
+      date,
+      quantity,
+    );
+    const row = fc.oneof(
+      { weight: 9, arbitrary: fc.record({ k: key, j: key, i: fc.nat() }) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    );
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 20 }), fc.boolean(), fc.boolean(), (rows, ascK, ascJ) => {
+        const col = (r: any, p: string): unknown => (r != null ? r[p] : undefined);
+        const cmp = (x: any, y: any): number => {
+          const o = R.compareKeys(col(x, 'k'), col(y, 'k'), ascK);
+          return o !== 0 ? o : R.compareKeys(col(x, 'j'), col(y, 'j'), ascJ);
+        };
+        const theirs = R.mergeSort([...rows], cmp);
+        const mine = sortByColumns([...rows], ['k', 'j'], [ascK, ascJ]);
+        expect(mine).toHaveLength(theirs.length);
+        mine.forEach((r, i) => expect(r).toBe(theirs[i]));
+      }),
+      { numRuns: 3000, seed: 1408 },
     );
   });
 
