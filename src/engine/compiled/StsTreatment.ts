@@ -2000,6 +2000,10 @@ let out764 = [];
 const r765 = Array.isArray(s760) ? s760 : [s760];
 for (let i766 = 0; i766 < r765.length; i766++) {
 const a_R_761 = r765[i766];
+let c774;
+if (((a_R_761 == null ? null : (a_R_761.requestKey ?? null)) == null)) {
+c774 = true;
+} else {
 const s767 = d67(st);
 let q769 = null;
 if (!(s767 == null)) {
@@ -2008,12 +2012,14 @@ let out771 = [];
 const r772 = Array.isArray(s767) ? s767 : [s767];
 for (let i773 = 0; i773 < r772.length; i773++) {
 const a_X_768 = r772[i773];
-if (!(R.and(R.and(R.and(R.and(R.not(((a_X_768 == null ? null : (a_X_768.requestKey ?? null)) == null)), R.equal((a_X_768 == null ? null : (a_X_768.requestKey ?? null)), (a_R_761 == null ? null : (a_R_761.requestKey ?? null)))), R.equivalent((a_X_768 == null ? null : (a_X_768.startKey ?? null)), (a_R_761 == null ? null : (a_R_761.startKey ?? null)), st.env.codeService)), R.equivalent((a_X_768 == null ? null : (a_X_768.dose ?? null)), (a_R_761 == null ? null : (a_R_761.dose ?? null)), st.env.codeService)), R.less((a_X_768 == null ? null : (a_X_768.source ?? null)), (a_R_761 == null ? null : (a_R_761.source ?? null)))))) continue;
+if (!((R.equal((a_X_768 == null ? null : (a_X_768.requestKey ?? null)), (a_R_761 == null ? null : (a_R_761.requestKey ?? null))) ? R.and(R.and(R.equivalent((a_X_768 == null ? null : (a_X_768.startKey ?? null)), (a_R_761 == null ? null : (a_R_761.startKey ?? null)), st.env.codeService), R.equivalent((a_X_768 == null ? null : (a_X_768.dose ?? null)), (a_R_761 == null ? null : (a_R_761.dose ?? null)), st.env.codeService)), R.less((a_X_768 == null ? null : (a_X_768.source ?? null)), (a_R_761 == null ? null : (a_R_761.source ?? null)))) : false))) continue;
 out771.push((a_X_768 == null ? null : (a_X_768.source ?? null)));
 }
 q769 = isList770 ? out771 : out771[0];
 }
-if (!(R.not(R.exists(q769)))) continue;
+c774 = R.not(R.exists(q769));
+}
+if (!(c774)) continue;
 out764.push(a_R_761);
 }
 q762 = isList763 ? out764 : out764[0];
@@ -2024,434 +2030,434 @@ q762 = isList763 ? out764 : out764[0];
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-const s774 = d68(st);
-let q776 = null;
-if (!(s774 == null)) {
-const isList777 = Array.isArray(s774);
-let out778 = [];
-const r779 = Array.isArray(s774) ? s774 : [s774];
-for (let i780 = 0; i780 < r779.length; i780++) {
-const a_A_775 = r779[i780];
-const l_own_781 = f36(st, (a_A_775 == null ? null : (a_A_775.dose ?? null)), (a_A_775 == null ? null : (a_A_775.dayNumber ?? null)));
-let c790;
-if (R.not(((l_own_781 == null ? null : (l_own_781.mgM2 ?? null)) == null))) {
-c790 = R.as(null, K2, false);
+const s775 = d68(st);
+let q777 = null;
+if (!(s775 == null)) {
+const isList778 = Array.isArray(s775);
+let out779 = [];
+const r780 = Array.isArray(s775) ? s775 : [s775];
+for (let i781 = 0; i781 < r780.length; i781++) {
+const a_A_776 = r780[i781];
+const l_own_782 = f36(st, (a_A_776 == null ? null : (a_A_776.dose ?? null)), (a_A_776 == null ? null : (a_A_776.dayNumber ?? null)));
+let c791;
+if (R.not(((l_own_782 == null ? null : (l_own_782.mgM2 ?? null)) == null))) {
+c791 = R.as(null, K2, false);
 } else {
-const s783 = f31(st, f39(st, (a_A_775 == null ? null : (a_A_775.requestKey ?? null))));
-let q785 = null;
-if (!(s783 == null)) {
-const isList786 = Array.isArray(s783);
-let out787 = [];
-const r788 = Array.isArray(s783) ? s783 : [s783];
-for (let i789 = 0; i789 < r788.length; i789++) {
-const a_D_784 = r788[i789];
-if (!(f33(st, (a_D_784 == null ? null : (a_D_784.unit ?? null))))) continue;
-out787.push((a_D_784 == null ? null : (a_D_784.value ?? null)));
+const s784 = f31(st, f39(st, (a_A_776 == null ? null : (a_A_776.requestKey ?? null))));
+let q786 = null;
+if (!(s784 == null)) {
+const isList787 = Array.isArray(s784);
+let out788 = [];
+const r789 = Array.isArray(s784) ? s784 : [s784];
+for (let i790 = 0; i790 < r789.length; i790++) {
+const a_D_785 = r789[i790];
+if (!(f33(st, (a_D_785 == null ? null : (a_D_785.unit ?? null))))) continue;
+out788.push((a_D_785 == null ? null : (a_D_785.value ?? null)));
 }
-out787 = R.distinctList(out787);
-q785 = isList786 ? out787 : out787[0];
+out788 = R.distinctList(out788);
+q786 = isList787 ? out788 : out788[0];
 }
-c790 = q785;
+c791 = q786;
 }
-const l_ordered_782 = c790;
-let r792 = (l_own_781 == null ? null : (l_own_781.mgM2 ?? null));
-if (r792 == null) {
-r792 = l_ordered_782;
-if (r792 == null) {
-r792 = null;
-}
-}
-const l_mgM2_791 = r792;
-let r793 = R.greater(l_mgM2_791, p(st, "doxoSingleEventMaxMgM2", false));
+const l_ordered_783 = c791;
+let r793 = (l_own_782 == null ? null : (l_own_782.mgM2 ?? null));
 if (r793 == null) {
-r793 = false;
+r793 = l_ordered_783;
 if (r793 == null) {
 r793 = null;
 }
 }
-out778.push(({ "drug": (a_A_775 == null ? null : (a_A_775.drug ?? null)), "source": (a_A_775 == null ? null : (a_A_775.source ?? null)), "date": (a_A_775 == null ? null : (a_A_775.date ?? null)), "dayNumber": (a_A_775 == null ? null : (a_A_775.dayNumber ?? null)), "partial": (a_A_775 == null ? null : (a_A_775.partial ?? null)), "mgM2": l_mgM2_791, "orderedDose": R.not((l_ordered_782 == null)), "reason": ((l_mgM2_791 == null) ? (l_own_781 == null ? null : (l_own_781.reason ?? null)) : R.as(null, K3, false)), "bsa": (l_own_781 == null ? null : (l_own_781.bsa ?? null)), "bsaSources": (l_own_781 == null ? null : (l_own_781.bsaSources ?? null)), "checkDose": R.or(r793, (l_own_781 == null ? null : (l_own_781.heavyWithoutBsa ?? null))) }));
+const l_mgM2_792 = r793;
+let r794 = R.greater(l_mgM2_792, p(st, "doxoSingleEventMaxMgM2", false));
+if (r794 == null) {
+r794 = false;
+if (r794 == null) {
+r794 = null;
 }
-q776 = isList777 ? out778 : out778[0];
 }
-  return (st.v[69] = q776);
+out779.push(({ "drug": (a_A_776 == null ? null : (a_A_776.drug ?? null)), "source": (a_A_776 == null ? null : (a_A_776.source ?? null)), "date": (a_A_776 == null ? null : (a_A_776.date ?? null)), "dayNumber": (a_A_776 == null ? null : (a_A_776.dayNumber ?? null)), "partial": (a_A_776 == null ? null : (a_A_776.partial ?? null)), "mgM2": l_mgM2_792, "orderedDose": R.not((l_ordered_783 == null)), "reason": ((l_mgM2_792 == null) ? (l_own_782 == null ? null : (l_own_782.reason ?? null)) : R.as(null, K3, false)), "bsa": (l_own_782 == null ? null : (l_own_782.bsa ?? null)), "bsaSources": (l_own_782 == null ? null : (l_own_782.bsaSources ?? null)), "checkDose": R.or(r794, (l_own_782 == null ? null : (l_own_782.heavyWithoutBsa ?? null))) }));
+}
+q777 = isList778 ? out779 : out779[0];
+}
+  return (st.v[69] = q777);
 }
 // define "Anthracycline Orders And Statements"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
-const s794 = d7(st);
-let q796 = null;
-if (!(s794 == null)) {
-const isList797 = Array.isArray(s794);
-let out798 = [];
-const r799 = Array.isArray(s794) ? s794 : [s794];
-for (let i800 = 0; i800 < r799.length; i800++) {
-const a_M_795 = r799[i800];
-const x802 = a_M_795;
-const l_medication_801 = (x802 == null ? f6(st, x802) : f6(st, x802));
-const l_drug_803 = f13(st, l_medication_801);
-const l_bounds_804 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_795, Q9)), Q10), Q11), Q12), K1, false);
-const l_reported_805 = f16(st, a_M_795);
-let r807 = f40(st, l_bounds_804);
-if (r807 == null) {
-const x808 = a_M_795;
-r807 = (x808 == null ? M_StsCommon.f25(st.L_Common, x808) : M_StsCommon.f25(st.L_Common, x808));
-if (r807 == null) {
-r807 = null;
+const s795 = d7(st);
+let q797 = null;
+if (!(s795 == null)) {
+const isList798 = Array.isArray(s795);
+let out799 = [];
+const r800 = Array.isArray(s795) ? s795 : [s795];
+for (let i801 = 0; i801 < r800.length; i801++) {
+const a_M_796 = r800[i801];
+const x803 = a_M_796;
+const l_medication_802 = (x803 == null ? f6(st, x803) : f6(st, x803));
+const l_drug_804 = f13(st, l_medication_802);
+const l_bounds_805 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_796, Q9)), Q10), Q11), Q12), K1, false);
+const l_reported_806 = f16(st, a_M_796);
+let r808 = f40(st, l_bounds_805);
+if (r808 == null) {
+const x809 = a_M_796;
+r808 = (x809 == null ? M_StsCommon.f25(st.L_Common, x809) : M_StsCommon.f25(st.L_Common, x809));
+if (r808 == null) {
+r808 = null;
 }
 }
-const l_first_806 = r807;
-let c812;
-if (R.not((l_bounds_804 == null))) {
-let r810 = f41(st, l_bounds_804);
-if (r810 == null) {
-r810 = d1(st);
-if (r810 == null) {
-r810 = null;
+const l_first_807 = r808;
+let c813;
+if (R.not((l_bounds_805 == null))) {
+let r811 = f41(st, l_bounds_805);
+if (r811 == null) {
+r811 = d1(st);
+if (r811 == null) {
+r811 = null;
 }
 }
-c812 = r810;
+c813 = r811;
 } else {
-const x811 = a_M_795;
-c812 = (x811 == null ? M_StsCommon.f26(st.L_Common, x811) : M_StsCommon.f26(st.L_Common, x811));
+const x812 = a_M_796;
+c813 = (x812 == null ? M_StsCommon.f26(st.L_Common, x812) : M_StsCommon.f26(st.L_Common, x812));
 }
-const l_last_809 = c812;
-if (!(f38(st, l_drug_803))) continue;
-out798.push(({ "drug": (l_drug_803 == null ? null : (l_drug_803.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_795, P6)), "kind": (l_reported_805 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_795, P4), "completed"), "single": (l_bounds_804 == null), "date": l_first_806, "startNumber": f0(st, l_first_806), "endNumber": f0(st, l_last_809), "linkKeys": [], "dose": f31(st, a_M_795) }));
+const l_last_810 = c813;
+if (!(f38(st, l_drug_804))) continue;
+out799.push(({ "drug": (l_drug_804 == null ? null : (l_drug_804.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_796, P6)), "kind": (l_reported_806 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_796, P4), "completed"), "single": (l_bounds_805 == null), "date": l_first_807, "startNumber": f0(st, l_first_807), "endNumber": f0(st, l_last_810), "linkKeys": [], "dose": f31(st, a_M_796) }));
 }
-q796 = isList797 ? out798 : out798[0];
+q797 = isList798 ? out799 : out799[0];
 }
-const s813 = d6(st);
-let q815 = null;
-if (!(s813 == null)) {
-const isList816 = Array.isArray(s813);
-let out817 = [];
-const r818 = Array.isArray(s813) ? s813 : [s813];
-for (let i819 = 0; i819 < r818.length; i819++) {
-const a_M_814 = r818[i819];
-const x821 = a_M_814;
-const l_medication_820 = (x821 == null ? f6(st, x821) : f5(st, x821));
-const l_drug_822 = f13(st, l_medication_820);
-const l_period_823 = R.as(R.fhirProp(a_M_814, Q2), K1, false);
-const x825 = a_M_814;
-const l_first_824 = (x825 == null ? M_StsCommon.f25(st.L_Common, x825) : M_StsCommon.f23(st.L_Common, x825));
-let c828;
-if (R.and(R.not((l_period_823 == null)), (R.fhirProp(l_period_823, Q3) == null))) {
-c828 = d1(st);
+const s814 = d6(st);
+let q816 = null;
+if (!(s814 == null)) {
+const isList817 = Array.isArray(s814);
+let out818 = [];
+const r819 = Array.isArray(s814) ? s814 : [s814];
+for (let i820 = 0; i820 < r819.length; i820++) {
+const a_M_815 = r819[i820];
+const x822 = a_M_815;
+const l_medication_821 = (x822 == null ? f6(st, x822) : f5(st, x822));
+const l_drug_823 = f13(st, l_medication_821);
+const l_period_824 = R.as(R.fhirProp(a_M_815, Q2), K1, false);
+const x826 = a_M_815;
+const l_first_825 = (x826 == null ? M_StsCommon.f25(st.L_Common, x826) : M_StsCommon.f23(st.L_Common, x826));
+let c829;
+if (R.and(R.not((l_period_824 == null)), (R.fhirProp(l_period_824, Q3) == null))) {
+c829 = d1(st);
 } else {
-const x827 = a_M_814;
-c828 = (x827 == null ? M_StsCommon.f26(st.L_Common, x827) : M_StsCommon.f24(st.L_Common, x827));
+const x828 = a_M_815;
+c829 = (x828 == null ? M_StsCommon.f26(st.L_Common, x828) : M_StsCommon.f24(st.L_Common, x828));
 }
-const l_last_826 = c828;
-if (!(f38(st, l_drug_822))) continue;
-const s829 = R.fhirProp(a_M_814, Q13);
-let q831 = null;
-if (!(s829 == null)) {
-const isList832 = Array.isArray(s829);
-let out833 = [];
-const r834 = Array.isArray(s829) ? s829 : [s829];
-for (let i835 = 0; i835 < r834.length; i835++) {
-const a_R_830 = r834[i835];
-out833.push(M_StsCommon.f45(st.L_Common, a_R_830));
+const l_last_827 = c829;
+if (!(f38(st, l_drug_823))) continue;
+const s830 = R.fhirProp(a_M_815, Q13);
+let q832 = null;
+if (!(s830 == null)) {
+const isList833 = Array.isArray(s830);
+let out834 = [];
+const r835 = Array.isArray(s830) ? s830 : [s830];
+for (let i836 = 0; i836 < r835.length; i836++) {
+const a_R_831 = r835[i836];
+out834.push(M_StsCommon.f45(st.L_Common, a_R_831));
 }
-q831 = isList832 ? out833 : out833[0];
+q832 = isList833 ? out834 : out834[0];
 }
-const s836 = R.fhirProp(a_M_814, Q14);
-let q838 = null;
-if (!(s836 == null)) {
-const isList839 = Array.isArray(s836);
-let out840 = [];
-const r841 = Array.isArray(s836) ? s836 : [s836];
-for (let i842 = 0; i842 < r841.length; i842++) {
-const a_R_837 = r841[i842];
-out840.push(M_StsCommon.f45(st.L_Common, a_R_837));
+const s837 = R.fhirProp(a_M_815, Q14);
+let q839 = null;
+if (!(s837 == null)) {
+const isList840 = Array.isArray(s837);
+let out841 = [];
+const r842 = Array.isArray(s837) ? s837 : [s837];
+for (let i843 = 0; i843 < r842.length; i843++) {
+const a_R_838 = r842[i843];
+out841.push(M_StsCommon.f45(st.L_Common, a_R_838));
 }
-q838 = isList839 ? out840 : out840[0];
+q839 = isList840 ? out841 : out841[0];
 }
-out817.push(({ "drug": (l_drug_822 == null ? null : (l_drug_822.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_814, P3)), "kind": "statement", "completed": false, "single": (l_period_823 == null), "date": l_first_824, "startNumber": f0(st, l_first_824), "endNumber": f0(st, l_last_826), "linkKeys": R.union(q831, q838, false), "dose": f32(st, a_M_814) }));
+out818.push(({ "drug": (l_drug_823 == null ? null : (l_drug_823.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_815, P3)), "kind": "statement", "completed": false, "single": (l_period_824 == null), "date": l_first_825, "startNumber": f0(st, l_first_825), "endNumber": f0(st, l_last_827), "linkKeys": R.union(q832, q839, false), "dose": f32(st, a_M_815) }));
 }
-q815 = isList816 ? out817 : out817[0];
+q816 = isList817 ? out818 : out818[0];
 }
-  return (st.v[70] = R.union(q796, q815, false));
+  return (st.v[70] = R.union(q797, q816, false));
 }
 // define "Administration Sources"
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
-const s843 = d67(st);
-let q845 = null;
-if (!(s843 == null)) {
-const isList846 = Array.isArray(s843);
-let out847 = [];
-const r848 = Array.isArray(s843) ? s843 : [s843];
-for (let i849 = 0; i849 < r848.length; i849++) {
-const a_A_844 = r848[i849];
-out847.push((a_A_844 == null ? null : (a_A_844.source ?? null)));
+const s844 = d67(st);
+let q846 = null;
+if (!(s844 == null)) {
+const isList847 = Array.isArray(s844);
+let out848 = [];
+const r849 = Array.isArray(s844) ? s844 : [s844];
+for (let i850 = 0; i850 < r849.length; i850++) {
+const a_A_845 = r849[i850];
+out848.push((a_A_845 == null ? null : (a_A_845.source ?? null)));
 }
-q845 = isList846 ? out847 : out847[0];
+q846 = isList847 ? out848 : out848[0];
 }
-  return (st.v[71] = q845);
+  return (st.v[71] = q846);
 }
 // define "Record Coverage"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
-const s850 = d70(st);
-let q852 = null;
-if (!(s850 == null)) {
-const isList853 = Array.isArray(s850);
-let out854 = [];
-const r855 = Array.isArray(s850) ? s850 : [s850];
-for (let i856 = 0; i856 < r855.length; i856++) {
-const a_R_851 = r855[i856];
-const l_adminDays_857 = f43(st, a_R_851);
-out854.push(({ "record": a_R_851, "linked": f42(st, a_R_851), "spanCovered": f44(st, l_adminDays_857, R.subtract((a_R_851 == null ? null : (a_R_851.startNumber ?? null)), 3), (a_R_851 == null ? null : (a_R_851.endNumber ?? null))), "adminDays": l_adminDays_857 }));
+const s851 = d70(st);
+let q853 = null;
+if (!(s851 == null)) {
+const isList854 = Array.isArray(s851);
+let out855 = [];
+const r856 = Array.isArray(s851) ? s851 : [s851];
+for (let i857 = 0; i857 < r856.length; i857++) {
+const a_R_852 = r856[i857];
+const l_adminDays_858 = f43(st, a_R_852);
+out855.push(({ "record": a_R_852, "linked": f42(st, a_R_852), "spanCovered": f44(st, l_adminDays_858, R.subtract((a_R_852 == null ? null : (a_R_852.startNumber ?? null)), 3), (a_R_852 == null ? null : (a_R_852.endNumber ?? null))), "adminDays": l_adminDays_858 }));
 }
-q852 = isList853 ? out854 : out854[0];
+q853 = isList854 ? out855 : out855[0];
 }
-  return (st.v[72] = q852);
+  return (st.v[72] = q853);
 }
 // define "Classified Records"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-const s858 = d72(st);
-let q860 = null;
-if (!(s858 == null)) {
-const isList861 = Array.isArray(s858);
-let out862 = [];
-const r863 = Array.isArray(s858) ? s858 : [s858];
-for (let i864 = 0; i864 < r863.length; i864++) {
-const a_C_859 = r863[i864];
-const l_R_865 = (a_C_859 == null ? null : (a_C_859.record ?? null));
+const s859 = d72(st);
+let q861 = null;
+if (!(s859 == null)) {
+const isList862 = Array.isArray(s859);
+let out863 = [];
+const r864 = Array.isArray(s859) ? s859 : [s859];
+for (let i865 = 0; i865 < r864.length; i865++) {
+const a_C_860 = r864[i865];
+const l_R_866 = (a_C_860 == null ? null : (a_C_860.record ?? null));
+let c876;
+if ((a_C_860 == null ? null : (a_C_860.linked ?? null))) {
+c876 = false;
+} else {
 let c875;
-if ((a_C_859 == null ? null : (a_C_859.linked ?? null))) {
-c875 = false;
+if (R.not((l_R_866 == null ? null : (l_R_866.single ?? null)))) {
+c875 = (a_C_860 == null ? null : (a_C_860.spanCovered ?? null));
 } else {
-let c874;
-if (R.not((l_R_865 == null ? null : (l_R_865.single ?? null)))) {
-c874 = (a_C_859 == null ? null : (a_C_859.spanCovered ?? null));
-} else {
-const s867 = (a_C_859 == null ? null : (a_C_859.adminDays ?? null));
-let q869 = null;
-if (!(s867 == null)) {
-const isList870 = Array.isArray(s867);
-let out871 = [];
-const r872 = Array.isArray(s867) ? s867 : [s867];
-for (let i873 = 0; i873 < r872.length; i873++) {
-const a_D_868 = r872[i873];
-if (!(R.equal(f45(st, (l_R_865 == null ? null : (l_R_865.kind ?? null)), (l_R_865 == null ? null : (l_R_865.drug ?? null)), a_D_868), (l_R_865 == null ? null : (l_R_865.source ?? null))))) continue;
-out871.push(a_D_868);
+const s868 = (a_C_860 == null ? null : (a_C_860.adminDays ?? null));
+let q870 = null;
+if (!(s868 == null)) {
+const isList871 = Array.isArray(s868);
+let out872 = [];
+const r873 = Array.isArray(s868) ? s868 : [s868];
+for (let i874 = 0; i874 < r873.length; i874++) {
+const a_D_869 = r873[i874];
+if (!(R.equal(f45(st, (l_R_866 == null ? null : (l_R_866.kind ?? null)), (l_R_866 == null ? null : (l_R_866.drug ?? null)), a_D_869), (l_R_866 == null ? null : (l_R_866.source ?? null))))) continue;
+out872.push(a_D_869);
 }
-q869 = isList870 ? out871 : out871[0];
+q870 = isList871 ? out872 : out872[0];
 }
-c874 = R.exists(q869);
+c875 = R.exists(q870);
 }
-c875 = c874;
+c876 = c875;
 }
-const l_isExplained_866 = c875;
-const l_isPending_876 = R.and(R.and(R.and(R.not((a_C_859 == null ? null : (a_C_859.linked ?? null))), R.not(l_isExplained_866)), R.equal((l_R_865 == null ? null : (l_R_865.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_865 == null ? null : (l_R_865.startNumber ?? null))), p(st, "coverGapDays", false)));
-out862.push(({ "drug": (l_R_865 == null ? null : (l_R_865.drug ?? null)), "source": (l_R_865 == null ? null : (l_R_865.source ?? null)), "kind": (l_R_865 == null ? null : (l_R_865.kind ?? null)), "date": (l_R_865 == null ? null : (l_R_865.date ?? null)), "status": ((a_C_859 == null ? null : (a_C_859.linked ?? null)) ? "linked" : (l_isExplained_866 ? "explained" : (l_isPending_876 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_859 == null ? null : (a_C_859.linked ?? null))), R.not(l_isExplained_866)), R.not(l_isPending_876)), R.equal((l_R_865 == null ? null : (l_R_865.kind ?? null)), "order")), (l_R_865 == null ? null : (l_R_865.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, (l_R_865 == null ? null : (l_R_865.dose ?? null)), (l_R_865 == null ? null : (l_R_865.startNumber ?? null))) }));
+const l_isExplained_867 = c876;
+const l_isPending_877 = R.and(R.and(R.and(R.not((a_C_860 == null ? null : (a_C_860.linked ?? null))), R.not(l_isExplained_867)), R.equal((l_R_866 == null ? null : (l_R_866.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_866 == null ? null : (l_R_866.startNumber ?? null))), p(st, "coverGapDays", false)));
+out863.push(({ "drug": (l_R_866 == null ? null : (l_R_866.drug ?? null)), "source": (l_R_866 == null ? null : (l_R_866.source ?? null)), "kind": (l_R_866 == null ? null : (l_R_866.kind ?? null)), "date": (l_R_866 == null ? null : (l_R_866.date ?? null)), "status": ((a_C_860 == null ? null : (a_C_860.linked ?? null)) ? "linked" : (l_isExplained_867 ? "explained" : (l_isPending_877 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_860 == null ? null : (a_C_860.linked ?? null))), R.not(l_isExplained_867)), R.not(l_isPending_877)), R.equal((l_R_866 == null ? null : (l_R_866.kind ?? null)), "order")), (l_R_866 == null ? null : (l_R_866.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, (l_R_866 == null ? null : (l_R_866.dose ?? null)), (l_R_866 == null ? null : (l_R_866.startNumber ?? null))) }));
 }
-q860 = isList861 ? out862 : out862[0];
+q861 = isList862 ? out863 : out863[0];
 }
-  return (st.v[73] = q860);
+  return (st.v[73] = q861);
 }
 // define "Dose Events"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-const s877 = d69(st);
-let q879 = null;
-if (!(s877 == null)) {
-const isList880 = Array.isArray(s877);
-let out881 = [];
-const r882 = Array.isArray(s877) ? s877 : [s877];
-for (let i883 = 0; i883 < r882.length; i883++) {
-const a_E_878 = r882[i883];
-out881.push(({ "drug": (a_E_878 == null ? null : (a_E_878.drug ?? null)), "source": (a_E_878 == null ? null : (a_E_878.source ?? null)), "date": (a_E_878 == null ? null : (a_E_878.date ?? null)), "partial": (a_E_878 == null ? null : (a_E_878.partial ?? null)), "mgM2": (a_E_878 == null ? null : (a_E_878.mgM2 ?? null)), "orderedDose": (a_E_878 == null ? null : (a_E_878.orderedDose ?? null)), "reason": (a_E_878 == null ? null : (a_E_878.reason ?? null)), "checkDose": (a_E_878 == null ? null : (a_E_878.checkDose ?? null)), "bsaSources": (a_E_878 == null ? null : (a_E_878.bsaSources ?? null)) }));
+const s878 = d69(st);
+let q880 = null;
+if (!(s878 == null)) {
+const isList881 = Array.isArray(s878);
+let out882 = [];
+const r883 = Array.isArray(s878) ? s878 : [s878];
+for (let i884 = 0; i884 < r883.length; i884++) {
+const a_E_879 = r883[i884];
+out882.push(({ "drug": (a_E_879 == null ? null : (a_E_879.drug ?? null)), "source": (a_E_879 == null ? null : (a_E_879.source ?? null)), "date": (a_E_879 == null ? null : (a_E_879.date ?? null)), "partial": (a_E_879 == null ? null : (a_E_879.partial ?? null)), "mgM2": (a_E_879 == null ? null : (a_E_879.mgM2 ?? null)), "orderedDose": (a_E_879 == null ? null : (a_E_879.orderedDose ?? null)), "reason": (a_E_879 == null ? null : (a_E_879.reason ?? null)), "checkDose": (a_E_879 == null ? null : (a_E_879.checkDose ?? null)), "bsaSources": (a_E_879 == null ? null : (a_E_879.bsaSources ?? null)) }));
 }
-q879 = isList880 ? out881 : out881[0];
+q880 = isList881 ? out882 : out882[0];
 }
-const s884 = d73(st);
-let q886 = null;
-if (!(s884 == null)) {
-const isList887 = Array.isArray(s884);
-let out888 = [];
-const r889 = Array.isArray(s884) ? s884 : [s884];
-for (let i890 = 0; i890 < r889.length; i890++) {
-const a_C_885 = r889[i890];
-if (!((a_C_885 == null ? null : (a_C_885.countsAsAdministration ?? null)))) continue;
-const t891 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
-const t892 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
-const t894 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
-let r893 = R.greater((t894 == null ? null : (t894.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
-if (r893 == null) {
-r893 = false;
-if (r893 == null) {
-r893 = null;
+const s885 = d73(st);
+let q887 = null;
+if (!(s885 == null)) {
+const isList888 = Array.isArray(s885);
+let out889 = [];
+const r890 = Array.isArray(s885) ? s885 : [s885];
+for (let i891 = 0; i891 < r890.length; i891++) {
+const a_C_886 = r890[i891];
+if (!((a_C_886 == null ? null : (a_C_886.countsAsAdministration ?? null)))) continue;
+const t892 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
+const t893 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
+const t895 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
+let r894 = R.greater((t895 == null ? null : (t895.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
+if (r894 == null) {
+r894 = false;
+if (r894 == null) {
+r894 = null;
 }
 }
-const t895 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
-const t896 = (a_C_885 == null ? null : (a_C_885.converted ?? null));
-out888.push(({ "drug": (a_C_885 == null ? null : (a_C_885.drug ?? null)), "source": (a_C_885 == null ? null : (a_C_885.source ?? null)), "date": (a_C_885 == null ? null : (a_C_885.date ?? null)), "partial": false, "mgM2": (t891 == null ? null : (t891.mgM2 ?? null)), "orderedDose": false, "reason": (t892 == null ? null : (t892.reason ?? null)), "checkDose": R.or(r893, (t895 == null ? null : (t895.heavyWithoutBsa ?? null))), "bsaSources": (t896 == null ? null : (t896.bsaSources ?? null)) }));
+const t896 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
+const t897 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
+out889.push(({ "drug": (a_C_886 == null ? null : (a_C_886.drug ?? null)), "source": (a_C_886 == null ? null : (a_C_886.source ?? null)), "date": (a_C_886 == null ? null : (a_C_886.date ?? null)), "partial": false, "mgM2": (t892 == null ? null : (t892.mgM2 ?? null)), "orderedDose": false, "reason": (t893 == null ? null : (t893.reason ?? null)), "checkDose": R.or(r894, (t896 == null ? null : (t896.heavyWithoutBsa ?? null))), "bsaSources": (t897 == null ? null : (t897.bsaSources ?? null)) }));
 }
-q886 = isList887 ? out888 : out888[0];
+q887 = isList888 ? out889 : out889[0];
 }
-  return (st.v[74] = R.union(q879, q886, false));
+  return (st.v[74] = R.union(q880, q887, false));
 }
 // define "Unconfirmed Records"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
-const s897 = d73(st);
-let q899 = null;
-if (!(s897 == null)) {
-const isList900 = Array.isArray(s897);
-let out901 = [];
-const r902 = Array.isArray(s897) ? s897 : [s897];
-for (let i903 = 0; i903 < r902.length; i903++) {
-const a_C_898 = r902[i903];
-if (!(R.and(R.equal((a_C_898 == null ? null : (a_C_898.status ?? null)), "unconfirmed"), R.not((a_C_898 == null ? null : (a_C_898.countsAsAdministration ?? null)))))) continue;
-out901.push(a_C_898);
+const s898 = d73(st);
+let q900 = null;
+if (!(s898 == null)) {
+const isList901 = Array.isArray(s898);
+let out902 = [];
+const r903 = Array.isArray(s898) ? s898 : [s898];
+for (let i904 = 0; i904 < r903.length; i904++) {
+const a_C_899 = r903[i904];
+if (!(R.and(R.equal((a_C_899 == null ? null : (a_C_899.status ?? null)), "unconfirmed"), R.not((a_C_899 == null ? null : (a_C_899.countsAsAdministration ?? null)))))) continue;
+out902.push(a_C_899);
 }
-q899 = isList900 ? out901 : out901[0];
+q900 = isList901 ? out902 : out902[0];
 }
-  return (st.v[75] = q899);
+  return (st.v[75] = q900);
 }
 // define "Incomplete Types"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-let r904 = p(st, "Incomplete", true);
-if (r904 == null) {
-r904 = "";
-if (r904 == null) {
-r904 = null;
+let r905 = p(st, "Incomplete", true);
+if (r905 == null) {
+r905 = "";
+if (r905 == null) {
+r905 = null;
 }
 }
-  return (st.v[76] = R.split(r904, ","));
+  return (st.v[76] = R.split(r905, ","));
 }
 // define "Medication History Incomplete"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s905 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-let q907 = null;
-if (!(s905 == null)) {
-const isList908 = Array.isArray(s905);
-let out909 = [];
-const r910 = Array.isArray(s905) ? s905 : [s905];
-for (let i911 = 0; i911 < r910.length; i911++) {
-const a_T_906 = r910[i911];
-if (!(R.inList(a_T_906, d76(st), undefined))) continue;
-out909.push(a_T_906);
+const s906 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+let q908 = null;
+if (!(s906 == null)) {
+const isList909 = Array.isArray(s906);
+let out910 = [];
+const r911 = Array.isArray(s906) ? s906 : [s906];
+for (let i912 = 0; i912 < r911.length; i912++) {
+const a_T_907 = r911[i912];
+if (!(R.inList(a_T_907, d76(st), undefined))) continue;
+out910.push(a_T_907);
 }
-q907 = isList908 ? out909 : out909[0];
+q908 = isList909 ? out910 : out910[0];
 }
-  return (st.v[77] = R.exists(q907));
+  return (st.v[77] = R.exists(q908));
 }
 // define "Doxorubicin Events"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s912 = d74(st);
-let q914 = null;
-if (!(s912 == null)) {
-const isList915 = Array.isArray(s912);
-let out916 = [];
-const r917 = Array.isArray(s912) ? s912 : [s912];
-for (let i918 = 0; i918 < r917.length; i918++) {
-const a_E_913 = r917[i918];
-if (!(R.equal((a_E_913 == null ? null : (a_E_913.drug ?? null)), "doxorubicin"))) continue;
-out916.push(a_E_913);
+const s913 = d74(st);
+let q915 = null;
+if (!(s913 == null)) {
+const isList916 = Array.isArray(s913);
+let out917 = [];
+const r918 = Array.isArray(s913) ? s913 : [s913];
+for (let i919 = 0; i919 < r918.length; i919++) {
+const a_E_914 = r918[i919];
+if (!(R.equal((a_E_914 == null ? null : (a_E_914.drug ?? null)), "doxorubicin"))) continue;
+out917.push(a_E_914);
 }
-q914 = isList915 ? out916 : out916[0];
+q915 = isList916 ? out917 : out917[0];
 }
-  return (st.v[78] = q914);
+  return (st.v[78] = q915);
 }
 // define "Doxorubicin Unconfirmed"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s919 = d75(st);
-let q921 = null;
-if (!(s919 == null)) {
-const isList922 = Array.isArray(s919);
-let out923 = [];
-const r924 = Array.isArray(s919) ? s919 : [s919];
-for (let i925 = 0; i925 < r924.length; i925++) {
-const a_C_920 = r924[i925];
-if (!(R.equal((a_C_920 == null ? null : (a_C_920.drug ?? null)), "doxorubicin"))) continue;
-out923.push(a_C_920);
+const s920 = d75(st);
+let q922 = null;
+if (!(s920 == null)) {
+const isList923 = Array.isArray(s920);
+let out924 = [];
+const r925 = Array.isArray(s920) ? s920 : [s920];
+for (let i926 = 0; i926 < r925.length; i926++) {
+const a_C_921 = r925[i926];
+if (!(R.equal((a_C_921 == null ? null : (a_C_921.drug ?? null)), "doxorubicin"))) continue;
+out924.push(a_C_921);
 }
-q921 = isList922 ? out923 : out923[0];
+q922 = isList923 ? out924 : out924[0];
 }
-  return (st.v[79] = q921);
+  return (st.v[79] = q922);
 }
 // define "Cumulative Doxorubicin Sum"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
-const s927 = d78(st);
-let q929 = null;
-if (!(s927 == null)) {
-const isList930 = Array.isArray(s927);
-let out931 = [];
-const r932 = Array.isArray(s927) ? s927 : [s927];
-for (let i933 = 0; i933 < r932.length; i933++) {
-const a_E_928 = r932[i933];
-out931.push((a_E_928 == null ? null : (a_E_928.mgM2 ?? null)));
+const s928 = d78(st);
+let q930 = null;
+if (!(s928 == null)) {
+const isList931 = Array.isArray(s928);
+let out932 = [];
+const r933 = Array.isArray(s928) ? s928 : [s928];
+for (let i934 = 0; i934 < r933.length; i934++) {
+const a_E_929 = r933[i934];
+out932.push((a_E_929 == null ? null : (a_E_929.mgM2 ?? null)));
 }
-q929 = isList930 ? out931 : out931[0];
+q930 = isList931 ? out932 : out932[0];
 }
-let r926 = R.sum(q929);
-if (r926 == null) {
-r926 = 0;
-if (r926 == null) {
-r926 = null;
+let r927 = R.sum(q930);
+if (r927 == null) {
+r927 = 0;
+if (r927 == null) {
+r927 = null;
 }
 }
-  return (st.v[80] = r926);
+  return (st.v[80] = r927);
 }
 // define "Other Anthracyclines"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-const s934 = d37(st);
-let q936 = null;
-if (!(s934 == null)) {
-const isList937 = Array.isArray(s934);
-let out938 = [];
-const r939 = Array.isArray(s934) ? s934 : [s934];
-for (let i940 = 0; i940 < r939.length; i940++) {
-const a_E_935 = r939[i940];
-if (!(R.not(R.equal((a_E_935 == null ? null : (a_E_935.drug ?? null)), "doxorubicin")))) continue;
-out938.push((a_E_935 == null ? null : (a_E_935.drug ?? null)));
+const s935 = d37(st);
+let q937 = null;
+if (!(s935 == null)) {
+const isList938 = Array.isArray(s935);
+let out939 = [];
+const r940 = Array.isArray(s935) ? s935 : [s935];
+for (let i941 = 0; i941 < r940.length; i941++) {
+const a_E_936 = r940[i941];
+if (!(R.not(R.equal((a_E_936 == null ? null : (a_E_936.drug ?? null)), "doxorubicin")))) continue;
+out939.push((a_E_936 == null ? null : (a_E_936.drug ?? null)));
 }
-out938 = R.distinctList(out938);
-q936 = isList937 ? out938 : out938[0];
+out939 = R.distinctList(out939);
+q937 = isList938 ? out939 : out939[0];
 }
-  return (st.v[81] = R.distinct(q936));
+  return (st.v[81] = R.distinct(q937));
 }
 // define "Cumulative Doxorubicin Known"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
-const s941 = d78(st);
-let q943 = null;
-if (!(s941 == null)) {
-const isList944 = Array.isArray(s941);
-let out945 = [];
-const r946 = Array.isArray(s941) ? s941 : [s941];
-for (let i947 = 0; i947 < r946.length; i947++) {
-const a_E_942 = r946[i947];
-if (!(((a_E_942 == null ? null : (a_E_942.mgM2 ?? null)) == null))) continue;
-out945.push(a_E_942);
+const s942 = d78(st);
+let q944 = null;
+if (!(s942 == null)) {
+const isList945 = Array.isArray(s942);
+let out946 = [];
+const r947 = Array.isArray(s942) ? s942 : [s942];
+for (let i948 = 0; i948 < r947.length; i948++) {
+const a_E_943 = r947[i948];
+if (!(((a_E_943 == null ? null : (a_E_943.mgM2 ?? null)) == null))) continue;
+out946.push(a_E_943);
 }
-q943 = isList944 ? out945 : out945[0];
+q944 = isList945 ? out946 : out946[0];
 }
-  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q943))), R.not(R.exists(d81(st)))), R.not(d77(st))));
+  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q944))), R.not(R.exists(d81(st)))), R.not(d77(st))));
 }
 // define "Cumulative Doxorubicin At Least"
 export function d83(st) {
@@ -2464,27 +2470,27 @@ export function d83(st) {
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
-const s949 = d79(st);
-let q951 = null;
-if (!(s949 == null)) {
-const isList952 = Array.isArray(s949);
-let out953 = [];
-const r954 = Array.isArray(s949) ? s949 : [s949];
-for (let i955 = 0; i955 < r954.length; i955++) {
-const a_C_950 = r954[i955];
-const t956 = (a_C_950 == null ? null : (a_C_950.converted ?? null));
-out953.push((t956 == null ? null : (t956.mgM2 ?? null)));
+const s950 = d79(st);
+let q952 = null;
+if (!(s950 == null)) {
+const isList953 = Array.isArray(s950);
+let out954 = [];
+const r955 = Array.isArray(s950) ? s950 : [s950];
+for (let i956 = 0; i956 < r955.length; i956++) {
+const a_C_951 = r955[i956];
+const t957 = (a_C_951 == null ? null : (a_C_951.converted ?? null));
+out954.push((t957 == null ? null : (t957.mgM2 ?? null)));
 }
-q951 = isList952 ? out953 : out953[0];
+q952 = isList953 ? out954 : out954[0];
 }
-let r948 = R.sum(q951);
-if (r948 == null) {
-r948 = 0;
-if (r948 == null) {
-r948 = null;
+let r949 = R.sum(q952);
+if (r949 == null) {
+r949 = 0;
+if (r949 == null) {
+r949 = null;
 }
 }
-  return (st.v[84] = R.add(d80(st), r948));
+  return (st.v[84] = R.add(d80(st), r949));
 }
 // define "Cumulative Doxorubicin Unconfirmed Count"
 export function d85(st) {
@@ -2497,156 +2503,156 @@ export function d85(st) {
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
-const s957 = d78(st);
-let q959 = null;
-if (!(s957 == null)) {
-const isList960 = Array.isArray(s957);
-let out961 = [];
-const r962 = Array.isArray(s957) ? s957 : [s957];
-for (let i963 = 0; i963 < r962.length; i963++) {
-const a_E_958 = r962[i963];
-if (!(((a_E_958 == null ? null : (a_E_958.mgM2 ?? null)) == null))) continue;
-out961.push(({ "source": (a_E_958 == null ? null : (a_E_958.source ?? null)), "date": (a_E_958 == null ? null : (a_E_958.date ?? null)), "reason": (a_E_958 == null ? null : (a_E_958.reason ?? null)) }));
+const s958 = d78(st);
+let q960 = null;
+if (!(s958 == null)) {
+const isList961 = Array.isArray(s958);
+let out962 = [];
+const r963 = Array.isArray(s958) ? s958 : [s958];
+for (let i964 = 0; i964 < r963.length; i964++) {
+const a_E_959 = r963[i964];
+if (!(((a_E_959 == null ? null : (a_E_959.mgM2 ?? null)) == null))) continue;
+out962.push(({ "source": (a_E_959 == null ? null : (a_E_959.source ?? null)), "date": (a_E_959 == null ? null : (a_E_959.date ?? null)), "reason": (a_E_959 == null ? null : (a_E_959.reason ?? null)) }));
 }
-q959 = isList960 ? out961 : out961[0];
+q960 = isList961 ? out962 : out962[0];
 }
-const s964 = d79(st);
-let q966 = null;
-if (!(s964 == null)) {
-const isList967 = Array.isArray(s964);
-let out968 = [];
-const r969 = Array.isArray(s964) ? s964 : [s964];
-for (let i970 = 0; i970 < r969.length; i970++) {
-const a_C_965 = r969[i970];
-out968.push(({ "source": (a_C_965 == null ? null : (a_C_965.source ?? null)), "date": (a_C_965 == null ? null : (a_C_965.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_965 == null ? null : (a_C_965.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+const s965 = d79(st);
+let q967 = null;
+if (!(s965 == null)) {
+const isList968 = Array.isArray(s965);
+let out969 = [];
+const r970 = Array.isArray(s965) ? s965 : [s965];
+for (let i971 = 0; i971 < r970.length; i971++) {
+const a_C_966 = r970[i971];
+out969.push(({ "source": (a_C_966 == null ? null : (a_C_966.source ?? null)), "date": (a_C_966 == null ? null : (a_C_966.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_966 == null ? null : (a_C_966.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
 }
-q966 = isList967 ? out968 : out968[0];
+q967 = isList968 ? out969 : out969[0];
 }
-  return (st.v[86] = R.union(q959, q966, false));
+  return (st.v[86] = R.union(q960, q967, false));
 }
 // define "Other Anthracycline Sums"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
-const s971 = d81(st);
-let q973 = null;
-if (!(s971 == null)) {
-const isList974 = Array.isArray(s971);
-let out975 = [];
-const r976 = Array.isArray(s971) ? s971 : [s971];
-for (let i977 = 0; i977 < r976.length; i977++) {
-const a_K_972 = r976[i977];
-const s979 = d74(st);
-let q981 = null;
-if (!(s979 == null)) {
-const isList982 = Array.isArray(s979);
-let out983 = [];
-const r984 = Array.isArray(s979) ? s979 : [s979];
-for (let i985 = 0; i985 < r984.length; i985++) {
-const a_E_980 = r984[i985];
-if (!(R.equal((a_E_980 == null ? null : (a_E_980.drug ?? null)), a_K_972))) continue;
-out983.push((a_E_980 == null ? null : (a_E_980.mgM2 ?? null)));
+const s972 = d81(st);
+let q974 = null;
+if (!(s972 == null)) {
+const isList975 = Array.isArray(s972);
+let out976 = [];
+const r977 = Array.isArray(s972) ? s972 : [s972];
+for (let i978 = 0; i978 < r977.length; i978++) {
+const a_K_973 = r977[i978];
+const s980 = d74(st);
+let q982 = null;
+if (!(s980 == null)) {
+const isList983 = Array.isArray(s980);
+let out984 = [];
+const r985 = Array.isArray(s980) ? s980 : [s980];
+for (let i986 = 0; i986 < r985.length; i986++) {
+const a_E_981 = r985[i986];
+if (!(R.equal((a_E_981 == null ? null : (a_E_981.drug ?? null)), a_K_973))) continue;
+out984.push((a_E_981 == null ? null : (a_E_981.mgM2 ?? null)));
 }
-q981 = isList982 ? out983 : out983[0];
+q982 = isList983 ? out984 : out984[0];
 }
-let r978 = R.sum(q981);
-if (r978 == null) {
-r978 = 0;
-if (r978 == null) {
-r978 = null;
+let r979 = R.sum(q982);
+if (r979 == null) {
+r979 = 0;
+if (r979 == null) {
+r979 = null;
 }
 }
-const s986 = d75(st);
-let q988 = null;
-if (!(s986 == null)) {
-const isList989 = Array.isArray(s986);
-let out990 = [];
-const r991 = Array.isArray(s986) ? s986 : [s986];
-for (let i992 = 0; i992 < r991.length; i992++) {
-const a_C_987 = r991[i992];
-if (!(R.equal((a_C_987 == null ? null : (a_C_987.drug ?? null)), a_K_972))) continue;
-out990.push(a_C_987);
+const s987 = d75(st);
+let q989 = null;
+if (!(s987 == null)) {
+const isList990 = Array.isArray(s987);
+let out991 = [];
+const r992 = Array.isArray(s987) ? s987 : [s987];
+for (let i993 = 0; i993 < r992.length; i993++) {
+const a_C_988 = r992[i993];
+if (!(R.equal((a_C_988 == null ? null : (a_C_988.drug ?? null)), a_K_973))) continue;
+out991.push(a_C_988);
 }
-q988 = isList989 ? out990 : out990[0];
+q989 = isList990 ? out991 : out991[0];
 }
-const s993 = d74(st);
-let q995 = null;
-if (!(s993 == null)) {
-const isList996 = Array.isArray(s993);
-let out997 = [];
-const r998 = Array.isArray(s993) ? s993 : [s993];
-for (let i999 = 0; i999 < r998.length; i999++) {
-const a_E_994 = r998[i999];
-if (!(R.and(R.equal((a_E_994 == null ? null : (a_E_994.drug ?? null)), a_K_972), ((a_E_994 == null ? null : (a_E_994.mgM2 ?? null)) == null)))) continue;
-out997.push(a_E_994);
+const s994 = d74(st);
+let q996 = null;
+if (!(s994 == null)) {
+const isList997 = Array.isArray(s994);
+let out998 = [];
+const r999 = Array.isArray(s994) ? s994 : [s994];
+for (let i1000 = 0; i1000 < r999.length; i1000++) {
+const a_E_995 = r999[i1000];
+if (!(R.and(R.equal((a_E_995 == null ? null : (a_E_995.drug ?? null)), a_K_973), ((a_E_995 == null ? null : (a_E_995.mgM2 ?? null)) == null)))) continue;
+out998.push(a_E_995);
 }
-q995 = isList996 ? out997 : out997[0];
+q996 = isList997 ? out998 : out998[0];
 }
-const s1000 = d74(st);
-let q1002 = null;
-if (!(s1000 == null)) {
-const isList1003 = Array.isArray(s1000);
-let out1004 = [];
-const r1005 = Array.isArray(s1000) ? s1000 : [s1000];
-for (let i1006 = 0; i1006 < r1005.length; i1006++) {
-const a_E_1001 = r1005[i1006];
-if (!(R.equal((a_E_1001 == null ? null : (a_E_1001.drug ?? null)), a_K_972))) continue;
-out1004.push(a_E_1001);
+const s1001 = d74(st);
+let q1003 = null;
+if (!(s1001 == null)) {
+const isList1004 = Array.isArray(s1001);
+let out1005 = [];
+const r1006 = Array.isArray(s1001) ? s1001 : [s1001];
+for (let i1007 = 0; i1007 < r1006.length; i1007++) {
+const a_E_1002 = r1006[i1007];
+if (!(R.equal((a_E_1002 == null ? null : (a_E_1002.drug ?? null)), a_K_973))) continue;
+out1005.push(a_E_1002);
 }
-q1002 = isList1003 ? out1004 : out1004[0];
+q1003 = isList1004 ? out1005 : out1005[0];
 }
-const s1007 = d37(st);
-let q1009 = null;
-if (!(s1007 == null)) {
-const isList1010 = Array.isArray(s1007);
-let out1011 = [];
-const r1012 = Array.isArray(s1007) ? s1007 : [s1007];
-for (let i1013 = 0; i1013 < r1012.length; i1013++) {
-const a_E_1008 = r1012[i1013];
-if (!(R.equal((a_E_1008 == null ? null : (a_E_1008.drug ?? null)), a_K_972))) continue;
-out1011.push((a_E_1008 == null ? null : (a_E_1008.source ?? null)));
+const s1008 = d37(st);
+let q1010 = null;
+if (!(s1008 == null)) {
+const isList1011 = Array.isArray(s1008);
+let out1012 = [];
+const r1013 = Array.isArray(s1008) ? s1008 : [s1008];
+for (let i1014 = 0; i1014 < r1013.length; i1014++) {
+const a_E_1009 = r1013[i1014];
+if (!(R.equal((a_E_1009 == null ? null : (a_E_1009.drug ?? null)), a_K_973))) continue;
+out1012.push((a_E_1009 == null ? null : (a_E_1009.source ?? null)));
 }
-out1011 = R.distinctList(out1011);
-q1009 = isList1010 ? out1011 : out1011[0];
+out1012 = R.distinctList(out1012);
+q1010 = isList1011 ? out1012 : out1012[0];
 }
-out975.push(({ "drug": a_K_972, "mgM2": r978, "atLeast": R.or(R.or(R.or(R.exists(q988), R.exists(q995)), R.not(R.exists(q1002))), d77(st)), "sources": q1009 }));
+out976.push(({ "drug": a_K_973, "mgM2": r979, "atLeast": R.or(R.or(R.or(R.exists(q989), R.exists(q996)), R.not(R.exists(q1003))), d77(st)), "sources": q1010 }));
 }
-out975 = R.distinctList(out975);
-q973 = isList974 ? out975 : out975[0];
+out976 = R.distinctList(out976);
+q974 = isList975 ? out976 : out976[0];
 }
-  return (st.v[87] = q973);
+  return (st.v[87] = q974);
 }
 // define "Cumulative Doxorubicin"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
-const s1014 = d73(st);
-let q1016 = null;
-if (!(s1014 == null)) {
-const isList1017 = Array.isArray(s1014);
-let out1018 = [];
-const r1019 = Array.isArray(s1014) ? s1014 : [s1014];
-for (let i1020 = 0; i1020 < r1019.length; i1020++) {
-const a_C_1015 = r1019[i1020];
-if (!(R.and(R.equal((a_C_1015 == null ? null : (a_C_1015.drug ?? null)), "doxorubicin"), R.equal((a_C_1015 == null ? null : (a_C_1015.status ?? null)), "pending")))) continue;
-out1018.push(({ "source": (a_C_1015 == null ? null : (a_C_1015.source ?? null)), "date": (a_C_1015 == null ? null : (a_C_1015.date ?? null)) }));
+const s1015 = d73(st);
+let q1017 = null;
+if (!(s1015 == null)) {
+const isList1018 = Array.isArray(s1015);
+let out1019 = [];
+const r1020 = Array.isArray(s1015) ? s1015 : [s1015];
+for (let i1021 = 0; i1021 < r1020.length; i1021++) {
+const a_C_1016 = r1020[i1021];
+if (!(R.and(R.equal((a_C_1016 == null ? null : (a_C_1016.drug ?? null)), "doxorubicin"), R.equal((a_C_1016 == null ? null : (a_C_1016.status ?? null)), "pending")))) continue;
+out1019.push(({ "source": (a_C_1016 == null ? null : (a_C_1016.source ?? null)), "date": (a_C_1016 == null ? null : (a_C_1016.date ?? null)) }));
 }
-q1016 = isList1017 ? out1018 : out1018[0];
+q1017 = isList1018 ? out1019 : out1019[0];
 }
-const s1021 = d73(st);
-let q1023 = null;
-if (!(s1021 == null)) {
-const isList1024 = Array.isArray(s1021);
-let out1025 = [];
-const r1026 = Array.isArray(s1021) ? s1021 : [s1021];
-for (let i1027 = 0; i1027 < r1026.length; i1027++) {
-const a_C_1022 = r1026[i1027];
-if (!(R.equal((a_C_1022 == null ? null : (a_C_1022.drug ?? null)), "doxorubicin"))) continue;
-out1025.push(({ "source": (a_C_1022 == null ? null : (a_C_1022.source ?? null)), "date": (a_C_1022 == null ? null : (a_C_1022.date ?? null)), "status": (a_C_1022 == null ? null : (a_C_1022.status ?? null)) }));
+const s1022 = d73(st);
+let q1024 = null;
+if (!(s1022 == null)) {
+const isList1025 = Array.isArray(s1022);
+let out1026 = [];
+const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
+for (let i1028 = 0; i1028 < r1027.length; i1028++) {
+const a_C_1023 = r1027[i1028];
+if (!(R.equal((a_C_1023 == null ? null : (a_C_1023.drug ?? null)), "doxorubicin"))) continue;
+out1026.push(({ "source": (a_C_1023 == null ? null : (a_C_1023.source ?? null)), "date": (a_C_1023 == null ? null : (a_C_1023.date ?? null)), "status": (a_C_1023 == null ? null : (a_C_1023.status ?? null)) }));
 }
-q1023 = isList1024 ? out1025 : out1025[0];
+q1024 = isList1025 ? out1026 : out1026[0];
 }
-  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1016, "records": q1023 }));
+  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1017, "records": q1024 }));
 }
 // define "Dx Has STS Condition"
 export function d89(st) {
@@ -2776,43 +2782,43 @@ export function d106(st) {
 }
 // function "DayNumber"(d)
 export function f0(st, o0) {
-let c1035;
+let c1036;
 if ((R.component(o0, "day") == null)) {
-c1035 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
+c1036 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
 } else {
-const s1028 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-let q1030 = null;
-if (!(s1028 == null)) {
-const isList1031 = Array.isArray(s1028);
-let out1032 = [];
-const r1033 = Array.isArray(s1028) ? s1028 : [s1028];
-for (let i1034 = 0; i1034 < r1033.length; i1034++) {
-const a_T_1029 = r1033[i1034];
-out1032.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 365), R.truncatedDivide((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 4)), R.truncatedDivide((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 100)), R.truncatedDivide((a_T_1029 == null ? null : (a_T_1029.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1029 == null ? null : (a_T_1029.m ?? null)), 2) ? R.subtract((a_T_1029 == null ? null : (a_T_1029.m ?? null)), 3) : R.add((a_T_1029 == null ? null : (a_T_1029.m ?? null)), 9))), 2), 5)), (a_T_1029 == null ? null : (a_T_1029.dd ?? null))), 693902));
+const s1029 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+let q1031 = null;
+if (!(s1029 == null)) {
+const isList1032 = Array.isArray(s1029);
+let out1033 = [];
+const r1034 = Array.isArray(s1029) ? s1029 : [s1029];
+for (let i1035 = 0; i1035 < r1034.length; i1035++) {
+const a_T_1030 = r1034[i1035];
+out1033.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 365), R.truncatedDivide((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 4)), R.truncatedDivide((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 100)), R.truncatedDivide((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1030 == null ? null : (a_T_1030.m ?? null)), 2) ? R.subtract((a_T_1030 == null ? null : (a_T_1030.m ?? null)), 3) : R.add((a_T_1030 == null ? null : (a_T_1030.m ?? null)), 9))), 2), 5)), (a_T_1030 == null ? null : (a_T_1030.dd ?? null))), 693902));
 }
-q1030 = isList1031 ? out1032 : out1032[0];
+q1031 = isList1032 ? out1033 : out1033[0];
 }
-c1035 = q1030;
+c1036 = q1031;
 }
-  return c1035;
+  return c1036;
 }
 // function "IsDraft"(id)
 export function f1(st, o0) {
-let r1037 = p(st, "DraftOrderIds", false);
+let r1038 = p(st, "DraftOrderIds", false);
+if (r1038 == null) {
+r1038 = [];
+if (r1038 == null) {
+r1038 = null;
+}
+}
+let r1037 = R.inList(o0, r1038, undefined);
 if (r1037 == null) {
-r1037 = [];
+r1037 = false;
 if (r1037 == null) {
 r1037 = null;
 }
 }
-let r1036 = R.inList(o0, r1037, undefined);
-if (r1036 == null) {
-r1036 = false;
-if (r1036 == null) {
-r1036 = null;
-}
-}
-  return r1036;
+  return r1037;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 export function f2(st, o0, o1, o2) {
@@ -2821,62 +2827,51 @@ export function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 export function f3(st, o0, o1, o2) {
-let c1053;
+let c1054;
 if ((o0 == null)) {
-c1053 = R.as(null, K7, false);
+c1054 = R.as(null, K7, false);
 } else {
-let c1052;
+let c1053;
 if (R.startsWith(o0, "#")) {
-const s1038 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1040 = null;
-if (!(s1038 == null)) {
-const isList1041 = Array.isArray(s1038);
-let out1042 = [];
-const r1043 = Array.isArray(s1038) ? s1038 : [s1038];
-for (let i1044 = 0; i1044 < r1043.length; i1044++) {
-const a_M_1039 = r1043[i1044];
-if (!(R.equal(R.primitiveValue(a_M_1039, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out1042.push(a_M_1039);
+const s1039 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1041 = null;
+if (!(s1039 == null)) {
+const isList1042 = Array.isArray(s1039);
+let out1043 = [];
+const r1044 = Array.isArray(s1039) ? s1039 : [s1039];
+for (let i1045 = 0; i1045 < r1044.length; i1045++) {
+const a_M_1040 = r1044[i1045];
+if (!(R.equal(R.primitiveValue(a_M_1040, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1043.push(a_M_1040);
 }
-q1040 = isList1041 ? out1042 : out1042[0];
+q1041 = isList1042 ? out1043 : out1043[0];
 }
-c1052 = R.fhirProp(R.first(q1040), Q15);
+c1053 = R.fhirProp(R.first(q1041), Q15);
 } else {
-const s1045 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1047 = null;
-if (!(s1045 == null)) {
-const isList1048 = Array.isArray(s1045);
-let out1049 = [];
-const r1050 = Array.isArray(s1045) ? s1045 : [s1045];
-for (let i1051 = 0; i1051 < r1050.length; i1051++) {
-const a_M_1046 = r1050[i1051];
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1046, P14))))) continue;
-out1049.push(a_M_1046);
+const s1046 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1048 = null;
+if (!(s1046 == null)) {
+const isList1049 = Array.isArray(s1046);
+let out1050 = [];
+const r1051 = Array.isArray(s1046) ? s1046 : [s1046];
+for (let i1052 = 0; i1052 < r1051.length; i1052++) {
+const a_M_1047 = r1051[i1052];
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1047, P14))))) continue;
+out1050.push(a_M_1047);
 }
-q1047 = isList1048 ? out1049 : out1049[0];
+q1048 = isList1049 ? out1050 : out1050[0];
 }
-c1052 = R.fhirProp(R.first(q1047), Q15);
+c1053 = R.fhirProp(R.first(q1048), Q15);
 }
-c1053 = c1052;
+c1054 = c1053;
 }
-  return c1053;
+  return c1054;
 }
 // function "MedicationConcept"(M)
 export function f4(st, o0) {
-let r1054 = R.as(R.fhirProp(o0, Q16), K7, false);
-if (r1054 == null) {
-r1054 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
-if (r1054 == null) {
-r1054 = null;
-}
-}
-  return r1054;
-}
-// function "MedicationConcept"(M)
-export function f5(st, o0) {
-let r1055 = R.as(R.fhirProp(o0, Q17), K7, false);
+let r1055 = R.as(R.fhirProp(o0, Q16), K7, false);
 if (r1055 == null) {
-r1055 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+r1055 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
 if (r1055 == null) {
 r1055 = null;
 }
@@ -2884,26 +2879,37 @@ r1055 = null;
   return r1055;
 }
 // function "MedicationConcept"(M)
-export function f6(st, o0) {
-let r1056 = R.as(R.fhirProp(o0, Q18), K7, false);
+export function f5(st, o0) {
+let r1056 = R.as(R.fhirProp(o0, Q17), K7, false);
 if (r1056 == null) {
-r1056 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q18), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+r1056 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
 if (r1056 == null) {
 r1056 = null;
 }
 }
   return r1056;
 }
-// function "HasWord"(text, word)
-export function f7(st, o0, o1) {
-let r1057 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+// function "MedicationConcept"(M)
+export function f6(st, o0) {
+let r1057 = R.as(R.fhirProp(o0, Q18), K7, false);
 if (r1057 == null) {
-r1057 = false;
+r1057 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q18), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
 if (r1057 == null) {
 r1057 = null;
 }
 }
   return r1057;
+}
+// function "HasWord"(text, word)
+export function f7(st, o0, o1) {
+let r1058 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1058 == null) {
+r1058 = false;
+if (r1058 == null) {
+r1058 = null;
+}
+}
+  return r1058;
 }
 // function "DrugByCode"(concept)
 export function f8(st, o0) {
@@ -2912,219 +2918,219 @@ export function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 export function f9(st, o0) {
-const s1058 = M_StsCodes.d92(st.L_Codes);
-let q1060 = null;
-if (!(s1058 == null)) {
-const isList1061 = Array.isArray(s1058);
-let out1062 = [];
-const r1063 = Array.isArray(s1058) ? s1058 : [s1058];
-for (let i1064 = 0; i1064 < r1063.length; i1064++) {
-const a_D_1059 = r1063[i1064];
-const s1065 = o0;
-let q1067 = null;
-if (!(s1065 == null)) {
-const isList1068 = Array.isArray(s1065);
-let out1069 = [];
-const r1070 = Array.isArray(s1065) ? s1065 : [s1065];
-for (let i1071 = 0; i1071 < r1070.length; i1071++) {
-const a_C_1066 = r1070[i1071];
-if (!(R.inList(a_C_1066, (a_D_1059 == null ? null : (a_D_1059.rxnorm ?? null)), undefined))) continue;
-out1069.push(a_C_1066);
+const s1059 = M_StsCodes.d92(st.L_Codes);
+let q1061 = null;
+if (!(s1059 == null)) {
+const isList1062 = Array.isArray(s1059);
+let out1063 = [];
+const r1064 = Array.isArray(s1059) ? s1059 : [s1059];
+for (let i1065 = 0; i1065 < r1064.length; i1065++) {
+const a_D_1060 = r1064[i1065];
+const s1066 = o0;
+let q1068 = null;
+if (!(s1066 == null)) {
+const isList1069 = Array.isArray(s1066);
+let out1070 = [];
+const r1071 = Array.isArray(s1066) ? s1066 : [s1066];
+for (let i1072 = 0; i1072 < r1071.length; i1072++) {
+const a_C_1067 = r1071[i1072];
+if (!(R.inList(a_C_1067, (a_D_1060 == null ? null : (a_D_1060.rxnorm ?? null)), undefined))) continue;
+out1070.push(a_C_1067);
 }
-q1067 = isList1068 ? out1069 : out1069[0];
+q1068 = isList1069 ? out1070 : out1070[0];
 }
-if (!(R.exists(q1067))) continue;
-out1062.push(a_D_1059);
+if (!(R.exists(q1068))) continue;
+out1063.push(a_D_1060);
 }
-q1060 = isList1061 ? out1062 : out1062[0];
+q1061 = isList1062 ? out1063 : out1063[0];
 }
-  return R.first(q1060);
+  return R.first(q1061);
 }
 // function "HasLowerWord"(text, word)
 export function f10(st, o0, o1) {
-let r1072 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
-if (r1072 == null) {
-r1072 = false;
-if (r1072 == null) {
-r1072 = null;
+let r1073 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1073 == null) {
+r1073 = false;
+if (r1073 == null) {
+r1073 = null;
 }
 }
-  return r1072;
+  return r1073;
 }
 // function "DrugByName"(concept)
 export function f11(st, o0) {
-const s1073 = M_StsCommon.f43(st.L_Common, o0);
-let q1075 = null;
-if (!(s1073 == null)) {
-const isList1076 = Array.isArray(s1073);
-let out1077 = [];
-const r1078 = Array.isArray(s1073) ? s1073 : [s1073];
-for (let i1079 = 0; i1079 < r1078.length; i1079++) {
-const a_T_1074 = r1078[i1079];
-out1077.push(R.lowerCase(a_T_1074));
+const s1074 = M_StsCommon.f43(st.L_Common, o0);
+let q1076 = null;
+if (!(s1074 == null)) {
+const isList1077 = Array.isArray(s1074);
+let out1078 = [];
+const r1079 = Array.isArray(s1074) ? s1074 : [s1074];
+for (let i1080 = 0; i1080 < r1079.length; i1080++) {
+const a_T_1075 = r1079[i1080];
+out1078.push(R.lowerCase(a_T_1075));
 }
-q1075 = isList1076 ? out1077 : out1077[0];
+q1076 = isList1077 ? out1078 : out1078[0];
 }
-  return f12(st, q1075);
+  return f12(st, q1076);
 }
 // function "DrugByTexts"(texts)
 export function f12(st, o0) {
-const s1080 = d3(st);
-let q1082 = null;
-if (!(s1080 == null)) {
-const isList1083 = Array.isArray(s1080);
-let out1084 = [];
-const r1085 = Array.isArray(s1080) ? s1080 : [s1080];
-for (let i1086 = 0; i1086 < r1085.length; i1086++) {
-const a_D_1081 = r1085[i1086];
-const s1087 = o0;
-let q1089 = null;
-if (!(s1087 == null)) {
-const isList1090 = Array.isArray(s1087);
-let out1091 = [];
-const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
-for (let i1093 = 0; i1093 < r1092.length; i1093++) {
-const a_T_1088 = r1092[i1093];
-let c1095;
-if ((a_D_1081 == null ? null : (a_D_1081.hasLiterals ?? null))) {
-let r1094 = R.matches(a_T_1088, (a_D_1081 == null ? null : (a_D_1081.literalPattern ?? null)));
-if (r1094 == null) {
-r1094 = false;
-if (r1094 == null) {
-r1094 = null;
+const s1081 = d3(st);
+let q1083 = null;
+if (!(s1081 == null)) {
+const isList1084 = Array.isArray(s1081);
+let out1085 = [];
+const r1086 = Array.isArray(s1081) ? s1081 : [s1081];
+for (let i1087 = 0; i1087 < r1086.length; i1087++) {
+const a_D_1082 = r1086[i1087];
+const s1088 = o0;
+let q1090 = null;
+if (!(s1088 == null)) {
+const isList1091 = Array.isArray(s1088);
+let out1092 = [];
+const r1093 = Array.isArray(s1088) ? s1088 : [s1088];
+for (let i1094 = 0; i1094 < r1093.length; i1094++) {
+const a_T_1089 = r1093[i1094];
+let c1096;
+if ((a_D_1082 == null ? null : (a_D_1082.hasLiterals ?? null))) {
+let r1095 = R.matches(a_T_1089, (a_D_1082 == null ? null : (a_D_1082.literalPattern ?? null)));
+if (r1095 == null) {
+r1095 = false;
+if (r1095 == null) {
+r1095 = null;
 }
 }
-c1095 = r1094;
+c1096 = r1095;
 } else {
-c1095 = false;
+c1096 = false;
 }
-const s1096 = (a_D_1081 == null ? null : (a_D_1081.others ?? null));
-let q1098 = null;
-if (!(s1096 == null)) {
-const isList1099 = Array.isArray(s1096);
-let out1100 = [];
-const r1101 = Array.isArray(s1096) ? s1096 : [s1096];
-for (let i1102 = 0; i1102 < r1101.length; i1102++) {
-const a_W_1097 = r1101[i1102];
-if (!(f10(st, a_T_1088, a_W_1097))) continue;
-out1100.push(a_W_1097);
+const s1097 = (a_D_1082 == null ? null : (a_D_1082.others ?? null));
+let q1099 = null;
+if (!(s1097 == null)) {
+const isList1100 = Array.isArray(s1097);
+let out1101 = [];
+const r1102 = Array.isArray(s1097) ? s1097 : [s1097];
+for (let i1103 = 0; i1103 < r1102.length; i1103++) {
+const a_W_1098 = r1102[i1103];
+if (!(f10(st, a_T_1089, a_W_1098))) continue;
+out1101.push(a_W_1098);
 }
-q1098 = isList1099 ? out1100 : out1100[0];
+q1099 = isList1100 ? out1101 : out1101[0];
 }
-if (!(R.or(c1095, R.exists(q1098)))) continue;
-out1091.push(a_T_1088);
+if (!(R.or(c1096, R.exists(q1099)))) continue;
+out1092.push(a_T_1089);
 }
-q1089 = isList1090 ? out1091 : out1091[0];
+q1090 = isList1091 ? out1092 : out1092[0];
 }
-if (!(R.exists(q1089))) continue;
-out1084.push((a_D_1081 == null ? null : (a_D_1081.drug ?? null)));
+if (!(R.exists(q1090))) continue;
+out1085.push((a_D_1082 == null ? null : (a_D_1082.drug ?? null)));
 }
-q1082 = isList1083 ? out1084 : out1084[0];
+q1083 = isList1084 ? out1085 : out1085[0];
 }
-  return R.first(q1082);
+  return R.first(q1083);
 }
 // function "DrugOf"(concept)
 export function f13(st, o0) {
-let c1104;
+let c1105;
 if ((o0 == null)) {
-c1104 = R.as(null, K0, false);
+c1105 = R.as(null, K0, false);
 } else {
-let r1103 = f8(st, o0);
-if (r1103 == null) {
-r1103 = f11(st, o0);
-if (r1103 == null) {
-r1103 = null;
+let r1104 = f8(st, o0);
+if (r1104 == null) {
+r1104 = f11(st, o0);
+if (r1104 == null) {
+r1104 = null;
 }
 }
-c1104 = r1103;
+c1105 = r1104;
 }
-  return c1104;
+  return c1105;
 }
 // function "IsLiposomal"(concept, drug)
 export function f14(st, o0, o1) {
-let c1119;
+let c1120;
 if (R.equal(o1, "doxorubicin")) {
-const s1105 = M_StsCommon.f43(st.L_Common, o0);
-let q1107 = null;
-if (!(s1105 == null)) {
-const isList1108 = Array.isArray(s1105);
-let out1109 = [];
-const r1110 = Array.isArray(s1105) ? s1105 : [s1105];
-for (let i1111 = 0; i1111 < r1110.length; i1111++) {
-const a_T_1106 = r1110[i1111];
-const s1112 = M_StsCodes.d93(st.L_Codes);
-let q1114 = null;
-if (!(s1112 == null)) {
-const isList1115 = Array.isArray(s1112);
-let out1116 = [];
-const r1117 = Array.isArray(s1112) ? s1112 : [s1112];
-for (let i1118 = 0; i1118 < r1117.length; i1118++) {
-const a_K_1113 = r1117[i1118];
-if (!((R.inList(a_K_1113, d4(st), undefined) ? f7(st, a_T_1106, a_K_1113) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1113), R.lowerCase(a_T_1106)), 0)))) continue;
-out1116.push(a_K_1113);
+const s1106 = M_StsCommon.f43(st.L_Common, o0);
+let q1108 = null;
+if (!(s1106 == null)) {
+const isList1109 = Array.isArray(s1106);
+let out1110 = [];
+const r1111 = Array.isArray(s1106) ? s1106 : [s1106];
+for (let i1112 = 0; i1112 < r1111.length; i1112++) {
+const a_T_1107 = r1111[i1112];
+const s1113 = M_StsCodes.d93(st.L_Codes);
+let q1115 = null;
+if (!(s1113 == null)) {
+const isList1116 = Array.isArray(s1113);
+let out1117 = [];
+const r1118 = Array.isArray(s1113) ? s1113 : [s1113];
+for (let i1119 = 0; i1119 < r1118.length; i1119++) {
+const a_K_1114 = r1118[i1119];
+if (!((R.inList(a_K_1114, d4(st), undefined) ? f7(st, a_T_1107, a_K_1114) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1114), R.lowerCase(a_T_1107)), 0)))) continue;
+out1117.push(a_K_1114);
 }
-q1114 = isList1115 ? out1116 : out1116[0];
+q1115 = isList1116 ? out1117 : out1117[0];
 }
-if (!(R.exists(q1114))) continue;
-out1109.push(a_T_1106);
+if (!(R.exists(q1115))) continue;
+out1110.push(a_T_1107);
 }
-q1107 = isList1108 ? out1109 : out1109[0];
+q1108 = isList1109 ? out1110 : out1110[0];
 }
-c1119 = R.exists(q1107);
+c1120 = R.exists(q1108);
 } else {
-c1119 = false;
+c1120 = false;
 }
-  return c1119;
+  return c1120;
 }
 // function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
 export function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-const s1120 = o4;
-let q1122 = null;
-if (!(s1120 == null)) {
-const isList1123 = Array.isArray(s1120);
-let out1124 = [];
-const r1125 = Array.isArray(s1120) ? s1120 : [s1120];
-for (let i1126 = 0; i1126 < r1125.length; i1126++) {
-const a_D_1121 = r1125[i1126];
-const l_dayNumber_1127 = f0(st, o5);
-out1124.push(({ "drug": (a_D_1121 == null ? null : (a_D_1121.key ?? null)), "role": (a_D_1121 == null ? null : (a_D_1121.role ?? null)), "anthracycline": (a_D_1121 == null ? null : (a_D_1121.anthracycline ?? null)), "supportive": (a_D_1121 == null ? null : (a_D_1121.supportive ?? null)), "liposomal": f14(st, o3, (a_D_1121 == null ? null : (a_D_1121.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1127, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1127 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+const s1121 = o4;
+let q1123 = null;
+if (!(s1121 == null)) {
+const isList1124 = Array.isArray(s1121);
+let out1125 = [];
+const r1126 = Array.isArray(s1121) ? s1121 : [s1121];
+for (let i1127 = 0; i1127 < r1126.length; i1127++) {
+const a_D_1122 = r1126[i1127];
+const l_dayNumber_1128 = f0(st, o5);
+out1125.push(({ "drug": (a_D_1122 == null ? null : (a_D_1122.key ?? null)), "role": (a_D_1122 == null ? null : (a_D_1122.role ?? null)), "anthracycline": (a_D_1122 == null ? null : (a_D_1122.anthracycline ?? null)), "supportive": (a_D_1122 == null ? null : (a_D_1122.supportive ?? null)), "liposomal": f14(st, o3, (a_D_1122 == null ? null : (a_D_1122.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1128, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1128 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
-out1124 = R.distinctList(out1124);
-q1122 = isList1123 ? out1124 : out1124[0];
+out1125 = R.distinctList(out1125);
+q1123 = isList1124 ? out1125 : out1125[0];
 }
-  return q1122;
+  return q1123;
 }
 // function "IsReported"(M)
 export function f16(st, o0) {
-let r1128 = R.fhirProp(R.as(R.fhirProp(o0, Q19), K11, false), Q20);
-if (r1128 == null) {
-r1128 = false;
-if (r1128 == null) {
-r1128 = null;
-}
-}
-  return R.or(r1128, R.not((R.as(R.fhirProp(o0, Q19), K10, false) == null)));
-}
-// function "IsSecondPrimaryExposure"(drug, liposomal)
-export function f17(st, o0, o1) {
-let r1129 = o1;
+let r1129 = R.fhirProp(R.as(R.fhirProp(o0, Q19), K11, false), Q20);
 if (r1129 == null) {
 r1129 = false;
 if (r1129 == null) {
 r1129 = null;
 }
 }
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1129), d16(st)));
+  return R.or(r1129, R.not((R.as(R.fhirProp(o0, Q19), K10, false) == null)));
+}
+// function "IsSecondPrimaryExposure"(drug, liposomal)
+export function f17(st, o0, o1) {
+let r1130 = o1;
+if (r1130 == null) {
+r1130 = false;
+if (r1130 == null) {
+r1130 = null;
+}
+}
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1130), d16(st)));
 }
 // function "ObservationDate"(O)
 export function f18(st, o0) {
-const x1130 = o0;
-  return (x1130 == null ? M_StsCommon.f26(st.L_Common, x1130) : M_StsCommon.f20(st.L_Common, x1130));
+const x1131 = o0;
+  return (x1131 == null ? M_StsCommon.f26(st.L_Common, x1131) : M_StsCommon.f20(st.L_Common, x1131));
 }
 // function "ObservationFirstDate"(O)
 export function f19(st, o0) {
-const x1131 = o0;
-  return (x1131 == null ? M_StsCommon.f25(st.L_Common, x1131) : M_StsCommon.f19(st.L_Common, x1131));
+const x1132 = o0;
+  return (x1132 == null ? M_StsCommon.f25(st.L_Common, x1132) : M_StsCommon.f19(st.L_Common, x1132));
 }
 // function "Source"(O)
 export function f20(st, o0) {
@@ -3133,55 +3139,55 @@ export function f20(st, o0) {
 }
 // function "ScoreFromDisplay"(concept)
 export function f21(st, o0) {
-const s1132 = R.fhirProp(o0, Q4);
-let q1134 = null;
-if (!(s1132 == null)) {
-const isList1135 = Array.isArray(s1132);
-let out1136 = [];
-const r1137 = Array.isArray(s1132) ? s1132 : [s1132];
-for (let i1138 = 0; i1138 < r1137.length; i1138++) {
-const a_C_1133 = r1137[i1138];
-if (!(R.matches(R.primitiveValue(a_C_1133, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out1136.push(R.toInteger(R.substring(R.primitiveValue(a_C_1133, P12), 0, 1)));
+const s1133 = R.fhirProp(o0, Q4);
+let q1135 = null;
+if (!(s1133 == null)) {
+const isList1136 = Array.isArray(s1133);
+let out1137 = [];
+const r1138 = Array.isArray(s1133) ? s1133 : [s1133];
+for (let i1139 = 0; i1139 < r1138.length; i1139++) {
+const a_C_1134 = r1138[i1139];
+if (!(R.matches(R.primitiveValue(a_C_1134, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1137.push(R.toInteger(R.substring(R.primitiveValue(a_C_1134, P12), 0, 1)));
 }
-q1134 = isList1135 ? out1136 : out1136[0];
+q1135 = isList1136 ? out1137 : out1137[0];
 }
-  return R.first(q1134);
+  return R.first(q1135);
 }
 // function "Percent"(q)
 export function f22(st, o0) {
-let r1139 = R.primitiveValue(o0, P17);
-if (r1139 == null) {
-r1139 = R.primitiveValue(o0, P18);
-if (r1139 == null) {
-r1139 = "%";
-if (r1139 == null) {
-r1139 = null;
-}
-}
-}
-  return (R.equal(r1139, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
-}
-// function "Unit"(q)
-export function f23(st, o0) {
 let r1140 = R.primitiveValue(o0, P17);
 if (r1140 == null) {
 r1140 = R.primitiveValue(o0, P18);
 if (r1140 == null) {
+r1140 = "%";
+if (r1140 == null) {
 r1140 = null;
 }
 }
-  return r1140;
+}
+  return (R.equal(r1140, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
+}
+// function "Unit"(q)
+export function f23(st, o0) {
+let r1141 = R.primitiveValue(o0, P17);
+if (r1141 == null) {
+r1141 = R.primitiveValue(o0, P18);
+if (r1141 == null) {
+r1141 = null;
+}
+}
+  return r1141;
 }
 // function "Centimetres"(q)
 export function f24(st, o0) {
-const k1141 = f23(st, o0);
-  return (R.equals("cm", k1141) ? R.primitiveValue(o0, P13) : R.equals("m", k1141) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1141) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
+const k1142 = f23(st, o0);
+  return (R.equals("cm", k1142) ? R.primitiveValue(o0, P13) : R.equals("m", k1142) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1142) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
 }
 // function "Kilograms"(q)
 export function f25(st, o0) {
-const k1142 = f23(st, o0);
-  return (R.equals("kg", k1142) ? R.primitiveValue(o0, P13) : R.equals("g", k1142) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1142) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
+const k1143 = f23(st, o0);
+  return (R.equals("kg", k1143) ? R.primitiveValue(o0, P13) : R.equals("g", k1143) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1143) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
 }
 // function "SquareMetres"(q)
 export function f26(st, o0) {
@@ -3190,92 +3196,92 @@ export function f26(st, o0) {
 }
 // function "LatestWithin"(readings, dayNo, window)
 export function f27(st, o0, o1, o2) {
-const s1143 = o0;
-let q1145 = null;
-if (!(s1143 == null)) {
-const isList1146 = Array.isArray(s1143);
-let out1147 = [];
-const r1148 = Array.isArray(s1143) ? s1143 : [s1143];
-for (let i1149 = 0; i1149 < r1148.length; i1149++) {
-const a_R_1144 = r1148[i1149];
-if (!(R.and(R.lessOrEqual((a_R_1144 == null ? null : (a_R_1144.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1144 == null ? null : (a_R_1144.dayNumber ?? null))), o2))))) continue;
-out1147.push((a_R_1144 == null ? null : (a_R_1144.dayNumber ?? null)));
+const s1144 = o0;
+let q1146 = null;
+if (!(s1144 == null)) {
+const isList1147 = Array.isArray(s1144);
+let out1148 = [];
+const r1149 = Array.isArray(s1144) ? s1144 : [s1144];
+for (let i1150 = 0; i1150 < r1149.length; i1150++) {
+const a_R_1145 = r1149[i1150];
+if (!(R.and(R.lessOrEqual((a_R_1145 == null ? null : (a_R_1145.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1145 == null ? null : (a_R_1145.dayNumber ?? null))), o2))))) continue;
+out1148.push((a_R_1145 == null ? null : (a_R_1145.dayNumber ?? null)));
 }
-q1145 = isList1146 ? out1147 : out1147[0];
+q1146 = isList1147 ? out1148 : out1148[0];
 }
-  return f28(st, o0, R.max(q1145));
+  return f28(st, o0, R.max(q1146));
 }
 // function "ReadingOn"(candidates, latest)
 export function f28(st, o0, o1) {
-let c1157;
+let c1158;
 if ((o1 == null)) {
-c1157 = R.as(null, K12, false);
+c1158 = R.as(null, K12, false);
 } else {
-const s1150 = o0;
-let q1152 = null;
-if (!(s1150 == null)) {
-const isList1153 = Array.isArray(s1150);
-let out1154 = [];
-const r1155 = Array.isArray(s1150) ? s1150 : [s1150];
-for (let i1156 = 0; i1156 < r1155.length; i1156++) {
-const a_R_1151 = r1155[i1156];
-if (!(R.equal((a_R_1151 == null ? null : (a_R_1151.dayNumber ?? null)), o1))) continue;
-out1154.push(a_R_1151);
+const s1151 = o0;
+let q1153 = null;
+if (!(s1151 == null)) {
+const isList1154 = Array.isArray(s1151);
+let out1155 = [];
+const r1156 = Array.isArray(s1151) ? s1151 : [s1151];
+for (let i1157 = 0; i1157 < r1156.length; i1157++) {
+const a_R_1152 = r1156[i1157];
+if (!(R.equal((a_R_1152 == null ? null : (a_R_1152.dayNumber ?? null)), o1))) continue;
+out1155.push(a_R_1152);
 }
-out1154 = R.sortByColumns(out1154, ["source"], [true]);
-q1152 = isList1153 ? out1154 : out1154[0];
+out1155 = R.sortByColumns(out1155, ["source"], [true]);
+q1153 = isList1154 ? out1155 : out1155[0];
 }
-c1157 = R.first(q1152);
+c1158 = R.first(q1153);
 }
-  return c1157;
+  return c1158;
 }
 // function "SurfaceAreaOn"(dayNo)
 export function f29(st, o0) {
-let c1177;
+let c1178;
 if ((o0 == null)) {
-c1177 = R.as(null, K13, false);
+c1178 = R.as(null, K13, false);
 } else {
-const s1159 = f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
-let q1161 = null;
-if (!(s1159 == null)) {
-const isList1162 = Array.isArray(s1159);
-let out1163 = [];
-const r1164 = Array.isArray(s1159) ? s1159 : [s1159];
-for (let i1165 = 0; i1165 < r1164.length; i1165++) {
-const a_B_1160 = r1164[i1165];
-out1163.push(({ "value": (a_B_1160 == null ? null : (a_B_1160.value ?? null)), "sources": [(a_B_1160 == null ? null : (a_B_1160.source ?? null))] }));
+const s1160 = f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1162 = null;
+if (!(s1160 == null)) {
+const isList1163 = Array.isArray(s1160);
+let out1164 = [];
+const r1165 = Array.isArray(s1160) ? s1160 : [s1160];
+for (let i1166 = 0; i1166 < r1165.length; i1166++) {
+const a_B_1161 = r1165[i1166];
+out1164.push(({ "value": (a_B_1161 == null ? null : (a_B_1161.value ?? null)), "sources": [(a_B_1161 == null ? null : (a_B_1161.source ?? null))] }));
 }
-out1163 = R.distinctList(out1163);
-q1161 = isList1162 ? out1163 : out1163[0];
+out1164 = R.distinctList(out1164);
+q1162 = isList1163 ? out1164 : out1164[0];
 }
-let r1158 = q1161;
-if (r1158 == null) {
-const s1166 = ({ "height": f27(st, d64(st), o0, R.as(null, K14, false)), "weight": f27(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
-let q1168 = null;
-if (!(s1166 == null)) {
-const isList1169 = Array.isArray(s1166);
-let out1170 = [];
-const r1171 = Array.isArray(s1166) ? s1166 : [s1166];
-for (let i1172 = 0; i1172 < r1171.length; i1172++) {
-const a_P_1167 = r1171[i1172];
-if (!(R.and(R.not(((a_P_1167 == null ? null : (a_P_1167.height ?? null)) == null)), R.not(((a_P_1167 == null ? null : (a_P_1167.weight ?? null)) == null))))) continue;
-const t1173 = (a_P_1167 == null ? null : (a_P_1167.height ?? null));
-const t1174 = (a_P_1167 == null ? null : (a_P_1167.weight ?? null));
-const t1175 = (a_P_1167 == null ? null : (a_P_1167.height ?? null));
-const t1176 = (a_P_1167 == null ? null : (a_P_1167.weight ?? null));
-out1170.push(({ "value": R.power(R.divide(R.multiply((t1173 == null ? null : (t1173.value ?? null)), (t1174 == null ? null : (t1174.value ?? null))), 3600), 0.5), "sources": [(t1175 == null ? null : (t1175.source ?? null)), (t1176 == null ? null : (t1176.source ?? null))] }));
+let r1159 = q1162;
+if (r1159 == null) {
+const s1167 = ({ "height": f27(st, d64(st), o0, R.as(null, K14, false)), "weight": f27(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
+let q1169 = null;
+if (!(s1167 == null)) {
+const isList1170 = Array.isArray(s1167);
+let out1171 = [];
+const r1172 = Array.isArray(s1167) ? s1167 : [s1167];
+for (let i1173 = 0; i1173 < r1172.length; i1173++) {
+const a_P_1168 = r1172[i1173];
+if (!(R.and(R.not(((a_P_1168 == null ? null : (a_P_1168.height ?? null)) == null)), R.not(((a_P_1168 == null ? null : (a_P_1168.weight ?? null)) == null))))) continue;
+const t1174 = (a_P_1168 == null ? null : (a_P_1168.height ?? null));
+const t1175 = (a_P_1168 == null ? null : (a_P_1168.weight ?? null));
+const t1176 = (a_P_1168 == null ? null : (a_P_1168.height ?? null));
+const t1177 = (a_P_1168 == null ? null : (a_P_1168.weight ?? null));
+out1171.push(({ "value": R.power(R.divide(R.multiply((t1174 == null ? null : (t1174.value ?? null)), (t1175 == null ? null : (t1175.value ?? null))), 3600), 0.5), "sources": [(t1176 == null ? null : (t1176.source ?? null)), (t1177 == null ? null : (t1177.source ?? null))] }));
 }
-out1170 = R.distinctList(out1170);
-q1168 = isList1169 ? out1170 : out1170[0];
+out1171 = R.distinctList(out1171);
+q1169 = isList1170 ? out1171 : out1171[0];
 }
-r1158 = q1168;
-if (r1158 == null) {
-r1158 = null;
+r1159 = q1169;
+if (r1159 == null) {
+r1159 = null;
 }
 }
-c1177 = r1158;
+c1178 = r1159;
 }
-  return c1177;
+  return c1178;
 }
 // function "DoseOf"(q)
 export function f30(st, o0) {
@@ -3284,51 +3290,51 @@ export function f30(st, o0) {
 }
 // function "RequestDose"(M)
 export function f31(st, o0) {
-const s1178 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q9)), Q21));
-let q1180 = null;
-if (!(s1178 == null)) {
-const isList1181 = Array.isArray(s1178);
-let out1182 = [];
-const r1183 = Array.isArray(s1178) ? s1178 : [s1178];
-for (let i1184 = 0; i1184 < r1183.length; i1184++) {
-const a_R_1179 = r1183[i1184];
-let r1185 = f30(st, R.as(R.fhirProp(a_R_1179, Q22), K16, false));
-if (r1185 == null) {
-r1185 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1179, Q22), K9, false), Q23));
-if (r1185 == null) {
-r1185 = null;
+const s1179 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q9)), Q21));
+let q1181 = null;
+if (!(s1179 == null)) {
+const isList1182 = Array.isArray(s1179);
+let out1183 = [];
+const r1184 = Array.isArray(s1179) ? s1179 : [s1179];
+for (let i1185 = 0; i1185 < r1184.length; i1185++) {
+const a_R_1180 = r1184[i1185];
+let r1186 = f30(st, R.as(R.fhirProp(a_R_1180, Q22), K16, false));
+if (r1186 == null) {
+r1186 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1180, Q22), K9, false), Q23));
+if (r1186 == null) {
+r1186 = null;
 }
 }
-out1182.push(r1185);
+out1183.push(r1186);
 }
-out1182 = R.distinctList(out1182);
-q1180 = isList1181 ? out1182 : out1182[0];
+out1183 = R.distinctList(out1183);
+q1181 = isList1182 ? out1183 : out1183[0];
 }
-  return q1180;
+  return q1181;
 }
 // function "StatementDose"(M)
 export function f32(st, o0) {
-const s1186 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q24)), Q21));
-let q1188 = null;
-if (!(s1186 == null)) {
-const isList1189 = Array.isArray(s1186);
-let out1190 = [];
-const r1191 = Array.isArray(s1186) ? s1186 : [s1186];
-for (let i1192 = 0; i1192 < r1191.length; i1192++) {
-const a_R_1187 = r1191[i1192];
-let r1193 = f30(st, R.as(R.fhirProp(a_R_1187, Q22), K16, false));
-if (r1193 == null) {
-r1193 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1187, Q22), K9, false), Q23));
-if (r1193 == null) {
-r1193 = null;
+const s1187 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q24)), Q21));
+let q1189 = null;
+if (!(s1187 == null)) {
+const isList1190 = Array.isArray(s1187);
+let out1191 = [];
+const r1192 = Array.isArray(s1187) ? s1187 : [s1187];
+for (let i1193 = 0; i1193 < r1192.length; i1193++) {
+const a_R_1188 = r1192[i1193];
+let r1194 = f30(st, R.as(R.fhirProp(a_R_1188, Q22), K16, false));
+if (r1194 == null) {
+r1194 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1188, Q22), K9, false), Q23));
+if (r1194 == null) {
+r1194 = null;
 }
 }
-out1190.push(r1193);
+out1191.push(r1194);
 }
-out1190 = R.distinctList(out1190);
-q1188 = isList1189 ? out1190 : out1190[0];
+out1191 = R.distinctList(out1191);
+q1189 = isList1190 ? out1191 : out1191[0];
 }
-  return q1188;
+  return q1189;
 }
 // function "IsPerSquareMetre"(unit)
 export function f33(st, o0) {
@@ -3352,73 +3358,73 @@ export function f36(st, o0, o1) {
 }
 // function "ConvertedWith"(d, Bsa)
 export function f37(st, o0, o1) {
-let c1197;
+let c1198;
 if ((o0 == null)) {
-c1197 = "no dose";
+c1198 = "no dose";
+} else {
+let c1197;
+if (f33(st, (o0 == null ? null : (o0.unit ?? null)))) {
+c1197 = R.as(null, K3, false);
 } else {
 let c1196;
-if (f33(st, (o0 == null ? null : (o0.unit ?? null)))) {
-c1196 = R.as(null, K3, false);
-} else {
-let c1195;
 if (R.not(f34(st, (o0 == null ? null : (o0.unit ?? null))))) {
-let r1194 = (o0 == null ? null : (o0.unit ?? null));
-if (r1194 == null) {
-r1194 = "absent";
-if (r1194 == null) {
-r1194 = null;
+let r1195 = (o0 == null ? null : (o0.unit ?? null));
+if (r1195 == null) {
+r1195 = "absent";
+if (r1195 == null) {
+r1195 = null;
 }
 }
-c1195 = R.concatenate(R.concatenate("unit ", r1194), " not convertible");
+c1196 = R.concatenate(R.concatenate("unit ", r1195), " not convertible");
 } else {
-c1195 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
-}
-c1196 = c1195;
+c1196 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
 }
 c1197 = c1196;
 }
-let r1198 = R.and((o1 == null), R.greater(f35(st, o0), 200));
-if (r1198 == null) {
-r1198 = false;
-if (r1198 == null) {
-r1198 = null;
+c1198 = c1197;
 }
-}
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f34(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f35(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K2, false)))), "reason": c1197, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1198 });
-}
-// function "IsAnthracycline"(drug)
-export function f38(st, o0) {
-let r1199 = (o0 == null ? null : (o0.anthracycline ?? null));
+let r1199 = R.and((o1 == null), R.greater(f35(st, o0), 200));
 if (r1199 == null) {
 r1199 = false;
 if (r1199 == null) {
 r1199 = null;
 }
 }
-  return r1199;
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f34(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f35(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K2, false)))), "reason": c1198, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1199 });
+}
+// function "IsAnthracycline"(drug)
+export function f38(st, o0) {
+let r1200 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1200 == null) {
+r1200 = false;
+if (r1200 == null) {
+r1200 = null;
+}
+}
+  return r1200;
 }
 // function "RequestByKey"(key)
 export function f39(st, o0) {
-let c1207;
+let c1208;
 if ((o0 == null)) {
-c1207 = R.as(null, K17, false);
+c1208 = R.as(null, K17, false);
 } else {
-const s1200 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q1202 = null;
-if (!(s1200 == null)) {
-const isList1203 = Array.isArray(s1200);
-let out1204 = [];
-const r1205 = Array.isArray(s1200) ? s1200 : [s1200];
-for (let i1206 = 0; i1206 < r1205.length; i1206++) {
-const a_M_1201 = r1205[i1206];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1201, P6)), o0))) continue;
-out1204.push(a_M_1201);
+const s1201 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1203 = null;
+if (!(s1201 == null)) {
+const isList1204 = Array.isArray(s1201);
+let out1205 = [];
+const r1206 = Array.isArray(s1201) ? s1201 : [s1201];
+for (let i1207 = 0; i1207 < r1206.length; i1207++) {
+const a_M_1202 = r1206[i1207];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1202, P6)), o0))) continue;
+out1205.push(a_M_1202);
 }
-q1202 = isList1203 ? out1204 : out1204[0];
+q1203 = isList1204 ? out1205 : out1205[0];
 }
-c1207 = R.first(q1202);
+c1208 = R.first(q1203);
 }
-  return c1207;
+  return c1208;
 }
 // function "SpanStart"(p)
 export function f40(st, o0) {
@@ -3432,235 +3438,235 @@ export function f41(st, o0) {
 }
 // function "IsLinked"(R)
 export function f42(st, o0) {
-let c1222;
+let c1223;
 if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
-const s1208 = d67(st);
-let q1210 = null;
-if (!(s1208 == null)) {
-const isList1211 = Array.isArray(s1208);
-let out1212 = [];
-const r1213 = Array.isArray(s1208) ? s1208 : [s1208];
-for (let i1214 = 0; i1214 < r1213.length; i1214++) {
-const a_A_1209 = r1213[i1214];
-if (!(R.equal((a_A_1209 == null ? null : (a_A_1209.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
-out1212.push((a_A_1209 == null ? null : (a_A_1209.source ?? null)));
+const s1209 = d67(st);
+let q1211 = null;
+if (!(s1209 == null)) {
+const isList1212 = Array.isArray(s1209);
+let out1213 = [];
+const r1214 = Array.isArray(s1209) ? s1209 : [s1209];
+for (let i1215 = 0; i1215 < r1214.length; i1215++) {
+const a_A_1210 = r1214[i1215];
+if (!(R.equal((a_A_1210 == null ? null : (a_A_1210.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+out1213.push((a_A_1210 == null ? null : (a_A_1210.source ?? null)));
 }
-q1210 = isList1211 ? out1212 : out1212[0];
+q1211 = isList1212 ? out1213 : out1213[0];
 }
-c1222 = R.exists(q1210);
+c1223 = R.exists(q1211);
 } else {
-const s1215 = (o0 == null ? null : (o0.linkKeys ?? null));
-let q1217 = null;
-if (!(s1215 == null)) {
-const isList1218 = Array.isArray(s1215);
-let out1219 = [];
-const r1220 = Array.isArray(s1215) ? s1215 : [s1215];
-for (let i1221 = 0; i1221 < r1220.length; i1221++) {
-const a_K_1216 = r1220[i1221];
-if (!(R.inList(a_K_1216, d71(st), undefined))) continue;
-out1219.push(a_K_1216);
+const s1216 = (o0 == null ? null : (o0.linkKeys ?? null));
+let q1218 = null;
+if (!(s1216 == null)) {
+const isList1219 = Array.isArray(s1216);
+let out1220 = [];
+const r1221 = Array.isArray(s1216) ? s1216 : [s1216];
+for (let i1222 = 0; i1222 < r1221.length; i1222++) {
+const a_K_1217 = r1221[i1222];
+if (!(R.inList(a_K_1217, d71(st), undefined))) continue;
+out1220.push(a_K_1217);
 }
-q1217 = isList1218 ? out1219 : out1219[0];
+q1218 = isList1219 ? out1220 : out1220[0];
 }
-c1222 = R.exists(q1217);
+c1223 = R.exists(q1218);
 }
-  return c1222;
+  return c1223;
 }
 // function "SpanDays"(R)
 export function f43(st, o0) {
-const s1223 = d68(st);
-let q1225 = null;
-if (!(s1223 == null)) {
-const isList1226 = Array.isArray(s1223);
-let out1227 = [];
-const r1228 = Array.isArray(s1223) ? s1223 : [s1223];
-for (let i1229 = 0; i1229 < r1228.length; i1229++) {
-const a_A_1224 = r1228[i1229];
-const s1230 = d70(st);
-let q1232 = null;
-if (!(s1230 == null)) {
-const isList1233 = Array.isArray(s1230);
-let out1234 = [];
-const r1235 = Array.isArray(s1230) ? s1230 : [s1230];
-for (let i1236 = 0; i1236 < r1235.length; i1236++) {
-const a_O_1231 = r1235[i1236];
-if (!(R.equal((a_O_1231 == null ? null : (a_O_1231.kind ?? null)), "order"))) continue;
-out1234.push((a_O_1231 == null ? null : (a_O_1231.source ?? null)));
+const s1224 = d68(st);
+let q1226 = null;
+if (!(s1224 == null)) {
+const isList1227 = Array.isArray(s1224);
+let out1228 = [];
+const r1229 = Array.isArray(s1224) ? s1224 : [s1224];
+for (let i1230 = 0; i1230 < r1229.length; i1230++) {
+const a_A_1225 = r1229[i1230];
+const s1231 = d70(st);
+let q1233 = null;
+if (!(s1231 == null)) {
+const isList1234 = Array.isArray(s1231);
+let out1235 = [];
+const r1236 = Array.isArray(s1231) ? s1231 : [s1231];
+for (let i1237 = 0; i1237 < r1236.length; i1237++) {
+const a_O_1232 = r1236[i1237];
+if (!(R.equal((a_O_1232 == null ? null : (a_O_1232.kind ?? null)), "order"))) continue;
+out1235.push((a_O_1232 == null ? null : (a_O_1232.source ?? null)));
 }
-q1232 = isList1233 ? out1234 : out1234[0];
+q1233 = isList1234 ? out1235 : out1235[0];
 }
-if (!(R.and(R.and(R.and(R.equal((a_A_1224 == null ? null : (a_A_1224.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1224 == null ? null : (a_A_1224.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1224 == null ? null : (a_A_1224.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1224 == null ? null : (a_A_1224.requestKey ?? null)) == null)), R.equal((a_A_1224 == null ? null : (a_A_1224.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1224 == null ? null : (a_A_1224.requestKey ?? null)), q1232, undefined)))))) continue;
-out1227.push((a_A_1224 == null ? null : (a_A_1224.dayNumber ?? null)));
+if (!(R.and(R.and(R.and(R.equal((a_A_1225 == null ? null : (a_A_1225.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1225 == null ? null : (a_A_1225.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1225 == null ? null : (a_A_1225.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1225 == null ? null : (a_A_1225.requestKey ?? null)) == null)), R.equal((a_A_1225 == null ? null : (a_A_1225.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1225 == null ? null : (a_A_1225.requestKey ?? null)), q1233, undefined)))))) continue;
+out1228.push((a_A_1225 == null ? null : (a_A_1225.dayNumber ?? null)));
 }
-q1225 = isList1226 ? out1227 : out1227[0];
+q1226 = isList1227 ? out1228 : out1228[0];
 }
-  return R.distinct(q1225);
+  return R.distinct(q1226);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
 export function f44(st, o0, o1, o2) {
-const s1237 = o0;
-let q1239 = null;
-if (!(s1237 == null)) {
-const isList1240 = Array.isArray(s1237);
-let out1241 = [];
-const r1242 = Array.isArray(s1237) ? s1237 : [s1237];
-for (let i1243 = 0; i1243 < r1242.length; i1243++) {
-const a_X_1238 = r1242[i1243];
-const s1244 = o0;
-let q1246 = null;
-if (!(s1244 == null)) {
-const isList1247 = Array.isArray(s1244);
-let out1248 = [];
-const r1249 = Array.isArray(s1244) ? s1244 : [s1244];
-for (let i1250 = 0; i1250 < r1249.length; i1250++) {
-const a_Y_1245 = r1249[i1250];
-if (!(R.greater(a_Y_1245, a_X_1238))) continue;
-out1248.push(a_Y_1245);
+const s1238 = o0;
+let q1240 = null;
+if (!(s1238 == null)) {
+const isList1241 = Array.isArray(s1238);
+let out1242 = [];
+const r1243 = Array.isArray(s1238) ? s1238 : [s1238];
+for (let i1244 = 0; i1244 < r1243.length; i1244++) {
+const a_X_1239 = r1243[i1244];
+const s1245 = o0;
+let q1247 = null;
+if (!(s1245 == null)) {
+const isList1248 = Array.isArray(s1245);
+let out1249 = [];
+const r1250 = Array.isArray(s1245) ? s1245 : [s1245];
+for (let i1251 = 0; i1251 < r1250.length; i1251++) {
+const a_Y_1246 = r1250[i1251];
+if (!(R.greater(a_Y_1246, a_X_1239))) continue;
+out1249.push(a_Y_1246);
 }
-q1246 = isList1247 ? out1248 : out1248[0];
+q1247 = isList1248 ? out1249 : out1249[0];
 }
-if (!(R.and(R.less(a_X_1238, R.max(o0)), R.greater(R.subtract(R.min(q1246), a_X_1238), p(st, "coverGapDays", false))))) continue;
-out1241.push(a_X_1238);
+if (!(R.and(R.less(a_X_1239, R.max(o0)), R.greater(R.subtract(R.min(q1247), a_X_1239), p(st, "coverGapDays", false))))) continue;
+out1242.push(a_X_1239);
 }
-q1239 = isList1240 ? out1241 : out1241[0];
+q1240 = isList1241 ? out1242 : out1242[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1239)));
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1240)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
 export function f45(st, o0, o1, o2) {
-const s1253 = d72(st);
-let q1255 = null;
-if (!(s1253 == null)) {
-const isList1256 = Array.isArray(s1253);
-let out1257 = [];
-const r1258 = Array.isArray(s1253) ? s1253 : [s1253];
-for (let i1259 = 0; i1259 < r1258.length; i1259++) {
-const a_C_1254 = r1258[i1259];
-const t1260 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-const t1261 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-const t1262 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-const t1263 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-const t1264 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1260 == null ? null : (t1260.kind ?? null)), o0), R.equal((t1261 == null ? null : (t1261.drug ?? null)), o1)), (t1262 == null ? null : (t1262.single ?? null))), R.not((a_C_1254 == null ? null : (a_C_1254.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1263 == null ? null : (t1263.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1264 == null ? null : (t1264.endNumber ?? null)))))) continue;
-const t1265 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-const t1266 = (a_C_1254 == null ? null : (a_C_1254.record ?? null));
-out1257.push(({ "source": (t1265 == null ? null : (t1265.source ?? null)), "distance": R.abs(R.subtract((t1266 == null ? null : (t1266.startNumber ?? null)), o2)) }));
+const s1254 = d72(st);
+let q1256 = null;
+if (!(s1254 == null)) {
+const isList1257 = Array.isArray(s1254);
+let out1258 = [];
+const r1259 = Array.isArray(s1254) ? s1254 : [s1254];
+for (let i1260 = 0; i1260 < r1259.length; i1260++) {
+const a_C_1255 = r1259[i1260];
+const t1261 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+const t1262 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+const t1263 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+const t1264 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+const t1265 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1261 == null ? null : (t1261.kind ?? null)), o0), R.equal((t1262 == null ? null : (t1262.drug ?? null)), o1)), (t1263 == null ? null : (t1263.single ?? null))), R.not((a_C_1255 == null ? null : (a_C_1255.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1264 == null ? null : (t1264.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1265 == null ? null : (t1265.endNumber ?? null)))))) continue;
+const t1266 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+const t1267 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
+out1258.push(({ "source": (t1266 == null ? null : (t1266.source ?? null)), "distance": R.abs(R.subtract((t1267 == null ? null : (t1267.startNumber ?? null)), o2)) }));
 }
-q1255 = isList1256 ? out1257 : out1257[0];
+q1256 = isList1257 ? out1258 : out1258[0];
 }
-const s1251 = q1255;
-let q1267 = null;
-if (!(s1251 == null)) {
-const isList1268 = Array.isArray(s1251);
-let out1269 = [];
-const r1270 = Array.isArray(s1251) ? s1251 : [s1251];
-for (let i1271 = 0; i1271 < r1270.length; i1271++) {
-const a_X_1252 = r1270[i1271];
-out1269.push(a_X_1252);
+const s1252 = q1256;
+let q1268 = null;
+if (!(s1252 == null)) {
+const isList1269 = Array.isArray(s1252);
+let out1270 = [];
+const r1271 = Array.isArray(s1252) ? s1252 : [s1252];
+for (let i1272 = 0; i1272 < r1271.length; i1272++) {
+const a_X_1253 = r1271[i1272];
+out1270.push(a_X_1253);
 }
-out1269 = R.distinctList(out1269);
-out1269 = R.sortByColumns(out1269, ["distance","source"], [true,true]);
-q1267 = isList1268 ? out1269 : out1269[0];
+out1270 = R.distinctList(out1270);
+out1270 = R.sortByColumns(out1270, ["distance","source"], [true,true]);
+q1268 = isList1269 ? out1270 : out1270[0];
 }
-const t1272 = R.first(q1267);
-  return (t1272 == null ? null : (t1272.source ?? null));
+const t1273 = R.first(q1268);
+  return (t1273 == null ? null : (t1273.source ?? null));
 }
 // function "DraftDose"(dose)
 export function f46(st, o0) {
 
   return f36(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K15, false) : o0), d2(st));
 }
-const T1273 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1274 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1275 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1276 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1277 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1278 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1279 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1280 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1281 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1282 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1283 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1284 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1285 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1286 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1287 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1288 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1289 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1290 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1291 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1292 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1293 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1294 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1296 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1297 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1300 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1301 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1302 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1305 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1306 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1307 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1308 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1309 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1310 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1311 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1312 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1313 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1314 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1315 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1316 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1317 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1274 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1275 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1276 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1277 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1278 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1279 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1280 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1281 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1282 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1283 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1284 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1285 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1286 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1288 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1290 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1291 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1293 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1294 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1296 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1297 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1301 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1302 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1305 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1307 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1308 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1309 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1310 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1311 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1314 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1315 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1316 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1317 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1318 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1273),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1274),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1275),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1276),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1277),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1278),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1279),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1280),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1281),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1282),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1283),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1284),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1285),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1286),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1287),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1288),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1289),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1290),
-  "Source": (st, ...args) => R.dispatch(st, args, T1291),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1292),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1293),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1294),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1295),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1296),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1297),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1298),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1299),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1300),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1301),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1302),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1303),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1304),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1305),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1306),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1307),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1308),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1309),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1310),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1311),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1312),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1313),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1314),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1315),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1316),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1317),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1274),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1275),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1276),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1277),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1278),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1279),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1280),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1281),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1282),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1283),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1284),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1285),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1286),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1287),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1288),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1289),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1290),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1291),
+  "Source": (st, ...args) => R.dispatch(st, args, T1292),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1293),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1294),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1295),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1296),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1297),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1298),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1299),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1300),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1301),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1302),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1303),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1304),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1305),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1306),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1307),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1308),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1309),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1310),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1311),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1312),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1313),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1314),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1315),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1316),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1317),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1318),
 };
 const F = f;
 export const d = {
