@@ -20,6 +20,8 @@ declare module 'autocannon' {
       timeout?: number;
       /** Requests to send in all (instead of a duration). */
       amount?: number;
+      /** Requests per second for all connections together. */
+      overallRate?: number;
     }
     /** The running load: a promise of its result that also reports each response as it comes. */
     interface Instance extends Promise<Result> {

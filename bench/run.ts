@@ -13,7 +13,8 @@
  *   BENCH_ADHERENCE=0  skip the adherence store's cost (scenario 1 again on three services: the store off, with
  *                      DATABASE_URL = BENCH_DATABASE_URL, default a database adherence_bench on the local server, and
  *                      with embedded PGlite; req/s lost and the service's CPU per request, measureAdherenceCost)
- *   BENCH_ADHERENCE_ROUNDS=8  interleaved rounds of 2 s per service for that cost
+ *   BENCH_ADHERENCE_ROUNDS=10  rounds of 3 s per service for that cost; BENCH_ADHERENCE_MODE=together (the three
+ *                      services driven at once in each round) or alternate (one after the other)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -362,11 +363,14 @@ async function drive(
   connections: number,
   seconds: number,
   nonce: boolean,
+  /** Requests per second for all connections together; as fast as answered without it. */
+  rate?: number,
 ): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections,
     duration: seconds,
+    ...(rate !== undefined ? { overallRate: rate } : {}),
     headers: { 'content-type': 'application/json' },
     requests: requests.map((r) => ({
       method: r.method,
@@ -594,6 +598,7 @@ interface StoreCost {
 interface AdherenceCost {
   readonly rounds: number;
   readonly sliceSeconds: number;
+  readonly mode: 'together' | 'alternate';
   /** The machine's 1-, 5- and 15-minute load averages when the slices began and when they ended. */
   readonly loadAverageBefore: readonly number[];
   readonly loadAverageAfter: readonly number[];
@@ -601,8 +606,24 @@ interface AdherenceCost {
   readonly pglite: StoreCost;
 }
 
-const SLICE_SECONDS = 2;
-const ROUNDS = Number(process.env.BENCH_ADHERENCE_ROUNDS ?? '8');
+const SLICE_SECONDS = 3;
+/**
+ * BENCH_ADHERENCE_MODE=together (default): the three services are driven at once in each round; `alternate`: one after
+ * the other. Alternating left each service idle two slices out of three, and a service with a store (PGlite most) paid
+ * again after each pause for what the pause undid (V8's memory reducer, cold caches): +50 % of CPU per request for
+ * PGlite interleaved against about +5 % driven without pauses (bench/profile.md, eighth pass).
+ */
+/**
+ * BENCH_ADHERENCE_RATE=n (with `together`): each service gets n requests per second instead of as many as it answers,
+ * so that each does the same work in each round and the CPU per request is compared at equal load (req/s lost is then
+ * 0 by construction while every service keeps up).
+ */
+const RATE = process.env.BENCH_ADHERENCE_RATE !== undefined ? Number(process.env.BENCH_ADHERENCE_RATE) : undefined;
+if (RATE !== undefined && !(Number.isInteger(RATE) && RATE > 0)) throw new Error('BENCH_ADHERENCE_RATE must be > 0');
+const TOGETHER = (process.env.BENCH_ADHERENCE_MODE ?? 'together') === 'together';
+if (!['together', 'alternate'].includes(process.env.BENCH_ADHERENCE_MODE ?? 'together'))
+  throw new Error('BENCH_ADHERENCE_MODE must be together or alternate');
+const ROUNDS = Number(process.env.BENCH_ADHERENCE_ROUNDS ?? '10');
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 100) throw new Error('BENCH_ADHERENCE_ROUNDS must be 1-100');
 
 interface Slice {
@@ -627,11 +648,13 @@ async function settle(base: string): Promise<void> {
 
 /**
  * The adherence store's cost on the hook path (issue 17). Three services run side by side: the store off, writing to
- * PostgreSQL, and the embedded default (PGlite in process). Each is warmed alike, then they are driven in alternating
- * slices of scenario 1 (the order reversed every round), so the noise of a shared machine falls on all three alike.
- * A slice ends when the service has written what it queued, and counts the CPU its processes used meanwhile (and, for
- * PostgreSQL, the CPU of the server's backends for the bench's database). req/s is the total over the slices, latency
- * percentiles the median of the slices'; each cost is also given per round (lowest, median, highest).
+ * PostgreSQL, and the embedded default (PGlite in process). Each is warmed alike, then they are driven in rounds of
+ * scenario 1, all three at once (or one after the other, the order reversed every round: BENCH_ADHERENCE_MODE), so the
+ * noise of a shared machine falls on all three alike. A slice ends when the service has written what it queued, and
+ * counts the CPU its processes used meanwhile (and, for PostgreSQL, the CPU of the server's backends for the bench's
+ * database). req/s is the total over the slices, latency percentiles the median of the slices'; each cost is also
+ * given per round (lowest, median, highest). Driven at once, the services share the machine's cores, so their req/s
+ * are each about a third of one alone; the CPU per request is what one costs.
  */
 async function measureAdherenceCost(
   scenario: { name: string; requests: Req[] },
@@ -659,13 +682,33 @@ async function measureAdherenceCost(
       const database = env.DATABASE_URL !== undefined;
       services.push({ label, base: `http://127.0.0.1:${vport}`, child, before: 0, database, slices: [] });
     }
+    if (TOGETHER && WARMUP > 0)
+      await Promise.all(services.map((s) => drive(s.base, scenario.requests, 10, WARMUP, true)));
     for (const s of services) {
-      if (WARMUP > 0) await drive(s.base, scenario.requests, 10, WARMUP, true);
+      if (!TOGETHER && WARMUP > 0) await drive(s.base, scenario.requests, 10, WARMUP, true);
       await settle(s.base);
       s.before = rssMiB(s.child.pid ?? 0);
     }
     const loadAverageBefore = os.loadavg();
     for (let i = 0; i < ROUNDS; i++) {
+      if (TOGETHER) {
+        // All three at once: every moment's noise falls on each alike, and none idles between its slices.
+        const cpu0 = services.map((s) => cpuMs(servicePids(s.child.pid ?? 0)));
+        const db0 = await dbCpu.read();
+        const results = await Promise.all(
+          services.map((s) => drive(s.base, scenario.requests, connections, SLICE_SECONDS, true, RATE)),
+        );
+        await Promise.all(services.map((s) => settle(s.base)));
+        const db = (await dbCpu.read()) - db0;
+        services.forEach((s, k) =>
+          s.slices.push({
+            result: results[k]!,
+            cpuMs: cpuMs(servicePids(s.child.pid ?? 0)) - cpu0[k]!,
+            databaseCpuMs: s.database ? db : 0,
+          }),
+        );
+        continue;
+      }
       for (const s of i % 2 === 0 ? services : [...services].reverse()) {
         const pids = servicePids(s.child.pid ?? 0);
         const cpu0 = cpuMs(pids);
@@ -696,6 +739,7 @@ async function measureAdherenceCost(
       cost: {
         rounds: ROUNDS,
         sliceSeconds: SLICE_SECONDS,
+        mode: TOGETHER ? 'together' : 'alternate',
         loadAverageBefore: loadAverageBefore.map(round2),
         loadAverageAfter: loadAverageAfter.map(round2),
         postgres: storeCost(off.slices, pg.slices),
@@ -754,7 +798,7 @@ function printAdherenceCost(c: AdherenceCost): void {
     `${s.cpuMsPerRequestOff} -> ${s.cpuMsPerRequest} ms, +${s.cpuPercent} % (${sp(s.cpuPercentPerRound)})` +
     `${s.databaseCpuMsPerRequest !== undefined ? `; database server ${s.databaseCpuMsPerRequest} ms per request` : ''}\n`;
   process.stdout.write(
-    `adherence store cost on scenario 1 against the store off (${c.rounds} interleaved rounds of ${c.sliceSeconds} s; ` +
+    `adherence store cost on scenario 1 against the store off (${c.rounds} rounds of ${c.sliceSeconds} s, ${c.mode === 'together' ? 'the three services driven at once' : 'one service after the other'}; ` +
       `load average ${c.loadAverageBefore.join(' ')} before, ${c.loadAverageAfter.join(' ')} after):\n` +
       line('PostgreSQL', c.postgres) +
       line('embedded PGlite', c.pglite),
