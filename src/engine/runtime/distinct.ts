@@ -166,25 +166,38 @@ const DATE_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The first of each row of a list of tuples whose keys are the same, in the same order (the rows of one query's return
- * clause); undefined for any other list, or when a field has no cheap part. Keys in one order need no sorting and no
- * names: a row's key is its fields' parts in that order, which two rows share exactly when their canonical keys are
- * equal.
+ * The first of each row of a list of tuples (plain objects: the rows of queries, unions of them); undefined for any
+ * other list, or when a field has no cheap part. A row's key is its key set's number (the same for the same names in
+ * any order) and its fields' parts in the order of their sorted names, which two rows share exactly when their
+ * canonical keys are equal (the same names, each value's canonical key equal). A query's rows share one key order,
+ * so the order is worked out once per shape met, not per row.
  */
 export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
-  const first = list[0];
-  if (!isPlainTuple(first)) return undefined;
-  const names = Object.keys(first);
-  if (names.includes('length')) return undefined;
   const seen = new Set<string>();
   const out: unknown[] = [];
+  const shapes: { keys: string[]; order: number[]; id: number }[] = [];
+  const ids = new Map<string, number>();
+  let shape: { keys: string[]; order: number[]; id: number } | undefined;
   for (const v of list) {
     if (!isPlainTuple(v)) return undefined;
     const keys = Object.keys(v);
-    if (keys.length !== names.length) return undefined;
-    let key = '';
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== names[i]) return undefined;
+    if (shape === undefined || !sameKeys(keys, shape.keys)) {
+      shape = shapes.find((x) => sameKeys(keys, x.keys));
+      if (shape === undefined) {
+        if (keys.includes('length')) return undefined;
+        const order = keys.map((_k, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+        const names = JSON.stringify(order.map((i) => keys[i]));
+        let id = ids.get(names);
+        if (id === undefined) {
+          id = ids.size;
+          ids.set(names, id);
+        }
+        shape = { keys, order, id };
+        shapes.push(shape);
+      }
+    }
+    let key = `${shape.id}|`;
+    for (const i of shape.order) {
       const part = rowPart(Reflect.get(v, keys[i]!));
       if (part === undefined) return undefined;
       key += part;
@@ -195,6 +208,12 @@ export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
     }
   }
   return out;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isPlainTuple(v: unknown): v is object {
@@ -210,15 +229,17 @@ function isPlainTuple(v: unknown): v is object {
  * Every element (a copy of the list) when all are plain tuples and one field, in every tuple, holds a string, number
  * or boolean that no other tuple's same field holds (as the normalized keys compare primitives: -0 is 0, NaN is NaN,
  * which is a JS Set's SameValueZero): tuples whose keys differ in a field are never equal, so nothing is dropped.
- * A few fields of the first tuple are tried, each given up at its first repeat; undefined when none is unique.
+ * Up to 12 fields of the first tuple are tried, each given up at its first repeat; undefined when none is unique.
  */
 export function allDistinctByAField(list: readonly unknown[]): unknown[] | undefined {
   if (list.length < 2) return undefined;
   for (const v of list) if (!isPlainTuple(v) || Object.hasOwn(v, 'length')) return undefined;
   let tried = 0;
   for (const name of Object.keys(list[0] as object)) {
-    if (!isKeyPrimitive(Reflect.get(list[0] as object, name))) continue;
-    if (++tried > 4) break;
+    const x0: unknown = Reflect.get(list[0] as object, name);
+    // A boolean tells at most two tuples apart.
+    if (!isKeyPrimitive(x0) || (typeof x0 === 'boolean' && list.length > 2)) continue;
+    if (++tried > 12) break;
     const seen = new Set<unknown>();
     let unique = true;
     for (const v of list) {

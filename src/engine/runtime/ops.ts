@@ -85,6 +85,10 @@ export function equals(a: any, b: any): any {
     const same = primitiveListsEqual(a, b);
     if (same !== undefined) return same;
   }
+  if (isTuple(a) && isTuple(b)) {
+    const same = primitiveTuplesEqual(a, b);
+    if (same !== undefined) return same;
+  }
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equals(toLegacy(a), toLegacy(b));
   return comparison.equals(a, b);
 }
@@ -102,6 +106,38 @@ function primitiveListsEqual(a: any[], b: any[]): boolean | null | undefined {
   }
   if (hasNull) return null;
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+/**
+ * comparison.equals of two tuples whose fields are all strings, numbers, booleans or null (compareObjects: the same
+ * keys; both null is true, one null makes the answer null unless a field differs, others strictly equal); undefined
+ * for any other tuple, or one whose names would send comparison.equals elsewhere (isQuantity, isRatio, constructor,
+ * a Symbol.toStringTag).
+ */
+function primitiveTuplesEqual(a: any, b: any): boolean | null | undefined {
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  for (const [o, keys] of [
+    [a, aKeys],
+    [b, bKeys],
+  ] as const) {
+    if (o[Symbol.toStringTag] !== undefined) return undefined;
+    for (const k of keys) {
+      const v = o[k];
+      if (v != null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+      if (k === 'isQuantity' || k === 'isRatio' || k === 'constructor') return undefined;
+    }
+  }
+  if (aKeys.length !== bKeys.length) return false;
+  let unknown = false;
+  for (const k of aKeys) {
+    if (!Object.prototype.propertyIsEnumerable.call(b, k)) return false;
+    const x = a[k];
+    const y = b[k];
+    if (x == null && y == null) continue;
+    if (x == null || y == null) unknown = true;
+    else if (x !== y) return false;
+  }
+  return unknown ? null : true;
 }
 export function equal(a: any, b: any): any {
   if (a == null || b == null) return null;

@@ -218,6 +218,21 @@ describe('operators = cql-execution', () => {
     );
   });
 
+  it('equality and membership of tuples of strings, numbers and booleans (nulls, key sets, odd names)', async () => {
+    const field = fc.constantFrom('a', 'A', '1', 1, 0, -0, Number.NaN, true, null, undefined);
+    const name = fc.constantFrom('system', 'code', 'x', 'isQuantity', 'constructor', 'length');
+    const tuple = fc.dictionary(name, field, { maxKeys: 3, noNullPrototype: true });
+    const other = fc.oneof(tuple, fc.record({ code: fc.constant(new Quantity(1, 'mg')) }, { noNullPrototype: true }));
+    await fc.assert(
+      fc.asyncProperty(tuple, other, fc.array(tuple, { maxLength: 4 }), async (a, b, list) => {
+        expect(compiled(() => R.equal(a, b))).toEqual(await reference('Equal', [a, b]));
+        expect(compiled(() => R.equal(a, { ...a }))).toEqual(await reference('Equal', [a, { ...a }]));
+        expect(compiled(() => R.inList(a, list))).toEqual(await reference('In', [a, list]));
+      }),
+      { numRuns: 1000, seed: 1409 },
+    );
+  });
+
   it('equality of lists of strings, numbers and booleans (nulls, lengths, mixed types)', async () => {
     const item = fc.constantFrom('a', 'A', '1', 1, 1.0, 0, -0, Number.NaN, true, null, undefined);
     await fc.assert(
