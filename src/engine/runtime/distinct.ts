@@ -179,6 +179,14 @@ export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
   const ids = new Map<string, number>();
   let shape: { keys: string[]; order: number[]; id: number } | undefined;
   for (const v of list) {
+    if (v == null) {
+      // null and undefined are one key (canonicalKey's 'N'; a tuple's key starts with its shape's number).
+      if (!seen.has('N')) {
+        seen.add('N');
+        out.push(v);
+      }
+      continue;
+    }
     if (!isPlainTuple(v)) return undefined;
     const keys = Object.keys(v);
     if (shape === undefined || !sameKeys(keys, shape.keys)) {
@@ -233,16 +241,26 @@ function isPlainTuple(v: unknown): v is object {
  */
 export function allDistinctByAField(list: readonly unknown[]): unknown[] | undefined {
   if (list.length < 2) return undefined;
-  for (const v of list) if (!isPlainTuple(v) || Object.hasOwn(v, 'length')) return undefined;
+  // One null (or undefined) has no equal among tuples; two are equal.
+  let nulls = 0;
+  let first: object | undefined;
+  for (const v of list) {
+    if (v == null) {
+      if (++nulls > 1) return undefined;
+    } else if (!isPlainTuple(v) || Object.hasOwn(v, 'length')) return undefined;
+    else first ??= v;
+  }
+  if (first === undefined) return undefined;
   let tried = 0;
-  for (const name of Object.keys(list[0] as object)) {
-    const x0: unknown = Reflect.get(list[0] as object, name);
+  for (const name of Object.keys(first)) {
+    const x0: unknown = Reflect.get(first, name);
     // A boolean tells at most two tuples apart.
     if (!isKeyPrimitive(x0) || (typeof x0 === 'boolean' && list.length > 2)) continue;
     if (++tried > 12) break;
     const seen = new Set<unknown>();
     let unique = true;
     for (const v of list) {
+      if (v == null) continue;
       const x: unknown = Reflect.get(v as object, name);
       // An own enumerable field (what the normalized key reads), not null, not seen before.
       if (!isKeyPrimitive(x) || seen.has(x) || !Object.prototype.propertyIsEnumerable.call(v, name)) {
@@ -265,7 +283,13 @@ const isKeyPrimitive = (x: unknown): boolean =>
 export function fastDistinct(items: readonly unknown[]): unknown[] | undefined {
   if (items.length === 0) return [];
   if (items.every(isPrimitive)) return distinctPrimitives(items);
-  return allDistinctByAField(items) ?? distinctRows(items) ?? firstOfEachKey(items, canonicalKey);
+  // A value's row part is shorter to build than its canonical key (no names for a Date), and as telling.
+  return (
+    allDistinctByAField(items) ??
+    distinctRows(items) ??
+    firstOfEachKey(items, rowPart) ??
+    firstOfEachKey(items, canonicalKey)
+  );
 }
 
 /** cql-execution's own `toDistinctList` (for the tests), whether or not the fast path is installed. */
