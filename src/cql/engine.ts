@@ -141,15 +141,13 @@ function toCqlParameter(v: unknown): unknown {
 /**
  * The plain values of an evaluation's defines (all but `Patient`), each converted when first read: a caller reads a
  * few defines of the dozens a library has, and converting the others (lists of records, dates) was a share of the
- * evaluation (bench/profile.md, "Sixth pass"). A read property becomes a plain data property (so the raw value is let
- * go once every define is read, as the result cache's copy does), and can be assigned like any other.
+ * evaluation (bench/profile.md, "Sixth pass"). A read property becomes a plain data property, and can be assigned like
+ * any other. The raw results are kept under a symbol no copy, `Object.keys` or JSON sees; each define's accessors are
+ * made once per name, not per evaluation.
  */
 export function plainOnRead(results: Readonly<Record<string, unknown>>): Record<string, PlainValue> {
   const out: Record<string, PlainValue> = {};
-  const settle = (key: string, value: PlainValue): PlainValue => {
-    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-    return value;
-  };
+  Object.defineProperty(out, RAW_RESULTS, { value: results });
   for (const key of Object.keys(results)) {
     if (key === 'Patient') continue;
     const raw = results[key];
@@ -162,14 +160,34 @@ export function plainOnRead(results: Readonly<Record<string, unknown>>): Record<
       out[key] = null;
       continue;
     }
-    Object.defineProperty(out, key, {
-      enumerable: true,
-      configurable: true,
-      get: () => settle(key, toPlain(results[key])),
-      set: (value: PlainValue) => settle(key, value),
-    });
+    Object.defineProperty(out, key, lazyPlain(key));
   }
   return out;
+}
+const RAW_RESULTS = Symbol('raw results');
+const lazyDescriptors = new Map<string, PropertyDescriptor>();
+/** The accessors of define `key` on a plainOnRead object: convert on read (or take an assignment), then a value. */
+function lazyPlain(key: string): PropertyDescriptor {
+  let d = lazyDescriptors.get(key);
+  if (d === undefined) {
+    const settle = (out: object, value: PlainValue): PlainValue => {
+      Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    };
+    d = {
+      enumerable: true,
+      configurable: true,
+      get(this: object): PlainValue {
+        const raw = Reflect.get(this, RAW_RESULTS) as Readonly<Record<string, unknown>>;
+        return settle(this, toPlain(raw[key]));
+      },
+      set(this: object, value: PlainValue): void {
+        settle(this, value);
+      },
+    };
+    lazyDescriptors.set(key, d);
+  }
+  return d;
 }
 
 /** Creates the engine, reading every `*.elm.json` of the ELM directory once. */
