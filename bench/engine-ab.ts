@@ -5,6 +5,11 @@
  * (which moves 20-40 % between runs here) out of the ratio.
  *   tsx bench/engine-ab.ts [Library = StsPathway] [rounds = 8]
  * With ELM_A=<dir>, compares the interpreter over the ELM of <dir> with the interpreter over cql/ instead (a CQL change).
+ * Before measuring, each engine evaluates every bundle ENGINE_AB_WARMUP times (default 20, alternating as well): the
+ * compiled engine's ~1,000 generated functions each run once per evaluation, and V8 optimizes them only after some
+ * twenty rounds of the demo patients (the interpreter's few hot functions after about five); with one warm-up round
+ * (`ENGINE_AB_WARMUP=1`, how the passes before the eighth measured) the compiled column is mostly code not yet
+ * optimized (bench/profile.md, "Eighth pass").
  */
 import os from 'node:os';
 import type { Bundle } from 'fhir/r4.js';
@@ -14,6 +19,7 @@ import { demoPatients, evaluatePatient } from './engine-patients.js';
 
 const [library = 'StsPathway', roundsArg = '8'] = process.argv.slice(2);
 const rounds = Number(roundsArg);
+const warmup = Math.max(1, Number(process.env.ENGINE_AB_WARMUP ?? 20));
 const patients = demoPatients();
 
 const engines: { label: string; engine: CqlEngine }[] = process.env.ELM_A
@@ -43,7 +49,8 @@ const median = (xs: readonly number[]): number =>
 async function measure(bundles: readonly Bundle[], roundsFor: number): Promise<{ mean: number[]; each: number[][] }> {
   const each = engines.map(() => bundles.map(() => [] as number[]));
   const mean = engines.map(() => [] as number[]);
-  for (const { engine } of engines) for (const b of bundles) await evaluatePatient(engine, library, b); // warm-up
+  for (let w = 0; w < warmup; w++)
+    for (const { engine } of engines) for (const b of bundles) await evaluatePatient(engine, library, b);
   for (let r = 0; r < roundsFor; r++) {
     for (const [i, { engine }] of engines.entries()) {
       const t0 = cpu();
@@ -65,7 +72,7 @@ const load = (): string =>
     .map((x) => x.toFixed(1))
     .join(' ');
 out.push(
-  `${library}: median CPU ms per patient over ${rounds} alternating rounds, result cache off; load average at start ${load()}`,
+  `${library}: median CPU ms per patient over ${rounds} alternating rounds after ${warmup} warm-up rounds, result cache off; load average at start ${load()}`,
 );
 const [a, b] = engines;
 const demo = await measure(
