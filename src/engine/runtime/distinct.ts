@@ -107,7 +107,8 @@ function keyedKey(tag: string, v: object): string | undefined {
 
 /**
  * A field's part of a row key: two values get the same part exactly when their canonical keys are equal. Primitives
- * are tagged (a string prefixed with its length, so no part runs into the next); a Date with only its own three fields
+ * are tagged (a string prefixed with its length, so no part runs into the next); a list of primitives is its length
+ * and their parts; a Date with only its own three fields
  * and a DateTime at UTC (or without an offset) with only its own eight are their fields' parts; anything else with a
  * canonical key is that key, prefixed with its length. A DateTime at another offset answers undefined: its canonical
  * key is the UTC one (a conversion through luxon), which only canonicalKey makes.
@@ -125,6 +126,18 @@ function rowPart(v: unknown): string | undefined {
       break;
     default:
       return undefined;
+  }
+  if (Array.isArray(v)) {
+    // A list of primitives: its length and its items' parts (equal exactly when the items' canonical keys are).
+    let part = `L${v.length}|`;
+    for (const x of v) {
+      if (x !== null && x !== undefined && typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') {
+        part = '';
+        break;
+      }
+      part += rowPart(x)!;
+    }
+    if (part !== '') return part;
   }
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto === CqlDate.prototype && ownFieldCount(v) === 3) {

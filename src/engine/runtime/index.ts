@@ -32,7 +32,11 @@ export { FhirValue, readProperty } from './fhir.js';
    -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
 const require = createRequire(import.meta.url);
 require('cql-execution');
-const clinical = require('cql-execution/lib/datatypes/clinical.js') as { CQLValueSet: any; CodeSystem: any };
+const clinical = require('cql-execution/lib/datatypes/clinical.js') as {
+  CQLValueSet: any;
+  CodeSystem: any;
+  ValueSet: any;
+};
 
 /** One evaluation: the patient's Bundle, the main library's parameter values, the clock and the code service. */
 export interface Env {
@@ -239,6 +243,10 @@ export function retrieve(env: Env, dataType: string, codes?: () => any, codeProp
     return all.filter((r) => c.some((x: any) => x.hasMatch(getCode(r, codeProperty!))));
   }
   const vs = resolveValueSet(c, env.codeService);
+  if (all.length >= CODE_INDEX_MIN) {
+    const found = byValueSet(env, dataType, codeProperty!, all, vs);
+    if (found !== undefined) return found;
+  }
   return all.filter((r) => vs.hasMatch(getCode(r, codeProperty!)));
 }
 
@@ -265,22 +273,66 @@ function byCodes(
     if (!(x instanceof Code) || x.constructor !== Code || Object.hasOwn(x, 'hasMatch')) return undefined;
     if (Number.isNaN(x.code) || Number.isNaN(x.system)) return undefined;
   }
+  const index = codeIndex(env, dataType, codeProperty, all);
+  if (index === null) return undefined;
+  const hits: number[] = [];
+  for (const x of c) matchesOf(index, x, hits);
+  return inOrder(all, hits);
+}
+
+/**
+ * The resources of a type whose code is in a value set, through the same index: what `r => vs.hasMatch(getCode(r))`
+ * keeps, in order. ValueSet.hasMatch of cql-execution 3.3.2: a code whose list is one string takes the "string in
+ * value set" rule (its code systems checked, an error when ambiguous), asked of the value set itself here too; any
+ * other code matches when an element is a string equal to the code of one of the set's codes, or has its code and
+ * system. Undefined (scan instead) for another kind of value set or a code the index cannot hold.
+ */
+function byValueSet(
+  env: Env,
+  dataType: string,
+  codeProperty: string,
+  all: FhirValue[],
+  vs: any,
+): FhirValue[] | undefined {
+  if (vs?.constructor !== clinical.ValueSet || Object.hasOwn(vs, 'hasMatch') || !Array.isArray(vs.codes))
+    return undefined;
+  for (const x of vs.codes) {
+    if (x === null || typeof x !== 'object') return undefined;
+    if (Number.isNaN(x.code) || Number.isNaN(x.system)) return undefined;
+  }
+  const index = codeIndex(env, dataType, codeProperty, all);
+  if (index === null) return undefined;
+  const hits: number[] = [];
+  for (const x of vs.codes) matchesOf(index, x, hits);
+  const out: number[] = [];
+  for (const i of hits) if (!index.single[i]) out.push(i);
+  for (let i = 0; i < all.length; i++) if (index.single[i] && vs.hasMatch(getCode(all[i]!, codeProperty))) out.push(i);
+  return inOrder(all, out);
+}
+
+/** The index of a type's codes for one code property, built on first use in an evaluation (null: scan instead). */
+function codeIndex(env: Env, dataType: string, codeProperty: string, all: FhirValue[]): CodeIndex | null {
   const key = `${dataType}\u0000${codeProperty}`;
   let index = env.codeIndexes.get(key);
   if (index === undefined) {
     index = buildCodeIndex(all, codeProperty);
     env.codeIndexes.set(key, index);
   }
-  if (index === null) return undefined;
-  const hits: number[] = [];
-  for (const x of c) {
-    if (typeof x.code === 'string') {
-      const s = index.strings.get(x.code);
-      if (s !== undefined) hits.push(...s);
-    }
-    const p = index.pairs.get(x.code)?.get(x.system);
-    if (p !== undefined) hits.push(...p);
+  return index;
+}
+
+/** Adds the positions of the resources with an element matching Code-like `x` (a string equal to its code, or its code and system). */
+function matchesOf(index: CodeIndex, x: any, hits: number[]): void {
+  if (typeof x.code === 'string') {
+    const s = index.strings.get(x.code);
+    if (s !== undefined) for (const i of s) hits.push(i);
   }
+  const p = index.pairs.get(x.code)?.get(x.system);
+  if (p !== undefined) for (const i of p) hits.push(i);
+}
+
+/** The resources at these positions, in Bundle order, each once. */
+function inOrder(all: FhirValue[], hits: number[]): FhirValue[] {
   if (hits.length === 0) return [];
   hits.sort((a, b) => a - b);
   const out: FhirValue[] = [];
@@ -297,6 +349,8 @@ interface CodeIndex {
   readonly strings: Map<string, number[]>;
   /** Resources with a Code-like element in their code list, by its code, then its system. */
   readonly pairs: Map<unknown, Map<unknown, number[]>>;
+  /** Resources whose code list is one string (a value set asks its own rule of them), by position. */
+  readonly single: boolean[];
 }
 
 function buildCodeIndex(all: FhirValue[], codeProperty: string): CodeIndex | null {
@@ -307,13 +361,17 @@ function buildCodeIndex(all: FhirValue[], codeProperty: string): CodeIndex | nul
     if (list === undefined) map.set(k, [i]);
     else if (list[list.length - 1] !== i) list.push(i);
   };
+  const single: boolean[] = new Array<boolean>(all.length).fill(false);
   for (let i = 0; i < all.length; i++) {
     const code = getCode(all[i]!, codeProperty);
     if (typeof code === 'string') {
       add(strings, code, i);
+      single[i] = true;
       continue;
     }
-    for (const c1 of toCodeList(code)) {
+    const list = toCodeList(code);
+    if (list.length === 1 && typeof list[0] === 'string') single[i] = true;
+    for (const c1 of list) {
       if (typeof c1 === 'string') {
         add(strings, c1, i);
         continue;
@@ -330,7 +388,7 @@ function buildCodeIndex(all: FhirValue[], codeProperty: string): CodeIndex | nul
       add(bySystem, sys, i);
     }
   }
-  return { strings, pairs };
+  return { strings, pairs, single };
 }
 
 /** cql-execution's toCodeList (datatypes/clinical.js). */

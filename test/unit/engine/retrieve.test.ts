@@ -5,7 +5,7 @@
  * without system or code, repeated codings, text-only concepts, string codes, and code lists with repeats.
  */
 import fc from 'fast-check';
-import { Code, CodeService, DateTime } from 'cql-execution';
+import { Code, CodeService, DateTime, ValueSet } from 'cql-execution';
 import * as R from '../../../src/engine/runtime/index.js';
 import { findRecords, getCode } from '../../../src/engine/runtime/fhir.js';
 
@@ -45,6 +45,54 @@ describe('a retrieve by a list of codes', () => {
         }
       }),
       { numRuns: 500, seed: 1406 },
+    );
+  });
+});
+
+describe('a retrieve by a value set', () => {
+  it('keeps what the scan with ValueSet.hasMatch keeps, in order (or fails as it fails)', () => {
+    // Observation.language is a FHIR code: read as a string, it takes the value set's string rule (which fails when
+    // the set has several code systems); Observation.code as a concept takes the code-and-system rule.
+    const language = fc.constantFrom(undefined, '89247-1', 'x', 'en');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(concept, language), { minLength: 20, maxLength: 60 }),
+        codes,
+        fc.constantFrom('code', 'language'),
+        (list, members, property) => {
+          const bundle = {
+            resourceType: 'Bundle',
+            entry: list.map(([cc, lang], i) => ({
+              resource: {
+                resourceType: 'Observation',
+                id: `o${i}`,
+                status: 'final',
+                ...(cc ? { code: cc } : {}),
+                ...(lang !== undefined ? { language: lang } : {}),
+              },
+            })),
+          };
+          const vs = new ValueSet('urn:test:vs', '1', members);
+          const service = new CodeService({});
+          service.findValueSet = () => vs;
+          const env = R.createEnv(bundle, {}, DateTime.fromJSDate(new Date(), 0), service);
+          const outcome = (f: () => R.FhirValue[]): unknown => {
+            try {
+              return f().map((r) => r.json as unknown);
+            } catch (e) {
+              return ['throws', String(e)];
+            }
+          };
+          const scan = outcome(() =>
+            findRecords(bundle, `${FHIR}Observation`).filter((r) => vs.hasMatch(getCode(r, property))),
+          );
+          const got = outcome(() =>
+            R.retrieve(env, `${FHIR}Observation`, () => ({ isValueSet: true, id: 'urn:test:vs' }), property),
+          );
+          expect(got).toEqual(scan);
+        },
+      ),
+      { numRuns: 500, seed: 1410 },
     );
   });
 });
