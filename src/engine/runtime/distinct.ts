@@ -274,7 +274,7 @@ export function allDistinctByAField(list: readonly unknown[]): unknown[] | undef
     let unique = true;
     for (const v of list) {
       if (v == null) continue;
-      const x: unknown = Reflect.get(v as object, name);
+      const x: unknown = Reflect.get(v, name);
       // An own enumerable field (what the normalized key reads), not null, not seen before.
       if (!isKeyPrimitive(x) || seen.has(x) || !Object.prototype.propertyIsEnumerable.call(v, name)) {
         unique = false;

@@ -382,7 +382,8 @@ export function getCode(obj: FhirValue, field: string): unknown {
 function toCode(f: any): any {
   if (f == null) return f;
   if (Array.isArray(f)) return f.map(toCode);
-  const typeName = f.typeInfo.name.replace(/^FHIR\./, '');
+  const name: string = f.typeInfo.name;
+  const typeName = name.startsWith('FHIR.') ? name.slice(5) : name;
   if (typeName === 'CodeableConcept') {
     const coding = readProperty(f, 'coding') as any;
     if (coding == null) return coding;
@@ -390,6 +391,10 @@ function toCode(f: any): any {
     return codings.length === 1 ? codings[0] : codings;
   }
   if (typeName === 'Coding') {
+    // Its four strings (uri, code, string: read as they are), unless an `_x` extension object could change a value.
+    const j = f.json;
+    if (j != null && j._code == null && j._system == null && j._version == null && j._display == null)
+      return new Code(j.code, j.system, j.version, j.display);
     const v = (name: string): any => {
       const p: any = readProperty(f, name);
       return p ? readProperty(p, 'value') : p;

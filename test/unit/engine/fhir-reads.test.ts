@@ -11,7 +11,7 @@ import * as R from '../../../src/engine/runtime/index.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
-import { fhirHierarchy, findRecords, modelInfo, toLegacy } from '../../../src/engine/runtime/fhir.js';
+import { fhirHierarchy, findRecords, getCode, modelInfo, toLegacy } from '../../../src/engine/runtime/fhir.js';
 import { staticOverload } from '../../../tools/elm-compiler/compile.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 
@@ -150,6 +150,34 @@ describe('X.field read with a build-time plan (R.fhirProp)', () => {
         },
       ),
       { numRuns: 2000, seed: 1405 },
+    );
+  });
+});
+
+describe('codes of a concept (getCode, as a retrieve reads them)', () => {
+  it('equal cql-exec-fhir getCode on codings with and without _code/_system extension objects', () => {
+    const str = fc.constantFrom(undefined, null, 'x', '', 0, 'http://loinc.org');
+    const ext = fc.constantFrom(undefined, null, { id: 'e' }, { value: 'from-extension' });
+    const coding = fc.oneof(
+      fc.record(
+        { code: str, system: str, version: str, display: str, _code: ext, _system: ext, _display: ext },
+        { requiredKeys: [] },
+      ),
+      fc.constantFrom(null, 'not a coding', 5),
+    );
+    const concept = fc.record(
+      { coding: fc.oneof(fc.array(coding, { maxLength: 3 }), fc.constant(null)) },
+      {
+        requiredKeys: [],
+      },
+    );
+    fc.assert(
+      fc.property(concept, (code) => {
+        const x = value({ resourceType: 'Observation', id: 'o', status: 'final', code });
+        const legacy = toLegacy(x) as { getCode(field: string): unknown };
+        expect(safe(() => getCode(x, 'code'))).toEqual(safe(() => legacy.getCode('code')));
+      }),
+      { numRuns: 2000, seed: 1411 },
     );
   });
 });
