@@ -296,12 +296,13 @@ function toSystemObject(data: Json, name: string): unknown {
     case 'String':
     case 'Decimal':
       return data;
+    // `data.replace` as cql-exec-fhir calls it: a value that is not a string fails there, so here too.
     case 'DateTime':
-      return DateTime.parse(String(data).replace('Z', '+00:00'));
+      return toDateTime(data.replace('Z', '+00:00'));
     case 'Date':
       return toDate(data);
     case 'Time': {
-      const time: any = DateTime.parse(`0000-01-01T${String(data).replace('Z', '+00:00')}`);
+      const time: any = DateTime.parse(`0000-01-01T${data.replace('Z', '+00:00')}`);
       time.timezoneOffset = null;
       return time;
     }
@@ -352,6 +353,55 @@ export function recordsFromGroups(groups: Map<string, Json[]>, dataType: string)
   if (classInfo == null) return [];
   const resources = groups.get(classInfo.name.replace(/^FHIR\./, ''));
   return resources === undefined ? [] : resources.map((r) => new FhirValue(r, classInfo));
+}
+
+// `DateTime.parse(text)` by text: the fields it gives and the offset the text states (undefined: none; null: no
+// DateTime). A FHIR dateTime is at most 35 characters; longer texts are parsed each time. Bounded: cleared when full.
+const dateTimes = new Map<string, { readonly fields: readonly unknown[]; readonly offset: unknown } | null>();
+// cql-execution 3.3.2 DateTime.parse's own pattern: an offset is passed to the constructor when group 18 or a 'Z'
+// (group 15) is there.
+const DATETIME_PATTERN =
+  /(\d{4})(-(\d{2}))?(-(\d{2}))?(T((\d{2})(:(\d{2})(:(\d{2})(\.(\d+))?)?)?)?(Z|(([+-])(\d{2})(:?(\d{2}))?))?)?/;
+
+/**
+ * `DateTime.parse(text)`: a new DateTime from the remembered fields. A text without an offset gets the one the
+ * constructor would give it, the machine's current offset (`(new Date().getTimezoneOffset() / 60) * -1`), taken at
+ * most once a minute: offsets change (daylight saving) only on a minute boundary, as todayIn in src/cql/engine.ts relies
+ * on too.
+ */
+function toDateTime(text: string): unknown {
+  let parsed = text.length <= 40 ? dateTimes.get(text) : undefined;
+  if (parsed === undefined) {
+    const d = DateTime.parse(text);
+    if (d == null) parsed = null;
+    else {
+      const m = DATETIME_PATTERN.exec(text);
+      const stated = m !== null && (m[18] != null || m[15] === 'Z');
+      parsed = {
+        fields: [d.year, d.month, d.day, d.hour, d.minute, d.second, d.millisecond],
+        offset: stated ? d.timezoneOffset : undefined,
+      };
+    }
+    if (text.length <= 40) {
+      if (dateTimes.size >= 10_000) dateTimes.clear();
+      dateTimes.set(text, parsed);
+    }
+  }
+  if (parsed === null) return null;
+  const f = parsed.fields as number[];
+  const offset = parsed.offset !== undefined ? (parsed.offset as number) : localOffsetHours();
+  return new DateTime(f[0], f[1], f[2], f[3], f[4], f[5], f[6], offset);
+}
+let offsetMinute = Number.NaN;
+let offsetHours = 0;
+function localOffsetHours(): number {
+  const now = Date.now();
+  const minute = Math.floor(now / 60_000);
+  if (minute !== offsetMinute) {
+    offsetHours = (new Date(now).getTimezoneOffset() / 60) * -1;
+    offsetMinute = minute;
+  }
+  return offsetHours;
 }
 
 /** The resources of one type in a Bundle (cql-exec-fhir `findRecords`: every entry whose resourceType matches). */

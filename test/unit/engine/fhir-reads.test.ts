@@ -182,6 +182,30 @@ describe('codes of a concept (getCode, as a retrieve reads them)', () => {
   });
 });
 
+describe('FHIR dateTime and instant values', () => {
+  it('read as cql-exec-fhir reads them (the offset stated, or the machine offset), again from the remembered fields', () => {
+    const text = fc.oneof(
+      json,
+      fc.constantFrom('2025-03-04T10:15:30', '2025-03-04T10:15', '2025-03-04T10:15:30.5-05:00', '2025-03-04T10Z'),
+      fc.stringMatching(
+        /^[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,3})?)?)?)?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$/,
+      ),
+    );
+    fc.assert(
+      fc.property(text, fc.constantFrom('issued', 'effectiveDateTime'), (v, field) => {
+        const x = value({ resourceType: 'Observation', id: 'o', status: 'final', [field]: v });
+        const name = field === 'issued' ? 'issued' : 'effective';
+        const legacy = (): unknown => {
+          const e = (toLegacy(x) as { get(f: string): { value: unknown } | null | undefined }).get(name);
+          return e == null ? e : e.value;
+        };
+        for (let i = 0; i < 2; i++) expect(safe(() => R.prop(R.prop(x, name), 'value'))).toEqual(safe(legacy));
+      }),
+      { numRuns: 1000, seed: 1412 },
+    );
+  });
+});
+
 describe('FHIR date values', () => {
   it('read as cql-exec-fhir reads them, again from the remembered fields', () => {
     const text = fc.oneof(
