@@ -173,7 +173,7 @@ describe('codes of a concept (getCode, as a retrieve reads them)', () => {
     );
     fc.assert(
       fc.property(concept, (code) => {
-        const x = value({ resourceType: 'Observation', id: 'o', status: 'final', code });
+        const x: R.FhirValue = value({ resourceType: 'Observation', id: 'o', status: 'final', code });
         const legacy = toLegacy(x) as { getCode(field: string): unknown };
         expect(safe(() => getCode(x, 'code'))).toEqual(safe(() => legacy.getCode('code')));
       }),
