@@ -14,7 +14,8 @@
  *                      DATABASE_URL = BENCH_DATABASE_URL, default a database adherence_bench on the local server, and
  *                      with embedded PGlite; req/s lost and the service's CPU per request, measureAdherenceCost)
  *   BENCH_ADHERENCE_ROUNDS=10  rounds of 3 s per service for that cost; BENCH_ADHERENCE_MODE=together (the three
- *                      services driven at once in each round) or alternate (one after the other)
+ *                      services driven at once in each round) or alternate (one after the other);
+ *                      BENCH_ADHERENCE_RATE=100 requests per second to each service (together; 0: as many as answered)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -599,6 +600,8 @@ interface AdherenceCost {
   readonly rounds: number;
   readonly sliceSeconds: number;
   readonly mode: 'together' | 'alternate';
+  /** Requests per second given to each service (together), or undefined: as many as each answers. */
+  readonly ratePerService: number | undefined;
   /** The machine's 1-, 5- and 15-minute load averages when the slices began and when they ended. */
   readonly loadAverageBefore: readonly number[];
   readonly loadAverageAfter: readonly number[];
@@ -610,16 +613,18 @@ const SLICE_SECONDS = 3;
 /**
  * BENCH_ADHERENCE_MODE=together (default): the three services are driven at once in each round; `alternate`: one after
  * the other. Alternating left each service idle two slices out of three, and a service with a store (PGlite most) paid
- * again after each pause for what the pause undid (V8's memory reducer, cold caches): +50 % of CPU per request for
- * PGlite interleaved against about +5 % driven without pauses (bench/profile.md, eighth pass).
+ * again after each pause: PGlite alone with 5-s pauses took 2.0-2.4 ms of CPU per request against 1.2-1.4 ms without
+ * them, the store off 1.1-1.2 ms either way (bench/profile.md, ninth pass).
  */
 /**
- * BENCH_ADHERENCE_RATE=n (with `together`): each service gets n requests per second instead of as many as it answers,
- * so that each does the same work in each round and the CPU per request is compared at equal load (req/s lost is then
- * 0 by construction while every service keeps up).
+ * BENCH_ADHERENCE_RATE=n (with `together`, default 100): each service gets n requests per second, so that each does
+ * the same work in each round and the CPU per request is compared at equal load (req/s lost is then about 0 while
+ * every service keeps up). 0: as many as each answers; on a 2-core machine the three services and the load generator
+ * then share the cores and the one process sending for all three limits them (bench/profile.md, ninth pass).
  */
-const RATE = process.env.BENCH_ADHERENCE_RATE !== undefined ? Number(process.env.BENCH_ADHERENCE_RATE) : undefined;
-if (RATE !== undefined && !(Number.isInteger(RATE) && RATE > 0)) throw new Error('BENCH_ADHERENCE_RATE must be > 0');
+const RATE_ENV = Number(process.env.BENCH_ADHERENCE_RATE ?? '100');
+if (!(Number.isInteger(RATE_ENV) && RATE_ENV >= 0)) throw new Error('BENCH_ADHERENCE_RATE must be an integer >= 0');
+const RATE = RATE_ENV > 0 ? RATE_ENV : undefined;
 const TOGETHER = (process.env.BENCH_ADHERENCE_MODE ?? 'together') === 'together';
 if (!['together', 'alternate'].includes(process.env.BENCH_ADHERENCE_MODE ?? 'together'))
   throw new Error('BENCH_ADHERENCE_MODE must be together or alternate');
@@ -740,6 +745,7 @@ async function measureAdherenceCost(
         rounds: ROUNDS,
         sliceSeconds: SLICE_SECONDS,
         mode: TOGETHER ? 'together' : 'alternate',
+        ratePerService: TOGETHER ? RATE : undefined,
         loadAverageBefore: loadAverageBefore.map(round2),
         loadAverageAfter: loadAverageAfter.map(round2),
         postgres: storeCost(off.slices, pg.slices),
@@ -795,10 +801,10 @@ function printAdherenceCost(c: AdherenceCost): void {
   const sp = (s: Spread): string => `rounds ${s.min} .. ${s.median} .. ${s.max}`;
   const line = (name: string, s: StoreCost): string =>
     `  ${name}: req/s lost ${s.requestsLostPercent} % (${sp(s.requestsLostPerRound)}); service CPU per request ` +
-    `${s.cpuMsPerRequestOff} -> ${s.cpuMsPerRequest} ms, +${s.cpuPercent} % (${sp(s.cpuPercentPerRound)})` +
+    `${s.cpuMsPerRequestOff} -> ${s.cpuMsPerRequest} ms, ${s.cpuPercent >= 0 ? '+' : ''}${s.cpuPercent} % (${sp(s.cpuPercentPerRound)})` +
     `${s.databaseCpuMsPerRequest !== undefined ? `; database server ${s.databaseCpuMsPerRequest} ms per request` : ''}\n`;
   process.stdout.write(
-    `adherence store cost on scenario 1 against the store off (${c.rounds} rounds of ${c.sliceSeconds} s, ${c.mode === 'together' ? 'the three services driven at once' : 'one service after the other'}; ` +
+    `adherence store cost on scenario 1 against the store off (${c.rounds} rounds of ${c.sliceSeconds} s, ${c.mode === 'together' ? `the three services driven at once${c.ratePerService !== undefined ? `, ${c.ratePerService} req/s each` : ''}` : 'one service after the other'}; ` +
       `load average ${c.loadAverageBefore.join(' ')} before, ${c.loadAverageAfter.join(' ')} after):\n` +
       line('PostgreSQL', c.postgres) +
       line('embedded PGlite', c.pglite),

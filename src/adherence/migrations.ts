@@ -80,7 +80,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'one row per hook response, its cards and drafts inline',
     // Writing a response's cards, suggestions and drafts as rows of their own (with their keys, indexes and foreign-key
-    // checks) cost the embedded store about twice this row of the service's CPU (bench/profile.md, eighth pass). The
+    // checks) cost the embedded store about twice this row of the service's CPU (bench/profile.md, ninth pass). The
     // report expands the inline cards; the retention purge deletes the one row. `id` is the record's own (a batch
     // written again after an unacknowledged commit is counted once), without an index. `cards` is
     // [{uuid, topic, indicator, suggestions: [{uuid, label}]}], `drafts` [{cardUuid, drug, classification}], as
