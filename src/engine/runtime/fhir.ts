@@ -423,11 +423,41 @@ export function getCode(obj: FhirValue, field: string): unknown {
   // A pure function of the JSON: kept on the value (a resource's code is read by every value-set retrieve of its type).
   const memo = obj.codes ?? (obj.codes = new Map());
   if (memo.has(field)) return memo.get(field);
-  const read = readProperty(obj, field);
-  const code = read instanceof Code ? read : toCode(read);
+  const concept = conceptCode(obj, field);
+  let code: unknown;
+  if (concept !== NOT_PLANNED) code = concept;
+  else {
+    const read = readProperty(obj, field);
+    code = read instanceof Code ? read : toCode(read);
+  }
   memo.set(field, code);
   return code;
 }
+
+/**
+ * getCode of a field whose class is CodeableConcept (one, not a list or a choice), from the JSON: what
+ * `toCode(readProperty(obj, field))` gives (the field absent: itself; its `coding` absent: itself; one coding: its
+ * Code; else the list), without a wrapper per element. NOT_PLANNED for any other field or a `coding` that is not a list.
+ */
+function conceptCode(obj: FhirValue, field: string): unknown {
+  const json = obj.json;
+  if (json == null || obj.typeInfo == null) return NOT_PLANNED;
+  const plan = planOf(obj.typeInfo, field);
+  if (plan.missing || plan.choices || plan.system !== undefined || plan.suffix != null || plan.primitive)
+    return NOT_PLANNED;
+  if (!plan.typeSpecifier?.isNamed || plan.cls == null || plan.cls !== conceptClass()) return NOT_PLANNED;
+  const cc = json[plan.property!];
+  if (cc == null) return cc;
+  const coding = cc.coding;
+  if (coding == null) return coding;
+  if (!Array.isArray(coding)) return NOT_PLANNED;
+  const codings = coding.map((item: Json) => (item == null ? item : toCode(new FhirValue(item, codingClass()))));
+  return codings.length === 1 ? codings[0] : codings;
+}
+let conceptInfo: ClassInfo;
+let codingInfo: ClassInfo;
+const conceptClass = (): ClassInfo => (conceptInfo ??= classOf('FHIR.CodeableConcept'));
+const codingClass = (): ClassInfo => (codingInfo ??= classOf('FHIR.Coding'));
 
 function toCode(f: any): any {
   if (f == null) return f;

@@ -165,11 +165,12 @@ describe('codes of a concept (getCode, as a retrieve reads them)', () => {
       ),
       fc.constantFrom(null, 'not a coding', 5),
     );
-    const concept = fc.record(
-      { coding: fc.oneof(fc.array(coding, { maxLength: 3 }), fc.constant(null)) },
-      {
-        requiredKeys: [],
-      },
+    const concept = fc.oneof(
+      fc.record(
+        { coding: fc.oneof(fc.array(coding, { maxLength: 3 }), fc.constantFrom(null, 'x', {})), text: str },
+        { requiredKeys: [] },
+      ),
+      fc.constantFrom(null, 'a concept', 3),
     );
     fc.assert(
       fc.property(concept, (code) => {
