@@ -203,6 +203,17 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     for (const [name, spec] of Object.entries(specs)) if (spec != null) t.set(name, spec);
     return { vars: new Map([...s.vars, ...Object.entries(add)]), specs: t, atRoot: false };
   };
+  // `(X.field as FHIR.T).value` plans (R.castValue), emitted once at module level.
+  const castPlans = new Map<string, string>();
+  const castPlan = (type: string, field: string, as: string): string => {
+    const key = js([type, field, as]);
+    let v = castPlans.get(key);
+    if (v === undefined) {
+      v = `C${castPlans.size}`;
+      castPlans.set(key, v);
+    }
+    return v;
+  };
   // `X.field` plans of a FHIR class's field (R.fhirProp), emitted once at module level.
   const readPlans = new Map<string, string>();
   const readPlan = (type: string, field: string): string => {
@@ -302,6 +313,30 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
         // `X.field.value` of a FHIR class the ELM names: one read without the primitive's wrapper (planned here,
         // resolved against the model info on first use; any other value at run time takes the two reads).
         const inner = node.source;
+        // `(X.choice as FHIR.T).value`, X of a FHIR class: read from the choice's JSON (R.castValue; any other value
+        // at run time takes the reads and the cast).
+        if (
+          node.path === 'value' &&
+          node.scope == null &&
+          inner?.type === 'As' &&
+          inner.strict !== true &&
+          inner.operand?.type === 'Property' &&
+          typeof inner.operand.path === 'string' &&
+          !inner.operand.path.includes('.')
+        ) {
+          const asName: unknown =
+            inner.asTypeSpecifier != null
+              ? inner.asTypeSpecifier.type === 'NamedTypeSpecifier'
+                ? inner.asTypeSpecifier.name
+                : undefined
+              : inner.asType;
+          const type = fhirType(inner.operand, s);
+          if (typeof asName === 'string' && asName.startsWith(FHIR) && type !== undefined) {
+            const choice = inner.operand;
+            const src = choice.scope != null ? s.vars.get(choice.scope) : ex(choice.source, s);
+            if (src !== undefined) return `R.castValue(${src}, ${castPlan(type, choice.path, asName)})`;
+          }
+        }
         if (
           node.path === 'value' &&
           node.scope == null &&
@@ -858,6 +893,9 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     ),
     ...[...readPlans].map(
       ([key, v]) => `const ${v} = R.readPlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`,
+    ),
+    ...[...castPlans].map(
+      ([key, v]) => `const ${v} = R.castPlan(${(JSON.parse(key) as string[]).map((x) => js(x)).join(', ')});`,
     ),
     `export const id = ${js(name)};`,
     `export const version = ${js(lib.identifier.version ?? null)};`,

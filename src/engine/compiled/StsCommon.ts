@@ -6,18 +6,15 @@ import * as M_StsCodes from './StsCodes.js';
 
 const K0 = {"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"};
 const K1 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
-const K2 = {"name":"{http://hl7.org/fhir}dateTime","type":"NamedTypeSpecifier"};
-const K3 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
-const K4 = {"name":"{http://hl7.org/fhir}instant","type":"NamedTypeSpecifier"};
-const K5 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
-const K6 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
-const K7 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
-const K8 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
-const K9 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
-const K10 = {"name":"{http://hl7.org/fhir}string","type":"NamedTypeSpecifier"};
-const K11 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
-const K12 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
-const K13 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
+const K2 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
+const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K4 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const K5 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
+const K6 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K7 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
+const K8 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
+const K9 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
+const K10 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "issued");
 const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
@@ -41,25 +38,30 @@ const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value")
 const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "unit");
 const P21 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "code");
 const Q0 = R.readPlan("{http://hl7.org/fhir}Observation", "effective");
-const Q1 = R.readPlan("{http://hl7.org/fhir}dateTime", "value");
-const Q2 = R.readPlan("{http://hl7.org/fhir}instant", "value");
-const Q3 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "effective");
-const Q4 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
-const Q5 = R.readPlan("{http://hl7.org/fhir}Procedure", "performed");
-const Q6 = R.readPlan("{http://hl7.org/fhir}Condition", "onset");
-const Q7 = R.readPlan("{http://hl7.org/fhir}Condition", "clinicalStatus");
-const Q8 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
-const Q9 = R.readPlan("{http://hl7.org/fhir}Condition", "verificationStatus");
-const Q10 = R.readPlan("{http://hl7.org/fhir}Meta", "profile");
-const Q11 = R.readPlan("{http://hl7.org/fhir}canonical", "value");
-const Q12 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
-const Q13 = R.readPlan("{http://hl7.org/fhir}Range", "low");
-const Q14 = R.readPlan("{http://hl7.org/fhir}string", "value");
-const Q15 = R.readPlan("{http://hl7.org/fhir}integer", "value");
-const Q16 = R.readPlan("{http://hl7.org/fhir}Range", "high");
-const Q17 = R.readPlan("{http://hl7.org/fhir}Observation", "interpretation");
-const Q18 = R.readPlan("{http://hl7.org/fhir}Observation", "referenceRange");
-const Q19 = R.readPlan("{http://hl7.org/fhir}Observation.ReferenceRange", "high");
+const Q1 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "effective");
+const Q2 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
+const Q3 = R.readPlan("{http://hl7.org/fhir}Procedure", "performed");
+const Q4 = R.readPlan("{http://hl7.org/fhir}Condition", "onset");
+const Q5 = R.readPlan("{http://hl7.org/fhir}Condition", "clinicalStatus");
+const Q6 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q7 = R.readPlan("{http://hl7.org/fhir}Condition", "verificationStatus");
+const Q8 = R.readPlan("{http://hl7.org/fhir}Meta", "profile");
+const Q9 = R.readPlan("{http://hl7.org/fhir}canonical", "value");
+const Q10 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
+const Q11 = R.readPlan("{http://hl7.org/fhir}Range", "low");
+const Q12 = R.readPlan("{http://hl7.org/fhir}Range", "high");
+const Q13 = R.readPlan("{http://hl7.org/fhir}integer", "value");
+const Q14 = R.readPlan("{http://hl7.org/fhir}Observation", "interpretation");
+const Q15 = R.readPlan("{http://hl7.org/fhir}Observation", "referenceRange");
+const Q16 = R.readPlan("{http://hl7.org/fhir}Observation.ReferenceRange", "high");
+const C0 = R.castPlan("{http://hl7.org/fhir}Observation", "effective", "{http://hl7.org/fhir}dateTime");
+const C1 = R.castPlan("{http://hl7.org/fhir}Observation", "effective", "{http://hl7.org/fhir}instant");
+const C2 = R.castPlan("{http://hl7.org/fhir}MedicationAdministration", "effective", "{http://hl7.org/fhir}dateTime");
+const C3 = R.castPlan("{http://hl7.org/fhir}MedicationStatement", "effective", "{http://hl7.org/fhir}dateTime");
+const C4 = R.castPlan("{http://hl7.org/fhir}Procedure", "performed", "{http://hl7.org/fhir}dateTime");
+const C5 = R.castPlan("{http://hl7.org/fhir}Condition", "onset", "{http://hl7.org/fhir}dateTime");
+const C6 = R.castPlan("{http://hl7.org/fhir}Observation", "value", "{http://hl7.org/fhir}string");
+const C7 = R.castPlan("{http://hl7.org/fhir}Observation", "value", "{http://hl7.org/fhir}integer");
 export const id = "StsCommon";
 export const version = "1.0.0";
 /** The defines of StsCommon, in ELM order (the results of an evaluation). */
@@ -206,11 +208,11 @@ export function f2(st, o0) {
 }
 // function "FirstRaw"(O)
 export function f3(st, o0) {
-let r18 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K2, false), Q1);
+let r18 = R.castValue(o0, C0);
 if (r18 == null) {
-r18 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P0);
+r18 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K2, false), P0);
 if (r18 == null) {
-r18 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K4, false), Q2);
+r18 = R.castValue(o0, C1);
 if (r18 == null) {
 r18 = R.primitiveValue(o0, P1);
 if (r18 == null) {
@@ -223,13 +225,13 @@ r18 = null;
 }
 // function "LastRaw"(O)
 export function f4(st, o0) {
-let r19 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K2, false), Q1);
+let r19 = R.castValue(o0, C0);
 if (r19 == null) {
-r19 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P2);
+r19 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K2, false), P2);
 if (r19 == null) {
-r19 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P0);
+r19 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K2, false), P0);
 if (r19 == null) {
-r19 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K4, false), Q2);
+r19 = R.castValue(o0, C1);
 if (r19 == null) {
 r19 = R.primitiveValue(o0, P1);
 if (r19 == null) {
@@ -243,9 +245,9 @@ r19 = null;
 }
 // function "FirstRaw"(M)
 export function f5(st, o0) {
-let r20 = R.fhirProp(R.as(R.fhirProp(o0, Q3), K2, false), Q1);
+let r20 = R.castValue(o0, C2);
 if (r20 == null) {
-r20 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K3, false), P0);
+r20 = R.primitiveValue(R.as(R.fhirProp(o0, Q1), K2, false), P0);
 if (r20 == null) {
 r20 = null;
 }
@@ -254,11 +256,11 @@ r20 = null;
 }
 // function "LastRaw"(M)
 export function f6(st, o0) {
-let r21 = R.fhirProp(R.as(R.fhirProp(o0, Q3), K2, false), Q1);
+let r21 = R.castValue(o0, C2);
 if (r21 == null) {
-r21 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K3, false), P2);
+r21 = R.primitiveValue(R.as(R.fhirProp(o0, Q1), K2, false), P2);
 if (r21 == null) {
-r21 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K3, false), P0);
+r21 = R.primitiveValue(R.as(R.fhirProp(o0, Q1), K2, false), P0);
 if (r21 == null) {
 r21 = null;
 }
@@ -268,9 +270,9 @@ r21 = null;
 }
 // function "FirstRaw"(M)
 export function f7(st, o0) {
-let r22 = R.fhirProp(R.as(R.fhirProp(o0, Q4), K2, false), Q1);
+let r22 = R.castValue(o0, C3);
 if (r22 == null) {
-r22 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K3, false), P0);
+r22 = R.primitiveValue(R.as(R.fhirProp(o0, Q2), K2, false), P0);
 if (r22 == null) {
 r22 = R.primitiveValue(o0, P3);
 if (r22 == null) {
@@ -282,11 +284,11 @@ r22 = null;
 }
 // function "LastRaw"(M)
 export function f8(st, o0) {
-let r23 = R.fhirProp(R.as(R.fhirProp(o0, Q4), K2, false), Q1);
+let r23 = R.castValue(o0, C3);
 if (r23 == null) {
-r23 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K3, false), P2);
+r23 = R.primitiveValue(R.as(R.fhirProp(o0, Q2), K2, false), P2);
 if (r23 == null) {
-r23 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K3, false), P0);
+r23 = R.primitiveValue(R.as(R.fhirProp(o0, Q2), K2, false), P0);
 if (r23 == null) {
 r23 = R.primitiveValue(o0, P3);
 if (r23 == null) {
@@ -389,9 +391,9 @@ export function f26(st, o0) {
 }
 // function "FirstDate"(P)
 export function f27(st, o0) {
-let r36 = R.fhirProp(R.as(R.fhirProp(o0, Q5), K2, false), Q1);
+let r36 = R.castValue(o0, C4);
 if (r36 == null) {
-r36 = R.primitiveValue(R.as(R.fhirProp(o0, Q5), K3, false), P0);
+r36 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K2, false), P0);
 if (r36 == null) {
 r36 = null;
 }
@@ -400,9 +402,9 @@ r36 = null;
 }
 // function "LastDate"(P)
 export function f28(st, o0) {
-let r37 = R.fhirProp(R.as(R.fhirProp(o0, Q5), K2, false), Q1);
+let r37 = R.castValue(o0, C4);
 if (r37 == null) {
-r37 = R.primitiveValue(R.as(R.fhirProp(o0, Q5), K3, false), P0);
+r37 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K2, false), P0);
 if (r37 == null) {
 r37 = null;
 }
@@ -411,9 +413,9 @@ r37 = null;
 }
 // function "FirstDate"(C)
 export function f29(st, o0) {
-let r38 = R.fhirProp(R.as(R.fhirProp(o0, Q6), K2, false), Q1);
+let r38 = R.castValue(o0, C5);
 if (r38 == null) {
-r38 = R.primitiveValue(R.as(R.fhirProp(o0, Q6), K3, false), P0);
+r38 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K2, false), P0);
 if (r38 == null) {
 r38 = R.primitiveValue(o0, P5);
 if (r38 == null) {
@@ -425,9 +427,9 @@ r38 = null;
 }
 // function "LastDate"(C)
 export function f30(st, o0) {
-let r39 = R.fhirProp(R.as(R.fhirProp(o0, Q6), K2, false), Q1);
+let r39 = R.castValue(o0, C5);
 if (r39 == null) {
-r39 = R.primitiveValue(R.as(R.fhirProp(o0, Q6), K3, false), P0);
+r39 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K2, false), P0);
 if (r39 == null) {
 r39 = R.primitiveValue(o0, P5);
 if (r39 == null) {
@@ -439,11 +441,11 @@ r39 = null;
 }
 // function "RecordedDate"(O)
 export function f31(st, o0) {
-let r40 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K2, false), Q1);
+let r40 = R.castValue(o0, C0);
 if (r40 == null) {
-r40 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K3, false), P0);
+r40 = R.primitiveValue(R.as(R.fhirProp(o0, Q0), K2, false), P0);
 if (r40 == null) {
-r40 = R.fhirProp(R.as(R.fhirProp(o0, Q0), K4, false), Q2);
+r40 = R.castValue(o0, C1);
 if (r40 == null) {
 r40 = R.primitiveValue(o0, P1);
 if (r40 == null) {
@@ -456,9 +458,9 @@ r40 = null;
 }
 // function "RecordedDate"(C)
 export function f32(st, o0) {
-let r41 = R.fhirProp(R.as(R.fhirProp(o0, Q6), K2, false), Q1);
+let r41 = R.castValue(o0, C5);
 if (r41 == null) {
-r41 = R.primitiveValue(R.as(R.fhirProp(o0, Q6), K3, false), P0);
+r41 = R.primitiveValue(R.as(R.fhirProp(o0, Q4), K2, false), P0);
 if (r41 == null) {
 r41 = R.primitiveValue(o0, P5);
 if (r41 == null) {
@@ -470,9 +472,9 @@ r41 = null;
 }
 // function "RecordedDate"(P)
 export function f33(st, o0) {
-let r42 = R.fhirProp(R.as(R.fhirProp(o0, Q5), K2, false), Q1);
+let r42 = R.castValue(o0, C4);
 if (r42 == null) {
-r42 = R.primitiveValue(R.as(R.fhirProp(o0, Q5), K3, false), P0);
+r42 = R.primitiveValue(R.as(R.fhirProp(o0, Q3), K2, false), P0);
 if (r42 == null) {
 r42 = null;
 }
@@ -486,7 +488,7 @@ export function f34(st, o0) {
 }
 // function "ClinicalStatus"(C)
 export function f35(st, o0) {
-const s43 = R.fhirProp(R.fhirProp(o0, Q7), Q8);
+const s43 = R.fhirProp(R.fhirProp(o0, Q5), Q6);
 let q45 = null;
 if (!(s43 == null)) {
 const isList46 = Array.isArray(s43);
@@ -503,7 +505,7 @@ q45 = isList46 ? out47 : out47[0];
 }
 // function "VerificationStatus"(C)
 export function f36(st, o0) {
-const s50 = R.fhirProp(R.fhirProp(o0, Q9), Q8);
+const s50 = R.fhirProp(R.fhirProp(o0, Q7), Q6);
 let q52 = null;
 if (!(s50 == null)) {
 const isList53 = Array.isArray(s50);
@@ -536,7 +538,7 @@ export function f38(st, o0) {
 }
 // function "CodesIn"(concept, system)
 export function f39(st, o0, o1) {
-const s58 = R.fhirProp(o0, Q8);
+const s58 = R.fhirProp(o0, Q6);
 let q60 = null;
 if (!(s58 == null)) {
 const isList61 = Array.isArray(s58);
@@ -601,7 +603,7 @@ q74 = isList75 ? out76 : out76[0];
 }
 // function "HasAnyCode"(concept, codes)
 export function f42(st, o0, o1) {
-const s86 = R.fhirProp(o0, Q8);
+const s86 = R.fhirProp(o0, Q6);
 let q88 = null;
 if (!(s86 == null)) {
 const isList89 = Array.isArray(s86);
@@ -618,7 +620,7 @@ q88 = isList89 ? out90 : out90[0];
 }
 // function "Texts"(concept)
 export function f43(st, o0) {
-const s93 = R.fhirProp(o0, Q8);
+const s93 = R.fhirProp(o0, Q6);
 let q95 = null;
 if (!(s93 == null)) {
 const isList96 = Array.isArray(s93);
@@ -636,7 +638,7 @@ q95 = isList96 ? out97 : out97[0];
 }
 // function "HasProfile"(meta, url)
 export function f44(st, o0, o1) {
-const s100 = R.fhirProp(o0, Q10);
+const s100 = R.fhirProp(o0, Q8);
 let q102 = null;
 if (!(s100 == null)) {
 const isList103 = Array.isArray(s100);
@@ -644,8 +646,8 @@ let out104 = [];
 const r105 = Array.isArray(s100) ? s100 : [s100];
 for (let i106 = 0; i106 < r105.length; i106++) {
 const a_P_101 = r105[i106];
-if (!(R.equal(R.fhirProp(a_P_101, Q11), o1))) continue;
-out104.push(R.fhirProp(a_P_101, Q11));
+if (!(R.equal(R.fhirProp(a_P_101, Q9), o1))) continue;
+out104.push(R.fhirProp(a_P_101, Q9));
 }
 q102 = isList103 ? out104 : out104[0];
 }
@@ -654,7 +656,7 @@ q102 = isList103 ? out104 : out104[0];
 // function "ReferenceKey"(ref)
 export function f45(st, o0) {
 
-  return (R.or((R.primitiveValue(o0, P11) == null), R.startsWith(R.primitiveValue(o0, P11), "#")) ? R.as(null, K5, false) : R.combine(R.slice(R.slice(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/"), () => R.subtract(R.count(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/")), 2), () => null), () => 0, () => {
+  return (R.or((R.primitiveValue(o0, P11) == null), R.startsWith(R.primitiveValue(o0, P11), "#")) ? R.as(null, K3, false) : R.combine(R.slice(R.slice(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/"), () => R.subtract(R.count(R.split(R.replaceMatches(R.primitiveValue(o0, P11), "/_history/.*$", ""), "/")), 2), () => null), () => 0, () => {
 let r107 = 2;
 if (r107 == null) {
 r107 = 0;
@@ -683,12 +685,12 @@ export function f48(st, o0) {
 // function "SortKey"(d)
 export function f49(st, o0) {
 
-  return ((o0 == null) ? R.as(null, K6, false) : R.durationBetween(new R.DateTime(1970, 1, 1, 0, 0, 0, 0, 0), o0, "minute"));
+  return ((o0 == null) ? R.as(null, K4, false) : R.durationBetween(new R.DateTime(1970, 1, 1, 0, 0, 0, 0, 0), o0, "minute"));
 }
 // function "UnitlessLvef"(v)
 export function f50(st, o0) {
 
-  return (R.and(R.greater(o0, 0), R.lessOrEqual(o0, 1)) ? R.multiply(o0, 100) : (R.and(R.greater(o0, 1), R.lessOrEqual(o0, 100)) ? o0 : R.as(null, K7, false)));
+  return (R.and(R.greater(o0, 0), R.lessOrEqual(o0, 1)) ? R.multiply(o0, 100) : (R.and(R.greater(o0, 1), R.lessOrEqual(o0, 100)) ? o0 : R.as(null, K5, false)));
 }
 // function "Stripped"(s)
 export function f51(st, o0) {
@@ -698,7 +700,7 @@ export function f51(st, o0) {
 // function "LvefPercent"(q)
 export function f52(st, o0) {
 
-  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K7, false) : (R.not((R.primitiveValue(o0, P16) == null)) ? (R.and(R.not((R.primitiveValue(o0, P17) == null)), R.not(R.equal(R.primitiveValue(o0, P17), M_StsCodes.d15(st.L_Codes)))) ? R.as(null, K7, false) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d51(st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d53(st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false)))) : (R.or((R.primitiveValue(o0, P18) == null), R.equal(f51(st, R.primitiveValue(o0, P18)), "")) ? f50(st, R.primitiveValue(o0, P15)) : (R.inList(R.lowerCase(f51(st, R.primitiveValue(o0, P18))), M_StsCodes.d52(st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(f51(st, R.primitiveValue(o0, P18)), M_StsCodes.d53(st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K7, false))))));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P15) == null)) ? R.as(null, K5, false) : (R.not((R.primitiveValue(o0, P16) == null)) ? (R.and(R.not((R.primitiveValue(o0, P17) == null)), R.not(R.equal(R.primitiveValue(o0, P17), M_StsCodes.d15(st.L_Codes)))) ? R.as(null, K5, false) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d51(st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(R.primitiveValue(o0, P16), M_StsCodes.d53(st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K5, false)))) : (R.or((R.primitiveValue(o0, P18) == null), R.equal(f51(st, R.primitiveValue(o0, P18)), "")) ? f50(st, R.primitiveValue(o0, P15)) : (R.inList(R.lowerCase(f51(st, R.primitiveValue(o0, P18))), M_StsCodes.d52(st.L_Codes), undefined) ? R.primitiveValue(o0, P15) : (R.inList(f51(st, R.primitiveValue(o0, P18)), M_StsCodes.d53(st.L_Codes), undefined) ? f50(st, R.primitiveValue(o0, P15)) : R.as(null, K5, false))))));
 }
 // function "NumbersIn"(s)
 export function f53(st, o0) {
@@ -720,13 +722,13 @@ q110 = isList111 ? out112 : out112[0];
 }
 // function "LvefRawPercent"(O)
 export function f54(st, o0) {
-let r115 = f52(st, R.as(R.fhirProp(o0, Q12), K8, false));
+let r115 = f52(st, R.as(R.fhirProp(o0, Q10), K6, false));
 if (r115 == null) {
-r115 = f52(st, R.fhirProp(R.as(R.fhirProp(o0, Q12), K9, false), Q13));
+r115 = f52(st, R.fhirProp(R.as(R.fhirProp(o0, Q10), K7, false), Q11));
 if (r115 == null) {
-r115 = R.min(f53(st, R.fhirProp(R.as(R.fhirProp(o0, Q12), K10, false), Q14)));
+r115 = R.min(f53(st, R.castValue(o0, C6)));
 if (r115 == null) {
-r115 = f50(st, R.toDecimal(R.fhirProp(R.as(R.fhirProp(o0, Q12), K11, false), Q15)));
+r115 = f50(st, R.toDecimal(R.castValue(o0, C7)));
 if (r115 == null) {
 r115 = null;
 }
@@ -745,7 +747,7 @@ let out120 = [];
 const r121 = Array.isArray(s116) ? s116 : [s116];
 for (let i122 = 0; i122 < r121.length; i122++) {
 const a_P_117 = r121[i122];
-out120.push((R.and(R.greaterOrEqual(a_P_117, M_StsCodes.d54(st.L_Codes)), R.lessOrEqual(a_P_117, M_StsCodes.d55(st.L_Codes))) ? a_P_117 : R.as(null, K7, false)));
+out120.push((R.and(R.greaterOrEqual(a_P_117, M_StsCodes.d54(st.L_Codes)), R.lessOrEqual(a_P_117, M_StsCodes.d55(st.L_Codes))) ? a_P_117 : R.as(null, K5, false)));
 }
 out120 = R.distinctList(out120);
 q118 = isList119 ? out120 : out120[0];
@@ -756,7 +758,7 @@ q118 = isList119 ? out120 : out120[0];
 export function f56(st, o0) {
 let c125;
 if (R.or((o0 == null), (R.primitiveValue(o0, P15) == null))) {
-c125 = R.as(null, K5, false);
+c125 = R.as(null, K3, false);
 } else {
 let r124 = R.primitiveValue(o0, P18);
 if (r124 == null) {
@@ -780,29 +782,29 @@ c125 = R.concatenate(R.toStringOp(R.primitiveValue(o0, P15)), r123);
 export function f57(st, o0) {
 let c130;
 if ((o0 == null)) {
-c130 = R.as(null, K5, false);
+c130 = R.as(null, K3, false);
 } else {
-let r126 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q13), P19));
+let r126 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q11), P19));
 if (r126 == null) {
 r126 = "?";
 if (r126 == null) {
 r126 = null;
 }
 }
-let r127 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q16), P19));
+let r127 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q12), P19));
 if (r127 == null) {
 r127 = "?";
 if (r127 == null) {
 r127 = null;
 }
 }
-let r129 = R.primitiveValue(R.fhirProp(o0, Q13), P20);
+let r129 = R.primitiveValue(R.fhirProp(o0, Q11), P20);
 if (r129 == null) {
-r129 = R.primitiveValue(R.fhirProp(o0, Q13), P21);
+r129 = R.primitiveValue(R.fhirProp(o0, Q11), P21);
 if (r129 == null) {
-r129 = R.primitiveValue(R.fhirProp(o0, Q16), P20);
+r129 = R.primitiveValue(R.fhirProp(o0, Q12), P20);
 if (r129 == null) {
-r129 = R.primitiveValue(R.fhirProp(o0, Q16), P21);
+r129 = R.primitiveValue(R.fhirProp(o0, Q12), P21);
 if (r129 == null) {
 r129 = null;
 }
@@ -822,17 +824,17 @@ c130 = R.concatenate(R.concatenate(R.concatenate(r126, "-"), r127), r128);
 }
 // function "ValueText"(O)
 export function f58(st, o0) {
-let r131 = f56(st, R.as(R.fhirProp(o0, Q12), K8, false));
+let r131 = f56(st, R.as(R.fhirProp(o0, Q10), K6, false));
 if (r131 == null) {
-r131 = f57(st, R.as(R.fhirProp(o0, Q12), K9, false));
+r131 = f57(st, R.as(R.fhirProp(o0, Q10), K7, false));
 if (r131 == null) {
-r131 = R.fhirProp(R.as(R.fhirProp(o0, Q12), K10, false), Q14);
+r131 = R.castValue(o0, C6);
 if (r131 == null) {
-r131 = R.toStringOp(R.fhirProp(R.as(R.fhirProp(o0, Q12), K11, false), Q15));
+r131 = R.toStringOp(R.castValue(o0, C7));
 if (r131 == null) {
-let r132 = R.first(f43(st, R.as(R.fhirProp(o0, Q12), K12, false)));
+let r132 = R.first(f43(st, R.as(R.fhirProp(o0, Q10), K8, false)));
 if (r132 == null) {
-const s133 = R.fhirProp(R.as(R.fhirProp(o0, Q12), K12, false), Q8);
+const s133 = R.fhirProp(R.as(R.fhirProp(o0, Q10), K8, false), Q6);
 let q135 = null;
 if (!(s133 == null)) {
 const isList136 = Array.isArray(s133);
@@ -866,13 +868,13 @@ r131 = null;
 // function "EcogFromText"(t)
 export function f59(st, o0) {
 
-  return ((o0 == null) ? R.as(null, K6, false) : (R.matches(R.lowerCase(o0), "\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(R.lowerCase(o0), "^\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*([0-5])[\\s\\S]*$", "$2")) : (R.matches(o0, "\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(o0, "^\\s*([0-5])[\\s\\S]*$", "$1")) : R.as(null, K6, false))));
+  return ((o0 == null) ? R.as(null, K4, false) : (R.matches(R.lowerCase(o0), "\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(R.lowerCase(o0), "^\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*([0-5])[\\s\\S]*$", "$2")) : (R.matches(o0, "\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(o0, "^\\s*([0-5])[\\s\\S]*$", "$1")) : R.as(null, K4, false))));
 }
 // function "EcogFromConcept"(c)
 export function f60(st, o0) {
 let c162;
 if ((o0 == null)) {
-c162 = R.as(null, K6, false);
+c162 = R.as(null, K4, false);
 } else {
 const s141 = M_StsCodes.d50(st.L_Codes);
 let q143 = null;
@@ -882,7 +884,7 @@ let out145 = [];
 const r146 = Array.isArray(s141) ? s141 : [s141];
 for (let i147 = 0; i147 < r146.length; i147++) {
 const a_A_142 = r146[i147];
-const s148 = R.fhirProp(o0, Q8);
+const s148 = R.fhirProp(o0, Q6);
 let q150 = null;
 if (!(s148 == null)) {
 const isList151 = Array.isArray(s148);
@@ -926,7 +928,7 @@ c162 = r140;
 }
 // function "EcogValue"(O)
 export function f61(st, o0) {
-const s164 = R.as(R.fhirProp(o0, Q12), K11, false);
+const s164 = R.as(R.fhirProp(o0, Q10), K9, false);
 let q166 = null;
 if (!(s164 == null)) {
 const isList167 = Array.isArray(s164);
@@ -934,17 +936,17 @@ let out168 = [];
 const r169 = Array.isArray(s164) ? s164 : [s164];
 for (let i170 = 0; i170 < r169.length; i170++) {
 const a_I_165 = r169[i170];
-if (!(R.and(R.greaterOrEqual(R.fhirProp(a_I_165, Q15), 0), R.lessOrEqual(R.fhirProp(a_I_165, Q15), 5)))) continue;
-out168.push(R.fhirProp(a_I_165, Q15));
+if (!(R.and(R.greaterOrEqual(R.fhirProp(a_I_165, Q13), 0), R.lessOrEqual(R.fhirProp(a_I_165, Q13), 5)))) continue;
+out168.push(R.fhirProp(a_I_165, Q13));
 }
 out168 = R.distinctList(out168);
 q166 = isList167 ? out168 : out168[0];
 }
 let r163 = q166;
 if (r163 == null) {
-r163 = f60(st, R.as(R.fhirProp(o0, Q12), K12, false));
+r163 = f60(st, R.as(R.fhirProp(o0, Q10), K8, false));
 if (r163 == null) {
-r163 = f59(st, R.fhirProp(R.as(R.fhirProp(o0, Q12), K10, false), Q14));
+r163 = f59(st, R.castValue(o0, C6));
 if (r163 == null) {
 r163 = null;
 }
@@ -954,7 +956,7 @@ r163 = null;
 }
 // function "BilirubinHigh"(O)
 export function f62(st, o0) {
-const s171 = R.fhirProp(o0, Q17);
+const s171 = R.fhirProp(o0, Q14);
 let q173 = null;
 if (!(s171 == null)) {
 const isList174 = Array.isArray(s171);
@@ -971,7 +973,7 @@ let c196;
 if (R.exists(q173)) {
 c196 = true;
 } else {
-const s180 = R.fhirProp(o0, Q18);
+const s180 = R.fhirProp(o0, Q15);
 let q182 = null;
 if (!(s180 == null)) {
 const isList183 = Array.isArray(s180);
@@ -979,8 +981,8 @@ let out184 = [];
 const r185 = Array.isArray(s180) ? s180 : [s180];
 for (let i186 = 0; i186 < r185.length; i186++) {
 const a_R_181 = r185[i186];
-if (!(R.not((R.primitiveValue(R.fhirProp(a_R_181, Q19), P19) == null)))) continue;
-out184.push(R.fhirProp(a_R_181, Q19));
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_181, Q16), P19) == null)))) continue;
+out184.push(R.fhirProp(a_R_181, Q16));
 }
 q182 = isList183 ? out184 : out184[0];
 }
@@ -992,7 +994,7 @@ let out189 = [];
 const r190 = Array.isArray(s178) ? s178 : [s178];
 for (let i191 = 0; i191 < r190.length; i191++) {
 const a_H_179 = r190[i191];
-const l_q_192 = R.as(R.fhirProp(o0, Q12), K8, false);
+const l_q_192 = R.as(R.fhirProp(o0, Q10), K6, false);
 let r193 = R.primitiveValue(l_q_192, P16);
 if (r193 == null) {
 r193 = R.primitiveValue(l_q_192, P18);
@@ -1014,7 +1016,7 @@ if (r195 == null) {
 r195 = null;
 }
 }
-out189.push((R.or(R.or((R.primitiveValue(l_q_192, P15) == null), (r193 == null)), R.not(R.equal(r194, r195))) ? R.as(null, K13, false) : R.greater(R.primitiveValue(l_q_192, P15), R.primitiveValue(a_H_179, P19))));
+out189.push((R.or(R.or((R.primitiveValue(l_q_192, P15) == null), (r193 == null)), R.not(R.equal(r194, r195))) ? R.as(null, K10, false) : R.greater(R.primitiveValue(l_q_192, P15), R.primitiveValue(a_H_179, P19))));
 }
 out189 = R.distinctList(out189);
 q187 = isList188 ? out189 : out189[0];

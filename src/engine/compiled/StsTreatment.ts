@@ -12,18 +12,16 @@ const K2 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifie
 const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
 const K5 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
-const K6 = {"name":"{http://hl7.org/fhir}integer","type":"NamedTypeSpecifier"};
-const K7 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
-const K8 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
-const K9 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
-const K10 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
-const K11 = {"name":"{http://hl7.org/fhir}boolean","type":"NamedTypeSpecifier"};
-const K12 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
-const K13 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"};
-const K14 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
-const K15 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
-const K16 = {"name":"{http://hl7.org/fhir}SimpleQuantity","type":"NamedTypeSpecifier"};
-const K17 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"};
+const K6 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
+const K7 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K8 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
+const K9 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K10 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
+const K11 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"};
+const K12 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const K13 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
+const K14 = {"name":"{http://hl7.org/fhir}SimpleQuantity","type":"NamedTypeSpecifier"};
+const K15 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationAdministration", "status");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationAdministration", "id");
 const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationStatement", "status");
@@ -51,25 +49,25 @@ const Q2 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
 const Q3 = R.readPlan("{http://hl7.org/fhir}Period", "end");
 const Q4 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
 const Q5 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
-const Q6 = R.readPlan("{http://hl7.org/fhir}integer", "value");
-const Q7 = R.readPlan("{http://hl7.org/fhir}Range", "low");
-const Q8 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "request");
-const Q9 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "dosageInstruction");
-const Q10 = R.readPlan("{http://hl7.org/fhir}Dosage", "timing");
-const Q11 = R.readPlan("{http://hl7.org/fhir}Timing", "repeat");
-const Q12 = R.readPlan("{http://hl7.org/fhir}Timing.Repeat", "bounds");
-const Q13 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "partOf");
-const Q14 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "derivedFrom");
-const Q15 = R.readPlan("{http://hl7.org/fhir}Medication", "code");
-const Q16 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "medication");
-const Q17 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "medication");
-const Q18 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "medication");
-const Q19 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "reported");
-const Q20 = R.readPlan("{http://hl7.org/fhir}boolean", "value");
-const Q21 = R.readPlan("{http://hl7.org/fhir}Dosage", "doseAndRate");
-const Q22 = R.readPlan("{http://hl7.org/fhir}Dosage.DoseAndRate", "dose");
-const Q23 = R.readPlan("{http://hl7.org/fhir}Range", "high");
-const Q24 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "dosage");
+const Q6 = R.readPlan("{http://hl7.org/fhir}Range", "low");
+const Q7 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "request");
+const Q8 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "dosageInstruction");
+const Q9 = R.readPlan("{http://hl7.org/fhir}Dosage", "timing");
+const Q10 = R.readPlan("{http://hl7.org/fhir}Timing", "repeat");
+const Q11 = R.readPlan("{http://hl7.org/fhir}Timing.Repeat", "bounds");
+const Q12 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "partOf");
+const Q13 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "derivedFrom");
+const Q14 = R.readPlan("{http://hl7.org/fhir}Medication", "code");
+const Q15 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "medication");
+const Q16 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "medication");
+const Q17 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "medication");
+const Q18 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "reported");
+const Q19 = R.readPlan("{http://hl7.org/fhir}Dosage", "doseAndRate");
+const Q20 = R.readPlan("{http://hl7.org/fhir}Dosage.DoseAndRate", "dose");
+const Q21 = R.readPlan("{http://hl7.org/fhir}Range", "high");
+const Q22 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "dosage");
+const C0 = R.castPlan("{http://hl7.org/fhir}Observation", "value", "{http://hl7.org/fhir}integer");
+const C1 = R.castPlan("{http://hl7.org/fhir}MedicationRequest", "reported", "{http://hl7.org/fhir}boolean");
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
@@ -1630,9 +1628,9 @@ let out604 = [];
 const r605 = Array.isArray(s593) ? s593 : [s593];
 for (let i606 = 0; i606 < r605.length; i606++) {
 const a_O_594 = r605[i606];
-let r608 = R.fhirProp(R.as(R.fhirProp(a_O_594, Q5), K6, false), Q6);
+let r608 = R.castValue(a_O_594, C0);
 if (r608 == null) {
-r608 = f21(st, R.as(R.fhirProp(a_O_594, Q5), K7, false));
+r608 = f21(st, R.as(R.fhirProp(a_O_594, Q5), K6, false));
 if (r608 == null) {
 r608 = null;
 }
@@ -1703,9 +1701,9 @@ let out635 = [];
 const r636 = Array.isArray(s624) ? s624 : [s624];
 for (let i637 = 0; i637 < r636.length; i637++) {
 const a_O_625 = r636[i637];
-let r639 = R.toDecimal(R.fhirProp(R.as(R.fhirProp(a_O_625, Q5), K6, false), Q6));
+let r639 = R.toDecimal(R.castValue(a_O_625, C0));
 if (r639 == null) {
-r639 = R.primitiveValue(R.as(R.fhirProp(a_O_625, Q5), K8, false), P13);
+r639 = R.primitiveValue(R.as(R.fhirProp(a_O_625, Q5), K7, false), P13);
 if (r639 == null) {
 r639 = null;
 }
@@ -1776,9 +1774,9 @@ let out666 = [];
 const r667 = Array.isArray(s655) ? s655 : [s655];
 for (let i668 = 0; i668 < r667.length; i668++) {
 const a_O_656 = r667[i668];
-let r670 = f22(st, R.as(R.fhirProp(a_O_656, Q5), K8, false));
+let r670 = f22(st, R.as(R.fhirProp(a_O_656, Q5), K7, false));
 if (r670 == null) {
-r670 = f22(st, R.fhirProp(R.as(R.fhirProp(a_O_656, Q5), K9, false), Q7));
+r670 = f22(st, R.fhirProp(R.as(R.fhirProp(a_O_656, Q5), K8, false), Q6));
 if (r670 == null) {
 r670 = null;
 }
@@ -1887,7 +1885,7 @@ let out711 = [];
 const r712 = Array.isArray(s700) ? s700 : [s700];
 for (let i713 = 0; i713 < r712.length; i713++) {
 const a_O_701 = r712[i713];
-const l_v_714 = f24(st, R.as(R.fhirProp(a_O_701, Q5), K8, false));
+const l_v_714 = f24(st, R.as(R.fhirProp(a_O_701, Q5), K7, false));
 const l_taken_715 = f19(st, a_O_701);
 if (!(R.and(R.and(R.not((l_v_714 == null)), R.greater(l_v_714, R.toDecimal(0))), R.not((l_taken_715 == null))))) continue;
 out711.push(({ "value": l_v_714, "date": l_taken_715, "dayNumber": f0(st, l_taken_715), "source": f20(st, a_O_701) }));
@@ -1921,7 +1919,7 @@ let out727 = [];
 const r728 = Array.isArray(s716) ? s716 : [s716];
 for (let i729 = 0; i729 < r728.length; i729++) {
 const a_O_717 = r728[i729];
-const l_v_730 = f25(st, R.as(R.fhirProp(a_O_717, Q5), K8, false));
+const l_v_730 = f25(st, R.as(R.fhirProp(a_O_717, Q5), K7, false));
 const l_taken_731 = f19(st, a_O_717);
 if (!(R.and(R.and(R.not((l_v_730 == null)), R.greater(l_v_730, R.toDecimal(0))), R.not((l_taken_731 == null))))) continue;
 out727.push(({ "value": l_v_730, "date": l_taken_731, "dayNumber": f0(st, l_taken_731), "source": f20(st, a_O_717) }));
@@ -1955,7 +1953,7 @@ let out743 = [];
 const r744 = Array.isArray(s732) ? s732 : [s732];
 for (let i745 = 0; i745 < r744.length; i745++) {
 const a_O_733 = r744[i745];
-const l_v_746 = f26(st, R.as(R.fhirProp(a_O_733, Q5), K8, false));
+const l_v_746 = f26(st, R.as(R.fhirProp(a_O_733, Q5), K7, false));
 const l_taken_747 = f19(st, a_O_733);
 if (!(R.and(R.and(R.not((l_v_746 == null)), R.greater(l_v_746, R.toDecimal(0))), R.not((l_taken_747 == null))))) continue;
 out743.push(({ "value": l_v_746, "date": l_taken_747, "dayNumber": f0(st, l_taken_747), "source": f20(st, a_O_733) }));
@@ -1982,7 +1980,7 @@ const l_first_756 = (x757 == null ? M_StsCommon.f25(st.L_Common, x757) : M_StsCo
 if (!(f38(st, (a_A_749 == null ? null : (a_A_749.drug ?? null))))) continue;
 const t758 = (a_A_749 == null ? null : (a_A_749.drug ?? null));
 const x759 = l_M_755;
-out752.push(({ "drug": (t758 == null ? null : (t758.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_755, P1)), "status": R.primitiveValue(l_M_755, P0), "partial": R.inList(R.primitiveValue(l_M_755, P0), ["stopped", "in-progress"], undefined), "date": l_first_756, "dayNumber": f0(st, l_first_756), "startKey": R.toStringOp((x759 == null ? M_StsCommon.f7(st.L_Common, x759) : M_StsCommon.f5(st.L_Common, x759))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_755, Q8)), "dose": f30(st, R.fhirProp(R.fhirProp(l_M_755, Q0), Q1)) }));
+out752.push(({ "drug": (t758 == null ? null : (t758.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_755, P1)), "status": R.primitiveValue(l_M_755, P0), "partial": R.inList(R.primitiveValue(l_M_755, P0), ["stopped", "in-progress"], undefined), "date": l_first_756, "dayNumber": f0(st, l_first_756), "startKey": R.toStringOp((x759 == null ? M_StsCommon.f7(st.L_Common, x759) : M_StsCommon.f5(st.L_Common, x759))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_755, Q7)), "dose": f30(st, R.fhirProp(R.fhirProp(l_M_755, Q0), Q1)) }));
 }
 q750 = isList751 ? out752 : out752[0];
 }
@@ -2096,7 +2094,7 @@ const a_M_796 = r800[i801];
 const x803 = a_M_796;
 const l_medication_802 = (x803 == null ? f6(st, x803) : f6(st, x803));
 const l_drug_804 = f13(st, l_medication_802);
-const l_bounds_805 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_796, Q9)), Q10), Q11), Q12), K1, false);
+const l_bounds_805 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_796, Q8)), Q9), Q10), Q11), K1, false);
 const l_reported_806 = f16(st, a_M_796);
 let r808 = f40(st, l_bounds_805);
 if (r808 == null) {
@@ -2150,7 +2148,7 @@ c829 = (x828 == null ? M_StsCommon.f26(st.L_Common, x828) : M_StsCommon.f24(st.L
 }
 const l_last_827 = c829;
 if (!(f38(st, l_drug_823))) continue;
-const s830 = R.fhirProp(a_M_815, Q13);
+const s830 = R.fhirProp(a_M_815, Q12);
 let q832 = null;
 if (!(s830 == null)) {
 const isList833 = Array.isArray(s830);
@@ -2162,7 +2160,7 @@ out834.push(M_StsCommon.f45(st.L_Common, a_R_831));
 }
 q832 = isList833 ? out834 : out834[0];
 }
-const s837 = R.fhirProp(a_M_815, Q14);
+const s837 = R.fhirProp(a_M_815, Q13);
 let q839 = null;
 if (!(s837 == null)) {
 const isList840 = Array.isArray(s837);
@@ -2829,7 +2827,7 @@ export function f2(st, o0, o1, o2) {
 export function f3(st, o0, o1, o2) {
 let c1054;
 if ((o0 == null)) {
-c1054 = R.as(null, K7, false);
+c1054 = R.as(null, K6, false);
 } else {
 let c1053;
 if (R.startsWith(o0, "#")) {
@@ -2846,7 +2844,7 @@ out1043.push(a_M_1040);
 }
 q1041 = isList1042 ? out1043 : out1043[0];
 }
-c1053 = R.fhirProp(R.first(q1041), Q15);
+c1053 = R.fhirProp(R.first(q1041), Q14);
 } else {
 const s1046 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
 let q1048 = null;
@@ -2861,7 +2859,7 @@ out1050.push(a_M_1047);
 }
 q1048 = isList1049 ? out1050 : out1050[0];
 }
-c1053 = R.fhirProp(R.first(q1048), Q15);
+c1053 = R.fhirProp(R.first(q1048), Q14);
 }
 c1054 = c1053;
 }
@@ -2869,9 +2867,9 @@ c1054 = c1053;
 }
 // function "MedicationConcept"(M)
 export function f4(st, o0) {
-let r1055 = R.as(R.fhirProp(o0, Q16), K7, false);
+let r1055 = R.as(R.fhirProp(o0, Q15), K6, false);
 if (r1055 == null) {
-r1055 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K10, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
+r1055 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q15), K9, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
 if (r1055 == null) {
 r1055 = null;
 }
@@ -2880,9 +2878,9 @@ r1055 = null;
 }
 // function "MedicationConcept"(M)
 export function f5(st, o0) {
-let r1056 = R.as(R.fhirProp(o0, Q17), K7, false);
+let r1056 = R.as(R.fhirProp(o0, Q16), K6, false);
 if (r1056 == null) {
-r1056 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K10, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+r1056 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K9, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
 if (r1056 == null) {
 r1056 = null;
 }
@@ -2891,9 +2889,9 @@ r1056 = null;
 }
 // function "MedicationConcept"(M)
 export function f6(st, o0) {
-let r1057 = R.as(R.fhirProp(o0, Q18), K7, false);
+let r1057 = R.as(R.fhirProp(o0, Q17), K6, false);
 if (r1057 == null) {
-r1057 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q18), K10, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+r1057 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K9, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
 if (r1057 == null) {
 r1057 = null;
 }
@@ -3102,14 +3100,14 @@ q1123 = isList1124 ? out1125 : out1125[0];
 }
 // function "IsReported"(M)
 export function f16(st, o0) {
-let r1129 = R.fhirProp(R.as(R.fhirProp(o0, Q19), K11, false), Q20);
+let r1129 = R.castValue(o0, C1);
 if (r1129 == null) {
 r1129 = false;
 if (r1129 == null) {
 r1129 = null;
 }
 }
-  return R.or(r1129, R.not((R.as(R.fhirProp(o0, Q19), K10, false) == null)));
+  return R.or(r1129, R.not((R.as(R.fhirProp(o0, Q18), K9, false) == null)));
 }
 // function "IsSecondPrimaryExposure"(drug, liposomal)
 export function f17(st, o0, o1) {
@@ -3215,7 +3213,7 @@ q1146 = isList1147 ? out1148 : out1148[0];
 export function f28(st, o0, o1) {
 let c1158;
 if ((o1 == null)) {
-c1158 = R.as(null, K12, false);
+c1158 = R.as(null, K10, false);
 } else {
 const s1151 = o0;
 let q1153 = null;
@@ -3239,7 +3237,7 @@ c1158 = R.first(q1153);
 export function f29(st, o0) {
 let c1178;
 if ((o0 == null)) {
-c1178 = R.as(null, K13, false);
+c1178 = R.as(null, K11, false);
 } else {
 const s1160 = f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
 let q1162 = null;
@@ -3256,7 +3254,7 @@ q1162 = isList1163 ? out1164 : out1164[0];
 }
 let r1159 = q1162;
 if (r1159 == null) {
-const s1167 = ({ "height": f27(st, d64(st), o0, R.as(null, K14, false)), "weight": f27(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
+const s1167 = ({ "height": f27(st, d64(st), o0, R.as(null, K12, false)), "weight": f27(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
 let q1169 = null;
 if (!(s1167 == null)) {
 const isList1170 = Array.isArray(s1167);
@@ -3286,11 +3284,11 @@ c1178 = r1159;
 // function "DoseOf"(q)
 export function f30(st, o0) {
 
-  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K15, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f23(st, o0) }));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K13, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f23(st, o0) }));
 }
 // function "RequestDose"(M)
 export function f31(st, o0) {
-const s1179 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q9)), Q21));
+const s1179 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q8)), Q19));
 let q1181 = null;
 if (!(s1179 == null)) {
 const isList1182 = Array.isArray(s1179);
@@ -3298,9 +3296,9 @@ let out1183 = [];
 const r1184 = Array.isArray(s1179) ? s1179 : [s1179];
 for (let i1185 = 0; i1185 < r1184.length; i1185++) {
 const a_R_1180 = r1184[i1185];
-let r1186 = f30(st, R.as(R.fhirProp(a_R_1180, Q22), K16, false));
+let r1186 = f30(st, R.as(R.fhirProp(a_R_1180, Q20), K14, false));
 if (r1186 == null) {
-r1186 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1180, Q22), K9, false), Q23));
+r1186 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1180, Q20), K8, false), Q21));
 if (r1186 == null) {
 r1186 = null;
 }
@@ -3314,7 +3312,7 @@ q1181 = isList1182 ? out1183 : out1183[0];
 }
 // function "StatementDose"(M)
 export function f32(st, o0) {
-const s1187 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q24)), Q21));
+const s1187 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
 let q1189 = null;
 if (!(s1187 == null)) {
 const isList1190 = Array.isArray(s1187);
@@ -3322,9 +3320,9 @@ let out1191 = [];
 const r1192 = Array.isArray(s1187) ? s1187 : [s1187];
 for (let i1193 = 0; i1193 < r1192.length; i1193++) {
 const a_R_1188 = r1192[i1193];
-let r1194 = f30(st, R.as(R.fhirProp(a_R_1188, Q22), K16, false));
+let r1194 = f30(st, R.as(R.fhirProp(a_R_1188, Q20), K14, false));
 if (r1194 == null) {
-r1194 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1188, Q22), K9, false), Q23));
+r1194 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1188, Q20), K8, false), Q21));
 if (r1194 == null) {
 r1194 = null;
 }
@@ -3354,7 +3352,7 @@ export function f35(st, o0) {
 // function "Converted"(dose, dayNo)
 export function f36(st, o0, o1) {
 
-  return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, (o0 == null ? null : (o0.unit ?? null)))) ? f29(st, o1) : R.as(null, K13, false)));
+  return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, (o0 == null ? null : (o0.unit ?? null)))) ? f29(st, o1) : R.as(null, K11, false)));
 }
 // function "ConvertedWith"(d, Bsa)
 export function f37(st, o0, o1) {
@@ -3407,7 +3405,7 @@ r1200 = null;
 export function f39(st, o0) {
 let c1208;
 if ((o0 == null)) {
-c1208 = R.as(null, K17, false);
+c1208 = R.as(null, K15, false);
 } else {
 const s1201 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
 let q1203 = null;
@@ -3574,7 +3572,7 @@ const t1273 = R.first(q1268);
 // function "DraftDose"(dose)
 export function f46(st, o0) {
 
-  return f36(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K15, false) : o0), d2(st));
+  return f36(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K13, false) : o0), d2(st));
 }
 const T1274 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
 const T1275 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];

@@ -229,6 +229,72 @@ export function readPlanned(obj: FhirValue, rp: ReadPlan): unknown {
 /** What readPlanned answers for a value of another class than the plan's. */
 export const NOT_PLANNED: unique symbol = Symbol('not planned');
 
+/**
+ * A read of `(X.choice as FHIR.T).value` planned at build time (tools/elm-compiler): X's class, the choice field and
+ * the class cast to; resolved on first use into, per choice (model-info order), whether a value of its class is a T
+ * and the System type its `value` converts to.
+ */
+export interface CastPlan {
+  readonly type: string;
+  readonly field: string;
+  readonly as: string;
+  resolved?: ResolvedCast | null;
+}
+interface ResolvedCast {
+  readonly cls: ClassInfo;
+  readonly choices: readonly { property: string; extra: string; matches: boolean; slow: boolean; system?: string }[];
+}
+
+function resolveCast(plan: CastPlan): ResolvedCast | null {
+  if (plan.field.includes('.')) return null;
+  const cls = classOf(plan.type);
+  if (cls == null) return null;
+  const p = planOf(cls, plan.field);
+  if (p.missing || !p.choices || p.suffix != null) return null;
+  return {
+    cls,
+    choices: p.choices.map((c) => {
+      const matches = c.cls != null && typeHierarchy(c.cls).some((t) => t.name === plan.as);
+      // A primitive of a System value: its wrapper's `value` is the JSON value converted (anything else: slow).
+      const value = matches && c.primitive && c.cls != null ? planOf(c.cls, 'value') : undefined;
+      const system =
+        value !== undefined && !value.missing && value.suffix == null && !value.choices ? value.system : undefined;
+      // A System-typed choice reads as a System value, not a FHIR one: left to the general way.
+      const slow = c.typeSpecifier?.namespace === 'System' || (matches && system === undefined);
+      return { property: c.property, extra: c.extra, matches, slow, system };
+    }),
+  };
+}
+
+/**
+ * `(obj.field as FHIR.T).value` (cql-exec-fhir's reads, cql-execution's cast) on a value of the planned class, from the
+ * JSON: the first choice present (a value or its `_x` object) decides; not a T gives null, a T gives its value
+ * converted; no choice present gives null. NOT_PLANNED (read the general way) for another class, a choice whose
+ * `value` is not a System value, or an `_x` extension object (it merges into the value).
+ */
+export function readCastValue(obj: FhirValue, plan: CastPlan): unknown {
+  let r = plan.resolved;
+  if (r === undefined) {
+    modelInfo();
+    r = resolveCast(plan);
+    plan.resolved = r;
+  }
+  if (r === null || obj.typeInfo !== r.cls) return NOT_PLANNED;
+  const json = obj.json;
+  if (json == null) return NOT_PLANNED;
+  for (const c of r.choices) {
+    const extra = json[c.extra];
+    if (json[c.property] != null || extra != null) {
+      if (c.slow) return NOT_PLANNED;
+      if (!c.matches) return null;
+      if (extra != null) return NOT_PLANNED;
+      const out = toSystemObject(json[c.property], c.system!);
+      return out != null ? out : null;
+    }
+  }
+  return null;
+}
+
 /** getPropertyFromJSON of cql-exec-fhir: a primitive merged with its `_x` object (element-wise for lists). */
 function fromJson(json: Json, property: string, extraName: string, ts: any, primitive: boolean): Json {
   const value = json[property];

@@ -12,12 +12,14 @@ import {
   recordsFromGroups,
   NOT_PLANNED,
   readPlanned,
+  readCastValue,
   readPrimitiveValue,
   readProperty,
+  type CastPlan,
   type PrimitiveValuePlan,
   type ReadPlan,
 } from './fhir.js';
-import { matchesType, resolveValueSet } from './ops.js';
+import { as, matchesType, resolveValueSet } from './ops.js';
 
 export * from './ops.js';
 export { FhirValue, readProperty } from './fhir.js';
@@ -114,6 +116,20 @@ export function fhirProp(obj: any, rp: ReadPlan): any {
     if (v !== NOT_PLANNED) return v != null ? v : null;
   }
   return prop(obj, rp.field);
+}
+
+/** A build-time plan of `(X.field as FHIR.T).value` for X of FHIR class `type` (a module-level constant). */
+export function castPlan(type: string, field: string, as: string): CastPlan & { readonly spec: object } {
+  return { type, field, as, spec: { name: as, type: 'NamedTypeSpecifier' } };
+}
+
+/** `(X.field as FHIR.T).value`: from the JSON when X is of the planned class, else as the three reads and the cast. */
+export function castValue(obj: any, plan: CastPlan & { readonly spec: object }): any {
+  if (obj instanceof FhirValue) {
+    const v = readCastValue(obj, plan);
+    if (v !== NOT_PLANNED) return v;
+  }
+  return prop(as(prop(obj, plan.field), plan.spec, false), 'value');
 }
 
 /** A build-time plan of `X.field.value` for X of FHIR class `type` (a module-level constant of a compiled library). */

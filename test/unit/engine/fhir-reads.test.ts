@@ -154,6 +154,56 @@ describe('X.field read with a build-time plan (R.fhirProp)', () => {
   });
 });
 
+describe('(X.choice as FHIR.T).value read from the JSON (R.castValue)', () => {
+  it('equals the reads and the cast, for every choice present or not, with _x objects, on other classes', () => {
+    const v = fc.constantFrom(undefined, null, '2025-03-04', '2025-03-04T10:15:30Z', 7, true, 'text', {
+      start: '2025-01-01',
+    });
+    const ext = fc.constantFrom(undefined, null, { id: 'e' }, { value: '2024-01-01' });
+    const shape = fc.record(
+      {
+        effectiveDateTime: v,
+        _effectiveDateTime: ext,
+        effectivePeriod: fc.constantFrom(undefined, { start: '2025-01-01' }),
+        effectiveInstant: v,
+        valueString: v,
+        valueInteger: v,
+        _valueInteger: ext,
+        valueQuantity: fc.constantFrom(undefined, { value: 3, unit: 'mg' }),
+        valueBoolean: v,
+      },
+      { requiredKeys: [] },
+    );
+    const casts: readonly [string, string, string][] = [
+      ['Observation', 'effective', 'dateTime'],
+      ['Observation', 'effective', 'instant'],
+      ['Observation', 'effective', 'Period'],
+      ['Observation', 'value', 'integer'],
+      ['Observation', 'value', 'string'],
+      ['Observation', 'value', 'boolean'],
+      ['Observation', 'value', 'Quantity'],
+      ['MedicationAdministration', 'effective', 'dateTime'],
+    ];
+    fc.assert(
+      fc.property(
+        shape,
+        fc.constantFrom(...casts),
+        fc.constantFrom('Observation', 'MedicationAdministration'),
+        (json, [type, field, as], rt) => {
+          const x: R.FhirValue = value({ resourceType: rt, id: 'r', status: 'final', ...json });
+          const plan = R.castPlan(`${FHIR}${type}`, field, `${FHIR}${as}`);
+          const spec = { type: 'NamedTypeSpecifier', name: `${FHIR}${as}` };
+          for (const y of [x, null, { [field]: 'x' }])
+            expect(safe(() => R.castValue(y, plan))).toEqual(
+              safe(() => R.prop(R.as(R.prop(y, field), spec, false), 'value')),
+            );
+        },
+      ),
+      { numRuns: 3000, seed: 1413 },
+    );
+  });
+});
+
 describe('codes of a concept (getCode, as a retrieve reads them)', () => {
   it('equal cql-exec-fhir getCode on codings with and without _code/_system extension objects', () => {
     const str = fc.constantFrom(undefined, null, 'x', '', 0, 'http://loinc.org');
