@@ -185,14 +185,20 @@ const DATE_FIELDS: ReadonlySet<string> = new Set([
  * canonical keys are equal (the same names, each value's canonical key equal). A query's rows share one key order,
  * so the order is worked out once per shape met, not per row.
  */
-export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
+export function distinctRows(
+  list: readonly unknown[],
+  keysOf: readonly (string[] | null)[] | undefined = tupleKeys(list),
+): unknown[] | undefined {
+  if (keysOf === undefined) return undefined;
   const seen = new Set<string>();
   const out: unknown[] = [];
   const shapes: { keys: string[]; order: number[]; id: number }[] = [];
   const ids = new Map<string, number>();
   let shape: { keys: string[]; order: number[]; id: number } | undefined;
-  for (const v of list) {
-    if (v == null) {
+  for (let n = 0; n < list.length; n++) {
+    const v = list[n];
+    const keys = keysOf[n];
+    if (v == null || keys == null) {
       // null and undefined are one key (canonicalKey's 'N'; a tuple's key starts with its shape's number).
       if (!seen.has('N')) {
         seen.add('N');
@@ -200,12 +206,9 @@ export function distinctRows(list: readonly unknown[]): unknown[] | undefined {
       }
       continue;
     }
-    if (!isPlainTuple(v)) return undefined;
-    const keys = Object.keys(v);
     if (shape === undefined || !sameKeys(keys, shape.keys)) {
       shape = shapes.find((x) => sameKeys(keys, x.keys));
       if (shape === undefined) {
-        if (keys.includes('length')) return undefined;
         const order = keys.map((_k, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
         const names = JSON.stringify(order.map((i) => keys[i]));
         let id = ids.get(names);
@@ -252,21 +255,27 @@ function isPlainTuple(v: unknown): v is object {
  * which is a JS Set's SameValueZero): tuples whose keys differ in a field are never equal, so nothing is dropped.
  * Up to 12 fields of the first tuple are tried, each given up at its first repeat; undefined when none is unique.
  */
-export function allDistinctByAField(list: readonly unknown[]): unknown[] | undefined {
-  if (list.length < 2) return undefined;
+export function allDistinctByAField(
+  list: readonly unknown[],
+  keysOf: readonly (string[] | null)[] | undefined = tupleKeys(list),
+): unknown[] | undefined {
+  if (list.length < 2 || keysOf === undefined) return undefined;
   // One null (or undefined) has no equal among tuples; two are equal.
   let nulls = 0;
-  let first: object | undefined;
-  for (const v of list) {
-    if (v == null) {
+  let first = -1;
+  let oneShape = true;
+  for (let n = 0; n < list.length; n++) {
+    const keys = keysOf[n];
+    if (keys == null) {
       if (++nulls > 1) return undefined;
-    } else if (!isPlainTuple(v) || Object.hasOwn(v, 'length')) return undefined;
-    else first ??= v;
+    } else if (first < 0) first = n;
+    else if (oneShape && !sameKeys(keys, keysOf[first]!)) oneShape = false;
   }
-  if (first === undefined) return undefined;
+  if (first < 0) return undefined;
+  const head = list[first] as object;
   let tried = 0;
-  for (const name of Object.keys(first)) {
-    const x0: unknown = Reflect.get(first, name);
+  for (const name of keysOf[first]!) {
+    const x0: unknown = Reflect.get(head, name);
     // A boolean tells at most two tuples apart.
     if (!isKeyPrimitive(x0) || (typeof x0 === 'boolean' && list.length > 2)) continue;
     if (++tried > 12) break;
@@ -275,8 +284,9 @@ export function allDistinctByAField(list: readonly unknown[]): unknown[] | undef
     for (const v of list) {
       if (v == null) continue;
       const x: unknown = Reflect.get(v, name);
-      // An own enumerable field (what the normalized key reads), not null, not seen before.
-      if (!isKeyPrimitive(x) || seen.has(x) || !Object.prototype.propertyIsEnumerable.call(v, name)) {
+      // An own enumerable field (what the normalized key reads: every tuple has it when all have the first's keys),
+      // not null, not seen before.
+      if (!isKeyPrimitive(x) || seen.has(x) || (!oneShape && !Object.prototype.propertyIsEnumerable.call(v, name))) {
         unique = false;
         break;
       }
@@ -285,6 +295,21 @@ export function allDistinctByAField(list: readonly unknown[]): unknown[] | undef
     if (unique) return list.slice();
   }
   return undefined;
+}
+
+/**
+ * Each element's own enumerable keys (null for a null or undefined element) when every element is a plain tuple
+ * without a `length` (immutable.js would read that as a list) or null; undefined otherwise.
+ */
+export function tupleKeys(list: readonly unknown[]): (string[] | null)[] | undefined {
+  const keys: (string[] | null)[] = new Array<string[] | null>(list.length);
+  for (let n = 0; n < list.length; n++) {
+    const v = list[n];
+    if (v == null) keys[n] = null;
+    else if (!isPlainTuple(v) || Object.hasOwn(v, 'length')) return undefined;
+    else keys[n] = Object.keys(v);
+  }
+  return keys;
 }
 const isKeyPrimitive = (x: unknown): boolean =>
   typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
@@ -296,13 +321,12 @@ const isKeyPrimitive = (x: unknown): boolean =>
 export function fastDistinct(items: readonly unknown[]): unknown[] | undefined {
   if (items.length === 0) return [];
   if (items.every(isPrimitive)) return distinctPrimitives(items);
+  const keys = tupleKeys(items);
+  if (keys !== undefined) {
+    return allDistinctByAField(items, keys) ?? distinctRows(items, keys) ?? firstOfEachKey(items, canonicalKey);
+  }
   // A value's row part is shorter to build than its canonical key (no names for a Date), and as telling.
-  return (
-    allDistinctByAField(items) ??
-    distinctRows(items) ??
-    firstOfEachKey(items, rowPart) ??
-    firstOfEachKey(items, canonicalKey)
-  );
+  return firstOfEachKey(items, rowPart) ?? firstOfEachKey(items, canonicalKey);
 }
 
 /** cql-execution's own `toDistinctList` (for the tests), whether or not the fast path is installed. */

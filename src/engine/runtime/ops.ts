@@ -97,15 +97,23 @@ export function equals(a: any, b: any): any {
  * and each pair strictly equal (what equals answers for two primitives); undefined for lists holding anything else.
  */
 function primitiveListsEqual(a: any[], b: any[]): boolean | null | undefined {
+  const hasNull = nullOrNotPrimitive(a);
+  if (hasNull === undefined) return undefined;
+  const bHasNull = nullOrNotPrimitive(b);
+  if (bHasNull === undefined) return undefined;
+  if (hasNull || bHasNull) return null;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+/** True when a list of primitives holds a null (or undefined), false when it holds none, undefined for any other item. */
+function nullOrNotPrimitive(list: any[]): boolean | undefined {
   let hasNull = false;
-  for (const list of [a, b]) {
-    for (const x of list) {
-      if (x == null) hasNull = true;
-      else if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return undefined;
-    }
+  for (const x of list) {
+    if (x == null) hasNull = true;
+    else if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return undefined;
   }
-  if (hasNull) return null;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return hasNull;
 }
 /**
  * comparison.equals of two tuples whose fields are all strings, numbers, booleans or null (compareObjects: the same
