@@ -239,3 +239,27 @@ function orderFields(a: unknown, b: unknown): readonly string[] | undefined {
     return DATETIME_ORDER_FIELDS;
   return undefined;
 }
+
+/**
+ * `a.equals(b)` of cql-execution 3.3.2 for two Dates, or two DateTimes at the same offset (compareWithDefaultResult
+ * with null: field by field, both missing is true, one missing is null, seconds and milliseconds compared as one
+ * decimal); undefined for anything else.
+ */
+export function sameValueOf(a: any, b: any): boolean | null | undefined {
+  const fields = orderFields(a, b);
+  if (fields === undefined || a.timezoneOffset !== b.timezoneOffset) return undefined;
+  for (const f of fields) {
+    const x = a[f];
+    const y = b[f];
+    if (x != null && y != null) {
+      if (f === 'second') {
+        const xs = x + (a.millisecond != null ? a.millisecond : 0) / 1000;
+        const ys = y + (b.millisecond != null ? b.millisecond : 0) / 1000;
+        return xs === ys;
+      }
+      if (x !== y) return false;
+    } else if (x == null && y == null) return true;
+    else return null;
+  }
+  return true;
+}

@@ -8,7 +8,14 @@
 import { createRequire } from 'node:module';
 import { Code, Concept, Date as CqlDate, DateTime, Interval, Quantity } from 'cql-execution';
 import { fastDistinct } from './distinct.js';
-import { dateAdd, dateDifferenceBetween, dateDurationBetween, dateTimeDurationBetween, orderOf } from './dates.js';
+import {
+  dateAdd,
+  dateDifferenceBetween,
+  dateDurationBetween,
+  dateTimeDurationBetween,
+  orderOf,
+  sameValueOf,
+} from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
 /* eslint-disable
@@ -89,6 +96,8 @@ export function equals(a: any, b: any): any {
     const same = primitiveTuplesEqual(a, b);
     if (same !== undefined) return same;
   }
+  const sameDate = sameValueOf(a, b);
+  if (sameDate !== undefined) return sameDate;
   if (holdsFhir(a) || holdsFhir(b)) return comparison.equals(toLegacy(a), toLegacy(b));
   return comparison.equals(a, b);
 }

@@ -167,7 +167,7 @@ describe('integer date arithmetic = cql-execution', () => {
   });
 });
 
-describe('comparison of two Dates, or two DateTimes at one offset, without cql-execution (orderOf)', () => {
+describe('comparison and equality of two Dates, or two DateTimes at one offset, without cql-execution (orderOf, sameValueOf)', () => {
   // Pairs close to each other (same year, often the same month or day), so every field decides now and then.
   const near = fc
     .tuple(fc.constantFrom(2024, 2025), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))
@@ -178,10 +178,12 @@ describe('comparison of two Dates, or two DateTimes at one offset, without cql-e
           .record({
             p: fc.integer({ min: 1, max: 8 }),
             h: fc.integer({ min: 0, max: 2 }),
+            sec: fc.constantFrom(15, 16),
+            ms: fc.constantFrom(250, 0, 1000),
             off: fc.constantFrom(0, 0, 0, 1, null),
           })
-          .map(({ p, h, off }) => {
-            const parts: (number | null)[] = [y, m, d, h, 30, 15, 250];
+          .map(({ p, h, sec, ms, off }) => {
+            const parts: (number | null)[] = [y, m, d, h, 30, sec, ms];
             for (let i = p; i < 7; i++) parts[i] = null;
             return new DateTime(...(parts as [number, number, number, number, number, number, number]), off);
           }),
@@ -189,7 +191,7 @@ describe('comparison of two Dates, or two DateTimes at one offset, without cql-e
     );
   const value = fc.oneof(near, date, dateTime, fc.constant(null));
 
-  it('<, >, <=, >=, Min and Max give what cql-execution gives, and the fast path is taken', async () => {
+  it('<, >, <=, >=, =, !=, Min and Max give what cql-execution gives, and the fast path is taken', async () => {
     await fc.assert(
       fc.asyncProperty(value, value, fc.array(near, { maxLength: 5 }), async (a, b, list) => {
         for (const [type, f] of [
@@ -197,6 +199,8 @@ describe('comparison of two Dates, or two DateTimes at one offset, without cql-e
           ['Greater', R.greater],
           ['LessOrEqual', R.lessOrEqual],
           ['GreaterOrEqual', R.greaterOrEqual],
+          ['Equal', R.equal],
+          ['NotEqual', R.notEqual],
         ] as const) {
           expect([type, compiled(() => f(a, b))]).toEqual([type, await reference(type, [a, b])]);
         }
