@@ -5,7 +5,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CodeService, Date as CqlDate, DateTime, Executor, type Library, Quantity, Repository } from 'cql-execution';
+import {
+  CodeService,
+  Date as CqlDate,
+  DateTime,
+  Executor,
+  Interval,
+  type Library,
+  Quantity,
+  Repository,
+} from 'cql-execution';
+import { FhirValue } from '../engine/runtime/fhir.js';
 import { CdsError, internalError } from '../errors.js';
 import { compiledLibraries, evaluateCompiled } from '../engine/compiled-engine.js';
 import { valueSetExpansions } from '../pathway/value-sets.js';
@@ -190,6 +200,31 @@ function lazyPlain(key: string): PropertyDescriptor {
   return d;
 }
 
+/** An entry of the in-process result cache: the raw values, or (when they hold FHIR values) the plain ones. */
+interface CachedResults {
+  readonly raw?: Readonly<Record<string, unknown>>;
+  readonly plain?: Record<string, PlainValue>;
+}
+
+/** True when a define other than `Patient` holds a FHIR value (a FhirValue, or a cql-exec-fhir FHIRObject). */
+function holdsFhirValue(results: Readonly<Record<string, unknown>>): boolean {
+  const holds = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    if (v instanceof FhirValue || typeof Reflect.get(v, 'getTypeInfo') === 'function') return true;
+    if (Array.isArray(v)) return v.some(holds);
+    if (v instanceof Interval) return holds(v.low) || holds(v.high);
+    return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).some(holds);
+  };
+  return Object.keys(results).some((k) => k !== 'Patient' && holds(results[k]));
+}
+
+/** The results without `Patient` (plainOnRead leaves it out; kept, it would hold the patient's resource). */
+function withoutPatient(results: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (!('Patient' in results)) return results;
+  const { Patient: _patient, ...rest } = results;
+  return rest;
+}
+
 /** Creates the engine, reading every `*.elm.json` of the ELM directory once. */
 export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   const elmDir = options.elmDir ?? DEFAULT_ELM_DIR;
@@ -219,7 +254,10 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   // Strict where the CQL reads, tolerant elsewhere: the reads come from the same ELM the engine runs.
   const shapeGuard = createShapeGuard(sources.modelInfo, cqlReads(Object.values(elms), sources.modelInfo));
   const cacheSize = options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE;
-  const cache = options.resultCache ?? createResultCache<Record<string, PlainValue>>(cacheSize);
+  // The in-process LRU keeps an evaluation's raw CQL values (never changed: each caller converts what it reads to new
+  // plain values), so a cold request neither converts every define nor deep-copies the result; a result holding FHIR
+  // values (they point into the request's Bundle) is kept as plain values, copied per caller, as a shared cache's are.
+  const lru = options.resultCache === undefined ? createResultCache<CachedResults>(cacheSize, (v) => v) : undefined;
   const caching = options.resultCache !== undefined || cacheSize > 0;
   // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
   const clockOfKey = Object.values(elms).some(readsTimeOfDay)
@@ -232,16 +270,17 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
       throw new Error(`ENGINE=compiled: no compiled module for ${missing.join(', ')} (run npm run build:cql)`);
   }
 
+  /** Every define's raw CQL value (cql-execution's datatypes; FHIR values as the engine reads them). */
   async function run(
     name: string,
     library: Library,
     parameters: Record<string, unknown>,
     bundle: unknown,
     now: Date,
-  ): Promise<Record<string, PlainValue>> {
+  ): Promise<Readonly<Record<string, unknown>>> {
     try {
       if (kind === 'compiled') {
-        return plainOnRead(evaluateCompiled(name, bundle, parameters, DateTime.fromJSDate(now, 0), codeService));
+        return evaluateCompiled(name, bundle, parameters, DateTime.fromJSDate(now, 0), codeService);
       }
       // An Executor holds its parameters, and "Today" differs per call: one (cheap) Executor per call over the shared,
       // parsed Library keeps concurrent evaluations apart.
@@ -251,7 +290,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
       );
       const patientResults: unknown = results.patientResults;
       const first = isRecord(patientResults) ? Object.values(patientResults)[0] : undefined;
-      return isRecord(first) ? plainOnRead(first) : {};
+      return isRecord(first) ? first : {};
     } catch (err) {
       if (err instanceof CdsError) throw err;
       throw new CdsError(internalError(), { cause: err });
@@ -277,7 +316,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         }
         parameters[key] = toCqlParameter(value);
       }
-      const evaluate = async (): Promise<Record<string, PlainValue>> => {
+      const evaluate = async (): Promise<Readonly<Record<string, unknown>>> => {
         const started = performance.now();
         try {
           return await run(libraryName, library, parameters, bundle, opts.now);
@@ -286,13 +325,20 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         }
       };
       // Without a cache the key (serializing and hashing the whole Bundle) would be pure cost.
-      if (!caching) return cache.getOrCompute('', evaluate);
+      if (!caching) {
+        const entry = await lru!.getOrCompute('', async () => ({ raw: await evaluate() }));
+        return plainOnRead(entry.raw!);
+      }
       // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
-      return cache.getOrCompute(
-        resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]),
-        evaluate,
-      );
+      const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
+      if (options.resultCache !== undefined)
+        return options.resultCache.getOrCompute(key, async () => plainOnRead(await evaluate()));
+      const entry = await lru!.getOrCompute(key, async () => {
+        const raw = await evaluate();
+        return holdsFhirValue(raw) ? { plain: plainOnRead(raw) } : { raw: withoutPatient(raw) };
+      });
+      return entry.raw !== undefined ? plainOnRead(entry.raw) : structuredClone(entry.plain!);
     },
-    cacheStats: () => cache.stats(),
+    cacheStats: () => (options.resultCache ?? lru!).stats(),
   };
 }

@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCqlEngine, type CqlEngine } from '../../../src/cql/engine.js';
+import { thresholdParameters } from '../../../src/cql/parameters.js';
+import { pathwayParameters } from '../../../src/cql/pathway.js';
 import { createResultCache, resultKey } from '../../../src/cql/result-cache.js';
+import { DEFAULT_THRESHOLDS } from '../../../src/pathway/thresholds.js';
 import { DEMO_DIR } from '../../../src/embedded/index.js';
 
 type Json = Record<string, unknown>;
@@ -49,6 +52,30 @@ describe('result cache in the engine', () => {
     const before = await engine.evaluate('StsDiagnosis', bundle, { now: NOW });
     const after = await engine.evaluate('StsDiagnosis', bundle, { now: new Date('2026-11-24T12:00:00Z') });
     expect([ageOf(before), ageOf(after)]).toEqual([65, 66]);
+  });
+
+  test('a caller changing a value deep in its answer does not change what the next caller gets (raw and plain entries)', async () => {
+    // StsPathway's results hold no FHIR value but its Patient (the cache keeps its raw values); StsTreatment's
+    // "Administrations" are FHIR resources (the cache keeps plain values and copies them).
+    for (const library of ['StsPathway', 'StsTreatment']) {
+      const bundle = demoBundle('sts-lms-trab-maint.json');
+      const parameters =
+        library === 'StsTreatment'
+          ? { ...thresholdParameters(DEFAULT_THRESHOLDS), DraftOrderIds: [], Incomplete: '' }
+          : pathwayParameters(
+              { bundle: { resourceType: 'Bundle', type: 'collection' }, unreadable: new Map() },
+              { now: NOW, thresholds: DEFAULT_THRESHOLDS, timeZone: 'UTC' },
+            );
+      const a = await engine.evaluate(library, bundle, { now: NOW, parameters });
+      const snapshot = JSON.parse(JSON.stringify(a)) as unknown;
+      for (const value of Object.values(a)) {
+        if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null)
+          (value[0] as Record<string, unknown>).changed = true;
+        else if (Array.isArray(value)) value.push('changed');
+      }
+      const b = await engine.evaluate(library, structuredClone(bundle), { now: NOW, parameters });
+      expect(JSON.parse(JSON.stringify(b))).toEqual(snapshot);
+    }
   });
 
   test('a caller changing its answer does not change the cached one', async () => {
