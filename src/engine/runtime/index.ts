@@ -19,7 +19,7 @@ import {
   type PrimitiveValuePlan,
   type ReadPlan,
 } from './fhir.js';
-import { as, matchesType, resolveValueSet } from './ops.js';
+import { as, matchesType, mergeSort, resolveValueSet } from './ops.js';
 
 export * from './ops.js';
 export { FhirValue, readProperty } from './fhir.js';
@@ -171,7 +171,7 @@ export function sortByColumns(arr: any[], paths: readonly string[], ascending: r
     }
     return 0;
   };
-  return mergeSortRows(keyed, cmp).map((k) => k.row);
+  return mergeSort(keyed, cmp, (k) => k.row === undefined).map((k) => k.row);
 }
 interface SortRow {
   readonly row: any;
@@ -210,28 +210,6 @@ function primitiveOf(r: SortRow, j: number): any {
   }
   r.prims[j] = p;
   return p;
-}
-/** mergeSort over keyed rows, dropping an undefined row where mergeSort drops it (in the merge loop only). */
-function mergeSortRows(arr: SortRow[], compare: (a: SortRow, b: SortRow) => number): SortRow[] {
-  if (arr.length <= 1) return arr;
-  const mid = Math.floor(arr.length / 2);
-  const left = mergeSortRows(arr.slice(0, mid), compare);
-  const right = mergeSortRows(arr.slice(mid), compare);
-  const sorted: SortRow[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length && j < right.length) {
-    if (compare(left[i]!, right[j]!) <= 0) {
-      const e = left[i++]!;
-      if (e.row !== undefined) sorted.push(e);
-    } else {
-      const e = right[j++]!;
-      if (e.row !== undefined) sorted.push(e);
-    }
-  }
-  while (i < left.length) sorted.push(left[i++]!);
-  while (j < right.length) sorted.push(right[j++]!);
-  return sorted;
 }
 
 /** The resources of a type, wrapped once per evaluation (the Bundle grouped by type in one pass, on first use). */

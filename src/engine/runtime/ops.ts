@@ -723,22 +723,30 @@ export function is(val: any, spec: any): any {
 }
 
 /* ---------- queries ---------- */
-/** cql-execution's sort: a top-down merge sort taking the left element when the comparator answers <= 0. */
-export function mergeSort<T>(arr: T[], compare: (a: T, b: T) => number): T[] {
+const isUndefined = (e: unknown): boolean => e === undefined;
+/**
+ * cql-execution's sort: a top-down merge sort taking the left element when the comparator answers <= 0, and dropping
+ * an absent element (`isAbsent`; by default `undefined`) in the merge loop only, as cql-execution does.
+ */
+export function mergeSort<T>(
+  arr: T[],
+  compare: (a: T, b: T) => number,
+  isAbsent: (e: T) => boolean = isUndefined,
+): T[] {
   if (arr.length <= 1) return arr;
   const mid = Math.floor(arr.length / 2);
-  const left = mergeSort(arr.slice(0, mid), compare);
-  const right = mergeSort(arr.slice(mid), compare);
+  const left = mergeSort(arr.slice(0, mid), compare, isAbsent);
+  const right = mergeSort(arr.slice(mid), compare, isAbsent);
   const sorted: T[] = [];
   let i = 0;
   let j = 0;
   while (i < left.length && j < right.length) {
     if (compare(left[i]!, right[j]!) <= 0) {
-      const e = left[i++];
-      if (e !== undefined) sorted.push(e);
+      const e = left[i++]!;
+      if (!isAbsent(e)) sorted.push(e);
     } else {
-      const e = right[j++];
-      if (e !== undefined) sorted.push(e);
+      const e = right[j++]!;
+      if (!isAbsent(e)) sorted.push(e);
     }
   }
   while (i < left.length) sorted.push(left[i++]!);
