@@ -65,18 +65,27 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The mark of every value in deploy/secret.template.yaml: a variable still holding it was copied from the template
+ * and never filled, so the service refuses to start rather than run with a guessable secret.
+ */
+const TEMPLATE_PLACEHOLDER = 'REPLACE-ME';
+
 class Reader implements EnvReader {
   readonly problems: string[] = [];
   constructor(readonly env: Env) {}
 
   string(name: string, fallback: string): string {
-    const v = this.env[name];
-    return v === undefined || v === '' ? fallback : v;
+    return this.optionalString(name) ?? fallback;
   }
 
   optionalString(name: string): string | undefined {
     const v = this.env[name];
-    return v === undefined || v === '' ? undefined : v;
+    if (v === undefined || v === '') return undefined;
+    if (v.includes(TEMPLATE_PLACEHOLDER)) {
+      this.problems.push(`${name} still holds the placeholder of deploy/secret.template.yaml: set the real value`);
+    }
+    return v;
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

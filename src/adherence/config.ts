@@ -2,7 +2,7 @@
  * Adherence store configuration (issue 17), read with the rest of the configuration so problems join one list.
  */
 import { randomBytes } from 'node:crypto';
-import type { EnvReader, Mode } from '../shared/env-reader.js';
+import { MIN_BEARER_TOKEN, type EnvReader, type Mode } from '../shared/env-reader.js';
 
 export interface AdherenceConfig {
   /** ADHERENCE_STORE=off records nothing (the feedback endpoint then only validates). */
@@ -25,7 +25,6 @@ export interface AdherenceConfig {
 }
 
 const MIN_SECRET = 32;
-const MIN_ADMIN_TOKEN = 16;
 
 /** Reads the adherence keys; problems go to `r.problems`. */
 export function loadAdherenceConfig(r: EnvReader, mode: Mode): AdherenceConfig {
@@ -39,8 +38,8 @@ export function loadAdherenceConfig(r: EnvReader, mode: Mode): AdherenceConfig {
     r.problems.push(`PSEUDONYM_KEY must be at least ${MIN_SECRET} characters (a random secret)`);
   }
   const adminToken = r.optionalString('ADHERENCE_ADMIN_TOKEN');
-  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN) {
-    r.problems.push(`ADHERENCE_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters`);
+  if (adminToken !== undefined && adminToken.length < MIN_BEARER_TOKEN) {
+    r.problems.push(`ADHERENCE_ADMIN_TOKEN must be at least ${MIN_BEARER_TOKEN} characters`);
   }
   return Object.freeze({
     enabled,

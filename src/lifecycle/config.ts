@@ -3,7 +3,7 @@
  * the shared state store. Read with the rest of the configuration (src/config.ts passes its reader, so every problem
  * lands in one list).
  */
-import type { EnvReader, Mode } from '../shared/env-reader.js';
+import { MIN_BEARER_TOKEN, type EnvReader, type Mode } from '../shared/env-reader.js';
 
 export interface CapacityConfig {
   /** Time a client has to send the request headers (slow clients are cut off with 408). */
@@ -30,6 +30,10 @@ export function loadCapacityConfig(r: EnvReader, mode: Mode): CapacityConfig {
   const headersTimeoutMs = r.int('HEADERS_TIMEOUT_MS', 10_000, 100, 120_000);
   const requestTimeoutMs = r.int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
   if (requestTimeoutMs < headersTimeoutMs) r.problems.push('REQUEST_TIMEOUT_MS must be at least HEADERS_TIMEOUT_MS');
+  const metricsToken = r.optionalString('METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < MIN_BEARER_TOKEN) {
+    r.problems.push(`METRICS_TOKEN must be at least ${MIN_BEARER_TOKEN} characters`);
+  }
   return Object.freeze({
     headersTimeoutMs,
     requestTimeoutMs,
@@ -40,6 +44,6 @@ export function loadCapacityConfig(r: EnvReader, mode: Mode): CapacityConfig {
     // In development nothing routes around the process: stop at once.
     shutdownDelayMs: r.int('SHUTDOWN_DELAY_MS', mode === 'production' ? 5_000 : 0, 0, 120_000),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
-    metricsToken: r.optionalString('METRICS_TOKEN'),
+    metricsToken,
   });
 }

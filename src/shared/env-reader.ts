@@ -3,6 +3,9 @@
  * src/config.ts passes its own reader, so every problem lands in one list and the service fails with all of them.
  */
 
+/** The shortest bearer token the service accepts for its admin endpoints (/adherence, /metrics): `openssl rand -hex 24` makes 48. */
+export const MIN_BEARER_TOKEN = 16;
+
 /** STS_MODE: development (embedded FHIR server, no JWTs, loopback only) or production. */
 export type Mode = 'development' | 'production';
 

@@ -36,6 +36,7 @@ describe('adherence configuration', () => {
       ...dev,
       PSEUDONYM_KEY: 'short',
       ADHERENCE_ADMIN_TOKEN: 'tiny',
+      METRICS_TOKEN: 'guessable',
       ADHERENCE_RETENTION_DAYS: '0',
       DATABASE_URL: 'mysql://x',
     });
@@ -43,6 +44,7 @@ describe('adherence configuration', () => {
       expect.arrayContaining([
         expect.stringMatching(/^PSEUDONYM_KEY must be at least 32/),
         expect.stringMatching(/^ADHERENCE_ADMIN_TOKEN must be at least 16/),
+        expect.stringMatching(/^METRICS_TOKEN must be at least 16/),
         expect.stringMatching(/^ADHERENCE_RETENTION_DAYS must be an integer/),
         expect.stringMatching(/^DATABASE_URL must be a postgres/),
       ]),

@@ -89,8 +89,15 @@ describe('validate:deploy', () => {
       ...data('deploy/secret.template.yaml', 'stringData'),
     };
     const refused = checkConfig(env).problems.join('\n');
-    for (const name of ['CDS_CLIENTS', 'DATABASE_URL', 'REDIS_URL', 'PSEUDONYM_KEY', 'ADHERENCE_ADMIN_TOKEN']) {
-      expect(refused).toContain(name);
+    for (const name of [
+      'CDS_CLIENTS',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'PSEUDONYM_KEY',
+      'METRICS_TOKEN',
+      'ADHERENCE_ADMIN_TOKEN',
+    ]) {
+      expect(refused).toContain(`${name} still holds the placeholder of deploy/secret.template.yaml`);
     }
   });
 
