@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { OperationOutcome } from 'fhir/r4.js';
 import { ERROR_CASES } from '../../../src/errors.js';
 import { ROOT } from '../../../scripts/validate-deploy.js';
 import { freePort } from '../../helpers/haproxy.js';
@@ -29,8 +30,9 @@ if (!enabled) process.stderr.write(`SKIPPED haproxy.cfg check: ${HAPROXY} not fo
     const bodies = [...readFileSync(config, 'utf8').matchAll(/^\s*http-error status (\d+) .* string '(.*)'$/gm)];
     expect(bodies.map((m) => m[1])).toEqual(['503', '504', '502', '404']);
     for (const [, , json] of bodies) {
-      const issue = JSON.parse(json!).issue[0];
-      const code = issue.details.coding[0].code as keyof typeof ERROR_CASES;
+      const body = JSON.parse(json!) as OperationOutcome;
+      const issue = body.issue[0]!;
+      const code = issue.details?.coding?.[0]?.code as keyof typeof ERROR_CASES;
       expect(ERROR_CASES[code]).toBeDefined();
       expect(issue.code).toBe(ERROR_CASES[code].type);
     }
