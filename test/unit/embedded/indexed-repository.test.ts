@@ -27,13 +27,17 @@ function comparable(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === 'meta' || k === 'fullUrl' ? undefined : x)));
 }
 
-const observation = (id: string, patient: string, code = '8480-6'): object => ({
+const observation = (id: string, patient: string, code = '8480-6', effectiveDateTime?: string): object => ({
   resourceType: 'Observation',
   id,
   status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code }] },
   subject: { reference: `Patient/${patient}` },
+  ...(effectiveDateTime !== undefined ? { effectiveDateTime } : {}),
 });
+
+// Dates with ties and one missing, so that sorting by date shows both the order and its stability.
+const DATES = ['2026-03-01', '2025-11-20T10:00:00Z', undefined, '2026-03-01', '2024-01-05', '2025-11-20T10:00:00Z'];
 
 /** Applies the same writes to both repositories. */
 async function both(
@@ -57,10 +61,18 @@ const SEARCHES = [
   'Observation?subject=Patient/a&code=8480-6',
   'Observation?subject=Patient/a,Patient/b',
   'Observation?_count=50',
+  // The service's Observation template (src/fhir/prefetch.ts): codes, newest first, a page size.
+  'Observation?subject=Patient/b&code=http://loinc.org|8480-6,http://loinc.org|8462-4&_sort=-date&_count=200',
+  'Observation?subject=Patient/b&_sort=-date',
+  'Observation?subject=Patient/b&_sort=date&_count=2&_offset=1',
+  'Observation?subject=Patient/b&_sort=-date,code',
+  'Observation?code=8462-4&subject=Patient/b',
+  'Observation?subject=Patient/a&status=final&_sort=date',
+  'Observation?subject=Patient/a&status=amended',
 ];
 
 describe('PatientIndexedRepository', () => {
-  test('answers patient searches exactly as the MemoryRepository scan, through every kind of write', async () => {
+  test('answers patient searches (with code filters and sorting too) exactly as the MemoryRepository scan, through every kind of write', async () => {
     const indexed = new PatientIndexedRepository();
     const plain = new MemoryRepository();
     const expectSame = async (): Promise<void> => {
@@ -73,7 +85,7 @@ describe('PatientIndexedRepository', () => {
         plain,
         'PUT',
         `Observation/o${i}`,
-        observation(`o${i}`, i % 2 ? 'a' : 'b', i % 3 ? '8480-6' : '8462-4'),
+        observation(`o${i}`, i % 2 ? 'a' : 'b', i % 3 ? '8480-6' : '8462-4', DATES[i]),
       );
     await both(indexed, plain, 'PUT', 'Condition/c1', {
       resourceType: 'Condition',
@@ -82,9 +94,9 @@ describe('PatientIndexedRepository', () => {
     });
     await expectSame();
     // An update that moves a resource to another patient keeps its place in the scan order.
-    await both(indexed, plain, 'PUT', 'Observation/o1', observation('o1', 'b'));
+    await both(indexed, plain, 'PUT', 'Observation/o1', observation('o1', 'b', '8480-6', '2026-03-01'));
     await both(indexed, plain, 'DELETE', 'Observation/o2');
-    await both(indexed, plain, 'PUT', 'Observation/o2', observation('o2', 'b'));
+    await both(indexed, plain, 'PUT', 'Observation/o2', observation('o2', 'b', '8462-4', '2025-12-31'));
     await both(indexed, plain, 'POST', '', {
       resourceType: 'Bundle',
       type: 'transaction',
