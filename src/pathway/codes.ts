@@ -245,15 +245,15 @@ export const M1_PATTERNS = {
   snomedDisplayContains: ['cM1', 'pM1', 'M1'],
 } as const;
 
-/** §7.3 M0 values. */
+/** §7.3 M0 values: AJCC codes starting with one of these ("with any suffix, as for M1", e.g. cM0(i+)), or SNOMED. */
 export const M0 = {
-  ajccCodes: ['cM0', 'pM0', 'M0'],
+  ajccCodePrefixes: ['cM0', 'pM0', 'M0'],
   snomed: [snomed('1229901006', 'American Joint Committee on Cancer cM0')],
 } as const;
 
 /** §7.3 stage group values: stage IV versus I-III by AJCC code prefix or display. */
 export const STAGE_GROUP_PATTERNS = {
-  stageIV: { ajccCodePrefixes: ['4'], displayContains: ['stage IV'], displayStartsWith: ['IV'] },
+  stageIV: { ajccCodePrefixes: ['4'], displayContains: ['stage IV', 'stage 4'], displayStartsWith: ['IV'] },
   stageItoIII: { ajccCodePrefixes: ['1', '2', '3'], displayContains: ['stage I', 'stage II', 'stage III'] },
   /** The mCODE examples' form of a stage group value. */
   example: snomed('1222806003', 'American Joint Committee on Cancer stage IIIC'),

@@ -40,6 +40,8 @@ export interface DrugDef {
   /** Ingredient name (MedicationRequest.medicationCodeableConcept.text of a suggestion). */
   readonly name: string;
   readonly rxnorm?: CodeDef;
+  /** Further RxNorm codes §6 lists for matching input only (product codes): never emitted. */
+  readonly matchOnly?: readonly CodeDef[];
   /** Brands and other names matched as whole words. */
   readonly names: readonly string[];
   readonly anthracycline: boolean;
@@ -60,6 +62,7 @@ const drug = (
   names: readonly string[],
   rxnorm?: CodeDef,
   anthracycline = false,
+  matchOnly?: readonly CodeDef[],
 ): DrugDef => ({
   key,
   name: key,
@@ -68,6 +71,7 @@ const drug = (
   supportive: role === 'supportive',
   role,
   ...(rxnorm ? { rxnorm } : {}),
+  ...(matchOnly ? { matchOnly } : {}),
 });
 
 /** §6 drugs by key. */
@@ -82,8 +86,12 @@ export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
   ifosfamide: drug('ifosfamide', 'pathway', ['Ifex'], rx('5657', 'ifosfamide')),
   mesna: drug('mesna', 'supportive', ['Mesnex']),
   dexrazoxane: drug('dexrazoxane', 'supportive', ['Zinecard', 'Totect']),
-  // §6: no ingredient code verified: a suggestion carries the name only and says so.
-  trabectedin: drug('trabectedin', 'pathway', ['Yondelis', 'EVDI']),
+  // §6: no ingredient code verified: a suggestion carries the name only and says so. The EVDI product codes §6 lists
+  // ("seen in openFDA: matching only") are matched on input, never emitted.
+  trabectedin: drug('trabectedin', 'pathway', ['Yondelis', 'EVDI'], undefined, false, [
+    rx('2745754', 'trabectedin (EVDI product)'),
+    rx('2745760', 'trabectedin (EVDI product)'),
+  ]),
   gemcitabine: drug('gemcitabine', 'pathway', ['Gemzar'], rx('12574', 'gemcitabine')),
   docetaxel: drug('docetaxel', 'pathway', ['Taxotere'], rx('72962', 'docetaxel')),
   pazopanib: drug('pazopanib', 'pathway', ['Votrient'], rx('714438', 'pazopanib')),
@@ -125,8 +133,17 @@ export const DRUG_KEYS = Object.keys(DRUGS) as readonly DrugKey[];
 /** Whether a string is a §6 drug key. */
 export const isDrugKey = (k: string): k is DrugKey => Object.hasOwn(DRUGS, k);
 
-/** Every RxNorm code of §6 (all from third-party mappings; a release checks each). */
-export const RXNORM_CODES: readonly CodeDef[] = DRUG_KEYS.flatMap((k) => DRUGS[k].rxnorm ?? []);
+/** Every RxNorm code of §6 (all from third-party mappings; a release checks each), matched-only ones included. */
+export const RXNORM_CODES: readonly CodeDef[] = DRUG_KEYS.flatMap((k) => [
+  ...(DRUGS[k].rxnorm ? [DRUGS[k].rxnorm] : []),
+  ...(DRUGS[k].matchOnly ?? []),
+]);
+
+/** The RxNorm codes that identify a drug on input: its code and its matched-only codes. */
+export const matchedRxnorm = (d: DrugDef): readonly string[] => [
+  ...(d.rxnorm ? [d.rxnorm.code] : []),
+  ...(d.matchOnly ?? []).map((c) => c.code),
+];
 
 /** RxNorm codes the service may emit: pathway drugs, not "(to verify)". A release confirms each is an ingredient code. */
 export const RXNORM_EMITTED: readonly CodeDef[] = DRUG_KEYS.filter((k) => DRUGS[k].role === 'pathway').flatMap((k) => {
@@ -250,7 +267,8 @@ export const matchDrug = (concept: ConceptInput | undefined): DrugMatch | undefi
 
   for (const c of codings) {
     if (c.system !== SYSTEMS.rxnorm || !c.code) continue;
-    const byCode = DRUG_KEYS.find((k) => DRUGS[k].rxnorm?.code === c.code);
+    const code = c.code;
+    const byCode = DRUG_KEYS.find((k) => matchedRxnorm(DRUGS[k]).includes(code));
     if (byCode) return liposomalIfDoxo(byCode);
   }
   for (const { key, patterns } of DRUG_PATTERNS) {

@@ -32,7 +32,7 @@ import {
   SURGERY_DISPLAY_WORDS,
   WELL_DIFFERENTIATED_LPS,
 } from '../../src/pathway/codes.js';
-import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS } from '../../src/pathway/drugs.js';
+import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS, matchedRxnorm } from '../../src/pathway/drugs.js';
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../../src/pathway/systems.js';
 import { camelToTitle } from '../../src/pathway/names.js';
 import { NOTE_CODES } from '../../src/pathway/note-words.js';
@@ -137,7 +137,7 @@ export function generateStsCodesCql(): string {
   define('Bilirubin High Interpretations', strings(BILIRUBIN_HIGH_INTERPRETATIONS), '§7.3 total bilirubin');
   define('M1 AJCC Code Prefixes', strings(M1_PATTERNS.ajccCodePrefixes), '§7.3 M1 / M0');
   define('M1 Display Contains', strings(M1_PATTERNS.snomedDisplayContains));
-  define('M0 AJCC Codes', strings(M0.ajccCodes));
+  define('M0 AJCC Code Prefixes', strings(M0.ajccCodePrefixes));
   define('M0 Codes', codes(M0.snomed));
   define('Stage IV AJCC Code Prefixes', strings(STAGE_GROUP_PATTERNS.stageIV.ajccCodePrefixes), '§7.3 stage group');
   define('Stage IV Display Contains', strings(STAGE_GROUP_PATTERNS.stageIV.displayContains));
@@ -172,7 +172,7 @@ export function generateStsCodesCql(): string {
     'Drugs',
     `{\n${DRUG_KEYS.map((k) => {
       const d = DRUGS[k];
-      return `  Tuple { key: ${cqlString(d.key)}, name: ${cqlString(d.name)}, rxnorm: ${strings(d.rxnorm ? [d.rxnorm.code] : [])}, names: ${strings(d.names)}, anthracycline: ${d.anthracycline}, supportive: ${d.supportive}, role: ${cqlString(d.role)} }`;
+      return `  Tuple { key: ${cqlString(d.key)}, name: ${cqlString(d.name)}, rxnorm: ${strings(matchedRxnorm(d))}, names: ${strings(d.names)}, anthracycline: ${d.anthracycline}, supportive: ${d.supportive}, role: ${cqlString(d.role)} }`;
     }).join(',\n')}\n}`,
     '§6 drugs, in matcher preference order',
   );

@@ -2409,9 +2409,9 @@ c1056 = c1055;
 }
 // function "MValue"(concept)
 export function f10(st, o0) {
-let c1094;
+let c1101;
 if ((o0 == null)) {
-c1094 = R.as(null, K3, false);
+c1101 = R.as(null, K3, false);
 } else {
 const s1057 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
 let q1059 = null;
@@ -2472,9 +2472,9 @@ out1075.push(R.primitiveValue(a_X_1072, P2));
 }
 q1073 = isList1074 ? out1075 : out1075[0];
 }
-let c1093;
+let c1100;
 if (R.or(R.exists(q1059), R.exists(q1073))) {
-c1093 = "M1";
+c1100 = "M1";
 } else {
 const s1086 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
 let q1088 = null;
@@ -2484,79 +2484,76 @@ let out1090 = [];
 const r1091 = Array.isArray(s1086) ? s1086 : [s1086];
 for (let i1092 = 0; i1092 < r1091.length; i1092++) {
 const a_X_1087 = r1091[i1092];
-if (!(R.inList(a_X_1087, M_StsCodes.d61(st.L_Codes), undefined))) continue;
+const s1093 = M_StsCodes.d61(st.L_Codes);
+let q1095 = null;
+if (!(s1093 == null)) {
+const isList1096 = Array.isArray(s1093);
+let out1097 = [];
+const r1098 = Array.isArray(s1093) ? s1093 : [s1093];
+for (let i1099 = 0; i1099 < r1098.length; i1099++) {
+const a_P_1094 = r1098[i1099];
+if (!(R.startsWith(a_X_1087, a_P_1094))) continue;
+out1097.push(a_P_1094);
+}
+q1095 = isList1096 ? out1097 : out1097[0];
+}
+if (!(R.exists(q1095))) continue;
 out1090.push(a_X_1087);
 }
 q1088 = isList1089 ? out1090 : out1090[0];
 }
-c1093 = (R.or(R.exists(q1088), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+c1100 = (R.or(R.exists(q1088), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
 }
-c1094 = c1093;
+c1101 = c1100;
 }
-  return c1094;
+  return c1101;
 }
 // function "Morphologies"(concept)
 export function f11(st, o0) {
-const s1095 = R.fhirProp(o0, Q1);
-let q1097 = null;
-if (!(s1095 == null)) {
-const isList1098 = Array.isArray(s1095);
-let out1099 = [];
-const r1100 = Array.isArray(s1095) ? s1095 : [s1095];
-for (let i1101 = 0; i1101 < r1100.length; i1101++) {
-const a_X_1096 = r1100[i1101];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1096, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1096, P2) == null))))) continue;
-let r1102 = R.primitiveValue(a_X_1096, P3);
-if (r1102 == null) {
-r1102 = f4(st, R.primitiveValue(a_X_1096, P2));
-if (r1102 == null) {
-r1102 = null;
+const s1102 = R.fhirProp(o0, Q1);
+let q1104 = null;
+if (!(s1102 == null)) {
+const isList1105 = Array.isArray(s1102);
+let out1106 = [];
+const r1107 = Array.isArray(s1102) ? s1102 : [s1102];
+for (let i1108 = 0; i1108 < r1107.length; i1108++) {
+const a_X_1103 = r1107[i1108];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1103, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1103, P2) == null))))) continue;
+let r1109 = R.primitiveValue(a_X_1103, P3);
+if (r1109 == null) {
+r1109 = f4(st, R.primitiveValue(a_X_1103, P2));
+if (r1109 == null) {
+r1109 = null;
 }
 }
-out1099.push(({ "code": R.primitiveValue(a_X_1096, P2), "display": r1102 }));
+out1106.push(({ "code": R.primitiveValue(a_X_1103, P2), "display": r1109 }));
 }
-q1097 = isList1098 ? out1099 : out1099[0];
+q1104 = isList1105 ? out1106 : out1106[0];
 }
-  return q1097;
+  return q1104;
 }
 // function "GradeMatches"(texts, patterns)
 export function f12(st, o0, o1) {
-const s1103 = o0;
-let q1105 = null;
-if (!(s1103 == null)) {
-const isList1106 = Array.isArray(s1103);
-let out1107 = [];
-const r1108 = Array.isArray(s1103) ? s1103 : [s1103];
-for (let i1109 = 0; i1109 < r1108.length; i1109++) {
-const a_T_1104 = r1108[i1109];
-if (!(R.matches(R.lowerCase(a_T_1104), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out1107.push(a_T_1104);
-}
-q1105 = isList1106 ? out1107 : out1107[0];
-}
-  return R.exists(q1105);
-}
-// function "GradeOf"(concept)
-export function f13(st, o0) {
-let c1133;
-if ((o0 == null)) {
-c1133 = R.as(null, K6, false);
-} else {
-const s1110 = R.fhirProp(o0, Q1);
+const s1110 = o0;
 let q1112 = null;
 if (!(s1110 == null)) {
 const isList1113 = Array.isArray(s1110);
 let out1114 = [];
 const r1115 = Array.isArray(s1110) ? s1110 : [s1110];
 for (let i1116 = 0; i1116 < r1115.length; i1116++) {
-const a_X_1111 = r1115[i1116];
-out1114.push(R.primitiveValue(a_X_1111, P2));
+const a_T_1111 = r1115[i1116];
+if (!(R.matches(R.lowerCase(a_T_1111), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out1114.push(a_T_1111);
 }
 q1112 = isList1113 ? out1114 : out1114[0];
 }
-let c1132;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1112, false), M_StsCodes.d80(st.L_Codes))) {
-c1132 = 3;
+  return R.exists(q1112);
+}
+// function "GradeOf"(concept)
+export function f13(st, o0) {
+let c1140;
+if ((o0 == null)) {
+c1140 = R.as(null, K6, false);
 } else {
 const s1117 = R.fhirProp(o0, Q1);
 let q1119 = null;
@@ -2570,9 +2567,9 @@ out1121.push(R.primitiveValue(a_X_1118, P2));
 }
 q1119 = isList1120 ? out1121 : out1121[0];
 }
-let c1131;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1119, false), M_StsCodes.d79(st.L_Codes))) {
-c1131 = 2;
+let c1139;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1119, false), M_StsCodes.d80(st.L_Codes))) {
+c1139 = 3;
 } else {
 const s1124 = R.fhirProp(o0, Q1);
 let q1126 = null;
@@ -2586,67 +2583,66 @@ out1128.push(R.primitiveValue(a_X_1125, P2));
 }
 q1126 = isList1127 ? out1128 : out1128[0];
 }
-c1131 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1126, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K6, false));
+let c1138;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1126, false), M_StsCodes.d79(st.L_Codes))) {
+c1138 = 2;
+} else {
+const s1131 = R.fhirProp(o0, Q1);
+let q1133 = null;
+if (!(s1131 == null)) {
+const isList1134 = Array.isArray(s1131);
+let out1135 = [];
+const r1136 = Array.isArray(s1131) ? s1131 : [s1131];
+for (let i1137 = 0; i1137 < r1136.length; i1137++) {
+const a_X_1132 = r1136[i1137];
+out1135.push(R.primitiveValue(a_X_1132, P2));
 }
-c1132 = c1131;
+q1133 = isList1134 ? out1135 : out1135[0];
 }
-c1133 = c1132;
+c1138 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1133, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K6, false));
 }
-  return c1133;
+c1139 = c1138;
+}
+c1140 = c1139;
+}
+  return c1140;
 }
 // function "IsSurgery"(P)
 export function f14(st, o0) {
-const s1134 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
-let q1136 = null;
-if (!(s1134 == null)) {
-const isList1137 = Array.isArray(s1134);
-let out1138 = [];
-const r1139 = Array.isArray(s1134) ? s1134 : [s1134];
-for (let i1140 = 0; i1140 < r1139.length; i1140++) {
-const a_T_1135 = r1139[i1140];
-if (!(R.and(R.matches(R.lowerCase(a_T_1135), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1135)), 0)))) continue;
-out1138.push(a_T_1135);
-}
-q1136 = isList1137 ? out1138 : out1138[0];
-}
-  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1136));
-}
-// function "IsRadiotherapy"(P)
-export function f15(st, o0) {
-const s1141 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
+const s1141 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
 let q1143 = null;
 if (!(s1141 == null)) {
 const isList1144 = Array.isArray(s1141);
 let out1145 = [];
 const r1146 = Array.isArray(s1141) ? s1141 : [s1141];
 for (let i1147 = 0; i1147 < r1146.length; i1147++) {
-const a_X_1142 = r1146[i1147];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1142, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1142, P2), M_StsCodes.d74(st.L_Codes))))) continue;
-out1145.push(R.primitiveValue(a_X_1142, P2));
+const a_T_1142 = r1146[i1147];
+if (!(R.and(R.matches(R.lowerCase(a_T_1142), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1142)), 0)))) continue;
+out1145.push(a_T_1142);
 }
 q1143 = isList1144 ? out1145 : out1145[0];
 }
-  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1143));
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1143));
 }
-// function "Belongs"(refs, selfKey)
-export function f16(st, o0, o1) {
-const s1148 = o0;
+// function "IsRadiotherapy"(P)
+export function f15(st, o0) {
+const s1148 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
 let q1150 = null;
 if (!(s1148 == null)) {
 const isList1151 = Array.isArray(s1148);
 let out1152 = [];
 const r1153 = Array.isArray(s1148) ? s1148 : [s1148];
 for (let i1154 = 0; i1154 < r1153.length; i1154++) {
-const a_R_1149 = r1153[i1154];
-if (!(R.inList(a_R_1149, d26(st), undefined))) continue;
-out1152.push(a_R_1149);
+const a_X_1149 = r1153[i1154];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1149, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1149, P2), M_StsCodes.d74(st.L_Codes))))) continue;
+out1152.push(R.primitiveValue(a_X_1149, P2));
 }
 q1150 = isList1151 ? out1152 : out1152[0];
 }
-  return R.or(R.or(R.exists(q1150), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1150));
 }
-// function "IgnoredReason"(refs)
-export function f17(st, o0) {
+// function "Belongs"(refs, selfKey)
+export function f16(st, o0, o1) {
 const s1155 = o0;
 let q1157 = null;
 if (!(s1155 == null)) {
@@ -2655,57 +2651,74 @@ let out1159 = [];
 const r1160 = Array.isArray(s1155) ? s1155 : [s1155];
 for (let i1161 = 0; i1161 < r1160.length; i1161++) {
 const a_R_1156 = r1160[i1161];
-if (!(R.inList(a_R_1156, d19(st), undefined))) continue;
+if (!(R.inList(a_R_1156, d26(st), undefined))) continue;
 out1159.push(a_R_1156);
 }
 q1157 = isList1158 ? out1159 : out1159[0];
 }
-  return (R.exists(q1157) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
+  return R.or(R.or(R.exists(q1157), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+}
+// function "IgnoredReason"(refs)
+export function f17(st, o0) {
+const s1162 = o0;
+let q1164 = null;
+if (!(s1162 == null)) {
+const isList1165 = Array.isArray(s1162);
+let out1166 = [];
+const r1167 = Array.isArray(s1162) ? s1162 : [s1162];
+for (let i1168 = 0; i1168 < r1167.length; i1168++) {
+const a_R_1163 = r1167[i1168];
+if (!(R.inList(a_R_1163, d19(st), undefined))) continue;
+out1166.push(a_R_1163);
+}
+q1164 = isList1165 ? out1166 : out1166[0];
+}
+  return (R.exists(q1164) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {
 
   return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d56(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d57(st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T1162 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1163 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1164 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1165 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1166 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1167 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1168 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1169 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1170 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1171 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1172 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1173 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1174 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1175 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1176 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1177 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1178 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1179 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1180 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1169 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1170 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1171 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1172 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1173 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1174 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1175 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1176 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1177 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1178 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1179 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1180 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1181 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1182 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1183 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1184 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1185 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1186 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1187 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1162),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1163),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T1164),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1165),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1166),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1167),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1168),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1169),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1170),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T1171),
-  "MValue": (st, ...args) => R.dispatch(st, args, T1172),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T1173),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1174),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T1175),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1176),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1177),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T1178),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1179),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1180),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1169),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1170),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T1171),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1172),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1173),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1174),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1175),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1176),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1177),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T1178),
+  "MValue": (st, ...args) => R.dispatch(st, args, T1179),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T1180),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1181),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T1182),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1183),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1184),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T1185),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1186),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1187),
 };
 const F = f;
 export const d = {

@@ -59,6 +59,16 @@ describe('matchDrug', () => {
     expect(matchDrug({ text: 'keytruda' })).toEqual({ drug: 'pembrolizumab', liposomal: false });
   });
 
+  test('matches trabectedin by the EVDI product codes §6 lists for matching only, and never emits them', () => {
+    for (const code of ['2745754', '2745760'])
+      expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code }] })).toEqual({
+        drug: 'trabectedin',
+        liposomal: false,
+      });
+    expect(RXNORM_EMITTED.map((c) => c.code)).not.toContain('2745754');
+    expect(DRUGS.trabectedin.rxnorm).toBeUndefined();
+  });
+
   test('returns nothing for an unknown medication or no concept', () => {
     expect(matchDrug({ text: 'ondansetron' })).toBeUndefined();
     expect(matchDrug({ coding: [{ system: SYSTEMS.rxnorm, code: '999999' }] })).toBeUndefined();
@@ -70,7 +80,19 @@ describe('drug table', () => {
   test('lists every RxNorm code of §6 (third-party mappings, for release review)', () => {
     for (const c of RXNORM_CODES) expect(c.system).toBe(SYSTEMS.rxnorm);
     expect(RXNORM_CODES.map((c) => c.code).sort()).toEqual(
-      ['1045456', '12574', '1547545', '282388', '3639', '56946', '5657', '714438', '72962'].sort(),
+      [
+        '1045456',
+        '12574',
+        '1547545',
+        '2745754',
+        '2745760',
+        '282388',
+        '3639',
+        '56946',
+        '5657',
+        '714438',
+        '72962',
+      ].sort(),
     );
   });
 

@@ -1,0 +1,117 @@
+/**
+ * Clinical QA over HTTP: the readings of PATHWAY.md 2026.12.1 that an audit of the implementation against the spec found
+ * missing (each with a patient that reaches it and one that just misses it): codes §6 lists for matching only, and the
+ * §7.3 value forms of stage group and M category.
+ */
+import type { FhirResource, MedicationAdministration, MedicationRequest } from 'fhir/r4.js';
+import { testApp } from '../helpers/app.js';
+import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
+import { NOW, ago, cardOf, orders, patientView, topics } from '../fixtures/mcode/http.js';
+
+const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
+
+/** An adult with a thigh STS of the given histology, metastatic unless `localized`, ECOG 1 and LVEF 60 % this week. */
+function patient(
+  id: string,
+  morph: [string, string],
+  extra: (p: McodePatient) => FhirResource[] = () => [],
+  o: { extent?: 'metastatic' | 'localized' | 'none' } = {},
+): FhirResource[] {
+  const p = new McodePatient(id);
+  const extent = o.extent ?? 'metastatic';
+  return [
+    p.patient('1970-02-02'),
+    p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: morph, onset: ago(400) }),
+    ...(extent === 'none' ? [] : [p.mCategory(`${id}-m`, ago(90), extent === 'localized' ? CODES.cM0 : CODES.cM1)]),
+    p.ecogInteger(`${id}-ecog`, ago(5), 1),
+    p.lvef(`${id}-lvef`, ago(5), 60),
+    ...extra(p),
+  ];
+}
+
+/** A trabectedin order or administration as a pharmacy system codes it: the EVDI product code alone, no display. */
+const productOnly = (code: string): MedicationRequest['medicationCodeableConcept'] => ({
+  coding: [{ system: SYS.rxnorm, code }],
+});
+
+function trabAdmin(p: McodePatient, id: string, date: string, code: string): MedicationAdministration {
+  return {
+    resourceType: 'MedicationAdministration',
+    id,
+    status: 'completed',
+    medicationCodeableConcept: productOnly(code),
+    subject: { reference: `Patient/${p.id}` },
+    effectiveDateTime: date,
+  };
+}
+
+describe('§6 trabectedin: the EVDI product codes 2745754 and 2745760 are matched (input only)', () => {
+  const trabDraft = (patientId: string, code: string): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    id: 'd-trab',
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: productOnly(code),
+  });
+
+  test('a trabectedin draft coded 2745760 only, for synovial sarcoma: S-TRABECTEDIN-HISTOLOGY', async () => {
+    const body = await orders(app, patient('au-trab-syn', CODES.synovial), [trabDraft('au-trab-syn', '2745760')]);
+    const card = cardOf(body, 'S-TRABECTEDIN-HISTOLOGY');
+    expect(card.indicator).toBe('warning');
+  });
+
+  test('the same draft coded with an unlisted product code gets no card (just misses: not a §6 drug)', async () => {
+    const body = await orders(app, patient('au-trab-unl', CODES.synovial), [trabDraft('au-trab-unl', '2745761')]);
+    expect(topics(body)).toEqual([]);
+  });
+
+  test('administrations coded 2745754 only count as trabectedin received: LMS line 3 offers pazopanib, not trabectedin', async () => {
+    const lms = patient('au-trab-rx', CODES.lms, (p) => [
+      p.admin('au-trab-rx-dox1', ago(400), CODES.rxDoxo, { doseMgM2: 75 }),
+      p.admin('au-trab-rx-dox2', ago(379), CODES.rxDoxo, { doseMgM2: 75 }),
+      p.admin('au-trab-rx-gem', ago(300), CODES.rxGem),
+      p.admin('au-trab-rx-doc', ago(293), CODES.rxDoce),
+      trabAdmin(p, 'au-trab-rx-t1', ago(200), '2745754'),
+      trabAdmin(p, 'au-trab-rx-t2', ago(179), '2745754'),
+    ]);
+    const body = await patientView(app, lms);
+    expect(topics(body)).toContain('M-3L-PAZOPANIB');
+    expect(topics(body)).not.toContain('M-3L-TRABECTEDIN');
+    for (const card of body.cards) expect(card.detail).not.toMatch(/administered medications? not recognized/);
+  });
+});
+
+describe('§7.3 stage group: a display "stage 4" is stage IV', () => {
+  const staged = (id: string, text: string): FhirResource[] =>
+    patient(id, CODES.synovial, (p) => [p.stageGroup(`${id}-sg`, ago(60), { text })], { extent: 'localized' });
+
+  test('"Stage 4" beside an older cM0: metastatic (stage IV wins whatever its date)', async () => {
+    const body = await patientView(app, staged('au-stage4', 'Stage 4'));
+    expect(topics(body)).toContain('M-1L-DOXO');
+    expect(topics(body)).not.toContain('L-SURGERY');
+  });
+
+  test('"Stage 3" beside cM0: localized (just misses)', async () => {
+    const body = await patientView(app, staged('au-stage3', 'Stage III'));
+    expect(topics(body)).toContain('L-SURGERY');
+    expect(topics(body)).not.toContain('M-1L-DOXO');
+  });
+});
+
+describe('§7.3 M category: M0 "with any suffix, as for M1"', () => {
+  const mOnly = (id: string, code: string): FhirResource[] =>
+    patient(id, CODES.synovial, (p) => [p.mCategory(`${id}-m0`, ago(30), { system: SYS.ajcc, code })], {
+      extent: 'none',
+    });
+
+  test('AJCC cM0(i+) alone: localized', async () => {
+    const body = await patientView(app, mOnly('au-m0i', 'cM0(i+)'));
+    expect(topics(body)).toContain('L-SURGERY');
+  });
+
+  test('AJCC cMX alone: extent unknown (just misses)', async () => {
+    const body = await patientView(app, mOnly('au-mx', 'cMX'));
+    expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
+  });
+});
