@@ -10,6 +10,7 @@ import {
   EVIDENCE,
   HISTOLOGY_CODES,
   TRIAL_TERMS,
+  UNCOVERED_TRIAL_TERM,
   SPECIALTY_BY_ICD10_PREFIX,
   SYSTEMS,
   evidenceUrl,
@@ -21,6 +22,14 @@ import {
 export function trialTerm(facts: readonly FactEntry[]): string {
   const h = histologyCode(facts);
   return (h !== undefined ? TRIAL_TERMS[h.code] : undefined) ?? DEFAULT_TRIAL_TERM;
+}
+
+/** §4.4 X-UNCOVERED's search term: the record's display of the histology without ", NOS", else "sarcoma". */
+export function uncoveredTrialTerm(facts: readonly FactEntry[]): string {
+  const display = histologyCode(facts)
+    ?.display?.replace(/,\s*NOS\b/giu, '')
+    .trim();
+  return display !== undefined && display !== '' ? display : UNCOVERED_TRIAL_TERM;
 }
 
 /** The specialty histology the facts name (an ICD-O-3 code of §7.2 or an ICD-10-CM C49.A / C46 diagnosis). */
@@ -39,12 +48,18 @@ export function specialtyOf(facts: readonly FactEntry[]): SpecialtyKind | undefi
   return undefined;
 }
 
-/** Absolute links for the references that have a verified URL (label: first author, journal, year). */
-export function evidenceLinks(keys: readonly EvidenceKey[], facts: readonly FactEntry[]): Link[] {
+/**
+ * Absolute links for the references that have a verified URL (label: first author, journal, year). `term`: the
+ * ClinicalTrials.gov search term, by default the patient's §7.2 trial term.
+ */
+export function evidenceLinks(
+  keys: readonly EvidenceKey[],
+  facts: readonly FactEntry[],
+  term: string = trialTerm(facts),
+): Link[] {
   const links: Link[] = [];
   const seen = new Set<string>();
   for (const key of keys) {
-    const term = trialTerm(facts);
     const url = evidenceUrl(key, term);
     if (url === undefined || seen.has(url)) continue;
     seen.add(url);

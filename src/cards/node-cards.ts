@@ -24,7 +24,7 @@ import {
 } from '../pathway/index.js';
 import { docUrl, isNodeId, type CardContext } from './context.js';
 import { bullets, citations, factsExtension, paragraphs } from './detail.js';
-import { evidenceLinks, textCitations } from './evidence.js';
+import { evidenceLinks, textCitations, uncoveredTrialTerm } from './evidence.js';
 import { basedOnWords, cardFacts, fact, lineOf, numberIn } from './facts-view.js';
 import { nodeText } from './node-text.js';
 import { createActions, emittedCoding, isOrderable, orderWords, type ResourceContext } from './resources.js';
@@ -237,7 +237,9 @@ export function buildNodeCard(node: WordedNode, decision: WordedDecision, ctx: C
   }
   const url = docUrl(ctx, id);
   const page = patientPageLink(ctx);
-  const links = [...evidenceLinks(text.evidence, decision.facts), ...(page !== undefined ? [page] : [])];
+  // §4.4: X-UNCOVERED searches ClinicalTrials.gov for the record's own display of the histology.
+  const term = id === 'X-UNCOVERED' ? uncoveredTrialTerm(decision.facts) : undefined;
+  const links = [...evidenceLinks(text.evidence, decision.facts, term), ...(page !== undefined ? [page] : [])];
   return {
     uuid: randomUUID(),
     summary: nodeSummary(node, decision.facts, thresholds),

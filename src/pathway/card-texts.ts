@@ -70,8 +70,11 @@ export const TRIAL_TERMS: Readonly<Record<string, string>> = {
   '9540/3': 'malignant peripheral nerve sheath tumor',
 };
 
-/** The trial term when no histology code gives one (§7.2: 8800/3 "soft tissue sarcoma"; §4.4 X-UNCOVERED: "sarcoma"). */
+/** The trial term when no histology code gives one (§7.2: 8800/3 "soft tissue sarcoma"). */
 export const DEFAULT_TRIAL_TERM = 'soft tissue sarcoma';
+
+/** §4.4 X-UNCOVERED: the trial term is the histology's display without ", NOS", else this. */
+export const UNCOVERED_TRIAL_TERM = 'sarcoma';
 
 const codesOf = (defs: readonly CodeDef[]): string => defs.map((d) => d.code).join(', ');
 

@@ -326,7 +326,7 @@ export const NODES: Readonly<Record<NodeId, NodeDef>> = nodes({
     kind: 'info',
     indicator: 'warning',
     when: 'histology class `UNCOVERED`',
-    evidence: ['NCI-STS-RESEARCH'],
+    evidence: ['NCI-STS-RESEARCH', 'CT-GOV-STS'],
     note: '§4.5',
   },
   'X-SPECIALTY': {

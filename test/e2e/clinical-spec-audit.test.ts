@@ -115,3 +115,64 @@ describe('§7.3 M category: M0 "with any suffix, as for M1"', () => {
     expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
   });
 });
+
+describe('F5/F7: an administration whose referenced Medication is not in the prefetch', () => {
+  /** Doxorubicin 75 mg/m² every 3 weeks x 6, as an EHR sends it: medicationReference to its formulary Medication. */
+  const doxoByReference = (p: McodePatient, display?: string): MedicationAdministration[] =>
+    [200, 179, 158, 137, 116, 95].map((days, i) => ({
+      resourceType: 'MedicationAdministration',
+      id: `${p.id}-dox${i}`,
+      status: 'completed',
+      medicationReference: { reference: 'Medication/ehr-formulary-7713', ...(display ? { display } : {}) },
+      subject: { reference: `Patient/${p.id}` },
+      effectiveDateTime: ago(days),
+      dosage: { dose: { value: 75, unit: 'mg/m2', system: 'http://unitsofmeasure.org', code: 'mg/m2' } },
+    }));
+
+  test('named by the reference display: counted (line 2, cumulative 450 mg/m²: a doxorubicin draft is blocked)', async () => {
+    const named = patient('au-ref-named', CODES.lms, (p) => doxoByReference(p, 'DOXOrubicin HCl 2 mg/mL injection'));
+    const view = await patientView(app, named);
+    expect(topics(view)).toContain('M-2L-GEM-DOCE');
+    const body = await orders(app, named, [
+      {
+        resourceType: 'MedicationRequest',
+        id: 'd-dox',
+        status: 'draft',
+        intent: 'order',
+        subject: { reference: 'Patient/au-ref-named' },
+        medicationCodeableConcept: { coding: [{ system: SYS.rxnorm, code: '3639', display: 'doxorubicin' }] },
+      },
+    ]);
+    expect(cardOf(body, 'S-DOXO-CUMULATIVE').indicator).toBe('critical');
+  });
+
+  test('with no display either: not silently dropped, the cards say the administrations were not recognized', async () => {
+    const bare = patient('au-ref-bare', CODES.lms, (p) => doxoByReference(p));
+    const view = await patientView(app, bare);
+    expect(topics(view)).toContain('M-LMS-1L-DOXO-TRAB');
+    expect(cardOf(view, 'M-LMS-1L-DOXO-TRAB').detail).toContain('6 administered medications not recognized');
+  });
+});
+
+describe('§4.4 X-UNCOVERED links: NCI-STS-RESEARCH and CT-GOV-STS with the display as the trial term', () => {
+  const uncovered = (id: string, display: string): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1968-08-08'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, icdo3: ['9044/3', display], onset: ago(60) }),
+    ];
+  };
+
+  test('"Clear cell sarcoma, NOS" in the record: a ClinicalTrials.gov search for "Clear cell sarcoma"', async () => {
+    const card = cardOf(await patientView(app, uncovered('au-unc-cc', 'Clear cell sarcoma, NOS')), 'X-UNCOVERED');
+    const urls = (card.links ?? []).map((l) => l.url);
+    expect(urls).toContain('https://www.cancer.gov/types/soft-tissue-sarcoma/research');
+    expect(urls).toContain('https://clinicaltrials.gov/search?cond=Clear%20cell%20sarcoma');
+  });
+
+  test('no display in the record: the search term is "sarcoma"', async () => {
+    const card = cardOf(await patientView(app, uncovered('au-unc-nd', '')), 'X-UNCOVERED');
+    expect((card.links ?? []).map((l) => l.url)).toContain('https://clinicaltrials.gov/search?cond=sarcoma');
+    expect(card.detail).toContain('ICD-O-3 9044/3 (9044/3) is not covered by this pathway');
+  });
+});

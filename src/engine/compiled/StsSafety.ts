@@ -11,10 +11,11 @@ const K1 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpeci
 const K2 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"};
 const K3 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
-const K5 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
-const K6 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
-const K7 = {"element":[{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"drugs"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
-const K8 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
+const K5 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K6 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K7 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
+const K8 = {"element":[{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"drugs"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
+const K9 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
 const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
@@ -31,8 +32,9 @@ const Q2 = R.readPlan("{http://hl7.org/fhir}Condition.Stage", "summary");
 const Q3 = R.readPlan("{http://hl7.org/fhir}Observation", "interpretation");
 const Q4 = R.readPlan("{http://hl7.org/fhir}Observation", "referenceRange");
 const Q5 = R.readPlan("{http://hl7.org/fhir}Observation.ReferenceRange", "high");
-const Q6 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
-const Q7 = R.readPlan("{http://hl7.org/fhir}Observation", "code");
+const Q6 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "medication");
+const Q7 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q8 = R.readPlan("{http://hl7.org/fhir}Observation", "code");
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
@@ -1174,8 +1176,9 @@ r267 = null;
 }
 }
 const x269 = a_M_261;
-const t270 = M_StsTreatment.f13(st.L_Tx, (x269 == null ? M_StsTreatment.f6(st.L_Tx, x269) : M_StsTreatment.f6(st.L_Tx, x269)));
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_261, P5), M_StsCodes.d91(st.L_Codes), undefined), r267), R.equal((t270 == null ? null : (t270.key ?? null)), "mesna")))) continue;
+const x270 = a_M_261;
+const t271 = M_StsTreatment.f15(st.L_Tx, (x269 == null ? M_StsTreatment.f6(st.L_Tx, x269) : M_StsTreatment.f6(st.L_Tx, x269)), M_StsTreatment.f14(st.L_Tx, (x270 == null ? M_StsTreatment.f6(st.L_Tx, x270) : M_StsTreatment.f6(st.L_Tx, x270)), R.as(R.fhirProp(a_M_261, Q6), K5, false)));
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_261, P5), M_StsCodes.d91(st.L_Codes), undefined), r267), R.equal((t271 == null ? null : (t271.key ?? null)), "mesna")))) continue;
 out264.push(a_M_261);
 }
 q262 = isList263 ? out264 : out264[0];
@@ -1186,21 +1189,21 @@ q262 = isList263 ? out264 : out264[0];
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s271 = [((d53(st) == null) ? R.as(null, K5, false) : M_StsCodes.d120(st.L_Codes)), ((d48(st) == null) ? R.as(null, K5, false) : M_StsCodes.d121(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K5, false) : (R.not(d66(st)) ? M_StsCodes.d122(st.L_Codes) : M_StsCodes.d123(st.L_Codes)))];
-let q273 = null;
-if (!(s271 == null)) {
-const isList274 = Array.isArray(s271);
-let out275 = [];
-const r276 = Array.isArray(s271) ? s271 : [s271];
-for (let i277 = 0; i277 < r276.length; i277++) {
-const a_N_272 = r276[i277];
-if (!(R.not((a_N_272 == null)))) continue;
-out275.push(a_N_272);
+const s272 = [((d53(st) == null) ? R.as(null, K6, false) : M_StsCodes.d120(st.L_Codes)), ((d48(st) == null) ? R.as(null, K6, false) : M_StsCodes.d121(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K6, false) : (R.not(d66(st)) ? M_StsCodes.d122(st.L_Codes) : M_StsCodes.d123(st.L_Codes)))];
+let q274 = null;
+if (!(s272 == null)) {
+const isList275 = Array.isArray(s272);
+let out276 = [];
+const r277 = Array.isArray(s272) ? s272 : [s272];
+for (let i278 = 0; i278 < r277.length; i278++) {
+const a_N_273 = r277[i278];
+if (!(R.not((a_N_273 == null)))) continue;
+out276.push(a_N_273);
 }
-out275 = R.distinctList(out275);
-q273 = isList274 ? out275 : out275[0];
+out276 = R.distinctList(out276);
+q274 = isList275 ? out276 : out276[0];
 }
-  return (st.v[77] = q273);
+  return (st.v[77] = q274);
 }
 // define "Blocking Rule Ids"
 export function d78(st) {
@@ -1213,21 +1216,21 @@ export function d78(st) {
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s278 = M_StsTreatment.d102(st.L_Tx);
-let q280 = null;
-if (!(s278 == null)) {
-const isList281 = Array.isArray(s278);
-let out282 = [];
-const r283 = Array.isArray(s278) ? s278 : [s278];
-for (let i284 = 0; i284 < r283.length; i284++) {
-const a_A_279 = r283[i284];
-const t285 = (a_A_279 == null ? null : (a_A_279.fact ?? null));
-out282.push((t285 == null ? null : (t285.key ?? null)));
+const s279 = M_StsTreatment.d102(st.L_Tx);
+let q281 = null;
+if (!(s279 == null)) {
+const isList282 = Array.isArray(s279);
+let out283 = [];
+const r284 = Array.isArray(s279) ? s279 : [s279];
+for (let i285 = 0; i285 < r284.length; i285++) {
+const a_A_280 = r284[i285];
+const t286 = (a_A_280 == null ? null : (a_A_280.fact ?? null));
+out283.push((t286 == null ? null : (t286.key ?? null)));
 }
-out282 = R.distinctList(out282);
-q280 = isList281 ? out282 : out282[0];
+out283 = R.distinctList(out283);
+q281 = isList282 ? out283 : out283[0];
 }
-  return (st.v[79] = q280);
+  return (st.v[79] = q281);
 }
 // define "Fact Histology"
 export function d80(st) {
@@ -1303,28 +1306,28 @@ export function d89(st) {
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
-const t286 = d56(st);
 const t287 = d56(st);
 const t288 = d56(st);
 const t289 = d56(st);
-  return (st.v[90] = ({ "value": (t286 == null ? null : (t286.value ?? null)), "date": (t287 == null ? null : (t287.date ?? null)), "source": (t288 == null ? null : (t288.source ?? null)), "code": (t289 == null ? null : (t289.code ?? null)), "recent": d59(st), "notInterpretable": d57(st) }));
+const t290 = d56(st);
+  return (st.v[90] = ({ "value": (t287 == null ? null : (t287.value ?? null)), "date": (t288 == null ? null : (t288.date ?? null)), "source": (t289 == null ? null : (t289.source ?? null)), "code": (t290 == null ? null : (t290.code ?? null)), "recent": d59(st), "notInterpretable": d57(st) }));
 }
 // define "Fact LVEF"
 export function d91(st) {
   const x = st.v[91];
   if (x !== undefined) return x;
-const t290 = d47(st);
 const t291 = d47(st);
 const t292 = d47(st);
 const t293 = d47(st);
-  return (st.v[91] = ({ "value": (t290 == null ? null : (t290.value ?? null)), "date": (t291 == null ? null : (t291.date ?? null)), "source": (t292 == null ? null : (t292.source ?? null)), "code": (t293 == null ? null : (t293.code ?? null)), "unusable": d53(st), "notInterpretable": d48(st) }));
+const t294 = d47(st);
+  return (st.v[91] = ({ "value": (t291 == null ? null : (t291.value ?? null)), "date": (t292 == null ? null : (t292.date ?? null)), "source": (t293 == null ? null : (t293.source ?? null)), "code": (t294 == null ? null : (t294.code ?? null)), "unusable": d53(st), "notInterpretable": d48(st) }));
 }
 // define "Fact Bilirubin"
 export function d92(st) {
   const x = st.v[92];
   if (x !== undefined) return x;
 
-  return (st.v[92] = ((d62(st) == null) ? R.as(null, K6, false) : ({ "reading": d62(st), "recent": d63(st) })));
+  return (st.v[92] = ((d62(st) == null) ? R.as(null, K7, false) : ({ "reading": d62(st), "recent": d63(st) })));
 }
 // define "Fact Cumulative"
 export function d93(st) {
@@ -1365,34 +1368,34 @@ export function d97(st) {
 export function d98(st) {
   const x = st.v[98];
   if (x !== undefined) return x;
-const s294 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
-let q296 = null;
-if (!(s294 == null)) {
-const isList297 = Array.isArray(s294);
-let out298 = [];
-const r299 = Array.isArray(s294) ? s294 : [s294];
-for (let i300 = 0; i300 < r299.length; i300++) {
-const a_E_295 = r299[i300];
-out298.push(({ "drug": (a_E_295 == null ? null : (a_E_295.drug ?? null)), "source": (a_E_295 == null ? null : (a_E_295.source ?? null)), "kind": (a_E_295 == null ? null : (a_E_295.kind ?? null)), "status": (a_E_295 == null ? null : (a_E_295.status ?? null)), "current": (a_E_295 == null ? null : (a_E_295.undatedCurrent ?? null)) }));
+const s295 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q297 = null;
+if (!(s295 == null)) {
+const isList298 = Array.isArray(s295);
+let out299 = [];
+const r300 = Array.isArray(s295) ? s295 : [s295];
+for (let i301 = 0; i301 < r300.length; i301++) {
+const a_E_296 = r300[i301];
+out299.push(({ "drug": (a_E_296 == null ? null : (a_E_296.drug ?? null)), "source": (a_E_296 == null ? null : (a_E_296.source ?? null)), "kind": (a_E_296 == null ? null : (a_E_296.kind ?? null)), "status": (a_E_296 == null ? null : (a_E_296.status ?? null)), "current": (a_E_296 == null ? null : (a_E_296.undatedCurrent ?? null)) }));
 }
-q296 = isList297 ? out298 : out298[0];
+q297 = isList298 ? out299 : out299[0];
 }
-  return (st.v[98] = q296);
+  return (st.v[98] = q297);
 }
 // define "Fact Prior Last Exposure"
 export function d99(st) {
   const x = st.v[99];
   if (x !== undefined) return x;
-let c304;
+let c305;
 if ((d41(st) == null)) {
-c304 = R.as(null, K7, false);
+c305 = R.as(null, K8, false);
 } else {
-const t301 = d41(st);
 const t302 = d41(st);
 const t303 = d41(st);
-c304 = ({ "drugs": (t301 == null ? null : (t301.drugs ?? null)), "lastDate": (t302 == null ? null : (t302.last ?? null)), "source": (t303 == null ? null : (t303.lastSource ?? null)) });
+const t304 = d41(st);
+c305 = ({ "drugs": (t302 == null ? null : (t302.drugs ?? null)), "lastDate": (t303 == null ? null : (t303.last ?? null)), "source": (t304 == null ? null : (t304.lastSource ?? null)) });
 }
-  return (st.v[99] = c304);
+  return (st.v[99] = c305);
 }
 // define "Fact Prior Regimens"
 export function d100(st) {
@@ -1412,57 +1415,57 @@ export function d101(st) {
 export function d102(st) {
   const x = st.v[102];
   if (x !== undefined) return x;
-let r305 = d36(st);
-if (r305 == null) {
-r305 = false;
-if (r305 == null) {
-r305 = null;
+let r306 = d36(st);
+if (r306 == null) {
+r306 = false;
+if (r306 == null) {
+r306 = null;
 }
 }
-  return (st.v[102] = (r305 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K8, false)));
+  return (st.v[102] = (r306 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
 }
 // function "IsStageIorII"(concept)
 export function f0(st, o0) {
-const s306 = R.fhirProp(o0, Q6);
-let q308 = null;
-if (!(s306 == null)) {
-const isList309 = Array.isArray(s306);
-let out310 = [];
-const r311 = Array.isArray(s306) ? s306 : [s306];
-for (let i312 = 0; i312 < r311.length; i312++) {
-const a_X_307 = r311[i312];
-if (!(R.and(R.equal(R.primitiveValue(a_X_307, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_307, P7), "1"), R.startsWith(R.primitiveValue(a_X_307, P7), "2"))))) continue;
-out310.push(a_X_307);
+const s307 = R.fhirProp(o0, Q7);
+let q309 = null;
+if (!(s307 == null)) {
+const isList310 = Array.isArray(s307);
+let out311 = [];
+const r312 = Array.isArray(s307) ? s307 : [s307];
+for (let i313 = 0; i313 < r312.length; i313++) {
+const a_X_308 = r312[i313];
+if (!(R.and(R.equal(R.primitiveValue(a_X_308, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_308, P7), "1"), R.startsWith(R.primitiveValue(a_X_308, P7), "2"))))) continue;
+out311.push(a_X_308);
 }
-q308 = isList309 ? out310 : out310[0];
+q309 = isList310 ? out311 : out311[0];
 }
-const s315 = R.fhirProp(o0, Q6);
-let q317 = null;
-if (!(s315 == null)) {
-const isList318 = Array.isArray(s315);
-let out319 = [];
-const r320 = Array.isArray(s315) ? s315 : [s315];
-for (let i321 = 0; i321 < r320.length; i321++) {
-const a_X_316 = r320[i321];
-out319.push(R.primitiveValue(a_X_316, P9));
+const s316 = R.fhirProp(o0, Q7);
+let q318 = null;
+if (!(s316 == null)) {
+const isList319 = Array.isArray(s316);
+let out320 = [];
+const r321 = Array.isArray(s316) ? s316 : [s316];
+for (let i322 = 0; i322 < r321.length; i322++) {
+const a_X_317 = r321[i322];
+out320.push(R.primitiveValue(a_X_317, P9));
 }
-out319 = R.distinctList(out319);
-q317 = isList318 ? out319 : out319[0];
+out320 = R.distinctList(out320);
+q318 = isList319 ? out320 : out320[0];
 }
-const s313 = R.union([R.primitiveValue(o0, P8)], q317, false);
-let q322 = null;
-if (!(s313 == null)) {
-const isList323 = Array.isArray(s313);
-let out324 = [];
-const r325 = Array.isArray(s313) ? s313 : [s313];
-for (let i326 = 0; i326 < r325.length; i326++) {
-const a_T_314 = r325[i326];
-if (!(R.and(R.and(R.not((a_T_314 == null)), R.matches(R.lowerCase(a_T_314), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_314), ".*stage (iii|iv).*"))))) continue;
-out324.push(a_T_314);
+const s314 = R.union([R.primitiveValue(o0, P8)], q318, false);
+let q323 = null;
+if (!(s314 == null)) {
+const isList324 = Array.isArray(s314);
+let out325 = [];
+const r326 = Array.isArray(s314) ? s314 : [s314];
+for (let i327 = 0; i327 < r326.length; i327++) {
+const a_T_315 = r326[i327];
+if (!(R.and(R.and(R.not((a_T_315 == null)), R.matches(R.lowerCase(a_T_315), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_315), ".*stage (iii|iv).*"))))) continue;
+out325.push(a_T_315);
 }
-q322 = isList323 ? out324 : out324[0];
+q323 = isList324 ? out325 : out325[0];
 }
-  return R.or(R.exists(q308), R.exists(q322));
+  return R.or(R.exists(q309), R.exists(q323));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 export function f1(st, o0, o1) {
@@ -1471,50 +1474,50 @@ export function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 export function f2(st, o0, o1, o2) {
-const s327 = d34(st);
-let q329 = null;
-if (!(s327 == null)) {
-const isList330 = Array.isArray(s327);
-let out331 = [];
-const r332 = Array.isArray(s327) ? s327 : [s327];
-for (let i333 = 0; i333 < r332.length; i333++) {
-const a_S_328 = r332[i333];
-if (!(R.and(R.equal((a_S_328 == null ? null : (a_S_328.status ?? null)), o0), (o2 ? R.greater((a_S_328 == null ? null : (a_S_328.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_328 == null ? null : (a_S_328.dayNumber ?? null)), o1))))) continue;
-out331.push(a_S_328);
+const s328 = d34(st);
+let q330 = null;
+if (!(s328 == null)) {
+const isList331 = Array.isArray(s328);
+let out332 = [];
+const r333 = Array.isArray(s328) ? s328 : [s328];
+for (let i334 = 0; i334 < r333.length; i334++) {
+const a_S_329 = r333[i334];
+if (!(R.and(R.equal((a_S_329 == null ? null : (a_S_329.status ?? null)), o0), (o2 ? R.greater((a_S_329 == null ? null : (a_S_329.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_329 == null ? null : (a_S_329.dayNumber ?? null)), o1))))) continue;
+out332.push(a_S_329);
 }
-q329 = isList330 ? out331 : out331[0];
+q330 = isList331 ? out332 : out332[0];
 }
-  return f3(st, q329);
+  return f3(st, q330);
 }
 // function "LatestOf"(statuses)
 export function f3(st, o0) {
-const s334 = o0;
-let q336 = null;
-if (!(s334 == null)) {
-const isList337 = Array.isArray(s334);
-let out338 = [];
-const r339 = Array.isArray(s334) ? s334 : [s334];
-for (let i340 = 0; i340 < r339.length; i340++) {
-const a_S_335 = r339[i340];
-const s341 = o0;
-let q343 = null;
-if (!(s341 == null)) {
-const isList344 = Array.isArray(s341);
-let out345 = [];
-const r346 = Array.isArray(s341) ? s341 : [s341];
-for (let i347 = 0; i347 < r346.length; i347++) {
-const a_X_342 = r346[i347];
-out345.push((a_X_342 == null ? null : (a_X_342.dayNumber ?? null)));
+const s335 = o0;
+let q337 = null;
+if (!(s335 == null)) {
+const isList338 = Array.isArray(s335);
+let out339 = [];
+const r340 = Array.isArray(s335) ? s335 : [s335];
+for (let i341 = 0; i341 < r340.length; i341++) {
+const a_S_336 = r340[i341];
+const s342 = o0;
+let q344 = null;
+if (!(s342 == null)) {
+const isList345 = Array.isArray(s342);
+let out346 = [];
+const r347 = Array.isArray(s342) ? s342 : [s342];
+for (let i348 = 0; i348 < r347.length; i348++) {
+const a_X_343 = r347[i348];
+out346.push((a_X_343 == null ? null : (a_X_343.dayNumber ?? null)));
 }
-q343 = isList344 ? out345 : out345[0];
+q344 = isList345 ? out346 : out346[0];
 }
-if (!(R.equal((a_S_335 == null ? null : (a_S_335.dayNumber ?? null)), R.max(q343)))) continue;
-out338.push(a_S_335);
+if (!(R.equal((a_S_336 == null ? null : (a_S_336.dayNumber ?? null)), R.max(q344)))) continue;
+out339.push(a_S_336);
 }
-out338 = R.sortByColumns(out338, ["key"], [true]);
-q336 = isList337 ? out338 : out338[0];
+out339 = R.sortByColumns(out339, ["key"], [true]);
+q337 = isList338 ? out339 : out339[0];
 }
-  return R.first(q336);
+  return R.first(q337);
 }
 // function "ObservationKey"(O)
 export function f4(st, o0) {
@@ -1523,78 +1526,78 @@ export function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 export function f5(st, o0) {
-const s348 = R.fhirProp(R.fhirProp(o0, Q7), Q6);
-let q350 = null;
-if (!(s348 == null)) {
-const isList351 = Array.isArray(s348);
-let out352 = [];
-const r353 = Array.isArray(s348) ? s348 : [s348];
-for (let i354 = 0; i354 < r353.length; i354++) {
-const a_C_349 = r353[i354];
-if (!(R.not((R.primitiveValue(a_C_349, P7) == null)))) continue;
-out352.push(({ "system": R.primitiveValue(a_C_349, P6), "code": R.primitiveValue(a_C_349, P7) }));
+const s349 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
+let q351 = null;
+if (!(s349 == null)) {
+const isList352 = Array.isArray(s349);
+let out353 = [];
+const r354 = Array.isArray(s349) ? s349 : [s349];
+for (let i355 = 0; i355 < r354.length; i355++) {
+const a_C_350 = r354[i355];
+if (!(R.not((R.primitiveValue(a_C_350, P7) == null)))) continue;
+out353.push(({ "system": R.primitiveValue(a_C_350, P6), "code": R.primitiveValue(a_C_350, P7) }));
 }
-q350 = isList351 ? out352 : out352[0];
+q351 = isList352 ? out353 : out353[0];
 }
-  return R.first(q350);
+  return R.first(q351);
 }
 // function "LvefUnusable"(cumulative)
 export function f6(st, o0) {
-let c359;
+let c360;
 if (d5(st)) {
-c359 = M_StsCodes.d104(st.L_Codes);
+c360 = M_StsCodes.d104(st.L_Codes);
+} else {
+let c359;
+if (R.not((d48(st) == null))) {
+c359 = M_StsCodes.d103(st.L_Codes);
 } else {
 let c358;
-if (R.not((d48(st) == null))) {
-c358 = M_StsCodes.d103(st.L_Codes);
+if ((d47(st) == null)) {
+c358 = M_StsCodes.d100(st.L_Codes);
 } else {
 let c357;
-if ((d47(st) == null)) {
-c357 = M_StsCodes.d100(st.L_Codes);
-} else {
-let c356;
 if (R.not(d51(st))) {
-c356 = M_StsCodes.d101(st.L_Codes);
+c357 = M_StsCodes.d101(st.L_Codes);
 } else {
-let r355 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false));
-if (r355 == null) {
-r355 = false;
-if (r355 == null) {
-r355 = null;
+let r356 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r356 == null) {
+r356 = false;
+if (r356 == null) {
+r356 = null;
 }
 }
-c356 = (R.and(R.and(o0, r355), R.not(d52(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K5, false));
-}
-c357 = c356;
+c357 = (R.and(R.and(o0, r356), R.not(d52(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K6, false));
 }
 c358 = c357;
 }
 c359 = c358;
 }
-  return c359;
+c360 = c359;
+}
+  return c360;
 }
 // function "DraftDose"(dose)
 export function f7(st, o0) {
 
-  return M_StsTreatment.f46(st.L_Tx, o0);
+  return M_StsTreatment.f48(st.L_Tx, o0);
 }
-const T360 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T361 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T362 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T363 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T364 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T365 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T366 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T367 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T361 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T362 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T363 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T364 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T365 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T366 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T367 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T368 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T360),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T361),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T362),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T363),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T364),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T365),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T366),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T367),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T361),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T362),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T363),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T364),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T365),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T366),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T367),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T368),
 };
 const F = f;
 export const d = {

@@ -6,16 +6,16 @@ import * as M_StsCodes from './StsCodes.js';
 import * as M_StsCommon from './StsCommon.js';
 import * as M_StsDiagnosis from './StsDiagnosis.js';
 
-const K0 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"};
-const K1 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
-const K2 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
-const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
-const K4 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
-const K5 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
-const K6 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
-const K7 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
-const K8 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
-const K9 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K0 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K1 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"};
+const K2 = {"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"};
+const K3 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
+const K4 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
+const K5 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
+const K6 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"};
+const K7 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
+const K8 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
+const K9 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
 const K10 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
 const K11 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"};
 const K12 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
@@ -38,29 +38,30 @@ const P12 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "display");
 const P13 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
 const P14 = R.primitiveValuePlan("{http://hl7.org/fhir}Medication", "id");
 const P15 = R.primitiveValuePlan("{http://hl7.org/fhir}Reference", "reference");
-const P16 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
-const P17 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
-const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
-const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
-const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
-const Q0 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "dosage");
-const Q1 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration.Dosage", "dose");
-const Q2 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
-const Q3 = R.readPlan("{http://hl7.org/fhir}Period", "end");
-const Q4 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
-const Q5 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
-const Q6 = R.readPlan("{http://hl7.org/fhir}Range", "low");
-const Q7 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "request");
-const Q8 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "dosageInstruction");
-const Q9 = R.readPlan("{http://hl7.org/fhir}Dosage", "timing");
-const Q10 = R.readPlan("{http://hl7.org/fhir}Timing", "repeat");
-const Q11 = R.readPlan("{http://hl7.org/fhir}Timing.Repeat", "bounds");
-const Q12 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "partOf");
-const Q13 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "derivedFrom");
-const Q14 = R.readPlan("{http://hl7.org/fhir}Medication", "code");
-const Q15 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "medication");
-const Q16 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "medication");
-const Q17 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "medication");
+const P16 = R.primitiveValuePlan("{http://hl7.org/fhir}Reference", "display");
+const P17 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
+const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
+const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
+const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "start");
+const P21 = R.primitiveValuePlan("{http://hl7.org/fhir}Period", "end");
+const Q0 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "medication");
+const Q1 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "dosage");
+const Q2 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration.Dosage", "dose");
+const Q3 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "medication");
+const Q4 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
+const Q5 = R.readPlan("{http://hl7.org/fhir}Period", "end");
+const Q6 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "medication");
+const Q7 = R.readPlan("{http://hl7.org/fhir}CodeableConcept", "coding");
+const Q8 = R.readPlan("{http://hl7.org/fhir}Observation", "value");
+const Q9 = R.readPlan("{http://hl7.org/fhir}Range", "low");
+const Q10 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "request");
+const Q11 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "dosageInstruction");
+const Q12 = R.readPlan("{http://hl7.org/fhir}Dosage", "timing");
+const Q13 = R.readPlan("{http://hl7.org/fhir}Timing", "repeat");
+const Q14 = R.readPlan("{http://hl7.org/fhir}Timing.Repeat", "bounds");
+const Q15 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "partOf");
+const Q16 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "derivedFrom");
+const Q17 = R.readPlan("{http://hl7.org/fhir}Medication", "code");
 const Q18 = R.readPlan("{http://hl7.org/fhir}MedicationRequest", "reported");
 const Q19 = R.readPlan("{http://hl7.org/fhir}Dosage", "doseAndRate");
 const Q20 = R.readPlan("{http://hl7.org/fhir}Dosage.DoseAndRate", "dose");
@@ -239,7 +240,7 @@ let out56 = [];
 const r57 = Array.isArray(s52) ? s52 : [s52];
 for (let i58 = 0; i58 < r57.length; i58++) {
 const a_M_53 = r57[i58];
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d89(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d90(st.L_Codes), undefined), f16(st, a_M_53))), R.not(f1(st, R.primitiveValue(a_M_53, P6)))))) continue;
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d89(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d90(st.L_Codes), undefined), f18(st, a_M_53))), R.not(f1(st, R.primitiveValue(a_M_53, P6)))))) continue;
 out56.push(a_M_53);
 }
 q54 = isList55 ? out56 : out56[0];
@@ -267,14 +268,7 @@ if (r68 == null) {
 r68 = null;
 }
 }
-let r69 = M_StsCommon.f43(st.L_Common, l_medication_66);
-if (r69 == null) {
-r69 = [];
-if (r69 == null) {
-r69 = null;
-}
-}
-out63.push(({ "resource": a_M_60, "medication": l_medication_66, "codes": r68, "texts": r69 }));
+out63.push(({ "resource": a_M_60, "medication": l_medication_66, "codes": r68, "texts": f14(st, l_medication_66, R.as(R.fhirProp(a_M_60, Q0), K0, false)) }));
 }
 q61 = isList62 ? out63 : out63[0];
 }
@@ -284,146 +278,147 @@ q61 = isList62 ? out63 : out63[0];
 export function d9(st) {
   const x = st.v[9];
   if (x !== undefined) return x;
-const s72 = d8(st);
-let q74 = null;
-if (!(s72 == null)) {
-const isList75 = Array.isArray(s72);
-let out76 = [];
-const r77 = Array.isArray(s72) ? s72 : [s72];
-for (let i78 = 0; i78 < r77.length; i78++) {
-const a_A_73 = r77[i78];
-if (!(R.not(((a_A_73 == null ? null : (a_A_73.medication ?? null)) == null)))) continue;
-out76.push(({ "codes": (a_A_73 == null ? null : (a_A_73.codes ?? null)), "texts": (a_A_73 == null ? null : (a_A_73.texts ?? null)) }));
+const s71 = d8(st);
+let q73 = null;
+if (!(s71 == null)) {
+const isList74 = Array.isArray(s71);
+let out75 = [];
+const r76 = Array.isArray(s71) ? s71 : [s71];
+for (let i77 = 0; i77 < r76.length; i77++) {
+const a_A_72 = r76[i77];
+if (!(R.or(R.exists((a_A_72 == null ? null : (a_A_72.codes ?? null))), R.exists((a_A_72 == null ? null : (a_A_72.texts ?? null)))))) continue;
+out75.push(({ "codes": (a_A_72 == null ? null : (a_A_72.codes ?? null)), "texts": (a_A_72 == null ? null : (a_A_72.texts ?? null)) }));
 }
-q74 = isList75 ? out76 : out76[0];
+q73 = isList74 ? out75 : out75[0];
 }
-const s70 = R.distinct(q74);
-let q79 = null;
-if (!(s70 == null)) {
-const isList80 = Array.isArray(s70);
-let out81 = [];
-const r82 = Array.isArray(s70) ? s70 : [s70];
-for (let i83 = 0; i83 < r82.length; i83++) {
-const a_K_71 = r82[i83];
-let r84 = f9(st, (a_K_71 == null ? null : (a_K_71.codes ?? null)));
-if (r84 == null) {
-const s85 = (a_K_71 == null ? null : (a_K_71.texts ?? null));
-let q87 = null;
-if (!(s85 == null)) {
-const isList88 = Array.isArray(s85);
-let out89 = [];
-const r90 = Array.isArray(s85) ? s85 : [s85];
-for (let i91 = 0; i91 < r90.length; i91++) {
-const a_T_86 = r90[i91];
-out89.push(R.lowerCase(a_T_86));
+const s69 = R.distinct(q73);
+let q78 = null;
+if (!(s69 == null)) {
+const isList79 = Array.isArray(s69);
+let out80 = [];
+const r81 = Array.isArray(s69) ? s69 : [s69];
+for (let i82 = 0; i82 < r81.length; i82++) {
+const a_K_70 = r81[i82];
+let r83 = f9(st, (a_K_70 == null ? null : (a_K_70.codes ?? null)));
+if (r83 == null) {
+const s84 = (a_K_70 == null ? null : (a_K_70.texts ?? null));
+let q86 = null;
+if (!(s84 == null)) {
+const isList87 = Array.isArray(s84);
+let out88 = [];
+const r89 = Array.isArray(s84) ? s84 : [s84];
+for (let i90 = 0; i90 < r89.length; i90++) {
+const a_T_85 = r89[i90];
+out88.push(R.lowerCase(a_T_85));
 }
-q87 = isList88 ? out89 : out89[0];
+q86 = isList87 ? out88 : out88[0];
 }
-r84 = f12(st, q87);
-if (r84 == null) {
-r84 = null;
+r83 = f12(st, q86);
+if (r83 == null) {
+r83 = null;
 }
 }
-out81.push(({ "codes": (a_K_71 == null ? null : (a_K_71.codes ?? null)), "texts": (a_K_71 == null ? null : (a_K_71.texts ?? null)), "drug": r84 }));
+out80.push(({ "codes": (a_K_70 == null ? null : (a_K_70.codes ?? null)), "texts": (a_K_70 == null ? null : (a_K_70.texts ?? null)), "drug": r83 }));
 }
-q79 = isList80 ? out81 : out81[0];
+q78 = isList79 ? out80 : out80[0];
 }
-  return (st.v[9] = q79);
+  return (st.v[9] = q78);
 }
 // define "Administration Drugs"
 export function d10(st) {
   const x = st.v[10];
   if (x !== undefined) return x;
-const s92 = d8(st);
-let q94 = null;
-if (!(s92 == null)) {
-const isList95 = Array.isArray(s92);
-let out96 = [];
-const r97 = Array.isArray(s92) ? s92 : [s92];
-for (let i98 = 0; i98 < r97.length; i98++) {
-const a_A_93 = r97[i98];
-let c106;
-if (((a_A_93 == null ? null : (a_A_93.medication ?? null)) == null)) {
-c106 = R.as(null, K0, false);
+const s91 = d8(st);
+let q93 = null;
+if (!(s91 == null)) {
+const isList94 = Array.isArray(s91);
+let out95 = [];
+const r96 = Array.isArray(s91) ? s91 : [s91];
+for (let i97 = 0; i97 < r96.length; i97++) {
+const a_A_92 = r96[i97];
+let c105;
+if (R.and(R.not(R.exists((a_A_92 == null ? null : (a_A_92.codes ?? null)))), R.not(R.exists((a_A_92 == null ? null : (a_A_92.texts ?? null)))))) {
+c105 = R.as(null, K1, false);
 } else {
-const s99 = d9(st);
-let q101 = null;
-if (!(s99 == null)) {
-const isList102 = Array.isArray(s99);
-let out103 = [];
-const r104 = Array.isArray(s99) ? s99 : [s99];
-for (let i105 = 0; i105 < r104.length; i105++) {
-const a_K_100 = r104[i105];
-if (!(R.and(R.equal((a_K_100 == null ? null : (a_K_100.codes ?? null)), (a_A_93 == null ? null : (a_A_93.codes ?? null))), R.equal((a_K_100 == null ? null : (a_K_100.texts ?? null)), (a_A_93 == null ? null : (a_A_93.texts ?? null)))))) continue;
-out103.push((a_K_100 == null ? null : (a_K_100.drug ?? null)));
+const s98 = d9(st);
+let q100 = null;
+if (!(s98 == null)) {
+const isList101 = Array.isArray(s98);
+let out102 = [];
+const r103 = Array.isArray(s98) ? s98 : [s98];
+for (let i104 = 0; i104 < r103.length; i104++) {
+const a_K_99 = r103[i104];
+if (!(R.and(R.equal((a_K_99 == null ? null : (a_K_99.codes ?? null)), (a_A_92 == null ? null : (a_A_92.codes ?? null))), R.equal((a_K_99 == null ? null : (a_K_99.texts ?? null)), (a_A_92 == null ? null : (a_A_92.texts ?? null)))))) continue;
+out102.push((a_K_99 == null ? null : (a_K_99.drug ?? null)));
 }
-q101 = isList102 ? out103 : out103[0];
+q100 = isList101 ? out102 : out102[0];
 }
-c106 = R.first(q101);
+c105 = R.first(q100);
 }
-out96.push(({ "resource": (a_A_93 == null ? null : (a_A_93.resource ?? null)), "medication": (a_A_93 == null ? null : (a_A_93.medication ?? null)), "drug": c106 }));
+out95.push(({ "resource": (a_A_92 == null ? null : (a_A_92.resource ?? null)), "medication": (a_A_92 == null ? null : (a_A_92.medication ?? null)), "texts": (a_A_92 == null ? null : (a_A_92.texts ?? null)), "drug": c105 }));
 }
-q94 = isList95 ? out96 : out96[0];
+q93 = isList94 ? out95 : out95[0];
 }
-  return (st.v[10] = q94);
+  return (st.v[10] = q93);
 }
 // define "Administration Exposures"
 export function d11(st) {
   const x = st.v[11];
   if (x !== undefined) return x;
-const s107 = d10(st);
-let q109 = null;
-if (!(s107 == null)) {
-const isList110 = Array.isArray(s107);
-let out111 = [];
-const r112 = Array.isArray(s107) ? s107 : [s107];
-for (let i113 = 0; i113 < r112.length; i113++) {
-const a_A_108 = r112[i113];
-const l_M_114 = (a_A_108 == null ? null : (a_A_108.resource ?? null));
-const x115 = l_M_114;
-const x116 = l_M_114;
-let r117 = R.primitiveValue(R.fhirProp(R.fhirProp(l_M_114, Q0), Q1), P8);
-if (r117 == null) {
-r117 = R.primitiveValue(R.fhirProp(R.fhirProp(l_M_114, Q0), Q1), P9);
-if (r117 == null) {
-r117 = null;
+const s106 = d10(st);
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_A_107 = r111[i112];
+const l_M_113 = (a_A_107 == null ? null : (a_A_107.resource ?? null));
+const x114 = l_M_113;
+const x115 = l_M_113;
+let r116 = R.primitiveValue(R.fhirProp(R.fhirProp(l_M_113, Q1), Q2), P8);
+if (r116 == null) {
+r116 = R.primitiveValue(R.fhirProp(R.fhirProp(l_M_113, Q1), Q2), P9);
+if (r116 == null) {
+r116 = null;
 }
 }
-out111.push(f15(st, "MedicationAdministration", R.primitiveValue(l_M_114, P1), R.primitiveValue(l_M_114, P0), (a_A_108 == null ? null : (a_A_108.medication ?? null)), (a_A_108 == null ? null : (a_A_108.drug ?? null)), (x115 == null ? M_StsCommon.f25(st.L_Common, x115) : M_StsCommon.f21(st.L_Common, x115)), (x116 == null ? M_StsCommon.f26(st.L_Common, x116) : M_StsCommon.f22(st.L_Common, x116)), R.primitiveValue(R.fhirProp(R.fhirProp(l_M_114, Q0), Q1), P7), r117, false));
+out110.push(f17(st, "MedicationAdministration", R.primitiveValue(l_M_113, P1), R.primitiveValue(l_M_113, P0), (a_A_107 == null ? null : (a_A_107.texts ?? null)), (a_A_107 == null ? null : (a_A_107.drug ?? null)), (x114 == null ? M_StsCommon.f25(st.L_Common, x114) : M_StsCommon.f21(st.L_Common, x114)), (x115 == null ? M_StsCommon.f26(st.L_Common, x115) : M_StsCommon.f22(st.L_Common, x115)), R.primitiveValue(R.fhirProp(R.fhirProp(l_M_113, Q1), Q2), P7), r116, false));
 }
-q109 = isList110 ? out111 : out111[0];
+q108 = isList109 ? out110 : out110[0];
 }
-  return (st.v[11] = q109);
+  return (st.v[11] = q108);
 }
 // define "Statement Exposures"
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-const s118 = d6(st);
-let q120 = null;
-if (!(s118 == null)) {
-const isList121 = Array.isArray(s118);
-let out122 = [];
-const r123 = Array.isArray(s118) ? s118 : [s118];
-for (let i124 = 0; i124 < r123.length; i124++) {
-const a_M_119 = r123[i124];
-const x126 = a_M_119;
-const l_medication_125 = (x126 == null ? f6(st, x126) : f5(st, x126));
-const l_period_127 = R.as(R.fhirProp(a_M_119, Q2), K1, false);
-const l_openActive_128 = R.and(R.and(R.equal(R.primitiveValue(a_M_119, P2), "active"), R.not((l_period_127 == null))), (R.fhirProp(l_period_127, Q3) == null));
-const x129 = a_M_119;
+const s117 = d6(st);
+let q119 = null;
+if (!(s117 == null)) {
+const isList120 = Array.isArray(s117);
+let out121 = [];
+const r122 = Array.isArray(s117) ? s117 : [s117];
+for (let i123 = 0; i123 < r122.length; i123++) {
+const a_M_118 = r122[i123];
+const x125 = a_M_118;
+const l_medication_124 = (x125 == null ? f6(st, x125) : f5(st, x125));
+const l_texts_126 = f14(st, l_medication_124, R.as(R.fhirProp(a_M_118, Q3), K0, false));
+const l_period_127 = R.as(R.fhirProp(a_M_118, Q4), K2, false);
+const l_openActive_128 = R.and(R.and(R.equal(R.primitiveValue(a_M_118, P2), "active"), R.not((l_period_127 == null))), (R.fhirProp(l_period_127, Q5) == null));
+const x129 = a_M_118;
 let c131;
 if (l_openActive_128) {
 c131 = d1(st);
 } else {
-const x130 = a_M_119;
+const x130 = a_M_118;
 c131 = (x130 == null ? M_StsCommon.f26(st.L_Common, x130) : M_StsCommon.f24(st.L_Common, x130));
 }
-out122.push(f15(st, "MedicationStatement", R.primitiveValue(a_M_119, P3), R.primitiveValue(a_M_119, P2), l_medication_125, f13(st, l_medication_125), (x129 == null ? M_StsCommon.f25(st.L_Common, x129) : M_StsCommon.f23(st.L_Common, x129)), c131, R.as(null, K2, false), R.as(null, K3, false), l_openActive_128));
+out121.push(f17(st, "MedicationStatement", R.primitiveValue(a_M_118, P3), R.primitiveValue(a_M_118, P2), l_texts_126, f15(st, l_medication_124, l_texts_126), (x129 == null ? M_StsCommon.f25(st.L_Common, x129) : M_StsCommon.f23(st.L_Common, x129)), c131, R.as(null, K3, false), R.as(null, K4, false), l_openActive_128));
 }
-q120 = isList121 ? out122 : out122[0];
+q119 = isList120 ? out121 : out121[0];
 }
-  return (st.v[12] = q120);
+  return (st.v[12] = q119);
 }
 // define "Request Exposures"
 export function d13(st) {
@@ -440,25 +435,26 @@ const a_M_133 = r137[i138];
 const x140 = a_M_133;
 const l_last_139 = (x140 == null ? M_StsCommon.f26(st.L_Common, x140) : M_StsCommon.f26(st.L_Common, x140));
 const l_recent_141 = R.lessOrEqual(R.durationBetween(l_last_139, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
-const l_reported_142 = f16(st, a_M_133);
+const l_reported_142 = f18(st, a_M_133);
 const x144 = a_M_133;
 const l_medication_143 = (x144 == null ? f6(st, x144) : f6(st, x144));
-let r145 = l_recent_141;
-if (r145 == null) {
-r145 = false;
-if (r145 == null) {
-r145 = null;
+const l_texts_145 = f14(st, l_medication_143, R.as(R.fhirProp(a_M_133, Q6), K0, false));
+let r146 = l_recent_141;
+if (r146 == null) {
+r146 = false;
+if (r146 == null) {
+r146 = null;
 }
 }
-const x146 = a_M_133;
-let r147 = l_recent_141;
-if (r147 == null) {
-r147 = false;
-if (r147 == null) {
-r147 = null;
+const x147 = a_M_133;
+let r148 = l_recent_141;
+if (r148 == null) {
+r148 = false;
+if (r148 == null) {
+r148 = null;
 }
 }
-out136.push(f15(st, "MedicationRequest", R.primitiveValue(a_M_133, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), R.not((l_last_139 == null))), R.not(r145)) ? "completed" : R.primitiveValue(a_M_133, P4)), l_medication_143, f13(st, l_medication_143), (x146 == null ? M_StsCommon.f25(st.L_Common, x146) : M_StsCommon.f25(st.L_Common, x146)), l_last_139, R.as(null, K2, false), R.as(null, K3, false), R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), r147)));
+out136.push(f17(st, "MedicationRequest", R.primitiveValue(a_M_133, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), R.not((l_last_139 == null))), R.not(r146)) ? "completed" : R.primitiveValue(a_M_133, P4)), l_texts_145, f15(st, l_medication_143, l_texts_145), (x147 == null ? M_StsCommon.f25(st.L_Common, x147) : M_StsCommon.f25(st.L_Common, x147)), l_last_139, R.as(null, K3, false), R.as(null, K4, false), R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), r148)));
 }
 q134 = isList135 ? out136 : out136[0];
 }
@@ -468,120 +464,126 @@ q134 = isList135 ? out136 : out136[0];
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
-const s148 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
-let q150 = null;
-if (!(s148 == null)) {
-const isList151 = Array.isArray(s148);
-let out152 = [];
-const r153 = Array.isArray(s148) ? s148 : [s148];
-for (let i154 = 0; i154 < r153.length; i154++) {
-const a_E_149 = r153[i154];
-if (!(R.and(R.not((a_E_149 == null)), R.not((a_E_149 == null ? null : (a_E_149.supportive ?? null)))))) continue;
-out152.push(a_E_149);
+const s149 = R.distinct(R.flatten([d11(st), d12(st), d13(st)]));
+let q151 = null;
+if (!(s149 == null)) {
+const isList152 = Array.isArray(s149);
+let out153 = [];
+const r154 = Array.isArray(s149) ? s149 : [s149];
+for (let i155 = 0; i155 < r154.length; i155++) {
+const a_E_150 = r154[i155];
+if (!(R.and(R.not((a_E_150 == null)), R.not((a_E_150 == null ? null : (a_E_150.supportive ?? null)))))) continue;
+out153.push(a_E_150);
 }
-out152 = R.sortByColumns(out152, ["date","source"], [true,true]);
-q150 = isList151 ? out152 : out152[0];
+out153 = R.sortByColumns(out153, ["date","source"], [true,true]);
+q151 = isList152 ? out153 : out153[0];
 }
-  return (st.v[14] = q150);
+  return (st.v[14] = q151);
 }
 // define "Second Primary Drugs"
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
-let r155 = M_StsDiagnosis.d22(st.L_Dx);
-if (r155 == null) {
-r155 = [];
-if (r155 == null) {
-r155 = null;
+let r156 = M_StsDiagnosis.d22(st.L_Dx);
+if (r156 == null) {
+r156 = [];
+if (r156 == null) {
+r156 = null;
 }
 }
-  return (st.v[15] = r155);
+  return (st.v[15] = r156);
 }
 // define "Second Primary Liposomal Doxorubicin"
 export function d16(st) {
   const x = st.v[16];
   if (x !== undefined) return x;
-let r156 = M_StsDiagnosis.d23(st.L_Dx);
-if (r156 == null) {
-r156 = false;
-if (r156 == null) {
-r156 = null;
+let r157 = M_StsDiagnosis.d23(st.L_Dx);
+if (r157 == null) {
+r157 = false;
+if (r157 == null) {
+r157 = null;
 }
 }
-  return (st.v[16] = r156);
+  return (st.v[16] = r157);
 }
 // define "Exposures"
 export function d17(st) {
   const x = st.v[17];
   if (x !== undefined) return x;
-let c164;
+let c165;
 if (R.and(R.not(R.exists(d15(st))), R.not(d16(st)))) {
-c164 = d14(st);
+c165 = d14(st);
 } else {
-const s157 = d14(st);
-let q159 = null;
-if (!(s157 == null)) {
-const isList160 = Array.isArray(s157);
-let out161 = [];
-const r162 = Array.isArray(s157) ? s157 : [s157];
-for (let i163 = 0; i163 < r162.length; i163++) {
-const a_E_158 = r162[i163];
-if (!(R.not(f17(st, (a_E_158 == null ? null : (a_E_158.drug ?? null)), (a_E_158 == null ? null : (a_E_158.liposomal ?? null)))))) continue;
-out161.push(a_E_158);
+const s158 = d14(st);
+let q160 = null;
+if (!(s158 == null)) {
+const isList161 = Array.isArray(s158);
+let out162 = [];
+const r163 = Array.isArray(s158) ? s158 : [s158];
+for (let i164 = 0; i164 < r163.length; i164++) {
+const a_E_159 = r163[i164];
+if (!(R.not(f19(st, (a_E_159 == null ? null : (a_E_159.drug ?? null)), (a_E_159 == null ? null : (a_E_159.liposomal ?? null)))))) continue;
+out162.push(a_E_159);
 }
-q159 = isList160 ? out161 : out161[0];
+q160 = isList161 ? out162 : out162[0];
 }
-c164 = q159;
+c165 = q160;
 }
-  return (st.v[17] = c164);
+  return (st.v[17] = c165);
 }
 // define "Unrecognized Administrations"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-const s165 = d10(st);
-let q167 = null;
-if (!(s165 == null)) {
-const isList168 = Array.isArray(s165);
-let out169 = [];
-const r170 = Array.isArray(s165) ? s165 : [s165];
-for (let i171 = 0; i171 < r170.length; i171++) {
-const a_A_166 = r170[i171];
-const l_medication_172 = (a_A_166 == null ? null : (a_A_166.medication ?? null));
-const l_M_173 = (a_A_166 == null ? null : (a_A_166.resource ?? null));
-let c182;
-if (R.not(((a_A_166 == null ? null : (a_A_166.drug ?? null)) == null))) {
-c182 = false;
+const s166 = d10(st);
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_A_167 = r171[i172];
+const l_medication_173 = (a_A_167 == null ? null : (a_A_167.medication ?? null));
+const l_M_174 = (a_A_167 == null ? null : (a_A_167.resource ?? null));
+let c184;
+if (R.not(((a_A_167 == null ? null : (a_A_167.drug ?? null)) == null))) {
+c184 = false;
 } else {
-const s174 = R.fhirProp(l_medication_172, Q4);
-let q176 = null;
-if (!(s174 == null)) {
-const isList177 = Array.isArray(s174);
-let out178 = [];
-const r179 = Array.isArray(s174) ? s174 : [s174];
-for (let i180 = 0; i180 < r179.length; i180++) {
-const a_C_175 = r179[i180];
-let r181 = R.and(R.equal(R.primitiveValue(a_C_175, P11), M_StsCodes.d13(st.L_Codes)), (R.primitiveValue(a_C_175, P12) == null));
-if (r181 == null) {
-r181 = false;
-if (r181 == null) {
-r181 = null;
+let c183;
+if ((l_medication_173 == null)) {
+c183 = R.not(R.exists((a_A_167 == null ? null : (a_A_167.texts ?? null))));
+} else {
+const s175 = R.fhirProp(l_medication_173, Q7);
+let q177 = null;
+if (!(s175 == null)) {
+const isList178 = Array.isArray(s175);
+let out179 = [];
+const r180 = Array.isArray(s175) ? s175 : [s175];
+for (let i181 = 0; i181 < r180.length; i181++) {
+const a_C_176 = r180[i181];
+let r182 = R.and(R.equal(R.primitiveValue(a_C_176, P11), M_StsCodes.d13(st.L_Codes)), (R.primitiveValue(a_C_176, P12) == null));
+if (r182 == null) {
+r182 = false;
+if (r182 == null) {
+r182 = null;
 }
 }
-out178.push(r181);
+out179.push(r182);
 }
-out178 = R.distinctList(out178);
-q176 = isList177 ? out178 : out178[0];
+out179 = R.distinctList(out179);
+q177 = isList178 ? out179 : out179[0];
 }
-c182 = R.and(R.and((R.primitiveValue(l_medication_172, P10) == null), R.exists(R.fhirProp(l_medication_172, Q4))), R.allTrue(q176));
+c183 = R.and(R.and((R.primitiveValue(l_medication_173, P10) == null), R.exists(R.fhirProp(l_medication_173, Q7))), R.allTrue(q177));
 }
-if (!(c182)) continue;
-out169.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_173, P1)));
+c184 = c183;
 }
-out169 = R.distinctList(out169);
-q167 = isList168 ? out169 : out169[0];
+if (!(c184)) continue;
+out170.push(R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_174, P1)));
 }
-  return (st.v[18] = q167);
+out170 = R.distinctList(out170);
+q168 = isList169 ? out170 : out170[0];
+}
+  return (st.v[18] = q168);
 }
 // define "Unrecognized Count"
 export function d19(st) {
@@ -594,295 +596,295 @@ export function d19(st) {
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-const s183 = d17(st);
-let q185 = null;
-if (!(s183 == null)) {
-const isList186 = Array.isArray(s183);
-let out187 = [];
-const r188 = Array.isArray(s183) ? s183 : [s183];
-for (let i189 = 0; i189 < r188.length; i189++) {
-const a_E_184 = r188[i189];
-out187.push((a_E_184 == null ? null : (a_E_184.drug ?? null)));
+const s185 = d17(st);
+let q187 = null;
+if (!(s185 == null)) {
+const isList188 = Array.isArray(s185);
+let out189 = [];
+const r190 = Array.isArray(s185) ? s185 : [s185];
+for (let i191 = 0; i191 < r190.length; i191++) {
+const a_E_186 = r190[i191];
+out189.push((a_E_186 == null ? null : (a_E_186.drug ?? null)));
 }
-out187 = R.distinctList(out187);
-q185 = isList186 ? out187 : out187[0];
+out189 = R.distinctList(out189);
+q187 = isList188 ? out189 : out189[0];
 }
-  return (st.v[20] = R.distinct(q185));
+  return (st.v[20] = R.distinct(q187));
 }
 // define "Current Regimen Drugs"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const s190 = d20(st);
-let q192 = null;
-if (!(s190 == null)) {
-const isList193 = Array.isArray(s190);
-let out194 = [];
-const r195 = Array.isArray(s190) ? s190 : [s190];
-for (let i196 = 0; i196 < r195.length; i196++) {
-const a_K_191 = r195[i196];
-const s198 = d17(st);
-let q200 = null;
-if (!(s198 == null)) {
-const isList201 = Array.isArray(s198);
-let out202 = [];
-const r203 = Array.isArray(s198) ? s198 : [s198];
-for (let i204 = 0; i204 < r203.length; i204++) {
-const a_E_199 = r203[i204];
-if (!(R.equal((a_E_199 == null ? null : (a_E_199.drug ?? null)), a_K_191))) continue;
-out202.push(a_E_199);
+const s192 = d20(st);
+let q194 = null;
+if (!(s192 == null)) {
+const isList195 = Array.isArray(s192);
+let out196 = [];
+const r197 = Array.isArray(s192) ? s192 : [s192];
+for (let i198 = 0; i198 < r197.length; i198++) {
+const a_K_193 = r197[i198];
+const s200 = d17(st);
+let q202 = null;
+if (!(s200 == null)) {
+const isList203 = Array.isArray(s200);
+let out204 = [];
+const r205 = Array.isArray(s200) ? s200 : [s200];
+for (let i206 = 0; i206 < r205.length; i206++) {
+const a_E_201 = r205[i206];
+if (!(R.equal((a_E_201 == null ? null : (a_E_201.drug ?? null)), a_K_193))) continue;
+out204.push(a_E_201);
 }
-q200 = isList201 ? out202 : out202[0];
+q202 = isList203 ? out204 : out204[0];
 }
-const l_drugExposures_197 = q200;
-const s206 = l_drugExposures_197;
-let q208 = null;
-if (!(s206 == null)) {
-const isList209 = Array.isArray(s206);
-let out210 = [];
-const r211 = Array.isArray(s206) ? s206 : [s206];
-for (let i212 = 0; i212 < r211.length; i212++) {
-const a_E_207 = r211[i212];
-out210.push((a_E_207 == null ? null : (a_E_207.lastDate ?? null)));
+const l_drugExposures_199 = q202;
+const s208 = l_drugExposures_199;
+let q210 = null;
+if (!(s208 == null)) {
+const isList211 = Array.isArray(s208);
+let out212 = [];
+const r213 = Array.isArray(s208) ? s208 : [s208];
+for (let i214 = 0; i214 < r213.length; i214++) {
+const a_E_209 = r213[i214];
+out212.push((a_E_209 == null ? null : (a_E_209.lastDate ?? null)));
 }
-q208 = isList209 ? out210 : out210[0];
+q210 = isList211 ? out212 : out212[0];
 }
-const l_last_205 = R.max(q208);
-let r214 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_205)), p(st, "currentRegimenWindowDays", false));
-if (r214 == null) {
-r214 = false;
-if (r214 == null) {
-r214 = null;
+const l_last_207 = R.max(q210);
+let r216 = R.lessOrEqual(R.subtract(d2(st), f0(st, l_last_207)), p(st, "currentRegimenWindowDays", false));
+if (r216 == null) {
+r216 = false;
+if (r216 == null) {
+r216 = null;
 }
 }
-const l_datedCurrent_213 = r214;
-const s216 = l_drugExposures_197;
-let q218 = null;
-if (!(s216 == null)) {
-const isList219 = Array.isArray(s216);
-let out220 = [];
-const r221 = Array.isArray(s216) ? s216 : [s216];
-for (let i222 = 0; i222 < r221.length; i222++) {
-const a_E_217 = r221[i222];
-if (!((a_E_217 == null ? null : (a_E_217.undatedCurrent ?? null)))) continue;
-out220.push(a_E_217);
+const l_datedCurrent_215 = r216;
+const s218 = l_drugExposures_199;
+let q220 = null;
+if (!(s218 == null)) {
+const isList221 = Array.isArray(s218);
+let out222 = [];
+const r223 = Array.isArray(s218) ? s218 : [s218];
+for (let i224 = 0; i224 < r223.length; i224++) {
+const a_E_219 = r223[i224];
+if (!((a_E_219 == null ? null : (a_E_219.undatedCurrent ?? null)))) continue;
+out222.push(a_E_219);
 }
-q218 = isList219 ? out220 : out220[0];
+q220 = isList221 ? out222 : out222[0];
 }
-const l_undated_215 = R.exists(q218);
-if (!(R.or(l_datedCurrent_213, l_undated_215))) continue;
-let c239;
-if (R.not(l_datedCurrent_213)) {
-c239 = R.as(null, K4, false);
+const l_undated_217 = R.exists(q220);
+if (!(R.or(l_datedCurrent_215, l_undated_217))) continue;
+let c241;
+if (R.not(l_datedCurrent_215)) {
+c241 = R.as(null, K5, false);
 } else {
-const s225 = l_drugExposures_197;
-let q227 = null;
+const s227 = l_drugExposures_199;
+let q229 = null;
+if (!(s227 == null)) {
+const isList230 = Array.isArray(s227);
+let out231 = [];
+const r232 = Array.isArray(s227) ? s227 : [s227];
+for (let i233 = 0; i233 < r232.length; i233++) {
+const a_X_228 = r232[i233];
+const s234 = l_drugExposures_199;
+let q236 = null;
+if (!(s234 == null)) {
+const isList237 = Array.isArray(s234);
+let out238 = [];
+const r239 = Array.isArray(s234) ? s234 : [s234];
+for (let i240 = 0; i240 < r239.length; i240++) {
+const a_Y_235 = r239[i240];
+if (!((R.less((a_Y_235 == null ? null : (a_Y_235.dayNumber ?? null)), (a_X_228 == null ? null : (a_X_228.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_228 == null ? null : (a_X_228.dayNumber ?? null)), (a_Y_235 == null ? null : (a_Y_235.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out238.push(a_Y_235);
+}
+q236 = isList237 ? out238 : out238[0];
+}
+if (!(R.and(R.not(((a_X_228 == null ? null : (a_X_228.date ?? null)) == null)), R.not(R.exists(q236))))) continue;
+out231.push((a_X_228 == null ? null : (a_X_228.date ?? null)));
+}
+q229 = isList230 ? out231 : out231[0];
+}
+c241 = R.max(q229);
+}
+const s225 = ({ "start": c241 });
+let q242 = null;
 if (!(s225 == null)) {
-const isList228 = Array.isArray(s225);
-let out229 = [];
-const r230 = Array.isArray(s225) ? s225 : [s225];
-for (let i231 = 0; i231 < r230.length; i231++) {
-const a_X_226 = r230[i231];
-const s232 = l_drugExposures_197;
-let q234 = null;
-if (!(s232 == null)) {
-const isList235 = Array.isArray(s232);
-let out236 = [];
-const r237 = Array.isArray(s232) ? s232 : [s232];
-for (let i238 = 0; i238 < r237.length; i238++) {
-const a_Y_233 = r237[i238];
-if (!((R.less((a_Y_233 == null ? null : (a_Y_233.dayNumber ?? null)), (a_X_226 == null ? null : (a_X_226.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_226 == null ? null : (a_X_226.dayNumber ?? null)), (a_Y_233 == null ? null : (a_Y_233.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out236.push(a_Y_233);
+const isList243 = Array.isArray(s225);
+let out244 = [];
+const r245 = Array.isArray(s225) ? s225 : [s225];
+for (let i246 = 0; i246 < r245.length; i246++) {
+const a_Run_226 = r245[i246];
+const s247 = d17(st);
+let q249 = null;
+if (!(s247 == null)) {
+const isList250 = Array.isArray(s247);
+let out251 = [];
+const r252 = Array.isArray(s247) ? s247 : [s247];
+for (let i253 = 0; i253 < r252.length; i253++) {
+const a_E_248 = r252[i253];
+if (!(R.and(R.equal((a_E_248 == null ? null : (a_E_248.drug ?? null)), a_K_193), R.or((a_E_248 == null ? null : (a_E_248.undatedCurrent ?? null)), R.greaterOrEqual((a_E_248 == null ? null : (a_E_248.date ?? null)), (a_Run_226 == null ? null : (a_Run_226.start ?? null))))))) continue;
+out251.push((a_E_248 == null ? null : (a_E_248.source ?? null)));
 }
-q234 = isList235 ? out236 : out236[0];
+out251 = R.distinctList(out251);
+q249 = isList250 ? out251 : out251[0];
 }
-if (!(R.and(R.not(((a_X_226 == null ? null : (a_X_226.date ?? null)) == null)), R.not(R.exists(q234))))) continue;
-out229.push((a_X_226 == null ? null : (a_X_226.date ?? null)));
+out244.push(({ "drug": a_K_193, "lastDate": (l_datedCurrent_215 ? l_last_207 : R.as(null, K5, false)), "runStart": (a_Run_226 == null ? null : (a_Run_226.start ?? null)), "undated": l_undated_217, "sources": q249 }));
 }
-q227 = isList228 ? out229 : out229[0];
+out244 = R.distinctList(out244);
+q242 = isList243 ? out244 : out244[0];
 }
-c239 = R.max(q227);
+out196.push(q242);
 }
-const s223 = ({ "start": c239 });
-let q240 = null;
-if (!(s223 == null)) {
-const isList241 = Array.isArray(s223);
-let out242 = [];
-const r243 = Array.isArray(s223) ? s223 : [s223];
-for (let i244 = 0; i244 < r243.length; i244++) {
-const a_Run_224 = r243[i244];
-const s245 = d17(st);
-let q247 = null;
-if (!(s245 == null)) {
-const isList248 = Array.isArray(s245);
-let out249 = [];
-const r250 = Array.isArray(s245) ? s245 : [s245];
-for (let i251 = 0; i251 < r250.length; i251++) {
-const a_E_246 = r250[i251];
-if (!(R.and(R.equal((a_E_246 == null ? null : (a_E_246.drug ?? null)), a_K_191), R.or((a_E_246 == null ? null : (a_E_246.undatedCurrent ?? null)), R.greaterOrEqual((a_E_246 == null ? null : (a_E_246.date ?? null)), (a_Run_224 == null ? null : (a_Run_224.start ?? null))))))) continue;
-out249.push((a_E_246 == null ? null : (a_E_246.source ?? null)));
+out196 = R.distinctList(out196);
+out196 = R.sortByColumns(out196, ["drug"], [true]);
+q194 = isList195 ? out196 : out196[0];
 }
-out249 = R.distinctList(out249);
-q247 = isList248 ? out249 : out249[0];
-}
-out242.push(({ "drug": a_K_191, "lastDate": (l_datedCurrent_213 ? l_last_205 : R.as(null, K4, false)), "runStart": (a_Run_224 == null ? null : (a_Run_224.start ?? null)), "undated": l_undated_215, "sources": q247 }));
-}
-out242 = R.distinctList(out242);
-q240 = isList241 ? out242 : out242[0];
-}
-out194.push(q240);
-}
-out194 = R.distinctList(out194);
-out194 = R.sortByColumns(out194, ["drug"], [true]);
-q192 = isList193 ? out194 : out194[0];
-}
-  return (st.v[21] = q192);
+  return (st.v[21] = q194);
 }
 // define "Regimen Start"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-let c260;
+let c262;
 if (R.not(R.exists(d21(st)))) {
-c260 = R.as(null, K4, false);
+c262 = R.as(null, K5, false);
 } else {
-const s253 = d21(st);
-let q255 = null;
-if (!(s253 == null)) {
-const isList256 = Array.isArray(s253);
-let out257 = [];
-const r258 = Array.isArray(s253) ? s253 : [s253];
-for (let i259 = 0; i259 < r258.length; i259++) {
-const a_C_254 = r258[i259];
-out257.push((a_C_254 == null ? null : (a_C_254.runStart ?? null)));
+const s255 = d21(st);
+let q257 = null;
+if (!(s255 == null)) {
+const isList258 = Array.isArray(s255);
+let out259 = [];
+const r260 = Array.isArray(s255) ? s255 : [s255];
+for (let i261 = 0; i261 < r260.length; i261++) {
+const a_C_256 = r260[i261];
+out259.push((a_C_256 == null ? null : (a_C_256.runStart ?? null)));
 }
-out257 = R.distinctList(out257);
-q255 = isList256 ? out257 : out257[0];
+out259 = R.distinctList(out259);
+q257 = isList258 ? out259 : out259[0];
 }
-let r252 = R.min(q255);
-if (r252 == null) {
-r252 = d1(st);
-if (r252 == null) {
-r252 = null;
+let r254 = R.min(q257);
+if (r254 == null) {
+r254 = d1(st);
+if (r254 == null) {
+r254 = null;
 }
 }
-c260 = r252;
+c262 = r254;
 }
-  return (st.v[22] = c260);
+  return (st.v[22] = c262);
 }
 // define "Undated Current Exposures"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-const s261 = d17(st);
-let q263 = null;
-if (!(s261 == null)) {
-const isList264 = Array.isArray(s261);
-let out265 = [];
-const r266 = Array.isArray(s261) ? s261 : [s261];
-for (let i267 = 0; i267 < r266.length; i267++) {
-const a_E_262 = r266[i267];
-if (!((a_E_262 == null ? null : (a_E_262.undatedCurrent ?? null)))) continue;
-out265.push(a_E_262);
+const s263 = d17(st);
+let q265 = null;
+if (!(s263 == null)) {
+const isList266 = Array.isArray(s263);
+let out267 = [];
+const r268 = Array.isArray(s263) ? s263 : [s263];
+for (let i269 = 0; i269 < r268.length; i269++) {
+const a_E_264 = r268[i269];
+if (!((a_E_264 == null ? null : (a_E_264.undatedCurrent ?? null)))) continue;
+out267.push(a_E_264);
 }
-q263 = isList264 ? out265 : out265[0];
+q265 = isList266 ? out267 : out267[0];
 }
-  return (st.v[23] = q263);
+  return (st.v[23] = q265);
 }
 // define "Undated Prior Exposures"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-const s268 = d17(st);
-let q270 = null;
-if (!(s268 == null)) {
-const isList271 = Array.isArray(s268);
-let out272 = [];
-const r273 = Array.isArray(s268) ? s268 : [s268];
-for (let i274 = 0; i274 < r273.length; i274++) {
-const a_E_269 = r273[i274];
-if (!(R.and(((a_E_269 == null ? null : (a_E_269.date ?? null)) == null), R.not((a_E_269 == null ? null : (a_E_269.undatedCurrent ?? null)))))) continue;
-out272.push(a_E_269);
+const s270 = d17(st);
+let q272 = null;
+if (!(s270 == null)) {
+const isList273 = Array.isArray(s270);
+let out274 = [];
+const r275 = Array.isArray(s270) ? s270 : [s270];
+for (let i276 = 0; i276 < r275.length; i276++) {
+const a_E_271 = r275[i276];
+if (!(R.and(((a_E_271 == null ? null : (a_E_271.date ?? null)) == null), R.not((a_E_271 == null ? null : (a_E_271.undatedCurrent ?? null)))))) continue;
+out274.push(a_E_271);
 }
-q270 = isList271 ? out272 : out272[0];
+q272 = isList273 ? out274 : out274[0];
 }
-  return (st.v[24] = q270);
+  return (st.v[24] = q272);
 }
 // define "Prior Exposures"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-let c289;
+let c291;
 if ((d22(st) == null)) {
-const s275 = d17(st);
-let q277 = null;
-if (!(s275 == null)) {
-const isList278 = Array.isArray(s275);
-let out279 = [];
-const r280 = Array.isArray(s275) ? s275 : [s275];
-for (let i281 = 0; i281 < r280.length; i281++) {
-const a_E_276 = r280[i281];
-if (!(R.not((a_E_276 == null ? null : (a_E_276.undatedCurrent ?? null))))) continue;
-out279.push(a_E_276);
+const s277 = d17(st);
+let q279 = null;
+if (!(s277 == null)) {
+const isList280 = Array.isArray(s277);
+let out281 = [];
+const r282 = Array.isArray(s277) ? s277 : [s277];
+for (let i283 = 0; i283 < r282.length; i283++) {
+const a_E_278 = r282[i283];
+if (!(R.not((a_E_278 == null ? null : (a_E_278.undatedCurrent ?? null))))) continue;
+out281.push(a_E_278);
 }
-q277 = isList278 ? out279 : out279[0];
+q279 = isList280 ? out281 : out281[0];
 }
-c289 = q277;
+c291 = q279;
 } else {
-const s282 = d17(st);
-let q284 = null;
-if (!(s282 == null)) {
-const isList285 = Array.isArray(s282);
-let out286 = [];
-const r287 = Array.isArray(s282) ? s282 : [s282];
-for (let i288 = 0; i288 < r287.length; i288++) {
-const a_E_283 = r287[i288];
-if (!(R.and(R.not((a_E_283 == null ? null : (a_E_283.undatedCurrent ?? null))), R.or(((a_E_283 == null ? null : (a_E_283.date ?? null)) == null), R.less((a_E_283 == null ? null : (a_E_283.date ?? null)), d22(st)))))) continue;
-out286.push(a_E_283);
+const s284 = d17(st);
+let q286 = null;
+if (!(s284 == null)) {
+const isList287 = Array.isArray(s284);
+let out288 = [];
+const r289 = Array.isArray(s284) ? s284 : [s284];
+for (let i290 = 0; i290 < r289.length; i290++) {
+const a_E_285 = r289[i290];
+if (!(R.and(R.not((a_E_285 == null ? null : (a_E_285.undatedCurrent ?? null))), R.or(((a_E_285 == null ? null : (a_E_285.date ?? null)) == null), R.less((a_E_285 == null ? null : (a_E_285.date ?? null)), d22(st)))))) continue;
+out288.push(a_E_285);
 }
-q284 = isList285 ? out286 : out286[0];
+q286 = isList287 ? out288 : out288[0];
 }
-c289 = q284;
+c291 = q286;
 }
-  return (st.v[25] = c289);
+  return (st.v[25] = c291);
 }
 // define "Prior Drugs"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s290 = d25(st);
-let q292 = null;
-if (!(s290 == null)) {
-const isList293 = Array.isArray(s290);
-let out294 = [];
-const r295 = Array.isArray(s290) ? s290 : [s290];
-for (let i296 = 0; i296 < r295.length; i296++) {
-const a_E_291 = r295[i296];
-out294.push((a_E_291 == null ? null : (a_E_291.drug ?? null)));
+const s292 = d25(st);
+let q294 = null;
+if (!(s292 == null)) {
+const isList295 = Array.isArray(s292);
+let out296 = [];
+const r297 = Array.isArray(s292) ? s292 : [s292];
+for (let i298 = 0; i298 < r297.length; i298++) {
+const a_E_293 = r297[i298];
+out296.push((a_E_293 == null ? null : (a_E_293.drug ?? null)));
 }
-out294 = R.distinctList(out294);
-q292 = isList293 ? out294 : out294[0];
+out296 = R.distinctList(out296);
+q294 = isList295 ? out296 : out296[0];
 }
-  return (st.v[26] = R.distinct(q292));
+  return (st.v[26] = R.distinct(q294));
 }
 // define "Prior Anthracycline"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s297 = d25(st);
-let q299 = null;
-if (!(s297 == null)) {
-const isList300 = Array.isArray(s297);
-let out301 = [];
-const r302 = Array.isArray(s297) ? s297 : [s297];
-for (let i303 = 0; i303 < r302.length; i303++) {
-const a_E_298 = r302[i303];
-if (!((a_E_298 == null ? null : (a_E_298.anthracycline ?? null)))) continue;
-out301.push(a_E_298);
+const s299 = d25(st);
+let q301 = null;
+if (!(s299 == null)) {
+const isList302 = Array.isArray(s299);
+let out303 = [];
+const r304 = Array.isArray(s299) ? s299 : [s299];
+for (let i305 = 0; i305 < r304.length; i305++) {
+const a_E_300 = r304[i305];
+if (!((a_E_300 == null ? null : (a_E_300.anthracycline ?? null)))) continue;
+out303.push(a_E_300);
 }
-q299 = isList300 ? out301 : out301[0];
+q301 = isList302 ? out303 : out303[0];
 }
-  return (st.v[27] = R.exists(q299));
+  return (st.v[27] = R.exists(q301));
 }
 // define "Prior Gemcitabine And Docetaxel"
 export function d28(st) {
@@ -895,21 +897,21 @@ export function d28(st) {
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s304 = d26(st);
-let q306 = null;
-if (!(s304 == null)) {
-const isList307 = Array.isArray(s304);
-let out308 = [];
-const r309 = Array.isArray(s304) ? s304 : [s304];
-for (let i310 = 0; i310 < r309.length; i310++) {
-const a_D_305 = r309[i310];
-if (!(R.inList(a_D_305, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
-out308.push(a_D_305);
+const s306 = d26(st);
+let q308 = null;
+if (!(s306 == null)) {
+const isList309 = Array.isArray(s306);
+let out310 = [];
+const r311 = Array.isArray(s306) ? s306 : [s306];
+for (let i312 = 0; i312 < r311.length; i312++) {
+const a_D_307 = r311[i312];
+if (!(R.inList(a_D_307, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
+out310.push(a_D_307);
 }
-out308 = R.distinctList(out308);
-q306 = isList307 ? out308 : out308[0];
+out310 = R.distinctList(out310);
+q308 = isList309 ? out310 : out310[0];
 }
-  return (st.v[29] = q306);
+  return (st.v[29] = q308);
 }
 // define "Line"
 export function d30(st) {
@@ -929,387 +931,387 @@ export function d31(st) {
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
-const s311 = d25(st);
-let q313 = null;
-if (!(s311 == null)) {
-const isList314 = Array.isArray(s311);
-let out315 = [];
-const r316 = Array.isArray(s311) ? s311 : [s311];
-for (let i317 = 0; i317 < r316.length; i317++) {
-const a_E_312 = r316[i317];
-if (!(R.or((a_E_312 == null ? null : (a_E_312.anthracycline ?? null)), R.inList((a_E_312 == null ? null : (a_E_312.drug ?? null)), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
-out315.push((a_E_312 == null ? null : (a_E_312.source ?? null)));
+const s313 = d25(st);
+let q315 = null;
+if (!(s313 == null)) {
+const isList316 = Array.isArray(s313);
+let out317 = [];
+const r318 = Array.isArray(s313) ? s313 : [s313];
+for (let i319 = 0; i319 < r318.length; i319++) {
+const a_E_314 = r318[i319];
+if (!(R.or((a_E_314 == null ? null : (a_E_314.anthracycline ?? null)), R.inList((a_E_314 == null ? null : (a_E_314.drug ?? null)), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
+out317.push((a_E_314 == null ? null : (a_E_314.source ?? null)));
 }
-out315 = R.distinctList(out315);
-q313 = isList314 ? out315 : out315[0];
+out317 = R.distinctList(out317);
+q315 = isList316 ? out317 : out317[0];
 }
-  return (st.v[32] = q313);
+  return (st.v[32] = q315);
 }
 // define "Prior Runs"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
-const s318 = d26(st);
-let q320 = null;
-if (!(s318 == null)) {
-const isList321 = Array.isArray(s318);
-let out322 = [];
-const r323 = Array.isArray(s318) ? s318 : [s318];
-for (let i324 = 0; i324 < r323.length; i324++) {
-const a_K_319 = r323[i324];
-const s326 = d25(st);
-let q328 = null;
-if (!(s326 == null)) {
-const isList329 = Array.isArray(s326);
-let out330 = [];
-const r331 = Array.isArray(s326) ? s326 : [s326];
-for (let i332 = 0; i332 < r331.length; i332++) {
-const a_E_327 = r331[i332];
-if (!(R.and(R.equal((a_E_327 == null ? null : (a_E_327.drug ?? null)), a_K_319), R.not(((a_E_327 == null ? null : (a_E_327.date ?? null)) == null))))) continue;
-out330.push(a_E_327);
+const s320 = d26(st);
+let q322 = null;
+if (!(s320 == null)) {
+const isList323 = Array.isArray(s320);
+let out324 = [];
+const r325 = Array.isArray(s320) ? s320 : [s320];
+for (let i326 = 0; i326 < r325.length; i326++) {
+const a_K_321 = r325[i326];
+const s328 = d25(st);
+let q330 = null;
+if (!(s328 == null)) {
+const isList331 = Array.isArray(s328);
+let out332 = [];
+const r333 = Array.isArray(s328) ? s328 : [s328];
+for (let i334 = 0; i334 < r333.length; i334++) {
+const a_E_329 = r333[i334];
+if (!(R.and(R.equal((a_E_329 == null ? null : (a_E_329.drug ?? null)), a_K_321), R.not(((a_E_329 == null ? null : (a_E_329.date ?? null)) == null))))) continue;
+out332.push(a_E_329);
 }
-q328 = isList329 ? out330 : out330[0];
+q330 = isList331 ? out332 : out332[0];
 }
-const l_drugExposures_325 = q328;
-const s334 = l_drugExposures_325;
-let q336 = null;
-if (!(s334 == null)) {
-const isList337 = Array.isArray(s334);
-let out338 = [];
-const r339 = Array.isArray(s334) ? s334 : [s334];
-for (let i340 = 0; i340 < r339.length; i340++) {
-const a_X_335 = r339[i340];
-const s341 = l_drugExposures_325;
-let q343 = null;
-if (!(s341 == null)) {
-const isList344 = Array.isArray(s341);
-let out345 = [];
-const r346 = Array.isArray(s341) ? s341 : [s341];
-for (let i347 = 0; i347 < r346.length; i347++) {
-const a_Y_342 = r346[i347];
-if (!((R.less((a_Y_342 == null ? null : (a_Y_342.dayNumber ?? null)), (a_X_335 == null ? null : (a_X_335.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_335 == null ? null : (a_X_335.dayNumber ?? null)), (a_Y_342 == null ? null : (a_Y_342.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out345.push(a_Y_342);
+const l_drugExposures_327 = q330;
+const s336 = l_drugExposures_327;
+let q338 = null;
+if (!(s336 == null)) {
+const isList339 = Array.isArray(s336);
+let out340 = [];
+const r341 = Array.isArray(s336) ? s336 : [s336];
+for (let i342 = 0; i342 < r341.length; i342++) {
+const a_X_337 = r341[i342];
+const s343 = l_drugExposures_327;
+let q345 = null;
+if (!(s343 == null)) {
+const isList346 = Array.isArray(s343);
+let out347 = [];
+const r348 = Array.isArray(s343) ? s343 : [s343];
+for (let i349 = 0; i349 < r348.length; i349++) {
+const a_Y_344 = r348[i349];
+if (!((R.less((a_Y_344 == null ? null : (a_Y_344.dayNumber ?? null)), (a_X_337 == null ? null : (a_X_337.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_337 == null ? null : (a_X_337.dayNumber ?? null)), (a_Y_344 == null ? null : (a_Y_344.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+out347.push(a_Y_344);
 }
-q343 = isList344 ? out345 : out345[0];
+q345 = isList346 ? out347 : out347[0];
 }
-if (!(R.not(R.exists(q343)))) continue;
-out338.push((a_X_335 == null ? null : (a_X_335.dayNumber ?? null)));
+if (!(R.not(R.exists(q345)))) continue;
+out340.push((a_X_337 == null ? null : (a_X_337.dayNumber ?? null)));
 }
-q336 = isList337 ? out338 : out338[0];
+q338 = isList339 ? out340 : out340[0];
 }
-const l_runStarts_333 = R.distinct(q336);
-const s348 = l_runStarts_333;
-let q350 = null;
-if (!(s348 == null)) {
-const isList351 = Array.isArray(s348);
-let out352 = [];
-const r353 = Array.isArray(s348) ? s348 : [s348];
-for (let i354 = 0; i354 < r353.length; i354++) {
-const a_S_349 = r353[i354];
-const s356 = l_drugExposures_325;
-let q358 = null;
-if (!(s356 == null)) {
-const isList359 = Array.isArray(s356);
-let out360 = [];
-const r361 = Array.isArray(s356) ? s356 : [s356];
-for (let i362 = 0; i362 < r361.length; i362++) {
-const a_E_357 = r361[i362];
-const s363 = l_runStarts_333;
-let q365 = null;
-if (!(s363 == null)) {
-const isList366 = Array.isArray(s363);
-let out367 = [];
-const r368 = Array.isArray(s363) ? s363 : [s363];
-for (let i369 = 0; i369 < r368.length; i369++) {
-const a_T_364 = r368[i369];
-if (!(R.and(R.greater(a_T_364, a_S_349), R.lessOrEqual(a_T_364, (a_E_357 == null ? null : (a_E_357.dayNumber ?? null)))))) continue;
-out367.push(a_T_364);
+const l_runStarts_335 = R.distinct(q338);
+const s350 = l_runStarts_335;
+let q352 = null;
+if (!(s350 == null)) {
+const isList353 = Array.isArray(s350);
+let out354 = [];
+const r355 = Array.isArray(s350) ? s350 : [s350];
+for (let i356 = 0; i356 < r355.length; i356++) {
+const a_S_351 = r355[i356];
+const s358 = l_drugExposures_327;
+let q360 = null;
+if (!(s358 == null)) {
+const isList361 = Array.isArray(s358);
+let out362 = [];
+const r363 = Array.isArray(s358) ? s358 : [s358];
+for (let i364 = 0; i364 < r363.length; i364++) {
+const a_E_359 = r363[i364];
+const s365 = l_runStarts_335;
+let q367 = null;
+if (!(s365 == null)) {
+const isList368 = Array.isArray(s365);
+let out369 = [];
+const r370 = Array.isArray(s365) ? s365 : [s365];
+for (let i371 = 0; i371 < r370.length; i371++) {
+const a_T_366 = r370[i371];
+if (!(R.and(R.greater(a_T_366, a_S_351), R.lessOrEqual(a_T_366, (a_E_359 == null ? null : (a_E_359.dayNumber ?? null)))))) continue;
+out369.push(a_T_366);
 }
-q365 = isList366 ? out367 : out367[0];
+q367 = isList368 ? out369 : out369[0];
 }
-if (!(R.and(R.greaterOrEqual((a_E_357 == null ? null : (a_E_357.dayNumber ?? null)), a_S_349), R.not(R.exists(q365))))) continue;
-out360.push(a_E_357);
+if (!(R.and(R.greaterOrEqual((a_E_359 == null ? null : (a_E_359.dayNumber ?? null)), a_S_351), R.not(R.exists(q367))))) continue;
+out362.push(a_E_359);
 }
-q358 = isList359 ? out360 : out360[0];
+q360 = isList361 ? out362 : out362[0];
 }
-const l_members_355 = q358;
-const s370 = l_members_355;
-let q372 = null;
-if (!(s370 == null)) {
-const isList373 = Array.isArray(s370);
-let out374 = [];
-const r375 = Array.isArray(s370) ? s370 : [s370];
-for (let i376 = 0; i376 < r375.length; i376++) {
-const a_E_371 = r375[i376];
-out374.push((a_E_371 == null ? null : (a_E_371.lastDayNumber ?? null)));
+const l_members_357 = q360;
+const s372 = l_members_357;
+let q374 = null;
+if (!(s372 == null)) {
+const isList375 = Array.isArray(s372);
+let out376 = [];
+const r377 = Array.isArray(s372) ? s372 : [s372];
+for (let i378 = 0; i378 < r377.length; i378++) {
+const a_E_373 = r377[i378];
+out376.push((a_E_373 == null ? null : (a_E_373.lastDayNumber ?? null)));
 }
-q372 = isList373 ? out374 : out374[0];
+q374 = isList375 ? out376 : out376[0];
 }
-out352.push(({ "drug": a_K_319, "start": a_S_349, "end": R.max(q372), "exposures": l_members_355 }));
+out354.push(({ "drug": a_K_321, "start": a_S_351, "end": R.max(q374), "exposures": l_members_357 }));
 }
-q350 = isList351 ? out352 : out352[0];
+q352 = isList353 ? out354 : out354[0];
 }
-out322.push(q350);
+out324.push(q352);
 }
-q320 = isList321 ? out322 : out322[0];
+q322 = isList323 ? out324 : out324[0];
 }
-  return (st.v[33] = R.flatten(q320));
+  return (st.v[33] = R.flatten(q322));
 }
 // define "Prior Regimen Starts"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-const s377 = d33(st);
-let q379 = null;
-if (!(s377 == null)) {
-const isList380 = Array.isArray(s377);
-let out381 = [];
-const r382 = Array.isArray(s377) ? s377 : [s377];
-for (let i383 = 0; i383 < r382.length; i383++) {
-const a_R_378 = r382[i383];
-const s384 = d33(st);
-let q386 = null;
-if (!(s384 == null)) {
-const isList387 = Array.isArray(s384);
-let out388 = [];
-const r389 = Array.isArray(s384) ? s384 : [s384];
-for (let i390 = 0; i390 < r389.length; i390++) {
-const a_Q_385 = r389[i390];
-if (!(R.and(R.less((a_Q_385 == null ? null : (a_Q_385.start ?? null)), (a_R_378 == null ? null : (a_R_378.start ?? null))), R.or(R.greaterOrEqual((a_Q_385 == null ? null : (a_Q_385.end ?? null)), (a_R_378 == null ? null : (a_R_378.start ?? null))), R.lessOrEqual(R.subtract((a_R_378 == null ? null : (a_R_378.start ?? null)), (a_Q_385 == null ? null : (a_Q_385.start ?? null))), p(st, "combinationWindowDays", false)))))) continue;
-out388.push(a_Q_385);
+const s379 = d33(st);
+let q381 = null;
+if (!(s379 == null)) {
+const isList382 = Array.isArray(s379);
+let out383 = [];
+const r384 = Array.isArray(s379) ? s379 : [s379];
+for (let i385 = 0; i385 < r384.length; i385++) {
+const a_R_380 = r384[i385];
+const s386 = d33(st);
+let q388 = null;
+if (!(s386 == null)) {
+const isList389 = Array.isArray(s386);
+let out390 = [];
+const r391 = Array.isArray(s386) ? s386 : [s386];
+for (let i392 = 0; i392 < r391.length; i392++) {
+const a_Q_387 = r391[i392];
+if (!(R.and(R.less((a_Q_387 == null ? null : (a_Q_387.start ?? null)), (a_R_380 == null ? null : (a_R_380.start ?? null))), R.or(R.greaterOrEqual((a_Q_387 == null ? null : (a_Q_387.end ?? null)), (a_R_380 == null ? null : (a_R_380.start ?? null))), R.lessOrEqual(R.subtract((a_R_380 == null ? null : (a_R_380.start ?? null)), (a_Q_387 == null ? null : (a_Q_387.start ?? null))), p(st, "combinationWindowDays", false)))))) continue;
+out390.push(a_Q_387);
 }
-q386 = isList387 ? out388 : out388[0];
+q388 = isList389 ? out390 : out390[0];
 }
-if (!(R.not(R.exists(q386)))) continue;
-out381.push((a_R_378 == null ? null : (a_R_378.start ?? null)));
+if (!(R.not(R.exists(q388)))) continue;
+out383.push((a_R_380 == null ? null : (a_R_380.start ?? null)));
 }
-q379 = isList380 ? out381 : out381[0];
+q381 = isList382 ? out383 : out383[0];
 }
-  return (st.v[34] = R.distinct(q379));
+  return (st.v[34] = R.distinct(q381));
 }
 // define "Prior Regimens"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
-const s393 = d34(st);
-let q395 = null;
-if (!(s393 == null)) {
-const isList396 = Array.isArray(s393);
-let out397 = [];
-const r398 = Array.isArray(s393) ? s393 : [s393];
-for (let i399 = 0; i399 < r398.length; i399++) {
-const a_S_394 = r398[i399];
-const s401 = d34(st);
-let q403 = null;
-if (!(s401 == null)) {
-const isList404 = Array.isArray(s401);
-let out405 = [];
-const r406 = Array.isArray(s401) ? s401 : [s401];
-for (let i407 = 0; i407 < r406.length; i407++) {
-const a_T_402 = r406[i407];
-if (!(R.greater(a_T_402, a_S_394))) continue;
-out405.push(a_T_402);
+const s395 = d34(st);
+let q397 = null;
+if (!(s395 == null)) {
+const isList398 = Array.isArray(s395);
+let out399 = [];
+const r400 = Array.isArray(s395) ? s395 : [s395];
+for (let i401 = 0; i401 < r400.length; i401++) {
+const a_S_396 = r400[i401];
+const s403 = d34(st);
+let q405 = null;
+if (!(s403 == null)) {
+const isList406 = Array.isArray(s403);
+let out407 = [];
+const r408 = Array.isArray(s403) ? s403 : [s403];
+for (let i409 = 0; i409 < r408.length; i409++) {
+const a_T_404 = r408[i409];
+if (!(R.greater(a_T_404, a_S_396))) continue;
+out407.push(a_T_404);
 }
-q403 = isList404 ? out405 : out405[0];
+q405 = isList406 ? out407 : out407[0];
 }
-const l_nextStart_400 = R.min(q403);
-const s409 = d33(st);
-let q411 = null;
-if (!(s409 == null)) {
-const isList412 = Array.isArray(s409);
-let out413 = [];
-const r414 = Array.isArray(s409) ? s409 : [s409];
-for (let i415 = 0; i415 < r414.length; i415++) {
-const a_R_410 = r414[i415];
-if (!(R.and(R.greaterOrEqual((a_R_410 == null ? null : (a_R_410.start ?? null)), a_S_394), R.or((l_nextStart_400 == null), R.less((a_R_410 == null ? null : (a_R_410.start ?? null)), l_nextStart_400))))) continue;
-out413.push(a_R_410);
+const l_nextStart_402 = R.min(q405);
+const s411 = d33(st);
+let q413 = null;
+if (!(s411 == null)) {
+const isList414 = Array.isArray(s411);
+let out415 = [];
+const r416 = Array.isArray(s411) ? s411 : [s411];
+for (let i417 = 0; i417 < r416.length; i417++) {
+const a_R_412 = r416[i417];
+if (!(R.and(R.greaterOrEqual((a_R_412 == null ? null : (a_R_412.start ?? null)), a_S_396), R.or((l_nextStart_402 == null), R.less((a_R_412 == null ? null : (a_R_412.start ?? null)), l_nextStart_402))))) continue;
+out415.push(a_R_412);
 }
-q411 = isList412 ? out413 : out413[0];
+q413 = isList414 ? out415 : out415[0];
 }
-const l_runs_408 = q411;
-const s417 = l_runs_408;
-let q419 = null;
-if (!(s417 == null)) {
-const isList420 = Array.isArray(s417);
-let out421 = [];
-const r422 = Array.isArray(s417) ? s417 : [s417];
-for (let i423 = 0; i423 < r422.length; i423++) {
-const a_R_418 = r422[i423];
-out421.push((a_R_418 == null ? null : (a_R_418.exposures ?? null)));
+const l_runs_410 = q413;
+const s419 = l_runs_410;
+let q421 = null;
+if (!(s419 == null)) {
+const isList422 = Array.isArray(s419);
+let out423 = [];
+const r424 = Array.isArray(s419) ? s419 : [s419];
+for (let i425 = 0; i425 < r424.length; i425++) {
+const a_R_420 = r424[i425];
+out423.push((a_R_420 == null ? null : (a_R_420.exposures ?? null)));
 }
-q419 = isList420 ? out421 : out421[0];
+q421 = isList422 ? out423 : out423[0];
 }
-const l_exposures_416 = R.flatten(q419);
-const s425 = l_runs_408;
-let q427 = null;
-if (!(s425 == null)) {
-const isList428 = Array.isArray(s425);
-let out429 = [];
-const r430 = Array.isArray(s425) ? s425 : [s425];
-for (let i431 = 0; i431 < r430.length; i431++) {
-const a_R_426 = r430[i431];
-out429.push((a_R_426 == null ? null : (a_R_426.drug ?? null)));
+const l_exposures_418 = R.flatten(q421);
+const s427 = l_runs_410;
+let q429 = null;
+if (!(s427 == null)) {
+const isList430 = Array.isArray(s427);
+let out431 = [];
+const r432 = Array.isArray(s427) ? s427 : [s427];
+for (let i433 = 0; i433 < r432.length; i433++) {
+const a_R_428 = r432[i433];
+out431.push((a_R_428 == null ? null : (a_R_428.drug ?? null)));
 }
-q427 = isList428 ? out429 : out429[0];
+q429 = isList430 ? out431 : out431[0];
 }
-const l_runDrugs_424 = q427;
-const s432 = l_runs_408;
-let q434 = null;
-if (!(s432 == null)) {
-const isList435 = Array.isArray(s432);
-let out436 = [];
-const r437 = Array.isArray(s432) ? s432 : [s432];
-for (let i438 = 0; i438 < r437.length; i438++) {
-const a_R_433 = r437[i438];
-out436.push((a_R_433 == null ? null : (a_R_433.end ?? null)));
+const l_runDrugs_426 = q429;
+const s434 = l_runs_410;
+let q436 = null;
+if (!(s434 == null)) {
+const isList437 = Array.isArray(s434);
+let out438 = [];
+const r439 = Array.isArray(s434) ? s434 : [s434];
+for (let i440 = 0; i440 < r439.length; i440++) {
+const a_R_435 = r439[i440];
+out438.push((a_R_435 == null ? null : (a_R_435.end ?? null)));
 }
-q434 = isList435 ? out436 : out436[0];
+q436 = isList437 ? out438 : out438[0];
 }
-const s439 = M_StsCodes.d92(st.L_Codes);
-let q441 = null;
-if (!(s439 == null)) {
-const isList442 = Array.isArray(s439);
-let out443 = [];
-const r444 = Array.isArray(s439) ? s439 : [s439];
-for (let i445 = 0; i445 < r444.length; i445++) {
-const a_D_440 = r444[i445];
-if (!(R.inList((a_D_440 == null ? null : (a_D_440.key ?? null)), l_runDrugs_424, undefined))) continue;
-out443.push((a_D_440 == null ? null : (a_D_440.key ?? null)));
+const s441 = M_StsCodes.d92(st.L_Codes);
+let q443 = null;
+if (!(s441 == null)) {
+const isList444 = Array.isArray(s441);
+let out445 = [];
+const r446 = Array.isArray(s441) ? s441 : [s441];
+for (let i447 = 0; i447 < r446.length; i447++) {
+const a_D_442 = r446[i447];
+if (!(R.inList((a_D_442 == null ? null : (a_D_442.key ?? null)), l_runDrugs_426, undefined))) continue;
+out445.push((a_D_442 == null ? null : (a_D_442.key ?? null)));
 }
-q441 = isList442 ? out443 : out443[0];
+q443 = isList444 ? out445 : out445[0];
 }
-const s446 = l_exposures_416;
-let q448 = null;
-if (!(s446 == null)) {
-const isList449 = Array.isArray(s446);
-let out450 = [];
-const r451 = Array.isArray(s446) ? s446 : [s446];
-for (let i452 = 0; i452 < r451.length; i452++) {
-const a_E_447 = r451[i452];
-out450.push((a_E_447 == null ? null : (a_E_447.date ?? null)));
+const s448 = l_exposures_418;
+let q450 = null;
+if (!(s448 == null)) {
+const isList451 = Array.isArray(s448);
+let out452 = [];
+const r453 = Array.isArray(s448) ? s448 : [s448];
+for (let i454 = 0; i454 < r453.length; i454++) {
+const a_E_449 = r453[i454];
+out452.push((a_E_449 == null ? null : (a_E_449.date ?? null)));
 }
-q448 = isList449 ? out450 : out450[0];
+q450 = isList451 ? out452 : out452[0];
 }
-const s453 = l_exposures_416;
-let q455 = null;
-if (!(s453 == null)) {
-const isList456 = Array.isArray(s453);
-let out457 = [];
-const r458 = Array.isArray(s453) ? s453 : [s453];
-for (let i459 = 0; i459 < r458.length; i459++) {
-const a_E_454 = r458[i459];
-out457.push((a_E_454 == null ? null : (a_E_454.lastDate ?? null)));
+const s455 = l_exposures_418;
+let q457 = null;
+if (!(s455 == null)) {
+const isList458 = Array.isArray(s455);
+let out459 = [];
+const r460 = Array.isArray(s455) ? s455 : [s455];
+for (let i461 = 0; i461 < r460.length; i461++) {
+const a_E_456 = r460[i461];
+out459.push((a_E_456 == null ? null : (a_E_456.lastDate ?? null)));
 }
-q455 = isList456 ? out457 : out457[0];
+q457 = isList458 ? out459 : out459[0];
 }
-const s460 = l_exposures_416;
-let q462 = null;
-if (!(s460 == null)) {
-const isList463 = Array.isArray(s460);
-let out464 = [];
-const r465 = Array.isArray(s460) ? s460 : [s460];
-for (let i466 = 0; i466 < r465.length; i466++) {
-const a_E_461 = r465[i466];
-out464.push((a_E_461 == null ? null : (a_E_461.date ?? null)));
+const s462 = l_exposures_418;
+let q464 = null;
+if (!(s462 == null)) {
+const isList465 = Array.isArray(s462);
+let out466 = [];
+const r467 = Array.isArray(s462) ? s462 : [s462];
+for (let i468 = 0; i468 < r467.length; i468++) {
+const a_E_463 = r467[i468];
+out466.push((a_E_463 == null ? null : (a_E_463.date ?? null)));
 }
-q462 = isList463 ? out464 : out464[0];
+q464 = isList465 ? out466 : out466[0];
 }
-const s469 = l_exposures_416;
-let q471 = null;
+const s471 = l_exposures_418;
+let q473 = null;
+if (!(s471 == null)) {
+const isList474 = Array.isArray(s471);
+let out475 = [];
+const r476 = Array.isArray(s471) ? s471 : [s471];
+for (let i477 = 0; i477 < r476.length; i477++) {
+const a_E_472 = r476[i477];
+out475.push(({ "n": (a_E_472 == null ? null : (a_E_472.lastDayNumber ?? null)), "source": (a_E_472 == null ? null : (a_E_472.source ?? null)) }));
+}
+q473 = isList474 ? out475 : out475[0];
+}
+const s469 = q473;
+let q478 = null;
 if (!(s469 == null)) {
-const isList472 = Array.isArray(s469);
-let out473 = [];
-const r474 = Array.isArray(s469) ? s469 : [s469];
-for (let i475 = 0; i475 < r474.length; i475++) {
-const a_E_470 = r474[i475];
-out473.push(({ "n": (a_E_470 == null ? null : (a_E_470.lastDayNumber ?? null)), "source": (a_E_470 == null ? null : (a_E_470.source ?? null)) }));
+const isList479 = Array.isArray(s469);
+let out480 = [];
+const r481 = Array.isArray(s469) ? s469 : [s469];
+for (let i482 = 0; i482 < r481.length; i482++) {
+const a_X_470 = r481[i482];
+out480.push(a_X_470);
 }
-q471 = isList472 ? out473 : out473[0];
+out480 = R.distinctList(out480);
+out480 = R.sortByColumns(out480, ["n"], [true]);
+q478 = isList479 ? out480 : out480[0];
 }
-const s467 = q471;
-let q476 = null;
-if (!(s467 == null)) {
-const isList477 = Array.isArray(s467);
-let out478 = [];
-const r479 = Array.isArray(s467) ? s467 : [s467];
-for (let i480 = 0; i480 < r479.length; i480++) {
-const a_X_468 = r479[i480];
-out478.push(a_X_468);
+const t483 = R.last(q478);
+out399.push(({ "startNumber": a_S_396, "endNumber": R.max(q436), "drugs": q443, "first": R.min(q450), "last": R.max(q457), "dates": R.count(R.distinct(q464)), "lastSource": (t483 == null ? null : (t483.source ?? null)) }));
 }
-out478 = R.distinctList(out478);
-out478 = R.sortByColumns(out478, ["n"], [true]);
-q476 = isList477 ? out478 : out478[0];
+q397 = isList398 ? out399 : out399[0];
 }
-const t481 = R.last(q476);
-out397.push(({ "startNumber": a_S_394, "endNumber": R.max(q434), "drugs": q441, "first": R.min(q448), "last": R.max(q455), "dates": R.count(R.distinct(q462)), "lastSource": (t481 == null ? null : (t481.source ?? null)) }));
+const s393 = q397;
+let q484 = null;
+if (!(s393 == null)) {
+const isList485 = Array.isArray(s393);
+let out486 = [];
+const r487 = Array.isArray(s393) ? s393 : [s393];
+for (let i488 = 0; i488 < r487.length; i488++) {
+const a_R_394 = r487[i488];
+out486.push(a_R_394);
 }
-q395 = isList396 ? out397 : out397[0];
+out486 = R.distinctList(out486);
+out486 = R.sortByColumns(out486, ["startNumber"], [true]);
+q484 = isList485 ? out486 : out486[0];
 }
-const s391 = q395;
-let q482 = null;
-if (!(s391 == null)) {
-const isList483 = Array.isArray(s391);
-let out484 = [];
-const r485 = Array.isArray(s391) ? s391 : [s391];
-for (let i486 = 0; i486 < r485.length; i486++) {
-const a_R_392 = r485[i486];
-out484.push(a_R_392);
-}
-out484 = R.distinctList(out484);
-out484 = R.sortByColumns(out484, ["startNumber"], [true]);
-q482 = isList483 ? out484 : out484[0];
-}
-  return (st.v[35] = q482);
+  return (st.v[35] = q484);
 }
 // define "Last Prior Regimen"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-const s487 = d35(st);
-let q489 = null;
-if (!(s487 == null)) {
-const isList490 = Array.isArray(s487);
-let out491 = [];
-const r492 = Array.isArray(s487) ? s487 : [s487];
-for (let i493 = 0; i493 < r492.length; i493++) {
-const a_R_488 = r492[i493];
-const s494 = d35(st);
-let q496 = null;
-if (!(s494 == null)) {
-const isList497 = Array.isArray(s494);
-let out498 = [];
-const r499 = Array.isArray(s494) ? s494 : [s494];
-for (let i500 = 0; i500 < r499.length; i500++) {
-const a_X_495 = r499[i500];
-out498.push((a_X_495 == null ? null : (a_X_495.endNumber ?? null)));
+const s489 = d35(st);
+let q491 = null;
+if (!(s489 == null)) {
+const isList492 = Array.isArray(s489);
+let out493 = [];
+const r494 = Array.isArray(s489) ? s489 : [s489];
+for (let i495 = 0; i495 < r494.length; i495++) {
+const a_R_490 = r494[i495];
+const s496 = d35(st);
+let q498 = null;
+if (!(s496 == null)) {
+const isList499 = Array.isArray(s496);
+let out500 = [];
+const r501 = Array.isArray(s496) ? s496 : [s496];
+for (let i502 = 0; i502 < r501.length; i502++) {
+const a_X_497 = r501[i502];
+out500.push((a_X_497 == null ? null : (a_X_497.endNumber ?? null)));
 }
-q496 = isList497 ? out498 : out498[0];
+q498 = isList499 ? out500 : out500[0];
 }
-if (!(R.equal((a_R_488 == null ? null : (a_R_488.endNumber ?? null)), R.max(q496)))) continue;
-out491.push(a_R_488);
+if (!(R.equal((a_R_490 == null ? null : (a_R_490.endNumber ?? null)), R.max(q498)))) continue;
+out493.push(a_R_490);
 }
-q489 = isList490 ? out491 : out491[0];
+q491 = isList492 ? out493 : out493[0];
 }
-  return (st.v[36] = R.last(q489));
+  return (st.v[36] = R.last(q491));
 }
 // define "Anthracycline Exposures"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-const s501 = d14(st);
-let q503 = null;
-if (!(s501 == null)) {
-const isList504 = Array.isArray(s501);
-let out505 = [];
-const r506 = Array.isArray(s501) ? s501 : [s501];
-for (let i507 = 0; i507 < r506.length; i507++) {
-const a_E_502 = r506[i507];
-if (!((a_E_502 == null ? null : (a_E_502.anthracycline ?? null)))) continue;
-out505.push(a_E_502);
+const s503 = d14(st);
+let q505 = null;
+if (!(s503 == null)) {
+const isList506 = Array.isArray(s503);
+let out507 = [];
+const r508 = Array.isArray(s503) ? s503 : [s503];
+for (let i509 = 0; i509 < r508.length; i509++) {
+const a_E_504 = r508[i509];
+if (!((a_E_504 == null ? null : (a_E_504.anthracycline ?? null)))) continue;
+out507.push(a_E_504);
 }
-q503 = isList504 ? out505 : out505[0];
+q505 = isList506 ? out507 : out507[0];
 }
-  return (st.v[37] = q503);
+  return (st.v[37] = q505);
 }
 // define "Metastatic Date"
 export function d38(st) {
@@ -1322,128 +1324,128 @@ export function d38(st) {
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-let c523;
+let c525;
 if (R.not(R.exists(d37(st)))) {
-c523 = false;
+c525 = false;
 } else {
-const s508 = d37(st);
-let q510 = null;
-if (!(s508 == null)) {
-const isList511 = Array.isArray(s508);
-let out512 = [];
-const r513 = Array.isArray(s508) ? s508 : [s508];
-for (let i514 = 0; i514 < r513.length; i514++) {
-const a_E_509 = r513[i514];
-if (!(R.less((a_E_509 == null ? null : (a_E_509.lastDate ?? null)), d38(st)))) continue;
-out512.push(a_E_509);
+const s510 = d37(st);
+let q512 = null;
+if (!(s510 == null)) {
+const isList513 = Array.isArray(s510);
+let out514 = [];
+const r515 = Array.isArray(s510) ? s510 : [s510];
+for (let i516 = 0; i516 < r515.length; i516++) {
+const a_E_511 = r515[i516];
+if (!(R.less((a_E_511 == null ? null : (a_E_511.lastDate ?? null)), d38(st)))) continue;
+out514.push(a_E_511);
 }
-q510 = isList511 ? out512 : out512[0];
+q512 = isList513 ? out514 : out514[0];
 }
-let c522;
-if (R.exists(q510)) {
-c522 = true;
+let c524;
+if (R.exists(q512)) {
+c524 = true;
 } else {
-const s515 = d37(st);
-let q517 = null;
-if (!(s515 == null)) {
-const isList518 = Array.isArray(s515);
-let out519 = [];
-const r520 = Array.isArray(s515) ? s515 : [s515];
-for (let i521 = 0; i521 < r520.length; i521++) {
-const a_E_516 = r520[i521];
-if (!(((a_E_516 == null ? null : (a_E_516.lastDate ?? null)) == null))) continue;
-out519.push(a_E_516);
+const s517 = d37(st);
+let q519 = null;
+if (!(s517 == null)) {
+const isList520 = Array.isArray(s517);
+let out521 = [];
+const r522 = Array.isArray(s517) ? s517 : [s517];
+for (let i523 = 0; i523 < r522.length; i523++) {
+const a_E_518 = r522[i523];
+if (!(((a_E_518 == null ? null : (a_E_518.lastDate ?? null)) == null))) continue;
+out521.push(a_E_518);
 }
-q517 = isList518 ? out519 : out519[0];
+q519 = isList520 ? out521 : out521[0];
 }
-c522 = (R.or((d38(st) == null), R.exists(q517)) ? R.as(null, K5, false) : false);
+c524 = (R.or((d38(st) == null), R.exists(q519)) ? R.as(null, K6, false) : false);
 }
-c523 = c522;
+c525 = c524;
 }
-  return (st.v[39] = c523);
+  return (st.v[39] = c525);
 }
 // define "Anthracycline Before Metastatic Sources"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-const s524 = d37(st);
-let q526 = null;
-if (!(s524 == null)) {
-const isList527 = Array.isArray(s524);
-let out528 = [];
-const r529 = Array.isArray(s524) ? s524 : [s524];
-for (let i530 = 0; i530 < r529.length; i530++) {
-const a_E_525 = r529[i530];
-if (!(R.less((a_E_525 == null ? null : (a_E_525.lastDate ?? null)), d38(st)))) continue;
-out528.push((a_E_525 == null ? null : (a_E_525.source ?? null)));
+const s526 = d37(st);
+let q528 = null;
+if (!(s526 == null)) {
+const isList529 = Array.isArray(s526);
+let out530 = [];
+const r531 = Array.isArray(s526) ? s526 : [s526];
+for (let i532 = 0; i532 < r531.length; i532++) {
+const a_E_527 = r531[i532];
+if (!(R.less((a_E_527 == null ? null : (a_E_527.lastDate ?? null)), d38(st)))) continue;
+out530.push((a_E_527 == null ? null : (a_E_527.source ?? null)));
 }
-out528 = R.distinctList(out528);
-q526 = isList527 ? out528 : out528[0];
+out530 = R.distinctList(out530);
+q528 = isList529 ? out530 : out530[0];
 }
-  return (st.v[40] = q526);
+  return (st.v[40] = q528);
 }
 // define "Doxorubicin Exposures"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
-const s531 = d17(st);
-let q533 = null;
-if (!(s531 == null)) {
-const isList534 = Array.isArray(s531);
-let out535 = [];
-const r536 = Array.isArray(s531) ? s531 : [s531];
-for (let i537 = 0; i537 < r536.length; i537++) {
-const a_E_532 = r536[i537];
-if (!(R.equal((a_E_532 == null ? null : (a_E_532.drug ?? null)), "doxorubicin"))) continue;
-out535.push(a_E_532);
+const s533 = d17(st);
+let q535 = null;
+if (!(s533 == null)) {
+const isList536 = Array.isArray(s533);
+let out537 = [];
+const r538 = Array.isArray(s533) ? s533 : [s533];
+for (let i539 = 0; i539 < r538.length; i539++) {
+const a_E_534 = r538[i539];
+if (!(R.equal((a_E_534 == null ? null : (a_E_534.drug ?? null)), "doxorubicin"))) continue;
+out537.push(a_E_534);
 }
-q533 = isList534 ? out535 : out535[0];
+q535 = isList536 ? out537 : out537[0];
 }
-  return (st.v[41] = q533);
+  return (st.v[41] = q535);
 }
 // define "Trabectedin Exposures"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const s538 = d17(st);
-let q540 = null;
-if (!(s538 == null)) {
-const isList541 = Array.isArray(s538);
-let out542 = [];
-const r543 = Array.isArray(s538) ? s538 : [s538];
-for (let i544 = 0; i544 < r543.length; i544++) {
-const a_E_539 = r543[i544];
-if (!(R.equal((a_E_539 == null ? null : (a_E_539.drug ?? null)), "trabectedin"))) continue;
-out542.push(a_E_539);
+const s540 = d17(st);
+let q542 = null;
+if (!(s540 == null)) {
+const isList543 = Array.isArray(s540);
+let out544 = [];
+const r545 = Array.isArray(s540) ? s540 : [s540];
+for (let i546 = 0; i546 < r545.length; i546++) {
+const a_E_541 = r545[i546];
+if (!(R.equal((a_E_541 == null ? null : (a_E_541.drug ?? null)), "trabectedin"))) continue;
+out544.push(a_E_541);
 }
-q540 = isList541 ? out542 : out542[0];
+q542 = isList543 ? out544 : out544[0];
 }
-  return (st.v[42] = q540);
+  return (st.v[42] = q542);
 }
 // define "Combination Dates"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const s545 = d41(st);
-const s546 = d42(st);
-let q549 = null;
-if (!(s545 == null && s546 == null)) {
-const isList550 = Array.isArray(s545) || Array.isArray(s546);
-let out551 = [];
-const r552 = s545 == null ? [] : Array.isArray(s545) ? s545 : [s545];
-const r554 = s546 == null ? [] : Array.isArray(s546) ? s546 : [s546];
-for (let i553 = 0; i553 < r552.length; i553++) {
-const a_D_547 = r552[i553];
+const s547 = d41(st);
+const s548 = d42(st);
+let q551 = null;
+if (!(s547 == null && s548 == null)) {
+const isList552 = Array.isArray(s547) || Array.isArray(s548);
+let out553 = [];
+const r554 = s547 == null ? [] : Array.isArray(s547) ? s547 : [s547];
+const r556 = s548 == null ? [] : Array.isArray(s548) ? s548 : [s548];
 for (let i555 = 0; i555 < r554.length; i555++) {
-const a_T_548 = r554[i555];
-if (!(R.lessOrEqual(R.abs(R.subtract((a_D_547 == null ? null : (a_D_547.dayNumber ?? null)), (a_T_548 == null ? null : (a_T_548.dayNumber ?? null)))), p(st, "combinationWindowDays", false)))) continue;
-out551.push([(a_D_547 == null ? null : (a_D_547.date ?? null)), (a_T_548 == null ? null : (a_T_548.date ?? null))]);
+const a_D_549 = r554[i555];
+for (let i557 = 0; i557 < r556.length; i557++) {
+const a_T_550 = r556[i557];
+if (!(R.lessOrEqual(R.abs(R.subtract((a_D_549 == null ? null : (a_D_549.dayNumber ?? null)), (a_T_550 == null ? null : (a_T_550.dayNumber ?? null)))), p(st, "combinationWindowDays", false)))) continue;
+out553.push([(a_D_549 == null ? null : (a_D_549.date ?? null)), (a_T_550 == null ? null : (a_T_550.date ?? null))]);
 }
 }
-out551 = R.distinctList(out551);
-q549 = isList550 ? out551 : out551[0];
+out553 = R.distinctList(out553);
+q551 = isList552 ? out553 : out553[0];
 }
-  return (st.v[43] = R.distinct(R.flatten(q549)));
+  return (st.v[43] = R.distinct(R.flatten(q551)));
 }
 // define "Combination Given"
 export function d44(st) {
@@ -1470,86 +1472,86 @@ export function d46(st) {
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const s556 = d41(st);
-let q558 = null;
-if (!(s556 == null)) {
-const isList559 = Array.isArray(s556);
-let out560 = [];
-const r561 = Array.isArray(s556) ? s556 : [s556];
-for (let i562 = 0; i562 < r561.length; i562++) {
-const a_E_557 = r561[i562];
-if (!(R.not(((a_E_557 == null ? null : (a_E_557.date ?? null)) == null)))) continue;
-out560.push((a_E_557 == null ? null : (a_E_557.date ?? null)));
+const s558 = d41(st);
+let q560 = null;
+if (!(s558 == null)) {
+const isList561 = Array.isArray(s558);
+let out562 = [];
+const r563 = Array.isArray(s558) ? s558 : [s558];
+for (let i564 = 0; i564 < r563.length; i564++) {
+const a_E_559 = r563[i564];
+if (!(R.not(((a_E_559 == null ? null : (a_E_559.date ?? null)) == null)))) continue;
+out562.push((a_E_559 == null ? null : (a_E_559.date ?? null)));
 }
-out560 = R.distinctList(out560);
-q558 = isList559 ? out560 : out560[0];
+out562 = R.distinctList(out562);
+q560 = isList561 ? out562 : out562[0];
 }
-  return (st.v[47] = R.distinct(q558));
+  return (st.v[47] = R.distinct(q560));
 }
 // define "Combination Phase Over"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s563 = d41(st);
-let q565 = null;
-if (!(s563 == null)) {
-const isList566 = Array.isArray(s563);
-let out567 = [];
-const r568 = Array.isArray(s563) ? s563 : [s563];
-for (let i569 = 0; i569 < r568.length; i569++) {
-const a_E_564 = r568[i569];
-if (!(R.lessOrEqual(R.subtract(d2(st), (a_E_564 == null ? null : (a_E_564.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)))) continue;
-out567.push(a_E_564);
+const s565 = d41(st);
+let q567 = null;
+if (!(s565 == null)) {
+const isList568 = Array.isArray(s565);
+let out569 = [];
+const r570 = Array.isArray(s565) ? s565 : [s565];
+for (let i571 = 0; i571 < r570.length; i571++) {
+const a_E_566 = r570[i571];
+if (!(R.lessOrEqual(R.subtract(d2(st), (a_E_566 == null ? null : (a_E_566.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)))) continue;
+out569.push(a_E_566);
 }
-q565 = isList566 ? out567 : out567[0];
+q567 = isList568 ? out569 : out569[0];
 }
-  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q565))));
+  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q567))));
 }
 // define "Maintenance Dates"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const s570 = d42(st);
-let q572 = null;
-if (!(s570 == null)) {
-const isList573 = Array.isArray(s570);
-let out574 = [];
-const r575 = Array.isArray(s570) ? s570 : [s570];
-for (let i576 = 0; i576 < r575.length; i576++) {
-const a_T_571 = r575[i576];
-if (!(R.greater((a_T_571 == null ? null : (a_T_571.date ?? null)), d45(st)))) continue;
-out574.push((a_T_571 == null ? null : (a_T_571.date ?? null)));
+const s572 = d42(st);
+let q574 = null;
+if (!(s572 == null)) {
+const isList575 = Array.isArray(s572);
+let out576 = [];
+const r577 = Array.isArray(s572) ? s572 : [s572];
+for (let i578 = 0; i578 < r577.length; i578++) {
+const a_T_573 = r577[i578];
+if (!(R.greater((a_T_573 == null ? null : (a_T_573.date ?? null)), d45(st)))) continue;
+out576.push((a_T_573 == null ? null : (a_T_573.date ?? null)));
 }
-out574 = R.distinctList(out574);
-q572 = isList573 ? out574 : out574[0];
+out576 = R.distinctList(out576);
+q574 = isList575 ? out576 : out576[0];
 }
-  return (st.v[49] = R.distinct(q572));
+  return (st.v[49] = R.distinct(q574));
 }
 // define "Maintenance Anchor"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-let r577 = R.min(d49(st));
-if (r577 == null) {
-r577 = d45(st);
-if (r577 == null) {
-r577 = null;
+let r579 = R.min(d49(st));
+if (r579 == null) {
+r579 = d45(st);
+if (r579 == null) {
+r579 = null;
 }
 }
-  return (st.v[50] = r577);
+  return (st.v[50] = r579);
 }
 // define "Maintenance Within Period"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-let r578 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
-if (r578 == null) {
-r578 = false;
-if (r578 == null) {
-r578 = null;
+let r580 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
+if (r580 == null) {
+r580 = false;
+if (r580 == null) {
+r580 = null;
 }
 }
-  return (st.v[51] = r578);
+  return (st.v[51] = r580);
 }
 // define "Maintenance Under Cycle Limit"
 export function d52(st) {
@@ -1562,20 +1564,20 @@ export function d52(st) {
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const s579 = d17(st);
-let q581 = null;
-if (!(s579 == null)) {
-const isList582 = Array.isArray(s579);
-let out583 = [];
-const r584 = Array.isArray(s579) ? s579 : [s579];
-for (let i585 = 0; i585 < r584.length; i585++) {
-const a_E_580 = r584[i585];
-if (!(R.inList((a_E_580 == null ? null : (a_E_580.drug ?? null)), ["gemcitabine", "docetaxel"], undefined))) continue;
-out583.push(a_E_580);
+const s581 = d17(st);
+let q583 = null;
+if (!(s581 == null)) {
+const isList584 = Array.isArray(s581);
+let out585 = [];
+const r586 = Array.isArray(s581) ? s581 : [s581];
+for (let i587 = 0; i587 < r586.length; i587++) {
+const a_E_582 = r586[i587];
+if (!(R.inList((a_E_582 == null ? null : (a_E_582.drug ?? null)), ["gemcitabine", "docetaxel"], undefined))) continue;
+out585.push(a_E_582);
 }
-q581 = isList582 ? out583 : out583[0];
+q583 = isList584 ? out585 : out585[0];
 }
-  return (st.v[53] = R.not(R.exists(q581)));
+  return (st.v[53] = R.not(R.exists(q583)));
 }
 // define "Maintenance Eligible"
 export function d54(st) {
@@ -1588,874 +1590,874 @@ export function d54(st) {
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s586 = R.union(d41(st), d42(st), false);
-let q588 = null;
-if (!(s586 == null)) {
-const isList589 = Array.isArray(s586);
-let out590 = [];
-const r591 = Array.isArray(s586) ? s586 : [s586];
-for (let i592 = 0; i592 < r591.length; i592++) {
-const a_E_587 = r591[i592];
-out590.push((a_E_587 == null ? null : (a_E_587.source ?? null)));
+const s588 = R.union(d41(st), d42(st), false);
+let q590 = null;
+if (!(s588 == null)) {
+const isList591 = Array.isArray(s588);
+let out592 = [];
+const r593 = Array.isArray(s588) ? s588 : [s588];
+for (let i594 = 0; i594 < r593.length; i594++) {
+const a_E_589 = r593[i594];
+out592.push((a_E_589 == null ? null : (a_E_589.source ?? null)));
 }
-out590 = R.distinctList(out590);
-q588 = isList589 ? out590 : out590[0];
+out592 = R.distinctList(out592);
+q590 = isList591 ? out592 : out592[0];
 }
-  return (st.v[55] = q588);
+  return (st.v[55] = q590);
 }
 // define "ECOG Readings"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s595 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q597 = null;
+const s597 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q599 = null;
+if (!(s597 == null)) {
+const isList600 = Array.isArray(s597);
+let out601 = [];
+const r602 = Array.isArray(s597) ? s597 : [s597];
+for (let i603 = 0; i603 < r602.length; i603++) {
+const a_O_598 = r602[i603];
+if (!(M_StsCommon.f34(st.L_Common, a_O_598))) continue;
+out601.push(a_O_598);
+}
+q599 = isList600 ? out601 : out601[0];
+}
+const s595 = q599;
+let q604 = null;
 if (!(s595 == null)) {
-const isList598 = Array.isArray(s595);
-let out599 = [];
-const r600 = Array.isArray(s595) ? s595 : [s595];
-for (let i601 = 0; i601 < r600.length; i601++) {
-const a_O_596 = r600[i601];
-if (!(M_StsCommon.f34(st.L_Common, a_O_596))) continue;
-out599.push(a_O_596);
-}
-q597 = isList598 ? out599 : out599[0];
-}
-const s593 = q597;
-let q602 = null;
-if (!(s593 == null)) {
-const isList603 = Array.isArray(s593);
-let out604 = [];
-const r605 = Array.isArray(s593) ? s593 : [s593];
-for (let i606 = 0; i606 < r605.length; i606++) {
-const a_O_594 = r605[i606];
-let r608 = R.castValue(a_O_594, C0);
-if (r608 == null) {
-r608 = f21(st, R.as(R.fhirProp(a_O_594, Q5), K6, false));
-if (r608 == null) {
-r608 = null;
+const isList605 = Array.isArray(s595);
+let out606 = [];
+const r607 = Array.isArray(s595) ? s595 : [s595];
+for (let i608 = 0; i608 < r607.length; i608++) {
+const a_O_596 = r607[i608];
+let r610 = R.castValue(a_O_596, C0);
+if (r610 == null) {
+r610 = f23(st, R.as(R.fhirProp(a_O_596, Q8), K7, false));
+if (r610 == null) {
+r610 = null;
 }
 }
-const l_score_607 = r608;
-const l_taken_609 = f18(st, a_O_594);
-if (!(R.and(R.not((l_score_607 == null)), R.not((l_taken_609 == null))))) continue;
-out604.push(({ "value": l_score_607, "date": l_taken_609, "source": f20(st, a_O_594) }));
+const l_score_609 = r610;
+const l_taken_611 = f20(st, a_O_596);
+if (!(R.and(R.not((l_score_609 == null)), R.not((l_taken_611 == null))))) continue;
+out606.push(({ "value": l_score_609, "date": l_taken_611, "source": f22(st, a_O_596) }));
 }
-q602 = isList603 ? out604 : out604[0];
+q604 = isList605 ? out606 : out606[0];
 }
-  return (st.v[56] = q602);
+  return (st.v[56] = q604);
 }
 // define "ECOG"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s610 = d56(st);
-let q612 = null;
-if (!(s610 == null)) {
-const isList613 = Array.isArray(s610);
-let out614 = [];
-const r615 = Array.isArray(s610) ? s610 : [s610];
-for (let i616 = 0; i616 < r615.length; i616++) {
-const a_R_611 = r615[i616];
-const s617 = d56(st);
-let q619 = null;
-if (!(s617 == null)) {
-const isList620 = Array.isArray(s617);
-let out621 = [];
-const r622 = Array.isArray(s617) ? s617 : [s617];
-for (let i623 = 0; i623 < r622.length; i623++) {
-const a_X_618 = r622[i623];
-out621.push((a_X_618 == null ? null : (a_X_618.date ?? null)));
+const s612 = d56(st);
+let q614 = null;
+if (!(s612 == null)) {
+const isList615 = Array.isArray(s612);
+let out616 = [];
+const r617 = Array.isArray(s612) ? s612 : [s612];
+for (let i618 = 0; i618 < r617.length; i618++) {
+const a_R_613 = r617[i618];
+const s619 = d56(st);
+let q621 = null;
+if (!(s619 == null)) {
+const isList622 = Array.isArray(s619);
+let out623 = [];
+const r624 = Array.isArray(s619) ? s619 : [s619];
+for (let i625 = 0; i625 < r624.length; i625++) {
+const a_X_620 = r624[i625];
+out623.push((a_X_620 == null ? null : (a_X_620.date ?? null)));
 }
-q619 = isList620 ? out621 : out621[0];
+q621 = isList622 ? out623 : out623[0];
 }
-if (!(R.equal((a_R_611 == null ? null : (a_R_611.date ?? null)), R.max(q619)))) continue;
-out614.push(a_R_611);
+if (!(R.equal((a_R_613 == null ? null : (a_R_613.date ?? null)), R.max(q621)))) continue;
+out616.push(a_R_613);
 }
-out614 = R.sortByColumns(out614, ["value"], [false]);
-q612 = isList613 ? out614 : out614[0];
+out616 = R.sortByColumns(out616, ["value"], [false]);
+q614 = isList615 ? out616 : out616[0];
 }
-  return (st.v[57] = R.first(q612));
+  return (st.v[57] = R.first(q614));
 }
 // define "Karnofsky Readings"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s626 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-let q628 = null;
+const s628 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+let q630 = null;
+if (!(s628 == null)) {
+const isList631 = Array.isArray(s628);
+let out632 = [];
+const r633 = Array.isArray(s628) ? s628 : [s628];
+for (let i634 = 0; i634 < r633.length; i634++) {
+const a_O_629 = r633[i634];
+if (!(M_StsCommon.f34(st.L_Common, a_O_629))) continue;
+out632.push(a_O_629);
+}
+q630 = isList631 ? out632 : out632[0];
+}
+const s626 = q630;
+let q635 = null;
 if (!(s626 == null)) {
-const isList629 = Array.isArray(s626);
-let out630 = [];
-const r631 = Array.isArray(s626) ? s626 : [s626];
-for (let i632 = 0; i632 < r631.length; i632++) {
-const a_O_627 = r631[i632];
-if (!(M_StsCommon.f34(st.L_Common, a_O_627))) continue;
-out630.push(a_O_627);
-}
-q628 = isList629 ? out630 : out630[0];
-}
-const s624 = q628;
-let q633 = null;
-if (!(s624 == null)) {
-const isList634 = Array.isArray(s624);
-let out635 = [];
-const r636 = Array.isArray(s624) ? s624 : [s624];
-for (let i637 = 0; i637 < r636.length; i637++) {
-const a_O_625 = r636[i637];
-let r639 = R.toDecimal(R.castValue(a_O_625, C0));
-if (r639 == null) {
-r639 = R.primitiveValue(R.as(R.fhirProp(a_O_625, Q5), K7, false), P13);
-if (r639 == null) {
-r639 = null;
+const isList636 = Array.isArray(s626);
+let out637 = [];
+const r638 = Array.isArray(s626) ? s626 : [s626];
+for (let i639 = 0; i639 < r638.length; i639++) {
+const a_O_627 = r638[i639];
+let r641 = R.toDecimal(R.castValue(a_O_627, C0));
+if (r641 == null) {
+r641 = R.primitiveValue(R.as(R.fhirProp(a_O_627, Q8), K8, false), P13);
+if (r641 == null) {
+r641 = null;
 }
 }
-const l_score_638 = r639;
-const l_taken_640 = f18(st, a_O_625);
-if (!(R.and(R.not((l_score_638 == null)), R.not((l_taken_640 == null))))) continue;
-out635.push(({ "value": l_score_638, "date": l_taken_640, "source": f20(st, a_O_625) }));
+const l_score_640 = r641;
+const l_taken_642 = f20(st, a_O_627);
+if (!(R.and(R.not((l_score_640 == null)), R.not((l_taken_642 == null))))) continue;
+out637.push(({ "value": l_score_640, "date": l_taken_642, "source": f22(st, a_O_627) }));
 }
-q633 = isList634 ? out635 : out635[0];
+q635 = isList636 ? out637 : out637[0];
 }
-  return (st.v[58] = q633);
+  return (st.v[58] = q635);
 }
 // define "Karnofsky"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s641 = d58(st);
-let q643 = null;
-if (!(s641 == null)) {
-const isList644 = Array.isArray(s641);
-let out645 = [];
-const r646 = Array.isArray(s641) ? s641 : [s641];
-for (let i647 = 0; i647 < r646.length; i647++) {
-const a_R_642 = r646[i647];
-const s648 = d58(st);
-let q650 = null;
-if (!(s648 == null)) {
-const isList651 = Array.isArray(s648);
-let out652 = [];
-const r653 = Array.isArray(s648) ? s648 : [s648];
-for (let i654 = 0; i654 < r653.length; i654++) {
-const a_X_649 = r653[i654];
-out652.push((a_X_649 == null ? null : (a_X_649.date ?? null)));
+const s643 = d58(st);
+let q645 = null;
+if (!(s643 == null)) {
+const isList646 = Array.isArray(s643);
+let out647 = [];
+const r648 = Array.isArray(s643) ? s643 : [s643];
+for (let i649 = 0; i649 < r648.length; i649++) {
+const a_R_644 = r648[i649];
+const s650 = d58(st);
+let q652 = null;
+if (!(s650 == null)) {
+const isList653 = Array.isArray(s650);
+let out654 = [];
+const r655 = Array.isArray(s650) ? s650 : [s650];
+for (let i656 = 0; i656 < r655.length; i656++) {
+const a_X_651 = r655[i656];
+out654.push((a_X_651 == null ? null : (a_X_651.date ?? null)));
 }
-q650 = isList651 ? out652 : out652[0];
+q652 = isList653 ? out654 : out654[0];
 }
-if (!(R.equal((a_R_642 == null ? null : (a_R_642.date ?? null)), R.max(q650)))) continue;
-out645.push(a_R_642);
+if (!(R.equal((a_R_644 == null ? null : (a_R_644.date ?? null)), R.max(q652)))) continue;
+out647.push(a_R_644);
 }
-out645 = R.sortByColumns(out645, ["value"], [true]);
-q643 = isList644 ? out645 : out645[0];
+out647 = R.sortByColumns(out647, ["value"], [true]);
+q645 = isList646 ? out647 : out647[0];
 }
-  return (st.v[59] = R.first(q643));
+  return (st.v[59] = R.first(q645));
 }
 // define "LVEF Readings"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const s657 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q659 = null;
+const s659 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q661 = null;
+if (!(s659 == null)) {
+const isList662 = Array.isArray(s659);
+let out663 = [];
+const r664 = Array.isArray(s659) ? s659 : [s659];
+for (let i665 = 0; i665 < r664.length; i665++) {
+const a_O_660 = r664[i665];
+if (!(M_StsCommon.f34(st.L_Common, a_O_660))) continue;
+out663.push(a_O_660);
+}
+q661 = isList662 ? out663 : out663[0];
+}
+const s657 = q661;
+let q666 = null;
 if (!(s657 == null)) {
-const isList660 = Array.isArray(s657);
-let out661 = [];
-const r662 = Array.isArray(s657) ? s657 : [s657];
-for (let i663 = 0; i663 < r662.length; i663++) {
-const a_O_658 = r662[i663];
-if (!(M_StsCommon.f34(st.L_Common, a_O_658))) continue;
-out661.push(a_O_658);
-}
-q659 = isList660 ? out661 : out661[0];
-}
-const s655 = q659;
-let q664 = null;
-if (!(s655 == null)) {
-const isList665 = Array.isArray(s655);
-let out666 = [];
-const r667 = Array.isArray(s655) ? s655 : [s655];
-for (let i668 = 0; i668 < r667.length; i668++) {
-const a_O_656 = r667[i668];
-let r670 = f22(st, R.as(R.fhirProp(a_O_656, Q5), K7, false));
-if (r670 == null) {
-r670 = f22(st, R.fhirProp(R.as(R.fhirProp(a_O_656, Q5), K8, false), Q6));
-if (r670 == null) {
-r670 = null;
+const isList667 = Array.isArray(s657);
+let out668 = [];
+const r669 = Array.isArray(s657) ? s657 : [s657];
+for (let i670 = 0; i670 < r669.length; i670++) {
+const a_O_658 = r669[i670];
+let r672 = f24(st, R.as(R.fhirProp(a_O_658, Q8), K8, false));
+if (r672 == null) {
+r672 = f24(st, R.fhirProp(R.as(R.fhirProp(a_O_658, Q8), K9, false), Q9));
+if (r672 == null) {
+r672 = null;
 }
 }
-const l_percent_669 = r670;
-const l_taken_671 = f18(st, a_O_656);
-if (!(R.and(R.not((l_percent_669 == null)), R.not((l_taken_671 == null))))) continue;
-out666.push(({ "value": l_percent_669, "date": l_taken_671, "source": f20(st, a_O_656) }));
+const l_percent_671 = r672;
+const l_taken_673 = f20(st, a_O_658);
+if (!(R.and(R.not((l_percent_671 == null)), R.not((l_taken_673 == null))))) continue;
+out668.push(({ "value": l_percent_671, "date": l_taken_673, "source": f22(st, a_O_658) }));
 }
-q664 = isList665 ? out666 : out666[0];
+q666 = isList667 ? out668 : out668[0];
 }
-  return (st.v[60] = q664);
+  return (st.v[60] = q666);
 }
 // define "LVEF Latest"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s672 = d60(st);
-let q674 = null;
-if (!(s672 == null)) {
-const isList675 = Array.isArray(s672);
-let out676 = [];
-const r677 = Array.isArray(s672) ? s672 : [s672];
-for (let i678 = 0; i678 < r677.length; i678++) {
-const a_R_673 = r677[i678];
-const s679 = d60(st);
-let q681 = null;
-if (!(s679 == null)) {
-const isList682 = Array.isArray(s679);
-let out683 = [];
-const r684 = Array.isArray(s679) ? s679 : [s679];
-for (let i685 = 0; i685 < r684.length; i685++) {
-const a_X_680 = r684[i685];
-out683.push((a_X_680 == null ? null : (a_X_680.date ?? null)));
+const s674 = d60(st);
+let q676 = null;
+if (!(s674 == null)) {
+const isList677 = Array.isArray(s674);
+let out678 = [];
+const r679 = Array.isArray(s674) ? s674 : [s674];
+for (let i680 = 0; i680 < r679.length; i680++) {
+const a_R_675 = r679[i680];
+const s681 = d60(st);
+let q683 = null;
+if (!(s681 == null)) {
+const isList684 = Array.isArray(s681);
+let out685 = [];
+const r686 = Array.isArray(s681) ? s681 : [s681];
+for (let i687 = 0; i687 < r686.length; i687++) {
+const a_X_682 = r686[i687];
+out685.push((a_X_682 == null ? null : (a_X_682.date ?? null)));
 }
-q681 = isList682 ? out683 : out683[0];
+q683 = isList684 ? out685 : out685[0];
 }
-if (!(R.equal((a_R_673 == null ? null : (a_R_673.date ?? null)), R.max(q681)))) continue;
-out676.push(a_R_673);
+if (!(R.equal((a_R_675 == null ? null : (a_R_675.date ?? null)), R.max(q683)))) continue;
+out678.push(a_R_675);
 }
-out676 = R.sortByColumns(out676, ["value"], [true]);
-q674 = isList675 ? out676 : out676[0];
+out678 = R.sortByColumns(out678, ["value"], [true]);
+q676 = isList677 ? out678 : out678[0];
 }
-  return (st.v[61] = R.first(q674));
+  return (st.v[61] = R.first(q676));
 }
 // define "Latest Anthracycline Date"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s686 = d37(st);
-let q688 = null;
-if (!(s686 == null)) {
-const isList689 = Array.isArray(s686);
-let out690 = [];
-const r691 = Array.isArray(s686) ? s686 : [s686];
-for (let i692 = 0; i692 < r691.length; i692++) {
-const a_E_687 = r691[i692];
-out690.push((a_E_687 == null ? null : (a_E_687.lastDate ?? null)));
+const s688 = d37(st);
+let q690 = null;
+if (!(s688 == null)) {
+const isList691 = Array.isArray(s688);
+let out692 = [];
+const r693 = Array.isArray(s688) ? s688 : [s688];
+for (let i694 = 0; i694 < r693.length; i694++) {
+const a_E_689 = r693[i694];
+out692.push((a_E_689 == null ? null : (a_E_689.lastDate ?? null)));
 }
-out690 = R.distinctList(out690);
-q688 = isList689 ? out690 : out690[0];
+out692 = R.distinctList(out692);
+q690 = isList691 ? out692 : out692[0];
 }
-  return (st.v[62] = R.max(q688));
+  return (st.v[62] = R.max(q690));
 }
 // define "LVEF"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const s693 = d61(st);
-let q695 = null;
-if (!(s693 == null)) {
-const isList696 = Array.isArray(s693);
-let out697 = [];
-const r698 = Array.isArray(s693) ? s693 : [s693];
-for (let i699 = 0; i699 < r698.length; i699++) {
-const a_L_694 = r698[i699];
-out697.push(({ "value": (a_L_694 == null ? null : (a_L_694.value ?? null)), "date": (a_L_694 == null ? null : (a_L_694.date ?? null)), "source": (a_L_694 == null ? null : (a_L_694.source ?? null)), "low": R.less((a_L_694 == null ? null : (a_L_694.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_694 == null ? null : (a_L_694.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d62(st) == null), R.greaterOrEqual((a_L_694 == null ? null : (a_L_694.date ?? null)), d62(st)))) }));
+const s695 = d61(st);
+let q697 = null;
+if (!(s695 == null)) {
+const isList698 = Array.isArray(s695);
+let out699 = [];
+const r700 = Array.isArray(s695) ? s695 : [s695];
+for (let i701 = 0; i701 < r700.length; i701++) {
+const a_L_696 = r700[i701];
+out699.push(({ "value": (a_L_696 == null ? null : (a_L_696.value ?? null)), "date": (a_L_696 == null ? null : (a_L_696.date ?? null)), "source": (a_L_696 == null ? null : (a_L_696.source ?? null)), "low": R.less((a_L_696 == null ? null : (a_L_696.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_696 == null ? null : (a_L_696.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d62(st) == null), R.greaterOrEqual((a_L_696 == null ? null : (a_L_696.date ?? null)), d62(st)))) }));
 }
-out697 = R.distinctList(out697);
-q695 = isList696 ? out697 : out697[0];
+out699 = R.distinctList(out699);
+q697 = isList698 ? out699 : out699[0];
 }
-  return (st.v[63] = q695);
+  return (st.v[63] = q697);
 }
 // define "Heights"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const s702 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-let q704 = null;
+const s704 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+let q706 = null;
+if (!(s704 == null)) {
+const isList707 = Array.isArray(s704);
+let out708 = [];
+const r709 = Array.isArray(s704) ? s704 : [s704];
+for (let i710 = 0; i710 < r709.length; i710++) {
+const a_O_705 = r709[i710];
+if (!(M_StsCommon.f34(st.L_Common, a_O_705))) continue;
+out708.push(a_O_705);
+}
+q706 = isList707 ? out708 : out708[0];
+}
+const s702 = q706;
+let q711 = null;
 if (!(s702 == null)) {
-const isList705 = Array.isArray(s702);
-let out706 = [];
-const r707 = Array.isArray(s702) ? s702 : [s702];
-for (let i708 = 0; i708 < r707.length; i708++) {
-const a_O_703 = r707[i708];
-if (!(M_StsCommon.f34(st.L_Common, a_O_703))) continue;
-out706.push(a_O_703);
+const isList712 = Array.isArray(s702);
+let out713 = [];
+const r714 = Array.isArray(s702) ? s702 : [s702];
+for (let i715 = 0; i715 < r714.length; i715++) {
+const a_O_703 = r714[i715];
+const l_v_716 = f26(st, R.as(R.fhirProp(a_O_703, Q8), K8, false));
+const l_taken_717 = f21(st, a_O_703);
+if (!(R.and(R.and(R.not((l_v_716 == null)), R.greater(l_v_716, R.toDecimal(0))), R.not((l_taken_717 == null))))) continue;
+out713.push(({ "value": l_v_716, "date": l_taken_717, "dayNumber": f0(st, l_taken_717), "source": f22(st, a_O_703) }));
 }
-q704 = isList705 ? out706 : out706[0];
+q711 = isList712 ? out713 : out713[0];
 }
-const s700 = q704;
-let q709 = null;
-if (!(s700 == null)) {
-const isList710 = Array.isArray(s700);
-let out711 = [];
-const r712 = Array.isArray(s700) ? s700 : [s700];
-for (let i713 = 0; i713 < r712.length; i713++) {
-const a_O_701 = r712[i713];
-const l_v_714 = f24(st, R.as(R.fhirProp(a_O_701, Q5), K7, false));
-const l_taken_715 = f19(st, a_O_701);
-if (!(R.and(R.and(R.not((l_v_714 == null)), R.greater(l_v_714, R.toDecimal(0))), R.not((l_taken_715 == null))))) continue;
-out711.push(({ "value": l_v_714, "date": l_taken_715, "dayNumber": f0(st, l_taken_715), "source": f20(st, a_O_701) }));
-}
-q709 = isList710 ? out711 : out711[0];
-}
-  return (st.v[64] = q709);
+  return (st.v[64] = q711);
 }
 // define "Weights"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const s718 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-let q720 = null;
+const s720 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+let q722 = null;
+if (!(s720 == null)) {
+const isList723 = Array.isArray(s720);
+let out724 = [];
+const r725 = Array.isArray(s720) ? s720 : [s720];
+for (let i726 = 0; i726 < r725.length; i726++) {
+const a_O_721 = r725[i726];
+if (!(M_StsCommon.f34(st.L_Common, a_O_721))) continue;
+out724.push(a_O_721);
+}
+q722 = isList723 ? out724 : out724[0];
+}
+const s718 = q722;
+let q727 = null;
 if (!(s718 == null)) {
-const isList721 = Array.isArray(s718);
-let out722 = [];
-const r723 = Array.isArray(s718) ? s718 : [s718];
-for (let i724 = 0; i724 < r723.length; i724++) {
-const a_O_719 = r723[i724];
-if (!(M_StsCommon.f34(st.L_Common, a_O_719))) continue;
-out722.push(a_O_719);
+const isList728 = Array.isArray(s718);
+let out729 = [];
+const r730 = Array.isArray(s718) ? s718 : [s718];
+for (let i731 = 0; i731 < r730.length; i731++) {
+const a_O_719 = r730[i731];
+const l_v_732 = f27(st, R.as(R.fhirProp(a_O_719, Q8), K8, false));
+const l_taken_733 = f21(st, a_O_719);
+if (!(R.and(R.and(R.not((l_v_732 == null)), R.greater(l_v_732, R.toDecimal(0))), R.not((l_taken_733 == null))))) continue;
+out729.push(({ "value": l_v_732, "date": l_taken_733, "dayNumber": f0(st, l_taken_733), "source": f22(st, a_O_719) }));
 }
-q720 = isList721 ? out722 : out722[0];
+q727 = isList728 ? out729 : out729[0];
 }
-const s716 = q720;
-let q725 = null;
-if (!(s716 == null)) {
-const isList726 = Array.isArray(s716);
-let out727 = [];
-const r728 = Array.isArray(s716) ? s716 : [s716];
-for (let i729 = 0; i729 < r728.length; i729++) {
-const a_O_717 = r728[i729];
-const l_v_730 = f25(st, R.as(R.fhirProp(a_O_717, Q5), K7, false));
-const l_taken_731 = f19(st, a_O_717);
-if (!(R.and(R.and(R.not((l_v_730 == null)), R.greater(l_v_730, R.toDecimal(0))), R.not((l_taken_731 == null))))) continue;
-out727.push(({ "value": l_v_730, "date": l_taken_731, "dayNumber": f0(st, l_taken_731), "source": f20(st, a_O_717) }));
-}
-q725 = isList726 ? out727 : out727[0];
-}
-  return (st.v[65] = q725);
+  return (st.v[65] = q727);
 }
 // define "Surface Areas"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-const s734 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-let q736 = null;
+const s736 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+let q738 = null;
+if (!(s736 == null)) {
+const isList739 = Array.isArray(s736);
+let out740 = [];
+const r741 = Array.isArray(s736) ? s736 : [s736];
+for (let i742 = 0; i742 < r741.length; i742++) {
+const a_O_737 = r741[i742];
+if (!(M_StsCommon.f34(st.L_Common, a_O_737))) continue;
+out740.push(a_O_737);
+}
+q738 = isList739 ? out740 : out740[0];
+}
+const s734 = q738;
+let q743 = null;
 if (!(s734 == null)) {
-const isList737 = Array.isArray(s734);
-let out738 = [];
-const r739 = Array.isArray(s734) ? s734 : [s734];
-for (let i740 = 0; i740 < r739.length; i740++) {
-const a_O_735 = r739[i740];
-if (!(M_StsCommon.f34(st.L_Common, a_O_735))) continue;
-out738.push(a_O_735);
+const isList744 = Array.isArray(s734);
+let out745 = [];
+const r746 = Array.isArray(s734) ? s734 : [s734];
+for (let i747 = 0; i747 < r746.length; i747++) {
+const a_O_735 = r746[i747];
+const l_v_748 = f28(st, R.as(R.fhirProp(a_O_735, Q8), K8, false));
+const l_taken_749 = f21(st, a_O_735);
+if (!(R.and(R.and(R.not((l_v_748 == null)), R.greater(l_v_748, R.toDecimal(0))), R.not((l_taken_749 == null))))) continue;
+out745.push(({ "value": l_v_748, "date": l_taken_749, "dayNumber": f0(st, l_taken_749), "source": f22(st, a_O_735) }));
 }
-q736 = isList737 ? out738 : out738[0];
+q743 = isList744 ? out745 : out745[0];
 }
-const s732 = q736;
-let q741 = null;
-if (!(s732 == null)) {
-const isList742 = Array.isArray(s732);
-let out743 = [];
-const r744 = Array.isArray(s732) ? s732 : [s732];
-for (let i745 = 0; i745 < r744.length; i745++) {
-const a_O_733 = r744[i745];
-const l_v_746 = f26(st, R.as(R.fhirProp(a_O_733, Q5), K7, false));
-const l_taken_747 = f19(st, a_O_733);
-if (!(R.and(R.and(R.not((l_v_746 == null)), R.greater(l_v_746, R.toDecimal(0))), R.not((l_taken_747 == null))))) continue;
-out743.push(({ "value": l_v_746, "date": l_taken_747, "dayNumber": f0(st, l_taken_747), "source": f20(st, a_O_733) }));
-}
-q741 = isList742 ? out743 : out743[0];
-}
-  return (st.v[66] = q741);
+  return (st.v[66] = q743);
 }
 // define "Anthracycline Administration Records"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
-const s748 = d10(st);
-let q750 = null;
-if (!(s748 == null)) {
-const isList751 = Array.isArray(s748);
-let out752 = [];
-const r753 = Array.isArray(s748) ? s748 : [s748];
-for (let i754 = 0; i754 < r753.length; i754++) {
-const a_A_749 = r753[i754];
-const l_M_755 = (a_A_749 == null ? null : (a_A_749.resource ?? null));
-const x757 = l_M_755;
-const l_first_756 = (x757 == null ? M_StsCommon.f25(st.L_Common, x757) : M_StsCommon.f21(st.L_Common, x757));
-if (!(f38(st, (a_A_749 == null ? null : (a_A_749.drug ?? null))))) continue;
-const t758 = (a_A_749 == null ? null : (a_A_749.drug ?? null));
-const x759 = l_M_755;
-out752.push(({ "drug": (t758 == null ? null : (t758.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_755, P1)), "status": R.primitiveValue(l_M_755, P0), "partial": R.inList(R.primitiveValue(l_M_755, P0), ["stopped", "in-progress"], undefined), "date": l_first_756, "dayNumber": f0(st, l_first_756), "startKey": R.toStringOp((x759 == null ? M_StsCommon.f7(st.L_Common, x759) : M_StsCommon.f5(st.L_Common, x759))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_755, Q7)), "dose": f30(st, R.fhirProp(R.fhirProp(l_M_755, Q0), Q1)) }));
+const s750 = d10(st);
+let q752 = null;
+if (!(s750 == null)) {
+const isList753 = Array.isArray(s750);
+let out754 = [];
+const r755 = Array.isArray(s750) ? s750 : [s750];
+for (let i756 = 0; i756 < r755.length; i756++) {
+const a_A_751 = r755[i756];
+const l_M_757 = (a_A_751 == null ? null : (a_A_751.resource ?? null));
+const x759 = l_M_757;
+const l_first_758 = (x759 == null ? M_StsCommon.f25(st.L_Common, x759) : M_StsCommon.f21(st.L_Common, x759));
+if (!(f40(st, (a_A_751 == null ? null : (a_A_751.drug ?? null))))) continue;
+const t760 = (a_A_751 == null ? null : (a_A_751.drug ?? null));
+const x761 = l_M_757;
+out754.push(({ "drug": (t760 == null ? null : (t760.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_757, P1)), "status": R.primitiveValue(l_M_757, P0), "partial": R.inList(R.primitiveValue(l_M_757, P0), ["stopped", "in-progress"], undefined), "date": l_first_758, "dayNumber": f0(st, l_first_758), "startKey": R.toStringOp((x761 == null ? M_StsCommon.f7(st.L_Common, x761) : M_StsCommon.f5(st.L_Common, x761))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_757, Q10)), "dose": f32(st, R.fhirProp(R.fhirProp(l_M_757, Q1), Q2)) }));
 }
-q750 = isList751 ? out752 : out752[0];
+q752 = isList753 ? out754 : out754[0];
 }
-  return (st.v[67] = q750);
+  return (st.v[67] = q752);
 }
 // define "Anthracycline Administrations"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-const s760 = d67(st);
-let q762 = null;
-if (!(s760 == null)) {
-const isList763 = Array.isArray(s760);
-let out764 = [];
-const r765 = Array.isArray(s760) ? s760 : [s760];
-for (let i766 = 0; i766 < r765.length; i766++) {
-const a_R_761 = r765[i766];
-let c774;
-if (((a_R_761 == null ? null : (a_R_761.requestKey ?? null)) == null)) {
-c774 = true;
+const s762 = d67(st);
+let q764 = null;
+if (!(s762 == null)) {
+const isList765 = Array.isArray(s762);
+let out766 = [];
+const r767 = Array.isArray(s762) ? s762 : [s762];
+for (let i768 = 0; i768 < r767.length; i768++) {
+const a_R_763 = r767[i768];
+let c776;
+if (((a_R_763 == null ? null : (a_R_763.requestKey ?? null)) == null)) {
+c776 = true;
 } else {
-const s767 = d67(st);
-let q769 = null;
-if (!(s767 == null)) {
-const isList770 = Array.isArray(s767);
-let out771 = [];
-const r772 = Array.isArray(s767) ? s767 : [s767];
-for (let i773 = 0; i773 < r772.length; i773++) {
-const a_X_768 = r772[i773];
-if (!((R.equal((a_X_768 == null ? null : (a_X_768.requestKey ?? null)), (a_R_761 == null ? null : (a_R_761.requestKey ?? null))) ? R.and(R.and(R.equivalent((a_X_768 == null ? null : (a_X_768.startKey ?? null)), (a_R_761 == null ? null : (a_R_761.startKey ?? null)), st.env.codeService), R.equivalent((a_X_768 == null ? null : (a_X_768.dose ?? null)), (a_R_761 == null ? null : (a_R_761.dose ?? null)), st.env.codeService)), R.less((a_X_768 == null ? null : (a_X_768.source ?? null)), (a_R_761 == null ? null : (a_R_761.source ?? null)))) : false))) continue;
-out771.push((a_X_768 == null ? null : (a_X_768.source ?? null)));
+const s769 = d67(st);
+let q771 = null;
+if (!(s769 == null)) {
+const isList772 = Array.isArray(s769);
+let out773 = [];
+const r774 = Array.isArray(s769) ? s769 : [s769];
+for (let i775 = 0; i775 < r774.length; i775++) {
+const a_X_770 = r774[i775];
+if (!((R.equal((a_X_770 == null ? null : (a_X_770.requestKey ?? null)), (a_R_763 == null ? null : (a_R_763.requestKey ?? null))) ? R.and(R.and(R.equivalent((a_X_770 == null ? null : (a_X_770.startKey ?? null)), (a_R_763 == null ? null : (a_R_763.startKey ?? null)), st.env.codeService), R.equivalent((a_X_770 == null ? null : (a_X_770.dose ?? null)), (a_R_763 == null ? null : (a_R_763.dose ?? null)), st.env.codeService)), R.less((a_X_770 == null ? null : (a_X_770.source ?? null)), (a_R_763 == null ? null : (a_R_763.source ?? null)))) : false))) continue;
+out773.push((a_X_770 == null ? null : (a_X_770.source ?? null)));
 }
-q769 = isList770 ? out771 : out771[0];
+q771 = isList772 ? out773 : out773[0];
 }
-c774 = R.not(R.exists(q769));
+c776 = R.not(R.exists(q771));
 }
-if (!(c774)) continue;
-out764.push(a_R_761);
+if (!(c776)) continue;
+out766.push(a_R_763);
 }
-q762 = isList763 ? out764 : out764[0];
+q764 = isList765 ? out766 : out766[0];
 }
-  return (st.v[68] = q762);
+  return (st.v[68] = q764);
 }
 // define "Administration Events"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-const s775 = d68(st);
-let q777 = null;
-if (!(s775 == null)) {
-const isList778 = Array.isArray(s775);
-let out779 = [];
-const r780 = Array.isArray(s775) ? s775 : [s775];
-for (let i781 = 0; i781 < r780.length; i781++) {
-const a_A_776 = r780[i781];
-const l_own_782 = f36(st, (a_A_776 == null ? null : (a_A_776.dose ?? null)), (a_A_776 == null ? null : (a_A_776.dayNumber ?? null)));
-let c791;
-if (R.not(((l_own_782 == null ? null : (l_own_782.mgM2 ?? null)) == null))) {
-c791 = R.as(null, K2, false);
+const s777 = d68(st);
+let q779 = null;
+if (!(s777 == null)) {
+const isList780 = Array.isArray(s777);
+let out781 = [];
+const r782 = Array.isArray(s777) ? s777 : [s777];
+for (let i783 = 0; i783 < r782.length; i783++) {
+const a_A_778 = r782[i783];
+const l_own_784 = f38(st, (a_A_778 == null ? null : (a_A_778.dose ?? null)), (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)));
+let c793;
+if (R.not(((l_own_784 == null ? null : (l_own_784.mgM2 ?? null)) == null))) {
+c793 = R.as(null, K3, false);
 } else {
-const s784 = f31(st, f39(st, (a_A_776 == null ? null : (a_A_776.requestKey ?? null))));
-let q786 = null;
-if (!(s784 == null)) {
-const isList787 = Array.isArray(s784);
-let out788 = [];
-const r789 = Array.isArray(s784) ? s784 : [s784];
-for (let i790 = 0; i790 < r789.length; i790++) {
-const a_D_785 = r789[i790];
-if (!(f33(st, (a_D_785 == null ? null : (a_D_785.unit ?? null))))) continue;
-out788.push((a_D_785 == null ? null : (a_D_785.value ?? null)));
+const s786 = f33(st, f41(st, (a_A_778 == null ? null : (a_A_778.requestKey ?? null))));
+let q788 = null;
+if (!(s786 == null)) {
+const isList789 = Array.isArray(s786);
+let out790 = [];
+const r791 = Array.isArray(s786) ? s786 : [s786];
+for (let i792 = 0; i792 < r791.length; i792++) {
+const a_D_787 = r791[i792];
+if (!(f35(st, (a_D_787 == null ? null : (a_D_787.unit ?? null))))) continue;
+out790.push((a_D_787 == null ? null : (a_D_787.value ?? null)));
 }
-out788 = R.distinctList(out788);
-q786 = isList787 ? out788 : out788[0];
+out790 = R.distinctList(out790);
+q788 = isList789 ? out790 : out790[0];
 }
-c791 = q786;
+c793 = q788;
 }
-const l_ordered_783 = c791;
-let r793 = (l_own_782 == null ? null : (l_own_782.mgM2 ?? null));
-if (r793 == null) {
-r793 = l_ordered_783;
-if (r793 == null) {
-r793 = null;
-}
-}
-const l_mgM2_792 = r793;
-let r794 = R.greater(l_mgM2_792, p(st, "doxoSingleEventMaxMgM2", false));
-if (r794 == null) {
-r794 = false;
-if (r794 == null) {
-r794 = null;
+const l_ordered_785 = c793;
+let r795 = (l_own_784 == null ? null : (l_own_784.mgM2 ?? null));
+if (r795 == null) {
+r795 = l_ordered_785;
+if (r795 == null) {
+r795 = null;
 }
 }
-out779.push(({ "drug": (a_A_776 == null ? null : (a_A_776.drug ?? null)), "source": (a_A_776 == null ? null : (a_A_776.source ?? null)), "date": (a_A_776 == null ? null : (a_A_776.date ?? null)), "dayNumber": (a_A_776 == null ? null : (a_A_776.dayNumber ?? null)), "partial": (a_A_776 == null ? null : (a_A_776.partial ?? null)), "mgM2": l_mgM2_792, "orderedDose": R.not((l_ordered_783 == null)), "reason": ((l_mgM2_792 == null) ? (l_own_782 == null ? null : (l_own_782.reason ?? null)) : R.as(null, K3, false)), "bsa": (l_own_782 == null ? null : (l_own_782.bsa ?? null)), "bsaSources": (l_own_782 == null ? null : (l_own_782.bsaSources ?? null)), "checkDose": R.or(r794, (l_own_782 == null ? null : (l_own_782.heavyWithoutBsa ?? null))) }));
+const l_mgM2_794 = r795;
+let r796 = R.greater(l_mgM2_794, p(st, "doxoSingleEventMaxMgM2", false));
+if (r796 == null) {
+r796 = false;
+if (r796 == null) {
+r796 = null;
 }
-q777 = isList778 ? out779 : out779[0];
 }
-  return (st.v[69] = q777);
+out781.push(({ "drug": (a_A_778 == null ? null : (a_A_778.drug ?? null)), "source": (a_A_778 == null ? null : (a_A_778.source ?? null)), "date": (a_A_778 == null ? null : (a_A_778.date ?? null)), "dayNumber": (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)), "partial": (a_A_778 == null ? null : (a_A_778.partial ?? null)), "mgM2": l_mgM2_794, "orderedDose": R.not((l_ordered_785 == null)), "reason": ((l_mgM2_794 == null) ? (l_own_784 == null ? null : (l_own_784.reason ?? null)) : R.as(null, K4, false)), "bsa": (l_own_784 == null ? null : (l_own_784.bsa ?? null)), "bsaSources": (l_own_784 == null ? null : (l_own_784.bsaSources ?? null)), "checkDose": R.or(r796, (l_own_784 == null ? null : (l_own_784.heavyWithoutBsa ?? null))) }));
+}
+q779 = isList780 ? out781 : out781[0];
+}
+  return (st.v[69] = q779);
 }
 // define "Anthracycline Orders And Statements"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
-const s795 = d7(st);
-let q797 = null;
-if (!(s795 == null)) {
-const isList798 = Array.isArray(s795);
-let out799 = [];
-const r800 = Array.isArray(s795) ? s795 : [s795];
-for (let i801 = 0; i801 < r800.length; i801++) {
-const a_M_796 = r800[i801];
-const x803 = a_M_796;
-const l_medication_802 = (x803 == null ? f6(st, x803) : f6(st, x803));
-const l_drug_804 = f13(st, l_medication_802);
-const l_bounds_805 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_796, Q8)), Q9), Q10), Q11), K1, false);
-const l_reported_806 = f16(st, a_M_796);
-let r808 = f40(st, l_bounds_805);
-if (r808 == null) {
-const x809 = a_M_796;
-r808 = (x809 == null ? M_StsCommon.f25(st.L_Common, x809) : M_StsCommon.f25(st.L_Common, x809));
-if (r808 == null) {
-r808 = null;
+const s797 = d7(st);
+let q799 = null;
+if (!(s797 == null)) {
+const isList800 = Array.isArray(s797);
+let out801 = [];
+const r802 = Array.isArray(s797) ? s797 : [s797];
+for (let i803 = 0; i803 < r802.length; i803++) {
+const a_M_798 = r802[i803];
+const x805 = a_M_798;
+const l_medication_804 = (x805 == null ? f6(st, x805) : f6(st, x805));
+const l_drug_806 = f15(st, l_medication_804, f14(st, l_medication_804, R.as(R.fhirProp(a_M_798, Q6), K0, false)));
+const l_bounds_807 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_798, Q11)), Q12), Q13), Q14), K2, false);
+const l_reported_808 = f18(st, a_M_798);
+let r810 = f42(st, l_bounds_807);
+if (r810 == null) {
+const x811 = a_M_798;
+r810 = (x811 == null ? M_StsCommon.f25(st.L_Common, x811) : M_StsCommon.f25(st.L_Common, x811));
+if (r810 == null) {
+r810 = null;
 }
 }
-const l_first_807 = r808;
-let c813;
-if (R.not((l_bounds_805 == null))) {
-let r811 = f41(st, l_bounds_805);
-if (r811 == null) {
-r811 = d1(st);
-if (r811 == null) {
-r811 = null;
+const l_first_809 = r810;
+let c815;
+if (R.not((l_bounds_807 == null))) {
+let r813 = f43(st, l_bounds_807);
+if (r813 == null) {
+r813 = d1(st);
+if (r813 == null) {
+r813 = null;
 }
 }
-c813 = r811;
+c815 = r813;
 } else {
-const x812 = a_M_796;
-c813 = (x812 == null ? M_StsCommon.f26(st.L_Common, x812) : M_StsCommon.f26(st.L_Common, x812));
+const x814 = a_M_798;
+c815 = (x814 == null ? M_StsCommon.f26(st.L_Common, x814) : M_StsCommon.f26(st.L_Common, x814));
 }
-const l_last_810 = c813;
-if (!(f38(st, l_drug_804))) continue;
-out799.push(({ "drug": (l_drug_804 == null ? null : (l_drug_804.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_796, P6)), "kind": (l_reported_806 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_796, P4), "completed"), "single": (l_bounds_805 == null), "date": l_first_807, "startNumber": f0(st, l_first_807), "endNumber": f0(st, l_last_810), "linkKeys": [], "dose": f31(st, a_M_796) }));
+const l_last_812 = c815;
+if (!(f40(st, l_drug_806))) continue;
+out801.push(({ "drug": (l_drug_806 == null ? null : (l_drug_806.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_798, P6)), "kind": (l_reported_808 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_798, P4), "completed"), "single": (l_bounds_807 == null), "date": l_first_809, "startNumber": f0(st, l_first_809), "endNumber": f0(st, l_last_812), "linkKeys": [], "dose": f33(st, a_M_798) }));
 }
-q797 = isList798 ? out799 : out799[0];
+q799 = isList800 ? out801 : out801[0];
 }
-const s814 = d6(st);
-let q816 = null;
-if (!(s814 == null)) {
-const isList817 = Array.isArray(s814);
-let out818 = [];
-const r819 = Array.isArray(s814) ? s814 : [s814];
-for (let i820 = 0; i820 < r819.length; i820++) {
-const a_M_815 = r819[i820];
-const x822 = a_M_815;
-const l_medication_821 = (x822 == null ? f6(st, x822) : f5(st, x822));
-const l_drug_823 = f13(st, l_medication_821);
-const l_period_824 = R.as(R.fhirProp(a_M_815, Q2), K1, false);
-const x826 = a_M_815;
-const l_first_825 = (x826 == null ? M_StsCommon.f25(st.L_Common, x826) : M_StsCommon.f23(st.L_Common, x826));
-let c829;
-if (R.and(R.not((l_period_824 == null)), (R.fhirProp(l_period_824, Q3) == null))) {
-c829 = d1(st);
+const s816 = d6(st);
+let q818 = null;
+if (!(s816 == null)) {
+const isList819 = Array.isArray(s816);
+let out820 = [];
+const r821 = Array.isArray(s816) ? s816 : [s816];
+for (let i822 = 0; i822 < r821.length; i822++) {
+const a_M_817 = r821[i822];
+const x824 = a_M_817;
+const l_medication_823 = (x824 == null ? f6(st, x824) : f5(st, x824));
+const l_drug_825 = f15(st, l_medication_823, f14(st, l_medication_823, R.as(R.fhirProp(a_M_817, Q3), K0, false)));
+const l_period_826 = R.as(R.fhirProp(a_M_817, Q4), K2, false);
+const x828 = a_M_817;
+const l_first_827 = (x828 == null ? M_StsCommon.f25(st.L_Common, x828) : M_StsCommon.f23(st.L_Common, x828));
+let c831;
+if (R.and(R.not((l_period_826 == null)), (R.fhirProp(l_period_826, Q5) == null))) {
+c831 = d1(st);
 } else {
-const x828 = a_M_815;
-c829 = (x828 == null ? M_StsCommon.f26(st.L_Common, x828) : M_StsCommon.f24(st.L_Common, x828));
+const x830 = a_M_817;
+c831 = (x830 == null ? M_StsCommon.f26(st.L_Common, x830) : M_StsCommon.f24(st.L_Common, x830));
 }
-const l_last_827 = c829;
-if (!(f38(st, l_drug_823))) continue;
-const s830 = R.fhirProp(a_M_815, Q12);
-let q832 = null;
-if (!(s830 == null)) {
-const isList833 = Array.isArray(s830);
-let out834 = [];
-const r835 = Array.isArray(s830) ? s830 : [s830];
-for (let i836 = 0; i836 < r835.length; i836++) {
-const a_R_831 = r835[i836];
-out834.push(M_StsCommon.f45(st.L_Common, a_R_831));
+const l_last_829 = c831;
+if (!(f40(st, l_drug_825))) continue;
+const s832 = R.fhirProp(a_M_817, Q15);
+let q834 = null;
+if (!(s832 == null)) {
+const isList835 = Array.isArray(s832);
+let out836 = [];
+const r837 = Array.isArray(s832) ? s832 : [s832];
+for (let i838 = 0; i838 < r837.length; i838++) {
+const a_R_833 = r837[i838];
+out836.push(M_StsCommon.f45(st.L_Common, a_R_833));
 }
-q832 = isList833 ? out834 : out834[0];
+q834 = isList835 ? out836 : out836[0];
 }
-const s837 = R.fhirProp(a_M_815, Q13);
-let q839 = null;
-if (!(s837 == null)) {
-const isList840 = Array.isArray(s837);
-let out841 = [];
-const r842 = Array.isArray(s837) ? s837 : [s837];
-for (let i843 = 0; i843 < r842.length; i843++) {
-const a_R_838 = r842[i843];
-out841.push(M_StsCommon.f45(st.L_Common, a_R_838));
+const s839 = R.fhirProp(a_M_817, Q16);
+let q841 = null;
+if (!(s839 == null)) {
+const isList842 = Array.isArray(s839);
+let out843 = [];
+const r844 = Array.isArray(s839) ? s839 : [s839];
+for (let i845 = 0; i845 < r844.length; i845++) {
+const a_R_840 = r844[i845];
+out843.push(M_StsCommon.f45(st.L_Common, a_R_840));
 }
-q839 = isList840 ? out841 : out841[0];
+q841 = isList842 ? out843 : out843[0];
 }
-out818.push(({ "drug": (l_drug_823 == null ? null : (l_drug_823.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_815, P3)), "kind": "statement", "completed": false, "single": (l_period_824 == null), "date": l_first_825, "startNumber": f0(st, l_first_825), "endNumber": f0(st, l_last_827), "linkKeys": R.union(q832, q839, false), "dose": f32(st, a_M_815) }));
+out820.push(({ "drug": (l_drug_825 == null ? null : (l_drug_825.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_817, P3)), "kind": "statement", "completed": false, "single": (l_period_826 == null), "date": l_first_827, "startNumber": f0(st, l_first_827), "endNumber": f0(st, l_last_829), "linkKeys": R.union(q834, q841, false), "dose": f34(st, a_M_817) }));
 }
-q816 = isList817 ? out818 : out818[0];
+q818 = isList819 ? out820 : out820[0];
 }
-  return (st.v[70] = R.union(q797, q816, false));
+  return (st.v[70] = R.union(q799, q818, false));
 }
 // define "Administration Sources"
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
-const s844 = d67(st);
-let q846 = null;
-if (!(s844 == null)) {
-const isList847 = Array.isArray(s844);
-let out848 = [];
-const r849 = Array.isArray(s844) ? s844 : [s844];
-for (let i850 = 0; i850 < r849.length; i850++) {
-const a_A_845 = r849[i850];
-out848.push((a_A_845 == null ? null : (a_A_845.source ?? null)));
+const s846 = d67(st);
+let q848 = null;
+if (!(s846 == null)) {
+const isList849 = Array.isArray(s846);
+let out850 = [];
+const r851 = Array.isArray(s846) ? s846 : [s846];
+for (let i852 = 0; i852 < r851.length; i852++) {
+const a_A_847 = r851[i852];
+out850.push((a_A_847 == null ? null : (a_A_847.source ?? null)));
 }
-q846 = isList847 ? out848 : out848[0];
+q848 = isList849 ? out850 : out850[0];
 }
-  return (st.v[71] = q846);
+  return (st.v[71] = q848);
 }
 // define "Record Coverage"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
-const s851 = d70(st);
-let q853 = null;
-if (!(s851 == null)) {
-const isList854 = Array.isArray(s851);
-let out855 = [];
-const r856 = Array.isArray(s851) ? s851 : [s851];
-for (let i857 = 0; i857 < r856.length; i857++) {
-const a_R_852 = r856[i857];
-const l_adminDays_858 = f43(st, a_R_852);
-out855.push(({ "record": a_R_852, "linked": f42(st, a_R_852), "spanCovered": f44(st, l_adminDays_858, R.subtract((a_R_852 == null ? null : (a_R_852.startNumber ?? null)), 3), (a_R_852 == null ? null : (a_R_852.endNumber ?? null))), "adminDays": l_adminDays_858 }));
+const s853 = d70(st);
+let q855 = null;
+if (!(s853 == null)) {
+const isList856 = Array.isArray(s853);
+let out857 = [];
+const r858 = Array.isArray(s853) ? s853 : [s853];
+for (let i859 = 0; i859 < r858.length; i859++) {
+const a_R_854 = r858[i859];
+const l_adminDays_860 = f45(st, a_R_854);
+out857.push(({ "record": a_R_854, "linked": f44(st, a_R_854), "spanCovered": f46(st, l_adminDays_860, R.subtract((a_R_854 == null ? null : (a_R_854.startNumber ?? null)), 3), (a_R_854 == null ? null : (a_R_854.endNumber ?? null))), "adminDays": l_adminDays_860 }));
 }
-q853 = isList854 ? out855 : out855[0];
+q855 = isList856 ? out857 : out857[0];
 }
-  return (st.v[72] = q853);
+  return (st.v[72] = q855);
 }
 // define "Classified Records"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-const s859 = d72(st);
-let q861 = null;
-if (!(s859 == null)) {
-const isList862 = Array.isArray(s859);
-let out863 = [];
-const r864 = Array.isArray(s859) ? s859 : [s859];
-for (let i865 = 0; i865 < r864.length; i865++) {
-const a_C_860 = r864[i865];
-const l_R_866 = (a_C_860 == null ? null : (a_C_860.record ?? null));
-let c876;
-if ((a_C_860 == null ? null : (a_C_860.linked ?? null))) {
-c876 = false;
+const s861 = d72(st);
+let q863 = null;
+if (!(s861 == null)) {
+const isList864 = Array.isArray(s861);
+let out865 = [];
+const r866 = Array.isArray(s861) ? s861 : [s861];
+for (let i867 = 0; i867 < r866.length; i867++) {
+const a_C_862 = r866[i867];
+const l_R_868 = (a_C_862 == null ? null : (a_C_862.record ?? null));
+let c878;
+if ((a_C_862 == null ? null : (a_C_862.linked ?? null))) {
+c878 = false;
 } else {
-let c875;
-if (R.not((l_R_866 == null ? null : (l_R_866.single ?? null)))) {
-c875 = (a_C_860 == null ? null : (a_C_860.spanCovered ?? null));
+let c877;
+if (R.not((l_R_868 == null ? null : (l_R_868.single ?? null)))) {
+c877 = (a_C_862 == null ? null : (a_C_862.spanCovered ?? null));
 } else {
-const s868 = (a_C_860 == null ? null : (a_C_860.adminDays ?? null));
-let q870 = null;
-if (!(s868 == null)) {
-const isList871 = Array.isArray(s868);
-let out872 = [];
-const r873 = Array.isArray(s868) ? s868 : [s868];
-for (let i874 = 0; i874 < r873.length; i874++) {
-const a_D_869 = r873[i874];
-if (!(R.equal(f45(st, (l_R_866 == null ? null : (l_R_866.kind ?? null)), (l_R_866 == null ? null : (l_R_866.drug ?? null)), a_D_869), (l_R_866 == null ? null : (l_R_866.source ?? null))))) continue;
-out872.push(a_D_869);
+const s870 = (a_C_862 == null ? null : (a_C_862.adminDays ?? null));
+let q872 = null;
+if (!(s870 == null)) {
+const isList873 = Array.isArray(s870);
+let out874 = [];
+const r875 = Array.isArray(s870) ? s870 : [s870];
+for (let i876 = 0; i876 < r875.length; i876++) {
+const a_D_871 = r875[i876];
+if (!(R.equal(f47(st, (l_R_868 == null ? null : (l_R_868.kind ?? null)), (l_R_868 == null ? null : (l_R_868.drug ?? null)), a_D_871), (l_R_868 == null ? null : (l_R_868.source ?? null))))) continue;
+out874.push(a_D_871);
 }
-q870 = isList871 ? out872 : out872[0];
+q872 = isList873 ? out874 : out874[0];
 }
-c875 = R.exists(q870);
+c877 = R.exists(q872);
 }
-c876 = c875;
+c878 = c877;
 }
-const l_isExplained_867 = c876;
-const l_isPending_877 = R.and(R.and(R.and(R.not((a_C_860 == null ? null : (a_C_860.linked ?? null))), R.not(l_isExplained_867)), R.equal((l_R_866 == null ? null : (l_R_866.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_866 == null ? null : (l_R_866.startNumber ?? null))), p(st, "coverGapDays", false)));
-out863.push(({ "drug": (l_R_866 == null ? null : (l_R_866.drug ?? null)), "source": (l_R_866 == null ? null : (l_R_866.source ?? null)), "kind": (l_R_866 == null ? null : (l_R_866.kind ?? null)), "date": (l_R_866 == null ? null : (l_R_866.date ?? null)), "status": ((a_C_860 == null ? null : (a_C_860.linked ?? null)) ? "linked" : (l_isExplained_867 ? "explained" : (l_isPending_877 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_860 == null ? null : (a_C_860.linked ?? null))), R.not(l_isExplained_867)), R.not(l_isPending_877)), R.equal((l_R_866 == null ? null : (l_R_866.kind ?? null)), "order")), (l_R_866 == null ? null : (l_R_866.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f36(st, (l_R_866 == null ? null : (l_R_866.dose ?? null)), (l_R_866 == null ? null : (l_R_866.startNumber ?? null))) }));
+const l_isExplained_869 = c878;
+const l_isPending_879 = R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))), p(st, "coverGapDays", false)));
+out865.push(({ "drug": (l_R_868 == null ? null : (l_R_868.drug ?? null)), "source": (l_R_868 == null ? null : (l_R_868.source ?? null)), "kind": (l_R_868 == null ? null : (l_R_868.kind ?? null)), "date": (l_R_868 == null ? null : (l_R_868.date ?? null)), "status": ((a_C_862 == null ? null : (a_C_862.linked ?? null)) ? "linked" : (l_isExplained_869 ? "explained" : (l_isPending_879 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.not(l_isPending_879)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), (l_R_868 == null ? null : (l_R_868.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f38(st, (l_R_868 == null ? null : (l_R_868.dose ?? null)), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))) }));
 }
-q861 = isList862 ? out863 : out863[0];
+q863 = isList864 ? out865 : out865[0];
 }
-  return (st.v[73] = q861);
+  return (st.v[73] = q863);
 }
 // define "Dose Events"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-const s878 = d69(st);
-let q880 = null;
-if (!(s878 == null)) {
-const isList881 = Array.isArray(s878);
-let out882 = [];
-const r883 = Array.isArray(s878) ? s878 : [s878];
-for (let i884 = 0; i884 < r883.length; i884++) {
-const a_E_879 = r883[i884];
-out882.push(({ "drug": (a_E_879 == null ? null : (a_E_879.drug ?? null)), "source": (a_E_879 == null ? null : (a_E_879.source ?? null)), "date": (a_E_879 == null ? null : (a_E_879.date ?? null)), "partial": (a_E_879 == null ? null : (a_E_879.partial ?? null)), "mgM2": (a_E_879 == null ? null : (a_E_879.mgM2 ?? null)), "orderedDose": (a_E_879 == null ? null : (a_E_879.orderedDose ?? null)), "reason": (a_E_879 == null ? null : (a_E_879.reason ?? null)), "checkDose": (a_E_879 == null ? null : (a_E_879.checkDose ?? null)), "bsaSources": (a_E_879 == null ? null : (a_E_879.bsaSources ?? null)) }));
+const s880 = d69(st);
+let q882 = null;
+if (!(s880 == null)) {
+const isList883 = Array.isArray(s880);
+let out884 = [];
+const r885 = Array.isArray(s880) ? s880 : [s880];
+for (let i886 = 0; i886 < r885.length; i886++) {
+const a_E_881 = r885[i886];
+out884.push(({ "drug": (a_E_881 == null ? null : (a_E_881.drug ?? null)), "source": (a_E_881 == null ? null : (a_E_881.source ?? null)), "date": (a_E_881 == null ? null : (a_E_881.date ?? null)), "partial": (a_E_881 == null ? null : (a_E_881.partial ?? null)), "mgM2": (a_E_881 == null ? null : (a_E_881.mgM2 ?? null)), "orderedDose": (a_E_881 == null ? null : (a_E_881.orderedDose ?? null)), "reason": (a_E_881 == null ? null : (a_E_881.reason ?? null)), "checkDose": (a_E_881 == null ? null : (a_E_881.checkDose ?? null)), "bsaSources": (a_E_881 == null ? null : (a_E_881.bsaSources ?? null)) }));
 }
-q880 = isList881 ? out882 : out882[0];
+q882 = isList883 ? out884 : out884[0];
 }
-const s885 = d73(st);
-let q887 = null;
-if (!(s885 == null)) {
-const isList888 = Array.isArray(s885);
-let out889 = [];
-const r890 = Array.isArray(s885) ? s885 : [s885];
-for (let i891 = 0; i891 < r890.length; i891++) {
-const a_C_886 = r890[i891];
-if (!((a_C_886 == null ? null : (a_C_886.countsAsAdministration ?? null)))) continue;
-const t892 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
-const t893 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
-const t895 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
-let r894 = R.greater((t895 == null ? null : (t895.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
-if (r894 == null) {
-r894 = false;
-if (r894 == null) {
-r894 = null;
+const s887 = d73(st);
+let q889 = null;
+if (!(s887 == null)) {
+const isList890 = Array.isArray(s887);
+let out891 = [];
+const r892 = Array.isArray(s887) ? s887 : [s887];
+for (let i893 = 0; i893 < r892.length; i893++) {
+const a_C_888 = r892[i893];
+if (!((a_C_888 == null ? null : (a_C_888.countsAsAdministration ?? null)))) continue;
+const t894 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
+const t895 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
+const t897 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
+let r896 = R.greater((t897 == null ? null : (t897.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
+if (r896 == null) {
+r896 = false;
+if (r896 == null) {
+r896 = null;
 }
 }
-const t896 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
-const t897 = (a_C_886 == null ? null : (a_C_886.converted ?? null));
-out889.push(({ "drug": (a_C_886 == null ? null : (a_C_886.drug ?? null)), "source": (a_C_886 == null ? null : (a_C_886.source ?? null)), "date": (a_C_886 == null ? null : (a_C_886.date ?? null)), "partial": false, "mgM2": (t892 == null ? null : (t892.mgM2 ?? null)), "orderedDose": false, "reason": (t893 == null ? null : (t893.reason ?? null)), "checkDose": R.or(r894, (t896 == null ? null : (t896.heavyWithoutBsa ?? null))), "bsaSources": (t897 == null ? null : (t897.bsaSources ?? null)) }));
+const t898 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
+const t899 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
+out891.push(({ "drug": (a_C_888 == null ? null : (a_C_888.drug ?? null)), "source": (a_C_888 == null ? null : (a_C_888.source ?? null)), "date": (a_C_888 == null ? null : (a_C_888.date ?? null)), "partial": false, "mgM2": (t894 == null ? null : (t894.mgM2 ?? null)), "orderedDose": false, "reason": (t895 == null ? null : (t895.reason ?? null)), "checkDose": R.or(r896, (t898 == null ? null : (t898.heavyWithoutBsa ?? null))), "bsaSources": (t899 == null ? null : (t899.bsaSources ?? null)) }));
 }
-q887 = isList888 ? out889 : out889[0];
+q889 = isList890 ? out891 : out891[0];
 }
-  return (st.v[74] = R.union(q880, q887, false));
+  return (st.v[74] = R.union(q882, q889, false));
 }
 // define "Unconfirmed Records"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
-const s898 = d73(st);
-let q900 = null;
-if (!(s898 == null)) {
-const isList901 = Array.isArray(s898);
-let out902 = [];
-const r903 = Array.isArray(s898) ? s898 : [s898];
-for (let i904 = 0; i904 < r903.length; i904++) {
-const a_C_899 = r903[i904];
-if (!(R.and(R.equal((a_C_899 == null ? null : (a_C_899.status ?? null)), "unconfirmed"), R.not((a_C_899 == null ? null : (a_C_899.countsAsAdministration ?? null)))))) continue;
-out902.push(a_C_899);
+const s900 = d73(st);
+let q902 = null;
+if (!(s900 == null)) {
+const isList903 = Array.isArray(s900);
+let out904 = [];
+const r905 = Array.isArray(s900) ? s900 : [s900];
+for (let i906 = 0; i906 < r905.length; i906++) {
+const a_C_901 = r905[i906];
+if (!(R.and(R.equal((a_C_901 == null ? null : (a_C_901.status ?? null)), "unconfirmed"), R.not((a_C_901 == null ? null : (a_C_901.countsAsAdministration ?? null)))))) continue;
+out904.push(a_C_901);
 }
-q900 = isList901 ? out902 : out902[0];
+q902 = isList903 ? out904 : out904[0];
 }
-  return (st.v[75] = q900);
+  return (st.v[75] = q902);
 }
 // define "Incomplete Types"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-let r905 = p(st, "Incomplete", true);
-if (r905 == null) {
-r905 = "";
-if (r905 == null) {
-r905 = null;
+let r907 = p(st, "Incomplete", true);
+if (r907 == null) {
+r907 = "";
+if (r907 == null) {
+r907 = null;
 }
 }
-  return (st.v[76] = R.split(r905, ","));
+  return (st.v[76] = R.split(r907, ","));
 }
 // define "Medication History Incomplete"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s906 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-let q908 = null;
-if (!(s906 == null)) {
-const isList909 = Array.isArray(s906);
-let out910 = [];
-const r911 = Array.isArray(s906) ? s906 : [s906];
-for (let i912 = 0; i912 < r911.length; i912++) {
-const a_T_907 = r911[i912];
-if (!(R.inList(a_T_907, d76(st), undefined))) continue;
-out910.push(a_T_907);
+const s908 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
+let q910 = null;
+if (!(s908 == null)) {
+const isList911 = Array.isArray(s908);
+let out912 = [];
+const r913 = Array.isArray(s908) ? s908 : [s908];
+for (let i914 = 0; i914 < r913.length; i914++) {
+const a_T_909 = r913[i914];
+if (!(R.inList(a_T_909, d76(st), undefined))) continue;
+out912.push(a_T_909);
 }
-q908 = isList909 ? out910 : out910[0];
+q910 = isList911 ? out912 : out912[0];
 }
-  return (st.v[77] = R.exists(q908));
+  return (st.v[77] = R.exists(q910));
 }
 // define "Doxorubicin Events"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s913 = d74(st);
-let q915 = null;
-if (!(s913 == null)) {
-const isList916 = Array.isArray(s913);
-let out917 = [];
-const r918 = Array.isArray(s913) ? s913 : [s913];
-for (let i919 = 0; i919 < r918.length; i919++) {
-const a_E_914 = r918[i919];
-if (!(R.equal((a_E_914 == null ? null : (a_E_914.drug ?? null)), "doxorubicin"))) continue;
-out917.push(a_E_914);
+const s915 = d74(st);
+let q917 = null;
+if (!(s915 == null)) {
+const isList918 = Array.isArray(s915);
+let out919 = [];
+const r920 = Array.isArray(s915) ? s915 : [s915];
+for (let i921 = 0; i921 < r920.length; i921++) {
+const a_E_916 = r920[i921];
+if (!(R.equal((a_E_916 == null ? null : (a_E_916.drug ?? null)), "doxorubicin"))) continue;
+out919.push(a_E_916);
 }
-q915 = isList916 ? out917 : out917[0];
+q917 = isList918 ? out919 : out919[0];
 }
-  return (st.v[78] = q915);
+  return (st.v[78] = q917);
 }
 // define "Doxorubicin Unconfirmed"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s920 = d75(st);
-let q922 = null;
-if (!(s920 == null)) {
-const isList923 = Array.isArray(s920);
-let out924 = [];
-const r925 = Array.isArray(s920) ? s920 : [s920];
-for (let i926 = 0; i926 < r925.length; i926++) {
-const a_C_921 = r925[i926];
-if (!(R.equal((a_C_921 == null ? null : (a_C_921.drug ?? null)), "doxorubicin"))) continue;
-out924.push(a_C_921);
+const s922 = d75(st);
+let q924 = null;
+if (!(s922 == null)) {
+const isList925 = Array.isArray(s922);
+let out926 = [];
+const r927 = Array.isArray(s922) ? s922 : [s922];
+for (let i928 = 0; i928 < r927.length; i928++) {
+const a_C_923 = r927[i928];
+if (!(R.equal((a_C_923 == null ? null : (a_C_923.drug ?? null)), "doxorubicin"))) continue;
+out926.push(a_C_923);
 }
-q922 = isList923 ? out924 : out924[0];
+q924 = isList925 ? out926 : out926[0];
 }
-  return (st.v[79] = q922);
+  return (st.v[79] = q924);
 }
 // define "Cumulative Doxorubicin Sum"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
-const s928 = d78(st);
-let q930 = null;
-if (!(s928 == null)) {
-const isList931 = Array.isArray(s928);
-let out932 = [];
-const r933 = Array.isArray(s928) ? s928 : [s928];
-for (let i934 = 0; i934 < r933.length; i934++) {
-const a_E_929 = r933[i934];
-out932.push((a_E_929 == null ? null : (a_E_929.mgM2 ?? null)));
+const s930 = d78(st);
+let q932 = null;
+if (!(s930 == null)) {
+const isList933 = Array.isArray(s930);
+let out934 = [];
+const r935 = Array.isArray(s930) ? s930 : [s930];
+for (let i936 = 0; i936 < r935.length; i936++) {
+const a_E_931 = r935[i936];
+out934.push((a_E_931 == null ? null : (a_E_931.mgM2 ?? null)));
 }
-q930 = isList931 ? out932 : out932[0];
+q932 = isList933 ? out934 : out934[0];
 }
-let r927 = R.sum(q930);
-if (r927 == null) {
-r927 = 0;
-if (r927 == null) {
-r927 = null;
+let r929 = R.sum(q932);
+if (r929 == null) {
+r929 = 0;
+if (r929 == null) {
+r929 = null;
 }
 }
-  return (st.v[80] = r927);
+  return (st.v[80] = r929);
 }
 // define "Other Anthracyclines"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-const s935 = d37(st);
-let q937 = null;
-if (!(s935 == null)) {
-const isList938 = Array.isArray(s935);
-let out939 = [];
-const r940 = Array.isArray(s935) ? s935 : [s935];
-for (let i941 = 0; i941 < r940.length; i941++) {
-const a_E_936 = r940[i941];
-if (!(R.not(R.equal((a_E_936 == null ? null : (a_E_936.drug ?? null)), "doxorubicin")))) continue;
-out939.push((a_E_936 == null ? null : (a_E_936.drug ?? null)));
+const s937 = d37(st);
+let q939 = null;
+if (!(s937 == null)) {
+const isList940 = Array.isArray(s937);
+let out941 = [];
+const r942 = Array.isArray(s937) ? s937 : [s937];
+for (let i943 = 0; i943 < r942.length; i943++) {
+const a_E_938 = r942[i943];
+if (!(R.not(R.equal((a_E_938 == null ? null : (a_E_938.drug ?? null)), "doxorubicin")))) continue;
+out941.push((a_E_938 == null ? null : (a_E_938.drug ?? null)));
 }
-out939 = R.distinctList(out939);
-q937 = isList938 ? out939 : out939[0];
+out941 = R.distinctList(out941);
+q939 = isList940 ? out941 : out941[0];
 }
-  return (st.v[81] = R.distinct(q937));
+  return (st.v[81] = R.distinct(q939));
 }
 // define "Cumulative Doxorubicin Known"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
-const s942 = d78(st);
-let q944 = null;
-if (!(s942 == null)) {
-const isList945 = Array.isArray(s942);
-let out946 = [];
-const r947 = Array.isArray(s942) ? s942 : [s942];
-for (let i948 = 0; i948 < r947.length; i948++) {
-const a_E_943 = r947[i948];
-if (!(((a_E_943 == null ? null : (a_E_943.mgM2 ?? null)) == null))) continue;
-out946.push(a_E_943);
+const s944 = d78(st);
+let q946 = null;
+if (!(s944 == null)) {
+const isList947 = Array.isArray(s944);
+let out948 = [];
+const r949 = Array.isArray(s944) ? s944 : [s944];
+for (let i950 = 0; i950 < r949.length; i950++) {
+const a_E_945 = r949[i950];
+if (!(((a_E_945 == null ? null : (a_E_945.mgM2 ?? null)) == null))) continue;
+out948.push(a_E_945);
 }
-q944 = isList945 ? out946 : out946[0];
+q946 = isList947 ? out948 : out948[0];
 }
-  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q944))), R.not(R.exists(d81(st)))), R.not(d77(st))));
+  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q946))), R.not(R.exists(d81(st)))), R.not(d77(st))));
 }
 // define "Cumulative Doxorubicin At Least"
 export function d83(st) {
@@ -2468,27 +2470,27 @@ export function d83(st) {
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
-const s950 = d79(st);
-let q952 = null;
-if (!(s950 == null)) {
-const isList953 = Array.isArray(s950);
-let out954 = [];
-const r955 = Array.isArray(s950) ? s950 : [s950];
-for (let i956 = 0; i956 < r955.length; i956++) {
-const a_C_951 = r955[i956];
-const t957 = (a_C_951 == null ? null : (a_C_951.converted ?? null));
-out954.push((t957 == null ? null : (t957.mgM2 ?? null)));
+const s952 = d79(st);
+let q954 = null;
+if (!(s952 == null)) {
+const isList955 = Array.isArray(s952);
+let out956 = [];
+const r957 = Array.isArray(s952) ? s952 : [s952];
+for (let i958 = 0; i958 < r957.length; i958++) {
+const a_C_953 = r957[i958];
+const t959 = (a_C_953 == null ? null : (a_C_953.converted ?? null));
+out956.push((t959 == null ? null : (t959.mgM2 ?? null)));
 }
-q952 = isList953 ? out954 : out954[0];
+q954 = isList955 ? out956 : out956[0];
 }
-let r949 = R.sum(q952);
-if (r949 == null) {
-r949 = 0;
-if (r949 == null) {
-r949 = null;
+let r951 = R.sum(q954);
+if (r951 == null) {
+r951 = 0;
+if (r951 == null) {
+r951 = null;
 }
 }
-  return (st.v[84] = R.add(d80(st), r949));
+  return (st.v[84] = R.add(d80(st), r951));
 }
 // define "Cumulative Doxorubicin Unconfirmed Count"
 export function d85(st) {
@@ -2501,156 +2503,156 @@ export function d85(st) {
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
-const s958 = d78(st);
-let q960 = null;
-if (!(s958 == null)) {
-const isList961 = Array.isArray(s958);
-let out962 = [];
-const r963 = Array.isArray(s958) ? s958 : [s958];
-for (let i964 = 0; i964 < r963.length; i964++) {
-const a_E_959 = r963[i964];
-if (!(((a_E_959 == null ? null : (a_E_959.mgM2 ?? null)) == null))) continue;
-out962.push(({ "source": (a_E_959 == null ? null : (a_E_959.source ?? null)), "date": (a_E_959 == null ? null : (a_E_959.date ?? null)), "reason": (a_E_959 == null ? null : (a_E_959.reason ?? null)) }));
+const s960 = d78(st);
+let q962 = null;
+if (!(s960 == null)) {
+const isList963 = Array.isArray(s960);
+let out964 = [];
+const r965 = Array.isArray(s960) ? s960 : [s960];
+for (let i966 = 0; i966 < r965.length; i966++) {
+const a_E_961 = r965[i966];
+if (!(((a_E_961 == null ? null : (a_E_961.mgM2 ?? null)) == null))) continue;
+out964.push(({ "source": (a_E_961 == null ? null : (a_E_961.source ?? null)), "date": (a_E_961 == null ? null : (a_E_961.date ?? null)), "reason": (a_E_961 == null ? null : (a_E_961.reason ?? null)) }));
 }
-q960 = isList961 ? out962 : out962[0];
+q962 = isList963 ? out964 : out964[0];
 }
-const s965 = d79(st);
-let q967 = null;
-if (!(s965 == null)) {
-const isList968 = Array.isArray(s965);
-let out969 = [];
-const r970 = Array.isArray(s965) ? s965 : [s965];
-for (let i971 = 0; i971 < r970.length; i971++) {
-const a_C_966 = r970[i971];
-out969.push(({ "source": (a_C_966 == null ? null : (a_C_966.source ?? null)), "date": (a_C_966 == null ? null : (a_C_966.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_966 == null ? null : (a_C_966.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+const s967 = d79(st);
+let q969 = null;
+if (!(s967 == null)) {
+const isList970 = Array.isArray(s967);
+let out971 = [];
+const r972 = Array.isArray(s967) ? s967 : [s967];
+for (let i973 = 0; i973 < r972.length; i973++) {
+const a_C_968 = r972[i973];
+out971.push(({ "source": (a_C_968 == null ? null : (a_C_968.source ?? null)), "date": (a_C_968 == null ? null : (a_C_968.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_968 == null ? null : (a_C_968.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
 }
-q967 = isList968 ? out969 : out969[0];
+q969 = isList970 ? out971 : out971[0];
 }
-  return (st.v[86] = R.union(q960, q967, false));
+  return (st.v[86] = R.union(q962, q969, false));
 }
 // define "Other Anthracycline Sums"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
-const s972 = d81(st);
-let q974 = null;
-if (!(s972 == null)) {
-const isList975 = Array.isArray(s972);
-let out976 = [];
-const r977 = Array.isArray(s972) ? s972 : [s972];
-for (let i978 = 0; i978 < r977.length; i978++) {
-const a_K_973 = r977[i978];
-const s980 = d74(st);
-let q982 = null;
-if (!(s980 == null)) {
-const isList983 = Array.isArray(s980);
-let out984 = [];
-const r985 = Array.isArray(s980) ? s980 : [s980];
-for (let i986 = 0; i986 < r985.length; i986++) {
-const a_E_981 = r985[i986];
-if (!(R.equal((a_E_981 == null ? null : (a_E_981.drug ?? null)), a_K_973))) continue;
-out984.push((a_E_981 == null ? null : (a_E_981.mgM2 ?? null)));
+const s974 = d81(st);
+let q976 = null;
+if (!(s974 == null)) {
+const isList977 = Array.isArray(s974);
+let out978 = [];
+const r979 = Array.isArray(s974) ? s974 : [s974];
+for (let i980 = 0; i980 < r979.length; i980++) {
+const a_K_975 = r979[i980];
+const s982 = d74(st);
+let q984 = null;
+if (!(s982 == null)) {
+const isList985 = Array.isArray(s982);
+let out986 = [];
+const r987 = Array.isArray(s982) ? s982 : [s982];
+for (let i988 = 0; i988 < r987.length; i988++) {
+const a_E_983 = r987[i988];
+if (!(R.equal((a_E_983 == null ? null : (a_E_983.drug ?? null)), a_K_975))) continue;
+out986.push((a_E_983 == null ? null : (a_E_983.mgM2 ?? null)));
 }
-q982 = isList983 ? out984 : out984[0];
+q984 = isList985 ? out986 : out986[0];
 }
-let r979 = R.sum(q982);
-if (r979 == null) {
-r979 = 0;
-if (r979 == null) {
-r979 = null;
+let r981 = R.sum(q984);
+if (r981 == null) {
+r981 = 0;
+if (r981 == null) {
+r981 = null;
 }
 }
-const s987 = d75(st);
-let q989 = null;
-if (!(s987 == null)) {
-const isList990 = Array.isArray(s987);
-let out991 = [];
-const r992 = Array.isArray(s987) ? s987 : [s987];
-for (let i993 = 0; i993 < r992.length; i993++) {
-const a_C_988 = r992[i993];
-if (!(R.equal((a_C_988 == null ? null : (a_C_988.drug ?? null)), a_K_973))) continue;
-out991.push(a_C_988);
+const s989 = d75(st);
+let q991 = null;
+if (!(s989 == null)) {
+const isList992 = Array.isArray(s989);
+let out993 = [];
+const r994 = Array.isArray(s989) ? s989 : [s989];
+for (let i995 = 0; i995 < r994.length; i995++) {
+const a_C_990 = r994[i995];
+if (!(R.equal((a_C_990 == null ? null : (a_C_990.drug ?? null)), a_K_975))) continue;
+out993.push(a_C_990);
 }
-q989 = isList990 ? out991 : out991[0];
+q991 = isList992 ? out993 : out993[0];
 }
-const s994 = d74(st);
-let q996 = null;
-if (!(s994 == null)) {
-const isList997 = Array.isArray(s994);
-let out998 = [];
-const r999 = Array.isArray(s994) ? s994 : [s994];
-for (let i1000 = 0; i1000 < r999.length; i1000++) {
-const a_E_995 = r999[i1000];
-if (!(R.and(R.equal((a_E_995 == null ? null : (a_E_995.drug ?? null)), a_K_973), ((a_E_995 == null ? null : (a_E_995.mgM2 ?? null)) == null)))) continue;
-out998.push(a_E_995);
+const s996 = d74(st);
+let q998 = null;
+if (!(s996 == null)) {
+const isList999 = Array.isArray(s996);
+let out1000 = [];
+const r1001 = Array.isArray(s996) ? s996 : [s996];
+for (let i1002 = 0; i1002 < r1001.length; i1002++) {
+const a_E_997 = r1001[i1002];
+if (!(R.and(R.equal((a_E_997 == null ? null : (a_E_997.drug ?? null)), a_K_975), ((a_E_997 == null ? null : (a_E_997.mgM2 ?? null)) == null)))) continue;
+out1000.push(a_E_997);
 }
-q996 = isList997 ? out998 : out998[0];
+q998 = isList999 ? out1000 : out1000[0];
 }
-const s1001 = d74(st);
-let q1003 = null;
-if (!(s1001 == null)) {
-const isList1004 = Array.isArray(s1001);
-let out1005 = [];
-const r1006 = Array.isArray(s1001) ? s1001 : [s1001];
-for (let i1007 = 0; i1007 < r1006.length; i1007++) {
-const a_E_1002 = r1006[i1007];
-if (!(R.equal((a_E_1002 == null ? null : (a_E_1002.drug ?? null)), a_K_973))) continue;
-out1005.push(a_E_1002);
+const s1003 = d74(st);
+let q1005 = null;
+if (!(s1003 == null)) {
+const isList1006 = Array.isArray(s1003);
+let out1007 = [];
+const r1008 = Array.isArray(s1003) ? s1003 : [s1003];
+for (let i1009 = 0; i1009 < r1008.length; i1009++) {
+const a_E_1004 = r1008[i1009];
+if (!(R.equal((a_E_1004 == null ? null : (a_E_1004.drug ?? null)), a_K_975))) continue;
+out1007.push(a_E_1004);
 }
-q1003 = isList1004 ? out1005 : out1005[0];
+q1005 = isList1006 ? out1007 : out1007[0];
 }
-const s1008 = d37(st);
-let q1010 = null;
-if (!(s1008 == null)) {
-const isList1011 = Array.isArray(s1008);
-let out1012 = [];
-const r1013 = Array.isArray(s1008) ? s1008 : [s1008];
-for (let i1014 = 0; i1014 < r1013.length; i1014++) {
-const a_E_1009 = r1013[i1014];
-if (!(R.equal((a_E_1009 == null ? null : (a_E_1009.drug ?? null)), a_K_973))) continue;
-out1012.push((a_E_1009 == null ? null : (a_E_1009.source ?? null)));
+const s1010 = d37(st);
+let q1012 = null;
+if (!(s1010 == null)) {
+const isList1013 = Array.isArray(s1010);
+let out1014 = [];
+const r1015 = Array.isArray(s1010) ? s1010 : [s1010];
+for (let i1016 = 0; i1016 < r1015.length; i1016++) {
+const a_E_1011 = r1015[i1016];
+if (!(R.equal((a_E_1011 == null ? null : (a_E_1011.drug ?? null)), a_K_975))) continue;
+out1014.push((a_E_1011 == null ? null : (a_E_1011.source ?? null)));
 }
-out1012 = R.distinctList(out1012);
-q1010 = isList1011 ? out1012 : out1012[0];
+out1014 = R.distinctList(out1014);
+q1012 = isList1013 ? out1014 : out1014[0];
 }
-out976.push(({ "drug": a_K_973, "mgM2": r979, "atLeast": R.or(R.or(R.or(R.exists(q989), R.exists(q996)), R.not(R.exists(q1003))), d77(st)), "sources": q1010 }));
+out978.push(({ "drug": a_K_975, "mgM2": r981, "atLeast": R.or(R.or(R.or(R.exists(q991), R.exists(q998)), R.not(R.exists(q1005))), d77(st)), "sources": q1012 }));
 }
-out976 = R.distinctList(out976);
-q974 = isList975 ? out976 : out976[0];
+out978 = R.distinctList(out978);
+q976 = isList977 ? out978 : out978[0];
 }
-  return (st.v[87] = q974);
+  return (st.v[87] = q976);
 }
 // define "Cumulative Doxorubicin"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
-const s1015 = d73(st);
-let q1017 = null;
-if (!(s1015 == null)) {
-const isList1018 = Array.isArray(s1015);
-let out1019 = [];
-const r1020 = Array.isArray(s1015) ? s1015 : [s1015];
-for (let i1021 = 0; i1021 < r1020.length; i1021++) {
-const a_C_1016 = r1020[i1021];
-if (!(R.and(R.equal((a_C_1016 == null ? null : (a_C_1016.drug ?? null)), "doxorubicin"), R.equal((a_C_1016 == null ? null : (a_C_1016.status ?? null)), "pending")))) continue;
-out1019.push(({ "source": (a_C_1016 == null ? null : (a_C_1016.source ?? null)), "date": (a_C_1016 == null ? null : (a_C_1016.date ?? null)) }));
+const s1017 = d73(st);
+let q1019 = null;
+if (!(s1017 == null)) {
+const isList1020 = Array.isArray(s1017);
+let out1021 = [];
+const r1022 = Array.isArray(s1017) ? s1017 : [s1017];
+for (let i1023 = 0; i1023 < r1022.length; i1023++) {
+const a_C_1018 = r1022[i1023];
+if (!(R.and(R.equal((a_C_1018 == null ? null : (a_C_1018.drug ?? null)), "doxorubicin"), R.equal((a_C_1018 == null ? null : (a_C_1018.status ?? null)), "pending")))) continue;
+out1021.push(({ "source": (a_C_1018 == null ? null : (a_C_1018.source ?? null)), "date": (a_C_1018 == null ? null : (a_C_1018.date ?? null)) }));
 }
-q1017 = isList1018 ? out1019 : out1019[0];
+q1019 = isList1020 ? out1021 : out1021[0];
 }
-const s1022 = d73(st);
-let q1024 = null;
-if (!(s1022 == null)) {
-const isList1025 = Array.isArray(s1022);
-let out1026 = [];
-const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
-for (let i1028 = 0; i1028 < r1027.length; i1028++) {
-const a_C_1023 = r1027[i1028];
-if (!(R.equal((a_C_1023 == null ? null : (a_C_1023.drug ?? null)), "doxorubicin"))) continue;
-out1026.push(({ "source": (a_C_1023 == null ? null : (a_C_1023.source ?? null)), "date": (a_C_1023 == null ? null : (a_C_1023.date ?? null)), "status": (a_C_1023 == null ? null : (a_C_1023.status ?? null)) }));
+const s1024 = d73(st);
+let q1026 = null;
+if (!(s1024 == null)) {
+const isList1027 = Array.isArray(s1024);
+let out1028 = [];
+const r1029 = Array.isArray(s1024) ? s1024 : [s1024];
+for (let i1030 = 0; i1030 < r1029.length; i1030++) {
+const a_C_1025 = r1029[i1030];
+if (!(R.equal((a_C_1025 == null ? null : (a_C_1025.drug ?? null)), "doxorubicin"))) continue;
+out1028.push(({ "source": (a_C_1025 == null ? null : (a_C_1025.source ?? null)), "date": (a_C_1025 == null ? null : (a_C_1025.date ?? null)), "status": (a_C_1025 == null ? null : (a_C_1025.status ?? null)) }));
 }
-q1024 = isList1025 ? out1026 : out1026[0];
+q1026 = isList1027 ? out1028 : out1028[0];
 }
-  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1017, "records": q1024 }));
+  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1019, "records": q1026 }));
 }
 // define "Dx Has STS Condition"
 export function d89(st) {
@@ -2780,43 +2782,43 @@ export function d106(st) {
 }
 // function "DayNumber"(d)
 export function f0(st, o0) {
-let c1036;
+let c1038;
 if ((R.component(o0, "day") == null)) {
-c1036 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
+c1038 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
 } else {
-const s1029 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-let q1031 = null;
-if (!(s1029 == null)) {
-const isList1032 = Array.isArray(s1029);
-let out1033 = [];
-const r1034 = Array.isArray(s1029) ? s1029 : [s1029];
-for (let i1035 = 0; i1035 < r1034.length; i1035++) {
-const a_T_1030 = r1034[i1035];
-out1033.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 365), R.truncatedDivide((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 4)), R.truncatedDivide((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 100)), R.truncatedDivide((a_T_1030 == null ? null : (a_T_1030.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1030 == null ? null : (a_T_1030.m ?? null)), 2) ? R.subtract((a_T_1030 == null ? null : (a_T_1030.m ?? null)), 3) : R.add((a_T_1030 == null ? null : (a_T_1030.m ?? null)), 9))), 2), 5)), (a_T_1030 == null ? null : (a_T_1030.dd ?? null))), 693902));
+const s1031 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+let q1033 = null;
+if (!(s1031 == null)) {
+const isList1034 = Array.isArray(s1031);
+let out1035 = [];
+const r1036 = Array.isArray(s1031) ? s1031 : [s1031];
+for (let i1037 = 0; i1037 < r1036.length; i1037++) {
+const a_T_1032 = r1036[i1037];
+out1035.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 365), R.truncatedDivide((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 4)), R.truncatedDivide((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 100)), R.truncatedDivide((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1032 == null ? null : (a_T_1032.m ?? null)), 2) ? R.subtract((a_T_1032 == null ? null : (a_T_1032.m ?? null)), 3) : R.add((a_T_1032 == null ? null : (a_T_1032.m ?? null)), 9))), 2), 5)), (a_T_1032 == null ? null : (a_T_1032.dd ?? null))), 693902));
 }
-q1031 = isList1032 ? out1033 : out1033[0];
+q1033 = isList1034 ? out1035 : out1035[0];
 }
-c1036 = q1031;
+c1038 = q1033;
 }
-  return c1036;
+  return c1038;
 }
 // function "IsDraft"(id)
 export function f1(st, o0) {
-let r1038 = p(st, "DraftOrderIds", false);
-if (r1038 == null) {
-r1038 = [];
-if (r1038 == null) {
-r1038 = null;
+let r1040 = p(st, "DraftOrderIds", false);
+if (r1040 == null) {
+r1040 = [];
+if (r1040 == null) {
+r1040 = null;
 }
 }
-let r1037 = R.inList(o0, r1038, undefined);
-if (r1037 == null) {
-r1037 = false;
-if (r1037 == null) {
-r1037 = null;
+let r1039 = R.inList(o0, r1040, undefined);
+if (r1039 == null) {
+r1039 = false;
+if (r1039 == null) {
+r1039 = null;
 }
 }
-  return r1037;
+  return r1039;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 export function f2(st, o0, o1, o2) {
@@ -2825,89 +2827,89 @@ export function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 export function f3(st, o0, o1, o2) {
-let c1054;
+let c1056;
 if ((o0 == null)) {
-c1054 = R.as(null, K6, false);
+c1056 = R.as(null, K7, false);
 } else {
-let c1053;
+let c1055;
 if (R.startsWith(o0, "#")) {
-const s1039 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1041 = null;
-if (!(s1039 == null)) {
-const isList1042 = Array.isArray(s1039);
-let out1043 = [];
-const r1044 = Array.isArray(s1039) ? s1039 : [s1039];
-for (let i1045 = 0; i1045 < r1044.length; i1045++) {
-const a_M_1040 = r1044[i1045];
-if (!(R.equal(R.primitiveValue(a_M_1040, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out1043.push(a_M_1040);
+const s1041 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1043 = null;
+if (!(s1041 == null)) {
+const isList1044 = Array.isArray(s1041);
+let out1045 = [];
+const r1046 = Array.isArray(s1041) ? s1041 : [s1041];
+for (let i1047 = 0; i1047 < r1046.length; i1047++) {
+const a_M_1042 = r1046[i1047];
+if (!(R.equal(R.primitiveValue(a_M_1042, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1045.push(a_M_1042);
 }
-q1041 = isList1042 ? out1043 : out1043[0];
+q1043 = isList1044 ? out1045 : out1045[0];
 }
-c1053 = R.fhirProp(R.first(q1041), Q14);
+c1055 = R.fhirProp(R.first(q1043), Q17);
 } else {
-const s1046 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1048 = null;
-if (!(s1046 == null)) {
-const isList1049 = Array.isArray(s1046);
-let out1050 = [];
-const r1051 = Array.isArray(s1046) ? s1046 : [s1046];
-for (let i1052 = 0; i1052 < r1051.length; i1052++) {
-const a_M_1047 = r1051[i1052];
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1047, P14))))) continue;
-out1050.push(a_M_1047);
+const s1048 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1050 = null;
+if (!(s1048 == null)) {
+const isList1051 = Array.isArray(s1048);
+let out1052 = [];
+const r1053 = Array.isArray(s1048) ? s1048 : [s1048];
+for (let i1054 = 0; i1054 < r1053.length; i1054++) {
+const a_M_1049 = r1053[i1054];
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1049, P14))))) continue;
+out1052.push(a_M_1049);
 }
-q1048 = isList1049 ? out1050 : out1050[0];
+q1050 = isList1051 ? out1052 : out1052[0];
 }
-c1053 = R.fhirProp(R.first(q1048), Q14);
+c1055 = R.fhirProp(R.first(q1050), Q17);
 }
-c1054 = c1053;
+c1056 = c1055;
 }
-  return c1054;
+  return c1056;
 }
 // function "MedicationConcept"(M)
 export function f4(st, o0) {
-let r1055 = R.as(R.fhirProp(o0, Q15), K6, false);
-if (r1055 == null) {
-r1055 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q15), K9, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
-if (r1055 == null) {
-r1055 = null;
-}
-}
-  return r1055;
-}
-// function "MedicationConcept"(M)
-export function f5(st, o0) {
-let r1056 = R.as(R.fhirProp(o0, Q16), K6, false);
-if (r1056 == null) {
-r1056 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q16), K9, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
-if (r1056 == null) {
-r1056 = null;
-}
-}
-  return r1056;
-}
-// function "MedicationConcept"(M)
-export function f6(st, o0) {
-let r1057 = R.as(R.fhirProp(o0, Q17), K6, false);
+let r1057 = R.as(R.fhirProp(o0, Q0), K7, false);
 if (r1057 == null) {
-r1057 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q17), K9, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+r1057 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q0), K0, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
 if (r1057 == null) {
 r1057 = null;
 }
 }
   return r1057;
 }
-// function "HasWord"(text, word)
-export function f7(st, o0, o1) {
-let r1058 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+// function "MedicationConcept"(M)
+export function f5(st, o0) {
+let r1058 = R.as(R.fhirProp(o0, Q3), K7, false);
 if (r1058 == null) {
-r1058 = false;
+r1058 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q3), K0, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
 if (r1058 == null) {
 r1058 = null;
 }
 }
   return r1058;
+}
+// function "MedicationConcept"(M)
+export function f6(st, o0) {
+let r1059 = R.as(R.fhirProp(o0, Q6), K7, false);
+if (r1059 == null) {
+r1059 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q6), K0, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+if (r1059 == null) {
+r1059 = null;
+}
+}
+  return r1059;
+}
+// function "HasWord"(text, word)
+export function f7(st, o0, o1) {
+let r1060 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1060 == null) {
+r1060 = false;
+if (r1060 == null) {
+r1060 = null;
+}
+}
+  return r1060;
 }
 // function "DrugByCode"(concept)
 export function f8(st, o0) {
@@ -2916,755 +2918,799 @@ export function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 export function f9(st, o0) {
-const s1059 = M_StsCodes.d92(st.L_Codes);
-let q1061 = null;
-if (!(s1059 == null)) {
-const isList1062 = Array.isArray(s1059);
-let out1063 = [];
-const r1064 = Array.isArray(s1059) ? s1059 : [s1059];
-for (let i1065 = 0; i1065 < r1064.length; i1065++) {
-const a_D_1060 = r1064[i1065];
-const s1066 = o0;
-let q1068 = null;
-if (!(s1066 == null)) {
-const isList1069 = Array.isArray(s1066);
-let out1070 = [];
-const r1071 = Array.isArray(s1066) ? s1066 : [s1066];
-for (let i1072 = 0; i1072 < r1071.length; i1072++) {
-const a_C_1067 = r1071[i1072];
-if (!(R.inList(a_C_1067, (a_D_1060 == null ? null : (a_D_1060.rxnorm ?? null)), undefined))) continue;
-out1070.push(a_C_1067);
+const s1061 = M_StsCodes.d92(st.L_Codes);
+let q1063 = null;
+if (!(s1061 == null)) {
+const isList1064 = Array.isArray(s1061);
+let out1065 = [];
+const r1066 = Array.isArray(s1061) ? s1061 : [s1061];
+for (let i1067 = 0; i1067 < r1066.length; i1067++) {
+const a_D_1062 = r1066[i1067];
+const s1068 = o0;
+let q1070 = null;
+if (!(s1068 == null)) {
+const isList1071 = Array.isArray(s1068);
+let out1072 = [];
+const r1073 = Array.isArray(s1068) ? s1068 : [s1068];
+for (let i1074 = 0; i1074 < r1073.length; i1074++) {
+const a_C_1069 = r1073[i1074];
+if (!(R.inList(a_C_1069, (a_D_1062 == null ? null : (a_D_1062.rxnorm ?? null)), undefined))) continue;
+out1072.push(a_C_1069);
 }
-q1068 = isList1069 ? out1070 : out1070[0];
+q1070 = isList1071 ? out1072 : out1072[0];
 }
-if (!(R.exists(q1068))) continue;
-out1063.push(a_D_1060);
+if (!(R.exists(q1070))) continue;
+out1065.push(a_D_1062);
 }
-q1061 = isList1062 ? out1063 : out1063[0];
+q1063 = isList1064 ? out1065 : out1065[0];
 }
-  return R.first(q1061);
+  return R.first(q1063);
 }
 // function "HasLowerWord"(text, word)
 export function f10(st, o0, o1) {
-let r1073 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
-if (r1073 == null) {
-r1073 = false;
-if (r1073 == null) {
-r1073 = null;
+let r1075 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1075 == null) {
+r1075 = false;
+if (r1075 == null) {
+r1075 = null;
 }
 }
-  return r1073;
+  return r1075;
 }
 // function "DrugByName"(concept)
 export function f11(st, o0) {
-const s1074 = M_StsCommon.f43(st.L_Common, o0);
-let q1076 = null;
-if (!(s1074 == null)) {
-const isList1077 = Array.isArray(s1074);
-let out1078 = [];
-const r1079 = Array.isArray(s1074) ? s1074 : [s1074];
-for (let i1080 = 0; i1080 < r1079.length; i1080++) {
-const a_T_1075 = r1079[i1080];
-out1078.push(R.lowerCase(a_T_1075));
+const s1076 = M_StsCommon.f43(st.L_Common, o0);
+let q1078 = null;
+if (!(s1076 == null)) {
+const isList1079 = Array.isArray(s1076);
+let out1080 = [];
+const r1081 = Array.isArray(s1076) ? s1076 : [s1076];
+for (let i1082 = 0; i1082 < r1081.length; i1082++) {
+const a_T_1077 = r1081[i1082];
+out1080.push(R.lowerCase(a_T_1077));
 }
-q1076 = isList1077 ? out1078 : out1078[0];
+q1078 = isList1079 ? out1080 : out1080[0];
 }
-  return f12(st, q1076);
+  return f12(st, q1078);
 }
 // function "DrugByTexts"(texts)
 export function f12(st, o0) {
-const s1081 = d3(st);
-let q1083 = null;
-if (!(s1081 == null)) {
-const isList1084 = Array.isArray(s1081);
-let out1085 = [];
-const r1086 = Array.isArray(s1081) ? s1081 : [s1081];
-for (let i1087 = 0; i1087 < r1086.length; i1087++) {
-const a_D_1082 = r1086[i1087];
-const s1088 = o0;
-let q1090 = null;
-if (!(s1088 == null)) {
-const isList1091 = Array.isArray(s1088);
-let out1092 = [];
-const r1093 = Array.isArray(s1088) ? s1088 : [s1088];
-for (let i1094 = 0; i1094 < r1093.length; i1094++) {
-const a_T_1089 = r1093[i1094];
-let c1096;
-if ((a_D_1082 == null ? null : (a_D_1082.hasLiterals ?? null))) {
-let r1095 = R.matches(a_T_1089, (a_D_1082 == null ? null : (a_D_1082.literalPattern ?? null)));
-if (r1095 == null) {
-r1095 = false;
-if (r1095 == null) {
-r1095 = null;
+const s1083 = d3(st);
+let q1085 = null;
+if (!(s1083 == null)) {
+const isList1086 = Array.isArray(s1083);
+let out1087 = [];
+const r1088 = Array.isArray(s1083) ? s1083 : [s1083];
+for (let i1089 = 0; i1089 < r1088.length; i1089++) {
+const a_D_1084 = r1088[i1089];
+const s1090 = o0;
+let q1092 = null;
+if (!(s1090 == null)) {
+const isList1093 = Array.isArray(s1090);
+let out1094 = [];
+const r1095 = Array.isArray(s1090) ? s1090 : [s1090];
+for (let i1096 = 0; i1096 < r1095.length; i1096++) {
+const a_T_1091 = r1095[i1096];
+let c1098;
+if ((a_D_1084 == null ? null : (a_D_1084.hasLiterals ?? null))) {
+let r1097 = R.matches(a_T_1091, (a_D_1084 == null ? null : (a_D_1084.literalPattern ?? null)));
+if (r1097 == null) {
+r1097 = false;
+if (r1097 == null) {
+r1097 = null;
 }
 }
-c1096 = r1095;
+c1098 = r1097;
 } else {
-c1096 = false;
+c1098 = false;
 }
-const s1097 = (a_D_1082 == null ? null : (a_D_1082.others ?? null));
-let q1099 = null;
-if (!(s1097 == null)) {
-const isList1100 = Array.isArray(s1097);
-let out1101 = [];
-const r1102 = Array.isArray(s1097) ? s1097 : [s1097];
-for (let i1103 = 0; i1103 < r1102.length; i1103++) {
-const a_W_1098 = r1102[i1103];
-if (!(f10(st, a_T_1089, a_W_1098))) continue;
-out1101.push(a_W_1098);
+const s1099 = (a_D_1084 == null ? null : (a_D_1084.others ?? null));
+let q1101 = null;
+if (!(s1099 == null)) {
+const isList1102 = Array.isArray(s1099);
+let out1103 = [];
+const r1104 = Array.isArray(s1099) ? s1099 : [s1099];
+for (let i1105 = 0; i1105 < r1104.length; i1105++) {
+const a_W_1100 = r1104[i1105];
+if (!(f10(st, a_T_1091, a_W_1100))) continue;
+out1103.push(a_W_1100);
 }
-q1099 = isList1100 ? out1101 : out1101[0];
+q1101 = isList1102 ? out1103 : out1103[0];
 }
-if (!(R.or(c1096, R.exists(q1099)))) continue;
-out1092.push(a_T_1089);
+if (!(R.or(c1098, R.exists(q1101)))) continue;
+out1094.push(a_T_1091);
 }
-q1090 = isList1091 ? out1092 : out1092[0];
+q1092 = isList1093 ? out1094 : out1094[0];
 }
-if (!(R.exists(q1090))) continue;
-out1085.push((a_D_1082 == null ? null : (a_D_1082.drug ?? null)));
+if (!(R.exists(q1092))) continue;
+out1087.push((a_D_1084 == null ? null : (a_D_1084.drug ?? null)));
 }
-q1083 = isList1084 ? out1085 : out1085[0];
+q1085 = isList1086 ? out1087 : out1087[0];
 }
-  return R.first(q1083);
+  return R.first(q1085);
 }
 // function "DrugOf"(concept)
 export function f13(st, o0) {
-let c1105;
+let c1107;
 if ((o0 == null)) {
-c1105 = R.as(null, K0, false);
+c1107 = R.as(null, K1, false);
 } else {
-let r1104 = f8(st, o0);
-if (r1104 == null) {
-r1104 = f11(st, o0);
-if (r1104 == null) {
-r1104 = null;
+let r1106 = f8(st, o0);
+if (r1106 == null) {
+r1106 = f11(st, o0);
+if (r1106 == null) {
+r1106 = null;
 }
 }
-c1105 = r1104;
+c1107 = r1106;
 }
-  return c1105;
+  return c1107;
 }
-// function "IsLiposomal"(concept, drug)
+// function "MedicationTexts"(concept, ref)
 export function f14(st, o0, o1) {
-let c1120;
-if (R.equal(o1, "doxorubicin")) {
-const s1106 = M_StsCommon.f43(st.L_Common, o0);
-let q1108 = null;
-if (!(s1106 == null)) {
-const isList1109 = Array.isArray(s1106);
-let out1110 = [];
-const r1111 = Array.isArray(s1106) ? s1106 : [s1106];
-for (let i1112 = 0; i1112 < r1111.length; i1112++) {
-const a_T_1107 = r1111[i1112];
-const s1113 = M_StsCodes.d93(st.L_Codes);
-let q1115 = null;
-if (!(s1113 == null)) {
-const isList1116 = Array.isArray(s1113);
-let out1117 = [];
-const r1118 = Array.isArray(s1113) ? s1113 : [s1113];
-for (let i1119 = 0; i1119 < r1118.length; i1119++) {
-const a_K_1114 = r1118[i1119];
-if (!((R.inList(a_K_1114, d4(st), undefined) ? f7(st, a_T_1107, a_K_1114) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1114), R.lowerCase(a_T_1107)), 0)))) continue;
-out1117.push(a_K_1114);
+let c1109;
+if (R.not((o0 == null))) {
+let r1108 = M_StsCommon.f43(st.L_Common, o0);
+if (r1108 == null) {
+r1108 = [];
+if (r1108 == null) {
+r1108 = null;
 }
-q1115 = isList1116 ? out1117 : out1117[0];
 }
-if (!(R.exists(q1115))) continue;
-out1110.push(a_T_1107);
-}
-q1108 = isList1109 ? out1110 : out1110[0];
-}
-c1120 = R.exists(q1108);
+c1109 = r1108;
 } else {
-c1120 = false;
+c1109 = ((R.primitiveValue(o1, P16) == null) ? [] : [R.primitiveValue(o1, P16)]);
 }
-  return c1120;
+  return c1109;
 }
-// function "Exposure"(kind, id, status, concept, drug, first, last, doseValue, doseUnit, ongoing)
-export function f15(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-const s1121 = o4;
-let q1123 = null;
-if (!(s1121 == null)) {
-const isList1124 = Array.isArray(s1121);
-let out1125 = [];
-const r1126 = Array.isArray(s1121) ? s1121 : [s1121];
-for (let i1127 = 0; i1127 < r1126.length; i1127++) {
-const a_D_1122 = r1126[i1127];
-const l_dayNumber_1128 = f0(st, o5);
-out1125.push(({ "drug": (a_D_1122 == null ? null : (a_D_1122.key ?? null)), "role": (a_D_1122 == null ? null : (a_D_1122.role ?? null)), "anthracycline": (a_D_1122 == null ? null : (a_D_1122.anthracycline ?? null)), "supportive": (a_D_1122 == null ? null : (a_D_1122.supportive ?? null)), "liposomal": f14(st, o3, (a_D_1122 == null ? null : (a_D_1122.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1128, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1128 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+// function "DrugOfTexts"(concept, texts)
+export function f15(st, o0, o1) {
+let r1110 = f8(st, o0);
+if (r1110 == null) {
+const s1111 = o1;
+let q1113 = null;
+if (!(s1111 == null)) {
+const isList1114 = Array.isArray(s1111);
+let out1115 = [];
+const r1116 = Array.isArray(s1111) ? s1111 : [s1111];
+for (let i1117 = 0; i1117 < r1116.length; i1117++) {
+const a_T_1112 = r1116[i1117];
+out1115.push(R.lowerCase(a_T_1112));
 }
-out1125 = R.distinctList(out1125);
-q1123 = isList1124 ? out1125 : out1125[0];
+q1113 = isList1114 ? out1115 : out1115[0];
 }
-  return q1123;
-}
-// function "IsReported"(M)
-export function f16(st, o0) {
-let r1129 = R.castValue(o0, C1);
-if (r1129 == null) {
-r1129 = false;
-if (r1129 == null) {
-r1129 = null;
+r1110 = f12(st, q1113);
+if (r1110 == null) {
+r1110 = null;
 }
 }
-  return R.or(r1129, R.not((R.as(R.fhirProp(o0, Q18), K9, false) == null)));
+  return r1110;
 }
-// function "IsSecondPrimaryExposure"(drug, liposomal)
-export function f17(st, o0, o1) {
-let r1130 = o1;
-if (r1130 == null) {
-r1130 = false;
-if (r1130 == null) {
-r1130 = null;
+// function "IsLiposomal"(texts, drug)
+export function f16(st, o0, o1) {
+let c1132;
+if (R.equal(o1, "doxorubicin")) {
+const s1118 = o0;
+let q1120 = null;
+if (!(s1118 == null)) {
+const isList1121 = Array.isArray(s1118);
+let out1122 = [];
+const r1123 = Array.isArray(s1118) ? s1118 : [s1118];
+for (let i1124 = 0; i1124 < r1123.length; i1124++) {
+const a_T_1119 = r1123[i1124];
+const s1125 = M_StsCodes.d93(st.L_Codes);
+let q1127 = null;
+if (!(s1125 == null)) {
+const isList1128 = Array.isArray(s1125);
+let out1129 = [];
+const r1130 = Array.isArray(s1125) ? s1125 : [s1125];
+for (let i1131 = 0; i1131 < r1130.length; i1131++) {
+const a_K_1126 = r1130[i1131];
+if (!((R.inList(a_K_1126, d4(st), undefined) ? f7(st, a_T_1119, a_K_1126) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1126), R.lowerCase(a_T_1119)), 0)))) continue;
+out1129.push(a_K_1126);
 }
+q1127 = isList1128 ? out1129 : out1129[0];
 }
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1130), d16(st)));
+if (!(R.exists(q1127))) continue;
+out1122.push(a_T_1119);
 }
-// function "ObservationDate"(O)
-export function f18(st, o0) {
-const x1131 = o0;
-  return (x1131 == null ? M_StsCommon.f26(st.L_Common, x1131) : M_StsCommon.f20(st.L_Common, x1131));
+q1120 = isList1121 ? out1122 : out1122[0];
 }
-// function "ObservationFirstDate"(O)
-export function f19(st, o0) {
-const x1132 = o0;
-  return (x1132 == null ? M_StsCommon.f25(st.L_Common, x1132) : M_StsCommon.f19(st.L_Common, x1132));
+c1132 = R.exists(q1120);
+} else {
+c1132 = false;
 }
-// function "Source"(O)
-export function f20(st, o0) {
-
-  return R.concatenate("Observation/", R.primitiveValue(o0, P16));
+  return c1132;
 }
-// function "ScoreFromDisplay"(concept)
-export function f21(st, o0) {
-const s1133 = R.fhirProp(o0, Q4);
+// function "Exposure"(kind, id, status, texts, drug, first, last, doseValue, doseUnit, ongoing)
+export function f17(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
+const s1133 = o4;
 let q1135 = null;
 if (!(s1133 == null)) {
 const isList1136 = Array.isArray(s1133);
 let out1137 = [];
 const r1138 = Array.isArray(s1133) ? s1133 : [s1133];
 for (let i1139 = 0; i1139 < r1138.length; i1139++) {
-const a_C_1134 = r1138[i1139];
-if (!(R.matches(R.primitiveValue(a_C_1134, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out1137.push(R.toInteger(R.substring(R.primitiveValue(a_C_1134, P12), 0, 1)));
+const a_D_1134 = r1138[i1139];
+const l_dayNumber_1140 = f0(st, o5);
+out1137.push(({ "drug": (a_D_1134 == null ? null : (a_D_1134.key ?? null)), "role": (a_D_1134 == null ? null : (a_D_1134.role ?? null)), "anthracycline": (a_D_1134 == null ? null : (a_D_1134.anthracycline ?? null)), "supportive": (a_D_1134 == null ? null : (a_D_1134.supportive ?? null)), "liposomal": f16(st, o3, (a_D_1134 == null ? null : (a_D_1134.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1140, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1140 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
+out1137 = R.distinctList(out1137);
 q1135 = isList1136 ? out1137 : out1137[0];
 }
-  return R.first(q1135);
+  return q1135;
 }
-// function "Percent"(q)
-export function f22(st, o0) {
-let r1140 = R.primitiveValue(o0, P17);
-if (r1140 == null) {
-r1140 = R.primitiveValue(o0, P18);
-if (r1140 == null) {
-r1140 = "%";
-if (r1140 == null) {
-r1140 = null;
-}
-}
-}
-  return (R.equal(r1140, "%") ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
-}
-// function "Unit"(q)
-export function f23(st, o0) {
-let r1141 = R.primitiveValue(o0, P17);
+// function "IsReported"(M)
+export function f18(st, o0) {
+let r1141 = R.castValue(o0, C1);
 if (r1141 == null) {
-r1141 = R.primitiveValue(o0, P18);
+r1141 = false;
 if (r1141 == null) {
 r1141 = null;
 }
 }
-  return r1141;
+  return R.or(r1141, R.not((R.as(R.fhirProp(o0, Q18), K0, false) == null)));
+}
+// function "IsSecondPrimaryExposure"(drug, liposomal)
+export function f19(st, o0, o1) {
+let r1142 = o1;
+if (r1142 == null) {
+r1142 = false;
+if (r1142 == null) {
+r1142 = null;
+}
+}
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1142), d16(st)));
+}
+// function "ObservationDate"(O)
+export function f20(st, o0) {
+const x1143 = o0;
+  return (x1143 == null ? M_StsCommon.f26(st.L_Common, x1143) : M_StsCommon.f20(st.L_Common, x1143));
+}
+// function "ObservationFirstDate"(O)
+export function f21(st, o0) {
+const x1144 = o0;
+  return (x1144 == null ? M_StsCommon.f25(st.L_Common, x1144) : M_StsCommon.f19(st.L_Common, x1144));
+}
+// function "Source"(O)
+export function f22(st, o0) {
+
+  return R.concatenate("Observation/", R.primitiveValue(o0, P17));
+}
+// function "ScoreFromDisplay"(concept)
+export function f23(st, o0) {
+const s1145 = R.fhirProp(o0, Q7);
+let q1147 = null;
+if (!(s1145 == null)) {
+const isList1148 = Array.isArray(s1145);
+let out1149 = [];
+const r1150 = Array.isArray(s1145) ? s1145 : [s1145];
+for (let i1151 = 0; i1151 < r1150.length; i1151++) {
+const a_C_1146 = r1150[i1151];
+if (!(R.matches(R.primitiveValue(a_C_1146, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1149.push(R.toInteger(R.substring(R.primitiveValue(a_C_1146, P12), 0, 1)));
+}
+q1147 = isList1148 ? out1149 : out1149[0];
+}
+  return R.first(q1147);
+}
+// function "Percent"(q)
+export function f24(st, o0) {
+let r1152 = R.primitiveValue(o0, P18);
+if (r1152 == null) {
+r1152 = R.primitiveValue(o0, P19);
+if (r1152 == null) {
+r1152 = "%";
+if (r1152 == null) {
+r1152 = null;
+}
+}
+}
+  return (R.equal(r1152, "%") ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
+}
+// function "Unit"(q)
+export function f25(st, o0) {
+let r1153 = R.primitiveValue(o0, P18);
+if (r1153 == null) {
+r1153 = R.primitiveValue(o0, P19);
+if (r1153 == null) {
+r1153 = null;
+}
+}
+  return r1153;
 }
 // function "Centimetres"(q)
-export function f24(st, o0) {
-const k1142 = f23(st, o0);
-  return (R.equals("cm", k1142) ? R.primitiveValue(o0, P13) : R.equals("m", k1142) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1142) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K2, false));
+export function f26(st, o0) {
+const k1154 = f25(st, o0);
+  return (R.equals("cm", k1154) ? R.primitiveValue(o0, P13) : R.equals("m", k1154) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1154) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K3, false));
 }
 // function "Kilograms"(q)
-export function f25(st, o0) {
-const k1143 = f23(st, o0);
-  return (R.equals("kg", k1143) ? R.primitiveValue(o0, P13) : R.equals("g", k1143) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1143) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K2, false));
+export function f27(st, o0) {
+const k1155 = f25(st, o0);
+  return (R.equals("kg", k1155) ? R.primitiveValue(o0, P13) : R.equals("g", k1155) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1155) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K3, false));
 }
 // function "SquareMetres"(q)
-export function f26(st, o0) {
+export function f28(st, o0) {
 
-  return (R.inList(f23(st, o0), ["m2", "m^2"], undefined) ? R.primitiveValue(o0, P13) : R.as(null, K2, false));
+  return (R.inList(f25(st, o0), ["m2", "m^2"], undefined) ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
 }
 // function "LatestWithin"(readings, dayNo, window)
-export function f27(st, o0, o1, o2) {
-const s1144 = o0;
-let q1146 = null;
-if (!(s1144 == null)) {
-const isList1147 = Array.isArray(s1144);
-let out1148 = [];
-const r1149 = Array.isArray(s1144) ? s1144 : [s1144];
-for (let i1150 = 0; i1150 < r1149.length; i1150++) {
-const a_R_1145 = r1149[i1150];
-if (!(R.and(R.lessOrEqual((a_R_1145 == null ? null : (a_R_1145.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1145 == null ? null : (a_R_1145.dayNumber ?? null))), o2))))) continue;
-out1148.push((a_R_1145 == null ? null : (a_R_1145.dayNumber ?? null)));
+export function f29(st, o0, o1, o2) {
+const s1156 = o0;
+let q1158 = null;
+if (!(s1156 == null)) {
+const isList1159 = Array.isArray(s1156);
+let out1160 = [];
+const r1161 = Array.isArray(s1156) ? s1156 : [s1156];
+for (let i1162 = 0; i1162 < r1161.length; i1162++) {
+const a_R_1157 = r1161[i1162];
+if (!(R.and(R.lessOrEqual((a_R_1157 == null ? null : (a_R_1157.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1157 == null ? null : (a_R_1157.dayNumber ?? null))), o2))))) continue;
+out1160.push((a_R_1157 == null ? null : (a_R_1157.dayNumber ?? null)));
 }
-q1146 = isList1147 ? out1148 : out1148[0];
+q1158 = isList1159 ? out1160 : out1160[0];
 }
-  return f28(st, o0, R.max(q1146));
+  return f30(st, o0, R.max(q1158));
 }
 // function "ReadingOn"(candidates, latest)
-export function f28(st, o0, o1) {
-let c1158;
+export function f30(st, o0, o1) {
+let c1170;
 if ((o1 == null)) {
-c1158 = R.as(null, K10, false);
+c1170 = R.as(null, K10, false);
 } else {
-const s1151 = o0;
-let q1153 = null;
-if (!(s1151 == null)) {
-const isList1154 = Array.isArray(s1151);
-let out1155 = [];
-const r1156 = Array.isArray(s1151) ? s1151 : [s1151];
-for (let i1157 = 0; i1157 < r1156.length; i1157++) {
-const a_R_1152 = r1156[i1157];
-if (!(R.equal((a_R_1152 == null ? null : (a_R_1152.dayNumber ?? null)), o1))) continue;
-out1155.push(a_R_1152);
+const s1163 = o0;
+let q1165 = null;
+if (!(s1163 == null)) {
+const isList1166 = Array.isArray(s1163);
+let out1167 = [];
+const r1168 = Array.isArray(s1163) ? s1163 : [s1163];
+for (let i1169 = 0; i1169 < r1168.length; i1169++) {
+const a_R_1164 = r1168[i1169];
+if (!(R.equal((a_R_1164 == null ? null : (a_R_1164.dayNumber ?? null)), o1))) continue;
+out1167.push(a_R_1164);
 }
-out1155 = R.sortByColumns(out1155, ["source"], [true]);
-q1153 = isList1154 ? out1155 : out1155[0];
+out1167 = R.sortByColumns(out1167, ["source"], [true]);
+q1165 = isList1166 ? out1167 : out1167[0];
 }
-c1158 = R.first(q1153);
+c1170 = R.first(q1165);
 }
-  return c1158;
+  return c1170;
 }
 // function "SurfaceAreaOn"(dayNo)
-export function f29(st, o0) {
-let c1178;
-if ((o0 == null)) {
-c1178 = R.as(null, K11, false);
-} else {
-const s1160 = f27(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
-let q1162 = null;
-if (!(s1160 == null)) {
-const isList1163 = Array.isArray(s1160);
-let out1164 = [];
-const r1165 = Array.isArray(s1160) ? s1160 : [s1160];
-for (let i1166 = 0; i1166 < r1165.length; i1166++) {
-const a_B_1161 = r1165[i1166];
-out1164.push(({ "value": (a_B_1161 == null ? null : (a_B_1161.value ?? null)), "sources": [(a_B_1161 == null ? null : (a_B_1161.source ?? null))] }));
-}
-out1164 = R.distinctList(out1164);
-q1162 = isList1163 ? out1164 : out1164[0];
-}
-let r1159 = q1162;
-if (r1159 == null) {
-const s1167 = ({ "height": f27(st, d64(st), o0, R.as(null, K12, false)), "weight": f27(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
-let q1169 = null;
-if (!(s1167 == null)) {
-const isList1170 = Array.isArray(s1167);
-let out1171 = [];
-const r1172 = Array.isArray(s1167) ? s1167 : [s1167];
-for (let i1173 = 0; i1173 < r1172.length; i1173++) {
-const a_P_1168 = r1172[i1173];
-if (!(R.and(R.not(((a_P_1168 == null ? null : (a_P_1168.height ?? null)) == null)), R.not(((a_P_1168 == null ? null : (a_P_1168.weight ?? null)) == null))))) continue;
-const t1174 = (a_P_1168 == null ? null : (a_P_1168.height ?? null));
-const t1175 = (a_P_1168 == null ? null : (a_P_1168.weight ?? null));
-const t1176 = (a_P_1168 == null ? null : (a_P_1168.height ?? null));
-const t1177 = (a_P_1168 == null ? null : (a_P_1168.weight ?? null));
-out1171.push(({ "value": R.power(R.divide(R.multiply((t1174 == null ? null : (t1174.value ?? null)), (t1175 == null ? null : (t1175.value ?? null))), 3600), 0.5), "sources": [(t1176 == null ? null : (t1176.source ?? null)), (t1177 == null ? null : (t1177.source ?? null))] }));
-}
-out1171 = R.distinctList(out1171);
-q1169 = isList1170 ? out1171 : out1171[0];
-}
-r1159 = q1169;
-if (r1159 == null) {
-r1159 = null;
-}
-}
-c1178 = r1159;
-}
-  return c1178;
-}
-// function "DoseOf"(q)
-export function f30(st, o0) {
-
-  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K13, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f23(st, o0) }));
-}
-// function "RequestDose"(M)
 export function f31(st, o0) {
-const s1179 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q8)), Q19));
+let c1190;
+if ((o0 == null)) {
+c1190 = R.as(null, K11, false);
+} else {
+const s1172 = f29(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1174 = null;
+if (!(s1172 == null)) {
+const isList1175 = Array.isArray(s1172);
+let out1176 = [];
+const r1177 = Array.isArray(s1172) ? s1172 : [s1172];
+for (let i1178 = 0; i1178 < r1177.length; i1178++) {
+const a_B_1173 = r1177[i1178];
+out1176.push(({ "value": (a_B_1173 == null ? null : (a_B_1173.value ?? null)), "sources": [(a_B_1173 == null ? null : (a_B_1173.source ?? null))] }));
+}
+out1176 = R.distinctList(out1176);
+q1174 = isList1175 ? out1176 : out1176[0];
+}
+let r1171 = q1174;
+if (r1171 == null) {
+const s1179 = ({ "height": f29(st, d64(st), o0, R.as(null, K12, false)), "weight": f29(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
 let q1181 = null;
 if (!(s1179 == null)) {
 const isList1182 = Array.isArray(s1179);
 let out1183 = [];
 const r1184 = Array.isArray(s1179) ? s1179 : [s1179];
 for (let i1185 = 0; i1185 < r1184.length; i1185++) {
-const a_R_1180 = r1184[i1185];
-let r1186 = f30(st, R.as(R.fhirProp(a_R_1180, Q20), K14, false));
-if (r1186 == null) {
-r1186 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1180, Q20), K8, false), Q21));
-if (r1186 == null) {
-r1186 = null;
-}
-}
-out1183.push(r1186);
+const a_P_1180 = r1184[i1185];
+if (!(R.and(R.not(((a_P_1180 == null ? null : (a_P_1180.height ?? null)) == null)), R.not(((a_P_1180 == null ? null : (a_P_1180.weight ?? null)) == null))))) continue;
+const t1186 = (a_P_1180 == null ? null : (a_P_1180.height ?? null));
+const t1187 = (a_P_1180 == null ? null : (a_P_1180.weight ?? null));
+const t1188 = (a_P_1180 == null ? null : (a_P_1180.height ?? null));
+const t1189 = (a_P_1180 == null ? null : (a_P_1180.weight ?? null));
+out1183.push(({ "value": R.power(R.divide(R.multiply((t1186 == null ? null : (t1186.value ?? null)), (t1187 == null ? null : (t1187.value ?? null))), 3600), 0.5), "sources": [(t1188 == null ? null : (t1188.source ?? null)), (t1189 == null ? null : (t1189.source ?? null))] }));
 }
 out1183 = R.distinctList(out1183);
 q1181 = isList1182 ? out1183 : out1183[0];
 }
-  return q1181;
+r1171 = q1181;
+if (r1171 == null) {
+r1171 = null;
+}
+}
+c1190 = r1171;
+}
+  return c1190;
+}
+// function "DoseOf"(q)
+export function f32(st, o0) {
+
+  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K13, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f25(st, o0) }));
+}
+// function "RequestDose"(M)
+export function f33(st, o0) {
+const s1191 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q11)), Q19));
+let q1193 = null;
+if (!(s1191 == null)) {
+const isList1194 = Array.isArray(s1191);
+let out1195 = [];
+const r1196 = Array.isArray(s1191) ? s1191 : [s1191];
+for (let i1197 = 0; i1197 < r1196.length; i1197++) {
+const a_R_1192 = r1196[i1197];
+let r1198 = f32(st, R.as(R.fhirProp(a_R_1192, Q20), K14, false));
+if (r1198 == null) {
+r1198 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1192, Q20), K9, false), Q21));
+if (r1198 == null) {
+r1198 = null;
+}
+}
+out1195.push(r1198);
+}
+out1195 = R.distinctList(out1195);
+q1193 = isList1194 ? out1195 : out1195[0];
+}
+  return q1193;
 }
 // function "StatementDose"(M)
-export function f32(st, o0) {
-const s1187 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
-let q1189 = null;
-if (!(s1187 == null)) {
-const isList1190 = Array.isArray(s1187);
-let out1191 = [];
-const r1192 = Array.isArray(s1187) ? s1187 : [s1187];
-for (let i1193 = 0; i1193 < r1192.length; i1193++) {
-const a_R_1188 = r1192[i1193];
-let r1194 = f30(st, R.as(R.fhirProp(a_R_1188, Q20), K14, false));
-if (r1194 == null) {
-r1194 = f30(st, R.fhirProp(R.as(R.fhirProp(a_R_1188, Q20), K8, false), Q21));
-if (r1194 == null) {
-r1194 = null;
+export function f34(st, o0) {
+const s1199 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
+let q1201 = null;
+if (!(s1199 == null)) {
+const isList1202 = Array.isArray(s1199);
+let out1203 = [];
+const r1204 = Array.isArray(s1199) ? s1199 : [s1199];
+for (let i1205 = 0; i1205 < r1204.length; i1205++) {
+const a_R_1200 = r1204[i1205];
+let r1206 = f32(st, R.as(R.fhirProp(a_R_1200, Q20), K14, false));
+if (r1206 == null) {
+r1206 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1200, Q20), K9, false), Q21));
+if (r1206 == null) {
+r1206 = null;
 }
 }
-out1191.push(r1194);
+out1203.push(r1206);
 }
-out1191 = R.distinctList(out1191);
-q1189 = isList1190 ? out1191 : out1191[0];
+out1203 = R.distinctList(out1203);
+q1201 = isList1202 ? out1203 : out1203[0];
 }
-  return q1189;
+  return q1201;
 }
 // function "IsPerSquareMetre"(unit)
-export function f33(st, o0) {
+export function f35(st, o0) {
 
   return R.inList(o0, ["mg/m2", "mg/m^2"], undefined);
 }
 // function "IsMass"(unit)
-export function f34(st, o0) {
+export function f36(st, o0) {
 
   return R.inList(o0, ["mg", "g"], undefined);
 }
 // function "Milligrams"(dose)
-export function f35(st, o0) {
+export function f37(st, o0) {
 
-  return (R.equal((o0 == null ? null : (o0.unit ?? null)), "mg") ? (o0 == null ? null : (o0.value ?? null)) : (R.equal((o0 == null ? null : (o0.unit ?? null)), "g") ? R.multiply((o0 == null ? null : (o0.value ?? null)), 1000) : R.as(null, K2, false)));
+  return (R.equal((o0 == null ? null : (o0.unit ?? null)), "mg") ? (o0 == null ? null : (o0.value ?? null)) : (R.equal((o0 == null ? null : (o0.unit ?? null)), "g") ? R.multiply((o0 == null ? null : (o0.value ?? null)), 1000) : R.as(null, K3, false)));
 }
 // function "Converted"(dose, dayNo)
-export function f36(st, o0, o1) {
+export function f38(st, o0, o1) {
 
-  return f37(st, o0, (R.and(R.not((o0 == null)), f34(st, (o0 == null ? null : (o0.unit ?? null)))) ? f29(st, o1) : R.as(null, K11, false)));
+  return f39(st, o0, (R.and(R.not((o0 == null)), f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f31(st, o1) : R.as(null, K11, false)));
 }
 // function "ConvertedWith"(d, Bsa)
-export function f37(st, o0, o1) {
-let c1198;
+export function f39(st, o0, o1) {
+let c1210;
 if ((o0 == null)) {
-c1198 = "no dose";
+c1210 = "no dose";
 } else {
-let c1197;
-if (f33(st, (o0 == null ? null : (o0.unit ?? null)))) {
-c1197 = R.as(null, K3, false);
+let c1209;
+if (f35(st, (o0 == null ? null : (o0.unit ?? null)))) {
+c1209 = R.as(null, K4, false);
 } else {
-let c1196;
-if (R.not(f34(st, (o0 == null ? null : (o0.unit ?? null))))) {
-let r1195 = (o0 == null ? null : (o0.unit ?? null));
-if (r1195 == null) {
-r1195 = "absent";
-if (r1195 == null) {
-r1195 = null;
+let c1208;
+if (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null))))) {
+let r1207 = (o0 == null ? null : (o0.unit ?? null));
+if (r1207 == null) {
+r1207 = "absent";
+if (r1207 == null) {
+r1207 = null;
 }
 }
-c1196 = R.concatenate(R.concatenate("unit ", r1195), " not convertible");
+c1208 = R.concatenate(R.concatenate("unit ", r1207), " not convertible");
 } else {
-c1196 = ((o1 == null) ? "no BSA" : R.as(null, K3, false));
+c1208 = ((o1 == null) ? "no BSA" : R.as(null, K4, false));
 }
-c1197 = c1196;
+c1209 = c1208;
 }
-c1198 = c1197;
+c1210 = c1209;
 }
-let r1199 = R.and((o1 == null), R.greater(f35(st, o0), 200));
-if (r1199 == null) {
-r1199 = false;
-if (r1199 == null) {
-r1199 = null;
+let r1211 = R.and((o1 == null), R.greater(f37(st, o0), 200));
+if (r1211 == null) {
+r1211 = false;
+if (r1211 == null) {
+r1211 = null;
 }
 }
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K2, false) : (f33(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f34(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f35(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K2, false)))), "reason": c1198, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1199 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": c1210, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1211 });
 }
 // function "IsAnthracycline"(drug)
-export function f38(st, o0) {
-let r1200 = (o0 == null ? null : (o0.anthracycline ?? null));
-if (r1200 == null) {
-r1200 = false;
-if (r1200 == null) {
-r1200 = null;
+export function f40(st, o0) {
+let r1212 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1212 == null) {
+r1212 = false;
+if (r1212 == null) {
+r1212 = null;
 }
 }
-  return r1200;
+  return r1212;
 }
 // function "RequestByKey"(key)
-export function f39(st, o0) {
-let c1208;
+export function f41(st, o0) {
+let c1220;
 if ((o0 == null)) {
-c1208 = R.as(null, K15, false);
+c1220 = R.as(null, K15, false);
 } else {
-const s1201 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q1203 = null;
-if (!(s1201 == null)) {
-const isList1204 = Array.isArray(s1201);
-let out1205 = [];
-const r1206 = Array.isArray(s1201) ? s1201 : [s1201];
-for (let i1207 = 0; i1207 < r1206.length; i1207++) {
-const a_M_1202 = r1206[i1207];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1202, P6)), o0))) continue;
-out1205.push(a_M_1202);
+const s1213 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1215 = null;
+if (!(s1213 == null)) {
+const isList1216 = Array.isArray(s1213);
+let out1217 = [];
+const r1218 = Array.isArray(s1213) ? s1213 : [s1213];
+for (let i1219 = 0; i1219 < r1218.length; i1219++) {
+const a_M_1214 = r1218[i1219];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1214, P6)), o0))) continue;
+out1217.push(a_M_1214);
 }
-q1203 = isList1204 ? out1205 : out1205[0];
+q1215 = isList1216 ? out1217 : out1217[0];
 }
-c1208 = R.first(q1203);
+c1220 = R.first(q1215);
 }
-  return c1208;
+  return c1220;
 }
 // function "SpanStart"(p)
-export function f40(st, o0) {
+export function f42(st, o0) {
 
-  return M_StsCommon.f17(st.L_Common, R.primitiveValue(o0, P19));
+  return M_StsCommon.f17(st.L_Common, R.primitiveValue(o0, P20));
 }
 // function "SpanEnd"(p)
-export function f41(st, o0) {
+export function f43(st, o0) {
 
-  return M_StsCommon.f18(st.L_Common, R.primitiveValue(o0, P20));
+  return M_StsCommon.f18(st.L_Common, R.primitiveValue(o0, P21));
 }
 // function "IsLinked"(R)
-export function f42(st, o0) {
-let c1223;
+export function f44(st, o0) {
+let c1235;
 if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
-const s1209 = d67(st);
-let q1211 = null;
-if (!(s1209 == null)) {
-const isList1212 = Array.isArray(s1209);
-let out1213 = [];
-const r1214 = Array.isArray(s1209) ? s1209 : [s1209];
-for (let i1215 = 0; i1215 < r1214.length; i1215++) {
-const a_A_1210 = r1214[i1215];
-if (!(R.equal((a_A_1210 == null ? null : (a_A_1210.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
-out1213.push((a_A_1210 == null ? null : (a_A_1210.source ?? null)));
+const s1221 = d67(st);
+let q1223 = null;
+if (!(s1221 == null)) {
+const isList1224 = Array.isArray(s1221);
+let out1225 = [];
+const r1226 = Array.isArray(s1221) ? s1221 : [s1221];
+for (let i1227 = 0; i1227 < r1226.length; i1227++) {
+const a_A_1222 = r1226[i1227];
+if (!(R.equal((a_A_1222 == null ? null : (a_A_1222.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+out1225.push((a_A_1222 == null ? null : (a_A_1222.source ?? null)));
 }
-q1211 = isList1212 ? out1213 : out1213[0];
+q1223 = isList1224 ? out1225 : out1225[0];
 }
-c1223 = R.exists(q1211);
+c1235 = R.exists(q1223);
 } else {
-const s1216 = (o0 == null ? null : (o0.linkKeys ?? null));
-let q1218 = null;
-if (!(s1216 == null)) {
-const isList1219 = Array.isArray(s1216);
-let out1220 = [];
-const r1221 = Array.isArray(s1216) ? s1216 : [s1216];
-for (let i1222 = 0; i1222 < r1221.length; i1222++) {
-const a_K_1217 = r1221[i1222];
-if (!(R.inList(a_K_1217, d71(st), undefined))) continue;
-out1220.push(a_K_1217);
+const s1228 = (o0 == null ? null : (o0.linkKeys ?? null));
+let q1230 = null;
+if (!(s1228 == null)) {
+const isList1231 = Array.isArray(s1228);
+let out1232 = [];
+const r1233 = Array.isArray(s1228) ? s1228 : [s1228];
+for (let i1234 = 0; i1234 < r1233.length; i1234++) {
+const a_K_1229 = r1233[i1234];
+if (!(R.inList(a_K_1229, d71(st), undefined))) continue;
+out1232.push(a_K_1229);
 }
-q1218 = isList1219 ? out1220 : out1220[0];
+q1230 = isList1231 ? out1232 : out1232[0];
 }
-c1223 = R.exists(q1218);
+c1235 = R.exists(q1230);
 }
-  return c1223;
+  return c1235;
 }
 // function "SpanDays"(R)
-export function f43(st, o0) {
-const s1224 = d68(st);
-let q1226 = null;
-if (!(s1224 == null)) {
-const isList1227 = Array.isArray(s1224);
-let out1228 = [];
-const r1229 = Array.isArray(s1224) ? s1224 : [s1224];
-for (let i1230 = 0; i1230 < r1229.length; i1230++) {
-const a_A_1225 = r1229[i1230];
-const s1231 = d70(st);
-let q1233 = null;
-if (!(s1231 == null)) {
-const isList1234 = Array.isArray(s1231);
-let out1235 = [];
-const r1236 = Array.isArray(s1231) ? s1231 : [s1231];
-for (let i1237 = 0; i1237 < r1236.length; i1237++) {
-const a_O_1232 = r1236[i1237];
-if (!(R.equal((a_O_1232 == null ? null : (a_O_1232.kind ?? null)), "order"))) continue;
-out1235.push((a_O_1232 == null ? null : (a_O_1232.source ?? null)));
+export function f45(st, o0) {
+const s1236 = d68(st);
+let q1238 = null;
+if (!(s1236 == null)) {
+const isList1239 = Array.isArray(s1236);
+let out1240 = [];
+const r1241 = Array.isArray(s1236) ? s1236 : [s1236];
+for (let i1242 = 0; i1242 < r1241.length; i1242++) {
+const a_A_1237 = r1241[i1242];
+const s1243 = d70(st);
+let q1245 = null;
+if (!(s1243 == null)) {
+const isList1246 = Array.isArray(s1243);
+let out1247 = [];
+const r1248 = Array.isArray(s1243) ? s1243 : [s1243];
+for (let i1249 = 0; i1249 < r1248.length; i1249++) {
+const a_O_1244 = r1248[i1249];
+if (!(R.equal((a_O_1244 == null ? null : (a_O_1244.kind ?? null)), "order"))) continue;
+out1247.push((a_O_1244 == null ? null : (a_O_1244.source ?? null)));
 }
-q1233 = isList1234 ? out1235 : out1235[0];
+q1245 = isList1246 ? out1247 : out1247[0];
 }
-if (!(R.and(R.and(R.and(R.equal((a_A_1225 == null ? null : (a_A_1225.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1225 == null ? null : (a_A_1225.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1225 == null ? null : (a_A_1225.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1225 == null ? null : (a_A_1225.requestKey ?? null)) == null)), R.equal((a_A_1225 == null ? null : (a_A_1225.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1225 == null ? null : (a_A_1225.requestKey ?? null)), q1233, undefined)))))) continue;
-out1228.push((a_A_1225 == null ? null : (a_A_1225.dayNumber ?? null)));
+if (!(R.and(R.and(R.and(R.equal((a_A_1237 == null ? null : (a_A_1237.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)) == null)), R.equal((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)), q1245, undefined)))))) continue;
+out1240.push((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)));
 }
-q1226 = isList1227 ? out1228 : out1228[0];
+q1238 = isList1239 ? out1240 : out1240[0];
 }
-  return R.distinct(q1226);
+  return R.distinct(q1238);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
-export function f44(st, o0, o1, o2) {
-const s1238 = o0;
-let q1240 = null;
-if (!(s1238 == null)) {
-const isList1241 = Array.isArray(s1238);
-let out1242 = [];
-const r1243 = Array.isArray(s1238) ? s1238 : [s1238];
-for (let i1244 = 0; i1244 < r1243.length; i1244++) {
-const a_X_1239 = r1243[i1244];
-const s1245 = o0;
-let q1247 = null;
-if (!(s1245 == null)) {
-const isList1248 = Array.isArray(s1245);
-let out1249 = [];
-const r1250 = Array.isArray(s1245) ? s1245 : [s1245];
-for (let i1251 = 0; i1251 < r1250.length; i1251++) {
-const a_Y_1246 = r1250[i1251];
-if (!(R.greater(a_Y_1246, a_X_1239))) continue;
-out1249.push(a_Y_1246);
+export function f46(st, o0, o1, o2) {
+const s1250 = o0;
+let q1252 = null;
+if (!(s1250 == null)) {
+const isList1253 = Array.isArray(s1250);
+let out1254 = [];
+const r1255 = Array.isArray(s1250) ? s1250 : [s1250];
+for (let i1256 = 0; i1256 < r1255.length; i1256++) {
+const a_X_1251 = r1255[i1256];
+const s1257 = o0;
+let q1259 = null;
+if (!(s1257 == null)) {
+const isList1260 = Array.isArray(s1257);
+let out1261 = [];
+const r1262 = Array.isArray(s1257) ? s1257 : [s1257];
+for (let i1263 = 0; i1263 < r1262.length; i1263++) {
+const a_Y_1258 = r1262[i1263];
+if (!(R.greater(a_Y_1258, a_X_1251))) continue;
+out1261.push(a_Y_1258);
 }
-q1247 = isList1248 ? out1249 : out1249[0];
+q1259 = isList1260 ? out1261 : out1261[0];
 }
-if (!(R.and(R.less(a_X_1239, R.max(o0)), R.greater(R.subtract(R.min(q1247), a_X_1239), p(st, "coverGapDays", false))))) continue;
-out1242.push(a_X_1239);
+if (!(R.and(R.less(a_X_1251, R.max(o0)), R.greater(R.subtract(R.min(q1259), a_X_1251), p(st, "coverGapDays", false))))) continue;
+out1254.push(a_X_1251);
 }
-q1240 = isList1241 ? out1242 : out1242[0];
+q1252 = isList1253 ? out1254 : out1254[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1240)));
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1252)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
-export function f45(st, o0, o1, o2) {
-const s1254 = d72(st);
-let q1256 = null;
-if (!(s1254 == null)) {
-const isList1257 = Array.isArray(s1254);
-let out1258 = [];
-const r1259 = Array.isArray(s1254) ? s1254 : [s1254];
-for (let i1260 = 0; i1260 < r1259.length; i1260++) {
-const a_C_1255 = r1259[i1260];
-const t1261 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-const t1262 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-const t1263 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-const t1264 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-const t1265 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1261 == null ? null : (t1261.kind ?? null)), o0), R.equal((t1262 == null ? null : (t1262.drug ?? null)), o1)), (t1263 == null ? null : (t1263.single ?? null))), R.not((a_C_1255 == null ? null : (a_C_1255.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1264 == null ? null : (t1264.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1265 == null ? null : (t1265.endNumber ?? null)))))) continue;
-const t1266 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-const t1267 = (a_C_1255 == null ? null : (a_C_1255.record ?? null));
-out1258.push(({ "source": (t1266 == null ? null : (t1266.source ?? null)), "distance": R.abs(R.subtract((t1267 == null ? null : (t1267.startNumber ?? null)), o2)) }));
-}
-q1256 = isList1257 ? out1258 : out1258[0];
-}
-const s1252 = q1256;
+export function f47(st, o0, o1, o2) {
+const s1266 = d72(st);
 let q1268 = null;
-if (!(s1252 == null)) {
-const isList1269 = Array.isArray(s1252);
+if (!(s1266 == null)) {
+const isList1269 = Array.isArray(s1266);
 let out1270 = [];
-const r1271 = Array.isArray(s1252) ? s1252 : [s1252];
+const r1271 = Array.isArray(s1266) ? s1266 : [s1266];
 for (let i1272 = 0; i1272 < r1271.length; i1272++) {
-const a_X_1253 = r1271[i1272];
-out1270.push(a_X_1253);
+const a_C_1267 = r1271[i1272];
+const t1273 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1274 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1275 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1276 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1277 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1273 == null ? null : (t1273.kind ?? null)), o0), R.equal((t1274 == null ? null : (t1274.drug ?? null)), o1)), (t1275 == null ? null : (t1275.single ?? null))), R.not((a_C_1267 == null ? null : (a_C_1267.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1276 == null ? null : (t1276.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1277 == null ? null : (t1277.endNumber ?? null)))))) continue;
+const t1278 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1279 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+out1270.push(({ "source": (t1278 == null ? null : (t1278.source ?? null)), "distance": R.abs(R.subtract((t1279 == null ? null : (t1279.startNumber ?? null)), o2)) }));
 }
-out1270 = R.distinctList(out1270);
-out1270 = R.sortByColumns(out1270, ["distance","source"], [true,true]);
 q1268 = isList1269 ? out1270 : out1270[0];
 }
-const t1273 = R.first(q1268);
-  return (t1273 == null ? null : (t1273.source ?? null));
+const s1264 = q1268;
+let q1280 = null;
+if (!(s1264 == null)) {
+const isList1281 = Array.isArray(s1264);
+let out1282 = [];
+const r1283 = Array.isArray(s1264) ? s1264 : [s1264];
+for (let i1284 = 0; i1284 < r1283.length; i1284++) {
+const a_X_1265 = r1283[i1284];
+out1282.push(a_X_1265);
+}
+out1282 = R.distinctList(out1282);
+out1282 = R.sortByColumns(out1282, ["distance","source"], [true,true]);
+q1280 = isList1281 ? out1282 : out1282[0];
+}
+const t1285 = R.first(q1280);
+  return (t1285 == null ? null : (t1285.source ?? null));
 }
 // function "DraftDose"(dose)
-export function f46(st, o0) {
+export function f48(st, o0) {
 
-  return f36(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K13, false) : o0), d2(st));
+  return f38(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K13, false) : o0), d2(st));
 }
-const T1274 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1275 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1276 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1277 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1278 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1279 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1280 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1281 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1282 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1283 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1284 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1285 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1286 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1287 = [[f15, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1288 = [[f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1289 = [[f17, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1290 = [[f18, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1291 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1292 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1293 = [[f21, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1294 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1296 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1297 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f27, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1300 = [[f28, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1301 = [[f29, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1302 = [[f30, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f31, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f32, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1305 = [[f33, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1306 = [[f34, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1307 = [[f35, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1308 = [[f36, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1309 = [[f37, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1310 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1311 = [[f39, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1312 = [[f40, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1313 = [[f41, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1314 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1315 = [[f43, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1316 = [[f44, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1317 = [[f45, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1318 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1286 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1288 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1290 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1291 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1293 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1294 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1296 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1297 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1300 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1301 = [[f17, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1302 = [[f18, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f19, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1305 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1307 = [[f23, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1308 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1309 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1310 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1311 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f29, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1314 = [[f30, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1315 = [[f31, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1316 = [[f32, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1317 = [[f33, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1318 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1319 = [[f35, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1320 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1321 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1322 = [[f38, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1323 = [[f39, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1324 = [[f40, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1325 = [[f41, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1326 = [[f42, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1327 = [[f43, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1328 = [[f44, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1329 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1330 = [[f46, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1331 = [[f47, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1332 = [[f48, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1274),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1275),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1276),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1277),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1278),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1279),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1280),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1281),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1282),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1283),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1284),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1285),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1286),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1287),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1288),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1289),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1290),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1291),
-  "Source": (st, ...args) => R.dispatch(st, args, T1292),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1293),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1294),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1295),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1296),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1297),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1298),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1299),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1300),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1301),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1302),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1303),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1304),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1305),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1306),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1307),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1308),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1309),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1310),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1311),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1312),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1313),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1314),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1315),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1316),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1317),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1318),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1286),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1287),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1288),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1289),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1290),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1291),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1292),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1293),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1294),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1295),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1296),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1297),
+  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1298),
+  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1299),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1300),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1301),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1302),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1303),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1304),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1305),
+  "Source": (st, ...args) => R.dispatch(st, args, T1306),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1307),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1308),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1309),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1310),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1311),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1312),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1313),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1314),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1315),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1316),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1317),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1318),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1319),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1320),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1321),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1322),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1323),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1324),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1325),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1326),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1327),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1328),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1329),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1330),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1331),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1332),
 };
 const F = f;
 export const d = {
