@@ -1,9 +1,17 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './log.js';
-import { todayIn } from './cql/engine.js';
-import { createFhirRouter, demoDayShift, loadDemoPatients, type EmbeddedFhir } from './embedded/index.js';
+import { createCqlEngine, todayIn } from './cql/engine.js';
+import {
+  DEMO_DIR,
+  createFhirRouter,
+  demoDayShift,
+  loadDemoPatients,
+  readDemoBundles,
+  type EmbeddedFhir,
+} from './embedded/index.js';
 import { openAdherenceStore, type AdherenceStore } from './adherence/index.js';
 import { startService } from './lifecycle/serve.js';
+import { warmUpHooks } from './hooks/warm-up.js';
 import { createApp } from './app.js';
 import { openSharedState } from './shared-state/index.js';
 
@@ -48,6 +56,13 @@ async function main(): Promise<void> {
   }
   // REDIS_URL: the JWT replay memory and the result cache shared with the other replicas (src/shared-state/).
   const sharedState = openSharedState(config.sharedState, config.security.replayCacheSize, log);
+  // The first requests meet optimized code (src/hooks/warm-up.ts); nothing listens yet, so nothing waits for it.
+  if (config.capacity.warmUpMs > 0) {
+    const engine = createCqlEngine({ timeZone: config.timeZone, engine: config.engine, resultCacheSize: 0 });
+    const bundles = (await readDemoBundles(DEMO_DIR)).map((d) => d.bundle);
+    const warmed = await warmUpHooks(bundles, { engine, config }, config.capacity.warmUpMs);
+    log.info({ ...warmed }, 'hook path warmed up on the demo patients');
+  }
   // Queued card records are written (adherence.close) after the last request, before the process ends; Redis last.
   const service = await startService(
     config,

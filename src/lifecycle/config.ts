@@ -22,6 +22,11 @@ export interface CapacityConfig {
   readonly shutdownDelayMs: number;
   /** After the listener closes: time in-flight requests get to finish before their connections are cut. */
   readonly shutdownGraceMs: number;
+  /**
+   * Wall time spent at start, before listening, running the hook path on the demo patients so that the first requests
+   * meet optimized code (src/hooks/warm-up.ts); 0 skips it.
+   */
+  readonly warmUpMs: number;
   /** Bearer token of GET /metrics in production (src/observability/metrics.ts); without it /metrics is not served there. */
   readonly metricsToken: string | undefined;
 }
@@ -44,6 +49,9 @@ export function loadCapacityConfig(r: EnvReader, mode: Mode): CapacityConfig {
     // In development nothing routes around the process: stop at once.
     shutdownDelayMs: r.int('SHUTDOWN_DELAY_MS', mode === 'production' ? 5_000 : 0, 0, 120_000),
     shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 20_000, 0, 600_000),
+    // Enough for ~10 rounds of the demo patients on one core (about the ~700 evaluations V8 needs, bench/profile.md
+    // "Tenth pass"); a start is that much longer.
+    warmUpMs: r.int('WARM_UP_MS', 3_000, 0, 60_000),
     metricsToken,
   });
 }

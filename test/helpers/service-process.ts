@@ -36,6 +36,8 @@ export async function startServiceProcess(
       PORT: '0',
       ADHERENCE_STORE: 'off',
       SHUTDOWN_GRACE_MS: '3000',
+      // Tests start many processes and measure no speed (test/unit/hooks/warm-up.test.ts runs the warm-up).
+      WARM_UP_MS: '0',
       ...env,
       // The listening line (info) is how the port is found.
       LOG_LEVEL: 'info',

@@ -30,8 +30,8 @@ export interface Layer {
 export const LAYERS: Readonly<Record<string, Layer>> = {
   'server.ts': {
     group: 'entry',
-    owns: 'process entry: config, logger, stores, embedded FHIR server, then listen',
-    imports: ['app.ts', 'config.ts', 'log.ts', 'lifecycle', 'embedded', 'adherence', 'shared-state', 'cql'],
+    owns: 'process entry: config, logger, stores, embedded FHIR server, warm-up, then listen',
+    imports: ['app.ts', 'config.ts', 'log.ts', 'lifecycle', 'embedded', 'adherence', 'shared-state', 'cql', 'hooks'],
   },
   'cluster.ts': {
     group: 'entry',
