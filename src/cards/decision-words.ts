@@ -17,6 +17,7 @@ import {
   maintenanceOpening,
   mg,
   NODES,
+  NO_VALUE,
   NOTE_WORDS,
   priorRegimenLine,
   type NoteCode,
@@ -35,7 +36,7 @@ function noteValues(code: NoteCode, facts: PatientFacts, t: Thresholds, topic: s
     case 'lvefUnusable':
       return { reason: lvefUnusableWords(facts.lvef?.unusable) };
     case 'lvefNotInterpretable':
-      return { value: facts.lvef?.notInterpretable?.text ?? '' };
+      return { value: facts.lvef?.notInterpretable?.text ?? NO_VALUE };
     case 'cumulativeIncomplete':
     case 'cumulativeWarn':
       return { N: String(facts.cumulative?.mgM2 ?? 0), warn: String(t.cumulativeDoxoWarnMgM2) };

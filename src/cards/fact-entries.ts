@@ -24,9 +24,12 @@ import {
   DISEASE_STATUS_WORDS,
   EVENT_MARKS,
   HISTORY_INCOMPLETE_REASON,
+  ignoredEvidenceWords,
   LOOKED_FOR,
   lvefUnusableWords,
   mg,
+  NO_VALUE,
+  notCountedWords,
   OBSERVATION_CODES,
   otherAnthracyclines,
   pendingOrder,
@@ -306,7 +309,10 @@ function cumulativeFact(c: CumulativeFact): FactEntry {
     .sort();
   const span = administrationsSpan(events.length, dates[0] ?? null, dates[dates.length - 1] ?? null);
   const n = c.mgM2 ?? 0;
-  const notCounted = c.notCounted.map((x) => `${x.source ?? 'a resource'}, ${x.date ?? 'undated'}, ${x.reason ?? ''}`);
+  const notCounted = c.notCounted.map(
+    (x) =>
+      `${x.source ?? 'a resource'}, ${x.date ?? 'undated'}, ${x.reason !== undefined ? notCountedWords(x.reason.code, x.reason.unit) : ''}`,
+  );
   if (c.historyIncomplete) notCounted.push(HISTORY_INCOMPLETE_REASON);
   const marks = events.flatMap((e) => {
     const m: string[] = [];
@@ -424,7 +430,7 @@ function ignoredEvidence(items: readonly IgnoredEvidenceFact[]): FactEntry | und
   const value = items
     .map(
       (e) =>
-        `${e.resource ?? 'a resource'} (${e.kind ?? 'evidence'}${e.value !== undefined ? ` ${e.value}` : ''}): ${e.reason ?? 'belongs to another primary cancer'}`,
+        `${e.resource ?? 'a resource'} (${e.kind ?? 'evidence'}${e.value !== undefined ? ` ${e.value}` : ''}): ${e.reason !== undefined ? ignoredEvidenceWords(e.reason.code, e.reason.keys) : 'belongs to another primary cancer'}`,
     )
     .join('; ');
   return entry('Ignored (another primary cancer)', value);
@@ -473,7 +479,7 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
         ? String(ecogValue)
         : fill(SAFETY_TEXTS.ecogNotRecent, { ecog: String(ecogValue), date: ecog?.date ?? 'an unknown date' });
   if (ecogBad !== undefined) {
-    const bad = fill(SAFETY_TEXTS.ecogNotInterpretable, { value: ecogBad.text ?? 'no value' });
+    const bad = fill(SAFETY_TEXTS.ecogNotInterpretable, { value: ecogBad.text ?? NO_VALUE });
     out.push(
       withCode(
         entry('ECOG', ecogText !== undefined ? `${bad}; earlier: ${ecogText}` : bad, ecogBad.source, ecogBad.date),
@@ -491,7 +497,7 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
   // The F7 sentence itself goes on the anthracycline node's card (StsSafety "Doxo Notes"); the fact says why.
   const usableNote = unusable !== undefined ? ` (not usable: ${lvefUnusableWords(unusable)})` : '';
   if (lvefBad !== undefined) {
-    const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: lvefBad.text ?? 'no value' });
+    const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: lvefBad.text ?? NO_VALUE });
     const earlier =
       lvefValue !== undefined ? `; earlier: ${mg(lvefValue)} % on ${lvef?.date ?? 'an unknown date'}` : '';
     // §7.3: the LVEF and bilirubin codes are matched only, never emitted (no `code` on their facts).
@@ -503,7 +509,7 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
   const reading = facts.bilirubin;
   if (reading !== undefined) {
     const value = reading.value;
-    const shown = value !== undefined ? `${value}${reading.unit !== undefined ? ` ${reading.unit}` : ''}` : 'no value';
+    const shown = value !== undefined ? `${value}${reading.unit !== undefined ? ` ${reading.unit}` : ''}` : NO_VALUE;
     const upper = reading.upperLimit;
     const judged =
       reading.high === true

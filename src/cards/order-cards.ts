@@ -20,6 +20,7 @@ import {
   isDrugKey,
   isRuleId,
   mg,
+  notCountedWords,
   topicOf,
   type DrugKey,
   type EvidenceKey,
@@ -137,10 +138,12 @@ function afterThisOrder(card: WordedOrderCard, decision: WordedOrderDecision): s
   if (c === undefined || doses.length === 0) return undefined;
   const convertible = doses.filter((d) => d.mgM2 !== undefined);
   const notConvertible = doses.filter((d) => d.mgM2 === undefined);
-  const why = (d: DraftDoseFact): string =>
-    fillAngles(SAFETY_TEXTS.doseNotConvertible, {
-      why: doses.length > 1 ? `${draftLabel(d.drug)}: ${d.reason ?? 'no dose'}` : (d.reason ?? 'no dose'),
+  const why = (d: DraftDoseFact): string => {
+    const words = notCountedWords(d.reason?.code ?? 'noDose', d.reason?.unit);
+    return fillAngles(SAFETY_TEXTS.doseNotConvertible, {
+      why: doses.length > 1 ? `${draftLabel(d.drug)}: ${words}` : words,
     });
+  };
   if (convertible.length === 0) return notConvertible.map(why).join('; ');
   const total = convertible.reduce((sum, d) => sum + (d.mgM2 ?? 0), c.n);
   const after = fillAngles(doses.length > 1 ? SAFETY_TEXTS.afterTheseOrders : SAFETY_TEXTS.afterThisOrder, {

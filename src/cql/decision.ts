@@ -4,7 +4,7 @@
  * types and no card words.
  */
 import type { DataNotices } from '../fhir/types.js';
-import type { PatientFacts } from './patient-facts.js';
+import type { NotCountedReason, PatientFacts } from './patient-facts.js';
 
 /** What of the record could not be used as it came (PATHWAY.md §2): every card says so. */
 export interface DataQuality {
@@ -118,8 +118,8 @@ export interface DraftDoseFact {
   /** The §6 drug key of the draft. */
   readonly drug: string;
   readonly mgM2?: number;
-  /** Why the dose is not convertible ("no dose", "unit mL not convertible", "no BSA"). */
-  readonly reason?: string;
+  /** Why the dose is not convertible (no dose, a unit other than mg/m², mg or g, no BSA). */
+  readonly reason?: NotCountedReason;
 }
 
 /** The cumulative doxorubicin at order time (F7 item 5), with the draft set's doses (item 8). */

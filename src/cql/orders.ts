@@ -7,7 +7,7 @@ import { DRUGS, matchDrug, type ConceptInput } from '../pathway/drugs.js';
 import { RULES, isRuleId } from '../pathway/rules.js';
 import type { DraftDoseFact, OrderCard, OrderCardKind, OrderCumulative, OrderDecision } from './decision.js';
 import type { CqlEngine } from './engine.js';
-import { toPatientFacts } from './patient-facts.js';
+import { notCountedOf, toPatientFacts, type NotCountedReason } from './patient-facts.js';
 import {
   dataQuality,
   evaluateLibrary,
@@ -90,6 +90,9 @@ function ruleValues(v: PlainValue | undefined): Readonly<Record<string, string |
 const num = (v: PlainValue | undefined): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
+const reasonOf = (reason: NotCountedReason | undefined): { reason?: NotCountedReason } =>
+  reason !== undefined ? { reason } : {};
+
 /** F7 items 5 and 8 as StsOrders gives them ("Rule Values", "Draft Doses"). */
 function cumulativeOf(values: PlainValue | undefined, doses: PlainValue | undefined): OrderCumulative | undefined {
   if (!isPlainRecord(values)) return undefined;
@@ -102,7 +105,7 @@ function cumulativeOf(values: PlainValue | undefined, doses: PlainValue | undefi
       {
         id: d.id,
         drug: d.drug,
-        ...(mgM2 !== undefined ? { mgM2 } : typeof d.reason === 'string' ? { reason: d.reason } : {}),
+        ...(mgM2 !== undefined ? { mgM2 } : reasonOf(notCountedOf(d.reason))),
       },
     ];
   });

@@ -5,6 +5,8 @@
  * Read leniently, as the cards read them: a field of the wrong type, and an empty string, read as absent, so a
  * library change shows as a missing fact ("not found"), never as a failed request.
  */
+import { isIgnoredEvidenceCode, type IgnoredEvidenceCode } from '../pathway/card-texts.js';
+import { isNotCountedCode, type NotCountedCode } from '../pathway/treatment-words.js';
 import type { PlainValue } from './plain.js';
 
 type PlainRecord = { readonly [key: string]: PlainValue };
@@ -70,12 +72,26 @@ export interface SiteFactData {
   readonly resource?: string;
 }
 
+/** §2: why evidence was ignored (StsDiagnosis `IgnoredReason`; the words: src/pathway/card-texts.ts). */
+export interface IgnoredReason {
+  readonly code: IgnoredEvidenceCode;
+  /** The Conditions the evidence references, or (noReference) the other primary cancers. */
+  readonly keys: readonly string[];
+}
+
 /** §2: evidence that belongs to another primary cancer. */
 export interface IgnoredEvidenceFact {
   readonly resource?: string;
   readonly kind?: string;
   readonly value?: string;
-  readonly reason?: string;
+  readonly reason?: IgnoredReason;
+}
+
+/** F7: why a dose or record is not counted in N (StsTreatment `NotCounted`; the words: src/pathway/treatment-words.ts). */
+export interface NotCountedReason {
+  readonly code: NotCountedCode;
+  /** The dose's unit as recorded (unitNotConvertible). */
+  readonly unit?: string;
 }
 
 /** F5: one drug of the current regimen. */
@@ -173,7 +189,11 @@ export interface CumulativeFact {
   readonly unconfirmedCount?: number;
   readonly historyIncomplete: boolean;
   readonly events: readonly DoseEventFact[];
-  readonly notCounted: readonly { readonly source?: string; readonly date?: string; readonly reason?: string }[];
+  readonly notCounted: readonly {
+    readonly source?: string;
+    readonly date?: string;
+    readonly reason?: NotCountedReason;
+  }[];
   readonly otherAnthracyclines: readonly {
     readonly drug?: string;
     readonly atLeast: boolean;
@@ -270,6 +290,23 @@ const strs = (v: PlainValue | undefined): string[] =>
 const recs = (v: PlainValue | undefined): PlainRecord[] =>
   Array.isArray(v) ? v.map(rec).filter((x): x is PlainRecord => x !== undefined) : [];
 
+/** A `NotCounted` tuple of StsTreatment; undefined for anything else. */
+export function notCountedOf(v: PlainValue | undefined): NotCountedReason | undefined {
+  const r = rec(v);
+  const code = str(r?.code);
+  if (code === undefined || !isNotCountedCode(code)) return undefined;
+  const unit = str(r?.unit);
+  return unit !== undefined ? { code, unit } : { code };
+}
+
+/** An `IgnoredReason` tuple of StsDiagnosis (a reason naming no key is none); undefined for anything else. */
+export function ignoredReasonOf(v: PlainValue | undefined): IgnoredReason | undefined {
+  const r = rec(v);
+  const code = str(r?.code);
+  const keys = strs(r?.keys);
+  return code !== undefined && isIgnoredEvidenceCode(code) && keys.length > 0 ? { code, keys } : undefined;
+}
+
 function codeOf(v: PlainValue | undefined): RecordedCode | undefined {
   const c = rec(v);
   const system = str(c?.system);
@@ -345,7 +382,7 @@ function cumulativeOf(v: PlainValue | undefined): CumulativeFact | undefined {
     notCounted: (Array.isArray(c.notCounted) ? c.notCounted.map(rec) : []).map((x) => ({
       source: str(x?.source),
       date: str(x?.date),
-      reason: str(x?.reason),
+      reason: notCountedOf(x?.reason),
     })),
     otherAnthracyclines: (Array.isArray(c.otherAnthracyclines) ? c.otherAnthracyclines.map(rec) : []).map((o) => ({
       drug: str(o?.drug),
@@ -423,7 +460,7 @@ export function toPatientFacts(raw: Readonly<Record<string, PlainValue>>): Patie
       resource: str(e.resource),
       kind: str(e.kind),
       value: str(e.value),
-      reason: str(e.reason),
+      reason: ignoredReasonOf(e.reason),
     })),
     currentRegimen: (Array.isArray(raw['Fact Current Regimen']) ? raw['Fact Current Regimen'].map(rec) : []).map(
       (c) => ({

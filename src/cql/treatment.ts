@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from '../pathway/thresholds.js';
 import { CdsError, internalError } from '../errors.js';
 import { DRUG_KEYS, type DrugKey, type DrugRole } from '../pathway/drugs.js';
 import type { CqlEngine } from './engine.js';
+import { notCountedOf, type NotCountedReason } from './patient-facts.js';
 import type { PlainValue } from './plain.js';
 import { thresholdParameters } from './parameters.js';
 
@@ -96,11 +97,11 @@ export interface DoseEvent {
   readonly date: string | null;
   /** A stopped or in-progress administration, counted in full ("partial?"). */
   readonly partial: boolean;
-  /** Dose in mg/m2, or null when not convertible (`reason`: no dose, unit, no BSA). */
+  /** Dose in mg/m2, or null when not convertible (`reason`: no dose, a unit not convertible, no BSA). */
   readonly mgM2: number | null;
   /** The referenced request's mg/m2 dose stood in for the administration's ("(ordered dose)"). */
   readonly orderedDose: boolean;
-  readonly reason: string | null;
+  readonly reason: NotCountedReason | null;
   /** Above doxoSingleEventMaxMgM2, or above 200 mg with no BSA: "check dose" (F7 item 7). */
   readonly checkDose: boolean;
   /** Observations the BSA came from (a BSA, or the height and weight of Mosteller). */
@@ -111,7 +112,7 @@ export interface DoseEvent {
 export interface NotCounted {
   readonly source: string;
   readonly date: string | null;
-  readonly reason: string;
+  readonly reason: NotCountedReason | null;
 }
 
 /** Another anthracycline's own mg/m2 sum (F7 item 5): listed, never converted to doxorubicin. */
@@ -410,7 +411,7 @@ function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
         partial: bool(x.partial),
         mgM2: optNum(x.mgM2, `${q}.mgM2`),
         orderedDose: bool(x.orderedDose),
-        reason: optStr(x.reason, `${q}.reason`),
+        reason: notCountedOf(x.reason) ?? null,
         checkDose: bool(x.checkDose),
         bsaSources: strings(x.bsaSources, `${q}.bsaSources`),
       };
@@ -442,7 +443,7 @@ function toCumulative(v: PlainValue | undefined): CumulativeDoxorubicin {
       return {
         source: str(x.source, `${p}.notCounted[${i}].source`),
         date: optStr(x.date, `${p}.notCounted[${i}].date`),
-        reason: str(x.reason, `${p}.notCounted[${i}].reason`),
+        reason: notCountedOf(x.reason) ?? null,
       };
     }),
     records: list(r.records, `${p}.records`).map((d, i) => {

@@ -5,6 +5,7 @@
  */
 import type { Site } from '../pathway/codes.js';
 import type { CqlEngine, EvaluateOptions } from './engine.js';
+import { ignoredReasonOf, type IgnoredReason } from './patient-facts.js';
 import type { PlainValue } from './plain.js';
 
 /** F2 class, including the derived UNCOVERED and UNKNOWN. */
@@ -64,7 +65,7 @@ export interface IgnoredEvidence {
   readonly kind: string;
   readonly value: string | null;
   readonly resource: string;
-  readonly reason: string;
+  readonly reason: IgnoredReason | null;
 }
 
 /** F4 Site. */
@@ -270,7 +271,7 @@ export function toDiagnosisFacts(raw: Readonly<Record<string, PlainValue>>): Dia
         kind: str(o.kind, 'kind'),
         value: strOrNull(o.value, 'value'),
         resource: str(o.resource, 'resource'),
-        reason: str(o.reason, 'reason'),
+        reason: ignoredReasonOf(o.reason) ?? null,
       };
     }),
   };

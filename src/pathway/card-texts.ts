@@ -117,6 +117,30 @@ export const SITE_WORDS: Readonly<Record<string, string>> = {
 /** F1: the site fact of a desmoid coded D48.1 (uncertain behavior), which has no §7.5 site. */
 export const uncertainBehaviorSite = (code: string): string => `soft tissue, uncertain behavior (${code})`;
 
+/**
+ * §2: why evidence was ignored as another primary cancer's, by code (StsDiagnosis `IgnoredReason`, cql/StsCodes
+ * "Ignored ..."). `<keys>`: the Conditions the evidence references, or (noReference) the other primary cancers.
+ */
+export const IGNORED_EVIDENCE_WORDS = {
+  secondPrimary: 'references <keys>, a separate primary tumor',
+  notSts: 'references <keys>, not an STS Condition',
+  noReference: 'no reference while another primary cancer is recorded (<keys>)',
+} as const;
+
+/** The code of why evidence was ignored, as the libraries emit it. */
+export type IgnoredEvidenceCode = keyof typeof IGNORED_EVIDENCE_WORDS;
+
+/** Whether a string is an ignored-evidence code. */
+export const isIgnoredEvidenceCode = (s: string): s is IgnoredEvidenceCode => Object.hasOwn(IGNORED_EVIDENCE_WORDS, s);
+
+/** Every ignored-evidence code. */
+export const IGNORED_EVIDENCE_CODES: readonly IgnoredEvidenceCode[] =
+  Object.keys(IGNORED_EVIDENCE_WORDS).filter(isIgnoredEvidenceCode);
+
+/** Why evidence was ignored, in words (`keys` joined by ", "). */
+export const ignoredEvidenceWords = (code: IgnoredEvidenceCode, keys: readonly string[]): string =>
+  IGNORED_EVIDENCE_WORDS[code].replace('<keys>', keys.join(', '));
+
 /** F1: a SPECIALTY second primary in words: its own pathway, its §4.4 drugs not counted for the other tumor. */
 export const secondPrimaryWords = (
   display: string | undefined,

@@ -271,6 +271,9 @@ export function lvefUnusableWords(code: string | undefined): string {
   return isLvefUnusableCode(code) ? LVEF_UNUSABLE_REASONS[code] : code;
 }
 
+/** F6, F7: a reading whose value the cards cannot write (no value, or a value of another type). */
+export const NO_VALUE = 'no value';
+
 /** The sentences of the order-time and patient-view safety facts (F6, F7, §5). Placeholders in angle brackets. */
 export const SAFETY_TEXTS = {
   /** F7: the anthracycline node's card when no LVEF is usable. */

@@ -28,9 +28,30 @@ export const cumulativePossible = (m: number, p: number): string =>
 export const otherAnthracyclines = (items: readonly string[]): string =>
   `also received: ${items.join(', ')} (include it in the cumulative dose; the conversion is a clinician's decision)`;
 
-/** F7 item 2d: why an unconfirmed order or statement is not in N. */
-export const UNCONFIRMED_REASON =
-  'unconfirmed order or statement: not confirmed as given; the number of doses it stands for is unknown';
+/**
+ * F7 items 2d, 3 and 8: why a dose is not in mg/m² or a record is not in N, by code (StsTreatment `ConvertedWith` and
+ * "Cumulative Doxorubicin Not Counted", cql/StsCodes "Not Counted ..."). `<unit>`: the dose's unit as recorded.
+ */
+export const NOT_COUNTED_WORDS = {
+  noDose: 'no dose',
+  unitNotConvertible: 'unit <unit> not convertible',
+  noBsa: 'no BSA',
+  unconfirmedOrder: 'unconfirmed order: not confirmed as given; the number of doses it stands for is unknown',
+  unconfirmedStatement: 'unconfirmed statement: not confirmed as given; the number of doses it stands for is unknown',
+} as const;
+
+/** The code of why a dose or record is not counted, as the libraries emit it. */
+export type NotCountedCode = keyof typeof NOT_COUNTED_WORDS;
+
+/** Whether a string is a not-counted code. */
+export const isNotCountedCode = (s: string): s is NotCountedCode => Object.hasOwn(NOT_COUNTED_WORDS, s);
+
+/** Every not-counted code. */
+export const NOT_COUNTED_CODES: readonly NotCountedCode[] = Object.keys(NOT_COUNTED_WORDS).filter(isNotCountedCode);
+
+/** Why a dose or record is not counted, in words; a dose without a unit has its unit "absent". */
+export const notCountedWords = (code: NotCountedCode, unit: string | undefined): string =>
+  NOT_COUNTED_WORDS[code].replace('<unit>', unit ?? 'absent');
 
 /** F7 items 1, 3, 7: marks on a dose event. */
 export const EVENT_MARKS = { partial: 'partial?', ordered: '(ordered dose)', checkDose: 'check dose' } as const;

@@ -86,6 +86,7 @@ describe('LVEF read under each code and unit of §7.3', () => {
   test.each([
     ['120 %', ucum(120, '%'), '120 %'],
     ['a unit that is not a percentage (mL)', ucum(55, 'mL'), '55 mL'],
+    ['a value of a type with no number (a boolean)', { valueBoolean: true }, 'no value'],
   ])(
     '%s is recorded but not interpretable: named, and counted as missing (S-DOXO-LVEF-UNKNOWN)',
     async (_n, value, shown) => {

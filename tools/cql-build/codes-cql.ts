@@ -36,6 +36,8 @@ import { DRUGS, DRUG_KEYS, LIPOSOMAL_MARKERS, SPECIALTY_ROW_DRUGS, matchedRxnorm
 import { CONDITION_RELATED_EXT, MCODE_EXTENSION, MCODE_PROFILE, SYSTEMS } from '../../src/pathway/systems.js';
 import { camelToTitle } from '../../src/pathway/names.js';
 import { NOTE_CODES } from '../../src/pathway/note-words.js';
+import { IGNORED_EVIDENCE_CODES } from '../../src/pathway/card-texts.js';
+import { NOT_COUNTED_CODES } from '../../src/pathway/treatment-words.js';
 import {
   BILIRUBIN_RULE_DRUGS,
   HISTOLOGY_SPECIFIC_OPTIONS,
@@ -212,6 +214,22 @@ export function generateStsCodesCql(): string {
         : undefined,
     );
   }
+  NOT_COUNTED_CODES.forEach((code, i) =>
+    define(
+      `Not Counted ${camelToTitle(code)}`,
+      cqlString(code),
+      i === 0
+        ? 'F7: why a dose or record is not counted in N, by code (the words: src/pathway/treatment-words.ts)'
+        : undefined,
+    ),
+  );
+  IGNORED_EVIDENCE_CODES.forEach((code, i) =>
+    define(
+      `Ignored ${camelToTitle(code)}`,
+      cqlString(code),
+      i === 0 ? '§2: why evidence was ignored, by code (the words: src/pathway/card-texts.ts)' : undefined,
+    ),
+  );
   NOTE_CODES.forEach((code, i) =>
     define(
       `Note ${camelToTitle(code)}`,

@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Code Prefixes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Note Procedures Unreadable","Note Neoadjuvant Evidence","Note Grade Not Found","Note Radiotherapy In Pembrolizumab Option","Note Site Not Found","Note Anthracycline Setting Unknown","Note Anthracycline For Localized","Note Anthracycline Free Sequence","Note Conditions Unreadable","Note Observations Unreadable Extent","Note History Unavailable","Note History Incomplete","Note History Incomplete Neoadjuvant","Note Ecog Combo","Note Ecog Poor","Note Lvef Unusable","Note Lvef Not Interpretable","Note Cumulative Incomplete","Note Cumulative Warn","Note Adjuvant Pembrolizumab","Note Doxorubicin Ifosfamide Response","Note Liposomal Doxorubicin","Note Mesna Unchecked","Note Pediatric Order","Note Later Line Early","Note Part Of"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Code Prefixes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Not Counted No Dose","Not Counted Unit Not Convertible","Not Counted No Bsa","Not Counted Unconfirmed Order","Not Counted Unconfirmed Statement","Ignored Second Primary","Ignored Not Sts","Ignored No Reference","Note Procedures Unreadable","Note Neoadjuvant Evidence","Note Grade Not Found","Note Radiotherapy In Pembrolizumab Option","Note Site Not Found","Note Anthracycline Setting Unknown","Note Anthracycline For Localized","Note Anthracycline Free Sequence","Note Conditions Unreadable","Note Observations Unreadable Extent","Note History Unavailable","Note History Incomplete","Note History Incomplete Neoadjuvant","Note Ecog Combo","Note Ecog Poor","Note Lvef Unusable","Note Lvef Not Interpretable","Note Cumulative Incomplete","Note Cumulative Warn","Note Adjuvant Pembrolizumab","Note Doxorubicin Ifosfamide Response","Note Liposomal Doxorubicin","Note Mesna Unchecked","Note Pediatric Order","Note Later Line Early","Note Part Of"];
 export const parameterNames = [];
 
 export const p = R.parameterReader();
@@ -779,187 +779,243 @@ export function d104(st) {
 
   return (st.v[104] = "unavailable");
 }
-// define "Note Procedures Unreadable"
+// define "Not Counted No Dose"
 export function d105(st) {
   const x = st.v[105];
   if (x !== undefined) return x;
 
-  return (st.v[105] = "proceduresUnreadable");
+  return (st.v[105] = "noDose");
 }
-// define "Note Neoadjuvant Evidence"
+// define "Not Counted Unit Not Convertible"
 export function d106(st) {
   const x = st.v[106];
   if (x !== undefined) return x;
 
-  return (st.v[106] = "neoadjuvantEvidence");
+  return (st.v[106] = "unitNotConvertible");
 }
-// define "Note Grade Not Found"
+// define "Not Counted No Bsa"
 export function d107(st) {
   const x = st.v[107];
   if (x !== undefined) return x;
 
-  return (st.v[107] = "gradeNotFound");
+  return (st.v[107] = "noBsa");
 }
-// define "Note Radiotherapy In Pembrolizumab Option"
+// define "Not Counted Unconfirmed Order"
 export function d108(st) {
   const x = st.v[108];
   if (x !== undefined) return x;
 
-  return (st.v[108] = "radiotherapyInPembrolizumabOption");
+  return (st.v[108] = "unconfirmedOrder");
 }
-// define "Note Site Not Found"
+// define "Not Counted Unconfirmed Statement"
 export function d109(st) {
   const x = st.v[109];
   if (x !== undefined) return x;
 
-  return (st.v[109] = "siteNotFound");
+  return (st.v[109] = "unconfirmedStatement");
 }
-// define "Note Anthracycline Setting Unknown"
+// define "Ignored Second Primary"
 export function d110(st) {
   const x = st.v[110];
   if (x !== undefined) return x;
 
-  return (st.v[110] = "anthracyclineSettingUnknown");
+  return (st.v[110] = "secondPrimary");
 }
-// define "Note Anthracycline For Localized"
+// define "Ignored Not Sts"
 export function d111(st) {
   const x = st.v[111];
   if (x !== undefined) return x;
 
-  return (st.v[111] = "anthracyclineForLocalized");
+  return (st.v[111] = "notSts");
 }
-// define "Note Anthracycline Free Sequence"
+// define "Ignored No Reference"
 export function d112(st) {
   const x = st.v[112];
   if (x !== undefined) return x;
 
-  return (st.v[112] = "anthracyclineFreeSequence");
+  return (st.v[112] = "noReference");
 }
-// define "Note Conditions Unreadable"
+// define "Note Procedures Unreadable"
 export function d113(st) {
   const x = st.v[113];
   if (x !== undefined) return x;
 
-  return (st.v[113] = "conditionsUnreadable");
+  return (st.v[113] = "proceduresUnreadable");
 }
-// define "Note Observations Unreadable Extent"
+// define "Note Neoadjuvant Evidence"
 export function d114(st) {
   const x = st.v[114];
   if (x !== undefined) return x;
 
-  return (st.v[114] = "observationsUnreadableExtent");
+  return (st.v[114] = "neoadjuvantEvidence");
 }
-// define "Note History Unavailable"
+// define "Note Grade Not Found"
 export function d115(st) {
   const x = st.v[115];
   if (x !== undefined) return x;
 
-  return (st.v[115] = "historyUnavailable");
+  return (st.v[115] = "gradeNotFound");
 }
-// define "Note History Incomplete"
+// define "Note Radiotherapy In Pembrolizumab Option"
 export function d116(st) {
   const x = st.v[116];
   if (x !== undefined) return x;
 
-  return (st.v[116] = "historyIncomplete");
+  return (st.v[116] = "radiotherapyInPembrolizumabOption");
 }
-// define "Note History Incomplete Neoadjuvant"
+// define "Note Site Not Found"
 export function d117(st) {
   const x = st.v[117];
   if (x !== undefined) return x;
 
-  return (st.v[117] = "historyIncompleteNeoadjuvant");
+  return (st.v[117] = "siteNotFound");
 }
-// define "Note Ecog Combo"
+// define "Note Anthracycline Setting Unknown"
 export function d118(st) {
   const x = st.v[118];
   if (x !== undefined) return x;
 
-  return (st.v[118] = "ecogCombo");
+  return (st.v[118] = "anthracyclineSettingUnknown");
 }
-// define "Note Ecog Poor"
+// define "Note Anthracycline For Localized"
 export function d119(st) {
   const x = st.v[119];
   if (x !== undefined) return x;
 
-  return (st.v[119] = "ecogPoor");
+  return (st.v[119] = "anthracyclineForLocalized");
 }
-// define "Note Lvef Unusable"
+// define "Note Anthracycline Free Sequence"
 export function d120(st) {
   const x = st.v[120];
   if (x !== undefined) return x;
 
-  return (st.v[120] = "lvefUnusable");
+  return (st.v[120] = "anthracyclineFreeSequence");
 }
-// define "Note Lvef Not Interpretable"
+// define "Note Conditions Unreadable"
 export function d121(st) {
   const x = st.v[121];
   if (x !== undefined) return x;
 
-  return (st.v[121] = "lvefNotInterpretable");
+  return (st.v[121] = "conditionsUnreadable");
 }
-// define "Note Cumulative Incomplete"
+// define "Note Observations Unreadable Extent"
 export function d122(st) {
   const x = st.v[122];
   if (x !== undefined) return x;
 
-  return (st.v[122] = "cumulativeIncomplete");
+  return (st.v[122] = "observationsUnreadableExtent");
 }
-// define "Note Cumulative Warn"
+// define "Note History Unavailable"
 export function d123(st) {
   const x = st.v[123];
   if (x !== undefined) return x;
 
-  return (st.v[123] = "cumulativeWarn");
+  return (st.v[123] = "historyUnavailable");
 }
-// define "Note Adjuvant Pembrolizumab"
+// define "Note History Incomplete"
 export function d124(st) {
   const x = st.v[124];
   if (x !== undefined) return x;
 
-  return (st.v[124] = "adjuvantPembrolizumab");
+  return (st.v[124] = "historyIncomplete");
 }
-// define "Note Doxorubicin Ifosfamide Response"
+// define "Note History Incomplete Neoadjuvant"
 export function d125(st) {
   const x = st.v[125];
   if (x !== undefined) return x;
 
-  return (st.v[125] = "doxorubicinIfosfamideResponse");
+  return (st.v[125] = "historyIncompleteNeoadjuvant");
 }
-// define "Note Liposomal Doxorubicin"
+// define "Note Ecog Combo"
 export function d126(st) {
   const x = st.v[126];
   if (x !== undefined) return x;
 
-  return (st.v[126] = "liposomalDoxorubicin");
+  return (st.v[126] = "ecogCombo");
 }
-// define "Note Mesna Unchecked"
+// define "Note Ecog Poor"
 export function d127(st) {
   const x = st.v[127];
   if (x !== undefined) return x;
 
-  return (st.v[127] = "mesnaUnchecked");
+  return (st.v[127] = "ecogPoor");
 }
-// define "Note Pediatric Order"
+// define "Note Lvef Unusable"
 export function d128(st) {
   const x = st.v[128];
   if (x !== undefined) return x;
 
-  return (st.v[128] = "pediatricOrder");
+  return (st.v[128] = "lvefUnusable");
 }
-// define "Note Later Line Early"
+// define "Note Lvef Not Interpretable"
 export function d129(st) {
   const x = st.v[129];
   if (x !== undefined) return x;
 
-  return (st.v[129] = "laterLineEarly");
+  return (st.v[129] = "lvefNotInterpretable");
 }
-// define "Note Part Of"
+// define "Note Cumulative Incomplete"
 export function d130(st) {
   const x = st.v[130];
   if (x !== undefined) return x;
 
-  return (st.v[130] = "partOf");
+  return (st.v[130] = "cumulativeIncomplete");
+}
+// define "Note Cumulative Warn"
+export function d131(st) {
+  const x = st.v[131];
+  if (x !== undefined) return x;
+
+  return (st.v[131] = "cumulativeWarn");
+}
+// define "Note Adjuvant Pembrolizumab"
+export function d132(st) {
+  const x = st.v[132];
+  if (x !== undefined) return x;
+
+  return (st.v[132] = "adjuvantPembrolizumab");
+}
+// define "Note Doxorubicin Ifosfamide Response"
+export function d133(st) {
+  const x = st.v[133];
+  if (x !== undefined) return x;
+
+  return (st.v[133] = "doxorubicinIfosfamideResponse");
+}
+// define "Note Liposomal Doxorubicin"
+export function d134(st) {
+  const x = st.v[134];
+  if (x !== undefined) return x;
+
+  return (st.v[134] = "liposomalDoxorubicin");
+}
+// define "Note Mesna Unchecked"
+export function d135(st) {
+  const x = st.v[135];
+  if (x !== undefined) return x;
+
+  return (st.v[135] = "mesnaUnchecked");
+}
+// define "Note Pediatric Order"
+export function d136(st) {
+  const x = st.v[136];
+  if (x !== undefined) return x;
+
+  return (st.v[136] = "pediatricOrder");
+}
+// define "Note Later Line Early"
+export function d137(st) {
+  const x = st.v[137];
+  if (x !== undefined) return x;
+
+  return (st.v[137] = "laterLineEarly");
+}
+// define "Note Part Of"
+export function d138(st) {
+  const x = st.v[138];
+  if (x !== undefined) return x;
+
+  return (st.v[138] = "partOf");
 }
 export const f = {
 
@@ -1071,37 +1127,45 @@ export const d = {
   "LVEF Unusable Before Anthracycline": d102,
   "LVEF Unusable Not Interpretable": d103,
   "LVEF Unusable Unavailable": d104,
-  "Note Procedures Unreadable": d105,
-  "Note Neoadjuvant Evidence": d106,
-  "Note Grade Not Found": d107,
-  "Note Radiotherapy In Pembrolizumab Option": d108,
-  "Note Site Not Found": d109,
-  "Note Anthracycline Setting Unknown": d110,
-  "Note Anthracycline For Localized": d111,
-  "Note Anthracycline Free Sequence": d112,
-  "Note Conditions Unreadable": d113,
-  "Note Observations Unreadable Extent": d114,
-  "Note History Unavailable": d115,
-  "Note History Incomplete": d116,
-  "Note History Incomplete Neoadjuvant": d117,
-  "Note Ecog Combo": d118,
-  "Note Ecog Poor": d119,
-  "Note Lvef Unusable": d120,
-  "Note Lvef Not Interpretable": d121,
-  "Note Cumulative Incomplete": d122,
-  "Note Cumulative Warn": d123,
-  "Note Adjuvant Pembrolizumab": d124,
-  "Note Doxorubicin Ifosfamide Response": d125,
-  "Note Liposomal Doxorubicin": d126,
-  "Note Mesna Unchecked": d127,
-  "Note Pediatric Order": d128,
-  "Note Later Line Early": d129,
-  "Note Part Of": d130,
+  "Not Counted No Dose": d105,
+  "Not Counted Unit Not Convertible": d106,
+  "Not Counted No Bsa": d107,
+  "Not Counted Unconfirmed Order": d108,
+  "Not Counted Unconfirmed Statement": d109,
+  "Ignored Second Primary": d110,
+  "Ignored Not Sts": d111,
+  "Ignored No Reference": d112,
+  "Note Procedures Unreadable": d113,
+  "Note Neoadjuvant Evidence": d114,
+  "Note Grade Not Found": d115,
+  "Note Radiotherapy In Pembrolizumab Option": d116,
+  "Note Site Not Found": d117,
+  "Note Anthracycline Setting Unknown": d118,
+  "Note Anthracycline For Localized": d119,
+  "Note Anthracycline Free Sequence": d120,
+  "Note Conditions Unreadable": d121,
+  "Note Observations Unreadable Extent": d122,
+  "Note History Unavailable": d123,
+  "Note History Incomplete": d124,
+  "Note History Incomplete Neoadjuvant": d125,
+  "Note Ecog Combo": d126,
+  "Note Ecog Poor": d127,
+  "Note Lvef Unusable": d128,
+  "Note Lvef Not Interpretable": d129,
+  "Note Cumulative Incomplete": d130,
+  "Note Cumulative Warn": d131,
+  "Note Adjuvant Pembrolizumab": d132,
+  "Note Doxorubicin Ifosfamide Response": d133,
+  "Note Liposomal Doxorubicin": d134,
+  "Note Mesna Unchecked": d135,
+  "Note Pediatric Order": d136,
+  "Note Later Line Early": d137,
+  "Note Part Of": d138,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(131),
+    v: new Array(139),
   };
 }

@@ -849,10 +849,7 @@ q135 = isList136 ? out137 : out137[0];
 }
 r132 = R.first(q135);
 if (r132 == null) {
-r132 = "no value";
-if (r132 == null) {
 r132 = null;
-}
 }
 }
 r131 = r132;

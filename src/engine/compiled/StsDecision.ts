@@ -74,21 +74,21 @@ export function d6(st) {
   const x = st.v[6];
   if (x !== undefined) return x;
 
-  return (st.v[6] = M_StsCodes.d105(st.L_Codes));
+  return (st.v[6] = M_StsCodes.d113(st.L_Codes));
 }
 // define "Treatment History Note"
 export function d7(st) {
   const x = st.v[7];
   if (x !== undefined) return x;
 
-  return (st.v[7] = M_StsCodes.d115(st.L_Codes));
+  return (st.v[7] = M_StsCodes.d123(st.L_Codes));
 }
 // define "Neoadjuvant Note"
 export function d8(st) {
   const x = st.v[8];
   if (x !== undefined) return x;
 
-  return (st.v[8] = M_StsCodes.d106(st.L_Codes));
+  return (st.v[8] = M_StsCodes.d114(st.L_Codes));
 }
 // define "UPS Pembro Node"
 export function d9(st) {
@@ -148,7 +148,7 @@ let c25;
 if (R.not(d10(st))) {
 c25 = R.as(null, K0, false);
 } else {
-const s18 = [((M_StsSafety.d20(st.L_S) == null) ? M_StsCodes.d107(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)))];
+const s18 = [((M_StsSafety.d20(st.L_S) == null) ? M_StsCodes.d115(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K1, false)))];
 let q20 = null;
 if (!(s18 == null)) {
 const isList21 = Array.isArray(s18);
@@ -196,7 +196,7 @@ if (r28 == null) {
 r28 = null;
 }
 }
-c30 = (r28 ? [M_StsCodes.d108(st.L_Codes)] : []);
+c30 = (r28 ? [M_StsCodes.d116(st.L_Codes)] : []);
 }
 c47 = f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d6(st.L_S)), R.not(r26)), false, R.as(null, K1, false), c30);
 } else {
@@ -278,7 +278,7 @@ q58 = isList59 ? out60 : out60[0];
 }
 c77 = [f2(st, "L-POST-RESECTION", q58)];
 } else {
-const s65 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d109(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
+const s65 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
 let q67 = null;
 if (!(s65 == null)) {
 const isList68 = Array.isArray(s65);
@@ -439,7 +439,7 @@ export function d20(st) {
   if (x !== undefined) return x;
 let c107;
 if (R.and((M_StsSafety.d38(st.L_S) == null), M_StsSafety.d33(st.L_S))) {
-c107 = [M_StsCodes.d110(st.L_Codes)];
+c107 = [M_StsCodes.d118(st.L_Codes)];
 } else {
 let r106 = M_StsSafety.d38(st.L_S);
 if (r106 == null) {
@@ -448,7 +448,7 @@ if (r106 == null) {
 r106 = null;
 }
 }
-c107 = (r106 ? [M_StsCodes.d111(st.L_Codes)] : []);
+c107 = (r106 ? [M_StsCodes.d119(st.L_Codes)] : []);
 }
   return (st.v[20] = c107);
 }
@@ -512,7 +512,7 @@ let out133 = [];
 const r134 = Array.isArray(s129) ? s129 : [s129];
 for (let i135 = 0; i135 < r134.length; i135++) {
 const a_N_130 = r134[i135];
-out133.push(f8(st, a_N_130, R.union((M_StsSafety.d32(st.L_S) ? [M_StsCodes.d112(st.L_Codes)] : []), (R.equal(a_N_130, R.first(d15(st))) ? d20(st) : []), false)));
+out133.push(f8(st, a_N_130, R.union((M_StsSafety.d32(st.L_S) ? [M_StsCodes.d120(st.L_Codes)] : []), (R.equal(a_N_130, R.first(d15(st))) ? d20(st) : []), false)));
 }
 out133 = R.distinctList(out133);
 q131 = isList132 ? out133 : out133[0];
@@ -802,7 +802,7 @@ let out255 = [];
 const r256 = Array.isArray(s251) ? s251 : [s251];
 for (let i257 = 0; i257 < r256.length; i257++) {
 const a_N_252 = r256[i257];
-out255.push(({ "id": (a_N_252 == null ? null : (a_N_252.id ?? null)), "role": (a_N_252 == null ? null : (a_N_252.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_252 == null ? null : (a_N_252.warning ?? null)), "related": (a_N_252 == null ? null : (a_N_252.related ?? null)), "notes": (R.or(R.inList((a_N_252 == null ? null : (a_N_252.id ?? null)), d2(st), undefined), R.equal((a_N_252 == null ? null : (a_N_252.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_252 == null ? null : (a_N_252.notes ?? null)), [M_StsCodes.d116(st.L_Codes)], false) : (a_N_252 == null ? null : (a_N_252.notes ?? null))), "rules": (a_N_252 == null ? null : (a_N_252.rules ?? null)), "variant": (a_N_252 == null ? null : (a_N_252.variant ?? null)) }));
+out255.push(({ "id": (a_N_252 == null ? null : (a_N_252.id ?? null)), "role": (a_N_252 == null ? null : (a_N_252.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_252 == null ? null : (a_N_252.warning ?? null)), "related": (a_N_252 == null ? null : (a_N_252.related ?? null)), "notes": (R.or(R.inList((a_N_252 == null ? null : (a_N_252.id ?? null)), d2(st), undefined), R.equal((a_N_252 == null ? null : (a_N_252.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_252 == null ? null : (a_N_252.notes ?? null)), [M_StsCodes.d124(st.L_Codes)], false) : (a_N_252 == null ? null : (a_N_252.notes ?? null))), "rules": (a_N_252 == null ? null : (a_N_252.rules ?? null)), "variant": (a_N_252 == null ? null : (a_N_252.variant ?? null)) }));
 }
 out255 = R.distinctList(out255);
 q253 = isList254 ? out255 : out255[0];
@@ -937,7 +937,7 @@ q304 = isList305 ? out306 : out306[0];
 }
 c309 = [f2(st, "D-MISSING-HISTOLOGY", q304)];
 } else {
-c309 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d114(st.L_Codes)] : []))]));
+c309 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []))]));
 }
 c310 = c309;
 }
@@ -953,7 +953,7 @@ export function d31(st) {
   if (x !== undefined) return x;
 let c338;
 if (M_StsSafety.d3(st.L_S)) {
-c338 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d113(st.L_Codes)])];
+c338 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d121(st.L_Codes)])];
 } else {
 let c337;
 if (R.not(M_StsSafety.d9(st.L_S))) {
@@ -1619,7 +1619,7 @@ c403 = q398;
 } else {
 c403 = [];
 }
-  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d77(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d118(st.L_Codes)] : []), (o1 ? [M_StsCodes.d119(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d71(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c403, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d77(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d126(st.L_Codes)] : []), (o1 ? [M_StsCodes.d127(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d71(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c403, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
 }
 // function "DraftDose"(dose)
 export function f10(st, o0) {

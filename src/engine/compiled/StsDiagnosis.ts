@@ -2673,7 +2673,7 @@ out1166.push(a_R_1163);
 }
 q1164 = isList1165 ? out1166 : out1166[0];
 }
-  return (R.exists(q1164) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", a separate primary tumor") : (R.exists(o0) ? R.concatenate(R.concatenate("references ", R.combine(o0, ", ")), ", not an STS Condition") : R.concatenate(R.concatenate("no reference while another primary cancer is recorded (", R.combine(d28(st), ", ")), ")")));
+  return (R.exists(q1164) ? ({ "code": M_StsCodes.d110(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d111(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d112(st.L_Codes), "keys": d28(st) })));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {

@@ -660,7 +660,7 @@ q151 = isList152 ? out153 : out153[0];
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
 
-  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d127(st.L_Codes)] : []);
+  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d135(st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
 export function f9(st, o0) {
@@ -757,7 +757,7 @@ export function f13(st, o0, o1, o2, o3) {
 export function f14(st, o0) {
 let c195;
 if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
-c195 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d124(st.L_Codes)]);
+c195 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d132(st.L_Codes)]);
 } else {
 let c194;
 if (d8(st)) {
@@ -785,7 +785,7 @@ c195 = c194;
 export function f15(st, o0, o1) {
 let c203;
 if (R.not((o1 == null))) {
-const s196 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d130(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K0, false))];
+const s196 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d138(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d133(st.L_Codes) : R.as(null, K0, false))];
 let q198 = null;
 if (!(s196 == null)) {
 const isList199 = Array.isArray(s196);
@@ -830,12 +830,12 @@ c211 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 // function "ClassifyLaterLine"(Step6Draft, later)
 export function f17(st, o0, o1) {
 
-  return (R.not((o1 == null)) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d129(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f13(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d126(st.L_Codes)] : []))));
+  return (R.not((o1 == null)) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d137(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f13(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d134(st.L_Codes)] : []))));
 }
 // function "ClassifyOutside"(D)
 export function f18(st, o0) {
 
-  return (R.and(M_StsDecision.d62(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d128(st.L_Codes)])] : []);
+  return (R.and(M_StsDecision.d62(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d136(st.L_Codes)])] : []);
 }
 const T212 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
 const T213 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];

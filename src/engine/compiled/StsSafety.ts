@@ -1189,7 +1189,7 @@ q262 = isList263 ? out264 : out264[0];
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s272 = [((d53(st) == null) ? R.as(null, K6, false) : M_StsCodes.d120(st.L_Codes)), ((d48(st) == null) ? R.as(null, K6, false) : M_StsCodes.d121(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K6, false) : (R.not(d66(st)) ? M_StsCodes.d122(st.L_Codes) : M_StsCodes.d123(st.L_Codes)))];
+const s272 = [((d53(st) == null) ? R.as(null, K6, false) : M_StsCodes.d128(st.L_Codes)), ((d48(st) == null) ? R.as(null, K6, false) : M_StsCodes.d129(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K6, false) : (R.not(d66(st)) ? M_StsCodes.d130(st.L_Codes) : M_StsCodes.d131(st.L_Codes)))];
 let q274 = null;
 if (!(s272 == null)) {
 const isList275 = Array.isArray(s272);
@@ -1579,7 +1579,7 @@ c360 = c359;
 // function "DraftDose"(dose)
 export function f7(st, o0) {
 
-  return M_StsTreatment.f48(st.L_Tx, o0);
+  return M_StsTreatment.f49(st.L_Tx, o0);
 }
 const T361 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 const T362 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];

@@ -16,12 +16,13 @@ const K6 = {"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifie
 const K7 = {"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"};
 const K8 = {"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"};
 const K9 = {"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"};
-const K10 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
-const K11 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"};
-const K12 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
-const K13 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
-const K14 = {"name":"{http://hl7.org/fhir}SimpleQuantity","type":"NamedTypeSpecifier"};
-const K15 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"};
+const K10 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
+const K11 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
+const K12 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"};
+const K13 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const K14 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"};
+const K15 = {"name":"{http://hl7.org/fhir}SimpleQuantity","type":"NamedTypeSpecifier"};
+const K16 = {"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationAdministration", "status");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationAdministration", "id");
 const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}MedicationStatement", "status");
@@ -1979,7 +1980,7 @@ const a_A_751 = r755[i756];
 const l_M_757 = (a_A_751 == null ? null : (a_A_751.resource ?? null));
 const x759 = l_M_757;
 const l_first_758 = (x759 == null ? M_StsCommon.f25(st.L_Common, x759) : M_StsCommon.f21(st.L_Common, x759));
-if (!(f40(st, (a_A_751 == null ? null : (a_A_751.drug ?? null))))) continue;
+if (!(f41(st, (a_A_751 == null ? null : (a_A_751.drug ?? null))))) continue;
 const t760 = (a_A_751 == null ? null : (a_A_751.drug ?? null));
 const x761 = l_M_757;
 out754.push(({ "drug": (t760 == null ? null : (t760.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_757, P1)), "status": R.primitiveValue(l_M_757, P0), "partial": R.inList(R.primitiveValue(l_M_757, P0), ["stopped", "in-progress"], undefined), "date": l_first_758, "dayNumber": f0(st, l_first_758), "startKey": R.toStringOp((x761 == null ? M_StsCommon.f7(st.L_Common, x761) : M_StsCommon.f5(st.L_Common, x761))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_757, Q10)), "dose": f32(st, R.fhirProp(R.fhirProp(l_M_757, Q1), Q2)) }));
@@ -2038,12 +2039,12 @@ let out781 = [];
 const r782 = Array.isArray(s777) ? s777 : [s777];
 for (let i783 = 0; i783 < r782.length; i783++) {
 const a_A_778 = r782[i783];
-const l_own_784 = f38(st, (a_A_778 == null ? null : (a_A_778.dose ?? null)), (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)));
+const l_own_784 = f39(st, (a_A_778 == null ? null : (a_A_778.dose ?? null)), (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)));
 let c793;
 if (R.not(((l_own_784 == null ? null : (l_own_784.mgM2 ?? null)) == null))) {
 c793 = R.as(null, K3, false);
 } else {
-const s786 = f33(st, f41(st, (a_A_778 == null ? null : (a_A_778.requestKey ?? null))));
+const s786 = f33(st, f42(st, (a_A_778 == null ? null : (a_A_778.requestKey ?? null))));
 let q788 = null;
 if (!(s786 == null)) {
 const isList789 = Array.isArray(s786);
@@ -2075,7 +2076,7 @@ if (r796 == null) {
 r796 = null;
 }
 }
-out781.push(({ "drug": (a_A_778 == null ? null : (a_A_778.drug ?? null)), "source": (a_A_778 == null ? null : (a_A_778.source ?? null)), "date": (a_A_778 == null ? null : (a_A_778.date ?? null)), "dayNumber": (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)), "partial": (a_A_778 == null ? null : (a_A_778.partial ?? null)), "mgM2": l_mgM2_794, "orderedDose": R.not((l_ordered_785 == null)), "reason": ((l_mgM2_794 == null) ? (l_own_784 == null ? null : (l_own_784.reason ?? null)) : R.as(null, K4, false)), "bsa": (l_own_784 == null ? null : (l_own_784.bsa ?? null)), "bsaSources": (l_own_784 == null ? null : (l_own_784.bsaSources ?? null)), "checkDose": R.or(r796, (l_own_784 == null ? null : (l_own_784.heavyWithoutBsa ?? null))) }));
+out781.push(({ "drug": (a_A_778 == null ? null : (a_A_778.drug ?? null)), "source": (a_A_778 == null ? null : (a_A_778.source ?? null)), "date": (a_A_778 == null ? null : (a_A_778.date ?? null)), "dayNumber": (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)), "partial": (a_A_778 == null ? null : (a_A_778.partial ?? null)), "mgM2": l_mgM2_794, "orderedDose": R.not((l_ordered_785 == null)), "reason": ((l_mgM2_794 == null) ? (l_own_784 == null ? null : (l_own_784.reason ?? null)) : R.as(null, K10, false)), "bsa": (l_own_784 == null ? null : (l_own_784.bsa ?? null)), "bsaSources": (l_own_784 == null ? null : (l_own_784.bsaSources ?? null)), "checkDose": R.or(r796, (l_own_784 == null ? null : (l_own_784.heavyWithoutBsa ?? null))) }));
 }
 q779 = isList780 ? out781 : out781[0];
 }
@@ -2098,7 +2099,7 @@ const l_medication_804 = (x805 == null ? f6(st, x805) : f6(st, x805));
 const l_drug_806 = f15(st, l_medication_804, f14(st, l_medication_804, R.as(R.fhirProp(a_M_798, Q6), K0, false)));
 const l_bounds_807 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_798, Q11)), Q12), Q13), Q14), K2, false);
 const l_reported_808 = f18(st, a_M_798);
-let r810 = f42(st, l_bounds_807);
+let r810 = f43(st, l_bounds_807);
 if (r810 == null) {
 const x811 = a_M_798;
 r810 = (x811 == null ? M_StsCommon.f25(st.L_Common, x811) : M_StsCommon.f25(st.L_Common, x811));
@@ -2109,7 +2110,7 @@ r810 = null;
 const l_first_809 = r810;
 let c815;
 if (R.not((l_bounds_807 == null))) {
-let r813 = f43(st, l_bounds_807);
+let r813 = f44(st, l_bounds_807);
 if (r813 == null) {
 r813 = d1(st);
 if (r813 == null) {
@@ -2122,7 +2123,7 @@ const x814 = a_M_798;
 c815 = (x814 == null ? M_StsCommon.f26(st.L_Common, x814) : M_StsCommon.f26(st.L_Common, x814));
 }
 const l_last_812 = c815;
-if (!(f40(st, l_drug_806))) continue;
+if (!(f41(st, l_drug_806))) continue;
 out801.push(({ "drug": (l_drug_806 == null ? null : (l_drug_806.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_798, P6)), "kind": (l_reported_808 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_798, P4), "completed"), "single": (l_bounds_807 == null), "date": l_first_809, "startNumber": f0(st, l_first_809), "endNumber": f0(st, l_last_812), "linkKeys": [], "dose": f33(st, a_M_798) }));
 }
 q799 = isList800 ? out801 : out801[0];
@@ -2149,7 +2150,7 @@ const x830 = a_M_817;
 c831 = (x830 == null ? M_StsCommon.f26(st.L_Common, x830) : M_StsCommon.f24(st.L_Common, x830));
 }
 const l_last_829 = c831;
-if (!(f40(st, l_drug_825))) continue;
+if (!(f41(st, l_drug_825))) continue;
 const s832 = R.fhirProp(a_M_817, Q15);
 let q834 = null;
 if (!(s832 == null)) {
@@ -2210,8 +2211,8 @@ let out857 = [];
 const r858 = Array.isArray(s853) ? s853 : [s853];
 for (let i859 = 0; i859 < r858.length; i859++) {
 const a_R_854 = r858[i859];
-const l_adminDays_860 = f45(st, a_R_854);
-out857.push(({ "record": a_R_854, "linked": f44(st, a_R_854), "spanCovered": f46(st, l_adminDays_860, R.subtract((a_R_854 == null ? null : (a_R_854.startNumber ?? null)), 3), (a_R_854 == null ? null : (a_R_854.endNumber ?? null))), "adminDays": l_adminDays_860 }));
+const l_adminDays_860 = f46(st, a_R_854);
+out857.push(({ "record": a_R_854, "linked": f45(st, a_R_854), "spanCovered": f47(st, l_adminDays_860, R.subtract((a_R_854 == null ? null : (a_R_854.startNumber ?? null)), 3), (a_R_854 == null ? null : (a_R_854.endNumber ?? null))), "adminDays": l_adminDays_860 }));
 }
 q855 = isList856 ? out857 : out857[0];
 }
@@ -2246,7 +2247,7 @@ let out874 = [];
 const r875 = Array.isArray(s870) ? s870 : [s870];
 for (let i876 = 0; i876 < r875.length; i876++) {
 const a_D_871 = r875[i876];
-if (!(R.equal(f47(st, (l_R_868 == null ? null : (l_R_868.kind ?? null)), (l_R_868 == null ? null : (l_R_868.drug ?? null)), a_D_871), (l_R_868 == null ? null : (l_R_868.source ?? null))))) continue;
+if (!(R.equal(f48(st, (l_R_868 == null ? null : (l_R_868.kind ?? null)), (l_R_868 == null ? null : (l_R_868.drug ?? null)), a_D_871), (l_R_868 == null ? null : (l_R_868.source ?? null))))) continue;
 out874.push(a_D_871);
 }
 q872 = isList873 ? out874 : out874[0];
@@ -2257,7 +2258,7 @@ c878 = c877;
 }
 const l_isExplained_869 = c878;
 const l_isPending_879 = R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))), p(st, "coverGapDays", false)));
-out865.push(({ "drug": (l_R_868 == null ? null : (l_R_868.drug ?? null)), "source": (l_R_868 == null ? null : (l_R_868.source ?? null)), "kind": (l_R_868 == null ? null : (l_R_868.kind ?? null)), "date": (l_R_868 == null ? null : (l_R_868.date ?? null)), "status": ((a_C_862 == null ? null : (a_C_862.linked ?? null)) ? "linked" : (l_isExplained_869 ? "explained" : (l_isPending_879 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.not(l_isPending_879)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), (l_R_868 == null ? null : (l_R_868.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f38(st, (l_R_868 == null ? null : (l_R_868.dose ?? null)), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))) }));
+out865.push(({ "drug": (l_R_868 == null ? null : (l_R_868.drug ?? null)), "source": (l_R_868 == null ? null : (l_R_868.source ?? null)), "kind": (l_R_868 == null ? null : (l_R_868.kind ?? null)), "date": (l_R_868 == null ? null : (l_R_868.date ?? null)), "status": ((a_C_862 == null ? null : (a_C_862.linked ?? null)) ? "linked" : (l_isExplained_869 ? "explained" : (l_isPending_879 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.not(l_isPending_879)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), (l_R_868 == null ? null : (l_R_868.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f39(st, (l_R_868 == null ? null : (l_R_868.dose ?? null)), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))) }));
 }
 q863 = isList864 ? out865 : out865[0];
 }
@@ -2524,7 +2525,7 @@ let out971 = [];
 const r972 = Array.isArray(s967) ? s967 : [s967];
 for (let i973 = 0; i973 < r972.length; i973++) {
 const a_C_968 = r972[i973];
-out971.push(({ "source": (a_C_968 == null ? null : (a_C_968.source ?? null)), "date": (a_C_968 == null ? null : (a_C_968.date ?? null)), "reason": R.concatenate(R.concatenate("unconfirmed ", (R.equal((a_C_968 == null ? null : (a_C_968.kind ?? null)), "order") ? "order" : "statement")), ": not confirmed as given; the number of doses it stands for is unknown") }));
+out971.push(({ "source": (a_C_968 == null ? null : (a_C_968.source ?? null)), "date": (a_C_968 == null ? null : (a_C_968.date ?? null)), "reason": f38(st, (R.equal((a_C_968 == null ? null : (a_C_968.kind ?? null)), "order") ? M_StsCodes.d108(st.L_Codes) : M_StsCodes.d109(st.L_Codes)), R.as(null, K4, false)) }));
 }
 q969 = isList970 ? out971 : out971[0];
 }
@@ -3255,7 +3256,7 @@ q1158 = isList1159 ? out1160 : out1160[0];
 export function f30(st, o0, o1) {
 let c1170;
 if ((o1 == null)) {
-c1170 = R.as(null, K10, false);
+c1170 = R.as(null, K11, false);
 } else {
 const s1163 = o0;
 let q1165 = null;
@@ -3279,7 +3280,7 @@ c1170 = R.first(q1165);
 export function f31(st, o0) {
 let c1190;
 if ((o0 == null)) {
-c1190 = R.as(null, K11, false);
+c1190 = R.as(null, K12, false);
 } else {
 const s1172 = f29(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
 let q1174 = null;
@@ -3296,7 +3297,7 @@ q1174 = isList1175 ? out1176 : out1176[0];
 }
 let r1171 = q1174;
 if (r1171 == null) {
-const s1179 = ({ "height": f29(st, d64(st), o0, R.as(null, K12, false)), "weight": f29(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
+const s1179 = ({ "height": f29(st, d64(st), o0, R.as(null, K13, false)), "weight": f29(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
 let q1181 = null;
 if (!(s1179 == null)) {
 const isList1182 = Array.isArray(s1179);
@@ -3326,7 +3327,7 @@ c1190 = r1171;
 // function "DoseOf"(q)
 export function f32(st, o0) {
 
-  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K13, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f25(st, o0) }));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K14, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f25(st, o0) }));
 }
 // function "RequestDose"(M)
 export function f33(st, o0) {
@@ -3338,7 +3339,7 @@ let out1195 = [];
 const r1196 = Array.isArray(s1191) ? s1191 : [s1191];
 for (let i1197 = 0; i1197 < r1196.length; i1197++) {
 const a_R_1192 = r1196[i1197];
-let r1198 = f32(st, R.as(R.fhirProp(a_R_1192, Q20), K14, false));
+let r1198 = f32(st, R.as(R.fhirProp(a_R_1192, Q20), K15, false));
 if (r1198 == null) {
 r1198 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1192, Q20), K9, false), Q21));
 if (r1198 == null) {
@@ -3362,7 +3363,7 @@ let out1203 = [];
 const r1204 = Array.isArray(s1199) ? s1199 : [s1199];
 for (let i1205 = 0; i1205 < r1204.length; i1205++) {
 const a_R_1200 = r1204[i1205];
-let r1206 = f32(st, R.as(R.fhirProp(a_R_1200, Q20), K14, false));
+let r1206 = f32(st, R.as(R.fhirProp(a_R_1200, Q20), K15, false));
 if (r1206 == null) {
 r1206 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1200, Q20), K9, false), Q21));
 if (r1206 == null) {
@@ -3391,326 +3392,308 @@ export function f37(st, o0) {
 
   return (R.equal((o0 == null ? null : (o0.unit ?? null)), "mg") ? (o0 == null ? null : (o0.value ?? null)) : (R.equal((o0 == null ? null : (o0.unit ?? null)), "g") ? R.multiply((o0 == null ? null : (o0.value ?? null)), 1000) : R.as(null, K3, false)));
 }
-// function "Converted"(dose, dayNo)
+// function "NotCounted"(code, unit)
 export function f38(st, o0, o1) {
 
-  return f39(st, o0, (R.and(R.not((o0 == null)), f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f31(st, o1) : R.as(null, K11, false)));
+  return ({ "code": o0, "unit": o1 });
+}
+// function "Converted"(dose, dayNo)
+export function f39(st, o0, o1) {
+
+  return f40(st, o0, (R.and(R.not((o0 == null)), f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f31(st, o1) : R.as(null, K12, false)));
 }
 // function "ConvertedWith"(d, Bsa)
-export function f39(st, o0, o1) {
-let c1210;
-if ((o0 == null)) {
-c1210 = "no dose";
-} else {
-let c1209;
-if (f35(st, (o0 == null ? null : (o0.unit ?? null)))) {
-c1209 = R.as(null, K4, false);
-} else {
-let c1208;
-if (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null))))) {
-let r1207 = (o0 == null ? null : (o0.unit ?? null));
+export function f40(st, o0, o1) {
+let r1207 = R.and((o1 == null), R.greater(f37(st, o0), 200));
 if (r1207 == null) {
-r1207 = "absent";
+r1207 = false;
 if (r1207 == null) {
 r1207 = null;
 }
 }
-c1208 = R.concatenate(R.concatenate("unit ", r1207), " not convertible");
-} else {
-c1208 = ((o1 == null) ? "no BSA" : R.as(null, K4, false));
-}
-c1209 = c1208;
-}
-c1210 = c1209;
-}
-let r1211 = R.and((o1 == null), R.greater(f37(st, o0), 200));
-if (r1211 == null) {
-r1211 = false;
-if (r1211 == null) {
-r1211 = null;
-}
-}
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": c1210, "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1211 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f38(st, M_StsCodes.d105(st.L_Codes), R.as(null, K4, false)) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f38(st, M_StsCodes.d106(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f38(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1207 });
 }
 // function "IsAnthracycline"(drug)
-export function f40(st, o0) {
-let r1212 = (o0 == null ? null : (o0.anthracycline ?? null));
-if (r1212 == null) {
-r1212 = false;
-if (r1212 == null) {
-r1212 = null;
+export function f41(st, o0) {
+let r1208 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1208 == null) {
+r1208 = false;
+if (r1208 == null) {
+r1208 = null;
 }
 }
-  return r1212;
+  return r1208;
 }
 // function "RequestByKey"(key)
-export function f41(st, o0) {
-let c1220;
+export function f42(st, o0) {
+let c1216;
 if ((o0 == null)) {
-c1220 = R.as(null, K15, false);
+c1216 = R.as(null, K16, false);
 } else {
-const s1213 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q1215 = null;
-if (!(s1213 == null)) {
-const isList1216 = Array.isArray(s1213);
-let out1217 = [];
-const r1218 = Array.isArray(s1213) ? s1213 : [s1213];
-for (let i1219 = 0; i1219 < r1218.length; i1219++) {
-const a_M_1214 = r1218[i1219];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1214, P6)), o0))) continue;
-out1217.push(a_M_1214);
+const s1209 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1211 = null;
+if (!(s1209 == null)) {
+const isList1212 = Array.isArray(s1209);
+let out1213 = [];
+const r1214 = Array.isArray(s1209) ? s1209 : [s1209];
+for (let i1215 = 0; i1215 < r1214.length; i1215++) {
+const a_M_1210 = r1214[i1215];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1210, P6)), o0))) continue;
+out1213.push(a_M_1210);
 }
-q1215 = isList1216 ? out1217 : out1217[0];
+q1211 = isList1212 ? out1213 : out1213[0];
 }
-c1220 = R.first(q1215);
+c1216 = R.first(q1211);
 }
-  return c1220;
+  return c1216;
 }
 // function "SpanStart"(p)
-export function f42(st, o0) {
+export function f43(st, o0) {
 
   return M_StsCommon.f17(st.L_Common, R.primitiveValue(o0, P20));
 }
 // function "SpanEnd"(p)
-export function f43(st, o0) {
+export function f44(st, o0) {
 
   return M_StsCommon.f18(st.L_Common, R.primitiveValue(o0, P21));
 }
 // function "IsLinked"(R)
-export function f44(st, o0) {
-let c1235;
+export function f45(st, o0) {
+let c1231;
 if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
-const s1221 = d67(st);
-let q1223 = null;
-if (!(s1221 == null)) {
-const isList1224 = Array.isArray(s1221);
-let out1225 = [];
-const r1226 = Array.isArray(s1221) ? s1221 : [s1221];
-for (let i1227 = 0; i1227 < r1226.length; i1227++) {
-const a_A_1222 = r1226[i1227];
-if (!(R.equal((a_A_1222 == null ? null : (a_A_1222.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
-out1225.push((a_A_1222 == null ? null : (a_A_1222.source ?? null)));
+const s1217 = d67(st);
+let q1219 = null;
+if (!(s1217 == null)) {
+const isList1220 = Array.isArray(s1217);
+let out1221 = [];
+const r1222 = Array.isArray(s1217) ? s1217 : [s1217];
+for (let i1223 = 0; i1223 < r1222.length; i1223++) {
+const a_A_1218 = r1222[i1223];
+if (!(R.equal((a_A_1218 == null ? null : (a_A_1218.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+out1221.push((a_A_1218 == null ? null : (a_A_1218.source ?? null)));
 }
-q1223 = isList1224 ? out1225 : out1225[0];
+q1219 = isList1220 ? out1221 : out1221[0];
 }
-c1235 = R.exists(q1223);
+c1231 = R.exists(q1219);
 } else {
-const s1228 = (o0 == null ? null : (o0.linkKeys ?? null));
-let q1230 = null;
-if (!(s1228 == null)) {
-const isList1231 = Array.isArray(s1228);
-let out1232 = [];
-const r1233 = Array.isArray(s1228) ? s1228 : [s1228];
-for (let i1234 = 0; i1234 < r1233.length; i1234++) {
-const a_K_1229 = r1233[i1234];
-if (!(R.inList(a_K_1229, d71(st), undefined))) continue;
-out1232.push(a_K_1229);
+const s1224 = (o0 == null ? null : (o0.linkKeys ?? null));
+let q1226 = null;
+if (!(s1224 == null)) {
+const isList1227 = Array.isArray(s1224);
+let out1228 = [];
+const r1229 = Array.isArray(s1224) ? s1224 : [s1224];
+for (let i1230 = 0; i1230 < r1229.length; i1230++) {
+const a_K_1225 = r1229[i1230];
+if (!(R.inList(a_K_1225, d71(st), undefined))) continue;
+out1228.push(a_K_1225);
 }
-q1230 = isList1231 ? out1232 : out1232[0];
+q1226 = isList1227 ? out1228 : out1228[0];
 }
-c1235 = R.exists(q1230);
+c1231 = R.exists(q1226);
 }
-  return c1235;
+  return c1231;
 }
 // function "SpanDays"(R)
-export function f45(st, o0) {
-const s1236 = d68(st);
-let q1238 = null;
-if (!(s1236 == null)) {
-const isList1239 = Array.isArray(s1236);
-let out1240 = [];
-const r1241 = Array.isArray(s1236) ? s1236 : [s1236];
-for (let i1242 = 0; i1242 < r1241.length; i1242++) {
-const a_A_1237 = r1241[i1242];
-const s1243 = d70(st);
-let q1245 = null;
-if (!(s1243 == null)) {
-const isList1246 = Array.isArray(s1243);
-let out1247 = [];
-const r1248 = Array.isArray(s1243) ? s1243 : [s1243];
-for (let i1249 = 0; i1249 < r1248.length; i1249++) {
-const a_O_1244 = r1248[i1249];
-if (!(R.equal((a_O_1244 == null ? null : (a_O_1244.kind ?? null)), "order"))) continue;
-out1247.push((a_O_1244 == null ? null : (a_O_1244.source ?? null)));
+export function f46(st, o0) {
+const s1232 = d68(st);
+let q1234 = null;
+if (!(s1232 == null)) {
+const isList1235 = Array.isArray(s1232);
+let out1236 = [];
+const r1237 = Array.isArray(s1232) ? s1232 : [s1232];
+for (let i1238 = 0; i1238 < r1237.length; i1238++) {
+const a_A_1233 = r1237[i1238];
+const s1239 = d70(st);
+let q1241 = null;
+if (!(s1239 == null)) {
+const isList1242 = Array.isArray(s1239);
+let out1243 = [];
+const r1244 = Array.isArray(s1239) ? s1239 : [s1239];
+for (let i1245 = 0; i1245 < r1244.length; i1245++) {
+const a_O_1240 = r1244[i1245];
+if (!(R.equal((a_O_1240 == null ? null : (a_O_1240.kind ?? null)), "order"))) continue;
+out1243.push((a_O_1240 == null ? null : (a_O_1240.source ?? null)));
 }
-q1245 = isList1246 ? out1247 : out1247[0];
+q1241 = isList1242 ? out1243 : out1243[0];
 }
-if (!(R.and(R.and(R.and(R.equal((a_A_1237 == null ? null : (a_A_1237.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)) == null)), R.equal((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)), q1245, undefined)))))) continue;
-out1240.push((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)));
+if (!(R.and(R.and(R.and(R.equal((a_A_1233 == null ? null : (a_A_1233.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1233 == null ? null : (a_A_1233.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1233 == null ? null : (a_A_1233.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1233 == null ? null : (a_A_1233.requestKey ?? null)) == null)), R.equal((a_A_1233 == null ? null : (a_A_1233.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1233 == null ? null : (a_A_1233.requestKey ?? null)), q1241, undefined)))))) continue;
+out1236.push((a_A_1233 == null ? null : (a_A_1233.dayNumber ?? null)));
 }
-q1238 = isList1239 ? out1240 : out1240[0];
+q1234 = isList1235 ? out1236 : out1236[0];
 }
-  return R.distinct(q1238);
+  return R.distinct(q1234);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
-export function f46(st, o0, o1, o2) {
-const s1250 = o0;
-let q1252 = null;
-if (!(s1250 == null)) {
-const isList1253 = Array.isArray(s1250);
-let out1254 = [];
-const r1255 = Array.isArray(s1250) ? s1250 : [s1250];
-for (let i1256 = 0; i1256 < r1255.length; i1256++) {
-const a_X_1251 = r1255[i1256];
-const s1257 = o0;
-let q1259 = null;
-if (!(s1257 == null)) {
-const isList1260 = Array.isArray(s1257);
-let out1261 = [];
-const r1262 = Array.isArray(s1257) ? s1257 : [s1257];
-for (let i1263 = 0; i1263 < r1262.length; i1263++) {
-const a_Y_1258 = r1262[i1263];
-if (!(R.greater(a_Y_1258, a_X_1251))) continue;
-out1261.push(a_Y_1258);
+export function f47(st, o0, o1, o2) {
+const s1246 = o0;
+let q1248 = null;
+if (!(s1246 == null)) {
+const isList1249 = Array.isArray(s1246);
+let out1250 = [];
+const r1251 = Array.isArray(s1246) ? s1246 : [s1246];
+for (let i1252 = 0; i1252 < r1251.length; i1252++) {
+const a_X_1247 = r1251[i1252];
+const s1253 = o0;
+let q1255 = null;
+if (!(s1253 == null)) {
+const isList1256 = Array.isArray(s1253);
+let out1257 = [];
+const r1258 = Array.isArray(s1253) ? s1253 : [s1253];
+for (let i1259 = 0; i1259 < r1258.length; i1259++) {
+const a_Y_1254 = r1258[i1259];
+if (!(R.greater(a_Y_1254, a_X_1247))) continue;
+out1257.push(a_Y_1254);
 }
-q1259 = isList1260 ? out1261 : out1261[0];
+q1255 = isList1256 ? out1257 : out1257[0];
 }
-if (!(R.and(R.less(a_X_1251, R.max(o0)), R.greater(R.subtract(R.min(q1259), a_X_1251), p(st, "coverGapDays", false))))) continue;
-out1254.push(a_X_1251);
+if (!(R.and(R.less(a_X_1247, R.max(o0)), R.greater(R.subtract(R.min(q1255), a_X_1247), p(st, "coverGapDays", false))))) continue;
+out1250.push(a_X_1247);
 }
-q1252 = isList1253 ? out1254 : out1254[0];
+q1248 = isList1249 ? out1250 : out1250[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1252)));
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1248)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
-export function f47(st, o0, o1, o2) {
-const s1266 = d72(st);
-let q1268 = null;
-if (!(s1266 == null)) {
-const isList1269 = Array.isArray(s1266);
-let out1270 = [];
-const r1271 = Array.isArray(s1266) ? s1266 : [s1266];
-for (let i1272 = 0; i1272 < r1271.length; i1272++) {
-const a_C_1267 = r1271[i1272];
-const t1273 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-const t1274 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-const t1275 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-const t1276 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-const t1277 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1273 == null ? null : (t1273.kind ?? null)), o0), R.equal((t1274 == null ? null : (t1274.drug ?? null)), o1)), (t1275 == null ? null : (t1275.single ?? null))), R.not((a_C_1267 == null ? null : (a_C_1267.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1276 == null ? null : (t1276.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1277 == null ? null : (t1277.endNumber ?? null)))))) continue;
-const t1278 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-const t1279 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
-out1270.push(({ "source": (t1278 == null ? null : (t1278.source ?? null)), "distance": R.abs(R.subtract((t1279 == null ? null : (t1279.startNumber ?? null)), o2)) }));
+export function f48(st, o0, o1, o2) {
+const s1262 = d72(st);
+let q1264 = null;
+if (!(s1262 == null)) {
+const isList1265 = Array.isArray(s1262);
+let out1266 = [];
+const r1267 = Array.isArray(s1262) ? s1262 : [s1262];
+for (let i1268 = 0; i1268 < r1267.length; i1268++) {
+const a_C_1263 = r1267[i1268];
+const t1269 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+const t1270 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+const t1271 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+const t1272 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+const t1273 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1269 == null ? null : (t1269.kind ?? null)), o0), R.equal((t1270 == null ? null : (t1270.drug ?? null)), o1)), (t1271 == null ? null : (t1271.single ?? null))), R.not((a_C_1263 == null ? null : (a_C_1263.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1272 == null ? null : (t1272.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1273 == null ? null : (t1273.endNumber ?? null)))))) continue;
+const t1274 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+const t1275 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
+out1266.push(({ "source": (t1274 == null ? null : (t1274.source ?? null)), "distance": R.abs(R.subtract((t1275 == null ? null : (t1275.startNumber ?? null)), o2)) }));
 }
-q1268 = isList1269 ? out1270 : out1270[0];
+q1264 = isList1265 ? out1266 : out1266[0];
 }
-const s1264 = q1268;
-let q1280 = null;
-if (!(s1264 == null)) {
-const isList1281 = Array.isArray(s1264);
-let out1282 = [];
-const r1283 = Array.isArray(s1264) ? s1264 : [s1264];
-for (let i1284 = 0; i1284 < r1283.length; i1284++) {
-const a_X_1265 = r1283[i1284];
-out1282.push(a_X_1265);
+const s1260 = q1264;
+let q1276 = null;
+if (!(s1260 == null)) {
+const isList1277 = Array.isArray(s1260);
+let out1278 = [];
+const r1279 = Array.isArray(s1260) ? s1260 : [s1260];
+for (let i1280 = 0; i1280 < r1279.length; i1280++) {
+const a_X_1261 = r1279[i1280];
+out1278.push(a_X_1261);
 }
-out1282 = R.distinctList(out1282);
-out1282 = R.sortByColumns(out1282, ["distance","source"], [true,true]);
-q1280 = isList1281 ? out1282 : out1282[0];
+out1278 = R.distinctList(out1278);
+out1278 = R.sortByColumns(out1278, ["distance","source"], [true,true]);
+q1276 = isList1277 ? out1278 : out1278[0];
 }
-const t1285 = R.first(q1280);
-  return (t1285 == null ? null : (t1285.source ?? null));
+const t1281 = R.first(q1276);
+  return (t1281 == null ? null : (t1281.source ?? null));
 }
 // function "DraftDose"(dose)
-export function f48(st, o0) {
+export function f49(st, o0) {
 
-  return f38(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K13, false) : o0), d2(st));
+  return f39(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K14, false) : o0), d2(st));
 }
-const T1286 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1287 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1288 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1289 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1290 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1291 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1292 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1293 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1294 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1296 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1297 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1300 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1301 = [[f17, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1302 = [[f18, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f19, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1305 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1306 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1307 = [[f23, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1308 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1309 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1310 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1311 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1312 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1313 = [[f29, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1314 = [[f30, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1315 = [[f31, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1316 = [[f32, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1317 = [[f33, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1318 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1319 = [[f35, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1320 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1321 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1322 = [[f38, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1323 = [[f39, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1324 = [[f40, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1325 = [[f41, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1326 = [[f42, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1327 = [[f43, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1328 = [[f44, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1329 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1330 = [[f46, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1331 = [[f47, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1332 = [[f48, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1282 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1283 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1284 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1285 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1286 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1288 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1290 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1291 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1293 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1294 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1296 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1297 = [[f17, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f18, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f19, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1301 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1302 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f23, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1305 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1307 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1308 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1309 = [[f29, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1310 = [[f30, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1311 = [[f31, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f32, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f33, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1314 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1315 = [[f35, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1316 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1317 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1318 = [[f38, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1319 = [[f39, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1320 = [[f40, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1321 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1322 = [[f42, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1323 = [[f43, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1324 = [[f44, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1325 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1326 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1327 = [[f47, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1328 = [[f48, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1329 = [[f49, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1286),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1287),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1288),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1289),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1290),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1291),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1292),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1293),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1294),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1295),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1296),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1297),
-  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1298),
-  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1299),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1300),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1301),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1302),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1303),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1304),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1305),
-  "Source": (st, ...args) => R.dispatch(st, args, T1306),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1307),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1308),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1309),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1310),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1311),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1312),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1313),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1314),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1315),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1316),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1317),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1318),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1319),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1320),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1321),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1322),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1323),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1324),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1325),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1326),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1327),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1328),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1329),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1330),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1331),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1332),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1282),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1283),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1284),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1285),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1286),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1287),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1288),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1289),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1290),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1291),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1292),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1293),
+  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1294),
+  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1295),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1296),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1297),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1298),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1299),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1300),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1301),
+  "Source": (st, ...args) => R.dispatch(st, args, T1302),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1303),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1304),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1305),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1306),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1307),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1308),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1309),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1310),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1311),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1312),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1313),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1314),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1315),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1316),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1317),
+  "NotCounted": (st, ...args) => R.dispatch(st, args, T1318),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1319),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1320),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1321),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1322),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1323),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1324),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1325),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1326),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1327),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1328),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1329),
 };
 const F = f;
 export const d = {

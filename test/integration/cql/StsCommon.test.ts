@@ -87,7 +87,8 @@ describe('StsCommon', () => {
       text: '150 %',
     });
     expect(await observation({ valueRange: { low: { value: 40, unit: '%' } } })).toMatchObject({ text: '40-? %' });
-    expect(await observation({})).toMatchObject({ text: 'no value' });
+    // No value the library can write: null (the cards write src/pathway/rules.ts NO_VALUE).
+    expect(await observation({})).toMatchObject({ text: null });
   });
 
   test.each([

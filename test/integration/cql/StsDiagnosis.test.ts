@@ -214,7 +214,12 @@ describe('F3 extent', () => {
     expect(ignored.extent.extent).toBe('UNKNOWN');
     expect(ignored.otherPrimaryCancers).toEqual([`Condition/${otherPrimaryUnreferencedM1}-b`]);
     expect(ignored.ignoredEvidence).toMatchObject([
-      { resource: `Observation/${otherPrimaryUnreferencedM1}-m1`, value: 'M1' },
+      {
+        resource: `Observation/${otherPrimaryUnreferencedM1}-m1`,
+        value: 'M1',
+        // Without a reference, the reason names the other primary cancers.
+        reason: { code: 'noReference', keys: [`Condition/${otherPrimaryUnreferencedM1}-b`] },
+      },
     ]);
     expect((await facts(otherPrimaryReferencedM1)).extent.extent).toBe('METASTATIC');
   });
