@@ -7,12 +7,6 @@ import { createRequire } from 'node:module';
 import { DateTime } from 'cql-execution';
 import { describeValue } from './engine-diff.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access
-   -- cql-execution's ELM node classes and values are untyped */
 const require = createRequire(import.meta.url);
 require('cql-execution');
 /** cql-execution's ELM expression classes by node type. */

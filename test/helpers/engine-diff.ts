@@ -51,14 +51,6 @@ export interface Difference {
   readonly compiled: string;
 }
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access
-   -- cql-execution's values are untyped: this compares them with the compiled runtime's */
-
 /**
  * A canonical, typed description of a CQL value from either engine: equal descriptions mean the consumer cannot tell
  * the values apart. null and undefined are one (the engine's plain results make both null).

@@ -16,15 +16,6 @@ import {
 import { DRUGS, DRUG_KEYS } from '../../src/pathway/drugs.js';
 import { SYSTEMS } from '../../src/pathway/systems.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return
-   -- the random edits reach into FHIR JSON of any shape */
-
 const pick = <T>(xs: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...xs);
 
 const dateArb: fc.Arbitrary<string | undefined> = fc.oneof(

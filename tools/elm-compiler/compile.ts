@@ -7,14 +7,6 @@
  * call that throws the same message when (and only if) that code runs.
  */
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return
-   -- ELM is JSON read node by node: `any` is the ELM node type */
 type Node = any;
 
 /** A node the compiler cannot compile, with where it is. */

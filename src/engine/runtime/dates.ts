@@ -13,13 +13,6 @@
  */
 import { Date as CqlDate, DateTime } from 'cql-execution';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-member-access
-   -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
-
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 const daysIn = (y: number, m: number): number => (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]!);

@@ -19,14 +19,6 @@ import { Code, Date as CqlDate, DateTime } from 'cql-execution';
 const require = createRequire(import.meta.url);
 const fhirUtil = require('cql-exec-fhir/lib/util.js') as { normalizeChoiceName(n: string): string };
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return
-   -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
 type Json = any;
 export type ClassInfo = any;
 type ModelInfo = any;

@@ -24,14 +24,6 @@ import { as, matchesType, mergeSort, resolveValueSet } from './ops.js';
 export * from './ops.js';
 export { FhirValue, readProperty } from './fhir.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return
-   -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
 const require = createRequire(import.meta.url);
 require('cql-execution');
 const clinical = require('cql-execution/lib/datatypes/clinical.js') as {

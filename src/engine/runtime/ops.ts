@@ -18,14 +18,6 @@ import {
 } from './dates.js';
 import { fhirIs, FhirValue, holdsFhir, toLegacy } from './fhir.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-argument,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return
-   -- CQL values at run time are cql-execution's untyped objects and FHIR JSON: `any` is this runtime's value type */
 const require = createRequire(import.meta.url);
 require('cql-execution');
 // Plain module functions (no `this`), passed around as values.

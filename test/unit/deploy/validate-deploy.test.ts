@@ -5,13 +5,6 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { ROOT, shippedManifests, validateDeploy } from '../../../scripts/validate-deploy.js';
 import { checkConfig } from '../../../scripts/deploy/config-env.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-return
-   -- the edits write fields a manifest's kind does not define, on purpose: a manifest is an untyped tree here */
 type Json = Record<string, any>;
 
 const shipped = shippedManifests();

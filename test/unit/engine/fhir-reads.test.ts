@@ -15,11 +15,6 @@ import { fhirHierarchy, findRecords, getCode, modelInfo, toLegacy } from '../../
 import { staticOverload } from '../../../tools/elm-compiler/compile.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-member-access
-   -- cql-execution's values are untyped: these tests compare them with the compiled runtime's */
 const FHIR = '{http://hl7.org/fhir}';
 const READS: readonly [string, string][] = [
   ['Observation', 'status'],

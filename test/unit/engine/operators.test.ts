@@ -14,12 +14,6 @@ import { installFastDistinct } from '../../../src/engine/runtime/distinct.js';
 import { describeValue } from '../../helpers/engine-diff.js';
 import { compiled, ctx, elm, reference, Value } from '../../helpers/cql-reference.js';
 
-/* eslint-disable
-   @typescript-eslint/no-explicit-any,
-   @typescript-eslint/no-unsafe-assignment,
-   @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access
-   -- cql-execution's values are untyped: these tests compare them with the compiled runtime's */
 const require = createRequire(import.meta.url);
 const util = require('cql-execution/lib/util/util.js') as {
   asyncMergeSort(a: unknown[], f: (x: unknown, y: unknown) => Promise<number>): Promise<unknown[]>;
