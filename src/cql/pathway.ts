@@ -9,7 +9,7 @@ import type { DataQuality, DecidedNode, NodeRole, NodeVariant, PathwayDecision }
 import type { CqlEngine } from './engine.js';
 import { toPatientFacts } from './patient-facts.js';
 import type { PlainValue } from './plain.js';
-import { hoistContainedMedications } from './treatment.js';
+import { hoistContainedMedications } from './contained-medications.js';
 import { thresholdParameters } from './parameters.js';
 
 /** Name of the patient-view library (cql/StsPathway.cql). */

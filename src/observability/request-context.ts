@@ -37,11 +37,6 @@ export function currentRequest(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** Runs `fn` in `context` (tests and callers outside Express). */
-export function runInRequest<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn);
-}
-
 /**
  * An incoming request id is kept when it is a plain token (a UUID, hex, or a proxy's id: letters, digits, `.`, `_`,
  * `:`, `-`, at most 128): anything else could forge log structure or smuggle data, and is replaced.

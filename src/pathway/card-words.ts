@@ -3,9 +3,7 @@
  * shown, the marks "(interpretation)" and "(label)" are spec annotations, and placeholders are filled: `<name>` of a
  * §9 threshold from the configured value (so no card states a default), other `<...>` and `[...]` parts from the facts.
  */
-import { THRESHOLD_NAMES, THRESHOLDS, type ThresholdName, type Thresholds } from './thresholds.js';
-
-const TO_VERIFY = /\(to verify\)|\bto verify\b/i;
+import { THRESHOLD_NAMES, type ThresholdName, type Thresholds } from './thresholds.js';
 
 /** Sentences of a text: split after . ! ? (and a closing quote or bracket) before a capital, a quote or a bracket. */
 export function sentences(text: string): string[] {
@@ -25,17 +23,6 @@ export function shownText(spec: string): string {
     .replace(/\s*\((?:interpretation|label)\)/gi, '')
     .replace(/\s+([.,;:])/g, '$1')
     .trim();
-}
-
-/** Whether any part of a text is still marked for verification (a test guard for emitted text). */
-export const marksToVerify = (text: string): boolean => TO_VERIFY.test(text);
-
-/** A §9 threshold value in words: "46 %", "450 mg/m²", "60 years", "42 days". */
-export function thresholdWords(name: ThresholdName, t: Thresholds): string {
-  const value = t[name];
-  const unit = THRESHOLDS[name].unit;
-  const n = typeof value === 'number' ? String(Number(value.toFixed(2))) : String(value);
-  return unit === '' ? n : `${n} ${unit}`;
 }
 
 /** A §9 threshold's number alone, as the spec's `<name>` placeholder is followed by its unit in the text. */

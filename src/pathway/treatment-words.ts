@@ -76,10 +76,6 @@ export const UNDATED_CURRENT = 'date unknown: confirm it is still given';
 /** F5: any other undated exposure counts as prior. */
 export const UNDATED_PRIOR = 'date unknown: counted as prior treatment';
 
-/** F5: the epirubicin current regimen (CURRENT-OFF-PATHWAY). */
-export const EPIRUBICIN_CURRENT =
-  'Epirubicin is an anthracycline: it counts for the line and is listed with the cumulative anthracycline dose.';
-
 /** §3 step 7, a current doxorubicin regimen at the cumulative limit. */
 export const doxoCumulativeStop = (n: number, limit: number): string =>
   `No further doxorubicin: the cumulative dose as recorded has reached ${mg(n)} mg/m² (limit ${mg(limit)} mg/m²). ` +

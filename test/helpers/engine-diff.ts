@@ -25,7 +25,7 @@ import { DEFAULT_ELM_DIR, todayIn } from '../../src/cql/engine.js';
 import { installFastDistinct } from '../../src/engine/runtime/distinct.js';
 import { createPatientSourceFactory } from '../../src/cql/patient-source.js';
 import { pathwayParameters } from '../../src/cql/pathway.js';
-import { hoistContainedMedications } from '../../src/cql/treatment.js';
+import { hoistContainedMedications } from '../../src/cql/contained-medications.js';
 import { compiledLibraries, compiledParameterNames, evaluateCompiled } from '../../src/engine/compiled-engine.js';
 import { FhirValue, UnsetParameter } from '../../src/engine/runtime/index.js';
 import { valueSetExpansions } from '../../src/pathway/value-sets.js';

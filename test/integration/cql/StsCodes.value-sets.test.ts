@@ -10,8 +10,8 @@ import type { FhirResource, Observation } from 'fhir/r4.js';
 import { DEFAULT_THRESHOLDS } from '../../../src/config.js';
 import { createCqlEngine, DEFAULT_ELM_DIR } from '../../../src/cql/engine.js';
 import { evaluatePathway } from '../../../src/cql/pathway.js';
-import { evaluateTreatment } from '../../../src/cql/treatment.js';
-import { evaluateDiagnosis } from '../../../src/cql/types.js';
+import { evaluateTreatment } from '../../helpers/treatment-facts.js';
+import { evaluateDiagnosis } from '../../helpers/diagnosis-facts.js';
 import type { PatientData } from '../../../src/fhir/types.js';
 import {
   MCODE_PROFILE,

@@ -5,7 +5,7 @@
 import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4.js';
 import { EXAMPLE_CODES } from '../../../src/pathway/examples.js';
 import { createCqlEngine } from '../../../src/cql/engine.js';
-import { evaluateDiagnosis, type DiagnosisFacts } from '../../../src/cql/types.js';
+import { evaluateDiagnosis, type DiagnosisFacts } from '../../helpers/diagnosis-facts.js';
 import {
   bundleOf,
   observation,

@@ -11,7 +11,7 @@ import {
   TREATMENT_LIBRARY,
   type TreatmentFacts,
   type TreatmentOptions,
-} from '../../../src/cql/treatment.js';
+} from '../../helpers/treatment-facts.js';
 import { type DRUGS, SYSTEMS } from '../../../src/pathway/index.js';
 import {
   bundleOf,

@@ -1,15 +1,18 @@
 /**
  * Typed treatment-history and safety-input facts (PATHWAY.md §2 F5, F6, F7; §9 thresholds) from the StsTreatment
- * library: evaluates it with the service's engine and narrows its plain output into `TreatmentFacts`.
+ * library, for the library's own tests (test/integration/cql/StsTreatment.test.ts): evaluates it with the service's
+ * engine and narrows its plain output into `TreatmentFacts`. The service reads these through StsPathway
+ * (src/cql/patient-facts.ts).
  */
-import type { Bundle, BundleEntry, Medication, Resource } from 'fhir/r4.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../pathway/thresholds.js';
-import { CdsError, internalError } from '../errors.js';
-import { DRUG_KEYS, type DrugKey, type DrugRole } from '../pathway/drugs.js';
-import type { CqlEngine } from './engine.js';
-import { notCountedOf, type NotCountedReason } from './patient-facts.js';
-import type { PlainValue } from './plain.js';
-import { thresholdParameters } from './parameters.js';
+import type { Bundle } from 'fhir/r4.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../src/pathway/thresholds.js';
+import { CdsError, internalError } from '../../src/errors.js';
+import { DRUG_KEYS, type DrugKey, type DrugRole } from '../../src/pathway/drugs.js';
+import type { CqlEngine } from '../../src/cql/engine.js';
+import { notCountedOf, type NotCountedReason } from '../../src/cql/patient-facts.js';
+import type { PlainValue } from '../../src/cql/plain.js';
+import { hoistContainedMedications } from '../../src/cql/contained-medications.js';
+import { thresholdParameters } from '../../src/cql/parameters.js';
 
 /** Name of the CQL library (cql/StsTreatment.cql). */
 export const TREATMENT_LIBRARY = 'StsTreatment';
@@ -182,39 +185,6 @@ export interface TreatmentOptions {
   readonly earliestMetastaticDate?: string;
   /** Resource types whose search was truncated (§2 "incomplete"). */
   readonly incomplete?: readonly string[];
-}
-
-/** Prefix of the id under which a contained Medication is lifted into the Bundle (StsTreatment `HoistedId`). */
-const HOISTED_PREFIX = 'contained';
-
-const MEDICATION_OWNERS: ReadonlySet<string> = new Set<ExposureKind>([
-  'MedicationAdministration',
-  'MedicationStatement',
-  'MedicationRequest',
-]);
-
-function isMedication(r: unknown): r is Medication {
-  return typeof r === 'object' && r !== null && Reflect.get(r, 'resourceType') === 'Medication';
-}
-
-/**
- * Copies the contained Medications of medication resources to Bundle entries with the id StsTreatment looks up
- * (`contained.<Type>.<id>.<containedId>`): cql-exec-fhir types `contained` as FHIR.Resource, so CQL cannot read them
- * in place. Returns the same bundle when nothing is contained.
- */
-export function hoistContainedMedications(bundle: Bundle): Bundle {
-  const hoisted: BundleEntry[] = [];
-  for (const entry of bundle.entry ?? []) {
-    const r: Resource | undefined = entry.resource;
-    if (r === undefined || !MEDICATION_OWNERS.has(r.resourceType) || r.id === undefined) continue;
-    const contained: unknown = Reflect.get(r, 'contained');
-    if (!Array.isArray(contained)) continue;
-    for (const c of contained) {
-      if (!isMedication(c) || c.id === undefined) continue;
-      hoisted.push({ resource: { ...c, id: [HOISTED_PREFIX, r.resourceType, r.id, c.id].join('.') } });
-    }
-  }
-  return hoisted.length === 0 ? bundle : { ...bundle, entry: [...(bundle.entry ?? []), ...hoisted] };
 }
 
 /** Evaluates StsTreatment for the patient of `bundle` and returns its typed facts. */

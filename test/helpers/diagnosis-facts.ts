@@ -1,12 +1,13 @@
 /**
  * Typed diagnosis facts (PATHWAY.md §2 F0-F4, F8, F9) as cql/StsDiagnosis.cql computes them, and the function that
  * evaluates that library and narrows the engine's plain output into them. References are "Type/id"; dates are ISO
- * strings at the precision recorded ("2025-06" stays partial).
+ * strings at the precision recorded ("2025-06" stays partial). For the library's own tests
+ * (test/integration/cql/StsDiagnosis.test.ts); the service reads these through StsPathway (src/cql/patient-facts.ts).
  */
-import type { Site } from '../pathway/codes.js';
-import type { CqlEngine, EvaluateOptions } from './engine.js';
-import { ignoredReasonOf, type IgnoredReason } from './patient-facts.js';
-import type { PlainValue } from './plain.js';
+import type { Site } from '../../src/pathway/codes.js';
+import type { CqlEngine, EvaluateOptions } from '../../src/cql/engine.js';
+import { ignoredReasonOf, type IgnoredReason } from '../../src/cql/patient-facts.js';
+import type { PlainValue } from '../../src/cql/plain.js';
 
 /** F2 class, including the derived UNCOVERED and UNKNOWN. */
 export type HistologyClassFact = 'LMS' | 'LPS' | 'UPS' | 'OTHER' | 'SPECIALTY' | 'UNCOVERED' | 'UNKNOWN';
