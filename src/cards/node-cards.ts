@@ -195,10 +195,12 @@ export function buildNodeCard(node: WordedNode, decision: WordedDecision, ctx: C
   const thresholds = ctx.thresholds ?? DEFAULT_THRESHOLDS;
   const text = nodeText(id, { facts: decision.facts, rules: node.rules, notes: node.notes, thresholds });
   const withSuggestions = node.withSuggestions && isOrderable(id);
-  // The anthracycline-free opening already says what the decision's note says.
+  // The anthracycline-free opening already says what the decision's note says; so does L-POST-RESECTION's adjuvant
+  // pembrolizumab sentence (§4.5).
   const notes = node.notes.filter(
     (n) =>
       !(isAnthracyclineFreeOption(node) && /anthracycline-free/i.test(n)) &&
+      !(id === 'L-POST-RESECTION' && /adjuvant pembrolizumab/i.test(n)) &&
       !(ecogPoor(node, decision.facts) !== undefined && /benefit of systemic therapy uncertain/i.test(n)),
   );
   if (id.startsWith('L-') && id !== 'L-POST-RESECTION' && !notes.some((n) => /unresectable/i.test(n)))

@@ -4,9 +4,21 @@
  * §7.3 value forms of stage group and M category.
  */
 import type { FhirResource, MedicationAdministration, MedicationRequest } from 'fhir/r4.js';
+import request from 'supertest';
+import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
+import { responseProblems } from '../helpers/card-checks.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
-import { NOW, ago, cardOf, orders, patientView, topics } from '../fixtures/mcode/http.js';
+import {
+  NOW,
+  ago,
+  cardOf,
+  expectCardMechanics,
+  orders,
+  patientView,
+  prefetchOf,
+  topics,
+} from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 
@@ -174,5 +186,94 @@ describe('§4.4 X-UNCOVERED links: NCI-STS-RESEARCH and CT-GOV-STS with the disp
     const card = cardOf(await patientView(app, uncovered('au-unc-nd', '')), 'X-UNCOVERED');
     expect((card.links ?? []).map((l) => l.url)).toContain('https://clinicaltrials.gov/search?cond=sarcoma');
     expect(card.detail).toContain('ICD-O-3 9044/3 (9044/3) is not covered by this pathway');
+  });
+});
+
+describe('§4.1 L-POST-RESECTION: adjuvant pembrolizumab only after pre-operative pembrolizumab (UPS)', () => {
+  /** A resected UPS of the thigh (grade 3, cM0), with pembrolizumab 200 mg every 3 weeks on the given days. */
+  const resectedUps = (id: string, pembroDays: readonly number[]): FhirResource[] =>
+    patient(
+      id,
+      CODES.ups,
+      (p) => [
+        p.grade(`${id}-g`, ago(260), CODES.grade3, `${id}-dx`),
+        ...pembroDays.map((days, i) => p.admin(`${id}-pem${i}`, ago(days), ['1547545', 'pembrolizumab'])),
+        p.radiotherapy(`${id}-rt`, ago(190), ago(155), `${id}-dx`),
+        p.surgery(`${id}-surg`, ago(120), { reasonId: `${id}-dx` }),
+      ],
+      { extent: 'localized' },
+    );
+  const pembroDraft = (patientId: string): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    id: 'd-pem',
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: {
+      coding: [{ system: SYS.rxnorm, code: '1547545', display: 'pembrolizumab' }],
+      text: 'pembrolizumab',
+    },
+  });
+  const ADJUVANT = 'adjuvant pembrolizumab, up to 14 cycles (SU2C-SARC032), is on pathway';
+
+  test('pembrolizumab before the surgery: the card says adjuvant pembrolizumab is on pathway, and a draft is on pathway', async () => {
+    const resources = resectedUps('au-adj-pre', [200, 179, 158]);
+    const view = await patientView(app, resources);
+    expect(topics(view)).toEqual(['L-POST-RESECTION']);
+    expect(cardOf(view, 'L-POST-RESECTION').detail).toContain(ADJUVANT);
+    const body = await orders(app, resources, [pembroDraft('au-adj-pre')]);
+    expect(topics(body)).toEqual(['L-NEOADJ-UPS-PEMBRO-RT']);
+    expect(cardOf(body, 'L-NEOADJ-UPS-PEMBRO-RT').indicator).toBe('info');
+  });
+
+  test('pembrolizumab first given after the surgery (just misses): no adjuvant sentence, and a draft has no position', async () => {
+    const resources = resectedUps('au-adj-post', [100, 79]);
+    const view = await patientView(app, resources);
+    expect(cardOf(view, 'L-POST-RESECTION').detail).not.toContain(ADJUVANT);
+    const body = await orders(app, resources, [pembroDraft('au-adj-post')]);
+    expect(topics(body)).not.toContain('L-NEOADJ-UPS-PEMBRO-RT');
+    expect(topics(body)).toEqual(['POSITION-UNKNOWN']);
+  });
+});
+
+describe('§2 treatment history unavailable with doxorubicin contraindicated (metastatic)', () => {
+  /** patient-view with the full prefetch but one key an OperationOutcome (the EHR could not run that query). */
+  async function viewWithFailed(resources: readonly FhirResource[], key: string): Promise<CdsResponse> {
+    const patientId = resources.find((r) => r.resourceType === 'Patient')?.id ?? '';
+    const prefetch = {
+      ...prefetchOf(resources),
+      [key]: {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'exception', diagnostics: 'failed' }],
+      },
+    };
+    const res = await request(app)
+      .post('/cds-services/sts-pathway-patient-view')
+      .set('content-type', 'application/json')
+      .send({
+        hook: 'patient-view',
+        hookInstance: 'c8c3e4f2-9f50-4b6d-9c7b-3e3f6f9c2d03',
+        context: { userId: 'Practitioner/reviewer', patientId },
+        prefetch,
+      });
+    expect(res.status).toBe(200);
+    const body = res.body as CdsResponse;
+    expect(responseProblems(body)).toEqual([]);
+    for (const card of body.cards) expectCardMechanics(card, patientId, false);
+    return body;
+  }
+  const lowLvef = (id: string): FhirResource[] => patient(id, CODES.lms, (p) => [p.lvef(`${id}-lvef40`, ago(2), 40)]);
+
+  test('administrations unreadable: the anthracycline-free option is shown without suggestions ("line unknown")', async () => {
+    const body = await viewWithFailed(lowLvef('au-unr-lvef'), 'medicationAdministrations');
+    expect(topics(body)).toContain('D-ANTHRACYCLINE-CONTRAINDICATED');
+    const option = cardOf(body, 'M-2L-GEM-DOCE');
+    expect(option.suggestions ?? []).toEqual([]);
+    expect(option.detail).toContain('treatment history unavailable');
+  });
+
+  test('history readable (just misses): the anthracycline-free option carries its suggestion', async () => {
+    const body = await patientView(app, lowLvef('au-rd-lvef'));
+    expect((cardOf(body, 'M-2L-GEM-DOCE').suggestions ?? []).length).toBe(1);
   });
 });

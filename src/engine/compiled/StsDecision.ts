@@ -10,7 +10,7 @@ const K1 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsDecision";
 export const version = "1.0.0";
 /** The defines of StsDecision, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic History Checked","Metastatic Nodes","Localized Safe","Histology Nodes","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Medications Incomplete","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin","Second Primary Drugs","Second Primary Liposomal Doxorubicin"];
+export const expressionNames = ["Patient","Node Drug Ids","Regimen Nodes","Doxorubicin Nodes","Combination Nodes","Later Line Nodes","Procedure Note","Treatment History Note","Neoadjuvant Note","UPS Pembro Node","Doxo Ifos Shown","Doxo Ifos Node","RT Node","Adjuvant Pembrolizumab","Localized Nodes","Line","Later Options","Current","On Regimen","Matchable","Current Match","Anthracycline Setting Notes","Line Nodes","Metastatic Base","Doxorubicin Current","Metastatic Safe","Options Left","Trial Node","Metastatic History Checked","Metastatic Nodes","Localized Safe","Histology Nodes","Base Nodes","Combo Swapped","Decision","Has STS","Current Drugs","Prior Drugs","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Maintenance","Fact Prior Regimens","Fact Disease Status","Later Line Status","Progression Since Current Start","Pediatric","Histology","Histology Known","Extent","Exposed Drugs","Medications Unreadable","Medications Incomplete","Doxo LVEF Low","Doxo Cumulative Critical","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Blocking Rule Ids","Histology Code","Age","ECOG Reading","LVEF","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","Cumulative Doxo","Cumulative Known","Possible Doxo","Other Anthracyclines Received","Bilirubin","Bilirubin High","Combo Age","Recent Mesna Order","Fact Bilirubin","Second Primary Drugs","Second Primary Liposomal Doxorubicin"];
 export const parameterNames = ["Node Drugs"];
 
 export const p = R.parameterReader();
@@ -99,7 +99,7 @@ if (R.or(R.not(R.equal(M_StsSafety.d11(st.L_S), "UPS")), R.not(R.inList(M_StsSaf
 c15 = R.as(null, K0, false);
 } else {
 let c14;
-if (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d20(st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d27(st.L_S))), R.not(M_StsSafety.d22(st.L_S))), R.not(M_StsSafety.d6(st.L_S)))) {
+if (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d20(st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d28(st.L_S))), R.not(M_StsSafety.d23(st.L_S))), R.not(M_StsSafety.d6(st.L_S)))) {
 const s7 = [];
 let q9 = null;
 if (!(s7 == null)) {
@@ -138,7 +138,7 @@ if (r17 == null) {
 r17 = null;
 }
 }
-  return (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d19(st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), r16), r17), R.or(M_StsSafety.d7(st.L_S), R.not(M_StsSafety.d33(st.L_S)))));
+  return (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d19(st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), r16), r17), R.or(M_StsSafety.d7(st.L_S), R.not(M_StsSafety.d34(st.L_S)))));
 }
 // define "Doxo Ifos Node"
 export function d11(st) {
@@ -171,7 +171,7 @@ export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
 let c48;
-if (R.and(M_StsSafety.d22(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
+if (R.and(M_StsSafety.d23(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
 c48 = R.as(null, K0, false);
 } else {
 let c47;
@@ -242,11 +242,18 @@ c48 = c47;
 }
   return (st.v[12] = c48);
 }
-// define "Localized Nodes"
+// define "Adjuvant Pembrolizumab"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
-let c78;
+
+  return (st.v[13] = R.and(R.equal(M_StsSafety.d11(st.L_S), "UPS"), M_StsSafety.d22(st.L_S)));
+}
+// define "Localized Nodes"
+export function d14(st) {
+  const x = st.v[14];
+  if (x !== undefined) return x;
+let c71;
 if (R.equal(M_StsSafety.d19(st.L_S), "NON_SOFT_TISSUE")) {
 const s49 = [];
 let q51 = null;
@@ -260,138 +267,143 @@ out53.push(R.as(a_X_50, K1, false));
 }
 q51 = isList52 ? out53 : out53[0];
 }
-c78 = [f2(st, "L-OTHER-SITE", q51)];
+c71 = [f2(st, "L-OTHER-SITE", q51)];
 } else {
-let c77;
+let c70;
 if (R.and(M_StsSafety.d21(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
-const s56 = [];
-let q58 = null;
-if (!(s56 == null)) {
-const isList59 = Array.isArray(s56);
-let out60 = [];
-const r61 = Array.isArray(s56) ? s56 : [s56];
-for (let i62 = 0; i62 < r61.length; i62++) {
-const a_X_57 = r61[i62];
-out60.push(R.as(a_X_57, K1, false));
-}
-q58 = isList59 ? out60 : out60[0];
-}
-c77 = [f2(st, "L-POST-RESECTION", q58)];
+c70 = [f2(st, "L-POST-RESECTION", (d13(st) ? [M_StsCodes.d132(st.L_Codes)] : []))];
 } else {
-const s65 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
-let q67 = null;
-if (!(s65 == null)) {
-const isList68 = Array.isArray(s65);
-let out69 = [];
-const r70 = Array.isArray(s65) ? s65 : [s65];
-for (let i71 = 0; i71 < r70.length; i71++) {
-const a_N_66 = r70[i71];
-if (!(R.not((a_N_66 == null)))) continue;
-out69.push(a_N_66);
+const s58 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
+let q60 = null;
+if (!(s58 == null)) {
+const isList61 = Array.isArray(s58);
+let out62 = [];
+const r63 = Array.isArray(s58) ? s58 : [s58];
+for (let i64 = 0; i64 < r63.length; i64++) {
+const a_N_59 = r63[i64];
+if (!(R.not((a_N_59 == null)))) continue;
+out62.push(a_N_59);
 }
-out69 = R.distinctList(out69);
-q67 = isList68 ? out69 : out69[0];
+out62 = R.distinctList(out62);
+q60 = isList61 ? out62 : out62[0];
 }
-const s63 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q67), d12(st), d9(st), d11(st)];
-let q72 = null;
-if (!(s63 == null)) {
-const isList73 = Array.isArray(s63);
-let out74 = [];
-const r75 = Array.isArray(s63) ? s63 : [s63];
-for (let i76 = 0; i76 < r75.length; i76++) {
-const a_X_64 = r75[i76];
-if (!(R.not((a_X_64 == null)))) continue;
-out74.push(a_X_64);
+const s56 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q60), d12(st), d9(st), d11(st)];
+let q65 = null;
+if (!(s56 == null)) {
+const isList66 = Array.isArray(s56);
+let out67 = [];
+const r68 = Array.isArray(s56) ? s56 : [s56];
+for (let i69 = 0; i69 < r68.length; i69++) {
+const a_X_57 = r68[i69];
+if (!(R.not((a_X_57 == null)))) continue;
+out67.push(a_X_57);
 }
-out74 = R.distinctList(out74);
-q72 = isList73 ? out74 : out74[0];
+out67 = R.distinctList(out67);
+q65 = isList66 ? out67 : out67[0];
 }
-c77 = q72;
+c70 = q65;
 }
-c78 = c77;
+c71 = c70;
 }
-  return (st.v[13] = c78);
+  return (st.v[14] = c71);
 }
 // define "Line"
-export function d14(st) {
-  const x = st.v[14];
-  if (x !== undefined) return x;
-let c80;
-if (M_StsSafety.d7(st.L_S)) {
-c80 = 1;
-} else {
-let r79 = M_StsSafety.d31(st.L_S);
-if (r79 == null) {
-r79 = 1;
-if (r79 == null) {
-r79 = null;
-}
-}
-c80 = r79;
-}
-  return (st.v[14] = c80);
-}
-// define "Later Options"
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
-const s81 = d5(st);
-let q83 = null;
-if (!(s81 == null)) {
-const isList84 = Array.isArray(s81);
-let out85 = [];
-const r86 = Array.isArray(s81) ? s81 : [s81];
-for (let i87 = 0; i87 < r86.length; i87++) {
-const a_N_82 = r86[i87];
-if (!(R.and(f4(st, a_N_82), R.not(f5(st, a_N_82))))) continue;
-out85.push(a_N_82);
+let c73;
+if (M_StsSafety.d7(st.L_S)) {
+c73 = 1;
+} else {
+let r72 = M_StsSafety.d32(st.L_S);
+if (r72 == null) {
+r72 = 1;
+if (r72 == null) {
+r72 = null;
 }
-out85 = R.distinctList(out85);
-q83 = isList84 ? out85 : out85[0];
 }
-  return (st.v[15] = q83);
+c73 = r72;
 }
-// define "Current"
+  return (st.v[15] = c73);
+}
+// define "Later Options"
 export function d16(st) {
   const x = st.v[16];
   if (x !== undefined) return x;
-
-  return (st.v[16] = M_StsSafety.d28(st.L_S));
+const s74 = d5(st);
+let q76 = null;
+if (!(s74 == null)) {
+const isList77 = Array.isArray(s74);
+let out78 = [];
+const r79 = Array.isArray(s74) ? s74 : [s74];
+for (let i80 = 0; i80 < r79.length; i80++) {
+const a_N_75 = r79[i80];
+if (!(R.and(f4(st, a_N_75), R.not(f5(st, a_N_75))))) continue;
+out78.push(a_N_75);
 }
-// define "On Regimen"
+out78 = R.distinctList(out78);
+q76 = isList77 ? out78 : out78[0];
+}
+  return (st.v[16] = q76);
+}
+// define "Current"
 export function d17(st) {
   const x = st.v[17];
   if (x !== undefined) return x;
 
-  return (st.v[17] = R.exists(d16(st)));
+  return (st.v[17] = M_StsSafety.d29(st.L_S));
 }
-// define "Matchable"
+// define "On Regimen"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
 
-  return (st.v[18] = ["M-LMS-1L-DOXO-TRAB", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
+  return (st.v[18] = R.exists(d17(st)));
 }
-// define "Current Match"
+// define "Matchable"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-let c105;
-if (R.not(d17(st))) {
-c105 = R.as(null, K1, false);
+
+  return (st.v[19] = ["M-LMS-1L-DOXO-TRAB", "M-1L-DOXO", "M-2L-GEM-DOCE", "M-3L-TRABECTEDIN", "M-3L-PAZOPANIB", "M-3L-ERIBULIN"]);
+}
+// define "Current Match"
+export function d20(st) {
+  const x = st.v[20];
+  if (x !== undefined) return x;
+let c98;
+if (R.not(d18(st))) {
+c98 = R.as(null, K1, false);
 } else {
-let r88 = M_StsSafety.d37(st.L_S);
-if (r88 == null) {
-r88 = false;
-if (r88 == null) {
-r88 = null;
+let r81 = M_StsSafety.d38(st.L_S);
+if (r81 == null) {
+r81 = false;
+if (r81 == null) {
+r81 = null;
 }
 }
-let c104;
-if (R.and(R.and(r88, R.equal(M_StsSafety.d11(st.L_S), "LMS")), f6(st, d16(st), ["trabectedin"]))) {
-c104 = "M-LMS-1L-DOXO-TRAB";
+let c97;
+if (R.and(R.and(r81, R.equal(M_StsSafety.d11(st.L_S), "LMS")), f6(st, d17(st), ["trabectedin"]))) {
+c97 = "M-LMS-1L-DOXO-TRAB";
 } else {
-const s90 = d18(st);
+const s83 = d19(st);
+let q85 = null;
+if (!(s83 == null)) {
+const isList86 = Array.isArray(s83);
+let out87 = [];
+const r88 = Array.isArray(s83) ? s83 : [s83];
+for (let i89 = 0; i89 < r88.length; i89++) {
+const a_N_84 = r88[i89];
+if (!(R.and(f4(st, a_N_84), f6(st, f3(st, a_N_84), d17(st))))) continue;
+out87.push(a_N_84);
+}
+q85 = isList86 ? out87 : out87[0];
+}
+let r82 = R.first(q85);
+if (r82 == null) {
+r82 = (f6(st, d17(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false));
+if (r82 == null) {
+const s90 = d19(st);
 let q92 = null;
 if (!(s90 == null)) {
 const isList93 = Array.isArray(s90);
@@ -399,65 +411,60 @@ let out94 = [];
 const r95 = Array.isArray(s90) ? s90 : [s90];
 for (let i96 = 0; i96 < r95.length; i96++) {
 const a_N_91 = r95[i96];
-if (!(R.and(f4(st, a_N_91), f6(st, f3(st, a_N_91), d16(st))))) continue;
+if (!(R.and(f4(st, a_N_91), R.includes(f3(st, a_N_91), d17(st), undefined)))) continue;
 out94.push(a_N_91);
 }
 q92 = isList93 ? out94 : out94[0];
 }
-let r89 = R.first(q92);
-if (r89 == null) {
-r89 = (f6(st, d16(st), ["doxorubicin", "ifosfamide"]) ? "M-1L-DOXO" : R.as(null, K1, false));
-if (r89 == null) {
-const s97 = d18(st);
-let q99 = null;
-if (!(s97 == null)) {
-const isList100 = Array.isArray(s97);
-let out101 = [];
-const r102 = Array.isArray(s97) ? s97 : [s97];
-for (let i103 = 0; i103 < r102.length; i103++) {
-const a_N_98 = r102[i103];
-if (!(R.and(f4(st, a_N_98), R.includes(f3(st, a_N_98), d16(st), undefined)))) continue;
-out101.push(a_N_98);
-}
-q99 = isList100 ? out101 : out101[0];
-}
-r89 = R.first(q99);
-if (r89 == null) {
-r89 = null;
+r82 = R.first(q92);
+if (r82 == null) {
+r82 = null;
 }
 }
 }
-c104 = r89;
+c97 = r82;
 }
-c105 = c104;
+c98 = c97;
 }
-  return (st.v[19] = c105);
+  return (st.v[20] = c98);
 }
 // define "Anthracycline Setting Notes"
-export function d20(st) {
-  const x = st.v[20];
-  if (x !== undefined) return x;
-let c107;
-if (R.and((M_StsSafety.d38(st.L_S) == null), M_StsSafety.d33(st.L_S))) {
-c107 = [M_StsCodes.d118(st.L_Codes)];
-} else {
-let r106 = M_StsSafety.d38(st.L_S);
-if (r106 == null) {
-r106 = false;
-if (r106 == null) {
-r106 = null;
-}
-}
-c107 = (r106 ? [M_StsCodes.d119(st.L_Codes)] : []);
-}
-  return (st.v[20] = c107);
-}
-// define "Line Nodes"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-let c138;
-if (R.and(R.equal(d14(st), 1), R.equal(M_StsSafety.d11(st.L_S), "LMS"))) {
+let c100;
+if (R.and((M_StsSafety.d39(st.L_S) == null), M_StsSafety.d34(st.L_S))) {
+c100 = [M_StsCodes.d118(st.L_Codes)];
+} else {
+let r99 = M_StsSafety.d39(st.L_S);
+if (r99 == null) {
+r99 = false;
+if (r99 == null) {
+r99 = null;
+}
+}
+c100 = (r99 ? [M_StsCodes.d119(st.L_Codes)] : []);
+}
+  return (st.v[21] = c100);
+}
+// define "Line Nodes"
+export function d22(st) {
+  const x = st.v[22];
+  if (x !== undefined) return x;
+let c131;
+if (R.and(R.equal(d15(st), 1), R.equal(M_StsSafety.d11(st.L_S), "LMS"))) {
+const s101 = [];
+let q103 = null;
+if (!(s101 == null)) {
+const isList104 = Array.isArray(s101);
+let out105 = [];
+const r106 = Array.isArray(s101) ? s101 : [s101];
+for (let i107 = 0; i107 < r106.length; i107++) {
+const a_X_102 = r106[i107];
+out105.push(R.as(a_X_102, K1, false));
+}
+q103 = isList104 ? out105 : out105[0];
+}
 const s108 = [];
 let q110 = null;
 if (!(s108 == null)) {
@@ -470,6 +477,10 @@ out112.push(R.as(a_X_109, K1, false));
 }
 q110 = isList111 ? out112 : out112[0];
 }
+c131 = [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), q103), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", q110)];
+} else {
+let c130;
+if (R.equal(d15(st), 1)) {
 const s115 = [];
 let q117 = null;
 if (!(s115 == null)) {
@@ -482,79 +493,75 @@ out119.push(R.as(a_X_116, K1, false));
 }
 q117 = isList118 ? out119 : out119[0];
 }
-c138 = [f0(st, "M-LMS-1L-DOXO-TRAB", "primary", true, true, R.as(null, K1, false), q110), f0(st, "M-1L-DOXO", "alternative", true, false, "M-LMS-1L-DOXO-TRAB", q117)];
+c130 = [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), q117)];
 } else {
-let c137;
-if (R.equal(d14(st), 1)) {
-const s122 = [];
+let c129;
+if (R.equal(d15(st), 2)) {
+c129 = [f8(st, "M-2L-GEM-DOCE", d21(st))];
+} else {
+const s122 = d16(st);
 let q124 = null;
 if (!(s122 == null)) {
 const isList125 = Array.isArray(s122);
 let out126 = [];
 const r127 = Array.isArray(s122) ? s122 : [s122];
 for (let i128 = 0; i128 < r127.length; i128++) {
-const a_X_123 = r127[i128];
-out126.push(R.as(a_X_123, K1, false));
+const a_N_123 = r127[i128];
+out126.push(f8(st, a_N_123, R.union((M_StsSafety.d33(st.L_S) ? [M_StsCodes.d120(st.L_Codes)] : []), (R.equal(a_N_123, R.first(d16(st))) ? d21(st) : []), false)));
 }
+out126 = R.distinctList(out126);
 q124 = isList125 ? out126 : out126[0];
 }
-c137 = [f0(st, "M-1L-DOXO", "primary", true, true, R.as(null, K1, false), q124)];
-} else {
-let c136;
-if (R.equal(d14(st), 2)) {
-c136 = [f8(st, "M-2L-GEM-DOCE", d20(st))];
-} else {
-const s129 = d15(st);
-let q131 = null;
-if (!(s129 == null)) {
-const isList132 = Array.isArray(s129);
-let out133 = [];
-const r134 = Array.isArray(s129) ? s129 : [s129];
-for (let i135 = 0; i135 < r134.length; i135++) {
-const a_N_130 = r134[i135];
-out133.push(f8(st, a_N_130, R.union((M_StsSafety.d32(st.L_S) ? [M_StsCodes.d120(st.L_Codes)] : []), (R.equal(a_N_130, R.first(d15(st))) ? d20(st) : []), false)));
+c129 = q124;
 }
-out133 = R.distinctList(out133);
-q131 = isList132 ? out133 : out133[0];
+c130 = c129;
 }
-c136 = q131;
+c131 = c130;
 }
-c137 = c136;
-}
-c138 = c137;
-}
-  return (st.v[21] = c138);
+  return (st.v[22] = c131);
 }
 // define "Metastatic Base"
-export function d22(st) {
-  const x = st.v[22];
+export function d23(st) {
+  const x = st.v[23];
   if (x !== undefined) return x;
-let c192;
+let c185;
 if (M_StsSafety.d7(st.L_S)) {
-const s139 = d21(st);
-let q141 = null;
-if (!(s139 == null)) {
-const isList142 = Array.isArray(s139);
-let out143 = [];
-const r144 = Array.isArray(s139) ? s139 : [s139];
-for (let i145 = 0; i145 < r144.length; i145++) {
-const a_N_140 = r144[i145];
-out143.push(f0(st, (a_N_140 == null ? null : (a_N_140.id ?? null)), (a_N_140 == null ? null : (a_N_140.role ?? null)), false, false, (a_N_140 == null ? null : (a_N_140.related ?? null)), [d7(st)]));
+const s132 = d22(st);
+let q134 = null;
+if (!(s132 == null)) {
+const isList135 = Array.isArray(s132);
+let out136 = [];
+const r137 = Array.isArray(s132) ? s132 : [s132];
+for (let i138 = 0; i138 < r137.length; i138++) {
+const a_N_133 = r137[i138];
+out136.push(f0(st, (a_N_133 == null ? null : (a_N_133.id ?? null)), (a_N_133 == null ? null : (a_N_133.role ?? null)), false, false, (a_N_133 == null ? null : (a_N_133.related ?? null)), [d7(st)]));
 }
-out143 = R.distinctList(out143);
-q141 = isList142 ? out143 : out143[0];
+out136 = R.distinctList(out136);
+q134 = isList135 ? out136 : out136[0];
 }
-c192 = q141;
+c185 = q134;
 } else {
-let r146 = M_StsSafety.d36(st.L_S);
-if (r146 == null) {
-r146 = false;
-if (r146 == null) {
-r146 = null;
+let r139 = M_StsSafety.d37(st.L_S);
+if (r139 == null) {
+r139 = false;
+if (r139 == null) {
+r139 = null;
 }
 }
-let c191;
-if (R.and(R.equal(M_StsSafety.d11(st.L_S), "LMS"), r146)) {
+let c184;
+if (R.and(R.equal(M_StsSafety.d11(st.L_S), "LMS"), r139)) {
+const s140 = [];
+let q142 = null;
+if (!(s140 == null)) {
+const isList143 = Array.isArray(s140);
+let out144 = [];
+const r145 = Array.isArray(s140) ? s140 : [s140];
+for (let i146 = 0; i146 < r145.length; i146++) {
+const a_X_141 = r145[i146];
+out144.push(R.as(a_X_141, K1, false));
+}
+q142 = isList143 ? out144 : out144[0];
+}
 const s147 = [];
 let q149 = null;
 if (!(s147 == null)) {
@@ -567,6 +574,10 @@ out151.push(R.as(a_X_148, K1, false));
 }
 q149 = isList150 ? out151 : out151[0];
 }
+c184 = [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d15(st), 1), R.as(null, K1, false), q142), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", q149)];
+} else {
+let c183;
+if (R.not((d20(st) == null))) {
 const s154 = [];
 let q156 = null;
 if (!(s154 == null)) {
@@ -579,11 +590,7 @@ out158.push(R.as(a_X_155, K1, false));
 }
 q156 = isList157 ? out158 : out158[0];
 }
-c191 = [f0(st, "M-LMS-TRAB-MAINT", "current", true, R.equal(d14(st), 1), R.as(null, K1, false), q149), f0(st, "M-2L-GEM-DOCE", "next", false, false, "M-LMS-TRAB-MAINT", q156)];
-} else {
-let c190;
-if (R.not((d19(st) == null))) {
-const s161 = [];
+const s161 = f7(st, d20(st));
 let q163 = null;
 if (!(s161 == null)) {
 const isList164 = Array.isArray(s161);
@@ -591,11 +598,7 @@ let out165 = [];
 const r166 = Array.isArray(s161) ? s161 : [s161];
 for (let i167 = 0; i167 < r166.length; i167++) {
 const a_X_162 = r166[i167];
-out165.push(R.as(a_X_162, K1, false));
-}
-q163 = isList164 ? out165 : out165[0];
-}
-const s168 = f7(st, d19(st));
+const s168 = [];
 let q170 = null;
 if (!(s168 == null)) {
 const isList171 = Array.isArray(s168);
@@ -603,6 +606,19 @@ let out172 = [];
 const r173 = Array.isArray(s168) ? s168 : [s168];
 for (let i174 = 0; i174 < r173.length; i174++) {
 const a_X_169 = r173[i174];
+out172.push(R.as(a_X_169, K1, false));
+}
+q170 = isList171 ? out172 : out172[0];
+}
+out165.push(f0(st, a_X_162, "next", false, false, d20(st), q170));
+}
+out165 = R.distinctList(out165);
+q163 = isList164 ? out165 : out165[0];
+}
+c183 = R.union([f0(st, d20(st), "current", false, false, R.as(null, K1, false), q156)], q163, false);
+} else {
+let c182;
+if (d18(st)) {
 const s175 = [];
 let q177 = null;
 if (!(s175 == null)) {
@@ -615,44 +631,42 @@ out179.push(R.as(a_X_176, K1, false));
 }
 q177 = isList178 ? out179 : out179[0];
 }
-out172.push(f0(st, a_X_169, "next", false, false, d19(st), q177));
-}
-out172 = R.distinctList(out172);
-q170 = isList171 ? out172 : out172[0];
-}
-c190 = R.union([f0(st, d19(st), "current", false, false, R.as(null, K1, false), q163)], q170, false);
+c182 = [f2(st, "CURRENT-OFF-PATHWAY", q177)];
 } else {
-let c189;
-if (d17(st)) {
-const s182 = [];
-let q184 = null;
-if (!(s182 == null)) {
-const isList185 = Array.isArray(s182);
-let out186 = [];
-const r187 = Array.isArray(s182) ? s182 : [s182];
-for (let i188 = 0; i188 < r187.length; i188++) {
-const a_X_183 = r187[i188];
-out186.push(R.as(a_X_183, K1, false));
+c182 = d22(st);
 }
-q184 = isList185 ? out186 : out186[0];
+c183 = c182;
 }
-c189 = [f2(st, "CURRENT-OFF-PATHWAY", q184)];
-} else {
-c189 = d21(st);
+c184 = c183;
 }
-c190 = c189;
+c185 = c184;
 }
-c191 = c190;
-}
-c192 = c191;
-}
-  return (st.v[22] = c192);
+  return (st.v[23] = c185);
 }
 // define "Doxorubicin Current"
-export function d23(st) {
-  const x = st.v[23];
+export function d24(st) {
+  const x = st.v[24];
   if (x !== undefined) return x;
-const s193 = d22(st);
+const s186 = d23(st);
+let q188 = null;
+if (!(s186 == null)) {
+const isList189 = Array.isArray(s186);
+let out190 = [];
+const r191 = Array.isArray(s186) ? s186 : [s186];
+for (let i192 = 0; i192 < r191.length; i192++) {
+const a_N_187 = r191[i192];
+if (!(R.and(R.inList((a_N_187 == null ? null : (a_N_187.id ?? null)), d3(st), undefined), R.equal((a_N_187 == null ? null : (a_N_187.role ?? null)), "current")))) continue;
+out190.push(a_N_187);
+}
+q188 = isList189 ? out190 : out190[0];
+}
+  return (st.v[24] = R.exists(q188));
+}
+// define "Metastatic Safe"
+export function d25(st) {
+  const x = st.v[25];
+  if (x !== undefined) return x;
+const s193 = d23(st);
 let q195 = null;
 if (!(s193 == null)) {
 const isList196 = Array.isArray(s193);
@@ -660,18 +674,18 @@ let out197 = [];
 const r198 = Array.isArray(s193) ? s193 : [s193];
 for (let i199 = 0; i199 < r198.length; i199++) {
 const a_N_194 = r198[i199];
-if (!(R.and(R.inList((a_N_194 == null ? null : (a_N_194.id ?? null)), d3(st), undefined), R.equal((a_N_194 == null ? null : (a_N_194.role ?? null)), "current")))) continue;
+if (!(R.inList((a_N_194 == null ? null : (a_N_194.id ?? null)), d3(st), undefined))) continue;
 out197.push(a_N_194);
 }
 q195 = isList196 ? out197 : out197[0];
 }
-  return (st.v[23] = R.exists(q195));
-}
-// define "Metastatic Safe"
-export function d24(st) {
-  const x = st.v[24];
-  if (x !== undefined) return x;
-const s200 = d22(st);
+let c222;
+if (R.or(R.not(M_StsSafety.d69(st.L_S)), R.not(R.exists(q195)))) {
+c222 = d23(st);
+} else {
+let c221;
+if (d24(st)) {
+const s200 = d23(st);
 let q202 = null;
 if (!(s200 == null)) {
 const isList203 = Array.isArray(s200);
@@ -679,81 +693,91 @@ let out204 = [];
 const r205 = Array.isArray(s200) ? s200 : [s200];
 for (let i206 = 0; i206 < r205.length; i206++) {
 const a_N_201 = r205[i206];
-if (!(R.inList((a_N_201 == null ? null : (a_N_201.id ?? null)), d3(st), undefined))) continue;
-out204.push(a_N_201);
+out204.push((R.and(R.inList((a_N_201 == null ? null : (a_N_201.id ?? null)), d3(st), undefined), R.equal((a_N_201 == null ? null : (a_N_201.role ?? null)), "current")) ? f1(st, a_N_201, "current", false, true, (R.and(M_StsSafety.d65(st.L_S), M_StsSafety.d68(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d65(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal((a_N_201 == null ? null : (a_N_201.id ?? null)), "M-2L-GEM-DOCE"), M_StsSafety.d65(st.L_S)) ? f1(st, a_N_201, "alternative", true, false, "lvef-stop") : a_N_201)));
 }
+out204 = R.distinctList(out204);
 q202 = isList203 ? out204 : out204[0];
 }
-let c236;
-if (R.or(R.not(M_StsSafety.d68(st.L_S)), R.not(R.exists(q202)))) {
-c236 = d22(st);
+c221 = q202;
 } else {
-let c235;
-if (d23(st)) {
-const s207 = d22(st);
+const s207 = [];
 let q209 = null;
 if (!(s207 == null)) {
 const isList210 = Array.isArray(s207);
 let out211 = [];
 const r212 = Array.isArray(s207) ? s207 : [s207];
 for (let i213 = 0; i213 < r212.length; i213++) {
-const a_N_208 = r212[i213];
-out211.push((R.and(R.inList((a_N_208 == null ? null : (a_N_208.id ?? null)), d3(st), undefined), R.equal((a_N_208 == null ? null : (a_N_208.role ?? null)), "current")) ? f1(st, a_N_208, "current", false, true, (R.and(M_StsSafety.d64(st.L_S), M_StsSafety.d67(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d64(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal((a_N_208 == null ? null : (a_N_208.id ?? null)), "M-2L-GEM-DOCE"), M_StsSafety.d64(st.L_S)) ? f1(st, a_N_208, "alternative", true, false, "lvef-stop") : a_N_208)));
+const a_X_208 = r212[i213];
+out211.push(R.as(a_X_208, K1, false));
 }
-out211 = R.distinctList(out211);
 q209 = isList210 ? out211 : out211[0];
 }
-c235 = q209;
-} else {
-const s214 = [];
+const s214 = d23(st);
 let q216 = null;
 if (!(s214 == null)) {
 const isList217 = Array.isArray(s214);
 let out218 = [];
 const r219 = Array.isArray(s214) ? s214 : [s214];
 for (let i220 = 0; i220 < r219.length; i220++) {
-const a_X_215 = r219[i220];
-out218.push(R.as(a_X_215, K1, false));
+const a_N_215 = r219[i220];
+if (!(R.and(R.not(R.inList((a_N_215 == null ? null : (a_N_215.id ?? null)), d3(st), undefined)), R.not(R.equal((a_N_215 == null ? null : (a_N_215.id ?? null)), "M-2L-GEM-DOCE"))))) continue;
+out218.push(a_N_215);
 }
+out218 = R.distinctList(out218);
 q216 = isList217 ? out218 : out218[0];
 }
-const s221 = [];
-let q223 = null;
-if (!(s221 == null)) {
-const isList224 = Array.isArray(s221);
-let out225 = [];
-const r226 = Array.isArray(s221) ? s221 : [s221];
-for (let i227 = 0; i227 < r226.length; i227++) {
-const a_X_222 = r226[i227];
-out225.push(R.as(a_X_222, K1, false));
+c221 = R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q209), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", (M_StsSafety.d7(st.L_S) ? [d7(st)] : [])), "alternative", R.not(M_StsSafety.d7(st.L_S)), false, "anthracycline-free")], q216, false);
 }
-q223 = isList224 ? out225 : out225[0];
+c222 = c221;
 }
-const s228 = d22(st);
-let q230 = null;
-if (!(s228 == null)) {
-const isList231 = Array.isArray(s228);
-let out232 = [];
-const r233 = Array.isArray(s228) ? s228 : [s228];
-for (let i234 = 0; i234 < r233.length; i234++) {
-const a_N_229 = r233[i234];
-if (!(R.and(R.not(R.inList((a_N_229 == null ? null : (a_N_229.id ?? null)), d3(st), undefined)), R.not(R.equal((a_N_229 == null ? null : (a_N_229.id ?? null)), "M-2L-GEM-DOCE"))))) continue;
-out232.push(a_N_229);
-}
-out232 = R.distinctList(out232);
-q230 = isList231 ? out232 : out232[0];
-}
-c235 = R.union([f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q216), f1(st, f0(st, "M-2L-GEM-DOCE", "alternative", true, false, "D-ANTHRACYCLINE-CONTRAINDICATED", q223), "alternative", true, false, "anthracycline-free")], q230, false);
-}
-c236 = c235;
-}
-  return (st.v[24] = c236);
+  return (st.v[25] = c222);
 }
 // define "Options Left"
-export function d25(st) {
-  const x = st.v[25];
+export function d26(st) {
+  const x = st.v[26];
   if (x !== undefined) return x;
-const s237 = d24(st);
+const s223 = d25(st);
+let q225 = null;
+if (!(s223 == null)) {
+const isList226 = Array.isArray(s223);
+let out227 = [];
+const r228 = Array.isArray(s223) ? s223 : [s223];
+for (let i229 = 0; i229 < r228.length; i229++) {
+const a_N_224 = r228[i229];
+if (!(R.or(R.inList((a_N_224 == null ? null : (a_N_224.role ?? null)), ["primary", "alternative", "later-line"], undefined), (a_N_224 == null ? null : (a_N_224.withSuggestions ?? null))))) continue;
+out227.push(a_N_224);
+}
+q225 = isList226 ? out227 : out227[0];
+}
+  return (st.v[26] = R.exists(q225));
+}
+// define "Trial Node"
+export function d27(st) {
+  const x = st.v[27];
+  if (x !== undefined) return x;
+const s230 = [];
+let q232 = null;
+if (!(s230 == null)) {
+const isList233 = Array.isArray(s230);
+let out234 = [];
+const r235 = Array.isArray(s230) ? s230 : [s230];
+for (let i236 = 0; i236 < r235.length; i236++) {
+const a_X_231 = r235[i236];
+out234.push(R.as(a_X_231, K1, false));
+}
+q232 = isList233 ? out234 : out234[0];
+}
+  return (st.v[27] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d7(st.L_S)), R.or(R.greaterOrEqual(d15(st), 3), R.and(R.not(d18(st)), R.not(d26(st))))), false, R.as(null, K1, false), q232));
+}
+// define "Metastatic History Checked"
+export function d28(st) {
+  const x = st.v[28];
+  if (x !== undefined) return x;
+let c244;
+if (R.not(M_StsSafety.d8(st.L_S))) {
+c244 = d25(st);
+} else {
+const s237 = d25(st);
 let q239 = null;
 if (!(s237 == null)) {
 const isList240 = Array.isArray(s237);
@@ -761,120 +785,111 @@ let out241 = [];
 const r242 = Array.isArray(s237) ? s237 : [s237];
 for (let i243 = 0; i243 < r242.length; i243++) {
 const a_N_238 = r242[i243];
-if (!(R.or(R.inList((a_N_238 == null ? null : (a_N_238.role ?? null)), ["primary", "alternative", "later-line"], undefined), (a_N_238 == null ? null : (a_N_238.withSuggestions ?? null))))) continue;
-out241.push(a_N_238);
+out241.push(({ "id": (a_N_238 == null ? null : (a_N_238.id ?? null)), "role": (a_N_238 == null ? null : (a_N_238.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_238 == null ? null : (a_N_238.warning ?? null)), "related": (a_N_238 == null ? null : (a_N_238.related ?? null)), "notes": (R.or(R.inList((a_N_238 == null ? null : (a_N_238.id ?? null)), d2(st), undefined), R.equal((a_N_238 == null ? null : (a_N_238.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_238 == null ? null : (a_N_238.notes ?? null)), [M_StsCodes.d124(st.L_Codes)], false) : (a_N_238 == null ? null : (a_N_238.notes ?? null))), "rules": (a_N_238 == null ? null : (a_N_238.rules ?? null)), "variant": (a_N_238 == null ? null : (a_N_238.variant ?? null)) }));
 }
+out241 = R.distinctList(out241);
 q239 = isList240 ? out241 : out241[0];
 }
-  return (st.v[25] = R.exists(q239));
+c244 = q239;
 }
-// define "Trial Node"
-export function d26(st) {
-  const x = st.v[26];
-  if (x !== undefined) return x;
-const s244 = [];
-let q246 = null;
-if (!(s244 == null)) {
-const isList247 = Array.isArray(s244);
-let out248 = [];
-const r249 = Array.isArray(s244) ? s244 : [s244];
-for (let i250 = 0; i250 < r249.length; i250++) {
-const a_X_245 = r249[i250];
-out248.push(R.as(a_X_245, K1, false));
-}
-q246 = isList247 ? out248 : out248[0];
-}
-  return (st.v[26] = f0(st, "M-TRIAL", "trial", R.and(R.not(M_StsSafety.d7(st.L_S)), R.or(R.greaterOrEqual(d14(st), 3), R.and(R.not(d17(st)), R.not(d25(st))))), false, R.as(null, K1, false), q246));
-}
-// define "Metastatic History Checked"
-export function d27(st) {
-  const x = st.v[27];
-  if (x !== undefined) return x;
-let c258;
-if (R.not(M_StsSafety.d8(st.L_S))) {
-c258 = d24(st);
-} else {
-const s251 = d24(st);
-let q253 = null;
-if (!(s251 == null)) {
-const isList254 = Array.isArray(s251);
-let out255 = [];
-const r256 = Array.isArray(s251) ? s251 : [s251];
-for (let i257 = 0; i257 < r256.length; i257++) {
-const a_N_252 = r256[i257];
-out255.push(({ "id": (a_N_252 == null ? null : (a_N_252.id ?? null)), "role": (a_N_252 == null ? null : (a_N_252.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_252 == null ? null : (a_N_252.warning ?? null)), "related": (a_N_252 == null ? null : (a_N_252.related ?? null)), "notes": (R.or(R.inList((a_N_252 == null ? null : (a_N_252.id ?? null)), d2(st), undefined), R.equal((a_N_252 == null ? null : (a_N_252.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_252 == null ? null : (a_N_252.notes ?? null)), [M_StsCodes.d124(st.L_Codes)], false) : (a_N_252 == null ? null : (a_N_252.notes ?? null))), "rules": (a_N_252 == null ? null : (a_N_252.rules ?? null)), "variant": (a_N_252 == null ? null : (a_N_252.variant ?? null)) }));
-}
-out255 = R.distinctList(out255);
-q253 = isList254 ? out255 : out255[0];
-}
-c258 = q253;
-}
-  return (st.v[27] = c258);
+  return (st.v[28] = c244);
 }
 // define "Metastatic Nodes"
-export function d28(st) {
-  const x = st.v[28];
-  if (x !== undefined) return x;
-
-  return (st.v[28] = R.union(d27(st), [d26(st)], false));
-}
-// define "Localized Safe"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s259 = d13(st);
+
+  return (st.v[29] = R.union(d28(st), [d27(st)], false));
+}
+// define "Localized Safe"
+export function d30(st) {
+  const x = st.v[30];
+  if (x !== undefined) return x;
+const s245 = d14(st);
+let q247 = null;
+if (!(s245 == null)) {
+const isList248 = Array.isArray(s245);
+let out249 = [];
+const r250 = Array.isArray(s245) ? s245 : [s245];
+for (let i251 = 0; i251 < r250.length; i251++) {
+const a_N_246 = r250[i251];
+if (!(R.equal((a_N_246 == null ? null : (a_N_246.id ?? null)), "L-NEOADJ-DOXO-IFOS"))) continue;
+out249.push(a_N_246);
+}
+q247 = isList248 ? out249 : out249[0];
+}
+let c266;
+if (R.and(M_StsSafety.d69(st.L_S), R.exists(q247))) {
+const s252 = d14(st);
+let q254 = null;
+if (!(s252 == null)) {
+const isList255 = Array.isArray(s252);
+let out256 = [];
+const r257 = Array.isArray(s252) ? s252 : [s252];
+for (let i258 = 0; i258 < r257.length; i258++) {
+const a_N_253 = r257[i258];
+if (!(R.not(R.equal((a_N_253 == null ? null : (a_N_253.id ?? null)), "L-NEOADJ-DOXO-IFOS")))) continue;
+out256.push(a_N_253);
+}
+out256 = R.distinctList(out256);
+q254 = isList255 ? out256 : out256[0];
+}
+const s259 = [];
 let q261 = null;
 if (!(s259 == null)) {
 const isList262 = Array.isArray(s259);
 let out263 = [];
 const r264 = Array.isArray(s259) ? s259 : [s259];
 for (let i265 = 0; i265 < r264.length; i265++) {
-const a_N_260 = r264[i265];
-if (!(R.equal((a_N_260 == null ? null : (a_N_260.id ?? null)), "L-NEOADJ-DOXO-IFOS"))) continue;
-out263.push(a_N_260);
+const a_X_260 = r264[i265];
+out263.push(R.as(a_X_260, K1, false));
 }
 q261 = isList262 ? out263 : out263[0];
 }
-let c280;
-if (R.and(M_StsSafety.d68(st.L_S), R.exists(q261))) {
-const s266 = d13(st);
-let q268 = null;
-if (!(s266 == null)) {
-const isList269 = Array.isArray(s266);
-let out270 = [];
-const r271 = Array.isArray(s266) ? s266 : [s266];
-for (let i272 = 0; i272 < r271.length; i272++) {
-const a_N_267 = r271[i272];
-if (!(R.not(R.equal((a_N_267 == null ? null : (a_N_267.id ?? null)), "L-NEOADJ-DOXO-IFOS")))) continue;
-out270.push(a_N_267);
-}
-out270 = R.distinctList(out270);
-q268 = isList269 ? out270 : out270[0];
-}
-const s273 = [];
-let q275 = null;
-if (!(s273 == null)) {
-const isList276 = Array.isArray(s273);
-let out277 = [];
-const r278 = Array.isArray(s273) ? s273 : [s273];
-for (let i279 = 0; i279 < r278.length; i279++) {
-const a_X_274 = r278[i279];
-out277.push(R.as(a_X_274, K1, false));
-}
-q275 = isList276 ? out277 : out277[0];
-}
-c280 = R.union(q268, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q275)], false);
+c266 = R.union(q254, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q261)], false);
 } else {
-c280 = d13(st);
+c266 = d14(st);
 }
-  return (st.v[29] = c280);
+  return (st.v[30] = c266);
 }
 // define "Histology Nodes"
-export function d30(st) {
-  const x = st.v[30];
+export function d31(st) {
+  const x = st.v[31];
   if (x !== undefined) return x;
-let c312;
+let c298;
 if (R.equal(M_StsSafety.d11(st.L_S), "SPECIALTY")) {
+const s267 = [];
+let q269 = null;
+if (!(s267 == null)) {
+const isList270 = Array.isArray(s267);
+let out271 = [];
+const r272 = Array.isArray(s267) ? s267 : [s267];
+for (let i273 = 0; i273 < r272.length; i273++) {
+const a_X_268 = r272[i273];
+out271.push(R.as(a_X_268, K1, false));
+}
+q269 = isList270 ? out271 : out271[0];
+}
+c298 = [f2(st, "X-SPECIALTY", q269)];
+} else {
+let c297;
+if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
+const s274 = [];
+let q276 = null;
+if (!(s274 == null)) {
+const isList277 = Array.isArray(s274);
+let out278 = [];
+const r279 = Array.isArray(s274) ? s274 : [s274];
+for (let i280 = 0; i280 < r279.length; i280++) {
+const a_X_275 = r279[i280];
+out278.push(R.as(a_X_275, K1, false));
+}
+q276 = isList277 ? out278 : out278[0];
+}
+c297 = [f2(st, "X-UNCOVERED", q276)];
+} else {
+let c296;
+if (M_StsSafety.d14(st.L_S)) {
 const s281 = [];
 let q283 = null;
 if (!(s281 == null)) {
@@ -887,10 +902,10 @@ out285.push(R.as(a_X_282, K1, false));
 }
 q283 = isList284 ? out285 : out285[0];
 }
-c312 = [f2(st, "X-SPECIALTY", q283)];
+c296 = [f2(st, "D-HISTOLOGY-CONFLICT", q283)];
 } else {
-let c311;
-if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
+let c295;
+if (R.not(M_StsSafety.d13(st.L_S))) {
 const s288 = [];
 let q290 = null;
 if (!(s288 == null)) {
@@ -903,64 +918,64 @@ out292.push(R.as(a_X_289, K1, false));
 }
 q290 = isList291 ? out292 : out292[0];
 }
-c311 = [f2(st, "X-UNCOVERED", q290)];
+c295 = [f2(st, "D-MISSING-HISTOLOGY", q290)];
 } else {
-let c310;
-if (M_StsSafety.d14(st.L_S)) {
-const s295 = [];
-let q297 = null;
-if (!(s295 == null)) {
-const isList298 = Array.isArray(s295);
-let out299 = [];
-const r300 = Array.isArray(s295) ? s295 : [s295];
-for (let i301 = 0; i301 < r300.length; i301++) {
-const a_X_296 = r300[i301];
-out299.push(R.as(a_X_296, K1, false));
+c295 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []))]));
 }
-q297 = isList298 ? out299 : out299[0];
+c296 = c295;
 }
-c310 = [f2(st, "D-HISTOLOGY-CONFLICT", q297)];
-} else {
-let c309;
-if (R.not(M_StsSafety.d13(st.L_S))) {
-const s302 = [];
-let q304 = null;
-if (!(s302 == null)) {
-const isList305 = Array.isArray(s302);
-let out306 = [];
-const r307 = Array.isArray(s302) ? s302 : [s302];
-for (let i308 = 0; i308 < r307.length; i308++) {
-const a_X_303 = r307[i308];
-out306.push(R.as(a_X_303, K1, false));
+c297 = c296;
 }
-q304 = isList305 ? out306 : out306[0];
+c298 = c297;
 }
-c309 = [f2(st, "D-MISSING-HISTOLOGY", q304)];
-} else {
-c309 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d29(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d28(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []))]));
-}
-c310 = c309;
-}
-c311 = c310;
-}
-c312 = c311;
-}
-  return (st.v[30] = c312);
+  return (st.v[31] = c298);
 }
 // define "Base Nodes"
-export function d31(st) {
-  const x = st.v[31];
+export function d32(st) {
+  const x = st.v[32];
   if (x !== undefined) return x;
-let c338;
+let c324;
 if (M_StsSafety.d3(st.L_S)) {
-c338 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d121(st.L_Codes)])];
+c324 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d121(st.L_Codes)])];
 } else {
-let c337;
+let c323;
 if (R.not(M_StsSafety.d9(st.L_S))) {
-c337 = [];
+c323 = [];
 } else {
-let c336;
-if (M_StsSafety.d25(st.L_S)) {
+let c322;
+if (M_StsSafety.d26(st.L_S)) {
+const s299 = [];
+let q301 = null;
+if (!(s299 == null)) {
+const isList302 = Array.isArray(s299);
+let out303 = [];
+const r304 = Array.isArray(s299) ? s299 : [s299];
+for (let i305 = 0; i305 < r304.length; i305++) {
+const a_X_300 = r304[i305];
+out303.push(R.as(a_X_300, K1, false));
+}
+q301 = isList302 ? out303 : out303[0];
+}
+c322 = [f2(st, "X-PEDIATRIC", q301)];
+} else {
+let c321;
+if (R.not(M_StsSafety.d10(st.L_S))) {
+const s306 = [];
+let q308 = null;
+if (!(s306 == null)) {
+const isList309 = Array.isArray(s306);
+let out310 = [];
+const r311 = Array.isArray(s306) ? s306 : [s306];
+for (let i312 = 0; i312 < r311.length; i312++) {
+const a_X_307 = r311[i312];
+out310.push(R.as(a_X_307, K1, false));
+}
+q308 = isList309 ? out310 : out310[0];
+}
+c321 = [f2(st, "D-UNCONFIRMED", q308)];
+} else {
+let c320;
+if (M_StsSafety.d15(st.L_S)) {
 const s313 = [];
 let q315 = null;
 if (!(s313 == null)) {
@@ -973,57 +988,54 @@ out317.push(R.as(a_X_314, K1, false));
 }
 q315 = isList316 ? out317 : out317[0];
 }
-c336 = [f2(st, "X-PEDIATRIC", q315)];
+c320 = R.union(d31(st), [f2(st, "X-SPECIALTY", q315)], false);
 } else {
-let c335;
-if (R.not(M_StsSafety.d10(st.L_S))) {
-const s320 = [];
-let q322 = null;
-if (!(s320 == null)) {
-const isList323 = Array.isArray(s320);
-let out324 = [];
-const r325 = Array.isArray(s320) ? s320 : [s320];
-for (let i326 = 0; i326 < r325.length; i326++) {
-const a_X_321 = r325[i326];
-out324.push(R.as(a_X_321, K1, false));
+c320 = d31(st);
 }
-q322 = isList323 ? out324 : out324[0];
+c321 = c320;
 }
-c335 = [f2(st, "D-UNCONFIRMED", q322)];
-} else {
-let c334;
-if (M_StsSafety.d15(st.L_S)) {
-const s327 = [];
-let q329 = null;
-if (!(s327 == null)) {
-const isList330 = Array.isArray(s327);
-let out331 = [];
-const r332 = Array.isArray(s327) ? s327 : [s327];
-for (let i333 = 0; i333 < r332.length; i333++) {
-const a_X_328 = r332[i333];
-out331.push(R.as(a_X_328, K1, false));
+c322 = c321;
 }
-q329 = isList330 ? out331 : out331[0];
+c323 = c322;
 }
-c334 = R.union(d30(st), [f2(st, "X-SPECIALTY", q329)], false);
-} else {
-c334 = d30(st);
+c324 = c323;
 }
-c335 = c334;
-}
-c336 = c335;
-}
-c337 = c336;
-}
-c338 = c337;
-}
-  return (st.v[31] = c338);
+  return (st.v[32] = c324);
 }
 // define "Combo Swapped"
-export function d32(st) {
-  const x = st.v[32];
+export function d33(st) {
+  const x = st.v[33];
   if (x !== undefined) return x;
-const s339 = d31(st);
+const s325 = d32(st);
+let q327 = null;
+if (!(s325 == null)) {
+const isList328 = Array.isArray(s325);
+let out329 = [];
+const r330 = Array.isArray(s325) ? s325 : [s325];
+for (let i331 = 0; i331 < r330.length; i331++) {
+const a_N_326 = r330[i331];
+if (!(R.and(R.equal((a_N_326 == null ? null : (a_N_326.id ?? null)), "M-LMS-1L-DOXO-TRAB"), R.equal((a_N_326 == null ? null : (a_N_326.role ?? null)), "primary")))) continue;
+out329.push(a_N_326);
+}
+q327 = isList328 ? out329 : out329[0];
+}
+let c353;
+if (R.and(M_StsSafety.d73(st.L_S), R.exists(q327))) {
+const s332 = d32(st);
+let q334 = null;
+if (!(s332 == null)) {
+const isList335 = Array.isArray(s332);
+let out336 = [];
+const r337 = Array.isArray(s332) ? s332 : [s332];
+for (let i338 = 0; i338 < r337.length; i338++) {
+const a_N_333 = r337[i338];
+if (!(R.equal((a_N_333 == null ? null : (a_N_333.id ?? null)), "M-1L-DOXO"))) continue;
+out336.push(({ "id": (a_N_333 == null ? null : (a_N_333.id ?? null)), "role": "primary", "withSuggestions": (a_N_333 == null ? null : (a_N_333.withSuggestions ?? null)), "isRecommended": (a_N_333 == null ? null : (a_N_333.withSuggestions ?? null)), "warning": (a_N_333 == null ? null : (a_N_333.warning ?? null)), "related": R.as(null, K1, false), "notes": (a_N_333 == null ? null : (a_N_333.notes ?? null)), "rules": (a_N_333 == null ? null : (a_N_333.rules ?? null)), "variant": (a_N_333 == null ? null : (a_N_333.variant ?? null)) }));
+}
+out336 = R.distinctList(out336);
+q334 = isList335 ? out336 : out336[0];
+}
+const s339 = d32(st);
 let q341 = null;
 if (!(s339 == null)) {
 const isList342 = Array.isArray(s339);
@@ -1031,14 +1043,13 @@ let out343 = [];
 const r344 = Array.isArray(s339) ? s339 : [s339];
 for (let i345 = 0; i345 < r344.length; i345++) {
 const a_N_340 = r344[i345];
-if (!(R.and(R.equal((a_N_340 == null ? null : (a_N_340.id ?? null)), "M-LMS-1L-DOXO-TRAB"), R.equal((a_N_340 == null ? null : (a_N_340.role ?? null)), "primary")))) continue;
-out343.push(a_N_340);
+if (!(R.equal((a_N_340 == null ? null : (a_N_340.id ?? null)), "M-LMS-1L-DOXO-TRAB"))) continue;
+out343.push(({ "id": (a_N_340 == null ? null : (a_N_340.id ?? null)), "role": "alternative", "withSuggestions": (a_N_340 == null ? null : (a_N_340.withSuggestions ?? null)), "isRecommended": false, "warning": (a_N_340 == null ? null : (a_N_340.warning ?? null)), "related": "M-1L-DOXO", "notes": (a_N_340 == null ? null : (a_N_340.notes ?? null)), "rules": (a_N_340 == null ? null : (a_N_340.rules ?? null)), "variant": (a_N_340 == null ? null : (a_N_340.variant ?? null)) }));
 }
+out343 = R.distinctList(out343);
 q341 = isList342 ? out343 : out343[0];
 }
-let c367;
-if (R.and(M_StsSafety.d72(st.L_S), R.exists(q341))) {
-const s346 = d31(st);
+const s346 = d32(st);
 let q348 = null;
 if (!(s346 == null)) {
 const isList349 = Array.isArray(s346);
@@ -1046,473 +1057,445 @@ let out350 = [];
 const r351 = Array.isArray(s346) ? s346 : [s346];
 for (let i352 = 0; i352 < r351.length; i352++) {
 const a_N_347 = r351[i352];
-if (!(R.equal((a_N_347 == null ? null : (a_N_347.id ?? null)), "M-1L-DOXO"))) continue;
-out350.push(({ "id": (a_N_347 == null ? null : (a_N_347.id ?? null)), "role": "primary", "withSuggestions": (a_N_347 == null ? null : (a_N_347.withSuggestions ?? null)), "isRecommended": (a_N_347 == null ? null : (a_N_347.withSuggestions ?? null)), "warning": (a_N_347 == null ? null : (a_N_347.warning ?? null)), "related": R.as(null, K1, false), "notes": (a_N_347 == null ? null : (a_N_347.notes ?? null)), "rules": (a_N_347 == null ? null : (a_N_347.rules ?? null)), "variant": (a_N_347 == null ? null : (a_N_347.variant ?? null)) }));
+if (!(R.not(R.inList((a_N_347 == null ? null : (a_N_347.id ?? null)), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out350.push(a_N_347);
 }
 out350 = R.distinctList(out350);
 q348 = isList349 ? out350 : out350[0];
 }
-const s353 = d31(st);
-let q355 = null;
-if (!(s353 == null)) {
-const isList356 = Array.isArray(s353);
-let out357 = [];
-const r358 = Array.isArray(s353) ? s353 : [s353];
-for (let i359 = 0; i359 < r358.length; i359++) {
-const a_N_354 = r358[i359];
-if (!(R.equal((a_N_354 == null ? null : (a_N_354.id ?? null)), "M-LMS-1L-DOXO-TRAB"))) continue;
-out357.push(({ "id": (a_N_354 == null ? null : (a_N_354.id ?? null)), "role": "alternative", "withSuggestions": (a_N_354 == null ? null : (a_N_354.withSuggestions ?? null)), "isRecommended": false, "warning": (a_N_354 == null ? null : (a_N_354.warning ?? null)), "related": "M-1L-DOXO", "notes": (a_N_354 == null ? null : (a_N_354.notes ?? null)), "rules": (a_N_354 == null ? null : (a_N_354.rules ?? null)), "variant": (a_N_354 == null ? null : (a_N_354.variant ?? null)) }));
-}
-out357 = R.distinctList(out357);
-q355 = isList356 ? out357 : out357[0];
-}
-const s360 = d31(st);
-let q362 = null;
-if (!(s360 == null)) {
-const isList363 = Array.isArray(s360);
-let out364 = [];
-const r365 = Array.isArray(s360) ? s360 : [s360];
-for (let i366 = 0; i366 < r365.length; i366++) {
-const a_N_361 = r365[i366];
-if (!(R.not(R.inList((a_N_361 == null ? null : (a_N_361.id ?? null)), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
-out364.push(a_N_361);
-}
-out364 = R.distinctList(out364);
-q362 = isList363 ? out364 : out364[0];
-}
-c367 = R.union(R.union(q348, q355, false), q362, false);
+c353 = R.union(R.union(q334, q341, false), q348, false);
 } else {
-c367 = d31(st);
+c353 = d32(st);
 }
-  return (st.v[32] = c367);
+  return (st.v[33] = c353);
 }
 // define "Decision"
-export function d33(st) {
-  const x = st.v[33];
-  if (x !== undefined) return x;
-const s368 = d32(st);
-let q370 = null;
-if (!(s368 == null)) {
-const isList371 = Array.isArray(s368);
-let out372 = [];
-const r373 = Array.isArray(s368) ? s368 : [s368];
-for (let i374 = 0; i374 < r373.length; i374++) {
-const a_N_369 = r373[i374];
-const l_poor_375 = R.and(M_StsSafety.d73(st.L_S), R.inList((a_N_369 == null ? null : (a_N_369.id ?? null)), d2(st), undefined));
-const l_combo_376 = R.and(R.and(M_StsSafety.d72(st.L_S), R.inList((a_N_369 == null ? null : (a_N_369.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_369 == null ? null : (a_N_369.role ?? null)), "next")));
-const l_doxo_377 = R.and(R.inList((a_N_369 == null ? null : (a_N_369.id ?? null)), d3(st), undefined), R.not(R.equal((a_N_369 == null ? null : (a_N_369.role ?? null)), "next")));
-out372.push(f9(st, a_N_369, l_poor_375, l_combo_376, l_doxo_377));
-}
-out372 = R.distinctList(out372);
-q370 = isList371 ? out372 : out372[0];
-}
-  return (st.v[33] = q370);
-}
-// define "Has STS"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-
-  return (st.v[34] = R.or(M_StsSafety.d9(st.L_S), M_StsSafety.d3(st.L_S)));
+const s354 = d33(st);
+let q356 = null;
+if (!(s354 == null)) {
+const isList357 = Array.isArray(s354);
+let out358 = [];
+const r359 = Array.isArray(s354) ? s354 : [s354];
+for (let i360 = 0; i360 < r359.length; i360++) {
+const a_N_355 = r359[i360];
+const l_poor_361 = R.and(M_StsSafety.d74(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d2(st), undefined));
+const l_combo_362 = R.and(R.and(M_StsSafety.d73(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
+const l_doxo_363 = R.and(R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d3(st), undefined), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
+out358.push(f9(st, a_N_355, l_poor_361, l_combo_362, l_doxo_363));
 }
-// define "Current Drugs"
+out358 = R.distinctList(out358);
+q356 = isList357 ? out358 : out358[0];
+}
+  return (st.v[34] = q356);
+}
+// define "Has STS"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
 
-  return (st.v[35] = d16(st));
+  return (st.v[35] = R.or(M_StsSafety.d9(st.L_S), M_StsSafety.d3(st.L_S)));
 }
-// define "Prior Drugs"
+// define "Current Drugs"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
 
-  return (st.v[36] = M_StsSafety.d29(st.L_S));
+  return (st.v[36] = d17(st));
 }
-// define "STS Condition Keys"
+// define "Prior Drugs"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
 
-  return (st.v[37] = M_StsSafety.d79(st.L_S));
+  return (st.v[37] = M_StsSafety.d30(st.L_S));
 }
-// define "Fact Histology"
+// define "STS Condition Keys"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
 
   return (st.v[38] = M_StsSafety.d80(st.L_S));
 }
-// define "Fact Extent"
+// define "Fact Histology"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
 
   return (st.v[39] = M_StsSafety.d81(st.L_S));
 }
-// define "Fact Site"
+// define "Fact Extent"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
 
   return (st.v[40] = M_StsSafety.d82(st.L_S));
 }
-// define "Fact Grade"
+// define "Fact Site"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
 
   return (st.v[41] = M_StsSafety.d83(st.L_S));
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
 
   return (st.v[42] = M_StsSafety.d84(st.L_S));
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
 
   return (st.v[43] = M_StsSafety.d85(st.L_S));
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
 
   return (st.v[44] = M_StsSafety.d86(st.L_S));
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
 
   return (st.v[45] = M_StsSafety.d87(st.L_S));
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
 
   return (st.v[46] = M_StsSafety.d88(st.L_S));
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
 
   return (st.v[47] = M_StsSafety.d89(st.L_S));
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
 
   return (st.v[48] = M_StsSafety.d90(st.L_S));
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
 
   return (st.v[49] = M_StsSafety.d91(st.L_S));
 }
-// define "Fact Cumulative"
+// define "Fact LVEF"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
 
-  return (st.v[50] = M_StsSafety.d93(st.L_S));
+  return (st.v[50] = M_StsSafety.d92(st.L_S));
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
 
   return (st.v[51] = M_StsSafety.d94(st.L_S));
 }
-// define "Fact STS Conditions"
+// define "Fact Unrecognized"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
 
   return (st.v[52] = M_StsSafety.d95(st.L_S));
 }
-// define "Fact Ignored Evidence"
+// define "Fact STS Conditions"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
 
   return (st.v[53] = M_StsSafety.d96(st.L_S));
 }
-// define "Fact Second Primary"
+// define "Fact Ignored Evidence"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
 
   return (st.v[54] = M_StsSafety.d97(st.L_S));
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
 
   return (st.v[55] = M_StsSafety.d98(st.L_S));
 }
-// define "Fact Prior Last Exposure"
+// define "Fact Undated Exposures"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
 
   return (st.v[56] = M_StsSafety.d99(st.L_S));
 }
-// define "Fact Maintenance"
+// define "Fact Prior Last Exposure"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
 
-  return (st.v[57] = M_StsSafety.d102(st.L_S));
+  return (st.v[57] = M_StsSafety.d100(st.L_S));
 }
-// define "Fact Prior Regimens"
+// define "Fact Maintenance"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
 
-  return (st.v[58] = M_StsSafety.d100(st.L_S));
+  return (st.v[58] = M_StsSafety.d103(st.L_S));
 }
-// define "Fact Disease Status"
+// define "Fact Prior Regimens"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
 
   return (st.v[59] = M_StsSafety.d101(st.L_S));
 }
-// define "Later Line Status"
+// define "Fact Disease Status"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
 
-  return (st.v[60] = M_StsSafety.d44(st.L_S));
+  return (st.v[60] = M_StsSafety.d102(st.L_S));
 }
-// define "Progression Since Current Start"
+// define "Later Line Status"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
 
-  return (st.v[61] = M_StsSafety.d40(st.L_S));
+  return (st.v[61] = M_StsSafety.d45(st.L_S));
 }
-// define "Pediatric"
+// define "Progression Since Current Start"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
 
-  return (st.v[62] = M_StsSafety.d25(st.L_S));
+  return (st.v[62] = M_StsSafety.d41(st.L_S));
 }
-// define "Histology"
+// define "Pediatric"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
 
-  return (st.v[63] = M_StsSafety.d11(st.L_S));
+  return (st.v[63] = M_StsSafety.d26(st.L_S));
 }
-// define "Histology Known"
+// define "Histology"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
 
-  return (st.v[64] = M_StsSafety.d13(st.L_S));
+  return (st.v[64] = M_StsSafety.d11(st.L_S));
 }
-// define "Extent"
+// define "Histology Known"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
 
-  return (st.v[65] = M_StsSafety.d18(st.L_S));
+  return (st.v[65] = M_StsSafety.d13(st.L_S));
 }
-// define "Exposed Drugs"
+// define "Extent"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
 
-  return (st.v[66] = M_StsSafety.d30(st.L_S));
+  return (st.v[66] = M_StsSafety.d18(st.L_S));
 }
-// define "Medications Unreadable"
+// define "Exposed Drugs"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
 
-  return (st.v[67] = M_StsSafety.d7(st.L_S));
+  return (st.v[67] = M_StsSafety.d31(st.L_S));
 }
-// define "Medications Incomplete"
+// define "Medications Unreadable"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
 
-  return (st.v[68] = M_StsSafety.d8(st.L_S));
+  return (st.v[68] = M_StsSafety.d7(st.L_S));
 }
-// define "Doxo LVEF Low"
+// define "Medications Incomplete"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
 
-  return (st.v[69] = M_StsSafety.d64(st.L_S));
+  return (st.v[69] = M_StsSafety.d8(st.L_S));
 }
-// define "Doxo Cumulative Critical"
+// define "Doxo LVEF Low"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
 
-  return (st.v[70] = M_StsSafety.d67(st.L_S));
+  return (st.v[70] = M_StsSafety.d65(st.L_S));
 }
-// define "Doxo Cumulative Warn"
+// define "Doxo Cumulative Critical"
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
 
-  return (st.v[71] = M_StsSafety.d71(st.L_S));
+  return (st.v[71] = M_StsSafety.d68(st.L_S));
 }
-// define "ECOG Combo"
+// define "Doxo Cumulative Warn"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
 
   return (st.v[72] = M_StsSafety.d72(st.L_S));
 }
-// define "ECOG Poor"
+// define "ECOG Combo"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
 
   return (st.v[73] = M_StsSafety.d73(st.L_S));
 }
-// define "Blocking Rule Ids"
+// define "ECOG Poor"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
 
-  return (st.v[74] = M_StsSafety.d78(st.L_S));
+  return (st.v[74] = M_StsSafety.d74(st.L_S));
 }
-// define "Histology Code"
+// define "Blocking Rule Ids"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
 
-  return (st.v[75] = M_StsSafety.d12(st.L_S));
+  return (st.v[75] = M_StsSafety.d79(st.L_S));
 }
-// define "Age"
+// define "Histology Code"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
 
-  return (st.v[76] = M_StsSafety.d24(st.L_S));
+  return (st.v[76] = M_StsSafety.d12(st.L_S));
 }
-// define "ECOG Reading"
+// define "Age"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
 
-  return (st.v[77] = M_StsSafety.d56(st.L_S));
+  return (st.v[77] = M_StsSafety.d25(st.L_S));
 }
-// define "LVEF"
+// define "ECOG Reading"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
 
-  return (st.v[78] = M_StsSafety.d47(st.L_S));
+  return (st.v[78] = M_StsSafety.d57(st.L_S));
 }
-// define "LVEF Unusable Reason"
+// define "LVEF"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
 
-  return (st.v[79] = M_StsSafety.d53(st.L_S));
+  return (st.v[79] = M_StsSafety.d48(st.L_S));
 }
-// define "Trabectedin LVEF Unusable Reason"
+// define "LVEF Unusable Reason"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
 
   return (st.v[80] = M_StsSafety.d54(st.L_S));
 }
-// define "Cumulative Doxo"
+// define "Trabectedin LVEF Unusable Reason"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
 
-  return (st.v[81] = M_StsSafety.d65(st.L_S));
+  return (st.v[81] = M_StsSafety.d55(st.L_S));
 }
-// define "Cumulative Known"
+// define "Cumulative Doxo"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
 
   return (st.v[82] = M_StsSafety.d66(st.L_S));
 }
-// define "Possible Doxo"
+// define "Cumulative Known"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
 
-  return (st.v[83] = M_StsSafety.d69(st.L_S));
+  return (st.v[83] = M_StsSafety.d67(st.L_S));
 }
-// define "Other Anthracyclines Received"
+// define "Possible Doxo"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
 
   return (st.v[84] = M_StsSafety.d70(st.L_S));
 }
-// define "Bilirubin"
+// define "Other Anthracyclines Received"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
 
-  return (st.v[85] = M_StsSafety.d62(st.L_S));
+  return (st.v[85] = M_StsSafety.d71(st.L_S));
 }
-// define "Bilirubin High"
+// define "Bilirubin"
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
 
-  return (st.v[86] = M_StsSafety.d74(st.L_S));
+  return (st.v[86] = M_StsSafety.d63(st.L_S));
 }
-// define "Combo Age"
+// define "Bilirubin High"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
 
   return (st.v[87] = M_StsSafety.d75(st.L_S));
 }
-// define "Recent Mesna Order"
+// define "Combo Age"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
 
   return (st.v[88] = M_StsSafety.d76(st.L_S));
 }
-// define "Fact Bilirubin"
+// define "Recent Mesna Order"
 export function d89(st) {
   const x = st.v[89];
   if (x !== undefined) return x;
 
-  return (st.v[89] = M_StsSafety.d92(st.L_S));
+  return (st.v[89] = M_StsSafety.d77(st.L_S));
 }
-// define "Second Primary Drugs"
+// define "Fact Bilirubin"
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
 
-  return (st.v[90] = M_StsSafety.d16(st.L_S));
+  return (st.v[90] = M_StsSafety.d93(st.L_S));
 }
-// define "Second Primary Liposomal Doxorubicin"
+// define "Second Primary Drugs"
 export function d91(st) {
   const x = st.v[91];
   if (x !== undefined) return x;
 
-  return (st.v[91] = M_StsSafety.d17(st.L_S));
+  return (st.v[91] = M_StsSafety.d16(st.L_S));
+}
+// define "Second Primary Liposomal Doxorubicin"
+export function d92(st) {
+  const x = st.v[92];
+  if (x !== undefined) return x;
+
+  return (st.v[92] = M_StsSafety.d17(st.L_S));
 }
 // function "Node"(id, role, sugg, rec, related, notes)
 export function f0(st, o0, o1, o2, o3, o4, o5) {
@@ -1531,15 +1514,15 @@ export function f2(st, o0, o1) {
 }
 // function "DrugsOf"(id)
 export function f3(st, o0) {
-const t379 = R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0));
-let r378 = (t379 == null ? null : (t379.drugs ?? null));
-if (r378 == null) {
-r378 = [];
-if (r378 == null) {
-r378 = null;
+const t365 = R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0));
+let r364 = (t365 == null ? null : (t365.drugs ?? null));
+if (r364 == null) {
+r364 = [];
+if (r364 == null) {
+r364 = null;
 }
 }
-  return r378;
+  return r364;
 }
 // function "Allowed"(id)
 export function f4(st, o0) {
@@ -1548,20 +1531,20 @@ export function f4(st, o0) {
 }
 // function "Received"(id)
 export function f5(st, o0) {
-const s380 = f3(st, o0);
-let q382 = null;
-if (!(s380 == null)) {
-const isList383 = Array.isArray(s380);
-let out384 = [];
-const r385 = Array.isArray(s380) ? s380 : [s380];
-for (let i386 = 0; i386 < r385.length; i386++) {
-const a_D_381 = r385[i386];
-if (!(R.inList(a_D_381, M_StsSafety.d30(st.L_S), undefined))) continue;
-out384.push(a_D_381);
+const s366 = f3(st, o0);
+let q368 = null;
+if (!(s366 == null)) {
+const isList369 = Array.isArray(s366);
+let out370 = [];
+const r371 = Array.isArray(s366) ? s366 : [s366];
+for (let i372 = 0; i372 < r371.length; i372++) {
+const a_D_367 = r371[i372];
+if (!(R.inList(a_D_367, M_StsSafety.d31(st.L_S), undefined))) continue;
+out370.push(a_D_367);
 }
-q382 = isList383 ? out384 : out384[0];
+q368 = isList369 ? out370 : out370[0];
 }
-  return R.exists(q382);
+  return R.exists(q368);
 }
 // function "SameDrugs"(a, b)
 export function f6(st, o0, o1) {
@@ -1570,85 +1553,85 @@ export function f6(st, o0, o1) {
 }
 // function "NextOf"(id)
 export function f7(st, o0) {
-let c394;
+let c380;
 if (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined)) {
-c394 = ["M-2L-GEM-DOCE"];
+c380 = ["M-2L-GEM-DOCE"];
 } else {
-const s387 = d15(st);
-let q389 = null;
-if (!(s387 == null)) {
-const isList390 = Array.isArray(s387);
-let out391 = [];
-const r392 = Array.isArray(s387) ? s387 : [s387];
-for (let i393 = 0; i393 < r392.length; i393++) {
-const a_N_388 = r392[i393];
-if (!(R.not(R.equal(a_N_388, o0)))) continue;
-out391.push(a_N_388);
+const s373 = d16(st);
+let q375 = null;
+if (!(s373 == null)) {
+const isList376 = Array.isArray(s373);
+let out377 = [];
+const r378 = Array.isArray(s373) ? s373 : [s373];
+for (let i379 = 0; i379 < r378.length; i379++) {
+const a_N_374 = r378[i379];
+if (!(R.not(R.equal(a_N_374, o0)))) continue;
+out377.push(a_N_374);
 }
-out391 = R.distinctList(out391);
-q389 = isList390 ? out391 : out391[0];
+out377 = R.distinctList(out377);
+q375 = isList376 ? out377 : out377[0];
 }
-c394 = q389;
+c380 = q375;
 }
-  return c394;
+  return c380;
 }
 // function "LaterLine"(id, notes)
 export function f8(st, o0, o1) {
-const t395 = M_StsSafety.d44(st.L_S);
-  return f0(st, o0, "later-line", R.not(R.equal((t395 == null ? null : (t395.kind ?? null)), "no-progression")), false, R.as(null, K1, false), o1);
+const t381 = M_StsSafety.d45(st.L_S);
+  return f0(st, o0, "later-line", R.not(R.equal((t381 == null ? null : (t381.kind ?? null)), "no-progression")), false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
 export function f9(st, o0, o1, o2, o3) {
-let c403;
+let c389;
 if (R.equal((o0 == null ? null : (o0.id ?? null)), "D-ANTHRACYCLINE-CONTRAINDICATED")) {
-const s396 = [(M_StsSafety.d64(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d67(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-let q398 = null;
-if (!(s396 == null)) {
-const isList399 = Array.isArray(s396);
-let out400 = [];
-const r401 = Array.isArray(s396) ? s396 : [s396];
-for (let i402 = 0; i402 < r401.length; i402++) {
-const a_R_397 = r401[i402];
-if (!(R.not((a_R_397 == null)))) continue;
-out400.push(a_R_397);
+const s382 = [(M_StsSafety.d65(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d68(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+let q384 = null;
+if (!(s382 == null)) {
+const isList385 = Array.isArray(s382);
+let out386 = [];
+const r387 = Array.isArray(s382) ? s382 : [s382];
+for (let i388 = 0; i388 < r387.length; i388++) {
+const a_R_383 = r387[i388];
+if (!(R.not((a_R_383 == null)))) continue;
+out386.push(a_R_383);
 }
-out400 = R.distinctList(out400);
-q398 = isList399 ? out400 : out400[0];
+out386 = R.distinctList(out386);
+q384 = isList385 ? out386 : out386[0];
 }
-c403 = q398;
+c389 = q384;
 } else {
-c403 = [];
+c389 = [];
 }
-  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d77(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d126(st.L_Codes)] : []), (o1 ? [M_StsCodes.d127(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d71(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c403, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d78(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d126(st.L_Codes)] : []), (o1 ? [M_StsCodes.d127(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d72(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c389, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
 }
 // function "DraftDose"(dose)
 export function f10(st, o0) {
 
   return M_StsSafety.f7(st.L_S, o0);
 }
-const T404 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T405 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T406 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T407 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T408 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T409 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T410 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T411 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T412 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T413 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T414 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T390 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T391 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T392 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T393 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T394 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T395 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T396 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T397 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T398 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T399 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T400 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T404),
-  "Varied": (st, ...args) => R.dispatch(st, args, T405),
-  "Data": (st, ...args) => R.dispatch(st, args, T406),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T407),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T408),
-  "Received": (st, ...args) => R.dispatch(st, args, T409),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T410),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T411),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T412),
-  "Effects": (st, ...args) => R.dispatch(st, args, T413),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T414),
+  "Node": (st, ...args) => R.dispatch(st, args, T390),
+  "Varied": (st, ...args) => R.dispatch(st, args, T391),
+  "Data": (st, ...args) => R.dispatch(st, args, T392),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T393),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T394),
+  "Received": (st, ...args) => R.dispatch(st, args, T395),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T396),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T397),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T398),
+  "Effects": (st, ...args) => R.dispatch(st, args, T399),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T400),
 };
 const F = f;
 export const d = {
@@ -1665,91 +1648,92 @@ export const d = {
   "Doxo Ifos Shown": d10,
   "Doxo Ifos Node": d11,
   "RT Node": d12,
-  "Localized Nodes": d13,
-  "Line": d14,
-  "Later Options": d15,
-  "Current": d16,
-  "On Regimen": d17,
-  "Matchable": d18,
-  "Current Match": d19,
-  "Anthracycline Setting Notes": d20,
-  "Line Nodes": d21,
-  "Metastatic Base": d22,
-  "Doxorubicin Current": d23,
-  "Metastatic Safe": d24,
-  "Options Left": d25,
-  "Trial Node": d26,
-  "Metastatic History Checked": d27,
-  "Metastatic Nodes": d28,
-  "Localized Safe": d29,
-  "Histology Nodes": d30,
-  "Base Nodes": d31,
-  "Combo Swapped": d32,
-  "Decision": d33,
-  "Has STS": d34,
-  "Current Drugs": d35,
-  "Prior Drugs": d36,
-  "STS Condition Keys": d37,
-  "Fact Histology": d38,
-  "Fact Extent": d39,
-  "Fact Site": d40,
-  "Fact Grade": d41,
-  "Fact Surgery": d42,
-  "Fact Radiotherapy": d43,
-  "Fact Age": d44,
-  "Fact Current Regimen": d45,
-  "Fact Line": d46,
-  "Fact Line Sources": d47,
-  "Fact ECOG": d48,
-  "Fact LVEF": d49,
-  "Fact Cumulative": d50,
-  "Fact Unrecognized": d51,
-  "Fact STS Conditions": d52,
-  "Fact Ignored Evidence": d53,
-  "Fact Second Primary": d54,
-  "Fact Undated Exposures": d55,
-  "Fact Prior Last Exposure": d56,
-  "Fact Maintenance": d57,
-  "Fact Prior Regimens": d58,
-  "Fact Disease Status": d59,
-  "Later Line Status": d60,
-  "Progression Since Current Start": d61,
-  "Pediatric": d62,
-  "Histology": d63,
-  "Histology Known": d64,
-  "Extent": d65,
-  "Exposed Drugs": d66,
-  "Medications Unreadable": d67,
-  "Medications Incomplete": d68,
-  "Doxo LVEF Low": d69,
-  "Doxo Cumulative Critical": d70,
-  "Doxo Cumulative Warn": d71,
-  "ECOG Combo": d72,
-  "ECOG Poor": d73,
-  "Blocking Rule Ids": d74,
-  "Histology Code": d75,
-  "Age": d76,
-  "ECOG Reading": d77,
-  "LVEF": d78,
-  "LVEF Unusable Reason": d79,
-  "Trabectedin LVEF Unusable Reason": d80,
-  "Cumulative Doxo": d81,
-  "Cumulative Known": d82,
-  "Possible Doxo": d83,
-  "Other Anthracyclines Received": d84,
-  "Bilirubin": d85,
-  "Bilirubin High": d86,
-  "Combo Age": d87,
-  "Recent Mesna Order": d88,
-  "Fact Bilirubin": d89,
-  "Second Primary Drugs": d90,
-  "Second Primary Liposomal Doxorubicin": d91,
+  "Adjuvant Pembrolizumab": d13,
+  "Localized Nodes": d14,
+  "Line": d15,
+  "Later Options": d16,
+  "Current": d17,
+  "On Regimen": d18,
+  "Matchable": d19,
+  "Current Match": d20,
+  "Anthracycline Setting Notes": d21,
+  "Line Nodes": d22,
+  "Metastatic Base": d23,
+  "Doxorubicin Current": d24,
+  "Metastatic Safe": d25,
+  "Options Left": d26,
+  "Trial Node": d27,
+  "Metastatic History Checked": d28,
+  "Metastatic Nodes": d29,
+  "Localized Safe": d30,
+  "Histology Nodes": d31,
+  "Base Nodes": d32,
+  "Combo Swapped": d33,
+  "Decision": d34,
+  "Has STS": d35,
+  "Current Drugs": d36,
+  "Prior Drugs": d37,
+  "STS Condition Keys": d38,
+  "Fact Histology": d39,
+  "Fact Extent": d40,
+  "Fact Site": d41,
+  "Fact Grade": d42,
+  "Fact Surgery": d43,
+  "Fact Radiotherapy": d44,
+  "Fact Age": d45,
+  "Fact Current Regimen": d46,
+  "Fact Line": d47,
+  "Fact Line Sources": d48,
+  "Fact ECOG": d49,
+  "Fact LVEF": d50,
+  "Fact Cumulative": d51,
+  "Fact Unrecognized": d52,
+  "Fact STS Conditions": d53,
+  "Fact Ignored Evidence": d54,
+  "Fact Second Primary": d55,
+  "Fact Undated Exposures": d56,
+  "Fact Prior Last Exposure": d57,
+  "Fact Maintenance": d58,
+  "Fact Prior Regimens": d59,
+  "Fact Disease Status": d60,
+  "Later Line Status": d61,
+  "Progression Since Current Start": d62,
+  "Pediatric": d63,
+  "Histology": d64,
+  "Histology Known": d65,
+  "Extent": d66,
+  "Exposed Drugs": d67,
+  "Medications Unreadable": d68,
+  "Medications Incomplete": d69,
+  "Doxo LVEF Low": d70,
+  "Doxo Cumulative Critical": d71,
+  "Doxo Cumulative Warn": d72,
+  "ECOG Combo": d73,
+  "ECOG Poor": d74,
+  "Blocking Rule Ids": d75,
+  "Histology Code": d76,
+  "Age": d77,
+  "ECOG Reading": d78,
+  "LVEF": d79,
+  "LVEF Unusable Reason": d80,
+  "Trabectedin LVEF Unusable Reason": d81,
+  "Cumulative Doxo": d82,
+  "Cumulative Known": d83,
+  "Possible Doxo": d84,
+  "Other Anthracyclines Received": d85,
+  "Bilirubin": d86,
+  "Bilirubin High": d87,
+  "Combo Age": d88,
+  "Recent Mesna Order": d89,
+  "Fact Bilirubin": d90,
+  "Second Primary Drugs": d91,
+  "Second Primary Liposomal Doxorubicin": d92,
 };
 /** The state of one evaluation of StsDecision. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(92),
+    v: new Array(93),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_S: R.libraryInstance(env, "StsSafety", M_StsSafety.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),

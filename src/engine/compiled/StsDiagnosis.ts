@@ -10,8 +10,9 @@ const K1 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String"
 const K2 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"conditionId"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dateKey"},{"elementType":{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"alsoRecorded"},{"elementType":{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"display"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"class"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"resource"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"condition"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"},"name":"date"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"conflict"}],"type":"TupleTypeSpecifier"};
 const K3 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"};
 const K4 = {"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"};
-const K5 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
-const K6 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
+const K5 = {"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"};
+const K6 = {"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"};
+const K7 = {"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Condition", "id");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "system");
 const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Coding", "code");
@@ -1927,181 +1928,188 @@ c847 = R.as(null, K4, false);
 const t846 = d50(st);
 c847 = (t846 == null ? null : (t846.date ?? null));
 }
-  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": c845, "date": c847, "localRecurrence": d49(st) }));
+let c849;
+if (d49(st)) {
+c849 = R.as(null, K5, false);
+} else {
+const t848 = d50(st);
+c849 = R.dateFrom(M_StsCommon.f0(st.L_Common, (t848 == null ? null : (t848.date ?? null))));
+}
+  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": c845, "date": c847, "firstDay": c849, "localRecurrence": d49(st) }));
 }
 // define "Latest Radiotherapy"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
-const s850 = d48(st);
-let q852 = null;
+const s852 = d48(st);
+let q854 = null;
+if (!(s852 == null)) {
+const isList855 = Array.isArray(s852);
+let out856 = [];
+const r857 = Array.isArray(s852) ? s852 : [s852];
+for (let i858 = 0; i858 < r857.length; i858++) {
+const a_P_853 = r857[i858];
+if (!((a_P_853 == null ? null : (a_P_853.radiotherapy ?? null)))) continue;
+out856.push(a_P_853);
+}
+q854 = isList855 ? out856 : out856[0];
+}
+const s850 = q854;
+let q859 = null;
 if (!(s850 == null)) {
-const isList853 = Array.isArray(s850);
-let out854 = [];
-const r855 = Array.isArray(s850) ? s850 : [s850];
-for (let i856 = 0; i856 < r855.length; i856++) {
-const a_P_851 = r855[i856];
-if (!((a_P_851 == null ? null : (a_P_851.radiotherapy ?? null)))) continue;
-out854.push(a_P_851);
+const isList860 = Array.isArray(s850);
+let out861 = [];
+const r862 = Array.isArray(s850) ? s850 : [s850];
+for (let i863 = 0; i863 < r862.length; i863++) {
+const a_P2_851 = r862[i863];
+out861.push(a_P2_851);
 }
-q852 = isList853 ? out854 : out854[0];
+out861 = R.sortByColumns(out861, ["lastKey"], [false]);
+q859 = isList860 ? out861 : out861[0];
 }
-const s848 = q852;
-let q857 = null;
-if (!(s848 == null)) {
-const isList858 = Array.isArray(s848);
-let out859 = [];
-const r860 = Array.isArray(s848) ? s848 : [s848];
-for (let i861 = 0; i861 < r860.length; i861++) {
-const a_P2_849 = r860[i861];
-out859.push(a_P2_849);
-}
-out859 = R.sortByColumns(out859, ["lastKey"], [false]);
-q857 = isList858 ? out859 : out859[0];
-}
-  return (st.v[52] = R.first(q857));
+  return (st.v[52] = R.first(q859));
 }
 // define "Radiotherapy"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const t862 = d52(st);
-const t863 = d52(st);
-  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": (t862 == null ? null : (t862.key ?? null)), "date": (t863 == null ? null : (t863.date ?? null)) }));
+const t864 = d52(st);
+const t865 = d52(st);
+  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": (t864 == null ? null : (t864.key ?? null)), "date": (t865 == null ? null : (t865.date ?? null)) }));
 }
 // define "Disease Status"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
-const s864 = d40(st);
-let q866 = null;
-if (!(s864 == null)) {
-const isList867 = Array.isArray(s864);
-let out868 = [];
-const r869 = Array.isArray(s864) ? s864 : [s864];
-for (let i870 = 0; i870 < r869.length; i870++) {
-const a_F_865 = r869[i870];
-if (!(f16(st, (a_F_865 == null ? null : (a_F_865.refs ?? null)), (a_F_865 == null ? null : (a_F_865.key ?? null))))) continue;
-out868.push(({ "key": (a_F_865 == null ? null : (a_F_865.key ?? null)), "status": (a_F_865 == null ? null : (a_F_865.status ?? null)), "code": (a_F_865 == null ? null : (a_F_865.code ?? null)), "text": (a_F_865 == null ? null : (a_F_865.text ?? null)), "date": (a_F_865 == null ? null : (a_F_865.date ?? null)) }));
+const s866 = d40(st);
+let q868 = null;
+if (!(s866 == null)) {
+const isList869 = Array.isArray(s866);
+let out870 = [];
+const r871 = Array.isArray(s866) ? s866 : [s866];
+for (let i872 = 0; i872 < r871.length; i872++) {
+const a_F_867 = r871[i872];
+if (!(f16(st, (a_F_867 == null ? null : (a_F_867.refs ?? null)), (a_F_867 == null ? null : (a_F_867.key ?? null))))) continue;
+out870.push(({ "key": (a_F_867 == null ? null : (a_F_867.key ?? null)), "status": (a_F_867 == null ? null : (a_F_867.status ?? null)), "code": (a_F_867 == null ? null : (a_F_867.code ?? null)), "text": (a_F_867 == null ? null : (a_F_867.text ?? null)), "date": (a_F_867 == null ? null : (a_F_867.date ?? null)) }));
 }
-q866 = isList867 ? out868 : out868[0];
+q868 = isList869 ? out870 : out870[0];
 }
-  return (st.v[54] = q866);
+  return (st.v[54] = q868);
 }
 // define "STS Conditions"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s871 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q873 = null;
-if (!(s871 == null)) {
-const isList874 = Array.isArray(s871);
-let out875 = [];
-const r876 = Array.isArray(s871) ? s871 : [s871];
-for (let i877 = 0; i877 < r876.length; i877++) {
-const a_C_872 = r876[i877];
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_872, P0)), d14(st), undefined))) continue;
-out875.push(a_C_872);
+const s873 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q875 = null;
+if (!(s873 == null)) {
+const isList876 = Array.isArray(s873);
+let out877 = [];
+const r878 = Array.isArray(s873) ? s873 : [s873];
+for (let i879 = 0; i879 < r878.length; i879++) {
+const a_C_874 = r878[i879];
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_874, P0)), d14(st), undefined))) continue;
+out877.push(a_C_874);
 }
-q873 = isList874 ? out875 : out875[0];
+q875 = isList876 ? out877 : out877[0];
 }
-  return (st.v[55] = q873);
+  return (st.v[55] = q875);
 }
 // define "Confirmed STS Conditions"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s878 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q880 = null;
-if (!(s878 == null)) {
-const isList881 = Array.isArray(s878);
-let out882 = [];
-const r883 = Array.isArray(s878) ? s878 : [s878];
-for (let i884 = 0; i884 < r883.length; i884++) {
-const a_C_879 = r883[i884];
-const s885 = d15(st);
-let q887 = null;
-if (!(s885 == null)) {
-const isList888 = Array.isArray(s885);
-let out889 = [];
-const r890 = Array.isArray(s885) ? s885 : [s885];
-for (let i891 = 0; i891 < r890.length; i891++) {
-const a_A_886 = r890[i891];
-const t892 = (a_A_886 == null ? null : (a_A_886.fact ?? null));
-out889.push((t892 == null ? null : (t892.key ?? null)));
+const s880 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q882 = null;
+if (!(s880 == null)) {
+const isList883 = Array.isArray(s880);
+let out884 = [];
+const r885 = Array.isArray(s880) ? s880 : [s880];
+for (let i886 = 0; i886 < r885.length; i886++) {
+const a_C_881 = r885[i886];
+const s887 = d15(st);
+let q889 = null;
+if (!(s887 == null)) {
+const isList890 = Array.isArray(s887);
+let out891 = [];
+const r892 = Array.isArray(s887) ? s887 : [s887];
+for (let i893 = 0; i893 < r892.length; i893++) {
+const a_A_888 = r892[i893];
+const t894 = (a_A_888 == null ? null : (a_A_888.fact ?? null));
+out891.push((t894 == null ? null : (t894.key ?? null)));
 }
-q887 = isList888 ? out889 : out889[0];
+q889 = isList890 ? out891 : out891[0];
 }
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_879, P0)), q887, undefined))) continue;
-out882.push(a_C_879);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_881, P0)), q889, undefined))) continue;
+out884.push(a_C_881);
 }
-q880 = isList881 ? out882 : out882[0];
+q882 = isList883 ? out884 : out884[0];
 }
-  return (st.v[56] = q880);
+  return (st.v[56] = q882);
 }
 // define "Used Conditions"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s893 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q895 = null;
-if (!(s893 == null)) {
-const isList896 = Array.isArray(s893);
-let out897 = [];
-const r898 = Array.isArray(s893) ? s893 : [s893];
-for (let i899 = 0; i899 < r898.length; i899++) {
-const a_C_894 = r898[i899];
-const s900 = d20(st);
-let q902 = null;
-if (!(s900 == null)) {
-const isList903 = Array.isArray(s900);
-let out904 = [];
-const r905 = Array.isArray(s900) ? s900 : [s900];
-for (let i906 = 0; i906 < r905.length; i906++) {
-const a_A_901 = r905[i906];
-const t907 = (a_A_901 == null ? null : (a_A_901.fact ?? null));
-out904.push((t907 == null ? null : (t907.key ?? null)));
+const s895 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q897 = null;
+if (!(s895 == null)) {
+const isList898 = Array.isArray(s895);
+let out899 = [];
+const r900 = Array.isArray(s895) ? s895 : [s895];
+for (let i901 = 0; i901 < r900.length; i901++) {
+const a_C_896 = r900[i901];
+const s902 = d20(st);
+let q904 = null;
+if (!(s902 == null)) {
+const isList905 = Array.isArray(s902);
+let out906 = [];
+const r907 = Array.isArray(s902) ? s902 : [s902];
+for (let i908 = 0; i908 < r907.length; i908++) {
+const a_A_903 = r907[i908];
+const t909 = (a_A_903 == null ? null : (a_A_903.fact ?? null));
+out906.push((t909 == null ? null : (t909.key ?? null)));
 }
-q902 = isList903 ? out904 : out904[0];
+q904 = isList905 ? out906 : out906[0];
 }
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_894, P0)), q902, undefined))) continue;
-out897.push(a_C_894);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_896, P0)), q904, undefined))) continue;
+out899.push(a_C_896);
 }
-q895 = isList896 ? out897 : out897[0];
+q897 = isList898 ? out899 : out899[0];
 }
-  return (st.v[57] = q895);
+  return (st.v[57] = q897);
 }
 // define "Stage Observations"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s908 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-let q910 = null;
-if (!(s908 == null)) {
-const isList911 = Array.isArray(s908);
-let out912 = [];
-const r913 = Array.isArray(s908) ? s908 : [s908];
-for (let i914 = 0; i914 < r913.length; i914++) {
-const a_O_909 = r913[i914];
-const s915 = d5(st);
-let q917 = null;
-if (!(s915 == null)) {
-const isList918 = Array.isArray(s915);
-let out919 = [];
-const r920 = Array.isArray(s915) ? s915 : [s915];
-for (let i921 = 0; i921 < r920.length; i921++) {
-const a_E_916 = r920[i921];
-if (!(R.equal((a_E_916 == null ? null : (a_E_916.kind ?? null)), "stage-group"))) continue;
-out919.push((a_E_916 == null ? null : (a_E_916.resource ?? null)));
+const s910 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q912 = null;
+if (!(s910 == null)) {
+const isList913 = Array.isArray(s910);
+let out914 = [];
+const r915 = Array.isArray(s910) ? s910 : [s910];
+for (let i916 = 0; i916 < r915.length; i916++) {
+const a_O_911 = r915[i916];
+const s917 = d5(st);
+let q919 = null;
+if (!(s917 == null)) {
+const isList920 = Array.isArray(s917);
+let out921 = [];
+const r922 = Array.isArray(s917) ? s917 : [s917];
+for (let i923 = 0; i923 < r922.length; i923++) {
+const a_E_918 = r922[i923];
+if (!(R.equal((a_E_918 == null ? null : (a_E_918.kind ?? null)), "stage-group"))) continue;
+out921.push((a_E_918 == null ? null : (a_E_918.resource ?? null)));
 }
-q917 = isList918 ? out919 : out919[0];
+q919 = isList920 ? out921 : out921[0];
 }
-if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_909, P5)), q917, undefined))) continue;
-out912.push(a_O_909);
+if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_911, P5)), q919, undefined))) continue;
+out914.push(a_O_911);
 }
-q910 = isList911 ? out912 : out912[0];
+q912 = isList913 ? out914 : out914[0];
 }
-  return (st.v[58] = q910);
+  return (st.v[58] = q912);
 }
 // function "ICD10Codes"(Cond)
 export function f0(st, o0) {
@@ -2110,20 +2118,20 @@ export function f0(st, o0) {
 }
 // function "IsSarcomaRange"(code)
 export function f1(st, o0) {
-const s922 = M_StsCodes.d37(st.L_Codes);
-let q924 = null;
-if (!(s922 == null)) {
-const isList925 = Array.isArray(s922);
-let out926 = [];
-const r927 = Array.isArray(s922) ? s922 : [s922];
-for (let i928 = 0; i928 < r927.length; i928++) {
-const a_R_923 = r927[i928];
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_923, undefined))) continue;
-out926.push(a_R_923);
+const s924 = M_StsCodes.d37(st.L_Codes);
+let q926 = null;
+if (!(s924 == null)) {
+const isList927 = Array.isArray(s924);
+let out928 = [];
+const r929 = Array.isArray(s924) ? s924 : [s924];
+for (let i930 = 0; i930 < r929.length; i930++) {
+const a_R_925 = r929[i930];
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_925, undefined))) continue;
+out928.push(a_R_925);
 }
-q924 = isList925 ? out926 : out926[0];
+q926 = isList927 ? out928 : out928[0];
 }
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q924));
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q926));
 }
 // function "ClassOf"(code, onStsCode)
 export function f2(st, o0, o1) {
@@ -2137,137 +2145,137 @@ export function f3(st, o0, o1) {
 }
 // function "ListedDisplay"(code)
 export function f4(st, o0) {
-const s929 = M_StsCodes.d34(st.L_Codes);
-let q931 = null;
-if (!(s929 == null)) {
-const isList932 = Array.isArray(s929);
-let out933 = [];
-const r934 = Array.isArray(s929) ? s929 : [s929];
-for (let i935 = 0; i935 < r934.length; i935++) {
-const a_D_930 = r934[i935];
-if (!(R.equal((a_D_930 == null ? null : (a_D_930.code ?? null)), o0))) continue;
-out933.push((a_D_930 == null ? null : (a_D_930.display ?? null)));
+const s931 = M_StsCodes.d34(st.L_Codes);
+let q933 = null;
+if (!(s931 == null)) {
+const isList934 = Array.isArray(s931);
+let out935 = [];
+const r936 = Array.isArray(s931) ? s931 : [s931];
+for (let i937 = 0; i937 < r936.length; i937++) {
+const a_D_932 = r936[i937];
+if (!(R.equal((a_D_932 == null ? null : (a_D_932.code ?? null)), o0))) continue;
+out935.push((a_D_932 == null ? null : (a_D_932.display ?? null)));
 }
-q931 = isList932 ? out933 : out933[0];
+q933 = isList934 ? out935 : out935[0];
 }
-  return R.first(q931);
+  return R.first(q933);
 }
 // function "ObservationRefs"(O)
 export function f5(st, o0) {
-const s938 = R.fhirProp(o0, Q13);
-let q940 = null;
+const s940 = R.fhirProp(o0, Q13);
+let q942 = null;
+if (!(s940 == null)) {
+const isList943 = Array.isArray(s940);
+let out944 = [];
+const r945 = Array.isArray(s940) ? s940 : [s940];
+for (let i946 = 0; i946 < r945.length; i946++) {
+const a_R_941 = r945[i946];
+out944.push(M_StsCommon.f45(st.L_Common, a_R_941));
+}
+q942 = isList943 ? out944 : out944[0];
+}
+const s947 = R.fhirProp(o0, Q14);
+let q949 = null;
+if (!(s947 == null)) {
+const isList950 = Array.isArray(s947);
+let out951 = [];
+const r952 = Array.isArray(s947) ? s947 : [s947];
+for (let i953 = 0; i953 < r952.length; i953++) {
+const a_E_948 = r952[i953];
+if (!(R.equal(R.primitiveValue(a_E_948, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out951.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_948, Q7), K6, false)));
+}
+q949 = isList950 ? out951 : out951[0];
+}
+const s938 = R.union(q942, q949, false);
+let q954 = null;
 if (!(s938 == null)) {
-const isList941 = Array.isArray(s938);
-let out942 = [];
-const r943 = Array.isArray(s938) ? s938 : [s938];
-for (let i944 = 0; i944 < r943.length; i944++) {
-const a_R_939 = r943[i944];
-out942.push(M_StsCommon.f45(st.L_Common, a_R_939));
+const isList955 = Array.isArray(s938);
+let out956 = [];
+const r957 = Array.isArray(s938) ? s938 : [s938];
+for (let i958 = 0; i958 < r957.length; i958++) {
+const a_K_939 = r957[i958];
+if (!(R.and(R.not((a_K_939 == null)), R.startsWith(a_K_939, "Condition/")))) continue;
+out956.push(a_K_939);
 }
-q940 = isList941 ? out942 : out942[0];
+out956 = R.distinctList(out956);
+q954 = isList955 ? out956 : out956[0];
 }
-const s945 = R.fhirProp(o0, Q14);
-let q947 = null;
-if (!(s945 == null)) {
-const isList948 = Array.isArray(s945);
-let out949 = [];
-const r950 = Array.isArray(s945) ? s945 : [s945];
-for (let i951 = 0; i951 < r950.length; i951++) {
-const a_E_946 = r950[i951];
-if (!(R.equal(R.primitiveValue(a_E_946, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out949.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_946, Q7), K5, false)));
-}
-q947 = isList948 ? out949 : out949[0];
-}
-const s936 = R.union(q940, q947, false);
-let q952 = null;
-if (!(s936 == null)) {
-const isList953 = Array.isArray(s936);
-let out954 = [];
-const r955 = Array.isArray(s936) ? s936 : [s936];
-for (let i956 = 0; i956 < r955.length; i956++) {
-const a_K_937 = r955[i956];
-if (!(R.and(R.not((a_K_937 == null)), R.startsWith(a_K_937, "Condition/")))) continue;
-out954.push(a_K_937);
-}
-out954 = R.distinctList(out954);
-q952 = isList953 ? out954 : out954[0];
-}
-  return q952;
+  return q954;
 }
 // function "ConditionRelatedRefs"(Cond)
 export function f6(st, o0) {
-const s959 = R.fhirProp(o0, Q6);
-let q961 = null;
+const s961 = R.fhirProp(o0, Q6);
+let q963 = null;
+if (!(s961 == null)) {
+const isList964 = Array.isArray(s961);
+let out965 = [];
+const r966 = Array.isArray(s961) ? s961 : [s961];
+for (let i967 = 0; i967 < r966.length; i967++) {
+const a_E_962 = r966[i967];
+if (!(R.equal(R.primitiveValue(a_E_962, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out965.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_962, Q7), K6, false)));
+}
+q963 = isList964 ? out965 : out965[0];
+}
+const s959 = q963;
+let q968 = null;
 if (!(s959 == null)) {
-const isList962 = Array.isArray(s959);
-let out963 = [];
-const r964 = Array.isArray(s959) ? s959 : [s959];
-for (let i965 = 0; i965 < r964.length; i965++) {
-const a_E_960 = r964[i965];
-if (!(R.equal(R.primitiveValue(a_E_960, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out963.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_960, Q7), K5, false)));
+const isList969 = Array.isArray(s959);
+let out970 = [];
+const r971 = Array.isArray(s959) ? s959 : [s959];
+for (let i972 = 0; i972 < r971.length; i972++) {
+const a_K_960 = r971[i972];
+if (!(R.and(R.not((a_K_960 == null)), R.startsWith(a_K_960, "Condition/")))) continue;
+out970.push(a_K_960);
 }
-q961 = isList962 ? out963 : out963[0];
+out970 = R.distinctList(out970);
+q968 = isList969 ? out970 : out970[0];
 }
-const s957 = q961;
-let q966 = null;
-if (!(s957 == null)) {
-const isList967 = Array.isArray(s957);
-let out968 = [];
-const r969 = Array.isArray(s957) ? s957 : [s957];
-for (let i970 = 0; i970 < r969.length; i970++) {
-const a_K_958 = r969[i970];
-if (!(R.and(R.not((a_K_958 == null)), R.startsWith(a_K_958, "Condition/")))) continue;
-out968.push(a_K_958);
-}
-out968 = R.distinctList(out968);
-q966 = isList967 ? out968 : out968[0];
-}
-  return q966;
+  return q968;
 }
 // function "ProcedureRefs"(P)
 export function f7(st, o0) {
-const s973 = R.fhirProp(o0, Q15);
-let q975 = null;
+const s975 = R.fhirProp(o0, Q15);
+let q977 = null;
+if (!(s975 == null)) {
+const isList978 = Array.isArray(s975);
+let out979 = [];
+const r980 = Array.isArray(s975) ? s975 : [s975];
+for (let i981 = 0; i981 < r980.length; i981++) {
+const a_R_976 = r980[i981];
+out979.push(M_StsCommon.f45(st.L_Common, a_R_976));
+}
+q977 = isList978 ? out979 : out979[0];
+}
+const s982 = R.fhirProp(o0, Q16);
+let q984 = null;
+if (!(s982 == null)) {
+const isList985 = Array.isArray(s982);
+let out986 = [];
+const r987 = Array.isArray(s982) ? s982 : [s982];
+for (let i988 = 0; i988 < r987.length; i988++) {
+const a_E_983 = r987[i988];
+if (!(R.equal(R.primitiveValue(a_E_983, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out986.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_983, Q7), K6, false)));
+}
+q984 = isList985 ? out986 : out986[0];
+}
+const s973 = R.union(q977, q984, false);
+let q989 = null;
 if (!(s973 == null)) {
-const isList976 = Array.isArray(s973);
-let out977 = [];
-const r978 = Array.isArray(s973) ? s973 : [s973];
-for (let i979 = 0; i979 < r978.length; i979++) {
-const a_R_974 = r978[i979];
-out977.push(M_StsCommon.f45(st.L_Common, a_R_974));
+const isList990 = Array.isArray(s973);
+let out991 = [];
+const r992 = Array.isArray(s973) ? s973 : [s973];
+for (let i993 = 0; i993 < r992.length; i993++) {
+const a_K_974 = r992[i993];
+if (!(R.and(R.not((a_K_974 == null)), R.startsWith(a_K_974, "Condition/")))) continue;
+out991.push(a_K_974);
 }
-q975 = isList976 ? out977 : out977[0];
+out991 = R.distinctList(out991);
+q989 = isList990 ? out991 : out991[0];
 }
-const s980 = R.fhirProp(o0, Q16);
-let q982 = null;
-if (!(s980 == null)) {
-const isList983 = Array.isArray(s980);
-let out984 = [];
-const r985 = Array.isArray(s980) ? s980 : [s980];
-for (let i986 = 0; i986 < r985.length; i986++) {
-const a_E_981 = r985[i986];
-if (!(R.equal(R.primitiveValue(a_E_981, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out984.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_981, Q7), K5, false)));
-}
-q982 = isList983 ? out984 : out984[0];
-}
-const s971 = R.union(q975, q982, false);
-let q987 = null;
-if (!(s971 == null)) {
-const isList988 = Array.isArray(s971);
-let out989 = [];
-const r990 = Array.isArray(s971) ? s971 : [s971];
-for (let i991 = 0; i991 < r990.length; i991++) {
-const a_K_972 = r990[i991];
-if (!(R.and(R.not((a_K_972 == null)), R.startsWith(a_K_972, "Condition/")))) continue;
-out989.push(a_K_972);
-}
-out989 = R.distinctList(out989);
-q987 = isList988 ? out989 : out989[0];
-}
-  return q987;
+  return q989;
 }
 // function "IsCancerCode"(code)
 export function f8(st, o0) {
@@ -2276,449 +2284,449 @@ export function f8(st, o0) {
 }
 // function "StageValue"(concept)
 export function f9(st, o0) {
-let c1056;
+let c1058;
 if ((o0 == null)) {
-c1056 = R.as(null, K3, false);
+c1058 = R.as(null, K3, false);
 } else {
-const s992 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q994 = null;
-if (!(s992 == null)) {
-const isList995 = Array.isArray(s992);
-let out996 = [];
-const r997 = Array.isArray(s992) ? s992 : [s992];
-for (let i998 = 0; i998 < r997.length; i998++) {
-const a_X_993 = r997[i998];
-const s999 = M_StsCodes.d63(st.L_Codes);
-let q1001 = null;
-if (!(s999 == null)) {
-const isList1002 = Array.isArray(s999);
-let out1003 = [];
-const r1004 = Array.isArray(s999) ? s999 : [s999];
-for (let i1005 = 0; i1005 < r1004.length; i1005++) {
-const a_P_1000 = r1004[i1005];
-if (!(R.startsWith(a_X_993, a_P_1000))) continue;
-out1003.push(a_P_1000);
+const s994 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q996 = null;
+if (!(s994 == null)) {
+const isList997 = Array.isArray(s994);
+let out998 = [];
+const r999 = Array.isArray(s994) ? s994 : [s994];
+for (let i1000 = 0; i1000 < r999.length; i1000++) {
+const a_X_995 = r999[i1000];
+const s1001 = M_StsCodes.d63(st.L_Codes);
+let q1003 = null;
+if (!(s1001 == null)) {
+const isList1004 = Array.isArray(s1001);
+let out1005 = [];
+const r1006 = Array.isArray(s1001) ? s1001 : [s1001];
+for (let i1007 = 0; i1007 < r1006.length; i1007++) {
+const a_P_1002 = r1006[i1007];
+if (!(R.startsWith(a_X_995, a_P_1002))) continue;
+out1005.push(a_P_1002);
 }
-q1001 = isList1002 ? out1003 : out1003[0];
+q1003 = isList1004 ? out1005 : out1005[0];
 }
-if (!(R.exists(q1001))) continue;
-out996.push(a_X_993);
+if (!(R.exists(q1003))) continue;
+out998.push(a_X_995);
 }
-q994 = isList995 ? out996 : out996[0];
+q996 = isList997 ? out998 : out998[0];
 }
-const s1006 = M_StsCommon.f43(st.L_Common, o0);
-let q1008 = null;
-if (!(s1006 == null)) {
-const isList1009 = Array.isArray(s1006);
-let out1010 = [];
-const r1011 = Array.isArray(s1006) ? s1006 : [s1006];
-for (let i1012 = 0; i1012 < r1011.length; i1012++) {
-const a_T_1007 = r1011[i1012];
-const s1013 = M_StsCodes.d64(st.L_Codes);
-let q1015 = null;
-if (!(s1013 == null)) {
-const isList1016 = Array.isArray(s1013);
-let out1017 = [];
-const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
-for (let i1019 = 0; i1019 < r1018.length; i1019++) {
-const a_P_1014 = r1018[i1019];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1014), R.lowerCase(a_T_1007)), 0))) continue;
-out1017.push(a_P_1014);
+const s1008 = M_StsCommon.f43(st.L_Common, o0);
+let q1010 = null;
+if (!(s1008 == null)) {
+const isList1011 = Array.isArray(s1008);
+let out1012 = [];
+const r1013 = Array.isArray(s1008) ? s1008 : [s1008];
+for (let i1014 = 0; i1014 < r1013.length; i1014++) {
+const a_T_1009 = r1013[i1014];
+const s1015 = M_StsCodes.d64(st.L_Codes);
+let q1017 = null;
+if (!(s1015 == null)) {
+const isList1018 = Array.isArray(s1015);
+let out1019 = [];
+const r1020 = Array.isArray(s1015) ? s1015 : [s1015];
+for (let i1021 = 0; i1021 < r1020.length; i1021++) {
+const a_P_1016 = r1020[i1021];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1016), R.lowerCase(a_T_1009)), 0))) continue;
+out1019.push(a_P_1016);
 }
-q1015 = isList1016 ? out1017 : out1017[0];
+q1017 = isList1018 ? out1019 : out1019[0];
 }
-const s1020 = M_StsCodes.d65(st.L_Codes);
-let q1022 = null;
-if (!(s1020 == null)) {
-const isList1023 = Array.isArray(s1020);
-let out1024 = [];
-const r1025 = Array.isArray(s1020) ? s1020 : [s1020];
-for (let i1026 = 0; i1026 < r1025.length; i1026++) {
-const a_P_1021 = r1025[i1026];
-if (!(R.startsWith(a_T_1007, a_P_1021))) continue;
-out1024.push(a_P_1021);
+const s1022 = M_StsCodes.d65(st.L_Codes);
+let q1024 = null;
+if (!(s1022 == null)) {
+const isList1025 = Array.isArray(s1022);
+let out1026 = [];
+const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
+for (let i1028 = 0; i1028 < r1027.length; i1028++) {
+const a_P_1023 = r1027[i1028];
+if (!(R.startsWith(a_T_1009, a_P_1023))) continue;
+out1026.push(a_P_1023);
 }
-q1022 = isList1023 ? out1024 : out1024[0];
+q1024 = isList1025 ? out1026 : out1026[0];
 }
-if (!(R.or(R.exists(q1015), R.exists(q1022)))) continue;
-out1010.push(a_T_1007);
+if (!(R.or(R.exists(q1017), R.exists(q1024)))) continue;
+out1012.push(a_T_1009);
 }
-q1008 = isList1009 ? out1010 : out1010[0];
+q1010 = isList1011 ? out1012 : out1012[0];
 }
-let c1055;
-if (R.or(R.exists(q994), R.exists(q1008))) {
-c1055 = "IV";
+let c1057;
+if (R.or(R.exists(q996), R.exists(q1010))) {
+c1057 = "IV";
 } else {
-const s1027 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1029 = null;
-if (!(s1027 == null)) {
-const isList1030 = Array.isArray(s1027);
-let out1031 = [];
-const r1032 = Array.isArray(s1027) ? s1027 : [s1027];
-for (let i1033 = 0; i1033 < r1032.length; i1033++) {
-const a_X_1028 = r1032[i1033];
-const s1034 = M_StsCodes.d66(st.L_Codes);
-let q1036 = null;
-if (!(s1034 == null)) {
-const isList1037 = Array.isArray(s1034);
-let out1038 = [];
-const r1039 = Array.isArray(s1034) ? s1034 : [s1034];
-for (let i1040 = 0; i1040 < r1039.length; i1040++) {
-const a_P_1035 = r1039[i1040];
-if (!(R.startsWith(a_X_1028, a_P_1035))) continue;
-out1038.push(a_P_1035);
+const s1029 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1031 = null;
+if (!(s1029 == null)) {
+const isList1032 = Array.isArray(s1029);
+let out1033 = [];
+const r1034 = Array.isArray(s1029) ? s1029 : [s1029];
+for (let i1035 = 0; i1035 < r1034.length; i1035++) {
+const a_X_1030 = r1034[i1035];
+const s1036 = M_StsCodes.d66(st.L_Codes);
+let q1038 = null;
+if (!(s1036 == null)) {
+const isList1039 = Array.isArray(s1036);
+let out1040 = [];
+const r1041 = Array.isArray(s1036) ? s1036 : [s1036];
+for (let i1042 = 0; i1042 < r1041.length; i1042++) {
+const a_P_1037 = r1041[i1042];
+if (!(R.startsWith(a_X_1030, a_P_1037))) continue;
+out1040.push(a_P_1037);
 }
-q1036 = isList1037 ? out1038 : out1038[0];
+q1038 = isList1039 ? out1040 : out1040[0];
 }
-if (!(R.exists(q1036))) continue;
-out1031.push(a_X_1028);
+if (!(R.exists(q1038))) continue;
+out1033.push(a_X_1030);
 }
-q1029 = isList1030 ? out1031 : out1031[0];
+q1031 = isList1032 ? out1033 : out1033[0];
 }
-const s1041 = M_StsCommon.f43(st.L_Common, o0);
-let q1043 = null;
-if (!(s1041 == null)) {
-const isList1044 = Array.isArray(s1041);
-let out1045 = [];
-const r1046 = Array.isArray(s1041) ? s1041 : [s1041];
-for (let i1047 = 0; i1047 < r1046.length; i1047++) {
-const a_T_1042 = r1046[i1047];
-const s1048 = M_StsCodes.d67(st.L_Codes);
-let q1050 = null;
-if (!(s1048 == null)) {
-const isList1051 = Array.isArray(s1048);
-let out1052 = [];
-const r1053 = Array.isArray(s1048) ? s1048 : [s1048];
-for (let i1054 = 0; i1054 < r1053.length; i1054++) {
-const a_P_1049 = r1053[i1054];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1049), R.lowerCase(a_T_1042)), 0))) continue;
-out1052.push(a_P_1049);
+const s1043 = M_StsCommon.f43(st.L_Common, o0);
+let q1045 = null;
+if (!(s1043 == null)) {
+const isList1046 = Array.isArray(s1043);
+let out1047 = [];
+const r1048 = Array.isArray(s1043) ? s1043 : [s1043];
+for (let i1049 = 0; i1049 < r1048.length; i1049++) {
+const a_T_1044 = r1048[i1049];
+const s1050 = M_StsCodes.d67(st.L_Codes);
+let q1052 = null;
+if (!(s1050 == null)) {
+const isList1053 = Array.isArray(s1050);
+let out1054 = [];
+const r1055 = Array.isArray(s1050) ? s1050 : [s1050];
+for (let i1056 = 0; i1056 < r1055.length; i1056++) {
+const a_P_1051 = r1055[i1056];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1051), R.lowerCase(a_T_1044)), 0))) continue;
+out1054.push(a_P_1051);
 }
-q1050 = isList1051 ? out1052 : out1052[0];
+q1052 = isList1053 ? out1054 : out1054[0];
 }
-if (!(R.exists(q1050))) continue;
-out1045.push(a_T_1042);
+if (!(R.exists(q1052))) continue;
+out1047.push(a_T_1044);
 }
-q1043 = isList1044 ? out1045 : out1045[0];
+q1045 = isList1046 ? out1047 : out1047[0];
 }
-c1055 = (R.or(R.exists(q1029), R.exists(q1043)) ? "I-III" : R.as(null, K3, false));
+c1057 = (R.or(R.exists(q1031), R.exists(q1045)) ? "I-III" : R.as(null, K3, false));
 }
-c1056 = c1055;
+c1058 = c1057;
 }
-  return c1056;
+  return c1058;
 }
 // function "MValue"(concept)
 export function f10(st, o0) {
-let c1101;
+let c1103;
 if ((o0 == null)) {
-c1101 = R.as(null, K3, false);
+c1103 = R.as(null, K3, false);
 } else {
-const s1057 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1059 = null;
-if (!(s1057 == null)) {
-const isList1060 = Array.isArray(s1057);
-let out1061 = [];
-const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
-for (let i1063 = 0; i1063 < r1062.length; i1063++) {
-const a_X_1058 = r1062[i1063];
-const s1064 = M_StsCodes.d59(st.L_Codes);
-let q1066 = null;
-if (!(s1064 == null)) {
-const isList1067 = Array.isArray(s1064);
-let out1068 = [];
-const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
-for (let i1070 = 0; i1070 < r1069.length; i1070++) {
-const a_P_1065 = r1069[i1070];
-if (!(R.startsWith(a_X_1058, a_P_1065))) continue;
-out1068.push(a_P_1065);
+const s1059 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1061 = null;
+if (!(s1059 == null)) {
+const isList1062 = Array.isArray(s1059);
+let out1063 = [];
+const r1064 = Array.isArray(s1059) ? s1059 : [s1059];
+for (let i1065 = 0; i1065 < r1064.length; i1065++) {
+const a_X_1060 = r1064[i1065];
+const s1066 = M_StsCodes.d59(st.L_Codes);
+let q1068 = null;
+if (!(s1066 == null)) {
+const isList1069 = Array.isArray(s1066);
+let out1070 = [];
+const r1071 = Array.isArray(s1066) ? s1066 : [s1066];
+for (let i1072 = 0; i1072 < r1071.length; i1072++) {
+const a_P_1067 = r1071[i1072];
+if (!(R.startsWith(a_X_1060, a_P_1067))) continue;
+out1070.push(a_P_1067);
 }
-q1066 = isList1067 ? out1068 : out1068[0];
+q1068 = isList1069 ? out1070 : out1070[0];
 }
-if (!(R.exists(q1066))) continue;
-out1061.push(a_X_1058);
+if (!(R.exists(q1068))) continue;
+out1063.push(a_X_1060);
 }
-q1059 = isList1060 ? out1061 : out1061[0];
+q1061 = isList1062 ? out1063 : out1063[0];
 }
-const s1071 = R.fhirProp(o0, Q1);
-let q1073 = null;
-if (!(s1071 == null)) {
-const isList1074 = Array.isArray(s1071);
-let out1075 = [];
-const r1076 = Array.isArray(s1071) ? s1071 : [s1071];
-for (let i1077 = 0; i1077 < r1076.length; i1077++) {
-const a_X_1072 = r1076[i1077];
-const s1078 = M_StsCodes.d60(st.L_Codes);
-let q1080 = null;
-if (!(s1078 == null)) {
-const isList1081 = Array.isArray(s1078);
-let out1082 = [];
-const r1083 = Array.isArray(s1078) ? s1078 : [s1078];
-for (let i1084 = 0; i1084 < r1083.length; i1084++) {
-const a_P_1079 = r1083[i1084];
-let r1085 = R.primitiveValue(a_X_1072, P3);
-if (r1085 == null) {
-r1085 = "";
-if (r1085 == null) {
-r1085 = null;
+const s1073 = R.fhirProp(o0, Q1);
+let q1075 = null;
+if (!(s1073 == null)) {
+const isList1076 = Array.isArray(s1073);
+let out1077 = [];
+const r1078 = Array.isArray(s1073) ? s1073 : [s1073];
+for (let i1079 = 0; i1079 < r1078.length; i1079++) {
+const a_X_1074 = r1078[i1079];
+const s1080 = M_StsCodes.d60(st.L_Codes);
+let q1082 = null;
+if (!(s1080 == null)) {
+const isList1083 = Array.isArray(s1080);
+let out1084 = [];
+const r1085 = Array.isArray(s1080) ? s1080 : [s1080];
+for (let i1086 = 0; i1086 < r1085.length; i1086++) {
+const a_P_1081 = r1085[i1086];
+let r1087 = R.primitiveValue(a_X_1074, P3);
+if (r1087 == null) {
+r1087 = "";
+if (r1087 == null) {
+r1087 = null;
 }
 }
-if (!(R.greaterOrEqual(R.positionOf(a_P_1079, r1085), 0))) continue;
-out1082.push(a_P_1079);
+if (!(R.greaterOrEqual(R.positionOf(a_P_1081, r1087), 0))) continue;
+out1084.push(a_P_1081);
 }
-q1080 = isList1081 ? out1082 : out1082[0];
+q1082 = isList1083 ? out1084 : out1084[0];
 }
-if (!(R.and(R.equal(R.primitiveValue(a_X_1072, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1080)))) continue;
-out1075.push(R.primitiveValue(a_X_1072, P2));
+if (!(R.and(R.equal(R.primitiveValue(a_X_1074, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1082)))) continue;
+out1077.push(R.primitiveValue(a_X_1074, P2));
 }
-q1073 = isList1074 ? out1075 : out1075[0];
+q1075 = isList1076 ? out1077 : out1077[0];
 }
-let c1100;
-if (R.or(R.exists(q1059), R.exists(q1073))) {
-c1100 = "M1";
+let c1102;
+if (R.or(R.exists(q1061), R.exists(q1075))) {
+c1102 = "M1";
 } else {
-const s1086 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1088 = null;
-if (!(s1086 == null)) {
-const isList1089 = Array.isArray(s1086);
-let out1090 = [];
-const r1091 = Array.isArray(s1086) ? s1086 : [s1086];
-for (let i1092 = 0; i1092 < r1091.length; i1092++) {
-const a_X_1087 = r1091[i1092];
-const s1093 = M_StsCodes.d61(st.L_Codes);
-let q1095 = null;
-if (!(s1093 == null)) {
-const isList1096 = Array.isArray(s1093);
-let out1097 = [];
-const r1098 = Array.isArray(s1093) ? s1093 : [s1093];
-for (let i1099 = 0; i1099 < r1098.length; i1099++) {
-const a_P_1094 = r1098[i1099];
-if (!(R.startsWith(a_X_1087, a_P_1094))) continue;
-out1097.push(a_P_1094);
+const s1088 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1090 = null;
+if (!(s1088 == null)) {
+const isList1091 = Array.isArray(s1088);
+let out1092 = [];
+const r1093 = Array.isArray(s1088) ? s1088 : [s1088];
+for (let i1094 = 0; i1094 < r1093.length; i1094++) {
+const a_X_1089 = r1093[i1094];
+const s1095 = M_StsCodes.d61(st.L_Codes);
+let q1097 = null;
+if (!(s1095 == null)) {
+const isList1098 = Array.isArray(s1095);
+let out1099 = [];
+const r1100 = Array.isArray(s1095) ? s1095 : [s1095];
+for (let i1101 = 0; i1101 < r1100.length; i1101++) {
+const a_P_1096 = r1100[i1101];
+if (!(R.startsWith(a_X_1089, a_P_1096))) continue;
+out1099.push(a_P_1096);
 }
-q1095 = isList1096 ? out1097 : out1097[0];
+q1097 = isList1098 ? out1099 : out1099[0];
 }
-if (!(R.exists(q1095))) continue;
-out1090.push(a_X_1087);
+if (!(R.exists(q1097))) continue;
+out1092.push(a_X_1089);
 }
-q1088 = isList1089 ? out1090 : out1090[0];
+q1090 = isList1091 ? out1092 : out1092[0];
 }
-c1100 = (R.or(R.exists(q1088), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+c1102 = (R.or(R.exists(q1090), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
 }
-c1101 = c1100;
+c1103 = c1102;
 }
-  return c1101;
+  return c1103;
 }
 // function "Morphologies"(concept)
 export function f11(st, o0) {
-const s1102 = R.fhirProp(o0, Q1);
-let q1104 = null;
-if (!(s1102 == null)) {
-const isList1105 = Array.isArray(s1102);
-let out1106 = [];
-const r1107 = Array.isArray(s1102) ? s1102 : [s1102];
-for (let i1108 = 0; i1108 < r1107.length; i1108++) {
-const a_X_1103 = r1107[i1108];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1103, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1103, P2) == null))))) continue;
-let r1109 = R.primitiveValue(a_X_1103, P3);
-if (r1109 == null) {
-r1109 = f4(st, R.primitiveValue(a_X_1103, P2));
-if (r1109 == null) {
-r1109 = null;
+const s1104 = R.fhirProp(o0, Q1);
+let q1106 = null;
+if (!(s1104 == null)) {
+const isList1107 = Array.isArray(s1104);
+let out1108 = [];
+const r1109 = Array.isArray(s1104) ? s1104 : [s1104];
+for (let i1110 = 0; i1110 < r1109.length; i1110++) {
+const a_X_1105 = r1109[i1110];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1105, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1105, P2) == null))))) continue;
+let r1111 = R.primitiveValue(a_X_1105, P3);
+if (r1111 == null) {
+r1111 = f4(st, R.primitiveValue(a_X_1105, P2));
+if (r1111 == null) {
+r1111 = null;
 }
 }
-out1106.push(({ "code": R.primitiveValue(a_X_1103, P2), "display": r1109 }));
+out1108.push(({ "code": R.primitiveValue(a_X_1105, P2), "display": r1111 }));
 }
-q1104 = isList1105 ? out1106 : out1106[0];
+q1106 = isList1107 ? out1108 : out1108[0];
 }
-  return q1104;
+  return q1106;
 }
 // function "GradeMatches"(texts, patterns)
 export function f12(st, o0, o1) {
-const s1110 = o0;
-let q1112 = null;
-if (!(s1110 == null)) {
-const isList1113 = Array.isArray(s1110);
-let out1114 = [];
-const r1115 = Array.isArray(s1110) ? s1110 : [s1110];
-for (let i1116 = 0; i1116 < r1115.length; i1116++) {
-const a_T_1111 = r1115[i1116];
-if (!(R.matches(R.lowerCase(a_T_1111), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out1114.push(a_T_1111);
+const s1112 = o0;
+let q1114 = null;
+if (!(s1112 == null)) {
+const isList1115 = Array.isArray(s1112);
+let out1116 = [];
+const r1117 = Array.isArray(s1112) ? s1112 : [s1112];
+for (let i1118 = 0; i1118 < r1117.length; i1118++) {
+const a_T_1113 = r1117[i1118];
+if (!(R.matches(R.lowerCase(a_T_1113), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out1116.push(a_T_1113);
 }
-q1112 = isList1113 ? out1114 : out1114[0];
+q1114 = isList1115 ? out1116 : out1116[0];
 }
-  return R.exists(q1112);
+  return R.exists(q1114);
 }
 // function "GradeOf"(concept)
 export function f13(st, o0) {
-let c1140;
+let c1142;
 if ((o0 == null)) {
-c1140 = R.as(null, K6, false);
+c1142 = R.as(null, K7, false);
 } else {
-const s1117 = R.fhirProp(o0, Q1);
-let q1119 = null;
-if (!(s1117 == null)) {
-const isList1120 = Array.isArray(s1117);
-let out1121 = [];
-const r1122 = Array.isArray(s1117) ? s1117 : [s1117];
-for (let i1123 = 0; i1123 < r1122.length; i1123++) {
-const a_X_1118 = r1122[i1123];
-out1121.push(R.primitiveValue(a_X_1118, P2));
+const s1119 = R.fhirProp(o0, Q1);
+let q1121 = null;
+if (!(s1119 == null)) {
+const isList1122 = Array.isArray(s1119);
+let out1123 = [];
+const r1124 = Array.isArray(s1119) ? s1119 : [s1119];
+for (let i1125 = 0; i1125 < r1124.length; i1125++) {
+const a_X_1120 = r1124[i1125];
+out1123.push(R.primitiveValue(a_X_1120, P2));
 }
-q1119 = isList1120 ? out1121 : out1121[0];
+q1121 = isList1122 ? out1123 : out1123[0];
 }
-let c1139;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1119, false), M_StsCodes.d80(st.L_Codes))) {
-c1139 = 3;
+let c1141;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1121, false), M_StsCodes.d80(st.L_Codes))) {
+c1141 = 3;
 } else {
-const s1124 = R.fhirProp(o0, Q1);
-let q1126 = null;
-if (!(s1124 == null)) {
-const isList1127 = Array.isArray(s1124);
-let out1128 = [];
-const r1129 = Array.isArray(s1124) ? s1124 : [s1124];
-for (let i1130 = 0; i1130 < r1129.length; i1130++) {
-const a_X_1125 = r1129[i1130];
-out1128.push(R.primitiveValue(a_X_1125, P2));
+const s1126 = R.fhirProp(o0, Q1);
+let q1128 = null;
+if (!(s1126 == null)) {
+const isList1129 = Array.isArray(s1126);
+let out1130 = [];
+const r1131 = Array.isArray(s1126) ? s1126 : [s1126];
+for (let i1132 = 0; i1132 < r1131.length; i1132++) {
+const a_X_1127 = r1131[i1132];
+out1130.push(R.primitiveValue(a_X_1127, P2));
 }
-q1126 = isList1127 ? out1128 : out1128[0];
+q1128 = isList1129 ? out1130 : out1130[0];
 }
-let c1138;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1126, false), M_StsCodes.d79(st.L_Codes))) {
-c1138 = 2;
+let c1140;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1128, false), M_StsCodes.d79(st.L_Codes))) {
+c1140 = 2;
 } else {
-const s1131 = R.fhirProp(o0, Q1);
-let q1133 = null;
-if (!(s1131 == null)) {
-const isList1134 = Array.isArray(s1131);
-let out1135 = [];
-const r1136 = Array.isArray(s1131) ? s1131 : [s1131];
-for (let i1137 = 0; i1137 < r1136.length; i1137++) {
-const a_X_1132 = r1136[i1137];
-out1135.push(R.primitiveValue(a_X_1132, P2));
+const s1133 = R.fhirProp(o0, Q1);
+let q1135 = null;
+if (!(s1133 == null)) {
+const isList1136 = Array.isArray(s1133);
+let out1137 = [];
+const r1138 = Array.isArray(s1133) ? s1133 : [s1133];
+for (let i1139 = 0; i1139 < r1138.length; i1139++) {
+const a_X_1134 = r1138[i1139];
+out1137.push(R.primitiveValue(a_X_1134, P2));
 }
-q1133 = isList1134 ? out1135 : out1135[0];
+q1135 = isList1136 ? out1137 : out1137[0];
 }
-c1138 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1133, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K6, false));
+c1140 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1135, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K7, false));
 }
-c1139 = c1138;
+c1141 = c1140;
 }
-c1140 = c1139;
+c1142 = c1141;
 }
-  return c1140;
+  return c1142;
 }
 // function "IsSurgery"(P)
 export function f14(st, o0) {
-const s1141 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
-let q1143 = null;
-if (!(s1141 == null)) {
-const isList1144 = Array.isArray(s1141);
-let out1145 = [];
-const r1146 = Array.isArray(s1141) ? s1141 : [s1141];
-for (let i1147 = 0; i1147 < r1146.length; i1147++) {
-const a_T_1142 = r1146[i1147];
-if (!(R.and(R.matches(R.lowerCase(a_T_1142), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1142)), 0)))) continue;
-out1145.push(a_T_1142);
+const s1143 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
+let q1145 = null;
+if (!(s1143 == null)) {
+const isList1146 = Array.isArray(s1143);
+let out1147 = [];
+const r1148 = Array.isArray(s1143) ? s1143 : [s1143];
+for (let i1149 = 0; i1149 < r1148.length; i1149++) {
+const a_T_1144 = r1148[i1149];
+if (!(R.and(R.matches(R.lowerCase(a_T_1144), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1144)), 0)))) continue;
+out1147.push(a_T_1144);
 }
-q1143 = isList1144 ? out1145 : out1145[0];
+q1145 = isList1146 ? out1147 : out1147[0];
 }
-  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1143));
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1145));
 }
 // function "IsRadiotherapy"(P)
 export function f15(st, o0) {
-const s1148 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
-let q1150 = null;
-if (!(s1148 == null)) {
-const isList1151 = Array.isArray(s1148);
-let out1152 = [];
-const r1153 = Array.isArray(s1148) ? s1148 : [s1148];
-for (let i1154 = 0; i1154 < r1153.length; i1154++) {
-const a_X_1149 = r1153[i1154];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1149, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1149, P2), M_StsCodes.d74(st.L_Codes))))) continue;
-out1152.push(R.primitiveValue(a_X_1149, P2));
+const s1150 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
+let q1152 = null;
+if (!(s1150 == null)) {
+const isList1153 = Array.isArray(s1150);
+let out1154 = [];
+const r1155 = Array.isArray(s1150) ? s1150 : [s1150];
+for (let i1156 = 0; i1156 < r1155.length; i1156++) {
+const a_X_1151 = r1155[i1156];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1151, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1151, P2), M_StsCodes.d74(st.L_Codes))))) continue;
+out1154.push(R.primitiveValue(a_X_1151, P2));
 }
-q1150 = isList1151 ? out1152 : out1152[0];
+q1152 = isList1153 ? out1154 : out1154[0];
 }
-  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1150));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1152));
 }
 // function "Belongs"(refs, selfKey)
 export function f16(st, o0, o1) {
-const s1155 = o0;
-let q1157 = null;
-if (!(s1155 == null)) {
-const isList1158 = Array.isArray(s1155);
-let out1159 = [];
-const r1160 = Array.isArray(s1155) ? s1155 : [s1155];
-for (let i1161 = 0; i1161 < r1160.length; i1161++) {
-const a_R_1156 = r1160[i1161];
-if (!(R.inList(a_R_1156, d26(st), undefined))) continue;
-out1159.push(a_R_1156);
+const s1157 = o0;
+let q1159 = null;
+if (!(s1157 == null)) {
+const isList1160 = Array.isArray(s1157);
+let out1161 = [];
+const r1162 = Array.isArray(s1157) ? s1157 : [s1157];
+for (let i1163 = 0; i1163 < r1162.length; i1163++) {
+const a_R_1158 = r1162[i1163];
+if (!(R.inList(a_R_1158, d26(st), undefined))) continue;
+out1161.push(a_R_1158);
 }
-q1157 = isList1158 ? out1159 : out1159[0];
+q1159 = isList1160 ? out1161 : out1161[0];
 }
-  return R.or(R.or(R.exists(q1157), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+  return R.or(R.or(R.exists(q1159), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
 }
 // function "IgnoredReason"(refs)
 export function f17(st, o0) {
-const s1162 = o0;
-let q1164 = null;
-if (!(s1162 == null)) {
-const isList1165 = Array.isArray(s1162);
-let out1166 = [];
-const r1167 = Array.isArray(s1162) ? s1162 : [s1162];
-for (let i1168 = 0; i1168 < r1167.length; i1168++) {
-const a_R_1163 = r1167[i1168];
-if (!(R.inList(a_R_1163, d19(st), undefined))) continue;
-out1166.push(a_R_1163);
+const s1164 = o0;
+let q1166 = null;
+if (!(s1164 == null)) {
+const isList1167 = Array.isArray(s1164);
+let out1168 = [];
+const r1169 = Array.isArray(s1164) ? s1164 : [s1164];
+for (let i1170 = 0; i1170 < r1169.length; i1170++) {
+const a_R_1165 = r1169[i1170];
+if (!(R.inList(a_R_1165, d19(st), undefined))) continue;
+out1168.push(a_R_1165);
 }
-q1164 = isList1165 ? out1166 : out1166[0];
+q1166 = isList1167 ? out1168 : out1168[0];
 }
-  return (R.exists(q1164) ? ({ "code": M_StsCodes.d110(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d111(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d112(st.L_Codes), "keys": d28(st) })));
+  return (R.exists(q1166) ? ({ "code": M_StsCodes.d110(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d111(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d112(st.L_Codes), "keys": d28(st) })));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {
 
   return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d56(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d57(st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T1169 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1170 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1171 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1172 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1173 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1174 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1175 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1176 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1177 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1178 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1179 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1180 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1181 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1182 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1183 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1184 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1185 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1186 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1187 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1171 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1172 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1173 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1174 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1175 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1176 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1177 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1178 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1179 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1180 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1181 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1182 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1183 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1184 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1185 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1186 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1187 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1188 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1189 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1169),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1170),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T1171),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1172),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1173),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1174),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1175),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1176),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1177),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T1178),
-  "MValue": (st, ...args) => R.dispatch(st, args, T1179),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T1180),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1181),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T1182),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1183),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1184),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T1185),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1186),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1187),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1171),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1172),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T1173),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1174),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1175),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1176),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1177),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1178),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1179),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T1180),
+  "MValue": (st, ...args) => R.dispatch(st, args, T1181),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T1182),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1183),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T1184),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1185),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1186),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T1187),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1188),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1189),
 };
 const F = f;
 export const d = {

@@ -40,7 +40,7 @@ export function d1(st) {
   const x = st.v[1];
   if (x !== undefined) return x;
 
-  return (st.v[1] = M_StsDecision.d33(st.L_P));
+  return (st.v[1] = M_StsDecision.d34(st.L_P));
 }
 // define "Output Ids"
 export function d2(st) {
@@ -103,14 +103,14 @@ export function d5(st) {
   const x = st.v[5];
   if (x !== undefined) return x;
 
-  return (st.v[5] = R.union(d4(st), M_StsDecision.d35(st.L_P), false));
+  return (st.v[5] = R.union(d4(st), M_StsDecision.d36(st.L_P), false));
 }
 // define "Outside"
 export function d6(st) {
   const x = st.v[6];
   if (x !== undefined) return x;
 
-  return (st.v[6] = R.or(M_StsDecision.d62(st.L_P), R.inList(M_StsDecision.d63(st.L_P), ["SPECIALTY", "UNCOVERED"], undefined)));
+  return (st.v[6] = R.or(M_StsDecision.d63(st.L_P), R.inList(M_StsDecision.d64(st.L_P), ["SPECIALTY", "UNCOVERED"], undefined)));
 }
 // define "Position Ids Without Regimens"
 export function d7(st) {
@@ -124,14 +124,14 @@ export function d8(st) {
   const x = st.v[8];
   if (x !== undefined) return x;
 
-  return (st.v[8] = R.or(R.inList(d3(st), d7(st), undefined), M_StsDecision.d67(st.L_P)));
+  return (st.v[8] = R.or(R.inList(d3(st), d7(st), undefined), M_StsDecision.d68(st.L_P)));
 }
 // define "Pembro Setting Known"
 export function d9(st) {
   const x = st.v[9];
   if (x !== undefined) return x;
 
-  return (st.v[9] = R.and(M_StsDecision.d64(st.L_P), R.or(R.not(R.equal(M_StsDecision.d63(st.L_P), "UPS")), R.inList(M_StsDecision.d65(st.L_P), ["LOCALIZED", "METASTATIC"], undefined))));
+  return (st.v[9] = R.and(M_StsDecision.d65(st.L_P), R.or(R.not(R.equal(M_StsDecision.d64(st.L_P), "UPS")), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined))));
 }
 // define "Maintenance Output"
 export function d10(st) {
@@ -202,7 +202,7 @@ export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
 
-  return (st.v[14] = R.add(M_StsDecision.d81(st.L_P), d13(st)));
+  return (st.v[14] = R.add(M_StsDecision.d82(st.L_P), d13(st)));
 }
 // define "Doxo Cumulative Warn"
 export function d15(st) {
@@ -215,7 +215,7 @@ if (r43 == null) {
 r43 = null;
 }
 }
-  return (st.v[15] = R.or(M_StsDecision.d71(st.L_P), R.and(R.not(M_StsDecision.d70(st.L_P)), r43)));
+  return (st.v[15] = R.or(M_StsDecision.d72(st.L_P), R.and(R.not(M_StsDecision.d71(st.L_P)), r43)));
 }
 // define "Medication Requests Unreadable"
 export function d16(st) {
@@ -397,7 +397,7 @@ out120.push((a_C_117 == null ? null : (a_C_117.notes ?? null)));
 out120 = R.distinctList(out120);
 q118 = isList119 ? out120 : out120[0];
 }
-out99.push(({ "kind": (a_K_89 == null ? null : (a_K_89.kind ?? null)), "topic": (a_K_89 == null ? null : (a_K_89.topic ?? null)), "draftIds": q104, "alternatives": (R.and(R.or(R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_89 == null ? null : (a_K_89.kind ?? null)), "rule"), R.inList((a_K_89 == null ? null : (a_K_89.topic ?? null)), M_StsDecision.d74(st.L_P), undefined))), R.exists(q111)) ? d18(st) : []), "position": (R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q118)) }));
+out99.push(({ "kind": (a_K_89 == null ? null : (a_K_89.kind ?? null)), "topic": (a_K_89 == null ? null : (a_K_89.topic ?? null)), "draftIds": q104, "alternatives": (R.and(R.or(R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_89 == null ? null : (a_K_89.kind ?? null)), "rule"), R.inList((a_K_89 == null ? null : (a_K_89.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q111)) ? d18(st) : []), "position": (R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q118)) }));
 }
 out99 = R.distinctList(out99);
 q97 = isList98 ? out99 : out99[0];
@@ -409,164 +409,164 @@ export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
 
-  return (st.v[22] = M_StsDecision.d34(st.L_P));
+  return (st.v[22] = M_StsDecision.d35(st.L_P));
 }
 // define "STS Condition Keys"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
 
-  return (st.v[23] = M_StsDecision.d37(st.L_P));
+  return (st.v[23] = M_StsDecision.d38(st.L_P));
 }
 // define "Fact Histology"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
 
-  return (st.v[24] = M_StsDecision.d38(st.L_P));
+  return (st.v[24] = M_StsDecision.d39(st.L_P));
 }
 // define "Fact Extent"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
 
-  return (st.v[25] = M_StsDecision.d39(st.L_P));
+  return (st.v[25] = M_StsDecision.d40(st.L_P));
 }
 // define "Fact Site"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
 
-  return (st.v[26] = M_StsDecision.d40(st.L_P));
+  return (st.v[26] = M_StsDecision.d41(st.L_P));
 }
 // define "Fact Grade"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
 
-  return (st.v[27] = M_StsDecision.d41(st.L_P));
+  return (st.v[27] = M_StsDecision.d42(st.L_P));
 }
 // define "Fact Surgery"
 export function d28(st) {
   const x = st.v[28];
   if (x !== undefined) return x;
 
-  return (st.v[28] = M_StsDecision.d42(st.L_P));
+  return (st.v[28] = M_StsDecision.d43(st.L_P));
 }
 // define "Fact Radiotherapy"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
 
-  return (st.v[29] = M_StsDecision.d43(st.L_P));
+  return (st.v[29] = M_StsDecision.d44(st.L_P));
 }
 // define "Fact Age"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
 
-  return (st.v[30] = M_StsDecision.d44(st.L_P));
+  return (st.v[30] = M_StsDecision.d45(st.L_P));
 }
 // define "Fact Current Regimen"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
 
-  return (st.v[31] = M_StsDecision.d45(st.L_P));
+  return (st.v[31] = M_StsDecision.d46(st.L_P));
 }
 // define "Fact Line"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
 
-  return (st.v[32] = M_StsDecision.d46(st.L_P));
+  return (st.v[32] = M_StsDecision.d47(st.L_P));
 }
 // define "Fact Line Sources"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
 
-  return (st.v[33] = M_StsDecision.d47(st.L_P));
+  return (st.v[33] = M_StsDecision.d48(st.L_P));
 }
 // define "Fact ECOG"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
 
-  return (st.v[34] = M_StsDecision.d48(st.L_P));
+  return (st.v[34] = M_StsDecision.d49(st.L_P));
 }
 // define "Fact LVEF"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
 
-  return (st.v[35] = M_StsDecision.d49(st.L_P));
+  return (st.v[35] = M_StsDecision.d50(st.L_P));
 }
 // define "Fact Bilirubin"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
 
-  return (st.v[36] = M_StsDecision.d89(st.L_P));
+  return (st.v[36] = M_StsDecision.d90(st.L_P));
 }
 // define "Fact Cumulative"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
 
-  return (st.v[37] = M_StsDecision.d50(st.L_P));
+  return (st.v[37] = M_StsDecision.d51(st.L_P));
 }
 // define "Fact Unrecognized"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
 
-  return (st.v[38] = M_StsDecision.d51(st.L_P));
+  return (st.v[38] = M_StsDecision.d52(st.L_P));
 }
 // define "Fact Disease Status"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
 
-  return (st.v[39] = M_StsDecision.d59(st.L_P));
+  return (st.v[39] = M_StsDecision.d60(st.L_P));
 }
 // define "Fact Second Primary"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
 
-  return (st.v[40] = M_StsDecision.d54(st.L_P));
+  return (st.v[40] = M_StsDecision.d55(st.L_P));
 }
 // define "Fact Undated Exposures"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
 
-  return (st.v[41] = M_StsDecision.d55(st.L_P));
+  return (st.v[41] = M_StsDecision.d56(st.L_P));
 }
 // define "Rule Values"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const t123 = M_StsDecision.d78(st.L_P);
-const t124 = M_StsDecision.d78(st.L_P);
-const t125 = M_StsDecision.d77(st.L_P);
-const t126 = M_StsDecision.d77(st.L_P);
-const t127 = M_StsDecision.d85(st.L_P);
-const t128 = M_StsDecision.d85(st.L_P);
-const t129 = M_StsDecision.d85(st.L_P);
-const t130 = M_StsDecision.d38(st.L_P);
-const t131 = M_StsDecision.d61(st.L_P);
-  return (st.v[42] = ({ "lvef": R.toStringOp((t123 == null ? null : (t123.value ?? null))), "lvefDate": R.toStringOp((t124 == null ? null : (t124.date ?? null))), "lvefLow": M_StsDecision.d69(st.L_P), "reason": M_StsDecision.d79(st.L_P), "trabReason": M_StsDecision.d80(st.L_P), "N": M_StsDecision.d81(st.L_P), "P": M_StsDecision.d83(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d82(st.L_P), "otherAnthracyclines": M_StsDecision.d84(st.L_P), "ecog": R.toStringOp((t125 == null ? null : (t125.value ?? null))), "ecogDate": R.toStringOp((t126 == null ? null : (t126.date ?? null))), "age": R.toStringOp(M_StsDecision.d76(st.L_P)), "bilirubin": R.toStringOp((t127 == null ? null : (t127.value ?? null))), "bilirubinUnit": (t128 == null ? null : (t128.unit ?? null)), "bilirubinDate": R.toStringOp((t129 == null ? null : (t129.date ?? null))), "histology": M_StsDecision.d75(st.L_P), "histologyName": (t130 == null ? null : (t130.display ?? null)), "progressionDate": R.toStringOp((t131 == null ? null : (t131.date ?? null))) }));
+const t123 = M_StsDecision.d79(st.L_P);
+const t124 = M_StsDecision.d79(st.L_P);
+const t125 = M_StsDecision.d78(st.L_P);
+const t126 = M_StsDecision.d78(st.L_P);
+const t127 = M_StsDecision.d86(st.L_P);
+const t128 = M_StsDecision.d86(st.L_P);
+const t129 = M_StsDecision.d86(st.L_P);
+const t130 = M_StsDecision.d39(st.L_P);
+const t131 = M_StsDecision.d62(st.L_P);
+  return (st.v[42] = ({ "lvef": R.toStringOp((t123 == null ? null : (t123.value ?? null))), "lvefDate": R.toStringOp((t124 == null ? null : (t124.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t125 == null ? null : (t125.value ?? null))), "ecogDate": R.toStringOp((t126 == null ? null : (t126.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t127 == null ? null : (t127.value ?? null))), "bilirubinUnit": (t128 == null ? null : (t128.unit ?? null)), "bilirubinDate": R.toStringOp((t129 == null ? null : (t129.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t130 == null ? null : (t130.display ?? null)), "progressionDate": R.toStringOp((t131 == null ? null : (t131.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
 
-  return R.and(R.and(R.and(R.equal(o0, "pembrolizumab"), R.equal(d3(st), "L-POST-RESECTION")), R.equal(M_StsDecision.d63(st.L_P), "UPS")), R.inList("pembrolizumab", M_StsDecision.d66(st.L_P), undefined));
+  return R.and(R.and(R.equal(o0, "pembrolizumab"), R.equal(d3(st), "L-POST-RESECTION")), M_StsDecision.d13(st.L_P));
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r132 = M_StsDecision.d90(st.L_P);
+let r132 = M_StsDecision.d91(st.L_P);
 if (r132 == null) {
 r132 = [];
 if (r132 == null) {
@@ -580,7 +580,7 @@ if (r133 == null) {
 r133 = null;
 }
 }
-let r134 = M_StsDecision.d91(st.L_P);
+let r134 = M_StsDecision.d92(st.L_P);
 if (r134 == null) {
 r134 = false;
 if (r134 == null) {
@@ -599,7 +599,7 @@ let out139 = [];
 const r140 = Array.isArray(s135) ? s135 : [s135];
 for (let i141 = 0; i141 < r140.length; i141++) {
 const a_O_136 = r140[i141];
-if (!(R.and(R.and(R.equal((a_O_136 == null ? null : (a_O_136.drug ?? null)), o0), R.inList(M_StsDecision.d75(st.L_P), (a_O_136 == null ? null : (a_O_136.morphologies ?? null)), undefined)), R.or(R.not((a_O_136 == null ? null : (a_O_136.metastaticOnly ?? null))), R.equal(M_StsDecision.d65(st.L_P), "METASTATIC"))))) continue;
+if (!(R.and(R.and(R.equal((a_O_136 == null ? null : (a_O_136.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_136 == null ? null : (a_O_136.morphologies ?? null)), undefined)), R.or(R.not((a_O_136 == null ? null : (a_O_136.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
 out139.push(a_O_136);
 }
 q137 = isList138 ? out139 : out139[0];
@@ -608,7 +608,7 @@ q137 = isList138 ? out139 : out139[0];
 }
 // function "Blocking"(D)
 export function f3(st, o0) {
-const s142 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d69(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d63(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d64(st.L_P)), R.not(R.equal(M_StsDecision.d63(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d64(st.L_P)), R.not(R.inList(M_StsDecision.d63(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d63(st.L_P), "UPS"), R.equal(M_StsDecision.d65(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+const s142 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
 let q144 = null;
 if (!(s142 == null)) {
 const isList145 = Array.isArray(s142);
@@ -632,7 +632,7 @@ export function f4(st, o0) {
 // function "Repeats"(drug)
 export function f5(st, o0) {
 
-  return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d35(st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d36(st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d36(st.L_P), ["gemcitabine", "docetaxel"], undefined))));
+  return R.and(R.and(R.not(R.inList(o0, M_StsDecision.d36(st.L_P), undefined)), R.not(R.and(R.equal(o0, "trabectedin"), d10(st)))), R.or(R.and(R.inList(o0, ["trabectedin", "pazopanib", "eribulin"], undefined), R.inList(o0, M_StsDecision.d37(st.L_P), undefined)), R.and(R.inList(o0, ["gemcitabine", "docetaxel"], undefined), R.includes(M_StsDecision.d37(st.L_P), ["gemcitabine", "docetaxel"], undefined))));
 }
 // function "IsDoxoIfos"(drug)
 export function f6(st, o0) {
@@ -641,7 +641,7 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s149 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d62(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d62(st.L_P)), R.not((M_StsDecision.d79(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d62(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d69(st.L_P), R.not((M_StsDecision.d80(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d88(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d97(st.L_Codes), undefined), R.not(M_StsDecision.d62(st.L_P))), M_StsDecision.d86(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d72(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d87(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d65(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d73(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+const s149 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d97(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
 let q151 = null;
 if (!(s149 == null)) {
 const isList152 = Array.isArray(s149);
@@ -723,7 +723,7 @@ c178 = (t177 == null ? null : (t177.id ?? null));
 // function "NextStepNode"(drug)
 export function f11(st, o0) {
 let c186;
-if (R.not(R.exists(M_StsDecision.d35(st.L_P)))) {
+if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
 c186 = R.as(null, K0, false);
 } else {
 const s179 = d1(st);
@@ -746,7 +746,7 @@ c186 = R.first(q181);
 // function "LaterLineEarlyNode"(drug)
 export function f12(st, o0) {
 
-  return (R.or(R.not(R.equal(M_StsDecision.d65(st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d14(st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d63(st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d63(st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d63(st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
+  return (R.or(R.not(R.equal(M_StsDecision.d66(st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d15(st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
 }
 // function "Card"(draftId, kind, topic, notes)
 export function f13(st, o0, o1, o2, o3) {
@@ -835,7 +835,7 @@ export function f17(st, o0, o1) {
 // function "ClassifyOutside"(D)
 export function f18(st, o0) {
 
-  return (R.and(M_StsDecision.d62(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d136(st.L_Codes)])] : []);
+  return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d136(st.L_Codes)])] : []);
 }
 const T212 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
 const T213 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];

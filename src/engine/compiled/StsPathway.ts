@@ -35,203 +35,203 @@ export function d1(st) {
   const x = st.v[1];
   if (x !== undefined) return x;
 
-  return (st.v[1] = M_StsDecision.d33(st.L_D));
+  return (st.v[1] = M_StsDecision.d34(st.L_D));
 }
 // define "Has STS"
 export function d2(st) {
   const x = st.v[2];
   if (x !== undefined) return x;
 
-  return (st.v[2] = M_StsDecision.d34(st.L_D));
+  return (st.v[2] = M_StsDecision.d35(st.L_D));
 }
 // define "Prior Drugs"
 export function d3(st) {
   const x = st.v[3];
   if (x !== undefined) return x;
 
-  return (st.v[3] = M_StsDecision.d36(st.L_D));
+  return (st.v[3] = M_StsDecision.d37(st.L_D));
 }
 // define "STS Condition Keys"
 export function d4(st) {
   const x = st.v[4];
   if (x !== undefined) return x;
 
-  return (st.v[4] = M_StsDecision.d37(st.L_D));
+  return (st.v[4] = M_StsDecision.d38(st.L_D));
 }
 // define "Fact Histology"
 export function d5(st) {
   const x = st.v[5];
   if (x !== undefined) return x;
 
-  return (st.v[5] = M_StsDecision.d38(st.L_D));
+  return (st.v[5] = M_StsDecision.d39(st.L_D));
 }
 // define "Fact Extent"
 export function d6(st) {
   const x = st.v[6];
   if (x !== undefined) return x;
 
-  return (st.v[6] = M_StsDecision.d39(st.L_D));
+  return (st.v[6] = M_StsDecision.d40(st.L_D));
 }
 // define "Fact Site"
 export function d7(st) {
   const x = st.v[7];
   if (x !== undefined) return x;
 
-  return (st.v[7] = M_StsDecision.d40(st.L_D));
+  return (st.v[7] = M_StsDecision.d41(st.L_D));
 }
 // define "Fact Grade"
 export function d8(st) {
   const x = st.v[8];
   if (x !== undefined) return x;
 
-  return (st.v[8] = M_StsDecision.d41(st.L_D));
+  return (st.v[8] = M_StsDecision.d42(st.L_D));
 }
 // define "Fact Surgery"
 export function d9(st) {
   const x = st.v[9];
   if (x !== undefined) return x;
 
-  return (st.v[9] = M_StsDecision.d42(st.L_D));
+  return (st.v[9] = M_StsDecision.d43(st.L_D));
 }
 // define "Fact Radiotherapy"
 export function d10(st) {
   const x = st.v[10];
   if (x !== undefined) return x;
 
-  return (st.v[10] = M_StsDecision.d43(st.L_D));
+  return (st.v[10] = M_StsDecision.d44(st.L_D));
 }
 // define "Fact Age"
 export function d11(st) {
   const x = st.v[11];
   if (x !== undefined) return x;
 
-  return (st.v[11] = M_StsDecision.d44(st.L_D));
+  return (st.v[11] = M_StsDecision.d45(st.L_D));
 }
 // define "Fact Current Regimen"
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
 
-  return (st.v[12] = M_StsDecision.d45(st.L_D));
+  return (st.v[12] = M_StsDecision.d46(st.L_D));
 }
 // define "Fact Line"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
 
-  return (st.v[13] = M_StsDecision.d46(st.L_D));
+  return (st.v[13] = M_StsDecision.d47(st.L_D));
 }
 // define "Fact Line Sources"
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
 
-  return (st.v[14] = M_StsDecision.d47(st.L_D));
+  return (st.v[14] = M_StsDecision.d48(st.L_D));
 }
 // define "Fact ECOG"
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
 
-  return (st.v[15] = M_StsDecision.d48(st.L_D));
+  return (st.v[15] = M_StsDecision.d49(st.L_D));
 }
 // define "Fact LVEF"
 export function d16(st) {
   const x = st.v[16];
   if (x !== undefined) return x;
 
-  return (st.v[16] = M_StsDecision.d49(st.L_D));
+  return (st.v[16] = M_StsDecision.d50(st.L_D));
 }
 // define "Fact Bilirubin"
 export function d17(st) {
   const x = st.v[17];
   if (x !== undefined) return x;
 
-  return (st.v[17] = M_StsDecision.d89(st.L_D));
+  return (st.v[17] = M_StsDecision.d90(st.L_D));
 }
 // define "Fact Cumulative"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
 
-  return (st.v[18] = M_StsDecision.d50(st.L_D));
+  return (st.v[18] = M_StsDecision.d51(st.L_D));
 }
 // define "Fact Unrecognized"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
 
-  return (st.v[19] = M_StsDecision.d51(st.L_D));
+  return (st.v[19] = M_StsDecision.d52(st.L_D));
 }
 // define "Fact STS Conditions"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
 
-  return (st.v[20] = M_StsDecision.d52(st.L_D));
+  return (st.v[20] = M_StsDecision.d53(st.L_D));
 }
 // define "Fact Ignored Evidence"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
 
-  return (st.v[21] = M_StsDecision.d53(st.L_D));
+  return (st.v[21] = M_StsDecision.d54(st.L_D));
 }
 // define "Fact Second Primary"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
 
-  return (st.v[22] = M_StsDecision.d54(st.L_D));
+  return (st.v[22] = M_StsDecision.d55(st.L_D));
 }
 // define "Fact Undated Exposures"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
 
-  return (st.v[23] = M_StsDecision.d55(st.L_D));
+  return (st.v[23] = M_StsDecision.d56(st.L_D));
 }
 // define "Fact Prior Last Exposure"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
 
-  return (st.v[24] = M_StsDecision.d56(st.L_D));
+  return (st.v[24] = M_StsDecision.d57(st.L_D));
 }
 // define "Fact Maintenance"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
 
-  return (st.v[25] = M_StsDecision.d57(st.L_D));
+  return (st.v[25] = M_StsDecision.d58(st.L_D));
 }
 // define "Fact Prior Regimens"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
 
-  return (st.v[26] = M_StsDecision.d58(st.L_D));
+  return (st.v[26] = M_StsDecision.d59(st.L_D));
 }
 // define "Fact Disease Status"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
 
-  return (st.v[27] = M_StsDecision.d59(st.L_D));
+  return (st.v[27] = M_StsDecision.d60(st.L_D));
 }
 // define "Later Line Status"
 export function d28(st) {
   const x = st.v[28];
   if (x !== undefined) return x;
 
-  return (st.v[28] = M_StsDecision.d60(st.L_D));
+  return (st.v[28] = M_StsDecision.d61(st.L_D));
 }
 // define "Progression Since Current Start"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
 
-  return (st.v[29] = M_StsDecision.d61(st.L_D));
+  return (st.v[29] = M_StsDecision.d62(st.L_D));
 }
 export const f = {
 

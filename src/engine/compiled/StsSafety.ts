@@ -38,7 +38,7 @@ const Q8 = R.readPlan("{http://hl7.org/fhir}Observation", "code");
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent","Site","Grade","Surgery Done","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Trabectedin After Combination","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent","Site","Grade","Surgery Done","Pembrolizumab Before Surgery","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Trabectedin After Combination","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 export const p = R.parameterReader((st, name) => {
@@ -272,1173 +272,1187 @@ r25 = null;
 }
   return (st.v[21] = r25);
 }
-// define "RT Done"
+// define "Pembrolizumab Before Surgery"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const t28 = M_StsTreatment.d96(st.L_Tx);
-let r27 = (t28 == null ? null : (t28.done ?? null));
-if (r27 == null) {
-r27 = false;
-if (r27 == null) {
-r27 = null;
+const s27 = M_StsTreatment.d17(st.L_Tx);
+let q29 = null;
+if (!(s27 == null)) {
+const isList30 = Array.isArray(s27);
+let out31 = [];
+const r32 = Array.isArray(s27) ? s27 : [s27];
+for (let i33 = 0; i33 < r32.length; i33++) {
+const a_E_28 = r32[i33];
+const t35 = M_StsTreatment.d95(st.L_Tx);
+let r34 = R.less((a_E_28 == null ? null : (a_E_28.date ?? null)), (t35 == null ? null : (t35.firstDay ?? null)));
+if (r34 == null) {
+r34 = false;
+if (r34 == null) {
+r34 = null;
 }
 }
-  return (st.v[22] = r27);
+if (!(R.and(R.equal((a_E_28 == null ? null : (a_E_28.drug ?? null)), "pembrolizumab"), r34))) continue;
+out31.push(a_E_28);
 }
-// define "Dx Age"
+q29 = isList30 ? out31 : out31[0];
+}
+  return (st.v[22] = R.and(d21(st), R.exists(q29)));
+}
+// define "RT Done"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-
-  return (st.v[23] = M_StsTreatment.d97(st.L_Tx));
+const t37 = M_StsTreatment.d96(st.L_Tx);
+let r36 = (t37 == null ? null : (t37.done ?? null));
+if (r36 == null) {
+r36 = false;
+if (r36 == null) {
+r36 = null;
 }
-// define "Age"
+}
+  return (st.v[23] = r36);
+}
+// define "Dx Age"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-let c30;
-if (d4(st)) {
-c30 = R.as(null, K0, false);
-} else {
-const t29 = d23(st);
-c30 = (t29 == null ? null : (t29.value ?? null));
+
+  return (st.v[24] = M_StsTreatment.d97(st.L_Tx));
 }
-  return (st.v[24] = c30);
-}
-// define "Pediatric"
+// define "Age"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-let r31 = R.less(d24(st), 18);
-if (r31 == null) {
-r31 = false;
-if (r31 == null) {
-r31 = null;
+let c39;
+if (d4(st)) {
+c39 = R.as(null, K0, false);
+} else {
+const t38 = d24(st);
+c39 = (t38 == null ? null : (t38.value ?? null));
 }
+  return (st.v[25] = c39);
 }
-  return (st.v[25] = r31);
-}
-// define "Earliest Metastatic Date"
+// define "Pediatric"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s32 = M_StsTreatment.d98(st.L_Tx);
-let q34 = null;
-if (!(s32 == null)) {
-const isList35 = Array.isArray(s32);
-let out36 = [];
-const r37 = Array.isArray(s32) ? s32 : [s32];
-for (let i38 = 0; i38 < r37.length; i38++) {
-const a_E_33 = r37[i38];
-out36.push((a_E_33 == null ? null : (a_E_33.date ?? null)));
+let r40 = R.less(d25(st), 18);
+if (r40 == null) {
+r40 = false;
+if (r40 == null) {
+r40 = null;
 }
-out36 = R.distinctList(out36);
-q34 = isList35 ? out36 : out36[0];
 }
-  return (st.v[26] = R.min(q34));
+  return (st.v[26] = r40);
 }
-// define "Stage I-II Recorded"
+// define "Earliest Metastatic Date"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s39 = M_StsTreatment.d100(st.L_Tx);
-let q41 = null;
-if (!(s39 == null)) {
-const isList42 = Array.isArray(s39);
-let out43 = [];
-const r44 = Array.isArray(s39) ? s39 : [s39];
-for (let i45 = 0; i45 < r44.length; i45++) {
-const a_O_40 = r44[i45];
-const s46 = M_StsTreatment.d99(st.L_Tx);
-let q48 = null;
-if (!(s46 == null)) {
-const isList49 = Array.isArray(s46);
-let out50 = [];
-const r51 = Array.isArray(s46) ? s46 : [s46];
-for (let i52 = 0; i52 < r51.length; i52++) {
-const a_E_47 = r51[i52];
-if (!(R.equal((a_E_47 == null ? null : (a_E_47.kind ?? null)), "stage-group"))) continue;
-out50.push((a_E_47 == null ? null : (a_E_47.resource ?? null)));
+const s41 = M_StsTreatment.d98(st.L_Tx);
+let q43 = null;
+if (!(s41 == null)) {
+const isList44 = Array.isArray(s41);
+let out45 = [];
+const r46 = Array.isArray(s41) ? s41 : [s41];
+for (let i47 = 0; i47 < r46.length; i47++) {
+const a_E_42 = r46[i47];
+out45.push((a_E_42 == null ? null : (a_E_42.date ?? null)));
 }
-out50 = R.distinctList(out50);
-q48 = isList49 ? out50 : out50[0];
+out45 = R.distinctList(out45);
+q43 = isList44 ? out45 : out45[0];
 }
-if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_40, P0)), q48, undefined), f0(st, R.as(R.fhirProp(a_O_40, Q0), K1, false))))) continue;
-out43.push(a_O_40);
+  return (st.v[27] = R.min(q43));
 }
-q41 = isList42 ? out43 : out43[0];
-}
-const s55 = M_StsTreatment.d101(st.L_Tx);
+// define "Stage I-II Recorded"
+export function d28(st) {
+  const x = st.v[28];
+  if (x !== undefined) return x;
+const s48 = M_StsTreatment.d100(st.L_Tx);
+let q50 = null;
+if (!(s48 == null)) {
+const isList51 = Array.isArray(s48);
+let out52 = [];
+const r53 = Array.isArray(s48) ? s48 : [s48];
+for (let i54 = 0; i54 < r53.length; i54++) {
+const a_O_49 = r53[i54];
+const s55 = M_StsTreatment.d99(st.L_Tx);
 let q57 = null;
 if (!(s55 == null)) {
 const isList58 = Array.isArray(s55);
 let out59 = [];
 const r60 = Array.isArray(s55) ? s55 : [s55];
 for (let i61 = 0; i61 < r60.length; i61++) {
-const a_C_56 = r60[i61];
-const s62 = R.fhirProp(a_C_56, Q1);
-let q64 = null;
-if (!(s62 == null)) {
-const isList65 = Array.isArray(s62);
-let out66 = [];
-const r67 = Array.isArray(s62) ? s62 : [s62];
-for (let i68 = 0; i68 < r67.length; i68++) {
-const a_S_63 = r67[i68];
-out66.push(f0(st, R.fhirProp(a_S_63, Q2)));
-}
-out66 = R.distinctList(out66);
-q64 = isList65 ? out66 : out66[0];
-}
-out59.push(q64);
+const a_E_56 = r60[i61];
+if (!(R.equal((a_E_56 == null ? null : (a_E_56.kind ?? null)), "stage-group"))) continue;
+out59.push((a_E_56 == null ? null : (a_E_56.resource ?? null)));
 }
 out59 = R.distinctList(out59);
 q57 = isList58 ? out59 : out59[0];
 }
-const s53 = R.flatten(q57);
-let q69 = null;
-if (!(s53 == null)) {
-const isList70 = Array.isArray(s53);
-let out71 = [];
-const r72 = Array.isArray(s53) ? s53 : [s53];
-for (let i73 = 0; i73 < r72.length; i73++) {
-const a_B_54 = r72[i73];
-if (!(a_B_54)) continue;
-out71.push(a_B_54);
+if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_49, P0)), q57, undefined), f0(st, R.as(R.fhirProp(a_O_49, Q0), K1, false))))) continue;
+out52.push(a_O_49);
 }
-q69 = isList70 ? out71 : out71[0];
+q50 = isList51 ? out52 : out52[0];
 }
-  return (st.v[27] = R.or(R.exists(q41), R.exists(q69)));
+const s64 = M_StsTreatment.d101(st.L_Tx);
+let q66 = null;
+if (!(s64 == null)) {
+const isList67 = Array.isArray(s64);
+let out68 = [];
+const r69 = Array.isArray(s64) ? s64 : [s64];
+for (let i70 = 0; i70 < r69.length; i70++) {
+const a_C_65 = r69[i70];
+const s71 = R.fhirProp(a_C_65, Q1);
+let q73 = null;
+if (!(s71 == null)) {
+const isList74 = Array.isArray(s71);
+let out75 = [];
+const r76 = Array.isArray(s71) ? s71 : [s71];
+for (let i77 = 0; i77 < r76.length; i77++) {
+const a_S_72 = r76[i77];
+out75.push(f0(st, R.fhirProp(a_S_72, Q2)));
+}
+out75 = R.distinctList(out75);
+q73 = isList74 ? out75 : out75[0];
+}
+out68.push(q73);
+}
+out68 = R.distinctList(out68);
+q66 = isList67 ? out68 : out68[0];
+}
+const s62 = R.flatten(q66);
+let q78 = null;
+if (!(s62 == null)) {
+const isList79 = Array.isArray(s62);
+let out80 = [];
+const r81 = Array.isArray(s62) ? s62 : [s62];
+for (let i82 = 0; i82 < r81.length; i82++) {
+const a_B_63 = r81[i82];
+if (!(a_B_63)) continue;
+out80.push(a_B_63);
+}
+q78 = isList79 ? out80 : out80[0];
+}
+  return (st.v[28] = R.or(R.exists(q50), R.exists(q78)));
 }
 // define "Current Drugs"
-export function d28(st) {
-  const x = st.v[28];
-  if (x !== undefined) return x;
-const s74 = M_StsTreatment.d21(st.L_Tx);
-let q76 = null;
-if (!(s74 == null)) {
-const isList77 = Array.isArray(s74);
-let out78 = [];
-const r79 = Array.isArray(s74) ? s74 : [s74];
-for (let i80 = 0; i80 < r79.length; i80++) {
-const a_C_75 = r79[i80];
-out78.push((a_C_75 == null ? null : (a_C_75.drug ?? null)));
-}
-out78 = R.distinctList(out78);
-q76 = isList77 ? out78 : out78[0];
-}
-  return (st.v[28] = q76);
-}
-// define "Prior Drugs"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-
-  return (st.v[29] = M_StsTreatment.d26(st.L_Tx));
+const s83 = M_StsTreatment.d21(st.L_Tx);
+let q85 = null;
+if (!(s83 == null)) {
+const isList86 = Array.isArray(s83);
+let out87 = [];
+const r88 = Array.isArray(s83) ? s83 : [s83];
+for (let i89 = 0; i89 < r88.length; i89++) {
+const a_C_84 = r88[i89];
+out87.push((a_C_84 == null ? null : (a_C_84.drug ?? null)));
 }
-// define "Exposed Drugs"
+out87 = R.distinctList(out87);
+q85 = isList86 ? out87 : out87[0];
+}
+  return (st.v[29] = q85);
+}
+// define "Prior Drugs"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
 
-  return (st.v[30] = M_StsTreatment.d20(st.L_Tx));
+  return (st.v[30] = M_StsTreatment.d26(st.L_Tx));
 }
-// define "Line"
+// define "Exposed Drugs"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
 
-  return (st.v[31] = M_StsTreatment.d30(st.L_Tx));
+  return (st.v[31] = M_StsTreatment.d20(st.L_Tx));
 }
-// define "Anthracycline Free"
+// define "Line"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
 
-  return (st.v[32] = M_StsTreatment.d31(st.L_Tx));
+  return (st.v[32] = M_StsTreatment.d30(st.L_Tx));
 }
-// define "Any Anthracycline"
+// define "Anthracycline Free"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
 
-  return (st.v[33] = R.exists(M_StsTreatment.d37(st.L_Tx)));
+  return (st.v[33] = M_StsTreatment.d31(st.L_Tx));
 }
-// define "Disease Statuses"
+// define "Any Anthracycline"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-const s81 = M_StsTreatment.d106(st.L_Tx);
-let q83 = null;
-if (!(s81 == null)) {
-const isList84 = Array.isArray(s81);
-let out85 = [];
-const r86 = Array.isArray(s81) ? s81 : [s81];
-for (let i87 = 0; i87 < r86.length; i87++) {
-const a_S_82 = r86[i87];
-if (!(R.not(d5(st)))) continue;
-out85.push(({ "key": (a_S_82 == null ? null : (a_S_82.key ?? null)), "status": (a_S_82 == null ? null : (a_S_82.status ?? null)), "code": (a_S_82 == null ? null : (a_S_82.code ?? null)), "text": (a_S_82 == null ? null : (a_S_82.text ?? null)), "date": (a_S_82 == null ? null : (a_S_82.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_82 == null ? null : (a_S_82.date ?? null))) }));
+
+  return (st.v[34] = R.exists(M_StsTreatment.d37(st.L_Tx)));
 }
-q83 = isList84 ? out85 : out85[0];
-}
-  return (st.v[34] = q83);
-}
-// define "Maintenance Progression"
+// define "Disease Statuses"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
-
-  return (st.v[35] = (M_StsTreatment.d54(st.L_Tx) ? f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d46(st.L_Tx)), false) : R.as(null, K2, false)));
+const s90 = M_StsTreatment.d106(st.L_Tx);
+let q92 = null;
+if (!(s90 == null)) {
+const isList93 = Array.isArray(s90);
+let out94 = [];
+const r95 = Array.isArray(s90) ? s90 : [s90];
+for (let i96 = 0; i96 < r95.length; i96++) {
+const a_S_91 = r95[i96];
+if (!(R.not(d5(st)))) continue;
+out94.push(({ "key": (a_S_91 == null ? null : (a_S_91.key ?? null)), "status": (a_S_91 == null ? null : (a_S_91.status ?? null)), "code": (a_S_91 == null ? null : (a_S_91.code ?? null)), "text": (a_S_91 == null ? null : (a_S_91.text ?? null)), "date": (a_S_91 == null ? null : (a_S_91.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_91 == null ? null : (a_S_91.date ?? null))) }));
 }
-// define "Maintenance"
+q92 = isList93 ? out94 : out94[0];
+}
+  return (st.v[35] = q92);
+}
+// define "Maintenance Progression"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
 
-  return (st.v[36] = R.and(M_StsTreatment.d54(st.L_Tx), (d35(st) == null)));
+  return (st.v[36] = (M_StsTreatment.d54(st.L_Tx) ? f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d46(st.L_Tx)), false) : R.as(null, K2, false)));
 }
-// define "Trabectedin After Combination"
+// define "Maintenance"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-let r88 = d36(st);
-if (r88 == null) {
-r88 = false;
-if (r88 == null) {
-r88 = null;
+
+  return (st.v[37] = R.and(M_StsTreatment.d54(st.L_Tx), (d36(st) == null)));
 }
-}
-  return (st.v[37] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r88)));
-}
-// define "Anthracycline Before Metastatic"
+// define "Trabectedin After Combination"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
-let c104;
-if (R.not(d33(st))) {
-c104 = false;
-} else {
-const s89 = M_StsTreatment.d37(st.L_Tx);
-let q91 = null;
-if (!(s89 == null)) {
-const isList92 = Array.isArray(s89);
-let out93 = [];
-const r94 = Array.isArray(s89) ? s89 : [s89];
-for (let i95 = 0; i95 < r94.length; i95++) {
-const a_E_90 = r94[i95];
-if (!(R.less((a_E_90 == null ? null : (a_E_90.lastDate ?? null)), R.dateFrom(d26(st))))) continue;
-out93.push(a_E_90);
+let r97 = d37(st);
+if (r97 == null) {
+r97 = false;
+if (r97 == null) {
+r97 = null;
 }
-q91 = isList92 ? out93 : out93[0];
 }
-let c103;
-if (R.exists(q91)) {
-c103 = true;
-} else {
-const s96 = M_StsTreatment.d37(st.L_Tx);
-let q98 = null;
-if (!(s96 == null)) {
-const isList99 = Array.isArray(s96);
-let out100 = [];
-const r101 = Array.isArray(s96) ? s96 : [s96];
-for (let i102 = 0; i102 < r101.length; i102++) {
-const a_E_97 = r101[i102];
-if (!(((a_E_97 == null ? null : (a_E_97.lastDate ?? null)) == null))) continue;
-out100.push(a_E_97);
+  return (st.v[38] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r97)));
 }
-q98 = isList99 ? out100 : out100[0];
-}
-c103 = (R.or((d26(st) == null), R.exists(q98)) ? R.as(null, K3, false) : false);
-}
-c104 = c103;
-}
-  return (st.v[38] = c104);
-}
-// define "Latest Disease Status"
+// define "Anthracycline Before Metastatic"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-const s106 = d34(st);
-let q108 = null;
-if (!(s106 == null)) {
-const isList109 = Array.isArray(s106);
-let out110 = [];
-const r111 = Array.isArray(s106) ? s106 : [s106];
-for (let i112 = 0; i112 < r111.length; i112++) {
-const a_S_107 = r111[i112];
-out110.push((a_S_107 == null ? null : (a_S_107.dayNumber ?? null)));
+let c113;
+if (R.not(d34(st))) {
+c113 = false;
+} else {
+const s98 = M_StsTreatment.d37(st.L_Tx);
+let q100 = null;
+if (!(s98 == null)) {
+const isList101 = Array.isArray(s98);
+let out102 = [];
+const r103 = Array.isArray(s98) ? s98 : [s98];
+for (let i104 = 0; i104 < r103.length; i104++) {
+const a_E_99 = r103[i104];
+if (!(R.less((a_E_99 == null ? null : (a_E_99.lastDate ?? null)), R.dateFrom(d27(st))))) continue;
+out102.push(a_E_99);
 }
-q108 = isList109 ? out110 : out110[0];
+q100 = isList101 ? out102 : out102[0];
 }
-let r105 = f2(st, "progression", R.max(q108), false);
-if (r105 == null) {
-r105 = f3(st, d34(st));
-if (r105 == null) {
-r105 = null;
+let c112;
+if (R.exists(q100)) {
+c112 = true;
+} else {
+const s105 = M_StsTreatment.d37(st.L_Tx);
+let q107 = null;
+if (!(s105 == null)) {
+const isList108 = Array.isArray(s105);
+let out109 = [];
+const r110 = Array.isArray(s105) ? s105 : [s105];
+for (let i111 = 0; i111 < r110.length; i111++) {
+const a_E_106 = r110[i111];
+if (!(((a_E_106 == null ? null : (a_E_106.lastDate ?? null)) == null))) continue;
+out109.push(a_E_106);
 }
+q107 = isList108 ? out109 : out109[0];
 }
-  return (st.v[39] = r105);
+c112 = (R.or((d27(st) == null), R.exists(q107)) ? R.as(null, K3, false) : false);
 }
-// define "Progression Since Current Start"
+c113 = c112;
+}
+  return (st.v[39] = c113);
+}
+// define "Latest Disease Status"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-
-  return (st.v[40] = f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d22(st.L_Tx)), true));
+const s115 = d35(st);
+let q117 = null;
+if (!(s115 == null)) {
+const isList118 = Array.isArray(s115);
+let out119 = [];
+const r120 = Array.isArray(s115) ? s115 : [s115];
+for (let i121 = 0; i121 < r120.length; i121++) {
+const a_S_116 = r120[i121];
+out119.push((a_S_116 == null ? null : (a_S_116.dayNumber ?? null)));
 }
-// define "Last Prior Regimen"
+q117 = isList118 ? out119 : out119[0];
+}
+let r114 = f2(st, "progression", R.max(q117), false);
+if (r114 == null) {
+r114 = f3(st, d35(st));
+if (r114 == null) {
+r114 = null;
+}
+}
+  return (st.v[40] = r114);
+}
+// define "Progression Since Current Start"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
 
-  return (st.v[41] = M_StsTreatment.d36(st.L_Tx));
+  return (st.v[41] = f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d22(st.L_Tx)), true));
 }
-// define "Later Line Progression"
+// define "Last Prior Regimen"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const t113 = d41(st);
-  return (st.v[42] = f1(st, (t113 == null ? null : (t113.startNumber ?? null)), true));
+
+  return (st.v[42] = M_StsTreatment.d36(st.L_Tx));
 }
-// define "Later Line No Progression"
+// define "Later Line Progression"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-let c115;
-if (R.or(R.not((d42(st) == null)), (d41(st) == null))) {
-c115 = R.as(null, K2, false);
-} else {
-const t114 = d41(st);
-c115 = f2(st, "no-progression", (t114 == null ? null : (t114.endNumber ?? null)), true);
+const t122 = d42(st);
+  return (st.v[43] = f1(st, (t122 == null ? null : (t122.startNumber ?? null)), true));
 }
-  return (st.v[43] = c115);
-}
-// define "Later Line Status"
+// define "Later Line No Progression"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
-let r116 = d42(st);
-if (r116 == null) {
-r116 = d43(st);
-if (r116 == null) {
-r116 = null;
+let c124;
+if (R.or(R.not((d43(st) == null)), (d42(st) == null))) {
+c124 = R.as(null, K2, false);
+} else {
+const t123 = d42(st);
+c124 = f2(st, "no-progression", (t123 == null ? null : (t123.endNumber ?? null)), true);
 }
+  return (st.v[44] = c124);
 }
-  return (st.v[44] = ({ "kind": (R.not((d42(st) == null)) ? "progression" : (R.not((d43(st) == null)) ? "no-progression" : "unknown")), "reading": r116 }));
-}
-// define "Now Date"
+// define "Later Line Status"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
-
-  return (st.v[45] = M_StsTreatment.d1(st.L_Tx));
+let r125 = d43(st);
+if (r125 == null) {
+r125 = d44(st);
+if (r125 == null) {
+r125 = null;
 }
-// define "LVEF Readings"
+}
+  return (st.v[45] = ({ "kind": (R.not((d43(st) == null)) ? "progression" : (R.not((d44(st) == null)) ? "no-progression" : "unknown")), "reading": r125 }));
+}
+// define "Now Date"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-const s119 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q121 = null;
-if (!(s119 == null)) {
-const isList122 = Array.isArray(s119);
-let out123 = [];
-const r124 = Array.isArray(s119) ? s119 : [s119];
-for (let i125 = 0; i125 < r124.length; i125++) {
-const a_O_120 = r124[i125];
-if (!(M_StsCommon.f34(st.L_Common, a_O_120))) continue;
-out123.push(a_O_120);
+
+  return (st.v[46] = M_StsTreatment.d1(st.L_Tx));
 }
-q121 = isList122 ? out123 : out123[0];
-}
-const s117 = q121;
-let q126 = null;
-if (!(s117 == null)) {
-const isList127 = Array.isArray(s117);
-let out128 = [];
-const r129 = Array.isArray(s117) ? s117 : [s117];
-for (let i130 = 0; i130 < r129.length; i130++) {
-const a_O_118 = r129[i130];
-const x132 = a_O_118;
-const l_taken_131 = (x132 == null ? M_StsCommon.f26(st.L_Common, x132) : M_StsCommon.f20(st.L_Common, x132));
-if (!(R.and(R.not((l_taken_131 == null)), R.not((R.fhirProp(a_O_118, Q0) == null))))) continue;
-out128.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_118), "text": M_StsCommon.f58(st.L_Common, a_O_118), "date": l_taken_131, "source": f4(st, a_O_118), "code": f5(st, a_O_118) }));
-}
-q126 = isList127 ? out128 : out128[0];
-}
-  return (st.v[46] = q126);
-}
-// define "LVEF"
+// define "LVEF Readings"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const s133 = d46(st);
+const s128 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q130 = null;
+if (!(s128 == null)) {
+const isList131 = Array.isArray(s128);
+let out132 = [];
+const r133 = Array.isArray(s128) ? s128 : [s128];
+for (let i134 = 0; i134 < r133.length; i134++) {
+const a_O_129 = r133[i134];
+if (!(M_StsCommon.f34(st.L_Common, a_O_129))) continue;
+out132.push(a_O_129);
+}
+q130 = isList131 ? out132 : out132[0];
+}
+const s126 = q130;
 let q135 = null;
-if (!(s133 == null)) {
-const isList136 = Array.isArray(s133);
+if (!(s126 == null)) {
+const isList136 = Array.isArray(s126);
 let out137 = [];
-const r138 = Array.isArray(s133) ? s133 : [s133];
+const r138 = Array.isArray(s126) ? s126 : [s126];
 for (let i139 = 0; i139 < r138.length; i139++) {
-const a_R_134 = r138[i139];
-const s140 = d46(st);
-let q142 = null;
-if (!(s140 == null)) {
-const isList143 = Array.isArray(s140);
-let out144 = [];
-const r145 = Array.isArray(s140) ? s140 : [s140];
-for (let i146 = 0; i146 < r145.length; i146++) {
-const a_X_141 = r145[i146];
-if (!(R.not(((a_X_141 == null ? null : (a_X_141.value ?? null)) == null)))) continue;
-out144.push((a_X_141 == null ? null : (a_X_141.date ?? null)));
+const a_O_127 = r138[i139];
+const x141 = a_O_127;
+const l_taken_140 = (x141 == null ? M_StsCommon.f26(st.L_Common, x141) : M_StsCommon.f20(st.L_Common, x141));
+if (!(R.and(R.not((l_taken_140 == null)), R.not((R.fhirProp(a_O_127, Q0) == null))))) continue;
+out137.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_127), "text": M_StsCommon.f58(st.L_Common, a_O_127), "date": l_taken_140, "source": f4(st, a_O_127), "code": f5(st, a_O_127) }));
 }
-q142 = isList143 ? out144 : out144[0];
-}
-if (!(R.and(R.not(((a_R_134 == null ? null : (a_R_134.value ?? null)) == null)), R.equal((a_R_134 == null ? null : (a_R_134.date ?? null)), R.max(q142))))) continue;
-out137.push(a_R_134);
-}
-out137 = R.sortByColumns(out137, ["value"], [true]);
 q135 = isList136 ? out137 : out137[0];
 }
-  return (st.v[47] = R.first(q135));
+  return (st.v[47] = q135);
 }
-// define "LVEF Not Interpretable"
+// define "LVEF"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s147 = d46(st);
-let q149 = null;
-if (!(s147 == null)) {
-const isList150 = Array.isArray(s147);
-let out151 = [];
-const r152 = Array.isArray(s147) ? s147 : [s147];
-for (let i153 = 0; i153 < r152.length; i153++) {
-const a_R_148 = r152[i153];
-const t154 = d47(st);
-if (!(R.and(((a_R_148 == null ? null : (a_R_148.value ?? null)) == null), R.or((d47(st) == null), R.greater((a_R_148 == null ? null : (a_R_148.date ?? null)), (t154 == null ? null : (t154.date ?? null))))))) continue;
-out151.push(a_R_148);
+const s142 = d47(st);
+let q144 = null;
+if (!(s142 == null)) {
+const isList145 = Array.isArray(s142);
+let out146 = [];
+const r147 = Array.isArray(s142) ? s142 : [s142];
+for (let i148 = 0; i148 < r147.length; i148++) {
+const a_R_143 = r147[i148];
+const s149 = d47(st);
+let q151 = null;
+if (!(s149 == null)) {
+const isList152 = Array.isArray(s149);
+let out153 = [];
+const r154 = Array.isArray(s149) ? s149 : [s149];
+for (let i155 = 0; i155 < r154.length; i155++) {
+const a_X_150 = r154[i155];
+if (!(R.not(((a_X_150 == null ? null : (a_X_150.value ?? null)) == null)))) continue;
+out153.push((a_X_150 == null ? null : (a_X_150.date ?? null)));
 }
-out151 = R.sortByColumns(out151, ["source"], [true]);
-q149 = isList150 ? out151 : out151[0];
+q151 = isList152 ? out153 : out153[0];
 }
-  return (st.v[48] = R.first(q149));
+if (!(R.and(R.not(((a_R_143 == null ? null : (a_R_143.value ?? null)) == null)), R.equal((a_R_143 == null ? null : (a_R_143.date ?? null)), R.max(q151))))) continue;
+out146.push(a_R_143);
 }
-// define "Latest Anthracycline Date"
+out146 = R.sortByColumns(out146, ["value"], [true]);
+q144 = isList145 ? out146 : out146[0];
+}
+  return (st.v[48] = R.first(q144));
+}
+// define "LVEF Not Interpretable"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-
-  return (st.v[49] = M_StsTreatment.d62(st.L_Tx));
+const s156 = d47(st);
+let q158 = null;
+if (!(s156 == null)) {
+const isList159 = Array.isArray(s156);
+let out160 = [];
+const r161 = Array.isArray(s156) ? s156 : [s156];
+for (let i162 = 0; i162 < r161.length; i162++) {
+const a_R_157 = r161[i162];
+const t163 = d48(st);
+if (!(R.and(((a_R_157 == null ? null : (a_R_157.value ?? null)) == null), R.or((d48(st) == null), R.greater((a_R_157 == null ? null : (a_R_157.date ?? null)), (t163 == null ? null : (t163.date ?? null))))))) continue;
+out160.push(a_R_157);
 }
-// define "Confirmed Doxo"
+out160 = R.sortByColumns(out160, ["source"], [true]);
+q158 = isList159 ? out160 : out160[0];
+}
+  return (st.v[49] = R.first(q158));
+}
+// define "Latest Anthracycline Date"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
 
-  return (st.v[50] = M_StsTreatment.d80(st.L_Tx));
+  return (st.v[50] = M_StsTreatment.d62(st.L_Tx));
 }
-// define "LVEF Recent"
+// define "Confirmed Doxo"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-const t156 = d47(st);
-let r155 = R.lessOrEqual(R.durationBetween((t156 == null ? null : (t156.date ?? null)), d45(st), "day"), p(st, "lvefRecencyDays", true));
-if (r155 == null) {
-r155 = false;
-if (r155 == null) {
-r155 = null;
+
+  return (st.v[51] = M_StsTreatment.d80(st.L_Tx));
 }
-}
-  return (st.v[51] = r155);
-}
-// define "LVEF Since Anthracycline"
+// define "LVEF Recent"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
-const t158 = d47(st);
-let r157 = R.greater((t158 == null ? null : (t158.date ?? null)), d49(st));
-if (r157 == null) {
-r157 = false;
-if (r157 == null) {
-r157 = null;
+const t165 = d48(st);
+let r164 = R.lessOrEqual(R.durationBetween((t165 == null ? null : (t165.date ?? null)), d46(st), "day"), p(st, "lvefRecencyDays", true));
+if (r164 == null) {
+r164 = false;
+if (r164 == null) {
+r164 = null;
 }
 }
-  return (st.v[52] = R.or((d49(st) == null), r157));
+  return (st.v[52] = r164);
 }
-// define "LVEF Unusable Reason"
+// define "LVEF Since Anthracycline"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-
-  return (st.v[53] = f6(st, true));
+const t167 = d48(st);
+let r166 = R.greater((t167 == null ? null : (t167.date ?? null)), d50(st));
+if (r166 == null) {
+r166 = false;
+if (r166 == null) {
+r166 = null;
 }
-// define "Trabectedin LVEF Unusable Reason"
+}
+  return (st.v[53] = R.or((d50(st) == null), r166));
+}
+// define "LVEF Unusable Reason"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
 
-  return (st.v[54] = f6(st, false));
+  return (st.v[54] = f6(st, true));
 }
-// define "ECOG Readings"
+// define "Trabectedin LVEF Unusable Reason"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s161 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q163 = null;
-if (!(s161 == null)) {
-const isList164 = Array.isArray(s161);
-let out165 = [];
-const r166 = Array.isArray(s161) ? s161 : [s161];
-for (let i167 = 0; i167 < r166.length; i167++) {
-const a_O_162 = r166[i167];
-if (!(M_StsCommon.f34(st.L_Common, a_O_162))) continue;
-out165.push(a_O_162);
+
+  return (st.v[55] = f6(st, false));
 }
-q163 = isList164 ? out165 : out165[0];
-}
-const s159 = q163;
-let q168 = null;
-if (!(s159 == null)) {
-const isList169 = Array.isArray(s159);
-let out170 = [];
-const r171 = Array.isArray(s159) ? s159 : [s159];
-for (let i172 = 0; i172 < r171.length; i172++) {
-const a_O_160 = r171[i172];
-const x174 = a_O_160;
-const l_taken_173 = (x174 == null ? M_StsCommon.f26(st.L_Common, x174) : M_StsCommon.f20(st.L_Common, x174));
-if (!(R.and(R.not((l_taken_173 == null)), R.not((R.fhirProp(a_O_160, Q0) == null))))) continue;
-out170.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_160), "text": M_StsCommon.f58(st.L_Common, a_O_160), "date": l_taken_173, "source": f4(st, a_O_160), "code": f5(st, a_O_160) }));
-}
-q168 = isList169 ? out170 : out170[0];
-}
-  return (st.v[55] = q168);
-}
-// define "ECOG Reading"
+// define "ECOG Readings"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s175 = d55(st);
+const s170 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q172 = null;
+if (!(s170 == null)) {
+const isList173 = Array.isArray(s170);
+let out174 = [];
+const r175 = Array.isArray(s170) ? s170 : [s170];
+for (let i176 = 0; i176 < r175.length; i176++) {
+const a_O_171 = r175[i176];
+if (!(M_StsCommon.f34(st.L_Common, a_O_171))) continue;
+out174.push(a_O_171);
+}
+q172 = isList173 ? out174 : out174[0];
+}
+const s168 = q172;
 let q177 = null;
-if (!(s175 == null)) {
-const isList178 = Array.isArray(s175);
+if (!(s168 == null)) {
+const isList178 = Array.isArray(s168);
 let out179 = [];
-const r180 = Array.isArray(s175) ? s175 : [s175];
+const r180 = Array.isArray(s168) ? s168 : [s168];
 for (let i181 = 0; i181 < r180.length; i181++) {
-const a_R_176 = r180[i181];
-const s182 = d55(st);
-let q184 = null;
-if (!(s182 == null)) {
-const isList185 = Array.isArray(s182);
-let out186 = [];
-const r187 = Array.isArray(s182) ? s182 : [s182];
-for (let i188 = 0; i188 < r187.length; i188++) {
-const a_X_183 = r187[i188];
-if (!(R.not(((a_X_183 == null ? null : (a_X_183.value ?? null)) == null)))) continue;
-out186.push((a_X_183 == null ? null : (a_X_183.date ?? null)));
+const a_O_169 = r180[i181];
+const x183 = a_O_169;
+const l_taken_182 = (x183 == null ? M_StsCommon.f26(st.L_Common, x183) : M_StsCommon.f20(st.L_Common, x183));
+if (!(R.and(R.not((l_taken_182 == null)), R.not((R.fhirProp(a_O_169, Q0) == null))))) continue;
+out179.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_169), "text": M_StsCommon.f58(st.L_Common, a_O_169), "date": l_taken_182, "source": f4(st, a_O_169), "code": f5(st, a_O_169) }));
 }
-q184 = isList185 ? out186 : out186[0];
-}
-if (!(R.and(R.not(((a_R_176 == null ? null : (a_R_176.value ?? null)) == null)), R.equal((a_R_176 == null ? null : (a_R_176.date ?? null)), R.max(q184))))) continue;
-out179.push(a_R_176);
-}
-out179 = R.sortByColumns(out179, ["value"], [false]);
 q177 = isList178 ? out179 : out179[0];
 }
-  return (st.v[56] = R.first(q177));
+  return (st.v[56] = q177);
 }
-// define "ECOG Not Interpretable"
+// define "ECOG Reading"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s189 = d55(st);
-let q191 = null;
-if (!(s189 == null)) {
-const isList192 = Array.isArray(s189);
-let out193 = [];
-const r194 = Array.isArray(s189) ? s189 : [s189];
-for (let i195 = 0; i195 < r194.length; i195++) {
-const a_R_190 = r194[i195];
-const t196 = d56(st);
-if (!(R.and(((a_R_190 == null ? null : (a_R_190.value ?? null)) == null), R.or((d56(st) == null), R.greater((a_R_190 == null ? null : (a_R_190.date ?? null)), (t196 == null ? null : (t196.date ?? null))))))) continue;
-out193.push(a_R_190);
+const s184 = d56(st);
+let q186 = null;
+if (!(s184 == null)) {
+const isList187 = Array.isArray(s184);
+let out188 = [];
+const r189 = Array.isArray(s184) ? s184 : [s184];
+for (let i190 = 0; i190 < r189.length; i190++) {
+const a_R_185 = r189[i190];
+const s191 = d56(st);
+let q193 = null;
+if (!(s191 == null)) {
+const isList194 = Array.isArray(s191);
+let out195 = [];
+const r196 = Array.isArray(s191) ? s191 : [s191];
+for (let i197 = 0; i197 < r196.length; i197++) {
+const a_X_192 = r196[i197];
+if (!(R.not(((a_X_192 == null ? null : (a_X_192.value ?? null)) == null)))) continue;
+out195.push((a_X_192 == null ? null : (a_X_192.date ?? null)));
 }
-out193 = R.sortByColumns(out193, ["source"], [true]);
-q191 = isList192 ? out193 : out193[0];
+q193 = isList194 ? out195 : out195[0];
 }
-  return (st.v[57] = R.first(q191));
+if (!(R.and(R.not(((a_R_185 == null ? null : (a_R_185.value ?? null)) == null)), R.equal((a_R_185 == null ? null : (a_R_185.date ?? null)), R.max(q193))))) continue;
+out188.push(a_R_185);
 }
-// define "ECOG"
+out188 = R.sortByColumns(out188, ["value"], [false]);
+q186 = isList187 ? out188 : out188[0];
+}
+  return (st.v[57] = R.first(q186));
+}
+// define "ECOG Not Interpretable"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const t197 = d56(st);
-  return (st.v[58] = (t197 == null ? null : (t197.value ?? null)));
+const s198 = d56(st);
+let q200 = null;
+if (!(s198 == null)) {
+const isList201 = Array.isArray(s198);
+let out202 = [];
+const r203 = Array.isArray(s198) ? s198 : [s198];
+for (let i204 = 0; i204 < r203.length; i204++) {
+const a_R_199 = r203[i204];
+const t205 = d57(st);
+if (!(R.and(((a_R_199 == null ? null : (a_R_199.value ?? null)) == null), R.or((d57(st) == null), R.greater((a_R_199 == null ? null : (a_R_199.date ?? null)), (t205 == null ? null : (t205.date ?? null))))))) continue;
+out202.push(a_R_199);
 }
-// define "ECOG Recent"
+out202 = R.sortByColumns(out202, ["source"], [true]);
+q200 = isList201 ? out202 : out202[0];
+}
+  return (st.v[58] = R.first(q200));
+}
+// define "ECOG"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const t199 = d56(st);
-let r198 = R.lessOrEqual(R.durationBetween((t199 == null ? null : (t199.date ?? null)), d45(st), "day"), p(st, "ecogRecencyDays", true));
-if (r198 == null) {
-r198 = false;
-if (r198 == null) {
-r198 = null;
+const t206 = d57(st);
+  return (st.v[59] = (t206 == null ? null : (t206.value ?? null)));
 }
-}
-  return (st.v[59] = r198);
-}
-// define "Bilirubin Readings"
+// define "ECOG Recent"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const s202 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-let q204 = null;
-if (!(s202 == null)) {
-const isList205 = Array.isArray(s202);
-let out206 = [];
-const r207 = Array.isArray(s202) ? s202 : [s202];
-for (let i208 = 0; i208 < r207.length; i208++) {
-const a_O_203 = r207[i208];
-if (!(M_StsCommon.f34(st.L_Common, a_O_203))) continue;
-out206.push(a_O_203);
-}
-q204 = isList205 ? out206 : out206[0];
-}
-const s200 = q204;
-let q209 = null;
-if (!(s200 == null)) {
-const isList210 = Array.isArray(s200);
-let out211 = [];
-const r212 = Array.isArray(s200) ? s200 : [s200];
-for (let i213 = 0; i213 < r212.length; i213++) {
-const a_O_201 = r212[i213];
-const x215 = a_O_201;
-const l_taken_214 = (x215 == null ? M_StsCommon.f26(st.L_Common, x215) : M_StsCommon.f20(st.L_Common, x215));
-const l_q_216 = R.as(R.fhirProp(a_O_201, Q0), K4, false);
-if (!(R.and(R.not((l_taken_214 == null)), R.or(R.not((R.primitiveValue(l_q_216, P1) == null)), R.exists(R.fhirProp(a_O_201, Q3)))))) continue;
-let r217 = R.primitiveValue(l_q_216, P2);
-if (r217 == null) {
-r217 = R.primitiveValue(l_q_216, P3);
-if (r217 == null) {
-r217 = null;
+const t208 = d57(st);
+let r207 = R.lessOrEqual(R.durationBetween((t208 == null ? null : (t208.date ?? null)), d46(st), "day"), p(st, "ecogRecencyDays", true));
+if (r207 == null) {
+r207 = false;
+if (r207 == null) {
+r207 = null;
 }
 }
-const s218 = R.fhirProp(a_O_201, Q4);
-let q220 = null;
-if (!(s218 == null)) {
-const isList221 = Array.isArray(s218);
-let out222 = [];
-const r223 = Array.isArray(s218) ? s218 : [s218];
-for (let i224 = 0; i224 < r223.length; i224++) {
-const a_R_219 = r223[i224];
-if (!(R.not((R.primitiveValue(R.fhirProp(a_R_219, Q5), P4) == null)))) continue;
-out222.push(R.fhirProp(a_R_219, Q5));
+  return (st.v[60] = r207);
 }
-q220 = isList221 ? out222 : out222[0];
-}
-out211.push(({ "value": R.primitiveValue(l_q_216, P1), "unit": r217, "high": M_StsCommon.f62(st.L_Common, a_O_201), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q220)), "date": l_taken_214, "source": f4(st, a_O_201), "code": f5(st, a_O_201) }));
-}
-q209 = isList210 ? out211 : out211[0];
-}
-  return (st.v[60] = q209);
-}
-// define "Bilirubin Latest Date"
+// define "Bilirubin Readings"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s225 = d60(st);
-let q227 = null;
-if (!(s225 == null)) {
-const isList228 = Array.isArray(s225);
-let out229 = [];
-const r230 = Array.isArray(s225) ? s225 : [s225];
-for (let i231 = 0; i231 < r230.length; i231++) {
-const a_R_226 = r230[i231];
-out229.push((a_R_226 == null ? null : (a_R_226.date ?? null)));
+const s211 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+let q213 = null;
+if (!(s211 == null)) {
+const isList214 = Array.isArray(s211);
+let out215 = [];
+const r216 = Array.isArray(s211) ? s211 : [s211];
+for (let i217 = 0; i217 < r216.length; i217++) {
+const a_O_212 = r216[i217];
+if (!(M_StsCommon.f34(st.L_Common, a_O_212))) continue;
+out215.push(a_O_212);
 }
-q227 = isList228 ? out229 : out229[0];
+q213 = isList214 ? out215 : out215[0];
 }
-  return (st.v[61] = R.max(q227));
+const s209 = q213;
+let q218 = null;
+if (!(s209 == null)) {
+const isList219 = Array.isArray(s209);
+let out220 = [];
+const r221 = Array.isArray(s209) ? s209 : [s209];
+for (let i222 = 0; i222 < r221.length; i222++) {
+const a_O_210 = r221[i222];
+const x224 = a_O_210;
+const l_taken_223 = (x224 == null ? M_StsCommon.f26(st.L_Common, x224) : M_StsCommon.f20(st.L_Common, x224));
+const l_q_225 = R.as(R.fhirProp(a_O_210, Q0), K4, false);
+if (!(R.and(R.not((l_taken_223 == null)), R.or(R.not((R.primitiveValue(l_q_225, P1) == null)), R.exists(R.fhirProp(a_O_210, Q3)))))) continue;
+let r226 = R.primitiveValue(l_q_225, P2);
+if (r226 == null) {
+r226 = R.primitiveValue(l_q_225, P3);
+if (r226 == null) {
+r226 = null;
 }
-// define "Bilirubin"
+}
+const s227 = R.fhirProp(a_O_210, Q4);
+let q229 = null;
+if (!(s227 == null)) {
+const isList230 = Array.isArray(s227);
+let out231 = [];
+const r232 = Array.isArray(s227) ? s227 : [s227];
+for (let i233 = 0; i233 < r232.length; i233++) {
+const a_R_228 = r232[i233];
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_228, Q5), P4) == null)))) continue;
+out231.push(R.fhirProp(a_R_228, Q5));
+}
+q229 = isList230 ? out231 : out231[0];
+}
+out220.push(({ "value": R.primitiveValue(l_q_225, P1), "unit": r226, "high": M_StsCommon.f62(st.L_Common, a_O_210), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q229)), "date": l_taken_223, "source": f4(st, a_O_210), "code": f5(st, a_O_210) }));
+}
+q218 = isList219 ? out220 : out220[0];
+}
+  return (st.v[61] = q218);
+}
+// define "Bilirubin Latest Date"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s233 = d60(st);
-let q235 = null;
-if (!(s233 == null)) {
-const isList236 = Array.isArray(s233);
-let out237 = [];
-const r238 = Array.isArray(s233) ? s233 : [s233];
-for (let i239 = 0; i239 < r238.length; i239++) {
-const a_R_234 = r238[i239];
-let r240 = (a_R_234 == null ? null : (a_R_234.high ?? null));
-if (r240 == null) {
-r240 = false;
-if (r240 == null) {
-r240 = null;
+const s234 = d61(st);
+let q236 = null;
+if (!(s234 == null)) {
+const isList237 = Array.isArray(s234);
+let out238 = [];
+const r239 = Array.isArray(s234) ? s234 : [s234];
+for (let i240 = 0; i240 < r239.length; i240++) {
+const a_R_235 = r239[i240];
+out238.push((a_R_235 == null ? null : (a_R_235.date ?? null)));
 }
+q236 = isList237 ? out238 : out238[0];
 }
-if (!(R.and(R.equal((a_R_234 == null ? null : (a_R_234.date ?? null)), d61(st)), r240))) continue;
-out237.push(a_R_234);
+  return (st.v[62] = R.max(q236));
 }
-out237 = R.sortByColumns(out237, ["source"], [true]);
-q235 = isList236 ? out237 : out237[0];
-}
-let r232 = R.first(q235);
-if (r232 == null) {
-const s241 = d60(st);
-let q243 = null;
-if (!(s241 == null)) {
-const isList244 = Array.isArray(s241);
-let out245 = [];
-const r246 = Array.isArray(s241) ? s241 : [s241];
-for (let i247 = 0; i247 < r246.length; i247++) {
-const a_R_242 = r246[i247];
-if (!(R.equal((a_R_242 == null ? null : (a_R_242.date ?? null)), d61(st)))) continue;
-out245.push(a_R_242);
-}
-out245 = R.sortByColumns(out245, ["source"], [true]);
-q243 = isList244 ? out245 : out245[0];
-}
-r232 = R.first(q243);
-if (r232 == null) {
-r232 = null;
-}
-}
-  return (st.v[62] = r232);
-}
-// define "Bilirubin Recent"
+// define "Bilirubin"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const t249 = d62(st);
-let r248 = R.lessOrEqual(R.durationBetween((t249 == null ? null : (t249.date ?? null)), d45(st), "day"), p(st, "labRecencyDays", true));
-if (r248 == null) {
-r248 = false;
-if (r248 == null) {
-r248 = null;
+const s242 = d61(st);
+let q244 = null;
+if (!(s242 == null)) {
+const isList245 = Array.isArray(s242);
+let out246 = [];
+const r247 = Array.isArray(s242) ? s242 : [s242];
+for (let i248 = 0; i248 < r247.length; i248++) {
+const a_R_243 = r247[i248];
+let r249 = (a_R_243 == null ? null : (a_R_243.high ?? null));
+if (r249 == null) {
+r249 = false;
+if (r249 == null) {
+r249 = null;
 }
 }
-  return (st.v[63] = r248);
+if (!(R.and(R.equal((a_R_243 == null ? null : (a_R_243.date ?? null)), d62(st)), r249))) continue;
+out246.push(a_R_243);
 }
-// define "Doxo LVEF Low"
+out246 = R.sortByColumns(out246, ["source"], [true]);
+q244 = isList245 ? out246 : out246[0];
+}
+let r241 = R.first(q244);
+if (r241 == null) {
+const s250 = d61(st);
+let q252 = null;
+if (!(s250 == null)) {
+const isList253 = Array.isArray(s250);
+let out254 = [];
+const r255 = Array.isArray(s250) ? s250 : [s250];
+for (let i256 = 0; i256 < r255.length; i256++) {
+const a_R_251 = r255[i256];
+if (!(R.equal((a_R_251 == null ? null : (a_R_251.date ?? null)), d62(st)))) continue;
+out254.push(a_R_251);
+}
+out254 = R.sortByColumns(out254, ["source"], [true]);
+q252 = isList253 ? out254 : out254[0];
+}
+r241 = R.first(q252);
+if (r241 == null) {
+r241 = null;
+}
+}
+  return (st.v[63] = r241);
+}
+// define "Bilirubin Recent"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const t251 = d47(st);
-let r250 = R.less((t251 == null ? null : (t251.value ?? null)), p(st, "lvefMinPercent", true));
-if (r250 == null) {
-r250 = false;
-if (r250 == null) {
-r250 = null;
-}
-}
-  return (st.v[64] = r250);
-}
-// define "Cumulative Doxo"
-export function d65(st) {
-  const x = st.v[65];
-  if (x !== undefined) return x;
-
-  return (st.v[65] = d50(st));
-}
-// define "Cumulative Known"
-export function d66(st) {
-  const x = st.v[66];
-  if (x !== undefined) return x;
-let r252 = M_StsTreatment.d82(st.L_Tx);
-if (r252 == null) {
-r252 = false;
-if (r252 == null) {
-r252 = null;
-}
-}
-  return (st.v[66] = R.and(R.not(d7(st)), r252));
-}
-// define "Doxo Cumulative Critical"
-export function d67(st) {
-  const x = st.v[67];
-  if (x !== undefined) return x;
-let r253 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoCriticalMgM2", true));
-if (r253 == null) {
-r253 = false;
-if (r253 == null) {
-r253 = null;
-}
-}
-  return (st.v[67] = r253);
-}
-// define "Doxo Contraindicated"
-export function d68(st) {
-  const x = st.v[68];
-  if (x !== undefined) return x;
-
-  return (st.v[68] = R.or(d64(st), d67(st)));
-}
-// define "Possible Doxo"
-export function d69(st) {
-  const x = st.v[69];
-  if (x !== undefined) return x;
-
-  return (st.v[69] = M_StsTreatment.d84(st.L_Tx));
-}
-// define "Other Anthracyclines Received"
-export function d70(st) {
-  const x = st.v[70];
-  if (x !== undefined) return x;
-
-  return (st.v[70] = R.exists(M_StsTreatment.d81(st.L_Tx)));
-}
-// define "Doxo Cumulative Warn"
-export function d71(st) {
-  const x = st.v[71];
-  if (x !== undefined) return x;
-let r254 = R.greaterOrEqual(d65(st), p(st, "cumulativeDoxoWarnMgM2", true));
-if (r254 == null) {
-r254 = false;
-if (r254 == null) {
-r254 = null;
-}
-}
-  return (st.v[71] = R.and(R.not(d67(st)), R.or(R.not(d66(st)), r254)));
-}
-// define "ECOG Combo"
-export function d72(st) {
-  const x = st.v[72];
-  if (x !== undefined) return x;
-let r255 = R.greaterOrEqual(d58(st), 2);
-if (r255 == null) {
-r255 = false;
-if (r255 == null) {
-r255 = null;
-}
-}
-  return (st.v[72] = r255);
-}
-// define "ECOG Poor"
-export function d73(st) {
-  const x = st.v[73];
-  if (x !== undefined) return x;
-let r256 = R.greaterOrEqual(d58(st), 3);
-if (r256 == null) {
-r256 = false;
-if (r256 == null) {
-r256 = null;
-}
-}
-  return (st.v[73] = r256);
-}
-// define "Bilirubin High"
-export function d74(st) {
-  const x = st.v[74];
-  if (x !== undefined) return x;
-const t258 = d62(st);
-let r257 = (t258 == null ? null : (t258.high ?? null));
+const t258 = d63(st);
+let r257 = R.lessOrEqual(R.durationBetween((t258 == null ? null : (t258.date ?? null)), d46(st), "day"), p(st, "labRecencyDays", true));
 if (r257 == null) {
 r257 = false;
 if (r257 == null) {
 r257 = null;
 }
 }
-  return (st.v[74] = R.and(d63(st), r257));
+  return (st.v[64] = r257);
 }
-// define "Combo Age"
-export function d75(st) {
-  const x = st.v[75];
+// define "Doxo LVEF Low"
+export function d65(st) {
+  const x = st.v[65];
   if (x !== undefined) return x;
-let r259 = R.greater(d24(st), p(st, "comboMaxTrialAge", true));
+const t260 = d48(st);
+let r259 = R.less((t260 == null ? null : (t260.value ?? null)), p(st, "lvefMinPercent", true));
 if (r259 == null) {
 r259 = false;
 if (r259 == null) {
 r259 = null;
 }
 }
-  return (st.v[75] = r259);
+  return (st.v[65] = r259);
 }
-// define "Recent Mesna Order"
+// define "Cumulative Doxo"
+export function d66(st) {
+  const x = st.v[66];
+  if (x !== undefined) return x;
+
+  return (st.v[66] = d51(st));
+}
+// define "Cumulative Known"
+export function d67(st) {
+  const x = st.v[67];
+  if (x !== undefined) return x;
+let r261 = M_StsTreatment.d82(st.L_Tx);
+if (r261 == null) {
+r261 = false;
+if (r261 == null) {
+r261 = null;
+}
+}
+  return (st.v[67] = R.and(R.not(d7(st)), r261));
+}
+// define "Doxo Cumulative Critical"
+export function d68(st) {
+  const x = st.v[68];
+  if (x !== undefined) return x;
+let r262 = R.greaterOrEqual(d66(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r262 == null) {
+r262 = false;
+if (r262 == null) {
+r262 = null;
+}
+}
+  return (st.v[68] = r262);
+}
+// define "Doxo Contraindicated"
+export function d69(st) {
+  const x = st.v[69];
+  if (x !== undefined) return x;
+
+  return (st.v[69] = R.or(d65(st), d68(st)));
+}
+// define "Possible Doxo"
+export function d70(st) {
+  const x = st.v[70];
+  if (x !== undefined) return x;
+
+  return (st.v[70] = M_StsTreatment.d84(st.L_Tx));
+}
+// define "Other Anthracyclines Received"
+export function d71(st) {
+  const x = st.v[71];
+  if (x !== undefined) return x;
+
+  return (st.v[71] = R.exists(M_StsTreatment.d81(st.L_Tx)));
+}
+// define "Doxo Cumulative Warn"
+export function d72(st) {
+  const x = st.v[72];
+  if (x !== undefined) return x;
+let r263 = R.greaterOrEqual(d66(st), p(st, "cumulativeDoxoWarnMgM2", true));
+if (r263 == null) {
+r263 = false;
+if (r263 == null) {
+r263 = null;
+}
+}
+  return (st.v[72] = R.and(R.not(d68(st)), R.or(R.not(d67(st)), r263)));
+}
+// define "ECOG Combo"
+export function d73(st) {
+  const x = st.v[73];
+  if (x !== undefined) return x;
+let r264 = R.greaterOrEqual(d59(st), 2);
+if (r264 == null) {
+r264 = false;
+if (r264 == null) {
+r264 = null;
+}
+}
+  return (st.v[73] = r264);
+}
+// define "ECOG Poor"
+export function d74(st) {
+  const x = st.v[74];
+  if (x !== undefined) return x;
+let r265 = R.greaterOrEqual(d59(st), 3);
+if (r265 == null) {
+r265 = false;
+if (r265 == null) {
+r265 = null;
+}
+}
+  return (st.v[74] = r265);
+}
+// define "Bilirubin High"
+export function d75(st) {
+  const x = st.v[75];
+  if (x !== undefined) return x;
+const t267 = d63(st);
+let r266 = (t267 == null ? null : (t267.high ?? null));
+if (r266 == null) {
+r266 = false;
+if (r266 == null) {
+r266 = null;
+}
+}
+  return (st.v[75] = R.and(d64(st), r266));
+}
+// define "Combo Age"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-const s260 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q262 = null;
-if (!(s260 == null)) {
-const isList263 = Array.isArray(s260);
-let out264 = [];
-const r265 = Array.isArray(s260) ? s260 : [s260];
-for (let i266 = 0; i266 < r265.length; i266++) {
-const a_M_261 = r265[i266];
-const x268 = a_M_261;
-let r267 = R.lessOrEqual(R.durationBetween((x268 == null ? M_StsCommon.f26(st.L_Common, x268) : M_StsCommon.f26(st.L_Common, x268)), d45(st), "day"), M_StsCodes.d99(st.L_Codes));
-if (r267 == null) {
-r267 = false;
-if (r267 == null) {
-r267 = null;
+let r268 = R.greater(d25(st), p(st, "comboMaxTrialAge", true));
+if (r268 == null) {
+r268 = false;
+if (r268 == null) {
+r268 = null;
 }
 }
-const x269 = a_M_261;
-const x270 = a_M_261;
-const t271 = M_StsTreatment.f15(st.L_Tx, (x269 == null ? M_StsTreatment.f6(st.L_Tx, x269) : M_StsTreatment.f6(st.L_Tx, x269)), M_StsTreatment.f14(st.L_Tx, (x270 == null ? M_StsTreatment.f6(st.L_Tx, x270) : M_StsTreatment.f6(st.L_Tx, x270)), R.as(R.fhirProp(a_M_261, Q6), K5, false)));
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_261, P5), M_StsCodes.d91(st.L_Codes), undefined), r267), R.equal((t271 == null ? null : (t271.key ?? null)), "mesna")))) continue;
-out264.push(a_M_261);
+  return (st.v[76] = r268);
 }
-q262 = isList263 ? out264 : out264[0];
-}
-  return (st.v[76] = R.exists(q262));
-}
-// define "Doxo Notes"
+// define "Recent Mesna Order"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s272 = [((d53(st) == null) ? R.as(null, K6, false) : M_StsCodes.d128(st.L_Codes)), ((d48(st) == null) ? R.as(null, K6, false) : M_StsCodes.d129(st.L_Codes)), (R.not(d71(st)) ? R.as(null, K6, false) : (R.not(d66(st)) ? M_StsCodes.d130(st.L_Codes) : M_StsCodes.d131(st.L_Codes)))];
-let q274 = null;
-if (!(s272 == null)) {
-const isList275 = Array.isArray(s272);
-let out276 = [];
-const r277 = Array.isArray(s272) ? s272 : [s272];
-for (let i278 = 0; i278 < r277.length; i278++) {
-const a_N_273 = r277[i278];
-if (!(R.not((a_N_273 == null)))) continue;
-out276.push(a_N_273);
+const s269 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q271 = null;
+if (!(s269 == null)) {
+const isList272 = Array.isArray(s269);
+let out273 = [];
+const r274 = Array.isArray(s269) ? s269 : [s269];
+for (let i275 = 0; i275 < r274.length; i275++) {
+const a_M_270 = r274[i275];
+const x277 = a_M_270;
+let r276 = R.lessOrEqual(R.durationBetween((x277 == null ? M_StsCommon.f26(st.L_Common, x277) : M_StsCommon.f26(st.L_Common, x277)), d46(st), "day"), M_StsCodes.d99(st.L_Codes));
+if (r276 == null) {
+r276 = false;
+if (r276 == null) {
+r276 = null;
 }
-out276 = R.distinctList(out276);
-q274 = isList275 ? out276 : out276[0];
 }
-  return (st.v[77] = q274);
+const x278 = a_M_270;
+const x279 = a_M_270;
+const t280 = M_StsTreatment.f15(st.L_Tx, (x278 == null ? M_StsTreatment.f6(st.L_Tx, x278) : M_StsTreatment.f6(st.L_Tx, x278)), M_StsTreatment.f14(st.L_Tx, (x279 == null ? M_StsTreatment.f6(st.L_Tx, x279) : M_StsTreatment.f6(st.L_Tx, x279)), R.as(R.fhirProp(a_M_270, Q6), K5, false)));
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_270, P5), M_StsCodes.d91(st.L_Codes), undefined), r276), R.equal((t280 == null ? null : (t280.key ?? null)), "mesna")))) continue;
+out273.push(a_M_270);
 }
-// define "Blocking Rule Ids"
+q271 = isList272 ? out273 : out273[0];
+}
+  return (st.v[77] = R.exists(q271));
+}
+// define "Doxo Notes"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-
-  return (st.v[78] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
+const s281 = [((d54(st) == null) ? R.as(null, K6, false) : M_StsCodes.d128(st.L_Codes)), ((d49(st) == null) ? R.as(null, K6, false) : M_StsCodes.d129(st.L_Codes)), (R.not(d72(st)) ? R.as(null, K6, false) : (R.not(d67(st)) ? M_StsCodes.d130(st.L_Codes) : M_StsCodes.d131(st.L_Codes)))];
+let q283 = null;
+if (!(s281 == null)) {
+const isList284 = Array.isArray(s281);
+let out285 = [];
+const r286 = Array.isArray(s281) ? s281 : [s281];
+for (let i287 = 0; i287 < r286.length; i287++) {
+const a_N_282 = r286[i287];
+if (!(R.not((a_N_282 == null)))) continue;
+out285.push(a_N_282);
 }
-// define "Used Condition Keys"
+out285 = R.distinctList(out285);
+q283 = isList284 ? out285 : out285[0];
+}
+  return (st.v[78] = q283);
+}
+// define "Blocking Rule Ids"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s279 = M_StsTreatment.d102(st.L_Tx);
-let q281 = null;
-if (!(s279 == null)) {
-const isList282 = Array.isArray(s279);
-let out283 = [];
-const r284 = Array.isArray(s279) ? s279 : [s279];
-for (let i285 = 0; i285 < r284.length; i285++) {
-const a_A_280 = r284[i285];
-const t286 = (a_A_280 == null ? null : (a_A_280.fact ?? null));
-out283.push((t286 == null ? null : (t286.key ?? null)));
+
+  return (st.v[79] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
 }
-out283 = R.distinctList(out283);
-q281 = isList282 ? out283 : out283[0];
-}
-  return (st.v[79] = q281);
-}
-// define "Fact Histology"
+// define "Used Condition Keys"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
-
-  return (st.v[80] = M_StsTreatment.d91(st.L_Tx));
+const s288 = M_StsTreatment.d102(st.L_Tx);
+let q290 = null;
+if (!(s288 == null)) {
+const isList291 = Array.isArray(s288);
+let out292 = [];
+const r293 = Array.isArray(s288) ? s288 : [s288];
+for (let i294 = 0; i294 < r293.length; i294++) {
+const a_A_289 = r293[i294];
+const t295 = (a_A_289 == null ? null : (a_A_289.fact ?? null));
+out292.push((t295 == null ? null : (t295.key ?? null)));
 }
-// define "Fact Extent"
+out292 = R.distinctList(out292);
+q290 = isList291 ? out292 : out292[0];
+}
+  return (st.v[80] = q290);
+}
+// define "Fact Histology"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
 
-  return (st.v[81] = M_StsTreatment.d92(st.L_Tx));
+  return (st.v[81] = M_StsTreatment.d91(st.L_Tx));
 }
-// define "Fact Site"
+// define "Fact Extent"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
 
-  return (st.v[82] = M_StsTreatment.d93(st.L_Tx));
+  return (st.v[82] = M_StsTreatment.d92(st.L_Tx));
 }
-// define "Fact Grade"
+// define "Fact Site"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
 
-  return (st.v[83] = M_StsTreatment.d94(st.L_Tx));
+  return (st.v[83] = M_StsTreatment.d93(st.L_Tx));
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
 
-  return (st.v[84] = M_StsTreatment.d95(st.L_Tx));
+  return (st.v[84] = M_StsTreatment.d94(st.L_Tx));
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
 
-  return (st.v[85] = M_StsTreatment.d96(st.L_Tx));
+  return (st.v[85] = M_StsTreatment.d95(st.L_Tx));
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
 
-  return (st.v[86] = d23(st));
+  return (st.v[86] = M_StsTreatment.d96(st.L_Tx));
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
 
-  return (st.v[87] = M_StsTreatment.d21(st.L_Tx));
+  return (st.v[87] = d24(st));
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
 
-  return (st.v[88] = M_StsTreatment.d30(st.L_Tx));
+  return (st.v[88] = M_StsTreatment.d21(st.L_Tx));
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 export function d89(st) {
   const x = st.v[89];
   if (x !== undefined) return x;
 
-  return (st.v[89] = M_StsTreatment.d32(st.L_Tx));
+  return (st.v[89] = M_StsTreatment.d30(st.L_Tx));
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
-const t287 = d56(st);
-const t288 = d56(st);
-const t289 = d56(st);
-const t290 = d56(st);
-  return (st.v[90] = ({ "value": (t287 == null ? null : (t287.value ?? null)), "date": (t288 == null ? null : (t288.date ?? null)), "source": (t289 == null ? null : (t289.source ?? null)), "code": (t290 == null ? null : (t290.code ?? null)), "recent": d59(st), "notInterpretable": d57(st) }));
+
+  return (st.v[90] = M_StsTreatment.d32(st.L_Tx));
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 export function d91(st) {
   const x = st.v[91];
   if (x !== undefined) return x;
-const t291 = d47(st);
-const t292 = d47(st);
-const t293 = d47(st);
-const t294 = d47(st);
-  return (st.v[91] = ({ "value": (t291 == null ? null : (t291.value ?? null)), "date": (t292 == null ? null : (t292.date ?? null)), "source": (t293 == null ? null : (t293.source ?? null)), "code": (t294 == null ? null : (t294.code ?? null)), "unusable": d53(st), "notInterpretable": d48(st) }));
+const t296 = d57(st);
+const t297 = d57(st);
+const t298 = d57(st);
+const t299 = d57(st);
+  return (st.v[91] = ({ "value": (t296 == null ? null : (t296.value ?? null)), "date": (t297 == null ? null : (t297.date ?? null)), "source": (t298 == null ? null : (t298.source ?? null)), "code": (t299 == null ? null : (t299.code ?? null)), "recent": d60(st), "notInterpretable": d58(st) }));
 }
-// define "Fact Bilirubin"
+// define "Fact LVEF"
 export function d92(st) {
   const x = st.v[92];
   if (x !== undefined) return x;
-
-  return (st.v[92] = ((d62(st) == null) ? R.as(null, K7, false) : ({ "reading": d62(st), "recent": d63(st) })));
+const t300 = d48(st);
+const t301 = d48(st);
+const t302 = d48(st);
+const t303 = d48(st);
+  return (st.v[92] = ({ "value": (t300 == null ? null : (t300.value ?? null)), "date": (t301 == null ? null : (t301.date ?? null)), "source": (t302 == null ? null : (t302.source ?? null)), "code": (t303 == null ? null : (t303.code ?? null)), "unusable": d54(st), "notInterpretable": d49(st) }));
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
 
-  return (st.v[93] = M_StsTreatment.d88(st.L_Tx));
+  return (st.v[93] = ((d63(st) == null) ? R.as(null, K7, false) : ({ "reading": d63(st), "recent": d64(st) })));
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 export function d94(st) {
   const x = st.v[94];
   if (x !== undefined) return x;
 
-  return (st.v[94] = M_StsTreatment.d19(st.L_Tx));
+  return (st.v[94] = M_StsTreatment.d88(st.L_Tx));
 }
-// define "Fact STS Conditions"
+// define "Fact Unrecognized"
 export function d95(st) {
   const x = st.v[95];
   if (x !== undefined) return x;
 
-  return (st.v[95] = M_StsTreatment.d103(st.L_Tx));
+  return (st.v[95] = M_StsTreatment.d19(st.L_Tx));
 }
-// define "Fact Ignored Evidence"
+// define "Fact STS Conditions"
 export function d96(st) {
   const x = st.v[96];
   if (x !== undefined) return x;
 
-  return (st.v[96] = M_StsTreatment.d104(st.L_Tx));
+  return (st.v[96] = M_StsTreatment.d103(st.L_Tx));
 }
-// define "Fact Second Primary"
+// define "Fact Ignored Evidence"
 export function d97(st) {
   const x = st.v[97];
   if (x !== undefined) return x;
 
-  return (st.v[97] = M_StsTreatment.d105(st.L_Tx));
+  return (st.v[97] = M_StsTreatment.d104(st.L_Tx));
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 export function d98(st) {
   const x = st.v[98];
   if (x !== undefined) return x;
-const s295 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
-let q297 = null;
-if (!(s295 == null)) {
-const isList298 = Array.isArray(s295);
-let out299 = [];
-const r300 = Array.isArray(s295) ? s295 : [s295];
-for (let i301 = 0; i301 < r300.length; i301++) {
-const a_E_296 = r300[i301];
-out299.push(({ "drug": (a_E_296 == null ? null : (a_E_296.drug ?? null)), "source": (a_E_296 == null ? null : (a_E_296.source ?? null)), "kind": (a_E_296 == null ? null : (a_E_296.kind ?? null)), "status": (a_E_296 == null ? null : (a_E_296.status ?? null)), "current": (a_E_296 == null ? null : (a_E_296.undatedCurrent ?? null)) }));
+
+  return (st.v[98] = M_StsTreatment.d105(st.L_Tx));
 }
-q297 = isList298 ? out299 : out299[0];
-}
-  return (st.v[98] = q297);
-}
-// define "Fact Prior Last Exposure"
+// define "Fact Undated Exposures"
 export function d99(st) {
   const x = st.v[99];
   if (x !== undefined) return x;
-let c305;
-if ((d41(st) == null)) {
-c305 = R.as(null, K8, false);
-} else {
-const t302 = d41(st);
-const t303 = d41(st);
-const t304 = d41(st);
-c305 = ({ "drugs": (t302 == null ? null : (t302.drugs ?? null)), "lastDate": (t303 == null ? null : (t303.last ?? null)), "source": (t304 == null ? null : (t304.lastSource ?? null)) });
+const s304 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q306 = null;
+if (!(s304 == null)) {
+const isList307 = Array.isArray(s304);
+let out308 = [];
+const r309 = Array.isArray(s304) ? s304 : [s304];
+for (let i310 = 0; i310 < r309.length; i310++) {
+const a_E_305 = r309[i310];
+out308.push(({ "drug": (a_E_305 == null ? null : (a_E_305.drug ?? null)), "source": (a_E_305 == null ? null : (a_E_305.source ?? null)), "kind": (a_E_305 == null ? null : (a_E_305.kind ?? null)), "status": (a_E_305 == null ? null : (a_E_305.status ?? null)), "current": (a_E_305 == null ? null : (a_E_305.undatedCurrent ?? null)) }));
 }
-  return (st.v[99] = c305);
+q306 = isList307 ? out308 : out308[0];
 }
-// define "Fact Prior Regimens"
+  return (st.v[99] = q306);
+}
+// define "Fact Prior Last Exposure"
 export function d100(st) {
   const x = st.v[100];
   if (x !== undefined) return x;
-
-  return (st.v[100] = M_StsTreatment.d35(st.L_Tx));
+let c314;
+if ((d42(st) == null)) {
+c314 = R.as(null, K8, false);
+} else {
+const t311 = d42(st);
+const t312 = d42(st);
+const t313 = d42(st);
+c314 = ({ "drugs": (t311 == null ? null : (t311.drugs ?? null)), "lastDate": (t312 == null ? null : (t312.last ?? null)), "source": (t313 == null ? null : (t313.lastSource ?? null)) });
 }
-// define "Fact Disease Status"
+  return (st.v[100] = c314);
+}
+// define "Fact Prior Regimens"
 export function d101(st) {
   const x = st.v[101];
   if (x !== undefined) return x;
 
-  return (st.v[101] = d39(st));
+  return (st.v[101] = M_StsTreatment.d35(st.L_Tx));
 }
-// define "Fact Maintenance"
+// define "Fact Disease Status"
 export function d102(st) {
   const x = st.v[102];
   if (x !== undefined) return x;
-let r306 = d36(st);
-if (r306 == null) {
-r306 = false;
-if (r306 == null) {
-r306 = null;
+
+  return (st.v[102] = d40(st));
+}
+// define "Fact Maintenance"
+export function d103(st) {
+  const x = st.v[103];
+  if (x !== undefined) return x;
+let r315 = d37(st);
+if (r315 == null) {
+r315 = false;
+if (r315 == null) {
+r315 = null;
 }
 }
-  return (st.v[102] = (r306 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
+  return (st.v[103] = (r315 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
 }
 // function "IsStageIorII"(concept)
 export function f0(st, o0) {
-const s307 = R.fhirProp(o0, Q7);
-let q309 = null;
-if (!(s307 == null)) {
-const isList310 = Array.isArray(s307);
-let out311 = [];
-const r312 = Array.isArray(s307) ? s307 : [s307];
-for (let i313 = 0; i313 < r312.length; i313++) {
-const a_X_308 = r312[i313];
-if (!(R.and(R.equal(R.primitiveValue(a_X_308, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_308, P7), "1"), R.startsWith(R.primitiveValue(a_X_308, P7), "2"))))) continue;
-out311.push(a_X_308);
-}
-q309 = isList310 ? out311 : out311[0];
-}
 const s316 = R.fhirProp(o0, Q7);
 let q318 = null;
 if (!(s316 == null)) {
@@ -1447,25 +1461,38 @@ let out320 = [];
 const r321 = Array.isArray(s316) ? s316 : [s316];
 for (let i322 = 0; i322 < r321.length; i322++) {
 const a_X_317 = r321[i322];
-out320.push(R.primitiveValue(a_X_317, P9));
+if (!(R.and(R.equal(R.primitiveValue(a_X_317, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_317, P7), "1"), R.startsWith(R.primitiveValue(a_X_317, P7), "2"))))) continue;
+out320.push(a_X_317);
 }
-out320 = R.distinctList(out320);
 q318 = isList319 ? out320 : out320[0];
 }
-const s314 = R.union([R.primitiveValue(o0, P8)], q318, false);
-let q323 = null;
-if (!(s314 == null)) {
-const isList324 = Array.isArray(s314);
-let out325 = [];
-const r326 = Array.isArray(s314) ? s314 : [s314];
-for (let i327 = 0; i327 < r326.length; i327++) {
-const a_T_315 = r326[i327];
-if (!(R.and(R.and(R.not((a_T_315 == null)), R.matches(R.lowerCase(a_T_315), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_315), ".*stage (iii|iv).*"))))) continue;
-out325.push(a_T_315);
+const s325 = R.fhirProp(o0, Q7);
+let q327 = null;
+if (!(s325 == null)) {
+const isList328 = Array.isArray(s325);
+let out329 = [];
+const r330 = Array.isArray(s325) ? s325 : [s325];
+for (let i331 = 0; i331 < r330.length; i331++) {
+const a_X_326 = r330[i331];
+out329.push(R.primitiveValue(a_X_326, P9));
 }
-q323 = isList324 ? out325 : out325[0];
+out329 = R.distinctList(out329);
+q327 = isList328 ? out329 : out329[0];
 }
-  return R.or(R.exists(q309), R.exists(q323));
+const s323 = R.union([R.primitiveValue(o0, P8)], q327, false);
+let q332 = null;
+if (!(s323 == null)) {
+const isList333 = Array.isArray(s323);
+let out334 = [];
+const r335 = Array.isArray(s323) ? s323 : [s323];
+for (let i336 = 0; i336 < r335.length; i336++) {
+const a_T_324 = r335[i336];
+if (!(R.and(R.and(R.not((a_T_324 == null)), R.matches(R.lowerCase(a_T_324), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_324), ".*stage (iii|iv).*"))))) continue;
+out334.push(a_T_324);
+}
+q332 = isList333 ? out334 : out334[0];
+}
+  return R.or(R.exists(q318), R.exists(q332));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 export function f1(st, o0, o1) {
@@ -1474,50 +1501,50 @@ export function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 export function f2(st, o0, o1, o2) {
-const s328 = d34(st);
-let q330 = null;
-if (!(s328 == null)) {
-const isList331 = Array.isArray(s328);
-let out332 = [];
-const r333 = Array.isArray(s328) ? s328 : [s328];
-for (let i334 = 0; i334 < r333.length; i334++) {
-const a_S_329 = r333[i334];
-if (!(R.and(R.equal((a_S_329 == null ? null : (a_S_329.status ?? null)), o0), (o2 ? R.greater((a_S_329 == null ? null : (a_S_329.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_329 == null ? null : (a_S_329.dayNumber ?? null)), o1))))) continue;
-out332.push(a_S_329);
+const s337 = d35(st);
+let q339 = null;
+if (!(s337 == null)) {
+const isList340 = Array.isArray(s337);
+let out341 = [];
+const r342 = Array.isArray(s337) ? s337 : [s337];
+for (let i343 = 0; i343 < r342.length; i343++) {
+const a_S_338 = r342[i343];
+if (!(R.and(R.equal((a_S_338 == null ? null : (a_S_338.status ?? null)), o0), (o2 ? R.greater((a_S_338 == null ? null : (a_S_338.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_338 == null ? null : (a_S_338.dayNumber ?? null)), o1))))) continue;
+out341.push(a_S_338);
 }
-q330 = isList331 ? out332 : out332[0];
+q339 = isList340 ? out341 : out341[0];
 }
-  return f3(st, q330);
+  return f3(st, q339);
 }
 // function "LatestOf"(statuses)
 export function f3(st, o0) {
-const s335 = o0;
-let q337 = null;
-if (!(s335 == null)) {
-const isList338 = Array.isArray(s335);
-let out339 = [];
-const r340 = Array.isArray(s335) ? s335 : [s335];
-for (let i341 = 0; i341 < r340.length; i341++) {
-const a_S_336 = r340[i341];
-const s342 = o0;
-let q344 = null;
-if (!(s342 == null)) {
-const isList345 = Array.isArray(s342);
-let out346 = [];
-const r347 = Array.isArray(s342) ? s342 : [s342];
-for (let i348 = 0; i348 < r347.length; i348++) {
-const a_X_343 = r347[i348];
-out346.push((a_X_343 == null ? null : (a_X_343.dayNumber ?? null)));
+const s344 = o0;
+let q346 = null;
+if (!(s344 == null)) {
+const isList347 = Array.isArray(s344);
+let out348 = [];
+const r349 = Array.isArray(s344) ? s344 : [s344];
+for (let i350 = 0; i350 < r349.length; i350++) {
+const a_S_345 = r349[i350];
+const s351 = o0;
+let q353 = null;
+if (!(s351 == null)) {
+const isList354 = Array.isArray(s351);
+let out355 = [];
+const r356 = Array.isArray(s351) ? s351 : [s351];
+for (let i357 = 0; i357 < r356.length; i357++) {
+const a_X_352 = r356[i357];
+out355.push((a_X_352 == null ? null : (a_X_352.dayNumber ?? null)));
 }
-q344 = isList345 ? out346 : out346[0];
+q353 = isList354 ? out355 : out355[0];
 }
-if (!(R.equal((a_S_336 == null ? null : (a_S_336.dayNumber ?? null)), R.max(q344)))) continue;
-out339.push(a_S_336);
+if (!(R.equal((a_S_345 == null ? null : (a_S_345.dayNumber ?? null)), R.max(q353)))) continue;
+out348.push(a_S_345);
 }
-out339 = R.sortByColumns(out339, ["key"], [true]);
-q337 = isList338 ? out339 : out339[0];
+out348 = R.sortByColumns(out348, ["key"], [true]);
+q346 = isList347 ? out348 : out348[0];
 }
-  return R.first(q337);
+  return R.first(q346);
 }
 // function "ObservationKey"(O)
 export function f4(st, o0) {
@@ -1526,78 +1553,78 @@ export function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 export function f5(st, o0) {
-const s349 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
-let q351 = null;
-if (!(s349 == null)) {
-const isList352 = Array.isArray(s349);
-let out353 = [];
-const r354 = Array.isArray(s349) ? s349 : [s349];
-for (let i355 = 0; i355 < r354.length; i355++) {
-const a_C_350 = r354[i355];
-if (!(R.not((R.primitiveValue(a_C_350, P7) == null)))) continue;
-out353.push(({ "system": R.primitiveValue(a_C_350, P6), "code": R.primitiveValue(a_C_350, P7) }));
+const s358 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
+let q360 = null;
+if (!(s358 == null)) {
+const isList361 = Array.isArray(s358);
+let out362 = [];
+const r363 = Array.isArray(s358) ? s358 : [s358];
+for (let i364 = 0; i364 < r363.length; i364++) {
+const a_C_359 = r363[i364];
+if (!(R.not((R.primitiveValue(a_C_359, P7) == null)))) continue;
+out362.push(({ "system": R.primitiveValue(a_C_359, P6), "code": R.primitiveValue(a_C_359, P7) }));
 }
-q351 = isList352 ? out353 : out353[0];
+q360 = isList361 ? out362 : out362[0];
 }
-  return R.first(q351);
+  return R.first(q360);
 }
 // function "LvefUnusable"(cumulative)
 export function f6(st, o0) {
-let c360;
+let c369;
 if (d5(st)) {
-c360 = M_StsCodes.d104(st.L_Codes);
+c369 = M_StsCodes.d104(st.L_Codes);
 } else {
-let c359;
-if (R.not((d48(st) == null))) {
-c359 = M_StsCodes.d103(st.L_Codes);
+let c368;
+if (R.not((d49(st) == null))) {
+c368 = M_StsCodes.d103(st.L_Codes);
 } else {
-let c358;
-if ((d47(st) == null)) {
-c358 = M_StsCodes.d100(st.L_Codes);
+let c367;
+if ((d48(st) == null)) {
+c367 = M_StsCodes.d100(st.L_Codes);
 } else {
-let c357;
-if (R.not(d51(st))) {
-c357 = M_StsCodes.d101(st.L_Codes);
+let c366;
+if (R.not(d52(st))) {
+c366 = M_StsCodes.d101(st.L_Codes);
 } else {
-let r356 = R.greaterOrEqual(d50(st), p(st, "cumulativeDoxoWarnMgM2", false));
-if (r356 == null) {
-r356 = false;
-if (r356 == null) {
-r356 = null;
+let r365 = R.greaterOrEqual(d51(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r365 == null) {
+r365 = false;
+if (r365 == null) {
+r365 = null;
 }
 }
-c357 = (R.and(R.and(o0, r356), R.not(d52(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K6, false));
+c366 = (R.and(R.and(o0, r365), R.not(d53(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K6, false));
 }
-c358 = c357;
+c367 = c366;
 }
-c359 = c358;
+c368 = c367;
 }
-c360 = c359;
+c369 = c368;
 }
-  return c360;
+  return c369;
 }
 // function "DraftDose"(dose)
 export function f7(st, o0) {
 
   return M_StsTreatment.f49(st.L_Tx, o0);
 }
-const T361 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T362 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T363 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T364 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T365 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T366 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T367 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T368 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T370 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T371 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T372 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T373 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T374 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T375 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T376 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T377 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T361),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T362),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T363),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T364),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T365),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T366),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T367),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T368),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T370),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T371),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T372),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T373),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T374),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T375),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T376),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T377),
 };
 const F = f;
 export const d = {
@@ -1623,93 +1650,94 @@ export const d = {
   "Site": d19,
   "Grade": d20,
   "Surgery Done": d21,
-  "RT Done": d22,
-  "Dx Age": d23,
-  "Age": d24,
-  "Pediatric": d25,
-  "Earliest Metastatic Date": d26,
-  "Stage I-II Recorded": d27,
-  "Current Drugs": d28,
-  "Prior Drugs": d29,
-  "Exposed Drugs": d30,
-  "Line": d31,
-  "Anthracycline Free": d32,
-  "Any Anthracycline": d33,
-  "Disease Statuses": d34,
-  "Maintenance Progression": d35,
-  "Maintenance": d36,
-  "Trabectedin After Combination": d37,
-  "Anthracycline Before Metastatic": d38,
-  "Latest Disease Status": d39,
-  "Progression Since Current Start": d40,
-  "Last Prior Regimen": d41,
-  "Later Line Progression": d42,
-  "Later Line No Progression": d43,
-  "Later Line Status": d44,
-  "Now Date": d45,
-  "LVEF Readings": d46,
-  "LVEF": d47,
-  "LVEF Not Interpretable": d48,
-  "Latest Anthracycline Date": d49,
-  "Confirmed Doxo": d50,
-  "LVEF Recent": d51,
-  "LVEF Since Anthracycline": d52,
-  "LVEF Unusable Reason": d53,
-  "Trabectedin LVEF Unusable Reason": d54,
-  "ECOG Readings": d55,
-  "ECOG Reading": d56,
-  "ECOG Not Interpretable": d57,
-  "ECOG": d58,
-  "ECOG Recent": d59,
-  "Bilirubin Readings": d60,
-  "Bilirubin Latest Date": d61,
-  "Bilirubin": d62,
-  "Bilirubin Recent": d63,
-  "Doxo LVEF Low": d64,
-  "Cumulative Doxo": d65,
-  "Cumulative Known": d66,
-  "Doxo Cumulative Critical": d67,
-  "Doxo Contraindicated": d68,
-  "Possible Doxo": d69,
-  "Other Anthracyclines Received": d70,
-  "Doxo Cumulative Warn": d71,
-  "ECOG Combo": d72,
-  "ECOG Poor": d73,
-  "Bilirubin High": d74,
-  "Combo Age": d75,
-  "Recent Mesna Order": d76,
-  "Doxo Notes": d77,
-  "Blocking Rule Ids": d78,
-  "Used Condition Keys": d79,
-  "Fact Histology": d80,
-  "Fact Extent": d81,
-  "Fact Site": d82,
-  "Fact Grade": d83,
-  "Fact Surgery": d84,
-  "Fact Radiotherapy": d85,
-  "Fact Age": d86,
-  "Fact Current Regimen": d87,
-  "Fact Line": d88,
-  "Fact Line Sources": d89,
-  "Fact ECOG": d90,
-  "Fact LVEF": d91,
-  "Fact Bilirubin": d92,
-  "Fact Cumulative": d93,
-  "Fact Unrecognized": d94,
-  "Fact STS Conditions": d95,
-  "Fact Ignored Evidence": d96,
-  "Fact Second Primary": d97,
-  "Fact Undated Exposures": d98,
-  "Fact Prior Last Exposure": d99,
-  "Fact Prior Regimens": d100,
-  "Fact Disease Status": d101,
-  "Fact Maintenance": d102,
+  "Pembrolizumab Before Surgery": d22,
+  "RT Done": d23,
+  "Dx Age": d24,
+  "Age": d25,
+  "Pediatric": d26,
+  "Earliest Metastatic Date": d27,
+  "Stage I-II Recorded": d28,
+  "Current Drugs": d29,
+  "Prior Drugs": d30,
+  "Exposed Drugs": d31,
+  "Line": d32,
+  "Anthracycline Free": d33,
+  "Any Anthracycline": d34,
+  "Disease Statuses": d35,
+  "Maintenance Progression": d36,
+  "Maintenance": d37,
+  "Trabectedin After Combination": d38,
+  "Anthracycline Before Metastatic": d39,
+  "Latest Disease Status": d40,
+  "Progression Since Current Start": d41,
+  "Last Prior Regimen": d42,
+  "Later Line Progression": d43,
+  "Later Line No Progression": d44,
+  "Later Line Status": d45,
+  "Now Date": d46,
+  "LVEF Readings": d47,
+  "LVEF": d48,
+  "LVEF Not Interpretable": d49,
+  "Latest Anthracycline Date": d50,
+  "Confirmed Doxo": d51,
+  "LVEF Recent": d52,
+  "LVEF Since Anthracycline": d53,
+  "LVEF Unusable Reason": d54,
+  "Trabectedin LVEF Unusable Reason": d55,
+  "ECOG Readings": d56,
+  "ECOG Reading": d57,
+  "ECOG Not Interpretable": d58,
+  "ECOG": d59,
+  "ECOG Recent": d60,
+  "Bilirubin Readings": d61,
+  "Bilirubin Latest Date": d62,
+  "Bilirubin": d63,
+  "Bilirubin Recent": d64,
+  "Doxo LVEF Low": d65,
+  "Cumulative Doxo": d66,
+  "Cumulative Known": d67,
+  "Doxo Cumulative Critical": d68,
+  "Doxo Contraindicated": d69,
+  "Possible Doxo": d70,
+  "Other Anthracyclines Received": d71,
+  "Doxo Cumulative Warn": d72,
+  "ECOG Combo": d73,
+  "ECOG Poor": d74,
+  "Bilirubin High": d75,
+  "Combo Age": d76,
+  "Recent Mesna Order": d77,
+  "Doxo Notes": d78,
+  "Blocking Rule Ids": d79,
+  "Used Condition Keys": d80,
+  "Fact Histology": d81,
+  "Fact Extent": d82,
+  "Fact Site": d83,
+  "Fact Grade": d84,
+  "Fact Surgery": d85,
+  "Fact Radiotherapy": d86,
+  "Fact Age": d87,
+  "Fact Current Regimen": d88,
+  "Fact Line": d89,
+  "Fact Line Sources": d90,
+  "Fact ECOG": d91,
+  "Fact LVEF": d92,
+  "Fact Bilirubin": d93,
+  "Fact Cumulative": d94,
+  "Fact Unrecognized": d95,
+  "Fact STS Conditions": d96,
+  "Fact Ignored Evidence": d97,
+  "Fact Second Primary": d98,
+  "Fact Undated Exposures": d99,
+  "Fact Prior Last Exposure": d100,
+  "Fact Prior Regimens": d101,
+  "Fact Disease Status": d102,
+  "Fact Maintenance": d103,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(103),
+    v: new Array(104),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
