@@ -5,7 +5,7 @@
  * stays machine-readable in the facts extension.
  */
 import type { FactEntry } from './worded.js';
-import { DRUGS, DRUG_KEYS, NODES, SYSTEMS, type NodeId } from '../pathway/index.js';
+import { BILIRUBIN_RULE_DRUGS, DRUGS, DRUG_KEYS, NODES, SYSTEMS, type NodeId } from '../pathway/index.js';
 import type { NodeRole } from '../cql/decision.js';
 import { escapeMarkdown } from './text.js';
 
@@ -48,8 +48,18 @@ const ANTHRACYCLINE_NAMES = new RegExp(`\\b(${DRUG_KEYS.filter((k) => DRUGS[k].a
 const HISTORY = ['Current regimen', 'Line of therapy', 'Prior regimen last exposure'];
 const CARDIAC = ['LVEF', 'Cumulative doxorubicin'];
 
-/** The facts that decide a node's card, by name. */
+/**
+ * The facts that decide a node's card, by name. §5 S-BILIRUBIN-HIGH's patient-view effect is "a fact on the regimen
+ * node's card": a node with a drug of that rule lists the total bilirubin (not as a next step: that card is about the
+ * line after this one).
+ */
 function decidingFacts(id: NodeId, role: NodeRole): readonly string[] {
+  const names = nodeFacts(id, role);
+  const checksBilirubin = role !== 'next' && NODES[id].drugs.some((d) => BILIRUBIN_RULE_DRUGS.includes(d));
+  return checksBilirubin ? [...names, 'Total bilirubin'] : names;
+}
+
+function nodeFacts(id: NodeId, role: NodeRole): readonly string[] {
   const drugs = NODES[id].drugs;
   const cardiac = drugs.includes('doxorubicin') ? CARDIAC : drugs.includes('trabectedin') ? ['LVEF'] : [];
   // A next-step card is about the line after this one: the current line would read wrong on it ("Second line" with

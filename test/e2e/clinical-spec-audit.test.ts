@@ -277,3 +277,23 @@ describe('§2 treatment history unavailable with doxorubicin contraindicated (me
     expect((cardOf(body, 'M-2L-GEM-DOCE').suggestions ?? []).length).toBe(1);
   });
 });
+
+describe('§5 S-BILIRUBIN-HIGH at patient-view: "a fact on the regimen node\'s card"', () => {
+  const line2 = (id: string): FhirResource[] =>
+    patient(id, CODES.lms, (p) => [
+      p.admin(`${id}-dox`, ago(200), CODES.rxDoxo, { doseMgM2: 75 }),
+      p.bilirubin(`${id}-bili`, ago(4), 2.1, { high: 1.2 }),
+    ]);
+
+  test('bilirubin above its upper limit: the gemcitabine + docetaxel card lists it', async () => {
+    const card = cardOf(await patientView(app, line2('au-bili-pv')), 'M-2L-GEM-DOCE');
+    expect(card.detail).toContain(
+      `Total bilirubin: 2.1 mg/dL (upper limit 1.2 mg/dL): above the upper limit of normal, ${ago(4)}`,
+    );
+  });
+
+  test('the trial card, which orders no drug of the rule, does not (just misses)', async () => {
+    const card = cardOf(await patientView(app, line2('au-bili-tr')), 'M-TRIAL');
+    expect(card.detail).not.toContain('Total bilirubin');
+  });
+});
