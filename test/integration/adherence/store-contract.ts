@@ -269,6 +269,21 @@ export function describeStoreContract(label: string, open: () => Promise<Databas
       expect(rows[0]?.n).toBe(1);
     });
 
+    test('a refused statement fails with its SQLSTATE and a failed transaction leaves nothing', async () => {
+      // The card writer tells bad data (not retried) from an outage (retried) by the SQLSTATE (recorder.ts).
+      await expect(db.query('SELECT 1 / 0')).rejects.toMatchObject({ code: '22012' });
+      const entry = { card: randomUUID(), outcome: 'accepted' as const, outcomeTimestamp: '2026-11-25T11:00:00Z' };
+      await expect(
+        db.transaction(async (tx) => {
+          await storeFeedback(tx, 'sts-pathway-order-sign', [entry], undefined, now);
+          await tx.query('SELECT no_such_column FROM adherence.feedback');
+        }),
+      ).rejects.toMatchObject({ code: '42703' });
+      expect(await db.query('SELECT 1 FROM adherence.feedback WHERE card_uuid = $1', [entry.card])).toEqual([]);
+      // And the database answers as before.
+      expect(await db.query('SELECT 2 AS n')).toEqual([{ n: 2 }]);
+    });
+
     test('purges records older than the retention period', async () => {
       const before = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM adherence.hook_responses');
       expect(before[0]?.n).toBeGreaterThan(0);
