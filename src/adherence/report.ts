@@ -122,20 +122,26 @@ const WEEKLY = `
   )
   SELECT to_char(week, 'YYYY-MM-DD') AS week, rank::int AS rank, count(*)::int AS n FROM drafts GROUP BY week, rank ORDER BY week`;
 
+// Each card once (by uuid), and each card's feedback once, so the counts need no DISTINCT (a count(DISTINCT) per
+// topic sorted every card of the year again: bench/profile.md, tenth pass).
 const TOPICS = `
   WITH shown AS (
     SELECT c.uuid, min(c.topic) AS topic, bool_or(jsonb_array_length(c.suggestions) > 0) AS with_suggestions
     FROM adherence.hook_responses r, ${CARDS}
     WHERE ${RESPONSE_FILTER} AND ($4::text IS NULL OR c.topic = $4)
     GROUP BY c.uuid
+  ),
+  outcomes AS (
+    SELECT f.card_uuid, bool_or(f.outcome = 'accepted') AS accepted, bool_or(f.outcome = 'overridden') AS overridden
+    FROM adherence.feedback f GROUP BY f.card_uuid
   )
   SELECT s.topic,
-    count(DISTINCT s.uuid)::int AS shown,
-    count(DISTINCT s.uuid) FILTER (WHERE s.with_suggestions)::int AS with_suggestions,
-    count(DISTINCT f.card_uuid) FILTER (WHERE f.outcome = 'accepted')::int AS accepted,
-    count(DISTINCT f.card_uuid) FILTER (WHERE f.outcome = 'overridden')::int AS overridden
+    count(*)::int AS shown,
+    count(*) FILTER (WHERE s.with_suggestions)::int AS with_suggestions,
+    count(*) FILTER (WHERE o.accepted)::int AS accepted,
+    count(*) FILTER (WHERE o.overridden)::int AS overridden
   FROM shown s
-  LEFT JOIN adherence.feedback f ON f.card_uuid = s.uuid
+  LEFT JOIN outcomes o ON o.card_uuid = s.uuid
   GROUP BY s.topic ORDER BY s.topic`;
 
 const REASONS = `
@@ -150,12 +156,11 @@ const OFF_PATHWAY_DRUGS = `
   WHERE d.classification = $6 AND r.hook = $5 AND ${RESPONSE_FILTER} AND ${DRAFT_TOPIC}
   GROUP BY d.drug ORDER BY n DESC, d.drug LIMIT 10`;
 
+// One pass over the responses for both counts; the cards are counted by TOPICS (each card in one topic's row), so
+// their inline arrays are not expanded again here (bench/profile.md, tenth pass).
 const TOTALS = `
-  SELECT
-    (SELECT count(DISTINCT r.id)::int FROM adherence.hook_responses r WHERE ${RESPONSE_FILTER}) AS responses,
-    (SELECT count(DISTINCT r.patient_pseudonym)::int FROM adherence.hook_responses r WHERE ${RESPONSE_FILTER}) AS patients,
-    (SELECT count(DISTINCT c.uuid)::int FROM adherence.hook_responses r, ${CARDS}
-      WHERE ${RESPONSE_FILTER} AND ($4::text IS NULL OR c.topic = $4)) AS cards`;
+  SELECT count(DISTINCT r.id)::int AS responses, count(DISTINCT r.patient_pseudonym)::int AS patients
+  FROM adherence.hook_responses r WHERE ${RESPONSE_FILTER}`;
 
 const rate = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
 
@@ -202,7 +207,7 @@ export async function buildReport(db: Database, filter: ReportFilter): Promise<A
     SIGN_HOOK,
     'off-pathway' satisfies Classification,
   ]);
-  const totals = (await db.query<{ responses: number; patients: number; cards: number }>(TOTALS, base))[0];
+  const totals = (await db.query<{ responses: number; patients: number }>(TOTALS, base.slice(0, 3)))[0];
   const sum = (cards: readonly { n: number }[]): number => cards.reduce((n, c) => n + c.n, 0);
 
   const weeks = new Map<string, Record<Classification, number>>();
@@ -227,7 +232,8 @@ export async function buildReport(db: Database, filter: ReportFilter): Promise<A
     totals: {
       responses: totals?.responses ?? 0,
       patients: totals?.patients ?? 0,
-      cards: totals?.cards ?? 0,
+      // TOPICS groups each card (by uuid) under one topic: their `shown` add up to the cards of the period.
+      cards: topics.reduce((n, t) => n + t.shown, 0),
       feedback: sum(feedbackCards.filter((c) => ofTopic(c.uuid))),
       // Feedback without a record is of no topic: counted only without a topic filter.
       unmatchedFeedback: filter.topic === undefined ? sum(feedbackCards.filter((c) => !recorded.has(c.uuid))) : 0,
