@@ -52,3 +52,19 @@ export async function postgresBackendCpu(
     close: () => client.end(),
   };
 }
+
+/**
+ * CPU time used so far by the main thread of each of these processes, in ms: the thread that answers the hooks (a
+ * Linux task whose id is the process's), without V8's helper threads or a worker's.
+ */
+export function mainThreadCpuMs(pids: readonly number[]): number {
+  let ns = 0;
+  for (const pid of pids) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // Exited, or not Linux.
+    }
+  }
+  return ns / 1e6;
+}
