@@ -3,7 +3,6 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { discoveryRouter } from './http/discovery.js';
 import { hooksRouter } from './http/hooks-router.js';
-import { keepRawBody } from './http/request-digest.js';
 import { healthRouter, type Readiness } from './http/health.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requireCdsClient } from './security/require-cds-client.js';
@@ -109,14 +108,7 @@ export function createApp(deps: AppDeps): Express {
     deps.replayStore ?? deps.sharedState?.replayStore ?? new MemoryReplayStore(config.security.replayCacheSize);
   // Every CDS Hooks endpoint (discovery, services, feedback) needs a verified client JWT; checked before the body is parsed.
   app.use('/cds-services', requireCdsClient(config.security, log, deps.clock, replayStore));
-  // The raw body is kept with the request: its digest can stand for the patient data (src/http/request-digest.ts).
-  app.use(
-    express.json({
-      limit: config.bodyLimitBytes,
-      type: ['application/json', 'application/*+json'],
-      verify: keepRawBody,
-    }),
-  );
+  app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   const isReady = deps.isReady ?? (() => engine.ready);
   app.use(
     healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')),

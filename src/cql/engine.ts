@@ -45,12 +45,6 @@ export interface EvaluateOptions {
    * strings and booleans pass as they are; `{ value, unit }` becomes a System.Quantity; a JS Date a System.DateTime.
    */
   readonly parameters?: Readonly<Record<string, unknown>>;
-  /**
-   * Stands for the Bundle in the result cache's key: only an evaluation of the same Bundle may pass the same digest
-   * (PatientData.bundleDigest: the request body's, when the Bundle was read from it alone). Without it the key hashes
-   * the Bundle's JSON.
-   */
-  readonly bundleDigest?: () => string;
 }
 
 /** Evaluates compiled CQL libraries for one patient at a time. */
@@ -336,8 +330,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         return plainOnRead(entry.raw!);
       }
       // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
-      const input = opts.bundleDigest !== undefined ? { requestBody: opts.bundleDigest() } : bundle;
-      const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, input]);
+      const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
       if (options.resultCache !== undefined)
         return options.resultCache.getOrCompute(key, async () => plainOnRead(await evaluate()));
       const entry = await lru!.getOrCompute(key, async () => {

@@ -128,7 +128,6 @@ export async function evaluateLibrary(
   return engine.evaluate(library, hoistContainedMedications(data.bundle), {
     now: opts.now,
     parameters: { ...pathwayParameters(data, opts), ...extra },
-    ...(data.bundleDigest !== undefined ? { bundleDigest: data.bundleDigest } : {}),
   });
 }
 

@@ -1,8 +1,7 @@
 /**
  * A bounded LRU of CQL evaluation results keyed on a hash of the exact input: library, the whole patient Bundle as
- * sent (or the digest of the request body it was read from alone, src/http/request-digest.ts), the parameter values
- * and the dates the libraries can read. Two requests share an entry only when every byte of that input is the same, so
- * a changed resource (or another patient with the same id) is a miss, never a stale answer.
+ * sent, the parameter values and the dates the libraries can read. Two requests share an entry only when every byte of
+ * that input is the same, so a changed resource (or another patient with the same id) is a miss, never a stale answer.
  */
 import { createHash } from 'node:crypto';
 

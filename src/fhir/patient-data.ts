@@ -38,11 +38,6 @@ export interface PatientDataDeps {
   readonly templates?: Readonly<Record<string, string>>;
   /** The CQL engine's shape guard (`engine.shapeGuard`): a resource that does not fit is dropped, its type unreadable. */
   readonly shapeGuard: ResourceShapeGuard;
-  /**
-   * The digest of the request body as received (src/http/request-digest.ts). When nothing is fetched, the patient data
-   * is a function of that body, and the data carries the digest as `bundleDigest`.
-   */
-  readonly requestDigest?: (() => string) | undefined;
 }
 
 /** PATHWAY.md §2 rule 4: without these the pathway cannot start (CDS Hooks 2.0: the service SHALL answer 412). */
@@ -98,7 +93,6 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
   const { config } = deps;
   const templates = deps.templates ?? PREFETCH_TEMPLATES;
   const found = new Findings();
-  let fetched = false;
   const reads: KeyRead[] = Object.entries(templates).map(([key, template]) => ({
     key,
     template,
@@ -133,7 +127,6 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
     }
   } else if (toFetch.length > 0 || truncated.length > 0) {
     await fetchFromServer(request, request.fhirServer, toFetch, truncated, deps, found);
-    fetched = true;
   }
   const leftOut = new LeftOut();
   const kept = keepPatients(found.pages, patientId, leftOut);
@@ -159,7 +152,6 @@ export async function loadPatientData(request: CdsRequest, deps: PatientDataDeps
     unreadable: found.unreadable,
     incomplete: found.incomplete,
     notices: notices(found.warnings, leftOut),
-    ...(!fetched && deps.requestDigest !== undefined ? { bundleDigest: deps.requestDigest } : {}),
   };
 }
 

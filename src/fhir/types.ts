@@ -15,11 +15,6 @@ export interface PatientData {
   readonly incomplete?: ReadonlyMap<string, string>;
   /** What else the data path noticed, for the "Based on" list of every card (resources left out, the EHR's warnings). */
   readonly notices?: DataNotices;
-  /**
-   * Identifies `bundle`, `unreadable` and `incomplete`: the digest of the request body they were read from alone
-   * (nothing fetched), so equal digests mean equal data. The engine's result cache keys on it (src/cql/engine.ts).
-   */
-  readonly bundleDigest?: () => string;
 }
 
 /** What the data path noticed besides unreadable types; src/cards/fact-entries.ts words it. */

@@ -9,7 +9,6 @@ import type { CqlEngine } from '../cql/engine.js';
 import { verifiedClientOf } from '../security/index.js';
 import type { AdherenceStore, OrderCardNote } from '../adherence/index.js';
 import { saveFeedback } from './adherence.js';
-import { requestDigestOf } from './request-digest.js';
 
 export interface HooksRouterDeps {
   readonly clock: () => Date;
@@ -33,7 +32,6 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
       templates: service.definition.prefetch,
       client: verifiedClientOf(res),
       shapeGuard: deps.engine.shapeGuard,
-      requestDigest: requestDigestOf(req),
     });
     const orderCards: OrderCardNote[] = [];
     const response = await service.handle(request, data, {

@@ -106,16 +106,6 @@ describe('loadPatientData against the embedded FHIR server', () => {
     expect(data.unreadable.size + (data.incomplete?.size ?? 0)).toBe(0);
   });
 
-  test('data read from the request alone carries the request digest (the result cache key); fetched data does not', async () => {
-    const digest = (): string => 'digest-of-the-body';
-    const complete = await loadPatientData(request({ prefetch: fullPrefetch() }), { ...deps, requestDigest: digest });
-    expect(complete.bundleDigest?.()).toBe('digest-of-the-body');
-    const prefetch = fullPrefetch();
-    delete prefetch.observations;
-    const partial = await loadPatientData(request({ prefetch }), { ...deps, requestDigest: digest });
-    expect(partial.bundleDigest).toBeUndefined();
-  });
-
   test('null Patient and Condition keys without fhirServer: read and empty, never a 412 (§2 rule 2)', async () => {
     const prefetch = { ...fullPrefetch(), patient: null, conditions: null };
     const data = await loadPatientData(
