@@ -217,11 +217,14 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
       const table = tableOf(className);
       const read = strict ? readOf(className) : NOTHING;
       let copy: Record<string, unknown> | undefined;
-      for (const key of Object.keys(json)) {
+      // Parsed JSON: every key is own and enumerable (for...in makes no array of them per object).
+      for (const key in json) {
         const field = table.get(key);
         if (field === undefined) continue;
         const value = json[key];
         if (value === null || value === undefined) continue;
+        // Most fields are primitives that fit: checked here, without the path string a problem would name.
+        if (!field.list && field.expect.kind === 'primitive' && fitsPrimitive(value, field.expect.js)) continue;
         const keyStrict = read.has(field.element);
         const verdict = walkField(value, field, join(path, key), depth, keyStrict, ignored);
         if (verdict === undefined) continue;
@@ -249,13 +252,15 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
       // The pathway reads an extension only when its url is one it looks for: any other that does not fit is dropped.
       const byUrl = strict && field.expect.kind === 'complex' && isExtensionClass(field.expect.className);
       let copy: unknown[] | undefined;
-      const dropped = new Set<number>();
+      let dropped: Set<number> | undefined;
+      const expect = field.expect;
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
         if (item === null || item === undefined) {
           if (field.nullItems) continue;
           return { problem: fail(`${at}[${i}]`) };
         }
+        if (expect.kind === 'primitive' && fitsPrimitive(item, expect.js)) continue;
         const itemStrict = byUrl
           ? isRecord(item) && typeof item.url === 'string' && reads.extensionUrls.has(item.url)
           : strict;
@@ -263,15 +268,15 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
         if (verdict === undefined) continue;
         if ('problem' in verdict) {
           if (!byUrl || itemStrict) return verdict;
-          dropped.add(i);
+          (dropped ??= new Set()).add(i);
           if (ignored.length < MAX_IGNORED) ignored.push(verdict.problem.field);
         } else {
           copy ??= value.slice();
           copy[i] = verdict.value;
         }
       }
-      if (copy === undefined && dropped.size === 0) return undefined;
-      return { value: (copy ?? value).filter((_, i) => !dropped.has(i)) };
+      if (copy === undefined && dropped === undefined) return undefined;
+      return { value: dropped === undefined ? copy : (copy ?? value).filter((_, i) => !dropped.has(i)) };
     }
 
     function walkValue(
@@ -286,10 +291,7 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
         case 'any':
           return undefined;
         case 'primitive':
-          // JSON.parse turns 1e999 into Infinity: no FHIR number.
-          if (typeof value !== expect.js || (typeof value === 'number' && !Number.isFinite(value)))
-            return { problem: fail(path) };
-          return undefined;
+          return fitsPrimitive(value, expect.js) ? undefined : { problem: fail(path) };
         case 'element-extension': {
           // cql-exec-fhir merges `_field` into the primitive's object (Object.assign): only Element's own keys may be there.
           if (!isRecord(value)) return { problem: fail(path) };
@@ -345,6 +347,11 @@ export function createShapeGuard(modelInfo: unknown, reads: PathwayReads): Shape
   }
 
   return guardFor(reads);
+}
+
+/** True when `value` is a FHIR primitive's JSON of kind `js` (JSON.parse turns 1e999 into Infinity: no FHIR number). */
+function fitsPrimitive(value: unknown, js: JsKind): boolean {
+  return typeof value === js && (typeof value !== 'number' || Number.isFinite(value));
 }
 
 /** A walk's verdict on a value: undefined when it fits as it is. */
