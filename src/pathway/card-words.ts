@@ -31,6 +31,23 @@ const thresholdNumber = (name: ThresholdName, t: Thresholds): string => {
   return typeof v === 'number' ? String(Number(v.toFixed(2))) : String(v);
 };
 
+/**
+ * `<name>` or `{name}` of any §9 threshold, replaced in one pass (the numbers hold no bracket, so no replacement makes
+ * another placeholder; the pass was a `replaceAll` per name and bracket, the top cost of card building).
+ */
+const THRESHOLD_PLACEHOLDER = new RegExp(`<(${THRESHOLD_NAMES.join('|')})>|\\{(${THRESHOLD_NAMES.join('|')})\\}`, 'g');
+
+/** Each threshold's number as `thresholdNumber` words it, once per Thresholds object (the config's is frozen). */
+const numbersOf = new WeakMap<Thresholds, ReadonlyMap<string, string>>();
+function thresholdNumbers(t: Thresholds): ReadonlyMap<string, string> {
+  let numbers = numbersOf.get(t);
+  if (numbers === undefined) {
+    numbers = new Map(THRESHOLD_NAMES.map((name) => [name, thresholdNumber(name, t)]));
+    if (Object.isFrozen(t)) numbersOf.set(t, numbers);
+  }
+  return numbers;
+}
+
 /** A §9 day count as the spec words it: whole years in years (365 days is the spec's "1 year"), else days. */
 export function periodWords(days: number): string {
   if (days % 365 === 0) return days === 365 ? '1 year' : `${days / 365} years`;
@@ -81,9 +98,11 @@ export function fillTemplate(
 ): string {
   let i = 0;
   let out = template.replace(/\[([^\]]*)\]/g, (_m, inner: string) => (keep[i++] === true ? inner : ''));
-  for (const name of THRESHOLD_NAMES) {
-    out = out.replaceAll(`<${name}>`, thresholdNumber(name, t)).replaceAll(`{${name}}`, thresholdNumber(name, t));
-  }
+  const numbers = thresholdNumbers(t);
+  out = out.replace(
+    THRESHOLD_PLACEHOLDER,
+    (m, angled?: string, braced?: string) => numbers.get(angled ?? braced ?? '') ?? m,
+  );
   for (const key of Object.keys(slots).sort((a, b) => b.length - a.length)) out = out.replaceAll(key, slots[key] ?? '');
   const left = /<[A-Za-z][^<>]*>/.exec(out);
   if (left !== null) throw new Error(`card text placeholder ${left[0]} not filled`);
