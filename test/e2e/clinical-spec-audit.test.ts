@@ -41,6 +41,31 @@ function patient(
   ];
 }
 
+/** What an EHR puts in a prefetch key whose query failed (§2 rule 3). */
+const FAILED = {
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'error', code: 'exception', diagnostics: 'failed' }],
+};
+
+/** patient-view with the full prefetch, one key replaced (a failed query, a truncated Bundle); no fhirServer. */
+async function viewWith(resources: readonly FhirResource[], key: string, value: unknown): Promise<CdsResponse> {
+  const patientId = resources.find((r) => r.resourceType === 'Patient')?.id ?? '';
+  const res = await request(app)
+    .post('/cds-services/sts-pathway-patient-view')
+    .set('content-type', 'application/json')
+    .send({
+      hook: 'patient-view',
+      hookInstance: 'c8c3e4f2-9f50-4b6d-9c7b-3e3f6f9c2d03',
+      context: { userId: 'Practitioner/reviewer', patientId },
+      prefetch: { ...prefetchOf(resources), [key]: value },
+    });
+  expect(res.status).toBe(200);
+  const body = res.body as CdsResponse;
+  expect(responseProblems(body)).toEqual([]);
+  for (const card of body.cards) expectCardMechanics(card, patientId, false);
+  return body;
+}
+
 /** A trabectedin order or administration as a pharmacy system codes it: the EVDI product code alone, no display. */
 const productOnly = (code: string): MedicationRequest['medicationCodeableConcept'] => ({
   coding: [{ system: SYS.rxnorm, code }],
@@ -237,35 +262,10 @@ describe('§4.1 L-POST-RESECTION: adjuvant pembrolizumab only after pre-operativ
 });
 
 describe('§2 treatment history unavailable with doxorubicin contraindicated (metastatic)', () => {
-  /** patient-view with the full prefetch but one key an OperationOutcome (the EHR could not run that query). */
-  async function viewWithFailed(resources: readonly FhirResource[], key: string): Promise<CdsResponse> {
-    const patientId = resources.find((r) => r.resourceType === 'Patient')?.id ?? '';
-    const prefetch = {
-      ...prefetchOf(resources),
-      [key]: {
-        resourceType: 'OperationOutcome',
-        issue: [{ severity: 'error', code: 'exception', diagnostics: 'failed' }],
-      },
-    };
-    const res = await request(app)
-      .post('/cds-services/sts-pathway-patient-view')
-      .set('content-type', 'application/json')
-      .send({
-        hook: 'patient-view',
-        hookInstance: 'c8c3e4f2-9f50-4b6d-9c7b-3e3f6f9c2d03',
-        context: { userId: 'Practitioner/reviewer', patientId },
-        prefetch,
-      });
-    expect(res.status).toBe(200);
-    const body = res.body as CdsResponse;
-    expect(responseProblems(body)).toEqual([]);
-    for (const card of body.cards) expectCardMechanics(card, patientId, false);
-    return body;
-  }
   const lowLvef = (id: string): FhirResource[] => patient(id, CODES.lms, (p) => [p.lvef(`${id}-lvef40`, ago(2), 40)]);
 
   test('administrations unreadable: the anthracycline-free option is shown without suggestions ("line unknown")', async () => {
-    const body = await viewWithFailed(lowLvef('au-unr-lvef'), 'medicationAdministrations');
+    const body = await viewWith(lowLvef('au-unr-lvef'), 'medicationAdministrations', FAILED);
     expect(topics(body)).toContain('D-ANTHRACYCLINE-CONTRAINDICATED');
     const option = cardOf(body, 'M-2L-GEM-DOCE');
     expect(option.suggestions ?? []).toEqual([]);
@@ -295,5 +295,54 @@ describe('§5 S-BILIRUBIN-HIGH at patient-view: "a fact on the regimen node\'s c
   test('the trial card, which orders no drug of the rule, does not (just misses)', async () => {
     const card = cardOf(await patientView(app, line2('au-bili-tr')), 'M-TRIAL');
     expect(card.detail).not.toContain('Total bilirubin');
+  });
+});
+
+describe('§2 Observations unreadable or read only in part: "extent from Conditions alone: metastatic if they show it, else unknown"', () => {
+  /** The Observations of a scenario as a first page whose next page cannot be followed (no fhirServer): incomplete. */
+  const truncated = (resources: readonly FhirResource[]): unknown => {
+    const observations = resources.filter((r) => r.resourceType === 'Observation');
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: observations.length + 40,
+      link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/Observation?page=2' }],
+      entry: observations.map((resource) => ({ resource, search: { mode: 'match' } })),
+    };
+  };
+  const localized = (id: string, extra: (p: McodePatient) => FhirResource[] = () => []): FhirResource[] =>
+    patient(id, CODES.lms, (p) => [p.grade(`${id}-g`, ago(80), CODES.grade3, `${id}-dx`), ...extra(p)], {
+      extent: 'localized',
+    });
+
+  test('Observations read only in part, M0 on the first page: extent unknown, no regimen suggested', async () => {
+    const resources = localized('au-obs-part');
+    const body = await viewWith(resources, 'observations', truncated(resources));
+    expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
+    expect(cardOf(body, 'D-MISSING-EXTENT').detail).toContain('extent from Conditions alone');
+  });
+
+  test('Observations unreadable, a stage III stage.summary on the Condition: extent unknown (Conditions show no metastasis)', async () => {
+    const p = new McodePatient('au-obs-fail');
+    const resources: FhirResource[] = [
+      p.patient('1970-02-02'),
+      p.primary({
+        id: 'au-obs-fail-dx',
+        icd10: CODES.thighIcd,
+        extensionMorphology: CODES.lms,
+        onset: ago(100),
+        stageSummary: CODES.stageIIIC,
+      }),
+    ];
+    expect(topics(await patientView(app, resources))).toContain('L-SURGERY');
+    expect(topics(await viewWith(resources, 'observations', FAILED))).toEqual(['D-MISSING-EXTENT']);
+  });
+
+  test('Observations read only in part, a liver metastasis Condition (just misses): metastatic', async () => {
+    const resources = localized('au-obs-met', (p) => [
+      p.secondary({ id: 'au-obs-met-liver', primaryId: 'au-obs-met-dx' }),
+    ]);
+    const body = await viewWith(resources, 'observations', truncated(resources));
+    expect(topics(body)).toContain('M-LMS-1L-DOXO-TRAB');
   });
 });

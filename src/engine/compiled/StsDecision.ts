@@ -95,11 +95,11 @@ export function d9(st) {
   const x = st.v[9];
   if (x !== undefined) return x;
 let c15;
-if (R.or(R.not(R.equal(M_StsSafety.d11(st.L_S), "UPS")), R.not(R.inList(M_StsSafety.d19(st.L_S), ["EXTREMITY", "TRUNK_OTHER", "UNKNOWN"], undefined)))) {
+if (R.or(R.not(R.equal(M_StsSafety.d11(st.L_S), "UPS")), R.not(R.inList(M_StsSafety.d20(st.L_S), ["EXTREMITY", "TRUNK_OTHER", "UNKNOWN"], undefined)))) {
 c15 = R.as(null, K0, false);
 } else {
 let c14;
-if (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d20(st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d28(st.L_S))), R.not(M_StsSafety.d23(st.L_S))), R.not(M_StsSafety.d6(st.L_S)))) {
+if (R.and(R.and(R.and(R.and(R.equal(M_StsSafety.d20(st.L_S), "EXTREMITY"), R.inList(M_StsSafety.d21(st.L_S), [2, 3], undefined)), R.not(M_StsSafety.d29(st.L_S))), R.not(M_StsSafety.d24(st.L_S))), R.not(M_StsSafety.d6(st.L_S)))) {
 const s7 = [];
 let q9 = null;
 if (!(s7 == null)) {
@@ -131,14 +131,14 @@ if (r16 == null) {
 r16 = null;
 }
 }
-let r17 = R.not(R.equal(M_StsSafety.d20(st.L_S), 1));
+let r17 = R.not(R.equal(M_StsSafety.d21(st.L_S), 1));
 if (r17 == null) {
 r17 = true;
 if (r17 == null) {
 r17 = null;
 }
 }
-  return (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d19(st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), r16), r17), R.or(M_StsSafety.d7(st.L_S), R.not(M_StsSafety.d34(st.L_S)))));
+  return (st.v[10] = R.and(R.and(R.and(R.inList(M_StsSafety.d20(st.L_S), ["EXTREMITY", "TRUNK_OTHER"], undefined), r16), r17), R.or(M_StsSafety.d7(st.L_S), R.not(M_StsSafety.d35(st.L_S)))));
 }
 // define "Doxo Ifos Node"
 export function d11(st) {
@@ -148,7 +148,7 @@ let c25;
 if (R.not(d10(st))) {
 c25 = R.as(null, K0, false);
 } else {
-const s18 = [((M_StsSafety.d20(st.L_S) == null) ? M_StsCodes.d115(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K1, false)))];
+const s18 = [((M_StsSafety.d21(st.L_S) == null) ? M_StsCodes.d115(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K1, false)))];
 let q20 = null;
 if (!(s18 == null)) {
 const isList21 = Array.isArray(s18);
@@ -162,7 +162,7 @@ out22.push(a_N_19);
 out22 = R.distinctList(out22);
 q20 = isList21 ? out22 : out22[0];
 }
-c25 = f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d20(st.L_S) == null)), R.not(M_StsSafety.d7(st.L_S))), R.not(M_StsSafety.d8(st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), q20);
+c25 = f0(st, "L-NEOADJ-DOXO-IFOS", ((d9(st) == null) ? "primary" : "alternative"), R.and(R.and(R.not((M_StsSafety.d21(st.L_S) == null)), R.not(M_StsSafety.d7(st.L_S))), R.not(M_StsSafety.d8(st.L_S))), false, ((d9(st) == null) ? R.as(null, K1, false) : "L-NEOADJ-UPS-PEMBRO-RT"), q20);
 }
   return (st.v[11] = c25);
 }
@@ -171,11 +171,11 @@ export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
 let c48;
-if (R.and(M_StsSafety.d23(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
+if (R.and(M_StsSafety.d24(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
 c48 = R.as(null, K0, false);
 } else {
 let c47;
-if (R.equal(M_StsSafety.d19(st.L_S), "EXTREMITY")) {
+if (R.equal(M_StsSafety.d20(st.L_S), "EXTREMITY")) {
 const t27 = d9(st);
 let r26 = (t27 == null ? null : (t27.withSuggestions ?? null));
 if (r26 == null) {
@@ -201,7 +201,7 @@ c30 = (r28 ? [M_StsCodes.d116(st.L_Codes)] : []);
 c47 = f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d6(st.L_S)), R.not(r26)), false, R.as(null, K1, false), c30);
 } else {
 let c46;
-if (R.equal(M_StsSafety.d19(st.L_S), "TRUNK_OTHER")) {
+if (R.equal(M_StsSafety.d20(st.L_S), "TRUNK_OTHER")) {
 const s31 = [];
 let q33 = null;
 if (!(s31 == null)) {
@@ -217,7 +217,7 @@ q33 = isList34 ? out35 : out35[0];
 c46 = f0(st, "L-RT-TRUNK", "primary", false, false, R.as(null, K1, false), q33);
 } else {
 let c45;
-if (R.equal(M_StsSafety.d19(st.L_S), "RETROPERITONEAL")) {
+if (R.equal(M_StsSafety.d20(st.L_S), "RETROPERITONEAL")) {
 const s38 = [];
 let q40 = null;
 if (!(s38 == null)) {
@@ -247,14 +247,14 @@ export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
 
-  return (st.v[13] = R.and(R.equal(M_StsSafety.d11(st.L_S), "UPS"), M_StsSafety.d22(st.L_S)));
+  return (st.v[13] = R.and(R.equal(M_StsSafety.d11(st.L_S), "UPS"), M_StsSafety.d23(st.L_S)));
 }
 // define "Localized Nodes"
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
 let c71;
-if (R.equal(M_StsSafety.d19(st.L_S), "NON_SOFT_TISSUE")) {
+if (R.equal(M_StsSafety.d20(st.L_S), "NON_SOFT_TISSUE")) {
 const s49 = [];
 let q51 = null;
 if (!(s49 == null)) {
@@ -270,10 +270,10 @@ q51 = isList52 ? out53 : out53[0];
 c71 = [f2(st, "L-OTHER-SITE", q51)];
 } else {
 let c70;
-if (R.and(M_StsSafety.d21(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
+if (R.and(M_StsSafety.d22(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
 c70 = [f2(st, "L-POST-RESECTION", (d13(st) ? [M_StsCodes.d132(st.L_Codes)] : []))];
 } else {
-const s58 = [(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN") ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
+const s58 = [(R.equal(M_StsSafety.d20(st.L_S), "UNKNOWN") ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
 let q60 = null;
 if (!(s58 == null)) {
 const isList61 = Array.isArray(s58);
@@ -287,7 +287,7 @@ out62.push(a_N_59);
 out62 = R.distinctList(out62);
 q60 = isList61 ? out62 : out62[0];
 }
-const s56 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d19(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q60), d12(st), d9(st), d11(st)];
+const s56 = [f0(st, "L-SURGERY", "primary", R.and(R.not(R.equal(M_StsSafety.d20(st.L_S), "UNKNOWN")), R.not(M_StsSafety.d6(st.L_S))), true, R.as(null, K1, false), q60), d12(st), d9(st), d11(st)];
 let q65 = null;
 if (!(s56 == null)) {
 const isList66 = Array.isArray(s56);
@@ -315,7 +315,7 @@ let c73;
 if (M_StsSafety.d7(st.L_S)) {
 c73 = 1;
 } else {
-let r72 = M_StsSafety.d32(st.L_S);
+let r72 = M_StsSafety.d33(st.L_S);
 if (r72 == null) {
 r72 = 1;
 if (r72 == null) {
@@ -351,7 +351,7 @@ export function d17(st) {
   const x = st.v[17];
   if (x !== undefined) return x;
 
-  return (st.v[17] = M_StsSafety.d29(st.L_S));
+  return (st.v[17] = M_StsSafety.d30(st.L_S));
 }
 // define "On Regimen"
 export function d18(st) {
@@ -375,7 +375,7 @@ let c98;
 if (R.not(d18(st))) {
 c98 = R.as(null, K1, false);
 } else {
-let r81 = M_StsSafety.d38(st.L_S);
+let r81 = M_StsSafety.d39(st.L_S);
 if (r81 == null) {
 r81 = false;
 if (r81 == null) {
@@ -433,10 +433,10 @@ export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
 let c100;
-if (R.and((M_StsSafety.d39(st.L_S) == null), M_StsSafety.d34(st.L_S))) {
+if (R.and((M_StsSafety.d40(st.L_S) == null), M_StsSafety.d35(st.L_S))) {
 c100 = [M_StsCodes.d118(st.L_Codes)];
 } else {
-let r99 = M_StsSafety.d39(st.L_S);
+let r99 = M_StsSafety.d40(st.L_S);
 if (r99 == null) {
 r99 = false;
 if (r99 == null) {
@@ -507,7 +507,7 @@ let out126 = [];
 const r127 = Array.isArray(s122) ? s122 : [s122];
 for (let i128 = 0; i128 < r127.length; i128++) {
 const a_N_123 = r127[i128];
-out126.push(f8(st, a_N_123, R.union((M_StsSafety.d33(st.L_S) ? [M_StsCodes.d120(st.L_Codes)] : []), (R.equal(a_N_123, R.first(d16(st))) ? d21(st) : []), false)));
+out126.push(f8(st, a_N_123, R.union((M_StsSafety.d34(st.L_S) ? [M_StsCodes.d120(st.L_Codes)] : []), (R.equal(a_N_123, R.first(d16(st))) ? d21(st) : []), false)));
 }
 out126 = R.distinctList(out126);
 q124 = isList125 ? out126 : out126[0];
@@ -541,7 +541,7 @@ q134 = isList135 ? out136 : out136[0];
 }
 c185 = q134;
 } else {
-let r139 = M_StsSafety.d37(st.L_S);
+let r139 = M_StsSafety.d38(st.L_S);
 if (r139 == null) {
 r139 = false;
 if (r139 == null) {
@@ -680,7 +680,7 @@ out197.push(a_N_194);
 q195 = isList196 ? out197 : out197[0];
 }
 let c222;
-if (R.or(R.not(M_StsSafety.d69(st.L_S)), R.not(R.exists(q195)))) {
+if (R.or(R.not(M_StsSafety.d70(st.L_S)), R.not(R.exists(q195)))) {
 c222 = d23(st);
 } else {
 let c221;
@@ -693,7 +693,7 @@ let out204 = [];
 const r205 = Array.isArray(s200) ? s200 : [s200];
 for (let i206 = 0; i206 < r205.length; i206++) {
 const a_N_201 = r205[i206];
-out204.push((R.and(R.inList((a_N_201 == null ? null : (a_N_201.id ?? null)), d3(st), undefined), R.equal((a_N_201 == null ? null : (a_N_201.role ?? null)), "current")) ? f1(st, a_N_201, "current", false, true, (R.and(M_StsSafety.d65(st.L_S), M_StsSafety.d68(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d65(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal((a_N_201 == null ? null : (a_N_201.id ?? null)), "M-2L-GEM-DOCE"), M_StsSafety.d65(st.L_S)) ? f1(st, a_N_201, "alternative", true, false, "lvef-stop") : a_N_201)));
+out204.push((R.and(R.inList((a_N_201 == null ? null : (a_N_201.id ?? null)), d3(st), undefined), R.equal((a_N_201 == null ? null : (a_N_201.role ?? null)), "current")) ? f1(st, a_N_201, "current", false, true, (R.and(M_StsSafety.d66(st.L_S), M_StsSafety.d69(st.L_S)) ? "doxo-cumulative-stop,doxo-lvef-hold" : (M_StsSafety.d66(st.L_S) ? "doxo-lvef-hold" : "doxo-cumulative-stop"))) : (R.and(R.equal((a_N_201 == null ? null : (a_N_201.id ?? null)), "M-2L-GEM-DOCE"), M_StsSafety.d66(st.L_S)) ? f1(st, a_N_201, "alternative", true, false, "lvef-stop") : a_N_201)));
 }
 out204 = R.distinctList(out204);
 q202 = isList203 ? out204 : out204[0];
@@ -819,7 +819,7 @@ out249.push(a_N_246);
 q247 = isList248 ? out249 : out249[0];
 }
 let c266;
-if (R.and(M_StsSafety.d69(st.L_S), R.exists(q247))) {
+if (R.and(M_StsSafety.d70(st.L_S), R.exists(q247))) {
 const s252 = d14(st);
 let q254 = null;
 if (!(s252 == null)) {
@@ -920,7 +920,7 @@ q290 = isList291 ? out292 : out292[0];
 }
 c295 = [f2(st, "D-MISSING-HISTOLOGY", q290)];
 } else {
-c295 = (R.equal(M_StsSafety.d18(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d18(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []))]));
+c295 = (R.equal(M_StsSafety.d19(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d19(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []))]));
 }
 c296 = c295;
 }
@@ -943,7 +943,7 @@ if (R.not(M_StsSafety.d9(st.L_S))) {
 c323 = [];
 } else {
 let c322;
-if (M_StsSafety.d26(st.L_S)) {
+if (M_StsSafety.d27(st.L_S)) {
 const s299 = [];
 let q301 = null;
 if (!(s299 == null)) {
@@ -1020,7 +1020,7 @@ out329.push(a_N_326);
 q327 = isList328 ? out329 : out329[0];
 }
 let c353;
-if (R.and(M_StsSafety.d73(st.L_S), R.exists(q327))) {
+if (R.and(M_StsSafety.d74(st.L_S), R.exists(q327))) {
 const s332 = d32(st);
 let q334 = null;
 if (!(s332 == null)) {
@@ -1081,8 +1081,8 @@ let out358 = [];
 const r359 = Array.isArray(s354) ? s354 : [s354];
 for (let i360 = 0; i360 < r359.length; i360++) {
 const a_N_355 = r359[i360];
-const l_poor_361 = R.and(M_StsSafety.d74(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d2(st), undefined));
-const l_combo_362 = R.and(R.and(M_StsSafety.d73(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
+const l_poor_361 = R.and(M_StsSafety.d75(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d2(st), undefined));
+const l_combo_362 = R.and(R.and(M_StsSafety.d74(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
 const l_doxo_363 = R.and(R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d3(st), undefined), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
 out358.push(f9(st, a_N_355, l_poor_361, l_combo_362, l_doxo_363));
 }
@@ -1110,189 +1110,189 @@ export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
 
-  return (st.v[37] = M_StsSafety.d30(st.L_S));
+  return (st.v[37] = M_StsSafety.d31(st.L_S));
 }
 // define "STS Condition Keys"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
 
-  return (st.v[38] = M_StsSafety.d80(st.L_S));
+  return (st.v[38] = M_StsSafety.d81(st.L_S));
 }
 // define "Fact Histology"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
 
-  return (st.v[39] = M_StsSafety.d81(st.L_S));
+  return (st.v[39] = M_StsSafety.d82(st.L_S));
 }
 // define "Fact Extent"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
 
-  return (st.v[40] = M_StsSafety.d82(st.L_S));
+  return (st.v[40] = M_StsSafety.d83(st.L_S));
 }
 // define "Fact Site"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
 
-  return (st.v[41] = M_StsSafety.d83(st.L_S));
+  return (st.v[41] = M_StsSafety.d84(st.L_S));
 }
 // define "Fact Grade"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
 
-  return (st.v[42] = M_StsSafety.d84(st.L_S));
+  return (st.v[42] = M_StsSafety.d85(st.L_S));
 }
 // define "Fact Surgery"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
 
-  return (st.v[43] = M_StsSafety.d85(st.L_S));
+  return (st.v[43] = M_StsSafety.d86(st.L_S));
 }
 // define "Fact Radiotherapy"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
 
-  return (st.v[44] = M_StsSafety.d86(st.L_S));
+  return (st.v[44] = M_StsSafety.d87(st.L_S));
 }
 // define "Fact Age"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
 
-  return (st.v[45] = M_StsSafety.d87(st.L_S));
+  return (st.v[45] = M_StsSafety.d88(st.L_S));
 }
 // define "Fact Current Regimen"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
 
-  return (st.v[46] = M_StsSafety.d88(st.L_S));
+  return (st.v[46] = M_StsSafety.d89(st.L_S));
 }
 // define "Fact Line"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
 
-  return (st.v[47] = M_StsSafety.d89(st.L_S));
+  return (st.v[47] = M_StsSafety.d90(st.L_S));
 }
 // define "Fact Line Sources"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
 
-  return (st.v[48] = M_StsSafety.d90(st.L_S));
+  return (st.v[48] = M_StsSafety.d91(st.L_S));
 }
 // define "Fact ECOG"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
 
-  return (st.v[49] = M_StsSafety.d91(st.L_S));
+  return (st.v[49] = M_StsSafety.d92(st.L_S));
 }
 // define "Fact LVEF"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
 
-  return (st.v[50] = M_StsSafety.d92(st.L_S));
+  return (st.v[50] = M_StsSafety.d93(st.L_S));
 }
 // define "Fact Cumulative"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
 
-  return (st.v[51] = M_StsSafety.d94(st.L_S));
+  return (st.v[51] = M_StsSafety.d95(st.L_S));
 }
 // define "Fact Unrecognized"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
 
-  return (st.v[52] = M_StsSafety.d95(st.L_S));
+  return (st.v[52] = M_StsSafety.d96(st.L_S));
 }
 // define "Fact STS Conditions"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
 
-  return (st.v[53] = M_StsSafety.d96(st.L_S));
+  return (st.v[53] = M_StsSafety.d97(st.L_S));
 }
 // define "Fact Ignored Evidence"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
 
-  return (st.v[54] = M_StsSafety.d97(st.L_S));
+  return (st.v[54] = M_StsSafety.d98(st.L_S));
 }
 // define "Fact Second Primary"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
 
-  return (st.v[55] = M_StsSafety.d98(st.L_S));
+  return (st.v[55] = M_StsSafety.d99(st.L_S));
 }
 // define "Fact Undated Exposures"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
 
-  return (st.v[56] = M_StsSafety.d99(st.L_S));
+  return (st.v[56] = M_StsSafety.d100(st.L_S));
 }
 // define "Fact Prior Last Exposure"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
 
-  return (st.v[57] = M_StsSafety.d100(st.L_S));
+  return (st.v[57] = M_StsSafety.d101(st.L_S));
 }
 // define "Fact Maintenance"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
 
-  return (st.v[58] = M_StsSafety.d103(st.L_S));
+  return (st.v[58] = M_StsSafety.d104(st.L_S));
 }
 // define "Fact Prior Regimens"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
 
-  return (st.v[59] = M_StsSafety.d101(st.L_S));
+  return (st.v[59] = M_StsSafety.d102(st.L_S));
 }
 // define "Fact Disease Status"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
 
-  return (st.v[60] = M_StsSafety.d102(st.L_S));
+  return (st.v[60] = M_StsSafety.d103(st.L_S));
 }
 // define "Later Line Status"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
 
-  return (st.v[61] = M_StsSafety.d45(st.L_S));
+  return (st.v[61] = M_StsSafety.d46(st.L_S));
 }
 // define "Progression Since Current Start"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
 
-  return (st.v[62] = M_StsSafety.d41(st.L_S));
+  return (st.v[62] = M_StsSafety.d42(st.L_S));
 }
 // define "Pediatric"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
 
-  return (st.v[63] = M_StsSafety.d26(st.L_S));
+  return (st.v[63] = M_StsSafety.d27(st.L_S));
 }
 // define "Histology"
 export function d64(st) {
@@ -1313,14 +1313,14 @@ export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
 
-  return (st.v[66] = M_StsSafety.d18(st.L_S));
+  return (st.v[66] = M_StsSafety.d19(st.L_S));
 }
 // define "Exposed Drugs"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
 
-  return (st.v[67] = M_StsSafety.d31(st.L_S));
+  return (st.v[67] = M_StsSafety.d32(st.L_S));
 }
 // define "Medications Unreadable"
 export function d68(st) {
@@ -1341,42 +1341,42 @@ export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
 
-  return (st.v[70] = M_StsSafety.d65(st.L_S));
+  return (st.v[70] = M_StsSafety.d66(st.L_S));
 }
 // define "Doxo Cumulative Critical"
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
 
-  return (st.v[71] = M_StsSafety.d68(st.L_S));
+  return (st.v[71] = M_StsSafety.d69(st.L_S));
 }
 // define "Doxo Cumulative Warn"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
 
-  return (st.v[72] = M_StsSafety.d72(st.L_S));
+  return (st.v[72] = M_StsSafety.d73(st.L_S));
 }
 // define "ECOG Combo"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
 
-  return (st.v[73] = M_StsSafety.d73(st.L_S));
+  return (st.v[73] = M_StsSafety.d74(st.L_S));
 }
 // define "ECOG Poor"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
 
-  return (st.v[74] = M_StsSafety.d74(st.L_S));
+  return (st.v[74] = M_StsSafety.d75(st.L_S));
 }
 // define "Blocking Rule Ids"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
 
-  return (st.v[75] = M_StsSafety.d79(st.L_S));
+  return (st.v[75] = M_StsSafety.d80(st.L_S));
 }
 // define "Histology Code"
 export function d76(st) {
@@ -1390,98 +1390,98 @@ export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
 
-  return (st.v[77] = M_StsSafety.d25(st.L_S));
+  return (st.v[77] = M_StsSafety.d26(st.L_S));
 }
 // define "ECOG Reading"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
 
-  return (st.v[78] = M_StsSafety.d57(st.L_S));
+  return (st.v[78] = M_StsSafety.d58(st.L_S));
 }
 // define "LVEF"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
 
-  return (st.v[79] = M_StsSafety.d48(st.L_S));
+  return (st.v[79] = M_StsSafety.d49(st.L_S));
 }
 // define "LVEF Unusable Reason"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
 
-  return (st.v[80] = M_StsSafety.d54(st.L_S));
+  return (st.v[80] = M_StsSafety.d55(st.L_S));
 }
 // define "Trabectedin LVEF Unusable Reason"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
 
-  return (st.v[81] = M_StsSafety.d55(st.L_S));
+  return (st.v[81] = M_StsSafety.d56(st.L_S));
 }
 // define "Cumulative Doxo"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
 
-  return (st.v[82] = M_StsSafety.d66(st.L_S));
+  return (st.v[82] = M_StsSafety.d67(st.L_S));
 }
 // define "Cumulative Known"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
 
-  return (st.v[83] = M_StsSafety.d67(st.L_S));
+  return (st.v[83] = M_StsSafety.d68(st.L_S));
 }
 // define "Possible Doxo"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
 
-  return (st.v[84] = M_StsSafety.d70(st.L_S));
+  return (st.v[84] = M_StsSafety.d71(st.L_S));
 }
 // define "Other Anthracyclines Received"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
 
-  return (st.v[85] = M_StsSafety.d71(st.L_S));
+  return (st.v[85] = M_StsSafety.d72(st.L_S));
 }
 // define "Bilirubin"
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
 
-  return (st.v[86] = M_StsSafety.d63(st.L_S));
+  return (st.v[86] = M_StsSafety.d64(st.L_S));
 }
 // define "Bilirubin High"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
 
-  return (st.v[87] = M_StsSafety.d75(st.L_S));
+  return (st.v[87] = M_StsSafety.d76(st.L_S));
 }
 // define "Combo Age"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
 
-  return (st.v[88] = M_StsSafety.d76(st.L_S));
+  return (st.v[88] = M_StsSafety.d77(st.L_S));
 }
 // define "Recent Mesna Order"
 export function d89(st) {
   const x = st.v[89];
   if (x !== undefined) return x;
 
-  return (st.v[89] = M_StsSafety.d77(st.L_S));
+  return (st.v[89] = M_StsSafety.d78(st.L_S));
 }
 // define "Fact Bilirubin"
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
 
-  return (st.v[90] = M_StsSafety.d93(st.L_S));
+  return (st.v[90] = M_StsSafety.d94(st.L_S));
 }
 // define "Second Primary Drugs"
 export function d91(st) {
@@ -1539,7 +1539,7 @@ let out370 = [];
 const r371 = Array.isArray(s366) ? s366 : [s366];
 for (let i372 = 0; i372 < r371.length; i372++) {
 const a_D_367 = r371[i372];
-if (!(R.inList(a_D_367, M_StsSafety.d31(st.L_S), undefined))) continue;
+if (!(R.inList(a_D_367, M_StsSafety.d32(st.L_S), undefined))) continue;
 out370.push(a_D_367);
 }
 q368 = isList369 ? out370 : out370[0];
@@ -1577,14 +1577,14 @@ c380 = q375;
 }
 // function "LaterLine"(id, notes)
 export function f8(st, o0, o1) {
-const t381 = M_StsSafety.d45(st.L_S);
+const t381 = M_StsSafety.d46(st.L_S);
   return f0(st, o0, "later-line", R.not(R.equal((t381 == null ? null : (t381.kind ?? null)), "no-progression")), false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
 export function f9(st, o0, o1, o2, o3) {
 let c389;
 if (R.equal((o0 == null ? null : (o0.id ?? null)), "D-ANTHRACYCLINE-CONTRAINDICATED")) {
-const s382 = [(M_StsSafety.d65(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d68(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+const s382 = [(M_StsSafety.d66(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d69(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
 let q384 = null;
 if (!(s382 == null)) {
 const isList385 = Array.isArray(s382);
@@ -1602,7 +1602,7 @@ c389 = q384;
 } else {
 c389 = [];
 }
-  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d78(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d126(st.L_Codes)] : []), (o1 ? [M_StsCodes.d127(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d72(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c389, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d79(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d126(st.L_Codes)] : []), (o1 ? [M_StsCodes.d127(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d73(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c389, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
 }
 // function "DraftDose"(dose)
 export function f10(st, o0) {

@@ -46,7 +46,7 @@ const Q19 = R.readPlan("{http://hl7.org/fhir}Procedure", "category");
 export const id = "StsDiagnosis";
 export const version = "1.0.0";
 /** The defines of StsDiagnosis, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Second Primary Analyses","Second Primary Keys","Used Analyses","Second Primary Rows","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Second Primary List","STS Condition List","Attribution STS Keys","Stage Assessment Keys","Attribution Other Primaries","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Disease Status Facts","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","Disease Status","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
+export const expressionNames = ["Patient","Condition Facts","Diagnosis Observation Ids","Diagnosis Observations","Histology Observation Facts","Extent Observation Facts","Grade Observation Facts","Procedure Facts","Coded Candidate Keys","Other Primary Before Histology","Condition Analyses","Other Primary Cancer List","Metastasis Facts","STS Analyses","STS Condition Keys","Confirmed STS Analyses","Has STS Condition","Is Confirmed","Second Primary Analyses","Second Primary Keys","Used Analyses","Second Primary Rows","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Second Primary List","STS Condition List","Attribution STS Keys","Stage Assessment Keys","Attribution Other Primaries","Used Histologies","Specific Classes","Histology Winner","Histology Non-specific","Histology Conflict","Histology Picked","Histology","Site Condition","Site","Extent Evidence","Attributed Extent Evidence","Disease Status Facts","Ignored Evidence","Metastatic Evidence","Localized Evidence","Extent","Condition Metastatic Evidence","Condition Extent","Age","Latest Grade","Grade","Attributed Procedures","Local Recurrence","Latest Surgery","Surgery","Latest Radiotherapy","Radiotherapy","Disease Status","STS Conditions","Confirmed STS Conditions","Used Conditions","Stage Observations"];
 export const parameterNames = ["Today"];
 
 export const p = R.parameterReader();
@@ -1777,339 +1777,377 @@ q785 = isList786 ? out787 : out787[0];
 }
   return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q778))), "stageGroupItoIII": R.exists(q785) }));
 }
-// define "Age"
+// define "Condition Metastatic Evidence"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
-
-  return (st.v[45] = ({ "value": R.durationBetween(M_StsCommon.f2(st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)) }));
+const s790 = d42(st);
+let q792 = null;
+if (!(s790 == null)) {
+const isList793 = Array.isArray(s790);
+let out794 = [];
+const r795 = Array.isArray(s790) ? s790 : [s790];
+for (let i796 = 0; i796 < r795.length; i796++) {
+const a_E_791 = r795[i796];
+if (!(R.inList((a_E_791 == null ? null : (a_E_791.kind ?? null)), ["metastasis-condition", "stage-summary"], undefined))) continue;
+out794.push(a_E_791);
 }
-// define "Latest Grade"
+q792 = isList793 ? out794 : out794[0];
+}
+  return (st.v[45] = q792);
+}
+// define "Condition Extent"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-const s794 = d6(st);
-let q796 = null;
-if (!(s794 == null)) {
-const isList797 = Array.isArray(s794);
-let out798 = [];
-const r799 = Array.isArray(s794) ? s794 : [s794];
-for (let i800 = 0; i800 < r799.length; i800++) {
-const a_G_795 = r799[i800];
-if (!(f16(st, (a_G_795 == null ? null : (a_G_795.refs ?? null)), (a_G_795 == null ? null : (a_G_795.key ?? null))))) continue;
-out798.push(a_G_795);
+const s797 = d45(st);
+let q799 = null;
+if (!(s797 == null)) {
+const isList800 = Array.isArray(s797);
+let out801 = [];
+const r802 = Array.isArray(s797) ? s797 : [s797];
+for (let i803 = 0; i803 < r802.length; i803++) {
+const a_E_798 = r802[i803];
+if (!(R.not(R.equal((a_E_798 == null ? null : (a_E_798.value ?? null)), "C77")))) continue;
+out801.push(a_E_798);
 }
-q796 = isList797 ? out798 : out798[0];
+q799 = isList800 ? out801 : out801[0];
 }
-const s792 = q796;
-let q801 = null;
-if (!(s792 == null)) {
-const isList802 = Array.isArray(s792);
-let out803 = [];
-const r804 = Array.isArray(s792) ? s792 : [s792];
-for (let i805 = 0; i805 < r804.length; i805++) {
-const a_G2_793 = r804[i805];
-out803.push(a_G2_793);
+  return (st.v[46] = ({ "extent": (R.exists(d45(st)) ? "METASTATIC" : "UNKNOWN"), "evidence": d45(st), "lymphNodeOnly": R.and(R.exists(d45(st)), R.not(R.exists(q799))), "stageGroupItoIII": false }));
 }
-out803 = R.sortByColumns(out803, ["grade"], [false]);
-q801 = isList802 ? out803 : out803[0];
-}
-const s790 = q801;
-let q806 = null;
-if (!(s790 == null)) {
-const isList807 = Array.isArray(s790);
-let out808 = [];
-const r809 = Array.isArray(s790) ? s790 : [s790];
-for (let i810 = 0; i810 < r809.length; i810++) {
-const a_G3_791 = r809[i810];
-out808.push(a_G3_791);
-}
-out808 = R.sortByColumns(out808, ["lastKey"], [false]);
-q806 = isList807 ? out808 : out808[0];
-}
-  return (st.v[46] = R.first(q806));
-}
-// define "Grade"
+// define "Age"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const t811 = d46(st);
-const t812 = d46(st);
-const t813 = d46(st);
-  return (st.v[47] = ({ "grade": (t811 == null ? null : (t811.grade ?? null)), "resource": (t812 == null ? null : (t812.key ?? null)), "date": (t813 == null ? null : (t813.date ?? null)) }));
+
+  return (st.v[47] = ({ "value": R.durationBetween(M_StsCommon.f2(st.L_Common, R.primitiveValue(d0(st), P8)), p(st, "Today", true), "year"), "birthDate": R.primitiveValue(d0(st), P8), "resource": R.concatenate("Patient/", R.primitiveValue(d0(st), P9)) }));
 }
-// define "Attributed Procedures"
+// define "Latest Grade"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s814 = d7(st);
-let q816 = null;
-if (!(s814 == null)) {
-const isList817 = Array.isArray(s814);
-let out818 = [];
-const r819 = Array.isArray(s814) ? s814 : [s814];
-for (let i820 = 0; i820 < r819.length; i820++) {
-const a_P_815 = r819[i820];
-if (!(f16(st, (a_P_815 == null ? null : (a_P_815.refs ?? null)), (a_P_815 == null ? null : (a_P_815.key ?? null))))) continue;
-out818.push(a_P_815);
+const s808 = d6(st);
+let q810 = null;
+if (!(s808 == null)) {
+const isList811 = Array.isArray(s808);
+let out812 = [];
+const r813 = Array.isArray(s808) ? s808 : [s808];
+for (let i814 = 0; i814 < r813.length; i814++) {
+const a_G_809 = r813[i814];
+if (!(f16(st, (a_G_809 == null ? null : (a_G_809.refs ?? null)), (a_G_809 == null ? null : (a_G_809.key ?? null))))) continue;
+out812.push(a_G_809);
 }
-q816 = isList817 ? out818 : out818[0];
+q810 = isList811 ? out812 : out812[0];
 }
-  return (st.v[48] = q816);
+const s806 = q810;
+let q815 = null;
+if (!(s806 == null)) {
+const isList816 = Array.isArray(s806);
+let out817 = [];
+const r818 = Array.isArray(s806) ? s806 : [s806];
+for (let i819 = 0; i819 < r818.length; i819++) {
+const a_G2_807 = r818[i819];
+out817.push(a_G2_807);
 }
-// define "Local Recurrence"
+out817 = R.sortByColumns(out817, ["grade"], [false]);
+q815 = isList816 ? out817 : out817[0];
+}
+const s804 = q815;
+let q820 = null;
+if (!(s804 == null)) {
+const isList821 = Array.isArray(s804);
+let out822 = [];
+const r823 = Array.isArray(s804) ? s804 : [s804];
+for (let i824 = 0; i824 < r823.length; i824++) {
+const a_G3_805 = r823[i824];
+out822.push(a_G3_805);
+}
+out822 = R.sortByColumns(out822, ["lastKey"], [false]);
+q820 = isList821 ? out822 : out822[0];
+}
+  return (st.v[48] = R.first(q820));
+}
+// define "Grade"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const s821 = d20(st);
-let q823 = null;
-if (!(s821 == null)) {
-const isList824 = Array.isArray(s821);
-let out825 = [];
-const r826 = Array.isArray(s821) ? s821 : [s821];
-for (let i827 = 0; i827 < r826.length; i827++) {
-const a_A_822 = r826[i827];
-const t828 = (a_A_822 == null ? null : (a_A_822.fact ?? null));
-if (!(R.inList((t828 == null ? null : (t828.clinicalStatus ?? null)), M_StsCodes.d84(st.L_Codes), undefined))) continue;
-out825.push(a_A_822);
+const t825 = d48(st);
+const t826 = d48(st);
+const t827 = d48(st);
+  return (st.v[49] = ({ "grade": (t825 == null ? null : (t825.grade ?? null)), "resource": (t826 == null ? null : (t826.key ?? null)), "date": (t827 == null ? null : (t827.date ?? null)) }));
 }
-q823 = isList824 ? out825 : out825[0];
-}
-  return (st.v[49] = R.exists(q823));
-}
-// define "Latest Surgery"
+// define "Attributed Procedures"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-const s831 = d48(st);
-let q833 = null;
-if (!(s831 == null)) {
-const isList834 = Array.isArray(s831);
-let out835 = [];
-const r836 = Array.isArray(s831) ? s831 : [s831];
-for (let i837 = 0; i837 < r836.length; i837++) {
-const a_P_832 = r836[i837];
-const t838 = d36(st);
-if (!(R.and((a_P_832 == null ? null : (a_P_832.surgery ?? null)), R.greaterOrEqual((a_P_832 == null ? null : (a_P_832.lastDate ?? null)), (t838 == null ? null : (t838.firstDate ?? null)))))) continue;
-out835.push(a_P_832);
+const s828 = d7(st);
+let q830 = null;
+if (!(s828 == null)) {
+const isList831 = Array.isArray(s828);
+let out832 = [];
+const r833 = Array.isArray(s828) ? s828 : [s828];
+for (let i834 = 0; i834 < r833.length; i834++) {
+const a_P_829 = r833[i834];
+if (!(f16(st, (a_P_829 == null ? null : (a_P_829.refs ?? null)), (a_P_829 == null ? null : (a_P_829.key ?? null))))) continue;
+out832.push(a_P_829);
 }
-q833 = isList834 ? out835 : out835[0];
+q830 = isList831 ? out832 : out832[0];
 }
-const s829 = q833;
-let q839 = null;
-if (!(s829 == null)) {
-const isList840 = Array.isArray(s829);
-let out841 = [];
-const r842 = Array.isArray(s829) ? s829 : [s829];
-for (let i843 = 0; i843 < r842.length; i843++) {
-const a_P2_830 = r842[i843];
-out841.push(a_P2_830);
+  return (st.v[50] = q830);
 }
-out841 = R.sortByColumns(out841, ["lastKey"], [false]);
-q839 = isList840 ? out841 : out841[0];
-}
-  return (st.v[50] = R.first(q839));
-}
-// define "Surgery"
+// define "Local Recurrence"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-let c845;
-if (d49(st)) {
-c845 = R.as(null, K3, false);
-} else {
-const t844 = d50(st);
-c845 = (t844 == null ? null : (t844.key ?? null));
+const s835 = d20(st);
+let q837 = null;
+if (!(s835 == null)) {
+const isList838 = Array.isArray(s835);
+let out839 = [];
+const r840 = Array.isArray(s835) ? s835 : [s835];
+for (let i841 = 0; i841 < r840.length; i841++) {
+const a_A_836 = r840[i841];
+const t842 = (a_A_836 == null ? null : (a_A_836.fact ?? null));
+if (!(R.inList((t842 == null ? null : (t842.clinicalStatus ?? null)), M_StsCodes.d84(st.L_Codes), undefined))) continue;
+out839.push(a_A_836);
 }
-let c847;
-if (d49(st)) {
-c847 = R.as(null, K4, false);
-} else {
-const t846 = d50(st);
-c847 = (t846 == null ? null : (t846.date ?? null));
+q837 = isList838 ? out839 : out839[0];
 }
-let c849;
-if (d49(st)) {
-c849 = R.as(null, K5, false);
-} else {
-const t848 = d50(st);
-c849 = R.dateFrom(M_StsCommon.f0(st.L_Common, (t848 == null ? null : (t848.date ?? null))));
+  return (st.v[51] = R.exists(q837));
 }
-  return (st.v[51] = ({ "done": R.and(R.not((d50(st) == null)), R.not(d49(st))), "resource": c845, "date": c847, "firstDay": c849, "localRecurrence": d49(st) }));
-}
-// define "Latest Radiotherapy"
+// define "Latest Surgery"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
-const s852 = d48(st);
-let q854 = null;
-if (!(s852 == null)) {
-const isList855 = Array.isArray(s852);
-let out856 = [];
-const r857 = Array.isArray(s852) ? s852 : [s852];
-for (let i858 = 0; i858 < r857.length; i858++) {
-const a_P_853 = r857[i858];
-if (!((a_P_853 == null ? null : (a_P_853.radiotherapy ?? null)))) continue;
-out856.push(a_P_853);
+const s845 = d50(st);
+let q847 = null;
+if (!(s845 == null)) {
+const isList848 = Array.isArray(s845);
+let out849 = [];
+const r850 = Array.isArray(s845) ? s845 : [s845];
+for (let i851 = 0; i851 < r850.length; i851++) {
+const a_P_846 = r850[i851];
+const t852 = d36(st);
+if (!(R.and((a_P_846 == null ? null : (a_P_846.surgery ?? null)), R.greaterOrEqual((a_P_846 == null ? null : (a_P_846.lastDate ?? null)), (t852 == null ? null : (t852.firstDate ?? null)))))) continue;
+out849.push(a_P_846);
 }
-q854 = isList855 ? out856 : out856[0];
+q847 = isList848 ? out849 : out849[0];
 }
-const s850 = q854;
-let q859 = null;
-if (!(s850 == null)) {
-const isList860 = Array.isArray(s850);
-let out861 = [];
-const r862 = Array.isArray(s850) ? s850 : [s850];
-for (let i863 = 0; i863 < r862.length; i863++) {
-const a_P2_851 = r862[i863];
-out861.push(a_P2_851);
+const s843 = q847;
+let q853 = null;
+if (!(s843 == null)) {
+const isList854 = Array.isArray(s843);
+let out855 = [];
+const r856 = Array.isArray(s843) ? s843 : [s843];
+for (let i857 = 0; i857 < r856.length; i857++) {
+const a_P2_844 = r856[i857];
+out855.push(a_P2_844);
 }
-out861 = R.sortByColumns(out861, ["lastKey"], [false]);
-q859 = isList860 ? out861 : out861[0];
+out855 = R.sortByColumns(out855, ["lastKey"], [false]);
+q853 = isList854 ? out855 : out855[0];
 }
-  return (st.v[52] = R.first(q859));
+  return (st.v[52] = R.first(q853));
 }
-// define "Radiotherapy"
+// define "Surgery"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const t864 = d52(st);
-const t865 = d52(st);
-  return (st.v[53] = ({ "done": R.not((d52(st) == null)), "resource": (t864 == null ? null : (t864.key ?? null)), "date": (t865 == null ? null : (t865.date ?? null)) }));
+let c859;
+if (d51(st)) {
+c859 = R.as(null, K3, false);
+} else {
+const t858 = d52(st);
+c859 = (t858 == null ? null : (t858.key ?? null));
 }
-// define "Disease Status"
+let c861;
+if (d51(st)) {
+c861 = R.as(null, K4, false);
+} else {
+const t860 = d52(st);
+c861 = (t860 == null ? null : (t860.date ?? null));
+}
+let c863;
+if (d51(st)) {
+c863 = R.as(null, K5, false);
+} else {
+const t862 = d52(st);
+c863 = R.dateFrom(M_StsCommon.f0(st.L_Common, (t862 == null ? null : (t862.date ?? null))));
+}
+  return (st.v[53] = ({ "done": R.and(R.not((d52(st) == null)), R.not(d51(st))), "resource": c859, "date": c861, "firstDay": c863, "localRecurrence": d51(st) }));
+}
+// define "Latest Radiotherapy"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
-const s866 = d40(st);
+const s866 = d50(st);
 let q868 = null;
 if (!(s866 == null)) {
 const isList869 = Array.isArray(s866);
 let out870 = [];
 const r871 = Array.isArray(s866) ? s866 : [s866];
 for (let i872 = 0; i872 < r871.length; i872++) {
-const a_F_867 = r871[i872];
-if (!(f16(st, (a_F_867 == null ? null : (a_F_867.refs ?? null)), (a_F_867 == null ? null : (a_F_867.key ?? null))))) continue;
-out870.push(({ "key": (a_F_867 == null ? null : (a_F_867.key ?? null)), "status": (a_F_867 == null ? null : (a_F_867.status ?? null)), "code": (a_F_867 == null ? null : (a_F_867.code ?? null)), "text": (a_F_867 == null ? null : (a_F_867.text ?? null)), "date": (a_F_867 == null ? null : (a_F_867.date ?? null)) }));
+const a_P_867 = r871[i872];
+if (!((a_P_867 == null ? null : (a_P_867.radiotherapy ?? null)))) continue;
+out870.push(a_P_867);
 }
 q868 = isList869 ? out870 : out870[0];
 }
-  return (st.v[54] = q868);
+const s864 = q868;
+let q873 = null;
+if (!(s864 == null)) {
+const isList874 = Array.isArray(s864);
+let out875 = [];
+const r876 = Array.isArray(s864) ? s864 : [s864];
+for (let i877 = 0; i877 < r876.length; i877++) {
+const a_P2_865 = r876[i877];
+out875.push(a_P2_865);
 }
-// define "STS Conditions"
+out875 = R.sortByColumns(out875, ["lastKey"], [false]);
+q873 = isList874 ? out875 : out875[0];
+}
+  return (st.v[54] = R.first(q873));
+}
+// define "Radiotherapy"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s873 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q875 = null;
-if (!(s873 == null)) {
-const isList876 = Array.isArray(s873);
-let out877 = [];
-const r878 = Array.isArray(s873) ? s873 : [s873];
-for (let i879 = 0; i879 < r878.length; i879++) {
-const a_C_874 = r878[i879];
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_874, P0)), d14(st), undefined))) continue;
-out877.push(a_C_874);
+const t878 = d54(st);
+const t879 = d54(st);
+  return (st.v[55] = ({ "done": R.not((d54(st) == null)), "resource": (t878 == null ? null : (t878.key ?? null)), "date": (t879 == null ? null : (t879.date ?? null)) }));
 }
-q875 = isList876 ? out877 : out877[0];
-}
-  return (st.v[55] = q875);
-}
-// define "Confirmed STS Conditions"
+// define "Disease Status"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s880 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+const s880 = d40(st);
 let q882 = null;
 if (!(s880 == null)) {
 const isList883 = Array.isArray(s880);
 let out884 = [];
 const r885 = Array.isArray(s880) ? s880 : [s880];
 for (let i886 = 0; i886 < r885.length; i886++) {
-const a_C_881 = r885[i886];
-const s887 = d15(st);
+const a_F_881 = r885[i886];
+if (!(f16(st, (a_F_881 == null ? null : (a_F_881.refs ?? null)), (a_F_881 == null ? null : (a_F_881.key ?? null))))) continue;
+out884.push(({ "key": (a_F_881 == null ? null : (a_F_881.key ?? null)), "status": (a_F_881 == null ? null : (a_F_881.status ?? null)), "code": (a_F_881 == null ? null : (a_F_881.code ?? null)), "text": (a_F_881 == null ? null : (a_F_881.text ?? null)), "date": (a_F_881 == null ? null : (a_F_881.date ?? null)) }));
+}
+q882 = isList883 ? out884 : out884[0];
+}
+  return (st.v[56] = q882);
+}
+// define "STS Conditions"
+export function d57(st) {
+  const x = st.v[57];
+  if (x !== undefined) return x;
+const s887 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
 let q889 = null;
 if (!(s887 == null)) {
 const isList890 = Array.isArray(s887);
 let out891 = [];
 const r892 = Array.isArray(s887) ? s887 : [s887];
 for (let i893 = 0; i893 < r892.length; i893++) {
-const a_A_888 = r892[i893];
-const t894 = (a_A_888 == null ? null : (a_A_888.fact ?? null));
-out891.push((t894 == null ? null : (t894.key ?? null)));
+const a_C_888 = r892[i893];
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_888, P0)), d14(st), undefined))) continue;
+out891.push(a_C_888);
 }
 q889 = isList890 ? out891 : out891[0];
 }
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_881, P0)), q889, undefined))) continue;
-out884.push(a_C_881);
+  return (st.v[57] = q889);
 }
-q882 = isList883 ? out884 : out884[0];
-}
-  return (st.v[56] = q882);
-}
-// define "Used Conditions"
-export function d57(st) {
-  const x = st.v[57];
-  if (x !== undefined) return x;
-const s895 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q897 = null;
-if (!(s895 == null)) {
-const isList898 = Array.isArray(s895);
-let out899 = [];
-const r900 = Array.isArray(s895) ? s895 : [s895];
-for (let i901 = 0; i901 < r900.length; i901++) {
-const a_C_896 = r900[i901];
-const s902 = d20(st);
-let q904 = null;
-if (!(s902 == null)) {
-const isList905 = Array.isArray(s902);
-let out906 = [];
-const r907 = Array.isArray(s902) ? s902 : [s902];
-for (let i908 = 0; i908 < r907.length; i908++) {
-const a_A_903 = r907[i908];
-const t909 = (a_A_903 == null ? null : (a_A_903.fact ?? null));
-out906.push((t909 == null ? null : (t909.key ?? null)));
-}
-q904 = isList905 ? out906 : out906[0];
-}
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_896, P0)), q904, undefined))) continue;
-out899.push(a_C_896);
-}
-q897 = isList898 ? out899 : out899[0];
-}
-  return (st.v[57] = q897);
-}
-// define "Stage Observations"
+// define "Confirmed STS Conditions"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s910 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-let q912 = null;
-if (!(s910 == null)) {
-const isList913 = Array.isArray(s910);
-let out914 = [];
-const r915 = Array.isArray(s910) ? s910 : [s910];
-for (let i916 = 0; i916 < r915.length; i916++) {
-const a_O_911 = r915[i916];
-const s917 = d5(st);
-let q919 = null;
-if (!(s917 == null)) {
-const isList920 = Array.isArray(s917);
-let out921 = [];
-const r922 = Array.isArray(s917) ? s917 : [s917];
-for (let i923 = 0; i923 < r922.length; i923++) {
-const a_E_918 = r922[i923];
-if (!(R.equal((a_E_918 == null ? null : (a_E_918.kind ?? null)), "stage-group"))) continue;
-out921.push((a_E_918 == null ? null : (a_E_918.resource ?? null)));
+const s894 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q896 = null;
+if (!(s894 == null)) {
+const isList897 = Array.isArray(s894);
+let out898 = [];
+const r899 = Array.isArray(s894) ? s894 : [s894];
+for (let i900 = 0; i900 < r899.length; i900++) {
+const a_C_895 = r899[i900];
+const s901 = d15(st);
+let q903 = null;
+if (!(s901 == null)) {
+const isList904 = Array.isArray(s901);
+let out905 = [];
+const r906 = Array.isArray(s901) ? s901 : [s901];
+for (let i907 = 0; i907 < r906.length; i907++) {
+const a_A_902 = r906[i907];
+const t908 = (a_A_902 == null ? null : (a_A_902.fact ?? null));
+out905.push((t908 == null ? null : (t908.key ?? null)));
 }
-q919 = isList920 ? out921 : out921[0];
+q903 = isList904 ? out905 : out905[0];
 }
-if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_911, P5)), q919, undefined))) continue;
-out914.push(a_O_911);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_895, P0)), q903, undefined))) continue;
+out898.push(a_C_895);
 }
-q912 = isList913 ? out914 : out914[0];
+q896 = isList897 ? out898 : out898[0];
 }
-  return (st.v[58] = q912);
+  return (st.v[58] = q896);
+}
+// define "Used Conditions"
+export function d59(st) {
+  const x = st.v[59];
+  if (x !== undefined) return x;
+const s909 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q911 = null;
+if (!(s909 == null)) {
+const isList912 = Array.isArray(s909);
+let out913 = [];
+const r914 = Array.isArray(s909) ? s909 : [s909];
+for (let i915 = 0; i915 < r914.length; i915++) {
+const a_C_910 = r914[i915];
+const s916 = d20(st);
+let q918 = null;
+if (!(s916 == null)) {
+const isList919 = Array.isArray(s916);
+let out920 = [];
+const r921 = Array.isArray(s916) ? s916 : [s916];
+for (let i922 = 0; i922 < r921.length; i922++) {
+const a_A_917 = r921[i922];
+const t923 = (a_A_917 == null ? null : (a_A_917.fact ?? null));
+out920.push((t923 == null ? null : (t923.key ?? null)));
+}
+q918 = isList919 ? out920 : out920[0];
+}
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_910, P0)), q918, undefined))) continue;
+out913.push(a_C_910);
+}
+q911 = isList912 ? out913 : out913[0];
+}
+  return (st.v[59] = q911);
+}
+// define "Stage Observations"
+export function d60(st) {
+  const x = st.v[60];
+  if (x !== undefined) return x;
+const s924 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q926 = null;
+if (!(s924 == null)) {
+const isList927 = Array.isArray(s924);
+let out928 = [];
+const r929 = Array.isArray(s924) ? s924 : [s924];
+for (let i930 = 0; i930 < r929.length; i930++) {
+const a_O_925 = r929[i930];
+const s931 = d5(st);
+let q933 = null;
+if (!(s931 == null)) {
+const isList934 = Array.isArray(s931);
+let out935 = [];
+const r936 = Array.isArray(s931) ? s931 : [s931];
+for (let i937 = 0; i937 < r936.length; i937++) {
+const a_E_932 = r936[i937];
+if (!(R.equal((a_E_932 == null ? null : (a_E_932.kind ?? null)), "stage-group"))) continue;
+out935.push((a_E_932 == null ? null : (a_E_932.resource ?? null)));
+}
+q933 = isList934 ? out935 : out935[0];
+}
+if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_925, P5)), q933, undefined))) continue;
+out928.push(a_O_925);
+}
+q926 = isList927 ? out928 : out928[0];
+}
+  return (st.v[60] = q926);
 }
 // function "ICD10Codes"(Cond)
 export function f0(st, o0) {
@@ -2118,20 +2156,20 @@ export function f0(st, o0) {
 }
 // function "IsSarcomaRange"(code)
 export function f1(st, o0) {
-const s924 = M_StsCodes.d37(st.L_Codes);
-let q926 = null;
-if (!(s924 == null)) {
-const isList927 = Array.isArray(s924);
-let out928 = [];
-const r929 = Array.isArray(s924) ? s924 : [s924];
-for (let i930 = 0; i930 < r929.length; i930++) {
-const a_R_925 = r929[i930];
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_925, undefined))) continue;
-out928.push(a_R_925);
+const s938 = M_StsCodes.d37(st.L_Codes);
+let q940 = null;
+if (!(s938 == null)) {
+const isList941 = Array.isArray(s938);
+let out942 = [];
+const r943 = Array.isArray(s938) ? s938 : [s938];
+for (let i944 = 0; i944 < r943.length; i944++) {
+const a_R_939 = r943[i944];
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_939, undefined))) continue;
+out942.push(a_R_939);
 }
-q926 = isList927 ? out928 : out928[0];
+q940 = isList941 ? out942 : out942[0];
 }
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q926));
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q940));
 }
 // function "ClassOf"(code, onStsCode)
 export function f2(st, o0, o1) {
@@ -2145,67 +2183,36 @@ export function f3(st, o0, o1) {
 }
 // function "ListedDisplay"(code)
 export function f4(st, o0) {
-const s931 = M_StsCodes.d34(st.L_Codes);
-let q933 = null;
-if (!(s931 == null)) {
-const isList934 = Array.isArray(s931);
-let out935 = [];
-const r936 = Array.isArray(s931) ? s931 : [s931];
-for (let i937 = 0; i937 < r936.length; i937++) {
-const a_D_932 = r936[i937];
-if (!(R.equal((a_D_932 == null ? null : (a_D_932.code ?? null)), o0))) continue;
-out935.push((a_D_932 == null ? null : (a_D_932.display ?? null)));
+const s945 = M_StsCodes.d34(st.L_Codes);
+let q947 = null;
+if (!(s945 == null)) {
+const isList948 = Array.isArray(s945);
+let out949 = [];
+const r950 = Array.isArray(s945) ? s945 : [s945];
+for (let i951 = 0; i951 < r950.length; i951++) {
+const a_D_946 = r950[i951];
+if (!(R.equal((a_D_946 == null ? null : (a_D_946.code ?? null)), o0))) continue;
+out949.push((a_D_946 == null ? null : (a_D_946.display ?? null)));
 }
-q933 = isList934 ? out935 : out935[0];
+q947 = isList948 ? out949 : out949[0];
 }
-  return R.first(q933);
+  return R.first(q947);
 }
 // function "ObservationRefs"(O)
 export function f5(st, o0) {
-const s940 = R.fhirProp(o0, Q13);
-let q942 = null;
-if (!(s940 == null)) {
-const isList943 = Array.isArray(s940);
-let out944 = [];
-const r945 = Array.isArray(s940) ? s940 : [s940];
-for (let i946 = 0; i946 < r945.length; i946++) {
-const a_R_941 = r945[i946];
-out944.push(M_StsCommon.f45(st.L_Common, a_R_941));
+const s954 = R.fhirProp(o0, Q13);
+let q956 = null;
+if (!(s954 == null)) {
+const isList957 = Array.isArray(s954);
+let out958 = [];
+const r959 = Array.isArray(s954) ? s954 : [s954];
+for (let i960 = 0; i960 < r959.length; i960++) {
+const a_R_955 = r959[i960];
+out958.push(M_StsCommon.f45(st.L_Common, a_R_955));
 }
-q942 = isList943 ? out944 : out944[0];
+q956 = isList957 ? out958 : out958[0];
 }
-const s947 = R.fhirProp(o0, Q14);
-let q949 = null;
-if (!(s947 == null)) {
-const isList950 = Array.isArray(s947);
-let out951 = [];
-const r952 = Array.isArray(s947) ? s947 : [s947];
-for (let i953 = 0; i953 < r952.length; i953++) {
-const a_E_948 = r952[i953];
-if (!(R.equal(R.primitiveValue(a_E_948, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out951.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_948, Q7), K6, false)));
-}
-q949 = isList950 ? out951 : out951[0];
-}
-const s938 = R.union(q942, q949, false);
-let q954 = null;
-if (!(s938 == null)) {
-const isList955 = Array.isArray(s938);
-let out956 = [];
-const r957 = Array.isArray(s938) ? s938 : [s938];
-for (let i958 = 0; i958 < r957.length; i958++) {
-const a_K_939 = r957[i958];
-if (!(R.and(R.not((a_K_939 == null)), R.startsWith(a_K_939, "Condition/")))) continue;
-out956.push(a_K_939);
-}
-out956 = R.distinctList(out956);
-q954 = isList955 ? out956 : out956[0];
-}
-  return q954;
-}
-// function "ConditionRelatedRefs"(Cond)
-export function f6(st, o0) {
-const s961 = R.fhirProp(o0, Q6);
+const s961 = R.fhirProp(o0, Q14);
 let q963 = null;
 if (!(s961 == null)) {
 const isList964 = Array.isArray(s961);
@@ -2218,64 +2225,95 @@ out965.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_962, Q7), K6, false
 }
 q963 = isList964 ? out965 : out965[0];
 }
-const s959 = q963;
+const s952 = R.union(q956, q963, false);
 let q968 = null;
-if (!(s959 == null)) {
-const isList969 = Array.isArray(s959);
+if (!(s952 == null)) {
+const isList969 = Array.isArray(s952);
 let out970 = [];
-const r971 = Array.isArray(s959) ? s959 : [s959];
+const r971 = Array.isArray(s952) ? s952 : [s952];
 for (let i972 = 0; i972 < r971.length; i972++) {
-const a_K_960 = r971[i972];
-if (!(R.and(R.not((a_K_960 == null)), R.startsWith(a_K_960, "Condition/")))) continue;
-out970.push(a_K_960);
+const a_K_953 = r971[i972];
+if (!(R.and(R.not((a_K_953 == null)), R.startsWith(a_K_953, "Condition/")))) continue;
+out970.push(a_K_953);
 }
 out970 = R.distinctList(out970);
 q968 = isList969 ? out970 : out970[0];
 }
   return q968;
 }
-// function "ProcedureRefs"(P)
-export function f7(st, o0) {
-const s975 = R.fhirProp(o0, Q15);
+// function "ConditionRelatedRefs"(Cond)
+export function f6(st, o0) {
+const s975 = R.fhirProp(o0, Q6);
 let q977 = null;
 if (!(s975 == null)) {
 const isList978 = Array.isArray(s975);
 let out979 = [];
 const r980 = Array.isArray(s975) ? s975 : [s975];
 for (let i981 = 0; i981 < r980.length; i981++) {
-const a_R_976 = r980[i981];
-out979.push(M_StsCommon.f45(st.L_Common, a_R_976));
+const a_E_976 = r980[i981];
+if (!(R.equal(R.primitiveValue(a_E_976, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out979.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_976, Q7), K6, false)));
 }
 q977 = isList978 ? out979 : out979[0];
 }
-const s982 = R.fhirProp(o0, Q16);
-let q984 = null;
-if (!(s982 == null)) {
-const isList985 = Array.isArray(s982);
-let out986 = [];
-const r987 = Array.isArray(s982) ? s982 : [s982];
-for (let i988 = 0; i988 < r987.length; i988++) {
-const a_E_983 = r987[i988];
-if (!(R.equal(R.primitiveValue(a_E_983, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out986.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_983, Q7), K6, false)));
-}
-q984 = isList985 ? out986 : out986[0];
-}
-const s973 = R.union(q977, q984, false);
-let q989 = null;
+const s973 = q977;
+let q982 = null;
 if (!(s973 == null)) {
-const isList990 = Array.isArray(s973);
-let out991 = [];
-const r992 = Array.isArray(s973) ? s973 : [s973];
-for (let i993 = 0; i993 < r992.length; i993++) {
-const a_K_974 = r992[i993];
+const isList983 = Array.isArray(s973);
+let out984 = [];
+const r985 = Array.isArray(s973) ? s973 : [s973];
+for (let i986 = 0; i986 < r985.length; i986++) {
+const a_K_974 = r985[i986];
 if (!(R.and(R.not((a_K_974 == null)), R.startsWith(a_K_974, "Condition/")))) continue;
-out991.push(a_K_974);
+out984.push(a_K_974);
 }
-out991 = R.distinctList(out991);
-q989 = isList990 ? out991 : out991[0];
+out984 = R.distinctList(out984);
+q982 = isList983 ? out984 : out984[0];
 }
-  return q989;
+  return q982;
+}
+// function "ProcedureRefs"(P)
+export function f7(st, o0) {
+const s989 = R.fhirProp(o0, Q15);
+let q991 = null;
+if (!(s989 == null)) {
+const isList992 = Array.isArray(s989);
+let out993 = [];
+const r994 = Array.isArray(s989) ? s989 : [s989];
+for (let i995 = 0; i995 < r994.length; i995++) {
+const a_R_990 = r994[i995];
+out993.push(M_StsCommon.f45(st.L_Common, a_R_990));
+}
+q991 = isList992 ? out993 : out993[0];
+}
+const s996 = R.fhirProp(o0, Q16);
+let q998 = null;
+if (!(s996 == null)) {
+const isList999 = Array.isArray(s996);
+let out1000 = [];
+const r1001 = Array.isArray(s996) ? s996 : [s996];
+for (let i1002 = 0; i1002 < r1001.length; i1002++) {
+const a_E_997 = r1001[i1002];
+if (!(R.equal(R.primitiveValue(a_E_997, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out1000.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_997, Q7), K6, false)));
+}
+q998 = isList999 ? out1000 : out1000[0];
+}
+const s987 = R.union(q991, q998, false);
+let q1003 = null;
+if (!(s987 == null)) {
+const isList1004 = Array.isArray(s987);
+let out1005 = [];
+const r1006 = Array.isArray(s987) ? s987 : [s987];
+for (let i1007 = 0; i1007 < r1006.length; i1007++) {
+const a_K_988 = r1006[i1007];
+if (!(R.and(R.not((a_K_988 == null)), R.startsWith(a_K_988, "Condition/")))) continue;
+out1005.push(a_K_988);
+}
+out1005 = R.distinctList(out1005);
+q1003 = isList1004 ? out1005 : out1005[0];
+}
+  return q1003;
 }
 // function "IsCancerCode"(code)
 export function f8(st, o0) {
@@ -2284,45 +2322,19 @@ export function f8(st, o0) {
 }
 // function "StageValue"(concept)
 export function f9(st, o0) {
-let c1058;
+let c1072;
 if ((o0 == null)) {
-c1058 = R.as(null, K3, false);
+c1072 = R.as(null, K3, false);
 } else {
-const s994 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q996 = null;
-if (!(s994 == null)) {
-const isList997 = Array.isArray(s994);
-let out998 = [];
-const r999 = Array.isArray(s994) ? s994 : [s994];
-for (let i1000 = 0; i1000 < r999.length; i1000++) {
-const a_X_995 = r999[i1000];
-const s1001 = M_StsCodes.d63(st.L_Codes);
-let q1003 = null;
-if (!(s1001 == null)) {
-const isList1004 = Array.isArray(s1001);
-let out1005 = [];
-const r1006 = Array.isArray(s1001) ? s1001 : [s1001];
-for (let i1007 = 0; i1007 < r1006.length; i1007++) {
-const a_P_1002 = r1006[i1007];
-if (!(R.startsWith(a_X_995, a_P_1002))) continue;
-out1005.push(a_P_1002);
-}
-q1003 = isList1004 ? out1005 : out1005[0];
-}
-if (!(R.exists(q1003))) continue;
-out998.push(a_X_995);
-}
-q996 = isList997 ? out998 : out998[0];
-}
-const s1008 = M_StsCommon.f43(st.L_Common, o0);
+const s1008 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
 let q1010 = null;
 if (!(s1008 == null)) {
 const isList1011 = Array.isArray(s1008);
 let out1012 = [];
 const r1013 = Array.isArray(s1008) ? s1008 : [s1008];
 for (let i1014 = 0; i1014 < r1013.length; i1014++) {
-const a_T_1009 = r1013[i1014];
-const s1015 = M_StsCodes.d64(st.L_Codes);
+const a_X_1009 = r1013[i1014];
+const s1015 = M_StsCodes.d63(st.L_Codes);
 let q1017 = null;
 if (!(s1015 == null)) {
 const isList1018 = Array.isArray(s1015);
@@ -2330,42 +2342,38 @@ let out1019 = [];
 const r1020 = Array.isArray(s1015) ? s1015 : [s1015];
 for (let i1021 = 0; i1021 < r1020.length; i1021++) {
 const a_P_1016 = r1020[i1021];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1016), R.lowerCase(a_T_1009)), 0))) continue;
+if (!(R.startsWith(a_X_1009, a_P_1016))) continue;
 out1019.push(a_P_1016);
 }
 q1017 = isList1018 ? out1019 : out1019[0];
 }
-const s1022 = M_StsCodes.d65(st.L_Codes);
+if (!(R.exists(q1017))) continue;
+out1012.push(a_X_1009);
+}
+q1010 = isList1011 ? out1012 : out1012[0];
+}
+const s1022 = M_StsCommon.f43(st.L_Common, o0);
 let q1024 = null;
 if (!(s1022 == null)) {
 const isList1025 = Array.isArray(s1022);
 let out1026 = [];
 const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
 for (let i1028 = 0; i1028 < r1027.length; i1028++) {
-const a_P_1023 = r1027[i1028];
-if (!(R.startsWith(a_T_1009, a_P_1023))) continue;
-out1026.push(a_P_1023);
-}
-q1024 = isList1025 ? out1026 : out1026[0];
-}
-if (!(R.or(R.exists(q1017), R.exists(q1024)))) continue;
-out1012.push(a_T_1009);
-}
-q1010 = isList1011 ? out1012 : out1012[0];
-}
-let c1057;
-if (R.or(R.exists(q996), R.exists(q1010))) {
-c1057 = "IV";
-} else {
-const s1029 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+const a_T_1023 = r1027[i1028];
+const s1029 = M_StsCodes.d64(st.L_Codes);
 let q1031 = null;
 if (!(s1029 == null)) {
 const isList1032 = Array.isArray(s1029);
 let out1033 = [];
 const r1034 = Array.isArray(s1029) ? s1029 : [s1029];
 for (let i1035 = 0; i1035 < r1034.length; i1035++) {
-const a_X_1030 = r1034[i1035];
-const s1036 = M_StsCodes.d66(st.L_Codes);
+const a_P_1030 = r1034[i1035];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1030), R.lowerCase(a_T_1023)), 0))) continue;
+out1033.push(a_P_1030);
+}
+q1031 = isList1032 ? out1033 : out1033[0];
+}
+const s1036 = M_StsCodes.d65(st.L_Codes);
 let q1038 = null;
 if (!(s1036 == null)) {
 const isList1039 = Array.isArray(s1036);
@@ -2373,25 +2381,29 @@ let out1040 = [];
 const r1041 = Array.isArray(s1036) ? s1036 : [s1036];
 for (let i1042 = 0; i1042 < r1041.length; i1042++) {
 const a_P_1037 = r1041[i1042];
-if (!(R.startsWith(a_X_1030, a_P_1037))) continue;
+if (!(R.startsWith(a_T_1023, a_P_1037))) continue;
 out1040.push(a_P_1037);
 }
 q1038 = isList1039 ? out1040 : out1040[0];
 }
-if (!(R.exists(q1038))) continue;
-out1033.push(a_X_1030);
+if (!(R.or(R.exists(q1031), R.exists(q1038)))) continue;
+out1026.push(a_T_1023);
 }
-q1031 = isList1032 ? out1033 : out1033[0];
+q1024 = isList1025 ? out1026 : out1026[0];
 }
-const s1043 = M_StsCommon.f43(st.L_Common, o0);
+let c1071;
+if (R.or(R.exists(q1010), R.exists(q1024))) {
+c1071 = "IV";
+} else {
+const s1043 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
 let q1045 = null;
 if (!(s1043 == null)) {
 const isList1046 = Array.isArray(s1043);
 let out1047 = [];
 const r1048 = Array.isArray(s1043) ? s1043 : [s1043];
 for (let i1049 = 0; i1049 < r1048.length; i1049++) {
-const a_T_1044 = r1048[i1049];
-const s1050 = M_StsCodes.d67(st.L_Codes);
+const a_X_1044 = r1048[i1049];
+const s1050 = M_StsCodes.d66(st.L_Codes);
 let q1052 = null;
 if (!(s1050 == null)) {
 const isList1053 = Array.isArray(s1050);
@@ -2399,55 +2411,55 @@ let out1054 = [];
 const r1055 = Array.isArray(s1050) ? s1050 : [s1050];
 for (let i1056 = 0; i1056 < r1055.length; i1056++) {
 const a_P_1051 = r1055[i1056];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1051), R.lowerCase(a_T_1044)), 0))) continue;
+if (!(R.startsWith(a_X_1044, a_P_1051))) continue;
 out1054.push(a_P_1051);
 }
 q1052 = isList1053 ? out1054 : out1054[0];
 }
 if (!(R.exists(q1052))) continue;
-out1047.push(a_T_1044);
+out1047.push(a_X_1044);
 }
 q1045 = isList1046 ? out1047 : out1047[0];
 }
-c1057 = (R.or(R.exists(q1031), R.exists(q1045)) ? "I-III" : R.as(null, K3, false));
+const s1057 = M_StsCommon.f43(st.L_Common, o0);
+let q1059 = null;
+if (!(s1057 == null)) {
+const isList1060 = Array.isArray(s1057);
+let out1061 = [];
+const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
+for (let i1063 = 0; i1063 < r1062.length; i1063++) {
+const a_T_1058 = r1062[i1063];
+const s1064 = M_StsCodes.d67(st.L_Codes);
+let q1066 = null;
+if (!(s1064 == null)) {
+const isList1067 = Array.isArray(s1064);
+let out1068 = [];
+const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
+for (let i1070 = 0; i1070 < r1069.length; i1070++) {
+const a_P_1065 = r1069[i1070];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1065), R.lowerCase(a_T_1058)), 0))) continue;
+out1068.push(a_P_1065);
 }
-c1058 = c1057;
+q1066 = isList1067 ? out1068 : out1068[0];
 }
-  return c1058;
+if (!(R.exists(q1066))) continue;
+out1061.push(a_T_1058);
+}
+q1059 = isList1060 ? out1061 : out1061[0];
+}
+c1071 = (R.or(R.exists(q1045), R.exists(q1059)) ? "I-III" : R.as(null, K3, false));
+}
+c1072 = c1071;
+}
+  return c1072;
 }
 // function "MValue"(concept)
 export function f10(st, o0) {
-let c1103;
+let c1117;
 if ((o0 == null)) {
-c1103 = R.as(null, K3, false);
+c1117 = R.as(null, K3, false);
 } else {
-const s1059 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1061 = null;
-if (!(s1059 == null)) {
-const isList1062 = Array.isArray(s1059);
-let out1063 = [];
-const r1064 = Array.isArray(s1059) ? s1059 : [s1059];
-for (let i1065 = 0; i1065 < r1064.length; i1065++) {
-const a_X_1060 = r1064[i1065];
-const s1066 = M_StsCodes.d59(st.L_Codes);
-let q1068 = null;
-if (!(s1066 == null)) {
-const isList1069 = Array.isArray(s1066);
-let out1070 = [];
-const r1071 = Array.isArray(s1066) ? s1066 : [s1066];
-for (let i1072 = 0; i1072 < r1071.length; i1072++) {
-const a_P_1067 = r1071[i1072];
-if (!(R.startsWith(a_X_1060, a_P_1067))) continue;
-out1070.push(a_P_1067);
-}
-q1068 = isList1069 ? out1070 : out1070[0];
-}
-if (!(R.exists(q1068))) continue;
-out1063.push(a_X_1060);
-}
-q1061 = isList1062 ? out1063 : out1063[0];
-}
-const s1073 = R.fhirProp(o0, Q1);
+const s1073 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
 let q1075 = null;
 if (!(s1073 == null)) {
 const isList1076 = Array.isArray(s1073);
@@ -2455,7 +2467,7 @@ let out1077 = [];
 const r1078 = Array.isArray(s1073) ? s1073 : [s1073];
 for (let i1079 = 0; i1079 < r1078.length; i1079++) {
 const a_X_1074 = r1078[i1079];
-const s1080 = M_StsCodes.d60(st.L_Codes);
+const s1080 = M_StsCodes.d59(st.L_Codes);
 let q1082 = null;
 if (!(s1080 == null)) {
 const isList1083 = Array.isArray(s1080);
@@ -2463,137 +2475,131 @@ let out1084 = [];
 const r1085 = Array.isArray(s1080) ? s1080 : [s1080];
 for (let i1086 = 0; i1086 < r1085.length; i1086++) {
 const a_P_1081 = r1085[i1086];
-let r1087 = R.primitiveValue(a_X_1074, P3);
-if (r1087 == null) {
-r1087 = "";
-if (r1087 == null) {
-r1087 = null;
-}
-}
-if (!(R.greaterOrEqual(R.positionOf(a_P_1081, r1087), 0))) continue;
+if (!(R.startsWith(a_X_1074, a_P_1081))) continue;
 out1084.push(a_P_1081);
 }
 q1082 = isList1083 ? out1084 : out1084[0];
 }
-if (!(R.and(R.equal(R.primitiveValue(a_X_1074, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1082)))) continue;
-out1077.push(R.primitiveValue(a_X_1074, P2));
+if (!(R.exists(q1082))) continue;
+out1077.push(a_X_1074);
 }
 q1075 = isList1076 ? out1077 : out1077[0];
 }
-let c1102;
-if (R.or(R.exists(q1061), R.exists(q1075))) {
-c1102 = "M1";
+const s1087 = R.fhirProp(o0, Q1);
+let q1089 = null;
+if (!(s1087 == null)) {
+const isList1090 = Array.isArray(s1087);
+let out1091 = [];
+const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
+for (let i1093 = 0; i1093 < r1092.length; i1093++) {
+const a_X_1088 = r1092[i1093];
+const s1094 = M_StsCodes.d60(st.L_Codes);
+let q1096 = null;
+if (!(s1094 == null)) {
+const isList1097 = Array.isArray(s1094);
+let out1098 = [];
+const r1099 = Array.isArray(s1094) ? s1094 : [s1094];
+for (let i1100 = 0; i1100 < r1099.length; i1100++) {
+const a_P_1095 = r1099[i1100];
+let r1101 = R.primitiveValue(a_X_1088, P3);
+if (r1101 == null) {
+r1101 = "";
+if (r1101 == null) {
+r1101 = null;
+}
+}
+if (!(R.greaterOrEqual(R.positionOf(a_P_1095, r1101), 0))) continue;
+out1098.push(a_P_1095);
+}
+q1096 = isList1097 ? out1098 : out1098[0];
+}
+if (!(R.and(R.equal(R.primitiveValue(a_X_1088, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1096)))) continue;
+out1091.push(R.primitiveValue(a_X_1088, P2));
+}
+q1089 = isList1090 ? out1091 : out1091[0];
+}
+let c1116;
+if (R.or(R.exists(q1075), R.exists(q1089))) {
+c1116 = "M1";
 } else {
-const s1088 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1090 = null;
-if (!(s1088 == null)) {
-const isList1091 = Array.isArray(s1088);
-let out1092 = [];
-const r1093 = Array.isArray(s1088) ? s1088 : [s1088];
-for (let i1094 = 0; i1094 < r1093.length; i1094++) {
-const a_X_1089 = r1093[i1094];
-const s1095 = M_StsCodes.d61(st.L_Codes);
-let q1097 = null;
-if (!(s1095 == null)) {
-const isList1098 = Array.isArray(s1095);
-let out1099 = [];
-const r1100 = Array.isArray(s1095) ? s1095 : [s1095];
-for (let i1101 = 0; i1101 < r1100.length; i1101++) {
-const a_P_1096 = r1100[i1101];
-if (!(R.startsWith(a_X_1089, a_P_1096))) continue;
-out1099.push(a_P_1096);
+const s1102 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1104 = null;
+if (!(s1102 == null)) {
+const isList1105 = Array.isArray(s1102);
+let out1106 = [];
+const r1107 = Array.isArray(s1102) ? s1102 : [s1102];
+for (let i1108 = 0; i1108 < r1107.length; i1108++) {
+const a_X_1103 = r1107[i1108];
+const s1109 = M_StsCodes.d61(st.L_Codes);
+let q1111 = null;
+if (!(s1109 == null)) {
+const isList1112 = Array.isArray(s1109);
+let out1113 = [];
+const r1114 = Array.isArray(s1109) ? s1109 : [s1109];
+for (let i1115 = 0; i1115 < r1114.length; i1115++) {
+const a_P_1110 = r1114[i1115];
+if (!(R.startsWith(a_X_1103, a_P_1110))) continue;
+out1113.push(a_P_1110);
 }
-q1097 = isList1098 ? out1099 : out1099[0];
+q1111 = isList1112 ? out1113 : out1113[0];
 }
-if (!(R.exists(q1097))) continue;
-out1092.push(a_X_1089);
+if (!(R.exists(q1111))) continue;
+out1106.push(a_X_1103);
 }
-q1090 = isList1091 ? out1092 : out1092[0];
+q1104 = isList1105 ? out1106 : out1106[0];
 }
-c1102 = (R.or(R.exists(q1090), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+c1116 = (R.or(R.exists(q1104), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
 }
-c1103 = c1102;
+c1117 = c1116;
 }
-  return c1103;
+  return c1117;
 }
 // function "Morphologies"(concept)
 export function f11(st, o0) {
-const s1104 = R.fhirProp(o0, Q1);
-let q1106 = null;
-if (!(s1104 == null)) {
-const isList1107 = Array.isArray(s1104);
-let out1108 = [];
-const r1109 = Array.isArray(s1104) ? s1104 : [s1104];
-for (let i1110 = 0; i1110 < r1109.length; i1110++) {
-const a_X_1105 = r1109[i1110];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1105, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1105, P2) == null))))) continue;
-let r1111 = R.primitiveValue(a_X_1105, P3);
-if (r1111 == null) {
-r1111 = f4(st, R.primitiveValue(a_X_1105, P2));
-if (r1111 == null) {
-r1111 = null;
+const s1118 = R.fhirProp(o0, Q1);
+let q1120 = null;
+if (!(s1118 == null)) {
+const isList1121 = Array.isArray(s1118);
+let out1122 = [];
+const r1123 = Array.isArray(s1118) ? s1118 : [s1118];
+for (let i1124 = 0; i1124 < r1123.length; i1124++) {
+const a_X_1119 = r1123[i1124];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1119, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1119, P2) == null))))) continue;
+let r1125 = R.primitiveValue(a_X_1119, P3);
+if (r1125 == null) {
+r1125 = f4(st, R.primitiveValue(a_X_1119, P2));
+if (r1125 == null) {
+r1125 = null;
 }
 }
-out1108.push(({ "code": R.primitiveValue(a_X_1105, P2), "display": r1111 }));
+out1122.push(({ "code": R.primitiveValue(a_X_1119, P2), "display": r1125 }));
 }
-q1106 = isList1107 ? out1108 : out1108[0];
+q1120 = isList1121 ? out1122 : out1122[0];
 }
-  return q1106;
+  return q1120;
 }
 // function "GradeMatches"(texts, patterns)
 export function f12(st, o0, o1) {
-const s1112 = o0;
-let q1114 = null;
-if (!(s1112 == null)) {
-const isList1115 = Array.isArray(s1112);
-let out1116 = [];
-const r1117 = Array.isArray(s1112) ? s1112 : [s1112];
-for (let i1118 = 0; i1118 < r1117.length; i1118++) {
-const a_T_1113 = r1117[i1118];
-if (!(R.matches(R.lowerCase(a_T_1113), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out1116.push(a_T_1113);
-}
-q1114 = isList1115 ? out1116 : out1116[0];
-}
-  return R.exists(q1114);
-}
-// function "GradeOf"(concept)
-export function f13(st, o0) {
-let c1142;
-if ((o0 == null)) {
-c1142 = R.as(null, K7, false);
-} else {
-const s1119 = R.fhirProp(o0, Q1);
-let q1121 = null;
-if (!(s1119 == null)) {
-const isList1122 = Array.isArray(s1119);
-let out1123 = [];
-const r1124 = Array.isArray(s1119) ? s1119 : [s1119];
-for (let i1125 = 0; i1125 < r1124.length; i1125++) {
-const a_X_1120 = r1124[i1125];
-out1123.push(R.primitiveValue(a_X_1120, P2));
-}
-q1121 = isList1122 ? out1123 : out1123[0];
-}
-let c1141;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1121, false), M_StsCodes.d80(st.L_Codes))) {
-c1141 = 3;
-} else {
-const s1126 = R.fhirProp(o0, Q1);
+const s1126 = o0;
 let q1128 = null;
 if (!(s1126 == null)) {
 const isList1129 = Array.isArray(s1126);
 let out1130 = [];
 const r1131 = Array.isArray(s1126) ? s1126 : [s1126];
 for (let i1132 = 0; i1132 < r1131.length; i1132++) {
-const a_X_1127 = r1131[i1132];
-out1130.push(R.primitiveValue(a_X_1127, P2));
+const a_T_1127 = r1131[i1132];
+if (!(R.matches(R.lowerCase(a_T_1127), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out1130.push(a_T_1127);
 }
 q1128 = isList1129 ? out1130 : out1130[0];
 }
-let c1140;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1128, false), M_StsCodes.d79(st.L_Codes))) {
-c1140 = 2;
+  return R.exists(q1128);
+}
+// function "GradeOf"(concept)
+export function f13(st, o0) {
+let c1156;
+if ((o0 == null)) {
+c1156 = R.as(null, K7, false);
 } else {
 const s1133 = R.fhirProp(o0, Q1);
 let q1135 = null;
@@ -2607,126 +2613,158 @@ out1137.push(R.primitiveValue(a_X_1134, P2));
 }
 q1135 = isList1136 ? out1137 : out1137[0];
 }
-c1140 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1135, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K7, false));
+let c1155;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1135, false), M_StsCodes.d80(st.L_Codes))) {
+c1155 = 3;
+} else {
+const s1140 = R.fhirProp(o0, Q1);
+let q1142 = null;
+if (!(s1140 == null)) {
+const isList1143 = Array.isArray(s1140);
+let out1144 = [];
+const r1145 = Array.isArray(s1140) ? s1140 : [s1140];
+for (let i1146 = 0; i1146 < r1145.length; i1146++) {
+const a_X_1141 = r1145[i1146];
+out1144.push(R.primitiveValue(a_X_1141, P2));
 }
-c1141 = c1140;
+q1142 = isList1143 ? out1144 : out1144[0];
 }
-c1142 = c1141;
+let c1154;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1142, false), M_StsCodes.d79(st.L_Codes))) {
+c1154 = 2;
+} else {
+const s1147 = R.fhirProp(o0, Q1);
+let q1149 = null;
+if (!(s1147 == null)) {
+const isList1150 = Array.isArray(s1147);
+let out1151 = [];
+const r1152 = Array.isArray(s1147) ? s1147 : [s1147];
+for (let i1153 = 0; i1153 < r1152.length; i1153++) {
+const a_X_1148 = r1152[i1153];
+out1151.push(R.primitiveValue(a_X_1148, P2));
 }
-  return c1142;
+q1149 = isList1150 ? out1151 : out1151[0];
+}
+c1154 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1149, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K7, false));
+}
+c1155 = c1154;
+}
+c1156 = c1155;
+}
+  return c1156;
 }
 // function "IsSurgery"(P)
 export function f14(st, o0) {
-const s1143 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
-let q1145 = null;
-if (!(s1143 == null)) {
-const isList1146 = Array.isArray(s1143);
-let out1147 = [];
-const r1148 = Array.isArray(s1143) ? s1143 : [s1143];
-for (let i1149 = 0; i1149 < r1148.length; i1149++) {
-const a_T_1144 = r1148[i1149];
-if (!(R.and(R.matches(R.lowerCase(a_T_1144), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1144)), 0)))) continue;
-out1147.push(a_T_1144);
-}
-q1145 = isList1146 ? out1147 : out1147[0];
-}
-  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1145));
-}
-// function "IsRadiotherapy"(P)
-export function f15(st, o0) {
-const s1150 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
-let q1152 = null;
-if (!(s1150 == null)) {
-const isList1153 = Array.isArray(s1150);
-let out1154 = [];
-const r1155 = Array.isArray(s1150) ? s1150 : [s1150];
-for (let i1156 = 0; i1156 < r1155.length; i1156++) {
-const a_X_1151 = r1155[i1156];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1151, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1151, P2), M_StsCodes.d74(st.L_Codes))))) continue;
-out1154.push(R.primitiveValue(a_X_1151, P2));
-}
-q1152 = isList1153 ? out1154 : out1154[0];
-}
-  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1152));
-}
-// function "Belongs"(refs, selfKey)
-export function f16(st, o0, o1) {
-const s1157 = o0;
+const s1157 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
 let q1159 = null;
 if (!(s1157 == null)) {
 const isList1160 = Array.isArray(s1157);
 let out1161 = [];
 const r1162 = Array.isArray(s1157) ? s1157 : [s1157];
 for (let i1163 = 0; i1163 < r1162.length; i1163++) {
-const a_R_1158 = r1162[i1163];
-if (!(R.inList(a_R_1158, d26(st), undefined))) continue;
-out1161.push(a_R_1158);
+const a_T_1158 = r1162[i1163];
+if (!(R.and(R.matches(R.lowerCase(a_T_1158), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1158)), 0)))) continue;
+out1161.push(a_T_1158);
 }
 q1159 = isList1160 ? out1161 : out1161[0];
 }
-  return R.or(R.or(R.exists(q1159), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1159));
 }
-// function "IgnoredReason"(refs)
-export function f17(st, o0) {
-const s1164 = o0;
+// function "IsRadiotherapy"(P)
+export function f15(st, o0) {
+const s1164 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
 let q1166 = null;
 if (!(s1164 == null)) {
 const isList1167 = Array.isArray(s1164);
 let out1168 = [];
 const r1169 = Array.isArray(s1164) ? s1164 : [s1164];
 for (let i1170 = 0; i1170 < r1169.length; i1170++) {
-const a_R_1165 = r1169[i1170];
-if (!(R.inList(a_R_1165, d19(st), undefined))) continue;
-out1168.push(a_R_1165);
+const a_X_1165 = r1169[i1170];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1165, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1165, P2), M_StsCodes.d74(st.L_Codes))))) continue;
+out1168.push(R.primitiveValue(a_X_1165, P2));
 }
 q1166 = isList1167 ? out1168 : out1168[0];
 }
-  return (R.exists(q1166) ? ({ "code": M_StsCodes.d110(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d111(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d112(st.L_Codes), "keys": d28(st) })));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1166));
+}
+// function "Belongs"(refs, selfKey)
+export function f16(st, o0, o1) {
+const s1171 = o0;
+let q1173 = null;
+if (!(s1171 == null)) {
+const isList1174 = Array.isArray(s1171);
+let out1175 = [];
+const r1176 = Array.isArray(s1171) ? s1171 : [s1171];
+for (let i1177 = 0; i1177 < r1176.length; i1177++) {
+const a_R_1172 = r1176[i1177];
+if (!(R.inList(a_R_1172, d26(st), undefined))) continue;
+out1175.push(a_R_1172);
+}
+q1173 = isList1174 ? out1175 : out1175[0];
+}
+  return R.or(R.or(R.exists(q1173), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+}
+// function "IgnoredReason"(refs)
+export function f17(st, o0) {
+const s1178 = o0;
+let q1180 = null;
+if (!(s1178 == null)) {
+const isList1181 = Array.isArray(s1178);
+let out1182 = [];
+const r1183 = Array.isArray(s1178) ? s1178 : [s1178];
+for (let i1184 = 0; i1184 < r1183.length; i1184++) {
+const a_R_1179 = r1183[i1184];
+if (!(R.inList(a_R_1179, d19(st), undefined))) continue;
+out1182.push(a_R_1179);
+}
+q1180 = isList1181 ? out1182 : out1182[0];
+}
+  return (R.exists(q1180) ? ({ "code": M_StsCodes.d110(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d111(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d112(st.L_Codes), "keys": d28(st) })));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {
 
   return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d56(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d57(st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T1171 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1172 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1173 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1174 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1175 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1176 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1177 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1178 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1179 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1180 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1181 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1182 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1183 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1184 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1185 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1186 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1187 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1188 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1189 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1185 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1186 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1187 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1188 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1189 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1190 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1191 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1192 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1193 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1194 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1195 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1196 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1197 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1198 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1199 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1200 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1201 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1202 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1203 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1171),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1172),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T1173),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1174),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1175),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1176),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1177),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1178),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1179),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T1180),
-  "MValue": (st, ...args) => R.dispatch(st, args, T1181),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T1182),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1183),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T1184),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1185),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1186),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T1187),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1188),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1189),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1185),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1186),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T1187),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1188),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1189),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1190),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1191),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1192),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1193),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T1194),
+  "MValue": (st, ...args) => R.dispatch(st, args, T1195),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T1196),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1197),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T1198),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1199),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1200),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T1201),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1202),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1203),
 };
 const F = f;
 export const d = {
@@ -2775,26 +2813,28 @@ export const d = {
   "Metastatic Evidence": d42,
   "Localized Evidence": d43,
   "Extent": d44,
-  "Age": d45,
-  "Latest Grade": d46,
-  "Grade": d47,
-  "Attributed Procedures": d48,
-  "Local Recurrence": d49,
-  "Latest Surgery": d50,
-  "Surgery": d51,
-  "Latest Radiotherapy": d52,
-  "Radiotherapy": d53,
-  "Disease Status": d54,
-  "STS Conditions": d55,
-  "Confirmed STS Conditions": d56,
-  "Used Conditions": d57,
-  "Stage Observations": d58,
+  "Condition Metastatic Evidence": d45,
+  "Condition Extent": d46,
+  "Age": d47,
+  "Latest Grade": d48,
+  "Grade": d49,
+  "Attributed Procedures": d50,
+  "Local Recurrence": d51,
+  "Latest Surgery": d52,
+  "Surgery": d53,
+  "Latest Radiotherapy": d54,
+  "Radiotherapy": d55,
+  "Disease Status": d56,
+  "STS Conditions": d57,
+  "Confirmed STS Conditions": d58,
+  "Used Conditions": d59,
+  "Stage Observations": d60,
 };
 /** The state of one evaluation of StsDiagnosis. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(59),
+    v: new Array(61),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),

@@ -38,7 +38,7 @@ const Q8 = R.readPlan("{http://hl7.org/fhir}Observation", "code");
 export const id = "StsSafety";
 export const version = "1.0.0";
 /** The defines of StsSafety, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent","Site","Grade","Surgery Done","Pembrolizumab Before Surgery","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Trabectedin After Combination","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
+export const expressionNames = ["Patient","Unreadable Types","Incomplete Types","Conditions Unreadable","Patient Unreadable","Observations Unreadable","Procedures Unreadable","Medications Unreadable","Medications Incomplete","Has STS","Confirmed","Histology","Histology Code","Histology Known","Histology Conflict","Second Primary","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Extent Fact","Extent","Site","Grade","Surgery Done","Pembrolizumab Before Surgery","RT Done","Dx Age","Age","Pediatric","Earliest Metastatic Date","Stage I-II Recorded","Current Drugs","Prior Drugs","Exposed Drugs","Line","Anthracycline Free","Any Anthracycline","Disease Statuses","Maintenance Progression","Maintenance","Trabectedin After Combination","Anthracycline Before Metastatic","Latest Disease Status","Progression Since Current Start","Last Prior Regimen","Later Line Progression","Later Line No Progression","Later Line Status","Now Date","LVEF Readings","LVEF","LVEF Not Interpretable","Latest Anthracycline Date","Confirmed Doxo","LVEF Recent","LVEF Since Anthracycline","LVEF Unusable Reason","Trabectedin LVEF Unusable Reason","ECOG Readings","ECOG Reading","ECOG Not Interpretable","ECOG","ECOG Recent","Bilirubin Readings","Bilirubin Latest Date","Bilirubin","Bilirubin Recent","Doxo LVEF Low","Cumulative Doxo","Cumulative Known","Doxo Cumulative Critical","Doxo Contraindicated","Possible Doxo","Other Anthracyclines Received","Doxo Cumulative Warn","ECOG Combo","ECOG Poor","Bilirubin High","Combo Age","Recent Mesna Order","Doxo Notes","Blocking Rule Ids","Used Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact STS Conditions","Fact Ignored Evidence","Fact Second Primary","Fact Undated Exposures","Fact Prior Last Exposure","Fact Prior Regimens","Fact Disease Status","Fact Maintenance"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Unreadable","Incomplete"];
 
 export const p = R.parameterReader((st, name) => {
@@ -207,7 +207,7 @@ export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
 
-  return (st.v[15] = R.exists(M_StsTreatment.d105(st.L_Tx)));
+  return (st.v[15] = R.exists(M_StsTreatment.d106(st.L_Tx)));
 }
 // define "Second Primary Drugs"
 export function d16(st) {
@@ -223,11 +223,18 @@ export function d17(st) {
 
   return (st.v[17] = M_StsTreatment.d16(st.L_Tx));
 }
-// define "Extent"
+// define "Extent Fact"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-const t21 = M_StsTreatment.d92(st.L_Tx);
+
+  return (st.v[18] = (d5(st) ? M_StsTreatment.d93(st.L_Tx) : M_StsTreatment.d92(st.L_Tx)));
+}
+// define "Extent"
+export function d19(st) {
+  const x = st.v[19];
+  if (x !== undefined) return x;
+const t21 = d18(st);
 let r20 = (t21 == null ? null : (t21.extent ?? null));
 if (r20 == null) {
 r20 = "UNKNOWN";
@@ -235,13 +242,13 @@ if (r20 == null) {
 r20 = null;
 }
 }
-  return (st.v[18] = r20);
+  return (st.v[19] = r20);
 }
 // define "Site"
-export function d19(st) {
-  const x = st.v[19];
+export function d20(st) {
+  const x = st.v[20];
   if (x !== undefined) return x;
-const t23 = M_StsTreatment.d93(st.L_Tx);
+const t23 = M_StsTreatment.d94(st.L_Tx);
 let r22 = (t23 == null ? null : (t23.site ?? null));
 if (r22 == null) {
 r22 = "UNKNOWN";
@@ -249,904 +256,897 @@ if (r22 == null) {
 r22 = null;
 }
 }
-  return (st.v[19] = r22);
+  return (st.v[20] = r22);
 }
 // define "Grade"
-export function d20(st) {
-  const x = st.v[20];
-  if (x !== undefined) return x;
-const t24 = M_StsTreatment.d94(st.L_Tx);
-  return (st.v[20] = (t24 == null ? null : (t24.grade ?? null)));
-}
-// define "Surgery Done"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const t26 = M_StsTreatment.d95(st.L_Tx);
-let r25 = (t26 == null ? null : (t26.done ?? null));
-if (r25 == null) {
-r25 = false;
-if (r25 == null) {
-r25 = null;
+let c25;
+if (d5(st)) {
+c25 = R.as(null, K0, false);
+} else {
+const t24 = M_StsTreatment.d95(st.L_Tx);
+c25 = (t24 == null ? null : (t24.grade ?? null));
 }
+  return (st.v[21] = c25);
 }
-  return (st.v[21] = r25);
-}
-// define "Pembrolizumab Before Surgery"
+// define "Surgery Done"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const s27 = M_StsTreatment.d17(st.L_Tx);
-let q29 = null;
-if (!(s27 == null)) {
-const isList30 = Array.isArray(s27);
-let out31 = [];
-const r32 = Array.isArray(s27) ? s27 : [s27];
-for (let i33 = 0; i33 < r32.length; i33++) {
-const a_E_28 = r32[i33];
-const t35 = M_StsTreatment.d95(st.L_Tx);
-let r34 = R.less((a_E_28 == null ? null : (a_E_28.date ?? null)), (t35 == null ? null : (t35.firstDay ?? null)));
-if (r34 == null) {
-r34 = false;
-if (r34 == null) {
-r34 = null;
+const t27 = M_StsTreatment.d96(st.L_Tx);
+let r26 = (t27 == null ? null : (t27.done ?? null));
+if (r26 == null) {
+r26 = false;
+if (r26 == null) {
+r26 = null;
 }
 }
-if (!(R.and(R.equal((a_E_28 == null ? null : (a_E_28.drug ?? null)), "pembrolizumab"), r34))) continue;
-out31.push(a_E_28);
+  return (st.v[22] = r26);
 }
-q29 = isList30 ? out31 : out31[0];
-}
-  return (st.v[22] = R.and(d21(st), R.exists(q29)));
-}
-// define "RT Done"
+// define "Pembrolizumab Before Surgery"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-const t37 = M_StsTreatment.d96(st.L_Tx);
-let r36 = (t37 == null ? null : (t37.done ?? null));
-if (r36 == null) {
-r36 = false;
-if (r36 == null) {
-r36 = null;
+const s28 = M_StsTreatment.d17(st.L_Tx);
+let q30 = null;
+if (!(s28 == null)) {
+const isList31 = Array.isArray(s28);
+let out32 = [];
+const r33 = Array.isArray(s28) ? s28 : [s28];
+for (let i34 = 0; i34 < r33.length; i34++) {
+const a_E_29 = r33[i34];
+const t36 = M_StsTreatment.d96(st.L_Tx);
+let r35 = R.less((a_E_29 == null ? null : (a_E_29.date ?? null)), (t36 == null ? null : (t36.firstDay ?? null)));
+if (r35 == null) {
+r35 = false;
+if (r35 == null) {
+r35 = null;
 }
 }
-  return (st.v[23] = r36);
+if (!(R.and(R.equal((a_E_29 == null ? null : (a_E_29.drug ?? null)), "pembrolizumab"), r35))) continue;
+out32.push(a_E_29);
 }
-// define "Dx Age"
+q30 = isList31 ? out32 : out32[0];
+}
+  return (st.v[23] = R.and(d22(st), R.exists(q30)));
+}
+// define "RT Done"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-
-  return (st.v[24] = M_StsTreatment.d97(st.L_Tx));
+const t38 = M_StsTreatment.d97(st.L_Tx);
+let r37 = (t38 == null ? null : (t38.done ?? null));
+if (r37 == null) {
+r37 = false;
+if (r37 == null) {
+r37 = null;
 }
-// define "Age"
+}
+  return (st.v[24] = r37);
+}
+// define "Dx Age"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-let c39;
-if (d4(st)) {
-c39 = R.as(null, K0, false);
-} else {
-const t38 = d24(st);
-c39 = (t38 == null ? null : (t38.value ?? null));
+
+  return (st.v[25] = M_StsTreatment.d98(st.L_Tx));
 }
-  return (st.v[25] = c39);
-}
-// define "Pediatric"
+// define "Age"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-let r40 = R.less(d25(st), 18);
-if (r40 == null) {
-r40 = false;
-if (r40 == null) {
-r40 = null;
+let c40;
+if (d4(st)) {
+c40 = R.as(null, K0, false);
+} else {
+const t39 = d25(st);
+c40 = (t39 == null ? null : (t39.value ?? null));
 }
+  return (st.v[26] = c40);
 }
-  return (st.v[26] = r40);
-}
-// define "Earliest Metastatic Date"
+// define "Pediatric"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s41 = M_StsTreatment.d98(st.L_Tx);
-let q43 = null;
-if (!(s41 == null)) {
-const isList44 = Array.isArray(s41);
-let out45 = [];
-const r46 = Array.isArray(s41) ? s41 : [s41];
-for (let i47 = 0; i47 < r46.length; i47++) {
-const a_E_42 = r46[i47];
-out45.push((a_E_42 == null ? null : (a_E_42.date ?? null)));
+let r41 = R.less(d26(st), 18);
+if (r41 == null) {
+r41 = false;
+if (r41 == null) {
+r41 = null;
 }
-out45 = R.distinctList(out45);
-q43 = isList44 ? out45 : out45[0];
 }
-  return (st.v[27] = R.min(q43));
+  return (st.v[27] = r41);
 }
-// define "Stage I-II Recorded"
+// define "Earliest Metastatic Date"
 export function d28(st) {
   const x = st.v[28];
   if (x !== undefined) return x;
-const s48 = M_StsTreatment.d100(st.L_Tx);
-let q50 = null;
-if (!(s48 == null)) {
-const isList51 = Array.isArray(s48);
-let out52 = [];
-const r53 = Array.isArray(s48) ? s48 : [s48];
-for (let i54 = 0; i54 < r53.length; i54++) {
-const a_O_49 = r53[i54];
-const s55 = M_StsTreatment.d99(st.L_Tx);
-let q57 = null;
-if (!(s55 == null)) {
-const isList58 = Array.isArray(s55);
-let out59 = [];
-const r60 = Array.isArray(s55) ? s55 : [s55];
-for (let i61 = 0; i61 < r60.length; i61++) {
-const a_E_56 = r60[i61];
-if (!(R.equal((a_E_56 == null ? null : (a_E_56.kind ?? null)), "stage-group"))) continue;
-out59.push((a_E_56 == null ? null : (a_E_56.resource ?? null)));
+const s42 = M_StsTreatment.d99(st.L_Tx);
+let q44 = null;
+if (!(s42 == null)) {
+const isList45 = Array.isArray(s42);
+let out46 = [];
+const r47 = Array.isArray(s42) ? s42 : [s42];
+for (let i48 = 0; i48 < r47.length; i48++) {
+const a_E_43 = r47[i48];
+out46.push((a_E_43 == null ? null : (a_E_43.date ?? null)));
 }
-out59 = R.distinctList(out59);
-q57 = isList58 ? out59 : out59[0];
+out46 = R.distinctList(out46);
+q44 = isList45 ? out46 : out46[0];
 }
-if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_49, P0)), q57, undefined), f0(st, R.as(R.fhirProp(a_O_49, Q0), K1, false))))) continue;
-out52.push(a_O_49);
+  return (st.v[28] = R.min(q44));
 }
-q50 = isList51 ? out52 : out52[0];
-}
-const s64 = M_StsTreatment.d101(st.L_Tx);
-let q66 = null;
-if (!(s64 == null)) {
-const isList67 = Array.isArray(s64);
-let out68 = [];
-const r69 = Array.isArray(s64) ? s64 : [s64];
-for (let i70 = 0; i70 < r69.length; i70++) {
-const a_C_65 = r69[i70];
-const s71 = R.fhirProp(a_C_65, Q1);
-let q73 = null;
-if (!(s71 == null)) {
-const isList74 = Array.isArray(s71);
-let out75 = [];
-const r76 = Array.isArray(s71) ? s71 : [s71];
-for (let i77 = 0; i77 < r76.length; i77++) {
-const a_S_72 = r76[i77];
-out75.push(f0(st, R.fhirProp(a_S_72, Q2)));
-}
-out75 = R.distinctList(out75);
-q73 = isList74 ? out75 : out75[0];
-}
-out68.push(q73);
-}
-out68 = R.distinctList(out68);
-q66 = isList67 ? out68 : out68[0];
-}
-const s62 = R.flatten(q66);
-let q78 = null;
-if (!(s62 == null)) {
-const isList79 = Array.isArray(s62);
-let out80 = [];
-const r81 = Array.isArray(s62) ? s62 : [s62];
-for (let i82 = 0; i82 < r81.length; i82++) {
-const a_B_63 = r81[i82];
-if (!(a_B_63)) continue;
-out80.push(a_B_63);
-}
-q78 = isList79 ? out80 : out80[0];
-}
-  return (st.v[28] = R.or(R.exists(q50), R.exists(q78)));
-}
-// define "Current Drugs"
+// define "Stage I-II Recorded"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s83 = M_StsTreatment.d21(st.L_Tx);
-let q85 = null;
-if (!(s83 == null)) {
-const isList86 = Array.isArray(s83);
-let out87 = [];
-const r88 = Array.isArray(s83) ? s83 : [s83];
-for (let i89 = 0; i89 < r88.length; i89++) {
-const a_C_84 = r88[i89];
-out87.push((a_C_84 == null ? null : (a_C_84.drug ?? null)));
+const s49 = M_StsTreatment.d101(st.L_Tx);
+let q51 = null;
+if (!(s49 == null)) {
+const isList52 = Array.isArray(s49);
+let out53 = [];
+const r54 = Array.isArray(s49) ? s49 : [s49];
+for (let i55 = 0; i55 < r54.length; i55++) {
+const a_O_50 = r54[i55];
+const s56 = M_StsTreatment.d100(st.L_Tx);
+let q58 = null;
+if (!(s56 == null)) {
+const isList59 = Array.isArray(s56);
+let out60 = [];
+const r61 = Array.isArray(s56) ? s56 : [s56];
+for (let i62 = 0; i62 < r61.length; i62++) {
+const a_E_57 = r61[i62];
+if (!(R.equal((a_E_57 == null ? null : (a_E_57.kind ?? null)), "stage-group"))) continue;
+out60.push((a_E_57 == null ? null : (a_E_57.resource ?? null)));
 }
-out87 = R.distinctList(out87);
-q85 = isList86 ? out87 : out87[0];
+out60 = R.distinctList(out60);
+q58 = isList59 ? out60 : out60[0];
 }
-  return (st.v[29] = q85);
+if (!(R.and(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_50, P0)), q58, undefined), f0(st, R.as(R.fhirProp(a_O_50, Q0), K1, false))))) continue;
+out53.push(a_O_50);
 }
-// define "Prior Drugs"
+q51 = isList52 ? out53 : out53[0];
+}
+const s65 = M_StsTreatment.d102(st.L_Tx);
+let q67 = null;
+if (!(s65 == null)) {
+const isList68 = Array.isArray(s65);
+let out69 = [];
+const r70 = Array.isArray(s65) ? s65 : [s65];
+for (let i71 = 0; i71 < r70.length; i71++) {
+const a_C_66 = r70[i71];
+const s72 = R.fhirProp(a_C_66, Q1);
+let q74 = null;
+if (!(s72 == null)) {
+const isList75 = Array.isArray(s72);
+let out76 = [];
+const r77 = Array.isArray(s72) ? s72 : [s72];
+for (let i78 = 0; i78 < r77.length; i78++) {
+const a_S_73 = r77[i78];
+out76.push(f0(st, R.fhirProp(a_S_73, Q2)));
+}
+out76 = R.distinctList(out76);
+q74 = isList75 ? out76 : out76[0];
+}
+out69.push(q74);
+}
+out69 = R.distinctList(out69);
+q67 = isList68 ? out69 : out69[0];
+}
+const s63 = R.flatten(q67);
+let q79 = null;
+if (!(s63 == null)) {
+const isList80 = Array.isArray(s63);
+let out81 = [];
+const r82 = Array.isArray(s63) ? s63 : [s63];
+for (let i83 = 0; i83 < r82.length; i83++) {
+const a_B_64 = r82[i83];
+if (!(a_B_64)) continue;
+out81.push(a_B_64);
+}
+q79 = isList80 ? out81 : out81[0];
+}
+  return (st.v[29] = R.or(R.exists(q51), R.exists(q79)));
+}
+// define "Current Drugs"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
-
-  return (st.v[30] = M_StsTreatment.d26(st.L_Tx));
+const s84 = M_StsTreatment.d21(st.L_Tx);
+let q86 = null;
+if (!(s84 == null)) {
+const isList87 = Array.isArray(s84);
+let out88 = [];
+const r89 = Array.isArray(s84) ? s84 : [s84];
+for (let i90 = 0; i90 < r89.length; i90++) {
+const a_C_85 = r89[i90];
+out88.push((a_C_85 == null ? null : (a_C_85.drug ?? null)));
 }
-// define "Exposed Drugs"
+out88 = R.distinctList(out88);
+q86 = isList87 ? out88 : out88[0];
+}
+  return (st.v[30] = q86);
+}
+// define "Prior Drugs"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
 
-  return (st.v[31] = M_StsTreatment.d20(st.L_Tx));
+  return (st.v[31] = M_StsTreatment.d26(st.L_Tx));
 }
-// define "Line"
+// define "Exposed Drugs"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
 
-  return (st.v[32] = M_StsTreatment.d30(st.L_Tx));
+  return (st.v[32] = M_StsTreatment.d20(st.L_Tx));
 }
-// define "Anthracycline Free"
+// define "Line"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
 
-  return (st.v[33] = M_StsTreatment.d31(st.L_Tx));
+  return (st.v[33] = M_StsTreatment.d30(st.L_Tx));
 }
-// define "Any Anthracycline"
+// define "Anthracycline Free"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
 
-  return (st.v[34] = R.exists(M_StsTreatment.d37(st.L_Tx)));
+  return (st.v[34] = M_StsTreatment.d31(st.L_Tx));
 }
-// define "Disease Statuses"
+// define "Any Anthracycline"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
-const s90 = M_StsTreatment.d106(st.L_Tx);
-let q92 = null;
-if (!(s90 == null)) {
-const isList93 = Array.isArray(s90);
-let out94 = [];
-const r95 = Array.isArray(s90) ? s90 : [s90];
-for (let i96 = 0; i96 < r95.length; i96++) {
-const a_S_91 = r95[i96];
-if (!(R.not(d5(st)))) continue;
-out94.push(({ "key": (a_S_91 == null ? null : (a_S_91.key ?? null)), "status": (a_S_91 == null ? null : (a_S_91.status ?? null)), "code": (a_S_91 == null ? null : (a_S_91.code ?? null)), "text": (a_S_91 == null ? null : (a_S_91.text ?? null)), "date": (a_S_91 == null ? null : (a_S_91.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_91 == null ? null : (a_S_91.date ?? null))) }));
+
+  return (st.v[35] = R.exists(M_StsTreatment.d37(st.L_Tx)));
 }
-q92 = isList93 ? out94 : out94[0];
-}
-  return (st.v[35] = q92);
-}
-// define "Maintenance Progression"
+// define "Disease Statuses"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-
-  return (st.v[36] = (M_StsTreatment.d54(st.L_Tx) ? f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d46(st.L_Tx)), false) : R.as(null, K2, false)));
+const s91 = M_StsTreatment.d107(st.L_Tx);
+let q93 = null;
+if (!(s91 == null)) {
+const isList94 = Array.isArray(s91);
+let out95 = [];
+const r96 = Array.isArray(s91) ? s91 : [s91];
+for (let i97 = 0; i97 < r96.length; i97++) {
+const a_S_92 = r96[i97];
+if (!(R.not(d5(st)))) continue;
+out95.push(({ "key": (a_S_92 == null ? null : (a_S_92.key ?? null)), "status": (a_S_92 == null ? null : (a_S_92.status ?? null)), "code": (a_S_92 == null ? null : (a_S_92.code ?? null)), "text": (a_S_92 == null ? null : (a_S_92.text ?? null)), "date": (a_S_92 == null ? null : (a_S_92.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_92 == null ? null : (a_S_92.date ?? null))) }));
 }
-// define "Maintenance"
+q93 = isList94 ? out95 : out95[0];
+}
+  return (st.v[36] = q93);
+}
+// define "Maintenance Progression"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
 
-  return (st.v[37] = R.and(M_StsTreatment.d54(st.L_Tx), (d36(st) == null)));
+  return (st.v[37] = (M_StsTreatment.d54(st.L_Tx) ? f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d46(st.L_Tx)), false) : R.as(null, K2, false)));
 }
-// define "Trabectedin After Combination"
+// define "Maintenance"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
-let r97 = d37(st);
-if (r97 == null) {
-r97 = false;
-if (r97 == null) {
-r97 = null;
+
+  return (st.v[38] = R.and(M_StsTreatment.d54(st.L_Tx), (d37(st) == null)));
 }
-}
-  return (st.v[38] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r97)));
-}
-// define "Anthracycline Before Metastatic"
+// define "Trabectedin After Combination"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-let c113;
-if (R.not(d34(st))) {
-c113 = false;
-} else {
-const s98 = M_StsTreatment.d37(st.L_Tx);
-let q100 = null;
-if (!(s98 == null)) {
-const isList101 = Array.isArray(s98);
-let out102 = [];
-const r103 = Array.isArray(s98) ? s98 : [s98];
-for (let i104 = 0; i104 < r103.length; i104++) {
-const a_E_99 = r103[i104];
-if (!(R.less((a_E_99 == null ? null : (a_E_99.lastDate ?? null)), R.dateFrom(d27(st))))) continue;
-out102.push(a_E_99);
+let r98 = d38(st);
+if (r98 == null) {
+r98 = false;
+if (r98 == null) {
+r98 = null;
 }
-q100 = isList101 ? out102 : out102[0];
 }
-let c112;
-if (R.exists(q100)) {
-c112 = true;
-} else {
-const s105 = M_StsTreatment.d37(st.L_Tx);
-let q107 = null;
-if (!(s105 == null)) {
-const isList108 = Array.isArray(s105);
-let out109 = [];
-const r110 = Array.isArray(s105) ? s105 : [s105];
-for (let i111 = 0; i111 < r110.length; i111++) {
-const a_E_106 = r110[i111];
-if (!(((a_E_106 == null ? null : (a_E_106.lastDate ?? null)) == null))) continue;
-out109.push(a_E_106);
+  return (st.v[39] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r98)));
 }
-q107 = isList108 ? out109 : out109[0];
-}
-c112 = (R.or((d27(st) == null), R.exists(q107)) ? R.as(null, K3, false) : false);
-}
-c113 = c112;
-}
-  return (st.v[39] = c113);
-}
-// define "Latest Disease Status"
+// define "Anthracycline Before Metastatic"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-const s115 = d35(st);
-let q117 = null;
-if (!(s115 == null)) {
-const isList118 = Array.isArray(s115);
-let out119 = [];
-const r120 = Array.isArray(s115) ? s115 : [s115];
-for (let i121 = 0; i121 < r120.length; i121++) {
-const a_S_116 = r120[i121];
-out119.push((a_S_116 == null ? null : (a_S_116.dayNumber ?? null)));
+let c114;
+if (R.not(d35(st))) {
+c114 = false;
+} else {
+const s99 = M_StsTreatment.d37(st.L_Tx);
+let q101 = null;
+if (!(s99 == null)) {
+const isList102 = Array.isArray(s99);
+let out103 = [];
+const r104 = Array.isArray(s99) ? s99 : [s99];
+for (let i105 = 0; i105 < r104.length; i105++) {
+const a_E_100 = r104[i105];
+if (!(R.less((a_E_100 == null ? null : (a_E_100.lastDate ?? null)), R.dateFrom(d28(st))))) continue;
+out103.push(a_E_100);
 }
-q117 = isList118 ? out119 : out119[0];
+q101 = isList102 ? out103 : out103[0];
 }
-let r114 = f2(st, "progression", R.max(q117), false);
-if (r114 == null) {
-r114 = f3(st, d35(st));
-if (r114 == null) {
-r114 = null;
+let c113;
+if (R.exists(q101)) {
+c113 = true;
+} else {
+const s106 = M_StsTreatment.d37(st.L_Tx);
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_E_107 = r111[i112];
+if (!(((a_E_107 == null ? null : (a_E_107.lastDate ?? null)) == null))) continue;
+out110.push(a_E_107);
 }
+q108 = isList109 ? out110 : out110[0];
 }
-  return (st.v[40] = r114);
+c113 = (R.or((d28(st) == null), R.exists(q108)) ? R.as(null, K3, false) : false);
 }
-// define "Progression Since Current Start"
+c114 = c113;
+}
+  return (st.v[40] = c114);
+}
+// define "Latest Disease Status"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
-
-  return (st.v[41] = f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d22(st.L_Tx)), true));
+const s116 = d36(st);
+let q118 = null;
+if (!(s116 == null)) {
+const isList119 = Array.isArray(s116);
+let out120 = [];
+const r121 = Array.isArray(s116) ? s116 : [s116];
+for (let i122 = 0; i122 < r121.length; i122++) {
+const a_S_117 = r121[i122];
+out120.push((a_S_117 == null ? null : (a_S_117.dayNumber ?? null)));
 }
-// define "Last Prior Regimen"
+q118 = isList119 ? out120 : out120[0];
+}
+let r115 = f2(st, "progression", R.max(q118), false);
+if (r115 == null) {
+r115 = f3(st, d36(st));
+if (r115 == null) {
+r115 = null;
+}
+}
+  return (st.v[41] = r115);
+}
+// define "Progression Since Current Start"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
 
-  return (st.v[42] = M_StsTreatment.d36(st.L_Tx));
+  return (st.v[42] = f1(st, M_StsTreatment.f0(st.L_Tx, M_StsTreatment.d22(st.L_Tx)), true));
 }
-// define "Later Line Progression"
+// define "Last Prior Regimen"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const t122 = d42(st);
-  return (st.v[43] = f1(st, (t122 == null ? null : (t122.startNumber ?? null)), true));
+
+  return (st.v[43] = M_StsTreatment.d36(st.L_Tx));
 }
-// define "Later Line No Progression"
+// define "Later Line Progression"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
-let c124;
-if (R.or(R.not((d43(st) == null)), (d42(st) == null))) {
-c124 = R.as(null, K2, false);
-} else {
-const t123 = d42(st);
-c124 = f2(st, "no-progression", (t123 == null ? null : (t123.endNumber ?? null)), true);
+const t123 = d43(st);
+  return (st.v[44] = f1(st, (t123 == null ? null : (t123.startNumber ?? null)), true));
 }
-  return (st.v[44] = c124);
-}
-// define "Later Line Status"
+// define "Later Line No Progression"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
-let r125 = d43(st);
-if (r125 == null) {
-r125 = d44(st);
-if (r125 == null) {
-r125 = null;
+let c125;
+if (R.or(R.not((d44(st) == null)), (d43(st) == null))) {
+c125 = R.as(null, K2, false);
+} else {
+const t124 = d43(st);
+c125 = f2(st, "no-progression", (t124 == null ? null : (t124.endNumber ?? null)), true);
 }
+  return (st.v[45] = c125);
 }
-  return (st.v[45] = ({ "kind": (R.not((d43(st) == null)) ? "progression" : (R.not((d44(st) == null)) ? "no-progression" : "unknown")), "reading": r125 }));
-}
-// define "Now Date"
+// define "Later Line Status"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-
-  return (st.v[46] = M_StsTreatment.d1(st.L_Tx));
+let r126 = d44(st);
+if (r126 == null) {
+r126 = d45(st);
+if (r126 == null) {
+r126 = null;
 }
-// define "LVEF Readings"
+}
+  return (st.v[46] = ({ "kind": (R.not((d44(st) == null)) ? "progression" : (R.not((d45(st) == null)) ? "no-progression" : "unknown")), "reading": r126 }));
+}
+// define "Now Date"
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const s128 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q130 = null;
-if (!(s128 == null)) {
-const isList131 = Array.isArray(s128);
-let out132 = [];
-const r133 = Array.isArray(s128) ? s128 : [s128];
-for (let i134 = 0; i134 < r133.length; i134++) {
-const a_O_129 = r133[i134];
-if (!(M_StsCommon.f34(st.L_Common, a_O_129))) continue;
-out132.push(a_O_129);
+
+  return (st.v[47] = M_StsTreatment.d1(st.L_Tx));
 }
-q130 = isList131 ? out132 : out132[0];
-}
-const s126 = q130;
-let q135 = null;
-if (!(s126 == null)) {
-const isList136 = Array.isArray(s126);
-let out137 = [];
-const r138 = Array.isArray(s126) ? s126 : [s126];
-for (let i139 = 0; i139 < r138.length; i139++) {
-const a_O_127 = r138[i139];
-const x141 = a_O_127;
-const l_taken_140 = (x141 == null ? M_StsCommon.f26(st.L_Common, x141) : M_StsCommon.f20(st.L_Common, x141));
-if (!(R.and(R.not((l_taken_140 == null)), R.not((R.fhirProp(a_O_127, Q0) == null))))) continue;
-out137.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_127), "text": M_StsCommon.f58(st.L_Common, a_O_127), "date": l_taken_140, "source": f4(st, a_O_127), "code": f5(st, a_O_127) }));
-}
-q135 = isList136 ? out137 : out137[0];
-}
-  return (st.v[47] = q135);
-}
-// define "LVEF"
+// define "LVEF Readings"
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s142 = d47(st);
-let q144 = null;
-if (!(s142 == null)) {
-const isList145 = Array.isArray(s142);
-let out146 = [];
-const r147 = Array.isArray(s142) ? s142 : [s142];
-for (let i148 = 0; i148 < r147.length; i148++) {
-const a_R_143 = r147[i148];
-const s149 = d47(st);
-let q151 = null;
-if (!(s149 == null)) {
-const isList152 = Array.isArray(s149);
-let out153 = [];
-const r154 = Array.isArray(s149) ? s149 : [s149];
-for (let i155 = 0; i155 < r154.length; i155++) {
-const a_X_150 = r154[i155];
-if (!(R.not(((a_X_150 == null ? null : (a_X_150.value ?? null)) == null)))) continue;
-out153.push((a_X_150 == null ? null : (a_X_150.date ?? null)));
+const s129 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q131 = null;
+if (!(s129 == null)) {
+const isList132 = Array.isArray(s129);
+let out133 = [];
+const r134 = Array.isArray(s129) ? s129 : [s129];
+for (let i135 = 0; i135 < r134.length; i135++) {
+const a_O_130 = r134[i135];
+if (!(M_StsCommon.f34(st.L_Common, a_O_130))) continue;
+out133.push(a_O_130);
 }
-q151 = isList152 ? out153 : out153[0];
+q131 = isList132 ? out133 : out133[0];
 }
-if (!(R.and(R.not(((a_R_143 == null ? null : (a_R_143.value ?? null)) == null)), R.equal((a_R_143 == null ? null : (a_R_143.date ?? null)), R.max(q151))))) continue;
-out146.push(a_R_143);
+const s127 = q131;
+let q136 = null;
+if (!(s127 == null)) {
+const isList137 = Array.isArray(s127);
+let out138 = [];
+const r139 = Array.isArray(s127) ? s127 : [s127];
+for (let i140 = 0; i140 < r139.length; i140++) {
+const a_O_128 = r139[i140];
+const x142 = a_O_128;
+const l_taken_141 = (x142 == null ? M_StsCommon.f26(st.L_Common, x142) : M_StsCommon.f20(st.L_Common, x142));
+if (!(R.and(R.not((l_taken_141 == null)), R.not((R.fhirProp(a_O_128, Q0) == null))))) continue;
+out138.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_128), "text": M_StsCommon.f58(st.L_Common, a_O_128), "date": l_taken_141, "source": f4(st, a_O_128), "code": f5(st, a_O_128) }));
 }
-out146 = R.sortByColumns(out146, ["value"], [true]);
-q144 = isList145 ? out146 : out146[0];
+q136 = isList137 ? out138 : out138[0];
 }
-  return (st.v[48] = R.first(q144));
+  return (st.v[48] = q136);
 }
-// define "LVEF Not Interpretable"
+// define "LVEF"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const s156 = d47(st);
-let q158 = null;
-if (!(s156 == null)) {
-const isList159 = Array.isArray(s156);
-let out160 = [];
-const r161 = Array.isArray(s156) ? s156 : [s156];
-for (let i162 = 0; i162 < r161.length; i162++) {
-const a_R_157 = r161[i162];
-const t163 = d48(st);
-if (!(R.and(((a_R_157 == null ? null : (a_R_157.value ?? null)) == null), R.or((d48(st) == null), R.greater((a_R_157 == null ? null : (a_R_157.date ?? null)), (t163 == null ? null : (t163.date ?? null))))))) continue;
-out160.push(a_R_157);
+const s143 = d48(st);
+let q145 = null;
+if (!(s143 == null)) {
+const isList146 = Array.isArray(s143);
+let out147 = [];
+const r148 = Array.isArray(s143) ? s143 : [s143];
+for (let i149 = 0; i149 < r148.length; i149++) {
+const a_R_144 = r148[i149];
+const s150 = d48(st);
+let q152 = null;
+if (!(s150 == null)) {
+const isList153 = Array.isArray(s150);
+let out154 = [];
+const r155 = Array.isArray(s150) ? s150 : [s150];
+for (let i156 = 0; i156 < r155.length; i156++) {
+const a_X_151 = r155[i156];
+if (!(R.not(((a_X_151 == null ? null : (a_X_151.value ?? null)) == null)))) continue;
+out154.push((a_X_151 == null ? null : (a_X_151.date ?? null)));
 }
-out160 = R.sortByColumns(out160, ["source"], [true]);
-q158 = isList159 ? out160 : out160[0];
+q152 = isList153 ? out154 : out154[0];
 }
-  return (st.v[49] = R.first(q158));
+if (!(R.and(R.not(((a_R_144 == null ? null : (a_R_144.value ?? null)) == null)), R.equal((a_R_144 == null ? null : (a_R_144.date ?? null)), R.max(q152))))) continue;
+out147.push(a_R_144);
 }
-// define "Latest Anthracycline Date"
+out147 = R.sortByColumns(out147, ["value"], [true]);
+q145 = isList146 ? out147 : out147[0];
+}
+  return (st.v[49] = R.first(q145));
+}
+// define "LVEF Not Interpretable"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-
-  return (st.v[50] = M_StsTreatment.d62(st.L_Tx));
+const s157 = d48(st);
+let q159 = null;
+if (!(s157 == null)) {
+const isList160 = Array.isArray(s157);
+let out161 = [];
+const r162 = Array.isArray(s157) ? s157 : [s157];
+for (let i163 = 0; i163 < r162.length; i163++) {
+const a_R_158 = r162[i163];
+const t164 = d49(st);
+if (!(R.and(((a_R_158 == null ? null : (a_R_158.value ?? null)) == null), R.or((d49(st) == null), R.greater((a_R_158 == null ? null : (a_R_158.date ?? null)), (t164 == null ? null : (t164.date ?? null))))))) continue;
+out161.push(a_R_158);
 }
-// define "Confirmed Doxo"
+out161 = R.sortByColumns(out161, ["source"], [true]);
+q159 = isList160 ? out161 : out161[0];
+}
+  return (st.v[50] = R.first(q159));
+}
+// define "Latest Anthracycline Date"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
 
-  return (st.v[51] = M_StsTreatment.d80(st.L_Tx));
+  return (st.v[51] = M_StsTreatment.d62(st.L_Tx));
 }
-// define "LVEF Recent"
+// define "Confirmed Doxo"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
-const t165 = d48(st);
-let r164 = R.lessOrEqual(R.durationBetween((t165 == null ? null : (t165.date ?? null)), d46(st), "day"), p(st, "lvefRecencyDays", true));
-if (r164 == null) {
-r164 = false;
-if (r164 == null) {
-r164 = null;
+
+  return (st.v[52] = M_StsTreatment.d80(st.L_Tx));
 }
-}
-  return (st.v[52] = r164);
-}
-// define "LVEF Since Anthracycline"
+// define "LVEF Recent"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const t167 = d48(st);
-let r166 = R.greater((t167 == null ? null : (t167.date ?? null)), d50(st));
-if (r166 == null) {
-r166 = false;
-if (r166 == null) {
-r166 = null;
+const t166 = d49(st);
+let r165 = R.lessOrEqual(R.durationBetween((t166 == null ? null : (t166.date ?? null)), d47(st), "day"), p(st, "lvefRecencyDays", true));
+if (r165 == null) {
+r165 = false;
+if (r165 == null) {
+r165 = null;
 }
 }
-  return (st.v[53] = R.or((d50(st) == null), r166));
+  return (st.v[53] = r165);
 }
-// define "LVEF Unusable Reason"
+// define "LVEF Since Anthracycline"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
-
-  return (st.v[54] = f6(st, true));
+const t168 = d49(st);
+let r167 = R.greater((t168 == null ? null : (t168.date ?? null)), d51(st));
+if (r167 == null) {
+r167 = false;
+if (r167 == null) {
+r167 = null;
 }
-// define "Trabectedin LVEF Unusable Reason"
+}
+  return (st.v[54] = R.or((d51(st) == null), r167));
+}
+// define "LVEF Unusable Reason"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
 
-  return (st.v[55] = f6(st, false));
+  return (st.v[55] = f6(st, true));
 }
-// define "ECOG Readings"
+// define "Trabectedin LVEF Unusable Reason"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s170 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q172 = null;
-if (!(s170 == null)) {
-const isList173 = Array.isArray(s170);
-let out174 = [];
-const r175 = Array.isArray(s170) ? s170 : [s170];
-for (let i176 = 0; i176 < r175.length; i176++) {
-const a_O_171 = r175[i176];
-if (!(M_StsCommon.f34(st.L_Common, a_O_171))) continue;
-out174.push(a_O_171);
+
+  return (st.v[56] = f6(st, false));
 }
-q172 = isList173 ? out174 : out174[0];
-}
-const s168 = q172;
-let q177 = null;
-if (!(s168 == null)) {
-const isList178 = Array.isArray(s168);
-let out179 = [];
-const r180 = Array.isArray(s168) ? s168 : [s168];
-for (let i181 = 0; i181 < r180.length; i181++) {
-const a_O_169 = r180[i181];
-const x183 = a_O_169;
-const l_taken_182 = (x183 == null ? M_StsCommon.f26(st.L_Common, x183) : M_StsCommon.f20(st.L_Common, x183));
-if (!(R.and(R.not((l_taken_182 == null)), R.not((R.fhirProp(a_O_169, Q0) == null))))) continue;
-out179.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_169), "text": M_StsCommon.f58(st.L_Common, a_O_169), "date": l_taken_182, "source": f4(st, a_O_169), "code": f5(st, a_O_169) }));
-}
-q177 = isList178 ? out179 : out179[0];
-}
-  return (st.v[56] = q177);
-}
-// define "ECOG Reading"
+// define "ECOG Readings"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s184 = d56(st);
-let q186 = null;
-if (!(s184 == null)) {
-const isList187 = Array.isArray(s184);
-let out188 = [];
-const r189 = Array.isArray(s184) ? s184 : [s184];
-for (let i190 = 0; i190 < r189.length; i190++) {
-const a_R_185 = r189[i190];
-const s191 = d56(st);
-let q193 = null;
-if (!(s191 == null)) {
-const isList194 = Array.isArray(s191);
-let out195 = [];
-const r196 = Array.isArray(s191) ? s191 : [s191];
-for (let i197 = 0; i197 < r196.length; i197++) {
-const a_X_192 = r196[i197];
-if (!(R.not(((a_X_192 == null ? null : (a_X_192.value ?? null)) == null)))) continue;
-out195.push((a_X_192 == null ? null : (a_X_192.date ?? null)));
+const s171 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q173 = null;
+if (!(s171 == null)) {
+const isList174 = Array.isArray(s171);
+let out175 = [];
+const r176 = Array.isArray(s171) ? s171 : [s171];
+for (let i177 = 0; i177 < r176.length; i177++) {
+const a_O_172 = r176[i177];
+if (!(M_StsCommon.f34(st.L_Common, a_O_172))) continue;
+out175.push(a_O_172);
 }
-q193 = isList194 ? out195 : out195[0];
+q173 = isList174 ? out175 : out175[0];
 }
-if (!(R.and(R.not(((a_R_185 == null ? null : (a_R_185.value ?? null)) == null)), R.equal((a_R_185 == null ? null : (a_R_185.date ?? null)), R.max(q193))))) continue;
-out188.push(a_R_185);
+const s169 = q173;
+let q178 = null;
+if (!(s169 == null)) {
+const isList179 = Array.isArray(s169);
+let out180 = [];
+const r181 = Array.isArray(s169) ? s169 : [s169];
+for (let i182 = 0; i182 < r181.length; i182++) {
+const a_O_170 = r181[i182];
+const x184 = a_O_170;
+const l_taken_183 = (x184 == null ? M_StsCommon.f26(st.L_Common, x184) : M_StsCommon.f20(st.L_Common, x184));
+if (!(R.and(R.not((l_taken_183 == null)), R.not((R.fhirProp(a_O_170, Q0) == null))))) continue;
+out180.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_170), "text": M_StsCommon.f58(st.L_Common, a_O_170), "date": l_taken_183, "source": f4(st, a_O_170), "code": f5(st, a_O_170) }));
 }
-out188 = R.sortByColumns(out188, ["value"], [false]);
-q186 = isList187 ? out188 : out188[0];
+q178 = isList179 ? out180 : out180[0];
 }
-  return (st.v[57] = R.first(q186));
+  return (st.v[57] = q178);
 }
-// define "ECOG Not Interpretable"
+// define "ECOG Reading"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s198 = d56(st);
-let q200 = null;
-if (!(s198 == null)) {
-const isList201 = Array.isArray(s198);
-let out202 = [];
-const r203 = Array.isArray(s198) ? s198 : [s198];
-for (let i204 = 0; i204 < r203.length; i204++) {
-const a_R_199 = r203[i204];
-const t205 = d57(st);
-if (!(R.and(((a_R_199 == null ? null : (a_R_199.value ?? null)) == null), R.or((d57(st) == null), R.greater((a_R_199 == null ? null : (a_R_199.date ?? null)), (t205 == null ? null : (t205.date ?? null))))))) continue;
-out202.push(a_R_199);
+const s185 = d57(st);
+let q187 = null;
+if (!(s185 == null)) {
+const isList188 = Array.isArray(s185);
+let out189 = [];
+const r190 = Array.isArray(s185) ? s185 : [s185];
+for (let i191 = 0; i191 < r190.length; i191++) {
+const a_R_186 = r190[i191];
+const s192 = d57(st);
+let q194 = null;
+if (!(s192 == null)) {
+const isList195 = Array.isArray(s192);
+let out196 = [];
+const r197 = Array.isArray(s192) ? s192 : [s192];
+for (let i198 = 0; i198 < r197.length; i198++) {
+const a_X_193 = r197[i198];
+if (!(R.not(((a_X_193 == null ? null : (a_X_193.value ?? null)) == null)))) continue;
+out196.push((a_X_193 == null ? null : (a_X_193.date ?? null)));
 }
-out202 = R.sortByColumns(out202, ["source"], [true]);
-q200 = isList201 ? out202 : out202[0];
+q194 = isList195 ? out196 : out196[0];
 }
-  return (st.v[58] = R.first(q200));
+if (!(R.and(R.not(((a_R_186 == null ? null : (a_R_186.value ?? null)) == null)), R.equal((a_R_186 == null ? null : (a_R_186.date ?? null)), R.max(q194))))) continue;
+out189.push(a_R_186);
 }
-// define "ECOG"
+out189 = R.sortByColumns(out189, ["value"], [false]);
+q187 = isList188 ? out189 : out189[0];
+}
+  return (st.v[58] = R.first(q187));
+}
+// define "ECOG Not Interpretable"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const t206 = d57(st);
-  return (st.v[59] = (t206 == null ? null : (t206.value ?? null)));
+const s199 = d57(st);
+let q201 = null;
+if (!(s199 == null)) {
+const isList202 = Array.isArray(s199);
+let out203 = [];
+const r204 = Array.isArray(s199) ? s199 : [s199];
+for (let i205 = 0; i205 < r204.length; i205++) {
+const a_R_200 = r204[i205];
+const t206 = d58(st);
+if (!(R.and(((a_R_200 == null ? null : (a_R_200.value ?? null)) == null), R.or((d58(st) == null), R.greater((a_R_200 == null ? null : (a_R_200.date ?? null)), (t206 == null ? null : (t206.date ?? null))))))) continue;
+out203.push(a_R_200);
 }
-// define "ECOG Recent"
+out203 = R.sortByColumns(out203, ["source"], [true]);
+q201 = isList202 ? out203 : out203[0];
+}
+  return (st.v[59] = R.first(q201));
+}
+// define "ECOG"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const t208 = d57(st);
-let r207 = R.lessOrEqual(R.durationBetween((t208 == null ? null : (t208.date ?? null)), d46(st), "day"), p(st, "ecogRecencyDays", true));
-if (r207 == null) {
-r207 = false;
-if (r207 == null) {
-r207 = null;
+const t207 = d58(st);
+  return (st.v[60] = (t207 == null ? null : (t207.value ?? null)));
 }
-}
-  return (st.v[60] = r207);
-}
-// define "Bilirubin Readings"
+// define "ECOG Recent"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s211 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-let q213 = null;
-if (!(s211 == null)) {
-const isList214 = Array.isArray(s211);
-let out215 = [];
-const r216 = Array.isArray(s211) ? s211 : [s211];
-for (let i217 = 0; i217 < r216.length; i217++) {
-const a_O_212 = r216[i217];
-if (!(M_StsCommon.f34(st.L_Common, a_O_212))) continue;
-out215.push(a_O_212);
-}
-q213 = isList214 ? out215 : out215[0];
-}
-const s209 = q213;
-let q218 = null;
-if (!(s209 == null)) {
-const isList219 = Array.isArray(s209);
-let out220 = [];
-const r221 = Array.isArray(s209) ? s209 : [s209];
-for (let i222 = 0; i222 < r221.length; i222++) {
-const a_O_210 = r221[i222];
-const x224 = a_O_210;
-const l_taken_223 = (x224 == null ? M_StsCommon.f26(st.L_Common, x224) : M_StsCommon.f20(st.L_Common, x224));
-const l_q_225 = R.as(R.fhirProp(a_O_210, Q0), K4, false);
-if (!(R.and(R.not((l_taken_223 == null)), R.or(R.not((R.primitiveValue(l_q_225, P1) == null)), R.exists(R.fhirProp(a_O_210, Q3)))))) continue;
-let r226 = R.primitiveValue(l_q_225, P2);
-if (r226 == null) {
-r226 = R.primitiveValue(l_q_225, P3);
-if (r226 == null) {
-r226 = null;
+const t209 = d58(st);
+let r208 = R.lessOrEqual(R.durationBetween((t209 == null ? null : (t209.date ?? null)), d47(st), "day"), p(st, "ecogRecencyDays", true));
+if (r208 == null) {
+r208 = false;
+if (r208 == null) {
+r208 = null;
 }
 }
-const s227 = R.fhirProp(a_O_210, Q4);
-let q229 = null;
-if (!(s227 == null)) {
-const isList230 = Array.isArray(s227);
-let out231 = [];
-const r232 = Array.isArray(s227) ? s227 : [s227];
-for (let i233 = 0; i233 < r232.length; i233++) {
-const a_R_228 = r232[i233];
-if (!(R.not((R.primitiveValue(R.fhirProp(a_R_228, Q5), P4) == null)))) continue;
-out231.push(R.fhirProp(a_R_228, Q5));
+  return (st.v[61] = r208);
 }
-q229 = isList230 ? out231 : out231[0];
-}
-out220.push(({ "value": R.primitiveValue(l_q_225, P1), "unit": r226, "high": M_StsCommon.f62(st.L_Common, a_O_210), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q229)), "date": l_taken_223, "source": f4(st, a_O_210), "code": f5(st, a_O_210) }));
-}
-q218 = isList219 ? out220 : out220[0];
-}
-  return (st.v[61] = q218);
-}
-// define "Bilirubin Latest Date"
+// define "Bilirubin Readings"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s234 = d61(st);
-let q236 = null;
-if (!(s234 == null)) {
-const isList237 = Array.isArray(s234);
-let out238 = [];
-const r239 = Array.isArray(s234) ? s234 : [s234];
-for (let i240 = 0; i240 < r239.length; i240++) {
-const a_R_235 = r239[i240];
-out238.push((a_R_235 == null ? null : (a_R_235.date ?? null)));
+const s212 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+let q214 = null;
+if (!(s212 == null)) {
+const isList215 = Array.isArray(s212);
+let out216 = [];
+const r217 = Array.isArray(s212) ? s212 : [s212];
+for (let i218 = 0; i218 < r217.length; i218++) {
+const a_O_213 = r217[i218];
+if (!(M_StsCommon.f34(st.L_Common, a_O_213))) continue;
+out216.push(a_O_213);
 }
-q236 = isList237 ? out238 : out238[0];
+q214 = isList215 ? out216 : out216[0];
 }
-  return (st.v[62] = R.max(q236));
+const s210 = q214;
+let q219 = null;
+if (!(s210 == null)) {
+const isList220 = Array.isArray(s210);
+let out221 = [];
+const r222 = Array.isArray(s210) ? s210 : [s210];
+for (let i223 = 0; i223 < r222.length; i223++) {
+const a_O_211 = r222[i223];
+const x225 = a_O_211;
+const l_taken_224 = (x225 == null ? M_StsCommon.f26(st.L_Common, x225) : M_StsCommon.f20(st.L_Common, x225));
+const l_q_226 = R.as(R.fhirProp(a_O_211, Q0), K4, false);
+if (!(R.and(R.not((l_taken_224 == null)), R.or(R.not((R.primitiveValue(l_q_226, P1) == null)), R.exists(R.fhirProp(a_O_211, Q3)))))) continue;
+let r227 = R.primitiveValue(l_q_226, P2);
+if (r227 == null) {
+r227 = R.primitiveValue(l_q_226, P3);
+if (r227 == null) {
+r227 = null;
 }
-// define "Bilirubin"
+}
+const s228 = R.fhirProp(a_O_211, Q4);
+let q230 = null;
+if (!(s228 == null)) {
+const isList231 = Array.isArray(s228);
+let out232 = [];
+const r233 = Array.isArray(s228) ? s228 : [s228];
+for (let i234 = 0; i234 < r233.length; i234++) {
+const a_R_229 = r233[i234];
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_229, Q5), P4) == null)))) continue;
+out232.push(R.fhirProp(a_R_229, Q5));
+}
+q230 = isList231 ? out232 : out232[0];
+}
+out221.push(({ "value": R.primitiveValue(l_q_226, P1), "unit": r227, "high": M_StsCommon.f62(st.L_Common, a_O_211), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q230)), "date": l_taken_224, "source": f4(st, a_O_211), "code": f5(st, a_O_211) }));
+}
+q219 = isList220 ? out221 : out221[0];
+}
+  return (st.v[62] = q219);
+}
+// define "Bilirubin Latest Date"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const s242 = d61(st);
-let q244 = null;
-if (!(s242 == null)) {
-const isList245 = Array.isArray(s242);
-let out246 = [];
-const r247 = Array.isArray(s242) ? s242 : [s242];
-for (let i248 = 0; i248 < r247.length; i248++) {
-const a_R_243 = r247[i248];
-let r249 = (a_R_243 == null ? null : (a_R_243.high ?? null));
-if (r249 == null) {
-r249 = false;
-if (r249 == null) {
-r249 = null;
+const s235 = d62(st);
+let q237 = null;
+if (!(s235 == null)) {
+const isList238 = Array.isArray(s235);
+let out239 = [];
+const r240 = Array.isArray(s235) ? s235 : [s235];
+for (let i241 = 0; i241 < r240.length; i241++) {
+const a_R_236 = r240[i241];
+out239.push((a_R_236 == null ? null : (a_R_236.date ?? null)));
 }
+q237 = isList238 ? out239 : out239[0];
 }
-if (!(R.and(R.equal((a_R_243 == null ? null : (a_R_243.date ?? null)), d62(st)), r249))) continue;
-out246.push(a_R_243);
+  return (st.v[63] = R.max(q237));
 }
-out246 = R.sortByColumns(out246, ["source"], [true]);
-q244 = isList245 ? out246 : out246[0];
-}
-let r241 = R.first(q244);
-if (r241 == null) {
-const s250 = d61(st);
-let q252 = null;
-if (!(s250 == null)) {
-const isList253 = Array.isArray(s250);
-let out254 = [];
-const r255 = Array.isArray(s250) ? s250 : [s250];
-for (let i256 = 0; i256 < r255.length; i256++) {
-const a_R_251 = r255[i256];
-if (!(R.equal((a_R_251 == null ? null : (a_R_251.date ?? null)), d62(st)))) continue;
-out254.push(a_R_251);
-}
-out254 = R.sortByColumns(out254, ["source"], [true]);
-q252 = isList253 ? out254 : out254[0];
-}
-r241 = R.first(q252);
-if (r241 == null) {
-r241 = null;
-}
-}
-  return (st.v[63] = r241);
-}
-// define "Bilirubin Recent"
+// define "Bilirubin"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const t258 = d63(st);
-let r257 = R.lessOrEqual(R.durationBetween((t258 == null ? null : (t258.date ?? null)), d46(st), "day"), p(st, "labRecencyDays", true));
-if (r257 == null) {
-r257 = false;
-if (r257 == null) {
-r257 = null;
+const s243 = d62(st);
+let q245 = null;
+if (!(s243 == null)) {
+const isList246 = Array.isArray(s243);
+let out247 = [];
+const r248 = Array.isArray(s243) ? s243 : [s243];
+for (let i249 = 0; i249 < r248.length; i249++) {
+const a_R_244 = r248[i249];
+let r250 = (a_R_244 == null ? null : (a_R_244.high ?? null));
+if (r250 == null) {
+r250 = false;
+if (r250 == null) {
+r250 = null;
 }
 }
-  return (st.v[64] = r257);
+if (!(R.and(R.equal((a_R_244 == null ? null : (a_R_244.date ?? null)), d63(st)), r250))) continue;
+out247.push(a_R_244);
 }
-// define "Doxo LVEF Low"
+out247 = R.sortByColumns(out247, ["source"], [true]);
+q245 = isList246 ? out247 : out247[0];
+}
+let r242 = R.first(q245);
+if (r242 == null) {
+const s251 = d62(st);
+let q253 = null;
+if (!(s251 == null)) {
+const isList254 = Array.isArray(s251);
+let out255 = [];
+const r256 = Array.isArray(s251) ? s251 : [s251];
+for (let i257 = 0; i257 < r256.length; i257++) {
+const a_R_252 = r256[i257];
+if (!(R.equal((a_R_252 == null ? null : (a_R_252.date ?? null)), d63(st)))) continue;
+out255.push(a_R_252);
+}
+out255 = R.sortByColumns(out255, ["source"], [true]);
+q253 = isList254 ? out255 : out255[0];
+}
+r242 = R.first(q253);
+if (r242 == null) {
+r242 = null;
+}
+}
+  return (st.v[64] = r242);
+}
+// define "Bilirubin Recent"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const t260 = d48(st);
-let r259 = R.less((t260 == null ? null : (t260.value ?? null)), p(st, "lvefMinPercent", true));
-if (r259 == null) {
-r259 = false;
-if (r259 == null) {
-r259 = null;
+const t259 = d64(st);
+let r258 = R.lessOrEqual(R.durationBetween((t259 == null ? null : (t259.date ?? null)), d47(st), "day"), p(st, "labRecencyDays", true));
+if (r258 == null) {
+r258 = false;
+if (r258 == null) {
+r258 = null;
 }
 }
-  return (st.v[65] = r259);
+  return (st.v[65] = r258);
 }
-// define "Cumulative Doxo"
+// define "Doxo LVEF Low"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-
-  return (st.v[66] = d51(st));
+const t261 = d49(st);
+let r260 = R.less((t261 == null ? null : (t261.value ?? null)), p(st, "lvefMinPercent", true));
+if (r260 == null) {
+r260 = false;
+if (r260 == null) {
+r260 = null;
 }
-// define "Cumulative Known"
+}
+  return (st.v[66] = r260);
+}
+// define "Cumulative Doxo"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
-let r261 = M_StsTreatment.d82(st.L_Tx);
-if (r261 == null) {
-r261 = false;
-if (r261 == null) {
-r261 = null;
+
+  return (st.v[67] = d52(st));
 }
-}
-  return (st.v[67] = R.and(R.not(d7(st)), r261));
-}
-// define "Doxo Cumulative Critical"
+// define "Cumulative Known"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-let r262 = R.greaterOrEqual(d66(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+let r262 = M_StsTreatment.d82(st.L_Tx);
 if (r262 == null) {
 r262 = false;
 if (r262 == null) {
 r262 = null;
 }
 }
-  return (st.v[68] = r262);
+  return (st.v[68] = R.and(R.not(d7(st)), r262));
 }
-// define "Doxo Contraindicated"
+// define "Doxo Cumulative Critical"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-
-  return (st.v[69] = R.or(d65(st), d68(st)));
-}
-// define "Possible Doxo"
-export function d70(st) {
-  const x = st.v[70];
-  if (x !== undefined) return x;
-
-  return (st.v[70] = M_StsTreatment.d84(st.L_Tx));
-}
-// define "Other Anthracyclines Received"
-export function d71(st) {
-  const x = st.v[71];
-  if (x !== undefined) return x;
-
-  return (st.v[71] = R.exists(M_StsTreatment.d81(st.L_Tx)));
-}
-// define "Doxo Cumulative Warn"
-export function d72(st) {
-  const x = st.v[72];
-  if (x !== undefined) return x;
-let r263 = R.greaterOrEqual(d66(st), p(st, "cumulativeDoxoWarnMgM2", true));
+let r263 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoCriticalMgM2", true));
 if (r263 == null) {
 r263 = false;
 if (r263 == null) {
 r263 = null;
 }
 }
-  return (st.v[72] = R.and(R.not(d68(st)), R.or(R.not(d67(st)), r263)));
+  return (st.v[69] = r263);
 }
-// define "ECOG Combo"
+// define "Doxo Contraindicated"
+export function d70(st) {
+  const x = st.v[70];
+  if (x !== undefined) return x;
+
+  return (st.v[70] = R.or(d66(st), d69(st)));
+}
+// define "Possible Doxo"
+export function d71(st) {
+  const x = st.v[71];
+  if (x !== undefined) return x;
+
+  return (st.v[71] = M_StsTreatment.d84(st.L_Tx));
+}
+// define "Other Anthracyclines Received"
+export function d72(st) {
+  const x = st.v[72];
+  if (x !== undefined) return x;
+
+  return (st.v[72] = R.exists(M_StsTreatment.d81(st.L_Tx)));
+}
+// define "Doxo Cumulative Warn"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-let r264 = R.greaterOrEqual(d59(st), 2);
+let r264 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoWarnMgM2", true));
 if (r264 == null) {
 r264 = false;
 if (r264 == null) {
 r264 = null;
 }
 }
-  return (st.v[73] = r264);
+  return (st.v[73] = R.and(R.not(d69(st)), R.or(R.not(d68(st)), r264)));
 }
-// define "ECOG Poor"
+// define "ECOG Combo"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-let r265 = R.greaterOrEqual(d59(st), 3);
+let r265 = R.greaterOrEqual(d60(st), 2);
 if (r265 == null) {
 r265 = false;
 if (r265 == null) {
@@ -1155,344 +1155,357 @@ r265 = null;
 }
   return (st.v[74] = r265);
 }
-// define "Bilirubin High"
+// define "ECOG Poor"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
-const t267 = d63(st);
-let r266 = (t267 == null ? null : (t267.high ?? null));
+let r266 = R.greaterOrEqual(d60(st), 3);
 if (r266 == null) {
 r266 = false;
 if (r266 == null) {
 r266 = null;
 }
 }
-  return (st.v[75] = R.and(d64(st), r266));
+  return (st.v[75] = r266);
 }
-// define "Combo Age"
+// define "Bilirubin High"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-let r268 = R.greater(d25(st), p(st, "comboMaxTrialAge", true));
-if (r268 == null) {
-r268 = false;
-if (r268 == null) {
-r268 = null;
+const t268 = d64(st);
+let r267 = (t268 == null ? null : (t268.high ?? null));
+if (r267 == null) {
+r267 = false;
+if (r267 == null) {
+r267 = null;
 }
 }
-  return (st.v[76] = r268);
+  return (st.v[76] = R.and(d65(st), r267));
 }
-// define "Recent Mesna Order"
+// define "Combo Age"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s269 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q271 = null;
-if (!(s269 == null)) {
-const isList272 = Array.isArray(s269);
-let out273 = [];
-const r274 = Array.isArray(s269) ? s269 : [s269];
-for (let i275 = 0; i275 < r274.length; i275++) {
-const a_M_270 = r274[i275];
-const x277 = a_M_270;
-let r276 = R.lessOrEqual(R.durationBetween((x277 == null ? M_StsCommon.f26(st.L_Common, x277) : M_StsCommon.f26(st.L_Common, x277)), d46(st), "day"), M_StsCodes.d99(st.L_Codes));
-if (r276 == null) {
-r276 = false;
-if (r276 == null) {
-r276 = null;
+let r269 = R.greater(d26(st), p(st, "comboMaxTrialAge", true));
+if (r269 == null) {
+r269 = false;
+if (r269 == null) {
+r269 = null;
 }
 }
-const x278 = a_M_270;
-const x279 = a_M_270;
-const t280 = M_StsTreatment.f15(st.L_Tx, (x278 == null ? M_StsTreatment.f6(st.L_Tx, x278) : M_StsTreatment.f6(st.L_Tx, x278)), M_StsTreatment.f14(st.L_Tx, (x279 == null ? M_StsTreatment.f6(st.L_Tx, x279) : M_StsTreatment.f6(st.L_Tx, x279)), R.as(R.fhirProp(a_M_270, Q6), K5, false)));
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_270, P5), M_StsCodes.d91(st.L_Codes), undefined), r276), R.equal((t280 == null ? null : (t280.key ?? null)), "mesna")))) continue;
-out273.push(a_M_270);
+  return (st.v[77] = r269);
 }
-q271 = isList272 ? out273 : out273[0];
-}
-  return (st.v[77] = R.exists(q271));
-}
-// define "Doxo Notes"
+// define "Recent Mesna Order"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s281 = [((d54(st) == null) ? R.as(null, K6, false) : M_StsCodes.d128(st.L_Codes)), ((d49(st) == null) ? R.as(null, K6, false) : M_StsCodes.d129(st.L_Codes)), (R.not(d72(st)) ? R.as(null, K6, false) : (R.not(d67(st)) ? M_StsCodes.d130(st.L_Codes) : M_StsCodes.d131(st.L_Codes)))];
-let q283 = null;
-if (!(s281 == null)) {
-const isList284 = Array.isArray(s281);
-let out285 = [];
-const r286 = Array.isArray(s281) ? s281 : [s281];
-for (let i287 = 0; i287 < r286.length; i287++) {
-const a_N_282 = r286[i287];
-if (!(R.not((a_N_282 == null)))) continue;
-out285.push(a_N_282);
+const s270 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q272 = null;
+if (!(s270 == null)) {
+const isList273 = Array.isArray(s270);
+let out274 = [];
+const r275 = Array.isArray(s270) ? s270 : [s270];
+for (let i276 = 0; i276 < r275.length; i276++) {
+const a_M_271 = r275[i276];
+const x278 = a_M_271;
+let r277 = R.lessOrEqual(R.durationBetween((x278 == null ? M_StsCommon.f26(st.L_Common, x278) : M_StsCommon.f26(st.L_Common, x278)), d47(st), "day"), M_StsCodes.d99(st.L_Codes));
+if (r277 == null) {
+r277 = false;
+if (r277 == null) {
+r277 = null;
 }
-out285 = R.distinctList(out285);
-q283 = isList284 ? out285 : out285[0];
 }
-  return (st.v[78] = q283);
+const x279 = a_M_271;
+const x280 = a_M_271;
+const t281 = M_StsTreatment.f15(st.L_Tx, (x279 == null ? M_StsTreatment.f6(st.L_Tx, x279) : M_StsTreatment.f6(st.L_Tx, x279)), M_StsTreatment.f14(st.L_Tx, (x280 == null ? M_StsTreatment.f6(st.L_Tx, x280) : M_StsTreatment.f6(st.L_Tx, x280)), R.as(R.fhirProp(a_M_271, Q6), K5, false)));
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_271, P5), M_StsCodes.d91(st.L_Codes), undefined), r277), R.equal((t281 == null ? null : (t281.key ?? null)), "mesna")))) continue;
+out274.push(a_M_271);
 }
-// define "Blocking Rule Ids"
+q272 = isList273 ? out274 : out274[0];
+}
+  return (st.v[78] = R.exists(q272));
+}
+// define "Doxo Notes"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-
-  return (st.v[79] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
+const s282 = [((d55(st) == null) ? R.as(null, K6, false) : M_StsCodes.d128(st.L_Codes)), ((d50(st) == null) ? R.as(null, K6, false) : M_StsCodes.d129(st.L_Codes)), (R.not(d73(st)) ? R.as(null, K6, false) : (R.not(d68(st)) ? M_StsCodes.d130(st.L_Codes) : M_StsCodes.d131(st.L_Codes)))];
+let q284 = null;
+if (!(s282 == null)) {
+const isList285 = Array.isArray(s282);
+let out286 = [];
+const r287 = Array.isArray(s282) ? s282 : [s282];
+for (let i288 = 0; i288 < r287.length; i288++) {
+const a_N_283 = r287[i288];
+if (!(R.not((a_N_283 == null)))) continue;
+out286.push(a_N_283);
 }
-// define "Used Condition Keys"
+out286 = R.distinctList(out286);
+q284 = isList285 ? out286 : out286[0];
+}
+  return (st.v[79] = q284);
+}
+// define "Blocking Rule Ids"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
-const s288 = M_StsTreatment.d102(st.L_Tx);
-let q290 = null;
-if (!(s288 == null)) {
-const isList291 = Array.isArray(s288);
-let out292 = [];
-const r293 = Array.isArray(s288) ? s288 : [s288];
-for (let i294 = 0; i294 < r293.length; i294++) {
-const a_A_289 = r293[i294];
-const t295 = (a_A_289 == null ? null : (a_A_289.fact ?? null));
-out292.push((t295 == null ? null : (t295.key ?? null)));
+
+  return (st.v[80] = ["S-PAZO-ADIPOCYTIC", "S-ERIBULIN-NON-LPS", "S-TRABECTEDIN-HISTOLOGY", "S-OLARATUMAB", "S-DOXO-LVEF", "S-DOXO-CUMULATIVE", "S-PEMBRO-SETTING"]);
 }
-out292 = R.distinctList(out292);
-q290 = isList291 ? out292 : out292[0];
-}
-  return (st.v[80] = q290);
-}
-// define "Fact Histology"
+// define "Used Condition Keys"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-
-  return (st.v[81] = M_StsTreatment.d91(st.L_Tx));
+const s289 = M_StsTreatment.d103(st.L_Tx);
+let q291 = null;
+if (!(s289 == null)) {
+const isList292 = Array.isArray(s289);
+let out293 = [];
+const r294 = Array.isArray(s289) ? s289 : [s289];
+for (let i295 = 0; i295 < r294.length; i295++) {
+const a_A_290 = r294[i295];
+const t296 = (a_A_290 == null ? null : (a_A_290.fact ?? null));
+out293.push((t296 == null ? null : (t296.key ?? null)));
 }
-// define "Fact Extent"
+out293 = R.distinctList(out293);
+q291 = isList292 ? out293 : out293[0];
+}
+  return (st.v[81] = q291);
+}
+// define "Fact Histology"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
 
-  return (st.v[82] = M_StsTreatment.d92(st.L_Tx));
+  return (st.v[82] = M_StsTreatment.d91(st.L_Tx));
 }
-// define "Fact Site"
+// define "Fact Extent"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
 
-  return (st.v[83] = M_StsTreatment.d93(st.L_Tx));
+  return (st.v[83] = d18(st));
 }
-// define "Fact Grade"
+// define "Fact Site"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
 
   return (st.v[84] = M_StsTreatment.d94(st.L_Tx));
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
 
   return (st.v[85] = M_StsTreatment.d95(st.L_Tx));
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
 
   return (st.v[86] = M_StsTreatment.d96(st.L_Tx));
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
 
-  return (st.v[87] = d24(st));
+  return (st.v[87] = M_StsTreatment.d97(st.L_Tx));
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
 
-  return (st.v[88] = M_StsTreatment.d21(st.L_Tx));
+  return (st.v[88] = d25(st));
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 export function d89(st) {
   const x = st.v[89];
   if (x !== undefined) return x;
 
-  return (st.v[89] = M_StsTreatment.d30(st.L_Tx));
+  return (st.v[89] = M_StsTreatment.d21(st.L_Tx));
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
 
-  return (st.v[90] = M_StsTreatment.d32(st.L_Tx));
+  return (st.v[90] = M_StsTreatment.d30(st.L_Tx));
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 export function d91(st) {
   const x = st.v[91];
   if (x !== undefined) return x;
-const t296 = d57(st);
-const t297 = d57(st);
-const t298 = d57(st);
-const t299 = d57(st);
-  return (st.v[91] = ({ "value": (t296 == null ? null : (t296.value ?? null)), "date": (t297 == null ? null : (t297.date ?? null)), "source": (t298 == null ? null : (t298.source ?? null)), "code": (t299 == null ? null : (t299.code ?? null)), "recent": d60(st), "notInterpretable": d58(st) }));
+
+  return (st.v[91] = M_StsTreatment.d32(st.L_Tx));
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 export function d92(st) {
   const x = st.v[92];
   if (x !== undefined) return x;
-const t300 = d48(st);
-const t301 = d48(st);
-const t302 = d48(st);
-const t303 = d48(st);
-  return (st.v[92] = ({ "value": (t300 == null ? null : (t300.value ?? null)), "date": (t301 == null ? null : (t301.date ?? null)), "source": (t302 == null ? null : (t302.source ?? null)), "code": (t303 == null ? null : (t303.code ?? null)), "unusable": d54(st), "notInterpretable": d49(st) }));
+const t297 = d58(st);
+const t298 = d58(st);
+const t299 = d58(st);
+const t300 = d58(st);
+  return (st.v[92] = ({ "value": (t297 == null ? null : (t297.value ?? null)), "date": (t298 == null ? null : (t298.date ?? null)), "source": (t299 == null ? null : (t299.source ?? null)), "code": (t300 == null ? null : (t300.code ?? null)), "recent": d61(st), "notInterpretable": d59(st) }));
 }
-// define "Fact Bilirubin"
+// define "Fact LVEF"
 export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
-
-  return (st.v[93] = ((d63(st) == null) ? R.as(null, K7, false) : ({ "reading": d63(st), "recent": d64(st) })));
+const t301 = d49(st);
+const t302 = d49(st);
+const t303 = d49(st);
+const t304 = d49(st);
+  return (st.v[93] = ({ "value": (t301 == null ? null : (t301.value ?? null)), "date": (t302 == null ? null : (t302.date ?? null)), "source": (t303 == null ? null : (t303.source ?? null)), "code": (t304 == null ? null : (t304.code ?? null)), "unusable": d55(st), "notInterpretable": d50(st) }));
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 export function d94(st) {
   const x = st.v[94];
   if (x !== undefined) return x;
 
-  return (st.v[94] = M_StsTreatment.d88(st.L_Tx));
+  return (st.v[94] = ((d64(st) == null) ? R.as(null, K7, false) : ({ "reading": d64(st), "recent": d65(st) })));
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 export function d95(st) {
   const x = st.v[95];
   if (x !== undefined) return x;
 
-  return (st.v[95] = M_StsTreatment.d19(st.L_Tx));
+  return (st.v[95] = M_StsTreatment.d88(st.L_Tx));
 }
-// define "Fact STS Conditions"
+// define "Fact Unrecognized"
 export function d96(st) {
   const x = st.v[96];
   if (x !== undefined) return x;
 
-  return (st.v[96] = M_StsTreatment.d103(st.L_Tx));
+  return (st.v[96] = M_StsTreatment.d19(st.L_Tx));
 }
-// define "Fact Ignored Evidence"
+// define "Fact STS Conditions"
 export function d97(st) {
   const x = st.v[97];
   if (x !== undefined) return x;
 
   return (st.v[97] = M_StsTreatment.d104(st.L_Tx));
 }
-// define "Fact Second Primary"
+// define "Fact Ignored Evidence"
 export function d98(st) {
   const x = st.v[98];
   if (x !== undefined) return x;
 
   return (st.v[98] = M_StsTreatment.d105(st.L_Tx));
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 export function d99(st) {
   const x = st.v[99];
   if (x !== undefined) return x;
-const s304 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
-let q306 = null;
-if (!(s304 == null)) {
-const isList307 = Array.isArray(s304);
-let out308 = [];
-const r309 = Array.isArray(s304) ? s304 : [s304];
-for (let i310 = 0; i310 < r309.length; i310++) {
-const a_E_305 = r309[i310];
-out308.push(({ "drug": (a_E_305 == null ? null : (a_E_305.drug ?? null)), "source": (a_E_305 == null ? null : (a_E_305.source ?? null)), "kind": (a_E_305 == null ? null : (a_E_305.kind ?? null)), "status": (a_E_305 == null ? null : (a_E_305.status ?? null)), "current": (a_E_305 == null ? null : (a_E_305.undatedCurrent ?? null)) }));
+
+  return (st.v[99] = M_StsTreatment.d106(st.L_Tx));
 }
-q306 = isList307 ? out308 : out308[0];
-}
-  return (st.v[99] = q306);
-}
-// define "Fact Prior Last Exposure"
+// define "Fact Undated Exposures"
 export function d100(st) {
   const x = st.v[100];
   if (x !== undefined) return x;
-let c314;
-if ((d42(st) == null)) {
-c314 = R.as(null, K8, false);
-} else {
-const t311 = d42(st);
-const t312 = d42(st);
-const t313 = d42(st);
-c314 = ({ "drugs": (t311 == null ? null : (t311.drugs ?? null)), "lastDate": (t312 == null ? null : (t312.last ?? null)), "source": (t313 == null ? null : (t313.lastSource ?? null)) });
+const s305 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q307 = null;
+if (!(s305 == null)) {
+const isList308 = Array.isArray(s305);
+let out309 = [];
+const r310 = Array.isArray(s305) ? s305 : [s305];
+for (let i311 = 0; i311 < r310.length; i311++) {
+const a_E_306 = r310[i311];
+out309.push(({ "drug": (a_E_306 == null ? null : (a_E_306.drug ?? null)), "source": (a_E_306 == null ? null : (a_E_306.source ?? null)), "kind": (a_E_306 == null ? null : (a_E_306.kind ?? null)), "status": (a_E_306 == null ? null : (a_E_306.status ?? null)), "current": (a_E_306 == null ? null : (a_E_306.undatedCurrent ?? null)) }));
 }
-  return (st.v[100] = c314);
+q307 = isList308 ? out309 : out309[0];
 }
-// define "Fact Prior Regimens"
+  return (st.v[100] = q307);
+}
+// define "Fact Prior Last Exposure"
 export function d101(st) {
   const x = st.v[101];
   if (x !== undefined) return x;
-
-  return (st.v[101] = M_StsTreatment.d35(st.L_Tx));
+let c315;
+if ((d43(st) == null)) {
+c315 = R.as(null, K8, false);
+} else {
+const t312 = d43(st);
+const t313 = d43(st);
+const t314 = d43(st);
+c315 = ({ "drugs": (t312 == null ? null : (t312.drugs ?? null)), "lastDate": (t313 == null ? null : (t313.last ?? null)), "source": (t314 == null ? null : (t314.lastSource ?? null)) });
 }
-// define "Fact Disease Status"
+  return (st.v[101] = c315);
+}
+// define "Fact Prior Regimens"
 export function d102(st) {
   const x = st.v[102];
   if (x !== undefined) return x;
 
-  return (st.v[102] = d40(st));
+  return (st.v[102] = M_StsTreatment.d35(st.L_Tx));
 }
-// define "Fact Maintenance"
+// define "Fact Disease Status"
 export function d103(st) {
   const x = st.v[103];
   if (x !== undefined) return x;
-let r315 = d37(st);
-if (r315 == null) {
-r315 = false;
-if (r315 == null) {
-r315 = null;
+
+  return (st.v[103] = d41(st));
+}
+// define "Fact Maintenance"
+export function d104(st) {
+  const x = st.v[104];
+  if (x !== undefined) return x;
+let r316 = d38(st);
+if (r316 == null) {
+r316 = false;
+if (r316 == null) {
+r316 = null;
 }
 }
-  return (st.v[103] = (r315 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
+  return (st.v[104] = (r316 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
 }
 // function "IsStageIorII"(concept)
 export function f0(st, o0) {
-const s316 = R.fhirProp(o0, Q7);
-let q318 = null;
-if (!(s316 == null)) {
-const isList319 = Array.isArray(s316);
-let out320 = [];
-const r321 = Array.isArray(s316) ? s316 : [s316];
-for (let i322 = 0; i322 < r321.length; i322++) {
-const a_X_317 = r321[i322];
-if (!(R.and(R.equal(R.primitiveValue(a_X_317, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_317, P7), "1"), R.startsWith(R.primitiveValue(a_X_317, P7), "2"))))) continue;
-out320.push(a_X_317);
+const s317 = R.fhirProp(o0, Q7);
+let q319 = null;
+if (!(s317 == null)) {
+const isList320 = Array.isArray(s317);
+let out321 = [];
+const r322 = Array.isArray(s317) ? s317 : [s317];
+for (let i323 = 0; i323 < r322.length; i323++) {
+const a_X_318 = r322[i323];
+if (!(R.and(R.equal(R.primitiveValue(a_X_318, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_318, P7), "1"), R.startsWith(R.primitiveValue(a_X_318, P7), "2"))))) continue;
+out321.push(a_X_318);
 }
-q318 = isList319 ? out320 : out320[0];
+q319 = isList320 ? out321 : out321[0];
 }
-const s325 = R.fhirProp(o0, Q7);
-let q327 = null;
-if (!(s325 == null)) {
-const isList328 = Array.isArray(s325);
-let out329 = [];
-const r330 = Array.isArray(s325) ? s325 : [s325];
-for (let i331 = 0; i331 < r330.length; i331++) {
-const a_X_326 = r330[i331];
-out329.push(R.primitiveValue(a_X_326, P9));
+const s326 = R.fhirProp(o0, Q7);
+let q328 = null;
+if (!(s326 == null)) {
+const isList329 = Array.isArray(s326);
+let out330 = [];
+const r331 = Array.isArray(s326) ? s326 : [s326];
+for (let i332 = 0; i332 < r331.length; i332++) {
+const a_X_327 = r331[i332];
+out330.push(R.primitiveValue(a_X_327, P9));
 }
-out329 = R.distinctList(out329);
-q327 = isList328 ? out329 : out329[0];
+out330 = R.distinctList(out330);
+q328 = isList329 ? out330 : out330[0];
 }
-const s323 = R.union([R.primitiveValue(o0, P8)], q327, false);
-let q332 = null;
-if (!(s323 == null)) {
-const isList333 = Array.isArray(s323);
-let out334 = [];
-const r335 = Array.isArray(s323) ? s323 : [s323];
-for (let i336 = 0; i336 < r335.length; i336++) {
-const a_T_324 = r335[i336];
-if (!(R.and(R.and(R.not((a_T_324 == null)), R.matches(R.lowerCase(a_T_324), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_324), ".*stage (iii|iv).*"))))) continue;
-out334.push(a_T_324);
+const s324 = R.union([R.primitiveValue(o0, P8)], q328, false);
+let q333 = null;
+if (!(s324 == null)) {
+const isList334 = Array.isArray(s324);
+let out335 = [];
+const r336 = Array.isArray(s324) ? s324 : [s324];
+for (let i337 = 0; i337 < r336.length; i337++) {
+const a_T_325 = r336[i337];
+if (!(R.and(R.and(R.not((a_T_325 == null)), R.matches(R.lowerCase(a_T_325), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_325), ".*stage (iii|iv).*"))))) continue;
+out335.push(a_T_325);
 }
-q332 = isList333 ? out334 : out334[0];
+q333 = isList334 ? out335 : out335[0];
 }
-  return R.or(R.exists(q318), R.exists(q332));
+  return R.or(R.exists(q319), R.exists(q333));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 export function f1(st, o0, o1) {
@@ -1501,50 +1514,50 @@ export function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 export function f2(st, o0, o1, o2) {
-const s337 = d35(st);
-let q339 = null;
-if (!(s337 == null)) {
-const isList340 = Array.isArray(s337);
-let out341 = [];
-const r342 = Array.isArray(s337) ? s337 : [s337];
-for (let i343 = 0; i343 < r342.length; i343++) {
-const a_S_338 = r342[i343];
-if (!(R.and(R.equal((a_S_338 == null ? null : (a_S_338.status ?? null)), o0), (o2 ? R.greater((a_S_338 == null ? null : (a_S_338.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_338 == null ? null : (a_S_338.dayNumber ?? null)), o1))))) continue;
-out341.push(a_S_338);
+const s338 = d36(st);
+let q340 = null;
+if (!(s338 == null)) {
+const isList341 = Array.isArray(s338);
+let out342 = [];
+const r343 = Array.isArray(s338) ? s338 : [s338];
+for (let i344 = 0; i344 < r343.length; i344++) {
+const a_S_339 = r343[i344];
+if (!(R.and(R.equal((a_S_339 == null ? null : (a_S_339.status ?? null)), o0), (o2 ? R.greater((a_S_339 == null ? null : (a_S_339.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_339 == null ? null : (a_S_339.dayNumber ?? null)), o1))))) continue;
+out342.push(a_S_339);
 }
-q339 = isList340 ? out341 : out341[0];
+q340 = isList341 ? out342 : out342[0];
 }
-  return f3(st, q339);
+  return f3(st, q340);
 }
 // function "LatestOf"(statuses)
 export function f3(st, o0) {
-const s344 = o0;
-let q346 = null;
-if (!(s344 == null)) {
-const isList347 = Array.isArray(s344);
-let out348 = [];
-const r349 = Array.isArray(s344) ? s344 : [s344];
-for (let i350 = 0; i350 < r349.length; i350++) {
-const a_S_345 = r349[i350];
-const s351 = o0;
-let q353 = null;
-if (!(s351 == null)) {
-const isList354 = Array.isArray(s351);
-let out355 = [];
-const r356 = Array.isArray(s351) ? s351 : [s351];
-for (let i357 = 0; i357 < r356.length; i357++) {
-const a_X_352 = r356[i357];
-out355.push((a_X_352 == null ? null : (a_X_352.dayNumber ?? null)));
+const s345 = o0;
+let q347 = null;
+if (!(s345 == null)) {
+const isList348 = Array.isArray(s345);
+let out349 = [];
+const r350 = Array.isArray(s345) ? s345 : [s345];
+for (let i351 = 0; i351 < r350.length; i351++) {
+const a_S_346 = r350[i351];
+const s352 = o0;
+let q354 = null;
+if (!(s352 == null)) {
+const isList355 = Array.isArray(s352);
+let out356 = [];
+const r357 = Array.isArray(s352) ? s352 : [s352];
+for (let i358 = 0; i358 < r357.length; i358++) {
+const a_X_353 = r357[i358];
+out356.push((a_X_353 == null ? null : (a_X_353.dayNumber ?? null)));
 }
-q353 = isList354 ? out355 : out355[0];
+q354 = isList355 ? out356 : out356[0];
 }
-if (!(R.equal((a_S_345 == null ? null : (a_S_345.dayNumber ?? null)), R.max(q353)))) continue;
-out348.push(a_S_345);
+if (!(R.equal((a_S_346 == null ? null : (a_S_346.dayNumber ?? null)), R.max(q354)))) continue;
+out349.push(a_S_346);
 }
-out348 = R.sortByColumns(out348, ["key"], [true]);
-q346 = isList347 ? out348 : out348[0];
+out349 = R.sortByColumns(out349, ["key"], [true]);
+q347 = isList348 ? out349 : out349[0];
 }
-  return R.first(q346);
+  return R.first(q347);
 }
 // function "ObservationKey"(O)
 export function f4(st, o0) {
@@ -1553,78 +1566,78 @@ export function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 export function f5(st, o0) {
-const s358 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
-let q360 = null;
-if (!(s358 == null)) {
-const isList361 = Array.isArray(s358);
-let out362 = [];
-const r363 = Array.isArray(s358) ? s358 : [s358];
-for (let i364 = 0; i364 < r363.length; i364++) {
-const a_C_359 = r363[i364];
-if (!(R.not((R.primitiveValue(a_C_359, P7) == null)))) continue;
-out362.push(({ "system": R.primitiveValue(a_C_359, P6), "code": R.primitiveValue(a_C_359, P7) }));
+const s359 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
+let q361 = null;
+if (!(s359 == null)) {
+const isList362 = Array.isArray(s359);
+let out363 = [];
+const r364 = Array.isArray(s359) ? s359 : [s359];
+for (let i365 = 0; i365 < r364.length; i365++) {
+const a_C_360 = r364[i365];
+if (!(R.not((R.primitiveValue(a_C_360, P7) == null)))) continue;
+out363.push(({ "system": R.primitiveValue(a_C_360, P6), "code": R.primitiveValue(a_C_360, P7) }));
 }
-q360 = isList361 ? out362 : out362[0];
+q361 = isList362 ? out363 : out363[0];
 }
-  return R.first(q360);
+  return R.first(q361);
 }
 // function "LvefUnusable"(cumulative)
 export function f6(st, o0) {
-let c369;
+let c370;
 if (d5(st)) {
-c369 = M_StsCodes.d104(st.L_Codes);
+c370 = M_StsCodes.d104(st.L_Codes);
+} else {
+let c369;
+if (R.not((d50(st) == null))) {
+c369 = M_StsCodes.d103(st.L_Codes);
 } else {
 let c368;
-if (R.not((d49(st) == null))) {
-c368 = M_StsCodes.d103(st.L_Codes);
+if ((d49(st) == null)) {
+c368 = M_StsCodes.d100(st.L_Codes);
 } else {
 let c367;
-if ((d48(st) == null)) {
-c367 = M_StsCodes.d100(st.L_Codes);
+if (R.not(d53(st))) {
+c367 = M_StsCodes.d101(st.L_Codes);
 } else {
-let c366;
-if (R.not(d52(st))) {
-c366 = M_StsCodes.d101(st.L_Codes);
-} else {
-let r365 = R.greaterOrEqual(d51(st), p(st, "cumulativeDoxoWarnMgM2", false));
-if (r365 == null) {
-r365 = false;
-if (r365 == null) {
-r365 = null;
+let r366 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r366 == null) {
+r366 = false;
+if (r366 == null) {
+r366 = null;
 }
 }
-c366 = (R.and(R.and(o0, r365), R.not(d53(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K6, false));
-}
-c367 = c366;
+c367 = (R.and(R.and(o0, r366), R.not(d54(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K6, false));
 }
 c368 = c367;
 }
 c369 = c368;
 }
-  return c369;
+c370 = c369;
+}
+  return c370;
 }
 // function "DraftDose"(dose)
 export function f7(st, o0) {
 
   return M_StsTreatment.f49(st.L_Tx, o0);
 }
-const T370 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T371 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T372 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T373 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T374 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T375 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T376 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T377 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T371 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T372 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T373 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T374 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T375 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T376 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T377 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T378 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T370),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T371),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T372),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T373),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T374),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T375),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T376),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T377),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T371),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T372),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T373),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T374),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T375),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T376),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T377),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T378),
 };
 const F = f;
 export const d = {
@@ -1646,98 +1659,99 @@ export const d = {
   "Second Primary": d15,
   "Second Primary Drugs": d16,
   "Second Primary Liposomal Doxorubicin": d17,
-  "Extent": d18,
-  "Site": d19,
-  "Grade": d20,
-  "Surgery Done": d21,
-  "Pembrolizumab Before Surgery": d22,
-  "RT Done": d23,
-  "Dx Age": d24,
-  "Age": d25,
-  "Pediatric": d26,
-  "Earliest Metastatic Date": d27,
-  "Stage I-II Recorded": d28,
-  "Current Drugs": d29,
-  "Prior Drugs": d30,
-  "Exposed Drugs": d31,
-  "Line": d32,
-  "Anthracycline Free": d33,
-  "Any Anthracycline": d34,
-  "Disease Statuses": d35,
-  "Maintenance Progression": d36,
-  "Maintenance": d37,
-  "Trabectedin After Combination": d38,
-  "Anthracycline Before Metastatic": d39,
-  "Latest Disease Status": d40,
-  "Progression Since Current Start": d41,
-  "Last Prior Regimen": d42,
-  "Later Line Progression": d43,
-  "Later Line No Progression": d44,
-  "Later Line Status": d45,
-  "Now Date": d46,
-  "LVEF Readings": d47,
-  "LVEF": d48,
-  "LVEF Not Interpretable": d49,
-  "Latest Anthracycline Date": d50,
-  "Confirmed Doxo": d51,
-  "LVEF Recent": d52,
-  "LVEF Since Anthracycline": d53,
-  "LVEF Unusable Reason": d54,
-  "Trabectedin LVEF Unusable Reason": d55,
-  "ECOG Readings": d56,
-  "ECOG Reading": d57,
-  "ECOG Not Interpretable": d58,
-  "ECOG": d59,
-  "ECOG Recent": d60,
-  "Bilirubin Readings": d61,
-  "Bilirubin Latest Date": d62,
-  "Bilirubin": d63,
-  "Bilirubin Recent": d64,
-  "Doxo LVEF Low": d65,
-  "Cumulative Doxo": d66,
-  "Cumulative Known": d67,
-  "Doxo Cumulative Critical": d68,
-  "Doxo Contraindicated": d69,
-  "Possible Doxo": d70,
-  "Other Anthracyclines Received": d71,
-  "Doxo Cumulative Warn": d72,
-  "ECOG Combo": d73,
-  "ECOG Poor": d74,
-  "Bilirubin High": d75,
-  "Combo Age": d76,
-  "Recent Mesna Order": d77,
-  "Doxo Notes": d78,
-  "Blocking Rule Ids": d79,
-  "Used Condition Keys": d80,
-  "Fact Histology": d81,
-  "Fact Extent": d82,
-  "Fact Site": d83,
-  "Fact Grade": d84,
-  "Fact Surgery": d85,
-  "Fact Radiotherapy": d86,
-  "Fact Age": d87,
-  "Fact Current Regimen": d88,
-  "Fact Line": d89,
-  "Fact Line Sources": d90,
-  "Fact ECOG": d91,
-  "Fact LVEF": d92,
-  "Fact Bilirubin": d93,
-  "Fact Cumulative": d94,
-  "Fact Unrecognized": d95,
-  "Fact STS Conditions": d96,
-  "Fact Ignored Evidence": d97,
-  "Fact Second Primary": d98,
-  "Fact Undated Exposures": d99,
-  "Fact Prior Last Exposure": d100,
-  "Fact Prior Regimens": d101,
-  "Fact Disease Status": d102,
-  "Fact Maintenance": d103,
+  "Extent Fact": d18,
+  "Extent": d19,
+  "Site": d20,
+  "Grade": d21,
+  "Surgery Done": d22,
+  "Pembrolizumab Before Surgery": d23,
+  "RT Done": d24,
+  "Dx Age": d25,
+  "Age": d26,
+  "Pediatric": d27,
+  "Earliest Metastatic Date": d28,
+  "Stage I-II Recorded": d29,
+  "Current Drugs": d30,
+  "Prior Drugs": d31,
+  "Exposed Drugs": d32,
+  "Line": d33,
+  "Anthracycline Free": d34,
+  "Any Anthracycline": d35,
+  "Disease Statuses": d36,
+  "Maintenance Progression": d37,
+  "Maintenance": d38,
+  "Trabectedin After Combination": d39,
+  "Anthracycline Before Metastatic": d40,
+  "Latest Disease Status": d41,
+  "Progression Since Current Start": d42,
+  "Last Prior Regimen": d43,
+  "Later Line Progression": d44,
+  "Later Line No Progression": d45,
+  "Later Line Status": d46,
+  "Now Date": d47,
+  "LVEF Readings": d48,
+  "LVEF": d49,
+  "LVEF Not Interpretable": d50,
+  "Latest Anthracycline Date": d51,
+  "Confirmed Doxo": d52,
+  "LVEF Recent": d53,
+  "LVEF Since Anthracycline": d54,
+  "LVEF Unusable Reason": d55,
+  "Trabectedin LVEF Unusable Reason": d56,
+  "ECOG Readings": d57,
+  "ECOG Reading": d58,
+  "ECOG Not Interpretable": d59,
+  "ECOG": d60,
+  "ECOG Recent": d61,
+  "Bilirubin Readings": d62,
+  "Bilirubin Latest Date": d63,
+  "Bilirubin": d64,
+  "Bilirubin Recent": d65,
+  "Doxo LVEF Low": d66,
+  "Cumulative Doxo": d67,
+  "Cumulative Known": d68,
+  "Doxo Cumulative Critical": d69,
+  "Doxo Contraindicated": d70,
+  "Possible Doxo": d71,
+  "Other Anthracyclines Received": d72,
+  "Doxo Cumulative Warn": d73,
+  "ECOG Combo": d74,
+  "ECOG Poor": d75,
+  "Bilirubin High": d76,
+  "Combo Age": d77,
+  "Recent Mesna Order": d78,
+  "Doxo Notes": d79,
+  "Blocking Rule Ids": d80,
+  "Used Condition Keys": d81,
+  "Fact Histology": d82,
+  "Fact Extent": d83,
+  "Fact Site": d84,
+  "Fact Grade": d85,
+  "Fact Surgery": d86,
+  "Fact Radiotherapy": d87,
+  "Fact Age": d88,
+  "Fact Current Regimen": d89,
+  "Fact Line": d90,
+  "Fact Line Sources": d91,
+  "Fact ECOG": d92,
+  "Fact LVEF": d93,
+  "Fact Bilirubin": d94,
+  "Fact Cumulative": d95,
+  "Fact Unrecognized": d96,
+  "Fact STS Conditions": d97,
+  "Fact Ignored Evidence": d98,
+  "Fact Second Primary": d99,
+  "Fact Undated Exposures": d100,
+  "Fact Prior Last Exposure": d101,
+  "Fact Prior Regimens": d102,
+  "Fact Disease Status": d103,
+  "Fact Maintenance": d104,
 };
 /** The state of one evaluation of StsSafety. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(104),
+    v: new Array(105),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Tx: R.libraryInstance(env, "StsTreatment", M_StsTreatment.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),

@@ -73,7 +73,7 @@ const C1 = R.castPlan("{http://hl7.org/fhir}MedicationRequest", "reported", "{ht
 export const id = "StsTreatment";
 export const version = "1.0.0";
 /** The defines of StsTreatment, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","All Exposures","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin","Dx Has STS Condition","Dx Is Confirmed","Dx Histology","Dx Extent","Dx Site","Dx Grade","Dx Surgery","Dx Radiotherapy","Dx Age","Dx Metastatic Evidence","Dx Attributed Extent Evidence","Dx Stage Observations","Dx Confirmed STS Conditions","Dx Used Analyses","Dx STS Condition List","Dx Ignored Evidence","Dx Second Primary List","Dx Disease Status"];
+export const expressionNames = ["Patient","Now Date","Today Number","Drug Words","Doxorubicin Names","Administrations","Statements","Requests","Administration Medications","Medication Drugs","Administration Drugs","Administration Exposures","Statement Exposures","Request Exposures","All Exposures","Second Primary Drugs","Second Primary Liposomal Doxorubicin","Exposures","Unrecognized Administrations","Unrecognized Count","Exposed Drugs","Current Regimen Drugs","Regimen Start","Undated Current Exposures","Undated Prior Exposures","Prior Exposures","Prior Drugs","Prior Anthracycline","Prior Gemcitabine And Docetaxel","Not Reoffered","Line","Anthracycline Free","Line Sources","Prior Runs","Prior Regimen Starts","Prior Regimens","Last Prior Regimen","Anthracycline Exposures","Metastatic Date","Anthracycline Before Metastatic","Anthracycline Before Metastatic Sources","Doxorubicin Exposures","Trabectedin Exposures","Combination Dates","Combination Given","Last Combination Date","First Combination Date","Doxorubicin Dates","Combination Phase Over","Maintenance Dates","Maintenance Anchor","Maintenance Within Period","Maintenance Under Cycle Limit","No Gemcitabine Or Docetaxel","Maintenance Eligible","Maintenance Sources","ECOG Readings","ECOG","Karnofsky Readings","Karnofsky","LVEF Readings","LVEF Latest","Latest Anthracycline Date","LVEF","Heights","Weights","Surface Areas","Anthracycline Administration Records","Anthracycline Administrations","Administration Events","Anthracycline Orders And Statements","Administration Sources","Record Coverage","Classified Records","Dose Events","Unconfirmed Records","Incomplete Types","Medication History Incomplete","Doxorubicin Events","Doxorubicin Unconfirmed","Cumulative Doxorubicin Sum","Other Anthracyclines","Cumulative Doxorubicin Known","Cumulative Doxorubicin At Least","Cumulative Doxorubicin Possible","Cumulative Doxorubicin Unconfirmed Count","Cumulative Doxorubicin Not Counted","Other Anthracycline Sums","Cumulative Doxorubicin","Dx Has STS Condition","Dx Is Confirmed","Dx Histology","Dx Extent","Dx Condition Extent","Dx Site","Dx Grade","Dx Surgery","Dx Radiotherapy","Dx Age","Dx Metastatic Evidence","Dx Attributed Extent Evidence","Dx Stage Observations","Dx Confirmed STS Conditions","Dx Used Analyses","Dx STS Condition List","Dx Ignored Evidence","Dx Second Primary List","Dx Disease Status"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","Incomplete","DraftOrderIds","EarliestMetastaticDate"];
 
 export const p = R.parameterReader((st, name) => {
@@ -2683,103 +2683,110 @@ export function d92(st) {
 
   return (st.v[92] = M_StsDiagnosis.d44(st.L_Dx));
 }
-// define "Dx Site"
+// define "Dx Condition Extent"
 export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
 
-  return (st.v[93] = M_StsDiagnosis.d37(st.L_Dx));
+  return (st.v[93] = M_StsDiagnosis.d46(st.L_Dx));
 }
-// define "Dx Grade"
+// define "Dx Site"
 export function d94(st) {
   const x = st.v[94];
   if (x !== undefined) return x;
 
-  return (st.v[94] = M_StsDiagnosis.d47(st.L_Dx));
+  return (st.v[94] = M_StsDiagnosis.d37(st.L_Dx));
 }
-// define "Dx Surgery"
+// define "Dx Grade"
 export function d95(st) {
   const x = st.v[95];
   if (x !== undefined) return x;
 
-  return (st.v[95] = M_StsDiagnosis.d51(st.L_Dx));
+  return (st.v[95] = M_StsDiagnosis.d49(st.L_Dx));
 }
-// define "Dx Radiotherapy"
+// define "Dx Surgery"
 export function d96(st) {
   const x = st.v[96];
   if (x !== undefined) return x;
 
   return (st.v[96] = M_StsDiagnosis.d53(st.L_Dx));
 }
-// define "Dx Age"
+// define "Dx Radiotherapy"
 export function d97(st) {
   const x = st.v[97];
   if (x !== undefined) return x;
 
-  return (st.v[97] = M_StsDiagnosis.d45(st.L_Dx));
+  return (st.v[97] = M_StsDiagnosis.d55(st.L_Dx));
 }
-// define "Dx Metastatic Evidence"
+// define "Dx Age"
 export function d98(st) {
   const x = st.v[98];
   if (x !== undefined) return x;
 
-  return (st.v[98] = M_StsDiagnosis.d42(st.L_Dx));
+  return (st.v[98] = M_StsDiagnosis.d47(st.L_Dx));
 }
-// define "Dx Attributed Extent Evidence"
+// define "Dx Metastatic Evidence"
 export function d99(st) {
   const x = st.v[99];
   if (x !== undefined) return x;
 
-  return (st.v[99] = M_StsDiagnosis.d39(st.L_Dx));
+  return (st.v[99] = M_StsDiagnosis.d42(st.L_Dx));
 }
-// define "Dx Stage Observations"
+// define "Dx Attributed Extent Evidence"
 export function d100(st) {
   const x = st.v[100];
   if (x !== undefined) return x;
 
-  return (st.v[100] = M_StsDiagnosis.d58(st.L_Dx));
+  return (st.v[100] = M_StsDiagnosis.d39(st.L_Dx));
 }
-// define "Dx Confirmed STS Conditions"
+// define "Dx Stage Observations"
 export function d101(st) {
   const x = st.v[101];
   if (x !== undefined) return x;
 
-  return (st.v[101] = M_StsDiagnosis.d56(st.L_Dx));
+  return (st.v[101] = M_StsDiagnosis.d60(st.L_Dx));
 }
-// define "Dx Used Analyses"
+// define "Dx Confirmed STS Conditions"
 export function d102(st) {
   const x = st.v[102];
   if (x !== undefined) return x;
 
-  return (st.v[102] = M_StsDiagnosis.d20(st.L_Dx));
+  return (st.v[102] = M_StsDiagnosis.d58(st.L_Dx));
 }
-// define "Dx STS Condition List"
+// define "Dx Used Analyses"
 export function d103(st) {
   const x = st.v[103];
   if (x !== undefined) return x;
 
-  return (st.v[103] = M_StsDiagnosis.d25(st.L_Dx));
+  return (st.v[103] = M_StsDiagnosis.d20(st.L_Dx));
 }
-// define "Dx Ignored Evidence"
+// define "Dx STS Condition List"
 export function d104(st) {
   const x = st.v[104];
   if (x !== undefined) return x;
 
-  return (st.v[104] = M_StsDiagnosis.d41(st.L_Dx));
+  return (st.v[104] = M_StsDiagnosis.d25(st.L_Dx));
 }
-// define "Dx Second Primary List"
+// define "Dx Ignored Evidence"
 export function d105(st) {
   const x = st.v[105];
   if (x !== undefined) return x;
 
-  return (st.v[105] = M_StsDiagnosis.d24(st.L_Dx));
+  return (st.v[105] = M_StsDiagnosis.d41(st.L_Dx));
 }
-// define "Dx Disease Status"
+// define "Dx Second Primary List"
 export function d106(st) {
   const x = st.v[106];
   if (x !== undefined) return x;
 
-  return (st.v[106] = M_StsDiagnosis.d54(st.L_Dx));
+  return (st.v[106] = M_StsDiagnosis.d24(st.L_Dx));
+}
+// define "Dx Disease Status"
+export function d107(st) {
+  const x = st.v[107];
+  if (x !== undefined) return x;
+
+  return (st.v[107] = M_StsDiagnosis.d56(st.L_Dx));
 }
 // function "DayNumber"(d)
 export function f0(st, o0) {
@@ -3790,26 +3797,27 @@ export const d = {
   "Dx Is Confirmed": d90,
   "Dx Histology": d91,
   "Dx Extent": d92,
-  "Dx Site": d93,
-  "Dx Grade": d94,
-  "Dx Surgery": d95,
-  "Dx Radiotherapy": d96,
-  "Dx Age": d97,
-  "Dx Metastatic Evidence": d98,
-  "Dx Attributed Extent Evidence": d99,
-  "Dx Stage Observations": d100,
-  "Dx Confirmed STS Conditions": d101,
-  "Dx Used Analyses": d102,
-  "Dx STS Condition List": d103,
-  "Dx Ignored Evidence": d104,
-  "Dx Second Primary List": d105,
-  "Dx Disease Status": d106,
+  "Dx Condition Extent": d93,
+  "Dx Site": d94,
+  "Dx Grade": d95,
+  "Dx Surgery": d96,
+  "Dx Radiotherapy": d97,
+  "Dx Age": d98,
+  "Dx Metastatic Evidence": d99,
+  "Dx Attributed Extent Evidence": d100,
+  "Dx Stage Observations": d101,
+  "Dx Confirmed STS Conditions": d102,
+  "Dx Used Analyses": d103,
+  "Dx STS Condition List": d104,
+  "Dx Ignored Evidence": d105,
+  "Dx Second Primary List": d106,
+  "Dx Disease Status": d107,
 };
 /** The state of one evaluation of StsTreatment. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(107),
+    v: new Array(108),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
     L_Common: R.libraryInstance(env, "StsCommon", M_StsCommon.instantiate),
