@@ -3,7 +3,7 @@
  * missing (each with a patient that reaches it and one that just misses it): codes §6 lists for matching only, and the
  * §7.3 value forms of stage group and M category.
  */
-import type { FhirResource, MedicationAdministration, MedicationRequest } from 'fhir/r4.js';
+import type { CodeableConcept, FhirResource, MedicationAdministration, MedicationRequest } from 'fhir/r4.js';
 import request from 'supertest';
 import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
@@ -344,5 +344,116 @@ describe('§2 Observations unreadable or read only in part: "extent from Conditi
     ]);
     const body = await viewWith(resources, 'observations', truncated(resources));
     expect(topics(body)).toContain('M-LMS-1L-DOXO-TRAB');
+  });
+});
+
+describe('listed codes and shapes no other scenario reaches (each with a patient that just misses)', () => {
+  const doxDraft = (patientId: string, text = 'doxorubicin'): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    id: 'd-dox',
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: { text },
+  });
+
+  test('§7.3 stage group LOINC 21914-7 with AJCC 4 beside cM0: metastatic; SNOMED 399537006 with "Stage II": localized', async () => {
+    const obs = (id: string, code: [string, string], value: CodeableConcept) =>
+      patient(
+        id,
+        CODES.synovial,
+        (p) => [
+          {
+            resourceType: 'Observation',
+            id: `${id}-sg`,
+            status: 'final',
+            code: { coding: [{ system: code[0], code: code[1] }] },
+            subject: { reference: `Patient/${p.id}` },
+            effectiveDateTime: ago(20),
+            valueCodeableConcept: value,
+          },
+        ],
+        { extent: 'localized' },
+      );
+    const iv = await patientView(
+      app,
+      obs('au-sg-21914', [SYS.loinc, '21914-7'], { coding: [{ system: SYS.ajcc, code: '4' }] }),
+    );
+    expect(topics(iv)).toContain('M-1L-DOXO');
+    const ii = await patientView(app, obs('au-sg-3995', [SYS.sct, '399537006'], { text: 'Stage II' }));
+    expect(topics(ii)).toContain('L-SURGERY');
+  });
+
+  test('F7 2a: a statement derivedFrom a counted administration is covered (total known); without the link it is unconfirmed', async () => {
+    const withStatement = (id: string, linked: boolean): FhirResource[] =>
+      patient(id, CODES.lms, (p) => [
+        ...[100, 79, 58].map((d, i) => p.admin(`${id}-a${i}`, ago(d), CODES.rxDoxo, { doseMgM2: 75 })),
+        {
+          resourceType: 'MedicationStatement',
+          id: `${id}-st`,
+          status: 'completed',
+          medicationCodeableConcept: { text: 'doxorubicin' },
+          subject: { reference: `Patient/${p.id}` },
+          effectivePeriod: { start: ago(200), end: ago(58) },
+          ...(linked ? { derivedFrom: [{ reference: `MedicationAdministration/${id}-a0` }] } : {}),
+          dosage: [{ doseAndRate: [{ doseQuantity: { value: 75, unit: 'mg/m2', code: 'mg/m2' } }] }],
+        },
+      ]);
+    const linked = await orders(app, withStatement('au-st-link', true), [doxDraft('au-st-link')]);
+    expect(topics(linked)).not.toContain('S-DOXO-CUMULATIVE-WARN');
+    const unlinked = await orders(app, withStatement('au-st-free', false), [doxDraft('au-st-free')]);
+    expect(cardOf(unlinked, 'S-DOXO-CUMULATIVE-WARN').summary).toBe(
+      'Cumulative anthracycline dose incomplete (at least 225 mg/m² as recorded): verify before ordering',
+    );
+  });
+
+  test('§2 a statement dated only by dateAsserted: 10 days ago it is current; 100 days ago it is prior', async () => {
+    const asserted = (id: string, days: number): FhirResource[] =>
+      patient(id, CODES.lms, (p) => [
+        p.admin(`${id}-dox`, ago(300), CODES.rxDoxo, { doseMgM2: 75 }),
+        ...['gemcitabine', 'docetaxel'].map((drug): FhirResource => ({
+          resourceType: 'MedicationStatement',
+          id: `${id}-${drug}`,
+          status: 'completed',
+          medicationCodeableConcept: { text: drug },
+          subject: { reference: `Patient/${p.id}` },
+          dateAsserted: ago(days),
+        })),
+      ]);
+    expect(topics(await patientView(app, asserted('au-da-10', 10)))).toContain('M-2L-GEM-DOCE');
+    const prior = await patientView(app, asserted('au-da-100', 100));
+    expect(topics(prior)).toEqual(['M-3L-TRABECTEDIN', 'M-3L-PAZOPANIB', 'M-TRIAL']);
+  });
+
+  test('F5 intents: a completed instance-order or filler-order is an exposure (line 2); a plan is not (line 1)', async () => {
+    const ordered = (id: string, intent: MedicationRequest['intent']): FhirResource[] =>
+      patient(id, CODES.lms, (p) => [p.request(`${id}-o`, ago(100), CODES.rxDoxo, { status: 'completed', intent })]);
+    expect(topics(await patientView(app, ordered('au-int-inst', 'instance-order')))).toContain('M-2L-GEM-DOCE');
+    expect(topics(await patientView(app, ordered('au-int-fill', 'filler-order')))).toContain('M-2L-GEM-DOCE');
+    expect(topics(await patientView(app, ordered('au-int-plan', 'plan')))).toContain('M-LMS-1L-DOXO-TRAB');
+  });
+
+  test('S-IFOS-MESNA: an on-hold mesna order authored 2 days ago counts; a cancelled one does not', async () => {
+    const withMesna = (id: string, status: MedicationRequest['status']): FhirResource[] =>
+      patient(id, CODES.synovial, (p) => [p.request(`${id}-m`, ago(2), ['44', 'mesna'], { status })]);
+    const ifosDraft = (patientId: string): MedicationRequest => ({ ...doxDraft(patientId, 'ifosfamide'), id: 'd-ifo' });
+    const onHold = await orders(app, withMesna('au-mes-hold', 'on-hold'), [
+      doxDraft('au-mes-hold'),
+      ifosDraft('au-mes-hold'),
+    ]);
+    expect(topics(onHold)).not.toContain('S-IFOS-MESNA');
+    const cancelled = await orders(app, withMesna('au-mes-can', 'cancelled'), [
+      doxDraft('au-mes-can'),
+      ifosDraft('au-mes-can'),
+    ]);
+    expect(topics(cancelled)).toContain('S-IFOS-MESNA');
+  });
+
+  test('§6 Lipodox is liposomal doxorubicin: off pathway at line 1; plain doxorubicin is on pathway', async () => {
+    const lipo = await orders(app, patient('au-lipodox', CODES.synovial), [doxDraft('au-lipodox', 'Lipodox 50 mg')]);
+    expect(topics(lipo)).toEqual(['OFF-PATHWAY']);
+    expect(cardOf(lipo, 'OFF-PATHWAY').detail).toContain('liposomal doxorubicin is not a pathway regimen');
+    const plain = await orders(app, patient('au-plaindox', CODES.synovial), [doxDraft('au-plaindox')]);
+    expect(topics(plain)).toEqual(['M-1L-DOXO']);
   });
 });
