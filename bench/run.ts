@@ -677,16 +677,24 @@ interface Slice {
   readonly databaseCpuMs: number;
 }
 
-/** Waits until the service has written the card records its last requests queued (its /metrics queue depth is 0). */
-async function settle(base: string): Promise<void> {
+/**
+ * Waits until each service has written the card records its last requests queued (its /metrics queue depth is 0).
+ * Every service is asked as often as the slowest to drain: a /metrics answer costs CPU too, and a service with the
+ * store off (no queue) asked once would be charged less for the asking.
+ */
+async function settle(bases: readonly string[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const m = /^cds_adherence_queue_depth (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text());
-    if (m === null || m[1] === '0') return;
+    const depths = await Promise.all(
+      bases.map(async (base) =>
+        /^cds_adherence_queue_depth (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text()),
+      ),
+    );
+    if (depths.every((m) => m === null || m[1] === '0')) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${base}: adherence queue not drained 10 s after a slice`);
+  throw new Error(`${bases.join(', ')}: adherence queue not drained 10 s after a slice`);
 }
 
 /**
@@ -752,7 +760,7 @@ async function measureAdherenceCost(
           await Promise.all(services.map((s) => drive(s.base, scenario.requests, 10, WARMUP, true)));
         for (const [k, s] of services.entries()) {
           if (!TOGETHER && WARMUP > 0) await drive(s.base, scenario.requests, 10, WARMUP, true);
-          await settle(s.base);
+          await settle([s.base]);
           if (block === 0) measured[k]!.before = rssMiB(s.child.pid ?? 0);
         }
         for (let i = 0; i < ROUNDS_PER_BLOCK; i++)
@@ -821,7 +829,7 @@ async function driveRound(
     );
     const results: autocannon.Result[] = [];
     order.forEach((k, j) => (results[k] = driven[j]!));
-    await Promise.all(services.map((s) => settle(s.base)));
+    await settle(services.map((s) => s.base));
     const db = (await dbCpu.read()) - db0;
     services.forEach((s, k) =>
       s.slices.push({
@@ -840,7 +848,7 @@ async function driveRound(
     const main0 = mainThreadCpuMs(pids);
     const db0 = s.database ? await dbCpu.read() : 0;
     const result = await drive(s.base, requests, connections, SLICE_SECONDS, true);
-    await settle(s.base);
+    await settle([s.base]);
     s.slices.push({
       result,
       block,
