@@ -12,6 +12,7 @@ import {
   doxoLvefHold,
   laterLineSummary,
   isNoteCode,
+  lvefText,
   lvefUnusableWords,
   LVEF_STOP_SUMMARY,
   maintenanceOpening,
@@ -64,7 +65,13 @@ function variantWords(node: DecidedNode, facts: PatientFacts, t: Thresholds): { 
     if (v === 'doxo-cumulative-stop') {
       opening.push(doxoCumulativeStop(facts.cumulative?.mgM2 ?? 0, t.cumulativeDoxoCriticalMgM2));
     } else if (v === 'doxo-lvef-hold') {
-      opening.push(doxoLvefHold(facts.lvef?.value ?? 0, facts.lvef?.date ?? 'undated', t.lvefMinPercent));
+      opening.push(
+        doxoLvefHold(
+          lvefText(facts.lvef?.value ?? 0, facts.lvef?.comparator),
+          facts.lvef?.date ?? 'undated',
+          t.lvefMinPercent,
+        ),
+      );
     } else if (v === 'anthracycline-free') {
       summary = ANTHRACYCLINE_FREE_SUMMARY;
       opening.push(ANTHRACYCLINE_FREE_OPENING);

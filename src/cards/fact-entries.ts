@@ -26,6 +26,7 @@ import {
   HISTORY_INCOMPLETE_REASON,
   ignoredEvidenceWords,
   LOOKED_FOR,
+  lvefText,
   lvefUnusableWords,
   mg,
   NO_VALUE,
@@ -499,11 +500,13 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
   if (lvefBad !== undefined) {
     const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: lvefBad.text ?? NO_VALUE });
     const earlier =
-      lvefValue !== undefined ? `; earlier: ${mg(lvefValue)} % on ${lvef?.date ?? 'an unknown date'}` : '';
+      lvefValue !== undefined
+        ? `; earlier: ${lvefText(lvefValue, lvef?.comparator)} % on ${lvef?.date ?? 'an unknown date'}`
+        : '';
     // §7.3: the LVEF and bilirubin codes are matched only, never emitted (no `code` on their facts).
     out.push(entry('LVEF', `${bad}${earlier}${usableNote}`, lvefBad.source, lvefBad.date));
   } else if (lvefValue !== undefined) {
-    out.push(entry('LVEF', `${mg(lvefValue)} %${usableNote}`, lvef?.source, lvef?.date));
+    out.push(entry('LVEF', `${lvefText(lvefValue, lvef?.comparator)} %${usableNote}`, lvef?.source, lvef?.date));
   } else out.push(notFound('LVEF', lookedForCodes('an LVEF Observation', OBSERVATION_CODES.lvef)));
 
   const reading = facts.bilirubin;

@@ -144,7 +144,8 @@ const CARD_TEXT: Partial<Record<string, TextBuilder>> = {
     if (t.rules.includes('S-DOXO-LVEF')) {
       parts.push(
         fillTemplate(ANTHRACYCLINE_CONTRAINDICATED_TEXT.lvef, t.thresholds, {
-          '<value>': String(numberIn(lvef?.value) ?? 'unknown'),
+          // The fact's value as shown ("<50 %", "45 %"): its number with the comparator it was recorded with.
+          '<value>': /^[<>]=?\d+(?:\.\d+)?/.exec(lvef?.value ?? '')?.[0] ?? String(numberIn(lvef?.value) ?? 'unknown'),
           '<date>': lvef?.date ?? 'date unknown',
           '<resource>': lvef?.reference ?? 'resource unknown',
         }),

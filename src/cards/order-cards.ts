@@ -19,6 +19,7 @@ import {
   SOURCE_LABEL,
   isDrugKey,
   isRuleId,
+  lvefText,
   mg,
   notCountedWords,
   topicOf,
@@ -172,7 +173,9 @@ function ruleValues(
     ...Object.fromEntries(Object.entries(ctx.thresholds ?? {}).map(([k, x]) => [k, String(x)])),
     ...v,
     // A fraction read as % (0.58 x 100) is not an exact binary number: the card shows it to one decimal.
-    ...(v.lvef !== undefined && v.lvef !== '' && Number.isFinite(Number(v.lvef)) ? { lvef: mg(Number(v.lvef)) } : {}),
+    ...(v.lvef !== undefined && v.lvef !== '' && Number.isFinite(Number(v.lvef))
+      ? { lvef: lvefText(Number(v.lvef), v.lvefComparator) }
+      : {}),
     drug: drugs,
     combination: drugs,
     // "Eribulin for Synovial sarcoma, NOS (9040/3)": the name a clinician reads, with the code the rule judged.

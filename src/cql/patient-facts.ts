@@ -151,6 +151,8 @@ export interface EcogFact {
 /** F7 LVEF, with why it cannot be used for an anthracycline. */
 export interface LvefFactData {
   readonly value?: number;
+  /** The value's comparator ("<", "<=", ">", ">="), when recorded with one (§7.3 interpretation). */
+  readonly comparator?: string;
   readonly date?: string;
   readonly source?: string;
   /** Why no LVEF is usable for an anthracycline: a code of src/pathway/rules.ts LVEF_UNUSABLE_REASONS. */
@@ -502,6 +504,7 @@ export function toPatientFacts(raw: Readonly<Record<string, PlainValue>>): Patie
         ? undefined
         : {
             value: num(lvef.value),
+            comparator: str(lvef.comparator),
             date: str(lvef.date),
             source: str(lvef.source),
             unusable: str(lvef.unusable),

@@ -215,6 +215,10 @@ export const LVEF_VALUE_RULES = {
   unitlessCodes: ['1'],
   plausibleMinPercent: 5,
   plausibleMaxPercent: 95,
+  /** A value with one of these comparators is at most its number (FHIR Quantity.comparator; a text's is normalised). */
+  upperBoundComparators: ['<', '<='],
+  /** A value with one of these comparators is at least its number. */
+  lowerBoundComparators: ['>', '>='],
 } as const;
 
 /** F10 disease status classes: only `progression` is read as progression (never assumed). */

@@ -5,6 +5,9 @@
  * literals.
  */
 
+/** An LVEF as written on cards: with its comparator when recorded with one ("<50"), never as a plain number. */
+export const lvefText = (value: number, comparator?: string): string => `${comparator ?? ''}${mg(value)}`;
+
 /** A dose in mg/m² as written on cards: at most one decimal. */
 export const mg = (n: number): string => `${Math.round(n * 10) / 10}`;
 
@@ -82,8 +85,8 @@ export const doxoCumulativeStop = (n: number, limit: number): string =>
   'Reaching the cumulative limit ends doxorubicin; it is not evidence of progression.';
 
 /** §3 step 7, a current doxorubicin regimen with a low LVEF. */
-export const doxoLvefHold = (value: number, date: string, min: number): string =>
-  `Hold doxorubicin: LVEF ${mg(value)} % (${date}) is below ${mg(min)} %. Cardio-oncology review.`;
+export const doxoLvefHold = (value: string, date: string, min: number): string =>
+  `Hold doxorubicin: LVEF ${value} % (${date}) is below ${mg(min)} %. Cardio-oncology review.`;
 
 /** "YYYY-MM-DD" plus `days` (UTC calendar days). */
 const plusDays = (date: string, days: number): string =>

@@ -3,7 +3,13 @@
  * missing (each with a patient that reaches it and one that just misses it): codes §6 lists for matching only, and the
  * §7.3 value forms of stage group and M category.
  */
-import type { CodeableConcept, FhirResource, MedicationAdministration, MedicationRequest } from 'fhir/r4.js';
+import type {
+  CodeableConcept,
+  FhirResource,
+  MedicationAdministration,
+  MedicationRequest,
+  Observation,
+} from 'fhir/r4.js';
 import request from 'supertest';
 import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
@@ -13,7 +19,9 @@ import {
   NOW,
   ago,
   cardOf,
+  draft,
   expectCardMechanics,
+  fact,
   orders,
   patientView,
   prefetchOf,
@@ -455,5 +463,48 @@ describe('listed codes and shapes no other scenario reaches (each with a patient
     expect(cardOf(lipo, 'OFF-PATHWAY').detail).toContain('liposomal doxorubicin is not a pathway regimen');
     const plain = await orders(app, patient('au-plaindox', CODES.synovial), [doxDraft('au-plaindox')]);
     expect(topics(plain)).toEqual(['M-1L-DOXO']);
+  });
+});
+
+describe('§7.3 LVEF with a comparator (spec silent): "<v" is at most v, never read as v', () => {
+  const LVEF_LOINC: [string, string] = [SYS.loinc, '10230-1'];
+  const withLvef = (id: string, value: Partial<Observation>): FhirResource[] =>
+    patient(id, CODES.synovial, (p) => [p.lvefAs(`${id}-lv`, ago(2), LVEF_LOINC, value)]);
+  const pct = (comparator: '<' | '<=' | '>' | '>=', value: number): Partial<Observation> => ({
+    valueQuantity: { comparator, value, unit: '%', system: SYS.ucum, code: '%' },
+  });
+  const doxo = (id: string): ReturnType<typeof draft> => draft('d-dox', id, 'doxorubicin', '3639');
+
+  test.each([
+    ['valueQuantity comparator "<" 50', pct('<', 50), '<50'],
+    ['valueQuantity comparator "<=" 45', pct('<=', 45), '<=45'],
+    ['a valueString "< 50%"', { valueString: '< 50%' }, '<50'],
+  ])('%s: low (the true value is below the threshold), S-DOXO-LVEF blocks doxorubicin', async (_n, value, shown) => {
+    const body = await orders(app, withLvef('au-lvcmp-low', value), [doxo('au-lvcmp-low')]);
+    const card = cardOf(body, 'S-DOXO-LVEF');
+    expect(card.summary).toBe(`Doxorubicin not recommended: LVEF ${shown} % (${ago(2)}) is below 50 %`);
+    expect(fact(card, 'LVEF')).toBe(`${shown} %`);
+    expect(topics(body)).not.toContain('S-DOXO-LVEF-UNKNOWN');
+  });
+
+  test('">" 50 (just misses: reliably not low): doxorubicin on pathway with no cardiac card', async () => {
+    const body = await orders(app, withLvef('au-lvcmp-gt', pct('>', 50)), [doxo('au-lvcmp-gt')]);
+    expect(topics(body)).toEqual(['M-1L-DOXO']);
+  });
+
+  test.each([
+    ['"<" 60 (could be below 50)', pct('<', 60), '<60 %'],
+    ['">" 40 (could be below 50)', pct('>', 40), '>40 %'],
+  ])('%s: not interpretable, named with its comparator: S-DOXO-LVEF-UNKNOWN', async (_n, value, shown) => {
+    const body = await orders(app, withLvef('au-lvcmp-unk', value), [doxo('au-lvcmp-unk')]);
+    expect(topics(body)).not.toContain('S-DOXO-LVEF');
+    const card = cardOf(body, 'S-DOXO-LVEF-UNKNOWN');
+    expect(card.summary).toBe('Doxorubicin: no usable LVEF (not interpretable): assess LVEF before this dose');
+    expect(fact(card, 'LVEF')).toContain(`LVEF recorded but not interpretable (${shown})`);
+  });
+
+  test('patient-view: "<" 50 holds nothing back silently: the anthracycline-contraindicated card names "LVEF <50 %"', async () => {
+    const body = await patientView(app, withLvef('au-lvcmp-pv', pct('<', 50)));
+    expect(cardOf(body, 'D-ANTHRACYCLINE-CONTRAINDICATED').detail).toContain('LVEF <50 %');
   });
 });

@@ -127,6 +127,8 @@ export function generateStsCodesCql(): string {
   define('LVEF Unitless Codes', strings(LVEF_VALUE_RULES.unitlessCodes));
   define('LVEF Plausible Min', `${LVEF_VALUE_RULES.plausibleMinPercent}.0`);
   define('LVEF Plausible Max', `${LVEF_VALUE_RULES.plausibleMaxPercent}.0`);
+  define('LVEF Upper Bound Comparators', strings(LVEF_VALUE_RULES.upperBoundComparators));
+  define('LVEF Lower Bound Comparators', strings(LVEF_VALUE_RULES.lowerBoundComparators));
   define(
     'Disease Status Progression',
     strings(DISEASE_STATUS_VALUES.filter((v) => v.status === 'progression').map((v) => v.code)),

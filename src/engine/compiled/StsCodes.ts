@@ -5,7 +5,7 @@ import * as R from '../runtime/index.js';
 export const id = "StsCodes";
 export const version = "1.0.0";
 /** The defines of StsCodes, in ELM order (the results of an evaluation). */
-export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Code Prefixes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Not Counted No Dose","Not Counted Unit Not Convertible","Not Counted No Bsa","Not Counted Unconfirmed Order","Not Counted Unconfirmed Statement","Ignored Second Primary","Ignored Not Sts","Ignored No Reference","Note Procedures Unreadable","Note Neoadjuvant Evidence","Note Grade Not Found","Note Radiotherapy In Pembrolizumab Option","Note Site Not Found","Note Anthracycline Setting Unknown","Note Anthracycline For Localized","Note Anthracycline Free Sequence","Note Conditions Unreadable","Note Observations Unreadable Extent","Note History Unavailable","Note History Incomplete","Note History Incomplete Neoadjuvant","Note Ecog Combo","Note Ecog Poor","Note Lvef Unusable","Note Lvef Not Interpretable","Note Cumulative Incomplete","Note Cumulative Warn","Note Adjuvant Pembrolizumab","Note Doxorubicin Ifosfamide Response","Note Liposomal Doxorubicin","Note Mesna Unchecked","Note Pediatric Order","Note Later Line Early","Note Part Of"];
+export const expressionNames = ["System Ajcc","System Condition Category","System Condition Clinical","System Condition Verification","System Facts Extension","System Icd10cm","System Icdo3","System Loinc","System Ncit","System Observation Category","System Observation Interpretation","System Override Reason","System Pathway Node","System Rxnorm","System Snomed","System Ucum","Profile Primary Cancer Condition","Profile Secondary Cancer Condition","Profile Tnm Stage Group","Profile Cancer Stage Group","Profile Tnm Distant Metastases Category","Profile Ecog Performance Status","Profile Histologic Behavior And Type","Profile Histologic Grade","Profile Cancer Related Surgical Procedure","Extension Histology Morphology Behavior","Extension Condition Related","STS Diagnosis Codes","Specialty Diagnosis Prefixes","Histology LMS","Histology LPS","Histology UPS","Histology OTHER","Histology SPECIALTY","Histology Displays","Non-specific Histology","Well-differentiated LPS","Sarcoma Morphology Ranges","Observation Ecog Codes","Observation Karnofsky Codes","Observation Lvef Codes","Observation Height Codes","Observation Weight Codes","Observation Bsa Codes","Observation Histology Codes","Observation Grade Codes","Observation M Category Codes","Observation Stage Group Codes","Observation Bilirubin Codes","Observation Disease Status Codes","ECOG Answers","LVEF Percent Codes","LVEF Percent Unit Texts","LVEF Unitless Codes","LVEF Plausible Min","LVEF Plausible Max","LVEF Upper Bound Comparators","LVEF Lower Bound Comparators","Disease Status Progression","Disease Status No Progression","Bilirubin High Interpretations","M1 AJCC Code Prefixes","M1 Display Contains","M0 AJCC Code Prefixes","M0 Codes","Stage IV AJCC Code Prefixes","Stage IV Display Contains","Stage IV Display Starts","Stage I-III AJCC Code Prefixes","Stage I-III Display Contains","Metastasis ICD10 Prefixes","Metastasis SNOMED Codes","Metastasis Display Prefix","Site By ICD10","Surgery Code","RT Course Code","RT Category Code","Surgery Display Words","Surgery Display Excluded","Other Primary Excluded Prefixes","Grade 1 Patterns","Grade 2 Patterns","Grade 3 Patterns","Status Observation Counts","Status Condition Active","Status Condition Inactive","Status Condition Local Recurrence","Status Verification Ignored","Status Verification Unconfirmed","Status Administration Exposure","Status Statement Exposure","Status Request Exposure","Status Request Intents","Status Mesna Order","Drugs","Liposomal Markers","Specialty Rows","Uncertain Behavior ICD10","Uncertain Behavior Histology","Bilirubin Rule Drugs","Histology Specific Options","Mesna Order Window Days","LVEF Unusable None","LVEF Unusable Stale","LVEF Unusable Before Anthracycline","LVEF Unusable Not Interpretable","LVEF Unusable Unavailable","Not Counted No Dose","Not Counted Unit Not Convertible","Not Counted No Bsa","Not Counted Unconfirmed Order","Not Counted Unconfirmed Statement","Ignored Second Primary","Ignored Not Sts","Ignored No Reference","Note Procedures Unreadable","Note Neoadjuvant Evidence","Note Grade Not Found","Note Radiotherapy In Pembrolizumab Option","Note Site Not Found","Note Anthracycline Setting Unknown","Note Anthracycline For Localized","Note Anthracycline Free Sequence","Note Conditions Unreadable","Note Observations Unreadable Extent","Note History Unavailable","Note History Incomplete","Note History Incomplete Neoadjuvant","Note Ecog Combo","Note Ecog Poor","Note Lvef Unusable","Note Lvef Not Interpretable","Note Cumulative Incomplete","Note Cumulative Warn","Note Adjuvant Pembrolizumab","Note Doxorubicin Ifosfamide Response","Note Liposomal Doxorubicin","Note Mesna Unchecked","Note Pediatric Order","Note Later Line Early","Note Part Of"];
 export const parameterNames = [];
 
 export const p = R.parameterReader();
@@ -436,586 +436,600 @@ export function d55(st) {
 
   return (st.v[55] = 95);
 }
-// define "Disease Status Progression"
+// define "LVEF Upper Bound Comparators"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
 
-  return (st.v[56] = ["271299001"]);
+  return (st.v[56] = ["<", "<="]);
 }
-// define "Disease Status No Progression"
+// define "LVEF Lower Bound Comparators"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
 
-  return (st.v[57] = ["268910001", "359746009", "550991000124107", "551001000124108"]);
+  return (st.v[57] = [">", ">="]);
 }
-// define "Bilirubin High Interpretations"
+// define "Disease Status Progression"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
 
-  return (st.v[58] = ["H", "HH"]);
+  return (st.v[58] = ["271299001"]);
 }
-// define "M1 AJCC Code Prefixes"
+// define "Disease Status No Progression"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
 
-  return (st.v[59] = ["cM1", "pM1", "M1"]);
+  return (st.v[59] = ["268910001", "359746009", "550991000124107", "551001000124108"]);
 }
-// define "M1 Display Contains"
+// define "Bilirubin High Interpretations"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
 
-  return (st.v[60] = ["cM1", "pM1", "M1"]);
+  return (st.v[60] = ["H", "HH"]);
 }
-// define "M0 AJCC Code Prefixes"
+// define "M1 AJCC Code Prefixes"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
 
-  return (st.v[61] = ["cM0", "pM0", "M0"]);
+  return (st.v[61] = ["cM1", "pM1", "M1"]);
 }
-// define "M0 Codes"
+// define "M1 Display Contains"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
 
-  return (st.v[62] = [({ "system": "http://snomed.info/sct", "code": "1229901006" })]);
+  return (st.v[62] = ["cM1", "pM1", "M1"]);
 }
-// define "Stage IV AJCC Code Prefixes"
+// define "M0 AJCC Code Prefixes"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
 
-  return (st.v[63] = ["4"]);
+  return (st.v[63] = ["cM0", "pM0", "M0"]);
 }
-// define "Stage IV Display Contains"
+// define "M0 Codes"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
 
-  return (st.v[64] = ["stage IV", "stage 4"]);
+  return (st.v[64] = [({ "system": "http://snomed.info/sct", "code": "1229901006" })]);
 }
-// define "Stage IV Display Starts"
+// define "Stage IV AJCC Code Prefixes"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
 
-  return (st.v[65] = ["IV"]);
+  return (st.v[65] = ["4"]);
 }
-// define "Stage I-III AJCC Code Prefixes"
+// define "Stage IV Display Contains"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
 
-  return (st.v[66] = ["1", "2", "3"]);
+  return (st.v[66] = ["stage IV", "stage 4"]);
 }
-// define "Stage I-III Display Contains"
+// define "Stage IV Display Starts"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
 
-  return (st.v[67] = ["stage I", "stage II", "stage III"]);
+  return (st.v[67] = ["IV"]);
 }
-// define "Metastasis ICD10 Prefixes"
+// define "Stage I-III AJCC Code Prefixes"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
 
-  return (st.v[68] = ["C77", "C78", "C79"]);
+  return (st.v[68] = ["1", "2", "3"]);
 }
-// define "Metastasis SNOMED Codes"
+// define "Stage I-III Display Contains"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
 
-  return (st.v[69] = ["128462008"]);
+  return (st.v[69] = ["stage I", "stage II", "stage III"]);
 }
-// define "Metastasis Display Prefix"
+// define "Metastasis ICD10 Prefixes"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
 
-  return (st.v[70] = "Secondary malignant neoplasm of");
+  return (st.v[70] = ["C77", "C78", "C79"]);
 }
-// define "Site By ICD10"
+// define "Metastasis SNOMED Codes"
 export function d71(st) {
   const x = st.v[71];
   if (x !== undefined) return x;
 
-  return (st.v[71] = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })]);
+  return (st.v[71] = ["128462008"]);
 }
-// define "Surgery Code"
+// define "Metastasis Display Prefix"
 export function d72(st) {
   const x = st.v[72];
   if (x !== undefined) return x;
 
-  return (st.v[72] = "387713003");
+  return (st.v[72] = "Secondary malignant neoplasm of");
 }
-// define "RT Course Code"
+// define "Site By ICD10"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
 
-  return (st.v[73] = "1217123003");
+  return (st.v[73] = [({ "code": "C48.0", "site": "RETROPERITONEAL" }), ({ "code": "C48.1", "site": "RETROPERITONEAL" }), ({ "code": "C48.2", "site": "RETROPERITONEAL" }), ({ "code": "C48.8", "site": "RETROPERITONEAL" }), ({ "code": "C49.0", "site": "TRUNK_OTHER" }), ({ "code": "C49.10", "site": "EXTREMITY" }), ({ "code": "C49.11", "site": "EXTREMITY" }), ({ "code": "C49.12", "site": "EXTREMITY" }), ({ "code": "C49.20", "site": "EXTREMITY" }), ({ "code": "C49.21", "site": "EXTREMITY" }), ({ "code": "C49.22", "site": "EXTREMITY" }), ({ "code": "C49.3", "site": "TRUNK_OTHER" }), ({ "code": "C49.4", "site": "TRUNK_OTHER" }), ({ "code": "C49.5", "site": "TRUNK_OTHER" }), ({ "code": "C49.6", "site": "TRUNK_OTHER" }), ({ "code": "C49.8", "site": "TRUNK_OTHER" }), ({ "code": "C49.9", "site": "UNKNOWN" })]);
 }
-// define "RT Category Code"
+// define "Surgery Code"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
 
-  return (st.v[74] = "108290001");
+  return (st.v[74] = "387713003");
 }
-// define "Surgery Display Words"
+// define "RT Course Code"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
 
-  return (st.v[75] = ["excision", "resection"]);
+  return (st.v[75] = "1217123003");
 }
-// define "Surgery Display Excluded"
+// define "RT Category Code"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
 
-  return (st.v[76] = "biopsy");
+  return (st.v[76] = "108290001");
 }
-// define "Other Primary Excluded Prefixes"
+// define "Surgery Display Words"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
 
-  return (st.v[77] = ["C44", "C77", "C78", "C79", "C7B"]);
+  return (st.v[77] = ["excision", "resection"]);
 }
-// define "Grade 1 Patterns"
+// define "Surgery Display Excluded"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
 
-  return (st.v[78] = ["grade 1", "G1", "low"]);
+  return (st.v[78] = "biopsy");
 }
-// define "Grade 2 Patterns"
+// define "Other Primary Excluded Prefixes"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
 
-  return (st.v[79] = ["grade 2", "G2", "intermediate"]);
+  return (st.v[79] = ["C44", "C77", "C78", "C79", "C7B"]);
 }
-// define "Grade 3 Patterns"
+// define "Grade 1 Patterns"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
 
-  return (st.v[80] = ["grade 3", "G3", "high"]);
+  return (st.v[80] = ["grade 1", "G1", "low"]);
 }
-// define "Status Observation Counts"
+// define "Grade 2 Patterns"
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
 
-  return (st.v[81] = ["final", "amended", "corrected"]);
+  return (st.v[81] = ["grade 2", "G2", "intermediate"]);
 }
-// define "Status Condition Active"
+// define "Grade 3 Patterns"
 export function d82(st) {
   const x = st.v[82];
   if (x !== undefined) return x;
 
-  return (st.v[82] = ["active", "recurrence", "relapse"]);
+  return (st.v[82] = ["grade 3", "G3", "high"]);
 }
-// define "Status Condition Inactive"
+// define "Status Observation Counts"
 export function d83(st) {
   const x = st.v[83];
   if (x !== undefined) return x;
 
-  return (st.v[83] = ["inactive", "remission", "resolved"]);
+  return (st.v[83] = ["final", "amended", "corrected"]);
 }
-// define "Status Condition Local Recurrence"
+// define "Status Condition Active"
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
 
-  return (st.v[84] = ["recurrence", "relapse"]);
+  return (st.v[84] = ["active", "recurrence", "relapse"]);
 }
-// define "Status Verification Ignored"
+// define "Status Condition Inactive"
 export function d85(st) {
   const x = st.v[85];
   if (x !== undefined) return x;
 
-  return (st.v[85] = ["entered-in-error", "refuted"]);
+  return (st.v[85] = ["inactive", "remission", "resolved"]);
 }
-// define "Status Verification Unconfirmed"
+// define "Status Condition Local Recurrence"
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
 
-  return (st.v[86] = ["provisional", "differential", "unconfirmed"]);
+  return (st.v[86] = ["recurrence", "relapse"]);
 }
-// define "Status Administration Exposure"
+// define "Status Verification Ignored"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
 
-  return (st.v[87] = ["completed", "in-progress", "stopped"]);
+  return (st.v[87] = ["entered-in-error", "refuted"]);
 }
-// define "Status Statement Exposure"
+// define "Status Verification Unconfirmed"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
 
-  return (st.v[88] = ["active", "completed", "stopped"]);
+  return (st.v[88] = ["provisional", "differential", "unconfirmed"]);
 }
-// define "Status Request Exposure"
+// define "Status Administration Exposure"
 export function d89(st) {
   const x = st.v[89];
   if (x !== undefined) return x;
 
-  return (st.v[89] = ["completed", "active"]);
+  return (st.v[89] = ["completed", "in-progress", "stopped"]);
 }
-// define "Status Request Intents"
+// define "Status Statement Exposure"
 export function d90(st) {
   const x = st.v[90];
   if (x !== undefined) return x;
 
-  return (st.v[90] = ["order", "original-order", "reflex-order", "filler-order", "instance-order"]);
+  return (st.v[90] = ["active", "completed", "stopped"]);
 }
-// define "Status Mesna Order"
+// define "Status Request Exposure"
 export function d91(st) {
   const x = st.v[91];
   if (x !== undefined) return x;
 
-  return (st.v[91] = ["active", "on-hold", "draft"]);
+  return (st.v[91] = ["completed", "active"]);
 }
-// define "Drugs"
+// define "Status Request Intents"
 export function d92(st) {
   const x = st.v[92];
   if (x !== undefined) return x;
 
-  return (st.v[92] = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": ["2745754", "2745760"], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })]);
+  return (st.v[92] = ["order", "original-order", "reflex-order", "filler-order", "instance-order"]);
 }
-// define "Liposomal Markers"
+// define "Status Mesna Order"
 export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
 
-  return (st.v[93] = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"]);
+  return (st.v[93] = ["active", "on-hold", "draft"]);
 }
-// define "Specialty Rows"
+// define "Drugs"
 export function d94(st) {
   const x = st.v[94];
   if (x !== undefined) return x;
 
-  return (st.v[94] = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })]);
+  return (st.v[94] = [({ "key": "doxorubicin", "name": "doxorubicin", "rxnorm": ["3639"], "names": ["Adriamycin", "Doxil", "Caelyx", "Lipodox", "Myocet"], "anthracycline": true, "supportive": false, "role": "pathway" }), ({ "key": "ifosfamide", "name": "ifosfamide", "rxnorm": ["5657"], "names": ["Ifex"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "mesna", "name": "mesna", "rxnorm": [], "names": ["Mesnex"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "dexrazoxane", "name": "dexrazoxane", "rxnorm": [], "names": ["Zinecard", "Totect"], "anthracycline": false, "supportive": true, "role": "supportive" }), ({ "key": "trabectedin", "name": "trabectedin", "rxnorm": ["2745754", "2745760"], "names": ["Yondelis", "EVDI"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "gemcitabine", "name": "gemcitabine", "rxnorm": ["12574"], "names": ["Gemzar"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "docetaxel", "name": "docetaxel", "rxnorm": ["72962"], "names": ["Taxotere"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pazopanib", "name": "pazopanib", "rxnorm": ["714438"], "names": ["Votrient"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "eribulin", "name": "eribulin", "rxnorm": ["1045456"], "names": ["Halaven"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "pembrolizumab", "name": "pembrolizumab", "rxnorm": ["1547545"], "names": ["Keytruda"], "anthracycline": false, "supportive": false, "role": "pathway" }), ({ "key": "olaratumab", "name": "olaratumab", "rxnorm": [], "names": ["Lartruvo"], "anthracycline": false, "supportive": false, "role": "never" }), ({ "key": "epirubicin", "name": "epirubicin", "rxnorm": [], "names": ["Ellence"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "daunorubicin", "name": "daunorubicin", "rxnorm": [], "names": ["Cerubidine"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "idarubicin", "name": "idarubicin", "rxnorm": [], "names": ["Idamycin"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "mitoxantrone", "name": "mitoxantrone", "rxnorm": [], "names": ["Novantrone"], "anthracycline": true, "supportive": false, "role": "anthracycline-only" }), ({ "key": "imatinib", "name": "imatinib", "rxnorm": ["282388"], "names": ["Gleevec"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "avapritinib", "name": "avapritinib", "rxnorm": [], "names": ["Ayvakit"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "atezolizumab", "name": "atezolizumab", "rxnorm": [], "names": ["Tecentriq"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "nirogacestat", "name": "nirogacestat", "rxnorm": [], "names": ["Ogsiveo"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "sorafenib", "name": "sorafenib", "rxnorm": [], "names": ["Nexavar"], "anthracycline": false, "supportive": false, "role": "non-pathway" }), ({ "key": "paclitaxel", "name": "paclitaxel", "rxnorm": ["56946"], "names": ["Taxol"], "anthracycline": false, "supportive": false, "role": "non-pathway" })]);
 }
-// define "Uncertain Behavior ICD10"
+// define "Liposomal Markers"
 export function d95(st) {
   const x = st.v[95];
   if (x !== undefined) return x;
 
-  return (st.v[95] = "D48.1");
+  return (st.v[95] = ["liposom", "pegylated", "Doxil", "Caelyx", "Lipodox", "Myocet"]);
 }
-// define "Uncertain Behavior Histology"
+// define "Specialty Rows"
 export function d96(st) {
   const x = st.v[96];
   if (x !== undefined) return x;
 
-  return (st.v[96] = ["8821/1", "8822/1"]);
+  return (st.v[96] = [({ "kind": "GIST", "morphologies": ["8936/1", "8936/3"], "icd10Prefixes": ["C49.A"], "drugs": ["imatinib", "avapritinib"], "liposomalDoxorubicin": false }), ({ "kind": "desmoid", "morphologies": ["8821/1", "8822/1"], "icd10Prefixes": [], "drugs": ["nirogacestat", "sorafenib"], "liposomalDoxorubicin": false }), ({ "kind": "Kaposi", "morphologies": ["9140/3"], "icd10Prefixes": ["C46"], "drugs": ["paclitaxel"], "liposomalDoxorubicin": true }), ({ "kind": "ASPS", "morphologies": ["9581/3"], "icd10Prefixes": [], "drugs": ["atezolizumab"], "liposomalDoxorubicin": false }), ({ "kind": "rhabdomyosarcoma", "morphologies": ["8900/3", "8910/3", "8920/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false }), ({ "kind": "Ewing", "morphologies": ["9260/3"], "icd10Prefixes": [], "drugs": [], "liposomalDoxorubicin": false })]);
 }
-// define "Bilirubin Rule Drugs"
+// define "Uncertain Behavior ICD10"
 export function d97(st) {
   const x = st.v[97];
   if (x !== undefined) return x;
 
-  return (st.v[97] = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"]);
+  return (st.v[97] = "D48.1");
 }
-// define "Histology Specific Options"
+// define "Uncertain Behavior Histology"
 export function d98(st) {
   const x = st.v[98];
   if (x !== undefined) return x;
 
-  return (st.v[98] = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })]);
+  return (st.v[98] = ["8821/1", "8822/1"]);
 }
-// define "Mesna Order Window Days"
+// define "Bilirubin Rule Drugs"
 export function d99(st) {
   const x = st.v[99];
   if (x !== undefined) return x;
 
-  return (st.v[99] = 7);
+  return (st.v[99] = ["doxorubicin", "docetaxel", "trabectedin", "pazopanib", "eribulin"]);
 }
-// define "LVEF Unusable None"
+// define "Histology Specific Options"
 export function d100(st) {
   const x = st.v[100];
   if (x !== undefined) return x;
 
-  return (st.v[100] = "none");
+  return (st.v[100] = [({ "drug": "paclitaxel", "morphologies": ["9120/3"], "metastaticOnly": false }), ({ "drug": "pembrolizumab", "morphologies": ["8830/3", "8802/3", "8858/3", "8854/3"], "metastaticOnly": true })]);
 }
-// define "LVEF Unusable Stale"
+// define "Mesna Order Window Days"
 export function d101(st) {
   const x = st.v[101];
   if (x !== undefined) return x;
 
-  return (st.v[101] = "stale");
+  return (st.v[101] = 7);
 }
-// define "LVEF Unusable Before Anthracycline"
+// define "LVEF Unusable None"
 export function d102(st) {
   const x = st.v[102];
   if (x !== undefined) return x;
 
-  return (st.v[102] = "beforeAnthracycline");
+  return (st.v[102] = "none");
 }
-// define "LVEF Unusable Not Interpretable"
+// define "LVEF Unusable Stale"
 export function d103(st) {
   const x = st.v[103];
   if (x !== undefined) return x;
 
-  return (st.v[103] = "notInterpretable");
+  return (st.v[103] = "stale");
 }
-// define "LVEF Unusable Unavailable"
+// define "LVEF Unusable Before Anthracycline"
 export function d104(st) {
   const x = st.v[104];
   if (x !== undefined) return x;
 
-  return (st.v[104] = "unavailable");
+  return (st.v[104] = "beforeAnthracycline");
 }
-// define "Not Counted No Dose"
+// define "LVEF Unusable Not Interpretable"
 export function d105(st) {
   const x = st.v[105];
   if (x !== undefined) return x;
 
-  return (st.v[105] = "noDose");
+  return (st.v[105] = "notInterpretable");
 }
-// define "Not Counted Unit Not Convertible"
+// define "LVEF Unusable Unavailable"
 export function d106(st) {
   const x = st.v[106];
   if (x !== undefined) return x;
 
-  return (st.v[106] = "unitNotConvertible");
+  return (st.v[106] = "unavailable");
 }
-// define "Not Counted No Bsa"
+// define "Not Counted No Dose"
 export function d107(st) {
   const x = st.v[107];
   if (x !== undefined) return x;
 
-  return (st.v[107] = "noBsa");
+  return (st.v[107] = "noDose");
 }
-// define "Not Counted Unconfirmed Order"
+// define "Not Counted Unit Not Convertible"
 export function d108(st) {
   const x = st.v[108];
   if (x !== undefined) return x;
 
-  return (st.v[108] = "unconfirmedOrder");
+  return (st.v[108] = "unitNotConvertible");
 }
-// define "Not Counted Unconfirmed Statement"
+// define "Not Counted No Bsa"
 export function d109(st) {
   const x = st.v[109];
   if (x !== undefined) return x;
 
-  return (st.v[109] = "unconfirmedStatement");
+  return (st.v[109] = "noBsa");
 }
-// define "Ignored Second Primary"
+// define "Not Counted Unconfirmed Order"
 export function d110(st) {
   const x = st.v[110];
   if (x !== undefined) return x;
 
-  return (st.v[110] = "secondPrimary");
+  return (st.v[110] = "unconfirmedOrder");
 }
-// define "Ignored Not Sts"
+// define "Not Counted Unconfirmed Statement"
 export function d111(st) {
   const x = st.v[111];
   if (x !== undefined) return x;
 
-  return (st.v[111] = "notSts");
+  return (st.v[111] = "unconfirmedStatement");
 }
-// define "Ignored No Reference"
+// define "Ignored Second Primary"
 export function d112(st) {
   const x = st.v[112];
   if (x !== undefined) return x;
 
-  return (st.v[112] = "noReference");
+  return (st.v[112] = "secondPrimary");
 }
-// define "Note Procedures Unreadable"
+// define "Ignored Not Sts"
 export function d113(st) {
   const x = st.v[113];
   if (x !== undefined) return x;
 
-  return (st.v[113] = "proceduresUnreadable");
+  return (st.v[113] = "notSts");
 }
-// define "Note Neoadjuvant Evidence"
+// define "Ignored No Reference"
 export function d114(st) {
   const x = st.v[114];
   if (x !== undefined) return x;
 
-  return (st.v[114] = "neoadjuvantEvidence");
+  return (st.v[114] = "noReference");
 }
-// define "Note Grade Not Found"
+// define "Note Procedures Unreadable"
 export function d115(st) {
   const x = st.v[115];
   if (x !== undefined) return x;
 
-  return (st.v[115] = "gradeNotFound");
+  return (st.v[115] = "proceduresUnreadable");
 }
-// define "Note Radiotherapy In Pembrolizumab Option"
+// define "Note Neoadjuvant Evidence"
 export function d116(st) {
   const x = st.v[116];
   if (x !== undefined) return x;
 
-  return (st.v[116] = "radiotherapyInPembrolizumabOption");
+  return (st.v[116] = "neoadjuvantEvidence");
 }
-// define "Note Site Not Found"
+// define "Note Grade Not Found"
 export function d117(st) {
   const x = st.v[117];
   if (x !== undefined) return x;
 
-  return (st.v[117] = "siteNotFound");
+  return (st.v[117] = "gradeNotFound");
 }
-// define "Note Anthracycline Setting Unknown"
+// define "Note Radiotherapy In Pembrolizumab Option"
 export function d118(st) {
   const x = st.v[118];
   if (x !== undefined) return x;
 
-  return (st.v[118] = "anthracyclineSettingUnknown");
+  return (st.v[118] = "radiotherapyInPembrolizumabOption");
 }
-// define "Note Anthracycline For Localized"
+// define "Note Site Not Found"
 export function d119(st) {
   const x = st.v[119];
   if (x !== undefined) return x;
 
-  return (st.v[119] = "anthracyclineForLocalized");
+  return (st.v[119] = "siteNotFound");
 }
-// define "Note Anthracycline Free Sequence"
+// define "Note Anthracycline Setting Unknown"
 export function d120(st) {
   const x = st.v[120];
   if (x !== undefined) return x;
 
-  return (st.v[120] = "anthracyclineFreeSequence");
+  return (st.v[120] = "anthracyclineSettingUnknown");
 }
-// define "Note Conditions Unreadable"
+// define "Note Anthracycline For Localized"
 export function d121(st) {
   const x = st.v[121];
   if (x !== undefined) return x;
 
-  return (st.v[121] = "conditionsUnreadable");
+  return (st.v[121] = "anthracyclineForLocalized");
 }
-// define "Note Observations Unreadable Extent"
+// define "Note Anthracycline Free Sequence"
 export function d122(st) {
   const x = st.v[122];
   if (x !== undefined) return x;
 
-  return (st.v[122] = "observationsUnreadableExtent");
+  return (st.v[122] = "anthracyclineFreeSequence");
 }
-// define "Note History Unavailable"
+// define "Note Conditions Unreadable"
 export function d123(st) {
   const x = st.v[123];
   if (x !== undefined) return x;
 
-  return (st.v[123] = "historyUnavailable");
+  return (st.v[123] = "conditionsUnreadable");
 }
-// define "Note History Incomplete"
+// define "Note Observations Unreadable Extent"
 export function d124(st) {
   const x = st.v[124];
   if (x !== undefined) return x;
 
-  return (st.v[124] = "historyIncomplete");
+  return (st.v[124] = "observationsUnreadableExtent");
 }
-// define "Note History Incomplete Neoadjuvant"
+// define "Note History Unavailable"
 export function d125(st) {
   const x = st.v[125];
   if (x !== undefined) return x;
 
-  return (st.v[125] = "historyIncompleteNeoadjuvant");
+  return (st.v[125] = "historyUnavailable");
 }
-// define "Note Ecog Combo"
+// define "Note History Incomplete"
 export function d126(st) {
   const x = st.v[126];
   if (x !== undefined) return x;
 
-  return (st.v[126] = "ecogCombo");
+  return (st.v[126] = "historyIncomplete");
 }
-// define "Note Ecog Poor"
+// define "Note History Incomplete Neoadjuvant"
 export function d127(st) {
   const x = st.v[127];
   if (x !== undefined) return x;
 
-  return (st.v[127] = "ecogPoor");
+  return (st.v[127] = "historyIncompleteNeoadjuvant");
 }
-// define "Note Lvef Unusable"
+// define "Note Ecog Combo"
 export function d128(st) {
   const x = st.v[128];
   if (x !== undefined) return x;
 
-  return (st.v[128] = "lvefUnusable");
+  return (st.v[128] = "ecogCombo");
 }
-// define "Note Lvef Not Interpretable"
+// define "Note Ecog Poor"
 export function d129(st) {
   const x = st.v[129];
   if (x !== undefined) return x;
 
-  return (st.v[129] = "lvefNotInterpretable");
+  return (st.v[129] = "ecogPoor");
 }
-// define "Note Cumulative Incomplete"
+// define "Note Lvef Unusable"
 export function d130(st) {
   const x = st.v[130];
   if (x !== undefined) return x;
 
-  return (st.v[130] = "cumulativeIncomplete");
+  return (st.v[130] = "lvefUnusable");
 }
-// define "Note Cumulative Warn"
+// define "Note Lvef Not Interpretable"
 export function d131(st) {
   const x = st.v[131];
   if (x !== undefined) return x;
 
-  return (st.v[131] = "cumulativeWarn");
+  return (st.v[131] = "lvefNotInterpretable");
 }
-// define "Note Adjuvant Pembrolizumab"
+// define "Note Cumulative Incomplete"
 export function d132(st) {
   const x = st.v[132];
   if (x !== undefined) return x;
 
-  return (st.v[132] = "adjuvantPembrolizumab");
+  return (st.v[132] = "cumulativeIncomplete");
 }
-// define "Note Doxorubicin Ifosfamide Response"
+// define "Note Cumulative Warn"
 export function d133(st) {
   const x = st.v[133];
   if (x !== undefined) return x;
 
-  return (st.v[133] = "doxorubicinIfosfamideResponse");
+  return (st.v[133] = "cumulativeWarn");
 }
-// define "Note Liposomal Doxorubicin"
+// define "Note Adjuvant Pembrolizumab"
 export function d134(st) {
   const x = st.v[134];
   if (x !== undefined) return x;
 
-  return (st.v[134] = "liposomalDoxorubicin");
+  return (st.v[134] = "adjuvantPembrolizumab");
 }
-// define "Note Mesna Unchecked"
+// define "Note Doxorubicin Ifosfamide Response"
 export function d135(st) {
   const x = st.v[135];
   if (x !== undefined) return x;
 
-  return (st.v[135] = "mesnaUnchecked");
+  return (st.v[135] = "doxorubicinIfosfamideResponse");
 }
-// define "Note Pediatric Order"
+// define "Note Liposomal Doxorubicin"
 export function d136(st) {
   const x = st.v[136];
   if (x !== undefined) return x;
 
-  return (st.v[136] = "pediatricOrder");
+  return (st.v[136] = "liposomalDoxorubicin");
 }
-// define "Note Later Line Early"
+// define "Note Mesna Unchecked"
 export function d137(st) {
   const x = st.v[137];
   if (x !== undefined) return x;
 
-  return (st.v[137] = "laterLineEarly");
+  return (st.v[137] = "mesnaUnchecked");
 }
-// define "Note Part Of"
+// define "Note Pediatric Order"
 export function d138(st) {
   const x = st.v[138];
   if (x !== undefined) return x;
 
-  return (st.v[138] = "partOf");
+  return (st.v[138] = "pediatricOrder");
+}
+// define "Note Later Line Early"
+export function d139(st) {
+  const x = st.v[139];
+  if (x !== undefined) return x;
+
+  return (st.v[139] = "laterLineEarly");
+}
+// define "Note Part Of"
+export function d140(st) {
+  const x = st.v[140];
+  if (x !== undefined) return x;
+
+  return (st.v[140] = "partOf");
 }
 export const f = {
 
@@ -1078,94 +1092,96 @@ export const d = {
   "LVEF Unitless Codes": d53,
   "LVEF Plausible Min": d54,
   "LVEF Plausible Max": d55,
-  "Disease Status Progression": d56,
-  "Disease Status No Progression": d57,
-  "Bilirubin High Interpretations": d58,
-  "M1 AJCC Code Prefixes": d59,
-  "M1 Display Contains": d60,
-  "M0 AJCC Code Prefixes": d61,
-  "M0 Codes": d62,
-  "Stage IV AJCC Code Prefixes": d63,
-  "Stage IV Display Contains": d64,
-  "Stage IV Display Starts": d65,
-  "Stage I-III AJCC Code Prefixes": d66,
-  "Stage I-III Display Contains": d67,
-  "Metastasis ICD10 Prefixes": d68,
-  "Metastasis SNOMED Codes": d69,
-  "Metastasis Display Prefix": d70,
-  "Site By ICD10": d71,
-  "Surgery Code": d72,
-  "RT Course Code": d73,
-  "RT Category Code": d74,
-  "Surgery Display Words": d75,
-  "Surgery Display Excluded": d76,
-  "Other Primary Excluded Prefixes": d77,
-  "Grade 1 Patterns": d78,
-  "Grade 2 Patterns": d79,
-  "Grade 3 Patterns": d80,
-  "Status Observation Counts": d81,
-  "Status Condition Active": d82,
-  "Status Condition Inactive": d83,
-  "Status Condition Local Recurrence": d84,
-  "Status Verification Ignored": d85,
-  "Status Verification Unconfirmed": d86,
-  "Status Administration Exposure": d87,
-  "Status Statement Exposure": d88,
-  "Status Request Exposure": d89,
-  "Status Request Intents": d90,
-  "Status Mesna Order": d91,
-  "Drugs": d92,
-  "Liposomal Markers": d93,
-  "Specialty Rows": d94,
-  "Uncertain Behavior ICD10": d95,
-  "Uncertain Behavior Histology": d96,
-  "Bilirubin Rule Drugs": d97,
-  "Histology Specific Options": d98,
-  "Mesna Order Window Days": d99,
-  "LVEF Unusable None": d100,
-  "LVEF Unusable Stale": d101,
-  "LVEF Unusable Before Anthracycline": d102,
-  "LVEF Unusable Not Interpretable": d103,
-  "LVEF Unusable Unavailable": d104,
-  "Not Counted No Dose": d105,
-  "Not Counted Unit Not Convertible": d106,
-  "Not Counted No Bsa": d107,
-  "Not Counted Unconfirmed Order": d108,
-  "Not Counted Unconfirmed Statement": d109,
-  "Ignored Second Primary": d110,
-  "Ignored Not Sts": d111,
-  "Ignored No Reference": d112,
-  "Note Procedures Unreadable": d113,
-  "Note Neoadjuvant Evidence": d114,
-  "Note Grade Not Found": d115,
-  "Note Radiotherapy In Pembrolizumab Option": d116,
-  "Note Site Not Found": d117,
-  "Note Anthracycline Setting Unknown": d118,
-  "Note Anthracycline For Localized": d119,
-  "Note Anthracycline Free Sequence": d120,
-  "Note Conditions Unreadable": d121,
-  "Note Observations Unreadable Extent": d122,
-  "Note History Unavailable": d123,
-  "Note History Incomplete": d124,
-  "Note History Incomplete Neoadjuvant": d125,
-  "Note Ecog Combo": d126,
-  "Note Ecog Poor": d127,
-  "Note Lvef Unusable": d128,
-  "Note Lvef Not Interpretable": d129,
-  "Note Cumulative Incomplete": d130,
-  "Note Cumulative Warn": d131,
-  "Note Adjuvant Pembrolizumab": d132,
-  "Note Doxorubicin Ifosfamide Response": d133,
-  "Note Liposomal Doxorubicin": d134,
-  "Note Mesna Unchecked": d135,
-  "Note Pediatric Order": d136,
-  "Note Later Line Early": d137,
-  "Note Part Of": d138,
+  "LVEF Upper Bound Comparators": d56,
+  "LVEF Lower Bound Comparators": d57,
+  "Disease Status Progression": d58,
+  "Disease Status No Progression": d59,
+  "Bilirubin High Interpretations": d60,
+  "M1 AJCC Code Prefixes": d61,
+  "M1 Display Contains": d62,
+  "M0 AJCC Code Prefixes": d63,
+  "M0 Codes": d64,
+  "Stage IV AJCC Code Prefixes": d65,
+  "Stage IV Display Contains": d66,
+  "Stage IV Display Starts": d67,
+  "Stage I-III AJCC Code Prefixes": d68,
+  "Stage I-III Display Contains": d69,
+  "Metastasis ICD10 Prefixes": d70,
+  "Metastasis SNOMED Codes": d71,
+  "Metastasis Display Prefix": d72,
+  "Site By ICD10": d73,
+  "Surgery Code": d74,
+  "RT Course Code": d75,
+  "RT Category Code": d76,
+  "Surgery Display Words": d77,
+  "Surgery Display Excluded": d78,
+  "Other Primary Excluded Prefixes": d79,
+  "Grade 1 Patterns": d80,
+  "Grade 2 Patterns": d81,
+  "Grade 3 Patterns": d82,
+  "Status Observation Counts": d83,
+  "Status Condition Active": d84,
+  "Status Condition Inactive": d85,
+  "Status Condition Local Recurrence": d86,
+  "Status Verification Ignored": d87,
+  "Status Verification Unconfirmed": d88,
+  "Status Administration Exposure": d89,
+  "Status Statement Exposure": d90,
+  "Status Request Exposure": d91,
+  "Status Request Intents": d92,
+  "Status Mesna Order": d93,
+  "Drugs": d94,
+  "Liposomal Markers": d95,
+  "Specialty Rows": d96,
+  "Uncertain Behavior ICD10": d97,
+  "Uncertain Behavior Histology": d98,
+  "Bilirubin Rule Drugs": d99,
+  "Histology Specific Options": d100,
+  "Mesna Order Window Days": d101,
+  "LVEF Unusable None": d102,
+  "LVEF Unusable Stale": d103,
+  "LVEF Unusable Before Anthracycline": d104,
+  "LVEF Unusable Not Interpretable": d105,
+  "LVEF Unusable Unavailable": d106,
+  "Not Counted No Dose": d107,
+  "Not Counted Unit Not Convertible": d108,
+  "Not Counted No Bsa": d109,
+  "Not Counted Unconfirmed Order": d110,
+  "Not Counted Unconfirmed Statement": d111,
+  "Ignored Second Primary": d112,
+  "Ignored Not Sts": d113,
+  "Ignored No Reference": d114,
+  "Note Procedures Unreadable": d115,
+  "Note Neoadjuvant Evidence": d116,
+  "Note Grade Not Found": d117,
+  "Note Radiotherapy In Pembrolizumab Option": d118,
+  "Note Site Not Found": d119,
+  "Note Anthracycline Setting Unknown": d120,
+  "Note Anthracycline For Localized": d121,
+  "Note Anthracycline Free Sequence": d122,
+  "Note Conditions Unreadable": d123,
+  "Note Observations Unreadable Extent": d124,
+  "Note History Unavailable": d125,
+  "Note History Incomplete": d126,
+  "Note History Incomplete Neoadjuvant": d127,
+  "Note Ecog Combo": d128,
+  "Note Ecog Poor": d129,
+  "Note Lvef Unusable": d130,
+  "Note Lvef Not Interpretable": d131,
+  "Note Cumulative Incomplete": d132,
+  "Note Cumulative Warn": d133,
+  "Note Adjuvant Pembrolizumab": d134,
+  "Note Doxorubicin Ifosfamide Response": d135,
+  "Note Liposomal Doxorubicin": d136,
+  "Note Mesna Unchecked": d137,
+  "Note Pediatric Order": d138,
+  "Note Later Line Early": d139,
+  "Note Part Of": d140,
 };
 /** The state of one evaluation of StsCodes. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(139),
+    v: new Array(141),
   };
 }

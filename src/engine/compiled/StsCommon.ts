@@ -34,9 +34,10 @@ const P15 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
 const P16 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "code");
 const P17 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "system");
 const P18 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
-const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value");
-const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "unit");
-const P21 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "code");
+const P19 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "comparator");
+const P20 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "value");
+const P21 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "unit");
+const P22 = R.primitiveValuePlan("{http://hl7.org/fhir}SimpleQuantity", "code");
 const Q0 = R.readPlan("{http://hl7.org/fhir}Observation", "effective");
 const Q1 = R.readPlan("{http://hl7.org/fhir}MedicationAdministration", "effective");
 const Q2 = R.readPlan("{http://hl7.org/fhir}MedicationStatement", "effective");
@@ -484,7 +485,7 @@ r42 = null;
 // function "Counts"(O)
 export function f34(st, o0) {
 
-  return R.inList(R.primitiveValue(o0, P6), M_StsCodes.d81(st.L_Codes), undefined);
+  return R.inList(R.primitiveValue(o0, P6), M_StsCodes.d83(st.L_Codes), undefined);
 }
 // function "ClinicalStatus"(C)
 export function f35(st, o0) {
@@ -529,12 +530,12 @@ if (r57 == null) {
 r57 = null;
 }
 }
-  return R.not(R.inList(r57, M_StsCodes.d85(st.L_Codes), undefined));
+  return R.not(R.inList(r57, M_StsCodes.d87(st.L_Codes), undefined));
 }
 // function "IsActive"(C)
 export function f38(st, o0) {
 
-  return R.or((f35(st, o0) == null), R.inList(f35(st, o0), M_StsCodes.d82(st.L_Codes), undefined));
+  return R.or((f35(st, o0) == null), R.inList(f35(st, o0), M_StsCodes.d84(st.L_Codes), undefined));
 }
 // function "CodesIn"(concept, system)
 export function f39(st, o0, o1) {
@@ -737,370 +738,397 @@ r115 = null;
 }
   return r115;
 }
-// function "LvefValue"(O)
+// function "TextComparator"(s)
 export function f55(st, o0) {
-const s116 = f54(st, o0);
-let q118 = null;
-if (!(s116 == null)) {
-const isList119 = Array.isArray(s116);
-let out120 = [];
-const r121 = Array.isArray(s116) ? s116 : [s116];
-for (let i122 = 0; i122 < r121.length; i122++) {
-const a_P_117 = r121[i122];
-out120.push((R.and(R.greaterOrEqual(a_P_117, M_StsCodes.d54(st.L_Codes)), R.lessOrEqual(a_P_117, M_StsCodes.d55(st.L_Codes))) ? a_P_117 : R.as(null, K5, false)));
+
+  return (R.or((o0 == null), R.not(R.matches(o0, "[^0-9]*?(<=|>=|<|>|≤|≥)\\s*[0-9.][\\s\\S]*"))) ? R.as(null, K3, false) : R.replaceMatches(R.replaceMatches(R.replaceMatches(o0, "^[^0-9]*?(<=|>=|<|>|≤|≥)\\s*[0-9.][\\s\\S]*$", "$1"), "≤", "<="), "≥", ">="));
 }
-out120 = R.distinctList(out120);
-q118 = isList119 ? out120 : out120[0];
+// function "LvefComparator"(O)
+export function f56(st, o0) {
+let r116 = R.primitiveValue(R.as(R.fhirProp(o0, Q10), K6, false), P19);
+if (r116 == null) {
+r116 = f55(st, R.castValue(o0, C6));
+if (r116 == null) {
+r116 = null;
 }
-  return q118;
+}
+  return r116;
+}
+// function "LvefValue"(O)
+export function f57(st, o0) {
+const s117 = f54(st, o0);
+let q119 = null;
+if (!(s117 == null)) {
+const isList120 = Array.isArray(s117);
+let out121 = [];
+const r122 = Array.isArray(s117) ? s117 : [s117];
+for (let i123 = 0; i123 < r122.length; i123++) {
+const a_P_118 = r122[i123];
+out121.push((R.and(R.greaterOrEqual(a_P_118, M_StsCodes.d54(st.L_Codes)), R.lessOrEqual(a_P_118, M_StsCodes.d55(st.L_Codes))) ? a_P_118 : R.as(null, K5, false)));
+}
+out121 = R.distinctList(out121);
+q119 = isList120 ? out121 : out121[0];
+}
+  return q119;
 }
 // function "QuantityText"(q)
-export function f56(st, o0) {
-let c125;
+export function f58(st, o0) {
+let c127;
 if (R.or((o0 == null), (R.primitiveValue(o0, P15) == null))) {
-c125 = R.as(null, K3, false);
+c127 = R.as(null, K3, false);
 } else {
-let r124 = R.primitiveValue(o0, P18);
+let r124 = R.primitiveValue(o0, P19);
 if (r124 == null) {
-r124 = R.primitiveValue(o0, P16);
+r124 = "";
 if (r124 == null) {
 r124 = null;
 }
 }
-let r123 = R.concatenate(" ", r124);
-if (r123 == null) {
-r123 = "";
-if (r123 == null) {
-r123 = null;
-}
-}
-c125 = R.concatenate(R.toStringOp(R.primitiveValue(o0, P15)), r123);
-}
-  return c125;
-}
-// function "RangeText"(R)
-export function f57(st, o0) {
-let c130;
-if ((o0 == null)) {
-c130 = R.as(null, K3, false);
-} else {
-let r126 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q11), P19));
+let r126 = R.primitiveValue(o0, P18);
 if (r126 == null) {
-r126 = "?";
+r126 = R.primitiveValue(o0, P16);
 if (r126 == null) {
 r126 = null;
 }
 }
-let r127 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q12), P19));
-if (r127 == null) {
-r127 = "?";
-if (r127 == null) {
-r127 = null;
+let r125 = R.concatenate(" ", r126);
+if (r125 == null) {
+r125 = "";
+if (r125 == null) {
+r125 = null;
 }
 }
-let r129 = R.primitiveValue(R.fhirProp(o0, Q11), P20);
-if (r129 == null) {
-r129 = R.primitiveValue(R.fhirProp(o0, Q11), P21);
-if (r129 == null) {
-r129 = R.primitiveValue(R.fhirProp(o0, Q12), P20);
-if (r129 == null) {
-r129 = R.primitiveValue(R.fhirProp(o0, Q12), P21);
-if (r129 == null) {
-r129 = null;
+c127 = R.concatenate(R.concatenate(r124, R.toStringOp(R.primitiveValue(o0, P15))), r125);
 }
+  return c127;
 }
-}
-}
-let r128 = R.concatenate(" ", r129);
+// function "RangeText"(R)
+export function f59(st, o0) {
+let c132;
+if ((o0 == null)) {
+c132 = R.as(null, K3, false);
+} else {
+let r128 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q11), P20));
 if (r128 == null) {
-r128 = "";
+r128 = "?";
 if (r128 == null) {
 r128 = null;
 }
 }
-c130 = R.concatenate(R.concatenate(R.concatenate(r126, "-"), r127), r128);
+let r129 = R.toStringOp(R.primitiveValue(R.fhirProp(o0, Q12), P20));
+if (r129 == null) {
+r129 = "?";
+if (r129 == null) {
+r129 = null;
 }
-  return c130;
 }
-// function "ValueText"(O)
-export function f58(st, o0) {
-let r131 = f56(st, R.as(R.fhirProp(o0, Q10), K6, false));
+let r131 = R.primitiveValue(R.fhirProp(o0, Q11), P21);
 if (r131 == null) {
-r131 = f57(st, R.as(R.fhirProp(o0, Q10), K7, false));
+r131 = R.primitiveValue(R.fhirProp(o0, Q11), P22);
 if (r131 == null) {
-r131 = R.castValue(o0, C6);
+r131 = R.primitiveValue(R.fhirProp(o0, Q12), P21);
 if (r131 == null) {
-r131 = R.toStringOp(R.castValue(o0, C7));
-if (r131 == null) {
-let r132 = R.first(f43(st, R.as(R.fhirProp(o0, Q10), K8, false)));
-if (r132 == null) {
-const s133 = R.fhirProp(R.as(R.fhirProp(o0, Q10), K8, false), Q6);
-let q135 = null;
-if (!(s133 == null)) {
-const isList136 = Array.isArray(s133);
-let out137 = [];
-const r138 = Array.isArray(s133) ? s133 : [s133];
-for (let i139 = 0; i139 < r138.length; i139++) {
-const a_C_134 = r138[i139];
-if (!(R.not((R.primitiveValue(a_C_134, P7) == null)))) continue;
-out137.push(R.primitiveValue(a_C_134, P7));
-}
-q135 = isList136 ? out137 : out137[0];
-}
-r132 = R.first(q135);
-if (r132 == null) {
-r132 = null;
-}
-}
-r131 = r132;
+r131 = R.primitiveValue(R.fhirProp(o0, Q12), P22);
 if (r131 == null) {
 r131 = null;
 }
 }
 }
 }
+let r130 = R.concatenate(" ", r131);
+if (r130 == null) {
+r130 = "";
+if (r130 == null) {
+r130 = null;
 }
-  return r131;
+}
+c132 = R.concatenate(R.concatenate(R.concatenate(r128, "-"), r129), r130);
+}
+  return c132;
+}
+// function "ValueText"(O)
+export function f60(st, o0) {
+let r133 = f58(st, R.as(R.fhirProp(o0, Q10), K6, false));
+if (r133 == null) {
+r133 = f59(st, R.as(R.fhirProp(o0, Q10), K7, false));
+if (r133 == null) {
+r133 = R.castValue(o0, C6);
+if (r133 == null) {
+r133 = R.toStringOp(R.castValue(o0, C7));
+if (r133 == null) {
+let r134 = R.first(f43(st, R.as(R.fhirProp(o0, Q10), K8, false)));
+if (r134 == null) {
+const s135 = R.fhirProp(R.as(R.fhirProp(o0, Q10), K8, false), Q6);
+let q137 = null;
+if (!(s135 == null)) {
+const isList138 = Array.isArray(s135);
+let out139 = [];
+const r140 = Array.isArray(s135) ? s135 : [s135];
+for (let i141 = 0; i141 < r140.length; i141++) {
+const a_C_136 = r140[i141];
+if (!(R.not((R.primitiveValue(a_C_136, P7) == null)))) continue;
+out139.push(R.primitiveValue(a_C_136, P7));
+}
+q137 = isList138 ? out139 : out139[0];
+}
+r134 = R.first(q137);
+if (r134 == null) {
+r134 = null;
+}
+}
+r133 = r134;
+if (r133 == null) {
+r133 = null;
+}
+}
+}
+}
+}
+  return r133;
 }
 // function "EcogFromText"(t)
-export function f59(st, o0) {
+export function f61(st, o0) {
 
   return ((o0 == null) ? R.as(null, K4, false) : (R.matches(R.lowerCase(o0), "\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(R.lowerCase(o0), "^\\s*ecog\\s*(grade|ps|performance status)?\\s*[:=]?\\s*([0-5])[\\s\\S]*$", "$2")) : (R.matches(o0, "\\s*[0-5]([^0-9][\\s\\S]*)?") ? R.toInteger(R.replaceMatches(o0, "^\\s*([0-5])[\\s\\S]*$", "$1")) : R.as(null, K4, false))));
 }
 // function "EcogFromConcept"(c)
-export function f60(st, o0) {
-let c162;
+export function f62(st, o0) {
+let c164;
 if ((o0 == null)) {
-c162 = R.as(null, K4, false);
+c164 = R.as(null, K4, false);
 } else {
-const s141 = M_StsCodes.d50(st.L_Codes);
-let q143 = null;
-if (!(s141 == null)) {
-const isList144 = Array.isArray(s141);
-let out145 = [];
-const r146 = Array.isArray(s141) ? s141 : [s141];
-for (let i147 = 0; i147 < r146.length; i147++) {
-const a_A_142 = r146[i147];
-const s148 = R.fhirProp(o0, Q6);
-let q150 = null;
-if (!(s148 == null)) {
-const isList151 = Array.isArray(s148);
-let out152 = [];
-const r153 = Array.isArray(s148) ? s148 : [s148];
-for (let i154 = 0; i154 < r153.length; i154++) {
-const a_X_149 = r153[i154];
-if (!(R.and(R.equal(R.primitiveValue(a_X_149, P8), (a_A_142 == null ? null : (a_A_142.system ?? null))), R.equal(R.primitiveValue(a_X_149, P7), (a_A_142 == null ? null : (a_A_142.code ?? null)))))) continue;
-out152.push(R.primitiveValue(a_X_149, P7));
+const s143 = M_StsCodes.d50(st.L_Codes);
+let q145 = null;
+if (!(s143 == null)) {
+const isList146 = Array.isArray(s143);
+let out147 = [];
+const r148 = Array.isArray(s143) ? s143 : [s143];
+for (let i149 = 0; i149 < r148.length; i149++) {
+const a_A_144 = r148[i149];
+const s150 = R.fhirProp(o0, Q6);
+let q152 = null;
+if (!(s150 == null)) {
+const isList153 = Array.isArray(s150);
+let out154 = [];
+const r155 = Array.isArray(s150) ? s150 : [s150];
+for (let i156 = 0; i156 < r155.length; i156++) {
+const a_X_151 = r155[i156];
+if (!(R.and(R.equal(R.primitiveValue(a_X_151, P8), (a_A_144 == null ? null : (a_A_144.system ?? null))), R.equal(R.primitiveValue(a_X_151, P7), (a_A_144 == null ? null : (a_A_144.code ?? null)))))) continue;
+out154.push(R.primitiveValue(a_X_151, P7));
 }
-q150 = isList151 ? out152 : out152[0];
+q152 = isList153 ? out154 : out154[0];
 }
-if (!(R.exists(q150))) continue;
-out145.push((a_A_142 == null ? null : (a_A_142.score ?? null)));
+if (!(R.exists(q152))) continue;
+out147.push((a_A_144 == null ? null : (a_A_144.score ?? null)));
 }
-q143 = isList144 ? out145 : out145[0];
+q145 = isList146 ? out147 : out147[0];
 }
-let r140 = R.first(q143);
-if (r140 == null) {
-const s155 = f43(st, o0);
-let q157 = null;
-if (!(s155 == null)) {
-const isList158 = Array.isArray(s155);
-let out159 = [];
-const r160 = Array.isArray(s155) ? s155 : [s155];
-for (let i161 = 0; i161 < r160.length; i161++) {
-const a_T_156 = r160[i161];
-if (!(R.not((f59(st, a_T_156) == null)))) continue;
-out159.push(f59(st, a_T_156));
+let r142 = R.first(q145);
+if (r142 == null) {
+const s157 = f43(st, o0);
+let q159 = null;
+if (!(s157 == null)) {
+const isList160 = Array.isArray(s157);
+let out161 = [];
+const r162 = Array.isArray(s157) ? s157 : [s157];
+for (let i163 = 0; i163 < r162.length; i163++) {
+const a_T_158 = r162[i163];
+if (!(R.not((f61(st, a_T_158) == null)))) continue;
+out161.push(f61(st, a_T_158));
 }
-q157 = isList158 ? out159 : out159[0];
+q159 = isList160 ? out161 : out161[0];
 }
-r140 = R.first(q157);
-if (r140 == null) {
-r140 = null;
+r142 = R.first(q159);
+if (r142 == null) {
+r142 = null;
 }
 }
-c162 = r140;
+c164 = r142;
 }
-  return c162;
+  return c164;
 }
 // function "EcogValue"(O)
-export function f61(st, o0) {
-const s164 = R.as(R.fhirProp(o0, Q10), K9, false);
-let q166 = null;
-if (!(s164 == null)) {
-const isList167 = Array.isArray(s164);
-let out168 = [];
-const r169 = Array.isArray(s164) ? s164 : [s164];
-for (let i170 = 0; i170 < r169.length; i170++) {
-const a_I_165 = r169[i170];
-if (!(R.and(R.greaterOrEqual(R.fhirProp(a_I_165, Q13), 0), R.lessOrEqual(R.fhirProp(a_I_165, Q13), 5)))) continue;
-out168.push(R.fhirProp(a_I_165, Q13));
+export function f63(st, o0) {
+const s166 = R.as(R.fhirProp(o0, Q10), K9, false);
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_I_167 = r171[i172];
+if (!(R.and(R.greaterOrEqual(R.fhirProp(a_I_167, Q13), 0), R.lessOrEqual(R.fhirProp(a_I_167, Q13), 5)))) continue;
+out170.push(R.fhirProp(a_I_167, Q13));
 }
-out168 = R.distinctList(out168);
-q166 = isList167 ? out168 : out168[0];
+out170 = R.distinctList(out170);
+q168 = isList169 ? out170 : out170[0];
 }
-let r163 = q166;
-if (r163 == null) {
-r163 = f60(st, R.as(R.fhirProp(o0, Q10), K8, false));
-if (r163 == null) {
-r163 = f59(st, R.castValue(o0, C6));
-if (r163 == null) {
-r163 = null;
+let r165 = q168;
+if (r165 == null) {
+r165 = f62(st, R.as(R.fhirProp(o0, Q10), K8, false));
+if (r165 == null) {
+r165 = f61(st, R.castValue(o0, C6));
+if (r165 == null) {
+r165 = null;
 }
 }
 }
-  return r163;
+  return r165;
 }
 // function "BilirubinHigh"(O)
-export function f62(st, o0) {
-const s171 = R.fhirProp(o0, Q14);
-let q173 = null;
-if (!(s171 == null)) {
-const isList174 = Array.isArray(s171);
-let out175 = [];
-const r176 = Array.isArray(s171) ? s171 : [s171];
-for (let i177 = 0; i177 < r176.length; i177++) {
-const a_I_172 = r176[i177];
-if (!(f40(st, a_I_172, M_StsCodes.d10(st.L_Codes), M_StsCodes.d58(st.L_Codes)))) continue;
-out175.push(a_I_172);
+export function f64(st, o0) {
+const s173 = R.fhirProp(o0, Q14);
+let q175 = null;
+if (!(s173 == null)) {
+const isList176 = Array.isArray(s173);
+let out177 = [];
+const r178 = Array.isArray(s173) ? s173 : [s173];
+for (let i179 = 0; i179 < r178.length; i179++) {
+const a_I_174 = r178[i179];
+if (!(f40(st, a_I_174, M_StsCodes.d10(st.L_Codes), M_StsCodes.d60(st.L_Codes)))) continue;
+out177.push(a_I_174);
 }
-q173 = isList174 ? out175 : out175[0];
+q175 = isList176 ? out177 : out177[0];
 }
-let c196;
-if (R.exists(q173)) {
-c196 = true;
+let c198;
+if (R.exists(q175)) {
+c198 = true;
 } else {
-const s180 = R.fhirProp(o0, Q15);
-let q182 = null;
+const s182 = R.fhirProp(o0, Q15);
+let q184 = null;
+if (!(s182 == null)) {
+const isList185 = Array.isArray(s182);
+let out186 = [];
+const r187 = Array.isArray(s182) ? s182 : [s182];
+for (let i188 = 0; i188 < r187.length; i188++) {
+const a_R_183 = r187[i188];
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_183, Q16), P20) == null)))) continue;
+out186.push(R.fhirProp(a_R_183, Q16));
+}
+q184 = isList185 ? out186 : out186[0];
+}
+const s180 = R.first(q184);
+let q189 = null;
 if (!(s180 == null)) {
-const isList183 = Array.isArray(s180);
-let out184 = [];
-const r185 = Array.isArray(s180) ? s180 : [s180];
-for (let i186 = 0; i186 < r185.length; i186++) {
-const a_R_181 = r185[i186];
-if (!(R.not((R.primitiveValue(R.fhirProp(a_R_181, Q16), P19) == null)))) continue;
-out184.push(R.fhirProp(a_R_181, Q16));
-}
-q182 = isList183 ? out184 : out184[0];
-}
-const s178 = R.first(q182);
-let q187 = null;
-if (!(s178 == null)) {
-const isList188 = Array.isArray(s178);
-let out189 = [];
-const r190 = Array.isArray(s178) ? s178 : [s178];
-for (let i191 = 0; i191 < r190.length; i191++) {
-const a_H_179 = r190[i191];
-const l_q_192 = R.as(R.fhirProp(o0, Q10), K6, false);
-let r193 = R.primitiveValue(l_q_192, P16);
-if (r193 == null) {
-r193 = R.primitiveValue(l_q_192, P18);
-if (r193 == null) {
-r193 = null;
-}
-}
-let r194 = R.primitiveValue(l_q_192, P16);
-if (r194 == null) {
-r194 = R.primitiveValue(l_q_192, P18);
-if (r194 == null) {
-r194 = null;
-}
-}
-let r195 = R.primitiveValue(a_H_179, P21);
+const isList190 = Array.isArray(s180);
+let out191 = [];
+const r192 = Array.isArray(s180) ? s180 : [s180];
+for (let i193 = 0; i193 < r192.length; i193++) {
+const a_H_181 = r192[i193];
+const l_q_194 = R.as(R.fhirProp(o0, Q10), K6, false);
+let r195 = R.primitiveValue(l_q_194, P16);
 if (r195 == null) {
-r195 = R.primitiveValue(a_H_179, P20);
+r195 = R.primitiveValue(l_q_194, P18);
 if (r195 == null) {
 r195 = null;
 }
 }
-out189.push((R.or(R.or((R.primitiveValue(l_q_192, P15) == null), (r193 == null)), R.not(R.equal(r194, r195))) ? R.as(null, K10, false) : R.greater(R.primitiveValue(l_q_192, P15), R.primitiveValue(a_H_179, P19))));
+let r196 = R.primitiveValue(l_q_194, P16);
+if (r196 == null) {
+r196 = R.primitiveValue(l_q_194, P18);
+if (r196 == null) {
+r196 = null;
 }
-out189 = R.distinctList(out189);
-q187 = isList188 ? out189 : out189[0];
 }
-c196 = q187;
+let r197 = R.primitiveValue(a_H_181, P22);
+if (r197 == null) {
+r197 = R.primitiveValue(a_H_181, P21);
+if (r197 == null) {
+r197 = null;
 }
-  return c196;
 }
-const T197 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T198 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T199 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T200 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T201 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T202 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T203 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T204 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T205 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T206 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T207 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T208 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T209 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T210 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T211 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T212 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T213 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T214 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T215 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T216 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T217 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T218 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T219 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T220 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T221 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T222 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T223 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
-const T224 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T225 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T226 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T227 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T228 = [[f55, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T229 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T230 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
-const T231 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T232 = [[f59, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T233 = [[f60, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T234 = [[f61, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T235 = [[f62, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+out191.push((R.or(R.or((R.primitiveValue(l_q_194, P15) == null), (r195 == null)), R.not(R.equal(r196, r197))) ? R.as(null, K10, false) : R.greater(R.primitiveValue(l_q_194, P15), R.primitiveValue(a_H_181, P20))));
+}
+out191 = R.distinctList(out191);
+q189 = isList190 ? out191 : out191[0];
+}
+c198 = q189;
+}
+  return c198;
+}
+const T199 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T200 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T201 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T202 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T203 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T204 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T205 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T206 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T207 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T208 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T209 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T210 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T211 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T212 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T213 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T214 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T215 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T216 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T217 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T218 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T219 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T220 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T221 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T222 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T223 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T224 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T225 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
+const T226 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T227 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T228 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T229 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f55, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T231 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T232 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T233 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T234 = [[f59, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
+const T235 = [[f60, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T236 = [[f61, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T237 = [[f62, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T238 = [[f63, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T239 = [[f64, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T197),
-  "LatestInstant": (st, ...args) => R.dispatch(st, args, T198),
-  "LatestDay": (st, ...args) => R.dispatch(st, args, T199),
-  "FirstRaw": (st, ...args) => R.dispatch(st, args, T200),
-  "LastRaw": (st, ...args) => R.dispatch(st, args, T201),
-  "FirstDate": (st, ...args) => R.dispatch(st, args, T202),
-  "LastDate": (st, ...args) => R.dispatch(st, args, T203),
-  "EarliestDay": (st, ...args) => R.dispatch(st, args, T204),
-  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T205),
-  "FirstDay": (st, ...args) => R.dispatch(st, args, T206),
-  "LastDay": (st, ...args) => R.dispatch(st, args, T207),
-  "RecordedDate": (st, ...args) => R.dispatch(st, args, T208),
-  "Counts": (st, ...args) => R.dispatch(st, args, T209),
-  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T210),
-  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T211),
-  "Exists": (st, ...args) => R.dispatch(st, args, T212),
-  "IsActive": (st, ...args) => R.dispatch(st, args, T213),
-  "CodesIn": (st, ...args) => R.dispatch(st, args, T214),
-  "HasCode": (st, ...args) => R.dispatch(st, args, T215),
-  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T216),
-  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T217),
-  "Texts": (st, ...args) => R.dispatch(st, args, T218),
-  "HasProfile": (st, ...args) => R.dispatch(st, args, T219),
-  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T220),
-  "Key": (st, ...args) => R.dispatch(st, args, T221),
-  "SortKey": (st, ...args) => R.dispatch(st, args, T222),
-  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T223),
-  "Stripped": (st, ...args) => R.dispatch(st, args, T224),
-  "LvefPercent": (st, ...args) => R.dispatch(st, args, T225),
-  "NumbersIn": (st, ...args) => R.dispatch(st, args, T226),
-  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T227),
-  "LvefValue": (st, ...args) => R.dispatch(st, args, T228),
-  "QuantityText": (st, ...args) => R.dispatch(st, args, T229),
-  "RangeText": (st, ...args) => R.dispatch(st, args, T230),
-  "ValueText": (st, ...args) => R.dispatch(st, args, T231),
-  "EcogFromText": (st, ...args) => R.dispatch(st, args, T232),
-  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T233),
-  "EcogValue": (st, ...args) => R.dispatch(st, args, T234),
-  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T235),
+  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T199),
+  "LatestInstant": (st, ...args) => R.dispatch(st, args, T200),
+  "LatestDay": (st, ...args) => R.dispatch(st, args, T201),
+  "FirstRaw": (st, ...args) => R.dispatch(st, args, T202),
+  "LastRaw": (st, ...args) => R.dispatch(st, args, T203),
+  "FirstDate": (st, ...args) => R.dispatch(st, args, T204),
+  "LastDate": (st, ...args) => R.dispatch(st, args, T205),
+  "EarliestDay": (st, ...args) => R.dispatch(st, args, T206),
+  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T207),
+  "FirstDay": (st, ...args) => R.dispatch(st, args, T208),
+  "LastDay": (st, ...args) => R.dispatch(st, args, T209),
+  "RecordedDate": (st, ...args) => R.dispatch(st, args, T210),
+  "Counts": (st, ...args) => R.dispatch(st, args, T211),
+  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T212),
+  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T213),
+  "Exists": (st, ...args) => R.dispatch(st, args, T214),
+  "IsActive": (st, ...args) => R.dispatch(st, args, T215),
+  "CodesIn": (st, ...args) => R.dispatch(st, args, T216),
+  "HasCode": (st, ...args) => R.dispatch(st, args, T217),
+  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T218),
+  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T219),
+  "Texts": (st, ...args) => R.dispatch(st, args, T220),
+  "HasProfile": (st, ...args) => R.dispatch(st, args, T221),
+  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T222),
+  "Key": (st, ...args) => R.dispatch(st, args, T223),
+  "SortKey": (st, ...args) => R.dispatch(st, args, T224),
+  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T225),
+  "Stripped": (st, ...args) => R.dispatch(st, args, T226),
+  "LvefPercent": (st, ...args) => R.dispatch(st, args, T227),
+  "NumbersIn": (st, ...args) => R.dispatch(st, args, T228),
+  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T229),
+  "TextComparator": (st, ...args) => R.dispatch(st, args, T230),
+  "LvefComparator": (st, ...args) => R.dispatch(st, args, T231),
+  "LvefValue": (st, ...args) => R.dispatch(st, args, T232),
+  "QuantityText": (st, ...args) => R.dispatch(st, args, T233),
+  "RangeText": (st, ...args) => R.dispatch(st, args, T234),
+  "ValueText": (st, ...args) => R.dispatch(st, args, T235),
+  "EcogFromText": (st, ...args) => R.dispatch(st, args, T236),
+  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T237),
+  "EcogValue": (st, ...args) => R.dispatch(st, args, T238),
+  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T239),
 };
 const F = f;
 export const d = {

@@ -74,21 +74,21 @@ export function d6(st) {
   const x = st.v[6];
   if (x !== undefined) return x;
 
-  return (st.v[6] = M_StsCodes.d113(st.L_Codes));
+  return (st.v[6] = M_StsCodes.d115(st.L_Codes));
 }
 // define "Treatment History Note"
 export function d7(st) {
   const x = st.v[7];
   if (x !== undefined) return x;
 
-  return (st.v[7] = M_StsCodes.d123(st.L_Codes));
+  return (st.v[7] = M_StsCodes.d125(st.L_Codes));
 }
 // define "Neoadjuvant Note"
 export function d8(st) {
   const x = st.v[8];
   if (x !== undefined) return x;
 
-  return (st.v[8] = M_StsCodes.d114(st.L_Codes));
+  return (st.v[8] = M_StsCodes.d116(st.L_Codes));
 }
 // define "UPS Pembro Node"
 export function d9(st) {
@@ -148,7 +148,7 @@ let c25;
 if (R.not(d10(st))) {
 c25 = R.as(null, K0, false);
 } else {
-const s18 = [((M_StsSafety.d21(st.L_S) == null) ? M_StsCodes.d115(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d125(st.L_Codes) : R.as(null, K1, false)))];
+const s18 = [((M_StsSafety.d21(st.L_S) == null) ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d7(st.L_S) ? d7(st) : (M_StsSafety.d8(st.L_S) ? M_StsCodes.d127(st.L_Codes) : R.as(null, K1, false)))];
 let q20 = null;
 if (!(s18 == null)) {
 const isList21 = Array.isArray(s18);
@@ -196,7 +196,7 @@ if (r28 == null) {
 r28 = null;
 }
 }
-c30 = (r28 ? [M_StsCodes.d116(st.L_Codes)] : []);
+c30 = (r28 ? [M_StsCodes.d118(st.L_Codes)] : []);
 }
 c47 = f0(st, "L-RT-EXTREMITY", "primary", R.and(R.not(M_StsSafety.d6(st.L_S)), R.not(r26)), false, R.as(null, K1, false), c30);
 } else {
@@ -271,9 +271,9 @@ c71 = [f2(st, "L-OTHER-SITE", q51)];
 } else {
 let c70;
 if (R.and(M_StsSafety.d22(st.L_S), R.not(M_StsSafety.d6(st.L_S)))) {
-c70 = [f2(st, "L-POST-RESECTION", (d13(st) ? [M_StsCodes.d132(st.L_Codes)] : []))];
+c70 = [f2(st, "L-POST-RESECTION", (d13(st) ? [M_StsCodes.d134(st.L_Codes)] : []))];
 } else {
-const s58 = [(R.equal(M_StsSafety.d20(st.L_S), "UNKNOWN") ? M_StsCodes.d117(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
+const s58 = [(R.equal(M_StsSafety.d20(st.L_S), "UNKNOWN") ? M_StsCodes.d119(st.L_Codes) : R.as(null, K1, false)), (M_StsSafety.d6(st.L_S) ? d6(st) : R.as(null, K1, false))];
 let q60 = null;
 if (!(s58 == null)) {
 const isList61 = Array.isArray(s58);
@@ -434,7 +434,7 @@ export function d21(st) {
   if (x !== undefined) return x;
 let c100;
 if (R.and((M_StsSafety.d40(st.L_S) == null), M_StsSafety.d35(st.L_S))) {
-c100 = [M_StsCodes.d118(st.L_Codes)];
+c100 = [M_StsCodes.d120(st.L_Codes)];
 } else {
 let r99 = M_StsSafety.d40(st.L_S);
 if (r99 == null) {
@@ -443,7 +443,7 @@ if (r99 == null) {
 r99 = null;
 }
 }
-c100 = (r99 ? [M_StsCodes.d119(st.L_Codes)] : []);
+c100 = (r99 ? [M_StsCodes.d121(st.L_Codes)] : []);
 }
   return (st.v[21] = c100);
 }
@@ -507,7 +507,7 @@ let out126 = [];
 const r127 = Array.isArray(s122) ? s122 : [s122];
 for (let i128 = 0; i128 < r127.length; i128++) {
 const a_N_123 = r127[i128];
-out126.push(f8(st, a_N_123, R.union((M_StsSafety.d34(st.L_S) ? [M_StsCodes.d120(st.L_Codes)] : []), (R.equal(a_N_123, R.first(d16(st))) ? d21(st) : []), false)));
+out126.push(f8(st, a_N_123, R.union((M_StsSafety.d34(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []), (R.equal(a_N_123, R.first(d16(st))) ? d21(st) : []), false)));
 }
 out126 = R.distinctList(out126);
 q124 = isList125 ? out126 : out126[0];
@@ -785,7 +785,7 @@ let out241 = [];
 const r242 = Array.isArray(s237) ? s237 : [s237];
 for (let i243 = 0; i243 < r242.length; i243++) {
 const a_N_238 = r242[i243];
-out241.push(({ "id": (a_N_238 == null ? null : (a_N_238.id ?? null)), "role": (a_N_238 == null ? null : (a_N_238.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_238 == null ? null : (a_N_238.warning ?? null)), "related": (a_N_238 == null ? null : (a_N_238.related ?? null)), "notes": (R.or(R.inList((a_N_238 == null ? null : (a_N_238.id ?? null)), d2(st), undefined), R.equal((a_N_238 == null ? null : (a_N_238.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_238 == null ? null : (a_N_238.notes ?? null)), [M_StsCodes.d124(st.L_Codes)], false) : (a_N_238 == null ? null : (a_N_238.notes ?? null))), "rules": (a_N_238 == null ? null : (a_N_238.rules ?? null)), "variant": (a_N_238 == null ? null : (a_N_238.variant ?? null)) }));
+out241.push(({ "id": (a_N_238 == null ? null : (a_N_238.id ?? null)), "role": (a_N_238 == null ? null : (a_N_238.role ?? null)), "withSuggestions": false, "isRecommended": false, "warning": (a_N_238 == null ? null : (a_N_238.warning ?? null)), "related": (a_N_238 == null ? null : (a_N_238.related ?? null)), "notes": (R.or(R.inList((a_N_238 == null ? null : (a_N_238.id ?? null)), d2(st), undefined), R.equal((a_N_238 == null ? null : (a_N_238.id ?? null)), "CURRENT-OFF-PATHWAY")) ? R.union((a_N_238 == null ? null : (a_N_238.notes ?? null)), [M_StsCodes.d126(st.L_Codes)], false) : (a_N_238 == null ? null : (a_N_238.notes ?? null))), "rules": (a_N_238 == null ? null : (a_N_238.rules ?? null)), "variant": (a_N_238 == null ? null : (a_N_238.variant ?? null)) }));
 }
 out241 = R.distinctList(out241);
 q239 = isList240 ? out241 : out241[0];
@@ -920,7 +920,7 @@ q290 = isList291 ? out292 : out292[0];
 }
 c295 = [f2(st, "D-MISSING-HISTOLOGY", q290)];
 } else {
-c295 = (R.equal(M_StsSafety.d19(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d19(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d122(st.L_Codes)] : []))]));
+c295 = (R.equal(M_StsSafety.d19(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d19(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d124(st.L_Codes)] : []))]));
 }
 c296 = c295;
 }
@@ -936,7 +936,7 @@ export function d32(st) {
   if (x !== undefined) return x;
 let c324;
 if (M_StsSafety.d3(st.L_S)) {
-c324 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d121(st.L_Codes)])];
+c324 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d123(st.L_Codes)])];
 } else {
 let c323;
 if (R.not(M_StsSafety.d9(st.L_S))) {
@@ -1602,12 +1602,12 @@ c389 = q384;
 } else {
 c389 = [];
 }
-  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d79(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d126(st.L_Codes)] : []), (o1 ? [M_StsCodes.d127(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d73(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c389, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d79(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d128(st.L_Codes)] : []), (o1 ? [M_StsCodes.d129(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d73(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c389, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
 }
 // function "DraftDose"(dose)
 export function f10(st, o0) {
 
-  return M_StsSafety.f7(st.L_S, o0);
+  return M_StsSafety.f8(st.L_S, o0);
 }
 const T390 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
 const T391 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];

@@ -220,7 +220,7 @@ let out88 = [];
 const r89 = Array.isArray(s84) ? s84 : [s84];
 for (let i90 = 0; i90 < r89.length; i90++) {
 const a_X_85 = r89[i90];
-const s91 = M_StsCodes.d68(st.L_Codes);
+const s91 = M_StsCodes.d70(st.L_Codes);
 let q93 = null;
 if (!(s91 == null)) {
 const isList94 = Array.isArray(s91);
@@ -253,7 +253,7 @@ if (r105 == null) {
 r105 = null;
 }
 }
-if (!(R.and(R.equal(R.primitiveValue(a_X_99, P1), M_StsCodes.d14(st.L_Codes)), R.startsWith(r105, M_StsCodes.d70(st.L_Codes))))) continue;
+if (!(R.and(R.equal(R.primitiveValue(a_X_99, P1), M_StsCodes.d14(st.L_Codes)), R.startsWith(r105, M_StsCodes.d72(st.L_Codes))))) continue;
 out102.push(R.primitiveValue(a_X_99, P2));
 }
 q100 = isList101 ? out102 : out102[0];
@@ -279,7 +279,7 @@ let out117 = [];
 const r118 = Array.isArray(s113) ? s113 : [s113];
 for (let i119 = 0; i119 < r118.length; i119++) {
 const a_X_114 = r118[i119];
-const s120 = M_StsCodes.d77(st.L_Codes);
+const s120 = M_StsCodes.d79(st.L_Codes);
 let q122 = null;
 if (!(s120 == null)) {
 const isList123 = Array.isArray(s120);
@@ -310,7 +310,7 @@ out131.push(f11(st, R.as(R.fhirProp(a_E_128, Q7), K0, false)));
 }
 q129 = isList130 ? out131 : out131[0];
 }
-out11.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_14, "stsCode": R.exists(q20), "uncertainBehavior": R.inList(M_StsCodes.d95(st.L_Codes), l_Icd_14, undefined), "icd10Display": R.first(q27), "specialty": R.first(q34), "specialtyDisplay": R.first(q48), "clinicalStatus": l_Clinical_15, "verificationStatus": M_StsCommon.f36(st.L_Common, a_C_1), "active": R.or((l_Clinical_15 == null), R.inList(l_Clinical_15, M_StsCodes.d82(st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_15, M_StsCodes.d83(st.L_Codes), undefined), "firstDate": (x61 == null ? M_StsCommon.f29(st.L_Common, x61) : M_StsCommon.f29(st.L_Common, x61)), "lastDate": l_Last_16, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_16), "date": (x62 == null ? M_StsCommon.f33(st.L_Common, x62) : M_StsCommon.f32(st.L_Common, x62)), "refs": f6(st, a_C_1), "stageValues": q65, "stageAssessments": R.flatten(q72), "metastasis": R.or(R.or(R.or(R.exists(q86), M_StsCommon.f40(st.L_Common, R.fhirProp(a_C_1, Q0), M_StsCodes.d14(st.L_Codes), M_StsCodes.d69(st.L_Codes))), R.exists(q100)), M_StsCommon.f44(st.L_Common, R.fhirProp(a_C_1, Q5), M_StsCodes.d17(st.L_Codes))), "lymphNode": R.exists(q108), "primaryShape": R.or(R.exists(q115), M_StsCommon.f44(st.L_Common, R.fhirProp(a_C_1, Q5), M_StsCodes.d16(st.L_Codes))), "extensionMorphologies": R.flatten(q129), "codeMorphologies": f11(st, R.fhirProp(a_C_1, Q0)) }));
+out11.push(({ "key": R.concatenate("Condition/", R.primitiveValue(a_C_1, P0)), "icd10": l_Icd_14, "stsCode": R.exists(q20), "uncertainBehavior": R.inList(M_StsCodes.d97(st.L_Codes), l_Icd_14, undefined), "icd10Display": R.first(q27), "specialty": R.first(q34), "specialtyDisplay": R.first(q48), "clinicalStatus": l_Clinical_15, "verificationStatus": M_StsCommon.f36(st.L_Common, a_C_1), "active": R.or((l_Clinical_15 == null), R.inList(l_Clinical_15, M_StsCodes.d84(st.L_Codes), undefined)), "inactive": R.inList(l_Clinical_15, M_StsCodes.d85(st.L_Codes), undefined), "firstDate": (x61 == null ? M_StsCommon.f29(st.L_Common, x61) : M_StsCommon.f29(st.L_Common, x61)), "lastDate": l_Last_16, "lastKey": M_StsCommon.f49(st.L_Common, l_Last_16), "date": (x62 == null ? M_StsCommon.f33(st.L_Common, x62) : M_StsCommon.f32(st.L_Common, x62)), "refs": f6(st, a_C_1), "stageValues": q65, "stageAssessments": R.flatten(q72), "metastasis": R.or(R.or(R.or(R.exists(q86), M_StsCommon.f40(st.L_Common, R.fhirProp(a_C_1, Q0), M_StsCodes.d14(st.L_Codes), M_StsCodes.d71(st.L_Codes))), R.exists(q100)), M_StsCommon.f44(st.L_Common, R.fhirProp(a_C_1, Q5), M_StsCodes.d17(st.L_Codes))), "lymphNode": R.exists(q108), "primaryShape": R.or(R.exists(q115), M_StsCommon.f44(st.L_Common, R.fhirProp(a_C_1, Q5), M_StsCodes.d16(st.L_Codes))), "extensionMorphologies": R.flatten(q129), "codeMorphologies": f11(st, R.fhirProp(a_C_1, Q0)) }));
 }
 q9 = isList10 ? out11 : out11[0];
 }
@@ -803,7 +803,7 @@ c378 = q373;
 } else {
 c378 = [];
 }
-out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialty ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.code ?? null))), "display": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialtyDisplay ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.display ?? null))), "source": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? "diagnosis-code" : (l_Picked_352 == null ? null : (l_Picked_352.source ?? null))), "conditionId": (a_F_266 == null ? null : (a_F_266.key ?? null)), "resource": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.key ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.resource ?? null))), "date": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.date ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.date ?? null))), "dateKey": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.dateKey ?? null))), "alsoRecorded": c370, "conflict": c378 }), "qualifies": R.or(R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), R.and((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not((a_F_266 == null ? null : (a_F_266.uncertainBehavior ?? null)))), R.inList((l_Picked_352 == null ? null : (l_Picked_352.code ?? null)), M_StsCodes.d96(st.L_Codes), undefined)))) }));
+out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialty ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.code ?? null))), "display": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialtyDisplay ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.display ?? null))), "source": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? "diagnosis-code" : (l_Picked_352 == null ? null : (l_Picked_352.source ?? null))), "conditionId": (a_F_266 == null ? null : (a_F_266.key ?? null)), "resource": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.key ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.resource ?? null))), "date": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.date ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.date ?? null))), "dateKey": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.dateKey ?? null))), "alsoRecorded": c370, "conflict": c378 }), "qualifies": R.or(R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), R.and((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not((a_F_266 == null ? null : (a_F_266.uncertainBehavior ?? null)))), R.inList((l_Picked_352 == null ? null : (l_Picked_352.code ?? null)), M_StsCodes.d98(st.L_Codes), undefined)))) }));
 }
 q267 = isList268 ? out269 : out269[0];
 }
@@ -1048,7 +1048,7 @@ let out479 = [];
 const r480 = Array.isArray(s475) ? s475 : [s475];
 for (let i481 = 0; i481 < r480.length; i481++) {
 const a_A_476 = r480[i481];
-const s482 = M_StsCodes.d94(st.L_Codes);
+const s482 = M_StsCodes.d96(st.L_Codes);
 let q484 = null;
 if (!(s482 == null)) {
 const isList485 = Array.isArray(s482);
@@ -1516,7 +1516,7 @@ let c679;
 if ((d36(st) == null)) {
 c679 = "UNKNOWN";
 } else {
-const s669 = M_StsCodes.d71(st.L_Codes);
+const s669 = M_StsCodes.d73(st.L_Codes);
 let q671 = null;
 if (!(s669 == null)) {
 const isList672 = Array.isArray(s669);
@@ -1908,7 +1908,7 @@ const r840 = Array.isArray(s835) ? s835 : [s835];
 for (let i841 = 0; i841 < r840.length; i841++) {
 const a_A_836 = r840[i841];
 const t842 = (a_A_836 == null ? null : (a_A_836.fact ?? null));
-if (!(R.inList((t842 == null ? null : (t842.clinicalStatus ?? null)), M_StsCodes.d84(st.L_Codes), undefined))) continue;
+if (!(R.inList((t842 == null ? null : (t842.clinicalStatus ?? null)), M_StsCodes.d86(st.L_Codes), undefined))) continue;
 out839.push(a_A_836);
 }
 q837 = isList838 ? out839 : out839[0];
@@ -2334,7 +2334,7 @@ let out1012 = [];
 const r1013 = Array.isArray(s1008) ? s1008 : [s1008];
 for (let i1014 = 0; i1014 < r1013.length; i1014++) {
 const a_X_1009 = r1013[i1014];
-const s1015 = M_StsCodes.d63(st.L_Codes);
+const s1015 = M_StsCodes.d65(st.L_Codes);
 let q1017 = null;
 if (!(s1015 == null)) {
 const isList1018 = Array.isArray(s1015);
@@ -2360,7 +2360,7 @@ let out1026 = [];
 const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
 for (let i1028 = 0; i1028 < r1027.length; i1028++) {
 const a_T_1023 = r1027[i1028];
-const s1029 = M_StsCodes.d64(st.L_Codes);
+const s1029 = M_StsCodes.d66(st.L_Codes);
 let q1031 = null;
 if (!(s1029 == null)) {
 const isList1032 = Array.isArray(s1029);
@@ -2373,7 +2373,7 @@ out1033.push(a_P_1030);
 }
 q1031 = isList1032 ? out1033 : out1033[0];
 }
-const s1036 = M_StsCodes.d65(st.L_Codes);
+const s1036 = M_StsCodes.d67(st.L_Codes);
 let q1038 = null;
 if (!(s1036 == null)) {
 const isList1039 = Array.isArray(s1036);
@@ -2403,7 +2403,7 @@ let out1047 = [];
 const r1048 = Array.isArray(s1043) ? s1043 : [s1043];
 for (let i1049 = 0; i1049 < r1048.length; i1049++) {
 const a_X_1044 = r1048[i1049];
-const s1050 = M_StsCodes.d66(st.L_Codes);
+const s1050 = M_StsCodes.d68(st.L_Codes);
 let q1052 = null;
 if (!(s1050 == null)) {
 const isList1053 = Array.isArray(s1050);
@@ -2429,7 +2429,7 @@ let out1061 = [];
 const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
 for (let i1063 = 0; i1063 < r1062.length; i1063++) {
 const a_T_1058 = r1062[i1063];
-const s1064 = M_StsCodes.d67(st.L_Codes);
+const s1064 = M_StsCodes.d69(st.L_Codes);
 let q1066 = null;
 if (!(s1064 == null)) {
 const isList1067 = Array.isArray(s1064);
@@ -2467,7 +2467,7 @@ let out1077 = [];
 const r1078 = Array.isArray(s1073) ? s1073 : [s1073];
 for (let i1079 = 0; i1079 < r1078.length; i1079++) {
 const a_X_1074 = r1078[i1079];
-const s1080 = M_StsCodes.d59(st.L_Codes);
+const s1080 = M_StsCodes.d61(st.L_Codes);
 let q1082 = null;
 if (!(s1080 == null)) {
 const isList1083 = Array.isArray(s1080);
@@ -2493,7 +2493,7 @@ let out1091 = [];
 const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
 for (let i1093 = 0; i1093 < r1092.length; i1093++) {
 const a_X_1088 = r1092[i1093];
-const s1094 = M_StsCodes.d60(st.L_Codes);
+const s1094 = M_StsCodes.d62(st.L_Codes);
 let q1096 = null;
 if (!(s1094 == null)) {
 const isList1097 = Array.isArray(s1094);
@@ -2530,7 +2530,7 @@ let out1106 = [];
 const r1107 = Array.isArray(s1102) ? s1102 : [s1102];
 for (let i1108 = 0; i1108 < r1107.length; i1108++) {
 const a_X_1103 = r1107[i1108];
-const s1109 = M_StsCodes.d61(st.L_Codes);
+const s1109 = M_StsCodes.d63(st.L_Codes);
 let q1111 = null;
 if (!(s1109 == null)) {
 const isList1112 = Array.isArray(s1109);
@@ -2548,7 +2548,7 @@ out1106.push(a_X_1103);
 }
 q1104 = isList1105 ? out1106 : out1106[0];
 }
-c1116 = (R.or(R.exists(q1104), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d62(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+c1116 = (R.or(R.exists(q1104), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d64(st.L_Codes))) ? "M0" : R.as(null, K3, false));
 }
 c1117 = c1116;
 }
@@ -2614,7 +2614,7 @@ out1137.push(R.primitiveValue(a_X_1134, P2));
 q1135 = isList1136 ? out1137 : out1137[0];
 }
 let c1155;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1135, false), M_StsCodes.d80(st.L_Codes))) {
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1135, false), M_StsCodes.d82(st.L_Codes))) {
 c1155 = 3;
 } else {
 const s1140 = R.fhirProp(o0, Q1);
@@ -2630,7 +2630,7 @@ out1144.push(R.primitiveValue(a_X_1141, P2));
 q1142 = isList1143 ? out1144 : out1144[0];
 }
 let c1154;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1142, false), M_StsCodes.d79(st.L_Codes))) {
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1142, false), M_StsCodes.d81(st.L_Codes))) {
 c1154 = 2;
 } else {
 const s1147 = R.fhirProp(o0, Q1);
@@ -2645,7 +2645,7 @@ out1151.push(R.primitiveValue(a_X_1148, P2));
 }
 q1149 = isList1150 ? out1151 : out1151[0];
 }
-c1154 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1149, false), M_StsCodes.d78(st.L_Codes)) ? 1 : R.as(null, K7, false));
+c1154 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1149, false), M_StsCodes.d80(st.L_Codes)) ? 1 : R.as(null, K7, false));
 }
 c1155 = c1154;
 }
@@ -2663,12 +2663,12 @@ let out1161 = [];
 const r1162 = Array.isArray(s1157) ? s1157 : [s1157];
 for (let i1163 = 0; i1163 < r1162.length; i1163++) {
 const a_T_1158 = r1162[i1163];
-if (!(R.and(R.matches(R.lowerCase(a_T_1158), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d75(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d76(st.L_Codes), R.lowerCase(a_T_1158)), 0)))) continue;
+if (!(R.and(R.matches(R.lowerCase(a_T_1158), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d77(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d78(st.L_Codes), R.lowerCase(a_T_1158)), 0)))) continue;
 out1161.push(a_T_1158);
 }
 q1159 = isList1160 ? out1161 : out1161[0];
 }
-  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d72(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1159));
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d74(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1159));
 }
 // function "IsRadiotherapy"(P)
 export function f15(st, o0) {
@@ -2680,12 +2680,12 @@ let out1168 = [];
 const r1169 = Array.isArray(s1164) ? s1164 : [s1164];
 for (let i1170 = 0; i1170 < r1169.length; i1170++) {
 const a_X_1165 = r1169[i1170];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1165, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1165, P2), M_StsCodes.d74(st.L_Codes))))) continue;
+if (!(R.and(R.equal(R.primitiveValue(a_X_1165, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1165, P2), M_StsCodes.d76(st.L_Codes))))) continue;
 out1168.push(R.primitiveValue(a_X_1165, P2));
 }
 q1166 = isList1167 ? out1168 : out1168[0];
 }
-  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d73(st.L_Codes)]), R.exists(q1166));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d75(st.L_Codes)]), R.exists(q1166));
 }
 // function "Belongs"(refs, selfKey)
 export function f16(st, o0, o1) {
@@ -2719,12 +2719,12 @@ out1182.push(a_R_1179);
 }
 q1180 = isList1181 ? out1182 : out1182[0];
 }
-  return (R.exists(q1180) ? ({ "code": M_StsCodes.d110(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d111(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d112(st.L_Codes), "keys": d28(st) })));
+  return (R.exists(q1180) ? ({ "code": M_StsCodes.d112(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d113(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d114(st.L_Codes), "keys": d28(st) })));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {
 
-  return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d56(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d57(st.L_Codes)) ? "no-progression" : "unknown"));
+  return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d58(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d59(st.L_Codes)) ? "no-progression" : "unknown"));
 }
 const T1185 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
 const T1186 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];

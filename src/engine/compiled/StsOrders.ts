@@ -550,14 +550,15 @@ export function d42(st) {
   if (x !== undefined) return x;
 const t123 = M_StsDecision.d79(st.L_P);
 const t124 = M_StsDecision.d79(st.L_P);
-const t125 = M_StsDecision.d78(st.L_P);
+const t125 = M_StsDecision.d79(st.L_P);
 const t126 = M_StsDecision.d78(st.L_P);
-const t127 = M_StsDecision.d86(st.L_P);
+const t127 = M_StsDecision.d78(st.L_P);
 const t128 = M_StsDecision.d86(st.L_P);
 const t129 = M_StsDecision.d86(st.L_P);
-const t130 = M_StsDecision.d39(st.L_P);
-const t131 = M_StsDecision.d62(st.L_P);
-  return (st.v[42] = ({ "lvef": R.toStringOp((t123 == null ? null : (t123.value ?? null))), "lvefDate": R.toStringOp((t124 == null ? null : (t124.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t125 == null ? null : (t125.value ?? null))), "ecogDate": R.toStringOp((t126 == null ? null : (t126.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t127 == null ? null : (t127.value ?? null))), "bilirubinUnit": (t128 == null ? null : (t128.unit ?? null)), "bilirubinDate": R.toStringOp((t129 == null ? null : (t129.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t130 == null ? null : (t130.display ?? null)), "progressionDate": R.toStringOp((t131 == null ? null : (t131.date ?? null))) }));
+const t130 = M_StsDecision.d86(st.L_P);
+const t131 = M_StsDecision.d39(st.L_P);
+const t132 = M_StsDecision.d62(st.L_P);
+  return (st.v[42] = ({ "lvef": R.toStringOp((t123 == null ? null : (t123.value ?? null))), "lvefComparator": (t124 == null ? null : (t124.comparator ?? null)), "lvefDate": R.toStringOp((t125 == null ? null : (t125.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t126 == null ? null : (t126.value ?? null))), "ecogDate": R.toStringOp((t127 == null ? null : (t127.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t128 == null ? null : (t128.value ?? null))), "bilirubinUnit": (t129 == null ? null : (t129.unit ?? null)), "bilirubinDate": R.toStringOp((t130 == null ? null : (t130.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t131 == null ? null : (t131.display ?? null)), "progressionDate": R.toStringOp((t132 == null ? null : (t132.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
@@ -566,63 +567,63 @@ export function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r132 = M_StsDecision.d91(st.L_P);
-if (r132 == null) {
-r132 = [];
-if (r132 == null) {
-r132 = null;
-}
-}
-let r133 = o1;
+let r133 = M_StsDecision.d91(st.L_P);
 if (r133 == null) {
-r133 = false;
+r133 = [];
 if (r133 == null) {
 r133 = null;
 }
 }
-let r134 = M_StsDecision.d92(st.L_P);
+let r134 = o1;
 if (r134 == null) {
 r134 = false;
 if (r134 == null) {
 r134 = null;
 }
 }
-  return R.or(R.inList(o0, r132, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r133), r134));
+let r135 = M_StsDecision.d92(st.L_P);
+if (r135 == null) {
+r135 = false;
+if (r135 == null) {
+r135 = null;
+}
+}
+  return R.or(R.inList(o0, r133, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r134), r135));
 }
 // function "IsHistologySpecific"(drug)
 export function f2(st, o0) {
-const s135 = M_StsCodes.d98(st.L_Codes);
-let q137 = null;
-if (!(s135 == null)) {
-const isList138 = Array.isArray(s135);
-let out139 = [];
-const r140 = Array.isArray(s135) ? s135 : [s135];
-for (let i141 = 0; i141 < r140.length; i141++) {
-const a_O_136 = r140[i141];
-if (!(R.and(R.and(R.equal((a_O_136 == null ? null : (a_O_136.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_136 == null ? null : (a_O_136.morphologies ?? null)), undefined)), R.or(R.not((a_O_136 == null ? null : (a_O_136.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
-out139.push(a_O_136);
+const s136 = M_StsCodes.d100(st.L_Codes);
+let q138 = null;
+if (!(s136 == null)) {
+const isList139 = Array.isArray(s136);
+let out140 = [];
+const r141 = Array.isArray(s136) ? s136 : [s136];
+for (let i142 = 0; i142 < r141.length; i142++) {
+const a_O_137 = r141[i142];
+if (!(R.and(R.and(R.equal((a_O_137 == null ? null : (a_O_137.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_137 == null ? null : (a_O_137.morphologies ?? null)), undefined)), R.or(R.not((a_O_137 == null ? null : (a_O_137.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
+out140.push(a_O_137);
 }
-q137 = isList138 ? out139 : out139[0];
+q138 = isList139 ? out140 : out140[0];
 }
-  return R.exists(q137);
+  return R.exists(q138);
 }
 // function "Blocking"(D)
 export function f3(st, o0) {
-const s142 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-let q144 = null;
-if (!(s142 == null)) {
-const isList145 = Array.isArray(s142);
-let out146 = [];
-const r147 = Array.isArray(s142) ? s142 : [s142];
-for (let i148 = 0; i148 < r147.length; i148++) {
-const a_R_143 = r147[i148];
-if (!(R.not((a_R_143 == null)))) continue;
-out146.push(a_R_143);
+const s143 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q145 = null;
+if (!(s143 == null)) {
+const isList146 = Array.isArray(s143);
+let out147 = [];
+const r148 = Array.isArray(s143) ? s143 : [s143];
+for (let i149 = 0; i149 < r148.length; i149++) {
+const a_R_144 = r148[i149];
+if (!(R.not((a_R_144 == null)))) continue;
+out147.push(a_R_144);
 }
-out146 = R.distinctList(out146);
-q144 = isList145 ? out146 : out146[0];
+out147 = R.distinctList(out147);
+q145 = isList146 ? out147 : out147[0];
 }
-  return q144;
+  return q145;
 }
 // function "IsCombination"(drug)
 export function f4(st, o0) {
@@ -641,26 +642,26 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s149 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d97(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
-let q151 = null;
-if (!(s149 == null)) {
-const isList152 = Array.isArray(s149);
-let out153 = [];
-const r154 = Array.isArray(s149) ? s149 : [s149];
-for (let i155 = 0; i155 < r154.length; i155++) {
-const a_R_150 = r154[i155];
-if (!(R.not((a_R_150 == null)))) continue;
-out153.push(a_R_150);
+const s150 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q152 = null;
+if (!(s150 == null)) {
+const isList153 = Array.isArray(s150);
+let out154 = [];
+const r155 = Array.isArray(s150) ? s150 : [s150];
+for (let i156 = 0; i156 < r155.length; i156++) {
+const a_R_151 = r155[i156];
+if (!(R.not((a_R_151 == null)))) continue;
+out154.push(a_R_151);
 }
-out153 = R.distinctList(out153);
-q151 = isList152 ? out153 : out153[0];
+out154 = R.distinctList(out154);
+q152 = isList153 ? out154 : out154[0];
 }
-  return q151;
+  return q152;
 }
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
 
-  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d135(st.L_Codes)] : []);
+  return (R.and(R.equal(o0, "S-IFOS-MESNA"), d16(st)) ? [M_StsCodes.d137(st.L_Codes)] : []);
 }
 // function "DrugsOf"(id)
 export function f9(st, o0) {
@@ -669,79 +670,79 @@ export function f9(st, o0) {
 }
 // function "OnPathwayNode"(D)
 export function f10(st, o0) {
-let c178;
+let c179;
 if ((o0 == null ? null : (o0.liposomal ?? null))) {
-c178 = R.as(null, K0, false);
+c179 = R.as(null, K0, false);
 } else {
-const s158 = d17(st);
-let q160 = null;
-if (!(s158 == null)) {
-const isList161 = Array.isArray(s158);
-let out162 = [];
-const r163 = Array.isArray(s158) ? s158 : [s158];
-for (let i164 = 0; i164 < r163.length; i164++) {
-const a_N_159 = r163[i164];
-if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_159 == null ? null : (a_N_159.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_159 == null ? null : (a_N_159.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-const s165 = f9(st, (a_N_159 == null ? null : (a_N_159.id ?? null)));
-let q167 = null;
-if (!(s165 == null)) {
-const isList168 = Array.isArray(s165);
-let out169 = [];
-const r170 = Array.isArray(s165) ? s165 : [s165];
-for (let i171 = 0; i171 < r170.length; i171++) {
-const a_X_166 = r170[i171];
-if (!(R.inList(a_X_166, d5(st), undefined))) continue;
-out169.push(a_X_166);
+const s159 = d17(st);
+let q161 = null;
+if (!(s159 == null)) {
+const isList162 = Array.isArray(s159);
+let out163 = [];
+const r164 = Array.isArray(s159) ? s159 : [s159];
+for (let i165 = 0; i165 < r164.length; i165++) {
+const a_N_160 = r164[i165];
+if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_160 == null ? null : (a_N_160.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_160 == null ? null : (a_N_160.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s166 = f9(st, (a_N_160 == null ? null : (a_N_160.id ?? null)));
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_X_167 = r171[i172];
+if (!(R.inList(a_X_167, d5(st), undefined))) continue;
+out170.push(a_X_167);
 }
-out169 = R.distinctList(out169);
-q167 = isList168 ? out169 : out169[0];
+out170 = R.distinctList(out170);
+q168 = isList169 ? out170 : out170[0];
 }
-out162.push(({ "id": (a_N_159 == null ? null : (a_N_159.id ?? null)), "score": R.add(R.multiply(10, R.count(q167)), (R.includes(d5(st), f9(st, (a_N_159 == null ? null : (a_N_159.id ?? null))), undefined) ? 5 : 0)) }));
+out163.push(({ "id": (a_N_160 == null ? null : (a_N_160.id ?? null)), "score": R.add(R.multiply(10, R.count(q168)), (R.includes(d5(st), f9(st, (a_N_160 == null ? null : (a_N_160.id ?? null))), undefined) ? 5 : 0)) }));
 }
-out162 = R.distinctList(out162);
-q160 = isList161 ? out162 : out162[0];
+out163 = R.distinctList(out163);
+q161 = isList162 ? out163 : out163[0];
 }
-const s156 = q160;
-let q172 = null;
-if (!(s156 == null)) {
-const isList173 = Array.isArray(s156);
-let out174 = [];
-const r175 = Array.isArray(s156) ? s156 : [s156];
-for (let i176 = 0; i176 < r175.length; i176++) {
-const a_T_157 = r175[i176];
-out174.push(a_T_157);
+const s157 = q161;
+let q173 = null;
+if (!(s157 == null)) {
+const isList174 = Array.isArray(s157);
+let out175 = [];
+const r176 = Array.isArray(s157) ? s157 : [s157];
+for (let i177 = 0; i177 < r176.length; i177++) {
+const a_T_158 = r176[i177];
+out175.push(a_T_158);
 }
-out174 = R.distinctList(out174);
-out174 = R.sortByColumns(out174, ["score"], [false]);
-q172 = isList173 ? out174 : out174[0];
+out175 = R.distinctList(out175);
+out175 = R.sortByColumns(out175, ["score"], [false]);
+q173 = isList174 ? out175 : out175[0];
 }
-const t177 = R.first(q172);
-c178 = (t177 == null ? null : (t177.id ?? null));
+const t178 = R.first(q173);
+c179 = (t178 == null ? null : (t178.id ?? null));
 }
-  return c178;
+  return c179;
 }
 // function "NextStepNode"(drug)
 export function f11(st, o0) {
-let c186;
+let c187;
 if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
-c186 = R.as(null, K0, false);
+c187 = R.as(null, K0, false);
 } else {
-const s179 = d1(st);
-let q181 = null;
-if (!(s179 == null)) {
-const isList182 = Array.isArray(s179);
-let out183 = [];
-const r184 = Array.isArray(s179) ? s179 : [s179];
-for (let i185 = 0; i185 < r184.length; i185++) {
-const a_N_180 = r184[i185];
-if (!(R.and(R.equal((a_N_180 == null ? null : (a_N_180.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_180 == null ? null : (a_N_180.id ?? null))), undefined)))) continue;
-out183.push((a_N_180 == null ? null : (a_N_180.id ?? null)));
+const s180 = d1(st);
+let q182 = null;
+if (!(s180 == null)) {
+const isList183 = Array.isArray(s180);
+let out184 = [];
+const r185 = Array.isArray(s180) ? s180 : [s180];
+for (let i186 = 0; i186 < r185.length; i186++) {
+const a_N_181 = r185[i186];
+if (!(R.and(R.equal((a_N_181 == null ? null : (a_N_181.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_181 == null ? null : (a_N_181.id ?? null))), undefined)))) continue;
+out184.push((a_N_181 == null ? null : (a_N_181.id ?? null)));
 }
-q181 = isList182 ? out183 : out183[0];
+q182 = isList183 ? out184 : out184[0];
 }
-c186 = R.first(q181);
+c187 = R.first(q182);
 }
-  return c186;
+  return c187;
 }
 // function "LaterLineEarlyNode"(drug)
 export function f12(st, o0) {
@@ -755,127 +756,127 @@ export function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 export function f14(st, o0) {
-let c195;
+let c196;
 if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
-c195 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d132(st.L_Codes)]);
+c196 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
 } else {
-let c194;
+let c195;
 if (d8(st)) {
-const s187 = [];
-let q189 = null;
-if (!(s187 == null)) {
-const isList190 = Array.isArray(s187);
-let out191 = [];
-const r192 = Array.isArray(s187) ? s187 : [s187];
-for (let i193 = 0; i193 < r192.length; i193++) {
-const a_X_188 = r192[i193];
-out191.push(R.as(a_X_188, K0, false));
+const s188 = [];
+let q190 = null;
+if (!(s188 == null)) {
+const isList191 = Array.isArray(s188);
+let out192 = [];
+const r193 = Array.isArray(s188) ? s188 : [s188];
+for (let i194 = 0; i194 < r193.length; i194++) {
+const a_X_189 = r193[i194];
+out192.push(R.as(a_X_189, K0, false));
 }
-q189 = isList190 ? out191 : out191[0];
+q190 = isList191 ? out192 : out192[0];
 }
-c194 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q189);
+c195 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q190);
 } else {
-c194 = f15(st, o0, f10(st, o0));
+c195 = f15(st, o0, f10(st, o0));
 }
-c195 = c194;
+c196 = c195;
 }
-  return c195;
+  return c196;
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
 export function f15(st, o0, o1) {
-let c203;
+let c204;
 if (R.not((o1 == null))) {
-const s196 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d138(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d133(st.L_Codes) : R.as(null, K0, false))];
-let q198 = null;
-if (!(s196 == null)) {
-const isList199 = Array.isArray(s196);
-let out200 = [];
-const r201 = Array.isArray(s196) ? s196 : [s196];
-for (let i202 = 0; i202 < r201.length; i202++) {
-const a_X_197 = r201[i202];
-if (!(R.not((a_X_197 == null)))) continue;
-out200.push(a_X_197);
+const s197 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
+let q199 = null;
+if (!(s197 == null)) {
+const isList200 = Array.isArray(s197);
+let out201 = [];
+const r202 = Array.isArray(s197) ? s197 : [s197];
+for (let i203 = 0; i203 < r202.length; i203++) {
+const a_X_198 = r202[i203];
+if (!(R.not((a_X_198 == null)))) continue;
+out201.push(a_X_198);
 }
-out200 = R.distinctList(out200);
-q198 = isList199 ? out200 : out200[0];
+out201 = R.distinctList(out201);
+q199 = isList200 ? out201 : out201[0];
 }
-c203 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q198);
+c204 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q199);
 } else {
-c203 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
+c204 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c203;
+  return c204;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
 export function f16(st, o0, o1) {
-let c211;
+let c212;
 if (R.not((o1 == null))) {
-const s204 = [];
-let q206 = null;
-if (!(s204 == null)) {
-const isList207 = Array.isArray(s204);
-let out208 = [];
-const r209 = Array.isArray(s204) ? s204 : [s204];
-for (let i210 = 0; i210 < r209.length; i210++) {
-const a_X_205 = r209[i210];
-out208.push(R.as(a_X_205, K0, false));
+const s205 = [];
+let q207 = null;
+if (!(s205 == null)) {
+const isList208 = Array.isArray(s205);
+let out209 = [];
+const r210 = Array.isArray(s205) ? s205 : [s205];
+for (let i211 = 0; i211 < r210.length; i211++) {
+const a_X_206 = r210[i211];
+out209.push(R.as(a_X_206, K0, false));
 }
-q206 = isList207 ? out208 : out208[0];
+q207 = isList208 ? out209 : out209[0];
 }
-c211 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q206);
+c212 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q207);
 } else {
-c211 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
+c212 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c211;
+  return c212;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 export function f17(st, o0, o1) {
 
-  return (R.not((o1 == null)) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d137(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f13(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d134(st.L_Codes)] : []))));
+  return (R.not((o1 == null)) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d139(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f13(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d136(st.L_Codes)] : []))));
 }
 // function "ClassifyOutside"(D)
 export function f18(st, o0) {
 
-  return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d136(st.L_Codes)])] : []);
+  return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d138(st.L_Codes)])] : []);
 }
-const T212 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T213 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T214 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T215 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T216 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T217 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T218 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T219 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T220 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T221 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T222 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T223 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T224 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T225 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T226 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T227 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T228 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T229 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T230 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T213 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T214 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T215 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T216 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T217 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T218 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T219 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T220 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T221 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T222 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T223 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T224 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T225 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T226 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T227 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T228 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T229 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T231 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T212),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T213),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T214),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T215),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T216),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T217),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T218),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T219),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T220),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T221),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T222),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T223),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T224),
-  "Card": (st, ...args) => R.dispatch(st, args, T225),
-  "Classify": (st, ...args) => R.dispatch(st, args, T226),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T227),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T228),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T229),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T230),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T213),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T214),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T215),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T216),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T217),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T218),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T219),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T220),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T221),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T222),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T223),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T224),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T225),
+  "Card": (st, ...args) => R.dispatch(st, args, T226),
+  "Classify": (st, ...args) => R.dispatch(st, args, T227),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T228),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T229),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T230),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T231),
 };
 const F = f;
 export const d = {

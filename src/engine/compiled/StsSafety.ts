@@ -16,6 +16,7 @@ const K6 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 const K7 = {"element":[{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"high"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"upperLimit"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"name":"reading"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"recent"}],"type":"TupleTypeSpecifier"};
 const K8 = {"element":[{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"drugs"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"lastDate"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"};
 const K9 = {"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"given"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"since"}],"type":"TupleTypeSpecifier"};
+const K10 = {"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"};
 const P0 = R.primitiveValuePlan("{http://hl7.org/fhir}Observation", "id");
 const P1 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "value");
 const P2 = R.primitiveValuePlan("{http://hl7.org/fhir}Quantity", "unit");
@@ -700,8 +701,23 @@ for (let i140 = 0; i140 < r139.length; i140++) {
 const a_O_128 = r139[i140];
 const x142 = a_O_128;
 const l_taken_141 = (x142 == null ? M_StsCommon.f26(st.L_Common, x142) : M_StsCommon.f20(st.L_Common, x142));
+const l_bound_143 = M_StsCommon.f56(st.L_Common, a_O_128);
 if (!(R.and(R.not((l_taken_141 == null)), R.not((R.fhirProp(a_O_128, Q0) == null))))) continue;
-out138.push(({ "value": M_StsCommon.f55(st.L_Common, a_O_128), "text": M_StsCommon.f58(st.L_Common, a_O_128), "date": l_taken_141, "source": f4(st, a_O_128), "code": f5(st, a_O_128) }));
+let r144 = R.inList(l_bound_143, M_StsCodes.d56(st.L_Codes), undefined);
+if (r144 == null) {
+r144 = false;
+if (r144 == null) {
+r144 = null;
+}
+}
+let r145 = R.inList(l_bound_143, M_StsCodes.d56(st.L_Codes), undefined);
+if (r145 == null) {
+r145 = false;
+if (r145 == null) {
+r145 = null;
+}
+}
+out138.push(({ "value": f6(st, M_StsCommon.f57(st.L_Common, a_O_128), l_bound_143), "comparator": l_bound_143, "upperBound": r144, "tieRank": (r145 ? 0 : 1), "text": M_StsCommon.f60(st.L_Common, a_O_128), "date": l_taken_141, "source": f4(st, a_O_128), "code": f5(st, a_O_128) }));
 }
 q136 = isList137 ? out138 : out138[0];
 }
@@ -711,55 +727,55 @@ q136 = isList137 ? out138 : out138[0];
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const s143 = d48(st);
-let q145 = null;
-if (!(s143 == null)) {
-const isList146 = Array.isArray(s143);
-let out147 = [];
-const r148 = Array.isArray(s143) ? s143 : [s143];
-for (let i149 = 0; i149 < r148.length; i149++) {
-const a_R_144 = r148[i149];
-const s150 = d48(st);
-let q152 = null;
-if (!(s150 == null)) {
-const isList153 = Array.isArray(s150);
-let out154 = [];
-const r155 = Array.isArray(s150) ? s150 : [s150];
-for (let i156 = 0; i156 < r155.length; i156++) {
-const a_X_151 = r155[i156];
-if (!(R.not(((a_X_151 == null ? null : (a_X_151.value ?? null)) == null)))) continue;
-out154.push((a_X_151 == null ? null : (a_X_151.date ?? null)));
+const s146 = d48(st);
+let q148 = null;
+if (!(s146 == null)) {
+const isList149 = Array.isArray(s146);
+let out150 = [];
+const r151 = Array.isArray(s146) ? s146 : [s146];
+for (let i152 = 0; i152 < r151.length; i152++) {
+const a_R_147 = r151[i152];
+const s153 = d48(st);
+let q155 = null;
+if (!(s153 == null)) {
+const isList156 = Array.isArray(s153);
+let out157 = [];
+const r158 = Array.isArray(s153) ? s153 : [s153];
+for (let i159 = 0; i159 < r158.length; i159++) {
+const a_X_154 = r158[i159];
+if (!(R.not(((a_X_154 == null ? null : (a_X_154.value ?? null)) == null)))) continue;
+out157.push((a_X_154 == null ? null : (a_X_154.date ?? null)));
 }
-q152 = isList153 ? out154 : out154[0];
+q155 = isList156 ? out157 : out157[0];
 }
-if (!(R.and(R.not(((a_R_144 == null ? null : (a_R_144.value ?? null)) == null)), R.equal((a_R_144 == null ? null : (a_R_144.date ?? null)), R.max(q152))))) continue;
-out147.push(a_R_144);
+if (!(R.and(R.not(((a_R_147 == null ? null : (a_R_147.value ?? null)) == null)), R.equal((a_R_147 == null ? null : (a_R_147.date ?? null)), R.max(q155))))) continue;
+out150.push(a_R_147);
 }
-out147 = R.sortByColumns(out147, ["value"], [true]);
-q145 = isList146 ? out147 : out147[0];
+out150 = R.sortByColumns(out150, ["value","tieRank"], [true,true]);
+q148 = isList149 ? out150 : out150[0];
 }
-  return (st.v[49] = R.first(q145));
+  return (st.v[49] = R.first(q148));
 }
 // define "LVEF Not Interpretable"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-const s157 = d48(st);
-let q159 = null;
-if (!(s157 == null)) {
-const isList160 = Array.isArray(s157);
-let out161 = [];
-const r162 = Array.isArray(s157) ? s157 : [s157];
-for (let i163 = 0; i163 < r162.length; i163++) {
-const a_R_158 = r162[i163];
-const t164 = d49(st);
-if (!(R.and(((a_R_158 == null ? null : (a_R_158.value ?? null)) == null), R.or((d49(st) == null), R.greater((a_R_158 == null ? null : (a_R_158.date ?? null)), (t164 == null ? null : (t164.date ?? null))))))) continue;
-out161.push(a_R_158);
+const s160 = d48(st);
+let q162 = null;
+if (!(s160 == null)) {
+const isList163 = Array.isArray(s160);
+let out164 = [];
+const r165 = Array.isArray(s160) ? s160 : [s160];
+for (let i166 = 0; i166 < r165.length; i166++) {
+const a_R_161 = r165[i166];
+const t167 = d49(st);
+if (!(R.and(((a_R_161 == null ? null : (a_R_161.value ?? null)) == null), R.or((d49(st) == null), R.greater((a_R_161 == null ? null : (a_R_161.date ?? null)), (t167 == null ? null : (t167.date ?? null))))))) continue;
+out164.push(a_R_161);
 }
-out161 = R.sortByColumns(out161, ["source"], [true]);
-q159 = isList160 ? out161 : out161[0];
+out164 = R.sortByColumns(out164, ["source"], [true]);
+q162 = isList163 ? out164 : out164[0];
 }
-  return (st.v[50] = R.first(q159));
+  return (st.v[50] = R.first(q162));
 }
 // define "Latest Anthracycline Date"
 export function d51(st) {
@@ -779,301 +795,302 @@ export function d52(st) {
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const t166 = d49(st);
-let r165 = R.lessOrEqual(R.durationBetween((t166 == null ? null : (t166.date ?? null)), d47(st), "day"), p(st, "lvefRecencyDays", true));
-if (r165 == null) {
-r165 = false;
-if (r165 == null) {
-r165 = null;
+const t169 = d49(st);
+let r168 = R.lessOrEqual(R.durationBetween((t169 == null ? null : (t169.date ?? null)), d47(st), "day"), p(st, "lvefRecencyDays", true));
+if (r168 == null) {
+r168 = false;
+if (r168 == null) {
+r168 = null;
 }
 }
-  return (st.v[53] = r165);
+  return (st.v[53] = r168);
 }
 // define "LVEF Since Anthracycline"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
-const t168 = d49(st);
-let r167 = R.greater((t168 == null ? null : (t168.date ?? null)), d51(st));
-if (r167 == null) {
-r167 = false;
-if (r167 == null) {
-r167 = null;
+const t171 = d49(st);
+let r170 = R.greater((t171 == null ? null : (t171.date ?? null)), d51(st));
+if (r170 == null) {
+r170 = false;
+if (r170 == null) {
+r170 = null;
 }
 }
-  return (st.v[54] = R.or((d51(st) == null), r167));
+  return (st.v[54] = R.or((d51(st) == null), r170));
 }
 // define "LVEF Unusable Reason"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
 
-  return (st.v[55] = f6(st, true));
+  return (st.v[55] = f7(st, true));
 }
 // define "Trabectedin LVEF Unusable Reason"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
 
-  return (st.v[56] = f6(st, false));
+  return (st.v[56] = f7(st, false));
 }
 // define "ECOG Readings"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s171 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q173 = null;
-if (!(s171 == null)) {
-const isList174 = Array.isArray(s171);
-let out175 = [];
-const r176 = Array.isArray(s171) ? s171 : [s171];
-for (let i177 = 0; i177 < r176.length; i177++) {
-const a_O_172 = r176[i177];
-if (!(M_StsCommon.f34(st.L_Common, a_O_172))) continue;
-out175.push(a_O_172);
+const s174 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q176 = null;
+if (!(s174 == null)) {
+const isList177 = Array.isArray(s174);
+let out178 = [];
+const r179 = Array.isArray(s174) ? s174 : [s174];
+for (let i180 = 0; i180 < r179.length; i180++) {
+const a_O_175 = r179[i180];
+if (!(M_StsCommon.f34(st.L_Common, a_O_175))) continue;
+out178.push(a_O_175);
 }
-q173 = isList174 ? out175 : out175[0];
+q176 = isList177 ? out178 : out178[0];
 }
-const s169 = q173;
-let q178 = null;
-if (!(s169 == null)) {
-const isList179 = Array.isArray(s169);
-let out180 = [];
-const r181 = Array.isArray(s169) ? s169 : [s169];
-for (let i182 = 0; i182 < r181.length; i182++) {
-const a_O_170 = r181[i182];
-const x184 = a_O_170;
-const l_taken_183 = (x184 == null ? M_StsCommon.f26(st.L_Common, x184) : M_StsCommon.f20(st.L_Common, x184));
-if (!(R.and(R.not((l_taken_183 == null)), R.not((R.fhirProp(a_O_170, Q0) == null))))) continue;
-out180.push(({ "value": M_StsCommon.f61(st.L_Common, a_O_170), "text": M_StsCommon.f58(st.L_Common, a_O_170), "date": l_taken_183, "source": f4(st, a_O_170), "code": f5(st, a_O_170) }));
+const s172 = q176;
+let q181 = null;
+if (!(s172 == null)) {
+const isList182 = Array.isArray(s172);
+let out183 = [];
+const r184 = Array.isArray(s172) ? s172 : [s172];
+for (let i185 = 0; i185 < r184.length; i185++) {
+const a_O_173 = r184[i185];
+const x187 = a_O_173;
+const l_taken_186 = (x187 == null ? M_StsCommon.f26(st.L_Common, x187) : M_StsCommon.f20(st.L_Common, x187));
+if (!(R.and(R.not((l_taken_186 == null)), R.not((R.fhirProp(a_O_173, Q0) == null))))) continue;
+out183.push(({ "value": M_StsCommon.f63(st.L_Common, a_O_173), "text": M_StsCommon.f60(st.L_Common, a_O_173), "date": l_taken_186, "source": f4(st, a_O_173), "code": f5(st, a_O_173) }));
 }
-q178 = isList179 ? out180 : out180[0];
+q181 = isList182 ? out183 : out183[0];
 }
-  return (st.v[57] = q178);
+  return (st.v[57] = q181);
 }
 // define "ECOG Reading"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s185 = d57(st);
-let q187 = null;
-if (!(s185 == null)) {
-const isList188 = Array.isArray(s185);
-let out189 = [];
-const r190 = Array.isArray(s185) ? s185 : [s185];
-for (let i191 = 0; i191 < r190.length; i191++) {
-const a_R_186 = r190[i191];
-const s192 = d57(st);
-let q194 = null;
-if (!(s192 == null)) {
-const isList195 = Array.isArray(s192);
-let out196 = [];
-const r197 = Array.isArray(s192) ? s192 : [s192];
-for (let i198 = 0; i198 < r197.length; i198++) {
-const a_X_193 = r197[i198];
-if (!(R.not(((a_X_193 == null ? null : (a_X_193.value ?? null)) == null)))) continue;
-out196.push((a_X_193 == null ? null : (a_X_193.date ?? null)));
+const s188 = d57(st);
+let q190 = null;
+if (!(s188 == null)) {
+const isList191 = Array.isArray(s188);
+let out192 = [];
+const r193 = Array.isArray(s188) ? s188 : [s188];
+for (let i194 = 0; i194 < r193.length; i194++) {
+const a_R_189 = r193[i194];
+const s195 = d57(st);
+let q197 = null;
+if (!(s195 == null)) {
+const isList198 = Array.isArray(s195);
+let out199 = [];
+const r200 = Array.isArray(s195) ? s195 : [s195];
+for (let i201 = 0; i201 < r200.length; i201++) {
+const a_X_196 = r200[i201];
+if (!(R.not(((a_X_196 == null ? null : (a_X_196.value ?? null)) == null)))) continue;
+out199.push((a_X_196 == null ? null : (a_X_196.date ?? null)));
 }
-q194 = isList195 ? out196 : out196[0];
+q197 = isList198 ? out199 : out199[0];
 }
-if (!(R.and(R.not(((a_R_186 == null ? null : (a_R_186.value ?? null)) == null)), R.equal((a_R_186 == null ? null : (a_R_186.date ?? null)), R.max(q194))))) continue;
-out189.push(a_R_186);
+if (!(R.and(R.not(((a_R_189 == null ? null : (a_R_189.value ?? null)) == null)), R.equal((a_R_189 == null ? null : (a_R_189.date ?? null)), R.max(q197))))) continue;
+out192.push(a_R_189);
 }
-out189 = R.sortByColumns(out189, ["value"], [false]);
-q187 = isList188 ? out189 : out189[0];
+out192 = R.sortByColumns(out192, ["value"], [false]);
+q190 = isList191 ? out192 : out192[0];
 }
-  return (st.v[58] = R.first(q187));
+  return (st.v[58] = R.first(q190));
 }
 // define "ECOG Not Interpretable"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s199 = d57(st);
-let q201 = null;
-if (!(s199 == null)) {
-const isList202 = Array.isArray(s199);
-let out203 = [];
-const r204 = Array.isArray(s199) ? s199 : [s199];
-for (let i205 = 0; i205 < r204.length; i205++) {
-const a_R_200 = r204[i205];
-const t206 = d58(st);
-if (!(R.and(((a_R_200 == null ? null : (a_R_200.value ?? null)) == null), R.or((d58(st) == null), R.greater((a_R_200 == null ? null : (a_R_200.date ?? null)), (t206 == null ? null : (t206.date ?? null))))))) continue;
-out203.push(a_R_200);
+const s202 = d57(st);
+let q204 = null;
+if (!(s202 == null)) {
+const isList205 = Array.isArray(s202);
+let out206 = [];
+const r207 = Array.isArray(s202) ? s202 : [s202];
+for (let i208 = 0; i208 < r207.length; i208++) {
+const a_R_203 = r207[i208];
+const t209 = d58(st);
+if (!(R.and(((a_R_203 == null ? null : (a_R_203.value ?? null)) == null), R.or((d58(st) == null), R.greater((a_R_203 == null ? null : (a_R_203.date ?? null)), (t209 == null ? null : (t209.date ?? null))))))) continue;
+out206.push(a_R_203);
 }
-out203 = R.sortByColumns(out203, ["source"], [true]);
-q201 = isList202 ? out203 : out203[0];
+out206 = R.sortByColumns(out206, ["source"], [true]);
+q204 = isList205 ? out206 : out206[0];
 }
-  return (st.v[59] = R.first(q201));
+  return (st.v[59] = R.first(q204));
 }
 // define "ECOG"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const t207 = d58(st);
-  return (st.v[60] = (t207 == null ? null : (t207.value ?? null)));
+const t210 = d58(st);
+  return (st.v[60] = (t210 == null ? null : (t210.value ?? null)));
 }
 // define "ECOG Recent"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const t209 = d58(st);
-let r208 = R.lessOrEqual(R.durationBetween((t209 == null ? null : (t209.date ?? null)), d47(st), "day"), p(st, "ecogRecencyDays", true));
-if (r208 == null) {
-r208 = false;
-if (r208 == null) {
-r208 = null;
+const t212 = d58(st);
+let r211 = R.lessOrEqual(R.durationBetween((t212 == null ? null : (t212.date ?? null)), d47(st), "day"), p(st, "ecogRecencyDays", true));
+if (r211 == null) {
+r211 = false;
+if (r211 == null) {
+r211 = null;
 }
 }
-  return (st.v[61] = r208);
+  return (st.v[61] = r211);
 }
 // define "Bilirubin Readings"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s212 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-let q214 = null;
-if (!(s212 == null)) {
-const isList215 = Array.isArray(s212);
-let out216 = [];
-const r217 = Array.isArray(s212) ? s212 : [s212];
-for (let i218 = 0; i218 < r217.length; i218++) {
-const a_O_213 = r217[i218];
-if (!(M_StsCommon.f34(st.L_Common, a_O_213))) continue;
-out216.push(a_O_213);
+const s215 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+let q217 = null;
+if (!(s215 == null)) {
+const isList218 = Array.isArray(s215);
+let out219 = [];
+const r220 = Array.isArray(s215) ? s215 : [s215];
+for (let i221 = 0; i221 < r220.length; i221++) {
+const a_O_216 = r220[i221];
+if (!(M_StsCommon.f34(st.L_Common, a_O_216))) continue;
+out219.push(a_O_216);
 }
-q214 = isList215 ? out216 : out216[0];
+q217 = isList218 ? out219 : out219[0];
 }
-const s210 = q214;
-let q219 = null;
-if (!(s210 == null)) {
-const isList220 = Array.isArray(s210);
-let out221 = [];
-const r222 = Array.isArray(s210) ? s210 : [s210];
-for (let i223 = 0; i223 < r222.length; i223++) {
-const a_O_211 = r222[i223];
-const x225 = a_O_211;
-const l_taken_224 = (x225 == null ? M_StsCommon.f26(st.L_Common, x225) : M_StsCommon.f20(st.L_Common, x225));
-const l_q_226 = R.as(R.fhirProp(a_O_211, Q0), K4, false);
-if (!(R.and(R.not((l_taken_224 == null)), R.or(R.not((R.primitiveValue(l_q_226, P1) == null)), R.exists(R.fhirProp(a_O_211, Q3)))))) continue;
-let r227 = R.primitiveValue(l_q_226, P2);
-if (r227 == null) {
-r227 = R.primitiveValue(l_q_226, P3);
-if (r227 == null) {
-r227 = null;
+const s213 = q217;
+let q222 = null;
+if (!(s213 == null)) {
+const isList223 = Array.isArray(s213);
+let out224 = [];
+const r225 = Array.isArray(s213) ? s213 : [s213];
+for (let i226 = 0; i226 < r225.length; i226++) {
+const a_O_214 = r225[i226];
+const x228 = a_O_214;
+const l_taken_227 = (x228 == null ? M_StsCommon.f26(st.L_Common, x228) : M_StsCommon.f20(st.L_Common, x228));
+const l_q_229 = R.as(R.fhirProp(a_O_214, Q0), K4, false);
+if (!(R.and(R.not((l_taken_227 == null)), R.or(R.not((R.primitiveValue(l_q_229, P1) == null)), R.exists(R.fhirProp(a_O_214, Q3)))))) continue;
+let r230 = R.primitiveValue(l_q_229, P2);
+if (r230 == null) {
+r230 = R.primitiveValue(l_q_229, P3);
+if (r230 == null) {
+r230 = null;
 }
 }
-const s228 = R.fhirProp(a_O_211, Q4);
-let q230 = null;
-if (!(s228 == null)) {
-const isList231 = Array.isArray(s228);
-let out232 = [];
-const r233 = Array.isArray(s228) ? s228 : [s228];
-for (let i234 = 0; i234 < r233.length; i234++) {
-const a_R_229 = r233[i234];
-if (!(R.not((R.primitiveValue(R.fhirProp(a_R_229, Q5), P4) == null)))) continue;
-out232.push(R.fhirProp(a_R_229, Q5));
+const s231 = R.fhirProp(a_O_214, Q4);
+let q233 = null;
+if (!(s231 == null)) {
+const isList234 = Array.isArray(s231);
+let out235 = [];
+const r236 = Array.isArray(s231) ? s231 : [s231];
+for (let i237 = 0; i237 < r236.length; i237++) {
+const a_R_232 = r236[i237];
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_232, Q5), P4) == null)))) continue;
+out235.push(R.fhirProp(a_R_232, Q5));
 }
-q230 = isList231 ? out232 : out232[0];
+q233 = isList234 ? out235 : out235[0];
 }
-out221.push(({ "value": R.primitiveValue(l_q_226, P1), "unit": r227, "high": M_StsCommon.f62(st.L_Common, a_O_211), "upperLimit": M_StsCommon.f56(st.L_Common, R.first(q230)), "date": l_taken_224, "source": f4(st, a_O_211), "code": f5(st, a_O_211) }));
+out224.push(({ "value": R.primitiveValue(l_q_229, P1), "unit": r230, "high": M_StsCommon.f64(st.L_Common, a_O_214), "upperLimit": M_StsCommon.f58(st.L_Common, R.first(q233)), "date": l_taken_227, "source": f4(st, a_O_214), "code": f5(st, a_O_214) }));
 }
-q219 = isList220 ? out221 : out221[0];
+q222 = isList223 ? out224 : out224[0];
 }
-  return (st.v[62] = q219);
+  return (st.v[62] = q222);
 }
 // define "Bilirubin Latest Date"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const s235 = d62(st);
-let q237 = null;
-if (!(s235 == null)) {
-const isList238 = Array.isArray(s235);
-let out239 = [];
-const r240 = Array.isArray(s235) ? s235 : [s235];
-for (let i241 = 0; i241 < r240.length; i241++) {
-const a_R_236 = r240[i241];
-out239.push((a_R_236 == null ? null : (a_R_236.date ?? null)));
+const s238 = d62(st);
+let q240 = null;
+if (!(s238 == null)) {
+const isList241 = Array.isArray(s238);
+let out242 = [];
+const r243 = Array.isArray(s238) ? s238 : [s238];
+for (let i244 = 0; i244 < r243.length; i244++) {
+const a_R_239 = r243[i244];
+out242.push((a_R_239 == null ? null : (a_R_239.date ?? null)));
 }
-q237 = isList238 ? out239 : out239[0];
+q240 = isList241 ? out242 : out242[0];
 }
-  return (st.v[63] = R.max(q237));
+  return (st.v[63] = R.max(q240));
 }
 // define "Bilirubin"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const s243 = d62(st);
-let q245 = null;
-if (!(s243 == null)) {
-const isList246 = Array.isArray(s243);
-let out247 = [];
-const r248 = Array.isArray(s243) ? s243 : [s243];
-for (let i249 = 0; i249 < r248.length; i249++) {
-const a_R_244 = r248[i249];
-let r250 = (a_R_244 == null ? null : (a_R_244.high ?? null));
-if (r250 == null) {
-r250 = false;
-if (r250 == null) {
-r250 = null;
+const s246 = d62(st);
+let q248 = null;
+if (!(s246 == null)) {
+const isList249 = Array.isArray(s246);
+let out250 = [];
+const r251 = Array.isArray(s246) ? s246 : [s246];
+for (let i252 = 0; i252 < r251.length; i252++) {
+const a_R_247 = r251[i252];
+let r253 = (a_R_247 == null ? null : (a_R_247.high ?? null));
+if (r253 == null) {
+r253 = false;
+if (r253 == null) {
+r253 = null;
 }
 }
-if (!(R.and(R.equal((a_R_244 == null ? null : (a_R_244.date ?? null)), d63(st)), r250))) continue;
-out247.push(a_R_244);
+if (!(R.and(R.equal((a_R_247 == null ? null : (a_R_247.date ?? null)), d63(st)), r253))) continue;
+out250.push(a_R_247);
 }
-out247 = R.sortByColumns(out247, ["source"], [true]);
-q245 = isList246 ? out247 : out247[0];
+out250 = R.sortByColumns(out250, ["source"], [true]);
+q248 = isList249 ? out250 : out250[0];
 }
-let r242 = R.first(q245);
-if (r242 == null) {
-const s251 = d62(st);
-let q253 = null;
-if (!(s251 == null)) {
-const isList254 = Array.isArray(s251);
-let out255 = [];
-const r256 = Array.isArray(s251) ? s251 : [s251];
-for (let i257 = 0; i257 < r256.length; i257++) {
-const a_R_252 = r256[i257];
-if (!(R.equal((a_R_252 == null ? null : (a_R_252.date ?? null)), d63(st)))) continue;
-out255.push(a_R_252);
+let r245 = R.first(q248);
+if (r245 == null) {
+const s254 = d62(st);
+let q256 = null;
+if (!(s254 == null)) {
+const isList257 = Array.isArray(s254);
+let out258 = [];
+const r259 = Array.isArray(s254) ? s254 : [s254];
+for (let i260 = 0; i260 < r259.length; i260++) {
+const a_R_255 = r259[i260];
+if (!(R.equal((a_R_255 == null ? null : (a_R_255.date ?? null)), d63(st)))) continue;
+out258.push(a_R_255);
 }
-out255 = R.sortByColumns(out255, ["source"], [true]);
-q253 = isList254 ? out255 : out255[0];
+out258 = R.sortByColumns(out258, ["source"], [true]);
+q256 = isList257 ? out258 : out258[0];
 }
-r242 = R.first(q253);
-if (r242 == null) {
-r242 = null;
+r245 = R.first(q256);
+if (r245 == null) {
+r245 = null;
 }
 }
-  return (st.v[64] = r242);
+  return (st.v[64] = r245);
 }
 // define "Bilirubin Recent"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const t259 = d64(st);
-let r258 = R.lessOrEqual(R.durationBetween((t259 == null ? null : (t259.date ?? null)), d47(st), "day"), p(st, "labRecencyDays", true));
-if (r258 == null) {
-r258 = false;
-if (r258 == null) {
-r258 = null;
+const t262 = d64(st);
+let r261 = R.lessOrEqual(R.durationBetween((t262 == null ? null : (t262.date ?? null)), d47(st), "day"), p(st, "labRecencyDays", true));
+if (r261 == null) {
+r261 = false;
+if (r261 == null) {
+r261 = null;
 }
 }
-  return (st.v[65] = r258);
+  return (st.v[65] = r261);
 }
 // define "Doxo LVEF Low"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-const t261 = d49(st);
-let r260 = R.less((t261 == null ? null : (t261.value ?? null)), p(st, "lvefMinPercent", true));
-if (r260 == null) {
-r260 = false;
-if (r260 == null) {
-r260 = null;
+const t264 = d49(st);
+const t265 = d49(st);
+let r263 = R.or(R.less((t264 == null ? null : (t264.value ?? null)), p(st, "lvefMinPercent", true)), (t265 == null ? null : (t265.upperBound ?? null)));
+if (r263 == null) {
+r263 = false;
+if (r263 == null) {
+r263 = null;
 }
 }
-  return (st.v[66] = r260);
+  return (st.v[66] = r263);
 }
 // define "Cumulative Doxo"
 export function d67(st) {
@@ -1086,27 +1103,27 @@ export function d67(st) {
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-let r262 = M_StsTreatment.d82(st.L_Tx);
-if (r262 == null) {
-r262 = false;
-if (r262 == null) {
-r262 = null;
+let r266 = M_StsTreatment.d82(st.L_Tx);
+if (r266 == null) {
+r266 = false;
+if (r266 == null) {
+r266 = null;
 }
 }
-  return (st.v[68] = R.and(R.not(d7(st)), r262));
+  return (st.v[68] = R.and(R.not(d7(st)), r266));
 }
 // define "Doxo Cumulative Critical"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-let r263 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoCriticalMgM2", true));
-if (r263 == null) {
-r263 = false;
-if (r263 == null) {
-r263 = null;
+let r267 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r267 == null) {
+r267 = false;
+if (r267 == null) {
+r267 = null;
 }
 }
-  return (st.v[69] = r263);
+  return (st.v[69] = r267);
 }
 // define "Doxo Contraindicated"
 export function d70(st) {
@@ -1133,117 +1150,117 @@ export function d72(st) {
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-let r264 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoWarnMgM2", true));
-if (r264 == null) {
-r264 = false;
-if (r264 == null) {
-r264 = null;
+let r268 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoWarnMgM2", true));
+if (r268 == null) {
+r268 = false;
+if (r268 == null) {
+r268 = null;
 }
 }
-  return (st.v[73] = R.and(R.not(d69(st)), R.or(R.not(d68(st)), r264)));
+  return (st.v[73] = R.and(R.not(d69(st)), R.or(R.not(d68(st)), r268)));
 }
 // define "ECOG Combo"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-let r265 = R.greaterOrEqual(d60(st), 2);
-if (r265 == null) {
-r265 = false;
-if (r265 == null) {
-r265 = null;
-}
-}
-  return (st.v[74] = r265);
-}
-// define "ECOG Poor"
-export function d75(st) {
-  const x = st.v[75];
-  if (x !== undefined) return x;
-let r266 = R.greaterOrEqual(d60(st), 3);
-if (r266 == null) {
-r266 = false;
-if (r266 == null) {
-r266 = null;
-}
-}
-  return (st.v[75] = r266);
-}
-// define "Bilirubin High"
-export function d76(st) {
-  const x = st.v[76];
-  if (x !== undefined) return x;
-const t268 = d64(st);
-let r267 = (t268 == null ? null : (t268.high ?? null));
-if (r267 == null) {
-r267 = false;
-if (r267 == null) {
-r267 = null;
-}
-}
-  return (st.v[76] = R.and(d65(st), r267));
-}
-// define "Combo Age"
-export function d77(st) {
-  const x = st.v[77];
-  if (x !== undefined) return x;
-let r269 = R.greater(d26(st), p(st, "comboMaxTrialAge", true));
+let r269 = R.greaterOrEqual(d60(st), 2);
 if (r269 == null) {
 r269 = false;
 if (r269 == null) {
 r269 = null;
 }
 }
-  return (st.v[77] = r269);
+  return (st.v[74] = r269);
+}
+// define "ECOG Poor"
+export function d75(st) {
+  const x = st.v[75];
+  if (x !== undefined) return x;
+let r270 = R.greaterOrEqual(d60(st), 3);
+if (r270 == null) {
+r270 = false;
+if (r270 == null) {
+r270 = null;
+}
+}
+  return (st.v[75] = r270);
+}
+// define "Bilirubin High"
+export function d76(st) {
+  const x = st.v[76];
+  if (x !== undefined) return x;
+const t272 = d64(st);
+let r271 = (t272 == null ? null : (t272.high ?? null));
+if (r271 == null) {
+r271 = false;
+if (r271 == null) {
+r271 = null;
+}
+}
+  return (st.v[76] = R.and(d65(st), r271));
+}
+// define "Combo Age"
+export function d77(st) {
+  const x = st.v[77];
+  if (x !== undefined) return x;
+let r273 = R.greater(d26(st), p(st, "comboMaxTrialAge", true));
+if (r273 == null) {
+r273 = false;
+if (r273 == null) {
+r273 = null;
+}
+}
+  return (st.v[77] = r273);
 }
 // define "Recent Mesna Order"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s270 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q272 = null;
-if (!(s270 == null)) {
-const isList273 = Array.isArray(s270);
-let out274 = [];
-const r275 = Array.isArray(s270) ? s270 : [s270];
-for (let i276 = 0; i276 < r275.length; i276++) {
-const a_M_271 = r275[i276];
-const x278 = a_M_271;
-let r277 = R.lessOrEqual(R.durationBetween((x278 == null ? M_StsCommon.f26(st.L_Common, x278) : M_StsCommon.f26(st.L_Common, x278)), d47(st), "day"), M_StsCodes.d99(st.L_Codes));
-if (r277 == null) {
-r277 = false;
-if (r277 == null) {
-r277 = null;
+const s274 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q276 = null;
+if (!(s274 == null)) {
+const isList277 = Array.isArray(s274);
+let out278 = [];
+const r279 = Array.isArray(s274) ? s274 : [s274];
+for (let i280 = 0; i280 < r279.length; i280++) {
+const a_M_275 = r279[i280];
+const x282 = a_M_275;
+let r281 = R.lessOrEqual(R.durationBetween((x282 == null ? M_StsCommon.f26(st.L_Common, x282) : M_StsCommon.f26(st.L_Common, x282)), d47(st), "day"), M_StsCodes.d101(st.L_Codes));
+if (r281 == null) {
+r281 = false;
+if (r281 == null) {
+r281 = null;
 }
 }
-const x279 = a_M_271;
-const x280 = a_M_271;
-const t281 = M_StsTreatment.f15(st.L_Tx, (x279 == null ? M_StsTreatment.f6(st.L_Tx, x279) : M_StsTreatment.f6(st.L_Tx, x279)), M_StsTreatment.f14(st.L_Tx, (x280 == null ? M_StsTreatment.f6(st.L_Tx, x280) : M_StsTreatment.f6(st.L_Tx, x280)), R.as(R.fhirProp(a_M_271, Q6), K5, false)));
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_271, P5), M_StsCodes.d91(st.L_Codes), undefined), r277), R.equal((t281 == null ? null : (t281.key ?? null)), "mesna")))) continue;
-out274.push(a_M_271);
+const x283 = a_M_275;
+const x284 = a_M_275;
+const t285 = M_StsTreatment.f15(st.L_Tx, (x283 == null ? M_StsTreatment.f6(st.L_Tx, x283) : M_StsTreatment.f6(st.L_Tx, x283)), M_StsTreatment.f14(st.L_Tx, (x284 == null ? M_StsTreatment.f6(st.L_Tx, x284) : M_StsTreatment.f6(st.L_Tx, x284)), R.as(R.fhirProp(a_M_275, Q6), K5, false)));
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_275, P5), M_StsCodes.d93(st.L_Codes), undefined), r281), R.equal((t285 == null ? null : (t285.key ?? null)), "mesna")))) continue;
+out278.push(a_M_275);
 }
-q272 = isList273 ? out274 : out274[0];
+q276 = isList277 ? out278 : out278[0];
 }
-  return (st.v[78] = R.exists(q272));
+  return (st.v[78] = R.exists(q276));
 }
 // define "Doxo Notes"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s282 = [((d55(st) == null) ? R.as(null, K6, false) : M_StsCodes.d128(st.L_Codes)), ((d50(st) == null) ? R.as(null, K6, false) : M_StsCodes.d129(st.L_Codes)), (R.not(d73(st)) ? R.as(null, K6, false) : (R.not(d68(st)) ? M_StsCodes.d130(st.L_Codes) : M_StsCodes.d131(st.L_Codes)))];
-let q284 = null;
-if (!(s282 == null)) {
-const isList285 = Array.isArray(s282);
-let out286 = [];
-const r287 = Array.isArray(s282) ? s282 : [s282];
-for (let i288 = 0; i288 < r287.length; i288++) {
-const a_N_283 = r287[i288];
-if (!(R.not((a_N_283 == null)))) continue;
-out286.push(a_N_283);
+const s286 = [((d55(st) == null) ? R.as(null, K6, false) : M_StsCodes.d130(st.L_Codes)), ((d50(st) == null) ? R.as(null, K6, false) : M_StsCodes.d131(st.L_Codes)), (R.not(d73(st)) ? R.as(null, K6, false) : (R.not(d68(st)) ? M_StsCodes.d132(st.L_Codes) : M_StsCodes.d133(st.L_Codes)))];
+let q288 = null;
+if (!(s286 == null)) {
+const isList289 = Array.isArray(s286);
+let out290 = [];
+const r291 = Array.isArray(s286) ? s286 : [s286];
+for (let i292 = 0; i292 < r291.length; i292++) {
+const a_N_287 = r291[i292];
+if (!(R.not((a_N_287 == null)))) continue;
+out290.push(a_N_287);
 }
-out286 = R.distinctList(out286);
-q284 = isList285 ? out286 : out286[0];
+out290 = R.distinctList(out290);
+q288 = isList289 ? out290 : out290[0];
 }
-  return (st.v[79] = q284);
+  return (st.v[79] = q288);
 }
 // define "Blocking Rule Ids"
 export function d80(st) {
@@ -1256,21 +1273,21 @@ export function d80(st) {
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-const s289 = M_StsTreatment.d103(st.L_Tx);
-let q291 = null;
-if (!(s289 == null)) {
-const isList292 = Array.isArray(s289);
-let out293 = [];
-const r294 = Array.isArray(s289) ? s289 : [s289];
-for (let i295 = 0; i295 < r294.length; i295++) {
-const a_A_290 = r294[i295];
-const t296 = (a_A_290 == null ? null : (a_A_290.fact ?? null));
-out293.push((t296 == null ? null : (t296.key ?? null)));
+const s293 = M_StsTreatment.d103(st.L_Tx);
+let q295 = null;
+if (!(s293 == null)) {
+const isList296 = Array.isArray(s293);
+let out297 = [];
+const r298 = Array.isArray(s293) ? s293 : [s293];
+for (let i299 = 0; i299 < r298.length; i299++) {
+const a_A_294 = r298[i299];
+const t300 = (a_A_294 == null ? null : (a_A_294.fact ?? null));
+out297.push((t300 == null ? null : (t300.key ?? null)));
 }
-out293 = R.distinctList(out293);
-q291 = isList292 ? out293 : out293[0];
+out297 = R.distinctList(out297);
+q295 = isList296 ? out297 : out297[0];
 }
-  return (st.v[81] = q291);
+  return (st.v[81] = q295);
 }
 // define "Fact Histology"
 export function d82(st) {
@@ -1346,21 +1363,22 @@ export function d91(st) {
 export function d92(st) {
   const x = st.v[92];
   if (x !== undefined) return x;
-const t297 = d58(st);
-const t298 = d58(st);
-const t299 = d58(st);
-const t300 = d58(st);
-  return (st.v[92] = ({ "value": (t297 == null ? null : (t297.value ?? null)), "date": (t298 == null ? null : (t298.date ?? null)), "source": (t299 == null ? null : (t299.source ?? null)), "code": (t300 == null ? null : (t300.code ?? null)), "recent": d61(st), "notInterpretable": d59(st) }));
+const t301 = d58(st);
+const t302 = d58(st);
+const t303 = d58(st);
+const t304 = d58(st);
+  return (st.v[92] = ({ "value": (t301 == null ? null : (t301.value ?? null)), "date": (t302 == null ? null : (t302.date ?? null)), "source": (t303 == null ? null : (t303.source ?? null)), "code": (t304 == null ? null : (t304.code ?? null)), "recent": d61(st), "notInterpretable": d59(st) }));
 }
 // define "Fact LVEF"
 export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
-const t301 = d49(st);
-const t302 = d49(st);
-const t303 = d49(st);
-const t304 = d49(st);
-  return (st.v[93] = ({ "value": (t301 == null ? null : (t301.value ?? null)), "date": (t302 == null ? null : (t302.date ?? null)), "source": (t303 == null ? null : (t303.source ?? null)), "code": (t304 == null ? null : (t304.code ?? null)), "unusable": d55(st), "notInterpretable": d50(st) }));
+const t305 = d49(st);
+const t306 = d49(st);
+const t307 = d49(st);
+const t308 = d49(st);
+const t309 = d49(st);
+  return (st.v[93] = ({ "value": (t305 == null ? null : (t305.value ?? null)), "comparator": (t306 == null ? null : (t306.comparator ?? null)), "date": (t307 == null ? null : (t307.date ?? null)), "source": (t308 == null ? null : (t308.source ?? null)), "code": (t309 == null ? null : (t309.code ?? null)), "unusable": d55(st), "notInterpretable": d50(st) }));
 }
 // define "Fact Bilirubin"
 export function d94(st) {
@@ -1408,34 +1426,34 @@ export function d99(st) {
 export function d100(st) {
   const x = st.v[100];
   if (x !== undefined) return x;
-const s305 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
-let q307 = null;
-if (!(s305 == null)) {
-const isList308 = Array.isArray(s305);
-let out309 = [];
-const r310 = Array.isArray(s305) ? s305 : [s305];
-for (let i311 = 0; i311 < r310.length; i311++) {
-const a_E_306 = r310[i311];
-out309.push(({ "drug": (a_E_306 == null ? null : (a_E_306.drug ?? null)), "source": (a_E_306 == null ? null : (a_E_306.source ?? null)), "kind": (a_E_306 == null ? null : (a_E_306.kind ?? null)), "status": (a_E_306 == null ? null : (a_E_306.status ?? null)), "current": (a_E_306 == null ? null : (a_E_306.undatedCurrent ?? null)) }));
+const s310 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q312 = null;
+if (!(s310 == null)) {
+const isList313 = Array.isArray(s310);
+let out314 = [];
+const r315 = Array.isArray(s310) ? s310 : [s310];
+for (let i316 = 0; i316 < r315.length; i316++) {
+const a_E_311 = r315[i316];
+out314.push(({ "drug": (a_E_311 == null ? null : (a_E_311.drug ?? null)), "source": (a_E_311 == null ? null : (a_E_311.source ?? null)), "kind": (a_E_311 == null ? null : (a_E_311.kind ?? null)), "status": (a_E_311 == null ? null : (a_E_311.status ?? null)), "current": (a_E_311 == null ? null : (a_E_311.undatedCurrent ?? null)) }));
 }
-q307 = isList308 ? out309 : out309[0];
+q312 = isList313 ? out314 : out314[0];
 }
-  return (st.v[100] = q307);
+  return (st.v[100] = q312);
 }
 // define "Fact Prior Last Exposure"
 export function d101(st) {
   const x = st.v[101];
   if (x !== undefined) return x;
-let c315;
+let c320;
 if ((d43(st) == null)) {
-c315 = R.as(null, K8, false);
+c320 = R.as(null, K8, false);
 } else {
-const t312 = d43(st);
-const t313 = d43(st);
-const t314 = d43(st);
-c315 = ({ "drugs": (t312 == null ? null : (t312.drugs ?? null)), "lastDate": (t313 == null ? null : (t313.last ?? null)), "source": (t314 == null ? null : (t314.lastSource ?? null)) });
+const t317 = d43(st);
+const t318 = d43(st);
+const t319 = d43(st);
+c320 = ({ "drugs": (t317 == null ? null : (t317.drugs ?? null)), "lastDate": (t318 == null ? null : (t318.last ?? null)), "source": (t319 == null ? null : (t319.lastSource ?? null)) });
 }
-  return (st.v[101] = c315);
+  return (st.v[101] = c320);
 }
 // define "Fact Prior Regimens"
 export function d102(st) {
@@ -1455,57 +1473,57 @@ export function d103(st) {
 export function d104(st) {
   const x = st.v[104];
   if (x !== undefined) return x;
-let r316 = d38(st);
-if (r316 == null) {
-r316 = false;
-if (r316 == null) {
-r316 = null;
+let r321 = d38(st);
+if (r321 == null) {
+r321 = false;
+if (r321 == null) {
+r321 = null;
 }
 }
-  return (st.v[104] = (r316 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
+  return (st.v[104] = (r321 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
 }
 // function "IsStageIorII"(concept)
 export function f0(st, o0) {
-const s317 = R.fhirProp(o0, Q7);
-let q319 = null;
-if (!(s317 == null)) {
-const isList320 = Array.isArray(s317);
-let out321 = [];
-const r322 = Array.isArray(s317) ? s317 : [s317];
-for (let i323 = 0; i323 < r322.length; i323++) {
-const a_X_318 = r322[i323];
-if (!(R.and(R.equal(R.primitiveValue(a_X_318, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_318, P7), "1"), R.startsWith(R.primitiveValue(a_X_318, P7), "2"))))) continue;
-out321.push(a_X_318);
+const s322 = R.fhirProp(o0, Q7);
+let q324 = null;
+if (!(s322 == null)) {
+const isList325 = Array.isArray(s322);
+let out326 = [];
+const r327 = Array.isArray(s322) ? s322 : [s322];
+for (let i328 = 0; i328 < r327.length; i328++) {
+const a_X_323 = r327[i328];
+if (!(R.and(R.equal(R.primitiveValue(a_X_323, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_323, P7), "1"), R.startsWith(R.primitiveValue(a_X_323, P7), "2"))))) continue;
+out326.push(a_X_323);
 }
-q319 = isList320 ? out321 : out321[0];
+q324 = isList325 ? out326 : out326[0];
 }
-const s326 = R.fhirProp(o0, Q7);
-let q328 = null;
-if (!(s326 == null)) {
-const isList329 = Array.isArray(s326);
-let out330 = [];
-const r331 = Array.isArray(s326) ? s326 : [s326];
-for (let i332 = 0; i332 < r331.length; i332++) {
-const a_X_327 = r331[i332];
-out330.push(R.primitiveValue(a_X_327, P9));
-}
-out330 = R.distinctList(out330);
-q328 = isList329 ? out330 : out330[0];
-}
-const s324 = R.union([R.primitiveValue(o0, P8)], q328, false);
+const s331 = R.fhirProp(o0, Q7);
 let q333 = null;
-if (!(s324 == null)) {
-const isList334 = Array.isArray(s324);
+if (!(s331 == null)) {
+const isList334 = Array.isArray(s331);
 let out335 = [];
-const r336 = Array.isArray(s324) ? s324 : [s324];
+const r336 = Array.isArray(s331) ? s331 : [s331];
 for (let i337 = 0; i337 < r336.length; i337++) {
-const a_T_325 = r336[i337];
-if (!(R.and(R.and(R.not((a_T_325 == null)), R.matches(R.lowerCase(a_T_325), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_325), ".*stage (iii|iv).*"))))) continue;
-out335.push(a_T_325);
+const a_X_332 = r336[i337];
+out335.push(R.primitiveValue(a_X_332, P9));
 }
+out335 = R.distinctList(out335);
 q333 = isList334 ? out335 : out335[0];
 }
-  return R.or(R.exists(q319), R.exists(q333));
+const s329 = R.union([R.primitiveValue(o0, P8)], q333, false);
+let q338 = null;
+if (!(s329 == null)) {
+const isList339 = Array.isArray(s329);
+let out340 = [];
+const r341 = Array.isArray(s329) ? s329 : [s329];
+for (let i342 = 0; i342 < r341.length; i342++) {
+const a_T_330 = r341[i342];
+if (!(R.and(R.and(R.not((a_T_330 == null)), R.matches(R.lowerCase(a_T_330), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_330), ".*stage (iii|iv).*"))))) continue;
+out340.push(a_T_330);
+}
+q338 = isList339 ? out340 : out340[0];
+}
+  return R.or(R.exists(q324), R.exists(q338));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 export function f1(st, o0, o1) {
@@ -1514,50 +1532,50 @@ export function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 export function f2(st, o0, o1, o2) {
-const s338 = d36(st);
-let q340 = null;
-if (!(s338 == null)) {
-const isList341 = Array.isArray(s338);
-let out342 = [];
-const r343 = Array.isArray(s338) ? s338 : [s338];
-for (let i344 = 0; i344 < r343.length; i344++) {
-const a_S_339 = r343[i344];
-if (!(R.and(R.equal((a_S_339 == null ? null : (a_S_339.status ?? null)), o0), (o2 ? R.greater((a_S_339 == null ? null : (a_S_339.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_339 == null ? null : (a_S_339.dayNumber ?? null)), o1))))) continue;
-out342.push(a_S_339);
+const s343 = d36(st);
+let q345 = null;
+if (!(s343 == null)) {
+const isList346 = Array.isArray(s343);
+let out347 = [];
+const r348 = Array.isArray(s343) ? s343 : [s343];
+for (let i349 = 0; i349 < r348.length; i349++) {
+const a_S_344 = r348[i349];
+if (!(R.and(R.equal((a_S_344 == null ? null : (a_S_344.status ?? null)), o0), (o2 ? R.greater((a_S_344 == null ? null : (a_S_344.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_344 == null ? null : (a_S_344.dayNumber ?? null)), o1))))) continue;
+out347.push(a_S_344);
 }
-q340 = isList341 ? out342 : out342[0];
+q345 = isList346 ? out347 : out347[0];
 }
-  return f3(st, q340);
+  return f3(st, q345);
 }
 // function "LatestOf"(statuses)
 export function f3(st, o0) {
-const s345 = o0;
-let q347 = null;
-if (!(s345 == null)) {
-const isList348 = Array.isArray(s345);
-let out349 = [];
-const r350 = Array.isArray(s345) ? s345 : [s345];
-for (let i351 = 0; i351 < r350.length; i351++) {
-const a_S_346 = r350[i351];
-const s352 = o0;
-let q354 = null;
-if (!(s352 == null)) {
-const isList355 = Array.isArray(s352);
-let out356 = [];
-const r357 = Array.isArray(s352) ? s352 : [s352];
-for (let i358 = 0; i358 < r357.length; i358++) {
-const a_X_353 = r357[i358];
-out356.push((a_X_353 == null ? null : (a_X_353.dayNumber ?? null)));
+const s350 = o0;
+let q352 = null;
+if (!(s350 == null)) {
+const isList353 = Array.isArray(s350);
+let out354 = [];
+const r355 = Array.isArray(s350) ? s350 : [s350];
+for (let i356 = 0; i356 < r355.length; i356++) {
+const a_S_351 = r355[i356];
+const s357 = o0;
+let q359 = null;
+if (!(s357 == null)) {
+const isList360 = Array.isArray(s357);
+let out361 = [];
+const r362 = Array.isArray(s357) ? s357 : [s357];
+for (let i363 = 0; i363 < r362.length; i363++) {
+const a_X_358 = r362[i363];
+out361.push((a_X_358 == null ? null : (a_X_358.dayNumber ?? null)));
 }
-q354 = isList355 ? out356 : out356[0];
+q359 = isList360 ? out361 : out361[0];
 }
-if (!(R.equal((a_S_346 == null ? null : (a_S_346.dayNumber ?? null)), R.max(q354)))) continue;
-out349.push(a_S_346);
+if (!(R.equal((a_S_351 == null ? null : (a_S_351.dayNumber ?? null)), R.max(q359)))) continue;
+out354.push(a_S_351);
 }
-out349 = R.sortByColumns(out349, ["key"], [true]);
-q347 = isList348 ? out349 : out349[0];
+out354 = R.sortByColumns(out354, ["key"], [true]);
+q352 = isList353 ? out354 : out354[0];
 }
-  return R.first(q347);
+  return R.first(q352);
 }
 // function "ObservationKey"(O)
 export function f4(st, o0) {
@@ -1566,78 +1584,85 @@ export function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 export function f5(st, o0) {
-const s359 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
-let q361 = null;
-if (!(s359 == null)) {
-const isList362 = Array.isArray(s359);
-let out363 = [];
-const r364 = Array.isArray(s359) ? s359 : [s359];
-for (let i365 = 0; i365 < r364.length; i365++) {
-const a_C_360 = r364[i365];
-if (!(R.not((R.primitiveValue(a_C_360, P7) == null)))) continue;
-out363.push(({ "system": R.primitiveValue(a_C_360, P6), "code": R.primitiveValue(a_C_360, P7) }));
+const s364 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
+let q366 = null;
+if (!(s364 == null)) {
+const isList367 = Array.isArray(s364);
+let out368 = [];
+const r369 = Array.isArray(s364) ? s364 : [s364];
+for (let i370 = 0; i370 < r369.length; i370++) {
+const a_C_365 = r369[i370];
+if (!(R.not((R.primitiveValue(a_C_365, P7) == null)))) continue;
+out368.push(({ "system": R.primitiveValue(a_C_365, P6), "code": R.primitiveValue(a_C_365, P7) }));
 }
-q361 = isList362 ? out363 : out363[0];
+q366 = isList367 ? out368 : out368[0];
 }
-  return R.first(q361);
+  return R.first(q366);
+}
+// function "LvefBounded"(v, sign)
+export function f6(st, o0, o1) {
+
+  return ((o1 == null) ? o0 : (R.inList(o1, M_StsCodes.d56(st.L_Codes), undefined) ? (R.lessOrEqual(o0, p(st, "lvefMinPercent", false)) ? o0 : R.as(null, K10, false)) : (R.inList(o1, M_StsCodes.d57(st.L_Codes), undefined) ? (R.greaterOrEqual(o0, p(st, "lvefMinPercent", false)) ? o0 : R.as(null, K10, false)) : R.as(null, K10, false))));
 }
 // function "LvefUnusable"(cumulative)
-export function f6(st, o0) {
-let c370;
+export function f7(st, o0) {
+let c375;
 if (d5(st)) {
-c370 = M_StsCodes.d104(st.L_Codes);
+c375 = M_StsCodes.d106(st.L_Codes);
 } else {
-let c369;
+let c374;
 if (R.not((d50(st) == null))) {
-c369 = M_StsCodes.d103(st.L_Codes);
+c374 = M_StsCodes.d105(st.L_Codes);
 } else {
-let c368;
+let c373;
 if ((d49(st) == null)) {
-c368 = M_StsCodes.d100(st.L_Codes);
+c373 = M_StsCodes.d102(st.L_Codes);
 } else {
-let c367;
+let c372;
 if (R.not(d53(st))) {
-c367 = M_StsCodes.d101(st.L_Codes);
+c372 = M_StsCodes.d103(st.L_Codes);
 } else {
-let r366 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", false));
-if (r366 == null) {
-r366 = false;
-if (r366 == null) {
-r366 = null;
+let r371 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r371 == null) {
+r371 = false;
+if (r371 == null) {
+r371 = null;
 }
 }
-c367 = (R.and(R.and(o0, r366), R.not(d54(st))) ? M_StsCodes.d102(st.L_Codes) : R.as(null, K6, false));
+c372 = (R.and(R.and(o0, r371), R.not(d54(st))) ? M_StsCodes.d104(st.L_Codes) : R.as(null, K6, false));
 }
-c368 = c367;
+c373 = c372;
 }
-c369 = c368;
+c374 = c373;
 }
-c370 = c369;
+c375 = c374;
 }
-  return c370;
+  return c375;
 }
 // function "DraftDose"(dose)
-export function f7(st, o0) {
+export function f8(st, o0) {
 
   return M_StsTreatment.f49(st.L_Tx, o0);
 }
-const T371 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T372 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T373 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T374 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T375 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T376 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T377 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T378 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T376 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T377 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T378 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T379 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T380 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T381 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T382 = [[f6, 2, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T383 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T384 = [[f8, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T371),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T372),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T373),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T374),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T375),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T376),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T377),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T378),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T376),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T377),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T378),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T379),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T380),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T381),
+  "LvefBounded": (st, ...args) => R.dispatch(st, args, T382),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T383),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T384),
 };
 const F = f;
 export const d = {

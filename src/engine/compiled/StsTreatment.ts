@@ -117,7 +117,7 @@ export function d2(st) {
 export function d3(st) {
   const x = st.v[3];
   if (x !== undefined) return x;
-const s1 = M_StsCodes.d92(st.L_Codes);
+const s1 = M_StsCodes.d94(st.L_Codes);
 let q3 = null;
 if (!(s1 == null)) {
 const isList4 = Array.isArray(s1);
@@ -175,7 +175,7 @@ q3 = isList4 ? out5 : out5[0];
 export function d4(st) {
   const x = st.v[4];
   if (x !== undefined) return x;
-const s31 = M_StsCodes.d92(st.L_Codes);
+const s31 = M_StsCodes.d94(st.L_Codes);
 let q33 = null;
 if (!(s31 == null)) {
 const isList34 = Array.isArray(s31);
@@ -203,7 +203,7 @@ let out42 = [];
 const r43 = Array.isArray(s38) ? s38 : [s38];
 for (let i44 = 0; i44 < r43.length; i44++) {
 const a_M_39 = r43[i44];
-if (!(R.and(R.inList(R.primitiveValue(a_M_39, P0), M_StsCodes.d87(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_39, P1)))))) continue;
+if (!(R.and(R.inList(R.primitiveValue(a_M_39, P0), M_StsCodes.d89(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_39, P1)))))) continue;
 out42.push(a_M_39);
 }
 q40 = isList41 ? out42 : out42[0];
@@ -222,7 +222,7 @@ let out49 = [];
 const r50 = Array.isArray(s45) ? s45 : [s45];
 for (let i51 = 0; i51 < r50.length; i51++) {
 const a_M_46 = r50[i51];
-if (!(R.and(R.inList(R.primitiveValue(a_M_46, P2), M_StsCodes.d88(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_46, P3)))))) continue;
+if (!(R.and(R.inList(R.primitiveValue(a_M_46, P2), M_StsCodes.d90(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_46, P3)))))) continue;
 out49.push(a_M_46);
 }
 q47 = isList48 ? out49 : out49[0];
@@ -241,7 +241,7 @@ let out56 = [];
 const r57 = Array.isArray(s52) ? s52 : [s52];
 for (let i58 = 0; i58 < r57.length; i58++) {
 const a_M_53 = r57[i58];
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d89(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d90(st.L_Codes), undefined), f18(st, a_M_53))), R.not(f1(st, R.primitiveValue(a_M_53, P6)))))) continue;
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d91(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d92(st.L_Codes), undefined), f18(st, a_M_53))), R.not(f1(st, R.primitiveValue(a_M_53, P6)))))) continue;
 out56.push(a_M_53);
 }
 q54 = isList55 ? out56 : out56[0];
@@ -1168,7 +1168,7 @@ out438.push((a_R_435 == null ? null : (a_R_435.end ?? null)));
 }
 q436 = isList437 ? out438 : out438[0];
 }
-const s441 = M_StsCodes.d92(st.L_Codes);
+const s441 = M_StsCodes.d94(st.L_Codes);
 let q443 = null;
 if (!(s441 == null)) {
 const isList444 = Array.isArray(s441);
@@ -2525,7 +2525,7 @@ let out971 = [];
 const r972 = Array.isArray(s967) ? s967 : [s967];
 for (let i973 = 0; i973 < r972.length; i973++) {
 const a_C_968 = r972[i973];
-out971.push(({ "source": (a_C_968 == null ? null : (a_C_968.source ?? null)), "date": (a_C_968 == null ? null : (a_C_968.date ?? null)), "reason": f38(st, (R.equal((a_C_968 == null ? null : (a_C_968.kind ?? null)), "order") ? M_StsCodes.d108(st.L_Codes) : M_StsCodes.d109(st.L_Codes)), R.as(null, K4, false)) }));
+out971.push(({ "source": (a_C_968 == null ? null : (a_C_968.source ?? null)), "date": (a_C_968 == null ? null : (a_C_968.date ?? null)), "reason": f38(st, (R.equal((a_C_968 == null ? null : (a_C_968.kind ?? null)), "order") ? M_StsCodes.d110(st.L_Codes) : M_StsCodes.d111(st.L_Codes)), R.as(null, K4, false)) }));
 }
 q969 = isList970 ? out971 : out971[0];
 }
@@ -2926,7 +2926,7 @@ export function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 export function f9(st, o0) {
-const s1061 = M_StsCodes.d92(st.L_Codes);
+const s1061 = M_StsCodes.d94(st.L_Codes);
 let q1063 = null;
 if (!(s1061 == null)) {
 const isList1064 = Array.isArray(s1061);
@@ -3106,7 +3106,7 @@ let out1122 = [];
 const r1123 = Array.isArray(s1118) ? s1118 : [s1118];
 for (let i1124 = 0; i1124 < r1123.length; i1124++) {
 const a_T_1119 = r1123[i1124];
-const s1125 = M_StsCodes.d93(st.L_Codes);
+const s1125 = M_StsCodes.d95(st.L_Codes);
 let q1127 = null;
 if (!(s1125 == null)) {
 const isList1128 = Array.isArray(s1125);
@@ -3418,7 +3418,7 @@ if (r1207 == null) {
 r1207 = null;
 }
 }
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f38(st, M_StsCodes.d105(st.L_Codes), R.as(null, K4, false)) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f38(st, M_StsCodes.d106(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f38(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1207 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f38(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f38(st, M_StsCodes.d108(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f38(st, M_StsCodes.d109(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1207 });
 }
 // function "IsAnthracycline"(drug)
 export function f41(st, o0) {

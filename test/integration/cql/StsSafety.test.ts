@@ -158,6 +158,39 @@ describe('§5 blocking rules', () => {
     });
   });
 
+  describe('S-DOXO-LVEF with a comparator (§7.3 silent: the safer reading)', () => {
+    const withComparator = (comparator: '<' | '<=' | '>' | '>=', value: number) => {
+      const o = observation.lvef(value, ago(10));
+      return { ...o, valueQuantity: { ...o.valueQuantity, comparator } };
+    };
+    test('"<" 50: the true value is below 50, critical, shown with its comparator', async () => {
+      const d = await order(metastatic('8830/3', [withComparator('<', 50)]), [draft('d1', 'doxorubicin')]);
+      expect(cardsOf(d)).toEqual([rule('S-DOXO-LVEF', 'critical', ['d1'], ['M-2L-GEM-DOCE'])]);
+      expect(d.cards[0]?.facts).toEqual([expect.objectContaining({ fact: 'LVEF', value: '<50 %' })]);
+    });
+
+    test('"<=" 50 (at the threshold) is read as low too', async () => {
+      const d = await order(metastatic('8830/3', [withComparator('<=', 50)]), [draft('d1', 'doxorubicin')]);
+      expect(cardsOf(d)).toEqual([rule('S-DOXO-LVEF', 'critical', ['d1'], ['M-2L-GEM-DOCE'])]);
+    });
+
+    test('">=" 50 just misses it: reliably not low, on pathway', async () => {
+      expect(
+        cardsOf(await order(metastatic('8830/3', [withComparator('>=', 50)]), [draft('d1', 'doxorubicin')])),
+      ).toEqual([onPathway('M-1L-DOXO', ['d1'])]);
+    });
+
+    test('"<" 55 could be low: not interpretable, S-DOXO-LVEF-UNKNOWN names it with its comparator', async () => {
+      const d = await order(metastatic('8830/3', [withComparator('<', 55)]), [draft('d1', 'doxorubicin')]);
+      expect(cardsOf(d)[0]).toMatchObject({ topic: 'S-DOXO-LVEF-UNKNOWN', indicator: 'warning' });
+      expect(d.cards[0]?.facts).toEqual([
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest types its asymmetric matchers `any`
+        expect.objectContaining({ fact: 'LVEF', value: expect.stringContaining('not interpretable (<55 %)') }),
+        expect.objectContaining({ fact: 'Cumulative doxorubicin' }),
+      ]);
+    });
+  });
+
   describe('S-DOXO-CUMULATIVE', () => {
     test('cumulative 450 mg/m2 on a current doxorubicin regimen: another cycle is critical, with no next line offered (not progression)', async () => {
       const d = await order(metastatic('8830/3', doxoCycles(450, 12)), [draft('d1', 'doxorubicin')]);
