@@ -13,7 +13,7 @@ import type { AdherenceStore } from './adherence/index.js';
 import type { Admission } from './lifecycle/admission.js';
 import { createMetrics } from './observability/metrics.js';
 import { HOOK_SERVICES } from './hooks/registry.js';
-import { requestContext } from './observability/request-context.js';
+import { requestContext, type FetchObserver } from './observability/request-context.js';
 import { MemoryReplayStore, type ReplayStore } from './security/replay-cache.js';
 import type { SharedState } from './shared-state/index.js';
 
@@ -58,10 +58,20 @@ export function createApp(deps: AppDeps): Express {
     });
   const adherence = deps.adherence;
   metrics.watch({ cacheStats: engine.cacheStats, adherence: adherence && (() => adherence.stats()) });
+  // A FHIR call that failed is the FHIR server's (or the network's) failure, neither the EHR's nor ours: the cards say
+  // the type could not be read (PATHWAY.md §2), and the log names the server and why, at warn. A call the address
+  // policy refused ('refused') is the caller's, logged as a 403 by src/http/error-handler.ts.
+  const fetchObserver: FetchObserver = {
+    fhirFetch(host, seconds, failure) {
+      metrics.fetchObserver.fhirFetch(host, seconds, failure);
+      if (failure !== undefined && failure !== 'refused')
+        log.warn({ kind: 'upstream-failure', host, failure, seconds }, 'FHIR call failed');
+    },
+  };
   const app = express();
   app.disable('x-powered-by');
   // First: every log line written while serving a request carries its id; its FHIR calls carry its trace and are counted.
-  app.use(requestContext(metrics.fetchObserver));
+  app.use(requestContext(fetchObserver));
   app.set('query parser', 'simple');
   // CDS clients (the public sandbox among them) call from a browser origin.
   app.use((req, res, next) => {

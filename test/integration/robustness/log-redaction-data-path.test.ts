@@ -103,6 +103,14 @@ test('tokens, JWTs and patient ids never reach the log on the hook and FHIR fetc
 
   const text = lines.join('');
   expect(text).toMatch(/request refused/);
+  // Each failed FHIR call is one upstream-failure line at warn (40), naming the server's host and the failure's kind.
+  const upstream = lines
+    .map((l) => JSON.parse(l) as { level: number; kind?: string; host?: string; failure?: string })
+    .filter((l) => l.kind === 'upstream-failure');
+  expect(upstream.length).toBeGreaterThan(0);
+  expect(upstream.every((l) => l.level === 40)).toBe(true);
+  expect(upstream.map((l) => l.failure)).toEqual(expect.arrayContaining(['http-status', 'unreachable']));
+  expect(upstream.map((l) => l.host)).toContain(new URL(closed).host);
   for (const secret of [ACCESS_TOKEN, p.patientId, ...jwts, ...jwts.flatMap((j) => j.split('.'))])
     expect(text).not.toContain(secret);
   expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/);
