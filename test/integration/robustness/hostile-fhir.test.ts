@@ -84,8 +84,9 @@ test('6 million empty Bundle entries (18 MB): Observation unreadable (entry cap)
   const body = Buffer.from(`{"resourceType":"Bundle","type":"searchset","entry":[${'{},'.repeat(6_000_000)}{}]}`);
   const r = await observationsFrom({ body });
   expect(r.status).toBe(200);
-  // Unguarded, walking the 6 million entries blocked the loop for ~8 s; the cap stops reading at entry 10,001.
-  expect(r.healthMaxMs).toBeLessThan(2_000);
+  // Unguarded, walking the 6 million entries blocked the loop for ~8 s on a quiet machine; the cap stops reading at
+  // entry 10,001. The bound leaves room for a busy machine (2.5 s seen at load 13), still half the unguarded block.
+  expect(r.healthMaxMs).toBeLessThan(4_000);
   expect(observationReason(r.body)).toMatch(/too-many-entries: answer is a Bundle with more than 10000 entries/);
 }, 60_000);
 

@@ -50,7 +50,10 @@ if (!enabled) process.stderr.write(`SKIPPED haproxy.cfg check: ${HAPROXY} not fo
       const get = async (path: string): Promise<Response> => {
         for (let i = 0; ; i++) {
           try {
-            return await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) });
+            return await fetch(`http://127.0.0.1:${port}${path}`, {
+              headers: { connection: 'close' },
+              signal: AbortSignal.timeout(5_000),
+            });
           } catch (err) {
             if (i >= 100) throw err;
             await new Promise((r) => setTimeout(r, 100));
@@ -69,7 +72,10 @@ if (!enabled) process.stderr.write(`SKIPPED haproxy.cfg check: ${HAPROXY} not fo
       expect(metrics.status).toBe(404);
       expect(await metrics.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
     } finally {
+      // Waited for, so no child process or socket outlives the test file (jest would warn of a worker not exiting).
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     }
   });
