@@ -508,3 +508,31 @@ describe('§7.3 LVEF with a comparator (spec silent): "<v" is at most v, never r
     expect(cardOf(body, 'D-ANTHRACYCLINE-CONTRAINDICATED').detail).toContain('LVEF <50 %');
   });
 });
+
+describe('F7 item 3: a dose in "mg/m²" (superscript two, spec silent) is the same unit as mg/m2', () => {
+  const doxoIn = (id: string, unit: string): FhirResource[] =>
+    patient(id, CODES.lms, () =>
+      [200, 179, 158, 137, 116, 95].map((days, i): MedicationAdministration => ({
+        resourceType: 'MedicationAdministration',
+        id: `${id}-dox${i}`,
+        status: 'completed',
+        medicationCodeableConcept: { coding: [{ system: SYS.rxnorm, code: '3639', display: 'doxorubicin' }] },
+        subject: { reference: `Patient/${id}` },
+        effectiveDateTime: ago(days),
+        dosage: { dose: { value: 75, unit } },
+      })),
+    );
+  const doxo = (id: string): ReturnType<typeof draft> => draft('d-dox', id, 'doxorubicin', '3639');
+
+  test('six doses of 75 "mg/m²": 450 mg/m² counted (not "at least"), S-DOXO-CUMULATIVE blocks another dose', async () => {
+    const body = await orders(app, doxoIn('au-sup-2', 'mg/m²'), [doxo('au-sup-2')]);
+    const card = cardOf(body, 'S-DOXO-CUMULATIVE');
+    expect(card.indicator).toBe('critical');
+    expect(fact(card, 'Cumulative doxorubicin')).toMatch(/^450 mg\/m² as recorded in this record \(6 administrations/);
+  });
+
+  test('the same doses in "mg/m³" (just misses): not convertible, no confirmed total, no block', async () => {
+    const body = await orders(app, doxoIn('au-sup-3', 'mg/m³'), [doxo('au-sup-3')]);
+    expect(topics(body)).not.toContain('S-DOXO-CUMULATIVE');
+  });
+});

@@ -3387,7 +3387,7 @@ q1201 = isList1202 ? out1203 : out1203[0];
 // function "IsPerSquareMetre"(unit)
 export function f35(st, o0) {
 
-  return R.inList(o0, ["mg/m2", "mg/m^2"], undefined);
+  return R.equal(R.replaceMatches(R.replaceMatches(o0, "\\s+", ""), "(\\^2|²)$", "2"), "mg/m2");
 }
 // function "IsMass"(unit)
 export function f36(st, o0) {

@@ -555,6 +555,25 @@ describe('F7 cumulative doxorubicin', () => {
     expect(old.cumulativeDoxorubicin.notCounted).toHaveLength(2);
   });
 
+  test.each(['mg/m²', 'mg/m^2', 'mg / m²'])(
+    'a dose in %s is mg/m² as is (the unit however written; not "not convertible")',
+    async (unit) => {
+      const f = await facts([
+        { ...admin({ drug: 'doxorubicin', date: ago(40) }), dosage: { dose: { value: 75, unit } } },
+      ]);
+      expect(f.cumulativeDoxorubicin).toMatchObject({ known: true, confirmed: 75, notCounted: [] });
+    },
+  );
+
+  test('a dose in mg/m³ is not convertible (just misses)', async () => {
+    const f = await facts([
+      { ...admin({ drug: 'doxorubicin', date: ago(40) }), dosage: { dose: { value: 75, unit: 'mg/m³' } } },
+    ]);
+    expect(f.cumulativeDoxorubicin.notCounted.map((n) => n.reason)).toEqual([
+      { code: 'unitNotConvertible', unit: 'mg/m³' },
+    ]);
+  });
+
   test('a stopped administration counts in full and is marked partial; 91 mg/m² is flagged "check dose", 90 is not', async () => {
     const f = await facts([
       admin({ id: 'stopped', drug: 'doxorubicin', date: ago(60), doseMgM2: 91, status: 'stopped' }),
