@@ -499,10 +499,13 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
   const usableNote = unusable !== undefined ? ` (not usable: ${lvefUnusableWords(unusable)})` : '';
   if (lvefBad !== undefined) {
     const bad = fill(SAFETY_TEXTS.lvefNotInterpretable, { value: lvefBad.text ?? NO_VALUE });
+    // A valid reading of the same day is named as such (the unreadable one wins the tie: it could be the lower).
     const earlier =
-      lvefValue !== undefined
-        ? `; earlier: ${lvefText(lvefValue, lvef?.comparator)} % on ${lvef?.date ?? 'an unknown date'}`
-        : '';
+      lvefValue === undefined
+        ? ''
+        : lvef?.date !== undefined && lvef.date === lvefBad.date
+          ? `; same day: ${lvefText(lvefValue, lvef.comparator)} %`
+          : `; earlier: ${lvefText(lvefValue, lvef?.comparator)} % on ${lvef?.date ?? 'an unknown date'}`;
     // §7.3: the LVEF and bilirubin codes are matched only, never emitted (no `code` on their facts).
     out.push(entry('LVEF', `${bad}${earlier}${usableNote}`, lvefBad.source, lvefBad.date));
   } else if (lvefValue !== undefined) {

@@ -536,3 +536,25 @@ describe('F7 item 3: a dose in "mg/m²" (superscript two, spec silent) is the sa
     expect(topics(body)).not.toContain('S-DOXO-CUMULATIVE');
   });
 });
+
+describe('§2 ties and §7.3 "never ignored silently": an unreadable LVEF the same day as a valid one', () => {
+  const withBad = (id: string, days: number): FhirResource[] =>
+    patient(id, CODES.synovial, (p) => [
+      p.lvefAs(`${id}-bad`, ago(days), [SYS.loinc, '10230-1'], {
+        valueQuantity: { value: 55, unit: 'mL', system: SYS.ucum, code: 'mL' },
+      }),
+    ]);
+  const doxo = (id: string): ReturnType<typeof draft> => draft('d-dox', id, 'doxorubicin', '3639');
+
+  test('same day as the LVEF 60 %: named beside it, and the LVEF is not interpretable (S-DOXO-LVEF-UNKNOWN)', async () => {
+    const body = await orders(app, withBad('au-tie-bad', 5), [doxo('au-tie-bad')]);
+    const card = cardOf(body, 'S-DOXO-LVEF-UNKNOWN');
+    expect(card.summary).toBe('Doxorubicin: no usable LVEF (not interpretable): assess LVEF before this dose');
+    expect(fact(card, 'LVEF')).toContain('LVEF recorded but not interpretable (55 mL); same day: 60 %');
+  });
+
+  test('a day before the LVEF 60 % (just misses): the later valid value is used, no cardiac card', async () => {
+    const body = await orders(app, withBad('au-tie-old', 6), [doxo('au-tie-old')]);
+    expect(topics(body)).toEqual(['M-1L-DOXO']);
+  });
+});

@@ -769,7 +769,7 @@ const r165 = Array.isArray(s160) ? s160 : [s160];
 for (let i166 = 0; i166 < r165.length; i166++) {
 const a_R_161 = r165[i166];
 const t167 = d49(st);
-if (!(R.and(((a_R_161 == null ? null : (a_R_161.value ?? null)) == null), R.or((d49(st) == null), R.greater((a_R_161 == null ? null : (a_R_161.date ?? null)), (t167 == null ? null : (t167.date ?? null))))))) continue;
+if (!(R.and(((a_R_161 == null ? null : (a_R_161.value ?? null)) == null), R.or((d49(st) == null), R.greaterOrEqual((a_R_161 == null ? null : (a_R_161.date ?? null)), (t167 == null ? null : (t167.date ?? null))))))) continue;
 out164.push(a_R_161);
 }
 out164 = R.sortByColumns(out164, ["source"], [true]);

@@ -191,6 +191,38 @@ describe('§5 blocking rules', () => {
     });
   });
 
+  describe('LVEF readings on the same day (§2 ties: the more conservative; §7.3 never ignored silently)', () => {
+    const unreadable = (date: string) => observation.lvef(120, date, { id: 'lv-bad' });
+    test('a valid 60 and an unreadable one the same day: named, LVEF not interpretable (S-DOXO-LVEF-UNKNOWN)', async () => {
+      const d = await order(metastatic('8830/3', [observation.lvef(60, ago(10)), unreadable(ago(10))]), [
+        draft('d1', 'doxorubicin'),
+      ]);
+      expect(cardsOf(d)[0]).toMatchObject({ topic: 'S-DOXO-LVEF-UNKNOWN', indicator: 'warning' });
+      expect(d.cards[0]?.facts[0]).toMatchObject({
+        fact: 'LVEF',
+        value: expect.stringContaining('not interpretable (120 %); same day: 60 %') as unknown,
+      });
+    });
+
+    test('the unreadable one a day earlier just misses: the later valid 60 is used, on pathway', async () => {
+      expect(
+        cardsOf(
+          await order(metastatic('8830/3', [observation.lvef(60, ago(10)), unreadable(ago(11))]), [
+            draft('d1', 'doxorubicin'),
+          ]),
+        ),
+      ).toEqual([onPathway('M-1L-DOXO', ['d1'])]);
+    });
+
+    test('two valid values the same day: the lower (45) is the LVEF, S-DOXO-LVEF blocks', async () => {
+      const d = await order(metastatic('8830/3', [observation.lvef(60, ago(10)), observation.lvef(45, ago(10))]), [
+        draft('d1', 'doxorubicin'),
+      ]);
+      expect(cardsOf(d)).toEqual([rule('S-DOXO-LVEF', 'critical', ['d1'], ['M-2L-GEM-DOCE'])]);
+      expect(d.cards[0]?.facts).toEqual([expect.objectContaining({ fact: 'LVEF', value: '45 %' })]);
+    });
+  });
+
   describe('S-DOXO-CUMULATIVE', () => {
     test('cumulative 450 mg/m2 on a current doxorubicin regimen: another cycle is critical, with no next line offered (not progression)', async () => {
       const d = await order(metastatic('8830/3', doxoCycles(450, 12)), [draft('d1', 'doxorubicin')]);
