@@ -24,6 +24,7 @@ import {
   DISEASE_STATUS_WORDS,
   EVENT_MARKS,
   HISTORY_INCOMPLETE_REASON,
+  EVIDENCE_KIND_WORDS,
   ignoredEvidenceWords,
   LOOKED_FOR,
   lvefText,
@@ -431,7 +432,7 @@ function ignoredEvidence(items: readonly IgnoredEvidenceFact[]): FactEntry | und
   const value = items
     .map(
       (e) =>
-        `${e.resource ?? 'a resource'} (${e.kind ?? 'evidence'}${e.value !== undefined ? ` ${e.value}` : ''}): ${e.reason !== undefined ? ignoredEvidenceWords(e.reason.code, e.reason.keys) : 'belongs to another primary cancer'}`,
+        `${e.resource ?? 'a resource'} (${e.kind !== undefined ? (EVIDENCE_KIND_WORDS[e.kind] ?? e.kind) : 'evidence'}${e.value !== undefined ? ` ${e.value}` : ''}): ${e.reason !== undefined ? ignoredEvidenceWords(e.reason.code, e.reason.keys) : 'belongs to another primary cancer'}`,
     )
     .join('; ');
   return entry('Ignored (another primary cancer)', value);

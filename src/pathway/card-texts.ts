@@ -141,6 +141,19 @@ export const IGNORED_EVIDENCE_CODES: readonly IgnoredEvidenceCode[] =
 export const ignoredEvidenceWords = (code: IgnoredEvidenceCode, keys: readonly string[]): string =>
   IGNORED_EVIDENCE_WORDS[code].replace('<keys>', keys.join(', '));
 
+/**
+ * §2: what kind of evidence was ignored, by the kind StsDiagnosis "Ignored Evidence" names it with (its extent
+ * evidence, grade and disease status readings).
+ */
+export const EVIDENCE_KIND_WORDS: Readonly<Record<string, string>> = {
+  'metastasis-condition': 'metastasis Condition',
+  'm-category': 'M category',
+  'stage-group': 'stage group',
+  'stage-summary': 'stage summary',
+  grade: 'grade',
+  'disease-status': 'disease status',
+};
+
 /** F1: a SPECIALTY second primary in words: its own pathway, its §4.4 drugs not counted for the other tumor. */
 export const secondPrimaryWords = (
   display: string | undefined,

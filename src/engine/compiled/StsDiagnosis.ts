@@ -1701,7 +1701,7 @@ const r760 = Array.isArray(s755) ? s755 : [s755];
 for (let i761 = 0; i761 < r760.length; i761++) {
 const a_S_756 = r760[i761];
 if (!(R.not(f16(st, (a_S_756 == null ? null : (a_S_756.refs ?? null)), (a_S_756 == null ? null : (a_S_756.key ?? null)))))) continue;
-out759.push(({ "kind": "disease status", "value": (a_S_756 == null ? null : (a_S_756.status ?? null)), "resource": (a_S_756 == null ? null : (a_S_756.key ?? null)), "reason": f17(st, (a_S_756 == null ? null : (a_S_756.refs ?? null))) }));
+out759.push(({ "kind": "disease-status", "value": (a_S_756 == null ? null : (a_S_756.status ?? null)), "resource": (a_S_756 == null ? null : (a_S_756.key ?? null)), "reason": f17(st, (a_S_756 == null ? null : (a_S_756.refs ?? null))) }));
 }
 q757 = isList758 ? out759 : out759[0];
 }

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { factEntries, leftOutWords } from '../../../src/cards/fact-entries.js';
 import type { DataQuality } from '../../../src/cql/decision.js';
 import { toPatientFacts } from '../../../src/cql/patient-facts.js';
+import { EVIDENCE_KIND_WORDS } from '../../../src/pathway/card-texts.js';
+import { ROOT } from '../../../scripts/validate-deploy.js';
 
 const quality = (over: Partial<DataQuality> = {}): DataQuality => ({
   unreadable: new Map(),
@@ -63,6 +67,33 @@ describe('the "Based on" facts in words', () => {
     );
     expect(valueOf(entries, 'Treatment history')).toBe(
       'incomplete (MedicationAdministration: 2 pages not followed): the line and the cumulative dose are lower bounds (at least)',
+    );
+  });
+});
+
+describe('evidence of another primary cancer in words', () => {
+  test('every kind of evidence StsDiagnosis can ignore is worded, never shown as its code', () => {
+    const cql = readFileSync(join(ROOT, 'cql', 'StsDiagnosis.cql'), 'utf8');
+    const kinds = [...cql.matchAll(/kind: (?:if \w+ then )?'([^']+)'(?: else '([^']+)')?/g)].flatMap((m) =>
+      [m[1], m[2]].filter((k): k is string => k !== undefined),
+    );
+    expect(kinds.length).toBeGreaterThanOrEqual(6);
+    for (const kind of kinds) expect([kind, EVIDENCE_KIND_WORDS[kind]]).toEqual([kind, expect.any(String)]);
+  });
+
+  test('an ignored M category reads as words, with its value and why', () => {
+    const facts = toPatientFacts({
+      'Fact Ignored Evidence': [
+        {
+          resource: 'Observation/m1',
+          kind: 'm-category',
+          value: 'M1',
+          reason: { code: 'notSts', keys: ['Condition/breast'] },
+        },
+      ],
+    });
+    expect(valueOf(factEntries(facts, quality()), 'Ignored (another primary cancer)')).toBe(
+      'Observation/m1 (M category M1): references Condition/breast, not an STS Condition',
     );
   });
 });
