@@ -5,9 +5,7 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
-import request from 'supertest';
-import type { CdsResponse } from '../../src/shared/cds-hooks.js';
-import { NOW, ago, cardOf, draft, fact, orders, patientView, prefetchOf, topics } from '../fixtures/mcode/http.js';
+import { NOW, ago, cardOf, draft, fact, orders, patientView, topics } from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 
@@ -325,24 +323,10 @@ describe('§2 unreadable data (a prefetch key is an OperationOutcome, no fhirSer
     issue: [{ severity: 'error', code: 'exception', diagnostics: 'upstream timeout' }],
   };
 
-  async function viewWith(resources: FhirResource[], broken: string) {
-    const patientId = resources.find((r) => r.resourceType === 'Patient')?.id ?? '';
-    const res = await request(app)
-      .post('/cds-services/sts-pathway-patient-view')
-      .set('content-type', 'application/json')
-      .send({
-        hook: 'patient-view',
-        hookInstance: 'c1c2c3c4-0000-4000-8000-000000000001',
-        context: { userId: 'Practitioner/reviewer', patientId },
-        prefetch: { ...prefetchOf(resources), [broken]: outcome },
-      });
-    return { status: res.status, body: res.body as CdsResponse };
-  }
-
   test('MedicationAdministrations unreadable: line 1 nodes without suggestions, "treatment history unavailable"', async () => {
-    const res = await viewWith(metastatic('qa-e-nomeds', CODES.lms), 'medicationAdministrations');
-    expect(res.status).toBe(200);
-    const cards = res.body.cards;
+    const { cards } = await patientView(app, metastatic('qa-e-nomeds', CODES.lms), undefined, {
+      medicationAdministrations: outcome,
+    });
     expect(cards.map((c) => c.source.topic?.code)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
     for (const c of cards) {
       expect(c.suggestions ?? []).toEqual([]);

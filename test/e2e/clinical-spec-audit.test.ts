@@ -10,23 +10,10 @@ import type {
   MedicationRequest,
   Observation,
 } from 'fhir/r4.js';
-import request from 'supertest';
 import type { CdsResponse } from '../../src/shared/cds-hooks.js';
 import { testApp } from '../helpers/app.js';
-import { responseProblems } from '../helpers/card-checks.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
-import {
-  NOW,
-  ago,
-  cardOf,
-  draft,
-  expectCardMechanics,
-  fact,
-  orders,
-  patientView,
-  prefetchOf,
-  topics,
-} from '../fixtures/mcode/http.js';
+import { NOW, ago, cardOf, draft, fact, orders, patientView, topics } from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 
@@ -56,23 +43,8 @@ const FAILED = {
 };
 
 /** patient-view with the full prefetch, one key replaced (a failed query, a truncated Bundle); no fhirServer. */
-async function viewWith(resources: readonly FhirResource[], key: string, value: unknown): Promise<CdsResponse> {
-  const patientId = resources.find((r) => r.resourceType === 'Patient')?.id ?? '';
-  const res = await request(app)
-    .post('/cds-services/sts-pathway-patient-view')
-    .set('content-type', 'application/json')
-    .send({
-      hook: 'patient-view',
-      hookInstance: 'c8c3e4f2-9f50-4b6d-9c7b-3e3f6f9c2d03',
-      context: { userId: 'Practitioner/reviewer', patientId },
-      prefetch: { ...prefetchOf(resources), [key]: value },
-    });
-  expect(res.status).toBe(200);
-  const body = res.body as CdsResponse;
-  expect(responseProblems(body)).toEqual([]);
-  for (const card of body.cards) expectCardMechanics(card, patientId, false);
-  return body;
-}
+const viewWith = (resources: readonly FhirResource[], key: string, value: unknown): Promise<CdsResponse> =>
+  patientView(app, resources, undefined, { [key]: value });
 
 /** A trabectedin order or administration as a pharmacy system codes it: the EVDI product code alone, no display. */
 const productOnly = (code: string): MedicationRequest['medicationCodeableConcept'] => ({
