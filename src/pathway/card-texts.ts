@@ -12,6 +12,7 @@ import {
   SURGERY_DISPLAY_WORDS,
   type CodeDef,
 } from './codes.js';
+import { codeListOf, isCodeOf } from './code-table.js';
 import type { NodeId } from './nodes.js';
 import { SYSTEMS } from './systems.js';
 
@@ -131,11 +132,10 @@ export const IGNORED_EVIDENCE_WORDS = {
 export type IgnoredEvidenceCode = keyof typeof IGNORED_EVIDENCE_WORDS;
 
 /** Whether a string is an ignored-evidence code. */
-export const isIgnoredEvidenceCode = (s: string): s is IgnoredEvidenceCode => Object.hasOwn(IGNORED_EVIDENCE_WORDS, s);
+export const isIgnoredEvidenceCode = isCodeOf(IGNORED_EVIDENCE_WORDS);
 
 /** Every ignored-evidence code. */
-export const IGNORED_EVIDENCE_CODES: readonly IgnoredEvidenceCode[] =
-  Object.keys(IGNORED_EVIDENCE_WORDS).filter(isIgnoredEvidenceCode);
+export const IGNORED_EVIDENCE_CODES: readonly IgnoredEvidenceCode[] = codeListOf(IGNORED_EVIDENCE_WORDS);
 
 /** Why evidence was ignored, in words (`keys` joined by ", "). */
 export const ignoredEvidenceWords = (code: IgnoredEvidenceCode, keys: readonly string[]): string =>

@@ -3,6 +3,7 @@
  * a note's code in a node's or order card's `notes` (cql/StsCodes `Note ...` defines, written by `npm run build:cql`
  * from NOTE_CODES), and src/cards/decision-words.ts writes the words, filling `<...>` from the facts and §9.
  */
+import { codeListOf, isCodeOf } from './code-table.js';
 import { SAFETY_TEXTS } from './rules.js';
 import {
   HISTORY_INCOMPLETE_NEOADJUVANT_NOTE,
@@ -59,9 +60,8 @@ export const NOTE_WORDS = {
 /** The code of a note, as the libraries emit it. */
 export type NoteCode = keyof typeof NOTE_WORDS;
 
-/** Every note code. */
 /** Whether a string of a decision's notes is a note code. */
-export const isNoteCode = (s: string): s is NoteCode => Object.hasOwn(NOTE_WORDS, s);
+export const isNoteCode = isCodeOf(NOTE_WORDS);
 
 /** Every note code. */
-export const NOTE_CODES: readonly NoteCode[] = Object.keys(NOTE_WORDS).filter(isNoteCode);
+export const NOTE_CODES: readonly NoteCode[] = codeListOf(NOTE_WORDS);

@@ -4,6 +4,7 @@
  * doxorubicin-contraindicated openings. Numbers are written by `mg`; thresholds come in as arguments (§9), never as
  * literals.
  */
+import { codeListOf, isCodeOf } from './code-table.js';
 
 /** An LVEF as written on cards: with its comparator when recorded with one ("<50"), never as a plain number. */
 export const lvefText = (value: number, comparator?: string): string => `${comparator ?? ''}${mg(value)}`;
@@ -47,10 +48,10 @@ export const NOT_COUNTED_WORDS = {
 export type NotCountedCode = keyof typeof NOT_COUNTED_WORDS;
 
 /** Whether a string is a not-counted code. */
-export const isNotCountedCode = (s: string): s is NotCountedCode => Object.hasOwn(NOT_COUNTED_WORDS, s);
+export const isNotCountedCode = isCodeOf(NOT_COUNTED_WORDS);
 
 /** Every not-counted code. */
-export const NOT_COUNTED_CODES: readonly NotCountedCode[] = Object.keys(NOT_COUNTED_WORDS).filter(isNotCountedCode);
+export const NOT_COUNTED_CODES: readonly NotCountedCode[] = codeListOf(NOT_COUNTED_WORDS);
 
 /** Why a dose or record is not counted, in words; a dose without a unit has its unit "absent". */
 export const notCountedWords = (code: NotCountedCode, unit: string | undefined): string =>
