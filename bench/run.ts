@@ -20,6 +20,7 @@
  *                      0: as many as answered); BENCH_ADHERENCE_CONTROL=1 the store off in all three (A/A)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -44,6 +45,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? '3');
 if (!Number.isFinite(WARMUP) || WARMUP < 0 || WARMUP > 60) throw new Error('BENCH_WARMUP must be 0-60 seconds');
 const WORKERS = process.env.WORKERS ?? '1';
 const NONCE = '__BENCH_NONCE__';
+/** Stands for the hookInstance: every request gets its own UUID, as an EHR sends every hook call (CDS Hooks 2.0). */
+const HOOK_INSTANCE = '__BENCH_HOOK_INSTANCE__';
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 // Where bench/memory-probe.ts writes its samples (soak only).
 const MEMORY_DIR = SOAK ? mkdtempSync(join(os.tmpdir(), 'sts-bench-memory-')) : undefined;
@@ -211,14 +214,14 @@ function chartPrefetch(bundle: ReturnType<typeof chartBundle>): { id: string; pr
 
 const patientView = (patientId: string, source: object): object => ({
   hook: 'patient-view',
-  hookInstance: 'c3f8d0a2-5a4e-4b8e-9d0e-3f2f6f0d9a11',
+  hookInstance: HOOK_INSTANCE,
   context: { userId: 'Practitioner/demo', patientId },
   ...source,
 });
 
 const orderSelect = (patientId: string, prefetch: Record<string, unknown>): object => ({
   hook: 'order-select',
-  hookInstance: '0b6c7e4a-2f7d-4d36-9a1c-1f0c6f3b8e21',
+  hookInstance: HOOK_INSTANCE,
   context: {
     userId: 'Practitioner/demo',
     patientId,
@@ -361,6 +364,10 @@ type Req = { method: 'GET' | 'POST'; path: string; body?: string };
 /** Requests given a nonce so far: one count for the whole run, so no two requests (in any scenario) carry the same. */
 let nonces = 0;
 
+/** A body as sent: its own hookInstance always, and with `nonce` data never seen before. */
+const sent = (body: string, nonce: boolean): string =>
+  body.replace(HOOK_INSTANCE, randomUUID()).replace(NONCE, nonce ? `bench-${++nonces}` : 'warm');
+
 async function drive(
   url: string,
   requests: readonly Req[],
@@ -379,12 +386,12 @@ async function drive(
     requests: requests.map((r) => ({
       method: r.method,
       path: r.path,
-      ...(r.body !== undefined ? { body: r.body } : {}),
-      ...(nonce && r.body !== undefined
+      ...(r.body !== undefined
         ? {
+            body: r.body,
             setupRequest: (req: autocannon.Request): autocannon.Request => ({
               ...req,
-              body: (r.body ?? '').replace(NONCE, `bench-${++nonces}`),
+              body: sent(r.body ?? '', nonce),
             }),
           }
         : {}),
@@ -410,7 +417,7 @@ async function main(): Promise<void> {
     const os_ = '/cds-services/sts-pathway-order-select';
     // Scenarios 1, 3, 4 and 6 give every request data never seen before (the Patient's meta.versionId changes), so the
     // result cache never answers: they measure a full evaluation. 1r and 2 repeat the same data, as an EHR does when a
-    // chart is reopened unchanged: the cache answers after the first of each.
+    // chart is reopened unchanged (each call with its own hookInstance): the cache answers after the first of each.
     const scenarios: { name: string; requests: Req[]; nonce?: boolean }[] = [
       {
         name: '1 patient-view, prefetch, cycling all demo patients, distinct data per request (no cache hits)',
@@ -495,7 +502,7 @@ async function main(): Promise<void> {
         await fetch(`${base}${r.path}`, {
           method: r.method,
           headers: { 'content-type': 'application/json' },
-          ...(r.body !== undefined ? { body: r.body.replace(NONCE, 'warm') } : {}),
+          ...(r.body !== undefined ? { body: sent(r.body, false) } : {}),
         });
     const cold = run.filter((s) => s.nonce === true).flatMap((s) => s.requests);
     if (WARMUP > 0 && cold.length > 0) await drive(base, cold, 10, WARMUP, true);
