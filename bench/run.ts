@@ -28,7 +28,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { PREFETCH_TEMPLATES, isReadTemplate, templateResourceType } from '../src/fhir/prefetch.js';
+import { prefetchFromResources } from '../src/fhir/prefetch.js';
 import { prefetchOf } from '../test/helpers/prefetch.js';
 import { CHART_SIZES, chartBundle } from './charts.js';
 import { benchDatabaseUrl } from './adherence-db.js';
@@ -196,19 +196,7 @@ function withNonce(prefetch: Record<string, unknown>): Record<string, unknown> {
 function chartPrefetch(bundle: ReturnType<typeof chartBundle>): { id: string; prefetch: Record<string, unknown> } {
   const resources = (bundle.entry ?? []).map((e) => e.resource!);
   const id = resources.find((r) => r.resourceType === 'Patient')?.id ?? 'chart';
-  const prefetch: Record<string, unknown> = {};
-  for (const [key, template] of Object.entries(PREFETCH_TEMPLATES)) {
-    const type = templateResourceType(template);
-    const ofType = resources.filter((r) => r.resourceType === type);
-    prefetch[key] = isReadTemplate(template)
-      ? ofType[0]
-      : {
-          resourceType: 'Bundle',
-          type: 'searchset',
-          total: ofType.length,
-          entry: ofType.map((resource) => ({ resource })),
-        };
-  }
+  const prefetch = prefetchFromResources(resources);
   return { id, prefetch };
 }
 

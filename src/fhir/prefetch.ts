@@ -1,3 +1,4 @@
+import type { Resource } from 'fhir/r4.js';
 import type { CdsRequest } from '../shared/cds-hooks.js';
 import { OBSERVATION_CODES } from '../pathway/codes.js';
 
@@ -33,6 +34,27 @@ export function templateResourceType(template: string): string {
 /** True when the template is a read (`Type/id`) rather than a search. */
 export function isReadTemplate(template: string): boolean {
   return !template.includes('?') && template.includes('/');
+}
+
+/**
+ * The prefetch an EHR would send for a patient's `resources`: under each template's key, a read's first resource of
+ * its type, or a searchset Bundle of every resource of its type (the demo patients' start-up warm-up, the bench and
+ * the tests build requests this way).
+ */
+export function prefetchFromResources(resources: readonly Resource[]): Record<string, unknown> {
+  const prefetch: Record<string, unknown> = {};
+  for (const [key, template] of Object.entries(PREFETCH_TEMPLATES)) {
+    const ofType = resources.filter((r) => r.resourceType === templateResourceType(template));
+    prefetch[key] = isReadTemplate(template)
+      ? ofType[0]
+      : {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          total: ofType.length,
+          entry: ofType.map((resource) => ({ resource })),
+        };
+  }
+  return prefetch;
 }
 
 /** The user tokens of https://cds-hooks.hl7.org/2.0/#prefetch-tokens, each the id part of `context.userId` of that type. */

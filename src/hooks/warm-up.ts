@@ -9,7 +9,7 @@
  */
 import type { Bundle, Resource } from 'fhir/r4.js';
 import type { CqlEngine } from '../cql/engine.js';
-import { PREFETCH_TEMPLATES, isReadTemplate, templateResourceType } from '../fhir/prefetch.js';
+import { PREFETCH_TEMPLATES, isReadTemplate, prefetchFromResources } from '../fhir/prefetch.js';
 import { loadPatientData, type DataPathConfig } from '../fhir/patient-data.js';
 import type { Thresholds } from '../pathway/thresholds.js';
 import type { CdsRequest } from '../shared/cds-hooks.js';
@@ -37,20 +37,14 @@ export interface WarmUpSummary {
  */
 const MAX_ROUNDS = 12;
 
-/** The prefetch an EHR would send for `resources`: each template's resources under its key (a read: the first). */
+/** The prefetch an EHR would send for `resources`, its reads (the Patient) a new version each round. */
 function prefetchOf(resources: readonly Resource[], round: number): Record<string, unknown> {
-  const prefetch: Record<string, unknown> = {};
+  const prefetch = prefetchFromResources(resources);
   for (const [key, template] of Object.entries(PREFETCH_TEMPLATES)) {
-    const ofType = resources.filter((r) => r.resourceType === templateResourceType(template));
-    prefetch[key] = isReadTemplate(template)
-      ? // A new version each round, as a changed record would be.
-        ofType[0] && { ...ofType[0], meta: { versionId: `warm-up-${round}` } }
-      : {
-          resourceType: 'Bundle',
-          type: 'searchset',
-          total: ofType.length,
-          entry: ofType.map((resource) => ({ resource })),
-        };
+    const read = prefetch[key];
+    // A new version each round, as a changed record would be.
+    if (isReadTemplate(template) && read !== undefined)
+      prefetch[key] = { ...read, meta: { versionId: `warm-up-${round}` } };
   }
   return prefetch;
 }

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { createCqlEngine } from '../../src/cql/engine.js';
 import { DEMO_DIR, readDemoBundles } from '../../src/embedded/index.js';
-import { PREFETCH_TEMPLATES, isReadTemplate, templateResourceType } from '../../src/fhir/prefetch.js';
+import { prefetchFromResources } from '../../src/fhir/prefetch.js';
 import { createLogger } from '../../src/log.js';
 import { testConfig } from '../helpers/app.js';
 
@@ -18,13 +18,7 @@ const app = createApp({ config, log: createLogger('silent'), engine, clock: () =
 async function patientViewBody(file: string, hookInstance = 'x-1'): Promise<Record<string, unknown>> {
   const demo = (await readDemoBundles(DEMO_DIR)).find((d) => d.file === file);
   const resources = (demo?.bundle.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
-  const prefetch: Record<string, unknown> = {};
-  for (const [key, template] of Object.entries(PREFETCH_TEMPLATES)) {
-    const ofType = resources.filter((r) => r.resourceType === templateResourceType(template));
-    prefetch[key] = isReadTemplate(template)
-      ? ofType[0]
-      : { resourceType: 'Bundle', type: 'searchset', entry: ofType.map((resource) => ({ resource })) };
-  }
+  const prefetch = prefetchFromResources(resources);
   const patientId = resources.find((r) => r.resourceType === 'Patient')?.id;
   return { hook: 'patient-view', hookInstance, context: { userId: 'Practitioner/1', patientId }, prefetch };
 }
