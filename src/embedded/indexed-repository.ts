@@ -52,6 +52,21 @@ interface Indexed {
 }
 
 /**
+ * Answers per version of a resource at most: the keys are the searches clients send (filters, sort rules), so a client
+ * sending ever new ones cannot grow the memo without bound; past the limit it starts afresh.
+ */
+const MAX_MEMO_PER_RESOURCE = 64;
+
+/** The memo's answer for `key`, computed and remembered when it has none. */
+function remembered<V extends boolean | string | undefined>(memo: Indexed['memo'], key: string, compute: () => V): V {
+  if (memo.has(key)) return memo.get(key) as V;
+  const value = compute();
+  if (memo.size >= MAX_MEMO_PER_RESOURCE) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+/**
  * Every patient id a resource's JSON names as a whole string `"Patient/<id>"`. A resource that a `subject=Patient/<id>`
  * search matches holds that exact reference string (Medplum compares reference strings for a value with a `/`).
  */
@@ -138,22 +153,13 @@ export class PatientIndexedRepository extends MemoryRepository {
     for (const id of ids) {
       const resource = await this.readResource<WithId<T>>(request.resourceType, id);
       const memo = entries?.get(id)?.memo ?? new Map<string, boolean | string | undefined>();
-      let matches = memo.get(filtersKey);
-      if (typeof matches !== 'boolean') {
-        matches = matchesSearchRequest(resource, request);
-        memo.set(filtersKey, matches);
-      }
-      if (matches) matched.push({ resource, memo });
+      if (remembered(memo, filtersKey, () => matchesSearchRequest(resource, request))) matched.push({ resource, memo });
     }
     // MemoryRepository sorts by each rule in turn (a stable sort each time), comparing the keys with localeCompare.
     let ordered = matched;
     for (const rule of request.sortRules ?? []) {
       const ruleKey = `sort ${rule.code}`;
-      const keyed = ordered.map((m) => {
-        if (!m.memo.has(ruleKey)) m.memo.set(ruleKey, sortKeyOf(m.resource, rule));
-        const key = m.memo.get(ruleKey);
-        return { m, key: typeof key === 'string' ? key : undefined };
-      });
+      const keyed = ordered.map((m) => ({ m, key: remembered(m.memo, ruleKey, () => sortKeyOf(m.resource, rule)) }));
       // A parameter without an expression: MemoryRepository's comparator says equal, so the order stays.
       if (keyed.some((k) => k.key === undefined)) continue;
       const sign = rule.descending ? -1 : 1;

@@ -114,6 +114,17 @@ describe('PatientIndexedRepository', () => {
     expect(b.total).toBe(4);
   });
 
+  test("a client sending ever new searches gets the scan's answers, also once the per-resource memo starts afresh", async () => {
+    const indexed = new PatientIndexedRepository();
+    const plain = new MemoryRepository();
+    for (let i = 0; i < 4; i++)
+      await both(indexed, plain, 'PUT', `Observation/o${i}`, observation(`o${i}`, 'a', i % 2 ? '8480-6' : '8462-4'));
+    // 150 distinct filter sets (more than the memo keeps per resource), then the first ones again.
+    const searches = Array.from({ length: 150 }, (_, i) => `Observation?subject=Patient/a&code=8480-6,x${i}`);
+    for (const q of [...searches, ...searches.slice(0, 5)])
+      expect(comparable(await call(indexed, 'GET', q))).toEqual(comparable(await call(plain, 'GET', q)));
+  });
+
   test('a resource whose reference is removed no longer matches, and clear empties the index', async () => {
     const repo = new PatientIndexedRepository();
     await call(repo, 'PUT', 'Observation/x', observation('x', 'a'));
