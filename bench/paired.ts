@@ -38,6 +38,32 @@ export function interval(xs: readonly number[]): Interval {
   return { mean, low: mean - half, high: mean + half, n };
 }
 
+/**
+ * One unit of a paired comparison (a block of rounds, or one round): the work and the requests on each side.
+ */
+export interface PairedUnit {
+  readonly offCost: number;
+  readonly offRequests: number;
+  readonly onCost: number;
+  readonly onRequests: number;
+}
+
+/**
+ * The extra cost per request of "on" against "off", in %, with its 95 % interval over the units. Each unit gives the
+ * ratio of its totals (cost per request on / cost per request off) and the interval is taken on the logarithms of
+ * those ratios, then turned back into percent. The mean of per-round ratios is biased upward when rounds are noisy
+ * (the mean of x / y exceeds mean(x) / mean(y) by about the squared coefficient of variation of y: with rounds moving
+ * 25 %, some +6 %, more than the cost being looked for); a ratio of totals and the logarithm's symmetry are not.
+ */
+export function pairedRatio(units: readonly PairedUnit[]): Interval {
+  const logs = units
+    .filter((u) => u.offCost > 0 && u.onCost > 0 && u.offRequests > 0 && u.onRequests > 0)
+    .map((u) => Math.log(u.onCost / u.onRequests / (u.offCost / u.offRequests)));
+  const i = interval(logs);
+  const percent = (x: number): number => (Math.exp(x) - 1) * 100;
+  return { mean: percent(i.mean), low: percent(i.low), high: percent(i.high), n: i.n };
+}
+
 /** "+2.1 % (95 %: -0.4 .. +4.6, 6 blocks)". */
 export function formatInterval(i: Interval, of: string): string {
   const s = (x: number): string => `${x >= 0 ? '+' : ''}${(Math.round(x * 10) / 10).toFixed(1)}`;

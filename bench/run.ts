@@ -33,7 +33,7 @@ import { prefetchOf } from '../test/helpers/prefetch.js';
 import { CHART_SIZES, chartBundle } from './charts.js';
 import { benchDatabaseUrl } from './adherence-db.js';
 import { cpuMs, mainThreadCpuMs, postgresBackendCpu } from './cpu.js';
-import { formatInterval, interval, type Interval } from './paired.js';
+import { formatInterval, pairedRatio, type Interval, type PairedUnit } from './paired.js';
 import { isRecord } from '../src/shared/guards.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -590,7 +590,7 @@ interface StoreCost {
   /** cpuMsPerRequest against cpuMsPerRequestOff, in % more. */
   readonly cpuPercent: number;
   readonly cpuPercentPerRound: Spread;
-  /** Each round's CPU per request with the store against without it, in % more: mean and 95 % interval. */
+  /** CPU per request with the store against without it, in % more: the ratio of each block's totals, with a 95 % interval. */
   readonly cpuPercentInterval: Interval;
   /** The same for the main threads only (the hook path: the event loop answering the hooks). */
   readonly mainThreadMsPerRequestOff: number;
@@ -890,17 +890,20 @@ function storeCost(off: readonly Slice[], on: readonly Slice[]): StoreCost {
     };
   });
   const rounded = (i: Interval): Interval => ({ ...i, mean: round2(i.mean), low: round2(i.low), high: round2(i.high) });
-  // Each block's mean of its rounds; with one block, the rounds themselves.
-  const blocks = [...new Set(perRound.map((r) => r.block))];
-  const ofBlocks = (pick: (r: (typeof perRound)[number]) => number): Interval =>
-    blocks.length < 2
-      ? interval(perRound.map(pick))
-      : interval(
-          blocks.map((b) => {
-            const xs = perRound.filter((r) => r.block === b).map(pick);
-            return xs.reduce((a, x) => a + x, 0) / xs.length;
-          }),
-        );
+  // One unit per block of fresh services (the rounds of one process share its luck), its rounds' totals on each side;
+  // with one block, each round is a unit. The ratio of totals, not the mean of per-round ratios (bench/paired.ts).
+  const blocks = [...new Set(on.map((s) => s.block))];
+  const units = (work: (x: Slice) => number): PairedUnit[] => {
+    const groups =
+      blocks.length < 2 ? on.map((_, i) => [i]) : blocks.map((b) => on.flatMap((s, i) => (s.block === b ? [i] : [])));
+    return groups.map((idx) => ({
+      offCost: idx.reduce((n, i) => n + work(off[i]!), 0),
+      offRequests: idx.reduce((n, i) => n + off[i]!.result.requests.total, 0),
+      onCost: idx.reduce((n, i) => n + work(on[i]!), 0),
+      onRequests: idx.reduce((n, i) => n + on[i]!.result.requests.total, 0),
+    }));
+  };
+  const ofBlocks = (work: (x: Slice) => number): Interval => pairedRatio(units(work));
   return {
     requestsLostPercent: round1((1 - b.rps / a.rps) * 100),
     requestsLostPerRound: spread(perRound.map((r) => r.lost)),
@@ -908,10 +911,10 @@ function storeCost(off: readonly Slice[], on: readonly Slice[]): StoreCost {
     cpuMsPerRequest: round3(b.cpu),
     cpuPercent: round1((b.cpu / a.cpu - 1) * 100),
     cpuPercentPerRound: spread(perRound.map((r) => r.cpu)),
-    cpuPercentInterval: rounded(ofBlocks((r) => r.cpu)),
+    cpuPercentInterval: rounded(ofBlocks((x) => x.cpuMs)),
     mainThreadMsPerRequestOff: round3(a.main),
     mainThreadMsPerRequest: round3(b.main),
-    mainThreadPercentInterval: rounded(ofBlocks((r) => r.main)),
+    mainThreadPercentInterval: rounded(ofBlocks((x) => x.mainMs)),
     ...(b.db > 0 ? { databaseCpuMsPerRequest: round3(b.db) } : {}),
   };
 }
