@@ -84,7 +84,9 @@ export const DRUGS: Readonly<Record<DrugKey, DrugDef>> = {
     true,
   ),
   ifosfamide: drug('ifosfamide', 'pathway', ['Ifex'], rx('5657', 'ifosfamide')),
-  mesna: drug('mesna', 'supportive', ['Mesnex']),
+  // §6 lists 44 "(to verify; one third-party file)": matched on input (a mesna order coded by it alone counts for
+  // S-IFOS-MESNA), never emitted.
+  mesna: drug('mesna', 'supportive', ['Mesnex'], undefined, false, [rx('44', 'mesna', true)]),
   dexrazoxane: drug('dexrazoxane', 'supportive', ['Zinecard', 'Totect']),
   // §6: no ingredient code verified: a suggestion carries the name only and says so. The EVDI product codes §6 lists
   // ("seen in openFDA: matching only") are matched on input, never emitted.

@@ -28,6 +28,7 @@ describe('code sets', () => {
         `${SYSTEMS.loinc} 8810-4`,
         `${SYSTEMS.loinc} 8811-2`,
         `${SYSTEMS.rxnorm} 1045456`,
+        `${SYSTEMS.rxnorm} 44`,
       ].sort(),
     );
   });

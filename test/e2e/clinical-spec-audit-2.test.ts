@@ -1,0 +1,89 @@
+/**
+ * Clinical QA over HTTP, second audit of the implementation against PATHWAY.md 2026.12.1: codes and shapes the first
+ * audit (clinical-spec-audit.test.ts) did not reach. Each finding has a patient that reaches the rule and one that just
+ * misses it.
+ */
+import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
+import { testApp } from '../helpers/app.js';
+import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
+import { NOW, ago, draft, orders, topics } from '../fixtures/mcode/http.js';
+
+const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
+
+/** An adult with a metastatic thigh STS of the given histology, ECOG 1 and LVEF 60 % this week. */
+function patient(
+  id: string,
+  morph: [string, string],
+  extra: (p: McodePatient) => FhirResource[] = () => [],
+): FhirResource[] {
+  const p = new McodePatient(id);
+  return [
+    p.patient('1970-02-02'),
+    p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: morph, onset: ago(400) }),
+    p.mCategory(`${id}-m`, ago(90), CODES.cM1),
+    p.ecogInteger(`${id}-ecog`, ago(5), 1),
+    p.lvef(`${id}-lvef`, ago(5), 60),
+    ...extra(p),
+  ];
+}
+
+describe('§6 mesna: RxNorm 44 "(to verify)" is matched on input (never emitted), as every listed code', () => {
+  /** A pharmacy's formulary Medication in the draftOrders Bundle, coded by RxNorm alone (no display, no text). */
+  const formulary = (id: string, code: string): Medication => ({
+    resourceType: 'Medication',
+    id,
+    code: { coding: [{ system: SYS.rxnorm, code }] },
+  });
+  const byReference = (id: string, patientId: string, medicationId: string): MedicationRequest => ({
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    medicationReference: { reference: `Medication/${medicationId}` },
+  });
+  const signed = (id: string, mesnaCode: string) =>
+    orders(app, patient(id, CODES.synovial), [
+      draft('d-dox', id, 'doxorubicin', '3639'),
+      draft('d-ifo', id, 'ifosfamide', '5657'),
+      byReference('d-mes', id, 'mes'),
+      formulary('mes', mesnaCode),
+    ]);
+
+  test('a mesna draft referencing a Medication coded 44 only: ifosfamide is not "without mesna"', async () => {
+    const body = await signed('au2-mesna-44', '44');
+    expect(topics(body)).not.toContain('S-IFOS-MESNA');
+    expect(topics(body)).toContain('M-1L-DOXO');
+  });
+
+  test('the same draft coded 45 (just misses: not a listed code, no name): S-IFOS-MESNA', async () => {
+    const body = await signed('au2-mesna-45', '45');
+    expect(topics(body)).toContain('S-IFOS-MESNA');
+  });
+
+  test('an active mesna order of 2 days ago coded 44 only counts as the existing mesna order', async () => {
+    const id = 'au2-mesna-rec';
+    const mesnaOrder = (code: string): MedicationRequest => ({
+      resourceType: 'MedicationRequest',
+      id: `${id}-o${code}`,
+      status: 'active',
+      intent: 'order',
+      subject: { reference: `Patient/${id}` },
+      medicationCodeableConcept: { coding: [{ system: SYS.rxnorm, code }] },
+      authoredOn: ago(2),
+    });
+    const ifosOnly = [draft('d-ifo', id, 'ifosfamide', '5657'), draft('d-dox', id, 'doxorubicin', '3639')];
+    const coded44 = await orders(
+      app,
+      patient(id, CODES.synovial, () => [mesnaOrder('44')]),
+      ifosOnly,
+    );
+    expect(topics(coded44)).not.toContain('S-IFOS-MESNA');
+    const coded45 = await orders(
+      app,
+      patient(id, CODES.synovial, () => [mesnaOrder('45')]),
+      ifosOnly,
+    );
+    expect(topics(coded45)).toContain('S-IFOS-MESNA');
+  });
+});
