@@ -6,7 +6,7 @@
 import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
-import { NOW, ago, draft, orders, topics } from '../fixtures/mcode/http.js';
+import { NOW, ago, cardOf, draft, orders, patientView, topics } from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 
@@ -85,5 +85,39 @@ describe('§6 mesna: RxNorm 44 "(to verify)" is matched on input (never emitted)
       ifosOnly,
     );
     expect(topics(coded45)).toContain('S-IFOS-MESNA');
+  });
+});
+
+describe('§2 other primary cancer: ICD-10-CM C00-C96 holds the lettered categories C4A and C7A', () => {
+  /** A thigh LMS with no staging, an unlinked liver metastasis, and another cancer Condition without the mCODE profile. */
+  const withOther = (id: string, other: [string, string]): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1960-05-05'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.lms, onset: ago(400) }),
+      p.primary({ id: `${id}-other`, icd10: other, onset: ago(900), profile: false }),
+      p.secondary({ id: `${id}-met`, onset: ago(30) }),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 60),
+    ];
+  };
+
+  test("an active Merkel cell carcinoma (C4A.9): the unlinked metastasis is not the STS's, D-MISSING-EXTENT names it", async () => {
+    const body = await patientView(app, withOther('au2-c4a', ['C4A.9', 'Merkel cell carcinoma, unspecified']));
+    expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
+    expect(cardOf(body, 'D-MISSING-EXTENT').detail).toMatch(/au2-c4a-met/);
+  });
+
+  test('an active malignant neuroendocrine tumor (C7A.1): the same', async () => {
+    const body = await patientView(
+      app,
+      withOther('au2-c7a', ['C7A.1', 'Malignant poorly differentiated neuroendocrine tumors']),
+    );
+    expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
+  });
+
+  test("a basal cell carcinoma of skin (C44.91, just misses: skin is left out): the metastasis is the STS's", async () => {
+    const body = await patientView(app, withOther('au2-c44', ['C44.91', 'Basal cell carcinoma of skin, unspecified']));
+    expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
   });
 });

@@ -2318,7 +2318,7 @@ q1003 = isList1004 ? out1005 : out1005[0];
 // function "IsCancerCode"(code)
 export function f8(st, o0) {
 
-  return R.matches(o0, "C([0-8][0-9]|9[0-6]).*");
+  return R.matches(o0, "C([0-8][0-9]|4A|7A|7B|9[0-6]).*");
 }
 // function "StageValue"(concept)
 export function f9(st, o0) {
