@@ -3,7 +3,7 @@
  * audit (clinical-spec-audit.test.ts) did not reach. Each finding has a patient that reaches the rule and one that just
  * misses it.
  */
-import type { FhirResource, Medication, MedicationRequest } from 'fhir/r4.js';
+import type { FhirResource, Medication, MedicationRequest, Procedure } from 'fhir/r4.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
 import { NOW, ago, cardOf, draft, orders, patientView, topics } from '../fixtures/mcode/http.js';
@@ -119,5 +119,44 @@ describe('§2 other primary cancer: ICD-10-CM C00-C96 holds the lettered categor
   test("a basal cell carcinoma of skin (C44.91, just misses: skin is left out): the metastasis is the STS's", async () => {
     const body = await patientView(app, withOther('au2-c44', ['C44.91', 'Basal cell carcinoma of skin, unspecified']));
     expect(topics(body)).toEqual(['M-LMS-1L-DOXO-TRAB', 'M-1L-DOXO', 'M-TRIAL']);
+  });
+});
+
+describe('F9 / §7.6: a completed Procedure coded SNOMED 108290001 (as its code, not a category) is RT done', () => {
+  /** A localized grade 3 UPS of the thigh (cM0, stage IIIC) with one radiotherapy Procedure of the given status. */
+  const withRt = (id: string, status: Procedure['status']): FhirResource[] => {
+    const p = new McodePatient(id);
+    const rt: Procedure = {
+      resourceType: 'Procedure',
+      id: `${id}-rt`,
+      status,
+      code: { coding: [{ system: SYS.sct, code: '108290001', display: 'Radiation oncology AND/OR radiotherapy' }] },
+      subject: { reference: `Patient/${id}` },
+      performedPeriod: { start: ago(40), end: ago(10) },
+      reasonReference: [{ reference: `Condition/${id}-dx` }],
+    };
+    return [
+      p.patient('1966-10-10'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.ups, onset: ago(90) }),
+      p.mCategory(`${id}-m`, ago(80), CODES.cM0),
+      p.stageGroup(`${id}-s`, ago(80), CODES.stageIIIC),
+      p.grade(`${id}-g`, ago(85), CODES.grade3, `${id}-dx`),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 60),
+      rt,
+    ];
+  };
+
+  test('completed: no radiotherapy card, and pre-operative pembrolizumab + RT is shown without its order', async () => {
+    const body = await patientView(app, withRt('au2-rt-done', 'completed'));
+    expect(topics(body)).toContain('L-SURGERY');
+    expect(topics(body)).not.toContain('L-RT-EXTREMITY');
+    expect(cardOf(body, 'L-NEOADJ-UPS-PEMBRO-RT').suggestions ?? []).toEqual([]);
+  });
+
+  test('in progress (just misses: not completed): the pembrolizumab + RT option keeps its order', async () => {
+    const body = await patientView(app, withRt('au2-rt-prog', 'in-progress'));
+    expect(topics(body)).toContain('L-RT-EXTREMITY');
+    expect(cardOf(body, 'L-NEOADJ-UPS-PEMBRO-RT').suggestions).toHaveLength(1);
   });
 });

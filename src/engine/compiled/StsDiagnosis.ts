@@ -2685,7 +2685,7 @@ out1168.push(R.primitiveValue(a_X_1165, P2));
 }
 q1166 = isList1167 ? out1168 : out1168[0];
 }
-  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d75(st.L_Codes)]), R.exists(q1166));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d75(st.L_Codes), M_StsCodes.d76(st.L_Codes)]), R.exists(q1166));
 }
 // function "Belongs"(refs, selfKey)
 export function f16(st, o0, o1) {
