@@ -160,3 +160,28 @@ describe('F9 / §7.6: a completed Procedure coded SNOMED 108290001 (as its code,
     expect(cardOf(body, 'L-NEOADJ-UPS-PEMBRO-RT').suggestions).toHaveLength(1);
   });
 });
+
+describe('§5 step 2: S-PEMBRO-SETTING only when its inputs are known (the extent decides it for 8858/3 and 8854/3)', () => {
+  /** A thigh STS with no M category or stage group: extent unknown (D-MISSING-EXTENT). */
+  const unstaged = (id: string, morph: [string, string]): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1970-02-02'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: morph, onset: ago(400) }),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 60),
+    ];
+  };
+  const pembro = (id: string): MedicationRequest => draft('d-pem', id, 'pembrolizumab', '1547545');
+
+  test('dedifferentiated liposarcoma, extent unknown: POSITION-UNKNOWN (info), not the warning', async () => {
+    const body = await orders(app, unstaged('au2-pem-dd', CODES.lpsDediff), [pembro('au2-pem-dd')]);
+    expect(topics(body)).toEqual(['POSITION-UNKNOWN']);
+    expect(cardOf(body, 'POSITION-UNKNOWN').indicator).toBe('info');
+  });
+
+  test('myxoid liposarcoma, extent unknown (just misses: pembrolizumab is outside the setting whatever the extent)', async () => {
+    const body = await orders(app, unstaged('au2-pem-myx', ['8852/3', 'Myxoid liposarcoma']), [pembro('au2-pem-myx')]);
+    expect(topics(body)).toEqual(['S-PEMBRO-SETTING']);
+  });
+});

@@ -130,8 +130,20 @@ export function d8(st) {
 export function d9(st) {
   const x = st.v[9];
   if (x !== undefined) return x;
-
-  return (st.v[9] = R.and(M_StsDecision.d65(st.L_P), R.or(R.not(R.equal(M_StsDecision.d64(st.L_P), "UPS")), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined))));
+const s21 = M_StsCodes.d100(st.L_Codes);
+let q23 = null;
+if (!(s21 == null)) {
+const isList24 = Array.isArray(s21);
+let out25 = [];
+const r26 = Array.isArray(s21) ? s21 : [s21];
+for (let i27 = 0; i27 < r26.length; i27++) {
+const a_O_22 = r26[i27];
+if (!(R.and(R.equal((a_O_22 == null ? null : (a_O_22.drug ?? null)), "pembrolizumab"), R.inList(M_StsDecision.d76(st.L_P), (a_O_22 == null ? null : (a_O_22.morphologies ?? null)), undefined)))) continue;
+out25.push(a_O_22);
+}
+q23 = isList24 ? out25 : out25[0];
+}
+  return (st.v[9] = R.and(M_StsDecision.d65(st.L_P), R.or(R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined), R.not(R.or(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.exists(q23))))));
 }
 // define "Maintenance Output"
 export function d10(st) {
@@ -144,25 +156,6 @@ export function d10(st) {
 export function d11(st) {
   const x = st.v[11];
   if (x !== undefined) return x;
-const s21 = p(st, "Drafts", true);
-let q23 = null;
-if (!(s21 == null)) {
-const isList24 = Array.isArray(s21);
-let out25 = [];
-const r26 = Array.isArray(s21) ? s21 : [s21];
-for (let i27 = 0; i27 < r26.length; i27++) {
-const a_D_22 = r26[i27];
-if (!((a_D_22 == null ? null : (a_D_22.anthracycline ?? null)))) continue;
-out25.push(a_D_22);
-}
-q23 = isList24 ? out25 : out25[0];
-}
-  return (st.v[11] = R.exists(q23));
-}
-// define "Draft Doses"
-export function d12(st) {
-  const x = st.v[12];
-  if (x !== undefined) return x;
 const s28 = p(st, "Drafts", true);
 let q30 = null;
 if (!(s28 == null)) {
@@ -171,31 +164,50 @@ let out32 = [];
 const r33 = Array.isArray(s28) ? s28 : [s28];
 for (let i34 = 0; i34 < r33.length; i34++) {
 const a_D_29 = r33[i34];
-const l_converted_35 = M_StsDecision.f10(st.L_P, (a_D_29 == null ? null : (a_D_29.dose ?? null)));
 if (!((a_D_29 == null ? null : (a_D_29.anthracycline ?? null)))) continue;
-out32.push(({ "id": (a_D_29 == null ? null : (a_D_29.id ?? null)), "drug": (a_D_29 == null ? null : (a_D_29.drug ?? null)), "mgM2": (l_converted_35 == null ? null : (l_converted_35.mgM2 ?? null)), "reason": (l_converted_35 == null ? null : (l_converted_35.reason ?? null)) }));
+out32.push(a_D_29);
 }
 q30 = isList31 ? out32 : out32[0];
 }
-  return (st.v[12] = q30);
+  return (st.v[11] = R.exists(q30));
+}
+// define "Draft Doses"
+export function d12(st) {
+  const x = st.v[12];
+  if (x !== undefined) return x;
+const s35 = p(st, "Drafts", true);
+let q37 = null;
+if (!(s35 == null)) {
+const isList38 = Array.isArray(s35);
+let out39 = [];
+const r40 = Array.isArray(s35) ? s35 : [s35];
+for (let i41 = 0; i41 < r40.length; i41++) {
+const a_D_36 = r40[i41];
+const l_converted_42 = M_StsDecision.f10(st.L_P, (a_D_36 == null ? null : (a_D_36.dose ?? null)));
+if (!((a_D_36 == null ? null : (a_D_36.anthracycline ?? null)))) continue;
+out39.push(({ "id": (a_D_36 == null ? null : (a_D_36.id ?? null)), "drug": (a_D_36 == null ? null : (a_D_36.drug ?? null)), "mgM2": (l_converted_42 == null ? null : (l_converted_42.mgM2 ?? null)), "reason": (l_converted_42 == null ? null : (l_converted_42.reason ?? null)) }));
+}
+q37 = isList38 ? out39 : out39[0];
+}
+  return (st.v[12] = q37);
 }
 // define "Drafted Dose"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
-const s36 = d12(st);
-let q38 = null;
-if (!(s36 == null)) {
-const isList39 = Array.isArray(s36);
-let out40 = [];
-const r41 = Array.isArray(s36) ? s36 : [s36];
-for (let i42 = 0; i42 < r41.length; i42++) {
-const a_X_37 = r41[i42];
-out40.push((a_X_37 == null ? null : (a_X_37.mgM2 ?? null)));
+const s43 = d12(st);
+let q45 = null;
+if (!(s43 == null)) {
+const isList46 = Array.isArray(s43);
+let out47 = [];
+const r48 = Array.isArray(s43) ? s43 : [s43];
+for (let i49 = 0; i49 < r48.length; i49++) {
+const a_X_44 = r48[i49];
+out47.push((a_X_44 == null ? null : (a_X_44.mgM2 ?? null)));
 }
-q38 = isList39 ? out40 : out40[0];
+q45 = isList46 ? out47 : out47[0];
 }
-  return (st.v[13] = R.sum(q38));
+  return (st.v[13] = R.sum(q45));
 }
 // define "N Plus Drafted Dose"
 export function d14(st) {
@@ -208,14 +220,14 @@ export function d14(st) {
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
-let r43 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true));
-if (r43 == null) {
-r43 = false;
-if (r43 == null) {
-r43 = null;
+let r50 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r50 == null) {
+r50 = false;
+if (r50 == null) {
+r50 = null;
 }
 }
-  return (st.v[15] = R.or(M_StsDecision.d72(st.L_P), R.and(R.not(M_StsDecision.d71(st.L_P)), r43)));
+  return (st.v[15] = R.or(M_StsDecision.d72(st.L_P), R.and(R.not(M_StsDecision.d71(st.L_P)), r50)));
 }
 // define "Medication Requests Unreadable"
 export function d16(st) {
@@ -228,26 +240,6 @@ export function d16(st) {
 export function d17(st) {
   const x = st.v[17];
   if (x !== undefined) return x;
-const s44 = d1(st);
-let q46 = null;
-if (!(s44 == null)) {
-const isList47 = Array.isArray(s44);
-let out48 = [];
-const r49 = Array.isArray(s44) ? s44 : [s44];
-for (let i50 = 0; i50 < r49.length; i50++) {
-const a_N_45 = r49[i50];
-if (!(R.and(R.inList((a_N_45 == null ? null : (a_N_45.id ?? null)), M_StsDecision.d2(st.L_P), undefined), R.inList((a_N_45 == null ? null : (a_N_45.role ?? null)), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
-out48.push(a_N_45);
-}
-out48 = R.distinctList(out48);
-q46 = isList47 ? out48 : out48[0];
-}
-  return (st.v[17] = q46);
-}
-// define "Options"
-export function d18(st) {
-  const x = st.v[18];
-  if (x !== undefined) return x;
 const s51 = d1(st);
 let q53 = null;
 if (!(s51 == null)) {
@@ -256,120 +248,126 @@ let out55 = [];
 const r56 = Array.isArray(s51) ? s51 : [s51];
 for (let i57 = 0; i57 < r56.length; i57++) {
 const a_N_52 = r56[i57];
-if (!(R.and(R.inList((a_N_52 == null ? null : (a_N_52.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_52 == null ? null : (a_N_52.withSuggestions ?? null))))) continue;
-out55.push((a_N_52 == null ? null : (a_N_52.id ?? null)));
+if (!(R.and(R.inList((a_N_52 == null ? null : (a_N_52.id ?? null)), M_StsDecision.d2(st.L_P), undefined), R.inList((a_N_52 == null ? null : (a_N_52.role ?? null)), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
+out55.push(a_N_52);
 }
 out55 = R.distinctList(out55);
 q53 = isList54 ? out55 : out55[0];
 }
-  return (st.v[18] = q53);
+  return (st.v[17] = q53);
 }
-// define "Per Draft"
-export function d19(st) {
-  const x = st.v[19];
+// define "Options"
+export function d18(st) {
+  const x = st.v[18];
   if (x !== undefined) return x;
-const s58 = p(st, "Drafts", true);
+const s58 = d1(st);
 let q60 = null;
 if (!(s58 == null)) {
 const isList61 = Array.isArray(s58);
 let out62 = [];
 const r63 = Array.isArray(s58) ? s58 : [s58];
 for (let i64 = 0; i64 < r63.length; i64++) {
-const a_D_59 = r63[i64];
-const l_blocking_65 = f3(st, a_D_59);
-const l_advisory_66 = f7(st, a_D_59);
-const s67 = l_blocking_65;
-let q69 = null;
-if (!(s67 == null)) {
-const isList70 = Array.isArray(s67);
-let out71 = [];
-const r72 = Array.isArray(s67) ? s67 : [s67];
-for (let i73 = 0; i73 < r72.length; i73++) {
-const a_B_68 = r72[i73];
-out71.push(f13(st, (a_D_59 == null ? null : (a_D_59.id ?? null)), "rule", a_B_68, f8(st, a_B_68)));
+const a_N_59 = r63[i64];
+if (!(R.and(R.inList((a_N_59 == null ? null : (a_N_59.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_59 == null ? null : (a_N_59.withSuggestions ?? null))))) continue;
+out62.push((a_N_59 == null ? null : (a_N_59.id ?? null)));
 }
-out71 = R.distinctList(out71);
-q69 = isList70 ? out71 : out71[0];
+out62 = R.distinctList(out62);
+q60 = isList61 ? out62 : out62[0];
 }
-const s74 = l_advisory_66;
+  return (st.v[18] = q60);
+}
+// define "Per Draft"
+export function d19(st) {
+  const x = st.v[19];
+  if (x !== undefined) return x;
+const s65 = p(st, "Drafts", true);
+let q67 = null;
+if (!(s65 == null)) {
+const isList68 = Array.isArray(s65);
+let out69 = [];
+const r70 = Array.isArray(s65) ? s65 : [s65];
+for (let i71 = 0; i71 < r70.length; i71++) {
+const a_D_66 = r70[i71];
+const l_blocking_72 = f3(st, a_D_66);
+const l_advisory_73 = f7(st, a_D_66);
+const s74 = l_blocking_72;
 let q76 = null;
 if (!(s74 == null)) {
 const isList77 = Array.isArray(s74);
 let out78 = [];
 const r79 = Array.isArray(s74) ? s74 : [s74];
 for (let i80 = 0; i80 < r79.length; i80++) {
-const a_A_75 = r79[i80];
-out78.push(f13(st, (a_D_59 == null ? null : (a_D_59.id ?? null)), "rule", a_A_75, f8(st, a_A_75)));
+const a_B_75 = r79[i80];
+out78.push(f13(st, (a_D_66 == null ? null : (a_D_66.id ?? null)), "rule", a_B_75, f8(st, a_B_75)));
 }
 out78 = R.distinctList(out78);
 q76 = isList77 ? out78 : out78[0];
 }
-out62.push(R.union(R.union(q69, q76, false), (R.exists(l_blocking_65) ? [] : (d6(st) ? f18(st, a_D_59) : (f1(st, (a_D_59 == null ? null : (a_D_59.drug ?? null)), (a_D_59 == null ? null : (a_D_59.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_59 == null ? null : (a_D_59.drug ?? null))))), R.exists(l_advisory_66)) ? [] : [f14(st, a_D_59)])))), false));
-}
-out62 = R.distinctList(out62);
-q60 = isList61 ? out62 : out62[0];
-}
-  return (st.v[19] = R.flatten(q60));
-}
-// define "Second Primary Draft Ids"
-export function d20(st) {
-  const x = st.v[20];
-  if (x !== undefined) return x;
-const s81 = p(st, "Drafts", true);
+const s81 = l_advisory_73;
 let q83 = null;
 if (!(s81 == null)) {
 const isList84 = Array.isArray(s81);
 let out85 = [];
 const r86 = Array.isArray(s81) ? s81 : [s81];
 for (let i87 = 0; i87 < r86.length; i87++) {
-const a_D_82 = r86[i87];
-if (!(f1(st, (a_D_82 == null ? null : (a_D_82.drug ?? null)), (a_D_82 == null ? null : (a_D_82.liposomal ?? null))))) continue;
-out85.push((a_D_82 == null ? null : (a_D_82.id ?? null)));
+const a_A_82 = r86[i87];
+out85.push(f13(st, (a_D_66 == null ? null : (a_D_66.id ?? null)), "rule", a_A_82, f8(st, a_A_82)));
 }
 out85 = R.distinctList(out85);
 q83 = isList84 ? out85 : out85[0];
 }
-  return (st.v[20] = q83);
+out69.push(R.union(R.union(q76, q83, false), (R.exists(l_blocking_72) ? [] : (d6(st) ? f18(st, a_D_66) : (f1(st, (a_D_66 == null ? null : (a_D_66.drug ?? null)), (a_D_66 == null ? null : (a_D_66.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_66 == null ? null : (a_D_66.drug ?? null))))), R.exists(l_advisory_73)) ? [] : [f14(st, a_D_66)])))), false));
+}
+out69 = R.distinctList(out69);
+q67 = isList68 ? out69 : out69[0];
+}
+  return (st.v[19] = R.flatten(q67));
+}
+// define "Second Primary Draft Ids"
+export function d20(st) {
+  const x = st.v[20];
+  if (x !== undefined) return x;
+const s88 = p(st, "Drafts", true);
+let q90 = null;
+if (!(s88 == null)) {
+const isList91 = Array.isArray(s88);
+let out92 = [];
+const r93 = Array.isArray(s88) ? s88 : [s88];
+for (let i94 = 0; i94 < r93.length; i94++) {
+const a_D_89 = r93[i94];
+if (!(f1(st, (a_D_89 == null ? null : (a_D_89.drug ?? null)), (a_D_89 == null ? null : (a_D_89.liposomal ?? null))))) continue;
+out92.push((a_D_89 == null ? null : (a_D_89.id ?? null)));
+}
+out92 = R.distinctList(out92);
+q90 = isList91 ? out92 : out92[0];
+}
+  return (st.v[20] = q90);
 }
 // define "Cards"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const s90 = d19(st);
-let q92 = null;
-if (!(s90 == null)) {
-const isList93 = Array.isArray(s90);
-let out94 = [];
-const r95 = Array.isArray(s90) ? s90 : [s90];
-for (let i96 = 0; i96 < r95.length; i96++) {
-const a_C_91 = r95[i96];
-out94.push(({ "kind": (a_C_91 == null ? null : (a_C_91.kind ?? null)), "topic": (a_C_91 == null ? null : (a_C_91.topic ?? null)) }));
+const s97 = d19(st);
+let q99 = null;
+if (!(s97 == null)) {
+const isList100 = Array.isArray(s97);
+let out101 = [];
+const r102 = Array.isArray(s97) ? s97 : [s97];
+for (let i103 = 0; i103 < r102.length; i103++) {
+const a_C_98 = r102[i103];
+out101.push(({ "kind": (a_C_98 == null ? null : (a_C_98.kind ?? null)), "topic": (a_C_98 == null ? null : (a_C_98.topic ?? null)) }));
 }
-out94 = R.distinctList(out94);
-q92 = isList93 ? out94 : out94[0];
+out101 = R.distinctList(out101);
+q99 = isList100 ? out101 : out101[0];
 }
-const s88 = R.distinct(q92);
-let q97 = null;
-if (!(s88 == null)) {
-const isList98 = Array.isArray(s88);
-let out99 = [];
-const r100 = Array.isArray(s88) ? s88 : [s88];
-for (let i101 = 0; i101 < r100.length; i101++) {
-const a_K_89 = r100[i101];
-const s102 = d19(st);
+const s95 = R.distinct(q99);
 let q104 = null;
-if (!(s102 == null)) {
-const isList105 = Array.isArray(s102);
+if (!(s95 == null)) {
+const isList105 = Array.isArray(s95);
 let out106 = [];
-const r107 = Array.isArray(s102) ? s102 : [s102];
+const r107 = Array.isArray(s95) ? s95 : [s95];
 for (let i108 = 0; i108 < r107.length; i108++) {
-const a_C_103 = r107[i108];
-if (!(R.and(R.equal((a_C_103 == null ? null : (a_C_103.kind ?? null)), (a_K_89 == null ? null : (a_K_89.kind ?? null))), R.equal((a_C_103 == null ? null : (a_C_103.topic ?? null)), (a_K_89 == null ? null : (a_K_89.topic ?? null)))))) continue;
-out106.push((a_C_103 == null ? null : (a_C_103.draftId ?? null)));
-}
-out106 = R.distinctList(out106);
-q104 = isList105 ? out106 : out106[0];
-}
+const a_K_96 = r107[i108];
 const s109 = d19(st);
 let q111 = null;
 if (!(s109 == null)) {
@@ -378,9 +376,10 @@ let out113 = [];
 const r114 = Array.isArray(s109) ? s109 : [s109];
 for (let i115 = 0; i115 < r114.length; i115++) {
 const a_C_110 = r114[i115];
-if (!(R.and(R.and(R.equal((a_C_110 == null ? null : (a_C_110.kind ?? null)), (a_K_89 == null ? null : (a_K_89.kind ?? null))), R.equal((a_C_110 == null ? null : (a_C_110.topic ?? null)), (a_K_89 == null ? null : (a_K_89.topic ?? null)))), R.not(R.inList((a_C_110 == null ? null : (a_C_110.draftId ?? null)), d20(st), undefined))))) continue;
-out113.push(a_C_110);
+if (!(R.and(R.equal((a_C_110 == null ? null : (a_C_110.kind ?? null)), (a_K_96 == null ? null : (a_K_96.kind ?? null))), R.equal((a_C_110 == null ? null : (a_C_110.topic ?? null)), (a_K_96 == null ? null : (a_K_96.topic ?? null)))))) continue;
+out113.push((a_C_110 == null ? null : (a_C_110.draftId ?? null)));
 }
+out113 = R.distinctList(out113);
 q111 = isList112 ? out113 : out113[0];
 }
 const s116 = d19(st);
@@ -391,18 +390,31 @@ let out120 = [];
 const r121 = Array.isArray(s116) ? s116 : [s116];
 for (let i122 = 0; i122 < r121.length; i122++) {
 const a_C_117 = r121[i122];
-if (!(R.and(R.equal((a_C_117 == null ? null : (a_C_117.kind ?? null)), (a_K_89 == null ? null : (a_K_89.kind ?? null))), R.equal((a_C_117 == null ? null : (a_C_117.topic ?? null)), (a_K_89 == null ? null : (a_K_89.topic ?? null)))))) continue;
-out120.push((a_C_117 == null ? null : (a_C_117.notes ?? null)));
+if (!(R.and(R.and(R.equal((a_C_117 == null ? null : (a_C_117.kind ?? null)), (a_K_96 == null ? null : (a_K_96.kind ?? null))), R.equal((a_C_117 == null ? null : (a_C_117.topic ?? null)), (a_K_96 == null ? null : (a_K_96.topic ?? null)))), R.not(R.inList((a_C_117 == null ? null : (a_C_117.draftId ?? null)), d20(st), undefined))))) continue;
+out120.push(a_C_117);
 }
-out120 = R.distinctList(out120);
 q118 = isList119 ? out120 : out120[0];
 }
-out99.push(({ "kind": (a_K_89 == null ? null : (a_K_89.kind ?? null)), "topic": (a_K_89 == null ? null : (a_K_89.topic ?? null)), "draftIds": q104, "alternatives": (R.and(R.or(R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_89 == null ? null : (a_K_89.kind ?? null)), "rule"), R.inList((a_K_89 == null ? null : (a_K_89.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q111)) ? d18(st) : []), "position": (R.inList((a_K_89 == null ? null : (a_K_89.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q118)) }));
+const s123 = d19(st);
+let q125 = null;
+if (!(s123 == null)) {
+const isList126 = Array.isArray(s123);
+let out127 = [];
+const r128 = Array.isArray(s123) ? s123 : [s123];
+for (let i129 = 0; i129 < r128.length; i129++) {
+const a_C_124 = r128[i129];
+if (!(R.and(R.equal((a_C_124 == null ? null : (a_C_124.kind ?? null)), (a_K_96 == null ? null : (a_K_96.kind ?? null))), R.equal((a_C_124 == null ? null : (a_C_124.topic ?? null)), (a_K_96 == null ? null : (a_K_96.topic ?? null)))))) continue;
+out127.push((a_C_124 == null ? null : (a_C_124.notes ?? null)));
 }
-out99 = R.distinctList(out99);
-q97 = isList98 ? out99 : out99[0];
+out127 = R.distinctList(out127);
+q125 = isList126 ? out127 : out127[0];
 }
-  return (st.v[21] = q97);
+out106.push(({ "kind": (a_K_96 == null ? null : (a_K_96.kind ?? null)), "topic": (a_K_96 == null ? null : (a_K_96.topic ?? null)), "draftIds": q111, "alternatives": (R.and(R.or(R.inList((a_K_96 == null ? null : (a_K_96.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_96 == null ? null : (a_K_96.kind ?? null)), "rule"), R.inList((a_K_96 == null ? null : (a_K_96.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q118)) ? d18(st) : []), "position": (R.inList((a_K_96 == null ? null : (a_K_96.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q125)) }));
+}
+out106 = R.distinctList(out106);
+q104 = isList105 ? out106 : out106[0];
+}
+  return (st.v[21] = q104);
 }
 // define "Has STS"
 export function d22(st) {
@@ -548,17 +560,17 @@ export function d41(st) {
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const t123 = M_StsDecision.d79(st.L_P);
-const t124 = M_StsDecision.d79(st.L_P);
-const t125 = M_StsDecision.d79(st.L_P);
-const t126 = M_StsDecision.d78(st.L_P);
-const t127 = M_StsDecision.d78(st.L_P);
-const t128 = M_StsDecision.d86(st.L_P);
-const t129 = M_StsDecision.d86(st.L_P);
-const t130 = M_StsDecision.d86(st.L_P);
-const t131 = M_StsDecision.d39(st.L_P);
-const t132 = M_StsDecision.d62(st.L_P);
-  return (st.v[42] = ({ "lvef": R.toStringOp((t123 == null ? null : (t123.value ?? null))), "lvefComparator": (t124 == null ? null : (t124.comparator ?? null)), "lvefDate": R.toStringOp((t125 == null ? null : (t125.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t126 == null ? null : (t126.value ?? null))), "ecogDate": R.toStringOp((t127 == null ? null : (t127.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t128 == null ? null : (t128.value ?? null))), "bilirubinUnit": (t129 == null ? null : (t129.unit ?? null)), "bilirubinDate": R.toStringOp((t130 == null ? null : (t130.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t131 == null ? null : (t131.display ?? null)), "progressionDate": R.toStringOp((t132 == null ? null : (t132.date ?? null))) }));
+const t130 = M_StsDecision.d79(st.L_P);
+const t131 = M_StsDecision.d79(st.L_P);
+const t132 = M_StsDecision.d79(st.L_P);
+const t133 = M_StsDecision.d78(st.L_P);
+const t134 = M_StsDecision.d78(st.L_P);
+const t135 = M_StsDecision.d86(st.L_P);
+const t136 = M_StsDecision.d86(st.L_P);
+const t137 = M_StsDecision.d86(st.L_P);
+const t138 = M_StsDecision.d39(st.L_P);
+const t139 = M_StsDecision.d62(st.L_P);
+  return (st.v[42] = ({ "lvef": R.toStringOp((t130 == null ? null : (t130.value ?? null))), "lvefComparator": (t131 == null ? null : (t131.comparator ?? null)), "lvefDate": R.toStringOp((t132 == null ? null : (t132.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t133 == null ? null : (t133.value ?? null))), "ecogDate": R.toStringOp((t134 == null ? null : (t134.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t135 == null ? null : (t135.value ?? null))), "bilirubinUnit": (t136 == null ? null : (t136.unit ?? null)), "bilirubinDate": R.toStringOp((t137 == null ? null : (t137.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t138 == null ? null : (t138.display ?? null)), "progressionDate": R.toStringOp((t139 == null ? null : (t139.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
@@ -567,63 +579,63 @@ export function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r133 = M_StsDecision.d91(st.L_P);
-if (r133 == null) {
-r133 = [];
-if (r133 == null) {
-r133 = null;
+let r140 = M_StsDecision.d91(st.L_P);
+if (r140 == null) {
+r140 = [];
+if (r140 == null) {
+r140 = null;
 }
 }
-let r134 = o1;
-if (r134 == null) {
-r134 = false;
-if (r134 == null) {
-r134 = null;
+let r141 = o1;
+if (r141 == null) {
+r141 = false;
+if (r141 == null) {
+r141 = null;
 }
 }
-let r135 = M_StsDecision.d92(st.L_P);
-if (r135 == null) {
-r135 = false;
-if (r135 == null) {
-r135 = null;
+let r142 = M_StsDecision.d92(st.L_P);
+if (r142 == null) {
+r142 = false;
+if (r142 == null) {
+r142 = null;
 }
 }
-  return R.or(R.inList(o0, r133, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r134), r135));
+  return R.or(R.inList(o0, r140, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r141), r142));
 }
 // function "IsHistologySpecific"(drug)
 export function f2(st, o0) {
-const s136 = M_StsCodes.d100(st.L_Codes);
-let q138 = null;
-if (!(s136 == null)) {
-const isList139 = Array.isArray(s136);
-let out140 = [];
-const r141 = Array.isArray(s136) ? s136 : [s136];
-for (let i142 = 0; i142 < r141.length; i142++) {
-const a_O_137 = r141[i142];
-if (!(R.and(R.and(R.equal((a_O_137 == null ? null : (a_O_137.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_137 == null ? null : (a_O_137.morphologies ?? null)), undefined)), R.or(R.not((a_O_137 == null ? null : (a_O_137.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
-out140.push(a_O_137);
-}
-q138 = isList139 ? out140 : out140[0];
-}
-  return R.exists(q138);
-}
-// function "Blocking"(D)
-export function f3(st, o0) {
-const s143 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+const s143 = M_StsCodes.d100(st.L_Codes);
 let q145 = null;
 if (!(s143 == null)) {
 const isList146 = Array.isArray(s143);
 let out147 = [];
 const r148 = Array.isArray(s143) ? s143 : [s143];
 for (let i149 = 0; i149 < r148.length; i149++) {
-const a_R_144 = r148[i149];
-if (!(R.not((a_R_144 == null)))) continue;
-out147.push(a_R_144);
+const a_O_144 = r148[i149];
+if (!(R.and(R.and(R.equal((a_O_144 == null ? null : (a_O_144.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_144 == null ? null : (a_O_144.morphologies ?? null)), undefined)), R.or(R.not((a_O_144 == null ? null : (a_O_144.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
+out147.push(a_O_144);
 }
-out147 = R.distinctList(out147);
 q145 = isList146 ? out147 : out147[0];
 }
-  return q145;
+  return R.exists(q145);
+}
+// function "Blocking"(D)
+export function f3(st, o0) {
+const s150 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q152 = null;
+if (!(s150 == null)) {
+const isList153 = Array.isArray(s150);
+let out154 = [];
+const r155 = Array.isArray(s150) ? s150 : [s150];
+for (let i156 = 0; i156 < r155.length; i156++) {
+const a_R_151 = r155[i156];
+if (!(R.not((a_R_151 == null)))) continue;
+out154.push(a_R_151);
+}
+out154 = R.distinctList(out154);
+q152 = isList153 ? out154 : out154[0];
+}
+  return q152;
 }
 // function "IsCombination"(drug)
 export function f4(st, o0) {
@@ -642,21 +654,21 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s150 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
-let q152 = null;
-if (!(s150 == null)) {
-const isList153 = Array.isArray(s150);
-let out154 = [];
-const r155 = Array.isArray(s150) ? s150 : [s150];
-for (let i156 = 0; i156 < r155.length; i156++) {
-const a_R_151 = r155[i156];
-if (!(R.not((a_R_151 == null)))) continue;
-out154.push(a_R_151);
+const s157 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q159 = null;
+if (!(s157 == null)) {
+const isList160 = Array.isArray(s157);
+let out161 = [];
+const r162 = Array.isArray(s157) ? s157 : [s157];
+for (let i163 = 0; i163 < r162.length; i163++) {
+const a_R_158 = r162[i163];
+if (!(R.not((a_R_158 == null)))) continue;
+out161.push(a_R_158);
 }
-out154 = R.distinctList(out154);
-q152 = isList153 ? out154 : out154[0];
+out161 = R.distinctList(out161);
+q159 = isList160 ? out161 : out161[0];
 }
-  return q152;
+  return q159;
 }
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
@@ -670,79 +682,79 @@ export function f9(st, o0) {
 }
 // function "OnPathwayNode"(D)
 export function f10(st, o0) {
-let c179;
+let c186;
 if ((o0 == null ? null : (o0.liposomal ?? null))) {
-c179 = R.as(null, K0, false);
+c186 = R.as(null, K0, false);
 } else {
-const s159 = d17(st);
-let q161 = null;
-if (!(s159 == null)) {
-const isList162 = Array.isArray(s159);
-let out163 = [];
-const r164 = Array.isArray(s159) ? s159 : [s159];
-for (let i165 = 0; i165 < r164.length; i165++) {
-const a_N_160 = r164[i165];
-if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_160 == null ? null : (a_N_160.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_160 == null ? null : (a_N_160.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-const s166 = f9(st, (a_N_160 == null ? null : (a_N_160.id ?? null)));
+const s166 = d17(st);
 let q168 = null;
 if (!(s166 == null)) {
 const isList169 = Array.isArray(s166);
 let out170 = [];
 const r171 = Array.isArray(s166) ? s166 : [s166];
 for (let i172 = 0; i172 < r171.length; i172++) {
-const a_X_167 = r171[i172];
-if (!(R.inList(a_X_167, d5(st), undefined))) continue;
-out170.push(a_X_167);
+const a_N_167 = r171[i172];
+if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_167 == null ? null : (a_N_167.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_167 == null ? null : (a_N_167.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s173 = f9(st, (a_N_167 == null ? null : (a_N_167.id ?? null)));
+let q175 = null;
+if (!(s173 == null)) {
+const isList176 = Array.isArray(s173);
+let out177 = [];
+const r178 = Array.isArray(s173) ? s173 : [s173];
+for (let i179 = 0; i179 < r178.length; i179++) {
+const a_X_174 = r178[i179];
+if (!(R.inList(a_X_174, d5(st), undefined))) continue;
+out177.push(a_X_174);
+}
+out177 = R.distinctList(out177);
+q175 = isList176 ? out177 : out177[0];
+}
+out170.push(({ "id": (a_N_167 == null ? null : (a_N_167.id ?? null)), "score": R.add(R.multiply(10, R.count(q175)), (R.includes(d5(st), f9(st, (a_N_167 == null ? null : (a_N_167.id ?? null))), undefined) ? 5 : 0)) }));
 }
 out170 = R.distinctList(out170);
 q168 = isList169 ? out170 : out170[0];
 }
-out163.push(({ "id": (a_N_160 == null ? null : (a_N_160.id ?? null)), "score": R.add(R.multiply(10, R.count(q168)), (R.includes(d5(st), f9(st, (a_N_160 == null ? null : (a_N_160.id ?? null))), undefined) ? 5 : 0)) }));
+const s164 = q168;
+let q180 = null;
+if (!(s164 == null)) {
+const isList181 = Array.isArray(s164);
+let out182 = [];
+const r183 = Array.isArray(s164) ? s164 : [s164];
+for (let i184 = 0; i184 < r183.length; i184++) {
+const a_T_165 = r183[i184];
+out182.push(a_T_165);
 }
-out163 = R.distinctList(out163);
-q161 = isList162 ? out163 : out163[0];
+out182 = R.distinctList(out182);
+out182 = R.sortByColumns(out182, ["score"], [false]);
+q180 = isList181 ? out182 : out182[0];
 }
-const s157 = q161;
-let q173 = null;
-if (!(s157 == null)) {
-const isList174 = Array.isArray(s157);
-let out175 = [];
-const r176 = Array.isArray(s157) ? s157 : [s157];
-for (let i177 = 0; i177 < r176.length; i177++) {
-const a_T_158 = r176[i177];
-out175.push(a_T_158);
+const t185 = R.first(q180);
+c186 = (t185 == null ? null : (t185.id ?? null));
 }
-out175 = R.distinctList(out175);
-out175 = R.sortByColumns(out175, ["score"], [false]);
-q173 = isList174 ? out175 : out175[0];
-}
-const t178 = R.first(q173);
-c179 = (t178 == null ? null : (t178.id ?? null));
-}
-  return c179;
+  return c186;
 }
 // function "NextStepNode"(drug)
 export function f11(st, o0) {
-let c187;
+let c194;
 if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
-c187 = R.as(null, K0, false);
+c194 = R.as(null, K0, false);
 } else {
-const s180 = d1(st);
-let q182 = null;
-if (!(s180 == null)) {
-const isList183 = Array.isArray(s180);
-let out184 = [];
-const r185 = Array.isArray(s180) ? s180 : [s180];
-for (let i186 = 0; i186 < r185.length; i186++) {
-const a_N_181 = r185[i186];
-if (!(R.and(R.equal((a_N_181 == null ? null : (a_N_181.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_181 == null ? null : (a_N_181.id ?? null))), undefined)))) continue;
-out184.push((a_N_181 == null ? null : (a_N_181.id ?? null)));
+const s187 = d1(st);
+let q189 = null;
+if (!(s187 == null)) {
+const isList190 = Array.isArray(s187);
+let out191 = [];
+const r192 = Array.isArray(s187) ? s187 : [s187];
+for (let i193 = 0; i193 < r192.length; i193++) {
+const a_N_188 = r192[i193];
+if (!(R.and(R.equal((a_N_188 == null ? null : (a_N_188.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_188 == null ? null : (a_N_188.id ?? null))), undefined)))) continue;
+out191.push((a_N_188 == null ? null : (a_N_188.id ?? null)));
 }
-q182 = isList183 ? out184 : out184[0];
+q189 = isList190 ? out191 : out191[0];
 }
-c187 = R.first(q182);
+c194 = R.first(q189);
 }
-  return c187;
+  return c194;
 }
 // function "LaterLineEarlyNode"(drug)
 export function f12(st, o0) {
@@ -756,77 +768,77 @@ export function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 export function f14(st, o0) {
-let c196;
+let c203;
 if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
-c196 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
+c203 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
 } else {
-let c195;
+let c202;
 if (d8(st)) {
-const s188 = [];
-let q190 = null;
-if (!(s188 == null)) {
-const isList191 = Array.isArray(s188);
-let out192 = [];
-const r193 = Array.isArray(s188) ? s188 : [s188];
-for (let i194 = 0; i194 < r193.length; i194++) {
-const a_X_189 = r193[i194];
-out192.push(R.as(a_X_189, K0, false));
+const s195 = [];
+let q197 = null;
+if (!(s195 == null)) {
+const isList198 = Array.isArray(s195);
+let out199 = [];
+const r200 = Array.isArray(s195) ? s195 : [s195];
+for (let i201 = 0; i201 < r200.length; i201++) {
+const a_X_196 = r200[i201];
+out199.push(R.as(a_X_196, K0, false));
 }
-q190 = isList191 ? out192 : out192[0];
+q197 = isList198 ? out199 : out199[0];
 }
-c195 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q190);
+c202 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q197);
 } else {
-c195 = f15(st, o0, f10(st, o0));
+c202 = f15(st, o0, f10(st, o0));
 }
-c196 = c195;
+c203 = c202;
 }
-  return c196;
+  return c203;
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
 export function f15(st, o0, o1) {
-let c204;
+let c211;
 if (R.not((o1 == null))) {
-const s197 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
-let q199 = null;
-if (!(s197 == null)) {
-const isList200 = Array.isArray(s197);
-let out201 = [];
-const r202 = Array.isArray(s197) ? s197 : [s197];
-for (let i203 = 0; i203 < r202.length; i203++) {
-const a_X_198 = r202[i203];
-if (!(R.not((a_X_198 == null)))) continue;
-out201.push(a_X_198);
+const s204 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
+let q206 = null;
+if (!(s204 == null)) {
+const isList207 = Array.isArray(s204);
+let out208 = [];
+const r209 = Array.isArray(s204) ? s204 : [s204];
+for (let i210 = 0; i210 < r209.length; i210++) {
+const a_X_205 = r209[i210];
+if (!(R.not((a_X_205 == null)))) continue;
+out208.push(a_X_205);
 }
-out201 = R.distinctList(out201);
-q199 = isList200 ? out201 : out201[0];
+out208 = R.distinctList(out208);
+q206 = isList207 ? out208 : out208[0];
 }
-c204 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q199);
+c211 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q206);
 } else {
-c204 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
+c211 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c204;
+  return c211;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
 export function f16(st, o0, o1) {
-let c212;
+let c219;
 if (R.not((o1 == null))) {
-const s205 = [];
-let q207 = null;
-if (!(s205 == null)) {
-const isList208 = Array.isArray(s205);
-let out209 = [];
-const r210 = Array.isArray(s205) ? s205 : [s205];
-for (let i211 = 0; i211 < r210.length; i211++) {
-const a_X_206 = r210[i211];
-out209.push(R.as(a_X_206, K0, false));
+const s212 = [];
+let q214 = null;
+if (!(s212 == null)) {
+const isList215 = Array.isArray(s212);
+let out216 = [];
+const r217 = Array.isArray(s212) ? s212 : [s212];
+for (let i218 = 0; i218 < r217.length; i218++) {
+const a_X_213 = r217[i218];
+out216.push(R.as(a_X_213, K0, false));
 }
-q207 = isList208 ? out209 : out209[0];
+q214 = isList215 ? out216 : out216[0];
 }
-c212 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q207);
+c219 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q214);
 } else {
-c212 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
+c219 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c212;
+  return c219;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 export function f17(st, o0, o1) {
@@ -838,45 +850,45 @@ export function f18(st, o0) {
 
   return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d138(st.L_Codes)])] : []);
 }
-const T213 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T214 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T215 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T216 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T217 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T218 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T219 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T220 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T221 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T222 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T223 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T224 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T225 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T226 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T227 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T228 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T229 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T230 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T231 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T220 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T221 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T222 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T223 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T224 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T225 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T226 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T227 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T228 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T229 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T231 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T232 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T233 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T234 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T235 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T236 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T237 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T238 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T213),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T214),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T215),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T216),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T217),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T218),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T219),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T220),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T221),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T222),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T223),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T224),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T225),
-  "Card": (st, ...args) => R.dispatch(st, args, T226),
-  "Classify": (st, ...args) => R.dispatch(st, args, T227),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T228),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T229),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T230),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T231),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T220),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T221),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T222),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T223),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T224),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T225),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T226),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T227),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T228),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T229),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T230),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T231),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T232),
+  "Card": (st, ...args) => R.dispatch(st, args, T233),
+  "Classify": (st, ...args) => R.dispatch(st, args, T234),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T235),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T236),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T237),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T238),
 };
 const F = f;
 export const d = {
