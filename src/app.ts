@@ -121,7 +121,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   const isReady = deps.isReady ?? (() => engine.ready);
   app.use(
-    healthRouter(config, () => readiness(isReady, draining, deps.sharedState, config.security.auth === 'required')),
+    healthRouter(config, () =>
+      withAdherence(
+        readiness(isReady, draining, deps.sharedState, config.security.auth === 'required'),
+        deps.adherence,
+      ),
+    ),
   );
   app.use(discoveryRouter());
   app.use(pathwayDocRouter(config.thresholds));
@@ -138,6 +143,22 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(log));
   return app;
+}
+
+/**
+ * An adherence database that cannot be written is listed but never makes the replica unready: hooks answer without
+ * it (their card records wait in the queue) and only feedback is refused (503 with Retry-After, so the EHR retries).
+ */
+function withAdherence(r: Readiness, store: AdherenceStore | undefined): Readiness {
+  const stats = store?.stats();
+  if (stats === undefined || !stats.failing) return r;
+  return {
+    ...r,
+    reasons: [
+      ...r.reasons,
+      `adherence database unreachable: ${stats.queued} card records wait to be written; feedback answered 503`,
+    ],
+  };
 }
 
 /**

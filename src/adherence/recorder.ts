@@ -14,6 +14,8 @@ export interface RecorderStats {
   readonly dropped: number;
   /** Records the database refused (bad data, not an outage): logged and not retried. */
   readonly rejected: number;
+  /** The last write failed for want of the database (an outage, not bad data): records wait and are retried. */
+  readonly failing: boolean;
 }
 
 const BATCH = 100;
@@ -91,7 +93,13 @@ export class CardRecorder {
   }
 
   stats(): RecorderStats {
-    return { queued: this.queue.length, written: this.written, dropped: this.dropped, rejected: this.rejected };
+    return {
+      queued: this.queue.length,
+      written: this.written,
+      dropped: this.dropped,
+      rejected: this.rejected,
+      failing: this.failing,
+    };
   }
 
   /** Waits until every queued record is written, or `timeoutMs` passed; true when the queue is empty. */

@@ -68,7 +68,18 @@ export async function openAdherenceStore(
       ? openPostgres(config.databaseUrl, {
           onIdleError: (err) => log.warn({ err: errorText(err) }, 'adherence: idle database connection lost'),
         })
-      : await openPglite(config.dataDir));
+      : await openPglite(config.dataDir, {
+          onRestart: async (restarted) => {
+            await migrate(restarted);
+          },
+          onEvent: (event, detail) =>
+            event === 'restarted'
+              ? log.warn({ detail }, 'adherence: embedded database started again')
+              : log.error(
+                  { detail },
+                  `adherence: embedded database ${event === 'stopped' ? 'stopped' : 'not started again'}`,
+                ),
+        }));
   if (opts.db === undefined && config.databaseUrl === undefined && cluster.isWorker) {
     // Each worker's in-memory PGlite is its own: the adherence report read through one worker shows only its share.
     log.warn(

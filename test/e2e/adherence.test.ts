@@ -90,6 +90,15 @@ const postFeedback = (service: string, feedback: object[]) =>
 const report = (query = '') => request(app).get(`/adherence${query}`).set('authorization', `Bearer ${ADMIN}`);
 /** GET /adherence's JSON: the report and the recorder's counters. */
 const reportOf = (res: { body: unknown }) => res.body as AdherenceReport & { recorder: RecorderStats };
+/** GET /ready, asked again (up to 10 s) until `until` holds of its body. */
+const readyWhile = async (until: (body: { reasons?: string[] }) => boolean) => {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await request(app).get('/ready');
+    if (until(res.body as { reasons?: string[] }) || Date.now() > deadline) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
 const byTopic = (body: CdsResponse, topic: string) => body.cards.find((c) => c.source.topic?.code === topic)!;
 
 describe('adherence', () => {
@@ -215,7 +224,17 @@ describe('adherence', () => {
     let refused = 0;
     for (let i = 0; i < 12; i++) {
       if (i === 3) await proxy.cut();
-      if (i === 9) await proxy.restore();
+      if (i === 9) {
+        // Still ready (hooks answer), with the reason listed for whoever looks.
+        const ready = await readyWhile((body) => body.reasons !== undefined);
+        expect(ready.status).toBe(200);
+        expect((ready.body as { reasons?: string[] }).reasons).toEqual([
+          expect.stringMatching(
+            /^adherence database unreachable: \d+ card records wait to be written; feedback answered 503$/,
+          ),
+        ]);
+        await proxy.restore();
+      }
       const body = await view(patients[i % patients.length]!);
       expect(body.cards.length).toBeGreaterThan(0);
       const card = body.cards[0]!;
@@ -250,6 +269,7 @@ describe('adherence', () => {
     );
     expect(stored.rows.map((r) => r.card_uuid).sort()).toEqual([...acknowledged].sort());
     expect(store.stats().dropped).toBe(0);
+    expect((await request(app).get('/ready').expect(200)).body).toEqual({ status: 'ready' });
   }, 90_000);
 
   test('a full queue drops card records (counted) without failing the hook', async () => {
