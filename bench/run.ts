@@ -472,6 +472,26 @@ async function main(): Promise<void> {
           ],
         };
       }),
+      // What a 240 KB request costs before the pathway is asked (issue 14): the 5-year chart's body sent to a service id
+      // that does not exist is received, parsed as JSON and answered 404, so its req/s is the most any scenario of this
+      // size could reach on this machine with this load generator (the discovery row is that floor for a GET).
+      ...(() => {
+        const size = CHART_SIZES.at(-1)!;
+        const chart = chartPrefetch(chartBundle(size));
+        return [
+          {
+            name: `7 the 5-year chart's body (${chartBundle(size).entry?.length ?? 0} resources) to an unknown service: received, parsed, answered 404 (the floor for 6c)`,
+            nonce: true,
+            requests: [
+              {
+                method: 'POST' as const,
+                path: '/cds-services/no-such-service',
+                body: JSON.stringify(patientView(chart.id, { prefetch: withNonce(chart.prefetch) })),
+              },
+            ],
+          },
+        ];
+      })(),
     ];
     const only = (process.env.BENCH_ONLY ?? '')
       .split(',')
