@@ -3,7 +3,7 @@
  * audit (clinical-spec-audit.test.ts) did not reach. Each finding has a patient that reaches the rule and one that just
  * misses it.
  */
-import type { FhirResource, Medication, MedicationRequest, Procedure } from 'fhir/r4.js';
+import type { FhirResource, Medication, MedicationRequest, Observation, Procedure } from 'fhir/r4.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
 import { NOW, ago, cardOf, draft, orders, patientView, topics } from '../fixtures/mcode/http.js';
@@ -183,5 +183,43 @@ describe('§5 step 2: S-PEMBRO-SETTING only when its inputs are known (the exten
   test('myxoid liposarcoma, extent unknown (just misses: pembrolizumab is outside the setting whatever the extent)', async () => {
     const body = await orders(app, unstaged('au2-pem-myx', ['8852/3', 'Myxoid liposarcoma']), [pembro('au2-pem-myx')]);
     expect(topics(body)).toEqual(['S-PEMBRO-SETTING']);
+  });
+});
+
+describe('§5 S-BILIRUBIN-HIGH: "in the same unit" when the value is coded umol/L and the range only written µmol/L', () => {
+  /** A bilirubin as laboratory systems send it: the value with its UCUM code, the reference range with its unit text. */
+  const bilirubin = (id: string, patientId: string, value: number): Observation => ({
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    code: {
+      coding: [{ system: SYS.loinc, code: '1975-2', display: 'Bilirubin.total [Moles/volume] in Serum or Plasma' }],
+    },
+    subject: { reference: `Patient/${patientId}` },
+    effectiveDateTime: ago(3),
+    valueQuantity: { value, unit: 'µmol/L', system: SYS.ucum, code: 'umol/L' },
+    referenceRange: [{ low: { value: 3, unit: 'µmol/L' }, high: { value: 21, unit: 'µmol/L' } }],
+  });
+  const line2 = (id: string, value: number): FhirResource[] =>
+    patient(id, CODES.synovial, (p) => [
+      p.admin(`${id}-dox`, ago(200), CODES.rxDoxo, { doseMgM2: 75 }),
+      bilirubin(`${id}-b`, id, value),
+    ]);
+  const gemDoce = (id: string): MedicationRequest[] => [
+    draft('d-gem', id, 'gemcitabine', '12574'),
+    draft('d-doc', id, 'docetaxel', '72962'),
+  ];
+
+  test('35 µmol/L above 21 µmol/L: docetaxel gets the card', async () => {
+    const body = await orders(app, line2('au2-bili-hi', 35), gemDoce('au2-bili-hi'));
+    expect(cardOf(body, 'S-BILIRUBIN-HIGH').summary).toBe(
+      `Docetaxel: bilirubin 35 µmol/L (${ago(3)}) above the upper limit of normal: check the label's hepatic dosing`,
+    );
+  });
+
+  test('21 µmol/L, equal to the upper limit (just misses): no card', async () => {
+    const body = await orders(app, line2('au2-bili-eq', 21), gemDoce('au2-bili-eq'));
+    expect(topics(body)).not.toContain('S-BILIRUBIN-HIGH');
+    expect(topics(body)).toContain('M-2L-GEM-DOCE');
   });
 });

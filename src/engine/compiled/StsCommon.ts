@@ -990,9 +990,9 @@ out177.push(a_I_174);
 }
 q175 = isList176 ? out177 : out177[0];
 }
-let c198;
+let c195;
 if (R.exists(q175)) {
-c198 = true;
+c195 = true;
 } else {
 const s182 = R.fhirProp(o0, Q15);
 let q184 = null;
@@ -1016,119 +1016,131 @@ const r192 = Array.isArray(s180) ? s180 : [s180];
 for (let i193 = 0; i193 < r192.length; i193++) {
 const a_H_181 = r192[i193];
 const l_q_194 = R.as(R.fhirProp(o0, Q10), K6, false);
-let r195 = R.primitiveValue(l_q_194, P16);
-if (r195 == null) {
-r195 = R.primitiveValue(l_q_194, P18);
-if (r195 == null) {
-r195 = null;
-}
-}
-let r196 = R.primitiveValue(l_q_194, P16);
-if (r196 == null) {
-r196 = R.primitiveValue(l_q_194, P18);
-if (r196 == null) {
-r196 = null;
-}
-}
-let r197 = R.primitiveValue(a_H_181, P22);
-if (r197 == null) {
-r197 = R.primitiveValue(a_H_181, P21);
-if (r197 == null) {
-r197 = null;
-}
-}
-out191.push((R.or(R.or((R.primitiveValue(l_q_194, P15) == null), (r195 == null)), R.not(R.equal(r196, r197))) ? R.as(null, K10, false) : R.greater(R.primitiveValue(l_q_194, P15), R.primitiveValue(a_H_181, P20))));
+out191.push((R.or((R.primitiveValue(l_q_194, P15) == null), R.not(f65(st, l_q_194, a_H_181))) ? R.as(null, K10, false) : R.greater(R.primitiveValue(l_q_194, P15), R.primitiveValue(a_H_181, P20))));
 }
 out191 = R.distinctList(out191);
 q189 = isList190 ? out191 : out191[0];
 }
-c198 = q189;
+c195 = q189;
 }
-  return c198;
+  return c195;
 }
-const T199 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T200 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T201 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T202 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T203 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T204 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T205 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T206 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T207 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T208 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T209 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T210 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T211 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T212 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T213 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T214 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T215 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T216 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T217 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T218 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T219 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T220 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T221 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T222 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T223 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T224 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
-const T225 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
-const T226 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T227 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T228 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T229 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T230 = [[f55, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T231 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T232 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T233 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T234 = [[f59, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
-const T235 = [[f60, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T236 = [[f61, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T237 = [[f62, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T238 = [[f63, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T239 = [[f64, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+// function "SameUnit"(a, b)
+export function f65(st, o0, o1) {
+let c199;
+if (R.and(R.not((R.primitiveValue(o0, P16) == null)), R.not((R.primitiveValue(o1, P16) == null)))) {
+c199 = R.equal(R.primitiveValue(o0, P16), R.primitiveValue(o1, P16));
+} else {
+let r197 = R.primitiveValue(o0, P18);
+if (r197 == null) {
+r197 = R.primitiveValue(o0, P16);
+if (r197 == null) {
+r197 = null;
+}
+}
+let r198 = R.primitiveValue(o1, P18);
+if (r198 == null) {
+r198 = R.primitiveValue(o1, P16);
+if (r198 == null) {
+r198 = null;
+}
+}
+let r196 = R.equal(r197, r198);
+if (r196 == null) {
+r196 = false;
+if (r196 == null) {
+r196 = null;
+}
+}
+c199 = r196;
+}
+  return c199;
+}
+const T200 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T201 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T202 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T203 = [[f3, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T204 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f8, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T205 = [[f9, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f11, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f13, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f15, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f27, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f29, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T206 = [[f10, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f12, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f14, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f16, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]], [f28, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]], [f30, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T207 = [[f17, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T208 = [[f18, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T209 = [[f19, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f21, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f23, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f25, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T210 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f22, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f24, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f26, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T211 = [[f31, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f32, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f33, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T212 = [[f34, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T213 = [[f35, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T214 = [[f36, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T215 = [[f37, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T216 = [[f38, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T217 = [[f39, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T218 = [[f40, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T219 = [[f41, 3, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T220 = [[f42, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"system"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T221 = [[f43, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T222 = [[f44, 2, [{"name":"{http://hl7.org/fhir}Meta","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T223 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T224 = [[f46, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]], [f47, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]], [f48, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T225 = [[f49, 1, [{"name":"{urn:hl7-org:elm-types:r1}DateTime","type":"NamedTypeSpecifier"}]]];
+const T226 = [[f50, 1, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"}]]];
+const T227 = [[f51, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T228 = [[f52, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T229 = [[f53, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f54, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T231 = [[f55, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T232 = [[f56, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T233 = [[f57, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T234 = [[f58, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T235 = [[f59, 1, [{"name":"{http://hl7.org/fhir}Range","type":"NamedTypeSpecifier"}]]];
+const T236 = [[f60, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T237 = [[f61, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T238 = [[f62, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T239 = [[f63, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T240 = [[f64, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T241 = [[f65, 2, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T199),
-  "LatestInstant": (st, ...args) => R.dispatch(st, args, T200),
-  "LatestDay": (st, ...args) => R.dispatch(st, args, T201),
-  "FirstRaw": (st, ...args) => R.dispatch(st, args, T202),
-  "LastRaw": (st, ...args) => R.dispatch(st, args, T203),
-  "FirstDate": (st, ...args) => R.dispatch(st, args, T204),
-  "LastDate": (st, ...args) => R.dispatch(st, args, T205),
-  "EarliestDay": (st, ...args) => R.dispatch(st, args, T206),
-  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T207),
-  "FirstDay": (st, ...args) => R.dispatch(st, args, T208),
-  "LastDay": (st, ...args) => R.dispatch(st, args, T209),
-  "RecordedDate": (st, ...args) => R.dispatch(st, args, T210),
-  "Counts": (st, ...args) => R.dispatch(st, args, T211),
-  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T212),
-  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T213),
-  "Exists": (st, ...args) => R.dispatch(st, args, T214),
-  "IsActive": (st, ...args) => R.dispatch(st, args, T215),
-  "CodesIn": (st, ...args) => R.dispatch(st, args, T216),
-  "HasCode": (st, ...args) => R.dispatch(st, args, T217),
-  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T218),
-  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T219),
-  "Texts": (st, ...args) => R.dispatch(st, args, T220),
-  "HasProfile": (st, ...args) => R.dispatch(st, args, T221),
-  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T222),
-  "Key": (st, ...args) => R.dispatch(st, args, T223),
-  "SortKey": (st, ...args) => R.dispatch(st, args, T224),
-  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T225),
-  "Stripped": (st, ...args) => R.dispatch(st, args, T226),
-  "LvefPercent": (st, ...args) => R.dispatch(st, args, T227),
-  "NumbersIn": (st, ...args) => R.dispatch(st, args, T228),
-  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T229),
-  "TextComparator": (st, ...args) => R.dispatch(st, args, T230),
-  "LvefComparator": (st, ...args) => R.dispatch(st, args, T231),
-  "LvefValue": (st, ...args) => R.dispatch(st, args, T232),
-  "QuantityText": (st, ...args) => R.dispatch(st, args, T233),
-  "RangeText": (st, ...args) => R.dispatch(st, args, T234),
-  "ValueText": (st, ...args) => R.dispatch(st, args, T235),
-  "EcogFromText": (st, ...args) => R.dispatch(st, args, T236),
-  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T237),
-  "EcogValue": (st, ...args) => R.dispatch(st, args, T238),
-  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T239),
+  "EarliestInstant": (st, ...args) => R.dispatch(st, args, T200),
+  "LatestInstant": (st, ...args) => R.dispatch(st, args, T201),
+  "LatestDay": (st, ...args) => R.dispatch(st, args, T202),
+  "FirstRaw": (st, ...args) => R.dispatch(st, args, T203),
+  "LastRaw": (st, ...args) => R.dispatch(st, args, T204),
+  "FirstDate": (st, ...args) => R.dispatch(st, args, T205),
+  "LastDate": (st, ...args) => R.dispatch(st, args, T206),
+  "EarliestDay": (st, ...args) => R.dispatch(st, args, T207),
+  "LatestDayOf": (st, ...args) => R.dispatch(st, args, T208),
+  "FirstDay": (st, ...args) => R.dispatch(st, args, T209),
+  "LastDay": (st, ...args) => R.dispatch(st, args, T210),
+  "RecordedDate": (st, ...args) => R.dispatch(st, args, T211),
+  "Counts": (st, ...args) => R.dispatch(st, args, T212),
+  "ClinicalStatus": (st, ...args) => R.dispatch(st, args, T213),
+  "VerificationStatus": (st, ...args) => R.dispatch(st, args, T214),
+  "Exists": (st, ...args) => R.dispatch(st, args, T215),
+  "IsActive": (st, ...args) => R.dispatch(st, args, T216),
+  "CodesIn": (st, ...args) => R.dispatch(st, args, T217),
+  "HasCode": (st, ...args) => R.dispatch(st, args, T218),
+  "HasCodePrefix": (st, ...args) => R.dispatch(st, args, T219),
+  "HasAnyCode": (st, ...args) => R.dispatch(st, args, T220),
+  "Texts": (st, ...args) => R.dispatch(st, args, T221),
+  "HasProfile": (st, ...args) => R.dispatch(st, args, T222),
+  "ReferenceKey": (st, ...args) => R.dispatch(st, args, T223),
+  "Key": (st, ...args) => R.dispatch(st, args, T224),
+  "SortKey": (st, ...args) => R.dispatch(st, args, T225),
+  "UnitlessLvef": (st, ...args) => R.dispatch(st, args, T226),
+  "Stripped": (st, ...args) => R.dispatch(st, args, T227),
+  "LvefPercent": (st, ...args) => R.dispatch(st, args, T228),
+  "NumbersIn": (st, ...args) => R.dispatch(st, args, T229),
+  "LvefRawPercent": (st, ...args) => R.dispatch(st, args, T230),
+  "TextComparator": (st, ...args) => R.dispatch(st, args, T231),
+  "LvefComparator": (st, ...args) => R.dispatch(st, args, T232),
+  "LvefValue": (st, ...args) => R.dispatch(st, args, T233),
+  "QuantityText": (st, ...args) => R.dispatch(st, args, T234),
+  "RangeText": (st, ...args) => R.dispatch(st, args, T235),
+  "ValueText": (st, ...args) => R.dispatch(st, args, T236),
+  "EcogFromText": (st, ...args) => R.dispatch(st, args, T237),
+  "EcogFromConcept": (st, ...args) => R.dispatch(st, args, T238),
+  "EcogValue": (st, ...args) => R.dispatch(st, args, T239),
+  "BilirubinHigh": (st, ...args) => R.dispatch(st, args, T240),
+  "SameUnit": (st, ...args) => R.dispatch(st, args, T241),
 };
 const F = f;
 export const d = {
