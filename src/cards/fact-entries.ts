@@ -482,9 +482,11 @@ function observationFacts(facts: PatientFacts, observationWhy: string | undefine
         : fill(SAFETY_TEXTS.ecogNotRecent, { ecog: String(ecogValue), date: ecog?.date ?? 'an unknown date' });
   if (ecogBad !== undefined) {
     const bad = fill(SAFETY_TEXTS.ecogNotInterpretable, { value: ecogBad.text ?? NO_VALUE });
+    // A valid reading of the same day is named as such, an older one as earlier.
+    const other = ecog?.date !== undefined && ecog.date === ecogBad.date ? 'same day' : 'earlier';
     out.push(
       withCode(
-        entry('ECOG', ecogText !== undefined ? `${bad}; earlier: ${ecogText}` : bad, ecogBad.source, ecogBad.date),
+        entry('ECOG', ecogText !== undefined ? `${bad}; ${other}: ${ecogText}` : bad, ecogBad.source, ecogBad.date),
         coding(ecogBad.code),
       ),
     );

@@ -6,7 +6,7 @@
 import type { FhirResource, Medication, MedicationRequest, Observation, Procedure } from 'fhir/r4.js';
 import { testApp } from '../helpers/app.js';
 import { CODES, McodePatient, SYS } from '../fixtures/mcode/resources.js';
-import { NOW, ago, cardOf, draft, orders, patientView, topics } from '../fixtures/mcode/http.js';
+import { NOW, ago, cardOf, draft, fact, orders, patientView, topics } from '../fixtures/mcode/http.js';
 
 const app = testApp({ PUBLIC_BASE_URL: 'https://cds.example.org' }, () => NOW);
 
@@ -221,5 +221,22 @@ describe('§5 S-BILIRUBIN-HIGH: "in the same unit" when the value is coded umol/
     const body = await orders(app, line2('au2-bili-eq', 21), gemDoce('au2-bili-eq'));
     expect(topics(body)).not.toContain('S-BILIRUBIN-HIGH');
     expect(topics(body)).toContain('M-2L-GEM-DOCE');
+  });
+});
+
+describe('F6 / §7.3: an ECOG not interpretable on the same day as a valid one is named, never ignored silently', () => {
+  const withUnreadable = (id: string, days: number): FhirResource[] =>
+    patient(id, CODES.synovial, (p) => [p.ecogAs(`${id}-x`, ago(days), { valueString: 'ambulatory' })]);
+
+  test('same day as ECOG 1: "ECOG recorded but not interpretable (ambulatory); same day: 1"', async () => {
+    const body = await patientView(app, withUnreadable('au2-ecog-same', 5));
+    expect(fact(cardOf(body, 'M-1L-DOXO'), 'ECOG')).toBe(
+      'ECOG recorded but not interpretable (ambulatory); same day: 1',
+    );
+  });
+
+  test('a day before ECOG 1 (just misses): the later valid value alone', async () => {
+    const body = await patientView(app, withUnreadable('au2-ecog-before', 6));
+    expect(fact(cardOf(body, 'M-1L-DOXO'), 'ECOG')).toBe('1');
   });
 });

@@ -913,7 +913,7 @@ const r207 = Array.isArray(s202) ? s202 : [s202];
 for (let i208 = 0; i208 < r207.length; i208++) {
 const a_R_203 = r207[i208];
 const t209 = d58(st);
-if (!(R.and(((a_R_203 == null ? null : (a_R_203.value ?? null)) == null), R.or((d58(st) == null), R.greater((a_R_203 == null ? null : (a_R_203.date ?? null)), (t209 == null ? null : (t209.date ?? null))))))) continue;
+if (!(R.and(((a_R_203 == null ? null : (a_R_203.value ?? null)) == null), R.or((d58(st) == null), R.greaterOrEqual((a_R_203 == null ? null : (a_R_203.date ?? null)), (t209 == null ? null : (t209.date ?? null))))))) continue;
 out206.push(a_R_203);
 }
 out206 = R.sortByColumns(out206, ["source"], [true]);
