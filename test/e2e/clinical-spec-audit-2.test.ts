@@ -240,3 +240,43 @@ describe('F6 / §7.3: an ECOG not interpretable on the same day as a valid one i
     expect(fact(cardOf(body, 'M-1L-DOXO'), 'ECOG')).toBe('1');
   });
 });
+
+describe('§5 step 4 "or continues the current regimen": a localized STS during neoadjuvant doxorubicin + ifosfamide', () => {
+  /** A localized grade 3 synovial sarcoma of the thigh whose first neoadjuvant cycle was given `days` ago. */
+  const onCourse = (id: string, days: number): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1970-02-02'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: ago(days + 30) }),
+      p.mCategory(`${id}-m`, ago(days + 20), CODES.cM0),
+      p.stageGroup(`${id}-s`, ago(days + 20), CODES.stageIIIC),
+      p.grade(`${id}-g`, ago(days + 25), CODES.grade3, `${id}-dx`),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 60),
+      p.admin(`${id}-d1`, ago(days), CODES.rxDoxo, { doseMgM2: 25 }),
+      p.admin(`${id}-d2`, ago(days - 1), CODES.rxDoxo, { doseMgM2: 25 }),
+      p.admin(`${id}-d3`, ago(days - 2), CODES.rxDoxo, { doseMgM2: 25 }),
+      p.admin(`${id}-i1`, ago(days), CODES.rxIfos),
+      p.admin(`${id}-i2`, ago(days - 1), CODES.rxIfos),
+      p.admin(`${id}-i3`, ago(days - 2), CODES.rxIfos),
+    ];
+  };
+  const cycle = (id: string): MedicationRequest[] => [
+    draft('d-dox', id, 'doxorubicin', '3639'),
+    draft('d-ifo', id, 'ifosfamide', '5657'),
+    draft('d-mes', id, 'mesna'),
+  ];
+
+  test('cycle 2, 21 days after cycle 1: on pathway under the neoadjuvant node (info), not OFF-PATHWAY', async () => {
+    const body = await orders(app, onCourse('au2-neo-c2', 21), cycle('au2-neo-c2'));
+    expect(topics(body)).toEqual(['L-NEOADJ-DOXO-IFOS']);
+    const card = cardOf(body, 'L-NEOADJ-DOXO-IFOS');
+    expect(card.indicator).toBe('info');
+    expect(card.summary).toBe('On the STS pathway: Consider neoadjuvant doxorubicin + ifosfamide');
+  });
+
+  test('the last cycle 50 days ago (just misses: no current regimen to continue): OFF-PATHWAY', async () => {
+    const body = await orders(app, onCourse('au2-neo-old', 50), cycle('au2-neo-old'));
+    expect(topics(body)).toEqual(['OFF-PATHWAY']);
+  });
+});

@@ -9,7 +9,7 @@ const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Options","Per Draft","Second Primary Draft Ids","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Localized Current Node","Options","Per Draft","Second Primary Draft Ids","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 export const p = R.parameterReader((st, name) => {
@@ -256,11 +256,15 @@ q53 = isList54 ? out55 : out55[0];
 }
   return (st.v[17] = q53);
 }
-// define "Options"
+// define "Localized Current Node"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-const s58 = d1(st);
+let c65;
+if (R.or(R.not(R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")), R.not(R.exists(M_StsDecision.d36(st.L_P))))) {
+c65 = R.as(null, K0, false);
+} else {
+const s58 = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT"];
 let q60 = null;
 if (!(s58 == null)) {
 const isList61 = Array.isArray(s58);
@@ -268,309 +272,330 @@ let out62 = [];
 const r63 = Array.isArray(s58) ? s58 : [s58];
 for (let i64 = 0; i64 < r63.length; i64++) {
 const a_N_59 = r63[i64];
-if (!(R.and(R.inList((a_N_59 == null ? null : (a_N_59.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_59 == null ? null : (a_N_59.withSuggestions ?? null))))) continue;
-out62.push((a_N_59 == null ? null : (a_N_59.id ?? null)));
+if (!(R.includes(f9(st, a_N_59), M_StsDecision.d36(st.L_P), undefined))) continue;
+out62.push(a_N_59);
 }
-out62 = R.distinctList(out62);
 q60 = isList61 ? out62 : out62[0];
 }
-  return (st.v[18] = q60);
+c65 = R.first(q60);
 }
-// define "Per Draft"
+  return (st.v[18] = c65);
+}
+// define "Options"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-const s65 = p(st, "Drafts", true);
-let q67 = null;
-if (!(s65 == null)) {
-const isList68 = Array.isArray(s65);
-let out69 = [];
-const r70 = Array.isArray(s65) ? s65 : [s65];
-for (let i71 = 0; i71 < r70.length; i71++) {
-const a_D_66 = r70[i71];
-const l_blocking_72 = f3(st, a_D_66);
-const l_advisory_73 = f7(st, a_D_66);
-const s74 = l_blocking_72;
-let q76 = null;
-if (!(s74 == null)) {
-const isList77 = Array.isArray(s74);
-let out78 = [];
-const r79 = Array.isArray(s74) ? s74 : [s74];
-for (let i80 = 0; i80 < r79.length; i80++) {
-const a_B_75 = r79[i80];
-out78.push(f13(st, (a_D_66 == null ? null : (a_D_66.id ?? null)), "rule", a_B_75, f8(st, a_B_75)));
+const s66 = d1(st);
+let q68 = null;
+if (!(s66 == null)) {
+const isList69 = Array.isArray(s66);
+let out70 = [];
+const r71 = Array.isArray(s66) ? s66 : [s66];
+for (let i72 = 0; i72 < r71.length; i72++) {
+const a_N_67 = r71[i72];
+if (!(R.and(R.inList((a_N_67 == null ? null : (a_N_67.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_67 == null ? null : (a_N_67.withSuggestions ?? null))))) continue;
+out70.push((a_N_67 == null ? null : (a_N_67.id ?? null)));
 }
-out78 = R.distinctList(out78);
-q76 = isList77 ? out78 : out78[0];
+out70 = R.distinctList(out70);
+q68 = isList69 ? out70 : out70[0];
 }
-const s81 = l_advisory_73;
-let q83 = null;
-if (!(s81 == null)) {
-const isList84 = Array.isArray(s81);
-let out85 = [];
-const r86 = Array.isArray(s81) ? s81 : [s81];
-for (let i87 = 0; i87 < r86.length; i87++) {
-const a_A_82 = r86[i87];
-out85.push(f13(st, (a_D_66 == null ? null : (a_D_66.id ?? null)), "rule", a_A_82, f8(st, a_A_82)));
+  return (st.v[19] = q68);
 }
-out85 = R.distinctList(out85);
-q83 = isList84 ? out85 : out85[0];
-}
-out69.push(R.union(R.union(q76, q83, false), (R.exists(l_blocking_72) ? [] : (d6(st) ? f18(st, a_D_66) : (f1(st, (a_D_66 == null ? null : (a_D_66.drug ?? null)), (a_D_66 == null ? null : (a_D_66.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_66 == null ? null : (a_D_66.drug ?? null))))), R.exists(l_advisory_73)) ? [] : [f14(st, a_D_66)])))), false));
-}
-out69 = R.distinctList(out69);
-q67 = isList68 ? out69 : out69[0];
-}
-  return (st.v[19] = R.flatten(q67));
-}
-// define "Second Primary Draft Ids"
+// define "Per Draft"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-const s88 = p(st, "Drafts", true);
-let q90 = null;
-if (!(s88 == null)) {
-const isList91 = Array.isArray(s88);
-let out92 = [];
-const r93 = Array.isArray(s88) ? s88 : [s88];
-for (let i94 = 0; i94 < r93.length; i94++) {
-const a_D_89 = r93[i94];
-if (!(f1(st, (a_D_89 == null ? null : (a_D_89.drug ?? null)), (a_D_89 == null ? null : (a_D_89.liposomal ?? null))))) continue;
-out92.push((a_D_89 == null ? null : (a_D_89.id ?? null)));
+const s73 = p(st, "Drafts", true);
+let q75 = null;
+if (!(s73 == null)) {
+const isList76 = Array.isArray(s73);
+let out77 = [];
+const r78 = Array.isArray(s73) ? s73 : [s73];
+for (let i79 = 0; i79 < r78.length; i79++) {
+const a_D_74 = r78[i79];
+const l_blocking_80 = f3(st, a_D_74);
+const l_advisory_81 = f7(st, a_D_74);
+const s82 = l_blocking_80;
+let q84 = null;
+if (!(s82 == null)) {
+const isList85 = Array.isArray(s82);
+let out86 = [];
+const r87 = Array.isArray(s82) ? s82 : [s82];
+for (let i88 = 0; i88 < r87.length; i88++) {
+const a_B_83 = r87[i88];
+out86.push(f13(st, (a_D_74 == null ? null : (a_D_74.id ?? null)), "rule", a_B_83, f8(st, a_B_83)));
 }
-out92 = R.distinctList(out92);
-q90 = isList91 ? out92 : out92[0];
+out86 = R.distinctList(out86);
+q84 = isList85 ? out86 : out86[0];
 }
-  return (st.v[20] = q90);
+const s89 = l_advisory_81;
+let q91 = null;
+if (!(s89 == null)) {
+const isList92 = Array.isArray(s89);
+let out93 = [];
+const r94 = Array.isArray(s89) ? s89 : [s89];
+for (let i95 = 0; i95 < r94.length; i95++) {
+const a_A_90 = r94[i95];
+out93.push(f13(st, (a_D_74 == null ? null : (a_D_74.id ?? null)), "rule", a_A_90, f8(st, a_A_90)));
 }
-// define "Cards"
+out93 = R.distinctList(out93);
+q91 = isList92 ? out93 : out93[0];
+}
+out77.push(R.union(R.union(q84, q91, false), (R.exists(l_blocking_80) ? [] : (d6(st) ? f18(st, a_D_74) : (f1(st, (a_D_74 == null ? null : (a_D_74.drug ?? null)), (a_D_74 == null ? null : (a_D_74.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_74 == null ? null : (a_D_74.drug ?? null))))), R.exists(l_advisory_81)) ? [] : [f14(st, a_D_74)])))), false));
+}
+out77 = R.distinctList(out77);
+q75 = isList76 ? out77 : out77[0];
+}
+  return (st.v[20] = R.flatten(q75));
+}
+// define "Second Primary Draft Ids"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const s97 = d19(st);
-let q99 = null;
-if (!(s97 == null)) {
-const isList100 = Array.isArray(s97);
-let out101 = [];
-const r102 = Array.isArray(s97) ? s97 : [s97];
-for (let i103 = 0; i103 < r102.length; i103++) {
-const a_C_98 = r102[i103];
-out101.push(({ "kind": (a_C_98 == null ? null : (a_C_98.kind ?? null)), "topic": (a_C_98 == null ? null : (a_C_98.topic ?? null)) }));
+const s96 = p(st, "Drafts", true);
+let q98 = null;
+if (!(s96 == null)) {
+const isList99 = Array.isArray(s96);
+let out100 = [];
+const r101 = Array.isArray(s96) ? s96 : [s96];
+for (let i102 = 0; i102 < r101.length; i102++) {
+const a_D_97 = r101[i102];
+if (!(f1(st, (a_D_97 == null ? null : (a_D_97.drug ?? null)), (a_D_97 == null ? null : (a_D_97.liposomal ?? null))))) continue;
+out100.push((a_D_97 == null ? null : (a_D_97.id ?? null)));
 }
-out101 = R.distinctList(out101);
-q99 = isList100 ? out101 : out101[0];
+out100 = R.distinctList(out100);
+q98 = isList99 ? out100 : out100[0];
 }
-const s95 = R.distinct(q99);
-let q104 = null;
-if (!(s95 == null)) {
-const isList105 = Array.isArray(s95);
-let out106 = [];
-const r107 = Array.isArray(s95) ? s95 : [s95];
-for (let i108 = 0; i108 < r107.length; i108++) {
-const a_K_96 = r107[i108];
-const s109 = d19(st);
-let q111 = null;
-if (!(s109 == null)) {
-const isList112 = Array.isArray(s109);
-let out113 = [];
-const r114 = Array.isArray(s109) ? s109 : [s109];
-for (let i115 = 0; i115 < r114.length; i115++) {
-const a_C_110 = r114[i115];
-if (!(R.and(R.equal((a_C_110 == null ? null : (a_C_110.kind ?? null)), (a_K_96 == null ? null : (a_K_96.kind ?? null))), R.equal((a_C_110 == null ? null : (a_C_110.topic ?? null)), (a_K_96 == null ? null : (a_K_96.topic ?? null)))))) continue;
-out113.push((a_C_110 == null ? null : (a_C_110.draftId ?? null)));
+  return (st.v[21] = q98);
 }
-out113 = R.distinctList(out113);
-q111 = isList112 ? out113 : out113[0];
-}
-const s116 = d19(st);
-let q118 = null;
-if (!(s116 == null)) {
-const isList119 = Array.isArray(s116);
-let out120 = [];
-const r121 = Array.isArray(s116) ? s116 : [s116];
-for (let i122 = 0; i122 < r121.length; i122++) {
-const a_C_117 = r121[i122];
-if (!(R.and(R.and(R.equal((a_C_117 == null ? null : (a_C_117.kind ?? null)), (a_K_96 == null ? null : (a_K_96.kind ?? null))), R.equal((a_C_117 == null ? null : (a_C_117.topic ?? null)), (a_K_96 == null ? null : (a_K_96.topic ?? null)))), R.not(R.inList((a_C_117 == null ? null : (a_C_117.draftId ?? null)), d20(st), undefined))))) continue;
-out120.push(a_C_117);
-}
-q118 = isList119 ? out120 : out120[0];
-}
-const s123 = d19(st);
-let q125 = null;
-if (!(s123 == null)) {
-const isList126 = Array.isArray(s123);
-let out127 = [];
-const r128 = Array.isArray(s123) ? s123 : [s123];
-for (let i129 = 0; i129 < r128.length; i129++) {
-const a_C_124 = r128[i129];
-if (!(R.and(R.equal((a_C_124 == null ? null : (a_C_124.kind ?? null)), (a_K_96 == null ? null : (a_K_96.kind ?? null))), R.equal((a_C_124 == null ? null : (a_C_124.topic ?? null)), (a_K_96 == null ? null : (a_K_96.topic ?? null)))))) continue;
-out127.push((a_C_124 == null ? null : (a_C_124.notes ?? null)));
-}
-out127 = R.distinctList(out127);
-q125 = isList126 ? out127 : out127[0];
-}
-out106.push(({ "kind": (a_K_96 == null ? null : (a_K_96.kind ?? null)), "topic": (a_K_96 == null ? null : (a_K_96.topic ?? null)), "draftIds": q111, "alternatives": (R.and(R.or(R.inList((a_K_96 == null ? null : (a_K_96.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_96 == null ? null : (a_K_96.kind ?? null)), "rule"), R.inList((a_K_96 == null ? null : (a_K_96.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q118)) ? d18(st) : []), "position": (R.inList((a_K_96 == null ? null : (a_K_96.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q125)) }));
-}
-out106 = R.distinctList(out106);
-q104 = isList105 ? out106 : out106[0];
-}
-  return (st.v[21] = q104);
-}
-// define "Has STS"
+// define "Cards"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-
-  return (st.v[22] = M_StsDecision.d35(st.L_P));
+const s105 = d20(st);
+let q107 = null;
+if (!(s105 == null)) {
+const isList108 = Array.isArray(s105);
+let out109 = [];
+const r110 = Array.isArray(s105) ? s105 : [s105];
+for (let i111 = 0; i111 < r110.length; i111++) {
+const a_C_106 = r110[i111];
+out109.push(({ "kind": (a_C_106 == null ? null : (a_C_106.kind ?? null)), "topic": (a_C_106 == null ? null : (a_C_106.topic ?? null)) }));
 }
-// define "STS Condition Keys"
+out109 = R.distinctList(out109);
+q107 = isList108 ? out109 : out109[0];
+}
+const s103 = R.distinct(q107);
+let q112 = null;
+if (!(s103 == null)) {
+const isList113 = Array.isArray(s103);
+let out114 = [];
+const r115 = Array.isArray(s103) ? s103 : [s103];
+for (let i116 = 0; i116 < r115.length; i116++) {
+const a_K_104 = r115[i116];
+const s117 = d20(st);
+let q119 = null;
+if (!(s117 == null)) {
+const isList120 = Array.isArray(s117);
+let out121 = [];
+const r122 = Array.isArray(s117) ? s117 : [s117];
+for (let i123 = 0; i123 < r122.length; i123++) {
+const a_C_118 = r122[i123];
+if (!(R.and(R.equal((a_C_118 == null ? null : (a_C_118.kind ?? null)), (a_K_104 == null ? null : (a_K_104.kind ?? null))), R.equal((a_C_118 == null ? null : (a_C_118.topic ?? null)), (a_K_104 == null ? null : (a_K_104.topic ?? null)))))) continue;
+out121.push((a_C_118 == null ? null : (a_C_118.draftId ?? null)));
+}
+out121 = R.distinctList(out121);
+q119 = isList120 ? out121 : out121[0];
+}
+const s124 = d20(st);
+let q126 = null;
+if (!(s124 == null)) {
+const isList127 = Array.isArray(s124);
+let out128 = [];
+const r129 = Array.isArray(s124) ? s124 : [s124];
+for (let i130 = 0; i130 < r129.length; i130++) {
+const a_C_125 = r129[i130];
+if (!(R.and(R.and(R.equal((a_C_125 == null ? null : (a_C_125.kind ?? null)), (a_K_104 == null ? null : (a_K_104.kind ?? null))), R.equal((a_C_125 == null ? null : (a_C_125.topic ?? null)), (a_K_104 == null ? null : (a_K_104.topic ?? null)))), R.not(R.inList((a_C_125 == null ? null : (a_C_125.draftId ?? null)), d21(st), undefined))))) continue;
+out128.push(a_C_125);
+}
+q126 = isList127 ? out128 : out128[0];
+}
+const s131 = d20(st);
+let q133 = null;
+if (!(s131 == null)) {
+const isList134 = Array.isArray(s131);
+let out135 = [];
+const r136 = Array.isArray(s131) ? s131 : [s131];
+for (let i137 = 0; i137 < r136.length; i137++) {
+const a_C_132 = r136[i137];
+if (!(R.and(R.equal((a_C_132 == null ? null : (a_C_132.kind ?? null)), (a_K_104 == null ? null : (a_K_104.kind ?? null))), R.equal((a_C_132 == null ? null : (a_C_132.topic ?? null)), (a_K_104 == null ? null : (a_K_104.topic ?? null)))))) continue;
+out135.push((a_C_132 == null ? null : (a_C_132.notes ?? null)));
+}
+out135 = R.distinctList(out135);
+q133 = isList134 ? out135 : out135[0];
+}
+out114.push(({ "kind": (a_K_104 == null ? null : (a_K_104.kind ?? null)), "topic": (a_K_104 == null ? null : (a_K_104.topic ?? null)), "draftIds": q119, "alternatives": (R.and(R.or(R.inList((a_K_104 == null ? null : (a_K_104.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_104 == null ? null : (a_K_104.kind ?? null)), "rule"), R.inList((a_K_104 == null ? null : (a_K_104.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q126)) ? d19(st) : []), "position": (R.inList((a_K_104 == null ? null : (a_K_104.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q133)) }));
+}
+out114 = R.distinctList(out114);
+q112 = isList113 ? out114 : out114[0];
+}
+  return (st.v[22] = q112);
+}
+// define "Has STS"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
 
-  return (st.v[23] = M_StsDecision.d38(st.L_P));
+  return (st.v[23] = M_StsDecision.d35(st.L_P));
 }
-// define "Fact Histology"
+// define "STS Condition Keys"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
 
-  return (st.v[24] = M_StsDecision.d39(st.L_P));
+  return (st.v[24] = M_StsDecision.d38(st.L_P));
 }
-// define "Fact Extent"
+// define "Fact Histology"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
 
-  return (st.v[25] = M_StsDecision.d40(st.L_P));
+  return (st.v[25] = M_StsDecision.d39(st.L_P));
 }
-// define "Fact Site"
+// define "Fact Extent"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
 
-  return (st.v[26] = M_StsDecision.d41(st.L_P));
+  return (st.v[26] = M_StsDecision.d40(st.L_P));
 }
-// define "Fact Grade"
+// define "Fact Site"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
 
-  return (st.v[27] = M_StsDecision.d42(st.L_P));
+  return (st.v[27] = M_StsDecision.d41(st.L_P));
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 export function d28(st) {
   const x = st.v[28];
   if (x !== undefined) return x;
 
-  return (st.v[28] = M_StsDecision.d43(st.L_P));
+  return (st.v[28] = M_StsDecision.d42(st.L_P));
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
 
-  return (st.v[29] = M_StsDecision.d44(st.L_P));
+  return (st.v[29] = M_StsDecision.d43(st.L_P));
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
 
-  return (st.v[30] = M_StsDecision.d45(st.L_P));
+  return (st.v[30] = M_StsDecision.d44(st.L_P));
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
 
-  return (st.v[31] = M_StsDecision.d46(st.L_P));
+  return (st.v[31] = M_StsDecision.d45(st.L_P));
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
 
-  return (st.v[32] = M_StsDecision.d47(st.L_P));
+  return (st.v[32] = M_StsDecision.d46(st.L_P));
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
 
-  return (st.v[33] = M_StsDecision.d48(st.L_P));
+  return (st.v[33] = M_StsDecision.d47(st.L_P));
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
 
-  return (st.v[34] = M_StsDecision.d49(st.L_P));
+  return (st.v[34] = M_StsDecision.d48(st.L_P));
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
 
-  return (st.v[35] = M_StsDecision.d50(st.L_P));
+  return (st.v[35] = M_StsDecision.d49(st.L_P));
 }
-// define "Fact Bilirubin"
+// define "Fact LVEF"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
 
-  return (st.v[36] = M_StsDecision.d90(st.L_P));
+  return (st.v[36] = M_StsDecision.d50(st.L_P));
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
 
-  return (st.v[37] = M_StsDecision.d51(st.L_P));
+  return (st.v[37] = M_StsDecision.d90(st.L_P));
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
 
-  return (st.v[38] = M_StsDecision.d52(st.L_P));
+  return (st.v[38] = M_StsDecision.d51(st.L_P));
 }
-// define "Fact Disease Status"
+// define "Fact Unrecognized"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
 
-  return (st.v[39] = M_StsDecision.d60(st.L_P));
+  return (st.v[39] = M_StsDecision.d52(st.L_P));
 }
-// define "Fact Second Primary"
+// define "Fact Disease Status"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
 
-  return (st.v[40] = M_StsDecision.d55(st.L_P));
+  return (st.v[40] = M_StsDecision.d60(st.L_P));
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
 
-  return (st.v[41] = M_StsDecision.d56(st.L_P));
+  return (st.v[41] = M_StsDecision.d55(st.L_P));
 }
-// define "Rule Values"
+// define "Fact Undated Exposures"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const t130 = M_StsDecision.d79(st.L_P);
-const t131 = M_StsDecision.d79(st.L_P);
-const t132 = M_StsDecision.d79(st.L_P);
-const t133 = M_StsDecision.d78(st.L_P);
-const t134 = M_StsDecision.d78(st.L_P);
-const t135 = M_StsDecision.d86(st.L_P);
-const t136 = M_StsDecision.d86(st.L_P);
-const t137 = M_StsDecision.d86(st.L_P);
-const t138 = M_StsDecision.d39(st.L_P);
-const t139 = M_StsDecision.d62(st.L_P);
-  return (st.v[42] = ({ "lvef": R.toStringOp((t130 == null ? null : (t130.value ?? null))), "lvefComparator": (t131 == null ? null : (t131.comparator ?? null)), "lvefDate": R.toStringOp((t132 == null ? null : (t132.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t133 == null ? null : (t133.value ?? null))), "ecogDate": R.toStringOp((t134 == null ? null : (t134.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t135 == null ? null : (t135.value ?? null))), "bilirubinUnit": (t136 == null ? null : (t136.unit ?? null)), "bilirubinDate": R.toStringOp((t137 == null ? null : (t137.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t138 == null ? null : (t138.display ?? null)), "progressionDate": R.toStringOp((t139 == null ? null : (t139.date ?? null))) }));
+
+  return (st.v[42] = M_StsDecision.d56(st.L_P));
+}
+// define "Rule Values"
+export function d43(st) {
+  const x = st.v[43];
+  if (x !== undefined) return x;
+const t138 = M_StsDecision.d79(st.L_P);
+const t139 = M_StsDecision.d79(st.L_P);
+const t140 = M_StsDecision.d79(st.L_P);
+const t141 = M_StsDecision.d78(st.L_P);
+const t142 = M_StsDecision.d78(st.L_P);
+const t143 = M_StsDecision.d86(st.L_P);
+const t144 = M_StsDecision.d86(st.L_P);
+const t145 = M_StsDecision.d86(st.L_P);
+const t146 = M_StsDecision.d39(st.L_P);
+const t147 = M_StsDecision.d62(st.L_P);
+  return (st.v[43] = ({ "lvef": R.toStringOp((t138 == null ? null : (t138.value ?? null))), "lvefComparator": (t139 == null ? null : (t139.comparator ?? null)), "lvefDate": R.toStringOp((t140 == null ? null : (t140.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t141 == null ? null : (t141.value ?? null))), "ecogDate": R.toStringOp((t142 == null ? null : (t142.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t143 == null ? null : (t143.value ?? null))), "bilirubinUnit": (t144 == null ? null : (t144.unit ?? null)), "bilirubinDate": R.toStringOp((t145 == null ? null : (t145.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t146 == null ? null : (t146.display ?? null)), "progressionDate": R.toStringOp((t147 == null ? null : (t147.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
@@ -579,63 +604,63 @@ export function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r140 = M_StsDecision.d91(st.L_P);
-if (r140 == null) {
-r140 = [];
-if (r140 == null) {
-r140 = null;
+let r148 = M_StsDecision.d91(st.L_P);
+if (r148 == null) {
+r148 = [];
+if (r148 == null) {
+r148 = null;
 }
 }
-let r141 = o1;
-if (r141 == null) {
-r141 = false;
-if (r141 == null) {
-r141 = null;
+let r149 = o1;
+if (r149 == null) {
+r149 = false;
+if (r149 == null) {
+r149 = null;
 }
 }
-let r142 = M_StsDecision.d92(st.L_P);
-if (r142 == null) {
-r142 = false;
-if (r142 == null) {
-r142 = null;
+let r150 = M_StsDecision.d92(st.L_P);
+if (r150 == null) {
+r150 = false;
+if (r150 == null) {
+r150 = null;
 }
 }
-  return R.or(R.inList(o0, r140, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r141), r142));
+  return R.or(R.inList(o0, r148, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r149), r150));
 }
 // function "IsHistologySpecific"(drug)
 export function f2(st, o0) {
-const s143 = M_StsCodes.d100(st.L_Codes);
-let q145 = null;
-if (!(s143 == null)) {
-const isList146 = Array.isArray(s143);
-let out147 = [];
-const r148 = Array.isArray(s143) ? s143 : [s143];
-for (let i149 = 0; i149 < r148.length; i149++) {
-const a_O_144 = r148[i149];
-if (!(R.and(R.and(R.equal((a_O_144 == null ? null : (a_O_144.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_144 == null ? null : (a_O_144.morphologies ?? null)), undefined)), R.or(R.not((a_O_144 == null ? null : (a_O_144.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
-out147.push(a_O_144);
+const s151 = M_StsCodes.d100(st.L_Codes);
+let q153 = null;
+if (!(s151 == null)) {
+const isList154 = Array.isArray(s151);
+let out155 = [];
+const r156 = Array.isArray(s151) ? s151 : [s151];
+for (let i157 = 0; i157 < r156.length; i157++) {
+const a_O_152 = r156[i157];
+if (!(R.and(R.and(R.equal((a_O_152 == null ? null : (a_O_152.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_152 == null ? null : (a_O_152.morphologies ?? null)), undefined)), R.or(R.not((a_O_152 == null ? null : (a_O_152.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
+out155.push(a_O_152);
 }
-q145 = isList146 ? out147 : out147[0];
+q153 = isList154 ? out155 : out155[0];
 }
-  return R.exists(q145);
+  return R.exists(q153);
 }
 // function "Blocking"(D)
 export function f3(st, o0) {
-const s150 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-let q152 = null;
-if (!(s150 == null)) {
-const isList153 = Array.isArray(s150);
-let out154 = [];
-const r155 = Array.isArray(s150) ? s150 : [s150];
-for (let i156 = 0; i156 < r155.length; i156++) {
-const a_R_151 = r155[i156];
-if (!(R.not((a_R_151 == null)))) continue;
-out154.push(a_R_151);
+const s158 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q160 = null;
+if (!(s158 == null)) {
+const isList161 = Array.isArray(s158);
+let out162 = [];
+const r163 = Array.isArray(s158) ? s158 : [s158];
+for (let i164 = 0; i164 < r163.length; i164++) {
+const a_R_159 = r163[i164];
+if (!(R.not((a_R_159 == null)))) continue;
+out162.push(a_R_159);
 }
-out154 = R.distinctList(out154);
-q152 = isList153 ? out154 : out154[0];
+out162 = R.distinctList(out162);
+q160 = isList161 ? out162 : out162[0];
 }
-  return q152;
+  return q160;
 }
 // function "IsCombination"(drug)
 export function f4(st, o0) {
@@ -654,21 +679,21 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s157 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
-let q159 = null;
-if (!(s157 == null)) {
-const isList160 = Array.isArray(s157);
-let out161 = [];
-const r162 = Array.isArray(s157) ? s157 : [s157];
-for (let i163 = 0; i163 < r162.length; i163++) {
-const a_R_158 = r162[i163];
-if (!(R.not((a_R_158 == null)))) continue;
-out161.push(a_R_158);
+const s165 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q167 = null;
+if (!(s165 == null)) {
+const isList168 = Array.isArray(s165);
+let out169 = [];
+const r170 = Array.isArray(s165) ? s165 : [s165];
+for (let i171 = 0; i171 < r170.length; i171++) {
+const a_R_166 = r170[i171];
+if (!(R.not((a_R_166 == null)))) continue;
+out169.push(a_R_166);
 }
-out161 = R.distinctList(out161);
-q159 = isList160 ? out161 : out161[0];
+out169 = R.distinctList(out169);
+q167 = isList168 ? out169 : out169[0];
 }
-  return q159;
+  return q167;
 }
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
@@ -682,79 +707,86 @@ export function f9(st, o0) {
 }
 // function "OnPathwayNode"(D)
 export function f10(st, o0) {
-let c186;
+let c195;
 if ((o0 == null ? null : (o0.liposomal ?? null))) {
-c186 = R.as(null, K0, false);
+c195 = R.as(null, K0, false);
 } else {
-const s166 = d17(st);
-let q168 = null;
-if (!(s166 == null)) {
-const isList169 = Array.isArray(s166);
-let out170 = [];
-const r171 = Array.isArray(s166) ? s166 : [s166];
-for (let i172 = 0; i172 < r171.length; i172++) {
-const a_N_167 = r171[i172];
-if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_167 == null ? null : (a_N_167.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_167 == null ? null : (a_N_167.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-const s173 = f9(st, (a_N_167 == null ? null : (a_N_167.id ?? null)));
-let q175 = null;
+const s175 = d17(st);
+let q177 = null;
+if (!(s175 == null)) {
+const isList178 = Array.isArray(s175);
+let out179 = [];
+const r180 = Array.isArray(s175) ? s175 : [s175];
+for (let i181 = 0; i181 < r180.length; i181++) {
+const a_N_176 = r180[i181];
+if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_176 == null ? null : (a_N_176.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_176 == null ? null : (a_N_176.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s182 = f9(st, (a_N_176 == null ? null : (a_N_176.id ?? null)));
+let q184 = null;
+if (!(s182 == null)) {
+const isList185 = Array.isArray(s182);
+let out186 = [];
+const r187 = Array.isArray(s182) ? s182 : [s182];
+for (let i188 = 0; i188 < r187.length; i188++) {
+const a_X_183 = r187[i188];
+if (!(R.inList(a_X_183, d5(st), undefined))) continue;
+out186.push(a_X_183);
+}
+out186 = R.distinctList(out186);
+q184 = isList185 ? out186 : out186[0];
+}
+out179.push(({ "id": (a_N_176 == null ? null : (a_N_176.id ?? null)), "score": R.add(R.multiply(10, R.count(q184)), (R.includes(d5(st), f9(st, (a_N_176 == null ? null : (a_N_176.id ?? null))), undefined) ? 5 : 0)) }));
+}
+out179 = R.distinctList(out179);
+q177 = isList178 ? out179 : out179[0];
+}
+const s173 = q177;
+let q189 = null;
 if (!(s173 == null)) {
-const isList176 = Array.isArray(s173);
-let out177 = [];
-const r178 = Array.isArray(s173) ? s173 : [s173];
-for (let i179 = 0; i179 < r178.length; i179++) {
-const a_X_174 = r178[i179];
-if (!(R.inList(a_X_174, d5(st), undefined))) continue;
-out177.push(a_X_174);
+const isList190 = Array.isArray(s173);
+let out191 = [];
+const r192 = Array.isArray(s173) ? s173 : [s173];
+for (let i193 = 0; i193 < r192.length; i193++) {
+const a_T_174 = r192[i193];
+out191.push(a_T_174);
 }
-out177 = R.distinctList(out177);
-q175 = isList176 ? out177 : out177[0];
+out191 = R.distinctList(out191);
+out191 = R.sortByColumns(out191, ["score"], [false]);
+q189 = isList190 ? out191 : out191[0];
 }
-out170.push(({ "id": (a_N_167 == null ? null : (a_N_167.id ?? null)), "score": R.add(R.multiply(10, R.count(q175)), (R.includes(d5(st), f9(st, (a_N_167 == null ? null : (a_N_167.id ?? null))), undefined) ? 5 : 0)) }));
+const t194 = R.first(q189);
+let r172 = (t194 == null ? null : (t194.id ?? null));
+if (r172 == null) {
+r172 = (R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsDecision.d36(st.L_P), undefined) ? d18(st) : R.as(null, K0, false));
+if (r172 == null) {
+r172 = null;
 }
-out170 = R.distinctList(out170);
-q168 = isList169 ? out170 : out170[0];
 }
-const s164 = q168;
-let q180 = null;
-if (!(s164 == null)) {
-const isList181 = Array.isArray(s164);
-let out182 = [];
-const r183 = Array.isArray(s164) ? s164 : [s164];
-for (let i184 = 0; i184 < r183.length; i184++) {
-const a_T_165 = r183[i184];
-out182.push(a_T_165);
+c195 = r172;
 }
-out182 = R.distinctList(out182);
-out182 = R.sortByColumns(out182, ["score"], [false]);
-q180 = isList181 ? out182 : out182[0];
-}
-const t185 = R.first(q180);
-c186 = (t185 == null ? null : (t185.id ?? null));
-}
-  return c186;
+  return c195;
 }
 // function "NextStepNode"(drug)
 export function f11(st, o0) {
-let c194;
+let c203;
 if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
-c194 = R.as(null, K0, false);
+c203 = R.as(null, K0, false);
 } else {
-const s187 = d1(st);
-let q189 = null;
-if (!(s187 == null)) {
-const isList190 = Array.isArray(s187);
-let out191 = [];
-const r192 = Array.isArray(s187) ? s187 : [s187];
-for (let i193 = 0; i193 < r192.length; i193++) {
-const a_N_188 = r192[i193];
-if (!(R.and(R.equal((a_N_188 == null ? null : (a_N_188.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_188 == null ? null : (a_N_188.id ?? null))), undefined)))) continue;
-out191.push((a_N_188 == null ? null : (a_N_188.id ?? null)));
+const s196 = d1(st);
+let q198 = null;
+if (!(s196 == null)) {
+const isList199 = Array.isArray(s196);
+let out200 = [];
+const r201 = Array.isArray(s196) ? s196 : [s196];
+for (let i202 = 0; i202 < r201.length; i202++) {
+const a_N_197 = r201[i202];
+if (!(R.and(R.equal((a_N_197 == null ? null : (a_N_197.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_197 == null ? null : (a_N_197.id ?? null))), undefined)))) continue;
+out200.push((a_N_197 == null ? null : (a_N_197.id ?? null)));
 }
-q189 = isList190 ? out191 : out191[0];
+q198 = isList199 ? out200 : out200[0];
 }
-c194 = R.first(q189);
+c203 = R.first(q198);
 }
-  return c194;
+  return c203;
 }
 // function "LaterLineEarlyNode"(drug)
 export function f12(st, o0) {
@@ -768,37 +800,13 @@ export function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 export function f14(st, o0) {
-let c203;
+let c212;
 if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
-c203 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
+c212 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
 } else {
-let c202;
-if (d8(st)) {
-const s195 = [];
-let q197 = null;
-if (!(s195 == null)) {
-const isList198 = Array.isArray(s195);
-let out199 = [];
-const r200 = Array.isArray(s195) ? s195 : [s195];
-for (let i201 = 0; i201 < r200.length; i201++) {
-const a_X_196 = r200[i201];
-out199.push(R.as(a_X_196, K0, false));
-}
-q197 = isList198 ? out199 : out199[0];
-}
-c202 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q197);
-} else {
-c202 = f15(st, o0, f10(st, o0));
-}
-c203 = c202;
-}
-  return c203;
-}
-// function "ClassifyOnPathway"(Step4Draft, node)
-export function f15(st, o0, o1) {
 let c211;
-if (R.not((o1 == null))) {
-const s204 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
+if (d8(st)) {
+const s204 = [];
 let q206 = null;
 if (!(s204 == null)) {
 const isList207 = Array.isArray(s204);
@@ -806,39 +814,63 @@ let out208 = [];
 const r209 = Array.isArray(s204) ? s204 : [s204];
 for (let i210 = 0; i210 < r209.length; i210++) {
 const a_X_205 = r209[i210];
-if (!(R.not((a_X_205 == null)))) continue;
-out208.push(a_X_205);
+out208.push(R.as(a_X_205, K0, false));
 }
-out208 = R.distinctList(out208);
 q206 = isList207 ? out208 : out208[0];
 }
-c211 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q206);
+c211 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q206);
 } else {
-c211 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
+c211 = f15(st, o0, f10(st, o0));
 }
-  return c211;
+c212 = c211;
+}
+  return c212;
+}
+// function "ClassifyOnPathway"(Step4Draft, node)
+export function f15(st, o0, o1) {
+let c220;
+if (R.not((o1 == null))) {
+const s213 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
+let q215 = null;
+if (!(s213 == null)) {
+const isList216 = Array.isArray(s213);
+let out217 = [];
+const r218 = Array.isArray(s213) ? s213 : [s213];
+for (let i219 = 0; i219 < r218.length; i219++) {
+const a_X_214 = r218[i219];
+if (!(R.not((a_X_214 == null)))) continue;
+out217.push(a_X_214);
+}
+out217 = R.distinctList(out217);
+q215 = isList216 ? out217 : out217[0];
+}
+c220 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q215);
+} else {
+c220 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
+}
+  return c220;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
 export function f16(st, o0, o1) {
-let c219;
+let c228;
 if (R.not((o1 == null))) {
-const s212 = [];
-let q214 = null;
-if (!(s212 == null)) {
-const isList215 = Array.isArray(s212);
-let out216 = [];
-const r217 = Array.isArray(s212) ? s212 : [s212];
-for (let i218 = 0; i218 < r217.length; i218++) {
-const a_X_213 = r217[i218];
-out216.push(R.as(a_X_213, K0, false));
+const s221 = [];
+let q223 = null;
+if (!(s221 == null)) {
+const isList224 = Array.isArray(s221);
+let out225 = [];
+const r226 = Array.isArray(s221) ? s221 : [s221];
+for (let i227 = 0; i227 < r226.length; i227++) {
+const a_X_222 = r226[i227];
+out225.push(R.as(a_X_222, K0, false));
 }
-q214 = isList215 ? out216 : out216[0];
+q223 = isList224 ? out225 : out225[0];
 }
-c219 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q214);
+c228 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q223);
 } else {
-c219 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
+c228 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c219;
+  return c228;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 export function f17(st, o0, o1) {
@@ -850,45 +882,45 @@ export function f18(st, o0) {
 
   return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d138(st.L_Codes)])] : []);
 }
-const T220 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T221 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T222 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T223 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T224 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T225 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T226 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T227 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T228 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T229 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T230 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T231 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T232 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T233 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T234 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T235 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T236 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T237 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T238 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T229 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T230 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T231 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T232 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T233 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T234 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T235 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T236 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T237 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T238 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T239 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T240 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T241 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T242 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T243 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T244 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T245 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T246 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T247 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T220),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T221),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T222),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T223),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T224),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T225),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T226),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T227),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T228),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T229),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T230),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T231),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T232),
-  "Card": (st, ...args) => R.dispatch(st, args, T233),
-  "Classify": (st, ...args) => R.dispatch(st, args, T234),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T235),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T236),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T237),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T238),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T229),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T230),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T231),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T232),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T233),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T234),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T235),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T236),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T237),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T238),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T239),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T240),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T241),
+  "Card": (st, ...args) => R.dispatch(st, args, T242),
+  "Classify": (st, ...args) => R.dispatch(st, args, T243),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T244),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T245),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T246),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T247),
 };
 const F = f;
 export const d = {
@@ -910,37 +942,38 @@ export const d = {
   "Doxo Cumulative Warn": d15,
   "Medication Requests Unreadable": d16,
   "Pathway Nodes": d17,
-  "Options": d18,
-  "Per Draft": d19,
-  "Second Primary Draft Ids": d20,
-  "Cards": d21,
-  "Has STS": d22,
-  "STS Condition Keys": d23,
-  "Fact Histology": d24,
-  "Fact Extent": d25,
-  "Fact Site": d26,
-  "Fact Grade": d27,
-  "Fact Surgery": d28,
-  "Fact Radiotherapy": d29,
-  "Fact Age": d30,
-  "Fact Current Regimen": d31,
-  "Fact Line": d32,
-  "Fact Line Sources": d33,
-  "Fact ECOG": d34,
-  "Fact LVEF": d35,
-  "Fact Bilirubin": d36,
-  "Fact Cumulative": d37,
-  "Fact Unrecognized": d38,
-  "Fact Disease Status": d39,
-  "Fact Second Primary": d40,
-  "Fact Undated Exposures": d41,
-  "Rule Values": d42,
+  "Localized Current Node": d18,
+  "Options": d19,
+  "Per Draft": d20,
+  "Second Primary Draft Ids": d21,
+  "Cards": d22,
+  "Has STS": d23,
+  "STS Condition Keys": d24,
+  "Fact Histology": d25,
+  "Fact Extent": d26,
+  "Fact Site": d27,
+  "Fact Grade": d28,
+  "Fact Surgery": d29,
+  "Fact Radiotherapy": d30,
+  "Fact Age": d31,
+  "Fact Current Regimen": d32,
+  "Fact Line": d33,
+  "Fact Line Sources": d34,
+  "Fact ECOG": d35,
+  "Fact LVEF": d36,
+  "Fact Bilirubin": d37,
+  "Fact Cumulative": d38,
+  "Fact Unrecognized": d39,
+  "Fact Disease Status": d40,
+  "Fact Second Primary": d41,
+  "Fact Undated Exposures": d42,
+  "Rule Values": d43,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(43),
+    v: new Array(44),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
