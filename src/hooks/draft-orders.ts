@@ -156,6 +156,15 @@ export function includesMesna(mr: MedicationRequest, others: readonly FhirResour
   });
 }
 
+/** order-select: the draft orders are in draft status (https://cds-hooks.org/hooks/order-select/). */
+const DRAFT_STATUSES: ReadonlySet<string> = new Set(['draft']);
+/**
+ * order-sign: also the orders being re-signed after a revision, which "would typically have a status other than
+ * 'draft'" (https://cds-hooks.org/hooks/order-sign/): an active or on-hold order signed again is judged as a draft
+ * (PATHWAY.md §5 is silent; the safer reading: ignoring it would drop its safety cards).
+ */
+const RESIGN_STATUSES: ReadonlySet<string> = new Set(['draft', 'active', 'on-hold']);
+
 /**
  * Parses the draft orders of a request; 400 when draftOrders is not a Bundle, a draft MedicationRequest does not fit
  * the engine's FHIR model (`shapeGuard`, the engine's: `engine.shapeGuard`) or a selection is not among them.
@@ -165,8 +174,9 @@ export function parseDraftOrders(request: CdsRequest, shapeGuard: ShapeGuard): D
   checkDraftShapes(entries, shapeGuard);
   const resources = entries.map((e) => e.resource);
   const requests: MedicationRequest[] = [];
+  const statuses = request.hook === 'order-sign' ? RESIGN_STATUSES : DRAFT_STATUSES;
   entries.forEach(({ resource: r, entry }) => {
-    if (r.resourceType !== 'MedicationRequest' || r.status !== 'draft') return;
+    if (r.resourceType !== 'MedicationRequest' || !statuses.has(r.status)) return;
     if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) {
       fail(
         `Draft MedicationRequest in entry ${entry} of \`context.draftOrders\` needs an id, to be named by cards and suggestions`,

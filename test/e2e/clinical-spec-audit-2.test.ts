@@ -280,3 +280,29 @@ describe('§5 step 4 "or continues the current regimen": a localized STS during 
     expect(topics(body)).toEqual(['OFF-PATHWAY']);
   });
 });
+
+describe('order-sign of an order re-signed after a revision (CDS Hooks order-sign: "a status other than draft")', () => {
+  const lowLvef = (id: string): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1970-02-02'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: ago(400) }),
+      p.mCategory(`${id}-m`, ago(90), CODES.cM1),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 45),
+    ];
+  };
+  const resigned = (id: string, status: MedicationRequest['status']): MedicationRequest =>
+    draft('d-dox', id, 'doxorubicin', '3639', { status, authoredOn: ago(1) });
+
+  test('an active doxorubicin order signed again with LVEF 45 %: S-DOXO-LVEF (critical), as for a draft', async () => {
+    const body = await orders(app, lowLvef('au2-resign'), [resigned('au2-resign', 'active')]);
+    expect(topics(body)).toEqual(['S-DOXO-LVEF']);
+    expect(cardOf(body, 'S-DOXO-LVEF').indicator).toBe('critical');
+  });
+
+  test('a cancelled one in the same Bundle (just misses: not an order being signed): no card', async () => {
+    const body = await orders(app, lowLvef('au2-resign-c'), [resigned('au2-resign-c', 'cancelled')]);
+    expect(topics(body)).toEqual([]);
+  });
+});

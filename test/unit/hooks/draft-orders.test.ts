@@ -76,7 +76,8 @@ describe('draft orders', () => {
   test('ignore non-draft requests, other resource types, supportive drugs and drugs outside §6', () => {
     const parsed = parseDraftOrders(
       req('order-sign', [
-        draft('active', { medicationCodeableConcept: { text: 'pazopanib' } }, 'active'),
+        draft('completed', { medicationCodeableConcept: { text: 'pazopanib' } }, 'completed'),
+        draft('cancelled', { medicationCodeableConcept: { text: 'pazopanib' } }, 'cancelled'),
         {
           resourceType: 'ServiceRequest',
           id: 's1',
@@ -90,6 +91,15 @@ describe('draft orders', () => {
     );
     expect(parsed.drafts).toEqual([]);
     expect(parsed.requests.map((r) => r.id)).toEqual(['mesna', 'aspirin']);
+  });
+
+  test('order-sign also judges an active or on-hold order being re-signed; order-select only drafts', () => {
+    const resources = [
+      draft('a', { medicationCodeableConcept: { text: 'pazopanib' } }, 'active'),
+      draft('h', { medicationCodeableConcept: { text: 'eribulin' } }, 'on-hold'),
+    ];
+    expect(parseDraftOrders(req('order-sign', resources)).drafts.map((d) => d.id)).toEqual(['a', 'h']);
+    expect(parseDraftOrders(req('order-select', resources, ['MedicationRequest/a'])).drafts).toEqual([]);
   });
 
   test('order-select keeps the selected MedicationRequests', () => {
