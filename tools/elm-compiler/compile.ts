@@ -136,8 +136,8 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       block = saved;
     }
   };
-  const emit = (stmt: string): void => {
-    block.push(stmt);
+  const emit = (...stmts: string[]): void => {
+    block.push(...stmts);
   };
   /** A block's statements and the assignment of its value to `target`. */
   const assign = (target: string, part: { stmts: string[]; expr: string }): string =>
@@ -481,7 +481,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       }
       case 'Exists': {
         const op = node.operand;
-        return `R.exists(${op?.type === 'Query' ? query(op, s, true) : one(node, s)})`;
+        return `R.exists(${op?.type === 'Query' ? query(op, s, 'exists') : one(node, s)})`;
       }
       case 'Union': {
         const listTyped = (node.operand ?? []).some(
@@ -498,7 +498,7 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
       case 'ToList':
         return `R.toList(${one(node, s)})`;
       case 'First':
-        return `R.first(${node.source?.type === 'Query' ? query(node.source, s, true) : ex(node.source, s)})`;
+        return `R.first(${node.source?.type === 'Query' ? query(node.source, s, 'first') : ex(node.source, s)})`;
       case 'Last':
         return `R.last(${ex(node.source, s)})`;
       case 'IndexOf':
@@ -697,12 +697,86 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
   }
 
   /**
+   * True when the compiled code of `node` cannot throw, whatever the row: variables, literals, parameters (whose
+   * default, if any, is a literal), a tuple's field, three-valued logic, `if`, and comparison or arithmetic of
+   * operands the ELM types as System Integer, Decimal, String or Boolean (the runtime's operators answer null, never
+   * throw, for those, their uncertainties included), or equality of two lists of strings. Anything else may throw
+   * (a function, a define, a FHIR read, a conversion), so a query around it keeps reading every row.
+   */
+  function cannotFail(node: Node, s: Scope): boolean {
+    if (node == null) return true;
+    const ops = (): Node[] => (node.operand == null ? [] : Array.isArray(node.operand) ? node.operand : [node.operand]);
+    const simple = (spec: Node): boolean =>
+      spec?.type === 'NamedTypeSpecifier' &&
+      [`${SYSTEM}Integer`, `${SYSTEM}Decimal`, `${SYSTEM}String`, `${SYSTEM}Boolean`].includes(spec.name);
+    const stringList = (spec: Node): boolean =>
+      spec?.type === 'ListTypeSpecifier' &&
+      spec.elementType?.type === 'NamedTypeSpecifier' &&
+      spec.elementType.name === `${SYSTEM}String`;
+    switch (node.type as string) {
+      case 'Literal':
+      case 'Null':
+        return true;
+      case 'AliasRef':
+      case 'QueryLetRef':
+      case 'OperandRef':
+        return s.vars.has(node.name);
+      case 'ParameterRef': {
+        if (node.libraryName) return false;
+        const def = parameters.get(node.name)?.default;
+        return def == null || def.type === 'Literal' || def.type === 'Null';
+      }
+      case 'Property': {
+        const path = String(node.path);
+        if (path.includes('.') || path in Object.prototype) return false;
+        if (sourceType(node, s)?.type !== 'TupleTypeSpecifier') return false;
+        return node.scope != null ? node.source == null && s.vars.has(node.scope) : cannotFail(node.source, s);
+      }
+      case 'And':
+      case 'Or':
+      case 'Not':
+      case 'IsNull':
+      case 'IsTrue':
+      case 'IsFalse':
+        return ops().every((o) => cannotFail(o, s));
+      case 'If':
+        return cannotFail(node.condition, s) && cannotFail(node.then, s) && cannotFail(node.else, s);
+      case 'Equal':
+      case 'NotEqual': {
+        const sig: Node[] = node.signature ?? [];
+        return (
+          sig.length === 2 &&
+          (sig.every(simple) || sig.every(stringList)) &&
+          ops().length === 2 &&
+          ops().every((o) => cannotFail(o, s))
+        );
+      }
+      case 'Less':
+      case 'Greater':
+      case 'LessOrEqual':
+      case 'GreaterOrEqual':
+      case 'Add':
+      case 'Subtract': {
+        const sig: Node[] = node.signature ?? [];
+        return sig.length === 2 && sig.every(simple) && ops().length === 2 && ops().every((o) => cannotFail(o, s));
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
    * A query as statements: its sources evaluated in the enclosing block, a loop per source (an index loop over the list,
    * or over the one scalar), the let, where and return of a row in the innermost loop, then cql-execution's distinct
    * and sort. `orderFree`: the consumer reads only whether some element is not null or the first element, which the
    * de-duplication does not change (it keeps the first of equal elements, in order), so an unsorted result skips it.
+   * An unsorted one-source query whose let, where and return cannot fail (`cannotFail`) also stops at the first row
+   * that decides the answer (`exists`: the first non-null element; `First`: the first element): the rows after it
+   * change neither the answer nor, as they cannot fail, whether the evaluation fails.
    */
-  function query(node: Node, s: Scope, orderFree = false): string {
+  function query(node: Node, s: Scope, consumer?: 'exists' | 'first'): string {
+    const orderFree = consumer !== undefined;
+    let early = orderFree && node.sort == null && node.source.length === 1;
     const sources: Node[] = node.source;
     if ((node.relationship ?? []).length > 0) return fail(node, 'query with/without');
     if (node.aggregate != null) return fail(node, 'query aggregate clause');
@@ -740,12 +814,21 @@ export function compileLibrary(elm: Node, options: CompileOptions = {}): Compile
     const body = sub(() => {
       for (const l of node.let ?? []) {
         const lv = fresh(`l_${String(l.identifier).replace(/[^A-Za-z0-9_]/g, '')}_`);
+        early &&= cannotFail(l.expression, scope);
         emit(`const ${lv} = ${ex(l.expression, scope)};`);
         scope = child(scope, { [l.identifier]: lv }, { [l.identifier]: staticType(l.expression, scope) });
       }
-      if (node.where != null) emit(`if (!(${ex(node.where, scope)})) continue;`);
-      if (node.return != null) emit(`${out}.push(${ex(node.return.expression, scope)});`);
-      else if (sources.length === 1) emit(`${out}.push(${aliasVars[0]});`);
+      if (node.where != null) {
+        early &&= cannotFail(node.where, scope);
+        emit(`if (!(${ex(node.where, scope)})) continue;`);
+      }
+      if (node.return != null) early &&= cannotFail(node.return.expression, scope);
+      const row = node.return != null ? ex(node.return.expression, scope) : sources.length === 1 ? aliasVars[0]! : '';
+      if (early && consumer === 'exists') {
+        const v = fresh('e');
+        emit(`const ${v} = ${row};`, `${out}.push(${v});`, `if (${v} != null) break;`);
+      } else if (early) emit(`${out}.push(${row});`, 'break;');
+      else if (node.return != null || sources.length === 1) emit(`${out}.push(${row});`);
       else {
         const entries = [
           ...sources.map((src: Node, i: number) => `${js(src.alias)}: ${aliasVars[i]}`),

@@ -814,185 +814,185 @@ const r250 = Array.isArray(s245) ? s245 : [s245];
 for (let i251 = 0; i251 < r250.length; i251++) {
 const a_N_246 = r250[i251];
 if (!(R.equal((a_N_246 == null ? null : (a_N_246.id ?? null)), "L-NEOADJ-DOXO-IFOS"))) continue;
-out249.push(a_N_246);
+const e252 = a_N_246;
+out249.push(e252);
+if (e252 != null) break;
 }
 q247 = isList248 ? out249 : out249[0];
 }
-let c266;
+let c267;
 if (R.and(M_StsSafety.d70(st.L_S), R.exists(q247))) {
-const s252 = d14(st);
-let q254 = null;
-if (!(s252 == null)) {
-const isList255 = Array.isArray(s252);
-let out256 = [];
-const r257 = Array.isArray(s252) ? s252 : [s252];
-for (let i258 = 0; i258 < r257.length; i258++) {
-const a_N_253 = r257[i258];
-if (!(R.not(R.equal((a_N_253 == null ? null : (a_N_253.id ?? null)), "L-NEOADJ-DOXO-IFOS")))) continue;
-out256.push(a_N_253);
+const s253 = d14(st);
+let q255 = null;
+if (!(s253 == null)) {
+const isList256 = Array.isArray(s253);
+let out257 = [];
+const r258 = Array.isArray(s253) ? s253 : [s253];
+for (let i259 = 0; i259 < r258.length; i259++) {
+const a_N_254 = r258[i259];
+if (!(R.not(R.equal((a_N_254 == null ? null : (a_N_254.id ?? null)), "L-NEOADJ-DOXO-IFOS")))) continue;
+out257.push(a_N_254);
 }
-out256 = R.distinctList(out256);
-q254 = isList255 ? out256 : out256[0];
+out257 = R.distinctList(out257);
+q255 = isList256 ? out257 : out257[0];
 }
-const s259 = [];
-let q261 = null;
-if (!(s259 == null)) {
-const isList262 = Array.isArray(s259);
-let out263 = [];
-const r264 = Array.isArray(s259) ? s259 : [s259];
-for (let i265 = 0; i265 < r264.length; i265++) {
-const a_X_260 = r264[i265];
-out263.push(R.as(a_X_260, K1, false));
+const s260 = [];
+let q262 = null;
+if (!(s260 == null)) {
+const isList263 = Array.isArray(s260);
+let out264 = [];
+const r265 = Array.isArray(s260) ? s260 : [s260];
+for (let i266 = 0; i266 < r265.length; i266++) {
+const a_X_261 = r265[i266];
+out264.push(R.as(a_X_261, K1, false));
 }
-q261 = isList262 ? out263 : out263[0];
+q262 = isList263 ? out264 : out264[0];
 }
-c266 = R.union(q254, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q261)], false);
+c267 = R.union(q255, [f2(st, "D-ANTHRACYCLINE-CONTRAINDICATED", q262)], false);
 } else {
-c266 = d14(st);
+c267 = d14(st);
 }
-  return (st.v[30] = c266);
+  return (st.v[30] = c267);
 }
 // define "Histology Nodes"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
-let c298;
+let c299;
 if (R.equal(M_StsSafety.d11(st.L_S), "SPECIALTY")) {
-const s267 = [];
-let q269 = null;
-if (!(s267 == null)) {
-const isList270 = Array.isArray(s267);
-let out271 = [];
-const r272 = Array.isArray(s267) ? s267 : [s267];
-for (let i273 = 0; i273 < r272.length; i273++) {
-const a_X_268 = r272[i273];
-out271.push(R.as(a_X_268, K1, false));
+const s268 = [];
+let q270 = null;
+if (!(s268 == null)) {
+const isList271 = Array.isArray(s268);
+let out272 = [];
+const r273 = Array.isArray(s268) ? s268 : [s268];
+for (let i274 = 0; i274 < r273.length; i274++) {
+const a_X_269 = r273[i274];
+out272.push(R.as(a_X_269, K1, false));
 }
-q269 = isList270 ? out271 : out271[0];
+q270 = isList271 ? out272 : out272[0];
 }
-c298 = [f2(st, "X-SPECIALTY", q269)];
+c299 = [f2(st, "X-SPECIALTY", q270)];
+} else {
+let c298;
+if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
+const s275 = [];
+let q277 = null;
+if (!(s275 == null)) {
+const isList278 = Array.isArray(s275);
+let out279 = [];
+const r280 = Array.isArray(s275) ? s275 : [s275];
+for (let i281 = 0; i281 < r280.length; i281++) {
+const a_X_276 = r280[i281];
+out279.push(R.as(a_X_276, K1, false));
+}
+q277 = isList278 ? out279 : out279[0];
+}
+c298 = [f2(st, "X-UNCOVERED", q277)];
 } else {
 let c297;
-if (R.equal(M_StsSafety.d11(st.L_S), "UNCOVERED")) {
-const s274 = [];
-let q276 = null;
-if (!(s274 == null)) {
-const isList277 = Array.isArray(s274);
-let out278 = [];
-const r279 = Array.isArray(s274) ? s274 : [s274];
-for (let i280 = 0; i280 < r279.length; i280++) {
-const a_X_275 = r279[i280];
-out278.push(R.as(a_X_275, K1, false));
+if (M_StsSafety.d14(st.L_S)) {
+const s282 = [];
+let q284 = null;
+if (!(s282 == null)) {
+const isList285 = Array.isArray(s282);
+let out286 = [];
+const r287 = Array.isArray(s282) ? s282 : [s282];
+for (let i288 = 0; i288 < r287.length; i288++) {
+const a_X_283 = r287[i288];
+out286.push(R.as(a_X_283, K1, false));
 }
-q276 = isList277 ? out278 : out278[0];
+q284 = isList285 ? out286 : out286[0];
 }
-c297 = [f2(st, "X-UNCOVERED", q276)];
+c297 = [f2(st, "D-HISTOLOGY-CONFLICT", q284)];
 } else {
 let c296;
-if (M_StsSafety.d14(st.L_S)) {
-const s281 = [];
-let q283 = null;
-if (!(s281 == null)) {
-const isList284 = Array.isArray(s281);
-let out285 = [];
-const r286 = Array.isArray(s281) ? s281 : [s281];
-for (let i287 = 0; i287 < r286.length; i287++) {
-const a_X_282 = r286[i287];
-out285.push(R.as(a_X_282, K1, false));
-}
-q283 = isList284 ? out285 : out285[0];
-}
-c296 = [f2(st, "D-HISTOLOGY-CONFLICT", q283)];
-} else {
-let c295;
 if (R.not(M_StsSafety.d13(st.L_S))) {
-const s288 = [];
-let q290 = null;
-if (!(s288 == null)) {
-const isList291 = Array.isArray(s288);
-let out292 = [];
-const r293 = Array.isArray(s288) ? s288 : [s288];
-for (let i294 = 0; i294 < r293.length; i294++) {
-const a_X_289 = r293[i294];
-out292.push(R.as(a_X_289, K1, false));
+const s289 = [];
+let q291 = null;
+if (!(s289 == null)) {
+const isList292 = Array.isArray(s289);
+let out293 = [];
+const r294 = Array.isArray(s289) ? s289 : [s289];
+for (let i295 = 0; i295 < r294.length; i295++) {
+const a_X_290 = r294[i295];
+out293.push(R.as(a_X_290, K1, false));
 }
-q290 = isList291 ? out292 : out292[0];
+q291 = isList292 ? out293 : out293[0];
 }
-c295 = [f2(st, "D-MISSING-HISTOLOGY", q290)];
+c296 = [f2(st, "D-MISSING-HISTOLOGY", q291)];
 } else {
-c295 = (R.equal(M_StsSafety.d19(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d19(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d124(st.L_Codes)] : []))]));
-}
-c296 = c295;
+c296 = (R.equal(M_StsSafety.d19(st.L_S), "LOCALIZED") ? d30(st) : (R.equal(M_StsSafety.d19(st.L_S), "METASTATIC") ? d29(st) : [f2(st, "D-MISSING-EXTENT", (M_StsSafety.d5(st.L_S) ? [M_StsCodes.d124(st.L_Codes)] : []))]));
 }
 c297 = c296;
 }
 c298 = c297;
 }
-  return (st.v[31] = c298);
+c299 = c298;
+}
+  return (st.v[31] = c299);
 }
 // define "Base Nodes"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
-let c324;
+let c325;
 if (M_StsSafety.d3(st.L_S)) {
-c324 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d123(st.L_Codes)])];
+c325 = [f2(st, "D-DATA-UNAVAILABLE", [M_StsCodes.d123(st.L_Codes)])];
+} else {
+let c324;
+if (R.not(M_StsSafety.d9(st.L_S))) {
+c324 = [];
 } else {
 let c323;
-if (R.not(M_StsSafety.d9(st.L_S))) {
-c323 = [];
+if (M_StsSafety.d27(st.L_S)) {
+const s300 = [];
+let q302 = null;
+if (!(s300 == null)) {
+const isList303 = Array.isArray(s300);
+let out304 = [];
+const r305 = Array.isArray(s300) ? s300 : [s300];
+for (let i306 = 0; i306 < r305.length; i306++) {
+const a_X_301 = r305[i306];
+out304.push(R.as(a_X_301, K1, false));
+}
+q302 = isList303 ? out304 : out304[0];
+}
+c323 = [f2(st, "X-PEDIATRIC", q302)];
 } else {
 let c322;
-if (M_StsSafety.d27(st.L_S)) {
-const s299 = [];
-let q301 = null;
-if (!(s299 == null)) {
-const isList302 = Array.isArray(s299);
-let out303 = [];
-const r304 = Array.isArray(s299) ? s299 : [s299];
-for (let i305 = 0; i305 < r304.length; i305++) {
-const a_X_300 = r304[i305];
-out303.push(R.as(a_X_300, K1, false));
+if (R.not(M_StsSafety.d10(st.L_S))) {
+const s307 = [];
+let q309 = null;
+if (!(s307 == null)) {
+const isList310 = Array.isArray(s307);
+let out311 = [];
+const r312 = Array.isArray(s307) ? s307 : [s307];
+for (let i313 = 0; i313 < r312.length; i313++) {
+const a_X_308 = r312[i313];
+out311.push(R.as(a_X_308, K1, false));
 }
-q301 = isList302 ? out303 : out303[0];
+q309 = isList310 ? out311 : out311[0];
 }
-c322 = [f2(st, "X-PEDIATRIC", q301)];
+c322 = [f2(st, "D-UNCONFIRMED", q309)];
 } else {
 let c321;
-if (R.not(M_StsSafety.d10(st.L_S))) {
-const s306 = [];
-let q308 = null;
-if (!(s306 == null)) {
-const isList309 = Array.isArray(s306);
-let out310 = [];
-const r311 = Array.isArray(s306) ? s306 : [s306];
-for (let i312 = 0; i312 < r311.length; i312++) {
-const a_X_307 = r311[i312];
-out310.push(R.as(a_X_307, K1, false));
-}
-q308 = isList309 ? out310 : out310[0];
-}
-c321 = [f2(st, "D-UNCONFIRMED", q308)];
-} else {
-let c320;
 if (M_StsSafety.d15(st.L_S)) {
-const s313 = [];
-let q315 = null;
-if (!(s313 == null)) {
-const isList316 = Array.isArray(s313);
-let out317 = [];
-const r318 = Array.isArray(s313) ? s313 : [s313];
-for (let i319 = 0; i319 < r318.length; i319++) {
-const a_X_314 = r318[i319];
-out317.push(R.as(a_X_314, K1, false));
+const s314 = [];
+let q316 = null;
+if (!(s314 == null)) {
+const isList317 = Array.isArray(s314);
+let out318 = [];
+const r319 = Array.isArray(s314) ? s314 : [s314];
+for (let i320 = 0; i320 < r319.length; i320++) {
+const a_X_315 = r319[i320];
+out318.push(R.as(a_X_315, K1, false));
 }
-q315 = isList316 ? out317 : out317[0];
+q316 = isList317 ? out318 : out318[0];
 }
-c320 = R.union(d31(st), [f2(st, "X-SPECIALTY", q315)], false);
+c321 = R.union(d31(st), [f2(st, "X-SPECIALTY", q316)], false);
 } else {
-c320 = d31(st);
-}
-c321 = c320;
+c321 = d31(st);
 }
 c322 = c321;
 }
@@ -1000,96 +1000,100 @@ c323 = c322;
 }
 c324 = c323;
 }
-  return (st.v[32] = c324);
+c325 = c324;
+}
+  return (st.v[32] = c325);
 }
 // define "Combo Swapped"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
-const s325 = d32(st);
-let q327 = null;
-if (!(s325 == null)) {
-const isList328 = Array.isArray(s325);
-let out329 = [];
-const r330 = Array.isArray(s325) ? s325 : [s325];
-for (let i331 = 0; i331 < r330.length; i331++) {
-const a_N_326 = r330[i331];
-if (!(R.and(R.equal((a_N_326 == null ? null : (a_N_326.id ?? null)), "M-LMS-1L-DOXO-TRAB"), R.equal((a_N_326 == null ? null : (a_N_326.role ?? null)), "primary")))) continue;
-out329.push(a_N_326);
+const s326 = d32(st);
+let q328 = null;
+if (!(s326 == null)) {
+const isList329 = Array.isArray(s326);
+let out330 = [];
+const r331 = Array.isArray(s326) ? s326 : [s326];
+for (let i332 = 0; i332 < r331.length; i332++) {
+const a_N_327 = r331[i332];
+if (!(R.and(R.equal((a_N_327 == null ? null : (a_N_327.id ?? null)), "M-LMS-1L-DOXO-TRAB"), R.equal((a_N_327 == null ? null : (a_N_327.role ?? null)), "primary")))) continue;
+const e333 = a_N_327;
+out330.push(e333);
+if (e333 != null) break;
 }
-q327 = isList328 ? out329 : out329[0];
+q328 = isList329 ? out330 : out330[0];
 }
-let c353;
-if (R.and(M_StsSafety.d74(st.L_S), R.exists(q327))) {
-const s332 = d32(st);
-let q334 = null;
-if (!(s332 == null)) {
-const isList335 = Array.isArray(s332);
-let out336 = [];
-const r337 = Array.isArray(s332) ? s332 : [s332];
-for (let i338 = 0; i338 < r337.length; i338++) {
-const a_N_333 = r337[i338];
-if (!(R.equal((a_N_333 == null ? null : (a_N_333.id ?? null)), "M-1L-DOXO"))) continue;
-out336.push(({ "id": (a_N_333 == null ? null : (a_N_333.id ?? null)), "role": "primary", "withSuggestions": (a_N_333 == null ? null : (a_N_333.withSuggestions ?? null)), "isRecommended": (a_N_333 == null ? null : (a_N_333.withSuggestions ?? null)), "warning": (a_N_333 == null ? null : (a_N_333.warning ?? null)), "related": R.as(null, K1, false), "notes": (a_N_333 == null ? null : (a_N_333.notes ?? null)), "rules": (a_N_333 == null ? null : (a_N_333.rules ?? null)), "variant": (a_N_333 == null ? null : (a_N_333.variant ?? null)) }));
+let c355;
+if (R.and(M_StsSafety.d74(st.L_S), R.exists(q328))) {
+const s334 = d32(st);
+let q336 = null;
+if (!(s334 == null)) {
+const isList337 = Array.isArray(s334);
+let out338 = [];
+const r339 = Array.isArray(s334) ? s334 : [s334];
+for (let i340 = 0; i340 < r339.length; i340++) {
+const a_N_335 = r339[i340];
+if (!(R.equal((a_N_335 == null ? null : (a_N_335.id ?? null)), "M-1L-DOXO"))) continue;
+out338.push(({ "id": (a_N_335 == null ? null : (a_N_335.id ?? null)), "role": "primary", "withSuggestions": (a_N_335 == null ? null : (a_N_335.withSuggestions ?? null)), "isRecommended": (a_N_335 == null ? null : (a_N_335.withSuggestions ?? null)), "warning": (a_N_335 == null ? null : (a_N_335.warning ?? null)), "related": R.as(null, K1, false), "notes": (a_N_335 == null ? null : (a_N_335.notes ?? null)), "rules": (a_N_335 == null ? null : (a_N_335.rules ?? null)), "variant": (a_N_335 == null ? null : (a_N_335.variant ?? null)) }));
 }
-out336 = R.distinctList(out336);
-q334 = isList335 ? out336 : out336[0];
+out338 = R.distinctList(out338);
+q336 = isList337 ? out338 : out338[0];
 }
-const s339 = d32(st);
-let q341 = null;
-if (!(s339 == null)) {
-const isList342 = Array.isArray(s339);
-let out343 = [];
-const r344 = Array.isArray(s339) ? s339 : [s339];
-for (let i345 = 0; i345 < r344.length; i345++) {
-const a_N_340 = r344[i345];
-if (!(R.equal((a_N_340 == null ? null : (a_N_340.id ?? null)), "M-LMS-1L-DOXO-TRAB"))) continue;
-out343.push(({ "id": (a_N_340 == null ? null : (a_N_340.id ?? null)), "role": "alternative", "withSuggestions": (a_N_340 == null ? null : (a_N_340.withSuggestions ?? null)), "isRecommended": false, "warning": (a_N_340 == null ? null : (a_N_340.warning ?? null)), "related": "M-1L-DOXO", "notes": (a_N_340 == null ? null : (a_N_340.notes ?? null)), "rules": (a_N_340 == null ? null : (a_N_340.rules ?? null)), "variant": (a_N_340 == null ? null : (a_N_340.variant ?? null)) }));
+const s341 = d32(st);
+let q343 = null;
+if (!(s341 == null)) {
+const isList344 = Array.isArray(s341);
+let out345 = [];
+const r346 = Array.isArray(s341) ? s341 : [s341];
+for (let i347 = 0; i347 < r346.length; i347++) {
+const a_N_342 = r346[i347];
+if (!(R.equal((a_N_342 == null ? null : (a_N_342.id ?? null)), "M-LMS-1L-DOXO-TRAB"))) continue;
+out345.push(({ "id": (a_N_342 == null ? null : (a_N_342.id ?? null)), "role": "alternative", "withSuggestions": (a_N_342 == null ? null : (a_N_342.withSuggestions ?? null)), "isRecommended": false, "warning": (a_N_342 == null ? null : (a_N_342.warning ?? null)), "related": "M-1L-DOXO", "notes": (a_N_342 == null ? null : (a_N_342.notes ?? null)), "rules": (a_N_342 == null ? null : (a_N_342.rules ?? null)), "variant": (a_N_342 == null ? null : (a_N_342.variant ?? null)) }));
 }
-out343 = R.distinctList(out343);
-q341 = isList342 ? out343 : out343[0];
+out345 = R.distinctList(out345);
+q343 = isList344 ? out345 : out345[0];
 }
-const s346 = d32(st);
-let q348 = null;
-if (!(s346 == null)) {
-const isList349 = Array.isArray(s346);
-let out350 = [];
-const r351 = Array.isArray(s346) ? s346 : [s346];
-for (let i352 = 0; i352 < r351.length; i352++) {
-const a_N_347 = r351[i352];
-if (!(R.not(R.inList((a_N_347 == null ? null : (a_N_347.id ?? null)), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
-out350.push(a_N_347);
+const s348 = d32(st);
+let q350 = null;
+if (!(s348 == null)) {
+const isList351 = Array.isArray(s348);
+let out352 = [];
+const r353 = Array.isArray(s348) ? s348 : [s348];
+for (let i354 = 0; i354 < r353.length; i354++) {
+const a_N_349 = r353[i354];
+if (!(R.not(R.inList((a_N_349 == null ? null : (a_N_349.id ?? null)), ["M-1L-DOXO", "M-LMS-1L-DOXO-TRAB"], undefined)))) continue;
+out352.push(a_N_349);
 }
-out350 = R.distinctList(out350);
-q348 = isList349 ? out350 : out350[0];
+out352 = R.distinctList(out352);
+q350 = isList351 ? out352 : out352[0];
 }
-c353 = R.union(R.union(q334, q341, false), q348, false);
+c355 = R.union(R.union(q336, q343, false), q350, false);
 } else {
-c353 = d32(st);
+c355 = d32(st);
 }
-  return (st.v[33] = c353);
+  return (st.v[33] = c355);
 }
 // define "Decision"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-const s354 = d33(st);
-let q356 = null;
-if (!(s354 == null)) {
-const isList357 = Array.isArray(s354);
-let out358 = [];
-const r359 = Array.isArray(s354) ? s354 : [s354];
-for (let i360 = 0; i360 < r359.length; i360++) {
-const a_N_355 = r359[i360];
-const l_poor_361 = R.and(M_StsSafety.d75(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d2(st), undefined));
-const l_combo_362 = R.and(R.and(M_StsSafety.d74(st.L_S), R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
-const l_doxo_363 = R.and(R.inList((a_N_355 == null ? null : (a_N_355.id ?? null)), d3(st), undefined), R.not(R.equal((a_N_355 == null ? null : (a_N_355.role ?? null)), "next")));
-out358.push(f9(st, a_N_355, l_poor_361, l_combo_362, l_doxo_363));
+const s356 = d33(st);
+let q358 = null;
+if (!(s356 == null)) {
+const isList359 = Array.isArray(s356);
+let out360 = [];
+const r361 = Array.isArray(s356) ? s356 : [s356];
+for (let i362 = 0; i362 < r361.length; i362++) {
+const a_N_357 = r361[i362];
+const l_poor_363 = R.and(M_StsSafety.d75(st.L_S), R.inList((a_N_357 == null ? null : (a_N_357.id ?? null)), d2(st), undefined));
+const l_combo_364 = R.and(R.and(M_StsSafety.d74(st.L_S), R.inList((a_N_357 == null ? null : (a_N_357.id ?? null)), d4(st), undefined)), R.not(R.equal((a_N_357 == null ? null : (a_N_357.role ?? null)), "next")));
+const l_doxo_365 = R.and(R.inList((a_N_357 == null ? null : (a_N_357.id ?? null)), d3(st), undefined), R.not(R.equal((a_N_357 == null ? null : (a_N_357.role ?? null)), "next")));
+out360.push(f9(st, a_N_357, l_poor_363, l_combo_364, l_doxo_365));
 }
-out358 = R.distinctList(out358);
-q356 = isList357 ? out358 : out358[0];
+out360 = R.distinctList(out360);
+q358 = isList359 ? out360 : out360[0];
 }
-  return (st.v[34] = q356);
+  return (st.v[34] = q358);
 }
 // define "Has STS"
 export function d35(st) {
@@ -1514,15 +1518,15 @@ export function f2(st, o0, o1) {
 }
 // function "DrugsOf"(id)
 export function f3(st, o0) {
-const t365 = R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0));
-let r364 = (t365 == null ? null : (t365.drugs ?? null));
-if (r364 == null) {
-r364 = [];
-if (r364 == null) {
-r364 = null;
+const t367 = R.indexer(p(st, "Node Drugs", false), R.indexOf(d1(st), o0));
+let r366 = (t367 == null ? null : (t367.drugs ?? null));
+if (r366 == null) {
+r366 = [];
+if (r366 == null) {
+r366 = null;
 }
 }
-  return r364;
+  return r366;
 }
 // function "Allowed"(id)
 export function f4(st, o0) {
@@ -1531,20 +1535,20 @@ export function f4(st, o0) {
 }
 // function "Received"(id)
 export function f5(st, o0) {
-const s366 = f3(st, o0);
-let q368 = null;
-if (!(s366 == null)) {
-const isList369 = Array.isArray(s366);
-let out370 = [];
-const r371 = Array.isArray(s366) ? s366 : [s366];
-for (let i372 = 0; i372 < r371.length; i372++) {
-const a_D_367 = r371[i372];
-if (!(R.inList(a_D_367, M_StsSafety.d32(st.L_S), undefined))) continue;
-out370.push(a_D_367);
+const s368 = f3(st, o0);
+let q370 = null;
+if (!(s368 == null)) {
+const isList371 = Array.isArray(s368);
+let out372 = [];
+const r373 = Array.isArray(s368) ? s368 : [s368];
+for (let i374 = 0; i374 < r373.length; i374++) {
+const a_D_369 = r373[i374];
+if (!(R.inList(a_D_369, M_StsSafety.d32(st.L_S), undefined))) continue;
+out372.push(a_D_369);
 }
-q368 = isList369 ? out370 : out370[0];
+q370 = isList371 ? out372 : out372[0];
 }
-  return R.exists(q368);
+  return R.exists(q370);
 }
 // function "SameDrugs"(a, b)
 export function f6(st, o0, o1) {
@@ -1553,85 +1557,85 @@ export function f6(st, o0, o1) {
 }
 // function "NextOf"(id)
 export function f7(st, o0) {
-let c380;
+let c382;
 if (R.inList(o0, ["M-LMS-1L-DOXO-TRAB", "M-LMS-TRAB-MAINT", "M-1L-DOXO"], undefined)) {
-c380 = ["M-2L-GEM-DOCE"];
+c382 = ["M-2L-GEM-DOCE"];
 } else {
-const s373 = d16(st);
-let q375 = null;
-if (!(s373 == null)) {
-const isList376 = Array.isArray(s373);
-let out377 = [];
-const r378 = Array.isArray(s373) ? s373 : [s373];
-for (let i379 = 0; i379 < r378.length; i379++) {
-const a_N_374 = r378[i379];
-if (!(R.not(R.equal(a_N_374, o0)))) continue;
-out377.push(a_N_374);
+const s375 = d16(st);
+let q377 = null;
+if (!(s375 == null)) {
+const isList378 = Array.isArray(s375);
+let out379 = [];
+const r380 = Array.isArray(s375) ? s375 : [s375];
+for (let i381 = 0; i381 < r380.length; i381++) {
+const a_N_376 = r380[i381];
+if (!(R.not(R.equal(a_N_376, o0)))) continue;
+out379.push(a_N_376);
 }
-out377 = R.distinctList(out377);
-q375 = isList376 ? out377 : out377[0];
+out379 = R.distinctList(out379);
+q377 = isList378 ? out379 : out379[0];
 }
-c380 = q375;
+c382 = q377;
 }
-  return c380;
+  return c382;
 }
 // function "LaterLine"(id, notes)
 export function f8(st, o0, o1) {
-const t381 = M_StsSafety.d46(st.L_S);
-  return f0(st, o0, "later-line", R.not(R.equal((t381 == null ? null : (t381.kind ?? null)), "no-progression")), false, R.as(null, K1, false), o1);
+const t383 = M_StsSafety.d46(st.L_S);
+  return f0(st, o0, "later-line", R.not(R.equal((t383 == null ? null : (t383.kind ?? null)), "no-progression")), false, R.as(null, K1, false), o1);
 }
 // function "Effects"(N, poor, combo, doxo)
 export function f9(st, o0, o1, o2, o3) {
-let c389;
+let c391;
 if (R.equal((o0 == null ? null : (o0.id ?? null)), "D-ANTHRACYCLINE-CONTRAINDICATED")) {
-const s382 = [(M_StsSafety.d66(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d69(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
-let q384 = null;
-if (!(s382 == null)) {
-const isList385 = Array.isArray(s382);
-let out386 = [];
-const r387 = Array.isArray(s382) ? s382 : [s382];
-for (let i388 = 0; i388 < r387.length; i388++) {
-const a_R_383 = r387[i388];
-if (!(R.not((a_R_383 == null)))) continue;
-out386.push(a_R_383);
+const s384 = [(M_StsSafety.d66(st.L_S) ? "S-DOXO-LVEF" : R.as(null, K1, false)), (M_StsSafety.d69(st.L_S) ? "S-DOXO-CUMULATIVE" : R.as(null, K1, false))];
+let q386 = null;
+if (!(s384 == null)) {
+const isList387 = Array.isArray(s384);
+let out388 = [];
+const r389 = Array.isArray(s384) ? s384 : [s384];
+for (let i390 = 0; i390 < r389.length; i390++) {
+const a_R_385 = r389[i390];
+if (!(R.not((a_R_385 == null)))) continue;
+out388.push(a_R_385);
 }
-out386 = R.distinctList(out386);
-q384 = isList385 ? out386 : out386[0];
+out388 = R.distinctList(out388);
+q386 = isList387 ? out388 : out388[0];
 }
-c389 = q384;
+c391 = q386;
 } else {
-c389 = [];
+c391 = [];
 }
-  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d79(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d128(st.L_Codes)] : []), (o1 ? [M_StsCodes.d129(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d73(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c389, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
+  return ({ "id": (o0 == null ? null : (o0.id ?? null)), "role": (o0 == null ? null : (o0.role ?? null)), "withSuggestions": R.and((o0 == null ? null : (o0.withSuggestions ?? null)), R.not(o1)), "isRecommended": R.and((o0 == null ? null : (o0.isRecommended ?? null)), R.not(o1)), "warning": R.or(R.or((o0 == null ? null : (o0.warning ?? null)), o1), o2), "related": (o0 == null ? null : (o0.related ?? null)), "notes": R.union(R.union((o0 == null ? null : (o0.notes ?? null)), (o3 ? M_StsSafety.d79(st.L_S) : []), false), R.union((o2 ? [M_StsCodes.d128(st.L_Codes)] : []), (o1 ? [M_StsCodes.d129(st.L_Codes)] : []), false), false), "rules": R.union(R.union(R.union(R.union((o0 == null ? null : (o0.rules ?? null)), (o2 ? ["S-COMBO-ECOG"] : []), false), R.union((o1 ? ["S-ECOG-POOR"] : []), (R.and(o3, M_StsSafety.d73(st.L_S)) ? ["S-DOXO-CUMULATIVE-WARN"] : []), false), false), R.union(c391, (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-cumulative-stop", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-CUMULATIVE"] : []), false), false), (R.and(R.not(((o0 == null ? null : (o0.variant ?? null)) == null)), R.greaterOrEqual(R.positionOf("doxo-lvef-hold", (o0 == null ? null : (o0.variant ?? null))), 0)) ? ["S-DOXO-LVEF"] : []), false), "variant": (o0 == null ? null : (o0.variant ?? null)) });
 }
 // function "DraftDose"(dose)
 export function f10(st, o0) {
 
   return M_StsSafety.f8(st.L_S, o0);
 }
-const T390 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T391 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T392 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T393 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T394 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T395 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T396 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T397 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T398 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T399 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T400 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T392 = [[f0, 6, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T393 = [[f1, 5, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T394 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T395 = [[f3, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T396 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T397 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T398 = [[f6, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T399 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T400 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T401 = [[f9, 4, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"withSuggestions"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"isRecommended"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"warning"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"related"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"notes"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rules"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"variant"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T402 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "Node": (st, ...args) => R.dispatch(st, args, T390),
-  "Varied": (st, ...args) => R.dispatch(st, args, T391),
-  "Data": (st, ...args) => R.dispatch(st, args, T392),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T393),
-  "Allowed": (st, ...args) => R.dispatch(st, args, T394),
-  "Received": (st, ...args) => R.dispatch(st, args, T395),
-  "SameDrugs": (st, ...args) => R.dispatch(st, args, T396),
-  "NextOf": (st, ...args) => R.dispatch(st, args, T397),
-  "LaterLine": (st, ...args) => R.dispatch(st, args, T398),
-  "Effects": (st, ...args) => R.dispatch(st, args, T399),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T400),
+  "Node": (st, ...args) => R.dispatch(st, args, T392),
+  "Varied": (st, ...args) => R.dispatch(st, args, T393),
+  "Data": (st, ...args) => R.dispatch(st, args, T394),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T395),
+  "Allowed": (st, ...args) => R.dispatch(st, args, T396),
+  "Received": (st, ...args) => R.dispatch(st, args, T397),
+  "SameDrugs": (st, ...args) => R.dispatch(st, args, T398),
+  "NextOf": (st, ...args) => R.dispatch(st, args, T399),
+  "LaterLine": (st, ...args) => R.dispatch(st, args, T400),
+  "Effects": (st, ...args) => R.dispatch(st, args, T401),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T402),
 };
 const F = f;
 export const d = {

@@ -761,49 +761,51 @@ const r361 = Array.isArray(s356) ? s356 : [s356];
 for (let i362 = 0; i362 < r361.length; i362++) {
 const a_X_357 = r361[i362];
 if (!(R.not(R.equal((a_X_357 == null ? null : (a_X_357.class ?? null)), "NON_SARCOMA")))) continue;
-out360.push(a_X_357);
+const e363 = a_X_357;
+out360.push(e363);
+if (e363 != null) break;
 }
 q358 = isList359 ? out360 : out360[0];
 }
 const l_NonSarcomaOnly_355 = R.and(R.exists(l_Findings_280), R.not(R.exists(q358)));
-let c370;
+let c371;
 if (R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), l_Conflict_350)) {
-c370 = [];
+c371 = [];
 } else {
-const s363 = l_S_309;
-let q365 = null;
-if (!(s363 == null)) {
-const isList366 = Array.isArray(s363);
-let out367 = [];
-const r368 = Array.isArray(s363) ? s363 : [s363];
-for (let i369 = 0; i369 < r368.length; i369++) {
-const a_X_364 = r368[i369];
-if (!(R.and(R.greater((a_X_364 == null ? null : (a_X_364.level ?? null)), l_TopLevel_317), R.not(R.equal((a_X_364 == null ? null : (a_X_364.class ?? null)), (l_Chosen_341 == null ? null : (l_Chosen_341.class ?? null))))))) continue;
-out367.push(({ "code": (a_X_364 == null ? null : (a_X_364.code ?? null)), "display": (a_X_364 == null ? null : (a_X_364.display ?? null)), "class": (a_X_364 == null ? null : (a_X_364.class ?? null)), "source": (a_X_364 == null ? null : (a_X_364.source ?? null)), "resource": (a_X_364 == null ? null : (a_X_364.resource ?? null)) }));
+const s364 = l_S_309;
+let q366 = null;
+if (!(s364 == null)) {
+const isList367 = Array.isArray(s364);
+let out368 = [];
+const r369 = Array.isArray(s364) ? s364 : [s364];
+for (let i370 = 0; i370 < r369.length; i370++) {
+const a_X_365 = r369[i370];
+if (!(R.and(R.greater((a_X_365 == null ? null : (a_X_365.level ?? null)), l_TopLevel_317), R.not(R.equal((a_X_365 == null ? null : (a_X_365.class ?? null)), (l_Chosen_341 == null ? null : (l_Chosen_341.class ?? null))))))) continue;
+out368.push(({ "code": (a_X_365 == null ? null : (a_X_365.code ?? null)), "display": (a_X_365 == null ? null : (a_X_365.display ?? null)), "class": (a_X_365 == null ? null : (a_X_365.class ?? null)), "source": (a_X_365 == null ? null : (a_X_365.source ?? null)), "resource": (a_X_365 == null ? null : (a_X_365.resource ?? null)) }));
 }
-q365 = isList366 ? out367 : out367[0];
+q366 = isList367 ? out368 : out368[0];
 }
-c370 = q365;
+c371 = q366;
 }
-let c378;
+let c379;
 if (l_Conflict_350) {
-const s371 = l_Top_325;
-let q373 = null;
-if (!(s371 == null)) {
-const isList374 = Array.isArray(s371);
-let out375 = [];
-const r376 = Array.isArray(s371) ? s371 : [s371];
-for (let i377 = 0; i377 < r376.length; i377++) {
-const a_X_372 = r376[i377];
-out375.push(({ "code": (a_X_372 == null ? null : (a_X_372.code ?? null)), "display": (a_X_372 == null ? null : (a_X_372.display ?? null)), "class": (a_X_372 == null ? null : (a_X_372.class ?? null)), "source": (a_X_372 == null ? null : (a_X_372.source ?? null)), "resource": (a_X_372 == null ? null : (a_X_372.resource ?? null)), "condition": (a_F_266 == null ? null : (a_F_266.key ?? null)), "date": (a_X_372 == null ? null : (a_X_372.date ?? null)) }));
+const s372 = l_Top_325;
+let q374 = null;
+if (!(s372 == null)) {
+const isList375 = Array.isArray(s372);
+let out376 = [];
+const r377 = Array.isArray(s372) ? s372 : [s372];
+for (let i378 = 0; i378 < r377.length; i378++) {
+const a_X_373 = r377[i378];
+out376.push(({ "code": (a_X_373 == null ? null : (a_X_373.code ?? null)), "display": (a_X_373 == null ? null : (a_X_373.display ?? null)), "class": (a_X_373 == null ? null : (a_X_373.class ?? null)), "source": (a_X_373 == null ? null : (a_X_373.source ?? null)), "resource": (a_X_373 == null ? null : (a_X_373.resource ?? null)), "condition": (a_F_266 == null ? null : (a_F_266.key ?? null)), "date": (a_X_373 == null ? null : (a_X_373.date ?? null)) }));
 }
-q373 = isList374 ? out375 : out375[0];
+q374 = isList375 ? out376 : out376[0];
 }
-c378 = q373;
+c379 = q374;
 } else {
-c378 = [];
+c379 = [];
 }
-out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialty ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.code ?? null))), "display": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialtyDisplay ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.display ?? null))), "source": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? "diagnosis-code" : (l_Picked_352 == null ? null : (l_Picked_352.source ?? null))), "conditionId": (a_F_266 == null ? null : (a_F_266.key ?? null)), "resource": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.key ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.resource ?? null))), "date": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.date ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.date ?? null))), "dateKey": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.dateKey ?? null))), "alsoRecorded": c370, "conflict": c378 }), "qualifies": R.or(R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), R.and((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not((a_F_266 == null ? null : (a_F_266.uncertainBehavior ?? null)))), R.inList((l_Picked_352 == null ? null : (l_Picked_352.code ?? null)), M_StsCodes.d98(st.L_Codes), undefined)))) }));
+out269.push(({ "fact": a_F_266, "histology": ({ "class": l_Class_351, "code": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialty ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.code ?? null))), "display": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.specialtyDisplay ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.display ?? null))), "source": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? "diagnosis-code" : (l_Picked_352 == null ? null : (l_Picked_352.source ?? null))), "conditionId": (a_F_266 == null ? null : (a_F_266.key ?? null)), "resource": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.key ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.resource ?? null))), "date": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.date ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.date ?? null))), "dateKey": (R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)) ? (a_F_266 == null ? null : (a_F_266.lastKey ?? null)) : (l_Picked_352 == null ? null : (l_Picked_352.dateKey ?? null))), "alsoRecorded": c371, "conflict": c379 }), "qualifies": R.or(R.or(R.not(((a_F_266 == null ? null : (a_F_266.specialty ?? null)) == null)), R.and((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not(l_NonSarcomaOnly_355))), R.and(R.inList(l_Class_351, ["LMS", "LPS", "UPS", "OTHER", "SPECIALTY"], undefined), R.or(R.or((a_F_266 == null ? null : (a_F_266.stsCode ?? null)), R.not((a_F_266 == null ? null : (a_F_266.uncertainBehavior ?? null)))), R.inList((l_Picked_352 == null ? null : (l_Picked_352.code ?? null)), M_StsCodes.d98(st.L_Codes), undefined)))) }));
 }
 q267 = isList268 ? out269 : out269[0];
 }
@@ -813,118 +815,118 @@ q267 = isList268 ? out269 : out269[0];
 export function d11(st) {
   const x = st.v[11];
   if (x !== undefined) return x;
-const s379 = d10(st);
-let q381 = null;
-if (!(s379 == null)) {
-const isList382 = Array.isArray(s379);
-let out383 = [];
-const r384 = Array.isArray(s379) ? s379 : [s379];
-for (let i385 = 0; i385 < r384.length; i385++) {
-const a_A_380 = r384[i385];
-const t386 = (a_A_380 == null ? null : (a_A_380.fact ?? null));
-const t387 = (a_A_380 == null ? null : (a_A_380.fact ?? null));
-if (!(R.and(R.and((t386 == null ? null : (t386.active ?? null)), (t387 == null ? null : (t387.primaryShape ?? null))), R.not((a_A_380 == null ? null : (a_A_380.qualifies ?? null)))))) continue;
-const t388 = (a_A_380 == null ? null : (a_A_380.fact ?? null));
-out383.push((t388 == null ? null : (t388.key ?? null)));
+const s380 = d10(st);
+let q382 = null;
+if (!(s380 == null)) {
+const isList383 = Array.isArray(s380);
+let out384 = [];
+const r385 = Array.isArray(s380) ? s380 : [s380];
+for (let i386 = 0; i386 < r385.length; i386++) {
+const a_A_381 = r385[i386];
+const t387 = (a_A_381 == null ? null : (a_A_381.fact ?? null));
+const t388 = (a_A_381 == null ? null : (a_A_381.fact ?? null));
+if (!(R.and(R.and((t387 == null ? null : (t387.active ?? null)), (t388 == null ? null : (t388.primaryShape ?? null))), R.not((a_A_381 == null ? null : (a_A_381.qualifies ?? null)))))) continue;
+const t389 = (a_A_381 == null ? null : (a_A_381.fact ?? null));
+out384.push((t389 == null ? null : (t389.key ?? null)));
 }
-q381 = isList382 ? out383 : out383[0];
+q382 = isList383 ? out384 : out384[0];
 }
-  return (st.v[11] = q381);
+  return (st.v[11] = q382);
 }
 // define "Metastasis Facts"
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-const s389 = d1(st);
-let q391 = null;
-if (!(s389 == null)) {
-const isList392 = Array.isArray(s389);
-let out393 = [];
-const r394 = Array.isArray(s389) ? s389 : [s389];
-for (let i395 = 0; i395 < r394.length; i395++) {
-const a_F_390 = r394[i395];
-if (!((a_F_390 == null ? null : (a_F_390.metastasis ?? null)))) continue;
-out393.push(a_F_390);
+const s390 = d1(st);
+let q392 = null;
+if (!(s390 == null)) {
+const isList393 = Array.isArray(s390);
+let out394 = [];
+const r395 = Array.isArray(s390) ? s390 : [s390];
+for (let i396 = 0; i396 < r395.length; i396++) {
+const a_F_391 = r395[i396];
+if (!((a_F_391 == null ? null : (a_F_391.metastasis ?? null)))) continue;
+out394.push(a_F_391);
 }
-q391 = isList392 ? out393 : out393[0];
+q392 = isList393 ? out394 : out394[0];
 }
-  return (st.v[12] = q391);
+  return (st.v[12] = q392);
 }
 // define "STS Analyses"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
-const s396 = d10(st);
-let q398 = null;
-if (!(s396 == null)) {
-const isList399 = Array.isArray(s396);
-let out400 = [];
-const r401 = Array.isArray(s396) ? s396 : [s396];
-for (let i402 = 0; i402 < r401.length; i402++) {
-const a_A_397 = r401[i402];
-const t403 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
-const t404 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
-const s405 = d12(st);
-let q407 = null;
-if (!(s405 == null)) {
-const isList408 = Array.isArray(s405);
-let out409 = [];
-const r410 = Array.isArray(s405) ? s405 : [s405];
-for (let i411 = 0; i411 < r410.length; i411++) {
-const a_M_406 = r410[i411];
-const t412 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
-const t413 = (a_A_397 == null ? null : (a_A_397.fact ?? null));
-if (!(R.and(R.not(R.equal((a_M_406 == null ? null : (a_M_406.key ?? null)), (t412 == null ? null : (t412.key ?? null)))), R.or(R.inList((t413 == null ? null : (t413.key ?? null)), (a_M_406 == null ? null : (a_M_406.refs ?? null)), undefined), R.and(R.not(R.exists((a_M_406 == null ? null : (a_M_406.refs ?? null)))), R.not(R.exists(d11(st)))))))) continue;
-out409.push((a_M_406 == null ? null : (a_M_406.key ?? null)));
+const s397 = d10(st);
+let q399 = null;
+if (!(s397 == null)) {
+const isList400 = Array.isArray(s397);
+let out401 = [];
+const r402 = Array.isArray(s397) ? s397 : [s397];
+for (let i403 = 0; i403 < r402.length; i403++) {
+const a_A_398 = r402[i403];
+const t404 = (a_A_398 == null ? null : (a_A_398.fact ?? null));
+const t405 = (a_A_398 == null ? null : (a_A_398.fact ?? null));
+const s406 = d12(st);
+let q408 = null;
+if (!(s406 == null)) {
+const isList409 = Array.isArray(s406);
+let out410 = [];
+const r411 = Array.isArray(s406) ? s406 : [s406];
+for (let i412 = 0; i412 < r411.length; i412++) {
+const a_M_407 = r411[i412];
+const t413 = (a_A_398 == null ? null : (a_A_398.fact ?? null));
+const t414 = (a_A_398 == null ? null : (a_A_398.fact ?? null));
+if (!(R.and(R.not(R.equal((a_M_407 == null ? null : (a_M_407.key ?? null)), (t413 == null ? null : (t413.key ?? null)))), R.or(R.inList((t414 == null ? null : (t414.key ?? null)), (a_M_407 == null ? null : (a_M_407.refs ?? null)), undefined), R.and(R.not(R.exists((a_M_407 == null ? null : (a_M_407.refs ?? null)))), R.not(R.exists(d11(st)))))))) continue;
+out410.push((a_M_407 == null ? null : (a_M_407.key ?? null)));
 }
-q407 = isList408 ? out409 : out409[0];
+q408 = isList409 ? out410 : out410[0];
 }
-if (!(R.and((a_A_397 == null ? null : (a_A_397.qualifies ?? null)), R.or((t403 == null ? null : (t403.active ?? null)), R.and((t404 == null ? null : (t404.inactive ?? null)), R.exists(q407)))))) continue;
-out400.push(a_A_397);
+if (!(R.and((a_A_398 == null ? null : (a_A_398.qualifies ?? null)), R.or((t404 == null ? null : (t404.active ?? null)), R.and((t405 == null ? null : (t405.inactive ?? null)), R.exists(q408)))))) continue;
+out401.push(a_A_398);
 }
-q398 = isList399 ? out400 : out400[0];
+q399 = isList400 ? out401 : out401[0];
 }
-  return (st.v[13] = q398);
+  return (st.v[13] = q399);
 }
 // define "STS Condition Keys"
 export function d14(st) {
   const x = st.v[14];
   if (x !== undefined) return x;
-const s414 = d13(st);
-let q416 = null;
-if (!(s414 == null)) {
-const isList417 = Array.isArray(s414);
-let out418 = [];
-const r419 = Array.isArray(s414) ? s414 : [s414];
-for (let i420 = 0; i420 < r419.length; i420++) {
-const a_A_415 = r419[i420];
-const t421 = (a_A_415 == null ? null : (a_A_415.fact ?? null));
-out418.push((t421 == null ? null : (t421.key ?? null)));
+const s415 = d13(st);
+let q417 = null;
+if (!(s415 == null)) {
+const isList418 = Array.isArray(s415);
+let out419 = [];
+const r420 = Array.isArray(s415) ? s415 : [s415];
+for (let i421 = 0; i421 < r420.length; i421++) {
+const a_A_416 = r420[i421];
+const t422 = (a_A_416 == null ? null : (a_A_416.fact ?? null));
+out419.push((t422 == null ? null : (t422.key ?? null)));
 }
-q416 = isList417 ? out418 : out418[0];
+q417 = isList418 ? out419 : out419[0];
 }
-  return (st.v[14] = q416);
+  return (st.v[14] = q417);
 }
 // define "Confirmed STS Analyses"
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
-const s422 = d13(st);
-let q424 = null;
-if (!(s422 == null)) {
-const isList425 = Array.isArray(s422);
-let out426 = [];
-const r427 = Array.isArray(s422) ? s422 : [s422];
-for (let i428 = 0; i428 < r427.length; i428++) {
-const a_A_423 = r427[i428];
-const t429 = (a_A_423 == null ? null : (a_A_423.fact ?? null));
-const t430 = (a_A_423 == null ? null : (a_A_423.fact ?? null));
-if (!(R.or(((t429 == null ? null : (t429.verificationStatus ?? null)) == null), R.equal((t430 == null ? null : (t430.verificationStatus ?? null)), "confirmed")))) continue;
-out426.push(a_A_423);
+const s423 = d13(st);
+let q425 = null;
+if (!(s423 == null)) {
+const isList426 = Array.isArray(s423);
+let out427 = [];
+const r428 = Array.isArray(s423) ? s423 : [s423];
+for (let i429 = 0; i429 < r428.length; i429++) {
+const a_A_424 = r428[i429];
+const t430 = (a_A_424 == null ? null : (a_A_424.fact ?? null));
+const t431 = (a_A_424 == null ? null : (a_A_424.fact ?? null));
+if (!(R.or(((t430 == null ? null : (t430.verificationStatus ?? null)) == null), R.equal((t431 == null ? null : (t431.verificationStatus ?? null)), "confirmed")))) continue;
+out427.push(a_A_424);
 }
-q424 = isList425 ? out426 : out426[0];
+q425 = isList426 ? out427 : out427[0];
 }
-  return (st.v[15] = q424);
+  return (st.v[15] = q425);
 }
 // define "Has STS Condition"
 export function d16(st) {
@@ -944,309 +946,311 @@ export function d17(st) {
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-const s431 = d15(st);
-let q433 = null;
-if (!(s431 == null)) {
-const isList434 = Array.isArray(s431);
-let out435 = [];
-const r436 = Array.isArray(s431) ? s431 : [s431];
-for (let i437 = 0; i437 < r436.length; i437++) {
-const a_A_432 = r436[i437];
-const t438 = (a_A_432 == null ? null : (a_A_432.histology ?? null));
-const s439 = d15(st);
-let q441 = null;
-if (!(s439 == null)) {
-const isList442 = Array.isArray(s439);
-let out443 = [];
-const r444 = Array.isArray(s439) ? s439 : [s439];
-for (let i445 = 0; i445 < r444.length; i445++) {
-const a_B_440 = r444[i445];
-const t446 = (a_B_440 == null ? null : (a_B_440.histology ?? null));
-const t447 = (a_B_440 == null ? null : (a_B_440.fact ?? null));
-const t450 = (a_A_432 == null ? null : (a_A_432.fact ?? null));
-const s448 = (t450 == null ? null : (t450.icd10 ?? null));
-let q451 = null;
-if (!(s448 == null)) {
-const isList452 = Array.isArray(s448);
-let out453 = [];
-const r454 = Array.isArray(s448) ? s448 : [s448];
-for (let i455 = 0; i455 < r454.length; i455++) {
-const a_X_449 = r454[i455];
-const t456 = (a_B_440 == null ? null : (a_B_440.fact ?? null));
-if (!(R.inList(a_X_449, (t456 == null ? null : (t456.icd10 ?? null)), undefined))) continue;
-out453.push(a_X_449);
+const s432 = d15(st);
+let q434 = null;
+if (!(s432 == null)) {
+const isList435 = Array.isArray(s432);
+let out436 = [];
+const r437 = Array.isArray(s432) ? s432 : [s432];
+for (let i438 = 0; i438 < r437.length; i438++) {
+const a_A_433 = r437[i438];
+const t439 = (a_A_433 == null ? null : (a_A_433.histology ?? null));
+const s440 = d15(st);
+let q442 = null;
+if (!(s440 == null)) {
+const isList443 = Array.isArray(s440);
+let out444 = [];
+const r445 = Array.isArray(s440) ? s440 : [s440];
+for (let i446 = 0; i446 < r445.length; i446++) {
+const a_B_441 = r445[i446];
+const t447 = (a_B_441 == null ? null : (a_B_441.histology ?? null));
+const t448 = (a_B_441 == null ? null : (a_B_441.fact ?? null));
+const t451 = (a_A_433 == null ? null : (a_A_433.fact ?? null));
+const s449 = (t451 == null ? null : (t451.icd10 ?? null));
+let q452 = null;
+if (!(s449 == null)) {
+const isList453 = Array.isArray(s449);
+let out454 = [];
+const r455 = Array.isArray(s449) ? s449 : [s449];
+for (let i456 = 0; i456 < r455.length; i456++) {
+const a_X_450 = r455[i456];
+const t457 = (a_B_441 == null ? null : (a_B_441.fact ?? null));
+if (!(R.inList(a_X_450, (t457 == null ? null : (t457.icd10 ?? null)), undefined))) continue;
+out454.push(a_X_450);
 }
-q451 = isList452 ? out453 : out453[0];
+q452 = isList453 ? out454 : out454[0];
 }
-if (!(R.and(R.and(R.inList((t446 == null ? null : (t446.class ?? null)), ["LMS", "LPS", "UPS", "OTHER"], undefined), (t447 == null ? null : (t447.stsCode ?? null))), R.not(R.exists(q451))))) continue;
-const t457 = (a_B_440 == null ? null : (a_B_440.fact ?? null));
-out443.push((t457 == null ? null : (t457.key ?? null)));
+if (!(R.and(R.and(R.inList((t447 == null ? null : (t447.class ?? null)), ["LMS", "LPS", "UPS", "OTHER"], undefined), (t448 == null ? null : (t448.stsCode ?? null))), R.not(R.exists(q452))))) continue;
+const t458 = (a_B_441 == null ? null : (a_B_441.fact ?? null));
+out444.push((t458 == null ? null : (t458.key ?? null)));
 }
-q441 = isList442 ? out443 : out443[0];
+q442 = isList443 ? out444 : out444[0];
 }
-if (!(R.and(R.equal((t438 == null ? null : (t438.class ?? null)), "SPECIALTY"), R.exists(q441)))) continue;
-out435.push(a_A_432);
+if (!(R.and(R.equal((t439 == null ? null : (t439.class ?? null)), "SPECIALTY"), R.exists(q442)))) continue;
+out436.push(a_A_433);
 }
-q433 = isList434 ? out435 : out435[0];
+q434 = isList435 ? out436 : out436[0];
 }
-  return (st.v[18] = q433);
+  return (st.v[18] = q434);
 }
 // define "Second Primary Keys"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-const s458 = d18(st);
-let q460 = null;
-if (!(s458 == null)) {
-const isList461 = Array.isArray(s458);
-let out462 = [];
-const r463 = Array.isArray(s458) ? s458 : [s458];
-for (let i464 = 0; i464 < r463.length; i464++) {
-const a_A_459 = r463[i464];
-const t465 = (a_A_459 == null ? null : (a_A_459.fact ?? null));
-out462.push((t465 == null ? null : (t465.key ?? null)));
+const s459 = d18(st);
+let q461 = null;
+if (!(s459 == null)) {
+const isList462 = Array.isArray(s459);
+let out463 = [];
+const r464 = Array.isArray(s459) ? s459 : [s459];
+for (let i465 = 0; i465 < r464.length; i465++) {
+const a_A_460 = r464[i465];
+const t466 = (a_A_460 == null ? null : (a_A_460.fact ?? null));
+out463.push((t466 == null ? null : (t466.key ?? null)));
 }
-q460 = isList461 ? out462 : out462[0];
+q461 = isList462 ? out463 : out463[0];
 }
-  return (st.v[19] = q460);
+  return (st.v[19] = q461);
 }
 // define "Used Analyses"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-let c474;
+let c475;
 if (R.exists(d15(st))) {
-const s466 = d15(st);
-let q468 = null;
-if (!(s466 == null)) {
-const isList469 = Array.isArray(s466);
-let out470 = [];
-const r471 = Array.isArray(s466) ? s466 : [s466];
-for (let i472 = 0; i472 < r471.length; i472++) {
-const a_A_467 = r471[i472];
-const t473 = (a_A_467 == null ? null : (a_A_467.fact ?? null));
-if (!(R.not(R.inList((t473 == null ? null : (t473.key ?? null)), d19(st), undefined)))) continue;
-out470.push(a_A_467);
+const s467 = d15(st);
+let q469 = null;
+if (!(s467 == null)) {
+const isList470 = Array.isArray(s467);
+let out471 = [];
+const r472 = Array.isArray(s467) ? s467 : [s467];
+for (let i473 = 0; i473 < r472.length; i473++) {
+const a_A_468 = r472[i473];
+const t474 = (a_A_468 == null ? null : (a_A_468.fact ?? null));
+if (!(R.not(R.inList((t474 == null ? null : (t474.key ?? null)), d19(st), undefined)))) continue;
+out471.push(a_A_468);
 }
-q468 = isList469 ? out470 : out470[0];
+q469 = isList470 ? out471 : out471[0];
 }
-c474 = q468;
+c475 = q469;
 } else {
-c474 = d13(st);
+c475 = d13(st);
 }
-  return (st.v[20] = c474);
+  return (st.v[20] = c475);
 }
 // define "Second Primary Rows"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const s475 = d18(st);
-let q477 = null;
-if (!(s475 == null)) {
-const isList478 = Array.isArray(s475);
-let out479 = [];
-const r480 = Array.isArray(s475) ? s475 : [s475];
-for (let i481 = 0; i481 < r480.length; i481++) {
-const a_A_476 = r480[i481];
-const s482 = M_StsCodes.d96(st.L_Codes);
-let q484 = null;
-if (!(s482 == null)) {
-const isList485 = Array.isArray(s482);
-let out486 = [];
-const r487 = Array.isArray(s482) ? s482 : [s482];
-for (let i488 = 0; i488 < r487.length; i488++) {
-const a_R_483 = r487[i488];
-const t489 = (a_A_476 == null ? null : (a_A_476.histology ?? null));
-const s490 = (a_R_483 == null ? null : (a_R_483.icd10Prefixes ?? null));
-let q492 = null;
-if (!(s490 == null)) {
-const isList493 = Array.isArray(s490);
-let out494 = [];
-const r495 = Array.isArray(s490) ? s490 : [s490];
-for (let i496 = 0; i496 < r495.length; i496++) {
-const a_P_491 = r495[i496];
-const t498 = (a_A_476 == null ? null : (a_A_476.histology ?? null));
-let r497 = (t498 == null ? null : (t498.code ?? null));
-if (r497 == null) {
-r497 = "";
-if (r497 == null) {
-r497 = null;
+const s476 = d18(st);
+let q478 = null;
+if (!(s476 == null)) {
+const isList479 = Array.isArray(s476);
+let out480 = [];
+const r481 = Array.isArray(s476) ? s476 : [s476];
+for (let i482 = 0; i482 < r481.length; i482++) {
+const a_A_477 = r481[i482];
+const s483 = M_StsCodes.d96(st.L_Codes);
+let q485 = null;
+if (!(s483 == null)) {
+const isList486 = Array.isArray(s483);
+let out487 = [];
+const r488 = Array.isArray(s483) ? s483 : [s483];
+for (let i489 = 0; i489 < r488.length; i489++) {
+const a_R_484 = r488[i489];
+const t490 = (a_A_477 == null ? null : (a_A_477.histology ?? null));
+const s491 = (a_R_484 == null ? null : (a_R_484.icd10Prefixes ?? null));
+let q493 = null;
+if (!(s491 == null)) {
+const isList494 = Array.isArray(s491);
+let out495 = [];
+const r496 = Array.isArray(s491) ? s491 : [s491];
+for (let i497 = 0; i497 < r496.length; i497++) {
+const a_P_492 = r496[i497];
+const t499 = (a_A_477 == null ? null : (a_A_477.histology ?? null));
+let r498 = (t499 == null ? null : (t499.code ?? null));
+if (r498 == null) {
+r498 = "";
+if (r498 == null) {
+r498 = null;
 }
 }
-if (!(R.startsWith(r497, a_P_491))) continue;
-out494.push(a_P_491);
+if (!(R.startsWith(r498, a_P_492))) continue;
+out495.push(a_P_492);
 }
-q492 = isList493 ? out494 : out494[0];
+q493 = isList494 ? out495 : out495[0];
 }
-if (!(R.or(R.inList((t489 == null ? null : (t489.code ?? null)), (a_R_483 == null ? null : (a_R_483.morphologies ?? null)), undefined), R.exists(q492)))) continue;
-out486.push(a_R_483);
+if (!(R.or(R.inList((t490 == null ? null : (t490.code ?? null)), (a_R_484 == null ? null : (a_R_484.morphologies ?? null)), undefined), R.exists(q493)))) continue;
+out487.push(a_R_484);
 }
-q484 = isList485 ? out486 : out486[0];
+q485 = isList486 ? out487 : out487[0];
 }
-out479.push(q484);
+out480.push(q485);
 }
-q477 = isList478 ? out479 : out479[0];
+q478 = isList479 ? out480 : out480[0];
 }
-  return (st.v[21] = R.flatten(q477));
+  return (st.v[21] = R.flatten(q478));
 }
 // define "Second Primary Drugs"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const s499 = d21(st);
-let q501 = null;
-if (!(s499 == null)) {
-const isList502 = Array.isArray(s499);
-let out503 = [];
-const r504 = Array.isArray(s499) ? s499 : [s499];
-for (let i505 = 0; i505 < r504.length; i505++) {
-const a_R_500 = r504[i505];
-out503.push((a_R_500 == null ? null : (a_R_500.drugs ?? null)));
+const s500 = d21(st);
+let q502 = null;
+if (!(s500 == null)) {
+const isList503 = Array.isArray(s500);
+let out504 = [];
+const r505 = Array.isArray(s500) ? s500 : [s500];
+for (let i506 = 0; i506 < r505.length; i506++) {
+const a_R_501 = r505[i506];
+out504.push((a_R_501 == null ? null : (a_R_501.drugs ?? null)));
 }
-q501 = isList502 ? out503 : out503[0];
+q502 = isList503 ? out504 : out504[0];
 }
-  return (st.v[22] = R.distinct(R.flatten(q501)));
+  return (st.v[22] = R.distinct(R.flatten(q502)));
 }
 // define "Second Primary Liposomal Doxorubicin"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-const s506 = d21(st);
-let q508 = null;
-if (!(s506 == null)) {
-const isList509 = Array.isArray(s506);
-let out510 = [];
-const r511 = Array.isArray(s506) ? s506 : [s506];
-for (let i512 = 0; i512 < r511.length; i512++) {
-const a_R_507 = r511[i512];
-if (!((a_R_507 == null ? null : (a_R_507.liposomalDoxorubicin ?? null)))) continue;
-out510.push(a_R_507);
+const s507 = d21(st);
+let q509 = null;
+if (!(s507 == null)) {
+const isList510 = Array.isArray(s507);
+let out511 = [];
+const r512 = Array.isArray(s507) ? s507 : [s507];
+for (let i513 = 0; i513 < r512.length; i513++) {
+const a_R_508 = r512[i513];
+if (!((a_R_508 == null ? null : (a_R_508.liposomalDoxorubicin ?? null)))) continue;
+const e514 = a_R_508;
+out511.push(e514);
+if (e514 != null) break;
 }
-q508 = isList509 ? out510 : out510[0];
+q509 = isList510 ? out511 : out511[0];
 }
-  return (st.v[23] = R.exists(q508));
+  return (st.v[23] = R.exists(q509));
 }
 // define "Second Primary List"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-const s513 = d18(st);
-let q515 = null;
-if (!(s513 == null)) {
-const isList516 = Array.isArray(s513);
-let out517 = [];
-const r518 = Array.isArray(s513) ? s513 : [s513];
-for (let i519 = 0; i519 < r518.length; i519++) {
-const a_A_514 = r518[i519];
-const t520 = (a_A_514 == null ? null : (a_A_514.fact ?? null));
-const t521 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
-const t522 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
-const t523 = (a_A_514 == null ? null : (a_A_514.fact ?? null));
-const s524 = d21(st);
-let q526 = null;
-if (!(s524 == null)) {
-const isList527 = Array.isArray(s524);
-let out528 = [];
-const r529 = Array.isArray(s524) ? s524 : [s524];
-for (let i530 = 0; i530 < r529.length; i530++) {
-const a_R_525 = r529[i530];
-const t531 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
-const s532 = (a_R_525 == null ? null : (a_R_525.icd10Prefixes ?? null));
-let q534 = null;
-if (!(s532 == null)) {
-const isList535 = Array.isArray(s532);
-let out536 = [];
-const r537 = Array.isArray(s532) ? s532 : [s532];
-for (let i538 = 0; i538 < r537.length; i538++) {
-const a_P_533 = r537[i538];
-const t540 = (a_A_514 == null ? null : (a_A_514.histology ?? null));
-let r539 = (t540 == null ? null : (t540.code ?? null));
-if (r539 == null) {
-r539 = "";
-if (r539 == null) {
-r539 = null;
+const s515 = d18(st);
+let q517 = null;
+if (!(s515 == null)) {
+const isList518 = Array.isArray(s515);
+let out519 = [];
+const r520 = Array.isArray(s515) ? s515 : [s515];
+for (let i521 = 0; i521 < r520.length; i521++) {
+const a_A_516 = r520[i521];
+const t522 = (a_A_516 == null ? null : (a_A_516.fact ?? null));
+const t523 = (a_A_516 == null ? null : (a_A_516.histology ?? null));
+const t524 = (a_A_516 == null ? null : (a_A_516.histology ?? null));
+const t525 = (a_A_516 == null ? null : (a_A_516.fact ?? null));
+const s526 = d21(st);
+let q528 = null;
+if (!(s526 == null)) {
+const isList529 = Array.isArray(s526);
+let out530 = [];
+const r531 = Array.isArray(s526) ? s526 : [s526];
+for (let i532 = 0; i532 < r531.length; i532++) {
+const a_R_527 = r531[i532];
+const t533 = (a_A_516 == null ? null : (a_A_516.histology ?? null));
+const s534 = (a_R_527 == null ? null : (a_R_527.icd10Prefixes ?? null));
+let q536 = null;
+if (!(s534 == null)) {
+const isList537 = Array.isArray(s534);
+let out538 = [];
+const r539 = Array.isArray(s534) ? s534 : [s534];
+for (let i540 = 0; i540 < r539.length; i540++) {
+const a_P_535 = r539[i540];
+const t542 = (a_A_516 == null ? null : (a_A_516.histology ?? null));
+let r541 = (t542 == null ? null : (t542.code ?? null));
+if (r541 == null) {
+r541 = "";
+if (r541 == null) {
+r541 = null;
 }
 }
-if (!(R.startsWith(r539, a_P_533))) continue;
-out536.push(a_P_533);
+if (!(R.startsWith(r541, a_P_535))) continue;
+out538.push(a_P_535);
 }
-q534 = isList535 ? out536 : out536[0];
+q536 = isList537 ? out538 : out538[0];
 }
-if (!(R.or(R.inList((t531 == null ? null : (t531.code ?? null)), (a_R_525 == null ? null : (a_R_525.morphologies ?? null)), undefined), R.exists(q534)))) continue;
-out528.push((a_R_525 == null ? null : (a_R_525.drugs ?? null)));
+if (!(R.or(R.inList((t533 == null ? null : (t533.code ?? null)), (a_R_527 == null ? null : (a_R_527.morphologies ?? null)), undefined), R.exists(q536)))) continue;
+out530.push((a_R_527 == null ? null : (a_R_527.drugs ?? null)));
 }
-q526 = isList527 ? out528 : out528[0];
+q528 = isList529 ? out530 : out530[0];
 }
-out517.push(({ "resource": (t520 == null ? null : (t520.key ?? null)), "code": (t521 == null ? null : (t521.code ?? null)), "display": (t522 == null ? null : (t522.display ?? null)), "date": (t523 == null ? null : (t523.date ?? null)), "drugs": R.flatten(q526) }));
+out519.push(({ "resource": (t522 == null ? null : (t522.key ?? null)), "code": (t523 == null ? null : (t523.code ?? null)), "display": (t524 == null ? null : (t524.display ?? null)), "date": (t525 == null ? null : (t525.date ?? null)), "drugs": R.flatten(q528) }));
 }
-q515 = isList516 ? out517 : out517[0];
+q517 = isList518 ? out519 : out519[0];
 }
-  return (st.v[24] = q515);
+  return (st.v[24] = q517);
 }
 // define "STS Condition List"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-const s541 = d13(st);
-let q543 = null;
-if (!(s541 == null)) {
-const isList544 = Array.isArray(s541);
-let out545 = [];
-const r546 = Array.isArray(s541) ? s541 : [s541];
-for (let i547 = 0; i547 < r546.length; i547++) {
-const a_A_542 = r546[i547];
-const t548 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-const t549 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-const t550 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-const t551 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-const t552 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-const t553 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-const t554 = (a_A_542 == null ? null : (a_A_542.fact ?? null));
-out545.push(({ "resource": (t548 == null ? null : (t548.key ?? null)), "clinicalStatus": (t549 == null ? null : (t549.clinicalStatus ?? null)), "verificationStatus": (t550 == null ? null : (t550.verificationStatus ?? null)), "confirmed": R.or(((t551 == null ? null : (t551.verificationStatus ?? null)) == null), R.equal((t552 == null ? null : (t552.verificationStatus ?? null)), "confirmed")), "icd10": (t553 == null ? null : (t553.icd10 ?? null)), "date": (t554 == null ? null : (t554.date ?? null)) }));
+const s543 = d13(st);
+let q545 = null;
+if (!(s543 == null)) {
+const isList546 = Array.isArray(s543);
+let out547 = [];
+const r548 = Array.isArray(s543) ? s543 : [s543];
+for (let i549 = 0; i549 < r548.length; i549++) {
+const a_A_544 = r548[i549];
+const t550 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+const t551 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+const t552 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+const t553 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+const t554 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+const t555 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+const t556 = (a_A_544 == null ? null : (a_A_544.fact ?? null));
+out547.push(({ "resource": (t550 == null ? null : (t550.key ?? null)), "clinicalStatus": (t551 == null ? null : (t551.clinicalStatus ?? null)), "verificationStatus": (t552 == null ? null : (t552.verificationStatus ?? null)), "confirmed": R.or(((t553 == null ? null : (t553.verificationStatus ?? null)) == null), R.equal((t554 == null ? null : (t554.verificationStatus ?? null)), "confirmed")), "icd10": (t555 == null ? null : (t555.icd10 ?? null)), "date": (t556 == null ? null : (t556.date ?? null)) }));
 }
-q543 = isList544 ? out545 : out545[0];
+q545 = isList546 ? out547 : out547[0];
 }
-  return (st.v[25] = q543);
+  return (st.v[25] = q545);
 }
 // define "Attribution STS Keys"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s555 = d14(st);
-let q557 = null;
-if (!(s555 == null)) {
-const isList558 = Array.isArray(s555);
-let out559 = [];
-const r560 = Array.isArray(s555) ? s555 : [s555];
-for (let i561 = 0; i561 < r560.length; i561++) {
-const a_K_556 = r560[i561];
-if (!(R.not(R.inList(a_K_556, d19(st), undefined)))) continue;
-out559.push(a_K_556);
+const s557 = d14(st);
+let q559 = null;
+if (!(s557 == null)) {
+const isList560 = Array.isArray(s557);
+let out561 = [];
+const r562 = Array.isArray(s557) ? s557 : [s557];
+for (let i563 = 0; i563 < r562.length; i563++) {
+const a_K_558 = r562[i563];
+if (!(R.not(R.inList(a_K_558, d19(st), undefined)))) continue;
+out561.push(a_K_558);
 }
-q557 = isList558 ? out559 : out559[0];
+q559 = isList560 ? out561 : out561[0];
 }
-  return (st.v[26] = q557);
+  return (st.v[26] = q559);
 }
 // define "Stage Assessment Keys"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s562 = d13(st);
-let q564 = null;
-if (!(s562 == null)) {
-const isList565 = Array.isArray(s562);
-let out566 = [];
-const r567 = Array.isArray(s562) ? s562 : [s562];
-for (let i568 = 0; i568 < r567.length; i568++) {
-const a_A_563 = r567[i568];
-const t569 = (a_A_563 == null ? null : (a_A_563.fact ?? null));
-if (!(R.not(R.inList((t569 == null ? null : (t569.key ?? null)), d19(st), undefined)))) continue;
-const t570 = (a_A_563 == null ? null : (a_A_563.fact ?? null));
-out566.push((t570 == null ? null : (t570.stageAssessments ?? null)));
+const s564 = d13(st);
+let q566 = null;
+if (!(s564 == null)) {
+const isList567 = Array.isArray(s564);
+let out568 = [];
+const r569 = Array.isArray(s564) ? s564 : [s564];
+for (let i570 = 0; i570 < r569.length; i570++) {
+const a_A_565 = r569[i570];
+const t571 = (a_A_565 == null ? null : (a_A_565.fact ?? null));
+if (!(R.not(R.inList((t571 == null ? null : (t571.key ?? null)), d19(st), undefined)))) continue;
+const t572 = (a_A_565 == null ? null : (a_A_565.fact ?? null));
+out568.push((t572 == null ? null : (t572.stageAssessments ?? null)));
 }
-q564 = isList565 ? out566 : out566[0];
+q566 = isList567 ? out568 : out568[0];
 }
-  return (st.v[27] = R.flatten(q564));
+  return (st.v[27] = R.flatten(q566));
 }
 // define "Attribution Other Primaries"
 export function d28(st) {
@@ -1259,561 +1263,567 @@ export function d28(st) {
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s571 = d20(st);
-let q573 = null;
-if (!(s571 == null)) {
-const isList574 = Array.isArray(s571);
-let out575 = [];
-const r576 = Array.isArray(s571) ? s571 : [s571];
-for (let i577 = 0; i577 < r576.length; i577++) {
-const a_A_572 = r576[i577];
-out575.push((a_A_572 == null ? null : (a_A_572.histology ?? null)));
+const s573 = d20(st);
+let q575 = null;
+if (!(s573 == null)) {
+const isList576 = Array.isArray(s573);
+let out577 = [];
+const r578 = Array.isArray(s573) ? s573 : [s573];
+for (let i579 = 0; i579 < r578.length; i579++) {
+const a_A_574 = r578[i579];
+out577.push((a_A_574 == null ? null : (a_A_574.histology ?? null)));
 }
-q573 = isList574 ? out575 : out575[0];
+q575 = isList576 ? out577 : out577[0];
 }
-  return (st.v[29] = q573);
+  return (st.v[29] = q575);
 }
 // define "Specific Classes"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
-const s578 = d29(st);
-let q580 = null;
-if (!(s578 == null)) {
-const isList581 = Array.isArray(s578);
-let out582 = [];
-const r583 = Array.isArray(s578) ? s578 : [s578];
-for (let i584 = 0; i584 < r583.length; i584++) {
-const a_H_579 = r583[i584];
-if (!(R.or(R.inList((a_H_579 == null ? null : (a_H_579.class ?? null)), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal((a_H_579 == null ? null : (a_H_579.class ?? null)), "OTHER"), R.not(R.inList((a_H_579 == null ? null : (a_H_579.code ?? null)), M_StsCodes.d35(st.L_Codes), undefined)))))) continue;
-out582.push((a_H_579 == null ? null : (a_H_579.class ?? null)));
+const s580 = d29(st);
+let q582 = null;
+if (!(s580 == null)) {
+const isList583 = Array.isArray(s580);
+let out584 = [];
+const r585 = Array.isArray(s580) ? s580 : [s580];
+for (let i586 = 0; i586 < r585.length; i586++) {
+const a_H_581 = r585[i586];
+if (!(R.or(R.inList((a_H_581 == null ? null : (a_H_581.class ?? null)), ["LMS", "LPS", "UPS", "SPECIALTY", "UNCOVERED"], undefined), R.and(R.equal((a_H_581 == null ? null : (a_H_581.class ?? null)), "OTHER"), R.not(R.inList((a_H_581 == null ? null : (a_H_581.code ?? null)), M_StsCodes.d35(st.L_Codes), undefined)))))) continue;
+out584.push((a_H_581 == null ? null : (a_H_581.class ?? null)));
 }
-q580 = isList581 ? out582 : out582[0];
+q582 = isList583 ? out584 : out584[0];
 }
-  return (st.v[30] = R.distinct(q580));
+  return (st.v[30] = R.distinct(q582));
 }
 // define "Histology Winner"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
-const s587 = d29(st);
-let q589 = null;
+const s589 = d29(st);
+let q591 = null;
+if (!(s589 == null)) {
+const isList592 = Array.isArray(s589);
+let out593 = [];
+const r594 = Array.isArray(s589) ? s589 : [s589];
+for (let i595 = 0; i595 < r594.length; i595++) {
+const a_H_590 = r594[i595];
+if (!(R.inList((a_H_590 == null ? null : (a_H_590.class ?? null)), d30(st), undefined))) continue;
+out593.push(a_H_590);
+}
+q591 = isList592 ? out593 : out593[0];
+}
+const s587 = q591;
+let q596 = null;
 if (!(s587 == null)) {
-const isList590 = Array.isArray(s587);
-let out591 = [];
-const r592 = Array.isArray(s587) ? s587 : [s587];
-for (let i593 = 0; i593 < r592.length; i593++) {
-const a_H_588 = r592[i593];
-if (!(R.inList((a_H_588 == null ? null : (a_H_588.class ?? null)), d30(st), undefined))) continue;
-out591.push(a_H_588);
+const isList597 = Array.isArray(s587);
+let out598 = [];
+const r599 = Array.isArray(s587) ? s587 : [s587];
+for (let i600 = 0; i600 < r599.length; i600++) {
+const a_H2_588 = r599[i600];
+out598.push(a_H2_588);
 }
-q589 = isList590 ? out591 : out591[0];
+out598 = R.sortByColumns(out598, ["dateKey"], [false]);
+q596 = isList597 ? out598 : out598[0];
 }
-const s585 = q589;
-let q594 = null;
-if (!(s585 == null)) {
-const isList595 = Array.isArray(s585);
-let out596 = [];
-const r597 = Array.isArray(s585) ? s585 : [s585];
-for (let i598 = 0; i598 < r597.length; i598++) {
-const a_H2_586 = r597[i598];
-out596.push(a_H2_586);
-}
-out596 = R.sortByColumns(out596, ["dateKey"], [false]);
-q594 = isList595 ? out596 : out596[0];
-}
-  return (st.v[31] = R.first(q594));
+  return (st.v[31] = R.first(q596));
 }
 // define "Histology Non-specific"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
-const s601 = d29(st);
-let q603 = null;
+const s603 = d29(st);
+let q605 = null;
+if (!(s603 == null)) {
+const isList606 = Array.isArray(s603);
+let out607 = [];
+const r608 = Array.isArray(s603) ? s603 : [s603];
+for (let i609 = 0; i609 < r608.length; i609++) {
+const a_H_604 = r608[i609];
+if (!(R.equal((a_H_604 == null ? null : (a_H_604.class ?? null)), "OTHER"))) continue;
+out607.push(a_H_604);
+}
+q605 = isList606 ? out607 : out607[0];
+}
+const s601 = q605;
+let q610 = null;
 if (!(s601 == null)) {
-const isList604 = Array.isArray(s601);
-let out605 = [];
-const r606 = Array.isArray(s601) ? s601 : [s601];
-for (let i607 = 0; i607 < r606.length; i607++) {
-const a_H_602 = r606[i607];
-if (!(R.equal((a_H_602 == null ? null : (a_H_602.class ?? null)), "OTHER"))) continue;
-out605.push(a_H_602);
+const isList611 = Array.isArray(s601);
+let out612 = [];
+const r613 = Array.isArray(s601) ? s601 : [s601];
+for (let i614 = 0; i614 < r613.length; i614++) {
+const a_H2_602 = r613[i614];
+out612.push(a_H2_602);
 }
-q603 = isList604 ? out605 : out605[0];
+out612 = R.sortByColumns(out612, ["dateKey"], [false]);
+q610 = isList611 ? out612 : out612[0];
 }
-const s599 = q603;
-let q608 = null;
-if (!(s599 == null)) {
-const isList609 = Array.isArray(s599);
-let out610 = [];
-const r611 = Array.isArray(s599) ? s599 : [s599];
-for (let i612 = 0; i612 < r611.length; i612++) {
-const a_H2_600 = r611[i612];
-out610.push(a_H2_600);
-}
-out610 = R.sortByColumns(out610, ["dateKey"], [false]);
-q608 = isList609 ? out610 : out610[0];
-}
-  return (st.v[32] = R.first(q608));
+  return (st.v[32] = R.first(q610));
 }
 // define "Histology Conflict"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
-const s613 = d29(st);
-let q615 = null;
-if (!(s613 == null)) {
-const isList616 = Array.isArray(s613);
-let out617 = [];
-const r618 = Array.isArray(s613) ? s613 : [s613];
-for (let i619 = 0; i619 < r618.length; i619++) {
-const a_H_614 = r618[i619];
-if (!(R.exists((a_H_614 == null ? null : (a_H_614.conflict ?? null))))) continue;
-out617.push(a_H_614);
+const s615 = d29(st);
+let q617 = null;
+if (!(s615 == null)) {
+const isList618 = Array.isArray(s615);
+let out619 = [];
+const r620 = Array.isArray(s615) ? s615 : [s615];
+for (let i621 = 0; i621 < r620.length; i621++) {
+const a_H_616 = r620[i621];
+if (!(R.exists((a_H_616 == null ? null : (a_H_616.conflict ?? null))))) continue;
+out619.push(a_H_616);
 }
-q615 = isList616 ? out617 : out617[0];
+q617 = isList618 ? out619 : out619[0];
 }
-  return (st.v[33] = R.first(q615));
+  return (st.v[33] = R.first(q617));
 }
 // define "Histology Picked"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-let c621;
+let c623;
 if (R.or(R.not((d33(st) == null)), R.greater(R.count(d30(st)), 1))) {
-c621 = R.as(null, K2, false);
+c623 = R.as(null, K2, false);
 } else {
-let r620 = d31(st);
-if (r620 == null) {
-r620 = d32(st);
-if (r620 == null) {
-r620 = null;
+let r622 = d31(st);
+if (r622 == null) {
+r622 = d32(st);
+if (r622 == null) {
+r622 = null;
 }
 }
-c621 = r620;
+c623 = r622;
 }
-  return (st.v[34] = c621);
+  return (st.v[34] = c623);
 }
 // define "Histology"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
-let c623;
+let c625;
 if (R.not((d34(st) == null))) {
-const t622 = d34(st);
-c623 = (t622 == null ? null : (t622.class ?? null));
-} else {
-c623 = "UNKNOWN";
-}
 const t624 = d34(st);
-const t625 = d34(st);
+c625 = (t624 == null ? null : (t624.class ?? null));
+} else {
+c625 = "UNKNOWN";
+}
 const t626 = d34(st);
+const t627 = d34(st);
 const t628 = d34(st);
-let r627 = (t628 == null ? null : (t628.conditionId ?? null));
-if (r627 == null) {
-const t629 = d33(st);
-r627 = (t629 == null ? null : (t629.conditionId ?? null));
-if (r627 == null) {
-r627 = null;
-}
-}
 const t630 = d34(st);
-const t631 = d34(st);
+let r629 = (t630 == null ? null : (t630.conditionId ?? null));
+if (r629 == null) {
+const t631 = d33(st);
+r629 = (t631 == null ? null : (t631.conditionId ?? null));
+if (r629 == null) {
+r629 = null;
+}
+}
+const t632 = d34(st);
 const t633 = d34(st);
-let r632 = (t633 == null ? null : (t633.alsoRecorded ?? null));
-if (r632 == null) {
-r632 = [];
-if (r632 == null) {
-r632 = null;
+const t635 = d34(st);
+let r634 = (t635 == null ? null : (t635.alsoRecorded ?? null));
+if (r634 == null) {
+r634 = [];
+if (r634 == null) {
+r634 = null;
 }
 }
-let c643;
+let c645;
 if (R.not((d33(st) == null))) {
-const t634 = d33(st);
-c643 = (t634 == null ? null : (t634.conflict ?? null));
+const t636 = d33(st);
+c645 = (t636 == null ? null : (t636.conflict ?? null));
 } else {
-let c642;
+let c644;
 if (R.greater(R.count(d30(st)), 1)) {
-const s635 = d29(st);
-let q637 = null;
-if (!(s635 == null)) {
-const isList638 = Array.isArray(s635);
-let out639 = [];
-const r640 = Array.isArray(s635) ? s635 : [s635];
-for (let i641 = 0; i641 < r640.length; i641++) {
-const a_H_636 = r640[i641];
-if (!(R.inList((a_H_636 == null ? null : (a_H_636.class ?? null)), d30(st), undefined))) continue;
-out639.push(({ "code": (a_H_636 == null ? null : (a_H_636.code ?? null)), "display": (a_H_636 == null ? null : (a_H_636.display ?? null)), "class": (a_H_636 == null ? null : (a_H_636.class ?? null)), "source": (a_H_636 == null ? null : (a_H_636.source ?? null)), "resource": (a_H_636 == null ? null : (a_H_636.resource ?? null)), "condition": (a_H_636 == null ? null : (a_H_636.conditionId ?? null)), "date": (a_H_636 == null ? null : (a_H_636.date ?? null)) }));
+const s637 = d29(st);
+let q639 = null;
+if (!(s637 == null)) {
+const isList640 = Array.isArray(s637);
+let out641 = [];
+const r642 = Array.isArray(s637) ? s637 : [s637];
+for (let i643 = 0; i643 < r642.length; i643++) {
+const a_H_638 = r642[i643];
+if (!(R.inList((a_H_638 == null ? null : (a_H_638.class ?? null)), d30(st), undefined))) continue;
+out641.push(({ "code": (a_H_638 == null ? null : (a_H_638.code ?? null)), "display": (a_H_638 == null ? null : (a_H_638.display ?? null)), "class": (a_H_638 == null ? null : (a_H_638.class ?? null)), "source": (a_H_638 == null ? null : (a_H_638.source ?? null)), "resource": (a_H_638 == null ? null : (a_H_638.resource ?? null)), "condition": (a_H_638 == null ? null : (a_H_638.conditionId ?? null)), "date": (a_H_638 == null ? null : (a_H_638.date ?? null)) }));
 }
-q637 = isList638 ? out639 : out639[0];
+q639 = isList640 ? out641 : out641[0];
 }
-c642 = q637;
+c644 = q639;
 } else {
-c642 = [];
+c644 = [];
 }
-c643 = c642;
+c645 = c644;
 }
-  return (st.v[35] = ({ "class": c623, "code": (t624 == null ? null : (t624.code ?? null)), "display": (t625 == null ? null : (t625.display ?? null)), "source": (t626 == null ? null : (t626.source ?? null)), "conditionId": r627, "resource": (t630 == null ? null : (t630.resource ?? null)), "date": (t631 == null ? null : (t631.date ?? null)), "alsoRecorded": r632, "conflict": c643 }));
+  return (st.v[35] = ({ "class": c625, "code": (t626 == null ? null : (t626.code ?? null)), "display": (t627 == null ? null : (t627.display ?? null)), "source": (t628 == null ? null : (t628.source ?? null)), "conditionId": r629, "resource": (t632 == null ? null : (t632.resource ?? null)), "date": (t633 == null ? null : (t633.date ?? null)), "alsoRecorded": r634, "conflict": c645 }));
 }
 // define "Site Condition"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-const s645 = d20(st);
-let q647 = null;
-if (!(s645 == null)) {
-const isList648 = Array.isArray(s645);
-let out649 = [];
-const r650 = Array.isArray(s645) ? s645 : [s645];
-for (let i651 = 0; i651 < r650.length; i651++) {
-const a_A_646 = r650[i651];
-const t652 = (a_A_646 == null ? null : (a_A_646.fact ?? null));
-const t653 = d35(st);
-if (!(R.equal((t652 == null ? null : (t652.key ?? null)), (t653 == null ? null : (t653.conditionId ?? null))))) continue;
-out649.push((a_A_646 == null ? null : (a_A_646.fact ?? null)));
+const s647 = d20(st);
+let q649 = null;
+if (!(s647 == null)) {
+const isList650 = Array.isArray(s647);
+let out651 = [];
+const r652 = Array.isArray(s647) ? s647 : [s647];
+for (let i653 = 0; i653 < r652.length; i653++) {
+const a_A_648 = r652[i653];
+const t654 = (a_A_648 == null ? null : (a_A_648.fact ?? null));
+const t655 = d35(st);
+if (!(R.equal((t654 == null ? null : (t654.key ?? null)), (t655 == null ? null : (t655.conditionId ?? null))))) continue;
+out651.push((a_A_648 == null ? null : (a_A_648.fact ?? null)));
 }
-q647 = isList648 ? out649 : out649[0];
+q649 = isList650 ? out651 : out651[0];
 }
-let r644 = R.first(q647);
-if (r644 == null) {
-const s656 = d20(st);
-let q658 = null;
+let r646 = R.first(q649);
+if (r646 == null) {
+const s658 = d20(st);
+let q660 = null;
+if (!(s658 == null)) {
+const isList661 = Array.isArray(s658);
+let out662 = [];
+const r663 = Array.isArray(s658) ? s658 : [s658];
+for (let i664 = 0; i664 < r663.length; i664++) {
+const a_A_659 = r663[i664];
+out662.push((a_A_659 == null ? null : (a_A_659.fact ?? null)));
+}
+q660 = isList661 ? out662 : out662[0];
+}
+const s656 = q660;
+let q665 = null;
 if (!(s656 == null)) {
-const isList659 = Array.isArray(s656);
-let out660 = [];
-const r661 = Array.isArray(s656) ? s656 : [s656];
-for (let i662 = 0; i662 < r661.length; i662++) {
-const a_A_657 = r661[i662];
-out660.push((a_A_657 == null ? null : (a_A_657.fact ?? null)));
+const isList666 = Array.isArray(s656);
+let out667 = [];
+const r668 = Array.isArray(s656) ? s656 : [s656];
+for (let i669 = 0; i669 < r668.length; i669++) {
+const a_F_657 = r668[i669];
+out667.push(a_F_657);
 }
-q658 = isList659 ? out660 : out660[0];
+out667 = R.sortByColumns(out667, ["lastKey"], [false]);
+q665 = isList666 ? out667 : out667[0];
 }
-const s654 = q658;
-let q663 = null;
-if (!(s654 == null)) {
-const isList664 = Array.isArray(s654);
-let out665 = [];
-const r666 = Array.isArray(s654) ? s654 : [s654];
-for (let i667 = 0; i667 < r666.length; i667++) {
-const a_F_655 = r666[i667];
-out665.push(a_F_655);
-}
-out665 = R.sortByColumns(out665, ["lastKey"], [false]);
-q663 = isList664 ? out665 : out665[0];
-}
-r644 = R.first(q663);
-if (r644 == null) {
-r644 = null;
+r646 = R.first(q665);
+if (r646 == null) {
+r646 = null;
 }
 }
-  return (st.v[36] = r644);
+  return (st.v[36] = r646);
 }
 // define "Site"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-let c679;
+let c681;
 if ((d36(st) == null)) {
-c679 = "UNKNOWN";
+c681 = "UNKNOWN";
 } else {
-const s669 = M_StsCodes.d73(st.L_Codes);
-let q671 = null;
-if (!(s669 == null)) {
-const isList672 = Array.isArray(s669);
-let out673 = [];
-const r674 = Array.isArray(s669) ? s669 : [s669];
-for (let i675 = 0; i675 < r674.length; i675++) {
-const a_S_670 = r674[i675];
-const t676 = d36(st);
-if (!(R.inList((a_S_670 == null ? null : (a_S_670.code ?? null)), (t676 == null ? null : (t676.icd10 ?? null)), undefined))) continue;
-out673.push((a_S_670 == null ? null : (a_S_670.site ?? null)));
-}
-q671 = isList672 ? out673 : out673[0];
-}
-let r668 = R.first(q671);
-if (r668 == null) {
-const t677 = d36(st);
+const s671 = M_StsCodes.d73(st.L_Codes);
+let q673 = null;
+if (!(s671 == null)) {
+const isList674 = Array.isArray(s671);
+let out675 = [];
+const r676 = Array.isArray(s671) ? s671 : [s671];
+for (let i677 = 0; i677 < r676.length; i677++) {
+const a_S_672 = r676[i677];
 const t678 = d36(st);
-r668 = (R.or((t677 == null ? null : (t677.stsCode ?? null)), (t678 == null ? null : (t678.uncertainBehavior ?? null))) ? "UNKNOWN" : "NON_SOFT_TISSUE");
-if (r668 == null) {
-r668 = null;
+if (!(R.inList((a_S_672 == null ? null : (a_S_672.code ?? null)), (t678 == null ? null : (t678.icd10 ?? null)), undefined))) continue;
+out675.push((a_S_672 == null ? null : (a_S_672.site ?? null)));
 }
+q673 = isList674 ? out675 : out675[0];
 }
-c679 = r668;
-}
+let r670 = R.first(q673);
+if (r670 == null) {
+const t679 = d36(st);
 const t680 = d36(st);
-const t681 = d36(st);
+r670 = (R.or((t679 == null ? null : (t679.stsCode ?? null)), (t680 == null ? null : (t680.uncertainBehavior ?? null))) ? "UNKNOWN" : "NON_SOFT_TISSUE");
+if (r670 == null) {
+r670 = null;
+}
+}
+c681 = r670;
+}
 const t682 = d36(st);
 const t683 = d36(st);
 const t684 = d36(st);
-  return (st.v[37] = ({ "site": c679, "code": R.first((t680 == null ? null : (t680.icd10 ?? null))), "display": (t681 == null ? null : (t681.icd10Display ?? null)), "uncertainBehavior": R.and((t682 == null ? null : (t682.uncertainBehavior ?? null)), R.not((t683 == null ? null : (t683.stsCode ?? null)))), "resource": (t684 == null ? null : (t684.key ?? null)) }));
+const t685 = d36(st);
+const t686 = d36(st);
+  return (st.v[37] = ({ "site": c681, "code": R.first((t682 == null ? null : (t682.icd10 ?? null))), "display": (t683 == null ? null : (t683.icd10Display ?? null)), "uncertainBehavior": R.and((t684 == null ? null : (t684.uncertainBehavior ?? null)), R.not((t685 == null ? null : (t685.stsCode ?? null)))), "resource": (t686 == null ? null : (t686.key ?? null)) }));
 }
 // define "Extent Evidence"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
-const s685 = d12(st);
-let q687 = null;
-if (!(s685 == null)) {
-const isList688 = Array.isArray(s685);
-let out689 = [];
-const r690 = Array.isArray(s685) ? s685 : [s685];
-for (let i691 = 0; i691 < r690.length; i691++) {
-const a_M_686 = r690[i691];
-out689.push(({ "kind": "metastasis-condition", "value": ((a_M_686 == null ? null : (a_M_686.lymphNode ?? null)) ? "C77" : "metastasis"), "resource": (a_M_686 == null ? null : (a_M_686.key ?? null)), "date": (a_M_686 == null ? null : (a_M_686.date ?? null)), "refs": (a_M_686 == null ? null : (a_M_686.refs ?? null)) }));
+const s687 = d12(st);
+let q689 = null;
+if (!(s687 == null)) {
+const isList690 = Array.isArray(s687);
+let out691 = [];
+const r692 = Array.isArray(s687) ? s687 : [s687];
+for (let i693 = 0; i693 < r692.length; i693++) {
+const a_M_688 = r692[i693];
+out691.push(({ "kind": "metastasis-condition", "value": ((a_M_688 == null ? null : (a_M_688.lymphNode ?? null)) ? "C77" : "metastasis"), "resource": (a_M_688 == null ? null : (a_M_688.key ?? null)), "date": (a_M_688 == null ? null : (a_M_688.date ?? null)), "refs": (a_M_688 == null ? null : (a_M_688.refs ?? null)) }));
 }
-q687 = isList688 ? out689 : out689[0];
+q689 = isList690 ? out691 : out691[0];
 }
-const s692 = d5(st);
-let q694 = null;
-if (!(s692 == null)) {
-const isList695 = Array.isArray(s692);
-let out696 = [];
-const r697 = Array.isArray(s692) ? s692 : [s692];
-for (let i698 = 0; i698 < r697.length; i698++) {
-const a_O_693 = r697[i698];
-if (!(R.not(((a_O_693 == null ? null : (a_O_693.value ?? null)) == null)))) continue;
-out696.push(a_O_693);
+const s694 = d5(st);
+let q696 = null;
+if (!(s694 == null)) {
+const isList697 = Array.isArray(s694);
+let out698 = [];
+const r699 = Array.isArray(s694) ? s694 : [s694];
+for (let i700 = 0; i700 < r699.length; i700++) {
+const a_O_695 = r699[i700];
+if (!(R.not(((a_O_695 == null ? null : (a_O_695.value ?? null)) == null)))) continue;
+out698.push(a_O_695);
 }
-q694 = isList695 ? out696 : out696[0];
+q696 = isList697 ? out698 : out698[0];
 }
-const s699 = d13(st);
-let q701 = null;
-if (!(s699 == null)) {
-const isList702 = Array.isArray(s699);
-let out703 = [];
-const r704 = Array.isArray(s699) ? s699 : [s699];
-for (let i705 = 0; i705 < r704.length; i705++) {
-const a_A_700 = r704[i705];
-const t708 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
-const s706 = (t708 == null ? null : (t708.stageValues ?? null));
-let q709 = null;
-if (!(s706 == null)) {
-const isList710 = Array.isArray(s706);
-let out711 = [];
-const r712 = Array.isArray(s706) ? s706 : [s706];
-for (let i713 = 0; i713 < r712.length; i713++) {
-const a_V_707 = r712[i713];
-if (!(R.not((a_V_707 == null)))) continue;
-const t714 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
-const t715 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
-const t716 = (a_A_700 == null ? null : (a_A_700.fact ?? null));
-out711.push(({ "kind": "stage-summary", "value": a_V_707, "resource": (t714 == null ? null : (t714.key ?? null)), "date": (t715 == null ? null : (t715.date ?? null)), "refs": [(t716 == null ? null : (t716.key ?? null))] }));
+const s701 = d13(st);
+let q703 = null;
+if (!(s701 == null)) {
+const isList704 = Array.isArray(s701);
+let out705 = [];
+const r706 = Array.isArray(s701) ? s701 : [s701];
+for (let i707 = 0; i707 < r706.length; i707++) {
+const a_A_702 = r706[i707];
+const t710 = (a_A_702 == null ? null : (a_A_702.fact ?? null));
+const s708 = (t710 == null ? null : (t710.stageValues ?? null));
+let q711 = null;
+if (!(s708 == null)) {
+const isList712 = Array.isArray(s708);
+let out713 = [];
+const r714 = Array.isArray(s708) ? s708 : [s708];
+for (let i715 = 0; i715 < r714.length; i715++) {
+const a_V_709 = r714[i715];
+if (!(R.not((a_V_709 == null)))) continue;
+const t716 = (a_A_702 == null ? null : (a_A_702.fact ?? null));
+const t717 = (a_A_702 == null ? null : (a_A_702.fact ?? null));
+const t718 = (a_A_702 == null ? null : (a_A_702.fact ?? null));
+out713.push(({ "kind": "stage-summary", "value": a_V_709, "resource": (t716 == null ? null : (t716.key ?? null)), "date": (t717 == null ? null : (t717.date ?? null)), "refs": [(t718 == null ? null : (t718.key ?? null))] }));
 }
-q709 = isList710 ? out711 : out711[0];
+q711 = isList712 ? out713 : out713[0];
 }
-out703.push(q709);
+out705.push(q711);
 }
-q701 = isList702 ? out703 : out703[0];
+q703 = isList704 ? out705 : out705[0];
 }
-  return (st.v[38] = R.union(R.union(q687, q694, false), R.flatten(q701), false));
+  return (st.v[38] = R.union(R.union(q689, q696, false), R.flatten(q703), false));
 }
 // define "Attributed Extent Evidence"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-const s717 = d38(st);
-let q719 = null;
-if (!(s717 == null)) {
-const isList720 = Array.isArray(s717);
-let out721 = [];
-const r722 = Array.isArray(s717) ? s717 : [s717];
-for (let i723 = 0; i723 < r722.length; i723++) {
-const a_E_718 = r722[i723];
-if (!(f16(st, (a_E_718 == null ? null : (a_E_718.refs ?? null)), (a_E_718 == null ? null : (a_E_718.resource ?? null))))) continue;
-out721.push(({ "kind": (a_E_718 == null ? null : (a_E_718.kind ?? null)), "value": (a_E_718 == null ? null : (a_E_718.value ?? null)), "resource": (a_E_718 == null ? null : (a_E_718.resource ?? null)), "date": (a_E_718 == null ? null : (a_E_718.date ?? null)) }));
+const s719 = d38(st);
+let q721 = null;
+if (!(s719 == null)) {
+const isList722 = Array.isArray(s719);
+let out723 = [];
+const r724 = Array.isArray(s719) ? s719 : [s719];
+for (let i725 = 0; i725 < r724.length; i725++) {
+const a_E_720 = r724[i725];
+if (!(f16(st, (a_E_720 == null ? null : (a_E_720.refs ?? null)), (a_E_720 == null ? null : (a_E_720.resource ?? null))))) continue;
+out723.push(({ "kind": (a_E_720 == null ? null : (a_E_720.kind ?? null)), "value": (a_E_720 == null ? null : (a_E_720.value ?? null)), "resource": (a_E_720 == null ? null : (a_E_720.resource ?? null)), "date": (a_E_720 == null ? null : (a_E_720.date ?? null)) }));
 }
-q719 = isList720 ? out721 : out721[0];
+q721 = isList722 ? out723 : out723[0];
 }
-  return (st.v[39] = q719);
+  return (st.v[39] = q721);
 }
 // define "Disease Status Facts"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-const s726 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
-let q728 = null;
+const s728 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Disease Status"](), "code");
+let q730 = null;
+if (!(s728 == null)) {
+const isList731 = Array.isArray(s728);
+let out732 = [];
+const r733 = Array.isArray(s728) ? s728 : [s728];
+for (let i734 = 0; i734 < r733.length; i734++) {
+const a_O_729 = r733[i734];
+if (!(M_StsCommon.f34(st.L_Common, a_O_729))) continue;
+out732.push(a_O_729);
+}
+q730 = isList731 ? out732 : out732[0];
+}
+const s726 = q730;
+let q735 = null;
 if (!(s726 == null)) {
-const isList729 = Array.isArray(s726);
-let out730 = [];
-const r731 = Array.isArray(s726) ? s726 : [s726];
-for (let i732 = 0; i732 < r731.length; i732++) {
-const a_O_727 = r731[i732];
-if (!(M_StsCommon.f34(st.L_Common, a_O_727))) continue;
-out730.push(a_O_727);
+const isList736 = Array.isArray(s726);
+let out737 = [];
+const r738 = Array.isArray(s726) ? s726 : [s726];
+for (let i739 = 0; i739 < r738.length; i739++) {
+const a_O_727 = r738[i739];
+const l_valueConcept_740 = R.as(R.fhirProp(a_O_727, Q12), K0, false);
+const x742 = a_O_727;
+const l_taken_741 = (x742 == null ? M_StsCommon.f26(st.L_Common, x742) : M_StsCommon.f20(st.L_Common, x742));
+if (!(R.not((l_taken_741 == null)))) continue;
+out737.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_727, P5)), "refs": f5(st, a_O_727), "status": f18(st, l_valueConcept_740), "code": R.first(M_StsCommon.f39(st.L_Common, l_valueConcept_740, M_StsCodes.d14(st.L_Codes))), "text": R.first(M_StsCommon.f43(st.L_Common, l_valueConcept_740)), "date": l_taken_741 }));
 }
-q728 = isList729 ? out730 : out730[0];
+q735 = isList736 ? out737 : out737[0];
 }
-const s724 = q728;
-let q733 = null;
-if (!(s724 == null)) {
-const isList734 = Array.isArray(s724);
-let out735 = [];
-const r736 = Array.isArray(s724) ? s724 : [s724];
-for (let i737 = 0; i737 < r736.length; i737++) {
-const a_O_725 = r736[i737];
-const l_valueConcept_738 = R.as(R.fhirProp(a_O_725, Q12), K0, false);
-const x740 = a_O_725;
-const l_taken_739 = (x740 == null ? M_StsCommon.f26(st.L_Common, x740) : M_StsCommon.f20(st.L_Common, x740));
-if (!(R.not((l_taken_739 == null)))) continue;
-out735.push(({ "key": R.concatenate("Observation/", R.primitiveValue(a_O_725, P5)), "refs": f5(st, a_O_725), "status": f18(st, l_valueConcept_738), "code": R.first(M_StsCommon.f39(st.L_Common, l_valueConcept_738, M_StsCodes.d14(st.L_Codes))), "text": R.first(M_StsCommon.f43(st.L_Common, l_valueConcept_738)), "date": l_taken_739 }));
-}
-q733 = isList734 ? out735 : out735[0];
-}
-  return (st.v[40] = q733);
+  return (st.v[40] = q735);
 }
 // define "Ignored Evidence"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
-const s741 = d38(st);
-let q743 = null;
-if (!(s741 == null)) {
-const isList744 = Array.isArray(s741);
-let out745 = [];
-const r746 = Array.isArray(s741) ? s741 : [s741];
-for (let i747 = 0; i747 < r746.length; i747++) {
-const a_E_742 = r746[i747];
-if (!(R.not(f16(st, (a_E_742 == null ? null : (a_E_742.refs ?? null)), (a_E_742 == null ? null : (a_E_742.resource ?? null)))))) continue;
-out745.push(({ "kind": (a_E_742 == null ? null : (a_E_742.kind ?? null)), "value": (a_E_742 == null ? null : (a_E_742.value ?? null)), "resource": (a_E_742 == null ? null : (a_E_742.resource ?? null)), "reason": f17(st, (a_E_742 == null ? null : (a_E_742.refs ?? null))) }));
+const s743 = d38(st);
+let q745 = null;
+if (!(s743 == null)) {
+const isList746 = Array.isArray(s743);
+let out747 = [];
+const r748 = Array.isArray(s743) ? s743 : [s743];
+for (let i749 = 0; i749 < r748.length; i749++) {
+const a_E_744 = r748[i749];
+if (!(R.not(f16(st, (a_E_744 == null ? null : (a_E_744.refs ?? null)), (a_E_744 == null ? null : (a_E_744.resource ?? null)))))) continue;
+out747.push(({ "kind": (a_E_744 == null ? null : (a_E_744.kind ?? null)), "value": (a_E_744 == null ? null : (a_E_744.value ?? null)), "resource": (a_E_744 == null ? null : (a_E_744.resource ?? null)), "reason": f17(st, (a_E_744 == null ? null : (a_E_744.refs ?? null))) }));
 }
-q743 = isList744 ? out745 : out745[0];
+q745 = isList746 ? out747 : out747[0];
 }
-const s748 = d6(st);
-let q750 = null;
-if (!(s748 == null)) {
-const isList751 = Array.isArray(s748);
-let out752 = [];
-const r753 = Array.isArray(s748) ? s748 : [s748];
-for (let i754 = 0; i754 < r753.length; i754++) {
-const a_G_749 = r753[i754];
-if (!(R.not(f16(st, (a_G_749 == null ? null : (a_G_749.refs ?? null)), (a_G_749 == null ? null : (a_G_749.key ?? null)))))) continue;
-out752.push(({ "kind": "grade", "value": R.toStringOp((a_G_749 == null ? null : (a_G_749.grade ?? null))), "resource": (a_G_749 == null ? null : (a_G_749.key ?? null)), "reason": f17(st, (a_G_749 == null ? null : (a_G_749.refs ?? null))) }));
+const s750 = d6(st);
+let q752 = null;
+if (!(s750 == null)) {
+const isList753 = Array.isArray(s750);
+let out754 = [];
+const r755 = Array.isArray(s750) ? s750 : [s750];
+for (let i756 = 0; i756 < r755.length; i756++) {
+const a_G_751 = r755[i756];
+if (!(R.not(f16(st, (a_G_751 == null ? null : (a_G_751.refs ?? null)), (a_G_751 == null ? null : (a_G_751.key ?? null)))))) continue;
+out754.push(({ "kind": "grade", "value": R.toStringOp((a_G_751 == null ? null : (a_G_751.grade ?? null))), "resource": (a_G_751 == null ? null : (a_G_751.key ?? null)), "reason": f17(st, (a_G_751 == null ? null : (a_G_751.refs ?? null))) }));
 }
-q750 = isList751 ? out752 : out752[0];
+q752 = isList753 ? out754 : out754[0];
 }
-const s755 = d40(st);
-let q757 = null;
-if (!(s755 == null)) {
-const isList758 = Array.isArray(s755);
-let out759 = [];
-const r760 = Array.isArray(s755) ? s755 : [s755];
-for (let i761 = 0; i761 < r760.length; i761++) {
-const a_S_756 = r760[i761];
-if (!(R.not(f16(st, (a_S_756 == null ? null : (a_S_756.refs ?? null)), (a_S_756 == null ? null : (a_S_756.key ?? null)))))) continue;
-out759.push(({ "kind": "disease-status", "value": (a_S_756 == null ? null : (a_S_756.status ?? null)), "resource": (a_S_756 == null ? null : (a_S_756.key ?? null)), "reason": f17(st, (a_S_756 == null ? null : (a_S_756.refs ?? null))) }));
+const s757 = d40(st);
+let q759 = null;
+if (!(s757 == null)) {
+const isList760 = Array.isArray(s757);
+let out761 = [];
+const r762 = Array.isArray(s757) ? s757 : [s757];
+for (let i763 = 0; i763 < r762.length; i763++) {
+const a_S_758 = r762[i763];
+if (!(R.not(f16(st, (a_S_758 == null ? null : (a_S_758.refs ?? null)), (a_S_758 == null ? null : (a_S_758.key ?? null)))))) continue;
+out761.push(({ "kind": "disease-status", "value": (a_S_758 == null ? null : (a_S_758.status ?? null)), "resource": (a_S_758 == null ? null : (a_S_758.key ?? null)), "reason": f17(st, (a_S_758 == null ? null : (a_S_758.refs ?? null))) }));
 }
-q757 = isList758 ? out759 : out759[0];
+q759 = isList760 ? out761 : out761[0];
 }
-  return (st.v[41] = R.union(R.union(q743, q750, false), q757, false));
+  return (st.v[41] = R.union(R.union(q745, q752, false), q759, false));
 }
 // define "Metastatic Evidence"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
-const s762 = d39(st);
-let q764 = null;
-if (!(s762 == null)) {
-const isList765 = Array.isArray(s762);
-let out766 = [];
-const r767 = Array.isArray(s762) ? s762 : [s762];
-for (let i768 = 0; i768 < r767.length; i768++) {
-const a_E_763 = r767[i768];
-if (!(R.inList((a_E_763 == null ? null : (a_E_763.value ?? null)), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
-out766.push(a_E_763);
+const s764 = d39(st);
+let q766 = null;
+if (!(s764 == null)) {
+const isList767 = Array.isArray(s764);
+let out768 = [];
+const r769 = Array.isArray(s764) ? s764 : [s764];
+for (let i770 = 0; i770 < r769.length; i770++) {
+const a_E_765 = r769[i770];
+if (!(R.inList((a_E_765 == null ? null : (a_E_765.value ?? null)), ["metastasis", "C77", "M1", "IV"], undefined))) continue;
+out768.push(a_E_765);
 }
-q764 = isList765 ? out766 : out766[0];
+q766 = isList767 ? out768 : out768[0];
 }
-  return (st.v[42] = q764);
+  return (st.v[42] = q766);
 }
 // define "Localized Evidence"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const s769 = d39(st);
-let q771 = null;
-if (!(s769 == null)) {
-const isList772 = Array.isArray(s769);
-let out773 = [];
-const r774 = Array.isArray(s769) ? s769 : [s769];
-for (let i775 = 0; i775 < r774.length; i775++) {
-const a_E_770 = r774[i775];
-if (!(R.inList((a_E_770 == null ? null : (a_E_770.value ?? null)), ["M0", "I-III"], undefined))) continue;
-out773.push(a_E_770);
+const s771 = d39(st);
+let q773 = null;
+if (!(s771 == null)) {
+const isList774 = Array.isArray(s771);
+let out775 = [];
+const r776 = Array.isArray(s771) ? s771 : [s771];
+for (let i777 = 0; i777 < r776.length; i777++) {
+const a_E_772 = r776[i777];
+if (!(R.inList((a_E_772 == null ? null : (a_E_772.value ?? null)), ["M0", "I-III"], undefined))) continue;
+out775.push(a_E_772);
 }
-q771 = isList772 ? out773 : out773[0];
+q773 = isList774 ? out775 : out775[0];
 }
-  return (st.v[43] = q771);
+  return (st.v[43] = q773);
 }
 // define "Extent"
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
-const s776 = d42(st);
-let q778 = null;
-if (!(s776 == null)) {
-const isList779 = Array.isArray(s776);
-let out780 = [];
-const r781 = Array.isArray(s776) ? s776 : [s776];
-for (let i782 = 0; i782 < r781.length; i782++) {
-const a_E_777 = r781[i782];
-if (!(R.not(R.equal((a_E_777 == null ? null : (a_E_777.value ?? null)), "C77")))) continue;
-out780.push(a_E_777);
+const s778 = d42(st);
+let q780 = null;
+if (!(s778 == null)) {
+const isList781 = Array.isArray(s778);
+let out782 = [];
+const r783 = Array.isArray(s778) ? s778 : [s778];
+for (let i784 = 0; i784 < r783.length; i784++) {
+const a_E_779 = r783[i784];
+if (!(R.not(R.equal((a_E_779 == null ? null : (a_E_779.value ?? null)), "C77")))) continue;
+const e785 = a_E_779;
+out782.push(e785);
+if (e785 != null) break;
 }
-q778 = isList779 ? out780 : out780[0];
+q780 = isList781 ? out782 : out782[0];
 }
-const s783 = d39(st);
-let q785 = null;
-if (!(s783 == null)) {
-const isList786 = Array.isArray(s783);
-let out787 = [];
-const r788 = Array.isArray(s783) ? s783 : [s783];
-for (let i789 = 0; i789 < r788.length; i789++) {
-const a_E_784 = r788[i789];
-if (!(R.equal((a_E_784 == null ? null : (a_E_784.value ?? null)), "I-III"))) continue;
-out787.push(a_E_784);
+const s786 = d39(st);
+let q788 = null;
+if (!(s786 == null)) {
+const isList789 = Array.isArray(s786);
+let out790 = [];
+const r791 = Array.isArray(s786) ? s786 : [s786];
+for (let i792 = 0; i792 < r791.length; i792++) {
+const a_E_787 = r791[i792];
+if (!(R.equal((a_E_787 == null ? null : (a_E_787.value ?? null)), "I-III"))) continue;
+const e793 = a_E_787;
+out790.push(e793);
+if (e793 != null) break;
 }
-q785 = isList786 ? out787 : out787[0];
+q788 = isList789 ? out790 : out790[0];
 }
-  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q778))), "stageGroupItoIII": R.exists(q785) }));
+  return (st.v[44] = ({ "extent": (R.exists(d42(st)) ? "METASTATIC" : (R.exists(d43(st)) ? "LOCALIZED" : "UNKNOWN")), "evidence": (R.exists(d42(st)) ? d42(st) : d43(st)), "lymphNodeOnly": R.and(R.exists(d42(st)), R.not(R.exists(q780))), "stageGroupItoIII": R.exists(q788) }));
 }
 // define "Condition Metastatic Evidence"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
-const s790 = d42(st);
-let q792 = null;
-if (!(s790 == null)) {
-const isList793 = Array.isArray(s790);
-let out794 = [];
-const r795 = Array.isArray(s790) ? s790 : [s790];
-for (let i796 = 0; i796 < r795.length; i796++) {
-const a_E_791 = r795[i796];
-if (!(R.inList((a_E_791 == null ? null : (a_E_791.kind ?? null)), ["metastasis-condition", "stage-summary"], undefined))) continue;
-out794.push(a_E_791);
+const s794 = d42(st);
+let q796 = null;
+if (!(s794 == null)) {
+const isList797 = Array.isArray(s794);
+let out798 = [];
+const r799 = Array.isArray(s794) ? s794 : [s794];
+for (let i800 = 0; i800 < r799.length; i800++) {
+const a_E_795 = r799[i800];
+if (!(R.inList((a_E_795 == null ? null : (a_E_795.kind ?? null)), ["metastasis-condition", "stage-summary"], undefined))) continue;
+out798.push(a_E_795);
 }
-q792 = isList793 ? out794 : out794[0];
+q796 = isList797 ? out798 : out798[0];
 }
-  return (st.v[45] = q792);
+  return (st.v[45] = q796);
 }
 // define "Condition Extent"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-const s797 = d45(st);
-let q799 = null;
-if (!(s797 == null)) {
-const isList800 = Array.isArray(s797);
-let out801 = [];
-const r802 = Array.isArray(s797) ? s797 : [s797];
-for (let i803 = 0; i803 < r802.length; i803++) {
-const a_E_798 = r802[i803];
-if (!(R.not(R.equal((a_E_798 == null ? null : (a_E_798.value ?? null)), "C77")))) continue;
-out801.push(a_E_798);
+const s801 = d45(st);
+let q803 = null;
+if (!(s801 == null)) {
+const isList804 = Array.isArray(s801);
+let out805 = [];
+const r806 = Array.isArray(s801) ? s801 : [s801];
+for (let i807 = 0; i807 < r806.length; i807++) {
+const a_E_802 = r806[i807];
+if (!(R.not(R.equal((a_E_802 == null ? null : (a_E_802.value ?? null)), "C77")))) continue;
+const e808 = a_E_802;
+out805.push(e808);
+if (e808 != null) break;
 }
-q799 = isList800 ? out801 : out801[0];
+q803 = isList804 ? out805 : out805[0];
 }
-  return (st.v[46] = ({ "extent": (R.exists(d45(st)) ? "METASTATIC" : "UNKNOWN"), "evidence": d45(st), "lymphNodeOnly": R.and(R.exists(d45(st)), R.not(R.exists(q799))), "stageGroupItoIII": false }));
+  return (st.v[46] = ({ "extent": (R.exists(d45(st)) ? "METASTATIC" : "UNKNOWN"), "evidence": d45(st), "lymphNodeOnly": R.and(R.exists(d45(st)), R.not(R.exists(q803))), "stageGroupItoIII": false }));
 }
 // define "Age"
 export function d47(st) {
@@ -1826,328 +1836,328 @@ export function d47(st) {
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s808 = d6(st);
-let q810 = null;
-if (!(s808 == null)) {
-const isList811 = Array.isArray(s808);
-let out812 = [];
-const r813 = Array.isArray(s808) ? s808 : [s808];
-for (let i814 = 0; i814 < r813.length; i814++) {
-const a_G_809 = r813[i814];
-if (!(f16(st, (a_G_809 == null ? null : (a_G_809.refs ?? null)), (a_G_809 == null ? null : (a_G_809.key ?? null))))) continue;
-out812.push(a_G_809);
-}
-q810 = isList811 ? out812 : out812[0];
-}
-const s806 = q810;
+const s813 = d6(st);
 let q815 = null;
-if (!(s806 == null)) {
-const isList816 = Array.isArray(s806);
+if (!(s813 == null)) {
+const isList816 = Array.isArray(s813);
 let out817 = [];
-const r818 = Array.isArray(s806) ? s806 : [s806];
+const r818 = Array.isArray(s813) ? s813 : [s813];
 for (let i819 = 0; i819 < r818.length; i819++) {
-const a_G2_807 = r818[i819];
-out817.push(a_G2_807);
+const a_G_814 = r818[i819];
+if (!(f16(st, (a_G_814 == null ? null : (a_G_814.refs ?? null)), (a_G_814 == null ? null : (a_G_814.key ?? null))))) continue;
+out817.push(a_G_814);
 }
-out817 = R.sortByColumns(out817, ["grade"], [false]);
 q815 = isList816 ? out817 : out817[0];
 }
-const s804 = q815;
+const s811 = q815;
 let q820 = null;
-if (!(s804 == null)) {
-const isList821 = Array.isArray(s804);
+if (!(s811 == null)) {
+const isList821 = Array.isArray(s811);
 let out822 = [];
-const r823 = Array.isArray(s804) ? s804 : [s804];
+const r823 = Array.isArray(s811) ? s811 : [s811];
 for (let i824 = 0; i824 < r823.length; i824++) {
-const a_G3_805 = r823[i824];
-out822.push(a_G3_805);
+const a_G2_812 = r823[i824];
+out822.push(a_G2_812);
 }
-out822 = R.sortByColumns(out822, ["lastKey"], [false]);
+out822 = R.sortByColumns(out822, ["grade"], [false]);
 q820 = isList821 ? out822 : out822[0];
 }
-  return (st.v[48] = R.first(q820));
+const s809 = q820;
+let q825 = null;
+if (!(s809 == null)) {
+const isList826 = Array.isArray(s809);
+let out827 = [];
+const r828 = Array.isArray(s809) ? s809 : [s809];
+for (let i829 = 0; i829 < r828.length; i829++) {
+const a_G3_810 = r828[i829];
+out827.push(a_G3_810);
+}
+out827 = R.sortByColumns(out827, ["lastKey"], [false]);
+q825 = isList826 ? out827 : out827[0];
+}
+  return (st.v[48] = R.first(q825));
 }
 // define "Grade"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const t825 = d48(st);
-const t826 = d48(st);
-const t827 = d48(st);
-  return (st.v[49] = ({ "grade": (t825 == null ? null : (t825.grade ?? null)), "resource": (t826 == null ? null : (t826.key ?? null)), "date": (t827 == null ? null : (t827.date ?? null)) }));
+const t830 = d48(st);
+const t831 = d48(st);
+const t832 = d48(st);
+  return (st.v[49] = ({ "grade": (t830 == null ? null : (t830.grade ?? null)), "resource": (t831 == null ? null : (t831.key ?? null)), "date": (t832 == null ? null : (t832.date ?? null)) }));
 }
 // define "Attributed Procedures"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-const s828 = d7(st);
-let q830 = null;
-if (!(s828 == null)) {
-const isList831 = Array.isArray(s828);
-let out832 = [];
-const r833 = Array.isArray(s828) ? s828 : [s828];
-for (let i834 = 0; i834 < r833.length; i834++) {
-const a_P_829 = r833[i834];
-if (!(f16(st, (a_P_829 == null ? null : (a_P_829.refs ?? null)), (a_P_829 == null ? null : (a_P_829.key ?? null))))) continue;
-out832.push(a_P_829);
+const s833 = d7(st);
+let q835 = null;
+if (!(s833 == null)) {
+const isList836 = Array.isArray(s833);
+let out837 = [];
+const r838 = Array.isArray(s833) ? s833 : [s833];
+for (let i839 = 0; i839 < r838.length; i839++) {
+const a_P_834 = r838[i839];
+if (!(f16(st, (a_P_834 == null ? null : (a_P_834.refs ?? null)), (a_P_834 == null ? null : (a_P_834.key ?? null))))) continue;
+out837.push(a_P_834);
 }
-q830 = isList831 ? out832 : out832[0];
+q835 = isList836 ? out837 : out837[0];
 }
-  return (st.v[50] = q830);
+  return (st.v[50] = q835);
 }
 // define "Local Recurrence"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-const s835 = d20(st);
-let q837 = null;
-if (!(s835 == null)) {
-const isList838 = Array.isArray(s835);
-let out839 = [];
-const r840 = Array.isArray(s835) ? s835 : [s835];
-for (let i841 = 0; i841 < r840.length; i841++) {
-const a_A_836 = r840[i841];
-const t842 = (a_A_836 == null ? null : (a_A_836.fact ?? null));
-if (!(R.inList((t842 == null ? null : (t842.clinicalStatus ?? null)), M_StsCodes.d86(st.L_Codes), undefined))) continue;
-out839.push(a_A_836);
+const s840 = d20(st);
+let q842 = null;
+if (!(s840 == null)) {
+const isList843 = Array.isArray(s840);
+let out844 = [];
+const r845 = Array.isArray(s840) ? s840 : [s840];
+for (let i846 = 0; i846 < r845.length; i846++) {
+const a_A_841 = r845[i846];
+const t847 = (a_A_841 == null ? null : (a_A_841.fact ?? null));
+if (!(R.inList((t847 == null ? null : (t847.clinicalStatus ?? null)), M_StsCodes.d86(st.L_Codes), undefined))) continue;
+out844.push(a_A_841);
 }
-q837 = isList838 ? out839 : out839[0];
+q842 = isList843 ? out844 : out844[0];
 }
-  return (st.v[51] = R.exists(q837));
+  return (st.v[51] = R.exists(q842));
 }
 // define "Latest Surgery"
 export function d52(st) {
   const x = st.v[52];
   if (x !== undefined) return x;
-const s845 = d50(st);
-let q847 = null;
-if (!(s845 == null)) {
-const isList848 = Array.isArray(s845);
-let out849 = [];
-const r850 = Array.isArray(s845) ? s845 : [s845];
-for (let i851 = 0; i851 < r850.length; i851++) {
-const a_P_846 = r850[i851];
-const t852 = d36(st);
-if (!(R.and((a_P_846 == null ? null : (a_P_846.surgery ?? null)), R.greaterOrEqual((a_P_846 == null ? null : (a_P_846.lastDate ?? null)), (t852 == null ? null : (t852.firstDate ?? null)))))) continue;
-out849.push(a_P_846);
+const s850 = d50(st);
+let q852 = null;
+if (!(s850 == null)) {
+const isList853 = Array.isArray(s850);
+let out854 = [];
+const r855 = Array.isArray(s850) ? s850 : [s850];
+for (let i856 = 0; i856 < r855.length; i856++) {
+const a_P_851 = r855[i856];
+const t857 = d36(st);
+if (!(R.and((a_P_851 == null ? null : (a_P_851.surgery ?? null)), R.greaterOrEqual((a_P_851 == null ? null : (a_P_851.lastDate ?? null)), (t857 == null ? null : (t857.firstDate ?? null)))))) continue;
+out854.push(a_P_851);
 }
-q847 = isList848 ? out849 : out849[0];
+q852 = isList853 ? out854 : out854[0];
 }
-const s843 = q847;
-let q853 = null;
-if (!(s843 == null)) {
-const isList854 = Array.isArray(s843);
-let out855 = [];
-const r856 = Array.isArray(s843) ? s843 : [s843];
-for (let i857 = 0; i857 < r856.length; i857++) {
-const a_P2_844 = r856[i857];
-out855.push(a_P2_844);
+const s848 = q852;
+let q858 = null;
+if (!(s848 == null)) {
+const isList859 = Array.isArray(s848);
+let out860 = [];
+const r861 = Array.isArray(s848) ? s848 : [s848];
+for (let i862 = 0; i862 < r861.length; i862++) {
+const a_P2_849 = r861[i862];
+out860.push(a_P2_849);
 }
-out855 = R.sortByColumns(out855, ["lastKey"], [false]);
-q853 = isList854 ? out855 : out855[0];
+out860 = R.sortByColumns(out860, ["lastKey"], [false]);
+q858 = isList859 ? out860 : out860[0];
 }
-  return (st.v[52] = R.first(q853));
+  return (st.v[52] = R.first(q858));
 }
 // define "Surgery"
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-let c859;
+let c864;
 if (d51(st)) {
-c859 = R.as(null, K3, false);
+c864 = R.as(null, K3, false);
 } else {
-const t858 = d52(st);
-c859 = (t858 == null ? null : (t858.key ?? null));
+const t863 = d52(st);
+c864 = (t863 == null ? null : (t863.key ?? null));
 }
-let c861;
+let c866;
 if (d51(st)) {
-c861 = R.as(null, K4, false);
+c866 = R.as(null, K4, false);
 } else {
-const t860 = d52(st);
-c861 = (t860 == null ? null : (t860.date ?? null));
+const t865 = d52(st);
+c866 = (t865 == null ? null : (t865.date ?? null));
 }
-let c863;
+let c868;
 if (d51(st)) {
-c863 = R.as(null, K5, false);
+c868 = R.as(null, K5, false);
 } else {
-const t862 = d52(st);
-c863 = R.dateFrom(M_StsCommon.f0(st.L_Common, (t862 == null ? null : (t862.date ?? null))));
+const t867 = d52(st);
+c868 = R.dateFrom(M_StsCommon.f0(st.L_Common, (t867 == null ? null : (t867.date ?? null))));
 }
-  return (st.v[53] = ({ "done": R.and(R.not((d52(st) == null)), R.not(d51(st))), "resource": c859, "date": c861, "firstDay": c863, "localRecurrence": d51(st) }));
+  return (st.v[53] = ({ "done": R.and(R.not((d52(st) == null)), R.not(d51(st))), "resource": c864, "date": c866, "firstDay": c868, "localRecurrence": d51(st) }));
 }
 // define "Latest Radiotherapy"
 export function d54(st) {
   const x = st.v[54];
   if (x !== undefined) return x;
-const s866 = d50(st);
-let q868 = null;
-if (!(s866 == null)) {
-const isList869 = Array.isArray(s866);
-let out870 = [];
-const r871 = Array.isArray(s866) ? s866 : [s866];
-for (let i872 = 0; i872 < r871.length; i872++) {
-const a_P_867 = r871[i872];
-if (!((a_P_867 == null ? null : (a_P_867.radiotherapy ?? null)))) continue;
-out870.push(a_P_867);
-}
-q868 = isList869 ? out870 : out870[0];
-}
-const s864 = q868;
+const s871 = d50(st);
 let q873 = null;
-if (!(s864 == null)) {
-const isList874 = Array.isArray(s864);
+if (!(s871 == null)) {
+const isList874 = Array.isArray(s871);
 let out875 = [];
-const r876 = Array.isArray(s864) ? s864 : [s864];
+const r876 = Array.isArray(s871) ? s871 : [s871];
 for (let i877 = 0; i877 < r876.length; i877++) {
-const a_P2_865 = r876[i877];
-out875.push(a_P2_865);
+const a_P_872 = r876[i877];
+if (!((a_P_872 == null ? null : (a_P_872.radiotherapy ?? null)))) continue;
+out875.push(a_P_872);
 }
-out875 = R.sortByColumns(out875, ["lastKey"], [false]);
 q873 = isList874 ? out875 : out875[0];
 }
-  return (st.v[54] = R.first(q873));
+const s869 = q873;
+let q878 = null;
+if (!(s869 == null)) {
+const isList879 = Array.isArray(s869);
+let out880 = [];
+const r881 = Array.isArray(s869) ? s869 : [s869];
+for (let i882 = 0; i882 < r881.length; i882++) {
+const a_P2_870 = r881[i882];
+out880.push(a_P2_870);
+}
+out880 = R.sortByColumns(out880, ["lastKey"], [false]);
+q878 = isList879 ? out880 : out880[0];
+}
+  return (st.v[54] = R.first(q878));
 }
 // define "Radiotherapy"
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const t878 = d54(st);
-const t879 = d54(st);
-  return (st.v[55] = ({ "done": R.not((d54(st) == null)), "resource": (t878 == null ? null : (t878.key ?? null)), "date": (t879 == null ? null : (t879.date ?? null)) }));
+const t883 = d54(st);
+const t884 = d54(st);
+  return (st.v[55] = ({ "done": R.not((d54(st) == null)), "resource": (t883 == null ? null : (t883.key ?? null)), "date": (t884 == null ? null : (t884.date ?? null)) }));
 }
 // define "Disease Status"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s880 = d40(st);
-let q882 = null;
-if (!(s880 == null)) {
-const isList883 = Array.isArray(s880);
-let out884 = [];
-const r885 = Array.isArray(s880) ? s880 : [s880];
-for (let i886 = 0; i886 < r885.length; i886++) {
-const a_F_881 = r885[i886];
-if (!(f16(st, (a_F_881 == null ? null : (a_F_881.refs ?? null)), (a_F_881 == null ? null : (a_F_881.key ?? null))))) continue;
-out884.push(({ "key": (a_F_881 == null ? null : (a_F_881.key ?? null)), "status": (a_F_881 == null ? null : (a_F_881.status ?? null)), "code": (a_F_881 == null ? null : (a_F_881.code ?? null)), "text": (a_F_881 == null ? null : (a_F_881.text ?? null)), "date": (a_F_881 == null ? null : (a_F_881.date ?? null)) }));
+const s885 = d40(st);
+let q887 = null;
+if (!(s885 == null)) {
+const isList888 = Array.isArray(s885);
+let out889 = [];
+const r890 = Array.isArray(s885) ? s885 : [s885];
+for (let i891 = 0; i891 < r890.length; i891++) {
+const a_F_886 = r890[i891];
+if (!(f16(st, (a_F_886 == null ? null : (a_F_886.refs ?? null)), (a_F_886 == null ? null : (a_F_886.key ?? null))))) continue;
+out889.push(({ "key": (a_F_886 == null ? null : (a_F_886.key ?? null)), "status": (a_F_886 == null ? null : (a_F_886.status ?? null)), "code": (a_F_886 == null ? null : (a_F_886.code ?? null)), "text": (a_F_886 == null ? null : (a_F_886.text ?? null)), "date": (a_F_886 == null ? null : (a_F_886.date ?? null)) }));
 }
-q882 = isList883 ? out884 : out884[0];
+q887 = isList888 ? out889 : out889[0];
 }
-  return (st.v[56] = q882);
+  return (st.v[56] = q887);
 }
 // define "STS Conditions"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s887 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q889 = null;
-if (!(s887 == null)) {
-const isList890 = Array.isArray(s887);
-let out891 = [];
-const r892 = Array.isArray(s887) ? s887 : [s887];
-for (let i893 = 0; i893 < r892.length; i893++) {
-const a_C_888 = r892[i893];
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_888, P0)), d14(st), undefined))) continue;
-out891.push(a_C_888);
+const s892 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q894 = null;
+if (!(s892 == null)) {
+const isList895 = Array.isArray(s892);
+let out896 = [];
+const r897 = Array.isArray(s892) ? s892 : [s892];
+for (let i898 = 0; i898 < r897.length; i898++) {
+const a_C_893 = r897[i898];
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_893, P0)), d14(st), undefined))) continue;
+out896.push(a_C_893);
 }
-q889 = isList890 ? out891 : out891[0];
+q894 = isList895 ? out896 : out896[0];
 }
-  return (st.v[57] = q889);
+  return (st.v[57] = q894);
 }
 // define "Confirmed STS Conditions"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s894 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q896 = null;
-if (!(s894 == null)) {
-const isList897 = Array.isArray(s894);
-let out898 = [];
-const r899 = Array.isArray(s894) ? s894 : [s894];
-for (let i900 = 0; i900 < r899.length; i900++) {
-const a_C_895 = r899[i900];
-const s901 = d15(st);
-let q903 = null;
-if (!(s901 == null)) {
-const isList904 = Array.isArray(s901);
-let out905 = [];
-const r906 = Array.isArray(s901) ? s901 : [s901];
-for (let i907 = 0; i907 < r906.length; i907++) {
-const a_A_902 = r906[i907];
-const t908 = (a_A_902 == null ? null : (a_A_902.fact ?? null));
-out905.push((t908 == null ? null : (t908.key ?? null)));
+const s899 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q901 = null;
+if (!(s899 == null)) {
+const isList902 = Array.isArray(s899);
+let out903 = [];
+const r904 = Array.isArray(s899) ? s899 : [s899];
+for (let i905 = 0; i905 < r904.length; i905++) {
+const a_C_900 = r904[i905];
+const s906 = d15(st);
+let q908 = null;
+if (!(s906 == null)) {
+const isList909 = Array.isArray(s906);
+let out910 = [];
+const r911 = Array.isArray(s906) ? s906 : [s906];
+for (let i912 = 0; i912 < r911.length; i912++) {
+const a_A_907 = r911[i912];
+const t913 = (a_A_907 == null ? null : (a_A_907.fact ?? null));
+out910.push((t913 == null ? null : (t913.key ?? null)));
 }
-q903 = isList904 ? out905 : out905[0];
+q908 = isList909 ? out910 : out910[0];
 }
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_895, P0)), q903, undefined))) continue;
-out898.push(a_C_895);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_900, P0)), q908, undefined))) continue;
+out903.push(a_C_900);
 }
-q896 = isList897 ? out898 : out898[0];
+q901 = isList902 ? out903 : out903[0];
 }
-  return (st.v[58] = q896);
+  return (st.v[58] = q901);
 }
 // define "Used Conditions"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s909 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
-let q911 = null;
-if (!(s909 == null)) {
-const isList912 = Array.isArray(s909);
-let out913 = [];
-const r914 = Array.isArray(s909) ? s909 : [s909];
-for (let i915 = 0; i915 < r914.length; i915++) {
-const a_C_910 = r914[i915];
-const s916 = d20(st);
-let q918 = null;
-if (!(s916 == null)) {
-const isList919 = Array.isArray(s916);
-let out920 = [];
-const r921 = Array.isArray(s916) ? s916 : [s916];
-for (let i922 = 0; i922 < r921.length; i922++) {
-const a_A_917 = r921[i922];
-const t923 = (a_A_917 == null ? null : (a_A_917.fact ?? null));
-out920.push((t923 == null ? null : (t923.key ?? null)));
+const s914 = R.retrieve(st.env, "{http://hl7.org/fhir}Condition");
+let q916 = null;
+if (!(s914 == null)) {
+const isList917 = Array.isArray(s914);
+let out918 = [];
+const r919 = Array.isArray(s914) ? s914 : [s914];
+for (let i920 = 0; i920 < r919.length; i920++) {
+const a_C_915 = r919[i920];
+const s921 = d20(st);
+let q923 = null;
+if (!(s921 == null)) {
+const isList924 = Array.isArray(s921);
+let out925 = [];
+const r926 = Array.isArray(s921) ? s921 : [s921];
+for (let i927 = 0; i927 < r926.length; i927++) {
+const a_A_922 = r926[i927];
+const t928 = (a_A_922 == null ? null : (a_A_922.fact ?? null));
+out925.push((t928 == null ? null : (t928.key ?? null)));
 }
-q918 = isList919 ? out920 : out920[0];
+q923 = isList924 ? out925 : out925[0];
 }
-if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_910, P0)), q918, undefined))) continue;
-out913.push(a_C_910);
+if (!(R.inList(R.concatenate("Condition/", R.primitiveValue(a_C_915, P0)), q923, undefined))) continue;
+out918.push(a_C_915);
 }
-q911 = isList912 ? out913 : out913[0];
+q916 = isList917 ? out918 : out918[0];
 }
-  return (st.v[59] = q911);
+  return (st.v[59] = q916);
 }
 // define "Stage Observations"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const s924 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
-let q926 = null;
-if (!(s924 == null)) {
-const isList927 = Array.isArray(s924);
-let out928 = [];
-const r929 = Array.isArray(s924) ? s924 : [s924];
-for (let i930 = 0; i930 < r929.length; i930++) {
-const a_O_925 = r929[i930];
-const s931 = d5(st);
-let q933 = null;
-if (!(s931 == null)) {
-const isList934 = Array.isArray(s931);
-let out935 = [];
-const r936 = Array.isArray(s931) ? s931 : [s931];
-for (let i937 = 0; i937 < r936.length; i937++) {
-const a_E_932 = r936[i937];
-if (!(R.equal((a_E_932 == null ? null : (a_E_932.kind ?? null)), "stage-group"))) continue;
-out935.push((a_E_932 == null ? null : (a_E_932.resource ?? null)));
+const s929 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation");
+let q931 = null;
+if (!(s929 == null)) {
+const isList932 = Array.isArray(s929);
+let out933 = [];
+const r934 = Array.isArray(s929) ? s929 : [s929];
+for (let i935 = 0; i935 < r934.length; i935++) {
+const a_O_930 = r934[i935];
+const s936 = d5(st);
+let q938 = null;
+if (!(s936 == null)) {
+const isList939 = Array.isArray(s936);
+let out940 = [];
+const r941 = Array.isArray(s936) ? s936 : [s936];
+for (let i942 = 0; i942 < r941.length; i942++) {
+const a_E_937 = r941[i942];
+if (!(R.equal((a_E_937 == null ? null : (a_E_937.kind ?? null)), "stage-group"))) continue;
+out940.push((a_E_937 == null ? null : (a_E_937.resource ?? null)));
 }
-q933 = isList934 ? out935 : out935[0];
+q938 = isList939 ? out940 : out940[0];
 }
-if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_925, P5)), q933, undefined))) continue;
-out928.push(a_O_925);
+if (!(R.inList(R.concatenate("Observation/", R.primitiveValue(a_O_930, P5)), q938, undefined))) continue;
+out933.push(a_O_930);
 }
-q926 = isList927 ? out928 : out928[0];
+q931 = isList932 ? out933 : out933[0];
 }
-  return (st.v[60] = q926);
+  return (st.v[60] = q931);
 }
 // function "ICD10Codes"(Cond)
 export function f0(st, o0) {
@@ -2156,20 +2166,20 @@ export function f0(st, o0) {
 }
 // function "IsSarcomaRange"(code)
 export function f1(st, o0) {
-const s938 = M_StsCodes.d37(st.L_Codes);
-let q940 = null;
-if (!(s938 == null)) {
-const isList941 = Array.isArray(s938);
-let out942 = [];
-const r943 = Array.isArray(s938) ? s938 : [s938];
-for (let i944 = 0; i944 < r943.length; i944++) {
-const a_R_939 = r943[i944];
-if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_939, undefined))) continue;
-out942.push(a_R_939);
+const s943 = M_StsCodes.d37(st.L_Codes);
+let q945 = null;
+if (!(s943 == null)) {
+const isList946 = Array.isArray(s943);
+let out947 = [];
+const r948 = Array.isArray(s943) ? s943 : [s943];
+for (let i949 = 0; i949 < r948.length; i949++) {
+const a_R_944 = r948[i949];
+if (!(R.inList(R.toInteger(R.substring(o0, 0, 4)), a_R_944, undefined))) continue;
+out947.push(a_R_944);
 }
-q940 = isList941 ? out942 : out942[0];
+q945 = isList946 ? out947 : out947[0];
 }
-  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q940));
+  return R.and(R.matches(o0, "^[0-9]{4}/3$"), R.exists(q945));
 }
 // function "ClassOf"(code, onStsCode)
 export function f2(st, o0, o1) {
@@ -2183,137 +2193,138 @@ export function f3(st, o0, o1) {
 }
 // function "ListedDisplay"(code)
 export function f4(st, o0) {
-const s945 = M_StsCodes.d34(st.L_Codes);
-let q947 = null;
-if (!(s945 == null)) {
-const isList948 = Array.isArray(s945);
-let out949 = [];
-const r950 = Array.isArray(s945) ? s945 : [s945];
-for (let i951 = 0; i951 < r950.length; i951++) {
-const a_D_946 = r950[i951];
-if (!(R.equal((a_D_946 == null ? null : (a_D_946.code ?? null)), o0))) continue;
-out949.push((a_D_946 == null ? null : (a_D_946.display ?? null)));
+const s950 = M_StsCodes.d34(st.L_Codes);
+let q952 = null;
+if (!(s950 == null)) {
+const isList953 = Array.isArray(s950);
+let out954 = [];
+const r955 = Array.isArray(s950) ? s950 : [s950];
+for (let i956 = 0; i956 < r955.length; i956++) {
+const a_D_951 = r955[i956];
+if (!(R.equal((a_D_951 == null ? null : (a_D_951.code ?? null)), o0))) continue;
+out954.push((a_D_951 == null ? null : (a_D_951.display ?? null)));
+break;
 }
-q947 = isList948 ? out949 : out949[0];
+q952 = isList953 ? out954 : out954[0];
 }
-  return R.first(q947);
+  return R.first(q952);
 }
 // function "ObservationRefs"(O)
 export function f5(st, o0) {
-const s954 = R.fhirProp(o0, Q13);
-let q956 = null;
-if (!(s954 == null)) {
-const isList957 = Array.isArray(s954);
-let out958 = [];
-const r959 = Array.isArray(s954) ? s954 : [s954];
-for (let i960 = 0; i960 < r959.length; i960++) {
-const a_R_955 = r959[i960];
-out958.push(M_StsCommon.f45(st.L_Common, a_R_955));
+const s959 = R.fhirProp(o0, Q13);
+let q961 = null;
+if (!(s959 == null)) {
+const isList962 = Array.isArray(s959);
+let out963 = [];
+const r964 = Array.isArray(s959) ? s959 : [s959];
+for (let i965 = 0; i965 < r964.length; i965++) {
+const a_R_960 = r964[i965];
+out963.push(M_StsCommon.f45(st.L_Common, a_R_960));
 }
-q956 = isList957 ? out958 : out958[0];
+q961 = isList962 ? out963 : out963[0];
 }
-const s961 = R.fhirProp(o0, Q14);
-let q963 = null;
-if (!(s961 == null)) {
-const isList964 = Array.isArray(s961);
-let out965 = [];
-const r966 = Array.isArray(s961) ? s961 : [s961];
-for (let i967 = 0; i967 < r966.length; i967++) {
-const a_E_962 = r966[i967];
-if (!(R.equal(R.primitiveValue(a_E_962, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out965.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_962, Q7), K6, false)));
-}
-q963 = isList964 ? out965 : out965[0];
-}
-const s952 = R.union(q956, q963, false);
+const s966 = R.fhirProp(o0, Q14);
 let q968 = null;
-if (!(s952 == null)) {
-const isList969 = Array.isArray(s952);
+if (!(s966 == null)) {
+const isList969 = Array.isArray(s966);
 let out970 = [];
-const r971 = Array.isArray(s952) ? s952 : [s952];
+const r971 = Array.isArray(s966) ? s966 : [s966];
 for (let i972 = 0; i972 < r971.length; i972++) {
-const a_K_953 = r971[i972];
-if (!(R.and(R.not((a_K_953 == null)), R.startsWith(a_K_953, "Condition/")))) continue;
-out970.push(a_K_953);
+const a_E_967 = r971[i972];
+if (!(R.equal(R.primitiveValue(a_E_967, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out970.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_967, Q7), K6, false)));
 }
-out970 = R.distinctList(out970);
 q968 = isList969 ? out970 : out970[0];
 }
-  return q968;
+const s957 = R.union(q961, q968, false);
+let q973 = null;
+if (!(s957 == null)) {
+const isList974 = Array.isArray(s957);
+let out975 = [];
+const r976 = Array.isArray(s957) ? s957 : [s957];
+for (let i977 = 0; i977 < r976.length; i977++) {
+const a_K_958 = r976[i977];
+if (!(R.and(R.not((a_K_958 == null)), R.startsWith(a_K_958, "Condition/")))) continue;
+out975.push(a_K_958);
+}
+out975 = R.distinctList(out975);
+q973 = isList974 ? out975 : out975[0];
+}
+  return q973;
 }
 // function "ConditionRelatedRefs"(Cond)
 export function f6(st, o0) {
-const s975 = R.fhirProp(o0, Q6);
-let q977 = null;
-if (!(s975 == null)) {
-const isList978 = Array.isArray(s975);
-let out979 = [];
-const r980 = Array.isArray(s975) ? s975 : [s975];
-for (let i981 = 0; i981 < r980.length; i981++) {
-const a_E_976 = r980[i981];
-if (!(R.equal(R.primitiveValue(a_E_976, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out979.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_976, Q7), K6, false)));
-}
-q977 = isList978 ? out979 : out979[0];
-}
-const s973 = q977;
+const s980 = R.fhirProp(o0, Q6);
 let q982 = null;
-if (!(s973 == null)) {
-const isList983 = Array.isArray(s973);
+if (!(s980 == null)) {
+const isList983 = Array.isArray(s980);
 let out984 = [];
-const r985 = Array.isArray(s973) ? s973 : [s973];
+const r985 = Array.isArray(s980) ? s980 : [s980];
 for (let i986 = 0; i986 < r985.length; i986++) {
-const a_K_974 = r985[i986];
-if (!(R.and(R.not((a_K_974 == null)), R.startsWith(a_K_974, "Condition/")))) continue;
-out984.push(a_K_974);
+const a_E_981 = r985[i986];
+if (!(R.equal(R.primitiveValue(a_E_981, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out984.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_981, Q7), K6, false)));
 }
-out984 = R.distinctList(out984);
 q982 = isList983 ? out984 : out984[0];
 }
-  return q982;
+const s978 = q982;
+let q987 = null;
+if (!(s978 == null)) {
+const isList988 = Array.isArray(s978);
+let out989 = [];
+const r990 = Array.isArray(s978) ? s978 : [s978];
+for (let i991 = 0; i991 < r990.length; i991++) {
+const a_K_979 = r990[i991];
+if (!(R.and(R.not((a_K_979 == null)), R.startsWith(a_K_979, "Condition/")))) continue;
+out989.push(a_K_979);
+}
+out989 = R.distinctList(out989);
+q987 = isList988 ? out989 : out989[0];
+}
+  return q987;
 }
 // function "ProcedureRefs"(P)
 export function f7(st, o0) {
-const s989 = R.fhirProp(o0, Q15);
-let q991 = null;
-if (!(s989 == null)) {
-const isList992 = Array.isArray(s989);
-let out993 = [];
-const r994 = Array.isArray(s989) ? s989 : [s989];
-for (let i995 = 0; i995 < r994.length; i995++) {
-const a_R_990 = r994[i995];
-out993.push(M_StsCommon.f45(st.L_Common, a_R_990));
+const s994 = R.fhirProp(o0, Q15);
+let q996 = null;
+if (!(s994 == null)) {
+const isList997 = Array.isArray(s994);
+let out998 = [];
+const r999 = Array.isArray(s994) ? s994 : [s994];
+for (let i1000 = 0; i1000 < r999.length; i1000++) {
+const a_R_995 = r999[i1000];
+out998.push(M_StsCommon.f45(st.L_Common, a_R_995));
 }
-q991 = isList992 ? out993 : out993[0];
+q996 = isList997 ? out998 : out998[0];
 }
-const s996 = R.fhirProp(o0, Q16);
-let q998 = null;
-if (!(s996 == null)) {
-const isList999 = Array.isArray(s996);
-let out1000 = [];
-const r1001 = Array.isArray(s996) ? s996 : [s996];
-for (let i1002 = 0; i1002 < r1001.length; i1002++) {
-const a_E_997 = r1001[i1002];
-if (!(R.equal(R.primitiveValue(a_E_997, P4), M_StsCodes.d26(st.L_Codes)))) continue;
-out1000.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_997, Q7), K6, false)));
-}
-q998 = isList999 ? out1000 : out1000[0];
-}
-const s987 = R.union(q991, q998, false);
+const s1001 = R.fhirProp(o0, Q16);
 let q1003 = null;
-if (!(s987 == null)) {
-const isList1004 = Array.isArray(s987);
+if (!(s1001 == null)) {
+const isList1004 = Array.isArray(s1001);
 let out1005 = [];
-const r1006 = Array.isArray(s987) ? s987 : [s987];
+const r1006 = Array.isArray(s1001) ? s1001 : [s1001];
 for (let i1007 = 0; i1007 < r1006.length; i1007++) {
-const a_K_988 = r1006[i1007];
-if (!(R.and(R.not((a_K_988 == null)), R.startsWith(a_K_988, "Condition/")))) continue;
-out1005.push(a_K_988);
+const a_E_1002 = r1006[i1007];
+if (!(R.equal(R.primitiveValue(a_E_1002, P4), M_StsCodes.d26(st.L_Codes)))) continue;
+out1005.push(M_StsCommon.f45(st.L_Common, R.as(R.fhirProp(a_E_1002, Q7), K6, false)));
 }
-out1005 = R.distinctList(out1005);
 q1003 = isList1004 ? out1005 : out1005[0];
 }
-  return q1003;
+const s992 = R.union(q996, q1003, false);
+let q1008 = null;
+if (!(s992 == null)) {
+const isList1009 = Array.isArray(s992);
+let out1010 = [];
+const r1011 = Array.isArray(s992) ? s992 : [s992];
+for (let i1012 = 0; i1012 < r1011.length; i1012++) {
+const a_K_993 = r1011[i1012];
+if (!(R.and(R.not((a_K_993 == null)), R.startsWith(a_K_993, "Condition/")))) continue;
+out1010.push(a_K_993);
+}
+out1010 = R.distinctList(out1010);
+q1008 = isList1009 ? out1010 : out1010[0];
+}
+  return q1008;
 }
 // function "IsCancerCode"(code)
 export function f8(st, o0) {
@@ -2322,449 +2333,449 @@ export function f8(st, o0) {
 }
 // function "StageValue"(concept)
 export function f9(st, o0) {
-let c1072;
+let c1077;
 if ((o0 == null)) {
-c1072 = R.as(null, K3, false);
+c1077 = R.as(null, K3, false);
 } else {
-const s1008 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1010 = null;
-if (!(s1008 == null)) {
-const isList1011 = Array.isArray(s1008);
-let out1012 = [];
-const r1013 = Array.isArray(s1008) ? s1008 : [s1008];
-for (let i1014 = 0; i1014 < r1013.length; i1014++) {
-const a_X_1009 = r1013[i1014];
-const s1015 = M_StsCodes.d65(st.L_Codes);
-let q1017 = null;
-if (!(s1015 == null)) {
-const isList1018 = Array.isArray(s1015);
-let out1019 = [];
-const r1020 = Array.isArray(s1015) ? s1015 : [s1015];
-for (let i1021 = 0; i1021 < r1020.length; i1021++) {
-const a_P_1016 = r1020[i1021];
-if (!(R.startsWith(a_X_1009, a_P_1016))) continue;
-out1019.push(a_P_1016);
+const s1013 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1015 = null;
+if (!(s1013 == null)) {
+const isList1016 = Array.isArray(s1013);
+let out1017 = [];
+const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
+for (let i1019 = 0; i1019 < r1018.length; i1019++) {
+const a_X_1014 = r1018[i1019];
+const s1020 = M_StsCodes.d65(st.L_Codes);
+let q1022 = null;
+if (!(s1020 == null)) {
+const isList1023 = Array.isArray(s1020);
+let out1024 = [];
+const r1025 = Array.isArray(s1020) ? s1020 : [s1020];
+for (let i1026 = 0; i1026 < r1025.length; i1026++) {
+const a_P_1021 = r1025[i1026];
+if (!(R.startsWith(a_X_1014, a_P_1021))) continue;
+out1024.push(a_P_1021);
 }
-q1017 = isList1018 ? out1019 : out1019[0];
+q1022 = isList1023 ? out1024 : out1024[0];
 }
-if (!(R.exists(q1017))) continue;
-out1012.push(a_X_1009);
+if (!(R.exists(q1022))) continue;
+out1017.push(a_X_1014);
 }
-q1010 = isList1011 ? out1012 : out1012[0];
+q1015 = isList1016 ? out1017 : out1017[0];
 }
-const s1022 = M_StsCommon.f43(st.L_Common, o0);
-let q1024 = null;
-if (!(s1022 == null)) {
-const isList1025 = Array.isArray(s1022);
-let out1026 = [];
-const r1027 = Array.isArray(s1022) ? s1022 : [s1022];
-for (let i1028 = 0; i1028 < r1027.length; i1028++) {
-const a_T_1023 = r1027[i1028];
-const s1029 = M_StsCodes.d66(st.L_Codes);
-let q1031 = null;
-if (!(s1029 == null)) {
-const isList1032 = Array.isArray(s1029);
-let out1033 = [];
-const r1034 = Array.isArray(s1029) ? s1029 : [s1029];
-for (let i1035 = 0; i1035 < r1034.length; i1035++) {
-const a_P_1030 = r1034[i1035];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1030), R.lowerCase(a_T_1023)), 0))) continue;
-out1033.push(a_P_1030);
+const s1027 = M_StsCommon.f43(st.L_Common, o0);
+let q1029 = null;
+if (!(s1027 == null)) {
+const isList1030 = Array.isArray(s1027);
+let out1031 = [];
+const r1032 = Array.isArray(s1027) ? s1027 : [s1027];
+for (let i1033 = 0; i1033 < r1032.length; i1033++) {
+const a_T_1028 = r1032[i1033];
+const s1034 = M_StsCodes.d66(st.L_Codes);
+let q1036 = null;
+if (!(s1034 == null)) {
+const isList1037 = Array.isArray(s1034);
+let out1038 = [];
+const r1039 = Array.isArray(s1034) ? s1034 : [s1034];
+for (let i1040 = 0; i1040 < r1039.length; i1040++) {
+const a_P_1035 = r1039[i1040];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1035), R.lowerCase(a_T_1028)), 0))) continue;
+out1038.push(a_P_1035);
 }
-q1031 = isList1032 ? out1033 : out1033[0];
+q1036 = isList1037 ? out1038 : out1038[0];
 }
-const s1036 = M_StsCodes.d67(st.L_Codes);
-let q1038 = null;
-if (!(s1036 == null)) {
-const isList1039 = Array.isArray(s1036);
-let out1040 = [];
-const r1041 = Array.isArray(s1036) ? s1036 : [s1036];
-for (let i1042 = 0; i1042 < r1041.length; i1042++) {
-const a_P_1037 = r1041[i1042];
-if (!(R.startsWith(a_T_1023, a_P_1037))) continue;
-out1040.push(a_P_1037);
+const s1041 = M_StsCodes.d67(st.L_Codes);
+let q1043 = null;
+if (!(s1041 == null)) {
+const isList1044 = Array.isArray(s1041);
+let out1045 = [];
+const r1046 = Array.isArray(s1041) ? s1041 : [s1041];
+for (let i1047 = 0; i1047 < r1046.length; i1047++) {
+const a_P_1042 = r1046[i1047];
+if (!(R.startsWith(a_T_1028, a_P_1042))) continue;
+out1045.push(a_P_1042);
 }
-q1038 = isList1039 ? out1040 : out1040[0];
+q1043 = isList1044 ? out1045 : out1045[0];
 }
-if (!(R.or(R.exists(q1031), R.exists(q1038)))) continue;
-out1026.push(a_T_1023);
+if (!(R.or(R.exists(q1036), R.exists(q1043)))) continue;
+out1031.push(a_T_1028);
 }
-q1024 = isList1025 ? out1026 : out1026[0];
+q1029 = isList1030 ? out1031 : out1031[0];
 }
-let c1071;
-if (R.or(R.exists(q1010), R.exists(q1024))) {
-c1071 = "IV";
+let c1076;
+if (R.or(R.exists(q1015), R.exists(q1029))) {
+c1076 = "IV";
 } else {
-const s1043 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1045 = null;
-if (!(s1043 == null)) {
-const isList1046 = Array.isArray(s1043);
-let out1047 = [];
-const r1048 = Array.isArray(s1043) ? s1043 : [s1043];
-for (let i1049 = 0; i1049 < r1048.length; i1049++) {
-const a_X_1044 = r1048[i1049];
-const s1050 = M_StsCodes.d68(st.L_Codes);
-let q1052 = null;
-if (!(s1050 == null)) {
-const isList1053 = Array.isArray(s1050);
-let out1054 = [];
-const r1055 = Array.isArray(s1050) ? s1050 : [s1050];
-for (let i1056 = 0; i1056 < r1055.length; i1056++) {
-const a_P_1051 = r1055[i1056];
-if (!(R.startsWith(a_X_1044, a_P_1051))) continue;
-out1054.push(a_P_1051);
+const s1048 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1050 = null;
+if (!(s1048 == null)) {
+const isList1051 = Array.isArray(s1048);
+let out1052 = [];
+const r1053 = Array.isArray(s1048) ? s1048 : [s1048];
+for (let i1054 = 0; i1054 < r1053.length; i1054++) {
+const a_X_1049 = r1053[i1054];
+const s1055 = M_StsCodes.d68(st.L_Codes);
+let q1057 = null;
+if (!(s1055 == null)) {
+const isList1058 = Array.isArray(s1055);
+let out1059 = [];
+const r1060 = Array.isArray(s1055) ? s1055 : [s1055];
+for (let i1061 = 0; i1061 < r1060.length; i1061++) {
+const a_P_1056 = r1060[i1061];
+if (!(R.startsWith(a_X_1049, a_P_1056))) continue;
+out1059.push(a_P_1056);
 }
-q1052 = isList1053 ? out1054 : out1054[0];
+q1057 = isList1058 ? out1059 : out1059[0];
 }
-if (!(R.exists(q1052))) continue;
-out1047.push(a_X_1044);
+if (!(R.exists(q1057))) continue;
+out1052.push(a_X_1049);
 }
-q1045 = isList1046 ? out1047 : out1047[0];
+q1050 = isList1051 ? out1052 : out1052[0];
 }
-const s1057 = M_StsCommon.f43(st.L_Common, o0);
-let q1059 = null;
-if (!(s1057 == null)) {
-const isList1060 = Array.isArray(s1057);
-let out1061 = [];
-const r1062 = Array.isArray(s1057) ? s1057 : [s1057];
-for (let i1063 = 0; i1063 < r1062.length; i1063++) {
-const a_T_1058 = r1062[i1063];
-const s1064 = M_StsCodes.d69(st.L_Codes);
-let q1066 = null;
-if (!(s1064 == null)) {
-const isList1067 = Array.isArray(s1064);
-let out1068 = [];
-const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
-for (let i1070 = 0; i1070 < r1069.length; i1070++) {
-const a_P_1065 = r1069[i1070];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1065), R.lowerCase(a_T_1058)), 0))) continue;
-out1068.push(a_P_1065);
+const s1062 = M_StsCommon.f43(st.L_Common, o0);
+let q1064 = null;
+if (!(s1062 == null)) {
+const isList1065 = Array.isArray(s1062);
+let out1066 = [];
+const r1067 = Array.isArray(s1062) ? s1062 : [s1062];
+for (let i1068 = 0; i1068 < r1067.length; i1068++) {
+const a_T_1063 = r1067[i1068];
+const s1069 = M_StsCodes.d69(st.L_Codes);
+let q1071 = null;
+if (!(s1069 == null)) {
+const isList1072 = Array.isArray(s1069);
+let out1073 = [];
+const r1074 = Array.isArray(s1069) ? s1069 : [s1069];
+for (let i1075 = 0; i1075 < r1074.length; i1075++) {
+const a_P_1070 = r1074[i1075];
+if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1070), R.lowerCase(a_T_1063)), 0))) continue;
+out1073.push(a_P_1070);
 }
-q1066 = isList1067 ? out1068 : out1068[0];
+q1071 = isList1072 ? out1073 : out1073[0];
 }
-if (!(R.exists(q1066))) continue;
-out1061.push(a_T_1058);
+if (!(R.exists(q1071))) continue;
+out1066.push(a_T_1063);
 }
-q1059 = isList1060 ? out1061 : out1061[0];
+q1064 = isList1065 ? out1066 : out1066[0];
 }
-c1071 = (R.or(R.exists(q1045), R.exists(q1059)) ? "I-III" : R.as(null, K3, false));
+c1076 = (R.or(R.exists(q1050), R.exists(q1064)) ? "I-III" : R.as(null, K3, false));
 }
-c1072 = c1071;
+c1077 = c1076;
 }
-  return c1072;
+  return c1077;
 }
 // function "MValue"(concept)
 export function f10(st, o0) {
-let c1117;
+let c1122;
 if ((o0 == null)) {
-c1117 = R.as(null, K3, false);
+c1122 = R.as(null, K3, false);
 } else {
-const s1073 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1075 = null;
-if (!(s1073 == null)) {
-const isList1076 = Array.isArray(s1073);
-let out1077 = [];
-const r1078 = Array.isArray(s1073) ? s1073 : [s1073];
-for (let i1079 = 0; i1079 < r1078.length; i1079++) {
-const a_X_1074 = r1078[i1079];
-const s1080 = M_StsCodes.d61(st.L_Codes);
-let q1082 = null;
-if (!(s1080 == null)) {
-const isList1083 = Array.isArray(s1080);
-let out1084 = [];
-const r1085 = Array.isArray(s1080) ? s1080 : [s1080];
-for (let i1086 = 0; i1086 < r1085.length; i1086++) {
-const a_P_1081 = r1085[i1086];
-if (!(R.startsWith(a_X_1074, a_P_1081))) continue;
-out1084.push(a_P_1081);
+const s1078 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1080 = null;
+if (!(s1078 == null)) {
+const isList1081 = Array.isArray(s1078);
+let out1082 = [];
+const r1083 = Array.isArray(s1078) ? s1078 : [s1078];
+for (let i1084 = 0; i1084 < r1083.length; i1084++) {
+const a_X_1079 = r1083[i1084];
+const s1085 = M_StsCodes.d61(st.L_Codes);
+let q1087 = null;
+if (!(s1085 == null)) {
+const isList1088 = Array.isArray(s1085);
+let out1089 = [];
+const r1090 = Array.isArray(s1085) ? s1085 : [s1085];
+for (let i1091 = 0; i1091 < r1090.length; i1091++) {
+const a_P_1086 = r1090[i1091];
+if (!(R.startsWith(a_X_1079, a_P_1086))) continue;
+out1089.push(a_P_1086);
 }
-q1082 = isList1083 ? out1084 : out1084[0];
+q1087 = isList1088 ? out1089 : out1089[0];
 }
-if (!(R.exists(q1082))) continue;
-out1077.push(a_X_1074);
+if (!(R.exists(q1087))) continue;
+out1082.push(a_X_1079);
 }
-q1075 = isList1076 ? out1077 : out1077[0];
+q1080 = isList1081 ? out1082 : out1082[0];
 }
-const s1087 = R.fhirProp(o0, Q1);
-let q1089 = null;
-if (!(s1087 == null)) {
-const isList1090 = Array.isArray(s1087);
-let out1091 = [];
-const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
-for (let i1093 = 0; i1093 < r1092.length; i1093++) {
-const a_X_1088 = r1092[i1093];
-const s1094 = M_StsCodes.d62(st.L_Codes);
-let q1096 = null;
-if (!(s1094 == null)) {
-const isList1097 = Array.isArray(s1094);
-let out1098 = [];
-const r1099 = Array.isArray(s1094) ? s1094 : [s1094];
-for (let i1100 = 0; i1100 < r1099.length; i1100++) {
-const a_P_1095 = r1099[i1100];
-let r1101 = R.primitiveValue(a_X_1088, P3);
-if (r1101 == null) {
-r1101 = "";
-if (r1101 == null) {
-r1101 = null;
+const s1092 = R.fhirProp(o0, Q1);
+let q1094 = null;
+if (!(s1092 == null)) {
+const isList1095 = Array.isArray(s1092);
+let out1096 = [];
+const r1097 = Array.isArray(s1092) ? s1092 : [s1092];
+for (let i1098 = 0; i1098 < r1097.length; i1098++) {
+const a_X_1093 = r1097[i1098];
+const s1099 = M_StsCodes.d62(st.L_Codes);
+let q1101 = null;
+if (!(s1099 == null)) {
+const isList1102 = Array.isArray(s1099);
+let out1103 = [];
+const r1104 = Array.isArray(s1099) ? s1099 : [s1099];
+for (let i1105 = 0; i1105 < r1104.length; i1105++) {
+const a_P_1100 = r1104[i1105];
+let r1106 = R.primitiveValue(a_X_1093, P3);
+if (r1106 == null) {
+r1106 = "";
+if (r1106 == null) {
+r1106 = null;
 }
 }
-if (!(R.greaterOrEqual(R.positionOf(a_P_1095, r1101), 0))) continue;
-out1098.push(a_P_1095);
+if (!(R.greaterOrEqual(R.positionOf(a_P_1100, r1106), 0))) continue;
+out1103.push(a_P_1100);
 }
-q1096 = isList1097 ? out1098 : out1098[0];
+q1101 = isList1102 ? out1103 : out1103[0];
 }
-if (!(R.and(R.equal(R.primitiveValue(a_X_1088, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1096)))) continue;
-out1091.push(R.primitiveValue(a_X_1088, P2));
+if (!(R.and(R.equal(R.primitiveValue(a_X_1093, P1), M_StsCodes.d14(st.L_Codes)), R.exists(q1101)))) continue;
+out1096.push(R.primitiveValue(a_X_1093, P2));
 }
-q1089 = isList1090 ? out1091 : out1091[0];
+q1094 = isList1095 ? out1096 : out1096[0];
 }
-let c1116;
-if (R.or(R.exists(q1075), R.exists(q1089))) {
-c1116 = "M1";
+let c1121;
+if (R.or(R.exists(q1080), R.exists(q1094))) {
+c1121 = "M1";
 } else {
-const s1102 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
-let q1104 = null;
-if (!(s1102 == null)) {
-const isList1105 = Array.isArray(s1102);
-let out1106 = [];
-const r1107 = Array.isArray(s1102) ? s1102 : [s1102];
-for (let i1108 = 0; i1108 < r1107.length; i1108++) {
-const a_X_1103 = r1107[i1108];
-const s1109 = M_StsCodes.d63(st.L_Codes);
-let q1111 = null;
-if (!(s1109 == null)) {
-const isList1112 = Array.isArray(s1109);
-let out1113 = [];
-const r1114 = Array.isArray(s1109) ? s1109 : [s1109];
-for (let i1115 = 0; i1115 < r1114.length; i1115++) {
-const a_P_1110 = r1114[i1115];
-if (!(R.startsWith(a_X_1103, a_P_1110))) continue;
-out1113.push(a_P_1110);
+const s1107 = M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d0(st.L_Codes));
+let q1109 = null;
+if (!(s1107 == null)) {
+const isList1110 = Array.isArray(s1107);
+let out1111 = [];
+const r1112 = Array.isArray(s1107) ? s1107 : [s1107];
+for (let i1113 = 0; i1113 < r1112.length; i1113++) {
+const a_X_1108 = r1112[i1113];
+const s1114 = M_StsCodes.d63(st.L_Codes);
+let q1116 = null;
+if (!(s1114 == null)) {
+const isList1117 = Array.isArray(s1114);
+let out1118 = [];
+const r1119 = Array.isArray(s1114) ? s1114 : [s1114];
+for (let i1120 = 0; i1120 < r1119.length; i1120++) {
+const a_P_1115 = r1119[i1120];
+if (!(R.startsWith(a_X_1108, a_P_1115))) continue;
+out1118.push(a_P_1115);
 }
-q1111 = isList1112 ? out1113 : out1113[0];
+q1116 = isList1117 ? out1118 : out1118[0];
 }
-if (!(R.exists(q1111))) continue;
-out1106.push(a_X_1103);
+if (!(R.exists(q1116))) continue;
+out1111.push(a_X_1108);
 }
-q1104 = isList1105 ? out1106 : out1106[0];
+q1109 = isList1110 ? out1111 : out1111[0];
 }
-c1116 = (R.or(R.exists(q1104), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d64(st.L_Codes))) ? "M0" : R.as(null, K3, false));
+c1121 = (R.or(R.exists(q1109), M_StsCommon.f42(st.L_Common, o0, M_StsCodes.d64(st.L_Codes))) ? "M0" : R.as(null, K3, false));
 }
-c1117 = c1116;
+c1122 = c1121;
 }
-  return c1117;
+  return c1122;
 }
 // function "Morphologies"(concept)
 export function f11(st, o0) {
-const s1118 = R.fhirProp(o0, Q1);
-let q1120 = null;
-if (!(s1118 == null)) {
-const isList1121 = Array.isArray(s1118);
-let out1122 = [];
-const r1123 = Array.isArray(s1118) ? s1118 : [s1118];
-for (let i1124 = 0; i1124 < r1123.length; i1124++) {
-const a_X_1119 = r1123[i1124];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1119, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1119, P2) == null))))) continue;
-let r1125 = R.primitiveValue(a_X_1119, P3);
-if (r1125 == null) {
-r1125 = f4(st, R.primitiveValue(a_X_1119, P2));
-if (r1125 == null) {
-r1125 = null;
+const s1123 = R.fhirProp(o0, Q1);
+let q1125 = null;
+if (!(s1123 == null)) {
+const isList1126 = Array.isArray(s1123);
+let out1127 = [];
+const r1128 = Array.isArray(s1123) ? s1123 : [s1123];
+for (let i1129 = 0; i1129 < r1128.length; i1129++) {
+const a_X_1124 = r1128[i1129];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1124, P1), M_StsCodes.d6(st.L_Codes)), R.not((R.primitiveValue(a_X_1124, P2) == null))))) continue;
+let r1130 = R.primitiveValue(a_X_1124, P3);
+if (r1130 == null) {
+r1130 = f4(st, R.primitiveValue(a_X_1124, P2));
+if (r1130 == null) {
+r1130 = null;
 }
 }
-out1122.push(({ "code": R.primitiveValue(a_X_1119, P2), "display": r1125 }));
+out1127.push(({ "code": R.primitiveValue(a_X_1124, P2), "display": r1130 }));
 }
-q1120 = isList1121 ? out1122 : out1122[0];
+q1125 = isList1126 ? out1127 : out1127[0];
 }
-  return q1120;
+  return q1125;
 }
 // function "GradeMatches"(texts, patterns)
 export function f12(st, o0, o1) {
-const s1126 = o0;
-let q1128 = null;
-if (!(s1126 == null)) {
-const isList1129 = Array.isArray(s1126);
-let out1130 = [];
-const r1131 = Array.isArray(s1126) ? s1126 : [s1126];
-for (let i1132 = 0; i1132 < r1131.length; i1132++) {
-const a_T_1127 = r1131[i1132];
-if (!(R.matches(R.lowerCase(a_T_1127), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
-out1130.push(a_T_1127);
+const s1131 = o0;
+let q1133 = null;
+if (!(s1131 == null)) {
+const isList1134 = Array.isArray(s1131);
+let out1135 = [];
+const r1136 = Array.isArray(s1131) ? s1131 : [s1131];
+for (let i1137 = 0; i1137 < r1136.length; i1137++) {
+const a_T_1132 = r1136[i1137];
+if (!(R.matches(R.lowerCase(a_T_1132), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.lowerCase(R.combine(o1, "|"))), ")([^a-z0-9].*|$)")))) continue;
+out1135.push(a_T_1132);
 }
-q1128 = isList1129 ? out1130 : out1130[0];
+q1133 = isList1134 ? out1135 : out1135[0];
 }
-  return R.exists(q1128);
+  return R.exists(q1133);
 }
 // function "GradeOf"(concept)
 export function f13(st, o0) {
-let c1156;
+let c1161;
 if ((o0 == null)) {
-c1156 = R.as(null, K7, false);
+c1161 = R.as(null, K7, false);
 } else {
-const s1133 = R.fhirProp(o0, Q1);
-let q1135 = null;
-if (!(s1133 == null)) {
-const isList1136 = Array.isArray(s1133);
-let out1137 = [];
-const r1138 = Array.isArray(s1133) ? s1133 : [s1133];
-for (let i1139 = 0; i1139 < r1138.length; i1139++) {
-const a_X_1134 = r1138[i1139];
-out1137.push(R.primitiveValue(a_X_1134, P2));
+const s1138 = R.fhirProp(o0, Q1);
+let q1140 = null;
+if (!(s1138 == null)) {
+const isList1141 = Array.isArray(s1138);
+let out1142 = [];
+const r1143 = Array.isArray(s1138) ? s1138 : [s1138];
+for (let i1144 = 0; i1144 < r1143.length; i1144++) {
+const a_X_1139 = r1143[i1144];
+out1142.push(R.primitiveValue(a_X_1139, P2));
 }
-q1135 = isList1136 ? out1137 : out1137[0];
+q1140 = isList1141 ? out1142 : out1142[0];
 }
-let c1155;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1135, false), M_StsCodes.d82(st.L_Codes))) {
-c1155 = 3;
+let c1160;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1140, false), M_StsCodes.d82(st.L_Codes))) {
+c1160 = 3;
 } else {
-const s1140 = R.fhirProp(o0, Q1);
-let q1142 = null;
-if (!(s1140 == null)) {
-const isList1143 = Array.isArray(s1140);
-let out1144 = [];
-const r1145 = Array.isArray(s1140) ? s1140 : [s1140];
-for (let i1146 = 0; i1146 < r1145.length; i1146++) {
-const a_X_1141 = r1145[i1146];
-out1144.push(R.primitiveValue(a_X_1141, P2));
+const s1145 = R.fhirProp(o0, Q1);
+let q1147 = null;
+if (!(s1145 == null)) {
+const isList1148 = Array.isArray(s1145);
+let out1149 = [];
+const r1150 = Array.isArray(s1145) ? s1145 : [s1145];
+for (let i1151 = 0; i1151 < r1150.length; i1151++) {
+const a_X_1146 = r1150[i1151];
+out1149.push(R.primitiveValue(a_X_1146, P2));
 }
-q1142 = isList1143 ? out1144 : out1144[0];
+q1147 = isList1148 ? out1149 : out1149[0];
 }
-let c1154;
-if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1142, false), M_StsCodes.d81(st.L_Codes))) {
-c1154 = 2;
+let c1159;
+if (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1147, false), M_StsCodes.d81(st.L_Codes))) {
+c1159 = 2;
 } else {
-const s1147 = R.fhirProp(o0, Q1);
-let q1149 = null;
-if (!(s1147 == null)) {
-const isList1150 = Array.isArray(s1147);
-let out1151 = [];
-const r1152 = Array.isArray(s1147) ? s1147 : [s1147];
-for (let i1153 = 0; i1153 < r1152.length; i1153++) {
-const a_X_1148 = r1152[i1153];
-out1151.push(R.primitiveValue(a_X_1148, P2));
+const s1152 = R.fhirProp(o0, Q1);
+let q1154 = null;
+if (!(s1152 == null)) {
+const isList1155 = Array.isArray(s1152);
+let out1156 = [];
+const r1157 = Array.isArray(s1152) ? s1152 : [s1152];
+for (let i1158 = 0; i1158 < r1157.length; i1158++) {
+const a_X_1153 = r1157[i1158];
+out1156.push(R.primitiveValue(a_X_1153, P2));
 }
-q1149 = isList1150 ? out1151 : out1151[0];
+q1154 = isList1155 ? out1156 : out1156[0];
 }
-c1154 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1149, false), M_StsCodes.d80(st.L_Codes)) ? 1 : R.as(null, K7, false));
+c1159 = (f12(st, R.union(M_StsCommon.f43(st.L_Common, o0), q1154, false), M_StsCodes.d80(st.L_Codes)) ? 1 : R.as(null, K7, false));
 }
-c1155 = c1154;
+c1160 = c1159;
 }
-c1156 = c1155;
+c1161 = c1160;
 }
-  return c1156;
+  return c1161;
 }
 // function "IsSurgery"(P)
 export function f14(st, o0) {
-const s1157 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
-let q1159 = null;
-if (!(s1157 == null)) {
-const isList1160 = Array.isArray(s1157);
-let out1161 = [];
-const r1162 = Array.isArray(s1157) ? s1157 : [s1157];
-for (let i1163 = 0; i1163 < r1162.length; i1163++) {
-const a_T_1158 = r1162[i1163];
-if (!(R.and(R.matches(R.lowerCase(a_T_1158), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d77(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d78(st.L_Codes), R.lowerCase(a_T_1158)), 0)))) continue;
-out1161.push(a_T_1158);
+const s1162 = M_StsCommon.f43(st.L_Common, R.fhirProp(o0, Q17));
+let q1164 = null;
+if (!(s1162 == null)) {
+const isList1165 = Array.isArray(s1162);
+let out1166 = [];
+const r1167 = Array.isArray(s1162) ? s1162 : [s1162];
+for (let i1168 = 0; i1168 < r1167.length; i1168++) {
+const a_T_1163 = r1167[i1168];
+if (!(R.and(R.matches(R.lowerCase(a_T_1163), R.concatenate(R.concatenate("(^|.*[^a-z0-9])(", R.combine(M_StsCodes.d77(st.L_Codes), "|")), ")([^a-z0-9].*|$)")), R.less(R.positionOf(M_StsCodes.d78(st.L_Codes), R.lowerCase(a_T_1163)), 0)))) continue;
+out1166.push(a_T_1163);
 }
-q1159 = isList1160 ? out1161 : out1161[0];
+q1164 = isList1165 ? out1166 : out1166[0];
 }
-  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d74(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1159));
+  return R.or(R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d74(st.L_Codes)]), M_StsCommon.f44(st.L_Common, R.fhirProp(o0, Q18), M_StsCodes.d24(st.L_Codes))), R.exists(q1164));
 }
 // function "IsRadiotherapy"(P)
 export function f15(st, o0) {
-const s1164 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
-let q1166 = null;
-if (!(s1164 == null)) {
-const isList1167 = Array.isArray(s1164);
-let out1168 = [];
-const r1169 = Array.isArray(s1164) ? s1164 : [s1164];
-for (let i1170 = 0; i1170 < r1169.length; i1170++) {
-const a_X_1165 = r1169[i1170];
-if (!(R.and(R.equal(R.primitiveValue(a_X_1165, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1165, P2), M_StsCodes.d76(st.L_Codes))))) continue;
-out1168.push(R.primitiveValue(a_X_1165, P2));
+const s1169 = R.fhirProp(R.fhirProp(o0, Q19), Q1);
+let q1171 = null;
+if (!(s1169 == null)) {
+const isList1172 = Array.isArray(s1169);
+let out1173 = [];
+const r1174 = Array.isArray(s1169) ? s1169 : [s1169];
+for (let i1175 = 0; i1175 < r1174.length; i1175++) {
+const a_X_1170 = r1174[i1175];
+if (!(R.and(R.equal(R.primitiveValue(a_X_1170, P1), M_StsCodes.d14(st.L_Codes)), R.equal(R.primitiveValue(a_X_1170, P2), M_StsCodes.d76(st.L_Codes))))) continue;
+out1173.push(R.primitiveValue(a_X_1170, P2));
 }
-q1166 = isList1167 ? out1168 : out1168[0];
+q1171 = isList1172 ? out1173 : out1173[0];
 }
-  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d75(st.L_Codes), M_StsCodes.d76(st.L_Codes)]), R.exists(q1166));
+  return R.or(M_StsCommon.f40(st.L_Common, R.fhirProp(o0, Q17), M_StsCodes.d14(st.L_Codes), [M_StsCodes.d75(st.L_Codes), M_StsCodes.d76(st.L_Codes)]), R.exists(q1171));
 }
 // function "Belongs"(refs, selfKey)
 export function f16(st, o0, o1) {
-const s1171 = o0;
-let q1173 = null;
-if (!(s1171 == null)) {
-const isList1174 = Array.isArray(s1171);
-let out1175 = [];
-const r1176 = Array.isArray(s1171) ? s1171 : [s1171];
-for (let i1177 = 0; i1177 < r1176.length; i1177++) {
-const a_R_1172 = r1176[i1177];
-if (!(R.inList(a_R_1172, d26(st), undefined))) continue;
-out1175.push(a_R_1172);
+const s1176 = o0;
+let q1178 = null;
+if (!(s1176 == null)) {
+const isList1179 = Array.isArray(s1176);
+let out1180 = [];
+const r1181 = Array.isArray(s1176) ? s1176 : [s1176];
+for (let i1182 = 0; i1182 < r1181.length; i1182++) {
+const a_R_1177 = r1181[i1182];
+if (!(R.inList(a_R_1177, d26(st), undefined))) continue;
+out1180.push(a_R_1177);
 }
-q1173 = isList1174 ? out1175 : out1175[0];
+q1178 = isList1179 ? out1180 : out1180[0];
 }
-  return R.or(R.or(R.exists(q1173), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
+  return R.or(R.or(R.exists(q1178), R.inList(o1, d27(st), undefined)), R.and(R.not(R.exists(o0)), R.not(R.exists(d28(st)))));
 }
 // function "IgnoredReason"(refs)
 export function f17(st, o0) {
-const s1178 = o0;
-let q1180 = null;
-if (!(s1178 == null)) {
-const isList1181 = Array.isArray(s1178);
-let out1182 = [];
-const r1183 = Array.isArray(s1178) ? s1178 : [s1178];
-for (let i1184 = 0; i1184 < r1183.length; i1184++) {
-const a_R_1179 = r1183[i1184];
-if (!(R.inList(a_R_1179, d19(st), undefined))) continue;
-out1182.push(a_R_1179);
+const s1183 = o0;
+let q1185 = null;
+if (!(s1183 == null)) {
+const isList1186 = Array.isArray(s1183);
+let out1187 = [];
+const r1188 = Array.isArray(s1183) ? s1183 : [s1183];
+for (let i1189 = 0; i1189 < r1188.length; i1189++) {
+const a_R_1184 = r1188[i1189];
+if (!(R.inList(a_R_1184, d19(st), undefined))) continue;
+out1187.push(a_R_1184);
 }
-q1180 = isList1181 ? out1182 : out1182[0];
+q1185 = isList1186 ? out1187 : out1187[0];
 }
-  return (R.exists(q1180) ? ({ "code": M_StsCodes.d112(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d113(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d114(st.L_Codes), "keys": d28(st) })));
+  return (R.exists(q1185) ? ({ "code": M_StsCodes.d112(st.L_Codes), "keys": o0 }) : (R.exists(o0) ? ({ "code": M_StsCodes.d113(st.L_Codes), "keys": o0 }) : ({ "code": M_StsCodes.d114(st.L_Codes), "keys": d28(st) })));
 }
 // function "DiseaseStatusClass"(concept)
 export function f18(st, o0) {
 
   return (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d58(st.L_Codes)) ? "progression" : (M_StsCommon.f40(st.L_Common, o0, M_StsCodes.d14(st.L_Codes), M_StsCodes.d59(st.L_Codes)) ? "no-progression" : "unknown"));
 }
-const T1185 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1186 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1187 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1188 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1189 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1190 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1191 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
-const T1192 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1193 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1194 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1195 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1196 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1197 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1198 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1199 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1200 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
-const T1201 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1202 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1203 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1190 = [[f0, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1191 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1192 = [[f2, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1193 = [[f3, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1194 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1195 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1196 = [[f6, 1, [{"name":"{http://hl7.org/fhir}Condition","type":"NamedTypeSpecifier"}]]];
+const T1197 = [[f7, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1198 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1199 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1200 = [[f10, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1201 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1202 = [[f12, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1203 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1204 = [[f14, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1205 = [[f15, 1, [{"name":"{http://hl7.org/fhir}Procedure","type":"NamedTypeSpecifier"}]]];
+const T1206 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1207 = [[f17, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1208 = [[f18, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 export const f = {
-  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1185),
-  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1186),
-  "ClassOf": (st, ...args) => R.dispatch(st, args, T1187),
-  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1188),
-  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1189),
-  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1190),
-  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1191),
-  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1192),
-  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1193),
-  "StageValue": (st, ...args) => R.dispatch(st, args, T1194),
-  "MValue": (st, ...args) => R.dispatch(st, args, T1195),
-  "Morphologies": (st, ...args) => R.dispatch(st, args, T1196),
-  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1197),
-  "GradeOf": (st, ...args) => R.dispatch(st, args, T1198),
-  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1199),
-  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1200),
-  "Belongs": (st, ...args) => R.dispatch(st, args, T1201),
-  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1202),
-  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1203),
+  "ICD10Codes": (st, ...args) => R.dispatch(st, args, T1190),
+  "IsSarcomaRange": (st, ...args) => R.dispatch(st, args, T1191),
+  "ClassOf": (st, ...args) => R.dispatch(st, args, T1192),
+  "IsSpecific": (st, ...args) => R.dispatch(st, args, T1193),
+  "ListedDisplay": (st, ...args) => R.dispatch(st, args, T1194),
+  "ObservationRefs": (st, ...args) => R.dispatch(st, args, T1195),
+  "ConditionRelatedRefs": (st, ...args) => R.dispatch(st, args, T1196),
+  "ProcedureRefs": (st, ...args) => R.dispatch(st, args, T1197),
+  "IsCancerCode": (st, ...args) => R.dispatch(st, args, T1198),
+  "StageValue": (st, ...args) => R.dispatch(st, args, T1199),
+  "MValue": (st, ...args) => R.dispatch(st, args, T1200),
+  "Morphologies": (st, ...args) => R.dispatch(st, args, T1201),
+  "GradeMatches": (st, ...args) => R.dispatch(st, args, T1202),
+  "GradeOf": (st, ...args) => R.dispatch(st, args, T1203),
+  "IsSurgery": (st, ...args) => R.dispatch(st, args, T1204),
+  "IsRadiotherapy": (st, ...args) => R.dispatch(st, args, T1205),
+  "Belongs": (st, ...args) => R.dispatch(st, args, T1206),
+  "IgnoredReason": (st, ...args) => R.dispatch(st, args, T1207),
+  "DiseaseStatusClass": (st, ...args) => R.dispatch(st, args, T1208),
 };
 const F = f;
 export const d = {

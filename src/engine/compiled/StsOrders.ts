@@ -74,6 +74,7 @@ const r12 = Array.isArray(s7) ? s7 : [s7];
 for (let i13 = 0; i13 < r12.length; i13++) {
 const a_N_8 = r12[i13];
 out11.push((a_N_8 == null ? null : (a_N_8.id ?? null)));
+break;
 }
 q9 = isList10 ? out11 : out11[0];
 }
@@ -165,7 +166,9 @@ const r33 = Array.isArray(s28) ? s28 : [s28];
 for (let i34 = 0; i34 < r33.length; i34++) {
 const a_D_29 = r33[i34];
 if (!((a_D_29 == null ? null : (a_D_29.anthracycline ?? null)))) continue;
-out32.push(a_D_29);
+const e35 = a_D_29;
+out32.push(e35);
+if (e35 != null) break;
 }
 q30 = isList31 ? out32 : out32[0];
 }
@@ -175,39 +178,39 @@ q30 = isList31 ? out32 : out32[0];
 export function d12(st) {
   const x = st.v[12];
   if (x !== undefined) return x;
-const s35 = p(st, "Drafts", true);
-let q37 = null;
-if (!(s35 == null)) {
-const isList38 = Array.isArray(s35);
-let out39 = [];
-const r40 = Array.isArray(s35) ? s35 : [s35];
-for (let i41 = 0; i41 < r40.length; i41++) {
-const a_D_36 = r40[i41];
-const l_converted_42 = M_StsDecision.f10(st.L_P, (a_D_36 == null ? null : (a_D_36.dose ?? null)));
-if (!((a_D_36 == null ? null : (a_D_36.anthracycline ?? null)))) continue;
-out39.push(({ "id": (a_D_36 == null ? null : (a_D_36.id ?? null)), "drug": (a_D_36 == null ? null : (a_D_36.drug ?? null)), "mgM2": (l_converted_42 == null ? null : (l_converted_42.mgM2 ?? null)), "reason": (l_converted_42 == null ? null : (l_converted_42.reason ?? null)) }));
+const s36 = p(st, "Drafts", true);
+let q38 = null;
+if (!(s36 == null)) {
+const isList39 = Array.isArray(s36);
+let out40 = [];
+const r41 = Array.isArray(s36) ? s36 : [s36];
+for (let i42 = 0; i42 < r41.length; i42++) {
+const a_D_37 = r41[i42];
+const l_converted_43 = M_StsDecision.f10(st.L_P, (a_D_37 == null ? null : (a_D_37.dose ?? null)));
+if (!((a_D_37 == null ? null : (a_D_37.anthracycline ?? null)))) continue;
+out40.push(({ "id": (a_D_37 == null ? null : (a_D_37.id ?? null)), "drug": (a_D_37 == null ? null : (a_D_37.drug ?? null)), "mgM2": (l_converted_43 == null ? null : (l_converted_43.mgM2 ?? null)), "reason": (l_converted_43 == null ? null : (l_converted_43.reason ?? null)) }));
 }
-q37 = isList38 ? out39 : out39[0];
+q38 = isList39 ? out40 : out40[0];
 }
-  return (st.v[12] = q37);
+  return (st.v[12] = q38);
 }
 // define "Drafted Dose"
 export function d13(st) {
   const x = st.v[13];
   if (x !== undefined) return x;
-const s43 = d12(st);
-let q45 = null;
-if (!(s43 == null)) {
-const isList46 = Array.isArray(s43);
-let out47 = [];
-const r48 = Array.isArray(s43) ? s43 : [s43];
-for (let i49 = 0; i49 < r48.length; i49++) {
-const a_X_44 = r48[i49];
-out47.push((a_X_44 == null ? null : (a_X_44.mgM2 ?? null)));
+const s44 = d12(st);
+let q46 = null;
+if (!(s44 == null)) {
+const isList47 = Array.isArray(s44);
+let out48 = [];
+const r49 = Array.isArray(s44) ? s44 : [s44];
+for (let i50 = 0; i50 < r49.length; i50++) {
+const a_X_45 = r49[i50];
+out48.push((a_X_45 == null ? null : (a_X_45.mgM2 ?? null)));
 }
-q45 = isList46 ? out47 : out47[0];
+q46 = isList47 ? out48 : out48[0];
 }
-  return (st.v[13] = R.sum(q45));
+  return (st.v[13] = R.sum(q46));
 }
 // define "N Plus Drafted Dose"
 export function d14(st) {
@@ -220,14 +223,14 @@ export function d14(st) {
 export function d15(st) {
   const x = st.v[15];
   if (x !== undefined) return x;
-let r50 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true));
-if (r50 == null) {
-r50 = false;
-if (r50 == null) {
-r50 = null;
+let r51 = R.greaterOrEqual(d14(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r51 == null) {
+r51 = false;
+if (r51 == null) {
+r51 = null;
 }
 }
-  return (st.v[15] = R.or(M_StsDecision.d72(st.L_P), R.and(R.not(M_StsDecision.d71(st.L_P)), r50)));
+  return (st.v[15] = R.or(M_StsDecision.d72(st.L_P), R.and(R.not(M_StsDecision.d71(st.L_P)), r51)));
 }
 // define "Medication Requests Unreadable"
 export function d16(st) {
@@ -240,206 +243,206 @@ export function d16(st) {
 export function d17(st) {
   const x = st.v[17];
   if (x !== undefined) return x;
-const s51 = d1(st);
-let q53 = null;
-if (!(s51 == null)) {
-const isList54 = Array.isArray(s51);
-let out55 = [];
-const r56 = Array.isArray(s51) ? s51 : [s51];
-for (let i57 = 0; i57 < r56.length; i57++) {
-const a_N_52 = r56[i57];
-if (!(R.and(R.inList((a_N_52 == null ? null : (a_N_52.id ?? null)), M_StsDecision.d2(st.L_P), undefined), R.inList((a_N_52 == null ? null : (a_N_52.role ?? null)), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
-out55.push(a_N_52);
+const s52 = d1(st);
+let q54 = null;
+if (!(s52 == null)) {
+const isList55 = Array.isArray(s52);
+let out56 = [];
+const r57 = Array.isArray(s52) ? s52 : [s52];
+for (let i58 = 0; i58 < r57.length; i58++) {
+const a_N_53 = r57[i58];
+if (!(R.and(R.inList((a_N_53 == null ? null : (a_N_53.id ?? null)), M_StsDecision.d2(st.L_P), undefined), R.inList((a_N_53 == null ? null : (a_N_53.role ?? null)), ["current", "primary", "alternative", "later-line"], undefined)))) continue;
+out56.push(a_N_53);
 }
-out55 = R.distinctList(out55);
-q53 = isList54 ? out55 : out55[0];
+out56 = R.distinctList(out56);
+q54 = isList55 ? out56 : out56[0];
 }
-  return (st.v[17] = q53);
+  return (st.v[17] = q54);
 }
 // define "Localized Current Node"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-let c65;
+let c66;
 if (R.or(R.not(R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")), R.not(R.exists(M_StsDecision.d36(st.L_P))))) {
-c65 = R.as(null, K0, false);
+c66 = R.as(null, K0, false);
 } else {
-const s58 = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT"];
-let q60 = null;
-if (!(s58 == null)) {
-const isList61 = Array.isArray(s58);
-let out62 = [];
-const r63 = Array.isArray(s58) ? s58 : [s58];
-for (let i64 = 0; i64 < r63.length; i64++) {
-const a_N_59 = r63[i64];
-if (!(R.includes(f9(st, a_N_59), M_StsDecision.d36(st.L_P), undefined))) continue;
-out62.push(a_N_59);
+const s59 = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT"];
+let q61 = null;
+if (!(s59 == null)) {
+const isList62 = Array.isArray(s59);
+let out63 = [];
+const r64 = Array.isArray(s59) ? s59 : [s59];
+for (let i65 = 0; i65 < r64.length; i65++) {
+const a_N_60 = r64[i65];
+if (!(R.includes(f9(st, a_N_60), M_StsDecision.d36(st.L_P), undefined))) continue;
+out63.push(a_N_60);
 }
-q60 = isList61 ? out62 : out62[0];
+q61 = isList62 ? out63 : out63[0];
 }
-c65 = R.first(q60);
+c66 = R.first(q61);
 }
-  return (st.v[18] = c65);
+  return (st.v[18] = c66);
 }
 // define "Options"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-const s66 = d1(st);
-let q68 = null;
-if (!(s66 == null)) {
-const isList69 = Array.isArray(s66);
-let out70 = [];
-const r71 = Array.isArray(s66) ? s66 : [s66];
-for (let i72 = 0; i72 < r71.length; i72++) {
-const a_N_67 = r71[i72];
-if (!(R.and(R.inList((a_N_67 == null ? null : (a_N_67.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_67 == null ? null : (a_N_67.withSuggestions ?? null))))) continue;
-out70.push((a_N_67 == null ? null : (a_N_67.id ?? null)));
+const s67 = d1(st);
+let q69 = null;
+if (!(s67 == null)) {
+const isList70 = Array.isArray(s67);
+let out71 = [];
+const r72 = Array.isArray(s67) ? s67 : [s67];
+for (let i73 = 0; i73 < r72.length; i73++) {
+const a_N_68 = r72[i73];
+if (!(R.and(R.inList((a_N_68 == null ? null : (a_N_68.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_68 == null ? null : (a_N_68.withSuggestions ?? null))))) continue;
+out71.push((a_N_68 == null ? null : (a_N_68.id ?? null)));
 }
-out70 = R.distinctList(out70);
-q68 = isList69 ? out70 : out70[0];
+out71 = R.distinctList(out71);
+q69 = isList70 ? out71 : out71[0];
 }
-  return (st.v[19] = q68);
+  return (st.v[19] = q69);
 }
 // define "Per Draft"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-const s73 = p(st, "Drafts", true);
-let q75 = null;
-if (!(s73 == null)) {
-const isList76 = Array.isArray(s73);
-let out77 = [];
-const r78 = Array.isArray(s73) ? s73 : [s73];
-for (let i79 = 0; i79 < r78.length; i79++) {
-const a_D_74 = r78[i79];
-const l_blocking_80 = f3(st, a_D_74);
-const l_advisory_81 = f7(st, a_D_74);
-const s82 = l_blocking_80;
-let q84 = null;
-if (!(s82 == null)) {
-const isList85 = Array.isArray(s82);
-let out86 = [];
-const r87 = Array.isArray(s82) ? s82 : [s82];
-for (let i88 = 0; i88 < r87.length; i88++) {
-const a_B_83 = r87[i88];
-out86.push(f13(st, (a_D_74 == null ? null : (a_D_74.id ?? null)), "rule", a_B_83, f8(st, a_B_83)));
+const s74 = p(st, "Drafts", true);
+let q76 = null;
+if (!(s74 == null)) {
+const isList77 = Array.isArray(s74);
+let out78 = [];
+const r79 = Array.isArray(s74) ? s74 : [s74];
+for (let i80 = 0; i80 < r79.length; i80++) {
+const a_D_75 = r79[i80];
+const l_blocking_81 = f3(st, a_D_75);
+const l_advisory_82 = f7(st, a_D_75);
+const s83 = l_blocking_81;
+let q85 = null;
+if (!(s83 == null)) {
+const isList86 = Array.isArray(s83);
+let out87 = [];
+const r88 = Array.isArray(s83) ? s83 : [s83];
+for (let i89 = 0; i89 < r88.length; i89++) {
+const a_B_84 = r88[i89];
+out87.push(f13(st, (a_D_75 == null ? null : (a_D_75.id ?? null)), "rule", a_B_84, f8(st, a_B_84)));
 }
-out86 = R.distinctList(out86);
-q84 = isList85 ? out86 : out86[0];
+out87 = R.distinctList(out87);
+q85 = isList86 ? out87 : out87[0];
 }
-const s89 = l_advisory_81;
-let q91 = null;
-if (!(s89 == null)) {
-const isList92 = Array.isArray(s89);
-let out93 = [];
-const r94 = Array.isArray(s89) ? s89 : [s89];
-for (let i95 = 0; i95 < r94.length; i95++) {
-const a_A_90 = r94[i95];
-out93.push(f13(st, (a_D_74 == null ? null : (a_D_74.id ?? null)), "rule", a_A_90, f8(st, a_A_90)));
+const s90 = l_advisory_82;
+let q92 = null;
+if (!(s90 == null)) {
+const isList93 = Array.isArray(s90);
+let out94 = [];
+const r95 = Array.isArray(s90) ? s90 : [s90];
+for (let i96 = 0; i96 < r95.length; i96++) {
+const a_A_91 = r95[i96];
+out94.push(f13(st, (a_D_75 == null ? null : (a_D_75.id ?? null)), "rule", a_A_91, f8(st, a_A_91)));
 }
-out93 = R.distinctList(out93);
-q91 = isList92 ? out93 : out93[0];
+out94 = R.distinctList(out94);
+q92 = isList93 ? out94 : out94[0];
 }
-out77.push(R.union(R.union(q84, q91, false), (R.exists(l_blocking_80) ? [] : (d6(st) ? f18(st, a_D_74) : (f1(st, (a_D_74 == null ? null : (a_D_74.drug ?? null)), (a_D_74 == null ? null : (a_D_74.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_74 == null ? null : (a_D_74.drug ?? null))))), R.exists(l_advisory_81)) ? [] : [f14(st, a_D_74)])))), false));
+out78.push(R.union(R.union(q85, q92, false), (R.exists(l_blocking_81) ? [] : (d6(st) ? f18(st, a_D_75) : (f1(st, (a_D_75 == null ? null : (a_D_75.drug ?? null)), (a_D_75 == null ? null : (a_D_75.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_75 == null ? null : (a_D_75.drug ?? null))))), R.exists(l_advisory_82)) ? [] : [f14(st, a_D_75)])))), false));
 }
-out77 = R.distinctList(out77);
-q75 = isList76 ? out77 : out77[0];
+out78 = R.distinctList(out78);
+q76 = isList77 ? out78 : out78[0];
 }
-  return (st.v[20] = R.flatten(q75));
+  return (st.v[20] = R.flatten(q76));
 }
 // define "Second Primary Draft Ids"
 export function d21(st) {
   const x = st.v[21];
   if (x !== undefined) return x;
-const s96 = p(st, "Drafts", true);
-let q98 = null;
-if (!(s96 == null)) {
-const isList99 = Array.isArray(s96);
-let out100 = [];
-const r101 = Array.isArray(s96) ? s96 : [s96];
-for (let i102 = 0; i102 < r101.length; i102++) {
-const a_D_97 = r101[i102];
-if (!(f1(st, (a_D_97 == null ? null : (a_D_97.drug ?? null)), (a_D_97 == null ? null : (a_D_97.liposomal ?? null))))) continue;
-out100.push((a_D_97 == null ? null : (a_D_97.id ?? null)));
+const s97 = p(st, "Drafts", true);
+let q99 = null;
+if (!(s97 == null)) {
+const isList100 = Array.isArray(s97);
+let out101 = [];
+const r102 = Array.isArray(s97) ? s97 : [s97];
+for (let i103 = 0; i103 < r102.length; i103++) {
+const a_D_98 = r102[i103];
+if (!(f1(st, (a_D_98 == null ? null : (a_D_98.drug ?? null)), (a_D_98 == null ? null : (a_D_98.liposomal ?? null))))) continue;
+out101.push((a_D_98 == null ? null : (a_D_98.id ?? null)));
 }
-out100 = R.distinctList(out100);
-q98 = isList99 ? out100 : out100[0];
+out101 = R.distinctList(out101);
+q99 = isList100 ? out101 : out101[0];
 }
-  return (st.v[21] = q98);
+  return (st.v[21] = q99);
 }
 // define "Cards"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const s105 = d20(st);
-let q107 = null;
-if (!(s105 == null)) {
-const isList108 = Array.isArray(s105);
-let out109 = [];
-const r110 = Array.isArray(s105) ? s105 : [s105];
-for (let i111 = 0; i111 < r110.length; i111++) {
-const a_C_106 = r110[i111];
-out109.push(({ "kind": (a_C_106 == null ? null : (a_C_106.kind ?? null)), "topic": (a_C_106 == null ? null : (a_C_106.topic ?? null)) }));
+const s106 = d20(st);
+let q108 = null;
+if (!(s106 == null)) {
+const isList109 = Array.isArray(s106);
+let out110 = [];
+const r111 = Array.isArray(s106) ? s106 : [s106];
+for (let i112 = 0; i112 < r111.length; i112++) {
+const a_C_107 = r111[i112];
+out110.push(({ "kind": (a_C_107 == null ? null : (a_C_107.kind ?? null)), "topic": (a_C_107 == null ? null : (a_C_107.topic ?? null)) }));
 }
-out109 = R.distinctList(out109);
-q107 = isList108 ? out109 : out109[0];
+out110 = R.distinctList(out110);
+q108 = isList109 ? out110 : out110[0];
 }
-const s103 = R.distinct(q107);
-let q112 = null;
-if (!(s103 == null)) {
-const isList113 = Array.isArray(s103);
-let out114 = [];
-const r115 = Array.isArray(s103) ? s103 : [s103];
-for (let i116 = 0; i116 < r115.length; i116++) {
-const a_K_104 = r115[i116];
-const s117 = d20(st);
-let q119 = null;
-if (!(s117 == null)) {
-const isList120 = Array.isArray(s117);
-let out121 = [];
-const r122 = Array.isArray(s117) ? s117 : [s117];
-for (let i123 = 0; i123 < r122.length; i123++) {
-const a_C_118 = r122[i123];
-if (!(R.and(R.equal((a_C_118 == null ? null : (a_C_118.kind ?? null)), (a_K_104 == null ? null : (a_K_104.kind ?? null))), R.equal((a_C_118 == null ? null : (a_C_118.topic ?? null)), (a_K_104 == null ? null : (a_K_104.topic ?? null)))))) continue;
-out121.push((a_C_118 == null ? null : (a_C_118.draftId ?? null)));
+const s104 = R.distinct(q108);
+let q113 = null;
+if (!(s104 == null)) {
+const isList114 = Array.isArray(s104);
+let out115 = [];
+const r116 = Array.isArray(s104) ? s104 : [s104];
+for (let i117 = 0; i117 < r116.length; i117++) {
+const a_K_105 = r116[i117];
+const s118 = d20(st);
+let q120 = null;
+if (!(s118 == null)) {
+const isList121 = Array.isArray(s118);
+let out122 = [];
+const r123 = Array.isArray(s118) ? s118 : [s118];
+for (let i124 = 0; i124 < r123.length; i124++) {
+const a_C_119 = r123[i124];
+if (!(R.and(R.equal((a_C_119 == null ? null : (a_C_119.kind ?? null)), (a_K_105 == null ? null : (a_K_105.kind ?? null))), R.equal((a_C_119 == null ? null : (a_C_119.topic ?? null)), (a_K_105 == null ? null : (a_K_105.topic ?? null)))))) continue;
+out122.push((a_C_119 == null ? null : (a_C_119.draftId ?? null)));
 }
-out121 = R.distinctList(out121);
-q119 = isList120 ? out121 : out121[0];
+out122 = R.distinctList(out122);
+q120 = isList121 ? out122 : out122[0];
 }
-const s124 = d20(st);
-let q126 = null;
-if (!(s124 == null)) {
-const isList127 = Array.isArray(s124);
-let out128 = [];
-const r129 = Array.isArray(s124) ? s124 : [s124];
-for (let i130 = 0; i130 < r129.length; i130++) {
-const a_C_125 = r129[i130];
-if (!(R.and(R.and(R.equal((a_C_125 == null ? null : (a_C_125.kind ?? null)), (a_K_104 == null ? null : (a_K_104.kind ?? null))), R.equal((a_C_125 == null ? null : (a_C_125.topic ?? null)), (a_K_104 == null ? null : (a_K_104.topic ?? null)))), R.not(R.inList((a_C_125 == null ? null : (a_C_125.draftId ?? null)), d21(st), undefined))))) continue;
-out128.push(a_C_125);
+const s125 = d20(st);
+let q127 = null;
+if (!(s125 == null)) {
+const isList128 = Array.isArray(s125);
+let out129 = [];
+const r130 = Array.isArray(s125) ? s125 : [s125];
+for (let i131 = 0; i131 < r130.length; i131++) {
+const a_C_126 = r130[i131];
+if (!(R.and(R.and(R.equal((a_C_126 == null ? null : (a_C_126.kind ?? null)), (a_K_105 == null ? null : (a_K_105.kind ?? null))), R.equal((a_C_126 == null ? null : (a_C_126.topic ?? null)), (a_K_105 == null ? null : (a_K_105.topic ?? null)))), R.not(R.inList((a_C_126 == null ? null : (a_C_126.draftId ?? null)), d21(st), undefined))))) continue;
+out129.push(a_C_126);
 }
-q126 = isList127 ? out128 : out128[0];
+q127 = isList128 ? out129 : out129[0];
 }
-const s131 = d20(st);
-let q133 = null;
-if (!(s131 == null)) {
-const isList134 = Array.isArray(s131);
-let out135 = [];
-const r136 = Array.isArray(s131) ? s131 : [s131];
-for (let i137 = 0; i137 < r136.length; i137++) {
-const a_C_132 = r136[i137];
-if (!(R.and(R.equal((a_C_132 == null ? null : (a_C_132.kind ?? null)), (a_K_104 == null ? null : (a_K_104.kind ?? null))), R.equal((a_C_132 == null ? null : (a_C_132.topic ?? null)), (a_K_104 == null ? null : (a_K_104.topic ?? null)))))) continue;
-out135.push((a_C_132 == null ? null : (a_C_132.notes ?? null)));
+const s132 = d20(st);
+let q134 = null;
+if (!(s132 == null)) {
+const isList135 = Array.isArray(s132);
+let out136 = [];
+const r137 = Array.isArray(s132) ? s132 : [s132];
+for (let i138 = 0; i138 < r137.length; i138++) {
+const a_C_133 = r137[i138];
+if (!(R.and(R.equal((a_C_133 == null ? null : (a_C_133.kind ?? null)), (a_K_105 == null ? null : (a_K_105.kind ?? null))), R.equal((a_C_133 == null ? null : (a_C_133.topic ?? null)), (a_K_105 == null ? null : (a_K_105.topic ?? null)))))) continue;
+out136.push((a_C_133 == null ? null : (a_C_133.notes ?? null)));
 }
-out135 = R.distinctList(out135);
-q133 = isList134 ? out135 : out135[0];
+out136 = R.distinctList(out136);
+q134 = isList135 ? out136 : out136[0];
 }
-out114.push(({ "kind": (a_K_104 == null ? null : (a_K_104.kind ?? null)), "topic": (a_K_104 == null ? null : (a_K_104.topic ?? null)), "draftIds": q119, "alternatives": (R.and(R.or(R.inList((a_K_104 == null ? null : (a_K_104.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_104 == null ? null : (a_K_104.kind ?? null)), "rule"), R.inList((a_K_104 == null ? null : (a_K_104.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q126)) ? d19(st) : []), "position": (R.inList((a_K_104 == null ? null : (a_K_104.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q133)) }));
+out115.push(({ "kind": (a_K_105 == null ? null : (a_K_105.kind ?? null)), "topic": (a_K_105 == null ? null : (a_K_105.topic ?? null)), "draftIds": q120, "alternatives": (R.and(R.or(R.inList((a_K_105 == null ? null : (a_K_105.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_105 == null ? null : (a_K_105.kind ?? null)), "rule"), R.inList((a_K_105 == null ? null : (a_K_105.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q127)) ? d19(st) : []), "position": (R.inList((a_K_105 == null ? null : (a_K_105.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q134)) }));
 }
-out114 = R.distinctList(out114);
-q112 = isList113 ? out114 : out114[0];
+out115 = R.distinctList(out115);
+q113 = isList114 ? out115 : out115[0];
 }
-  return (st.v[22] = q112);
+  return (st.v[22] = q113);
 }
 // define "Has STS"
 export function d23(st) {
@@ -585,17 +588,17 @@ export function d42(st) {
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const t138 = M_StsDecision.d79(st.L_P);
 const t139 = M_StsDecision.d79(st.L_P);
 const t140 = M_StsDecision.d79(st.L_P);
-const t141 = M_StsDecision.d78(st.L_P);
+const t141 = M_StsDecision.d79(st.L_P);
 const t142 = M_StsDecision.d78(st.L_P);
-const t143 = M_StsDecision.d86(st.L_P);
+const t143 = M_StsDecision.d78(st.L_P);
 const t144 = M_StsDecision.d86(st.L_P);
 const t145 = M_StsDecision.d86(st.L_P);
-const t146 = M_StsDecision.d39(st.L_P);
-const t147 = M_StsDecision.d62(st.L_P);
-  return (st.v[43] = ({ "lvef": R.toStringOp((t138 == null ? null : (t138.value ?? null))), "lvefComparator": (t139 == null ? null : (t139.comparator ?? null)), "lvefDate": R.toStringOp((t140 == null ? null : (t140.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t141 == null ? null : (t141.value ?? null))), "ecogDate": R.toStringOp((t142 == null ? null : (t142.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t143 == null ? null : (t143.value ?? null))), "bilirubinUnit": (t144 == null ? null : (t144.unit ?? null)), "bilirubinDate": R.toStringOp((t145 == null ? null : (t145.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t146 == null ? null : (t146.display ?? null)), "progressionDate": R.toStringOp((t147 == null ? null : (t147.date ?? null))) }));
+const t146 = M_StsDecision.d86(st.L_P);
+const t147 = M_StsDecision.d39(st.L_P);
+const t148 = M_StsDecision.d62(st.L_P);
+  return (st.v[43] = ({ "lvef": R.toStringOp((t139 == null ? null : (t139.value ?? null))), "lvefComparator": (t140 == null ? null : (t140.comparator ?? null)), "lvefDate": R.toStringOp((t141 == null ? null : (t141.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t142 == null ? null : (t142.value ?? null))), "ecogDate": R.toStringOp((t143 == null ? null : (t143.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t144 == null ? null : (t144.value ?? null))), "bilirubinUnit": (t145 == null ? null : (t145.unit ?? null)), "bilirubinDate": R.toStringOp((t146 == null ? null : (t146.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t147 == null ? null : (t147.display ?? null)), "progressionDate": R.toStringOp((t148 == null ? null : (t148.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
@@ -604,63 +607,63 @@ export function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r148 = M_StsDecision.d91(st.L_P);
-if (r148 == null) {
-r148 = [];
-if (r148 == null) {
-r148 = null;
-}
-}
-let r149 = o1;
+let r149 = M_StsDecision.d91(st.L_P);
 if (r149 == null) {
-r149 = false;
+r149 = [];
 if (r149 == null) {
 r149 = null;
 }
 }
-let r150 = M_StsDecision.d92(st.L_P);
+let r150 = o1;
 if (r150 == null) {
 r150 = false;
 if (r150 == null) {
 r150 = null;
 }
 }
-  return R.or(R.inList(o0, r148, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r149), r150));
+let r151 = M_StsDecision.d92(st.L_P);
+if (r151 == null) {
+r151 = false;
+if (r151 == null) {
+r151 = null;
+}
+}
+  return R.or(R.inList(o0, r149, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r150), r151));
 }
 // function "IsHistologySpecific"(drug)
 export function f2(st, o0) {
-const s151 = M_StsCodes.d100(st.L_Codes);
-let q153 = null;
-if (!(s151 == null)) {
-const isList154 = Array.isArray(s151);
-let out155 = [];
-const r156 = Array.isArray(s151) ? s151 : [s151];
-for (let i157 = 0; i157 < r156.length; i157++) {
-const a_O_152 = r156[i157];
-if (!(R.and(R.and(R.equal((a_O_152 == null ? null : (a_O_152.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_152 == null ? null : (a_O_152.morphologies ?? null)), undefined)), R.or(R.not((a_O_152 == null ? null : (a_O_152.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
-out155.push(a_O_152);
+const s152 = M_StsCodes.d100(st.L_Codes);
+let q154 = null;
+if (!(s152 == null)) {
+const isList155 = Array.isArray(s152);
+let out156 = [];
+const r157 = Array.isArray(s152) ? s152 : [s152];
+for (let i158 = 0; i158 < r157.length; i158++) {
+const a_O_153 = r157[i158];
+if (!(R.and(R.and(R.equal((a_O_153 == null ? null : (a_O_153.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_153 == null ? null : (a_O_153.morphologies ?? null)), undefined)), R.or(R.not((a_O_153 == null ? null : (a_O_153.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
+out156.push(a_O_153);
 }
-q153 = isList154 ? out155 : out155[0];
+q154 = isList155 ? out156 : out156[0];
 }
-  return R.exists(q153);
+  return R.exists(q154);
 }
 // function "Blocking"(D)
 export function f3(st, o0) {
-const s158 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
-let q160 = null;
-if (!(s158 == null)) {
-const isList161 = Array.isArray(s158);
-let out162 = [];
-const r163 = Array.isArray(s158) ? s158 : [s158];
-for (let i164 = 0; i164 < r163.length; i164++) {
-const a_R_159 = r163[i164];
-if (!(R.not((a_R_159 == null)))) continue;
-out162.push(a_R_159);
+const s159 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q161 = null;
+if (!(s159 == null)) {
+const isList162 = Array.isArray(s159);
+let out163 = [];
+const r164 = Array.isArray(s159) ? s159 : [s159];
+for (let i165 = 0; i165 < r164.length; i165++) {
+const a_R_160 = r164[i165];
+if (!(R.not((a_R_160 == null)))) continue;
+out163.push(a_R_160);
 }
-out162 = R.distinctList(out162);
-q160 = isList161 ? out162 : out162[0];
+out163 = R.distinctList(out163);
+q161 = isList162 ? out163 : out163[0];
 }
-  return q160;
+  return q161;
 }
 // function "IsCombination"(drug)
 export function f4(st, o0) {
@@ -679,21 +682,21 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s165 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
-let q167 = null;
-if (!(s165 == null)) {
-const isList168 = Array.isArray(s165);
-let out169 = [];
-const r170 = Array.isArray(s165) ? s165 : [s165];
-for (let i171 = 0; i171 < r170.length; i171++) {
-const a_R_166 = r170[i171];
-if (!(R.not((a_R_166 == null)))) continue;
-out169.push(a_R_166);
+const s166 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_R_167 = r171[i172];
+if (!(R.not((a_R_167 == null)))) continue;
+out170.push(a_R_167);
 }
-out169 = R.distinctList(out169);
-q167 = isList168 ? out169 : out169[0];
+out170 = R.distinctList(out170);
+q168 = isList169 ? out170 : out170[0];
 }
-  return q167;
+  return q168;
 }
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
@@ -707,86 +710,86 @@ export function f9(st, o0) {
 }
 // function "OnPathwayNode"(D)
 export function f10(st, o0) {
-let c195;
+let c196;
 if ((o0 == null ? null : (o0.liposomal ?? null))) {
-c195 = R.as(null, K0, false);
+c196 = R.as(null, K0, false);
 } else {
-const s175 = d17(st);
-let q177 = null;
-if (!(s175 == null)) {
-const isList178 = Array.isArray(s175);
-let out179 = [];
-const r180 = Array.isArray(s175) ? s175 : [s175];
-for (let i181 = 0; i181 < r180.length; i181++) {
-const a_N_176 = r180[i181];
-if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_176 == null ? null : (a_N_176.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_176 == null ? null : (a_N_176.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-const s182 = f9(st, (a_N_176 == null ? null : (a_N_176.id ?? null)));
-let q184 = null;
-if (!(s182 == null)) {
-const isList185 = Array.isArray(s182);
-let out186 = [];
-const r187 = Array.isArray(s182) ? s182 : [s182];
-for (let i188 = 0; i188 < r187.length; i188++) {
-const a_X_183 = r187[i188];
-if (!(R.inList(a_X_183, d5(st), undefined))) continue;
-out186.push(a_X_183);
+const s176 = d17(st);
+let q178 = null;
+if (!(s176 == null)) {
+const isList179 = Array.isArray(s176);
+let out180 = [];
+const r181 = Array.isArray(s176) ? s176 : [s176];
+for (let i182 = 0; i182 < r181.length; i182++) {
+const a_N_177 = r181[i182];
+if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_177 == null ? null : (a_N_177.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_177 == null ? null : (a_N_177.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s183 = f9(st, (a_N_177 == null ? null : (a_N_177.id ?? null)));
+let q185 = null;
+if (!(s183 == null)) {
+const isList186 = Array.isArray(s183);
+let out187 = [];
+const r188 = Array.isArray(s183) ? s183 : [s183];
+for (let i189 = 0; i189 < r188.length; i189++) {
+const a_X_184 = r188[i189];
+if (!(R.inList(a_X_184, d5(st), undefined))) continue;
+out187.push(a_X_184);
 }
-out186 = R.distinctList(out186);
-q184 = isList185 ? out186 : out186[0];
+out187 = R.distinctList(out187);
+q185 = isList186 ? out187 : out187[0];
 }
-out179.push(({ "id": (a_N_176 == null ? null : (a_N_176.id ?? null)), "score": R.add(R.multiply(10, R.count(q184)), (R.includes(d5(st), f9(st, (a_N_176 == null ? null : (a_N_176.id ?? null))), undefined) ? 5 : 0)) }));
+out180.push(({ "id": (a_N_177 == null ? null : (a_N_177.id ?? null)), "score": R.add(R.multiply(10, R.count(q185)), (R.includes(d5(st), f9(st, (a_N_177 == null ? null : (a_N_177.id ?? null))), undefined) ? 5 : 0)) }));
 }
-out179 = R.distinctList(out179);
-q177 = isList178 ? out179 : out179[0];
+out180 = R.distinctList(out180);
+q178 = isList179 ? out180 : out180[0];
 }
-const s173 = q177;
-let q189 = null;
-if (!(s173 == null)) {
-const isList190 = Array.isArray(s173);
-let out191 = [];
-const r192 = Array.isArray(s173) ? s173 : [s173];
-for (let i193 = 0; i193 < r192.length; i193++) {
-const a_T_174 = r192[i193];
-out191.push(a_T_174);
+const s174 = q178;
+let q190 = null;
+if (!(s174 == null)) {
+const isList191 = Array.isArray(s174);
+let out192 = [];
+const r193 = Array.isArray(s174) ? s174 : [s174];
+for (let i194 = 0; i194 < r193.length; i194++) {
+const a_T_175 = r193[i194];
+out192.push(a_T_175);
 }
-out191 = R.distinctList(out191);
-out191 = R.sortByColumns(out191, ["score"], [false]);
-q189 = isList190 ? out191 : out191[0];
+out192 = R.distinctList(out192);
+out192 = R.sortByColumns(out192, ["score"], [false]);
+q190 = isList191 ? out192 : out192[0];
 }
-const t194 = R.first(q189);
-let r172 = (t194 == null ? null : (t194.id ?? null));
-if (r172 == null) {
-r172 = (R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsDecision.d36(st.L_P), undefined) ? d18(st) : R.as(null, K0, false));
-if (r172 == null) {
-r172 = null;
+const t195 = R.first(q190);
+let r173 = (t195 == null ? null : (t195.id ?? null));
+if (r173 == null) {
+r173 = (R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsDecision.d36(st.L_P), undefined) ? d18(st) : R.as(null, K0, false));
+if (r173 == null) {
+r173 = null;
 }
 }
-c195 = r172;
+c196 = r173;
 }
-  return c195;
+  return c196;
 }
 // function "NextStepNode"(drug)
 export function f11(st, o0) {
-let c203;
+let c204;
 if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
-c203 = R.as(null, K0, false);
+c204 = R.as(null, K0, false);
 } else {
-const s196 = d1(st);
-let q198 = null;
-if (!(s196 == null)) {
-const isList199 = Array.isArray(s196);
-let out200 = [];
-const r201 = Array.isArray(s196) ? s196 : [s196];
-for (let i202 = 0; i202 < r201.length; i202++) {
-const a_N_197 = r201[i202];
-if (!(R.and(R.equal((a_N_197 == null ? null : (a_N_197.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_197 == null ? null : (a_N_197.id ?? null))), undefined)))) continue;
-out200.push((a_N_197 == null ? null : (a_N_197.id ?? null)));
+const s197 = d1(st);
+let q199 = null;
+if (!(s197 == null)) {
+const isList200 = Array.isArray(s197);
+let out201 = [];
+const r202 = Array.isArray(s197) ? s197 : [s197];
+for (let i203 = 0; i203 < r202.length; i203++) {
+const a_N_198 = r202[i203];
+if (!(R.and(R.equal((a_N_198 == null ? null : (a_N_198.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_198 == null ? null : (a_N_198.id ?? null))), undefined)))) continue;
+out201.push((a_N_198 == null ? null : (a_N_198.id ?? null)));
 }
-q198 = isList199 ? out200 : out200[0];
+q199 = isList200 ? out201 : out201[0];
 }
-c203 = R.first(q198);
+c204 = R.first(q199);
 }
-  return c203;
+  return c204;
 }
 // function "LaterLineEarlyNode"(drug)
 export function f12(st, o0) {
@@ -800,77 +803,77 @@ export function f13(st, o0, o1, o2, o3) {
 }
 // function "Classify"(D)
 export function f14(st, o0) {
-let c212;
+let c213;
 if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
-c212 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
+c213 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
 } else {
-let c211;
+let c212;
 if (d8(st)) {
-const s204 = [];
-let q206 = null;
-if (!(s204 == null)) {
-const isList207 = Array.isArray(s204);
-let out208 = [];
-const r209 = Array.isArray(s204) ? s204 : [s204];
-for (let i210 = 0; i210 < r209.length; i210++) {
-const a_X_205 = r209[i210];
-out208.push(R.as(a_X_205, K0, false));
+const s205 = [];
+let q207 = null;
+if (!(s205 == null)) {
+const isList208 = Array.isArray(s205);
+let out209 = [];
+const r210 = Array.isArray(s205) ? s205 : [s205];
+for (let i211 = 0; i211 < r210.length; i211++) {
+const a_X_206 = r210[i211];
+out209.push(R.as(a_X_206, K0, false));
 }
-q206 = isList207 ? out208 : out208[0];
+q207 = isList208 ? out209 : out209[0];
 }
-c211 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q206);
+c212 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q207);
 } else {
-c211 = f15(st, o0, f10(st, o0));
+c212 = f15(st, o0, f10(st, o0));
 }
-c212 = c211;
+c213 = c212;
 }
-  return c212;
+  return c213;
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
 export function f15(st, o0, o1) {
-let c220;
+let c221;
 if (R.not((o1 == null))) {
-const s213 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
-let q215 = null;
-if (!(s213 == null)) {
-const isList216 = Array.isArray(s213);
-let out217 = [];
-const r218 = Array.isArray(s213) ? s213 : [s213];
-for (let i219 = 0; i219 < r218.length; i219++) {
-const a_X_214 = r218[i219];
-if (!(R.not((a_X_214 == null)))) continue;
-out217.push(a_X_214);
+const s214 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
+let q216 = null;
+if (!(s214 == null)) {
+const isList217 = Array.isArray(s214);
+let out218 = [];
+const r219 = Array.isArray(s214) ? s214 : [s214];
+for (let i220 = 0; i220 < r219.length; i220++) {
+const a_X_215 = r219[i220];
+if (!(R.not((a_X_215 == null)))) continue;
+out218.push(a_X_215);
 }
-out217 = R.distinctList(out217);
-q215 = isList216 ? out217 : out217[0];
+out218 = R.distinctList(out218);
+q216 = isList217 ? out218 : out218[0];
 }
-c220 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q215);
+c221 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q216);
 } else {
-c220 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
+c221 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c220;
+  return c221;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
 export function f16(st, o0, o1) {
-let c228;
+let c229;
 if (R.not((o1 == null))) {
-const s221 = [];
-let q223 = null;
-if (!(s221 == null)) {
-const isList224 = Array.isArray(s221);
-let out225 = [];
-const r226 = Array.isArray(s221) ? s221 : [s221];
-for (let i227 = 0; i227 < r226.length; i227++) {
-const a_X_222 = r226[i227];
-out225.push(R.as(a_X_222, K0, false));
+const s222 = [];
+let q224 = null;
+if (!(s222 == null)) {
+const isList225 = Array.isArray(s222);
+let out226 = [];
+const r227 = Array.isArray(s222) ? s222 : [s222];
+for (let i228 = 0; i228 < r227.length; i228++) {
+const a_X_223 = r227[i228];
+out226.push(R.as(a_X_223, K0, false));
 }
-q223 = isList224 ? out225 : out225[0];
+q224 = isList225 ? out226 : out226[0];
 }
-c228 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q223);
+c229 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q224);
 } else {
-c228 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
+c229 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c228;
+  return c229;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
 export function f17(st, o0, o1) {
@@ -882,45 +885,45 @@ export function f18(st, o0) {
 
   return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d138(st.L_Codes)])] : []);
 }
-const T229 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T230 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T231 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T232 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T233 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T234 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T235 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T236 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T237 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T238 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T239 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T240 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T241 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T242 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T243 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T244 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T245 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T246 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T247 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T230 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T231 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T232 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T233 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T234 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T235 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T236 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T237 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T238 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T239 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T240 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T241 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T242 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T243 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T244 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T245 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T246 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T247 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T248 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T229),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T230),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T231),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T232),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T233),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T234),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T235),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T236),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T237),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T238),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T239),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T240),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T241),
-  "Card": (st, ...args) => R.dispatch(st, args, T242),
-  "Classify": (st, ...args) => R.dispatch(st, args, T243),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T244),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T245),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T246),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T247),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T230),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T231),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T232),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T233),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T234),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T235),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T236),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T237),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T238),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T239),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T240),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T241),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T242),
+  "Card": (st, ...args) => R.dispatch(st, args, T243),
+  "Classify": (st, ...args) => R.dispatch(st, args, T244),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T245),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T246),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T247),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T248),
 };
 const F = f;
 export const d = {

@@ -445,7 +445,9 @@ const r82 = Array.isArray(s63) ? s63 : [s63];
 for (let i83 = 0; i83 < r82.length; i83++) {
 const a_B_64 = r82[i83];
 if (!(a_B_64)) continue;
-out81.push(a_B_64);
+const e84 = a_B_64;
+out81.push(e84);
+if (e84 != null) break;
 }
 q79 = isList80 ? out81 : out81[0];
 }
@@ -455,20 +457,20 @@ q79 = isList80 ? out81 : out81[0];
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
-const s84 = M_StsTreatment.d21(st.L_Tx);
-let q86 = null;
-if (!(s84 == null)) {
-const isList87 = Array.isArray(s84);
-let out88 = [];
-const r89 = Array.isArray(s84) ? s84 : [s84];
-for (let i90 = 0; i90 < r89.length; i90++) {
-const a_C_85 = r89[i90];
-out88.push((a_C_85 == null ? null : (a_C_85.drug ?? null)));
+const s85 = M_StsTreatment.d21(st.L_Tx);
+let q87 = null;
+if (!(s85 == null)) {
+const isList88 = Array.isArray(s85);
+let out89 = [];
+const r90 = Array.isArray(s85) ? s85 : [s85];
+for (let i91 = 0; i91 < r90.length; i91++) {
+const a_C_86 = r90[i91];
+out89.push((a_C_86 == null ? null : (a_C_86.drug ?? null)));
 }
-out88 = R.distinctList(out88);
-q86 = isList87 ? out88 : out88[0];
+out89 = R.distinctList(out89);
+q87 = isList88 ? out89 : out89[0];
 }
-  return (st.v[30] = q86);
+  return (st.v[30] = q87);
 }
 // define "Prior Drugs"
 export function d31(st) {
@@ -509,20 +511,20 @@ export function d35(st) {
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-const s91 = M_StsTreatment.d107(st.L_Tx);
-let q93 = null;
-if (!(s91 == null)) {
-const isList94 = Array.isArray(s91);
-let out95 = [];
-const r96 = Array.isArray(s91) ? s91 : [s91];
-for (let i97 = 0; i97 < r96.length; i97++) {
-const a_S_92 = r96[i97];
+const s92 = M_StsTreatment.d107(st.L_Tx);
+let q94 = null;
+if (!(s92 == null)) {
+const isList95 = Array.isArray(s92);
+let out96 = [];
+const r97 = Array.isArray(s92) ? s92 : [s92];
+for (let i98 = 0; i98 < r97.length; i98++) {
+const a_S_93 = r97[i98];
 if (!(R.not(d5(st)))) continue;
-out95.push(({ "key": (a_S_92 == null ? null : (a_S_92.key ?? null)), "status": (a_S_92 == null ? null : (a_S_92.status ?? null)), "code": (a_S_92 == null ? null : (a_S_92.code ?? null)), "text": (a_S_92 == null ? null : (a_S_92.text ?? null)), "date": (a_S_92 == null ? null : (a_S_92.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_92 == null ? null : (a_S_92.date ?? null))) }));
+out96.push(({ "key": (a_S_93 == null ? null : (a_S_93.key ?? null)), "status": (a_S_93 == null ? null : (a_S_93.status ?? null)), "code": (a_S_93 == null ? null : (a_S_93.code ?? null)), "text": (a_S_93 == null ? null : (a_S_93.text ?? null)), "date": (a_S_93 == null ? null : (a_S_93.date ?? null)), "dayNumber": M_StsTreatment.f0(st.L_Tx, (a_S_93 == null ? null : (a_S_93.date ?? null))) }));
 }
-q93 = isList94 ? out95 : out95[0];
+q94 = isList95 ? out96 : out96[0];
 }
-  return (st.v[36] = q93);
+  return (st.v[36] = q94);
 }
 // define "Maintenance Progression"
 export function d37(st) {
@@ -542,83 +544,85 @@ export function d38(st) {
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-let r98 = d38(st);
-if (r98 == null) {
-r98 = false;
-if (r98 == null) {
-r98 = null;
+let r99 = d38(st);
+if (r99 == null) {
+r99 = false;
+if (r99 == null) {
+r99 = null;
 }
 }
-  return (st.v[39] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r98)));
+  return (st.v[39] = R.and(R.and(R.and(M_StsTreatment.d44(st.L_Tx), M_StsTreatment.d48(st.L_Tx)), M_StsTreatment.d53(st.L_Tx)), R.not(r99)));
 }
 // define "Anthracycline Before Metastatic"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-let c114;
+let c116;
 if (R.not(d35(st))) {
-c114 = false;
+c116 = false;
 } else {
-const s99 = M_StsTreatment.d37(st.L_Tx);
-let q101 = null;
-if (!(s99 == null)) {
-const isList102 = Array.isArray(s99);
-let out103 = [];
-const r104 = Array.isArray(s99) ? s99 : [s99];
-for (let i105 = 0; i105 < r104.length; i105++) {
-const a_E_100 = r104[i105];
-if (!(R.less((a_E_100 == null ? null : (a_E_100.lastDate ?? null)), R.dateFrom(d28(st))))) continue;
-out103.push(a_E_100);
+const s100 = M_StsTreatment.d37(st.L_Tx);
+let q102 = null;
+if (!(s100 == null)) {
+const isList103 = Array.isArray(s100);
+let out104 = [];
+const r105 = Array.isArray(s100) ? s100 : [s100];
+for (let i106 = 0; i106 < r105.length; i106++) {
+const a_E_101 = r105[i106];
+if (!(R.less((a_E_101 == null ? null : (a_E_101.lastDate ?? null)), R.dateFrom(d28(st))))) continue;
+out104.push(a_E_101);
 }
-q101 = isList102 ? out103 : out103[0];
+q102 = isList103 ? out104 : out104[0];
 }
-let c113;
-if (R.exists(q101)) {
-c113 = true;
+let c115;
+if (R.exists(q102)) {
+c115 = true;
 } else {
-const s106 = M_StsTreatment.d37(st.L_Tx);
-let q108 = null;
-if (!(s106 == null)) {
-const isList109 = Array.isArray(s106);
-let out110 = [];
-const r111 = Array.isArray(s106) ? s106 : [s106];
-for (let i112 = 0; i112 < r111.length; i112++) {
-const a_E_107 = r111[i112];
-if (!(((a_E_107 == null ? null : (a_E_107.lastDate ?? null)) == null))) continue;
-out110.push(a_E_107);
+const s107 = M_StsTreatment.d37(st.L_Tx);
+let q109 = null;
+if (!(s107 == null)) {
+const isList110 = Array.isArray(s107);
+let out111 = [];
+const r112 = Array.isArray(s107) ? s107 : [s107];
+for (let i113 = 0; i113 < r112.length; i113++) {
+const a_E_108 = r112[i113];
+if (!(((a_E_108 == null ? null : (a_E_108.lastDate ?? null)) == null))) continue;
+const e114 = a_E_108;
+out111.push(e114);
+if (e114 != null) break;
 }
-q108 = isList109 ? out110 : out110[0];
+q109 = isList110 ? out111 : out111[0];
 }
-c113 = (R.or((d28(st) == null), R.exists(q108)) ? R.as(null, K3, false) : false);
+c115 = (R.or((d28(st) == null), R.exists(q109)) ? R.as(null, K3, false) : false);
 }
-c114 = c113;
+c116 = c115;
 }
-  return (st.v[40] = c114);
+  return (st.v[40] = c116);
 }
 // define "Latest Disease Status"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
-const s116 = d36(st);
-let q118 = null;
-if (!(s116 == null)) {
-const isList119 = Array.isArray(s116);
-let out120 = [];
-const r121 = Array.isArray(s116) ? s116 : [s116];
-for (let i122 = 0; i122 < r121.length; i122++) {
-const a_S_117 = r121[i122];
-out120.push((a_S_117 == null ? null : (a_S_117.dayNumber ?? null)));
+const s118 = d36(st);
+let q120 = null;
+if (!(s118 == null)) {
+const isList121 = Array.isArray(s118);
+let out122 = [];
+const r123 = Array.isArray(s118) ? s118 : [s118];
+for (let i124 = 0; i124 < r123.length; i124++) {
+const a_S_119 = r123[i124];
+out122.push((a_S_119 == null ? null : (a_S_119.dayNumber ?? null)));
 }
-q118 = isList119 ? out120 : out120[0];
+q120 = isList121 ? out122 : out122[0];
 }
-let r115 = f2(st, "progression", R.max(q118), false);
-if (r115 == null) {
-r115 = f3(st, d36(st));
-if (r115 == null) {
-r115 = null;
+let r117 = f2(st, "progression", R.max(q120), false);
+if (r117 == null) {
+r117 = f3(st, d36(st));
+if (r117 == null) {
+r117 = null;
 }
 }
-  return (st.v[41] = r115);
+  return (st.v[41] = r117);
 }
 // define "Progression Since Current Start"
 export function d42(st) {
@@ -638,34 +642,34 @@ export function d43(st) {
 export function d44(st) {
   const x = st.v[44];
   if (x !== undefined) return x;
-const t123 = d43(st);
-  return (st.v[44] = f1(st, (t123 == null ? null : (t123.startNumber ?? null)), true));
+const t125 = d43(st);
+  return (st.v[44] = f1(st, (t125 == null ? null : (t125.startNumber ?? null)), true));
 }
 // define "Later Line No Progression"
 export function d45(st) {
   const x = st.v[45];
   if (x !== undefined) return x;
-let c125;
+let c127;
 if (R.or(R.not((d44(st) == null)), (d43(st) == null))) {
-c125 = R.as(null, K2, false);
+c127 = R.as(null, K2, false);
 } else {
-const t124 = d43(st);
-c125 = f2(st, "no-progression", (t124 == null ? null : (t124.endNumber ?? null)), true);
+const t126 = d43(st);
+c127 = f2(st, "no-progression", (t126 == null ? null : (t126.endNumber ?? null)), true);
 }
-  return (st.v[45] = c125);
+  return (st.v[45] = c127);
 }
 // define "Later Line Status"
 export function d46(st) {
   const x = st.v[46];
   if (x !== undefined) return x;
-let r126 = d44(st);
-if (r126 == null) {
-r126 = d45(st);
-if (r126 == null) {
-r126 = null;
+let r128 = d44(st);
+if (r128 == null) {
+r128 = d45(st);
+if (r128 == null) {
+r128 = null;
 }
 }
-  return (st.v[46] = ({ "kind": (R.not((d44(st) == null)) ? "progression" : (R.not((d45(st) == null)) ? "no-progression" : "unknown")), "reading": r126 }));
+  return (st.v[46] = ({ "kind": (R.not((d44(st) == null)) ? "progression" : (R.not((d45(st) == null)) ? "no-progression" : "unknown")), "reading": r128 }));
 }
 // define "Now Date"
 export function d47(st) {
@@ -678,104 +682,104 @@ export function d47(st) {
 export function d48(st) {
   const x = st.v[48];
   if (x !== undefined) return x;
-const s129 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q131 = null;
+const s131 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q133 = null;
+if (!(s131 == null)) {
+const isList134 = Array.isArray(s131);
+let out135 = [];
+const r136 = Array.isArray(s131) ? s131 : [s131];
+for (let i137 = 0; i137 < r136.length; i137++) {
+const a_O_132 = r136[i137];
+if (!(M_StsCommon.f34(st.L_Common, a_O_132))) continue;
+out135.push(a_O_132);
+}
+q133 = isList134 ? out135 : out135[0];
+}
+const s129 = q133;
+let q138 = null;
 if (!(s129 == null)) {
-const isList132 = Array.isArray(s129);
-let out133 = [];
-const r134 = Array.isArray(s129) ? s129 : [s129];
-for (let i135 = 0; i135 < r134.length; i135++) {
-const a_O_130 = r134[i135];
-if (!(M_StsCommon.f34(st.L_Common, a_O_130))) continue;
-out133.push(a_O_130);
-}
-q131 = isList132 ? out133 : out133[0];
-}
-const s127 = q131;
-let q136 = null;
-if (!(s127 == null)) {
-const isList137 = Array.isArray(s127);
-let out138 = [];
-const r139 = Array.isArray(s127) ? s127 : [s127];
-for (let i140 = 0; i140 < r139.length; i140++) {
-const a_O_128 = r139[i140];
-const x142 = a_O_128;
-const l_taken_141 = (x142 == null ? M_StsCommon.f26(st.L_Common, x142) : M_StsCommon.f20(st.L_Common, x142));
-const l_bound_143 = M_StsCommon.f56(st.L_Common, a_O_128);
-if (!(R.and(R.not((l_taken_141 == null)), R.not((R.fhirProp(a_O_128, Q0) == null))))) continue;
-let r144 = R.inList(l_bound_143, M_StsCodes.d56(st.L_Codes), undefined);
-if (r144 == null) {
-r144 = false;
-if (r144 == null) {
-r144 = null;
+const isList139 = Array.isArray(s129);
+let out140 = [];
+const r141 = Array.isArray(s129) ? s129 : [s129];
+for (let i142 = 0; i142 < r141.length; i142++) {
+const a_O_130 = r141[i142];
+const x144 = a_O_130;
+const l_taken_143 = (x144 == null ? M_StsCommon.f26(st.L_Common, x144) : M_StsCommon.f20(st.L_Common, x144));
+const l_bound_145 = M_StsCommon.f56(st.L_Common, a_O_130);
+if (!(R.and(R.not((l_taken_143 == null)), R.not((R.fhirProp(a_O_130, Q0) == null))))) continue;
+let r146 = R.inList(l_bound_145, M_StsCodes.d56(st.L_Codes), undefined);
+if (r146 == null) {
+r146 = false;
+if (r146 == null) {
+r146 = null;
 }
 }
-let r145 = R.inList(l_bound_143, M_StsCodes.d56(st.L_Codes), undefined);
-if (r145 == null) {
-r145 = false;
-if (r145 == null) {
-r145 = null;
+let r147 = R.inList(l_bound_145, M_StsCodes.d56(st.L_Codes), undefined);
+if (r147 == null) {
+r147 = false;
+if (r147 == null) {
+r147 = null;
 }
 }
-out138.push(({ "value": f6(st, M_StsCommon.f57(st.L_Common, a_O_128), l_bound_143), "comparator": l_bound_143, "upperBound": r144, "tieRank": (r145 ? 0 : 1), "text": M_StsCommon.f60(st.L_Common, a_O_128), "date": l_taken_141, "source": f4(st, a_O_128), "code": f5(st, a_O_128) }));
+out140.push(({ "value": f6(st, M_StsCommon.f57(st.L_Common, a_O_130), l_bound_145), "comparator": l_bound_145, "upperBound": r146, "tieRank": (r147 ? 0 : 1), "text": M_StsCommon.f60(st.L_Common, a_O_130), "date": l_taken_143, "source": f4(st, a_O_130), "code": f5(st, a_O_130) }));
 }
-q136 = isList137 ? out138 : out138[0];
+q138 = isList139 ? out140 : out140[0];
 }
-  return (st.v[48] = q136);
+  return (st.v[48] = q138);
 }
 // define "LVEF"
 export function d49(st) {
   const x = st.v[49];
   if (x !== undefined) return x;
-const s146 = d48(st);
-let q148 = null;
-if (!(s146 == null)) {
-const isList149 = Array.isArray(s146);
-let out150 = [];
-const r151 = Array.isArray(s146) ? s146 : [s146];
-for (let i152 = 0; i152 < r151.length; i152++) {
-const a_R_147 = r151[i152];
-const s153 = d48(st);
-let q155 = null;
-if (!(s153 == null)) {
-const isList156 = Array.isArray(s153);
-let out157 = [];
-const r158 = Array.isArray(s153) ? s153 : [s153];
-for (let i159 = 0; i159 < r158.length; i159++) {
-const a_X_154 = r158[i159];
-if (!(R.not(((a_X_154 == null ? null : (a_X_154.value ?? null)) == null)))) continue;
-out157.push((a_X_154 == null ? null : (a_X_154.date ?? null)));
+const s148 = d48(st);
+let q150 = null;
+if (!(s148 == null)) {
+const isList151 = Array.isArray(s148);
+let out152 = [];
+const r153 = Array.isArray(s148) ? s148 : [s148];
+for (let i154 = 0; i154 < r153.length; i154++) {
+const a_R_149 = r153[i154];
+const s155 = d48(st);
+let q157 = null;
+if (!(s155 == null)) {
+const isList158 = Array.isArray(s155);
+let out159 = [];
+const r160 = Array.isArray(s155) ? s155 : [s155];
+for (let i161 = 0; i161 < r160.length; i161++) {
+const a_X_156 = r160[i161];
+if (!(R.not(((a_X_156 == null ? null : (a_X_156.value ?? null)) == null)))) continue;
+out159.push((a_X_156 == null ? null : (a_X_156.date ?? null)));
 }
-q155 = isList156 ? out157 : out157[0];
+q157 = isList158 ? out159 : out159[0];
 }
-if (!(R.and(R.not(((a_R_147 == null ? null : (a_R_147.value ?? null)) == null)), R.equal((a_R_147 == null ? null : (a_R_147.date ?? null)), R.max(q155))))) continue;
-out150.push(a_R_147);
+if (!(R.and(R.not(((a_R_149 == null ? null : (a_R_149.value ?? null)) == null)), R.equal((a_R_149 == null ? null : (a_R_149.date ?? null)), R.max(q157))))) continue;
+out152.push(a_R_149);
 }
-out150 = R.sortByColumns(out150, ["value","tieRank"], [true,true]);
-q148 = isList149 ? out150 : out150[0];
+out152 = R.sortByColumns(out152, ["value","tieRank"], [true,true]);
+q150 = isList151 ? out152 : out152[0];
 }
-  return (st.v[49] = R.first(q148));
+  return (st.v[49] = R.first(q150));
 }
 // define "LVEF Not Interpretable"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-const s160 = d48(st);
-let q162 = null;
-if (!(s160 == null)) {
-const isList163 = Array.isArray(s160);
-let out164 = [];
-const r165 = Array.isArray(s160) ? s160 : [s160];
-for (let i166 = 0; i166 < r165.length; i166++) {
-const a_R_161 = r165[i166];
-const t167 = d49(st);
-if (!(R.and(((a_R_161 == null ? null : (a_R_161.value ?? null)) == null), R.or((d49(st) == null), R.greaterOrEqual((a_R_161 == null ? null : (a_R_161.date ?? null)), (t167 == null ? null : (t167.date ?? null))))))) continue;
-out164.push(a_R_161);
+const s162 = d48(st);
+let q164 = null;
+if (!(s162 == null)) {
+const isList165 = Array.isArray(s162);
+let out166 = [];
+const r167 = Array.isArray(s162) ? s162 : [s162];
+for (let i168 = 0; i168 < r167.length; i168++) {
+const a_R_163 = r167[i168];
+const t169 = d49(st);
+if (!(R.and(((a_R_163 == null ? null : (a_R_163.value ?? null)) == null), R.or((d49(st) == null), R.greaterOrEqual((a_R_163 == null ? null : (a_R_163.date ?? null)), (t169 == null ? null : (t169.date ?? null))))))) continue;
+out166.push(a_R_163);
 }
-out164 = R.sortByColumns(out164, ["source"], [true]);
-q162 = isList163 ? out164 : out164[0];
+out166 = R.sortByColumns(out166, ["source"], [true]);
+q164 = isList165 ? out166 : out166[0];
 }
-  return (st.v[50] = R.first(q162));
+  return (st.v[50] = R.first(q164));
 }
 // define "Latest Anthracycline Date"
 export function d51(st) {
@@ -795,29 +799,29 @@ export function d52(st) {
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const t169 = d49(st);
-let r168 = R.lessOrEqual(R.durationBetween((t169 == null ? null : (t169.date ?? null)), d47(st), "day"), p(st, "lvefRecencyDays", true));
-if (r168 == null) {
-r168 = false;
-if (r168 == null) {
-r168 = null;
-}
-}
-  return (st.v[53] = r168);
-}
-// define "LVEF Since Anthracycline"
-export function d54(st) {
-  const x = st.v[54];
-  if (x !== undefined) return x;
 const t171 = d49(st);
-let r170 = R.greater((t171 == null ? null : (t171.date ?? null)), d51(st));
+let r170 = R.lessOrEqual(R.durationBetween((t171 == null ? null : (t171.date ?? null)), d47(st), "day"), p(st, "lvefRecencyDays", true));
 if (r170 == null) {
 r170 = false;
 if (r170 == null) {
 r170 = null;
 }
 }
-  return (st.v[54] = R.or((d51(st) == null), r170));
+  return (st.v[53] = r170);
+}
+// define "LVEF Since Anthracycline"
+export function d54(st) {
+  const x = st.v[54];
+  if (x !== undefined) return x;
+const t173 = d49(st);
+let r172 = R.greater((t173 == null ? null : (t173.date ?? null)), d51(st));
+if (r172 == null) {
+r172 = false;
+if (r172 == null) {
+r172 = null;
+}
+}
+  return (st.v[54] = R.or((d51(st) == null), r172));
 }
 // define "LVEF Unusable Reason"
 export function d55(st) {
@@ -837,260 +841,260 @@ export function d56(st) {
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s174 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q176 = null;
+const s176 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q178 = null;
+if (!(s176 == null)) {
+const isList179 = Array.isArray(s176);
+let out180 = [];
+const r181 = Array.isArray(s176) ? s176 : [s176];
+for (let i182 = 0; i182 < r181.length; i182++) {
+const a_O_177 = r181[i182];
+if (!(M_StsCommon.f34(st.L_Common, a_O_177))) continue;
+out180.push(a_O_177);
+}
+q178 = isList179 ? out180 : out180[0];
+}
+const s174 = q178;
+let q183 = null;
 if (!(s174 == null)) {
-const isList177 = Array.isArray(s174);
-let out178 = [];
-const r179 = Array.isArray(s174) ? s174 : [s174];
-for (let i180 = 0; i180 < r179.length; i180++) {
-const a_O_175 = r179[i180];
-if (!(M_StsCommon.f34(st.L_Common, a_O_175))) continue;
-out178.push(a_O_175);
+const isList184 = Array.isArray(s174);
+let out185 = [];
+const r186 = Array.isArray(s174) ? s174 : [s174];
+for (let i187 = 0; i187 < r186.length; i187++) {
+const a_O_175 = r186[i187];
+const x189 = a_O_175;
+const l_taken_188 = (x189 == null ? M_StsCommon.f26(st.L_Common, x189) : M_StsCommon.f20(st.L_Common, x189));
+if (!(R.and(R.not((l_taken_188 == null)), R.not((R.fhirProp(a_O_175, Q0) == null))))) continue;
+out185.push(({ "value": M_StsCommon.f63(st.L_Common, a_O_175), "text": M_StsCommon.f60(st.L_Common, a_O_175), "date": l_taken_188, "source": f4(st, a_O_175), "code": f5(st, a_O_175) }));
 }
-q176 = isList177 ? out178 : out178[0];
+q183 = isList184 ? out185 : out185[0];
 }
-const s172 = q176;
-let q181 = null;
-if (!(s172 == null)) {
-const isList182 = Array.isArray(s172);
-let out183 = [];
-const r184 = Array.isArray(s172) ? s172 : [s172];
-for (let i185 = 0; i185 < r184.length; i185++) {
-const a_O_173 = r184[i185];
-const x187 = a_O_173;
-const l_taken_186 = (x187 == null ? M_StsCommon.f26(st.L_Common, x187) : M_StsCommon.f20(st.L_Common, x187));
-if (!(R.and(R.not((l_taken_186 == null)), R.not((R.fhirProp(a_O_173, Q0) == null))))) continue;
-out183.push(({ "value": M_StsCommon.f63(st.L_Common, a_O_173), "text": M_StsCommon.f60(st.L_Common, a_O_173), "date": l_taken_186, "source": f4(st, a_O_173), "code": f5(st, a_O_173) }));
-}
-q181 = isList182 ? out183 : out183[0];
-}
-  return (st.v[57] = q181);
+  return (st.v[57] = q183);
 }
 // define "ECOG Reading"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s188 = d57(st);
-let q190 = null;
-if (!(s188 == null)) {
-const isList191 = Array.isArray(s188);
-let out192 = [];
-const r193 = Array.isArray(s188) ? s188 : [s188];
-for (let i194 = 0; i194 < r193.length; i194++) {
-const a_R_189 = r193[i194];
-const s195 = d57(st);
-let q197 = null;
-if (!(s195 == null)) {
-const isList198 = Array.isArray(s195);
-let out199 = [];
-const r200 = Array.isArray(s195) ? s195 : [s195];
-for (let i201 = 0; i201 < r200.length; i201++) {
-const a_X_196 = r200[i201];
-if (!(R.not(((a_X_196 == null ? null : (a_X_196.value ?? null)) == null)))) continue;
-out199.push((a_X_196 == null ? null : (a_X_196.date ?? null)));
+const s190 = d57(st);
+let q192 = null;
+if (!(s190 == null)) {
+const isList193 = Array.isArray(s190);
+let out194 = [];
+const r195 = Array.isArray(s190) ? s190 : [s190];
+for (let i196 = 0; i196 < r195.length; i196++) {
+const a_R_191 = r195[i196];
+const s197 = d57(st);
+let q199 = null;
+if (!(s197 == null)) {
+const isList200 = Array.isArray(s197);
+let out201 = [];
+const r202 = Array.isArray(s197) ? s197 : [s197];
+for (let i203 = 0; i203 < r202.length; i203++) {
+const a_X_198 = r202[i203];
+if (!(R.not(((a_X_198 == null ? null : (a_X_198.value ?? null)) == null)))) continue;
+out201.push((a_X_198 == null ? null : (a_X_198.date ?? null)));
 }
-q197 = isList198 ? out199 : out199[0];
+q199 = isList200 ? out201 : out201[0];
 }
-if (!(R.and(R.not(((a_R_189 == null ? null : (a_R_189.value ?? null)) == null)), R.equal((a_R_189 == null ? null : (a_R_189.date ?? null)), R.max(q197))))) continue;
-out192.push(a_R_189);
+if (!(R.and(R.not(((a_R_191 == null ? null : (a_R_191.value ?? null)) == null)), R.equal((a_R_191 == null ? null : (a_R_191.date ?? null)), R.max(q199))))) continue;
+out194.push(a_R_191);
 }
-out192 = R.sortByColumns(out192, ["value"], [false]);
-q190 = isList191 ? out192 : out192[0];
+out194 = R.sortByColumns(out194, ["value"], [false]);
+q192 = isList193 ? out194 : out194[0];
 }
-  return (st.v[58] = R.first(q190));
+  return (st.v[58] = R.first(q192));
 }
 // define "ECOG Not Interpretable"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s202 = d57(st);
-let q204 = null;
-if (!(s202 == null)) {
-const isList205 = Array.isArray(s202);
-let out206 = [];
-const r207 = Array.isArray(s202) ? s202 : [s202];
-for (let i208 = 0; i208 < r207.length; i208++) {
-const a_R_203 = r207[i208];
-const t209 = d58(st);
-if (!(R.and(((a_R_203 == null ? null : (a_R_203.value ?? null)) == null), R.or((d58(st) == null), R.greaterOrEqual((a_R_203 == null ? null : (a_R_203.date ?? null)), (t209 == null ? null : (t209.date ?? null))))))) continue;
-out206.push(a_R_203);
+const s204 = d57(st);
+let q206 = null;
+if (!(s204 == null)) {
+const isList207 = Array.isArray(s204);
+let out208 = [];
+const r209 = Array.isArray(s204) ? s204 : [s204];
+for (let i210 = 0; i210 < r209.length; i210++) {
+const a_R_205 = r209[i210];
+const t211 = d58(st);
+if (!(R.and(((a_R_205 == null ? null : (a_R_205.value ?? null)) == null), R.or((d58(st) == null), R.greaterOrEqual((a_R_205 == null ? null : (a_R_205.date ?? null)), (t211 == null ? null : (t211.date ?? null))))))) continue;
+out208.push(a_R_205);
 }
-out206 = R.sortByColumns(out206, ["source"], [true]);
-q204 = isList205 ? out206 : out206[0];
+out208 = R.sortByColumns(out208, ["source"], [true]);
+q206 = isList207 ? out208 : out208[0];
 }
-  return (st.v[59] = R.first(q204));
+  return (st.v[59] = R.first(q206));
 }
 // define "ECOG"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const t210 = d58(st);
-  return (st.v[60] = (t210 == null ? null : (t210.value ?? null)));
+const t212 = d58(st);
+  return (st.v[60] = (t212 == null ? null : (t212.value ?? null)));
 }
 // define "ECOG Recent"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const t212 = d58(st);
-let r211 = R.lessOrEqual(R.durationBetween((t212 == null ? null : (t212.date ?? null)), d47(st), "day"), p(st, "ecogRecencyDays", true));
-if (r211 == null) {
-r211 = false;
-if (r211 == null) {
-r211 = null;
+const t214 = d58(st);
+let r213 = R.lessOrEqual(R.durationBetween((t214 == null ? null : (t214.date ?? null)), d47(st), "day"), p(st, "ecogRecencyDays", true));
+if (r213 == null) {
+r213 = false;
+if (r213 == null) {
+r213 = null;
 }
 }
-  return (st.v[61] = r211);
+  return (st.v[61] = r213);
 }
 // define "Bilirubin Readings"
 export function d62(st) {
   const x = st.v[62];
   if (x !== undefined) return x;
-const s215 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
-let q217 = null;
+const s217 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bilirubin"](), "code");
+let q219 = null;
+if (!(s217 == null)) {
+const isList220 = Array.isArray(s217);
+let out221 = [];
+const r222 = Array.isArray(s217) ? s217 : [s217];
+for (let i223 = 0; i223 < r222.length; i223++) {
+const a_O_218 = r222[i223];
+if (!(M_StsCommon.f34(st.L_Common, a_O_218))) continue;
+out221.push(a_O_218);
+}
+q219 = isList220 ? out221 : out221[0];
+}
+const s215 = q219;
+let q224 = null;
 if (!(s215 == null)) {
-const isList218 = Array.isArray(s215);
-let out219 = [];
-const r220 = Array.isArray(s215) ? s215 : [s215];
-for (let i221 = 0; i221 < r220.length; i221++) {
-const a_O_216 = r220[i221];
-if (!(M_StsCommon.f34(st.L_Common, a_O_216))) continue;
-out219.push(a_O_216);
-}
-q217 = isList218 ? out219 : out219[0];
-}
-const s213 = q217;
-let q222 = null;
-if (!(s213 == null)) {
-const isList223 = Array.isArray(s213);
-let out224 = [];
-const r225 = Array.isArray(s213) ? s213 : [s213];
-for (let i226 = 0; i226 < r225.length; i226++) {
-const a_O_214 = r225[i226];
-const x228 = a_O_214;
-const l_taken_227 = (x228 == null ? M_StsCommon.f26(st.L_Common, x228) : M_StsCommon.f20(st.L_Common, x228));
-const l_q_229 = R.as(R.fhirProp(a_O_214, Q0), K4, false);
-if (!(R.and(R.not((l_taken_227 == null)), R.or(R.not((R.primitiveValue(l_q_229, P1) == null)), R.exists(R.fhirProp(a_O_214, Q3)))))) continue;
-let r230 = R.primitiveValue(l_q_229, P2);
-if (r230 == null) {
-r230 = R.primitiveValue(l_q_229, P3);
-if (r230 == null) {
-r230 = null;
+const isList225 = Array.isArray(s215);
+let out226 = [];
+const r227 = Array.isArray(s215) ? s215 : [s215];
+for (let i228 = 0; i228 < r227.length; i228++) {
+const a_O_216 = r227[i228];
+const x230 = a_O_216;
+const l_taken_229 = (x230 == null ? M_StsCommon.f26(st.L_Common, x230) : M_StsCommon.f20(st.L_Common, x230));
+const l_q_231 = R.as(R.fhirProp(a_O_216, Q0), K4, false);
+if (!(R.and(R.not((l_taken_229 == null)), R.or(R.not((R.primitiveValue(l_q_231, P1) == null)), R.exists(R.fhirProp(a_O_216, Q3)))))) continue;
+let r232 = R.primitiveValue(l_q_231, P2);
+if (r232 == null) {
+r232 = R.primitiveValue(l_q_231, P3);
+if (r232 == null) {
+r232 = null;
 }
 }
-const s231 = R.fhirProp(a_O_214, Q4);
-let q233 = null;
-if (!(s231 == null)) {
-const isList234 = Array.isArray(s231);
-let out235 = [];
-const r236 = Array.isArray(s231) ? s231 : [s231];
-for (let i237 = 0; i237 < r236.length; i237++) {
-const a_R_232 = r236[i237];
-if (!(R.not((R.primitiveValue(R.fhirProp(a_R_232, Q5), P4) == null)))) continue;
-out235.push(R.fhirProp(a_R_232, Q5));
+const s233 = R.fhirProp(a_O_216, Q4);
+let q235 = null;
+if (!(s233 == null)) {
+const isList236 = Array.isArray(s233);
+let out237 = [];
+const r238 = Array.isArray(s233) ? s233 : [s233];
+for (let i239 = 0; i239 < r238.length; i239++) {
+const a_R_234 = r238[i239];
+if (!(R.not((R.primitiveValue(R.fhirProp(a_R_234, Q5), P4) == null)))) continue;
+out237.push(R.fhirProp(a_R_234, Q5));
 }
-q233 = isList234 ? out235 : out235[0];
+q235 = isList236 ? out237 : out237[0];
 }
-out224.push(({ "value": R.primitiveValue(l_q_229, P1), "unit": r230, "high": M_StsCommon.f64(st.L_Common, a_O_214), "upperLimit": M_StsCommon.f58(st.L_Common, R.first(q233)), "date": l_taken_227, "source": f4(st, a_O_214), "code": f5(st, a_O_214) }));
+out226.push(({ "value": R.primitiveValue(l_q_231, P1), "unit": r232, "high": M_StsCommon.f64(st.L_Common, a_O_216), "upperLimit": M_StsCommon.f58(st.L_Common, R.first(q235)), "date": l_taken_229, "source": f4(st, a_O_216), "code": f5(st, a_O_216) }));
 }
-q222 = isList223 ? out224 : out224[0];
+q224 = isList225 ? out226 : out226[0];
 }
-  return (st.v[62] = q222);
+  return (st.v[62] = q224);
 }
 // define "Bilirubin Latest Date"
 export function d63(st) {
   const x = st.v[63];
   if (x !== undefined) return x;
-const s238 = d62(st);
-let q240 = null;
-if (!(s238 == null)) {
-const isList241 = Array.isArray(s238);
-let out242 = [];
-const r243 = Array.isArray(s238) ? s238 : [s238];
-for (let i244 = 0; i244 < r243.length; i244++) {
-const a_R_239 = r243[i244];
-out242.push((a_R_239 == null ? null : (a_R_239.date ?? null)));
+const s240 = d62(st);
+let q242 = null;
+if (!(s240 == null)) {
+const isList243 = Array.isArray(s240);
+let out244 = [];
+const r245 = Array.isArray(s240) ? s240 : [s240];
+for (let i246 = 0; i246 < r245.length; i246++) {
+const a_R_241 = r245[i246];
+out244.push((a_R_241 == null ? null : (a_R_241.date ?? null)));
 }
-q240 = isList241 ? out242 : out242[0];
+q242 = isList243 ? out244 : out244[0];
 }
-  return (st.v[63] = R.max(q240));
+  return (st.v[63] = R.max(q242));
 }
 // define "Bilirubin"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const s246 = d62(st);
-let q248 = null;
-if (!(s246 == null)) {
-const isList249 = Array.isArray(s246);
-let out250 = [];
-const r251 = Array.isArray(s246) ? s246 : [s246];
-for (let i252 = 0; i252 < r251.length; i252++) {
-const a_R_247 = r251[i252];
-let r253 = (a_R_247 == null ? null : (a_R_247.high ?? null));
-if (r253 == null) {
-r253 = false;
-if (r253 == null) {
-r253 = null;
+const s248 = d62(st);
+let q250 = null;
+if (!(s248 == null)) {
+const isList251 = Array.isArray(s248);
+let out252 = [];
+const r253 = Array.isArray(s248) ? s248 : [s248];
+for (let i254 = 0; i254 < r253.length; i254++) {
+const a_R_249 = r253[i254];
+let r255 = (a_R_249 == null ? null : (a_R_249.high ?? null));
+if (r255 == null) {
+r255 = false;
+if (r255 == null) {
+r255 = null;
 }
 }
-if (!(R.and(R.equal((a_R_247 == null ? null : (a_R_247.date ?? null)), d63(st)), r253))) continue;
-out250.push(a_R_247);
+if (!(R.and(R.equal((a_R_249 == null ? null : (a_R_249.date ?? null)), d63(st)), r255))) continue;
+out252.push(a_R_249);
 }
-out250 = R.sortByColumns(out250, ["source"], [true]);
-q248 = isList249 ? out250 : out250[0];
+out252 = R.sortByColumns(out252, ["source"], [true]);
+q250 = isList251 ? out252 : out252[0];
 }
-let r245 = R.first(q248);
-if (r245 == null) {
-const s254 = d62(st);
-let q256 = null;
-if (!(s254 == null)) {
-const isList257 = Array.isArray(s254);
-let out258 = [];
-const r259 = Array.isArray(s254) ? s254 : [s254];
-for (let i260 = 0; i260 < r259.length; i260++) {
-const a_R_255 = r259[i260];
-if (!(R.equal((a_R_255 == null ? null : (a_R_255.date ?? null)), d63(st)))) continue;
-out258.push(a_R_255);
+let r247 = R.first(q250);
+if (r247 == null) {
+const s256 = d62(st);
+let q258 = null;
+if (!(s256 == null)) {
+const isList259 = Array.isArray(s256);
+let out260 = [];
+const r261 = Array.isArray(s256) ? s256 : [s256];
+for (let i262 = 0; i262 < r261.length; i262++) {
+const a_R_257 = r261[i262];
+if (!(R.equal((a_R_257 == null ? null : (a_R_257.date ?? null)), d63(st)))) continue;
+out260.push(a_R_257);
 }
-out258 = R.sortByColumns(out258, ["source"], [true]);
-q256 = isList257 ? out258 : out258[0];
+out260 = R.sortByColumns(out260, ["source"], [true]);
+q258 = isList259 ? out260 : out260[0];
 }
-r245 = R.first(q256);
-if (r245 == null) {
-r245 = null;
+r247 = R.first(q258);
+if (r247 == null) {
+r247 = null;
 }
 }
-  return (st.v[64] = r245);
+  return (st.v[64] = r247);
 }
 // define "Bilirubin Recent"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const t262 = d64(st);
-let r261 = R.lessOrEqual(R.durationBetween((t262 == null ? null : (t262.date ?? null)), d47(st), "day"), p(st, "labRecencyDays", true));
-if (r261 == null) {
-r261 = false;
-if (r261 == null) {
-r261 = null;
-}
-}
-  return (st.v[65] = r261);
-}
-// define "Doxo LVEF Low"
-export function d66(st) {
-  const x = st.v[66];
-  if (x !== undefined) return x;
-const t264 = d49(st);
-const t265 = d49(st);
-let r263 = R.or(R.less((t264 == null ? null : (t264.value ?? null)), p(st, "lvefMinPercent", true)), (t265 == null ? null : (t265.upperBound ?? null)));
+const t264 = d64(st);
+let r263 = R.lessOrEqual(R.durationBetween((t264 == null ? null : (t264.date ?? null)), d47(st), "day"), p(st, "labRecencyDays", true));
 if (r263 == null) {
 r263 = false;
 if (r263 == null) {
 r263 = null;
 }
 }
-  return (st.v[66] = r263);
+  return (st.v[65] = r263);
+}
+// define "Doxo LVEF Low"
+export function d66(st) {
+  const x = st.v[66];
+  if (x !== undefined) return x;
+const t266 = d49(st);
+const t267 = d49(st);
+let r265 = R.or(R.less((t266 == null ? null : (t266.value ?? null)), p(st, "lvefMinPercent", true)), (t267 == null ? null : (t267.upperBound ?? null)));
+if (r265 == null) {
+r265 = false;
+if (r265 == null) {
+r265 = null;
+}
+}
+  return (st.v[66] = r265);
 }
 // define "Cumulative Doxo"
 export function d67(st) {
@@ -1103,27 +1107,27 @@ export function d67(st) {
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-let r266 = M_StsTreatment.d82(st.L_Tx);
-if (r266 == null) {
-r266 = false;
-if (r266 == null) {
-r266 = null;
+let r268 = M_StsTreatment.d82(st.L_Tx);
+if (r268 == null) {
+r268 = false;
+if (r268 == null) {
+r268 = null;
 }
 }
-  return (st.v[68] = R.and(R.not(d7(st)), r266));
+  return (st.v[68] = R.and(R.not(d7(st)), r268));
 }
 // define "Doxo Cumulative Critical"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-let r267 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoCriticalMgM2", true));
-if (r267 == null) {
-r267 = false;
-if (r267 == null) {
-r267 = null;
+let r269 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoCriticalMgM2", true));
+if (r269 == null) {
+r269 = false;
+if (r269 == null) {
+r269 = null;
 }
 }
-  return (st.v[69] = r267);
+  return (st.v[69] = r269);
 }
 // define "Doxo Contraindicated"
 export function d70(st) {
@@ -1150,117 +1154,117 @@ export function d72(st) {
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-let r268 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoWarnMgM2", true));
-if (r268 == null) {
-r268 = false;
-if (r268 == null) {
-r268 = null;
-}
-}
-  return (st.v[73] = R.and(R.not(d69(st)), R.or(R.not(d68(st)), r268)));
-}
-// define "ECOG Combo"
-export function d74(st) {
-  const x = st.v[74];
-  if (x !== undefined) return x;
-let r269 = R.greaterOrEqual(d60(st), 2);
-if (r269 == null) {
-r269 = false;
-if (r269 == null) {
-r269 = null;
-}
-}
-  return (st.v[74] = r269);
-}
-// define "ECOG Poor"
-export function d75(st) {
-  const x = st.v[75];
-  if (x !== undefined) return x;
-let r270 = R.greaterOrEqual(d60(st), 3);
+let r270 = R.greaterOrEqual(d67(st), p(st, "cumulativeDoxoWarnMgM2", true));
 if (r270 == null) {
 r270 = false;
 if (r270 == null) {
 r270 = null;
 }
 }
-  return (st.v[75] = r270);
+  return (st.v[73] = R.and(R.not(d69(st)), R.or(R.not(d68(st)), r270)));
 }
-// define "Bilirubin High"
-export function d76(st) {
-  const x = st.v[76];
+// define "ECOG Combo"
+export function d74(st) {
+  const x = st.v[74];
   if (x !== undefined) return x;
-const t272 = d64(st);
-let r271 = (t272 == null ? null : (t272.high ?? null));
+let r271 = R.greaterOrEqual(d60(st), 2);
 if (r271 == null) {
 r271 = false;
 if (r271 == null) {
 r271 = null;
 }
 }
-  return (st.v[76] = R.and(d65(st), r271));
+  return (st.v[74] = r271);
 }
-// define "Combo Age"
-export function d77(st) {
-  const x = st.v[77];
+// define "ECOG Poor"
+export function d75(st) {
+  const x = st.v[75];
   if (x !== undefined) return x;
-let r273 = R.greater(d26(st), p(st, "comboMaxTrialAge", true));
+let r272 = R.greaterOrEqual(d60(st), 3);
+if (r272 == null) {
+r272 = false;
+if (r272 == null) {
+r272 = null;
+}
+}
+  return (st.v[75] = r272);
+}
+// define "Bilirubin High"
+export function d76(st) {
+  const x = st.v[76];
+  if (x !== undefined) return x;
+const t274 = d64(st);
+let r273 = (t274 == null ? null : (t274.high ?? null));
 if (r273 == null) {
 r273 = false;
 if (r273 == null) {
 r273 = null;
 }
 }
-  return (st.v[77] = r273);
+  return (st.v[76] = R.and(d65(st), r273));
+}
+// define "Combo Age"
+export function d77(st) {
+  const x = st.v[77];
+  if (x !== undefined) return x;
+let r275 = R.greater(d26(st), p(st, "comboMaxTrialAge", true));
+if (r275 == null) {
+r275 = false;
+if (r275 == null) {
+r275 = null;
+}
+}
+  return (st.v[77] = r275);
 }
 // define "Recent Mesna Order"
 export function d78(st) {
   const x = st.v[78];
   if (x !== undefined) return x;
-const s274 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q276 = null;
-if (!(s274 == null)) {
-const isList277 = Array.isArray(s274);
-let out278 = [];
-const r279 = Array.isArray(s274) ? s274 : [s274];
-for (let i280 = 0; i280 < r279.length; i280++) {
-const a_M_275 = r279[i280];
-const x282 = a_M_275;
-let r281 = R.lessOrEqual(R.durationBetween((x282 == null ? M_StsCommon.f26(st.L_Common, x282) : M_StsCommon.f26(st.L_Common, x282)), d47(st), "day"), M_StsCodes.d101(st.L_Codes));
-if (r281 == null) {
-r281 = false;
-if (r281 == null) {
-r281 = null;
+const s276 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q278 = null;
+if (!(s276 == null)) {
+const isList279 = Array.isArray(s276);
+let out280 = [];
+const r281 = Array.isArray(s276) ? s276 : [s276];
+for (let i282 = 0; i282 < r281.length; i282++) {
+const a_M_277 = r281[i282];
+const x284 = a_M_277;
+let r283 = R.lessOrEqual(R.durationBetween((x284 == null ? M_StsCommon.f26(st.L_Common, x284) : M_StsCommon.f26(st.L_Common, x284)), d47(st), "day"), M_StsCodes.d101(st.L_Codes));
+if (r283 == null) {
+r283 = false;
+if (r283 == null) {
+r283 = null;
 }
 }
-const x283 = a_M_275;
-const x284 = a_M_275;
-const t285 = M_StsTreatment.f15(st.L_Tx, (x283 == null ? M_StsTreatment.f6(st.L_Tx, x283) : M_StsTreatment.f6(st.L_Tx, x283)), M_StsTreatment.f14(st.L_Tx, (x284 == null ? M_StsTreatment.f6(st.L_Tx, x284) : M_StsTreatment.f6(st.L_Tx, x284)), R.as(R.fhirProp(a_M_275, Q6), K5, false)));
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_275, P5), M_StsCodes.d93(st.L_Codes), undefined), r281), R.equal((t285 == null ? null : (t285.key ?? null)), "mesna")))) continue;
-out278.push(a_M_275);
+const x285 = a_M_277;
+const x286 = a_M_277;
+const t287 = M_StsTreatment.f15(st.L_Tx, (x285 == null ? M_StsTreatment.f6(st.L_Tx, x285) : M_StsTreatment.f6(st.L_Tx, x285)), M_StsTreatment.f14(st.L_Tx, (x286 == null ? M_StsTreatment.f6(st.L_Tx, x286) : M_StsTreatment.f6(st.L_Tx, x286)), R.as(R.fhirProp(a_M_277, Q6), K5, false)));
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_277, P5), M_StsCodes.d93(st.L_Codes), undefined), r283), R.equal((t287 == null ? null : (t287.key ?? null)), "mesna")))) continue;
+out280.push(a_M_277);
 }
-q276 = isList277 ? out278 : out278[0];
+q278 = isList279 ? out280 : out280[0];
 }
-  return (st.v[78] = R.exists(q276));
+  return (st.v[78] = R.exists(q278));
 }
 // define "Doxo Notes"
 export function d79(st) {
   const x = st.v[79];
   if (x !== undefined) return x;
-const s286 = [((d55(st) == null) ? R.as(null, K6, false) : M_StsCodes.d130(st.L_Codes)), ((d50(st) == null) ? R.as(null, K6, false) : M_StsCodes.d131(st.L_Codes)), (R.not(d73(st)) ? R.as(null, K6, false) : (R.not(d68(st)) ? M_StsCodes.d132(st.L_Codes) : M_StsCodes.d133(st.L_Codes)))];
-let q288 = null;
-if (!(s286 == null)) {
-const isList289 = Array.isArray(s286);
-let out290 = [];
-const r291 = Array.isArray(s286) ? s286 : [s286];
-for (let i292 = 0; i292 < r291.length; i292++) {
-const a_N_287 = r291[i292];
-if (!(R.not((a_N_287 == null)))) continue;
-out290.push(a_N_287);
+const s288 = [((d55(st) == null) ? R.as(null, K6, false) : M_StsCodes.d130(st.L_Codes)), ((d50(st) == null) ? R.as(null, K6, false) : M_StsCodes.d131(st.L_Codes)), (R.not(d73(st)) ? R.as(null, K6, false) : (R.not(d68(st)) ? M_StsCodes.d132(st.L_Codes) : M_StsCodes.d133(st.L_Codes)))];
+let q290 = null;
+if (!(s288 == null)) {
+const isList291 = Array.isArray(s288);
+let out292 = [];
+const r293 = Array.isArray(s288) ? s288 : [s288];
+for (let i294 = 0; i294 < r293.length; i294++) {
+const a_N_289 = r293[i294];
+if (!(R.not((a_N_289 == null)))) continue;
+out292.push(a_N_289);
 }
-out290 = R.distinctList(out290);
-q288 = isList289 ? out290 : out290[0];
+out292 = R.distinctList(out292);
+q290 = isList291 ? out292 : out292[0];
 }
-  return (st.v[79] = q288);
+  return (st.v[79] = q290);
 }
 // define "Blocking Rule Ids"
 export function d80(st) {
@@ -1273,21 +1277,21 @@ export function d80(st) {
 export function d81(st) {
   const x = st.v[81];
   if (x !== undefined) return x;
-const s293 = M_StsTreatment.d103(st.L_Tx);
-let q295 = null;
-if (!(s293 == null)) {
-const isList296 = Array.isArray(s293);
-let out297 = [];
-const r298 = Array.isArray(s293) ? s293 : [s293];
-for (let i299 = 0; i299 < r298.length; i299++) {
-const a_A_294 = r298[i299];
-const t300 = (a_A_294 == null ? null : (a_A_294.fact ?? null));
-out297.push((t300 == null ? null : (t300.key ?? null)));
+const s295 = M_StsTreatment.d103(st.L_Tx);
+let q297 = null;
+if (!(s295 == null)) {
+const isList298 = Array.isArray(s295);
+let out299 = [];
+const r300 = Array.isArray(s295) ? s295 : [s295];
+for (let i301 = 0; i301 < r300.length; i301++) {
+const a_A_296 = r300[i301];
+const t302 = (a_A_296 == null ? null : (a_A_296.fact ?? null));
+out299.push((t302 == null ? null : (t302.key ?? null)));
 }
-out297 = R.distinctList(out297);
-q295 = isList296 ? out297 : out297[0];
+out299 = R.distinctList(out299);
+q297 = isList298 ? out299 : out299[0];
 }
-  return (st.v[81] = q295);
+  return (st.v[81] = q297);
 }
 // define "Fact Histology"
 export function d82(st) {
@@ -1363,22 +1367,22 @@ export function d91(st) {
 export function d92(st) {
   const x = st.v[92];
   if (x !== undefined) return x;
-const t301 = d58(st);
-const t302 = d58(st);
 const t303 = d58(st);
 const t304 = d58(st);
-  return (st.v[92] = ({ "value": (t301 == null ? null : (t301.value ?? null)), "date": (t302 == null ? null : (t302.date ?? null)), "source": (t303 == null ? null : (t303.source ?? null)), "code": (t304 == null ? null : (t304.code ?? null)), "recent": d61(st), "notInterpretable": d59(st) }));
+const t305 = d58(st);
+const t306 = d58(st);
+  return (st.v[92] = ({ "value": (t303 == null ? null : (t303.value ?? null)), "date": (t304 == null ? null : (t304.date ?? null)), "source": (t305 == null ? null : (t305.source ?? null)), "code": (t306 == null ? null : (t306.code ?? null)), "recent": d61(st), "notInterpretable": d59(st) }));
 }
 // define "Fact LVEF"
 export function d93(st) {
   const x = st.v[93];
   if (x !== undefined) return x;
-const t305 = d49(st);
-const t306 = d49(st);
 const t307 = d49(st);
 const t308 = d49(st);
 const t309 = d49(st);
-  return (st.v[93] = ({ "value": (t305 == null ? null : (t305.value ?? null)), "comparator": (t306 == null ? null : (t306.comparator ?? null)), "date": (t307 == null ? null : (t307.date ?? null)), "source": (t308 == null ? null : (t308.source ?? null)), "code": (t309 == null ? null : (t309.code ?? null)), "unusable": d55(st), "notInterpretable": d50(st) }));
+const t310 = d49(st);
+const t311 = d49(st);
+  return (st.v[93] = ({ "value": (t307 == null ? null : (t307.value ?? null)), "comparator": (t308 == null ? null : (t308.comparator ?? null)), "date": (t309 == null ? null : (t309.date ?? null)), "source": (t310 == null ? null : (t310.source ?? null)), "code": (t311 == null ? null : (t311.code ?? null)), "unusable": d55(st), "notInterpretable": d50(st) }));
 }
 // define "Fact Bilirubin"
 export function d94(st) {
@@ -1426,34 +1430,34 @@ export function d99(st) {
 export function d100(st) {
   const x = st.v[100];
   if (x !== undefined) return x;
-const s310 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
-let q312 = null;
-if (!(s310 == null)) {
-const isList313 = Array.isArray(s310);
-let out314 = [];
-const r315 = Array.isArray(s310) ? s310 : [s310];
-for (let i316 = 0; i316 < r315.length; i316++) {
-const a_E_311 = r315[i316];
-out314.push(({ "drug": (a_E_311 == null ? null : (a_E_311.drug ?? null)), "source": (a_E_311 == null ? null : (a_E_311.source ?? null)), "kind": (a_E_311 == null ? null : (a_E_311.kind ?? null)), "status": (a_E_311 == null ? null : (a_E_311.status ?? null)), "current": (a_E_311 == null ? null : (a_E_311.undatedCurrent ?? null)) }));
+const s312 = R.union(M_StsTreatment.d23(st.L_Tx), M_StsTreatment.d24(st.L_Tx), false);
+let q314 = null;
+if (!(s312 == null)) {
+const isList315 = Array.isArray(s312);
+let out316 = [];
+const r317 = Array.isArray(s312) ? s312 : [s312];
+for (let i318 = 0; i318 < r317.length; i318++) {
+const a_E_313 = r317[i318];
+out316.push(({ "drug": (a_E_313 == null ? null : (a_E_313.drug ?? null)), "source": (a_E_313 == null ? null : (a_E_313.source ?? null)), "kind": (a_E_313 == null ? null : (a_E_313.kind ?? null)), "status": (a_E_313 == null ? null : (a_E_313.status ?? null)), "current": (a_E_313 == null ? null : (a_E_313.undatedCurrent ?? null)) }));
 }
-q312 = isList313 ? out314 : out314[0];
+q314 = isList315 ? out316 : out316[0];
 }
-  return (st.v[100] = q312);
+  return (st.v[100] = q314);
 }
 // define "Fact Prior Last Exposure"
 export function d101(st) {
   const x = st.v[101];
   if (x !== undefined) return x;
-let c320;
+let c322;
 if ((d43(st) == null)) {
-c320 = R.as(null, K8, false);
+c322 = R.as(null, K8, false);
 } else {
-const t317 = d43(st);
-const t318 = d43(st);
 const t319 = d43(st);
-c320 = ({ "drugs": (t317 == null ? null : (t317.drugs ?? null)), "lastDate": (t318 == null ? null : (t318.last ?? null)), "source": (t319 == null ? null : (t319.lastSource ?? null)) });
+const t320 = d43(st);
+const t321 = d43(st);
+c322 = ({ "drugs": (t319 == null ? null : (t319.drugs ?? null)), "lastDate": (t320 == null ? null : (t320.last ?? null)), "source": (t321 == null ? null : (t321.lastSource ?? null)) });
 }
-  return (st.v[101] = c320);
+  return (st.v[101] = c322);
 }
 // define "Fact Prior Regimens"
 export function d102(st) {
@@ -1473,57 +1477,57 @@ export function d103(st) {
 export function d104(st) {
   const x = st.v[104];
   if (x !== undefined) return x;
-let r321 = d38(st);
-if (r321 == null) {
-r321 = false;
-if (r321 == null) {
-r321 = null;
+let r323 = d38(st);
+if (r323 == null) {
+r323 = false;
+if (r323 == null) {
+r323 = null;
 }
 }
-  return (st.v[104] = (r321 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
+  return (st.v[104] = (r323 ? ({ "given": R.count(M_StsTreatment.d49(st.L_Tx)), "since": M_StsTreatment.d50(st.L_Tx) }) : R.as(null, K9, false)));
 }
 // function "IsStageIorII"(concept)
 export function f0(st, o0) {
-const s322 = R.fhirProp(o0, Q7);
-let q324 = null;
-if (!(s322 == null)) {
-const isList325 = Array.isArray(s322);
-let out326 = [];
-const r327 = Array.isArray(s322) ? s322 : [s322];
-for (let i328 = 0; i328 < r327.length; i328++) {
-const a_X_323 = r327[i328];
-if (!(R.and(R.equal(R.primitiveValue(a_X_323, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_323, P7), "1"), R.startsWith(R.primitiveValue(a_X_323, P7), "2"))))) continue;
-out326.push(a_X_323);
+const s324 = R.fhirProp(o0, Q7);
+let q326 = null;
+if (!(s324 == null)) {
+const isList327 = Array.isArray(s324);
+let out328 = [];
+const r329 = Array.isArray(s324) ? s324 : [s324];
+for (let i330 = 0; i330 < r329.length; i330++) {
+const a_X_325 = r329[i330];
+if (!(R.and(R.equal(R.primitiveValue(a_X_325, P6), M_StsCodes.d0(st.L_Codes)), R.or(R.startsWith(R.primitiveValue(a_X_325, P7), "1"), R.startsWith(R.primitiveValue(a_X_325, P7), "2"))))) continue;
+out328.push(a_X_325);
 }
-q324 = isList325 ? out326 : out326[0];
+q326 = isList327 ? out328 : out328[0];
 }
-const s331 = R.fhirProp(o0, Q7);
-let q333 = null;
+const s333 = R.fhirProp(o0, Q7);
+let q335 = null;
+if (!(s333 == null)) {
+const isList336 = Array.isArray(s333);
+let out337 = [];
+const r338 = Array.isArray(s333) ? s333 : [s333];
+for (let i339 = 0; i339 < r338.length; i339++) {
+const a_X_334 = r338[i339];
+out337.push(R.primitiveValue(a_X_334, P9));
+}
+out337 = R.distinctList(out337);
+q335 = isList336 ? out337 : out337[0];
+}
+const s331 = R.union([R.primitiveValue(o0, P8)], q335, false);
+let q340 = null;
 if (!(s331 == null)) {
-const isList334 = Array.isArray(s331);
-let out335 = [];
-const r336 = Array.isArray(s331) ? s331 : [s331];
-for (let i337 = 0; i337 < r336.length; i337++) {
-const a_X_332 = r336[i337];
-out335.push(R.primitiveValue(a_X_332, P9));
+const isList341 = Array.isArray(s331);
+let out342 = [];
+const r343 = Array.isArray(s331) ? s331 : [s331];
+for (let i344 = 0; i344 < r343.length; i344++) {
+const a_T_332 = r343[i344];
+if (!(R.and(R.and(R.not((a_T_332 == null)), R.matches(R.lowerCase(a_T_332), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_332), ".*stage (iii|iv).*"))))) continue;
+out342.push(a_T_332);
 }
-out335 = R.distinctList(out335);
-q333 = isList334 ? out335 : out335[0];
+q340 = isList341 ? out342 : out342[0];
 }
-const s329 = R.union([R.primitiveValue(o0, P8)], q333, false);
-let q338 = null;
-if (!(s329 == null)) {
-const isList339 = Array.isArray(s329);
-let out340 = [];
-const r341 = Array.isArray(s329) ? s329 : [s329];
-for (let i342 = 0; i342 < r341.length; i342++) {
-const a_T_330 = r341[i342];
-if (!(R.and(R.and(R.not((a_T_330 == null)), R.matches(R.lowerCase(a_T_330), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_330), ".*stage (iii|iv).*"))))) continue;
-out340.push(a_T_330);
-}
-q338 = isList339 ? out340 : out340[0];
-}
-  return R.or(R.exists(q324), R.exists(q338));
+  return R.or(R.exists(q326), R.exists(q340));
 }
 // function "ProgressionSince"(startDay, afterOnly)
 export function f1(st, o0, o1) {
@@ -1532,50 +1536,50 @@ export function f1(st, o0, o1) {
 }
 // function "LatestStatus"(status, fromDay, strict)
 export function f2(st, o0, o1, o2) {
-const s343 = d36(st);
-let q345 = null;
-if (!(s343 == null)) {
-const isList346 = Array.isArray(s343);
-let out347 = [];
-const r348 = Array.isArray(s343) ? s343 : [s343];
-for (let i349 = 0; i349 < r348.length; i349++) {
-const a_S_344 = r348[i349];
-if (!(R.and(R.equal((a_S_344 == null ? null : (a_S_344.status ?? null)), o0), (o2 ? R.greater((a_S_344 == null ? null : (a_S_344.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_344 == null ? null : (a_S_344.dayNumber ?? null)), o1))))) continue;
-out347.push(a_S_344);
+const s345 = d36(st);
+let q347 = null;
+if (!(s345 == null)) {
+const isList348 = Array.isArray(s345);
+let out349 = [];
+const r350 = Array.isArray(s345) ? s345 : [s345];
+for (let i351 = 0; i351 < r350.length; i351++) {
+const a_S_346 = r350[i351];
+if (!(R.and(R.equal((a_S_346 == null ? null : (a_S_346.status ?? null)), o0), (o2 ? R.greater((a_S_346 == null ? null : (a_S_346.dayNumber ?? null)), o1) : R.greaterOrEqual((a_S_346 == null ? null : (a_S_346.dayNumber ?? null)), o1))))) continue;
+out349.push(a_S_346);
 }
-q345 = isList346 ? out347 : out347[0];
+q347 = isList348 ? out349 : out349[0];
 }
-  return f3(st, q345);
+  return f3(st, q347);
 }
 // function "LatestOf"(statuses)
 export function f3(st, o0) {
-const s350 = o0;
-let q352 = null;
-if (!(s350 == null)) {
-const isList353 = Array.isArray(s350);
-let out354 = [];
-const r355 = Array.isArray(s350) ? s350 : [s350];
-for (let i356 = 0; i356 < r355.length; i356++) {
-const a_S_351 = r355[i356];
-const s357 = o0;
-let q359 = null;
-if (!(s357 == null)) {
-const isList360 = Array.isArray(s357);
-let out361 = [];
-const r362 = Array.isArray(s357) ? s357 : [s357];
-for (let i363 = 0; i363 < r362.length; i363++) {
-const a_X_358 = r362[i363];
-out361.push((a_X_358 == null ? null : (a_X_358.dayNumber ?? null)));
+const s352 = o0;
+let q354 = null;
+if (!(s352 == null)) {
+const isList355 = Array.isArray(s352);
+let out356 = [];
+const r357 = Array.isArray(s352) ? s352 : [s352];
+for (let i358 = 0; i358 < r357.length; i358++) {
+const a_S_353 = r357[i358];
+const s359 = o0;
+let q361 = null;
+if (!(s359 == null)) {
+const isList362 = Array.isArray(s359);
+let out363 = [];
+const r364 = Array.isArray(s359) ? s359 : [s359];
+for (let i365 = 0; i365 < r364.length; i365++) {
+const a_X_360 = r364[i365];
+out363.push((a_X_360 == null ? null : (a_X_360.dayNumber ?? null)));
 }
-q359 = isList360 ? out361 : out361[0];
+q361 = isList362 ? out363 : out363[0];
 }
-if (!(R.equal((a_S_351 == null ? null : (a_S_351.dayNumber ?? null)), R.max(q359)))) continue;
-out354.push(a_S_351);
+if (!(R.equal((a_S_353 == null ? null : (a_S_353.dayNumber ?? null)), R.max(q361)))) continue;
+out356.push(a_S_353);
 }
-out354 = R.sortByColumns(out354, ["key"], [true]);
-q352 = isList353 ? out354 : out354[0];
+out356 = R.sortByColumns(out356, ["key"], [true]);
+q354 = isList355 ? out356 : out356[0];
 }
-  return R.first(q352);
+  return R.first(q354);
 }
 // function "ObservationKey"(O)
 export function f4(st, o0) {
@@ -1584,20 +1588,20 @@ export function f4(st, o0) {
 }
 // function "ObservationCode"(O)
 export function f5(st, o0) {
-const s364 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
-let q366 = null;
-if (!(s364 == null)) {
-const isList367 = Array.isArray(s364);
-let out368 = [];
-const r369 = Array.isArray(s364) ? s364 : [s364];
-for (let i370 = 0; i370 < r369.length; i370++) {
-const a_C_365 = r369[i370];
-if (!(R.not((R.primitiveValue(a_C_365, P7) == null)))) continue;
-out368.push(({ "system": R.primitiveValue(a_C_365, P6), "code": R.primitiveValue(a_C_365, P7) }));
+const s366 = R.fhirProp(R.fhirProp(o0, Q8), Q7);
+let q368 = null;
+if (!(s366 == null)) {
+const isList369 = Array.isArray(s366);
+let out370 = [];
+const r371 = Array.isArray(s366) ? s366 : [s366];
+for (let i372 = 0; i372 < r371.length; i372++) {
+const a_C_367 = r371[i372];
+if (!(R.not((R.primitiveValue(a_C_367, P7) == null)))) continue;
+out370.push(({ "system": R.primitiveValue(a_C_367, P6), "code": R.primitiveValue(a_C_367, P7) }));
 }
-q366 = isList367 ? out368 : out368[0];
+q368 = isList369 ? out370 : out370[0];
 }
-  return R.first(q366);
+  return R.first(q368);
 }
 // function "LvefBounded"(v, sign)
 export function f6(st, o0, o1) {
@@ -1606,63 +1610,63 @@ export function f6(st, o0, o1) {
 }
 // function "LvefUnusable"(cumulative)
 export function f7(st, o0) {
-let c375;
+let c377;
 if (d5(st)) {
-c375 = M_StsCodes.d106(st.L_Codes);
+c377 = M_StsCodes.d106(st.L_Codes);
+} else {
+let c376;
+if (R.not((d50(st) == null))) {
+c376 = M_StsCodes.d105(st.L_Codes);
+} else {
+let c375;
+if ((d49(st) == null)) {
+c375 = M_StsCodes.d102(st.L_Codes);
 } else {
 let c374;
-if (R.not((d50(st) == null))) {
-c374 = M_StsCodes.d105(st.L_Codes);
-} else {
-let c373;
-if ((d49(st) == null)) {
-c373 = M_StsCodes.d102(st.L_Codes);
-} else {
-let c372;
 if (R.not(d53(st))) {
-c372 = M_StsCodes.d103(st.L_Codes);
+c374 = M_StsCodes.d103(st.L_Codes);
 } else {
-let r371 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", false));
-if (r371 == null) {
-r371 = false;
-if (r371 == null) {
-r371 = null;
+let r373 = R.greaterOrEqual(d52(st), p(st, "cumulativeDoxoWarnMgM2", false));
+if (r373 == null) {
+r373 = false;
+if (r373 == null) {
+r373 = null;
 }
 }
-c372 = (R.and(R.and(o0, r371), R.not(d54(st))) ? M_StsCodes.d104(st.L_Codes) : R.as(null, K6, false));
-}
-c373 = c372;
-}
-c374 = c373;
+c374 = (R.and(R.and(o0, r373), R.not(d54(st))) ? M_StsCodes.d104(st.L_Codes) : R.as(null, K6, false));
 }
 c375 = c374;
 }
-  return c375;
+c376 = c375;
+}
+c377 = c376;
+}
+  return c377;
 }
 // function "DraftDose"(dose)
 export function f8(st, o0) {
 
   return M_StsTreatment.f49(st.L_Tx, o0);
 }
-const T376 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T377 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T378 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T379 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T380 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T381 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T382 = [[f6, 2, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T383 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T384 = [[f8, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T378 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T379 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T380 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T381 = [[f3, 1, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"status"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"code"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"text"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T382 = [[f4, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T383 = [[f5, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T384 = [[f6, 2, [{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T385 = [[f7, 1, [{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T386 = [[f8, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T376),
-  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T377),
-  "LatestStatus": (st, ...args) => R.dispatch(st, args, T378),
-  "LatestOf": (st, ...args) => R.dispatch(st, args, T379),
-  "ObservationKey": (st, ...args) => R.dispatch(st, args, T380),
-  "ObservationCode": (st, ...args) => R.dispatch(st, args, T381),
-  "LvefBounded": (st, ...args) => R.dispatch(st, args, T382),
-  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T383),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T384),
+  "IsStageIorII": (st, ...args) => R.dispatch(st, args, T378),
+  "ProgressionSince": (st, ...args) => R.dispatch(st, args, T379),
+  "LatestStatus": (st, ...args) => R.dispatch(st, args, T380),
+  "LatestOf": (st, ...args) => R.dispatch(st, args, T381),
+  "ObservationKey": (st, ...args) => R.dispatch(st, args, T382),
+  "ObservationCode": (st, ...args) => R.dispatch(st, args, T383),
+  "LvefBounded": (st, ...args) => R.dispatch(st, args, T384),
+  "LvefUnusable": (st, ...args) => R.dispatch(st, args, T385),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T386),
 };
 const F = f;
 export const d = {

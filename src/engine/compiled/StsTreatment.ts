@@ -351,6 +351,7 @@ for (let i104 = 0; i104 < r103.length; i104++) {
 const a_K_99 = r103[i104];
 if (!(R.and(R.equal((a_K_99 == null ? null : (a_K_99.codes ?? null)), (a_A_92 == null ? null : (a_A_92.codes ?? null))), R.equal((a_K_99 == null ? null : (a_K_99.texts ?? null)), (a_A_92 == null ? null : (a_A_92.texts ?? null)))))) continue;
 out102.push((a_K_99 == null ? null : (a_K_99.drug ?? null)));
+break;
 }
 q100 = isList101 ? out102 : out102[0];
 }
@@ -668,72 +669,76 @@ const r223 = Array.isArray(s218) ? s218 : [s218];
 for (let i224 = 0; i224 < r223.length; i224++) {
 const a_E_219 = r223[i224];
 if (!((a_E_219 == null ? null : (a_E_219.undatedCurrent ?? null)))) continue;
-out222.push(a_E_219);
+const e225 = a_E_219;
+out222.push(e225);
+if (e225 != null) break;
 }
 q220 = isList221 ? out222 : out222[0];
 }
 const l_undated_217 = R.exists(q220);
 if (!(R.or(l_datedCurrent_215, l_undated_217))) continue;
-let c241;
+let c243;
 if (R.not(l_datedCurrent_215)) {
-c241 = R.as(null, K5, false);
+c243 = R.as(null, K5, false);
 } else {
-const s227 = l_drugExposures_199;
-let q229 = null;
-if (!(s227 == null)) {
-const isList230 = Array.isArray(s227);
-let out231 = [];
-const r232 = Array.isArray(s227) ? s227 : [s227];
-for (let i233 = 0; i233 < r232.length; i233++) {
-const a_X_228 = r232[i233];
-const s234 = l_drugExposures_199;
-let q236 = null;
-if (!(s234 == null)) {
-const isList237 = Array.isArray(s234);
-let out238 = [];
-const r239 = Array.isArray(s234) ? s234 : [s234];
-for (let i240 = 0; i240 < r239.length; i240++) {
-const a_Y_235 = r239[i240];
-if (!((R.less((a_Y_235 == null ? null : (a_Y_235.dayNumber ?? null)), (a_X_228 == null ? null : (a_X_228.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_228 == null ? null : (a_X_228.dayNumber ?? null)), (a_Y_235 == null ? null : (a_Y_235.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out238.push(a_Y_235);
+const s228 = l_drugExposures_199;
+let q230 = null;
+if (!(s228 == null)) {
+const isList231 = Array.isArray(s228);
+let out232 = [];
+const r233 = Array.isArray(s228) ? s228 : [s228];
+for (let i234 = 0; i234 < r233.length; i234++) {
+const a_X_229 = r233[i234];
+const s235 = l_drugExposures_199;
+let q237 = null;
+if (!(s235 == null)) {
+const isList238 = Array.isArray(s235);
+let out239 = [];
+const r240 = Array.isArray(s235) ? s235 : [s235];
+for (let i241 = 0; i241 < r240.length; i241++) {
+const a_Y_236 = r240[i241];
+if (!((R.less((a_Y_236 == null ? null : (a_Y_236.dayNumber ?? null)), (a_X_229 == null ? null : (a_X_229.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_229 == null ? null : (a_X_229.dayNumber ?? null)), (a_Y_236 == null ? null : (a_Y_236.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+const e242 = a_Y_236;
+out239.push(e242);
+if (e242 != null) break;
 }
-q236 = isList237 ? out238 : out238[0];
+q237 = isList238 ? out239 : out239[0];
 }
-if (!(R.and(R.not(((a_X_228 == null ? null : (a_X_228.date ?? null)) == null)), R.not(R.exists(q236))))) continue;
-out231.push((a_X_228 == null ? null : (a_X_228.date ?? null)));
+if (!(R.and(R.not(((a_X_229 == null ? null : (a_X_229.date ?? null)) == null)), R.not(R.exists(q237))))) continue;
+out232.push((a_X_229 == null ? null : (a_X_229.date ?? null)));
 }
-q229 = isList230 ? out231 : out231[0];
+q230 = isList231 ? out232 : out232[0];
 }
-c241 = R.max(q229);
+c243 = R.max(q230);
 }
-const s225 = ({ "start": c241 });
-let q242 = null;
-if (!(s225 == null)) {
-const isList243 = Array.isArray(s225);
-let out244 = [];
-const r245 = Array.isArray(s225) ? s225 : [s225];
-for (let i246 = 0; i246 < r245.length; i246++) {
-const a_Run_226 = r245[i246];
-const s247 = d17(st);
-let q249 = null;
-if (!(s247 == null)) {
-const isList250 = Array.isArray(s247);
-let out251 = [];
-const r252 = Array.isArray(s247) ? s247 : [s247];
-for (let i253 = 0; i253 < r252.length; i253++) {
-const a_E_248 = r252[i253];
-if (!(R.and(R.equal((a_E_248 == null ? null : (a_E_248.drug ?? null)), a_K_193), R.or((a_E_248 == null ? null : (a_E_248.undatedCurrent ?? null)), R.greaterOrEqual((a_E_248 == null ? null : (a_E_248.date ?? null)), (a_Run_226 == null ? null : (a_Run_226.start ?? null))))))) continue;
-out251.push((a_E_248 == null ? null : (a_E_248.source ?? null)));
+const s226 = ({ "start": c243 });
+let q244 = null;
+if (!(s226 == null)) {
+const isList245 = Array.isArray(s226);
+let out246 = [];
+const r247 = Array.isArray(s226) ? s226 : [s226];
+for (let i248 = 0; i248 < r247.length; i248++) {
+const a_Run_227 = r247[i248];
+const s249 = d17(st);
+let q251 = null;
+if (!(s249 == null)) {
+const isList252 = Array.isArray(s249);
+let out253 = [];
+const r254 = Array.isArray(s249) ? s249 : [s249];
+for (let i255 = 0; i255 < r254.length; i255++) {
+const a_E_250 = r254[i255];
+if (!(R.and(R.equal((a_E_250 == null ? null : (a_E_250.drug ?? null)), a_K_193), R.or((a_E_250 == null ? null : (a_E_250.undatedCurrent ?? null)), R.greaterOrEqual((a_E_250 == null ? null : (a_E_250.date ?? null)), (a_Run_227 == null ? null : (a_Run_227.start ?? null))))))) continue;
+out253.push((a_E_250 == null ? null : (a_E_250.source ?? null)));
 }
-out251 = R.distinctList(out251);
-q249 = isList250 ? out251 : out251[0];
+out253 = R.distinctList(out253);
+q251 = isList252 ? out253 : out253[0];
 }
-out244.push(({ "drug": a_K_193, "lastDate": (l_datedCurrent_215 ? l_last_207 : R.as(null, K5, false)), "runStart": (a_Run_226 == null ? null : (a_Run_226.start ?? null)), "undated": l_undated_217, "sources": q249 }));
+out246.push(({ "drug": a_K_193, "lastDate": (l_datedCurrent_215 ? l_last_207 : R.as(null, K5, false)), "runStart": (a_Run_227 == null ? null : (a_Run_227.start ?? null)), "undated": l_undated_217, "sources": q251 }));
 }
-out244 = R.distinctList(out244);
-q242 = isList243 ? out244 : out244[0];
+out246 = R.distinctList(out246);
+q244 = isList245 ? out246 : out246[0];
 }
-out196.push(q242);
+out196.push(q244);
 }
 out196 = R.distinctList(out196);
 out196 = R.sortByColumns(out196, ["drug"], [true]);
@@ -745,147 +750,149 @@ q194 = isList195 ? out196 : out196[0];
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-let c262;
+let c264;
 if (R.not(R.exists(d21(st)))) {
-c262 = R.as(null, K5, false);
+c264 = R.as(null, K5, false);
 } else {
-const s255 = d21(st);
-let q257 = null;
-if (!(s255 == null)) {
-const isList258 = Array.isArray(s255);
-let out259 = [];
-const r260 = Array.isArray(s255) ? s255 : [s255];
-for (let i261 = 0; i261 < r260.length; i261++) {
-const a_C_256 = r260[i261];
-out259.push((a_C_256 == null ? null : (a_C_256.runStart ?? null)));
+const s257 = d21(st);
+let q259 = null;
+if (!(s257 == null)) {
+const isList260 = Array.isArray(s257);
+let out261 = [];
+const r262 = Array.isArray(s257) ? s257 : [s257];
+for (let i263 = 0; i263 < r262.length; i263++) {
+const a_C_258 = r262[i263];
+out261.push((a_C_258 == null ? null : (a_C_258.runStart ?? null)));
 }
-out259 = R.distinctList(out259);
-q257 = isList258 ? out259 : out259[0];
+out261 = R.distinctList(out261);
+q259 = isList260 ? out261 : out261[0];
 }
-let r254 = R.min(q257);
-if (r254 == null) {
-r254 = d1(st);
-if (r254 == null) {
-r254 = null;
+let r256 = R.min(q259);
+if (r256 == null) {
+r256 = d1(st);
+if (r256 == null) {
+r256 = null;
 }
 }
-c262 = r254;
+c264 = r256;
 }
-  return (st.v[22] = c262);
+  return (st.v[22] = c264);
 }
 // define "Undated Current Exposures"
 export function d23(st) {
   const x = st.v[23];
   if (x !== undefined) return x;
-const s263 = d17(st);
-let q265 = null;
-if (!(s263 == null)) {
-const isList266 = Array.isArray(s263);
-let out267 = [];
-const r268 = Array.isArray(s263) ? s263 : [s263];
-for (let i269 = 0; i269 < r268.length; i269++) {
-const a_E_264 = r268[i269];
-if (!((a_E_264 == null ? null : (a_E_264.undatedCurrent ?? null)))) continue;
-out267.push(a_E_264);
+const s265 = d17(st);
+let q267 = null;
+if (!(s265 == null)) {
+const isList268 = Array.isArray(s265);
+let out269 = [];
+const r270 = Array.isArray(s265) ? s265 : [s265];
+for (let i271 = 0; i271 < r270.length; i271++) {
+const a_E_266 = r270[i271];
+if (!((a_E_266 == null ? null : (a_E_266.undatedCurrent ?? null)))) continue;
+out269.push(a_E_266);
 }
-q265 = isList266 ? out267 : out267[0];
+q267 = isList268 ? out269 : out269[0];
 }
-  return (st.v[23] = q265);
+  return (st.v[23] = q267);
 }
 // define "Undated Prior Exposures"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
-const s270 = d17(st);
-let q272 = null;
-if (!(s270 == null)) {
-const isList273 = Array.isArray(s270);
-let out274 = [];
-const r275 = Array.isArray(s270) ? s270 : [s270];
-for (let i276 = 0; i276 < r275.length; i276++) {
-const a_E_271 = r275[i276];
-if (!(R.and(((a_E_271 == null ? null : (a_E_271.date ?? null)) == null), R.not((a_E_271 == null ? null : (a_E_271.undatedCurrent ?? null)))))) continue;
-out274.push(a_E_271);
+const s272 = d17(st);
+let q274 = null;
+if (!(s272 == null)) {
+const isList275 = Array.isArray(s272);
+let out276 = [];
+const r277 = Array.isArray(s272) ? s272 : [s272];
+for (let i278 = 0; i278 < r277.length; i278++) {
+const a_E_273 = r277[i278];
+if (!(R.and(((a_E_273 == null ? null : (a_E_273.date ?? null)) == null), R.not((a_E_273 == null ? null : (a_E_273.undatedCurrent ?? null)))))) continue;
+out276.push(a_E_273);
 }
-q272 = isList273 ? out274 : out274[0];
+q274 = isList275 ? out276 : out276[0];
 }
-  return (st.v[24] = q272);
+  return (st.v[24] = q274);
 }
 // define "Prior Exposures"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
-let c291;
+let c293;
 if ((d22(st) == null)) {
-const s277 = d17(st);
-let q279 = null;
-if (!(s277 == null)) {
-const isList280 = Array.isArray(s277);
-let out281 = [];
-const r282 = Array.isArray(s277) ? s277 : [s277];
-for (let i283 = 0; i283 < r282.length; i283++) {
-const a_E_278 = r282[i283];
-if (!(R.not((a_E_278 == null ? null : (a_E_278.undatedCurrent ?? null))))) continue;
-out281.push(a_E_278);
+const s279 = d17(st);
+let q281 = null;
+if (!(s279 == null)) {
+const isList282 = Array.isArray(s279);
+let out283 = [];
+const r284 = Array.isArray(s279) ? s279 : [s279];
+for (let i285 = 0; i285 < r284.length; i285++) {
+const a_E_280 = r284[i285];
+if (!(R.not((a_E_280 == null ? null : (a_E_280.undatedCurrent ?? null))))) continue;
+out283.push(a_E_280);
 }
-q279 = isList280 ? out281 : out281[0];
+q281 = isList282 ? out283 : out283[0];
 }
-c291 = q279;
+c293 = q281;
 } else {
-const s284 = d17(st);
-let q286 = null;
-if (!(s284 == null)) {
-const isList287 = Array.isArray(s284);
-let out288 = [];
-const r289 = Array.isArray(s284) ? s284 : [s284];
-for (let i290 = 0; i290 < r289.length; i290++) {
-const a_E_285 = r289[i290];
-if (!(R.and(R.not((a_E_285 == null ? null : (a_E_285.undatedCurrent ?? null))), R.or(((a_E_285 == null ? null : (a_E_285.date ?? null)) == null), R.less((a_E_285 == null ? null : (a_E_285.date ?? null)), d22(st)))))) continue;
-out288.push(a_E_285);
+const s286 = d17(st);
+let q288 = null;
+if (!(s286 == null)) {
+const isList289 = Array.isArray(s286);
+let out290 = [];
+const r291 = Array.isArray(s286) ? s286 : [s286];
+for (let i292 = 0; i292 < r291.length; i292++) {
+const a_E_287 = r291[i292];
+if (!(R.and(R.not((a_E_287 == null ? null : (a_E_287.undatedCurrent ?? null))), R.or(((a_E_287 == null ? null : (a_E_287.date ?? null)) == null), R.less((a_E_287 == null ? null : (a_E_287.date ?? null)), d22(st)))))) continue;
+out290.push(a_E_287);
 }
-q286 = isList287 ? out288 : out288[0];
+q288 = isList289 ? out290 : out290[0];
 }
-c291 = q286;
+c293 = q288;
 }
-  return (st.v[25] = c291);
+  return (st.v[25] = c293);
 }
 // define "Prior Drugs"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
-const s292 = d25(st);
-let q294 = null;
-if (!(s292 == null)) {
-const isList295 = Array.isArray(s292);
-let out296 = [];
-const r297 = Array.isArray(s292) ? s292 : [s292];
-for (let i298 = 0; i298 < r297.length; i298++) {
-const a_E_293 = r297[i298];
-out296.push((a_E_293 == null ? null : (a_E_293.drug ?? null)));
+const s294 = d25(st);
+let q296 = null;
+if (!(s294 == null)) {
+const isList297 = Array.isArray(s294);
+let out298 = [];
+const r299 = Array.isArray(s294) ? s294 : [s294];
+for (let i300 = 0; i300 < r299.length; i300++) {
+const a_E_295 = r299[i300];
+out298.push((a_E_295 == null ? null : (a_E_295.drug ?? null)));
 }
-out296 = R.distinctList(out296);
-q294 = isList295 ? out296 : out296[0];
+out298 = R.distinctList(out298);
+q296 = isList297 ? out298 : out298[0];
 }
-  return (st.v[26] = R.distinct(q294));
+  return (st.v[26] = R.distinct(q296));
 }
 // define "Prior Anthracycline"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
-const s299 = d25(st);
-let q301 = null;
-if (!(s299 == null)) {
-const isList302 = Array.isArray(s299);
-let out303 = [];
-const r304 = Array.isArray(s299) ? s299 : [s299];
-for (let i305 = 0; i305 < r304.length; i305++) {
-const a_E_300 = r304[i305];
-if (!((a_E_300 == null ? null : (a_E_300.anthracycline ?? null)))) continue;
-out303.push(a_E_300);
+const s301 = d25(st);
+let q303 = null;
+if (!(s301 == null)) {
+const isList304 = Array.isArray(s301);
+let out305 = [];
+const r306 = Array.isArray(s301) ? s301 : [s301];
+for (let i307 = 0; i307 < r306.length; i307++) {
+const a_E_302 = r306[i307];
+if (!((a_E_302 == null ? null : (a_E_302.anthracycline ?? null)))) continue;
+const e308 = a_E_302;
+out305.push(e308);
+if (e308 != null) break;
 }
-q301 = isList302 ? out303 : out303[0];
+q303 = isList304 ? out305 : out305[0];
 }
-  return (st.v[27] = R.exists(q301));
+  return (st.v[27] = R.exists(q303));
 }
 // define "Prior Gemcitabine And Docetaxel"
 export function d28(st) {
@@ -898,21 +905,21 @@ export function d28(st) {
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
-const s306 = d26(st);
-let q308 = null;
-if (!(s306 == null)) {
-const isList309 = Array.isArray(s306);
-let out310 = [];
-const r311 = Array.isArray(s306) ? s306 : [s306];
-for (let i312 = 0; i312 < r311.length; i312++) {
-const a_D_307 = r311[i312];
-if (!(R.inList(a_D_307, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
-out310.push(a_D_307);
+const s309 = d26(st);
+let q311 = null;
+if (!(s309 == null)) {
+const isList312 = Array.isArray(s309);
+let out313 = [];
+const r314 = Array.isArray(s309) ? s309 : [s309];
+for (let i315 = 0; i315 < r314.length; i315++) {
+const a_D_310 = r314[i315];
+if (!(R.inList(a_D_310, ["trabectedin", "pazopanib", "eribulin"], undefined))) continue;
+out313.push(a_D_310);
 }
-out310 = R.distinctList(out310);
-q308 = isList309 ? out310 : out310[0];
+out313 = R.distinctList(out313);
+q311 = isList312 ? out313 : out313[0];
 }
-  return (st.v[29] = q308);
+  return (st.v[29] = q311);
 }
 // define "Line"
 export function d30(st) {
@@ -932,387 +939,393 @@ export function d31(st) {
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
-const s313 = d25(st);
-let q315 = null;
-if (!(s313 == null)) {
-const isList316 = Array.isArray(s313);
-let out317 = [];
-const r318 = Array.isArray(s313) ? s313 : [s313];
-for (let i319 = 0; i319 < r318.length; i319++) {
-const a_E_314 = r318[i319];
-if (!(R.or((a_E_314 == null ? null : (a_E_314.anthracycline ?? null)), R.inList((a_E_314 == null ? null : (a_E_314.drug ?? null)), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
-out317.push((a_E_314 == null ? null : (a_E_314.source ?? null)));
+const s316 = d25(st);
+let q318 = null;
+if (!(s316 == null)) {
+const isList319 = Array.isArray(s316);
+let out320 = [];
+const r321 = Array.isArray(s316) ? s316 : [s316];
+for (let i322 = 0; i322 < r321.length; i322++) {
+const a_E_317 = r321[i322];
+if (!(R.or((a_E_317 == null ? null : (a_E_317.anthracycline ?? null)), R.inList((a_E_317 == null ? null : (a_E_317.drug ?? null)), ["gemcitabine", "docetaxel", "trabectedin", "pazopanib", "eribulin"], undefined)))) continue;
+out320.push((a_E_317 == null ? null : (a_E_317.source ?? null)));
 }
-out317 = R.distinctList(out317);
-q315 = isList316 ? out317 : out317[0];
+out320 = R.distinctList(out320);
+q318 = isList319 ? out320 : out320[0];
 }
-  return (st.v[32] = q315);
+  return (st.v[32] = q318);
 }
 // define "Prior Runs"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
-const s320 = d26(st);
-let q322 = null;
-if (!(s320 == null)) {
-const isList323 = Array.isArray(s320);
-let out324 = [];
-const r325 = Array.isArray(s320) ? s320 : [s320];
-for (let i326 = 0; i326 < r325.length; i326++) {
-const a_K_321 = r325[i326];
-const s328 = d25(st);
-let q330 = null;
-if (!(s328 == null)) {
-const isList331 = Array.isArray(s328);
-let out332 = [];
-const r333 = Array.isArray(s328) ? s328 : [s328];
-for (let i334 = 0; i334 < r333.length; i334++) {
-const a_E_329 = r333[i334];
-if (!(R.and(R.equal((a_E_329 == null ? null : (a_E_329.drug ?? null)), a_K_321), R.not(((a_E_329 == null ? null : (a_E_329.date ?? null)) == null))))) continue;
-out332.push(a_E_329);
+const s323 = d26(st);
+let q325 = null;
+if (!(s323 == null)) {
+const isList326 = Array.isArray(s323);
+let out327 = [];
+const r328 = Array.isArray(s323) ? s323 : [s323];
+for (let i329 = 0; i329 < r328.length; i329++) {
+const a_K_324 = r328[i329];
+const s331 = d25(st);
+let q333 = null;
+if (!(s331 == null)) {
+const isList334 = Array.isArray(s331);
+let out335 = [];
+const r336 = Array.isArray(s331) ? s331 : [s331];
+for (let i337 = 0; i337 < r336.length; i337++) {
+const a_E_332 = r336[i337];
+if (!(R.and(R.equal((a_E_332 == null ? null : (a_E_332.drug ?? null)), a_K_324), R.not(((a_E_332 == null ? null : (a_E_332.date ?? null)) == null))))) continue;
+out335.push(a_E_332);
 }
-q330 = isList331 ? out332 : out332[0];
+q333 = isList334 ? out335 : out335[0];
 }
-const l_drugExposures_327 = q330;
-const s336 = l_drugExposures_327;
-let q338 = null;
-if (!(s336 == null)) {
-const isList339 = Array.isArray(s336);
-let out340 = [];
-const r341 = Array.isArray(s336) ? s336 : [s336];
-for (let i342 = 0; i342 < r341.length; i342++) {
-const a_X_337 = r341[i342];
-const s343 = l_drugExposures_327;
-let q345 = null;
-if (!(s343 == null)) {
-const isList346 = Array.isArray(s343);
-let out347 = [];
-const r348 = Array.isArray(s343) ? s343 : [s343];
-for (let i349 = 0; i349 < r348.length; i349++) {
-const a_Y_344 = r348[i349];
-if (!((R.less((a_Y_344 == null ? null : (a_Y_344.dayNumber ?? null)), (a_X_337 == null ? null : (a_X_337.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_337 == null ? null : (a_X_337.dayNumber ?? null)), (a_Y_344 == null ? null : (a_Y_344.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
-out347.push(a_Y_344);
+const l_drugExposures_330 = q333;
+const s339 = l_drugExposures_330;
+let q341 = null;
+if (!(s339 == null)) {
+const isList342 = Array.isArray(s339);
+let out343 = [];
+const r344 = Array.isArray(s339) ? s339 : [s339];
+for (let i345 = 0; i345 < r344.length; i345++) {
+const a_X_340 = r344[i345];
+const s346 = l_drugExposures_330;
+let q348 = null;
+if (!(s346 == null)) {
+const isList349 = Array.isArray(s346);
+let out350 = [];
+const r351 = Array.isArray(s346) ? s346 : [s346];
+for (let i352 = 0; i352 < r351.length; i352++) {
+const a_Y_347 = r351[i352];
+if (!((R.less((a_Y_347 == null ? null : (a_Y_347.dayNumber ?? null)), (a_X_340 == null ? null : (a_X_340.dayNumber ?? null))) ? R.lessOrEqual(R.subtract((a_X_340 == null ? null : (a_X_340.dayNumber ?? null)), (a_Y_347 == null ? null : (a_Y_347.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)) : false))) continue;
+const e353 = a_Y_347;
+out350.push(e353);
+if (e353 != null) break;
 }
-q345 = isList346 ? out347 : out347[0];
+q348 = isList349 ? out350 : out350[0];
 }
-if (!(R.not(R.exists(q345)))) continue;
-out340.push((a_X_337 == null ? null : (a_X_337.dayNumber ?? null)));
+if (!(R.not(R.exists(q348)))) continue;
+out343.push((a_X_340 == null ? null : (a_X_340.dayNumber ?? null)));
 }
-q338 = isList339 ? out340 : out340[0];
+q341 = isList342 ? out343 : out343[0];
 }
-const l_runStarts_335 = R.distinct(q338);
-const s350 = l_runStarts_335;
-let q352 = null;
-if (!(s350 == null)) {
-const isList353 = Array.isArray(s350);
-let out354 = [];
-const r355 = Array.isArray(s350) ? s350 : [s350];
-for (let i356 = 0; i356 < r355.length; i356++) {
-const a_S_351 = r355[i356];
-const s358 = l_drugExposures_327;
-let q360 = null;
-if (!(s358 == null)) {
-const isList361 = Array.isArray(s358);
-let out362 = [];
-const r363 = Array.isArray(s358) ? s358 : [s358];
-for (let i364 = 0; i364 < r363.length; i364++) {
-const a_E_359 = r363[i364];
-const s365 = l_runStarts_335;
-let q367 = null;
-if (!(s365 == null)) {
-const isList368 = Array.isArray(s365);
-let out369 = [];
-const r370 = Array.isArray(s365) ? s365 : [s365];
-for (let i371 = 0; i371 < r370.length; i371++) {
-const a_T_366 = r370[i371];
-if (!(R.and(R.greater(a_T_366, a_S_351), R.lessOrEqual(a_T_366, (a_E_359 == null ? null : (a_E_359.dayNumber ?? null)))))) continue;
-out369.push(a_T_366);
+const l_runStarts_338 = R.distinct(q341);
+const s354 = l_runStarts_338;
+let q356 = null;
+if (!(s354 == null)) {
+const isList357 = Array.isArray(s354);
+let out358 = [];
+const r359 = Array.isArray(s354) ? s354 : [s354];
+for (let i360 = 0; i360 < r359.length; i360++) {
+const a_S_355 = r359[i360];
+const s362 = l_drugExposures_330;
+let q364 = null;
+if (!(s362 == null)) {
+const isList365 = Array.isArray(s362);
+let out366 = [];
+const r367 = Array.isArray(s362) ? s362 : [s362];
+for (let i368 = 0; i368 < r367.length; i368++) {
+const a_E_363 = r367[i368];
+const s369 = l_runStarts_338;
+let q371 = null;
+if (!(s369 == null)) {
+const isList372 = Array.isArray(s369);
+let out373 = [];
+const r374 = Array.isArray(s369) ? s369 : [s369];
+for (let i375 = 0; i375 < r374.length; i375++) {
+const a_T_370 = r374[i375];
+if (!(R.and(R.greater(a_T_370, a_S_355), R.lessOrEqual(a_T_370, (a_E_363 == null ? null : (a_E_363.dayNumber ?? null)))))) continue;
+const e376 = a_T_370;
+out373.push(e376);
+if (e376 != null) break;
 }
-q367 = isList368 ? out369 : out369[0];
+q371 = isList372 ? out373 : out373[0];
 }
-if (!(R.and(R.greaterOrEqual((a_E_359 == null ? null : (a_E_359.dayNumber ?? null)), a_S_351), R.not(R.exists(q367))))) continue;
-out362.push(a_E_359);
+if (!(R.and(R.greaterOrEqual((a_E_363 == null ? null : (a_E_363.dayNumber ?? null)), a_S_355), R.not(R.exists(q371))))) continue;
+out366.push(a_E_363);
 }
-q360 = isList361 ? out362 : out362[0];
+q364 = isList365 ? out366 : out366[0];
 }
-const l_members_357 = q360;
-const s372 = l_members_357;
-let q374 = null;
-if (!(s372 == null)) {
-const isList375 = Array.isArray(s372);
-let out376 = [];
-const r377 = Array.isArray(s372) ? s372 : [s372];
-for (let i378 = 0; i378 < r377.length; i378++) {
-const a_E_373 = r377[i378];
-out376.push((a_E_373 == null ? null : (a_E_373.lastDayNumber ?? null)));
+const l_members_361 = q364;
+const s377 = l_members_361;
+let q379 = null;
+if (!(s377 == null)) {
+const isList380 = Array.isArray(s377);
+let out381 = [];
+const r382 = Array.isArray(s377) ? s377 : [s377];
+for (let i383 = 0; i383 < r382.length; i383++) {
+const a_E_378 = r382[i383];
+out381.push((a_E_378 == null ? null : (a_E_378.lastDayNumber ?? null)));
 }
-q374 = isList375 ? out376 : out376[0];
+q379 = isList380 ? out381 : out381[0];
 }
-out354.push(({ "drug": a_K_321, "start": a_S_351, "end": R.max(q374), "exposures": l_members_357 }));
+out358.push(({ "drug": a_K_324, "start": a_S_355, "end": R.max(q379), "exposures": l_members_361 }));
 }
-q352 = isList353 ? out354 : out354[0];
+q356 = isList357 ? out358 : out358[0];
 }
-out324.push(q352);
+out327.push(q356);
 }
-q322 = isList323 ? out324 : out324[0];
+q325 = isList326 ? out327 : out327[0];
 }
-  return (st.v[33] = R.flatten(q322));
+  return (st.v[33] = R.flatten(q325));
 }
 // define "Prior Regimen Starts"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
-const s379 = d33(st);
-let q381 = null;
-if (!(s379 == null)) {
-const isList382 = Array.isArray(s379);
-let out383 = [];
-const r384 = Array.isArray(s379) ? s379 : [s379];
-for (let i385 = 0; i385 < r384.length; i385++) {
-const a_R_380 = r384[i385];
-const s386 = d33(st);
-let q388 = null;
-if (!(s386 == null)) {
-const isList389 = Array.isArray(s386);
-let out390 = [];
-const r391 = Array.isArray(s386) ? s386 : [s386];
-for (let i392 = 0; i392 < r391.length; i392++) {
-const a_Q_387 = r391[i392];
-if (!(R.and(R.less((a_Q_387 == null ? null : (a_Q_387.start ?? null)), (a_R_380 == null ? null : (a_R_380.start ?? null))), R.or(R.greaterOrEqual((a_Q_387 == null ? null : (a_Q_387.end ?? null)), (a_R_380 == null ? null : (a_R_380.start ?? null))), R.lessOrEqual(R.subtract((a_R_380 == null ? null : (a_R_380.start ?? null)), (a_Q_387 == null ? null : (a_Q_387.start ?? null))), p(st, "combinationWindowDays", false)))))) continue;
-out390.push(a_Q_387);
+const s384 = d33(st);
+let q386 = null;
+if (!(s384 == null)) {
+const isList387 = Array.isArray(s384);
+let out388 = [];
+const r389 = Array.isArray(s384) ? s384 : [s384];
+for (let i390 = 0; i390 < r389.length; i390++) {
+const a_R_385 = r389[i390];
+const s391 = d33(st);
+let q393 = null;
+if (!(s391 == null)) {
+const isList394 = Array.isArray(s391);
+let out395 = [];
+const r396 = Array.isArray(s391) ? s391 : [s391];
+for (let i397 = 0; i397 < r396.length; i397++) {
+const a_Q_392 = r396[i397];
+if (!(R.and(R.less((a_Q_392 == null ? null : (a_Q_392.start ?? null)), (a_R_385 == null ? null : (a_R_385.start ?? null))), R.or(R.greaterOrEqual((a_Q_392 == null ? null : (a_Q_392.end ?? null)), (a_R_385 == null ? null : (a_R_385.start ?? null))), R.lessOrEqual(R.subtract((a_R_385 == null ? null : (a_R_385.start ?? null)), (a_Q_392 == null ? null : (a_Q_392.start ?? null))), p(st, "combinationWindowDays", false)))))) continue;
+const e398 = a_Q_392;
+out395.push(e398);
+if (e398 != null) break;
 }
-q388 = isList389 ? out390 : out390[0];
+q393 = isList394 ? out395 : out395[0];
 }
-if (!(R.not(R.exists(q388)))) continue;
-out383.push((a_R_380 == null ? null : (a_R_380.start ?? null)));
+if (!(R.not(R.exists(q393)))) continue;
+out388.push((a_R_385 == null ? null : (a_R_385.start ?? null)));
 }
-q381 = isList382 ? out383 : out383[0];
+q386 = isList387 ? out388 : out388[0];
 }
-  return (st.v[34] = R.distinct(q381));
+  return (st.v[34] = R.distinct(q386));
 }
 // define "Prior Regimens"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
-const s395 = d34(st);
-let q397 = null;
-if (!(s395 == null)) {
-const isList398 = Array.isArray(s395);
-let out399 = [];
-const r400 = Array.isArray(s395) ? s395 : [s395];
-for (let i401 = 0; i401 < r400.length; i401++) {
-const a_S_396 = r400[i401];
-const s403 = d34(st);
-let q405 = null;
-if (!(s403 == null)) {
-const isList406 = Array.isArray(s403);
-let out407 = [];
-const r408 = Array.isArray(s403) ? s403 : [s403];
-for (let i409 = 0; i409 < r408.length; i409++) {
-const a_T_404 = r408[i409];
-if (!(R.greater(a_T_404, a_S_396))) continue;
-out407.push(a_T_404);
+const s401 = d34(st);
+let q403 = null;
+if (!(s401 == null)) {
+const isList404 = Array.isArray(s401);
+let out405 = [];
+const r406 = Array.isArray(s401) ? s401 : [s401];
+for (let i407 = 0; i407 < r406.length; i407++) {
+const a_S_402 = r406[i407];
+const s409 = d34(st);
+let q411 = null;
+if (!(s409 == null)) {
+const isList412 = Array.isArray(s409);
+let out413 = [];
+const r414 = Array.isArray(s409) ? s409 : [s409];
+for (let i415 = 0; i415 < r414.length; i415++) {
+const a_T_410 = r414[i415];
+if (!(R.greater(a_T_410, a_S_402))) continue;
+out413.push(a_T_410);
 }
-q405 = isList406 ? out407 : out407[0];
+q411 = isList412 ? out413 : out413[0];
 }
-const l_nextStart_402 = R.min(q405);
-const s411 = d33(st);
-let q413 = null;
-if (!(s411 == null)) {
-const isList414 = Array.isArray(s411);
-let out415 = [];
-const r416 = Array.isArray(s411) ? s411 : [s411];
-for (let i417 = 0; i417 < r416.length; i417++) {
-const a_R_412 = r416[i417];
-if (!(R.and(R.greaterOrEqual((a_R_412 == null ? null : (a_R_412.start ?? null)), a_S_396), R.or((l_nextStart_402 == null), R.less((a_R_412 == null ? null : (a_R_412.start ?? null)), l_nextStart_402))))) continue;
-out415.push(a_R_412);
+const l_nextStart_408 = R.min(q411);
+const s417 = d33(st);
+let q419 = null;
+if (!(s417 == null)) {
+const isList420 = Array.isArray(s417);
+let out421 = [];
+const r422 = Array.isArray(s417) ? s417 : [s417];
+for (let i423 = 0; i423 < r422.length; i423++) {
+const a_R_418 = r422[i423];
+if (!(R.and(R.greaterOrEqual((a_R_418 == null ? null : (a_R_418.start ?? null)), a_S_402), R.or((l_nextStart_408 == null), R.less((a_R_418 == null ? null : (a_R_418.start ?? null)), l_nextStart_408))))) continue;
+out421.push(a_R_418);
 }
-q413 = isList414 ? out415 : out415[0];
+q419 = isList420 ? out421 : out421[0];
 }
-const l_runs_410 = q413;
-const s419 = l_runs_410;
-let q421 = null;
-if (!(s419 == null)) {
-const isList422 = Array.isArray(s419);
-let out423 = [];
-const r424 = Array.isArray(s419) ? s419 : [s419];
-for (let i425 = 0; i425 < r424.length; i425++) {
-const a_R_420 = r424[i425];
-out423.push((a_R_420 == null ? null : (a_R_420.exposures ?? null)));
+const l_runs_416 = q419;
+const s425 = l_runs_416;
+let q427 = null;
+if (!(s425 == null)) {
+const isList428 = Array.isArray(s425);
+let out429 = [];
+const r430 = Array.isArray(s425) ? s425 : [s425];
+for (let i431 = 0; i431 < r430.length; i431++) {
+const a_R_426 = r430[i431];
+out429.push((a_R_426 == null ? null : (a_R_426.exposures ?? null)));
 }
-q421 = isList422 ? out423 : out423[0];
+q427 = isList428 ? out429 : out429[0];
 }
-const l_exposures_418 = R.flatten(q421);
-const s427 = l_runs_410;
-let q429 = null;
-if (!(s427 == null)) {
-const isList430 = Array.isArray(s427);
-let out431 = [];
-const r432 = Array.isArray(s427) ? s427 : [s427];
-for (let i433 = 0; i433 < r432.length; i433++) {
-const a_R_428 = r432[i433];
-out431.push((a_R_428 == null ? null : (a_R_428.drug ?? null)));
+const l_exposures_424 = R.flatten(q427);
+const s433 = l_runs_416;
+let q435 = null;
+if (!(s433 == null)) {
+const isList436 = Array.isArray(s433);
+let out437 = [];
+const r438 = Array.isArray(s433) ? s433 : [s433];
+for (let i439 = 0; i439 < r438.length; i439++) {
+const a_R_434 = r438[i439];
+out437.push((a_R_434 == null ? null : (a_R_434.drug ?? null)));
 }
-q429 = isList430 ? out431 : out431[0];
+q435 = isList436 ? out437 : out437[0];
 }
-const l_runDrugs_426 = q429;
-const s434 = l_runs_410;
-let q436 = null;
-if (!(s434 == null)) {
-const isList437 = Array.isArray(s434);
-let out438 = [];
-const r439 = Array.isArray(s434) ? s434 : [s434];
-for (let i440 = 0; i440 < r439.length; i440++) {
-const a_R_435 = r439[i440];
-out438.push((a_R_435 == null ? null : (a_R_435.end ?? null)));
+const l_runDrugs_432 = q435;
+const s440 = l_runs_416;
+let q442 = null;
+if (!(s440 == null)) {
+const isList443 = Array.isArray(s440);
+let out444 = [];
+const r445 = Array.isArray(s440) ? s440 : [s440];
+for (let i446 = 0; i446 < r445.length; i446++) {
+const a_R_441 = r445[i446];
+out444.push((a_R_441 == null ? null : (a_R_441.end ?? null)));
 }
-q436 = isList437 ? out438 : out438[0];
+q442 = isList443 ? out444 : out444[0];
 }
-const s441 = M_StsCodes.d94(st.L_Codes);
-let q443 = null;
-if (!(s441 == null)) {
-const isList444 = Array.isArray(s441);
-let out445 = [];
-const r446 = Array.isArray(s441) ? s441 : [s441];
-for (let i447 = 0; i447 < r446.length; i447++) {
-const a_D_442 = r446[i447];
-if (!(R.inList((a_D_442 == null ? null : (a_D_442.key ?? null)), l_runDrugs_426, undefined))) continue;
-out445.push((a_D_442 == null ? null : (a_D_442.key ?? null)));
+const s447 = M_StsCodes.d94(st.L_Codes);
+let q449 = null;
+if (!(s447 == null)) {
+const isList450 = Array.isArray(s447);
+let out451 = [];
+const r452 = Array.isArray(s447) ? s447 : [s447];
+for (let i453 = 0; i453 < r452.length; i453++) {
+const a_D_448 = r452[i453];
+if (!(R.inList((a_D_448 == null ? null : (a_D_448.key ?? null)), l_runDrugs_432, undefined))) continue;
+out451.push((a_D_448 == null ? null : (a_D_448.key ?? null)));
 }
-q443 = isList444 ? out445 : out445[0];
+q449 = isList450 ? out451 : out451[0];
 }
-const s448 = l_exposures_418;
-let q450 = null;
-if (!(s448 == null)) {
-const isList451 = Array.isArray(s448);
-let out452 = [];
-const r453 = Array.isArray(s448) ? s448 : [s448];
-for (let i454 = 0; i454 < r453.length; i454++) {
-const a_E_449 = r453[i454];
-out452.push((a_E_449 == null ? null : (a_E_449.date ?? null)));
+const s454 = l_exposures_424;
+let q456 = null;
+if (!(s454 == null)) {
+const isList457 = Array.isArray(s454);
+let out458 = [];
+const r459 = Array.isArray(s454) ? s454 : [s454];
+for (let i460 = 0; i460 < r459.length; i460++) {
+const a_E_455 = r459[i460];
+out458.push((a_E_455 == null ? null : (a_E_455.date ?? null)));
 }
-q450 = isList451 ? out452 : out452[0];
+q456 = isList457 ? out458 : out458[0];
 }
-const s455 = l_exposures_418;
-let q457 = null;
-if (!(s455 == null)) {
-const isList458 = Array.isArray(s455);
-let out459 = [];
-const r460 = Array.isArray(s455) ? s455 : [s455];
-for (let i461 = 0; i461 < r460.length; i461++) {
-const a_E_456 = r460[i461];
-out459.push((a_E_456 == null ? null : (a_E_456.lastDate ?? null)));
+const s461 = l_exposures_424;
+let q463 = null;
+if (!(s461 == null)) {
+const isList464 = Array.isArray(s461);
+let out465 = [];
+const r466 = Array.isArray(s461) ? s461 : [s461];
+for (let i467 = 0; i467 < r466.length; i467++) {
+const a_E_462 = r466[i467];
+out465.push((a_E_462 == null ? null : (a_E_462.lastDate ?? null)));
 }
-q457 = isList458 ? out459 : out459[0];
+q463 = isList464 ? out465 : out465[0];
 }
-const s462 = l_exposures_418;
-let q464 = null;
-if (!(s462 == null)) {
-const isList465 = Array.isArray(s462);
-let out466 = [];
-const r467 = Array.isArray(s462) ? s462 : [s462];
-for (let i468 = 0; i468 < r467.length; i468++) {
-const a_E_463 = r467[i468];
-out466.push((a_E_463 == null ? null : (a_E_463.date ?? null)));
+const s468 = l_exposures_424;
+let q470 = null;
+if (!(s468 == null)) {
+const isList471 = Array.isArray(s468);
+let out472 = [];
+const r473 = Array.isArray(s468) ? s468 : [s468];
+for (let i474 = 0; i474 < r473.length; i474++) {
+const a_E_469 = r473[i474];
+out472.push((a_E_469 == null ? null : (a_E_469.date ?? null)));
 }
-q464 = isList465 ? out466 : out466[0];
+q470 = isList471 ? out472 : out472[0];
 }
-const s471 = l_exposures_418;
-let q473 = null;
-if (!(s471 == null)) {
-const isList474 = Array.isArray(s471);
-let out475 = [];
-const r476 = Array.isArray(s471) ? s471 : [s471];
-for (let i477 = 0; i477 < r476.length; i477++) {
-const a_E_472 = r476[i477];
-out475.push(({ "n": (a_E_472 == null ? null : (a_E_472.lastDayNumber ?? null)), "source": (a_E_472 == null ? null : (a_E_472.source ?? null)) }));
+const s477 = l_exposures_424;
+let q479 = null;
+if (!(s477 == null)) {
+const isList480 = Array.isArray(s477);
+let out481 = [];
+const r482 = Array.isArray(s477) ? s477 : [s477];
+for (let i483 = 0; i483 < r482.length; i483++) {
+const a_E_478 = r482[i483];
+out481.push(({ "n": (a_E_478 == null ? null : (a_E_478.lastDayNumber ?? null)), "source": (a_E_478 == null ? null : (a_E_478.source ?? null)) }));
 }
-q473 = isList474 ? out475 : out475[0];
+q479 = isList480 ? out481 : out481[0];
 }
-const s469 = q473;
-let q478 = null;
-if (!(s469 == null)) {
-const isList479 = Array.isArray(s469);
-let out480 = [];
-const r481 = Array.isArray(s469) ? s469 : [s469];
-for (let i482 = 0; i482 < r481.length; i482++) {
-const a_X_470 = r481[i482];
-out480.push(a_X_470);
-}
-out480 = R.distinctList(out480);
-out480 = R.sortByColumns(out480, ["n"], [true]);
-q478 = isList479 ? out480 : out480[0];
-}
-const t483 = R.last(q478);
-out399.push(({ "startNumber": a_S_396, "endNumber": R.max(q436), "drugs": q443, "first": R.min(q450), "last": R.max(q457), "dates": R.count(R.distinct(q464)), "lastSource": (t483 == null ? null : (t483.source ?? null)) }));
-}
-q397 = isList398 ? out399 : out399[0];
-}
-const s393 = q397;
+const s475 = q479;
 let q484 = null;
-if (!(s393 == null)) {
-const isList485 = Array.isArray(s393);
+if (!(s475 == null)) {
+const isList485 = Array.isArray(s475);
 let out486 = [];
-const r487 = Array.isArray(s393) ? s393 : [s393];
+const r487 = Array.isArray(s475) ? s475 : [s475];
 for (let i488 = 0; i488 < r487.length; i488++) {
-const a_R_394 = r487[i488];
-out486.push(a_R_394);
+const a_X_476 = r487[i488];
+out486.push(a_X_476);
 }
 out486 = R.distinctList(out486);
-out486 = R.sortByColumns(out486, ["startNumber"], [true]);
+out486 = R.sortByColumns(out486, ["n"], [true]);
 q484 = isList485 ? out486 : out486[0];
 }
-  return (st.v[35] = q484);
+const t489 = R.last(q484);
+out405.push(({ "startNumber": a_S_402, "endNumber": R.max(q442), "drugs": q449, "first": R.min(q456), "last": R.max(q463), "dates": R.count(R.distinct(q470)), "lastSource": (t489 == null ? null : (t489.source ?? null)) }));
+}
+q403 = isList404 ? out405 : out405[0];
+}
+const s399 = q403;
+let q490 = null;
+if (!(s399 == null)) {
+const isList491 = Array.isArray(s399);
+let out492 = [];
+const r493 = Array.isArray(s399) ? s399 : [s399];
+for (let i494 = 0; i494 < r493.length; i494++) {
+const a_R_400 = r493[i494];
+out492.push(a_R_400);
+}
+out492 = R.distinctList(out492);
+out492 = R.sortByColumns(out492, ["startNumber"], [true]);
+q490 = isList491 ? out492 : out492[0];
+}
+  return (st.v[35] = q490);
 }
 // define "Last Prior Regimen"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
-const s489 = d35(st);
-let q491 = null;
-if (!(s489 == null)) {
-const isList492 = Array.isArray(s489);
-let out493 = [];
-const r494 = Array.isArray(s489) ? s489 : [s489];
-for (let i495 = 0; i495 < r494.length; i495++) {
-const a_R_490 = r494[i495];
-const s496 = d35(st);
-let q498 = null;
-if (!(s496 == null)) {
-const isList499 = Array.isArray(s496);
-let out500 = [];
-const r501 = Array.isArray(s496) ? s496 : [s496];
-for (let i502 = 0; i502 < r501.length; i502++) {
-const a_X_497 = r501[i502];
-out500.push((a_X_497 == null ? null : (a_X_497.endNumber ?? null)));
+const s495 = d35(st);
+let q497 = null;
+if (!(s495 == null)) {
+const isList498 = Array.isArray(s495);
+let out499 = [];
+const r500 = Array.isArray(s495) ? s495 : [s495];
+for (let i501 = 0; i501 < r500.length; i501++) {
+const a_R_496 = r500[i501];
+const s502 = d35(st);
+let q504 = null;
+if (!(s502 == null)) {
+const isList505 = Array.isArray(s502);
+let out506 = [];
+const r507 = Array.isArray(s502) ? s502 : [s502];
+for (let i508 = 0; i508 < r507.length; i508++) {
+const a_X_503 = r507[i508];
+out506.push((a_X_503 == null ? null : (a_X_503.endNumber ?? null)));
 }
-q498 = isList499 ? out500 : out500[0];
+q504 = isList505 ? out506 : out506[0];
 }
-if (!(R.equal((a_R_490 == null ? null : (a_R_490.endNumber ?? null)), R.max(q498)))) continue;
-out493.push(a_R_490);
+if (!(R.equal((a_R_496 == null ? null : (a_R_496.endNumber ?? null)), R.max(q504)))) continue;
+out499.push(a_R_496);
 }
-q491 = isList492 ? out493 : out493[0];
+q497 = isList498 ? out499 : out499[0];
 }
-  return (st.v[36] = R.last(q491));
+  return (st.v[36] = R.last(q497));
 }
 // define "Anthracycline Exposures"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
-const s503 = d14(st);
-let q505 = null;
-if (!(s503 == null)) {
-const isList506 = Array.isArray(s503);
-let out507 = [];
-const r508 = Array.isArray(s503) ? s503 : [s503];
-for (let i509 = 0; i509 < r508.length; i509++) {
-const a_E_504 = r508[i509];
-if (!((a_E_504 == null ? null : (a_E_504.anthracycline ?? null)))) continue;
-out507.push(a_E_504);
+const s509 = d14(st);
+let q511 = null;
+if (!(s509 == null)) {
+const isList512 = Array.isArray(s509);
+let out513 = [];
+const r514 = Array.isArray(s509) ? s509 : [s509];
+for (let i515 = 0; i515 < r514.length; i515++) {
+const a_E_510 = r514[i515];
+if (!((a_E_510 == null ? null : (a_E_510.anthracycline ?? null)))) continue;
+out513.push(a_E_510);
 }
-q505 = isList506 ? out507 : out507[0];
+q511 = isList512 ? out513 : out513[0];
 }
-  return (st.v[37] = q505);
+  return (st.v[37] = q511);
 }
 // define "Metastatic Date"
 export function d38(st) {
@@ -1325,71 +1338,53 @@ export function d38(st) {
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
-let c525;
+let c532;
 if (R.not(R.exists(d37(st)))) {
-c525 = false;
+c532 = false;
 } else {
-const s510 = d37(st);
-let q512 = null;
-if (!(s510 == null)) {
-const isList513 = Array.isArray(s510);
-let out514 = [];
-const r515 = Array.isArray(s510) ? s510 : [s510];
-for (let i516 = 0; i516 < r515.length; i516++) {
-const a_E_511 = r515[i516];
-if (!(R.less((a_E_511 == null ? null : (a_E_511.lastDate ?? null)), d38(st)))) continue;
-out514.push(a_E_511);
+const s516 = d37(st);
+let q518 = null;
+if (!(s516 == null)) {
+const isList519 = Array.isArray(s516);
+let out520 = [];
+const r521 = Array.isArray(s516) ? s516 : [s516];
+for (let i522 = 0; i522 < r521.length; i522++) {
+const a_E_517 = r521[i522];
+if (!(R.less((a_E_517 == null ? null : (a_E_517.lastDate ?? null)), d38(st)))) continue;
+out520.push(a_E_517);
 }
-q512 = isList513 ? out514 : out514[0];
+q518 = isList519 ? out520 : out520[0];
 }
-let c524;
-if (R.exists(q512)) {
-c524 = true;
+let c531;
+if (R.exists(q518)) {
+c531 = true;
 } else {
-const s517 = d37(st);
-let q519 = null;
-if (!(s517 == null)) {
-const isList520 = Array.isArray(s517);
-let out521 = [];
-const r522 = Array.isArray(s517) ? s517 : [s517];
-for (let i523 = 0; i523 < r522.length; i523++) {
-const a_E_518 = r522[i523];
-if (!(((a_E_518 == null ? null : (a_E_518.lastDate ?? null)) == null))) continue;
-out521.push(a_E_518);
+const s523 = d37(st);
+let q525 = null;
+if (!(s523 == null)) {
+const isList526 = Array.isArray(s523);
+let out527 = [];
+const r528 = Array.isArray(s523) ? s523 : [s523];
+for (let i529 = 0; i529 < r528.length; i529++) {
+const a_E_524 = r528[i529];
+if (!(((a_E_524 == null ? null : (a_E_524.lastDate ?? null)) == null))) continue;
+const e530 = a_E_524;
+out527.push(e530);
+if (e530 != null) break;
 }
-q519 = isList520 ? out521 : out521[0];
+q525 = isList526 ? out527 : out527[0];
 }
-c524 = (R.or((d38(st) == null), R.exists(q519)) ? R.as(null, K6, false) : false);
+c531 = (R.or((d38(st) == null), R.exists(q525)) ? R.as(null, K6, false) : false);
 }
-c525 = c524;
+c532 = c531;
 }
-  return (st.v[39] = c525);
+  return (st.v[39] = c532);
 }
 // define "Anthracycline Before Metastatic Sources"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
-const s526 = d37(st);
-let q528 = null;
-if (!(s526 == null)) {
-const isList529 = Array.isArray(s526);
-let out530 = [];
-const r531 = Array.isArray(s526) ? s526 : [s526];
-for (let i532 = 0; i532 < r531.length; i532++) {
-const a_E_527 = r531[i532];
-if (!(R.less((a_E_527 == null ? null : (a_E_527.lastDate ?? null)), d38(st)))) continue;
-out530.push((a_E_527 == null ? null : (a_E_527.source ?? null)));
-}
-out530 = R.distinctList(out530);
-q528 = isList529 ? out530 : out530[0];
-}
-  return (st.v[40] = q528);
-}
-// define "Doxorubicin Exposures"
-export function d41(st) {
-  const x = st.v[41];
-  if (x !== undefined) return x;
-const s533 = d17(st);
+const s533 = d37(st);
 let q535 = null;
 if (!(s533 == null)) {
 const isList536 = Array.isArray(s533);
@@ -1397,16 +1392,17 @@ let out537 = [];
 const r538 = Array.isArray(s533) ? s533 : [s533];
 for (let i539 = 0; i539 < r538.length; i539++) {
 const a_E_534 = r538[i539];
-if (!(R.equal((a_E_534 == null ? null : (a_E_534.drug ?? null)), "doxorubicin"))) continue;
-out537.push(a_E_534);
+if (!(R.less((a_E_534 == null ? null : (a_E_534.lastDate ?? null)), d38(st)))) continue;
+out537.push((a_E_534 == null ? null : (a_E_534.source ?? null)));
 }
+out537 = R.distinctList(out537);
 q535 = isList536 ? out537 : out537[0];
 }
-  return (st.v[41] = q535);
+  return (st.v[40] = q535);
 }
-// define "Trabectedin Exposures"
-export function d42(st) {
-  const x = st.v[42];
+// define "Doxorubicin Exposures"
+export function d41(st) {
+  const x = st.v[41];
   if (x !== undefined) return x;
 const s540 = d17(st);
 let q542 = null;
@@ -1416,37 +1412,56 @@ let out544 = [];
 const r545 = Array.isArray(s540) ? s540 : [s540];
 for (let i546 = 0; i546 < r545.length; i546++) {
 const a_E_541 = r545[i546];
-if (!(R.equal((a_E_541 == null ? null : (a_E_541.drug ?? null)), "trabectedin"))) continue;
+if (!(R.equal((a_E_541 == null ? null : (a_E_541.drug ?? null)), "doxorubicin"))) continue;
 out544.push(a_E_541);
 }
 q542 = isList543 ? out544 : out544[0];
 }
-  return (st.v[42] = q542);
+  return (st.v[41] = q542);
+}
+// define "Trabectedin Exposures"
+export function d42(st) {
+  const x = st.v[42];
+  if (x !== undefined) return x;
+const s547 = d17(st);
+let q549 = null;
+if (!(s547 == null)) {
+const isList550 = Array.isArray(s547);
+let out551 = [];
+const r552 = Array.isArray(s547) ? s547 : [s547];
+for (let i553 = 0; i553 < r552.length; i553++) {
+const a_E_548 = r552[i553];
+if (!(R.equal((a_E_548 == null ? null : (a_E_548.drug ?? null)), "trabectedin"))) continue;
+out551.push(a_E_548);
+}
+q549 = isList550 ? out551 : out551[0];
+}
+  return (st.v[42] = q549);
 }
 // define "Combination Dates"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const s547 = d41(st);
-const s548 = d42(st);
-let q551 = null;
-if (!(s547 == null && s548 == null)) {
-const isList552 = Array.isArray(s547) || Array.isArray(s548);
-let out553 = [];
-const r554 = s547 == null ? [] : Array.isArray(s547) ? s547 : [s547];
-const r556 = s548 == null ? [] : Array.isArray(s548) ? s548 : [s548];
-for (let i555 = 0; i555 < r554.length; i555++) {
-const a_D_549 = r554[i555];
-for (let i557 = 0; i557 < r556.length; i557++) {
-const a_T_550 = r556[i557];
-if (!(R.lessOrEqual(R.abs(R.subtract((a_D_549 == null ? null : (a_D_549.dayNumber ?? null)), (a_T_550 == null ? null : (a_T_550.dayNumber ?? null)))), p(st, "combinationWindowDays", false)))) continue;
-out553.push([(a_D_549 == null ? null : (a_D_549.date ?? null)), (a_T_550 == null ? null : (a_T_550.date ?? null))]);
+const s554 = d41(st);
+const s555 = d42(st);
+let q558 = null;
+if (!(s554 == null && s555 == null)) {
+const isList559 = Array.isArray(s554) || Array.isArray(s555);
+let out560 = [];
+const r561 = s554 == null ? [] : Array.isArray(s554) ? s554 : [s554];
+const r563 = s555 == null ? [] : Array.isArray(s555) ? s555 : [s555];
+for (let i562 = 0; i562 < r561.length; i562++) {
+const a_D_556 = r561[i562];
+for (let i564 = 0; i564 < r563.length; i564++) {
+const a_T_557 = r563[i564];
+if (!(R.lessOrEqual(R.abs(R.subtract((a_D_556 == null ? null : (a_D_556.dayNumber ?? null)), (a_T_557 == null ? null : (a_T_557.dayNumber ?? null)))), p(st, "combinationWindowDays", false)))) continue;
+out560.push([(a_D_556 == null ? null : (a_D_556.date ?? null)), (a_T_557 == null ? null : (a_T_557.date ?? null))]);
 }
 }
-out553 = R.distinctList(out553);
-q551 = isList552 ? out553 : out553[0];
+out560 = R.distinctList(out560);
+q558 = isList559 ? out560 : out560[0];
 }
-  return (st.v[43] = R.distinct(R.flatten(q551)));
+  return (st.v[43] = R.distinct(R.flatten(q558)));
 }
 // define "Combination Given"
 export function d44(st) {
@@ -1473,26 +1488,6 @@ export function d46(st) {
 export function d47(st) {
   const x = st.v[47];
   if (x !== undefined) return x;
-const s558 = d41(st);
-let q560 = null;
-if (!(s558 == null)) {
-const isList561 = Array.isArray(s558);
-let out562 = [];
-const r563 = Array.isArray(s558) ? s558 : [s558];
-for (let i564 = 0; i564 < r563.length; i564++) {
-const a_E_559 = r563[i564];
-if (!(R.not(((a_E_559 == null ? null : (a_E_559.date ?? null)) == null)))) continue;
-out562.push((a_E_559 == null ? null : (a_E_559.date ?? null)));
-}
-out562 = R.distinctList(out562);
-q560 = isList561 ? out562 : out562[0];
-}
-  return (st.v[47] = R.distinct(q560));
-}
-// define "Combination Phase Over"
-export function d48(st) {
-  const x = st.v[48];
-  if (x !== undefined) return x;
 const s565 = d41(st);
 let q567 = null;
 if (!(s565 == null)) {
@@ -1501,58 +1496,78 @@ let out569 = [];
 const r570 = Array.isArray(s565) ? s565 : [s565];
 for (let i571 = 0; i571 < r570.length; i571++) {
 const a_E_566 = r570[i571];
-if (!(R.lessOrEqual(R.subtract(d2(st), (a_E_566 == null ? null : (a_E_566.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)))) continue;
-out569.push(a_E_566);
+if (!(R.not(((a_E_566 == null ? null : (a_E_566.date ?? null)) == null)))) continue;
+out569.push((a_E_566 == null ? null : (a_E_566.date ?? null)));
 }
+out569 = R.distinctList(out569);
 q567 = isList568 ? out569 : out569[0];
 }
-  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q567))));
+  return (st.v[47] = R.distinct(q567));
 }
-// define "Maintenance Dates"
-export function d49(st) {
-  const x = st.v[49];
+// define "Combination Phase Over"
+export function d48(st) {
+  const x = st.v[48];
   if (x !== undefined) return x;
-const s572 = d42(st);
+const s572 = d41(st);
 let q574 = null;
 if (!(s572 == null)) {
 const isList575 = Array.isArray(s572);
 let out576 = [];
 const r577 = Array.isArray(s572) ? s572 : [s572];
 for (let i578 = 0; i578 < r577.length; i578++) {
-const a_T_573 = r577[i578];
-if (!(R.greater((a_T_573 == null ? null : (a_T_573.date ?? null)), d45(st)))) continue;
-out576.push((a_T_573 == null ? null : (a_T_573.date ?? null)));
+const a_E_573 = r577[i578];
+if (!(R.lessOrEqual(R.subtract(d2(st), (a_E_573 == null ? null : (a_E_573.lastDayNumber ?? null))), p(st, "currentRegimenWindowDays", false)))) continue;
+out576.push(a_E_573);
 }
-out576 = R.distinctList(out576);
 q574 = isList575 ? out576 : out576[0];
 }
-  return (st.v[49] = R.distinct(q574));
+  return (st.v[48] = R.or(R.greaterOrEqual(R.count(d47(st)), 6), R.not(R.exists(q574))));
+}
+// define "Maintenance Dates"
+export function d49(st) {
+  const x = st.v[49];
+  if (x !== undefined) return x;
+const s579 = d42(st);
+let q581 = null;
+if (!(s579 == null)) {
+const isList582 = Array.isArray(s579);
+let out583 = [];
+const r584 = Array.isArray(s579) ? s579 : [s579];
+for (let i585 = 0; i585 < r584.length; i585++) {
+const a_T_580 = r584[i585];
+if (!(R.greater((a_T_580 == null ? null : (a_T_580.date ?? null)), d45(st)))) continue;
+out583.push((a_T_580 == null ? null : (a_T_580.date ?? null)));
+}
+out583 = R.distinctList(out583);
+q581 = isList582 ? out583 : out583[0];
+}
+  return (st.v[49] = R.distinct(q581));
 }
 // define "Maintenance Anchor"
 export function d50(st) {
   const x = st.v[50];
   if (x !== undefined) return x;
-let r579 = R.min(d49(st));
-if (r579 == null) {
-r579 = d45(st);
-if (r579 == null) {
-r579 = null;
+let r586 = R.min(d49(st));
+if (r586 == null) {
+r586 = d45(st);
+if (r586 == null) {
+r586 = null;
 }
 }
-  return (st.v[50] = r579);
+  return (st.v[50] = r586);
 }
 // define "Maintenance Within Period"
 export function d51(st) {
   const x = st.v[51];
   if (x !== undefined) return x;
-let r580 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
-if (r580 == null) {
-r580 = false;
-if (r580 == null) {
-r580 = null;
+let r587 = R.less(R.subtract(d2(st), f0(st, d50(st))), p(st, "maintenanceMaxDays", true));
+if (r587 == null) {
+r587 = false;
+if (r587 == null) {
+r587 = null;
 }
 }
-  return (st.v[51] = r580);
+  return (st.v[51] = r587);
 }
 // define "Maintenance Under Cycle Limit"
 export function d52(st) {
@@ -1565,20 +1580,20 @@ export function d52(st) {
 export function d53(st) {
   const x = st.v[53];
   if (x !== undefined) return x;
-const s581 = d17(st);
-let q583 = null;
-if (!(s581 == null)) {
-const isList584 = Array.isArray(s581);
-let out585 = [];
-const r586 = Array.isArray(s581) ? s581 : [s581];
-for (let i587 = 0; i587 < r586.length; i587++) {
-const a_E_582 = r586[i587];
-if (!(R.inList((a_E_582 == null ? null : (a_E_582.drug ?? null)), ["gemcitabine", "docetaxel"], undefined))) continue;
-out585.push(a_E_582);
+const s588 = d17(st);
+let q590 = null;
+if (!(s588 == null)) {
+const isList591 = Array.isArray(s588);
+let out592 = [];
+const r593 = Array.isArray(s588) ? s588 : [s588];
+for (let i594 = 0; i594 < r593.length; i594++) {
+const a_E_589 = r593[i594];
+if (!(R.inList((a_E_589 == null ? null : (a_E_589.drug ?? null)), ["gemcitabine", "docetaxel"], undefined))) continue;
+out592.push(a_E_589);
 }
-q583 = isList584 ? out585 : out585[0];
+q590 = isList591 ? out592 : out592[0];
 }
-  return (st.v[53] = R.not(R.exists(q583)));
+  return (st.v[53] = R.not(R.exists(q590)));
 }
 // define "Maintenance Eligible"
 export function d54(st) {
@@ -1591,74 +1606,66 @@ export function d54(st) {
 export function d55(st) {
   const x = st.v[55];
   if (x !== undefined) return x;
-const s588 = R.union(d41(st), d42(st), false);
-let q590 = null;
-if (!(s588 == null)) {
-const isList591 = Array.isArray(s588);
-let out592 = [];
-const r593 = Array.isArray(s588) ? s588 : [s588];
-for (let i594 = 0; i594 < r593.length; i594++) {
-const a_E_589 = r593[i594];
-out592.push((a_E_589 == null ? null : (a_E_589.source ?? null)));
+const s595 = R.union(d41(st), d42(st), false);
+let q597 = null;
+if (!(s595 == null)) {
+const isList598 = Array.isArray(s595);
+let out599 = [];
+const r600 = Array.isArray(s595) ? s595 : [s595];
+for (let i601 = 0; i601 < r600.length; i601++) {
+const a_E_596 = r600[i601];
+out599.push((a_E_596 == null ? null : (a_E_596.source ?? null)));
 }
-out592 = R.distinctList(out592);
-q590 = isList591 ? out592 : out592[0];
+out599 = R.distinctList(out599);
+q597 = isList598 ? out599 : out599[0];
 }
-  return (st.v[55] = q590);
+  return (st.v[55] = q597);
 }
 // define "ECOG Readings"
 export function d56(st) {
   const x = st.v[56];
   if (x !== undefined) return x;
-const s597 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
-let q599 = null;
-if (!(s597 == null)) {
-const isList600 = Array.isArray(s597);
-let out601 = [];
-const r602 = Array.isArray(s597) ? s597 : [s597];
-for (let i603 = 0; i603 < r602.length; i603++) {
-const a_O_598 = r602[i603];
-if (!(M_StsCommon.f34(st.L_Common, a_O_598))) continue;
-out601.push(a_O_598);
+const s604 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Ecog"](), "code");
+let q606 = null;
+if (!(s604 == null)) {
+const isList607 = Array.isArray(s604);
+let out608 = [];
+const r609 = Array.isArray(s604) ? s604 : [s604];
+for (let i610 = 0; i610 < r609.length; i610++) {
+const a_O_605 = r609[i610];
+if (!(M_StsCommon.f34(st.L_Common, a_O_605))) continue;
+out608.push(a_O_605);
 }
-q599 = isList600 ? out601 : out601[0];
+q606 = isList607 ? out608 : out608[0];
 }
-const s595 = q599;
-let q604 = null;
-if (!(s595 == null)) {
-const isList605 = Array.isArray(s595);
-let out606 = [];
-const r607 = Array.isArray(s595) ? s595 : [s595];
-for (let i608 = 0; i608 < r607.length; i608++) {
-const a_O_596 = r607[i608];
-let r610 = R.castValue(a_O_596, C0);
-if (r610 == null) {
-r610 = f23(st, R.as(R.fhirProp(a_O_596, Q8), K7, false));
-if (r610 == null) {
-r610 = null;
+const s602 = q606;
+let q611 = null;
+if (!(s602 == null)) {
+const isList612 = Array.isArray(s602);
+let out613 = [];
+const r614 = Array.isArray(s602) ? s602 : [s602];
+for (let i615 = 0; i615 < r614.length; i615++) {
+const a_O_603 = r614[i615];
+let r617 = R.castValue(a_O_603, C0);
+if (r617 == null) {
+r617 = f23(st, R.as(R.fhirProp(a_O_603, Q8), K7, false));
+if (r617 == null) {
+r617 = null;
 }
 }
-const l_score_609 = r610;
-const l_taken_611 = f20(st, a_O_596);
-if (!(R.and(R.not((l_score_609 == null)), R.not((l_taken_611 == null))))) continue;
-out606.push(({ "value": l_score_609, "date": l_taken_611, "source": f22(st, a_O_596) }));
+const l_score_616 = r617;
+const l_taken_618 = f20(st, a_O_603);
+if (!(R.and(R.not((l_score_616 == null)), R.not((l_taken_618 == null))))) continue;
+out613.push(({ "value": l_score_616, "date": l_taken_618, "source": f22(st, a_O_603) }));
 }
-q604 = isList605 ? out606 : out606[0];
+q611 = isList612 ? out613 : out613[0];
 }
-  return (st.v[56] = q604);
+  return (st.v[56] = q611);
 }
 // define "ECOG"
 export function d57(st) {
   const x = st.v[57];
   if (x !== undefined) return x;
-const s612 = d56(st);
-let q614 = null;
-if (!(s612 == null)) {
-const isList615 = Array.isArray(s612);
-let out616 = [];
-const r617 = Array.isArray(s612) ? s612 : [s612];
-for (let i618 = 0; i618 < r617.length; i618++) {
-const a_R_613 = r617[i618];
 const s619 = d56(st);
 let q621 = null;
 if (!(s619 == null)) {
@@ -1666,72 +1673,72 @@ const isList622 = Array.isArray(s619);
 let out623 = [];
 const r624 = Array.isArray(s619) ? s619 : [s619];
 for (let i625 = 0; i625 < r624.length; i625++) {
-const a_X_620 = r624[i625];
-out623.push((a_X_620 == null ? null : (a_X_620.date ?? null)));
+const a_R_620 = r624[i625];
+const s626 = d56(st);
+let q628 = null;
+if (!(s626 == null)) {
+const isList629 = Array.isArray(s626);
+let out630 = [];
+const r631 = Array.isArray(s626) ? s626 : [s626];
+for (let i632 = 0; i632 < r631.length; i632++) {
+const a_X_627 = r631[i632];
+out630.push((a_X_627 == null ? null : (a_X_627.date ?? null)));
 }
+q628 = isList629 ? out630 : out630[0];
+}
+if (!(R.equal((a_R_620 == null ? null : (a_R_620.date ?? null)), R.max(q628)))) continue;
+out623.push(a_R_620);
+}
+out623 = R.sortByColumns(out623, ["value"], [false]);
 q621 = isList622 ? out623 : out623[0];
 }
-if (!(R.equal((a_R_613 == null ? null : (a_R_613.date ?? null)), R.max(q621)))) continue;
-out616.push(a_R_613);
-}
-out616 = R.sortByColumns(out616, ["value"], [false]);
-q614 = isList615 ? out616 : out616[0];
-}
-  return (st.v[57] = R.first(q614));
+  return (st.v[57] = R.first(q621));
 }
 // define "Karnofsky Readings"
 export function d58(st) {
   const x = st.v[58];
   if (x !== undefined) return x;
-const s628 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
-let q630 = null;
-if (!(s628 == null)) {
-const isList631 = Array.isArray(s628);
-let out632 = [];
-const r633 = Array.isArray(s628) ? s628 : [s628];
-for (let i634 = 0; i634 < r633.length; i634++) {
-const a_O_629 = r633[i634];
-if (!(M_StsCommon.f34(st.L_Common, a_O_629))) continue;
-out632.push(a_O_629);
+const s635 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Karnofsky"](), "code");
+let q637 = null;
+if (!(s635 == null)) {
+const isList638 = Array.isArray(s635);
+let out639 = [];
+const r640 = Array.isArray(s635) ? s635 : [s635];
+for (let i641 = 0; i641 < r640.length; i641++) {
+const a_O_636 = r640[i641];
+if (!(M_StsCommon.f34(st.L_Common, a_O_636))) continue;
+out639.push(a_O_636);
 }
-q630 = isList631 ? out632 : out632[0];
+q637 = isList638 ? out639 : out639[0];
 }
-const s626 = q630;
-let q635 = null;
-if (!(s626 == null)) {
-const isList636 = Array.isArray(s626);
-let out637 = [];
-const r638 = Array.isArray(s626) ? s626 : [s626];
-for (let i639 = 0; i639 < r638.length; i639++) {
-const a_O_627 = r638[i639];
-let r641 = R.toDecimal(R.castValue(a_O_627, C0));
-if (r641 == null) {
-r641 = R.primitiveValue(R.as(R.fhirProp(a_O_627, Q8), K8, false), P13);
-if (r641 == null) {
-r641 = null;
+const s633 = q637;
+let q642 = null;
+if (!(s633 == null)) {
+const isList643 = Array.isArray(s633);
+let out644 = [];
+const r645 = Array.isArray(s633) ? s633 : [s633];
+for (let i646 = 0; i646 < r645.length; i646++) {
+const a_O_634 = r645[i646];
+let r648 = R.toDecimal(R.castValue(a_O_634, C0));
+if (r648 == null) {
+r648 = R.primitiveValue(R.as(R.fhirProp(a_O_634, Q8), K8, false), P13);
+if (r648 == null) {
+r648 = null;
 }
 }
-const l_score_640 = r641;
-const l_taken_642 = f20(st, a_O_627);
-if (!(R.and(R.not((l_score_640 == null)), R.not((l_taken_642 == null))))) continue;
-out637.push(({ "value": l_score_640, "date": l_taken_642, "source": f22(st, a_O_627) }));
+const l_score_647 = r648;
+const l_taken_649 = f20(st, a_O_634);
+if (!(R.and(R.not((l_score_647 == null)), R.not((l_taken_649 == null))))) continue;
+out644.push(({ "value": l_score_647, "date": l_taken_649, "source": f22(st, a_O_634) }));
 }
-q635 = isList636 ? out637 : out637[0];
+q642 = isList643 ? out644 : out644[0];
 }
-  return (st.v[58] = q635);
+  return (st.v[58] = q642);
 }
 // define "Karnofsky"
 export function d59(st) {
   const x = st.v[59];
   if (x !== undefined) return x;
-const s643 = d58(st);
-let q645 = null;
-if (!(s643 == null)) {
-const isList646 = Array.isArray(s643);
-let out647 = [];
-const r648 = Array.isArray(s643) ? s643 : [s643];
-for (let i649 = 0; i649 < r648.length; i649++) {
-const a_R_644 = r648[i649];
 const s650 = d58(st);
 let q652 = null;
 if (!(s650 == null)) {
@@ -1739,72 +1746,72 @@ const isList653 = Array.isArray(s650);
 let out654 = [];
 const r655 = Array.isArray(s650) ? s650 : [s650];
 for (let i656 = 0; i656 < r655.length; i656++) {
-const a_X_651 = r655[i656];
-out654.push((a_X_651 == null ? null : (a_X_651.date ?? null)));
+const a_R_651 = r655[i656];
+const s657 = d58(st);
+let q659 = null;
+if (!(s657 == null)) {
+const isList660 = Array.isArray(s657);
+let out661 = [];
+const r662 = Array.isArray(s657) ? s657 : [s657];
+for (let i663 = 0; i663 < r662.length; i663++) {
+const a_X_658 = r662[i663];
+out661.push((a_X_658 == null ? null : (a_X_658.date ?? null)));
 }
+q659 = isList660 ? out661 : out661[0];
+}
+if (!(R.equal((a_R_651 == null ? null : (a_R_651.date ?? null)), R.max(q659)))) continue;
+out654.push(a_R_651);
+}
+out654 = R.sortByColumns(out654, ["value"], [true]);
 q652 = isList653 ? out654 : out654[0];
 }
-if (!(R.equal((a_R_644 == null ? null : (a_R_644.date ?? null)), R.max(q652)))) continue;
-out647.push(a_R_644);
-}
-out647 = R.sortByColumns(out647, ["value"], [true]);
-q645 = isList646 ? out647 : out647[0];
-}
-  return (st.v[59] = R.first(q645));
+  return (st.v[59] = R.first(q652));
 }
 // define "LVEF Readings"
 export function d60(st) {
   const x = st.v[60];
   if (x !== undefined) return x;
-const s659 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
-let q661 = null;
-if (!(s659 == null)) {
-const isList662 = Array.isArray(s659);
-let out663 = [];
-const r664 = Array.isArray(s659) ? s659 : [s659];
-for (let i665 = 0; i665 < r664.length; i665++) {
-const a_O_660 = r664[i665];
-if (!(M_StsCommon.f34(st.L_Common, a_O_660))) continue;
-out663.push(a_O_660);
+const s666 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Lvef"](), "code");
+let q668 = null;
+if (!(s666 == null)) {
+const isList669 = Array.isArray(s666);
+let out670 = [];
+const r671 = Array.isArray(s666) ? s666 : [s666];
+for (let i672 = 0; i672 < r671.length; i672++) {
+const a_O_667 = r671[i672];
+if (!(M_StsCommon.f34(st.L_Common, a_O_667))) continue;
+out670.push(a_O_667);
 }
-q661 = isList662 ? out663 : out663[0];
+q668 = isList669 ? out670 : out670[0];
 }
-const s657 = q661;
-let q666 = null;
-if (!(s657 == null)) {
-const isList667 = Array.isArray(s657);
-let out668 = [];
-const r669 = Array.isArray(s657) ? s657 : [s657];
-for (let i670 = 0; i670 < r669.length; i670++) {
-const a_O_658 = r669[i670];
-let r672 = f24(st, R.as(R.fhirProp(a_O_658, Q8), K8, false));
-if (r672 == null) {
-r672 = f24(st, R.fhirProp(R.as(R.fhirProp(a_O_658, Q8), K9, false), Q9));
-if (r672 == null) {
-r672 = null;
+const s664 = q668;
+let q673 = null;
+if (!(s664 == null)) {
+const isList674 = Array.isArray(s664);
+let out675 = [];
+const r676 = Array.isArray(s664) ? s664 : [s664];
+for (let i677 = 0; i677 < r676.length; i677++) {
+const a_O_665 = r676[i677];
+let r679 = f24(st, R.as(R.fhirProp(a_O_665, Q8), K8, false));
+if (r679 == null) {
+r679 = f24(st, R.fhirProp(R.as(R.fhirProp(a_O_665, Q8), K9, false), Q9));
+if (r679 == null) {
+r679 = null;
 }
 }
-const l_percent_671 = r672;
-const l_taken_673 = f20(st, a_O_658);
-if (!(R.and(R.not((l_percent_671 == null)), R.not((l_taken_673 == null))))) continue;
-out668.push(({ "value": l_percent_671, "date": l_taken_673, "source": f22(st, a_O_658) }));
+const l_percent_678 = r679;
+const l_taken_680 = f20(st, a_O_665);
+if (!(R.and(R.not((l_percent_678 == null)), R.not((l_taken_680 == null))))) continue;
+out675.push(({ "value": l_percent_678, "date": l_taken_680, "source": f22(st, a_O_665) }));
 }
-q666 = isList667 ? out668 : out668[0];
+q673 = isList674 ? out675 : out675[0];
 }
-  return (st.v[60] = q666);
+  return (st.v[60] = q673);
 }
 // define "LVEF Latest"
 export function d61(st) {
   const x = st.v[61];
   if (x !== undefined) return x;
-const s674 = d60(st);
-let q676 = null;
-if (!(s674 == null)) {
-const isList677 = Array.isArray(s674);
-let out678 = [];
-const r679 = Array.isArray(s674) ? s674 : [s674];
-for (let i680 = 0; i680 < r679.length; i680++) {
-const a_R_675 = r679[i680];
 const s681 = d60(st);
 let q683 = null;
 if (!(s681 == null)) {
@@ -1812,199 +1819,195 @@ const isList684 = Array.isArray(s681);
 let out685 = [];
 const r686 = Array.isArray(s681) ? s681 : [s681];
 for (let i687 = 0; i687 < r686.length; i687++) {
-const a_X_682 = r686[i687];
-out685.push((a_X_682 == null ? null : (a_X_682.date ?? null)));
-}
-q683 = isList684 ? out685 : out685[0];
-}
-if (!(R.equal((a_R_675 == null ? null : (a_R_675.date ?? null)), R.max(q683)))) continue;
-out678.push(a_R_675);
-}
-out678 = R.sortByColumns(out678, ["value"], [true]);
-q676 = isList677 ? out678 : out678[0];
-}
-  return (st.v[61] = R.first(q676));
-}
-// define "Latest Anthracycline Date"
-export function d62(st) {
-  const x = st.v[62];
-  if (x !== undefined) return x;
-const s688 = d37(st);
+const a_R_682 = r686[i687];
+const s688 = d60(st);
 let q690 = null;
 if (!(s688 == null)) {
 const isList691 = Array.isArray(s688);
 let out692 = [];
 const r693 = Array.isArray(s688) ? s688 : [s688];
 for (let i694 = 0; i694 < r693.length; i694++) {
-const a_E_689 = r693[i694];
-out692.push((a_E_689 == null ? null : (a_E_689.lastDate ?? null)));
+const a_X_689 = r693[i694];
+out692.push((a_X_689 == null ? null : (a_X_689.date ?? null)));
 }
-out692 = R.distinctList(out692);
 q690 = isList691 ? out692 : out692[0];
 }
-  return (st.v[62] = R.max(q690));
+if (!(R.equal((a_R_682 == null ? null : (a_R_682.date ?? null)), R.max(q690)))) continue;
+out685.push(a_R_682);
 }
-// define "LVEF"
-export function d63(st) {
-  const x = st.v[63];
+out685 = R.sortByColumns(out685, ["value"], [true]);
+q683 = isList684 ? out685 : out685[0];
+}
+  return (st.v[61] = R.first(q683));
+}
+// define "Latest Anthracycline Date"
+export function d62(st) {
+  const x = st.v[62];
   if (x !== undefined) return x;
-const s695 = d61(st);
+const s695 = d37(st);
 let q697 = null;
 if (!(s695 == null)) {
 const isList698 = Array.isArray(s695);
 let out699 = [];
 const r700 = Array.isArray(s695) ? s695 : [s695];
 for (let i701 = 0; i701 < r700.length; i701++) {
-const a_L_696 = r700[i701];
-out699.push(({ "value": (a_L_696 == null ? null : (a_L_696.value ?? null)), "date": (a_L_696 == null ? null : (a_L_696.date ?? null)), "source": (a_L_696 == null ? null : (a_L_696.source ?? null)), "low": R.less((a_L_696 == null ? null : (a_L_696.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_696 == null ? null : (a_L_696.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d62(st) == null), R.greaterOrEqual((a_L_696 == null ? null : (a_L_696.date ?? null)), d62(st)))) }));
+const a_E_696 = r700[i701];
+out699.push((a_E_696 == null ? null : (a_E_696.lastDate ?? null)));
 }
 out699 = R.distinctList(out699);
 q697 = isList698 ? out699 : out699[0];
 }
-  return (st.v[63] = q697);
+  return (st.v[62] = R.max(q697));
+}
+// define "LVEF"
+export function d63(st) {
+  const x = st.v[63];
+  if (x !== undefined) return x;
+const s702 = d61(st);
+let q704 = null;
+if (!(s702 == null)) {
+const isList705 = Array.isArray(s702);
+let out706 = [];
+const r707 = Array.isArray(s702) ? s702 : [s702];
+for (let i708 = 0; i708 < r707.length; i708++) {
+const a_L_703 = r707[i708];
+out706.push(({ "value": (a_L_703 == null ? null : (a_L_703.value ?? null)), "date": (a_L_703 == null ? null : (a_L_703.date ?? null)), "source": (a_L_703 == null ? null : (a_L_703.source ?? null)), "low": R.less((a_L_703 == null ? null : (a_L_703.value ?? null)), p(st, "lvefMinPercent", false)), "recent": R.and(R.lessOrEqual(R.durationBetween((a_L_703 == null ? null : (a_L_703.date ?? null)), d1(st), "day"), p(st, "lvefRecencyDays", false)), R.or((d62(st) == null), R.greaterOrEqual((a_L_703 == null ? null : (a_L_703.date ?? null)), d62(st)))) }));
+}
+out706 = R.distinctList(out706);
+q704 = isList705 ? out706 : out706[0];
+}
+  return (st.v[63] = q704);
 }
 // define "Heights"
 export function d64(st) {
   const x = st.v[64];
   if (x !== undefined) return x;
-const s704 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
-let q706 = null;
-if (!(s704 == null)) {
-const isList707 = Array.isArray(s704);
-let out708 = [];
-const r709 = Array.isArray(s704) ? s704 : [s704];
-for (let i710 = 0; i710 < r709.length; i710++) {
-const a_O_705 = r709[i710];
-if (!(M_StsCommon.f34(st.L_Common, a_O_705))) continue;
-out708.push(a_O_705);
+const s711 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Height"](), "code");
+let q713 = null;
+if (!(s711 == null)) {
+const isList714 = Array.isArray(s711);
+let out715 = [];
+const r716 = Array.isArray(s711) ? s711 : [s711];
+for (let i717 = 0; i717 < r716.length; i717++) {
+const a_O_712 = r716[i717];
+if (!(M_StsCommon.f34(st.L_Common, a_O_712))) continue;
+out715.push(a_O_712);
 }
-q706 = isList707 ? out708 : out708[0];
+q713 = isList714 ? out715 : out715[0];
 }
-const s702 = q706;
-let q711 = null;
-if (!(s702 == null)) {
-const isList712 = Array.isArray(s702);
-let out713 = [];
-const r714 = Array.isArray(s702) ? s702 : [s702];
-for (let i715 = 0; i715 < r714.length; i715++) {
-const a_O_703 = r714[i715];
-const l_v_716 = f26(st, R.as(R.fhirProp(a_O_703, Q8), K8, false));
-const l_taken_717 = f21(st, a_O_703);
-if (!(R.and(R.and(R.not((l_v_716 == null)), R.greater(l_v_716, R.toDecimal(0))), R.not((l_taken_717 == null))))) continue;
-out713.push(({ "value": l_v_716, "date": l_taken_717, "dayNumber": f0(st, l_taken_717), "source": f22(st, a_O_703) }));
+const s709 = q713;
+let q718 = null;
+if (!(s709 == null)) {
+const isList719 = Array.isArray(s709);
+let out720 = [];
+const r721 = Array.isArray(s709) ? s709 : [s709];
+for (let i722 = 0; i722 < r721.length; i722++) {
+const a_O_710 = r721[i722];
+const l_v_723 = f26(st, R.as(R.fhirProp(a_O_710, Q8), K8, false));
+const l_taken_724 = f21(st, a_O_710);
+if (!(R.and(R.and(R.not((l_v_723 == null)), R.greater(l_v_723, R.toDecimal(0))), R.not((l_taken_724 == null))))) continue;
+out720.push(({ "value": l_v_723, "date": l_taken_724, "dayNumber": f0(st, l_taken_724), "source": f22(st, a_O_710) }));
 }
-q711 = isList712 ? out713 : out713[0];
+q718 = isList719 ? out720 : out720[0];
 }
-  return (st.v[64] = q711);
+  return (st.v[64] = q718);
 }
 // define "Weights"
 export function d65(st) {
   const x = st.v[65];
   if (x !== undefined) return x;
-const s720 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
-let q722 = null;
-if (!(s720 == null)) {
-const isList723 = Array.isArray(s720);
-let out724 = [];
-const r725 = Array.isArray(s720) ? s720 : [s720];
-for (let i726 = 0; i726 < r725.length; i726++) {
-const a_O_721 = r725[i726];
-if (!(M_StsCommon.f34(st.L_Common, a_O_721))) continue;
-out724.push(a_O_721);
+const s727 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Weight"](), "code");
+let q729 = null;
+if (!(s727 == null)) {
+const isList730 = Array.isArray(s727);
+let out731 = [];
+const r732 = Array.isArray(s727) ? s727 : [s727];
+for (let i733 = 0; i733 < r732.length; i733++) {
+const a_O_728 = r732[i733];
+if (!(M_StsCommon.f34(st.L_Common, a_O_728))) continue;
+out731.push(a_O_728);
 }
-q722 = isList723 ? out724 : out724[0];
+q729 = isList730 ? out731 : out731[0];
 }
-const s718 = q722;
-let q727 = null;
-if (!(s718 == null)) {
-const isList728 = Array.isArray(s718);
-let out729 = [];
-const r730 = Array.isArray(s718) ? s718 : [s718];
-for (let i731 = 0; i731 < r730.length; i731++) {
-const a_O_719 = r730[i731];
-const l_v_732 = f27(st, R.as(R.fhirProp(a_O_719, Q8), K8, false));
-const l_taken_733 = f21(st, a_O_719);
-if (!(R.and(R.and(R.not((l_v_732 == null)), R.greater(l_v_732, R.toDecimal(0))), R.not((l_taken_733 == null))))) continue;
-out729.push(({ "value": l_v_732, "date": l_taken_733, "dayNumber": f0(st, l_taken_733), "source": f22(st, a_O_719) }));
+const s725 = q729;
+let q734 = null;
+if (!(s725 == null)) {
+const isList735 = Array.isArray(s725);
+let out736 = [];
+const r737 = Array.isArray(s725) ? s725 : [s725];
+for (let i738 = 0; i738 < r737.length; i738++) {
+const a_O_726 = r737[i738];
+const l_v_739 = f27(st, R.as(R.fhirProp(a_O_726, Q8), K8, false));
+const l_taken_740 = f21(st, a_O_726);
+if (!(R.and(R.and(R.not((l_v_739 == null)), R.greater(l_v_739, R.toDecimal(0))), R.not((l_taken_740 == null))))) continue;
+out736.push(({ "value": l_v_739, "date": l_taken_740, "dayNumber": f0(st, l_taken_740), "source": f22(st, a_O_726) }));
 }
-q727 = isList728 ? out729 : out729[0];
+q734 = isList735 ? out736 : out736[0];
 }
-  return (st.v[65] = q727);
+  return (st.v[65] = q734);
 }
 // define "Surface Areas"
 export function d66(st) {
   const x = st.v[66];
   if (x !== undefined) return x;
-const s736 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
-let q738 = null;
-if (!(s736 == null)) {
-const isList739 = Array.isArray(s736);
-let out740 = [];
-const r741 = Array.isArray(s736) ? s736 : [s736];
-for (let i742 = 0; i742 < r741.length; i742++) {
-const a_O_737 = r741[i742];
-if (!(M_StsCommon.f34(st.L_Common, a_O_737))) continue;
-out740.push(a_O_737);
+const s743 = R.retrieve(st.env, "{http://hl7.org/fhir}Observation", () => M_StsCodes.vs["Observation Bsa"](), "code");
+let q745 = null;
+if (!(s743 == null)) {
+const isList746 = Array.isArray(s743);
+let out747 = [];
+const r748 = Array.isArray(s743) ? s743 : [s743];
+for (let i749 = 0; i749 < r748.length; i749++) {
+const a_O_744 = r748[i749];
+if (!(M_StsCommon.f34(st.L_Common, a_O_744))) continue;
+out747.push(a_O_744);
 }
-q738 = isList739 ? out740 : out740[0];
+q745 = isList746 ? out747 : out747[0];
 }
-const s734 = q738;
-let q743 = null;
-if (!(s734 == null)) {
-const isList744 = Array.isArray(s734);
-let out745 = [];
-const r746 = Array.isArray(s734) ? s734 : [s734];
-for (let i747 = 0; i747 < r746.length; i747++) {
-const a_O_735 = r746[i747];
-const l_v_748 = f28(st, R.as(R.fhirProp(a_O_735, Q8), K8, false));
-const l_taken_749 = f21(st, a_O_735);
-if (!(R.and(R.and(R.not((l_v_748 == null)), R.greater(l_v_748, R.toDecimal(0))), R.not((l_taken_749 == null))))) continue;
-out745.push(({ "value": l_v_748, "date": l_taken_749, "dayNumber": f0(st, l_taken_749), "source": f22(st, a_O_735) }));
+const s741 = q745;
+let q750 = null;
+if (!(s741 == null)) {
+const isList751 = Array.isArray(s741);
+let out752 = [];
+const r753 = Array.isArray(s741) ? s741 : [s741];
+for (let i754 = 0; i754 < r753.length; i754++) {
+const a_O_742 = r753[i754];
+const l_v_755 = f28(st, R.as(R.fhirProp(a_O_742, Q8), K8, false));
+const l_taken_756 = f21(st, a_O_742);
+if (!(R.and(R.and(R.not((l_v_755 == null)), R.greater(l_v_755, R.toDecimal(0))), R.not((l_taken_756 == null))))) continue;
+out752.push(({ "value": l_v_755, "date": l_taken_756, "dayNumber": f0(st, l_taken_756), "source": f22(st, a_O_742) }));
 }
-q743 = isList744 ? out745 : out745[0];
+q750 = isList751 ? out752 : out752[0];
 }
-  return (st.v[66] = q743);
+  return (st.v[66] = q750);
 }
 // define "Anthracycline Administration Records"
 export function d67(st) {
   const x = st.v[67];
   if (x !== undefined) return x;
-const s750 = d10(st);
-let q752 = null;
-if (!(s750 == null)) {
-const isList753 = Array.isArray(s750);
-let out754 = [];
-const r755 = Array.isArray(s750) ? s750 : [s750];
-for (let i756 = 0; i756 < r755.length; i756++) {
-const a_A_751 = r755[i756];
-const l_M_757 = (a_A_751 == null ? null : (a_A_751.resource ?? null));
-const x759 = l_M_757;
-const l_first_758 = (x759 == null ? M_StsCommon.f25(st.L_Common, x759) : M_StsCommon.f21(st.L_Common, x759));
-if (!(f41(st, (a_A_751 == null ? null : (a_A_751.drug ?? null))))) continue;
-const t760 = (a_A_751 == null ? null : (a_A_751.drug ?? null));
-const x761 = l_M_757;
-out754.push(({ "drug": (t760 == null ? null : (t760.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_757, P1)), "status": R.primitiveValue(l_M_757, P0), "partial": R.inList(R.primitiveValue(l_M_757, P0), ["stopped", "in-progress"], undefined), "date": l_first_758, "dayNumber": f0(st, l_first_758), "startKey": R.toStringOp((x761 == null ? M_StsCommon.f7(st.L_Common, x761) : M_StsCommon.f5(st.L_Common, x761))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_757, Q10)), "dose": f32(st, R.fhirProp(R.fhirProp(l_M_757, Q1), Q2)) }));
+const s757 = d10(st);
+let q759 = null;
+if (!(s757 == null)) {
+const isList760 = Array.isArray(s757);
+let out761 = [];
+const r762 = Array.isArray(s757) ? s757 : [s757];
+for (let i763 = 0; i763 < r762.length; i763++) {
+const a_A_758 = r762[i763];
+const l_M_764 = (a_A_758 == null ? null : (a_A_758.resource ?? null));
+const x766 = l_M_764;
+const l_first_765 = (x766 == null ? M_StsCommon.f25(st.L_Common, x766) : M_StsCommon.f21(st.L_Common, x766));
+if (!(f41(st, (a_A_758 == null ? null : (a_A_758.drug ?? null))))) continue;
+const t767 = (a_A_758 == null ? null : (a_A_758.drug ?? null));
+const x768 = l_M_764;
+out761.push(({ "drug": (t767 == null ? null : (t767.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_764, P1)), "status": R.primitiveValue(l_M_764, P0), "partial": R.inList(R.primitiveValue(l_M_764, P0), ["stopped", "in-progress"], undefined), "date": l_first_765, "dayNumber": f0(st, l_first_765), "startKey": R.toStringOp((x768 == null ? M_StsCommon.f7(st.L_Common, x768) : M_StsCommon.f5(st.L_Common, x768))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_764, Q10)), "dose": f32(st, R.fhirProp(R.fhirProp(l_M_764, Q1), Q2)) }));
 }
-q752 = isList753 ? out754 : out754[0];
+q759 = isList760 ? out761 : out761[0];
 }
-  return (st.v[67] = q752);
+  return (st.v[67] = q759);
 }
 // define "Anthracycline Administrations"
 export function d68(st) {
   const x = st.v[68];
   if (x !== undefined) return x;
-const s762 = d67(st);
-let q764 = null;
-if (!(s762 == null)) {
-const isList765 = Array.isArray(s762);
-let out766 = [];
-const r767 = Array.isArray(s762) ? s762 : [s762];
-for (let i768 = 0; i768 < r767.length; i768++) {
-const a_R_763 = r767[i768];
-let c776;
-if (((a_R_763 == null ? null : (a_R_763.requestKey ?? null)) == null)) {
-c776 = true;
-} else {
 const s769 = d67(st);
 let q771 = null;
 if (!(s769 == null)) {
@@ -2012,158 +2015,158 @@ const isList772 = Array.isArray(s769);
 let out773 = [];
 const r774 = Array.isArray(s769) ? s769 : [s769];
 for (let i775 = 0; i775 < r774.length; i775++) {
-const a_X_770 = r774[i775];
-if (!((R.equal((a_X_770 == null ? null : (a_X_770.requestKey ?? null)), (a_R_763 == null ? null : (a_R_763.requestKey ?? null))) ? R.and(R.and(R.equivalent((a_X_770 == null ? null : (a_X_770.startKey ?? null)), (a_R_763 == null ? null : (a_R_763.startKey ?? null)), st.env.codeService), R.equivalent((a_X_770 == null ? null : (a_X_770.dose ?? null)), (a_R_763 == null ? null : (a_R_763.dose ?? null)), st.env.codeService)), R.less((a_X_770 == null ? null : (a_X_770.source ?? null)), (a_R_763 == null ? null : (a_R_763.source ?? null)))) : false))) continue;
-out773.push((a_X_770 == null ? null : (a_X_770.source ?? null)));
+const a_R_770 = r774[i775];
+let c783;
+if (((a_R_770 == null ? null : (a_R_770.requestKey ?? null)) == null)) {
+c783 = true;
+} else {
+const s776 = d67(st);
+let q778 = null;
+if (!(s776 == null)) {
+const isList779 = Array.isArray(s776);
+let out780 = [];
+const r781 = Array.isArray(s776) ? s776 : [s776];
+for (let i782 = 0; i782 < r781.length; i782++) {
+const a_X_777 = r781[i782];
+if (!((R.equal((a_X_777 == null ? null : (a_X_777.requestKey ?? null)), (a_R_770 == null ? null : (a_R_770.requestKey ?? null))) ? R.and(R.and(R.equivalent((a_X_777 == null ? null : (a_X_777.startKey ?? null)), (a_R_770 == null ? null : (a_R_770.startKey ?? null)), st.env.codeService), R.equivalent((a_X_777 == null ? null : (a_X_777.dose ?? null)), (a_R_770 == null ? null : (a_R_770.dose ?? null)), st.env.codeService)), R.less((a_X_777 == null ? null : (a_X_777.source ?? null)), (a_R_770 == null ? null : (a_R_770.source ?? null)))) : false))) continue;
+out780.push((a_X_777 == null ? null : (a_X_777.source ?? null)));
+}
+q778 = isList779 ? out780 : out780[0];
+}
+c783 = R.not(R.exists(q778));
+}
+if (!(c783)) continue;
+out773.push(a_R_770);
 }
 q771 = isList772 ? out773 : out773[0];
 }
-c776 = R.not(R.exists(q771));
-}
-if (!(c776)) continue;
-out766.push(a_R_763);
-}
-q764 = isList765 ? out766 : out766[0];
-}
-  return (st.v[68] = q764);
+  return (st.v[68] = q771);
 }
 // define "Administration Events"
 export function d69(st) {
   const x = st.v[69];
   if (x !== undefined) return x;
-const s777 = d68(st);
-let q779 = null;
-if (!(s777 == null)) {
-const isList780 = Array.isArray(s777);
-let out781 = [];
-const r782 = Array.isArray(s777) ? s777 : [s777];
-for (let i783 = 0; i783 < r782.length; i783++) {
-const a_A_778 = r782[i783];
-const l_own_784 = f39(st, (a_A_778 == null ? null : (a_A_778.dose ?? null)), (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)));
-let c793;
-if (R.not(((l_own_784 == null ? null : (l_own_784.mgM2 ?? null)) == null))) {
-c793 = R.as(null, K3, false);
+const s784 = d68(st);
+let q786 = null;
+if (!(s784 == null)) {
+const isList787 = Array.isArray(s784);
+let out788 = [];
+const r789 = Array.isArray(s784) ? s784 : [s784];
+for (let i790 = 0; i790 < r789.length; i790++) {
+const a_A_785 = r789[i790];
+const l_own_791 = f39(st, (a_A_785 == null ? null : (a_A_785.dose ?? null)), (a_A_785 == null ? null : (a_A_785.dayNumber ?? null)));
+let c800;
+if (R.not(((l_own_791 == null ? null : (l_own_791.mgM2 ?? null)) == null))) {
+c800 = R.as(null, K3, false);
 } else {
-const s786 = f33(st, f42(st, (a_A_778 == null ? null : (a_A_778.requestKey ?? null))));
-let q788 = null;
-if (!(s786 == null)) {
-const isList789 = Array.isArray(s786);
-let out790 = [];
-const r791 = Array.isArray(s786) ? s786 : [s786];
-for (let i792 = 0; i792 < r791.length; i792++) {
-const a_D_787 = r791[i792];
-if (!(f35(st, (a_D_787 == null ? null : (a_D_787.unit ?? null))))) continue;
-out790.push((a_D_787 == null ? null : (a_D_787.value ?? null)));
+const s793 = f33(st, f42(st, (a_A_785 == null ? null : (a_A_785.requestKey ?? null))));
+let q795 = null;
+if (!(s793 == null)) {
+const isList796 = Array.isArray(s793);
+let out797 = [];
+const r798 = Array.isArray(s793) ? s793 : [s793];
+for (let i799 = 0; i799 < r798.length; i799++) {
+const a_D_794 = r798[i799];
+if (!(f35(st, (a_D_794 == null ? null : (a_D_794.unit ?? null))))) continue;
+out797.push((a_D_794 == null ? null : (a_D_794.value ?? null)));
 }
-out790 = R.distinctList(out790);
-q788 = isList789 ? out790 : out790[0];
+out797 = R.distinctList(out797);
+q795 = isList796 ? out797 : out797[0];
 }
-c793 = q788;
+c800 = q795;
 }
-const l_ordered_785 = c793;
-let r795 = (l_own_784 == null ? null : (l_own_784.mgM2 ?? null));
-if (r795 == null) {
-r795 = l_ordered_785;
-if (r795 == null) {
-r795 = null;
-}
-}
-const l_mgM2_794 = r795;
-let r796 = R.greater(l_mgM2_794, p(st, "doxoSingleEventMaxMgM2", false));
-if (r796 == null) {
-r796 = false;
-if (r796 == null) {
-r796 = null;
+const l_ordered_792 = c800;
+let r802 = (l_own_791 == null ? null : (l_own_791.mgM2 ?? null));
+if (r802 == null) {
+r802 = l_ordered_792;
+if (r802 == null) {
+r802 = null;
 }
 }
-out781.push(({ "drug": (a_A_778 == null ? null : (a_A_778.drug ?? null)), "source": (a_A_778 == null ? null : (a_A_778.source ?? null)), "date": (a_A_778 == null ? null : (a_A_778.date ?? null)), "dayNumber": (a_A_778 == null ? null : (a_A_778.dayNumber ?? null)), "partial": (a_A_778 == null ? null : (a_A_778.partial ?? null)), "mgM2": l_mgM2_794, "orderedDose": R.not((l_ordered_785 == null)), "reason": ((l_mgM2_794 == null) ? (l_own_784 == null ? null : (l_own_784.reason ?? null)) : R.as(null, K10, false)), "bsa": (l_own_784 == null ? null : (l_own_784.bsa ?? null)), "bsaSources": (l_own_784 == null ? null : (l_own_784.bsaSources ?? null)), "checkDose": R.or(r796, (l_own_784 == null ? null : (l_own_784.heavyWithoutBsa ?? null))) }));
+const l_mgM2_801 = r802;
+let r803 = R.greater(l_mgM2_801, p(st, "doxoSingleEventMaxMgM2", false));
+if (r803 == null) {
+r803 = false;
+if (r803 == null) {
+r803 = null;
 }
-q779 = isList780 ? out781 : out781[0];
 }
-  return (st.v[69] = q779);
+out788.push(({ "drug": (a_A_785 == null ? null : (a_A_785.drug ?? null)), "source": (a_A_785 == null ? null : (a_A_785.source ?? null)), "date": (a_A_785 == null ? null : (a_A_785.date ?? null)), "dayNumber": (a_A_785 == null ? null : (a_A_785.dayNumber ?? null)), "partial": (a_A_785 == null ? null : (a_A_785.partial ?? null)), "mgM2": l_mgM2_801, "orderedDose": R.not((l_ordered_792 == null)), "reason": ((l_mgM2_801 == null) ? (l_own_791 == null ? null : (l_own_791.reason ?? null)) : R.as(null, K10, false)), "bsa": (l_own_791 == null ? null : (l_own_791.bsa ?? null)), "bsaSources": (l_own_791 == null ? null : (l_own_791.bsaSources ?? null)), "checkDose": R.or(r803, (l_own_791 == null ? null : (l_own_791.heavyWithoutBsa ?? null))) }));
+}
+q786 = isList787 ? out788 : out788[0];
+}
+  return (st.v[69] = q786);
 }
 // define "Anthracycline Orders And Statements"
 export function d70(st) {
   const x = st.v[70];
   if (x !== undefined) return x;
-const s797 = d7(st);
-let q799 = null;
-if (!(s797 == null)) {
-const isList800 = Array.isArray(s797);
-let out801 = [];
-const r802 = Array.isArray(s797) ? s797 : [s797];
-for (let i803 = 0; i803 < r802.length; i803++) {
-const a_M_798 = r802[i803];
-const x805 = a_M_798;
-const l_medication_804 = (x805 == null ? f6(st, x805) : f6(st, x805));
-const l_drug_806 = f15(st, l_medication_804, f14(st, l_medication_804, R.as(R.fhirProp(a_M_798, Q6), K0, false)));
-const l_bounds_807 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_798, Q11)), Q12), Q13), Q14), K2, false);
-const l_reported_808 = f18(st, a_M_798);
-let r810 = f43(st, l_bounds_807);
-if (r810 == null) {
-const x811 = a_M_798;
-r810 = (x811 == null ? M_StsCommon.f25(st.L_Common, x811) : M_StsCommon.f25(st.L_Common, x811));
-if (r810 == null) {
-r810 = null;
+const s804 = d7(st);
+let q806 = null;
+if (!(s804 == null)) {
+const isList807 = Array.isArray(s804);
+let out808 = [];
+const r809 = Array.isArray(s804) ? s804 : [s804];
+for (let i810 = 0; i810 < r809.length; i810++) {
+const a_M_805 = r809[i810];
+const x812 = a_M_805;
+const l_medication_811 = (x812 == null ? f6(st, x812) : f6(st, x812));
+const l_drug_813 = f15(st, l_medication_811, f14(st, l_medication_811, R.as(R.fhirProp(a_M_805, Q6), K0, false)));
+const l_bounds_814 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_805, Q11)), Q12), Q13), Q14), K2, false);
+const l_reported_815 = f18(st, a_M_805);
+let r817 = f43(st, l_bounds_814);
+if (r817 == null) {
+const x818 = a_M_805;
+r817 = (x818 == null ? M_StsCommon.f25(st.L_Common, x818) : M_StsCommon.f25(st.L_Common, x818));
+if (r817 == null) {
+r817 = null;
 }
 }
-const l_first_809 = r810;
-let c815;
-if (R.not((l_bounds_807 == null))) {
-let r813 = f44(st, l_bounds_807);
-if (r813 == null) {
-r813 = d1(st);
-if (r813 == null) {
-r813 = null;
+const l_first_816 = r817;
+let c822;
+if (R.not((l_bounds_814 == null))) {
+let r820 = f44(st, l_bounds_814);
+if (r820 == null) {
+r820 = d1(st);
+if (r820 == null) {
+r820 = null;
 }
 }
-c815 = r813;
+c822 = r820;
 } else {
-const x814 = a_M_798;
-c815 = (x814 == null ? M_StsCommon.f26(st.L_Common, x814) : M_StsCommon.f26(st.L_Common, x814));
+const x821 = a_M_805;
+c822 = (x821 == null ? M_StsCommon.f26(st.L_Common, x821) : M_StsCommon.f26(st.L_Common, x821));
 }
-const l_last_812 = c815;
-if (!(f41(st, l_drug_806))) continue;
-out801.push(({ "drug": (l_drug_806 == null ? null : (l_drug_806.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_798, P6)), "kind": (l_reported_808 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_798, P4), "completed"), "single": (l_bounds_807 == null), "date": l_first_809, "startNumber": f0(st, l_first_809), "endNumber": f0(st, l_last_812), "linkKeys": [], "dose": f33(st, a_M_798) }));
+const l_last_819 = c822;
+if (!(f41(st, l_drug_813))) continue;
+out808.push(({ "drug": (l_drug_813 == null ? null : (l_drug_813.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_805, P6)), "kind": (l_reported_815 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_805, P4), "completed"), "single": (l_bounds_814 == null), "date": l_first_816, "startNumber": f0(st, l_first_816), "endNumber": f0(st, l_last_819), "linkKeys": [], "dose": f33(st, a_M_805) }));
 }
-q799 = isList800 ? out801 : out801[0];
+q806 = isList807 ? out808 : out808[0];
 }
-const s816 = d6(st);
-let q818 = null;
-if (!(s816 == null)) {
-const isList819 = Array.isArray(s816);
-let out820 = [];
-const r821 = Array.isArray(s816) ? s816 : [s816];
-for (let i822 = 0; i822 < r821.length; i822++) {
-const a_M_817 = r821[i822];
-const x824 = a_M_817;
-const l_medication_823 = (x824 == null ? f6(st, x824) : f5(st, x824));
-const l_drug_825 = f15(st, l_medication_823, f14(st, l_medication_823, R.as(R.fhirProp(a_M_817, Q3), K0, false)));
-const l_period_826 = R.as(R.fhirProp(a_M_817, Q4), K2, false);
-const x828 = a_M_817;
-const l_first_827 = (x828 == null ? M_StsCommon.f25(st.L_Common, x828) : M_StsCommon.f23(st.L_Common, x828));
-let c831;
-if (R.and(R.not((l_period_826 == null)), (R.fhirProp(l_period_826, Q5) == null))) {
-c831 = d1(st);
+const s823 = d6(st);
+let q825 = null;
+if (!(s823 == null)) {
+const isList826 = Array.isArray(s823);
+let out827 = [];
+const r828 = Array.isArray(s823) ? s823 : [s823];
+for (let i829 = 0; i829 < r828.length; i829++) {
+const a_M_824 = r828[i829];
+const x831 = a_M_824;
+const l_medication_830 = (x831 == null ? f6(st, x831) : f5(st, x831));
+const l_drug_832 = f15(st, l_medication_830, f14(st, l_medication_830, R.as(R.fhirProp(a_M_824, Q3), K0, false)));
+const l_period_833 = R.as(R.fhirProp(a_M_824, Q4), K2, false);
+const x835 = a_M_824;
+const l_first_834 = (x835 == null ? M_StsCommon.f25(st.L_Common, x835) : M_StsCommon.f23(st.L_Common, x835));
+let c838;
+if (R.and(R.not((l_period_833 == null)), (R.fhirProp(l_period_833, Q5) == null))) {
+c838 = d1(st);
 } else {
-const x830 = a_M_817;
-c831 = (x830 == null ? M_StsCommon.f26(st.L_Common, x830) : M_StsCommon.f24(st.L_Common, x830));
+const x837 = a_M_824;
+c838 = (x837 == null ? M_StsCommon.f26(st.L_Common, x837) : M_StsCommon.f24(st.L_Common, x837));
 }
-const l_last_829 = c831;
-if (!(f41(st, l_drug_825))) continue;
-const s832 = R.fhirProp(a_M_817, Q15);
-let q834 = null;
-if (!(s832 == null)) {
-const isList835 = Array.isArray(s832);
-let out836 = [];
-const r837 = Array.isArray(s832) ? s832 : [s832];
-for (let i838 = 0; i838 < r837.length; i838++) {
-const a_R_833 = r837[i838];
-out836.push(M_StsCommon.f45(st.L_Common, a_R_833));
-}
-q834 = isList835 ? out836 : out836[0];
-}
-const s839 = R.fhirProp(a_M_817, Q16);
+const l_last_836 = c838;
+if (!(f41(st, l_drug_832))) continue;
+const s839 = R.fhirProp(a_M_824, Q15);
 let q841 = null;
 if (!(s839 == null)) {
 const isList842 = Array.isArray(s839);
@@ -2175,257 +2178,244 @@ out843.push(M_StsCommon.f45(st.L_Common, a_R_840));
 }
 q841 = isList842 ? out843 : out843[0];
 }
-out820.push(({ "drug": (l_drug_825 == null ? null : (l_drug_825.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_817, P3)), "kind": "statement", "completed": false, "single": (l_period_826 == null), "date": l_first_827, "startNumber": f0(st, l_first_827), "endNumber": f0(st, l_last_829), "linkKeys": R.union(q834, q841, false), "dose": f34(st, a_M_817) }));
-}
-q818 = isList819 ? out820 : out820[0];
-}
-  return (st.v[70] = R.union(q799, q818, false));
-}
-// define "Administration Sources"
-export function d71(st) {
-  const x = st.v[71];
-  if (x !== undefined) return x;
-const s846 = d67(st);
+const s846 = R.fhirProp(a_M_824, Q16);
 let q848 = null;
 if (!(s846 == null)) {
 const isList849 = Array.isArray(s846);
 let out850 = [];
 const r851 = Array.isArray(s846) ? s846 : [s846];
 for (let i852 = 0; i852 < r851.length; i852++) {
-const a_A_847 = r851[i852];
-out850.push((a_A_847 == null ? null : (a_A_847.source ?? null)));
+const a_R_847 = r851[i852];
+out850.push(M_StsCommon.f45(st.L_Common, a_R_847));
 }
 q848 = isList849 ? out850 : out850[0];
 }
-  return (st.v[71] = q848);
+out827.push(({ "drug": (l_drug_832 == null ? null : (l_drug_832.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_824, P3)), "kind": "statement", "completed": false, "single": (l_period_833 == null), "date": l_first_834, "startNumber": f0(st, l_first_834), "endNumber": f0(st, l_last_836), "linkKeys": R.union(q841, q848, false), "dose": f34(st, a_M_824) }));
 }
-// define "Record Coverage"
-export function d72(st) {
-  const x = st.v[72];
+q825 = isList826 ? out827 : out827[0];
+}
+  return (st.v[70] = R.union(q806, q825, false));
+}
+// define "Administration Sources"
+export function d71(st) {
+  const x = st.v[71];
   if (x !== undefined) return x;
-const s853 = d70(st);
+const s853 = d67(st);
 let q855 = null;
 if (!(s853 == null)) {
 const isList856 = Array.isArray(s853);
 let out857 = [];
 const r858 = Array.isArray(s853) ? s853 : [s853];
 for (let i859 = 0; i859 < r858.length; i859++) {
-const a_R_854 = r858[i859];
-const l_adminDays_860 = f46(st, a_R_854);
-out857.push(({ "record": a_R_854, "linked": f45(st, a_R_854), "spanCovered": f47(st, l_adminDays_860, R.subtract((a_R_854 == null ? null : (a_R_854.startNumber ?? null)), 3), (a_R_854 == null ? null : (a_R_854.endNumber ?? null))), "adminDays": l_adminDays_860 }));
+const a_A_854 = r858[i859];
+out857.push((a_A_854 == null ? null : (a_A_854.source ?? null)));
 }
 q855 = isList856 ? out857 : out857[0];
 }
-  return (st.v[72] = q855);
+  return (st.v[71] = q855);
+}
+// define "Record Coverage"
+export function d72(st) {
+  const x = st.v[72];
+  if (x !== undefined) return x;
+const s860 = d70(st);
+let q862 = null;
+if (!(s860 == null)) {
+const isList863 = Array.isArray(s860);
+let out864 = [];
+const r865 = Array.isArray(s860) ? s860 : [s860];
+for (let i866 = 0; i866 < r865.length; i866++) {
+const a_R_861 = r865[i866];
+const l_adminDays_867 = f46(st, a_R_861);
+out864.push(({ "record": a_R_861, "linked": f45(st, a_R_861), "spanCovered": f47(st, l_adminDays_867, R.subtract((a_R_861 == null ? null : (a_R_861.startNumber ?? null)), 3), (a_R_861 == null ? null : (a_R_861.endNumber ?? null))), "adminDays": l_adminDays_867 }));
+}
+q862 = isList863 ? out864 : out864[0];
+}
+  return (st.v[72] = q862);
 }
 // define "Classified Records"
 export function d73(st) {
   const x = st.v[73];
   if (x !== undefined) return x;
-const s861 = d72(st);
-let q863 = null;
-if (!(s861 == null)) {
-const isList864 = Array.isArray(s861);
-let out865 = [];
-const r866 = Array.isArray(s861) ? s861 : [s861];
-for (let i867 = 0; i867 < r866.length; i867++) {
-const a_C_862 = r866[i867];
-const l_R_868 = (a_C_862 == null ? null : (a_C_862.record ?? null));
-let c878;
-if ((a_C_862 == null ? null : (a_C_862.linked ?? null))) {
-c878 = false;
+const s868 = d72(st);
+let q870 = null;
+if (!(s868 == null)) {
+const isList871 = Array.isArray(s868);
+let out872 = [];
+const r873 = Array.isArray(s868) ? s868 : [s868];
+for (let i874 = 0; i874 < r873.length; i874++) {
+const a_C_869 = r873[i874];
+const l_R_875 = (a_C_869 == null ? null : (a_C_869.record ?? null));
+let c885;
+if ((a_C_869 == null ? null : (a_C_869.linked ?? null))) {
+c885 = false;
 } else {
-let c877;
-if (R.not((l_R_868 == null ? null : (l_R_868.single ?? null)))) {
-c877 = (a_C_862 == null ? null : (a_C_862.spanCovered ?? null));
+let c884;
+if (R.not((l_R_875 == null ? null : (l_R_875.single ?? null)))) {
+c884 = (a_C_869 == null ? null : (a_C_869.spanCovered ?? null));
 } else {
-const s870 = (a_C_862 == null ? null : (a_C_862.adminDays ?? null));
-let q872 = null;
-if (!(s870 == null)) {
-const isList873 = Array.isArray(s870);
-let out874 = [];
-const r875 = Array.isArray(s870) ? s870 : [s870];
-for (let i876 = 0; i876 < r875.length; i876++) {
-const a_D_871 = r875[i876];
-if (!(R.equal(f48(st, (l_R_868 == null ? null : (l_R_868.kind ?? null)), (l_R_868 == null ? null : (l_R_868.drug ?? null)), a_D_871), (l_R_868 == null ? null : (l_R_868.source ?? null))))) continue;
-out874.push(a_D_871);
+const s877 = (a_C_869 == null ? null : (a_C_869.adminDays ?? null));
+let q879 = null;
+if (!(s877 == null)) {
+const isList880 = Array.isArray(s877);
+let out881 = [];
+const r882 = Array.isArray(s877) ? s877 : [s877];
+for (let i883 = 0; i883 < r882.length; i883++) {
+const a_D_878 = r882[i883];
+if (!(R.equal(f48(st, (l_R_875 == null ? null : (l_R_875.kind ?? null)), (l_R_875 == null ? null : (l_R_875.drug ?? null)), a_D_878), (l_R_875 == null ? null : (l_R_875.source ?? null))))) continue;
+out881.push(a_D_878);
 }
-q872 = isList873 ? out874 : out874[0];
+q879 = isList880 ? out881 : out881[0];
 }
-c877 = R.exists(q872);
+c884 = R.exists(q879);
 }
-c878 = c877;
+c885 = c884;
 }
-const l_isExplained_869 = c878;
-const l_isPending_879 = R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))), p(st, "coverGapDays", false)));
-out865.push(({ "drug": (l_R_868 == null ? null : (l_R_868.drug ?? null)), "source": (l_R_868 == null ? null : (l_R_868.source ?? null)), "kind": (l_R_868 == null ? null : (l_R_868.kind ?? null)), "date": (l_R_868 == null ? null : (l_R_868.date ?? null)), "status": ((a_C_862 == null ? null : (a_C_862.linked ?? null)) ? "linked" : (l_isExplained_869 ? "explained" : (l_isPending_879 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_862 == null ? null : (a_C_862.linked ?? null))), R.not(l_isExplained_869)), R.not(l_isPending_879)), R.equal((l_R_868 == null ? null : (l_R_868.kind ?? null)), "order")), (l_R_868 == null ? null : (l_R_868.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f39(st, (l_R_868 == null ? null : (l_R_868.dose ?? null)), (l_R_868 == null ? null : (l_R_868.startNumber ?? null))) }));
+const l_isExplained_876 = c885;
+const l_isPending_886 = R.and(R.and(R.and(R.not((a_C_869 == null ? null : (a_C_869.linked ?? null))), R.not(l_isExplained_876)), R.equal((l_R_875 == null ? null : (l_R_875.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_875 == null ? null : (l_R_875.startNumber ?? null))), p(st, "coverGapDays", false)));
+out872.push(({ "drug": (l_R_875 == null ? null : (l_R_875.drug ?? null)), "source": (l_R_875 == null ? null : (l_R_875.source ?? null)), "kind": (l_R_875 == null ? null : (l_R_875.kind ?? null)), "date": (l_R_875 == null ? null : (l_R_875.date ?? null)), "status": ((a_C_869 == null ? null : (a_C_869.linked ?? null)) ? "linked" : (l_isExplained_876 ? "explained" : (l_isPending_886 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_869 == null ? null : (a_C_869.linked ?? null))), R.not(l_isExplained_876)), R.not(l_isPending_886)), R.equal((l_R_875 == null ? null : (l_R_875.kind ?? null)), "order")), (l_R_875 == null ? null : (l_R_875.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f39(st, (l_R_875 == null ? null : (l_R_875.dose ?? null)), (l_R_875 == null ? null : (l_R_875.startNumber ?? null))) }));
 }
-q863 = isList864 ? out865 : out865[0];
+q870 = isList871 ? out872 : out872[0];
 }
-  return (st.v[73] = q863);
+  return (st.v[73] = q870);
 }
 // define "Dose Events"
 export function d74(st) {
   const x = st.v[74];
   if (x !== undefined) return x;
-const s880 = d69(st);
-let q882 = null;
-if (!(s880 == null)) {
-const isList883 = Array.isArray(s880);
-let out884 = [];
-const r885 = Array.isArray(s880) ? s880 : [s880];
-for (let i886 = 0; i886 < r885.length; i886++) {
-const a_E_881 = r885[i886];
-out884.push(({ "drug": (a_E_881 == null ? null : (a_E_881.drug ?? null)), "source": (a_E_881 == null ? null : (a_E_881.source ?? null)), "date": (a_E_881 == null ? null : (a_E_881.date ?? null)), "partial": (a_E_881 == null ? null : (a_E_881.partial ?? null)), "mgM2": (a_E_881 == null ? null : (a_E_881.mgM2 ?? null)), "orderedDose": (a_E_881 == null ? null : (a_E_881.orderedDose ?? null)), "reason": (a_E_881 == null ? null : (a_E_881.reason ?? null)), "checkDose": (a_E_881 == null ? null : (a_E_881.checkDose ?? null)), "bsaSources": (a_E_881 == null ? null : (a_E_881.bsaSources ?? null)) }));
-}
-q882 = isList883 ? out884 : out884[0];
-}
-const s887 = d73(st);
+const s887 = d69(st);
 let q889 = null;
 if (!(s887 == null)) {
 const isList890 = Array.isArray(s887);
 let out891 = [];
 const r892 = Array.isArray(s887) ? s887 : [s887];
 for (let i893 = 0; i893 < r892.length; i893++) {
-const a_C_888 = r892[i893];
-if (!((a_C_888 == null ? null : (a_C_888.countsAsAdministration ?? null)))) continue;
-const t894 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
-const t895 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
-const t897 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
-let r896 = R.greater((t897 == null ? null : (t897.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
-if (r896 == null) {
-r896 = false;
-if (r896 == null) {
-r896 = null;
-}
-}
-const t898 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
-const t899 = (a_C_888 == null ? null : (a_C_888.converted ?? null));
-out891.push(({ "drug": (a_C_888 == null ? null : (a_C_888.drug ?? null)), "source": (a_C_888 == null ? null : (a_C_888.source ?? null)), "date": (a_C_888 == null ? null : (a_C_888.date ?? null)), "partial": false, "mgM2": (t894 == null ? null : (t894.mgM2 ?? null)), "orderedDose": false, "reason": (t895 == null ? null : (t895.reason ?? null)), "checkDose": R.or(r896, (t898 == null ? null : (t898.heavyWithoutBsa ?? null))), "bsaSources": (t899 == null ? null : (t899.bsaSources ?? null)) }));
+const a_E_888 = r892[i893];
+out891.push(({ "drug": (a_E_888 == null ? null : (a_E_888.drug ?? null)), "source": (a_E_888 == null ? null : (a_E_888.source ?? null)), "date": (a_E_888 == null ? null : (a_E_888.date ?? null)), "partial": (a_E_888 == null ? null : (a_E_888.partial ?? null)), "mgM2": (a_E_888 == null ? null : (a_E_888.mgM2 ?? null)), "orderedDose": (a_E_888 == null ? null : (a_E_888.orderedDose ?? null)), "reason": (a_E_888 == null ? null : (a_E_888.reason ?? null)), "checkDose": (a_E_888 == null ? null : (a_E_888.checkDose ?? null)), "bsaSources": (a_E_888 == null ? null : (a_E_888.bsaSources ?? null)) }));
 }
 q889 = isList890 ? out891 : out891[0];
 }
-  return (st.v[74] = R.union(q882, q889, false));
+const s894 = d73(st);
+let q896 = null;
+if (!(s894 == null)) {
+const isList897 = Array.isArray(s894);
+let out898 = [];
+const r899 = Array.isArray(s894) ? s894 : [s894];
+for (let i900 = 0; i900 < r899.length; i900++) {
+const a_C_895 = r899[i900];
+if (!((a_C_895 == null ? null : (a_C_895.countsAsAdministration ?? null)))) continue;
+const t901 = (a_C_895 == null ? null : (a_C_895.converted ?? null));
+const t902 = (a_C_895 == null ? null : (a_C_895.converted ?? null));
+const t904 = (a_C_895 == null ? null : (a_C_895.converted ?? null));
+let r903 = R.greater((t904 == null ? null : (t904.mgM2 ?? null)), p(st, "doxoSingleEventMaxMgM2", false));
+if (r903 == null) {
+r903 = false;
+if (r903 == null) {
+r903 = null;
+}
+}
+const t905 = (a_C_895 == null ? null : (a_C_895.converted ?? null));
+const t906 = (a_C_895 == null ? null : (a_C_895.converted ?? null));
+out898.push(({ "drug": (a_C_895 == null ? null : (a_C_895.drug ?? null)), "source": (a_C_895 == null ? null : (a_C_895.source ?? null)), "date": (a_C_895 == null ? null : (a_C_895.date ?? null)), "partial": false, "mgM2": (t901 == null ? null : (t901.mgM2 ?? null)), "orderedDose": false, "reason": (t902 == null ? null : (t902.reason ?? null)), "checkDose": R.or(r903, (t905 == null ? null : (t905.heavyWithoutBsa ?? null))), "bsaSources": (t906 == null ? null : (t906.bsaSources ?? null)) }));
+}
+q896 = isList897 ? out898 : out898[0];
+}
+  return (st.v[74] = R.union(q889, q896, false));
 }
 // define "Unconfirmed Records"
 export function d75(st) {
   const x = st.v[75];
   if (x !== undefined) return x;
-const s900 = d73(st);
-let q902 = null;
-if (!(s900 == null)) {
-const isList903 = Array.isArray(s900);
-let out904 = [];
-const r905 = Array.isArray(s900) ? s900 : [s900];
-for (let i906 = 0; i906 < r905.length; i906++) {
-const a_C_901 = r905[i906];
-if (!(R.and(R.equal((a_C_901 == null ? null : (a_C_901.status ?? null)), "unconfirmed"), R.not((a_C_901 == null ? null : (a_C_901.countsAsAdministration ?? null)))))) continue;
-out904.push(a_C_901);
+const s907 = d73(st);
+let q909 = null;
+if (!(s907 == null)) {
+const isList910 = Array.isArray(s907);
+let out911 = [];
+const r912 = Array.isArray(s907) ? s907 : [s907];
+for (let i913 = 0; i913 < r912.length; i913++) {
+const a_C_908 = r912[i913];
+if (!(R.and(R.equal((a_C_908 == null ? null : (a_C_908.status ?? null)), "unconfirmed"), R.not((a_C_908 == null ? null : (a_C_908.countsAsAdministration ?? null)))))) continue;
+out911.push(a_C_908);
 }
-q902 = isList903 ? out904 : out904[0];
+q909 = isList910 ? out911 : out911[0];
 }
-  return (st.v[75] = q902);
+  return (st.v[75] = q909);
 }
 // define "Incomplete Types"
 export function d76(st) {
   const x = st.v[76];
   if (x !== undefined) return x;
-let r907 = p(st, "Incomplete", true);
-if (r907 == null) {
-r907 = "";
-if (r907 == null) {
-r907 = null;
+let r914 = p(st, "Incomplete", true);
+if (r914 == null) {
+r914 = "";
+if (r914 == null) {
+r914 = null;
 }
 }
-  return (st.v[76] = R.split(r907, ","));
+  return (st.v[76] = R.split(r914, ","));
 }
 // define "Medication History Incomplete"
 export function d77(st) {
   const x = st.v[77];
   if (x !== undefined) return x;
-const s908 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
-let q910 = null;
-if (!(s908 == null)) {
-const isList911 = Array.isArray(s908);
-let out912 = [];
-const r913 = Array.isArray(s908) ? s908 : [s908];
-for (let i914 = 0; i914 < r913.length; i914++) {
-const a_T_909 = r913[i914];
-if (!(R.inList(a_T_909, d76(st), undefined))) continue;
-out912.push(a_T_909);
-}
-q910 = isList911 ? out912 : out912[0];
-}
-  return (st.v[77] = R.exists(q910));
-}
-// define "Doxorubicin Events"
-export function d78(st) {
-  const x = st.v[78];
-  if (x !== undefined) return x;
-const s915 = d74(st);
+const s915 = ["MedicationRequest", "MedicationAdministration", "MedicationStatement"];
 let q917 = null;
 if (!(s915 == null)) {
 const isList918 = Array.isArray(s915);
 let out919 = [];
 const r920 = Array.isArray(s915) ? s915 : [s915];
 for (let i921 = 0; i921 < r920.length; i921++) {
-const a_E_916 = r920[i921];
-if (!(R.equal((a_E_916 == null ? null : (a_E_916.drug ?? null)), "doxorubicin"))) continue;
-out919.push(a_E_916);
+const a_T_916 = r920[i921];
+if (!(R.inList(a_T_916, d76(st), undefined))) continue;
+out919.push(a_T_916);
 }
 q917 = isList918 ? out919 : out919[0];
 }
-  return (st.v[78] = q917);
+  return (st.v[77] = R.exists(q917));
 }
-// define "Doxorubicin Unconfirmed"
-export function d79(st) {
-  const x = st.v[79];
+// define "Doxorubicin Events"
+export function d78(st) {
+  const x = st.v[78];
   if (x !== undefined) return x;
-const s922 = d75(st);
+const s922 = d74(st);
 let q924 = null;
 if (!(s922 == null)) {
 const isList925 = Array.isArray(s922);
 let out926 = [];
 const r927 = Array.isArray(s922) ? s922 : [s922];
 for (let i928 = 0; i928 < r927.length; i928++) {
-const a_C_923 = r927[i928];
-if (!(R.equal((a_C_923 == null ? null : (a_C_923.drug ?? null)), "doxorubicin"))) continue;
-out926.push(a_C_923);
+const a_E_923 = r927[i928];
+if (!(R.equal((a_E_923 == null ? null : (a_E_923.drug ?? null)), "doxorubicin"))) continue;
+out926.push(a_E_923);
 }
 q924 = isList925 ? out926 : out926[0];
 }
-  return (st.v[79] = q924);
+  return (st.v[78] = q924);
+}
+// define "Doxorubicin Unconfirmed"
+export function d79(st) {
+  const x = st.v[79];
+  if (x !== undefined) return x;
+const s929 = d75(st);
+let q931 = null;
+if (!(s929 == null)) {
+const isList932 = Array.isArray(s929);
+let out933 = [];
+const r934 = Array.isArray(s929) ? s929 : [s929];
+for (let i935 = 0; i935 < r934.length; i935++) {
+const a_C_930 = r934[i935];
+if (!(R.equal((a_C_930 == null ? null : (a_C_930.drug ?? null)), "doxorubicin"))) continue;
+out933.push(a_C_930);
+}
+q931 = isList932 ? out933 : out933[0];
+}
+  return (st.v[79] = q931);
 }
 // define "Cumulative Doxorubicin Sum"
 export function d80(st) {
   const x = st.v[80];
   if (x !== undefined) return x;
-const s930 = d78(st);
-let q932 = null;
-if (!(s930 == null)) {
-const isList933 = Array.isArray(s930);
-let out934 = [];
-const r935 = Array.isArray(s930) ? s930 : [s930];
-for (let i936 = 0; i936 < r935.length; i936++) {
-const a_E_931 = r935[i936];
-out934.push((a_E_931 == null ? null : (a_E_931.mgM2 ?? null)));
-}
-q932 = isList933 ? out934 : out934[0];
-}
-let r929 = R.sum(q932);
-if (r929 == null) {
-r929 = 0;
-if (r929 == null) {
-r929 = null;
-}
-}
-  return (st.v[80] = r929);
-}
-// define "Other Anthracyclines"
-export function d81(st) {
-  const x = st.v[81];
-  if (x !== undefined) return x;
-const s937 = d37(st);
+const s937 = d78(st);
 let q939 = null;
 if (!(s937 == null)) {
 const isList940 = Array.isArray(s937);
@@ -2433,19 +2423,24 @@ let out941 = [];
 const r942 = Array.isArray(s937) ? s937 : [s937];
 for (let i943 = 0; i943 < r942.length; i943++) {
 const a_E_938 = r942[i943];
-if (!(R.not(R.equal((a_E_938 == null ? null : (a_E_938.drug ?? null)), "doxorubicin")))) continue;
-out941.push((a_E_938 == null ? null : (a_E_938.drug ?? null)));
+out941.push((a_E_938 == null ? null : (a_E_938.mgM2 ?? null)));
 }
-out941 = R.distinctList(out941);
 q939 = isList940 ? out941 : out941[0];
 }
-  return (st.v[81] = R.distinct(q939));
+let r936 = R.sum(q939);
+if (r936 == null) {
+r936 = 0;
+if (r936 == null) {
+r936 = null;
 }
-// define "Cumulative Doxorubicin Known"
-export function d82(st) {
-  const x = st.v[82];
+}
+  return (st.v[80] = r936);
+}
+// define "Other Anthracyclines"
+export function d81(st) {
+  const x = st.v[81];
   if (x !== undefined) return x;
-const s944 = d78(st);
+const s944 = d37(st);
 let q946 = null;
 if (!(s944 == null)) {
 const isList947 = Array.isArray(s944);
@@ -2453,12 +2448,34 @@ let out948 = [];
 const r949 = Array.isArray(s944) ? s944 : [s944];
 for (let i950 = 0; i950 < r949.length; i950++) {
 const a_E_945 = r949[i950];
-if (!(((a_E_945 == null ? null : (a_E_945.mgM2 ?? null)) == null))) continue;
-out948.push(a_E_945);
+if (!(R.not(R.equal((a_E_945 == null ? null : (a_E_945.drug ?? null)), "doxorubicin")))) continue;
+out948.push((a_E_945 == null ? null : (a_E_945.drug ?? null)));
 }
+out948 = R.distinctList(out948);
 q946 = isList947 ? out948 : out948[0];
 }
-  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q946))), R.not(R.exists(d81(st)))), R.not(d77(st))));
+  return (st.v[81] = R.distinct(q946));
+}
+// define "Cumulative Doxorubicin Known"
+export function d82(st) {
+  const x = st.v[82];
+  if (x !== undefined) return x;
+const s951 = d78(st);
+let q953 = null;
+if (!(s951 == null)) {
+const isList954 = Array.isArray(s951);
+let out955 = [];
+const r956 = Array.isArray(s951) ? s951 : [s951];
+for (let i957 = 0; i957 < r956.length; i957++) {
+const a_E_952 = r956[i957];
+if (!(((a_E_952 == null ? null : (a_E_952.mgM2 ?? null)) == null))) continue;
+const e958 = a_E_952;
+out955.push(e958);
+if (e958 != null) break;
+}
+q953 = isList954 ? out955 : out955[0];
+}
+  return (st.v[82] = R.and(R.and(R.and(R.not(R.exists(d79(st))), R.not(R.exists(q953))), R.not(R.exists(d81(st)))), R.not(d77(st))));
 }
 // define "Cumulative Doxorubicin At Least"
 export function d83(st) {
@@ -2471,27 +2488,27 @@ export function d83(st) {
 export function d84(st) {
   const x = st.v[84];
   if (x !== undefined) return x;
-const s952 = d79(st);
-let q954 = null;
-if (!(s952 == null)) {
-const isList955 = Array.isArray(s952);
-let out956 = [];
-const r957 = Array.isArray(s952) ? s952 : [s952];
-for (let i958 = 0; i958 < r957.length; i958++) {
-const a_C_953 = r957[i958];
-const t959 = (a_C_953 == null ? null : (a_C_953.converted ?? null));
-out956.push((t959 == null ? null : (t959.mgM2 ?? null)));
+const s960 = d79(st);
+let q962 = null;
+if (!(s960 == null)) {
+const isList963 = Array.isArray(s960);
+let out964 = [];
+const r965 = Array.isArray(s960) ? s960 : [s960];
+for (let i966 = 0; i966 < r965.length; i966++) {
+const a_C_961 = r965[i966];
+const t967 = (a_C_961 == null ? null : (a_C_961.converted ?? null));
+out964.push((t967 == null ? null : (t967.mgM2 ?? null)));
 }
-q954 = isList955 ? out956 : out956[0];
+q962 = isList963 ? out964 : out964[0];
 }
-let r951 = R.sum(q954);
-if (r951 == null) {
-r951 = 0;
-if (r951 == null) {
-r951 = null;
+let r959 = R.sum(q962);
+if (r959 == null) {
+r959 = 0;
+if (r959 == null) {
+r959 = null;
 }
 }
-  return (st.v[84] = R.add(d80(st), r951));
+  return (st.v[84] = R.add(d80(st), r959));
 }
 // define "Cumulative Doxorubicin Unconfirmed Count"
 export function d85(st) {
@@ -2504,156 +2521,162 @@ export function d85(st) {
 export function d86(st) {
   const x = st.v[86];
   if (x !== undefined) return x;
-const s960 = d78(st);
-let q962 = null;
-if (!(s960 == null)) {
-const isList963 = Array.isArray(s960);
-let out964 = [];
-const r965 = Array.isArray(s960) ? s960 : [s960];
-for (let i966 = 0; i966 < r965.length; i966++) {
-const a_E_961 = r965[i966];
-if (!(((a_E_961 == null ? null : (a_E_961.mgM2 ?? null)) == null))) continue;
-out964.push(({ "source": (a_E_961 == null ? null : (a_E_961.source ?? null)), "date": (a_E_961 == null ? null : (a_E_961.date ?? null)), "reason": (a_E_961 == null ? null : (a_E_961.reason ?? null)) }));
+const s968 = d78(st);
+let q970 = null;
+if (!(s968 == null)) {
+const isList971 = Array.isArray(s968);
+let out972 = [];
+const r973 = Array.isArray(s968) ? s968 : [s968];
+for (let i974 = 0; i974 < r973.length; i974++) {
+const a_E_969 = r973[i974];
+if (!(((a_E_969 == null ? null : (a_E_969.mgM2 ?? null)) == null))) continue;
+out972.push(({ "source": (a_E_969 == null ? null : (a_E_969.source ?? null)), "date": (a_E_969 == null ? null : (a_E_969.date ?? null)), "reason": (a_E_969 == null ? null : (a_E_969.reason ?? null)) }));
 }
-q962 = isList963 ? out964 : out964[0];
+q970 = isList971 ? out972 : out972[0];
 }
-const s967 = d79(st);
-let q969 = null;
-if (!(s967 == null)) {
-const isList970 = Array.isArray(s967);
-let out971 = [];
-const r972 = Array.isArray(s967) ? s967 : [s967];
-for (let i973 = 0; i973 < r972.length; i973++) {
-const a_C_968 = r972[i973];
-out971.push(({ "source": (a_C_968 == null ? null : (a_C_968.source ?? null)), "date": (a_C_968 == null ? null : (a_C_968.date ?? null)), "reason": f38(st, (R.equal((a_C_968 == null ? null : (a_C_968.kind ?? null)), "order") ? M_StsCodes.d110(st.L_Codes) : M_StsCodes.d111(st.L_Codes)), R.as(null, K4, false)) }));
+const s975 = d79(st);
+let q977 = null;
+if (!(s975 == null)) {
+const isList978 = Array.isArray(s975);
+let out979 = [];
+const r980 = Array.isArray(s975) ? s975 : [s975];
+for (let i981 = 0; i981 < r980.length; i981++) {
+const a_C_976 = r980[i981];
+out979.push(({ "source": (a_C_976 == null ? null : (a_C_976.source ?? null)), "date": (a_C_976 == null ? null : (a_C_976.date ?? null)), "reason": f38(st, (R.equal((a_C_976 == null ? null : (a_C_976.kind ?? null)), "order") ? M_StsCodes.d110(st.L_Codes) : M_StsCodes.d111(st.L_Codes)), R.as(null, K4, false)) }));
 }
-q969 = isList970 ? out971 : out971[0];
+q977 = isList978 ? out979 : out979[0];
 }
-  return (st.v[86] = R.union(q962, q969, false));
+  return (st.v[86] = R.union(q970, q977, false));
 }
 // define "Other Anthracycline Sums"
 export function d87(st) {
   const x = st.v[87];
   if (x !== undefined) return x;
-const s974 = d81(st);
-let q976 = null;
-if (!(s974 == null)) {
-const isList977 = Array.isArray(s974);
-let out978 = [];
-const r979 = Array.isArray(s974) ? s974 : [s974];
-for (let i980 = 0; i980 < r979.length; i980++) {
-const a_K_975 = r979[i980];
-const s982 = d74(st);
+const s982 = d81(st);
 let q984 = null;
 if (!(s982 == null)) {
 const isList985 = Array.isArray(s982);
 let out986 = [];
 const r987 = Array.isArray(s982) ? s982 : [s982];
 for (let i988 = 0; i988 < r987.length; i988++) {
-const a_E_983 = r987[i988];
-if (!(R.equal((a_E_983 == null ? null : (a_E_983.drug ?? null)), a_K_975))) continue;
-out986.push((a_E_983 == null ? null : (a_E_983.mgM2 ?? null)));
+const a_K_983 = r987[i988];
+const s990 = d74(st);
+let q992 = null;
+if (!(s990 == null)) {
+const isList993 = Array.isArray(s990);
+let out994 = [];
+const r995 = Array.isArray(s990) ? s990 : [s990];
+for (let i996 = 0; i996 < r995.length; i996++) {
+const a_E_991 = r995[i996];
+if (!(R.equal((a_E_991 == null ? null : (a_E_991.drug ?? null)), a_K_983))) continue;
+out994.push((a_E_991 == null ? null : (a_E_991.mgM2 ?? null)));
 }
+q992 = isList993 ? out994 : out994[0];
+}
+let r989 = R.sum(q992);
+if (r989 == null) {
+r989 = 0;
+if (r989 == null) {
+r989 = null;
+}
+}
+const s997 = d75(st);
+let q999 = null;
+if (!(s997 == null)) {
+const isList1000 = Array.isArray(s997);
+let out1001 = [];
+const r1002 = Array.isArray(s997) ? s997 : [s997];
+for (let i1003 = 0; i1003 < r1002.length; i1003++) {
+const a_C_998 = r1002[i1003];
+if (!(R.equal((a_C_998 == null ? null : (a_C_998.drug ?? null)), a_K_983))) continue;
+const e1004 = a_C_998;
+out1001.push(e1004);
+if (e1004 != null) break;
+}
+q999 = isList1000 ? out1001 : out1001[0];
+}
+const s1005 = d74(st);
+let q1007 = null;
+if (!(s1005 == null)) {
+const isList1008 = Array.isArray(s1005);
+let out1009 = [];
+const r1010 = Array.isArray(s1005) ? s1005 : [s1005];
+for (let i1011 = 0; i1011 < r1010.length; i1011++) {
+const a_E_1006 = r1010[i1011];
+if (!(R.and(R.equal((a_E_1006 == null ? null : (a_E_1006.drug ?? null)), a_K_983), ((a_E_1006 == null ? null : (a_E_1006.mgM2 ?? null)) == null)))) continue;
+const e1012 = a_E_1006;
+out1009.push(e1012);
+if (e1012 != null) break;
+}
+q1007 = isList1008 ? out1009 : out1009[0];
+}
+const s1013 = d74(st);
+let q1015 = null;
+if (!(s1013 == null)) {
+const isList1016 = Array.isArray(s1013);
+let out1017 = [];
+const r1018 = Array.isArray(s1013) ? s1013 : [s1013];
+for (let i1019 = 0; i1019 < r1018.length; i1019++) {
+const a_E_1014 = r1018[i1019];
+if (!(R.equal((a_E_1014 == null ? null : (a_E_1014.drug ?? null)), a_K_983))) continue;
+const e1020 = a_E_1014;
+out1017.push(e1020);
+if (e1020 != null) break;
+}
+q1015 = isList1016 ? out1017 : out1017[0];
+}
+const s1021 = d37(st);
+let q1023 = null;
+if (!(s1021 == null)) {
+const isList1024 = Array.isArray(s1021);
+let out1025 = [];
+const r1026 = Array.isArray(s1021) ? s1021 : [s1021];
+for (let i1027 = 0; i1027 < r1026.length; i1027++) {
+const a_E_1022 = r1026[i1027];
+if (!(R.equal((a_E_1022 == null ? null : (a_E_1022.drug ?? null)), a_K_983))) continue;
+out1025.push((a_E_1022 == null ? null : (a_E_1022.source ?? null)));
+}
+out1025 = R.distinctList(out1025);
+q1023 = isList1024 ? out1025 : out1025[0];
+}
+out986.push(({ "drug": a_K_983, "mgM2": r989, "atLeast": R.or(R.or(R.or(R.exists(q999), R.exists(q1007)), R.not(R.exists(q1015))), d77(st)), "sources": q1023 }));
+}
+out986 = R.distinctList(out986);
 q984 = isList985 ? out986 : out986[0];
 }
-let r981 = R.sum(q984);
-if (r981 == null) {
-r981 = 0;
-if (r981 == null) {
-r981 = null;
-}
-}
-const s989 = d75(st);
-let q991 = null;
-if (!(s989 == null)) {
-const isList992 = Array.isArray(s989);
-let out993 = [];
-const r994 = Array.isArray(s989) ? s989 : [s989];
-for (let i995 = 0; i995 < r994.length; i995++) {
-const a_C_990 = r994[i995];
-if (!(R.equal((a_C_990 == null ? null : (a_C_990.drug ?? null)), a_K_975))) continue;
-out993.push(a_C_990);
-}
-q991 = isList992 ? out993 : out993[0];
-}
-const s996 = d74(st);
-let q998 = null;
-if (!(s996 == null)) {
-const isList999 = Array.isArray(s996);
-let out1000 = [];
-const r1001 = Array.isArray(s996) ? s996 : [s996];
-for (let i1002 = 0; i1002 < r1001.length; i1002++) {
-const a_E_997 = r1001[i1002];
-if (!(R.and(R.equal((a_E_997 == null ? null : (a_E_997.drug ?? null)), a_K_975), ((a_E_997 == null ? null : (a_E_997.mgM2 ?? null)) == null)))) continue;
-out1000.push(a_E_997);
-}
-q998 = isList999 ? out1000 : out1000[0];
-}
-const s1003 = d74(st);
-let q1005 = null;
-if (!(s1003 == null)) {
-const isList1006 = Array.isArray(s1003);
-let out1007 = [];
-const r1008 = Array.isArray(s1003) ? s1003 : [s1003];
-for (let i1009 = 0; i1009 < r1008.length; i1009++) {
-const a_E_1004 = r1008[i1009];
-if (!(R.equal((a_E_1004 == null ? null : (a_E_1004.drug ?? null)), a_K_975))) continue;
-out1007.push(a_E_1004);
-}
-q1005 = isList1006 ? out1007 : out1007[0];
-}
-const s1010 = d37(st);
-let q1012 = null;
-if (!(s1010 == null)) {
-const isList1013 = Array.isArray(s1010);
-let out1014 = [];
-const r1015 = Array.isArray(s1010) ? s1010 : [s1010];
-for (let i1016 = 0; i1016 < r1015.length; i1016++) {
-const a_E_1011 = r1015[i1016];
-if (!(R.equal((a_E_1011 == null ? null : (a_E_1011.drug ?? null)), a_K_975))) continue;
-out1014.push((a_E_1011 == null ? null : (a_E_1011.source ?? null)));
-}
-out1014 = R.distinctList(out1014);
-q1012 = isList1013 ? out1014 : out1014[0];
-}
-out978.push(({ "drug": a_K_975, "mgM2": r981, "atLeast": R.or(R.or(R.or(R.exists(q991), R.exists(q998)), R.not(R.exists(q1005))), d77(st)), "sources": q1012 }));
-}
-out978 = R.distinctList(out978);
-q976 = isList977 ? out978 : out978[0];
-}
-  return (st.v[87] = q976);
+  return (st.v[87] = q984);
 }
 // define "Cumulative Doxorubicin"
 export function d88(st) {
   const x = st.v[88];
   if (x !== undefined) return x;
-const s1017 = d73(st);
-let q1019 = null;
-if (!(s1017 == null)) {
-const isList1020 = Array.isArray(s1017);
-let out1021 = [];
-const r1022 = Array.isArray(s1017) ? s1017 : [s1017];
-for (let i1023 = 0; i1023 < r1022.length; i1023++) {
-const a_C_1018 = r1022[i1023];
-if (!(R.and(R.equal((a_C_1018 == null ? null : (a_C_1018.drug ?? null)), "doxorubicin"), R.equal((a_C_1018 == null ? null : (a_C_1018.status ?? null)), "pending")))) continue;
-out1021.push(({ "source": (a_C_1018 == null ? null : (a_C_1018.source ?? null)), "date": (a_C_1018 == null ? null : (a_C_1018.date ?? null)) }));
+const s1028 = d73(st);
+let q1030 = null;
+if (!(s1028 == null)) {
+const isList1031 = Array.isArray(s1028);
+let out1032 = [];
+const r1033 = Array.isArray(s1028) ? s1028 : [s1028];
+for (let i1034 = 0; i1034 < r1033.length; i1034++) {
+const a_C_1029 = r1033[i1034];
+if (!(R.and(R.equal((a_C_1029 == null ? null : (a_C_1029.drug ?? null)), "doxorubicin"), R.equal((a_C_1029 == null ? null : (a_C_1029.status ?? null)), "pending")))) continue;
+out1032.push(({ "source": (a_C_1029 == null ? null : (a_C_1029.source ?? null)), "date": (a_C_1029 == null ? null : (a_C_1029.date ?? null)) }));
 }
-q1019 = isList1020 ? out1021 : out1021[0];
+q1030 = isList1031 ? out1032 : out1032[0];
 }
-const s1024 = d73(st);
-let q1026 = null;
-if (!(s1024 == null)) {
-const isList1027 = Array.isArray(s1024);
-let out1028 = [];
-const r1029 = Array.isArray(s1024) ? s1024 : [s1024];
-for (let i1030 = 0; i1030 < r1029.length; i1030++) {
-const a_C_1025 = r1029[i1030];
-if (!(R.equal((a_C_1025 == null ? null : (a_C_1025.drug ?? null)), "doxorubicin"))) continue;
-out1028.push(({ "source": (a_C_1025 == null ? null : (a_C_1025.source ?? null)), "date": (a_C_1025 == null ? null : (a_C_1025.date ?? null)), "status": (a_C_1025 == null ? null : (a_C_1025.status ?? null)) }));
+const s1035 = d73(st);
+let q1037 = null;
+if (!(s1035 == null)) {
+const isList1038 = Array.isArray(s1035);
+let out1039 = [];
+const r1040 = Array.isArray(s1035) ? s1035 : [s1035];
+for (let i1041 = 0; i1041 < r1040.length; i1041++) {
+const a_C_1036 = r1040[i1041];
+if (!(R.equal((a_C_1036 == null ? null : (a_C_1036.drug ?? null)), "doxorubicin"))) continue;
+out1039.push(({ "source": (a_C_1036 == null ? null : (a_C_1036.source ?? null)), "date": (a_C_1036 == null ? null : (a_C_1036.date ?? null)), "status": (a_C_1036 == null ? null : (a_C_1036.status ?? null)) }));
 }
-q1026 = isList1027 ? out1028 : out1028[0];
+q1037 = isList1038 ? out1039 : out1039[0];
 }
-  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1019, "records": q1026 }));
+  return (st.v[88] = ({ "known": d82(st), "mgM2": d80(st), "possible": d84(st), "unconfirmedCount": d85(st), "historyIncomplete": d77(st), "reachedWarn": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoWarnMgM2", true)), "reachedCritical": R.greaterOrEqual(d80(st), p(st, "cumulativeDoxoCriticalMgM2", true)), "otherAnthracyclines": d87(st), "events": d78(st), "notCounted": d86(st), "pending": q1030, "records": q1037 }));
 }
 // define "Dx Has STS Condition"
 export function d89(st) {
@@ -2790,43 +2813,43 @@ export function d107(st) {
 }
 // function "DayNumber"(d)
 export function f0(st, o0) {
-let c1038;
+let c1049;
 if ((R.component(o0, "day") == null)) {
-c1038 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
+c1049 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
 } else {
-const s1031 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-let q1033 = null;
-if (!(s1031 == null)) {
-const isList1034 = Array.isArray(s1031);
-let out1035 = [];
-const r1036 = Array.isArray(s1031) ? s1031 : [s1031];
-for (let i1037 = 0; i1037 < r1036.length; i1037++) {
-const a_T_1032 = r1036[i1037];
-out1035.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 365), R.truncatedDivide((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 4)), R.truncatedDivide((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 100)), R.truncatedDivide((a_T_1032 == null ? null : (a_T_1032.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1032 == null ? null : (a_T_1032.m ?? null)), 2) ? R.subtract((a_T_1032 == null ? null : (a_T_1032.m ?? null)), 3) : R.add((a_T_1032 == null ? null : (a_T_1032.m ?? null)), 9))), 2), 5)), (a_T_1032 == null ? null : (a_T_1032.dd ?? null))), 693902));
+const s1042 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
+let q1044 = null;
+if (!(s1042 == null)) {
+const isList1045 = Array.isArray(s1042);
+let out1046 = [];
+const r1047 = Array.isArray(s1042) ? s1042 : [s1042];
+for (let i1048 = 0; i1048 < r1047.length; i1048++) {
+const a_T_1043 = r1047[i1048];
+out1046.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 365), R.truncatedDivide((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 4)), R.truncatedDivide((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 100)), R.truncatedDivide((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1043 == null ? null : (a_T_1043.m ?? null)), 2) ? R.subtract((a_T_1043 == null ? null : (a_T_1043.m ?? null)), 3) : R.add((a_T_1043 == null ? null : (a_T_1043.m ?? null)), 9))), 2), 5)), (a_T_1043 == null ? null : (a_T_1043.dd ?? null))), 693902));
 }
-q1033 = isList1034 ? out1035 : out1035[0];
+q1044 = isList1045 ? out1046 : out1046[0];
 }
-c1038 = q1033;
+c1049 = q1044;
 }
-  return c1038;
+  return c1049;
 }
 // function "IsDraft"(id)
 export function f1(st, o0) {
-let r1040 = p(st, "DraftOrderIds", false);
-if (r1040 == null) {
-r1040 = [];
-if (r1040 == null) {
-r1040 = null;
+let r1051 = p(st, "DraftOrderIds", false);
+if (r1051 == null) {
+r1051 = [];
+if (r1051 == null) {
+r1051 = null;
 }
 }
-let r1039 = R.inList(o0, r1040, undefined);
-if (r1039 == null) {
-r1039 = false;
-if (r1039 == null) {
-r1039 = null;
+let r1050 = R.inList(o0, r1051, undefined);
+if (r1050 == null) {
+r1050 = false;
+if (r1050 == null) {
+r1050 = null;
 }
 }
-  return r1039;
+  return r1050;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
 export function f2(st, o0, o1, o2) {
@@ -2835,89 +2858,89 @@ export function f2(st, o0, o1, o2) {
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
 export function f3(st, o0, o1, o2) {
-let c1056;
+let c1067;
 if ((o0 == null)) {
-c1056 = R.as(null, K7, false);
+c1067 = R.as(null, K7, false);
 } else {
-let c1055;
+let c1066;
 if (R.startsWith(o0, "#")) {
-const s1041 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1043 = null;
-if (!(s1041 == null)) {
-const isList1044 = Array.isArray(s1041);
-let out1045 = [];
-const r1046 = Array.isArray(s1041) ? s1041 : [s1041];
-for (let i1047 = 0; i1047 < r1046.length; i1047++) {
-const a_M_1042 = r1046[i1047];
-if (!(R.equal(R.primitiveValue(a_M_1042, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out1045.push(a_M_1042);
+const s1052 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1054 = null;
+if (!(s1052 == null)) {
+const isList1055 = Array.isArray(s1052);
+let out1056 = [];
+const r1057 = Array.isArray(s1052) ? s1052 : [s1052];
+for (let i1058 = 0; i1058 < r1057.length; i1058++) {
+const a_M_1053 = r1057[i1058];
+if (!(R.equal(R.primitiveValue(a_M_1053, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1056.push(a_M_1053);
 }
-q1043 = isList1044 ? out1045 : out1045[0];
+q1054 = isList1055 ? out1056 : out1056[0];
 }
-c1055 = R.fhirProp(R.first(q1043), Q17);
+c1066 = R.fhirProp(R.first(q1054), Q17);
 } else {
-const s1048 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1050 = null;
-if (!(s1048 == null)) {
-const isList1051 = Array.isArray(s1048);
-let out1052 = [];
-const r1053 = Array.isArray(s1048) ? s1048 : [s1048];
-for (let i1054 = 0; i1054 < r1053.length; i1054++) {
-const a_M_1049 = r1053[i1054];
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1049, P14))))) continue;
-out1052.push(a_M_1049);
+const s1059 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1061 = null;
+if (!(s1059 == null)) {
+const isList1062 = Array.isArray(s1059);
+let out1063 = [];
+const r1064 = Array.isArray(s1059) ? s1059 : [s1059];
+for (let i1065 = 0; i1065 < r1064.length; i1065++) {
+const a_M_1060 = r1064[i1065];
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1060, P14))))) continue;
+out1063.push(a_M_1060);
 }
-q1050 = isList1051 ? out1052 : out1052[0];
+q1061 = isList1062 ? out1063 : out1063[0];
 }
-c1055 = R.fhirProp(R.first(q1050), Q17);
+c1066 = R.fhirProp(R.first(q1061), Q17);
 }
-c1056 = c1055;
+c1067 = c1066;
 }
-  return c1056;
+  return c1067;
 }
 // function "MedicationConcept"(M)
 export function f4(st, o0) {
-let r1057 = R.as(R.fhirProp(o0, Q0), K7, false);
-if (r1057 == null) {
-r1057 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q0), K0, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
-if (r1057 == null) {
-r1057 = null;
+let r1068 = R.as(R.fhirProp(o0, Q0), K7, false);
+if (r1068 == null) {
+r1068 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q0), K0, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
+if (r1068 == null) {
+r1068 = null;
 }
 }
-  return r1057;
+  return r1068;
 }
 // function "MedicationConcept"(M)
 export function f5(st, o0) {
-let r1058 = R.as(R.fhirProp(o0, Q3), K7, false);
-if (r1058 == null) {
-r1058 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q3), K0, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
-if (r1058 == null) {
-r1058 = null;
+let r1069 = R.as(R.fhirProp(o0, Q3), K7, false);
+if (r1069 == null) {
+r1069 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q3), K0, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+if (r1069 == null) {
+r1069 = null;
 }
 }
-  return r1058;
+  return r1069;
 }
 // function "MedicationConcept"(M)
 export function f6(st, o0) {
-let r1059 = R.as(R.fhirProp(o0, Q6), K7, false);
-if (r1059 == null) {
-r1059 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q6), K0, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
-if (r1059 == null) {
-r1059 = null;
+let r1070 = R.as(R.fhirProp(o0, Q6), K7, false);
+if (r1070 == null) {
+r1070 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q6), K0, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+if (r1070 == null) {
+r1070 = null;
 }
 }
-  return r1059;
+  return r1070;
 }
 // function "HasWord"(text, word)
 export function f7(st, o0, o1) {
-let r1060 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
-if (r1060 == null) {
-r1060 = false;
-if (r1060 == null) {
-r1060 = null;
+let r1071 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1071 == null) {
+r1071 = false;
+if (r1071 == null) {
+r1071 = null;
 }
 }
-  return r1060;
+  return r1071;
 }
 // function "DrugByCode"(concept)
 export function f8(st, o0) {
@@ -2926,259 +2949,259 @@ export function f8(st, o0) {
 }
 // function "DrugByCodes"(codes)
 export function f9(st, o0) {
-const s1061 = M_StsCodes.d94(st.L_Codes);
-let q1063 = null;
-if (!(s1061 == null)) {
-const isList1064 = Array.isArray(s1061);
-let out1065 = [];
-const r1066 = Array.isArray(s1061) ? s1061 : [s1061];
-for (let i1067 = 0; i1067 < r1066.length; i1067++) {
-const a_D_1062 = r1066[i1067];
-const s1068 = o0;
-let q1070 = null;
-if (!(s1068 == null)) {
-const isList1071 = Array.isArray(s1068);
-let out1072 = [];
-const r1073 = Array.isArray(s1068) ? s1068 : [s1068];
-for (let i1074 = 0; i1074 < r1073.length; i1074++) {
-const a_C_1069 = r1073[i1074];
-if (!(R.inList(a_C_1069, (a_D_1062 == null ? null : (a_D_1062.rxnorm ?? null)), undefined))) continue;
-out1072.push(a_C_1069);
+const s1072 = M_StsCodes.d94(st.L_Codes);
+let q1074 = null;
+if (!(s1072 == null)) {
+const isList1075 = Array.isArray(s1072);
+let out1076 = [];
+const r1077 = Array.isArray(s1072) ? s1072 : [s1072];
+for (let i1078 = 0; i1078 < r1077.length; i1078++) {
+const a_D_1073 = r1077[i1078];
+const s1079 = o0;
+let q1081 = null;
+if (!(s1079 == null)) {
+const isList1082 = Array.isArray(s1079);
+let out1083 = [];
+const r1084 = Array.isArray(s1079) ? s1079 : [s1079];
+for (let i1085 = 0; i1085 < r1084.length; i1085++) {
+const a_C_1080 = r1084[i1085];
+if (!(R.inList(a_C_1080, (a_D_1073 == null ? null : (a_D_1073.rxnorm ?? null)), undefined))) continue;
+out1083.push(a_C_1080);
 }
-q1070 = isList1071 ? out1072 : out1072[0];
+q1081 = isList1082 ? out1083 : out1083[0];
 }
-if (!(R.exists(q1070))) continue;
-out1065.push(a_D_1062);
+if (!(R.exists(q1081))) continue;
+out1076.push(a_D_1073);
 }
-q1063 = isList1064 ? out1065 : out1065[0];
+q1074 = isList1075 ? out1076 : out1076[0];
 }
-  return R.first(q1063);
+  return R.first(q1074);
 }
 // function "HasLowerWord"(text, word)
 export function f10(st, o0, o1) {
-let r1075 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
-if (r1075 == null) {
-r1075 = false;
-if (r1075 == null) {
-r1075 = null;
+let r1086 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1086 == null) {
+r1086 = false;
+if (r1086 == null) {
+r1086 = null;
 }
 }
-  return r1075;
+  return r1086;
 }
 // function "DrugByName"(concept)
 export function f11(st, o0) {
-const s1076 = M_StsCommon.f43(st.L_Common, o0);
-let q1078 = null;
-if (!(s1076 == null)) {
-const isList1079 = Array.isArray(s1076);
-let out1080 = [];
-const r1081 = Array.isArray(s1076) ? s1076 : [s1076];
-for (let i1082 = 0; i1082 < r1081.length; i1082++) {
-const a_T_1077 = r1081[i1082];
-out1080.push(R.lowerCase(a_T_1077));
+const s1087 = M_StsCommon.f43(st.L_Common, o0);
+let q1089 = null;
+if (!(s1087 == null)) {
+const isList1090 = Array.isArray(s1087);
+let out1091 = [];
+const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
+for (let i1093 = 0; i1093 < r1092.length; i1093++) {
+const a_T_1088 = r1092[i1093];
+out1091.push(R.lowerCase(a_T_1088));
 }
-q1078 = isList1079 ? out1080 : out1080[0];
+q1089 = isList1090 ? out1091 : out1091[0];
 }
-  return f12(st, q1078);
+  return f12(st, q1089);
 }
 // function "DrugByTexts"(texts)
 export function f12(st, o0) {
-const s1083 = d3(st);
-let q1085 = null;
-if (!(s1083 == null)) {
-const isList1086 = Array.isArray(s1083);
-let out1087 = [];
-const r1088 = Array.isArray(s1083) ? s1083 : [s1083];
-for (let i1089 = 0; i1089 < r1088.length; i1089++) {
-const a_D_1084 = r1088[i1089];
-const s1090 = o0;
-let q1092 = null;
-if (!(s1090 == null)) {
-const isList1093 = Array.isArray(s1090);
-let out1094 = [];
-const r1095 = Array.isArray(s1090) ? s1090 : [s1090];
-for (let i1096 = 0; i1096 < r1095.length; i1096++) {
-const a_T_1091 = r1095[i1096];
-let c1098;
-if ((a_D_1084 == null ? null : (a_D_1084.hasLiterals ?? null))) {
-let r1097 = R.matches(a_T_1091, (a_D_1084 == null ? null : (a_D_1084.literalPattern ?? null)));
-if (r1097 == null) {
-r1097 = false;
-if (r1097 == null) {
-r1097 = null;
-}
-}
-c1098 = r1097;
-} else {
-c1098 = false;
-}
-const s1099 = (a_D_1084 == null ? null : (a_D_1084.others ?? null));
-let q1101 = null;
-if (!(s1099 == null)) {
-const isList1102 = Array.isArray(s1099);
-let out1103 = [];
-const r1104 = Array.isArray(s1099) ? s1099 : [s1099];
-for (let i1105 = 0; i1105 < r1104.length; i1105++) {
-const a_W_1100 = r1104[i1105];
-if (!(f10(st, a_T_1091, a_W_1100))) continue;
-out1103.push(a_W_1100);
-}
-q1101 = isList1102 ? out1103 : out1103[0];
-}
-if (!(R.or(c1098, R.exists(q1101)))) continue;
-out1094.push(a_T_1091);
-}
-q1092 = isList1093 ? out1094 : out1094[0];
-}
-if (!(R.exists(q1092))) continue;
-out1087.push((a_D_1084 == null ? null : (a_D_1084.drug ?? null)));
-}
-q1085 = isList1086 ? out1087 : out1087[0];
-}
-  return R.first(q1085);
-}
-// function "DrugOf"(concept)
-export function f13(st, o0) {
-let c1107;
-if ((o0 == null)) {
-c1107 = R.as(null, K1, false);
-} else {
-let r1106 = f8(st, o0);
-if (r1106 == null) {
-r1106 = f11(st, o0);
-if (r1106 == null) {
-r1106 = null;
-}
-}
-c1107 = r1106;
-}
-  return c1107;
-}
-// function "MedicationTexts"(concept, ref)
-export function f14(st, o0, o1) {
+const s1094 = d3(st);
+let q1096 = null;
+if (!(s1094 == null)) {
+const isList1097 = Array.isArray(s1094);
+let out1098 = [];
+const r1099 = Array.isArray(s1094) ? s1094 : [s1094];
+for (let i1100 = 0; i1100 < r1099.length; i1100++) {
+const a_D_1095 = r1099[i1100];
+const s1101 = o0;
+let q1103 = null;
+if (!(s1101 == null)) {
+const isList1104 = Array.isArray(s1101);
+let out1105 = [];
+const r1106 = Array.isArray(s1101) ? s1101 : [s1101];
+for (let i1107 = 0; i1107 < r1106.length; i1107++) {
+const a_T_1102 = r1106[i1107];
 let c1109;
-if (R.not((o0 == null))) {
-let r1108 = M_StsCommon.f43(st.L_Common, o0);
+if ((a_D_1095 == null ? null : (a_D_1095.hasLiterals ?? null))) {
+let r1108 = R.matches(a_T_1102, (a_D_1095 == null ? null : (a_D_1095.literalPattern ?? null)));
 if (r1108 == null) {
-r1108 = [];
+r1108 = false;
 if (r1108 == null) {
 r1108 = null;
 }
 }
 c1109 = r1108;
 } else {
-c1109 = ((R.primitiveValue(o1, P16) == null) ? [] : [R.primitiveValue(o1, P16)]);
+c1109 = false;
 }
-  return c1109;
+const s1110 = (a_D_1095 == null ? null : (a_D_1095.others ?? null));
+let q1112 = null;
+if (!(s1110 == null)) {
+const isList1113 = Array.isArray(s1110);
+let out1114 = [];
+const r1115 = Array.isArray(s1110) ? s1110 : [s1110];
+for (let i1116 = 0; i1116 < r1115.length; i1116++) {
+const a_W_1111 = r1115[i1116];
+if (!(f10(st, a_T_1102, a_W_1111))) continue;
+out1114.push(a_W_1111);
+}
+q1112 = isList1113 ? out1114 : out1114[0];
+}
+if (!(R.or(c1109, R.exists(q1112)))) continue;
+out1105.push(a_T_1102);
+}
+q1103 = isList1104 ? out1105 : out1105[0];
+}
+if (!(R.exists(q1103))) continue;
+out1098.push((a_D_1095 == null ? null : (a_D_1095.drug ?? null)));
+}
+q1096 = isList1097 ? out1098 : out1098[0];
+}
+  return R.first(q1096);
+}
+// function "DrugOf"(concept)
+export function f13(st, o0) {
+let c1118;
+if ((o0 == null)) {
+c1118 = R.as(null, K1, false);
+} else {
+let r1117 = f8(st, o0);
+if (r1117 == null) {
+r1117 = f11(st, o0);
+if (r1117 == null) {
+r1117 = null;
+}
+}
+c1118 = r1117;
+}
+  return c1118;
+}
+// function "MedicationTexts"(concept, ref)
+export function f14(st, o0, o1) {
+let c1120;
+if (R.not((o0 == null))) {
+let r1119 = M_StsCommon.f43(st.L_Common, o0);
+if (r1119 == null) {
+r1119 = [];
+if (r1119 == null) {
+r1119 = null;
+}
+}
+c1120 = r1119;
+} else {
+c1120 = ((R.primitiveValue(o1, P16) == null) ? [] : [R.primitiveValue(o1, P16)]);
+}
+  return c1120;
 }
 // function "DrugOfTexts"(concept, texts)
 export function f15(st, o0, o1) {
-let r1110 = f8(st, o0);
-if (r1110 == null) {
-const s1111 = o1;
-let q1113 = null;
-if (!(s1111 == null)) {
-const isList1114 = Array.isArray(s1111);
-let out1115 = [];
-const r1116 = Array.isArray(s1111) ? s1111 : [s1111];
-for (let i1117 = 0; i1117 < r1116.length; i1117++) {
-const a_T_1112 = r1116[i1117];
-out1115.push(R.lowerCase(a_T_1112));
+let r1121 = f8(st, o0);
+if (r1121 == null) {
+const s1122 = o1;
+let q1124 = null;
+if (!(s1122 == null)) {
+const isList1125 = Array.isArray(s1122);
+let out1126 = [];
+const r1127 = Array.isArray(s1122) ? s1122 : [s1122];
+for (let i1128 = 0; i1128 < r1127.length; i1128++) {
+const a_T_1123 = r1127[i1128];
+out1126.push(R.lowerCase(a_T_1123));
 }
-q1113 = isList1114 ? out1115 : out1115[0];
+q1124 = isList1125 ? out1126 : out1126[0];
 }
-r1110 = f12(st, q1113);
-if (r1110 == null) {
-r1110 = null;
+r1121 = f12(st, q1124);
+if (r1121 == null) {
+r1121 = null;
 }
 }
-  return r1110;
+  return r1121;
 }
 // function "IsLiposomal"(texts, drug)
 export function f16(st, o0, o1) {
-let c1132;
+let c1143;
 if (R.equal(o1, "doxorubicin")) {
-const s1118 = o0;
-let q1120 = null;
-if (!(s1118 == null)) {
-const isList1121 = Array.isArray(s1118);
-let out1122 = [];
-const r1123 = Array.isArray(s1118) ? s1118 : [s1118];
-for (let i1124 = 0; i1124 < r1123.length; i1124++) {
-const a_T_1119 = r1123[i1124];
-const s1125 = M_StsCodes.d95(st.L_Codes);
-let q1127 = null;
-if (!(s1125 == null)) {
-const isList1128 = Array.isArray(s1125);
-let out1129 = [];
-const r1130 = Array.isArray(s1125) ? s1125 : [s1125];
-for (let i1131 = 0; i1131 < r1130.length; i1131++) {
-const a_K_1126 = r1130[i1131];
-if (!((R.inList(a_K_1126, d4(st), undefined) ? f7(st, a_T_1119, a_K_1126) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1126), R.lowerCase(a_T_1119)), 0)))) continue;
-out1129.push(a_K_1126);
+const s1129 = o0;
+let q1131 = null;
+if (!(s1129 == null)) {
+const isList1132 = Array.isArray(s1129);
+let out1133 = [];
+const r1134 = Array.isArray(s1129) ? s1129 : [s1129];
+for (let i1135 = 0; i1135 < r1134.length; i1135++) {
+const a_T_1130 = r1134[i1135];
+const s1136 = M_StsCodes.d95(st.L_Codes);
+let q1138 = null;
+if (!(s1136 == null)) {
+const isList1139 = Array.isArray(s1136);
+let out1140 = [];
+const r1141 = Array.isArray(s1136) ? s1136 : [s1136];
+for (let i1142 = 0; i1142 < r1141.length; i1142++) {
+const a_K_1137 = r1141[i1142];
+if (!((R.inList(a_K_1137, d4(st), undefined) ? f7(st, a_T_1130, a_K_1137) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1137), R.lowerCase(a_T_1130)), 0)))) continue;
+out1140.push(a_K_1137);
 }
-q1127 = isList1128 ? out1129 : out1129[0];
+q1138 = isList1139 ? out1140 : out1140[0];
 }
-if (!(R.exists(q1127))) continue;
-out1122.push(a_T_1119);
+if (!(R.exists(q1138))) continue;
+out1133.push(a_T_1130);
 }
-q1120 = isList1121 ? out1122 : out1122[0];
+q1131 = isList1132 ? out1133 : out1133[0];
 }
-c1132 = R.exists(q1120);
+c1143 = R.exists(q1131);
 } else {
-c1132 = false;
+c1143 = false;
 }
-  return c1132;
+  return c1143;
 }
 // function "Exposure"(kind, id, status, texts, drug, first, last, doseValue, doseUnit, ongoing)
 export function f17(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-const s1133 = o4;
-let q1135 = null;
-if (!(s1133 == null)) {
-const isList1136 = Array.isArray(s1133);
-let out1137 = [];
-const r1138 = Array.isArray(s1133) ? s1133 : [s1133];
-for (let i1139 = 0; i1139 < r1138.length; i1139++) {
-const a_D_1134 = r1138[i1139];
-const l_dayNumber_1140 = f0(st, o5);
-out1137.push(({ "drug": (a_D_1134 == null ? null : (a_D_1134.key ?? null)), "role": (a_D_1134 == null ? null : (a_D_1134.role ?? null)), "anthracycline": (a_D_1134 == null ? null : (a_D_1134.anthracycline ?? null)), "supportive": (a_D_1134 == null ? null : (a_D_1134.supportive ?? null)), "liposomal": f16(st, o3, (a_D_1134 == null ? null : (a_D_1134.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1140, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1140 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
+const s1144 = o4;
+let q1146 = null;
+if (!(s1144 == null)) {
+const isList1147 = Array.isArray(s1144);
+let out1148 = [];
+const r1149 = Array.isArray(s1144) ? s1144 : [s1144];
+for (let i1150 = 0; i1150 < r1149.length; i1150++) {
+const a_D_1145 = r1149[i1150];
+const l_dayNumber_1151 = f0(st, o5);
+out1148.push(({ "drug": (a_D_1145 == null ? null : (a_D_1145.key ?? null)), "role": (a_D_1145 == null ? null : (a_D_1145.role ?? null)), "anthracycline": (a_D_1145 == null ? null : (a_D_1145.anthracycline ?? null)), "supportive": (a_D_1145 == null ? null : (a_D_1145.supportive ?? null)), "liposomal": f16(st, o3, (a_D_1145 == null ? null : (a_D_1145.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1151, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1151 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
-out1137 = R.distinctList(out1137);
-q1135 = isList1136 ? out1137 : out1137[0];
+out1148 = R.distinctList(out1148);
+q1146 = isList1147 ? out1148 : out1148[0];
 }
-  return q1135;
+  return q1146;
 }
 // function "IsReported"(M)
 export function f18(st, o0) {
-let r1141 = R.castValue(o0, C1);
-if (r1141 == null) {
-r1141 = false;
-if (r1141 == null) {
-r1141 = null;
+let r1152 = R.castValue(o0, C1);
+if (r1152 == null) {
+r1152 = false;
+if (r1152 == null) {
+r1152 = null;
 }
 }
-  return R.or(r1141, R.not((R.as(R.fhirProp(o0, Q18), K0, false) == null)));
+  return R.or(r1152, R.not((R.as(R.fhirProp(o0, Q18), K0, false) == null)));
 }
 // function "IsSecondPrimaryExposure"(drug, liposomal)
 export function f19(st, o0, o1) {
-let r1142 = o1;
-if (r1142 == null) {
-r1142 = false;
-if (r1142 == null) {
-r1142 = null;
+let r1153 = o1;
+if (r1153 == null) {
+r1153 = false;
+if (r1153 == null) {
+r1153 = null;
 }
 }
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1142), d16(st)));
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1153), d16(st)));
 }
 // function "ObservationDate"(O)
 export function f20(st, o0) {
-const x1143 = o0;
-  return (x1143 == null ? M_StsCommon.f26(st.L_Common, x1143) : M_StsCommon.f20(st.L_Common, x1143));
+const x1154 = o0;
+  return (x1154 == null ? M_StsCommon.f26(st.L_Common, x1154) : M_StsCommon.f20(st.L_Common, x1154));
 }
 // function "ObservationFirstDate"(O)
 export function f21(st, o0) {
-const x1144 = o0;
-  return (x1144 == null ? M_StsCommon.f25(st.L_Common, x1144) : M_StsCommon.f19(st.L_Common, x1144));
+const x1155 = o0;
+  return (x1155 == null ? M_StsCommon.f25(st.L_Common, x1155) : M_StsCommon.f19(st.L_Common, x1155));
 }
 // function "Source"(O)
 export function f22(st, o0) {
@@ -3187,55 +3210,55 @@ export function f22(st, o0) {
 }
 // function "ScoreFromDisplay"(concept)
 export function f23(st, o0) {
-const s1145 = R.fhirProp(o0, Q7);
-let q1147 = null;
-if (!(s1145 == null)) {
-const isList1148 = Array.isArray(s1145);
-let out1149 = [];
-const r1150 = Array.isArray(s1145) ? s1145 : [s1145];
-for (let i1151 = 0; i1151 < r1150.length; i1151++) {
-const a_C_1146 = r1150[i1151];
-if (!(R.matches(R.primitiveValue(a_C_1146, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out1149.push(R.toInteger(R.substring(R.primitiveValue(a_C_1146, P12), 0, 1)));
+const s1156 = R.fhirProp(o0, Q7);
+let q1158 = null;
+if (!(s1156 == null)) {
+const isList1159 = Array.isArray(s1156);
+let out1160 = [];
+const r1161 = Array.isArray(s1156) ? s1156 : [s1156];
+for (let i1162 = 0; i1162 < r1161.length; i1162++) {
+const a_C_1157 = r1161[i1162];
+if (!(R.matches(R.primitiveValue(a_C_1157, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1160.push(R.toInteger(R.substring(R.primitiveValue(a_C_1157, P12), 0, 1)));
 }
-q1147 = isList1148 ? out1149 : out1149[0];
+q1158 = isList1159 ? out1160 : out1160[0];
 }
-  return R.first(q1147);
+  return R.first(q1158);
 }
 // function "Percent"(q)
 export function f24(st, o0) {
-let r1152 = R.primitiveValue(o0, P18);
-if (r1152 == null) {
-r1152 = R.primitiveValue(o0, P19);
-if (r1152 == null) {
-r1152 = "%";
-if (r1152 == null) {
-r1152 = null;
+let r1163 = R.primitiveValue(o0, P18);
+if (r1163 == null) {
+r1163 = R.primitiveValue(o0, P19);
+if (r1163 == null) {
+r1163 = "%";
+if (r1163 == null) {
+r1163 = null;
 }
 }
 }
-  return (R.equal(r1152, "%") ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
+  return (R.equal(r1163, "%") ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
 }
 // function "Unit"(q)
 export function f25(st, o0) {
-let r1153 = R.primitiveValue(o0, P18);
-if (r1153 == null) {
-r1153 = R.primitiveValue(o0, P19);
-if (r1153 == null) {
-r1153 = null;
+let r1164 = R.primitiveValue(o0, P18);
+if (r1164 == null) {
+r1164 = R.primitiveValue(o0, P19);
+if (r1164 == null) {
+r1164 = null;
 }
 }
-  return r1153;
+  return r1164;
 }
 // function "Centimetres"(q)
 export function f26(st, o0) {
-const k1154 = f25(st, o0);
-  return (R.equals("cm", k1154) ? R.primitiveValue(o0, P13) : R.equals("m", k1154) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1154) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K3, false));
+const k1165 = f25(st, o0);
+  return (R.equals("cm", k1165) ? R.primitiveValue(o0, P13) : R.equals("m", k1165) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1165) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K3, false));
 }
 // function "Kilograms"(q)
 export function f27(st, o0) {
-const k1155 = f25(st, o0);
-  return (R.equals("kg", k1155) ? R.primitiveValue(o0, P13) : R.equals("g", k1155) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1155) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K3, false));
+const k1166 = f25(st, o0);
+  return (R.equals("kg", k1166) ? R.primitiveValue(o0, P13) : R.equals("g", k1166) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1166) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K3, false));
 }
 // function "SquareMetres"(q)
 export function f28(st, o0) {
@@ -3244,92 +3267,92 @@ export function f28(st, o0) {
 }
 // function "LatestWithin"(readings, dayNo, window)
 export function f29(st, o0, o1, o2) {
-const s1156 = o0;
-let q1158 = null;
-if (!(s1156 == null)) {
-const isList1159 = Array.isArray(s1156);
-let out1160 = [];
-const r1161 = Array.isArray(s1156) ? s1156 : [s1156];
-for (let i1162 = 0; i1162 < r1161.length; i1162++) {
-const a_R_1157 = r1161[i1162];
-if (!(R.and(R.lessOrEqual((a_R_1157 == null ? null : (a_R_1157.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1157 == null ? null : (a_R_1157.dayNumber ?? null))), o2))))) continue;
-out1160.push((a_R_1157 == null ? null : (a_R_1157.dayNumber ?? null)));
+const s1167 = o0;
+let q1169 = null;
+if (!(s1167 == null)) {
+const isList1170 = Array.isArray(s1167);
+let out1171 = [];
+const r1172 = Array.isArray(s1167) ? s1167 : [s1167];
+for (let i1173 = 0; i1173 < r1172.length; i1173++) {
+const a_R_1168 = r1172[i1173];
+if (!(R.and(R.lessOrEqual((a_R_1168 == null ? null : (a_R_1168.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1168 == null ? null : (a_R_1168.dayNumber ?? null))), o2))))) continue;
+out1171.push((a_R_1168 == null ? null : (a_R_1168.dayNumber ?? null)));
 }
-q1158 = isList1159 ? out1160 : out1160[0];
+q1169 = isList1170 ? out1171 : out1171[0];
 }
-  return f30(st, o0, R.max(q1158));
+  return f30(st, o0, R.max(q1169));
 }
 // function "ReadingOn"(candidates, latest)
 export function f30(st, o0, o1) {
-let c1170;
+let c1181;
 if ((o1 == null)) {
-c1170 = R.as(null, K11, false);
+c1181 = R.as(null, K11, false);
 } else {
-const s1163 = o0;
-let q1165 = null;
-if (!(s1163 == null)) {
-const isList1166 = Array.isArray(s1163);
-let out1167 = [];
-const r1168 = Array.isArray(s1163) ? s1163 : [s1163];
-for (let i1169 = 0; i1169 < r1168.length; i1169++) {
-const a_R_1164 = r1168[i1169];
-if (!(R.equal((a_R_1164 == null ? null : (a_R_1164.dayNumber ?? null)), o1))) continue;
-out1167.push(a_R_1164);
+const s1174 = o0;
+let q1176 = null;
+if (!(s1174 == null)) {
+const isList1177 = Array.isArray(s1174);
+let out1178 = [];
+const r1179 = Array.isArray(s1174) ? s1174 : [s1174];
+for (let i1180 = 0; i1180 < r1179.length; i1180++) {
+const a_R_1175 = r1179[i1180];
+if (!(R.equal((a_R_1175 == null ? null : (a_R_1175.dayNumber ?? null)), o1))) continue;
+out1178.push(a_R_1175);
 }
-out1167 = R.sortByColumns(out1167, ["source"], [true]);
-q1165 = isList1166 ? out1167 : out1167[0];
+out1178 = R.sortByColumns(out1178, ["source"], [true]);
+q1176 = isList1177 ? out1178 : out1178[0];
 }
-c1170 = R.first(q1165);
+c1181 = R.first(q1176);
 }
-  return c1170;
+  return c1181;
 }
 // function "SurfaceAreaOn"(dayNo)
 export function f31(st, o0) {
-let c1190;
+let c1201;
 if ((o0 == null)) {
-c1190 = R.as(null, K12, false);
+c1201 = R.as(null, K12, false);
 } else {
-const s1172 = f29(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
-let q1174 = null;
-if (!(s1172 == null)) {
-const isList1175 = Array.isArray(s1172);
-let out1176 = [];
-const r1177 = Array.isArray(s1172) ? s1172 : [s1172];
-for (let i1178 = 0; i1178 < r1177.length; i1178++) {
-const a_B_1173 = r1177[i1178];
-out1176.push(({ "value": (a_B_1173 == null ? null : (a_B_1173.value ?? null)), "sources": [(a_B_1173 == null ? null : (a_B_1173.source ?? null))] }));
+const s1183 = f29(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1185 = null;
+if (!(s1183 == null)) {
+const isList1186 = Array.isArray(s1183);
+let out1187 = [];
+const r1188 = Array.isArray(s1183) ? s1183 : [s1183];
+for (let i1189 = 0; i1189 < r1188.length; i1189++) {
+const a_B_1184 = r1188[i1189];
+out1187.push(({ "value": (a_B_1184 == null ? null : (a_B_1184.value ?? null)), "sources": [(a_B_1184 == null ? null : (a_B_1184.source ?? null))] }));
 }
-out1176 = R.distinctList(out1176);
-q1174 = isList1175 ? out1176 : out1176[0];
+out1187 = R.distinctList(out1187);
+q1185 = isList1186 ? out1187 : out1187[0];
 }
-let r1171 = q1174;
-if (r1171 == null) {
-const s1179 = ({ "height": f29(st, d64(st), o0, R.as(null, K13, false)), "weight": f29(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
-let q1181 = null;
-if (!(s1179 == null)) {
-const isList1182 = Array.isArray(s1179);
-let out1183 = [];
-const r1184 = Array.isArray(s1179) ? s1179 : [s1179];
-for (let i1185 = 0; i1185 < r1184.length; i1185++) {
-const a_P_1180 = r1184[i1185];
-if (!(R.and(R.not(((a_P_1180 == null ? null : (a_P_1180.height ?? null)) == null)), R.not(((a_P_1180 == null ? null : (a_P_1180.weight ?? null)) == null))))) continue;
-const t1186 = (a_P_1180 == null ? null : (a_P_1180.height ?? null));
-const t1187 = (a_P_1180 == null ? null : (a_P_1180.weight ?? null));
-const t1188 = (a_P_1180 == null ? null : (a_P_1180.height ?? null));
-const t1189 = (a_P_1180 == null ? null : (a_P_1180.weight ?? null));
-out1183.push(({ "value": R.power(R.divide(R.multiply((t1186 == null ? null : (t1186.value ?? null)), (t1187 == null ? null : (t1187.value ?? null))), 3600), 0.5), "sources": [(t1188 == null ? null : (t1188.source ?? null)), (t1189 == null ? null : (t1189.source ?? null))] }));
+let r1182 = q1185;
+if (r1182 == null) {
+const s1190 = ({ "height": f29(st, d64(st), o0, R.as(null, K13, false)), "weight": f29(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
+let q1192 = null;
+if (!(s1190 == null)) {
+const isList1193 = Array.isArray(s1190);
+let out1194 = [];
+const r1195 = Array.isArray(s1190) ? s1190 : [s1190];
+for (let i1196 = 0; i1196 < r1195.length; i1196++) {
+const a_P_1191 = r1195[i1196];
+if (!(R.and(R.not(((a_P_1191 == null ? null : (a_P_1191.height ?? null)) == null)), R.not(((a_P_1191 == null ? null : (a_P_1191.weight ?? null)) == null))))) continue;
+const t1197 = (a_P_1191 == null ? null : (a_P_1191.height ?? null));
+const t1198 = (a_P_1191 == null ? null : (a_P_1191.weight ?? null));
+const t1199 = (a_P_1191 == null ? null : (a_P_1191.height ?? null));
+const t1200 = (a_P_1191 == null ? null : (a_P_1191.weight ?? null));
+out1194.push(({ "value": R.power(R.divide(R.multiply((t1197 == null ? null : (t1197.value ?? null)), (t1198 == null ? null : (t1198.value ?? null))), 3600), 0.5), "sources": [(t1199 == null ? null : (t1199.source ?? null)), (t1200 == null ? null : (t1200.source ?? null))] }));
 }
-out1183 = R.distinctList(out1183);
-q1181 = isList1182 ? out1183 : out1183[0];
+out1194 = R.distinctList(out1194);
+q1192 = isList1193 ? out1194 : out1194[0];
 }
-r1171 = q1181;
-if (r1171 == null) {
-r1171 = null;
+r1182 = q1192;
+if (r1182 == null) {
+r1182 = null;
 }
 }
-c1190 = r1171;
+c1201 = r1182;
 }
-  return c1190;
+  return c1201;
 }
 // function "DoseOf"(q)
 export function f32(st, o0) {
@@ -3338,51 +3361,51 @@ export function f32(st, o0) {
 }
 // function "RequestDose"(M)
 export function f33(st, o0) {
-const s1191 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q11)), Q19));
-let q1193 = null;
-if (!(s1191 == null)) {
-const isList1194 = Array.isArray(s1191);
-let out1195 = [];
-const r1196 = Array.isArray(s1191) ? s1191 : [s1191];
-for (let i1197 = 0; i1197 < r1196.length; i1197++) {
-const a_R_1192 = r1196[i1197];
-let r1198 = f32(st, R.as(R.fhirProp(a_R_1192, Q20), K15, false));
-if (r1198 == null) {
-r1198 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1192, Q20), K9, false), Q21));
-if (r1198 == null) {
-r1198 = null;
+const s1202 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q11)), Q19));
+let q1204 = null;
+if (!(s1202 == null)) {
+const isList1205 = Array.isArray(s1202);
+let out1206 = [];
+const r1207 = Array.isArray(s1202) ? s1202 : [s1202];
+for (let i1208 = 0; i1208 < r1207.length; i1208++) {
+const a_R_1203 = r1207[i1208];
+let r1209 = f32(st, R.as(R.fhirProp(a_R_1203, Q20), K15, false));
+if (r1209 == null) {
+r1209 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1203, Q20), K9, false), Q21));
+if (r1209 == null) {
+r1209 = null;
 }
 }
-out1195.push(r1198);
+out1206.push(r1209);
 }
-out1195 = R.distinctList(out1195);
-q1193 = isList1194 ? out1195 : out1195[0];
+out1206 = R.distinctList(out1206);
+q1204 = isList1205 ? out1206 : out1206[0];
 }
-  return q1193;
+  return q1204;
 }
 // function "StatementDose"(M)
 export function f34(st, o0) {
-const s1199 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
-let q1201 = null;
-if (!(s1199 == null)) {
-const isList1202 = Array.isArray(s1199);
-let out1203 = [];
-const r1204 = Array.isArray(s1199) ? s1199 : [s1199];
-for (let i1205 = 0; i1205 < r1204.length; i1205++) {
-const a_R_1200 = r1204[i1205];
-let r1206 = f32(st, R.as(R.fhirProp(a_R_1200, Q20), K15, false));
-if (r1206 == null) {
-r1206 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1200, Q20), K9, false), Q21));
-if (r1206 == null) {
-r1206 = null;
+const s1210 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
+let q1212 = null;
+if (!(s1210 == null)) {
+const isList1213 = Array.isArray(s1210);
+let out1214 = [];
+const r1215 = Array.isArray(s1210) ? s1210 : [s1210];
+for (let i1216 = 0; i1216 < r1215.length; i1216++) {
+const a_R_1211 = r1215[i1216];
+let r1217 = f32(st, R.as(R.fhirProp(a_R_1211, Q20), K15, false));
+if (r1217 == null) {
+r1217 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1211, Q20), K9, false), Q21));
+if (r1217 == null) {
+r1217 = null;
 }
 }
-out1203.push(r1206);
+out1214.push(r1217);
 }
-out1203 = R.distinctList(out1203);
-q1201 = isList1202 ? out1203 : out1203[0];
+out1214 = R.distinctList(out1214);
+q1212 = isList1213 ? out1214 : out1214[0];
 }
-  return q1201;
+  return q1212;
 }
 // function "IsPerSquareMetre"(unit)
 export function f35(st, o0) {
@@ -3411,48 +3434,48 @@ export function f39(st, o0, o1) {
 }
 // function "ConvertedWith"(d, Bsa)
 export function f40(st, o0, o1) {
-let r1207 = R.and((o1 == null), R.greater(f37(st, o0), 200));
-if (r1207 == null) {
-r1207 = false;
-if (r1207 == null) {
-r1207 = null;
+let r1218 = R.and((o1 == null), R.greater(f37(st, o0), 200));
+if (r1218 == null) {
+r1218 = false;
+if (r1218 == null) {
+r1218 = null;
 }
 }
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f38(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f38(st, M_StsCodes.d108(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f38(st, M_StsCodes.d109(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1207 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f38(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f38(st, M_StsCodes.d108(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f38(st, M_StsCodes.d109(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1218 });
 }
 // function "IsAnthracycline"(drug)
 export function f41(st, o0) {
-let r1208 = (o0 == null ? null : (o0.anthracycline ?? null));
-if (r1208 == null) {
-r1208 = false;
-if (r1208 == null) {
-r1208 = null;
+let r1219 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1219 == null) {
+r1219 = false;
+if (r1219 == null) {
+r1219 = null;
 }
 }
-  return r1208;
+  return r1219;
 }
 // function "RequestByKey"(key)
 export function f42(st, o0) {
-let c1216;
+let c1227;
 if ((o0 == null)) {
-c1216 = R.as(null, K16, false);
+c1227 = R.as(null, K16, false);
 } else {
-const s1209 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
-let q1211 = null;
-if (!(s1209 == null)) {
-const isList1212 = Array.isArray(s1209);
-let out1213 = [];
-const r1214 = Array.isArray(s1209) ? s1209 : [s1209];
-for (let i1215 = 0; i1215 < r1214.length; i1215++) {
-const a_M_1210 = r1214[i1215];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1210, P6)), o0))) continue;
-out1213.push(a_M_1210);
+const s1220 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1222 = null;
+if (!(s1220 == null)) {
+const isList1223 = Array.isArray(s1220);
+let out1224 = [];
+const r1225 = Array.isArray(s1220) ? s1220 : [s1220];
+for (let i1226 = 0; i1226 < r1225.length; i1226++) {
+const a_M_1221 = r1225[i1226];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1221, P6)), o0))) continue;
+out1224.push(a_M_1221);
 }
-q1211 = isList1212 ? out1213 : out1213[0];
+q1222 = isList1223 ? out1224 : out1224[0];
 }
-c1216 = R.first(q1211);
+c1227 = R.first(q1222);
 }
-  return c1216;
+  return c1227;
 }
 // function "SpanStart"(p)
 export function f43(st, o0) {
@@ -3466,241 +3489,243 @@ export function f44(st, o0) {
 }
 // function "IsLinked"(R)
 export function f45(st, o0) {
-let c1231;
+let c1243;
 if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
-const s1217 = d67(st);
-let q1219 = null;
-if (!(s1217 == null)) {
-const isList1220 = Array.isArray(s1217);
-let out1221 = [];
-const r1222 = Array.isArray(s1217) ? s1217 : [s1217];
-for (let i1223 = 0; i1223 < r1222.length; i1223++) {
-const a_A_1218 = r1222[i1223];
-if (!(R.equal((a_A_1218 == null ? null : (a_A_1218.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
-out1221.push((a_A_1218 == null ? null : (a_A_1218.source ?? null)));
+const s1228 = d67(st);
+let q1230 = null;
+if (!(s1228 == null)) {
+const isList1231 = Array.isArray(s1228);
+let out1232 = [];
+const r1233 = Array.isArray(s1228) ? s1228 : [s1228];
+for (let i1234 = 0; i1234 < r1233.length; i1234++) {
+const a_A_1229 = r1233[i1234];
+if (!(R.equal((a_A_1229 == null ? null : (a_A_1229.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+const e1235 = (a_A_1229 == null ? null : (a_A_1229.source ?? null));
+out1232.push(e1235);
+if (e1235 != null) break;
 }
-q1219 = isList1220 ? out1221 : out1221[0];
+q1230 = isList1231 ? out1232 : out1232[0];
 }
-c1231 = R.exists(q1219);
+c1243 = R.exists(q1230);
 } else {
-const s1224 = (o0 == null ? null : (o0.linkKeys ?? null));
-let q1226 = null;
-if (!(s1224 == null)) {
-const isList1227 = Array.isArray(s1224);
-let out1228 = [];
-const r1229 = Array.isArray(s1224) ? s1224 : [s1224];
-for (let i1230 = 0; i1230 < r1229.length; i1230++) {
-const a_K_1225 = r1229[i1230];
-if (!(R.inList(a_K_1225, d71(st), undefined))) continue;
-out1228.push(a_K_1225);
+const s1236 = (o0 == null ? null : (o0.linkKeys ?? null));
+let q1238 = null;
+if (!(s1236 == null)) {
+const isList1239 = Array.isArray(s1236);
+let out1240 = [];
+const r1241 = Array.isArray(s1236) ? s1236 : [s1236];
+for (let i1242 = 0; i1242 < r1241.length; i1242++) {
+const a_K_1237 = r1241[i1242];
+if (!(R.inList(a_K_1237, d71(st), undefined))) continue;
+out1240.push(a_K_1237);
 }
-q1226 = isList1227 ? out1228 : out1228[0];
+q1238 = isList1239 ? out1240 : out1240[0];
 }
-c1231 = R.exists(q1226);
+c1243 = R.exists(q1238);
 }
-  return c1231;
+  return c1243;
 }
 // function "SpanDays"(R)
 export function f46(st, o0) {
-const s1232 = d68(st);
-let q1234 = null;
-if (!(s1232 == null)) {
-const isList1235 = Array.isArray(s1232);
-let out1236 = [];
-const r1237 = Array.isArray(s1232) ? s1232 : [s1232];
-for (let i1238 = 0; i1238 < r1237.length; i1238++) {
-const a_A_1233 = r1237[i1238];
-const s1239 = d70(st);
-let q1241 = null;
-if (!(s1239 == null)) {
-const isList1242 = Array.isArray(s1239);
-let out1243 = [];
-const r1244 = Array.isArray(s1239) ? s1239 : [s1239];
-for (let i1245 = 0; i1245 < r1244.length; i1245++) {
-const a_O_1240 = r1244[i1245];
-if (!(R.equal((a_O_1240 == null ? null : (a_O_1240.kind ?? null)), "order"))) continue;
-out1243.push((a_O_1240 == null ? null : (a_O_1240.source ?? null)));
+const s1244 = d68(st);
+let q1246 = null;
+if (!(s1244 == null)) {
+const isList1247 = Array.isArray(s1244);
+let out1248 = [];
+const r1249 = Array.isArray(s1244) ? s1244 : [s1244];
+for (let i1250 = 0; i1250 < r1249.length; i1250++) {
+const a_A_1245 = r1249[i1250];
+const s1251 = d70(st);
+let q1253 = null;
+if (!(s1251 == null)) {
+const isList1254 = Array.isArray(s1251);
+let out1255 = [];
+const r1256 = Array.isArray(s1251) ? s1251 : [s1251];
+for (let i1257 = 0; i1257 < r1256.length; i1257++) {
+const a_O_1252 = r1256[i1257];
+if (!(R.equal((a_O_1252 == null ? null : (a_O_1252.kind ?? null)), "order"))) continue;
+out1255.push((a_O_1252 == null ? null : (a_O_1252.source ?? null)));
 }
-q1241 = isList1242 ? out1243 : out1243[0];
+q1253 = isList1254 ? out1255 : out1255[0];
 }
-if (!(R.and(R.and(R.and(R.equal((a_A_1233 == null ? null : (a_A_1233.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1233 == null ? null : (a_A_1233.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1233 == null ? null : (a_A_1233.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1233 == null ? null : (a_A_1233.requestKey ?? null)) == null)), R.equal((a_A_1233 == null ? null : (a_A_1233.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1233 == null ? null : (a_A_1233.requestKey ?? null)), q1241, undefined)))))) continue;
-out1236.push((a_A_1233 == null ? null : (a_A_1233.dayNumber ?? null)));
+if (!(R.and(R.and(R.and(R.equal((a_A_1245 == null ? null : (a_A_1245.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1245 == null ? null : (a_A_1245.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1245 == null ? null : (a_A_1245.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1245 == null ? null : (a_A_1245.requestKey ?? null)) == null)), R.equal((a_A_1245 == null ? null : (a_A_1245.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1245 == null ? null : (a_A_1245.requestKey ?? null)), q1253, undefined)))))) continue;
+out1248.push((a_A_1245 == null ? null : (a_A_1245.dayNumber ?? null)));
 }
-q1234 = isList1235 ? out1236 : out1236[0];
+q1246 = isList1247 ? out1248 : out1248[0];
 }
-  return R.distinct(q1234);
+  return R.distinct(q1246);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
 export function f47(st, o0, o1, o2) {
-const s1246 = o0;
-let q1248 = null;
-if (!(s1246 == null)) {
-const isList1249 = Array.isArray(s1246);
-let out1250 = [];
-const r1251 = Array.isArray(s1246) ? s1246 : [s1246];
-for (let i1252 = 0; i1252 < r1251.length; i1252++) {
-const a_X_1247 = r1251[i1252];
-const s1253 = o0;
-let q1255 = null;
-if (!(s1253 == null)) {
-const isList1256 = Array.isArray(s1253);
-let out1257 = [];
-const r1258 = Array.isArray(s1253) ? s1253 : [s1253];
-for (let i1259 = 0; i1259 < r1258.length; i1259++) {
-const a_Y_1254 = r1258[i1259];
-if (!(R.greater(a_Y_1254, a_X_1247))) continue;
-out1257.push(a_Y_1254);
+const s1258 = o0;
+let q1260 = null;
+if (!(s1258 == null)) {
+const isList1261 = Array.isArray(s1258);
+let out1262 = [];
+const r1263 = Array.isArray(s1258) ? s1258 : [s1258];
+for (let i1264 = 0; i1264 < r1263.length; i1264++) {
+const a_X_1259 = r1263[i1264];
+const s1265 = o0;
+let q1267 = null;
+if (!(s1265 == null)) {
+const isList1268 = Array.isArray(s1265);
+let out1269 = [];
+const r1270 = Array.isArray(s1265) ? s1265 : [s1265];
+for (let i1271 = 0; i1271 < r1270.length; i1271++) {
+const a_Y_1266 = r1270[i1271];
+if (!(R.greater(a_Y_1266, a_X_1259))) continue;
+out1269.push(a_Y_1266);
 }
-q1255 = isList1256 ? out1257 : out1257[0];
+q1267 = isList1268 ? out1269 : out1269[0];
 }
-if (!(R.and(R.less(a_X_1247, R.max(o0)), R.greater(R.subtract(R.min(q1255), a_X_1247), p(st, "coverGapDays", false))))) continue;
-out1250.push(a_X_1247);
+if (!(R.and(R.less(a_X_1259, R.max(o0)), R.greater(R.subtract(R.min(q1267), a_X_1259), p(st, "coverGapDays", false))))) continue;
+out1262.push(a_X_1259);
 }
-q1248 = isList1249 ? out1250 : out1250[0];
+q1260 = isList1261 ? out1262 : out1262[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1248)));
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1260)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
 export function f48(st, o0, o1, o2) {
-const s1262 = d72(st);
-let q1264 = null;
-if (!(s1262 == null)) {
-const isList1265 = Array.isArray(s1262);
-let out1266 = [];
-const r1267 = Array.isArray(s1262) ? s1262 : [s1262];
-for (let i1268 = 0; i1268 < r1267.length; i1268++) {
-const a_C_1263 = r1267[i1268];
-const t1269 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-const t1270 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-const t1271 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-const t1272 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-const t1273 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1269 == null ? null : (t1269.kind ?? null)), o0), R.equal((t1270 == null ? null : (t1270.drug ?? null)), o1)), (t1271 == null ? null : (t1271.single ?? null))), R.not((a_C_1263 == null ? null : (a_C_1263.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1272 == null ? null : (t1272.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1273 == null ? null : (t1273.endNumber ?? null)))))) continue;
-const t1274 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-const t1275 = (a_C_1263 == null ? null : (a_C_1263.record ?? null));
-out1266.push(({ "source": (t1274 == null ? null : (t1274.source ?? null)), "distance": R.abs(R.subtract((t1275 == null ? null : (t1275.startNumber ?? null)), o2)) }));
-}
-q1264 = isList1265 ? out1266 : out1266[0];
-}
-const s1260 = q1264;
+const s1274 = d72(st);
 let q1276 = null;
-if (!(s1260 == null)) {
-const isList1277 = Array.isArray(s1260);
+if (!(s1274 == null)) {
+const isList1277 = Array.isArray(s1274);
 let out1278 = [];
-const r1279 = Array.isArray(s1260) ? s1260 : [s1260];
+const r1279 = Array.isArray(s1274) ? s1274 : [s1274];
 for (let i1280 = 0; i1280 < r1279.length; i1280++) {
-const a_X_1261 = r1279[i1280];
-out1278.push(a_X_1261);
+const a_C_1275 = r1279[i1280];
+const t1281 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+const t1282 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+const t1283 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+const t1284 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+const t1285 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1281 == null ? null : (t1281.kind ?? null)), o0), R.equal((t1282 == null ? null : (t1282.drug ?? null)), o1)), (t1283 == null ? null : (t1283.single ?? null))), R.not((a_C_1275 == null ? null : (a_C_1275.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1284 == null ? null : (t1284.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1285 == null ? null : (t1285.endNumber ?? null)))))) continue;
+const t1286 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+const t1287 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
+out1278.push(({ "source": (t1286 == null ? null : (t1286.source ?? null)), "distance": R.abs(R.subtract((t1287 == null ? null : (t1287.startNumber ?? null)), o2)) }));
 }
-out1278 = R.distinctList(out1278);
-out1278 = R.sortByColumns(out1278, ["distance","source"], [true,true]);
 q1276 = isList1277 ? out1278 : out1278[0];
 }
-const t1281 = R.first(q1276);
-  return (t1281 == null ? null : (t1281.source ?? null));
+const s1272 = q1276;
+let q1288 = null;
+if (!(s1272 == null)) {
+const isList1289 = Array.isArray(s1272);
+let out1290 = [];
+const r1291 = Array.isArray(s1272) ? s1272 : [s1272];
+for (let i1292 = 0; i1292 < r1291.length; i1292++) {
+const a_X_1273 = r1291[i1292];
+out1290.push(a_X_1273);
+}
+out1290 = R.distinctList(out1290);
+out1290 = R.sortByColumns(out1290, ["distance","source"], [true,true]);
+q1288 = isList1289 ? out1290 : out1290[0];
+}
+const t1293 = R.first(q1288);
+  return (t1293 == null ? null : (t1293.source ?? null));
 }
 // function "DraftDose"(dose)
 export function f49(st, o0) {
 
   return f39(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K14, false) : o0), d2(st));
 }
-const T1282 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1283 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1284 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1285 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1286 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1287 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1288 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1289 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1290 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1291 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1292 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1293 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1294 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1296 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1297 = [[f17, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f18, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f19, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1300 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1301 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1302 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f23, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1305 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1306 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1307 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1308 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1309 = [[f29, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1310 = [[f30, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1311 = [[f31, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1312 = [[f32, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1313 = [[f33, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1314 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1315 = [[f35, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1316 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1317 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1318 = [[f38, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1319 = [[f39, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1320 = [[f40, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1321 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1322 = [[f42, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1323 = [[f43, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1324 = [[f44, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1325 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1326 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1327 = [[f47, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1328 = [[f48, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1329 = [[f49, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1294 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1295 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1296 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1297 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1298 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1301 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1302 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1305 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T1307 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1308 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1309 = [[f17, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1310 = [[f18, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1311 = [[f19, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1314 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1315 = [[f23, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1316 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1317 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1318 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1319 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1320 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1321 = [[f29, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1322 = [[f30, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1323 = [[f31, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1324 = [[f32, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1325 = [[f33, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1326 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1327 = [[f35, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1328 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1329 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1330 = [[f38, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1331 = [[f39, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1332 = [[f40, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1333 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1334 = [[f42, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1335 = [[f43, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1336 = [[f44, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1337 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1338 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1339 = [[f47, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1340 = [[f48, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1341 = [[f49, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1282),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1283),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1284),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1285),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1286),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1287),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1288),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1289),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1290),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1291),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1292),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1293),
-  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1294),
-  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1295),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1296),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1297),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1298),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1299),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1300),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1301),
-  "Source": (st, ...args) => R.dispatch(st, args, T1302),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1303),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1304),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1305),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1306),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1307),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1308),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1309),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1310),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1311),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1312),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1313),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1314),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1315),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1316),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1317),
-  "NotCounted": (st, ...args) => R.dispatch(st, args, T1318),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1319),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1320),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1321),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1322),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1323),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1324),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1325),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1326),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1327),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1328),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1329),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1294),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1295),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1296),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1297),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1298),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1299),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1300),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1301),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1302),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1303),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1304),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1305),
+  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1306),
+  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1307),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1308),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1309),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1310),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1311),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1312),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1313),
+  "Source": (st, ...args) => R.dispatch(st, args, T1314),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1315),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1316),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1317),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1318),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1319),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1320),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1321),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1322),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1323),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1324),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1325),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1326),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1327),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1328),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1329),
+  "NotCounted": (st, ...args) => R.dispatch(st, args, T1330),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1331),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1332),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1333),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1334),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1335),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1336),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1337),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1338),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1339),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1340),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1341),
 };
 const F = f;
 export const d = {

@@ -210,6 +210,25 @@ const DATETIME_ORDER_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second
  * compare; both missing: false; one missing: null; all equal: false). Undefined for anything else.
  */
 export function orderOf(a: any, b: any, after: boolean): boolean | null | undefined {
+  if (isPlainDate(a) && isPlainDate(b) && a.timezoneOffset === b.timezoneOffset) {
+    // The loop below over year, month and day, written out: most comparisons are of two Dates (sorts, Min, Max).
+    let x: any = a.year;
+    let y: any = b.year;
+    if (x != null && y != null) {
+      if (after ? x > y : x < y) return true;
+      if (after ? x < y : x > y) return false;
+    } else return x == null && y == null ? false : null;
+    x = a.month;
+    y = b.month;
+    if (x != null && y != null) {
+      if (after ? x > y : x < y) return true;
+      if (after ? x < y : x > y) return false;
+    } else return x == null && y == null ? false : null;
+    x = a.day;
+    y = b.day;
+    if (x != null && y != null) return after ? x > y : x < y;
+    return x == null && y == null ? false : null;
+  }
   const fields = orderFields(a, b);
   if (fields === undefined || a.timezoneOffset !== b.timezoneOffset) return undefined;
   for (const f of fields) {
@@ -223,6 +242,8 @@ export function orderOf(a: any, b: any, after: boolean): boolean | null | undefi
   }
   return false;
 }
+
+const isPlainDate = (v: unknown): boolean => v instanceof CqlDate && v.constructor === CqlDate;
 
 /** The fields `before`/`after` loop over for two values of one of the classes orderOf covers. */
 function orderFields(a: unknown, b: unknown): readonly string[] | undefined {

@@ -400,28 +400,22 @@ export class UnsetParameter {
 }
 
 /**
- * ParameterRef. cql-execution looks the value up in the evaluating context's own parameters (the main library's
- * values in a define's own context, none in a query's or function's child context), then in its parents'
- * parameters where not null, and last in the library's ParameterDef, which runs its default (or is itself the value).
- */
-export function param(env: Env, name: string, atRoot: boolean, fallback: () => unknown): unknown {
-  const v = env.params[name];
-  if (atRoot ? v !== undefined : v != null) return v;
-  return fallback();
-}
-
-/**
- * The ParameterRef reader of a compiled library (its `p`): `param` with the library's default of the parameter, or,
- * for a parameter without one (or a name the library does not declare), its ParameterDef.
+ * The ParameterRef reader of a compiled library (its `p`). cql-execution looks the value up in the evaluating
+ * context's own parameters (the main library's values in a define's own context, none in a query's or function's child
+ * context), then in its parents' parameters where not null, and last in the library's ParameterDef, which runs its
+ * default (or is itself the value): the library's default of the parameter, or, for a parameter without one (or a name
+ * the library does not declare), its ParameterDef. No closure per read (a threshold is read for every pair of a drug's
+ * exposures).
  */
 export function parameterReader(
   defaults?: (st: any, name: string) => unknown,
 ): (st: any, name: string, atRoot: boolean) => unknown {
-  return (st, name, atRoot) =>
-    param(st.env, name, atRoot, () => {
-      const v = defaults === undefined ? NO_DEFAULT : defaults(st, name);
-      return v !== NO_DEFAULT ? v : new UnsetParameter(name);
-    });
+  return (st, name, atRoot) => {
+    const v = (st.env as Env).params[name];
+    if (atRoot ? v !== undefined : v != null) return v;
+    const d = defaults === undefined ? NO_DEFAULT : defaults(st, name);
+    return d !== NO_DEFAULT ? d : new UnsetParameter(name);
+  };
 }
 /** What a library's defaults answer for a parameter without a default. */
 export const NO_DEFAULT: unique symbol = Symbol('no default');
