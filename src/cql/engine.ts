@@ -5,23 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CodeService,
-  Date as CqlDate,
-  DateTime,
-  Executor,
-  Interval,
-  type Library,
-  Quantity,
-  Repository,
-} from 'cql-execution';
-import { FhirValue } from '../engine/runtime/fhir.js';
+import { CodeService, Date as CqlDate, DateTime, Executor, type Library, Quantity, Repository } from 'cql-execution';
 import { CdsError, internalError } from '../errors.js';
 import { compiledLibraries, evaluateCompiled } from '../engine/compiled-engine.js';
 import { valueSetExpansions } from '../pathway/value-sets.js';
 import { installFastDistinct } from '../engine/runtime/distinct.js';
 import { createPatientSourceFactory } from './patient-source.js';
-import { toPlain, type PlainValue } from './plain.js';
+import { toPlainResults, type PlainValue } from './plain.js';
 import { createResultCache, resultKey, type ResultCache, type ResultCacheStats } from './result-cache.js';
 import { cqlReads } from './pathway-reads.js';
 import { createShapeGuard, type ShapeGuard } from './shape-guard.js';
@@ -131,6 +121,23 @@ export function todayIn(now: Date, timeZone: string): CqlDate {
 }
 const lastDay = new Map<string, { minute: number; year: number; month: number; day: number }>();
 
+/**
+ * The day part of a result-cache key: "Today" in `timeZone` and the UTC date (CQL Today()), made once per minute
+ * (either date only changes on a minute boundary) instead of on every request.
+ */
+function dayKeyIn(timeZone: string): (now: Date) => string {
+  let minute = Number.NaN;
+  let key = '';
+  return (now) => {
+    const m = Math.floor(now.getTime() / 60_000);
+    if (m !== minute) {
+      key = `${todayIn(now, timeZone).toString()}|${now.toISOString().slice(0, 10)}`;
+      minute = m;
+    }
+    return key;
+  };
+}
+
 // Building an Intl.DateTimeFormat costs more than formatting with it: one per time zone, made once.
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
 function dayFormatter(timeZone: string): Intl.DateTimeFormat {
@@ -148,81 +155,10 @@ function toCqlParameter(v: unknown): unknown {
   return v;
 }
 
-/**
- * The plain values of an evaluation's defines (all but `Patient`), each converted when first read: a caller reads a
- * few defines of the dozens a library has, and converting the others (lists of records, dates) was a share of the
- * evaluation (bench/profile.md, "Sixth pass"). A read property becomes a plain data property, and can be assigned like
- * any other. The raw results are kept under a symbol no copy, `Object.keys` or JSON sees; each define's accessors are
- * made once per name, not per evaluation.
- */
-export function plainOnRead(results: Readonly<Record<string, unknown>>): Record<string, PlainValue> {
-  const out: Record<string, PlainValue> = {};
-  Object.defineProperty(out, RAW_RESULTS, { value: results });
-  for (const key of Object.keys(results)) {
-    if (key === 'Patient') continue;
-    const raw = results[key];
-    // A string, boolean or finite number is its own plain value: a data property, nothing to convert later.
-    if (typeof raw === 'string' || typeof raw === 'boolean' || (typeof raw === 'number' && Number.isFinite(raw))) {
-      out[key] = raw;
-      continue;
-    }
-    if (raw === null || raw === undefined) {
-      out[key] = null;
-      continue;
-    }
-    Object.defineProperty(out, key, lazyPlain(key));
-  }
-  return out;
-}
-const RAW_RESULTS = Symbol('raw results');
-const lazyDescriptors = new Map<string, PropertyDescriptor>();
-/** The accessors of define `key` on a plainOnRead object: convert on read (or take an assignment), then a value. */
-function lazyPlain(key: string): PropertyDescriptor {
-  let d = lazyDescriptors.get(key);
-  if (d === undefined) {
-    const settle = (out: object, value: PlainValue): PlainValue => {
-      Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-      return value;
-    };
-    d = {
-      enumerable: true,
-      configurable: true,
-      get(this: object): PlainValue {
-        const raw = Reflect.get(this, RAW_RESULTS) as Readonly<Record<string, unknown>>;
-        return settle(this, toPlain(raw[key]));
-      },
-      set(this: object, value: PlainValue): void {
-        settle(this, value);
-      },
-    };
-    lazyDescriptors.set(key, d);
-  }
-  return d;
-}
-
 /** An entry of the in-process result cache: the raw values, or (when they hold FHIR values) the plain ones. */
 interface CachedResults {
   readonly raw?: Readonly<Record<string, unknown>>;
   readonly plain?: Record<string, PlainValue>;
-}
-
-/** True when a define other than `Patient` holds a FHIR value (a FhirValue, or a cql-exec-fhir FHIRObject). */
-function holdsFhirValue(results: Readonly<Record<string, unknown>>): boolean {
-  const holds = (v: unknown): boolean => {
-    if (v === null || typeof v !== 'object') return false;
-    if (v instanceof FhirValue || typeof Reflect.get(v, 'getTypeInfo') === 'function') return true;
-    if (Array.isArray(v)) return v.some(holds);
-    if (v instanceof Interval) return holds(v.low) || holds(v.high);
-    return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).some(holds);
-  };
-  return Object.keys(results).some((k) => k !== 'Patient' && holds(results[k]));
-}
-
-/** The results without `Patient` (plainOnRead leaves it out; kept, it would hold the patient's resource). */
-function withoutPatient(results: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  if (!('Patient' in results)) return results;
-  const { Patient: _patient, ...rest } = results;
-  return rest;
 }
 
 /** Creates the engine, reading every `*.elm.json` of the ELM directory once. */
@@ -254,15 +190,15 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
   // Strict where the CQL reads, tolerant elsewhere: the reads come from the same ELM the engine runs.
   const shapeGuard = createShapeGuard(sources.modelInfo, cqlReads(Object.values(elms), sources.modelInfo));
   const cacheSize = options.resultCacheSize ?? DEFAULT_RESULT_CACHE_SIZE;
-  // The in-process LRU keeps an evaluation's raw CQL values (never changed: each caller converts what it reads to new
-  // plain values), so a cold request neither converts every define nor deep-copies the result; a result holding FHIR
-  // values (they point into the request's Bundle) is kept as plain values, copied per caller, as a shared cache's are.
+  // The in-process LRU keeps an evaluation's raw CQL values (never changed: each caller converts them to new plain
+  // values), so a cold request converts its result once and copies nothing; a result holding FHIR values (they point
+  // into the request's Bundle) is kept as plain values, copied per caller, as a shared cache's are.
   const lru = options.resultCache === undefined ? createResultCache<CachedResults>(cacheSize, (v) => v) : undefined;
   const caching = options.resultCache !== undefined || cacheSize > 0;
   // The clock part of the cache key: the day, unless some library reads the time of day (then the instant).
   const clockOfKey = Object.values(elms).some(readsTimeOfDay)
     ? (now: Date): string => now.toISOString()
-    : (now: Date): string => `${todayIn(now, timeZone).toString()}|${now.toISOString().slice(0, 10)}`;
+    : dayKeyIn(timeZone);
 
   if (kind === 'compiled') {
     const missing = [...libraries.keys()].filter((name) => !compiledLibraries.includes(name));
@@ -277,7 +213,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
     parameters: Record<string, unknown>,
     bundle: unknown,
     now: Date,
-  ): Promise<Readonly<Record<string, unknown>>> {
+  ): Promise<Record<string, unknown>> {
     try {
       if (kind === 'compiled') {
         return evaluateCompiled(name, bundle, parameters, DateTime.fromJSDate(now, 0), codeService);
@@ -316,7 +252,7 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
         }
         parameters[key] = toCqlParameter(value);
       }
-      const evaluate = async (): Promise<Readonly<Record<string, unknown>>> => {
+      const evaluate = async (): Promise<Record<string, unknown>> => {
         const started = performance.now();
         try {
           return await run(libraryName, library, parameters, bundle, opts.now);
@@ -326,18 +262,28 @@ export function createCqlEngine(options: CqlEngineOptions = {}): CqlEngine {
       };
       // Without a cache the key (serializing and hashing the whole Bundle) would be pure cost.
       if (!caching) {
+        // Still through the LRU (of size 0): it counts the evaluation as a miss.
         const entry = await lru!.getOrCompute('', async () => ({ raw: await evaluate() }));
-        return plainOnRead(entry.raw!);
+        return toPlainResults(entry.raw!).plain;
       }
       // Today's date (both the configured zone's "Today" and CQL Today() in UTC) is part of the input.
       const key = resultKey([libraryName, clockOfKey(opts.now), opts.parameters ?? {}, bundle]);
       if (options.resultCache !== undefined)
-        return options.resultCache.getOrCompute(key, async () => plainOnRead(await evaluate()));
-      const entry = await lru!.getOrCompute(key, async () => {
+        return options.resultCache.getOrCompute(key, async () => toPlainResults(await evaluate()).plain);
+      // The caller whose evaluation fills the entry takes the plain values converted for it; every other caller (a hit,
+      // or a concurrent request for the same key) converts its own from the entry.
+      let own: Record<string, PlainValue> | undefined;
+      const entry = await lru!.getOrCompute(key, async (): Promise<CachedResults> => {
         const raw = await evaluate();
-        return holdsFhirValue(raw) ? { plain: plainOnRead(raw) } : { raw: withoutPatient(raw) };
+        const { plain, heldFhirValue } = toPlainResults(raw);
+        own = plain;
+        if (heldFhirValue) return { plain: structuredClone(plain) };
+        // Not kept: the patient's resource (never read as a value).
+        if ('Patient' in raw) raw.Patient = null;
+        return { raw };
       });
-      return entry.raw !== undefined ? plainOnRead(entry.raw) : structuredClone(entry.plain!);
+      if (own !== undefined) return own;
+      return entry.raw !== undefined ? toPlainResults(entry.raw).plain : structuredClone(entry.plain!);
     },
     cacheStats: () => (options.resultCache ?? lru!).stats(),
   };

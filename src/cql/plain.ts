@@ -8,8 +8,8 @@ import { FhirValue } from '../engine/runtime/fhir.js';
 export type PlainValue = null | boolean | number | string | PlainValue[] | { [key: string]: PlainValue };
 
 /** A FHIR resource or element as cql-exec-fhir wraps it (the raw JSON is kept in `_json`). */
-function fhirJsonOf(v: object): unknown {
-  return typeof Reflect.get(v, 'getTypeInfo') === 'function' ? Reflect.get(v, '_json') : undefined;
+function isFhirObject(v: object): boolean {
+  return typeof Reflect.get(v, 'getTypeInfo') === 'function';
 }
 
 function isResourceJson(v: unknown): v is { resourceType: string; id?: string } {
@@ -22,34 +22,73 @@ function isResourceJson(v: unknown): v is { resourceType: string; id?: string } 
  * {low, high, lowClosed, highClosed}, a FHIR resource as its "Type/id" reference, another FHIR element as its JSON.
  */
 export function toPlain(v: unknown): PlainValue {
+  return convert(v, { fhirValue: false });
+}
+
+/** The plain values of every define of an evaluation but `Patient`, and whether a define held a FHIR value. */
+export interface PlainResults {
+  readonly plain: Record<string, PlainValue>;
+  /** True when some define held a FHIR resource or element (converted to a reference or to a copy of its JSON). */
+  readonly heldFhirValue: boolean;
+}
+
+/**
+ * Converts every define of an evaluation but `Patient` (its resource is the request's, and never read as a value).
+ * Each caller reads every define of StsPathway and StsOrders (src/cql/patient-facts.ts reads them all), so they are
+ * converted here in one pass, which also tells whether a FHIR value was met (bench/profile.md, "Eleventh pass").
+ */
+export function toPlainResults(results: Readonly<Record<string, unknown>>): PlainResults {
+  const note = { fhirValue: false };
+  const plain: Record<string, PlainValue> = {};
+  for (const key of Object.keys(results)) if (key !== 'Patient') plain[key] = convert(results[key], note);
+  return { plain, heldFhirValue: note.fhirValue };
+}
+
+/** What a conversion met on its way (one object per conversion, passed down). */
+interface Note {
+  fhirValue: boolean;
+}
+
+function convert(v: unknown, note: Note): PlainValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean' || typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (Array.isArray(v)) return v.map(toPlain);
+  if (Array.isArray(v)) {
+    const out: PlainValue[] = [];
+    for (const item of v) out.push(convert(item, note));
+    return out;
+  }
   if (typeof v !== 'object') return null;
+  // Tuples (most values) are plain objects: none of the classes below, and no FHIR wrapper.
+  if (Object.getPrototypeOf(v) === Object.prototype && !isFhirObject(v)) return convertFields(v, note);
   if (v instanceof DateTime || v instanceof CqlDate) return v.toString();
   // cql-execution types both `any`: the value is a number, the unit a UCUM string (absent when unitless).
   if (v instanceof Quantity) return { value: v.value as number, unit: v.unit as string };
   if (v instanceof Code) {
     return { system: v.system ?? null, code: v.code, display: v.display ?? null };
   }
-  if (v instanceof Concept) return { codes: toPlain(v.codes), display: v.display ?? null };
+  if (v instanceof Concept) return { codes: convert(v.codes, note), display: v.display ?? null };
   if (v instanceof Interval) {
     return {
-      low: toPlain(v.low),
-      high: toPlain(v.high),
+      low: convert(v.low, note),
+      high: convert(v.high, note),
       lowClosed: v.lowClosed ?? null,
       highClosed: v.highClosed ?? null,
     };
   }
-  if (v instanceof Ratio) return { numerator: toPlain(v.numerator), denominator: toPlain(v.denominator) };
-  const json: unknown = v instanceof FhirValue ? v.json : fhirJsonOf(v);
-  if (json !== undefined) {
-    if (isResourceJson(json)) return `${json.resourceType}/${json.id ?? ''}`;
-    return toPlainJson(json);
+  if (v instanceof Ratio) return { numerator: convert(v.numerator, note), denominator: convert(v.denominator, note) };
+  if (v instanceof FhirValue || isFhirObject(v)) {
+    note.fhirValue = true;
+    const json: unknown = v instanceof FhirValue ? v.json : Reflect.get(v, '_json');
+    if (json !== undefined) return isResourceJson(json) ? `${json.resourceType}/${json.id ?? ''}` : toPlainJson(json);
   }
+  return convertFields(v, note);
+}
+
+/** The own enumerable fields of an object, each converted. */
+function convertFields(v: object, note: Note): { [key: string]: PlainValue } {
   const out: { [key: string]: PlainValue } = {};
-  for (const [key, value] of Object.entries(v)) out[key] = toPlain(value);
+  for (const key of Object.keys(v)) out[key] = convert(Reflect.get(v, key), note);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * sent, the parameter values and the dates the libraries can read. Two requests share an entry only when every byte of
  * that input is the same, so a changed resource (or another patient with the same id) is a miss, never a stale answer.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** What the cache reports (for the bench and tests). */
 export interface ResultCacheStats {
@@ -23,8 +23,8 @@ export interface ResultCache<T> {
 /** The cache key of one evaluation: SHA-256 over the JSON of its parts (the input is never kept, only the hash). */
 export function resultKey(parts: readonly unknown[]): string {
   // One JSON text of the whole array (its commas and quotes keep ["ab","c"] and ["a","bc"] apart), hashed in one
-  // update: serializing the Bundle is most of the key's cost, and one native call per part was the rest.
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  // native call: serializing the Bundle is most of the key's cost (bench/profile.md, "Eleventh pass").
+  return hash('sha256', JSON.stringify(parts), 'base64url');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { CdsError, unknownService } from '../errors.js';
 import { findService } from '../hooks/registry.js';
 import { loadPatientData, type PatientDataDeps } from '../fhir/patient-data.js';
@@ -43,7 +43,7 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
       baseUrl: deps.config.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
       onOrderCards: (notes) => orderCards.push(...notes),
     });
-    res.json(response);
+    sendJson(res, response);
     deps.adherence?.recordResponse(service.definition.id, request, response, orderCards);
   });
   router.post('/cds-services/:id/feedback', async (req, res) => {
@@ -54,4 +54,16 @@ export function hooksRouter(deps: HooksRouterDeps): Router {
     res.status(200).json({});
   });
   return router;
+}
+
+/**
+ * A hook's answer as `res.json` sends it (same body, `application/json; charset=utf-8`, Content-Length), without the
+ * ETag Express computes for every `res.send`: a SHA-1 of each answer (~1 % of a cold request, bench/profile.md
+ * "Eleventh pass") that no client uses, since a POST answer is never revalidated.
+ */
+function sendJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

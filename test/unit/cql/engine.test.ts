@@ -4,7 +4,9 @@
  */
 import { CdsError } from '../../../src/errors.js';
 import { Date as CqlDate, Quantity } from 'cql-execution';
-import { createCqlEngine, plainOnRead, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
+import { createCqlEngine, todayIn, type CqlEngine } from '../../../src/cql/engine.js';
+import { toPlainResults } from '../../../src/cql/plain.js';
+import { FhirValue } from '../../../src/engine/runtime/fhir.js';
 import { loadTestLibrary, type TestLibrary } from '../../helpers/cql-test-library.js';
 
 const TEST_LIBRARY = `library EngineTest version '1.0.0'
@@ -96,26 +98,25 @@ describe('engine', () => {
     ).rejects.toBeInstanceOf(CdsError);
   });
 
-  test('converts a define to a plain value when it is read, and only then; a read value can be replaced', () => {
-    const out = plainOnRead({
+  test('converts every define but Patient to a plain value, and says whether one held a FHIR value', () => {
+    const day = new CqlDate(2026, 11, 23);
+    const { plain, heldFhirValue } = toPlainResults({
       Patient: { id: 'p' },
       Dose: new Quantity(75, 'mg'),
-      Day: new CqlDate(2026, 11, 23),
-      Unread: new CqlDate(2026, 1, 1),
+      Rows: [{ day, note: null, nested: { n: 1, inf: Number.POSITIVE_INFINITY } }],
+      Flag: true,
+      Missing: undefined,
     });
-    expect(Object.keys(out)).toEqual(['Dose', 'Day', 'Unread']);
-    expect(Object.getOwnPropertyDescriptor(out, 'Day')).toHaveProperty('get');
-    expect(out.Day).toBe('2026-11-23');
-    expect(Object.getOwnPropertyDescriptor(out, 'Day')).toMatchObject({
-      value: '2026-11-23',
-      writable: true,
-      enumerable: true,
+    expect(plain).toEqual({
+      Dose: { value: 75, unit: 'mg' },
+      Rows: [{ day: '2026-11-23', note: null, nested: { n: 1, inf: null } }],
+      Flag: true,
+      Missing: null,
     });
-    expect(Object.getOwnPropertyDescriptor(out, 'Unread')).toHaveProperty('get');
-    out.Dose = 'changed';
-    expect(out.Dose).toBe('changed');
-    // A copy (the result cache's structuredClone, JSON) reads every define.
-    expect(structuredClone(out)).toEqual({ Dose: 'changed', Day: '2026-11-23', Unread: '2026-01-01' });
+    expect(heldFhirValue).toBe(false);
+    const condition = { resourceType: 'Condition', id: 'c1' };
+    const held = toPlainResults({ Rows: [{ c: new FhirValue(condition, {}) }] });
+    expect(held).toEqual({ plain: { Rows: [{ c: 'Condition/c1' }] }, heldFhirValue: true });
   });
 
   test('loads every committed library and evaluates StsDiagnosis warm (prints ms per evaluation)', async () => {
