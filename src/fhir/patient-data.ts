@@ -205,7 +205,15 @@ async function fetchFromServer(
   const { config } = deps;
   // SSRF policy: a refused server (403) or unresolvable host (412) fails the request before any connection is made.
   await checkFhirServer(fhirServer, deps.client, config.security);
-  const deadline = AbortSignal.timeout(config.requestDeadlineMs);
+  // A timer cleared once every fetch is done (AbortSignal.timeout's fired seconds later, making a DOMException and an
+  // abort event on every request); after a failure it runs on, so fetches still under way keep their deadline.
+  const deadlineController = new AbortController();
+  const deadlineTimer = setTimeout(
+    () => deadlineController.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    config.requestDeadlineMs,
+  );
+  deadlineTimer.unref();
+  const deadline = deadlineController.signal;
   const policy = addressPolicyFor(deps.client, config.security);
   const target: FhirTarget = { baseUrl: fhirServer, token: request.fhirAuthorization?.access_token, policy };
   const required: string[] = [];
@@ -234,6 +242,7 @@ async function fetchFromServer(
     }
   });
   await Promise.all([...fetches, ...follows]);
+  clearTimeout(deadlineTimer);
   if (required.length > 0) throw new CdsError(preconditionFailed(`Prefetch ${required.join('; ')}`));
 }
 

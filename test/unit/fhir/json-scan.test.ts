@@ -21,7 +21,10 @@ describe('JsonLimitScanner', () => {
   });
 
   test('gives the same verdict whatever the chunks the text arrives in', () => {
-    for (const text of [bundle(3), bundle(4), '{"entry":[{"a":"\\\\"},{},{},{}]}']) {
+    // Escaped quotes and backslashes in keys and values (strings are skipped to their next quote or backslash).
+    const escaped = JSON.stringify({ 'a"b\\': 'x\\', entry: [{ s: '\\"]}', t: '[{"' }, {}, {}, {}] });
+    expect(jsonOverLimit(escaped, limits)).toBe('a Bundle with more than 3 entries');
+    for (const text of [bundle(3), bundle(4), '{"entry":[{"a":"\\\\"},{},{},{}]}', escaped]) {
       const whole = jsonOverLimit(text, limits);
       for (let cut = 1; cut < text.length; cut++) {
         const s = new JsonLimitScanner(limits);
