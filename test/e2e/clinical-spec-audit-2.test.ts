@@ -306,3 +306,35 @@ describe('order-sign of an order re-signed after a revision (CDS Hooks order-sig
     expect(topics(body)).toEqual([]);
   });
 });
+
+describe('§5 step 4 "part of <title>" only while other components are not yet drafted (supportive drugs aside)', () => {
+  /** A localized grade 3 synovial sarcoma of the thigh before any treatment: neoadjuvant doxorubicin + ifosfamide shown. */
+  const untreated = (id: string): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1970-02-02'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: ago(60) }),
+      p.mCategory(`${id}-m`, ago(50), CODES.cM0),
+      p.grade(`${id}-g`, ago(55), CODES.grade3, `${id}-dx`),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 60),
+    ];
+  };
+
+  test('doxorubicin + ifosfamide + mesna drafted: the whole regimen, no "part of" line', async () => {
+    const id = 'au2-part-all';
+    const body = await orders(app, untreated(id), [
+      draft('d-dox', id, 'doxorubicin', '3639'),
+      draft('d-ifo', id, 'ifosfamide', '5657'),
+      draft('d-mes', id, 'mesna'),
+    ]);
+    expect(topics(body)).toEqual(['L-NEOADJ-DOXO-IFOS']);
+    expect(cardOf(body, 'L-NEOADJ-DOXO-IFOS').detail).not.toMatch(/part of/);
+  });
+
+  test('doxorubicin alone drafted (just misses: ifosfamide not yet drafted): "part of" the neoadjuvant option', async () => {
+    const id = 'au2-part-dox';
+    const body = await orders(app, untreated(id), [draft('d-dox', id, 'doxorubicin', '3639')]);
+    expect(cardOf(body, 'L-NEOADJ-DOXO-IFOS').detail).toMatch(/part of Consider neoadjuvant doxorubicin \+ ifosfamide/);
+  });
+});

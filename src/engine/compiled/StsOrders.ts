@@ -9,7 +9,7 @@ const K0 = {"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier
 export const id = "StsOrders";
 export const version = "1.0.0";
 /** The defines of StsOrders, in ELM order (the results of an evaluation). */
-export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Localized Current Node","Options","Per Draft","Second Primary Draft Ids","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
+export const expressionNames = ["Patient","Decision","Output Ids","Position","Draft Drugs","Combined Drugs","Outside","Position Ids Without Regimens","No Position","Pembro Setting Known","Maintenance Output","Anthracycline Drafted","Draft Doses","Drafted Dose","N Plus Drafted Dose","Doxo Cumulative Warn","Medication Requests Unreadable","Pathway Nodes","Supportive Drugs","Localized Current Node","Options","Per Draft","Second Primary Draft Ids","Cards","Has STS","STS Condition Keys","Fact Histology","Fact Extent","Fact Site","Fact Grade","Fact Surgery","Fact Radiotherapy","Fact Age","Fact Current Regimen","Fact Line","Fact Line Sources","Fact ECOG","Fact LVEF","Fact Bilirubin","Fact Cumulative","Fact Unrecognized","Fact Disease Status","Fact Second Primary","Fact Undated Exposures","Rule Values"];
 export const parameterNames = ["Today","lvefMinPercent","lvefRecencyDays","cumulativeDoxoWarnMgM2","cumulativeDoxoCriticalMgM2","currentRegimenWindowDays","combinationWindowDays","maintenanceMaxDays","maintenanceMaxCycles","ecogRecencyDays","bsaWeightWindowDays","coverGapDays","labRecencyDays","completedRequestsAreAdministrations","comboMaxTrialAge","doxoSingleEventMaxMgM2","DraftOrderIds","Unreadable","Incomplete","Node Drugs","Drafts","Order Sign"];
 
 export const p = R.parameterReader((st, name) => {
@@ -259,158 +259,163 @@ q54 = isList55 ? out56 : out56[0];
 }
   return (st.v[17] = q54);
 }
-// define "Localized Current Node"
+// define "Supportive Drugs"
 export function d18(st) {
   const x = st.v[18];
   if (x !== undefined) return x;
-let c66;
-if (R.or(R.not(R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")), R.not(R.exists(M_StsDecision.d36(st.L_P))))) {
-c66 = R.as(null, K0, false);
-} else {
-const s59 = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT"];
+const s59 = M_StsCodes.d94(st.L_Codes);
 let q61 = null;
 if (!(s59 == null)) {
 const isList62 = Array.isArray(s59);
 let out63 = [];
 const r64 = Array.isArray(s59) ? s59 : [s59];
 for (let i65 = 0; i65 < r64.length; i65++) {
-const a_N_60 = r64[i65];
-if (!(R.includes(f9(st, a_N_60), M_StsDecision.d36(st.L_P), undefined))) continue;
-out63.push(a_N_60);
+const a_D_60 = r64[i65];
+if (!((a_D_60 == null ? null : (a_D_60.supportive ?? null)))) continue;
+out63.push((a_D_60 == null ? null : (a_D_60.key ?? null)));
 }
 q61 = isList62 ? out63 : out63[0];
 }
-c66 = R.first(q61);
+  return (st.v[18] = q61);
 }
-  return (st.v[18] = c66);
-}
-// define "Options"
+// define "Localized Current Node"
 export function d19(st) {
   const x = st.v[19];
   if (x !== undefined) return x;
-const s67 = d1(st);
-let q69 = null;
-if (!(s67 == null)) {
-const isList70 = Array.isArray(s67);
-let out71 = [];
-const r72 = Array.isArray(s67) ? s67 : [s67];
-for (let i73 = 0; i73 < r72.length; i73++) {
-const a_N_68 = r72[i73];
-if (!(R.and(R.inList((a_N_68 == null ? null : (a_N_68.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_68 == null ? null : (a_N_68.withSuggestions ?? null))))) continue;
-out71.push((a_N_68 == null ? null : (a_N_68.id ?? null)));
+let c73;
+if (R.or(R.not(R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")), R.not(R.exists(M_StsDecision.d36(st.L_P))))) {
+c73 = R.as(null, K0, false);
+} else {
+const s66 = ["L-NEOADJ-DOXO-IFOS", "L-NEOADJ-UPS-PEMBRO-RT"];
+let q68 = null;
+if (!(s66 == null)) {
+const isList69 = Array.isArray(s66);
+let out70 = [];
+const r71 = Array.isArray(s66) ? s66 : [s66];
+for (let i72 = 0; i72 < r71.length; i72++) {
+const a_N_67 = r71[i72];
+if (!(R.includes(f9(st, a_N_67), M_StsDecision.d36(st.L_P), undefined))) continue;
+out70.push(a_N_67);
 }
-out71 = R.distinctList(out71);
-q69 = isList70 ? out71 : out71[0];
+q68 = isList69 ? out70 : out70[0];
 }
-  return (st.v[19] = q69);
+c73 = R.first(q68);
 }
-// define "Per Draft"
+  return (st.v[19] = c73);
+}
+// define "Options"
 export function d20(st) {
   const x = st.v[20];
   if (x !== undefined) return x;
-const s74 = p(st, "Drafts", true);
+const s74 = d1(st);
 let q76 = null;
 if (!(s74 == null)) {
 const isList77 = Array.isArray(s74);
 let out78 = [];
 const r79 = Array.isArray(s74) ? s74 : [s74];
 for (let i80 = 0; i80 < r79.length; i80++) {
-const a_D_75 = r79[i80];
-const l_blocking_81 = f3(st, a_D_75);
-const l_advisory_82 = f7(st, a_D_75);
-const s83 = l_blocking_81;
-let q85 = null;
-if (!(s83 == null)) {
-const isList86 = Array.isArray(s83);
-let out87 = [];
-const r88 = Array.isArray(s83) ? s83 : [s83];
-for (let i89 = 0; i89 < r88.length; i89++) {
-const a_B_84 = r88[i89];
-out87.push(f13(st, (a_D_75 == null ? null : (a_D_75.id ?? null)), "rule", a_B_84, f8(st, a_B_84)));
+const a_N_75 = r79[i80];
+if (!(R.and(R.inList((a_N_75 == null ? null : (a_N_75.id ?? null)), M_StsDecision.d2(st.L_P), undefined), (a_N_75 == null ? null : (a_N_75.withSuggestions ?? null))))) continue;
+out78.push((a_N_75 == null ? null : (a_N_75.id ?? null)));
 }
-out87 = R.distinctList(out87);
-q85 = isList86 ? out87 : out87[0];
+out78 = R.distinctList(out78);
+q76 = isList77 ? out78 : out78[0];
 }
-const s90 = l_advisory_82;
+  return (st.v[20] = q76);
+}
+// define "Per Draft"
+export function d21(st) {
+  const x = st.v[21];
+  if (x !== undefined) return x;
+const s81 = p(st, "Drafts", true);
+let q83 = null;
+if (!(s81 == null)) {
+const isList84 = Array.isArray(s81);
+let out85 = [];
+const r86 = Array.isArray(s81) ? s81 : [s81];
+for (let i87 = 0; i87 < r86.length; i87++) {
+const a_D_82 = r86[i87];
+const l_blocking_88 = f3(st, a_D_82);
+const l_advisory_89 = f7(st, a_D_82);
+const s90 = l_blocking_88;
 let q92 = null;
 if (!(s90 == null)) {
 const isList93 = Array.isArray(s90);
 let out94 = [];
 const r95 = Array.isArray(s90) ? s90 : [s90];
 for (let i96 = 0; i96 < r95.length; i96++) {
-const a_A_91 = r95[i96];
-out94.push(f13(st, (a_D_75 == null ? null : (a_D_75.id ?? null)), "rule", a_A_91, f8(st, a_A_91)));
+const a_B_91 = r95[i96];
+out94.push(f14(st, (a_D_82 == null ? null : (a_D_82.id ?? null)), "rule", a_B_91, f8(st, a_B_91)));
 }
 out94 = R.distinctList(out94);
 q92 = isList93 ? out94 : out94[0];
 }
-out78.push(R.union(R.union(q85, q92, false), (R.exists(l_blocking_81) ? [] : (d6(st) ? f18(st, a_D_75) : (f1(st, (a_D_75 == null ? null : (a_D_75.drug ?? null)), (a_D_75 == null ? null : (a_D_75.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_75 == null ? null : (a_D_75.drug ?? null))))), R.exists(l_advisory_82)) ? [] : [f14(st, a_D_75)])))), false));
-}
-out78 = R.distinctList(out78);
-q76 = isList77 ? out78 : out78[0];
-}
-  return (st.v[20] = R.flatten(q76));
-}
-// define "Second Primary Draft Ids"
-export function d21(st) {
-  const x = st.v[21];
-  if (x !== undefined) return x;
-const s97 = p(st, "Drafts", true);
+const s97 = l_advisory_89;
 let q99 = null;
 if (!(s97 == null)) {
 const isList100 = Array.isArray(s97);
 let out101 = [];
 const r102 = Array.isArray(s97) ? s97 : [s97];
 for (let i103 = 0; i103 < r102.length; i103++) {
-const a_D_98 = r102[i103];
-if (!(f1(st, (a_D_98 == null ? null : (a_D_98.drug ?? null)), (a_D_98 == null ? null : (a_D_98.liposomal ?? null))))) continue;
-out101.push((a_D_98 == null ? null : (a_D_98.id ?? null)));
+const a_A_98 = r102[i103];
+out101.push(f14(st, (a_D_82 == null ? null : (a_D_82.id ?? null)), "rule", a_A_98, f8(st, a_A_98)));
 }
 out101 = R.distinctList(out101);
 q99 = isList100 ? out101 : out101[0];
 }
-  return (st.v[21] = q99);
+out85.push(R.union(R.union(q92, q99, false), (R.exists(l_blocking_88) ? [] : (d6(st) ? f19(st, a_D_82) : (f1(st, (a_D_82 == null ? null : (a_D_82.drug ?? null)), (a_D_82 == null ? null : (a_D_82.liposomal ?? null))) ? [] : (R.and(R.and(d8(st), R.not(f0(st, (a_D_82 == null ? null : (a_D_82.drug ?? null))))), R.exists(l_advisory_89)) ? [] : [f15(st, a_D_82)])))), false));
 }
-// define "Cards"
+out85 = R.distinctList(out85);
+q83 = isList84 ? out85 : out85[0];
+}
+  return (st.v[21] = R.flatten(q83));
+}
+// define "Second Primary Draft Ids"
 export function d22(st) {
   const x = st.v[22];
   if (x !== undefined) return x;
-const s106 = d20(st);
-let q108 = null;
-if (!(s106 == null)) {
-const isList109 = Array.isArray(s106);
-let out110 = [];
-const r111 = Array.isArray(s106) ? s106 : [s106];
-for (let i112 = 0; i112 < r111.length; i112++) {
-const a_C_107 = r111[i112];
-out110.push(({ "kind": (a_C_107 == null ? null : (a_C_107.kind ?? null)), "topic": (a_C_107 == null ? null : (a_C_107.topic ?? null)) }));
-}
-out110 = R.distinctList(out110);
-q108 = isList109 ? out110 : out110[0];
-}
-const s104 = R.distinct(q108);
-let q113 = null;
+const s104 = p(st, "Drafts", true);
+let q106 = null;
 if (!(s104 == null)) {
-const isList114 = Array.isArray(s104);
-let out115 = [];
-const r116 = Array.isArray(s104) ? s104 : [s104];
-for (let i117 = 0; i117 < r116.length; i117++) {
-const a_K_105 = r116[i117];
-const s118 = d20(st);
+const isList107 = Array.isArray(s104);
+let out108 = [];
+const r109 = Array.isArray(s104) ? s104 : [s104];
+for (let i110 = 0; i110 < r109.length; i110++) {
+const a_D_105 = r109[i110];
+if (!(f1(st, (a_D_105 == null ? null : (a_D_105.drug ?? null)), (a_D_105 == null ? null : (a_D_105.liposomal ?? null))))) continue;
+out108.push((a_D_105 == null ? null : (a_D_105.id ?? null)));
+}
+out108 = R.distinctList(out108);
+q106 = isList107 ? out108 : out108[0];
+}
+  return (st.v[22] = q106);
+}
+// define "Cards"
+export function d23(st) {
+  const x = st.v[23];
+  if (x !== undefined) return x;
+const s113 = d21(st);
+let q115 = null;
+if (!(s113 == null)) {
+const isList116 = Array.isArray(s113);
+let out117 = [];
+const r118 = Array.isArray(s113) ? s113 : [s113];
+for (let i119 = 0; i119 < r118.length; i119++) {
+const a_C_114 = r118[i119];
+out117.push(({ "kind": (a_C_114 == null ? null : (a_C_114.kind ?? null)), "topic": (a_C_114 == null ? null : (a_C_114.topic ?? null)) }));
+}
+out117 = R.distinctList(out117);
+q115 = isList116 ? out117 : out117[0];
+}
+const s111 = R.distinct(q115);
 let q120 = null;
-if (!(s118 == null)) {
-const isList121 = Array.isArray(s118);
+if (!(s111 == null)) {
+const isList121 = Array.isArray(s111);
 let out122 = [];
-const r123 = Array.isArray(s118) ? s118 : [s118];
+const r123 = Array.isArray(s111) ? s111 : [s111];
 for (let i124 = 0; i124 < r123.length; i124++) {
-const a_C_119 = r123[i124];
-if (!(R.and(R.equal((a_C_119 == null ? null : (a_C_119.kind ?? null)), (a_K_105 == null ? null : (a_K_105.kind ?? null))), R.equal((a_C_119 == null ? null : (a_C_119.topic ?? null)), (a_K_105 == null ? null : (a_K_105.topic ?? null)))))) continue;
-out122.push((a_C_119 == null ? null : (a_C_119.draftId ?? null)));
-}
-out122 = R.distinctList(out122);
-q120 = isList121 ? out122 : out122[0];
-}
-const s125 = d20(st);
+const a_K_112 = r123[i124];
+const s125 = d21(st);
 let q127 = null;
 if (!(s125 == null)) {
 const isList128 = Array.isArray(s125);
@@ -418,12 +423,13 @@ let out129 = [];
 const r130 = Array.isArray(s125) ? s125 : [s125];
 for (let i131 = 0; i131 < r130.length; i131++) {
 const a_C_126 = r130[i131];
-if (!(R.and(R.and(R.equal((a_C_126 == null ? null : (a_C_126.kind ?? null)), (a_K_105 == null ? null : (a_K_105.kind ?? null))), R.equal((a_C_126 == null ? null : (a_C_126.topic ?? null)), (a_K_105 == null ? null : (a_K_105.topic ?? null)))), R.not(R.inList((a_C_126 == null ? null : (a_C_126.draftId ?? null)), d21(st), undefined))))) continue;
-out129.push(a_C_126);
+if (!(R.and(R.equal((a_C_126 == null ? null : (a_C_126.kind ?? null)), (a_K_112 == null ? null : (a_K_112.kind ?? null))), R.equal((a_C_126 == null ? null : (a_C_126.topic ?? null)), (a_K_112 == null ? null : (a_K_112.topic ?? null)))))) continue;
+out129.push((a_C_126 == null ? null : (a_C_126.draftId ?? null)));
 }
+out129 = R.distinctList(out129);
 q127 = isList128 ? out129 : out129[0];
 }
-const s132 = d20(st);
+const s132 = d21(st);
 let q134 = null;
 if (!(s132 == null)) {
 const isList135 = Array.isArray(s132);
@@ -431,174 +437,187 @@ let out136 = [];
 const r137 = Array.isArray(s132) ? s132 : [s132];
 for (let i138 = 0; i138 < r137.length; i138++) {
 const a_C_133 = r137[i138];
-if (!(R.and(R.equal((a_C_133 == null ? null : (a_C_133.kind ?? null)), (a_K_105 == null ? null : (a_K_105.kind ?? null))), R.equal((a_C_133 == null ? null : (a_C_133.topic ?? null)), (a_K_105 == null ? null : (a_K_105.topic ?? null)))))) continue;
-out136.push((a_C_133 == null ? null : (a_C_133.notes ?? null)));
+if (!(R.and(R.and(R.equal((a_C_133 == null ? null : (a_C_133.kind ?? null)), (a_K_112 == null ? null : (a_K_112.kind ?? null))), R.equal((a_C_133 == null ? null : (a_C_133.topic ?? null)), (a_K_112 == null ? null : (a_K_112.topic ?? null)))), R.not(R.inList((a_C_133 == null ? null : (a_C_133.draftId ?? null)), d22(st), undefined))))) continue;
+out136.push(a_C_133);
 }
-out136 = R.distinctList(out136);
 q134 = isList135 ? out136 : out136[0];
 }
-out115.push(({ "kind": (a_K_105 == null ? null : (a_K_105.kind ?? null)), "topic": (a_K_105 == null ? null : (a_K_105.topic ?? null)), "draftIds": q120, "alternatives": (R.and(R.or(R.inList((a_K_105 == null ? null : (a_K_105.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_105 == null ? null : (a_K_105.kind ?? null)), "rule"), R.inList((a_K_105 == null ? null : (a_K_105.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q127)) ? d19(st) : []), "position": (R.inList((a_K_105 == null ? null : (a_K_105.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q134)) }));
+const s139 = d21(st);
+let q141 = null;
+if (!(s139 == null)) {
+const isList142 = Array.isArray(s139);
+let out143 = [];
+const r144 = Array.isArray(s139) ? s139 : [s139];
+for (let i145 = 0; i145 < r144.length; i145++) {
+const a_C_140 = r144[i145];
+if (!(R.and(R.equal((a_C_140 == null ? null : (a_C_140.kind ?? null)), (a_K_112 == null ? null : (a_K_112.kind ?? null))), R.equal((a_C_140 == null ? null : (a_C_140.topic ?? null)), (a_K_112 == null ? null : (a_K_112.topic ?? null)))))) continue;
+out143.push((a_C_140 == null ? null : (a_C_140.notes ?? null)));
 }
-out115 = R.distinctList(out115);
-q113 = isList114 ? out115 : out115[0];
+out143 = R.distinctList(out143);
+q141 = isList142 ? out143 : out143[0];
 }
-  return (st.v[22] = q113);
+out122.push(({ "kind": (a_K_112 == null ? null : (a_K_112.kind ?? null)), "topic": (a_K_112 == null ? null : (a_K_112.topic ?? null)), "draftIds": q127, "alternatives": (R.and(R.or(R.inList((a_K_112 == null ? null : (a_K_112.kind ?? null)), ["off-pathway"], undefined), R.and(R.equal((a_K_112 == null ? null : (a_K_112.kind ?? null)), "rule"), R.inList((a_K_112 == null ? null : (a_K_112.topic ?? null)), M_StsDecision.d75(st.L_P), undefined))), R.exists(q134)) ? d20(st) : []), "position": (R.inList((a_K_112 == null ? null : (a_K_112.kind ?? null)), ["off-pathway", "position-unknown", "histology-specific"], undefined) ? d3(st) : R.as(null, K0, false)), "notes": R.distinct(R.flatten(q141)) }));
+}
+out122 = R.distinctList(out122);
+q120 = isList121 ? out122 : out122[0];
+}
+  return (st.v[23] = q120);
 }
 // define "Has STS"
-export function d23(st) {
-  const x = st.v[23];
-  if (x !== undefined) return x;
-
-  return (st.v[23] = M_StsDecision.d35(st.L_P));
-}
-// define "STS Condition Keys"
 export function d24(st) {
   const x = st.v[24];
   if (x !== undefined) return x;
 
-  return (st.v[24] = M_StsDecision.d38(st.L_P));
+  return (st.v[24] = M_StsDecision.d35(st.L_P));
 }
-// define "Fact Histology"
+// define "STS Condition Keys"
 export function d25(st) {
   const x = st.v[25];
   if (x !== undefined) return x;
 
-  return (st.v[25] = M_StsDecision.d39(st.L_P));
+  return (st.v[25] = M_StsDecision.d38(st.L_P));
 }
-// define "Fact Extent"
+// define "Fact Histology"
 export function d26(st) {
   const x = st.v[26];
   if (x !== undefined) return x;
 
-  return (st.v[26] = M_StsDecision.d40(st.L_P));
+  return (st.v[26] = M_StsDecision.d39(st.L_P));
 }
-// define "Fact Site"
+// define "Fact Extent"
 export function d27(st) {
   const x = st.v[27];
   if (x !== undefined) return x;
 
-  return (st.v[27] = M_StsDecision.d41(st.L_P));
+  return (st.v[27] = M_StsDecision.d40(st.L_P));
 }
-// define "Fact Grade"
+// define "Fact Site"
 export function d28(st) {
   const x = st.v[28];
   if (x !== undefined) return x;
 
-  return (st.v[28] = M_StsDecision.d42(st.L_P));
+  return (st.v[28] = M_StsDecision.d41(st.L_P));
 }
-// define "Fact Surgery"
+// define "Fact Grade"
 export function d29(st) {
   const x = st.v[29];
   if (x !== undefined) return x;
 
-  return (st.v[29] = M_StsDecision.d43(st.L_P));
+  return (st.v[29] = M_StsDecision.d42(st.L_P));
 }
-// define "Fact Radiotherapy"
+// define "Fact Surgery"
 export function d30(st) {
   const x = st.v[30];
   if (x !== undefined) return x;
 
-  return (st.v[30] = M_StsDecision.d44(st.L_P));
+  return (st.v[30] = M_StsDecision.d43(st.L_P));
 }
-// define "Fact Age"
+// define "Fact Radiotherapy"
 export function d31(st) {
   const x = st.v[31];
   if (x !== undefined) return x;
 
-  return (st.v[31] = M_StsDecision.d45(st.L_P));
+  return (st.v[31] = M_StsDecision.d44(st.L_P));
 }
-// define "Fact Current Regimen"
+// define "Fact Age"
 export function d32(st) {
   const x = st.v[32];
   if (x !== undefined) return x;
 
-  return (st.v[32] = M_StsDecision.d46(st.L_P));
+  return (st.v[32] = M_StsDecision.d45(st.L_P));
 }
-// define "Fact Line"
+// define "Fact Current Regimen"
 export function d33(st) {
   const x = st.v[33];
   if (x !== undefined) return x;
 
-  return (st.v[33] = M_StsDecision.d47(st.L_P));
+  return (st.v[33] = M_StsDecision.d46(st.L_P));
 }
-// define "Fact Line Sources"
+// define "Fact Line"
 export function d34(st) {
   const x = st.v[34];
   if (x !== undefined) return x;
 
-  return (st.v[34] = M_StsDecision.d48(st.L_P));
+  return (st.v[34] = M_StsDecision.d47(st.L_P));
 }
-// define "Fact ECOG"
+// define "Fact Line Sources"
 export function d35(st) {
   const x = st.v[35];
   if (x !== undefined) return x;
 
-  return (st.v[35] = M_StsDecision.d49(st.L_P));
+  return (st.v[35] = M_StsDecision.d48(st.L_P));
 }
-// define "Fact LVEF"
+// define "Fact ECOG"
 export function d36(st) {
   const x = st.v[36];
   if (x !== undefined) return x;
 
-  return (st.v[36] = M_StsDecision.d50(st.L_P));
+  return (st.v[36] = M_StsDecision.d49(st.L_P));
 }
-// define "Fact Bilirubin"
+// define "Fact LVEF"
 export function d37(st) {
   const x = st.v[37];
   if (x !== undefined) return x;
 
-  return (st.v[37] = M_StsDecision.d90(st.L_P));
+  return (st.v[37] = M_StsDecision.d50(st.L_P));
 }
-// define "Fact Cumulative"
+// define "Fact Bilirubin"
 export function d38(st) {
   const x = st.v[38];
   if (x !== undefined) return x;
 
-  return (st.v[38] = M_StsDecision.d51(st.L_P));
+  return (st.v[38] = M_StsDecision.d90(st.L_P));
 }
-// define "Fact Unrecognized"
+// define "Fact Cumulative"
 export function d39(st) {
   const x = st.v[39];
   if (x !== undefined) return x;
 
-  return (st.v[39] = M_StsDecision.d52(st.L_P));
+  return (st.v[39] = M_StsDecision.d51(st.L_P));
 }
-// define "Fact Disease Status"
+// define "Fact Unrecognized"
 export function d40(st) {
   const x = st.v[40];
   if (x !== undefined) return x;
 
-  return (st.v[40] = M_StsDecision.d60(st.L_P));
+  return (st.v[40] = M_StsDecision.d52(st.L_P));
 }
-// define "Fact Second Primary"
+// define "Fact Disease Status"
 export function d41(st) {
   const x = st.v[41];
   if (x !== undefined) return x;
 
-  return (st.v[41] = M_StsDecision.d55(st.L_P));
+  return (st.v[41] = M_StsDecision.d60(st.L_P));
 }
-// define "Fact Undated Exposures"
+// define "Fact Second Primary"
 export function d42(st) {
   const x = st.v[42];
   if (x !== undefined) return x;
 
-  return (st.v[42] = M_StsDecision.d56(st.L_P));
+  return (st.v[42] = M_StsDecision.d55(st.L_P));
 }
-// define "Rule Values"
+// define "Fact Undated Exposures"
 export function d43(st) {
   const x = st.v[43];
   if (x !== undefined) return x;
-const t139 = M_StsDecision.d79(st.L_P);
-const t140 = M_StsDecision.d79(st.L_P);
-const t141 = M_StsDecision.d79(st.L_P);
-const t142 = M_StsDecision.d78(st.L_P);
-const t143 = M_StsDecision.d78(st.L_P);
-const t144 = M_StsDecision.d86(st.L_P);
-const t145 = M_StsDecision.d86(st.L_P);
-const t146 = M_StsDecision.d86(st.L_P);
-const t147 = M_StsDecision.d39(st.L_P);
-const t148 = M_StsDecision.d62(st.L_P);
-  return (st.v[43] = ({ "lvef": R.toStringOp((t139 == null ? null : (t139.value ?? null))), "lvefComparator": (t140 == null ? null : (t140.comparator ?? null)), "lvefDate": R.toStringOp((t141 == null ? null : (t141.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t142 == null ? null : (t142.value ?? null))), "ecogDate": R.toStringOp((t143 == null ? null : (t143.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t144 == null ? null : (t144.value ?? null))), "bilirubinUnit": (t145 == null ? null : (t145.unit ?? null)), "bilirubinDate": R.toStringOp((t146 == null ? null : (t146.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t147 == null ? null : (t147.display ?? null)), "progressionDate": R.toStringOp((t148 == null ? null : (t148.date ?? null))) }));
+
+  return (st.v[43] = M_StsDecision.d56(st.L_P));
+}
+// define "Rule Values"
+export function d44(st) {
+  const x = st.v[44];
+  if (x !== undefined) return x;
+const t146 = M_StsDecision.d79(st.L_P);
+const t147 = M_StsDecision.d79(st.L_P);
+const t148 = M_StsDecision.d79(st.L_P);
+const t149 = M_StsDecision.d78(st.L_P);
+const t150 = M_StsDecision.d78(st.L_P);
+const t151 = M_StsDecision.d86(st.L_P);
+const t152 = M_StsDecision.d86(st.L_P);
+const t153 = M_StsDecision.d86(st.L_P);
+const t154 = M_StsDecision.d39(st.L_P);
+const t155 = M_StsDecision.d62(st.L_P);
+  return (st.v[44] = ({ "lvef": R.toStringOp((t146 == null ? null : (t146.value ?? null))), "lvefComparator": (t147 == null ? null : (t147.comparator ?? null)), "lvefDate": R.toStringOp((t148 == null ? null : (t148.date ?? null))), "lvefLow": M_StsDecision.d70(st.L_P), "reason": M_StsDecision.d80(st.L_P), "trabReason": M_StsDecision.d81(st.L_P), "N": M_StsDecision.d82(st.L_P), "P": M_StsDecision.d84(st.L_P), "NPlusD": d14(st), "cumulativeKnown": M_StsDecision.d83(st.L_P), "otherAnthracyclines": M_StsDecision.d85(st.L_P), "ecog": R.toStringOp((t149 == null ? null : (t149.value ?? null))), "ecogDate": R.toStringOp((t150 == null ? null : (t150.date ?? null))), "age": R.toStringOp(M_StsDecision.d77(st.L_P)), "bilirubin": R.toStringOp((t151 == null ? null : (t151.value ?? null))), "bilirubinUnit": (t152 == null ? null : (t152.unit ?? null)), "bilirubinDate": R.toStringOp((t153 == null ? null : (t153.date ?? null))), "histology": M_StsDecision.d76(st.L_P), "histologyName": (t154 == null ? null : (t154.display ?? null)), "progressionDate": R.toStringOp((t155 == null ? null : (t155.date ?? null))) }));
 }
 // function "IsAdjuvantPembro"(drug)
 export function f0(st, o0) {
@@ -607,63 +626,63 @@ export function f0(st, o0) {
 }
 // function "IsSecondPrimaryDrug"(drug, liposomal)
 export function f1(st, o0, o1) {
-let r149 = M_StsDecision.d91(st.L_P);
-if (r149 == null) {
-r149 = [];
-if (r149 == null) {
-r149 = null;
+let r156 = M_StsDecision.d91(st.L_P);
+if (r156 == null) {
+r156 = [];
+if (r156 == null) {
+r156 = null;
 }
 }
-let r150 = o1;
-if (r150 == null) {
-r150 = false;
-if (r150 == null) {
-r150 = null;
+let r157 = o1;
+if (r157 == null) {
+r157 = false;
+if (r157 == null) {
+r157 = null;
 }
 }
-let r151 = M_StsDecision.d92(st.L_P);
-if (r151 == null) {
-r151 = false;
-if (r151 == null) {
-r151 = null;
+let r158 = M_StsDecision.d92(st.L_P);
+if (r158 == null) {
+r158 = false;
+if (r158 == null) {
+r158 = null;
 }
 }
-  return R.or(R.inList(o0, r149, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r150), r151));
+  return R.or(R.inList(o0, r156, undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r157), r158));
 }
 // function "IsHistologySpecific"(drug)
 export function f2(st, o0) {
-const s152 = M_StsCodes.d100(st.L_Codes);
-let q154 = null;
-if (!(s152 == null)) {
-const isList155 = Array.isArray(s152);
-let out156 = [];
-const r157 = Array.isArray(s152) ? s152 : [s152];
-for (let i158 = 0; i158 < r157.length; i158++) {
-const a_O_153 = r157[i158];
-if (!(R.and(R.and(R.equal((a_O_153 == null ? null : (a_O_153.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_153 == null ? null : (a_O_153.morphologies ?? null)), undefined)), R.or(R.not((a_O_153 == null ? null : (a_O_153.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
-out156.push(a_O_153);
-}
-q154 = isList155 ? out156 : out156[0];
-}
-  return R.exists(q154);
-}
-// function "Blocking"(D)
-export function f3(st, o0) {
-const s159 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+const s159 = M_StsCodes.d100(st.L_Codes);
 let q161 = null;
 if (!(s159 == null)) {
 const isList162 = Array.isArray(s159);
 let out163 = [];
 const r164 = Array.isArray(s159) ? s159 : [s159];
 for (let i165 = 0; i165 < r164.length; i165++) {
-const a_R_160 = r164[i165];
-if (!(R.not((a_R_160 == null)))) continue;
-out163.push(a_R_160);
+const a_O_160 = r164[i165];
+if (!(R.and(R.and(R.equal((a_O_160 == null ? null : (a_O_160.drug ?? null)), o0), R.inList(M_StsDecision.d76(st.L_P), (a_O_160 == null ? null : (a_O_160.morphologies ?? null)), undefined)), R.or(R.not((a_O_160 == null ? null : (a_O_160.metastaticOnly ?? null))), R.equal(M_StsDecision.d66(st.L_P), "METASTATIC"))))) continue;
+out163.push(a_O_160);
 }
-out163 = R.distinctList(out163);
 q161 = isList162 ? out163 : out163[0];
 }
-  return q161;
+  return R.exists(q161);
+}
+// function "Blocking"(D)
+export function f3(st, o0) {
+const s166 = [(R.equal((o0 == null ? null : (o0.drug ?? null)), "olaratumab") ? "S-OLARATUMAB" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d70(st.L_P)) ? "S-DOXO-LVEF" : R.as(null, K0, false)), (R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d71(st.L_P)) ? "S-DOXO-CUMULATIVE" : R.as(null, K0, false)), (d6(st) ? R.as(null, K0, false) : (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pazopanib"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "S-PAZO-ADIPOCYTIC" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "eribulin"), M_StsDecision.d65(st.L_P)), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "S-ERIBULIN-NON-LPS" : (R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), M_StsDecision.d65(st.L_P)), R.not(R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined))) ? "S-TRABECTEDIN-HISTOLOGY" : (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "pembrolizumab"), d9(st)), R.not(f2(st, (o0 == null ? null : (o0.drug ?? null))))), R.not(R.and(R.equal(M_StsDecision.d64(st.L_P), "UPS"), R.equal(M_StsDecision.d66(st.L_P), "LOCALIZED")))) ? "S-PEMBRO-SETTING" : R.as(null, K0, false))))))];
+let q168 = null;
+if (!(s166 == null)) {
+const isList169 = Array.isArray(s166);
+let out170 = [];
+const r171 = Array.isArray(s166) ? s166 : [s166];
+for (let i172 = 0; i172 < r171.length; i172++) {
+const a_R_167 = r171[i172];
+if (!(R.not((a_R_167 == null)))) continue;
+out170.push(a_R_167);
+}
+out170 = R.distinctList(out170);
+q168 = isList169 ? out170 : out170[0];
+}
+  return q168;
 }
 // function "IsCombination"(drug)
 export function f4(st, o0) {
@@ -682,21 +701,21 @@ export function f6(st, o0) {
 }
 // function "Advisory"(D)
 export function f7(st, o0) {
-const s166 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
-let q168 = null;
-if (!(s166 == null)) {
-const isList169 = Array.isArray(s166);
-let out170 = [];
-const r171 = Array.isArray(s166) ? s166 : [s166];
-for (let i172 = 0; i172 < r171.length; i172++) {
-const a_R_167 = r171[i172];
-if (!(R.not((a_R_167 == null)))) continue;
-out170.push(a_R_167);
+const s173 = [(R.and(R.and((o0 == null ? null : (o0.anthracycline ?? null)), R.not(M_StsDecision.d63(st.L_P))), d15(st)) ? "S-DOXO-CUMULATIVE-WARN" : R.as(null, K0, false)), (R.and(R.and(R.not(M_StsDecision.d63(st.L_P)), R.not((M_StsDecision.d80(st.L_P) == null))), R.or((o0 == null ? null : (o0.anthracycline ?? null)), R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), d11(st)))) ? "S-DOXO-LVEF-UNKNOWN" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "trabectedin"), R.not(M_StsDecision.d63(st.L_P))), R.not(d11(st))), R.or(M_StsDecision.d70(st.L_P), R.not((M_StsDecision.d81(st.L_P) == null)))) ? "S-TRAB-LVEF" : R.as(null, K0, false)), (R.and(R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), p(st, "Order Sign", false)), R.not((o0 == null ? null : (o0.mesna ?? null)))), R.not(M_StsDecision.d89(st.L_P))) ? "S-IFOS-MESNA" : R.as(null, K0, false)), (R.and(R.and(R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsCodes.d99(st.L_Codes), undefined), R.not(M_StsDecision.d63(st.L_P))), M_StsDecision.d87(st.L_P)) ? "S-BILIRUBIN-HIGH" : R.as(null, K0, false)), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(M_StsDecision.d73(st.L_P), f4(st, (o0 == null ? null : (o0.drug ?? null)))) ? "S-COMBO-ECOG" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (R.and(R.and(M_StsDecision.d88(st.L_P), f6(st, (o0 == null ? null : (o0.drug ?? null)))), R.inList(M_StsDecision.d66(st.L_P), ["LOCALIZED", "METASTATIC"], undefined)) ? "S-COMBO-AGE" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (M_StsDecision.d74(st.L_P) ? "S-ECOG-POOR" : R.as(null, K0, false))), (R.or(R.or(d6(st), d8(st)), f1(st, (o0 == null ? null : (o0.drug ?? null)), (o0 == null ? null : (o0.liposomal ?? null)))) ? R.as(null, K0, false) : (f5(st, (o0 == null ? null : (o0.drug ?? null))) ? "S-REPEAT" : R.as(null, K0, false)))];
+let q175 = null;
+if (!(s173 == null)) {
+const isList176 = Array.isArray(s173);
+let out177 = [];
+const r178 = Array.isArray(s173) ? s173 : [s173];
+for (let i179 = 0; i179 < r178.length; i179++) {
+const a_R_174 = r178[i179];
+if (!(R.not((a_R_174 == null)))) continue;
+out177.push(a_R_174);
 }
-out170 = R.distinctList(out170);
-q168 = isList169 ? out170 : out170[0];
+out177 = R.distinctList(out177);
+q175 = isList176 ? out177 : out177[0];
 }
-  return q168;
+  return q175;
 }
 // function "RuleNotes"(rule)
 export function f8(st, o0) {
@@ -708,222 +727,241 @@ export function f9(st, o0) {
 
   return M_StsDecision.f3(st.L_P, o0);
 }
-// function "OnPathwayNode"(D)
+// function "TreatmentDrugsOf"(id)
 export function f10(st, o0) {
-let c196;
-if ((o0 == null ? null : (o0.liposomal ?? null))) {
-c196 = R.as(null, K0, false);
-} else {
-const s176 = d17(st);
-let q178 = null;
-if (!(s176 == null)) {
-const isList179 = Array.isArray(s176);
-let out180 = [];
-const r181 = Array.isArray(s176) ? s176 : [s176];
-for (let i182 = 0; i182 < r181.length; i182++) {
-const a_N_177 = r181[i182];
-if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_177 == null ? null : (a_N_177.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_177 == null ? null : (a_N_177.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
-const s183 = f9(st, (a_N_177 == null ? null : (a_N_177.id ?? null)));
-let q185 = null;
-if (!(s183 == null)) {
-const isList186 = Array.isArray(s183);
-let out187 = [];
-const r188 = Array.isArray(s183) ? s183 : [s183];
-for (let i189 = 0; i189 < r188.length; i189++) {
-const a_X_184 = r188[i189];
-if (!(R.inList(a_X_184, d5(st), undefined))) continue;
-out187.push(a_X_184);
+const s180 = f9(st, o0);
+let q182 = null;
+if (!(s180 == null)) {
+const isList183 = Array.isArray(s180);
+let out184 = [];
+const r185 = Array.isArray(s180) ? s180 : [s180];
+for (let i186 = 0; i186 < r185.length; i186++) {
+const a_X_181 = r185[i186];
+if (!(R.not(R.inList(a_X_181, d18(st), undefined)))) continue;
+out184.push(a_X_181);
 }
-out187 = R.distinctList(out187);
-q185 = isList186 ? out187 : out187[0];
+q182 = isList183 ? out184 : out184[0];
 }
-out180.push(({ "id": (a_N_177 == null ? null : (a_N_177.id ?? null)), "score": R.add(R.multiply(10, R.count(q185)), (R.includes(d5(st), f9(st, (a_N_177 == null ? null : (a_N_177.id ?? null))), undefined) ? 5 : 0)) }));
+  return q182;
 }
-out180 = R.distinctList(out180);
-q178 = isList179 ? out180 : out180[0];
-}
-const s174 = q178;
-let q190 = null;
-if (!(s174 == null)) {
-const isList191 = Array.isArray(s174);
-let out192 = [];
-const r193 = Array.isArray(s174) ? s174 : [s174];
-for (let i194 = 0; i194 < r193.length; i194++) {
-const a_T_175 = r193[i194];
-out192.push(a_T_175);
-}
-out192 = R.distinctList(out192);
-out192 = R.sortByColumns(out192, ["score"], [false]);
-q190 = isList191 ? out192 : out192[0];
-}
-const t195 = R.first(q190);
-let r173 = (t195 == null ? null : (t195.id ?? null));
-if (r173 == null) {
-r173 = (R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsDecision.d36(st.L_P), undefined) ? d18(st) : R.as(null, K0, false));
-if (r173 == null) {
-r173 = null;
-}
-}
-c196 = r173;
-}
-  return c196;
-}
-// function "NextStepNode"(drug)
+// function "OnPathwayNode"(D)
 export function f11(st, o0) {
-let c204;
-if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
-c204 = R.as(null, K0, false);
+let c210;
+if ((o0 == null ? null : (o0.liposomal ?? null))) {
+c210 = R.as(null, K0, false);
 } else {
-const s197 = d1(st);
+const s190 = d17(st);
+let q192 = null;
+if (!(s190 == null)) {
+const isList193 = Array.isArray(s190);
+let out194 = [];
+const r195 = Array.isArray(s190) ? s190 : [s190];
+for (let i196 = 0; i196 < r195.length; i196++) {
+const a_N_191 = r195[i196];
+if (!(R.or(R.inList((o0 == null ? null : (o0.drug ?? null)), f9(st, (a_N_191 == null ? null : (a_N_191.id ?? null))), undefined), R.and(R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal((a_N_191 == null ? null : (a_N_191.id ?? null)), "M-1L-DOXO")), R.inList("doxorubicin", d5(st), undefined))))) continue;
+const s197 = f9(st, (a_N_191 == null ? null : (a_N_191.id ?? null)));
 let q199 = null;
 if (!(s197 == null)) {
 const isList200 = Array.isArray(s197);
 let out201 = [];
 const r202 = Array.isArray(s197) ? s197 : [s197];
 for (let i203 = 0; i203 < r202.length; i203++) {
-const a_N_198 = r202[i203];
-if (!(R.and(R.equal((a_N_198 == null ? null : (a_N_198.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_198 == null ? null : (a_N_198.id ?? null))), undefined)))) continue;
-out201.push((a_N_198 == null ? null : (a_N_198.id ?? null)));
+const a_X_198 = r202[i203];
+if (!(R.inList(a_X_198, d5(st), undefined))) continue;
+out201.push(a_X_198);
 }
+out201 = R.distinctList(out201);
 q199 = isList200 ? out201 : out201[0];
 }
-c204 = R.first(q199);
+out194.push(({ "id": (a_N_191 == null ? null : (a_N_191.id ?? null)), "score": R.add(R.multiply(10, R.count(q199)), (R.includes(d5(st), f9(st, (a_N_191 == null ? null : (a_N_191.id ?? null))), undefined) ? 5 : 0)) }));
 }
-  return c204;
+out194 = R.distinctList(out194);
+q192 = isList193 ? out194 : out194[0];
+}
+const s188 = q192;
+let q204 = null;
+if (!(s188 == null)) {
+const isList205 = Array.isArray(s188);
+let out206 = [];
+const r207 = Array.isArray(s188) ? s188 : [s188];
+for (let i208 = 0; i208 < r207.length; i208++) {
+const a_T_189 = r207[i208];
+out206.push(a_T_189);
+}
+out206 = R.distinctList(out206);
+out206 = R.sortByColumns(out206, ["score"], [false]);
+q204 = isList205 ? out206 : out206[0];
+}
+const t209 = R.first(q204);
+let r187 = (t209 == null ? null : (t209.id ?? null));
+if (r187 == null) {
+r187 = (R.inList((o0 == null ? null : (o0.drug ?? null)), M_StsDecision.d36(st.L_P), undefined) ? d19(st) : R.as(null, K0, false));
+if (r187 == null) {
+r187 = null;
+}
+}
+c210 = r187;
+}
+  return c210;
+}
+// function "NextStepNode"(drug)
+export function f12(st, o0) {
+let c218;
+if (R.not(R.exists(M_StsDecision.d36(st.L_P)))) {
+c218 = R.as(null, K0, false);
+} else {
+const s211 = d1(st);
+let q213 = null;
+if (!(s211 == null)) {
+const isList214 = Array.isArray(s211);
+let out215 = [];
+const r216 = Array.isArray(s211) ? s211 : [s211];
+for (let i217 = 0; i217 < r216.length; i217++) {
+const a_N_212 = r216[i217];
+if (!(R.and(R.equal((a_N_212 == null ? null : (a_N_212.role ?? null)), "next"), R.inList(o0, f9(st, (a_N_212 == null ? null : (a_N_212.id ?? null))), undefined)))) continue;
+out215.push((a_N_212 == null ? null : (a_N_212.id ?? null)));
+}
+q213 = isList214 ? out215 : out215[0];
+}
+c218 = R.first(q213);
+}
+  return c218;
 }
 // function "LaterLineEarlyNode"(drug)
-export function f12(st, o0) {
+export function f13(st, o0) {
 
   return (R.or(R.not(R.equal(M_StsDecision.d66(st.L_P), "METASTATIC")), R.not(R.equal(M_StsDecision.d15(st.L_P), 2))) ? R.as(null, K0, false) : (R.and(R.equal(o0, "trabectedin"), R.inList(M_StsDecision.d64(st.L_P), ["LMS", "LPS"], undefined)) ? "M-3L-TRABECTEDIN" : (R.and(R.equal(o0, "eribulin"), R.equal(M_StsDecision.d64(st.L_P), "LPS")) ? "M-3L-ERIBULIN" : (R.and(R.equal(o0, "pazopanib"), R.not(R.equal(M_StsDecision.d64(st.L_P), "LPS"))) ? "M-3L-PAZOPANIB" : R.as(null, K0, false)))));
 }
 // function "Card"(draftId, kind, topic, notes)
-export function f13(st, o0, o1, o2, o3) {
+export function f14(st, o0, o1, o2, o3) {
 
   return ({ "draftId": o0, "kind": o1, "topic": o2, "notes": o3 });
 }
 // function "Classify"(D)
-export function f14(st, o0) {
-let c213;
+export function f15(st, o0) {
+let c227;
 if (f0(st, (o0 == null ? null : (o0.drug ?? null)))) {
-c213 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
+c227 = f14(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", "L-NEOADJ-UPS-PEMBRO-RT", [M_StsCodes.d134(st.L_Codes)]);
 } else {
-let c212;
+let c226;
 if (d8(st)) {
-const s205 = [];
-let q207 = null;
-if (!(s205 == null)) {
-const isList208 = Array.isArray(s205);
-let out209 = [];
-const r210 = Array.isArray(s205) ? s205 : [s205];
-for (let i211 = 0; i211 < r210.length; i211++) {
-const a_X_206 = r210[i211];
-out209.push(R.as(a_X_206, K0, false));
+const s219 = [];
+let q221 = null;
+if (!(s219 == null)) {
+const isList222 = Array.isArray(s219);
+let out223 = [];
+const r224 = Array.isArray(s219) ? s219 : [s219];
+for (let i225 = 0; i225 < r224.length; i225++) {
+const a_X_220 = r224[i225];
+out223.push(R.as(a_X_220, K0, false));
 }
-q207 = isList208 ? out209 : out209[0];
+q221 = isList222 ? out223 : out223[0];
 }
-c212 = f13(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q207);
+c226 = f14(st, (o0 == null ? null : (o0.id ?? null)), "position-unknown", "POSITION-UNKNOWN", q221);
 } else {
-c212 = f15(st, o0, f10(st, o0));
+c226 = f16(st, o0, f11(st, o0));
 }
-c213 = c212;
+c227 = c226;
 }
-  return c213;
+  return c227;
 }
 // function "ClassifyOnPathway"(Step4Draft, node)
-export function f15(st, o0, o1) {
-let c221;
+export function f16(st, o0, o1) {
+let c235;
 if (R.not((o1 == null))) {
-const s214 = [(R.not(R.includes(d5(st), f9(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
-let q216 = null;
-if (!(s214 == null)) {
-const isList217 = Array.isArray(s214);
-let out218 = [];
-const r219 = Array.isArray(s214) ? s214 : [s214];
-for (let i220 = 0; i220 < r219.length; i220++) {
-const a_X_215 = r219[i220];
-if (!(R.not((a_X_215 == null)))) continue;
-out218.push(a_X_215);
+const s228 = [(R.not(R.includes(d5(st), f10(st, o1), undefined)) ? M_StsCodes.d140(st.L_Codes) : R.as(null, K0, false)), (R.and(R.equal((o0 == null ? null : (o0.drug ?? null)), "ifosfamide"), R.equal(o1, "M-1L-DOXO")) ? M_StsCodes.d135(st.L_Codes) : R.as(null, K0, false))];
+let q230 = null;
+if (!(s228 == null)) {
+const isList231 = Array.isArray(s228);
+let out232 = [];
+const r233 = Array.isArray(s228) ? s228 : [s228];
+for (let i234 = 0; i234 < r233.length; i234++) {
+const a_X_229 = r233[i234];
+if (!(R.not((a_X_229 == null)))) continue;
+out232.push(a_X_229);
 }
-out218 = R.distinctList(out218);
-q216 = isList217 ? out218 : out218[0];
+out232 = R.distinctList(out232);
+q230 = isList231 ? out232 : out232[0];
 }
-c221 = f13(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q216);
+c235 = f14(st, (o0 == null ? null : (o0.id ?? null)), "on-pathway", o1, q230);
 } else {
-c221 = f16(st, o0, f11(st, (o0 == null ? null : (o0.drug ?? null))));
+c235 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c221;
+  return c235;
 }
 // function "ClassifyNextStep"(Step5Draft, next)
-export function f16(st, o0, o1) {
-let c229;
+export function f17(st, o0, o1) {
+let c243;
 if (R.not((o1 == null))) {
-const s222 = [];
-let q224 = null;
-if (!(s222 == null)) {
-const isList225 = Array.isArray(s222);
-let out226 = [];
-const r227 = Array.isArray(s222) ? s222 : [s222];
-for (let i228 = 0; i228 < r227.length; i228++) {
-const a_X_223 = r227[i228];
-out226.push(R.as(a_X_223, K0, false));
+const s236 = [];
+let q238 = null;
+if (!(s236 == null)) {
+const isList239 = Array.isArray(s236);
+let out240 = [];
+const r241 = Array.isArray(s236) ? s236 : [s236];
+for (let i242 = 0; i242 < r241.length; i242++) {
+const a_X_237 = r241[i242];
+out240.push(R.as(a_X_237, K0, false));
 }
-q224 = isList225 ? out226 : out226[0];
+q238 = isList239 ? out240 : out240[0];
 }
-c229 = f13(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q224);
+c243 = f14(st, (o0 == null ? null : (o0.id ?? null)), "next-step-early", o1, q238);
 } else {
-c229 = f17(st, o0, f12(st, (o0 == null ? null : (o0.drug ?? null))));
+c243 = f18(st, o0, f13(st, (o0 == null ? null : (o0.drug ?? null))));
 }
-  return c229;
+  return c243;
 }
 // function "ClassifyLaterLine"(Step6Draft, later)
-export function f17(st, o0, o1) {
+export function f18(st, o0, o1) {
 
-  return (R.not((o1 == null)) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d139(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f13(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f13(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d136(st.L_Codes)] : []))));
+  return (R.not((o1 == null)) ? f14(st, (o0 == null ? null : (o0.id ?? null)), "later-line-early", o1, [M_StsCodes.d139(st.L_Codes)]) : (f2(st, (o0 == null ? null : (o0.drug ?? null))) ? f14(st, (o0 == null ? null : (o0.id ?? null)), "histology-specific", "HISTOLOGY-SPECIFIC-OPTION", [(o0 == null ? null : (o0.drug ?? null))]) : f14(st, (o0 == null ? null : (o0.id ?? null)), "off-pathway", "OFF-PATHWAY", ((o0 == null ? null : (o0.liposomal ?? null)) ? [M_StsCodes.d136(st.L_Codes)] : []))));
 }
 // function "ClassifyOutside"(D)
-export function f18(st, o0) {
+export function f19(st, o0) {
 
-  return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f13(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d138(st.L_Codes)])] : []);
+  return (R.and(M_StsDecision.d63(st.L_P), (o0 == null ? null : (o0.anthracycline ?? null))) ? [f14(st, (o0 == null ? null : (o0.id ?? null)), "pediatric", "X-PEDIATRIC", [M_StsCodes.d138(st.L_Codes)])] : []);
 }
-const T230 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T231 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T232 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T233 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T234 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T235 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T236 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T237 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T238 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T239 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T240 = [[f10, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T241 = [[f11, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T242 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T243 = [[f13, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T244 = [[f14, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T245 = [[f15, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T246 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T247 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T248 = [[f18, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T244 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T245 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T246 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T247 = [[f3, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T248 = [[f4, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T249 = [[f5, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T250 = [[f6, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T251 = [[f7, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T252 = [[f8, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T253 = [[f9, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T254 = [[f10, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T255 = [[f11, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T256 = [[f12, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T257 = [[f13, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T258 = [[f14, 4, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T259 = [[f15, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T260 = [[f16, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T261 = [[f17, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T262 = [[f18, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T263 = [[f19, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"id"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"liposomal"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"mesna"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T230),
-  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T231),
-  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T232),
-  "Blocking": (st, ...args) => R.dispatch(st, args, T233),
-  "IsCombination": (st, ...args) => R.dispatch(st, args, T234),
-  "Repeats": (st, ...args) => R.dispatch(st, args, T235),
-  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T236),
-  "Advisory": (st, ...args) => R.dispatch(st, args, T237),
-  "RuleNotes": (st, ...args) => R.dispatch(st, args, T238),
-  "DrugsOf": (st, ...args) => R.dispatch(st, args, T239),
-  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T240),
-  "NextStepNode": (st, ...args) => R.dispatch(st, args, T241),
-  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T242),
-  "Card": (st, ...args) => R.dispatch(st, args, T243),
-  "Classify": (st, ...args) => R.dispatch(st, args, T244),
-  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T245),
-  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T246),
-  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T247),
-  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T248),
+  "IsAdjuvantPembro": (st, ...args) => R.dispatch(st, args, T244),
+  "IsSecondPrimaryDrug": (st, ...args) => R.dispatch(st, args, T245),
+  "IsHistologySpecific": (st, ...args) => R.dispatch(st, args, T246),
+  "Blocking": (st, ...args) => R.dispatch(st, args, T247),
+  "IsCombination": (st, ...args) => R.dispatch(st, args, T248),
+  "Repeats": (st, ...args) => R.dispatch(st, args, T249),
+  "IsDoxoIfos": (st, ...args) => R.dispatch(st, args, T250),
+  "Advisory": (st, ...args) => R.dispatch(st, args, T251),
+  "RuleNotes": (st, ...args) => R.dispatch(st, args, T252),
+  "DrugsOf": (st, ...args) => R.dispatch(st, args, T253),
+  "TreatmentDrugsOf": (st, ...args) => R.dispatch(st, args, T254),
+  "OnPathwayNode": (st, ...args) => R.dispatch(st, args, T255),
+  "NextStepNode": (st, ...args) => R.dispatch(st, args, T256),
+  "LaterLineEarlyNode": (st, ...args) => R.dispatch(st, args, T257),
+  "Card": (st, ...args) => R.dispatch(st, args, T258),
+  "Classify": (st, ...args) => R.dispatch(st, args, T259),
+  "ClassifyOnPathway": (st, ...args) => R.dispatch(st, args, T260),
+  "ClassifyNextStep": (st, ...args) => R.dispatch(st, args, T261),
+  "ClassifyLaterLine": (st, ...args) => R.dispatch(st, args, T262),
+  "ClassifyOutside": (st, ...args) => R.dispatch(st, args, T263),
 };
 const F = f;
 export const d = {
@@ -945,38 +983,39 @@ export const d = {
   "Doxo Cumulative Warn": d15,
   "Medication Requests Unreadable": d16,
   "Pathway Nodes": d17,
-  "Localized Current Node": d18,
-  "Options": d19,
-  "Per Draft": d20,
-  "Second Primary Draft Ids": d21,
-  "Cards": d22,
-  "Has STS": d23,
-  "STS Condition Keys": d24,
-  "Fact Histology": d25,
-  "Fact Extent": d26,
-  "Fact Site": d27,
-  "Fact Grade": d28,
-  "Fact Surgery": d29,
-  "Fact Radiotherapy": d30,
-  "Fact Age": d31,
-  "Fact Current Regimen": d32,
-  "Fact Line": d33,
-  "Fact Line Sources": d34,
-  "Fact ECOG": d35,
-  "Fact LVEF": d36,
-  "Fact Bilirubin": d37,
-  "Fact Cumulative": d38,
-  "Fact Unrecognized": d39,
-  "Fact Disease Status": d40,
-  "Fact Second Primary": d41,
-  "Fact Undated Exposures": d42,
-  "Rule Values": d43,
+  "Supportive Drugs": d18,
+  "Localized Current Node": d19,
+  "Options": d20,
+  "Per Draft": d21,
+  "Second Primary Draft Ids": d22,
+  "Cards": d23,
+  "Has STS": d24,
+  "STS Condition Keys": d25,
+  "Fact Histology": d26,
+  "Fact Extent": d27,
+  "Fact Site": d28,
+  "Fact Grade": d29,
+  "Fact Surgery": d30,
+  "Fact Radiotherapy": d31,
+  "Fact Age": d32,
+  "Fact Current Regimen": d33,
+  "Fact Line": d34,
+  "Fact Line Sources": d35,
+  "Fact ECOG": d36,
+  "Fact LVEF": d37,
+  "Fact Bilirubin": d38,
+  "Fact Cumulative": d39,
+  "Fact Unrecognized": d40,
+  "Fact Disease Status": d41,
+  "Fact Second Primary": d42,
+  "Fact Undated Exposures": d43,
+  "Rule Values": d44,
 };
 /** The state of one evaluation of StsOrders. */
 export function instantiate(env) {
   return {
     env,
-    v: new Array(44),
+    v: new Array(45),
     L_FHIRHelpers: R.libraryInstance(env, "FHIRHelpers", M_FHIRHelpers.instantiate),
     L_P: R.libraryInstance(env, "StsDecision", M_StsDecision.instantiate),
     L_Codes: R.libraryInstance(env, "StsCodes", M_StsCodes.instantiate),
