@@ -338,3 +338,27 @@ describe('§5 step 4 "part of <title>" only while other components are not yet d
     expect(cardOf(body, 'L-NEOADJ-DOXO-IFOS').detail).toMatch(/part of Consider neoadjuvant doxorubicin \+ ifosfamide/);
   });
 });
+
+describe('§7.3 stage group I-III: a display "with stage I, II or III" is a stage numeral, not any word after "stage"', () => {
+  /** A thigh synovial sarcoma whose only staging is a stage group Observation with the given text. */
+  const staged = (id: string, text: string): FhirResource[] => {
+    const p = new McodePatient(id);
+    return [
+      p.patient('1970-02-02'),
+      p.primary({ id: `${id}-dx`, icd10: CODES.thighIcd, extensionMorphology: CODES.synovial, onset: ago(60) }),
+      p.stageGroup(`${id}-s`, ago(50), { text }),
+      p.ecogInteger(`${id}-ecog`, ago(5), 1),
+      p.lvef(`${id}-lvef`, ago(5), 60),
+    ];
+  };
+
+  test('"Stage information not available": extent unknown (D-MISSING-EXTENT), no localized surgery or RT card', async () => {
+    const body = await patientView(app, staged('au2-stage-na', 'Stage information not available'));
+    expect(topics(body)).toEqual(['D-MISSING-EXTENT']);
+  });
+
+  test('"Stage IIIB" (just misses: a stage numeral with its sub-stage): localized', async () => {
+    const body = await patientView(app, staged('au2-stage-3b', 'Stage IIIB'));
+    expect(topics(body)).toContain('L-SURGERY');
+  });
+});

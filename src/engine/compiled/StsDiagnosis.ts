@@ -2448,7 +2448,7 @@ let out1073 = [];
 const r1074 = Array.isArray(s1069) ? s1069 : [s1069];
 for (let i1075 = 0; i1075 < r1074.length; i1075++) {
 const a_P_1070 = r1074[i1075];
-if (!(R.greaterOrEqual(R.positionOf(R.lowerCase(a_P_1070), R.lowerCase(a_T_1063)), 0))) continue;
+if (!(R.matches(R.lowerCase(a_T_1063), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(a_P_1070)), "([a-c][0-9]?)?([^a-z0-9][\\s\\S]*)?")))) continue;
 out1073.push(a_P_1070);
 }
 q1071 = isList1072 ? out1073 : out1073[0];

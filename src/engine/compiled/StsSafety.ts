@@ -1522,7 +1522,7 @@ let out342 = [];
 const r343 = Array.isArray(s331) ? s331 : [s331];
 for (let i344 = 0; i344 < r343.length; i344++) {
 const a_T_332 = r343[i344];
-if (!(R.and(R.and(R.not((a_T_332 == null)), R.matches(R.lowerCase(a_T_332), ".*stage (i|ii)([^iv].*|$)")), R.not(R.matches(R.lowerCase(a_T_332), ".*stage (iii|iv).*"))))) continue;
+if (!(R.and(R.and(R.not((a_T_332 == null)), R.matches(R.lowerCase(a_T_332), "([\\s\\S]*[^a-z0-9])?stage (i|ii)([a-c][0-9]?)?([^a-z0-9][\\s\\S]*)?")), R.not(R.matches(R.lowerCase(a_T_332), ".*stage (iii|iv).*"))))) continue;
 out342.push(a_T_332);
 }
 q340 = isList341 ? out342 : out342[0];
