@@ -103,7 +103,7 @@ export const LOOKED_FOR = {
   age: 'Patient.birthDate',
   grade: `a histologic grade Observation (${namedCodes(OBSERVATION_CODES.grade)})`,
   surgery: `a completed surgical Procedure (SNOMED ${PROCEDURE_CODES.surgery.code}, mCODE cancer-related surgical procedure, or ${SURGERY_DISPLAY_WORDS.map((w) => `"${w}"`).join('/')}) on or after the STS diagnosis`,
-  radiotherapy: `a completed radiotherapy Procedure (SNOMED ${PROCEDURE_CODES.rtCourse.code}, or category ${PROCEDURE_CODES.rtCategory.code})`,
+  radiotherapy: `a completed radiotherapy Procedure (SNOMED ${PROCEDURE_CODES.rtCourse.code} or ${PROCEDURE_CODES.rtCategory.code}, or category ${PROCEDURE_CODES.rtCategory.code})`,
 } as const;
 
 /** F4 sites in words (§1 "Values are written in words"). */

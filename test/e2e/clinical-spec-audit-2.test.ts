@@ -158,6 +158,10 @@ describe('F9 / §7.6: a completed Procedure coded SNOMED 108290001 (as its code,
     const body = await patientView(app, withRt('au2-rt-prog', 'in-progress'));
     expect(topics(body)).toContain('L-RT-EXTREMITY');
     expect(cardOf(body, 'L-NEOADJ-UPS-PEMBRO-RT').suggestions).toHaveLength(1);
+    // What was looked for names the code as well as the category.
+    expect(fact(cardOf(body, 'L-RT-EXTREMITY'), 'Radiotherapy')).toBe(
+      'not found (looked for: a completed radiotherapy Procedure (SNOMED 1217123003 or 108290001, or category 108290001))',
+    );
   });
 });
 
