@@ -1238,7 +1238,7 @@ r283 = null;
 }
 const x285 = a_M_277;
 const x286 = a_M_277;
-const t287 = M_StsTreatment.f15(st.L_Tx, (x285 == null ? M_StsTreatment.f6(st.L_Tx, x285) : M_StsTreatment.f6(st.L_Tx, x285)), M_StsTreatment.f14(st.L_Tx, (x286 == null ? M_StsTreatment.f6(st.L_Tx, x286) : M_StsTreatment.f6(st.L_Tx, x286)), R.as(R.fhirProp(a_M_277, Q6), K5, false)));
+const t287 = M_StsTreatment.f16(st.L_Tx, (x285 == null ? M_StsTreatment.f7(st.L_Tx, x285) : M_StsTreatment.f7(st.L_Tx, x285)), M_StsTreatment.f15(st.L_Tx, (x286 == null ? M_StsTreatment.f7(st.L_Tx, x286) : M_StsTreatment.f7(st.L_Tx, x286)), R.as(R.fhirProp(a_M_277, Q6), K5, false)));
 if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_277, P5), M_StsCodes.d93(st.L_Codes), undefined), r283), R.equal((t287 == null ? null : (t287.key ?? null)), "mesna")))) continue;
 out280.push(a_M_277);
 }
@@ -1646,7 +1646,7 @@ c377 = c376;
 // function "DraftDose"(dose)
 export function f8(st, o0) {
 
-  return M_StsTreatment.f49(st.L_Tx, o0);
+  return M_StsTreatment.f50(st.L_Tx, o0);
 }
 const T378 = [[f0, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
 const T379 = [[f1, 2, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];

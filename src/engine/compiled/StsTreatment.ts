@@ -203,7 +203,7 @@ let out42 = [];
 const r43 = Array.isArray(s38) ? s38 : [s38];
 for (let i44 = 0; i44 < r43.length; i44++) {
 const a_M_39 = r43[i44];
-if (!(R.and(R.inList(R.primitiveValue(a_M_39, P0), M_StsCodes.d89(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_39, P1)))))) continue;
+if (!(R.and(R.inList(R.primitiveValue(a_M_39, P0), M_StsCodes.d89(st.L_Codes), undefined), R.not(f2(st, R.primitiveValue(a_M_39, P1)))))) continue;
 out42.push(a_M_39);
 }
 q40 = isList41 ? out42 : out42[0];
@@ -222,7 +222,7 @@ let out49 = [];
 const r50 = Array.isArray(s45) ? s45 : [s45];
 for (let i51 = 0; i51 < r50.length; i51++) {
 const a_M_46 = r50[i51];
-if (!(R.and(R.inList(R.primitiveValue(a_M_46, P2), M_StsCodes.d90(st.L_Codes), undefined), R.not(f1(st, R.primitiveValue(a_M_46, P3)))))) continue;
+if (!(R.and(R.inList(R.primitiveValue(a_M_46, P2), M_StsCodes.d90(st.L_Codes), undefined), R.not(f2(st, R.primitiveValue(a_M_46, P3)))))) continue;
 out49.push(a_M_46);
 }
 q47 = isList48 ? out49 : out49[0];
@@ -241,7 +241,7 @@ let out56 = [];
 const r57 = Array.isArray(s52) ? s52 : [s52];
 for (let i58 = 0; i58 < r57.length; i58++) {
 const a_M_53 = r57[i58];
-if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d91(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d92(st.L_Codes), undefined), f18(st, a_M_53))), R.not(f1(st, R.primitiveValue(a_M_53, P6)))))) continue;
+if (!(R.and(R.and(R.inList(R.primitiveValue(a_M_53, P4), M_StsCodes.d91(st.L_Codes), undefined), R.or(R.inList(R.primitiveValue(a_M_53, P5), M_StsCodes.d92(st.L_Codes), undefined), f19(st, a_M_53))), R.not(f2(st, R.primitiveValue(a_M_53, P6)))))) continue;
 out56.push(a_M_53);
 }
 q54 = isList55 ? out56 : out56[0];
@@ -261,7 +261,7 @@ const r64 = Array.isArray(s59) ? s59 : [s59];
 for (let i65 = 0; i65 < r64.length; i65++) {
 const a_M_60 = r64[i65];
 const x67 = a_M_60;
-const l_medication_66 = (x67 == null ? f6(st, x67) : f4(st, x67));
+const l_medication_66 = (x67 == null ? f7(st, x67) : f5(st, x67));
 let r68 = M_StsCommon.f39(st.L_Common, l_medication_66, M_StsCodes.d13(st.L_Codes));
 if (r68 == null) {
 r68 = [];
@@ -269,7 +269,7 @@ if (r68 == null) {
 r68 = null;
 }
 }
-out63.push(({ "resource": a_M_60, "medication": l_medication_66, "codes": r68, "texts": f14(st, l_medication_66, R.as(R.fhirProp(a_M_60, Q0), K0, false)) }));
+out63.push(({ "resource": a_M_60, "medication": l_medication_66, "codes": r68, "texts": f15(st, l_medication_66, R.as(R.fhirProp(a_M_60, Q0), K0, false)) }));
 }
 q61 = isList62 ? out63 : out63[0];
 }
@@ -300,7 +300,7 @@ let out80 = [];
 const r81 = Array.isArray(s69) ? s69 : [s69];
 for (let i82 = 0; i82 < r81.length; i82++) {
 const a_K_70 = r81[i82];
-let r83 = f9(st, (a_K_70 == null ? null : (a_K_70.codes ?? null)));
+let r83 = f10(st, (a_K_70 == null ? null : (a_K_70.codes ?? null)));
 if (r83 == null) {
 const s84 = (a_K_70 == null ? null : (a_K_70.texts ?? null));
 let q86 = null;
@@ -314,7 +314,7 @@ out88.push(R.lowerCase(a_T_85));
 }
 q86 = isList87 ? out88 : out88[0];
 }
-r83 = f12(st, q86);
+r83 = f13(st, q86);
 if (r83 == null) {
 r83 = null;
 }
@@ -385,7 +385,7 @@ if (r116 == null) {
 r116 = null;
 }
 }
-out110.push(f17(st, "MedicationAdministration", R.primitiveValue(l_M_113, P1), R.primitiveValue(l_M_113, P0), (a_A_107 == null ? null : (a_A_107.texts ?? null)), (a_A_107 == null ? null : (a_A_107.drug ?? null)), (x114 == null ? M_StsCommon.f25(st.L_Common, x114) : M_StsCommon.f21(st.L_Common, x114)), (x115 == null ? M_StsCommon.f26(st.L_Common, x115) : M_StsCommon.f22(st.L_Common, x115)), R.primitiveValue(R.fhirProp(R.fhirProp(l_M_113, Q1), Q2), P7), r116, false));
+out110.push(f18(st, "MedicationAdministration", R.primitiveValue(l_M_113, P1), R.primitiveValue(l_M_113, P0), (a_A_107 == null ? null : (a_A_107.texts ?? null)), (a_A_107 == null ? null : (a_A_107.drug ?? null)), (x114 == null ? M_StsCommon.f25(st.L_Common, x114) : M_StsCommon.f21(st.L_Common, x114)), (x115 == null ? M_StsCommon.f26(st.L_Common, x115) : M_StsCommon.f22(st.L_Common, x115)), R.primitiveValue(R.fhirProp(R.fhirProp(l_M_113, Q1), Q2), P7), r116, false));
 }
 q108 = isList109 ? out110 : out110[0];
 }
@@ -404,8 +404,8 @@ const r122 = Array.isArray(s117) ? s117 : [s117];
 for (let i123 = 0; i123 < r122.length; i123++) {
 const a_M_118 = r122[i123];
 const x125 = a_M_118;
-const l_medication_124 = (x125 == null ? f6(st, x125) : f5(st, x125));
-const l_texts_126 = f14(st, l_medication_124, R.as(R.fhirProp(a_M_118, Q3), K0, false));
+const l_medication_124 = (x125 == null ? f7(st, x125) : f6(st, x125));
+const l_texts_126 = f15(st, l_medication_124, R.as(R.fhirProp(a_M_118, Q3), K0, false));
 const l_period_127 = R.as(R.fhirProp(a_M_118, Q4), K2, false);
 const l_openActive_128 = R.and(R.and(R.equal(R.primitiveValue(a_M_118, P2), "active"), R.not((l_period_127 == null))), (R.fhirProp(l_period_127, Q5) == null));
 const x129 = a_M_118;
@@ -416,7 +416,7 @@ c131 = d1(st);
 const x130 = a_M_118;
 c131 = (x130 == null ? M_StsCommon.f26(st.L_Common, x130) : M_StsCommon.f24(st.L_Common, x130));
 }
-out121.push(f17(st, "MedicationStatement", R.primitiveValue(a_M_118, P3), R.primitiveValue(a_M_118, P2), l_texts_126, f15(st, l_medication_124, l_texts_126), (x129 == null ? M_StsCommon.f25(st.L_Common, x129) : M_StsCommon.f23(st.L_Common, x129)), c131, R.as(null, K3, false), R.as(null, K4, false), l_openActive_128));
+out121.push(f18(st, "MedicationStatement", R.primitiveValue(a_M_118, P3), R.primitiveValue(a_M_118, P2), l_texts_126, f16(st, l_medication_124, l_texts_126), (x129 == null ? M_StsCommon.f25(st.L_Common, x129) : M_StsCommon.f23(st.L_Common, x129)), c131, R.as(null, K3, false), R.as(null, K4, false), l_openActive_128));
 }
 q119 = isList120 ? out121 : out121[0];
 }
@@ -437,10 +437,10 @@ const a_M_133 = r137[i138];
 const x140 = a_M_133;
 const l_last_139 = (x140 == null ? M_StsCommon.f26(st.L_Common, x140) : M_StsCommon.f26(st.L_Common, x140));
 const l_recent_141 = R.lessOrEqual(R.durationBetween(l_last_139, d1(st), "day"), p(st, "currentRegimenWindowDays", false));
-const l_reported_142 = f18(st, a_M_133);
+const l_reported_142 = f19(st, a_M_133);
 const x144 = a_M_133;
-const l_medication_143 = (x144 == null ? f6(st, x144) : f6(st, x144));
-const l_texts_145 = f14(st, l_medication_143, R.as(R.fhirProp(a_M_133, Q6), K0, false));
+const l_medication_143 = (x144 == null ? f7(st, x144) : f7(st, x144));
+const l_texts_145 = f15(st, l_medication_143, R.as(R.fhirProp(a_M_133, Q6), K0, false));
 let r146 = l_recent_141;
 if (r146 == null) {
 r146 = false;
@@ -456,7 +456,7 @@ if (r148 == null) {
 r148 = null;
 }
 }
-out136.push(f17(st, "MedicationRequest", R.primitiveValue(a_M_133, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), R.not((l_last_139 == null))), R.not(r146)) ? "completed" : R.primitiveValue(a_M_133, P4)), l_texts_145, f15(st, l_medication_143, l_texts_145), (x147 == null ? M_StsCommon.f25(st.L_Common, x147) : M_StsCommon.f25(st.L_Common, x147)), l_last_139, R.as(null, K3, false), R.as(null, K4, false), R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), r148)));
+out136.push(f18(st, "MedicationRequest", R.primitiveValue(a_M_133, P6), (R.and(R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), R.not((l_last_139 == null))), R.not(r146)) ? "completed" : R.primitiveValue(a_M_133, P4)), l_texts_145, f16(st, l_medication_143, l_texts_145), (x147 == null ? M_StsCommon.f25(st.L_Common, x147) : M_StsCommon.f25(st.L_Common, x147)), l_last_139, R.as(null, K3, false), R.as(null, K4, false), R.and(R.and(R.equal(R.primitiveValue(a_M_133, P4), "active"), R.not(l_reported_142)), r148)));
 }
 q134 = isList135 ? out136 : out136[0];
 }
@@ -524,7 +524,7 @@ let out162 = [];
 const r163 = Array.isArray(s158) ? s158 : [s158];
 for (let i164 = 0; i164 < r163.length; i164++) {
 const a_E_159 = r163[i164];
-if (!(R.not(f19(st, (a_E_159 == null ? null : (a_E_159.drug ?? null)), (a_E_159 == null ? null : (a_E_159.liposomal ?? null)))))) continue;
+if (!(R.not(f20(st, (a_E_159 == null ? null : (a_E_159.drug ?? null)), (a_E_159 == null ? null : (a_E_159.liposomal ?? null)))))) continue;
 out162.push(a_E_159);
 }
 q160 = isList161 ? out162 : out162[0];
@@ -1226,7 +1226,7 @@ let out472 = [];
 const r473 = Array.isArray(s468) ? s468 : [s468];
 for (let i474 = 0; i474 < r473.length; i474++) {
 const a_E_469 = r473[i474];
-out472.push((a_E_469 == null ? null : (a_E_469.date ?? null)));
+out472.push((a_E_469 == null ? null : (a_E_469.dayNumber ?? null)));
 }
 q470 = isList471 ? out472 : out472[0];
 }
@@ -1648,15 +1648,15 @@ for (let i615 = 0; i615 < r614.length; i615++) {
 const a_O_603 = r614[i615];
 let r617 = R.castValue(a_O_603, C0);
 if (r617 == null) {
-r617 = f23(st, R.as(R.fhirProp(a_O_603, Q8), K7, false));
+r617 = f24(st, R.as(R.fhirProp(a_O_603, Q8), K7, false));
 if (r617 == null) {
 r617 = null;
 }
 }
 const l_score_616 = r617;
-const l_taken_618 = f20(st, a_O_603);
+const l_taken_618 = f21(st, a_O_603);
 if (!(R.and(R.not((l_score_616 == null)), R.not((l_taken_618 == null))))) continue;
-out613.push(({ "value": l_score_616, "date": l_taken_618, "source": f22(st, a_O_603) }));
+out613.push(({ "value": l_score_616, "date": l_taken_618, "source": f23(st, a_O_603) }));
 }
 q611 = isList612 ? out613 : out613[0];
 }
@@ -1727,9 +1727,9 @@ r648 = null;
 }
 }
 const l_score_647 = r648;
-const l_taken_649 = f20(st, a_O_634);
+const l_taken_649 = f21(st, a_O_634);
 if (!(R.and(R.not((l_score_647 == null)), R.not((l_taken_649 == null))))) continue;
-out644.push(({ "value": l_score_647, "date": l_taken_649, "source": f22(st, a_O_634) }));
+out644.push(({ "value": l_score_647, "date": l_taken_649, "source": f23(st, a_O_634) }));
 }
 q642 = isList643 ? out644 : out644[0];
 }
@@ -1792,17 +1792,17 @@ let out675 = [];
 const r676 = Array.isArray(s664) ? s664 : [s664];
 for (let i677 = 0; i677 < r676.length; i677++) {
 const a_O_665 = r676[i677];
-let r679 = f24(st, R.as(R.fhirProp(a_O_665, Q8), K8, false));
+let r679 = f25(st, R.as(R.fhirProp(a_O_665, Q8), K8, false));
 if (r679 == null) {
-r679 = f24(st, R.fhirProp(R.as(R.fhirProp(a_O_665, Q8), K9, false), Q9));
+r679 = f25(st, R.fhirProp(R.as(R.fhirProp(a_O_665, Q8), K9, false), Q9));
 if (r679 == null) {
 r679 = null;
 }
 }
 const l_percent_678 = r679;
-const l_taken_680 = f20(st, a_O_665);
+const l_taken_680 = f21(st, a_O_665);
 if (!(R.and(R.not((l_percent_678 == null)), R.not((l_taken_680 == null))))) continue;
-out675.push(({ "value": l_percent_678, "date": l_taken_680, "source": f22(st, a_O_665) }));
+out675.push(({ "value": l_percent_678, "date": l_taken_680, "source": f23(st, a_O_665) }));
 }
 q673 = isList674 ? out675 : out675[0];
 }
@@ -1903,10 +1903,10 @@ let out720 = [];
 const r721 = Array.isArray(s709) ? s709 : [s709];
 for (let i722 = 0; i722 < r721.length; i722++) {
 const a_O_710 = r721[i722];
-const l_v_723 = f26(st, R.as(R.fhirProp(a_O_710, Q8), K8, false));
-const l_taken_724 = f21(st, a_O_710);
+const l_v_723 = f27(st, R.as(R.fhirProp(a_O_710, Q8), K8, false));
+const l_taken_724 = f22(st, a_O_710);
 if (!(R.and(R.and(R.not((l_v_723 == null)), R.greater(l_v_723, R.toDecimal(0))), R.not((l_taken_724 == null))))) continue;
-out720.push(({ "value": l_v_723, "date": l_taken_724, "dayNumber": f0(st, l_taken_724), "source": f22(st, a_O_710) }));
+out720.push(({ "value": l_v_723, "date": l_taken_724, "dayNumber": f0(st, l_taken_724), "source": f23(st, a_O_710) }));
 }
 q718 = isList719 ? out720 : out720[0];
 }
@@ -1937,10 +1937,10 @@ let out736 = [];
 const r737 = Array.isArray(s725) ? s725 : [s725];
 for (let i738 = 0; i738 < r737.length; i738++) {
 const a_O_726 = r737[i738];
-const l_v_739 = f27(st, R.as(R.fhirProp(a_O_726, Q8), K8, false));
-const l_taken_740 = f21(st, a_O_726);
+const l_v_739 = f28(st, R.as(R.fhirProp(a_O_726, Q8), K8, false));
+const l_taken_740 = f22(st, a_O_726);
 if (!(R.and(R.and(R.not((l_v_739 == null)), R.greater(l_v_739, R.toDecimal(0))), R.not((l_taken_740 == null))))) continue;
-out736.push(({ "value": l_v_739, "date": l_taken_740, "dayNumber": f0(st, l_taken_740), "source": f22(st, a_O_726) }));
+out736.push(({ "value": l_v_739, "date": l_taken_740, "dayNumber": f0(st, l_taken_740), "source": f23(st, a_O_726) }));
 }
 q734 = isList735 ? out736 : out736[0];
 }
@@ -1971,10 +1971,10 @@ let out752 = [];
 const r753 = Array.isArray(s741) ? s741 : [s741];
 for (let i754 = 0; i754 < r753.length; i754++) {
 const a_O_742 = r753[i754];
-const l_v_755 = f28(st, R.as(R.fhirProp(a_O_742, Q8), K8, false));
-const l_taken_756 = f21(st, a_O_742);
+const l_v_755 = f29(st, R.as(R.fhirProp(a_O_742, Q8), K8, false));
+const l_taken_756 = f22(st, a_O_742);
 if (!(R.and(R.and(R.not((l_v_755 == null)), R.greater(l_v_755, R.toDecimal(0))), R.not((l_taken_756 == null))))) continue;
-out752.push(({ "value": l_v_755, "date": l_taken_756, "dayNumber": f0(st, l_taken_756), "source": f22(st, a_O_742) }));
+out752.push(({ "value": l_v_755, "date": l_taken_756, "dayNumber": f0(st, l_taken_756), "source": f23(st, a_O_742) }));
 }
 q750 = isList751 ? out752 : out752[0];
 }
@@ -1995,10 +1995,10 @@ const a_A_758 = r762[i763];
 const l_M_764 = (a_A_758 == null ? null : (a_A_758.resource ?? null));
 const x766 = l_M_764;
 const l_first_765 = (x766 == null ? M_StsCommon.f25(st.L_Common, x766) : M_StsCommon.f21(st.L_Common, x766));
-if (!(f41(st, (a_A_758 == null ? null : (a_A_758.drug ?? null))))) continue;
+if (!(f42(st, (a_A_758 == null ? null : (a_A_758.drug ?? null))))) continue;
 const t767 = (a_A_758 == null ? null : (a_A_758.drug ?? null));
 const x768 = l_M_764;
-out761.push(({ "drug": (t767 == null ? null : (t767.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_764, P1)), "status": R.primitiveValue(l_M_764, P0), "partial": R.inList(R.primitiveValue(l_M_764, P0), ["stopped", "in-progress"], undefined), "date": l_first_765, "dayNumber": f0(st, l_first_765), "startKey": R.toStringOp((x768 == null ? M_StsCommon.f7(st.L_Common, x768) : M_StsCommon.f5(st.L_Common, x768))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_764, Q10)), "dose": f32(st, R.fhirProp(R.fhirProp(l_M_764, Q1), Q2)) }));
+out761.push(({ "drug": (t767 == null ? null : (t767.key ?? null)), "source": R.concatenate("MedicationAdministration/", R.primitiveValue(l_M_764, P1)), "status": R.primitiveValue(l_M_764, P0), "partial": R.inList(R.primitiveValue(l_M_764, P0), ["stopped", "in-progress"], undefined), "date": l_first_765, "dayNumber": f0(st, l_first_765), "startKey": R.toStringOp((x768 == null ? M_StsCommon.f7(st.L_Common, x768) : M_StsCommon.f5(st.L_Common, x768))), "requestKey": M_StsCommon.f45(st.L_Common, R.fhirProp(l_M_764, Q10)), "dose": f33(st, R.fhirProp(R.fhirProp(l_M_764, Q1), Q2)) }));
 }
 q759 = isList760 ? out761 : out761[0];
 }
@@ -2054,12 +2054,12 @@ let out788 = [];
 const r789 = Array.isArray(s784) ? s784 : [s784];
 for (let i790 = 0; i790 < r789.length; i790++) {
 const a_A_785 = r789[i790];
-const l_own_791 = f39(st, (a_A_785 == null ? null : (a_A_785.dose ?? null)), (a_A_785 == null ? null : (a_A_785.dayNumber ?? null)));
+const l_own_791 = f40(st, (a_A_785 == null ? null : (a_A_785.dose ?? null)), (a_A_785 == null ? null : (a_A_785.dayNumber ?? null)));
 let c800;
 if (R.not(((l_own_791 == null ? null : (l_own_791.mgM2 ?? null)) == null))) {
 c800 = R.as(null, K3, false);
 } else {
-const s793 = f33(st, f42(st, (a_A_785 == null ? null : (a_A_785.requestKey ?? null))));
+const s793 = f34(st, f43(st, (a_A_785 == null ? null : (a_A_785.requestKey ?? null))));
 let q795 = null;
 if (!(s793 == null)) {
 const isList796 = Array.isArray(s793);
@@ -2067,7 +2067,7 @@ let out797 = [];
 const r798 = Array.isArray(s793) ? s793 : [s793];
 for (let i799 = 0; i799 < r798.length; i799++) {
 const a_D_794 = r798[i799];
-if (!(f35(st, (a_D_794 == null ? null : (a_D_794.unit ?? null))))) continue;
+if (!(f36(st, (a_D_794 == null ? null : (a_D_794.unit ?? null))))) continue;
 out797.push((a_D_794 == null ? null : (a_D_794.value ?? null)));
 }
 out797 = R.distinctList(out797);
@@ -2110,11 +2110,11 @@ const r809 = Array.isArray(s804) ? s804 : [s804];
 for (let i810 = 0; i810 < r809.length; i810++) {
 const a_M_805 = r809[i810];
 const x812 = a_M_805;
-const l_medication_811 = (x812 == null ? f6(st, x812) : f6(st, x812));
-const l_drug_813 = f15(st, l_medication_811, f14(st, l_medication_811, R.as(R.fhirProp(a_M_805, Q6), K0, false)));
+const l_medication_811 = (x812 == null ? f7(st, x812) : f7(st, x812));
+const l_drug_813 = f16(st, l_medication_811, f15(st, l_medication_811, R.as(R.fhirProp(a_M_805, Q6), K0, false)));
 const l_bounds_814 = R.as(R.fhirProp(R.fhirProp(R.fhirProp(R.first(R.fhirProp(a_M_805, Q11)), Q12), Q13), Q14), K2, false);
-const l_reported_815 = f18(st, a_M_805);
-let r817 = f43(st, l_bounds_814);
+const l_reported_815 = f19(st, a_M_805);
+let r817 = f44(st, l_bounds_814);
 if (r817 == null) {
 const x818 = a_M_805;
 r817 = (x818 == null ? M_StsCommon.f25(st.L_Common, x818) : M_StsCommon.f25(st.L_Common, x818));
@@ -2125,7 +2125,7 @@ r817 = null;
 const l_first_816 = r817;
 let c822;
 if (R.not((l_bounds_814 == null))) {
-let r820 = f44(st, l_bounds_814);
+let r820 = f45(st, l_bounds_814);
 if (r820 == null) {
 r820 = d1(st);
 if (r820 == null) {
@@ -2138,8 +2138,8 @@ const x821 = a_M_805;
 c822 = (x821 == null ? M_StsCommon.f26(st.L_Common, x821) : M_StsCommon.f26(st.L_Common, x821));
 }
 const l_last_819 = c822;
-if (!(f41(st, l_drug_813))) continue;
-out808.push(({ "drug": (l_drug_813 == null ? null : (l_drug_813.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_805, P6)), "kind": (l_reported_815 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_805, P4), "completed"), "single": (l_bounds_814 == null), "date": l_first_816, "startNumber": f0(st, l_first_816), "endNumber": f0(st, l_last_819), "linkKeys": [], "dose": f33(st, a_M_805) }));
+if (!(f42(st, l_drug_813))) continue;
+out808.push(({ "drug": (l_drug_813 == null ? null : (l_drug_813.key ?? null)), "source": R.concatenate("MedicationRequest/", R.primitiveValue(a_M_805, P6)), "kind": (l_reported_815 ? "statement" : "order"), "completed": R.equal(R.primitiveValue(a_M_805, P4), "completed"), "single": (l_bounds_814 == null), "date": l_first_816, "startNumber": f0(st, l_first_816), "endNumber": f0(st, l_last_819), "linkKeys": [], "dose": f34(st, a_M_805) }));
 }
 q806 = isList807 ? out808 : out808[0];
 }
@@ -2152,8 +2152,8 @@ const r828 = Array.isArray(s823) ? s823 : [s823];
 for (let i829 = 0; i829 < r828.length; i829++) {
 const a_M_824 = r828[i829];
 const x831 = a_M_824;
-const l_medication_830 = (x831 == null ? f6(st, x831) : f5(st, x831));
-const l_drug_832 = f15(st, l_medication_830, f14(st, l_medication_830, R.as(R.fhirProp(a_M_824, Q3), K0, false)));
+const l_medication_830 = (x831 == null ? f7(st, x831) : f6(st, x831));
+const l_drug_832 = f16(st, l_medication_830, f15(st, l_medication_830, R.as(R.fhirProp(a_M_824, Q3), K0, false)));
 const l_period_833 = R.as(R.fhirProp(a_M_824, Q4), K2, false);
 const x835 = a_M_824;
 const l_first_834 = (x835 == null ? M_StsCommon.f25(st.L_Common, x835) : M_StsCommon.f23(st.L_Common, x835));
@@ -2165,7 +2165,7 @@ const x837 = a_M_824;
 c838 = (x837 == null ? M_StsCommon.f26(st.L_Common, x837) : M_StsCommon.f24(st.L_Common, x837));
 }
 const l_last_836 = c838;
-if (!(f41(st, l_drug_832))) continue;
+if (!(f42(st, l_drug_832))) continue;
 const s839 = R.fhirProp(a_M_824, Q15);
 let q841 = null;
 if (!(s839 == null)) {
@@ -2190,7 +2190,7 @@ out850.push(M_StsCommon.f45(st.L_Common, a_R_847));
 }
 q848 = isList849 ? out850 : out850[0];
 }
-out827.push(({ "drug": (l_drug_832 == null ? null : (l_drug_832.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_824, P3)), "kind": "statement", "completed": false, "single": (l_period_833 == null), "date": l_first_834, "startNumber": f0(st, l_first_834), "endNumber": f0(st, l_last_836), "linkKeys": R.union(q841, q848, false), "dose": f34(st, a_M_824) }));
+out827.push(({ "drug": (l_drug_832 == null ? null : (l_drug_832.key ?? null)), "source": R.concatenate("MedicationStatement/", R.primitiveValue(a_M_824, P3)), "kind": "statement", "completed": false, "single": (l_period_833 == null), "date": l_first_834, "startNumber": f0(st, l_first_834), "endNumber": f0(st, l_last_836), "linkKeys": R.union(q841, q848, false), "dose": f35(st, a_M_824) }));
 }
 q825 = isList826 ? out827 : out827[0];
 }
@@ -2226,8 +2226,8 @@ let out864 = [];
 const r865 = Array.isArray(s860) ? s860 : [s860];
 for (let i866 = 0; i866 < r865.length; i866++) {
 const a_R_861 = r865[i866];
-const l_adminDays_867 = f46(st, a_R_861);
-out864.push(({ "record": a_R_861, "linked": f45(st, a_R_861), "spanCovered": f47(st, l_adminDays_867, R.subtract((a_R_861 == null ? null : (a_R_861.startNumber ?? null)), 3), (a_R_861 == null ? null : (a_R_861.endNumber ?? null))), "adminDays": l_adminDays_867 }));
+const l_adminDays_867 = f47(st, a_R_861);
+out864.push(({ "record": a_R_861, "linked": f46(st, a_R_861), "spanCovered": f48(st, l_adminDays_867, R.subtract((a_R_861 == null ? null : (a_R_861.startNumber ?? null)), 3), (a_R_861 == null ? null : (a_R_861.endNumber ?? null))), "adminDays": l_adminDays_867 }));
 }
 q862 = isList863 ? out864 : out864[0];
 }
@@ -2262,7 +2262,7 @@ let out881 = [];
 const r882 = Array.isArray(s877) ? s877 : [s877];
 for (let i883 = 0; i883 < r882.length; i883++) {
 const a_D_878 = r882[i883];
-if (!(R.equal(f48(st, (l_R_875 == null ? null : (l_R_875.kind ?? null)), (l_R_875 == null ? null : (l_R_875.drug ?? null)), a_D_878), (l_R_875 == null ? null : (l_R_875.source ?? null))))) continue;
+if (!(R.equal(f49(st, (l_R_875 == null ? null : (l_R_875.kind ?? null)), (l_R_875 == null ? null : (l_R_875.drug ?? null)), a_D_878), (l_R_875 == null ? null : (l_R_875.source ?? null))))) continue;
 out881.push(a_D_878);
 }
 q879 = isList880 ? out881 : out881[0];
@@ -2273,7 +2273,7 @@ c885 = c884;
 }
 const l_isExplained_876 = c885;
 const l_isPending_886 = R.and(R.and(R.and(R.not((a_C_869 == null ? null : (a_C_869.linked ?? null))), R.not(l_isExplained_876)), R.equal((l_R_875 == null ? null : (l_R_875.kind ?? null)), "order")), R.lessOrEqual(R.subtract(d2(st), (l_R_875 == null ? null : (l_R_875.startNumber ?? null))), p(st, "coverGapDays", false)));
-out872.push(({ "drug": (l_R_875 == null ? null : (l_R_875.drug ?? null)), "source": (l_R_875 == null ? null : (l_R_875.source ?? null)), "kind": (l_R_875 == null ? null : (l_R_875.kind ?? null)), "date": (l_R_875 == null ? null : (l_R_875.date ?? null)), "status": ((a_C_869 == null ? null : (a_C_869.linked ?? null)) ? "linked" : (l_isExplained_876 ? "explained" : (l_isPending_886 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_869 == null ? null : (a_C_869.linked ?? null))), R.not(l_isExplained_876)), R.not(l_isPending_886)), R.equal((l_R_875 == null ? null : (l_R_875.kind ?? null)), "order")), (l_R_875 == null ? null : (l_R_875.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f39(st, (l_R_875 == null ? null : (l_R_875.dose ?? null)), (l_R_875 == null ? null : (l_R_875.startNumber ?? null))) }));
+out872.push(({ "drug": (l_R_875 == null ? null : (l_R_875.drug ?? null)), "source": (l_R_875 == null ? null : (l_R_875.source ?? null)), "kind": (l_R_875 == null ? null : (l_R_875.kind ?? null)), "date": (l_R_875 == null ? null : (l_R_875.date ?? null)), "status": ((a_C_869 == null ? null : (a_C_869.linked ?? null)) ? "linked" : (l_isExplained_876 ? "explained" : (l_isPending_886 ? "pending" : "unconfirmed"))), "countsAsAdministration": R.and(R.and(R.and(R.and(R.and(R.not((a_C_869 == null ? null : (a_C_869.linked ?? null))), R.not(l_isExplained_876)), R.not(l_isPending_886)), R.equal((l_R_875 == null ? null : (l_R_875.kind ?? null)), "order")), (l_R_875 == null ? null : (l_R_875.completed ?? null))), p(st, "completedRequestsAreAdministrations", false)), "converted": f40(st, (l_R_875 == null ? null : (l_R_875.dose ?? null)), (l_R_875 == null ? null : (l_R_875.startNumber ?? null))) }));
 }
 q870 = isList871 ? out872 : out872[0];
 }
@@ -2542,7 +2542,7 @@ let out979 = [];
 const r980 = Array.isArray(s975) ? s975 : [s975];
 for (let i981 = 0; i981 < r980.length; i981++) {
 const a_C_976 = r980[i981];
-out979.push(({ "source": (a_C_976 == null ? null : (a_C_976.source ?? null)), "date": (a_C_976 == null ? null : (a_C_976.date ?? null)), "reason": f38(st, (R.equal((a_C_976 == null ? null : (a_C_976.kind ?? null)), "order") ? M_StsCodes.d110(st.L_Codes) : M_StsCodes.d111(st.L_Codes)), R.as(null, K4, false)) }));
+out979.push(({ "source": (a_C_976 == null ? null : (a_C_976.source ?? null)), "date": (a_C_976 == null ? null : (a_C_976.date ?? null)), "reason": f39(st, (R.equal((a_C_976 == null ? null : (a_C_976.kind ?? null)), "order") ? M_StsCodes.d110(st.L_Codes) : M_StsCodes.d111(st.L_Codes)), R.as(null, K4, false)) }));
 }
 q977 = isList978 ? out979 : out979[0];
 }
@@ -2813,555 +2813,567 @@ export function d107(st) {
 }
 // function "DayNumber"(d)
 export function f0(st, o0) {
-let c1049;
-if ((R.component(o0, "day") == null)) {
-c1049 = R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day");
-} else {
-const s1042 = ({ "y": R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), "m": R.component(o0, "month"), "dd": R.component(o0, "day") });
-let q1044 = null;
-if (!(s1042 == null)) {
-const isList1045 = Array.isArray(s1042);
-let out1046 = [];
-const r1047 = Array.isArray(s1042) ? s1042 : [s1042];
-for (let i1048 = 0; i1048 < r1047.length; i1048++) {
-const a_T_1043 = r1047[i1048];
-out1046.push(R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 365), R.truncatedDivide((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 4)), R.truncatedDivide((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 100)), R.truncatedDivide((a_T_1043 == null ? null : (a_T_1043.y ?? null)), 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater((a_T_1043 == null ? null : (a_T_1043.m ?? null)), 2) ? R.subtract((a_T_1043 == null ? null : (a_T_1043.m ?? null)), 3) : R.add((a_T_1043 == null ? null : (a_T_1043.m ?? null)), 9))), 2), 5)), (a_T_1043 == null ? null : (a_T_1043.dd ?? null))), 693902));
+
+  return ((R.component(o0, "day") == null) ? R.durationBetween(new R.CqlDate(1900, 1, 1), o0, "day") : f1(st, R.subtract(R.component(o0, "year"), (R.lessOrEqual(R.component(o0, "month"), 2) ? 1 : 0)), R.component(o0, "month"), R.component(o0, "day")));
 }
-q1044 = isList1045 ? out1046 : out1046[0];
-}
-c1049 = q1044;
-}
-  return c1049;
+// function "CivilDayNumber"(y, m, dd)
+export function f1(st, o0, o1, o2) {
+
+  return R.subtract(R.add(R.add(R.add(R.subtract(R.add(R.multiply(o0, 365), R.truncatedDivide(o0, 4)), R.truncatedDivide(o0, 100)), R.truncatedDivide(o0, 400)), R.truncatedDivide(R.add(R.multiply(153, (R.greater(o1, 2) ? R.subtract(o1, 3) : R.add(o1, 9))), 2), 5)), o2), 693902);
 }
 // function "IsDraft"(id)
-export function f1(st, o0) {
-let r1051 = p(st, "DraftOrderIds", false);
-if (r1051 == null) {
-r1051 = [];
-if (r1051 == null) {
-r1051 = null;
+export function f2(st, o0) {
+let r1043 = p(st, "DraftOrderIds", false);
+if (r1043 == null) {
+r1043 = [];
+if (r1043 == null) {
+r1043 = null;
 }
 }
-let r1050 = R.inList(o0, r1051, undefined);
-if (r1050 == null) {
-r1050 = false;
-if (r1050 == null) {
-r1050 = null;
+let r1042 = R.inList(o0, r1043, undefined);
+if (r1042 == null) {
+r1042 = false;
+if (r1042 == null) {
+r1042 = null;
 }
 }
-  return r1050;
+  return r1042;
 }
 // function "HoistedId"(ownerType, ownerId, containedId)
-export function f2(st, o0, o1, o2) {
+export function f3(st, o0, o1, o2) {
 
   return R.concatenate(R.concatenate(R.concatenate(R.concatenate(R.concatenate("contained.", o0), "."), o1), "."), o2);
 }
 // function "ReferencedCode"(ref, ownerType, ownerId)
-export function f3(st, o0, o1, o2) {
-let c1067;
+export function f4(st, o0, o1, o2) {
+let c1059;
 if ((o0 == null)) {
-c1067 = R.as(null, K7, false);
+c1059 = R.as(null, K7, false);
 } else {
-let c1066;
+let c1058;
 if (R.startsWith(o0, "#")) {
-const s1052 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1054 = null;
-if (!(s1052 == null)) {
-const isList1055 = Array.isArray(s1052);
-let out1056 = [];
-const r1057 = Array.isArray(s1052) ? s1052 : [s1052];
-for (let i1058 = 0; i1058 < r1057.length; i1058++) {
-const a_M_1053 = r1057[i1058];
-if (!(R.equal(R.primitiveValue(a_M_1053, P14), f2(st, o1, o2, R.substring(o0, 1, null))))) continue;
-out1056.push(a_M_1053);
+const s1044 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1046 = null;
+if (!(s1044 == null)) {
+const isList1047 = Array.isArray(s1044);
+let out1048 = [];
+const r1049 = Array.isArray(s1044) ? s1044 : [s1044];
+for (let i1050 = 0; i1050 < r1049.length; i1050++) {
+const a_M_1045 = r1049[i1050];
+if (!(R.equal(R.primitiveValue(a_M_1045, P14), f3(st, o1, o2, R.substring(o0, 1, null))))) continue;
+out1048.push(a_M_1045);
 }
-q1054 = isList1055 ? out1056 : out1056[0];
+q1046 = isList1047 ? out1048 : out1048[0];
 }
-c1066 = R.fhirProp(R.first(q1054), Q17);
+c1058 = R.fhirProp(R.first(q1046), Q17);
 } else {
-const s1059 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
-let q1061 = null;
-if (!(s1059 == null)) {
-const isList1062 = Array.isArray(s1059);
-let out1063 = [];
-const r1064 = Array.isArray(s1059) ? s1059 : [s1059];
-for (let i1065 = 0; i1065 < r1064.length; i1065++) {
-const a_M_1060 = r1064[i1065];
-if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1060, P14))))) continue;
-out1063.push(a_M_1060);
+const s1051 = R.retrieve(st.env, "{http://hl7.org/fhir}Medication");
+let q1053 = null;
+if (!(s1051 == null)) {
+const isList1054 = Array.isArray(s1051);
+let out1055 = [];
+const r1056 = Array.isArray(s1051) ? s1051 : [s1051];
+for (let i1057 = 0; i1057 < r1056.length; i1057++) {
+const a_M_1052 = r1056[i1057];
+if (!(R.endsWith(o0, R.concatenate("Medication/", R.primitiveValue(a_M_1052, P14))))) continue;
+out1055.push(a_M_1052);
 }
-q1061 = isList1062 ? out1063 : out1063[0];
+q1053 = isList1054 ? out1055 : out1055[0];
 }
-c1066 = R.fhirProp(R.first(q1061), Q17);
+c1058 = R.fhirProp(R.first(q1053), Q17);
 }
-c1067 = c1066;
+c1059 = c1058;
 }
-  return c1067;
-}
-// function "MedicationConcept"(M)
-export function f4(st, o0) {
-let r1068 = R.as(R.fhirProp(o0, Q0), K7, false);
-if (r1068 == null) {
-r1068 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q0), K0, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
-if (r1068 == null) {
-r1068 = null;
-}
-}
-  return r1068;
+  return c1059;
 }
 // function "MedicationConcept"(M)
 export function f5(st, o0) {
-let r1069 = R.as(R.fhirProp(o0, Q3), K7, false);
-if (r1069 == null) {
-r1069 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q3), K0, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
-if (r1069 == null) {
-r1069 = null;
+let r1060 = R.as(R.fhirProp(o0, Q0), K7, false);
+if (r1060 == null) {
+r1060 = f4(st, R.primitiveValue(R.as(R.fhirProp(o0, Q0), K0, false), P15), "MedicationAdministration", R.primitiveValue(o0, P1));
+if (r1060 == null) {
+r1060 = null;
 }
 }
-  return r1069;
+  return r1060;
 }
 // function "MedicationConcept"(M)
 export function f6(st, o0) {
-let r1070 = R.as(R.fhirProp(o0, Q6), K7, false);
-if (r1070 == null) {
-r1070 = f3(st, R.primitiveValue(R.as(R.fhirProp(o0, Q6), K0, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
-if (r1070 == null) {
-r1070 = null;
+let r1061 = R.as(R.fhirProp(o0, Q3), K7, false);
+if (r1061 == null) {
+r1061 = f4(st, R.primitiveValue(R.as(R.fhirProp(o0, Q3), K0, false), P15), "MedicationStatement", R.primitiveValue(o0, P3));
+if (r1061 == null) {
+r1061 = null;
 }
 }
-  return r1070;
+  return r1061;
+}
+// function "MedicationConcept"(M)
+export function f7(st, o0) {
+let r1062 = R.as(R.fhirProp(o0, Q6), K7, false);
+if (r1062 == null) {
+r1062 = f4(st, R.primitiveValue(R.as(R.fhirProp(o0, Q6), K0, false), P15), "MedicationRequest", R.primitiveValue(o0, P6));
+if (r1062 == null) {
+r1062 = null;
+}
+}
+  return r1062;
 }
 // function "HasWord"(text, word)
-export function f7(st, o0, o1) {
-let r1071 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
-if (r1071 == null) {
-r1071 = false;
-if (r1071 == null) {
-r1071 = null;
+export function f8(st, o0, o1) {
+let r1063 = R.matches(R.lowerCase(o0), R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", R.lowerCase(o1)), "([^a-z0-9][\\s\\S]*)?"));
+if (r1063 == null) {
+r1063 = false;
+if (r1063 == null) {
+r1063 = null;
 }
 }
-  return r1071;
+  return r1063;
 }
 // function "DrugByCode"(concept)
-export function f8(st, o0) {
+export function f9(st, o0) {
 
-  return f9(st, M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d13(st.L_Codes)));
+  return f10(st, M_StsCommon.f39(st.L_Common, o0, M_StsCodes.d13(st.L_Codes)));
 }
 // function "DrugByCodes"(codes)
-export function f9(st, o0) {
-const s1072 = M_StsCodes.d94(st.L_Codes);
-let q1074 = null;
-if (!(s1072 == null)) {
-const isList1075 = Array.isArray(s1072);
-let out1076 = [];
-const r1077 = Array.isArray(s1072) ? s1072 : [s1072];
-for (let i1078 = 0; i1078 < r1077.length; i1078++) {
-const a_D_1073 = r1077[i1078];
-const s1079 = o0;
+export function f10(st, o0) {
+const s1064 = M_StsCodes.d94(st.L_Codes);
+let q1066 = null;
+if (!(s1064 == null)) {
+const isList1067 = Array.isArray(s1064);
+let out1068 = [];
+const r1069 = Array.isArray(s1064) ? s1064 : [s1064];
+for (let i1070 = 0; i1070 < r1069.length; i1070++) {
+const a_D_1065 = r1069[i1070];
+const s1071 = o0;
+let q1073 = null;
+if (!(s1071 == null)) {
+const isList1074 = Array.isArray(s1071);
+let out1075 = [];
+const r1076 = Array.isArray(s1071) ? s1071 : [s1071];
+for (let i1077 = 0; i1077 < r1076.length; i1077++) {
+const a_C_1072 = r1076[i1077];
+if (!(R.inList(a_C_1072, (a_D_1065 == null ? null : (a_D_1065.rxnorm ?? null)), undefined))) continue;
+out1075.push(a_C_1072);
+}
+q1073 = isList1074 ? out1075 : out1075[0];
+}
+if (!(R.exists(q1073))) continue;
+out1068.push(a_D_1065);
+}
+q1066 = isList1067 ? out1068 : out1068[0];
+}
+  return R.first(q1066);
+}
+// function "HasLowerWord"(text, word)
+export function f11(st, o0, o1) {
+let r1078 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
+if (r1078 == null) {
+r1078 = false;
+if (r1078 == null) {
+r1078 = null;
+}
+}
+  return r1078;
+}
+// function "DrugByName"(concept)
+export function f12(st, o0) {
+const s1079 = M_StsCommon.f43(st.L_Common, o0);
 let q1081 = null;
 if (!(s1079 == null)) {
 const isList1082 = Array.isArray(s1079);
 let out1083 = [];
 const r1084 = Array.isArray(s1079) ? s1079 : [s1079];
 for (let i1085 = 0; i1085 < r1084.length; i1085++) {
-const a_C_1080 = r1084[i1085];
-if (!(R.inList(a_C_1080, (a_D_1073 == null ? null : (a_D_1073.rxnorm ?? null)), undefined))) continue;
-out1083.push(a_C_1080);
+const a_T_1080 = r1084[i1085];
+out1083.push(R.lowerCase(a_T_1080));
 }
 q1081 = isList1082 ? out1083 : out1083[0];
 }
-if (!(R.exists(q1081))) continue;
-out1076.push(a_D_1073);
-}
-q1074 = isList1075 ? out1076 : out1076[0];
-}
-  return R.first(q1074);
-}
-// function "HasLowerWord"(text, word)
-export function f10(st, o0, o1) {
-let r1086 = R.matches(o0, R.concatenate(R.concatenate("([\\s\\S]*[^a-z0-9])?", o1), "([^a-z0-9][\\s\\S]*)?"));
-if (r1086 == null) {
-r1086 = false;
-if (r1086 == null) {
-r1086 = null;
-}
-}
-  return r1086;
-}
-// function "DrugByName"(concept)
-export function f11(st, o0) {
-const s1087 = M_StsCommon.f43(st.L_Common, o0);
-let q1089 = null;
-if (!(s1087 == null)) {
-const isList1090 = Array.isArray(s1087);
-let out1091 = [];
-const r1092 = Array.isArray(s1087) ? s1087 : [s1087];
-for (let i1093 = 0; i1093 < r1092.length; i1093++) {
-const a_T_1088 = r1092[i1093];
-out1091.push(R.lowerCase(a_T_1088));
-}
-q1089 = isList1090 ? out1091 : out1091[0];
-}
-  return f12(st, q1089);
+  return f13(st, q1081);
 }
 // function "DrugByTexts"(texts)
-export function f12(st, o0) {
-const s1094 = d3(st);
-let q1096 = null;
-if (!(s1094 == null)) {
-const isList1097 = Array.isArray(s1094);
-let out1098 = [];
-const r1099 = Array.isArray(s1094) ? s1094 : [s1094];
-for (let i1100 = 0; i1100 < r1099.length; i1100++) {
-const a_D_1095 = r1099[i1100];
-const s1101 = o0;
-let q1103 = null;
-if (!(s1101 == null)) {
-const isList1104 = Array.isArray(s1101);
-let out1105 = [];
-const r1106 = Array.isArray(s1101) ? s1101 : [s1101];
-for (let i1107 = 0; i1107 < r1106.length; i1107++) {
-const a_T_1102 = r1106[i1107];
-let c1109;
-if ((a_D_1095 == null ? null : (a_D_1095.hasLiterals ?? null))) {
-let r1108 = R.matches(a_T_1102, (a_D_1095 == null ? null : (a_D_1095.literalPattern ?? null)));
-if (r1108 == null) {
-r1108 = false;
-if (r1108 == null) {
-r1108 = null;
+export function f13(st, o0) {
+const s1086 = d3(st);
+let q1088 = null;
+if (!(s1086 == null)) {
+const isList1089 = Array.isArray(s1086);
+let out1090 = [];
+const r1091 = Array.isArray(s1086) ? s1086 : [s1086];
+for (let i1092 = 0; i1092 < r1091.length; i1092++) {
+const a_D_1087 = r1091[i1092];
+const s1093 = o0;
+let q1095 = null;
+if (!(s1093 == null)) {
+const isList1096 = Array.isArray(s1093);
+let out1097 = [];
+const r1098 = Array.isArray(s1093) ? s1093 : [s1093];
+for (let i1099 = 0; i1099 < r1098.length; i1099++) {
+const a_T_1094 = r1098[i1099];
+let c1101;
+if ((a_D_1087 == null ? null : (a_D_1087.hasLiterals ?? null))) {
+let r1100 = R.matches(a_T_1094, (a_D_1087 == null ? null : (a_D_1087.literalPattern ?? null)));
+if (r1100 == null) {
+r1100 = false;
+if (r1100 == null) {
+r1100 = null;
 }
 }
-c1109 = r1108;
+c1101 = r1100;
 } else {
-c1109 = false;
+c1101 = false;
 }
-const s1110 = (a_D_1095 == null ? null : (a_D_1095.others ?? null));
-let q1112 = null;
-if (!(s1110 == null)) {
-const isList1113 = Array.isArray(s1110);
-let out1114 = [];
-const r1115 = Array.isArray(s1110) ? s1110 : [s1110];
-for (let i1116 = 0; i1116 < r1115.length; i1116++) {
-const a_W_1111 = r1115[i1116];
-if (!(f10(st, a_T_1102, a_W_1111))) continue;
-out1114.push(a_W_1111);
+const s1102 = (a_D_1087 == null ? null : (a_D_1087.others ?? null));
+let q1104 = null;
+if (!(s1102 == null)) {
+const isList1105 = Array.isArray(s1102);
+let out1106 = [];
+const r1107 = Array.isArray(s1102) ? s1102 : [s1102];
+for (let i1108 = 0; i1108 < r1107.length; i1108++) {
+const a_W_1103 = r1107[i1108];
+if (!(f11(st, a_T_1094, a_W_1103))) continue;
+out1106.push(a_W_1103);
 }
-q1112 = isList1113 ? out1114 : out1114[0];
+q1104 = isList1105 ? out1106 : out1106[0];
 }
-if (!(R.or(c1109, R.exists(q1112)))) continue;
-out1105.push(a_T_1102);
+if (!(R.or(c1101, R.exists(q1104)))) continue;
+out1097.push(a_T_1094);
 }
-q1103 = isList1104 ? out1105 : out1105[0];
+q1095 = isList1096 ? out1097 : out1097[0];
 }
-if (!(R.exists(q1103))) continue;
-out1098.push((a_D_1095 == null ? null : (a_D_1095.drug ?? null)));
+if (!(R.exists(q1095))) continue;
+out1090.push((a_D_1087 == null ? null : (a_D_1087.drug ?? null)));
 }
-q1096 = isList1097 ? out1098 : out1098[0];
+q1088 = isList1089 ? out1090 : out1090[0];
 }
-  return R.first(q1096);
+  return R.first(q1088);
 }
 // function "DrugOf"(concept)
-export function f13(st, o0) {
-let c1118;
+export function f14(st, o0) {
+let c1110;
 if ((o0 == null)) {
-c1118 = R.as(null, K1, false);
+c1110 = R.as(null, K1, false);
 } else {
-let r1117 = f8(st, o0);
-if (r1117 == null) {
-r1117 = f11(st, o0);
-if (r1117 == null) {
-r1117 = null;
+let r1109 = f9(st, o0);
+if (r1109 == null) {
+r1109 = f12(st, o0);
+if (r1109 == null) {
+r1109 = null;
 }
 }
-c1118 = r1117;
+c1110 = r1109;
 }
-  return c1118;
+  return c1110;
 }
 // function "MedicationTexts"(concept, ref)
-export function f14(st, o0, o1) {
-let c1120;
+export function f15(st, o0, o1) {
+let c1112;
 if (R.not((o0 == null))) {
-let r1119 = M_StsCommon.f43(st.L_Common, o0);
-if (r1119 == null) {
-r1119 = [];
-if (r1119 == null) {
-r1119 = null;
+let r1111 = M_StsCommon.f43(st.L_Common, o0);
+if (r1111 == null) {
+r1111 = [];
+if (r1111 == null) {
+r1111 = null;
 }
 }
-c1120 = r1119;
+c1112 = r1111;
 } else {
-c1120 = ((R.primitiveValue(o1, P16) == null) ? [] : [R.primitiveValue(o1, P16)]);
+c1112 = ((R.primitiveValue(o1, P16) == null) ? [] : [R.primitiveValue(o1, P16)]);
 }
-  return c1120;
+  return c1112;
 }
 // function "DrugOfTexts"(concept, texts)
-export function f15(st, o0, o1) {
-let r1121 = f8(st, o0);
-if (r1121 == null) {
-const s1122 = o1;
-let q1124 = null;
-if (!(s1122 == null)) {
-const isList1125 = Array.isArray(s1122);
-let out1126 = [];
-const r1127 = Array.isArray(s1122) ? s1122 : [s1122];
-for (let i1128 = 0; i1128 < r1127.length; i1128++) {
-const a_T_1123 = r1127[i1128];
-out1126.push(R.lowerCase(a_T_1123));
+export function f16(st, o0, o1) {
+let r1113 = f9(st, o0);
+if (r1113 == null) {
+const s1114 = o1;
+let q1116 = null;
+if (!(s1114 == null)) {
+const isList1117 = Array.isArray(s1114);
+let out1118 = [];
+const r1119 = Array.isArray(s1114) ? s1114 : [s1114];
+for (let i1120 = 0; i1120 < r1119.length; i1120++) {
+const a_T_1115 = r1119[i1120];
+out1118.push(R.lowerCase(a_T_1115));
 }
-q1124 = isList1125 ? out1126 : out1126[0];
+q1116 = isList1117 ? out1118 : out1118[0];
 }
-r1121 = f12(st, q1124);
-if (r1121 == null) {
-r1121 = null;
+r1113 = f13(st, q1116);
+if (r1113 == null) {
+r1113 = null;
 }
 }
-  return r1121;
+  return r1113;
 }
 // function "IsLiposomal"(texts, drug)
-export function f16(st, o0, o1) {
-let c1143;
+export function f17(st, o0, o1) {
+let c1135;
 if (R.equal(o1, "doxorubicin")) {
-const s1129 = o0;
-let q1131 = null;
-if (!(s1129 == null)) {
-const isList1132 = Array.isArray(s1129);
-let out1133 = [];
-const r1134 = Array.isArray(s1129) ? s1129 : [s1129];
-for (let i1135 = 0; i1135 < r1134.length; i1135++) {
-const a_T_1130 = r1134[i1135];
-const s1136 = M_StsCodes.d95(st.L_Codes);
+const s1121 = o0;
+let q1123 = null;
+if (!(s1121 == null)) {
+const isList1124 = Array.isArray(s1121);
+let out1125 = [];
+const r1126 = Array.isArray(s1121) ? s1121 : [s1121];
+for (let i1127 = 0; i1127 < r1126.length; i1127++) {
+const a_T_1122 = r1126[i1127];
+const s1128 = M_StsCodes.d95(st.L_Codes);
+let q1130 = null;
+if (!(s1128 == null)) {
+const isList1131 = Array.isArray(s1128);
+let out1132 = [];
+const r1133 = Array.isArray(s1128) ? s1128 : [s1128];
+for (let i1134 = 0; i1134 < r1133.length; i1134++) {
+const a_K_1129 = r1133[i1134];
+if (!((R.inList(a_K_1129, d4(st), undefined) ? f8(st, a_T_1122, a_K_1129) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1129), R.lowerCase(a_T_1122)), 0)))) continue;
+out1132.push(a_K_1129);
+}
+q1130 = isList1131 ? out1132 : out1132[0];
+}
+if (!(R.exists(q1130))) continue;
+out1125.push(a_T_1122);
+}
+q1123 = isList1124 ? out1125 : out1125[0];
+}
+c1135 = R.exists(q1123);
+} else {
+c1135 = false;
+}
+  return c1135;
+}
+// function "Exposure"(kind, id, status, texts, drug, first, last, doseValue, doseUnit, ongoing)
+export function f18(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
+const s1136 = o4;
 let q1138 = null;
 if (!(s1136 == null)) {
 const isList1139 = Array.isArray(s1136);
 let out1140 = [];
 const r1141 = Array.isArray(s1136) ? s1136 : [s1136];
 for (let i1142 = 0; i1142 < r1141.length; i1142++) {
-const a_K_1137 = r1141[i1142];
-if (!((R.inList(a_K_1137, d4(st), undefined) ? f7(st, a_T_1130, a_K_1137) : R.greaterOrEqual(R.positionOf(R.lowerCase(a_K_1137), R.lowerCase(a_T_1130)), 0)))) continue;
-out1140.push(a_K_1137);
+const a_D_1137 = r1141[i1142];
+const l_dayNumber_1143 = f0(st, o5);
+out1140.push(({ "drug": (a_D_1137 == null ? null : (a_D_1137.key ?? null)), "role": (a_D_1137 == null ? null : (a_D_1137.role ?? null)), "anthracycline": (a_D_1137 == null ? null : (a_D_1137.anthracycline ?? null)), "supportive": (a_D_1137 == null ? null : (a_D_1137.supportive ?? null)), "liposomal": f17(st, o3, (a_D_1137 == null ? null : (a_D_1137.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1143, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1143 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
 }
+out1140 = R.distinctList(out1140);
 q1138 = isList1139 ? out1140 : out1140[0];
 }
-if (!(R.exists(q1138))) continue;
-out1133.push(a_T_1130);
-}
-q1131 = isList1132 ? out1133 : out1133[0];
-}
-c1143 = R.exists(q1131);
-} else {
-c1143 = false;
-}
-  return c1143;
-}
-// function "Exposure"(kind, id, status, texts, drug, first, last, doseValue, doseUnit, ongoing)
-export function f17(st, o0, o1, o2, o3, o4, o5, o6, o7, o8, o9) {
-const s1144 = o4;
-let q1146 = null;
-if (!(s1144 == null)) {
-const isList1147 = Array.isArray(s1144);
-let out1148 = [];
-const r1149 = Array.isArray(s1144) ? s1144 : [s1144];
-for (let i1150 = 0; i1150 < r1149.length; i1150++) {
-const a_D_1145 = r1149[i1150];
-const l_dayNumber_1151 = f0(st, o5);
-out1148.push(({ "drug": (a_D_1145 == null ? null : (a_D_1145.key ?? null)), "role": (a_D_1145 == null ? null : (a_D_1145.role ?? null)), "anthracycline": (a_D_1145 == null ? null : (a_D_1145.anthracycline ?? null)), "supportive": (a_D_1145 == null ? null : (a_D_1145.supportive ?? null)), "liposomal": f16(st, o3, (a_D_1145 == null ? null : (a_D_1145.key ?? null))), "kind": o0, "source": R.concatenate(R.concatenate(o0, "/"), o1), "status": o2, "date": o5, "lastDate": o6, "dayNumber": l_dayNumber_1151, "lastDayNumber": (R.equal(o6, o5) ? l_dayNumber_1151 : f0(st, o6)), "doseValue": o7, "doseUnit": o8, "ongoing": o9, "undatedCurrent": R.and(R.and(R.and((o5 == null), (o6 == null)), R.equal(o2, "active")), R.not(R.equal(o0, "MedicationAdministration"))) }));
-}
-out1148 = R.distinctList(out1148);
-q1146 = isList1147 ? out1148 : out1148[0];
-}
-  return q1146;
+  return q1138;
 }
 // function "IsReported"(M)
-export function f18(st, o0) {
-let r1152 = R.castValue(o0, C1);
-if (r1152 == null) {
-r1152 = false;
-if (r1152 == null) {
-r1152 = null;
+export function f19(st, o0) {
+let r1144 = R.castValue(o0, C1);
+if (r1144 == null) {
+r1144 = false;
+if (r1144 == null) {
+r1144 = null;
 }
 }
-  return R.or(r1152, R.not((R.as(R.fhirProp(o0, Q18), K0, false) == null)));
+  return R.or(r1144, R.not((R.as(R.fhirProp(o0, Q18), K0, false) == null)));
 }
 // function "IsSecondPrimaryExposure"(drug, liposomal)
-export function f19(st, o0, o1) {
-let r1153 = o1;
-if (r1153 == null) {
-r1153 = false;
-if (r1153 == null) {
-r1153 = null;
+export function f20(st, o0, o1) {
+let r1145 = o1;
+if (r1145 == null) {
+r1145 = false;
+if (r1145 == null) {
+r1145 = null;
 }
 }
-  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1153), d16(st)));
+  return R.or(R.inList(o0, d15(st), undefined), R.and(R.and(R.equal(o0, "doxorubicin"), r1145), d16(st)));
 }
 // function "ObservationDate"(O)
-export function f20(st, o0) {
-const x1154 = o0;
-  return (x1154 == null ? M_StsCommon.f26(st.L_Common, x1154) : M_StsCommon.f20(st.L_Common, x1154));
+export function f21(st, o0) {
+const x1146 = o0;
+  return (x1146 == null ? M_StsCommon.f26(st.L_Common, x1146) : M_StsCommon.f20(st.L_Common, x1146));
 }
 // function "ObservationFirstDate"(O)
-export function f21(st, o0) {
-const x1155 = o0;
-  return (x1155 == null ? M_StsCommon.f25(st.L_Common, x1155) : M_StsCommon.f19(st.L_Common, x1155));
+export function f22(st, o0) {
+const x1147 = o0;
+  return (x1147 == null ? M_StsCommon.f25(st.L_Common, x1147) : M_StsCommon.f19(st.L_Common, x1147));
 }
 // function "Source"(O)
-export function f22(st, o0) {
+export function f23(st, o0) {
 
   return R.concatenate("Observation/", R.primitiveValue(o0, P17));
 }
 // function "ScoreFromDisplay"(concept)
-export function f23(st, o0) {
-const s1156 = R.fhirProp(o0, Q7);
-let q1158 = null;
-if (!(s1156 == null)) {
-const isList1159 = Array.isArray(s1156);
-let out1160 = [];
-const r1161 = Array.isArray(s1156) ? s1156 : [s1156];
-for (let i1162 = 0; i1162 < r1161.length; i1162++) {
-const a_C_1157 = r1161[i1162];
-if (!(R.matches(R.primitiveValue(a_C_1157, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
-out1160.push(R.toInteger(R.substring(R.primitiveValue(a_C_1157, P12), 0, 1)));
+export function f24(st, o0) {
+const s1148 = R.fhirProp(o0, Q7);
+let q1150 = null;
+if (!(s1148 == null)) {
+const isList1151 = Array.isArray(s1148);
+let out1152 = [];
+const r1153 = Array.isArray(s1148) ? s1148 : [s1148];
+for (let i1154 = 0; i1154 < r1153.length; i1154++) {
+const a_C_1149 = r1153[i1154];
+if (!(R.matches(R.primitiveValue(a_C_1149, P12), "[0-5]([^0-9][\\s\\S]*)?"))) continue;
+out1152.push(R.toInteger(R.substring(R.primitiveValue(a_C_1149, P12), 0, 1)));
 }
-q1158 = isList1159 ? out1160 : out1160[0];
+q1150 = isList1151 ? out1152 : out1152[0];
 }
-  return R.first(q1158);
+  return R.first(q1150);
 }
 // function "Percent"(q)
-export function f24(st, o0) {
-let r1163 = R.primitiveValue(o0, P18);
-if (r1163 == null) {
-r1163 = R.primitiveValue(o0, P19);
-if (r1163 == null) {
-r1163 = "%";
-if (r1163 == null) {
-r1163 = null;
+export function f25(st, o0) {
+let r1155 = R.primitiveValue(o0, P18);
+if (r1155 == null) {
+r1155 = R.primitiveValue(o0, P19);
+if (r1155 == null) {
+r1155 = "%";
+if (r1155 == null) {
+r1155 = null;
 }
 }
 }
-  return (R.equal(r1163, "%") ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
+  return (R.equal(r1155, "%") ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
 }
 // function "Unit"(q)
-export function f25(st, o0) {
-let r1164 = R.primitiveValue(o0, P18);
-if (r1164 == null) {
-r1164 = R.primitiveValue(o0, P19);
-if (r1164 == null) {
-r1164 = null;
+export function f26(st, o0) {
+let r1156 = R.primitiveValue(o0, P18);
+if (r1156 == null) {
+r1156 = R.primitiveValue(o0, P19);
+if (r1156 == null) {
+r1156 = null;
 }
 }
-  return r1164;
+  return r1156;
 }
 // function "Centimetres"(q)
-export function f26(st, o0) {
-const k1165 = f25(st, o0);
-  return (R.equals("cm", k1165) ? R.primitiveValue(o0, P13) : R.equals("m", k1165) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1165) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K3, false));
+export function f27(st, o0) {
+const k1157 = f26(st, o0);
+  return (R.equals("cm", k1157) ? R.primitiveValue(o0, P13) : R.equals("m", k1157) ? R.multiply(R.primitiveValue(o0, P13), 100) : R.equals("[in_i]", k1157) ? R.multiply(R.primitiveValue(o0, P13), 2.54) : R.as(null, K3, false));
 }
 // function "Kilograms"(q)
-export function f27(st, o0) {
-const k1166 = f25(st, o0);
-  return (R.equals("kg", k1166) ? R.primitiveValue(o0, P13) : R.equals("g", k1166) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1166) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K3, false));
+export function f28(st, o0) {
+const k1158 = f26(st, o0);
+  return (R.equals("kg", k1158) ? R.primitiveValue(o0, P13) : R.equals("g", k1158) ? R.divide(R.primitiveValue(o0, P13), 1000) : R.equals("[lb_av]", k1158) ? R.multiply(R.primitiveValue(o0, P13), 0.45359237) : R.as(null, K3, false));
 }
 // function "SquareMetres"(q)
-export function f28(st, o0) {
+export function f29(st, o0) {
 
-  return (R.inList(f25(st, o0), ["m2", "m^2"], undefined) ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
+  return (R.inList(f26(st, o0), ["m2", "m^2"], undefined) ? R.primitiveValue(o0, P13) : R.as(null, K3, false));
 }
 // function "LatestWithin"(readings, dayNo, window)
-export function f29(st, o0, o1, o2) {
-const s1167 = o0;
-let q1169 = null;
-if (!(s1167 == null)) {
-const isList1170 = Array.isArray(s1167);
-let out1171 = [];
-const r1172 = Array.isArray(s1167) ? s1167 : [s1167];
-for (let i1173 = 0; i1173 < r1172.length; i1173++) {
-const a_R_1168 = r1172[i1173];
-if (!(R.and(R.lessOrEqual((a_R_1168 == null ? null : (a_R_1168.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1168 == null ? null : (a_R_1168.dayNumber ?? null))), o2))))) continue;
-out1171.push((a_R_1168 == null ? null : (a_R_1168.dayNumber ?? null)));
+export function f30(st, o0, o1, o2) {
+const s1159 = o0;
+let q1161 = null;
+if (!(s1159 == null)) {
+const isList1162 = Array.isArray(s1159);
+let out1163 = [];
+const r1164 = Array.isArray(s1159) ? s1159 : [s1159];
+for (let i1165 = 0; i1165 < r1164.length; i1165++) {
+const a_R_1160 = r1164[i1165];
+if (!(R.and(R.lessOrEqual((a_R_1160 == null ? null : (a_R_1160.dayNumber ?? null)), o1), R.or((o2 == null), R.lessOrEqual(R.subtract(o1, (a_R_1160 == null ? null : (a_R_1160.dayNumber ?? null))), o2))))) continue;
+out1163.push((a_R_1160 == null ? null : (a_R_1160.dayNumber ?? null)));
 }
-q1169 = isList1170 ? out1171 : out1171[0];
+q1161 = isList1162 ? out1163 : out1163[0];
 }
-  return f30(st, o0, R.max(q1169));
+  return f31(st, o0, R.max(q1161));
 }
 // function "ReadingOn"(candidates, latest)
-export function f30(st, o0, o1) {
-let c1181;
+export function f31(st, o0, o1) {
+let c1173;
 if ((o1 == null)) {
-c1181 = R.as(null, K11, false);
+c1173 = R.as(null, K11, false);
 } else {
-const s1174 = o0;
-let q1176 = null;
-if (!(s1174 == null)) {
-const isList1177 = Array.isArray(s1174);
-let out1178 = [];
-const r1179 = Array.isArray(s1174) ? s1174 : [s1174];
-for (let i1180 = 0; i1180 < r1179.length; i1180++) {
-const a_R_1175 = r1179[i1180];
-if (!(R.equal((a_R_1175 == null ? null : (a_R_1175.dayNumber ?? null)), o1))) continue;
-out1178.push(a_R_1175);
+const s1166 = o0;
+let q1168 = null;
+if (!(s1166 == null)) {
+const isList1169 = Array.isArray(s1166);
+let out1170 = [];
+const r1171 = Array.isArray(s1166) ? s1166 : [s1166];
+for (let i1172 = 0; i1172 < r1171.length; i1172++) {
+const a_R_1167 = r1171[i1172];
+if (!(R.equal((a_R_1167 == null ? null : (a_R_1167.dayNumber ?? null)), o1))) continue;
+out1170.push(a_R_1167);
 }
-out1178 = R.sortByColumns(out1178, ["source"], [true]);
-q1176 = isList1177 ? out1178 : out1178[0];
+out1170 = R.sortByColumns(out1170, ["source"], [true]);
+q1168 = isList1169 ? out1170 : out1170[0];
 }
-c1181 = R.first(q1176);
+c1173 = R.first(q1168);
 }
-  return c1181;
+  return c1173;
 }
 // function "SurfaceAreaOn"(dayNo)
-export function f31(st, o0) {
-let c1201;
+export function f32(st, o0) {
+let c1193;
 if ((o0 == null)) {
-c1201 = R.as(null, K12, false);
+c1193 = R.as(null, K12, false);
 } else {
-const s1183 = f29(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
-let q1185 = null;
-if (!(s1183 == null)) {
-const isList1186 = Array.isArray(s1183);
-let out1187 = [];
-const r1188 = Array.isArray(s1183) ? s1183 : [s1183];
-for (let i1189 = 0; i1189 < r1188.length; i1189++) {
-const a_B_1184 = r1188[i1189];
-out1187.push(({ "value": (a_B_1184 == null ? null : (a_B_1184.value ?? null)), "sources": [(a_B_1184 == null ? null : (a_B_1184.source ?? null))] }));
+const s1175 = f30(st, d66(st), o0, p(st, "bsaWeightWindowDays", false));
+let q1177 = null;
+if (!(s1175 == null)) {
+const isList1178 = Array.isArray(s1175);
+let out1179 = [];
+const r1180 = Array.isArray(s1175) ? s1175 : [s1175];
+for (let i1181 = 0; i1181 < r1180.length; i1181++) {
+const a_B_1176 = r1180[i1181];
+out1179.push(({ "value": (a_B_1176 == null ? null : (a_B_1176.value ?? null)), "sources": [(a_B_1176 == null ? null : (a_B_1176.source ?? null))] }));
 }
-out1187 = R.distinctList(out1187);
-q1185 = isList1186 ? out1187 : out1187[0];
+out1179 = R.distinctList(out1179);
+q1177 = isList1178 ? out1179 : out1179[0];
 }
-let r1182 = q1185;
-if (r1182 == null) {
-const s1190 = ({ "height": f29(st, d64(st), o0, R.as(null, K13, false)), "weight": f29(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
-let q1192 = null;
-if (!(s1190 == null)) {
-const isList1193 = Array.isArray(s1190);
-let out1194 = [];
-const r1195 = Array.isArray(s1190) ? s1190 : [s1190];
-for (let i1196 = 0; i1196 < r1195.length; i1196++) {
-const a_P_1191 = r1195[i1196];
-if (!(R.and(R.not(((a_P_1191 == null ? null : (a_P_1191.height ?? null)) == null)), R.not(((a_P_1191 == null ? null : (a_P_1191.weight ?? null)) == null))))) continue;
-const t1197 = (a_P_1191 == null ? null : (a_P_1191.height ?? null));
-const t1198 = (a_P_1191 == null ? null : (a_P_1191.weight ?? null));
-const t1199 = (a_P_1191 == null ? null : (a_P_1191.height ?? null));
-const t1200 = (a_P_1191 == null ? null : (a_P_1191.weight ?? null));
-out1194.push(({ "value": R.power(R.divide(R.multiply((t1197 == null ? null : (t1197.value ?? null)), (t1198 == null ? null : (t1198.value ?? null))), 3600), 0.5), "sources": [(t1199 == null ? null : (t1199.source ?? null)), (t1200 == null ? null : (t1200.source ?? null))] }));
+let r1174 = q1177;
+if (r1174 == null) {
+const s1182 = ({ "height": f30(st, d64(st), o0, R.as(null, K13, false)), "weight": f30(st, d65(st), o0, p(st, "bsaWeightWindowDays", false)) });
+let q1184 = null;
+if (!(s1182 == null)) {
+const isList1185 = Array.isArray(s1182);
+let out1186 = [];
+const r1187 = Array.isArray(s1182) ? s1182 : [s1182];
+for (let i1188 = 0; i1188 < r1187.length; i1188++) {
+const a_P_1183 = r1187[i1188];
+if (!(R.and(R.not(((a_P_1183 == null ? null : (a_P_1183.height ?? null)) == null)), R.not(((a_P_1183 == null ? null : (a_P_1183.weight ?? null)) == null))))) continue;
+const t1189 = (a_P_1183 == null ? null : (a_P_1183.height ?? null));
+const t1190 = (a_P_1183 == null ? null : (a_P_1183.weight ?? null));
+const t1191 = (a_P_1183 == null ? null : (a_P_1183.height ?? null));
+const t1192 = (a_P_1183 == null ? null : (a_P_1183.weight ?? null));
+out1186.push(({ "value": R.power(R.divide(R.multiply((t1189 == null ? null : (t1189.value ?? null)), (t1190 == null ? null : (t1190.value ?? null))), 3600), 0.5), "sources": [(t1191 == null ? null : (t1191.source ?? null)), (t1192 == null ? null : (t1192.source ?? null))] }));
 }
-out1194 = R.distinctList(out1194);
-q1192 = isList1193 ? out1194 : out1194[0];
+out1186 = R.distinctList(out1186);
+q1184 = isList1185 ? out1186 : out1186[0];
 }
-r1182 = q1192;
-if (r1182 == null) {
-r1182 = null;
+r1174 = q1184;
+if (r1174 == null) {
+r1174 = null;
 }
 }
-c1201 = r1182;
+c1193 = r1174;
 }
-  return c1201;
+  return c1193;
 }
 // function "DoseOf"(q)
-export function f32(st, o0) {
+export function f33(st, o0) {
 
-  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K14, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f25(st, o0) }));
+  return (R.or((o0 == null), (R.primitiveValue(o0, P13) == null)) ? R.as(null, K14, false) : ({ "value": R.primitiveValue(o0, P13), "unit": f26(st, o0) }));
 }
 // function "RequestDose"(M)
-export function f33(st, o0) {
-const s1202 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q11)), Q19));
+export function f34(st, o0) {
+const s1194 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q11)), Q19));
+let q1196 = null;
+if (!(s1194 == null)) {
+const isList1197 = Array.isArray(s1194);
+let out1198 = [];
+const r1199 = Array.isArray(s1194) ? s1194 : [s1194];
+for (let i1200 = 0; i1200 < r1199.length; i1200++) {
+const a_R_1195 = r1199[i1200];
+let r1201 = f33(st, R.as(R.fhirProp(a_R_1195, Q20), K15, false));
+if (r1201 == null) {
+r1201 = f33(st, R.fhirProp(R.as(R.fhirProp(a_R_1195, Q20), K9, false), Q21));
+if (r1201 == null) {
+r1201 = null;
+}
+}
+out1198.push(r1201);
+}
+out1198 = R.distinctList(out1198);
+q1196 = isList1197 ? out1198 : out1198[0];
+}
+  return q1196;
+}
+// function "StatementDose"(M)
+export function f35(st, o0) {
+const s1202 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
 let q1204 = null;
 if (!(s1202 == null)) {
 const isList1205 = Array.isArray(s1202);
@@ -3369,9 +3381,9 @@ let out1206 = [];
 const r1207 = Array.isArray(s1202) ? s1202 : [s1202];
 for (let i1208 = 0; i1208 < r1207.length; i1208++) {
 const a_R_1203 = r1207[i1208];
-let r1209 = f32(st, R.as(R.fhirProp(a_R_1203, Q20), K15, false));
+let r1209 = f33(st, R.as(R.fhirProp(a_R_1203, Q20), K15, false));
 if (r1209 == null) {
-r1209 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1203, Q20), K9, false), Q21));
+r1209 = f33(st, R.fhirProp(R.as(R.fhirProp(a_R_1203, Q20), K9, false), Q21));
 if (r1209 == null) {
 r1209 = null;
 }
@@ -3383,349 +3395,327 @@ q1204 = isList1205 ? out1206 : out1206[0];
 }
   return q1204;
 }
-// function "StatementDose"(M)
-export function f34(st, o0) {
-const s1210 = R.first(R.fhirProp(R.first(R.fhirProp(o0, Q22)), Q19));
-let q1212 = null;
-if (!(s1210 == null)) {
-const isList1213 = Array.isArray(s1210);
-let out1214 = [];
-const r1215 = Array.isArray(s1210) ? s1210 : [s1210];
-for (let i1216 = 0; i1216 < r1215.length; i1216++) {
-const a_R_1211 = r1215[i1216];
-let r1217 = f32(st, R.as(R.fhirProp(a_R_1211, Q20), K15, false));
-if (r1217 == null) {
-r1217 = f32(st, R.fhirProp(R.as(R.fhirProp(a_R_1211, Q20), K9, false), Q21));
-if (r1217 == null) {
-r1217 = null;
-}
-}
-out1214.push(r1217);
-}
-out1214 = R.distinctList(out1214);
-q1212 = isList1213 ? out1214 : out1214[0];
-}
-  return q1212;
-}
 // function "IsPerSquareMetre"(unit)
-export function f35(st, o0) {
+export function f36(st, o0) {
 
   return R.equal(R.replaceMatches(R.replaceMatches(o0, "\\s+", ""), "(\\^2|²)$", "2"), "mg/m2");
 }
 // function "IsMass"(unit)
-export function f36(st, o0) {
+export function f37(st, o0) {
 
   return R.inList(o0, ["mg", "g"], undefined);
 }
 // function "Milligrams"(dose)
-export function f37(st, o0) {
+export function f38(st, o0) {
 
   return (R.equal((o0 == null ? null : (o0.unit ?? null)), "mg") ? (o0 == null ? null : (o0.value ?? null)) : (R.equal((o0 == null ? null : (o0.unit ?? null)), "g") ? R.multiply((o0 == null ? null : (o0.value ?? null)), 1000) : R.as(null, K3, false)));
 }
 // function "NotCounted"(code, unit)
-export function f38(st, o0, o1) {
+export function f39(st, o0, o1) {
 
   return ({ "code": o0, "unit": o1 });
 }
 // function "Converted"(dose, dayNo)
-export function f39(st, o0, o1) {
+export function f40(st, o0, o1) {
 
-  return f40(st, o0, (R.and(R.not((o0 == null)), f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f31(st, o1) : R.as(null, K12, false)));
+  return f41(st, o0, (R.and(R.not((o0 == null)), f37(st, (o0 == null ? null : (o0.unit ?? null)))) ? f32(st, o1) : R.as(null, K12, false)));
 }
 // function "ConvertedWith"(d, Bsa)
-export function f40(st, o0, o1) {
-let r1218 = R.and((o1 == null), R.greater(f37(st, o0), 200));
-if (r1218 == null) {
-r1218 = false;
-if (r1218 == null) {
-r1218 = null;
+export function f41(st, o0, o1) {
+let r1210 = R.and((o1 == null), R.greater(f38(st, o0), 200));
+if (r1210 == null) {
+r1210 = false;
+if (r1210 == null) {
+r1210 = null;
 }
 }
-  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f36(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f37(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f38(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : (f35(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f36(st, (o0 == null ? null : (o0.unit ?? null)))) ? f38(st, M_StsCodes.d108(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f38(st, M_StsCodes.d109(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1218 });
+  return ({ "mgM2": ((o0 == null) ? R.as(null, K3, false) : (f36(st, (o0 == null ? null : (o0.unit ?? null))) ? (o0 == null ? null : (o0.value ?? null)) : (R.and(f37(st, (o0 == null ? null : (o0.unit ?? null))), R.not((o1 == null))) ? R.divide(f38(st, o0), (o1 == null ? null : (o1.value ?? null))) : R.as(null, K3, false)))), "reason": ((o0 == null) ? f39(st, M_StsCodes.d107(st.L_Codes), R.as(null, K4, false)) : (f36(st, (o0 == null ? null : (o0.unit ?? null))) ? R.as(null, K10, false) : (R.not(f37(st, (o0 == null ? null : (o0.unit ?? null)))) ? f39(st, M_StsCodes.d108(st.L_Codes), (o0 == null ? null : (o0.unit ?? null))) : ((o1 == null) ? f39(st, M_StsCodes.d109(st.L_Codes), R.as(null, K4, false)) : R.as(null, K10, false))))), "bsa": (o1 == null ? null : (o1.value ?? null)), "bsaSources": (o1 == null ? null : (o1.sources ?? null)), "heavyWithoutBsa": r1210 });
 }
 // function "IsAnthracycline"(drug)
-export function f41(st, o0) {
-let r1219 = (o0 == null ? null : (o0.anthracycline ?? null));
-if (r1219 == null) {
-r1219 = false;
-if (r1219 == null) {
-r1219 = null;
+export function f42(st, o0) {
+let r1211 = (o0 == null ? null : (o0.anthracycline ?? null));
+if (r1211 == null) {
+r1211 = false;
+if (r1211 == null) {
+r1211 = null;
 }
 }
-  return r1219;
+  return r1211;
 }
 // function "RequestByKey"(key)
-export function f42(st, o0) {
-let c1227;
+export function f43(st, o0) {
+let c1219;
 if ((o0 == null)) {
-c1227 = R.as(null, K16, false);
+c1219 = R.as(null, K16, false);
 } else {
-const s1220 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+const s1212 = R.retrieve(st.env, "{http://hl7.org/fhir}MedicationRequest");
+let q1214 = null;
+if (!(s1212 == null)) {
+const isList1215 = Array.isArray(s1212);
+let out1216 = [];
+const r1217 = Array.isArray(s1212) ? s1212 : [s1212];
+for (let i1218 = 0; i1218 < r1217.length; i1218++) {
+const a_M_1213 = r1217[i1218];
+if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1213, P6)), o0))) continue;
+out1216.push(a_M_1213);
+}
+q1214 = isList1215 ? out1216 : out1216[0];
+}
+c1219 = R.first(q1214);
+}
+  return c1219;
+}
+// function "SpanStart"(p)
+export function f44(st, o0) {
+
+  return M_StsCommon.f17(st.L_Common, R.primitiveValue(o0, P20));
+}
+// function "SpanEnd"(p)
+export function f45(st, o0) {
+
+  return M_StsCommon.f18(st.L_Common, R.primitiveValue(o0, P21));
+}
+// function "IsLinked"(R)
+export function f46(st, o0) {
+let c1235;
+if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
+const s1220 = d67(st);
 let q1222 = null;
 if (!(s1220 == null)) {
 const isList1223 = Array.isArray(s1220);
 let out1224 = [];
 const r1225 = Array.isArray(s1220) ? s1220 : [s1220];
 for (let i1226 = 0; i1226 < r1225.length; i1226++) {
-const a_M_1221 = r1225[i1226];
-if (!(R.equal(R.concatenate("MedicationRequest/", R.primitiveValue(a_M_1221, P6)), o0))) continue;
-out1224.push(a_M_1221);
+const a_A_1221 = r1225[i1226];
+if (!(R.equal((a_A_1221 == null ? null : (a_A_1221.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
+const e1227 = (a_A_1221 == null ? null : (a_A_1221.source ?? null));
+out1224.push(e1227);
+if (e1227 != null) break;
 }
 q1222 = isList1223 ? out1224 : out1224[0];
 }
-c1227 = R.first(q1222);
-}
-  return c1227;
-}
-// function "SpanStart"(p)
-export function f43(st, o0) {
-
-  return M_StsCommon.f17(st.L_Common, R.primitiveValue(o0, P20));
-}
-// function "SpanEnd"(p)
-export function f44(st, o0) {
-
-  return M_StsCommon.f18(st.L_Common, R.primitiveValue(o0, P21));
-}
-// function "IsLinked"(R)
-export function f45(st, o0) {
-let c1243;
-if (R.equal((o0 == null ? null : (o0.kind ?? null)), "order")) {
-const s1228 = d67(st);
+c1235 = R.exists(q1222);
+} else {
+const s1228 = (o0 == null ? null : (o0.linkKeys ?? null));
 let q1230 = null;
 if (!(s1228 == null)) {
 const isList1231 = Array.isArray(s1228);
 let out1232 = [];
 const r1233 = Array.isArray(s1228) ? s1228 : [s1228];
 for (let i1234 = 0; i1234 < r1233.length; i1234++) {
-const a_A_1229 = r1233[i1234];
-if (!(R.equal((a_A_1229 == null ? null : (a_A_1229.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null))))) continue;
-const e1235 = (a_A_1229 == null ? null : (a_A_1229.source ?? null));
-out1232.push(e1235);
-if (e1235 != null) break;
+const a_K_1229 = r1233[i1234];
+if (!(R.inList(a_K_1229, d71(st), undefined))) continue;
+out1232.push(a_K_1229);
 }
 q1230 = isList1231 ? out1232 : out1232[0];
 }
-c1243 = R.exists(q1230);
-} else {
-const s1236 = (o0 == null ? null : (o0.linkKeys ?? null));
+c1235 = R.exists(q1230);
+}
+  return c1235;
+}
+// function "SpanDays"(R)
+export function f47(st, o0) {
+const s1236 = d68(st);
 let q1238 = null;
 if (!(s1236 == null)) {
 const isList1239 = Array.isArray(s1236);
 let out1240 = [];
 const r1241 = Array.isArray(s1236) ? s1236 : [s1236];
 for (let i1242 = 0; i1242 < r1241.length; i1242++) {
-const a_K_1237 = r1241[i1242];
-if (!(R.inList(a_K_1237, d71(st), undefined))) continue;
-out1240.push(a_K_1237);
+const a_A_1237 = r1241[i1242];
+const s1243 = d70(st);
+let q1245 = null;
+if (!(s1243 == null)) {
+const isList1246 = Array.isArray(s1243);
+let out1247 = [];
+const r1248 = Array.isArray(s1243) ? s1243 : [s1243];
+for (let i1249 = 0; i1249 < r1248.length; i1249++) {
+const a_O_1244 = r1248[i1249];
+if (!(R.equal((a_O_1244 == null ? null : (a_O_1244.kind ?? null)), "order"))) continue;
+out1247.push((a_O_1244 == null ? null : (a_O_1244.source ?? null)));
+}
+q1245 = isList1246 ? out1247 : out1247[0];
+}
+if (!(R.and(R.and(R.and(R.equal((a_A_1237 == null ? null : (a_A_1237.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)) == null)), R.equal((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1237 == null ? null : (a_A_1237.requestKey ?? null)), q1245, undefined)))))) continue;
+out1240.push((a_A_1237 == null ? null : (a_A_1237.dayNumber ?? null)));
 }
 q1238 = isList1239 ? out1240 : out1240[0];
 }
-c1243 = R.exists(q1238);
-}
-  return c1243;
-}
-// function "SpanDays"(R)
-export function f46(st, o0) {
-const s1244 = d68(st);
-let q1246 = null;
-if (!(s1244 == null)) {
-const isList1247 = Array.isArray(s1244);
-let out1248 = [];
-const r1249 = Array.isArray(s1244) ? s1244 : [s1244];
-for (let i1250 = 0; i1250 < r1249.length; i1250++) {
-const a_A_1245 = r1249[i1250];
-const s1251 = d70(st);
-let q1253 = null;
-if (!(s1251 == null)) {
-const isList1254 = Array.isArray(s1251);
-let out1255 = [];
-const r1256 = Array.isArray(s1251) ? s1251 : [s1251];
-for (let i1257 = 0; i1257 < r1256.length; i1257++) {
-const a_O_1252 = r1256[i1257];
-if (!(R.equal((a_O_1252 == null ? null : (a_O_1252.kind ?? null)), "order"))) continue;
-out1255.push((a_O_1252 == null ? null : (a_O_1252.source ?? null)));
-}
-q1253 = isList1254 ? out1255 : out1255[0];
-}
-if (!(R.and(R.and(R.and(R.equal((a_A_1245 == null ? null : (a_A_1245.drug ?? null)), (o0 == null ? null : (o0.drug ?? null))), R.greaterOrEqual((a_A_1245 == null ? null : (a_A_1245.dayNumber ?? null)), R.subtract((o0 == null ? null : (o0.startNumber ?? null)), 3))), R.lessOrEqual((a_A_1245 == null ? null : (a_A_1245.dayNumber ?? null)), (o0 == null ? null : (o0.endNumber ?? null)))), R.or(R.or(R.or(R.not(R.equal((o0 == null ? null : (o0.kind ?? null)), "order")), ((a_A_1245 == null ? null : (a_A_1245.requestKey ?? null)) == null)), R.equal((a_A_1245 == null ? null : (a_A_1245.requestKey ?? null)), (o0 == null ? null : (o0.source ?? null)))), R.not(R.inList((a_A_1245 == null ? null : (a_A_1245.requestKey ?? null)), q1253, undefined)))))) continue;
-out1248.push((a_A_1245 == null ? null : (a_A_1245.dayNumber ?? null)));
-}
-q1246 = isList1247 ? out1248 : out1248[0];
-}
-  return R.distinct(q1246);
+  return R.distinct(q1238);
 }
 // function "GapsCovered"(adminDays, startNumber, endNumber)
-export function f47(st, o0, o1, o2) {
-const s1258 = o0;
-let q1260 = null;
-if (!(s1258 == null)) {
-const isList1261 = Array.isArray(s1258);
-let out1262 = [];
-const r1263 = Array.isArray(s1258) ? s1258 : [s1258];
-for (let i1264 = 0; i1264 < r1263.length; i1264++) {
-const a_X_1259 = r1263[i1264];
-const s1265 = o0;
-let q1267 = null;
-if (!(s1265 == null)) {
-const isList1268 = Array.isArray(s1265);
-let out1269 = [];
-const r1270 = Array.isArray(s1265) ? s1265 : [s1265];
-for (let i1271 = 0; i1271 < r1270.length; i1271++) {
-const a_Y_1266 = r1270[i1271];
-if (!(R.greater(a_Y_1266, a_X_1259))) continue;
-out1269.push(a_Y_1266);
+export function f48(st, o0, o1, o2) {
+const s1250 = o0;
+let q1252 = null;
+if (!(s1250 == null)) {
+const isList1253 = Array.isArray(s1250);
+let out1254 = [];
+const r1255 = Array.isArray(s1250) ? s1250 : [s1250];
+for (let i1256 = 0; i1256 < r1255.length; i1256++) {
+const a_X_1251 = r1255[i1256];
+const s1257 = o0;
+let q1259 = null;
+if (!(s1257 == null)) {
+const isList1260 = Array.isArray(s1257);
+let out1261 = [];
+const r1262 = Array.isArray(s1257) ? s1257 : [s1257];
+for (let i1263 = 0; i1263 < r1262.length; i1263++) {
+const a_Y_1258 = r1262[i1263];
+if (!(R.greater(a_Y_1258, a_X_1251))) continue;
+out1261.push(a_Y_1258);
 }
-q1267 = isList1268 ? out1269 : out1269[0];
+q1259 = isList1260 ? out1261 : out1261[0];
 }
-if (!(R.and(R.less(a_X_1259, R.max(o0)), R.greater(R.subtract(R.min(q1267), a_X_1259), p(st, "coverGapDays", false))))) continue;
-out1262.push(a_X_1259);
+if (!(R.and(R.less(a_X_1251, R.max(o0)), R.greater(R.subtract(R.min(q1259), a_X_1251), p(st, "coverGapDays", false))))) continue;
+out1254.push(a_X_1251);
 }
-q1260 = isList1261 ? out1262 : out1262[0];
+q1252 = isList1253 ? out1254 : out1254[0];
 }
-  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1260)));
+  return R.and(R.and(R.and(R.exists(o0), R.lessOrEqual(R.subtract(R.min(o0), o1), p(st, "coverGapDays", false))), R.lessOrEqual(R.subtract(R.min([o2, d2(st)]), R.max(o0)), p(st, "coverGapDays", false))), R.not(R.exists(q1252)));
 }
 // function "NearestSingle"(kind, drug, dayNo)
-export function f48(st, o0, o1, o2) {
-const s1274 = d72(st);
-let q1276 = null;
-if (!(s1274 == null)) {
-const isList1277 = Array.isArray(s1274);
-let out1278 = [];
-const r1279 = Array.isArray(s1274) ? s1274 : [s1274];
-for (let i1280 = 0; i1280 < r1279.length; i1280++) {
-const a_C_1275 = r1279[i1280];
-const t1281 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-const t1282 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-const t1283 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-const t1284 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-const t1285 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1281 == null ? null : (t1281.kind ?? null)), o0), R.equal((t1282 == null ? null : (t1282.drug ?? null)), o1)), (t1283 == null ? null : (t1283.single ?? null))), R.not((a_C_1275 == null ? null : (a_C_1275.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1284 == null ? null : (t1284.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1285 == null ? null : (t1285.endNumber ?? null)))))) continue;
-const t1286 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-const t1287 = (a_C_1275 == null ? null : (a_C_1275.record ?? null));
-out1278.push(({ "source": (t1286 == null ? null : (t1286.source ?? null)), "distance": R.abs(R.subtract((t1287 == null ? null : (t1287.startNumber ?? null)), o2)) }));
+export function f49(st, o0, o1, o2) {
+const s1266 = d72(st);
+let q1268 = null;
+if (!(s1266 == null)) {
+const isList1269 = Array.isArray(s1266);
+let out1270 = [];
+const r1271 = Array.isArray(s1266) ? s1266 : [s1266];
+for (let i1272 = 0; i1272 < r1271.length; i1272++) {
+const a_C_1267 = r1271[i1272];
+const t1273 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1274 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1275 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1276 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1277 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+if (!(R.and(R.and(R.and(R.and(R.and(R.equal((t1273 == null ? null : (t1273.kind ?? null)), o0), R.equal((t1274 == null ? null : (t1274.drug ?? null)), o1)), (t1275 == null ? null : (t1275.single ?? null))), R.not((a_C_1267 == null ? null : (a_C_1267.linked ?? null)))), R.greaterOrEqual(o2, R.subtract((t1276 == null ? null : (t1276.startNumber ?? null)), 3))), R.lessOrEqual(o2, (t1277 == null ? null : (t1277.endNumber ?? null)))))) continue;
+const t1278 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+const t1279 = (a_C_1267 == null ? null : (a_C_1267.record ?? null));
+out1270.push(({ "source": (t1278 == null ? null : (t1278.source ?? null)), "distance": R.abs(R.subtract((t1279 == null ? null : (t1279.startNumber ?? null)), o2)) }));
 }
-q1276 = isList1277 ? out1278 : out1278[0];
+q1268 = isList1269 ? out1270 : out1270[0];
 }
-const s1272 = q1276;
-let q1288 = null;
-if (!(s1272 == null)) {
-const isList1289 = Array.isArray(s1272);
-let out1290 = [];
-const r1291 = Array.isArray(s1272) ? s1272 : [s1272];
-for (let i1292 = 0; i1292 < r1291.length; i1292++) {
-const a_X_1273 = r1291[i1292];
-out1290.push(a_X_1273);
+const s1264 = q1268;
+let q1280 = null;
+if (!(s1264 == null)) {
+const isList1281 = Array.isArray(s1264);
+let out1282 = [];
+const r1283 = Array.isArray(s1264) ? s1264 : [s1264];
+for (let i1284 = 0; i1284 < r1283.length; i1284++) {
+const a_X_1265 = r1283[i1284];
+out1282.push(a_X_1265);
 }
-out1290 = R.distinctList(out1290);
-out1290 = R.sortByColumns(out1290, ["distance","source"], [true,true]);
-q1288 = isList1289 ? out1290 : out1290[0];
+out1282 = R.distinctList(out1282);
+out1282 = R.sortByColumns(out1282, ["distance","source"], [true,true]);
+q1280 = isList1281 ? out1282 : out1282[0];
 }
-const t1293 = R.first(q1288);
-  return (t1293 == null ? null : (t1293.source ?? null));
+const t1285 = R.first(q1280);
+  return (t1285 == null ? null : (t1285.source ?? null));
 }
 // function "DraftDose"(dose)
-export function f49(st, o0) {
+export function f50(st, o0) {
 
-  return f39(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K14, false) : o0), d2(st));
+  return f40(st, (((o0 == null ? null : (o0.value ?? null)) == null) ? R.as(null, K14, false) : o0), d2(st));
 }
-const T1294 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
-const T1295 = [[f1, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1296 = [[f2, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1297 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1298 = [[f4, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f5, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1299 = [[f7, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1300 = [[f8, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1301 = [[f9, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1302 = [[f10, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1303 = [[f11, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1304 = [[f12, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1305 = [[f13, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1306 = [[f14, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
-const T1307 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
-const T1308 = [[f16, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1309 = [[f17, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1310 = [[f18, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1311 = [[f19, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
-const T1312 = [[f20, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1313 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1314 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
-const T1315 = [[f23, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
-const T1316 = [[f24, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1317 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1318 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1319 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1320 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1321 = [[f29, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1322 = [[f30, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1323 = [[f31, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1324 = [[f32, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
-const T1325 = [[f33, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
-const T1326 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
-const T1327 = [[f35, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1328 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1329 = [[f37, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
-const T1330 = [[f38, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1331 = [[f39, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1332 = [[f40, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
-const T1333 = [[f41, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
-const T1334 = [[f42, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
-const T1335 = [[f43, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1336 = [[f44, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
-const T1337 = [[f45, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1338 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
-const T1339 = [[f47, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1340 = [[f48, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
-const T1341 = [[f49, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1286 = [[f0, 1, [{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"}]]];
+const T1287 = [[f1, 3, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1288 = [[f2, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1289 = [[f3, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1290 = [[f4, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1291 = [[f5, 1, [{"name":"{http://hl7.org/fhir}MedicationAdministration","type":"NamedTypeSpecifier"}]], [f6, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]], [f7, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1292 = [[f8, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1293 = [[f9, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1294 = [[f10, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1295 = [[f11, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1296 = [[f12, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1297 = [[f13, 1, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1298 = [[f14, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1299 = [[f15, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"name":"{http://hl7.org/fhir}Reference","type":"NamedTypeSpecifier"}]]];
+const T1300 = [[f16, 2, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"}]]];
+const T1301 = [[f17, 2, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1302 = [[f18, 10, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1303 = [[f19, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1304 = [[f20, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"}]]];
+const T1305 = [[f21, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1306 = [[f22, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1307 = [[f23, 1, [{"name":"{http://hl7.org/fhir}Observation","type":"NamedTypeSpecifier"}]]];
+const T1308 = [[f24, 1, [{"name":"{http://hl7.org/fhir}CodeableConcept","type":"NamedTypeSpecifier"}]]];
+const T1309 = [[f25, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1310 = [[f26, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1311 = [[f27, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1312 = [[f28, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1313 = [[f29, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1314 = [[f30, 3, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1315 = [[f31, 2, [{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"dayNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"}],"type":"TupleTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1316 = [[f32, 1, [{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1317 = [[f33, 1, [{"name":"{http://hl7.org/fhir}Quantity","type":"NamedTypeSpecifier"}]]];
+const T1318 = [[f34, 1, [{"name":"{http://hl7.org/fhir}MedicationRequest","type":"NamedTypeSpecifier"}]]];
+const T1319 = [[f35, 1, [{"name":"{http://hl7.org/fhir}MedicationStatement","type":"NamedTypeSpecifier"}]]];
+const T1320 = [[f36, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1321 = [[f37, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1322 = [[f38, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
+const T1323 = [[f39, 2, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1324 = [[f40, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1325 = [[f41, 2, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"sources"}],"type":"TupleTypeSpecifier"}]]];
+const T1326 = [[f42, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"key"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"name"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"rxnorm"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"names"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"anthracycline"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"supportive"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"role"}],"type":"TupleTypeSpecifier"}]]];
+const T1327 = [[f43, 1, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"}]]];
+const T1328 = [[f44, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1329 = [[f45, 1, [{"name":"{http://hl7.org/fhir}Period","type":"NamedTypeSpecifier"}]]];
+const T1330 = [[f46, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1331 = [[f47, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"drug"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"source"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"kind"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"completed"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Boolean","type":"NamedTypeSpecifier"},"name":"single"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Date","type":"NamedTypeSpecifier"},"name":"date"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"startNumber"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"name":"endNumber"},{"elementType":{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},"name":"linkKeys"},{"elementType":{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"},"name":"dose"}],"type":"TupleTypeSpecifier"}]]];
+const T1332 = [[f48, 3, [{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},"type":"ListTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1333 = [[f49, 3, [{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},{"name":"{urn:hl7-org:elm-types:r1}Integer","type":"NamedTypeSpecifier"}]]];
+const T1334 = [[f50, 1, [{"element":[{"elementType":{"name":"{urn:hl7-org:elm-types:r1}Decimal","type":"NamedTypeSpecifier"},"name":"value"},{"elementType":{"name":"{urn:hl7-org:elm-types:r1}String","type":"NamedTypeSpecifier"},"name":"unit"}],"type":"TupleTypeSpecifier"}]]];
 export const f = {
-  "DayNumber": (st, ...args) => R.dispatch(st, args, T1294),
-  "IsDraft": (st, ...args) => R.dispatch(st, args, T1295),
-  "HoistedId": (st, ...args) => R.dispatch(st, args, T1296),
-  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1297),
-  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1298),
-  "HasWord": (st, ...args) => R.dispatch(st, args, T1299),
-  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1300),
-  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1301),
-  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1302),
-  "DrugByName": (st, ...args) => R.dispatch(st, args, T1303),
-  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1304),
-  "DrugOf": (st, ...args) => R.dispatch(st, args, T1305),
-  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1306),
-  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1307),
-  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1308),
-  "Exposure": (st, ...args) => R.dispatch(st, args, T1309),
-  "IsReported": (st, ...args) => R.dispatch(st, args, T1310),
-  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1311),
-  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1312),
-  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1313),
-  "Source": (st, ...args) => R.dispatch(st, args, T1314),
-  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1315),
-  "Percent": (st, ...args) => R.dispatch(st, args, T1316),
-  "Unit": (st, ...args) => R.dispatch(st, args, T1317),
-  "Centimetres": (st, ...args) => R.dispatch(st, args, T1318),
-  "Kilograms": (st, ...args) => R.dispatch(st, args, T1319),
-  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1320),
-  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1321),
-  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1322),
-  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1323),
-  "DoseOf": (st, ...args) => R.dispatch(st, args, T1324),
-  "RequestDose": (st, ...args) => R.dispatch(st, args, T1325),
-  "StatementDose": (st, ...args) => R.dispatch(st, args, T1326),
-  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1327),
-  "IsMass": (st, ...args) => R.dispatch(st, args, T1328),
-  "Milligrams": (st, ...args) => R.dispatch(st, args, T1329),
-  "NotCounted": (st, ...args) => R.dispatch(st, args, T1330),
-  "Converted": (st, ...args) => R.dispatch(st, args, T1331),
-  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1332),
-  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1333),
-  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1334),
-  "SpanStart": (st, ...args) => R.dispatch(st, args, T1335),
-  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1336),
-  "IsLinked": (st, ...args) => R.dispatch(st, args, T1337),
-  "SpanDays": (st, ...args) => R.dispatch(st, args, T1338),
-  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1339),
-  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1340),
-  "DraftDose": (st, ...args) => R.dispatch(st, args, T1341),
+  "DayNumber": (st, ...args) => R.dispatch(st, args, T1286),
+  "CivilDayNumber": (st, ...args) => R.dispatch(st, args, T1287),
+  "IsDraft": (st, ...args) => R.dispatch(st, args, T1288),
+  "HoistedId": (st, ...args) => R.dispatch(st, args, T1289),
+  "ReferencedCode": (st, ...args) => R.dispatch(st, args, T1290),
+  "MedicationConcept": (st, ...args) => R.dispatch(st, args, T1291),
+  "HasWord": (st, ...args) => R.dispatch(st, args, T1292),
+  "DrugByCode": (st, ...args) => R.dispatch(st, args, T1293),
+  "DrugByCodes": (st, ...args) => R.dispatch(st, args, T1294),
+  "HasLowerWord": (st, ...args) => R.dispatch(st, args, T1295),
+  "DrugByName": (st, ...args) => R.dispatch(st, args, T1296),
+  "DrugByTexts": (st, ...args) => R.dispatch(st, args, T1297),
+  "DrugOf": (st, ...args) => R.dispatch(st, args, T1298),
+  "MedicationTexts": (st, ...args) => R.dispatch(st, args, T1299),
+  "DrugOfTexts": (st, ...args) => R.dispatch(st, args, T1300),
+  "IsLiposomal": (st, ...args) => R.dispatch(st, args, T1301),
+  "Exposure": (st, ...args) => R.dispatch(st, args, T1302),
+  "IsReported": (st, ...args) => R.dispatch(st, args, T1303),
+  "IsSecondPrimaryExposure": (st, ...args) => R.dispatch(st, args, T1304),
+  "ObservationDate": (st, ...args) => R.dispatch(st, args, T1305),
+  "ObservationFirstDate": (st, ...args) => R.dispatch(st, args, T1306),
+  "Source": (st, ...args) => R.dispatch(st, args, T1307),
+  "ScoreFromDisplay": (st, ...args) => R.dispatch(st, args, T1308),
+  "Percent": (st, ...args) => R.dispatch(st, args, T1309),
+  "Unit": (st, ...args) => R.dispatch(st, args, T1310),
+  "Centimetres": (st, ...args) => R.dispatch(st, args, T1311),
+  "Kilograms": (st, ...args) => R.dispatch(st, args, T1312),
+  "SquareMetres": (st, ...args) => R.dispatch(st, args, T1313),
+  "LatestWithin": (st, ...args) => R.dispatch(st, args, T1314),
+  "ReadingOn": (st, ...args) => R.dispatch(st, args, T1315),
+  "SurfaceAreaOn": (st, ...args) => R.dispatch(st, args, T1316),
+  "DoseOf": (st, ...args) => R.dispatch(st, args, T1317),
+  "RequestDose": (st, ...args) => R.dispatch(st, args, T1318),
+  "StatementDose": (st, ...args) => R.dispatch(st, args, T1319),
+  "IsPerSquareMetre": (st, ...args) => R.dispatch(st, args, T1320),
+  "IsMass": (st, ...args) => R.dispatch(st, args, T1321),
+  "Milligrams": (st, ...args) => R.dispatch(st, args, T1322),
+  "NotCounted": (st, ...args) => R.dispatch(st, args, T1323),
+  "Converted": (st, ...args) => R.dispatch(st, args, T1324),
+  "ConvertedWith": (st, ...args) => R.dispatch(st, args, T1325),
+  "IsAnthracycline": (st, ...args) => R.dispatch(st, args, T1326),
+  "RequestByKey": (st, ...args) => R.dispatch(st, args, T1327),
+  "SpanStart": (st, ...args) => R.dispatch(st, args, T1328),
+  "SpanEnd": (st, ...args) => R.dispatch(st, args, T1329),
+  "IsLinked": (st, ...args) => R.dispatch(st, args, T1330),
+  "SpanDays": (st, ...args) => R.dispatch(st, args, T1331),
+  "GapsCovered": (st, ...args) => R.dispatch(st, args, T1332),
+  "NearestSingle": (st, ...args) => R.dispatch(st, args, T1333),
+  "DraftDose": (st, ...args) => R.dispatch(st, args, T1334),
 };
 const F = f;
 export const d = {
