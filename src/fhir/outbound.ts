@@ -5,6 +5,7 @@ import { nodeGlobalDispatcher } from './undici-agent.js';
 import { FhirFetchError } from './fetch-error.js';
 import { JsonLimitScanner } from './json-scan.js';
 import { currentRequest, outboundTraceHeaders } from '../observability/request-context.js';
+import { abortAfter } from './abort-after.js';
 
 /** One GET to a FHIR server. */
 export interface FhirGet {
@@ -118,20 +119,14 @@ interface CallSignal {
 }
 
 /**
- * A call's signal with a timer that is cleared when the call ends. `AbortSignal.any([AbortSignal.timeout(ms),
- * deadline])` per call left a timer that fired seconds after the call had ended, making a DOMException and an abort
- * event each time, and a dependent signal per call (~3 % of a request without prefetch, bench/profile.md "Eleventh
- * pass").
+ * A call's signal with a timer that is cleared when the call ends (abort-after.ts), instead of
+ * `AbortSignal.any([AbortSignal.timeout(ms), deadline])` per call: its timer and a dependent signal per call were ~3 %
+ * of a request without prefetch (bench/profile.md "Eleventh pass").
  */
 function callSignal(timeoutMs: number, deadline: AbortSignal): CallSignal {
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }, timeoutMs);
-  // Like AbortSignal.timeout's: never what keeps the process running.
-  timer.unref();
+  const timer = abortAfter(controller, timeoutMs, () => (timedOut = true));
   const onDeadline = (): void => controller.abort(deadline.reason);
   if (deadline.aborted) onDeadline();
   else deadline.addEventListener('abort', onDeadline, { once: true });

@@ -14,6 +14,7 @@ import {
 } from './bundle.js';
 import { fetchQuery, followPages, type FhirTarget } from './fetch-query.js';
 import { FhirFetchError } from './fetch-error.js';
+import { abortAfter } from './abort-after.js';
 import { LeftOut, READ_TYPES, leftOutReason } from './patient-reference.js';
 import { FHIR_ID } from '../shared/fhir-id.js';
 import { addressPolicyFor, checkFhirServer, type SecurityConfig, type VerifiedClient } from '../security/index.js';
@@ -205,14 +206,10 @@ async function fetchFromServer(
   const { config } = deps;
   // SSRF policy: a refused server (403) or unresolvable host (412) fails the request before any connection is made.
   await checkFhirServer(fhirServer, deps.client, config.security);
-  // A timer cleared once every fetch is done (AbortSignal.timeout's fired seconds later, making a DOMException and an
-  // abort event on every request); after a failure it runs on, so fetches still under way keep their deadline.
+  // A timer cleared once every fetch is done (abort-after.ts); after a failure it runs on, so fetches still under way
+  // keep their deadline.
   const deadlineController = new AbortController();
-  const deadlineTimer = setTimeout(
-    () => deadlineController.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-    config.requestDeadlineMs,
-  );
-  deadlineTimer.unref();
+  const deadlineTimer = abortAfter(deadlineController, config.requestDeadlineMs);
   const deadline = deadlineController.signal;
   const policy = addressPolicyFor(deps.client, config.security);
   const target: FhirTarget = { baseUrl: fhirServer, token: request.fhirAuthorization?.access_token, policy };
