@@ -20,12 +20,14 @@ export interface RecorderStats {
 
 const BATCH = 100;
 /**
- * How long the writer lets records gather before it writes a batch that is not full. One statement per batch costs
- * about the same for 1 record as for 50 (parse, plan, and with embedded PGlite WASM work on the event loop), so
- * writing each record as it comes cost the hook path about half its throughput (`npm run bench`, issue 17);
- * gathering for a moment makes the cost per record small. `flush` and `close` skip the wait.
+ * How long the writer lets records gather before it writes a batch that is not full. A batch's statement costs about
+ * the same for 1 record as for 50 (parse, plan, the driver's messages; with embedded PGlite WASM work), so writing each
+ * record as it comes cost the hook path about half its throughput (`npm run bench`, issue 17). A second keeps it to one
+ * statement per second and process below 100 requests per second; the wait is one timer, ended early when a batch is
+ * full or `flush`/`close` asks for the queue (bench/profile.md, twelfth pass: the same cost as a quarter second's
+ * polled wait within the bench's interval, with a quarter of the statements).
  */
-const LINGER_MS = 250;
+const LINGER_MS = 1_000;
 const BACKOFF_MIN_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 const DROP_LOG_EVERY_MS = 10_000;
@@ -62,6 +64,8 @@ export class CardRecorder {
   private failing = false;
   /** Set by `flush`/`close`: write what is queued now, without lingering. */
   private urgent = false;
+  /** Ends the writer's current wait for more records (a full batch, a flush), when it is waiting. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -86,6 +90,7 @@ export class CardRecorder {
       return false;
     }
     this.queue.push(record);
+    if (this.queue.length >= BATCH) this.wake?.();
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
@@ -106,6 +111,7 @@ export class CardRecorder {
   async flush(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     this.urgent = true;
+    this.wake?.();
     while (this.queue.length > 0 && this.running !== undefined && Date.now() < deadline) {
       await Promise.race([this.running, sleep(Math.min(50, Math.max(1, deadline - Date.now())))]);
     }
@@ -122,10 +128,15 @@ export class CardRecorder {
   }
 
   /** Waits up to LINGER_MS for more records, ending early when a batch is full or a flush asks for the queue. */
-  private async linger(): Promise<void> {
-    const until = Date.now() + LINGER_MS;
-    while (Date.now() < until && this.queue.length < BATCH && !this.urgent)
-      await sleep(Math.min(25, until - Date.now()));
+  private linger(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), LINGER_MS).unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
   }
 
   private async drain(): Promise<void> {
