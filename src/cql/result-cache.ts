@@ -4,6 +4,7 @@
  * that input is the same, so a changed resource (or another patient with the same id) is a miss, never a stale answer.
  */
 import { hash } from 'node:crypto';
+import { createLru } from '../shared/lru.js';
 
 /** What the cache reports (for the bench and tests). */
 export interface ResultCacheStats {
@@ -32,7 +33,7 @@ export function resultKey(parts: readonly unknown[]): string {
  * copies made by `copy`, so a caller that changes its answer cannot change the next caller's.
  */
 export function createResultCache<T>(maxEntries: number, copy: (v: T) => T = structuredClone): ResultCache<T> {
-  const done = new Map<string, T>();
+  const done = createLru<string, T>(maxEntries);
   const running = new Map<string, Promise<T>>();
   let hits = 0;
   let misses = 0;
@@ -45,9 +46,6 @@ export function createResultCache<T>(maxEntries: number, copy: (v: T) => T = str
       const cached = done.get(key);
       if (cached !== undefined) {
         hits++;
-        // Map order is insertion order: re-inserting marks the entry most recently used.
-        done.delete(key);
-        done.set(key, cached);
         return copy(cached);
       }
       const inFlight = running.get(key);
@@ -61,11 +59,6 @@ export function createResultCache<T>(maxEntries: number, copy: (v: T) => T = str
       try {
         const value = await promise;
         done.set(key, value);
-        while (done.size > maxEntries) {
-          const oldest = done.keys().next();
-          if (oldest.done === true) break;
-          done.delete(oldest.value);
-        }
         return copy(value);
       } finally {
         // A failed evaluation is not cached: the next request tries again.

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { classifyOrderCard } from '../../../src/adherence/classify.js';
 import { pseudonymizer } from '../../../src/adherence/pseudonym.js';
 import { reportCsv } from '../../../src/adherence/report-csv.js';
@@ -31,6 +31,20 @@ describe('pseudonyms', () => {
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(a).not.toBe(p('https://other.example.org/fhir', 'patient-42'));
     expect(a).not.toBe(p('https://ehr.example.org/fhir', 'patient-43'));
+  });
+
+  test('is HMAC-SHA256 of the server and id, the same after thousands of other patients (remembered or not)', () => {
+    const key = randomBytes(32);
+    const q = pseudonymizer(key);
+    const expected = (server: string, id: string): string =>
+      createHmac('sha256', key).update(`${server}\u0000${id}`).digest('hex').slice(0, 32);
+    const first = q('https://ehr.example.org/fhir', 'patient-1');
+    expect(first).toBe(expected('https://ehr.example.org/fhir', 'patient-1'));
+    for (let i = 2; i <= 20_000; i++) q('https://ehr.example.org/fhir', `patient-${i}`);
+    expect(q('https://ehr.example.org/fhir', 'patient-1')).toBe(first);
+    expect(q('https://ehr.example.org/fhir', 'patient-19999')).toBe(
+      expected('https://ehr.example.org/fhir', 'patient-19999'),
+    );
   });
 
   test('another key gives other pseudonyms; no id gives none', () => {
