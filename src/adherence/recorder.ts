@@ -1,9 +1,7 @@
 /**
- * Card records are written off the request path: a hook response only appends a note of what was shown to a bounded
- * queue; the notes are built into records a batch at a time (when a batch's worth is waiting, or when the writer takes
- * them), and one writer drains the records in batches. When the database is down the writer keeps the batch and
- * retries with backoff while the queue fills; once it is full, new records are dropped, counted and logged (never a
- * blocked or failed response).
+ * Card records are written off the request path: a hook response only appends its record to a bounded queue, and one
+ * writer drains it in batches. When the database is down the writer keeps the batch and retries with backoff while
+ * the queue fills; once it is full, new records are dropped, counted and logged (never a blocked or failed response).
  */
 import type { Logger } from '../log.js';
 import type { Database } from './db.js';
@@ -14,7 +12,7 @@ export interface RecorderStats {
   readonly written: number;
   /** Records not kept because the queue was full. */
   readonly dropped: number;
-  /** Records that could not be built, or that the database refused (bad data, not an outage): logged, not retried. */
+  /** Records the database refused (bad data, not an outage): logged and not retried. */
   readonly rejected: number;
   /** The last write failed for want of the database (an outage, not bad data): records wait and are retried. */
   readonly failing: boolean;
@@ -54,9 +52,7 @@ const isDataError = (err: unknown): boolean =>
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-export class CardRecorder<Note> {
-  /** Notes of responses not yet built into records: at most a batch's worth (built when one is waiting). */
-  private readonly notes: Note[] = [];
+export class CardRecorder {
   private readonly queue: ResponseRecord[] = [];
   private written = 0;
   private dropped = 0;
@@ -75,13 +71,11 @@ export class CardRecorder<Note> {
     private readonly db: Database,
     private readonly log: Logger,
     private readonly capacity: number,
-    /** Turns a note into its record; a note it throws on is logged and counted as refused. */
-    private readonly build: (note: Note) => ResponseRecord,
   ) {}
 
-  /** Queues the note of a record; false (and counted) when the queue is full. Never waits. */
-  enqueue(note: Note): boolean {
-    if (this.closed || this.queue.length + this.notes.length >= this.capacity) {
+  /** Queues a record; false (and counted) when the queue is full. Never waits. */
+  enqueue(record: ResponseRecord): boolean {
+    if (this.closed || this.queue.length >= this.capacity) {
       this.dropped += 1;
       this.droppedSinceLog += 1;
       const now = Date.now();
@@ -95,8 +89,7 @@ export class CardRecorder<Note> {
       }
       return false;
     }
-    this.notes.push(note);
-    if (this.notes.length >= BATCH) this.buildNotes();
+    this.queue.push(record);
     if (this.queue.length >= BATCH) this.wake?.();
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
@@ -106,7 +99,7 @@ export class CardRecorder<Note> {
 
   stats(): RecorderStats {
     return {
-      queued: this.queue.length + this.notes.length,
+      queued: this.queue.length,
       written: this.written,
       dropped: this.dropped,
       rejected: this.rejected,
@@ -119,35 +112,19 @@ export class CardRecorder<Note> {
     const deadline = Date.now() + timeoutMs;
     this.urgent = true;
     this.wake?.();
-    while (this.queued() > 0 && this.running !== undefined && Date.now() < deadline) {
+    while (this.queue.length > 0 && this.running !== undefined && Date.now() < deadline) {
       await Promise.race([this.running, sleep(Math.min(50, Math.max(1, deadline - Date.now())))]);
     }
     this.urgent = false;
-    return this.queued() === 0;
+    return this.queue.length === 0;
   }
 
   /** Stops taking records; writes what is queued (up to `timeoutMs`). */
   async close(timeoutMs = 10_000): Promise<boolean> {
     const emptied = await this.flush(timeoutMs);
     this.closed = true;
-    if (!emptied) this.log.warn({ lost: this.queued() }, 'adherence: card records not written at close');
+    if (!emptied) this.log.warn({ lost: this.queue.length }, 'adherence: card records not written at close');
     return emptied;
-  }
-
-  private queued(): number {
-    return this.queue.length + this.notes.length;
-  }
-
-  /** Builds the waiting notes into records, one after another (a fifth of the CPU of one at a time: records.ts). */
-  private buildNotes(): void {
-    for (const note of this.notes.splice(0)) {
-      try {
-        this.queue.push(this.build(note));
-      } catch (err) {
-        this.rejected += 1;
-        this.log.error({ err: errorText(err) }, 'adherence: card record not built');
-      }
-    }
   }
 
   /** Waits up to LINGER_MS for more records, ending early when a batch is full or a flush asks for the queue. */
@@ -164,10 +141,8 @@ export class CardRecorder<Note> {
 
   private async drain(): Promise<void> {
     let backoff = BACKOFF_MIN_MS;
-    while (this.queued() > 0 && !this.closed) {
-      if (this.queued() < BATCH && !this.urgent && !this.failing) await this.linger();
-      this.buildNotes();
-      if (this.queue.length === 0) continue;
+    while (this.queue.length > 0 && !this.closed) {
+      if (this.queue.length < BATCH && !this.urgent && !this.failing) await this.linger();
       const batch = this.queue.slice(0, BATCH);
       try {
         await this.db.query(INSERT_BATCH, [JSON.stringify(batch)]);

@@ -51,49 +51,16 @@ const LABEL_MAX = 300;
 const topicOf = (topic: { system?: string; code: string } | undefined): string =>
   topic !== undefined && topic.system === SYSTEMS.pathwayNode ? topic.code : '';
 
-/**
- * What the request path keeps of one hook response until the writer builds its record (recorder.ts): the request's
- * ids, never its prefetch, and the cards as sent. Building records in batches rather than one per response costs a
- * fifth as much CPU: one record built right after its response took 20-25 us in the service (caches cold after the
- * evaluation), against 3 us for records built one after another (bench/profile.md, thirteenth pass).
- */
-export interface ShownResponse {
-  readonly service: string;
-  readonly hook: string;
-  readonly hookInstance: string;
-  readonly fhirServer: string | undefined;
-  readonly patientId: unknown;
-  readonly userId: unknown;
-  readonly cards: CdsResponse['cards'];
-  readonly orderCards: readonly OrderCardNote[];
-  /** When it was answered (epoch ms). */
-  readonly at: number;
-}
-
-/** Notes one hook response for its record; cheap enough for the request path (no copy, no hashing). */
-export function noteShownResponse(
+/** The record of one hook response. */
+export function buildResponseRecord(
   service: string,
   request: CdsRequest,
   response: CdsResponse,
   orderCards: readonly OrderCardNote[],
+  pseudonymize: Pseudonymize,
   now: Date,
-): ShownResponse {
-  return {
-    service,
-    hook: request.hook,
-    hookInstance: request.hookInstance,
-    fhirServer: request.fhirServer,
-    patientId: request.context.patientId,
-    userId: request.context.userId,
-    cards: response.cards,
-    orderCards,
-    at: now.getTime(),
-  };
-}
-
-/** The record of one hook response. */
-export function buildResponseRecord(shown: ShownResponse, pseudonymize: Pseudonymize): ResponseRecord {
-  const cards: CardRecord[] = shown.cards.flatMap((card) =>
+): ResponseRecord {
+  const cards: CardRecord[] = response.cards.flatMap((card) =>
     card.uuid === undefined
       ? []
       : [
@@ -107,21 +74,21 @@ export function buildResponseRecord(shown: ShownResponse, pseudonymize: Pseudony
           },
         ],
   );
-  const shownUuids = new Set(cards.map((c) => c.uuid));
-  const drafts: DraftRecord[] = shown.orderCards.flatMap((note) => {
+  const shown = new Set(cards.map((c) => c.uuid));
+  const drafts: DraftRecord[] = orderCards.flatMap((note) => {
     const classification = classifyOrderCard(note.kind, note.topic);
-    if (classification === undefined || !shownUuids.has(note.uuid)) return [];
+    if (classification === undefined || !shown.has(note.uuid)) return [];
     return [...new Set(note.drugs)].map((drug) => ({ cardUuid: note.uuid, drug, classification }));
   });
   return {
     id: randomUUID(),
-    recordedAt: new Date(shown.at).toISOString(),
-    service: shown.service,
-    hook: shown.hook,
-    hookInstance: shown.hookInstance,
+    recordedAt: now.toISOString(),
+    service,
+    hook: request.hook,
+    hookInstance: request.hookInstance,
     pathwayVersion: PATHWAY_VERSION,
-    patient: pseudonymize(shown.fhirServer, shown.patientId),
-    user: pseudonymize(shown.fhirServer, shown.userId),
+    patient: pseudonymize(request.fhirServer, request.context.patientId),
+    user: pseudonymize(request.fhirServer, request.context.userId),
     cards,
     drafts,
   };

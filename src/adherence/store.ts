@@ -10,7 +10,7 @@ import { openPglite, openPostgres, type Database } from './db.js';
 import { storeFeedback, type FeedbackEntryInput, type FeedbackResult } from './feedback-store.js';
 import { migrate } from './migrations.js';
 import { pseudonymizer, type Pseudonymize } from './pseudonym.js';
-import { buildResponseRecord, noteShownResponse, type OrderCardNote, type ShownResponse } from './records.js';
+import { buildResponseRecord, type OrderCardNote } from './records.js';
 import { CardRecorder, errorText, type RecorderStats } from './recorder.js';
 import { buildReport, type AdherenceReport, type ReportFilter } from './report.js';
 import { PURGE_INTERVAL_MS, purgeOlderThan, type PurgeResult } from './retention.js';
@@ -97,9 +97,7 @@ export async function openAdherenceStore(
     );
   }
   const pseudonymize: Pseudonymize = pseudonymizer(config.pseudonymKey);
-  const recorder = new CardRecorder<ShownResponse>(db, log, config.queueSize, (shown) =>
-    buildResponseRecord(shown, pseudonymize),
-  );
+  const recorder = new CardRecorder(db, log, config.queueSize);
 
   const purge = async (): Promise<PurgeResult> => {
     const result = await purgeOlderThan(db, config.retentionDays, clock());
@@ -120,10 +118,10 @@ export async function openAdherenceStore(
     kind: db.kind,
     recordResponse(service, request, response, orderCards) {
       try {
-        recorder.enqueue(noteShownResponse(service, request, response, orderCards, clock()));
+        recorder.enqueue(buildResponseRecord(service, request, response, orderCards, pseudonymize, clock()));
       } catch (err) {
         // The record is a side effect of the response: never its failure.
-        log.error({ err: errorText(err) }, 'adherence: card record not queued');
+        log.error({ err: errorText(err) }, 'adherence: card record not built');
       }
     },
     recordFeedback: (service, entries, user) =>

@@ -42,7 +42,7 @@ describe('embedded PGlite whose worker thread ends unasked', () => {
       onEvent: (event) => events.push(event),
     });
     const log = pino({ level: 'silent' });
-    const recorder = new CardRecorder<ResponseRecord>(db, log, 100, (r) => r);
+    const recorder = new CardRecorder(db, log, 100);
     try {
       await migrate(db);
       await db.query(`INSERT INTO adherence.feedback (entry_key, received_at, service, card_uuid, outcome, outcome_at)
