@@ -10,7 +10,7 @@ export type Pseudonymize = (fhirServer: string | undefined, id: unknown) => stri
 /**
  * Pseudonyms remembered per process. Every hook response names a patient and a user, and a clinic's day repeats both;
  * an HMAC was the largest part of the adherence store's cost on the hook path (two per response, 11-16 us of CPU each
- * in the service: bench/profile.md, thirteenth pass). 10,000 entries of ~0.3 KB: a few MB at most.
+ * in the service: bench/profile.md, twelfth and thirteenth passes). 10,000 entries of ~0.3 KB: a few MB at most.
  */
 const REMEMBERED = 10_000;
 
