@@ -1,6 +1,7 @@
 /**
- * A Map of at most `maxEntries` entries that forgets the least recently used first: the one bound every in-process
- * cache keyed by request content shares.
+ * A Map of at most `maxEntries` entries that forgets the least recently used first: the bound of the CQL result cache
+ * and of the adherence pseudonyms. (The engine's memos of parsed values, src/engine/runtime and src/cql, clear
+ * themselves when full instead.)
  */
 export interface Lru<K, V> {
   /** The value of `key`, marking it most recently used; undefined when absent. */

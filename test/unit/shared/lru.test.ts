@@ -1,5 +1,5 @@
 /**
- * The bounded LRU every in-process cache keyed by request content uses (src/shared/lru.ts).
+ * The bounded LRU of the CQL result cache and the adherence pseudonyms (src/shared/lru.ts).
  */
 import { describe, expect, test } from '@jest/globals';
 import { createLru } from '../../../src/shared/lru.js';
