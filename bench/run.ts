@@ -13,7 +13,7 @@
  *   BENCH_ADHERENCE=0  skip the adherence store's cost (scenario 1 again on three services: the store off, with
  *                      DATABASE_URL = BENCH_DATABASE_URL, default a database adherence_bench on the local server, and
  *                      with embedded PGlite; req/s lost and the service's CPU per request, measureAdherenceCost)
- *   BENCH_ADHERENCE_ROUNDS=40  rounds for that cost, BENCH_ADHERENCE_SLICE=2 seconds each (the cost is the mean of
+ *   BENCH_ADHERENCE_ROUNDS=48  rounds for that cost, BENCH_ADHERENCE_SLICE=2 seconds each (the cost is the mean of
  *                      the rounds' paired differences with its 95 % interval, bench/paired.ts);
  *                      BENCH_ADHERENCE_MODE=together (the three services driven at once in each round) or alternate
  *                      (one after the other); BENCH_ADHERENCE_RATE=100 requests per second to each service (together;
@@ -606,6 +606,8 @@ interface StoreCost {
   readonly mainThreadMsPerRequestOff: number;
   readonly mainThreadMsPerRequest: number;
   readonly mainThreadPercentInterval: Interval;
+  /** Each unit's (block's) main-thread cost in % more, in order: to look at the spread, or to pool runs of one code. */
+  readonly mainThreadPercentPerUnit: readonly number[];
   /** CPU of the PostgreSQL server's backends for the bench's database, per request, in ms (PostgreSQL only). */
   readonly databaseCpuMsPerRequest?: number;
 }
@@ -658,7 +660,9 @@ if (!['together', 'alternate'].includes(process.env.BENCH_ADHERENCE_MODE ?? 'tog
  */
 const CONTROL = process.env.BENCH_ADHERENCE_CONTROL === '1';
 const ROUNDS = Number(process.env.BENCH_ADHERENCE_ROUNDS ?? '48');
-if (!Number.isInteger(ROUNDS) || ROUNDS < 2 || ROUNDS > 400) throw new Error('BENCH_ADHERENCE_ROUNDS must be 2-400');
+// Up to 1,000: a cost of 3-4 % read against a line at 5 % needs about 100 blocks of 8 rounds (bench/profile.md,
+// fourteenth pass).
+if (!Number.isInteger(ROUNDS) || ROUNDS < 2 || ROUNDS > 1_000) throw new Error('BENCH_ADHERENCE_ROUNDS must be 2-1000');
 /**
  * BENCH_ADHERENCE_BLOCKS=6: the rounds are split into blocks, each on three freshly started services. Two services
  * with the store off, driven together for 60 rounds, differed by -3.8 % (95 % interval of the rounds -6.4 .. -1.3):
@@ -925,6 +929,9 @@ function storeCost(off: readonly Slice[], on: readonly Slice[]): StoreCost {
     mainThreadMsPerRequestOff: round3(a.main),
     mainThreadMsPerRequest: round3(b.main),
     mainThreadPercentInterval: rounded(ofBlocks((x) => x.mainMs)),
+    mainThreadPercentPerUnit: units((x) => x.mainMs).map((u) =>
+      round2((u.onCost / u.onRequests / (u.offCost / u.offRequests) - 1) * 100),
+    ),
     ...(b.db > 0 ? { databaseCpuMsPerRequest: round3(b.db) } : {}),
   };
 }
