@@ -33,7 +33,7 @@ import { prefetchOf } from '../test/helpers/prefetch.js';
 import { CHART_SIZES, chartBundle } from './charts.js';
 import { benchDatabaseUrl } from './adherence-db.js';
 import { cpuMs, mainThreadCpuMs, postgresBackendCpu } from './cpu.js';
-import { formatInterval, pairedRatio, type Interval, type PairedUnit } from './paired.js';
+import { formatInterval, pairedRatio, unitRatio, type Interval, type PairedUnit } from './paired.js';
 import { isRecord } from '../src/shared/guards.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -918,6 +918,7 @@ function storeCost(off: readonly Slice[], on: readonly Slice[]): StoreCost {
     }));
   };
   const ofBlocks = (work: (x: Slice) => number): Interval => pairedRatio(units(work));
+  const mainUnits = units((x) => x.mainMs);
   return {
     requestsLostPercent: round1((1 - b.rps / a.rps) * 100),
     requestsLostPerRound: spread(perRound.map((r) => r.lost)),
@@ -928,10 +929,8 @@ function storeCost(off: readonly Slice[], on: readonly Slice[]): StoreCost {
     cpuPercentInterval: rounded(ofBlocks((x) => x.cpuMs)),
     mainThreadMsPerRequestOff: round3(a.main),
     mainThreadMsPerRequest: round3(b.main),
-    mainThreadPercentInterval: rounded(ofBlocks((x) => x.mainMs)),
-    mainThreadPercentPerUnit: units((x) => x.mainMs).map((u) =>
-      round2((u.onCost / u.onRequests / (u.offCost / u.offRequests) - 1) * 100),
-    ),
+    mainThreadPercentInterval: rounded(pairedRatio(mainUnits)),
+    mainThreadPercentPerUnit: mainUnits.map((u) => round2((unitRatio(u) - 1) * 100)),
     ...(b.db > 0 ? { databaseCpuMsPerRequest: round3(b.db) } : {}),
   };
 }
